@@ -1,0 +1,65 @@
+// The Agent contract (DESIGN.md §5): `Agent.attempt(ctx) → {model_patch, exit_status, calls, trajectory}`.
+import type { ExitStatus } from '../core/outcome.ts';
+import type { TaskSpec } from '../config/task.ts';
+import type { ModelClient, CallRecord } from '../models/types.ts';
+import type { Sandbox } from '../sandbox/types.ts';
+import type { Workspace } from '../workspace/types.ts';
+
+/** Limits of one attempt. */
+export interface AgentLimits {
+  /** Model turns at most. */
+  steps: number;
+  /** USD at most (list price); null = no cap. */
+  costUsd: number | null;
+  /** Wall time of the whole attempt, milliseconds. */
+  wallMs: number;
+  /** Per-command timeout, milliseconds. */
+  commandTimeoutMs: number;
+  /** Characters of command output shown to the model before head-and-tail truncation. */
+  outputChars: number;
+  /** Consecutive format errors tolerated. */
+  formatErrors: number;
+}
+
+export interface AttemptContext {
+  task: TaskSpec;
+  workspace: Workspace;
+  sandbox: Sandbox;
+  limits: AgentLimits;
+  /** Present for model-driven agents. */
+  model?: ModelClient;
+  /** File to (re)write the trajectory to after each step (JSON). */
+  trajectoryPath?: string;
+  signal?: AbortSignal;
+}
+
+/** One step of a trajectory (a model turn and the command it ran). */
+export interface TrajectoryStep {
+  step: number;
+  /** The assistant's text. */
+  thought: string | null;
+  /** The command run, if any. */
+  command: string | null;
+  /** Output shown to the model (after truncation). */
+  observation: string | null;
+  call: CallRecord | null;
+  /** Prompt tokens of this step's request (context size). */
+  context_tokens: number;
+}
+
+export interface AttemptResult {
+  /** `git diff` of the workspace against `base_commit`, taken however the attempt ended. */
+  model_patch: string;
+  exit_status: ExitStatus;
+  calls: CallRecord[];
+  steps: number;
+  trajectory: TrajectoryStep[];
+  /** Message when the attempt ended on an error. */
+  error?: string;
+}
+
+export interface Agent {
+  /** `gold`, `noop`, `bash`, … */
+  readonly name: string;
+  attempt(ctx: AttemptContext): Promise<AttemptResult>;
+}

@@ -1,0 +1,59 @@
+// Reads YAML/JSON files and validates them with a zod schema, turning every problem into one
+// UserInputError that names the file, each field and what to do.
+import { readFile } from 'node:fs/promises';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { UserInputError } from '../core/errors.ts';
+
+/** Formats zod issues as `field.path: message` lines. */
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((i) => {
+    const path = i.path.length ? i.path.map(String).join('.') : '(top level)';
+    let msg = i.message;
+    if (i.code === 'invalid_type' && /received undefined/.test(msg)) msg = `missing required field (${msg})`;
+    if (i.code === 'unrecognized_keys') msg = `${msg}; remove or rename it (field names are case-sensitive)`;
+    return `${path}: ${msg}`;
+  });
+}
+
+/**
+ * Validates already-parsed data against `schema`.
+ * @throws UserInputError naming `file`, each failing field, and `fix`.
+ */
+export function validate<S extends z.ZodType>(schema: S, data: unknown, file: string, fix: string): z.output<S> {
+  const r = schema.safeParse(data);
+  if (r.success) return r.data;
+  const problems = formatIssues(r.error.issues);
+  throw new UserInputError(`${file} is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}\n  fix: ${fix}`, {
+    where: file,
+    fix,
+    problems,
+  });
+}
+
+/**
+ * Reads a YAML (or JSON, a subset of YAML) file and validates it.
+ * @throws UserInputError if the file is missing, is not valid YAML (with line and column) or fails the schema.
+ */
+export async function loadYamlFile<S extends z.ZodType>(file: string, schema: S, fix: string): Promise<z.output<S>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new UserInputError(`${file}: cannot read file (${(e as NodeJS.ErrnoException).code ?? e}).\n  fix: ${fix}`, {
+      where: file,
+      fix,
+    });
+  }
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length) {
+    const first = doc.errors[0]!;
+    const pos = first.linePos?.[0];
+    const at = pos ? `line ${pos.line}, column ${pos.col}` : 'unknown position';
+    throw new UserInputError(`${file}: not valid YAML at ${at}: ${first.message.split('\n')[0]}\n  fix: ${fix}`, {
+      where: `${file}:${pos?.line ?? ''}`,
+      fix,
+    });
+  }
+  return validate(schema, doc.toJS(), file, fix);
+}

@@ -1,0 +1,38 @@
+// zod schema of `models.yaml` (DESIGN.md §3): each model named once, with its route and price row.
+import { z } from 'zod';
+
+export const ModelSpec = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only'),
+    name: z.string().optional(),
+    provider: z.string().min(1),
+    api: z.enum(['openai-chat']),
+    base_url: z.url(),
+    api_key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name such as OPENROUTER_API_KEY'),
+    /** Model name sent upstream, e.g. an OpenRouter slug `deepseek/deepseek-v3.2`. */
+    model: z.string().min(1),
+    vendor: z.string().min(1),
+    region: z.string().min(2),
+    params: z.record(z.string(), z.unknown()).default({}),
+    /** Key of this model's row in the price sheet; defaults to `id`. */
+    price: z.string().optional(),
+    /** Whether to use native tool calls (true) or the fenced-block protocol (false). */
+    tool_calls: z.boolean().default(true),
+    source: z.string().optional(),
+  })
+  .strict();
+export type ModelSpec = z.infer<typeof ModelSpec>;
+
+export const ModelsFile = z
+  .object({
+    models: z.array(ModelSpec).min(1),
+  })
+  .strict()
+  .superRefine((f, ctx) => {
+    const seen = new Set<string>();
+    f.models.forEach((m, i) => {
+      if (seen.has(m.id)) ctx.addIssue({ code: 'custom', path: ['models', i, 'id'], message: `duplicate model id "${m.id}"` });
+      seen.add(m.id);
+    });
+  });
+export type ModelsFile = z.infer<typeof ModelsFile>;

@@ -1,0 +1,30 @@
+// Outcomes of an attempt (DESIGN.md §6) and exit statuses of an agent (DESIGN.md §5).
+import { z } from 'zod';
+
+/** Every attempt ends as exactly one of these (DESIGN.md §6). */
+export const Outcome = z.enum([
+  'resolved',
+  'unresolved',
+  'empty_patch',
+  'patch_failed',
+  'timeout',
+  'agent_error',
+  'infra_error',
+]);
+export type Outcome = z.infer<typeof Outcome>;
+
+/** How an agent's attempt ended (DESIGN.md §5). */
+export const ExitStatus = z.enum([
+  'submitted',
+  'step_limit',
+  'cost_limit',
+  'time_limit',
+  'format_errors',
+  'context_exceeded',
+  'api_error',
+  'env_error',
+]);
+export type ExitStatus = z.infer<typeof ExitStatus>;
+
+/** Outcomes that are the harness's or provider's fault, never counted as the model's failure. */
+export const isInfraOutcome = (o: Outcome): boolean => o === 'infra_error';

@@ -1,0 +1,29 @@
+// Evaluation result shapes (DESIGN.md §6; per-test status after SWE-bench report.json).
+import type { Outcome } from '../core/outcome.ts';
+
+export type TestStatus = 'PASSED' | 'FAILED' | 'SKIPPED' | 'ERROR';
+
+/** Per-test status of the listed tests, in the shape of SWE-bench's report.json `tests_status`. */
+export interface TestsStatus {
+  FAIL_TO_PASS: { success: string[]; failure: string[] };
+  PASS_TO_PASS: { success: string[]; failure: string[] };
+}
+
+export interface EvaluationResult {
+  outcome: Outcome;
+  /** Null when tests never ran (empty patch, patch failed, infra error). */
+  tests_status: TestsStatus | null;
+  /** The patch-application strategy that worked (`git apply`, `git apply --3way`, `patch --fuzz`); null if none. */
+  apply_strategy: string | null;
+  /** Paths of test files (touched by test.patch) that the model's patch had edited; restored before grading. */
+  test_files_edited: string[];
+  /** The patch applied and every PASS_TO_PASS test held: a signal an orchestrator has at run time. */
+  visible_check: boolean;
+  /** Milliseconds spent running the tests. */
+  test_ms: number;
+  /** Combined test output (capped), for logs/<...>/test_output.txt. */
+  test_output: string;
+  /** Every parsed test id → status. */
+  parsed: Record<string, TestStatus>;
+  error: string | null;
+}

@@ -1,0 +1,88 @@
+// Record schemas of the results store (DESIGN.md §7): `run.json` (RunHeader) and one
+// `attempts.jsonl` line per finished attempt (AttemptRecord). Both carry the store format version.
+import { z } from 'zod';
+import { ExitStatus, Outcome } from '../core/outcome.ts';
+import { TokenUsage } from '../core/usage.ts';
+
+/** Version of the results-store format; readers reject others. */
+export const STORE_FORMAT_VERSION = 1;
+
+const TestsStatus = z.object({
+  FAIL_TO_PASS: z.object({ success: z.array(z.string()), failure: z.array(z.string()) }),
+  PASS_TO_PASS: z.object({ success: z.array(z.string()), failure: z.array(z.string()) }),
+});
+
+/** One contender of a run: an agent, and for model-driven agents the model it drives. */
+export const Contender = z.object({
+  /** Label used in results and reports: the model id, or the agent name for `gold`/`noop`. */
+  id: z.string(),
+  agent: z.string(),
+  model: z.string().nullable(),
+  /** Upstream model name (e.g. an OpenRouter slug), for provenance. */
+  upstream: z.string().nullable(),
+  name: z.string().nullable(),
+  vendor: z.string().nullable(),
+  region: z.string().nullable(),
+  provider: z.string().nullable(),
+  /** Price row used; null = unknown price. USD per million tokens as decimal strings. */
+  price: z.object({ input: z.string(), output: z.string(), cache_read: z.string().optional(), cache_write: z.string().optional() }).passthrough().nullable(),
+});
+export type Contender = z.infer<typeof Contender>;
+
+export const RunHeader = z.object({
+  format_version: z.literal(STORE_FORMAT_VERSION),
+  run_id: z.string(),
+  status: z.enum(['running', 'finished', 'interrupted', 'budget_exhausted', 'failed']),
+  started_at: z.string(),
+  finished_at: z.string().nullable(),
+  harness: z.object({ version: z.string(), commit: z.string().nullable() }),
+  suite: z.object({ hash: z.string(), instance_ids: z.array(z.string()) }),
+  contenders: z.array(Contender),
+  skipped: z.array(z.object({ id: z.string(), reason: z.string() })),
+  price_sheet: z.object({ file: z.string(), as_of: z.string(), source: z.string() }),
+  limits: z.object({
+    steps: z.number(),
+    attempt_usd: z.number().nullable(),
+    wall_ms: z.number(),
+    command_timeout_ms: z.number(),
+    run_budget_usd: z.number().nullable(),
+  }),
+  attempts_per_task: z.number().int().positive(),
+  sandbox: z.string(),
+  host: z.object({ platform: z.string(), node: z.string(), cpus: z.number() }),
+  /** Why the run stopped early, if it did (budget reached, interrupt). */
+  note: z.string().nullable().default(null),
+});
+export type RunHeader = z.infer<typeof RunHeader>;
+
+export const AttemptRecord = z.object({
+  format_version: z.literal(STORE_FORMAT_VERSION),
+  run_id: z.string(),
+  instance_id: z.string(),
+  /** Contender id (model id, or `gold`/`noop`). */
+  model: z.string(),
+  agent: z.string(),
+  attempt: z.number().int().nonnegative(),
+  key: z.string(),
+  outcome: Outcome,
+  exit_status: ExitStatus.nullable(),
+  model_patch: z.string(),
+  tests_status: TestsStatus.nullable(),
+  apply_strategy: z.string().nullable(),
+  test_files_edited: z.array(z.string()),
+  usage: TokenUsage,
+  calls: z.number().int().nonnegative(),
+  /** USD at list price; null when any call's price is unknown. */
+  list_usd: z.number().nullable(),
+  /** USD reported by the provider; null when not reported. */
+  billed_usd: z.number().nullable(),
+  price_sheet: z.string(),
+  steps: z.number().int().nonnegative(),
+  wall_ms: z.number().nonnegative(),
+  model_ms: z.number().nonnegative(),
+  test_ms: z.number().nonnegative(),
+  visible_check: z.boolean(),
+  error: z.string().nullable(),
+  finished_at: z.string(),
+});
+export type AttemptRecord = z.infer<typeof AttemptRecord>;
