@@ -39,7 +39,7 @@ export interface ChatReply {
 }
 
 /** Why a call failed, when it throws a ModelCallError. */
-export type ModelErrorKind = 'context_exceeded' | 'auth' | 'not_found' | 'quota' | 'rate_limit' | 'server' | 'network' | 'bad_response';
+export type ModelErrorKind = 'context_exceeded' | 'auth' | 'not_found' | 'quota' | 'rate_limit' | 'server' | 'network' | 'bad_response' | 'budget';
 
 /** A call that failed after fixbench's retries. `call` is set when the failed call was billed. */
 export class ModelCallError extends Error {

@@ -1,0 +1,208 @@
+// Per-contender summary of a run: resolved rate with its interval, outcome counts, cost and tokens
+// (DESIGN.md §6, §8). Pure: reads a RunHeader and AttemptRecords, returns plain data.
+import { Outcome } from '../core/outcome.ts';
+import { promptTokens } from '../core/usage.ts';
+import { sumUsd } from '../pricing/cost.ts';
+import type { AttemptRecord, Contender, RunHeader } from '../store/records.ts';
+import { wilsonInterval, type Interval } from './wilson.ts';
+
+/** Count of attempts per outcome; every outcome is present (0 when none). */
+export type OutcomeCounts = Record<Outcome, number>;
+
+/** Outcomes that are the model's failures (DESIGN.md §6); `infra_error` is not one of them. */
+export const FAILURE_OUTCOMES = ['unresolved', 'empty_patch', 'patch_failed', 'timeout', 'agent_error'] as const satisfies readonly Outcome[];
+
+/**
+ * How a contender's cost is known:
+ * - `list_price`: it drives a model whose price row is in the sheet;
+ * - `price_unknown`: it drives a model with no price row (its USD is `null`, never 0);
+ * - `no_model`: it makes no model calls (`gold`, `noop`), so it costs 0.
+ */
+export type CostBasis = 'list_price' | 'price_unknown' | 'no_model';
+
+/** Token totals of a contender over its recorded attempts. Units: tokens. */
+export interface TokenTotals {
+  /** Whole prompt: uncached + cache read + cache writes (5 min and 1 h). */
+  input: number;
+  /** Completion tokens, reasoning included. */
+  output: number;
+  /** Prompt tokens read from the provider's cache (`cache_read`), a part of `input`. */
+  cached: number;
+  /** Reasoning tokens, a part of `output`. */
+  reasoning: number;
+}
+
+/** One row of the leaderboard: what a contender resolved, how it failed, and what it cost. */
+export interface ContenderSummary {
+  id: string;
+  agent: string;
+  model: string | null;
+  name: string | null;
+  vendor: string | null;
+  region: string | null;
+  costBasis: CostBasis;
+
+  /** Tasks in the suite (`header.suite.instance_ids.length`). */
+  tasks: number;
+  attemptsPerTask: number;
+  /** The denominator of every score: tasks × attempts per task (DESIGN.md §6). */
+  trials: number;
+  /** Trials with a record. */
+  recorded: number;
+  /** Trials with no record (not run, e.g. the run budget ran out); counted as not resolved. */
+  missing: number;
+  /** Records of this contender ignored: task outside the suite, attempt index ≥ attempts per task, or a duplicate (the last one wins). */
+  ignoredRecords: number;
+
+  resolved: number;
+  /** resolved / trials, in [0, 1]; null when trials = 0. */
+  resolvedRate: number | null;
+  /** Wilson 95% interval of the resolved rate; null when trials = 0. */
+  resolvedInterval: Interval | null;
+  outcomes: OutcomeCounts;
+  /** The model's failures: unresolved + empty_patch + patch_failed + timeout + agent_error. */
+  failures: number;
+  /** Harness or provider faults (`infra_error`): shown apart, re-runnable, never the model's failure — but in the denominator. */
+  infraErrors: number;
+
+  /**
+   * USD at list price over recorded attempts (every billed call counts, infra errors included).
+   * Null when the contender drives a model and any attempt's `list_usd` is null (unknown is
+   * contagious, never 0). For `no_model` contenders a null `list_usd` counts as 0: they make no calls.
+   */
+  totalUsd: number | null;
+  /** totalUsd / recorded attempts (mean USD per attempt; one attempt = one try at one task). Null when unknown or nothing recorded. */
+  meanUsdPerTask: number | null;
+  /** totalUsd / resolved; null when unknown or nothing resolved. */
+  usdPerResolved: number | null;
+  tokens: TokenTotals;
+  /** Model calls, summed over recorded attempts. */
+  calls: number;
+  /** Agent steps, summed over recorded attempts. */
+  steps: number;
+  /** Mean wall time of a recorded attempt, milliseconds; null when nothing recorded. */
+  meanWallMs: number | null;
+}
+
+/** Zero count for every outcome. */
+export function zeroOutcomeCounts(): OutcomeCounts {
+  return Object.fromEntries(Outcome.options.map((o) => [o, 0])) as OutcomeCounts;
+}
+
+/** Cost basis of a contender from its header entry. */
+export function costBasisOf(c: Contender): CostBasis {
+  if (c.model === null) return 'no_model';
+  return c.price === null ? 'price_unknown' : 'list_price';
+}
+
+/**
+ * The records that count, indexed by contender id → instance id → attempt index.
+ * A record counts when its contender is in the header, its task is in the suite and its attempt
+ * index is below `attempts_per_task`; of duplicates (same contender, task and index, e.g. after a
+ * careless merge) the last in input order wins. Others are counted in `ignored` per contender id.
+ */
+export interface AttemptIndex {
+  byContender: Map<string, Map<string, Map<number, AttemptRecord>>>;
+  ignored: Map<string, number>;
+}
+
+/** Builds an {@link AttemptIndex} of `attempts` against the header's suite and contenders. */
+export function indexAttempts(header: RunHeader, attempts: readonly AttemptRecord[]): AttemptIndex {
+  const suite = new Set(header.suite.instance_ids);
+  const byContender = new Map<string, Map<string, Map<number, AttemptRecord>>>();
+  const ignored = new Map<string, number>();
+  for (const c of header.contenders) byContender.set(c.id, new Map());
+  const bump = (id: string): void => void ignored.set(id, (ignored.get(id) ?? 0) + 1);
+  for (const r of attempts) {
+    const perTask = byContender.get(r.model);
+    if (!perTask) {
+      bump(r.model);
+      continue;
+    }
+    if (!suite.has(r.instance_id) || r.attempt >= header.attempts_per_task) {
+      bump(r.model);
+      continue;
+    }
+    let perAttempt = perTask.get(r.instance_id);
+    if (!perAttempt) perTask.set(r.instance_id, (perAttempt = new Map()));
+    if (perAttempt.has(r.attempt)) bump(r.model);
+    perAttempt.set(r.attempt, r);
+  }
+  return { byContender, ignored };
+}
+
+/**
+ * Summarises each contender of the header, in header order (see {@link rankSummaries} for the
+ * leaderboard order).
+ *
+ * Scores divide by ALL trials of the suite: `header.suite.instance_ids.length ×
+ * header.attempts_per_task` (DESIGN.md §6). A trial with no record counts as not resolved
+ * (`missing`); an `infra_error` counts as not resolved too but is reported apart from failures.
+ * Costs are averaged over the attempts that ran (`recorded`), so an unfinished run does not look
+ * cheaper than it is. Units: USD, tokens, milliseconds.
+ */
+export function summarise(header: RunHeader, attempts: readonly AttemptRecord[]): ContenderSummary[] {
+  const index = indexAttempts(header, attempts);
+  const tasks = header.suite.instance_ids.length;
+  const trials = tasks * header.attempts_per_task;
+  return header.contenders.map((c) => {
+    const records = [...(index.byContender.get(c.id)?.values() ?? [])].flatMap((m) => [...m.values()]);
+    const costBasis = costBasisOf(c);
+    const outcomes = zeroOutcomeCounts();
+    const tokens: TokenTotals = { input: 0, output: 0, cached: 0, reasoning: 0 };
+    let calls = 0;
+    let steps = 0;
+    let wallMs = 0;
+    for (const r of records) {
+      outcomes[r.outcome] += 1;
+      tokens.input += promptTokens(r.usage);
+      tokens.output += r.usage.output;
+      tokens.cached += r.usage.cache_read;
+      tokens.reasoning += r.usage.reasoning;
+      calls += r.calls;
+      steps += r.steps;
+      wallMs += r.wall_ms;
+    }
+    const recorded = records.length;
+    const resolved = outcomes.resolved;
+    const totalUsd = sumUsd(records.map((r) => (r.list_usd === null && costBasis === 'no_model' ? 0 : r.list_usd)));
+    return {
+      id: c.id,
+      agent: c.agent,
+      model: c.model,
+      name: c.name,
+      vendor: c.vendor,
+      region: c.region,
+      costBasis,
+      tasks,
+      attemptsPerTask: header.attempts_per_task,
+      trials,
+      recorded,
+      missing: trials - recorded,
+      ignoredRecords: index.ignored.get(c.id) ?? 0,
+      resolved,
+      resolvedRate: trials > 0 ? resolved / trials : null,
+      resolvedInterval: wilsonInterval(resolved, trials),
+      outcomes,
+      failures: FAILURE_OUTCOMES.reduce((s, o) => s + outcomes[o], 0),
+      infraErrors: outcomes.infra_error,
+      totalUsd,
+      meanUsdPerTask: totalUsd !== null && recorded > 0 ? totalUsd / recorded : null,
+      usdPerResolved: totalUsd !== null && resolved > 0 ? totalUsd / resolved : null,
+      tokens,
+      calls,
+      steps,
+      meanWallMs: recorded > 0 ? wallMs / recorded : null,
+    };
+  });
+}
+
+/**
+ * Leaderboard order (a new array): resolved rate descending, then mean USD per task ascending
+ * (unknown cost after known), then id. Null rates (empty suite) sort last.
+ */
+export function rankSummaries(summaries: readonly ContenderSummary[]): ContenderSummary[] {
+  const rate = (s: ContenderSummary): number => s.resolvedRate ?? -1;
+  const usd = (s: ContenderSummary): number => s.meanUsdPerTask ?? Number.POSITIVE_INFINITY;
+  return [...summaries].sort((a, b) => rate(b) - rate(a) || usd(a) - usd(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}

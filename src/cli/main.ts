@@ -1,0 +1,134 @@
+// The `fixbench` command: parses arguments (commander), dispatches to a command, maps errors to
+// exit codes (0 ok, 1 internal error, 2 invalid input, 3 gate failed, 130 interrupted).
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ExitCode, GateFailedError, UserInputError } from '../core/errors.ts';
+import { runCommand } from './run.ts';
+import { reportCommand } from './report.ts';
+import { modelsListCommand, modelsPricesCommand } from './models.ts';
+import { tasksListCommand } from './tasks.ts';
+import { harnessIdentity } from './paths.ts';
+
+/** Commander parser for a positive number flag. */
+export function positiveNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
+  return n;
+}
+
+/** Commander parser for a positive whole number flag. */
+export function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive whole number');
+  return n;
+}
+
+/** Commander parser for a USD amount; `none` disables the cap. */
+export function usdOrNone(v: string): number | null {
+  if (v === 'none') return null;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be an amount in USD such as 2 or 0.5, or "none"');
+  return n;
+}
+
+const list = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+
+export function buildProgram(exit: { code: number }): Command {
+  const program = new Command('fixbench')
+    .description('Measure how well, and at what price, language models fix real issues in real repositories.')
+    .version(harnessIdentity().version)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program
+    .command('run')
+    .description(
+      'Run every bundled task with the gold and noop reference agents and with every model in models.yaml whose API-key variable is set; write results/<run_id>/ and reports/<run_id>/index.html.',
+    )
+    .option('--tasks <dir>', 'folder of task fixtures (default: the bundled tasks/)')
+    .option('--task <ids>', 'only these instance_ids (comma-separated; repeatable)', list)
+    .option('--models-file <file>', 'models catalog (default: the bundled models.yaml)')
+    .option('--models <ids>', 'only these model ids from the catalog (comma-separated; repeatable); an id whose key is unset is skipped', list)
+    .option('--no-models', 'run no model, only the reference agents')
+    .option('--no-reference', 'skip the gold and noop reference agents')
+    .option('--prices <file>', 'price sheet, USD per million tokens (default: the newest prices/<YYYY-MM-DD>.yaml)')
+    .addOption(new Option('--budget-usd <usd>', 'run-wide cap on model spend at list price, USD; "none" for no cap').default(2, '2').argParser(usdOrNone))
+    .addOption(new Option('--attempt-usd <usd>', 'cap per attempt, USD; "none" for no cap').default(0.5, '0.5').argParser(usdOrNone))
+    .addOption(new Option('--steps <n>', 'model turns per attempt at most').default(40).argParser(positiveInt))
+    .addOption(new Option('--command-timeout <seconds>', 'timeout of one agent command').default(60).argParser(positiveNumber))
+    .addOption(new Option('--attempt-timeout <seconds>', 'wall time of one agent attempt').default(1200).argParser(positiveNumber))
+    .addOption(new Option('--attempts <k>', 'attempts per task and contender').default(1).argParser(positiveInt))
+    .addOption(new Option('--concurrency <n>', 'attempts run at once').default(2).argParser(positiveInt))
+    .option('--results <dir>', 'results folder', 'results')
+    .option('--reports <dir>', 'reports folder', 'reports')
+    .option('--run-id <id>', 'run id (default: a UTC timestamp)')
+    .addOption(new Option('--sandbox <kind>', 'where commands run').choices(['local']).default('local'))
+    .option('--json', 'print a JSON summary on stdout instead of text')
+    .action(async (opts) => {
+      exit.code = await runCommand(opts);
+    });
+
+  program
+    .command('report')
+    .description('Build reports/<run_id>/index.html from results/<run_id>/.')
+    .argument('<run>', 'a run id under --results, or a path to a results/<run_id> folder')
+    .option('--results <dir>', 'results folder', 'results')
+    .option('--reports <dir>', 'reports folder', 'reports')
+    .action(async (run: string, opts) => {
+      exit.code = await reportCommand(run, opts);
+    });
+
+  const tasks = program.command('tasks').description('Inspect task fixtures.');
+  tasks
+    .command('list')
+    .description('List the tasks with their repository, difficulty and test counts (validates every task.yaml).')
+    .option('--tasks <dir>', 'folder of task fixtures (default: the bundled tasks/)')
+    .option('--json', 'print JSON')
+    .action(async (opts) => {
+      exit.code = await tasksListCommand(opts);
+    });
+
+  const models = program.command('models').description('Inspect the model catalog and prices.');
+  models
+    .command('list')
+    .description('List the models in models.yaml, their region, price and whether their API key is set.')
+    .option('--models-file <file>', 'models catalog (default: the bundled models.yaml)')
+    .option('--prices <file>', 'price sheet (default: the newest prices/<YYYY-MM-DD>.yaml)')
+    .option('--json', 'print JSON')
+    .action(async (opts) => {
+      exit.code = await modelsListCommand(opts);
+    });
+  models
+    .command('prices')
+    .description('Show the price sheet in effect, USD per million tokens, with the 3:1 blended price.')
+    .option('--models-file <file>', 'models catalog (default: the bundled models.yaml)')
+    .option('--prices <file>', 'price sheet (default: the newest prices/<YYYY-MM-DD>.yaml)')
+    .action(async (opts) => {
+      exit.code = await modelsPricesCommand(opts);
+    });
+  return program;
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const exit = { code: ExitCode.ok as number };
+  const program = buildProgram(exit);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exit.code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version print and exit 0; every other commander error is the user's input
+      return e.exitCode === 0 ? ExitCode.ok : ExitCode.invalidInput;
+    }
+    if (e instanceof UserInputError) {
+      process.stderr.write(`fixbench: error: ${e.message}\n`);
+      return ExitCode.invalidInput;
+    }
+    if (e instanceof GateFailedError) {
+      process.stderr.write(`fixbench: gate failed: ${e.message}\n`);
+      return ExitCode.gateFailed;
+    }
+    process.stderr.write(`fixbench: internal error (a bug in fixbench; please report it with this trace):\n${(e as Error).stack ?? e}\n`);
+    return ExitCode.internal;
+  }
+}

@@ -1,0 +1,20 @@
+// Where fixbench's bundled files live (the package root) and the harness's own identity.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Absolute path of the fixbench package (holds tasks/, models.yaml, prices/). */
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Harness version (package.json) and git commit of the package checkout, if it is one. */
+export function harnessIdentity(): { version: string; commit: string | null } {
+  const pkg = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
+  let commit: string | null = null;
+  try {
+    commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || null;
+  } catch {
+    commit = null;
+  }
+  return { version: pkg.version, commit };
+}

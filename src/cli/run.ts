@@ -1,0 +1,136 @@
+// `fixbench run`: load and validate every input, then run the suite, then build the report.
+import path from 'node:path';
+import { loadTasks } from '../tasks/load.ts';
+import { suiteHash } from '../tasks/suite-hash.ts';
+import { selectModels } from '../config/catalog.ts';
+import { newRunId } from '../core/ids.ts';
+import { ExitCode, UserInputError } from '../core/errors.ts';
+import { createSandbox } from '../sandbox/index.ts';
+import { RepoCache } from '../workspace/index.ts';
+import { runSuite, type ContenderPlan } from '../runner/run.ts';
+import { buildReport } from '../report/index.ts';
+import type { AttemptRecord } from '../store/records.ts';
+import { catalogFromOptions, defaultTasksDir, fmtUsd } from './common.ts';
+import { PACKAGE_ROOT, harnessIdentity } from './paths.ts';
+
+export interface RunCliOptions {
+  tasks?: string;
+  task?: string[];
+  modelsFile?: string;
+  models?: string[] | false;
+  reference: boolean;
+  prices?: string;
+  budgetUsd: number | null;
+  attemptUsd: number | null;
+  steps: number;
+  commandTimeout: number;
+  attemptTimeout: number;
+  attempts: number;
+  concurrency: number;
+  results: string;
+  reports: string;
+  runId?: string;
+  sandbox: 'local';
+  json?: boolean;
+}
+
+const log = (s: string) => process.stderr.write(s + '\n');
+
+/** Runs `fixbench run`; returns the exit code. @throws UserInputError before any work when an input is invalid. */
+export async function runCommand(o: RunCliOptions): Promise<number> {
+  // 1. Every input is loaded and validated before any work starts.
+  const tasksDir = defaultTasksDir(o.tasks);
+  const tasks = await loadTasks(tasksDir, o.task);
+  const catalog = await catalogFromOptions(o);
+  const chosen = o.models === false ? [] : o.models?.length ? selectModels(catalog, o.models) : catalog.models;
+  if (o.runId !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(o.runId)) {
+    throw new UserInputError(`--run-id "${o.runId}": use letters, digits, ".", "_" and "-" only`);
+  }
+
+  const contenders: ContenderPlan[] = [];
+  const skipped: { id: string; reason: string }[] = [];
+  if (o.reference) contenders.push({ kind: 'reference', agent: 'gold' }, { kind: 'reference', agent: 'noop' });
+  for (const m of chosen) {
+    const key = process.env[m.spec.api_key_env];
+    if (key) contenders.push({ kind: 'model', model: m, apiKey: key });
+    else skipped.push({ id: m.spec.id, reason: `${m.spec.api_key_env} is not set; set it to run this model` });
+  }
+  if (!contenders.length) {
+    throw new UserInputError('nothing to run: no reference agent and no model with its API key set; drop --no-reference or set a key');
+  }
+
+  const repoCache = new RepoCache({ tasksDir, cacheDir: path.join(PACKAGE_ROOT, '.fixbench-cache', 'repos') });
+  const repoProblems: string[] = [];
+  for (const repo of new Set(tasks.map((t) => t.repo))) {
+    try {
+      await repoCache.ensure(repo);
+    } catch (e) {
+      const users = tasks.filter((t) => t.repo === repo).map((t) => path.join(t.dir, 'task.yaml'));
+      repoProblems.push(`${users.join(', ')}: repo: "${repo}" cannot be read (${(e as Error).message}); name a bundle under ${path.join(tasksDir, 'repos')}, a local git repository or a reachable git URL`);
+    }
+  }
+  if (repoProblems.length) throw new UserInputError(repoProblems.join('\n'));
+
+  const runId = o.runId ?? newRunId();
+  const sandbox = createSandbox(o.sandbox);
+  const unpriced = contenders.filter((c) => c.kind === 'model' && !c.model.price).map((c) => (c.kind === 'model' ? c.model.spec.id : ''));
+
+  log(`fixbench run ${runId}: ${tasks.length} task(s) × ${contenders.length} contender(s) × ${o.attempts} attempt(s); budget ${o.budgetUsd === null ? 'none' : fmtUsd(o.budgetUsd)}`);
+  for (const s of skipped) log(`  skipped ${s.id}: ${s.reason}`);
+  if (unpriced.length) log(`  price unknown for ${unpriced.join(', ')}: their cost is "unknown" and the USD caps cannot limit them (the step limit still does)`);
+
+  // 2. Ctrl-C stops new attempts; finished ones are already on disk.
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(ExitCode.interrupted);
+    log('\ninterrupted: finishing the attempts in flight (Ctrl-C again to quit now)…');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  let summary;
+  try {
+    summary = await runSuite({
+      runId,
+      resultsDir: path.resolve(o.results),
+      tasks,
+      contenders,
+      skipped,
+      priceSheet: { file: path.relative(PACKAGE_ROOT, catalog.priceFile).startsWith('..') ? catalog.priceFile : path.relative(PACKAGE_ROOT, catalog.priceFile), sheet: catalog.sheet },
+      limits: {
+        steps: o.steps,
+        costUsd: o.attemptUsd,
+        wallMs: o.attemptTimeout * 1000,
+        commandTimeoutMs: o.commandTimeout * 1000,
+        outputChars: 10_000,
+        formatErrors: 3,
+      },
+      budgetUsd: o.budgetUsd,
+      attempts: o.attempts,
+      concurrency: o.concurrency,
+      sandbox,
+      repoCache,
+      harness: harnessIdentity(),
+      suiteHash: suiteHash(tasks),
+      signal: controller.signal,
+      onAttempt: (r, done, total) => log(progressLine(r, done, total)),
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+
+  const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId) });
+  if (summary.header.note) log(`note: ${summary.header.note}`);
+  if (o.json) {
+    process.stdout.write(JSON.stringify({ run_id: runId, results: summary.dir, report: reportPath, status: summary.header.status }) + '\n');
+  } else {
+    process.stdout.write(`results: ${summary.dir}\nreport: ${reportPath}\n`);
+  }
+  return controller.signal.aborted ? ExitCode.interrupted : ExitCode.ok;
+}
+
+/** One line per finished attempt for logs and non-terminal output. */
+export function progressLine(r: AttemptRecord, done: number, total: number): string {
+  const tokens = r.usage.input_uncached + r.usage.cache_read + r.usage.cache_write_5m + r.usage.cache_write_1h + r.usage.output;
+  const cost = r.agent === 'bash' ? ` ${fmtUsd(r.list_usd)} ${tokens} tok` : '';
+  return `[${done}/${total}] ${r.model} ${r.instance_id}#${r.attempt}: ${r.outcome}${cost} ${(r.wall_ms / 1000).toFixed(1)}s${r.error ? ` (${r.error.split('\n')[0]!.slice(0, 160)})` : ''}`;
+}

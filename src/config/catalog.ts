@@ -1,0 +1,94 @@
+// Loads models.yaml and a price sheet together and resolves each model's price row.
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { loadYamlFile } from './load.ts';
+import { ModelsFile, type ModelSpec } from './models.ts';
+import { PriceSheet, type PriceRow } from './prices.ts';
+import { UserInputError } from '../core/errors.ts';
+
+/** Contender ids reserved for the reference agents. */
+export const RESERVED_IDS = ['gold', 'noop'] as const;
+
+export interface PricedModel {
+  spec: ModelSpec;
+  /** Row used for list prices (USD per million tokens); null = unknown price. */
+  price: PriceRow | null;
+}
+
+export interface Catalog {
+  modelsFile: string;
+  priceFile: string;
+  sheet: PriceSheet;
+  models: PricedModel[];
+}
+
+/**
+ * Loads `models.yaml`.
+ * @throws UserInputError naming the file, the field and the fix.
+ */
+export async function loadModels(file: string): Promise<ModelSpec[]> {
+  const parsed = await loadYamlFile(
+    file,
+    ModelsFile,
+    'each model needs id, provider, api (openai-chat), base_url, api_key_env, model, vendor and region; see README "Models and prices"',
+  );
+  for (const m of parsed.models) {
+    if ((RESERVED_IDS as readonly string[]).includes(m.id)) {
+      throw new UserInputError(`${file}: models.${m.id}: id "${m.id}" is reserved for a reference agent; pick another id`);
+    }
+  }
+  return parsed.models;
+}
+
+/**
+ * Loads a dated price sheet.
+ * @throws UserInputError naming the file, the field and the fix.
+ */
+export async function loadPriceSheet(file: string): Promise<PriceSheet> {
+  return loadYamlFile(
+    file,
+    PriceSheet,
+    'prices are decimal strings in USD per million tokens, e.g. input: "0.28"; write null for an unknown price',
+  );
+}
+
+/**
+ * The newest `prices/<YYYY-MM-DD>.yaml` by the date in its name.
+ * @throws UserInputError when the folder holds none.
+ */
+export async function newestPriceSheet(dir: string): Promise<string> {
+  let names: string[] = [];
+  try {
+    names = (await readdir(dir)).filter((n) => /^\d{4}-\d{2}-\d{2}\.ya?ml$/.test(n)).sort();
+  } catch {
+    /* reported below */
+  }
+  const newest = names.at(-1);
+  if (!newest) throw new UserInputError(`${dir}: no price sheet named <YYYY-MM-DD>.yaml; pass --prices <file>`);
+  return path.join(dir, newest);
+}
+
+/**
+ * Loads models and prices and pairs them. A model whose row is absent or `null` gets an unknown price.
+ * @throws UserInputError for either file's problems.
+ */
+export async function loadCatalog(modelsFile: string, priceFile: string): Promise<Catalog> {
+  const [specs, sheet] = await Promise.all([loadModels(modelsFile), loadPriceSheet(priceFile)]);
+  const models = specs.map((spec) => ({ spec, price: sheet.models[spec.price ?? spec.id] ?? null }));
+  return { modelsFile, priceFile, sheet, models };
+}
+
+/**
+ * Picks models by id, in the order given.
+ * @throws UserInputError naming unknown ids and listing the known ones.
+ */
+export function selectModels(catalog: Catalog, ids: string[]): PricedModel[] {
+  const unknown = ids.filter((id) => !catalog.models.some((m) => m.spec.id === id));
+  if (unknown.length) {
+    throw new UserInputError(
+      `unknown model id(s): ${unknown.join(', ')} (not in ${catalog.modelsFile}); known ids: ${catalog.models.map((m) => m.spec.id).join(', ')}`,
+      { where: catalog.modelsFile, fix: 'use an id from models.yaml or add the model there' },
+    );
+  }
+  return ids.map((id) => catalog.models.find((m) => m.spec.id === id)!);
+}

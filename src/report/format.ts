@@ -1,0 +1,56 @@
+// Display formats of the report: USD, percentages, token counts, durations. Pure; locale fixed to en-US
+// so a report is byte-identical wherever it is built.
+
+const UNKNOWN = 'unknown';
+
+/**
+ * USD for a reader: null → "unknown" (never "$0"); 0 → "$0"; below $1 three significant digits with
+ * at least two decimals ("$0.0123", "$0.50", "$0.000412"); from $1 two decimals with thousands
+ * separators ("$12.35", "$1,234.50").
+ */
+export function formatUsd(usd: number | null): string {
+  if (usd === null || !Number.isFinite(usd)) return UNKNOWN;
+  if (usd === 0) return '$0';
+  const sign = usd < 0 ? '-' : '';
+  const v = Math.abs(usd);
+  if (v >= 1) {
+    return `${sign}$${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  }
+  const decimals = Math.min(20, Math.max(2, 2 - Math.floor(Math.log10(v))));
+  let s = v.toFixed(decimals);
+  // Drop trailing zeros beyond the second decimal: 0.500 → 0.50.
+  s = s.replace(/(\.\d\d\d*?)0+$/, '$1');
+  return `${sign}$${s}`;
+}
+
+/** A proportion in [0, 1] as a percentage with one decimal ("45.0%"); null → "—". */
+export function formatPct(p: number | null): string {
+  return p === null ? '—' : `${(p * 100).toFixed(1)}%`;
+}
+
+/** A count with thousands separators ("1,234,567"). */
+export function formatInt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** A token count, compact ("950", "12.3k", "4.56M", "1.20B"). */
+export function formatTokens(n: number): string {
+  const units: Array<[number, string]> = [
+    [1e9, 'B'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ];
+  for (const [size, unit] of units) {
+    if (n >= size) return `${(n / size).toPrecision(3)}${unit}`;
+  }
+  return String(Math.round(n));
+}
+
+/** Milliseconds for a reader ("850 ms", "12.3 s", "4.5 min", "2.0 h"); null → "—". */
+export function formatMs(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)} min`;
+  return `${(ms / 3_600_000).toFixed(1)} h`;
+}

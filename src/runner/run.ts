@@ -1,0 +1,276 @@
+// Runs a suite: every task × contender × attempt, each through workspace → agent → evaluation →
+// results store, under a shared run budget. Attempts are recorded as they finish.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pLimit from 'p-limit';
+import type { TaskSpec } from '../config/task.ts';
+import type { PricedModel } from '../config/catalog.ts';
+import type { PriceSheet } from '../config/prices.ts';
+import type { Agent, AgentLimits, AttemptResult } from '../agents/types.ts';
+import { createAgent } from '../agents/index.ts';
+import { OpenAIChatClient } from '../models/openai-chat.ts';
+import type { ModelClient } from '../models/types.ts';
+import type { Sandbox } from '../sandbox/types.ts';
+import { createWorkspace, runSetup } from '../workspace/index.ts';
+import type { RepoCache } from '../workspace/index.ts';
+import { evaluate } from '../evaluation/evaluate.ts';
+import type { EvaluationResult } from '../evaluation/types.ts';
+import { attemptKey } from '../core/ids.ts';
+import { addUsage, zeroUsage } from '../core/usage.ts';
+import { sumUsd } from '../pricing/cost.ts';
+import type { AttemptRecord, Contender, RunHeader } from '../store/records.ts';
+import { STORE_FORMAT_VERSION } from '../store/records.ts';
+import { RunWriter } from '../store/store.ts';
+import { RunBudget, meteredClient } from './budget.ts';
+import { attemptOutcome } from './outcome.ts';
+
+/** A contender to run: a reference agent (`gold`, `noop`) or the `bash` agent driving a model. */
+export type ContenderPlan =
+  | { kind: 'reference'; agent: 'gold' | 'noop' }
+  | { kind: 'model'; model: PricedModel; apiKey: string };
+
+export interface RunOptions {
+  runId: string;
+  resultsDir: string;
+  tasks: TaskSpec[];
+  contenders: ContenderPlan[];
+  skipped: { id: string; reason: string }[];
+  priceSheet: { file: string; sheet: PriceSheet };
+  limits: AgentLimits;
+  /** Run-wide USD cap (list price); null = none. */
+  budgetUsd: number | null;
+  attempts: number;
+  concurrency: number;
+  sandbox: Sandbox;
+  repoCache: RepoCache;
+  harness: { version: string; commit: string | null };
+  suiteHash: string;
+  /** Called once per finished attempt (progress output). */
+  onAttempt?: (record: AttemptRecord, done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface RunSummary {
+  dir: string;
+  header: RunHeader;
+  attempts: AttemptRecord[];
+}
+
+export function contenderOf(plan: ContenderPlan): Contender {
+  if (plan.kind === 'reference') {
+    return { id: plan.agent, agent: plan.agent, model: null, upstream: null, name: null, vendor: null, region: null, provider: null, price: null };
+  }
+  const { spec, price } = plan.model;
+  return {
+    id: spec.id,
+    agent: 'bash',
+    model: spec.id,
+    upstream: spec.model,
+    name: spec.name ?? null,
+    vendor: spec.vendor,
+    region: spec.region,
+    provider: spec.provider,
+    price: price ? { ...price } : null,
+  };
+}
+
+/** The parts of a contender's configuration that define an attempt key (no secrets). */
+function agentConfig(plan: ContenderPlan, limits: AgentLimits): unknown {
+  if (plan.kind === 'reference') return { agent: plan.agent };
+  const { spec } = plan.model;
+  return { agent: 'bash', model: spec.model, base_url: spec.base_url, params: spec.params, tool_calls: spec.tool_calls, limits };
+}
+
+/**
+ * Runs the suite and writes `results/<run_id>/`. Never throws for an attempt's failure: each ends as a
+ * record. Stops starting attempts when `signal` aborts or the run budget is reached.
+ * @throws only on faults of the store itself (disk).
+ */
+export async function runSuite(opts: RunOptions): Promise<RunSummary> {
+  const dir = path.join(opts.resultsDir, opts.runId);
+  const contenders = opts.contenders.map(contenderOf);
+  const header: RunHeader = {
+    format_version: STORE_FORMAT_VERSION,
+    run_id: opts.runId,
+    status: 'running',
+    started_at: new Date().toISOString(),
+    finished_at: null,
+    harness: opts.harness,
+    suite: { hash: opts.suiteHash, instance_ids: opts.tasks.map((t) => t.instance_id) },
+    contenders,
+    skipped: opts.skipped,
+    price_sheet: { file: opts.priceSheet.file, as_of: opts.priceSheet.sheet.as_of, source: opts.priceSheet.sheet.source },
+    limits: {
+      steps: opts.limits.steps,
+      attempt_usd: opts.limits.costUsd,
+      wall_ms: opts.limits.wallMs,
+      command_timeout_ms: opts.limits.commandTimeoutMs,
+      run_budget_usd: opts.budgetUsd,
+    },
+    attempts_per_task: opts.attempts,
+    sandbox: opts.sandbox.kind,
+    host: { platform: `${os.platform()}-${os.arch()}`, node: process.version, cpus: os.cpus().length },
+    note: null,
+  };
+  const writer = await RunWriter.create(dir, header);
+  const budget = new RunBudget(opts.budgetUsd);
+  const workRoot = await mkdtemp(path.join(os.tmpdir(), `fixbench-${opts.runId}-`));
+  const limit = pLimit(Math.max(1, opts.concurrency));
+  const records: AttemptRecord[] = [];
+  let budgetStopped = false;
+
+  type Job = { task: TaskSpec; plan: ContenderPlan; contender: Contender; attempt: number };
+  const jobs: Job[] = [];
+  // Reference agents first (cheap, validate the harness), then models task by task.
+  for (const [i, plan] of opts.contenders.entries()) {
+    for (const task of opts.tasks) {
+      for (let a = 0; a < opts.attempts; a++) jobs.push({ task, plan, contender: contenders[i]!, attempt: a });
+    }
+  }
+
+  const runJob = async (job: Job): Promise<void> => {
+    if (opts.signal?.aborted) return;
+    const isModel = job.plan.kind === 'model';
+    if (isModel && budget.exhausted) {
+      budgetStopped = true;
+      return;
+    }
+    const rec = await runOneAttempt(job, { opts, writer, budget, workRoot, onBudgetRefused: () => (budgetStopped = true) });
+    await writer.appendAttempt(rec);
+    records.push(rec);
+    opts.onAttempt?.(rec, records.length, jobs.length);
+  };
+
+  try {
+    await Promise.all(jobs.map((j) => limit(() => runJob(j))));
+  } finally {
+    await rm(workRoot, { recursive: true, force: true }).catch(() => {});
+    const notes: string[] = [];
+    if (budgetStopped) notes.push(`run budget of $${opts.budgetUsd} reached after $${budget.spentUsd.toFixed(4)}; later model attempts were not started`);
+    if (opts.signal?.aborted) notes.push('interrupted; finished attempts are recorded, the rest were not started');
+    if (budget.unpricedCalls) notes.push(`${budget.unpricedCalls} model call(s) had an unknown price and are not counted in the USD budget`);
+    header.status = opts.signal?.aborted ? 'interrupted' : budgetStopped ? 'budget_exhausted' : 'finished';
+    header.finished_at = new Date().toISOString();
+    header.note = notes.join('; ') || null;
+    await writer.writeHeader(header);
+  }
+  return { dir, header, attempts: records };
+}
+
+interface AttemptEnv {
+  opts: RunOptions;
+  writer: RunWriter;
+  budget: RunBudget;
+  workRoot: string;
+  onBudgetRefused: () => void;
+}
+
+async function runOneAttempt(
+  job: { task: TaskSpec; plan: ContenderPlan; contender: Contender; attempt: number },
+  env: AttemptEnv,
+): Promise<AttemptRecord> {
+  const { task, plan, contender, attempt } = job;
+  const { opts, writer, budget } = env;
+  const t0 = Date.now();
+  const key = attemptKey(task.instance_id, agentConfig(plan, opts.limits), attempt);
+  let refusedByBudget = false;
+  let agent: Agent;
+  let model: ModelClient | undefined;
+  const limits: AgentLimits = { ...opts.limits };
+  if (plan.kind === 'reference') {
+    agent = createAgent(plan.agent);
+  } else {
+    const client = new OpenAIChatClient(plan.model.spec, plan.apiKey, plan.model.price);
+    model = meteredClient(client, budget, () => {
+      refusedByBudget = true;
+      env.onBudgetRefused();
+    });
+    agent = createAgent('bash', { toolCalls: plan.model.spec.tool_calls });
+  }
+
+  let result: AttemptResult;
+  let harnessError: string | null = null;
+  const attemptDir = await mkdtemp(path.join(env.workRoot, `${contender.id}-${task.instance_id}-${attempt}-`));
+  const trajectoryPath = plan.kind === 'model' ? await writer.trajectoryPath(contender.id, task.instance_id, attempt) : undefined;
+  try {
+    const workspace = await createWorkspace({ repoCache: opts.repoCache, repo: task.repo, baseCommit: task.base_commit, parentDir: attemptDir });
+    try {
+      await runSetup(workspace, task, opts.sandbox);
+      result = await agent.attempt({ task, workspace, sandbox: opts.sandbox, limits, model, trajectoryPath, signal: opts.signal });
+    } finally {
+      await workspace.cleanup();
+    }
+  } catch (e) {
+    harnessError = `harness: ${(e as Error).message}`;
+    result = { model_patch: '', exit_status: 'env_error', calls: [], steps: 0, trajectory: [], error: harnessError };
+  }
+  const modelMs = result.calls.reduce((s, c) => s + c.ms, 0);
+
+  let evaluation: EvaluationResult;
+  if (harnessError) {
+    evaluation = {
+      outcome: 'infra_error', tests_status: null, apply_strategy: null, test_files_edited: [], visible_check: false,
+      test_ms: 0, test_output: '', parsed: {}, error: harnessError,
+    };
+  } else {
+    evaluation = await evaluate({ task, modelPatch: result.model_patch, sandbox: opts.sandbox, repoCache: opts.repoCache, workDir: attemptDir });
+  }
+  await rm(attemptDir, { recursive: true, force: true }).catch(() => {});
+
+  const outcome = attemptOutcome(result.exit_status, evaluation.outcome, refusedByBudget);
+  const usage = result.calls.reduce((u, c) => addUsage(u, c.usage), zeroUsage());
+  const billed = result.calls.length && result.calls.every((c) => c.billed_usd !== null) ? sumUsd(result.calls.map((c) => c.billed_usd)) : null;
+  const error =
+    (refusedByBudget ? `run budget reached during the attempt (${result.error ?? result.exit_status})` : null) ??
+    result.error ??
+    evaluation.error ??
+    null;
+  const record: AttemptRecord = {
+    format_version: STORE_FORMAT_VERSION,
+    run_id: opts.runId,
+    instance_id: task.instance_id,
+    model: contender.id,
+    agent: contender.agent,
+    attempt,
+    key,
+    outcome,
+    exit_status: result.exit_status,
+    model_patch: result.model_patch,
+    tests_status: evaluation.tests_status,
+    apply_strategy: evaluation.apply_strategy,
+    test_files_edited: evaluation.test_files_edited,
+    usage,
+    calls: result.calls.length,
+    list_usd: plan.kind === 'reference' ? 0 : sumUsd(result.calls.map((c) => c.list_usd)),
+    billed_usd: billed,
+    price_sheet: opts.priceSheet.file,
+    steps: result.steps,
+    wall_ms: Date.now() - t0,
+    model_ms: modelMs,
+    test_ms: evaluation.test_ms,
+    visible_check: evaluation.visible_check,
+    error,
+    finished_at: new Date().toISOString(),
+  };
+  const logDir = await writer.logDir(contender.id, task.instance_id, attempt);
+  await Promise.all([
+    writeFile(path.join(logDir, 'patch.diff'), record.model_patch),
+    writeFile(path.join(logDir, 'test_output.txt'), evaluation.test_output),
+    writeFile(path.join(logDir, 'report.json'), JSON.stringify(sweBenchReport(record), null, 2) + '\n'),
+  ]);
+  return record;
+}
+
+/** The attempt in the shape of SWE-bench's per-instance `report.json`. */
+export function sweBenchReport(r: AttemptRecord): Record<string, unknown> {
+  return {
+    [r.instance_id]: {
+      patch_is_None: r.model_patch === '',
+      patch_exists: r.model_patch !== '',
+      patch_successfully_applied: r.apply_strategy !== null,
+      resolved: r.outcome === 'resolved',
+      tests_status: r.tests_status ?? undefined,
+    },
+  };
+}

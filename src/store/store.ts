@@ -1,0 +1,110 @@
+// Results store (DESIGN.md §7): `results/<run_id>/run.json` + `attempts.jsonl`, plus per-attempt logs
+// and trajectories. Attempts are appended and flushed (fsync) one line each as they finish, so a crash
+// or Ctrl-C never loses a finished attempt.
+import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { AttemptRecord, RunHeader, STORE_FORMAT_VERSION } from './records.ts';
+import { UserInputError } from '../core/errors.ts';
+
+/** Writes one run's folder. Not safe across processes; within a process appends are serialised. */
+export class RunWriter {
+  private queue: Promise<void> = Promise.resolve();
+  private constructor(readonly dir: string) {}
+
+  /** Creates `dir` and writes the header. */
+  static async create(dir: string, header: RunHeader): Promise<RunWriter> {
+    await mkdir(dir, { recursive: true });
+    const w = new RunWriter(dir);
+    await w.writeHeader(header);
+    return w;
+  }
+
+  /** Atomically (re)writes run.json. */
+  async writeHeader(header: RunHeader): Promise<void> {
+    const file = path.join(this.dir, 'run.json');
+    await writeFile(`${file}.tmp`, JSON.stringify(RunHeader.parse(header), null, 2) + '\n');
+    await rename(`${file}.tmp`, file);
+  }
+
+  /** Appends one record as a JSON line and fsyncs it before resolving. */
+  appendAttempt(record: AttemptRecord): Promise<void> {
+    const line = JSON.stringify(AttemptRecord.parse(record)) + '\n';
+    const next = this.queue.then(async () => {
+      const fh = await open(path.join(this.dir, 'attempts.jsonl'), 'a');
+      try {
+        await fh.write(line);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    });
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  /** Path of an attempt's log folder `logs/<model>/<instance_id>/<n>/`, created. */
+  async logDir(model: string, instanceId: string, attempt: number): Promise<string> {
+    const d = path.join(this.dir, 'logs', model, instanceId, String(attempt));
+    await mkdir(d, { recursive: true });
+    return d;
+  }
+
+  /** Path of an attempt's trajectory file `trajectories/<model>/<instance_id>/<n>.json` (folder created). */
+  async trajectoryPath(model: string, instanceId: string, attempt: number): Promise<string> {
+    const d = path.join(this.dir, 'trajectories', model, instanceId);
+    await mkdir(d, { recursive: true });
+    return path.join(d, `${attempt}.json`);
+  }
+}
+
+export interface StoredRun {
+  header: RunHeader;
+  attempts: AttemptRecord[];
+}
+
+/**
+ * Reads a run folder. A torn last line (crash mid-write) is ignored; any other bad line is an error.
+ * @throws UserInputError when run.json is missing, of an unknown format version, or a record is invalid (line named).
+ */
+export async function readRun(dir: string): Promise<StoredRun> {
+  const headerFile = path.join(dir, 'run.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(headerFile, 'utf8'));
+  } catch (e) {
+    throw new UserInputError(`${headerFile}: cannot read run header (${(e as Error).message}); pass a results/<run_id> folder`);
+  }
+  const version = (raw as { format_version?: unknown })?.format_version;
+  if (version !== STORE_FORMAT_VERSION) {
+    throw new UserInputError(
+      `${headerFile}: results format_version ${JSON.stringify(version)} is not the one this fixbench reads (${STORE_FORMAT_VERSION}); use the fixbench version that wrote it`,
+    );
+  }
+  const h = RunHeader.safeParse(raw);
+  if (!h.success) throw new UserInputError(`${headerFile}: invalid run header: ${h.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  let text = '';
+  try {
+    text = await readFile(path.join(dir, 'attempts.jsonl'), 'utf8');
+  } catch {
+    /* no attempt finished yet */
+  }
+  const lines = text.split('\n');
+  const attempts: AttemptRecord[] = [];
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
+    const isLast = i === lines.length - 1; // no trailing newline: torn write
+    let obj: unknown;
+    try {
+      obj = JSON.parse(line);
+    } catch {
+      if (isLast) return;
+      throw new UserInputError(`${path.join(dir, 'attempts.jsonl')}:${i + 1}: not valid JSON`);
+    }
+    const r = AttemptRecord.safeParse(obj);
+    if (!r.success) {
+      throw new UserInputError(`${path.join(dir, 'attempts.jsonl')}:${i + 1}: invalid record: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+    }
+    attempts.push(r.data);
+  });
+  return { header: h.data, attempts };
+}

@@ -1,0 +1,99 @@
+// Loads task fixtures (DESIGN.md §2): `tasks/<instance_id>/{task.yaml,problem_statement.md,gold.patch,test.patch}`.
+// Every problem of every task is collected first and reported at once, before any work starts.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { TaskYaml, type TaskSpec } from '../config/task.ts';
+import { loadYamlFile } from '../config/load.ts';
+import { UserInputError } from '../core/errors.ts';
+
+const TASK_FIX = 'see tasks/README.md for the fields of task.yaml and their types';
+
+async function readText(file: string, problems: string[], what: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch {
+    problems.push(`${file}: missing ${what}; add the file (see tasks/README.md)`);
+    return '';
+  }
+}
+
+/**
+ * Loads one task folder.
+ * @throws UserInputError listing every problem of the folder (file and field named).
+ */
+export async function loadTask(dir: string): Promise<TaskSpec> {
+  const problems: string[] = [];
+  const folder = path.basename(dir);
+  let yaml: TaskYaml | null = null;
+  try {
+    yaml = await loadYamlFile(path.join(dir, 'task.yaml'), TaskYaml, TASK_FIX);
+  } catch (e) {
+    if (!(e instanceof UserInputError)) throw e;
+    problems.push(e.message);
+  }
+  if (yaml && yaml.instance_id !== folder) {
+    problems.push(
+      `${path.join(dir, 'task.yaml')}: instance_id: "${yaml.instance_id}" differs from its folder name "${folder}"; rename one so they match`,
+    );
+  }
+  const problem_statement = await readText(path.join(dir, 'problem_statement.md'), problems, 'problem statement');
+  const patch = await readText(path.join(dir, 'gold.patch'), problems, 'reference fix');
+  const test_patch = await readText(path.join(dir, 'test.patch'), problems, 'hidden test patch');
+  for (const [name, text] of [['gold.patch', patch], ['test.patch', test_patch]] as const) {
+    if (text && !/^(diff --git |--- )/m.test(text)) {
+      problems.push(`${path.join(dir, name)}: not a unified diff (no "diff --git" or "---" header); write it with git diff`);
+    }
+  }
+  if (problem_statement !== '' && problem_statement.trim() === '') {
+    problems.push(`${path.join(dir, 'problem_statement.md')}: empty; describe the issue as a user would`);
+  }
+  if (problems.length || !yaml) {
+    throw new UserInputError(problems.join('\n'), { where: dir, problems });
+  }
+  return { ...yaml, dir: path.resolve(dir), problem_statement, patch, test_patch };
+}
+
+/**
+ * Loads every task under `tasksDir` (folders holding a task.yaml; `repos/` is skipped), or only `ids`.
+ * @returns tasks sorted by instance_id.
+ * @throws UserInputError naming every invalid task, unknown id or empty suite at once.
+ */
+export async function loadTasks(tasksDir: string, ids?: string[]): Promise<TaskSpec[]> {
+  let entries: string[];
+  try {
+    entries = await readdir(tasksDir);
+  } catch {
+    throw new UserInputError(`${tasksDir}: task folder not found; pass --tasks <dir> pointing at a folder of tasks`);
+  }
+  const folders: string[] = [];
+  for (const e of entries.sort()) {
+    if (e === 'repos' || e.startsWith('.')) continue;
+    const dir = path.join(tasksDir, e);
+    if (!(await stat(dir)).isDirectory()) continue;
+    folders.push(e);
+  }
+  if (ids?.length) {
+    const unknown = ids.filter((id) => !folders.includes(id));
+    if (unknown.length) {
+      throw new UserInputError(
+        `unknown task id(s): ${unknown.join(', ')}; known tasks in ${tasksDir}: ${folders.join(', ') || '(none)'}`,
+      );
+    }
+  }
+  const chosen = ids?.length ? folders.filter((f) => ids.includes(f)) : folders;
+  const problems: string[] = [];
+  const tasks: TaskSpec[] = [];
+  for (const f of chosen) {
+    try {
+      tasks.push(await loadTask(path.join(tasksDir, f)));
+    } catch (e) {
+      if (!(e instanceof UserInputError)) throw e;
+      problems.push(e.message);
+    }
+  }
+  if (problems.length) {
+    throw new UserInputError(`${problems.length} invalid task(s):\n${problems.join('\n')}`, { problems });
+  }
+  if (!tasks.length) throw new UserInputError(`${tasksDir}: no tasks found (a task is a folder with task.yaml)`);
+  return tasks;
+}
