@@ -38,8 +38,22 @@ export interface ChatReply {
   call: CallRecord;
 }
 
-/** Why a call failed, when it throws a ModelCallError. */
-export type ModelErrorKind = 'context_exceeded' | 'auth' | 'not_found' | 'quota' | 'rate_limit' | 'server' | 'network' | 'bad_response' | 'budget';
+/**
+ * Why a call failed, when it throws a ModelCallError. `bad_request`: the provider refused the request
+ * itself (a 4xx other than auth, quota, not-found and context length); `bad_response`: a 2xx reply
+ * that cannot be used.
+ */
+export type ModelErrorKind =
+  | 'context_exceeded'
+  | 'auth'
+  | 'not_found'
+  | 'quota'
+  | 'rate_limit'
+  | 'server'
+  | 'network'
+  | 'bad_request'
+  | 'bad_response'
+  | 'budget';
 
 /** A call that failed after fixbench's retries. `call` is set when the failed call was billed. */
 export class ModelCallError extends Error {

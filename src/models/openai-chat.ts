@@ -1,0 +1,225 @@
+// OpenAI-compatible Chat Completions client (OpenAI, OpenRouter, DeepSeek, …): one metered call per
+// `chat()`, with fixbench's own retry policy (the SDK's retries are off).
+import OpenAI, { APIError, APIUserAbortError } from 'openai';
+import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+import type { ModelSpec } from '../config/models.ts';
+import type { PriceRow } from '../config/prices.ts';
+import { UserInputError } from '../core/errors.ts';
+import { callCostUsd } from '../pricing/cost.ts';
+import { backoffDelayMs, classifyFailure, redactSecrets, retryAfterMs, type FailureClass } from './retry.ts';
+import { ModelCallError, type CallRecord, type ChatMessage, type ChatReply, type ModelClient, type ToolCall, type ToolDef } from './types.ts';
+import { normaliseUsage } from './usage.ts';
+
+export interface OpenAIChatClientOptions {
+  /** Timeout of one HTTP request, ms (default 600 000). A timeout is a network error and is retried. */
+  requestTimeoutMs?: number;
+  /** Tries at most, the first included (default 4). */
+  maxTries?: number;
+  /** Back-off before the first retry, ms (default 1 000); doubles per retry, with jitter. */
+  baseDelayMs?: number;
+  /** Longest wait between tries, ms (default 60 000); a longer `retry-after` is clamped to it. */
+  maxDelayMs?: number;
+  /** Waits `ms` (abortable); injectable so tests can record delays instead of sleeping. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Source of jitter in [0, 1) (default Math.random). */
+  random?: () => number;
+}
+
+/** Abortable sleep. @throws the signal's reason when aborted. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
+
+/** One failed try, classified. */
+interface TryFailure extends FailureClass {
+  status: number | null;
+  message: string;
+  headers?: { get(name: string): string | null };
+  /** Set when the failed try was billed (a 2xx body with usage that we cannot use). */
+  call: CallRecord | null;
+}
+
+/**
+ * A `ModelClient` for `api: openai-chat` models, built on the official `openai` SDK.
+ *
+ * Each `chat()` sends `{...spec.params, model: spec.model, messages, tools?}` (non-streaming) to
+ * `spec.base_url` and returns the reply with a `CallRecord`: normalised usage (tokens), the raw
+ * usage, `list_usd` from the price row (null when the price, or the usage, is unknown) and
+ * `billed_usd` when the provider reports a cost (OpenRouter `usage.cost`).
+ *
+ * Retries: up to `maxTries` tries with exponential back-off and jitter, honouring `retry-after-ms`
+ * / `retry-after`, on 408, 409, 429, 5xx and network errors. Never retried: 401/403, 404, 402 or
+ * `insufficient_quota`, context-length errors, other 4xx, and a 2xx reply that cannot be used.
+ * Failed tries without a usable body are not billed and leave no CallRecord.
+ *
+ * The API key goes to the SDK only: it is not kept on this object and is redacted from every error
+ * message.
+ */
+export class OpenAIChatClient implements ModelClient {
+  readonly id: string;
+  readonly #spec: ModelSpec;
+  readonly #price: PriceRow | null;
+  readonly #sdk: OpenAI;
+  readonly #maxTries: number;
+  readonly #backoff: { baseDelayMs: number; maxDelayMs: number };
+  readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly #random: () => number;
+
+  /**
+   * @param spec the model's entry in models.yaml (`base_url`, `model`, `params`, …)
+   * @param apiKey the key read by the caller from `process.env[spec.api_key_env]`
+   * @param price the model's price row (USD per million tokens), or null when unknown
+   * @throws UserInputError when `apiKey` is empty (naming `spec.api_key_env`, never the key)
+   */
+  constructor(spec: ModelSpec, apiKey: string, price: PriceRow | null, opts: OpenAIChatClientOptions = {}) {
+    if (!apiKey) throw new UserInputError(`${spec.id}: no API key; set ${spec.api_key_env}`, { where: spec.api_key_env });
+    this.id = spec.id;
+    this.#spec = spec;
+    this.#price = price;
+    this.#maxTries = Math.max(1, opts.maxTries ?? 4);
+    this.#backoff = { baseDelayMs: opts.baseDelayMs ?? 1_000, maxDelayMs: opts.maxDelayMs ?? 60_000 };
+    this.#sleep = opts.sleep ?? sleep;
+    this.#random = opts.random ?? Math.random;
+    this.#sdk = new OpenAI({
+      baseURL: spec.base_url,
+      apiKey,
+      maxRetries: 0,
+      timeout: opts.requestTimeoutMs ?? 600_000,
+      // Never pick these up from the environment: they would be sent to a non-OpenAI provider.
+      organization: null,
+      project: null,
+      adminAPIKey: null,
+      webhookSecret: null,
+      logLevel: 'off',
+    });
+  }
+
+  /**
+   * Sends one Chat Completions request (retrying per the policy above).
+   * @returns the first choice's message, its `finish_reason`, and the call's CallRecord
+   *   (`ms` = wall time of the whole call, retries and back-off included).
+   * @throws ModelCallError (kind, HTTP status, and `call` when the failed reply was billed) when
+   *   the provider fails for good; the signal's reason when `opts.signal` aborts.
+   */
+  async chat(messages: ChatMessage[], opts: { tools?: ToolDef[]; signal?: AbortSignal } = {}): Promise<ChatReply> {
+    const t0 = performance.now();
+    const body = {
+      ...this.#spec.params,
+      model: this.#spec.model,
+      messages,
+      ...(opts.tools?.length ? { tools: opts.tools } : {}),
+      stream: false,
+    } as unknown as ChatCompletionCreateParamsNonStreaming;
+
+    let failure: TryFailure | undefined;
+    for (let tryNo = 1; tryNo <= this.#maxTries; tryNo++) {
+      if (tryNo > 1) {
+        const wait = backoffDelayMs(tryNo - 1, retryAfterMs(failure?.headers), this.#backoff, this.#random);
+        await this.#sleep(wait, opts.signal);
+      }
+      let raw: unknown;
+      try {
+        raw = await this.#sdk.chat.completions.create(body, { signal: opts.signal });
+      } catch (e) {
+        if (opts.signal?.aborted) throw opts.signal.reason;
+        if (e instanceof APIUserAbortError) throw e;
+        failure = this.#fromSdkError(e);
+        if (failure.retry) continue;
+        break;
+      }
+      const ms = () => Math.round(performance.now() - t0);
+      const parsed = this.#parseReply(raw, ms);
+      if ('reply' in parsed) return parsed.reply;
+      failure = parsed.failure;
+      if (!failure.retry || failure.call) break; // a billed failure is never retried
+    }
+    const f = failure!;
+    const call = f.call ? { ...f.call, ms: Math.round(performance.now() - t0) } : null;
+    const tries = f.retry ? ` after ${this.#maxTries} tries` : '';
+    throw new ModelCallError(
+      `${this.id}: ${f.status === null ? '' : `HTTP ${f.status} `}${f.kind}${tries}: ${f.message}`,
+      f.kind,
+      f.status,
+      call,
+    );
+  }
+
+  /** Classifies an error thrown by the SDK; the message is redacted of the key. */
+  #fromSdkError(e: unknown): TryFailure {
+    const message = redactSecrets(e instanceof Error ? e.message : String(e), this.#sdk.apiKey);
+    if (e instanceof APIError && typeof e.status === 'number') {
+      const errBody = isRecord(e.error) ? e.error : {};
+      const cls = classifyFailure(e.status, str(e.code) ?? str(errBody.code), str(e.type) ?? str(errBody.type), message);
+      return { ...cls, status: e.status, message, headers: e.headers, call: null };
+    }
+    // APIConnectionError, APIConnectionTimeoutError, fetch failures: no HTTP status.
+    return { ...classifyFailure(null, null, null, message), status: null, message, call: null };
+  }
+
+  /** Turns a 2xx body into a reply, or a failure when it carries an error or no usable choice. */
+  #parseReply(raw: unknown, ms: () => number): { reply: ChatReply } | { failure: TryFailure } {
+    const body = isRecord(raw) ? raw : {};
+    const hasUsage = isRecord(body.usage);
+    const call = this.#callRecord(body.usage, ms());
+
+    // Some gateways (OpenRouter) report upstream failures as a 2xx body `{error: {code, message}}`.
+    if (isRecord(body.error)) {
+      const err = body.error;
+      const message = redactSecrets(str(err.message) ?? JSON.stringify(err), this.#sdk.apiKey);
+      const status = typeof err.code === 'number' ? err.code : 502;
+      const cls = classifyFailure(status, str(err.code), str(err.type), message);
+      return { failure: { ...cls, status, message: `provider error in a 2xx reply: ${message}`, call: hasUsage ? call : null } };
+    }
+    const choice = Array.isArray(body.choices) ? body.choices[0] : undefined;
+    const msg = isRecord(choice) && isRecord(choice.message) ? choice.message : null;
+    if (!msg) {
+      return {
+        failure: { kind: 'bad_response', retry: false, status: 200, message: 'reply has no choices[0].message', call: hasUsage ? call : null },
+      };
+    }
+    const toolCalls: ToolCall[] = [];
+    if (Array.isArray(msg.tool_calls)) {
+      msg.tool_calls.forEach((tc, i) => {
+        if (!isRecord(tc)) return;
+        const fn = isRecord(tc.function) ? tc.function : {};
+        toolCalls.push({
+          id: str(tc.id) ?? `call_${i}`,
+          type: 'function',
+          function: { name: str(fn.name) ?? '', arguments: typeof fn.arguments === 'string' ? fn.arguments : JSON.stringify(fn.arguments ?? {}) },
+        });
+      });
+    }
+    const content = typeof msg.content === 'string' ? msg.content : null;
+    const finish = isRecord(choice) ? str(choice.finish_reason) : null;
+    return { reply: { message: { content, tool_calls: toolCalls }, finish_reason: finish, call } };
+  }
+
+  /**
+   * The CallRecord of one reply. `list_usd` is null when the price is unknown, and also when the reply
+   * had no usage object (its tokens, so its cost, are unknown: never counted as 0).
+   */
+  #callRecord(rawUsage: unknown, ms: number): CallRecord {
+    const n = normaliseUsage(rawUsage);
+    return {
+      usage: n.usage,
+      raw_usage: n.raw,
+      list_usd: n.missing ? null : callCostUsd(n.usage, this.#price),
+      billed_usd: n.billed_usd,
+      ms,
+    };
+  }
+}

@@ -1,0 +1,79 @@
+// fixbench's retry policy for provider calls: which failures are retried, how long to wait. Pure.
+import type { ModelErrorKind } from './types.ts';
+
+/** How a failed HTTP exchange is treated. */
+export interface FailureClass {
+  kind: ModelErrorKind;
+  /** Whether another try may succeed (rate limits, server faults, network errors). */
+  retry: boolean;
+}
+
+const CONTEXT_CODES = new Set(['context_length_exceeded', 'string_above_max_length', 'context_window_exceeded']);
+const CONTEXT_MESSAGE =
+  /context[ _-]?(length|window|size)|maximum context|max(imum)?[ _-]?(input[ _-]?)?tokens? (allowed|exceeded)|prompt is too long|too many (input )?tokens|input is too long|reduce the length of the messages/i;
+const QUOTA_CODES = new Set(['insufficient_quota', 'insufficient_balance', 'billing_hard_limit_reached', 'payment_required']);
+
+/**
+ * Classifies a failed request by HTTP status (null for a network error or timeout), the error's
+ * `code`/`type` fields and its message.
+ * Never retried: 401/403 (`auth`), 404 (`not_found`), 402 or an `insufficient_quota` code even on a
+ * 429 (`quota`), context-length errors (`context_exceeded`, recognised by code or message on any 4xx),
+ * other 4xx (`bad_request`). Retried: network errors (`network`), 408/409 and 5xx (`server`), 429 (`rate_limit`).
+ */
+export function classifyFailure(status: number | null, code: string | null, type: string | null, message: string): FailureClass {
+  if (status === null) return { kind: 'network', retry: true };
+  const c = (code ?? '').toLowerCase();
+  const t = (type ?? '').toLowerCase();
+  if (status === 401 || status === 403) return { kind: 'auth', retry: false };
+  if (status === 402 || QUOTA_CODES.has(c) || QUOTA_CODES.has(t)) return { kind: 'quota', retry: false };
+  if (status >= 400 && status < 500 && (CONTEXT_CODES.has(c) || CONTEXT_MESSAGE.test(message))) {
+    return { kind: 'context_exceeded', retry: false };
+  }
+  if (status === 404) return { kind: 'not_found', retry: false };
+  if (status === 429) return { kind: 'rate_limit', retry: true };
+  if (status === 408 || status === 409 || status >= 500) return { kind: 'server', retry: true };
+  return { kind: 'bad_request', retry: false };
+}
+
+/**
+ * Milliseconds a server asked us to wait, from `retry-after-ms` (ms) or `retry-after` (seconds, or
+ * an HTTP date); null when neither header is present or parseable.
+ */
+export function retryAfterMs(headers: { get(name: string): string | null } | undefined, nowMs: number = Date.now()): number | null {
+  if (!headers) return null;
+  const ms = headers.get('retry-after-ms');
+  if (ms !== null && ms.trim() !== '' && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
+  const after = headers.get('retry-after');
+  if (after === null || after.trim() === '') return null;
+  if (Number.isFinite(Number(after))) return Math.max(0, Number(after) * 1000);
+  const date = Date.parse(after);
+  return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
+}
+
+export interface BackoffOptions {
+  /** Delay before the first retry, ms. */
+  baseDelayMs: number;
+  /** Longest delay, ms (a server's `retry-after` is clamped to it too). */
+  maxDelayMs: number;
+}
+
+/**
+ * Delay before retry number `retry` (1 = the first retry), ms: the server's `retry-after` when given
+ * (clamped to `maxDelayMs`), else exponential back-off `baseDelayMs·2^(retry−1)` capped at
+ * `maxDelayMs`, with jitter taking off up to a quarter. `random` returns a number in [0, 1).
+ */
+export function backoffDelayMs(retry: number, serverMs: number | null, o: BackoffOptions, random: () => number = Math.random): number {
+  if (serverMs !== null) return Math.min(serverMs, o.maxDelayMs);
+  const exp = Math.min(o.baseDelayMs * 2 ** Math.max(0, retry - 1), o.maxDelayMs);
+  return Math.round(exp * (1 - 0.25 * random()));
+}
+
+/**
+ * Removes an API key from a text that goes into an error message or a log: the key itself, and
+ * anything shaped like a secret key (`sk-…`, as providers echo masked or partial keys).
+ */
+export function redactSecrets(text: string, apiKey: string | null): string {
+  let out = text;
+  if (apiKey && apiKey.length >= 4) out = out.split(apiKey).join('[REDACTED]');
+  return out.replace(/\bsk-[A-Za-z0-9_*.-]{6,}/g, 'sk-[REDACTED]');
+}
