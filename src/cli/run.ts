@@ -63,7 +63,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const repoProblems: string[] = [];
   for (const repo of new Set(tasks.map((t) => t.repo))) {
     try {
-      await repoCache.ensure(repo);
+      await repoCache.mirror(repo);
     } catch (e) {
       const users = tasks.filter((t) => t.repo === repo).map((t) => path.join(t.dir, 'task.yaml'));
       repoProblems.push(`${users.join(', ')}: repo: "${repo}" cannot be read (${(e as Error).message}); name a bundle under ${path.join(tasksDir, 'repos')}, a local git repository or a reachable git URL`);

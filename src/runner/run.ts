@@ -137,6 +137,8 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
       return;
     }
     const rec = await runOneAttempt(job, { opts, writer, budget, workRoot, onBudgetRefused: () => (budgetStopped = true) });
+    // An attempt cut short by Ctrl-C is not a result: leave it unrecorded so a later run re-does it.
+    if (opts.signal?.aborted && rec.outcome === 'infra_error') return;
     await writer.appendAttempt(rec);
     records.push(rec);
     opts.onAttempt?.(rec, records.length, jobs.length);

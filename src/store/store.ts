@@ -27,7 +27,7 @@ export class RunWriter {
   }
 
   /** Appends one record as a JSON line and fsyncs it before resolving. */
-  appendAttempt(record: AttemptRecord): Promise<void> {
+  async appendAttempt(record: AttemptRecord): Promise<void> {
     const line = JSON.stringify(AttemptRecord.parse(record)) + '\n';
     const next = this.queue.then(async () => {
       const fh = await open(path.join(this.dir, 'attempts.jsonl'), 'a');
