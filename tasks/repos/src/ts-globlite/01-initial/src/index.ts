@@ -1,0 +1,4 @@
+export { globToRegExpSource } from './compile.js';
+export { isMatch, makeMatcher, toRegExp } from './match.js';
+export type { Matcher } from './match.js';
+export type { GlobOptions } from './options.js';
