@@ -2,10 +2,6 @@
 // exit codes (0 ok, 1 internal error, 2 invalid input, 3 gate failed, 130 interrupted).
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, GateFailedError, UserInputError } from '../core/errors.ts';
-import { runCommand } from './run.ts';
-import { reportCommand } from './report.ts';
-import { modelsListCommand, modelsPricesCommand } from './models.ts';
-import { tasksListCommand } from './tasks.ts';
 import { harnessIdentity } from './paths.ts';
 
 /** Commander parser for a positive number flag. */
@@ -64,7 +60,8 @@ export function buildProgram(exit: { code: number }): Command {
     .addOption(new Option('--sandbox <kind>', 'where commands run').choices(['local']).default('local'))
     .option('--json', 'print a JSON summary on stdout instead of text')
     .action(async (opts) => {
-      exit.code = await runCommand(opts);
+      // commands are imported when used, so `--help` stays fast
+      exit.code = await (await import('./run.ts')).runCommand(opts);
     });
 
   program
@@ -74,7 +71,7 @@ export function buildProgram(exit: { code: number }): Command {
     .option('--results <dir>', 'results folder', 'results')
     .option('--reports <dir>', 'reports folder', 'reports')
     .action(async (run: string, opts) => {
-      exit.code = await reportCommand(run, opts);
+      exit.code = await (await import('./report.ts')).reportCommand(run, opts);
     });
 
   const tasks = program.command('tasks').description('Inspect task fixtures.');
@@ -84,7 +81,7 @@ export function buildProgram(exit: { code: number }): Command {
     .option('--tasks <dir>', 'folder of task fixtures (default: the bundled tasks/)')
     .option('--json', 'print JSON')
     .action(async (opts) => {
-      exit.code = await tasksListCommand(opts);
+      exit.code = await (await import('./tasks.ts')).tasksListCommand(opts);
     });
 
   const models = program.command('models').description('Inspect the model catalog and prices.');
@@ -95,7 +92,7 @@ export function buildProgram(exit: { code: number }): Command {
     .option('--prices <file>', 'price sheet (default: the newest prices/<YYYY-MM-DD>.yaml)')
     .option('--json', 'print JSON')
     .action(async (opts) => {
-      exit.code = await modelsListCommand(opts);
+      exit.code = await (await import('./models.ts')).modelsListCommand(opts);
     });
   models
     .command('prices')
@@ -103,7 +100,7 @@ export function buildProgram(exit: { code: number }): Command {
     .option('--models-file <file>', 'models catalog (default: the bundled models.yaml)')
     .option('--prices <file>', 'price sheet (default: the newest prices/<YYYY-MM-DD>.yaml)')
     .action(async (opts) => {
-      exit.code = await modelsPricesCommand(opts);
+      exit.code = await (await import('./models.ts')).modelsPricesCommand(opts);
     });
   return program;
 }

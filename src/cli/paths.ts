@@ -7,12 +7,15 @@ import { fileURLToPath } from 'node:url';
 /** Absolute path of the fixbench package (holds tasks/, models.yaml, prices/). */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Harness version (package.json) and git commit of the package checkout, if it is one. */
+/** Harness version (package.json) and git commit of the package checkout (`<sha>+dirty` with uncommitted changes), if it is one. */
 export function harnessIdentity(): { version: string; commit: string | null } {
   const pkg = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
   let commit: string | null = null;
   try {
-    commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || null;
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    commit = git('rev-parse', 'HEAD') || null;
+    // A checkout with uncommitted changes to tracked files is not that commit: say so.
+    if (commit && git('status', '--porcelain', '--untracked-files=no') !== '') commit += '+dirty';
   } catch {
     commit = null;
   }

@@ -21,6 +21,8 @@ export interface EvaluationResult {
   visible_check: boolean;
   /** Milliseconds spent running the tests. */
   test_ms: number;
+  /** Log of the patch-application tries (commands, outputs), for logs; absent when nothing was applied. */
+  apply_log?: string;
   /** Combined test output (capped), for logs/<...>/test_output.txt. */
   test_output: string;
   /** Every parsed test id → status. */

@@ -1,0 +1,173 @@
+// Evaluation of one model patch (DESIGN.md §6 steps 1–6): fresh checkout, setup, model patch,
+// test-file protection, test.patch, test run, parsing, grading → one outcome.
+import { lstat, readFile, realpath, rm } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import type { TaskSpec } from '../config/task.ts';
+import { InfraError } from '../core/errors.ts';
+import type { Sandbox, ExecResult } from '../sandbox/types.ts';
+import { createWorkspace } from '../workspace/checkout.ts';
+import type { RepoCache } from '../workspace/repo-cache.ts';
+import { runSetup } from '../workspace/setup.ts';
+import type { Workspace } from '../workspace/types.ts';
+import { applyPatch } from './apply-patch.ts';
+import { grade } from './grade.ts';
+import { exitCodeResults, parseJunit, parseTap, reportKind, type TestResults } from './parse/index.ts';
+import { protectTestFiles } from './protect-tests.ts';
+import type { EvaluationResult, TestsStatus } from './types.ts';
+
+/** Cap on `test_output` kept for logs: 1 MiB of characters (head and tail). */
+export const TEST_OUTPUT_CAP_CHARS = 1024 * 1024;
+
+export interface EvaluateOptions {
+  task: TaskSpec;
+  /** The patch to grade (unified diff); empty or whitespace-only → `empty_patch`. */
+  modelPatch: string;
+  sandbox: Sandbox;
+  repoCache: RepoCache;
+  /** Folder under which the evaluation's workspace is made (and removed). */
+  workDir: string;
+  /** Limit on `setup`, milliseconds (default: `runSetup`'s). */
+  setupTimeoutMs?: number;
+}
+
+/**
+ * Evaluates `modelPatch` on `task` in a fresh workspace:
+ * 1. empty/whitespace patch → `empty_patch` (nothing runs);
+ * 2. checkout at `base_commit` + `setup`; apply the patch (`applyPatch`) — none applies → `patch_failed`;
+ * 3. restore the files test.patch touches (`protectTestFiles`), apply test.patch with `git apply`
+ *    (failure → `infra_error`: the harness's fault);
+ * 4. delete any stale report file, run `test_cmd` in the sandbox with `timeout_s` (expiry →
+ *    `timeout`, the process group killed);
+ * 5. parse the report (`junit:<path>`, `tap` on stdout, or `exit-code`); a missing or unreadable
+ *    report, zero parsed tests, or a non-zero exit with no failing test is no verdict: `unresolved`
+ *    with `error` set (the patch broke the test run; validated tasks give a verdict with gold);
+ * 6. `resolved` / `unresolved` by `grade`.
+ * `visible_check` = the patch applied and every PASS_TO_PASS test passed.
+ * Never throws: harness faults (git, setup, sandbox, report) become `infra_error` with `error`.
+ * The workspace is always removed.
+ */
+export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult> {
+  const { task, modelPatch, sandbox } = opts;
+  const result: EvaluationResult = {
+    outcome: 'infra_error',
+    tests_status: null,
+    apply_strategy: null,
+    test_files_edited: [],
+    visible_check: false,
+    test_ms: 0,
+    test_output: '',
+    parsed: {},
+    error: null,
+  };
+  if (modelPatch.trim() === '') return { ...result, outcome: 'empty_patch' };
+
+  let ws: Workspace | null = null;
+  try {
+    ws = await createWorkspace({
+      repoCache: opts.repoCache,
+      repo: task.repo,
+      baseCommit: task.base_commit,
+      parentDir: opts.workDir,
+      tasksDir: dirname(task.dir),
+    });
+    await runSetup(ws, task, sandbox, opts.setupTimeoutMs === undefined ? {} : { timeoutMs: opts.setupTimeoutMs });
+
+    const applied = await applyPatch(ws.dir, modelPatch);
+    result.apply_log = applied.log;
+    if (!applied.ok) return { ...result, outcome: 'patch_failed' };
+    result.apply_strategy = applied.strategy;
+
+    result.test_files_edited = await protectTestFiles(ws.dir, task.base_commit, task.test_patch);
+    if (task.test_patch.trim() !== '') {
+      const tp = await applyPatch(ws.dir, task.test_patch, { strategies: ['git apply'] });
+      if (!tp.ok) throw new InfraError(`test.patch of ${task.instance_id} did not apply after the model patch:\n${tp.log}`);
+    }
+
+    const report = reportKind(task.test_report);
+    const reportPath = report.kind === 'junit' ? await reportFile(ws.dir, report.path) : null;
+    if (reportPath) await rm(reportPath, { recursive: true, force: true });
+
+    const run = await sandbox.exec(task.test_cmd, { cwd: ws.dir, timeoutMs: task.timeout_s * 1000 });
+    result.test_ms = run.durationMs;
+    result.test_output = testOutput(task.test_cmd, run);
+    if (run.timedOut) {
+      return { ...result, outcome: 'timeout', error: `test command exceeded timeout_s=${task.timeout_s}; its process group was killed` };
+    }
+
+    // The tests ran with the model's patch applied. If they then give no verdict (no report, an
+    // unreadable one, zero tests, or a failing exit with no failing test), the patch broke the test
+    // run: validation guarantees that base + gold + test.patch does produce one. That is the
+    // model's failure (`unresolved`, with `error` saying why), never a pass and never an
+    // `infra_error` that would excuse it and invite endless re-runs.
+    const noVerdict = (why: string): EvaluationResult => ({
+      ...result,
+      outcome: 'unresolved',
+      tests_status: failedTestsStatus(task),
+      error: `no test verdict with this patch: ${why}`,
+    });
+    let parsed: TestResults;
+    try {
+      if (report.kind === 'junit') parsed = parseJunit(await readReport(ws.dir, reportPath!, report.path, run));
+      else if (report.kind === 'tap') parsed = parseTap(run.stdout);
+      else parsed = exitCodeResults(task.test_cmd, run.exitCode);
+    } catch (err) {
+      return noVerdict(describe(err));
+    }
+    result.parsed = Object.fromEntries(parsed);
+
+    const g = grade(task, parsed, run.exitCode);
+    result.tests_status = g.tests_status;
+    if (g.error) return { ...noVerdict(g.error), tests_status: g.tests_status };
+    return { ...result, outcome: g.resolved ? 'resolved' : 'unresolved', visible_check: g.visible_check_p2p };
+  } catch (err) {
+    return { ...result, outcome: 'infra_error', visible_check: false, error: describe(err) };
+  } finally {
+    await ws?.cleanup().catch(() => undefined);
+  }
+}
+
+/** Absolute path of the report inside the workspace; throws when it would escape it. */
+async function reportFile(dir: string, path: string): Promise<string> {
+  const abs = resolve(dir, path);
+  const rel = relative(dir, abs);
+  if (isAbsolute(path) || rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+    throw new InfraError(`test_report path ${JSON.stringify(path)} must be relative and inside the repository`);
+  }
+  return abs;
+}
+
+/** Reads the JUnit file the test command wrote; it must be a regular file inside the workspace. */
+async function readReport(dir: string, abs: string, path: string, run: ExecResult): Promise<string> {
+  const st = await lstat(abs).catch(() => null);
+  if (!st) {
+    throw new InfraError(`the test command wrote no JUnit report at ${path} (exit code ${run.exitCode ?? run.signal})`);
+  }
+  const real = await realpath(abs);
+  const rel = relative(await realpath(dir), real);
+  if (!st.isFile() || rel.startsWith('..') || isAbsolute(rel)) {
+    throw new InfraError(`JUnit report ${path} is not a regular file inside the workspace`);
+  }
+  return readFile(abs, 'utf8');
+}
+
+/** `$ cmd`, stdout, stderr and the exit status, cut to head and tail past `TEST_OUTPUT_CAP_CHARS`. */
+function testOutput(cmd: string, run: ExecResult): string {
+  const status = run.timedOut ? 'timed out' : `exit ${run.exitCode ?? run.signal}`;
+  const text = `$ ${cmd}\n${run.stdout}${run.stderr ? `\n--- stderr ---\n${run.stderr}` : ''}\n--- ${status}${run.truncated ? ', output truncated' : ''} ---\n`;
+  if (text.length <= TEST_OUTPUT_CAP_CHARS) return text;
+  const half = TEST_OUTPUT_CAP_CHARS / 2;
+  return `${text.slice(0, half)}\n[... ${text.length - 2 * half} characters elided ...]\n${text.slice(-half)}`;
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}`;
+  return String(err);
+}
+
+/** Every listed test counted as failed (the tests gave no verdict). */
+function failedTestsStatus(task: TaskSpec): TestsStatus {
+  return {
+    FAIL_TO_PASS: { success: [], failure: [...task.FAIL_TO_PASS] },
+    PASS_TO_PASS: { success: [], failure: [...task.PASS_TO_PASS] },
+  };
+}

@@ -1,0 +1,52 @@
+// Grading (DESIGN.md §6 steps 5–6): parsed per-test results → SWE-bench report.json
+// `tests_status` and whether the task is resolved. Pure.
+import type { TaskSpec } from '../config/task.ts';
+import type { TestStatus, TestsStatus } from './types.ts';
+
+export interface Grade {
+  /** SWE-bench report.json `tests_status` (FAIL_TO_PASS / PASS_TO_PASS success and failure lists). */
+  tests_status: TestsStatus;
+  /** Every FAIL_TO_PASS and every PASS_TO_PASS test PASSED. False whenever `error` is set. */
+  resolved: boolean;
+  /** Every PASS_TO_PASS test PASSED (the run-time half of `visible_check`). False whenever `error` is set. */
+  visible_check_p2p: boolean;
+  /**
+   * Set when the results cannot be trusted (DESIGN.md §6 step 5): no test was parsed, or the
+   * command exited non-zero while no parsed test failed. The attempt is then an `infra_error`.
+   */
+  error: string | null;
+}
+
+/**
+ * Grades parsed results against the task's lists. A listed test passes only if parsed as PASSED:
+ * missing, SKIPPED, FAILED and ERROR all count as failure (as in SWE-bench). `exitCode` is the
+ * test command's exit code (null when killed by a signal).
+ */
+export function grade(
+  lists: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS'>,
+  parsed: ReadonlyMap<string, TestStatus>,
+  exitCode: number | null,
+): Grade {
+  const split = (ids: readonly string[]): { success: string[]; failure: string[] } => ({
+    success: ids.filter((id) => parsed.get(id) === 'PASSED'),
+    failure: ids.filter((id) => parsed.get(id) !== 'PASSED'),
+  });
+  const tests_status: TestsStatus = { FAIL_TO_PASS: split(lists.FAIL_TO_PASS), PASS_TO_PASS: split(lists.PASS_TO_PASS) };
+
+  let error: string | null = null;
+  const anyFailing = [...parsed.values()].some((s) => s === 'FAILED' || s === 'ERROR');
+  if (parsed.size === 0) {
+    error = `no test results were parsed (test command exit code ${exitCode ?? 'null (killed by a signal)'})`;
+  } else if (exitCode !== 0 && !anyFailing) {
+    error =
+      `test command exited with ${exitCode ?? 'a signal'} but none of the ${parsed.size} parsed tests failed; ` +
+      'the report is incomplete or the run crashed outside a test';
+  }
+  const p2pOk = tests_status.PASS_TO_PASS.failure.length === 0;
+  return {
+    tests_status,
+    resolved: error === null && p2pOk && tests_status.FAIL_TO_PASS.failure.length === 0,
+    visible_check_p2p: error === null && p2pOk,
+    error,
+  };
+}

@@ -1,0 +1,88 @@
+// JUnit XML → per-test results (node --test, vitest, jest-junit, pytest, …).
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import stripAnsi from 'strip-ansi';
+import type { TestStatus } from '../types.ts';
+import { record, ReportParseError, type TestResults } from './types.ts';
+
+/** Source-file extensions that mark a `classname` as a test file path (as vitest writes it). */
+const FILE_EXT_RE = /\.(?:[cm]?[jt]sx?|py|rb|go|rs|java|kts?|scala|php|cs|fs|exs?|swift|dart|lua|c|cc|cpp|cxx|h|hpp|m|mm|vue|svelte|coffee|sh)$/i;
+
+type Attrs = Record<string, string>;
+interface XmlNode {
+  $?: Attrs;
+  testsuite?: XmlNode[];
+  testcase?: XmlNode[];
+  failure?: unknown[];
+  error?: unknown[];
+  skipped?: unknown[];
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributesGroupName: '$',
+  attributeNamePrefix: '',
+  parseAttributeValue: false,
+  parseTagValue: false,
+  htmlEntities: true,
+  isArray: (name) => name === 'testsuite' || name === 'testcase' || name === 'failure' || name === 'error' || name === 'skipped',
+});
+
+/**
+ * Parses a JUnit XML report into `id → status`.
+ *
+ * Id rule (fixtures depend on it exactly): the `name`s of the enclosing `<testsuite>` elements,
+ * outermost first, then the `<testcase name>`, joined with ` > `; `<testsuites>` is not part of
+ * the id. If the testcase's `classname` contains a `/` or ends in a source-file extension (vitest
+ * writes the test file path there) and is not already the first element, it is prefixed.
+ * ANSI escape codes are stripped from every part (raw, or written as `&#27;`/`&#x1b;`); empty
+ * parts are left out.
+ *
+ * Status: a `<failure>` child or a `failure` attribute (node --test writes both) → FAILED;
+ * an `<error>` child → ERROR; a `<skipped>` child → SKIPPED; otherwise PASSED. A duplicated id
+ * keeps its worst status. Throws `ReportParseError` for malformed XML or a root that is neither
+ * `<testsuites>` nor `<testsuite>`.
+ */
+export function parseJunit(xml: string): TestResults {
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) {
+    throw new ReportParseError(`JUnit report is not well-formed XML: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
+  }
+  // fast-xml-parser drops a character reference to ESC, which would leave `[31m` remnants that
+  // strip-ansi cannot see; turn it into the raw character first so the code is stripped whole.
+  const doc = parser.parse(xml.replace(/&#(?:0*27|[xX]0*1[bB]);/g, '\u001b')) as { testsuites?: XmlNode | string; testsuite?: XmlNode[] };
+  const results: TestResults = new Map();
+  if (doc.testsuites !== undefined) {
+    if (typeof doc.testsuites === 'object') walk(doc.testsuites, [], results);
+  } else if (doc.testsuite !== undefined) {
+    for (const suite of doc.testsuite) walk({ testsuite: [suite] }, [], results);
+  } else {
+    throw new ReportParseError('JUnit report has neither <testsuites> nor <testsuite> at its root');
+  }
+  return results;
+}
+
+function walk(node: XmlNode, path: string[], results: TestResults): void {
+  for (const tc of node.testcase ?? []) {
+    if (typeof tc !== 'object') continue;
+    const name = clean(tc.$?.name);
+    const classname = clean(tc.$?.classname);
+    const parts = [...path, name].filter((p) => p !== '');
+    if (classname && (classname.includes('/') || FILE_EXT_RE.test(classname)) && parts[0] !== classname) parts.unshift(classname);
+    if (parts.length === 0) continue;
+    record(results, parts.join(' > '), status(tc));
+  }
+  for (const suite of node.testsuite ?? []) {
+    if (typeof suite !== 'object') continue;
+    const name = clean(suite.$?.name);
+    walk(suite, name ? [...path, name] : path, results);
+  }
+}
+
+function status(tc: XmlNode): TestStatus {
+  if ((tc.failure?.length ?? 0) > 0 || tc.$?.failure !== undefined) return 'FAILED';
+  if ((tc.error?.length ?? 0) > 0) return 'ERROR';
+  if ((tc.skipped?.length ?? 0) > 0) return 'SKIPPED';
+  return 'PASSED';
+}
+
+const clean = (s: string | undefined): string => stripAnsi(s ?? '').trim();

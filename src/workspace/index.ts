@@ -1,0 +1,8 @@
+// Workspaces: repo cache, checkout at base_commit, setup, patch extraction (DESIGN.md §4).
+export type { Workspace } from './types.ts';
+export { RepoCache, type RepoCacheOptions } from './repo-cache.ts';
+export { resolveRepoSource, type RepoSource } from './repo-source.ts';
+export { createWorkspace, type CreateWorkspaceOptions } from './checkout.ts';
+export { extractPatch, type ExtractedPatch } from './extract-patch.ts';
+export { runSetup, DEFAULT_SETUP_TIMEOUT_MS } from './setup.ts';
+export { GIT_IDENTITY, WORKSPACE_BRANCH } from './git.ts';

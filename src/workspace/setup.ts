@@ -1,0 +1,57 @@
+// Running a task's `setup` command (DESIGN.md §2, §4) in a workspace, and keeping what it
+// creates out of the attempt's patch.
+import { appendFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TaskSpec } from '../config/task.ts';
+import { InfraError } from '../core/errors.ts';
+import type { ExecResult, Sandbox } from '../sandbox/types.ts';
+import { gitAt, gitFailure } from './git.ts';
+import type { Workspace } from './types.ts';
+
+/** Default limit on `setup`: 30 minutes, in milliseconds. */
+export const DEFAULT_SETUP_TIMEOUT_MS = 30 * 60 * 1000;
+
+/** Characters of output quoted in a setup failure message. */
+const TAIL_CHARS = 4000;
+
+/**
+ * Runs `task.setup` (when non-empty) with `bash -c` in the sandbox, cwd = the workspace.
+ * Untracked files it leaves that the repository does not ignore are then listed, anchored, in
+ * `.git/info/exclude`, so `extractPatch` never counts setup output as the model's work and
+ * `git clean` between patch attempts keeps the installed environment.
+ *
+ * Returns the command's result, or null when there is no setup. Throws `InfraError` (with the
+ * exit status and the tail of stdout+stderr) when setup exits non-zero or times out.
+ */
+export async function runSetup(
+  workspace: Workspace,
+  task: Pick<TaskSpec, 'instance_id' | 'setup'>,
+  sandbox: Sandbox,
+  opts: { timeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<ExecResult | null> {
+  if (!task.setup.trim()) return null;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_SETUP_TIMEOUT_MS;
+  const res = await sandbox.exec(task.setup, { cwd: workspace.dir, timeoutMs, ...(opts.env ? { env: opts.env } : {}) });
+  if (res.timedOut || res.exitCode !== 0) {
+    const status = res.timedOut ? `timed out after ${timeoutMs} ms` : `exited with ${res.exitCode ?? res.signal}`;
+    const tail = (res.stdout + res.stderr).slice(-TAIL_CHARS);
+    throw new InfraError(`setup of ${task.instance_id} ${status}: ${task.setup}\n--- output tail ---\n${tail}`);
+  }
+  await excludeUntracked(workspace.dir);
+  return res;
+}
+
+/** Appends every untracked, non-ignored path (directories collapsed) to `.git/info/exclude`. */
+async function excludeUntracked(dir: string): Promise<void> {
+  let listing: string;
+  try {
+    listing = await gitAt(dir).raw(['ls-files', '--others', '--exclude-standard', '--directory', '-z']);
+  } catch (err) {
+    throw gitFailure(`listing the output of setup in ${dir}`, err);
+  }
+  const paths = listing.split('\0').filter(Boolean);
+  if (paths.length === 0) return;
+  await mkdir(join(dir, '.git', 'info'), { recursive: true });
+  const lines = paths.map((p) => '/' + p.replace(/([\\*?[!#])/g, '\\$1').replace(/^ /, '\\ ').replace(/ $/, '\\ '));
+  await appendFile(join(dir, '.git', 'info', 'exclude'), `\n# fixbench: setup output\n${lines.join('\n')}\n`);
+}

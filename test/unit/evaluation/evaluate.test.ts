@@ -1,0 +1,220 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TaskSpec } from '../../../src/config/task.ts';
+import { evaluate } from '../../../src/evaluation/evaluate.ts';
+import { LocalSandbox } from '../../../src/sandbox/local.ts';
+import type { Sandbox } from '../../../src/sandbox/types.ts';
+import { RepoCache } from '../../../src/workspace/repo-cache.ts';
+import { gitRepo, type FileTree, type GitRepo } from '../../helpers/git-repo.ts';
+
+// A tiny JS repository whose `add` is broken; the hidden tests (test.patch) check it.
+const BASE: FileTree = {
+  'package.json': '{ "type": "module" }\n',
+  '.gitignore': 'node_modules/\n',
+  'src/math.js': 'export function add(a, b) {\n  return a - b;\n}\n\nexport function mul(a, b) {\n  return a * b;\n}\n',
+  'test/mul.test.js':
+    "import { describe, it } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { mul } from '../src/math.js';\n\n" +
+    "describe('mul', () => {\n  it('multiplies', () => assert.equal(mul(2, 3), 6));\n});\n",
+};
+const TESTS: FileTree = {
+  'test/add.test.js':
+    "import { describe, it } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { add } from '../src/math.js';\n\n" +
+    "describe('add', () => {\n  it('adds positives', () => assert.equal(add(2, 3), 5));\n  it('adds negatives', () => assert.equal(add(-2, -3), -5));\n});\n",
+  'test/mul.test.js': (BASE['test/mul.test.js'] as string).replace("6));\n", "6));\n  it('multiplies by zero', () => assert.equal(mul(7, 0), 0));\n"),
+};
+const mathWith = (addBody: string, mulBody = 'a * b'): FileTree => ({
+  'src/math.js': `export function add(a, b) {\n  return ${addBody};\n}\n\nexport function mul(a, b) {\n  return ${mulBody};\n}\n`,
+});
+const F2P = ['add > adds positives', 'add > adds negatives'];
+const P2P = ['mul > multiplies', 'mul > multiplies by zero'];
+const JUNIT_CMD = 'node --test --test-reporter=junit --test-reporter-destination=report.xml';
+
+/** The diff from the base commit to `files` written on top of it (computed with git, then undone). */
+function patchFor(repo: GitRepo, files: FileTree): string {
+  const base = repo.commits[0]!;
+  repo.git('checkout', '--quiet', '--detach', base);
+  repo.write(files);
+  repo.git('add', '--all');
+  const patch = repo.git('diff', '--cached', '--no-color', base);
+  repo.git('reset', '--quiet', '--hard', base);
+  repo.git('clean', '-fdq');
+  return patch;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+async function gone(pid: number, limitMs = 10_000): Promise<boolean> {
+  for (const end = Date.now() + limitMs; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) {
+    if (!alive(pid)) return true;
+  }
+  return !alive(pid);
+}
+
+describe('evaluate', () => {
+  let root: string;
+  let repo: GitRepo;
+  let cache: RepoCache;
+  let workDir: string;
+  let task: TaskSpec;
+  let gold: string;
+  const sandbox = new LocalSandbox();
+
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'fixbench-eval-test-'));
+    // The upstream history also holds the later fix commit, as a real repository would.
+    repo = gitRepo(BASE, [{ ...mathWith('a + b'), ...TESTS }]);
+    gold = patchFor(repo, mathWith('a + b'));
+    task = {
+      instance_id: 'tiny-add-1',
+      repo: repo.dir,
+      base_commit: repo.commits[0]!,
+      setup: '',
+      test_cmd: JUNIT_CMD,
+      test_report: 'junit:report.xml',
+      FAIL_TO_PASS: F2P,
+      PASS_TO_PASS: P2P,
+      timeout_s: 120,
+      tags: [],
+      dir: join(root, 'tasks', 'tiny-add-1'),
+      problem_statement: 'add() subtracts',
+      patch: gold,
+      test_patch: patchFor(repo, TESTS),
+    };
+    cache = new RepoCache({ cacheDir: join(root, 'cache'), tasksDir: join(root, 'tasks') });
+    workDir = join(root, 'work');
+  });
+  afterAll(async () => {
+    await sandbox.dispose();
+    repo.cleanup();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const run = (modelPatch: string, over: Partial<TaskSpec> = {}, sb: Sandbox = sandbox) =>
+    evaluate({ task: { ...task, ...over }, modelPatch, sandbox: sb, repoCache: cache, workDir });
+
+  it('resolves the gold patch: every listed test passed', async () => {
+    const res = await run(gold);
+    expect(res).toMatchObject({ outcome: 'resolved', apply_strategy: 'git apply', visible_check: true, error: null, test_files_edited: [] });
+    expect(res.tests_status).toEqual({ FAIL_TO_PASS: { success: F2P, failure: [] }, PASS_TO_PASS: { success: P2P, failure: [] } });
+    expect(res.parsed).toMatchObject({ 'add > adds positives': 'PASSED', 'mul > multiplies by zero': 'PASSED' });
+    expect(res.test_output).toContain(`$ ${JUNIT_CMD}`);
+  });
+
+  it('is unresolved with the failing FAIL_TO_PASS ids when the fix is partial', async () => {
+    const res = await run(patchFor(repo, mathWith('Math.abs(a) + Math.abs(b)')));
+    expect(res.outcome).toBe('unresolved');
+    expect(res.tests_status?.FAIL_TO_PASS).toEqual({ success: ['add > adds positives'], failure: ['add > adds negatives'] });
+    expect(res.visible_check).toBe(true);
+  });
+
+  it('fails the visible check when a PASS_TO_PASS test breaks', async () => {
+    const res = await run(patchFor(repo, mathWith('a + b', 'a * b + 1')));
+    expect(res).toMatchObject({ outcome: 'unresolved', visible_check: false });
+    expect(res.tests_status?.PASS_TO_PASS.failure).toEqual(P2P);
+  });
+
+  it('grades with the hidden tests even when the model rewrote them, and reports the edited files', async () => {
+    const cheat = patchFor(repo, {
+      ...mathWith('Math.abs(a) + Math.abs(b)'),
+      'test/add.test.js': "import { describe, it } from 'node:test';\ndescribe('add', () => {\n  it('adds positives', () => {});\n  it('adds negatives', () => {});\n});\n",
+      'test/mul.test.js': "import { describe, it } from 'node:test';\ndescribe('mul', () => {\n  it('multiplies', () => {});\n});\n",
+    });
+    const res = await run(cheat);
+    expect(res.test_files_edited).toEqual(['test/add.test.js', 'test/mul.test.js']);
+    expect(res.outcome).toBe('unresolved');
+    expect(res.tests_status?.FAIL_TO_PASS.failure).toEqual(['add > adds negatives']);
+  });
+
+  it('returns empty_patch for a whitespace-only patch without running anything', async () => {
+    const untouchable: Sandbox = { kind: 'local', exec: () => Promise.reject(new Error('must not run')) };
+    const res = await run(' \n\t\n', {}, untouchable);
+    expect(res).toMatchObject({ outcome: 'empty_patch', tests_status: null, apply_strategy: null, visible_check: false });
+  });
+
+  it('returns patch_failed when the patch applies with no strategy', async () => {
+    const res = await run('--- a/src/math.js\n+++ b/src/math.js\n@@ -1,3 +1,3 @@\n function nothing() {\n-  like this\n+  at all\n }\n');
+    expect(res).toMatchObject({ outcome: 'patch_failed', tests_status: null, apply_strategy: null, visible_check: false });
+    expect(res.apply_log).toMatch(/git apply[^]*--3way[^]*patch --batch/);
+  });
+
+  it('is unresolved, never a pass, when the command exits non-zero but no parsed test failed', async () => {
+    const res = await run(gold, { test_cmd: `${JUNIT_CMD}; exit 1` });
+    expect(res).toMatchObject({ outcome: 'unresolved', visible_check: false });
+    expect(res.error).toMatch(/no test verdict with this patch: .*exited with 1 but none of the \d+ parsed tests failed/);
+  });
+
+  it('is unresolved, with every listed test failed, when the report holds zero tests', async () => {
+    const res = await run(gold, { test_cmd: "echo '<testsuites/>' > report.xml" });
+    expect(res.outcome).toBe('unresolved');
+    expect(res.error).toMatch(/no test verdict with this patch: no test results were parsed/);
+    expect(res.tests_status!.FAIL_TO_PASS.failure).toEqual(F2P);
+    expect(res.tests_status!.FAIL_TO_PASS.success).toEqual([]);
+  });
+
+  it('never reads a report the model planted: the stale file is deleted before the run', async () => {
+    const planted = `<testsuites><testsuite name="add">${F2P.map((id) => `<testcase name="${id.split(' > ')[1]}"/>`).join('')}</testsuite></testsuites>\n`;
+    const plant = patchFor(repo, { 'report.xml': planted });
+    expect(plant).toContain('+++ b/report.xml');
+    const res = await run(gold + plant, { test_cmd: 'true' });
+    expect(res.outcome).toBe('unresolved');
+    expect(res.error).toMatch(/no test verdict with this patch: .*wrote no JUnit report at report\.xml/);
+  });
+
+  it('times out a fix that loops forever, killing the whole process group', async () => {
+    const pidFile = join(root, 'looping.pid');
+    const loop = patchFor(repo, {
+      'src/math.js': `import { writeFileSync } from 'node:fs';\nexport function add(a, b) {\n  writeFileSync(${JSON.stringify(pidFile)}, String(process.pid));\n  for (;;) {}\n}\n\nexport function mul(a, b) {\n  return a * b;\n}\n`,
+    });
+    const res = await run(loop, { timeout_s: 3 });
+    expect(res).toMatchObject({ outcome: 'timeout', tests_status: null, visible_check: false });
+    expect(res.error).toMatch(/timeout_s=3/);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    expect(await gone(pid)).toBe(true);
+  });
+
+  it('reads TAP from stdout', async () => {
+    const res = await run(gold, { test_cmd: 'node --test --test-reporter=tap', test_report: 'tap' });
+    expect(res).toMatchObject({ outcome: 'resolved', visible_check: true });
+  });
+
+  it('grades an exit-code report as one pseudo-test named by the command', async () => {
+    const over = { test_cmd: 'node --test', test_report: 'exit-code', FAIL_TO_PASS: ['node --test'], PASS_TO_PASS: [] };
+    expect((await run(gold, over)).outcome).toBe('resolved');
+    expect((await run(patchFor(repo, mathWith('a * 0')), over)).outcome).toBe('unresolved');
+  });
+
+  it('is an infra_error when test.patch does not apply (the harness\'s fault)', async () => {
+    const res = await run(gold, { test_patch: '--- a/test/none.js\n+++ b/test/none.js\n@@ -1 +1 @@\n-x\n+y\n' });
+    expect(res.outcome).toBe('infra_error');
+    expect(res.error).toMatch(/test\.patch of tiny-add-1 did not apply/);
+  });
+
+  it('is an infra_error with the output tail when setup fails', async () => {
+    const res = await run(gold, { setup: 'echo "npm ERR! missing lockfile" >&2; exit 1' });
+    expect(res.outcome).toBe('infra_error');
+    expect(res.error).toContain('npm ERR! missing lockfile');
+  });
+
+  it('is an infra_error when the base commit is unknown', async () => {
+    const res = await run(gold, { base_commit: 'e'.repeat(40) });
+    expect(res.outcome).toBe('infra_error');
+    expect(res.error).toMatch(/eeeeeeee/);
+  });
+
+  it('removes every workspace it made', () => {
+    expect(existsSync(workDir) ? readdirSync(workDir) : []).toEqual([]);
+  });
+});

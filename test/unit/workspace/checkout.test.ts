@@ -1,0 +1,94 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkspace } from '../../../src/workspace/checkout.ts';
+import { RepoCache } from '../../../src/workspace/repo-cache.ts';
+import type { Workspace } from '../../../src/workspace/types.ts';
+import { gitRepo, type GitRepo } from '../../helpers/git-repo.ts';
+
+// Only the workspace's own config may count: no global/system config and no identity variables.
+const plainEnv = { PATH: process.env.PATH, HOME: tmpdir(), GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
+const gitIn = (dir: string, ...args: string[]): string => execFileSync('git', args, { cwd: dir, env: plainEnv, encoding: 'utf8' });
+
+describe('createWorkspace', () => {
+  let root: string;
+  let repo: GitRepo;
+  let cache: RepoCache;
+  let base: string;
+  let ws: Workspace;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'fixbench-ws-test-'));
+    // History: c0 → c1 (base) → c2 (the "fix") → c3, a tag on c2, and a side branch.
+    repo = gitRepo({ 'src/lib.js': 'export const f = () => 1;\n', 'README.md': 'hi\n' }, [
+      { 'src/lib.js': 'export const f = () => 2;\n' },
+      { 'src/lib.js': 'export const f = () => 42; // GOLD FIX\n', 'test/hidden.test.js': 'hidden\n' },
+      { 'CHANGELOG.md': 'later\n' },
+    ]);
+    base = repo.commits[1]!;
+    repo.git('tag', 'v2', repo.commits[2]!);
+    repo.git('branch', 'side', repo.commits[3]!);
+    repo.bundle(join(root, 'tasks', 'repos', 'tiny.bundle'));
+    cache = new RepoCache({ cacheDir: join(root, 'cache'), tasksDir: join(root, 'tasks') });
+    ws = await createWorkspace({ repoCache: cache, repo: 'tiny', baseCommit: base, parentDir: join(root, 'work') });
+  });
+  afterAll(async () => {
+    await ws.cleanup();
+    repo.cleanup();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('checks out base_commit with its files, on a single branch', () => {
+    expect(ws.baseCommit).toBe(base);
+    expect(gitIn(ws.dir, 'rev-parse', 'HEAD').trim()).toBe(base);
+    expect(gitIn(ws.dir, 'symbolic-ref', 'HEAD').trim()).toBe('refs/heads/main');
+    expect(readFileSync(join(ws.dir, 'src/lib.js'), 'utf8')).toBe('export const f = () => 2;\n');
+    expect(gitIn(ws.dir, 'status', '--porcelain')).toBe('');
+  });
+
+  it('holds no later history: base_commit is the newest commit of `git log --all`', () => {
+    expect(gitIn(ws.dir, 'log', '--all', '-1', '--format=%H').trim()).toBe(base);
+    const all = gitIn(ws.dir, 'rev-list', '--all', '--reflog').trim().split('\n');
+    expect(all.sort()).toEqual([repo.commits[0], repo.commits[1]].sort());
+  });
+
+  it('holds no later object at all, not even unreachable', () => {
+    const objects = gitIn(ws.dir, 'cat-file', '--batch-all-objects', '--batch-check=%(objecttype) %(objectname)');
+    const commits = objects.split('\n').filter((l) => l.startsWith('commit ')).map((l) => l.slice(7));
+    expect(commits.sort()).toEqual([repo.commits[0], repo.commits[1]].sort());
+    // The gold fix's blob is absent.
+    const goldBlob = repo.git('rev-parse', `${repo.commits[2]}:src/lib.js`).trim();
+    expect(objects).not.toContain(goldBlob);
+  });
+
+  it('has no other refs: no tags, no remotes, no FETCH_HEAD', () => {
+    expect(gitIn(ws.dir, 'for-each-ref', '--format=%(refname)').trim()).toBe('refs/heads/main');
+    expect(gitIn(ws.dir, 'remote').trim()).toBe('');
+    expect(existsSync(join(ws.dir, '.git', 'FETCH_HEAD'))).toBe(false);
+  });
+
+  it('contains only the repository files at base (no gold or test patch)', () => {
+    expect(readdirSync(ws.dir).sort()).toEqual(['.git', 'README.md', 'src']);
+    expect(existsSync(join(ws.dir, 'test'))).toBe(false);
+  });
+
+  it('has a fixed git identity, so commits work', () => {
+    writeFileSync(join(ws.dir, 'new.txt'), 'x\n');
+    gitIn(ws.dir, 'add', 'new.txt');
+    gitIn(ws.dir, 'commit', '-q', '-m', 'agent commit');
+    expect(gitIn(ws.dir, 'log', '-1', '--format=%an <%ae>').trim()).toBe('fixbench <fixbench@localhost>');
+    gitIn(ws.dir, 'reset', '-q', '--hard', base);
+    gitIn(ws.dir, 'clean', '-fdq');
+  });
+
+  it('makes independent workspaces and removes them on cleanup (twice is safe)', async () => {
+    const other = await createWorkspace({ repoCache: cache, repo: 'tiny', baseCommit: repo.commits[0]!, parentDir: join(root, 'work') });
+    expect(other.dir).not.toBe(ws.dir);
+    expect(readFileSync(join(other.dir, 'src/lib.js'), 'utf8')).toBe('export const f = () => 1;\n');
+    await other.cleanup();
+    await other.cleanup();
+    expect(existsSync(other.dir)).toBe(false);
+  });
+});

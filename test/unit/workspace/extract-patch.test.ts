@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { binaryPaths, extractPatch } from '../../../src/workspace/extract-patch.ts';
+import { gitRepo, type GitRepo } from '../../helpers/git-repo.ts';
+
+describe('extractPatch', () => {
+  let repo: GitRepo;
+  let base: string;
+
+  beforeEach(() => {
+    repo = gitRepo({
+      'src/a.js': 'one\ntwo\nthree\n',
+      'src/gone.js': 'bye\n',
+      'win.txt': 'alpha\r\nbeta\r\n',
+      'tail.txt': 'first\n',
+      '.gitignore': 'node_modules/\n*.log\n',
+    });
+    base = repo.head;
+  });
+  afterEach(() => repo.cleanup());
+
+  it('returns an empty patch when nothing changed', async () => {
+    expect(await extractPatch(repo.dir, base)).toEqual({ patch: '', binaryFilesDropped: 0 });
+  });
+
+  it('includes edits, deletions and new untracked files, but not gitignored ones', async () => {
+    repo.write({
+      'src/a.js': 'one\nTWO\nthree\n',
+      'src/gone.js': null,
+      'src/new/b.js': 'fresh\n',
+      'node_modules/dep/index.js': 'installed\n',
+      'debug.log': 'noise\n',
+    });
+    const { patch, binaryFilesDropped } = await extractPatch(repo.dir, base);
+    expect(binaryFilesDropped).toBe(0);
+    expect(patch).toContain('diff --git a/src/a.js b/src/a.js\n');
+    expect(patch).toContain('-two\n+TWO\n');
+    expect(patch).toMatch(/diff --git a\/src\/gone\.js b\/src\/gone\.js\ndeleted file mode 100644\n/);
+    expect(patch).toMatch(/diff --git a\/src\/new\/b\.js b\/src\/new\/b\.js\nnew file mode 100644\n[^]*\+fresh\n/);
+    expect(patch).not.toContain('node_modules');
+    expect(patch).not.toContain('debug.log');
+  });
+
+  it('preserves CRLF line endings byte for byte', async () => {
+    repo.write({ 'win.txt': 'alpha\r\nBETA\r\n' });
+    const { patch } = await extractPatch(repo.dir, base);
+    expect(patch).toContain('-beta\r\n+BETA\r\n');
+  });
+
+  it('marks a missing final newline and is never trimmed', async () => {
+    repo.write({ 'tail.txt': 'first\nsecond' });
+    const { patch } = await extractPatch(repo.dir, base);
+    expect(patch).toContain('+second\n\\ No newline at end of file\n');
+    expect(patch.endsWith('\n')).toBe(true);
+  });
+
+  it('drops binary files and counts them, keeping text hunks', async () => {
+    repo.write({ 'img.bin': Buffer.from([0, 1, 2, 0, 255]), 'src/a.js': 'one\nzwei\nthree\n' });
+    const { patch, binaryFilesDropped } = await extractPatch(repo.dir, base);
+    expect(binaryFilesDropped).toBe(1);
+    expect(patch).not.toContain('img.bin');
+    expect(patch).toContain('+zwei\n');
+  });
+
+  it('includes changes the agent committed (diff is against base_commit, not HEAD)', async () => {
+    repo.commit({ 'src/a.js': 'one\ncommitted\nthree\n' });
+    repo.write({ 'src/b.js': 'uncommitted\n' });
+    const { patch } = await extractPatch(repo.dir, base);
+    expect(patch).toContain('+committed\n');
+    expect(patch).toContain('+uncommitted\n');
+  });
+
+  it('leaves the workspace index as it was', async () => {
+    repo.write({ 'src/a.js': 'changed\n', 'untracked.js': 'u\n' });
+    const before = repo.git('status', '--porcelain');
+    await extractPatch(repo.dir, base);
+    expect(repo.git('status', '--porcelain')).toBe(before);
+    expect(before).toContain('?? untracked.js');
+  });
+
+  it('does not run a clean filter an agent configured in .git/config', async () => {
+    const marker = join(repo.dir, '..', `pwned-${Date.now()}`);
+    repo.git('config', 'filter.evil.clean', `touch ${marker}; cat`);
+    repo.write({ '.gitattributes': '* filter=evil\n', 'src/a.js': 'x\n' });
+    await extractPatch(repo.dir, base);
+    expect(existsSync(marker)).toBe(false);
+  });
+});
+
+describe('binaryPaths', () => {
+  it('picks the `-\\t-\\t` records of a -z numstat', () => {
+    expect(binaryPaths('1\t0\ta.txt\0-\t-\timg.png\0-\t-\tdir/with space.bin\0')).toEqual(['img.png', 'dir/with space.bin']);
+  });
+});
+
