@@ -8,6 +8,7 @@ import { LocalSandbox } from '../../../src/sandbox/local.ts';
 import type { Sandbox } from '../../../src/sandbox/types.ts';
 import { RepoCache } from '../../../src/workspace/repo-cache.ts';
 import { gitRepo, type FileTree, type GitRepo } from '../../helpers/git-repo.ts';
+import { alive, gone } from '../../helpers/process.ts';
 
 // A tiny JS repository whose `add` is broken; the hidden tests (test.patch) check it.
 const BASE: FileTree = {
@@ -43,25 +44,6 @@ function patchFor(repo: GitRepo, files: FileTree): string {
   return patch;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
-async function gone(pid: number, limitMs = 10_000): Promise<boolean> {
-  for (const end = Date.now() + limitMs; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) {
-    if (!alive(pid)) return true;
-  }
-  return !alive(pid);
-}
 
 describe('evaluate', () => {
   let root: string;

@@ -5,31 +5,11 @@ import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InfraError } from '../../../src/core/errors.ts';
 import { LocalSandbox } from '../../../src/sandbox/local.ts';
+import { alive, gone } from '../../helpers/process.ts';
 
 const BIN = resolve(import.meta.dirname, '../../fixtures/bin');
 const MiB = 1024 * 1024;
 
-/** True while `pid` exists and is not a zombie. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
-/** Polls until `pid` is gone; false if it is still alive after `limitMs`. */
-async function gone(pid: number, limitMs = 10_000): Promise<boolean> {
-  for (const end = Date.now() + limitMs; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) {
-    if (!alive(pid)) return true;
-  }
-  return !alive(pid);
-}
 
 describe('LocalSandbox', () => {
   let cwd: string;
