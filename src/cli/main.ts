@@ -18,13 +18,19 @@ export function positiveInt(v: string): number {
   return n;
 }
 
-/** Commander parser for a USD amount; `none` disables the cap. */
-export function usdOrNone(v: string): number | null {
-  if (v === 'none') return null;
+/**
+ * Commander parser for a USD amount; `none` disables the cap and gives `Infinity` (commander turns a
+ * parser's null into ''), which `capOrNull` maps back to null.
+ */
+export function usdOrNone(v: string): number {
+  if (v === 'none') return Number.POSITIVE_INFINITY;
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be an amount in USD such as 2 or 0.5, or "none"');
   return n;
 }
+
+/** A cap from `usdOrNone`: null for no cap. */
+export const capOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 const list = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 

@@ -5,6 +5,10 @@ import { suiteHash } from '../tasks/suite-hash.ts';
 import { selectModels } from '../config/catalog.ts';
 import { newRunId } from '../core/ids.ts';
 import { ExitCode, UserInputError } from '../core/errors.ts';
+import { existsSync } from 'node:fs';
+import { summarise } from '../analysis/leaderboard.ts';
+import { referenceGate } from '../runner/gate.ts';
+import { capOrNull } from './main.ts';
 import { createSandbox } from '../sandbox/index.ts';
 import { RepoCache } from '../workspace/index.ts';
 import { runSuite, type ContenderPlan } from '../runner/run.ts';
@@ -20,8 +24,10 @@ export interface RunCliOptions {
   models?: string[] | false;
   reference: boolean;
   prices?: string;
-  budgetUsd: number | null;
-  attemptUsd: number | null;
+  /** USD; Infinity = no cap (`--budget-usd none`). */
+  budgetUsd: number;
+  /** USD; Infinity = no cap. */
+  attemptUsd: number;
   steps: number;
   commandTimeout: number;
   attemptTimeout: number;
@@ -42,10 +48,13 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const tasksDir = defaultTasksDir(o.tasks);
   const tasks = await loadTasks(tasksDir, o.task);
   const catalog = await catalogFromOptions(o);
+  const explicit = o.models !== false && Boolean(o.models?.length);
   const chosen = o.models === false ? [] : o.models?.length ? selectModels(catalog, o.models) : catalog.models;
   if (o.runId !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(o.runId)) {
-    throw new UserInputError(`--run-id "${o.runId}": use letters, digits, ".", "_" and "-" only`);
+    throw new UserInputError(`--run-id "${o.runId}": start with a letter or digit, then use letters, digits, ".", "_" and "-" only`);
   }
+  const budgetUsd = capOrNull(o.budgetUsd);
+  const attemptUsd = capOrNull(o.attemptUsd);
 
   const contenders: ContenderPlan[] = [];
   const skipped: { id: string; reason: string }[] = [];
@@ -54,6 +63,11 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
     const key = process.env[m.spec.api_key_env];
     if (key) contenders.push({ kind: 'model', model: m, apiKey: key });
     else skipped.push({ id: m.spec.id, reason: `${m.spec.api_key_env} is not set; set it to run this model` });
+  }
+  if (explicit && skipped.length) {
+    throw new UserInputError(
+      `--models asks for ${skipped.map((s) => s.id).join(', ')}, but ${[...new Set(chosen.filter((m) => !process.env[m.spec.api_key_env]).map((m) => m.spec.api_key_env))].join(', ')} is not set; export it, or drop those ids`,
+    );
   }
   if (!contenders.length) {
     throw new UserInputError('nothing to run: no reference agent and no model with its API key set; drop --no-reference or set a key');
@@ -72,10 +86,14 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   if (repoProblems.length) throw new UserInputError(repoProblems.join('\n'));
 
   const runId = o.runId ?? newRunId();
+  const runDir = path.resolve(o.results, runId);
+  if (existsSync(runDir)) {
+    throw new UserInputError(`${runDir} already exists: a run id names one run; pick another --run-id or remove that folder`);
+  }
   const sandbox = createSandbox(o.sandbox);
   const unpriced = contenders.filter((c) => c.kind === 'model' && !c.model.price).map((c) => (c.kind === 'model' ? c.model.spec.id : ''));
 
-  log(`fixbench run ${runId}: ${tasks.length} task(s) × ${contenders.length} contender(s) × ${o.attempts} attempt(s); budget ${o.budgetUsd === null ? 'none' : fmtUsd(o.budgetUsd)}`);
+  log(`fixbench run ${runId}: ${tasks.length} task(s) × ${contenders.length} contender(s) × ${o.attempts} attempt(s); budget ${budgetUsd === null ? 'none' : fmtUsd(budgetUsd)}`);
   for (const s of skipped) log(`  skipped ${s.id}: ${s.reason}`);
   if (unpriced.length) log(`  price unknown for ${unpriced.join(', ')}: their cost is "unknown" and the USD caps cannot limit them (the step limit still does)`);
 
@@ -98,13 +116,13 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
       priceSheet: { file: path.relative(PACKAGE_ROOT, catalog.priceFile).startsWith('..') ? catalog.priceFile : path.relative(PACKAGE_ROOT, catalog.priceFile), sheet: catalog.sheet },
       limits: {
         steps: o.steps,
-        costUsd: o.attemptUsd,
+        costUsd: attemptUsd,
         wallMs: o.attemptTimeout * 1000,
         commandTimeoutMs: o.commandTimeout * 1000,
         outputChars: 10_000,
         formatErrors: 3,
       },
-      budgetUsd: o.budgetUsd,
+      budgetUsd,
       attempts: o.attempts,
       concurrency: o.concurrency,
       sandbox,
@@ -116,16 +134,32 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
     });
   } finally {
     process.off('SIGINT', onSigint);
+    await sandbox.dispose();
+  }
+  // The reference agents validate the suite and the harness: gold must resolve every task, noop none.
+  const gate = controller.signal.aborted ? [] : referenceGate(summary.header, summary.attempts);
+  if (gate.length) {
+    summary.header.note = [summary.header.note, `quality gate failed: ${gate.join('; ')}`].filter(Boolean).join('; ');
+    await summary.writer.writeHeader(summary.header);
   }
 
   const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId) });
+  for (const c of summarise(summary.header, summary.attempts)) {
+    const errors = c.infraErrors ? `, ${c.infraErrors} infra error(s)` : '';
+    log(`  ${c.id}: resolved ${c.resolved}/${c.trials}${c.agent === 'bash' ? `, ${fmtUsd(c.totalUsd)} total` : ''}${errors}`);
+  }
   if (summary.header.note) log(`note: ${summary.header.note}`);
   if (o.json) {
     process.stdout.write(JSON.stringify({ run_id: runId, results: summary.dir, report: reportPath, status: summary.header.status }) + '\n');
   } else {
     process.stdout.write(`results: ${summary.dir}\nreport: ${reportPath}\n`);
   }
-  return controller.signal.aborted ? ExitCode.interrupted : ExitCode.ok;
+  if (controller.signal.aborted) return ExitCode.interrupted;
+  if (gate.length) {
+    log(`fixbench: quality gate failed: ${gate.join('; ')}`);
+    return ExitCode.gateFailed;
+  }
+  return ExitCode.ok;
 }
 
 /** One line per finished attempt for logs and non-terminal output. */

@@ -26,6 +26,11 @@ export interface EvaluateOptions {
   repoCache: RepoCache;
   /** Folder under which the evaluation's workspace is made (and removed). */
   workDir: string;
+  /**
+   * Run the tests even for an empty patch (the `noop` reference agent: checks that no task
+   * resolves without a fix). Default false: an empty patch is `empty_patch`, never run.
+   */
+  gradeEmptyPatch?: boolean;
   /** Limit on `setup`, milliseconds (default: `runSetup`'s). */
   setupTimeoutMs?: number;
 }
@@ -59,7 +64,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     parsed: {},
     error: null,
   };
-  if (modelPatch.trim() === '') return { ...result, outcome: 'empty_patch' };
+  const empty = modelPatch.trim() === '';
+  if (empty && !opts.gradeEmptyPatch) return { ...result, outcome: 'empty_patch' };
 
   let ws: Workspace | null = null;
   try {
@@ -72,10 +78,12 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     });
     await runSetup(ws, task, sandbox, opts.setupTimeoutMs === undefined ? {} : { timeoutMs: opts.setupTimeoutMs });
 
-    const applied = await applyPatch(ws.dir, modelPatch);
-    result.apply_log = applied.log;
-    if (!applied.ok) return { ...result, outcome: 'patch_failed' };
-    result.apply_strategy = applied.strategy;
+    if (!empty) {
+      const applied = await applyPatch(ws.dir, modelPatch);
+      result.apply_log = applied.log;
+      if (!applied.ok) return { ...result, outcome: 'patch_failed' };
+      result.apply_strategy = applied.strategy;
+    }
 
     result.test_files_edited = await protectTestFiles(ws.dir, task.base_commit, task.test_patch);
     if (task.test_patch.trim() !== '') {
@@ -107,7 +115,12 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     });
     let parsed: TestResults;
     try {
-      if (report.kind === 'junit') parsed = parseJunit(await readReport(ws.dir, reportPath!, report.path, run));
+      if (report.kind === 'junit') {
+        const xml = await readReport(ws.dir, reportPath!, report.path, run);
+        // The JUnit file holds the failure messages the console output lacks: keep it in the log.
+        result.test_output += `--- ${report.path} ---\n${xml.length > TEST_OUTPUT_CAP_CHARS ? `${xml.slice(0, TEST_OUTPUT_CAP_CHARS)}\n[... cut ...]\n` : xml}`;
+        parsed = parseJunit(xml);
+      }
       else if (report.kind === 'tap') parsed = parseTap(run.stdout);
       else parsed = exitCodeResults(task.test_cmd, run.exitCode);
     } catch (err) {

@@ -104,6 +104,8 @@ export interface ReportViewModel {
   rows: LeaderboardRow[];
   matrix: { columns: string[]; rows: MatrixRow[] };
   skipped: Array<{ id: string; reason: string }>;
+  /** Attempts that ended on an error or a limit, with the recorded reason (first 400 characters), for diagnosis. */
+  problems: Array<{ contender: string; instanceId: string; attempt: number; outcome: string; exitStatus: string; error: string }>;
   /** Records that no score counts (unknown contender, task outside the suite, extra attempt, duplicate). */
   ignoredRecords: number;
 }
@@ -261,6 +263,16 @@ export function buildViewModel(header: RunHeader, attempts: readonly AttemptReco
       }),
     },
     skipped: header.skipped.map((s) => ({ id: s.id, reason: s.reason })),
+    problems: attempts
+      .filter((a) => a.outcome === 'infra_error' || a.outcome === 'agent_error' || (a.error !== null && a.outcome !== 'resolved'))
+      .map((a) => ({
+        contender: a.model,
+        instanceId: a.instance_id,
+        attempt: a.attempt,
+        outcome: a.outcome,
+        exitStatus: a.exit_status ?? '—',
+        error: (a.error ?? '—').slice(0, 400),
+      })),
     ignoredRecords: [...index.ignored.values()].reduce((a, b) => a + b, 0),
   };
 }

@@ -53,6 +53,8 @@ export interface RunOptions {
 
 export interface RunSummary {
   dir: string;
+  /** The run's writer, to amend the header after the run (e.g. a failed gate). */
+  writer: RunWriter;
   header: RunHeader;
   attempts: AttemptRecord[];
 }
@@ -122,10 +124,11 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
 
   type Job = { task: TaskSpec; plan: ContenderPlan; contender: Contender; attempt: number };
   const jobs: Job[] = [];
-  // Reference agents first (cheap, validate the harness), then models task by task.
-  for (const [i, plan] of opts.contenders.entries()) {
-    for (const task of opts.tasks) {
-      for (let a = 0; a < opts.attempts; a++) jobs.push({ task, plan, contender: contenders[i]!, attempt: a });
+  // Task by task, every contender in turn: a run stopped early by its budget has given every
+  // model the same tasks, instead of spending it all on the first models of the catalog.
+  for (const task of opts.tasks) {
+    for (let a = 0; a < opts.attempts; a++) {
+      for (const [i, plan] of opts.contenders.entries()) jobs.push({ task, plan, contender: contenders[i]!, attempt: a });
     }
   }
 
@@ -157,7 +160,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     header.note = notes.join('; ') || null;
     await writer.writeHeader(header);
   }
-  return { dir, header, attempts: records };
+  return { dir, writer, header, attempts: records };
 }
 
 interface AttemptEnv {
@@ -198,7 +201,8 @@ async function runOneAttempt(
   try {
     const workspace = await createWorkspace({ repoCache: opts.repoCache, repo: task.repo, baseCommit: task.base_commit, parentDir: attemptDir });
     try {
-      await runSetup(workspace, task, opts.sandbox);
+      // Reference agents only apply (gold) or skip (noop) a patch: they need no installed environment.
+      if (plan.kind === 'model') await runSetup(workspace, task, opts.sandbox);
       result = await agent.attempt({ task, workspace, sandbox: opts.sandbox, limits, model, trajectoryPath, signal: opts.signal });
     } finally {
       await workspace.cleanup();
@@ -216,7 +220,15 @@ async function runOneAttempt(
       test_ms: 0, test_output: '', parsed: {}, error: harnessError,
     };
   } else {
-    evaluation = await evaluate({ task, modelPatch: result.model_patch, sandbox: opts.sandbox, repoCache: opts.repoCache, workDir: attemptDir });
+    // noop's empty patch is still graded, so the run checks that no task resolves without a fix.
+    evaluation = await evaluate({
+      task,
+      modelPatch: result.model_patch,
+      sandbox: opts.sandbox,
+      repoCache: opts.repoCache,
+      workDir: attemptDir,
+      gradeEmptyPatch: plan.kind === 'reference' && plan.agent === 'noop',
+    });
   }
   await rm(attemptDir, { recursive: true, force: true }).catch(() => {});
 
@@ -237,7 +249,8 @@ async function runOneAttempt(
     attempt,
     key,
     outcome,
-    exit_status: result.exit_status,
+    // A call refused by the run budget ends the agent as an API error; it was a cost limit.
+    exit_status: refusedByBudget ? 'cost_limit' : result.exit_status,
     model_patch: result.model_patch,
     tests_status: evaluation.tests_status,
     apply_strategy: evaluation.apply_strategy,

@@ -33,7 +33,12 @@ describe('fixbench run on the bundled suite (the main job)', () => {
       .map((l) => JSON.parse(l) as AttemptRecord);
     const by = (agent: string) => Object.fromEntries(attempts.filter((a) => a.agent === agent).map((a) => [a.instance_id, a.outcome]));
     expect(by('gold')).toEqual(Object.fromEntries(bundled.map((id) => [id, 'resolved'])));
-    expect(by('noop')).toEqual(Object.fromEntries(bundled.map((id) => [id, 'empty_patch'])));
+    // noop's empty patch is graded too: every FAIL_TO_PASS test fails without a fix.
+    expect(by('noop')).toEqual(Object.fromEntries(bundled.map((id) => [id, 'unresolved'])));
+    for (const a of attempts.filter((x) => x.agent === 'noop')) {
+      expect(a.tests_status!.FAIL_TO_PASS.success).toEqual([]);
+      expect(a.tests_status!.PASS_TO_PASS.failure).toEqual([]);
+    }
     for (const a of attempts.filter((x) => x.agent === 'gold')) {
       expect(a.tests_status!.FAIL_TO_PASS.failure).toEqual([]);
       expect(a.tests_status!.PASS_TO_PASS.failure).toEqual([]);
@@ -43,6 +48,8 @@ describe('fixbench run on the bundled suite (the main job)', () => {
     // Every attempt has its SWE-bench-style report and logs.
     const report = JSON.parse(await readFile(path.join(results, 'main-job', 'logs', 'gold', bundled[0]!, '0', 'report.json'), 'utf8'));
     expect(report[bundled[0]!]).toMatchObject({ resolved: true, patch_successfully_applied: true });
+    const testOutput = await readFile(path.join(results, 'main-job', 'logs', 'noop', bundled[0]!, '0', 'test_output.txt'), 'utf8');
+    expect(testOutput).toMatch(/<testcase/); // the JUnit report, with its failure messages, is kept in the log
 
     expect(r.stdout).toContain(path.join(reports, 'main-job', 'index.html'));
     const html = await readFile(path.join(reports, 'main-job', 'index.html'), 'utf8');

@@ -126,6 +126,13 @@ describe('evaluate', () => {
     expect(res).toMatchObject({ outcome: 'empty_patch', tests_status: null, apply_strategy: null, visible_check: false });
   });
 
+  it('grades an empty patch when asked (the noop reference): FAIL_TO_PASS fails at base, PASS_TO_PASS holds', async () => {
+    const res = await evaluate({ task, modelPatch: '', sandbox, repoCache: cache, workDir, gradeEmptyPatch: true });
+    expect(res).toMatchObject({ outcome: 'unresolved', apply_strategy: null, visible_check: true });
+    expect(res.tests_status).toEqual({ FAIL_TO_PASS: { success: [], failure: F2P }, PASS_TO_PASS: { success: P2P, failure: [] } });
+    expect(res.test_output).toMatch(/--- report\.xml ---\n[^]*<testcase/);
+  });
+
   it('returns patch_failed when the patch applies with no strategy', async () => {
     const res = await run('--- a/src/math.js\n+++ b/src/math.js\n@@ -1,3 +1,3 @@\n function nothing() {\n-  like this\n+  at all\n }\n');
     expect(res).toMatchObject({ outcome: 'patch_failed', tests_status: null, apply_strategy: null, visible_check: false });

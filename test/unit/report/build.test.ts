@@ -181,3 +181,25 @@ describe('renderReport with nothing to plot', () => {
     expect(section(html, 'chart')).toContain('Nothing to plot: this run has no contenders.');
   });
 });
+
+describe('renderReport: errors and limits', () => {
+  it('lists each errored attempt with its reason, escaped', async () => {
+    const header = makeHeader({ suite: { hash: 'h', instance_ids: ['t1', 't2'] }, contenders: [modelContender('m1')] });
+    const html = await renderReport(header, [
+      makeAttempt('m1', 't1', 'infra_error', 0.01, { error: 'm1: network after 4 tries: Connection error. <img src=x onerror=alert(1)>' }),
+      makeAttempt('m1', 't2', 'resolved', 0.01),
+    ]);
+    const problems = section(html, 'problems');
+    expect(problems).toContain('network after 4 tries: Connection error.');
+    expect(problems).toContain('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;');
+    expect(problems).not.toContain('<img');
+    expect(problems).toContain('api_error');
+    expect(problems).not.toContain('>t2<');
+  });
+
+  it('has no such section when nothing went wrong', async () => {
+    const header = makeHeader({ suite: { hash: 'h', instance_ids: ['t1'] }, contenders: [modelContender('m1')] });
+    const html = await renderReport(header, [makeAttempt('m1', 't1', 'resolved', 0.01)]);
+    expect(html).not.toContain('<section id="problems">');
+  });
+});

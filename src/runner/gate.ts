@@ -1,0 +1,28 @@
+// The reference agents' gate (DESIGN.md §5): gold must resolve every task and noop none, else the
+// suite or the harness is broken and no score from the run can be trusted. Pure.
+import type { AttemptRecord, RunHeader } from '../store/records.ts';
+
+/**
+ * Problems with the reference agents' results, one sentence each; empty when the gate holds or no
+ * reference agent ran. A task gold did not resolve is named with its outcome and error; so is a
+ * task noop resolved (its FAIL_TO_PASS tests pass without any fix).
+ */
+export function referenceGate(header: RunHeader, attempts: readonly AttemptRecord[]): string[] {
+  const problems: string[] = [];
+  const ids = new Set(header.contenders.map((c) => c.id));
+  if (ids.has('gold')) {
+    const bad = attempts.filter((a) => a.model === 'gold' && a.outcome !== 'resolved');
+    if (bad.length) {
+      problems.push(
+        `gold did not resolve ${bad.map((a) => `${a.instance_id} (${a.outcome}${a.error ? `: ${a.error.split('\n')[0]}` : ''})`).join(', ')}; fix the task's gold.patch, test.patch or test lists`,
+      );
+    }
+  }
+  if (ids.has('noop')) {
+    const bad = attempts.filter((a) => a.model === 'noop' && a.outcome === 'resolved');
+    if (bad.length) {
+      problems.push(`noop resolved ${bad.map((a) => a.instance_id).join(', ')} without any change; their FAIL_TO_PASS tests already pass at base_commit`);
+    }
+  }
+  return problems;
+}
