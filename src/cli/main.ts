@@ -39,7 +39,12 @@ export function buildProgram(exit: { code: number }): Command {
     .description('Measure how well, and at what price, language models fix real issues in real repositories.')
     .version(harnessIdentity().version)
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 success; 1 internal error (a bug in fixbench); 2 invalid input or config (nothing was run);\n' +
+        '3 quality gate failed (gold did not resolve a task, or noop resolved one); 130 interrupted (Ctrl-C).',
+    );
 
   program
     .command('run')
@@ -49,7 +54,7 @@ export function buildProgram(exit: { code: number }): Command {
     .option('--tasks <dir>', 'folder of task fixtures (default: the bundled tasks/)')
     .option('--task <ids>', 'only these instance_ids (comma-separated; repeatable)', list)
     .option('--models-file <file>', 'models catalog (default: the bundled models.yaml)')
-    .option('--models <ids>', 'only these model ids from the catalog (comma-separated; repeatable); an id whose key is unset is skipped', list)
+    .option('--models <ids>', 'only these model ids from the catalog (comma-separated; repeatable); their API-key variables must be set', list)
     .option('--no-models', 'run no model, only the reference agents')
     .option('--no-reference', 'skip the gold and noop reference agents')
     .option('--prices <file>', 'price sheet, USD per million tokens (default: the newest prices/<YYYY-MM-DD>.yaml)')
@@ -62,7 +67,7 @@ export function buildProgram(exit: { code: number }): Command {
     .addOption(new Option('--concurrency <n>', 'attempts run at once').default(2).argParser(positiveInt))
     .option('--results <dir>', 'results folder', 'results')
     .option('--reports <dir>', 'reports folder', 'reports')
-    .option('--run-id <id>', 'run id (default: a UTC timestamp)')
+    .option('--run-id <id>', 'run id, a new folder under --results (default: UTC time plus a random suffix, e.g. 20261129T080102Z-3f9a)')
     .addOption(new Option('--sandbox <kind>', 'where commands run').choices(['local']).default('local'))
     .option('--json', 'print a JSON summary on stdout instead of text')
     .action(async (opts) => {
@@ -105,6 +110,7 @@ export function buildProgram(exit: { code: number }): Command {
     .description('Show the price sheet in effect, USD per million tokens, with the 3:1 blended price.')
     .option('--models-file <file>', 'models catalog (default: the bundled models.yaml)')
     .option('--prices <file>', 'price sheet (default: the newest prices/<YYYY-MM-DD>.yaml)')
+    .option('--json', 'print JSON')
     .action(async (opts) => {
       exit.code = await (await import('./models.ts')).modelsPricesCommand(opts);
     });

@@ -40,10 +40,9 @@ export async function loadYamlFile<S extends z.ZodType>(file: string, schema: S,
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new UserInputError(`${file}: cannot read file (${(e as NodeJS.ErrnoException).code ?? e}).\n  fix: ${fix}`, {
-      where: file,
-      fix,
-    });
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    const hint = code === 'ENOENT' ? 'no such file; check the path' : code === 'EISDIR' ? 'a folder, not a file; name the file' : 'check the path and its permissions';
+    throw new UserInputError(`${file}: cannot read file (${code}): ${hint}`, { where: file, fix: hint });
   }
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length) {

@@ -1,8 +1,8 @@
 // Bad input fails before any work starts, naming the file, the field and the fix, with exit code 2.
-import { mkdtemp, mkdir, writeFile, readdir } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 
 const GOOD_TASK = `instance_id: demo-1
@@ -32,6 +32,10 @@ async function makeTask(yaml: string, id = 'demo-1'): Promise<string> {
 beforeEach(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-badinput-'));
 });
+afterEach(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
 
 /** No run folder may be created when input is rejected. */
 async function expectNoWork(): Promise<void> {

@@ -1,6 +1,6 @@
 // The main job (`npm start` = `fixbench run`) on the bundled suite, without any API key:
 // gold resolves every bundled task, noop none, every model is listed as skipped, and the report is written.
-import { readFile, readdir, mkdtemp } from 'node:fs/promises';
+import { readFile, readdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -56,5 +56,6 @@ describe('fixbench run on the bundled suite (the main job)', () => {
     expect(html).toMatch(/gold/);
     expect(html).toMatch(/OPENROUTER_API_KEY/);
     expect(html).not.toMatch(/<script|(src|href)=["']?https?:/i);
+    await rm(tmp, { recursive: true, force: true });
   });
 });

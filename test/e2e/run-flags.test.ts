@@ -1,14 +1,18 @@
 // `fixbench run` behaviours around its flags and gates, through the real CLI on a bundled JS task.
-import { cp, mkdtemp, readFile, writeFile, readdir } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/cli.ts';
 
 let tmp: string;
 beforeEach(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-flags-'));
 });
+afterEach(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
 const out = () => ['--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports')];
 
 describe('fixbench run flags and gates', () => {

@@ -1,7 +1,7 @@
 // The whole pipeline through the real CLI: the built-in `bash` agent, driven by a fake
 // OpenAI-compatible server on 127.0.0.1 (real HTTP through the real `openai` SDK), fixes a bundled
 // task; the attempt record's tokens and USD match values computed by hand.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +46,7 @@ beforeAll(async () => {
 afterEach(async () => {
   await server?.close();
   server = undefined;
+  await rm(tmp, { recursive: true, force: true });
 });
 
 /** Runs `fixbench run` on TASK with one fake model replying `script`; returns the attempt record. */
