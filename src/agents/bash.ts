@@ -337,7 +337,9 @@ class BashAttempt {
         env: this.env,
         maxOutputBytes: Math.max(1 << 20, limits.outputChars * 8),
       });
-      const output = joinOutput(result);
+      // A command may print a secret it found (in local mode, e.g. another process's environment):
+      // it never reaches the model or the trajectory.
+      const output = (this.ctx.redact ?? ((x: string) => x))(joinOutput(result));
       if (isSubmission(output) && !result.timedOut) {
         step.observation = output;
         this.answer(reply, output);
@@ -406,7 +408,7 @@ class BashAttempt {
     };
     await mkdir(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    await writeFile(tmp, JSON.stringify(doc, null, 2) + '\n');
+    await writeFile(tmp, (this.ctx.redact ?? ((x: string) => x))(JSON.stringify(doc, null, 2)) + '\n');
     await rename(tmp, file);
   }
 }

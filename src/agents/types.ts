@@ -30,6 +30,11 @@ export interface AttemptContext {
   model?: ModelClient;
   /** File to (re)write the trajectory to after each step (JSON). */
   trajectoryPath?: string;
+  /**
+   * Removes known secrets (API keys) from text: applied to command output before the model sees it
+   * and to the trajectory before it is written. Default: no change.
+   */
+  redact?: (text: string) => string;
   signal?: AbortSignal;
 }
 

@@ -4,17 +4,10 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ExitCode, GateFailedError, UserInputError } from '../core/errors.ts';
 import { harnessIdentity } from './paths.ts';
 
-/** Commander parser for a positive number flag. */
-export function positiveNumber(v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
-  return n;
-}
-
 /** Commander parser for a positive whole number flag. */
 export function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive whole number');
+  const n = decimal(v);
+  if (!Number.isInteger(n) || n <= 0 || n > 1_000_000) throw new InvalidArgumentError('must be a positive whole number');
   return n;
 }
 
@@ -24,7 +17,7 @@ export function positiveInt(v: string): number {
  */
 export function usdOrNone(v: string): number {
   if (v === 'none') return Number.POSITIVE_INFINITY;
-  const n = Number(v);
+  const n = decimal(v);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be an amount in USD such as 2 or 0.5, or "none"');
   return n;
 }
@@ -32,7 +25,25 @@ export function usdOrNone(v: string): number {
 /** A cap from `usdOrNone`: null for no cap. */
 export const capOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
-const list = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+/** Commander parser for a comma-separated, repeatable list; an empty list is refused. */
+export function list(v: string, prev: unknown): string[] {
+  if (prev === false) throw new InvalidArgumentError('cannot be combined with --no-models');
+  const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!items.length) throw new InvalidArgumentError('needs at least one id (comma-separated)');
+  return [...(Array.isArray(prev) ? (prev as string[]) : []), ...items];
+}
+
+/** Commander parser for a number of seconds, at least `min` and at most one day. */
+const seconds = (min: number) => (v: string): number => {
+  const n = decimal(v);
+  if (!(n >= min && n <= 86_400)) throw new InvalidArgumentError(`must be a number of seconds from ${min} to 86400`);
+  return n;
+};
+
+/** Strict decimal (no hex, exponent or blanks), or NaN. */
+function decimal(v: string): number {
+  return /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : Number.NaN;
+}
 
 export function buildProgram(exit: { code: number }): Command {
   const program = new Command('fixbench')
@@ -55,14 +66,14 @@ export function buildProgram(exit: { code: number }): Command {
     .option('--task <ids>', 'only these instance_ids (comma-separated; repeatable)', list)
     .option('--models-file <file>', 'models catalog (default: the bundled models.yaml)')
     .option('--models <ids>', 'only these model ids from the catalog (comma-separated; repeatable); their API-key variables must be set', list)
-    .option('--no-models', 'run no model, only the reference agents')
+    .option('--no-models', 'run no model, only the reference agents (not with --models)')
     .option('--no-reference', 'skip the gold and noop reference agents')
     .option('--prices <file>', 'price sheet, USD per million tokens (default: the newest prices/<YYYY-MM-DD>.yaml)')
     .addOption(new Option('--budget-usd <usd>', 'run-wide cap on model spend at list price, USD; "none" for no cap').default(2, '2').argParser(usdOrNone))
     .addOption(new Option('--attempt-usd <usd>', 'cap per attempt, USD; "none" for no cap').default(0.5, '0.5').argParser(usdOrNone))
     .addOption(new Option('--steps <n>', 'model turns per attempt at most').default(40).argParser(positiveInt))
-    .addOption(new Option('--command-timeout <seconds>', 'timeout of one agent command').default(60).argParser(positiveNumber))
-    .addOption(new Option('--attempt-timeout <seconds>', 'wall time of one agent attempt').default(1200).argParser(positiveNumber))
+    .addOption(new Option('--command-timeout <seconds>', 'timeout of one agent command').default(60).argParser(seconds(1)))
+    .addOption(new Option('--attempt-timeout <seconds>', 'wall time of one agent attempt').default(1200).argParser(seconds(10)))
     .addOption(new Option('--attempts <k>', 'attempts per task and contender').default(1).argParser(positiveInt))
     .addOption(new Option('--concurrency <n>', 'attempts run at once').default(2).argParser(positiveInt))
     .option('--results <dir>', 'results folder', 'results')
@@ -122,6 +133,10 @@ export async function main(argv: string[]): Promise<number> {
   const exit = { code: ExitCode.ok as number };
   const program = buildProgram(exit);
   try {
+    const noModels = argv.indexOf('--no-models');
+    if (noModels >= 0 && argv.some((a, i) => i < noModels && (a === '--models' || a.startsWith('--models=')))) {
+      throw new UserInputError('--models and --no-models contradict each other; keep one');
+    }
     await program.parseAsync(argv, { from: 'user' });
     return exit.code;
   } catch (e) {

@@ -1,6 +1,8 @@
 // `fixbench run`: load and validate every input, then run the suite, then build the report.
 import path from 'node:path';
 import { loadTasks } from '../tasks/load.ts';
+import { preflightTasks } from '../tasks/preflight.ts';
+import { access, constants, mkdir } from 'node:fs/promises';
 import { suiteHash } from '../tasks/suite-hash.ts';
 import { selectModels } from '../config/catalog.ts';
 import { newRunId } from '../core/ids.ts';
@@ -50,9 +52,11 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const catalog = await catalogFromOptions(o);
   const explicit = o.models !== false && Boolean(o.models?.length);
   const chosen = o.models === false ? [] : o.models?.length ? selectModels(catalog, o.models) : catalog.models;
-  if (o.runId !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(o.runId)) {
-    throw new UserInputError(`--run-id "${o.runId}": start with a letter or digit, then use letters, digits, ".", "_" and "-" only`);
+  if (o.runId !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(o.runId)) {
+    throw new UserInputError(`--run-id "${o.runId.slice(0, 120)}": start with a letter or digit, then use letters, digits, ".", "_" and "-" only, 100 characters at most`);
   }
+  const dupes = (o.models || []).filter((m, i, all) => all.indexOf(m) !== i);
+  if (dupes.length) throw new UserInputError(`--models lists ${[...new Set(dupes)].join(', ')} more than once; name each model once (use --attempts for repeats)`);
   const budgetUsd = capOrNull(o.budgetUsd);
   const attemptUsd = capOrNull(o.attemptUsd);
 
@@ -73,23 +77,29 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
     throw new UserInputError('nothing to run: no reference agent and no model with its API key set; drop --no-reference or set a key');
   }
 
-  const repoCache = new RepoCache({ tasksDir, cacheDir: path.join(PACKAGE_ROOT, '.fixbench-cache', 'repos') });
-  const repoProblems: string[] = [];
-  for (const repo of new Set(tasks.map((t) => t.repo))) {
-    try {
-      await repoCache.mirror(repo);
-    } catch (e) {
-      const users = tasks.filter((t) => t.repo === repo).map((t) => path.join(t.dir, 'task.yaml'));
-      repoProblems.push(`${users.join(', ')}: repo: "${repo}" cannot be read (${(e as Error).message}); name a bundle under ${path.join(tasksDir, 'repos')}, a local git repository or a reachable git URL`);
-    }
+  // Every contending model needs a row in the price sheet (null for an unknown price), so a typo
+  // in a price key cannot silently make a model's cost unknown and lift its USD caps.
+  const noRow = contenders.flatMap((c) =>
+    c.kind === 'model' && !Object.hasOwn(catalog.sheet.models, c.model.spec.price ?? c.model.spec.id) ? [c.model.spec] : [],
+  );
+  if (noRow.length) {
+    throw new UserInputError(
+      noRow
+        .map((m) => `${catalog.priceFile}: models: no row "${m.price ?? m.id}" for model ${m.id}${m.price ? ` (its price key in ${catalog.modelsFile})` : ''}; add the row, or "${m.price ?? m.id}: null" for an unknown price`)
+        .join('\n'),
+    );
   }
-  if (repoProblems.length) throw new UserInputError(repoProblems.join('\n'));
+
+  const repoCache = new RepoCache({ tasksDir, cacheDir: path.join(PACKAGE_ROOT, '.fixbench-cache', 'repos') });
+  await preflightTasks(tasks, repoCache);
 
   const runId = o.runId ?? newRunId();
   const runDir = path.resolve(o.results, runId);
   if (existsSync(runDir)) {
     throw new UserInputError(`${runDir} already exists: a run id names one run; pick another --run-id or remove that folder`);
   }
+  await ensureWritableDir(path.resolve(o.results), '--results');
+  await ensureWritableDir(path.resolve(o.reports), '--reports');
   const sandbox = createSandbox(o.sandbox);
   const unpriced = contenders.filter((c) => c.kind === 'model' && !c.model.price).map((c) => (c.kind === 'model' ? c.model.spec.id : ''));
 
@@ -167,4 +177,17 @@ export function progressLine(r: AttemptRecord, done: number, total: number): str
   const tokens = r.usage.input_uncached + r.usage.cache_read + r.usage.cache_write_5m + r.usage.cache_write_1h + r.usage.output;
   const cost = r.agent === 'bash' ? ` ${fmtUsd(r.list_usd)} ${tokens} tok` : '';
   return `[${done}/${total}] ${r.model} ${r.instance_id}#${r.attempt}: ${r.outcome}${cost} ${(r.wall_ms / 1000).toFixed(1)}s${r.error ? ` (${r.error.split('\n')[0]!.slice(0, 160)})` : ''}`;
+}
+
+/**
+ * Creates `dir` if needed and checks that it is a writable folder.
+ * @throws UserInputError naming the flag.
+ */
+async function ensureWritableDir(dir: string, flag: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (e) {
+    throw new UserInputError(`${flag} ${dir}: not a writable folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); name a folder you can write to`);
+  }
 }

@@ -33,7 +33,7 @@ export async function loadModels(file: string): Promise<ModelSpec[]> {
     'each model needs id, provider, api (openai-chat), base_url, api_key_env, model, vendor and region; see README "Models and prices"',
   );
   for (const m of parsed.models) {
-    if ((RESERVED_IDS as readonly string[]).includes(m.id)) {
+    if ((RESERVED_IDS as readonly string[]).includes(m.id.toLowerCase())) {
       throw new UserInputError(`${file}: models.${m.id}: id "${m.id}" is reserved for a reference agent; pick another id`);
     }
   }

@@ -11,6 +11,8 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
     const path = i.path.length ? i.path.map(String).join('.') : '(top level)';
     let msg = i.message;
     if (i.code === 'invalid_type' && /received undefined/.test(msg)) msg = `missing required field (${msg})`;
+    else if (i.code === 'invalid_type' && i.path.length === 0 && /received null/.test(msg)) msg = 'the file is empty';
+    else if (i.code === 'invalid_type' && i.expected === 'string' && /received number/.test(msg)) msg = `${msg}; quote the value in YAML (e.g. "0123")`;
     if (i.code === 'unrecognized_keys') msg = `${msg}; remove or rename it (field names are case-sensitive)`;
     return `${path}: ${msg}`;
   });
@@ -54,5 +56,12 @@ export async function loadYamlFile<S extends z.ZodType>(file: string, schema: S,
       fix,
     });
   }
-  return validate(schema, doc.toJS(), file, fix);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // unresolved or excessive aliases surface only when the document is converted
+    throw new UserInputError(`${file}: not valid YAML: ${(e as Error).message.split('\n')[0]}\n  fix: ${fix}`, { where: file, fix });
+  }
+  return validate(schema, data, file, fix);
 }

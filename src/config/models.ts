@@ -7,7 +7,7 @@ export const ModelSpec = z
     name: z.string().optional(),
     provider: z.string().min(1),
     api: z.enum(['openai-chat']),
-    base_url: z.url(),
+    base_url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. https://openrouter.ai/api/v1' }),
     api_key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name such as OPENROUTER_API_KEY'),
     /** Model name sent upstream, e.g. an OpenRouter slug `deepseek/deepseek-v3.2`. */
     model: z.string().min(1),

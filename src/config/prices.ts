@@ -6,7 +6,11 @@ import { z } from 'zod';
 export const UsdPerMTok = z
   .string()
   .regex(/^\d+(\.\d+)?$/, 'must be a decimal string such as "0.28" (USD per million tokens)')
-  .refine((s) => Number(s) < 1000, 'is implausibly large for USD per million tokens (did you give USD per token ×1e6 twice?)');
+  .refine((s) => !(Number(s) >= 1000), 'is implausibly large for USD per million tokens (no model lists $1000 per million tokens; check the unit)')
+  .refine(
+    (s) => !(Number(s) > 0 && Number(s) < 0.001),
+    'is implausibly small for USD per million tokens: it looks like USD per token; multiply by 1,000,000 (e.g. "0.00000028" → "0.28")',
+  );
 
 export const PriceRow = z
   .object({

@@ -10,7 +10,12 @@ export const Difficulty = z.enum(['<15 min', '15 min - 1 hour', '1-4 hours', '>4
  */
 export const TestReport = z
   .string()
-  .regex(/^(junit:.+|tap|exit-code)$/, 'must be "junit:<path>", "tap" or "exit-code"');
+  .regex(/^(junit:\S+|tap|exit-code)$/, 'must be "junit:<path>", "tap" or "exit-code"')
+  .refine((s) => {
+    if (!s.startsWith('junit:')) return true;
+    const p = s.slice('junit:'.length);
+    return !p.startsWith('/') && !p.split(/[\\/]/).includes('..');
+  }, 'the junit report path must be relative to the repository root and stay inside it (no leading "/", no "..")');
 
 /** A full test id: `file > describe > ... > title` (no durations, no ANSI codes). */
 export const TestId = z.string().min(1).regex(/^[^\u001b]+$/, 'must not contain ANSI escape codes');
@@ -19,19 +24,39 @@ export const TaskYaml = z
   .object({
     instance_id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only'),
     repo: z.string().min(1),
-    base_commit: z.string().regex(/^[0-9a-f]{40}$/, 'must be a full 40-character commit sha'),
+    base_commit: z.string().regex(/^[0-9a-f]{40}$/, 'must be a full commit sha: 40 lowercase hex characters (git rev-parse <commit>)'),
     setup: z.string().default(''),
     test_cmd: z.string().min(1),
     test_report: TestReport,
     FAIL_TO_PASS: z.array(TestId).min(1, 'list at least one test the fix makes pass'),
     PASS_TO_PASS: z.array(TestId).default([]),
-    timeout_s: z.number().positive().max(3600).default(300),
+    timeout_s: z.number().min(1, 'must be at least 1 (seconds)').max(3600, 'must be at most 3600 (seconds)').default(300),
     difficulty: Difficulty.optional(),
     language: z.string().optional(),
     tags: z.array(z.string()).default([]),
-    created_at: z.string().optional(),
+    created_at: z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'must be an ISO date such as 2026-03-31 or an ISO date-time' }).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((t, ctx) => {
+    const f2p = new Set(t.FAIL_TO_PASS);
+    t.PASS_TO_PASS.forEach((id, i) => {
+      if (f2p.has(id)) ctx.addIssue({ code: 'custom', path: ['PASS_TO_PASS', i], message: `"${id}" is also in FAIL_TO_PASS; a test belongs to one list` });
+    });
+    for (const key of ['FAIL_TO_PASS', 'PASS_TO_PASS'] as const) {
+      const seen = new Set<string>();
+      t[key].forEach((id, i) => {
+        if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [key, i], message: `"${id}" is listed twice` });
+        seen.add(id);
+      });
+    }
+    if (t.test_report === 'exit-code' && (t.FAIL_TO_PASS.length !== 1 || t.FAIL_TO_PASS[0] !== t.test_cmd || t.PASS_TO_PASS.length)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['FAIL_TO_PASS'],
+        message: 'with test_report "exit-code" the only test is the command itself: FAIL_TO_PASS must be [test_cmd] and PASS_TO_PASS empty',
+      });
+    }
+  });
 export type TaskYaml = z.infer<typeof TaskYaml>;
 
 /** A loaded task: `task.yaml` fields plus the texts of its sibling files and where it lives. */

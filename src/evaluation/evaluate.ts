@@ -131,7 +131,12 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     const g = grade(task, parsed, run.exitCode);
     result.tests_status = g.tests_status;
     if (g.error) return { ...noVerdict(g.error), tests_status: g.tests_status };
-    return { ...result, outcome: g.resolved ? 'resolved' : 'unresolved', visible_check: g.visible_check_p2p };
+    // A listed test that is not in the results at all is failed, and named: often a typo in task.yaml.
+    const absent = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS].filter((id) => !parsed.has(id));
+    const error = absent.length
+      ? `${absent.length} listed test(s) not in the test results: ${absent.slice(0, 5).map((id) => JSON.stringify(id)).join(', ')}${absent.length > 5 ? ', …' : ''}`
+      : null;
+    return { ...result, outcome: g.resolved ? 'resolved' : 'unresolved', visible_check: g.visible_check_p2p, error };
   } catch (err) {
     return { ...result, outcome: 'infra_error', visible_check: false, error: describe(err) };
   } finally {

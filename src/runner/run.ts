@@ -1,6 +1,6 @@
 // Runs a suite: every task × contender × attempt, each through workspace → agent → evaluation →
 // results store, under a shared run budget. Attempts are recorded as they finish.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pLimit from 'p-limit';
@@ -19,6 +19,7 @@ import type { EvaluationResult } from '../evaluation/types.ts';
 import { attemptKey } from '../core/ids.ts';
 import { addUsage, zeroUsage } from '../core/usage.ts';
 import { sumUsd } from '../pricing/cost.ts';
+import { secretRedactor, type Redactor } from '../core/redact.ts';
 import type { AttemptRecord, Contender, RunHeader } from '../store/records.ts';
 import { STORE_FORMAT_VERSION } from '../store/records.ts';
 import { RunWriter } from '../store/store.ts';
@@ -115,7 +116,9 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     host: { platform: `${os.platform()}-${os.arch()}`, node: process.version, cpus: os.cpus().length },
     note: null,
   };
-  const writer = await RunWriter.create(dir, header);
+  // Every API key of the run is redacted from everything stored and from what commands show a model.
+  const redact = secretRedactor(opts.contenders.flatMap((c) => (c.kind === 'model' ? [c.apiKey] : [])));
+  const writer = await RunWriter.create(dir, header, redact);
   const budget = new RunBudget(opts.budgetUsd);
   const workRoot = await mkdtemp(path.join(os.tmpdir(), `fixbench-${opts.runId}-`));
   const limit = pLimit(Math.max(1, opts.concurrency));
@@ -139,10 +142,10 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
       budgetStopped = true;
       return;
     }
-    const rec = await runOneAttempt(job, { opts, writer, budget, workRoot, onBudgetRefused: () => (budgetStopped = true) });
+    const attempted = await runOneAttempt(job, { opts, writer, budget, workRoot, redact, onBudgetRefused: () => (budgetStopped = true) });
     // An attempt cut short by Ctrl-C is not a result: leave it unrecorded so a later run re-does it.
-    if (opts.signal?.aborted && rec.outcome === 'infra_error') return;
-    await writer.appendAttempt(rec);
+    if (opts.signal?.aborted && attempted.outcome === 'infra_error') return;
+    const rec = await writer.appendAttempt(attempted);
     records.push(rec);
     opts.onAttempt?.(rec, records.length, jobs.length);
   };
@@ -168,6 +171,7 @@ interface AttemptEnv {
   writer: RunWriter;
   budget: RunBudget;
   workRoot: string;
+  redact: Redactor;
   onBudgetRefused: () => void;
 }
 
@@ -203,7 +207,7 @@ async function runOneAttempt(
     try {
       // Reference agents only apply (gold) or skip (noop) a patch: they need no installed environment.
       if (plan.kind === 'model') await runSetup(workspace, task, opts.sandbox);
-      result = await agent.attempt({ task, workspace, sandbox: opts.sandbox, limits, model, trajectoryPath, signal: opts.signal });
+      result = await agent.attempt({ task, workspace, sandbox: opts.sandbox, limits, model, trajectoryPath, signal: opts.signal, redact: env.redact });
     } finally {
       await workspace.cleanup();
     }
@@ -268,11 +272,11 @@ async function runOneAttempt(
     error,
     finished_at: new Date().toISOString(),
   };
-  const logDir = await writer.logDir(contender.id, task.instance_id, attempt);
+  const log = (name: string, content: string) => writer.writeLog(contender.id, task.instance_id, attempt, name, content);
   await Promise.all([
-    writeFile(path.join(logDir, 'patch.diff'), record.model_patch),
-    writeFile(path.join(logDir, 'test_output.txt'), evaluation.test_output),
-    writeFile(path.join(logDir, 'report.json'), JSON.stringify(sweBenchReport(record), null, 2) + '\n'),
+    log('patch.diff', record.model_patch),
+    log('test_output.txt', evaluation.test_output),
+    log('report.json', JSON.stringify(sweBenchReport(record), null, 2) + '\n'),
   ]);
   return record;
 }

@@ -29,9 +29,12 @@ export const Contender = z.object({
 });
 export type Contender = z.infer<typeof Contender>;
 
+/** A run id names a folder: no path separators, no leading dot or dash. */
+export const RunId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be letters, digits, ".", "_" and "-", starting with a letter or digit');
+
 export const RunHeader = z.object({
   format_version: z.literal(STORE_FORMAT_VERSION),
-  run_id: z.string(),
+  run_id: RunId,
   status: z.enum(['running', 'finished', 'interrupted', 'budget_exhausted', 'failed']),
   started_at: z.string(),
   finished_at: z.string().nullable(),

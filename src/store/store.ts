@@ -5,16 +5,23 @@ import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AttemptRecord, RunHeader, STORE_FORMAT_VERSION } from './records.ts';
 import { UserInputError } from '../core/errors.ts';
+import { noRedaction, type Redactor } from '../core/redact.ts';
 
 /** Writes one run's folder. Not safe across processes; within a process appends are serialised. */
 export class RunWriter {
   private queue: Promise<void> = Promise.resolve();
-  private constructor(readonly dir: string) {}
+  private constructor(
+    readonly dir: string,
+    private readonly redact: Redactor,
+  ) {}
 
-  /** Creates `dir` and writes the header. */
-  static async create(dir: string, header: RunHeader): Promise<RunWriter> {
+  /**
+   * Creates `dir` and writes the header. `redact` is applied to everything written (records,
+   * header, logs), so a known secret never reaches the store.
+   */
+  static async create(dir: string, header: RunHeader, redact: Redactor = noRedaction): Promise<RunWriter> {
     await mkdir(dir, { recursive: true });
-    const w = new RunWriter(dir);
+    const w = new RunWriter(dir, redact);
     await w.writeHeader(header);
     return w;
   }
@@ -22,13 +29,17 @@ export class RunWriter {
   /** Atomically (re)writes run.json. */
   async writeHeader(header: RunHeader): Promise<void> {
     const file = path.join(this.dir, 'run.json');
-    await writeFile(`${file}.tmp`, JSON.stringify(RunHeader.parse(header), null, 2) + '\n');
+    await writeFile(`${file}.tmp`, this.redact(JSON.stringify(RunHeader.parse(header), null, 2)) + '\n');
     await rename(`${file}.tmp`, file);
   }
 
-  /** Appends one record as a JSON line and fsyncs it before resolving. */
-  async appendAttempt(record: AttemptRecord): Promise<void> {
-    const line = JSON.stringify(AttemptRecord.parse(record)) + '\n';
+  /**
+   * Appends one record as a JSON line and fsyncs it before resolving.
+   * @returns the record as stored (redacted): what reports and progress output must use.
+   */
+  async appendAttempt(record: AttemptRecord): Promise<AttemptRecord> {
+    const json = this.redact(JSON.stringify(AttemptRecord.parse(record)));
+    const line = json + '\n';
     const next = this.queue.then(async () => {
       const fh = await open(path.join(this.dir, 'attempts.jsonl'), 'a');
       try {
@@ -39,14 +50,15 @@ export class RunWriter {
       }
     });
     this.queue = next.catch(() => {});
-    return next;
+    await next;
+    return JSON.parse(json) as AttemptRecord;
   }
 
-  /** Path of an attempt's log folder `logs/<model>/<instance_id>/<n>/`, created. */
-  async logDir(model: string, instanceId: string, attempt: number): Promise<string> {
+  /** Writes `logs/<model>/<instance_id>/<n>/<name>` (folder created), redacted. */
+  async writeLog(model: string, instanceId: string, attempt: number, name: string, content: string): Promise<void> {
     const d = path.join(this.dir, 'logs', model, instanceId, String(attempt));
     await mkdir(d, { recursive: true });
-    return d;
+    await writeFile(path.join(d, name), this.redact(content));
   }
 
   /** Path of an attempt's trajectory file `trajectories/<model>/<instance_id>/<n>.json` (folder created). */

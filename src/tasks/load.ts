@@ -8,12 +8,13 @@ import { UserInputError } from '../core/errors.ts';
 
 const TASK_FIX = 'see tasks/README.md for the fields of task.yaml and their types';
 
-async function readText(file: string, problems: string[], what: string): Promise<string> {
+/** The file's text, or null (with a problem noted) when it cannot be read. */
+async function readText(file: string, problems: string[], what: string): Promise<string | null> {
   try {
     return await readFile(file, 'utf8');
   } catch {
     problems.push(`${file}: missing ${what}; add the file (see tasks/README.md)`);
-    return '';
+    return null;
   }
 }
 
@@ -40,14 +41,16 @@ export async function loadTask(dir: string): Promise<TaskSpec> {
   const patch = await readText(path.join(dir, 'gold.patch'), problems, 'reference fix');
   const test_patch = await readText(path.join(dir, 'test.patch'), problems, 'hidden test patch');
   for (const [name, text] of [['gold.patch', patch], ['test.patch', test_patch]] as const) {
-    if (text && !/^(diff --git |--- )/m.test(text)) {
-      problems.push(`${path.join(dir, name)}: not a unified diff (no "diff --git" or "---" header); write it with git diff`);
+    if (text === null) continue; // missing: already reported
+    if (text.trim() === '') problems.push(`${path.join(dir, name)}: empty; write the diff with git diff against base_commit`);
+    else if (!/^diff --git |^--- .*\n\+\+\+ .*\n@@ /m.test(text)) {
+      problems.push(`${path.join(dir, name)}: not a unified diff (no "diff --git" or "---/+++/@@" header); write it with git diff`);
     }
   }
-  if (problem_statement !== '' && problem_statement.trim() === '') {
+  if (problem_statement !== null && problem_statement.trim() === '') {
     problems.push(`${path.join(dir, 'problem_statement.md')}: empty; describe the issue as a user would`);
   }
-  if (problems.length || !yaml) {
+  if (problems.length || !yaml || problem_statement === null || patch === null || test_patch === null) {
     throw new UserInputError(problems.join('\n'), { where: dir, problems });
   }
   return { ...yaml, dir: path.resolve(dir), problem_statement, patch, test_patch };
@@ -66,10 +69,16 @@ export async function loadTasks(tasksDir: string, ids?: string[]): Promise<TaskS
     throw new UserInputError(`${tasksDir}: task folder not found; pass --tasks <dir> pointing at a folder of tasks`);
   }
   const folders: string[] = [];
+  const brokenEntries: string[] = [];
   for (const e of entries.sort()) {
     if (e === 'repos' || e.startsWith('.')) continue;
     const dir = path.join(tasksDir, e);
-    if (!(await stat(dir)).isDirectory()) continue;
+    const st = await stat(dir).catch(() => null);
+    if (!st) {
+      brokenEntries.push(`${dir}: cannot be read (a broken link?); remove it or point it at a task folder`);
+      continue;
+    }
+    if (!st.isDirectory()) continue;
     folders.push(e);
   }
   if (ids?.length) {
@@ -81,7 +90,7 @@ export async function loadTasks(tasksDir: string, ids?: string[]): Promise<TaskS
     }
   }
   const chosen = ids?.length ? folders.filter((f) => ids.includes(f)) : folders;
-  const problems: string[] = [];
+  const problems: string[] = ids?.length ? [] : [...brokenEntries];
   const tasks: TaskSpec[] = [];
   for (const f of chosen) {
     try {

@@ -80,7 +80,7 @@ describe('fixbench run rejects bad input with exit code 2 before any work', () =
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/2 invalid task/);
     expect(r.stderr).toMatch(/demo-1[\s\S]*repo: missing required field/);
-    expect(r.stderr).toMatch(/demo-2[\s\S]*base_commit: must be a full 40-character commit sha/);
+    expect(r.stderr).toMatch(/demo-2[\s\S]*base_commit: must be a full commit sha: 40 lowercase hex characters/);
   });
 
   it('reports YAML syntax errors with the line', async () => {

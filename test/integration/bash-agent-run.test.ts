@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { execa } from 'execa';
 import { ROOT, runCli } from '../helpers/cli.ts';
 import { startFakeOpenAI, toolCall, type FakeOpenAI, type FakeReply } from '../helpers/fake-openai.ts';
 import type { AttemptRecord } from '../../src/store/records.ts';
@@ -136,4 +137,22 @@ describe('bash agent against a fake OpenAI-compatible server, end to end', () =>
     expect(record.outcome).toBe('unresolved');
     expect(record.tests_status!.FAIL_TO_PASS.failure.sort()).toEqual([...task.FAIL_TO_PASS].sort());
   });
+
+  it('never lets the API key reach the model, the trajectory or the store, even when a command finds it', async () => {
+    // In local mode a command can read fixbench's own environment through /proc: the key is redacted
+    // from the output before the model sees it, and from everything written.
+    const hunt = "for f in /proc/[0-9]*/environ; do tr '\\0' '\\n' < \"$f\" 2>/dev/null; done | grep '^FAKE_PROVIDER_API_KEY=' | sort -u";
+    const { record, resultsDir } = await runWithScript([bash(hunt, USAGE[0]!), bash('echo FIXBENCH_SUBMIT', USAGE[2]!)]);
+    expect(record.exit_status).toBe('submitted');
+    const shown = JSON.stringify(server!.requests[1]!.body.messages.at(-1));
+    expect(shown).toContain('FAKE_PROVIDER_API_KEY=[REDACTED]'); // the command did find it…
+    expect(shown).not.toContain('sk-test-secret-value'); // …but the model never saw it
+    const trajectory = await readFile(path.join(resultsDir, 'int-run', 'trajectories', 'fake-coder', TASK, '0.json'), 'utf8');
+    expect(trajectory).toContain('FAKE_PROVIDER_API_KEY=[REDACTED]');
+    expect(trajectory).not.toContain('sk-test-secret-value');
+    // grep exits 1 when no file under the run's folders holds the key
+    const grep = await execa('grep', ['-rl', 'sk-test-secret-value', tmp], { reject: false });
+    expect(grep.exitCode, grep.stdout).toBe(1);
+  });
 });
+

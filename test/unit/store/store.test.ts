@@ -6,6 +6,7 @@ import { RunWriter, readRun } from '../../../src/store/store.ts';
 import { STORE_FORMAT_VERSION, type AttemptRecord, type RunHeader } from '../../../src/store/records.ts';
 import { zeroUsage } from '../../../src/core/usage.ts';
 import { UserInputError } from '../../../src/core/errors.ts';
+import { secretRedactor } from '../../../src/core/redact.ts';
 
 const header: RunHeader = {
   format_version: STORE_FORMAT_VERSION,
@@ -93,4 +94,19 @@ describe('results store', () => {
     const w = await RunWriter.create(dir, header);
     await expect(w.appendAttempt({ ...record(0), outcome: 'great' as never })).rejects.toThrow();
   });
+
+  it('redacts known secrets from records, header and logs, and returns the stored record', async () => {
+    const dir = path.join(await mkdtemp(path.join(os.tmpdir(), 'fixbench-store-')), 'r1');
+    const secret = 'sk-test-0123456789abcdef';
+    const w = await RunWriter.create(dir, { ...header, note: `oops ${secret}` }, secretRedactor([secret]));
+    const stored = await w.appendAttempt({ ...record(0), error: `401 for Bearer ${secret}`, model_patch: `+key=${secret}\n` });
+    await w.writeLog('gold', 't-1', 0, 'test_output.txt', `env: ${secret}`);
+    expect(stored.error).toBe('401 for Bearer [REDACTED]');
+    const files = await Promise.all(['run.json', 'attempts.jsonl', 'logs/gold/t-1/0/test_output.txt'].map((f) => readFile(path.join(dir, f), 'utf8')));
+    for (const f of files) {
+      expect(f).not.toContain(secret);
+      expect(f).toContain('[REDACTED]');
+    }
+  });
 });
+

@@ -1,0 +1,70 @@
+// Pre-flight checks of loaded tasks against their repositories, before any attempt starts:
+// base_commit exists, and gold.patch and test.patch apply at it (each alone, and test after gold).
+// A task failing these would only fail later, after models had been paid to attempt it.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { TaskSpec } from '../config/task.ts';
+import { UserInputError } from '../core/errors.ts';
+import { applyPatch } from '../evaluation/apply-patch.ts';
+import { createWorkspace, type RepoCache } from '../workspace/index.ts';
+import { hasCommit } from '../workspace/repo-cache.ts';
+import { gitAt } from '../workspace/git.ts';
+
+/**
+ * Checks every task; returns nothing when all pass.
+ * Milliseconds per task for small repositories (one local checkout, three `git apply`).
+ * @throws UserInputError listing every problem at once, each naming the task file and field.
+ */
+export async function preflightTasks(tasks: TaskSpec[], repoCache: RepoCache): Promise<void> {
+  const problems: string[] = [];
+  const work = await mkdtemp(path.join(os.tmpdir(), 'fixbench-preflight-'));
+  try {
+    for (const task of tasks) problems.push(...(await preflightTask(task, repoCache, work)));
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  if (problems.length) throw new UserInputError(`${problems.length} task problem(s) found before the run:\n${problems.join('\n')}`, { problems });
+}
+
+async function preflightTask(task: TaskSpec, repoCache: RepoCache, work: string): Promise<string[]> {
+  const yamlFile = path.join(task.dir, 'task.yaml');
+  let mirror: string;
+  try {
+    mirror = await repoCache.mirror(task.repo, { tasksDir: path.dirname(task.dir) });
+  } catch (e) {
+    return [`${yamlFile}: repo: "${task.repo}" cannot be read (${(e as Error).message}); name a bundle under tasks/repos/, a local git repository or a reachable git URL`];
+  }
+  // A mirror made from an older copy of the repository may lack the commit: refresh it once.
+  const found = (await hasCommit(mirror, task.base_commit)) || (await repoCache.mirror(task.repo, { commit: task.base_commit, tasksDir: path.dirname(task.dir) }).then(() => true, () => false));
+  if (!found) {
+    return [`${yamlFile}: base_commit: ${task.base_commit} is not in repository "${task.repo}"; use a commit of that repository (git log)`];
+  }
+  const ws = await createWorkspace({ repoCache, repo: task.repo, baseCommit: task.base_commit, parentDir: work, tasksDir: path.dirname(task.dir) });
+  const problems: string[] = [];
+  try {
+    const only = ['git apply'] as const;
+    const reset = async () => {
+      await gitAt(ws.dir).raw(['reset', '--quiet', '--hard', task.base_commit]);
+      await gitAt(ws.dir).raw(['clean', '-fdq']);
+    };
+    const gold = await applyPatch(ws.dir, task.patch, { strategies: only });
+    if (!gold.ok) problems.push(`${path.join(task.dir, 'gold.patch')}: does not apply at base_commit ${task.base_commit.slice(0, 12)}: ${firstLine(gold.log)}; regenerate it with git diff`);
+    else {
+      const both = await applyPatch(ws.dir, task.test_patch, { strategies: only });
+      if (!both.ok) problems.push(`${path.join(task.dir, 'test.patch')}: does not apply after gold.patch: ${firstLine(both.log)}; regenerate it with git diff`);
+    }
+    await reset();
+    const test = await applyPatch(ws.dir, task.test_patch, { strategies: only });
+    if (!test.ok) problems.push(`${path.join(task.dir, 'test.patch')}: does not apply at base_commit ${task.base_commit.slice(0, 12)}: ${firstLine(test.log)}; regenerate it with git diff`);
+  } finally {
+    await ws.cleanup();
+  }
+  return [...new Set(problems)];
+}
+
+const firstLine = (log: string): string =>
+  log
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => /^(error|fatal):/.test(l)) ?? log.split('\n').find((l) => l.trim()) ?? 'git apply failed';
