@@ -82,6 +82,10 @@ export interface ContenderSummary {
   steps: number;
   /** Mean wall time of a recorded attempt, milliseconds; null when nothing recorded. */
   meanWallMs: number | null;
+  /** Attempts whose patch edited test files (restored before grading: a sign of test tampering or mistaken fixes). */
+  testFileEdits: number;
+  /** Attempts in which a listed test gave different results across re-runs (`--rerun-failed`). */
+  flakyAttempts: number;
 }
 
 /** Zero count for every outcome. */
@@ -153,7 +157,11 @@ export function summarise(header: RunHeader, attempts: readonly AttemptRecord[])
     let calls = 0;
     let steps = 0;
     let wallMs = 0;
+    let testFileEdits = 0;
+    let flakyAttempts = 0;
     for (const r of records) {
+      if (r.test_files_edited.length) testFileEdits += 1;
+      if (r.flaky_tests.length) flakyAttempts += 1;
       outcomes[r.outcome] += 1;
       tokens.input += promptTokens(r.usage);
       tokens.output += r.usage.output;
@@ -193,6 +201,8 @@ export function summarise(header: RunHeader, attempts: readonly AttemptRecord[])
       calls,
       steps,
       meanWallMs: recorded > 0 ? wallMs / recorded : null,
+      testFileEdits,
+      flakyAttempts,
     };
   });
 }

@@ -21,6 +21,10 @@ export interface NotPlotted {
 }
 
 export interface LeaderboardRow {
+  /** Attempts whose patch edited test files (restored before grading). */
+  testFileEdits: number;
+  /** Attempts with a test that disagreed across re-runs. */
+  flakyAttempts: number;
   rank: number;
   id: string;
   /** Display name from the models file, when it differs from the id. */
@@ -179,11 +183,23 @@ function leaderboardRow(s: ContenderSummary, rank: number, onFrontier: boolean):
     failureParts: FAILURE_OUTCOMES.filter((o) => s.outcomes[o] > 0).map((o) => ({ label: o, value: String(s.outcomes[o]) })),
     infraErrors: s.infraErrors,
     missing: s.missing,
+    testFileEdits: s.testFileEdits,
+    flakyAttempts: s.flakyAttempts,
     onFrontier,
   };
 }
 
-function mark(outcome: Outcome | null, attempt: number, attemptsPerTask: number): MatrixMark {
+function mark(record: AttemptRecord | null, attempt: number, attemptsPerTask: number): MatrixMark {
+  const m = outcomeMark(record?.outcome ?? null, attempt, attemptsPerTask);
+  if (!record) return m;
+  const notes: string[] = [];
+  if (record.flaky_tests.length) notes.push(`flaky over ${record.test_runs} runs: ${record.flaky_tests.join(', ')}`);
+  if (record.test_files_edited.length) notes.push(`edited test files (restored before grading): ${record.test_files_edited.join(', ')}`);
+  if (!notes.length) return m;
+  return { text: `${m.text}${record.flaky_tests.length ? '~' : ''}${record.test_files_edited.length ? '†' : ''}`, cls: m.cls, title: `${m.title}; ${notes.join('; ')}` };
+}
+
+function outcomeMark(outcome: Outcome | null, attempt: number, attemptsPerTask: number): MatrixMark {
   const which = attemptsPerTask > 1 ? `attempt ${attempt}: ` : '';
   if (outcome === null) return { text: '—', cls: 'missing', title: `${which}not run` };
   if (outcome === 'resolved') return { text: '✓', cls: 'ok', title: `${which}resolved` };
@@ -253,8 +269,7 @@ export function buildViewModel(header: RunHeader, attempts: readonly AttemptReco
         const cells = ranked.map((s) => {
           const perAttempt = index.byContender.get(s.id)?.get(instanceId);
           const marks = Array.from({ length: header.attempts_per_task }, (_, a) => {
-            const outcome = perAttempt?.get(a)?.outcome ?? null;
-            return mark(outcome, a, header.attempts_per_task);
+            return mark(perAttempt?.get(a) ?? null, a, header.attempts_per_task);
           });
           if (marks.some((m) => m.cls === 'ok')) resolvedBy += 1;
           return { marks };

@@ -16,6 +16,7 @@ import { createWorkspace, runSetup } from '../workspace/index.ts';
 import type { RepoCache } from '../workspace/index.ts';
 import { evaluate } from '../evaluation/evaluate.ts';
 import type { EvaluationResult } from '../evaluation/types.ts';
+import { flakyTests } from '../evaluation/flaky.ts';
 import { attemptKey } from '../core/ids.ts';
 import { addUsage, zeroUsage } from '../core/usage.ts';
 import { sumUsd } from '../pricing/cost.ts';
@@ -42,6 +43,8 @@ export interface RunOptions {
   /** Run-wide USD cap (list price); null = none. */
   budgetUsd: number | null;
   attempts: number;
+  /** Re-run the tests of an attempt this many more times when it is `unresolved`, to find flaky tests (0 = never). */
+  rerunFailed?: number;
   concurrency: number;
   sandbox: Sandbox;
   repoCache: RepoCache;
@@ -234,6 +237,20 @@ async function runOneAttempt(
       gradeEmptyPatch: plan.kind === 'reference' && plan.agent === 'noop',
     });
   }
+  // --rerun-failed N: an unresolved verdict may be a flaky test. Re-run the same patch N times and
+  // name the listed tests whose results disagree; the outcome stays the first run's.
+  let testRuns = evaluation.tests_status ? 1 : 0;
+  let flaky: string[] = [];
+  if (evaluation.outcome === 'unresolved' && evaluation.tests_status && (opts.rerunFailed ?? 0) > 0) {
+    const parsedRuns = [evaluation.parsed];
+    for (let i = 0; i < opts.rerunFailed!; i++) {
+      const again = await evaluate({ task, modelPatch: result.model_patch, sandbox: opts.sandbox, repoCache: opts.repoCache, workDir: attemptDir, gradeEmptyPatch: plan.kind === 'reference' && plan.agent === 'noop' });
+      if (!again.tests_status) continue; // an infra fault or timeout on a re-run says nothing about flakiness
+      parsedRuns.push(again.parsed);
+      testRuns++;
+    }
+    flaky = flakyTests([...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], parsedRuns);
+  }
   await rm(attemptDir, { recursive: true, force: true }).catch(() => {});
 
   const outcome = attemptOutcome(result.exit_status, evaluation.outcome, refusedByBudget);
@@ -269,6 +286,8 @@ async function runOneAttempt(
     model_ms: modelMs,
     test_ms: evaluation.test_ms,
     visible_check: evaluation.visible_check,
+    test_runs: testRuns,
+    flaky_tests: flaky,
     error,
     finished_at: new Date().toISOString(),
   };

@@ -85,6 +85,10 @@ export const AttemptRecord = z.object({
   model_ms: z.number().nonnegative(),
   test_ms: z.number().nonnegative(),
   visible_check: z.boolean(),
+  /** Times the tests ran for this attempt: 0 when they never ran, 1, or up to 1 + N with `--rerun-failed N`. */
+  test_runs: z.number().int().nonnegative().default(1),
+  /** Tests whose results disagreed across those runs (the outcome is the first run's). */
+  flaky_tests: z.array(z.string()).default([]),
   error: z.string().nullable(),
   finished_at: z.string(),
 });

@@ -78,6 +78,8 @@ export function makeAttempt(
     model_ms: 30_000,
     test_ms: 10_000,
     visible_check: outcome === 'resolved',
+    test_runs: 1,
+    flaky_tests: [],
     error: null,
     finished_at: '2026-04-01T02:30:00.000Z',
     ...over,

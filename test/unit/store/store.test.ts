@@ -50,6 +50,8 @@ const record = (attempt: number): AttemptRecord => ({
   model_ms: 0,
   test_ms: 1,
   visible_check: true,
+  test_runs: 1,
+  flaky_tests: [],
   error: null,
   finished_at: '2026-04-01T00:00:01.000Z',
 });
