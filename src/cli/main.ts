@@ -4,6 +4,13 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ExitCode, GateFailedError, UserInputError } from '../core/errors.ts';
 import { harnessIdentity } from './paths.ts';
 
+/** Commander parser for a whole number from 0 to 10. */
+export function nonNegativeInt(v: string): number {
+  const n = decimal(v);
+  if (!Number.isInteger(n) || n < 0 || n > 10) throw new InvalidArgumentError('must be a whole number from 0 to 10');
+  return n;
+}
+
 /** Commander parser for a positive whole number flag. */
 export function positiveInt(v: string): number {
   const n = decimal(v);
@@ -75,6 +82,7 @@ export function buildProgram(exit: { code: number }): Command {
     .addOption(new Option('--command-timeout <seconds>', 'timeout of one agent command').default(60).argParser(seconds(1)))
     .addOption(new Option('--attempt-timeout <seconds>', 'wall time of one agent attempt').default(1200).argParser(seconds(10)))
     .addOption(new Option('--attempts <k>', 'attempts per task and contender').default(1).argParser(positiveInt))
+    .addOption(new Option('--rerun-failed <n>', 're-run the tests of an unresolved attempt n more times and record tests whose results disagree as flaky').default(0).argParser(nonNegativeInt))
     .addOption(new Option('--concurrency <n>', 'attempts run at once').default(2).argParser(positiveInt))
     .option('--results <dir>', 'results folder', 'results')
     .option('--reports <dir>', 'reports folder', 'reports')

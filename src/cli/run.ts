@@ -34,6 +34,7 @@ export interface RunCliOptions {
   commandTimeout: number;
   attemptTimeout: number;
   attempts: number;
+  rerunFailed: number;
   concurrency: number;
   results: string;
   reports: string;
@@ -134,6 +135,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
       },
       budgetUsd,
       attempts: o.attempts,
+      rerunFailed: o.rerunFailed,
       concurrency: o.concurrency,
       sandbox,
       repoCache,
