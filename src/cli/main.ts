@@ -2,6 +2,7 @@
 // exit codes (0 ok, 1 internal error, 2 invalid input, 3 gate failed, 130 interrupted).
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, GateFailedError, UserInputError } from '../core/errors.ts';
+import { SANDBOX_CHOICES } from '../sandbox/types.ts';
 import { harnessIdentity } from './paths.ts';
 
 /** Commander parser for a whole number from 0 to 10. */
@@ -87,7 +88,11 @@ export function buildProgram(exit: { code: number }): Command {
     .option('--results <dir>', 'results folder', 'results')
     .option('--reports <dir>', 'reports folder', 'reports')
     .option('--run-id <id>', 'run id, a new folder under --results (default: UTC time plus a random suffix, e.g. 20261129T080102Z-3f9a)')
-    .addOption(new Option('--sandbox <kind>', 'where commands run').choices(['local']).default('local'))
+    .addOption(
+      new Option('--sandbox <kind>', 'where agent commands and tests run: bwrap (isolated: no network, writes only to the workspace), local (not isolated), or auto (bwrap when usable, else local with a warning)')
+        .choices(SANDBOX_CHOICES)
+        .default('auto'),
+    )
     .option('--json', 'print a JSON summary on stdout instead of text')
     .action(async (opts) => {
       // commands are imported when used, so `--help` stays fast

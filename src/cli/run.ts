@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { summarise } from '../analysis/leaderboard.ts';
 import { referenceGate } from '../runner/gate.ts';
 import { capOrNull } from './main.ts';
-import { createSandbox } from '../sandbox/index.ts';
+import { createSandbox, type SandboxChoice } from '../sandbox/index.ts';
 import { RepoCache } from '../workspace/index.ts';
 import { runSuite, type ContenderPlan } from '../runner/run.ts';
 import { buildReport } from '../report/index.ts';
@@ -39,7 +39,7 @@ export interface RunCliOptions {
   results: string;
   reports: string;
   runId?: string;
-  sandbox: 'local';
+  sandbox: SandboxChoice;
   json?: boolean;
 }
 
@@ -101,7 +101,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   }
   await ensureWritableDir(path.resolve(o.results), '--results');
   await ensureWritableDir(path.resolve(o.reports), '--reports');
-  const sandbox = createSandbox(o.sandbox);
+  const sandbox = await createSandbox(o.sandbox);
   const unpriced = contenders.filter((c) => c.kind === 'model' && !c.model.price).map((c) => (c.kind === 'model' ? c.model.spec.id : ''));
 
   log(`fixbench run ${runId}: ${tasks.length} task(s) × ${contenders.length} contender(s) × ${o.attempts} attempt(s); budget ${budgetUsd === null ? 'none' : fmtUsd(budgetUsd)}`);
@@ -146,7 +146,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
     });
   } finally {
     process.off('SIGINT', onSigint);
-    await sandbox.dispose();
+    await sandbox.cleanup();
   }
   // The reference agents validate the suite and the harness: gold must resolve every task, noop none.
   const gate = controller.signal.aborted ? [] : referenceGate(summary.header, summary.attempts);

@@ -5,17 +5,26 @@ import { z } from 'zod';
 export const Difficulty = z.enum(['<15 min', '15 min - 1 hour', '1-4 hours', '>4 hours']);
 
 /**
- * How per-test results are read: `junit:<path>` (JUnit XML file written by the test command,
- * relative to the repository root), `tap` (TAP on stdout) or `exit-code` (one pseudo-test).
+ * How per-test results are read. From a file the test command writes, its path relative to the
+ * repository root: `junit:<path>` (JUnit XML), `vitest-json:<path>` / `jest-json:<path>` (the Jest
+ * JSON result format: `vitest run --reporter=json --outputFile=<path>`, `jest --json
+ * --outputFile=<path>`), `mocha-json:<path>` (mocha's JSON reporter: `mocha --reporter json
+ * --reporter-option output=<path>`). From stdout: `tap`. Or `exit-code` (one pseudo-test).
  */
 export const TestReport = z
   .string()
-  .regex(/^(junit:\S+|tap|exit-code)$/, 'must be "junit:<path>", "tap" or "exit-code"')
-  .refine((s) => {
-    if (!s.startsWith('junit:')) return true;
-    const p = s.slice('junit:'.length);
-    return !p.startsWith('/') && !p.split(/[\\/]/).includes('..');
-  }, 'the junit report path must be relative to the repository root and stay inside it (no leading "/", no "..")');
+  .regex(
+    /^((junit|vitest-json|jest-json|mocha-json):\S+|tap|exit-code)$/,
+    'must be "junit:<path>", "vitest-json:<path>", "jest-json:<path>", "mocha-json:<path>", "tap" or "exit-code"',
+  )
+  .superRefine((s, ctx) => {
+    const m = /^(junit|vitest-json|jest-json|mocha-json):(.*)$/.exec(s);
+    if (!m) return;
+    const p = m[2]!;
+    if (p.startsWith('/') || p.split(/[\\/]/).includes('..')) {
+      ctx.addIssue({ code: 'custom', message: `the ${m[1]} report path must be relative to the repository root and stay inside it (no leading "/", no "..")` });
+    }
+  });
 
 /** A full test id: `file > describe > ... > title` (no durations, no ANSI codes). */
 export const TestId = z.string().min(1).regex(/^[^\u001b]+$/, 'must not contain ANSI escape codes');

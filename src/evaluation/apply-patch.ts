@@ -25,9 +25,11 @@ export interface ApplyResult {
  * `patch --batch --forward --fuzz=3 -p1` (skipped, with a note in the log, when GNU patch is not
  * installed). Before each fallback and after a final failure the tree is reset (`git reset --hard`,
  * `git clean -fd` — ignored files such as an installed node_modules are kept — and removal of files
- * the failed try created). A patch already applied is never applied in reverse (`--forward`).
- * A patch not ending in a newline gets exactly one appended. Never throws for a patch that does
- * not apply; throws only if the patch file cannot be written.
+ * the failed try created). Nothing is ever applied in reverse: no `-R` for git, and `--forward`
+ * makes GNU patch refuse a patch that looks reversed or already applied (`--batch` alone would
+ * assume `-R`). A patch not ending in a newline gets exactly one appended. A model's patch is
+ * given here after `normalizePatch` (prose, fences and binary entries removed). Never throws for
+ * a patch that does not apply; throws only if the patch file cannot be written.
  */
 export async function applyPatch(dir: string, patch: string, opts: { strategies?: readonly ApplyStrategy[] } = {}): Promise<ApplyResult> {
   const strategies = opts.strategies ?? APPLY_STRATEGIES;

@@ -1,6 +1,6 @@
 // Evaluation of one model patch (DESIGN.md §6 steps 1–6): fresh checkout, setup, model patch,
 // test-file protection, test.patch, test run, parsing, grading → one outcome.
-import { lstat, readFile, realpath, rm } from 'node:fs/promises';
+import { constants, open, lstat, realpath, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { TaskSpec } from '../config/task.ts';
 import { InfraError } from '../core/errors.ts';
@@ -11,12 +11,37 @@ import { runSetup } from '../workspace/setup.ts';
 import type { Workspace } from '../workspace/types.ts';
 import { applyPatch } from './apply-patch.ts';
 import { grade } from './grade.ts';
-import { exitCodeResults, parseJunit, parseTap, reportKind, type TestResults } from './parse/index.ts';
+import { normalizePatch } from './normalize-patch.ts';
+import {
+  exitCodeResults,
+  parseJestJson,
+  parseJunit,
+  parseMochaJson,
+  parseTap,
+  reportKind,
+  type ReportFileKind,
+  type ReportParseOptions,
+  type TestResults,
+} from './parse/index.ts';
 import { protectTestFiles } from './protect-tests.ts';
 import type { EvaluationResult, TestsStatus } from './types.ts';
 
 /** Cap on `test_output` kept for logs: 1 MiB of characters (head and tail). */
 export const TEST_OUTPUT_CAP_CHARS = 1024 * 1024;
+
+/** Largest report file read, bytes (64 MiB): a bigger one is no verdict, never read into memory. */
+export const REPORT_MAX_BYTES = 64 * 1024 * 1024;
+
+/** Parser of each report file kind: text decoded once from the file's bytes → per-test results. */
+const FILE_PARSERS: Record<ReportFileKind, (text: string, opts: ReportParseOptions) => TestResults> = {
+  junit: (text) => parseJunit(text),
+  'vitest-json': parseJestJson,
+  'jest-json': parseJestJson,
+  'mocha-json': parseMochaJson,
+};
+
+/** Names of the report file kinds in messages. */
+const REPORT_LABEL: Record<ReportFileKind, string> = { junit: 'JUnit', 'vitest-json': 'vitest JSON', 'jest-json': 'Jest JSON', 'mocha-json': 'mocha JSON' };
 
 export interface EvaluateOptions {
   task: TaskSpec;
@@ -37,15 +62,21 @@ export interface EvaluateOptions {
 
 /**
  * Evaluates `modelPatch` on `task` in a fresh workspace:
- * 1. empty/whitespace patch → `empty_patch` (nothing runs);
- * 2. checkout at `base_commit` + `setup`; apply the patch (`applyPatch`) — none applies → `patch_failed`;
+ * 1. empty/whitespace patch → `empty_patch` (nothing runs); otherwise the patch is normalised
+ *    (`normalizePatch`: prose and fences removed, binary entries dropped and counted in
+ *    `binary_hunks_dropped`, bytes otherwise kept). A text with no diff in it → `patch_failed`;
+ *    one whose every entry was binary → `empty_patch` (both with `error` saying so);
+ * 2. checkout at `base_commit` + `setup`; apply the normalised patch (`applyPatch`; its notes
+ *    head `apply_log`) — none applies → `patch_failed`;
  * 3. restore the files test.patch touches (`protectTestFiles`), apply test.patch with `git apply`
  *    (failure → `infra_error`: the harness's fault);
- * 4. delete any stale report file, run `test_cmd` in the sandbox with `timeout_s` (expiry →
- *    `timeout`, the process group killed);
- * 5. parse the report (`junit:<path>`, `tap` on stdout, or `exit-code`); a missing or unreadable
- *    report, zero parsed tests, or a non-zero exit with no failing test is no verdict: `unresolved`
- *    with `error` set (the patch broke the test run; validated tasks give a verdict with gold);
+ * 4. delete any stale report file (one the patch planted), run `test_cmd` in the sandbox with
+ *    `timeout_s` (expiry → `timeout`, the process group killed);
+ * 5. parse the report (`junit:`, `vitest-json:`, `jest-json:`, `mocha-json:<path>` read from the
+ *    file as bytes and decoded once as UTF-8; `tap` on stdout; or `exit-code`); a missing,
+ *    oversized or unreadable report, zero parsed tests, or a non-zero exit with no failing test
+ *    is no verdict: `unresolved` with `error` set (the patch broke the test run; validated tasks
+ *    give a verdict with gold);
  * 6. `resolved` / `unresolved` by `grade`.
  * `visible_check` = the patch applied and every PASS_TO_PASS test passed.
  * Never throws: harness faults (git, setup, sandbox, report) become `infra_error` with `error`.
@@ -64,8 +95,21 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     parsed: {},
     error: null,
   };
-  const empty = modelPatch.trim() === '';
+  let empty = modelPatch.trim() === '';
   if (empty && !opts.gradeEmptyPatch) return { ...result, outcome: 'empty_patch' };
+  const normalized = empty ? null : normalizePatch(modelPatch);
+  if (normalized) {
+    result.binary_hunks_dropped = normalized.binaryHunksDropped;
+    if (normalized.notes.length) result.apply_log = normalized.notes.map((n) => `normalised: ${n}`).join('\n');
+    if (normalized.patch === '') {
+      if (normalized.binaryHunksDropped === 0) {
+        return { ...result, outcome: 'patch_failed', error: 'the patch holds no unified diff (no "diff --git" or "---"/"+++" file header)' };
+      }
+      const onlyBinary = `the patch changes only binary files (${normalized.binaryHunksDropped} dropped): nothing to apply`;
+      if (!opts.gradeEmptyPatch) return { ...result, outcome: 'empty_patch', error: onlyBinary };
+      empty = true;
+    }
+  }
 
   let ws: Workspace | null = null;
   try {
@@ -79,8 +123,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     await runSetup(ws, task, sandbox, opts.setupTimeoutMs === undefined ? {} : { timeoutMs: opts.setupTimeoutMs });
 
     if (!empty) {
-      const applied = await applyPatch(ws.dir, modelPatch);
-      result.apply_log = applied.log;
+      const applied = await applyPatch(ws.dir, normalized!.patch);
+      result.apply_log = result.apply_log ? `${result.apply_log}\n${applied.log}` : applied.log;
       if (!applied.ok) return { ...result, outcome: 'patch_failed' };
       result.apply_strategy = applied.strategy;
     }
@@ -92,8 +136,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     }
 
     const report = reportKind(task.test_report);
-    const reportPath = report.kind === 'junit' ? await reportFile(ws.dir, report.path) : null;
-    if (reportPath) await rm(reportPath, { recursive: true, force: true });
+    const reportPath = report.kind === 'tap' || report.kind === 'exit-code' ? null : await reportFile(ws.dir, report.path);
+    if (reportPath) await removeStaleReport(ws.dir, reportPath);
 
     const run = await sandbox.exec(task.test_cmd, { cwd: ws.dir, timeoutMs: task.timeout_s * 1000 });
     result.test_ms = run.durationMs;
@@ -115,13 +159,15 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     });
     let parsed: TestResults;
     try {
-      if (report.kind === 'junit') {
-        const xml = await readReport(ws.dir, reportPath!, report.path, run);
-        // The JUnit file holds the failure messages the console output lacks: keep it in the log.
-        result.test_output += `--- ${report.path} ---\n${xml.length > TEST_OUTPUT_CAP_CHARS ? `${xml.slice(0, TEST_OUTPUT_CAP_CHARS)}\n[... cut ...]\n` : xml}`;
-        parsed = parseJunit(xml);
+      if (report.kind === 'tap') parsed = parseTap(run.stdout);
+      else if (report.kind !== 'exit-code') {
+        const text = await readReport(ws.dir, reportPath!, REPORT_LABEL[report.kind], report.path, run);
+        // The report holds the failure messages the console output lacks: keep it in the log.
+        result.test_output += `--- ${report.path} ---\n${text.length > TEST_OUTPUT_CAP_CHARS ? `${text.slice(0, TEST_OUTPUT_CAP_CHARS)}\n[... cut ...]\n` : text}`;
+        // Jest/vitest/mocha name test files by absolute path: as the runner saw the workspace.
+        const roots = [...new Set([ws.dir, await realpath(ws.dir)])];
+        parsed = FILE_PARSERS[report.kind](text, { roots });
       }
-      else if (report.kind === 'tap') parsed = parseTap(run.stdout);
       else parsed = exitCodeResults(task.test_cmd, run.exitCode);
     } catch (err) {
       return noVerdict(describe(err));
@@ -154,18 +200,46 @@ async function reportFile(dir: string, path: string): Promise<string> {
   return abs;
 }
 
-/** Reads the JUnit file the test command wrote; it must be a regular file inside the workspace. */
-async function readReport(dir: string, abs: string, path: string, run: ExecResult): Promise<string> {
+/**
+ * Removes a report file left in the workspace before the test run (one the model's patch planted),
+ * so that only a report the test command writes is read. Nothing is removed when the path's
+ * folder resolves outside the workspace (a planted symlink): the file is then refused when read.
+ */
+async function removeStaleReport(dir: string, abs: string): Promise<void> {
+  const parent = await realpath(dirname(abs)).catch(() => null);
+  if (parent === null) return; // no such folder: no stale file either
+  const rel = relative(await realpath(dir), parent);
+  if (rel === '..' || rel.startsWith('../') || isAbsolute(rel)) return;
+  await rm(abs, { recursive: true, force: true });
+}
+
+/**
+ * Reads the report file the test command wrote: a regular file (not a symlink) inside the
+ * workspace, at most `REPORT_MAX_BYTES`. Its bytes are decoded once, as a whole, as UTF-8 with
+ * replacement characters (a byte-order mark dropped), so no character is ever split.
+ */
+async function readReport(dir: string, abs: string, label: string, path: string, run: ExecResult): Promise<string> {
+  const what = `${label} report ${path}`;
   const st = await lstat(abs).catch(() => null);
   if (!st) {
-    throw new InfraError(`the test command wrote no JUnit report at ${path} (exit code ${run.exitCode ?? run.signal})`);
+    throw new InfraError(`the test command wrote no ${label} report at ${path} (exit code ${run.exitCode ?? run.signal})`);
   }
   const real = await realpath(abs);
   const rel = relative(await realpath(dir), real);
   if (!st.isFile() || rel.startsWith('..') || isAbsolute(rel)) {
-    throw new InfraError(`JUnit report ${path} is not a regular file inside the workspace`);
+    throw new InfraError(`${what} is not a regular file inside the workspace`);
   }
-  return readFile(abs, 'utf8');
+  const fh = await open(abs, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const tooBig = (n: number): InfraError => new InfraError(`${what} is ${n} bytes, over the ${REPORT_MAX_BYTES}-byte limit`);
+    const size = (await fh.stat()).size;
+    if (size > REPORT_MAX_BYTES) throw tooBig(size);
+    const bytes = await fh.readFile();
+    if (bytes.length > REPORT_MAX_BYTES) throw tooBig(bytes.length);
+    return new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  } finally {
+    await fh.close();
+  }
 }
 
 /** `$ cmd`, stdout, stderr and the exit status, cut to head and tail past `TEST_OUTPUT_CAP_CHARS`. */

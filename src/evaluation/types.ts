@@ -21,8 +21,16 @@ export interface EvaluationResult {
   visible_check: boolean;
   /** Milliseconds spent running the tests. */
   test_ms: number;
-  /** Log of the patch-application tries (commands, outputs), for logs; absent when nothing was applied. */
+  /**
+   * Log of the patch's normalisation notes and application tries (commands, outputs), for logs;
+   * absent when nothing was normalised or applied.
+   */
   apply_log?: string;
+  /**
+   * Binary file entries (`GIT binary patch`, `Binary files … differ`) dropped from the model patch
+   * before it was applied (`normalizePatch`); absent when the patch was empty.
+   */
+  binary_hunks_dropped?: number;
   /** Combined test output (capped), for logs/<...>/test_output.txt. */
   test_output: string;
   /** Every parsed test id → status. */

@@ -275,6 +275,7 @@ async function runOneAttempt(
     model_patch: result.model_patch,
     tests_status: evaluation.tests_status,
     apply_strategy: evaluation.apply_strategy,
+    binary_hunks_dropped: evaluation.binary_hunks_dropped ?? 0,
     test_files_edited: evaluation.test_files_edited,
     usage,
     calls: result.calls.length,
@@ -295,6 +296,7 @@ async function runOneAttempt(
   await Promise.all([
     log('patch.diff', record.model_patch),
     log('test_output.txt', evaluation.test_output),
+    log('apply_log.txt', evaluation.apply_log ?? ''),
     log('report.json', JSON.stringify(sweBenchReport(record), null, 2) + '\n'),
   ]);
   return record;

@@ -1,13 +1,15 @@
-// Sandbox factory: picks a backend by name and warns, once per process, when it is not isolated.
+// Sandbox factory: picks a backend by name (`auto`: bwrap when it works here, else local) and warns,
+// once per process, when the chosen one is not isolated.
+import { UserInputError } from '../core/errors.ts';
+import { BwrapSandbox, type BwrapSandboxOptions } from './bwrap.ts';
 import { LocalSandbox, type LocalSandboxOptions } from './local.ts';
-import type { Sandbox } from './types.ts';
+import { SANDBOX_CHOICES, type SandboxBackend, type SandboxChoice } from './types.ts';
 
-export type { ExecOptions, ExecResult, Sandbox } from './types.ts';
+export { SANDBOX_CHOICES, type ExecOptions, type ExecResult, type Sandbox, type SandboxBackend, type SandboxChoice, type SandboxKind } from './types.ts';
+export { BwrapSandbox, type BwrapSandboxOptions } from './bwrap.ts';
 export { LocalSandbox, type LocalSandboxOptions } from './local.ts';
 
-export type SandboxKind = 'local';
-
-export interface CreateSandboxOptions extends LocalSandboxOptions {
+export interface CreateSandboxOptions extends LocalSandboxOptions, BwrapSandboxOptions {
   /** Suppress the not-isolated warning (tests). Default false. */
   quiet?: boolean;
   /** Where the warning goes. Default: process.stderr. */
@@ -22,16 +24,40 @@ export const LOCAL_SANDBOX_WARNING =
 let warned = false;
 
 /**
- * Creates a sandbox of the given kind. `local` prints `LOCAL_SANDBOX_WARNING` to stderr the first
- * time it is created in a process, unless `quiet`. Only `local` exists so far (`bwrap`, `docker`
- * are planned, DESIGN.md §1).
+ * Creates and initialises (`init()`) a sandbox:
+ * - `bwrap`: a `BwrapSandbox`;
+ * - `local`: a `LocalSandbox`, printing `LOCAL_SANDBOX_WARNING` the first time in a process;
+ * - `auto`: `bwrap` when its `init()` succeeds, else `local` with the warning followed by the
+ *   reason bwrap was not used.
+ * `quiet` silences the warning. The result's `kind` is the backend chosen.
+ * @throws UserInputError (exit 2) when `bwrap` is asked for but cannot run here; the message says
+ *   what is missing (e.g. `apt-get install bubblewrap`).
+ * @throws InfraError when the local sandbox cannot make its temp folders.
  */
-export function createSandbox(kind: SandboxKind, opts: CreateSandboxOptions = {}): Sandbox & { dispose(): Promise<void> } {
-  if (kind !== 'local') throw new Error(`unknown sandbox kind: ${String(kind)}`);
-  const { quiet = false, warn = (m: string) => void process.stderr.write(m), ...local } = opts;
+export async function createSandbox(choice: SandboxChoice, opts: CreateSandboxOptions = {}): Promise<SandboxBackend> {
+  const { quiet = false, warn = (m: string) => void process.stderr.write(m), roots, path, home, tmpDir, bwrap, readOnly } = opts;
+  if (!(SANDBOX_CHOICES as readonly string[]).includes(choice)) throw new Error(`unknown sandbox kind: ${String(choice)}`);
+  let reason: string | null = null;
+  if (choice !== 'local') {
+    const sandbox = new BwrapSandbox({ roots, path, bwrap, readOnly });
+    try {
+      await sandbox.init();
+      return sandbox;
+    } catch (err) {
+      await sandbox.cleanup();
+      reason = (err as Error).message;
+      if (choice === 'bwrap') {
+        throw new UserInputError(`--sandbox bwrap cannot be used: ${reason}. Or choose --sandbox local (not isolated).`, {
+          fix: 'install bubblewrap (apt-get install bubblewrap) and allow user namespaces',
+        });
+      }
+    }
+  }
   if (!quiet && !warned) {
     warned = true;
-    warn(LOCAL_SANDBOX_WARNING);
+    warn(reason === null ? LOCAL_SANDBOX_WARNING : `${LOCAL_SANDBOX_WARNING.trimEnd()}\n*** bwrap was not used: ${reason} ***\n\n`);
   }
-  return new LocalSandbox(local);
+  const sandbox = new LocalSandbox({ roots, path, home, tmpDir });
+  await sandbox.init();
+  return sandbox;
 }

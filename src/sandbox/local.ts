@@ -3,19 +3,17 @@
 // It is NOT isolated (no network or filesystem restriction); see `createSandbox` for the warning.
 import { mkdtemp, mkdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
-import { execa } from 'execa';
+import { join } from 'node:path';
 import { InfraError } from '../core/errors.ts';
-import { DEFAULT_MAX_OUTPUT_BYTES, OutputCapture } from './capture.ts';
 import { sandboxEnv } from './env.ts';
-import { killGroup, trackGroup, untrackGroup } from './process-group.ts';
-import type { ExecOptions, ExecResult, Sandbox } from './types.ts';
-
-/** Longest delay `setTimeout` honours (larger values fire at once): ~24.8 days. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+import { readInside, realPathInside, resolveRoots, writeInside } from './roots.ts';
+import { runProcessGroup } from './spawn.ts';
+import type { ExecOptions, ExecResult, SandboxBackend } from './types.ts';
 
 export interface LocalSandboxOptions {
-  /** HOME of every command. Default: a temp dir made on first use and removed by `dispose()`. */
+  /** Folders under which workspaces lie (see `SandboxBackend.roots`). Default: the OS temp folder. */
+  roots?: string[];
+  /** HOME of every command. Default: a temp dir made on first use and removed by `cleanup()`. */
   home?: string;
   /** TMPDIR of every command. Default: a temp dir beside the default HOME. */
   tmpDir?: string;
@@ -24,89 +22,65 @@ export interface LocalSandboxOptions {
 }
 
 /**
- * Runs `bash -c <command>` on the host.
+ * Runs `bash -c <command>` on the host (`runProcessGroup`: its own process group, killed whole on
+ * timeout or when bash exits; capped output; empty stdin unless `input`).
  *
- * - The command leads a new process group (`detached`); on timeout the whole group gets SIGKILL,
- *   so backgrounded grandchildren die too. When the leader exits normally, whatever it left
- *   running in its group is killed as well (a daemon cannot outlive its command or hold the pipes).
  * - The environment is built by `sandboxEnv` only: nothing of `process.env` but PATH is passed.
- * - stdout/stderr are captured as bytes up to `maxOutputBytes` each and decoded once as UTF-8.
- * - stdin is empty unless `input` is given.
+ *   HOME and TMPDIR are one temp folder pair shared by every command of this sandbox.
+ * - `network: false` is NOT enforced, nor are writes limited to the workspace: the cwd must lie
+ *   inside `roots` (the same check as isolating backends, so a harness bug shows up here too),
+ *   but the command can reach whatever the user can.
  *
  * Never throws for the command's own failure; throws `InfraError` when bash cannot be started
- * (missing or relative `cwd`, no `bash`).
+ * (missing, relative or out-of-roots `cwd`, no `bash`).
  */
-export class LocalSandbox implements Sandbox {
+export class LocalSandbox implements SandboxBackend {
   readonly kind = 'local' as const;
+  readonly roots: readonly string[];
   #opts: LocalSandboxOptions;
   #root: Promise<{ home: string; tmpDir: string; made: string | null }> | null = null;
 
   constructor(opts: LocalSandboxOptions = {}) {
     this.#opts = opts;
+    this.roots = resolveRoots(opts.roots);
+  }
+
+  /** Makes the temp HOME/TMPDIR (nothing to check: bash is looked up at `exec`). */
+  async init(): Promise<void> {
+    await this.#dirs();
   }
 
   async exec(command: string, opts: ExecOptions): Promise<ExecResult> {
-    if (!isAbsolute(opts.cwd)) throw new InfraError(`sandbox cwd must be absolute, got ${JSON.stringify(opts.cwd)}`);
-    const cwdStat = await stat(opts.cwd).catch(() => null);
+    const cwd = await realPathInside(opts.cwd, this.roots, 'cwd');
+    const cwdStat = await stat(cwd).catch(() => null);
     if (!cwdStat?.isDirectory()) throw new InfraError(`sandbox cwd is not a directory: ${opts.cwd}`);
     const dirs = await this.#dirs();
     const env = sandboxEnv({ path: this.#opts.path ?? process.env.PATH ?? '/usr/bin:/bin', ...dirs }, opts.env);
-    const out = new OutputCapture(opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
-    const err = new OutputCapture(opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
-
-    const started = performance.now();
-    const child = execa('bash', ['-c', command], {
+    const { result } = await runProcessGroup({
+      file: 'bash',
+      args: ['-c', command],
       cwd: opts.cwd,
       env,
-      extendEnv: false,
-      reject: false,
-      detached: true,
-      cleanup: false,
-      buffer: false,
-      encoding: 'buffer',
-      stripFinalNewline: false,
-      windowsHide: true,
-      ...(opts.input === undefined ? { stdin: 'ignore' as const } : { input: opts.input }),
+      timeoutMs: opts.timeoutMs,
+      ...(opts.maxOutputBytes === undefined ? {} : { maxOutputBytes: opts.maxOutputBytes }),
+      ...(opts.input === undefined ? {} : { input: opts.input }),
     });
-    const pid = child.pid;
-    let timedOut = false;
-    let timer: NodeJS.Timeout | undefined;
-    if (pid !== undefined) {
-      trackGroup(pid);
-      timer = setTimeout(() => {
-        timedOut = true;
-        killGroup(pid);
-      }, Math.min(opts.timeoutMs, MAX_TIMER_MS));
-      // The leader is gone: reap the rest of its group so nothing keeps running or holds our pipes.
-      child.once('exit', () => killGroup(pid));
-    }
-    child.stdout?.on('data', (c: Buffer) => out.push(c));
-    child.stderr?.on('data', (c: Buffer) => err.push(c));
+    return result;
+  }
 
-    const result = await child;
-    const durationMs = performance.now() - started;
-    if (timer) clearTimeout(timer);
-    if (pid !== undefined) untrackGroup(pid);
+  read(path: string): Promise<Buffer> {
+    return readInside(path, this.roots);
+  }
 
-    if (pid === undefined || (result.exitCode === undefined && result.signal === undefined && !timedOut)) {
-      throw new InfraError(`sandbox could not start bash in ${opts.cwd}: ${result.message ?? 'unknown error'}`);
-    }
-    return {
-      exitCode: result.exitCode ?? null,
-      signal: result.signal ?? null,
-      timedOut,
-      stdout: out.text(),
-      stderr: err.text(),
-      durationMs,
-      truncated: out.truncated || err.truncated,
-    };
+  write(path: string, content: string | Uint8Array): Promise<void> {
+    return writeInside(path, content, this.roots);
   }
 
   /** Removes the temp HOME/TMPDIR this sandbox made (not ones passed in). Safe to call twice. */
-  async dispose(): Promise<void> {
+  async cleanup(): Promise<void> {
     const root = this.#root;
     this.#root = null;
-    const made = root ? (await root).made : null;
+    const made = root ? (await root.catch(() => null))?.made : null;
     if (made) await rm(made, { recursive: true, force: true });
   }
 

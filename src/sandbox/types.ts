@@ -1,5 +1,5 @@
 // The Sandbox contract: how agent commands and test runs are executed (DESIGN.md §1, §11).
-// Backends (`local` now; `bwrap`, `docker` later) implement it; callers never spawn processes themselves.
+// Backends (`local`, `bwrap`; `docker` later) implement it; callers never spawn processes themselves.
 
 /** Result of one command. Never thrown for the command's own failure (execa `reject: false` style). */
 export interface ExecResult {
@@ -18,7 +18,11 @@ export interface ExecResult {
 }
 
 export interface ExecOptions {
-  /** Working directory, absolute; must be inside the sandbox's workspace. */
+  /**
+   * The command's workspace and working directory: absolute, an existing directory, strictly inside
+   * one of the sandbox's `roots`. An isolating backend lets the command write here (and below)
+   * and nowhere else on the host.
+   */
   cwd: string;
   /** Milliseconds; on expiry the whole process group gets SIGKILL. */
   timeoutMs: number;
@@ -28,10 +32,65 @@ export interface ExecOptions {
   maxOutputBytes?: number;
   /** Text piped to stdin. */
   input?: string;
+  /**
+   * Allow network access. Default false: agent commands and test runs get none. Only the task's
+   * `setup` (e.g. `npm ci`, which needs the registry) asks for it. A backend that cannot cut the
+   * network (`local`) ignores it and says so in its warning.
+   */
+  network?: boolean;
 }
 
+/** A sandbox backend. */
+export type SandboxKind = 'local' | 'bwrap' | 'docker';
+
+/** What `--sandbox` accepts: a backend, or `auto` (`bwrap` when it works here, else `local` with a warning). */
+export const SANDBOX_CHOICES = ['auto', 'bwrap', 'local'] as const;
+export type SandboxChoice = (typeof SANDBOX_CHOICES)[number];
+
+/**
+ * What the pipeline needs of a sandbox (runSetup, the agents, evaluate): run a command against a
+ * workspace. The owner of a sandbox (the CLI, a test) holds the whole `SandboxBackend`.
+ */
 export interface Sandbox {
-  readonly kind: 'local' | 'bwrap' | 'docker';
-  /** Runs `bash -c <command>`; resolves with the result whatever the command did. */
+  readonly kind: SandboxKind;
+  /**
+   * Runs `bash -c <command>` in `opts.cwd`; resolves with the result whatever the command did
+   * (non-zero exit, signal, timeout).
+   * @throws InfraError when the sandbox itself fails: `cwd` not absolute, not a directory or
+   *   outside the backend's `roots`; the backend cannot start.
+   */
   exec(command: string, opts: ExecOptions): Promise<ExecResult>;
+}
+
+/**
+ * The contract every backend implements (`local`, `bwrap`; a Docker one would too): a place to
+ * run untrusted commands (agent commands, the task's setup and its tests) against workspaces on
+ * the host. Lifecycle: `init()` once (`exec` calls it if needed), any number of `exec` / `read` /
+ * `write`, then `cleanup()`.
+ */
+export interface SandboxBackend extends Sandbox {
+  /**
+   * Folders under which workspaces may lie (absolute, symlinks resolved): every `exec` cwd and
+   * every `read` / `write` path must be strictly inside one of them.
+   */
+  readonly roots: readonly string[];
+  /**
+   * Checks that the backend works here (tools present, namespaces usable) and prepares its
+   * temp folders. Idempotent: later calls return the first call's promise.
+   * @throws InfraError saying what is missing and how to get it.
+   */
+  init(): Promise<void>;
+  /**
+   * The bytes of the file at `path` in a workspace.
+   * @throws InfraError when `path` (symlinks resolved) is outside `roots`, or cannot be read.
+   */
+  read(path: string): Promise<Buffer>;
+  /**
+   * Writes `content` (a string as UTF-8) to the file at `path` in a workspace, creating missing
+   * parent folders.
+   * @throws InfraError when `path` (symlinks resolved) is outside `roots`, or cannot be written.
+   */
+  write(path: string, content: string | Uint8Array): Promise<void>;
+  /** Removes what the sandbox made for itself (temp HOME, caches), never the workspaces. Safe to call twice. */
+  cleanup(): Promise<void>;
 }

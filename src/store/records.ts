@@ -72,6 +72,8 @@ export const AttemptRecord = z.object({
   model_patch: z.string(),
   tests_status: TestsStatus.nullable(),
   apply_strategy: z.string().nullable(),
+  /** Binary hunks dropped from the patch (never applied: a binary hunk must not reject a whole patch). */
+  binary_hunks_dropped: z.number().int().nonnegative().default(0),
   test_files_edited: z.array(z.string()),
   usage: TokenUsage,
   calls: z.number().int().nonnegative(),

@@ -15,7 +15,10 @@ export const DEFAULT_SETUP_TIMEOUT_MS = 30 * 60 * 1000;
 const TAIL_CHARS = 4000;
 
 /**
- * Runs `task.setup` (when non-empty) with `bash -c` in the sandbox, cwd = the workspace.
+ * Runs `task.setup` (when non-empty) with `bash -c` in the sandbox, cwd = the workspace, with
+ * network access (`network: true`: installing dependencies needs the package registry; it runs
+ * the task's own command on a fresh checkout, before any model or patch touches it). Agent
+ * commands and test runs never get the network.
  * Untracked files it leaves that the repository does not ignore are then listed, anchored, in
  * `.git/info/exclude`, so `extractPatch` never counts setup output as the model's work and
  * `git clean` between patch attempts keeps the installed environment.
@@ -31,7 +34,7 @@ export async function runSetup(
 ): Promise<ExecResult | null> {
   if (!task.setup.trim()) return null;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_SETUP_TIMEOUT_MS;
-  const res = await sandbox.exec(task.setup, { cwd: workspace.dir, timeoutMs, ...(opts.env ? { env: opts.env } : {}) });
+  const res = await sandbox.exec(task.setup, { cwd: workspace.dir, timeoutMs, network: true, ...(opts.env ? { env: opts.env } : {}) });
   if (res.timedOut || res.exitCode !== 0) {
     const status = res.timedOut ? `timed out after ${timeoutMs} ms` : `exited with ${res.exitCode ?? res.signal}`;
     const tail = (res.stdout + res.stderr).slice(-TAIL_CHARS);

@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import { ROOT, runCli } from '../helpers/cli.ts';
 import { startFakeOpenAI, toolCall, type FakeOpenAI, type FakeReply } from '../helpers/fake-openai.ts';
 import type { AttemptRecord } from '../../src/store/records.ts';
+import { bwrapUsable } from '../unit/sandbox/bwrap-usable.ts';
 
 const TASK = 'js-duration-1';
 const taskDir = path.join(ROOT, 'tasks', TASK);
@@ -51,7 +52,7 @@ afterEach(async () => {
 });
 
 /** Runs `fixbench run` on TASK with one fake model replying `script`; returns the attempt record. */
-async function runWithScript(script: FakeReply[]): Promise<{ record: AttemptRecord; stdout: string; stderr: string; exitCode: number; resultsDir: string }> {
+async function runWithScript(script: FakeReply[], extraArgs: string[] = []): Promise<{ record: AttemptRecord; stdout: string; stderr: string; exitCode: number; resultsDir: string }> {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-int-'));
   server = await startFakeOpenAI(script);
   const modelsFile = path.join(tmp, 'models.yaml');
@@ -63,7 +64,7 @@ async function runWithScript(script: FakeReply[]): Promise<{ record: AttemptReco
   await writeFile(prices, 'as_of: "2026-04-01"\nsource: test sheet\nmodels:\n  fake-coder: { input: "2.00", output: "8.00", cache_read: "0.50" }\n');
   const resultsDir = path.join(tmp, 'results');
   const r = await runCli(
-    ['run', '--task', TASK, '--no-reference', '--models-file', modelsFile, '--prices', prices, '--results', resultsDir, '--reports', path.join(tmp, 'reports'), '--run-id', 'int-run'],
+    ['run', '--task', TASK, '--no-reference', '--models-file', modelsFile, '--prices', prices, '--results', resultsDir, '--reports', path.join(tmp, 'reports'), '--run-id', 'int-run', ...extraArgs],
     { env: { FAKE_PROVIDER_API_KEY: 'sk-test-secret-value-0123456789' } },
   );
   const lines = (await readFile(path.join(resultsDir, 'int-run', 'attempts.jsonl'), 'utf8').catch(() => '')).trim().split('\n').filter(Boolean);
@@ -138,11 +139,20 @@ describe('bash agent against a fake OpenAI-compatible server, end to end', () =>
     expect(record.tests_status!.FAIL_TO_PASS.failure.sort()).toEqual([...task.FAIL_TO_PASS].sort());
   });
 
+  const hunt = "for f in /proc/[0-9]*/environ; do tr '\\0' '\\n' < \"$f\" 2>/dev/null; done | grep '^FAKE_PROVIDER_API_KEY=' | sort -u";
+
+  it.runIf(bwrapUsable)('under bwrap, a command hunting through /proc finds no API key at all', async () => {
+    const { record } = await runWithScript([bash(hunt, USAGE[0]!), bash('echo FIXBENCH_SUBMIT', USAGE[2]!)], ['--sandbox', 'bwrap']);
+    expect(record.exit_status).toBe('submitted');
+    const shown = JSON.stringify(server!.requests[1]!.body.messages.at(-1));
+    expect(shown).toContain('<output>\\n\\n</output>');
+    expect(shown).not.toContain('FAKE_PROVIDER_API_KEY');
+  });
+
   it('never lets the API key reach the model, the trajectory or the store, even when a command finds it', async () => {
     // In local mode a command can read fixbench's own environment through /proc: the key is redacted
     // from the output before the model sees it, and from everything written.
-    const hunt = "for f in /proc/[0-9]*/environ; do tr '\\0' '\\n' < \"$f\" 2>/dev/null; done | grep '^FAKE_PROVIDER_API_KEY=' | sort -u";
-    const { record, resultsDir } = await runWithScript([bash(hunt, USAGE[0]!), bash('echo FIXBENCH_SUBMIT', USAGE[2]!)]);
+    const { record, resultsDir } = await runWithScript([bash(hunt, USAGE[0]!), bash('echo FIXBENCH_SUBMIT', USAGE[2]!)], ['--sandbox', 'local']);
     expect(record.exit_status).toBe('submitted');
     const shown = JSON.stringify(server!.requests[1]!.body.messages.at(-1));
     expect(shown).toContain('FAKE_PROVIDER_API_KEY=[REDACTED]'); // the command did find it…

@@ -18,7 +18,7 @@ const sandbox = new LocalSandbox();
 let repo: GitRepo;
 
 afterAll(async () => {
-  await sandbox.dispose();
+  await sandbox.cleanup();
   repo?.cleanup();
   rmSync(root, { recursive: true, force: true });
 });

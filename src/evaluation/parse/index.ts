@@ -1,6 +1,9 @@
 // Per-test report parsers (DESIGN.md §6 step 5).
 export { parseJunit } from './junit.ts';
 export { parseTap } from './tap.ts';
+export { parseJestJson, JestJsonReport } from './jest-json.ts';
+export { parseMochaJson, MochaJsonReport } from './mocha-json.ts';
 export { exitCodeResults } from './exit-code.ts';
-export { reportKind, type ReportKind } from './report-kind.ts';
-export { ReportParseError, record, type TestResults } from './types.ts';
+export { cleanName, DURATION_SUFFIX_RE, ID_SEPARATOR, joinId, repoRelativeFile } from './names.ts';
+export { reportKind, REPORT_FILE_KINDS, type ReportFileKind, type ReportKind } from './report-kind.ts';
+export { parseJsonReport, ReportParseError, record, type ReportParseOptions, type TestResults } from './types.ts';

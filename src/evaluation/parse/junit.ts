@@ -1,7 +1,7 @@
 // JUnit XML → per-test results (node --test, vitest, jest-junit, pytest, …).
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import stripAnsi from 'strip-ansi';
 import type { TestStatus } from '../types.ts';
+import { cleanName, joinId } from './names.ts';
 import { record, ReportParseError, type TestResults } from './types.ts';
 
 /** Source-file extensions that mark a `classname` as a test file path (as vitest writes it). */
@@ -34,13 +34,15 @@ const parser = new XMLParser({
  * outermost first, then the `<testcase name>`, joined with ` > `; `<testsuites>` is not part of
  * the id. If the testcase's `classname` contains a `/` or ends in a source-file extension (vitest
  * writes the test file path there) and is not already the first element, it is prefixed.
- * ANSI escape codes are stripped from every part (raw, or written as `&#27;`/`&#x1b;`); empty
- * parts are left out.
+ * Every part is cleaned by `cleanName`: ANSI escape codes stripped (raw, or written as
+ * `&#27;`/`&#x1b;`) and one appended duration removed (` (12ms)`, ` 12ms`, ` [1.2s]`: see
+ * `DURATION_SUFFIX_RE`); empty parts are left out.
  *
  * Status: a `<failure>` child or a `failure` attribute (node --test writes both) → FAILED;
  * an `<error>` child → ERROR; a `<skipped>` child → SKIPPED; otherwise PASSED. A duplicated id
  * keeps its worst status. Throws `ReportParseError` for malformed XML or a root that is neither
- * `<testsuites>` nor `<testsuite>`.
+ * `<testsuites>` nor `<testsuite>`. Source: the JUnit XML schema as written by node --test,
+ * vitest, jest-junit and pytest (`<testsuites>`/`<testsuite>`/`<testcase>`).
  */
 export function parseJunit(xml: string): TestResults {
   const valid = XMLValidator.validate(xml);
@@ -69,7 +71,7 @@ function walk(node: XmlNode, path: string[], results: TestResults): void {
     const parts = [...path, name].filter((p) => p !== '');
     if (classname && (classname.includes('/') || FILE_EXT_RE.test(classname)) && parts[0] !== classname) parts.unshift(classname);
     if (parts.length === 0) continue;
-    record(results, parts.join(' > '), status(tc));
+    record(results, joinId(parts), status(tc));
   }
   for (const suite of node.testsuite ?? []) {
     if (typeof suite !== 'object') continue;
@@ -85,4 +87,4 @@ function status(tc: XmlNode): TestStatus {
   return 'PASSED';
 }
 
-const clean = (s: string | undefined): string => stripAnsi(s ?? '').trim();
+const clean = (s: string | undefined): string => cleanName(s ?? '');

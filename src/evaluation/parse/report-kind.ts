@@ -1,12 +1,26 @@
 // The `test_report` field of task.yaml (DESIGN.md §2), parsed.
 import { ReportParseError } from './types.ts';
 
-export type ReportKind = { kind: 'junit'; path: string } | { kind: 'tap' } | { kind: 'exit-code' };
+/** Report kinds read from a file the test command writes (`<kind>:<path>`). */
+export const REPORT_FILE_KINDS = ['junit', 'vitest-json', 'jest-json', 'mocha-json'] as const;
+export type ReportFileKind = (typeof REPORT_FILE_KINDS)[number];
 
-/** `junit:<path>` | `tap` | `exit-code` → a tagged value; throws `ReportParseError` otherwise. */
+export type ReportKind = { kind: ReportFileKind; path: string } | { kind: 'tap' } | { kind: 'exit-code' };
+
+/**
+ * `junit:<path>` | `vitest-json:<path>` | `jest-json:<path>` | `mocha-json:<path>` | `tap` |
+ * `exit-code` → a tagged value (`path` relative to the repository root, as written); throws
+ * `ReportParseError` otherwise. The path's safety is checked by the `TestReport` schema and again
+ * when the file is read.
+ */
 export function reportKind(testReport: string): ReportKind {
   if (testReport === 'tap') return { kind: 'tap' };
   if (testReport === 'exit-code') return { kind: 'exit-code' };
-  if (testReport.startsWith('junit:') && testReport.length > 'junit:'.length) return { kind: 'junit', path: testReport.slice('junit:'.length) };
-  throw new ReportParseError(`unsupported test_report ${JSON.stringify(testReport)} (expected junit:<path>, tap or exit-code)`);
+  const colon = testReport.indexOf(':');
+  const kind = testReport.slice(0, colon);
+  const path = testReport.slice(colon + 1);
+  if (colon > 0 && path !== '' && (REPORT_FILE_KINDS as readonly string[]).includes(kind)) return { kind: kind as ReportFileKind, path };
+  throw new ReportParseError(
+    `unsupported test_report ${JSON.stringify(testReport)} (expected ${REPORT_FILE_KINDS.map((k) => `${k}:<path>`).join(', ')}, tap or exit-code)`,
+  );
 }

@@ -1,27 +1,57 @@
 // TAP (version 13/14, with node-style nested subtests) on stdout → per-test results.
-import { Parser, type Result } from 'tap-parser';
-import stripAnsi from 'strip-ansi';
-import { record, type TestResults } from './types.ts';
+import { Parser, type FinalResults, type Result } from 'tap-parser';
+import { cleanName, joinId } from './names.ts';
+import { record, ReportParseError, type TestResults } from './types.ts';
 
 /**
- * Parses TAP text into `id → status`. Ids are the names of the nested subtests, outermost first,
- * then the test point's description, joined with ` > ` (tap-parser's `fullname`), ANSI codes
- * stripped. Every test point counts, including the one closing a subtest (a suite).
+ * Parses TAP text (Test Anything Protocol 13/14, read by tap-parser) into `id → status`. Ids are
+ * the names of the nested subtests (`# Subtest: <name>`), outermost first, then the test point's
+ * description, joined with ` > `, TAP's backslash escapes undone (`\#` → `#`, so ids agree with
+ * the JUnit report of the same run); every part is cleaned by `cleanName` (ANSI codes and one
+ * appended duration removed; a `# time=12ms` directive is never part of the name). Every test
+ * point counts, including the one closing a subtest (a suite).
  * Status: `ok` → PASSED, `not ok` → FAILED, `# SKIP` or `# TODO` → SKIPPED.
  * A duplicated id keeps its worst status. Non-TAP lines are ignored.
+ *
+ * TAP arrives on stdout, which the code under test shares: lines it prints there (or writes to
+ * the runner's stdout) land in the stream. A stream that does not hold together is therefore no
+ * verdict: throws `ReportParseError` when tap-parser finds a structural error at any level (a
+ * test point id repeated or outside the plan, a count that differs from the plan, no plan after
+ * test points), when the run bailed out (`Bail out!`), or when a subtest is closed by a test
+ * point of another name (node --test always closes `# Subtest: X` with `ok N - X`). A text with
+ * no TAP at all gives no tests.
  */
 export function parseTap(text: string): TestResults {
   const results: TestResults = new Map();
+  const problems: string[] = [];
+  const paths = new WeakMap<Parser, string[]>();
   const attach = (p: Parser): void => {
+    const path = p.parent ? [...(paths.get(p.parent) ?? []), unescapeTap(p.name)] : [];
+    paths.set(p, path);
     p.on('assert', (r: Result) => {
-      const id = stripAnsi(r.fullname).trim();
+      const id = joinId([...path, r.name].map(cleanName));
       if (!id) return;
       record(results, id, r.skip || r.todo ? 'SKIPPED' : r.ok ? 'PASSED' : 'FAILED');
+    });
+    p.on('complete', (res: FinalResults) => {
+      const where = p.fullname ? `in subtest ${JSON.stringify(p.fullname)}` : 'at the top level';
+      for (const f of res.failures) if (f.tapError) problems.push(`${f.tapError} ${where}`);
+      if (res.bailout && !p.parent) problems.push(`the run bailed out${typeof res.bailout === 'string' ? ` (${res.bailout})` : ''}`);
+      const closing = p.closingTestPoint;
+      if (p.parent && p.name && closing && unescapeTap(p.name) !== closing.name.trim()) {
+        problems.push(`subtest ${JSON.stringify(p.name)} is closed by test point ${JSON.stringify(closing.name)}`);
+      }
     });
     p.on('child', attach);
   };
   const root = new Parser();
   attach(root);
   root.end(text.endsWith('\n') ? text : text + '\n');
+  if (problems.length) {
+    throw new ReportParseError(`TAP stream is inconsistent (output the code under test printed may be mixed in): ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''}`);
+  }
   return results;
 }
+
+/** A `# Subtest:` name without its backslash escapes (`\#` → `#`, `\\` → `\`), trimmed, as tap-parser reads test point names. */
+const unescapeTap = (s: string): string => s.replace(/\\(.)/g, '$1').trim();

@@ -1,12 +1,22 @@
 // Shared shapes of the per-test report parsers.
+import type { z } from 'zod';
 import type { TestStatus } from '../types.ts';
 
 /** Parsed per-test results: full test id → status. */
 export type TestResults = Map<string, TestStatus>;
 
-/** A test report that cannot be read (malformed XML, wrong shape). */
+/** A test report that cannot be read (malformed XML or JSON, wrong shape). */
 export class ReportParseError extends Error {
   override name = 'ReportParseError';
+}
+
+/** Options of the parsers whose reports name test files by absolute path (Jest/vitest/mocha JSON). */
+export interface ReportParseOptions {
+  /**
+   * Absolute paths the test runner may have seen the repository root under (e.g. the workspace
+   * and its realpath): file paths inside one of them become relative to it in ids.
+   */
+  roots?: readonly string[];
 }
 
 const RANK: Record<TestStatus, number> = { PASSED: 0, SKIPPED: 1, ERROR: 2, FAILED: 3 };
@@ -18,4 +28,27 @@ const RANK: Record<TestStatus, number> = { PASSED: 0, SKIPPED: 1, ERROR: 2, FAIL
 export function record(results: TestResults, id: string, status: TestStatus): void {
   const prev = results.get(id);
   if (prev === undefined || RANK[status] > RANK[prev]) results.set(id, status);
+}
+
+/**
+ * `JSON.parse(text)` validated by `schema`; throws `ReportParseError` naming `what` and the
+ * problem: the JSON syntax error, or the first field that does not fit (its path and zod's
+ * message). A leading byte-order mark is ignored.
+ */
+export function parseJsonReport<T>(text: string, schema: z.ZodType<T>, what: string): T {
+  let data: unknown;
+  try {
+    data = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
+  } catch (err) {
+    const head = text.trim() === '' ? 'it is empty' : (err as Error).message;
+    throw new ReportParseError(`${what} report is not valid JSON: ${head}`);
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length ? issue.path.join('.') : '(the top level)';
+    const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problem(s))` : '';
+    throw new ReportParseError(`${what} report does not have the expected shape: ${where}: ${issue.message}${more}`);
+  }
+  return parsed.data;
 }

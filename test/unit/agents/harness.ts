@@ -136,7 +136,7 @@ export async function runBash(script: FakeScript, o: RunOptions = {}): Promise<A
     baseDelayMs: 1,
   });
   const sandbox = o.sandbox ?? new LocalSandbox();
-  if (sandbox instanceof LocalSandbox) cleanups.push(() => sandbox.dispose());
+  if (sandbox instanceof LocalSandbox) cleanups.push(() => sandbox.cleanup());
   const agent = new BashAgent({ toolCalls, ...o.agent });
   const result = await agent.attempt({
     task: taskFor(ws),

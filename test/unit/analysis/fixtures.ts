@@ -67,6 +67,7 @@ export function makeAttempt(
     model_patch: outcome === 'empty_patch' ? '' : 'diff --git a/x b/x\n',
     tests_status: null,
     apply_strategy: 'git apply',
+    binary_hunks_dropped: 0,
     test_files_edited: [],
     usage: zeroUsage(),
     calls: 0,

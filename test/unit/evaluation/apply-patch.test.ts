@@ -88,6 +88,15 @@ describe('applyPatch', () => {
     expect(read('a.txt')).toBe(lines(20).replace('line 3\n', 'THREE\n'));
   });
 
+  it('refuses a patch written backwards (its + lines already there) with every strategy, never undoing it', async () => {
+    const forward = patchFor(repo, { 'a.txt': lines(20).replace('line 3\n', 'THREE\n') }).replace(/^index .*\n/m, '');
+    const backwards = forward.replace('-line 3\n+THREE\n', '-THREE\n+line 3\n');
+    const res = await applyPatch(repo.dir, backwards);
+    expect(res).toMatchObject({ ok: false, strategy: null });
+    expect(res.log).toContain('Reversed (or previously applied) patch detected!  Skipping patch.');
+    expect(read('a.txt')).toBe(lines(20));
+  });
+
   it('keeps CRLF line endings of a CRLF file', async () => {
     const patch = patchFor(repo, { 'win.txt': 'one\r\nTWO\r\nthree\r\n' });
     expect(patch).toContain('+TWO\r\n');

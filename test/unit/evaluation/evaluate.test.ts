@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,7 +79,7 @@ describe('evaluate', () => {
     workDir = join(root, 'work');
   });
   afterAll(async () => {
-    await sandbox.dispose();
+    await sandbox.cleanup();
     repo.cleanup();
     rmSync(root, { recursive: true, force: true });
   });
@@ -160,6 +160,43 @@ describe('evaluate', () => {
     const res = await run(gold + plant, { test_cmd: 'true' });
     expect(res.outcome).toBe('unresolved');
     expect(res.error).toMatch(/no test verdict with this patch: .*wrote no JUnit report at report\.xml/);
+  });
+
+  it('neither deletes nor reads a report behind a folder symlink the patch planted out of the workspace', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'fixbench-outside-'));
+    writeFileSync(join(outside, 'report.xml'), '<testsuites><testsuite name="add"><testcase name="adds positives"/></testsuite></testsuites>\n');
+    const link = `diff --git a/out b/out\nnew file mode 120000\n--- /dev/null\n+++ b/out\n@@ -0,0 +1 @@\n+${outside}\n\\ No newline at end of file\n`;
+    try {
+      const res = await run(gold + link, { test_cmd: 'true', test_report: 'junit:out/report.xml' });
+      expect(res.outcome).toBe('unresolved');
+      expect(res.error).toMatch(/no test verdict with this patch: .*JUnit report out\/report\.xml is not a regular file inside the workspace/);
+      expect(existsSync(join(outside, 'report.xml'))).toBe(true);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('is no verdict, without reading it, for a report over the size limit', async () => {
+    const res = await run(gold, { test_cmd: 'head -c 67108865 /dev/zero > report.xml' });
+    expect(res.outcome).toBe('unresolved');
+    expect(res.error).toMatch(/JUnit report report\.xml is 67108865 bytes, over the 67108864-byte limit/);
+  });
+
+  it('decodes the report file once as UTF-8: multi-byte names intact, invalid bytes replaced', async () => {
+    // Long enough to span many read chunks, so a decoder working chunk by chunk would split a character.
+    const name = `adds café ☕ ${'é'.repeat(70_000)}`;
+    const file = join(root, 'utf8-report.xml');
+    writeFileSync(file, Buffer.concat([Buffer.from(`<testsuites><testsuite name="add"><testcase name="${name}"/></testsuite></testsuites>\n<!-- `), Buffer.from([0xff]), Buffer.from(' -->\n')]));
+    const res = await run(gold, { test_cmd: `cp '${file}' report.xml` });
+    expect(res.parsed).toEqual({ [`add > ${name}`]: 'PASSED' });
+    expect(res.test_output).toContain('<!-- \uFFFD -->');
+  });
+
+  it('normalises the model patch first: fenced and wrapped in prose, with a binary entry dropped and counted', async () => {
+    const binary = 'diff --git a/logo.png b/logo.png\nnew file mode 100644\nindex 0000000..029ace0\nBinary files /dev/null and b/logo.png differ\n';
+    const res = await run(`Here is my fix.\n\`\`\`diff\n${binary}${gold}\`\`\`\nDone.`);
+    expect(res).toMatchObject({ outcome: 'resolved', apply_strategy: 'git apply', binary_hunks_dropped: 1 });
+    expect(res.apply_log).toMatch(/^normalised: removed 2 line\(s\) before the diff[^]*normalised: dropped the binary change to logo\.png[^]*\$ git apply/);
   });
 
   it('times out a fix that loops forever, killing the whole process group', async () => {

@@ -87,6 +87,18 @@ describe('parseJunit', () => {
     expect(entries(xml)).toEqual({ 'suite > red & <tag>': 'PASSED' });
   });
 
+  it('removes a duration a reporter appended to a suite or test name, keeping titles that only look alike', () => {
+    const xml =
+      '<testsuites><testsuite name="math [1.2s]"><testcase name="adds (12ms)"/><testcase name="subtracts 3ms"/>' +
+      '<testcase name="times out after 5 (ms)"/><testcase name="retries 3s"/></testsuite></testsuites>';
+    expect(entries(xml)).toEqual({
+      'math > adds': 'PASSED',
+      'math > subtracts': 'PASSED',
+      'math > times out after 5 (ms)': 'PASSED',
+      'math > retries 3s': 'PASSED',
+    });
+  });
+
   it('lets any failure win for a duplicated id', () => {
     const xml = '<testsuites><testcase name="d"/><testcase name="d"><failure/></testcase><testcase name="d"><skipped/></testcase></testsuites>';
     expect(entries(xml)).toEqual({ d: 'FAILED' });

@@ -1,24 +1,70 @@
+import { resolve } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { bwrapUsable } from './bwrap-usable.ts';
+
+const MISSING_BWRAP = '/nonexistent/fixbench-test/bwrap';
+const DENIED_BWRAP = resolve(import.meta.dirname, '../../fixtures/bin/bwrap-denied.sh');
+
+/** Fresh copies of the factory module (its warn-once state starts clean) and of the error classes it throws. */
+async function factory() {
+  vi.resetModules();
+  return { ...(await import('../../../src/sandbox/index.ts')), ...(await import('../../../src/core/errors.ts')) };
+}
 
 describe('createSandbox', () => {
-  it('warns once per process that local mode is not isolated', async () => {
-    vi.resetModules();
-    const { createSandbox, LOCAL_SANDBOX_WARNING } = await import('../../../src/sandbox/index.ts');
+  it('local: warns once per process that it is not isolated', async () => {
+    const { createSandbox, LOCAL_SANDBOX_WARNING } = await factory();
     const warn = vi.fn();
-    const a = createSandbox('local', { warn });
-    const b = createSandbox('local', { warn });
+    const a = await createSandbox('local', { warn });
+    const b = await createSandbox('local', { warn });
     expect(warn).toHaveBeenCalledTimes(1);
     expect(warn).toHaveBeenCalledWith(LOCAL_SANDBOX_WARNING);
     expect(LOCAL_SANDBOX_WARNING).toMatch(/NOT isolated/);
     expect(a.kind).toBe('local');
-    await Promise.all([a.dispose(), b.dispose()]);
+    await Promise.all([a.cleanup(), b.cleanup()]);
   });
 
-  it('stays silent with quiet', async () => {
-    vi.resetModules();
-    const { createSandbox } = await import('../../../src/sandbox/index.ts');
+  it('local: stays silent with quiet', async () => {
+    const { createSandbox } = await factory();
     const warn = vi.fn();
-    await createSandbox('local', { quiet: true, warn }).dispose();
+    await (await createSandbox('local', { quiet: true, warn })).cleanup();
     expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('bwrap asked for but not installed: a UserInputError (exit 2) saying how to install it', async () => {
+    const { createSandbox, UserInputError } = await factory();
+    const err = await createSandbox('bwrap', { bwrap: MISSING_BWRAP, quiet: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserInputError);
+    expect((err as Error).message).toMatch(/--sandbox bwrap cannot be used: bubblewrap is not installed/);
+    expect((err as Error).message).toContain('apt-get install bubblewrap');
+  });
+
+  it('bwrap asked for where user namespaces are disabled: a UserInputError quoting bwrap and naming the setting', async () => {
+    const { createSandbox, UserInputError } = await factory();
+    const err = await createSandbox('bwrap', { bwrap: DENIED_BWRAP, quiet: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserInputError);
+    expect((err as Error).message).toMatch(/bubblewrap cannot build a sandbox here \(exit 1\): bwrap: No permissions/);
+    expect((err as Error).message).toMatch(/unprivileged_userns_clone/);
+  });
+
+  it('auto without a usable bwrap: falls back to local, with the warning and the reason', async () => {
+    const { createSandbox, LOCAL_SANDBOX_WARNING } = await factory();
+    const warn = vi.fn();
+    const sandbox = await createSandbox('auto', { bwrap: MISSING_BWRAP, warn });
+    expect(sandbox.kind).toBe('local');
+    expect(warn).toHaveBeenCalledTimes(1);
+    const message = warn.mock.calls[0]![0] as string;
+    expect(message.startsWith(LOCAL_SANDBOX_WARNING.trimEnd())).toBe(true);
+    expect(message).toMatch(/bwrap was not used: bubblewrap is not installed.*apt-get install bubblewrap/);
+    await sandbox.cleanup();
+  });
+
+  it.runIf(bwrapUsable)('auto with a usable bwrap: picks bwrap, silently', async () => {
+    const { createSandbox } = await factory();
+    const warn = vi.fn();
+    const sandbox = await createSandbox('auto', { warn });
+    expect(sandbox.kind).toBe('bwrap');
+    expect(warn).not.toHaveBeenCalled();
+    await sandbox.cleanup();
   });
 });

@@ -21,7 +21,7 @@ describe('LocalSandbox', () => {
     cwd = await mkdtemp(join(tmpdir(), 'fixbench-sbx-test-'));
   });
   afterAll(async () => {
-    await sandbox.dispose();
+    await sandbox.cleanup();
     await rm(cwd, { recursive: true, force: true });
   });
 
@@ -126,13 +126,22 @@ describe('LocalSandbox', () => {
     await expect(sandbox.exec('true', { cwd: join(cwd, 'missing'), timeoutMs: 1000 })).rejects.toBeInstanceOf(InfraError);
     await expect(sandbox.exec('true', { cwd: 'relative', timeoutMs: 1000 })).rejects.toBeInstanceOf(InfraError);
   });
+
+  it('throws InfraError for a cwd outside its roots, as an isolating backend would', async () => {
+    const err = await sandbox.exec('true', { cwd: '/usr', timeoutMs: 1000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InfraError);
+    expect((err as Error).message).toMatch(/outside the sandbox's roots/);
+    await expect(sandbox.exec('true', { cwd: tmpdir(), timeoutMs: 1000 })).rejects.toBeInstanceOf(InfraError);
+  });
 });
 
 describe('LocalSandbox timer', () => {
   it('treats a timeout beyond setTimeout\'s range as "very long", not as "now"', async () => {
     const sandbox = new LocalSandbox();
-    const res = await sandbox.exec('sleep 0.2; echo done', { cwd: process.cwd(), timeoutMs: 2 ** 40 });
-    await sandbox.dispose();
+    const cwd = await mkdtemp(join(tmpdir(), 'fixbench-sbx-test-'));
+    const res = await sandbox.exec('sleep 0.2; echo done', { cwd, timeoutMs: 2 ** 40 });
+    await sandbox.cleanup();
+    await rm(cwd, { recursive: true, force: true });
     expect(res).toMatchObject({ timedOut: false, exitCode: 0, stdout: 'done\n' });
   });
 });

@@ -39,6 +39,7 @@ const record = (attempt: number): AttemptRecord => ({
   model_patch: 'diff --git a/x b/x\n',
   tests_status: null,
   apply_strategy: 'git apply',
+    binary_hunks_dropped: 0,
   test_files_edited: [],
   usage: zeroUsage(),
   calls: 0,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { binaryPaths, extractPatch } from '../../../src/workspace/extract-patch.ts';
+import { binaryPaths, extractPatch, numstatPaths } from '../../../src/workspace/extract-patch.ts';
 import { gitRepo, type GitRepo } from '../../helpers/git-repo.ts';
 
 describe('extractPatch', () => {
@@ -63,6 +63,25 @@ describe('extractPatch', () => {
     expect(patch).toContain('+zwei\n');
   });
 
+  it('drops a text file that is not valid UTF-8 (its bytes would be replaced) and counts it, keeping the others', async () => {
+    repo.commit({ 'latin1.txt': Buffer.from('caf\xe9\n', 'latin1') });
+    base = repo.head;
+    repo.write({ 'latin1.txt': Buffer.from('caf\xe9 cr\xe8me\n', 'latin1'), 'src/a.js': 'one\nzwei\nthree\n' });
+    const { patch, binaryFilesDropped } = await extractPatch(repo.dir, base);
+    expect(binaryFilesDropped).toBe(1);
+    expect(patch).not.toContain('latin1.txt');
+    expect(patch).not.toContain('\uFFFD');
+    expect(patch).toContain('+zwei\n');
+  });
+
+  it('keeps a UTF-8 file that really holds U+FFFD and multi-byte characters, decoded whole', async () => {
+    const text = `${'é'.repeat(40_000)}\n\uFFFD ☕\n`;
+    repo.write({ 'src/utf8.txt': text });
+    const { patch, binaryFilesDropped } = await extractPatch(repo.dir, base);
+    expect(binaryFilesDropped).toBe(0);
+    expect(patch).toContain(`+${'é'.repeat(40_000)}\n+\uFFFD ☕\n`);
+  });
+
   it('includes changes the agent committed (diff is against base_commit, not HEAD)', async () => {
     repo.commit({ 'src/a.js': 'one\ncommitted\nthree\n' });
     repo.write({ 'src/b.js': 'uncommitted\n' });
@@ -85,6 +104,12 @@ describe('extractPatch', () => {
     repo.write({ '.gitattributes': '* filter=evil\n', 'src/a.js': 'x\n' });
     await extractPatch(repo.dir, base);
     expect(existsSync(marker)).toBe(false);
+  });
+});
+
+describe('numstatPaths', () => {
+  it('lists every path of a -z numstat, tabs in names kept', () => {
+    expect(numstatPaths('1\t0\ta.txt\0-\t-\timg.png\0' + '2\t1\tdir/with\ttab.js\0')).toEqual(['a.txt', 'img.png', 'dir/with\ttab.js']);
   });
 });
 

@@ -19,7 +19,7 @@ describe('runSetup', () => {
     ws = { dir: repo.dir, baseCommit: repo.head, cleanup: async () => rmSync(repo.dir, { recursive: true, force: true }) };
   });
   afterEach(() => repo.cleanup());
-  afterAll(() => sandbox.dispose());
+  afterAll(() => sandbox.cleanup());
 
   it('runs nothing when setup is empty', async () => {
     const calls: string[] = [];

@@ -1,0 +1,237 @@
+// The `bwrap` sandbox: runs each command in a throw-away bubblewrap container (DESIGN.md §11): no
+// network, its own PID namespace, a read-only system, and write access to its workspace only.
+import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
+import { mkdtemp, mkdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { InfraError } from '../core/errors.ts';
+import { sandboxEnv } from './env.ts';
+import { isStrictlyInside, readInside, realPathInside, resolveRoots, writeInside } from './roots.ts';
+import { runProcessGroup } from './spawn.ts';
+import type { ExecOptions, ExecResult, SandboxBackend } from './types.ts';
+
+/** Host folders shown read-only inside (a symlink, as in merged-/usr systems, is recreated as one). */
+const SYSTEM_PATHS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/etc'];
+
+/** HOME of a command without network: an empty folder on its private /tmp. */
+const SANDBOX_HOME = '/tmp/.fixbench-home';
+
+/** Limit on `init()`'s trial run, milliseconds. */
+const INIT_TIMEOUT_MS = 30_000;
+
+/**
+ * Runs the command after writing `started` to fd 3 (then closed), so a failure of bwrap's own set-up
+ * (exit 1, message on stderr) is told apart from a command that exits 1.
+ */
+const LAUNCHER = ['bash', '-c', 'printf started >&3 && exec bash -c "$1" 3>&-', 'fixbench-sandbox'];
+
+export interface BwrapSandboxOptions {
+  /** Folders under which workspaces lie (see `SandboxBackend.roots`). Default: the OS temp folder. */
+  roots?: string[];
+  /** PATH of every command. Default: the parent's PATH. */
+  path?: string;
+  /** The bubblewrap program. Default: `bwrap` on the parent's PATH. */
+  bwrap?: string;
+  /**
+   * More host folders to show read-only (a toolchain outside /usr). The folder of the running
+   * `node` is always shown.
+   */
+  readOnly?: string[];
+}
+
+/**
+ * Runs `bash -c <command>` inside `bwrap`, one fresh container per command:
+ *
+ * - **network**: none (`--unshare-net`: only its own loopback), unless `network: true` (the task's
+ *   setup), which shares the host's network and its DNS configuration;
+ * - **processes**: its own PID, IPC, UTS and user namespaces (`--unshare-all`), a new session, no
+ *   capabilities; it cannot see or signal fixbench nor read `/proc/<pid>/environ` of anything
+ *   outside; it dies with fixbench (`--die-with-parent`);
+ * - **files**: /usr, /bin, /lib*, /etc (and the running node's folder) read-only; a fresh /dev,
+ *   /proc and a private, empty /tmp (TMPDIR) per command. The only host folder it can write is
+ *   its workspace, `cwd` (bound read-write at its real path), which must lie inside `roots`;
+ *   HOME is an empty folder on that private /tmp, so nothing it writes outside the workspace
+ *   survives the command. A `network: true` command (setup) instead gets this sandbox's own
+ *   HOME, kept until `cleanup()`, so package caches (~/.npm) serve later setups.
+ * - **environment**: cleared, then `sandboxEnv` (no API key; bwrap itself is started with PATH
+ *   only, since its process is visible inside as PID 1);
+ * - **time**: bwrap leads a process group (`runProcessGroup`); on timeout the group gets SIGKILL,
+ *   which takes the container's PID 1 and so every process in it. When the command exits, what
+ *   it left running in the background is killed with the container.
+ *
+ * A command killed by a signal inside shows as `exitCode` 128+n (bwrap's convention), not `signal`;
+ * `signal` is SIGKILL only when fixbench killed the container (timeout).
+ */
+export class BwrapSandbox implements SandboxBackend {
+  readonly kind = 'bwrap' as const;
+  readonly roots: readonly string[];
+  #opts: BwrapSandboxOptions;
+  #path: string;
+  #systemArgs: string[] | null = null;
+  #home: string | null = null;
+  #ready: Promise<void> | null = null;
+
+  constructor(opts: BwrapSandboxOptions = {}) {
+    this.#opts = opts;
+    this.roots = resolveRoots(opts.roots);
+    this.#path = opts.path ?? process.env.PATH ?? '/usr/bin:/bin';
+  }
+
+  /**
+   * Makes the sandbox's HOME and runs `true` in a container built exactly as `exec` builds them.
+   * Idempotent (the first call's promise is returned; a failure is remembered).
+   * @throws InfraError naming what is missing: bwrap itself (`apt-get install bubblewrap`), or
+   *   usable user namespaces.
+   */
+  init(): Promise<void> {
+    this.#ready ??= (async () => {
+      try {
+        this.#systemArgs = systemArgs(this.#opts.readOnly ?? []);
+      } catch (err) {
+        throw new InfraError(`bwrap sandbox: a folder to show read-only cannot be resolved: ${(err as Error).message}`);
+      }
+      const made = await mkdtemp(join(tmpdir(), 'fixbench-bwrap-'));
+      this.#home = join(made, 'home');
+      await mkdir(this.#home);
+      let trial: { result: ExecResult; started: boolean };
+      try {
+        trial = await this.#run('true', null, { timeoutMs: INIT_TIMEOUT_MS });
+      } catch (err) {
+        if (!/ENOENT/.test((err as Error).message)) throw err;
+        throw new InfraError(`bubblewrap is not installed: "${this.#bwrap}" was not found on PATH; install it (apt-get install bubblewrap)`);
+      }
+      const { result } = trial;
+      if (!trial.started || result.exitCode !== 0) {
+        const status = result.timedOut ? 'timed out' : `exit ${result.exitCode ?? result.signal}`;
+        throw new InfraError(
+          `bubblewrap cannot build a sandbox here (${status}): ${result.stderr.trim() || result.stdout.trim() || 'no message'}. ` +
+            'Unprivileged user namespaces may be disabled (sysctl kernel.unprivileged_userns_clone=1; on Ubuntu 24.04+ ' +
+            'kernel.apparmor_restrict_unprivileged_userns=0), or a container forbids them (run it with ' +
+            '--security-opt seccomp=unconfined, or use --sandbox local inside a disposable VM)',
+        );
+      }
+    })();
+    return this.#ready;
+  }
+
+  async exec(command: string, opts: ExecOptions): Promise<ExecResult> {
+    await this.init();
+    const cwd = await realPathInside(opts.cwd, this.roots, 'cwd');
+    const cwdStat = await stat(cwd).catch(() => null);
+    if (!cwdStat?.isDirectory()) throw new InfraError(`sandbox cwd is not a directory: ${opts.cwd}`);
+    const { result, started } = await this.#run(command, cwd, opts);
+    if (!started && !result.timedOut) {
+      throw new InfraError(`bubblewrap could not set up the sandbox (exit ${result.exitCode ?? result.signal}): ${result.stderr.trim() || 'no message'}`);
+    }
+    return result;
+  }
+
+  read(path: string): Promise<Buffer> {
+    return readInside(path, this.roots);
+  }
+
+  write(path: string, content: string | Uint8Array): Promise<void> {
+    return writeInside(path, content, this.roots);
+  }
+
+  /** Removes this sandbox's HOME (the setup caches). Safe to call twice. */
+  async cleanup(): Promise<void> {
+    const ready = this.#ready;
+    const home = this.#home;
+    this.#ready = null;
+    this.#home = null;
+    await ready?.catch(() => undefined);
+    if (home) await rm(dirname(home), { recursive: true, force: true });
+  }
+
+  get #bwrap(): string {
+    return this.#opts.bwrap ?? 'bwrap';
+  }
+
+  /**
+   * Runs `command` in a fresh container; `workspace` (a real path) is bound read-write and is the
+   * cwd. `started` is false when bwrap failed before the command ran (its message is on stderr).
+   */
+  async #run(command: string, workspace: string | null, opts: Omit<ExecOptions, 'cwd'>): Promise<{ result: ExecResult; started: boolean }> {
+    const network = opts.network === true;
+    const home = network ? this.#home! : SANDBOX_HOME;
+    const env = sandboxEnv({ path: this.#path, home, tmpDir: '/tmp' }, opts.env);
+    const args = [
+      '--unshare-all',
+      ...(network ? ['--share-net'] : []),
+      '--die-with-parent',
+      '--new-session',
+      '--cap-drop', 'ALL',
+      ...this.#systemArgs!,
+      ...(network ? resolvConfArgs() : []),
+      '--proc', '/proc',
+      '--dev', '/dev',
+      '--tmpfs', '/tmp',
+      ...(network ? ['--bind', home, home] : ['--dir', SANDBOX_HOME]),
+      ...(workspace ? ['--bind', workspace, workspace, '--chdir', workspace] : ['--chdir', '/']),
+      '--clearenv',
+      ...Object.entries(env).flatMap(([k, v]) => ['--setenv', k, v]),
+      '--',
+      ...LAUNCHER,
+      command,
+    ];
+    const { result, status } = await runProcessGroup({
+      file: this.#bwrap,
+      args,
+      cwd: '/',
+      env: { PATH: this.#path },
+      timeoutMs: opts.timeoutMs,
+      statusFd: true,
+      ...(opts.maxOutputBytes === undefined ? {} : { maxOutputBytes: opts.maxOutputBytes }),
+      ...(opts.input === undefined ? {} : { input: opts.input }),
+    });
+    return { result, started: status === 'started' };
+  }
+}
+
+/**
+ * Read-only binds of the system folders, of `extra` folders and of the running node's install
+ * prefix (`<prefix>/bin/node`; just its folder when the prefix would be `/`). `/` itself is never
+ * bound.
+ */
+function systemArgs(extra: readonly string[]): string[] {
+  const args: string[] = [];
+  const shown: string[] = [];
+  for (const p of SYSTEM_PATHS) {
+    const st = lstatOrNull(p);
+    if (!st) continue;
+    if (st.isSymbolicLink()) args.push('--symlink', readlinkSync(p), p);
+    else if (st.isDirectory()) {
+      args.push('--ro-bind', p, p);
+      shown.push(p);
+    }
+  }
+  const nodeDir = dirname(realpathSync(process.execPath));
+  const nodePrefix = dirname(nodeDir) === '/' ? nodeDir : dirname(nodeDir);
+  for (const p of [nodePrefix, ...extra.map((e) => realpathSync(e))]) {
+    if (p === '/' || shown.some((s) => s === p || isStrictlyInside(p, s))) continue;
+    args.push('--ro-bind', p, p);
+    shown.push(p);
+  }
+  return args;
+}
+
+/** When /etc/resolv.conf links outside /etc (systemd-resolved), its target too, so DNS works. */
+function resolvConfArgs(): string[] {
+  if (!lstatOrNull('/etc/resolv.conf')?.isSymbolicLink()) return [];
+  let target: string;
+  try {
+    target = realpathSync('/etc/resolv.conf');
+  } catch {
+    return [];
+  }
+  return ['--ro-bind-try', target, target];
+}
+
+function lstatOrNull(p: string): ReturnType<typeof lstatSync> | null {
+  try {
+    return lstatSync(p);
+  } catch {
+    return null;
+  }
+}

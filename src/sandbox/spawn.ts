@@ -1,0 +1,107 @@
+// Running one host process as the leader of its own process group, for every backend: a timeout
+// or the leader's exit kills the whole group, and output is captured capped and decoded once.
+import type { Readable } from 'node:stream';
+import { execa } from 'execa';
+import { InfraError } from '../core/errors.ts';
+import { DEFAULT_MAX_OUTPUT_BYTES, OutputCapture } from './capture.ts';
+import { killGroup, trackGroup, untrackGroup } from './process-group.ts';
+import type { ExecResult } from './types.ts';
+
+/** Longest delay `setTimeout` honours (larger values fire at once): ~24.8 days. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export interface GroupSpawnOptions {
+  /** Program (looked up on the parent's PATH) and its arguments. */
+  file: string;
+  args: string[];
+  /** Absolute working directory of the process. */
+  cwd: string;
+  /** The complete environment of the process: nothing of `process.env` is added. */
+  env: Record<string, string>;
+  /** Milliseconds; on expiry the whole process group gets SIGKILL. */
+  timeoutMs: number;
+  /** Cap on captured bytes per stream. Default `DEFAULT_MAX_OUTPUT_BYTES` (10 MiB). */
+  maxOutputBytes?: number;
+  /** Text piped to stdin; without it stdin is empty (a reader sees end of file at once). */
+  input?: string;
+  /** Also open fd 3 as a pipe and return what the process wrote there (bwrap's `--json-status-fd 3`). */
+  statusFd?: boolean;
+}
+
+export interface GroupSpawnResult {
+  result: ExecResult;
+  /** What the process wrote to fd 3 (empty without `statusFd`), as UTF-8. */
+  status: string;
+}
+
+/**
+ * Spawns `file args` as the leader of a new process group (`detached`) and waits for it.
+ *
+ * - On timeout the whole group gets SIGKILL (backgrounded grandchildren die too); when the leader
+ *   exits by itself, whatever it left running in its group is killed as well, so nothing outlives
+ *   the command or holds the pipes. Live groups are killed if fixbench exits first.
+ * - stdout/stderr are captured as bytes up to `maxOutputBytes` each (the rest is drained and
+ *   counted) and decoded once as UTF-8.
+ *
+ * Never throws for the process's own failure.
+ * @throws InfraError when the process cannot be started (missing program or `cwd`).
+ */
+export async function runProcessGroup(opts: GroupSpawnOptions): Promise<GroupSpawnResult> {
+  const cap = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  const out = new OutputCapture(cap);
+  const err = new OutputCapture(cap);
+  const status: Buffer[] = [];
+
+  const started = performance.now();
+  const child = execa(opts.file, opts.args, {
+    cwd: opts.cwd,
+    env: opts.env,
+    extendEnv: false,
+    reject: false,
+    detached: true,
+    cleanup: false,
+    buffer: false,
+    encoding: 'buffer',
+    stripFinalNewline: false,
+    windowsHide: true,
+    stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe', ...(opts.statusFd ? (['pipe'] as const) : [])],
+    ...(opts.input === undefined ? {} : { input: opts.input }),
+  });
+  const pid = child.pid;
+  let timedOut = false;
+  let timer: NodeJS.Timeout | undefined;
+  if (pid !== undefined) {
+    trackGroup(pid);
+    timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(pid);
+    }, Math.min(opts.timeoutMs, MAX_TIMER_MS));
+    // The leader is gone: reap the rest of its group so nothing keeps running or holds our pipes.
+    child.once('exit', () => killGroup(pid));
+  }
+  child.stdout?.on('data', (c: Buffer) => out.push(c));
+  child.stderr?.on('data', (c: Buffer) => err.push(c));
+  // execa types the extra fd from the literal stdio array; it is a plain readable pipe here.
+  (child.stdio[3] as unknown as Readable | undefined)?.on('data', (c: Buffer) => status.push(c));
+
+  const result = await child;
+  const durationMs = performance.now() - started;
+  if (timer) clearTimeout(timer);
+  if (pid !== undefined) untrackGroup(pid);
+
+  if (pid === undefined || (result.exitCode === undefined && result.signal === undefined && !timedOut)) {
+    throw new InfraError(`sandbox could not start ${opts.file} in ${opts.cwd}: ${result.message ?? 'unknown error'}`);
+  }
+  return {
+    result: {
+      exitCode: result.exitCode ?? null,
+      signal: result.signal ?? null,
+      timedOut,
+      stdout: out.text(),
+      stderr: err.text(),
+      durationMs,
+      truncated: out.truncated || err.truncated,
+    },
+    status: Buffer.concat(status).toString('utf8'),
+  };
+}
