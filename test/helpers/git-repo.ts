@@ -102,3 +102,18 @@ export function gitRepo(files: FileTree, commits: FileTree[] = []): GitRepo {
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
+
+/**
+ * The diff from the repository's first commit to `files` written on top of it: computed with git
+ * on a detached checkout, then undone (the repository is left at its first commit).
+ */
+export function patchFor(repo: GitRepo, files: FileTree): string {
+  const base = repo.commits[0]!;
+  repo.git('checkout', '--quiet', '--detach', base);
+  repo.write(files);
+  repo.git('add', '--all');
+  const patch = repo.git('diff', '--cached', '--no-color', base);
+  repo.git('reset', '--quiet', '--hard', base);
+  repo.git('clean', '-fdq');
+  return patch;
+}

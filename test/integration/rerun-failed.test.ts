@@ -10,7 +10,7 @@ import { buildReport } from '../../src/report/build.ts';
 import { LocalSandbox } from '../../src/sandbox/local.ts';
 import { RepoCache } from '../../src/workspace/repo-cache.ts';
 import type { TaskSpec } from '../../src/config/task.ts';
-import { gitRepo, type GitRepo } from '../helpers/git-repo.ts';
+import { gitRepo, patchFor, type GitRepo } from '../helpers/git-repo.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'fixbench-rerun-'));
 const counter = join(root, 'counter');
@@ -23,15 +23,6 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** The diff of `files` against the first commit (computed by committing on a side branch). */
-function diffOf(r: GitRepo, files: Record<string, string>): string {
-  r.git('checkout', '--quiet', '-b', `side-${Object.keys(files).length}-${Math.random().toString(36).slice(2)}`, r.commits[0]!);
-  r.write(files);
-  r.git('add', '--all');
-  const d = r.git('diff', '--cached', '--no-color', r.commits[0]!);
-  r.git('reset', '--quiet', '--hard', r.commits[0]!);
-  return d;
-}
 
 describe('--rerun-failed', () => {
   it('re-runs an unresolved attempt and records the test whose result changed as flaky', async () => {
@@ -39,10 +30,10 @@ describe('--rerun-failed', () => {
       'package.json': '{ "type": "module" }\n',
       'src/add.js': 'export const add = (a, b) => a - b;\n',
     });
-    const gold = diffOf(repo, { 'src/add.js': 'export const add = (a, b) => a + b;\n' });
+    const gold = patchFor(repo, { 'src/add.js': 'export const add = (a, b) => a + b;\n' });
     // The flaky test fails on odd-numbered runs of the suite and passes on even ones (a counter
     // file outside the workspace), so its flakiness is deterministic.
-    const testPatch = diffOf(repo, {
+    const testPatch = patchFor(repo, {
       'test/add.test.js':
         "import { describe, it } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { readFileSync, writeFileSync } from 'node:fs';\nimport { add } from '../src/add.js';\n\n" +
         "describe('add', () => {\n  it('adds', () => assert.equal(add(2, 3), 5));\n});\n" +

@@ -7,7 +7,7 @@ import { evaluate } from '../../../src/evaluation/evaluate.ts';
 import { LocalSandbox } from '../../../src/sandbox/local.ts';
 import type { Sandbox } from '../../../src/sandbox/types.ts';
 import { RepoCache } from '../../../src/workspace/repo-cache.ts';
-import { gitRepo, type FileTree, type GitRepo } from '../../helpers/git-repo.ts';
+import { gitRepo, patchFor, type FileTree, type GitRepo } from '../../helpers/git-repo.ts';
 import { alive, gone } from '../../helpers/process.ts';
 
 // A tiny JS repository whose `add` is broken; the hidden tests (test.patch) check it.
@@ -32,17 +32,6 @@ const F2P = ['add > adds positives', 'add > adds negatives'];
 const P2P = ['mul > multiplies', 'mul > multiplies by zero'];
 const JUNIT_CMD = 'node --test --test-reporter=junit --test-reporter-destination=report.xml';
 
-/** The diff from the base commit to `files` written on top of it (computed with git, then undone). */
-function patchFor(repo: GitRepo, files: FileTree): string {
-  const base = repo.commits[0]!;
-  repo.git('checkout', '--quiet', '--detach', base);
-  repo.write(files);
-  repo.git('add', '--all');
-  const patch = repo.git('diff', '--cached', '--no-color', base);
-  repo.git('reset', '--quiet', '--hard', base);
-  repo.git('clean', '-fdq');
-  return patch;
-}
 
 
 describe('evaluate', () => {

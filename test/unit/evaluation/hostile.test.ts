@@ -14,7 +14,7 @@ import { evaluate } from '../../../src/evaluation/evaluate.ts';
 import type { EvaluationResult } from '../../../src/evaluation/types.ts';
 import { LocalSandbox } from '../../../src/sandbox/local.ts';
 import { RepoCache } from '../../../src/workspace/repo-cache.ts';
-import { gitRepo, type FileTree, type GitRepo } from '../../helpers/git-repo.ts';
+import { gitRepo, patchFor, type FileTree, type GitRepo } from '../../helpers/git-repo.ts';
 
 const HOSTILE = fileURLToPath(new URL('../../fixtures/hostile/', import.meta.url));
 /** vitest's own CLI entry, for the case that runs a real vitest (`{vitest}` in a test_cmd). */
@@ -75,17 +75,6 @@ function readTree(dir: string): FileTree {
 const readJson = (path: string): unknown => (existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {});
 const shellQuote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
 
-/** The diff from the repository's first commit to `files` written on top of it (computed with git, then undone). */
-function patchFor(repo: GitRepo, files: FileTree): string {
-  const base = repo.commits[0]!;
-  repo.git('checkout', '--quiet', '--detach', base);
-  repo.write(files);
-  repo.git('add', '--all');
-  const patch = repo.git('diff', '--cached', '--no-color', base);
-  repo.git('reset', '--quiet', '--hard', base);
-  repo.git('clean', '-fdq');
-  return patch;
-}
 
 const CASES = readdirSync(HOSTILE, { withFileTypes: true })
   .filter((d) => d.isDirectory() && !d.name.startsWith('_'))
