@@ -62,7 +62,7 @@ export function buildProgram(exit: { code: number }): Command {
     .addHelpText(
       'after',
       '\nExit codes: 0 success; 1 internal error (a bug in fixbench); 2 invalid input or config (nothing was run);\n' +
-        '3 quality gate failed (gold did not resolve a task, or noop resolved one); 130 interrupted (Ctrl-C).',
+        '3 reference gate failed (gold did not resolve a task, or noop resolved one); 130 interrupted (Ctrl-C).',
     );
 
   program
@@ -83,7 +83,7 @@ export function buildProgram(exit: { code: number }): Command {
     .addOption(new Option('--command-timeout <seconds>', 'timeout of one agent command').default(60).argParser(seconds(1)))
     .addOption(new Option('--attempt-timeout <seconds>', 'wall time of one agent attempt').default(1200).argParser(seconds(10)))
     .addOption(new Option('--attempts <k>', 'attempts per task and contender').default(1).argParser(positiveInt))
-    .addOption(new Option('--rerun-failed <n>', 're-run the tests of an unresolved attempt n more times and record tests whose results disagree as flaky').default(0).argParser(nonNegativeInt))
+    .addOption(new Option('--rerun-failed <n>', 're-run the tests of an unresolved attempt n more times (0-10) and record tests whose results disagree as flaky').default(0).argParser(nonNegativeInt))
     .addOption(new Option('--concurrency <n>', 'attempts run at once').default(2).argParser(positiveInt))
     .option('--results <dir>', 'results folder', 'results')
     .option('--reports <dir>', 'reports folder', 'reports')

@@ -104,7 +104,12 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const sandbox = await createSandbox(o.sandbox);
   const unpriced = contenders.filter((c) => c.kind === 'model' && !c.model.price).map((c) => (c.kind === 'model' ? c.model.spec.id : ''));
 
-  log(`fixbench run ${runId}: ${tasks.length} task(s) × ${contenders.length} contender(s) × ${o.attempts} attempt(s); budget ${budgetUsd === null ? 'none' : fmtUsd(budgetUsd)}`);
+  const hasModels = contenders.some((c) => c.kind === 'model');
+  log(
+    `fixbench run ${runId}: ${tasks.length} task(s) × ${contenders.length} contender(s) × ${o.attempts} attempt(s)` +
+      (hasModels ? `; budget ${budgetUsd === null ? 'none' : fmtUsd(budgetUsd)}` : '') +
+      `; sandbox ${sandbox.kind}`,
+  );
   for (const s of skipped) log(`  skipped ${s.id}: ${s.reason}`);
   if (unpriced.length) log(`  price unknown for ${unpriced.join(', ')}: their cost is "unknown" and the USD caps cannot limit them (the step limit still does)`);
 

@@ -122,7 +122,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     });
     await runSetup(ws, task, sandbox, opts.setupTimeoutMs === undefined ? {} : { timeoutMs: opts.setupTimeoutMs });
 
-    if (!empty) {
+    if (empty) result.apply_log = [result.apply_log, 'empty patch: nothing applied (graded as the base commit plus test.patch)'].filter(Boolean).join('\n');
+    else {
       const applied = await applyPatch(ws.dir, normalized!.patch);
       result.apply_log = result.apply_log ? `${result.apply_log}\n${applied.log}` : applied.log;
       if (!applied.ok) return { ...result, outcome: 'patch_failed' };
@@ -140,7 +141,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     if (reportPath) await removeStaleReport(ws.dir, reportPath);
 
     const run = await sandbox.exec(task.test_cmd, { cwd: ws.dir, timeoutMs: task.timeout_s * 1000 });
-    result.test_ms = run.durationMs;
+    result.test_ms = Math.round(run.durationMs);
     result.test_output = testOutput(task.test_cmd, run);
     if (run.timedOut) {
       return { ...result, outcome: 'timeout', error: `test command exceeded timeout_s=${task.timeout_s}; its process group was killed` };

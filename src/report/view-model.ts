@@ -82,6 +82,8 @@ export interface MatrixRow {
 /** Everything `templates/layout.hbs` shows. */
 export interface ReportViewModel {
   title: string;
+  /** True when commands ran without isolation (sandbox `local`). */
+  localSandbox: boolean;
   run: {
     id: string;
     status: string;
@@ -260,21 +262,24 @@ export function buildViewModel(header: RunHeader, attempts: readonly AttemptReco
       { label: 'run budget', value: header.limits.run_budget_usd === null ? 'no cap' : formatUsd(header.limits.run_budget_usd) },
     ],
     priceSheet: { file: header.price_sheet.file, asOf: header.price_sheet.as_of, source: header.price_sheet.source },
+    localSandbox: header.sandbox === 'local',
     chart: { ...chart, emptyMessage },
     rows: ranked.map((s, i) => leaderboardRow(s, i + 1, onFrontier.has(s.id))),
     matrix: {
       columns: ranked.map((s) => s.id),
       rows: header.suite.instance_ids.map((instanceId) => {
+        // "resolved by" counts models only: the reference agents (gold, noop) validate the task.
         let resolvedBy = 0;
+        const models = ranked.filter((s) => s.costBasis !== 'no_model').length;
         const cells = ranked.map((s) => {
           const perAttempt = index.byContender.get(s.id)?.get(instanceId);
           const marks = Array.from({ length: header.attempts_per_task }, (_, a) => {
             return mark(perAttempt?.get(a) ?? null, a, header.attempts_per_task);
           });
-          if (marks.some((m) => m.cls === 'ok')) resolvedBy += 1;
+          if (s.costBasis !== 'no_model' && marks.some((m) => m.cls === 'ok')) resolvedBy += 1;
           return { marks };
         });
-        return { instanceId, resolvedBy: `${resolvedBy}/${ranked.length}`, cells };
+        return { instanceId, resolvedBy: models ? `${resolvedBy}/${models}` : '—', cells };
       }),
     },
     skipped: header.skipped.map((s) => ({ id: s.id, reason: s.reason })),

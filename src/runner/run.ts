@@ -115,6 +115,8 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
       run_budget_usd: opts.budgetUsd,
     },
     attempts_per_task: opts.attempts,
+    rerun_failed: opts.rerunFailed ?? 0,
+    concurrency: opts.concurrency,
     sandbox: opts.sandbox.kind,
     host: { platform: `${os.platform()}-${os.arch()}`, node: process.version, cpus: os.cpus().length },
     note: null,

@@ -51,6 +51,10 @@ export const RunHeader = z.object({
     run_budget_usd: z.number().nullable(),
   }),
   attempts_per_task: z.number().int().positive(),
+  /** `--rerun-failed`: extra test runs of an unresolved attempt to detect flaky tests (0 = none). */
+  rerun_failed: z.number().int().nonnegative().default(0),
+  /** Attempts run at once. */
+  concurrency: z.number().int().positive().default(1),
   sandbox: z.string(),
   host: z.object({ platform: z.string(), node: z.string(), cpus: z.number() }),
   /** Why the run stopped early, if it did (budget reached, interrupt). */

@@ -39,6 +39,8 @@ export function makeHeader(over: Partial<RunHeader> = {}): RunHeader {
     price_sheet: { file: 'prices/2026-03-31.yaml', as_of: '2026-03-31', source: 'provider price pages' },
     limits: { steps: 50, attempt_usd: 1, wall_ms: 1_800_000, command_timeout_ms: 120_000, run_budget_usd: 2 },
     attempts_per_task: 1,
+    rerun_failed: 0,
+    concurrency: 1,
     sandbox: 'local',
     host: { platform: 'linux', node: 'v20.20.2', cpus: 2 },
     note: null,

@@ -78,6 +78,16 @@ describe('buildViewModel', () => {
     expect(vm.matrix.rows[0]!.cells[0]!.marks.map((m) => m.text)).toEqual(['—', '✓']);
     expect(vm.matrix.rows[0]!.resolvedBy).toBe('1/1');
   });
+
+  it('counts only models in "resolved by": the reference agents validate the task', () => {
+    const header = makeHeader({ suite: { hash: 'h', instance_ids: ['t1'] }, contenders: [referenceContender('gold'), modelContender('m1'), modelContender('m2')] });
+    const vm = buildViewModel(header, [
+      makeAttempt('gold', 't1', 'resolved', 0, { agent: 'gold' }),
+      makeAttempt('m1', 't1', 'resolved', 0.1),
+      makeAttempt('m2', 't1', 'unresolved', 0.1),
+    ]);
+    expect(vm.matrix.rows[0]!.resolvedBy).toBe('1/2');
+  });
 });
 
 describe('templates', () => {

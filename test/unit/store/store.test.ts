@@ -21,6 +21,8 @@ const header: RunHeader = {
   price_sheet: { file: 'prices/2026-03-31.yaml', as_of: '2026-03-31', source: 's' },
   limits: { steps: 1, attempt_usd: null, wall_ms: 1, command_timeout_ms: 1, run_budget_usd: null },
   attempts_per_task: 1,
+  rerun_failed: 0,
+  concurrency: 1,
   sandbox: 'local',
   host: { platform: 'linux', node: 'v20', cpus: 2 },
   note: null,
