@@ -1,13 +1,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../../../src/agents/index.ts';
 import { LocalSandbox } from '../../../src/sandbox/local.ts';
 import type { Workspace } from '../../../src/workspace/types.ts';
 import { GIT_ENV, GOLD_MARKER, defaultLimits, gitRepo, taskFor } from './harness.ts';
 
 const sandbox = new LocalSandbox();
+afterAll(() => sandbox.cleanup());
 const made: Workspace[] = [];
 afterEach(async () => {
   while (made.length) await made.pop()!.cleanup();

@@ -1,7 +1,8 @@
 import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { RunWriter, readRun } from '../../../src/store/store.ts';
 import { STORE_FORMAT_VERSION, type AttemptRecord, type RunHeader } from '../../../src/store/records.ts';
 import { zeroUsage } from '../../../src/core/usage.ts';
@@ -59,9 +60,12 @@ const record = (attempt: number): AttemptRecord => ({
   finished_at: '2026-04-01T00:00:01.000Z',
 });
 
+const root = mkdtempSync(path.join(os.tmpdir(), 'fixbench-store-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
 describe('results store', () => {
   it('appends one line per attempt, concurrent appends never interleave', async () => {
-    const dir = path.join(await mkdtemp(path.join(os.tmpdir(), 'fixbench-store-')), 'r1');
+    const dir = path.join(await mkdtemp(path.join(root, 'r-')), 'r1');
     const w = await RunWriter.create(dir, header);
     await Promise.all([0, 1, 2, 3, 4].map((i) => w.appendAttempt(record(i))));
     const run = await readRun(dir);
@@ -70,7 +74,7 @@ describe('results store', () => {
   });
 
   it('ignores a torn last line left by a crash mid-write', async () => {
-    const dir = path.join(await mkdtemp(path.join(os.tmpdir(), 'fixbench-store-')), 'r1');
+    const dir = path.join(await mkdtemp(path.join(root, 'r-')), 'r1');
     const w = await RunWriter.create(dir, header);
     await w.appendAttempt(record(0));
     await appendFile(path.join(dir, 'attempts.jsonl'), '{"format_version":1,"run_id":"r1","inst');
@@ -79,7 +83,7 @@ describe('results store', () => {
   });
 
   it('names the line of a corrupt record in the middle', async () => {
-    const dir = path.join(await mkdtemp(path.join(os.tmpdir(), 'fixbench-store-')), 'r1');
+    const dir = path.join(await mkdtemp(path.join(root, 'r-')), 'r1');
     const w = await RunWriter.create(dir, header);
     await appendFile(path.join(dir, 'attempts.jsonl'), 'garbage\n');
     await w.appendAttempt(record(0));
@@ -87,7 +91,7 @@ describe('results store', () => {
   });
 
   it('rejects an unknown format version, naming it and what to do', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'fixbench-store-'));
+    const dir = await mkdtemp(path.join(root, 'r-'));
     await writeFile(path.join(dir, 'run.json'), JSON.stringify({ ...header, format_version: 99 }));
     const err = await readRun(dir).catch((e) => e);
     expect(err).toBeInstanceOf(UserInputError);
@@ -95,13 +99,13 @@ describe('results store', () => {
   });
 
   it('refuses to write an invalid record', async () => {
-    const dir = path.join(await mkdtemp(path.join(os.tmpdir(), 'fixbench-store-')), 'r1');
+    const dir = path.join(await mkdtemp(path.join(root, 'r-')), 'r1');
     const w = await RunWriter.create(dir, header);
     await expect(w.appendAttempt({ ...record(0), outcome: 'great' as never })).rejects.toThrow();
   });
 
   it('redacts known secrets from records, header and logs, and returns the stored record', async () => {
-    const dir = path.join(await mkdtemp(path.join(os.tmpdir(), 'fixbench-store-')), 'r1');
+    const dir = path.join(await mkdtemp(path.join(root, 'r-')), 'r1');
     const secret = 'sk-test-0123456789abcdef';
     const w = await RunWriter.create(dir, { ...header, note: `oops ${secret}` }, secretRedactor([secret]));
     const stored = await w.appendAttempt({ ...record(0), error: `401 for Bearer ${secret}`, model_patch: `+key=${secret}\n` });
