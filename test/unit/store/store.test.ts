@@ -4,61 +4,15 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { RunWriter, readRun } from '../../../src/store/store.ts';
-import { STORE_FORMAT_VERSION, type AttemptRecord, type RunHeader } from '../../../src/store/records.ts';
-import { zeroUsage } from '../../../src/core/usage.ts';
+import type { AttemptRecord, RunHeader } from '../../../src/store/records.ts';
+import { makeAttempt, makeHeader } from '../analysis/fixtures.ts';
 import { UserInputError } from '../../../src/core/errors.ts';
 import { secretRedactor } from '../../../src/core/redact.ts';
 
-const header: RunHeader = {
-  format_version: STORE_FORMAT_VERSION,
-  run_id: 'r1',
-  status: 'running',
-  started_at: '2026-04-01T00:00:00.000Z',
-  finished_at: null,
-  harness: { version: '0.1.0', commit: null },
-  suite: { hash: 'abc', instance_ids: ['t-1'] },
-  contenders: [],
-  skipped: [],
-  price_sheet: { file: 'prices/2026-03-31.yaml', as_of: '2026-03-31', source: 's' },
-  limits: { steps: 1, attempt_usd: null, wall_ms: 1, command_timeout_ms: 1, run_budget_usd: null },
-  attempts_per_task: 1,
-  rerun_failed: 0,
-  concurrency: 1,
-  sandbox: 'local',
-  host: { platform: 'linux', node: 'v20', cpus: 2 },
-  note: null,
-};
+const header: RunHeader = makeHeader({ run_id: 'r1', status: 'running', suite: { hash: 'abc', instance_ids: ['t-1'] } });
 
-const record = (attempt: number): AttemptRecord => ({
-  format_version: STORE_FORMAT_VERSION,
-  run_id: 'r1',
-  instance_id: 't-1',
-  model: 'gold',
-  agent: 'gold',
-  attempt,
-  key: `k${attempt}`,
-  outcome: 'resolved',
-  exit_status: 'submitted',
-  model_patch: 'diff --git a/x b/x\n',
-  tests_status: null,
-  apply_strategy: 'git apply',
-    binary_hunks_dropped: 0,
-  test_files_edited: [],
-  usage: zeroUsage(),
-  calls: 0,
-  list_usd: 0,
-  billed_usd: null,
-  price_sheet: 'p',
-  steps: 0,
-  wall_ms: 1,
-  model_ms: 0,
-  test_ms: 1,
-  visible_check: true,
-  test_runs: 1,
-  flaky_tests: [],
-  error: null,
-  finished_at: '2026-04-01T00:00:01.000Z',
-});
+const record = (attempt: number): AttemptRecord =>
+  makeAttempt('gold', 't-1', 'resolved', 0, { run_id: 'r1', agent: 'gold', attempt, key: `k${attempt}` });
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'fixbench-store-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
