@@ -11,10 +11,3 @@ export async function catalogFromOptions(opts: { modelsFile?: string; prices?: s
   const priceFile = path.resolve(opts.prices ?? (await newestPriceSheet(path.join(PACKAGE_ROOT, 'prices'))));
   return loadCatalog(modelsFile, priceFile);
 }
-
-/** `$0.0123`-style USD; `unknown` for null. */
-export function fmtUsd(v: number | null): string {
-  if (v === null) return 'unknown';
-  if (v === 0) return '$0';
-  return v >= 1 ? `$${v.toFixed(2)}` : `$${v.toPrecision(3)}`;
-}

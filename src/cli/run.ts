@@ -9,14 +9,15 @@ import { newRunId } from '../core/ids.ts';
 import { ExitCode, UserInputError } from '../core/errors.ts';
 import { existsSync } from 'node:fs';
 import { summarise } from '../analysis/leaderboard.ts';
-import { referenceGate } from '../runner/gate.ts';
 import { capOrNull } from './main.ts';
 import { createSandbox, type SandboxChoice } from '../sandbox/index.ts';
 import { RepoCache } from '../workspace/index.ts';
 import { runSuite, type ContenderPlan } from '../runner/run.ts';
 import { buildReport } from '../report/index.ts';
-import type { AttemptRecord } from '../store/records.ts';
-import { catalogFromOptions, defaultTasksDir, fmtUsd } from './common.ts';
+import { RunId, type AttemptRecord } from '../store/records.ts';
+import { formatUsd } from '../report/format.ts';
+import { promptTokens } from '../core/usage.ts';
+import { catalogFromOptions, defaultTasksDir } from './common.ts';
 import { PACKAGE_ROOT, harnessIdentity } from './paths.ts';
 
 export interface RunCliOptions {
@@ -53,7 +54,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const catalog = await catalogFromOptions(o);
   const explicit = o.models !== false && Boolean(o.models?.length);
   const chosen = o.models === false ? [] : o.models?.length ? selectModels(catalog, o.models) : catalog.models;
-  if (o.runId !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(o.runId)) {
+  if (o.runId !== undefined && !RunId.safeParse(o.runId).success) {
     throw new UserInputError(`--run-id "${o.runId.slice(0, 120)}": start with a letter or digit, then use letters, digits, ".", "_" and "-" only, 100 characters at most`);
   }
   const dupes = (o.models || []).filter((m, i, all) => all.indexOf(m) !== i);
@@ -107,7 +108,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const hasModels = contenders.some((c) => c.kind === 'model');
   log(
     `fixbench run ${runId}: ${tasks.length} task(s) × ${contenders.length} contender(s) × ${o.attempts} attempt(s)` +
-      (hasModels ? `; budget ${budgetUsd === null ? 'none' : fmtUsd(budgetUsd)}` : '') +
+      (hasModels ? `; budget ${budgetUsd === null ? 'none' : formatUsd(budgetUsd)}` : '') +
       `; sandbox ${sandbox.kind}`,
   );
   for (const s of skipped) log(`  skipped ${s.id}: ${s.reason}`);
@@ -129,7 +130,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
       tasks,
       contenders,
       skipped,
-      priceSheet: { file: path.relative(PACKAGE_ROOT, catalog.priceFile).startsWith('..') ? catalog.priceFile : path.relative(PACKAGE_ROOT, catalog.priceFile), sheet: catalog.sheet },
+      priceSheet: { file: bundledRelative(catalog.priceFile), sheet: catalog.sheet },
       limits: {
         steps: o.steps,
         costUsd: attemptUsd,
@@ -153,17 +154,10 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
     process.off('SIGINT', onSigint);
     await sandbox.cleanup();
   }
-  // The reference agents validate the suite and the harness: gold must resolve every task, noop none.
-  const gate = controller.signal.aborted ? [] : referenceGate(summary.header, summary.attempts);
-  if (gate.length) {
-    summary.header.note = [summary.header.note, `quality gate failed: ${gate.join('; ')}`].filter(Boolean).join('; ');
-    await summary.writer.writeHeader(summary.header);
-  }
-
   const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId) });
   for (const c of summarise(summary.header, summary.attempts)) {
     const errors = c.infraErrors ? `, ${c.infraErrors} infra error(s)` : '';
-    log(`  ${c.id}: resolved ${c.resolved}/${c.trials}${c.agent === 'bash' ? `, ${fmtUsd(c.totalUsd)} total` : ''}${errors}`);
+    log(`  ${c.id}: resolved ${c.resolved}/${c.trials}${c.agent === 'bash' ? `, ${formatUsd(c.totalUsd)} total` : ''}${errors}`);
   }
   if (summary.header.note) log(`note: ${summary.header.note}`);
   if (o.json) {
@@ -172,8 +166,8 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
     process.stdout.write(`results: ${summary.dir}\nreport: ${reportPath}\n`);
   }
   if (controller.signal.aborted) return ExitCode.interrupted;
-  if (gate.length) {
-    log(`fixbench: quality gate failed: ${gate.join('; ')}`);
+  if (summary.gate.length) {
+    log(`fixbench: reference gate failed: ${summary.gate.join('; ')}`);
     return ExitCode.gateFailed;
   }
   return ExitCode.ok;
@@ -181,9 +175,14 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
 
 /** One line per finished attempt for logs and non-terminal output. */
 export function progressLine(r: AttemptRecord, done: number, total: number): string {
-  const tokens = r.usage.input_uncached + r.usage.cache_read + r.usage.cache_write_5m + r.usage.cache_write_1h + r.usage.output;
-  const cost = r.agent === 'bash' ? ` ${fmtUsd(r.list_usd)} ${tokens} tok` : '';
+  const cost = r.agent === 'bash' ? ` ${formatUsd(r.list_usd)} ${promptTokens(r.usage) + r.usage.output} tok` : '';
   return `[${done}/${total}] ${r.model} ${r.instance_id}#${r.attempt}: ${r.outcome}${cost} ${(r.wall_ms / 1000).toFixed(1)}s${r.error ? ` (${r.error.split('\n')[0]!.slice(0, 160)})` : ''}`;
+}
+
+/** A path inside the fixbench package as relative to it (e.g. `prices/2026-03-31.yaml`); others absolute. */
+function bundledRelative(file: string): string {
+  const rel = path.relative(PACKAGE_ROOT, file);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
 }
 
 /**

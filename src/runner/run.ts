@@ -26,6 +26,7 @@ import { STORE_FORMAT_VERSION } from '../store/records.ts';
 import { RunWriter } from '../store/store.ts';
 import { RunBudget, meteredClient } from './budget.ts';
 import { attemptOutcome } from './outcome.ts';
+import { referenceGate } from './gate.ts';
 
 /** A contender to run: a reference agent (`gold`, `noop`) or the `bash` agent driving a model. */
 export type ContenderPlan =
@@ -57,9 +58,9 @@ export interface RunOptions {
 
 export interface RunSummary {
   dir: string;
-  /** The run's writer, to amend the header after the run (e.g. a failed gate). */
-  writer: RunWriter;
   header: RunHeader;
+  /** Problems of the reference gate (gold must resolve every task, noop none); empty when it holds. */
+  gate: string[];
   attempts: AttemptRecord[];
 }
 
@@ -168,7 +169,13 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     header.note = notes.join('; ') || null;
     await writer.writeHeader(header);
   }
-  return { dir, writer, header, attempts: records };
+  // The reference agents validate the suite and the harness; an interrupted run proves nothing.
+  const gate = opts.signal?.aborted ? [] : referenceGate(header, records);
+  if (gate.length) {
+    header.note = [header.note, `reference gate failed: ${gate.join('; ')}`].filter(Boolean).join('; ');
+    await writer.writeHeader(header);
+  }
+  return { dir, header, gate, attempts: records };
 }
 
 interface AttemptEnv {
@@ -221,6 +228,10 @@ async function runOneAttempt(
     result = { model_patch: '', exit_status: 'env_error', calls: [], steps: 0, trajectory: [], error: harnessError };
   }
   const modelMs = result.calls.reduce((s, c) => s + c.ms, 0);
+  // noop's empty patch is still graded, so the run checks that no task resolves without a fix.
+  const patch = result.model_patch;
+  const grade = () =>
+    evaluate({ task, modelPatch: patch, sandbox: opts.sandbox, repoCache: opts.repoCache, workDir: attemptDir, gradeEmptyPatch: plan.kind === 'reference' && plan.agent === 'noop' });
 
   let evaluation: EvaluationResult;
   if (harnessError) {
@@ -229,15 +240,7 @@ async function runOneAttempt(
       test_ms: 0, test_output: '', parsed: {}, error: harnessError,
     };
   } else {
-    // noop's empty patch is still graded, so the run checks that no task resolves without a fix.
-    evaluation = await evaluate({
-      task,
-      modelPatch: result.model_patch,
-      sandbox: opts.sandbox,
-      repoCache: opts.repoCache,
-      workDir: attemptDir,
-      gradeEmptyPatch: plan.kind === 'reference' && plan.agent === 'noop',
-    });
+    evaluation = await grade();
   }
   // --rerun-failed N: an unresolved verdict may be a flaky test. Re-run the same patch N times and
   // name the listed tests whose results disagree; the outcome stays the first run's.
@@ -246,7 +249,7 @@ async function runOneAttempt(
   if (evaluation.outcome === 'unresolved' && evaluation.tests_status && (opts.rerunFailed ?? 0) > 0) {
     const parsedRuns = [evaluation.parsed];
     for (let i = 0; i < opts.rerunFailed!; i++) {
-      const again = await evaluate({ task, modelPatch: result.model_patch, sandbox: opts.sandbox, repoCache: opts.repoCache, workDir: attemptDir, gradeEmptyPatch: plan.kind === 'reference' && plan.agent === 'noop' });
+      const again = await grade();
       if (!again.tests_status) continue; // an infra fault or timeout on a re-run says nothing about flakiness
       parsedRuns.push(again.parsed);
       testRuns++;

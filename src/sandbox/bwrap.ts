@@ -1,12 +1,12 @@
 // The `bwrap` sandbox: runs each command in a throw-away bubblewrap container (DESIGN.md §11): no
 // network, its own PID namespace, a read-only system, and write access to its workspace only.
 import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
-import { mkdtemp, mkdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { InfraError } from '../core/errors.ts';
 import { sandboxEnv } from './env.ts';
-import { isStrictlyInside, readInside, realPathInside, resolveRoots, writeInside } from './roots.ts';
+import { isStrictlyInside, readInside, resolveRoots, workingDirInside, writeInside } from './roots.ts';
 import { runProcessGroup } from './spawn.ts';
 import type { ExecOptions, ExecResult, SandboxBackend } from './types.ts';
 
@@ -116,9 +116,7 @@ export class BwrapSandbox implements SandboxBackend {
 
   async exec(command: string, opts: ExecOptions): Promise<ExecResult> {
     await this.init();
-    const cwd = await realPathInside(opts.cwd, this.roots, 'cwd');
-    const cwdStat = await stat(cwd).catch(() => null);
-    if (!cwdStat?.isDirectory()) throw new InfraError(`sandbox cwd is not a directory: ${opts.cwd}`);
+    const cwd = await workingDirInside(opts.cwd, this.roots);
     const { result, started } = await this.#run(command, cwd, opts);
     if (!started && !result.timedOut) {
       throw new InfraError(`bubblewrap could not set up the sandbox (exit ${result.exitCode ?? result.signal}): ${result.stderr.trim() || 'no message'}`);

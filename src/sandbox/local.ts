@@ -1,12 +1,12 @@
 // The `local` sandbox: runs commands on the host as the current user, in their own process group,
 // with a scrubbed environment, a timeout that kills the whole group, and capped output.
 // It is NOT isolated (no network or filesystem restriction); see `createSandbox` for the warning.
-import { mkdtemp, mkdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InfraError } from '../core/errors.ts';
 import { sandboxEnv } from './env.ts';
-import { readInside, realPathInside, resolveRoots, writeInside } from './roots.ts';
+import { readInside, resolveRoots, workingDirInside, writeInside } from './roots.ts';
 import { runProcessGroup } from './spawn.ts';
 import type { ExecOptions, ExecResult, SandboxBackend } from './types.ts';
 
@@ -51,9 +51,7 @@ export class LocalSandbox implements SandboxBackend {
   }
 
   async exec(command: string, opts: ExecOptions): Promise<ExecResult> {
-    const cwd = await realPathInside(opts.cwd, this.roots, 'cwd');
-    const cwdStat = await stat(cwd).catch(() => null);
-    if (!cwdStat?.isDirectory()) throw new InfraError(`sandbox cwd is not a directory: ${opts.cwd}`);
+    const cwd = await workingDirInside(opts.cwd, this.roots);
     const dirs = await this.#dirs();
     const env = sandboxEnv({ path: this.#opts.path ?? process.env.PATH ?? '/usr/bin:/bin', ...dirs }, opts.env);
     const { result } = await runProcessGroup({

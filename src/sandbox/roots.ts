@@ -1,7 +1,7 @@
 // Workspace roots: the folders under which a sandbox's workspaces lie, and the checks that keep an
 // exec's cwd and the sandbox's file reads and writes inside them (symlinks resolved).
 import { constants, realpathSync } from 'node:fs';
-import { mkdir, open, realpath } from 'node:fs/promises';
+import { mkdir, open, realpath, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { InfraError } from '../core/errors.ts';
@@ -52,6 +52,17 @@ export async function realPathInside(path: string, roots: readonly string[], wha
         'a sandbox only touches files inside its workspaces',
     );
   }
+  return real;
+}
+
+/**
+ * The real path of a command's working directory: absolute, inside `roots`, an existing folder.
+ * @throws InfraError otherwise.
+ */
+export async function workingDirInside(cwd: string, roots: readonly string[]): Promise<string> {
+  const real = await realPathInside(cwd, roots, 'cwd');
+  const st = await stat(real).catch(() => null);
+  if (!st?.isDirectory()) throw new InfraError(`sandbox cwd is not a directory: ${cwd}`);
   return real;
 }
 

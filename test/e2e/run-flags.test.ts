@@ -24,11 +24,11 @@ describe('fixbench run flags and gates', () => {
     await writeFile(yamlFile, yaml.replace(/^FAIL_TO_PASS:\n/m, "FAIL_TO_PASS:\n  - 'parse > a test nobody wrote'\n"));
     const r = await runCli(['run', '--tasks', tasks, '--task', 'js-duration-1', '--no-models', '--run-id', 'gate', ...out()]);
     expect(r.exitCode).toBe(3);
-    expect(r.stderr).toMatch(/quality gate failed: gold did not resolve js-duration-1 \(unresolved: 1 listed test\(s\) not in the test results: "parse > a test nobody wrote"\)/);
+    expect(r.stderr).toMatch(/reference gate failed: gold did not resolve js-duration-1 \(unresolved: 1 listed test\(s\) not in the test results: "parse > a test nobody wrote"\)/);
     const header = JSON.parse(await readFile(path.join(tmp, 'results', 'gate', 'run.json'), 'utf8'));
-    expect(header.note).toMatch(/quality gate failed/);
+    expect(header.note).toMatch(/reference gate failed/);
     const html = await readFile(path.join(tmp, 'reports', 'gate', 'index.html'), 'utf8');
-    expect(html).toMatch(/quality gate failed: gold did not resolve js-duration-1/);
+    expect(html).toMatch(/reference gate failed: gold did not resolve js-duration-1/);
   });
 
   it('refuses a run id that already names a run, so two runs never mix', async () => {
