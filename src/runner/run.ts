@@ -9,7 +9,7 @@ import type { PricedModel } from '../config/catalog.ts';
 import type { PriceSheet } from '../config/prices.ts';
 import type { Agent, AgentLimits, AttemptResult } from '../agents/types.ts';
 import { createAgent } from '../agents/index.ts';
-import { OpenAIChatClient } from '../models/openai-chat.ts';
+import { createModelClient } from '../models/index.ts';
 import type { ModelClient } from '../models/types.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import { createWorkspace, runSetup } from '../workspace/index.ts';
@@ -202,7 +202,7 @@ async function runOneAttempt(
   if (plan.kind === 'reference') {
     agent = createAgent(plan.agent);
   } else {
-    const client = new OpenAIChatClient(plan.model.spec, plan.apiKey, plan.model.price);
+    const client = createModelClient(plan.model.spec, plan.apiKey, plan.model.price);
     model = meteredClient(client, budget, () => {
       refusedByBudget = true;
       env.onBudgetRefused();
