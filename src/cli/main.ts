@@ -30,6 +30,14 @@ export function usdOrNone(v: string): number {
   return n;
 }
 
+/** Commander parser for a token count; `none` (the default) disables the cap and gives `Infinity`. */
+export function tokensOrNone(v: string): number {
+  if (v === 'none') return Number.POSITIVE_INFINITY;
+  const n = decimal(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a whole number of tokens such as 2000000, or "none"');
+  return n;
+}
+
 /** A cap from `usdOrNone`: null for no cap. */
 export const capOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
@@ -78,6 +86,7 @@ export function buildProgram(exit: { code: number }): Command {
     .option('--no-reference', 'skip the gold and noop reference agents')
     .option('--prices <file>', 'price sheet, USD per million tokens (default: the newest prices/<YYYY-MM-DD>.yaml)')
     .addOption(new Option('--budget-usd <usd>', 'run-wide cap on model spend at list price, USD; "none" for no cap').default(2, '2').argParser(usdOrNone))
+    .addOption(new Option('--budget-tokens <n>', 'run-wide cap on model tokens (prompt + output of every call, retries included); "none" for no cap').default(Number.POSITIVE_INFINITY, 'none').argParser(tokensOrNone))
     .addOption(new Option('--attempt-usd <usd>', 'cap per attempt, USD; "none" for no cap').default(0.5, '0.5').argParser(usdOrNone))
     .addOption(new Option('--steps <n>', 'model turns per attempt at most').default(40).argParser(positiveInt))
     .addOption(new Option('--command-timeout <seconds>', 'timeout of one agent command').default(60).argParser(seconds(1)))

@@ -29,6 +29,8 @@ export interface RunCliOptions {
   prices?: string;
   /** USD; Infinity = no cap (`--budget-usd none`). */
   budgetUsd: number;
+  /** Tokens; Infinity or absent = no cap (`--budget-tokens none`, the default). */
+  budgetTokens?: number;
   /** USD; Infinity = no cap. */
   attemptUsd: number;
   steps: number;
@@ -60,6 +62,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const dupes = (o.models || []).filter((m, i, all) => all.indexOf(m) !== i);
   if (dupes.length) throw new UserInputError(`--models lists ${[...new Set(dupes)].join(', ')} more than once; name each model once (use --attempts for repeats)`);
   const budgetUsd = capOrNull(o.budgetUsd);
+  const budgetTokens = capOrNull(o.budgetTokens ?? Number.POSITIVE_INFINITY);
   const attemptUsd = capOrNull(o.attemptUsd);
 
   const contenders: ContenderPlan[] = [];
@@ -108,7 +111,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const hasModels = contenders.some((c) => c.kind === 'model');
   log(
     `fixbench run ${runId}: ${tasks.length} task(s) × ${contenders.length} contender(s) × ${o.attempts} attempt(s)` +
-      (hasModels ? `; budget ${budgetUsd === null ? 'none' : formatUsd(budgetUsd)}` : '') +
+      (hasModels ? `; budget ${budgetUsd === null ? 'none' : formatUsd(budgetUsd)}${budgetTokens === null ? '' : ` and ${budgetTokens} tokens`}` : '') +
       `; sandbox ${sandbox.kind}`,
   );
   for (const s of skipped) log(`  skipped ${s.id}: ${s.reason}`);
@@ -140,6 +143,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
         formatErrors: 3,
       },
       budgetUsd,
+      budgetTokens,
       attempts: o.attempts,
       rerunFailed: o.rerunFailed,
       concurrency: o.concurrency,

@@ -19,7 +19,7 @@ import type { EvaluationResult } from '../evaluation/types.ts';
 import { flakyTests } from '../evaluation/flaky.ts';
 import { attemptKey } from '../core/ids.ts';
 import { addUsage, zeroUsage } from '../core/usage.ts';
-import { sumUsd } from '../pricing/cost.ts';
+import { attemptCost } from '../pricing/cost.ts';
 import { secretRedactor, type Redactor } from '../core/redact.ts';
 import type { AttemptRecord, Contender, RunHeader } from '../store/records.ts';
 import { STORE_FORMAT_VERSION } from '../store/records.ts';
@@ -43,6 +43,8 @@ export interface RunOptions {
   limits: AgentLimits;
   /** Run-wide USD cap (list price); null = none. */
   budgetUsd: number | null;
+  /** Run-wide token cap (prompt + output tokens of every call); null or absent = none. */
+  budgetTokens?: number | null;
   attempts: number;
   /** Re-run the tests of an attempt this many more times when it is `unresolved`, to find flaky tests (0 = never). */
   rerunFailed?: number;
@@ -114,6 +116,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
       wall_ms: opts.limits.wallMs,
       command_timeout_ms: opts.limits.commandTimeoutMs,
       run_budget_usd: opts.budgetUsd,
+      run_budget_tokens: opts.budgetTokens ?? null,
     },
     attempts_per_task: opts.attempts,
     rerun_failed: opts.rerunFailed ?? 0,
@@ -125,7 +128,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   // Every API key of the run is redacted from everything stored and from what commands show a model.
   const redact = secretRedactor(opts.contenders.flatMap((c) => (c.kind === 'model' ? [c.apiKey] : [])));
   const writer = await RunWriter.create(dir, header, redact);
-  const budget = new RunBudget(opts.budgetUsd);
+  const budget = new RunBudget(opts.budgetUsd, opts.budgetTokens ?? null);
   const workRoot = await mkdtemp(path.join(os.tmpdir(), `fixbench-${opts.runId}-`));
   const limit = pLimit(Math.max(1, opts.concurrency));
   const records: AttemptRecord[] = [];
@@ -161,7 +164,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   } finally {
     await rm(workRoot, { recursive: true, force: true }).catch(() => {});
     const notes: string[] = [];
-    if (budgetStopped) notes.push(`run budget of $${opts.budgetUsd} reached after $${budget.spentUsd.toFixed(4)}; later model attempts were not started`);
+    if (budgetStopped) notes.push(`${budget.describe()}; later model attempts were not started`);
     if (opts.signal?.aborted) notes.push('interrupted; finished attempts are recorded, the rest were not started');
     if (budget.unpricedCalls) notes.push(`${budget.unpricedCalls} model call(s) had an unknown price and are not counted in the USD budget`);
     header.status = opts.signal?.aborted ? 'interrupted' : budgetStopped ? 'budget_exhausted' : 'finished';
@@ -260,7 +263,7 @@ async function runOneAttempt(
 
   const outcome = attemptOutcome(result.exit_status, evaluation.outcome, refusedByBudget);
   const usage = result.calls.reduce((u, c) => addUsage(u, c.usage), zeroUsage());
-  const billed = result.calls.length && result.calls.every((c) => c.billed_usd !== null) ? sumUsd(result.calls.map((c) => c.billed_usd)) : null;
+  const cost = attemptCost(result.calls);
   const error =
     (refusedByBudget ? `run budget reached during the attempt (${result.error ?? result.exit_status})` : null) ??
     result.error ??
@@ -284,8 +287,9 @@ async function runOneAttempt(
     test_files_edited: evaluation.test_files_edited,
     usage,
     calls: result.calls.length,
-    list_usd: plan.kind === 'reference' ? 0 : sumUsd(result.calls.map((c) => c.list_usd)),
-    billed_usd: billed,
+    list_usd: plan.kind === 'reference' ? 0 : cost.list_usd,
+    billed_usd: cost.billed_usd,
+    cost_drift: cost.cost_drift,
     price_sheet: opts.priceSheet.file,
     steps: result.steps,
     wall_ms: Date.now() - t0,

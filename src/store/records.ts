@@ -49,6 +49,8 @@ export const RunHeader = z.object({
     wall_ms: z.number(),
     command_timeout_ms: z.number(),
     run_budget_usd: z.number().nullable(),
+    /** Run-wide cap on model tokens (prompt + output, all calls); null or absent = none. */
+    run_budget_tokens: z.number().nullable().optional(),
   }),
   attempts_per_task: z.number().int().positive(),
   /** `--rerun-failed`: extra test runs of an unresolved attempt to detect flaky tests (0 = none). */
@@ -85,6 +87,8 @@ export const AttemptRecord = z.object({
   list_usd: z.number().nullable(),
   /** USD reported by the provider; null when not reported. */
   billed_usd: z.number().nullable(),
+  /** `(billed_usd − list_usd) / list_usd`; null or absent when either is unknown. Past ±0.05 it is flagged (`driftFlagged`). */
+  cost_drift: z.number().nullable().optional(),
   price_sheet: z.string(),
   steps: z.number().int().nonnegative(),
   wall_ms: z.number().nonnegative(),
