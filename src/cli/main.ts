@@ -112,6 +112,7 @@ export function buildProgram(exit: { code: number }): Command {
     .command('report')
     .description('Build reports/<run_id>/index.html from results/<run_id>/.')
     .argument('<run>', 'a run id under --results, or a path to a results/<run_id> folder')
+    .option('--prices <file>', 're-price every attempt from its stored tokens under this price sheet (USD per million tokens); the report names the sheet. Results are not changed')
     .option('--results <dir>', 'results folder', 'results')
     .option('--reports <dir>', 'reports folder', 'reports')
     .action(async (run: string, opts) => {
@@ -146,6 +147,21 @@ export function buildProgram(exit: { code: number }): Command {
     .option('--json', 'print JSON')
     .action(async (opts) => {
       exit.code = await (await import('./models.ts')).modelsPricesCommand(opts);
+    });
+  models
+    .command('import-prices')
+    .description(
+      'Write a price sheet (USD per million tokens) for the models in models.yaml from OpenRouter /api/v1/models JSON (USD per token strings, "-1" = unknown) or LiteLLM price JSON (USD per token numbers). Prices are converted exactly; implausible magnitudes (e.g. a file already per million) are rejected naming the model and field.',
+    )
+    .argument('<source>', 'a saved JSON file, an http(s) URL, or "openrouter" / "litellm" for their public URLs (needs network)')
+    .addOption(new Option('--format <format>', 'source format (default: detected)').choices(['openrouter', 'litellm']))
+    .option('--out <file>', 'write the sheet here, e.g. prices/2026-04-01.yaml (default: print it)')
+    .option('--force', 'overwrite --out if it exists')
+    .option('--as-of <date>', 'the sheet\'s as_of date, YYYY-MM-DD (default: today, UTC)')
+    .option('--models-file <file>', 'models catalog (default: the bundled models.yaml)')
+    .option('--json', 'print a JSON summary (found, missing, sheet)')
+    .action(async (source: string, opts) => {
+      exit.code = await (await import('./models.ts')).importPricesCommand(source, opts);
     });
   return program;
 }

@@ -290,6 +290,7 @@ async function runOneAttempt(
     list_usd: plan.kind === 'reference' ? 0 : cost.list_usd,
     billed_usd: cost.billed_usd,
     cost_drift: cost.cost_drift,
+    usage_complete: result.calls.every((c) => !c.usage_unknown),
     price_sheet: opts.priceSheet.file,
     steps: result.steps,
     wall_ms: Date.now() - t0,

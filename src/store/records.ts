@@ -87,6 +87,8 @@ export const AttemptRecord = z.object({
   list_usd: z.number().nullable(),
   /** USD reported by the provider; null when not reported. */
   billed_usd: z.number().nullable(),
+  /** False when some call's token counts are unknown (a stream cut before its usage): its cost stays null. */
+  usage_complete: z.boolean().optional(),
   /** `(billed_usd − list_usd) / list_usd`; null or absent when either is unknown. Past ±0.05 it is flagged (`driftFlagged`). */
   cost_drift: z.number().nullable().optional(),
   price_sheet: z.string(),
