@@ -121,11 +121,13 @@ export class AnthropicClient implements ModelClient {
           }
           acc.add(ev);
         }
-        if (!acc.complete) cut = 'the stream ended before message_stop';
       } catch (e) {
         if (signal?.aborted) throw signal.reason;
-        cut = idle.timedOut ? `stream silent for ${this.#streamIdleMs} ms` : redactSecrets(e instanceof Error ? e.message : String(e), this.#key);
+        cut = redactSecrets(e instanceof Error ? e.message : String(e), this.#key);
       }
+      if (signal?.aborted) throw signal.reason;
+      if (idle.timedOut) cut = `stream silent for ${this.#streamIdleMs} ms`;
+      else if (cut === null && !acc.complete) cut = 'the stream ended before message_stop';
       if (cut !== null) {
         const call = this.#callRecord(undefined, Math.round(performance.now() - t0));
         return { failure: { kind: 'network', retry: true, status: null, message: `stream cut before its usage (${cut}); tokens unknown`, call } };

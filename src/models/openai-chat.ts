@@ -119,6 +119,7 @@ export class OpenAIChatClient implements ModelClient {
         throw e;
       }
       const acc = accumulateChatStream();
+      let cut: string | null = null;
       try {
         for await (const chunk of stream) {
           idle.touch();
@@ -126,9 +127,15 @@ export class OpenAIChatClient implements ModelClient {
         }
       } catch (e) {
         if (signal?.aborted) throw signal.reason;
-        const why = idle.timedOut ? `stream silent for ${this.#streamIdleMs} ms` : redactSecrets(e instanceof Error ? e.message : String(e), this.#sdk.apiKey);
+        cut = redactSecrets(e instanceof Error ? e.message : String(e), this.#sdk.apiKey);
+      }
+      // The SDK ends the iteration quietly on abort: check why it ended.
+      if (signal?.aborted) throw signal.reason;
+      if (idle.timedOut) cut = `stream silent for ${this.#streamIdleMs} ms`;
+      else if (cut === null && !acc.finished && !isRecord(acc.body().error)) cut = 'the stream ended before a finish_reason';
+      if (cut !== null) {
         const call = this.#callRecord(undefined, Math.round(performance.now() - t0));
-        return { failure: { kind: 'network', retry: true, status: null, message: `stream cut before its usage (${why}); tokens unknown`, call } };
+        return { failure: { kind: 'network', retry: true, status: null, message: `stream cut before its usage (${cut}); tokens unknown`, call } };
       }
       return this.#parseReply(acc.body(), Math.round(performance.now() - t0));
     } finally {

@@ -8,10 +8,10 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * `index` (id and name from the first piece, `arguments` concatenated), the last `finish_reason`
  * wins, and `usage` is taken from the chunk that carries it (with `stream_options.include_usage`, the
  * last one, whose `choices` is empty). A chunk with `error` (OpenRouter mid-stream errors) is kept.
- * `body()` returns `{choices: [{message, finish_reason}], usage?, error?}`; no `usage` when the
+ * `finished` tells whether a `finish_reason` arrived. `body()` returns `{choices: [{message, finish_reason}], usage?, error?}`; no `usage` when the
  * stream carried none (the tokens are then unknown).
  */
-export function accumulateChatStream(): { add(chunk: unknown): void; body(): Record<string, unknown> } {
+export function accumulateChatStream(): { add(chunk: unknown): void; body(): Record<string, unknown>; readonly finished: boolean } {
   let content: string | null = null;
   let finish: string | null = null;
   let usage: unknown;
@@ -52,6 +52,10 @@ export function accumulateChatStream(): { add(chunk: unknown): void; body(): Rec
       if (usage !== undefined) out.usage = usage;
       if (error !== undefined) out.error = error;
       return out;
+    },
+    /** Whether a chunk carried a `finish_reason` (a stream that ends before one was cut). */
+    get finished() {
+      return finish !== null;
     },
   };
 }
