@@ -17,6 +17,8 @@ export async function modelsListCommand(o: { modelsFile?: string; prices?: strin
   const rows = c.models.map((m) => ({
     id: m.spec.id,
     model: m.spec.model,
+    api: m.spec.api,
+    stream: m.spec.stream,
     vendor: m.spec.vendor,
     region: m.spec.region,
     api_key_env: m.spec.api_key_env,

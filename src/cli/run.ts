@@ -17,6 +17,7 @@ import { buildReport } from '../report/index.ts';
 import { RunId, type AttemptRecord } from '../store/records.ts';
 import { formatUsd } from '../report/format.ts';
 import { promptTokens } from '../core/usage.ts';
+import { driftFlagged } from '../pricing/cost.ts';
 import { catalogFromOptions, defaultTasksDir } from './common.ts';
 import { PACKAGE_ROOT, harnessIdentity } from './paths.ts';
 
@@ -179,7 +180,8 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
 
 /** One line per finished attempt for logs and non-terminal output. */
 export function progressLine(r: AttemptRecord, done: number, total: number): string {
-  const cost = r.agent === 'bash' ? ` ${formatUsd(r.list_usd)} ${promptTokens(r.usage) + r.usage.output} tok` : '';
+  const drift = driftFlagged(r.cost_drift ?? null) ? ` (provider billed ${formatUsd(r.billed_usd)}, ${r.cost_drift! > 0 ? '+' : ''}${(r.cost_drift! * 100).toFixed(0)}% vs list)` : '';
+  const cost = r.agent === 'bash' ? ` ${formatUsd(r.list_usd)}${drift} ${promptTokens(r.usage) + r.usage.output} tok` : '';
   return `[${done}/${total}] ${r.model} ${r.instance_id}#${r.attempt}: ${r.outcome}${cost} ${(r.wall_ms / 1000).toFixed(1)}s${r.error ? ` (${r.error.split('\n')[0]!.slice(0, 160)})` : ''}`;
 }
 
