@@ -112,7 +112,8 @@ export function buildProgram(exit: { code: number }): Command {
     .command('report')
     .description('Build reports/<run_id>/index.html from results/<run_id>/.')
     .argument('<run>', 'a run id under --results, or a path to a results/<run_id> folder')
-    .option('--prices <file>', 're-price every attempt from its stored tokens under this price sheet (USD per million tokens); the report names the sheet. Results are not changed')
+    .option('--prices <file>', 're-price every attempt from its stored tokens under this price sheet (USD per million tokens) and write reports/<run_id>-prices-<as_of>/; the stored results are not changed')
+    .option('--models-file <file>', 'with --prices: the catalog whose `price` keys name the models\' rows (default: the bundled models.yaml; else a row is the model id)')
     .option('--results <dir>', 'results folder', 'results')
     .option('--reports <dir>', 'reports folder', 'reports')
     .action(async (run: string, opts) => {
