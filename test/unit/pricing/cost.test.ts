@@ -134,3 +134,24 @@ describe('provider-reported cost beside list price', () => {
     expect(attemptCost([{ list_usd: 0.004, billed_usd: 0.005 }, { list_usd: 0.006, billed_usd: null }]).billed_usd).toBeNull();
   });
 });
+
+describe('one logical call made of several billed tries (mergeCalls)', () => {
+  it('sums tokens and both costs; one unknown try makes the list cost unknown', async () => {
+    const { mergeCalls } = await import('../../../src/models/call-loop.ts');
+    const a = { usage: { ...normaliseUsage({ prompt_tokens: 1_000, completion_tokens: 0 }).usage }, raw_usage: { prompt_tokens: 1_000 }, list_usd: 0.002, billed_usd: 0.0021, ms: 5 };
+    const b = { usage: { ...normaliseUsage({ prompt_tokens: 1_000, completion_tokens: 50 }).usage }, raw_usage: { prompt_tokens: 1_000, completion_tokens: 50 }, list_usd: 0.0024, billed_usd: 0.0025, ms: 7 };
+    const m = mergeCalls([a, b], 1_500, 3);
+    // tokens 1 000 + 1 000 prompt, 50 output; list 0.002 + 0.0024 = 0.0044; billed 0.0021 + 0.0025 = 0.0046
+    expect(m.usage).toMatchObject({ input_uncached: 2_000, output: 50 });
+    expect(m.list_usd).toBeCloseTo(0.0044, 12);
+    expect(m.billed_usd).toBeCloseTo(0.0046, 12);
+    expect(m.raw_usage).toEqual([a.raw_usage, b.raw_usage]);
+    expect(m).toMatchObject({ ms: 1_500, tries: 3, usage_unknown: false });
+    const cut = { ...a, list_usd: null, billed_usd: null, usage_unknown: true };
+    expect(mergeCalls([cut, b], 10, 2)).toMatchObject({ list_usd: null, billed_usd: null, usage_unknown: true });
+  });
+
+  it('takes a top-level reasoning_tokens when completion_tokens_details has none', () => {
+    expect(normaliseUsage({ prompt_tokens: 10, completion_tokens: 100, reasoning_tokens: 60 }).usage).toMatchObject({ output: 100, reasoning: 60 });
+  });
+});
