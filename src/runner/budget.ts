@@ -102,6 +102,7 @@ export class RunBudget {
 
   /** Whether `n` calls, each as large as the largest seen, fit under every cap. */
   #fits(n: number): boolean {
+    if (this.capUsd === null && this.capTokens === null) return true;
     if (this.calls === 0) return false;
     const usdOk = this.capUsd === null || this.spentUsd + n * this.#maxCallUsd < this.capUsd;
     const tokOk = this.capTokens === null || this.spentTokens + n * this.#maxCallTokens < this.capTokens;
