@@ -7,7 +7,7 @@ import type { PriceRow } from '../config/prices.ts';
 import { UserInputError } from '../core/errors.ts';
 import { callCostUsd } from '../pricing/cost.ts';
 import { classifyFailure, redactSecrets, sdkTransportFailure } from './retry.ts';
-import { callWithRetries, idleAbort, sleep, type RetryOptions, type TryFailure, type TryResult } from './call-loop.ts';
+import { callWithRetries, idleAbort, type RetryOptions, type TryFailure, type TryResult } from './call-loop.ts';
 import { accumulateChatStream } from './openai-stream.ts';
 import type { CallRecord, ChatMessage, ChatReply, ModelClient, ToolCall, ToolDef } from './types.ts';
 import { normaliseUsage } from './usage.ts';
@@ -19,7 +19,6 @@ export interface OpenAIChatClientOptions extends RetryOptions {
   streamIdleMs?: number;
 }
 
-export { sleep };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
