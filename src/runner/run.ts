@@ -17,6 +17,7 @@ import type { RepoCache } from '../workspace/index.ts';
 import { evaluate } from '../evaluation/evaluate.ts';
 import type { EvaluationResult } from '../evaluation/types.ts';
 import { flakyTests } from '../evaluation/flaky.ts';
+import { PredictionsAgent } from '../evaluation/predictions-agent.ts';
 import { attemptKey } from '../core/ids.ts';
 import { addUsage, zeroUsage } from '../core/usage.ts';
 import { sumUsd } from '../pricing/cost.ts';
@@ -28,10 +29,14 @@ import { RunBudget, meteredClient } from './budget.ts';
 import { attemptOutcome } from './outcome.ts';
 import { referenceGate } from './gate.ts';
 
-/** A contender to run: a reference agent (`gold`, `noop`) or the `bash` agent driving a model. */
+/**
+ * A contender to run: a reference agent (`gold`, `noop`), the `bash` agent driving a model, or the
+ * patches of a SWE-bench predictions file (`id` a file-name-safe label, `name` its model_name_or_path).
+ */
 export type ContenderPlan =
   | { kind: 'reference'; agent: 'gold' | 'noop' }
-  | { kind: 'model'; model: PricedModel; apiKey: string };
+  | { kind: 'model'; model: PricedModel; apiKey: string }
+  | { kind: 'predictions'; id: string; name: string; patches: ReadonlyMap<string, string | null> };
 
 export interface RunOptions {
   runId: string;
@@ -68,6 +73,9 @@ export function contenderOf(plan: ContenderPlan): Contender {
   if (plan.kind === 'reference') {
     return { id: plan.agent, agent: plan.agent, model: null, upstream: null, name: null, vendor: null, region: null, provider: null, price: null };
   }
+  if (plan.kind === 'predictions') {
+    return { id: plan.id, agent: 'predictions', model: null, upstream: null, name: plan.name, vendor: null, region: null, provider: null, price: null };
+  }
   const { spec, price } = plan.model;
   return {
     id: spec.id,
@@ -85,6 +93,7 @@ export function contenderOf(plan: ContenderPlan): Contender {
 /** The parts of a contender's configuration that define an attempt key (no secrets). */
 function agentConfig(plan: ContenderPlan, limits: AgentLimits): unknown {
   if (plan.kind === 'reference') return { agent: plan.agent };
+  if (plan.kind === 'predictions') return { agent: 'predictions', name: plan.name };
   const { spec } = plan.model;
   return { agent: 'bash', model: spec.model, base_url: spec.base_url, params: spec.params, tool_calls: spec.tool_calls, limits };
 }
@@ -201,6 +210,8 @@ async function runOneAttempt(
   const limits: AgentLimits = { ...opts.limits };
   if (plan.kind === 'reference') {
     agent = createAgent(plan.agent);
+  } else if (plan.kind === 'predictions') {
+    agent = new PredictionsAgent(plan.patches);
   } else {
     const client = new OpenAIChatClient(plan.model.spec, plan.apiKey, plan.model.price);
     model = meteredClient(client, budget, () => {
@@ -284,7 +295,7 @@ async function runOneAttempt(
     test_files_edited: evaluation.test_files_edited,
     usage,
     calls: result.calls.length,
-    list_usd: plan.kind === 'reference' ? 0 : sumUsd(result.calls.map((c) => c.list_usd)),
+    list_usd: plan.kind === 'reference' ? 0 : plan.kind === 'predictions' ? null : sumUsd(result.calls.map((c) => c.list_usd)),
     billed_usd: billed,
     price_sheet: opts.priceSheet.file,
     steps: result.steps,
