@@ -2,7 +2,7 @@
 // rows and the harness's predictions JSONL): zod schemas, and the mapping between an instance and
 // our task layout (DESIGN.md §2). Pure, except the JSONL readers' messages naming file and line.
 import { z } from 'zod';
-import { TaskYaml, type TaskSpec } from '../config/task.ts';
+import { Difficulty, TaskYaml, TestReport, type TaskSpec } from '../config/task.ts';
 import { formatIssues } from '../config/load.ts';
 import { UserInputError } from '../core/errors.ts';
 
@@ -10,19 +10,28 @@ import { UserInputError } from '../core/errors.ts';
  * A test list as SWE-bench stores it: a JSON-encoded array of strings (the Hugging Face dataset) or
  * a plain array. Parsed to an array.
  */
-const TestList = z.union([
-  z.array(z.string()),
-  z.string().transform((s, ctx) => {
+const TestList = z.unknown().transform((v, ctx): string[] => {
+  let list: unknown = v;
+  if (typeof v === 'string') {
     try {
-      const v: unknown = JSON.parse(s);
-      if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+      list = JSON.parse(v);
     } catch {
-      /* reported below */
+      list = null;
     }
-    ctx.addIssue({ code: 'custom', message: 'must be a list of test ids, or a string holding one as JSON (e.g. "[\\"tests/test_a.py::test_b\\"]")' });
-    return z.NEVER;
-  }),
-]);
+  }
+  if (Array.isArray(list) && list.every((x) => typeof x === 'string')) return list as string[];
+  ctx.addIssue({ code: 'custom', message: 'must be a list of test ids, or a string holding one as JSON (e.g. "[\\"tests/test_a.py::test_b\\"]")' });
+  return z.NEVER;
+});
+
+/**
+ * A test list as the Hugging Face dataset writes it: Python's `json.dumps` (`", "` between items,
+ * non-ASCII characters as `\uXXXX`).
+ */
+export function pythonJsonList(list: readonly string[]): string {
+  const str = (s: string) => JSON.stringify(s).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `[${list.map(str).join(', ')}]`;
+}
 
 /** One SWE-bench task instance (a row of the dataset). Unknown fields are kept. */
 export const SweBenchInstance = z
@@ -67,7 +76,17 @@ export const RepoSpecFile = z.record(z.string(), RunSpec.partial());
 export type RepoSpecFile = z.infer<typeof RepoSpecFile>;
 
 /** Our fields an export carries under the key `fixbench`, so our own tasks round-trip completely. */
-export const FixbenchExtras = TaskYaml.pick({ setup: true, test_cmd: true, test_report: true, timeout_s: true, difficulty: true, language: true, tags: true }).partial();
+export const FixbenchExtras = z
+  .object({
+    setup: z.string(),
+    test_cmd: z.string().min(1),
+    test_report: TestReport,
+    timeout_s: TaskYaml.shape.timeout_s,
+    difficulty: Difficulty,
+    language: z.string(),
+    tags: z.array(z.string()),
+  })
+  .partial();
 
 /** SWE-bench instance fields task.yaml holds itself; every other field goes to `swe_bench`. */
 const SHARED = ['repo', 'instance_id', 'base_commit', 'patch', 'test_patch', 'problem_statement', 'FAIL_TO_PASS', 'PASS_TO_PASS', 'created_at'] as const;
@@ -170,11 +189,11 @@ export function instanceToTask(inst: SweBenchInstance, spec: RunSpec, repo: stri
  * A task as a SWE-bench instance, fields in the dataset's order: `repo` is the original `owner/name`
  * when imported, `owner/name` for a GitHub URL, else task.yaml's `repo`; `hints_text` defaults to
  * ''. FAIL_TO_PASS / PASS_TO_PASS are JSON strings (`lists: 'json'`, as in the Hugging Face
- * dataset) or arrays. Our run fields go under `fixbench` unless `withRunSpec` is false.
+ * dataset, `pythonJsonList`) or arrays. Our run fields go under `fixbench` unless `withRunSpec` is false.
  */
 export function taskToInstance(task: TaskSpec, opts: { lists?: 'json' | 'array'; withRunSpec?: boolean } = {}): Record<string, unknown> {
   const extras = { ...(task.swe_bench ?? {}) };
-  const list = (l: string[]) => (opts.lists === 'array' ? [...l] : JSON.stringify(l));
+  const list = (l: string[]) => (opts.lists === 'array' ? [...l] : pythonJsonList(l));
   const origRepo = typeof extras.repo === 'string' ? extras.repo : (ownerName(task.repo) ?? task.repo);
   delete extras.repo;
   const created = extras.created_at ?? task.created_at;
