@@ -71,9 +71,15 @@ export function splitPatch(patch: string, testGlobs: readonly string[]): SplitPa
   return out;
 }
 
-/** F2P/P2P from test results before (test.patch alone) and after (gold + test.patch) the fix. Pure. */
+/**
+ * F2P/P2P from test results before (test.patch alone) and after (gold + test.patch) the fix. An id
+ * that has tests under it (`a` beside `a > b`: a TAP suite's own test point) is a suite, not a
+ * test, and is left out. Pure.
+ */
 export function testLists(before: Record<string, string>, after: Record<string, string>): { FAIL_TO_PASS: string[]; PASS_TO_PASS: string[] } {
-  const passedAfter = Object.keys(after).filter((id) => after[id] === 'PASSED');
+  const all = [...Object.keys(before), ...Object.keys(after)];
+  const suites = new Set(all.flatMap((id) => id.split(' > ').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join(' > '))));
+  const passedAfter = Object.keys(after).filter((id) => after[id] === 'PASSED' && !suites.has(id));
   return {
     FAIL_TO_PASS: passedAfter.filter((id) => before[id] !== 'PASSED'),
     PASS_TO_PASS: passedAfter.filter((id) => before[id] === 'PASSED'),

@@ -34,3 +34,11 @@ describe('testLists', () => {
     expect(testLists(before, after)).toEqual({ FAIL_TO_PASS: ['b', 'c', 'e'], PASS_TO_PASS: ['a'] });
   });
 });
+
+describe('testLists with suites', () => {
+  it('leaves out an id that has tests under it (a TAP suite point)', () => {
+    const before = { 'add > adds': 'FAILED', add: 'FAILED', 'add > deep > x': 'PASSED' };
+    const after = { 'add > adds': 'PASSED', add: 'PASSED', 'add > deep': 'PASSED', 'add > deep > x': 'PASSED' };
+    expect(testLists(before, after)).toEqual({ FAIL_TO_PASS: ['add > adds'], PASS_TO_PASS: ['add > deep > x'] });
+  });
+});
