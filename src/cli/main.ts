@@ -63,7 +63,7 @@ export function buildProgram(exit: { code: number }): Command {
     .addHelpText(
       'after',
       '\nExit codes: 0 success; 1 internal error (a bug in fixbench); 2 invalid input or config (nothing was run);\n' +
-        '3 reference gate failed (gold did not resolve a task, or noop resolved one); 130 interrupted (Ctrl-C).',
+        '3 quality gate failed (gold did not resolve a task, or noop resolved one; tasks validate: a task is invalid); 130 interrupted (Ctrl-C).',
     );
 
   program
