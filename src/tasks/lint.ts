@@ -94,12 +94,12 @@ export async function lintTaskFiles(dir: string): Promise<{ task: TaskSpec | nul
       const parsed = TaskYaml.safeParse(data);
       if (parsed.success) yaml = parsed.data;
       else {
-        parsed.error.issues.forEach((issue, i) => {
-          const [line] = formatIssues([issue]);
+        for (const issue of parsed.error.issues) {
+          // formatIssues gives `<field>: <message>` (`(top level)` for the whole file)
           const field = issue.path.length ? issue.path.map(String).join('.') : null;
-          add('task.yaml', field, field ? line!.slice(field.length + 2) : line!.replace(/^\(top level\): /, ''));
-          void i;
-        });
+          const line = formatIssues([issue])[0]!;
+          add('task.yaml', field, line.slice((field ?? '(top level)').length + 2));
+        }
       }
       // Fields checked on their own so that one bad field does not hide another.
       const raw = (data ?? {}) as Record<string, unknown>;

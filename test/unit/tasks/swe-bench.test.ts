@@ -113,3 +113,11 @@ describe('pythonJsonList', () => {
     expect(pythonJsonList([])).toBe('[]');
   });
 });
+
+describe('--repo-dir', () => {
+  it('maps owner/name=path, a bare path to every repository, and refuses an empty part', async () => {
+    const { parseRepoDirs } = await import('../../../src/cli/tasks-swe.ts');
+    expect([...parseRepoDirs(['acme/widget=/srv/w', '/srv/all'])]).toEqual([['acme/widget', '/srv/w'], ['*', '/srv/all']]);
+    expect(() => parseRepoDirs(['acme/widget='])).toThrow(/--repo-dir acme\/widget=: write owner\/name=<path/);
+  });
+});
