@@ -18,7 +18,7 @@ import { evaluate } from '../evaluation/evaluate.ts';
 import type { EvaluationResult } from '../evaluation/types.ts';
 import { flakyTests } from '../evaluation/flaky.ts';
 import { PredictionsAgent } from '../evaluation/predictions-agent.ts';
-import { attemptKey } from '../core/ids.ts';
+import { attemptKey, stableHash } from '../core/ids.ts';
 import { addUsage, zeroUsage } from '../core/usage.ts';
 import { sumUsd } from '../pricing/cost.ts';
 import { secretRedactor, type Redactor } from '../core/redact.ts';
@@ -91,9 +91,10 @@ export function contenderOf(plan: ContenderPlan): Contender {
 }
 
 /** The parts of a contender's configuration that define an attempt key (no secrets). */
-function agentConfig(plan: ContenderPlan, limits: AgentLimits): unknown {
+function agentConfig(plan: ContenderPlan, limits: AgentLimits, instanceId: string): unknown {
   if (plan.kind === 'reference') return { agent: plan.agent };
-  if (plan.kind === 'predictions') return { agent: 'predictions', name: plan.name };
+  // the predicted patch is part of the key: a changed prediction is a new attempt
+  if (plan.kind === 'predictions') return { agent: 'predictions', name: plan.name, patch: stableHash(plan.patches.get(instanceId) ?? null) };
   const { spec } = plan.model;
   return { agent: 'bash', model: spec.model, base_url: spec.base_url, params: spec.params, tool_calls: spec.tool_calls, limits };
 }
@@ -203,7 +204,7 @@ async function runOneAttempt(
   const { task, plan, contender, attempt } = job;
   const { opts, writer, budget } = env;
   const t0 = Date.now();
-  const key = attemptKey(task.instance_id, agentConfig(plan, opts.limits), attempt);
+  const key = attemptKey(task.instance_id, agentConfig(plan, opts.limits, task.instance_id), attempt);
   let refusedByBudget = false;
   let agent: Agent;
   let model: ModelClient | undefined;
