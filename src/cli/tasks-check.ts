@@ -70,7 +70,10 @@ export async function tasksValidateCommand(ids: string[], o: ValidateCliOptions)
     await Promise.all(
       sound.map((task) =>
         limit(async () => {
-          const v = await validateTask(task, { sandbox, repoCache, workDir: work, runs: o.runs });
+          const v = await validateTask(task, {
+            sandbox, repoCache, workDir: work, runs: o.runs,
+            onRun: (r) => log(`  ${task.instance_id} run ${r.run}/${o.runs} ${r.phase === 'test_patch_only' ? 'test.patch alone' : 'gold + test.patch'}: ${r.outcome}, tests ${(r.test_ms / 1000).toFixed(1)} s`),
+          });
           results.push(v);
           log(`  ${v.instance_id}: ${v.valid ? 'valid' : 'INVALID'} (${(v.wall_ms / 1000).toFixed(1)} s)`);
         }),
