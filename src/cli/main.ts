@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ExitCode, GateFailedError, UserInputError } from '../core/errors.ts';
 import { SANDBOX_CHOICES } from '../sandbox/types.ts';
 import { harnessIdentity } from './paths.ts';
+import { registerTaskCommands } from './tasks-commands.ts';
 
 /** Commander parser for a whole number from 0 to 10. */
 export function nonNegativeInt(v: string): number {
@@ -70,7 +71,7 @@ export function buildProgram(exit: { code: number }): Command {
     .addHelpText(
       'after',
       '\nExit codes: 0 success; 1 internal error (a bug in fixbench); 2 invalid input or config (nothing was run);\n' +
-        '3 reference gate failed (gold did not resolve a task, or noop resolved one); 130 interrupted (Ctrl-C).',
+        '3 quality gate failed (gold did not resolve a task, or noop resolved one; tasks validate: a task is invalid); 130 interrupted (Ctrl-C).',
     );
 
   program
@@ -120,7 +121,7 @@ export function buildProgram(exit: { code: number }): Command {
       exit.code = await (await import('./report.ts')).reportCommand(run, opts);
     });
 
-  const tasks = program.command('tasks').description('Inspect task fixtures.');
+  const tasks = program.command('tasks').description('Inspect, lint, validate, create, import and export task fixtures.');
   tasks
     .command('list')
     .description('List the tasks with their repository, difficulty and test counts (validates every task.yaml).')
@@ -129,6 +130,9 @@ export function buildProgram(exit: { code: number }): Command {
     .action(async (opts) => {
       exit.code = await (await import('./tasks.ts')).tasksListCommand(opts);
     });
+
+  // tasks lint | validate | create | import | export, and eval --predictions: ./tasks-commands.ts
+  registerTaskCommands(program, tasks, exit);
 
   const models = program.command('models').description('Inspect the model catalog and prices.');
   models

@@ -17,7 +17,8 @@ import type { RepoCache } from '../workspace/index.ts';
 import { evaluate } from '../evaluation/evaluate.ts';
 import type { EvaluationResult } from '../evaluation/types.ts';
 import { flakyTests } from '../evaluation/flaky.ts';
-import { attemptKey } from '../core/ids.ts';
+import { PredictionsAgent } from '../evaluation/predictions-agent.ts';
+import { attemptKey, stableHash } from '../core/ids.ts';
 import { addUsage, zeroUsage } from '../core/usage.ts';
 import { attemptCost } from '../pricing/cost.ts';
 import { secretRedactor, type Redactor } from '../core/redact.ts';
@@ -28,10 +29,14 @@ import { RunBudget, meteredClient } from './budget.ts';
 import { attemptOutcome } from './outcome.ts';
 import { referenceGate } from './gate.ts';
 
-/** A contender to run: a reference agent (`gold`, `noop`) or the `bash` agent driving a model. */
+/**
+ * A contender to run: a reference agent (`gold`, `noop`), the `bash` agent driving a model, or the
+ * patches of a SWE-bench predictions file (`id` a file-name-safe label, `name` its model_name_or_path).
+ */
 export type ContenderPlan =
   | { kind: 'reference'; agent: 'gold' | 'noop' }
-  | { kind: 'model'; model: PricedModel; apiKey: string };
+  | { kind: 'model'; model: PricedModel; apiKey: string }
+  | { kind: 'predictions'; id: string; name: string; patches: ReadonlyMap<string, string | null> };
 
 export interface RunOptions {
   runId: string;
@@ -70,6 +75,9 @@ export function contenderOf(plan: ContenderPlan): Contender {
   if (plan.kind === 'reference') {
     return { id: plan.agent, agent: plan.agent, model: null, upstream: null, name: null, vendor: null, region: null, provider: null, price: null };
   }
+  if (plan.kind === 'predictions') {
+    return { id: plan.id, agent: 'predictions', model: null, upstream: null, name: plan.name, vendor: null, region: null, provider: null, price: null };
+  }
   const { spec, price } = plan.model;
   return {
     id: spec.id,
@@ -85,8 +93,10 @@ export function contenderOf(plan: ContenderPlan): Contender {
 }
 
 /** The parts of a contender's configuration that define an attempt key (no secrets). */
-function agentConfig(plan: ContenderPlan, limits: AgentLimits): unknown {
+function agentConfig(plan: ContenderPlan, limits: AgentLimits, instanceId: string): unknown {
   if (plan.kind === 'reference') return { agent: plan.agent };
+  // the predicted patch is part of the key: a changed prediction is a new attempt
+  if (plan.kind === 'predictions') return { agent: 'predictions', name: plan.name, patch: stableHash(plan.patches.get(instanceId) ?? null) };
   const { spec } = plan.model;
   return { agent: 'bash', model: spec.model, base_url: spec.base_url, params: spec.params, tool_calls: spec.tool_calls, limits };
 }
@@ -197,13 +207,15 @@ async function runOneAttempt(
   const { task, plan, contender, attempt } = job;
   const { opts, writer, budget } = env;
   const t0 = Date.now();
-  const key = attemptKey(task.instance_id, agentConfig(plan, opts.limits), attempt);
+  const key = attemptKey(task.instance_id, agentConfig(plan, opts.limits, task.instance_id), attempt);
   let refusedByBudget = false;
   let agent: Agent;
   let model: ModelClient | undefined;
   const limits: AgentLimits = { ...opts.limits };
   if (plan.kind === 'reference') {
     agent = createAgent(plan.agent);
+  } else if (plan.kind === 'predictions') {
+    agent = new PredictionsAgent(plan.patches);
   } else {
     const client = createModelClient(plan.model.spec, plan.apiKey, plan.model.price);
     model = meteredClient(client, budget, () => {
@@ -287,7 +299,7 @@ async function runOneAttempt(
     test_files_edited: evaluation.test_files_edited,
     usage,
     calls: result.calls.length,
-    list_usd: plan.kind === 'reference' ? 0 : cost.list_usd,
+    list_usd: plan.kind === 'reference' ? 0 : plan.kind === 'predictions' ? null : cost.list_usd,
     billed_usd: cost.billed_usd,
     cost_drift: cost.cost_drift,
     usage_complete: result.calls.every((c) => !c.usage_unknown),
