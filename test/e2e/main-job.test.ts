@@ -12,7 +12,7 @@ describe('fixbench run on the bundled suite (the main job)', () => {
     const tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-main-'));
     const results = path.join(tmp, 'results');
     const reports = path.join(tmp, 'reports');
-    const r = await runCli(['run', '--results', results, '--reports', reports, '--run-id', 'main-job']);
+    const r = await runCli(['run', '--results', results, '--reports', reports, '--run-id', 'main-job'], { timeoutMs: 870_000 });
     expect(r.exitCode, r.stderr).toBe(0);
 
     const bundled = (await readdir(path.join(ROOT, 'tasks'), { withFileTypes: true }))
