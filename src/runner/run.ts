@@ -24,6 +24,7 @@ import { secretRedactor, type Redactor } from '../core/redact.ts';
 import type { AttemptRecord, Contender, EnvCacheStatus, RunHeader, Shard } from '../store/records.ts';
 import { STORE_FORMAT_VERSION } from '../store/records.ts';
 import { RunWriter } from '../store/store.ts';
+import { lockRun } from '../store/lock.ts';
 import type { EnvCache } from '../workspace/env-cache.ts';
 import { UserInputError } from '../core/errors.ts';
 import { inShard } from '../store/shard.ts';
@@ -157,10 +158,16 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   const redact = secretRedactor(opts.contenders.flatMap((c) => (c.kind === 'model' ? [c.apiKey] : [])));
   let writer: RunWriter;
   let earlier: AttemptRecord[] = [];
+  let unlock = async (): Promise<void> => {};
   if (opts.resume) {
-    const opened = await RunWriter.open(dir, redact);
+    unlock = await lockRun(dir);
+    const opened = await RunWriter.open(dir, redact).catch(async (e: unknown) => {
+      await unlock();
+      throw e;
+    });
     const problems = resumeMismatches(opened.run.header, header);
     if (problems.length) {
+      await unlock();
       throw new UserInputError(`cannot resume ${dir}: its configuration differs from this one — ${problems.join('; ')}; resume with the tasks, models and flags of the original run, or start a new run`);
     }
     writer = opened.writer;
@@ -174,6 +181,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     await writer.writeHeader(header);
   } else {
     writer = await RunWriter.create(dir, header, redact);
+    unlock = await lockRun(dir);
   }
   const budget = new RunBudget(opts.budgetUsd);
   // A resumed run's budget counts what its earlier sessions spent.
@@ -233,6 +241,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     header.finished_at = new Date().toISOString();
     header.note = notes.join('; ') || null;
     await writer.writeHeader(header);
+    await unlock();
   }
   // The reference agents validate the suite and the harness; an interrupted run proves nothing.
   const gate = opts.signal?.aborted ? [] : referenceGate(header, records);

@@ -37,20 +37,24 @@ const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)
 
 describe('resume after SIGKILL', () => {
   let server: FakeOpenAI;
-  afterAll(async () => server?.close());
-
-  it('kills a run part-way with SIGKILL; --resume ends with every attempt recorded once, tokens and USD summed once', async () => {
+  let modelsFile: string;
+  let prices: string;
+  beforeAll(async () => {
     // Every model reply: one command that takes a moment, then submits (an empty patch).
     const usage = { prompt_tokens: 1000, completion_tokens: 100 };
     server = await startFakeOpenAI(() => toolCall('bash', { command: 'sleep 0.4; echo FIXBENCH_SUBMIT' }, { usage }));
-    const modelsFile = path.join(tmp, 'models.yaml');
+    modelsFile = path.join(tmp, 'models.yaml');
     await writeFile(
       modelsFile,
       `models:\n  - id: fake-coder\n    provider: fake\n    api: openai-chat\n    base_url: ${server.baseURL}\n    api_key_env: FAKE_PROVIDER_API_KEY\n    model: fake/coder-1\n    vendor: Fake Labs\n    region: US\n`,
     );
-    const prices = path.join(tmp, '2026-04-01.yaml');
+    prices = path.join(tmp, '2026-04-01.yaml');
     // USD per attempt = (1000 · 2.00 + 100 · 8.00) / 1e6 = 0.0028
     await writeFile(prices, 'as_of: "2026-04-01"\nsource: test sheet\nmodels:\n  fake-coder: { input: "2.00", output: "8.00" }\n');
+  });
+  afterAll(async () => server?.close());
+
+  it('kills a run part-way with SIGKILL; --resume ends with every attempt recorded once, tokens and USD summed once', async () => {
     const results = path.join(tmp, 'results-kill');
     const args = ['run', '--task', 'js-duration-1,js-duration-2,js-duration-3', '--no-reference', '--models-file', modelsFile, '--prices', prices, '--attempts', '3',
       '--concurrency', '1', '--results', results, '--reports', path.join(tmp, 'reports'), '--run-id', 'killed', '--budget-usd', 'none'];
@@ -93,6 +97,46 @@ describe('resume after SIGKILL', () => {
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toMatch(/cannot resume .*killed: its configuration differs from this one — task suite hash: "[0-9a-f]+" \(stored\) ≠ "[0-9a-f]+" \(now\)/);
     expect(await records(dir)).toEqual(after);
+  }, 300_000);
+
+  it('Ctrl-C (SIGINT) finishes the attempts in flight, records them, exits 130; --resume completes the run', async () => {
+    const results = path.join(tmp, 'results-int');
+    const args = ['run', '--task', 'js-duration-1,js-duration-2', '--no-reference', '--models-file', modelsFile, '--prices', prices, '--attempts', '3',
+      '--concurrency', '1', '--results', results, '--reports', path.join(tmp, 'reports'), '--run-id', 'int', '--budget-usd', 'none'];
+    const child = execa('node', [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env(), NO_COLOR: '1' }, reject: false });
+    const dir = path.join(results, 'int');
+    const deadline = Date.now() + 120_000;
+    while ((await records(dir)).length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    child.kill('SIGINT');
+    const done = await child;
+    expect(done.exitCode, String(done.stderr)).toBe(130);
+    expect(String(done.stderr)).toMatch(/interrupted: finishing the attempts in flight/);
+    const header = JSON.parse(await readFile(path.join(dir, 'run.json'), 'utf8'));
+    expect(header.status).toBe('interrupted');
+    const part = await records(dir);
+    expect(part.length).toBeLessThan(6);
+    expect(part.every((r) => r.outcome === 'empty_patch')).toBe(true); // nothing half-done was recorded
+    const r = await runCli(['run', '--resume', 'int', '--models-file', modelsFile, '--results', results, '--reports', path.join(tmp, 'reports')], { env: env() });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const all = await records(dir);
+    expect(all).toHaveLength(6);
+    expect(new Set(all.map((a) => a.key)).size).toBe(6);
+  }, 300_000);
+
+  it('installs a task\'s npm dependencies once: the second attempt restores them from the environment cache', async () => {
+    const results = path.join(tmp, 'results-env');
+    const r = await runCli(
+      ['run', '--task', 'ts-globlite-1', '--no-reference', '--models-file', modelsFile, '--prices', prices, '--attempts', '2', '--concurrency', '2',
+        '--results', results, '--reports', path.join(tmp, 'reports'), '--run-id', 'env', '--budget-usd', 'none', '--cache-dir', path.join(tmp, 'env-cache-npm')],
+      { env: env() },
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    const recs = await records(path.join(results, 'env'));
+    expect(recs.map((x) => x.env_cache).sort()).toEqual(['hit', 'miss']);
+    expect(recs.every((x) => x.outcome === 'empty_patch')).toBe(true);
+    expect(r.stderr).toMatch(/env cache: 1 hit\(s\), 1 miss\(es\)/);
+    // the patch never includes the installed node_modules
+    expect(recs.every((x) => x.model_patch === '')).toBe(true);
   }, 300_000);
 });
 
@@ -150,6 +194,12 @@ describe('shards, merge and --retry-errors', () => {
     const recs = await records(wholeDir);
     const victim = recs.find((r) => r.model === 'gold')!;
     await writeFile(path.join(wholeDir, 'attempts.jsonl'), recs.map((r) => JSON.stringify(r.key === victim.key ? { ...r, outcome: 'infra_error', error: 'harness: planted' } : r) + '\n').join(''));
+    // --resume keeps it (it has a record), and --fail-on-error counts it: exit 3, pointing to --retry-errors.
+    const gate = await runCli(['run', '--resume', 'whole', '--fail-on-error', '0', '--results', res, '--reports', path.join(tmp, 'reports')], { env: env() });
+    expect(gate.exitCode).toBe(3);
+    expect(gate.stderr).toMatch(/--fail-on-error: 1 infra error\(s\) in 8 attempt\(s\); re-run them with: fixbench run --retry-errors whole/);
+    const tolerated = await runCli(['run', '--resume', 'whole', '--fail-on-error', '20%', '--results', res, '--reports', path.join(tmp, 'reports')], { env: env() });
+    expect(tolerated.exitCode, tolerated.stderr).toBe(0);
     const retry = await runCli(['run', '--retry-errors', 'whole', '--results', res, '--reports', path.join(tmp, 'reports')], { env: env() });
     expect(retry.exitCode, retry.stderr).toBe(0);
     const again = await records(wholeDir);
