@@ -31,8 +31,10 @@ describe('lockRun', () => {
   });
 
   it('takes over a lock whose process is gone (killed, crashed)', async () => {
-    const dead = await execa('true');
-    await writeFile(lockFile, JSON.stringify({ pid: dead.pid, host: os.hostname() }));
+    const child = execa('true');
+    const pid = child.pid!;
+    await child;
+    await writeFile(lockFile, JSON.stringify({ pid, host: os.hostname() }));
     const release = await lockRun(root);
     expect(JSON.parse(await readFile(lockFile, 'utf8')).pid).toBe(process.pid);
     await release();
