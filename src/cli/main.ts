@@ -128,7 +128,7 @@ export function buildProgram(exit: { code: number }): Command {
     .argument('<head>', 'the new run (run id under --results, or its folder), or "latest"')
     .option('--results <dir>', 'results folder', 'results')
     .addOption(new Option('--max-drop <pp>', 'gate: fail when a contender\'s resolved rate drops by more than this many percentage points').argParser(nonNegativeNumber))
-    .addOption(new Option('--max-cost-increase <pct>', 'gate: fail when a contender\'s mean USD per task rises by more than this percent').argParser(nonNegativeNumber))
+    .addOption(new Option('--max-cost-increase <pct>', 'gate: fail when a contender\'s mean USD per attempt rises by more than this percent').argParser(nonNegativeNumber))
     .addOption(new Option('--significant-drop <alpha>', 'gate: fail when a contender\'s drop is significant at this level (McNemar exact test, two-sided), e.g. 0.05').argParser(nonNegativeNumber))
     .option('--markdown <file>', 'also write the comparison as Markdown (appended to $GITHUB_STEP_SUMMARY too when it is set)')
     .option('--json', 'print JSON')

@@ -192,7 +192,7 @@ describe('shards, merge and --retry-errors', () => {
     // --retry-errors: an infra error of the whole run is set aside and run again.
     const wholeDir = path.join(res, 'whole');
     const recs = await records(wholeDir);
-    const victim = recs.find((r) => r.model === 'gold')!;
+    const victim = recs.find((r) => r.model === 'noop')!; // (an infra error of gold would also fail the reference gate)
     await writeFile(path.join(wholeDir, 'attempts.jsonl'), recs.map((r) => JSON.stringify(r.key === victim.key ? { ...r, outcome: 'infra_error', error: 'harness: planted' } : r) + '\n').join(''));
     // --resume keeps it (it has a record), and --fail-on-error counts it: exit 3, pointing to --retry-errors.
     const gate = await runCli(['run', '--resume', 'whole', '--fail-on-error', '0', '--results', res, '--reports', path.join(tmp, 'reports')], { env: env() });
@@ -204,7 +204,7 @@ describe('shards, merge and --retry-errors', () => {
     expect(retry.exitCode, retry.stderr).toBe(0);
     const again = await records(wholeDir);
     expect(again).toHaveLength(8);
-    expect(again.filter((r) => r.key === victim.key)).toEqual([expect.objectContaining({ outcome: 'resolved', error: null })]);
+    expect(again.filter((r) => r.key === victim.key)).toEqual([expect.objectContaining({ outcome: 'unresolved', error: null })]);
     expect(await readFile(path.join(wholeDir, 'attempts.superseded.jsonl'), 'utf8')).toMatch(/harness: planted/);
   }, 300_000);
 });
@@ -236,8 +236,38 @@ describe('compare', () => {
     const ok = await runCli(['compare', 'night-1', 'night-2', '--results', res, '--json']);
     expect(ok.exitCode, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout).contenders[0]).toMatchObject({ regressions: ['t3#0'], fixes: [] });
+    // history groups both nights (same suite and config), newest first; a run of another config stands apart.
+    const w = await RunWriter.create(path.join(res, 'other-config'), makeHeader({ run_id: 'other-config', attempts_per_task: 3, contenders: [modelContender('m1')], suite: { hash: 's', instance_ids: ids } }));
+    await w.writeHeader(makeHeader({ run_id: 'other-config', attempts_per_task: 3, contenders: [modelContender('m1')], suite: { hash: 's', instance_ids: ids } }));
+    const hist = await runCli(['history', '--results', res, '--json']);
+    expect(hist.exitCode, hist.stderr).toBe(0);
+    const entries = JSON.parse(hist.stdout) as { group: string; run_id: string }[];
+    const group = (id: string) => entries.find((e) => e.run_id === id)!.group;
+    expect(entries.filter((e) => e.group === group('night-1')).map((e) => e.run_id)).toEqual(['night-2', 'night-1']);
+    expect(group('other-config')).not.toBe(group('night-1'));
     const missing = await runCli(['compare', 'night-0', 'night-2', '--results', res]);
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toMatch(/night-0\/run\.json: cannot read run header/);
+  }, 120_000);
+});
+
+describe('bad input to the nightly flags', () => {
+  it('refuses a malformed shard, a missing run to resume, and --resume with --retry-errors', async () => {
+    const res = path.join(tmp, 'results-bad');
+    const shard = await runCli(['run', '--no-models', '--shard', '3/2', '--results', res]);
+    expect(shard.exitCode).toBe(2);
+    expect(shard.stderr).toMatch(/--shard <i\/n>' argument '3\/2' is invalid\. must be i\/n with 1 ≤ i ≤ n ≤ 1000/);
+    const missing = await runCli(['run', '--resume', 'no-such-run', '--results', res]);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toMatch(/no-such-run\/run\.json: cannot read run header/);
+    const both = await runCli(['run', '--resume', 'a', '--retry-errors', 'b', '--results', res]);
+    expect(both.exitCode).toBe(2);
+    expect(both.stderr).toMatch(/--resume and --retry-errors both name a run; --retry-errors already resumes, keep one/);
+    const threshold = await runCli(['run', '--no-models', '--fail-on-error', 'lots', '--results', res]);
+    expect(threshold.exitCode).toBe(2);
+    expect(threshold.stderr).toMatch(/a number of attempts such as 3, or a percentage such as 5%/);
+    const merge = await runCli(['merge', path.join(res, 'out'), path.join(res, 'nothing-here')]);
+    expect(merge.exitCode).toBe(2);
+    expect(merge.stderr).toMatch(/nothing-here\/run\.json: cannot read run header/);
   }, 120_000);
 });
