@@ -5,6 +5,7 @@ import { ExitCode, GateFailedError, UserInputError } from '../core/errors.ts';
 import { SANDBOX_CHOICES } from '../sandbox/types.ts';
 import { harnessIdentity } from './paths.ts';
 import { registerTaskCommands } from './tasks-commands.ts';
+import { nonNegativeNumber, parseErrorThreshold, parseShard } from './args.ts';
 
 /** Commander parser for a whole number from 0 to 10. */
 export function nonNegativeInt(v: string): number {
@@ -71,7 +72,7 @@ export function buildProgram(exit: { code: number }): Command {
     .addHelpText(
       'after',
       '\nExit codes: 0 success; 1 internal error (a bug in fixbench); 2 invalid input or config (nothing was run);\n' +
-        '3 quality gate failed (gold did not resolve a task, or noop resolved one; tasks validate: a task is invalid); 130 interrupted (Ctrl-C).',
+        '3 gate failed (reference gate: gold did not resolve a task, or noop resolved one; tasks validate: a task is invalid; --fail-on-error; a compare gate); 130 interrupted (Ctrl-C).',
     );
 
   program
@@ -95,6 +96,14 @@ export function buildProgram(exit: { code: number }): Command {
     .addOption(new Option('--attempts <k>', 'attempts per task and contender').default(1).argParser(positiveInt))
     .addOption(new Option('--rerun-failed <n>', 're-run the tests of an unresolved attempt n more times (0-10) and record tests whose results disagree as flaky').default(0).argParser(nonNegativeInt))
     .addOption(new Option('--concurrency <n>', 'attempts run at once').default(2).argParser(positiveInt))
+    .addOption(new Option('--model-concurrency <n>', 'model calls in flight at once across attempts (default: --concurrency)').argParser(positiveInt))
+    .addOption(new Option('--test-concurrency <n>', 'setup and test runs at once (default: the CPU count)').argParser(positiveInt))
+    .option('--resume <run>', 'continue an interrupted or killed run (run id under --results, or its folder): only attempts with no record run; its tasks, models, limits and shard are reused')
+    .option('--retry-errors <run>', 'like --resume, after setting aside the run\'s infra_error records (kept in attempts.superseded.jsonl) so they run again')
+    .addOption(new Option('--shard <i/n>', 'run only shard i of n: attempts split by a stable hash of their key; join shard folders with `fixbench merge`').argParser(parseShard))
+    .addOption(new Option('--fail-on-error <n|p%>', 'exit 3 when more than n attempts (or p% of them) end as infra_error').argParser(parseErrorThreshold))
+    .option('--cache-dir <dir>', 'environment cache of task setups (default: $FIXBENCH_CACHE_DIR, else $XDG_CACHE_HOME/fixbench, else ~/.cache/fixbench)')
+    .option('--no-env-cache', 'run each task\'s setup in every workspace instead of restoring it from the environment cache')
     .option('--results <dir>', 'results folder', 'results')
     .option('--reports <dir>', 'reports folder', 'reports')
     .option('--run-id <id>', 'run id, a new folder under --results (default: UTC time plus a random suffix, e.g. 20261129T080102Z-3f9a)')
@@ -103,10 +112,47 @@ export function buildProgram(exit: { code: number }): Command {
         .choices(SANDBOX_CHOICES)
         .default('auto'),
     )
-    .option('--json', 'print a JSON summary on stdout instead of text')
+    .option('--json', 'print JSON Lines on stdout for scripts: a "start" event, one "attempt" event per finished attempt, then a "summary" event')
+    .addHelpText('after', '\nOn a terminal a progress bar shows attempts done, resolved so far, running USD and tokens, and ETA; otherwise one line per attempt goes to stderr.')
     .action(async (opts) => {
       // commands are imported when used, so `--help` stays fast
       exit.code = await (await import('./run.ts')).runCommand(opts);
+    });
+
+  program
+    .command('merge')
+    .description('Join the result folders of shards (`run --shard i/n`) into one run folder; refuses different store format versions, task suites or configurations, and attempts recorded twice.')
+    .argument('<out>', 'the merged run folder to create (must not exist)')
+    .argument('<shards...>', 'shard run folders (results/<run_id>)')
+    .option('--run-id <id>', 'run id of the merged run (default: the folder name of <out>)')
+    .option('--allow-missing', 'merge even when some shards of the set are absent (the run is then partial)')
+    .option('--json', 'print a JSON summary')
+    .action(async (out: string, shards: string[], opts) => {
+      exit.code = await (await import('./merge.ts')).mergeCommand(out, shards, opts);
+    });
+
+  program
+    .command('compare')
+    .description('Compare two runs of one task suite: tasks that flipped, resolved-rate changes with McNemar\'s exact paired test, cost changes; exit 3 when a gate fails.')
+    .argument('<base>', 'the baseline run (run id under --results, or its folder), or "previous" for the run before <head> of the same suite and config')
+    .argument('<head>', 'the new run (run id under --results, or its folder), or "latest"')
+    .option('--results <dir>', 'results folder', 'results')
+    .addOption(new Option('--max-drop <pp>', 'gate: fail when a contender\'s resolved rate drops by more than this many percentage points').argParser(nonNegativeNumber))
+    .addOption(new Option('--max-cost-increase <pct>', 'gate: fail when a contender\'s mean USD per attempt rises by more than this percent').argParser(nonNegativeNumber))
+    .addOption(new Option('--significant-drop <alpha>', 'gate: fail when a contender\'s drop is significant at this level (McNemar exact test, two-sided), e.g. 0.05').argParser(nonNegativeNumber))
+    .option('--markdown <file>', 'also write the comparison as Markdown (appended to $GITHUB_STEP_SUMMARY too when it is set)')
+    .option('--json', 'print JSON')
+    .action(async (base: string, head: string, opts) => {
+      exit.code = await (await import('./compare.ts')).compareCommand(base, head, opts);
+    });
+
+  program
+    .command('history')
+    .description('List stored runs grouped by task suite and configuration, newest first, with resolved counts and cost.')
+    .option('--results <dir>', 'results folder', 'results')
+    .option('--json', 'print JSON')
+    .action(async (opts) => {
+      exit.code = await (await import('./compare.ts')).historyCommand(opts);
     });
 
   program

@@ -64,6 +64,15 @@ export class RunBudget {
     return `run budget of $${this.capUsd} reached after $${this.spentUsd.toFixed(4)}`;
   }
 
+  /**
+   * Counts spend recorded by an earlier session of a resumed run (USD at list price, null = unknown;
+   * tokens = prompt + output), without treating it as one call's size.
+   */
+  carryOver(usd: number | null, tokens: number): void {
+    if (usd !== null) this.spentUsd += usd;
+    this.spentTokens += tokens;
+  }
+
   /** Counts one billed call (USD null = unknown price; counted in `unpricedCalls`). */
   add(usd: number | null, tokens = 0): void {
     this.calls++;

@@ -19,12 +19,17 @@ import type { EvaluationResult } from '../evaluation/types.ts';
 import { flakyTests } from '../evaluation/flaky.ts';
 import { PredictionsAgent } from '../evaluation/predictions-agent.ts';
 import { attemptKey, stableHash } from '../core/ids.ts';
-import { addUsage, zeroUsage } from '../core/usage.ts';
+import { addUsage, promptTokens, zeroUsage } from '../core/usage.ts';
 import { attemptCost } from '../pricing/cost.ts';
 import { secretRedactor, type Redactor } from '../core/redact.ts';
-import type { AttemptRecord, Contender, RunHeader } from '../store/records.ts';
+import type { AttemptRecord, Contender, EnvCacheStatus, RunHeader, Shard } from '../store/records.ts';
 import { STORE_FORMAT_VERSION } from '../store/records.ts';
 import { RunWriter } from '../store/store.ts';
+import { lockRun } from '../store/lock.ts';
+import type { EnvCache } from '../workspace/env-cache.ts';
+import { UserInputError } from '../core/errors.ts';
+import { inShard } from '../store/shard.ts';
+import { resumeMismatches } from '../store/compat.ts';
 import { RunBudget, meteredClient } from './budget.ts';
 import { attemptOutcome } from './outcome.ts';
 import { referenceGate } from './gate.ts';
@@ -53,12 +58,31 @@ export interface RunOptions {
   attempts: number;
   /** Re-run the tests of an attempt this many more times when it is `unresolved`, to find flaky tests (0 = never). */
   rerunFailed?: number;
+  /** Attempts in flight at once (the attempt pool). */
   concurrency: number;
+  /** Model calls in flight at once across all attempts (default: `concurrency`). */
+  modelConcurrency?: number;
+  /** Test executions (setup and evaluation test runs) at once (default: the CPU count). */
+  testConcurrency?: number;
+  /**
+   * Continue the run already in `<resultsDir>/<runId>`: its records are kept and only attempt keys
+   * with no record run. Refused (UserInputError naming each difference) unless the stored header
+   * has the same suite, contenders, limits, attempts, shard and price sheet (`resumeMismatches`).
+   */
+  resume?: boolean;
+  /** With `resume`: records with outcome `infra_error` are dropped first (kept in attempts.superseded.jsonl) so they run again. */
+  retryErrors?: boolean;
+  /** Run only the attempts whose key hashes to this shard (`--shard i/n`); null/absent = all. */
+  shard?: Shard | null;
+  /** Environment cache for every `setup` (DESIGN.md §4); absent = setup runs in every workspace. */
+  envCache?: EnvCache;
+  /** Called once before the first attempt starts: the run's attempt count and the records it already holds (resume). */
+  onStart?: (info: { total: number; done: readonly AttemptRecord[] }) => void;
   sandbox: Sandbox;
   repoCache: RepoCache;
   harness: { version: string; commit: string | null };
   suiteHash: string;
-  /** Called once per finished attempt (progress output). */
+  /** Called once per finished attempt (progress output); `done` counts records the run held before a resume too. */
   onAttempt?: (record: AttemptRecord, done: number, total: number) => void;
   signal?: AbortSignal;
 }
@@ -68,7 +92,10 @@ export interface RunSummary {
   header: RunHeader;
   /** Problems of the reference gate (gold must resolve every task, noop none); empty when it holds. */
   gate: string[];
+  /** Every record of the run: those of earlier sessions (resume) first, then this session's. */
   attempts: AttemptRecord[];
+  /** Attempts this session ran (the rest were recorded before, or belong to other shards). */
+  ran: number;
 }
 
 export function contenderOf(plan: ContenderPlan): Contender {
@@ -104,7 +131,11 @@ function agentConfig(plan: ContenderPlan, limits: AgentLimits, instanceId: strin
 /**
  * Runs the suite and writes `results/<run_id>/`. Never throws for an attempt's failure: each ends as a
  * record. Stops starting attempts when `signal` aborts or the run budget is reached.
- * @throws only on faults of the store itself (disk).
+ * Scheduling: task-major order (every contender gets the same tasks first); three p-limit pools —
+ * attempts (`concurrency`), model calls (`modelConcurrency`), test executions (`testConcurrency`).
+ * With `shard`, only keys of that shard; with `resume`, only keys without a record.
+ * @throws UserInputError when resuming a run whose stored configuration differs; otherwise only on
+ * faults of the store itself (disk).
  */
 export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   const dir = path.join(opts.resultsDir, opts.runId);
@@ -134,25 +165,65 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     sandbox: opts.sandbox.kind,
     host: { platform: `${os.platform()}-${os.arch()}`, node: process.version, cpus: os.cpus().length },
     note: null,
+    shard: opts.shard ?? null,
   };
   // Every API key of the run is redacted from everything stored and from what commands show a model.
   const redact = secretRedactor(opts.contenders.flatMap((c) => (c.kind === 'model' ? [c.apiKey] : [])));
-  const writer = await RunWriter.create(dir, header, redact);
+  let writer: RunWriter;
+  let earlier: AttemptRecord[] = [];
+  let unlock = async (): Promise<void> => {};
+  if (opts.resume) {
+    unlock = await lockRun(dir);
+    const opened = await RunWriter.open(dir, redact).catch(async (e: unknown) => {
+      await unlock();
+      throw e;
+    });
+    const problems = resumeMismatches(opened.run.header, header);
+    if (problems.length) {
+      await unlock();
+      throw new UserInputError(`cannot resume ${dir}: its configuration differs from this one — ${problems.join('; ')}; resume with the tasks, models and flags of the original run, or start a new run`);
+    }
+    writer = opened.writer;
+    earlier = opened.run.attempts;
+    if (opts.retryErrors) {
+      const dropped = new Set((await writer.dropAttempts((r) => r.outcome === 'infra_error')).map((r) => r.key));
+      earlier = earlier.filter((r) => !dropped.has(r.key));
+    }
+    header.started_at = opened.run.header.started_at;
+    header.resumed_at = [...(opened.run.header.resumed_at ?? []), new Date().toISOString()];
+    await writer.writeHeader(header);
+  } else {
+    writer = await RunWriter.create(dir, header, redact);
+    unlock = await lockRun(dir);
+  }
   const budget = new RunBudget(opts.budgetUsd, opts.budgetTokens ?? null);
+  // A resumed run's budget counts what its earlier sessions spent.
+  for (const r of earlier) budget.carryOver(r.list_usd, promptTokens(r.usage) + r.usage.output);
   const workRoot = await mkdtemp(path.join(os.tmpdir(), `fixbench-${opts.runId}-`));
   const limit = pLimit(Math.max(1, opts.concurrency));
-  const records: AttemptRecord[] = [];
+  const pools: Pools = {
+    model: pLimit(Math.max(1, opts.modelConcurrency ?? opts.concurrency)),
+    test: pLimit(Math.max(1, opts.testConcurrency ?? os.cpus().length)),
+  };
+  const records: AttemptRecord[] = [...earlier];
+  const recorded = new Set(earlier.map((r) => r.key));
   let budgetStopped = false;
 
-  type Job = { task: TaskSpec; plan: ContenderPlan; contender: Contender; attempt: number };
   const jobs: Job[] = [];
+  let total = 0;
   // Task by task, every contender in turn: a run stopped early by its budget has given every
   // model the same tasks, instead of spending it all on the first models of the catalog.
   for (const task of opts.tasks) {
     for (let a = 0; a < opts.attempts; a++) {
-      for (const [i, plan] of opts.contenders.entries()) jobs.push({ task, plan, contender: contenders[i]!, attempt: a });
+      for (const [i, plan] of opts.contenders.entries()) {
+        const key = attemptKey(task.instance_id, agentConfig(plan, opts.limits, task.instance_id), a);
+        if (!inShard(key, opts.shard)) continue;
+        total++;
+        if (!recorded.has(key)) jobs.push({ task, plan, contender: contenders[i]!, attempt: a, key });
+      }
     }
   }
+  opts.onStart?.({ total, done: earlier });
 
   const runJob = async (job: Job): Promise<void> => {
     if (opts.signal?.aborted) return;
@@ -161,13 +232,15 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
       budgetStopped = true;
       return;
     }
-    const attempted = await runOneAttempt(job, { opts, writer, budget, workRoot, redact, onBudgetRefused: () => (budgetStopped = true) });
+    const attempted = await runOneAttempt(job, { opts, writer, budget, workRoot, redact, pools, onBudgetRefused: () => (budgetStopped = true) });
     // An attempt cut short by Ctrl-C is not a result: leave it unrecorded so a later run re-does it.
     if (opts.signal?.aborted && attempted.outcome === 'infra_error') return;
     const rec = await writer.appendAttempt(attempted);
     records.push(rec);
-    opts.onAttempt?.(rec, records.length, jobs.length);
+    ran++;
+    opts.onAttempt?.(rec, records.length, total);
   };
+  let ran = 0;
 
   try {
     await Promise.all(jobs.map((j) => limit(() => runJob(j))));
@@ -181,6 +254,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     header.finished_at = new Date().toISOString();
     header.note = notes.join('; ') || null;
     await writer.writeHeader(header);
+    await unlock();
   }
   // The reference agents validate the suite and the harness; an interrupted run proves nothing.
   const gate = opts.signal?.aborted ? [] : referenceGate(header, records);
@@ -188,7 +262,20 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     header.note = [header.note, `reference gate failed: ${gate.join('; ')}`].filter(Boolean).join('; ');
     await writer.writeHeader(header);
   }
-  return { dir, header, gate, attempts: records };
+  return { dir, header, gate, attempts: records, ran };
+}
+
+type Job = { task: TaskSpec; plan: ContenderPlan; contender: Contender; attempt: number; key: string };
+
+/** The run's p-limit pools besides the attempt pool. */
+interface Pools {
+  model: ReturnType<typeof pLimit>;
+  test: ReturnType<typeof pLimit>;
+}
+
+/** A client whose calls wait for a slot of the model pool. */
+function pooledClient(inner: ModelClient, pool: Pools['model']): ModelClient {
+  return { id: inner.id, chat: (messages, o) => pool(() => inner.chat(messages, o)) };
 }
 
 interface AttemptEnv {
@@ -197,17 +284,15 @@ interface AttemptEnv {
   budget: RunBudget;
   workRoot: string;
   redact: Redactor;
+  pools: Pools;
   onBudgetRefused: () => void;
 }
 
-async function runOneAttempt(
-  job: { task: TaskSpec; plan: ContenderPlan; contender: Contender; attempt: number },
-  env: AttemptEnv,
-): Promise<AttemptRecord> {
-  const { task, plan, contender, attempt } = job;
-  const { opts, writer, budget } = env;
+async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> {
+  const { task, plan, contender, attempt, key } = job;
+  const { opts, writer, budget, pools } = env;
   const t0 = Date.now();
-  const key = attemptKey(task.instance_id, agentConfig(plan, opts.limits, task.instance_id), attempt);
+  let envCache: EnvCacheStatus | null = null;
   let refusedByBudget = false;
   let agent: Agent;
   let model: ModelClient | undefined;
@@ -218,7 +303,7 @@ async function runOneAttempt(
     agent = new PredictionsAgent(plan.patches);
   } else {
     const client = createModelClient(plan.model.spec, plan.apiKey, plan.model.price);
-    model = meteredClient(client, budget, () => {
+    model = meteredClient(pooledClient(client, pools.model), budget, () => {
       refusedByBudget = true;
       env.onBudgetRefused();
     });
@@ -233,7 +318,12 @@ async function runOneAttempt(
     const workspace = await createWorkspace({ repoCache: opts.repoCache, repo: task.repo, baseCommit: task.base_commit, parentDir: attemptDir });
     try {
       // Reference agents only apply (gold) or skip (noop) a patch: they need no installed environment.
-      if (plan.kind === 'model') await runSetup(workspace, task, opts.sandbox);
+      if (plan.kind === 'model') {
+        await pools.test(() =>
+          runSetup(workspace, task, opts.sandbox, opts.envCache ? { envCache: opts.envCache, onCache: (r) => (envCache = r) } : {}),
+        );
+        envCache ??= opts.envCache ? null : task.setup.trim() ? 'off' : null;
+      }
       result = await agent.attempt({ task, workspace, sandbox: opts.sandbox, limits, model, trajectoryPath, signal: opts.signal, redact: env.redact });
     } finally {
       await workspace.cleanup();
@@ -246,7 +336,13 @@ async function runOneAttempt(
   // noop's empty patch is still graded, so the run checks that no task resolves without a fix.
   const patch = result.model_patch;
   const grade = () =>
-    evaluate({ task, modelPatch: patch, sandbox: opts.sandbox, repoCache: opts.repoCache, workDir: attemptDir, gradeEmptyPatch: plan.kind === 'reference' && plan.agent === 'noop' });
+    pools.test(() =>
+      evaluate({
+        task, modelPatch: patch, sandbox: opts.sandbox, repoCache: opts.repoCache, workDir: attemptDir,
+        gradeEmptyPatch: plan.kind === 'reference' && plan.agent === 'noop',
+        ...(opts.envCache ? { envCache: opts.envCache } : {}),
+      }),
+    );
 
   let evaluation: EvaluationResult;
   if (harnessError) {
@@ -313,6 +409,7 @@ async function runOneAttempt(
     flaky_tests: flaky,
     error,
     finished_at: new Date().toISOString(),
+    env_cache: envCache,
   };
   const log = (name: string, content: string) => writer.writeLog(contender.id, task.instance_id, attempt, name, content);
   await Promise.all([
