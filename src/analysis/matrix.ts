@@ -1,0 +1,76 @@
+// The result matrix of a run: contenders × tasks × attempts, one cell per recorded attempt
+// (DESIGN.md §8). Every other analysis (pass@k, pairwise, Bradley–Terry, routing, budget) reads it.
+import type { Outcome } from '../core/outcome.ts';
+import type { AttemptRecord, RunHeader } from '../store/records.ts';
+import { costBasisOf, indexAttempts, type CostBasis } from './leaderboard.ts';
+
+/**
+ * How an attempt ended, from the point of view of scoring:
+ * - `resolved`: the model fixed the issue;
+ * - `failure`: the model's failure (unresolved, empty_patch, patch_failed, timeout, agent_error);
+ * - `infra_error`: a harness or provider fault — never the model's failure (DESIGN.md §6).
+ */
+export type CellKind = 'resolved' | 'failure' | 'infra_error';
+
+/** One recorded attempt, reduced to what the analyses need. */
+export interface Cell {
+  outcome: Outcome;
+  /** `outcome === 'resolved'`. */
+  resolved: boolean;
+  kind: CellKind;
+  /**
+   * USD at list price of this attempt; null = unknown price. For contenders that make no model
+   * calls (`gold`, `noop`) a null `list_usd` is read as 0, as the leaderboard does.
+   */
+  listUsd: number | null;
+  /** Agent steps taken (0 for reference agents). */
+  steps: number;
+  /** `visible_check` of the record: the patch applied and PASS_TO_PASS held — known at run time. */
+  visibleCheck: boolean;
+}
+
+/** A contender as the analyses see it. */
+export interface MatrixContender {
+  id: string;
+  /** Display name from the catalog, or null (the report labels contenders by id). */
+  name: string | null;
+  costBasis: CostBasis;
+}
+
+/**
+ * `cells[c][t][a]` is contender `c`'s attempt `a` at task `t` (indices into `contenders`, `tasks`
+ * and `0 … attemptsPerTask − 1`), or null when no record exists (not run: interrupted, budget).
+ *
+ * Denominators (one rule for every analysis, the leaderboard's): a rate divides by every task of
+ * the suite (× attempts where attempts are pooled); a missing cell and an `infra_error` cell count
+ * as NOT resolved but are never counted as the model's failures. Paired analyses (McNemar,
+ * Bradley–Terry) are the exception: they use only tasks where both sides have a usable first
+ * attempt (recorded and not `infra_error`), since a fault on one side says nothing about the model.
+ */
+export interface ResultMatrix {
+  contenders: readonly MatrixContender[];
+  /** Instance ids in suite order. */
+  tasks: readonly string[];
+  attemptsPerTask: number;
+  cells: ReadonlyArray<ReadonlyArray<ReadonlyArray<Cell | null>>>;
+  /** Records ignored per contender id (unknown contender, task outside the suite, attempt index out of range, duplicate: last wins). */
+  ignored: ReadonlyMap<string, number>;
+}
+
+/** True when a cell is an observation of the model: recorded and not an infra error. */
+export function isUsable(cell: Cell | null): cell is Cell {
+  return cell !== null && cell.kind !== 'infra_error';
+}
+
+/**
+ * Builds the {@link ResultMatrix} of a run. Contenders in header order, tasks in suite order.
+ * Records are filtered and de-duplicated exactly as the leaderboard does ({@link indexAttempts}).
+ * O(records + contenders × tasks × attempts).
+ */
+export function buildMatrix(header: RunHeader, attempts: readonly AttemptRecord[]): ResultMatrix {
+  void header;
+  void attempts;
+  void costBasisOf;
+  void indexAttempts;
+  throw new Error('not implemented');
+}
