@@ -1,5 +1,5 @@
 // Bradley–Terry ratings of contenders from per-task head-to-heads (DESIGN.md §8).
-import type { ResultMatrix } from './matrix.ts';
+import { contenderIndices, firstAttempts, pairTable, type ResultMatrix } from './matrix.ts';
 
 /** Options of {@link bradleyTerry}. */
 export interface BradleyTerryOptions {
@@ -66,7 +66,61 @@ export interface BradleyTerryResult {
  * @throws RangeError when prior ≤ 0 or not finite, or an id is not a contender of the matrix.
  */
 export function bradleyTerry(matrix: ResultMatrix, options: BradleyTerryOptions = {}): BradleyTerryResult {
-  void matrix;
-  void options;
-  throw new Error('not implemented');
+  const prior = options.prior ?? 0.5;
+  const base = options.base ?? 1500;
+  const scale = options.scale ?? 400;
+  const tolerance = options.tolerance ?? 1e-9;
+  const maxIterations = options.maxIterations ?? 10_000;
+  if (!Number.isFinite(prior) || prior <= 0) throw new RangeError(`bradleyTerry: prior must be a positive number of pseudo-games, got ${prior}`);
+  if (!Number.isFinite(base) || !Number.isFinite(scale) || scale <= 0) throw new RangeError(`bradleyTerry: base must be finite and scale positive, got base=${base}, scale=${scale}`);
+  if (!(tolerance > 0) || !Number.isInteger(maxIterations) || maxIterations < 1) {
+    throw new RangeError(`bradleyTerry: tolerance must be > 0 and maxIterations a positive integer, got ${tolerance}, ${maxIterations}`);
+  }
+  const members = contenderIndices(matrix, options.ids).sort((x, y) => x - y);
+  const m = members.length;
+  const firsts = members.map((ci) => firstAttempts(matrix, ci));
+  const wins = new Array<number>(m).fill(0);
+  const losses = new Array<number>(m).fill(0);
+  const ties = new Array<number>(m).fill(0);
+  /** games[i][j]: decisive games between i and j (symmetric). */
+  const games = Array.from({ length: m }, () => new Array<number>(m).fill(0));
+  for (let i = 0; i < m; i++) {
+    for (let j = i + 1; j < m; j++) {
+      const t = pairTable(firsts[i]!, firsts[j]!);
+      wins[i]! += t.onlyA;
+      losses[i]! += t.onlyB;
+      wins[j]! += t.onlyB;
+      losses[j]! += t.onlyA;
+      ties[i]! += t.both + t.neither;
+      ties[j]! += t.both + t.neither;
+      games[i]![j] = games[j]![i] = t.onlyA + t.onlyB;
+    }
+  }
+
+  let pi = new Array<number>(m).fill(1);
+  let iterations = 0;
+  let converged = m === 0;
+  while (!converged && iterations < maxIterations) {
+    iterations += 1;
+    const next = pi.map((p, i) => {
+      let denom = (2 * prior) / (p + 1);
+      const row = games[i]!;
+      for (let j = 0; j < m; j++) if (row[j]! > 0) denom += row[j]! / (p + pi[j]!);
+      return (wins[i]! + prior) / denom;
+    });
+    converged = next.every((q, i) => Math.abs(Math.log(q) - Math.log(pi[i]!)) <= tolerance);
+    pi = next;
+  }
+
+  const ratings = members.map((ci, i) => ({
+    id: matrix.contenders[ci]!.id,
+    rating: base + scale * Math.log10(pi[i]!),
+    strength: pi[i]!,
+    wins: wins[i]!,
+    losses: losses[i]!,
+    ties: ties[i]!,
+    games: wins[i]! + losses[i]!,
+  }));
+  ratings.sort((a, b) => b.rating - a.rating || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { ratings, iterations, converged };
 }

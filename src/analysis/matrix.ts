@@ -1,6 +1,6 @@
 // The result matrix of a run: contenders × tasks × attempts, one cell per recorded attempt
 // (DESIGN.md §8). Every other analysis (pass@k, pairwise, Bradley–Terry, routing, budget) reads it.
-import type { Outcome } from '../core/outcome.ts';
+import { isInfraOutcome, type Outcome } from '../core/outcome.ts';
 import type { AttemptRecord, RunHeader } from '../store/records.ts';
 import { costBasisOf, indexAttempts, type CostBasis } from './leaderboard.ts';
 
@@ -68,9 +68,74 @@ export function isUsable(cell: Cell | null): cell is Cell {
  * O(records + contenders × tasks × attempts).
  */
 export function buildMatrix(header: RunHeader, attempts: readonly AttemptRecord[]): ResultMatrix {
-  void header;
-  void attempts;
-  void costBasisOf;
-  void indexAttempts;
-  throw new Error('not implemented');
+  const index = indexAttempts(header, attempts);
+  const tasks = header.suite.instance_ids;
+  const n = header.attempts_per_task;
+  const contenders: MatrixContender[] = header.contenders.map((c) => ({ id: c.id, name: c.name, costBasis: costBasisOf(c) }));
+  const cells = contenders.map((c) => {
+    const perTask = index.byContender.get(c.id);
+    return tasks.map((t) => {
+      const perAttempt = perTask?.get(t);
+      return Array.from({ length: n }, (_, a) => {
+        const r = perAttempt?.get(a);
+        return r === undefined ? null : toCell(r, c.costBasis);
+      });
+    });
+  });
+  return { contenders, tasks: [...tasks], attemptsPerTask: n, cells, ignored: index.ignored };
+}
+
+/** The cell of one record; a reference agent's unknown USD reads as 0 (it makes no calls). */
+export function toCell(r: AttemptRecord, costBasis: CostBasis): Cell {
+  return {
+    outcome: r.outcome,
+    resolved: r.outcome === 'resolved',
+    kind: r.outcome === 'resolved' ? 'resolved' : isInfraOutcome(r.outcome) ? 'infra_error' : 'failure',
+    listUsd: r.list_usd === null && costBasis === 'no_model' ? 0 : r.list_usd,
+    steps: r.steps,
+    visibleCheck: r.visible_check,
+  };
+}
+
+/**
+ * Index of each given contender id in `matrix.contenders` (default: all, in matrix order).
+ *
+ * @throws RangeError naming the id when one is not a contender of the matrix, or is given twice.
+ */
+export function contenderIndices(matrix: ResultMatrix, ids?: readonly string[]): number[] {
+  if (ids === undefined) return matrix.contenders.map((_, i) => i);
+  const seen = new Set<string>();
+  return ids.map((id) => {
+    const i = matrix.contenders.findIndex((c) => c.id === id);
+    if (i < 0) throw new RangeError(`unknown contender '${id}': the run has ${matrix.contenders.map((c) => c.id).join(', ') || 'no contenders'}`);
+    if (seen.has(id)) throw new RangeError(`contender '${id}' is listed twice`);
+    seen.add(id);
+    return i;
+  });
+}
+
+/**
+ * Attempt 0 of contender `ci` at each task, as true (resolved), false (not resolved) or null (no
+ * usable observation: missing or `infra_error`).
+ */
+export function firstAttempts(matrix: ResultMatrix, ci: number): Array<boolean | null> {
+  return (matrix.cells[ci] ?? []).map((attempts) => {
+    const cell = attempts[0] ?? null;
+    return isUsable(cell) ? cell.resolved : null;
+  });
+}
+
+/** 2×2 table of two contenders' first attempts over the tasks both observed. */
+export function pairTable(a: ReadonlyArray<boolean | null>, b: ReadonlyArray<boolean | null>): { onlyA: number; onlyB: number; both: number; neither: number } {
+  const t = { onlyA: 0, onlyB: 0, both: 0, neither: 0 };
+  for (let k = 0; k < a.length; k++) {
+    const x = a[k];
+    const y = b[k];
+    if (x === null || y === null || x === undefined || y === undefined) continue;
+    if (x && y) t.both += 1;
+    else if (x) t.onlyA += 1;
+    else if (y) t.onlyB += 1;
+    else t.neither += 1;
+  }
+  return t;
 }

@@ -1,6 +1,6 @@
 // Paired comparison of contenders on the same tasks: McNemar's exact test with Holm's correction
 // across pairs (DESIGN.md §8).
-import type { ResultMatrix } from './matrix.ts';
+import { contenderIndices, firstAttempts, pairTable, type ResultMatrix } from './matrix.ts';
 
 /**
  * Two-sided exact McNemar test (the exact binomial / sign test on the discordant pairs): with
@@ -18,9 +18,24 @@ import type { ResultMatrix } from './matrix.ts';
  * @throws RangeError when b or c is not a non-negative integer (NaN included).
  */
 export function mcnemarExact(b: number, c: number): number {
-  void b;
-  void c;
-  throw new Error('not implemented');
+  if (!Number.isInteger(b) || !Number.isInteger(c) || b < 0 || c < 0) {
+    throw new RangeError(`mcnemarExact: discordant counts must be non-negative integers, got b=${b}, c=${c}`);
+  }
+  const n = b + c;
+  const m = Math.min(b, c);
+  if (n === 0 || b === c) return 1;
+  // Tail Σ_{i=0}^{m} C(n,i) as C(n,m) · Σ rᵢ with r_m = 1, r_{i−1} = rᵢ · i / (n − i + 1):
+  // the terms grow with i ≤ m < n/2, so every ratio is ≤ 1 and nothing overflows.
+  let ratios = 1;
+  let r = 1;
+  for (let i = m; i >= 1; i--) {
+    r *= i / (n - i + 1);
+    ratios += r;
+  }
+  let logChoose = 0;
+  for (let j = 1; j <= m; j++) logChoose += Math.log((n - m + j) / j);
+  const p = 2 * Math.exp(logChoose - n * Math.LN2) * ratios;
+  return Math.min(1, p);
 }
 
 /**
@@ -36,8 +51,20 @@ export function mcnemarExact(b: number, c: number): number {
  * @throws RangeError when a value is not a number in [0, 1] (NaN included).
  */
 export function holm(pValues: readonly number[]): number[] {
-  void pValues;
-  throw new Error('not implemented');
+  pValues.forEach((p, i) => {
+    if (typeof p !== 'number' || Number.isNaN(p) || p < 0 || p > 1) {
+      throw new RangeError(`holm: p-value #${i} must be a number in [0, 1], got ${p}`);
+    }
+  });
+  const m = pValues.length;
+  const order = pValues.map((_, i) => i).sort((i, j) => pValues[i]! - pValues[j]! || i - j);
+  const adjusted = new Array<number>(m);
+  let running = 0;
+  order.forEach((idx, rank) => {
+    running = Math.max(running, Math.min(1, (m - rank) * pValues[idx]!));
+    adjusted[idx] = running;
+  });
+  return adjusted;
 }
 
 /** One pair of contenders compared on the tasks both have a usable first attempt at. */
@@ -75,7 +102,27 @@ export interface PairwiseComparison {
  * @throws RangeError when an id in `ids` is not a contender of the matrix.
  */
 export function pairwiseComparisons(matrix: ResultMatrix, ids?: readonly string[]): PairwiseComparison[] {
-  void matrix;
-  void ids;
-  throw new Error('not implemented');
+  const members = contenderIndices(matrix, ids).sort((x, y) => x - y);
+  const firsts = members.map((ci) => firstAttempts(matrix, ci));
+  const rows: Array<Omit<PairwiseComparison, 'pHolm'>> = [];
+  for (let i = 0; i < members.length; i++) {
+    for (let j = i + 1; j < members.length; j++) {
+      const t = pairTable(firsts[i]!, firsts[j]!);
+      const tasks = t.both + t.onlyA + t.onlyB + t.neither;
+      const rateA = tasks > 0 ? (t.both + t.onlyA) / tasks : null;
+      const rateB = tasks > 0 ? (t.both + t.onlyB) / tasks : null;
+      rows.push({
+        a: matrix.contenders[members[i]!]!.id,
+        b: matrix.contenders[members[j]!]!.id,
+        tasks,
+        rateA,
+        rateB,
+        diff: rateA !== null && rateB !== null ? rateA - rateB : null,
+        ...t,
+        p: mcnemarExact(t.onlyA, t.onlyB),
+      });
+    }
+  }
+  const adjusted = holm(rows.map((r) => r.p));
+  return rows.map((r, i) => ({ ...r, pHolm: adjusted[i]! }));
 }

@@ -15,10 +15,19 @@ import type { ResultMatrix } from './matrix.ts';
  *   (with n = 0 every k is out of range: there is no estimate without attempts).
  */
 export function passAtK(n: number, c: number, k: number): number {
-  void n;
-  void c;
-  void k;
-  throw new Error('not implemented');
+  checkNck('passAtK', n, c, k);
+  if (n - c < k) return 1;
+  let fail = 1;
+  for (let i = n - c + 1; i <= n; i++) fail *= 1 - k / i;
+  return 1 - fail;
+}
+
+function checkNck(fn: string, n: number, c: number, k: number): void {
+  if (!Number.isInteger(n) || !Number.isInteger(c) || !Number.isInteger(k)) {
+    throw new RangeError(`${fn}: n, c and k must be integers, got n=${n}, c=${c}, k=${k}`);
+  }
+  if (n < 0 || c < 0 || c > n) throw new RangeError(`${fn}: need 0 ≤ c ≤ n (resolved among attempts), got n=${n}, c=${c}`);
+  if (k < 1 || k > n) throw new RangeError(`${fn}: need 1 ≤ k ≤ n (k attempts drawn from the n made), got n=${n}, k=${k}`);
 }
 
 /**
@@ -34,10 +43,11 @@ export function passAtK(n: number, c: number, k: number): number {
  * @throws RangeError as {@link passAtK}.
  */
 export function passHatK(n: number, c: number, k: number): number {
-  void n;
-  void c;
-  void k;
-  throw new Error('not implemented');
+  checkNck('passHatK', n, c, k);
+  if (c < k) return 0;
+  let all = 1;
+  for (let i = 0; i < k; i++) all *= (c - i) / (n - i);
+  return all;
 }
 
 /** pass@k and pass^k of one contender, averaged over the tasks of the suite. */
@@ -61,7 +71,25 @@ export interface PassKRow {
  * @throws RangeError when k is not an integer in [1, attempts per task].
  */
 export function passKByContender(matrix: ResultMatrix, k: number): PassKRow[] {
-  void matrix;
-  void k;
-  throw new Error('not implemented');
+  const n = matrix.attemptsPerTask;
+  if (!Number.isInteger(k) || k < 1 || k > n) {
+    throw new RangeError(`passKByContender: k must be an integer from 1 to the attempts per task (${n}), got ${k}`);
+  }
+  const tasks = matrix.tasks.length;
+  return matrix.contenders.map((contender, ci) => {
+    let sumAt = 0;
+    let sumHat = 0;
+    for (const attempts of matrix.cells[ci] ?? []) {
+      const c = attempts.reduce((s, cell) => s + (cell?.resolved ? 1 : 0), 0);
+      sumAt += passAtK(n, c, k);
+      sumHat += passHatK(n, c, k);
+    }
+    return {
+      id: contender.id,
+      k,
+      tasks,
+      passAtK: tasks > 0 ? sumAt / tasks : null,
+      passHatK: tasks > 0 ? sumHat / tasks : null,
+    };
+  });
 }
