@@ -11,8 +11,9 @@ import { contenderIndices, firstAttempts, pairTable, type ResultMatrix } from '.
  *
  * Source: Q. McNemar, "Note on the sampling error of the difference between correlated
  * proportions or percentages", Psychometrika 12(2):153–157, 1947; exact form as in
- * A. Agresti, "Categorical Data Analysis" (3rd ed., 2013) §11.1.1. Summed in log space, so
- * large n (beyond 2¹⁰²⁴) neither overflows nor underflows.
+ * A. Agresti, "Categorical Data Analysis" (3rd ed., 2013) §11.1.1. For n ≤ 1000 the binomial
+ * coefficients are summed directly and scaled by 2^(1−n) (exact for small n); beyond, C(n, m)/2ⁿ
+ * is taken in log space, so large n neither overflows nor underflows.
  * No discordant pairs (b = c = 0) gives p = 1: no evidence of a difference.
  *
  * @throws RangeError when b or c is not a non-negative integer (NaN included).
@@ -24,8 +25,19 @@ export function mcnemarExact(b: number, c: number): number {
   const n = b + c;
   const m = Math.min(b, c);
   if (n === 0 || b === c) return 1;
-  // Tail Σ_{i=0}^{m} C(n,i) as C(n,m) · Σ rᵢ with r_m = 1, r_{i−1} = rᵢ · i / (n − i + 1):
-  // the terms grow with i ≤ m < n/2, so every ratio is ≤ 1 and nothing overflows.
+  if (n <= 1000) {
+    // Σ_{i=0}^{m} C(n,i) in doubles (exact while below 2⁵³), then × 2^(1−n): scaling by a power
+    // of two is exact, so small cases give the exact binary fraction (b=1, c=6 → 0.125).
+    let term = 1;
+    let tail = 1;
+    for (let i = 0; i < m; i++) {
+      term = (term * (n - i)) / (i + 1);
+      tail += term;
+    }
+    return Math.min(1, tail * 2 ** (1 - n));
+  }
+  // Large n: 2ⁿ overflows. Tail = C(n,m) · Σ rᵢ with r_m = 1, r_{i−1} = rᵢ · i / (n − i + 1):
+  // the terms grow with i ≤ m < n/2, so every ratio is ≤ 1; C(n,m)/2ⁿ is taken in log space.
   let ratios = 1;
   let r = 1;
   for (let i = m; i >= 1; i--) {
