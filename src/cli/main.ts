@@ -101,11 +101,16 @@ export function buildProgram(exit: { code: number }): Command {
 
   program
     .command('report')
-    .description('Build reports/<run_id>/index.html from results/<run_id>/.')
-    .argument('<run>', 'a run id under --results, or a path to a results/<run_id> folder')
+    .description(
+      'Build reports/<run_id>/index.html (chart, leaderboard, routing, significance, budget curves, per-task matrix) and one page per attempt (reports/<run_id>/attempts/) from results/<run_id>/; with --site, every run under the results folder plus reports/index.html with the trend per model over time.',
+    )
+    .argument('[run]', 'a run id under --results, or a path to a results/<run_id> folder')
     .option('--results <dir>', 'results folder', 'results')
     .option('--reports <dir>', 'reports folder', 'reports')
-    .action(async (run: string, opts) => {
+    .option('--site [results-dir]', 'build a report per run of the results folder (default --results) and a site index with nightly trends, grouped by task suite')
+    .option('--out <dir>', 'write here instead of reports/<run_id> (or reports/ for --site)')
+    .option('--published <file>', 'published reference scores shown beside measured ones (YAML; default data/published-scores.yaml)')
+    .action(async (run: string | undefined, opts) => {
       exit.code = await (await import('./report.ts')).reportCommand(run, opts);
     });
 

@@ -13,7 +13,7 @@ import { capOrNull } from './main.ts';
 import { createSandbox, type SandboxChoice } from '../sandbox/index.ts';
 import { RepoCache } from '../workspace/index.ts';
 import { runSuite, type ContenderPlan } from '../runner/run.ts';
-import { buildReport } from '../report/index.ts';
+import { buildReport, loadPublishedScores } from '../report/index.ts';
 import { RunId, type AttemptRecord } from '../store/records.ts';
 import { formatUsd } from '../report/format.ts';
 import { promptTokens } from '../core/usage.ts';
@@ -154,7 +154,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
     process.off('SIGINT', onSigint);
     await sandbox.cleanup();
   }
-  const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId) });
+  const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId), runDir: summary.dir, published: await loadPublishedScores() });
   for (const c of summarise(summary.header, summary.attempts)) {
     const errors = c.infraErrors ? `, ${c.infraErrors} infra error(s)` : '';
     log(`  ${c.id}: resolved ${c.resolved}/${c.trials}${c.agent === 'bash' ? `, ${formatUsd(c.totalUsd)} total` : ''}${errors}`);
