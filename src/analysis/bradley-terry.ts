@@ -11,7 +11,7 @@ export interface BradleyTerryOptions {
   base?: number;
   /** Rating points per factor of 10 in strength (default 400, the Elo convention). */
   scale?: number;
-  /** Stop when no log-strength moves more than this (default 1e-9), or after maxIterations (default 10 000). */
+  /** Stop when no log-strength moves more than this (default 1e-12), or after maxIterations (default 100 000). */
   tolerance?: number;
   maxIterations?: number;
 }
@@ -69,8 +69,8 @@ export function bradleyTerry(matrix: ResultMatrix, options: BradleyTerryOptions 
   const prior = options.prior ?? 0.5;
   const base = options.base ?? 1500;
   const scale = options.scale ?? 400;
-  const tolerance = options.tolerance ?? 1e-9;
-  const maxIterations = options.maxIterations ?? 10_000;
+  const tolerance = options.tolerance ?? 1e-12;
+  const maxIterations = options.maxIterations ?? 100_000;
   if (!Number.isFinite(prior) || prior <= 0) throw new RangeError(`bradleyTerry: prior must be a positive number of pseudo-games, got ${prior}`);
   if (!Number.isFinite(base) || !Number.isFinite(scale) || scale <= 0) throw new RangeError(`bradleyTerry: base must be finite and scale positive, got base=${base}, scale=${scale}`);
   if (!(tolerance > 0) || !Number.isInteger(maxIterations) || maxIterations < 1) {
