@@ -46,6 +46,42 @@ describe('bradleyTerry', () => {
     expect(byId(fit).a).toMatchObject({ wins: 8, losses: 0 });
   });
 
+  it('satisfies Hunter’s MM fixed-point equation at the fit', () => {
+    // πᵢ = (Wᵢ + prior) / (Σⱼ nᵢⱼ/(πᵢ + πⱼ) + 2·prior/(πᵢ + 1)), checked on a record with every kind of game.
+    const rows = { a: 'RRRUURRU', b: 'RURURUUU', c: 'UURRRUUR', d: 'UUUUURUU' };
+    const prior = 0.5;
+    const fit = bradleyTerry(matrixOf(rows), { prior });
+    const pi = Object.fromEntries(fit.ratings.map((x) => [x.id, x.strength]));
+    const ids = Object.keys(rows) as Array<keyof typeof rows>;
+    for (const i of ids) {
+      let wins = 0;
+      let denom = (2 * prior) / (pi[i]! + 1);
+      for (const j of ids) {
+        if (j === i) continue;
+        let n = 0;
+        for (let t = 0; t < 8; t++) {
+          const x = rows[i][t] === 'R';
+          const y = rows[j][t] === 'R';
+          if (x !== y) n += 1;
+          if (x && !y) wins += 1;
+        }
+        denom += n / (pi[i]! + pi[j]!);
+      }
+      expect(pi[i]! / ((wins + prior) / denom)).toBeCloseTo(1, 9);
+    }
+  });
+
+  it('converges in a few steps with an undefeated and a winless contender (gold and noop)', () => {
+    const fit = bradleyTerry(matrixOf({ gold: 'RRRRRRRRRR', model: 'RRRRRUUUUU', noop: 'UUUUUUUUUU' }));
+    expect(fit.converged).toBe(true);
+    expect(fit.iterations).toBeLessThan(50);
+    expect(fit.ratings.map((x) => x.id)).toEqual(['gold', 'model', 'noop']);
+    for (const x of fit.ratings) expect(Number.isFinite(x.rating)).toBe(true);
+    // gold and noop mirror each other around the middle model
+    const r = byId(fit);
+    expect(r.gold!.rating - r.model!.rating).toBeCloseTo(r.model!.rating - r.noop!.rating, 6);
+  });
+
   it('drops ties (both or neither resolved) from the fit but counts them', () => {
     const plain = byId(bradleyTerry(matrixOf({ a: 'RU', b: 'UR' })));
     const withTies = byId(bradleyTerry(matrixOf({ a: 'RURRUU', b: 'URRRUU' })));
