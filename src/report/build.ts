@@ -1,5 +1,5 @@
 // Builds a run's report: view models (pure) → charts (vega → inert SVG) → HTML (handlebars) →
-// `outDir/index.html` plus one page per attempt under `outDir/attempts/`.
+// `outDir/index.html` plus one attempts page per contender and task under `outDir/attempts/`.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { buildMatrix } from '../analysis/matrix.ts';
@@ -25,7 +25,7 @@ export interface BuildReportOptions {
   published?: readonly PublishedScore[];
   /** The sheet the run was recorded with, when `header.price_sheet` is another one (`report --prices`); defaults to the header's `repriced_from`, if any. */
   repricedFrom?: { file: string; as_of: string } | null;
-  /** Write one page per attempt under `attempts/` and link the matrix to them (default true). */
+  /** Write the attempts pages under `attempts/` (one per contender and task) and link the matrix to them (default true). */
   attemptPages?: boolean;
 }
 
@@ -88,7 +88,8 @@ async function eachLimited<T>(items: readonly T[], n: number, fn: (item: T) => P
 /**
  * Writes one self-contained static HTML page (inline CSS, inline SVG charts, one inline sort script
  * allowed by its CSP hash, no network reference; opens from disk) to `outDir/index.html`, and one
- * page per recorded attempt to `outDir/attempts/<contender index>/<task index>-<attempt>.html`.
+ * attempts page per matrix cell (every attempt of a contender at a task, `#attempt-<n>`) to
+ * `outDir/attempts/<contender index>/<task index>.html`.
  * Returns the index path. Trajectory files that are missing or invalid show as a note on their page.
  */
 export async function buildReport(o: BuildReportOptions): Promise<string> {
@@ -121,20 +122,20 @@ export async function buildReport(o: BuildReportOptions): Promise<string> {
   await writeFile(path, html, 'utf8');
 
   if (withPages) {
-    await eachLimited(records, 16, async (r) => {
-      const ci = contenderIndex.get(r.model)!;
-      const ti = taskIndex.get(r.instance_id)!;
-      const rel = attemptPagePath(ci, ti, r.attempt);
-      const siblings = Array.from({ length: header.attempts_per_task }, (_, a) => {
-        const s = counted.get(`${r.model}\u0000${r.instance_id}\u0000${a}`);
-        return { attempt: a, href: s ? `${ti}-${a}.html` : null, outcome: s?.outcome ?? 'not run' };
-      });
-      const key = `${r.model}\u0000${r.instance_id}\u0000${r.attempt}`;
-      const t = modelDriven.has(r.model) ? (trajectories.get(key) ?? { kind: 'missing' as const }) : null;
-      const page = renderAttemptHtml(attemptPageView(r, t, { back: '../../index.html#matrix', siblings }));
-      const file = join(outDir, rel);
-      await mkdir(dirname(file), { recursive: true });
-      await writeFile(file, page, 'utf8');
+    const cells = new Map<string, AttemptRecord[]>();
+    for (const r of records) {
+      const k = `${contenderIndex.get(r.model)}/${taskIndex.get(r.instance_id)}`;
+      cells.set(k, [...(cells.get(k) ?? []), r]);
+    }
+    for (const ci of new Set(records.map((r) => contenderIndex.get(r.model)!))) await mkdir(join(outDir, dirname(attemptPagePath(ci, 0))), { recursive: true });
+    await eachLimited([...cells.values()], 16, async (rs) => {
+      const r0 = rs[0]!;
+      const withTrajectories = rs.map((r) => ({
+        record: r,
+        trajectory: modelDriven.has(r.model) ? (trajectories.get(`${r.model}\u0000${r.instance_id}\u0000${r.attempt}`) ?? { kind: 'missing' as const }) : null,
+      }));
+      const page = renderAttemptHtml(attemptPageView(withTrajectories, { back: '../../index.html#matrix', attemptsPerTask: header.attempts_per_task }));
+      await writeFile(join(outDir, attemptPagePath(contenderIndex.get(r0.model)!, taskIndex.get(r0.instance_id)!)), page, 'utf8');
     });
   }
   return path;

@@ -92,7 +92,7 @@ export function priceAccuracySpec(points: readonly ChartPoint[], routing: readon
     : ([
         {
           data: { values: routing.map((r) => ({ ...r })) },
-          mark: { type: 'point', filled: false, strokeWidth: 1.2, opacity: 0.75 },
+          mark: { type: 'point', filled: false, strokeWidth: 1.2, opacity: 0.75, aria: false },
           encoding: {
             x,
             y,
@@ -186,7 +186,8 @@ export function lineChartSpec(points: readonly LinePoint[], o: LineChartOptions)
     background: 'white',
     config: { font: 'sans-serif', view: { stroke: '#ccc' } },
     data: { values: points.map((p) => ({ ...p })) },
-    mark: { type: 'line', point: { size: 18 }, strokeWidth: 1.5, ...(o.step ? { interpolate: 'step-after' as const } : {}) },
+    // Per-point marks and their ARIA labels would multiply the SVG's size by the number of series.
+    mark: { type: 'line', point: series <= 8 ? { size: 18, aria: false } : false, aria: false, strokeWidth: 1.5, ...(o.step ? { interpolate: 'step-after' as const } : {}) },
     encoding: {
       x,
       y: { field: 'y', type: 'quantitative', title: o.yTitle, ...(o.yDomain ? { scale: { domain: o.yDomain, nice: false } } : {}) },

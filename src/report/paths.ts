@@ -5,9 +5,13 @@
 export const ATTEMPTS_DIR = 'attempts';
 
 /**
- * Relative path of an attempt page: `attempts/<contender index>/<task index>-<attempt>.html`, indices
- * into `header.contenders` and `header.suite.instance_ids`, attempt 0-based.
+ * Relative path of the attempts page of one matrix cell — every attempt of one contender at one task:
+ * `attempts/<contender index>/<task index>.html`, indices into `header.contenders` and
+ * `header.suite.instance_ids`. Attempt n is the fragment `#attempt-<n>` ({@link attemptAnchor}).
  */
-export function attemptPagePath(contenderIndex: number, taskIndex: number, attempt: number): string {
-  return `${ATTEMPTS_DIR}/${contenderIndex}/${taskIndex}-${attempt}.html`;
+export function attemptPagePath(contenderIndex: number, taskIndex: number): string {
+  return `${ATTEMPTS_DIR}/${contenderIndex}/${taskIndex}.html`;
 }
+
+/** Fragment id of attempt `n` on its page. */
+export const attemptAnchor = (attempt: number): string => `attempt-${attempt}`;

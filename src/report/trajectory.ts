@@ -9,6 +9,7 @@ import { promptTokens, TokenUsage } from '../core/usage.ts';
 import type { AttemptRecord } from '../store/records.ts';
 import { formatInt, formatMs, formatTokens, formatUsd } from './format.ts';
 import type { StepSeries } from './analysis-view.ts';
+import { attemptAnchor } from './paths.ts';
 import type { Field } from './view-model.ts';
 
 /** Characters of one text shown in full; longer ones show their head and tail (the agent truncates already; a report caps again). */
@@ -102,17 +103,23 @@ export interface StepView {
   context: string;
 }
 
-/** Everything `templates/attempt-page.hbs` shows. */
+/** Everything `templates/attempt-page.hbs` shows: every attempt of one contender at one task (one matrix cell). */
 export interface AttemptPageView {
   title: string;
   contender: string;
   instanceId: string;
-  attempt: number;
   runId: string;
   /** Relative link back to the report's matrix. */
   back: string;
-  /** Links to the other attempts of this contender at this task. */
-  siblings: Array<{ attempt: number; href: string | null; current: boolean; outcome: string }>;
+  /** One entry per attempt index; `anchor` null when that attempt was not run. */
+  index: Array<{ attempt: number; anchor: string | null; outcome: string }>;
+  attempts: AttemptView[];
+}
+
+/** One attempt on an attempts page. */
+export interface AttemptView {
+  attempt: number;
+  anchor: string;
   outcome: string;
   resolved: boolean;
   facts: Field[];
@@ -129,14 +136,33 @@ export interface AttemptPageView {
 const capOrNull = (s: string | null): CappedText | null => (s === null || s === '' ? null : capText(s));
 
 /**
- * The view model of one attempt page. `siblings` are the hrefs of every attempt of this contender
- * at this task (null when that attempt has no record), relative to the page's folder.
+ * The view model of the attempts page of one contender at one task. `attempts` are its records with
+ * their trajectories (null for agents that make no model calls), at most one per attempt index;
+ * `attemptsPerTask` sizes the index (attempts with no record show as "not run").
  */
 export function attemptPageView(
-  record: AttemptRecord,
-  trajectory: TrajectoryRead | null,
-  o: { back: string; siblings: Array<{ attempt: number; href: string | null; outcome: string }> },
+  attempts: ReadonlyArray<{ record: AttemptRecord; trajectory: TrajectoryRead | null }>,
+  o: { back: string; attemptsPerTask: number },
 ): AttemptPageView {
+  const sorted = [...attempts].sort((a, b) => a.record.attempt - b.record.attempt);
+  const first = sorted[0]?.record;
+  const byIndex = new Map(sorted.map((a) => [a.record.attempt, a.record]));
+  return {
+    title: first ? `${first.model} · ${first.instance_id}` : 'attempts',
+    contender: first?.model ?? '—',
+    instanceId: first?.instance_id ?? '—',
+    runId: first?.run_id ?? '—',
+    back: o.back,
+    index: Array.from({ length: o.attemptsPerTask }, (_, n) => {
+      const r = byIndex.get(n);
+      return { attempt: n, anchor: r ? attemptAnchor(n) : null, outcome: r?.outcome ?? 'not run' };
+    }),
+    attempts: sorted.map((a) => attemptView(a.record, a.trajectory)),
+  };
+}
+
+/** The view of one attempt: its record, tests, patch and trajectory (texts capped). */
+export function attemptView(record: AttemptRecord, trajectory: TrajectoryRead | null): AttemptView {
   const u = record.usage;
   const facts: Field[] = [
     { label: 'outcome', value: record.outcome },
@@ -156,7 +182,7 @@ export function attemptPageView(
   const tests = ts
     ? (['FAIL_TO_PASS', 'PASS_TO_PASS'] as const).map((g) => ({ group: g, passed: ts[g].success, failed: ts[g].failure }))
     : [];
-  let view: AttemptPageView['trajectory'] = null;
+  let view: AttemptView['trajectory'] = null;
   let trajectoryNote: string | null = null;
   if (trajectory === null) trajectoryNote = 'No trajectory: this agent makes no model calls.';
   else if (trajectory.kind === 'missing') trajectoryNote = 'No trajectory file was found in the run folder.';
@@ -181,13 +207,8 @@ export function attemptPageView(
     };
   }
   return {
-    title: `${record.model} · ${record.instance_id} · attempt ${record.attempt}`,
-    contender: record.model,
-    instanceId: record.instance_id,
     attempt: record.attempt,
-    runId: record.run_id,
-    back: o.back,
-    siblings: o.siblings.map((s) => ({ ...s, current: s.attempt === record.attempt })),
+    anchor: attemptAnchor(record.attempt),
     outcome: record.outcome,
     resolved: record.outcome === 'resolved',
     facts,

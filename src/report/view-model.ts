@@ -89,8 +89,10 @@ export interface MatrixMark {
 /** One cell of the matrix: a contender's attempts at one task. */
 export interface MatrixCell {
   marks: MatrixMark[];
-  /** Relative link to the attempt page of the first recorded attempt (which links its siblings), or null when none ran. */
+  /** Relative link to the cell's attempts page, or null when no attempt ran. */
   href: string | null;
+  /** CSS class of the cell: ok (some attempt resolved), err (an infra error and none resolved), missing (none ran), fail. */
+  cls: 'ok' | 'fail' | 'err' | 'missing';
   /** Tooltip: the notes of the marks joined, or null. */
   title: string | null;
 }
@@ -153,8 +155,17 @@ export interface ReportViewModel {
   skipped: Array<{ id: string; reason: string }>;
   /** Attempts that ended on an error or a limit, with the recorded reason (first 400 characters), for diagnosis. */
   problems: Array<{ contender: string; instanceId: string; attempt: number; outcome: string; exitStatus: string; error: string }>;
+  /** Problems left out of the table beyond {@link MAX_PROBLEMS} (their attempts pages still show them). */
+  problemsOmitted: number;
   /** Records that no score counts (unknown contender, task outside the suite, extra attempt, duplicate). */
   ignoredRecords: number;
+}
+
+/** Most rows of the errors-and-limits table; a large run lists the rest by count. */
+export const MAX_PROBLEMS = 200;
+
+function capProblems<T>(all: T[]): { problems: T[]; problemsOmitted: number } {
+  return { problems: all.slice(0, MAX_PROBLEMS), problemsOmitted: Math.max(0, all.length - MAX_PROBLEMS) };
 }
 
 const dash = (s: string | null): string => (s === null || s === '' ? '—' : s);
@@ -379,16 +390,17 @@ export function buildViewModel(header: RunHeader, attempts: readonly AttemptReco
             return mark(perAttempt?.get(a) ?? null, a, header.attempts_per_task);
           });
           if (s.costBasis !== 'no_model' && marks.some((m) => m.cls === 'ok')) resolvedBy += 1;
-          const first = perAttempt ? Math.min(...perAttempt.keys()) : null;
-          const href = links && first !== null ? attemptPagePath(contenderIndex.get(s.id) ?? 0, taskIndex, first) : null;
+          const ran = perAttempt !== undefined && perAttempt.size > 0;
+          const href = links && ran ? attemptPagePath(contenderIndex.get(s.id) ?? 0, taskIndex) : null;
           const notes = marks.flatMap((m) => (m.note === null ? [] : [m.note]));
-          return { marks, href, title: notes.length ? notes.join(' | ') : null };
+          const cls = marks.some((m) => m.cls === 'ok') ? 'ok' : !ran ? 'missing' : marks.some((m) => m.cls === 'err') ? 'err' : 'fail';
+          return { marks, href, cls, title: notes.length ? notes.join(' | ') : null };
         });
         return { instanceId, resolvedBy: models ? `${resolvedBy}/${models}` : '—', cells };
       }),
     },
     skipped: header.skipped.map((s) => ({ id: s.id, reason: s.reason })),
-    problems: attempts
+    ...capProblems(attempts
       .filter((a) => a.outcome === 'infra_error' || a.outcome === 'agent_error' || (a.error !== null && a.outcome !== 'resolved'))
       .map((a) => ({
         contender: a.model,
@@ -397,7 +409,7 @@ export function buildViewModel(header: RunHeader, attempts: readonly AttemptReco
         outcome: a.outcome,
         exitStatus: a.exit_status ?? '—',
         error: (a.error ?? '—').slice(0, 400),
-      })),
+      }))),
     ignoredRecords: [...index.ignored.values()].reduce((a, b) => a + b, 0),
   };
 }
