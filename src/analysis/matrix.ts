@@ -41,11 +41,17 @@ export interface MatrixContender {
  * `cells[c][t][a]` is contender `c`'s attempt `a` at task `t` (indices into `contenders`, `tasks`
  * and `0 … attemptsPerTask − 1`), or null when no record exists (not run: interrupted, budget).
  *
- * Denominators (one rule for every analysis, the leaderboard's): a rate divides by every task of
- * the suite (× attempts where attempts are pooled); a missing cell and an `infra_error` cell count
- * as NOT resolved but are never counted as the model's failures. Paired analyses (McNemar,
- * Bradley–Terry) are the exception: they use only tasks where both sides have a usable first
- * attempt (recorded and not `infra_error`), since a fault on one side says nothing about the model.
+ * How infra errors and missing attempts count (infra errors are never the model's failures):
+ * - rates (leaderboard, pass@k / pass^k, budget curves, oracle router, cascades) divide by EVERY
+ *   task of the suite (× attempts where attempts are pooled), as DESIGN.md §6 and the leaderboard
+ *   do: a missing or `infra_error` attempt is in the denominator and counts as not resolved, so
+ *   pass@1 equals the leaderboard's resolved rate; the report shows infra errors apart so a
+ *   reader knows which attempts to re-run.
+ * - paired analyses (McNemar, Bradley–Terry) use only tasks where BOTH sides have a usable first
+ *   attempt ({@link isUsable}: recorded, not `infra_error`): a fault on one side says nothing
+ *   about either model, and counting it would manufacture discordant pairs.
+ * - costs: an `infra_error` attempt's `list_usd` is spent money and counts; a missing attempt
+ *   costs 0 (nothing ran).
  */
 export interface ResultMatrix {
   contenders: readonly MatrixContender[];

@@ -133,12 +133,16 @@ export interface CascadePoint extends RoutingPoint {
 }
 
 /**
- * Every two-model cascade among the members: for each unordered pair, the cheaper one by mean
- * USD per attempt (over its recorded attempts; unknown price sorts after known, then by id) goes
- * first (default members: every contender that drives a model, see {@link RoutingOptions}). Per task, using attempt 0 of each: run the first; if its `visible_check` is false (or
- * its attempt is missing), escalate to the second. Resolved = the LAST model tried resolved;
- * cost = sum over the models tried of their `list_usd` (null if any is unknown; a missing
- * attempt costs 0). Cascades in matrix order of (first, second); n members give n(n−1)/2.
+ * Every two-model cascade among the members (default: every contender that drives a model, see
+ * {@link RoutingOptions}): for each unordered pair, the cheaper one by mean USD per attempt (over
+ * its recorded attempts, {@link meanUsdPerAttempt}) goes first; an unknown mean sorts after a
+ * known one, and equal or both-unknown means keep matrix order. Per task, using attempt 0 of
+ * each: run the first; if its `visible_check` is false (or its attempt is missing), escalate to
+ * the second. Resolved = the LAST model tried resolved (a first attempt that passed its visible
+ * check but not the hidden tests stays unresolved: the cascade cannot know); cost = sum over the
+ * models tried of their `list_usd` (null if any is unknown; a missing attempt costs 0); rate =
+ * resolved / suite tasks. Cascades sorted by the matrix order of (first, second); n members
+ * give n(n−1)/2.
  * O(members² × tasks).
  *
  * @throws RangeError when an id in options.ids is not a contender of the matrix.
