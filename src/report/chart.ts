@@ -113,7 +113,7 @@ export function priceAccuracySpec(points: readonly ChartPoint[], routing: readon
     background: 'white',
     config: { font: 'sans-serif', view: { stroke: '#ccc' } },
     data: { values: points.map((p) => ({ ...p })) },
-    resolve: { scale: { color: 'independent', shape: 'independent' } },
+    resolve: { scale: { shape: 'independent' } },
     layer: [
       ...(routingLayers as never[]),
       {
