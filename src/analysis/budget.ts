@@ -59,9 +59,10 @@ export function logGrid(min: number, max: number, points: number): number[] {
 
 /**
  * Resolved rate against a per-attempt USD cap: under cap C an attempt counts as resolved only if
- * it resolved AND its `list_usd` ≤ C (an attempt that would have been stopped by a cap C is
- * treated as unresolved — an optimistic bound, since the harness would stop it rather than let it
- * finish). Every attempt of the suite is in the denominator. A contender gets null curves when the
+ * it resolved AND its `list_usd` ≤ C. This is a lower bound of what a run with that cap would
+ * score: an attempt within the cap would have run exactly the same, while one past it would have
+ * been stopped (`cost_limit`) and is counted as not resolved, although the patch it had by then
+ * might have passed. Every attempt of the suite is in the denominator. A contender gets null curves when the
  * USD of any of its resolved attempts is unknown (a model with no price row); reference agents (no
  * model) cost 0, so they sit at their full rate from cap 0. Grid: {@link logGrid} from the
  * smallest to the largest positive `list_usd` of a resolved attempt over all contenders with known
@@ -75,7 +76,8 @@ export function usdBudgetCurves(matrix: ResultMatrix, options: BudgetOptions = {
 
 /**
  * Resolved rate against a per-attempt cap on agent steps: under cap S an attempt counts as
- * resolved only if it resolved AND took ≤ S steps. Same denominator and grid rule as
+ * resolved only if it resolved AND took ≤ S steps (a lower bound, as for USD: an attempt past
+ * the cap would have hit `step_limit`). Same denominator and grid rule as
  * {@link usdBudgetCurves}; step caps in the grid are rounded to whole steps (duplicates dropped).
  *
  * @throws RangeError when options.gridPoints is not an integer ≥ 2.
