@@ -90,17 +90,17 @@ export function priceAccuracySpec(points: readonly ChartPoint[], routing: readon
   const routingLayers: TopLevelSpec[] = routing.length === 0
     ? []
     : ([
-        {
+        ...(['cascade', 'oracle'] as const).map((kind) => ({
           data: { values: routing.map((r) => ({ ...r })) },
-          mark: { type: 'point', filled: false, strokeWidth: 1.2, opacity: 0.75, aria: false },
+          transform: [{ filter: { field: 'kind', equal: kind } }],
+          mark: { type: 'point', filled: false, strokeWidth: 1.2, opacity: 0.75, aria: false, size: kind === 'oracle' ? 160 : 45 },
           encoding: {
             x,
             y,
             shape: { field: 'kind', type: 'nominal', title: 'routing', scale: { domain: ['oracle', 'cascade'], range: ['M0,-1.2L0.35,-0.35L1.2,-0.35L0.5,0.2L0.75,1.1L0,0.55L-0.75,1.1L-0.5,0.2L-1.2,-0.35L-0.35,-0.35Z', 'diamond'] } },
-            size: { field: 'kind', type: 'nominal', legend: null, scale: { domain: ['oracle', 'cascade'], range: [160, 45] } },
             color: { value: '#666' },
           },
-        },
+        })),
         {
           data: { values: routing.filter((r) => r.label !== '').map((r) => ({ ...r })) },
           mark: { type: 'text', align: 'left', baseline: 'top', dx: 6, dy: 4, fontSize: 10, fontStyle: 'italic', color: '#555' },
