@@ -132,7 +132,9 @@ export async function buildReport(o: BuildReportOptions): Promise<string> {
       const r0 = rs[0]!;
       const withTrajectories = rs.map((r) => ({
         record: r,
-        trajectory: modelDriven.has(r.model) ? (trajectories.get(`${r.model}\u0000${r.instance_id}\u0000${r.attempt}`) ?? { kind: 'missing' as const }) : null,
+        trajectory: modelDriven.has(r.model)
+          ? (trajectories.get(`${r.model}\u0000${r.instance_id}\u0000${r.attempt}`) ?? (o.runDir ? { kind: 'missing' as const } : { kind: 'not_read' as const }))
+          : null,
       }));
       const page = renderAttemptHtml(attemptPageView(withTrajectories, { back: '../../index.html#matrix', attemptsPerTask: header.attempts_per_task }));
       await writeFile(join(outDir, attemptPagePath(contenderIndex.get(r0.model)!, taskIndex.get(r0.instance_id)!)), page, 'utf8');

@@ -44,7 +44,7 @@ export const TrajectoryFile = z
 export type TrajectoryFile = z.infer<typeof TrajectoryFile>;
 
 /** A trajectory as read: the parsed file, none, or why it could not be read. */
-export type TrajectoryRead = { kind: 'ok'; file: TrajectoryFile } | { kind: 'missing' } | { kind: 'invalid'; reason: string };
+export type TrajectoryRead = { kind: 'ok'; file: TrajectoryFile } | { kind: 'missing' } | { kind: 'not_read' } | { kind: 'invalid'; reason: string };
 
 /** Path of an attempt's trajectory in a run folder (the store's layout, DESIGN.md §7). */
 export function trajectoryFilePath(runDir: string, model: string, instanceId: string, attempt: number): string {
@@ -186,6 +186,7 @@ export function attemptView(record: AttemptRecord, trajectory: TrajectoryRead | 
   let trajectoryNote: string | null = null;
   if (trajectory === null) trajectoryNote = 'No trajectory: this agent makes no model calls.';
   else if (trajectory.kind === 'missing') trajectoryNote = 'No trajectory file was found in the run folder.';
+  else if (trajectory.kind === 'not_read') trajectoryNote = 'Trajectories were not read: this report was built without the run folder.';
   else if (trajectory.kind === 'invalid') trajectoryNote = `The trajectory file could not be read: ${trajectory.reason}`;
   else {
     view = {
