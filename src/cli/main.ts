@@ -102,7 +102,7 @@ export function buildProgram(exit: { code: number }): Command {
   program
     .command('report')
     .description(
-      'Build reports/<run_id>/index.html (chart, leaderboard, routing, significance, budget curves, per-task matrix) and one page per attempt (reports/<run_id>/attempts/) from results/<run_id>/; with --site, every run under the results folder plus reports/index.html with the trend per model over time.',
+      'Build reports/<run_id>/index.html (chart, leaderboard, routing, significance, budget curves, per-task matrix) and a page per model and task with its attempts and trajectories (reports/<run_id>/attempts/) from results/<run_id>/; with --site, every run under the results folder plus reports/index.html with the trend per model over time.',
     )
     .argument('[run]', 'a run id under --results, or a path to a results/<run_id> folder')
     .option('--results <dir>', 'results folder', 'results')
