@@ -74,6 +74,8 @@ export interface StepRow {
   id: string;
   meanSteps: string;
   usdPerStep: string;
+  /** Mean prompt tokens per model call, from the records (no trajectory needed). */
+  promptPerCall: string;
   /** From trajectories: mean prompt tokens at the first and last step, and the largest seen. */
   contextFirst: string;
   contextLast: string;
@@ -261,6 +263,7 @@ export function buildAnalysisView(
         id: s.id,
         meanSteps: s.recorded ? (s.steps / s.recorded).toFixed(1) : '—',
         usdPerStep: s.totalUsd !== null && s.steps > 0 ? formatUsd(s.totalUsd / s.steps) : s.steps > 0 ? 'unknown' : '—',
+        promptPerCall: s.meanPromptTokensPerCall === null ? '—' : formatTokens(s.meanPromptTokensPerCall),
         contextFirst: mean(firsts),
         contextLast: mean(lasts),
         contextMax: max === null ? '—' : formatTokens(max),

@@ -40,6 +40,8 @@ export interface LeaderboardRow {
   /** Wilson 95% interval, e.g. "10.8–60.3%"; "—" when there are no trials. */
   interval: string;
   usdPerTask: string;
+  /** Median USD of an attempt (mean ≠ median when a few attempts run long), "—" when unknown or none. */
+  medianUsdPerTask: string;
   usdPerResolved: string;
   totalUsd: string;
   /** Why a USD cell says what it says ("price unknown", "no model calls"), or null. */
@@ -212,7 +214,7 @@ const key = (n: number | null): string => (n === null || !Number.isFinite(n) ? '
 
 function leaderboardRow(s: ContenderSummary, rank: number, onFrontier: boolean, dominatedBy: string[], published: PublishedScore[]): LeaderboardRow {
   const iv = s.resolvedInterval;
-  const cacheShare = s.tokens.input > 0 ? s.tokens.cached / s.tokens.input : null;
+  const cacheShare = s.cacheHitShare;
   return {
     dominatedBy,
     cacheShare: formatPct(cacheShare),
@@ -239,6 +241,7 @@ function leaderboardRow(s: ContenderSummary, rank: number, onFrontier: boolean, 
     resolvedPct: formatPct(s.resolvedRate),
     interval: iv ? `${(iv.low * 100).toFixed(1)}–${(iv.high * 100).toFixed(1)}%` : '—',
     usdPerTask: s.recorded === 0 ? '—' : formatUsd(s.meanUsdPerTask),
+    medianUsdPerTask: s.recorded === 0 || s.medianUsdPerTask === null ? '—' : formatUsd(s.medianUsdPerTask),
     usdPerResolved: s.resolved === 0 && s.totalUsd !== null ? '—' : formatUsd(s.usdPerResolved),
     totalUsd: formatUsd(s.totalUsd),
     costNote: costNote(s),

@@ -95,6 +95,14 @@ describe('analysis sections', () => {
     expect(o.rows[0]).toMatchObject({ counts: ['0', '0', '0', '1', '0'], failures: '1', infraErrors: '1', missing: '1' });
   });
 
+  it('gives USD per step and prompt tokens per call from the records alone', () => {
+    const h = makeHeader({ suite: { hash: 'h', instance_ids: ['t1', 't2'] }, contenders: [modelContender('m')] });
+    const usage = { input_uncached: 30_000, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: 100, reasoning: 0 };
+    const rows = reportPage(h, [makeAttempt('m', 't1', 'resolved', 0.3, { steps: 10, calls: 10, usage }), makeAttempt('m', 't2', 'unresolved', 0.1, { steps: 10, calls: 10, usage })]).analysis.steps.rows;
+    // $0.40 over 20 steps; 60,000 prompt tokens over 20 calls.
+    expect(rows[0]).toMatchObject({ id: 'm', meanSteps: '10.0', usdPerStep: '$0.02', promptPerCall: '3.00k', trajectories: '0', contextMax: '—' });
+  });
+
   it('says why there is no routing with fewer than two priced models', () => {
     const h = makeHeader({ suite: { hash: 'h', instance_ids: ['t1'] }, contenders: [modelContender('m'), modelContender('x', { price: null })] });
     const view = buildAnalysisView(buildMatrix(h, []), rankSummaries(summarise(h, [])), []);
@@ -125,6 +133,8 @@ describe('leaderboard additions', () => {
     expect(row('bad').dominatedBy).toEqual(['good']);
     expect(row('good').dominatedBy).toEqual([]);
     expect(row('good').cacheShare).toBe('40.0%');
+    expect(row('good').medianUsdPerTask).toBe('$0.01');
+    expect(row('mystery').medianUsdPerTask).toBe('—');
     expect(row('bad').cacheShare).toBe('—');
     expect(row('good').sort).toMatchObject({ rate: '1', usdPerTask: '0.01', cacheShare: '0.4' });
     expect(row('mystery').sort.usdPerTask).toBe('');
