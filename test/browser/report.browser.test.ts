@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/report/build.ts';
+import { buildSite } from '../../src/report/site.ts';
 import { loadPublishedScores } from '../../src/report/published.ts';
 import { attemptPagePath } from '../../src/report/paths.ts';
 import { ROOT } from '../helpers/cli.ts';
@@ -31,6 +32,7 @@ describe.runIf(available || process.env.CI)('report in Chromium (file://)', () =
   let browser: Browser;
   let indexUrl: string;
   let attemptUrl: string;
+  let siteUrl: string;
 
   beforeAll(async () => {
     if (!available) throw new Error(`${CHROMIUM} is missing on CI; .ci/run must install chromium`);
@@ -41,6 +43,7 @@ describe.runIf(available || process.env.CI)('report in Chromium (file://)', () =
     indexUrl = pathToFileURL(await buildReport({ header, attempts, outDir: out, runDir, published: await loadPublishedScores() })).href;
     const ci = header.contenders.findIndex((c) => c.id === HOSTILE_MODEL);
     attemptUrl = pathToFileURL(join(out, attemptPagePath(ci, header.suite.instance_ids.indexOf(HOSTILE_TASK)))).href;
+    siteUrl = pathToFileURL((await buildSite({ resultsDir: join(dir, 'results'), outDir: join(dir, 'site'), attemptPages: false })).index).href;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   });
   afterAll(async () => {
@@ -142,6 +145,17 @@ describe.runIf(available || process.env.CI)('report in Chromium (file://)', () =
     await page.waitForLoadState('load');
     expect(page.url()).toContain('/attempts/');
     await expect(page.locator('h1').isVisible()).resolves.toBe(true);
+    await page.context().close();
+  });
+
+  it('opens the site index and follows it to a run report, with no console error', async () => {
+    const { page, problems, requests } = await open(siteUrl);
+    expect(requests).toEqual([siteUrl]);
+    await expect(page.locator('section.suite svg').first().isVisible()).resolves.toBe(true);
+    await page.locator('section.suite a', { hasText: '20260401T020000Z-ab12' }).click();
+    await page.waitForLoadState('load');
+    await expect(page.locator('#leaderboard-table').isVisible()).resolves.toBe(true);
+    expect(problems).toEqual([]);
     await page.context().close();
   });
 });
