@@ -73,9 +73,19 @@ export interface ContenderSummary {
   totalUsd: number | null;
   /** totalUsd / recorded attempts (mean USD per attempt; one attempt = one try at one task). Null when unknown or nothing recorded. */
   meanUsdPerTask: number | null;
+  /**
+   * Median USD of a recorded attempt (the middle value; the mean of the two middle values for an
+   * even count): robust to the few runaway sessions that drive the mean. Null when unknown or
+   * nothing recorded.
+   */
+  medianUsdPerTask: number | null;
   /** totalUsd / resolved; null when unknown or nothing resolved. */
   usdPerResolved: number | null;
   tokens: TokenTotals;
+  /** Share of prompt tokens read from the provider's cache: tokens.cached / tokens.input, in [0, 1]; null when no prompt tokens. */
+  cacheHitShare: number | null;
+  /** Mean prompt tokens per model call, tokens.input / calls: the context a step carries (agent sessions grow past 10⁵). Null when no calls. */
+  meanPromptTokensPerCall: number | null;
   /** Model calls, summed over recorded attempts. */
   calls: number;
   /** Agent steps, summed over recorded attempts. */
@@ -196,8 +206,11 @@ export function summarise(header: RunHeader, attempts: readonly AttemptRecord[])
       infraErrors: outcomes.infra_error,
       totalUsd,
       meanUsdPerTask: totalUsd !== null && recorded > 0 ? totalUsd / recorded : null,
+      medianUsdPerTask: totalUsd !== null ? median(records.map((r) => r.list_usd ?? 0)) : null,
       usdPerResolved: totalUsd !== null && resolved > 0 ? totalUsd / resolved : null,
       tokens,
+      cacheHitShare: tokens.input > 0 ? tokens.cached / tokens.input : null,
+      meanPromptTokensPerCall: calls > 0 ? tokens.input / calls : null,
       calls,
       steps,
       meanWallMs: recorded > 0 ? wallMs / recorded : null,
@@ -205,6 +218,14 @@ export function summarise(header: RunHeader, attempts: readonly AttemptRecord[])
       flakyAttempts,
     };
   });
+}
+
+/** Median of the values (mean of the two middle ones for an even count); null for none. */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /**

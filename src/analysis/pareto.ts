@@ -24,11 +24,44 @@ export function dominates(a: { usd: number; rate: number }, b: { usd: number; ra
  * log axis (cost > 0), so that a free reference agent (`gold`) does not dominate every model.
  */
 export function paretoFrontier(points: readonly CostRatePoint[]): string[] {
-  const known = points.filter(
-    (p): p is CostRatePoint & { usd: number; rate: number } => p.usd !== null && p.rate !== null && Number.isFinite(p.usd) && Number.isFinite(p.rate),
-  );
+  const known = points.filter(isKnown);
   return known
     .filter((p) => !known.some((q) => dominates(q, p)))
-    .sort((a, b) => a.usd - b.usd || b.rate - a.rate || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .sort(byCostThenRate)
     .map((p) => p.id);
+}
+
+type KnownPoint = CostRatePoint & { usd: number; rate: number };
+
+function isKnown(p: CostRatePoint): p is KnownPoint {
+  return p.usd !== null && p.rate !== null && Number.isFinite(p.usd) && Number.isFinite(p.rate);
+}
+
+function byCostThenRate(a: KnownPoint, b: KnownPoint): number {
+  return a.usd - b.usd || b.rate - a.rate || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/**
+ * For each point, the ids of the points that dominate it (see {@link dominates}), sorted by
+ * ascending cost, then descending rate, then id. A point on the frontier maps to []. Points with an
+ * unknown cost or rate neither dominate nor are dominated (they map to []). Keys in input order.
+ * O(n²).
+ */
+export function dominatedBy(points: readonly CostRatePoint[]): Map<string, string[]> {
+  const known = points.filter(isKnown);
+  const out = new Map<string, string[]>();
+  for (const p of points) {
+    if (!isKnown(p)) {
+      out.set(p.id, []);
+      continue;
+    }
+    out.set(
+      p.id,
+      known
+        .filter((q) => dominates(q, p))
+        .sort(byCostThenRate)
+        .map((q) => q.id),
+    );
+  }
+  return out;
 }

@@ -157,13 +157,18 @@ export function buildProgram(exit: { code: number }): Command {
 
   program
     .command('report')
-    .description('Build reports/<run_id>/index.html from results/<run_id>/.')
-    .argument('<run>', 'a run id under --results, or a path to a results/<run_id> folder')
+    .description(
+      'Build reports/<run_id>/index.html (chart, leaderboard, routing, significance, budget curves, per-task matrix) and a page per model and task with its attempts and trajectories (reports/<run_id>/attempts/) from results/<run_id>/; with --site, every run under the results folder plus reports/index.html with the trend per model over time.',
+    )
+    .argument('[run]', 'a run id under --results, or a path to a results/<run_id> folder')
     .option('--prices <file>', 're-price every attempt from its stored tokens under this price sheet (USD per million tokens) and write reports/<run_id>-prices-<as_of>/; the stored results are not changed')
     .option('--models-file <file>', 'with --prices: the catalog whose `price` keys name the models\' rows (default: the bundled models.yaml; else a row is the model id)')
     .option('--results <dir>', 'results folder', 'results')
     .option('--reports <dir>', 'reports folder', 'reports')
-    .action(async (run: string, opts) => {
+    .option('--site [results-dir]', 'build a report per run of the results folder (default --results) and a site index with nightly trends, grouped by task suite')
+    .option('--out <dir>', 'write here instead of reports/<run_id> (or reports/ for --site)')
+    .option('--published <file>', 'published reference scores shown beside measured ones (YAML; default data/published-scores.yaml)')
+    .action(async (run: string | undefined, opts) => {
       exit.code = await (await import('./report.ts')).reportCommand(run, opts);
     });
 

@@ -1,38 +1,76 @@
-// `fixbench report <run>`: rebuild a run's HTML report from its stored results, optionally re-priced.
+// `fixbench report <run>`: rebuild a run's HTML report (and its attempt pages) from its stored results,
+// optionally re-priced under another price sheet; `fixbench report --site [results]`: every run's
+// report plus a site index with the trend over time.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readRun } from '../store/store.ts';
-import { buildReport } from '../report/index.ts';
-import { ExitCode } from '../core/errors.ts';
+import { buildReport, buildSite, loadPublishedScores } from '../report/index.ts';
+import { ExitCode, UserInputError } from '../core/errors.ts';
 import { loadModels, loadPriceSheet } from '../config/catalog.ts';
 import { PACKAGE_ROOT } from './paths.ts';
 import { attemptRef, repriceRun } from '../pricing/reprice.ts';
 import type { TokenUsage } from '../core/usage.ts';
 
+/** Options of {@link reportCommand} (commander's parsed flags). */
+export interface ReportOptions {
+  results: string;
+  reports: string;
+  /** `--site [dir]`: build the site index over a results folder (true: `--results`). */
+  site?: string | boolean;
+  /** `--out <dir>`: where the report or site goes (default: `--reports/<run_id>`, or `--reports` for a site). */
+  out?: string;
+  /** `--published <file>`: published reference scores (default: data/published-scores.yaml). */
+  published?: string;
+  /** `--prices <sheet>`: re-price every attempt from its stored tokens under this sheet. */
+  prices?: string;
+  /** `--models-file <file>`: with `--prices`, the catalog whose `price` keys name the models' rows. */
+  modelsFile?: string;
+}
+
 /**
- * Builds `reports/<run_id>/index.html`; with `--prices <sheet>`, every cost is recomputed from the
- * stored tokens under that sheet (results are not changed) and the report goes to
+ * Builds `reports/<run_id>/index.html` (or `--out`); with `--prices <sheet>`, every cost is recomputed
+ * from the stored tokens under that sheet (results are not changed) and the report goes to
  * `reports/<run_id>-prices-<as_of>/`. A model's row is its `price` key in `modelsFile` (default the
- * bundled models.yaml) when the model is listed there, else its id.
- * @throws UserInputError when the run folder or the price sheet is missing or invalid.
+ * bundled models.yaml) when the model is listed there, else its id. With `--site`, builds every run's
+ * report and the site index.
+ * @throws UserInputError when the run folder or the price sheet is missing or invalid, or neither a run nor --site is given.
  */
-export async function reportCommand(run: string, o: { results: string; reports: string; prices?: string; modelsFile?: string }): Promise<number> {
+export async function reportCommand(run: string | undefined, o: ReportOptions): Promise<number> {
+  const published = await loadPublishedScores(...(o.published ? [path.resolve(o.published)] : []));
+  if (o.site !== undefined && o.site !== false) {
+    if (run !== undefined) throw new UserInputError(`report: give a run or --site, not both\n  fix: \`fixbench report <run>\` for one run, \`fixbench report --site [results]\` for all`);
+    if (o.prices) throw new UserInputError('report: --prices re-prices one run, not a site\n  fix: `fixbench report <run> --prices <sheet>`');
+    const resultsDir = path.resolve(typeof o.site === 'string' ? o.site : o.results);
+    const site = await buildSite({ resultsDir, outDir: path.resolve(o.out ?? o.reports), published });
+    process.stdout.write(`site: ${site.index} (${site.runs} run(s))\n`);
+    return ExitCode.ok;
+  }
+  if (run === undefined) throw new UserInputError('report: which run?\n  fix: `fixbench report <run_id>`, or `fixbench report --site` for every run under --results');
   const dir = existsSync(path.join(run, 'run.json')) ? path.resolve(run) : path.resolve(o.results, run);
   const stored = await readRun(dir);
   let { header, attempts } = stored;
   let outDir = path.resolve(o.reports, header.run_id);
+  let repricedFrom: { file: string; as_of: string } | undefined;
   if (o.prices) {
     const sheet = await loadPriceSheet(path.resolve(o.prices));
     const priceKeys = await priceKeysOf(o.modelsFile);
     const tiered = header.contenders.filter((c) => c.model !== null && sheet.models[priceKeys[c.id] ?? c.id]?.tiers?.length).map((c) => c.id);
     const callUsages = await readCallUsages(dir, attempts.filter((a) => tiered.includes(a.model)));
+    repricedFrom = { file: header.price_sheet.file, as_of: header.price_sheet.as_of };
     const r = repriceRun({ header, attempts, sheet, sheetFile: o.prices, priceKeys, callUsages });
     ({ header, attempts } = r);
     for (const n of r.notes) process.stderr.write(`note: ${n}\n`);
     outDir = path.resolve(o.reports, `${header.run_id}-prices-${sheet.as_of}`);
   }
-  const out = await buildReport({ header, attempts, outDir });
+  const out = await buildReport({
+    header,
+    attempts,
+    outDir: path.resolve(o.out ?? outDir),
+    runDir: dir,
+    published,
+    ...(repricedFrom !== undefined ? { repricedFrom } : {}),
+  });
   process.stdout.write(`report: ${out}\n`);
   return ExitCode.ok;
 }

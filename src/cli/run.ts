@@ -13,7 +13,7 @@ import { capOrNull } from './main.ts';
 import { createSandbox, type SandboxChoice } from '../sandbox/index.ts';
 import { RepoCache } from '../workspace/index.ts';
 import { runSuite, type ContenderPlan } from '../runner/run.ts';
-import { buildReport } from '../report/index.ts';
+import { buildReport, loadPublishedScores } from '../report/index.ts';
 import { RunId, type RunHeader, type Shard } from '../store/records.ts';
 import { readRun } from '../store/store.ts';
 import { formatUsd } from '../report/format.ts';
@@ -201,7 +201,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
     const st = envCache.stats;
     if (st.hit + st.miss + st.uncacheable) log(`  env cache: ${st.hit} hit(s), ${st.miss} miss(es)${st.uncacheable ? `, ${st.uncacheable} uncacheable setup(s) (they change tracked files)` : ''}`);
   }
-  const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId) });
+  const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId), runDir: summary.dir, published: await loadPublishedScores() });
   for (const c of summarise(summary.header, summary.attempts)) {
     const errors = c.infraErrors ? `, ${c.infraErrors} infra error(s)` : '';
     log(`  ${c.id}: resolved ${c.resolved}/${c.trials}${c.agent === 'bash' ? `, ${formatUsd(c.totalUsd)} total` : ''}${errors}`);

@@ -1,10 +1,17 @@
-// Builds a run's report: view model (pure) → chart SVG (vega) → HTML (handlebars) → `outDir/index.html`.
+// Builds a run's report: view models (pure) → charts (vega → inert SVG) → HTML (handlebars) →
+// `outDir/index.html` plus one attempts page per contender and task under `outDir/attempts/`.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { buildMatrix } from '../analysis/matrix.ts';
+import { rankSummaries, summarise } from '../analysis/leaderboard.ts';
 import type { AttemptRecord, RunHeader } from '../store/records.ts';
-import { priceAccuracySpec, renderChartSvg } from './chart.ts';
-import { renderReportHtml } from './render.ts';
-import { buildViewModel } from './view-model.ts';
+import { buildAnalysisView, type AnalysisView, type StepSeries } from './analysis-view.ts';
+import { lineChartSpec, priceAccuracySpec, renderChartSvg, type InertSvg, type LinePoint } from './chart.ts';
+import { attemptPagePath } from './paths.ts';
+import type { PublishedScore } from './published.ts';
+import { renderAttemptHtml, renderReportHtml, type PageCharts } from './render.ts';
+import { attemptPageView, readTrajectory, stepSeriesOf, trajectoryFilePath, type TrajectoryRead } from './trajectory.ts';
+import { buildViewModel, type ReportViewModel } from './view-model.ts';
 
 /** Input of {@link buildReport}: a run's header and its attempt records, and where to write. */
 export interface BuildReportOptions {
@@ -12,23 +19,126 @@ export interface BuildReportOptions {
   attempts: readonly AttemptRecord[];
   /** Folder to write into; created if missing. */
   outDir: string;
+  /** The run's folder, to read trajectories from (`trajectories/<model>/<instance_id>/<n>.json`); without it attempt pages show no steps. */
+  runDir?: string;
+  /** Published reference figures shown beside measured ones (default: none; the CLI passes data/published-scores.yaml). */
+  published?: readonly PublishedScore[];
+  /** The sheet the run was recorded with, when `header.price_sheet` is another one (`report --prices`); defaults to the header's `repriced_from`, if any. */
+  repricedFrom?: { file: string; as_of: string } | null;
+  /** Write the attempts pages under `attempts/` (one per contender and task) and link the matrix to them (default true). */
+  attemptPages?: boolean;
+}
+
+/** Options of {@link renderReport}. */
+export type RenderOptions = Pick<BuildReportOptions, 'published' | 'repricedFrom' | 'attemptPages'> & {
+  /** Per-step series of trajectories by contender id (context growth). */
+  trajectories?: ReadonlyMap<string, readonly StepSeries[]>;
+};
+
+/** The everything-view of a report page: the run's view model plus the analysis sections. */
+export type ReportPage = ReportViewModel & { analysis: AnalysisView };
+
+/** `repriced_from` of a header written by `report --prices`, when present (it is not part of a stored run). */
+function repricedFromHeader(header: RunHeader): { file: string; as_of: string } | null {
+  const r = (header as { repriced_from?: unknown }).repriced_from;
+  if (r && typeof r === 'object' && typeof (r as { file?: unknown }).file === 'string') {
+    const o = r as { file: string; as_of?: unknown };
+    return { file: o.file, as_of: typeof o.as_of === 'string' ? o.as_of : '—' };
+  }
+  return null;
+}
+
+/** The report page's view model and the data of its charts. Pure. */
+export function reportPage(header: RunHeader, attempts: readonly AttemptRecord[], o: RenderOptions = {}): ReportPage {
+  const vm = buildViewModel(header, attempts, {
+    published: o.published ?? [],
+    attemptLinks: o.attemptPages ?? true,
+    repricedFrom: o.repricedFrom ?? repricedFromHeader(header),
+  });
+  const ranked = rankSummaries(summarise(header, attempts));
+  const analysis = buildAnalysisView(buildMatrix(header, attempts), ranked, vm.chart.points, o.trajectories);
+  return { ...vm, analysis };
+}
+
+const lineSvg = async (points: LinePoint[], spec: Parameters<typeof lineChartSpec>[1]): Promise<InertSvg | null> =>
+  points.length ? renderChartSvg(lineChartSpec(points, spec)) : null;
+
+/** The report page as an HTML string, without writing it. */
+export async function renderReport(header: RunHeader, attempts: readonly AttemptRecord[], o: RenderOptions = {}): Promise<string> {
+  const page = reportPage(header, attempts, o);
+  const charts: PageCharts = {
+    price: page.chart.points.length > 0 ? await renderChartSvg(priceAccuracySpec(page.chart.points, page.analysis.routing.points)) : null,
+    budgetUsd: await lineSvg(page.analysis.budget.usd, { xTitle: 'USD cap per attempt (log scale)', yTitle: 'resolved (%)', xLog: true, xFormat: '$~g', yDomain: [0, 100], step: true }),
+    budgetSteps: await lineSvg(page.analysis.budget.steps, { xTitle: 'step cap per attempt (log scale)', yTitle: 'resolved (%)', xLog: true, yDomain: [0, 100], step: true }),
+    context: await lineSvg(page.analysis.steps.context, { xTitle: 'step', yTitle: 'prompt tokens (mean over attempts reaching the step)' }),
+  };
+  return renderReportHtml(page, charts);
+}
+
+/** Runs `fn` over `items` with at most `n` at once. */
+async function eachLimited<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
 /**
- * Writes one self-contained static HTML page (inline CSS, inline SVG chart, no script, no network
- * reference; opens from disk) to `outDir/index.html` and returns that path.
+ * Writes one self-contained static HTML page (inline CSS, inline SVG charts, one inline sort script
+ * allowed by its CSP hash, no network reference; opens from disk) to `outDir/index.html`, and one
+ * attempts page per matrix cell (every attempt of a contender at a task, `#attempt-<n>`) to
+ * `outDir/attempts/<contender index>/<task index>.html`.
+ * Returns the index path. Trajectory files that are missing or invalid show as a note on their page.
  */
-export async function buildReport({ header, attempts, outDir }: BuildReportOptions): Promise<string> {
-  const html = await renderReport(header, attempts);
+export async function buildReport(o: BuildReportOptions): Promise<string> {
+  const { header, attempts, outDir } = o;
+  const withPages = o.attemptPages ?? true;
+  const contenderIndex = new Map(header.contenders.map((c, i) => [c.id, i]));
+  const taskIndex = new Map(header.suite.instance_ids.map((t, i) => [t, i]));
+  const modelDriven = new Set(header.contenders.filter((c) => c.model !== null).map((c) => c.id));
+  // The records that count (same filter as the leaderboard: known contender, suite task, attempt in range; last duplicate wins).
+  const counted = new Map<string, AttemptRecord>();
+  for (const r of attempts) {
+    if (contenderIndex.has(r.model) && taskIndex.has(r.instance_id) && r.attempt < header.attempts_per_task) counted.set(`${r.model}\u0000${r.instance_id}\u0000${r.attempt}`, r);
+  }
+  const records = [...counted.values()];
+
+  const trajectories = new Map<string, TrajectoryRead>();
+  const series = new Map<string, StepSeries[]>();
+  if (o.runDir) {
+    const runDir = o.runDir;
+    await eachLimited(records.filter((r) => modelDriven.has(r.model)), 16, async (r) => {
+      const t = await readTrajectory(trajectoryFilePath(runDir, r.model, r.instance_id, r.attempt));
+      trajectories.set(`${r.model}\u0000${r.instance_id}\u0000${r.attempt}`, t);
+      if (t.kind === 'ok') series.set(r.model, [...(series.get(r.model) ?? []), stepSeriesOf(t.file)]);
+    });
+  }
+
+  const html = await renderReport(header, attempts, { published: o.published, repricedFrom: o.repricedFrom, attemptPages: withPages, trajectories: series });
   await mkdir(outDir, { recursive: true });
   const path = join(outDir, 'index.html');
   await writeFile(path, html, 'utf8');
-  return path;
-}
 
-/** The report page as an HTML string, without writing it. */
-export async function renderReport(header: RunHeader, attempts: readonly AttemptRecord[]): Promise<string> {
-  const vm = buildViewModel(header, attempts);
-  const svg = vm.chart.points.length > 0 ? await renderChartSvg(priceAccuracySpec(vm.chart.points)) : null;
-  return renderReportHtml(vm, svg);
+  if (withPages) {
+    const cells = new Map<string, AttemptRecord[]>();
+    for (const r of records) {
+      const k = `${contenderIndex.get(r.model)}/${taskIndex.get(r.instance_id)}`;
+      cells.set(k, [...(cells.get(k) ?? []), r]);
+    }
+    for (const ci of new Set(records.map((r) => contenderIndex.get(r.model)!))) await mkdir(join(outDir, dirname(attemptPagePath(ci, 0))), { recursive: true });
+    await eachLimited([...cells.values()], 16, async (rs) => {
+      const r0 = rs[0]!;
+      const withTrajectories = rs.map((r) => ({
+        record: r,
+        trajectory: modelDriven.has(r.model)
+          ? (trajectories.get(`${r.model}\u0000${r.instance_id}\u0000${r.attempt}`) ?? (o.runDir ? { kind: 'missing' as const } : { kind: 'not_read' as const }))
+          : null,
+      }));
+      const page = renderAttemptHtml(attemptPageView(withTrajectories, { back: '../../index.html#matrix', attemptsPerTask: header.attempts_per_task }));
+      await writeFile(join(outDir, attemptPagePath(contenderIndex.get(r0.model)!, taskIndex.get(r0.instance_id)!)), page, 'utf8');
+    });
+  }
+  return path;
 }

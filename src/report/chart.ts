@@ -16,6 +16,17 @@ export interface ChartPoint {
   onFrontier: boolean;
 }
 
+/** A routing strategy placed on the same chart (DESIGN.md §8): the oracle router or a two-model cascade. */
+export interface RoutingChartPoint {
+  id: string;
+  /** Text beside the point, or "" for none (a run of 20 models has 190 cascades: only the notable ones are labelled). */
+  label: string;
+  kind: 'oracle' | 'cascade';
+  /** Mean USD per task (> 0), every model tried costed. */
+  usd: number;
+  ratePct: number;
+}
+
 /** Width and height of the plot area, pixels (axes, labels and legend add to it). */
 export const CHART_SIZE = { width: 600, height: 340 } as const;
 
@@ -58,8 +69,8 @@ export function logTicks([lo, hi]: [number, number]): number[] {
  * frontier point). Data are inline values only; the spec references no URL. `points` must be
  * non-empty with every usd > 0.
  */
-export function priceAccuracySpec(points: readonly ChartPoint[]): TopLevelSpec {
-  const domain = logDomain(points.map((p) => p.usd));
+export function priceAccuracySpec(points: readonly ChartPoint[], routing: readonly RoutingChartPoint[] = []): TopLevelSpec {
+  const domain = logDomain([...points, ...routing].map((p) => p.usd));
   const x = {
     field: 'usd',
     type: 'quantitative' as const,
@@ -75,13 +86,36 @@ export function priceAccuracySpec(points: readonly ChartPoint[]): TopLevelSpec {
     axis: { values: [0, 20, 40, 60, 80, 100] },
   };
   const color = { field: 'region', type: 'nominal' as const, title: 'region', scale: { scheme: 'tableau10' } };
+  // Routing points: grey hollow diamonds (cascades) and a star (oracle), drawn under the models.
+  const routingLayers: TopLevelSpec[] = routing.length === 0
+    ? []
+    : ([
+        ...(['cascade', 'oracle'] as const).map((kind) => ({
+          data: { values: routing.map((r) => ({ ...r })) },
+          transform: [{ filter: { field: 'kind', equal: kind } }],
+          mark: { type: 'point', filled: false, strokeWidth: 1.2, opacity: 0.75, aria: false, size: kind === 'oracle' ? 160 : 45 },
+          encoding: {
+            x,
+            y,
+            shape: { field: 'kind', type: 'nominal', title: 'routing', scale: { domain: ['oracle', 'cascade'], range: ['M0,-1.2L0.35,-0.35L1.2,-0.35L0.5,0.2L0.75,1.1L0,0.55L-0.75,1.1L-0.5,0.2L-1.2,-0.35L-0.35,-0.35Z', 'diamond'] } },
+            color: { value: '#666' },
+          },
+        })),
+        {
+          data: { values: routing.filter((r) => r.label !== '').map((r) => ({ ...r })) },
+          mark: { type: 'text', align: 'left', baseline: 'top', dx: 6, dy: 4, fontSize: 10, fontStyle: 'italic', color: '#555' },
+          encoding: { x, y, text: { field: 'label', type: 'nominal' } },
+        },
+      ] as unknown as TopLevelSpec[]);
   return {
     width: CHART_SIZE.width,
     height: CHART_SIZE.height,
     background: 'white',
     config: { font: 'sans-serif', view: { stroke: '#ccc' } },
     data: { values: points.map((p) => ({ ...p })) },
+    resolve: { scale: { shape: 'independent' } },
     layer: [
+      ...(routingLayers as never[]),
       {
         transform: [{ filter: 'datum.onFrontier' }],
         mark: { type: 'line', interpolate: 'step-after', color: '#888', strokeDash: [4, 3], strokeWidth: 1.5 },
@@ -100,6 +134,66 @@ export function priceAccuracySpec(points: readonly ChartPoint[]): TopLevelSpec {
         encoding: { x, y, text: { field: 'id', type: 'nominal' } },
       },
     ],
+  };
+}
+
+/** One point of a line chart series. */
+export interface LinePoint {
+  series: string;
+  x: number;
+  y: number;
+}
+
+/** Options of {@link lineChartSpec}. */
+export interface LineChartOptions {
+  xTitle: string;
+  yTitle: string;
+  /** Log x axis (all x must be > 0). */
+  xLog?: boolean;
+  /** Fixed y domain, e.g. [0, 100] for percentages. */
+  yDomain?: [number, number];
+  /** x axis label format (d3-format), e.g. "$~g". */
+  xFormat?: string;
+  /** A temporal x axis: x values are epoch milliseconds. */
+  xTime?: boolean;
+  /** Draw steps (`step-after`) instead of straight segments: budget curves are step functions. */
+  step?: boolean;
+  /** Legend title of the series. */
+  seriesTitle?: string;
+  width?: number;
+  height?: number;
+}
+
+/**
+ * A vega-lite spec of one line per series, with points, from inline values only (budget curves,
+ * context growth per step, nightly trends). `points` must be non-empty.
+ */
+export function lineChartSpec(points: readonly LinePoint[], o: LineChartOptions): TopLevelSpec {
+  const xs = points.map((p) => p.x);
+  const x = o.xTime
+    ? { field: 'x', type: 'temporal' as const, title: o.xTitle }
+    : {
+        field: 'x',
+        type: 'quantitative' as const,
+        title: o.xTitle,
+        scale: o.xLog ? { type: 'log' as const, domain: logDomain(xs), nice: false } : { zero: false },
+        axis: { ...(o.xLog ? { values: logTicks(logDomain(xs)) } : {}), ...(o.xFormat ? { format: o.xFormat } : {}), grid: true },
+      };
+  const series = new Set(points.map((p) => p.series)).size;
+  return {
+    width: o.width ?? 520,
+    height: o.height ?? 260,
+    background: 'white',
+    config: { font: 'sans-serif', view: { stroke: '#ccc' } },
+    data: { values: points.map((p) => ({ ...p })) },
+    // Per-point marks and their ARIA labels would multiply the SVG's size by the number of series.
+    mark: { type: 'line', point: series <= 8 ? { size: 18, aria: false } : false, aria: false, strokeWidth: 1.5, ...(o.step ? { interpolate: 'step-after' as const } : {}) },
+    encoding: {
+      x,
+      y: { field: 'y', type: 'quantitative', title: o.yTitle, ...(o.yDomain ? { scale: { domain: o.yDomain, nice: false } } : {}) },
+      color: { field: 'series', type: 'nominal', title: o.seriesTitle ?? 'contender', scale: { scheme: series > 10 ? 'category20' : 'tableau10' } },
+      order: { field: 'x', type: o.xTime ? 'temporal' : 'quantitative' },
+    },
   };
 }
 

@@ -2,6 +2,10 @@
 // so a report is byte-identical wherever it is built.
 
 const UNKNOWN = 'unknown';
+// One formatter each, built once: `toLocaleString` builds a new Intl formatter on every call, which
+// dominates building the tens of thousands of attempt pages of a large run.
+const USD_2 = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 /**
  * USD for a reader: null → "unknown" (never "$0"); 0 → "$0"; below $1 three significant digits with
@@ -14,7 +18,7 @@ export function formatUsd(usd: number | null): string {
   const sign = usd < 0 ? '-' : '';
   const v = Math.abs(usd);
   if (v >= 1) {
-    return `${sign}$${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    return `${sign}$${USD_2.format(v)}`;
   }
   const decimals = Math.min(20, Math.max(2, 2 - Math.floor(Math.log10(v))));
   let s = v.toFixed(decimals);
@@ -30,7 +34,7 @@ export function formatPct(p: number | null): string {
 
 /** A count with thousands separators ("1,234,567"). */
 export function formatInt(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  return INT.format(Math.round(n));
 }
 
 /** A token count, compact ("950", "12.3k", "4.56M", "1.20B"). */

@@ -1,38 +1,72 @@
-// Renders a report view model to one HTML page with handlebars: a private handlebars environment, the
-// templates in `templates/` (layout + partials), escaping `{{ }}` only. No file writing here.
+// Renders report view models to HTML pages with handlebars: a private handlebars environment, the
+// templates in `templates/` (pages `*-page.hbs` and `layout.hbs`, every other file a partial),
+// escaping `{{ }}` only. No file writing here.
 import { readdirSync, readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { InertSvg } from './chart.ts';
+import { SORT_SCRIPT, SORT_SCRIPT_CSP } from './sortable.ts';
+import type { AttemptPageView } from './trajectory.ts';
 import type { ReportViewModel } from './view-model.ts';
+import type { SiteViewModel } from './site.ts';
 
 const TEMPLATES_DIR = new URL('./templates/', import.meta.url);
 
 type Template = (context: unknown) => string;
-let compiled: Template | null = null;
+type PageName = 'layout' | 'attempt-page' | 'site-page';
+let pages: Map<PageName, Template> | null = null;
+
+const isPage = (name: string): boolean => name === 'layout' || name.endsWith('-page');
 
 /**
- * The compiled layout, with every other `templates/*.hbs` registered as a partial named after its
+ * The compiled pages, with every other `templates/*.hbs` registered as a partial named after its
  * file (`chart.hbs` → `{{> chart}}`). Compiled once, in strict mode: a template that names a field
  * the view model lacks throws instead of printing nothing.
  */
-function layout(): Template {
-  if (compiled) return compiled;
-  const hbs = Handlebars.create();
-  const files = readdirSync(TEMPLATES_DIR).filter((f) => f.endsWith('.hbs'));
-  for (const f of files) {
-    const source = readFileSync(new URL(f, TEMPLATES_DIR), 'utf8');
-    if (source.includes('{{{')) throw new Error(`template ${f} uses triple-stash; every value must be escaped`);
-    if (f !== 'layout.hbs') hbs.registerPartial(f.slice(0, -'.hbs'.length), hbs.compile(source, { strict: true }));
+function page(name: PageName): Template {
+  if (!pages) {
+    const hbs = Handlebars.create();
+    const compiled = new Map<PageName, Template>();
+    for (const f of readdirSync(TEMPLATES_DIR).filter((x) => x.endsWith('.hbs'))) {
+      const source = readFileSync(new URL(f, TEMPLATES_DIR), 'utf8');
+      if (source.includes('{{{')) throw new Error(`template ${f} uses triple-stash; every value must be escaped`);
+      const base = f.slice(0, -'.hbs'.length);
+      if (isPage(base)) compiled.set(base as PageName, hbs.compile(source, { strict: true }));
+      else hbs.registerPartial(base, hbs.compile(source, { strict: true }));
+    }
+    pages = compiled;
   }
-  compiled = hbs.compile(readFileSync(new URL('layout.hbs', TEMPLATES_DIR), 'utf8'), { strict: true });
-  return compiled;
+  const t = pages.get(name);
+  if (!t) throw new Error(`template ${name}.hbs is missing`);
+  return t;
 }
 
+/** Inert SVG charts of a page by name; null shows the chart's empty message instead. */
+export type PageCharts = Record<string, InertSvg | null>;
+
+const safeCharts = (charts: PageCharts): Record<string, Handlebars.SafeString | null> =>
+  Object.fromEntries(Object.entries(charts).map(([k, v]) => [k, v === null ? null : new Handlebars.SafeString(v)]));
+
 /**
- * The report page as an HTML string. Every view-model string is HTML-escaped by handlebars;
- * `chartSvg` — markup vega generated and {@link assertInertSvg} accepted — is the one value inlined
- * as is (a `SafeString`), and null shows the chart's empty message instead.
+ * The report page as an HTML string. Every view-model string is HTML-escaped by handlebars; the
+ * charts — markup vega generated and {@link assertInertSvg} accepted — and the sort script (our
+ * own constant, allowed by its CSP hash) are the only values inlined as is.
  */
-export function renderReportHtml(vm: ReportViewModel, chartSvg: InertSvg | null): string {
-  return layout()({ ...vm, chartSvg: chartSvg === null ? null : new Handlebars.SafeString(chartSvg) });
+export function renderReportHtml(vm: ReportViewModel, charts: PageCharts): string {
+  return page('layout')({
+    ...vm,
+    charts: safeCharts(charts),
+    chartSvg: charts.price ? new Handlebars.SafeString(charts.price) : null,
+    script: new Handlebars.SafeString(SORT_SCRIPT),
+    scriptCsp: SORT_SCRIPT_CSP,
+  });
+}
+
+/** An attempt page (record + trajectory) as an HTML string; no script, everything escaped. */
+export function renderAttemptHtml(vm: AttemptPageView): string {
+  return page('attempt-page')(vm);
+}
+
+/** The site index (every run, trends) as an HTML string. */
+export function renderSiteHtml(vm: SiteViewModel, charts: PageCharts): string {
+  return page('site-page')({ ...vm, charts: safeCharts(charts), script: new Handlebars.SafeString(SORT_SCRIPT), scriptCsp: SORT_SCRIPT_CSP });
 }

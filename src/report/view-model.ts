@@ -2,10 +2,12 @@
 // as plain strings. Pure: no I/O, no HTML — escaping is the templates' job.
 import type { Outcome } from '../core/outcome.ts';
 import { FAILURE_OUTCOMES, indexAttempts, rankSummaries, summarise, type ContenderSummary } from '../analysis/leaderboard.ts';
-import { paretoFrontier } from '../analysis/pareto.ts';
+import { dominates, paretoFrontier } from '../analysis/pareto.ts';
 import { sumUsd } from '../pricing/cost.ts';
 import type { AttemptRecord, RunHeader } from '../store/records.ts';
 import type { ChartPoint } from './chart.ts';
+import { attemptPagePath } from './paths.ts';
+import { publishedFor, type PublishedScore } from './published.ts';
 import { formatInt, formatMs, formatPct, formatTokens, formatUsd } from './format.ts';
 
 /** A label and its value, e.g. `{label: 'steps per attempt', value: '50'}`. */
@@ -38,6 +40,8 @@ export interface LeaderboardRow {
   /** Wilson 95% interval, e.g. "10.8–60.3%"; "—" when there are no trials. */
   interval: string;
   usdPerTask: string;
+  /** Median USD of an attempt (mean ≠ median when a few attempts run long), "—" when unknown or none. */
+  medianUsdPerTask: string;
   usdPerResolved: string;
   totalUsd: string;
   /** Why a USD cell says what it says ("price unknown", "no model calls"), or null. */
@@ -62,22 +66,55 @@ export interface LeaderboardRow {
   /** Trials with no record (not run). */
   missing: number;
   onFrontier: boolean;
+  /** Plotted contenders that cost no more per task and resolve no less, one strictly better (empty when none or not plotted). */
+  dominatedBy: string[];
+  /** Share of prompt tokens read from the provider's cache, e.g. "42.0%"; "—" when no prompt tokens. */
+  cacheShare: string;
+  /** Published reference figures for this model (e.g. "SWE-bench Verified 80.2%"), labelled as published by the template. */
+  published: Array<{ text: string; title: string }>;
+  /** Raw sort keys of the sortable columns (plain numbers as strings; "" = unknown, sorted last). */
+  sort: { rate: string; usdPerTask: string; usdPerResolved: string; totalUsd: string; tokensIn: string; cacheShare: string; calls: string; wall: string; failures: string; errors: string };
 }
 
 /** One attempt in a matrix cell. */
 export interface MatrixMark {
-  /** "✓", "✗", an outcome name, or "—" (not run). */
+  /** A symbol of {@link OUTCOME_SYMBOLS} ("✓", "✗", …) or "—" (not run), plus "~" (flaky) and "†" (test files edited). */
   text: string;
   /** CSS class: ok | fail | err | missing. */
   cls: 'ok' | 'fail' | 'err' | 'missing';
+  /** What the mark means in words (outcome, attempt index, notes). */
   title: string;
+  /** Notes worth a tooltip (flaky tests, edited test files), or null: the matrix stays compact at scale. */
+  note: string | null;
+}
+
+/** One cell of the matrix: a contender's attempts at one task. */
+export interface MatrixCell {
+  marks: MatrixMark[];
+  /** Relative link to the cell's attempts page, or null when no attempt ran. */
+  href: string | null;
+  /** CSS class of the cell: ok (some attempt resolved), err (an infra error and none resolved), missing (none ran), fail. */
+  cls: 'ok' | 'fail' | 'err' | 'missing';
+  /** Tooltip: the notes of the marks joined, or null. */
+  title: string | null;
 }
 
 export interface MatrixRow {
   instanceId: string;
   resolvedBy: string;
-  cells: Array<{ marks: MatrixMark[] }>;
+  cells: MatrixCell[];
 }
+
+/** Compact symbols of the matrix, one per outcome (the legend prints this table). */
+export const OUTCOME_SYMBOLS: Record<Outcome, string> = {
+  resolved: '✓',
+  unresolved: '✗',
+  empty_patch: '∅',
+  patch_failed: '≠',
+  timeout: '⏱',
+  agent_error: '!',
+  infra_error: '⚠',
+};
 
 /** Everything `templates/layout.hbs` shows. */
 export interface ReportViewModel {
@@ -100,6 +137,14 @@ export interface ReportViewModel {
   facts: Field[];
   limits: Field[];
   priceSheet: { file: string; asOf: string; source: string };
+  /** Set when the run was re-priced under another sheet (`report --prices`): the sheet the run was recorded with. */
+  repricedFrom: { file: string; asOf: string } | null;
+  /** Contenders that drive a model with no price row in the sheet (their USD is "unknown"). */
+  unknownPrices: string[];
+  /** Every published figure of the data file, matched or not, labelled as published. */
+  published: Array<{ model: string; benchmark: string; score: string; date: string; source: string; url: string | null; note: string | null; matched: string[] }>;
+  /** Legend of the matrix symbols. */
+  matrixLegend: Field[];
   chart: {
     /** Points for {@link priceAccuracySpec}; empty → the page shows `emptyMessage` instead. */
     points: ChartPoint[];
@@ -112,8 +157,17 @@ export interface ReportViewModel {
   skipped: Array<{ id: string; reason: string }>;
   /** Attempts that ended on an error or a limit, with the recorded reason (first 400 characters), for diagnosis. */
   problems: Array<{ contender: string; instanceId: string; attempt: number; outcome: string; exitStatus: string; error: string }>;
+  /** Problems left out of the table beyond {@link MAX_PROBLEMS} (their attempts pages still show them). */
+  problemsOmitted: number;
   /** Records that no score counts (unknown contender, task outside the suite, extra attempt, duplicate). */
   ignoredRecords: number;
+}
+
+/** Most rows of the errors-and-limits table; a large run lists the rest by count. */
+export const MAX_PROBLEMS = 200;
+
+function capProblems<T>(all: T[]): { problems: T[]; problemsOmitted: number } {
+  return { problems: all.slice(0, MAX_PROBLEMS), problemsOmitted: Math.max(0, all.length - MAX_PROBLEMS) };
 }
 
 const dash = (s: string | null): string => (s === null || s === '' ? '—' : s);
@@ -156,9 +210,27 @@ function costNote(s: ContenderSummary): string | null {
   return null;
 }
 
-function leaderboardRow(s: ContenderSummary, rank: number, onFrontier: boolean): LeaderboardRow {
+const key = (n: number | null): string => (n === null || !Number.isFinite(n) ? '' : String(n));
+
+function leaderboardRow(s: ContenderSummary, rank: number, onFrontier: boolean, dominatedBy: string[], published: PublishedScore[]): LeaderboardRow {
   const iv = s.resolvedInterval;
+  const cacheShare = s.cacheHitShare;
   return {
+    dominatedBy,
+    cacheShare: formatPct(cacheShare),
+    published: published.map((p) => ({ text: `${p.benchmark} ${p.score.toFixed(1)}%`, title: `published ${p.date} by ${p.source}${p.note ? `; ${p.note}` : ''}` })),
+    sort: {
+      rate: key(s.resolvedRate),
+      usdPerTask: key(s.meanUsdPerTask),
+      usdPerResolved: key(s.usdPerResolved),
+      totalUsd: key(s.totalUsd),
+      tokensIn: key(s.tokens.input),
+      cacheShare: key(cacheShare),
+      calls: key(s.calls),
+      wall: key(s.meanWallMs),
+      failures: key(s.failures),
+      errors: key(s.infraErrors + s.missing),
+    },
     rank,
     id: s.id,
     name: s.name !== null && s.name !== s.id ? s.name : null,
@@ -169,6 +241,7 @@ function leaderboardRow(s: ContenderSummary, rank: number, onFrontier: boolean):
     resolvedPct: formatPct(s.resolvedRate),
     interval: iv ? `${(iv.low * 100).toFixed(1)}–${(iv.high * 100).toFixed(1)}%` : '—',
     usdPerTask: s.recorded === 0 ? '—' : formatUsd(s.meanUsdPerTask),
+    medianUsdPerTask: s.recorded === 0 || s.medianUsdPerTask === null ? '—' : formatUsd(s.medianUsdPerTask),
     usdPerResolved: s.resolved === 0 && s.totalUsd !== null ? '—' : formatUsd(s.usdPerResolved),
     totalUsd: formatUsd(s.totalUsd),
     costNote: costNote(s),
@@ -198,16 +271,27 @@ function mark(record: AttemptRecord | null, attempt: number, attemptsPerTask: nu
   if (record.flaky_tests.length) notes.push(`flaky over ${record.test_runs} runs: ${record.flaky_tests.join(', ')}`);
   if (record.test_files_edited.length) notes.push(`edited test files (restored before grading): ${record.test_files_edited.join(', ')}`);
   if (!notes.length) return m;
-  return { text: `${m.text}${record.flaky_tests.length ? '~' : ''}${record.test_files_edited.length ? '†' : ''}`, cls: m.cls, title: `${m.title}; ${notes.join('; ')}` };
+  const note = `${m.title}; ${notes.join('; ')}`;
+  return { text: `${m.text}${record.flaky_tests.length ? '~' : ''}${record.test_files_edited.length ? '†' : ''}`, cls: m.cls, title: note, note };
 }
 
 function outcomeMark(outcome: Outcome | null, attempt: number, attemptsPerTask: number): MatrixMark {
   const which = attemptsPerTask > 1 ? `attempt ${attempt}: ` : '';
-  if (outcome === null) return { text: '—', cls: 'missing', title: `${which}not run` };
-  if (outcome === 'resolved') return { text: '✓', cls: 'ok', title: `${which}resolved` };
-  if (outcome === 'unresolved') return { text: '✗', cls: 'fail', title: `${which}unresolved` };
-  if (outcome === 'infra_error') return { text: outcome, cls: 'err', title: `${which}infra_error (harness or provider; not the model's failure)` };
-  return { text: outcome, cls: 'fail', title: `${which}${outcome}` };
+  if (outcome === null) return { text: '—', cls: 'missing', title: `${which}not run`, note: null };
+  const text = OUTCOME_SYMBOLS[outcome];
+  if (outcome === 'resolved') return { text, cls: 'ok', title: `${which}resolved`, note: null };
+  if (outcome === 'infra_error') return { text, cls: 'err', title: `${which}infra_error (harness or provider; not the model's failure)`, note: null };
+  return { text, cls: 'fail', title: `${which}${outcome}`, note: null };
+}
+
+/** Options of {@link buildViewModel}. */
+export interface ViewModelOptions {
+  /** Published reference figures to show beside measured ones (default: none). */
+  published?: readonly PublishedScore[];
+  /** Link matrix cells to attempt pages (default true; false when the pages are not written). */
+  attemptLinks?: boolean;
+  /** The sheet the run was recorded with, when this report re-prices it under `header.price_sheet`. */
+  repricedFrom?: { file: string; as_of: string } | null;
 }
 
 /**
@@ -215,10 +299,21 @@ function outcomeMark(outcome: Outcome | null, attempt: number, attemptsPerTask: 
  * ranked (resolved rate ↓, then USD per task ↑); matrix columns follow the same order, rows follow
  * the suite. USD is list price from the header's price sheet; unknown is "unknown", never "$0".
  */
-export function buildViewModel(header: RunHeader, attempts: readonly AttemptRecord[]): ReportViewModel {
+export function buildViewModel(header: RunHeader, attempts: readonly AttemptRecord[], options: ViewModelOptions = {}): ReportViewModel {
   const ranked = rankSummaries(summarise(header, attempts));
   const chart = chartPoints(ranked);
   const onFrontier = new Set(chart.frontierIds);
+  const plotted = new Map(chart.points.map((p) => [p.id, { usd: p.usd, rate: p.ratePct }]));
+  const dominatedBy = (id: string): string[] => {
+    const me = plotted.get(id);
+    if (!me) return [];
+    return chart.points.filter((q) => dominates({ usd: q.usd, rate: q.ratePct }, me)).map((q) => q.id);
+  };
+  const published = options.published ?? [];
+  const contenderIndex = new Map(header.contenders.map((c, i) => [c.id, i]));
+  const contenderOf = new Map(header.contenders.map((c) => [c.id, c]));
+  const links = options.attemptLinks ?? true;
+  const repriced = options.repricedFrom ?? null;
   const index = indexAttempts(header, attempts);
   const counted = ranked.reduce((n, s) => n + s.recorded, 0);
   const expected = ranked.reduce((n, s) => n + s.trials, 0);
@@ -262,28 +357,53 @@ export function buildViewModel(header: RunHeader, attempts: readonly AttemptReco
       { label: 'run budget', value: header.limits.run_budget_usd === null ? 'no cap' : formatUsd(header.limits.run_budget_usd) },
     ],
     priceSheet: { file: header.price_sheet.file, asOf: header.price_sheet.as_of, source: header.price_sheet.source },
+    repricedFrom: repriced === null ? null : { file: repriced.file, asOf: repriced.as_of },
+    unknownPrices: header.contenders.filter((c) => c.model !== null && c.price === null).map((c) => c.id),
+    published: published.map((p) => ({
+      model: p.model,
+      benchmark: p.benchmark,
+      score: `${p.score.toFixed(1)}%`,
+      date: p.date,
+      source: p.source,
+      url: p.url ?? null,
+      note: p.note ?? null,
+      matched: header.contenders.filter((c) => publishedFor(c, [p]).length > 0).map((c) => c.id),
+    })),
+    matrixLegend: [
+      ...Object.entries(OUTCOME_SYMBOLS).map(([outcome, symbol]) => ({ label: symbol, value: outcome })),
+      { label: '—', value: 'not run' },
+      { label: '~', value: 'a listed test was flaky across re-runs' },
+      { label: '†', value: 'the patch edited test files (restored before grading)' },
+    ],
     localSandbox: header.sandbox === 'local',
     chart: { ...chart, emptyMessage },
-    rows: ranked.map((s, i) => leaderboardRow(s, i + 1, onFrontier.has(s.id))),
+    rows: ranked.map((s, i) => {
+      const c = contenderOf.get(s.id);
+      return leaderboardRow(s, i + 1, onFrontier.has(s.id), dominatedBy(s.id), c ? publishedFor(c, published) : []);
+    }),
     matrix: {
       columns: ranked.map((s) => s.id),
-      rows: header.suite.instance_ids.map((instanceId) => {
+      rows: header.suite.instance_ids.map((instanceId, taskIndex) => {
         // "resolved by" counts models only: the reference agents (gold, noop) validate the task.
         let resolvedBy = 0;
         const models = ranked.filter((s) => s.costBasis !== 'no_model').length;
-        const cells = ranked.map((s) => {
+        const cells = ranked.map((s): MatrixCell => {
           const perAttempt = index.byContender.get(s.id)?.get(instanceId);
           const marks = Array.from({ length: header.attempts_per_task }, (_, a) => {
             return mark(perAttempt?.get(a) ?? null, a, header.attempts_per_task);
           });
           if (s.costBasis !== 'no_model' && marks.some((m) => m.cls === 'ok')) resolvedBy += 1;
-          return { marks };
+          const ran = perAttempt !== undefined && perAttempt.size > 0;
+          const href = links && ran ? attemptPagePath(contenderIndex.get(s.id) ?? 0, taskIndex) : null;
+          const notes = marks.flatMap((m) => (m.note === null ? [] : [m.note]));
+          const cls = marks.some((m) => m.cls === 'ok') ? 'ok' : !ran ? 'missing' : marks.some((m) => m.cls === 'err') ? 'err' : 'fail';
+          return { marks, href, cls, title: notes.length ? notes.join(' | ') : null };
         });
         return { instanceId, resolvedBy: models ? `${resolvedBy}/${models}` : '—', cells };
       }),
     },
     skipped: header.skipped.map((s) => ({ id: s.id, reason: s.reason })),
-    problems: attempts
+    ...capProblems(attempts
       .filter((a) => a.outcome === 'infra_error' || a.outcome === 'agent_error' || (a.error !== null && a.outcome !== 'resolved'))
       .map((a) => ({
         contender: a.model,
@@ -292,7 +412,7 @@ export function buildViewModel(header: RunHeader, attempts: readonly AttemptReco
         outcome: a.outcome,
         exitStatus: a.exit_status ?? '—',
         error: (a.error ?? '—').slice(0, 400),
-      })),
+      }))),
     ignoredRecords: [...index.ignored.values()].reduce((a, b) => a + b, 0),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rankSummaries, summarise } from '../../../src/analysis/leaderboard.ts';
+import { median, rankSummaries, summarise } from '../../../src/analysis/leaderboard.ts';
 import { makeAttempt, makeHeader, modelContender, referenceContender } from './fixtures.ts';
 
 const only = <T>(xs: T[]): T => {
@@ -53,6 +53,15 @@ describe('summarise', () => {
     expect(s.totalUsd).toBeCloseTo(0.75, 12);
     expect(s.meanUsdPerTask).toBeCloseTo(0.375, 12); // 0.75 / 2 recorded, not / 4 suite tasks
     expect(s.usdPerResolved).toBeCloseTo(0.75, 12); // 0.75 / 1 resolved
+    expect(s.medianUsdPerTask).toBeCloseTo(0.375, 12); // middle of [0.25, 0.5] = (0.25 + 0.5) / 2
+  });
+
+  it('takes the median USD per attempt, which one runaway session does not drag up', () => {
+    const header = makeHeader({ suite: { hash: 'h', instance_ids: ['t1', 't2', 't3'] }, contenders: [modelContender('m')] });
+    const s = only(summarise(header, [makeAttempt('m', 't1', 'resolved', 0.1), makeAttempt('m', 't2', 'unresolved', 9), makeAttempt('m', 't3', 'resolved', 0.2)]));
+    // sorted [0.1, 0.2, 9] → 0.2; mean (0.1 + 9 + 0.2)/3 = 3.1
+    expect(s.medianUsdPerTask).toBe(0.2);
+    expect(s.meanUsdPerTask).toBeCloseTo(3.1, 12);
   });
 
   it('makes all cost figures null when any attempt of a model has an unknown list price', () => {
@@ -62,6 +71,7 @@ describe('summarise', () => {
     expect(s.totalUsd).toBeNull();
     expect(s.meanUsdPerTask).toBeNull();
     expect(s.usdPerResolved).toBeNull();
+    expect(s.medianUsdPerTask).toBeNull();
   });
 
   it('gives null USD per resolved task when nothing was resolved, but keeps the known total', () => {
@@ -95,6 +105,17 @@ describe('summarise', () => {
     expect(s.calls).toBe(8);
     expect(s.steps).toBe(7);
     expect(s.meanWallMs).toBe(2000);
+    // cache hit share = 1800 cached / 2120 prompt tokens; prompt tokens per call = 2120 / 8 calls
+    expect(s.cacheHitShare).toBeCloseTo(1800 / 2120, 12);
+    expect(s.meanPromptTokensPerCall).toBe(265);
+  });
+
+  it('has no cache share or tokens per call without prompt tokens or calls', () => {
+    const header = makeHeader({ suite: { hash: 'h', instance_ids: ['t1'] }, contenders: [modelContender('m')] });
+    const s = only(summarise(header, [makeAttempt('m', 't1', 'agent_error', 0)]));
+    expect(s.cacheHitShare).toBeNull();
+    expect(s.meanPromptTokensPerCall).toBeNull();
+    expect(s.medianUsdPerTask).toBe(0);
   });
 
   it('ignores records outside the suite, past the attempts per task, or of unknown contenders, and counts them', () => {
@@ -153,5 +174,14 @@ describe('rankSummaries', () => {
       ]),
     );
     expect(ranked.map((s) => s.id)).toEqual(['cheap', 'dear', 'unknown', 'low']);
+  });
+});
+
+describe('median', () => {
+  it('takes the middle value, or the mean of the two middle ones, of unsorted input', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([7])).toBe(7);
+    expect(median([])).toBeNull();
   });
 });

@@ -2,7 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { buildReport, renderReport } from '../../../src/report/build.ts';
+import { SORT_SCRIPT } from '../../../src/report/sortable.ts';
 import { makeAttempt, makeHeader, modelContender, referenceContender } from '../analysis/fixtures.ts';
 import { sampleRun } from './sample-run.ts';
 
@@ -96,21 +98,28 @@ describe('buildReport', () => {
     expect(chart).toMatch(/noop<\/span> \(no model cost\)/);
   });
 
-  it('refers to no remote resource and carries no script', () => {
+  it('refers to no remote resource and carries only the sort script, allowed by its CSP hash', () => {
     expect(html).not.toMatch(/\b(?:src|href|xlink:href|action|poster)\s*=\s*["']?\s*(?:https?:)?\/\//i);
     expect(html).not.toMatch(/url\(\s*["']?\s*(?:https?:)?\/\//i);
     expect(html).not.toMatch(/@import/i);
-    expect(html).not.toMatch(/<(?:script|link|iframe|object|embed|img)\b/i);
+    expect(html).not.toMatch(/<(?:link|iframe|object|embed|img)\b/i);
+    expect([...html.matchAll(/<script\b[^>]*>/gi)].map((m) => m[0])).toEqual(['<script>']);
+    expect(html).toContain(`<script>${SORT_SCRIPT}</script>`);
+    const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
+    const hash = createHash('sha256').update(SORT_SCRIPT).digest('base64');
+    expect(csp.replaceAll('&#x27;', "'").replaceAll('&#x3D;', '=')).toContain(`script-src 'sha256-${hash}'`);
+    expect(csp).toContain("default-src 'none'");
   });
 
-  it('shows the per-task matrix: ✓, ✗, outcome names, and — for tasks not run', () => {
+  it('shows the per-task matrix: one symbol per outcome, — for tasks not run, cells linked to their attempts page', () => {
     const matrix = section(html, 'matrix');
     expect(matrix).toContain('acme__parser-101');
-    expect(matrix).toContain('>✓</span>');
-    expect(matrix).toContain('>✗</span>');
-    expect(matrix).toContain('>patch_failed</span>');
-    expect(matrix).toContain('class="mark err" title="infra_error');
-    expect(matrix).toContain('class="mark missing" title="not run">—</span>');
+    // claude-sonnet-4.5 is contender 0 of the header; acme__parser-101 is task 0, zeta__cache-4 task 6.
+    expect(matrix).toContain('<td class="ok"><a href="attempts/0/0.html">✓</a></td>');
+    expect(matrix).toContain('<td class="fail"><a href="attempts/0/6.html">≠</a></td>'); // patch_failed
+    expect(matrix).toContain('<td class="err"><a href="attempts/2/6.html">⚠</a></td>'); // deepseek-v3.2's infra_error
+    expect(matrix).toContain('<td class="missing">—</td>'); // qwen3-coder, not run: no link
+    expect(matrix).toContain('≠ patch_failed'); // legend
   });
 
   it('lists skipped contenders with their reason', () => {
@@ -144,10 +153,10 @@ describe('renderReport escaping', () => {
 
   it('never emits a hostile model id, task id or header string raw', async () => {
     const html = await hostileHtml();
-    for (const raw of [hostileModel, hostileTask, '<b>EU</b>', '<svg onload', '<i>n</i>', '<u>skip</u>', '<a href', '<marquee>']) {
+    for (const raw of [hostileModel, hostileTask, '<b>EU</b>', '<svg onload', '<i>n</i>', '<u>skip</u>', '<a href="https://evil.example">', '<marquee>']) {
       expect(html).not.toContain(raw);
     }
-    expect(html).not.toMatch(/<script/i);
+    expect([...html.matchAll(/<script/gi)]).toHaveLength(1); // the sort script only
   });
 
   it('escapes a hostile model id in the table and in the SVG', async () => {

@@ -1,0 +1,182 @@
+// The site index over every run of a results folder (DESIGN.md §9): one report per run, and an index
+// page grouping runs by task suite (hash) with the nightly trend of each model's resolved rate and
+// USD per task over time. Only runs of the same suite are comparable, hence the grouping.
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { rankSummaries, summarise } from '../analysis/leaderboard.ts';
+import { UserInputError } from '../core/errors.ts';
+import { readRun, type StoredRun } from '../store/store.ts';
+import { buildReport } from './build.ts';
+import { lineChartSpec, renderChartSvg, type LinePoint } from './chart.ts';
+import { formatInt, formatPct, formatUsd } from './format.ts';
+import type { PublishedScore } from './published.ts';
+import { renderSiteHtml, type PageCharts } from './render.ts';
+
+export interface SiteRunRow {
+  id: string;
+  href: string;
+  startedAt: string;
+  status: string;
+  contenders: string;
+  /** Best model of the run and its resolved rate, e.g. "deepseek-v3.2 (61.0%)". */
+  best: string;
+  spend: string;
+  sort: { started: string };
+}
+
+export interface SiteGroup {
+  suiteHash: string;
+  suiteHashShort: string;
+  tasks: string;
+  runs: SiteRunRow[];
+  /** Keys of this group's trend charts in the page's charts (null: fewer than two points to draw). */
+  rateChart: string | null;
+  usdChart: string | null;
+  /** Latest figure per model in this group: resolved rate and USD per task of its newest run. */
+  latest: Array<{ id: string; rate: string; usd: string; runs: string }>;
+}
+
+/** Everything `templates/site-page.hbs` shows. */
+export interface SiteViewModel {
+  title: string;
+  runCount: string;
+  groups: SiteGroup[];
+  /** Folders that look like runs but could not be read, and why. */
+  unreadable: Array<{ dir: string; reason: string }>;
+}
+
+/** What the trend needs of one run: its id, start time, suite and per-model figures. Pure data. */
+export interface RunPoint {
+  id: string;
+  startedAt: string;
+  status: string;
+  suiteHash: string;
+  tasks: number;
+  contenders: number;
+  spend: number | null;
+  models: Array<{ id: string; rate: number | null; usdPerTask: number | null }>;
+}
+
+/** The trend figures of a stored run (models only: reference agents are not plotted). */
+export function runPoint(run: StoredRun): RunPoint {
+  const ranked = rankSummaries(summarise(run.header, run.attempts));
+  const spend = ranked.reduce<number | null>((s, r) => (s === null || r.totalUsd === null ? null : s + r.totalUsd), 0);
+  return {
+    id: run.header.run_id,
+    startedAt: run.header.started_at,
+    status: run.header.status,
+    suiteHash: run.header.suite.hash,
+    tasks: run.header.suite.instance_ids.length,
+    contenders: run.header.contenders.length,
+    spend,
+    models: ranked.filter((s) => s.costBasis !== 'no_model').map((s) => ({ id: s.id, rate: s.resolvedRate, usdPerTask: s.meanUsdPerTask })),
+  };
+}
+
+/**
+ * The site view model and its trend series: groups by suite hash (newest group first), runs newest
+ * first, one series per model over the runs' start times. Pure.
+ */
+export function siteView(points: readonly RunPoint[], unreadable: SiteViewModel['unreadable'] = []): { vm: SiteViewModel; series: Map<string, { points: LinePoint[]; kind: 'rate' | 'usd' }> } {
+  const bySuite = new Map<string, RunPoint[]>();
+  for (const p of points) bySuite.set(p.suiteHash, [...(bySuite.get(p.suiteHash) ?? []), p]);
+  const series = new Map<string, { points: LinePoint[]; kind: 'rate' | 'usd' }>();
+  const newest = (rs: RunPoint[]): string => rs.reduce((m, r) => (r.startedAt > m ? r.startedAt : m), '');
+  const groups = [...bySuite.entries()]
+    .sort(([, a], [, b]) => (newest(a) > newest(b) ? -1 : newest(a) < newest(b) ? 1 : 0))
+    .map(([hash, runs], gi): SiteGroup => {
+      const sorted = [...runs].sort((a, b) => (a.startedAt > b.startedAt ? -1 : a.startedAt < b.startedAt ? 1 : 0));
+      const rate: LinePoint[] = [];
+      const usd: LinePoint[] = [];
+      const latest = new Map<string, { rate: number | null; usd: number | null; runs: number }>();
+      for (const r of [...sorted].reverse()) {
+        const t = Date.parse(r.startedAt);
+        for (const m of r.models) {
+          if (Number.isFinite(t) && m.rate !== null) rate.push({ series: m.id, x: t, y: m.rate * 100 });
+          if (Number.isFinite(t) && m.usdPerTask !== null) usd.push({ series: m.id, x: t, y: m.usdPerTask });
+          latest.set(m.id, { rate: m.rate, usd: m.usdPerTask, runs: (latest.get(m.id)?.runs ?? 0) + 1 });
+        }
+      }
+      const rateKey = `rate-${gi}`;
+      const usdKey = `usd-${gi}`;
+      if (rate.length) series.set(rateKey, { points: rate, kind: 'rate' });
+      if (usd.length) series.set(usdKey, { points: usd, kind: 'usd' });
+      return {
+        suiteHash: hash,
+        suiteHashShort: hash.slice(0, 12),
+        tasks: formatInt(sorted[0]!.tasks),
+        runs: sorted.map((r) => {
+          const best = [...r.models].sort((a, b) => (b.rate ?? -1) - (a.rate ?? -1))[0];
+          return {
+            id: r.id,
+            href: `${encodeURIComponent(r.id)}/index.html`,
+            startedAt: r.startedAt,
+            status: r.status,
+            contenders: formatInt(r.contenders),
+            best: best ? `${best.id} (${formatPct(best.rate)})` : '—',
+            spend: formatUsd(r.spend),
+            sort: { started: r.startedAt },
+          };
+        }),
+        rateChart: rate.length ? rateKey : null,
+        usdChart: usd.length ? usdKey : null,
+        latest: [...latest.entries()]
+          .sort(([, a], [, b]) => (b.rate ?? -1) - (a.rate ?? -1))
+          .map(([id, l]) => ({ id, rate: formatPct(l.rate), usd: formatUsd(l.usd), runs: formatInt(l.runs) })),
+      };
+    });
+  return { vm: { title: 'fixbench runs', runCount: formatInt(points.length), groups, unreadable }, series };
+}
+
+/** Options of {@link buildSite}. */
+export interface BuildSiteOptions {
+  /** Folder holding run folders (`<results>/<run_id>/run.json`). */
+  resultsDir: string;
+  /** Where to write `index.html` and one report folder per run. */
+  outDir: string;
+  published?: readonly PublishedScore[];
+  /** Write attempt pages in every run's report (default true). */
+  attemptPages?: boolean;
+}
+
+/**
+ * Builds every run's report into `outDir/<run_id>/` and the site index `outDir/index.html`.
+ * A folder with a run.json that cannot be read is listed on the index with the reason, not fatal.
+ * @throws UserInputError when `resultsDir` does not exist or holds no run folder.
+ */
+export async function buildSite(o: BuildSiteOptions): Promise<{ index: string; runs: number }> {
+  if (!existsSync(o.resultsDir)) throw new UserInputError(`${o.resultsDir}: no such results folder\n  fix: pass the folder that holds run folders (default: results)`);
+  const dirs = (await readdir(o.resultsDir, { withFileTypes: true }))
+    .filter((d) => d.isDirectory() && existsSync(path.join(o.resultsDir, d.name, 'run.json')))
+    .map((d) => d.name)
+    .sort();
+  if (dirs.length === 0) throw new UserInputError(`${o.resultsDir}: no run folders (none has a run.json)\n  fix: run \`fixbench run\` first, or pass the folder that holds run folders`);
+  const points: RunPoint[] = [];
+  const unreadable: SiteViewModel['unreadable'] = [];
+  for (const d of dirs) {
+    const runDir = path.join(o.resultsDir, d);
+    let run: StoredRun;
+    try {
+      run = await readRun(runDir);
+    } catch (e) {
+      unreadable.push({ dir: d, reason: e instanceof Error ? e.message.split('\n')[0]! : String(e) });
+      continue;
+    }
+    await buildReport({ header: run.header, attempts: run.attempts, outDir: path.join(o.outDir, run.header.run_id), runDir, published: o.published, attemptPages: o.attemptPages });
+    points.push(runPoint(run));
+  }
+  const { vm, series } = siteView(points, unreadable);
+  const charts: PageCharts = {};
+  for (const [k, s] of series) {
+    charts[k] = await renderChartSvg(
+      lineChartSpec(s.points, s.kind === 'rate'
+        ? { xTitle: 'run started', yTitle: 'resolved (%)', xTime: true, yDomain: [0, 100], width: 560, height: 240 }
+        : { xTitle: 'run started', yTitle: 'mean USD per task', xTime: true, width: 560, height: 240 }),
+    );
+  }
+  await mkdir(o.outDir, { recursive: true });
+  const index = path.join(o.outDir, 'index.html');
+  await writeFile(index, renderSiteHtml(vm, charts), 'utf8');
+  return { index, runs: points.length };
+}

@@ -1,0 +1,224 @@
+// Attempt pages of a report: the attempt's record (outcome, cost, tests, patch) and, for model-driven
+// agents, its trajectory (steps, commands, outputs, usage per step) read from the run's
+// `trajectories/<model>/<instance_id>/<n>.json` (src/agents/bash.ts, format `fixbench-trajectory/1`).
+// Reading is lenient (a bad file is shown as a note, never fails the report); the view model is pure.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { promptTokens, TokenUsage } from '../core/usage.ts';
+import type { AttemptRecord } from '../store/records.ts';
+import { formatInt, formatMs, formatTokens, formatUsd } from './format.ts';
+import type { StepSeries } from './analysis-view.ts';
+import { attemptAnchor } from './paths.ts';
+import type { Field } from './view-model.ts';
+
+/** Characters of one text shown in full; longer ones show their head and tail (the agent truncates already; a report caps again). */
+export const TEXT_CAP = 20_000;
+/** Characters of a patch shown in full on an attempt page. */
+export const PATCH_CAP = 100_000;
+
+const Call = z
+  .object({ usage: TokenUsage, list_usd: z.number().nullable().default(null), billed_usd: z.number().nullable().default(null), ms: z.number().default(0) })
+  .passthrough();
+
+/** What a report reads of a trajectory file (other fields are kept but not shown). */
+export const TrajectoryFile = z
+  .object({
+    format: z.string().regex(/^fixbench-trajectory\/1$/, 'must be "fixbench-trajectory/1"'),
+    exit_status: z.string().nullable().default(null),
+    error: z.string().nullable().default(null),
+    steps: z.array(
+      z
+        .object({
+          step: z.number(),
+          thought: z.string().nullable().default(null),
+          command: z.string().nullable().default(null),
+          observation: z.string().nullable().default(null),
+          call: Call.nullable().default(null),
+          context_tokens: z.number().default(0),
+        })
+        .passthrough(),
+    ),
+  })
+  .passthrough();
+export type TrajectoryFile = z.infer<typeof TrajectoryFile>;
+
+/** A trajectory as read: the parsed file, none, or why it could not be read. */
+export type TrajectoryRead = { kind: 'ok'; file: TrajectoryFile } | { kind: 'missing' } | { kind: 'not_read' } | { kind: 'invalid'; reason: string };
+
+/** Path of an attempt's trajectory in a run folder (the store's layout, DESIGN.md §7). */
+export function trajectoryFilePath(runDir: string, model: string, instanceId: string, attempt: number): string {
+  return path.join(runDir, 'trajectories', model, instanceId, `${attempt}.json`);
+}
+
+/** Reads and validates one trajectory file; never throws. */
+export async function readTrajectory(file: string): Promise<TrajectoryRead> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    return { kind: 'invalid', reason: `cannot read ${file}: ${(e as Error).message}` };
+  }
+  try {
+    const parsed = TrajectoryFile.safeParse(JSON.parse(text));
+    if (!parsed.success) return { kind: 'invalid', reason: `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).slice(0, 3).join('; ')}` };
+    return { kind: 'ok', file: parsed.data };
+  } catch (e) {
+    return { kind: 'invalid', reason: `${file}: not JSON: ${(e as Error).message}` };
+  }
+}
+
+/** Per-step series of a trajectory for the context-growth chart. */
+export function stepSeriesOf(t: TrajectoryFile): StepSeries {
+  const withCall = t.steps.filter((s) => s.call !== null || s.context_tokens > 0);
+  return {
+    contextTokens: withCall.map((s) => (s.context_tokens > 0 ? s.context_tokens : s.call ? promptTokens(s.call.usage) : 0)),
+    stepUsd: withCall.map((s) => s.call?.list_usd ?? null),
+  };
+}
+
+/** A long text, capped: the whole of it, or its head and tail with how much was left out. */
+export interface CappedText {
+  head: string;
+  /** Characters left out between head and tail (0 = the text is whole). */
+  elided: number;
+  tail: string;
+}
+
+/** Caps `text` at `cap` characters: the first and last half of the cap, and the count elided between. */
+export function capText(text: string, cap: number = TEXT_CAP): CappedText {
+  if (text.length <= cap) return { head: text, elided: 0, tail: '' };
+  const half = Math.floor(cap / 2);
+  return { head: text.slice(0, half), elided: text.length - 2 * half, tail: text.slice(text.length - half) };
+}
+
+export interface StepView {
+  n: number;
+  thought: CappedText | null;
+  command: CappedText | null;
+  observation: CappedText | null;
+  /** "12.3k in (4.0k cached) · 512 out · $0.0021 · 1.2 s", or "" for a step with no call. */
+  usage: string;
+  context: string;
+}
+
+/** Everything `templates/attempt-page.hbs` shows: every attempt of one contender at one task (one matrix cell). */
+export interface AttemptPageView {
+  title: string;
+  contender: string;
+  instanceId: string;
+  runId: string;
+  /** Relative link back to the report's matrix. */
+  back: string;
+  /** One entry per attempt index; `anchor` null when that attempt was not run. */
+  index: Array<{ attempt: number; anchor: string | null; outcome: string }>;
+  attempts: AttemptView[];
+}
+
+/** One attempt on an attempts page. */
+export interface AttemptView {
+  attempt: number;
+  anchor: string;
+  outcome: string;
+  resolved: boolean;
+  facts: Field[];
+  error: CappedText | null;
+  tests: Array<{ group: string; passed: string[]; failed: string[] }>;
+  testFilesEdited: string[];
+  flakyTests: string[];
+  patch: CappedText;
+  trajectory: { steps: StepView[]; exitStatus: string; note: string | null } | null;
+  /** Why there is no trajectory: reference agent, file missing, or invalid (reason). */
+  trajectoryNote: string | null;
+}
+
+const capOrNull = (s: string | null): CappedText | null => (s === null || s === '' ? null : capText(s));
+
+/**
+ * The view model of the attempts page of one contender at one task. `attempts` are its records with
+ * their trajectories (null for agents that make no model calls), at most one per attempt index;
+ * `attemptsPerTask` sizes the index (attempts with no record show as "not run").
+ */
+export function attemptPageView(
+  attempts: ReadonlyArray<{ record: AttemptRecord; trajectory: TrajectoryRead | null }>,
+  o: { back: string; attemptsPerTask: number },
+): AttemptPageView {
+  const sorted = [...attempts].sort((a, b) => a.record.attempt - b.record.attempt);
+  const first = sorted[0]?.record;
+  const byIndex = new Map(sorted.map((a) => [a.record.attempt, a.record]));
+  return {
+    title: first ? `${first.model} · ${first.instance_id}` : 'attempts',
+    contender: first?.model ?? '—',
+    instanceId: first?.instance_id ?? '—',
+    runId: first?.run_id ?? '—',
+    back: o.back,
+    index: Array.from({ length: o.attemptsPerTask }, (_, n) => {
+      const r = byIndex.get(n);
+      return { attempt: n, anchor: r ? attemptAnchor(n) : null, outcome: r?.outcome ?? 'not run' };
+    }),
+    attempts: sorted.map((a) => attemptView(a.record, a.trajectory)),
+  };
+}
+
+/** The view of one attempt: its record, tests, patch and trajectory (texts capped). */
+export function attemptView(record: AttemptRecord, trajectory: TrajectoryRead | null): AttemptView {
+  const u = record.usage;
+  const facts: Field[] = [
+    { label: 'outcome', value: record.outcome },
+    { label: 'agent ended', value: record.exit_status ?? '—' },
+    { label: 'visible check', value: record.visible_check ? 'passed (patch applied, PASS_TO_PASS held)' : 'failed' },
+    { label: 'USD at list price', value: formatUsd(record.list_usd) },
+    { label: 'USD billed', value: record.billed_usd === null ? 'not reported' : formatUsd(record.billed_usd) },
+    { label: 'price sheet', value: record.price_sheet },
+    { label: 'steps', value: formatInt(record.steps) },
+    { label: 'model calls', value: formatInt(record.calls) },
+    { label: 'tokens', value: `${formatInt(promptTokens(u))} in (${formatInt(u.cache_read)} cache read), ${formatInt(u.output)} out (${formatInt(u.reasoning)} reasoning)` },
+    { label: 'wall time', value: `${formatMs(record.wall_ms)} (model ${formatMs(record.model_ms)}, tests ${formatMs(record.test_ms)})` },
+    { label: 'patch applied with', value: record.apply_strategy ?? '—' },
+    { label: 'finished', value: record.finished_at },
+  ];
+  const ts = record.tests_status;
+  const tests = ts
+    ? (['FAIL_TO_PASS', 'PASS_TO_PASS'] as const).map((g) => ({ group: g, passed: ts[g].success, failed: ts[g].failure }))
+    : [];
+  let view: AttemptView['trajectory'] = null;
+  let trajectoryNote: string | null = null;
+  if (trajectory === null) trajectoryNote = 'No trajectory: this agent makes no model calls.';
+  else if (trajectory.kind === 'missing') trajectoryNote = 'No trajectory file was found in the run folder.';
+  else if (trajectory.kind === 'not_read') trajectoryNote = 'Trajectories were not read: this report was built without the run folder.';
+  else if (trajectory.kind === 'invalid') trajectoryNote = `The trajectory file could not be read: ${trajectory.reason}`;
+  else {
+    view = {
+      exitStatus: trajectory.file.exit_status ?? '—',
+      note: trajectory.file.error,
+      steps: trajectory.file.steps.map((s) => {
+        const c = s.call;
+        return {
+          n: s.step,
+          thought: capOrNull(s.thought),
+          command: capOrNull(s.command),
+          observation: capOrNull(s.observation),
+          usage: c
+            ? `${formatTokens(promptTokens(c.usage))} in (${formatTokens(c.usage.cache_read)} cached) · ${formatTokens(c.usage.output)} out · ${formatUsd(c.list_usd)} · ${formatMs(c.ms)}`
+            : '',
+          context: formatInt(s.context_tokens),
+        };
+      }),
+    };
+  }
+  return {
+    attempt: record.attempt,
+    anchor: attemptAnchor(record.attempt),
+    outcome: record.outcome,
+    resolved: record.outcome === 'resolved',
+    facts,
+    error: capOrNull(record.error),
+    tests,
+    testFilesEdited: record.test_files_edited,
+    flakyTests: record.flaky_tests,
+    patch: capText(record.model_patch, PATCH_CAP),
+    trajectory: view,
+    trajectoryNote,
+  };
+}

@@ -1,0 +1,161 @@
+// The report in a real browser: Debian's Chromium through playwright-core loads it from file:// and
+// checks what a reader sees — no console errors, no network requests, the chart and the leaderboard
+// visible, sorting by a column, hostile output shown as text, the page readable without JavaScript —
+// and saves a screenshot. Without /usr/bin/chromium the test is skipped loudly, except on CI (CI set),
+// where it fails: .ci/run installs chromium.
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildReport } from '../../src/report/build.ts';
+import { buildSite } from '../../src/report/site.ts';
+import { loadPublishedScores } from '../../src/report/published.ts';
+import { attemptPagePath } from '../../src/report/paths.ts';
+import { ROOT } from '../helpers/cli.ts';
+import { HOSTILE, HOSTILE_MODEL, HOSTILE_TASK, writeHostileRun } from '../helpers/hostile-run.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available) {
+  const msg = `\n!!! ${CHROMIUM} is missing: the browser test of the report is ${process.env.CI ? 'FAILING (CI must install chromium: .ci/run does)' : 'SKIPPED'}. Install it with: apt-get install chromium\n`;
+  console.warn(msg);
+}
+
+/** Where the screenshot goes (kept after the test, for a human to look at). */
+export const SCREENSHOT = join(ROOT, 'test-results', 'report.png');
+
+describe.runIf(available || process.env.CI)('report in Chromium (file://)', () => {
+  let dir: string;
+  let browser: Browser;
+  let indexUrl: string;
+  let attemptUrl: string;
+  let siteUrl: string;
+
+  beforeAll(async () => {
+    if (!available) throw new Error(`${CHROMIUM} is missing on CI; .ci/run must install chromium`);
+    dir = await mkdtemp(join(tmpdir(), 'fixbench-browser-'));
+    const runDir = join(dir, 'results', 'run');
+    const { header, attempts } = await writeHostileRun(runDir);
+    const out = join(dir, 'report');
+    indexUrl = pathToFileURL(await buildReport({ header, attempts, outDir: out, runDir, published: await loadPublishedScores() })).href;
+    const ci = header.contenders.findIndex((c) => c.id === HOSTILE_MODEL);
+    attemptUrl = pathToFileURL(join(out, attemptPagePath(ci, header.suite.instance_ids.indexOf(HOSTILE_TASK)))).href;
+    siteUrl = pathToFileURL((await buildSite({ resultsDir: join(dir, 'results'), outDir: join(dir, 'site'), attemptPages: false })).index).href;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Opens `url` in a fresh page, recording console errors, page errors, dialogs and every request. */
+  async function open(url: string, javaScriptEnabled = true): Promise<{ page: Page; problems: string[]; requests: string[] }> {
+    const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('dialog', (d) => {
+      problems.push(`dialog: ${d.message()}`);
+      void d.dismiss();
+    });
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(url, { waitUntil: 'load' });
+    return { page, problems, requests };
+  }
+
+  it('loads with no console error and no request beyond the file itself; chart and leaderboard visible; screenshot saved', async () => {
+    const { page, problems, requests } = await open(indexUrl);
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([indexUrl]);
+    await expect(page.locator('#price-chart svg').isVisible()).resolves.toBe(true);
+    const box = await page.locator('#price-chart svg').boundingBox();
+    expect(box?.width).toBeGreaterThan(300);
+    await expect(page.locator('#leaderboard-table').isVisible()).resolves.toBe(true);
+    expect(await page.locator('#leaderboard-table tbody tr').count()).toBe(8);
+    await mkdir(join(ROOT, 'test-results'), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: false });
+    expect((await stat(SCREENSHOT)).size).toBeGreaterThan(10_000);
+    await page.context().close();
+  });
+
+  it('sorts the leaderboard by a column when its heading is clicked, unknown values last', async () => {
+    const { page, problems } = await open(indexUrl);
+    const heading = page.locator('#leaderboard-table th', { hasText: 'USD / task' });
+    const usd = (): Promise<string[]> => page.locator('#leaderboard-table tbody tr td:nth-child(8)').evaluateAll((tds) => tds.map((td) => td.getAttribute('data-v') ?? ''));
+    const ids = (): Promise<string[]> => page.locator('#leaderboard-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-id') ?? ''));
+    await heading.click();
+    expect(await heading.getAttribute('aria-sort')).toBe('descending');
+    let v = await usd();
+    let known = v.filter((x) => x !== '').map(Number);
+    expect(known).toEqual([...known].sort((a, b) => b - a));
+    expect(v.slice(known.length)).toEqual(['']); // glm-4.6's unknown price sorts last
+    await heading.click();
+    expect(await heading.getAttribute('aria-sort')).toBe('ascending');
+    v = await usd();
+    known = v.filter((x) => x !== '').map(Number);
+    expect(known).toEqual([...known].sort((a, b) => a - b));
+    expect((await ids()).at(-1)).toBe('glm-4.6');
+    // By name, alphabetically.
+    await page.locator('#leaderboard-table th', { hasText: 'contender' }).click();
+    const names = await ids();
+    expect(names).toEqual([...names].sort());
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('reads without JavaScript: the table is there in its ranked order', async () => {
+    const { page, problems } = await open(indexUrl, false);
+    expect(problems).toEqual([]);
+    await expect(page.locator('#leaderboard-table').isVisible()).resolves.toBe(true);
+    expect(await page.locator('#leaderboard-table tbody tr').first().getAttribute('data-id')).toBe('gold');
+    await page.context().close();
+  });
+
+  it('follows a matrix link to the attempts page, where hostile output is text and nothing runs', async () => {
+    const { page, problems, requests } = await open(attemptUrl);
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([attemptUrl]);
+    expect(await page.locator('script').count()).toBe(0);
+    expect(await page.locator('img').count()).toBe(0);
+    const text = await page.locator('body').innerText();
+    expect(text).toContain(HOSTILE.script);
+    expect(text).toContain(HOSTILE.closeSvg);
+    expect(text).toContain(HOSTILE.quotes);
+    // The output of a step is folded (<details>): not in innerText until opened.
+    const all = (await page.locator('body').textContent()) ?? '';
+    expect(all).toContain('BIGLINE-START');
+    expect(all).toContain('characters left out');
+    await page.locator('summary', { hasText: 'output' }).nth(1).click();
+    expect(await page.locator('body').innerText()).toContain('BIGLINE-END');
+    await page.context().close();
+  });
+
+  it('links each matrix cell to its attempts page', async () => {
+    const { page } = await open(indexUrl);
+    const href = await page.locator('#matrix a').first().getAttribute('href');
+    expect(href).toMatch(/^attempts\/\d+\/\d+\.html$/);
+    await page.locator('#matrix a').first().click();
+    await page.waitForLoadState('load');
+    expect(page.url()).toContain('/attempts/');
+    await expect(page.locator('h1').isVisible()).resolves.toBe(true);
+    await page.context().close();
+  });
+
+  it('opens the site index and follows it to a run report, with no console error', async () => {
+    const { page, problems, requests } = await open(siteUrl);
+    expect(requests).toEqual([siteUrl]);
+    await expect(page.locator('section.suite svg').first().isVisible()).resolves.toBe(true);
+    await page.locator('section.suite a', { hasText: '20260401T020000Z-ab12' }).click();
+    await page.waitForLoadState('load');
+    await expect(page.locator('#leaderboard-table').isVisible()).resolves.toBe(true);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+});

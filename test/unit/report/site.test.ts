@@ -1,0 +1,89 @@
+// The site index over a results folder: a report per run, runs grouped by task suite, trend charts.
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UserInputError } from '../../../src/core/errors.ts';
+import { buildSite, siteView, type RunPoint } from '../../../src/report/site.ts';
+import { RunWriter } from '../../../src/store/store.ts';
+import { makeAttempt, makeHeader, modelContender } from '../analysis/fixtures.ts';
+
+async function writeRun(results: string, id: string, startedAt: string, suite: string, rate: number): Promise<void> {
+  const tasks = ['t1', 't2', 't3', 't4'];
+  const header = makeHeader({ run_id: id, started_at: startedAt, suite: { hash: suite, instance_ids: tasks }, contenders: [modelContender('m1'), modelContender('m2')] });
+  const w = await RunWriter.create(join(results, id), header);
+  for (const [i, t] of tasks.entries()) {
+    await w.appendAttempt(makeAttempt('m1', t, i < rate ? 'resolved' : 'unresolved', 0.02, { run_id: id }));
+    await w.appendAttempt(makeAttempt('m2', t, i < 1 ? 'resolved' : 'unresolved', 0.2, { run_id: id }));
+  }
+}
+
+describe('buildSite', () => {
+  let dir: string;
+  let index: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fixbench-site-'));
+    const results = join(dir, 'results');
+    await writeRun(results, 'night-1', '2026-04-01T02:00:00.000Z', 'suite-aaaaaaaaaaaa', 1);
+    await writeRun(results, 'night-2', '2026-04-02T02:00:00.000Z', 'suite-aaaaaaaaaaaa', 3);
+    await writeRun(results, 'other-suite', '2026-04-03T02:00:00.000Z', 'suite-bbbbbbbbbbbb', 2);
+    await mkdir(join(results, 'broken'), { recursive: true });
+    await writeFile(join(results, 'broken', 'run.json'), '{"format_version": 99}');
+    await mkdir(join(results, 'not-a-run'), { recursive: true });
+    const site = await buildSite({ resultsDir: results, outDir: join(dir, 'site') });
+    expect(site.runs).toBe(3);
+    index = await readFile(site.index, 'utf8');
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('builds every run report and links it from the index', () => {
+    for (const id of ['night-1', 'night-2', 'other-suite']) {
+      expect(existsSync(join(dir, 'site', id, 'index.html'))).toBe(true);
+      expect(index).toContain(`<a href="${id}/index.html">${id}</a>`);
+    }
+  });
+
+  it('groups runs by suite, newest group first, with trend charts of rate and USD per model', () => {
+    const a = index.indexOf('id="suite-suite-aaaaaa"');
+    const b = index.indexOf('id="suite-suite-bbbbbb"');
+    expect(b).toBeGreaterThan(0);
+    expect(a).toBeGreaterThan(b);
+    const group = index.slice(a);
+    expect(group.match(/<svg/g)?.length).toBe(2);
+    expect(group).toContain("Y-axis titled 'resolved (%)'");
+    expect(group).toContain("Y-axis titled 'mean USD per task'");
+    // Newest run first; the latest figure of m1 is night-2's 75%.
+    expect(group.indexOf('night-2')).toBeLessThan(group.indexOf('night-1'));
+    expect(group).toContain('<td class="mono">m1</td><td class="num">75.0%</td><td class="num">$0.02</td><td class="num">2</td>');
+  });
+
+  it('lists a run folder it cannot read, with the reason, and ignores folders without run.json', () => {
+    expect(index).toContain('<span class="mono">broken</span>: ');
+    expect(index).toContain('format_version 99');
+    expect(index).not.toContain('not-a-run');
+  });
+
+  it('refuses a results folder with no runs', async () => {
+    const empty = join(dir, 'empty');
+    await mkdir(empty, { recursive: true });
+    await expect(buildSite({ resultsDir: empty, outDir: join(dir, 'x') })).rejects.toThrow(UserInputError);
+    await expect(buildSite({ resultsDir: join(dir, 'missing'), outDir: join(dir, 'x') })).rejects.toThrow(/no such results folder/);
+  });
+});
+
+describe('siteView', () => {
+  it('draws one point per run and model, in time order, skipping unknown values', () => {
+    const run = (id: string, startedAt: string, usd: number | null): RunPoint => ({
+      id, startedAt, status: 'finished', suiteHash: 'h', tasks: 2, contenders: 1, spend: usd, models: [{ id: 'm', rate: 0.5, usdPerTask: usd }],
+    });
+    const { vm, series } = siteView([run('b', '2026-04-02T00:00:00Z', null), run('a', '2026-04-01T00:00:00Z', 0.1)]);
+    expect(vm.groups[0]!.runs.map((r) => r.id)).toEqual(['b', 'a']);
+    expect(series.get('rate-0')!.points.map((p) => p.x)).toEqual([Date.parse('2026-04-01T00:00:00Z'), Date.parse('2026-04-02T00:00:00Z')]);
+    expect(series.get('usd-0')!.points).toEqual([{ series: 'm', x: Date.parse('2026-04-01T00:00:00Z'), y: 0.1 }]);
+    expect(vm.groups[0]!.runs[0]!.spend).toBe('unknown');
+  });
+});
