@@ -50,6 +50,8 @@ export interface TrajectoryStep {
   call: CallRecord | null;
   /** Prompt tokens of this step's request (context size). */
   context_tokens: number;
+  /** List-price USD of the attempt's calls up to and including this step; null while no call had a known cost. */
+  spent_usd?: number | null;
 }
 
 export interface AttemptResult {

@@ -61,6 +61,7 @@ export class LocalSandbox implements SandboxBackend {
       env,
       timeoutMs: opts.timeoutMs,
       ...(opts.maxOutputBytes === undefined ? {} : { maxOutputBytes: opts.maxOutputBytes }),
+      ...(opts.keepTailBytes === undefined ? {} : { keepTailBytes: opts.keepTailBytes }),
       ...(opts.input === undefined ? {} : { input: opts.input }),
     });
     return result;
