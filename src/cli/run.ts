@@ -25,6 +25,8 @@ export interface RunCliOptions {
   task?: string[];
   modelsFile?: string;
   models?: string[] | false;
+  /** Agents driving each model: `bash` (built in) and ids from the `agents:` section of models.yaml. Default ['bash']. */
+  agents?: string[];
   reference: boolean;
   prices?: string;
   /** USD; Infinity = no cap (`--budget-usd none`). */
@@ -62,12 +64,24 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const budgetUsd = capOrNull(o.budgetUsd);
   const attemptUsd = capOrNull(o.attemptUsd);
 
+  const agentIds = [...new Set(o.agents?.length ? o.agents : ['bash'])];
+  const unknownAgents = agentIds.filter((a) => a !== 'bash' && !catalog.agents.some((x) => x.id === a));
+  if (unknownAgents.length) {
+    throw new UserInputError(
+      `--agents: unknown agent id(s) ${unknownAgents.join(', ')}; known: ${['bash', ...catalog.agents.map((a) => a.id)].join(', ')} (declare external agents in the agents: section of ${catalog.modelsFile}; see docs/agents.md)`,
+    );
+  }
   const contenders: ContenderPlan[] = [];
   const skipped: { id: string; reason: string }[] = [];
   if (o.reference) contenders.push({ kind: 'reference', agent: 'gold' }, { kind: 'reference', agent: 'noop' });
   for (const m of chosen) {
     const key = process.env[m.spec.api_key_env];
-    if (key) contenders.push({ kind: 'model', model: m, apiKey: key });
+    if (key) {
+      for (const a of agentIds) {
+        const spec = catalog.agents.find((x) => x.id === a);
+        contenders.push(spec ? { kind: 'model', model: m, apiKey: key, agent: spec } : { kind: 'model', model: m, apiKey: key });
+      }
+    }
     else skipped.push({ id: m.spec.id, reason: `${m.spec.api_key_env} is not set; set it to run this model` });
   }
   if (explicit && skipped.length) {
@@ -157,7 +171,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId) });
   for (const c of summarise(summary.header, summary.attempts)) {
     const errors = c.infraErrors ? `, ${c.infraErrors} infra error(s)` : '';
-    log(`  ${c.id}: resolved ${c.resolved}/${c.trials}${c.agent === 'bash' ? `, ${formatUsd(c.totalUsd)} total` : ''}${errors}`);
+    log(`  ${c.id}: resolved ${c.resolved}/${c.trials}${!isReference(c.agent) ? `, ${formatUsd(c.totalUsd)} total` : ''}${errors}`);
   }
   if (summary.header.note) log(`note: ${summary.header.note}`);
   if (o.json) {
@@ -175,9 +189,11 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
 
 /** One line per finished attempt for logs and non-terminal output. */
 export function progressLine(r: AttemptRecord, done: number, total: number): string {
-  const cost = r.agent === 'bash' ? ` ${formatUsd(r.list_usd)} ${promptTokens(r.usage) + r.usage.output} tok` : '';
+  const cost = !isReference(r.agent) ? ` ${formatUsd(r.list_usd)} ${promptTokens(r.usage) + r.usage.output} tok` : '';
   return `[${done}/${total}] ${r.model} ${r.instance_id}#${r.attempt}: ${r.outcome}${cost} ${(r.wall_ms / 1000).toFixed(1)}s${r.error ? ` (${r.error.split('\n')[0]!.slice(0, 160)})` : ''}`;
 }
+
+const isReference = (agent: string) => agent === 'gold' || agent === 'noop';
 
 /** A path inside the fixbench package as relative to it (e.g. `prices/2026-03-31.yaml`); others absolute. */
 function bundledRelative(file: string): string {

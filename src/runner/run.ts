@@ -6,8 +6,9 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import type { TaskSpec } from '../config/task.ts';
 import type { PricedModel } from '../config/catalog.ts';
+import type { AgentSpec } from '../config/agents.ts';
 import type { PriceSheet } from '../config/prices.ts';
-import type { Agent, AgentLimits, AttemptResult } from '../agents/types.ts';
+import type { Agent, AgentLimits, AgentUpstream, AttemptResult } from '../agents/types.ts';
 import { createAgent } from '../agents/index.ts';
 import { OpenAIChatClient } from '../models/openai-chat.ts';
 import type { ModelClient } from '../models/types.ts';
@@ -18,7 +19,7 @@ import { evaluate } from '../evaluation/evaluate.ts';
 import type { EvaluationResult } from '../evaluation/types.ts';
 import { flakyTests } from '../evaluation/flaky.ts';
 import { attemptKey } from '../core/ids.ts';
-import { addUsage, zeroUsage } from '../core/usage.ts';
+import { addUsage, promptTokens, zeroUsage } from '../core/usage.ts';
 import { sumUsd } from '../pricing/cost.ts';
 import { secretRedactor, type Redactor } from '../core/redact.ts';
 import type { AttemptRecord, Contender, RunHeader } from '../store/records.ts';
@@ -28,10 +29,13 @@ import { RunBudget, meteredClient } from './budget.ts';
 import { attemptOutcome } from './outcome.ts';
 import { referenceGate } from './gate.ts';
 
-/** A contender to run: a reference agent (`gold`, `noop`) or the `bash` agent driving a model. */
+/**
+ * A contender to run: a reference agent (`gold`, `noop`), or a model driven by the built-in `bash`
+ * agent or, with `agent`, by an external agent CLI (`command` agent, behind the metering proxy).
+ */
 export type ContenderPlan =
   | { kind: 'reference'; agent: 'gold' | 'noop' }
-  | { kind: 'model'; model: PricedModel; apiKey: string };
+  | { kind: 'model'; model: PricedModel; apiKey: string; agent?: AgentSpec };
 
 export interface RunOptions {
   runId: string;
@@ -70,8 +74,9 @@ export function contenderOf(plan: ContenderPlan): Contender {
   }
   const { spec, price } = plan.model;
   return {
-    id: spec.id,
-    agent: 'bash',
+    // An external agent's contender is `<model>@<agent>`, so one model under several agents stays apart.
+    id: plan.agent ? `${spec.id}@${plan.agent.id}` : spec.id,
+    agent: plan.agent?.id ?? 'bash',
     model: spec.id,
     upstream: spec.model,
     name: spec.name ?? null,
@@ -86,6 +91,10 @@ export function contenderOf(plan: ContenderPlan): Contender {
 function agentConfig(plan: ContenderPlan, limits: AgentLimits): unknown {
   if (plan.kind === 'reference') return { agent: plan.agent };
   const { spec } = plan.model;
+  if (plan.agent) {
+    const { id, command, env, vars, timeout_s } = plan.agent;
+    return { agent: 'command', id, command, env, vars, timeout_s: timeout_s ?? null, model: spec.model, base_url: spec.base_url, limits };
+  }
   return { agent: 'bash', model: spec.model, base_url: spec.base_url, params: spec.params, tool_calls: spec.tool_calls, limits };
 }
 
@@ -198,16 +207,37 @@ async function runOneAttempt(
   let refusedByBudget = false;
   let agent: Agent;
   let model: ModelClient | undefined;
+  let upstream: AgentUpstream | undefined;
   const limits: AgentLimits = { ...opts.limits };
   if (plan.kind === 'reference') {
     agent = createAgent(plan.agent);
+  } else if (plan.agent) {
+    // The external agent's calls pass the metering proxy, which counts them against the run budget too.
+    const { spec, price } = plan.model;
+    upstream = {
+      dialect: spec.api === 'openai-chat' ? 'openai' : 'anthropic',
+      baseURL: spec.base_url,
+      apiKey: plan.apiKey,
+      model: spec.model,
+      price,
+      refuse: () => {
+        if (!budget.exhausted) return null;
+        refusedByBudget = true;
+        env.onBudgetRefused();
+        return `run budget of $${budget.capUsd} reached`;
+      },
+      onCall: (c) => budget.add(c.list_usd),
+    };
+    const { id, command, env: names, vars, timeout_s } = plan.agent;
+    agent = createAgent('command', { id, command, env: names, vars, ...(timeout_s ? { timeoutMs: timeout_s * 1000 } : {}) });
   } else {
     const client = new OpenAIChatClient(plan.model.spec, plan.apiKey, plan.model.price);
     model = meteredClient(client, budget, () => {
       refusedByBudget = true;
       env.onBudgetRefused();
     });
-    agent = createAgent('bash', { toolCalls: plan.model.spec.tool_calls });
+    const { tool_calls, cache_control, model: upstreamModel } = plan.model.spec;
+    agent = createAgent('bash', { toolCalls: tool_calls, cacheControl: cache_control ?? /claude|anthropic/i.test(upstreamModel) });
   }
 
   let result: AttemptResult;
@@ -219,7 +249,7 @@ async function runOneAttempt(
     try {
       // Reference agents only apply (gold) or skip (noop) a patch: they need no installed environment.
       if (plan.kind === 'model') await runSetup(workspace, task, opts.sandbox);
-      result = await agent.attempt({ task, workspace, sandbox: opts.sandbox, limits, model, trajectoryPath, signal: opts.signal, redact: env.redact });
+      result = await agent.attempt({ task, workspace, sandbox: opts.sandbox, limits, model, upstream, trajectoryPath, signal: opts.signal, redact: env.redact });
     } finally {
       await workspace.cleanup();
     }
@@ -283,6 +313,7 @@ async function runOneAttempt(
     binary_hunks_dropped: evaluation.binary_hunks_dropped ?? 0,
     test_files_edited: evaluation.test_files_edited,
     usage,
+    cache_hit_share: promptTokens(usage) > 0 ? usage.cache_read / promptTokens(usage) : null,
     calls: result.calls.length,
     list_usd: plan.kind === 'reference' ? 0 : sumUsd(result.calls.map((c) => c.list_usd)),
     billed_usd: billed,
