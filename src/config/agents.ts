@@ -60,10 +60,7 @@ export const AgentSpec = z
       error: 'looks like a credential: never passed to an agent (it gets a per-attempt proxy key in OPENAI_API_KEY / ANTHROPIC_API_KEY)',
     })).default([]),
     /** Literal variables for the agent. */
-    vars: z.record(
-      z.string().regex(ENV_NAME, 'an environment variable name').refine((n) => !(RESERVED_AGENT_VARS as readonly string[]).includes(n), { error: 'is set by fixbench and cannot be overridden' }),
-      z.string(),
-    ).default({}),
+    vars: z.record(z.string(), z.string()).default({}),
     /** Wall-time limit of the agent, seconds (default: `--attempt-timeout`; the smaller applies). */
     timeout_s: z.number().positive().optional(),
   })
@@ -71,5 +68,9 @@ export const AgentSpec = z
   .superRefine((a, ctx) => {
     if ((BUILTIN_AGENT_IDS as readonly string[]).includes(a.id.toLowerCase())) ctx.addIssue({ code: 'custom', path: ['id'], message: `"${a.id}" is a built-in agent; pick another id` });
     for (const p of commandTemplateProblems(a.command)) ctx.addIssue({ code: 'custom', path: ['command'], message: p });
+    for (const name of Object.keys(a.vars)) {
+      if (!ENV_NAME.test(name)) ctx.addIssue({ code: 'custom', path: ['vars', name], message: `"${name}" is not an environment variable name` });
+      else if ((RESERVED_AGENT_VARS as readonly string[]).includes(name)) ctx.addIssue({ code: 'custom', path: ['vars', name], message: `${name} is set by fixbench (the metering proxy route) and cannot be overridden` });
+    }
   });
 export type AgentSpec = z.infer<typeof AgentSpec>;
