@@ -79,6 +79,21 @@ describe('bash agent: every exit status of DESIGN.md §5, with the diff still ex
   });
 });
 
+describe('bash agent: command timeout', () => {
+  it('kills the whole process group at the timeout and shows the output printed before it', async () => {
+    // The backgrounded grandchild would write late.txt 1 s in; the next step waits past that.
+    const run = await runBash([bash('echo partial-before; (sleep 1; echo grandchild > late.txt) & sleep 30'), bash('sleep 1.5'), bash(`echo ${SUBMIT_SENTINEL}`)], {
+      limits: { commandTimeoutMs: 500 },
+    });
+    expect(run.result.trajectory[1]!.observation).toContain('<returncode>0</returncode>');
+    const obs = run.result.trajectory[0]!.observation!;
+    expect(obs).toContain('timed out after 0.5 seconds');
+    expect(obs).toContain('partial-before');
+    expect(run.result.exit_status).toBe('submitted');
+    expect(run.result.model_patch).not.toContain('late.txt'); // the grandchild died with the group
+  });
+});
+
 describe('bash agent: notes near the limits', () => {
   it('warns as the step limit nears, and says when the next step is the last', async () => {
     const run = await runBash([bash('ls'), bash('ls'), bash('ls'), bash('ls')], { limits: { steps: 4 } });

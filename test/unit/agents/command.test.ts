@@ -9,6 +9,9 @@ import { CommandAgent, PROBLEM_FILE, shellQuote, validateCommandAgent, type Comm
 import type { AgentUpstream, AttemptResult } from '../../../src/agents/types.ts';
 import type { ExitStatus } from '../../../src/core/outcome.ts';
 import { LocalSandbox } from '../../../src/sandbox/local.ts';
+import { BwrapSandbox } from '../../../src/sandbox/bwrap.ts';
+import type { SandboxBackend } from '../../../src/sandbox/types.ts';
+import { bwrapUsable } from '../sandbox/bwrap-usable.ts';
 import { ROOT } from '../../helpers/cli.ts';
 import { chatCompletion, chatStream, startFakeUpstream, type FakeUpstream, type UpstreamReply } from '../../helpers/fake-upstream.ts';
 import { defaultLimits, gitRepo, taskFor } from './harness.ts';
@@ -35,14 +38,17 @@ interface Run {
   dir: string;
 }
 
-async function runCommand(script: UpstreamReply[], o: { agent?: Partial<CommandAgentOptions>; limits?: Partial<AgentLimits>; upstream?: Partial<AgentUpstream> } = {}): Promise<Run> {
+async function runCommand(
+  script: UpstreamReply[],
+  o: { agent?: Partial<CommandAgentOptions>; limits?: Partial<AgentLimits>; upstream?: Partial<AgentUpstream>; sandbox?: SandboxBackend } = {},
+): Promise<Run> {
   const upstream = await startFakeUpstream(script);
   cleanups.push(() => upstream.close());
   const ws = await gitRepo({ 'greet.txt': 'hello\n' });
   cleanups.push(() => ws.cleanup());
   const dir = await mkdtemp(path.join(os.tmpdir(), 'fixbench-cmd-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  const sandbox = new LocalSandbox();
+  const sandbox = o.sandbox ?? new LocalSandbox();
   cleanups.push(() => sandbox.cleanup());
   const trajectoryPath = path.join(dir, 'traj.json');
   const agent = new CommandAgent({ id: 'scripted', command: TEMPLATE, ...o.agent });
@@ -126,6 +132,19 @@ describe('command agent: a scripted external CLI through the metering proxy', ()
     expect(Object.keys(env).filter((k) => !allowed.has(k))).toEqual([]);
     expect(env.FIXBENCH_PROBLEM_FILE).toBe(path.join(env.FIXBENCH_WORKSPACE!, PROBLEM_FILE));
   }, 30_000);
+});
+
+describe('command agent under bwrap', () => {
+  it.runIf(bwrapUsable)('reaches the proxy on the host loopback from inside bwrap, edits the workspace, and is metered', async () => {
+    const run = await runCommand([say(EDIT), say({ done: true })], {
+      agent: { command: `echo "key in env: $(env | grep -c 'sk-real-provider' || true)"; ${TEMPLATE}` },
+      sandbox: new BwrapSandbox({ readOnly: [ROOT] }),
+    });
+    expect(run.result.exit_status, run.result.error).toBe('submitted');
+    expect(run.result.model_patch).toContain('+hullo');
+    expect(run.result.calls).toHaveLength(2);
+    expect((await run.trajectory()).output).toContain('key in env: 0');
+  }, 60_000);
 });
 
 describe('command agent: exit statuses', () => {
