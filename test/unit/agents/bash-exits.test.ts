@@ -81,8 +81,8 @@ describe('bash agent: every exit status of DESIGN.md §5, with the diff still ex
 
 describe('bash agent: command timeout', () => {
   it('kills the whole process group at the timeout and shows the output printed before it', async () => {
-    // The backgrounded grandchild would write late.txt 1 s in; the next step waits past that.
-    const run = await runBash([bash('echo partial-before; (sleep 1; echo grandchild > late.txt) & sleep 30'), bash('sleep 1.5'), bash(`echo ${SUBMIT_SENTINEL}`)], {
+    // The backgrounded grandchild would write late.txt 1 s in; the next steps wait past that.
+    const run = await runBash([bash('echo partial-before; (sleep 1; echo grandchild > late.txt) & sleep 30'), bash('sleep 0.4'), bash('sleep 0.4'), bash('sleep 0.4'), bash(`echo ${SUBMIT_SENTINEL}`)], {
       limits: { commandTimeoutMs: 500 },
     });
     expect(run.result.trajectory[1]!.observation).toContain('<returncode>0</returncode>');
