@@ -81,8 +81,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
         const spec = catalog.agents.find((x) => x.id === a);
         contenders.push(spec ? { kind: 'model', model: m, apiKey: key, agent: spec } : { kind: 'model', model: m, apiKey: key });
       }
-    }
-    else skipped.push({ id: m.spec.id, reason: `${m.spec.api_key_env} is not set; set it to run this model` });
+    } else skipped.push({ id: m.spec.id, reason: `${m.spec.api_key_env} is not set; set it to run this model` });
   }
   if (explicit && skipped.length) {
     throw new UserInputError(

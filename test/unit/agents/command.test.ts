@@ -13,6 +13,7 @@ import { BwrapSandbox } from '../../../src/sandbox/bwrap.ts';
 import type { SandboxBackend } from '../../../src/sandbox/types.ts';
 import { bwrapUsable } from '../sandbox/bwrap-usable.ts';
 import { ROOT } from '../../helpers/cli.ts';
+import { attemptOutcome } from '../../../src/runner/outcome.ts';
 import { chatCompletion, chatStream, startFakeUpstream, type FakeUpstream, type UpstreamReply } from '../../helpers/fake-upstream.ts';
 import { defaultLimits, gitRepo, taskFor } from './harness.ts';
 import type { AgentLimits } from '../../../src/agents/types.ts';
@@ -196,6 +197,12 @@ describe('command agent: configuration', () => {
     expect(() => validateCommandAgent({ command: '{{#if model}}x{{/if}}' })).toThrow(/only \{\{placeholder\}\}/);
     expect(() => validateCommandAgent({ command: 'x', vars: { OPENAI_BASE_URL: 'https://api.openai.com/v1' } })).toThrow(/set by fixbench/);
     expect(() => validateCommandAgent({ command: 'aider --model openai/{{model}} --message-file {{problem_file}}', env: ['AIDER_CONFIG'] })).not.toThrow();
+  });
+
+  it('grades an agent_failed patch: resolved stands, anything else is the agent’s error', () => {
+    expect(attemptOutcome('agent_failed', 'resolved', false)).toBe('resolved');
+    expect(attemptOutcome('agent_failed', 'unresolved', false)).toBe('agent_error');
+    expect(attemptOutcome('agent_failed', 'empty_patch', false)).toBe('agent_error');
   });
 
   it('substitutes placeholders shell-quoted, safe inside a word and against quotes', () => {
