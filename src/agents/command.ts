@@ -188,10 +188,12 @@ export class CommandAgent implements Agent {
         network: true,
         maxOutputBytes: OUTPUT_KEEP_BYTES,
         keepTailBytes: OUTPUT_KEEP_BYTES / 2,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
       const output =
         r.stdoutTail === undefined ? r.stdout + r.stderr : `${r.stdout}\n[… ${r.stdoutOmittedBytes ?? 0} bytes elided …]\n${r.stdoutTail}${r.stderr}`;
       run = { exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut, output, durationMs: r.durationMs };
+      if (ctx.signal?.aborted) throw new Interrupted(); // Ctrl-C killed the agent: not a result
       ({ exit, error } = exitOf(run, proxy, wallMs));
     } catch (e) {
       exit = 'env_error';

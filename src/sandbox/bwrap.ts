@@ -183,6 +183,7 @@ export class BwrapSandbox implements SandboxBackend {
       statusFd: true,
       ...(opts.maxOutputBytes === undefined ? {} : { maxOutputBytes: opts.maxOutputBytes }),
       ...(opts.keepTailBytes === undefined ? {} : { keepTailBytes: opts.keepTailBytes }),
+      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
       ...(opts.input === undefined ? {} : { input: opts.input }),
     });
     return { result, started: status === 'started' };

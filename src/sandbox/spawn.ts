@@ -24,6 +24,8 @@ export interface GroupSpawnOptions {
   maxOutputBytes?: number;
   /** Of `maxOutputBytes`, how many keep the END of stdout (head-and-tail capture; default 0 = head only). */
   keepTailBytes?: number;
+  /** Aborting kills the whole process group. */
+  signal?: AbortSignal;
   /** Text piped to stdin; without it stdin is empty (a reader sees end of file at once). */
   input?: string;
   /** Also open fd 3 as a pipe and return what the process wrote there (bwrap's `--json-status-fd 3`). */
@@ -81,6 +83,8 @@ export async function runProcessGroup(opts: GroupSpawnOptions): Promise<GroupSpa
     }, Math.min(opts.timeoutMs, MAX_TIMER_MS));
     // The leader is gone: reap the rest of its group so nothing keeps running or holds our pipes.
     child.once('exit', () => killGroup(pid));
+    if (opts.signal?.aborted) killGroup(pid);
+    else opts.signal?.addEventListener('abort', () => killGroup(pid), { once: true });
   }
   child.stdout?.on('data', (c: Buffer) => out.push(c));
   child.stderr?.on('data', (c: Buffer) => err.push(c));

@@ -42,6 +42,8 @@ export interface ExecOptions {
    * (default 0: the head only). See `ExecResult.stdoutTail`.
    */
   keepTailBytes?: number;
+  /** Aborting kills the command's whole process group (like a timeout, but `timedOut` stays false). */
+  signal?: AbortSignal;
   /** Text piped to stdin. */
   input?: string;
   /**

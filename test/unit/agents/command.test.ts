@@ -37,14 +37,16 @@ interface Run {
   upstream: FakeUpstream;
   trajectory: () => Promise<any>;
   dir: string;
+  ws: string;
 }
 
 async function runCommand(
   script: UpstreamReply[],
-  o: { agent?: Partial<CommandAgentOptions>; limits?: Partial<AgentLimits>; upstream?: Partial<AgentUpstream>; sandbox?: SandboxBackend } = {},
+  o: { agent?: Partial<CommandAgentOptions>; limits?: Partial<AgentLimits>; upstream?: Partial<AgentUpstream>; sandbox?: SandboxBackend; signal?: AbortSignal; onUpstream?: (u: FakeUpstream) => void } = {},
 ): Promise<Run> {
   const upstream = await startFakeUpstream(script);
   cleanups.push(() => upstream.close());
+  o.onUpstream?.(upstream);
   const ws = await gitRepo({ 'greet.txt': 'hello\n' });
   cleanups.push(() => ws.cleanup());
   const dir = await mkdtemp(path.join(os.tmpdir(), 'fixbench-cmd-'));
@@ -59,9 +61,10 @@ async function runCommand(
     sandbox,
     limits: { ...defaultLimits(), ...o.limits },
     trajectoryPath,
+    ...(o.signal ? { signal: o.signal } : {}),
     upstream: { dialect: 'openai', baseURL: upstream.openaiBaseURL, apiKey: REAL_KEY, model: 'vendor/coder-9', price: { input: '2', output: '8' }, ...o.upstream },
   });
-  return { result, upstream, dir, trajectory: async () => JSON.parse(await readFile(trajectoryPath, 'utf8')) };
+  return { result, upstream, dir, ws: ws.dir, trajectory: async () => JSON.parse(await readFile(trajectoryPath, 'utf8')) };
 }
 
 describe('command agent: a scripted external CLI through the metering proxy', () => {
@@ -141,10 +144,11 @@ describe('command agent under bwrap', () => {
       agent: { command: `echo "key in env: $(env | grep -c 'sk-real-provider' || true)"; ${TEMPLATE}` },
       sandbox: new BwrapSandbox({ readOnly: [ROOT] }),
     });
+    const traj = await run.trajectory();
     expect(run.result.exit_status, run.result.error).toBe('submitted');
-    expect(run.result.model_patch).toContain('+hullo');
+    expect(run.result.model_patch, `agent output: ${traj.output}`).toContain('+hullo');
     expect(run.result.calls).toHaveLength(2);
-    expect((await run.trajectory()).output).toContain('key in env: 0');
+    expect(traj.output).toContain('key in env: 0');
   }, 60_000);
 });
 
@@ -158,7 +162,7 @@ describe('command agent: exit statuses', () => {
       error: /cost cap of 0.005 USD/,
       patch: true,
     },
-    { exit: 'time_limit', script: [say(EDIT), say({ sleep_ms: 60_000 })], o: { agent: { timeoutMs: 2_000 } }, error: /wall time limit of 2 s/, patch: true },
+    { exit: 'time_limit', script: [say(EDIT), say({ sleep_ms: 60_000 })], o: { agent: { timeoutMs: 6_000 } }, error: /wall time limit of 6 s/, patch: true },
     { exit: 'agent_failed', script: [say(EDIT), say({ exit: 3 })], error: /exited with code 3/, patch: true },
     { exit: 'env_error', script: [], o: { agent: { command: 'no-such-agent-cli --go {{problem_file}}' } }, error: /could not be run \(exit 127\)/, patch: false },
     {
@@ -178,15 +182,32 @@ describe('command agent: exit statuses', () => {
     const run = await runCommand(script, o);
     expect(run.result.exit_status).toBe(exit);
     if (error) expect(run.result.error).toMatch(error);
-    if (patch) expect(run.result.model_patch).toContain('+hullo');
-    expect((await run.trajectory()).exit_status).toBe(exit);
+    const traj = await run.trajectory();
+    if (patch) expect(run.result.model_patch, `agent output: ${traj.output}`).toContain('+hullo');
+    expect(traj.exit_status).toBe(exit);
+  }, 30_000);
+
+  it('env_error "interrupted": Ctrl-C (the signal) kills the running agent at once, keeping its patch', async () => {
+    // Ctrl-C once the agent has edited and gone to sleep (its second call was answered).
+    const ac = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const t0 = Date.now();
+    const run = await runCommand([say(EDIT), say({ sleep_ms: 60_000 })], {
+      signal: ac.signal,
+      onUpstream: (u) => (timer = setInterval(() => u.requests.length >= 2 && setTimeout(() => ac.abort(), 300), 50)),
+    });
+    clearInterval(timer);
+    expect(run.result.exit_status).toBe('env_error');
+    expect(run.result.error).toBe('interrupted');
+    expect(Date.now() - t0).toBeLessThan(30_000); // not the agent's 60 s sleep
+    expect(run.result.model_patch).toContain('+hullo');
   }, 30_000);
 
   it('counts the calls before a refused one and none after it', async () => {
     const run = await runCommand([say(EDIT), say({ sleep_ms: 1 }), say({ done: true })], { limits: { costUsd: 0.005 } });
     expect(run.result.calls).toHaveLength(2);
     expect(run.upstream.requests).toHaveLength(2);
-  }, 30_000);
+  }, 60_000);
 });
 
 describe('command agent: configuration', () => {
