@@ -51,12 +51,19 @@ const COMMAND_ENV: Record<string, string> = {
 export interface BashAgentOptions {
   /** Native tool calls (`bash` tool) when true, else the fenced ```bash block protocol (`ModelSpec.tool_calls`). */
   toolCalls: boolean;
-  /** Folder holding `system.hbs`, `instance.hbs`, `observation.hbs`, `format_error.hbs` (default: the bundled templates). */
+  /** Folder holding `system.hbs`, `instance.hbs`, `observation.hbs`, `format_error.hbs`, `limit_warning.hbs` (default: the bundled templates). */
   templatesDir?: string;
   /** Clock in ms for the wall-time limit (default `Date.now`; injectable for tests). */
   now?: () => number;
   /** Extra environment variables for every command (added to COMMAND_ENV). */
   env?: Record<string, string>;
+  /**
+   * Mark Anthropic prompt-cache breakpoints (`cache_control: {type: "ephemeral"}`) on the system
+   * message and the last two user/tool messages of every request (`withCacheBreakpoints`). For
+   * Claude models (directly or through OpenRouter); other providers cache a stable prefix by
+   * themselves. Default false.
+   */
+  cacheControl?: boolean;
 }
 
 interface Templates {
@@ -64,11 +71,12 @@ interface Templates {
   instance: HandlebarsTemplateDelegate;
   observation: HandlebarsTemplateDelegate;
   formatError: HandlebarsTemplateDelegate;
+  limitWarning: HandlebarsTemplateDelegate;
 }
 
 const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('./templates/', import.meta.url));
 
-/** Reads and compiles the four templates (plain text for the model: no HTML escaping; missing fields throw). */
+/** Reads and compiles the five templates (plain text for the model: no HTML escaping; missing fields throw). */
 function loadTemplates(dir: string): Templates {
   const compile = (file: string) => Handlebars.compile(readFileSync(path.join(dir, file), 'utf8'), { noEscape: true, strict: true });
   return {
@@ -76,6 +84,7 @@ function loadTemplates(dir: string): Templates {
     instance: compile('instance.hbs'),
     observation: compile('observation.hbs'),
     formatError: compile('format_error.hbs'),
+    limitWarning: compile('limit_warning.hbs'),
   };
 }
 
@@ -102,6 +111,51 @@ export function truncateOutput(text: string, maxChars: number): TruncatedOutput 
     elidedChars: tailStart - headEnd,
     totalChars: text.length,
   };
+}
+
+/**
+ * Head and tail of an output the sandbox already cut (`ExecResult.stdoutTail`): at most `maxChars`
+ * characters in all, half from the start of `head`, half from the end of `tail`. The elided count adds
+ * the characters dropped here to the `omittedBytes` the sandbox never kept (counted as one character
+ * per byte: exact for ASCII output). Pure.
+ */
+export function truncateHeadTail(head: string, tail: string, omittedBytes: number, maxChars: number): TruncatedOutput & { truncated: true } {
+  let headEnd = Math.min(head.length, Math.floor(maxChars / 2));
+  if (headEnd > 0 && headEnd < head.length && /[\uD800-\uDBFF]/.test(head[headEnd - 1]!)) headEnd--;
+  let tailStart = Math.max(0, tail.length - (maxChars - headEnd));
+  if (tailStart > 0 && tailStart < tail.length && /[\uDC00-\uDFFF]/.test(tail[tailStart]!)) tailStart++;
+  return {
+    truncated: true,
+    head: head.slice(0, headEnd),
+    tail: tail.slice(tailStart),
+    elidedChars: head.length - headEnd + tailStart + omittedBytes,
+    totalChars: head.length + tail.length + omittedBytes,
+  };
+}
+
+/** How many of the last messages (user or tool) get a cache breakpoint, besides the system message. */
+const CACHE_BREAKPOINTS_TAIL = 2;
+
+/**
+ * The messages with Anthropic prompt-cache breakpoints: the system message and the last two user/tool
+ * messages get their content as one text part with `cache_control: {type: "ephemeral"}` (4 breakpoints
+ * at most per request is Anthropic's limit; we use 3). As the list only grows, each request reads the
+ * prefix the previous one wrote (the scheme of mini-swe-agent's `set_cache_control`). Pure: returns a
+ * new list and leaves `messages` unchanged (the trajectory keeps plain strings).
+ */
+export function withCacheBreakpoints(messages: readonly ChatMessage[]): ChatMessage[] {
+  const marked = new Set<number>();
+  for (let i = messages.length - 1; i >= 0 && marked.size < CACHE_BREAKPOINTS_TAIL; i--) {
+    const r = messages[i]!.role;
+    if (r === 'user' || r === 'tool') marked.add(i);
+  }
+  if (messages[0]?.role === 'system') marked.add(0);
+  return messages.map((m, i) => {
+    if (!marked.has(i) || typeof m.content !== 'string') return m;
+    // The wire format allows content parts; ChatMessage types content as a string.
+    const parts = [{ type: 'text', text: m.content, cache_control: { type: 'ephemeral' } }];
+    return { ...m, content: parts as unknown as string };
+  });
 }
 
 /** The action in a model reply: one command, or the format error to feed back. */
@@ -192,6 +246,7 @@ export class BashAgent implements Agent {
   readonly #templates: Templates;
   readonly #now: () => number;
   readonly #env: Record<string, string>;
+  readonly #cacheControl: boolean;
 
   /** @throws when a template is missing or does not compile. */
   constructor(opts: BashAgentOptions) {
@@ -199,6 +254,7 @@ export class BashAgent implements Agent {
     this.#templates = loadTemplates(opts.templatesDir ?? DEFAULT_TEMPLATES_DIR);
     this.#now = opts.now ?? Date.now;
     this.#env = { ...COMMAND_ENV, ...opts.env };
+    this.#cacheControl = opts.cacheControl ?? false;
   }
 
   /**
@@ -209,7 +265,7 @@ export class BashAgent implements Agent {
   async attempt(ctx: AttemptContext): Promise<AttemptResult> {
     const model = ctx.model;
     if (!model) throw new Error('the bash agent needs a model client (AttemptContext.model)');
-    const run = new BashAttempt(ctx, model, this.#toolCalls, this.#templates, this.#now, this.#env);
+    const run = new BashAttempt(ctx, model, this.#toolCalls, this.#templates, this.#now, this.#env, this.#cacheControl);
     return run.run();
   }
 }
@@ -230,6 +286,7 @@ class BashAttempt {
     readonly t: Templates,
     readonly now: () => number,
     readonly env: Record<string, string>,
+    readonly cacheControl: boolean,
   ) {
     this.limits = ctx.limits;
     this.startMs = now();
@@ -293,7 +350,8 @@ class BashAttempt {
 
       let reply: ChatReply;
       try {
-        reply = await this.model.chat(this.messages, { ...(this.toolCalls ? { tools: [BASH_TOOL] } : {}), signal: callSignal });
+        const sent = this.cacheControl ? withCacheBreakpoints(this.messages) : this.messages;
+        reply = await this.model.chat(sent, { ...(this.toolCalls ? { tools: [BASH_TOOL] } : {}), signal: callSignal });
       } catch (e) {
         if (e instanceof ModelCallError) {
           if (e.call) this.calls.push(e.call);
@@ -313,13 +371,14 @@ class BashAttempt {
         observation: null,
         call: reply.call,
         context_tokens: promptTokens(reply.call.usage),
+        spent_usd: this.spentUsd(),
       };
       this.trajectory.push(step);
 
       const action = parseAction(reply, this.toolCalls);
       if (!action.ok) {
         formatErrors++;
-        step.observation = this.t.formatError({ tool_calls: this.toolCalls, sentinel: SUBMIT_SENTINEL, error: action.error });
+        step.observation = this.t.formatError({ tool_calls: this.toolCalls, sentinel: SUBMIT_SENTINEL, error: action.error }) + this.limitWarning();
         this.answer(reply, step.observation);
         await this.save();
         if (formatErrors >= limits.formatErrors) {
@@ -331,32 +390,74 @@ class BashAttempt {
       step.command = action.command;
 
       const timeoutMs = Math.max(1, Math.min(limits.commandTimeoutMs, this.startMs + limits.wallMs - this.now()));
+      // Head and tail are captured with bounded memory, however much the command prints.
+      const capBytes = captureBytes(limits.outputChars);
       const result = await this.ctx.sandbox.exec(`exec 2>&1\n${action.command}`, {
         cwd: workspace.dir,
         timeoutMs,
         env: this.env,
-        maxOutputBytes: Math.max(1 << 20, limits.outputChars * 8),
+        maxOutputBytes: capBytes,
+        keepTailBytes: capBytes / 2,
       });
       // A command may print a secret it found (in local mode, e.g. another process's environment):
       // it never reaches the model or the trajectory.
-      const output = (this.ctx.redact ?? ((x: string) => x))(joinOutput(result));
+      const redact = this.ctx.redact ?? ((x: string) => x);
+      const output = redact(result.stdoutTail === undefined ? joinOutput(result) : result.stdout);
       if (isSubmission(output) && !result.timedOut) {
         step.observation = output;
         this.answer(reply, output);
         await this.save();
         return { exit: 'submitted' };
       }
-      step.observation = this.observation(result, output, timeoutMs);
+      const cut =
+        result.stdoutTail === undefined
+          ? truncateOutput(output, limits.outputChars)
+          : truncateHeadTail(output, redact(joinOutput({ ...result, stdout: result.stdoutTail })), result.stdoutOmittedBytes ?? 0, limits.outputChars);
+      step.observation = this.observation(result, cut, timeoutMs) + this.limitWarning();
       this.answer(reply, step.observation);
       await this.save();
     }
+  }
+
+  /** List-price USD of the calls so far (calls of unknown cost count 0), or null when none had a known cost. */
+  spentUsd(): number | null {
+    return this.calls.some((c) => c.list_usd !== null) ? this.calls.reduce((s, c) => s + (c.list_usd ?? 0), 0) : null;
+  }
+
+  /**
+   * A note appended to what the model gets back when a limit is near (empty otherwise): at most
+   * `max(2, 10% of steps)` steps left, at least 80% of the USD cap spent, or at least 80% of the wall
+   * time gone. The model can then wrap up and submit instead of being cut off.
+   */
+  limitWarning(): string {
+    const l = this.limits;
+    const stepsLeft = l.steps - this.trajectory.length;
+    const spent = this.spentUsd() ?? 0;
+    const elapsed = this.now() - this.startMs;
+    const nearSteps = stepsLeft <= Math.max(2, Math.ceil(l.steps * 0.1));
+    const nearCost = l.costUsd !== null && spent >= 0.8 * l.costUsd;
+    const nearTime = elapsed >= 0.8 * l.wallMs;
+    if (!nearSteps && !nearCost && !nearTime) return '';
+    return (
+      '\n' +
+      this.t.limitWarning({
+        near_steps: nearSteps,
+        steps_left: Math.max(0, stepsLeft),
+        last_step: stepsLeft <= 1,
+        near_cost: nearCost,
+        cost_left_usd: l.costUsd === null ? null : Math.max(0, l.costUsd - spent).toFixed(4),
+        near_time: nearTime,
+        time_left_s: Math.max(0, Math.round((l.wallMs - elapsed) / 1000)),
+        sentinel: SUBMIT_SENTINEL,
+      })
+    );
   }
 
   /** The limit that stops the attempt before the next model call, if any. */
   limitReached(): Ending | null {
     const limits = this.limits;
     if (this.ctx.signal?.aborted) return { exit: 'env_error', error: 'interrupted' };
-    const spent = this.calls.reduce((s, c) => s + (c.list_usd ?? 0), 0);
+    const spent = this.spentUsd() ?? 0;
     if (limits.costUsd !== null && spent >= limits.costUsd) {
       return { exit: 'cost_limit', error: `cost limit of ${limits.costUsd} USD reached (${spent.toFixed(6)} USD at list price)` };
     }
@@ -372,8 +473,7 @@ class BashAttempt {
     else this.messages.push({ role: 'user', content: text });
   }
 
-  observation(result: ExecResult, output: string, timeoutMs: number): string {
-    const cut = truncateOutput(output, this.limits.outputChars);
+  observation(result: ExecResult, cut: TruncatedOutput, timeoutMs: number): string {
     const exitCode = result.exitCode !== null ? String(result.exitCode) : `none (killed by ${result.signal ?? 'a signal'})`;
     return this.t.observation({
       exit_code: exitCode,
@@ -384,9 +484,10 @@ class BashAttempt {
       head: cut.truncated ? cut.head : '',
       tail: cut.truncated ? cut.tail : '',
       elided_chars: cut.truncated ? cut.elidedChars : 0,
-      total_chars: cut.truncated ? cut.totalChars : output.length,
-      capped: result.truncated,
-      capped_bytes: Math.max(1 << 20, this.limits.outputChars * 8),
+      total_chars: cut.truncated ? cut.totalChars : cut.text.length,
+      // stderr cut at its cap (stdout, with a tail window, is reported through the elided count)
+      capped: result.truncated && result.stdoutTail === undefined,
+      capped_bytes: captureBytes(this.limits.outputChars),
     });
   }
 
@@ -419,6 +520,9 @@ function joinOutput(r: ExecResult): string {
   if (!r.stdout) return r.stderr;
   return r.stdout.endsWith('\n') ? r.stdout + r.stderr : `${r.stdout}\n${r.stderr}`;
 }
+
+/** Bytes of a command's stdout kept in memory (half head, half tail): 8 bytes per shown character, at least 1 MiB. */
+const captureBytes = (outputChars: number) => Math.max(1 << 20, outputChars * 8);
 
 const round = (x: number) => Math.round(x * 10) / 10;
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));

@@ -2,6 +2,8 @@
 import type { ExitStatus } from '../core/outcome.ts';
 import type { TaskSpec } from '../config/task.ts';
 import type { ModelClient, CallRecord } from '../models/types.ts';
+import type { PriceRow } from '../config/prices.ts';
+import type { Dialect } from '../proxy/usage.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import type { Workspace } from '../workspace/types.ts';
 
@@ -28,6 +30,11 @@ export interface AttemptContext {
   limits: AgentLimits;
   /** Present for model-driven agents. */
   model?: ModelClient;
+  /**
+   * The model's real route, for agents that run an external CLI behind the metering proxy (`command`).
+   * The key stays on the harness side: the proxy uses it, the CLI never sees it.
+   */
+  upstream?: AgentUpstream;
   /** File to (re)write the trajectory to after each step (JSON). */
   trajectoryPath?: string;
   /**
@@ -36,6 +43,21 @@ export interface AttemptContext {
    */
   redact?: (text: string) => string;
   signal?: AbortSignal;
+}
+
+/** A model route for the metering proxy (see `AttemptContext.upstream`). */
+export interface AgentUpstream {
+  dialect: Dialect;
+  baseURL: string;
+  apiKey: string;
+  /** Upstream model name (`ModelSpec.model`). */
+  model: string;
+  /** USD per million tokens; null = unknown. */
+  price: PriceRow | null;
+  /** Refuses a call when it returns a message (the run budget). */
+  refuse?: () => string | null;
+  /** Called per metered call (to count it in the run budget). */
+  onCall?: (call: CallRecord) => void;
 }
 
 /** One step of a trajectory (a model turn and the command it ran). */
@@ -50,6 +72,8 @@ export interface TrajectoryStep {
   call: CallRecord | null;
   /** Prompt tokens of this step's request (context size). */
   context_tokens: number;
+  /** List-price USD of the attempt's calls up to and including this step; null while no call had a known cost. */
+  spent_usd?: number | null;
 }
 
 export interface AttemptResult {

@@ -85,6 +85,11 @@ export function buildProgram(exit: { code: number }): Command {
     .option('--models-file <file>', 'models catalog (default: the bundled models.yaml)')
     .option('--models <ids>', 'only these model ids from the catalog (comma-separated; repeatable); their API-key variables must be set', list)
     .option('--no-models', 'run no model, only the reference agents (not with --models)')
+    .option(
+      '--agents <ids>',
+      'agents driving each model (comma-separated; repeatable): bash (built in, the default) and external agent CLIs declared in the agents: section of models.yaml, run behind a metering proxy (see docs/agents.md); a contender is <model>@<agent>',
+      list,
+    )
     .option('--no-reference', 'skip the gold and noop reference agents')
     .option('--prices <file>', 'price sheet, USD per million tokens (default: the newest prices/<YYYY-MM-DD>.yaml)')
     .addOption(new Option('--budget-usd <usd>', 'run-wide cap on model spend at list price, USD; "none" for no cap').default(2, '2').argParser(usdOrNone))

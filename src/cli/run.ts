@@ -31,6 +31,8 @@ export interface RunCliOptions {
   task?: string[];
   modelsFile?: string;
   models?: string[] | false;
+  /** Agents driving each model: `bash` (built in) and ids from the `agents:` section of models.yaml. Default ['bash']. */
+  agents?: string[];
   reference: boolean;
   prices?: string;
   /** USD; Infinity = no cap (`--budget-usd none`). */
@@ -92,13 +94,24 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const budgetTokens = capOrNull(o.budgetTokens ?? Number.POSITIVE_INFINITY);
   const attemptUsd = capOrNull(o.attemptUsd);
 
+  const agentIds = [...new Set(o.agents?.length ? o.agents : ['bash'])];
+  const unknownAgents = agentIds.filter((a) => a !== 'bash' && !catalog.agents.some((x) => x.id === a));
+  if (unknownAgents.length) {
+    throw new UserInputError(
+      `--agents: unknown agent id(s) ${unknownAgents.join(', ')}; known: ${['bash', ...catalog.agents.map((a) => a.id)].join(', ')} (declare external agents in the agents: section of ${catalog.modelsFile}; see docs/agents.md)`,
+    );
+  }
   const contenders: ContenderPlan[] = [];
   const skipped: { id: string; reason: string }[] = [];
   if (o.reference) contenders.push({ kind: 'reference', agent: 'gold' }, { kind: 'reference', agent: 'noop' });
   for (const m of chosen) {
     const key = process.env[m.spec.api_key_env];
-    if (key) contenders.push({ kind: 'model', model: m, apiKey: key });
-    else skipped.push({ id: m.spec.id, reason: `${m.spec.api_key_env} is not set; set it to run this model` });
+    if (key) {
+      for (const a of agentIds) {
+        const spec = catalog.agents.find((x) => x.id === a);
+        contenders.push(spec ? { kind: 'model', model: m, apiKey: key, agent: spec } : { kind: 'model', model: m, apiKey: key });
+      }
+    } else skipped.push({ id: m.spec.id, reason: `${m.spec.api_key_env} is not set; set it to run this model` });
   }
   if (explicit && skipped.length) {
     throw new UserInputError(
@@ -204,7 +217,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId), runDir: summary.dir, published: await loadPublishedScores() });
   for (const c of summarise(summary.header, summary.attempts)) {
     const errors = c.infraErrors ? `, ${c.infraErrors} infra error(s)` : '';
-    log(`  ${c.id}: resolved ${c.resolved}/${c.trials}${c.agent === 'bash' ? `, ${formatUsd(c.totalUsd)} total` : ''}${errors}`);
+    log(`  ${c.id}: resolved ${c.resolved}/${c.trials}${!isReference(c.agent) ? `, ${formatUsd(c.totalUsd)} total` : ''}${errors}`);
   }
   if (o.shard) log(`  shard ${o.shard.index}/${o.shard.count}: the rates above divide by every task of the suite; \`fixbench merge\` the shards for the run's scores`);
   if (summary.header.note) log(`note: ${summary.header.note}`);
@@ -244,12 +257,16 @@ function runFolder(run: string, results: string): string {
  * contender rows against the stored ones.
  */
 function resumeOptions(o: RunCliOptions, h: RunHeader): RunCliOptions {
-  const models = h.contenders.filter((c) => c.agent === 'bash').map((c) => c.id);
+  // model contenders: the built-in agent's id is the model id; an external agent's is `<model>@<agent>`
+  const driven = h.contenders.filter((c) => c.model !== null && !isReference(c.agent) && c.agent !== 'predictions');
+  const models = [...new Set(driven.map((c) => c.model!))];
+  const agents = [...new Set(driven.map((c) => c.agent))];
   const prices = path.isAbsolute(h.price_sheet.file) ? h.price_sheet.file : path.join(PACKAGE_ROOT, h.price_sheet.file);
   return {
     ...o,
     task: h.suite.instance_ids,
     models: models.length ? models : false,
+    agents: agents.length ? agents : ['bash'],
     reference: h.contenders.some((c) => c.id === 'gold' || c.id === 'noop'),
     prices,
     attempts: h.attempts_per_task,
@@ -263,6 +280,8 @@ function resumeOptions(o: RunCliOptions, h: RunHeader): RunCliOptions {
     ...(h.shard ? { shard: h.shard } : {}),
   };
 }
+
+const isReference = (agent: string) => agent === 'gold' || agent === 'noop';
 
 /** A path inside the fixbench package as relative to it (e.g. `prices/2026-03-31.yaml`); others absolute. */
 function bundledRelative(file: string): string {

@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { loadYamlFile } from './load.ts';
 import { ModelsFile, type ModelSpec } from './models.ts';
+import type { AgentSpec } from './agents.ts';
 import { PriceSheet, type PriceRow } from './prices.ts';
 import { UserInputError } from '../core/errors.ts';
 
@@ -20,6 +21,8 @@ export interface Catalog {
   priceFile: string;
   sheet: PriceSheet;
   models: PricedModel[];
+  /** External agents declared in the `agents:` section of models.yaml. */
+  agents: AgentSpec[];
 }
 
 /**
@@ -27,6 +30,14 @@ export interface Catalog {
  * @throws UserInputError naming the file, the field and the fix.
  */
 export async function loadModels(file: string): Promise<ModelSpec[]> {
+  return (await loadModelsFile(file)).models;
+}
+
+/**
+ * Loads `models.yaml` whole: models and external agents.
+ * @throws UserInputError naming the file, the field and the fix.
+ */
+export async function loadModelsFile(file: string): Promise<ModelsFile> {
   const parsed = await loadYamlFile(
     file,
     ModelsFile,
@@ -37,7 +48,7 @@ export async function loadModels(file: string): Promise<ModelSpec[]> {
       throw new UserInputError(`${file}: models.${m.id}: id "${m.id}" is reserved for a reference agent; pick another id`);
     }
   }
-  return parsed.models;
+  return parsed;
 }
 
 /**
@@ -73,9 +84,9 @@ export async function newestPriceSheet(dir: string): Promise<string> {
  * @throws UserInputError for either file's problems.
  */
 export async function loadCatalog(modelsFile: string, priceFile: string): Promise<Catalog> {
-  const [specs, sheet] = await Promise.all([loadModels(modelsFile), loadPriceSheet(priceFile)]);
-  const models = specs.map((spec) => ({ spec, price: sheet.models[spec.price ?? spec.id] ?? null }));
-  return { modelsFile, priceFile, sheet, models };
+  const [file, sheet] = await Promise.all([loadModelsFile(modelsFile), loadPriceSheet(priceFile)]);
+  const models = file.models.map((spec) => ({ spec, price: sheet.models[spec.price ?? spec.id] ?? null }));
+  return { modelsFile, priceFile, sheet, models, agents: file.agents };
 }
 
 /**

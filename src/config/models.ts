@@ -1,5 +1,6 @@
 // zod schema of `models.yaml` (DESIGN.md §3): each model named once, with its route and price row.
 import { z } from 'zod';
+import { AgentSpec } from './agents.ts';
 
 export const ModelSpec = z
   .object({
@@ -25,6 +26,8 @@ export const ModelSpec = z
     stream: z.boolean().default(false),
     /** Whether to use native tool calls (true) or the fenced-block protocol (false). */
     tool_calls: z.boolean().default(true),
+    /** Anthropic prompt-cache breakpoints in the bash agent's requests; default: on when `model` names a Claude model. */
+    cache_control: z.boolean().optional(),
     source: z.string().optional(),
   })
   .strict();
@@ -33,6 +36,8 @@ export type ModelSpec = z.infer<typeof ModelSpec>;
 export const ModelsFile = z
   .object({
     models: z.array(ModelSpec).min(1),
+    /** External agent CLIs (`command` agent), chosen with `fixbench run --agents`. */
+    agents: z.array(AgentSpec).default([]),
   })
   .strict()
   .superRefine((f, ctx) => {
@@ -40,6 +45,11 @@ export const ModelsFile = z
     f.models.forEach((m, i) => {
       if (seen.has(m.id)) ctx.addIssue({ code: 'custom', path: ['models', i, 'id'], message: `duplicate model id "${m.id}"` });
       seen.add(m.id);
+    });
+    const agents = new Set<string>();
+    f.agents.forEach((a, i) => {
+      if (agents.has(a.id)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'id'], message: `duplicate agent id "${a.id}"` });
+      agents.add(a.id);
     });
   });
 export type ModelsFile = z.infer<typeof ModelsFile>;

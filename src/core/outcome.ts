@@ -13,7 +13,7 @@ export const Outcome = z.enum([
 ]);
 export type Outcome = z.infer<typeof Outcome>;
 
-/** How an agent's attempt ended (DESIGN.md §5). */
+/** How an agent's attempt ended (DESIGN.md §5, plus `agent_failed` for external CLIs). */
 export const ExitStatus = z.enum([
   'submitted',
   'step_limit',
@@ -23,6 +23,8 @@ export const ExitStatus = z.enum([
   'context_exceeded',
   'api_error',
   'env_error',
+  // `command` agent only: the external CLI exited non-zero on its own (its patch is still graded).
+  'agent_failed',
 ]);
 export type ExitStatus = z.infer<typeof ExitStatus>;
 

@@ -6,8 +6,9 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import type { TaskSpec } from '../config/task.ts';
 import type { PricedModel } from '../config/catalog.ts';
+import type { AgentSpec } from '../config/agents.ts';
 import type { PriceSheet } from '../config/prices.ts';
-import type { Agent, AgentLimits, AttemptResult } from '../agents/types.ts';
+import type { Agent, AgentLimits, AgentUpstream, AttemptResult } from '../agents/types.ts';
 import { createAgent } from '../agents/index.ts';
 import { createModelClient } from '../models/index.ts';
 import type { ModelClient } from '../models/types.ts';
@@ -35,12 +36,13 @@ import { attemptOutcome } from './outcome.ts';
 import { referenceGate } from './gate.ts';
 
 /**
- * A contender to run: a reference agent (`gold`, `noop`), the `bash` agent driving a model, or the
+ * A contender to run: a reference agent (`gold`, `noop`), or a model driven by the built-in `bash`
+ * agent or, with `agent`, by an external agent CLI (`command` agent, behind the metering proxy), or the
  * patches of a SWE-bench predictions file (`id` a file-name-safe label, `name` its model_name_or_path).
  */
 export type ContenderPlan =
   | { kind: 'reference'; agent: 'gold' | 'noop' }
-  | { kind: 'model'; model: PricedModel; apiKey: string }
+  | { kind: 'model'; model: PricedModel; apiKey: string; agent?: AgentSpec }
   | { kind: 'predictions'; id: string; name: string; patches: ReadonlyMap<string, string | null> };
 
 export interface RunOptions {
@@ -107,8 +109,9 @@ export function contenderOf(plan: ContenderPlan): Contender {
   }
   const { spec, price } = plan.model;
   return {
-    id: spec.id,
-    agent: 'bash',
+    // An external agent's contender is `<model>@<agent>`, so one model under several agents stays apart.
+    id: plan.agent ? `${spec.id}@${plan.agent.id}` : spec.id,
+    agent: plan.agent?.id ?? 'bash',
     model: spec.id,
     upstream: spec.model,
     name: spec.name ?? null,
@@ -125,6 +128,10 @@ function agentConfig(plan: ContenderPlan, limits: AgentLimits, instanceId: strin
   // the predicted patch is part of the key: a changed prediction is a new attempt
   if (plan.kind === 'predictions') return { agent: 'predictions', name: plan.name, patch: stableHash(plan.patches.get(instanceId) ?? null) };
   const { spec } = plan.model;
+  if (plan.agent) {
+    const { id, command, env, vars, timeout_s } = plan.agent;
+    return { agent: 'command', id, command, env, vars, timeout_s: timeout_s ?? null, model: spec.model, base_url: spec.base_url, limits };
+  }
   return { agent: 'bash', model: spec.model, base_url: spec.base_url, params: spec.params, tool_calls: spec.tool_calls, limits };
 }
 
@@ -296,18 +303,39 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
   let refusedByBudget = false;
   let agent: Agent;
   let model: ModelClient | undefined;
+  let upstream: AgentUpstream | undefined;
   const limits: AgentLimits = { ...opts.limits };
   if (plan.kind === 'reference') {
     agent = createAgent(plan.agent);
   } else if (plan.kind === 'predictions') {
     agent = new PredictionsAgent(plan.patches);
+  } else if (plan.agent) {
+    // The external agent's calls pass the metering proxy, which counts them against the run budget too.
+    const { spec, price } = plan.model;
+    upstream = {
+      dialect: spec.api === 'openai-chat' ? 'openai' : 'anthropic',
+      baseURL: spec.base_url,
+      apiKey: plan.apiKey,
+      model: spec.model,
+      price,
+      refuse: () => {
+        if (!budget.exhausted) return null;
+        refusedByBudget = true;
+        env.onBudgetRefused();
+        return budget.describe();
+      },
+      onCall: (c) => budget.add(c.list_usd, promptTokens(c.usage) + c.usage.output),
+    };
+    const { id, command, env: names, vars, timeout_s } = plan.agent;
+    agent = createAgent('command', { id, command, env: names, vars, ...(timeout_s ? { timeoutMs: timeout_s * 1000 } : {}) });
   } else {
     const client = createModelClient(plan.model.spec, plan.apiKey, plan.model.price);
     model = meteredClient(pooledClient(client, pools.model), budget, () => {
       refusedByBudget = true;
       env.onBudgetRefused();
     });
-    agent = createAgent('bash', { toolCalls: plan.model.spec.tool_calls });
+    const { tool_calls, cache_control, model: upstreamModel } = plan.model.spec;
+    agent = createAgent('bash', { toolCalls: tool_calls, cacheControl: cache_control ?? /claude|anthropic/i.test(upstreamModel) });
   }
 
   let result: AttemptResult;
@@ -324,7 +352,7 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
         );
         envCache ??= opts.envCache ? null : task.setup.trim() ? 'off' : null;
       }
-      result = await agent.attempt({ task, workspace, sandbox: opts.sandbox, limits, model, trajectoryPath, signal: opts.signal, redact: env.redact });
+      result = await agent.attempt({ task, workspace, sandbox: opts.sandbox, limits, model, upstream, trajectoryPath, signal: opts.signal, redact: env.redact });
     } finally {
       await workspace.cleanup();
     }
@@ -394,6 +422,7 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
     binary_hunks_dropped: evaluation.binary_hunks_dropped ?? 0,
     test_files_edited: evaluation.test_files_edited,
     usage,
+    cache_hit_share: promptTokens(usage) > 0 ? usage.cache_read / promptTokens(usage) : null,
     calls: result.calls.length,
     list_usd: plan.kind === 'reference' ? 0 : plan.kind === 'predictions' ? null : cost.list_usd,
     billed_usd: cost.billed_usd,

@@ -182,6 +182,8 @@ export class BwrapSandbox implements SandboxBackend {
       timeoutMs: opts.timeoutMs,
       statusFd: true,
       ...(opts.maxOutputBytes === undefined ? {} : { maxOutputBytes: opts.maxOutputBytes }),
+      ...(opts.keepTailBytes === undefined ? {} : { keepTailBytes: opts.keepTailBytes }),
+      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
       ...(opts.input === undefined ? {} : { input: opts.input }),
     });
     return { result, started: status === 'started' };

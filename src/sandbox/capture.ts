@@ -1,4 +1,5 @@
-// Capped capture of one output stream as bytes, decoded once as UTF-8 at the end.
+// Capped capture of one output stream as bytes, decoded once as UTF-8 at the end. Memory is bounded
+// by the cap whatever the stream's length: either the first bytes only, or the first and the last.
 
 /** Default cap on captured bytes per stream: 10 MiB. */
 export const DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
@@ -7,26 +8,53 @@ export const DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
  * Collects Buffer chunks up to `maxBytes`; later bytes are counted but dropped (the stream keeps
  * being drained so the writer never blocks). `text()` decodes once, after cutting back to a
  * character boundary, so a multi-byte character is never split by chunking or by the cap.
+ *
+ * With `tailBytes > 0`, the cap is split: the first `maxBytes - tailBytes` bytes are kept as the head
+ * and a sliding window keeps the last `tailBytes` bytes (`tailText()`); the bytes between are counted
+ * (`omittedBytes`) and dropped. Memory stays below `maxBytes` plus one chunk (a pipe chunk is ≤ 64 KiB).
  */
 export class OutputCapture {
   #chunks: Buffer[] = [];
   #kept = 0;
   #seen = 0;
+  readonly #headMax: number;
+  readonly #tailMax: number;
+  #tail: Buffer[] = [];
+  #tailLen = 0;
 
-  constructor(readonly maxBytes: number = DEFAULT_MAX_OUTPUT_BYTES) {}
+  constructor(
+    readonly maxBytes: number = DEFAULT_MAX_OUTPUT_BYTES,
+    tailBytes = 0,
+  ) {
+    this.#tailMax = Math.max(0, Math.min(tailBytes, maxBytes));
+    this.#headMax = maxBytes - this.#tailMax;
+  }
 
   push(chunk: Buffer): void {
     this.#seen += chunk.length;
-    const room = this.maxBytes - this.#kept;
-    if (room <= 0) return;
-    const part = chunk.length <= room ? chunk : chunk.subarray(0, room);
-    this.#chunks.push(part);
-    this.#kept += part.length;
+    const room = this.#headMax - this.#kept;
+    let rest = chunk;
+    if (room > 0) {
+      const part = chunk.length <= room ? chunk : chunk.subarray(0, room);
+      this.#chunks.push(part);
+      this.#kept += part.length;
+      rest = chunk.subarray(part.length);
+    }
+    if (this.#tailMax === 0 || rest.length === 0) return;
+    // Copy: the pipe's buffer may be reused; a subarray would also pin the whole chunk.
+    this.#tail.push(Buffer.from(rest));
+    this.#tailLen += rest.length;
+    while (this.#tail.length > 1 && this.#tailLen - this.#tail[0]!.length >= this.#tailMax) this.#tailLen -= this.#tail.shift()!.length;
+    if (this.#tailLen > this.#tailMax) {
+      const cut = this.#tailLen - this.#tailMax;
+      this.#tail[0] = Buffer.from(this.#tail[0]!.subarray(cut));
+      this.#tailLen -= cut;
+    }
   }
 
-  /** True when more bytes arrived than were kept. */
+  /** True when more bytes arrived than the head kept (with a tail window: than head and tail kept). */
   get truncated(): boolean {
-    return this.#seen > this.#kept;
+    return this.#seen > this.#kept + this.#tailLen;
   }
 
   /** Bytes received in total, kept or not. */
@@ -34,10 +62,39 @@ export class OutputCapture {
     return this.#seen;
   }
 
-  /** The kept bytes as UTF-8 (invalid sequences become U+FFFD). */
+  /** Bytes neither in the head nor in the tail window (dropped). */
+  get omittedBytes(): number {
+    return this.#seen - this.#kept - this.#tailLen;
+  }
+
+  /**
+   * The head as UTF-8 (invalid sequences become U+FFFD). Without a tail window this is everything kept;
+   * with one, and when nothing was omitted, head and tail joined are the whole stream.
+   */
   text(): string {
     let bytes = Buffer.concat(this.#chunks, this.#kept);
-    if (this.truncated) bytes = bytes.subarray(0, utf8Boundary(bytes));
+    if (this.#tailMax === 0 ? this.truncated : this.#tailLen > 0) bytes = bytes.subarray(0, utf8Boundary(bytes));
+    const head = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+    return this.#tailMax > 0 && !this.truncated ? head + this.#decodeTail(false) : head;
+  }
+
+  /** The tail window as UTF-8, starting at a character boundary; '' without a tail window or when nothing was omitted. */
+  tailText(): string {
+    return this.truncated ? this.#decodeTail(true) : '';
+  }
+
+  #decodeTail(skipPartialLead: boolean): string {
+    let bytes = Buffer.concat(this.#tail, this.#tailLen);
+    if (skipPartialLead) {
+      let start = 0;
+      while (start < bytes.length && start < 3 && (bytes[start]! & 0xc0) === 0x80) start++;
+      bytes = bytes.subarray(start);
+    } else if (this.#kept > 0) {
+      // Head and tail are contiguous: decode them as one so a character split between them survives.
+      const head = Buffer.concat(this.#chunks, this.#kept);
+      const whole = Buffer.concat([head.subarray(utf8Boundary(head)), bytes]);
+      return new TextDecoder('utf-8', { fatal: false }).decode(whole);
+    }
     return new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   }
 }

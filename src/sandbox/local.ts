@@ -61,6 +61,8 @@ export class LocalSandbox implements SandboxBackend {
       env,
       timeoutMs: opts.timeoutMs,
       ...(opts.maxOutputBytes === undefined ? {} : { maxOutputBytes: opts.maxOutputBytes }),
+      ...(opts.keepTailBytes === undefined ? {} : { keepTailBytes: opts.keepTailBytes }),
+      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
       ...(opts.input === undefined ? {} : { input: opts.input }),
     });
     return result;

@@ -22,6 +22,10 @@ export interface GroupSpawnOptions {
   timeoutMs: number;
   /** Cap on captured bytes per stream. Default `DEFAULT_MAX_OUTPUT_BYTES` (10 MiB). */
   maxOutputBytes?: number;
+  /** Of `maxOutputBytes`, how many keep the END of stdout (head-and-tail capture; default 0 = head only). */
+  keepTailBytes?: number;
+  /** Aborting kills the whole process group. */
+  signal?: AbortSignal;
   /** Text piped to stdin; without it stdin is empty (a reader sees end of file at once). */
   input?: string;
   /** Also open fd 3 as a pipe and return what the process wrote there (bwrap's `--json-status-fd 3`). */
@@ -41,14 +45,15 @@ export interface GroupSpawnResult {
  *   exits by itself, whatever it left running in its group is killed as well, so nothing outlives
  *   the command or holds the pipes. Live groups are killed if fixbench exits first.
  * - stdout/stderr are captured as bytes up to `maxOutputBytes` each (the rest is drained and
- *   counted) and decoded once as UTF-8.
+ *   counted) and decoded once as UTF-8; with `keepTailBytes`, stdout keeps its first and last bytes
+ *   (`stdout` + `stdoutTail`), so memory stays bounded however much a command prints.
  *
  * Never throws for the process's own failure.
  * @throws InfraError when the process cannot be started (missing program or `cwd`).
  */
 export async function runProcessGroup(opts: GroupSpawnOptions): Promise<GroupSpawnResult> {
   const cap = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-  const out = new OutputCapture(cap);
+  const out = new OutputCapture(cap, opts.keepTailBytes ?? 0);
   const err = new OutputCapture(cap);
   const status: Buffer[] = [];
 
@@ -78,6 +83,8 @@ export async function runProcessGroup(opts: GroupSpawnOptions): Promise<GroupSpa
     }, Math.min(opts.timeoutMs, MAX_TIMER_MS));
     // The leader is gone: reap the rest of its group so nothing keeps running or holds our pipes.
     child.once('exit', () => killGroup(pid));
+    if (opts.signal?.aborted) killGroup(pid);
+    else opts.signal?.addEventListener('abort', () => killGroup(pid), { once: true });
   }
   child.stdout?.on('data', (c: Buffer) => out.push(c));
   child.stderr?.on('data', (c: Buffer) => err.push(c));
@@ -101,6 +108,7 @@ export async function runProcessGroup(opts: GroupSpawnOptions): Promise<GroupSpa
       stderr: err.text(),
       durationMs,
       truncated: out.truncated || err.truncated,
+      ...(opts.keepTailBytes && out.truncated ? { stdoutTail: out.tailText(), stdoutOmittedBytes: out.omittedBytes } : {}),
     },
     status: Buffer.concat(status).toString('utf8'),
   };

@@ -15,6 +15,13 @@ export interface ExecResult {
   durationMs: number;
   /** True when stdout or stderr was cut at the cap. */
   truncated: boolean;
+  /**
+   * With `ExecOptions.keepTailBytes`, when stdout was cut: its last bytes (decoded from a character
+   * boundary); `stdout` then holds only the head.
+   */
+  stdoutTail?: string;
+  /** With `stdoutTail`: bytes of stdout between head and tail that were dropped. */
+  stdoutOmittedBytes?: number;
 }
 
 export interface ExecOptions {
@@ -30,6 +37,13 @@ export interface ExecOptions {
   env?: Record<string, string>;
   /** Cap on captured bytes per stream (default 10 MiB). */
   maxOutputBytes?: number;
+  /**
+   * Of `maxOutputBytes`, how many keep the END of stdout: head-and-tail capture with bounded memory
+   * (default 0: the head only). See `ExecResult.stdoutTail`.
+   */
+  keepTailBytes?: number;
+  /** Aborting kills the command's whole process group (like a timeout, but `timedOut` stays false). */
+  signal?: AbortSignal;
   /** Text piped to stdin. */
   input?: string;
   /**

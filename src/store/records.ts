@@ -99,6 +99,11 @@ export const AttemptRecord = z.object({
   binary_hunks_dropped: z.number().int().nonnegative().default(0),
   test_files_edited: z.array(z.string()),
   usage: TokenUsage,
+  /**
+   * Share of the attempt's prompt tokens read from the provider's cache: `cache_read / prompt tokens`
+   * (0..1); null without prompt tokens; absent in records written before the field existed.
+   */
+  cache_hit_share: z.number().min(0).max(1).nullable().optional(),
   calls: z.number().int().nonnegative(),
   /** USD at list price; null when any call's price is unknown. */
   list_usd: z.number().nullable(),

@@ -1,7 +1,7 @@
 // The patch an attempt produced (DESIGN.md §4): the workspace's changes against `base_commit` as
 // a unified diff of text files, bytes preserved.
 import { isUtf8 } from 'node:buffer';
-import { copyFile, rm } from 'node:fs/promises';
+import { copyFile, rm, stat, utimes } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
@@ -35,9 +35,21 @@ export async function extractPatch(dir: string, baseCommit: string): Promise<Ext
   await resetWorkspaceGitConfig(dir);
   const index = join(dir, '.git', `fixbench-index-${randomBytes(6).toString('hex')}`);
   try {
-    await copyFile(join(dir, '.git', 'index'), index).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
-    });
+    const original = join(dir, '.git', 'index');
+    const copied = await copyFile(original, index).then(
+      () => true,
+      (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+        return false;
+      },
+    );
+    // Keep the index's mtime: git trusts an entry's cached stat only when the file changed before the
+    // index was written ("racy git"). A copy with a fresh mtime would make a same-size edit made in
+    // the same second as the checkout look unchanged, and the edit would be lost from the patch.
+    if (copied) {
+      const st = await stat(original);
+      await utimes(index, st.atime, st.mtime);
+    }
     const git = gitAt(dir, { env: { GIT_INDEX_FILE: index } });
     const diff = ['diff', '--cached', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', '--src-prefix=a/', '--dst-prefix=b/'];
     try {

@@ -1,0 +1,255 @@
+// The `command` agent (DESIGN.md §5): any external coding-agent CLI (aider, Claude Code, OpenClaw,
+// mini-swe-agent, …) run from a command template in the workspace, its model traffic metered by a
+// loopback proxy started for the attempt.
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import { COMMAND_PLACEHOLDERS, RESERVED_AGENT_VARS, SECRET_ENV_NAME, commandTemplateProblems } from '../config/agents.ts';
+import type { ExitStatus } from '../core/outcome.ts';
+import { secretRedactor } from '../core/redact.ts';
+import { startMeteringProxy, type MeteringProxy, type ProxyCall } from '../proxy/server.ts';
+import { extractPatch } from '../workspace/extract-patch.ts';
+import type { Agent, AttemptContext, AttemptResult, TrajectoryStep } from './types.ts';
+
+/** Format version of a command agent's trajectory file. */
+export const COMMAND_TRAJECTORY_FORMAT = 'fixbench-command-trajectory/1';
+
+export { COMMAND_PLACEHOLDERS, SECRET_ENV_NAME };
+
+/** Where the problem statement is written for the agent: inside `.git`, so it is never part of the diff. */
+export const PROBLEM_FILE = path.join('.git', 'fixbench', 'problem_statement.md');
+
+/** Bytes of the agent's output kept for the trajectory: first and last 64 KiB. */
+const OUTPUT_KEEP_BYTES = 128 * 1024;
+
+export interface CommandAgentOptions {
+  /** Agent id from the `agents:` section (e.g. `aider`); the trajectory names it. */
+  id: string;
+  /**
+   * Handlebars command template run with `bash -c` at the workspace root, e.g.
+   * `aider --yes-always --model openai/{{model}} --message-file {{problem_file}}`. Placeholders:
+   * `COMMAND_PLACEHOLDERS`; values are substituted single-quoted for the shell.
+   */
+  command: string;
+  /** Host environment variables passed through by name (absent ones are skipped). Never credentials. */
+  env?: string[];
+  /** Literal variables for the agent (e.g. `AIDER_ANALYTICS: "false"`). */
+  vars?: Record<string, string>;
+  /** Wall-time limit of the agent process, ms; the attempt's `limits.wallMs` when smaller or unset. */
+  timeoutMs?: number;
+  /** Where `env` names are read (default `process.env`; injectable for tests). */
+  hostEnv?: Record<string, string | undefined>;
+}
+
+/** Single-quotes a value for bash (safe inside a word: `openai/{{model}}` → `openai/'x'`). */
+export const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Checks an agent's configuration (the same rules as the `agents:` schema, for agents built in code).
+ * @throws Error naming the problem: a template that does not compile or uses an unknown placeholder,
+ *   a pass-through name that looks like a credential, a literal variable that overrides a proxy variable.
+ */
+export function validateCommandAgent(o: Pick<CommandAgentOptions, 'command' | 'env' | 'vars'>): void {
+  const problems = commandTemplateProblems(o.command).map((p) => `command template: ${p}`);
+  for (const name of o.env ?? []) {
+    if (SECRET_ENV_NAME.test(name)) problems.push(`env: "${name}" looks like a credential and is never passed to an agent; the agent gets a per-attempt proxy key in OPENAI_API_KEY / ANTHROPIC_API_KEY`);
+  }
+  for (const name of Object.keys(o.vars ?? {})) {
+    if ((RESERVED_AGENT_VARS as readonly string[]).includes(name)) problems.push(`vars: "${name}" is set by fixbench and cannot be overridden`);
+  }
+  if (problems.length) throw new Error(problems.join('; '));
+}
+
+/** The provider variables an external agent gets: every common spelling, all pointing at the proxy with the per-attempt token. */
+function proxyEnv(p: { openai: string; anthropic: string; token: string }): Record<string, string> {
+  return {
+    OPENAI_BASE_URL: p.openai,
+    OPENAI_API_BASE: p.openai, // litellm / aider spelling
+    OPENAI_API_KEY: p.token,
+    ANTHROPIC_BASE_URL: p.anthropic,
+    ANTHROPIC_API_KEY: p.token,
+    ANTHROPIC_AUTH_TOKEN: p.token, // Claude Code sends it as a bearer token
+  };
+}
+
+/**
+ * The `command` agent. Needs `ctx.upstream` (the model's real route). Per attempt it:
+ * 1. writes the problem statement to `<workspace>/.git/fixbench/problem_statement.md` (never in the diff);
+ * 2. starts a metering proxy on 127.0.0.1 (fresh token; forwards to `ctx.upstream` with the real key;
+ *    refuses calls past `limits.costUsd` or when `ctx.upstream.refuse` says so);
+ * 3. runs the rendered template with `bash -c` in the sandbox at the workspace root, with network
+ *    (to reach the proxy), a wall-time limit that kills its whole process group, and an environment
+ *    of the sandbox's minimal variables + `FIXBENCH_*` + the proxy variables (`OPENAI_BASE_URL`,
+ *    `OPENAI_API_BASE`, `OPENAI_API_KEY`, `ANTHROPIC_BASE_URL`, `ANTHROPIC_API_KEY`,
+ *    `ANTHROPIC_AUTH_TOKEN`; keys = the per-attempt token) + the names in `env` read from the host +
+ *    `vars`. No real key ever reaches it;
+ * 4. stops the proxy and extracts the patch, however the process ended.
+ *
+ * Exit status: `cost_limit` when the proxy refused a call for the budget; else `time_limit` when the
+ * wall time killed it; else `submitted` on exit code 0; `env_error` when bash or the program could not
+ * be run (126, 127) or the sandbox failed; `context_exceeded` / `api_error` when it failed after the
+ * upstream refused the prompt as too long / failed; otherwise `agent_failed` (the CLI exited non-zero
+ * on its own: its patch is still graded). Calls are the proxy's records (one step per call).
+ */
+export class CommandAgent implements Agent {
+  readonly name = 'command';
+  readonly #o: CommandAgentOptions;
+  readonly #template: HandlebarsTemplateDelegate;
+
+  /** @throws Error when the configuration is invalid (see `validateCommandAgent`). */
+  constructor(opts: CommandAgentOptions) {
+    validateCommandAgent(opts);
+    this.#o = opts;
+    this.#template = Handlebars.compile(opts.command, { noEscape: true, strict: true });
+  }
+
+  /**
+   * Runs one attempt. Never throws for the agent's or the provider's failures.
+   * @throws Error when `ctx.upstream` is missing (a harness bug).
+   */
+  async attempt(ctx: AttemptContext): Promise<AttemptResult> {
+    const up = ctx.upstream;
+    if (!up) throw new Error('the command agent needs the model route (AttemptContext.upstream)');
+    const ws = ctx.workspace;
+    const redact = (s: string) => secretRedactor([up.apiKey])((ctx.redact ?? ((x: string) => x))(s));
+    let proxy: MeteringProxy | null = null;
+    let exit: ExitStatus = 'env_error';
+    let error: string | undefined;
+    let run: { exitCode: number | null; signal: string | null; timedOut: boolean; output: string; durationMs: number } | null = null;
+    let rendered = '';
+    const wallMs = Math.min(ctx.limits.wallMs, this.#o.timeoutMs ?? Infinity);
+    const calls = (): ProxyCall[] => proxy?.calls ?? [];
+    const save = async () => {
+      if (!ctx.trajectoryPath) return;
+      const doc = {
+        format: COMMAND_TRAJECTORY_FORMAT,
+        agent: this.#o.id,
+        model: up.model,
+        instance_id: ctx.task.instance_id,
+        command: rendered,
+        wall_limit_ms: wallMs,
+        cost_limit_usd: ctx.limits.costUsd,
+        exit_status: run ? exit : null,
+        error: error ?? null,
+        process: run ? { exit_code: run.exitCode, signal: run.signal, timed_out: run.timedOut, duration_ms: Math.round(run.durationMs) } : null,
+        calls: calls(),
+        refusals: proxy?.refusals ?? null,
+        upstream_errors: proxy?.upstreamErrors ?? null,
+        output: run?.output ?? null,
+      };
+      await mkdir(path.dirname(ctx.trajectoryPath), { recursive: true });
+      const tmp = `${ctx.trajectoryPath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+      await writeFile(tmp, redact(JSON.stringify(doc, null, 2)) + '\n');
+      await rename(tmp, ctx.trajectoryPath);
+    };
+
+    try {
+      const problemFile = path.join(ws.dir, PROBLEM_FILE);
+      await mkdir(path.dirname(problemFile), { recursive: true });
+      await writeFile(problemFile, ctx.task.problem_statement.endsWith('\n') ? ctx.task.problem_statement : `${ctx.task.problem_statement}\n`);
+      proxy = await startMeteringProxy({
+        upstream: { dialect: up.dialect, baseURL: up.baseURL, apiKey: up.apiKey, model: up.model },
+        price: up.price,
+        capUsd: ctx.limits.costUsd,
+        ...(up.refuse ? { refuse: up.refuse } : {}),
+        ...(up.onCall ? { onCall: up.onCall } : {}),
+      });
+      const values: Record<(typeof COMMAND_PLACEHOLDERS)[number], string> = {
+        problem_file: problemFile,
+        workspace: ws.dir,
+        model: up.model,
+        base_url: proxy.openaiBaseURL,
+        anthropic_base_url: proxy.anthropicBaseURL,
+        api_key: proxy.token,
+        instance_id: ctx.task.instance_id,
+      };
+      rendered = this.#template(Object.fromEntries(Object.entries(values).map(([k, v]) => [k, shellQuote(v)])));
+      const host = this.#o.hostEnv ?? process.env;
+      const passed: Record<string, string> = {};
+      for (const name of this.#o.env ?? []) {
+        const v = host[name];
+        if (v !== undefined) passed[name] = v;
+      }
+      const env = {
+        ...passed,
+        ...this.#o.vars,
+        FIXBENCH_PROBLEM_FILE: problemFile,
+        FIXBENCH_WORKSPACE: ws.dir,
+        FIXBENCH_MODEL: up.model,
+        FIXBENCH_INSTANCE_ID: ctx.task.instance_id,
+        ...proxyEnv({ openai: proxy.openaiBaseURL, anthropic: proxy.anthropicBaseURL, token: proxy.token }),
+      };
+      await save();
+      if (ctx.signal?.aborted) throw new Interrupted();
+      const r = await ctx.sandbox.exec(`exec 2>&1\n${rendered}`, {
+        cwd: ws.dir,
+        timeoutMs: Math.max(1, wallMs),
+        env,
+        network: true,
+        maxOutputBytes: OUTPUT_KEEP_BYTES,
+        keepTailBytes: OUTPUT_KEEP_BYTES / 2,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      });
+      const output =
+        r.stdoutTail === undefined ? r.stdout + r.stderr : `${r.stdout}\n[… ${r.stdoutOmittedBytes ?? 0} bytes elided …]\n${r.stdoutTail}${r.stderr}`;
+      run = { exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut, output, durationMs: r.durationMs };
+      if (ctx.signal?.aborted) throw new Interrupted(); // Ctrl-C killed the agent: not a result
+      ({ exit, error } = exitOf(run, proxy, wallMs));
+    } catch (e) {
+      exit = 'env_error';
+      error = e instanceof Interrupted ? 'interrupted' : `command agent: ${(e as Error).message}`;
+    } finally {
+      await proxy?.close();
+    }
+    let modelPatch = '';
+    try {
+      modelPatch = (await extractPatch(ws.dir, ws.baseCommit)).patch;
+    } catch (e) {
+      exit = 'env_error';
+      error = `patch extraction failed: ${(e as Error).message}${error ? `; before that: ${error}` : ''}`;
+    }
+    await save().catch((e: unknown) => {
+      if (exit !== 'env_error') {
+        exit = 'env_error';
+        error = `trajectory not written: ${(e as Error).message}`;
+      }
+    });
+    const steps: TrajectoryStep[] = calls().map((c, i) => ({
+      step: i + 1,
+      thought: null,
+      command: null,
+      observation: null,
+      call: c,
+      context_tokens: c.usage.input_uncached + c.usage.cache_read + c.usage.cache_write_5m + c.usage.cache_write_1h,
+    }));
+    return {
+      model_patch: modelPatch,
+      exit_status: exit,
+      calls: calls().map(({ usage, raw_usage, list_usd, billed_usd, ms }) => ({ usage, raw_usage, list_usd, billed_usd, ms })),
+      steps: steps.length,
+      trajectory: steps,
+      ...(error !== undefined ? { error: redact(error) } : {}),
+    };
+  }
+}
+
+class Interrupted extends Error {}
+
+/** How the external agent's run ended (see `CommandAgent`). Pure. */
+export function exitOf(
+  run: { exitCode: number | null; timedOut: boolean; output: string },
+  proxy: Pick<MeteringProxy, 'refusals' | 'upstreamErrors'>,
+  wallMs: number,
+): { exit: ExitStatus; error?: string } {
+  const lastLine = run.output.trimEnd().split('\n').slice(-1)[0]?.slice(0, 300) ?? '';
+  if (proxy.refusals.count > 0) return { exit: 'cost_limit', error: proxy.refusals.last ?? 'cost limit reached' };
+  if (run.timedOut) return { exit: 'time_limit', error: `wall time limit of ${Math.round(wallMs / 100) / 10} s reached; the agent was killed` };
+  if (run.exitCode === 0) return { exit: 'submitted' };
+  if (run.exitCode === 126 || run.exitCode === 127) return { exit: 'env_error', error: `the agent command could not be run (exit ${run.exitCode}): ${lastLine}` };
+  const upstream = proxy.upstreamErrors.last;
+  if (upstream && /context[ _-]?(length|window)|prompt is too long|maximum context|too many tokens/i.test(upstream)) {
+    return { exit: 'context_exceeded', error: upstream };
+  }
+  if (upstream) return { exit: 'api_error', error: `${upstream} (agent exited with ${run.exitCode ?? 'a signal'})` };
+  return { exit: 'agent_failed', error: `the agent exited with ${run.exitCode === null ? 'a signal' : `code ${run.exitCode}`}: ${lastLine}` };
+}

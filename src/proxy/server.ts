@@ -1,0 +1,409 @@
+// The metering proxy (DESIGN.md §5 `command` agent): an HTTP server on 127.0.0.1 that an external
+// agent CLI uses as its provider. It checks the attempt's token, forwards each call to the real
+// upstream with the real key, streams the reply back, and records every call's usage and list-price
+// cost; once the attempt's USD cap is reached it refuses further calls.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { PriceRow } from '../config/prices.ts';
+import type { CallRecord } from '../models/types.ts';
+import { callCostUsd } from '../pricing/cost.ts';
+import { SseSplitter } from './sse.ts';
+import { StreamUsage, usageOfBody, type Dialect, type ExtractedUsage } from './usage.ts';
+
+export type { Dialect } from './usage.ts';
+
+/** Where calls go: the provider's base URL and real key, in its dialect. */
+export interface ProxyUpstream {
+  /** `openai` for OpenAI-compatible APIs (`ModelSpec.api: openai-chat`), `anthropic` for the Messages API. */
+  dialect: Dialect;
+  /** e.g. `https://openrouter.ai/api/v1` (OpenAI) or `https://api.anthropic.com` (Anthropic; a trailing `/v1` is accepted). */
+  baseURL: string;
+  /** The real API key: sent upstream only, never to the client, a log or a record. */
+  apiKey: string;
+  /** Upstream model name; requests' `model` is rewritten to it unless `rewriteModel` is false. */
+  model: string;
+}
+
+export interface MeteringProxyOptions {
+  upstream: ProxyUpstream;
+  /** Price row (USD per million tokens) for `list_usd`; null = unknown (the cap then cannot apply). */
+  price: PriceRow | null;
+  /** The attempt's USD cap at list price; null = none. Calls starting once it is reached are refused (HTTP 402). */
+  capUsd: number | null;
+  /**
+   * Extra refusal check before each call (e.g. the run-wide budget): a message refuses the call
+   * (HTTP 402), null lets it through.
+   */
+  refuse?: () => string | null;
+  /** Called with each recorded call (e.g. to count it against the run budget). */
+  onCall?: (call: ProxyCall) => void;
+  /** Rewrite each request's `model` to `upstream.model` (default true): every call is priced as the configured model. */
+  rewriteModel?: boolean;
+  /** Largest request body accepted, bytes (default 32 MiB; larger gets 413). */
+  maxRequestBytes?: number;
+  /** Largest non-streamed reply body read for usage, bytes (default 64 MiB; a larger one gets 502). */
+  maxResponseBytes?: number;
+  /** Timeout of one upstream exchange, ms (default 600 000). */
+  upstreamTimeoutMs?: number;
+}
+
+/** One metered call: a CallRecord plus what the proxy saw of the request. */
+export interface ProxyCall extends CallRecord {
+  /** Request path as the client sent it, e.g. `/v1/chat/completions`. */
+  path: string;
+  /** HTTP status of the upstream reply. */
+  status: number;
+  stream: boolean;
+  /** The `model` the client asked for (before any rewrite), null when none. */
+  requested_model: string | null;
+}
+
+export interface MeteringProxy {
+  /** `http://127.0.0.1:<port>` */
+  origin: string;
+  /** Base URL for OpenAI SDKs (`OPENAI_BASE_URL`): `<origin>/v1`. */
+  openaiBaseURL: string;
+  /** Base URL for Anthropic SDKs (`ANTHROPIC_BASE_URL`): `<origin>`. */
+  anthropicBaseURL: string;
+  /** The per-attempt bearer token the client must send (as `Authorization: Bearer` or `x-api-key`). */
+  token: string;
+  /** Calls recorded so far, in completion order. */
+  readonly calls: ProxyCall[];
+  /** List-price USD of the recorded calls (unknown costs count 0). */
+  spentUsd(): number;
+  /** Calls refused by the cap or `refuse`, and the last refusal's message. */
+  readonly refusals: { count: number; last: string | null };
+  /** Upstream failures without usage (network errors, non-2xx replies), with the last message. */
+  readonly upstreamErrors: { count: number; last: string | null };
+  /** Stops listening and drops open connections. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+const HOP_BY_HOP = new Set([
+  'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade',
+  'host', 'content-length', 'authorization', 'x-api-key', 'accept-encoding', 'cookie',
+]);
+const RESPONSE_DROP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'set-cookie']);
+
+/** Paths in the Anthropic dialect; everything else is OpenAI's. */
+const isAnthropicPath = (p: string) => p === '/v1/messages' || p.startsWith('/v1/messages/');
+
+class HttpFailure extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly kind: 'auth' | 'too_large' | 'budget' | 'bad_request' | 'upstream',
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Starts a metering proxy on 127.0.0.1 at a random port, with a fresh random token.
+ *
+ * Routing: `POST /v1/messages` (and below) is the Anthropic dialect, forwarded to
+ * `<baseURL without /v1>/v1/messages` with `x-api-key`; every other path is the OpenAI dialect,
+ * `/v1/<rest>` forwarded to `<baseURL>/<rest>` with `Authorization: Bearer`. A dialect other than
+ * the upstream's gets a 400 saying which base URL to use. Query strings and other headers (e.g.
+ * `anthropic-version`, `anthropic-beta`) pass through; hop-by-hop headers, cookies and the
+ * client's credentials do not; replies are asked uncompressed so their usage can be read.
+ *
+ * Metering: a JSON `POST` body's `model` is rewritten to `upstream.model`; an OpenAI streamed request
+ * gets `stream_options.include_usage: true` (and the extra usage-only chunk is removed from the
+ * stream when the client had not asked for it). Usage comes from the reply body, or from the stream's
+ * events (see `StreamUsage`) while the stream is passed through event by event. Every reply with
+ * usage, and every 2xx reply without it (its cost unknown: `list_usd` null), is a `ProxyCall`; other
+ * failures are counted in `upstreamErrors`.
+ *
+ * Errors are sent in the request's dialect: OpenAI `{error: {message, type, code}}`, Anthropic
+ * `{type: "error", error: {type, message}}`. 401 without the token; 413 for a body over the limit;
+ * 402 (`insufficient_quota` / `billing_error`) when the cap or `refuse` refuses; 502 when the
+ * upstream cannot be reached. The real key is never sent to the client and is removed from any
+ * upstream error text.
+ *
+ * @throws when the server cannot listen.
+ */
+export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<MeteringProxy> {
+  const token = `fxb-${randomBytes(24).toString('hex')}`;
+  const tokenBytes = Buffer.from(token);
+  const calls: ProxyCall[] = [];
+  const refusals = { count: 0, last: null as string | null };
+  const upstreamErrors = { count: 0, last: null as string | null };
+  const maxRequest = opts.maxRequestBytes ?? 32 * 1024 * 1024;
+  const maxResponse = opts.maxResponseBytes ?? 64 * 1024 * 1024;
+  const timeoutMs = opts.upstreamTimeoutMs ?? 600_000;
+  const rewriteModel = opts.rewriteModel ?? true;
+  const up = opts.upstream;
+  const scrub = (s: string) => (up.apiKey.length >= 8 ? s.split(up.apiKey).join('[REDACTED]') : s);
+  const spentUsd = () => calls.reduce((s, c) => s + (c.list_usd ?? 0), 0);
+
+  const record = (call: ProxyCall) => {
+    calls.push(call);
+    opts.onCall?.(call);
+  };
+
+  const authorised = (req: http.IncomingMessage): boolean => {
+    const auth = req.headers.authorization;
+    const given = typeof auth === 'string' && /^bearer /i.test(auth) ? auth.slice(7).trim() : typeof req.headers['x-api-key'] === 'string' ? req.headers['x-api-key'] : '';
+    const b = Buffer.from(given);
+    return b.length === tokenBytes.length && timingSafeEqual(b, tokenBytes);
+  };
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://proxy.invalid');
+    const dialect: Dialect = isAnthropicPath(url.pathname) ? 'anthropic' : 'openai';
+    const t0 = performance.now();
+    try {
+      if (!authorised(req)) throw new HttpFailure(401, 'fixbench proxy: missing or wrong token; use the per-attempt key from OPENAI_API_KEY / ANTHROPIC_API_KEY', 'auth');
+      if (dialect !== up.dialect) {
+        throw new HttpFailure(
+          400,
+          `fixbench proxy: this attempt's model speaks the ${up.dialect === 'openai' ? 'OpenAI' : 'Anthropic'} API; point the agent at ${up.dialect === 'openai' ? 'OPENAI_BASE_URL' : 'ANTHROPIC_BASE_URL'} (got ${req.method} ${url.pathname})`,
+          'bad_request',
+        );
+      }
+      const bodyBytes = await readBody(req, maxRequest);
+      let body: Buffer = bodyBytes;
+      let requestedModel: string | null = null;
+      let stream = false;
+      let stripUsageChunk = false;
+      const isJson = req.method === 'POST' && bodyBytes.length > 0 && /json/i.test(req.headers['content-type'] ?? 'application/json');
+      if (isJson) {
+        const reason = opts.capUsd !== null && spentUsd() >= opts.capUsd ? `attempt cost cap of ${opts.capUsd} USD reached (${spentUsd().toFixed(6)} USD spent at list price)` : (opts.refuse?.() ?? null);
+        if (reason) {
+          refusals.count++;
+          refusals.last = reason;
+          throw new HttpFailure(402, `fixbench proxy: ${reason}; no further model calls in this attempt`, 'budget');
+        }
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(bodyBytes.toString('utf8'));
+        } catch {
+          parsed = undefined;
+        }
+        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+          const o = parsed as Record<string, unknown>;
+          requestedModel = typeof o.model === 'string' ? o.model : null;
+          if (rewriteModel && 'model' in o) o.model = up.model;
+          stream = o.stream === true;
+          if (stream && dialect === 'openai' && url.pathname.endsWith('/chat/completions')) {
+            const so = typeof o.stream_options === 'object' && o.stream_options !== null ? (o.stream_options as Record<string, unknown>) : {};
+            stripUsageChunk = so.include_usage !== true;
+            o.stream_options = { ...so, include_usage: true };
+          }
+          body = Buffer.from(JSON.stringify(o));
+        }
+      }
+
+      const target = upstreamUrl(up, url);
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) {
+        if (v === undefined || HOP_BY_HOP.has(k.toLowerCase())) continue;
+        headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      }
+      headers['accept-encoding'] = 'identity';
+      if (up.dialect === 'anthropic') headers['x-api-key'] = up.apiKey;
+      else headers.authorization = `Bearer ${up.apiKey}`;
+
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(new Error(`upstream timeout after ${timeoutMs} ms`)), timeoutMs);
+      res.on('close', () => {
+        if (!res.writableFinished) abort.abort(new Error('client closed the connection'));
+      });
+      let upstream: Response;
+      try {
+        upstream = await fetch(target, {
+          method: req.method ?? 'GET',
+          headers,
+          ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body: new Uint8Array(body) }),
+          signal: abort.signal,
+          redirect: 'manual',
+        });
+      } catch (e) {
+        clearTimeout(timer);
+        throw new HttpFailure(502, `fixbench proxy: upstream ${target.origin} unreachable: ${scrub((e as Error).message)}`, 'upstream');
+      }
+      try {
+        const outHeaders: Record<string, string> = {};
+        upstream.headers.forEach((v, k) => {
+          if (!RESPONSE_DROP.has(k.toLowerCase())) outHeaders[k] = v;
+        });
+        const isSse = /text\/event-stream/i.test(upstream.headers.get('content-type') ?? '');
+        let usage: ExtractedUsage | null = null;
+        let errorText = '';
+        if (isSse && upstream.body) {
+          res.writeHead(upstream.status, outHeaders);
+          usage = await pipeSse(upstream.body, res, dialect, stripUsageChunk);
+          res.end();
+        } else {
+          const buf = await readLimited(upstream.body, maxResponse);
+          if (buf === null) throw new HttpFailure(502, `fixbench proxy: upstream reply larger than ${maxResponse} bytes`, 'upstream');
+          let json: unknown;
+          try {
+            json = JSON.parse(buf.toString('utf8'));
+          } catch {
+            json = undefined;
+          }
+          usage = usageOfBody(dialect, json);
+          if (upstream.status >= 400) errorText = scrub(buf.toString('utf8').slice(0, 500));
+          res.writeHead(upstream.status, outHeaders);
+          res.end(Buffer.from(scrub(buf.toString('utf8'))));
+        }
+        const ok = upstream.status >= 200 && upstream.status < 300;
+        if (isJson && (usage || ok)) {
+          record({
+            usage: usage?.usage ?? { input_uncached: 0, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: 0, reasoning: 0 },
+            raw_usage: usage?.raw ?? null,
+            list_usd: usage ? callCostUsd(usage.usage, opts.price) : null,
+            billed_usd: usage?.billed_usd ?? null,
+            ms: Math.round(performance.now() - t0),
+            path: url.pathname,
+            status: upstream.status,
+            stream,
+            requested_model: requestedModel,
+          });
+        } else if (!ok) {
+          upstreamErrors.count++;
+          upstreamErrors.last = `HTTP ${upstream.status} from ${target.origin}${url.pathname}: ${errorText}`;
+        }
+      } finally {
+        clearTimeout(timer);
+      }
+    } catch (e) {
+      const f = e instanceof HttpFailure ? e : new HttpFailure(502, `fixbench proxy: ${scrub((e as Error).message)}`, 'upstream');
+      if (f.kind === 'upstream') {
+        upstreamErrors.count++;
+        upstreamErrors.last = f.message;
+      }
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      sendError(res, dialect, f);
+    }
+  };
+
+  const server = http.createServer((req, res) => void handle(req, res));
+  server.requestTimeout = 0; // an agent's streamed call may last long; the upstream timeout bounds it
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+  let closed: Promise<void> | null = null;
+  return {
+    origin,
+    openaiBaseURL: `${origin}/v1`,
+    anthropicBaseURL: origin,
+    token,
+    calls,
+    spentUsd,
+    refusals,
+    upstreamErrors,
+    close: () =>
+      (closed ??= new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      })),
+  };
+}
+
+/** The upstream URL for a client request URL (see `startMeteringProxy`). */
+export function upstreamUrl(up: Pick<ProxyUpstream, 'dialect' | 'baseURL'>, url: URL): URL {
+  const base = up.baseURL.replace(/\/+$/, '');
+  const path = up.dialect === 'anthropic' ? `${base.replace(/\/v1$/, '')}${url.pathname}` : `${base}${url.pathname.replace(/^\/v1(?=\/|$)/, '')}`;
+  return new URL(path + url.search);
+}
+
+/** Reads a request body up to `max` bytes. @throws HttpFailure 413 past it. */
+async function readBody(req: http.IncomingMessage, max: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (declared > max) throw new HttpFailure(413, `fixbench proxy: request body over ${max} bytes`, 'too_large');
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of req as AsyncIterable<Buffer>) {
+    n += c.length;
+    if (n > max) throw new HttpFailure(413, `fixbench proxy: request body over ${max} bytes`, 'too_large');
+    chunks.push(c);
+  }
+  return Buffer.concat(chunks, n);
+}
+
+/** Reads a reply body up to `max` bytes; null past it (the rest is cancelled). */
+async function readLimited(body: ReadableStream<Uint8Array> | null, max: number): Promise<Buffer | null> {
+  if (!body) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of body as unknown as AsyncIterable<Uint8Array>) {
+    n += c.length;
+    if (n > max) {
+      await body.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(Buffer.from(c));
+  }
+  return Buffer.concat(chunks, n);
+}
+
+/** Writes with back-pressure. */
+function write(res: http.ServerResponse, text: string): Promise<void> {
+  if (res.write(text)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onDrain = () => {
+      res.off('close', onClose);
+      resolve();
+    };
+    const onClose = () => {
+      res.off('drain', onDrain);
+      reject(new Error('client closed the connection'));
+    };
+    res.once('drain', onDrain);
+    res.once('close', onClose);
+  });
+}
+
+/**
+ * Passes an SSE stream through event by event while collecting its usage. With `stripUsageChunk`,
+ * an OpenAI chunk that only carries usage (`choices: []`, added by our `include_usage`) is dropped.
+ */
+async function pipeSse(body: ReadableStream<Uint8Array>, res: http.ServerResponse, dialect: Dialect, stripUsageChunk: boolean): Promise<ExtractedUsage | null> {
+  const splitter = new SseSplitter();
+  const usage = new StreamUsage(dialect);
+  const decoder = new TextDecoder('utf-8');
+  const forward = async (text: string) => {
+    const { events, overflow } = splitter.push(text);
+    for (const ev of events) {
+      let drop = false;
+      if (ev.data && ev.data !== '[DONE]') {
+        try {
+          const data = JSON.parse(ev.data) as Record<string, unknown>;
+          usage.add(data);
+          drop = stripUsageChunk && Array.isArray(data.choices) && data.choices.length === 0 && typeof data.usage === 'object' && data.usage !== null;
+        } catch {
+          /* not JSON: pass it on */
+        }
+      }
+      if (!drop) await write(res, `${ev.raw}\n\n`);
+    }
+    if (overflow) await write(res, overflow);
+  };
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) await forward(decoder.decode(chunk, { stream: true }));
+  await forward(decoder.decode());
+  const rest = splitter.rest();
+  if (rest) await write(res, rest);
+  return usage.result();
+}
+
+/** Sends a proxy error in the request's dialect. */
+function sendError(res: http.ServerResponse, dialect: Dialect, f: HttpFailure): void {
+  const openaiType = { auth: 'invalid_request_error', too_large: 'invalid_request_error', budget: 'insufficient_quota', bad_request: 'invalid_request_error', upstream: 'server_error' }[f.kind];
+  const anthropicType = { auth: 'authentication_error', too_large: 'request_too_large', budget: 'billing_error', bad_request: 'invalid_request_error', upstream: 'api_error' }[f.kind];
+  const payload =
+    dialect === 'anthropic'
+      ? { type: 'error', error: { type: anthropicType, message: f.message } }
+      : { error: { message: f.message, type: openaiType, code: f.kind === 'budget' ? 'fixbench_budget_exhausted' : f.kind === 'auth' ? 'invalid_api_key' : null, param: null } };
+  res.writeHead(f.status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(payload));
+}

@@ -1,0 +1,116 @@
+// Usage extraction for the metering proxy: from whole JSON replies and from SSE streams, in the
+// OpenAI (Chat Completions, Responses) and Anthropic (Messages) dialects. Pure. Units: tokens.
+import { zeroUsage, type TokenUsage } from '../core/usage.ts';
+import { normaliseUsage } from '../models/usage.ts';
+
+/** The wire dialect of a request: OpenAI-compatible or Anthropic Messages. */
+export type Dialect = 'openai' | 'anthropic';
+
+/** Usage of one call as the proxy saw it. */
+export interface ExtractedUsage {
+  usage: TokenUsage;
+  /** The provider's usage object(s) as received (for Anthropic streams: `{message_start, message_delta}`). */
+  raw: unknown;
+  /** Provider-reported USD (OpenRouter `usage.cost`), else null. */
+  billed_usd: number | null;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v) : 0);
+
+/**
+ * Normalises an Anthropic Messages `usage` object (DESIGN.md §3): `input_tokens` EXCLUDES
+ * `cache_creation_input_tokens` and `cache_read_input_tokens`. Cache writes are split by TTL from
+ * `cache_creation.ephemeral_5m_input_tokens` / `ephemeral_1h_input_tokens` when given, else all of
+ * `cache_creation_input_tokens` are 5-minute writes. Anthropic bills thinking as output and reports
+ * no separate count, so `reasoning` is 0. Returns null for a missing or non-object usage.
+ */
+export function normaliseAnthropicUsage(raw: unknown): ExtractedUsage | null {
+  if (!isRecord(raw)) return null;
+  const creation = isRecord(raw.cache_creation) ? raw.cache_creation : null;
+  const w5 = creation ? count(creation.ephemeral_5m_input_tokens) : count(raw.cache_creation_input_tokens);
+  const w1h = creation ? count(creation.ephemeral_1h_input_tokens) : 0;
+  // A total larger than the split (an unknown TTL) counts as 5-minute writes.
+  const writes = Math.max(count(raw.cache_creation_input_tokens), w5 + w1h);
+  return {
+    usage: {
+      ...zeroUsage(),
+      input_uncached: count(raw.input_tokens),
+      cache_read: count(raw.cache_read_input_tokens),
+      cache_write_5m: writes - w1h,
+      cache_write_1h: w1h,
+      output: count(raw.output_tokens),
+    },
+    raw,
+    billed_usd: null,
+  };
+}
+
+/**
+ * Normalises an OpenAI usage object of either API: Chat Completions (`prompt_tokens`, …) with the
+ * rules of `normaliseUsage`, or Responses (`input_tokens` INCLUDING `input_tokens_details.cached_tokens`,
+ * `output_tokens` INCLUDING `output_tokens_details.reasoning_tokens`). Null for a missing usage.
+ */
+export function normaliseOpenAIUsage(raw: unknown): ExtractedUsage | null {
+  if (!isRecord(raw)) return null;
+  if (raw.prompt_tokens === undefined && (raw.input_tokens !== undefined || raw.output_tokens !== undefined)) {
+    const inDetails = isRecord(raw.input_tokens_details) ? raw.input_tokens_details : {};
+    const outDetails = isRecord(raw.output_tokens_details) ? raw.output_tokens_details : {};
+    const n = normaliseUsage({
+      prompt_tokens: count(raw.input_tokens),
+      completion_tokens: count(raw.output_tokens),
+      prompt_tokens_details: { cached_tokens: count(inDetails.cached_tokens) },
+      completion_tokens_details: { reasoning_tokens: count(outDetails.reasoning_tokens) },
+      ...(raw.cost !== undefined ? { cost: raw.cost } : {}),
+    });
+    return { usage: n.usage, raw, billed_usd: n.billed_usd };
+  }
+  const n = normaliseUsage(raw);
+  return n.missing ? null : { usage: n.usage, raw: n.raw, billed_usd: n.billed_usd };
+}
+
+/** Usage of a whole (non-streamed) JSON reply body; null when it carries none. */
+export function usageOfBody(dialect: Dialect, body: unknown): ExtractedUsage | null {
+  if (!isRecord(body)) return null;
+  return dialect === 'anthropic' ? normaliseAnthropicUsage(body.usage) : normaliseOpenAIUsage(body.usage);
+}
+
+/**
+ * Accumulates usage from the `data:` payloads of a stream's events, in order:
+ * - OpenAI Chat Completions: the chunk carrying `usage` (sent last when `stream_options.include_usage`);
+ * - OpenAI Responses: `response.completed` (or `.incomplete`/`.failed`) → `response.usage`;
+ * - Anthropic: `message_start.message.usage`, then each `message_delta.usage` (cumulative counts)
+ *   overriding the fields it names.
+ */
+export class StreamUsage {
+  #openai: unknown = undefined;
+  #start: Record<string, unknown> | null = null;
+  #delta: Record<string, unknown> | null = null;
+
+  constructor(readonly dialect: Dialect) {}
+
+  /** Feeds one event's parsed `data` JSON. */
+  add(data: unknown): void {
+    if (!isRecord(data)) return;
+    if (this.dialect === 'anthropic') {
+      if (data.type === 'message_start' && isRecord(data.message) && isRecord(data.message.usage)) this.#start = data.message.usage;
+      else if (data.type === 'message_delta' && isRecord(data.usage)) this.#delta = { ...this.#delta, ...data.usage };
+      return;
+    }
+    if (isRecord(data.usage)) this.#openai = data.usage;
+    else if (typeof data.type === 'string' && data.type.startsWith('response.') && isRecord(data.response) && isRecord(data.response.usage)) {
+      this.#openai = data.response.usage;
+    }
+  }
+
+  /** The call's usage, or null when the stream reported none. */
+  result(): ExtractedUsage | null {
+    if (this.dialect === 'openai') return normaliseOpenAIUsage(this.#openai);
+    if (!this.#start && !this.#delta) return null;
+    // Null fields in a delta (e.g. `cache_read_input_tokens: null`) do not erase message_start's counts.
+    const merged: Record<string, unknown> = { ...this.#start };
+    for (const [k, v] of Object.entries(this.#delta ?? {})) if (v !== null && v !== undefined) merged[k] = v;
+    const n = normaliseAnthropicUsage(merged)!;
+    return { ...n, raw: { message_start: this.#start, message_delta: this.#delta } };
+  }
+}
