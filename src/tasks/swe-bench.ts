@@ -109,7 +109,7 @@ export function parseJsonl<S extends z.ZodType>(text: string, schema: S, file: s
     }
     const r = schema.safeParse(data);
     if (r.success) out.push({ line: i + 1, value: r.data });
-    else problems.push(...formatIssues(r.error.issues).map((p) => `${file}:${i + 1}: ${p}`));
+    else problems.push(...formatIssues(r.error.issues, 'json').map((p) => `${file}:${i + 1}: ${p}`));
   });
   if (problems.length) throw new UserInputError(`${file}: ${problems.length} problem(s) in the ${what}:\n${problems.join('\n')}`, { where: file, problems });
   if (!out.length) throw new UserInputError(`${file}: no ${what} (the file is empty); write one JSON object per line`, { where: file });

@@ -104,6 +104,17 @@ describe('predictions', () => {
     expect(() => parseJsonl('{"instance_id":"a","model_patch":""}\n', SweBenchPrediction, 'p.jsonl', 'predictions')).toThrow(/p\.jsonl:1: model_name_or_path: missing required field/);
     expect(() => parseJsonl('\n\n', SweBenchPrediction, 'p.jsonl', 'predictions')).toThrow(/p\.jsonl: no predictions/);
   });
+
+  it('a number where a string belongs gets a JSON hint, not a YAML one', () => {
+    let msg = '';
+    try {
+      parseJsonl('{"instance_id":5,"model_name_or_path":"m","model_patch":""}\n', SweBenchPrediction, 'p.jsonl', 'predictions');
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    expect(msg).toMatch(/p\.jsonl:1: instance_id: .*write it as a JSON string/);
+    expect(msg).not.toMatch(/YAML/);
+  });
 });
 
 describe('pythonJsonList', () => {
