@@ -96,7 +96,19 @@ const SHARED = ['repo', 'instance_id', 'base_commit', 'patch', 'test_patch', 'pr
  * @throws UserInputError naming the file, line and field of every bad line at once.
  */
 export function parseJsonl<S extends z.ZodType>(text: string, schema: S, file: string, what: string): { line: number; value: z.output<S> }[] {
-  const out: { line: number; value: z.output<S> }[] = [];
+  const { rows, problems } = parseJsonlLenient(text, schema, file);
+  if (problems.length) throw new UserInputError(`${file}: ${problems.length} problem(s) in the ${what}:\n${problems.join('\n')}`, { where: file, problems });
+  if (!rows.length) throw new UserInputError(`${file}: no ${what} (the file is empty); write one JSON object per line`, { where: file });
+  return rows;
+}
+
+/**
+ * Reads JSONL like `parseJsonl` but returns the bad lines' problems (`<file>:<line>: <field>:
+ * <message>`) beside the good rows instead of throwing, so a caller can check the good rows too
+ * and report every problem of the file at once.
+ */
+export function parseJsonlLenient<S extends z.ZodType>(text: string, schema: S, file: string): { rows: { line: number; value: z.output<S> }[]; problems: string[] } {
+  const rows: { line: number; value: z.output<S> }[] = [];
   const problems: string[] = [];
   text.split('\n').forEach((raw, i) => {
     if (raw.trim() === '') return;
@@ -108,12 +120,10 @@ export function parseJsonl<S extends z.ZodType>(text: string, schema: S, file: s
       return;
     }
     const r = schema.safeParse(data);
-    if (r.success) out.push({ line: i + 1, value: r.data });
+    if (r.success) rows.push({ line: i + 1, value: r.data });
     else problems.push(...formatIssues(r.error.issues, 'json').map((p) => `${file}:${i + 1}: ${p}`));
   });
-  if (problems.length) throw new UserInputError(`${file}: ${problems.length} problem(s) in the ${what}:\n${problems.join('\n')}`, { where: file, problems });
-  if (!out.length) throw new UserInputError(`${file}: no ${what} (the file is empty); write one JSON object per line`, { where: file });
-  return out;
+  return { rows, problems };
 }
 
 /** `https://github.com/<owner>/<name>` for SWE-bench's `owner/name`; a URL or path is kept as it is. */
