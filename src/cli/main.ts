@@ -114,7 +114,7 @@ export function buildProgram(exit: { code: number }): Command {
     .description('Build reports/<run_id>/index.html from results/<run_id>/.')
     .argument('<run>', 'a run id under --results, or a path to a results/<run_id> folder')
     .option('--prices <file>', 're-price every attempt from its stored tokens under this price sheet (USD per million tokens) and write reports/<run_id>-prices-<as_of>/; the stored results are not changed')
-    .option('--models-file <file>', 'with --prices: the catalog whose `price` keys name the models\' rows (default: the bundled models.yaml; else a row is the model id)')
+    .option('--models-file <file>', 'with --prices: the catalog whose `price` keys name the models\' rows (default: the key each model had in the run, recorded in run.json; else the bundled models.yaml; else the model id)')
     .option('--results <dir>', 'results folder', 'results')
     .option('--reports <dir>', 'reports folder', 'reports')
     .action(async (run: string, opts) => {
