@@ -102,6 +102,8 @@ export async function readRun(dir: string): Promise<StoredRun> {
   }
   const lines = text.split('\n');
   const attempts: AttemptRecord[] = [];
+  const file = path.join(dir, 'attempts.jsonl');
+  const problems: string[] = [];
   lines.forEach((line, i) => {
     if (!line.trim()) return;
     const isLast = i === lines.length - 1; // no trailing newline: torn write
@@ -110,13 +112,18 @@ export async function readRun(dir: string): Promise<StoredRun> {
       obj = JSON.parse(line);
     } catch {
       if (isLast) return;
-      throw new UserInputError(`${path.join(dir, 'attempts.jsonl')}:${i + 1}: not valid JSON`);
+      problems.push(`${file}:${i + 1}: not valid JSON`);
+      return;
     }
     const r = AttemptRecord.safeParse(obj);
-    if (!r.success) {
-      throw new UserInputError(`${path.join(dir, 'attempts.jsonl')}:${i + 1}: invalid record: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
-    }
-    attempts.push(r.data);
+    if (!r.success) problems.push(`${file}:${i + 1}: invalid record: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+    else attempts.push(r.data);
   });
+  if (problems.length) {
+    throw new UserInputError(
+      `${file}: ${problems.length} bad line(s):\n${problems.join('\n')}\nfix: each line is one attempt record written by fixbench; restore the file, or remove the bad lines (those attempts then count as not run)`,
+      { where: file, problems },
+    );
+  }
   return { header: h.data, attempts };
 }
