@@ -54,8 +54,8 @@ export type SweBenchInstance = z.output<typeof SweBenchInstance>;
 
 /** One line of a SWE-bench predictions file. A null or empty `model_patch` is an empty patch. */
 export const SweBenchPrediction = z.object({
-  instance_id: z.string().min(1),
-  model_name_or_path: z.string().min(1),
+  instance_id: z.string().min(1, 'is empty; give the instance_id of the task the patch is for'),
+  model_name_or_path: z.string().min(1, 'is empty; name the model or agent that made the prediction'),
   model_patch: z.string().nullable(),
 }).loose();
 export type SweBenchPrediction = z.infer<typeof SweBenchPrediction>;

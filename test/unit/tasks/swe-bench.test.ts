@@ -115,6 +115,12 @@ describe('predictions', () => {
     expect(msg).toMatch(/p\.jsonl:1: instance_id: .*write it as a JSON string/);
     expect(msg).not.toMatch(/YAML/);
   });
+
+  it('an empty model_name_or_path says what to put there', () => {
+    expect(() => parseJsonl('{"instance_id":"a","model_name_or_path":"","model_patch":""}\n', SweBenchPrediction, 'p.jsonl', 'predictions')).toThrow(
+      /p\.jsonl:1: model_name_or_path: is empty; name the model or agent/,
+    );
+  });
 });
 
 describe('pythonJsonList', () => {
