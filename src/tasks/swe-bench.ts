@@ -110,7 +110,8 @@ export function parseJsonl<S extends z.ZodType>(text: string, schema: S, file: s
 export function parseJsonlLenient<S extends z.ZodType>(text: string, schema: S, file: string): { rows: { line: number; value: z.output<S> }[]; problems: string[] } {
   const rows: { line: number; value: z.output<S> }[] = [];
   const problems: string[] = [];
-  text.split('\n').forEach((raw, i) => {
+  // A byte-order mark (as Windows tools write) is not part of the first object.
+  text.replace(/^\uFEFF/, '').split('\n').forEach((raw, i) => {
     if (raw.trim() === '') return;
     let data: unknown;
     try {
