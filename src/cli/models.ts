@@ -120,7 +120,8 @@ export async function importPricesCommand(
   if (o.out) {
     await writeFile(path.resolve(o.out), yaml, { flag: o.force ? 'w' : 'wx' }).catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'EEXIST') throw new UserInputError(`${o.out} exists; pass --force to overwrite it, or another --out`);
-      throw new UserInputError(`${o.out}: cannot write (${e.code ?? e.message})`);
+      if (e.code === 'ENOENT') throw new UserInputError(`${o.out}: cannot write: the folder ${path.dirname(path.resolve(o.out!))} does not exist; create it (mkdir -p) or pass another --out`);
+      throw new UserInputError(`${o.out}: cannot write (${e.code ?? e.message}); check the folder's permissions or pass another --out`);
     });
   }
   if (o.json) process.stdout.write(JSON.stringify({ format, source: url, out: o.out ?? null, found: result.found, missing: result.missing, sheet: result.sheet }, null, 2) + '\n');

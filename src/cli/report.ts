@@ -29,11 +29,11 @@ export interface ReportOptions {
 }
 
 /**
- * Builds `reports/<run_id>/index.html` (or `--out`); with `--prices <sheet>`, every cost is recomputed
- * from the stored tokens under that sheet (results are not changed) and the report goes to
- * `reports/<run_id>-prices-<as_of>/`. A model's row is its `price` key in `modelsFile` (default the
- * bundled models.yaml) when the model is listed there, else its id. With `--site`, builds every run's
- * report and the site index.
+ * Builds `reports/<run_id>/index.html`; with `--prices <sheet>`, every cost is recomputed from the
+ * stored tokens under that sheet (results are not changed) and the report goes to
+ * `reports/<run_id>-prices-<as_of>/`. A model's row is its `price` key in `modelsFile` when given and
+ * the model is listed there; else the key the run recorded (run.json `price_key`); else its key in the
+ * bundled models.yaml; else its id. With `--site`, builds every run's report and the site index.
  * @throws UserInputError when the run folder or the price sheet is missing or invalid, or neither a run nor --site is given.
  */
 export async function reportCommand(run: string | undefined, o: ReportOptions): Promise<number> {
@@ -54,7 +54,10 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
   let repricedFrom: { file: string; as_of: string } | undefined;
   if (o.prices) {
     const sheet = await loadPriceSheet(path.resolve(o.prices));
-    const priceKeys = await priceKeysOf(o.modelsFile);
+    // A catalog named with --models-file wins; else the key the run recorded; else the bundled catalog's.
+    const catalogKeys = await priceKeysOf(o.modelsFile);
+    const recorded = Object.fromEntries(header.contenders.flatMap((c) => (c.price_key && c.price_key !== c.id ? [[c.id, c.price_key]] : [])));
+    const priceKeys = o.modelsFile ? { ...recorded, ...catalogKeys } : { ...catalogKeys, ...recorded };
     const tiered = header.contenders.filter((c) => c.model !== null && sheet.models[priceKeys[c.id] ?? c.id]?.tiers?.length).map((c) => c.id);
     const callUsages = await readCallUsages(dir, attempts.filter((a) => tiered.includes(a.model)));
     repricedFrom = { file: header.price_sheet.file, as_of: header.price_sheet.as_of };

@@ -5,14 +5,18 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UserInputError } from '../core/errors.ts';
 
-/** Formats zod issues as `field.path: message` lines. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+/**
+ * Formats zod issues as `field.path: message` lines.
+ * @param format the syntax the data was written in, for the hint on a number where a string is
+ *   expected (YAML: quote it; JSON: write a JSON string)
+ */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], format: 'yaml' | 'json' = 'yaml'): string[] {
   return issues.map((i) => {
     const path = i.path.length ? i.path.map(String).join('.') : '(top level)';
     let msg = i.message;
     if (i.code === 'invalid_type' && /received undefined/.test(msg)) msg = `missing required field (${msg})`;
     else if (i.code === 'invalid_type' && i.path.length === 0 && /received null/.test(msg)) msg = 'the file is empty';
-    else if (i.code === 'invalid_type' && i.expected === 'string' && /received number/.test(msg)) msg = `${msg}; quote the value in YAML (e.g. "0123")`;
+    else if (i.code === 'invalid_type' && i.expected === 'string' && /received number/.test(msg)) msg = format === 'yaml' ? `${msg}; quote the value in YAML (e.g. "0123")` : `${msg}; write it as a JSON string (e.g. "0123")`;
     if (i.code === 'unrecognized_keys') msg = `${msg}; remove or rename it (field names are case-sensitive)`;
     return `${path}: ${msg}`;
   });

@@ -173,9 +173,17 @@ function build(
   const models: Record<string, PriceRow | null> = {};
   const found: string[] = [];
   const missing: ImportResult['missing'] = [];
+  const problems: string[] = [];
   for (const t of targets) {
     if (Object.hasOwn(models, t.key) && models[t.key]) continue; // several models may share one price key
-    const r = rowOf(t);
+    let r: { row: PriceRow } | { reason: string };
+    try {
+      r = rowOf(t);
+    } catch (e) {
+      if (!(e instanceof UserInputError)) throw e;
+      problems.push(e.message); // every bad model is named at once
+      continue;
+    }
     if ('row' in r) {
       models[t.key] = r.row;
       found.push(t.key);
@@ -184,6 +192,8 @@ function build(
       missing.push({ key: t.key, reason: r.reason });
     }
   }
+  if (problems.length === 1) throw new UserInputError(problems[0]!);
+  if (problems.length) throw new UserInputError(`${file}: ${problems.length} problems; nothing written:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { where: file, problems });
   const sheet = PriceSheet.parse({ as_of: asOf, source, currency: 'USD', unit: 'USD per million tokens', models });
   return { sheet, found, missing };
 }

@@ -2,8 +2,9 @@
 // as plain strings. Pure: no I/O, no HTML — escaping is the templates' job.
 import type { Outcome } from '../core/outcome.ts';
 import { FAILURE_OUTCOMES, indexAttempts, rankSummaries, summarise, type ContenderSummary } from '../analysis/leaderboard.ts';
+import { billedSummary } from '../analysis/billed.ts';
 import { dominates, paretoFrontier } from '../analysis/pareto.ts';
-import { sumUsd } from '../pricing/cost.ts';
+import { driftFlagged, sumUsd } from '../pricing/cost.ts';
 import type { AttemptRecord, RunHeader } from '../store/records.ts';
 import type { ChartPoint } from './chart.ts';
 import { attemptPagePath } from './paths.ts';
@@ -319,6 +320,7 @@ export function buildViewModel(header: RunHeader, attempts: readonly AttemptReco
   const expected = ranked.reduce((n, s) => n + s.trials, 0);
   const tasks = header.suite.instance_ids.length;
   const runUsd = sumUsd(ranked.map((s) => s.totalUsd));
+  const billed = billedSummary(attempts);
 
   let emptyMessage: string | null = null;
   if (chart.points.length === 0) {
@@ -348,6 +350,16 @@ export function buildViewModel(header: RunHeader, attempts: readonly AttemptReco
       { label: 'contenders', value: formatInt(header.contenders.length) },
       { label: 'attempts recorded', value: `${formatInt(counted)} of ${formatInt(expected)}` },
       { label: 'spend at list price', value: formatUsd(runUsd) },
+      ...(billed
+        ? [
+            {
+              label: 'billed by providers',
+              value:
+                `${formatUsd(billed.billedUsd)} vs ${formatUsd(billed.listUsd)} at list price over ${formatInt(billed.attempts)} attempt(s)` +
+                (billed.drift === null ? '' : `, drift ${billed.drift > 0 ? '+' : ''}${(billed.drift * 100).toFixed(1)}%${driftFlagged(billed.drift) ? ' (past ±5%: the price sheet is stale or the provider bills differently)' : ''}`),
+            },
+          ]
+        : []),
     ],
     limits: [
       { label: 'steps per attempt', value: formatInt(header.limits.steps) },
@@ -355,6 +367,7 @@ export function buildViewModel(header: RunHeader, attempts: readonly AttemptReco
       { label: 'wall time per attempt', value: formatMs(header.limits.wall_ms) },
       { label: 'command timeout', value: formatMs(header.limits.command_timeout_ms) },
       { label: 'run budget', value: header.limits.run_budget_usd === null ? 'no cap' : formatUsd(header.limits.run_budget_usd) },
+      ...(typeof header.limits.run_budget_tokens === 'number' ? [{ label: 'run token budget', value: `${formatInt(header.limits.run_budget_tokens)} tokens` }] : []),
     ],
     priceSheet: { file: header.price_sheet.file, asOf: header.price_sheet.as_of, source: header.price_sheet.source },
     repricedFrom: repriced === null ? null : { file: repriced.file, asOf: repriced.as_of },

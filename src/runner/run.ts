@@ -118,6 +118,7 @@ export function contenderOf(plan: ContenderPlan): Contender {
     vendor: spec.vendor,
     region: spec.region,
     provider: spec.provider,
+    price_key: spec.price ?? spec.id,
     price: price ? { ...price } : null,
   };
 }

@@ -34,6 +34,8 @@ export const Contender = z.object({
   vendor: z.string().nullable(),
   region: z.string().nullable(),
   provider: z.string().nullable(),
+  /** The model's row key in the price sheet (models.yaml `price`, else the id), so a re-pricing finds the same row; absent in older runs. */
+  price_key: z.string().optional(),
   /** Price row used; null = unknown price. USD per million tokens as decimal strings. */
   price: z.object({ input: z.string(), output: z.string(), cache_read: z.string().optional(), cache_write: z.string().optional() }).passthrough().nullable(),
 });

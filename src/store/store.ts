@@ -135,6 +135,8 @@ export async function readRun(dir: string): Promise<StoredRun> {
   const lines = text.split('\n');
   const attempts: AttemptRecord[] = [];
   const seen = new Map<string, number>();
+  const file = path.join(dir, 'attempts.jsonl');
+  const problems: string[] = [];
   lines.forEach((line, i) => {
     if (!line.trim()) return;
     const isLast = i === lines.length - 1; // no trailing newline: torn write
@@ -143,20 +145,29 @@ export async function readRun(dir: string): Promise<StoredRun> {
       obj = JSON.parse(line);
     } catch {
       if (isLast) return;
-      throw new UserInputError(`${path.join(dir, 'attempts.jsonl')}:${i + 1}: not valid JSON`);
+      problems.push(`${file}:${i + 1}: not valid JSON`);
+      return;
     }
     checkFormatVersion(`${path.join(dir, 'attempts.jsonl')}:${i + 1}`, (obj as { format_version?: unknown })?.format_version);
     const r = AttemptRecord.safeParse(obj);
     if (!r.success) {
-      throw new UserInputError(`${path.join(dir, 'attempts.jsonl')}:${i + 1}: invalid record: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+      problems.push(`${file}:${i + 1}: invalid record: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+      return;
     }
     const first = seen.get(r.data.key);
     if (first !== undefined) {
-      throw new UserInputError(`${path.join(dir, 'attempts.jsonl')}:${i + 1}: attempt key ${r.data.key} is already recorded on line ${first}; an attempt is recorded once — remove one of the two lines`);
+      problems.push(`${file}:${i + 1}: attempt key ${r.data.key} is already recorded on line ${first}; an attempt is recorded once — remove one of the two lines`);
+      return;
     }
     seen.set(r.data.key, i + 1);
     attempts.push(r.data);
   });
+  if (problems.length) {
+    throw new UserInputError(
+      `${file}: ${problems.length} bad line(s):\n${problems.join('\n')}\nfix: each line is one attempt record written by fixbench; restore the file, or remove the bad lines (those attempts then count as not run)`,
+      { where: file, problems },
+    );
+  }
   return { header: h.data, attempts };
 }
 

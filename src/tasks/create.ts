@@ -169,6 +169,10 @@ export async function createTask(o: CreateOptions): Promise<CreateResult> {
   log(`gold.patch: ${split.goldFiles.join(', ')}\ntest.patch: ${split.testFiles.join(', ')}`);
 
   const id = o.id ?? `${resolveRepoSource(repo, o.tasksDir).name}-${(fixSha ?? base).slice(0, 7)}`;
+  // Refuse before any test runs or any bundle is touched, so a refusal changes nothing.
+  if (!o.force && existsSync(path.join(o.tasksDir, id))) {
+    throw new UserInputError(`${path.join(o.tasksDir, id)} already exists; remove it, choose another id, or pass --force to replace it`);
+  }
   const problem_statement = o.issue ? await readFile(o.issue, 'utf8').catch(() => null) : fixSha ? (await gitAt(mirror).raw(['log', '-1', '--format=%B', fixSha])) : null;
   if (problem_statement === null) throw new UserInputError(o.issue ? `--issue ${o.issue}: cannot read the file` : '--issue <file.md> is needed with a patch file: write the issue as a user would file it');
   if (problem_statement.trim() === '') throw new UserInputError('the problem statement is empty; pass --issue <file.md>');

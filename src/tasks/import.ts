@@ -7,7 +7,7 @@ import path from 'node:path';
 import { loadYamlFile } from '../config/load.ts';
 import { UserInputError } from '../core/errors.ts';
 import { hasCommit, type RepoCache } from '../workspace/repo-cache.ts';
-import { instanceToTask, parseJsonl, RepoSpecFile, repoUrl, runSpecFor, SweBenchInstance, type RunSpec, type TaskFiles } from './swe-bench.ts';
+import { instanceToTask, parseJsonlLenient, RepoSpecFile, repoUrl, runSpecFor, SweBenchInstance, type RunSpec, type TaskFiles } from './swe-bench.ts';
 import { writeTaskFolder } from './write.ts';
 
 export interface ImportOptions {
@@ -38,9 +38,10 @@ export async function importSweBench(o: ImportOptions): Promise<string[]> {
   } catch (e) {
     throw new UserInputError(`${o.file}: cannot read the SWE-bench file (${(e as NodeJS.ErrnoException).code ?? e}); check the path`);
   }
-  const rows = parseJsonl(text, SweBenchInstance, o.file, 'SWE-bench instances');
+  // Bad lines are reported together with the problems of the good ones (all at once).
+  const { rows, problems } = parseJsonlLenient(text, SweBenchInstance, o.file);
+  if (!rows.length && !problems.length) throw new UserInputError(`${o.file}: no SWE-bench instances (the file is empty); write one JSON object per line`, { where: o.file });
   const specs = o.specFile ? await loadYamlFile(o.specFile, RepoSpecFile, 'map each "owner/name" (or "*") to setup, test_cmd, test_report and timeout_s') : null;
-  const problems: string[] = [];
   const seen = new Map<string, number>();
   for (const { line, value } of rows) {
     const prev = seen.get(value.instance_id);

@@ -8,7 +8,7 @@ import { formatIssues } from '../config/load.ts';
 import { UserInputError } from '../core/errors.ts';
 import { diffFiles } from '../evaluation/diff-files.ts';
 import type { RepoCache } from '../workspace/repo-cache.ts';
-import { preflightTask } from './preflight.ts';
+import { checkRepoAndCommit, preflightTask } from './preflight.ts';
 
 /** One problem: the file it is in, the field (or null for the whole file) and what is wrong and what to do. */
 export interface LintProblem {
@@ -66,7 +66,7 @@ export async function taskFolders(tasksDir: string, ids?: string[]): Promise<str
  * part, no blank at either end, no control character).
  * @returns the loaded task (null when a file or field is unusable) and every problem found.
  */
-export async function lintTaskFiles(dir: string): Promise<{ task: TaskSpec | null; problems: LintProblem[] }> {
+export async function lintTaskFiles(dir: string): Promise<{ task: TaskSpec | null; problems: LintProblem[]; repoRef: { repo: string; base_commit: string } | null }> {
   const id = path.basename(dir);
   const problems: LintProblem[] = [];
   const add = (file: string, field: string | null, message: string) => problems.push({ instance_id: id, file: path.join(dir, file), field, message });
@@ -79,6 +79,8 @@ export async function lintTaskFiles(dir: string): Promise<{ task: TaskSpec | nul
   }
 
   let yaml: TaskYaml | null = null;
+  // repo and base_commit when both are well formed, so they can be checked even if other fields are not.
+  let repoRef: { repo: string; base_commit: string } | null = null;
   if (texts['task.yaml'] !== undefined) {
     const doc = parseDocument(texts['task.yaml'], { prettyErrors: true });
     if (doc.errors.length) {
@@ -103,6 +105,9 @@ export async function lintTaskFiles(dir: string): Promise<{ task: TaskSpec | nul
       }
       // Fields checked on their own so that one bad field does not hide another.
       const raw = (data ?? {}) as Record<string, unknown>;
+      if (typeof raw.repo === 'string' && raw.repo.trim() && typeof raw.base_commit === 'string' && /^[0-9a-f]{40}$/.test(raw.base_commit)) {
+        repoRef = { repo: raw.repo, base_commit: raw.base_commit };
+      }
       if (typeof raw.instance_id === 'string' && raw.instance_id !== id) {
         add('task.yaml', 'instance_id', `"${raw.instance_id}" differs from its folder name "${id}"; rename one so they match`);
       }
@@ -135,7 +140,7 @@ export async function lintTaskFiles(dir: string): Promise<{ task: TaskSpec | nul
   const task: TaskSpec | null = ok
     ? { ...yaml!, dir: path.resolve(dir), problem_statement: texts['problem_statement.md']!, patch: texts['gold.patch']!, test_patch: texts['test.patch']! }
     : null;
-  return { task, problems };
+  return { task, problems, repoRef };
 }
 
 /** Why `id` is not a well-formed full test id (`file > describe > … > title`), or null. */
@@ -158,9 +163,13 @@ export async function lintTasks(tasksDir: string, repoCache: RepoCache, opts: { 
   const problems: LintProblem[] = [];
   const tasks: TaskSpec[] = [];
   for (const f of checked) {
-    const { task, problems: found } = await lintTaskFiles(path.join(tasksDir, f));
+    const { task, problems: found, repoRef } = await lintTaskFiles(path.join(tasksDir, f));
     problems.push(...found);
-    if (!task) continue;
+    if (!task) {
+      // The rest of the folder is unsound, but repo and base_commit can still be checked.
+      if (repoRef) problems.push(...(await checkRepoAndCommit({ dir: path.resolve(tasksDir, f), ...repoRef }, repoCache)).map((p) => ({ instance_id: f, ...p })));
+      continue;
+    }
     const repoProblems = await preflightTask(task, repoCache, opts.workDir);
     problems.push(...repoProblems.map((p) => ({ instance_id: f, ...p })));
     tasks.push(task);

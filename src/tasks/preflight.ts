@@ -43,19 +43,9 @@ export interface PreflightProblem {
  * @returns every problem found (empty when the task passes).
  */
 export async function preflightTask(task: TaskSpec, repoCache: RepoCache, work: string): Promise<PreflightProblem[]> {
-  const yamlFile = path.join(task.dir, 'task.yaml');
+  const repoProblems = await checkRepoAndCommit(task, repoCache);
+  if (repoProblems.length) return repoProblems;
   const at = (file: string, field: string | null, message: string): PreflightProblem => ({ file, field, message });
-  let mirror: string;
-  try {
-    mirror = await repoCache.mirror(task.repo, { tasksDir: path.dirname(task.dir) });
-  } catch (e) {
-    return [at(yamlFile, 'repo', `"${task.repo}" cannot be read (${(e as Error).message}); name a bundle under tasks/repos/, a local git repository or a reachable git URL`)];
-  }
-  // A mirror made from an older copy of the repository may lack the commit: refresh it once.
-  const found = (await hasCommit(mirror, task.base_commit)) || (await repoCache.mirror(task.repo, { commit: task.base_commit, tasksDir: path.dirname(task.dir) }).then(() => true, () => false));
-  if (!found) {
-    return [at(yamlFile, 'base_commit', `${task.base_commit} is not in repository "${task.repo}"; use a commit of that repository (git log)`)];
-  }
   const ws = await createWorkspace({ repoCache, repo: task.repo, baseCommit: task.base_commit, parentDir: work, tasksDir: path.dirname(task.dir) });
   const problems: PreflightProblem[] = [];
   try {
@@ -78,6 +68,30 @@ export async function preflightTask(task: TaskSpec, repoCache: RepoCache, work: 
   }
   const seen = new Set<string>();
   return problems.filter((p) => !seen.has(p.file + p.message) && seen.add(p.file + p.message));
+}
+
+/**
+ * Checks that `repo` resolves (a bundle under `<tasks>/repos/`, a local repository or a git URL) and
+ * that `base_commit` is in it; usable before the rest of the task is sound, so lint can name these
+ * problems together with the others.
+ * @param task the task folder (`dir`, for its task.yaml and its tasks folder) and the two fields
+ * @returns the problems found (empty when both resolve)
+ */
+export async function checkRepoAndCommit(task: Pick<TaskSpec, 'dir' | 'repo' | 'base_commit'>, repoCache: RepoCache): Promise<PreflightProblem[]> {
+  const yamlFile = path.join(task.dir, 'task.yaml');
+  const at = (file: string, field: string | null, message: string): PreflightProblem => ({ file, field, message });
+  let mirror: string;
+  try {
+    mirror = await repoCache.mirror(task.repo, { tasksDir: path.dirname(task.dir) });
+  } catch (e) {
+    return [at(yamlFile, 'repo', `"${task.repo}" cannot be read (${(e as Error).message}); name a bundle under tasks/repos/, a local git repository or a reachable git URL`)];
+  }
+  // A mirror made from an older copy of the repository may lack the commit: refresh it once.
+  const found = (await hasCommit(mirror, task.base_commit)) || (await repoCache.mirror(task.repo, { commit: task.base_commit, tasksDir: path.dirname(task.dir) }).then(() => true, () => false));
+  if (!found) {
+    return [at(yamlFile, 'base_commit', `${task.base_commit} is not in repository "${task.repo}"; use a commit of that repository (git log)`)];
+  }
+  return [];
 }
 
 const firstLine = (log: string): string =>

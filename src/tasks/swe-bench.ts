@@ -54,8 +54,8 @@ export type SweBenchInstance = z.output<typeof SweBenchInstance>;
 
 /** One line of a SWE-bench predictions file. A null or empty `model_patch` is an empty patch. */
 export const SweBenchPrediction = z.object({
-  instance_id: z.string().min(1),
-  model_name_or_path: z.string().min(1),
+  instance_id: z.string().min(1, 'is empty; give the instance_id of the task the patch is for'),
+  model_name_or_path: z.string().min(1, 'is empty; name the model or agent that made the prediction'),
   model_patch: z.string().nullable(),
 }).loose();
 export type SweBenchPrediction = z.infer<typeof SweBenchPrediction>;
@@ -96,9 +96,22 @@ const SHARED = ['repo', 'instance_id', 'base_commit', 'patch', 'test_patch', 'pr
  * @throws UserInputError naming the file, line and field of every bad line at once.
  */
 export function parseJsonl<S extends z.ZodType>(text: string, schema: S, file: string, what: string): { line: number; value: z.output<S> }[] {
-  const out: { line: number; value: z.output<S> }[] = [];
+  const { rows, problems } = parseJsonlLenient(text, schema, file);
+  if (problems.length) throw new UserInputError(`${file}: ${problems.length} problem(s) in the ${what}:\n${problems.join('\n')}`, { where: file, problems });
+  if (!rows.length) throw new UserInputError(`${file}: no ${what} (the file is empty); write one JSON object per line`, { where: file });
+  return rows;
+}
+
+/**
+ * Reads JSONL like `parseJsonl` but returns the bad lines' problems (`<file>:<line>: <field>:
+ * <message>`) beside the good rows instead of throwing, so a caller can check the good rows too
+ * and report every problem of the file at once.
+ */
+export function parseJsonlLenient<S extends z.ZodType>(text: string, schema: S, file: string): { rows: { line: number; value: z.output<S> }[]; problems: string[] } {
+  const rows: { line: number; value: z.output<S> }[] = [];
   const problems: string[] = [];
-  text.split('\n').forEach((raw, i) => {
+  // A byte-order mark (as Windows tools write) is not part of the first object.
+  text.replace(/^\uFEFF/, '').split('\n').forEach((raw, i) => {
     if (raw.trim() === '') return;
     let data: unknown;
     try {
@@ -108,12 +121,10 @@ export function parseJsonl<S extends z.ZodType>(text: string, schema: S, file: s
       return;
     }
     const r = schema.safeParse(data);
-    if (r.success) out.push({ line: i + 1, value: r.data });
-    else problems.push(...formatIssues(r.error.issues).map((p) => `${file}:${i + 1}: ${p}`));
+    if (r.success) rows.push({ line: i + 1, value: r.data });
+    else problems.push(...formatIssues(r.error.issues, 'json').map((p) => `${file}:${i + 1}: ${p}`));
   });
-  if (problems.length) throw new UserInputError(`${file}: ${problems.length} problem(s) in the ${what}:\n${problems.join('\n')}`, { where: file, problems });
-  if (!out.length) throw new UserInputError(`${file}: no ${what} (the file is empty); write one JSON object per line`, { where: file });
-  return out;
+  return { rows, problems };
 }
 
 /** `https://github.com/<owner>/<name>` for SWE-bench's `owner/name`; a URL or path is kept as it is. */

@@ -41,6 +41,11 @@ describe('fixbench models import-prices / prices', () => {
     const again = await runCli(['models', 'import-prices', path.join(fixtures, 'litellm-prices.json'), '--out', out]);
     expect(again.exitCode).toBe(2);
     expect(again.stderr).toMatch(/exists; pass --force/);
+
+    // --out in a folder that does not exist says which folder and what to do.
+    const nodir = await runCli(['models', 'import-prices', path.join(fixtures, 'litellm-prices.json'), '--out', path.join(tmp, 'no-such-dir', 'x.yaml')]);
+    expect(nodir.exitCode).toBe(2);
+    expect(nodir.stderr).toMatch(/x\.yaml: cannot write: the folder .*no-such-dir does not exist; create it/);
   });
 
   it('prints a LiteLLM import to stdout, detecting the format', async () => {

@@ -78,5 +78,7 @@ describe('fixbench tasks create', () => {
     const exists = await create('--base', repo.commits[0]!, '--fix', repo.commits[1]!, '--id', 'tiny-1');
     expect(exists.exitCode).toBe(2);
     expect(exists.stderr).toMatch(/tiny-1 already exists; .*--force/);
+    // Refused before the tests run (no "run 1 before the fix" progress), so nothing was touched.
+    expect(exists.stderr).not.toMatch(/run 1 before the fix/);
   });
 });

@@ -113,4 +113,19 @@ describe('fixbench tasks import --swe-bench / tasks export', () => {
     expect(r.stderr).toMatch(/bad\.jsonl:2: base_commit: missing required field/);
     expect(r.stderr).toMatch(/bad\.jsonl:2: FAIL_TO_PASS: must be a list of test ids/);
   });
+
+  it('reports the problems of well-formed lines together with the malformed ones', async () => {
+    const bad = path.join(tmp, 'mixed.jsonl');
+    const evil = { ...JSON.parse(lines[0]!), instance_id: '../evil' };
+    const empty = { ...JSON.parse(lines[1]!), FAIL_TO_PASS: '[]' };
+    await writeFile(bad, `${JSON.stringify(evil)}\n{oops\n${JSON.stringify(empty)}\n`);
+    const tasks = path.join(tmp, 'tasks-mixed');
+    const r = await runCli(['tasks', 'import', '--swe-bench', bad, '--tasks', tasks, '--repo-dir', `acme/tiny=${repo.dir}`, '--test-cmd', TEST_CMD, '--test-report', 'tap']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/3 problem\(s\)/);
+    expect(r.stderr).toMatch(/mixed\.jsonl:2: not valid JSON/);
+    expect(r.stderr).toMatch(/mixed\.jsonl:1: instance \.\.\/evil does not make a valid task:\n {2}- instance_id: /);
+    expect(r.stderr).toMatch(/mixed\.jsonl:3: instance acme__tiny-2 does not make a valid task:\n {2}- FAIL_TO_PASS: list at least one test/);
+    expect(await readdir(tasks).catch(() => [])).toEqual([]);
+  });
 });

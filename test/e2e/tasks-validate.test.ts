@@ -47,6 +47,16 @@ describe('fixbench tasks lint', () => {
     expect(r.stderr).toMatch(/linted 6 task\(s\): 3 problem\(s\) in 2 task\(s\)/);
   });
 
+  it('checks repo and base_commit even when other fields of the task are wrong', async () => {
+    const other = path.join(tmp, 'tasks-several');
+    writeTinyTask(other, repo, 'several', { yaml: { FAIL_TO_PASS: [], base_commit: 'f'.repeat(40) } });
+    const r = await runCli(['tasks', 'lint', '--tasks', other]);
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stdout).toMatch(/several\/task\.yaml: FAIL_TO_PASS: list at least one test/);
+    expect(r.stdout).toMatch(/several\/task\.yaml: base_commit: f{40} is not in repository/);
+    expect(r.stderr).toMatch(/2 problem\(s\) in 1 task\(s\)/);
+  });
+
   it('exits 0 for sound tasks', async () => {
     const r = await runCli(['tasks', 'lint', '--tasks', tasks, 'good', 'flaky']);
     expect(r.exitCode, r.stderr).toBe(0);

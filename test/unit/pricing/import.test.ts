@@ -56,6 +56,21 @@ describe('importOpenRouter', () => {
     expect(() => importOpenRouter({ models: [] }, targets, 'wrong.json', '2026-04-01')).toThrow(/wrong\.json: not an OpenRouter models list/);
     expect(() => importOpenRouter({ data: [{ name: 'no id' }] }, targets, 'w.json', '2026-04-01')).toThrow(/w\.json: data\[0\]/);
     expect(() => importOpenRouter({ data: [{ id: 'deepseek/deepseek-v3.2' }] }, targets, 'w.json', '2026-04-01')).toThrow(/no "pricing"/);
+    // Several bad models: every one is named, in one error.
+    const many = { data: [
+      { id: 'deepseek/deepseek-v3.2', pricing: { prompt: '0.28', completion: '0.42' } },
+      { id: 'anthropic/claude-opus-4.6', pricing: { prompt: '-0.000005', completion: '0.000025' } },
+    ] };
+    let msg = '';
+    try {
+      importOpenRouter(many, targets, 'many.json', '2026-04-01');
+    } catch (e) {
+      expect(e).toBeInstanceOf(UserInputError);
+      msg = (e as Error).message;
+    }
+    expect(msg).toMatch(/many\.json: 2 problems; nothing written/);
+    expect(msg).toMatch(/model "deepseek\/deepseek-v3\.2", field pricing\.prompt: "0\.28" .*implausibly large/);
+    expect(msg).toMatch(/model "anthropic\/claude-opus-4\.6", field pricing\.prompt: "-0\.000005" is not a price/);
   });
 
   it('rejects per-million values read as per-token, naming the model and field', () => {

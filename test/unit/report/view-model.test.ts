@@ -98,3 +98,24 @@ describe('templates', () => {
     for (const f of files) expect(readFileSync(new URL(f, dir), 'utf8'), f).not.toContain('{{{');
   });
 });
+
+describe('billed cost and token budget in the header', () => {
+  it('shows what providers billed against the list price, with the drift flagged past ±5%, and the token budget', () => {
+    const header = makeHeader({ suite: { hash: 'h', instance_ids: ['t1', 't2'] }, contenders: [modelContender('m')] });
+    header.limits = { ...header.limits, run_budget_tokens: 5000 };
+    const a1 = { ...makeAttempt('m', 't1', 'resolved', 0.1), billed_usd: 0.12 };
+    const a2 = { ...makeAttempt('m', 't2', 'resolved', 0.3), billed_usd: null };
+    const vm = buildViewModel(header, [a1, a2]);
+    // Only the attempt with both figures counts: billed 0.12 vs list 0.10 → +20%.
+    const billed = vm.facts.find((f) => f.label === 'billed by providers');
+    expect(billed?.value).toMatch(/^\$0\.12 vs \$0\.10 at list price over 1 attempt\(s\), drift \+20\.0% \(past ±5%/);
+    expect(vm.limits.find((f) => f.label === 'run token budget')?.value).toBe('5,000 tokens');
+  });
+
+  it('says nothing of billing when no provider reported a cost', () => {
+    const header = makeHeader({ suite: { hash: 'h', instance_ids: ['t1'] }, contenders: [modelContender('m')] });
+    const vm = buildViewModel(header, [{ ...makeAttempt('m', 't1', 'resolved', 0.1), billed_usd: null }]);
+    expect(vm.facts.some((f) => f.label === 'billed by providers')).toBe(false);
+    expect(vm.limits.some((f) => f.label === 'run token budget')).toBe(false);
+  });
+});

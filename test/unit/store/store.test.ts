@@ -44,6 +44,20 @@ describe('results store', () => {
     await expect(readRun(dir)).rejects.toThrow(/attempts\.jsonl:1: not valid JSON/);
   });
 
+  it('names every bad line at once, and what to do', async () => {
+    const dir = path.join(await mkdtemp(path.join(root, 'r-')), 'r1');
+    const w = await RunWriter.create(dir, header);
+    await appendFile(path.join(dir, 'attempts.jsonl'), 'garbage\n');
+    await w.appendAttempt(record(0));
+    await appendFile(path.join(dir, 'attempts.jsonl'), '{"format_version":1}\n');
+    await w.appendAttempt(record(1));
+    const err = (await readRun(dir).catch((e) => e)) as Error;
+    expect(err.message).toMatch(/2 bad line\(s\)/);
+    expect(err.message).toMatch(/attempts\.jsonl:1: not valid JSON/);
+    expect(err.message).toMatch(/attempts\.jsonl:3: invalid record: run_id: /);
+    expect(err.message).toMatch(/fix: .*remove the bad lines/);
+  });
+
   it('rejects an unknown format version, naming it and what to do', async () => {
     const dir = await mkdtemp(path.join(root, 'r-'));
     await writeFile(path.join(dir, 'run.json'), JSON.stringify({ ...header, format_version: 99 }));

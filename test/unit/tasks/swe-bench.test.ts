@@ -104,6 +104,28 @@ describe('predictions', () => {
     expect(() => parseJsonl('{"instance_id":"a","model_patch":""}\n', SweBenchPrediction, 'p.jsonl', 'predictions')).toThrow(/p\.jsonl:1: model_name_or_path: missing required field/);
     expect(() => parseJsonl('\n\n', SweBenchPrediction, 'p.jsonl', 'predictions')).toThrow(/p\.jsonl: no predictions/);
   });
+
+  it('a number where a string belongs gets a JSON hint, not a YAML one', () => {
+    let msg = '';
+    try {
+      parseJsonl('{"instance_id":5,"model_name_or_path":"m","model_patch":""}\n', SweBenchPrediction, 'p.jsonl', 'predictions');
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    expect(msg).toMatch(/p\.jsonl:1: instance_id: .*write it as a JSON string/);
+    expect(msg).not.toMatch(/YAML/);
+  });
+
+  it('reads a file with a byte-order mark and CRLF line ends', () => {
+    const rows = parseJsonl('\uFEFF{"instance_id":"a","model_name_or_path":"m","model_patch":""}\r\n{"instance_id":"b","model_name_or_path":"m","model_patch":null}\r\n', SweBenchPrediction, 'p.jsonl', 'predictions');
+    expect(rows.map((r) => [r.line, r.value.instance_id])).toEqual([[1, 'a'], [2, 'b']]);
+  });
+
+  it('an empty model_name_or_path says what to put there', () => {
+    expect(() => parseJsonl('{"instance_id":"a","model_name_or_path":"","model_patch":""}\n', SweBenchPrediction, 'p.jsonl', 'predictions')).toThrow(
+      /p\.jsonl:1: model_name_or_path: is empty; name the model or agent/,
+    );
+  });
 });
 
 describe('pythonJsonList', () => {
