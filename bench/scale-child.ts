@@ -1,0 +1,28 @@
+// Child process of the scale benchmark, so its peak memory is its own: reads a results folder with
+// the store's public reader and either builds the report (`report <dir> <outDir>`) or does the scan
+// resume needs (`resume <dir>`: every finished attempt's key). Prints one JSON line:
+// {phase timings in ms, max_rss_mib (process.resourceUsage().maxRSS), counts}.
+import { performance } from 'node:perf_hooks';
+import { readRun } from '../src/store/store.ts';
+import { buildReport } from '../src/report/build.ts';
+
+const [mode, dir, outDir] = process.argv.slice(2);
+const rssMiB = () => process.resourceUsage().maxRSS / 1024;
+const baseRss = rssMiB();
+const t0 = performance.now();
+const run = await readRun(dir!);
+const t1 = performance.now();
+let out: Record<string, number>;
+if (mode === 'report') {
+  const file = await buildReport({ header: run.header, attempts: run.attempts, outDir: outDir! });
+  const t2 = performance.now();
+  const { size } = await import('node:fs/promises').then((fs) => fs.stat(file));
+  out = { read_ms: t1 - t0, build_ms: t2 - t1, total_ms: t2 - t0, html_bytes: size };
+} else if (mode === 'resume') {
+  const done = new Set(run.attempts.map((a) => a.key));
+  const t2 = performance.now();
+  out = { read_ms: t1 - t0, keys_ms: t2 - t1, total_ms: t2 - t0, keys: done.size };
+} else {
+  throw new Error(`usage: scale-child.ts report <results-dir> <out-dir> | resume <results-dir> (got ${mode})`);
+}
+process.stdout.write(JSON.stringify({ ...out, records: run.attempts.length, base_rss_mib: baseRss, max_rss_mib: rssMiB() }) + '\n');
