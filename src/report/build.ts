@@ -2,7 +2,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AttemptRecord, RunHeader } from '../store/records.ts';
-import { priceAccuracySpec, renderChartSvg } from './chart.ts';
 import { renderReportHtml } from './render.ts';
 import { buildViewModel } from './view-model.ts';
 
@@ -29,6 +28,12 @@ export async function buildReport({ header, attempts, outDir }: BuildReportOptio
 /** The report page as an HTML string, without writing it. */
 export async function renderReport(header: RunHeader, attempts: readonly AttemptRecord[]): Promise<string> {
   const vm = buildViewModel(header, attempts);
-  const svg = vm.chart.points.length > 0 ? await renderChartSvg(priceAccuracySpec(vm.chart.points)) : null;
+  // vega and vega-lite are loaded only when there is a chart to draw (a run of the reference agents
+  // alone has none): they are the largest part of the CLI's start-up (bench/RESULTS.md, overhead).
+  let svg = null;
+  if (vm.chart.points.length > 0) {
+    const { priceAccuracySpec, renderChartSvg } = await import('./chart.ts');
+    svg = await renderChartSvg(priceAccuracySpec(vm.chart.points));
+  }
   return renderReportHtml(vm, svg);
 }

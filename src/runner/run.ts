@@ -9,7 +9,6 @@ import type { PricedModel } from '../config/catalog.ts';
 import type { PriceSheet } from '../config/prices.ts';
 import type { Agent, AgentLimits, AttemptResult } from '../agents/types.ts';
 import { createAgent } from '../agents/index.ts';
-import { OpenAIChatClient } from '../models/openai-chat.ts';
 import type { ModelClient } from '../models/types.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import { createWorkspace, runSetup } from '../workspace/index.ts';
@@ -202,6 +201,8 @@ async function runOneAttempt(
   if (plan.kind === 'reference') {
     agent = createAgent(plan.agent);
   } else {
+    // Loaded only when a model runs: the OpenAI SDK is a large part of start-up (bench/RESULTS.md, overhead).
+    const { OpenAIChatClient } = await import('../models/openai-chat.ts');
     const client = new OpenAIChatClient(plan.model.spec, plan.apiKey, plan.model.price);
     model = meteredClient(client, budget, () => {
       refusedByBudget = true;

@@ -91,4 +91,27 @@ describe('createWorkspace', () => {
     await other.cleanup();
     expect(existsSync(other.dir)).toBe(false);
   });
+
+  it('copies each workspace from a pristine checkout of the commit: edits, commits and a rewritten .git never reach the next workspace', async () => {
+    const a = await createWorkspace({ repoCache: cache, repo: 'tiny', baseCommit: base, parentDir: join(root, 'work') });
+    writeFileSync(join(a.dir, 'src/lib.js'), 'tampered\n');
+    writeFileSync(join(a.dir, 'new.txt'), 'new\n');
+    gitIn(a.dir, 'add', '-A');
+    gitIn(a.dir, 'commit', '-q', '-m', 'agent commit');
+    writeFileSync(join(a.dir, '.git', 'config'), '[core]\n\tbare = false\n[alias]\n\tx = !evil\n');
+    const b = await createWorkspace({ repoCache: cache, repo: 'tiny', baseCommit: base, parentDir: join(root, 'work') });
+    expect(readFileSync(join(b.dir, 'src/lib.js'), 'utf8')).toBe('export const f = () => 2;\n');
+    expect(existsSync(join(b.dir, 'new.txt'))).toBe(false);
+    expect(gitIn(b.dir, 'rev-parse', 'HEAD').trim()).toBe(base);
+    expect(gitIn(b.dir, 'status', '--porcelain')).toBe('');
+    expect(readFileSync(join(b.dir, '.git', 'config'), 'utf8')).not.toContain('alias');
+    await a.cleanup();
+    await b.cleanup();
+  });
+
+  it('makes the checkout of a commit once, under the cache folder, and copies it for every workspace', async () => {
+    const checkouts = readdirSync(join(root, 'cache', '.checkouts'));
+    expect(checkouts.filter((d) => d.endsWith(`-${base}`))).toHaveLength(1);
+    expect(checkouts.some((d) => d.startsWith('.tmp-'))).toBe(false);
+  });
 });

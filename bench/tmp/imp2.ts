@@ -1,0 +1,11 @@
+import { performance } from 'node:perf_hooks';
+let s = performance.now();
+const lap = (n: string) => { const e = performance.now(); console.log(n, Math.round(e - s)); s = e; };
+await import('vega'); lap('vega');
+await import('vega-lite'); lap('vega-lite');
+await import('openai'); lap('openai');
+await import('zod'); lap('zod');
+await import('simple-git'); lap('simple-git');
+await import('execa'); lap('execa');
+await import('handlebars'); lap('handlebars');
+await import('../../src/cli/run.ts'); lap('run.ts rest');
