@@ -13,16 +13,34 @@ import type { BenchContext, SectionResult } from './lib/types.ts';
 /** Fixbench ÷ script wall time at concurrency 1 must stay at or under this (issue 9). */
 export const OVERHEAD_TARGET = { op: '<=', limit: 1.1, unit: '×' } as const;
 
+/** Tasks the overhead and concurrency benches use at most, so the bench stays within minutes as the suite grows. */
+export const MAX_BENCH_TASKS = 3;
+
 /**
- * The tasks the overhead and concurrency benches use, by rule: every task whose `setup` is empty
- * (no dependency install, so both sides do the same work and no network is involved), sorted by
- * instance_id; `--quick` keeps the first. @throws Error when no task qualifies.
+ * The tasks the overhead and concurrency benches use, by rule: the tasks whose `setup` is empty
+ * (no dependency install, so both sides do the same work and no network is involved), taken
+ * round-robin across repositories in instance_id order (so every test runner of the suite is
+ * represented), at most `MAX_BENCH_TASKS`; `--quick` keeps the first.
+ * @throws Error when no task qualifies.
  */
 export async function selectTasks(root: string, quick: boolean): Promise<TaskSpec[]> {
-  const all = await loadTasks(path.join(root, 'tasks'));
-  const chosen = all.filter((t) => t.setup.trim() === '');
+  const chosen = pickTasks(await loadTasks(path.join(root, 'tasks')), quick ? 1 : MAX_BENCH_TASKS);
   if (!chosen.length) throw new Error('no bundled task has an empty setup: the overhead bench has nothing to compare');
-  return quick ? chosen.slice(0, 1) : chosen;
+  return chosen;
+}
+
+/** The selection rule of `selectTasks`, pure: empty setup, round-robin over repos, at most `max`. */
+export function pickTasks(tasks: readonly TaskSpec[], max: number): TaskSpec[] {
+  const byRepo = new Map<string, TaskSpec[]>();
+  for (const t of [...tasks].sort((a, b) => a.instance_id.localeCompare(b.instance_id))) {
+    if (t.setup.trim() !== '') continue;
+    byRepo.set(t.repo, [...(byRepo.get(t.repo) ?? []), t]);
+  }
+  const out: TaskSpec[] = [];
+  for (let i = 0; out.length < max && [...byRepo.values()].some((l) => l.length > i); i++) {
+    for (const list of byRepo.values()) if (list[i] && out.length < max) out.push(list[i]!);
+  }
+  return out;
 }
 
 /** The manifest manual-baseline.sh reads: one tab-separated line per task. */

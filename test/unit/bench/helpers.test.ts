@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fmt, fmtSummary, median, meets, pairedRatio, ratio, summarize, verdictLine } from '../../../bench/lib/stats.ts';
 import { seededRandom, syntheticHeader, syntheticRecord, writeSyntheticRun } from '../../../bench/lib/synthetic.ts';
 import { BEGIN, END, replaceBlock } from '../../../bench/lib/results-md.ts';
-import { manifest } from '../../../bench/overhead.ts';
+import { manifest, pickTasks } from '../../../bench/overhead.ts';
+import type { TaskSpec } from '../../../src/config/task.ts';
 import { readRun } from '../../../src/store/store.ts';
 import { AttemptRecord } from '../../../src/store/records.ts';
 import { loadTasks } from '../../../src/tasks/load.ts';
@@ -104,6 +105,14 @@ describe('RESULTS.md block and the manual-baseline manifest', () => {
     const out = replaceBlock(doc, `${BEGIN}\nnew figures\n${END}`);
     expect(out).toBe(`# title\nintro\n\n${BEGIN}\nnew figures\n${END}\n\n## Notes\nkept\n`);
     expect(replaceBlock('# no markers\n', `${BEGIN}\nx\n${END}`)).toBe(`# no markers\n\n${BEGIN}\nx\n${END}\n`);
+  });
+
+  it('picks tasks with an empty setup, round-robin across repositories, at most the cap', () => {
+    const t = (instance_id: string, repo: string, setup = '') => ({ instance_id, repo, setup }) as TaskSpec;
+    const tasks = [t('b-2', 'b'), t('a-1', 'a'), t('a-2', 'a'), t('c-1', 'c', 'npm ci'), t('b-1', 'b'), t('a-3', 'a')];
+    expect(pickTasks(tasks, 3).map((x) => x.instance_id)).toEqual(['a-1', 'b-1', 'a-2']);
+    expect(pickTasks(tasks, 10).map((x) => x.instance_id)).toEqual(['a-1', 'b-1', 'a-2', 'b-2', 'a-3']);
+    expect(pickTasks([t('c-1', 'c', 'npm ci')], 3)).toEqual([]);
   });
 
   it('writes one tab-separated line per task with the bundle, base_commit, task folder and test_cmd', async () => {
