@@ -39,6 +39,7 @@ export async function benchScale(ctx: BenchContext): Promise<SectionResult> {
   };
   const report = await child('report', dir, path.join(ctx.scratch, 'synthetic-report'));
   const resume = await child('resume', dir);
+  const stream = await child('stream-keys', dir);
   const n = records.toLocaleString('en-US');
   const full = !ctx.quick; // the targets are for 100,000 records
   const t = <K extends keyof typeof SCALE_TARGETS>(k: K) => (full ? SCALE_TARGETS[k] : null);
@@ -54,6 +55,7 @@ export async function benchScale(ctx: BenchContext): Promise<SectionResult> {
       `synthetic run: ${(bytes / 2 ** 20).toFixed(0)} MiB of attempts.jsonl (${(bytes / records).toFixed(0)} bytes per record), written and schema-checked in ${genMs.toFixed(0)} ms`,
       `report: readRun ${report.read_ms.toFixed(0)} ms (JSON.parse + zod per line), buildReport ${report.build_ms!.toFixed(0)} ms (view model, chart, HTML of ${((report.html_bytes ?? 0) / 2 ** 20).toFixed(1)} MiB); RSS before reading ${report.base_rss_mib.toFixed(0)} MiB (node + tsx + modules)`,
       `resume scan: readRun ${resume.read_ms.toFixed(0)} ms, key set ${resume.keys_ms!.toFixed(0)} ms; RSS before reading ${resume.base_rss_mib.toFixed(0)} MiB`,
+      `for comparison, keys read line by line without readRun (bench/lib/scan-keys.ts): ${stream.total_ms.toFixed(0)} ms, max RSS ${stream.max_rss_mib.toFixed(0)} MiB`,
     ],
     notes: [],
   };

@@ -123,3 +123,21 @@ describe('RESULTS.md block and the manual-baseline manifest', () => {
     expect(() => manifest([{ ...task!, test_cmd: 'a\tb' }], tasksDir)).toThrow(/tab or newline/);
   });
 });
+
+describe('streaming key scan', () => {
+  it('reads the key of every complete line and skips a torn last line', async () => {
+    const { scanKeys } = await import('../../../bench/lib/scan-keys.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'fixbench-bench-keys-'));
+    try {
+      await writeSyntheticRun(dir, { records: 30, seed: 2, tasks: 3, models: 2 });
+      const { appendFileSync } = await import('node:fs');
+      appendFileSync(join(dir, 'attempts.jsonl'), '{"key":"torn');
+      const keys = await scanKeys(join(dir, 'attempts.jsonl'));
+      const run = await readRun(dir);
+      expect(keys).toEqual(new Set(run.attempts.map((a) => a.key)));
+      expect(keys.size).toBe(30);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
