@@ -2,7 +2,7 @@
 // interleaved (A, B, A, B, …) so its ratio is side by side. Prints `name: measured  target  PASS/MISS`
 // per figure, writes a JSON file and the generated block of bench/RESULTS.md.
 //
-//   npm run bench [-- --quick] [-- --only overhead,checkout] [-- --json <file>] [-- --no-write]
+//   npm run bench [-- --quick] [-- --only overhead,checkout] [-- --json <file>] [-- --no-write] [-- --from-json <file>]
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +14,7 @@ import { benchConcurrency } from './concurrency.ts';
 import { benchCheckout } from './checkout.ts';
 import { benchEnvironment } from './env.ts';
 import { benchScale } from './scale.ts';
-import { machine } from './lib/machine.ts';
+import { machine, type Machine } from './lib/machine.ts';
 import { lineOf } from './lib/measure.ts';
 import { replaceBlock, resultsBlock } from './lib/results-md.ts';
 import type { BenchContext, SectionResult } from './lib/types.ts';
@@ -33,7 +33,8 @@ const HELP = `usage: npm run bench [-- options]
   --only <list>    run only these sections (comma-separated): ${Object.keys(SECTIONS).join(', ')}
   --json <file>    write the results as JSON here (default bench/out/bench.json)
   --no-write       do not update bench/RESULTS.md
-  --keep           keep the scratch folder (results, reports, synthetic run) and print its path`;
+  --keep           keep the scratch folder (results, reports, synthetic run) and print its path
+  --from-json <f>  only re-render bench/RESULTS.md's figures block from a saved JSON output`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -43,6 +44,7 @@ async function main(): Promise<number> {
       json: { type: 'string' },
       'no-write': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
+      'from-json': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -52,6 +54,15 @@ async function main(): Promise<number> {
     return 0;
   }
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const mdFile = path.join(root, 'bench', 'RESULTS.md');
+  if (values['from-json']) {
+    // Re-render RESULTS.md's figures block from a saved JSON output (e.g. a run made elsewhere).
+    const saved = JSON.parse(await readFile(values['from-json'], 'utf8')) as { machine: Machine; quick: boolean; seconds: number; sections: SectionResult[] };
+    const doc = await readFile(mdFile, 'utf8').catch(() => '# fixbench performance\n');
+    await writeFile(mdFile, replaceBlock(doc, resultsBlock(saved.machine, saved.sections, { quick: saved.quick, seconds: saved.seconds })));
+    process.stdout.write(`results: ${mdFile} (from ${values['from-json']})\n`);
+    return 0;
+  }
   const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean) ?? Object.keys(SECTIONS);
   const unknown = only.filter((s) => !(s in SECTIONS));
   if (unknown.length) {
@@ -96,7 +107,6 @@ async function main(): Promise<number> {
   await writeFile(jsonFile, JSON.stringify({ machine: m, quick: values.quick, seconds, sections: results }, null, 2) + '\n');
   process.stdout.write(`json: ${jsonFile}\n`);
   if (!values['no-write']) {
-    const mdFile = path.join(root, 'bench', 'RESULTS.md');
     const doc = await readFile(mdFile, 'utf8').catch(() => '# fixbench performance\n');
     await writeFile(mdFile, replaceBlock(doc, resultsBlock(m, results, { quick: values.quick, seconds })));
     process.stdout.write(`results: ${mdFile}\n`);
