@@ -3,7 +3,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, GateFailedError, UserInputError } from '../core/errors.ts';
 import { SANDBOX_CHOICES } from '../sandbox/types.ts';
-import { harnessIdentity } from './paths.ts';
+import { harnessVersion } from './paths.ts';
 
 /** Commander parser for a whole number from 0 to 10. */
 export function nonNegativeInt(v: string): number {
@@ -56,7 +56,7 @@ function decimal(v: string): number {
 export function buildProgram(exit: { code: number }): Command {
   const program = new Command('fixbench')
     .description('Measure how well, and at what price, language models fix real issues in real repositories.')
-    .version(harnessIdentity().version)
+    .version(harnessVersion()) // not harnessIdentity(): its two git processes are start-up cost of every command
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .addHelpText(
