@@ -8,7 +8,8 @@
 #   manifest lines: instance_id <TAB> bundle path <TAB> base_commit <TAB> task dir <TAB> test_cmd
 # Prints one JSON line with the milliseconds spent per step, summed over every attempt:
 #   {"attempts":N,"clone_ms":…,"apply_ms":…,"test_ms":…,"total_ms":…}
-# Exits 1 when a step other than the tests fails (a test failure is the expected verdict of noop).
+# Exits 1 when a step fails, when gold's tests fail, or when noop's tests pass (the verdicts
+# fixbench's reference gate demands, so both sides did the same work).
 set -euo pipefail
 
 manifest=${1:?usage: manual-baseline.sh <manifest.tsv>}
@@ -29,8 +30,12 @@ while IFS=$'\t' read -r id bundle base task_dir test_cmd; do
     if [[ $agent == gold ]]; then git -C "$ws" apply --whitespace=nowarn "$task_dir/gold.patch"; fi
     git -C "$ws" apply --whitespace=nowarn "$task_dir/test.patch"
     t2=$(now_us)
-    (cd "$ws" && bash -c "$test_cmd") >"$work/$id-$agent.log" 2>&1 || true
+    rc=0
+    (cd "$ws" && bash -c "$test_cmd") >"$work/$id-$agent.log" 2>&1 || rc=$?
     t3=$(now_us)
+    # The same verdicts fixbench's reference gate demands, so both sides did the same work.
+    if [[ $agent == gold && $rc -ne 0 ]]; then echo "manual-baseline: $id: tests failed with gold.patch (exit $rc)" >&2; tail -20 "$work/$id-$agent.log" >&2; exit 1; fi
+    if [[ $agent == noop && $rc -eq 0 ]]; then echo "manual-baseline: $id: tests passed without the fix" >&2; exit 1; fi
     rm -rf "$work/$id-$agent"
     clone_us=$((clone_us + t1 - t0)) apply_us=$((apply_us + t2 - t1)) test_us=$((test_us + t3 - t2))
     attempts=$((attempts + 1))
