@@ -4,6 +4,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ExitCode, GateFailedError, UserInputError } from '../core/errors.ts';
 import { SANDBOX_CHOICES } from '../sandbox/types.ts';
 import { harnessVersion } from './paths.ts';
+import { registerTaskCommands } from './tasks-commands.ts';
+import { nonNegativeNumber, parseErrorThreshold, parseShard } from './args.ts';
 
 /** Commander parser for a whole number from 0 to 10. */
 export function nonNegativeInt(v: string): number {
@@ -27,6 +29,14 @@ export function usdOrNone(v: string): number {
   if (v === 'none') return Number.POSITIVE_INFINITY;
   const n = decimal(v);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be an amount in USD such as 2 or 0.5, or "none"');
+  return n;
+}
+
+/** Commander parser for a token count; `none` (the default) disables the cap and gives `Infinity`. */
+export function tokensOrNone(v: string): number {
+  if (v === 'none') return Number.POSITIVE_INFINITY;
+  const n = decimal(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a whole number of tokens such as 2000000, or "none"');
   return n;
 }
 
@@ -62,7 +72,7 @@ export function buildProgram(exit: { code: number }): Command {
     .addHelpText(
       'after',
       '\nExit codes: 0 success; 1 internal error (a bug in fixbench); 2 invalid input or config (nothing was run);\n' +
-        '3 reference gate failed (gold did not resolve a task, or noop resolved one); 130 interrupted (Ctrl-C).',
+        '3 gate failed (reference gate: gold did not resolve a task, or noop resolved one; tasks validate: a task is invalid; --fail-on-error; a compare gate); 130 interrupted (Ctrl-C).',
     );
 
   program
@@ -78,6 +88,7 @@ export function buildProgram(exit: { code: number }): Command {
     .option('--no-reference', 'skip the gold and noop reference agents')
     .option('--prices <file>', 'price sheet, USD per million tokens (default: the newest prices/<YYYY-MM-DD>.yaml)')
     .addOption(new Option('--budget-usd <usd>', 'run-wide cap on model spend at list price, USD; "none" for no cap').default(2, '2').argParser(usdOrNone))
+    .addOption(new Option('--budget-tokens <n>', 'run-wide cap on model tokens (prompt + output of every call, retries included); "none" for no cap').default(Number.POSITIVE_INFINITY, 'none').argParser(tokensOrNone))
     .addOption(new Option('--attempt-usd <usd>', 'cap per attempt, USD; "none" for no cap').default(0.5, '0.5').argParser(usdOrNone))
     .addOption(new Option('--steps <n>', 'model turns per attempt at most').default(40).argParser(positiveInt))
     .addOption(new Option('--command-timeout <seconds>', 'timeout of one agent command').default(60).argParser(seconds(1)))
@@ -85,6 +96,14 @@ export function buildProgram(exit: { code: number }): Command {
     .addOption(new Option('--attempts <k>', 'attempts per task and contender').default(1).argParser(positiveInt))
     .addOption(new Option('--rerun-failed <n>', 're-run the tests of an unresolved attempt n more times (0-10) and record tests whose results disagree as flaky').default(0).argParser(nonNegativeInt))
     .addOption(new Option('--concurrency <n>', 'attempts run at once').default(2).argParser(positiveInt))
+    .addOption(new Option('--model-concurrency <n>', 'model calls in flight at once across attempts (default: --concurrency)').argParser(positiveInt))
+    .addOption(new Option('--test-concurrency <n>', 'setup and test runs at once (default: the CPU count)').argParser(positiveInt))
+    .option('--resume <run>', 'continue an interrupted or killed run (run id under --results, or its folder): only attempts with no record run; its tasks, models, limits and shard are reused')
+    .option('--retry-errors <run>', 'like --resume, after setting aside the run\'s infra_error records (kept in attempts.superseded.jsonl) so they run again')
+    .addOption(new Option('--shard <i/n>', 'run only shard i of n: attempts split by a stable hash of their key; join shard folders with `fixbench merge`').argParser(parseShard))
+    .addOption(new Option('--fail-on-error <n|p%>', 'exit 3 when more than n attempts (or p% of them) end as infra_error').argParser(parseErrorThreshold))
+    .option('--cache-dir <dir>', 'environment cache of task setups (default: $FIXBENCH_CACHE_DIR, else $XDG_CACHE_HOME/fixbench, else ~/.cache/fixbench)')
+    .option('--no-env-cache', 'run each task\'s setup in every workspace instead of restoring it from the environment cache')
     .option('--results <dir>', 'results folder', 'results')
     .option('--reports <dir>', 'reports folder', 'reports')
     .option('--run-id <id>', 'run id, a new folder under --results (default: UTC time plus a random suffix, e.g. 20261129T080102Z-3f9a)')
@@ -93,23 +112,62 @@ export function buildProgram(exit: { code: number }): Command {
         .choices(SANDBOX_CHOICES)
         .default('auto'),
     )
-    .option('--json', 'print a JSON summary on stdout instead of text')
+    .option('--json', 'print JSON Lines on stdout for scripts: a "start" event, one "attempt" event per finished attempt, then a "summary" event')
+    .addHelpText('after', '\nOn a terminal a progress bar shows attempts done, resolved so far, running USD and tokens, and ETA; otherwise one line per attempt goes to stderr.')
     .action(async (opts) => {
       // commands are imported when used, so `--help` stays fast
       exit.code = await (await import('./run.ts')).runCommand(opts);
     });
 
   program
+    .command('merge')
+    .description('Join the result folders of shards (`run --shard i/n`) into one run folder; refuses different store format versions, task suites or configurations, and attempts recorded twice.')
+    .argument('<out>', 'the merged run folder to create (must not exist)')
+    .argument('<shards...>', 'shard run folders (results/<run_id>)')
+    .option('--run-id <id>', 'run id of the merged run (default: the folder name of <out>)')
+    .option('--allow-missing', 'merge even when some shards of the set are absent (the run is then partial)')
+    .option('--json', 'print a JSON summary')
+    .action(async (out: string, shards: string[], opts) => {
+      exit.code = await (await import('./merge.ts')).mergeCommand(out, shards, opts);
+    });
+
+  program
+    .command('compare')
+    .description('Compare two runs of one task suite: tasks that flipped, resolved-rate changes with McNemar\'s exact paired test, cost changes; exit 3 when a gate fails.')
+    .argument('<base>', 'the baseline run (run id under --results, or its folder), or "previous" for the run before <head> of the same suite and config')
+    .argument('<head>', 'the new run (run id under --results, or its folder), or "latest"')
+    .option('--results <dir>', 'results folder', 'results')
+    .addOption(new Option('--max-drop <pp>', 'gate: fail when a contender\'s resolved rate drops by more than this many percentage points').argParser(nonNegativeNumber))
+    .addOption(new Option('--max-cost-increase <pct>', 'gate: fail when a contender\'s mean USD per attempt rises by more than this percent').argParser(nonNegativeNumber))
+    .addOption(new Option('--significant-drop <alpha>', 'gate: fail when a contender\'s drop is significant at this level (McNemar exact test, two-sided), e.g. 0.05').argParser(nonNegativeNumber))
+    .option('--markdown <file>', 'also write the comparison as Markdown (appended to $GITHUB_STEP_SUMMARY too when it is set)')
+    .option('--json', 'print JSON')
+    .action(async (base: string, head: string, opts) => {
+      exit.code = await (await import('./compare.ts')).compareCommand(base, head, opts);
+    });
+
+  program
+    .command('history')
+    .description('List stored runs grouped by task suite and configuration, newest first, with resolved counts and cost.')
+    .option('--results <dir>', 'results folder', 'results')
+    .option('--json', 'print JSON')
+    .action(async (opts) => {
+      exit.code = await (await import('./compare.ts')).historyCommand(opts);
+    });
+
+  program
     .command('report')
     .description('Build reports/<run_id>/index.html from results/<run_id>/.')
     .argument('<run>', 'a run id under --results, or a path to a results/<run_id> folder')
+    .option('--prices <file>', 're-price every attempt from its stored tokens under this price sheet (USD per million tokens) and write reports/<run_id>-prices-<as_of>/; the stored results are not changed')
+    .option('--models-file <file>', 'with --prices: the catalog whose `price` keys name the models\' rows (default: the bundled models.yaml; else a row is the model id)')
     .option('--results <dir>', 'results folder', 'results')
     .option('--reports <dir>', 'reports folder', 'reports')
     .action(async (run: string, opts) => {
       exit.code = await (await import('./report.ts')).reportCommand(run, opts);
     });
 
-  const tasks = program.command('tasks').description('Inspect task fixtures.');
+  const tasks = program.command('tasks').description('Inspect, lint, validate, create, import and export task fixtures.');
   tasks
     .command('list')
     .description('List the tasks with their repository, difficulty and test counts (validates every task.yaml).')
@@ -118,6 +176,9 @@ export function buildProgram(exit: { code: number }): Command {
     .action(async (opts) => {
       exit.code = await (await import('./tasks.ts')).tasksListCommand(opts);
     });
+
+  // tasks lint | validate | create | import | export, and eval --predictions: ./tasks-commands.ts
+  registerTaskCommands(program, tasks, exit);
 
   const models = program.command('models').description('Inspect the model catalog and prices.');
   models
@@ -137,6 +198,21 @@ export function buildProgram(exit: { code: number }): Command {
     .option('--json', 'print JSON')
     .action(async (opts) => {
       exit.code = await (await import('./models.ts')).modelsPricesCommand(opts);
+    });
+  models
+    .command('import-prices')
+    .description(
+      'Write a price sheet (USD per million tokens) for the models in models.yaml from OpenRouter /api/v1/models JSON (USD per token strings, "-1" = unknown) or LiteLLM price JSON (USD per token numbers). Prices are converted exactly; implausible magnitudes (e.g. a file already per million) are rejected naming the model and field.',
+    )
+    .argument('<source>', 'a saved JSON file, an http(s) URL, or "openrouter" / "litellm" for their public URLs (needs network)')
+    .addOption(new Option('--format <format>', 'source format (default: detected)').choices(['openrouter', 'litellm']))
+    .option('--out <file>', 'write the sheet here, e.g. prices/2026-04-01.yaml (default: print it)')
+    .option('--force', 'overwrite --out if it exists')
+    .option('--as-of <date>', 'the sheet\'s as_of date, YYYY-MM-DD (default: today, UTC)')
+    .option('--models-file <file>', 'models catalog (default: the bundled models.yaml)')
+    .option('--json', 'print a JSON summary (found, missing, sheet)')
+    .action(async (source: string, opts) => {
+      exit.code = await (await import('./models.ts')).importPricesCommand(source, opts);
     });
   return program;
 }

@@ -14,11 +14,17 @@ import { createSandbox, type SandboxChoice } from '../sandbox/index.ts';
 import { RepoCache } from '../workspace/index.ts';
 import { runSuite, type ContenderPlan } from '../runner/run.ts';
 import { buildReport } from '../report/index.ts';
-import { RunId, type AttemptRecord } from '../store/records.ts';
+import { RunId, type RunHeader, type Shard } from '../store/records.ts';
+import { readRun } from '../store/store.ts';
 import { formatUsd } from '../report/format.ts';
-import { promptTokens } from '../core/usage.ts';
 import { catalogFromOptions, defaultTasksDir } from './common.ts';
 import { PACKAGE_ROOT, harnessIdentity } from './paths.ts';
+import { EnvCache, defaultCacheDir } from '../workspace/env-cache.ts';
+import { Progress, progressLine } from './progress.ts';
+import { exceedsThreshold, type ErrorThreshold } from './args.ts';
+import os from 'node:os';
+
+export { progressLine };
 
 export interface RunCliOptions {
   tasks?: string;
@@ -29,6 +35,8 @@ export interface RunCliOptions {
   prices?: string;
   /** USD; Infinity = no cap (`--budget-usd none`). */
   budgetUsd: number;
+  /** Tokens; Infinity or absent = no cap (`--budget-tokens none`, the default). */
+  budgetTokens?: number;
   /** USD; Infinity = no cap. */
   attemptUsd: number;
   steps: number;
@@ -42,6 +50,20 @@ export interface RunCliOptions {
   runId?: string;
   sandbox: SandboxChoice;
   json?: boolean;
+  /** Model calls at once across attempts (default: `concurrency`). */
+  modelConcurrency?: number;
+  /** Test executions at once (default: the CPU count). */
+  testConcurrency?: number;
+  /** `--resume <run>`: continue that run (a run id under --results, or its folder). */
+  resume?: string;
+  /** `--retry-errors <run>`: like `resume`, after dropping its infra_error records. */
+  retryErrors?: string;
+  shard?: Shard;
+  /** `--fail-on-error`: exit 3 when more infra errors than this. */
+  failOnError?: ErrorThreshold;
+  /** Environment cache folder (default `defaultCacheDir()`); `envCache: false` = `--no-env-cache`. */
+  cacheDir?: string;
+  envCache?: boolean;
 }
 
 const log = (s: string) => process.stderr.write(s + '\n');
@@ -49,6 +71,13 @@ const log = (s: string) => process.stderr.write(s + '\n');
 /** Runs `fixbench run`; returns the exit code. @throws UserInputError before any work when an input is invalid. */
 export async function runCommand(o: RunCliOptions): Promise<number> {
   // 1. Every input is loaded and validated before any work starts.
+  const resuming = o.resume ?? o.retryErrors;
+  if (o.resume && o.retryErrors) throw new UserInputError('--resume and --retry-errors both name a run; --retry-errors already resumes, keep one');
+  let stored: RunHeader | null = null;
+  if (resuming !== undefined) {
+    stored = (await readRun(runFolder(resuming, o.results))).header;
+    o = resumeOptions(o, stored);
+  }
   const tasksDir = defaultTasksDir(o.tasks);
   const tasks = await loadTasks(tasksDir, o.task);
   const catalog = await catalogFromOptions(o);
@@ -60,6 +89,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const dupes = (o.models || []).filter((m, i, all) => all.indexOf(m) !== i);
   if (dupes.length) throw new UserInputError(`--models lists ${[...new Set(dupes)].join(', ')} more than once; name each model once (use --attempts for repeats)`);
   const budgetUsd = capOrNull(o.budgetUsd);
+  const budgetTokens = capOrNull(o.budgetTokens ?? Number.POSITIVE_INFINITY);
   const attemptUsd = capOrNull(o.attemptUsd);
 
   const contenders: ContenderPlan[] = [];
@@ -95,21 +125,24 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const repoCache = new RepoCache({ tasksDir, cacheDir: path.join(PACKAGE_ROOT, '.fixbench-cache', 'repos') });
   await preflightTasks(tasks, repoCache);
 
-  const runId = o.runId ?? newRunId();
-  const runDir = path.resolve(o.results, runId);
-  if (existsSync(runDir)) {
+  const runId = stored?.run_id ?? o.runId ?? newRunId();
+  const resultsDir = stored ? path.dirname(runFolder(resuming!, o.results)) : path.resolve(o.results);
+  const runDir = path.join(resultsDir, runId);
+  if (!stored && existsSync(runDir)) {
     throw new UserInputError(`${runDir} already exists: a run id names one run; pick another --run-id or remove that folder`);
   }
-  await ensureWritableDir(path.resolve(o.results), '--results');
+  await ensureWritableDir(resultsDir, '--results');
   await ensureWritableDir(path.resolve(o.reports), '--reports');
   const sandbox = await createSandbox(o.sandbox);
   const unpriced = contenders.filter((c) => c.kind === 'model' && !c.model.price).map((c) => (c.kind === 'model' ? c.model.spec.id : ''));
 
   const hasModels = contenders.some((c) => c.kind === 'model');
+  const envCache = o.envCache === false ? undefined : new EnvCache(path.resolve(o.cacheDir ?? defaultCacheDir()));
   log(
-    `fixbench run ${runId}: ${tasks.length} task(s) × ${contenders.length} contender(s) × ${o.attempts} attempt(s)` +
-      (hasModels ? `; budget ${budgetUsd === null ? 'none' : formatUsd(budgetUsd)}` : '') +
-      `; sandbox ${sandbox.kind}`,
+    `fixbench run ${runId}${stored ? (o.retryErrors ? ' (retrying infra errors)' : ' (resumed)') : ''}: ${tasks.length} task(s) × ${contenders.length} contender(s) × ${o.attempts} attempt(s)` +
+      (o.shard ? `, shard ${o.shard.index}/${o.shard.count}` : '') +
+      (hasModels ? `; budget ${budgetUsd === null ? 'none' : formatUsd(budgetUsd)}${budgetTokens === null ? '' : ` and ${budgetTokens} tokens`}` : '') +
+      `; sandbox ${sandbox.kind}; env cache ${envCache ? envCache.dir : 'off'}`,
   );
   for (const s of skipped) log(`  skipped ${s.id}: ${s.reason}`);
   if (unpriced.length) log(`  price unknown for ${unpriced.join(', ')}: their cost is "unknown" and the USD caps cannot limit them (the step limit still does)`);
@@ -122,11 +155,18 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
     controller.abort();
   };
   process.on('SIGINT', onSigint);
+  const progress = new Progress({ json: o.json ? process.stdout : null });
   let summary;
   try {
     summary = await runSuite({
       runId,
-      resultsDir: path.resolve(o.results),
+      resultsDir,
+      resume: Boolean(stored),
+      retryErrors: Boolean(o.retryErrors),
+      shard: o.shard ?? null,
+      ...(envCache ? { envCache } : {}),
+      modelConcurrency: o.modelConcurrency ?? o.concurrency,
+      testConcurrency: o.testConcurrency ?? os.cpus().length,
       tasks,
       contenders,
       skipped,
@@ -140,6 +180,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
         formatErrors: 3,
       },
       budgetUsd,
+      budgetTokens,
       attempts: o.attempts,
       rerunFailed: o.rerunFailed,
       concurrency: o.concurrency,
@@ -148,20 +189,33 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
       harness: harnessIdentity(),
       suiteHash: suiteHash(tasks),
       signal: controller.signal,
-      onAttempt: (r, done, total) => log(progressLine(r, done, total)),
+      onStart: ({ total, done }) => progress.start(total, done),
+      onAttempt: (r) => progress.attempt(r),
     });
   } finally {
+    progress.stop();
     process.off('SIGINT', onSigint);
     await sandbox.cleanup();
+  }
+  if (envCache) {
+    const st = envCache.stats;
+    if (st.hit + st.miss + st.uncacheable) log(`  env cache: ${st.hit} hit(s), ${st.miss} miss(es)${st.uncacheable ? `, ${st.uncacheable} uncacheable setup(s) (they change tracked files)` : ''}`);
   }
   const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId) });
   for (const c of summarise(summary.header, summary.attempts)) {
     const errors = c.infraErrors ? `, ${c.infraErrors} infra error(s)` : '';
     log(`  ${c.id}: resolved ${c.resolved}/${c.trials}${c.agent === 'bash' ? `, ${formatUsd(c.totalUsd)} total` : ''}${errors}`);
   }
+  if (o.shard) log(`  shard ${o.shard.index}/${o.shard.count}: the rates above divide by every task of the suite; \`fixbench merge\` the shards for the run's scores`);
   if (summary.header.note) log(`note: ${summary.header.note}`);
+  const infraErrors = summary.attempts.filter((a) => a.outcome === 'infra_error').length;
+  const errorGate = o.failOnError && exceedsThreshold(o.failOnError, infraErrors, summary.attempts.length);
   if (o.json) {
-    process.stdout.write(JSON.stringify({ run_id: runId, results: summary.dir, report: reportPath, status: summary.header.status }) + '\n');
+    progress.emit({
+      type: 'summary', run_id: runId, results: summary.dir, report: reportPath, status: summary.header.status,
+      attempts: summary.attempts.length, ran: summary.ran, resolved: progress.tally.resolved, infra_errors: infraErrors,
+      list_usd: progress.tally.usd, tokens: progress.tally.tokens, shard: summary.header.shard ?? null,
+    });
   } else {
     process.stdout.write(`results: ${summary.dir}\nreport: ${reportPath}\n`);
   }
@@ -170,13 +224,44 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
     log(`fixbench: reference gate failed: ${summary.gate.join('; ')}`);
     return ExitCode.gateFailed;
   }
+  if (errorGate) {
+    log(`fixbench: --fail-on-error: ${infraErrors} infra error(s) in ${summary.attempts.length} attempt(s); re-run them with: fixbench run --retry-errors ${runId}`);
+    return ExitCode.gateFailed;
+  }
+  if (infraErrors) log(`  ${infraErrors} infra error(s) are reported apart from scores; re-run them with: fixbench run --retry-errors ${runId}`);
   return ExitCode.ok;
 }
 
-/** One line per finished attempt for logs and non-terminal output. */
-export function progressLine(r: AttemptRecord, done: number, total: number): string {
-  const cost = r.agent === 'bash' ? ` ${formatUsd(r.list_usd)} ${promptTokens(r.usage) + r.usage.output} tok` : '';
-  return `[${done}/${total}] ${r.model} ${r.instance_id}#${r.attempt}: ${r.outcome}${cost} ${(r.wall_ms / 1000).toFixed(1)}s${r.error ? ` (${r.error.split('\n')[0]!.slice(0, 160)})` : ''}`;
+/** A run named on the command line: a folder holding run.json, else a run id under `results`. */
+function runFolder(run: string, results: string): string {
+  return existsSync(path.join(run, 'run.json')) ? path.resolve(run) : path.resolve(results, run);
+}
+
+/**
+ * The options of a resumed run: its tasks, contenders, attempts, limits, shard and price sheet come
+ * from the stored header (so the attempt keys are the same); the tasks folder, models file,
+ * concurrency and sandbox come from this command line. `runSuite` then checks the suite hash and
+ * contender rows against the stored ones.
+ */
+function resumeOptions(o: RunCliOptions, h: RunHeader): RunCliOptions {
+  const models = h.contenders.filter((c) => c.agent === 'bash').map((c) => c.id);
+  const prices = path.isAbsolute(h.price_sheet.file) ? h.price_sheet.file : path.join(PACKAGE_ROOT, h.price_sheet.file);
+  return {
+    ...o,
+    task: h.suite.instance_ids,
+    models: models.length ? models : false,
+    reference: h.contenders.some((c) => c.id === 'gold' || c.id === 'noop'),
+    prices,
+    attempts: h.attempts_per_task,
+    rerunFailed: h.rerun_failed,
+    steps: h.limits.steps,
+    attemptUsd: h.limits.attempt_usd ?? Number.POSITIVE_INFINITY,
+    budgetUsd: h.limits.run_budget_usd ?? Number.POSITIVE_INFINITY,
+    budgetTokens: h.limits.run_budget_tokens ?? Number.POSITIVE_INFINITY,
+    attemptTimeout: h.limits.wall_ms / 1000,
+    commandTimeout: h.limits.command_timeout_ms / 1000,
+    ...(h.shard ? { shard: h.shard } : {}),
+  };
 }
 
 /** A path inside the fixbench package as relative to it (e.g. `prices/2026-03-31.yaml`); others absolute. */

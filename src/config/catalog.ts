@@ -30,7 +30,7 @@ export async function loadModels(file: string): Promise<ModelSpec[]> {
   const parsed = await loadYamlFile(
     file,
     ModelsFile,
-    'each model needs id, provider, api (openai-chat), base_url, api_key_env, model, vendor and region; see README "Models and prices"',
+    'each model needs id, provider, api (openai-chat or anthropic), base_url, api_key_env, model, vendor and region; see README "Models and prices"',
   );
   for (const m of parsed.models) {
     if ((RESERVED_IDS as readonly string[]).includes(m.id.toLowerCase())) {

@@ -6,7 +6,9 @@ export const ModelSpec = z
     id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only'),
     name: z.string().optional(),
     provider: z.string().min(1),
-    api: z.enum(['openai-chat']),
+    /** Wire protocol: OpenAI Chat Completions (`openai-chat`) or Anthropic Messages (`anthropic`). */
+    api: z.enum(['openai-chat', 'anthropic']),
+    /** For `openai-chat` the URL that `/chat/completions` is appended to (e.g. …/v1); for `anthropic` the root `/v1/messages` is appended to (https://api.anthropic.com). */
     base_url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. https://openrouter.ai/api/v1' }),
     api_key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name such as OPENROUTER_API_KEY'),
     /** Model name sent upstream, e.g. an OpenRouter slug `deepseek/deepseek-v3.2`. */
@@ -16,6 +18,11 @@ export const ModelSpec = z
     params: z.record(z.string(), z.unknown()).default({}),
     /** Key of this model's row in the price sheet; defaults to `id`. */
     price: z.string().optional(),
+    /**
+     * Stream replies (server-sent events). Usage then arrives in the last chunk or event; a stream
+     * cut before it leaves the call's tokens unknown (its cost null), and the call is retried.
+     */
+    stream: z.boolean().default(false),
     /** Whether to use native tool calls (true) or the fenced-block protocol (false). */
     tool_calls: z.boolean().default(true),
     source: z.string().optional(),

@@ -12,15 +12,44 @@ export const UsdPerMTok = z
     'is implausibly small for USD per million tokens: it looks like USD per token; multiply by 1,000,000 (e.g. "0.00000028" → "0.28")',
   );
 
+/**
+ * A long-context tier: when a call's prompt (uncached input + cache reads + cache writes) has MORE
+ * than `above_prompt_tokens` tokens, the whole call is billed at the tier's prices (as Anthropic and
+ * Google price prompts over 200k tokens). Fields the tier omits are taken from the base row.
+ */
+export const PriceTier = z
+  .object({
+    above_prompt_tokens: z.number().int().positive(),
+    input: UsdPerMTok.optional(),
+    output: UsdPerMTok.optional(),
+    cache_read: UsdPerMTok.optional(),
+    cache_write: UsdPerMTok.optional(),
+    cache_write_1h: UsdPerMTok.optional(),
+  })
+  .strict();
+export type PriceTier = z.infer<typeof PriceTier>;
+
 export const PriceRow = z
   .object({
     input: UsdPerMTok,
     output: UsdPerMTok,
     cache_read: UsdPerMTok.optional(),
+    /** 5-minute cache writes. */
     cache_write: UsdPerMTok.optional(),
+    /** 1-hour cache writes. */
     cache_write_1h: UsdPerMTok.optional(),
     /** USD per request (not per million tokens). */
-    request: z.string().regex(/^\d+(\.\d+)?$/).optional(),
+    request: z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, 'must be a decimal string, USD per request')
+      .refine((s) => !(Number(s) >= 1), 'is implausibly large for USD per request (check the unit)')
+      .optional(),
+    /** Long-context tiers, by increasing `above_prompt_tokens`. */
+    tiers: z
+      .array(PriceTier)
+      .refine((t) => t.every((x, i) => i === 0 || x.above_prompt_tokens > t[i - 1]!.above_prompt_tokens), 'tiers must be in increasing above_prompt_tokens order')
+      .optional(),
+    /** Where this row's prices come from, and when (e.g. "OpenRouter /api/v1/models, 2026-04-01"). */
     source: z.string().optional(),
   })
   .strict();

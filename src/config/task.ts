@@ -44,6 +44,12 @@ export const TaskYaml = z
     language: z.string().optional(),
     tags: z.array(z.string()).default([]),
     created_at: z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'must be an ISO date such as 2026-03-31 or an ISO date-time' }).optional(),
+    /**
+     * Fields of an imported SWE-bench instance that task.yaml has no place for (`repo` as
+     * `owner/name`, `hints_text`, `version`, `environment_setup_commit`, …), kept so that
+     * `tasks export` gives them back unchanged.
+     */
+    swe_bench: z.record(z.string(), z.unknown()).optional(),
   })
   .strict()
   .superRefine((t, ctx) => {

@@ -8,6 +8,7 @@ import type { Sandbox, ExecResult } from '../sandbox/types.ts';
 import { createWorkspace } from '../workspace/checkout.ts';
 import type { RepoCache } from '../workspace/repo-cache.ts';
 import { runSetup } from '../workspace/setup.ts';
+import type { EnvCache } from '../workspace/env-cache.ts';
 import type { Workspace } from '../workspace/types.ts';
 import { applyPatch } from './apply-patch.ts';
 import { grade } from './grade.ts';
@@ -58,6 +59,8 @@ export interface EvaluateOptions {
   gradeEmptyPatch?: boolean;
   /** Limit on `setup`, milliseconds (default: `runSetup`'s). */
   setupTimeoutMs?: number;
+  /** Environment cache for `setup` (DESIGN.md §4); none = setup runs every time. */
+  envCache?: EnvCache;
 }
 
 /**
@@ -120,7 +123,10 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
       parentDir: opts.workDir,
       tasksDir: dirname(task.dir),
     });
-    await runSetup(ws, task, sandbox, opts.setupTimeoutMs === undefined ? {} : { timeoutMs: opts.setupTimeoutMs });
+    await runSetup(ws, task, sandbox, {
+      ...(opts.setupTimeoutMs === undefined ? {} : { timeoutMs: opts.setupTimeoutMs }),
+      ...(opts.envCache ? { envCache: opts.envCache } : {}),
+    });
 
     if (empty) result.apply_log = [result.apply_log, 'empty patch: nothing applied (graded as the base commit plus test.patch)'].filter(Boolean).join('\n');
     else {

@@ -1,57 +1,27 @@
 // OpenAI-compatible Chat Completions client (OpenAI, OpenRouter, DeepSeek, …): one metered call per
 // `chat()`, with fixbench's own retry policy (the SDK's retries are off).
-import OpenAI, { APIError, APIUserAbortError } from 'openai';
-import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+import OpenAI, { APIError } from 'openai';
+import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { ModelSpec } from '../config/models.ts';
 import type { PriceRow } from '../config/prices.ts';
 import { UserInputError } from '../core/errors.ts';
 import { callCostUsd } from '../pricing/cost.ts';
-import { backoffDelayMs, classifyFailure, redactSecrets, retryAfterMs, type FailureClass } from './retry.ts';
-import { ModelCallError, type CallRecord, type ChatMessage, type ChatReply, type ModelClient, type ToolCall, type ToolDef } from './types.ts';
+import { classifyFailure, redactSecrets, sdkTransportFailure } from './retry.ts';
+import { callWithRetries, idleAbort, type RetryOptions, type TryFailure, type TryResult } from './call-loop.ts';
+import { accumulateChatStream } from './openai-stream.ts';
+import type { CallRecord, ChatMessage, ChatReply, ModelClient, ToolCall, ToolDef } from './types.ts';
 import { normaliseUsage } from './usage.ts';
 
-export interface OpenAIChatClientOptions {
-  /** Timeout of one HTTP request, ms (default 600 000). A timeout is a network error and is retried. */
+export interface OpenAIChatClientOptions extends RetryOptions {
+  /** Timeout of one HTTP request until its response starts, ms (default 600 000). A timeout is a network error and is retried. */
   requestTimeoutMs?: number;
-  /** Tries at most, the first included (default 4). */
-  maxTries?: number;
-  /** Back-off before the first retry, ms (default 1 000); doubles per retry, with jitter. */
-  baseDelayMs?: number;
-  /** Longest wait between tries, ms (default 60 000); a longer `retry-after` is clamped to it. */
-  maxDelayMs?: number;
-  /** Waits `ms` (abortable); injectable so tests can record delays instead of sleeping. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** Source of jitter in [0, 1) (default Math.random). */
-  random?: () => number;
+  /** With `stream: true`: longest silence inside a stream, ms (default 120 000); then the try is a cut stream (retried). */
+  streamIdleMs?: number;
 }
 
-/** Abortable sleep. @throws the signal's reason when aborted. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
-
-/** One failed try, classified. */
-interface TryFailure extends FailureClass {
-  status: number | null;
-  message: string;
-  headers?: { get(name: string): string | null };
-  /** Set when the failed try was billed (a 2xx body with usage that we cannot use). */
-  call: CallRecord | null;
-}
 
 /**
  * A `ModelClient` for `api: openai-chat` models, built on the official `openai` SDK.
@@ -74,10 +44,8 @@ export class OpenAIChatClient implements ModelClient {
   readonly #spec: ModelSpec;
   readonly #price: PriceRow | null;
   readonly #sdk: OpenAI;
-  readonly #maxTries: number;
-  readonly #backoff: { baseDelayMs: number; maxDelayMs: number };
-  readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  readonly #random: () => number;
+  readonly #retry: RetryOptions;
+  readonly #streamIdleMs: number;
 
   /**
    * @param spec the model's entry in models.yaml (`base_url`, `model`, `params`, …)
@@ -90,10 +58,8 @@ export class OpenAIChatClient implements ModelClient {
     this.id = spec.id;
     this.#spec = spec;
     this.#price = price;
-    this.#maxTries = Math.max(1, opts.maxTries ?? 4);
-    this.#backoff = { baseDelayMs: opts.baseDelayMs ?? 1_000, maxDelayMs: opts.maxDelayMs ?? 60_000 };
-    this.#sleep = opts.sleep ?? sleep;
-    this.#random = opts.random ?? Math.random;
+    this.#retry = opts;
+    this.#streamIdleMs = opts.streamIdleMs ?? 120_000;
     this.#sdk = new OpenAI({
       baseURL: spec.base_url,
       apiKey,
@@ -116,46 +82,64 @@ export class OpenAIChatClient implements ModelClient {
    *   the provider fails for good; the signal's reason when `opts.signal` aborts.
    */
   async chat(messages: ChatMessage[], opts: { tools?: ToolDef[]; signal?: AbortSignal } = {}): Promise<ChatReply> {
-    const t0 = performance.now();
     const body = {
       ...this.#spec.params,
       model: this.#spec.model,
       messages,
       ...(opts.tools?.length ? { tools: opts.tools } : {}),
-      stream: false,
-    } as unknown as ChatCompletionCreateParamsNonStreaming;
+    };
+    const tryOnce = this.#spec.stream ? () => this.#tryStream(body, opts.signal) : () => this.#tryPlain(body, opts.signal);
+    const { reply, call } = await callWithRetries(this.id, tryOnce, (e) => this.#fromSdkError(e), this.#retry, opts.signal);
+    return { ...reply, call };
+  }
 
-    let failure: TryFailure | undefined;
-    for (let tryNo = 1; tryNo <= this.#maxTries; tryNo++) {
-      if (tryNo > 1) {
-        const wait = backoffDelayMs(tryNo - 1, retryAfterMs(failure?.headers), this.#backoff, this.#random);
-        await this.#sleep(wait, opts.signal);
-      }
-      let raw: unknown;
+  async #tryPlain(body: Record<string, unknown>, signal?: AbortSignal): Promise<TryResult<Omit<ChatReply, 'call'>>> {
+    const t0 = performance.now();
+    const raw = await this.#sdk.chat.completions.create({ ...body, stream: false } as unknown as ChatCompletionCreateParamsNonStreaming, { signal });
+    return this.#parseReply(raw, Math.round(performance.now() - t0));
+  }
+
+  /**
+   * One streamed try (`stream: true`, `stream_options.include_usage`): the usage comes in the last
+   * chunk. A stream that breaks or falls silent for `streamIdleMs` is a retryable failure whose call
+   * was billed with unknown tokens (`usage_unknown`, `list_usd` null); a stream that ends without a
+   * usage chunk gives a reply whose usage is unknown.
+   */
+  async #tryStream(body: Record<string, unknown>, signal?: AbortSignal): Promise<TryResult<Omit<ChatReply, 'call'>>> {
+    const t0 = performance.now();
+    const idle = idleAbort(signal, this.#streamIdleMs);
+    try {
+      const params = { ...body, stream: true, stream_options: { include_usage: true } } as unknown as ChatCompletionCreateParamsStreaming;
+      let stream: AsyncIterable<ChatCompletionChunk>;
       try {
-        raw = await this.#sdk.chat.completions.create(body, { signal: opts.signal });
+        stream = await this.#sdk.chat.completions.create(params, { signal: idle.signal });
       } catch (e) {
-        if (opts.signal?.aborted) throw opts.signal.reason;
-        if (e instanceof APIUserAbortError) throw e;
-        failure = this.#fromSdkError(e);
-        if (failure.retry) continue;
-        break;
+        if (idle.timedOut) throw new Error(`no response headers within ${this.#streamIdleMs} ms`);
+        throw e;
       }
-      const ms = () => Math.round(performance.now() - t0);
-      const parsed = this.#parseReply(raw, ms);
-      if ('reply' in parsed) return parsed.reply;
-      failure = parsed.failure;
-      if (!failure.retry || failure.call) break; // a billed failure is never retried
+      const acc = accumulateChatStream();
+      let cut: string | null = null;
+      try {
+        for await (const chunk of stream) {
+          idle.touch();
+          acc.add(chunk);
+        }
+      } catch (e) {
+        if (signal?.aborted) throw signal.reason;
+        cut = redactSecrets(e instanceof Error ? e.message : String(e), this.#sdk.apiKey);
+      }
+      // The SDK ends the iteration quietly on abort: check why it ended.
+      if (signal?.aborted) throw signal.reason;
+      if (idle.timedOut) cut = `stream silent for ${this.#streamIdleMs} ms`;
+      else if (cut === null && !acc.finished && !isRecord(acc.body().error)) cut = 'the stream ended before a finish_reason';
+      if (cut !== null) {
+        const call = this.#callRecord(undefined, Math.round(performance.now() - t0));
+        return { failure: { kind: 'network', retry: true, status: null, message: `stream cut before its usage (${cut}); tokens unknown`, call } };
+      }
+      return this.#parseReply(acc.body(), Math.round(performance.now() - t0));
+    } finally {
+      idle.dispose();
     }
-    const f = failure!;
-    const call = f.call ? { ...f.call, ms: Math.round(performance.now() - t0) } : null;
-    const tries = f.retry ? ` after ${this.#maxTries} tries` : '';
-    throw new ModelCallError(
-      `${this.id}: ${f.status === null ? '' : `HTTP ${f.status} `}${f.kind}${tries}: ${f.message}`,
-      f.kind,
-      f.status,
-      call,
-    );
   }
 
   /** Classifies an error thrown by the SDK; the message is redacted of the key. */
@@ -166,15 +150,14 @@ export class OpenAIChatClient implements ModelClient {
       const cls = classifyFailure(e.status, str(e.code) ?? str(errBody.code), str(e.type) ?? str(errBody.type), message);
       return { ...cls, status: e.status, message, headers: e.headers, call: null };
     }
-    // APIConnectionError, APIConnectionTimeoutError, fetch failures: no HTTP status.
-    return { ...classifyFailure(null, null, null, message), status: null, message, call: null };
+    return sdkTransportFailure(e, message);
   }
 
   /** Turns a 2xx body into a reply, or a failure when it carries an error or no usable choice. */
-  #parseReply(raw: unknown, ms: () => number): { reply: ChatReply } | { failure: TryFailure } {
+  #parseReply(raw: unknown, ms: number): TryResult<Omit<ChatReply, 'call'>> {
     const body = isRecord(raw) ? raw : {};
     const hasUsage = isRecord(body.usage);
-    const call = this.#callRecord(body.usage, ms());
+    const call = this.#callRecord(body.usage, ms);
 
     // Some gateways (OpenRouter) report upstream failures as a 2xx body `{error: {code, message}}`.
     if (isRecord(body.error)) {
@@ -205,7 +188,7 @@ export class OpenAIChatClient implements ModelClient {
     }
     const content = typeof msg.content === 'string' ? msg.content : null;
     const finish = isRecord(choice) ? str(choice.finish_reason) : null;
-    return { reply: { message: { content, tool_calls: toolCalls }, finish_reason: finish, call } };
+    return { reply: { message: { content, tool_calls: toolCalls }, finish_reason: finish }, call };
   }
 
   /**
@@ -220,6 +203,7 @@ export class OpenAIChatClient implements ModelClient {
       list_usd: n.missing ? null : callCostUsd(n.usage, this.#price),
       billed_usd: n.billed_usd,
       ms,
+      ...(n.missing ? { usage_unknown: true } : {}),
     };
   }
 }

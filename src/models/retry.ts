@@ -1,5 +1,6 @@
 // fixbench's retry policy for provider calls: which failures are retried, how long to wait. Pure.
 import type { ModelErrorKind } from './types.ts';
+import type { TryFailure } from './call-loop.ts';
 
 /** How a failed HTTP exchange is treated. */
 export interface FailureClass {
@@ -12,13 +13,15 @@ const CONTEXT_CODES = new Set(['context_length_exceeded', 'string_above_max_leng
 const CONTEXT_MESSAGE =
   /context[ _-]?(length|window|size)|maximum context|max(imum)?[ _-]?(input[ _-]?)?tokens? (allowed|exceeded)|prompt is too long|too many (input )?tokens|input is too long|reduce the length of the messages/i;
 const QUOTA_CODES = new Set(['insufficient_quota', 'insufficient_balance', 'billing_hard_limit_reached', 'payment_required']);
+/** Anthropic reports an empty balance as a 400 `invalid_request_error` with this wording. */
+const QUOTA_MESSAGE = /credit balance is too low|insufficient (balance|credit|funds)|exceeded your current quota/i;
 
 /**
  * Classifies a failed request by HTTP status (null for a network error or timeout), the error's
  * `code`/`type` fields and its message.
  * Never retried: 401/403 (`auth`), 404 (`not_found`), 402 or an `insufficient_quota` code even on a
  * 429 (`quota`), context-length errors (`context_exceeded`, recognised by code or message on any 4xx),
- * other 4xx (`bad_request`). Retried: network errors (`network`), 408/409 and 5xx (`server`), 429 (`rate_limit`).
+ * other 4xx (`bad_request`). Retried: network errors (`network`), 408/409 and 5xx including Anthropic's 529 overloaded (`server`), 429 (`rate_limit`).
  */
 export function classifyFailure(status: number | null, code: string | null, type: string | null, message: string): FailureClass {
   if (status === null) return { kind: 'network', retry: true };
@@ -26,6 +29,7 @@ export function classifyFailure(status: number | null, code: string | null, type
   const t = (type ?? '').toLowerCase();
   if (status === 401 || status === 403) return { kind: 'auth', retry: false };
   if (status === 402 || QUOTA_CODES.has(c) || QUOTA_CODES.has(t)) return { kind: 'quota', retry: false };
+  if (status >= 400 && status < 500 && QUOTA_MESSAGE.test(message)) return { kind: 'quota', retry: false };
   if (status >= 400 && status < 500 && (CONTEXT_CODES.has(c) || CONTEXT_MESSAGE.test(message))) {
     return { kind: 'context_exceeded', retry: false };
   }
@@ -76,4 +80,14 @@ export function redactSecrets(text: string, apiKey: string | null): string {
   let out = text;
   if (apiKey && apiKey.length >= 4) out = out.split(apiKey).join('[REDACTED]');
   return out.replace(/\bsk-[A-Za-z0-9_*.-]{6,}/g, 'sk-[REDACTED]');
+}
+
+/**
+ * A failure without an HTTP status (connection refused or reset, timeout, a 2xx body that is not
+ * JSON), as either SDK throws it. A malformed body is `bad_response` and a network fault `network`;
+ * both are retried, and neither is billed (no usage was received).
+ */
+export function sdkTransportFailure(e: unknown, message: string): TryFailure {
+  if (e instanceof SyntaxError) return { kind: 'bad_response', retry: true, status: 200, message: `malformed JSON in the reply: ${message}`, call: null };
+  return { ...classifyFailure(null, null, null, message), status: null, message, call: null };
 }

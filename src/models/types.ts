@@ -29,6 +29,16 @@ export interface CallRecord {
   billed_usd: number | null;
   /** Milliseconds the call took, retries included. */
   ms: number;
+  /**
+   * HTTP tries this call took (1 = no retry); billed failed tries are summed into this record.
+   * Absent in records written before it existed.
+   */
+  tries?: number;
+  /**
+   * True when a billed try's token counts are unknown (a stream cut before its usage event, a
+   * reply without `usage`): then `list_usd` is null — unknown, never 0.
+   */
+  usage_unknown?: boolean;
 }
 
 export interface ChatReply {

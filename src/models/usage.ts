@@ -38,6 +38,11 @@ function maybeCount(v: unknown): number | null {
  *   `input_uncached = prompt_tokens − cached − cache_write` (never below 0).
  * - DeepSeek's `prompt_cache_hit_tokens` / `prompt_cache_miss_tokens` (hit + miss = prompt) take
  *   precedence over `cached_tokens` when present.
+ * - Moonshot (Kimi) reports cache reads as a top-level `cached_tokens`, also inside `prompt_tokens`;
+ *   it is used when `prompt_tokens_details.cached_tokens` is absent.
+ * - Reasoning: `completion_tokens_details.reasoning_tokens`, else a top-level `reasoning_tokens`
+ *   (some OpenAI-compatible servers). The reply's `reasoning_content` / `reasoning` text fields
+ *   (DeepSeek, Kimi, vLLM, OpenRouter) carry no count: those tokens are inside `completion_tokens`.
  * - `completion_tokens` INCLUDES `completion_tokens_details.reasoning_tokens`:
  *   `output = completion_tokens`, `reasoning = reasoning_tokens`. If a provider reports more
  *   reasoning than completion tokens, its completion count evidently excludes reasoning, and
@@ -62,7 +67,7 @@ export function normaliseUsage(rawUsage: unknown): NormalisedUsage {
     cacheRead = hit ?? Math.max(0, (promptField ?? 0) - (miss ?? 0));
     prompt = promptField ?? cacheRead + (miss ?? 0);
   } else {
-    cacheRead = count(promptDetails.cached_tokens);
+    cacheRead = promptDetails.cached_tokens !== undefined ? count(promptDetails.cached_tokens) : count(rawUsage.cached_tokens);
     prompt = promptField ?? 0;
   }
   const cacheWrite = count(promptDetails.cache_write_tokens);
@@ -70,7 +75,7 @@ export function normaliseUsage(rawUsage: unknown): NormalisedUsage {
   const inputUncached = Math.max(0, prompt - cacheRead - cacheWrite);
 
   const completion = count(rawUsage.completion_tokens);
-  const reasoning = count(completionDetails.reasoning_tokens);
+  const reasoning = count(completionDetails.reasoning_tokens ?? rawUsage.reasoning_tokens);
   const output = reasoning > completion ? completion + reasoning : completion;
 
   const cost = rawUsage.cost;
@@ -88,5 +93,44 @@ export function normaliseUsage(rawUsage: unknown): NormalisedUsage {
     raw: rawUsage,
     missing: false,
     billed_usd: billed,
+  };
+}
+
+/**
+ * Normalises an Anthropic Messages `usage` object (DESIGN.md §3), keeping the raw object.
+ *
+ * - `input_tokens` EXCLUDES cache reads and writes: `input_uncached = input_tokens`.
+ * - `cache_read_input_tokens` → `cache_read`.
+ * - Cache writes: `cache_creation.ephemeral_5m_input_tokens` / `ephemeral_1h_input_tokens` when the
+ *   breakdown is given; otherwise all of `cache_creation_input_tokens` are 5-minute writes (the default TTL).
+ * - `output_tokens` INCLUDES thinking: `output = output_tokens`,
+ *   `reasoning = output_tokens_details.thinking_tokens` (0 when absent).
+ * - No provider cost is reported: `billed_usd` is null.
+ * - A missing or non-object usage, or one without `input_tokens`/`output_tokens` numbers, gives zeros
+ *   with `missing: true` (unknown, not zero).
+ */
+export function normaliseAnthropicUsage(rawUsage: unknown): NormalisedUsage {
+  if (!isRecord(rawUsage) || maybeCount(rawUsage.input_tokens) === null || maybeCount(rawUsage.output_tokens) === null) {
+    return { usage: zeroUsage(), raw: isRecord(rawUsage) ? rawUsage : null, missing: true, billed_usd: null };
+  }
+  const creation = isRecord(rawUsage.cache_creation) ? rawUsage.cache_creation : null;
+  const w5 = creation ? maybeCount(creation.ephemeral_5m_input_tokens) : null;
+  const w1h = creation ? maybeCount(creation.ephemeral_1h_input_tokens) : null;
+  const writes = count(rawUsage.cache_creation_input_tokens);
+  const split = w5 !== null || w1h !== null;
+  const outDetails = isRecord(rawUsage.output_tokens_details) ? rawUsage.output_tokens_details : {};
+  const output = count(rawUsage.output_tokens);
+  return {
+    usage: {
+      input_uncached: count(rawUsage.input_tokens),
+      cache_read: count(rawUsage.cache_read_input_tokens),
+      cache_write_5m: split ? (w5 ?? 0) : writes,
+      cache_write_1h: split ? (w1h ?? 0) : 0,
+      output,
+      reasoning: Math.min(count(outDetails.thinking_tokens), output),
+    },
+    raw: rawUsage,
+    missing: false,
+    billed_usd: null,
   };
 }

@@ -1,24 +1,37 @@
-// Cost of a model call from normalised usage and a price row (DESIGN.md §3).
+// Cost of model calls from normalised usage and a price row (DESIGN.md §3). Pure.
 import type { PriceRow } from '../config/prices.ts';
-import type { TokenUsage } from '../core/usage.ts';
+import { promptTokens, type TokenUsage } from '../core/usage.ts';
+
+/**
+ * The prices that apply to a call whose prompt has `prompt` tokens: the base row, overlaid with the
+ * last tier whose `above_prompt_tokens` the prompt exceeds (strictly). USD per million tokens.
+ */
+export function effectiveRow(row: PriceRow, prompt: number): PriceRow {
+  const tier = row.tiers?.filter((t) => prompt > t.above_prompt_tokens).at(-1);
+  if (!tier) return row;
+  const { above_prompt_tokens: _threshold, ...prices } = tier;
+  return { ...row, ...prices };
+}
 
 /**
  * USD cost of one call at list price:
- * `(input_uncached·p_in + cache_read·p_cr + cache_write_5m·p_cw + cache_write_1h·p_cw1h + output·p_out) / 1e6 + p_req`.
- * Prices are USD per million tokens; `reasoning` is part of `output` and not billed again.
- * A missing cache price falls back to the input price (what a provider without caching charges).
+ * `(input_uncached·p_in + cache_read·p_cr + cache_write_5m·p_cw + cache_write_1h·p_cw1h + output·p_out) / 1e6 + p_req`,
+ * at the long-context tier's prices when the prompt passes a tier's threshold (`effectiveRow`).
+ * Prices are USD per million tokens (`request`: USD per request); `reasoning` is part of `output` and
+ * is not billed again. A missing cache-read or 5-minute cache-write price falls back to the input price
+ * (what a provider without caching charges); a missing 1-hour write price to the 5-minute one.
  * Returns null when the price is unknown (`row` null) — never 0.
  */
 export function callCostUsd(usage: TokenUsage, row: PriceRow | null): number | null {
   if (!row) return null;
-  const p = (s: string | undefined, fallback: string): number => Number(s ?? fallback);
+  const r = effectiveRow(row, promptTokens(usage));
   const perM =
-    usage.input_uncached * p(row.input, row.input) +
-    usage.cache_read * p(row.cache_read, row.input) +
-    usage.cache_write_5m * p(row.cache_write, row.input) +
-    usage.cache_write_1h * p(row.cache_write_1h, row.cache_write ?? row.input) +
-    usage.output * p(row.output, row.output);
-  return perM / 1e6 + (row.request ? Number(row.request) : 0);
+    usage.input_uncached * Number(r.input) +
+    usage.cache_read * Number(r.cache_read ?? r.input) +
+    usage.cache_write_5m * Number(r.cache_write ?? r.input) +
+    usage.cache_write_1h * Number(r.cache_write_1h ?? r.cache_write ?? r.input) +
+    usage.output * Number(r.output);
+  return perM / 1e6 + (r.request ? Number(r.request) : 0);
 }
 
 /** Sum of costs where null (unknown) is contagious: any unknown part makes the total unknown. */
@@ -31,7 +44,33 @@ export function sumUsd(values: Array<number | null>): number | null {
   return total;
 }
 
-/** Blended list price with a 3:1 input:output token mix, USD per million tokens. */
+/** Blended list price with a 3:1 input:output token mix, USD per million tokens (a label, not a cost). */
 export function blendedUsdPerMTok(row: PriceRow): number {
   return (3 * Number(row.input) + Number(row.output)) / 4;
+}
+
+/** Relative drift between provider-reported and list-price cost above which a record is flagged. */
+export const COST_DRIFT_THRESHOLD = 0.05;
+
+/**
+ * `(billed − list) / list`: how far the provider's reported cost (e.g. OpenRouter `usage.cost`)
+ * departs from the list-price cost; positive when the provider charged more. Null when either is
+ * unknown, or list is 0 (no ratio). Flag it when `|drift| > COST_DRIFT_THRESHOLD` (5%).
+ */
+export function costDrift(listUsd: number | null, billedUsd: number | null): number | null {
+  if (listUsd === null || billedUsd === null || listUsd === 0) return null;
+  return (billedUsd - listUsd) / listUsd;
+}
+
+/** Whether a drift is past the 5% threshold. */
+export const driftFlagged = (drift: number | null): boolean => drift !== null && Math.abs(drift) > COST_DRIFT_THRESHOLD;
+
+/**
+ * Totals of an attempt's calls, USD: `list_usd` (null if any call's cost is unknown), `billed_usd`
+ * (null unless every call reported one), and their `cost_drift`.
+ */
+export function attemptCost(calls: Array<{ list_usd: number | null; billed_usd: number | null }>): { list_usd: number | null; billed_usd: number | null; cost_drift: number | null } {
+  const list = sumUsd(calls.map((c) => c.list_usd));
+  const billed = calls.length && calls.every((c) => c.billed_usd !== null) ? sumUsd(calls.map((c) => c.billed_usd)) : null;
+  return { list_usd: list, billed_usd: billed, cost_drift: costDrift(list, billed) };
 }

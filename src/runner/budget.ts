@@ -1,16 +1,51 @@
-// The run-wide USD budget, metered call by call across concurrent attempts.
-import type { ChatMessage, ChatReply, ModelClient, ToolDef } from '../models/types.ts';
+// The run-wide budget (USD at list price, and tokens), metered call by call across concurrent attempts.
+import type { ChatMessage, ChatReply, CallRecord, ModelClient, ToolDef } from '../models/types.ts';
 import { ModelCallError } from '../models/types.ts';
+import { promptTokens } from '../core/usage.ts';
 
-/** Shared meter of a run's list-price spend (USD). */
+/** Tokens of a call that count against a token cap: every prompt token (cached or not) plus output. */
+export const callTokens = (c: CallRecord): number => promptTokens(c.usage) + c.usage.output;
+
+/**
+ * Shared meter of a run's spend: list-price USD and tokens, with optional caps.
+ *
+ * Overshoot guarantee: a call starts only when the budget is not yet reached, and — while other calls
+ * are in flight — only when all of them plus this one fit under each cap even if every one costs as
+ * much as the largest call seen so far (the first call of a run runs alone, to measure that). So a
+ * cap is passed by at most one call, unless a call costs more than any before it.
+ */
 export class RunBudget {
+  /** List-price USD of the calls so far (unknown-price calls add nothing; see `unpricedCalls`). */
   spentUsd = 0;
+  /** Tokens of the calls so far (prompt + output). */
+  spentTokens = 0;
   /** Calls whose price was unknown (not counted in `spentUsd`). */
   unpricedCalls = 0;
-  constructor(readonly capUsd: number | null) {}
+  /** Calls metered so far. */
+  calls = 0;
+  #inFlight = 0;
+  #maxCallUsd = 0;
+  #maxCallTokens = 0;
+  #waiters: Array<() => void> = [];
+
+  /**
+   * @param capUsd run cap, USD at list price; null = none
+   * @param capTokens run cap, tokens (prompt + output); null = none
+   */
+  constructor(
+    readonly capUsd: number | null,
+    readonly capTokens: number | null = null,
+  ) {}
+
+  /** Which cap has been reached, if any ('usd' first). */
+  get reachedCap(): 'usd' | 'tokens' | null {
+    if (this.capUsd !== null && this.spentUsd >= this.capUsd) return 'usd';
+    if (this.capTokens !== null && this.spentTokens >= this.capTokens) return 'tokens';
+    return null;
+  }
 
   get exhausted(): boolean {
-    return this.capUsd !== null && this.spentUsd >= this.capUsd;
+    return this.reachedCap !== null;
   }
 
   /** USD left, or null without a cap. */
@@ -18,32 +53,96 @@ export class RunBudget {
     return this.capUsd === null ? null : Math.max(0, this.capUsd - this.spentUsd);
   }
 
-  add(usd: number | null): void {
+  /** Tokens left, or null without a cap. */
+  get remainingTokens(): number | null {
+    return this.capTokens === null ? null : Math.max(0, this.capTokens - this.spentTokens);
+  }
+
+  /** A human description of the reached cap, e.g. "run budget of $2.00 reached after $2.0130". */
+  describe(): string {
+    if (this.reachedCap === 'tokens') return `run token budget of ${this.capTokens} tokens reached after ${this.spentTokens} tokens`;
+    return `run budget of $${this.capUsd} reached after $${this.spentUsd.toFixed(4)}`;
+  }
+
+  /**
+   * Counts spend recorded by an earlier session of a resumed run (USD at list price, null = unknown;
+   * tokens = prompt + output), without treating it as one call's size.
+   */
+  carryOver(usd: number | null, tokens: number): void {
+    if (usd !== null) this.spentUsd += usd;
+    this.spentTokens += tokens;
+  }
+
+  /** Counts one billed call (USD null = unknown price; counted in `unpricedCalls`). */
+  add(usd: number | null, tokens = 0): void {
+    this.calls++;
     if (usd === null) this.unpricedCalls++;
-    else this.spentUsd += usd;
+    else {
+      this.spentUsd += usd;
+      this.#maxCallUsd = Math.max(this.#maxCallUsd, usd);
+    }
+    this.spentTokens += tokens;
+    this.#maxCallTokens = Math.max(this.#maxCallTokens, tokens);
+  }
+
+  /**
+   * Waits until a call may start under the overshoot guarantee.
+   * @returns false when the budget is reached (the call must not start); true after reserving a slot,
+   *   which the caller must give back with `release`
+   */
+  async acquire(): Promise<boolean> {
+    for (;;) {
+      if (this.exhausted) return false;
+      if (this.#inFlight === 0 || this.#fits(this.#inFlight + 1)) {
+        this.#inFlight++;
+        return true;
+      }
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    }
+  }
+
+  /** Ends a call started by `acquire`, counting what it was billed (null `call`: not billed). */
+  release(call: CallRecord | null): void {
+    this.#inFlight--;
+    if (call) this.add(call.list_usd, callTokens(call));
+    const waiters = this.#waiters.splice(0);
+    for (const w of waiters) w();
+  }
+
+  /** Whether `n` calls, each as large as the largest seen, fit under every cap. */
+  #fits(n: number): boolean {
+    if (this.capUsd === null && this.capTokens === null) return true;
+    if (this.calls === 0) return false;
+    const usdOk = this.capUsd === null || this.spentUsd + n * this.#maxCallUsd < this.capUsd;
+    const tokOk = this.capTokens === null || this.spentTokens + n * this.#maxCallTokens < this.capTokens;
+    return usdOk && tokOk;
   }
 }
 
 /**
- * Wraps a client so every call is counted against the run budget, and no call starts once the
- * budget is reached (so the budget is overshot by at most the calls already in flight).
- * A refused call throws ModelCallError kind `budget`, and sets `onRefused`'s flag.
+ * Wraps a client so every billed call — successes, billed failures (an unusable reply, a cut stream),
+ * and the billed retries merged into them — is counted against the run budget, and no call starts
+ * once a cap is reached (see RunBudget for the overshoot guarantee).
+ * A refused call throws ModelCallError kind `budget` and calls `onRefused`.
  */
 export function meteredClient(inner: ModelClient, budget: RunBudget, onRefused: () => void): ModelClient {
   return {
     id: inner.id,
     async chat(messages: ChatMessage[], opts?: { tools?: ToolDef[]; signal?: AbortSignal }): Promise<ChatReply> {
-      if (budget.exhausted) {
+      if (!(await budget.acquire())) {
         onRefused();
-        throw new ModelCallError(`run budget of $${budget.capUsd} reached; no further model calls`, 'budget', null);
+        throw new ModelCallError(`${budget.describe()}; no further model calls`, 'budget', null);
       }
+      let billed: CallRecord | null = null;
       try {
         const reply = await inner.chat(messages, opts);
-        budget.add(reply.call.list_usd);
+        billed = reply.call;
         return reply;
       } catch (e) {
-        if (e instanceof ModelCallError && e.call) budget.add(e.call.list_usd);
+        if (e instanceof ModelCallError && e.call) billed = e.call;
         throw e;
+      } finally {
+        budget.release(billed);
       }
     },
   };

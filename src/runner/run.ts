@@ -16,21 +16,31 @@ import type { RepoCache } from '../workspace/index.ts';
 import { evaluate } from '../evaluation/evaluate.ts';
 import type { EvaluationResult } from '../evaluation/types.ts';
 import { flakyTests } from '../evaluation/flaky.ts';
-import { attemptKey } from '../core/ids.ts';
-import { addUsage, zeroUsage } from '../core/usage.ts';
-import { sumUsd } from '../pricing/cost.ts';
+import { PredictionsAgent } from '../evaluation/predictions-agent.ts';
+import { attemptKey, stableHash } from '../core/ids.ts';
+import { addUsage, promptTokens, zeroUsage } from '../core/usage.ts';
+import { attemptCost } from '../pricing/cost.ts';
 import { secretRedactor, type Redactor } from '../core/redact.ts';
-import type { AttemptRecord, Contender, RunHeader } from '../store/records.ts';
+import type { AttemptRecord, Contender, EnvCacheStatus, RunHeader, Shard } from '../store/records.ts';
 import { STORE_FORMAT_VERSION } from '../store/records.ts';
 import { RunWriter } from '../store/store.ts';
+import { lockRun } from '../store/lock.ts';
+import type { EnvCache } from '../workspace/env-cache.ts';
+import { UserInputError } from '../core/errors.ts';
+import { inShard } from '../store/shard.ts';
+import { resumeMismatches } from '../store/compat.ts';
 import { RunBudget, meteredClient } from './budget.ts';
 import { attemptOutcome } from './outcome.ts';
 import { referenceGate } from './gate.ts';
 
-/** A contender to run: a reference agent (`gold`, `noop`) or the `bash` agent driving a model. */
+/**
+ * A contender to run: a reference agent (`gold`, `noop`), the `bash` agent driving a model, or the
+ * patches of a SWE-bench predictions file (`id` a file-name-safe label, `name` its model_name_or_path).
+ */
 export type ContenderPlan =
   | { kind: 'reference'; agent: 'gold' | 'noop' }
-  | { kind: 'model'; model: PricedModel; apiKey: string };
+  | { kind: 'model'; model: PricedModel; apiKey: string }
+  | { kind: 'predictions'; id: string; name: string; patches: ReadonlyMap<string, string | null> };
 
 export interface RunOptions {
   runId: string;
@@ -42,15 +52,36 @@ export interface RunOptions {
   limits: AgentLimits;
   /** Run-wide USD cap (list price); null = none. */
   budgetUsd: number | null;
+  /** Run-wide token cap (prompt + output tokens of every call); null or absent = none. */
+  budgetTokens?: number | null;
   attempts: number;
   /** Re-run the tests of an attempt this many more times when it is `unresolved`, to find flaky tests (0 = never). */
   rerunFailed?: number;
+  /** Attempts in flight at once (the attempt pool). */
   concurrency: number;
+  /** Model calls in flight at once across all attempts (default: `concurrency`). */
+  modelConcurrency?: number;
+  /** Test executions (setup and evaluation test runs) at once (default: the CPU count). */
+  testConcurrency?: number;
+  /**
+   * Continue the run already in `<resultsDir>/<runId>`: its records are kept and only attempt keys
+   * with no record run. Refused (UserInputError naming each difference) unless the stored header
+   * has the same suite, contenders, limits, attempts, shard and price sheet (`resumeMismatches`).
+   */
+  resume?: boolean;
+  /** With `resume`: records with outcome `infra_error` are dropped first (kept in attempts.superseded.jsonl) so they run again. */
+  retryErrors?: boolean;
+  /** Run only the attempts whose key hashes to this shard (`--shard i/n`); null/absent = all. */
+  shard?: Shard | null;
+  /** Environment cache for every `setup` (DESIGN.md §4); absent = setup runs in every workspace. */
+  envCache?: EnvCache;
+  /** Called once before the first attempt starts: the run's attempt count and the records it already holds (resume). */
+  onStart?: (info: { total: number; done: readonly AttemptRecord[] }) => void;
   sandbox: Sandbox;
   repoCache: RepoCache;
   harness: { version: string; commit: string | null };
   suiteHash: string;
-  /** Called once per finished attempt (progress output). */
+  /** Called once per finished attempt (progress output); `done` counts records the run held before a resume too. */
   onAttempt?: (record: AttemptRecord, done: number, total: number) => void;
   signal?: AbortSignal;
 }
@@ -60,12 +91,18 @@ export interface RunSummary {
   header: RunHeader;
   /** Problems of the reference gate (gold must resolve every task, noop none); empty when it holds. */
   gate: string[];
+  /** Every record of the run: those of earlier sessions (resume) first, then this session's. */
   attempts: AttemptRecord[];
+  /** Attempts this session ran (the rest were recorded before, or belong to other shards). */
+  ran: number;
 }
 
 export function contenderOf(plan: ContenderPlan): Contender {
   if (plan.kind === 'reference') {
     return { id: plan.agent, agent: plan.agent, model: null, upstream: null, name: null, vendor: null, region: null, provider: null, price: null };
+  }
+  if (plan.kind === 'predictions') {
+    return { id: plan.id, agent: 'predictions', model: null, upstream: null, name: plan.name, vendor: null, region: null, provider: null, price: null };
   }
   const { spec, price } = plan.model;
   return {
@@ -82,8 +119,10 @@ export function contenderOf(plan: ContenderPlan): Contender {
 }
 
 /** The parts of a contender's configuration that define an attempt key (no secrets). */
-function agentConfig(plan: ContenderPlan, limits: AgentLimits): unknown {
+function agentConfig(plan: ContenderPlan, limits: AgentLimits, instanceId: string): unknown {
   if (plan.kind === 'reference') return { agent: plan.agent };
+  // the predicted patch is part of the key: a changed prediction is a new attempt
+  if (plan.kind === 'predictions') return { agent: 'predictions', name: plan.name, patch: stableHash(plan.patches.get(instanceId) ?? null) };
   const { spec } = plan.model;
   return { agent: 'bash', model: spec.model, base_url: spec.base_url, params: spec.params, tool_calls: spec.tool_calls, limits };
 }
@@ -91,7 +130,11 @@ function agentConfig(plan: ContenderPlan, limits: AgentLimits): unknown {
 /**
  * Runs the suite and writes `results/<run_id>/`. Never throws for an attempt's failure: each ends as a
  * record. Stops starting attempts when `signal` aborts or the run budget is reached.
- * @throws only on faults of the store itself (disk).
+ * Scheduling: task-major order (every contender gets the same tasks first); three p-limit pools —
+ * attempts (`concurrency`), model calls (`modelConcurrency`), test executions (`testConcurrency`).
+ * With `shard`, only keys of that shard; with `resume`, only keys without a record.
+ * @throws UserInputError when resuming a run whose stored configuration differs; otherwise only on
+ * faults of the store itself (disk).
  */
 export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   const dir = path.join(opts.resultsDir, opts.runId);
@@ -113,6 +156,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
       wall_ms: opts.limits.wallMs,
       command_timeout_ms: opts.limits.commandTimeoutMs,
       run_budget_usd: opts.budgetUsd,
+      run_budget_tokens: opts.budgetTokens ?? null,
     },
     attempts_per_task: opts.attempts,
     rerun_failed: opts.rerunFailed ?? 0,
@@ -120,25 +164,65 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     sandbox: opts.sandbox.kind,
     host: { platform: `${os.platform()}-${os.arch()}`, node: process.version, cpus: os.cpus().length },
     note: null,
+    shard: opts.shard ?? null,
   };
   // Every API key of the run is redacted from everything stored and from what commands show a model.
   const redact = secretRedactor(opts.contenders.flatMap((c) => (c.kind === 'model' ? [c.apiKey] : [])));
-  const writer = await RunWriter.create(dir, header, redact);
-  const budget = new RunBudget(opts.budgetUsd);
+  let writer: RunWriter;
+  let earlier: AttemptRecord[] = [];
+  let unlock = async (): Promise<void> => {};
+  if (opts.resume) {
+    unlock = await lockRun(dir);
+    const opened = await RunWriter.open(dir, redact).catch(async (e: unknown) => {
+      await unlock();
+      throw e;
+    });
+    const problems = resumeMismatches(opened.run.header, header);
+    if (problems.length) {
+      await unlock();
+      throw new UserInputError(`cannot resume ${dir}: its configuration differs from this one — ${problems.join('; ')}; resume with the tasks, models and flags of the original run, or start a new run`);
+    }
+    writer = opened.writer;
+    earlier = opened.run.attempts;
+    if (opts.retryErrors) {
+      const dropped = new Set((await writer.dropAttempts((r) => r.outcome === 'infra_error')).map((r) => r.key));
+      earlier = earlier.filter((r) => !dropped.has(r.key));
+    }
+    header.started_at = opened.run.header.started_at;
+    header.resumed_at = [...(opened.run.header.resumed_at ?? []), new Date().toISOString()];
+    await writer.writeHeader(header);
+  } else {
+    writer = await RunWriter.create(dir, header, redact);
+    unlock = await lockRun(dir);
+  }
+  const budget = new RunBudget(opts.budgetUsd, opts.budgetTokens ?? null);
+  // A resumed run's budget counts what its earlier sessions spent.
+  for (const r of earlier) budget.carryOver(r.list_usd, promptTokens(r.usage) + r.usage.output);
   const workRoot = await mkdtemp(path.join(os.tmpdir(), `fixbench-${opts.runId}-`));
   const limit = pLimit(Math.max(1, opts.concurrency));
-  const records: AttemptRecord[] = [];
+  const pools: Pools = {
+    model: pLimit(Math.max(1, opts.modelConcurrency ?? opts.concurrency)),
+    test: pLimit(Math.max(1, opts.testConcurrency ?? os.cpus().length)),
+  };
+  const records: AttemptRecord[] = [...earlier];
+  const recorded = new Set(earlier.map((r) => r.key));
   let budgetStopped = false;
 
-  type Job = { task: TaskSpec; plan: ContenderPlan; contender: Contender; attempt: number };
   const jobs: Job[] = [];
+  let total = 0;
   // Task by task, every contender in turn: a run stopped early by its budget has given every
   // model the same tasks, instead of spending it all on the first models of the catalog.
   for (const task of opts.tasks) {
     for (let a = 0; a < opts.attempts; a++) {
-      for (const [i, plan] of opts.contenders.entries()) jobs.push({ task, plan, contender: contenders[i]!, attempt: a });
+      for (const [i, plan] of opts.contenders.entries()) {
+        const key = attemptKey(task.instance_id, agentConfig(plan, opts.limits, task.instance_id), a);
+        if (!inShard(key, opts.shard)) continue;
+        total++;
+        if (!recorded.has(key)) jobs.push({ task, plan, contender: contenders[i]!, attempt: a, key });
+      }
     }
   }
+  opts.onStart?.({ total, done: earlier });
 
   const runJob = async (job: Job): Promise<void> => {
     if (opts.signal?.aborted) return;
@@ -147,26 +231,29 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
       budgetStopped = true;
       return;
     }
-    const attempted = await runOneAttempt(job, { opts, writer, budget, workRoot, redact, onBudgetRefused: () => (budgetStopped = true) });
+    const attempted = await runOneAttempt(job, { opts, writer, budget, workRoot, redact, pools, onBudgetRefused: () => (budgetStopped = true) });
     // An attempt cut short by Ctrl-C is not a result: leave it unrecorded so a later run re-does it.
     if (opts.signal?.aborted && attempted.outcome === 'infra_error') return;
     const rec = await writer.appendAttempt(attempted);
     records.push(rec);
-    opts.onAttempt?.(rec, records.length, jobs.length);
+    ran++;
+    opts.onAttempt?.(rec, records.length, total);
   };
+  let ran = 0;
 
   try {
     await Promise.all(jobs.map((j) => limit(() => runJob(j))));
   } finally {
     await rm(workRoot, { recursive: true, force: true }).catch(() => {});
     const notes: string[] = [];
-    if (budgetStopped) notes.push(`run budget of $${opts.budgetUsd} reached after $${budget.spentUsd.toFixed(4)}; later model attempts were not started`);
+    if (budgetStopped) notes.push(`${budget.describe()}; later model attempts were not started`);
     if (opts.signal?.aborted) notes.push('interrupted; finished attempts are recorded, the rest were not started');
     if (budget.unpricedCalls) notes.push(`${budget.unpricedCalls} model call(s) had an unknown price and are not counted in the USD budget`);
     header.status = opts.signal?.aborted ? 'interrupted' : budgetStopped ? 'budget_exhausted' : 'finished';
     header.finished_at = new Date().toISOString();
     header.note = notes.join('; ') || null;
     await writer.writeHeader(header);
+    await unlock();
   }
   // The reference agents validate the suite and the harness; an interrupted run proves nothing.
   const gate = opts.signal?.aborted ? [] : referenceGate(header, records);
@@ -174,7 +261,20 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     header.note = [header.note, `reference gate failed: ${gate.join('; ')}`].filter(Boolean).join('; ');
     await writer.writeHeader(header);
   }
-  return { dir, header, gate, attempts: records };
+  return { dir, header, gate, attempts: records, ran };
+}
+
+type Job = { task: TaskSpec; plan: ContenderPlan; contender: Contender; attempt: number; key: string };
+
+/** The run's p-limit pools besides the attempt pool. */
+interface Pools {
+  model: ReturnType<typeof pLimit>;
+  test: ReturnType<typeof pLimit>;
+}
+
+/** A client whose calls wait for a slot of the model pool. */
+function pooledClient(inner: ModelClient, pool: Pools['model']): ModelClient {
+  return { id: inner.id, chat: (messages, o) => pool(() => inner.chat(messages, o)) };
 }
 
 interface AttemptEnv {
@@ -183,28 +283,28 @@ interface AttemptEnv {
   budget: RunBudget;
   workRoot: string;
   redact: Redactor;
+  pools: Pools;
   onBudgetRefused: () => void;
 }
 
-async function runOneAttempt(
-  job: { task: TaskSpec; plan: ContenderPlan; contender: Contender; attempt: number },
-  env: AttemptEnv,
-): Promise<AttemptRecord> {
-  const { task, plan, contender, attempt } = job;
-  const { opts, writer, budget } = env;
+async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> {
+  const { task, plan, contender, attempt, key } = job;
+  const { opts, writer, budget, pools } = env;
   const t0 = Date.now();
-  const key = attemptKey(task.instance_id, agentConfig(plan, opts.limits), attempt);
+  let envCache: EnvCacheStatus | null = null;
   let refusedByBudget = false;
   let agent: Agent;
   let model: ModelClient | undefined;
   const limits: AgentLimits = { ...opts.limits };
   if (plan.kind === 'reference') {
     agent = createAgent(plan.agent);
+  } else if (plan.kind === 'predictions') {
+    agent = new PredictionsAgent(plan.patches);
   } else {
-    // Loaded only when a model runs: the OpenAI SDK is a large part of start-up (bench/RESULTS.md, overhead).
-    const { OpenAIChatClient } = await import('../models/openai-chat.ts');
-    const client = new OpenAIChatClient(plan.model.spec, plan.apiKey, plan.model.price);
-    model = meteredClient(client, budget, () => {
+    // Loaded only when a model runs: the provider SDKs are a large part of start-up (bench/RESULTS.md, overhead).
+    const { createModelClient } = await import('../models/index.ts');
+    const client = createModelClient(plan.model.spec, plan.apiKey, plan.model.price);
+    model = meteredClient(pooledClient(client, pools.model), budget, () => {
       refusedByBudget = true;
       env.onBudgetRefused();
     });
@@ -219,7 +319,12 @@ async function runOneAttempt(
     const workspace = await createWorkspace({ repoCache: opts.repoCache, repo: task.repo, baseCommit: task.base_commit, parentDir: attemptDir });
     try {
       // Reference agents only apply (gold) or skip (noop) a patch: they need no installed environment.
-      if (plan.kind === 'model') await runSetup(workspace, task, opts.sandbox);
+      if (plan.kind === 'model') {
+        await pools.test(() =>
+          runSetup(workspace, task, opts.sandbox, opts.envCache ? { envCache: opts.envCache, onCache: (r) => (envCache = r) } : {}),
+        );
+        envCache ??= opts.envCache ? null : task.setup.trim() ? 'off' : null;
+      }
       result = await agent.attempt({ task, workspace, sandbox: opts.sandbox, limits, model, trajectoryPath, signal: opts.signal, redact: env.redact });
     } finally {
       await workspace.cleanup();
@@ -232,7 +337,13 @@ async function runOneAttempt(
   // noop's empty patch is still graded, so the run checks that no task resolves without a fix.
   const patch = result.model_patch;
   const grade = () =>
-    evaluate({ task, modelPatch: patch, sandbox: opts.sandbox, repoCache: opts.repoCache, workDir: attemptDir, gradeEmptyPatch: plan.kind === 'reference' && plan.agent === 'noop' });
+    pools.test(() =>
+      evaluate({
+        task, modelPatch: patch, sandbox: opts.sandbox, repoCache: opts.repoCache, workDir: attemptDir,
+        gradeEmptyPatch: plan.kind === 'reference' && plan.agent === 'noop',
+        ...(opts.envCache ? { envCache: opts.envCache } : {}),
+      }),
+    );
 
   let evaluation: EvaluationResult;
   if (harnessError) {
@@ -261,7 +372,7 @@ async function runOneAttempt(
 
   const outcome = attemptOutcome(result.exit_status, evaluation.outcome, refusedByBudget);
   const usage = result.calls.reduce((u, c) => addUsage(u, c.usage), zeroUsage());
-  const billed = result.calls.length && result.calls.every((c) => c.billed_usd !== null) ? sumUsd(result.calls.map((c) => c.billed_usd)) : null;
+  const cost = attemptCost(result.calls);
   const error =
     (refusedByBudget ? `run budget reached during the attempt (${result.error ?? result.exit_status})` : null) ??
     result.error ??
@@ -285,8 +396,10 @@ async function runOneAttempt(
     test_files_edited: evaluation.test_files_edited,
     usage,
     calls: result.calls.length,
-    list_usd: plan.kind === 'reference' ? 0 : sumUsd(result.calls.map((c) => c.list_usd)),
-    billed_usd: billed,
+    list_usd: plan.kind === 'reference' ? 0 : plan.kind === 'predictions' ? null : cost.list_usd,
+    billed_usd: cost.billed_usd,
+    cost_drift: cost.cost_drift,
+    usage_complete: result.calls.every((c) => !c.usage_unknown),
     price_sheet: opts.priceSheet.file,
     steps: result.steps,
     wall_ms: Date.now() - t0,
@@ -297,6 +410,7 @@ async function runOneAttempt(
     flaky_tests: flaky,
     error,
     finished_at: new Date().toISOString(),
+    env_cache: envCache,
   };
   const log = (name: string, content: string) => writer.writeLog(contender.id, task.instance_id, attempt, name, content);
   await Promise.all([

@@ -4,8 +4,18 @@ import { z } from 'zod';
 import { ExitStatus, Outcome } from '../core/outcome.ts';
 import { TokenUsage } from '../core/usage.ts';
 
-/** Version of the results-store format; readers reject others. */
+/** Version of the results-store format this fixbench writes; readers reject versions not in SUPPORTED_FORMAT_VERSIONS. */
 export const STORE_FORMAT_VERSION = 1;
+/** Store format versions this fixbench reads (and merges). */
+export const SUPPORTED_FORMAT_VERSIONS: readonly number[] = [STORE_FORMAT_VERSION];
+
+/** `--shard i/n`: this run holds the attempts whose key hashes to shard `index` (1-based) of `count`. */
+export const Shard = z.object({ index: z.number().int().positive(), count: z.number().int().positive() }).refine((s) => s.index <= s.count, 'index must be at most count');
+export type Shard = z.infer<typeof Shard>;
+
+/** Whether an attempt's `setup` came from the environment cache (DESIGN.md §4); null = no setup ran for the agent. */
+export const EnvCacheStatus = z.enum(['hit', 'miss', 'uncacheable', 'off']);
+export type EnvCacheStatus = z.infer<typeof EnvCacheStatus>;
 
 const TestsStatus = z.object({
   FAIL_TO_PASS: z.object({ success: z.array(z.string()), failure: z.array(z.string()) }),
@@ -49,6 +59,8 @@ export const RunHeader = z.object({
     wall_ms: z.number(),
     command_timeout_ms: z.number(),
     run_budget_usd: z.number().nullable(),
+    /** Run-wide cap on model tokens (prompt + output, all calls); null or absent = none. */
+    run_budget_tokens: z.number().nullable().optional(),
   }),
   attempts_per_task: z.number().int().positive(),
   /** `--rerun-failed`: extra test runs of an unresolved attempt to detect flaky tests (0 = none). */
@@ -59,6 +71,13 @@ export const RunHeader = z.object({
   host: z.object({ platform: z.string(), node: z.string(), cpus: z.number() }),
   /** Why the run stopped early, if it did (budget reached, interrupt). */
   note: z.string().nullable().default(null),
+  // Optional (absent = null / none) so older headers and existing writers stay valid.
+  /** The shard this run holds (`--shard i/n`); absent or null = the whole suite. */
+  shard: Shard.nullable().optional(),
+  /** Times (ISO) the run was resumed (`--resume`, `--retry-errors`), oldest first. */
+  resumed_at: z.array(z.string()).optional(),
+  /** Shard run ids a `fixbench merge` joined into this run. */
+  merged_from: z.array(z.string()).optional(),
 });
 export type RunHeader = z.infer<typeof RunHeader>;
 
@@ -85,6 +104,10 @@ export const AttemptRecord = z.object({
   list_usd: z.number().nullable(),
   /** USD reported by the provider; null when not reported. */
   billed_usd: z.number().nullable(),
+  /** False when some call's token counts are unknown (a stream cut before its usage): its cost stays null. */
+  usage_complete: z.boolean().optional(),
+  /** `(billed_usd − list_usd) / list_usd`; null or absent when either is unknown. Past ±0.05 it is flagged (`driftFlagged`). */
+  cost_drift: z.number().nullable().optional(),
   price_sheet: z.string(),
   steps: z.number().int().nonnegative(),
   wall_ms: z.number().nonnegative(),
@@ -97,5 +120,7 @@ export const AttemptRecord = z.object({
   flaky_tests: z.array(z.string()).default([]),
   error: z.string().nullable(),
   finished_at: z.string(),
+  /** Environment cache use of the agent's workspace setup; absent or null when no setup ran for the agent. */
+  env_cache: EnvCacheStatus.nullable().optional(),
 });
 export type AttemptRecord = z.infer<typeof AttemptRecord>;

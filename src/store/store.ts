@@ -1,9 +1,9 @@
 // Results store (DESIGN.md §7): `results/<run_id>/run.json` + `attempts.jsonl`, plus per-attempt logs
 // and trajectories. Attempts are appended and flushed (fsync) one line each as they finish, so a crash
 // or Ctrl-C never loses a finished attempt.
-import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, rename, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AttemptRecord, RunHeader, STORE_FORMAT_VERSION } from './records.ts';
+import { AttemptRecord, RunHeader, SUPPORTED_FORMAT_VERSIONS } from './records.ts';
 import { UserInputError } from '../core/errors.ts';
 import { noRedaction, type Redactor } from '../core/redact.ts';
 
@@ -24,6 +24,43 @@ export class RunWriter {
     const w = new RunWriter(dir, redact);
     await w.writeHeader(header);
     return w;
+  }
+
+  /**
+   * Opens an existing run folder to append to it (resume). A torn last line left by a crash
+   * mid-write is cut off first, so the next record starts on a line of its own.
+   * @throws UserInputError as `readRun` does (missing header, unknown format version, bad record).
+   */
+  static async open(dir: string, redact: Redactor = noRedaction): Promise<{ writer: RunWriter; run: StoredRun }> {
+    const run = await readRun(dir);
+    const file = path.join(dir, 'attempts.jsonl');
+    const text = await readFile(file, 'utf8').catch(() => '');
+    if (text && !text.endsWith('\n')) await truncate(file, Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1)));
+    return { writer: new RunWriter(dir, redact), run };
+  }
+
+  /**
+   * Atomically rewrites attempts.jsonl without the records `drop` selects (e.g. infra errors to
+   * re-run); the dropped lines are appended to `attempts.superseded.jsonl` for audit.
+   * @returns the records dropped.
+   */
+  async dropAttempts(drop: (r: AttemptRecord) => boolean): Promise<AttemptRecord[]> {
+    const { attempts } = await readRun(this.dir);
+    const dropped = attempts.filter(drop);
+    if (!dropped.length) return [];
+    const kept = attempts.filter((r) => !drop(r));
+    const file = path.join(this.dir, 'attempts.jsonl');
+    await appendFile(path.join(this.dir, 'attempts.superseded.jsonl'), dropped.map((r) => JSON.stringify(r) + '\n').join(''));
+    const tmp = `${file}.tmp`;
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.write(kept.map((r) => JSON.stringify(r) + '\n').join(''));
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file);
+    return dropped;
   }
 
   /** Atomically (re)writes run.json. */
@@ -86,12 +123,7 @@ export async function readRun(dir: string): Promise<StoredRun> {
   } catch (e) {
     throw new UserInputError(`${headerFile}: cannot read run header (${(e as Error).message}); pass a results/<run_id> folder`);
   }
-  const version = (raw as { format_version?: unknown })?.format_version;
-  if (version !== STORE_FORMAT_VERSION) {
-    throw new UserInputError(
-      `${headerFile}: results format_version ${JSON.stringify(version)} is not the one this fixbench reads (${STORE_FORMAT_VERSION}); use the fixbench version that wrote it`,
-    );
-  }
+  checkFormatVersion(headerFile, (raw as { format_version?: unknown })?.format_version);
   const h = RunHeader.safeParse(raw);
   if (!h.success) throw new UserInputError(`${headerFile}: invalid run header: ${h.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   let text = '';
@@ -102,6 +134,7 @@ export async function readRun(dir: string): Promise<StoredRun> {
   }
   const lines = text.split('\n');
   const attempts: AttemptRecord[] = [];
+  const seen = new Map<string, number>();
   lines.forEach((line, i) => {
     if (!line.trim()) return;
     const isLast = i === lines.length - 1; // no trailing newline: torn write
@@ -112,11 +145,31 @@ export async function readRun(dir: string): Promise<StoredRun> {
       if (isLast) return;
       throw new UserInputError(`${path.join(dir, 'attempts.jsonl')}:${i + 1}: not valid JSON`);
     }
+    checkFormatVersion(`${path.join(dir, 'attempts.jsonl')}:${i + 1}`, (obj as { format_version?: unknown })?.format_version);
     const r = AttemptRecord.safeParse(obj);
     if (!r.success) {
       throw new UserInputError(`${path.join(dir, 'attempts.jsonl')}:${i + 1}: invalid record: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
     }
+    const first = seen.get(r.data.key);
+    if (first !== undefined) {
+      throw new UserInputError(`${path.join(dir, 'attempts.jsonl')}:${i + 1}: attempt key ${r.data.key} is already recorded on line ${first}; an attempt is recorded once — remove one of the two lines`);
+    }
+    seen.set(r.data.key, i + 1);
     attempts.push(r.data);
   });
   return { header: h.data, attempts };
+}
+
+/**
+ * Rejects a store format version this fixbench cannot read.
+ * @throws UserInputError naming `where`, the version found, the versions supported, and what to do.
+ */
+export function checkFormatVersion(where: string, version: unknown): void {
+  if (typeof version === 'number' && SUPPORTED_FORMAT_VERSIONS.includes(version)) return;
+  const found = version === undefined ? 'no format_version' : `format_version ${JSON.stringify(version)}`;
+  const newer = typeof version === 'number' && version > Math.max(...SUPPORTED_FORMAT_VERSIONS);
+  throw new UserInputError(
+    `${where}: results store ${found}, but this fixbench reads format_version ${SUPPORTED_FORMAT_VERSIONS.join(', ')}; ` +
+      (newer ? 'upgrade fixbench to read it' : 'read it with the fixbench version that wrote it, or re-run the suite with this one'),
+  );
 }

@@ -20,28 +20,44 @@ export async function preflightTasks(tasks: TaskSpec[], repoCache: RepoCache): P
   const problems: string[] = [];
   const work = await mkdtemp(path.join(os.tmpdir(), 'fixbench-preflight-'));
   try {
-    for (const task of tasks) problems.push(...(await preflightTask(task, repoCache, work)));
+    for (const task of tasks) {
+      problems.push(...(await preflightTask(task, repoCache, work)).map((p) => `${p.file}: ${p.field ? `${p.field}: ` : ''}${p.message}`));
+    }
   } finally {
     await rm(work, { recursive: true, force: true });
   }
   if (problems.length) throw new UserInputError(`${problems.length} task problem(s) found before the run:\n${problems.join('\n')}`, { problems });
 }
 
-async function preflightTask(task: TaskSpec, repoCache: RepoCache, work: string): Promise<string[]> {
+/** A problem of one task file: the file, the field (null for the whole file), what is wrong and what to do. */
+export interface PreflightProblem {
+  file: string;
+  field: string | null;
+  message: string;
+}
+
+/**
+ * Checks one task against its repository: `repo` resolves, `base_commit` is in it, gold.patch and
+ * test.patch apply there with plain `git apply` (each alone, and test.patch after gold.patch).
+ * Workspaces are made under `work` and removed.
+ * @returns every problem found (empty when the task passes).
+ */
+export async function preflightTask(task: TaskSpec, repoCache: RepoCache, work: string): Promise<PreflightProblem[]> {
   const yamlFile = path.join(task.dir, 'task.yaml');
+  const at = (file: string, field: string | null, message: string): PreflightProblem => ({ file, field, message });
   let mirror: string;
   try {
     mirror = await repoCache.mirror(task.repo, { tasksDir: path.dirname(task.dir) });
   } catch (e) {
-    return [`${yamlFile}: repo: "${task.repo}" cannot be read (${(e as Error).message}); name a bundle under tasks/repos/, a local git repository or a reachable git URL`];
+    return [at(yamlFile, 'repo', `"${task.repo}" cannot be read (${(e as Error).message}); name a bundle under tasks/repos/, a local git repository or a reachable git URL`)];
   }
   // A mirror made from an older copy of the repository may lack the commit: refresh it once.
   const found = (await hasCommit(mirror, task.base_commit)) || (await repoCache.mirror(task.repo, { commit: task.base_commit, tasksDir: path.dirname(task.dir) }).then(() => true, () => false));
   if (!found) {
-    return [`${yamlFile}: base_commit: ${task.base_commit} is not in repository "${task.repo}"; use a commit of that repository (git log)`];
+    return [at(yamlFile, 'base_commit', `${task.base_commit} is not in repository "${task.repo}"; use a commit of that repository (git log)`)];
   }
   const ws = await createWorkspace({ repoCache, repo: task.repo, baseCommit: task.base_commit, parentDir: work, tasksDir: path.dirname(task.dir) });
-  const problems: string[] = [];
+  const problems: PreflightProblem[] = [];
   try {
     const only = ['git apply'] as const;
     const reset = async () => {
@@ -49,18 +65,19 @@ async function preflightTask(task: TaskSpec, repoCache: RepoCache, work: string)
       await gitAt(ws.dir).raw(['clean', '-fdq']);
     };
     const gold = await applyPatch(ws.dir, task.patch, { strategies: only });
-    if (!gold.ok) problems.push(`${path.join(task.dir, 'gold.patch')}: does not apply at base_commit ${task.base_commit.slice(0, 12)}: ${firstLine(gold.log)}; regenerate it with git diff`);
+    if (!gold.ok) problems.push(at(path.join(task.dir, 'gold.patch'), null, `does not apply at base_commit ${task.base_commit.slice(0, 12)}: ${firstLine(gold.log)}; regenerate it with git diff`));
     else {
       const both = await applyPatch(ws.dir, task.test_patch, { strategies: only });
-      if (!both.ok) problems.push(`${path.join(task.dir, 'test.patch')}: does not apply after gold.patch: ${firstLine(both.log)}; regenerate it with git diff`);
+      if (!both.ok) problems.push(at(path.join(task.dir, 'test.patch'), null, `does not apply after gold.patch: ${firstLine(both.log)}; regenerate it with git diff`));
     }
     await reset();
     const test = await applyPatch(ws.dir, task.test_patch, { strategies: only });
-    if (!test.ok) problems.push(`${path.join(task.dir, 'test.patch')}: does not apply at base_commit ${task.base_commit.slice(0, 12)}: ${firstLine(test.log)}; regenerate it with git diff`);
+    if (!test.ok) problems.push(at(path.join(task.dir, 'test.patch'), null, `does not apply at base_commit ${task.base_commit.slice(0, 12)}: ${firstLine(test.log)}; regenerate it with git diff`));
   } finally {
     await ws.cleanup();
   }
-  return [...new Set(problems)];
+  const seen = new Set<string>();
+  return problems.filter((p) => !seen.has(p.file + p.message) && seen.add(p.file + p.message));
 }
 
 const firstLine = (log: string): string =>

@@ -6,3 +6,4 @@ export { createWorkspace, type CreateWorkspaceOptions } from './checkout.ts';
 export { extractPatch, type ExtractedPatch } from './extract-patch.ts';
 export { runSetup, DEFAULT_SETUP_TIMEOUT_MS } from './setup.ts';
 export { GIT_IDENTITY, WORKSPACE_BRANCH } from './git.ts';
+export { EnvCache, defaultCacheDir, LOCK_FILE_NAMES, type EnvCacheResult } from './env-cache.ts';

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { TaskSpec } from '../config/task.ts';
 import { InfraError } from '../core/errors.ts';
 import type { ExecResult, Sandbox } from '../sandbox/types.ts';
+import type { EnvCache, EnvCacheResult } from './env-cache.ts';
 import { gitAt, gitFailure } from './git.ts';
 import type { Workspace } from './types.ts';
 
@@ -23,22 +24,40 @@ const TAIL_CHARS = 4000;
  * `.git/info/exclude`, so `extractPatch` never counts setup output as the model's work and
  * `git clean` between patch attempts keeps the installed environment.
  *
+ * With `opts.envCache` (and `task.repo`), setup runs once per environment key and later
+ * workspaces get a copy of its output (`EnvCache.provide`); `opts.onCache` hears `hit`, `miss` or
+ * `uncacheable`. A restored environment returns a synthetic result (exit 0, stdout naming the cache).
+ *
  * Returns the command's result, or null when there is no setup. Throws `InfraError` (with the
  * exit status and the tail of stdout+stderr) when setup exits non-zero or times out.
  */
 export async function runSetup(
   workspace: Workspace,
-  task: Pick<TaskSpec, 'instance_id' | 'setup'>,
+  task: Pick<TaskSpec, 'instance_id' | 'setup'> & { repo?: string },
   sandbox: Sandbox,
-  opts: { timeoutMs?: number; env?: Record<string, string> } = {},
+  opts: { timeoutMs?: number; env?: Record<string, string>; envCache?: EnvCache; onCache?: (r: EnvCacheResult) => void } = {},
 ): Promise<ExecResult | null> {
   if (!task.setup.trim()) return null;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_SETUP_TIMEOUT_MS;
-  const res = await sandbox.exec(task.setup, { cwd: workspace.dir, timeoutMs, network: true, ...(opts.env ? { env: opts.env } : {}) });
-  if (res.timedOut || res.exitCode !== 0) {
-    const status = res.timedOut ? `timed out after ${timeoutMs} ms` : `exited with ${res.exitCode ?? res.signal}`;
-    const tail = (res.stdout + res.stderr).slice(-TAIL_CHARS);
-    throw new InfraError(`setup of ${task.instance_id} ${status}: ${task.setup}\n--- output tail ---\n${tail}`);
+  const run = async (): Promise<ExecResult> => {
+    const res = await sandbox.exec(task.setup, { cwd: workspace.dir, timeoutMs, network: true, ...(opts.env ? { env: opts.env } : {}) });
+    if (res.timedOut || res.exitCode !== 0) {
+      const status = res.timedOut ? `timed out after ${timeoutMs} ms` : `exited with ${res.exitCode ?? res.signal}`;
+      const tail = (res.stdout + res.stderr).slice(-TAIL_CHARS);
+      throw new InfraError(`setup of ${task.instance_id} ${status}: ${task.setup}\n--- output tail ---\n${tail}`);
+    }
+    return res;
+  };
+  let res: ExecResult | null = null;
+  if (opts.envCache && task.repo !== undefined) {
+    const t0 = Date.now();
+    const cached = await opts.envCache.provide(workspace.dir, { repo: task.repo, setup: task.setup }, async () => {
+      res = await run();
+    });
+    opts.onCache?.(cached);
+    res ??= { exitCode: 0, signal: null, timedOut: false, stdout: `environment restored from ${opts.envCache.dir}\n`, stderr: '', durationMs: Date.now() - t0, truncated: false };
+  } else {
+    res = await run();
   }
   await excludeUntracked(workspace.dir);
   return res;

@@ -51,7 +51,7 @@ describe('fixbench run flags and gates', () => {
   it('accepts "none" as a budget and a per-attempt cap, recording no cap', async () => {
     const r = await runCli(['run', '--task', 'js-duration-1', '--no-models', '--budget-usd', 'none', '--attempt-usd', 'none', '--run-id', 'nocap', '--json', ...out()]);
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ run_id: 'nocap', status: 'finished' });
+    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toMatchObject({ type: 'summary', run_id: 'nocap', status: 'finished' });
     const header = JSON.parse(await readFile(path.join(tmp, 'results', 'nocap', 'run.json'), 'utf8'));
     expect(header.limits).toMatchObject({ run_budget_usd: null, attempt_usd: null });
     expect(r.stderr).not.toMatch(/budget/); // no model runs: no budget to announce

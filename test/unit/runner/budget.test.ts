@@ -60,3 +60,54 @@ describe('RunBudget and meteredClient', () => {
     expect(budget.exhausted).toBe(false);
   });
 });
+
+describe('RunBudget token cap and concurrency', () => {
+  const tokReply = (tokens: number): ChatReply => ({
+    message: { content: 'ok', tool_calls: [] },
+    finish_reason: 'stop',
+    call: { usage: { ...zeroUsage(), input_uncached: tokens - 10, output: 10 }, raw_usage: {}, list_usd: 0.001, billed_usd: null, ms: 1 },
+  });
+
+  it('stops at a token cap: prompt + output tokens of every call, overshoot at most one call', async () => {
+    const budget = new RunBudget(null, 2_500);
+    let n = 0;
+    const client = meteredClient({ id: 'm', chat: async () => (n++, tokReply(1_000)) }, budget, () => {});
+    await client.chat([]);
+    await client.chat([]);
+    await client.chat([]); // 3 000 ≥ 2 500: reached, by one call
+    await expect(client.chat([])).rejects.toMatchObject({ kind: 'budget', message: expect.stringMatching(/token budget of 2500 tokens reached after 3000 tokens/) });
+    expect(n).toBe(3);
+    expect(budget.spentTokens).toBe(3_000);
+    expect(budget.remainingTokens).toBe(0);
+  });
+
+  it('with concurrent callers, never passes the USD cap by more than one call', async () => {
+    const budget = new RunBudget(1.0);
+    let started = 0;
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const inner: ModelClient = {
+      id: 'm',
+      async chat() {
+        started++;
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight--;
+        return reply(0.3);
+      },
+    };
+    const client = meteredClient(inner, budget, () => {});
+    // 8 callers at once, each trying 3 calls; every call costs $0.30.
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let i = 0; i < 3; i++) await client.chat([]).catch(() => {});
+      }),
+    );
+    // 0.30·4 = 1.20 is the first total ≥ 1.00: exactly four calls, the cap passed by one call.
+    expect(started).toBe(4);
+    expect(budget.spentUsd).toBeCloseTo(1.2, 12);
+    expect(budget.spentUsd - 0.3).toBeLessThan(1.0);
+    expect(maxInFlight).toBeGreaterThan(1); // calls did run concurrently while far from the cap
+  });
+});

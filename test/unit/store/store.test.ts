@@ -49,7 +49,52 @@ describe('results store', () => {
     await writeFile(path.join(dir, 'run.json'), JSON.stringify({ ...header, format_version: 99 }));
     const err = await readRun(dir).catch((e) => e);
     expect(err).toBeInstanceOf(UserInputError);
-    expect(err.message).toMatch(/format_version 99 is not the one this fixbench reads \(1\)/);
+    expect(err.message).toMatch(/run\.json: results store format_version 99, but this fixbench reads format_version 1; upgrade fixbench to read it/);
+  });
+
+  it('rejects an older or missing format version, pointing to the fixbench that wrote it', async () => {
+    const dir = await mkdtemp(path.join(root, 'r-'));
+    await writeFile(path.join(dir, 'run.json'), JSON.stringify({ ...header, format_version: undefined }));
+    await expect(readRun(dir)).rejects.toThrow(/run\.json: results store no format_version, but this fixbench reads format_version 1; read it with the fixbench version that wrote it, or re-run/);
+  });
+
+  it('rejects a record line of an unknown format version, naming the line', async () => {
+    const dir = path.join(await mkdtemp(path.join(root, 'r-')), 'r1');
+    const w = await RunWriter.create(dir, header);
+    await w.appendAttempt(record(0));
+    await appendFile(path.join(dir, 'attempts.jsonl'), JSON.stringify({ ...record(1), format_version: 2 }) + '\n');
+    await expect(readRun(dir)).rejects.toThrow(/attempts\.jsonl:2: results store format_version 2, but this fixbench reads format_version 1; upgrade fixbench/);
+  });
+
+  it('rejects an attempt key recorded twice, naming both lines', async () => {
+    const dir = path.join(await mkdtemp(path.join(root, 'r-')), 'r1');
+    const w = await RunWriter.create(dir, header);
+    await w.appendAttempt(record(0));
+    await w.appendAttempt(record(1));
+    await w.appendAttempt(record(0));
+    await expect(readRun(dir)).rejects.toThrow(/attempts\.jsonl:3: attempt key k0 is already recorded on line 1/);
+  });
+
+  it('resumes a run torn mid-write: the torn line is cut and the next record starts on its own line', async () => {
+    const dir = path.join(await mkdtemp(path.join(root, 'r-')), 'r1');
+    const w = await RunWriter.create(dir, header);
+    await w.appendAttempt(record(0));
+    await appendFile(path.join(dir, 'attempts.jsonl'), JSON.stringify(record(1)).slice(0, 40));
+    const { writer, run } = await RunWriter.open(dir);
+    expect(run.attempts.map((a) => a.key)).toEqual(['k0']);
+    await writer.appendAttempt(record(1));
+    expect((await readRun(dir)).attempts.map((a) => a.key)).toEqual(['k0', 'k1']);
+  });
+
+  it('drops records atomically and keeps them in attempts.superseded.jsonl', async () => {
+    const dir = path.join(await mkdtemp(path.join(root, 'r-')), 'r1');
+    const w = await RunWriter.create(dir, header);
+    await w.appendAttempt(record(0));
+    await w.appendAttempt({ ...record(1), outcome: 'infra_error' });
+    const dropped = await w.dropAttempts((r) => r.outcome === 'infra_error');
+    expect(dropped.map((r) => r.key)).toEqual(['k1']);
+    expect((await readRun(dir)).attempts.map((a) => a.key)).toEqual(['k0']);
+    expect(await readFile(path.join(dir, 'attempts.superseded.jsonl'), 'utf8')).toMatch(/"key":"k1"/);
   });
 
   it('refuses to write an invalid record', async () => {

@@ -1,0 +1,76 @@
+// `fixbench compare <base> <head>` and `fixbench history`.
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ExitCode, GateFailedError, UserInputError } from '../core/errors.ts';
+import { compareRuns, pct, type Gates } from '../history/compare.ts';
+import { comparisonMarkdown } from '../history/markdown.ts';
+import { listRuns, resolveRunPair } from '../history/runs.ts';
+import { readRun } from '../store/store.ts';
+import { textTable } from './table.ts';
+
+export interface CompareCliOptions {
+  results: string;
+  maxDrop?: number;
+  maxCostIncrease?: number;
+  significantDrop?: number;
+  markdown?: string;
+  json?: boolean;
+}
+
+/**
+ * Compares two stored runs, prints the comparison (text or JSON), writes Markdown when asked
+ * (and appends it to $GITHUB_STEP_SUMMARY when set).
+ * @throws GateFailedError (exit 3) after printing, when a configured gate fails; UserInputError for
+ * unreadable runs.
+ */
+export async function compareCommand(base: string, head: string, o: CompareCliOptions): Promise<number> {
+  const pair = await resolveRunPair(base, head, path.resolve(o.results));
+  if (pair.base === pair.head) throw new UserInputError(`compare: base and head are the same run (${pair.head}); name two runs`);
+  const gates: Gates = {
+    ...(o.maxDrop !== undefined ? { maxDropPp: o.maxDrop } : {}),
+    ...(o.maxCostIncrease !== undefined ? { maxCostIncreasePct: o.maxCostIncrease } : {}),
+    ...(o.significantDrop !== undefined ? { significantDrop: o.significantDrop } : {}),
+  };
+  const c = compareRuns(await readRun(pair.base), await readRun(pair.head), gates);
+  const md = comparisonMarkdown(c);
+  if (o.markdown) {
+    await mkdir(path.dirname(path.resolve(o.markdown)), { recursive: true });
+    await writeFile(o.markdown, md);
+  }
+  if (process.env.GITHUB_STEP_SUMMARY) await appendFile(process.env.GITHUB_STEP_SUMMARY, md + '\n');
+  if (o.json) {
+    process.stdout.write(JSON.stringify(c, null, 2) + '\n');
+  } else {
+    process.stdout.write(`${c.head.run_id} vs ${c.base.run_id}${c.sameSuite ? '' : ` (suites differ; ${c.commonTasks} task(s) in both)`}\n`);
+    process.stdout.write(
+      textTable(
+        ['contender', 'pairs', 'base', 'head', 'Δ pp', 'McNemar p', 'regressed', 'fixed', 'cost Δ'],
+        c.contenders.map((x) => [
+          x.id, String(x.pairs), pct(x.baseRate), pct(x.headRate), x.deltaPp === null ? 'n/a' : x.deltaPp.toFixed(1), x.pValue.toPrecision(3),
+          x.regressions.join(' ') || '-', x.fixes.join(' ') || '-', x.costChangePct === null ? 'n/a' : `${x.costChangePct.toFixed(1)}%`,
+        ]),
+      ),
+    );
+  }
+  if (c.failures.length) throw new GateFailedError(c.failures.join('; '));
+  return ExitCode.ok;
+}
+
+/** Lists the runs under --results grouped by suite and configuration. */
+export async function historyCommand(o: { results: string; json?: boolean }): Promise<number> {
+  const { runs, problems } = await listRuns(path.resolve(o.results));
+  for (const p of problems) process.stderr.write(`fixbench: skipped: ${p}\n`);
+  if (o.json) {
+    process.stdout.write(JSON.stringify(runs.map((r) => ({ group: r.group, run_id: r.header.run_id, started_at: r.header.started_at, status: r.header.status, dir: r.dir })), null, 2) + '\n');
+    return ExitCode.ok;
+  }
+  const groups = [...new Set(runs.map((r) => r.group))];
+  for (const g of groups) {
+    process.stdout.write(`suite/config ${g}\n`);
+    process.stdout.write(
+      textTable(['run', 'started', 'status', 'contenders'], runs.filter((r) => r.group === g).map((r) => [r.header.run_id, r.header.started_at, r.header.status, r.header.contenders.map((c) => c.id).join(', ')])),
+    );
+  }
+  if (!runs.length) process.stdout.write(`no runs under ${path.resolve(o.results)}\n`);
+  return ExitCode.ok;
+}

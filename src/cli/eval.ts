@@ -1,0 +1,124 @@
+// `fixbench eval --predictions <file.jsonl>`: grades a SWE-bench predictions file made by any agent
+// into the same results and report as `fixbench run`.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { summarise } from '../analysis/leaderboard.ts';
+import { ExitCode, UserInputError } from '../core/errors.ts';
+import { newRunId } from '../core/ids.ts';
+import { buildReport } from '../report/index.ts';
+import { runSuite, type ContenderPlan } from '../runner/run.ts';
+import { createSandbox, type SandboxChoice } from '../sandbox/index.ts';
+import { RunId } from '../store/records.ts';
+import { loadTasks } from '../tasks/load.ts';
+import { preflightTasks } from '../tasks/preflight.ts';
+import { suiteHash } from '../tasks/suite-hash.ts';
+import { parseJsonl, SweBenchPrediction } from '../tasks/swe-bench.ts';
+import { catalogFromOptions, defaultTasksDir } from './common.ts';
+import { harnessIdentity } from './paths.ts';
+import { progressLine } from './run.ts';
+import { repoCacheFor } from './tasks-check.ts';
+
+export interface EvalCliOptions {
+  predictions: string;
+  tasks?: string;
+  task?: string[];
+  concurrency: number;
+  results: string;
+  reports: string;
+  runId?: string;
+  sandbox: SandboxChoice;
+  json?: boolean;
+}
+
+const log = (s: string) => process.stderr.write(s + '\n');
+
+/**
+ * One contender per `model_name_or_path`, its id made file-name safe (`gold`/`noop` get a
+ * `-predictions` suffix so they are never taken for the reference agents).
+ * @throws UserInputError naming the line of every prediction for an unknown task or repeated per model.
+ */
+export function predictionPlans(rows: { line: number; value: SweBenchPrediction }[], known: ReadonlySet<string>, file: string): ContenderPlan[] {
+  const problems: string[] = [];
+  const byModel = new Map<string, Map<string, string | null>>();
+  const lines = new Map<string, number>();
+  for (const { line, value } of rows) {
+    if (!known.has(value.instance_id)) {
+      problems.push(`${file}:${line}: instance_id "${value.instance_id}" is not a task of the suite; drop the line or pass --tasks with that task`);
+      continue;
+    }
+    const key = `${value.model_name_or_path}\0${value.instance_id}`;
+    if (lines.has(key)) problems.push(`${file}:${line}: a second prediction of ${value.model_name_or_path} for ${value.instance_id} (first on line ${lines.get(key)}); keep one`);
+    lines.set(key, line);
+    const m = byModel.get(value.model_name_or_path) ?? new Map<string, string | null>();
+    m.set(value.instance_id, value.model_patch);
+    byModel.set(value.model_name_or_path, m);
+  }
+  if (problems.length) throw new UserInputError(`${file}: ${problems.length} problem(s):\n${problems.join('\n')}`, { problems });
+  const ids = new Set<string>();
+  return [...byModel].map(([name, patches]) => {
+    let id = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._-]+/, '').slice(0, 80) || 'predictions';
+    if (id === 'gold' || id === 'noop') id = `${id}-predictions`;
+    while (ids.has(id)) id = `${id}_`;
+    ids.add(id);
+    return { kind: 'predictions', id, name, patches };
+  });
+}
+
+/** Runs `fixbench eval`; returns the exit code. @throws UserInputError before any work when an input is invalid. */
+export async function evalCommand(o: EvalCliOptions): Promise<number> {
+  const tasksDir = defaultTasksDir(o.tasks);
+  const allTasks = await loadTasks(tasksDir);
+  const tasks = o.task?.length ? await loadTasks(tasksDir, o.task) : allTasks;
+  let text: string;
+  try {
+    text = await readFile(o.predictions, 'utf8');
+  } catch (e) {
+    throw new UserInputError(`--predictions ${o.predictions}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? e}); check the path`);
+  }
+  const rows = parseJsonl(text, SweBenchPrediction, o.predictions, 'predictions');
+  const plans = predictionPlans(rows, new Set(allTasks.map((t) => t.instance_id)), o.predictions);
+  if (o.runId !== undefined && !RunId.safeParse(o.runId).success) {
+    throw new UserInputError(`--run-id "${o.runId.slice(0, 120)}": start with a letter or digit, then use letters, digits, ".", "_" and "-" only`);
+  }
+  const runId = o.runId ?? newRunId();
+  if (existsSync(path.resolve(o.results, runId))) throw new UserInputError(`${path.resolve(o.results, runId)} already exists; pick another --run-id`);
+  const catalog = await catalogFromOptions({});
+  const repoCache = repoCacheFor(tasksDir);
+  await preflightTasks(tasks, repoCache);
+  const sandbox = await createSandbox(o.sandbox);
+  for (const p of plans) {
+    if (p.kind !== 'predictions') continue;
+    const missing = tasks.filter((t) => !p.patches.has(t.instance_id)).length;
+    log(`  ${p.name}: ${p.patches.size} prediction(s)${missing ? `; ${missing} task(s) without one count as empty_patch` : ''}`);
+  }
+  log(`fixbench eval ${runId}: ${tasks.length} task(s) × ${plans.length} predictions set(s); sandbox ${sandbox.kind}`);
+  let summary;
+  try {
+    summary = await runSuite({
+      runId,
+      resultsDir: path.resolve(o.results),
+      tasks,
+      contenders: plans,
+      skipped: [],
+      priceSheet: { file: path.relative(process.cwd(), catalog.priceFile), sheet: catalog.sheet },
+      limits: { steps: 0, costUsd: null, wallMs: 0, commandTimeoutMs: 60_000, outputChars: 0, formatErrors: 0 },
+      budgetUsd: null,
+      attempts: 1,
+      concurrency: o.concurrency,
+      sandbox,
+      repoCache,
+      harness: harnessIdentity(),
+      suiteHash: suiteHash(tasks),
+      onAttempt: (r, done, total) => log(progressLine(r, done, total)),
+    });
+  } finally {
+    await sandbox.cleanup();
+  }
+  const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId) });
+  const lines = summarise(summary.header, summary.attempts).map((c) => ({ model: c.name ?? c.id, id: c.id, resolved: c.resolved, tasks: c.trials, infra_errors: c.infraErrors }));
+  for (const l of lines) log(`  ${l.model}: resolved ${l.resolved}/${l.tasks} (${((100 * l.resolved) / Math.max(1, l.tasks)).toFixed(1)}%)${l.infra_errors ? `, ${l.infra_errors} infra error(s)` : ''}`);
+  if (o.json) process.stdout.write(JSON.stringify({ run_id: runId, results: summary.dir, report: reportPath, contenders: lines }) + '\n');
+  else process.stdout.write(`results: ${summary.dir}\nreport: ${reportPath}\n`);
+  return ExitCode.ok;
+}

@@ -1,0 +1,43 @@
+// `fixbench merge <out> <shards...>`: join shard result folders into one run folder.
+import { existsSync } from 'node:fs';
+import { cp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { ExitCode, UserInputError } from '../core/errors.ts';
+import { mergeShards, type ShardInput } from '../store/merge.ts';
+import { RunId } from '../store/records.ts';
+import { RunWriter, readRun } from '../store/store.ts';
+
+/**
+ * Reads every shard folder, checks and joins them (`mergeShards`), then writes `<out>/run.json`,
+ * `attempts.jsonl`, and copies each shard's `logs/` and `trajectories/`.
+ * @throws UserInputError when `<out>` exists, a shard is unreadable or the shards disagree.
+ */
+export async function mergeCommand(out: string, shards: string[], o: { runId?: string; allowMissing?: boolean; json?: boolean }): Promise<number> {
+  const outDir = path.resolve(out);
+  if (existsSync(outDir)) throw new UserInputError(`${outDir} already exists: merge writes a new run folder; name another or remove it`);
+  const runId = o.runId ?? path.basename(outDir);
+  if (!RunId.safeParse(runId).success) throw new UserInputError(`run id "${runId.slice(0, 120)}" (--run-id, or the name of <out>): use letters, digits, ".", "_" and "-", starting with a letter or digit`);
+  const inputs: ShardInput[] = [];
+  for (const s of shards) {
+    const dir = path.resolve(s);
+    inputs.push({ dir, ...(await readRun(dir)) });
+  }
+  const merged = mergeShards(inputs, runId, o.allowMissing ? { allowMissing: true } : {});
+  try {
+    const writer = await RunWriter.create(outDir, merged.header);
+    for (const r of merged.attempts) await writer.appendAttempt(r);
+    for (const s of inputs) {
+      for (const sub of ['logs', 'trajectories']) {
+        const from = path.join(s.dir, sub);
+        if (existsSync(from)) await cp(from, path.join(outDir, sub), { recursive: true, force: false, errorOnExist: true });
+      }
+    }
+  } catch (e) {
+    await rm(outDir, { recursive: true, force: true });
+    throw e;
+  }
+  const summary = { run_id: runId, results: outDir, shards: merged.header.merged_from, attempts: merged.attempts.length, status: merged.header.status };
+  if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');
+  else process.stdout.write(`merged ${inputs.length} shard(s), ${merged.attempts.length} attempt(s) into ${outDir}\n`);
+  return ExitCode.ok;
+}

@@ -1,0 +1,123 @@
+// `fixbench tasks lint` and `fixbench tasks validate`: the structure of task folders, then their
+// behaviour (SWE-bench-style validation), with a report file.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pLimit from 'p-limit';
+import { ExitCode } from '../core/errors.ts';
+import { createSandbox, type SandboxChoice } from '../sandbox/index.ts';
+import { lintTasks, formatProblem, type LintProblem } from '../tasks/lint.ts';
+import { validateTask, type TaskValidation, type ValidationReport } from '../tasks/validate.ts';
+import { RepoCache } from '../workspace/index.ts';
+import { defaultTasksDir } from './common.ts';
+import { PACKAGE_ROOT } from './paths.ts';
+import { textTable } from './table.ts';
+
+const log = (s: string) => process.stderr.write(s + '\n');
+
+/** The repo cache every task command shares with `fixbench run`. */
+export const repoCacheFor = (tasksDir: string): RepoCache => new RepoCache({ tasksDir, cacheDir: path.join(PACKAGE_ROOT, '.fixbench-cache', 'repos') });
+
+/** `fixbench tasks lint [ids]`: prints every problem (`file: field: message`); exit 2 when there is any. */
+export async function tasksLintCommand(ids: string[], o: { tasks?: string; json?: boolean }): Promise<number> {
+  const tasksDir = defaultTasksDir(o.tasks);
+  const work = await mkdtemp(path.join(os.tmpdir(), 'fixbench-lint-'));
+  try {
+    const r = await lintTasks(tasksDir, repoCacheFor(tasksDir), { ids, workDir: work });
+    if (o.json) process.stdout.write(JSON.stringify({ checked: r.checked, problems: r.problems }, null, 2) + '\n');
+    else for (const p of r.problems) process.stdout.write(formatProblem(p) + '\n');
+    const bad = new Set(r.problems.map((p) => p.instance_id)).size;
+    log(`linted ${r.checked.length} task(s): ${r.problems.length ? `${r.problems.length} problem(s) in ${bad} task(s)` : 'no problems'}`);
+    return r.problems.length ? ExitCode.invalidInput : ExitCode.ok;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+export interface ValidateCliOptions {
+  tasks?: string;
+  runs: number;
+  concurrency: number;
+  sandbox: SandboxChoice;
+  report: string;
+  json?: boolean;
+}
+
+/**
+ * `fixbench tasks validate [ids]`: lints, then validates every sound task (`validateTask`, `runs`
+ * times), writes the JSON report to `--report` and a readable table beside it (`.txt`), prints the
+ * table and the elapsed time. Exit 3 when any task is invalid.
+ */
+export async function tasksValidateCommand(ids: string[], o: ValidateCliOptions): Promise<number> {
+  const t0 = Date.now();
+  const started_at = new Date().toISOString();
+  const tasksDir = defaultTasksDir(o.tasks);
+  const repoCache = repoCacheFor(tasksDir);
+  const work = await mkdtemp(path.join(os.tmpdir(), 'fixbench-validate-'));
+  const sandbox = await createSandbox(o.sandbox);
+  const results: TaskValidation[] = [];
+  try {
+    const lint = await lintTasks(tasksDir, repoCache, { ids, workDir: work });
+    const byTask = new Map<string, LintProblem[]>();
+    for (const p of lint.problems) byTask.set(p.instance_id, [...(byTask.get(p.instance_id) ?? []), p]);
+    log(`validating ${lint.checked.length} task(s) in ${tasksDir}: ${o.runs} run(s) each, sandbox ${sandbox.kind}`);
+    for (const id of lint.checked) {
+      const problems = byTask.get(id);
+      if (problems) results.push({ instance_id: id, valid: false, reasons: problems.map(formatProblem), flaky: [], runs: [], wall_ms: 0 });
+    }
+    const limit = pLimit(o.concurrency);
+    const sound = lint.tasks.filter((t) => !byTask.has(t.instance_id));
+    await Promise.all(
+      sound.map((task) =>
+        limit(async () => {
+          const v = await validateTask(task, {
+            sandbox, repoCache, workDir: work, runs: o.runs,
+            onRun: (r) => log(`  ${task.instance_id} run ${r.run}/${o.runs} ${r.phase === 'test_patch_only' ? 'test.patch alone' : 'gold + test.patch'}: ${r.outcome}, tests ${(r.test_ms / 1000).toFixed(1)} s`),
+          });
+          results.push(v);
+          log(`  ${v.instance_id}: ${v.valid ? 'valid' : 'INVALID'} (${(v.wall_ms / 1000).toFixed(1)} s)`);
+        }),
+      ),
+    );
+  } finally {
+    await sandbox.cleanup();
+    await rm(work, { recursive: true, force: true });
+  }
+  results.sort((a, b) => a.instance_id.localeCompare(b.instance_id));
+  const wall_ms = Date.now() - t0;
+  const report: ValidationReport = {
+    format_version: 1,
+    tasks_dir: tasksDir,
+    started_at,
+    finished_at: new Date().toISOString(),
+    wall_ms,
+    runs: o.runs,
+    sandbox: sandbox.kind,
+    valid: results.every((r) => r.valid),
+    tasks: results,
+  };
+  const table = validationTable(report);
+  const reportFile = path.resolve(o.report);
+  await mkdir(path.dirname(reportFile), { recursive: true });
+  await writeFile(reportFile, JSON.stringify(report, null, 2) + '\n');
+  await writeFile(reportFile.replace(/(\.json)?$/, '.txt'), table);
+  if (o.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else process.stdout.write(table);
+  const invalid = results.filter((r) => !r.valid).length;
+  log(`validated ${results.length} task(s) in ${(wall_ms / 1000).toFixed(1)} s: ${invalid ? `${invalid} invalid` : 'all valid'}; report: ${reportFile}`);
+  return invalid ? ExitCode.gateFailed : ExitCode.ok;
+}
+
+/** The report as text: one row per task, then every reason of every invalid task. */
+export function validationTable(report: ValidationReport): string {
+  const rows = report.tasks.map((t) => {
+    const listed = t.runs[0] ? Object.keys(t.runs[0].tests).length : 0;
+    return [t.instance_id, t.valid ? 'valid' : 'INVALID', listed, t.flaky.length, (t.wall_ms / 1000).toFixed(1), t.reasons.length];
+  });
+  let text = textTable(['instance_id', 'verdict', 'listed tests', 'flaky', 'seconds', 'reasons'], rows);
+  for (const t of report.tasks.filter((x) => !x.valid)) {
+    text += `\n${t.instance_id}:\n${t.reasons.map((r) => `  - ${r}`).join('\n')}\n`;
+  }
+  text += `\n${report.tasks.length} task(s), ${report.runs} run(s) each, ${(report.wall_ms / 1000).toFixed(1)} s\n`;
+  return text;
+}

@@ -1,0 +1,129 @@
+// Registers `tasks lint | validate | create | import | export` and `eval` on the program. Each
+// command's code is imported when it runs, so `--help` stays fast.
+import { Option, type Command } from 'commander';
+import { SANDBOX_CHOICES } from '../sandbox/types.ts';
+import { list, positiveInt } from './main.ts';
+
+const sandboxOption = () =>
+  new Option('--sandbox <kind>', 'where setup and tests run: bwrap (isolated), local (not isolated), or auto (bwrap when usable)').choices(SANDBOX_CHOICES).default('auto');
+
+export function registerTaskCommands(program: Command, tasks: Command, exit: { code: number }): void {
+  tasks
+    .command('lint')
+    .description(
+      'Check the structure of every task at once, each problem with its file and field: the four files present, task.yaml valid ' +
+        '(instance_id equal to its folder, FAIL_TO_PASS non-empty, test ids well formed), patches are unified diffs, repo and ' +
+        'base_commit resolvable, both patches apply. Exit 2 when there is any problem.',
+    )
+    .argument('[ids...]', 'only these instance_ids')
+    .option('--tasks <dir>', 'folder of task fixtures (default: the bundled tasks/)')
+    .option('--json', 'print the problems as JSON')
+    .action(async (ids: string[], opts) => {
+      exit.code = await (await import('./tasks-check.ts')).tasksLintCommand(ids, opts);
+    });
+
+  tasks
+    .command('validate')
+    .description(
+      'SWE-bench-style validation, after lint: with test.patch alone every FAIL_TO_PASS test fails or is absent and every ' +
+        'PASS_TO_PASS test passes (noop resolves nothing); with gold.patch + test.patch every listed test passes; the whole check ' +
+        'repeated --runs times, a test whose results differ reported as flaky with its runs. Runs setup and the real tests. ' +
+        'Writes the report (JSON, and a table beside it as .txt), prints the elapsed time; exit 3 when any task is invalid.',
+    )
+    .argument('[ids...]', 'only these instance_ids')
+    .option('--tasks <dir>', 'folder of task fixtures (default: the bundled tasks/)')
+    .addOption(new Option('--runs <n>', 'repetitions of the whole check').default(3).argParser(positiveInt))
+    .addOption(new Option('--concurrency <n>', 'tasks validated at once').default(2).argParser(positiveInt))
+    .option('--report <file>', 'validation report (JSON); the table goes beside it with .txt', 'reports/tasks-validation.json')
+    .addOption(sandboxOption())
+    .option('--json', 'print the report as JSON instead of the table')
+    .action(async (ids: string[], opts) => {
+      exit.code = await (await import('./tasks-check.ts')).tasksValidateCommand(ids, opts);
+    });
+
+  tasks
+    .command('create')
+    .description(
+      'Create a task from any git repository (path or URL) and a fix (a commit, or a patch file against --base): split the fix ' +
+        'into gold.patch (source) and test.patch (files matching --test-files), run the tests before and after the fix to compute ' +
+        'FAIL_TO_PASS and PASS_TO_PASS, write <tasks>/repos/<name>.bundle (history up to --base only) and <tasks>/<id>/.',
+    )
+    .requiredOption('--repo <path|url>', 'the git repository (local path, bundle or URL)')
+    .requiredOption('--base <sha>', 'base commit: the state before the fix')
+    .requiredOption('--fix <sha|patch-file>', 'a commit holding the fix and its tests, or a patch file against --base')
+    .requiredOption('--test-cmd <cmd>', 'command that runs the tests (test_cmd)')
+    .requiredOption('--test-report <kind>', 'how to read per-test results: junit:<path>, vitest-json:<path>, jest-json:<path>, mocha-json:<path>, tap or exit-code')
+    .option('--setup <cmd>', 'install command run before the tests (setup), e.g. "npm ci"', '')
+    .option('--issue <file.md>', 'the problem statement (default: the fix commit message)')
+    .option('--id <instance_id>', 'instance_id (default: <repo name>-<first 7 of the fix sha or base>)')
+    .option('--test-files <globs>', 'globs of test files (comma-separated; repeatable; default: test/, tests/, __tests__/, spec/ folders and *.test.*, *.spec.*, test_*.py, *_test.py, conftest.py, *_test.go)', list)
+    .addOption(new Option('--timeout <seconds>', 'timeout_s of the test command').default(300).argParser(positiveInt))
+    .addOption(new Option('--runs <n>', 'test runs before and after; their lists must agree').default(1).argParser(positiveInt))
+    .option('--tasks <dir>', 'folder to write the task into (default: the bundled tasks/)')
+    .option('--bundle-name <name>', 'name of the bundle under <tasks>/repos/ (default: the repository name)')
+    .option('--no-bundle', 'write no bundle; task.yaml names the repository as given')
+    .option('--force', 'replace an existing task folder')
+    .addOption(sandboxOption())
+    .action(async (opts) => {
+      exit.code = await (await import('./tasks-create.ts')).tasksCreateCommand(opts);
+    });
+
+  tasks
+    .command('import')
+    .description(
+      'Import SWE-bench instances (JSONL: repo, instance_id, base_commit, patch, test_patch, problem_statement, FAIL_TO_PASS, ' +
+        'PASS_TO_PASS as JSON strings or lists, …) as task folders; fields task.yaml has no place for are kept under swe_bench. ' +
+        'repo "owner/name" means https://github.com/owner/name, cloned into the repo cache now; --repo-dir names a local clone ' +
+        'instead. How to run the tests (setup, test_cmd, test_report) comes from flags, a --spec file or the instance\'s own ' +
+        '"fixbench" key. Nothing is written unless every instance imports.',
+    )
+    .requiredOption('--swe-bench <file.jsonl>', 'SWE-bench instances, one JSON object per line')
+    .option('--tasks <dir>', 'folder to write the tasks into (default: the bundled tasks/)')
+    .option('--spec <file.yaml>', 'per-repo run spec: "owner/name" (or "*") → setup, test_cmd, test_report, timeout_s')
+    .option('--setup <cmd>', 'setup for every instance (wins over --spec)')
+    .option('--test-cmd <cmd>', 'test_cmd for every instance (wins over --spec)')
+    .option('--test-report <kind>', 'test_report for every instance (wins over --spec)')
+    .addOption(new Option('--timeout <seconds>', 'timeout_s for every instance').argParser(positiveInt))
+    .option('--repo-dir <owner/name=path>', 'use a local clone or bundle for a repository ("path" alone: for every repository; repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--force', 'replace existing task folders')
+    .action(async (opts) => {
+      exit.code = await (await import('./tasks-swe.ts')).tasksImportCommand(opts);
+    });
+
+  tasks
+    .command('export')
+    .description(
+      'Write tasks as SWE-bench instances (JSONL, FAIL_TO_PASS/PASS_TO_PASS as JSON strings like the Hugging Face dataset), ' +
+        'with the fields kept at import and, under "fixbench", how to run them; or, with --as gold-predictions, a predictions ' +
+        'file of the gold patches.',
+    )
+    .argument('[ids...]', 'only these instance_ids')
+    .option('--tasks <dir>', 'folder of task fixtures (default: the bundled tasks/)')
+    .option('--out <file.jsonl>', 'output file (default: stdout)')
+    .addOption(new Option('--lists <form>', 'FAIL_TO_PASS/PASS_TO_PASS as JSON strings or arrays').choices(['json', 'array']).default('json'))
+    .option('--no-run-spec', 'leave out the "fixbench" key (setup, test_cmd, test_report, …)')
+    .addOption(new Option('--as <kind>', 'what to write').choices(['instances', 'gold-predictions']).default('instances'))
+    .action(async (ids: string[], opts) => {
+      exit.code = await (await import('./tasks-swe.ts')).tasksExportCommand(ids, opts);
+    });
+
+  program
+    .command('eval')
+    .description(
+      'Grade a SWE-bench predictions file (JSONL: instance_id, model_name_or_path, model_patch) made by any agent: every task of ' +
+        'the suite is graded per model_name_or_path like an attempt (a task without a prediction, or with an empty or null ' +
+        'model_patch, is empty_patch and never run); writes results/<run_id>/ and reports/<run_id>/index.html.',
+    )
+    .requiredOption('--predictions <file.jsonl>', 'SWE-bench predictions, one JSON object per line')
+    .option('--tasks <dir>', 'folder of task fixtures (default: the bundled tasks/)')
+    .option('--task <ids>', 'only these instance_ids (comma-separated; repeatable)', list)
+    .addOption(new Option('--concurrency <n>', 'evaluations run at once').default(2).argParser(positiveInt))
+    .option('--results <dir>', 'results folder', 'results')
+    .option('--reports <dir>', 'reports folder', 'reports')
+    .option('--run-id <id>', 'run id, a new folder under --results')
+    .addOption(sandboxOption())
+    .option('--json', 'print a JSON summary on stdout instead of text')
+    .action(async (opts) => {
+      exit.code = await (await import('./eval.ts')).evalCommand(opts);
+    });
+}

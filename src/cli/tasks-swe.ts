@@ -1,0 +1,76 @@
+// `fixbench tasks import --swe-bench` and `fixbench tasks export`: SWE-bench JSONL ↔ task folders.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ExitCode, UserInputError } from '../core/errors.ts';
+import { importSweBench } from '../tasks/import.ts';
+import { loadTasks } from '../tasks/load.ts';
+import { taskToInstance, type RunSpec } from '../tasks/swe-bench.ts';
+import { defaultTasksDir } from './common.ts';
+import { repoCacheFor } from './tasks-check.ts';
+
+export interface ImportCliOptions {
+  sweBench: string;
+  tasks?: string;
+  spec?: string;
+  setup?: string;
+  testCmd?: string;
+  testReport?: string;
+  timeout?: number;
+  repoDir?: string[];
+  force?: boolean;
+}
+
+/** `--repo-dir owner/name=path` (or a bare path, for every repository) → map. @throws UserInputError for an empty part. */
+export function parseRepoDirs(values: string[] = []): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const v of values) {
+    const eq = v.indexOf('=');
+    const [repo, dir] = eq < 0 ? ['*', v] : [v.slice(0, eq), v.slice(eq + 1)];
+    if (!repo || !dir) throw new UserInputError(`--repo-dir ${v}: write owner/name=<path of a clone or bundle>, or just <path> for every repository`);
+    out.set(repo, dir);
+  }
+  return out;
+}
+
+/** Runs `fixbench tasks import`. @throws UserInputError listing every problem; nothing is written then. */
+export async function tasksImportCommand(o: ImportCliOptions): Promise<number> {
+  const tasksDir = defaultTasksDir(o.tasks);
+  const flags: Partial<RunSpec> = { setup: o.setup, test_cmd: o.testCmd, test_report: o.testReport, timeout_s: o.timeout };
+  const dirs = await importSweBench({
+    file: path.resolve(o.sweBench),
+    tasksDir,
+    repoCache: repoCacheFor(tasksDir),
+    specFile: o.spec,
+    flags,
+    repoDirs: parseRepoDirs(o.repoDir),
+    force: o.force,
+  });
+  for (const d of dirs) process.stdout.write(`${d}\n`);
+  process.stderr.write(`imported ${dirs.length} task(s) into ${tasksDir}; check them with: fixbench tasks validate${o.tasks ? ` --tasks ${o.tasks}` : ''}\n`);
+  return ExitCode.ok;
+}
+
+export interface ExportCliOptions {
+  tasks?: string;
+  out?: string;
+  lists: 'json' | 'array';
+  runSpec: boolean;
+  as: 'instances' | 'gold-predictions';
+}
+
+/** Runs `fixbench tasks export`: one JSON object per task and line, to `--out` or stdout. */
+export async function tasksExportCommand(ids: string[], o: ExportCliOptions): Promise<number> {
+  const tasks = await loadTasks(defaultTasksDir(o.tasks), ids);
+  const rows = tasks.map((t) =>
+    o.as === 'gold-predictions'
+      ? { instance_id: t.instance_id, model_name_or_path: 'gold', model_patch: t.patch }
+      : taskToInstance(t, { lists: o.lists, withRunSpec: o.runSpec }),
+  );
+  const text = rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+  if (o.out) {
+    await mkdir(path.dirname(path.resolve(o.out)), { recursive: true });
+    await writeFile(o.out, text);
+    process.stderr.write(`wrote ${rows.length} ${o.as === 'gold-predictions' ? 'prediction(s)' : 'instance(s)'} to ${o.out}\n`);
+  } else process.stdout.write(text);
+  return ExitCode.ok;
+}

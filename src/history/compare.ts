@@ -1,0 +1,131 @@
+// Comparing two runs (DESIGN.md §8, §10 `compare`): per contender in both runs, the tasks that
+// flipped, the change in resolved rate with McNemar's exact paired test, and the change in cost;
+// then the configured gates. Pure.
+import type { AttemptRecord, RunHeader } from '../store/records.ts';
+import type { StoredRun } from '../store/store.ts';
+import { mcnemarExact } from './paired.ts';
+
+/** Gates of `fixbench compare`; an absent gate is not checked. */
+export interface Gates {
+  /** Fail when a resolved rate drops by more than this many percentage points. */
+  maxDropPp?: number;
+  /** Fail when mean USD per attempt rises by more than this percent. */
+  maxCostIncreasePct?: number;
+  /** Fail when a drop is significant at this level (McNemar exact, two-sided). */
+  significantDrop?: number;
+}
+
+export interface ContenderComparison {
+  id: string;
+  /** Pairs (instance_id, attempt) recorded in both runs, neither an infra_error. */
+  pairs: number;
+  /** Pairs left out because either side was an infra_error (not the model's failure). */
+  excludedInfra: number;
+  baseResolved: number;
+  headResolved: number;
+  /** Resolved rates over `pairs`, 0..1 (null without pairs). */
+  baseRate: number | null;
+  headRate: number | null;
+  /** headRate − baseRate in percentage points. */
+  deltaPp: number | null;
+  /** Resolved in base, not in head ("instance_id#attempt"). */
+  regressions: string[];
+  /** Resolved in head, not in base. */
+  fixes: string[];
+  /** McNemar exact two-sided p-value over the discordant pairs. */
+  pValue: number;
+  /** Mean list USD per attempt over the pairs; null when any cost is unknown or there are no pairs. */
+  baseUsd: number | null;
+  headUsd: number | null;
+  /** Percent change of mean USD per attempt; null when unknown or the base is 0. */
+  costChangePct: number | null;
+}
+
+export interface Comparison {
+  base: { run_id: string; suite: string; started_at: string };
+  head: { run_id: string; suite: string; started_at: string };
+  sameSuite: boolean;
+  /** Tasks in both suites. */
+  commonTasks: number;
+  contenders: ContenderComparison[];
+  /** Contender ids in only one of the runs. */
+  onlyInBase: string[];
+  onlyInHead: string[];
+  /** Gate failures, one sentence each; empty = every configured gate holds. */
+  failures: string[];
+}
+
+const pairKey = (r: AttemptRecord) => `${r.instance_id}#${r.attempt}`;
+
+/** Compares `head` against `base` and checks `gates`. */
+export function compareRuns(base: StoredRun, head: StoredRun, gates: Gates = {}): Comparison {
+  const common = new Set(base.header.suite.instance_ids.filter((id) => head.header.suite.instance_ids.includes(id)));
+  const ids = (h: RunHeader) => h.contenders.map((c) => c.id);
+  const baseIds = ids(base.header);
+  const headIds = ids(head.header);
+  const contenders: ContenderComparison[] = [];
+  const failures: string[] = [];
+  for (const id of baseIds.filter((x) => headIds.includes(x))) {
+    const index = (run: StoredRun) => new Map(run.attempts.filter((r) => r.model === id && common.has(r.instance_id)).map((r) => [pairKey(r), r]));
+    const b = index(base);
+    const h = index(head);
+    let pairs = 0, excludedInfra = 0, baseResolved = 0, headResolved = 0;
+    const regressions: string[] = [];
+    const fixes: string[] = [];
+    const bUsd: (number | null)[] = [];
+    const hUsd: (number | null)[] = [];
+    for (const [k, rb] of [...b].sort(([x], [y]) => x.localeCompare(y))) {
+      const rh = h.get(k);
+      if (!rh) continue;
+      if (rb.outcome === 'infra_error' || rh.outcome === 'infra_error') {
+        excludedInfra++;
+        continue;
+      }
+      pairs++;
+      const rbOk = rb.outcome === 'resolved';
+      const rhOk = rh.outcome === 'resolved';
+      if (rbOk) baseResolved++;
+      if (rhOk) headResolved++;
+      if (rbOk && !rhOk) regressions.push(k);
+      if (!rbOk && rhOk) fixes.push(k);
+      bUsd.push(rb.list_usd);
+      hUsd.push(rh.list_usd);
+    }
+    const mean = (xs: (number | null)[]) => (xs.length && xs.every((x) => x !== null) ? (xs as number[]).reduce((s, x) => s + x, 0) / xs.length : null);
+    const baseRate = pairs ? baseResolved / pairs : null;
+    const headRate = pairs ? headResolved / pairs : null;
+    const baseUsd = mean(bUsd);
+    const headUsd = mean(hUsd);
+    const c: ContenderComparison = {
+      id, pairs, excludedInfra, baseResolved, headResolved, baseRate, headRate,
+      deltaPp: baseRate === null || headRate === null ? null : (headRate - baseRate) * 100,
+      regressions, fixes,
+      pValue: mcnemarExact(regressions.length, fixes.length),
+      baseUsd, headUsd,
+      costChangePct: baseUsd === null || headUsd === null || baseUsd === 0 ? null : ((headUsd - baseUsd) / baseUsd) * 100,
+    };
+    contenders.push(c);
+    if (gates.maxDropPp !== undefined && c.deltaPp !== null && -c.deltaPp > gates.maxDropPp + 1e-9) {
+      failures.push(`${id}: resolved rate fell ${(-c.deltaPp).toFixed(1)} pp (${pct(baseRate)} → ${pct(headRate)}), more than --max-drop ${gates.maxDropPp} pp; regressed: ${c.regressions.join(', ')}`);
+    }
+    if (gates.significantDrop !== undefined && c.regressions.length > c.fixes.length && c.pValue < gates.significantDrop) {
+      failures.push(`${id}: significant drop (McNemar exact p = ${c.pValue.toPrecision(3)} < ${gates.significantDrop}; ${c.regressions.length} regressed, ${c.fixes.length} fixed)`);
+    }
+    if (gates.maxCostIncreasePct !== undefined && c.costChangePct !== null && c.costChangePct > gates.maxCostIncreasePct + 1e-9) {
+      failures.push(`${id}: mean USD per attempt rose ${c.costChangePct.toFixed(1)}% ($${c.baseUsd!.toFixed(4)} → $${c.headUsd!.toFixed(4)}), more than --max-cost-increase ${gates.maxCostIncreasePct}%`);
+    }
+  }
+  const who = (r: StoredRun) => ({ run_id: r.header.run_id, suite: r.header.suite.hash, started_at: r.header.started_at });
+  return {
+    base: who(base),
+    head: who(head),
+    sameSuite: base.header.suite.hash === head.header.suite.hash,
+    commonTasks: common.size,
+    contenders,
+    onlyInBase: baseIds.filter((x) => !headIds.includes(x)),
+    onlyInHead: headIds.filter((x) => !baseIds.includes(x)),
+    failures,
+  };
+}
+
+export const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);

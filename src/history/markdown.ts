@@ -1,0 +1,43 @@
+// A comparison as Markdown, fit for a CI step summary ($GITHUB_STEP_SUMMARY). Pure.
+import type { Comparison } from './compare.ts';
+import { pct } from './compare.ts';
+
+/** Escapes text for a Markdown table cell (pipes, backslashes, newlines, HTML). */
+export function mdCell(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n/g, ' ');
+}
+
+const usd = (x: number | null) => (x === null ? 'unknown' : `$${x.toFixed(4)}`);
+const signed = (x: number | null, unit: string) => (x === null ? 'n/a' : `${x > 0 ? '+' : ''}${x.toFixed(1)}${unit}`);
+
+/** Markdown: verdict, one table row per contender, the flipped tasks, and gate failures. */
+export function comparisonMarkdown(c: Comparison): string {
+  const lines: string[] = [];
+  lines.push(`## fixbench: ${mdCell(c.head.run_id)} vs ${mdCell(c.base.run_id)}`, '');
+  lines.push(c.failures.length ? `**Gate failed** (${c.failures.length})` : '**All configured gates hold.**', '');
+  if (!c.sameSuite) lines.push(`> The task suites differ (${mdCell(c.base.suite)} vs ${mdCell(c.head.suite)}); compared on the ${c.commonTasks} task(s) in both.`, '');
+  lines.push('| contender | pairs | base resolved | head resolved | Δ pp | McNemar p | regressed | fixed | base USD/attempt | head USD/attempt | cost Δ |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const x of c.contenders) {
+    lines.push(
+      `| ${mdCell(x.id)} | ${x.pairs}${x.excludedInfra ? ` (+${x.excludedInfra} infra)` : ''} | ${x.baseResolved} (${pct(x.baseRate)}) | ${x.headResolved} (${pct(x.headRate)}) | ${signed(x.deltaPp, '')} | ${x.pValue.toPrecision(3)} | ${x.regressions.length} | ${x.fixes.length} | ${usd(x.baseUsd)} | ${usd(x.headUsd)} | ${signed(x.costChangePct, '%')} |`,
+    );
+  }
+  const flips = c.contenders.filter((x) => x.regressions.length || x.fixes.length);
+  if (flips.length) {
+    lines.push('', '### Tasks that flipped', '');
+    for (const x of flips) {
+      if (x.regressions.length) lines.push(`- **${mdCell(x.id)}** regressed: ${x.regressions.map((t) => `\`${mdCell(t)}\``).join(', ')}`);
+      if (x.fixes.length) lines.push(`- **${mdCell(x.id)}** fixed: ${x.fixes.map((t) => `\`${mdCell(t)}\``).join(', ')}`);
+    }
+  }
+  if (c.onlyInBase.length || c.onlyInHead.length) {
+    lines.push('', `Only in base: ${c.onlyInBase.map(mdCell).join(', ') || 'none'}. Only in head: ${c.onlyInHead.map(mdCell).join(', ') || 'none'}.`);
+  }
+  if (c.failures.length) {
+    lines.push('', '### Gate failures', '');
+    for (const f of c.failures) lines.push(`- ${mdCell(f)}`);
+  }
+  lines.push('', '_Pairs are (task, attempt) recorded in both runs; infra errors are left out. p: McNemar exact test, two-sided._', '');
+  return lines.join('\n');
+}

@@ -1,0 +1,86 @@
+// Run history: the runs under a results folder, grouped by task suite and configuration, so a
+// nightly run is compared with the previous run of the same suite and setup.
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { stableHash } from '../core/ids.ts';
+import { UserInputError } from '../core/errors.ts';
+import type { RunHeader } from '../store/records.ts';
+import { readRun } from '../store/store.ts';
+
+export interface RunEntry {
+  dir: string;
+  header: RunHeader;
+  /** Suite hash + config hash: runs with the same group are comparable night to night. */
+  group: string;
+}
+
+/**
+ * Configuration identity of a run (16 hex chars): contenders (id, agent, upstream model, price
+ * row), limits, attempts per task, --rerun-failed and price sheet — not the shard, run id or times.
+ */
+export function configHash(h: RunHeader): string {
+  return stableHash(
+    h.contenders.map((c) => [c.id, c.agent, c.upstream, c.price]),
+    h.limits,
+    h.attempts_per_task,
+    h.rerun_failed,
+    h.price_sheet.file,
+  ).slice(0, 16);
+}
+
+/**
+ * Every readable run folder under `resultsDir`, newest first (by `started_at`). Shard runs that
+ * were merged are left out; folders that are not runs are skipped, and unreadable runs are
+ * returned in `problems` instead of failing the listing.
+ */
+export async function listRuns(resultsDir: string): Promise<{ runs: RunEntry[]; problems: string[] }> {
+  let names: string[];
+  try {
+    names = (await readdir(resultsDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+  } catch (e) {
+    throw new UserInputError(`${resultsDir}: cannot list the results folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); pass --results <dir>`);
+  }
+  const runs: RunEntry[] = [];
+  const problems: string[] = [];
+  for (const name of names) {
+    const dir = path.join(resultsDir, name);
+    try {
+      const { header } = await readRun(dir);
+      runs.push({ dir, header, group: `${header.suite.hash}/${configHash(header)}` });
+    } catch (e) {
+      if (e instanceof UserInputError && /cannot read run header/.test(e.message)) continue; // not a run folder
+      problems.push((e as Error).message);
+    }
+  }
+  const merged = new Set(runs.flatMap((r) => r.header.merged_from ?? []));
+  const kept = runs.filter((r) => !merged.has(r.header.run_id));
+  kept.sort((a, b) => (a.header.started_at < b.header.started_at ? 1 : a.header.started_at > b.header.started_at ? -1 : 0));
+  return { runs: kept, problems };
+}
+
+/**
+ * Resolves the `compare` arguments: `latest` = the newest run; `previous` = the newest run of
+ * head's group started before head. Other values are a folder or a run id under `resultsDir`.
+ * @throws UserInputError when there is no such run.
+ */
+export async function resolveRunPair(base: string, head: string, resultsDir: string): Promise<{ base: string; head: string }> {
+  const needsHistory = base === 'previous' || head === 'latest';
+  const history = needsHistory ? (await listRuns(resultsDir)).runs.filter((r) => r.header.status !== 'running') : [];
+  const folder = (run: string) => (path.isAbsolute(run) || run.includes(path.sep) ? path.resolve(run) : path.resolve(resultsDir, run));
+  let headDir: string;
+  if (head === 'latest') {
+    if (!history.length) throw new UserInputError(`${resultsDir}: no finished run to use as "latest"`);
+    headDir = history[0]!.dir;
+  } else headDir = folder(head);
+  let baseDir: string;
+  if (base === 'previous') {
+    const h = history.find((r) => r.dir === headDir) ?? (await (async () => {
+      const { header } = await readRun(headDir);
+      return { dir: headDir, header, group: `${header.suite.hash}/${configHash(header)}` };
+    })());
+    const prev = history.find((r) => r.group === h.group && r.dir !== headDir && r.header.started_at < h.header.started_at);
+    if (!prev) throw new UserInputError(`${resultsDir}: no earlier run of the same task suite and configuration as ${h.header.run_id}; name the base run`);
+    baseDir = prev.dir;
+  } else baseDir = folder(base);
+  return { base: baseDir, head: headDir };
+}

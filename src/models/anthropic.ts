@@ -1,0 +1,174 @@
+// Anthropic Messages client: one metered call per `chat()`, on the official `@anthropic-ai/sdk` with
+// its retries off and fixbench's retry policy (call-loop.ts) instead.
+import Anthropic, { APIError } from '@anthropic-ai/sdk';
+import type { ModelSpec } from '../config/models.ts';
+import type { PriceRow } from '../config/prices.ts';
+import { UserInputError } from '../core/errors.ts';
+import { callCostUsd } from '../pricing/cost.ts';
+import { accumulateAnthropicStream, fromAnthropicMessage, toAnthropicRequest } from './anthropic-messages.ts';
+import { callWithRetries, idleAbort, type RetryOptions, type TryFailure, type TryResult } from './call-loop.ts';
+import { classifyFailure, redactSecrets, sdkTransportFailure } from './retry.ts';
+import type { CallRecord, ChatMessage, ChatReply, ModelClient, ToolDef } from './types.ts';
+import { normaliseAnthropicUsage } from './usage.ts';
+
+export interface AnthropicClientOptions extends RetryOptions {
+  /** Timeout of one HTTP request until its response starts, ms (default 600 000); a timeout is retried. */
+  requestTimeoutMs?: number;
+  /** With `stream: true`: longest silence inside a stream, ms (default 120 000); then the try is a cut stream (retried). */
+  streamIdleMs?: number;
+}
+
+/** `max_tokens` sent when `params` has none (the Messages API requires it), tokens. */
+export const DEFAULT_MAX_TOKENS = 8192;
+/** Sampling params the SDK's API version (2026-10-21) rejects; dropped from `params` before sending. */
+export const REJECTED_PARAMS = ['temperature', 'top_p'] as const;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/**
+ * A `ModelClient` for `api: anthropic` models (Anthropic's API, or a gateway speaking it).
+ *
+ * Each `chat()` sends `{max_tokens: 8192, ...spec.params without temperature/top_p, model, system,
+ * messages, tools?}` to `spec.base_url` + `/v1/messages` (the OpenAI-shaped messages are translated by
+ * `toAnthropicRequest`), and returns the reply with a CallRecord: usage normalised by
+ * `normaliseAnthropicUsage` (input excludes cache reads and writes), the raw usage, and `list_usd`
+ * from the price row (null when the price or the usage is unknown). Anthropic reports no cost:
+ * `billed_usd` is null.
+ *
+ * Retries as `callWithRetries`: 408, 409, 429, 5xx and 529 `overloaded_error`, network errors and cut
+ * streams, honouring `retry-after-ms` / `retry-after`. Never retried: 401/403, 404, 402 and "credit
+ * balance is too low", context overflow ("prompt is too long"), other 4xx.
+ * The key goes to the SDK only and is redacted from every error message.
+ */
+export class AnthropicClient implements ModelClient {
+  readonly id: string;
+  readonly #spec: ModelSpec;
+  readonly #price: PriceRow | null;
+  readonly #sdk: Anthropic;
+  readonly #retry: RetryOptions;
+  readonly #streamIdleMs: number;
+  readonly #key: string;
+
+  /**
+   * @param spec the model's entry in models.yaml
+   * @param apiKey the key read by the caller from `process.env[spec.api_key_env]`
+   * @param price the model's price row (USD per million tokens), or null when unknown
+   * @throws UserInputError when `apiKey` is empty (naming `spec.api_key_env`, never the key)
+   */
+  constructor(spec: ModelSpec, apiKey: string, price: PriceRow | null, opts: AnthropicClientOptions = {}) {
+    if (!apiKey) throw new UserInputError(`${spec.id}: no API key; set ${spec.api_key_env}`, { where: spec.api_key_env });
+    this.id = spec.id;
+    this.#spec = spec;
+    this.#price = price;
+    this.#retry = opts;
+    this.#key = apiKey;
+    this.#streamIdleMs = opts.streamIdleMs ?? 120_000;
+    this.#sdk = new Anthropic({
+      baseURL: spec.base_url,
+      apiKey,
+      authToken: null,
+      maxRetries: 0,
+      timeout: opts.requestTimeoutMs ?? 600_000,
+      logLevel: 'off',
+    });
+  }
+
+  /**
+   * Sends one Messages request (retrying per the policy above).
+   * @returns the text and tool calls, `finish_reason` in OpenAI terms (`stop`, `tool_calls`,
+   *   `length`), and the CallRecord of every billed try (`ms` includes retries and back-off)
+   * @throws ModelCallError after retries (kind, HTTP status, `call` when a failed try was billed);
+   *   the signal's reason when `opts.signal` aborts
+   */
+  async chat(messages: ChatMessage[], opts: { tools?: ToolDef[]; signal?: AbortSignal } = {}): Promise<ChatReply> {
+    const params: Record<string, unknown> = { max_tokens: DEFAULT_MAX_TOKENS, ...this.#spec.params };
+    for (const p of REJECTED_PARAMS) delete params[p];
+    const body = { ...params, model: this.#spec.model, ...toAnthropicRequest(messages, opts.tools) };
+    const tryOnce = this.#spec.stream ? () => this.#tryStream(body, opts.signal) : () => this.#tryPlain(body, opts.signal);
+    const { reply, call } = await callWithRetries(this.id, tryOnce, (e) => this.#fromSdkError(e), this.#retry, opts.signal);
+    return { ...reply, call };
+  }
+
+  async #tryPlain(body: Record<string, unknown>, signal?: AbortSignal): Promise<TryResult<Omit<ChatReply, 'call'>>> {
+    const t0 = performance.now();
+    const raw = await this.#sdk.messages.create({ ...body, stream: false } as unknown as Anthropic.MessageCreateParamsNonStreaming, { signal });
+    return this.#parseReply(raw, Math.round(performance.now() - t0));
+  }
+
+  /** One streamed try; a cut or silent stream is a retryable failure billed with unknown tokens. */
+  async #tryStream(body: Record<string, unknown>, signal?: AbortSignal): Promise<TryResult<Omit<ChatReply, 'call'>>> {
+    const t0 = performance.now();
+    const idle = idleAbort(signal, this.#streamIdleMs);
+    try {
+      let stream: AsyncIterable<unknown>;
+      try {
+        stream = await this.#sdk.messages.create({ ...body, stream: true } as unknown as Anthropic.MessageCreateParamsStreaming, { signal: idle.signal });
+      } catch (e) {
+        if (idle.timedOut) throw new Error(`no response headers within ${this.#streamIdleMs} ms`);
+        throw e;
+      }
+      const acc = accumulateAnthropicStream();
+      let cut: string | null = null;
+      try {
+        for await (const ev of stream) {
+          idle.touch();
+          if (isRecord(ev) && ev.type === 'error') {
+            const err = isRecord(ev.error) ? ev.error : {};
+            const message = redactSecrets(str(err.message) ?? 'error event', this.#key);
+            const cls = classifyFailure(str(err.type) === 'overloaded_error' ? 529 : 500, null, str(err.type), message);
+            return { failure: { ...cls, status: null, message: `error event in the stream: ${message}`, call: this.#callRecord(undefined, Math.round(performance.now() - t0)) } };
+          }
+          acc.add(ev);
+        }
+      } catch (e) {
+        if (signal?.aborted) throw signal.reason;
+        cut = redactSecrets(e instanceof Error ? e.message : String(e), this.#key);
+      }
+      if (signal?.aborted) throw signal.reason;
+      if (idle.timedOut) cut = `stream silent for ${this.#streamIdleMs} ms`;
+      else if (cut === null && !acc.complete) cut = 'the stream ended before message_stop';
+      if (cut !== null) {
+        const call = this.#callRecord(undefined, Math.round(performance.now() - t0));
+        return { failure: { kind: 'network', retry: true, status: null, message: `stream cut before its usage (${cut}); tokens unknown`, call } };
+      }
+      return this.#parseReply(acc.body(), Math.round(performance.now() - t0));
+    } finally {
+      idle.dispose();
+    }
+  }
+
+  #fromSdkError(e: unknown): TryFailure {
+    const message = redactSecrets(e instanceof Error ? e.message : String(e), this.#key);
+    if (e instanceof APIError && typeof e.status === 'number') {
+      const body = isRecord(e.error) ? e.error : {};
+      const inner = isRecord(body.error) ? body.error : body;
+      const cls = classifyFailure(e.status, null, str(inner.type), message);
+      return { ...cls, status: e.status, message, headers: e.headers, call: null };
+    }
+    return sdkTransportFailure(e, message);
+  }
+
+  #parseReply(raw: unknown, ms: number): TryResult<Omit<ChatReply, 'call'>> {
+    const body = isRecord(raw) ? raw : {};
+    const call = this.#callRecord(body.usage, ms);
+    const msg = fromAnthropicMessage(body);
+    if (!msg) {
+      return { failure: { kind: 'bad_response', retry: false, status: 200, message: 'reply has no content array', call: isRecord(body.usage) ? call : null } };
+    }
+    return { reply: { message: { content: msg.content, tool_calls: msg.tool_calls }, finish_reason: msg.finish_reason }, call };
+  }
+
+  /** The CallRecord of one try; `list_usd` null when the price or the usage is unknown. */
+  #callRecord(rawUsage: unknown, ms: number): CallRecord {
+    const n = normaliseAnthropicUsage(rawUsage);
+    return {
+      usage: n.usage,
+      raw_usage: n.raw,
+      list_usd: n.missing ? null : callCostUsd(n.usage, this.#price),
+      billed_usd: null,
+      ms,
+      ...(n.missing ? { usage_unknown: true } : {}),
+    };
+  }
+}

@@ -1,0 +1,150 @@
+// The retry loop shared by every provider client: tries, back-off, and the merging of every billed
+// try into one CallRecord (so retries that were billed are charged, DESIGN.md §3).
+import { sumUsd } from '../pricing/cost.ts';
+import { addUsage, zeroUsage } from '../core/usage.ts';
+import { backoffDelayMs, retryAfterMs, type FailureClass } from './retry.ts';
+import { ModelCallError, type CallRecord } from './types.ts';
+
+/** One failed try, classified. */
+export interface TryFailure extends FailureClass {
+  /** HTTP status; null for a network error, a timeout or a cut stream. */
+  status: number | null;
+  message: string;
+  headers?: { get(name: string): string | null };
+  /** Set when the failed try was billed (a 2xx body we cannot use, a stream cut after it started). */
+  call: CallRecord | null;
+}
+
+/** What one try gave: a reply with its CallRecord, or a classified failure. */
+export type TryResult<R> = { reply: R; call: CallRecord } | { failure: TryFailure };
+
+export interface RetryOptions {
+  /** Tries at most, the first included (default 4). */
+  maxTries?: number;
+  /** Back-off before the first retry, ms (default 1 000); doubles per retry, with jitter. */
+  baseDelayMs?: number;
+  /** Longest wait between tries, ms (default 60 000); a longer `retry-after` is clamped to it. */
+  maxDelayMs?: number;
+  /** Waits `ms` (abortable); injectable so tests can record delays instead of sleeping. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Source of jitter in [0, 1) (default Math.random). */
+  random?: () => number;
+}
+
+/** Abortable sleep. @throws the signal's reason when aborted. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Merges the billed tries of one logical call into one CallRecord: tokens summed, `list_usd` summed
+ * (null when any part is unknown), `billed_usd` summed when every try reported one, `raw_usage` the
+ * single raw object or the list of them, `usage_unknown` when any try's tokens are unknown.
+ */
+export function mergeCalls(calls: CallRecord[], ms: number, tries: number): CallRecord {
+  if (calls.length === 1) return { ...calls[0]!, ms, tries };
+  return {
+    usage: calls.reduce((u, c) => addUsage(u, c.usage), zeroUsage()),
+    raw_usage: calls.map((c) => c.raw_usage),
+    list_usd: sumUsd(calls.map((c) => c.list_usd)),
+    billed_usd: calls.every((c) => c.billed_usd !== null) ? sumUsd(calls.map((c) => c.billed_usd)) : null,
+    ms,
+    tries,
+    usage_unknown: calls.some((c) => c.usage_unknown === true),
+  };
+}
+
+/**
+ * Runs `tryOnce` up to `maxTries` times. A failure is retried when its class says so (rate limits,
+ * 408/409, 5xx and 529, network errors, cut streams), after `backoffDelayMs` honouring the previous
+ * failure's `retry-after-ms` / `retry-after` headers. Every billed try (success or failure) is in the
+ * returned or thrown CallRecord.
+ * @param classifyThrown turns an exception of `tryOnce` into a TryFailure (never called after `signal` aborts)
+ * @returns the reply and the merged CallRecord (`ms` = wall time, back-off included; `tries`)
+ * @throws ModelCallError (kind, status, merged `call` of the billed tries or null) when every try failed
+ *   or a failure is not retryable; the signal's reason when `signal` aborts.
+ */
+export async function callWithRetries<R>(
+  id: string,
+  tryOnce: () => Promise<TryResult<R>>,
+  classifyThrown: (e: unknown) => TryFailure,
+  o: RetryOptions,
+  signal?: AbortSignal,
+): Promise<{ reply: R; call: CallRecord }> {
+  const t0 = performance.now();
+  const ms = () => Math.round(performance.now() - t0);
+  const maxTries = Math.max(1, o.maxTries ?? 4);
+  const backoff = { baseDelayMs: o.baseDelayMs ?? 1_000, maxDelayMs: o.maxDelayMs ?? 60_000 };
+  const billed: CallRecord[] = [];
+  let failure: TryFailure | undefined;
+  let tryNo = 0;
+  while (tryNo < maxTries) {
+    tryNo++;
+    if (tryNo > 1) {
+      const wait = backoffDelayMs(tryNo - 1, retryAfterMs(failure?.headers), backoff, o.random ?? Math.random);
+      await (o.sleep ?? sleep)(wait, signal);
+    }
+    let res: TryResult<R>;
+    try {
+      res = await tryOnce();
+    } catch (e) {
+      if (signal?.aborted) throw signal.reason;
+      res = { failure: classifyThrown(e) };
+    }
+    if ('reply' in res) return { reply: res.reply, call: mergeCalls([...billed, res.call], ms(), tryNo) };
+    failure = res.failure;
+    if (failure.call) billed.push(failure.call);
+    if (!failure.retry) break;
+  }
+  const f = failure!;
+  const tries = f.retry ? ` after ${tryNo} tries` : '';
+  throw new ModelCallError(
+    `${id}: ${f.status === null ? '' : `HTTP ${f.status} `}${f.kind}${tries}: ${f.message}`,
+    f.kind,
+    f.status,
+    billed.length ? mergeCalls(billed, ms(), tryNo) : null,
+  );
+}
+
+/**
+ * An AbortSignal that fires when `parent` aborts or when `idleMs` pass without `touch()` — the
+ * guard against a stream that never ends (the SDKs' request timeouts stop at the response headers).
+ */
+export function idleAbort(parent: AbortSignal | undefined, idleMs: number): { signal: AbortSignal; touch(): void; dispose(): void; readonly timedOut: boolean } {
+  const ctl = new AbortController();
+  let timedOut = false;
+  let timer: NodeJS.Timeout | undefined;
+  const onParent = () => ctl.abort(parent!.reason);
+  if (parent?.aborted) ctl.abort(parent.reason);
+  parent?.addEventListener('abort', onParent, { once: true });
+  const touch = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timedOut = true;
+      ctl.abort(new Error(`no data for ${idleMs} ms`));
+    }, idleMs);
+  };
+  touch();
+  return {
+    signal: ctl.signal,
+    touch,
+    dispose: () => {
+      clearTimeout(timer);
+      parent?.removeEventListener('abort', onParent);
+    },
+    get timedOut() {
+      return timedOut;
+    },
+  };
+}

@@ -1,0 +1,94 @@
+// `fixbench merge` (DESIGN.md §7): joins the result folders of shards (`run --shard i/n`) into one
+// run. Pure: checks and joins stored runs; the CLI does the file system work.
+import { UserInputError } from '../core/errors.ts';
+import { inShard } from './shard.ts';
+import { resumeMismatches } from './compat.ts';
+import type { AttemptRecord, RunHeader } from './records.ts';
+import type { StoredRun } from './store.ts';
+
+export interface ShardInput extends StoredRun {
+  /** The folder it was read from, named in errors. */
+  dir: string;
+}
+
+const STATUS_ORDER: RunHeader['status'][] = ['finished', 'budget_exhausted', 'interrupted', 'running', 'failed'];
+
+/**
+ * Joins shard runs into one run named `runId`: same store format version, task suite (hash and
+ * ids) and configuration (contenders, limits, attempts, price sheet) in every shard; each shard
+ * index of one count at most once; every record in the shard its key hashes to; no attempt key
+ * twice. Records come out in the task-major order of the suite, with `run_id` set to `runId`.
+ * The merged header has no shard, `merged_from` = the shard run ids, the earliest start and latest
+ * finish, and the least finished status of the shards.
+ * @throws UserInputError naming the folder (and the first shard it disagrees with) and what differs;
+ * also when a shard of the set is absent, unless `allowMissing`.
+ */
+export function mergeShards(inputs: ShardInput[], runId: string, opts: { allowMissing?: boolean } = {}): StoredRun {
+  if (!inputs.length) throw new UserInputError('merge: name at least one shard folder');
+  const first = inputs[0]!;
+  const count = first.header.shard?.count;
+  const byIndex = new Map<number, string>();
+  for (const s of inputs) {
+    const h = s.header;
+    if (!h.shard) throw new UserInputError(`${s.dir}: not a shard (its run.json has no shard); merge joins folders of \`fixbench run --shard i/n\``);
+    if (h.format_version !== first.header.format_version) {
+      throw new UserInputError(`${s.dir}: store format_version ${h.format_version}, but ${first.dir} has ${first.header.format_version}; re-run the shards with one fixbench version`);
+    }
+    if (h.suite.hash !== first.header.suite.hash) {
+      throw new UserInputError(`${s.dir}: task suite ${h.suite.hash}, but ${first.dir} ran suite ${first.header.suite.hash}; merge shards of one suite (same tasks at the same commit)`);
+    }
+    if (h.shard.count !== count) throw new UserInputError(`${s.dir}: shard ${h.shard.index}/${h.shard.count}, but ${first.dir} is a shard of ${count}; merge shards of one split`);
+    const other = byIndex.get(h.shard.index);
+    if (other) throw new UserInputError(`${s.dir}: shard ${h.shard.index}/${count} is also ${other}; name each shard once`);
+    byIndex.set(h.shard.index, s.dir);
+    const differs = resumeMismatches({ ...first.header, shard: null }, { ...h, shard: null });
+    if (differs.length) throw new UserInputError(`${s.dir}: its configuration differs from ${first.dir}: ${differs.join('; ')}; merge shards of one run configuration`);
+  }
+  const missing = Array.from({ length: count! }, (_, i) => i + 1).filter((i) => !byIndex.has(i));
+  if (missing.length && !opts.allowMissing) {
+    throw new UserInputError(`merge: shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')} missing; pass every shard folder, or --allow-missing for a partial run`);
+  }
+
+  const seen = new Map<string, string>();
+  const all: AttemptRecord[] = [];
+  for (const s of inputs) {
+    for (const r of s.attempts) {
+      if (!inShard(r.key, s.header.shard)) {
+        throw new UserInputError(`${s.dir}: attempt ${r.key} (${r.model} ${r.instance_id}#${r.attempt}) does not belong to shard ${s.header.shard!.index}/${count}; this folder was not written by \`run --shard\``);
+      }
+      const where = seen.get(r.key);
+      if (where) throw new UserInputError(`${s.dir}: attempt ${r.key} (${r.model} ${r.instance_id}#${r.attempt}) is also recorded in ${where}; an attempt is recorded once`);
+      seen.set(r.key, s.dir);
+      all.push({ ...r, run_id: runId });
+    }
+  }
+  const h0 = first.header;
+  const taskOrder = new Map(h0.suite.instance_ids.map((id, i) => [id, i]));
+  const contenderOrder = new Map(h0.contenders.map((c, i) => [c.id, i]));
+  all.sort(
+    (a, b) =>
+      (taskOrder.get(a.instance_id) ?? 0) - (taskOrder.get(b.instance_id) ?? 0) ||
+      a.attempt - b.attempt ||
+      (contenderOrder.get(a.model) ?? 0) - (contenderOrder.get(b.model) ?? 0),
+  );
+  const headers = inputs.map((s) => s.header);
+  const status = headers.map((h) => h.status).sort((a, b) => STATUS_ORDER.indexOf(b) - STATUS_ORDER.indexOf(a))[0]!;
+  const finished = headers.map((h) => h.finished_at);
+  const notes = inputs.flatMap((s) => (s.header.note ? [`shard ${s.header.shard!.index}/${count}: ${s.header.note}`] : []));
+  if (missing.length) notes.unshift(`partial merge: shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')} missing`);
+  const commits = [...new Set(headers.map((h) => h.harness.commit))];
+  if (commits.length > 1) notes.push(`shards ran different harness commits: ${commits.join(', ')}`);
+  const header: RunHeader = {
+    ...h0,
+    run_id: runId,
+    status,
+    started_at: headers.map((h) => h.started_at).sort()[0]!,
+    finished_at: finished.includes(null) ? null : (finished as string[]).sort().at(-1)!,
+    skipped: h0.skipped,
+    note: notes.join('; ') || null,
+    shard: null,
+    resumed_at: [],
+    merged_from: [...inputs].sort((a, b) => a.header.shard!.index - b.header.shard!.index).map((s) => s.header.run_id),
+  };
+  return { header, attempts: all };
+}

@@ -1,0 +1,169 @@
+// `fixbench tasks lint` (DESIGN.md §2): every structural problem of every task folder at once, each
+// naming its file and field. Structure only: no test runs (that is `tasks validate`).
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { TaskYaml, type TaskSpec } from '../config/task.ts';
+import { formatIssues } from '../config/load.ts';
+import { UserInputError } from '../core/errors.ts';
+import { diffFiles } from '../evaluation/diff-files.ts';
+import type { RepoCache } from '../workspace/repo-cache.ts';
+import { preflightTask } from './preflight.ts';
+
+/** One problem: the file it is in, the field (or null for the whole file) and what is wrong and what to do. */
+export interface LintProblem {
+  instance_id: string;
+  file: string;
+  field: string | null;
+  message: string;
+}
+
+export interface LintResult {
+  /** Folders linted, in name order. */
+  checked: string[];
+  /** Tasks that loaded (their structure may still have problems found later, e.g. a patch that does not apply). */
+  tasks: TaskSpec[];
+  problems: LintProblem[];
+}
+
+/** `file: field: message`, the one-line form of a problem. */
+export const formatProblem = (p: LintProblem): string => `${p.file}: ${p.field ? `${p.field}: ` : ''}${p.message}`;
+
+const FILES = {
+  'task.yaml': 'metadata (see tasks/README.md)',
+  'problem_statement.md': 'the issue, as a user would file it',
+  'gold.patch': 'the reference fix, a unified diff (git diff)',
+  'test.patch': 'the hidden tests, a unified diff (git diff)',
+} as const;
+
+/** Task folders under `tasksDir` (`repos/` and dot-entries skipped), or `ids` (unknown ones refused). */
+export async function taskFolders(tasksDir: string, ids?: string[]): Promise<string[]> {
+  let entries: string[];
+  try {
+    entries = await readdir(tasksDir);
+  } catch {
+    throw new UserInputError(`${tasksDir}: task folder not found; pass --tasks <dir> pointing at a folder of tasks`);
+  }
+  const folders: string[] = [];
+  for (const e of entries.sort()) {
+    if (e === 'repos' || e.startsWith('.')) continue;
+    const st = await stat(path.join(tasksDir, e)).catch(() => null);
+    if (st?.isDirectory()) folders.push(e);
+  }
+  if (ids?.length) {
+    const unknown = ids.filter((id) => !folders.includes(id));
+    if (unknown.length) throw new UserInputError(`unknown task id(s): ${unknown.join(', ')}; known tasks in ${tasksDir}: ${folders.join(', ') || '(none)'}`);
+    return folders.filter((f) => ids.includes(f));
+  }
+  return folders;
+}
+
+/**
+ * Checks one task folder's structure: the four files present and non-empty; task.yaml valid YAML
+ * and valid against `TaskYaml` (every failing field, FAIL_TO_PASS non-empty among them);
+ * `instance_id` equal to the folder name; both patches unified diffs; gold.patch and test.patch
+ * touching disjoint files; every test id well formed (`file > describe > … > title`: no empty
+ * part, no blank at either end, no control character).
+ * @returns the loaded task (null when a file or field is unusable) and every problem found.
+ */
+export async function lintTaskFiles(dir: string): Promise<{ task: TaskSpec | null; problems: LintProblem[] }> {
+  const id = path.basename(dir);
+  const problems: LintProblem[] = [];
+  const add = (file: string, field: string | null, message: string) => problems.push({ instance_id: id, file: path.join(dir, file), field, message });
+  const texts: Partial<Record<keyof typeof FILES, string>> = {};
+  for (const [name, what] of Object.entries(FILES) as [keyof typeof FILES, string][]) {
+    const text = await readFile(path.join(dir, name), 'utf8').catch(() => null);
+    if (text === null) add(name, null, `missing; add ${what}`);
+    else if (text.trim() === '') add(name, null, `empty; write ${what}`);
+    else texts[name] = text;
+  }
+
+  let yaml: TaskYaml | null = null;
+  if (texts['task.yaml'] !== undefined) {
+    const doc = parseDocument(texts['task.yaml'], { prettyErrors: true });
+    if (doc.errors.length) {
+      const pos = doc.errors[0]!.linePos?.[0];
+      add('task.yaml', null, `not valid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${doc.errors[0]!.message.split('\n')[0]}`);
+    } else {
+      let data: unknown = null;
+      try {
+        data = doc.toJS({ maxAliasCount: 100 });
+      } catch (e) {
+        add('task.yaml', null, `not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+      }
+      const parsed = TaskYaml.safeParse(data);
+      if (parsed.success) yaml = parsed.data;
+      else {
+        for (const issue of parsed.error.issues) {
+          // formatIssues gives `<field>: <message>` (`(top level)` for the whole file)
+          const field = issue.path.length ? issue.path.map(String).join('.') : null;
+          const line = formatIssues([issue])[0]!;
+          add('task.yaml', field, line.slice((field ?? '(top level)').length + 2));
+        }
+      }
+      // Fields checked on their own so that one bad field does not hide another.
+      const raw = (data ?? {}) as Record<string, unknown>;
+      if (typeof raw.instance_id === 'string' && raw.instance_id !== id) {
+        add('task.yaml', 'instance_id', `"${raw.instance_id}" differs from its folder name "${id}"; rename one so they match`);
+      }
+      for (const key of ['FAIL_TO_PASS', 'PASS_TO_PASS'] as const) {
+        const list = raw[key];
+        if (!Array.isArray(list)) continue;
+        list.forEach((t, i) => {
+          if (typeof t !== 'string') return;
+          const why = testIdProblem(t);
+          if (why) add('task.yaml', `${key}.${i}`, `${JSON.stringify(t)} ${why}`);
+        });
+      }
+    }
+  }
+
+  const touched: Record<string, Set<string>> = {};
+  for (const name of ['gold.patch', 'test.patch'] as const) {
+    const text = texts[name];
+    if (text === undefined) continue;
+    const files = /^diff --git |^--- .*\n\+\+\+ .*\n@@ /m.test(text) ? diffFiles(text) : [];
+    if (!files.length) add(name, null, 'not a unified diff (no "diff --git" or "---/+++/@@" header); write it with git diff');
+    touched[name] = new Set(files.flatMap((f) => [f.oldPath, f.newPath]).filter((p): p is string => p !== null));
+  }
+  if (touched['gold.patch'] && touched['test.patch']) {
+    const both = [...touched['gold.patch']].filter((f) => touched['test.patch']!.has(f));
+    if (both.length) add('gold.patch', null, `touches test file(s) that test.patch also changes: ${both.join(', ')}; gold.patch holds source files only`);
+  }
+
+  const ok = yaml && !problems.length;
+  const task: TaskSpec | null = ok
+    ? { ...yaml!, dir: path.resolve(dir), problem_statement: texts['problem_statement.md']!, patch: texts['gold.patch']!, test_patch: texts['test.patch']! }
+    : null;
+  return { task, problems };
+}
+
+/** Why `id` is not a well-formed full test id (`file > describe > … > title`), or null. */
+export function testIdProblem(id: string): string | null {
+  if (id !== id.trim()) return 'has a blank at its start or end; copy the id exactly as the test report gives it';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(id)) return 'holds a control character (an ANSI code, tab or newline); ids are plain text';
+  const parts = id.split(' > ');
+  if (parts.some((p) => p.trim() === '')) return 'has an empty part between " > " separators; ids are "file > describe > … > title"';
+  return null;
+}
+
+/**
+ * Lints every task under `tasksDir` (or `ids`): `lintTaskFiles`, then — for tasks whose files are
+ * sound — that `repo` resolves, `base_commit` is in it, and both patches apply there (`preflightTask`).
+ * @throws UserInputError only for an unreadable tasks folder or unknown ids.
+ */
+export async function lintTasks(tasksDir: string, repoCache: RepoCache, opts: { ids?: string[]; workDir: string }): Promise<LintResult> {
+  const checked = await taskFolders(tasksDir, opts.ids);
+  const problems: LintProblem[] = [];
+  const tasks: TaskSpec[] = [];
+  for (const f of checked) {
+    const { task, problems: found } = await lintTaskFiles(path.join(tasksDir, f));
+    problems.push(...found);
+    if (!task) continue;
+    const repoProblems = await preflightTask(task, repoCache, opts.workDir);
+    problems.push(...repoProblems.map((p) => ({ instance_id: f, ...p })));
+    tasks.push(task);
+  }
+  return { checked, tasks, problems };
+}

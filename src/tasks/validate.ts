@@ -1,0 +1,167 @@
+// `fixbench tasks validate` (DESIGN.md §2, after SWE-bench's harness validation): a task is admitted
+// only when, with test.patch alone, every FAIL_TO_PASS test fails or is absent and every
+// PASS_TO_PASS test passes (so `noop` resolves nothing); with gold.patch + test.patch every listed
+// test passes; and repeated runs agree (a test whose results differ is flaky, named with its runs).
+import { z } from 'zod';
+import type { TaskSpec } from '../config/task.ts';
+import { evaluate } from '../evaluation/evaluate.ts';
+import type { EvaluationResult, TestStatus } from '../evaluation/types.ts';
+import type { Sandbox } from '../sandbox/types.ts';
+import type { RepoCache } from '../workspace/repo-cache.ts';
+
+/** The two states of the repository a task is checked in. */
+export const Phase = z.enum(['test_patch_only', 'gold_and_test_patch']);
+export type Phase = z.infer<typeof Phase>;
+
+const PHASE_LABEL: Record<Phase, string> = {
+  test_patch_only: 'with test.patch alone',
+  gold_and_test_patch: 'with gold.patch + test.patch',
+};
+
+/** Status of one test in one run: a parsed status, or MISSING when the run did not report it. */
+const RunStatus = z.enum(['PASSED', 'FAILED', 'SKIPPED', 'ERROR', 'MISSING']);
+
+/** One evaluation of a task in one phase. */
+export const PhaseRun = z.object({
+  run: z.number().int().min(1),
+  phase: Phase,
+  /** Outcome of `evaluate` (`resolved` with test.patch alone means noop resolves the task). */
+  outcome: z.string(),
+  /** Status of every listed test (FAIL_TO_PASS and PASS_TO_PASS). */
+  tests: z.record(z.string(), RunStatus),
+  test_ms: z.number(),
+  error: z.string().nullable(),
+});
+export type PhaseRun = z.infer<typeof PhaseRun>;
+
+/** A test whose status differed between runs of the same phase: its status in each run. */
+export const FlakyTest = z.object({ test: z.string(), phase: Phase, runs: z.array(z.object({ run: z.number(), status: RunStatus })) });
+export type FlakyTest = z.infer<typeof FlakyTest>;
+
+export const TaskValidation = z.object({
+  instance_id: z.string(),
+  valid: z.boolean(),
+  /** Why the task is invalid, one sentence each, naming the test, phase and runs; empty when valid. */
+  reasons: z.array(z.string()),
+  flaky: z.array(FlakyTest),
+  runs: z.array(PhaseRun),
+  /** Wall time of this task's validation, milliseconds. */
+  wall_ms: z.number(),
+});
+export type TaskValidation = z.infer<typeof TaskValidation>;
+
+/** The validation report file (`--report`, JSON). */
+export const ValidationReport = z.object({
+  format_version: z.literal(1),
+  tasks_dir: z.string(),
+  started_at: z.string(),
+  finished_at: z.string(),
+  /** Wall time of the whole validation, milliseconds. */
+  wall_ms: z.number(),
+  runs: z.number().int(),
+  sandbox: z.string(),
+  valid: z.boolean(),
+  tasks: z.array(TaskValidation),
+});
+export type ValidationReport = z.infer<typeof ValidationReport>;
+
+export interface ValidateOptions {
+  sandbox: Sandbox;
+  repoCache: RepoCache;
+  /** Folder under which workspaces are made (and removed). */
+  workDir: string;
+  /** Repetitions of the whole check (default 3). */
+  runs?: number;
+  /** Called after each evaluation (progress). */
+  onRun?: (run: PhaseRun) => void;
+}
+
+/**
+ * Validates one structurally sound task (run `lintTasks` first): `runs` times, evaluates it with an
+ * empty patch (test.patch alone, as the `noop` agent) and with gold.patch, each in a fresh
+ * workspace with `setup`, then judges the runs with `judgeRuns`. Never throws for a task's fault.
+ */
+export async function validateTask(task: TaskSpec, opts: ValidateOptions): Promise<TaskValidation> {
+  const t0 = Date.now();
+  const runs: PhaseRun[] = [];
+  const n = opts.runs ?? 3;
+  for (let run = 1; run <= n; run++) {
+    for (const phase of Phase.options) {
+      const r = await evaluate({
+        task,
+        modelPatch: phase === 'gold_and_test_patch' ? task.patch : '',
+        gradeEmptyPatch: true,
+        sandbox: opts.sandbox,
+        repoCache: opts.repoCache,
+        workDir: opts.workDir,
+      });
+      const pr = phaseRun(task, run, phase, r);
+      runs.push(pr);
+      opts.onRun?.(pr);
+    }
+  }
+  const { reasons, flaky } = judgeRuns(task, runs);
+  return { instance_id: task.instance_id, valid: reasons.length === 0, reasons, flaky, runs, wall_ms: Date.now() - t0 };
+}
+
+function phaseRun(task: TaskSpec, run: number, phase: Phase, r: EvaluationResult): PhaseRun {
+  const tests: Record<string, TestStatus | 'MISSING'> = {};
+  for (const id of [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS]) tests[id] = r.parsed[id] ?? 'MISSING';
+  return { run, phase, outcome: r.outcome, tests, test_ms: r.test_ms, error: r.error };
+}
+
+/**
+ * The verdict on a task's runs. Pure. Reasons, in this order:
+ * - a run that gave no verdict (`infra_error`, `timeout`, `patch_failed`, or tests that did not run);
+ * - flaky: a listed test whose status differs between runs of one phase (named with each run's status);
+ * - with test.patch alone: noop resolves the task; a FAIL_TO_PASS test already passes at
+ *   base_commit; a PASS_TO_PASS test does not pass;
+ * - with gold.patch + test.patch: gold does not fix it (a listed test does not pass).
+ * Flaky tests are judged by their first run only in the other checks, so each fault is named once.
+ */
+export function judgeRuns(task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS'>, runs: readonly PhaseRun[]): { reasons: string[]; flaky: FlakyTest[] } {
+  const reasons: string[] = [];
+  const flaky: FlakyTest[] = [];
+  const q = (s: string) => JSON.stringify(s);
+  for (const phase of Phase.options) {
+    const mine = runs.filter((r) => r.phase === phase);
+    for (const r of mine) {
+      const ran = r.outcome === 'resolved' || r.outcome === 'unresolved';
+      if (!ran) reasons.push(`${PHASE_LABEL[phase]}, run ${r.run}: no test verdict (${r.outcome}${r.error ? `: ${r.error.split('\n')[0]}` : ''})`);
+    }
+    const ok = mine.filter((r) => r.outcome === 'resolved' || r.outcome === 'unresolved');
+    if (!ok.length) continue;
+    for (const id of [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS]) {
+      const statuses = ok.map((r) => ({ run: r.run, status: r.tests[id] ?? 'MISSING' }));
+      if (new Set(statuses.map((s) => s.status)).size > 1) {
+        flaky.push({ test: id, phase, runs: statuses });
+        reasons.push(`flaky test ${q(id)} ${PHASE_LABEL[phase]}: ${statuses.map((s) => `run ${s.run} ${s.status}`).join(', ')}`);
+      }
+    }
+    const first = ok[0]!;
+    const runsWhere = (id: string, pred: (s: string) => boolean) =>
+      ok.filter((r) => pred(r.tests[id] ?? 'MISSING')).map((r) => r.run);
+    const runList = (rs: number[]) => `run${rs.length > 1 ? 's' : ''} ${rs.join(', ')}`;
+    if (phase === 'test_patch_only') {
+      if (ok.some((r) => r.outcome === 'resolved')) {
+        reasons.push(`noop resolves the task: every listed test passes ${PHASE_LABEL[phase]} (${runList(ok.filter((r) => r.outcome === 'resolved').map((r) => r.run))})`);
+      }
+      for (const id of task.FAIL_TO_PASS) {
+        const rs = runsWhere(id, (s) => s === 'PASSED');
+        if (rs.length && first.tests[id] === 'PASSED') reasons.push(`FAIL_TO_PASS test ${q(id)} already passes at base_commit ${PHASE_LABEL[phase]} (${runList(rs)}); it does not check the fix`);
+      }
+      for (const id of task.PASS_TO_PASS) {
+        if (first.tests[id] !== 'PASSED') reasons.push(`PASS_TO_PASS test ${q(id)} does not pass ${PHASE_LABEL[phase]}: ${first.tests[id]} (run ${first.run})`);
+      }
+    } else {
+      const failing = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS].filter((id) => first.tests[id] !== 'PASSED');
+      if (failing.length) {
+        reasons.push(
+          `gold does not fix it: ${failing.length} listed test(s) do not pass ${PHASE_LABEL[phase]} (run ${first.run}): ` +
+            failing.slice(0, 5).map((id) => `${q(id)} ${first.tests[id]}`).join(', ') + (failing.length > 5 ? ', …' : ''),
+        );
+      }
+    }
+  }
+  return { reasons, flaky };
+}

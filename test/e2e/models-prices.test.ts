@@ -1,0 +1,71 @@
+// `fixbench models import-prices` and `models prices` through the real CLI, on saved source files.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { ROOT, runCli } from '../helpers/cli.ts';
+import { PriceSheet } from '../../src/config/prices.ts';
+
+const fixtures = path.join(ROOT, 'test', 'fixtures', 'prices');
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-prices-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('fixbench models import-prices / prices', () => {
+  it('imports OpenRouter JSON into a dated sheet that `models prices` then shows with the 3:1 blend', async () => {
+    const out = path.join(tmp, '2026-04-01.yaml');
+    const r = await runCli(['models', 'import-prices', path.join(fixtures, 'openrouter-models.json'), '--as-of', '2026-04-01', '--out', out]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/priced 2 of 9 model\(s\) from openrouter/);
+    expect(r.stderr).toMatch(/step-3\.5-flash: unknown price \("stepfun\/step-3\.5-flash" has an unknown \("-1"\)/);
+    const sheet = PriceSheet.parse(parseYaml(await readFile(out, 'utf8')));
+    expect(sheet.as_of).toBe('2026-04-01');
+    expect(sheet.models['deepseek-v3.2']).toMatchObject({ input: '0.28', output: '0.42', cache_read: '0.028' });
+    expect(sheet.models['mimo-v2-pro']).toBeNull();
+
+    const p = await runCli(['models', 'prices', '--prices', out, '--json']);
+    expect(p.exitCode, p.stderr).toBe(0);
+    const rows = JSON.parse(p.stdout).models as Array<{ id: string; blended_3_1: number | null }>;
+    // (3·0.28 + 0.42) / 4 = 1.26 / 4 = 0.315 USD per million tokens
+    expect(rows.find((x) => x.id === 'deepseek-v3.2')!.blended_3_1).toBeCloseTo(0.315, 12);
+    expect(rows.find((x) => x.id === 'mimo-v2-pro')!.blended_3_1).toBeNull();
+    const text = await runCli(['models', 'prices', '--prices', out]);
+    expect(text.stdout).toMatch(/blended = \(3 × input \+ output\) \/ 4/);
+
+    // --out refuses to overwrite without --force.
+    const again = await runCli(['models', 'import-prices', path.join(fixtures, 'litellm-prices.json'), '--out', out]);
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toMatch(/exists; pass --force/);
+  });
+
+  it('prints a LiteLLM import to stdout, detecting the format', async () => {
+    const r = await runCli(['models', 'import-prices', path.join(fixtures, 'litellm-prices.json'), '--as-of', '2026-04-02']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const sheet = PriceSheet.parse(parseYaml(r.stdout));
+    expect(sheet.models['claude-opus-4.6']).toMatchObject({ input: '5', output: '25', cache_write_1h: '10' });
+  });
+
+  it('rejects a per-million file read as per-token, naming the model and field (exit 2)', async () => {
+    const bad = path.join(tmp, 'bad.json');
+    await writeFile(bad, JSON.stringify({ data: [{ id: 'deepseek/deepseek-v3.2', pricing: { prompt: '0.28', completion: '0.42' } }] }));
+    const r = await runCli(['models', 'import-prices', bad]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/bad\.json: model "deepseek\/deepseek-v3\.2", field pricing\.prompt: "0\.28" .*implausibly large/);
+  });
+
+  it('rejects a missing file and a non-JSON file (exit 2)', async () => {
+    const missing = await runCli(['models', 'import-prices', path.join(tmp, 'nope.json')]);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toMatch(/nope\.json: cannot read \(ENOENT\)/);
+    const text = path.join(tmp, 'text.json');
+    await writeFile(text, 'not json');
+    const r = await runCli(['models', 'import-prices', text]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/text\.json: not JSON/);
+  });
+});

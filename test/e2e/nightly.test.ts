@@ -1,0 +1,273 @@
+// Nightly runs at scale through the real CLI: a run killed with SIGKILL and resumed records every
+// attempt exactly once; shards merged equal the run in one piece; --retry-errors re-runs infra
+// errors; compare flags a planted regression with exit 3.
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT, runCli } from '../helpers/cli.ts';
+import { startFakeOpenAI, toolCall, type FakeOpenAI } from '../helpers/fake-openai.ts';
+import { gone } from '../helpers/process.ts';
+import type { AttemptRecord } from '../../src/store/records.ts';
+import { RunWriter } from '../../src/store/store.ts';
+import { makeAttempt, makeHeader, modelContender } from '../unit/analysis/fixtures.ts';
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-nightly-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+const env = () => ({ FIXBENCH_CACHE_DIR: path.join(tmp, 'env-cache'), FAKE_PROVIDER_API_KEY: 'sk-fake-nightly-0123456789' });
+const records = async (dir: string): Promise<AttemptRecord[]> =>
+  (await readFile(path.join(dir, 'attempts.jsonl'), 'utf8').catch(() => ''))
+    .split('\n')
+    .filter((l) => l.trim())
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as AttemptRecord];
+      } catch {
+        return []; // a torn last line
+      }
+    });
+const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!);
+
+describe('resume after SIGKILL', () => {
+  let server: FakeOpenAI;
+  let modelsFile: string;
+  let prices: string;
+  beforeAll(async () => {
+    // Every model reply: one command that takes a moment, then submits (an empty patch).
+    const usage = { prompt_tokens: 1000, completion_tokens: 100 };
+    server = await startFakeOpenAI(() => toolCall('bash', { command: 'sleep 0.4; echo FIXBENCH_SUBMIT' }, { usage }));
+    modelsFile = path.join(tmp, 'models.yaml');
+    await writeFile(
+      modelsFile,
+      `models:\n  - id: fake-coder\n    provider: fake\n    api: openai-chat\n    base_url: ${server.baseURL}\n    api_key_env: FAKE_PROVIDER_API_KEY\n    model: fake/coder-1\n    vendor: Fake Labs\n    region: US\n`,
+    );
+    prices = path.join(tmp, '2026-04-01.yaml');
+    // USD per attempt = (1000 · 2.00 + 100 · 8.00) / 1e6 = 0.0028
+    await writeFile(prices, 'as_of: "2026-04-01"\nsource: test sheet\nmodels:\n  fake-coder: { input: "2.00", output: "8.00" }\n');
+  });
+  afterAll(async () => server?.close());
+
+  it('kills a run part-way with SIGKILL; --resume ends with every attempt recorded once, tokens and USD summed once', async () => {
+    const results = path.join(tmp, 'results-kill');
+    const args = ['run', '--task', 'js-duration-1,js-duration-2,js-duration-3', '--no-reference', '--models-file', modelsFile, '--prices', prices, '--attempts', '3',
+      '--concurrency', '1', '--results', results, '--reports', path.join(tmp, 'reports'), '--run-id', 'killed', '--budget-usd', 'none'];
+    const child = execa('node', [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env(), NO_COLOR: '1' }, detached: true, reject: false });
+    const dir = path.join(results, 'killed');
+    const deadline = Date.now() + 120_000;
+    while ((await records(dir)).length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    process.kill(-child.pid!, 'SIGKILL'); // the CLI and every command it started, with no chance to clean up
+    await child;
+    expect(await gone(child.pid!)).toBe(true);
+    const before = await records(dir);
+    expect(before.length).toBeGreaterThanOrEqual(3);
+    expect(before.length).toBeLessThan(9); // killed part-way
+    expect(JSON.parse(await readFile(path.join(dir, 'run.json'), 'utf8')).status).toBe('running');
+
+    const r = await runCli(['run', '--resume', 'killed', '--models-file', modelsFile, '--results', results, '--reports', path.join(tmp, 'reports'), '--json'], { env: env() });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const after = await records(dir);
+    // Every (task, attempt) exactly once, the ones recorded before the kill untouched.
+    expect(after).toHaveLength(9);
+    expect(new Set(after.map((a) => a.key)).size).toBe(9);
+    expect(new Set(after.map((a) => `${a.instance_id}#${a.attempt}`)).size).toBe(9);
+    expect(after.slice(0, before.length)).toEqual(before);
+    expect(after.every((a) => a.outcome === 'empty_patch' && a.calls === 1)).toBe(true);
+    const header = JSON.parse(await readFile(path.join(dir, 'run.json'), 'utf8'));
+    expect(header.status).toBe('finished');
+    expect(header.resumed_at).toHaveLength(1);
+    const summary = lastJson(r.stdout);
+    expect(summary).toMatchObject({ type: 'summary', status: 'finished', attempts: 9, ran: 9 - before.length, tokens: 9 * 1100 });
+    expect(summary.list_usd).toBeCloseTo(9 * 0.0028, 10);
+    expect(after.reduce((s, a) => s + a.list_usd!, 0)).toBeCloseTo(9 * 0.0028, 10);
+    expect(r.stderr).toMatch(/fixbench run killed \(resumed\)/);
+    expect(r.stdout.split('\n')[0]).toBe(JSON.stringify({ type: 'start', total: 9, already_done: before.length }));
+
+    // A resume whose tasks changed is refused, naming what differs.
+    const tasks = path.join(tmp, 'tasks-changed');
+    await cp(path.join(ROOT, 'tasks'), tasks, { recursive: true });
+    await writeFile(path.join(tasks, 'js-duration-2', 'problem_statement.md'), 'A different issue.\n');
+    const refused = await runCli(['run', '--resume', 'killed', '--tasks', tasks, '--models-file', modelsFile, '--results', results, '--reports', path.join(tmp, 'reports')], { env: env() });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/cannot resume .*killed: its configuration differs from this one — task suite hash: "[0-9a-f]+" \(stored\) ≠ "[0-9a-f]+" \(now\)/);
+    expect(await records(dir)).toEqual(after);
+  }, 300_000);
+
+  it('Ctrl-C (SIGINT) finishes the attempts in flight, records them, exits 130; --resume completes the run', async () => {
+    const results = path.join(tmp, 'results-int');
+    const args = ['run', '--task', 'js-duration-1,js-duration-2', '--no-reference', '--models-file', modelsFile, '--prices', prices, '--attempts', '3',
+      '--concurrency', '1', '--results', results, '--reports', path.join(tmp, 'reports'), '--run-id', 'int', '--budget-usd', 'none'];
+    const child = execa('node', [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env(), NO_COLOR: '1' }, reject: false });
+    const dir = path.join(results, 'int');
+    const deadline = Date.now() + 120_000;
+    while ((await records(dir)).length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    child.kill('SIGINT');
+    const done = await child;
+    expect(done.exitCode, String(done.stderr)).toBe(130);
+    expect(String(done.stderr)).toMatch(/interrupted: finishing the attempts in flight/);
+    const header = JSON.parse(await readFile(path.join(dir, 'run.json'), 'utf8'));
+    expect(header.status).toBe('interrupted');
+    const part = await records(dir);
+    expect(part.length).toBeLessThan(6);
+    expect(part.every((r) => r.outcome === 'empty_patch')).toBe(true); // nothing half-done was recorded
+    const r = await runCli(['run', '--resume', 'int', '--models-file', modelsFile, '--results', results, '--reports', path.join(tmp, 'reports')], { env: env() });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const all = await records(dir);
+    expect(all).toHaveLength(6);
+    expect(new Set(all.map((a) => a.key)).size).toBe(6);
+  }, 300_000);
+
+  it('installs a task\'s npm dependencies once: the second attempt restores them from the environment cache', async () => {
+    const results = path.join(tmp, 'results-env');
+    const r = await runCli(
+      ['run', '--task', 'ts-globlite-1', '--no-reference', '--models-file', modelsFile, '--prices', prices, '--attempts', '2', '--concurrency', '2',
+        '--results', results, '--reports', path.join(tmp, 'reports'), '--run-id', 'env', '--budget-usd', 'none', '--cache-dir', path.join(tmp, 'env-cache-npm')],
+      { env: env() },
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    const recs = await records(path.join(results, 'env'));
+    expect(recs.map((x) => x.env_cache).sort()).toEqual(['hit', 'miss']);
+    expect(recs.every((x) => x.outcome === 'empty_patch')).toBe(true);
+    expect(r.stderr).toMatch(/env cache: 1 hit\(s\), 1 miss\(es\)/);
+    // the patch never includes the installed node_modules
+    expect(recs.every((x) => x.model_patch === '')).toBe(true);
+  }, 300_000);
+});
+
+describe('shards, merge and --retry-errors', () => {
+  const out = (name: string) => ['--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports'), '--run-id', name];
+  const base = ['run', '--task', 'js-duration-1,js-duration-2', '--no-models', '--attempts', '2', '--concurrency', '4'];
+
+  it('two shards merged give the same attempt keys and outcomes as the run in one piece', async () => {
+    const [whole, s1, s2] = await Promise.all([
+      runCli([...base, ...out('whole')], { env: env() }),
+      runCli([...base, '--shard', '1/2', ...out('shard-1')], { env: env() }),
+      runCli([...base, '--shard', '2/2', ...out('shard-2')], { env: env() }),
+    ]);
+    for (const r of [whole, s1, s2]) expect(r.exitCode, r.stderr).toBe(0);
+    const res = path.join(tmp, 'results');
+    const one = await records(path.join(res, 'shard-1'));
+    const two = await records(path.join(res, 'shard-2'));
+    expect(one.length).toBeGreaterThan(0);
+    expect(two.length).toBeGreaterThan(0);
+    expect(one.length + two.length).toBe(8);
+
+    const m = await runCli(['merge', path.join(res, 'merged'), path.join(res, 'shard-2'), path.join(res, 'shard-1'), '--json']);
+    expect(m.exitCode, m.stderr).toBe(0);
+    expect(JSON.parse(m.stdout)).toMatchObject({ run_id: 'merged', shards: ['shard-1', 'shard-2'], attempts: 8 });
+    const byKey = (rs: AttemptRecord[]) =>
+      rs.map((r) => ({ key: r.key, model: r.model, instance_id: r.instance_id, attempt: r.attempt, outcome: r.outcome })).sort((a, b) => a.key.localeCompare(b.key));
+    const merged = await records(path.join(res, 'merged'));
+    expect(byKey(merged)).toEqual(byKey(await records(path.join(res, 'whole'))));
+    expect(new Set(merged.map((r) => r.key)).size).toBe(8);
+    const header = JSON.parse(await readFile(path.join(res, 'merged', 'run.json'), 'utf8'));
+    expect(header).toMatchObject({ run_id: 'merged', shard: null, merged_from: ['shard-1', 'shard-2'] });
+    // logs of both shards came along
+    for (const r of merged) await expect(readFile(path.join(res, 'merged', 'logs', r.model, r.instance_id, String(r.attempt), 'report.json'), 'utf8')).resolves.toContain(r.instance_id);
+    // the merged run reports like any run
+    const rep = await runCli(['report', 'merged', '--results', res, '--reports', path.join(tmp, 'reports')]);
+    expect(rep.exitCode, rep.stderr).toBe(0);
+
+    // A shard of another store format version is refused, naming the folder and the version.
+    const odd = path.join(res, 'shard-2-odd');
+    await cp(path.join(res, 'shard-2'), odd, { recursive: true });
+    const h = JSON.parse(await readFile(path.join(odd, 'run.json'), 'utf8'));
+    await writeFile(path.join(odd, 'run.json'), JSON.stringify({ ...h, format_version: 7 }));
+    const bad = await runCli(['merge', path.join(res, 'merged-bad'), path.join(res, 'shard-1'), odd]);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/shard-2-odd\/run\.json: results store format_version 7, but this fixbench reads format_version 1; upgrade fixbench/);
+    // So is a shard of another task suite.
+    await writeFile(path.join(odd, 'run.json'), JSON.stringify({ ...h, suite: { ...h.suite, hash: 'another-suite' } }));
+    const suite = await runCli(['merge', path.join(res, 'merged-bad'), path.join(res, 'shard-1'), odd]);
+    expect(suite.exitCode).toBe(2);
+    expect(suite.stderr).toMatch(/shard-2-odd: task suite another-suite, but .*shard-1 ran suite/);
+    await expect(readFile(path.join(res, 'merged-bad', 'run.json'))).rejects.toThrow();
+
+    // --retry-errors: an infra error of the whole run is set aside and run again.
+    const wholeDir = path.join(res, 'whole');
+    const recs = await records(wholeDir);
+    const victim = recs.find((r) => r.model === 'noop')!; // (an infra error of gold would also fail the reference gate)
+    await writeFile(path.join(wholeDir, 'attempts.jsonl'), recs.map((r) => JSON.stringify(r.key === victim.key ? { ...r, outcome: 'infra_error', error: 'harness: planted' } : r) + '\n').join(''));
+    // --resume keeps it (it has a record), and --fail-on-error counts it: exit 3, pointing to --retry-errors.
+    const gate = await runCli(['run', '--resume', 'whole', '--fail-on-error', '0', '--results', res, '--reports', path.join(tmp, 'reports')], { env: env() });
+    expect(gate.exitCode).toBe(3);
+    expect(gate.stderr).toMatch(/--fail-on-error: 1 infra error\(s\) in 8 attempt\(s\); re-run them with: fixbench run --retry-errors whole/);
+    const tolerated = await runCli(['run', '--resume', 'whole', '--fail-on-error', '20%', '--results', res, '--reports', path.join(tmp, 'reports')], { env: env() });
+    expect(tolerated.exitCode, tolerated.stderr).toBe(0);
+    const retry = await runCli(['run', '--retry-errors', 'whole', '--results', res, '--reports', path.join(tmp, 'reports')], { env: env() });
+    expect(retry.exitCode, retry.stderr).toBe(0);
+    const again = await records(wholeDir);
+    expect(again).toHaveLength(8);
+    expect(again.filter((r) => r.key === victim.key)).toEqual([expect.objectContaining({ outcome: 'unresolved', error: null })]);
+    expect(await readFile(path.join(wholeDir, 'attempts.superseded.jsonl'), 'utf8')).toMatch(/harness: planted/);
+  }, 300_000);
+});
+
+describe('compare', () => {
+  it('flags a planted regression, writes the Markdown summary, appends to $GITHUB_STEP_SUMMARY and exits 3', async () => {
+    const res = path.join(tmp, 'results-compare');
+    const ids = ['t1', 't2', 't3', 't4'];
+    const write = async (runId: string, startedAt: string, failing: string[]) => {
+      const w = await RunWriter.create(path.join(res, runId), makeHeader({ run_id: runId, started_at: startedAt, contenders: [modelContender('m1')], suite: { hash: 's', instance_ids: ids } }));
+      for (const id of ids) await w.appendAttempt(makeAttempt('m1', id, failing.includes(id) ? 'unresolved' : 'resolved', 0.01, { run_id: runId }));
+    };
+    await write('night-1', '2026-04-01T02:00:00.000Z', []);
+    await write('night-2', '2026-04-02T02:00:00.000Z', ['t3']); // the planted regression
+    const md = path.join(tmp, 'summary.md');
+    const stepSummary = path.join(tmp, 'step-summary.md');
+    await writeFile(stepSummary, '# earlier step\n');
+    const r = await runCli(['compare', 'previous', 'latest', '--results', res, '--max-drop', '10', '--markdown', md], { env: { GITHUB_STEP_SUMMARY: stepSummary } });
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toMatch(/gate failed: m1: resolved rate fell 25\.0 pp \(100\.0% → 75\.0%\), more than --max-drop 10 pp; regressed: t3#0/);
+    expect(r.stdout).toMatch(/night-2 vs night-1/);
+    expect(r.stdout).toMatch(/m1\s+4\s+100\.0%\s+75\.0%\s+-25\.0\s+1\.00\s+t3#0/);
+    const text = await readFile(md, 'utf8');
+    expect(text).toContain('**Gate failed** (1)');
+    expect(text).toContain('- **m1** regressed: `t3#0`');
+    expect(await readFile(stepSummary, 'utf8')).toBe('# earlier step\n' + text + '\n');
+
+    // Without a gate the same comparison passes; two ids name runs explicitly.
+    const ok = await runCli(['compare', 'night-1', 'night-2', '--results', res, '--json']);
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout).contenders[0]).toMatchObject({ regressions: ['t3#0'], fixes: [] });
+    // history groups both nights (same suite and config), newest first; a run of another config stands apart.
+    const w = await RunWriter.create(path.join(res, 'other-config'), makeHeader({ run_id: 'other-config', attempts_per_task: 3, contenders: [modelContender('m1')], suite: { hash: 's', instance_ids: ids } }));
+    await w.writeHeader(makeHeader({ run_id: 'other-config', attempts_per_task: 3, contenders: [modelContender('m1')], suite: { hash: 's', instance_ids: ids } }));
+    const hist = await runCli(['history', '--results', res, '--json']);
+    expect(hist.exitCode, hist.stderr).toBe(0);
+    const entries = JSON.parse(hist.stdout) as { group: string; run_id: string }[];
+    const group = (id: string) => entries.find((e) => e.run_id === id)!.group;
+    expect(entries.filter((e) => e.group === group('night-1')).map((e) => e.run_id)).toEqual(['night-2', 'night-1']);
+    expect(group('other-config')).not.toBe(group('night-1'));
+    const missing = await runCli(['compare', 'night-0', 'night-2', '--results', res]);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toMatch(/night-0\/run\.json: cannot read run header/);
+  }, 120_000);
+});
+
+describe('bad input to the nightly flags', () => {
+  it('refuses a malformed shard, a missing run to resume, and --resume with --retry-errors', async () => {
+    const res = path.join(tmp, 'results-bad');
+    const shard = await runCli(['run', '--no-models', '--shard', '3/2', '--results', res]);
+    expect(shard.exitCode).toBe(2);
+    expect(shard.stderr).toMatch(/--shard <i\/n>' argument '3\/2' is invalid\. must be i\/n with 1 ≤ i ≤ n ≤ 1000/);
+    const missing = await runCli(['run', '--resume', 'no-such-run', '--results', res]);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toMatch(/no-such-run\/run\.json: cannot read run header/);
+    const both = await runCli(['run', '--resume', 'a', '--retry-errors', 'b', '--results', res]);
+    expect(both.exitCode).toBe(2);
+    expect(both.stderr).toMatch(/--resume and --retry-errors both name a run; --retry-errors already resumes, keep one/);
+    const threshold = await runCli(['run', '--no-models', '--fail-on-error', 'lots', '--results', res]);
+    expect(threshold.exitCode).toBe(2);
+    expect(threshold.stderr).toMatch(/a number of attempts such as 3, or a percentage such as 5%/);
+    const merge = await runCli(['merge', path.join(res, 'out'), path.join(res, 'nothing-here')]);
+    expect(merge.exitCode).toBe(2);
+    expect(merge.stderr).toMatch(/nothing-here\/run\.json: cannot read run header/);
+  }, 120_000);
+});

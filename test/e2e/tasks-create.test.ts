@@ -1,0 +1,82 @@
+// `fixbench tasks create` on a small git repository built here: the lists it computes by running
+// the tests before and after the fix equal the lists written by hand.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
+import { gitRepo, testGitEnv, type GitRepo } from '../helpers/git-repo.ts';
+import { BASE_FILES, F2P, FIX_FILES, HIDDEN_TESTS, P2P, TEST_CMD } from '../helpers/tiny-task.ts';
+
+let tmp: string;
+let tasks: string;
+let repo: GitRepo;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-create-e2e-'));
+  tasks = path.join(tmp, 'tasks');
+  // commit 0: the bug; commit 1: the fix and its tests; commit 2: a source-only change.
+  repo = gitRepo(BASE_FILES, [{ ...FIX_FILES, ...HIDDEN_TESTS }, { 'src/add.js': 'exports.add = (a, b) => b + a;\n' }]);
+});
+afterAll(async () => {
+  repo.cleanup();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+const create = (...args: string[]) =>
+  runCli(['tasks', 'create', '--repo', repo.dir, '--test-cmd', TEST_CMD, '--test-report', 'tap', '--tasks', tasks, '--sandbox', 'local', ...args]);
+const yamlOf = async (id: string) => parse(await readFile(path.join(tasks, id, 'task.yaml'), 'utf8')) as Record<string, unknown>;
+
+describe('fixbench tasks create', () => {
+  it('from a fix commit: splits the fix, computes the lists by hand-written expectation, writes a bundle without the fix', async () => {
+    const r = await create('--base', repo.commits[0]!, '--fix', repo.commits[1]!, '--id', 'tiny-1');
+    expect(r.exitCode, r.stderr).toBe(0);
+    const y = await yamlOf('tiny-1');
+    expect(y.FAIL_TO_PASS).toEqual(F2P);
+    expect([...(y.PASS_TO_PASS as string[])].sort()).toEqual([...P2P].sort());
+    expect(y).toMatchObject({ instance_id: 'tiny-1', base_commit: repo.commits[0], test_cmd: TEST_CMD, test_report: 'tap', setup: '' });
+    const gold = await readFile(path.join(tasks, 'tiny-1', 'gold.patch'), 'utf8');
+    const test = await readFile(path.join(tasks, 'tiny-1', 'test.patch'), 'utf8');
+    expect(gold).toMatch(/^diff --git a\/src\/add\.js b\/src\/add\.js\n/);
+    expect(gold).not.toMatch(/test\//);
+    expect(test).toMatch(/^diff --git a\/test\/add\.test\.js b\/test\/add\.test\.js\nnew file mode/);
+    expect(await readFile(path.join(tasks, 'tiny-1', 'problem_statement.md'), 'utf8')).toBe('commit 1\n\n');
+    // The bundle holds base_commit and never the fix.
+    const bundle = path.join(tasks, 'repos', `${y.repo as string}.bundle`);
+    expect(existsSync(bundle)).toBe(true);
+    const clone = path.join(tmp, 'clone');
+    execFileSync('git', ['clone', '-q', bundle, clone], { env: testGitEnv() });
+    const commits = execFileSync('git', ['-C', clone, 'rev-list', '--all'], { env: testGitEnv(), encoding: 'utf8' }).trim().split('\n');
+    expect(commits).toEqual([repo.commits[0]]);
+    expect(r.stdout).toMatch(/FAIL_TO_PASS \(1\):\n {4}- add > adds two numbers\n/);
+  });
+
+  it('from a patch file with --issue and --no-bundle', async () => {
+    const fix = path.join(tmp, 'fix.patch');
+    await writeFile(fix, repo.git('diff', repo.commits[0]!, repo.commits[1]!));
+    const issue = path.join(tmp, 'issue.md');
+    await writeFile(issue, '# add subtracts\n\nadd(2, 3) is -1.\n');
+    const r = await create('--base', repo.commits[0]!, '--fix', fix, '--issue', issue, '--no-bundle', '--id', 'tiny-2');
+    expect(r.exitCode, r.stderr).toBe(0);
+    const y = await yamlOf('tiny-2');
+    expect(y.repo).toBe(repo.dir);
+    expect(y.FAIL_TO_PASS).toEqual(F2P);
+    expect([...(y.PASS_TO_PASS as string[])].sort()).toEqual([...P2P].sort());
+    expect(await readFile(path.join(tasks, 'tiny-2', 'problem_statement.md'), 'utf8')).toBe('# add subtracts\n\nadd(2, 3) is -1.\n');
+  });
+
+  it('refuses a fix without tests, an unknown commit and an existing task, with exit 2', async () => {
+    const noTests = await create('--base', repo.commits[1]!, '--fix', repo.commits[2]!, '--id', 'tiny-3');
+    expect(noTests.exitCode).toBe(2);
+    expect(noTests.stderr).toMatch(/the fix changes no test file by the rules .*it changes src\/add\.js.*pass --test-files/);
+    const unknown = await create('--base', 'f'.repeat(40), '--fix', repo.commits[1]!);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toMatch(/--base f{40}: not a commit of/);
+    const exists = await create('--base', repo.commits[0]!, '--fix', repo.commits[1]!, '--id', 'tiny-1');
+    expect(exists.exitCode).toBe(2);
+    expect(exists.stderr).toMatch(/tiny-1 already exists; .*--force/);
+  });
+});

@@ -1,0 +1,91 @@
+// runSuite's pools and shards, in process: test executions never exceed --test-concurrency however
+// many attempts run at once; --shard runs only its keys; resume runs only keys with no record.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSuite, type RunOptions } from '../../src/runner/run.ts';
+import { LocalSandbox } from '../../src/sandbox/local.ts';
+import type { ExecOptions, Sandbox } from '../../src/sandbox/types.ts';
+import { RepoCache } from '../../src/workspace/repo-cache.ts';
+import type { TaskSpec } from '../../src/config/task.ts';
+import { inShard } from '../../src/store/shard.ts';
+import { readRun } from '../../src/store/store.ts';
+import { gitRepo, patchFor, type GitRepo } from '../helpers/git-repo.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'fixbench-pools-'));
+const local = new LocalSandbox();
+let repo: GitRepo;
+let tasks: TaskSpec[];
+
+// Counts test runs in flight through the sandbox.
+let inFlight = 0;
+let maxInFlight = 0;
+const counting: Sandbox = {
+  kind: 'local',
+  async exec(command: string, o: ExecOptions) {
+    const isTest = command.includes('node --test');
+    if (isTest) maxInFlight = Math.max(maxInFlight, ++inFlight);
+    try {
+      return await local.exec(command, o);
+    } finally {
+      if (isTest) inFlight--;
+    }
+  },
+};
+
+beforeAll(() => {
+  repo = gitRepo({ 'package.json': '{ "type": "module" }\n', 'src/add.js': 'export const add = (a, b) => a - b;\n' });
+  const gold = patchFor(repo, { 'src/add.js': 'export const add = (a, b) => a + b;\n' });
+  const testPatch = patchFor(repo, {
+    'test/add.test.js':
+      "import { it } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { add } from '../src/add.js';\nit('adds', async () => { await new Promise((r) => setTimeout(r, 300)); assert.equal(add(2, 3), 5); });\n",
+  });
+  tasks = ['a', 'b', 'c'].map((n) => ({
+    instance_id: `tiny-${n}`, repo: repo.dir, base_commit: repo.commits[0]!, setup: '',
+    test_cmd: 'node --test --test-reporter=junit --test-reporter-destination=report.xml', test_report: 'junit:report.xml',
+    FAIL_TO_PASS: ['adds'], PASS_TO_PASS: [], timeout_s: 60, tags: [], dir: join(root, 'tasks', `tiny-${n}`),
+    problem_statement: 'add subtracts', patch: gold, test_patch: testPatch,
+  }));
+});
+afterAll(async () => {
+  await local.cleanup();
+  repo?.cleanup();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const options = (runId: string, over: Partial<RunOptions> = {}): RunOptions => ({
+  runId, resultsDir: join(root, 'results'), tasks, contenders: [{ kind: 'reference', agent: 'gold' }, { kind: 'reference', agent: 'noop' }], skipped: [],
+  priceSheet: { file: 'prices/test.yaml', sheet: { as_of: '2026-04-01', source: 'test', currency: 'USD', unit: 'USD per million tokens', models: {} } },
+  limits: { steps: 1, costUsd: null, wallMs: 60_000, commandTimeoutMs: 10_000, outputChars: 1000, formatErrors: 3 },
+  budgetUsd: null, attempts: 1, concurrency: 4, sandbox: counting,
+  repoCache: new RepoCache({ cacheDir: join(root, 'cache'), tasksDir: join(root, 'tasks') }),
+  harness: { version: 'test', commit: null }, suiteHash: 'h', ...over,
+});
+
+describe('runSuite pools, shards and resume', () => {
+  it('runs at most --test-concurrency test executions at once, with more attempts in flight', async () => {
+    maxInFlight = 0;
+    const s = await runSuite(options('pool-1', { testConcurrency: 1 }));
+    expect(s.attempts).toHaveLength(6);
+    expect(s.gate).toEqual([]);
+    expect(maxInFlight).toBe(1);
+  }, 120_000);
+
+  it('runs only the keys of its shard; a resume refuses another shard and re-runs nothing already recorded', async () => {
+    const shard = { index: 1, count: 2 };
+    const part = await runSuite(options('shard-1', { shard }));
+    expect(part.attempts.length).toBeGreaterThan(0);
+    expect(part.attempts.every((a) => inShard(a.key, shard))).toBe(true);
+    expect(part.header.shard).toEqual(shard);
+    // A resume with another shard is refused, naming it; the records are untouched.
+    await expect(runSuite(options('shard-1', { resume: true, shard: { index: 2, count: 2 } }))).rejects.toThrow(/shard: \{"index":1,"count":2\} \(stored\) ≠ \{"index":2,"count":2\} \(now\)/);
+    expect((await readRun(join(root, 'results', 'shard-1'))).attempts).toHaveLength(part.attempts.length);
+    const whole = await runSuite(options('whole'));
+    const keysInShard = whole.attempts.filter((a) => inShard(a.key, shard)).map((a) => a.key).sort();
+    expect(part.attempts.map((a) => a.key).sort()).toEqual(keysInShard);
+    const resumed = await runSuite(options('shard-1', { resume: true, shard }));
+    expect(resumed.ran).toBe(0); // nothing left in this shard
+    expect(resumed.attempts).toHaveLength(part.attempts.length);
+  }, 180_000);
+});

@@ -1,0 +1,90 @@
+// compare: flipped tasks, resolved-rate change with McNemar's exact test, cost change, and gates.
+import { describe, expect, it } from 'vitest';
+import { compareRuns } from '../../../src/history/compare.ts';
+import { comparisonMarkdown, mdCell } from '../../../src/history/markdown.ts';
+import { configHash } from '../../../src/history/runs.ts';
+import { makeAttempt, makeHeader, modelContender } from '../analysis/fixtures.ts';
+import type { Outcome } from '../../../src/core/outcome.ts';
+import type { StoredRun } from '../../../src/store/store.ts';
+
+const ids = Array.from({ length: 10 }, (_, i) => `t${i}`);
+function run(runId: string, outcomes: Outcome[], usd: number | null = 0.01, model = 'm1'): StoredRun {
+  return {
+    header: makeHeader({ run_id: runId, contenders: [modelContender(model)], suite: { hash: 's', instance_ids: ids } }),
+    attempts: outcomes.map((o, i) => makeAttempt(model, ids[i]!, o, usd, { run_id: runId })),
+  };
+}
+const all = (o: Outcome): Outcome[] => ids.map(() => o);
+
+describe('compareRuns', () => {
+  it('lists the flipped tasks, the change in percentage points and the paired p-value', () => {
+    const base = run('b', all('resolved'));
+    const head = run('h', ['unresolved', 'patch_failed', ...all('resolved').slice(2)]);
+    const c = compareRuns(base, head);
+    const x = c.contenders[0]!;
+    expect(x).toMatchObject({ id: 'm1', pairs: 10, baseResolved: 10, headResolved: 8, regressions: ['t0#0', 't1#0'], fixes: [] });
+    expect(x.deltaPp).toBeCloseTo(-20, 9);
+    expect(x.pValue).toBeCloseTo(0.5, 12); // b=2, c=0: 2 · (1/2)^2
+    expect(c.failures).toEqual([]); // no gate configured
+  });
+
+  it('fails --max-drop on a planted regression, naming the contender and the tasks', () => {
+    const c = compareRuns(run('b', all('resolved')), run('h', ['unresolved', ...all('resolved').slice(1)]), { maxDropPp: 5 });
+    expect(c.failures).toEqual([expect.stringMatching(/^m1: resolved rate fell 10\.0 pp \(100\.0% → 90\.0%\), more than --max-drop 5 pp; regressed: t0#0$/)]);
+    expect(compareRuns(run('b', all('resolved')), run('h', ['unresolved', ...all('resolved').slice(1)]), { maxDropPp: 10 }).failures).toEqual([]);
+  });
+
+  it('fails --significant-drop only when McNemar says so', () => {
+    const head = run('h', [...all('unresolved').slice(0, 6), ...all('resolved').slice(6)]);
+    expect(compareRuns(run('b', all('resolved')), head, { significantDrop: 0.05 }).failures[0]).toMatch(/significant drop \(McNemar exact p = 0\.031\d < 0\.05; 6 regressed, 0 fixed\)/);
+    const slight = run('h', ['unresolved', ...all('resolved').slice(1)]);
+    expect(compareRuns(run('b', all('resolved')), slight, { significantDrop: 0.05 }).failures).toEqual([]);
+  });
+
+  it('compares mean USD per attempt and gates its increase; unknown prices give no verdict', () => {
+    const c = compareRuns(run('b', all('resolved'), 0.01), run('h', all('resolved'), 0.013), { maxCostIncreasePct: 20 });
+    expect(c.contenders[0]!.costChangePct).toBeCloseTo(30, 9);
+    expect(c.failures[0]).toMatch(/m1: mean USD per attempt rose 30\.0% \(\$0\.0100 → \$0\.0130\), more than --max-cost-increase 20%/);
+    const unknown = compareRuns(run('b', all('resolved'), null), run('h', all('resolved'), 0.5), { maxCostIncreasePct: 0 });
+    expect(unknown.contenders[0]!.costChangePct).toBeNull();
+    expect(unknown.failures).toEqual([]);
+  });
+
+  it('leaves infra errors out of the pairs, and pairs only tasks in both suites', () => {
+    const head = run('h', ['infra_error', ...all('resolved').slice(1)]);
+    const x = compareRuns(run('b', all('resolved')), head, { maxDropPp: 0 });
+    expect(x.contenders[0]).toMatchObject({ pairs: 9, excludedInfra: 1, regressions: [] });
+    expect(x.failures).toEqual([]);
+    const other: StoredRun = { ...run('h', all('resolved')), header: makeHeader({ run_id: 'h', contenders: [modelContender('m1')], suite: { hash: 's2', instance_ids: ids.slice(0, 4) } }) };
+    const c = compareRuns(run('b', all('resolved')), other);
+    expect(c).toMatchObject({ sameSuite: false, commonTasks: 4 });
+    expect(c.contenders[0]!.pairs).toBe(4);
+  });
+
+  it('names contenders present in only one run', () => {
+    const c = compareRuns(run('b', all('resolved'), 0.01, 'm1'), run('h', all('resolved'), 0.01, 'm2'));
+    expect(c).toMatchObject({ onlyInBase: ['m1'], onlyInHead: ['m2'], contenders: [] });
+  });
+});
+
+describe('comparisonMarkdown', () => {
+  it('gives a verdict, a row per contender, the flipped tasks and the gate failures', () => {
+    const md = comparisonMarkdown(compareRuns(run('b', all('resolved')), run('h', ['unresolved', ...all('resolved').slice(1)]), { maxDropPp: 5 }));
+    expect(md).toMatch(/^## fixbench: h vs b\n\n\*\*Gate failed\*\* \(1\)/);
+    expect(md).toContain('| m1 | 10 | 10 (100.0%) | 9 (90.0%) | -10.0 | 1.00 | 1 | 0 | $0.0100 | $0.0100 | 0.0% |');
+    expect(md).toContain('- **m1** regressed: `t0#0`');
+    expect(md).toMatch(/### Gate failures\n\n- m1: resolved rate fell 10\.0 pp/);
+  });
+
+  it('escapes table cells', () => {
+    expect(mdCell('a|b<script>\nx')).toBe('a\\|b&lt;script&gt; x');
+  });
+});
+
+describe('configHash', () => {
+  it('groups runs by configuration, not by run id, time or shard', () => {
+    const h = makeHeader({ contenders: [modelContender('m1')] });
+    expect(configHash({ ...h, run_id: 'x', started_at: 'y', shard: { index: 1, count: 2 } })).toBe(configHash(h));
+    expect(configHash({ ...h, attempts_per_task: 2 })).not.toBe(configHash(h));
+  });
+});

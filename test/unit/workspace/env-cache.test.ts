@@ -1,0 +1,167 @@
+// The environment cache: setup runs once per (repo, setup, lock files); a restored workspace holds
+// exactly what setup produced; workspaces never write back into the cache.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { lstat, readFile, readdir, readlink, writeFile, appendFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { LocalSandbox } from '../../../src/sandbox/local.ts';
+import { EnvCache, defaultCacheDir, type EnvCacheResult } from '../../../src/workspace/env-cache.ts';
+import { createWorkspace, RepoCache, runSetup } from '../../../src/workspace/index.ts';
+import type { Workspace } from '../../../src/workspace/types.ts';
+import { gitRepo, type GitRepo } from '../../helpers/git-repo.ts';
+import { InfraError } from '../../../src/core/errors.ts';
+
+const root = mkdtempSync(path.join(os.tmpdir(), 'fixbench-envcache-'));
+const counter = path.join(root, 'setup-runs');
+const sandbox = new LocalSandbox();
+let repo: GitRepo;
+let repoCache: RepoCache;
+
+// An "install": writes node_modules from the lock file, with a random stamp (so two real runs of
+// setup differ), an executable, a relative symlink, and counts its runs in a file outside.
+const INSTALL =
+  `mkdir -p node_modules/dep/bin && cp package-lock.json node_modules/dep/lock && ` +
+  `od -An -N8 -tx8 /dev/urandom > node_modules/dep/stamp && printf '#!/bin/sh\\necho hi\\n' > node_modules/dep/bin/cli && chmod 755 node_modules/dep/bin/cli && ` +
+  `ln -s dep/bin/cli node_modules/cli && echo built > dist.txt && echo run >> ${counter}`;
+
+beforeAll(() => {
+  repo = gitRepo(
+    { 'package.json': '{"name":"demo"}\n', 'package-lock.json': '{"lock":1}\n', 'src/a.js': 'a\n', '.gitignore': 'node_modules/\n' },
+    [{ 'src/a.js': 'a2\n' }, { 'package-lock.json': '{"lock":2}\n' }],
+  );
+  repoCache = new RepoCache({ cacheDir: path.join(root, 'repos'), tasksDir: path.join(root, 'tasks') });
+});
+afterAll(async () => {
+  await sandbox.cleanup();
+  repo.cleanup();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const workspace = (commit: number): Promise<Workspace> => createWorkspace({ repoCache, repo: repo.dir, baseCommit: repo.commits[commit]!, parentDir: path.join(root, 'ws') });
+
+async function setupIn(ws: Workspace, cache: EnvCache, setup = INSTALL): Promise<EnvCacheResult | null> {
+  let got: EnvCacheResult | null = null;
+  await runSetup(ws, { instance_id: 'demo-1', setup, repo: repo.dir }, sandbox, { envCache: cache, onCache: (r) => (got = r) });
+  return got;
+}
+
+/** Every path under `dir` (except .git) with its type, mode and content or link target. */
+async function tree(dir: string, rel = ''): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const name of (await readdir(path.join(dir, rel))).sort()) {
+    if (!rel && name === '.git') continue;
+    const p = path.join(rel, name);
+    const st = await lstat(path.join(dir, p));
+    if (st.isSymbolicLink()) out[p] = `link ${await readlink(path.join(dir, p))}`;
+    else if (st.isDirectory()) Object.assign(out, { [p]: `dir ${(st.mode & 0o777).toString(8)}` }, await tree(dir, p));
+    else out[p] = `file ${(st.mode & 0o777).toString(8)} ${await readFile(path.join(dir, p), 'utf8')}`;
+  }
+  return out;
+}
+
+const runs = async () => (await readFile(counter, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
+const status = async (dir: string) => (await execa('git', ['status', '--porcelain', '--ignored'], { cwd: dir })).stdout;
+
+describe('environment cache', () => {
+  it('runs setup on a miss, then restores a workspace identical to the one setup made, without running it', async () => {
+    const cache = new EnvCache(path.join(root, 'c1'));
+    await rm(counter, { force: true });
+    const first = await workspace(0);
+    expect(await setupIn(first, cache)).toBe('miss');
+    const second = await workspace(0);
+    expect(await setupIn(second, cache)).toBe('hit');
+    expect(await runs()).toBe(1);
+    const a = await tree(first.dir);
+    expect(a['node_modules/cli']).toBe('link dep/bin/cli');
+    expect(a['node_modules/dep/bin/cli']).toMatch(/^file 755 /);
+    expect(await tree(second.dir)).toEqual(a);
+    // setup output is excluded from the patch in both, the same way
+    expect(await status(second.dir)).toBe(await status(first.dir));
+    expect(await readFile(path.join(second.dir, '.git', 'info', 'exclude'), 'utf8')).toMatch(/\/dist\.txt/);
+    expect(cache.stats).toEqual({ hit: 1, miss: 1, uncacheable: 0 });
+    await first.cleanup();
+    await second.cleanup();
+  });
+
+  it('a workspace that edits or deletes its restored files leaves the cache intact', async () => {
+    const cache = new EnvCache(path.join(root, 'c2'));
+    const first = await workspace(0);
+    await setupIn(first, cache);
+    const expected = await tree(first.dir);
+    await first.cleanup();
+    const agent = await workspace(0);
+    expect(await setupIn(agent, cache)).toBe('hit');
+    await appendFile(path.join(agent.dir, 'node_modules/dep/lock'), 'tampered\n');
+    await writeFile(path.join(agent.dir, 'node_modules/dep/bin/cli'), 'rm -rf /\n');
+    await rm(path.join(agent.dir, 'node_modules/dep/stamp'));
+    const later = await workspace(0);
+    expect(await setupIn(later, cache)).toBe('hit');
+    expect(await tree(later.dir)).toEqual(expected);
+    await agent.cleanup();
+    await later.cleanup();
+  });
+
+  it('keys by lock files, not by commit: same lock at another commit hits, a changed lock misses', async () => {
+    const cache = new EnvCache(path.join(root, 'c3'));
+    const ws = await Promise.all([workspace(0), workspace(1), workspace(2)]);
+    const keys = await Promise.all(ws.map((w) => cache.key(w.dir, repo.dir, INSTALL)));
+    expect(keys[1]!.key).toBe(keys[0]!.key);
+    expect(keys[2]!.key).not.toBe(keys[0]!.key);
+    expect(keys[0]!.lockFiles.map(([f]) => f)).toEqual(['package-lock.json', 'package.json']);
+    expect((await cache.key(ws[0]!.dir, repo.dir, 'npm install')).key).not.toBe(keys[0]!.key); // setup command is in the key
+    expect((await cache.key(ws[0]!.dir, 'other-repo', INSTALL)).key).not.toBe(keys[0]!.key); // so is the repo
+    expect(await setupIn(ws[0]!, cache)).toBe('miss');
+    expect(await setupIn(ws[1]!, cache)).toBe('hit');
+    expect(await setupIn(ws[2]!, cache)).toBe('miss');
+    expect(await readFile(path.join(ws[2]!.dir, 'node_modules/dep/lock'), 'utf8')).toBe('{"lock":2}\n');
+    await Promise.all(ws.map((w) => w.cleanup()));
+  });
+
+  it('concurrent workspaces of one key run setup once; the others wait and restore', async () => {
+    const cache = new EnvCache(path.join(root, 'c4'));
+    await rm(counter, { force: true });
+    const ws = await Promise.all([workspace(0), workspace(0), workspace(0)]);
+    const results = await Promise.all(ws.map((w) => setupIn(w, cache)));
+    expect(results.sort()).toEqual(['hit', 'hit', 'miss']);
+    expect(await runs()).toBe(1);
+    await Promise.all(ws.map((w) => w.cleanup()));
+  });
+
+  it('does not cache a setup that changes tracked files, nor one that fails', async () => {
+    const cache = new EnvCache(path.join(root, 'c5'));
+    const a = await workspace(0);
+    expect(await setupIn(a, cache, 'echo patched >> src/a.js')).toBe('uncacheable');
+    const b = await workspace(0);
+    expect(await setupIn(b, cache, 'echo patched >> src/a.js')).toBe('uncacheable');
+    expect(await readFile(path.join(b.dir, 'src/a.js'), 'utf8')).toBe('a\npatched\n');
+    const c = await workspace(0);
+    await expect(setupIn(c, cache, 'mkdir -p node_modules/x; exit 4')).rejects.toBeInstanceOf(InfraError);
+    const d = await workspace(0);
+    await expect(setupIn(d, cache, 'mkdir -p node_modules/x; exit 4')).rejects.toThrow(/exited with 4/);
+    expect(await readdir(path.join(root, 'c5', 'envs')).catch(() => [])).toEqual([]);
+    await Promise.all([a, b, c, d].map((w) => w.cleanup()));
+  });
+
+  it('discards a damaged entry and runs setup instead', async () => {
+    const cache = new EnvCache(path.join(root, 'c6'));
+    const a = await workspace(0);
+    await setupIn(a, cache);
+    const [key] = await readdir(path.join(root, 'c6', 'envs'));
+    await rm(path.join(root, 'c6', 'envs', key!, 'tree', 'node_modules'), { recursive: true });
+    await rm(counter, { force: true });
+    const b = await workspace(0);
+    expect(await setupIn(b, cache)).toBe('miss');
+    expect(await runs()).toBe(1);
+    expect(await readFile(path.join(b.dir, 'node_modules/dep/lock'), 'utf8')).toBe('{"lock":1}\n');
+    await a.cleanup();
+    await b.cleanup();
+  });
+
+  it('lives in a user cache folder: $FIXBENCH_CACHE_DIR, else $XDG_CACHE_HOME/fixbench, else ~/.cache/fixbench', () => {
+    expect(defaultCacheDir({ FIXBENCH_CACHE_DIR: '/x/y' })).toBe('/x/y');
+    expect(defaultCacheDir({ XDG_CACHE_HOME: '/xdg' })).toBe('/xdg/fixbench');
+    expect(defaultCacheDir({})).toBe(path.join(os.homedir(), '.cache', 'fixbench'));
+  });
+});
