@@ -1,10 +1,10 @@
 // Child process of the scale benchmark, so its peak memory is its own: reads a results folder with
-// the store's public reader and either builds the report (`report <dir> <outDir>`) or does the scan
-// resume needs (`resume <dir>`: every finished attempt's key). Prints one JSON line:
+// the store's public reader and either builds the report (`report <dir> <outDir>`) or opens the run
+// as `--resume` does (`resume <dir>`: RunWriter.open, then every finished attempt's key). Prints one JSON line:
 // {phase timings in ms, max_rss_mib (process.resourceUsage().maxRSS), counts}. `stream-keys <dir>`
 // reads only the keys, line by line (bench/lib/scan-keys.ts), for comparison.
 import { performance } from 'node:perf_hooks';
-import { readRun } from '../src/store/store.ts';
+import { readRun, RunWriter } from '../src/store/store.ts';
 import { buildReport } from '../src/report/build.ts';
 import { scanKeys } from './lib/scan-keys.ts';
 
@@ -18,7 +18,8 @@ if (mode === 'stream-keys') {
   process.stdout.write(JSON.stringify({ read_ms: ms, total_ms: ms, keys: keys.size, records: keys.size, base_rss_mib: baseRss, max_rss_mib: rssMiB() }) + '\n');
   process.exit(0);
 }
-const run = await readRun(dir!);
+// resume opens the run as `fixbench run --resume` does (RunWriter.open: read every record, cut a torn last line).
+const run = mode === 'resume' ? (await RunWriter.open(dir!)).run : await readRun(dir!);
 const t1 = performance.now();
 let out: Record<string, number>;
 if (mode === 'report') {

@@ -48,13 +48,13 @@ export async function benchScale(ctx: BenchContext): Promise<SectionResult> {
     measurements: [
       single(`scale: report of ${n} records (readRun + buildReport)`, report.total_ms, ' ms', t('reportMs'), 0),
       single(`scale: report peak memory (max RSS)`, report.max_rss_mib, ' MiB', t('reportMiB'), 0),
-      single(`scale: resume scan of ${n} records (finished keys)`, resume.total_ms, ' ms', t('resumeMs'), 0),
+      single(`scale: resume scan of ${n} records (RunWriter.open + finished keys)`, resume.total_ms, ' ms', t('resumeMs'), 0),
       single(`scale: resume scan peak memory (max RSS)`, resume.max_rss_mib, ' MiB', t('resumeMiB'), 0),
     ],
     profile: [
       `synthetic run: ${(bytes / 2 ** 20).toFixed(0)} MiB of attempts.jsonl (${(bytes / records).toFixed(0)} bytes per record), written and schema-checked in ${genMs.toFixed(0)} ms`,
       `report: readRun ${report.read_ms.toFixed(0)} ms (JSON.parse + zod per line), buildReport ${report.build_ms!.toFixed(0)} ms (view model, chart, HTML of ${((report.html_bytes ?? 0) / 2 ** 20).toFixed(1)} MiB); RSS before reading ${report.base_rss_mib.toFixed(0)} MiB (node + tsx + modules)`,
-      `resume scan: readRun ${resume.read_ms.toFixed(0)} ms, key set ${resume.keys_ms!.toFixed(0)} ms; RSS before reading ${resume.base_rss_mib.toFixed(0)} MiB`,
+      `resume scan: RunWriter.open ${resume.read_ms.toFixed(0)} ms, key set ${resume.keys_ms!.toFixed(0)} ms; RSS before reading ${resume.base_rss_mib.toFixed(0)} MiB`,
       `for comparison, keys read line by line without readRun (bench/lib/scan-keys.ts): ${stream.total_ms.toFixed(0)} ms, max RSS ${stream.max_rss_mib.toFixed(0)} MiB`,
     ],
     notes: [],
