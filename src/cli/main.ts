@@ -3,7 +3,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, GateFailedError, UserInputError } from '../core/errors.ts';
 import { SANDBOX_CHOICES } from '../sandbox/types.ts';
-import { harnessIdentity } from './paths.ts';
+import { harnessVersion } from './paths.ts';
 import { registerTaskCommands } from './tasks-commands.ts';
 import { nonNegativeNumber, parseErrorThreshold, parseShard } from './args.ts';
 
@@ -66,7 +66,7 @@ function decimal(v: string): number {
 export function buildProgram(exit: { code: number }): Command {
   const program = new Command('fixbench')
     .description('Measure how well, and at what price, language models fix real issues in real repositories.')
-    .version(harnessIdentity().version)
+    .version(harnessVersion()) // not harnessIdentity(): its two git processes are start-up cost of every command
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .addHelpText(

@@ -7,9 +7,13 @@ import { fileURLToPath } from 'node:url';
 /** Absolute path of the fixbench package (holds tasks/, models.yaml, prices/). */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** Harness version from package.json (no git: `--version` and building the CLI need nothing more). */
+export function harnessVersion(): string {
+  return (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 /** Harness version (package.json) and git commit of the package checkout (`<sha>+dirty` with uncommitted changes), if it is one. */
 export function harnessIdentity(): { version: string; commit: string | null } {
-  const pkg = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
   let commit: string | null = null;
   try {
     const git = (...args: string[]) => execFileSync('git', args, { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
@@ -19,5 +23,5 @@ export function harnessIdentity(): { version: string; commit: string | null } {
   } catch {
     commit = null;
   }
-  return { version: pkg.version, commit };
+  return { version: harnessVersion(), commit };
 }

@@ -10,7 +10,6 @@ import type { AgentSpec } from '../config/agents.ts';
 import type { PriceSheet } from '../config/prices.ts';
 import type { Agent, AgentLimits, AgentUpstream, AttemptResult } from '../agents/types.ts';
 import { createAgent } from '../agents/index.ts';
-import { createModelClient } from '../models/index.ts';
 import type { ModelClient } from '../models/types.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import { createWorkspace, runSetup } from '../workspace/index.ts';
@@ -330,6 +329,8 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
     const { id, command, env: names, vars, timeout_s } = plan.agent;
     agent = createAgent('command', { id, command, env: names, vars, ...(timeout_s ? { timeoutMs: timeout_s * 1000 } : {}) });
   } else {
+    // Loaded only when a model runs: the provider SDKs are a large part of start-up (bench/RESULTS.md, overhead).
+    const { createModelClient } = await import('../models/index.ts');
     const client = createModelClient(plan.model.spec, plan.apiKey, plan.model.price);
     model = meteredClient(pooledClient(client, pools.model), budget, () => {
       refusedByBudget = true;

@@ -1,7 +1,7 @@
 // Results store (DESIGN.md §7): `results/<run_id>/run.json` + `attempts.jsonl`, plus per-attempt logs
 // and trajectories. Attempts are appended and flushed (fsync) one line each as they finish, so a crash
 // or Ctrl-C never loses a finished attempt.
-import { appendFile, mkdir, open, readFile, rename, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AttemptRecord, RunHeader, SUPPORTED_FORMAT_VERSIONS } from './records.ts';
 import { UserInputError } from '../core/errors.ts';
@@ -33,9 +33,7 @@ export class RunWriter {
    */
   static async open(dir: string, redact: Redactor = noRedaction): Promise<{ writer: RunWriter; run: StoredRun }> {
     const run = await readRun(dir);
-    const file = path.join(dir, 'attempts.jsonl');
-    const text = await readFile(file, 'utf8').catch(() => '');
-    if (text && !text.endsWith('\n')) await truncate(file, Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1)));
+    await cutTornLine(path.join(dir, 'attempts.jsonl'));
     return { writer: new RunWriter(dir, redact), run };
   }
 
@@ -103,6 +101,35 @@ export class RunWriter {
     const d = path.join(this.dir, 'trajectories', model, instanceId);
     await mkdir(d, { recursive: true });
     return path.join(d, `${attempt}.json`);
+  }
+}
+
+/**
+ * Truncates `file` after its last newline (to 0 bytes when it has none); no-op when it ends with
+ * one or does not exist. Reads only the tail, backwards in 64 KiB blocks: resume used to read the
+ * whole file a second time for this (bench/RESULTS.md, "scale").
+ */
+async function cutTornLine(file: string): Promise<void> {
+  const fh = await open(file, 'r+').catch(() => null);
+  if (!fh) return;
+  try {
+    const { size } = await fh.stat();
+    const buf = Buffer.alloc(64 * 1024);
+    let end = size;
+    let keep = 0;
+    while (end > 0) {
+      const start = Math.max(0, end - buf.length);
+      const { bytesRead } = await fh.read(buf, 0, end - start, start);
+      const nl = buf.subarray(0, bytesRead).lastIndexOf(0x0a);
+      if (nl >= 0) {
+        keep = start + nl + 1;
+        break;
+      }
+      end = start;
+    }
+    if (keep !== size) await fh.truncate(keep);
+  } finally {
+    await fh.close();
   }
 }
 

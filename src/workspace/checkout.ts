@@ -1,8 +1,10 @@
 // A workspace (DESIGN.md §2, §4): a fresh checkout of a task's repository at `base_commit`, made
 // from the repo cache, whose history holds nothing after `base_commit` and no other refs.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readdir, readlink, rename, rm, stat, symlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { InfraError } from '../core/errors.ts';
 import { gitAt, gitFailure, resetWorkspaceGitConfig, WORKSPACE_BRANCH } from './git.ts';
 import type { RepoCache } from './repo-cache.ts';
@@ -22,22 +24,23 @@ export interface CreateWorkspaceOptions {
 }
 
 /**
- * Makes a fresh workspace at `<parentDir>/ws-XXXXXX/<repo name>`:
- * `git init`, then `git fetch --no-tags <mirror> <baseCommit>` — which transfers exactly the
- * objects reachable from `baseCommit`, so later commits, tags and other refs never enter the
- * workspace — then a single branch `main` at `baseCommit`, checked out. The workspace's
+ * Makes a fresh workspace at `<parentDir>/ws-XXXXXX/<repo name>`: a copy of the prepared checkout
+ * of `baseCommit` (`checkoutTemplate`, made once per repository and commit with `git init`, then
+ * `git fetch --no-tags <mirror> <baseCommit>` — which transfers exactly the objects reachable from
+ * `baseCommit`, so later commits, tags and other refs never enter the workspace — then a single
+ * branch `main` at `baseCommit`, checked out). The workspace's
  * `.git/config` holds only core settings and the fixbench identity (`user.name`/`user.email`),
  * so commits work; no remote is configured.
  *
- * Takes milliseconds for small repositories; for large ones the time is that of packing the
- * history up to `baseCommit` from the local mirror (no network).
+ * Takes milliseconds for small repositories (one tree copy, copy-on-write where the file system
+ * allows); the first workspace of a commit also pays for the fetch from the local mirror (no network).
  * Throws `InfraError` when git fails (the partial workspace is removed), `UserInputError` when
  * `repo` cannot be resolved.
  */
 export async function createWorkspace(opts: CreateWorkspaceOptions): Promise<Workspace> {
   const { repoCache, repo, baseCommit } = opts;
   const tasksDir = opts.tasksDir ?? repoCache.tasksDir;
-  const mirror = await repoCache.mirror(repo, { commit: baseCommit, tasksDir });
+  const source = await checkoutTemplate(repoCache, repo, baseCommit, tasksDir);
   const parentDir = resolve(opts.parentDir ?? tmpdir());
   await mkdir(parentDir, { recursive: true });
   const root = await mkdtemp(join(parentDir, 'ws-'));
@@ -49,11 +52,71 @@ export async function createWorkspace(opts: CreateWorkspaceOptions): Promise<Wor
     await rm(root, { recursive: true, force: true });
   };
   try {
-    await mkdir(dir);
-    const git = gitAt(dir);
+    await copyTree(source, dir);
+    return { dir, baseCommit, cleanup };
+  } catch (err) {
+    await cleanup();
+    throw err instanceof InfraError ? err : new InfraError(`copying the checkout of ${baseCommit} of ${repo} from ${source}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * A real copy of the tree `from` at `to` (which must not exist): folders, files with their mode
+ * (copy-on-write clones where the file system has them), symlinks as they are. Never hard links:
+ * a sandboxed command could write through one into the cache. Written by hand because `fs.cp`
+ * spends 3–4× as long on its per-entry checks (bench/RESULTS.md, "checkout").
+ */
+async function copyTree(from: string, to: string): Promise<void> {
+  await mkdir(to);
+  const entries = await readdir(from, { withFileTypes: true });
+  await Promise.all(
+    entries.map(async (e) => {
+      const src = join(from, e.name);
+      const dst = join(to, e.name);
+      if (e.isDirectory()) await copyTree(src, dst);
+      else if (e.isSymbolicLink()) await symlink(await readlink(src), dst);
+      else if (e.isFile()) await copyFile(src, dst, constants.COPYFILE_FICLONE);
+    }),
+  );
+}
+
+/** Per template dir: its creation while in flight (one per process at a time). */
+const inFlight = new Map<string, Promise<string>>();
+
+/**
+ * The prepared checkout of `baseCommit` that workspaces are copied from:
+ * `<repo cache>/.checkouts/<mirror name>-<baseCommit>/`, made once per repository and commit with
+ * git (`git init`, `git fetch --no-tags <mirror> <baseCommit>`, a single branch `main` at
+ * `baseCommit`, checked out, canonical `.git/config`), verified (HEAD is `baseCommit`), and
+ * renamed into place atomically, so concurrent processes never see a partial one.
+ *
+ * Why: a workspace copied from it costs one tree copy instead of six git processes (one of them a
+ * fetch that packs the history): bench/RESULTS.md, "checkout". The history rule is unchanged, since
+ * the template is made exactly as workspaces were. Throws `InfraError` when git fails.
+ */
+async function checkoutTemplate(repoCache: RepoCache, repo: string, baseCommit: string, tasksDir: string): Promise<string> {
+  const mirror = await repoCache.mirror(repo, { tasksDir });
+  const dir = join(dirname(mirror), '.checkouts', `${basename(mirror, '.git')}-${baseCommit}`);
+  if (await isDir(join(dir, '.git'))) return dir;
+  let pending = inFlight.get(dir);
+  if (!pending) {
+    pending = makeTemplate(repoCache, repo, baseCommit, tasksDir, dir).finally(() => inFlight.delete(dir));
+    inFlight.set(dir, pending);
+  }
+  return pending;
+}
+
+async function makeTemplate(repoCache: RepoCache, repo: string, baseCommit: string, tasksDir: string, dir: string): Promise<string> {
+  // The mirror may lack the commit (e.g. the bundle was regenerated): this refreshes it.
+  const mirror = await repoCache.mirror(repo, { commit: baseCommit, tasksDir });
+  await mkdir(dirname(dir), { recursive: true });
+  const tmp = `${dirname(dir)}/.tmp-${basename(dir)}-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await mkdir(tmp);
+    const git = gitAt(tmp);
     try {
       await git.raw(['init', '--quiet', `--initial-branch=${WORKSPACE_BRANCH}`]);
-      await resetWorkspaceGitConfig(dir);
+      await resetWorkspaceGitConfig(tmp);
       await git.raw(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', mirror, baseCommit]);
       await git.raw(['update-ref', `refs/heads/${WORKSPACE_BRANCH}`, baseCommit]);
       await git.raw(['reset', '--quiet', '--hard', baseCommit]);
@@ -62,9 +125,19 @@ export async function createWorkspace(opts: CreateWorkspaceOptions): Promise<Wor
     }
     const head = (await git.raw(['rev-parse', 'HEAD'])).trim();
     if (head !== baseCommit) throw new InfraError(`workspace HEAD is ${head}, expected ${baseCommit}`);
-    return { dir, baseCommit, cleanup };
-  } catch (err) {
-    await cleanup();
-    throw err;
+    try {
+      await rename(tmp, dir);
+    } catch (err) {
+      // Another process renamed its complete template into place first: use that one.
+      const code = (err as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || !(await isDir(join(dir, '.git')))) throw err;
+    }
+    return dir;
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
   }
+}
+
+async function isDir(p: string): Promise<boolean> {
+  return (await stat(p).catch(() => null))?.isDirectory() ?? false;
 }

@@ -100,6 +100,30 @@ describe('results store', () => {
     expect((await readRun(dir)).attempts.map((a) => a.key)).toEqual(['k0', 'k1']);
   });
 
+  it('cuts a torn last line longer than the 64 KiB block it reads backwards, keeping every whole record byte for byte', async () => {
+    const dir = path.join(await mkdtemp(path.join(root, 'r-')), 'r1');
+    const w = await RunWriter.create(dir, header);
+    await w.appendAttempt(record(0));
+    await w.appendAttempt(record(1));
+    const file = path.join(dir, 'attempts.jsonl');
+    const whole = await readFile(file, 'utf8');
+    await appendFile(file, `{"key":"k2","model_patch":"${'x'.repeat(200_000)}`);
+    await RunWriter.open(dir);
+    expect(await readFile(file, 'utf8')).toBe(whole);
+  });
+
+  it('resumes a run whose only line is torn: the file is emptied; a whole file is left as it is', async () => {
+    const dir = path.join(await mkdtemp(path.join(root, 'r-')), 'r1');
+    await RunWriter.create(dir, header);
+    const file = path.join(dir, 'attempts.jsonl');
+    await writeFile(file, JSON.stringify(record(0)).slice(0, 50));
+    expect((await RunWriter.open(dir)).run.attempts).toEqual([]);
+    expect(await readFile(file, 'utf8')).toBe('');
+    await writeFile(file, JSON.stringify(record(0)) + '\n');
+    await RunWriter.open(dir);
+    expect(await readFile(file, 'utf8')).toBe(JSON.stringify(record(0)) + '\n');
+  });
+
   it('drops records atomically and keeps them in attempts.superseded.jsonl', async () => {
     const dir = path.join(await mkdtemp(path.join(root, 'r-')), 'r1');
     const w = await RunWriter.create(dir, header);

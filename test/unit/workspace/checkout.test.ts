@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,5 +90,46 @@ describe('createWorkspace', () => {
     await other.cleanup();
     await other.cleanup();
     expect(existsSync(other.dir)).toBe(false);
+  });
+
+  it('copies each workspace from a pristine checkout of the commit: edits, commits and a rewritten .git never reach the next workspace', async () => {
+    const a = await createWorkspace({ repoCache: cache, repo: 'tiny', baseCommit: base, parentDir: join(root, 'work') });
+    writeFileSync(join(a.dir, 'src/lib.js'), 'tampered\n');
+    writeFileSync(join(a.dir, 'new.txt'), 'new\n');
+    gitIn(a.dir, 'add', '-A');
+    gitIn(a.dir, 'commit', '-q', '-m', 'agent commit');
+    writeFileSync(join(a.dir, '.git', 'config'), '[core]\n\tbare = false\n[alias]\n\tx = !evil\n');
+    const b = await createWorkspace({ repoCache: cache, repo: 'tiny', baseCommit: base, parentDir: join(root, 'work') });
+    expect(readFileSync(join(b.dir, 'src/lib.js'), 'utf8')).toBe('export const f = () => 2;\n');
+    expect(existsSync(join(b.dir, 'new.txt'))).toBe(false);
+    expect(gitIn(b.dir, 'rev-parse', 'HEAD').trim()).toBe(base);
+    expect(gitIn(b.dir, 'status', '--porcelain')).toBe('');
+    expect(readFileSync(join(b.dir, '.git', 'config'), 'utf8')).not.toContain('alias');
+    await a.cleanup();
+    await b.cleanup();
+  });
+
+  it('makes the checkout of a commit once, under the cache folder, and copies it for every workspace', async () => {
+    const checkouts = readdirSync(join(root, 'cache', '.checkouts'));
+    expect(checkouts.filter((d) => d.endsWith(`-${base}`))).toHaveLength(1);
+    expect(checkouts.some((d) => d.startsWith('.tmp-'))).toBe(false);
+  });
+
+  it('keeps executable bits and symlinks of the commit in the copied workspace', async () => {
+    const r = gitRepo({ 'run.sh': '#!/bin/sh\necho ok\n', 'data.txt': 'x\n' });
+    chmodSync(join(r.dir, 'run.sh'), 0o755);
+    symlinkSync('data.txt', join(r.dir, 'link.txt'));
+    r.git('add', '-A');
+    r.git('commit', '-q', '-m', 'mode and link');
+    const head = r.git('rev-parse', 'HEAD').trim();
+    r.bundle(join(root, 'tasks', 'repos', 'modes.bundle'));
+    const w = await createWorkspace({ repoCache: cache, repo: 'modes', baseCommit: head, parentDir: join(root, 'work') });
+    const w2 = await createWorkspace({ repoCache: cache, repo: 'modes', baseCommit: head, parentDir: join(root, 'work') });
+    expect(statSync(join(w2.dir, 'run.sh')).mode & 0o111).not.toBe(0);
+    expect(readlinkSync(join(w2.dir, 'link.txt'))).toBe('data.txt');
+    expect(gitIn(w2.dir, 'status', '--porcelain')).toBe('');
+    await w.cleanup();
+    await w2.cleanup();
+    r.cleanup();
   });
 });

@@ -1,0 +1,49 @@
+// Concurrency: `fixbench run --no-models` at --concurrency 1 against 2 on the CPU-bound test tasks
+// (the overhead bench's tasks; each test run is one node process busy on one core), interleaved.
+import { fixbenchRunArgs, runProfile, selectTasks } from './overhead.ts';
+import { pairedRatio, median } from './lib/stats.ts';
+import { measurement, single, timed } from './lib/measure.ts';
+import type { BenchContext, SectionResult } from './lib/types.ts';
+import os from 'node:os';
+
+/** Throughput at concurrency 2 ÷ at concurrency 1 must reach this on 2 cores (issue 9). */
+export const CONCURRENCY_TARGET = { op: '>=', limit: 1.7, unit: '×' } as const;
+
+export async function benchConcurrency(ctx: BenchContext): Promise<SectionResult> {
+  const tasks = await selectTasks(ctx.root, ctx.quick);
+  const attemptsPerTask = ctx.quick ? 1 : 3;
+  const reps = ctx.quick ? 1 : 2;
+  const jobs = tasks.length * 2 * attemptsPerTask;
+  ctx.log(`concurrency: ${jobs} attempts (tasks ${tasks.map((t) => t.instance_id).join(', ')} × gold, noop × ${attemptsPerTask}), concurrency 1 vs 2, ${reps} repetition(s) interleaved`);
+  const run = async (c: number, i: number) => {
+    const id = `bench-conc${c}-${i}`;
+    const r = await timed(process.execPath, fixbenchRunArgs(ctx, tasks, id, ['--concurrency', String(c), '--sandbox', 'local', '--attempts', String(attemptsPerTask)]), { cwd: ctx.root });
+    return { ms: r.ms, profile: await runProfile(ctx, id, r.ms) };
+  };
+  const c1: Awaited<ReturnType<typeof run>>[] = [];
+  const c2: Awaited<ReturnType<typeof run>>[] = [];
+  for (let i = 0; i < reps; i++) {
+    if (i % 2 === 0) {
+      c1.push(await run(1, i));
+      c2.push(await run(2, i));
+    } else {
+      c2.push(await run(2, i));
+      c1.push(await run(1, i));
+    }
+  }
+  // Throughput ratio = (jobs / t2) / (jobs / t1) = t1 / t2.
+  const whole = pairedRatio(c1.map((x) => x.ms), c2.map((x) => x.ms));
+  // The same without the fixed part outside the attempts (process start, report), which no
+  // concurrency can shorten: what the scheduler itself achieves.
+  const inner = pairedRatio(c1.map((x) => x.ms - x.profile.outsideMs), c2.map((x) => x.ms - x.profile.outsideMs));
+  const measurements = [
+    measurement('concurrency: throughput at 2 ÷ at 1 (whole run)', whole, '×', CONCURRENCY_TARGET),
+    measurement('concurrency: throughput at 2 ÷ at 1 (attempts only, without start-up and report)', inner, '×', null),
+    single('concurrency: cores available', os.availableParallelism(), '', null, 0),
+  ];
+  const profile = [
+    `concurrency 1: ${median(c1.map((x) => x.ms)).toFixed(0)} ms (outside attempts ${median(c1.map((x) => x.profile.outsideMs)).toFixed(0)} ms, tests ${median(c1.map((x) => x.profile.testMs)).toFixed(0)} ms, harness work in attempts ${median(c1.map((x) => x.profile.harnessMs)).toFixed(0)} ms)`,
+    `concurrency 2: ${median(c2.map((x) => x.ms)).toFixed(0)} ms (outside attempts ${median(c2.map((x) => x.profile.outsideMs)).toFixed(0)} ms, sum of tests ${median(c2.map((x) => x.profile.testMs)).toFixed(0)} ms — more than at 1 means the two test runs compete for the cores)`,
+  ];
+  return { section: 'concurrency', measurements, profile, notes: [] };
+}
