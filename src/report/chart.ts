@@ -1,7 +1,5 @@
 // The price-versus-accuracy chart (DESIGN.md §9): a vega-lite spec built from numbers (pure), rendered
 // to SVG by vega at build time, and checked to be inert markup before the page inlines it.
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 
 /** One plotted contender. Units: USD (mean per task, > 0), percent (0–100). */
@@ -245,6 +243,9 @@ export function assertInertSvg(svg: string): InertSvg {
 
 /** Renders a vega-lite spec to SVG with vega (headless, no canvas, no network), checked by {@link assertInertSvg}. */
 export async function renderChartSvg(spec: TopLevelSpec): Promise<InertSvg> {
+  // vega and vega-lite load on the first chart only: they are the largest part of the CLI's start-up
+  // (bench/RESULTS.md, overhead), and a run of the reference agents alone draws no chart.
+  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
   try {
     return assertInertSvg(await view.toSVG());
