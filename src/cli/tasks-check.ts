@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { ExitCode } from '../core/errors.ts';
+import { EnvCache, defaultCacheDir } from '../workspace/env-cache.ts';
 import { createSandbox, type SandboxChoice } from '../sandbox/index.ts';
 import { lintTasks, formatProblem, type LintProblem } from '../tasks/lint.ts';
 import { validateTask, type TaskValidation, type ValidationReport } from '../tasks/validate.ts';
@@ -41,6 +42,10 @@ export interface ValidateCliOptions {
   sandbox: SandboxChoice;
   report: string;
   json?: boolean;
+  /** `--cache-dir`: environment cache folder (default {@link defaultCacheDir}). */
+  cacheDir?: string;
+  /** false with `--no-env-cache`: setup runs afresh in every evaluation. */
+  envCache?: boolean;
 }
 
 /**
@@ -55,12 +60,13 @@ export async function tasksValidateCommand(ids: string[], o: ValidateCliOptions)
   const repoCache = repoCacheFor(tasksDir);
   const work = await mkdtemp(path.join(os.tmpdir(), 'fixbench-validate-'));
   const sandbox = await createSandbox(o.sandbox);
+  const envCache = o.envCache === false ? undefined : new EnvCache(path.resolve(o.cacheDir ?? defaultCacheDir()));
   const results: TaskValidation[] = [];
   try {
     const lint = await lintTasks(tasksDir, repoCache, { ids, workDir: work });
     const byTask = new Map<string, LintProblem[]>();
     for (const p of lint.problems) byTask.set(p.instance_id, [...(byTask.get(p.instance_id) ?? []), p]);
-    log(`validating ${lint.checked.length} task(s) in ${tasksDir}: ${o.runs} run(s) each, sandbox ${sandbox.kind}`);
+    log(`validating ${lint.checked.length} task(s) in ${tasksDir}: ${o.runs} run(s) each, sandbox ${sandbox.kind}; env cache ${envCache ? envCache.dir : 'off'}`);
     for (const id of lint.checked) {
       const problems = byTask.get(id);
       if (problems) results.push({ instance_id: id, valid: false, reasons: problems.map(formatProblem), flaky: [], runs: [], wall_ms: 0 });
@@ -71,7 +77,7 @@ export async function tasksValidateCommand(ids: string[], o: ValidateCliOptions)
       sound.map((task) =>
         limit(async () => {
           const v = await validateTask(task, {
-            sandbox, repoCache, workDir: work, runs: o.runs,
+            sandbox, repoCache, workDir: work, runs: o.runs, ...(envCache ? { envCache } : {}),
             onRun: (r) => log(`  ${task.instance_id} run ${r.run}/${o.runs} ${r.phase === 'test_patch_only' ? 'test.patch alone' : 'gold + test.patch'}: ${r.outcome}, tests ${(r.test_ms / 1000).toFixed(1)} s`),
           });
           results.push(v);

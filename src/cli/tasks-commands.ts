@@ -35,6 +35,8 @@ export function registerTaskCommands(program: Command, tasks: Command, exit: { c
     .addOption(new Option('--runs <n>', 'repetitions of the whole check').default(3).argParser(positiveInt))
     .addOption(new Option('--concurrency <n>', 'tasks validated at once').default(2).argParser(positiveInt))
     .option('--report <file>', 'validation report (JSON); the table goes beside it with .txt', 'reports/tasks-validation.json')
+    .option('--cache-dir <dir>', 'environment cache of task setups, shared with `fixbench run` (default: $FIXBENCH_CACHE_DIR, else $XDG_CACHE_HOME/fixbench, else ~/.cache/fixbench)')
+    .option('--no-env-cache', 'run setup afresh in every evaluation instead of restoring it from the environment cache')
     .addOption(sandboxOption())
     .option('--json', 'print the report as JSON instead of the table')
     .action(async (ids: string[], opts) => {

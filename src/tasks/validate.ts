@@ -2,6 +2,7 @@
 // only when, with test.patch alone, every FAIL_TO_PASS test fails or is absent and every
 // PASS_TO_PASS test passes (so `noop` resolves nothing); with gold.patch + test.patch every listed
 // test passes; and repeated runs agree (a test whose results differ is flaky, named with its runs).
+import type { EnvCache } from '../workspace/env-cache.ts';
 import { z } from 'zod';
 import type { TaskSpec } from '../config/task.ts';
 import { evaluate } from '../evaluation/evaluate.ts';
@@ -72,6 +73,11 @@ export interface ValidateOptions {
   workDir: string;
   /** Repetitions of the whole check (default 3). */
   runs?: number;
+  /**
+   * Environment cache of `setup` (DESIGN.md §4): the first evaluation of a task runs setup and stores
+   * its result; later ones restore it. Absent: setup runs in every evaluation.
+   */
+  envCache?: EnvCache;
   /** Called after each evaluation (progress). */
   onRun?: (run: PhaseRun) => void;
 }
@@ -94,6 +100,7 @@ export async function validateTask(task: TaskSpec, opts: ValidateOptions): Promi
         sandbox: opts.sandbox,
         repoCache: opts.repoCache,
         workDir: opts.workDir,
+        ...(opts.envCache ? { envCache: opts.envCache } : {}),
       });
       const pr = phaseRun(task, run, phase, r);
       runs.push(pr);
