@@ -98,7 +98,7 @@ export function buildProgram(exit: { code: number }): Command {
     .addOption(new Option('--concurrency <n>', 'attempts run at once').default(2).argParser(positiveInt))
     .addOption(new Option('--model-concurrency <n>', 'model calls in flight at once across attempts (default: --concurrency)').argParser(positiveInt))
     .addOption(new Option('--test-concurrency <n>', 'setup and test runs at once (default: the CPU count)').argParser(positiveInt))
-    .option('--resume <run>', 'continue an interrupted or killed run (run id under --results, or its folder): only attempts with no record run; its tasks, models, limits and shard are reused')
+    .option('--resume <run>', 'continue an interrupted or killed run (run id under --results, or its folder): only attempts with no record run; its tasks, models, limits and shard are reused, and a flag that differs from them is refused')
     .option('--retry-errors <run>', 'like --resume, after setting aside the run\'s infra_error records (kept in attempts.superseded.jsonl) so they run again')
     .addOption(new Option('--shard <i/n>', 'run only shard i of n: attempts split by a stable hash of their key; join shard folders with `fixbench merge`').argParser(parseShard))
     .addOption(new Option('--fail-on-error <n|p%>', 'exit 3 when more than n attempts (or p% of them) end as infra_error').argParser(parseErrorThreshold))
@@ -114,9 +114,10 @@ export function buildProgram(exit: { code: number }): Command {
     )
     .option('--json', 'print JSON Lines on stdout for scripts: a "start" event, one "attempt" event per finished attempt, then a "summary" event')
     .addHelpText('after', '\nOn a terminal a progress bar shows attempts done, resolved so far, running USD and tokens, and ETA; otherwise one line per attempt goes to stderr.')
-    .action(async (opts) => {
+    .action(async (opts, cmd: Command) => {
       // commands are imported when used, so `--help` stays fast
-      exit.code = await (await import('./run.ts')).runCommand(opts);
+      const given = Object.keys(opts).filter((k) => cmd.getOptionValueSource(k) === 'cli');
+      exit.code = await (await import('./run.ts')).runCommand({ ...opts, given });
     });
 
   program

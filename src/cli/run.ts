@@ -64,6 +64,8 @@ export interface RunCliOptions {
   /** Environment cache folder (default `defaultCacheDir()`); `envCache: false` = `--no-env-cache`. */
   cacheDir?: string;
   envCache?: boolean;
+  /** Option names given on the command line (commander's value source `cli`); a resume refuses those that differ from the run. */
+  given?: readonly string[];
 }
 
 const log = (s: string) => process.stderr.write(s + '\n');
@@ -76,7 +78,9 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   let stored: RunHeader | null = null;
   if (resuming !== undefined) {
     stored = (await readRun(runFolder(resuming, o.results))).header;
-    o = resumeOptions(o, stored);
+    const resumed = resumeOptions(o, stored);
+    refuseResumeConflicts(o, resumed, stored, resuming);
+    o = resumed;
   }
   const tasksDir = defaultTasksDir(o.tasks);
   const tasks = await loadTasks(tasksDir, o.task);
@@ -262,6 +266,52 @@ function resumeOptions(o: RunCliOptions, h: RunHeader): RunCliOptions {
     commandTimeout: h.limits.command_timeout_ms / 1000,
     ...(h.shard ? { shard: h.shard } : {}),
   };
+}
+
+/** Flags whose value a resumed run takes from its run.json, and the run.json field each comes from. */
+const RESUME_FIXED: ReadonlyArray<[keyof RunCliOptions, string, string]> = [
+  ['task', '--task', 'suite.instance_ids'],
+  ['models', '--models/--no-models', 'contenders'],
+  ['reference', '--no-reference', 'contenders'],
+  ['prices', '--prices', 'price_sheet.file'],
+  ['attempts', '--attempts', 'attempts_per_task'],
+  ['rerunFailed', '--rerun-failed', 'rerun_failed'],
+  ['steps', '--steps', 'limits.steps'],
+  ['attemptUsd', '--attempt-usd', 'limits.attempt_usd'],
+  ['budgetUsd', '--budget-usd', 'limits.run_budget_usd'],
+  ['budgetTokens', '--budget-tokens', 'limits.run_budget_tokens'],
+  ['attemptTimeout', '--attempt-timeout', 'limits.wall_ms'],
+  ['commandTimeout', '--command-timeout', 'limits.command_timeout_ms'],
+  ['shard', '--shard', 'shard'],
+  ['runId', '--run-id', 'run_id'],
+];
+
+/**
+ * A resumed run keeps the settings in its run.json (so its attempt keys and limits stay the same);
+ * a flag given on this command line with another value would be silently ignored, so it is refused.
+ * @throws UserInputError naming every differing flag, the stored value and the run.json field.
+ */
+function refuseResumeConflicts(given: RunCliOptions, resumed: RunCliOptions, h: RunHeader, run: string): void {
+  const norm = (k: keyof RunCliOptions, v: unknown): string => {
+    if (k === 'task' || k === 'models') return Array.isArray(v) ? [...v].sort().join(',') : v === false ? '(none)' : String(v);
+    if (k === 'prices') return typeof v === 'string' ? path.resolve(v) : String(v);
+    if (k === 'runId') return String(v);
+    if (k === 'reference') return v ? 'gold and noop' : 'no reference agents';
+    if (k === 'shard') return v ? `${(v as Shard).index}/${(v as Shard).count}` : 'none';
+    return v === Number.POSITIVE_INFINITY ? 'none' : JSON.stringify(v);
+  };
+  const differ = RESUME_FIXED.filter(([k]) => given.given?.includes(k)).flatMap(([k, flag, field]) => {
+    const mine = k === 'runId' ? given.runId : given[k];
+    const theirs = k === 'runId' ? h.run_id : resumed[k];
+    return norm(k, mine) === norm(k, theirs) ? [] : [`${flag} ${norm(k, mine)}: run ${h.run_id} has ${norm(k, theirs)} (run.json ${field})`];
+  });
+  if (differ.length) {
+    throw new UserInputError(
+      `--${given.retryErrors ? 'retry-errors' : 'resume'} ${run}: a resumed run keeps the settings it was started with, so its attempts stay comparable:\n  ` +
+        differ.join('\n  ') +
+        '\n  fix: drop these flags to resume the run as it was, or start a new run (--run-id) with them',
+    );
+  }
 }
 
 /** A path inside the fixbench package as relative to it (e.g. `prices/2026-03-31.yaml`); others absolute. */
