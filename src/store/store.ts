@@ -141,9 +141,12 @@ export async function readRun(dir: string): Promise<StoredRun> {
     let obj: unknown;
     try {
       obj = JSON.parse(line);
-    } catch {
+    } catch (e) {
       if (isLast) return;
-      throw new UserInputError(`${path.join(dir, 'attempts.jsonl')}:${i + 1}: not valid JSON`);
+      throw new UserInputError(
+        `${path.join(dir, 'attempts.jsonl')}:${i + 1}: not valid JSON (${(e as Error).message}); only a torn last line is ignored, this one has records after it — ` +
+          'repair the line, or delete it (`fixbench run --resume` then runs that attempt again)',
+      );
     }
     checkFormatVersion(`${path.join(dir, 'attempts.jsonl')}:${i + 1}`, (obj as { format_version?: unknown })?.format_version);
     const r = AttemptRecord.safeParse(obj);

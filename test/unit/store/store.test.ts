@@ -42,6 +42,8 @@ describe('results store', () => {
     await appendFile(path.join(dir, 'attempts.jsonl'), 'garbage\n');
     await w.appendAttempt(record(0));
     await expect(readRun(dir)).rejects.toThrow(/attempts\.jsonl:1: not valid JSON/);
+    // and says what to do with it
+    await expect(readRun(dir)).rejects.toThrow(/repair the line, or delete it \(`fixbench run --resume` then runs that attempt again\)/);
   });
 
   it('rejects an unknown format version, naming it and what to do', async () => {
