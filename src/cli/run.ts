@@ -141,6 +141,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const unpriced = contenders.filter((c) => c.kind === 'model' && !c.model.price).map((c) => (c.kind === 'model' ? c.model.spec.id : ''));
 
   const hasModels = contenders.some((c) => c.kind === 'model');
+  if (o.envCache !== false) await ensureWritableDir(path.resolve(o.cacheDir ?? defaultCacheDir()), o.cacheDir ? '--cache-dir' : 'the environment cache (set --cache-dir or $FIXBENCH_CACHE_DIR)');
   const envCache = o.envCache === false ? undefined : new EnvCache(path.resolve(o.cacheDir ?? defaultCacheDir()));
   log(
     `fixbench run ${runId}${stored ? (o.retryErrors ? ' (retrying infra errors)' : ' (resumed)') : ''}: ${tasks.length} task(s) × ${contenders.length} contender(s) × ${o.attempts} attempt(s)` +

@@ -1,4 +1,4 @@
-// `run --resume` with flags that differ from the stored run: refused (exit 2) naming each flag, the
+// `fixbench run` input checks before any work: `--resume` with flags that differ from the stored run is refused (exit 2) naming
 // stored value and its run.json field, before anything runs; flags equal to the stored ones pass.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -40,5 +40,17 @@ describe('run --resume with other flags', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('--retry-errors r1:');
     expect(r.stderr).toContain('--no-reference no reference agents: run r1 has gold and noop (run.json contenders)');
+  });
+});
+
+describe('run --cache-dir', () => {
+  it('refuses a cache folder that is a file before any attempt runs (exit 2), writing no run', async () => {
+    const file = path.join(tmp, 'cache-is-a-file');
+    await writeFile(file, 'x');
+    const r = await runCli(['run', '--no-models', '--task', 'js-ini-1', '--cache-dir', file, '--run-id', 'cf', '--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports')]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(`--cache-dir ${file}: not a writable folder`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    await expect(readFile(path.join(tmp, 'results', 'cf', 'run.json'), 'utf8')).rejects.toThrow(/ENOENT/);
   });
 });
