@@ -77,7 +77,14 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   if (o.resume && o.retryErrors) throw new UserInputError('--resume and --retry-errors both name a run; --retry-errors already resumes, keep one');
   let stored: RunHeader | null = null;
   if (resuming !== undefined) {
-    stored = (await readRun(runFolder(resuming, o.results))).header;
+    const folder = runFolder(resuming, o.results);
+    stored = (await readRun(folder)).header;
+    if (path.basename(folder) !== stored.run_id) {
+      // results go to <results>/<run_id>: resuming a renamed or copied folder would write into another run
+      throw new UserInputError(
+        `${path.join(folder, 'run.json')}: run_id is "${stored.run_id}" but the folder is named "${path.basename(folder)}"; a run resumes in the folder named by its run_id — rename the folder back to ${stored.run_id}`,
+      );
+    }
     const resumed = resumeOptions(o, stored);
     refuseResumeConflicts(o, resumed, stored, resuming);
     o = resumed;

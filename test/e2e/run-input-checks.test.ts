@@ -1,5 +1,5 @@
-// `fixbench run` input checks before any work: `--resume` with flags that differ from the stored run is refused (exit 2) naming
-// stored value and its run.json field, before anything runs; flags equal to the stored ones pass.
+// `fixbench run` input checks before any work: `--resume` with flags that differ from the stored run is refused (exit 2)
+// naming each flag, the stored value and its run.json field; a --cache-dir that is not a writable folder is refused; so is resuming a folder whose name is not its run_id.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,5 +52,17 @@ describe('run --cache-dir', () => {
     expect(r.stderr).toContain(`--cache-dir ${file}: not a writable folder`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     await expect(readFile(path.join(tmp, 'results', 'cf', 'run.json'), 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('run --resume of a renamed folder', () => {
+  it('refuses a folder whose name is not its run_id (it would resume into the other folder)', async () => {
+    const dir = path.join(tmp, 'results', 'renamed');
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'run.json'), await readFile(path.join(tmp, 'results', 'r1', 'run.json'), 'utf8'));
+    const r = await runCli(['run', '--resume', 'renamed', '--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports')]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(`${path.join(dir, 'run.json')}: run_id is "r1" but the folder is named "renamed"`);
+    expect(r.stderr).toContain('rename the folder back to r1');
   });
 });
