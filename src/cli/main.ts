@@ -5,7 +5,7 @@ import { ExitCode, GateFailedError, UserInputError } from '../core/errors.ts';
 import { SANDBOX_CHOICES } from '../sandbox/types.ts';
 import { harnessIdentity } from './paths.ts';
 import { registerTaskCommands } from './tasks-commands.ts';
-import { nonNegativeNumber, parseErrorThreshold, parseShard } from './args.ts';
+import { nonNegativeNumber, parseErrorThreshold, parseShard, significanceLevel } from './args.ts';
 
 /** Commander parser for a whole number from 0 to 10. */
 export function nonNegativeInt(v: string): number {
@@ -140,7 +140,7 @@ export function buildProgram(exit: { code: number }): Command {
     .option('--results <dir>', 'results folder', 'results')
     .addOption(new Option('--max-drop <pp>', 'gate: fail when a contender\'s resolved rate drops by more than this many percentage points').argParser(nonNegativeNumber))
     .addOption(new Option('--max-cost-increase <pct>', 'gate: fail when a contender\'s mean USD per attempt rises by more than this percent').argParser(nonNegativeNumber))
-    .addOption(new Option('--significant-drop <alpha>', 'gate: fail when a contender\'s drop is significant at this level (McNemar exact test, two-sided), e.g. 0.05').argParser(nonNegativeNumber))
+    .addOption(new Option('--significant-drop <alpha>', 'gate: fail when a contender\'s drop is significant at this level (McNemar exact test, two-sided), e.g. 0.05').argParser(significanceLevel))
     .option('--markdown <file>', 'also write the comparison as Markdown (appended to $GITHUB_STEP_SUMMARY too when it is set)')
     .option('--json', 'print JSON')
     .action(async (base: string, head: string, opts) => {
