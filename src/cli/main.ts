@@ -5,6 +5,7 @@ import { ExitCode, GateFailedError, UserInputError } from '../core/errors.ts';
 import { SANDBOX_CHOICES } from '../sandbox/types.ts';
 import { harnessIdentity } from './paths.ts';
 import { registerTaskCommands } from './tasks-commands.ts';
+import { fsErrorMessage } from './fs-error.ts';
 import { nonNegativeNumber, parseErrorThreshold, parseShard, significanceLevel } from './args.ts';
 
 /** Commander parser for a whole number from 0 to 10. */
@@ -246,6 +247,11 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof GateFailedError) {
       process.stderr.write(`fixbench: gate failed: ${e.message}\n`);
       return ExitCode.gateFailed;
+    }
+    const fsMessage = fsErrorMessage(e);
+    if (fsMessage) {
+      process.stderr.write(`fixbench: error: ${fsMessage}\n`);
+      return ExitCode.invalidInput;
     }
     process.stderr.write(`fixbench: internal error (a bug in fixbench; please report it with this trace):\n${(e as Error).stack ?? e}\n`);
     return ExitCode.internal;
