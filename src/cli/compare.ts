@@ -32,6 +32,12 @@ export async function compareCommand(base: string, head: string, o: CompareCliOp
     ...(o.significantDrop !== undefined ? { significantDrop: o.significantDrop } : {}),
   };
   const c = compareRuns(await readRun(pair.base), await readRun(pair.head), gates);
+  if (c.commonTasks === 0) {
+    // nothing paired: every gate would hold vacuously, which a nightly job would read as "no regression"
+    throw new UserInputError(
+      `compare: ${c.base.run_id} (suite ${c.base.suite}) and ${c.head.run_id} (suite ${c.head.suite}) have no task in common, so nothing can be compared; compare runs of the same task suite (\`fixbench history\` groups them)`,
+    );
+  }
   const md = comparisonMarkdown(c);
   if (o.markdown) {
     try {

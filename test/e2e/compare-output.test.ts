@@ -13,9 +13,9 @@ let results: string;
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-compare-out-'));
   results = path.join(tmp, 'results');
-  for (const [id, resolved] of [['base', 4], ['head', 1]] as const) {
-    const tasks = ['t1', 't2', 't3', 't4'];
-    const w = await RunWriter.create(path.join(results, id), makeHeader({ run_id: id, suite: { hash: 'h', instance_ids: tasks }, contenders: [modelContender('m1')] }));
+  for (const [id, resolved, suite] of [['base', 4, 'h'], ['head', 1, 'h'], ['other', 1, 'o']] as const) {
+    const tasks = suite === 'h' ? ['t1', 't2', 't3', 't4'] : ['u1', 'u2', 'u3', 'u4'];
+    const w = await RunWriter.create(path.join(results, id), makeHeader({ run_id: id, suite: { hash: suite, instance_ids: tasks }, contenders: [modelContender('m1')] }));
     for (const [i, t] of tasks.entries()) await w.appendAttempt(makeAttempt('m1', t, i < resolved ? 'resolved' : 'unresolved', 0.01, { run_id: id }));
   }
 });
@@ -43,5 +43,12 @@ describe('compare output files', () => {
     const r = await runCli(['compare', 'base', 'head', '--results', results, '--significant-drop', '2']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('between 0 and 1');
+  });
+
+  it('refuses two runs with no task in common (a gate would hold vacuously)', async () => {
+    const r = await runCli(['compare', 'base', 'other', '--results', results, '--max-drop', '5']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('compare: base (suite h) and other (suite o) have no task in common');
+    expect(r.stdout).toBe('');
   });
 });
