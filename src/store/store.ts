@@ -144,7 +144,8 @@ export async function readRun(dir: string): Promise<StoredRun> {
     } catch (e) {
       if (isLast) return;
       throw new UserInputError(
-        `${path.join(dir, 'attempts.jsonl')}:${i + 1}: not valid JSON (${(e as Error).message}); only a torn last line is ignored, this one has records after it — ` +
+        `${path.join(dir, 'attempts.jsonl')}:${i + 1}: not valid JSON (${(e as Error).message}); only a torn last line (no newline after it) is ignored, ` +
+          (lines.slice(i + 1).some((l) => l.trim()) ? 'this one has records after it — ' : 'this one ends with a newline — ') +
           'repair the line, or delete it (`fixbench run --resume` then runs that attempt again)',
       );
     }
