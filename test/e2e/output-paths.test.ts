@@ -48,3 +48,16 @@ describe('unwritable output paths', () => {
     expect(fsErrorMessage(Object.assign(new Error('x'), { code: 'EACCES', path: '/a', syscall: 'open' }))).toContain('/a: cannot open it (EACCES: permission denied)');
   });
 });
+
+describe('merge of an unfinished shard', () => {
+  it('merges, but warns that the run is not finished and how to finish it', async () => {
+    const res = path.join(tmp, 'unfinished');
+    for (const [id, shard, status] of [['u1', 1, 'finished'], ['u2', 2, 'running']] as const) {
+      await RunWriter.create(path.join(res, id), makeHeader({ run_id: id, status, suite: { hash: 'h', instance_ids: ['t1'] }, contenders: [modelContender('m1')], shard: { index: shard, count: 2 } }));
+    }
+    const r = await runCli(['merge', path.join(res, 'merged'), path.join(res, 'u1'), path.join(res, 'u2')]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain(`warning: the merged run is "running": ${path.join(res, 'u2')} is "running"`);
+    expect(r.stderr).toContain('fixbench run --resume <shard>');
+  });
+});
