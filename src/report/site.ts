@@ -167,6 +167,11 @@ export async function buildSite(o: BuildSiteOptions): Promise<{ index: string; r
       unreadable.push({ dir: d, reason: e instanceof Error ? e.message.split('\n')[0]! : String(e) });
       continue;
     }
+    if (d !== run.header.run_id) {
+      // its report would go to <out>/<run_id>, over another run's (or under a name the index does not link)
+      unreadable.push({ dir: d, reason: `${path.join(runDir, 'run.json')}: run_id is "${run.header.run_id}" but the folder is named "${d}"; rename the folder back to ${run.header.run_id}` });
+      continue;
+    }
     await buildReport({ header: run.header, attempts: run.attempts, outDir: path.join(o.outDir, run.header.run_id), runDir, published: o.published, attemptPages: o.attemptPages });
     points.push(runPoint(run));
   }

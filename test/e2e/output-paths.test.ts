@@ -61,3 +61,15 @@ describe('merge of an unfinished shard', () => {
     expect(r.stderr).toContain('fixbench run --resume <shard>');
   });
 });
+
+describe('report of a renamed run folder', () => {
+  it('refuses to write over the report named by its run_id, unless --out is given', async () => {
+    const res = path.join(tmp, 'renamed');
+    await RunWriter.create(path.join(res, 'copy'), makeHeader({ run_id: 'orig', suite: { hash: 'h', instance_ids: ['t1'] }, contenders: [modelContender('m1')] }));
+    const r = await runCli(['report', 'copy', '--results', res, '--reports', path.join(tmp, 'reports')]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('run_id is "orig" but the folder is named "copy", so its report would replace reports/orig');
+    const ok = await runCli(['report', 'copy', '--results', res, '--out', path.join(tmp, 'copy-report')]);
+    expect(ok.exitCode).toBe(0);
+  });
+});

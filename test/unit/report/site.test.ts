@@ -32,6 +32,8 @@ describe('buildSite', () => {
     await mkdir(join(results, 'broken'), { recursive: true });
     await writeFile(join(results, 'broken', 'run.json'), '{"format_version": 99}');
     await mkdir(join(results, 'not-a-run'), { recursive: true });
+    await mkdir(join(results, 'copy-of-night-1'), { recursive: true });
+    await writeFile(join(results, 'copy-of-night-1', 'run.json'), await readFile(join(results, 'night-1', 'run.json'), 'utf8'));
     const site = await buildSite({ resultsDir: results, outDir: join(dir, 'site') });
     expect(site.runs).toBe(3);
     index = await readFile(site.index, 'utf8');
@@ -65,6 +67,9 @@ describe('buildSite', () => {
     expect(index).toContain('<span class="mono">broken</span>: ');
     expect(index).toContain('format_version 99');
     expect(index).not.toContain('not-a-run');
+    // a copied folder would overwrite night-1's report: listed with the reason instead
+    expect(index).toContain('<span class="mono">copy-of-night-1</span>: ');
+    expect(index).toContain('run_id is &quot;night-1&quot; but the folder is named &quot;copy-of-night-1&quot;');
   });
 
   it('refuses a results folder with no runs', async () => {
