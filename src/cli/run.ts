@@ -272,7 +272,7 @@ function resumeOptions(o: RunCliOptions, h: RunHeader): RunCliOptions {
     budgetTokens: h.limits.run_budget_tokens ?? Number.POSITIVE_INFINITY,
     attemptTimeout: h.limits.wall_ms / 1000,
     commandTimeout: h.limits.command_timeout_ms / 1000,
-    ...(h.shard ? { shard: h.shard } : {}),
+    shard: h.shard ?? undefined,
   };
 }
 

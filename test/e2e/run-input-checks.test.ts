@@ -24,11 +24,12 @@ afterAll(async () => {
 describe('run --resume with other flags', () => {
   it('refuses flags that differ from the run, naming each and the run.json field, and changes nothing', async () => {
     const before = await readFile(path.join(tmp, 'results', 'r1', 'run.json'), 'utf8');
-    const r = await runCli(['run', '--resume', 'r1', '--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports'), '--attempts', '3', '--task', 'js-ini-1', '--steps', '50', '--budget-usd', 'none']);
+    const r = await runCli(['run', '--resume', 'r1', '--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports'), '--attempts', '3', '--task', 'js-ini-1', '--steps', '50', '--budget-usd', 'none', '--shard', '1/2']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('--attempts 3: run r1 has 1 (run.json attempts_per_task)');
     expect(r.stderr).toContain('--task js-ini-1: run r1 has js-ini-1,js-ini-2 (run.json suite.instance_ids)');
     expect(r.stderr).toContain('--budget-usd none: run r1 has 2 (run.json limits.run_budget_usd)');
+    expect(r.stderr).toContain('--shard 1/2: run r1 has none (run.json shard)');
     expect(r.stderr).not.toContain('--steps'); // 50 is the stored value
     expect(r.stderr).toContain('fix: drop these flags');
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
