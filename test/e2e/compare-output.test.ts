@@ -13,9 +13,11 @@ let results: string;
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-compare-out-'));
   results = path.join(tmp, 'results');
-  for (const [id, resolved, suite] of [['base', 4, 'h'], ['head', 1, 'h'], ['other', 1, 'o']] as const) {
+  for (const [id, resolved, suite, started] of [['base', 4, 'h', '01'], ['head', 1, 'h', '02'], ['other', 1, 'o', '03'], ['shard', 0, 'h', '04']] as const) {
     const tasks = suite === 'h' ? ['t1', 't2', 't3', 't4'] : ['u1', 'u2', 'u3', 'u4'];
-    const w = await RunWriter.create(path.join(results, id), makeHeader({ run_id: id, suite: { hash: suite, instance_ids: tasks }, contenders: [modelContender('m1')] }));
+    const shard = id === 'shard' ? { shard: { index: 1, count: 2 } } : {};
+    const w = await RunWriter.create(path.join(results, id), makeHeader({ run_id: id, started_at: `2026-04-${started}T02:00:00.000Z`, suite: { hash: suite, instance_ids: tasks }, contenders: [modelContender('m1')], ...shard }));
+    if (id === 'shard') continue;
     for (const [i, t] of tasks.entries()) await w.appendAttempt(makeAttempt('m1', t, i < resolved ? 'resolved' : 'unresolved', 0.01, { run_id: id }));
   }
 });
@@ -50,5 +52,11 @@ describe('compare output files', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('compare: base (suite h) and other (suite o) have no task in common');
     expect(r.stdout).toBe('');
+  });
+
+  it('never picks a shard run as "latest" (its rates divide by the whole suite)', async () => {
+    const r = await runCli(['compare', 'base', 'latest', '--results', results, '--json']);
+    expect(r.exitCode).toBe(2); // latest is "other" (newest non-shard run), which shares no task with base
+    expect(r.stderr).toContain('base (suite h) and other (suite o) have no task in common');
   });
 });
