@@ -29,6 +29,13 @@ export function exceedsThreshold(t: ErrorThreshold, errors: number, total: numbe
 }
 
 /** A non-negative number flag (percentage points, percent). */
+/** `--significant-drop <alpha>`: a significance level, 0 < alpha < 1. @throws InvalidArgumentError otherwise. */
+export function significanceLevel(v: string): number {
+  const n = /^\s*(0|1)?(\.\d+)?\s*$/.test(v) && /\d/.test(v) ? Number(v) : NaN;
+  if (!(n > 0 && n < 1)) throw new InvalidArgumentError('must be a significance level between 0 and 1, such as 0.05');
+  return n;
+}
+
 export function nonNegativeNumber(v: string): number {
   const n = /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : NaN;
   if (!Number.isFinite(n)) throw new InvalidArgumentError('must be a number such as 2 or 2.5');

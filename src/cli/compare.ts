@@ -32,12 +32,27 @@ export async function compareCommand(base: string, head: string, o: CompareCliOp
     ...(o.significantDrop !== undefined ? { significantDrop: o.significantDrop } : {}),
   };
   const c = compareRuns(await readRun(pair.base), await readRun(pair.head), gates);
+  if (c.commonTasks === 0) {
+    // nothing paired: every gate would hold vacuously, which a nightly job would read as "no regression"
+    throw new UserInputError(
+      `compare: ${c.base.run_id} (suite ${c.base.suite}) and ${c.head.run_id} (suite ${c.head.suite}) have no task in common, so nothing can be compared; compare runs of the same task suite (\`fixbench history\` groups them)`,
+    );
+  }
   const md = comparisonMarkdown(c);
   if (o.markdown) {
-    await mkdir(path.dirname(path.resolve(o.markdown)), { recursive: true });
-    await writeFile(o.markdown, md);
+    try {
+      await mkdir(path.dirname(path.resolve(o.markdown)), { recursive: true });
+      await writeFile(o.markdown, md);
+    } catch (e) {
+      throw new UserInputError(`--markdown ${o.markdown}: cannot write the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); name a file in a folder you can write to`);
+    }
   }
-  if (process.env.GITHUB_STEP_SUMMARY) await appendFile(process.env.GITHUB_STEP_SUMMARY, md + '\n');
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    // the step summary is a courtesy: failing to append it must not hide the comparison or its gates
+    await appendFile(process.env.GITHUB_STEP_SUMMARY, md + '\n').catch((e: NodeJS.ErrnoException) =>
+      process.stderr.write(`warning: $GITHUB_STEP_SUMMARY ${process.env.GITHUB_STEP_SUMMARY}: cannot append the comparison (${e.code ?? e.message}); it is printed below\n`),
+    );
+  }
   if (o.json) {
     process.stdout.write(JSON.stringify(c, null, 2) + '\n');
   } else {

@@ -5,7 +5,8 @@ import { ExitCode, GateFailedError, UserInputError } from '../core/errors.ts';
 import { SANDBOX_CHOICES } from '../sandbox/types.ts';
 import { harnessVersion } from './paths.ts';
 import { registerTaskCommands } from './tasks-commands.ts';
-import { nonNegativeNumber, parseErrorThreshold, parseShard } from './args.ts';
+import { fsErrorMessage } from './fs-error.ts';
+import { nonNegativeNumber, parseErrorThreshold, parseShard, significanceLevel } from './args.ts';
 
 /** Commander parser for a whole number from 0 to 10. */
 export function nonNegativeInt(v: string): number {
@@ -103,7 +104,7 @@ export function buildProgram(exit: { code: number }): Command {
     .addOption(new Option('--concurrency <n>', 'attempts run at once').default(2).argParser(positiveInt))
     .addOption(new Option('--model-concurrency <n>', 'model calls in flight at once across attempts (default: --concurrency)').argParser(positiveInt))
     .addOption(new Option('--test-concurrency <n>', 'setup and test runs at once (default: the CPU count)').argParser(positiveInt))
-    .option('--resume <run>', 'continue an interrupted or killed run (run id under --results, or its folder): only attempts with no record run; its tasks, models, limits and shard are reused')
+    .option('--resume <run>', 'continue an interrupted or killed run (run id under --results, or its folder): only attempts with no record run; its tasks, models, limits and shard are reused, and a flag that differs from them is refused')
     .option('--retry-errors <run>', 'like --resume, after setting aside the run\'s infra_error records (kept in attempts.superseded.jsonl) so they run again')
     .addOption(new Option('--shard <i/n>', 'run only shard i of n: attempts split by a stable hash of their key; join shard folders with `fixbench merge`').argParser(parseShard))
     .addOption(new Option('--fail-on-error <n|p%>', 'exit 3 when more than n attempts (or p% of them) end as infra_error').argParser(parseErrorThreshold))
@@ -119,9 +120,10 @@ export function buildProgram(exit: { code: number }): Command {
     )
     .option('--json', 'print JSON Lines on stdout for scripts: a "start" event, one "attempt" event per finished attempt, then a "summary" event')
     .addHelpText('after', '\nOn a terminal a progress bar shows attempts done, resolved so far, running USD and tokens, and ETA; otherwise one line per attempt goes to stderr.')
-    .action(async (opts) => {
+    .action(async (opts, cmd: Command) => {
       // commands are imported when used, so `--help` stays fast
-      exit.code = await (await import('./run.ts')).runCommand(opts);
+      const given = Object.keys(opts).filter((k) => cmd.getOptionValueSource(k) === 'cli');
+      exit.code = await (await import('./run.ts')).runCommand({ ...opts, given });
     });
 
   program
@@ -144,7 +146,7 @@ export function buildProgram(exit: { code: number }): Command {
     .option('--results <dir>', 'results folder', 'results')
     .addOption(new Option('--max-drop <pp>', 'gate: fail when a contender\'s resolved rate drops by more than this many percentage points').argParser(nonNegativeNumber))
     .addOption(new Option('--max-cost-increase <pct>', 'gate: fail when a contender\'s mean USD per attempt rises by more than this percent').argParser(nonNegativeNumber))
-    .addOption(new Option('--significant-drop <alpha>', 'gate: fail when a contender\'s drop is significant at this level (McNemar exact test, two-sided), e.g. 0.05').argParser(nonNegativeNumber))
+    .addOption(new Option('--significant-drop <alpha>', 'gate: fail when a contender\'s drop is significant at this level (McNemar exact test, two-sided), e.g. 0.05').argParser(significanceLevel))
     .option('--markdown <file>', 'also write the comparison as Markdown (appended to $GITHUB_STEP_SUMMARY too when it is set)')
     .option('--json', 'print JSON')
     .action(async (base: string, head: string, opts) => {
@@ -250,6 +252,11 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof GateFailedError) {
       process.stderr.write(`fixbench: gate failed: ${e.message}\n`);
       return ExitCode.gateFailed;
+    }
+    const fsMessage = fsErrorMessage(e);
+    if (fsMessage) {
+      process.stderr.write(`fixbench: error: ${fsMessage}\n`);
+      return ExitCode.invalidInput;
     }
     process.stderr.write(`fixbench: internal error (a bug in fixbench; please report it with this trace):\n${(e as Error).stack ?? e}\n`);
     return ExitCode.internal;

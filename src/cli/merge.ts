@@ -39,5 +39,12 @@ export async function mergeCommand(out: string, shards: string[], o: { runId?: s
   const summary = { run_id: runId, results: outDir, shards: merged.header.merged_from, attempts: merged.attempts.length, status: merged.header.status };
   if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');
   else process.stdout.write(`merged ${inputs.length} shard(s), ${merged.attempts.length} attempt(s) into ${outDir}\n`);
+  const unfinished = inputs.filter((s) => s.header.status !== 'finished' && s.header.status !== 'budget_exhausted');
+  if (unfinished.length) {
+    process.stderr.write(
+      `warning: the merged run is "${merged.header.status}": ${unfinished.map((s) => `${s.dir} is "${s.header.status}"`).join(', ')}; ` +
+        'finish each with `fixbench run --resume <shard>` (a "running" shard may still be writing, or was killed), then merge again into a new folder\n',
+    );
+  }
   return ExitCode.ok;
 }

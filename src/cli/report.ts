@@ -50,6 +50,12 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
   const dir = existsSync(path.join(run, 'run.json')) ? path.resolve(run) : path.resolve(o.results, run);
   const stored = await readRun(dir);
   let { header, attempts } = stored;
+  if (o.out === undefined && path.basename(dir) !== header.run_id) {
+    // the report goes to reports/<run_id>: a renamed or copied folder would overwrite another run's report
+    throw new UserInputError(
+      `${path.join(dir, 'run.json')}: run_id is "${header.run_id}" but the folder is named "${path.basename(dir)}", so its report would replace reports/${header.run_id}; rename the folder back to ${header.run_id}, or pass --out <dir>`,
+    );
+  }
   let outDir = path.resolve(o.reports, header.run_id);
   let repricedFrom: { file: string; as_of: string } | undefined;
   if (o.prices) {

@@ -66,6 +66,8 @@ export interface RunCliOptions {
   /** Environment cache folder (default `defaultCacheDir()`); `envCache: false` = `--no-env-cache`. */
   cacheDir?: string;
   envCache?: boolean;
+  /** Option names given on the command line (commander's value source `cli`); a resume refuses those that differ from the run. */
+  given?: readonly string[];
 }
 
 const log = (s: string) => process.stderr.write(s + '\n');
@@ -77,8 +79,17 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   if (o.resume && o.retryErrors) throw new UserInputError('--resume and --retry-errors both name a run; --retry-errors already resumes, keep one');
   let stored: RunHeader | null = null;
   if (resuming !== undefined) {
-    stored = (await readRun(runFolder(resuming, o.results))).header;
-    o = resumeOptions(o, stored);
+    const folder = runFolder(resuming, o.results);
+    stored = (await readRun(folder)).header;
+    if (path.basename(folder) !== stored.run_id) {
+      // results go to <results>/<run_id>: resuming a renamed or copied folder would write into another run
+      throw new UserInputError(
+        `${path.join(folder, 'run.json')}: run_id is "${stored.run_id}" but the folder is named "${path.basename(folder)}"; a run resumes in the folder named by its run_id — rename the folder back to ${stored.run_id}`,
+      );
+    }
+    const resumed = resumeOptions(o, stored);
+    refuseResumeConflicts(o, resumed, stored, resuming);
+    o = resumed;
   }
   const tasksDir = defaultTasksDir(o.tasks);
   const tasks = await loadTasks(tasksDir, o.task);
@@ -150,6 +161,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const unpriced = contenders.filter((c) => c.kind === 'model' && !c.model.price).map((c) => (c.kind === 'model' ? c.model.spec.id : ''));
 
   const hasModels = contenders.some((c) => c.kind === 'model');
+  if (o.envCache !== false) await ensureWritableDir(path.resolve(o.cacheDir ?? defaultCacheDir()), o.cacheDir ? '--cache-dir' : 'the environment cache (set --cache-dir or $FIXBENCH_CACHE_DIR)');
   const envCache = o.envCache === false ? undefined : new EnvCache(path.resolve(o.cacheDir ?? defaultCacheDir()));
   log(
     `fixbench run ${runId}${stored ? (o.retryErrors ? ' (retrying infra errors)' : ' (resumed)') : ''}: ${tasks.length} task(s) × ${contenders.length} contender(s) × ${o.attempts} attempt(s)` +
@@ -277,11 +289,58 @@ function resumeOptions(o: RunCliOptions, h: RunHeader): RunCliOptions {
     budgetTokens: h.limits.run_budget_tokens ?? Number.POSITIVE_INFINITY,
     attemptTimeout: h.limits.wall_ms / 1000,
     commandTimeout: h.limits.command_timeout_ms / 1000,
-    ...(h.shard ? { shard: h.shard } : {}),
+    shard: h.shard ?? undefined,
   };
 }
 
 const isReference = (agent: string) => agent === 'gold' || agent === 'noop';
+
+/** Flags whose value a resumed run takes from its run.json, and the run.json field each comes from. */
+const RESUME_FIXED: ReadonlyArray<[keyof RunCliOptions, string, string]> = [
+  ['task', '--task', 'suite.instance_ids'],
+  ['models', '--models/--no-models', 'contenders'],
+  ['agents', '--agents', 'contenders'],
+  ['reference', '--no-reference', 'contenders'],
+  ['prices', '--prices', 'price_sheet.file'],
+  ['attempts', '--attempts', 'attempts_per_task'],
+  ['rerunFailed', '--rerun-failed', 'rerun_failed'],
+  ['steps', '--steps', 'limits.steps'],
+  ['attemptUsd', '--attempt-usd', 'limits.attempt_usd'],
+  ['budgetUsd', '--budget-usd', 'limits.run_budget_usd'],
+  ['budgetTokens', '--budget-tokens', 'limits.run_budget_tokens'],
+  ['attemptTimeout', '--attempt-timeout', 'limits.wall_ms'],
+  ['commandTimeout', '--command-timeout', 'limits.command_timeout_ms'],
+  ['shard', '--shard', 'shard'],
+  ['runId', '--run-id', 'run_id'],
+];
+
+/**
+ * A resumed run keeps the settings in its run.json (so its attempt keys and limits stay the same);
+ * a flag given on this command line with another value would be silently ignored, so it is refused.
+ * @throws UserInputError naming every differing flag, the stored value and the run.json field.
+ */
+function refuseResumeConflicts(given: RunCliOptions, resumed: RunCliOptions, h: RunHeader, run: string): void {
+  const norm = (k: keyof RunCliOptions, v: unknown): string => {
+    if (k === 'task' || k === 'models' || k === 'agents') return Array.isArray(v) ? [...v].sort().join(',') : v === false ? '(none)' : String(v);
+    if (k === 'prices') return typeof v === 'string' ? path.resolve(v) : String(v);
+    if (k === 'runId') return String(v);
+    if (k === 'reference') return v ? 'gold and noop' : 'no reference agents';
+    if (k === 'shard') return v ? `${(v as Shard).index}/${(v as Shard).count}` : 'none';
+    return v === Number.POSITIVE_INFINITY ? 'none' : JSON.stringify(v);
+  };
+  const differ = RESUME_FIXED.filter(([k]) => given.given?.includes(k)).flatMap(([k, flag, field]) => {
+    const mine = k === 'runId' ? given.runId : given[k];
+    const theirs = k === 'runId' ? h.run_id : resumed[k];
+    return norm(k, mine) === norm(k, theirs) ? [] : [`${flag} ${norm(k, mine)}: run ${h.run_id} has ${norm(k, theirs)} (run.json ${field})`];
+  });
+  if (differ.length) {
+    throw new UserInputError(
+      `--${given.retryErrors ? 'retry-errors' : 'resume'} ${run}: a resumed run keeps the settings it was started with, so its attempts stay comparable:\n  ` +
+        differ.join('\n  ') +
+        '\n  fix: drop these flags to resume the run as it was, or start a new run (--run-id) with them',
+    );
+  }
+}
 
 /** A path inside the fixbench package as relative to it (e.g. `prices/2026-03-31.yaml`); others absolute. */
 function bundledRelative(file: string): string {

@@ -60,12 +60,13 @@ export async function listRuns(resultsDir: string): Promise<{ runs: RunEntry[]; 
 
 /**
  * Resolves the `compare` arguments: `latest` = the newest run; `previous` = the newest run of
- * head's group started before head. Other values are a folder or a run id under `resultsDir`.
+ * head's group started before head (runs still running and shard runs are never picked). Other values are a folder or a run id under `resultsDir`.
  * @throws UserInputError when there is no such run.
  */
 export async function resolveRunPair(base: string, head: string, resultsDir: string): Promise<{ base: string; head: string }> {
   const needsHistory = base === 'previous' || head === 'latest';
-  const history = needsHistory ? (await listRuns(resultsDir)).runs.filter((r) => r.header.status !== 'running') : [];
+  // a shard's rates divide by the whole suite: never "latest" or "previous" (merge the shards first)
+  const history = needsHistory ? (await listRuns(resultsDir)).runs.filter((r) => r.header.status !== 'running' && !r.header.shard) : [];
   const folder = (run: string) => (path.isAbsolute(run) || run.includes(path.sep) ? path.resolve(run) : path.resolve(resultsDir, run));
   let headDir: string;
   if (head === 'latest') {

@@ -20,7 +20,7 @@ export const PublishedScore = z
     /** Who published it, in words; required: a figure without a source is not shipped. */
     source: z.string().min(1),
     /** Where to read it, when there is a page. http(s) only. */
-    url: z.url({ protocol: /^https?$/ }).optional(),
+    url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' }).optional(),
     note: z.string().optional(),
   })
   .strict();

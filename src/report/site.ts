@@ -56,6 +56,8 @@ export interface RunPoint {
   contenders: number;
   spend: number | null;
   models: Array<{ id: string; rate: number | null; usdPerTask: number | null }>;
+  /** `i/n` for a shard of a run (`run --shard`): listed, but left out of the trend and latest figures, whose rates divide by every task of the suite. */
+  shard?: string | null;
 }
 
 /** The trend figures of a stored run (models only: reference agents are not plotted). */
@@ -71,6 +73,7 @@ export function runPoint(run: StoredRun): RunPoint {
     contenders: run.header.contenders.length,
     spend,
     models: ranked.filter((s) => s.costBasis !== 'no_model').map((s) => ({ id: s.id, rate: s.resolvedRate, usdPerTask: s.meanUsdPerTask })),
+    shard: run.header.shard ? `${run.header.shard.index}/${run.header.shard.count}` : null,
   };
 }
 
@@ -91,6 +94,7 @@ export function siteView(points: readonly RunPoint[], unreadable: SiteViewModel[
       const usd: LinePoint[] = [];
       const latest = new Map<string, { rate: number | null; usd: number | null; runs: number }>();
       for (const r of [...sorted].reverse()) {
+        if (r.shard) continue; // a shard's rates divide by every task of the suite: not a point of the trend
         const t = Date.parse(r.startedAt);
         for (const m of r.models) {
           if (Number.isFinite(t) && m.rate !== null) rate.push({ series: m.id, x: t, y: m.rate * 100 });
@@ -112,7 +116,7 @@ export function siteView(points: readonly RunPoint[], unreadable: SiteViewModel[
             id: r.id,
             href: `${encodeURIComponent(r.id)}/index.html`,
             startedAt: r.startedAt,
-            status: r.status,
+            status: r.shard ? `${r.status} (shard ${r.shard}: not in the trend)` : r.status,
             contenders: formatInt(r.contenders),
             best: best ? `${best.id} (${formatPct(best.rate)})` : '—',
             spend: formatUsd(r.spend),
@@ -161,6 +165,11 @@ export async function buildSite(o: BuildSiteOptions): Promise<{ index: string; r
       run = await readRun(runDir);
     } catch (e) {
       unreadable.push({ dir: d, reason: e instanceof Error ? e.message.split('\n')[0]! : String(e) });
+      continue;
+    }
+    if (d !== run.header.run_id) {
+      // its report would go to <out>/<run_id>, over another run's (or under a name the index does not link)
+      unreadable.push({ dir: d, reason: `${path.join(runDir, 'run.json')}: run_id is "${run.header.run_id}" but the folder is named "${d}"; rename the folder back to ${run.header.run_id}` });
       continue;
     }
     await buildReport({ header: run.header, attempts: run.attempts, outDir: path.join(o.outDir, run.header.run_id), runDir, published: o.published, attemptPages: o.attemptPages });

@@ -13,8 +13,12 @@ export function referenceGate(header: RunHeader, attempts: readonly AttemptRecor
   if (ids.has('gold')) {
     const bad = attempts.filter((a) => a.model === 'gold' && a.outcome !== 'resolved');
     if (bad.length) {
+      const infra = bad.every((a) => a.outcome === 'infra_error');
       problems.push(
-        `gold did not resolve ${bad.map((a) => `${a.instance_id} (${a.outcome}${a.error ? `: ${a.error.split('\n')[0]}` : ''})`).join(', ')}; fix the task's gold.patch, test.patch or test lists`,
+        `gold did not resolve ${bad.map((a) => `${a.instance_id} (${a.outcome}${a.error ? `: ${a.error.split('\n')[0]}` : ''})`).join(', ')}; ` +
+          (infra
+            ? 'these are infra errors (the harness, sandbox, cache or network failed, not the task): fix the cause named, then `fixbench run --retry-errors <run>`'
+            : "fix the task's gold.patch, test.patch or test lists"),
       );
     }
   }

@@ -170,9 +170,13 @@ export async function readRun(dir: string): Promise<StoredRun> {
     let obj: unknown;
     try {
       obj = JSON.parse(line);
-    } catch {
+    } catch (e) {
       if (isLast) return;
-      problems.push(`${file}:${i + 1}: not valid JSON`);
+      problems.push(
+        `${file}:${i + 1}: not valid JSON (${(e as Error).message}); only a torn last line (no newline after it) is ignored, ` +
+          (lines.slice(i + 1).some((l) => l.trim()) ? 'this one has records after it — ' : 'this one ends with a newline — ') +
+          'repair the line, or delete it (`fixbench run --resume` then runs that attempt again)',
+      );
       return;
     }
     checkFormatVersion(`${path.join(dir, 'attempts.jsonl')}:${i + 1}`, (obj as { format_version?: unknown })?.format_version);

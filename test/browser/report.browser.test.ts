@@ -37,7 +37,7 @@ describe.runIf(available || process.env.CI)('report in Chromium (file://)', () =
   beforeAll(async () => {
     if (!available) throw new Error(`${CHROMIUM} is missing on CI; .ci/run must install chromium`);
     dir = await mkdtemp(join(tmpdir(), 'fixbench-browser-'));
-    const runDir = join(dir, 'results', 'run');
+    const runDir = join(dir, 'results', '20260401T020000Z-ab12'); // a run folder is named by its run_id (the site lists others as unreadable)
     const { header, attempts } = await writeHostileRun(runDir);
     const out = join(dir, 'report');
     indexUrl = pathToFileURL(await buildReport({ header, attempts, outDir: out, runDir, published: await loadPublishedScores() })).href;

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { exceedsThreshold, parseErrorThreshold, parseShard } from '../../../src/cli/args.ts';
+import { exceedsThreshold, parseErrorThreshold, parseShard, significanceLevel } from '../../../src/cli/args.ts';
 
 describe('--shard', () => {
   it('reads i/n and refuses anything else', () => {
@@ -24,5 +24,13 @@ describe('--fail-on-error', () => {
     expect(exceedsThreshold({ kind: 'percent', value: 10 }, 1, 10)).toBe(false);
     expect(exceedsThreshold({ kind: 'percent', value: 10 }, 2, 10)).toBe(true);
     expect(exceedsThreshold({ kind: 'percent', value: 0 }, 0, 0)).toBe(false);
+  });
+});
+
+describe('--significant-drop', () => {
+  it('reads a significance level strictly between 0 and 1 and refuses anything else', () => {
+    expect(significanceLevel('0.05')).toBe(0.05);
+    expect(significanceLevel('.01')).toBe(0.01);
+    for (const bad of ['0', '1', '2', '-0.05', '5%', '', 'x', '1.5']) expect(() => significanceLevel(bad), bad).toThrow(/between 0 and 1/);
   });
 });

@@ -178,6 +178,8 @@ describe('published reference scores', () => {
       expect(String((err as Error).message)).toContain('source');
       await writeFile(file, 'scores:\n  - model: X\n    match: [x]\n    benchmark: B\n    score: 150\n    date: 2026-01-01\n    source: s\n');
       await expect(loadPublishedScores(file)).rejects.toThrow(/score/);
+      await writeFile(file, 'scores:\n  - model: X\n    match: [x]\n    benchmark: B\n    score: 50\n    date: 2026-01-01\n    source: s\n    url: "javascript:alert(1)"\n');
+      await expect(loadPublishedScores(file)).rejects.toThrow(/scores\.0\.url: must be an http:\/\/ or https:\/\/ address/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

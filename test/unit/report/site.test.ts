@@ -32,6 +32,8 @@ describe('buildSite', () => {
     await mkdir(join(results, 'broken'), { recursive: true });
     await writeFile(join(results, 'broken', 'run.json'), '{"format_version": 99}');
     await mkdir(join(results, 'not-a-run'), { recursive: true });
+    await mkdir(join(results, 'copy-of-night-1'), { recursive: true });
+    await writeFile(join(results, 'copy-of-night-1', 'run.json'), await readFile(join(results, 'night-1', 'run.json'), 'utf8'));
     const site = await buildSite({ resultsDir: results, outDir: join(dir, 'site') });
     expect(site.runs).toBe(3);
     index = await readFile(site.index, 'utf8');
@@ -65,6 +67,9 @@ describe('buildSite', () => {
     expect(index).toContain('<span class="mono">broken</span>: ');
     expect(index).toContain('format_version 99');
     expect(index).not.toContain('not-a-run');
+    // a copied folder would overwrite night-1's report: listed with the reason instead
+    expect(index).toContain('<span class="mono">copy-of-night-1</span>: ');
+    expect(index).toContain('run_id is &quot;night-1&quot; but the folder is named &quot;copy-of-night-1&quot;');
   });
 
   it('refuses a results folder with no runs', async () => {
@@ -85,5 +90,16 @@ describe('siteView', () => {
     expect(series.get('rate-0')!.points.map((p) => p.x)).toEqual([Date.parse('2026-04-01T00:00:00Z'), Date.parse('2026-04-02T00:00:00Z')]);
     expect(series.get('usd-0')!.points).toEqual([{ series: 'm', x: Date.parse('2026-04-01T00:00:00Z'), y: 0.1 }]);
     expect(vm.groups[0]!.runs[0]!.spend).toBe('unknown');
+  });
+
+  it('lists a shard run but leaves it out of the trend and the latest figures (its rate divides by the whole suite)', () => {
+    const run = (id: string, startedAt: string, rate: number, shard: string | null): RunPoint => ({
+      id, startedAt, status: 'finished', suiteHash: 'h', tasks: 4, contenders: 1, spend: 0.1, models: [{ id: 'm', rate, usdPerTask: 0.1 }], shard,
+    });
+    const { vm, series } = siteView([run('full', '2026-04-01T00:00:00Z', 0.75, null), run('s1', '2026-04-02T00:00:00Z', 0.25, '1/2'), run('s2', '2026-04-02T00:00:01Z', 0.5, '2/2')]);
+    expect(vm.groups[0]!.runs.map((r) => r.id)).toEqual(['s2', 's1', 'full']);
+    expect(vm.groups[0]!.runs[0]!.status).toBe('finished (shard 2/2: not in the trend)');
+    expect(series.get('rate-0')!.points).toEqual([{ series: 'm', x: Date.parse('2026-04-01T00:00:00Z'), y: 75 }]);
+    expect(vm.groups[0]!.latest).toEqual([{ id: 'm', rate: '75.0%', usd: '$0.10', runs: '1' }]);
   });
 });

@@ -22,6 +22,13 @@ describe('referenceGate: gold resolves every task, noop none', () => {
     expect(problems[0]).toMatch(/^gold did not resolve b \(unresolved: no test verdict with this patch: boom\), c \(patch_failed\); fix the task/);
   });
 
+  it('blames the harness, not the task, when gold only hit infra errors', () => {
+    const problems = referenceGate(header(['gold']), [rec('gold', 'a', 'infra_error', 'ENOTDIR: not a directory')]);
+    expect(problems[0]).toContain('gold did not resolve a (infra_error: ENOTDIR: not a directory); these are infra errors');
+    expect(problems[0]).toContain('fixbench run --retry-errors <run>');
+    expect(problems[0]).not.toContain('gold.patch');
+  });
+
   it('names each task noop resolved', () => {
     expect(referenceGate(header(['noop']), [rec('noop', 'a', 'resolved'), rec('noop', 'b', 'unresolved')])).toEqual([
       'noop resolved a without any change; their FAIL_TO_PASS tests already pass at base_commit',

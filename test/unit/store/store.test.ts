@@ -42,6 +42,16 @@ describe('results store', () => {
     await appendFile(path.join(dir, 'attempts.jsonl'), 'garbage\n');
     await w.appendAttempt(record(0));
     await expect(readRun(dir)).rejects.toThrow(/attempts\.jsonl:1: not valid JSON/);
+    // and says what to do with it
+    await expect(readRun(dir)).rejects.toThrow(/this one has records after it — repair the line, or delete it \(`fixbench run --resume` then runs that attempt again\)/);
+  });
+
+  it('says a damaged last line that ends with a newline is not a torn write', async () => {
+    const dir = path.join(await mkdtemp(path.join(root, 'r-')), 'r1');
+    const w = await RunWriter.create(dir, header);
+    await w.appendAttempt(record(0));
+    await appendFile(path.join(dir, 'attempts.jsonl'), '{"torn\n');
+    await expect(readRun(dir)).rejects.toThrow(/attempts\.jsonl:2: not valid JSON .*this one ends with a newline — repair the line, or delete it/);
   });
 
   it('names every bad line at once, and what to do', async () => {

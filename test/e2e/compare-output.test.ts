@@ -1,0 +1,62 @@
+// `fixbench compare` output files: an unwritable --markdown is a clear exit 2 (no stack trace); an
+// unwritable $GITHUB_STEP_SUMMARY is a warning that hides neither the comparison nor its gate (exit 3).
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
+import { RunWriter } from '../../src/store/store.ts';
+import { makeAttempt, makeHeader, modelContender } from '../unit/analysis/fixtures.ts';
+
+let tmp: string;
+let results: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-compare-out-'));
+  results = path.join(tmp, 'results');
+  for (const [id, resolved, suite, started] of [['base', 4, 'h', '01'], ['head', 1, 'h', '02'], ['other', 1, 'o', '03'], ['shard', 0, 'h', '04']] as const) {
+    const tasks = suite === 'h' ? ['t1', 't2', 't3', 't4'] : ['u1', 'u2', 'u3', 'u4'];
+    const shard = id === 'shard' ? { shard: { index: 1, count: 2 } } : {};
+    const w = await RunWriter.create(path.join(results, id), makeHeader({ run_id: id, started_at: `2026-04-${started}T02:00:00.000Z`, suite: { hash: suite, instance_ids: tasks }, contenders: [modelContender('m1')], ...shard }));
+    if (id === 'shard') continue;
+    for (const [i, t] of tasks.entries()) await w.appendAttempt(makeAttempt('m1', t, i < resolved ? 'resolved' : 'unresolved', 0.01, { run_id: id }));
+  }
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('compare output files', () => {
+  it('refuses a --markdown path that is a folder with exit 2, naming the flag', async () => {
+    const r = await runCli(['compare', 'base', 'head', '--results', results, '--markdown', tmp]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(`--markdown ${tmp}: cannot write the file (EISDIR)`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('warns about an unwritable $GITHUB_STEP_SUMMARY and still prints the comparison and fails the gate', async () => {
+    const r = await runCli(['compare', 'base', 'head', '--results', results, '--max-drop', '5'], { env: { GITHUB_STEP_SUMMARY: tmp } });
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toContain(`warning: $GITHUB_STEP_SUMMARY ${tmp}: cannot append the comparison (EISDIR)`);
+    expect(r.stdout).toContain('head vs base');
+    expect(r.stderr).toContain('gate failed: m1: resolved rate fell 75.0 pp');
+  });
+
+  it('refuses a --significant-drop level outside (0, 1)', async () => {
+    const r = await runCli(['compare', 'base', 'head', '--results', results, '--significant-drop', '2']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('between 0 and 1');
+  });
+
+  it('refuses two runs with no task in common (a gate would hold vacuously)', async () => {
+    const r = await runCli(['compare', 'base', 'other', '--results', results, '--max-drop', '5']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('compare: base (suite h) and other (suite o) have no task in common');
+    expect(r.stdout).toBe('');
+  });
+
+  it('never picks a shard run as "latest" (its rates divide by the whole suite)', async () => {
+    const r = await runCli(['compare', 'base', 'latest', '--results', results, '--json']);
+    expect(r.exitCode).toBe(2); // latest is "other" (newest non-shard run), which shares no task with base
+    expect(r.stderr).toContain('base (suite h) and other (suite o) have no task in common');
+  });
+});
