@@ -15,7 +15,8 @@ export const FAILURE_OUTCOMES = ['unresolved', 'empty_patch', 'patch_failed', 't
 /**
  * How a contender's cost is known:
  * - `list_price`: it drives a model whose price row is in the sheet;
- * - `price_unknown`: it drives a model with no price row (its USD is `null`, never 0);
+ * - `price_unknown`: it drives a model with no price row, or its patches come from a predictions file
+ *   (`fixbench eval`, which records no cost): its USD is `null`, never 0;
  * - `no_model`: it makes no model calls (`gold`, `noop`), so it costs 0.
  */
 export type CostBasis = 'list_price' | 'price_unknown' | 'no_model';
@@ -105,6 +106,7 @@ export function zeroOutcomeCounts(): OutcomeCounts {
 
 /** Cost basis of a contender from its header entry. */
 export function costBasisOf(c: Contender): CostBasis {
+  if (c.agent === 'predictions') return 'price_unknown';
   if (c.model === null) return 'no_model';
   return c.price === null ? 'price_unknown' : 'list_price';
 }

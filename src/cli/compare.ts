@@ -7,6 +7,8 @@ import { comparisonMarkdown } from '../history/markdown.ts';
 import { listRuns, resolveRunPair } from '../history/runs.ts';
 import { readRun } from '../store/store.ts';
 import { textTable } from './table.ts';
+import { summarise } from '../analysis/leaderboard.ts';
+import { formatUsd } from '../report/format.ts';
 
 export interface CompareCliOptions {
   results: string;
@@ -56,7 +58,7 @@ export async function compareCommand(base: string, head: string, o: CompareCliOp
   if (o.json) {
     process.stdout.write(JSON.stringify(c, null, 2) + '\n');
   } else {
-    process.stdout.write(`${c.head.run_id} vs ${c.base.run_id}${c.sameSuite ? '' : ` (suites differ; ${c.commonTasks} task(s) in both)`}\n`);
+    process.stdout.write(`base ${c.base.run_id} → head ${c.head.run_id}${c.sameSuite ? '' : ` (suites differ; ${c.commonTasks} task(s) in both)`}\n`);
     process.stdout.write(
       textTable(
         ['contender', 'pairs', 'base', 'head', 'Δ pp', 'McNemar p', 'regressed', 'fixed', 'cost Δ'],
@@ -67,6 +69,11 @@ export async function compareCommand(base: string, head: string, o: CompareCliOp
       ),
     );
   }
+  const configured = Object.keys(gates).length;
+  if (!o.json) {
+    if (c.failures.length) process.stdout.write(`gates: FAILED (${c.failures.length})\n`);
+    else process.stdout.write(configured ? `gates: all ${configured} configured gate(s) hold\n` : 'gates: none configured (--max-drop, --max-cost-increase, --significant-drop)\n');
+  }
   if (c.failures.length) throw new GateFailedError(c.failures.join('; '));
   return ExitCode.ok;
 }
@@ -75,15 +82,45 @@ export async function compareCommand(base: string, head: string, o: CompareCliOp
 export async function historyCommand(o: { results: string; json?: boolean }): Promise<number> {
   const { runs, problems } = await listRuns(path.resolve(o.results));
   for (const p of problems) process.stderr.write(`fixbench: skipped: ${p}\n`);
+  // Resolved / trials and list-price USD per contender, from each run's records.
+  const scores = await Promise.all(
+    runs.map(async (r) => {
+      try {
+        const stored = await readRun(r.dir);
+        return summarise(stored.header, stored.attempts).map((c) => ({ id: c.id, resolved: c.resolved, trials: c.trials, list_usd: c.costBasis === 'no_model' ? 0 : c.totalUsd }));
+      } catch (e) {
+        process.stderr.write(`fixbench: ${r.dir}: records unreadable (${(e as Error).message.split('\n')[0]})\n`);
+        return null;
+      }
+    }),
+  );
   if (o.json) {
-    process.stdout.write(JSON.stringify(runs.map((r) => ({ group: r.group, run_id: r.header.run_id, started_at: r.header.started_at, status: r.header.status, dir: r.dir })), null, 2) + '\n');
+    process.stdout.write(
+      JSON.stringify(
+        runs.map((r, i) => ({ group: r.group, run_id: r.header.run_id, started_at: r.header.started_at, status: r.header.status, shard: r.header.shard ?? null, dir: r.dir, contenders: scores[i] })),
+        null,
+        2,
+      ) + '\n',
+    );
     return ExitCode.ok;
   }
   const groups = [...new Set(runs.map((r) => r.group))];
   for (const g of groups) {
     process.stdout.write(`suite/config ${g}\n`);
     process.stdout.write(
-      textTable(['run', 'started', 'status', 'contenders'], runs.filter((r) => r.group === g).map((r) => [r.header.run_id, r.header.started_at, r.header.status, r.header.contenders.map((c) => c.id).join(', ')])),
+      textTable(
+        ['run', 'started', 'status', 'resolved (USD at list price)'],
+        runs.flatMap((r, i) =>
+          r.group !== g
+            ? []
+            : [[
+                r.header.run_id + (r.header.shard ? ` (shard ${r.header.shard.index}/${r.header.shard.count})` : ''),
+                r.header.started_at,
+                r.header.status,
+                scores[i]?.map((c) => `${c.id} ${c.resolved}/${c.trials}${c.list_usd === null ? ' (USD unknown)' : c.list_usd > 0 ? ` (${formatUsd(c.list_usd)})` : ''}`).join(', ') ?? 'records unreadable',
+              ]],
+        ),
+      ),
     );
   }
   if (!runs.length) process.stdout.write(`no runs under ${path.resolve(o.results)}\n`);

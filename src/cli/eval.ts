@@ -6,7 +6,7 @@ import path from 'node:path';
 import { summarise } from '../analysis/leaderboard.ts';
 import { ExitCode, UserInputError } from '../core/errors.ts';
 import { newRunId } from '../core/ids.ts';
-import { buildReport } from '../report/index.ts';
+import { buildReport, loadPublishedScores } from '../report/index.ts';
 import { runSuite, type ContenderPlan } from '../runner/run.ts';
 import { createSandbox, type SandboxChoice } from '../sandbox/index.ts';
 import { RunId } from '../store/records.ts';
@@ -90,7 +90,12 @@ export async function evalCommand(o: EvalCliOptions): Promise<number> {
   for (const p of plans) {
     if (p.kind !== 'predictions') continue;
     const missing = tasks.filter((t) => !p.patches.has(t.instance_id)).length;
-    log(`  ${p.name}: ${p.patches.size} prediction(s)${missing ? `; ${missing} task(s) without one count as empty_patch` : ''}`);
+    const selected = new Set(tasks.map((t) => t.instance_id));
+    const outside = [...p.patches.keys()].filter((id) => !selected.has(id));
+    log(
+      `  ${p.name}: ${p.patches.size} prediction(s)${missing ? `; ${missing} task(s) without one count as empty_patch` : ''}` +
+        (outside.length ? `; ${outside.length} for task(s) outside --task not graded (${outside.slice(0, 5).join(', ')}${outside.length > 5 ? ', …' : ''})` : ''),
+    );
   }
   log(`fixbench eval ${runId}: ${tasks.length} task(s) × ${plans.length} predictions set(s); sandbox ${sandbox.kind}`);
   let summary;
@@ -115,7 +120,7 @@ export async function evalCommand(o: EvalCliOptions): Promise<number> {
   } finally {
     await sandbox.cleanup();
   }
-  const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId) });
+  const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId), runDir: summary.dir, published: await loadPublishedScores() });
   const lines = summarise(summary.header, summary.attempts).map((c) => ({ model: c.name ?? c.id, id: c.id, resolved: c.resolved, tasks: c.trials, infra_errors: c.infraErrors }));
   for (const l of lines) log(`  ${l.model}: resolved ${l.resolved}/${l.tasks} (${((100 * l.resolved) / Math.max(1, l.tasks)).toFixed(1)}%)${l.infra_errors ? `, ${l.infra_errors} infra error(s)` : ''}`);
   if (o.json) process.stdout.write(JSON.stringify({ run_id: runId, results: summary.dir, report: reportPath, contenders: lines }) + '\n');

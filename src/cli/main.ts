@@ -155,7 +155,7 @@ export function buildProgram(exit: { code: number }): Command {
 
   program
     .command('history')
-    .description('List stored runs grouped by task suite and configuration, newest first, with resolved counts and cost.')
+    .description('List stored runs grouped by task suite and configuration, newest first, with each contender\'s resolved / trials and USD at list price (shards marked).')
     .option('--results <dir>', 'results folder', 'results')
     .option('--json', 'print JSON')
     .action(async (opts) => {

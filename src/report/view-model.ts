@@ -206,7 +206,7 @@ export function chartPoints(summaries: readonly ContenderSummary[]): { points: C
 
 function costNote(s: ContenderSummary): string | null {
   if (s.costBasis === 'no_model') return 'no model calls';
-  if (s.costBasis === 'price_unknown') return 'price unknown in the sheet';
+  if (s.costBasis === 'price_unknown') return s.agent === 'predictions' ? 'cost not recorded (graded from a predictions file)' : 'price unknown in the sheet';
   if (s.totalUsd === null) return 'some attempts have no list price';
   return null;
 }

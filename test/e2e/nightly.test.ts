@@ -225,7 +225,8 @@ describe('compare', () => {
     const r = await runCli(['compare', 'previous', 'latest', '--results', res, '--max-drop', '10', '--markdown', md], { env: { GITHUB_STEP_SUMMARY: stepSummary } });
     expect(r.exitCode).toBe(3);
     expect(r.stderr).toMatch(/gate failed: m1: resolved rate fell 25\.0 pp \(100\.0% → 75\.0%\), more than --max-drop 10 pp; regressed: t3#0/);
-    expect(r.stdout).toMatch(/night-2 vs night-1/);
+    expect(r.stdout).toMatch(/base night-1 → head night-2/);
+    expect(r.stdout).toMatch(/gates: FAILED \(1\)/);
     expect(r.stdout).toMatch(/m1\s+4\s+100\.0%\s+75\.0%\s+-25\.0\s+1\.00\s+t3#0/);
     const text = await readFile(md, 'utf8');
     expect(text).toContain('**Gate failed** (1)');
@@ -235,6 +236,9 @@ describe('compare', () => {
     // Without a gate the same comparison passes; two ids name runs explicitly.
     const ok = await runCli(['compare', 'night-1', 'night-2', '--results', res, '--json']);
     expect(ok.exitCode, ok.stderr).toBe(0);
+    const held = await runCli(['compare', 'night-1', 'night-2', '--results', res, '--max-drop', '30']);
+    expect(held.exitCode, held.stderr).toBe(0);
+    expect(held.stdout).toMatch(/gates: all 1 configured gate\(s\) hold/);
     expect(JSON.parse(ok.stdout).contenders[0]).toMatchObject({ regressions: ['t3#0'], fixes: [] });
     // history groups both nights (same suite and config), newest first; a run of another config stands apart.
     const w = await RunWriter.create(path.join(res, 'other-config'), makeHeader({ run_id: 'other-config', attempts_per_task: 3, contenders: [modelContender('m1')], suite: { hash: 's', instance_ids: ids } }));
@@ -245,6 +249,10 @@ describe('compare', () => {
     const group = (id: string) => entries.find((e) => e.run_id === id)!.group;
     expect(entries.filter((e) => e.group === group('night-1')).map((e) => e.run_id)).toEqual(['night-2', 'night-1']);
     expect(group('other-config')).not.toBe(group('night-1'));
+    // each run carries its contenders' resolved counts: night-2 lost the task t3 that night-1 resolved
+    const score = (id: string) => (entries.find((e) => e.run_id === id) as unknown as { contenders: { id: string; resolved: number; trials: number }[] }).contenders[0]!;
+    expect(score('night-2').resolved).toBe(score('night-1').resolved - 1);
+    expect(score('night-2').trials).toBe(score('night-1').trials);
     const missing = await runCli(['compare', 'night-0', 'night-2', '--results', res]);
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toMatch(/night-0\/run\.json: cannot read run header/);

@@ -157,6 +157,15 @@ describe('summarise', () => {
     const s = only(summarise(header, []));
     expect([s.vendor, s.region, s.name, s.agent, s.costBasis]).toEqual(['DeepSeek', 'CN', 'DeepSeek V3.2', 'bash', 'list_price']);
   });
+
+  it('a contender graded from a predictions file has an unknown cost, never $0 (it recorded none)', () => {
+    const preds = { ...referenceContender('gold'), id: 'acme-agent', agent: 'predictions', name: 'acme/agent' };
+    const header = makeHeader({ suite: { hash: 'h', instance_ids: ['t1', 't2'] }, contenders: [preds] });
+    const s = only(summarise(header, [makeAttempt('acme-agent', 't1', 'resolved', null, { agent: 'predictions' }), makeAttempt('acme-agent', 't2', 'empty_patch', null, { agent: 'predictions' })]));
+    expect(s.costBasis).toBe('price_unknown');
+    expect(s.totalUsd).toBeNull();
+    expect(s.resolved).toBe(1);
+  });
 });
 
 describe('rankSummaries', () => {
