@@ -10,7 +10,7 @@ import { promptTokens } from '../core/usage.ts';
 /** One line per finished attempt for logs and non-terminal output. */
 export function progressLine(r: AttemptRecord, done: number, total: number): string {
   const drift = driftFlagged(r.cost_drift ?? null) ? ` (provider billed ${formatUsd(r.billed_usd)}, ${r.cost_drift! > 0 ? '+' : ''}${(r.cost_drift! * 100).toFixed(0)}% vs list)` : '';
-  const cost = r.agent === 'bash' ? ` ${formatUsd(r.list_usd)}${drift} ${promptTokens(r.usage) + r.usage.output} tok` : '';
+  const cost = r.agent !== 'gold' && r.agent !== 'noop' ? ` ${formatUsd(r.list_usd)}${drift} ${promptTokens(r.usage) + r.usage.output} tok` : '';
   return `[${done}/${total}] ${r.model} ${r.instance_id}#${r.attempt}: ${r.outcome}${cost} ${(r.wall_ms / 1000).toFixed(1)}s${r.error ? ` (${r.error.split('\n')[0]!.slice(0, 160)})` : ''}`;
 }
 
