@@ -1,7 +1,9 @@
 // Results store (DESIGN.md §7): `results/<run_id>/run.json` + `attempts.jsonl`, plus per-attempt logs
 // and trajectories. Attempts are appended and flushed (fsync) one line each as they finish, so a crash
 // or Ctrl-C never loses a finished attempt.
+import { createReadStream } from 'node:fs';
 import { appendFile, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { AttemptRecord, RunHeader, SUPPORTED_FORMAT_VERSIONS } from './records.ts';
 import { UserInputError } from '../core/errors.ts';
@@ -153,46 +155,74 @@ export async function readRun(dir: string): Promise<StoredRun> {
   checkFormatVersion(headerFile, (raw as { format_version?: unknown })?.format_version);
   const h = RunHeader.safeParse(raw);
   if (!h.success) throw new UserInputError(`${headerFile}: invalid run header: ${h.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  let text = '';
-  try {
-    text = await readFile(path.join(dir, 'attempts.jsonl'), 'utf8');
-  } catch {
-    /* no attempt finished yet */
-  }
-  const lines = text.split('\n');
+  // Read line by line (a 100,000-record file is ~300 MB: holding it whole, then its lines, would
+  // double the peak memory; bench/RESULTS.md, scale).
+  const file = path.join(dir, 'attempts.jsonl');
   const attempts: AttemptRecord[] = [];
   const seen = new Map<string, number>();
-  const file = path.join(dir, 'attempts.jsonl');
   const problems: string[] = [];
-  lines.forEach((line, i) => {
-    if (!line.trim()) return;
-    const isLast = i === lines.length - 1; // no trailing newline: torn write
+  const badJson: Array<{ line: number; message: string }> = [];
+  let lastNonEmpty = 0;
+  let endsWithNewline = true;
+  let lineCount = 0;
+  try {
+    const fh = await open(file, 'r');
+    try {
+      const { size } = await fh.stat();
+      if (size > 0) {
+        const { buffer } = await fh.read(Buffer.alloc(1), 0, 1, size - 1);
+        endsWithNewline = buffer[0] === 0x0a;
+      }
+    } finally {
+      await fh.close();
+    }
+    const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+    const pending: Array<{ line: number; text: string }> = [];
+    for await (const text of lines) {
+      lineCount++;
+      if (!text.trim()) continue;
+      lastNonEmpty = lineCount;
+      pending.push({ line: lineCount, text });
+      // one line behind: only the final line can be a torn write, so each earlier one is judged at once
+      if (pending.length > 1) judge(pending.shift()!, false);
+    }
+    const final = pending.shift();
+    if (final) judge(final, !endsWithNewline && final.line === lineCount);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new UserInputError(`${file}: cannot read (${(e as Error).message}); check the run folder`);
+    /* no attempt finished yet */
+  }
+  function judge({ line, text }: { line: number; text: string }, tornCandidate: boolean): void {
     let obj: unknown;
     try {
-      obj = JSON.parse(line);
+      obj = JSON.parse(text);
     } catch (e) {
-      if (isLast) return;
-      problems.push(
-        `${file}:${i + 1}: not valid JSON (${(e as Error).message}); only a torn last line (no newline after it) is ignored, ` +
-          (lines.slice(i + 1).some((l) => l.trim()) ? 'this one has records after it — ' : 'this one ends with a newline — ') +
-          'repair the line, or delete it (`fixbench run --resume` then runs that attempt again)',
-      );
+      if (tornCandidate) return; // no newline after it: a write cut by a crash, ignored
+      badJson.push({ line, message: (e as Error).message });
       return;
     }
-    checkFormatVersion(`${path.join(dir, 'attempts.jsonl')}:${i + 1}`, (obj as { format_version?: unknown })?.format_version);
+    checkFormatVersion(`${file}:${line}`, (obj as { format_version?: unknown })?.format_version);
     const r = AttemptRecord.safeParse(obj);
     if (!r.success) {
-      problems.push(`${file}:${i + 1}: invalid record: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+      problems.push(`${file}:${line}: invalid record: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
       return;
     }
     const first = seen.get(r.data.key);
     if (first !== undefined) {
-      problems.push(`${file}:${i + 1}: attempt key ${r.data.key} is already recorded on line ${first}; an attempt is recorded once — remove one of the two lines`);
+      problems.push(`${file}:${line}: attempt key ${r.data.key} is already recorded on line ${first}; an attempt is recorded once — remove one of the two lines`);
       return;
     }
-    seen.set(r.data.key, i + 1);
+    seen.set(r.data.key, line);
     attempts.push(r.data);
-  });
+  }
+  for (const b of badJson) {
+    problems.push(
+      `${file}:${b.line}: not valid JSON (${b.message}); only a torn last line (no newline after it) is ignored, ` +
+        (b.line < lastNonEmpty ? 'this one has records after it — ' : 'this one ends with a newline — ') +
+        'repair the line, or delete it (`fixbench run --resume` then runs that attempt again)',
+    );
+  }
+  problems.sort((a, b) => lineOf(a) - lineOf(b));
   if (problems.length) {
     throw new UserInputError(
       `${file}: ${problems.length} bad line(s):\n${problems.join('\n')}\nfix: each line is one attempt record written by fixbench; restore the file, or remove the bad lines (those attempts then count as not run)`,
@@ -214,4 +244,10 @@ export function checkFormatVersion(where: string, version: unknown): void {
     `${where}: results store ${found}, but this fixbench reads format_version ${SUPPORTED_FORMAT_VERSIONS.join(', ')}; ` +
       (newer ? 'upgrade fixbench to read it' : 'read it with the fixbench version that wrote it, or re-run the suite with this one'),
   );
+}
+
+/** The line number in a `<file>:<line>: …` problem (for ordering). */
+function lineOf(problem: string): number {
+  const m = /:(\d+): /.exec(problem);
+  return m ? Number(m[1]) : 0;
 }
