@@ -8,27 +8,19 @@ import { ExitCode, UserInputError } from '../core/errors.ts';
 import { newRunId } from '../core/ids.ts';
 import { buildReport, loadPublishedScores } from '../report/index.ts';
 import { runSuite, type ContenderPlan } from '../runner/run.ts';
-import { createSandbox, type SandboxChoice } from '../sandbox/index.ts';
-import { RunId } from '../store/records.ts';
+import { createSandbox } from '../sandbox/index.ts';
 import { loadTasks } from '../tasks/load.ts';
 import { preflightTasks } from '../tasks/preflight.ts';
 import { suiteHash } from '../tasks/suite-hash.ts';
 import { parseJsonl, SweBenchPrediction } from '../tasks/swe-bench.ts';
-import { catalogFromOptions, defaultTasksDir } from './common.ts';
+import { catalogFromOptions, checkRunIdOption, defaultTasksDir, type SuiteCliOptions } from './common.ts';
 import { harnessIdentity } from './paths.ts';
 import { progressLine } from './run.ts';
 import { repoCacheFor } from './tasks-check.ts';
 
-export interface EvalCliOptions {
+export interface EvalCliOptions extends SuiteCliOptions {
+  /** SWE-bench predictions file (JSONL). */
   predictions: string;
-  tasks?: string;
-  task?: string[];
-  concurrency: number;
-  results: string;
-  reports: string;
-  runId?: string;
-  sandbox: SandboxChoice;
-  json?: boolean;
 }
 
 const log = (s: string) => process.stderr.write(s + '\n');
@@ -78,9 +70,7 @@ export async function evalCommand(o: EvalCliOptions): Promise<number> {
   }
   const rows = parseJsonl(text, SweBenchPrediction, o.predictions, 'predictions');
   const plans = predictionPlans(rows, new Set(allTasks.map((t) => t.instance_id)), o.predictions);
-  if (o.runId !== undefined && !RunId.safeParse(o.runId).success) {
-    throw new UserInputError(`--run-id "${o.runId.slice(0, 120)}": start with a letter or digit, then use letters, digits, ".", "_" and "-" only`);
-  }
+  checkRunIdOption(o.runId);
   const runId = o.runId ?? newRunId();
   if (existsSync(path.resolve(o.results, runId))) throw new UserInputError(`${path.resolve(o.results, runId)} already exists; pick another --run-id`);
   const catalog = await catalogFromOptions({});

@@ -10,14 +10,14 @@ import { ExitCode, UserInputError } from '../core/errors.ts';
 import { existsSync } from 'node:fs';
 import { summarise } from '../analysis/leaderboard.ts';
 import { capOrNull } from './main.ts';
-import { createSandbox, type SandboxChoice } from '../sandbox/index.ts';
+import { createSandbox } from '../sandbox/index.ts';
 import { RepoCache } from '../workspace/index.ts';
 import { runSuite, type ContenderPlan } from '../runner/run.ts';
 import { buildReport, loadPublishedScores } from '../report/index.ts';
-import { RunId, type RunHeader, type Shard } from '../store/records.ts';
+import type { RunHeader, Shard } from '../store/records.ts';
 import { readRun } from '../store/store.ts';
 import { formatUsd } from '../report/format.ts';
-import { catalogFromOptions, defaultTasksDir } from './common.ts';
+import { catalogFromOptions, checkRunIdOption, defaultTasksDir, type SuiteCliOptions } from './common.ts';
 import { PACKAGE_ROOT, harnessIdentity } from './paths.ts';
 import { EnvCache, defaultCacheDir } from '../workspace/env-cache.ts';
 import { Progress, progressLine } from './progress.ts';
@@ -26,9 +26,7 @@ import os from 'node:os';
 
 export { progressLine };
 
-export interface RunCliOptions {
-  tasks?: string;
-  task?: string[];
+export interface RunCliOptions extends SuiteCliOptions {
   modelsFile?: string;
   models?: string[] | false;
   /** Agents driving each model: `bash` (built in) and ids from the `agents:` section of models.yaml. Default ['bash']. */
@@ -46,12 +44,6 @@ export interface RunCliOptions {
   attemptTimeout: number;
   attempts: number;
   rerunFailed: number;
-  concurrency: number;
-  results: string;
-  reports: string;
-  runId?: string;
-  sandbox: SandboxChoice;
-  json?: boolean;
   /** Model calls at once across attempts (default: `concurrency`). */
   modelConcurrency?: number;
   /** Test executions at once (default: the CPU count). */
@@ -96,9 +88,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const catalog = await catalogFromOptions(o);
   const explicit = o.models !== false && Boolean(o.models?.length);
   const chosen = o.models === false ? [] : o.models?.length ? selectModels(catalog, o.models) : catalog.models;
-  if (o.runId !== undefined && !RunId.safeParse(o.runId).success) {
-    throw new UserInputError(`--run-id "${o.runId.slice(0, 120)}": start with a letter or digit, then use letters, digits, ".", "_" and "-" only, 100 characters at most`);
-  }
+  checkRunIdOption(o.runId);
   const dupes = (o.models || []).filter((m, i, all) => all.indexOf(m) !== i);
   if (dupes.length) throw new UserInputError(`--models lists ${[...new Set(dupes)].join(', ')} more than once; name each model once (use --attempts for repeats)`);
   const budgetUsd = capOrNull(o.budgetUsd);

@@ -3,7 +3,7 @@
 // then the configured gates. Pure.
 import type { AttemptRecord, RunHeader } from '../store/records.ts';
 import type { StoredRun } from '../store/store.ts';
-import { mcnemarExact } from './paired.ts';
+import { mcnemarExact } from '../analysis/mcnemar.ts';
 
 /** Gates of `fixbench compare`; an absent gate is not checked. */
 export interface Gates {

@@ -3,20 +3,16 @@
 import Anthropic, { APIError } from '@anthropic-ai/sdk';
 import type { ModelSpec } from '../config/models.ts';
 import type { PriceRow } from '../config/prices.ts';
-import { UserInputError } from '../core/errors.ts';
 import { callCostUsd } from '../pricing/cost.ts';
 import { accumulateAnthropicStream, fromAnthropicMessage, toAnthropicRequest } from './anthropic-messages.ts';
-import { callWithRetries, idleAbort, type RetryOptions, type TryFailure, type TryResult } from './call-loop.ts';
+import { callWithRetries, idleAbort, type TryFailure, type TryResult } from './call-loop.ts';
+import { clientSettings, type ClientSettings, type HttpClientOptions } from './client-base.ts';
 import { classifyFailure, redactSecrets, sdkTransportFailure } from './retry.ts';
 import type { CallRecord, ChatMessage, ChatReply, ModelClient, ToolDef } from './types.ts';
 import { normaliseAnthropicUsage } from './usage.ts';
 
-export interface AnthropicClientOptions extends RetryOptions {
-  /** Timeout of one HTTP request until its response starts, ms (default 600 000); a timeout is retried. */
-  requestTimeoutMs?: number;
-  /** With `stream: true`: longest silence inside a stream, ms (default 120 000); then the try is a cut stream (retried). */
-  streamIdleMs?: number;
-}
+/** Options of the client: the retry policy plus request and stream timeouts ({@link HttpClientOptions}). */
+export type AnthropicClientOptions = HttpClientOptions;
 
 /** `max_tokens` sent when `params` has none (the Messages API requires it), tokens. */
 export const DEFAULT_MAX_TOKENS = 8192;
@@ -43,11 +39,8 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
  */
 export class AnthropicClient implements ModelClient {
   readonly id: string;
-  readonly #spec: ModelSpec;
-  readonly #price: PriceRow | null;
+  readonly #cfg: ClientSettings;
   readonly #sdk: Anthropic;
-  readonly #retry: RetryOptions;
-  readonly #streamIdleMs: number;
   readonly #key: string;
 
   /**
@@ -57,19 +50,15 @@ export class AnthropicClient implements ModelClient {
    * @throws UserInputError when `apiKey` is empty (naming `spec.api_key_env`, never the key)
    */
   constructor(spec: ModelSpec, apiKey: string, price: PriceRow | null, opts: AnthropicClientOptions = {}) {
-    if (!apiKey) throw new UserInputError(`${spec.id}: no API key; set ${spec.api_key_env}`, { where: spec.api_key_env });
+    this.#cfg = clientSettings(spec, apiKey, price, opts);
     this.id = spec.id;
-    this.#spec = spec;
-    this.#price = price;
-    this.#retry = opts;
     this.#key = apiKey;
-    this.#streamIdleMs = opts.streamIdleMs ?? 120_000;
     this.#sdk = new Anthropic({
       baseURL: spec.base_url,
       apiKey,
       authToken: null,
       maxRetries: 0,
-      timeout: opts.requestTimeoutMs ?? 600_000,
+      timeout: this.#cfg.requestTimeoutMs,
       logLevel: 'off',
     });
   }
@@ -82,11 +71,11 @@ export class AnthropicClient implements ModelClient {
    *   the signal's reason when `opts.signal` aborts
    */
   async chat(messages: ChatMessage[], opts: { tools?: ToolDef[]; signal?: AbortSignal } = {}): Promise<ChatReply> {
-    const params: Record<string, unknown> = { max_tokens: DEFAULT_MAX_TOKENS, ...this.#spec.params };
+    const params: Record<string, unknown> = { max_tokens: DEFAULT_MAX_TOKENS, ...this.#cfg.spec.params };
     for (const p of REJECTED_PARAMS) delete params[p];
-    const body = { ...params, model: this.#spec.model, ...toAnthropicRequest(messages, opts.tools) };
-    const tryOnce = this.#spec.stream ? () => this.#tryStream(body, opts.signal) : () => this.#tryPlain(body, opts.signal);
-    const { reply, call } = await callWithRetries(this.id, tryOnce, (e) => this.#fromSdkError(e), this.#retry, opts.signal);
+    const body = { ...params, model: this.#cfg.spec.model, ...toAnthropicRequest(messages, opts.tools) };
+    const tryOnce = this.#cfg.spec.stream ? () => this.#tryStream(body, opts.signal) : () => this.#tryPlain(body, opts.signal);
+    const { reply, call } = await callWithRetries(this.id, tryOnce, (e) => this.#fromSdkError(e), this.#cfg.retry, opts.signal);
     return { ...reply, call };
   }
 
@@ -99,13 +88,13 @@ export class AnthropicClient implements ModelClient {
   /** One streamed try; a cut or silent stream is a retryable failure billed with unknown tokens. */
   async #tryStream(body: Record<string, unknown>, signal?: AbortSignal): Promise<TryResult<Omit<ChatReply, 'call'>>> {
     const t0 = performance.now();
-    const idle = idleAbort(signal, this.#streamIdleMs);
+    const idle = idleAbort(signal, this.#cfg.streamIdleMs);
     try {
       let stream: AsyncIterable<unknown>;
       try {
         stream = await this.#sdk.messages.create({ ...body, stream: true } as unknown as Anthropic.MessageCreateParamsStreaming, { signal: idle.signal });
       } catch (e) {
-        if (idle.timedOut) throw new Error(`no response headers within ${this.#streamIdleMs} ms`);
+        if (idle.timedOut) throw new Error(`no response headers within ${this.#cfg.streamIdleMs} ms`);
         throw e;
       }
       const acc = accumulateAnthropicStream();
@@ -126,7 +115,7 @@ export class AnthropicClient implements ModelClient {
         cut = redactSecrets(e instanceof Error ? e.message : String(e), this.#key);
       }
       if (signal?.aborted) throw signal.reason;
-      if (idle.timedOut) cut = `stream silent for ${this.#streamIdleMs} ms`;
+      if (idle.timedOut) cut = `stream silent for ${this.#cfg.streamIdleMs} ms`;
       else if (cut === null && !acc.complete) cut = 'the stream ended before message_stop';
       if (cut !== null) {
         const call = this.#callRecord(undefined, Math.round(performance.now() - t0));
@@ -165,7 +154,7 @@ export class AnthropicClient implements ModelClient {
     return {
       usage: n.usage,
       raw_usage: n.raw,
-      list_usd: n.missing ? null : callCostUsd(n.usage, this.#price),
+      list_usd: n.missing ? null : callCostUsd(n.usage, this.#cfg.price),
       billed_usd: null,
       ms,
       ...(n.missing ? { usage_unknown: true } : {}),

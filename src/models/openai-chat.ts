@@ -4,20 +4,16 @@ import OpenAI, { APIError } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { ModelSpec } from '../config/models.ts';
 import type { PriceRow } from '../config/prices.ts';
-import { UserInputError } from '../core/errors.ts';
 import { callCostUsd } from '../pricing/cost.ts';
 import { classifyFailure, redactSecrets, sdkTransportFailure } from './retry.ts';
-import { callWithRetries, idleAbort, type RetryOptions, type TryFailure, type TryResult } from './call-loop.ts';
+import { callWithRetries, idleAbort, type TryFailure, type TryResult } from './call-loop.ts';
+import { clientSettings, type ClientSettings, type HttpClientOptions } from './client-base.ts';
 import { accumulateChatStream } from './openai-stream.ts';
 import type { CallRecord, ChatMessage, ChatReply, ModelClient, ToolCall, ToolDef } from './types.ts';
 import { normaliseUsage } from './usage.ts';
 
-export interface OpenAIChatClientOptions extends RetryOptions {
-  /** Timeout of one HTTP request until its response starts, ms (default 600 000). A timeout is a network error and is retried. */
-  requestTimeoutMs?: number;
-  /** With `stream: true`: longest silence inside a stream, ms (default 120 000); then the try is a cut stream (retried). */
-  streamIdleMs?: number;
-}
+/** Options of the client: the retry policy plus request and stream timeouts ({@link HttpClientOptions}). */
+export type OpenAIChatClientOptions = HttpClientOptions;
 
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -41,11 +37,8 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v
  */
 export class OpenAIChatClient implements ModelClient {
   readonly id: string;
-  readonly #spec: ModelSpec;
-  readonly #price: PriceRow | null;
+  readonly #cfg: ClientSettings;
   readonly #sdk: OpenAI;
-  readonly #retry: RetryOptions;
-  readonly #streamIdleMs: number;
 
   /**
    * @param spec the model's entry in models.yaml (`base_url`, `model`, `params`, …)
@@ -54,17 +47,13 @@ export class OpenAIChatClient implements ModelClient {
    * @throws UserInputError when `apiKey` is empty (naming `spec.api_key_env`, never the key)
    */
   constructor(spec: ModelSpec, apiKey: string, price: PriceRow | null, opts: OpenAIChatClientOptions = {}) {
-    if (!apiKey) throw new UserInputError(`${spec.id}: no API key; set ${spec.api_key_env}`, { where: spec.api_key_env });
+    this.#cfg = clientSettings(spec, apiKey, price, opts);
     this.id = spec.id;
-    this.#spec = spec;
-    this.#price = price;
-    this.#retry = opts;
-    this.#streamIdleMs = opts.streamIdleMs ?? 120_000;
     this.#sdk = new OpenAI({
       baseURL: spec.base_url,
       apiKey,
       maxRetries: 0,
-      timeout: opts.requestTimeoutMs ?? 600_000,
+      timeout: this.#cfg.requestTimeoutMs,
       // Never pick these up from the environment: they would be sent to a non-OpenAI provider.
       organization: null,
       project: null,
@@ -83,13 +72,13 @@ export class OpenAIChatClient implements ModelClient {
    */
   async chat(messages: ChatMessage[], opts: { tools?: ToolDef[]; signal?: AbortSignal } = {}): Promise<ChatReply> {
     const body = {
-      ...this.#spec.params,
-      model: this.#spec.model,
+      ...this.#cfg.spec.params,
+      model: this.#cfg.spec.model,
       messages,
       ...(opts.tools?.length ? { tools: opts.tools } : {}),
     };
-    const tryOnce = this.#spec.stream ? () => this.#tryStream(body, opts.signal) : () => this.#tryPlain(body, opts.signal);
-    const { reply, call } = await callWithRetries(this.id, tryOnce, (e) => this.#fromSdkError(e), this.#retry, opts.signal);
+    const tryOnce = this.#cfg.spec.stream ? () => this.#tryStream(body, opts.signal) : () => this.#tryPlain(body, opts.signal);
+    const { reply, call } = await callWithRetries(this.id, tryOnce, (e) => this.#fromSdkError(e), this.#cfg.retry, opts.signal);
     return { ...reply, call };
   }
 
@@ -107,14 +96,14 @@ export class OpenAIChatClient implements ModelClient {
    */
   async #tryStream(body: Record<string, unknown>, signal?: AbortSignal): Promise<TryResult<Omit<ChatReply, 'call'>>> {
     const t0 = performance.now();
-    const idle = idleAbort(signal, this.#streamIdleMs);
+    const idle = idleAbort(signal, this.#cfg.streamIdleMs);
     try {
       const params = { ...body, stream: true, stream_options: { include_usage: true } } as unknown as ChatCompletionCreateParamsStreaming;
       let stream: AsyncIterable<ChatCompletionChunk>;
       try {
         stream = await this.#sdk.chat.completions.create(params, { signal: idle.signal });
       } catch (e) {
-        if (idle.timedOut) throw new Error(`no response headers within ${this.#streamIdleMs} ms`);
+        if (idle.timedOut) throw new Error(`no response headers within ${this.#cfg.streamIdleMs} ms`);
         throw e;
       }
       const acc = accumulateChatStream();
@@ -130,7 +119,7 @@ export class OpenAIChatClient implements ModelClient {
       }
       // The SDK ends the iteration quietly on abort: check why it ended.
       if (signal?.aborted) throw signal.reason;
-      if (idle.timedOut) cut = `stream silent for ${this.#streamIdleMs} ms`;
+      if (idle.timedOut) cut = `stream silent for ${this.#cfg.streamIdleMs} ms`;
       else if (cut === null && !acc.finished && !isRecord(acc.body().error)) cut = 'the stream ended before a finish_reason';
       if (cut !== null) {
         const call = this.#callRecord(undefined, Math.round(performance.now() - t0));
@@ -200,7 +189,7 @@ export class OpenAIChatClient implements ModelClient {
     return {
       usage: n.usage,
       raw_usage: n.raw,
-      list_usd: n.missing ? null : callCostUsd(n.usage, this.#price),
+      list_usd: n.missing ? null : callCostUsd(n.usage, this.#cfg.price),
       billed_usd: n.billed_usd,
       ms,
       ...(n.missing ? { usage_unknown: true } : {}),

@@ -1,6 +1,6 @@
 // `fixbench tasks lint` (DESIGN.md §2): every structural problem of every task folder at once, each
 // naming its file and field. Structure only: no test runs (that is `tasks validate`).
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { TaskYaml, type TaskSpec } from '../config/task.ts';
@@ -8,6 +8,7 @@ import { formatIssues } from '../config/load.ts';
 import { UserInputError } from '../core/errors.ts';
 import { diffFiles } from '../evaluation/diff-files.ts';
 import type { RepoCache } from '../workspace/repo-cache.ts';
+import { findTaskFolders } from './folders.ts';
 import { checkRepoAndCommit, preflightTask } from './preflight.ts';
 
 /** One problem: the file it is in, the field (or null for the whole file) and what is wrong and what to do. */
@@ -35,28 +36,6 @@ const FILES = {
   'gold.patch': 'the reference fix, a unified diff (git diff)',
   'test.patch': 'the hidden tests, a unified diff (git diff)',
 } as const;
-
-/** Task folders under `tasksDir` (`repos/` and dot-entries skipped), or `ids` (unknown ones refused). */
-export async function taskFolders(tasksDir: string, ids?: string[]): Promise<string[]> {
-  let entries: string[];
-  try {
-    entries = await readdir(tasksDir);
-  } catch {
-    throw new UserInputError(`${tasksDir}: task folder not found; pass --tasks <dir> pointing at a folder of tasks`);
-  }
-  const folders: string[] = [];
-  for (const e of entries.sort()) {
-    if (e === 'repos' || e.startsWith('.')) continue;
-    const st = await stat(path.join(tasksDir, e)).catch(() => null);
-    if (st?.isDirectory()) folders.push(e);
-  }
-  if (ids?.length) {
-    const unknown = ids.filter((id) => !folders.includes(id));
-    if (unknown.length) throw new UserInputError(`unknown task id(s): ${unknown.join(', ')}; known tasks in ${tasksDir}: ${folders.join(', ') || '(none)'}`);
-    return folders.filter((f) => ids.includes(f));
-  }
-  return folders;
-}
 
 /**
  * Checks one task folder's structure: the four files present and non-empty; task.yaml valid YAML
@@ -159,7 +138,7 @@ export function testIdProblem(id: string): string | null {
  * @throws UserInputError only for an unreadable tasks folder or unknown ids.
  */
 export async function lintTasks(tasksDir: string, repoCache: RepoCache, opts: { ids?: string[]; workDir: string }): Promise<LintResult> {
-  const checked = await taskFolders(tasksDir, opts.ids);
+  const checked = (await findTaskFolders(tasksDir, opts.ids)).folders;
   const problems: LintProblem[] = [];
   const tasks: TaskSpec[] = [];
   for (const f of checked) {

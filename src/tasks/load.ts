@@ -1,10 +1,11 @@
 // Loads task fixtures (DESIGN.md §2): `tasks/<instance_id>/{task.yaml,problem_statement.md,gold.patch,test.patch}`.
 // Every problem of every task is collected first and reported at once, before any work starts.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TaskYaml, type TaskSpec } from '../config/task.ts';
 import { loadYamlFile } from '../config/load.ts';
 import { UserInputError } from '../core/errors.ts';
+import { findTaskFolders } from './folders.ts';
 
 const TASK_FIX = 'see tasks/README.md for the fields of task.yaml and their types';
 
@@ -62,35 +63,8 @@ export async function loadTask(dir: string): Promise<TaskSpec> {
  * @throws UserInputError naming every invalid task, unknown id or empty suite at once.
  */
 export async function loadTasks(tasksDir: string, ids?: string[]): Promise<TaskSpec[]> {
-  let entries: string[];
-  try {
-    entries = await readdir(tasksDir);
-  } catch {
-    throw new UserInputError(`${tasksDir}: task folder not found; pass --tasks <dir> pointing at a folder of tasks`);
-  }
-  const folders: string[] = [];
-  const brokenEntries: string[] = [];
-  for (const e of entries.sort()) {
-    if (e === 'repos' || e.startsWith('.')) continue;
-    const dir = path.join(tasksDir, e);
-    const st = await stat(dir).catch(() => null);
-    if (!st) {
-      brokenEntries.push(`${dir}: cannot be read (a broken link?); remove it or point it at a task folder`);
-      continue;
-    }
-    if (!st.isDirectory()) continue;
-    folders.push(e);
-  }
-  if (ids?.length) {
-    const unknown = ids.filter((id) => !folders.includes(id));
-    if (unknown.length) {
-      throw new UserInputError(
-        `unknown task id(s): ${unknown.join(', ')}; known tasks in ${tasksDir}: ${folders.join(', ') || '(none)'}`,
-      );
-    }
-  }
-  const chosen = ids?.length ? folders.filter((f) => ids.includes(f)) : folders;
-  const problems: string[] = ids?.length ? [] : [...brokenEntries];
+  const { folders: chosen, broken } = await findTaskFolders(tasksDir, ids);
+  const problems: string[] = ids?.length ? [] : broken.map((dir) => `${dir}: cannot be read (a broken link?); remove it or point it at a task folder`);
   const tasks: TaskSpec[] = [];
   for (const f of chosen) {
     try {

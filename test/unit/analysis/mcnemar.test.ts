@@ -14,6 +14,9 @@ describe('mcnemarExact', () => {
     // n = 2: 2·1/4 = 0.5;  n = 1: 2·1/2 = 1
     expect(mcnemarExact(2, 0)).toBeCloseTo(0.5, 14);
     expect(mcnemarExact(0, 1)).toBe(1);
+    // n = 10: 2·(1 + 10)/1024 = 0.021484375;  2·(1 + 10 + 45)/1024 = 0.109375
+    expect(mcnemarExact(1, 9)).toBeCloseTo(0.021484375, 14);
+    expect(mcnemarExact(2, 8)).toBeCloseTo(0.109375, 14);
   });
 
   it('gives p = 1 with no discordant pairs and when b = c', () => {

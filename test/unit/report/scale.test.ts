@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../../src/report/build.ts';
-import { syntheticRun } from '../../helpers/synthetic-run.ts';
+import { syntheticRun } from '../../../bench/lib/synthetic.ts';
 
 /** Upper bound of the index page at 20 × 500 × 3, bytes. Measured ~1.1 MB. */
 const INDEX_BOUND = 1_500_000;
