@@ -37,7 +37,7 @@ describe('compare output files', () => {
     const r = await runCli(['compare', 'base', 'head', '--results', results, '--max-drop', '5'], { env: { GITHUB_STEP_SUMMARY: tmp } });
     expect(r.exitCode).toBe(3);
     expect(r.stderr).toContain(`warning: $GITHUB_STEP_SUMMARY ${tmp}: cannot append the comparison (EISDIR)`);
-    expect(r.stdout).toContain('head vs base');
+    expect(r.stdout).toContain('base base → head head');
     expect(r.stderr).toContain('gate failed: m1: resolved rate fell 75.0 pp');
   });
 
