@@ -8,7 +8,7 @@ import { createModelClient } from '../../../src/models/index.ts';
 import { ModelCallError, type ChatMessage, type ToolDef } from '../../../src/models/types.ts';
 import { errorReply, startFakeProvider, textReply, toolCall, type FakeProvider, type FakeScript } from '../../helpers/fake-provider.ts';
 
-const KEY = 'sk-ant-test-0123456789abcdef-SECRET';
+const KEY = 'test-anthropic-key-0123456789-SECRET';
 // USD per million tokens
 const price: PriceRow = { input: '5.00', output: '25.00', cache_read: '0.50', cache_write: '6.25', cache_write_1h: '10.00' };
 
