@@ -196,17 +196,22 @@ describe('bash agent: huge output', () => {
   it('the harness’s memory does not grow with a 50 MB output (measured in a child process after full GCs)', async () => {
     // The real sandbox path with the agent's capture (1 MiB: 512 KiB head + 512 KiB tail), and as a
     // control the same path keeping everything: the meter must see the 50 MB in the control.
-    const measure = async (maxOutputBytes: number, keepTailBytes: number) => {
-      const r = await execa(process.execPath, ['--expose-gc', '--import', 'tsx', MEMORY_SCRIPT, '50000000', String(maxOutputBytes), String(keepTailBytes)], { cwd: ROOT });
+    const measure = async (maxOutputBytes: number, keepTailBytes: number, bytes = 50_000_000) => {
+      const r = await execa(process.execPath, ['--expose-gc', '--import', 'tsx', MEMORY_SCRIPT, String(bytes), String(maxOutputBytes), String(keepTailBytes)], { cwd: ROOT });
       return JSON.parse(r.stdout) as { peakBytes: number; head: number; tail: number; omitted: number };
     };
     const bounded = await measure(1 << 20, 1 << 19);
     expect(bounded).toMatchObject({ head: 1 << 19, tail: 1 << 19, omitted: 50_000_000 - (1 << 20) });
-    expect(bounded.peakBytes).toBeLessThan(16 * 1024 * 1024);
+    // What stays reachable is the 1 MiB capture plus pipe chunks in flight, which vary from run to run
+    // (2–35 MB measured here) but do not grow with the output: 4× the output holds no more.
+    expect(bounded.peakBytes).toBeLessThan(40_000_000);
+    const bounded4x = await measure(1 << 20, 1 << 19, 200_000_000);
+    expect(bounded4x.omitted).toBe(200_000_000 - (1 << 20));
+    expect(bounded4x.peakBytes).toBeLessThan(40_000_000);
     const whole = await measure(64 << 20, 0);
     expect(whole.head).toBe(50_000_000);
     expect(whole.peakBytes).toBeGreaterThan(50_000_000);
-  }, 120_000);
+  }, 180_000);
 
   it('truncateHeadTail keeps maxChars in all and counts the never-kept bytes as elided', () => {
     const cut = truncateHeadTail('HEAD-abcdefgh', 'ijklmn-TAIL', 1000, 10);
