@@ -5,7 +5,7 @@ import type { ModelSpec } from '../config/models.ts';
 import type { PriceRow } from '../config/prices.ts';
 import { callCostUsd } from '../pricing/cost.ts';
 import { accumulateAnthropicStream, fromAnthropicMessage, toAnthropicRequest } from './anthropic-messages.ts';
-import { callWithRetries, idleAbort, type TryFailure, type TryResult } from './call-loop.ts';
+import { callWithRetries, idleAbort, streamCutFailure, type TryFailure, type TryResult } from './call-loop.ts';
 import { clientSettings, type ClientSettings, type HttpClientOptions } from './client-base.ts';
 import { classifyFailure, redactSecrets, sdkTransportFailure } from './retry.ts';
 import type { CallRecord, ChatMessage, ChatReply, ModelClient, ToolDef } from './types.ts';
@@ -114,13 +114,12 @@ export class AnthropicClient implements ModelClient {
         if (signal?.aborted) throw signal.reason;
         cut = redactSecrets(e instanceof Error ? e.message : String(e), this.#key);
       }
-      if (signal?.aborted) throw signal.reason;
-      if (idle.timedOut) cut = `stream silent for ${this.#cfg.streamIdleMs} ms`;
-      else if (cut === null && !acc.complete) cut = 'the stream ended before message_stop';
-      if (cut !== null) {
-        const call = this.#callRecord(undefined, Math.round(performance.now() - t0));
-        return { failure: { kind: 'network', retry: true, status: null, message: `stream cut before its usage (${cut}); tokens unknown`, call } };
-      }
+      const failure = streamCutFailure({
+        signal, idle, idleMs: this.#cfg.streamIdleMs, readError: cut, complete: acc.complete,
+        incomplete: 'the stream ended before message_stop',
+        call: () => this.#callRecord(undefined, Math.round(performance.now() - t0)),
+      });
+      if (failure) return { failure };
       return this.#parseReply(acc.body(), Math.round(performance.now() - t0));
     } finally {
       idle.dispose();

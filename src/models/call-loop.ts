@@ -148,3 +148,27 @@ export function idleAbort(parent: AbortSignal | undefined, idleMs: number): { si
     },
   };
 }
+
+/**
+ * The end of reading a streamed reply, shared by both dialects: throws the caller's abort (the SDKs
+ * end the iteration quietly on abort), else returns the failure of a stream that was cut — silent
+ * past `idleMs`, broken while reading (`readError`, already redacted), or ended before its final
+ * event (`complete` false) — or null when the reply is whole. A cut stream carries no usage: its
+ * call is recorded with unknown tokens (`call`) and retried.
+ * @throws `signal.reason` when `signal` aborted
+ */
+export function streamCutFailure(o: {
+  signal: AbortSignal | undefined;
+  idle: { readonly timedOut: boolean };
+  idleMs: number;
+  readError: string | null;
+  complete: boolean;
+  /** Why an early end is incomplete, e.g. "the stream ended before message_stop". */
+  incomplete: string;
+  call: () => CallRecord;
+}): TryFailure | null {
+  if (o.signal?.aborted) throw o.signal.reason;
+  const cut = o.idle.timedOut ? `stream silent for ${o.idleMs} ms` : (o.readError ?? (o.complete ? null : o.incomplete));
+  if (cut === null) return null;
+  return { kind: 'network', retry: true, status: null, message: `stream cut before its usage (${cut}); tokens unknown`, call: o.call() };
+}

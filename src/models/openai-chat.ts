@@ -6,7 +6,7 @@ import type { ModelSpec } from '../config/models.ts';
 import type { PriceRow } from '../config/prices.ts';
 import { callCostUsd } from '../pricing/cost.ts';
 import { classifyFailure, redactSecrets, sdkTransportFailure } from './retry.ts';
-import { callWithRetries, idleAbort, type TryFailure, type TryResult } from './call-loop.ts';
+import { callWithRetries, idleAbort, streamCutFailure, type TryFailure, type TryResult } from './call-loop.ts';
 import { clientSettings, type ClientSettings, type HttpClientOptions } from './client-base.ts';
 import { accumulateChatStream } from './openai-stream.ts';
 import type { CallRecord, ChatMessage, ChatReply, ModelClient, ToolCall, ToolDef } from './types.ts';
@@ -117,14 +117,12 @@ export class OpenAIChatClient implements ModelClient {
         if (signal?.aborted) throw signal.reason;
         cut = redactSecrets(e instanceof Error ? e.message : String(e), this.#sdk.apiKey);
       }
-      // The SDK ends the iteration quietly on abort: check why it ended.
-      if (signal?.aborted) throw signal.reason;
-      if (idle.timedOut) cut = `stream silent for ${this.#cfg.streamIdleMs} ms`;
-      else if (cut === null && !acc.finished && !isRecord(acc.body().error)) cut = 'the stream ended before a finish_reason';
-      if (cut !== null) {
-        const call = this.#callRecord(undefined, Math.round(performance.now() - t0));
-        return { failure: { kind: 'network', retry: true, status: null, message: `stream cut before its usage (${cut}); tokens unknown`, call } };
-      }
+      const failure = streamCutFailure({
+        signal, idle, idleMs: this.#cfg.streamIdleMs, readError: cut, complete: acc.finished || isRecord(acc.body().error),
+        incomplete: 'the stream ended before a finish_reason',
+        call: () => this.#callRecord(undefined, Math.round(performance.now() - t0)),
+      });
+      if (failure) return { failure };
       return this.#parseReply(acc.body(), Math.round(performance.now() - t0));
     } finally {
       idle.dispose();
