@@ -2,12 +2,17 @@
 import { InvalidArgumentError } from 'commander';
 import type { Shard } from '../store/records.ts';
 
+/** `--shard i/n` (1 ≤ i ≤ n ≤ 1000), e.g. `2/4`, or `auto` (resolved by `shardFromEnv`). */
+export function parseShardOrAuto(v: string): Shard | 'auto' {
+  return v.trim() === 'auto' ? 'auto' : parseShard(v);
+}
+
 /** `--shard i/n` (1 ≤ i ≤ n ≤ 1000), e.g. `2/4`. */
 export function parseShard(v: string): Shard {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(v);
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!(index >= 1 && count >= 1 && index <= count && count <= 1000)) throw new InvalidArgumentError('must be i/n with 1 ≤ i ≤ n ≤ 1000, e.g. 2/4');
+  if (!(index >= 1 && count >= 1 && index <= count && count <= 1000)) throw new InvalidArgumentError('must be i/n with 1 ≤ i ≤ n ≤ 1000, e.g. 2/4, or auto (from the CI engine\'s variables)');
   return { index, count };
 }
 

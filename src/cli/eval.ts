@@ -9,6 +9,7 @@ import { newRunId } from '../core/ids.ts';
 import { buildReport, loadPublishedScores } from '../report/index.ts';
 import { runSuite, type ContenderPlan } from '../runner/run.ts';
 import { createSandbox } from '../sandbox/index.ts';
+import { untrustedWork } from './trust.ts';
 import { loadTasks } from '../tasks/load.ts';
 import { preflightTasks } from '../tasks/preflight.ts';
 import { suiteHash } from '../tasks/suite-hash.ts';
@@ -76,7 +77,7 @@ export async function evalCommand(o: EvalCliOptions): Promise<number> {
   const catalog = await catalogFromOptions({});
   const repoCache = repoCacheFor(tasksDir);
   await preflightTasks(tasks, repoCache);
-  const sandbox = await createSandbox(o.sandbox);
+  const sandbox = await createSandbox(o.sandbox, { untrusted: untrustedWork({ predictions: o.predictions, tasksDir }) });
   for (const p of plans) {
     if (p.kind !== 'predictions') continue;
     const missing = tasks.filter((t) => !p.patches.has(t.instance_id)).length;

@@ -6,7 +6,7 @@ import { SANDBOX_CHOICES } from '../sandbox/types.ts';
 import { harnessVersion } from './paths.ts';
 import { registerTaskCommands } from './tasks-commands.ts';
 import { fsErrorMessage } from './fs-error.ts';
-import { nonNegativeNumber, parseErrorThreshold, parseShard, significanceLevel } from './args.ts';
+import { nonNegativeNumber, parseErrorThreshold, parseShardOrAuto, significanceLevel } from './args.ts';
 
 /** Commander parser for a whole number from 0 to 10. */
 export function nonNegativeInt(v: string): number {
@@ -106,7 +106,12 @@ export function buildProgram(exit: { code: number }): Command {
     .addOption(new Option('--test-concurrency <n>', 'setup and test runs at once (default: the CPU count)').argParser(positiveInt))
     .option('--resume <run>', 'continue an interrupted or killed run (run id under --results, or its folder): only attempts with no record run; its tasks, models, limits and shard are reused, and a flag that differs from them is refused')
     .option('--retry-errors <run>', 'like --resume, after setting aside the run\'s infra_error records (kept in attempts.superseded.jsonl) so they run again')
-    .addOption(new Option('--shard <i/n>', 'run only shard i of n: attempts split by a stable hash of their key; join shard folders with `fixbench merge`').argParser(parseShard))
+    .addOption(
+      new Option(
+        '--shard <i/n|auto>',
+        'run only shard i of n: attempts split by a stable hash of their key; join shard folders with `fixbench merge`. auto: from the CI engine\'s variables (FIXBENCH_SHARD_INDEX/FIXBENCH_SHARD_TOTAL, 0-based; GitLab CI_NODE_INDEX/CI_NODE_TOTAL; Buildkite BUILDKITE_PARALLEL_JOB/BUILDKITE_PARALLEL_JOB_COUNT; Kubernetes JOB_COMPLETION_INDEX with FIXBENCH_SHARD_TOTAL)',
+      ).argParser(parseShardOrAuto),
+    )
     .addOption(new Option('--fail-on-error <n|p%>', 'exit 3 when more than n attempts (or p% of them) end as infra_error').argParser(parseErrorThreshold))
     .option('--cache-dir <dir>', 'environment cache of task setups (default: $FIXBENCH_CACHE_DIR, else $XDG_CACHE_HOME/fixbench, else ~/.cache/fixbench)')
     .option('--no-env-cache', 'run each task\'s setup in every workspace instead of restoring it from the environment cache')
@@ -123,6 +128,11 @@ export function buildProgram(exit: { code: number }): Command {
     .action(async (opts, cmd: Command) => {
       // commands are imported when used, so `--help` stays fast
       const given = Object.keys(opts).filter((k) => cmd.getOptionValueSource(k) === 'cli');
+      if (opts.shard === 'auto') {
+        const { shard, source } = (await import('./shard-env.ts')).shardFromEnv(process.env);
+        process.stderr.write(`--shard auto: shard ${shard.index}/${shard.count} from ${source}\n`);
+        opts.shard = shard;
+      }
       exit.code = await (await import('./run.ts')).runCommand({ ...opts, given });
     });
 
@@ -191,6 +201,17 @@ export function buildProgram(exit: { code: number }): Command {
 
   // tasks lint | validate | create | import | export, and eval --predictions: ./tasks-commands.ts
   registerTaskCommands(program, tasks, exit);
+
+  program
+    .command('doctor')
+    .description(
+      'Show what the sandbox can do here: bwrap and its version, user namespaces, the network namespace, the AppArmor restriction (Ubuntu 23.10+), and the exact fix for this host. Exit 0 when the bwrap sandbox is usable, 2 when not (runs with a model, an external agent or predictions would refuse to start).',
+    )
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nThe bubblewrap program is $FIXBENCH_BWRAP when set, else bwrap on PATH.')
+    .action(async (opts) => {
+      exit.code = await (await import('./doctor.ts')).doctorCommand(opts);
+    });
 
   const models = program.command('models').description('Inspect the model catalog and prices.');
   models

@@ -7,6 +7,7 @@ import pLimit from 'p-limit';
 import { ExitCode } from '../core/errors.ts';
 import { EnvCache, defaultCacheDir } from '../workspace/env-cache.ts';
 import { createSandbox, type SandboxChoice } from '../sandbox/index.ts';
+import { untrustedWork } from './trust.ts';
 import { lintTasks, formatProblem, type LintProblem } from '../tasks/lint.ts';
 import { validateTask, type TaskValidation, type ValidationReport } from '../tasks/validate.ts';
 import { RepoCache } from '../workspace/index.ts';
@@ -58,8 +59,8 @@ export async function tasksValidateCommand(ids: string[], o: ValidateCliOptions)
   const started_at = new Date().toISOString();
   const tasksDir = defaultTasksDir(o.tasks);
   const repoCache = repoCacheFor(tasksDir);
+  const sandbox = await createSandbox(o.sandbox, { untrusted: untrustedWork({ tasksDir }) });
   const work = await mkdtemp(path.join(os.tmpdir(), 'fixbench-validate-'));
-  const sandbox = await createSandbox(o.sandbox);
   const envCache = o.envCache === false ? undefined : new EnvCache(path.resolve(o.cacheDir ?? defaultCacheDir()));
   const results: TaskValidation[] = [];
   try {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { TaskYaml } from '../config/task.ts';
 import { ExitCode, UserInputError } from '../core/errors.ts';
 import { createSandbox, type SandboxChoice } from '../sandbox/index.ts';
+import { untrustedWork } from './trust.ts';
 import { createTask, DEFAULT_TEST_FILES } from '../tasks/create.ts';
 import { formatProblem, lintTasks } from '../tasks/lint.ts';
 import { defaultTasksDir } from './common.ts';
@@ -40,8 +41,8 @@ export async function tasksCreateCommand(o: CreateCliOptions): Promise<number> {
   }
   const tasksDir = defaultTasksDir(o.tasks);
   const repoCache = repoCacheFor(tasksDir);
+  const sandbox = await createSandbox(o.sandbox, { untrusted: untrustedWork({ repo: o.repo }) });
   const work = await mkdtemp(path.join(os.tmpdir(), 'fixbench-create-'));
-  const sandbox = await createSandbox(o.sandbox);
   try {
     const r = await createTask({
       repo: o.repo, base: o.base, fix: o.fix, issue: o.issue, id: o.id,
