@@ -341,7 +341,7 @@ export function buildViewModel(header: RunHeader, attempts: readonly AttemptReco
       harness: `${header.harness.version}${header.harness.commit ? ` (${header.harness.commit})` : ''}`,
       suiteHash: header.suite.hash,
       suiteHashShort: header.suite.hash.slice(0, 12),
-      sandbox: header.sandbox,
+      sandbox: header.sandbox === 'local' ? 'local (not isolated)' : header.sandbox,
       host: `${header.host.platform}, node ${header.host.node}, ${header.host.cpus} CPUs`,
     },
     facts: [
