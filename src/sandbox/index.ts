@@ -72,6 +72,7 @@ export async function createSandbox(choice: SandboxChoice, opts: CreateSandboxOp
 /** The error of a sandbox that must isolate but cannot: the reason, this host's fix, the way out. */
 async function refusal(choice: SandboxChoice, reason: string, untrusted: string | null, bwrap: string): Promise<UserInputError> {
   const probe = await probeSandbox({ bwrap });
+  if (probe.reason) reason = probe.reason; // the probe's reason is shorter and matches its fixes
   const fixes = probe.fixes.length ? probe.fixes : ['see `fixbench doctor`'];
   const head =
     choice === 'bwrap'

@@ -167,11 +167,13 @@ function hostFixes(h: {
   if (!h.userns.ok && h.sysctl.maxUserNamespaces === 0) {
     fixes.push('allow user namespaces: sudo sysctl -w user.max_user_namespaces=15000 (persist it in /etc/sysctl.d/)');
   }
-  if (!fixes.length) {
+  if (!h.userns.ok && !h.container && !fixes.length) {
     fixes.push(
-      `bwrap's own message above names the refusal; check that ${bwrapPath} works: ${bwrapPath} --unshare-all --ro-bind / / true (a setuid bwrap, or a kernel without user namespaces, needs the administrator)`,
+      'user namespaces look refused by the kernel or a security module: check sysctl kernel.unprivileged_userns_clone (Debian: 1), ' +
+        'user.max_user_namespaces (above 0) and kernel.apparmor_restrict_unprivileged_userns (Ubuntu 23.10+: see the AppArmor profile in README "Sandbox")',
     );
   }
+  fixes.push(`try it by hand: ${bwrapPath} --unshare-all --ro-bind / / true (bwrap's message names the refusal)`);
   return fixes;
 }
 

@@ -36,15 +36,28 @@ describe('createSandbox', () => {
     const err = await createSandbox('bwrap', { bwrap: MISSING_BWRAP, quiet: true }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserInputError);
     expect((err as Error).message).toMatch(/--sandbox bwrap cannot be used: bubblewrap is not installed/);
-    expect((err as Error).message).toContain('apt-get install bubblewrap');
+    expect((err as Error).message).toMatch(/install bubblewrap: .*bubblewrap/);
   });
 
   it('bwrap asked for where user namespaces are disabled: a UserInputError quoting bwrap and naming the setting', async () => {
     const { createSandbox, UserInputError } = await factory();
     const err = await createSandbox('bwrap', { bwrap: DENIED_BWRAP, quiet: true }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserInputError);
-    expect((err as Error).message).toMatch(/bubblewrap cannot build a sandbox here \(exit 1\): bwrap: No permissions/);
-    expect((err as Error).message).toMatch(/unprivileged_userns_clone/);
+    expect((err as Error).message).toMatch(/bubblewrap cannot create a user namespace here: bwrap: No permissions/);
+    expect((err as Error).message).toMatch(/unprivileged_userns_clone|seccomp=unconfined/);
+  });
+
+  it('auto without a usable bwrap and untrusted work: refuses (exit 2) with the reason, the fix and --sandbox local, and warns nothing', async () => {
+    const { createSandbox, UserInputError } = await factory();
+    const warn = vi.fn();
+    for (const bwrap of [MISSING_BWRAP, DENIED_BWRAP]) {
+      const err = await createSandbox('auto', { bwrap, warn, untrusted: 'model m (it writes the commands)' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UserInputError);
+      expect((err as Error).message).toMatch(/^--sandbox auto: bwrap cannot isolate commands here \(bubblewrap .*\), and this would run untrusted code: model m \(it writes the commands\)\. fixbench stops before any work/);
+      expect((err as Error).message).toMatch(/fix for this host \(check it with `fixbench doctor`\):\n  - /);
+      expect((err as Error).message).toMatch(/--sandbox local \(not isolated/);
+    }
+    expect(warn).not.toHaveBeenCalled();
   });
 
   it('auto without a usable bwrap: falls back to local, with the warning and the reason', async () => {
