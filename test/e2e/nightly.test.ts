@@ -264,7 +264,7 @@ describe('bad input to the nightly flags', () => {
     const res = path.join(tmp, 'results-bad');
     const shard = await runCli(['run', '--no-models', '--shard', '3/2', '--results', res]);
     expect(shard.exitCode).toBe(2);
-    expect(shard.stderr).toMatch(/--shard <i\/n>' argument '3\/2' is invalid\. must be i\/n with 1 ≤ i ≤ n ≤ 1000/);
+    expect(shard.stderr).toMatch(/--shard <i\/n\|auto>' argument '3\/2' is invalid\. must be i\/n with 1 ≤ i ≤ n ≤ 1000, e\.g\. 2\/4, or auto/);
     const missing = await runCli(['run', '--resume', 'no-such-run', '--results', res]);
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toMatch(/no-such-run\/run\.json: cannot read run header/);
