@@ -119,7 +119,7 @@ export function buildProgram(exit: { code: number }): Command {
     .option('--reports <dir>', 'reports folder', 'reports')
     .option('--run-id <id>', 'run id, a new folder under --results (default: UTC time plus a random suffix, e.g. 20261129T080102Z-3f9a)')
     .addOption(
-      new Option('--sandbox <kind>', 'where agent commands and tests run: bwrap (isolated: no network, writes only to the workspace), local (not isolated), or auto (bwrap when usable, else local with a warning)')
+      new Option('--sandbox <kind>', 'where agent commands and tests run: bwrap (isolated: no network, writes only to the workspace), local (not isolated), or auto (bwrap when usable; else local with a warning only for the reference agents on the bundled tasks, and exit 2 with the fix when a model or external agent would run; see `fixbench doctor`)')
         .choices(SANDBOX_CHOICES)
         .default('auto'),
     )

@@ -5,7 +5,7 @@ import { SANDBOX_CHOICES } from '../sandbox/types.ts';
 import { list, positiveInt } from './main.ts';
 
 const sandboxOption = () =>
-  new Option('--sandbox <kind>', 'where setup and tests run: bwrap (isolated), local (not isolated), or auto (bwrap when usable)').choices(SANDBOX_CHOICES).default('auto');
+  new Option('--sandbox <kind>', 'where setup and tests run: bwrap (isolated), local (not isolated), or auto (bwrap when usable; else exit 2 with the fix for this host, see `fixbench doctor`; only validating the bundled tasks falls back to local)').choices(SANDBOX_CHOICES).default('auto');
 
 export function registerTaskCommands(program: Command, tasks: Command, exit: { code: number }): void {
   tasks
