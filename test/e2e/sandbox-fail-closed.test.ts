@@ -78,6 +78,20 @@ describe('--sandbox auto with bwrap unusable', () => {
     expect(ref.stderr).toMatch(/the setup and tests of the tasks in .*tasks-copy \(only the bundled tasks\/ count as trusted\)/);
   });
 
+  it('tasks validate of a foreign folder and tasks create of a repository are refused; validating the bundled tasks is not', async () => {
+    const tasks = path.join(tmp, 'tasks-validate');
+    await cp(path.join(ROOT, 'tasks'), tasks, { recursive: true });
+    const v = await runCli(['tasks', 'validate', 'js-duration-1', '--tasks', tasks, '--report', path.join(tmp, 'v.json')], { env: env(missingBwrap) });
+    expect(v.exitCode, v.stderr).toBe(2);
+    expect(v.stderr).toMatch(/untrusted code: the setup and tests of the tasks in .*tasks-validate/);
+    const c = await runCli(['tasks', 'create', '--repo', path.join(tmp, 'some-repo'), '--base', 'abc1234', '--fix', 'def5678', '--issue', path.join(tmp, 'issue.md'), '--test-cmd', 'npm test', '--test-report', 'tap', '--tasks', path.join(tmp, 'new-tasks')], { env: env(missingBwrap) });
+    expect(c.exitCode, c.stderr).toBe(2);
+    expect(c.stderr).toMatch(/untrusted code: the setup and tests of repository .*some-repo/);
+    const bundled = await runCli(['tasks', 'validate', 'js-duration-1', '--runs', '1', '--report', path.join(tmp, 'bundled.json')], { env: env(missingBwrap) });
+    expect(bundled.exitCode, bundled.stderr).toBe(0);
+    expect(bundled.stderr).toMatch(/sandbox "local" is NOT isolated/);
+  });
+
   it('only the reference agents on the bundled tasks: falls back to local with the warning', async () => {
     const r = await runCli(['run', '--task', 'js-duration-1', '--no-models', ...out('reference-local')], { env: env(deniedBwrap) });
     expect(r.exitCode, r.stderr).toBe(0);
