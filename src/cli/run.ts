@@ -10,8 +10,7 @@ import { ExitCode, UserInputError } from '../core/errors.ts';
 import { existsSync } from 'node:fs';
 import { summarise } from '../analysis/leaderboard.ts';
 import { capOrNull } from './main.ts';
-import { createSandbox } from '../sandbox/index.ts';
-import { untrustedContenders } from './trust.ts';
+import { suiteSandbox } from './trust.ts';
 import { RepoCache } from '../workspace/index.ts';
 import { runSuite, type ContenderPlan } from '../runner/run.ts';
 import { buildReport, loadPublishedScores } from '../report/index.ts';
@@ -148,7 +147,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   }
   await ensureWritableDir(resultsDir, '--results');
   await ensureWritableDir(path.resolve(o.reports), '--reports');
-  const sandbox = await createSandbox(o.sandbox, { untrusted: untrustedContenders(contenders, tasksDir) });
+  const sandbox = await suiteSandbox(o.sandbox, contenders, tasksDir);
   const unpriced = contenders.filter((c) => c.kind === 'model' && !c.model.price).map((c) => (c.kind === 'model' ? c.model.spec.id : ''));
 
   const hasModels = contenders.some((c) => c.kind === 'model');

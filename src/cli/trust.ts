@@ -6,6 +6,7 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { PACKAGE_ROOT } from './paths.ts';
 import type { ContenderPlan } from '../runner/run.ts';
+import { createSandbox, type SandboxBackend, type SandboxChoice } from '../sandbox/index.ts';
 
 /** True when `tasksDir` is the bundled tasks/ folder of this fixbench (symlinks resolved). */
 export function isBundledTasks(tasksDir: string): boolean {
@@ -44,4 +45,9 @@ export function untrustedContenders(contenders: readonly ContenderPlan[], tasksD
   const agents = [...new Set(contenders.flatMap((c) => (c.kind === 'model' && c.agent ? [c.agent.id] : [])))];
   const predictions = contenders.flatMap((c) => (c.kind === 'predictions' ? [c.name] : [])).join(', ') || undefined;
   return untrustedWork({ models, agents, predictions, tasksDir });
+}
+
+/** `createSandbox(choice)` for a suite of `contenders` on `tasksDir`, failing closed (see `untrustedContenders`). */
+export function suiteSandbox(choice: SandboxChoice, contenders: readonly ContenderPlan[], tasksDir: string): Promise<SandboxBackend> {
+  return createSandbox(choice, { untrusted: untrustedContenders(contenders, tasksDir) });
 }
