@@ -12,6 +12,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT } from '../helpers/cli.ts';
 import { githubWorkflowProblems, gitlabCiProblems, kubernetesProblems } from '../helpers/ci-schemas.ts';
+import { apparmorProfile } from '../../src/sandbox/probe.ts';
 
 const EXAMPLES = path.join(ROOT, 'examples');
 const TASK = 'js-duration-1';
@@ -82,6 +83,9 @@ describe('GitHub Actions: examples/nightly.yml', () => {
     expect(shardSteps).toMatch(/fixbench doctor/);
     expect(shardSteps).toMatch(/--sandbox bwrap/);
     expect(shardSteps).toMatch(/apparmor_parser -r \/etc\/apparmor\.d\/bwrap/);
+    expect(shardSteps).toContain(apparmorProfile('/usr/bin/bwrap')); // the profile `fixbench doctor` prints
+    const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(apparmorProfile('/usr/bin/bwrap').replace(/^(?=.)/gm, '  ')); // and README's
     const matrix: unknown[] = wf.jobs.shard.strategy.matrix.shard.slice(0, 2); // 2 shards
     let compared = '';
     for (const night of ['1001', '1002']) {
