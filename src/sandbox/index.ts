@@ -79,7 +79,7 @@ async function refusal(choice: SandboxChoice, reason: string, untrusted: string 
       ? `--sandbox bwrap cannot be used: ${reason}`
       : `--sandbox auto: bwrap cannot isolate commands here (${reason}), and this would run untrusted code: ${untrusted}. ` +
         'fixbench stops before any work rather than run it unisolated';
-  const fix = fixes.map((f) => `  - ${f.replace(/\n/g, '\n      ')}`).join('\n');
+  const fix = fixes.map((f) => `  - ${f}`).join('\n');
   return new UserInputError(
     `${head}.\nfix for this host (check it with \`fixbench doctor\`):\n${fix}\n` +
       '  - or, only in a disposable VM or container you accept to expose: --sandbox local (not isolated; recorded in run.json and the report)',
