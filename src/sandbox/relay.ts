@@ -8,25 +8,33 @@ import { existsSync, realpathSync } from 'node:fs';
 export const SANDBOX_PROXY_DIR = '/run/fixbench-proxy';
 
 /**
- * The relay in Perl (perl-base is part of every Debian/Ubuntu system; starts in ~10 ms): one forked
- * child per connection, copying both ways with half-close. Prints `ready` once listening.
- * Arguments: socket path, port.
+ * The relay in Perl with only the core `Socket` module (perl-base is part of every Debian/Ubuntu
+ * system; starts in a few ms, where IO::Socket would add tens): one forked child per connection,
+ * copying both ways with half-close. Prints `ready` once listening. Arguments: socket path, port.
  */
-const PERL_RELAY = String.raw`use strict; use IO::Socket::INET; use IO::Socket::UNIX; use IO::Select;
+const PERL_RELAY = String.raw`use strict; use Socket;
 my ($path, $port) = @ARGV; $SIG{CHLD} = 'IGNORE';
-my $l = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $port, Listen => 128, ReuseAddr => 1) or die "fixbench relay: cannot listen on 127.0.0.1:$port: $!\n";
+socket(my $l, PF_INET, SOCK_STREAM, 0) or die "fixbench relay: socket: $!\n";
+setsockopt($l, SOL_SOCKET, SO_REUSEADDR, 1);
+bind($l, sockaddr_in($port, INADDR_LOOPBACK)) or die "fixbench relay: cannot listen on 127.0.0.1:$port: $!\n";
+listen($l, 128) or die "fixbench relay: listen: $!\n";
 $| = 1; print "ready\n"; close STDOUT;
 while (1) {
-  my $c = $l->accept or next;
-  if (fork) { close $c; next }
+  accept(my $c, $l) or next;
+  my $pid = fork;
+  if (!defined $pid || $pid) { close $c; next }
   close $l;
-  my $u = IO::Socket::UNIX->new(Peer => $path) or exit 1;
-  my $s = IO::Select->new($c, $u);
-  while ($s->count and my @r = $s->can_read) {
-    for my $h (@r) {
-      my $o = $h == $c ? $u : $c;
+  socket(my $u, PF_UNIX, SOCK_STREAM, 0) or exit 1;
+  connect($u, sockaddr_un($path)) or exit 1;
+  my %open = (fileno($c) => [$c, $u], fileno($u) => [$u, $c]);
+  while (%open) {
+    my $rin = ''; vec($rin, $_, 1) = 1 for keys %open;
+    select(my $rout = $rin, undef, undef, undef) > 0 or next;
+    for my $fd (keys %open) {
+      next unless vec($rout, $fd, 1);
+      my ($h, $o) = @{$open{$fd}};
       my $n = sysread($h, my $b, 65536);
-      if (!$n) { shutdown($o, 1); $s->remove($h); next }
+      if (!$n) { shutdown($o, 1); delete $open{$fd}; next }
       my $off = 0;
       while ($off < $n) { my $w = syswrite($o, $b, $n - $off, $off); exit 0 unless defined $w; $off += $w }
     }
