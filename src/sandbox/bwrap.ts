@@ -39,16 +39,20 @@ export interface BwrapSandboxOptions {
  * Runs `bash -c <command>` inside `bwrap`, one fresh container per command:
  *
  * - **network**: none (`--unshare-net`: only its own loopback), unless `network: true` (the task's
- *   setup), which shares the host's network and its DNS configuration;
+ *   setup, or an external agent with `network: host`), which shares the host's network and its DNS
+ *   configuration. With `proxy` (an external agent), the proxy socket's folder is bound read-only
+ *   at `/run/fixbench-proxy` and a relay (src/sandbox/relay.ts) serves it on the container's own
+ *   `127.0.0.1:<port>` before the command starts: the one way out;
  * - **processes**: its own PID, IPC, UTS and user namespaces (`--unshare-all`), a new session, no
  *   capabilities; it cannot see or signal fixbench nor read `/proc/<pid>/environ` of anything
  *   outside; it dies with fixbench (`--die-with-parent`);
  * - **files**: /usr, /bin, /lib*, /etc (and the running node's folder) read-only; a fresh /dev,
  *   /proc and a private, empty /tmp (TMPDIR) per command. The only host folder it can write is
- *   its workspace, `cwd` (bound read-write at its real path), which must lie inside `roots`;
- *   HOME is an empty folder on that private /tmp, so nothing it writes outside the workspace
- *   survives the command. A `network: true` command (setup) instead gets this sandbox's own
- *   HOME, kept until `cleanup()`, so package caches (~/.npm) serve later setups.
+ *   its workspace, `cwd` (bound read-write at its real path), which must lie inside `roots`, and
+ *   `home` / `tmpDir` when given (an attempt's private pair, bound read-write at their paths).
+ *   Without them HOME is an empty folder on the private /tmp, so nothing it writes outside the
+ *   workspace survives the command; a `network: true` command without `home` (setup) gets this
+ *   sandbox's own HOME, kept until `cleanup()`, so package caches (~/.npm) serve later setups.
  * - **environment**: cleared, then `sandboxEnv` (no API key; bwrap itself is started with PATH
  *   only, since its process is visible inside as PID 1);
  * - **time**: bwrap leads a process group (`runProcessGroup`); on timeout the group gets SIGKILL,
