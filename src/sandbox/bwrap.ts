@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { InfraError } from '../core/errors.ts';
 import { sandboxEnv } from './env.ts';
-import { SANDBOX_PROXY_DIR, launcher, relayCommand } from './relay.ts';
+import { SANDBOX_PROXY_DIR, launcher, relayCommand, type RelayProgram } from './relay.ts';
 import { isStrictlyInside, readInside, resolveRoots, workingDirInside, writeInside } from './roots.ts';
 import { runProcessGroup } from './spawn.ts';
 import type { ExecOptions, ExecResult, SandboxBackend } from './types.ts';
@@ -69,7 +69,7 @@ export class BwrapSandbox implements SandboxBackend {
   #path: string;
   #systemArgs: string[] | null = null;
   #home: string | null = null;
-  #relay: string[] | null = null;
+  #relay: RelayProgram | null = null;
   #ready: Promise<void> | null = null;
 
   constructor(opts: BwrapSandboxOptions = {}) {

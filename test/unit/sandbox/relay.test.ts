@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serveOnSocket } from '../../../src/proxy/socket.ts';
-import { launcher, relayCommand } from '../../../src/sandbox/relay.ts';
+import { launcher, relayCommand, type RelayProgram } from '../../../src/sandbox/relay.ts';
 import { runProcessGroup } from '../../../src/sandbox/spawn.ts';
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -24,7 +24,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const programs: Array<[string, () => string[]]> = [
+const programs: Array<[string, () => RelayProgram]> = [
   ['perl', () => relayCommand()],
   ['node (no perl)', () => relayCommand('/nonexistent/perl')],
 ];
@@ -43,7 +43,7 @@ describe.each(programs)('relay in %s', (_name, program) => {
     const port = await freePort();
     const client = `for (const n of [0, 200000]) { const r = await fetch('http://127.0.0.1:${port}/v1/x', { method: 'POST', body: 'y'.repeat(n) }); console.log(await r.text()); }`;
     const { result, status } = await runProcessGroup({
-      file: 'bash',
+      file: launcher(`node --input-type=module -e "${client}"`, { program: program(), socket: sock, port })[0]!,
       args: launcher(`node --input-type=module -e "${client}"`, { program: program(), socket: sock, port }).slice(1),
       cwd: dir,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
@@ -60,7 +60,7 @@ describe.each(programs)('relay in %s', (_name, program) => {
     cleanups.push(() => new Promise((r) => taken.close(r)));
     const port = (taken.address() as net.AddressInfo).port;
     const { result, status } = await runProcessGroup({
-      file: 'bash',
+      file: launcher('echo ran', { program: program(), socket: '/nonexistent.sock', port })[0]!,
       args: launcher('echo ran', { program: program(), socket: '/nonexistent.sock', port }).slice(1),
       cwd: os.tmpdir(),
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
