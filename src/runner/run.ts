@@ -33,7 +33,7 @@ import { resumeMismatches } from '../store/compat.ts';
 import { RunBudget, meteredClient } from './budget.ts';
 import { attemptOutcome } from './outcome.ts';
 import { referenceGate } from './gate.ts';
-import { isolateAttempt } from '../sandbox/attempt.ts';
+import { withAttemptIsolation } from '../sandbox/attempt.ts';
 
 /**
  * A contender to run: a reference agent (`gold`, `noop`), or a model driven by the built-in `bash`
@@ -357,12 +357,8 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
         envCache ??= opts.envCache ? null : task.setup.trim() ? 'off' : null;
       }
       // A private HOME / TMPDIR / proxy-socket folder for this attempt only; setup and grading never see it.
-      const own = await isolateAttempt(opts.sandbox);
-      try {
-        result = await agent.attempt({ task, workspace, sandbox: own.sandbox, proxyDir: own.runDir, limits, model, upstream, trajectoryPath, signal: opts.signal, redact: env.redact });
-      } finally {
-        await own.cleanup();
-      }
+      result = await withAttemptIsolation(opts.sandbox, (own) =>
+        agent.attempt({ task, workspace, sandbox: own.sandbox, proxyDir: own.runDir, limits, model, upstream, trajectoryPath, signal: opts.signal, redact: env.redact }));
     } finally {
       await workspace.cleanup();
     }

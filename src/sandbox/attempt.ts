@@ -46,6 +46,16 @@ export async function isolateAttempt(sandbox: Sandbox, base = tmpdir()): Promise
   };
 }
 
+/** Runs `fn` with a fresh `isolateAttempt(sandbox)`, removed afterwards whatever `fn` did. */
+export async function withAttemptIsolation<T>(sandbox: Sandbox, fn: (own: AttemptIsolation) => Promise<T>): Promise<T> {
+  const own = await isolateAttempt(sandbox);
+  try {
+    return await fn(own);
+  } finally {
+    await own.cleanup();
+  }
+}
+
 /**
  * Removes `root` and everything below, also folders an agent made unreadable (their owner bits are
  * restored first; symlinks are never followed). Never throws.
