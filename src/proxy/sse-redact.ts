@@ -81,7 +81,8 @@ function withData(raw: string, data: Json): string {
  *    key spread over many deltas is replaced; the few characters held back (a possible start of a
  *    key) go out in the channel's next delta, or in a delta event cloned from its last one just
  *    before the event that ends the channel (OpenAI `finish_reason`, Anthropic `content_block_stop`
- *    / `message_delta` / `message_stop`, `[DONE]`, the end of the stream);
+ *    / `message_delta` / `message_stop`, `[DONE]`, the end of the stream) — or in that event
+ *    itself when it also carries a delta of the channel (a last chunk with `finish_reason`);
  * 2. then each event's whole text passes `secretRedactor` (a key anywhere in one event, as written
  *    or JSON-escaped).
  * Text that is not split into events (a stream that never separates them) passes one `StreamRedactor`.
@@ -103,17 +104,23 @@ export class SseRedactor {
 
   /** The redacted text of one event (without its separator), preceded by any flush events; `data` is its parsed JSON or null. */
   event(ev: SseEvent, data: Json | null): string[] {
-    const out = this.#flush(endedOwners(this.dialect, data));
-    if (data === null) return [...out, this.#whole(ev.raw)];
-    const fields = streamedFields(this.dialect, data);
-    if (!fields.length) return [...out, this.#whole(ev.raw)];
+    const ended = endedOwners(this.dialect, data);
+    const fields = data === null ? [] : streamedFields(this.dialect, data);
+    // Channels this event ends but does not continue get a flush event before it.
+    const out = this.#flush(ended, new Set(fields.map((f) => f.channel)));
+    if (data === null || !fields.length) return [...out, this.#whole(ev.raw)];
     let changed = false;
     for (const f of fields) {
       let ch = this.#channels.get(f.channel);
       if (!ch) this.#channels.set(f.channel, (ch = { r: new StreamRedactor(this.#secrets), owner: f.owner, last: ev, data, field: f }));
       const before = f.get();
-      const after = ch.r.push(before);
+      let after = ch.r.push(before);
       Object.assign(ch, { last: ev, data, field: f });
+      // The event that ends its channel (e.g. a last delta with `finish_reason`) carries the rest itself.
+      if (ended.includes('*') || ended.includes(f.owner)) {
+        after += ch.r.flush();
+        this.#channels.delete(f.channel);
+      }
       if (after !== before) {
         f.set(after);
         changed = true;
@@ -132,10 +139,10 @@ export class SseRedactor {
     return this.#raw.push(text) + (last ? this.#raw.flush() : '');
   }
 
-  #flush(owners: string[]): string[] {
+  #flush(owners: string[], except: ReadonlySet<string> = new Set()): string[] {
     const out: string[] = [];
     for (const [id, ch] of this.#channels) {
-      if (!owners.includes('*') && !owners.includes(ch.owner)) continue;
+      if (except.has(id) || (!owners.includes('*') && !owners.includes(ch.owner))) continue;
       this.#channels.delete(id);
       const rest = ch.r.flush();
       if (!rest) continue;

@@ -38,6 +38,13 @@ describe('SseRedactor', () => {
     expect(out.at(-1)).toBe('[DONE]');
   });
 
+  it('OpenAI: a last delta that also carries finish_reason sends its held-back text itself, in order', () => {
+    const out = run('openai', [chunk({ content: 'k=sk-test-sse' }), chunk({ content: '-key-0123456789 sk-t' }, 'stop'), '[DONE]']);
+    expect(textOf(out)).toBe(`k=${REDACTED} sk-t`);
+    expect(out).toHaveLength(3);
+    expect((out[1] as any).choices[0]).toMatchObject({ finish_reason: 'stop', delta: { content: `${REDACTED} sk-t` } });
+  });
+
   it('OpenAI: tool-call arguments are a channel of their own', () => {
     const tool = (args: string) => chunk({ tool_calls: [{ index: 0, function: { arguments: args } }] });
     const out = run('openai', [tool('{"k":"sk-test-sse'), tool('-key-0123456789"}'), chunk({}, 'tool_calls')]);
