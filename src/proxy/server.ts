@@ -238,7 +238,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
       try {
         const outHeaders: Record<string, string> = {};
         upstream.headers.forEach((v, k) => {
-          if (!RESPONSE_DROP.has(k.toLowerCase())) outHeaders[k] = v;
+          if (!RESPONSE_DROP.has(k.toLowerCase())) outHeaders[k] = scrub(v);
         });
         const isSse = /text\/event-stream/i.test(upstream.headers.get('content-type') ?? '');
         let usage: ExtractedUsage | null = null;
