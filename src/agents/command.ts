@@ -37,6 +37,12 @@ export interface CommandAgentOptions {
   vars?: Record<string, string>;
   /** Wall-time limit of the agent process, ms; the attempt's `limits.wallMs` when smaller or unset. */
   timeoutMs?: number;
+  /**
+   * `proxy` (default): the agent reaches nothing but the metering proxy — with `ctx.proxyDir`, over
+   * the proxy's Unix socket served on the sandbox's own loopback (no network of its own under
+   * `bwrap`). `host`: the host's network too (for a CLI that truly needs it; the run records it).
+   */
+  network?: 'proxy' | 'host';
   /** Where `env` names are read (default `process.env`; injectable for tests). */
   hostEnv?: Record<string, string | undefined>;
 }
@@ -77,8 +83,11 @@ function proxyEnv(p: { openai: string; anthropic: string; token: string }): Reco
  * 1. writes the problem statement to `<workspace>/.git/fixbench/problem_statement.md` (never in the diff);
  * 2. starts a metering proxy on 127.0.0.1 (fresh token; forwards to `ctx.upstream` with the real key;
  *    refuses calls past `limits.costUsd` or when `ctx.upstream.refuse` says so);
- * 3. runs the rendered template with `bash -c` in the sandbox at the workspace root, with network
- *    (to reach the proxy), a wall-time limit that kills its whole process group, and an environment
+ * 3. runs the rendered template with `bash -c` in the sandbox at the workspace root, reaching only
+ *    the proxy (`network: proxy`, the default, with `ctx.proxyDir`: the proxy also listens on a Unix
+ *    socket there, which the sandbox serves on its own loopback at the proxy's port, so the URL is
+ *    the same and `bwrap` needs no network; else, or with `network: host`, the host's network), a
+ *    wall-time limit that kills its whole process group, and an environment
  *    of the sandbox's minimal variables + `FIXBENCH_*` + the proxy variables (`OPENAI_BASE_URL`,
  *    `OPENAI_API_BASE`, `OPENAI_API_KEY`, `ANTHROPIC_BASE_URL`, `ANTHROPIC_API_KEY`,
  *    `ANTHROPIC_AUTH_TOKEN`; keys = the per-attempt token) + the names in `env` read from the host +
@@ -153,6 +162,7 @@ export class CommandAgent implements Agent {
         capUsd: ctx.limits.costUsd,
         ...(up.refuse ? { refuse: up.refuse } : {}),
         ...(up.onCall ? { onCall: up.onCall } : {}),
+        ...(ctx.proxyDir ? { socketPath: path.join(ctx.proxyDir, 'proxy.sock') } : {}),
       });
       const values: Record<(typeof COMMAND_PLACEHOLDERS)[number], string> = {
         problem_file: problemFile,
@@ -185,7 +195,9 @@ export class CommandAgent implements Agent {
         cwd: ws.dir,
         timeoutMs: Math.max(1, wallMs),
         env,
-        network: true,
+        // Only the proxy: its socket served on the sandbox's loopback. Without a socket folder (an
+        // agent run outside the runner) or with `network: host`, the host's network.
+        ...(this.#o.network !== 'host' && proxy.socketPath ? { proxy: { socket: proxy.socketPath, port: proxy.port } } : { network: true }),
         maxOutputBytes: OUTPUT_KEEP_BYTES,
         keepTailBytes: OUTPUT_KEEP_BYTES / 2,
         ...(ctx.signal ? { signal: ctx.signal } : {}),

@@ -35,6 +35,12 @@ export interface AttemptContext {
    * The key stays on the harness side: the proxy uses it, the CLI never sees it.
    */
   upstream?: AgentUpstream;
+  /**
+   * The attempt's private folder for the metering proxy's Unix socket (`isolateAttempt().runDir`).
+   * With it, an external agent reaches the proxy through the socket and gets no network; without
+   * it (an agent run outside the runner), the agent gets the host's network to reach the proxy.
+   */
+  proxyDir?: string;
   /** File to (re)write the trajectory to after each step (JSON). */
   trajectoryPath?: string;
   /**

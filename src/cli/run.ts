@@ -160,6 +160,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
       `; sandbox ${sandbox.kind}; env cache ${envCache ? envCache.dir : 'off'}`,
   );
   for (const s of skipped) log(`  skipped ${s.id}: ${s.reason}`);
+  for (const a of catalog.agents.filter((x) => x.network === 'host' && agentIds.includes(x.id))) log(`  WARNING: agent ${a.id} has network: host — it can reach any host, not just the metering proxy (recorded in run.json)`);
   if (unpriced.length) log(`  price unknown for ${unpriced.join(', ')}: their cost is "unknown" and the USD caps cannot limit them (the step limit still does)`);
 
   // 2. Ctrl-C stops new attempts; finished ones are already on disk.

@@ -63,6 +63,12 @@ export const AgentSpec = z
     vars: z.record(z.string(), z.string()).default({}),
     /** Wall-time limit of the agent, seconds (default: `--attempt-timeout`; the smaller applies). */
     timeout_s: z.number().positive().optional(),
+    /**
+     * What the agent's process can reach. `proxy` (default): nothing but the metering proxy (under
+     * `bwrap`: no network of its own). `host`: the host's whole network, for a CLI that truly needs
+     * it; fixbench warns, and run.json and the report record it.
+     */
+    network: z.enum(['proxy', 'host']).default('proxy'),
   })
   .strict()
   .superRefine((a, ctx) => {

@@ -8,8 +8,10 @@ import type { AddressInfo } from 'node:net';
 import type { PriceRow } from '../config/prices.ts';
 import type { CallRecord } from '../models/types.ts';
 import { callCostUsd } from '../pricing/cost.ts';
-import { SseSplitter } from './sse.ts';
-import { StreamUsage, usageOfBody, type Dialect, type ExtractedUsage } from './usage.ts';
+import { secretRedactor } from '../core/redact.ts';
+import { pipeSse } from './sse-redact.ts';
+import { serveOnSocket } from './socket.ts';
+import { usageOfBody, type Dialect, type ExtractedUsage } from './usage.ts';
 
 export type { Dialect } from './usage.ts';
 
@@ -46,6 +48,11 @@ export interface MeteringProxyOptions {
   maxResponseBytes?: number;
   /** Timeout of one upstream exchange, ms (default 600 000). */
   upstreamTimeoutMs?: number;
+  /**
+   * Also serve on this Unix socket path (created; removed by `close()`), for agents in a sandbox
+   * without network (see `src/proxy/socket.ts`). Default: loopback TCP only.
+   */
+  socketPath?: string;
 }
 
 /** One metered call: a CallRecord plus what the proxy saw of the request. */
@@ -62,6 +69,10 @@ export interface ProxyCall extends CallRecord {
 export interface MeteringProxy {
   /** `http://127.0.0.1:<port>` */
   origin: string;
+  /** The loopback TCP port (`origin`'s). */
+  port: number;
+  /** The Unix socket also served (`MeteringProxyOptions.socketPath`), or null. */
+  socketPath: string | null;
   /** Base URL for OpenAI SDKs (`OPENAI_BASE_URL`): `<origin>/v1`. */
   openaiBaseURL: string;
   /** Base URL for Anthropic SDKs (`ANTHROPIC_BASE_URL`): `<origin>`. */
@@ -135,7 +146,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
   const timeoutMs = opts.upstreamTimeoutMs ?? 600_000;
   const rewriteModel = opts.rewriteModel ?? true;
   const up = opts.upstream;
-  const scrub = (s: string) => (up.apiKey.length >= 8 ? s.split(up.apiKey).join('[REDACTED]') : s);
+  const scrub = secretRedactor([up.apiKey]);
   const spentUsd = () => calls.reduce((s, c) => s + (c.list_usd ?? 0), 0);
 
   const record = (call: ProxyCall) => {
@@ -227,14 +238,14 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
       try {
         const outHeaders: Record<string, string> = {};
         upstream.headers.forEach((v, k) => {
-          if (!RESPONSE_DROP.has(k.toLowerCase())) outHeaders[k] = v;
+          if (!RESPONSE_DROP.has(k.toLowerCase())) outHeaders[k] = scrub(v);
         });
         const isSse = /text\/event-stream/i.test(upstream.headers.get('content-type') ?? '');
         let usage: ExtractedUsage | null = null;
         let errorText = '';
         if (isSse && upstream.body) {
           res.writeHead(upstream.status, outHeaders);
-          usage = await pipeSse(upstream.body, res, dialect, stripUsageChunk);
+          usage = await pipeSse(upstream.body, res, dialect, stripUsageChunk, [up.apiKey]);
           res.end();
         } else {
           const buf = await readLimited(upstream.body, maxResponse);
@@ -292,9 +303,15 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
   });
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
+  const onSocket = opts.socketPath ? await serveOnSocket((req, res) => void handle(req, res), opts.socketPath).catch(async (e: unknown) => {
+    server.close();
+    throw e;
+  }) : null;
   let closed: Promise<void> | null = null;
   return {
     origin,
+    port,
+    socketPath: opts.socketPath ?? null,
     openaiBaseURL: `${origin}/v1`,
     anthropicBaseURL: origin,
     token,
@@ -305,7 +322,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
     close: () =>
       (closed ??= new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        void Promise.all([new Promise((r) => server.close(r)), onSocket?.close()]).then(() => resolve());
       })),
   };
 }
@@ -345,55 +362,6 @@ async function readLimited(body: ReadableStream<Uint8Array> | null, max: number)
     chunks.push(Buffer.from(c));
   }
   return Buffer.concat(chunks, n);
-}
-
-/** Writes with back-pressure. */
-function write(res: http.ServerResponse, text: string): Promise<void> {
-  if (res.write(text)) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onDrain = () => {
-      res.off('close', onClose);
-      resolve();
-    };
-    const onClose = () => {
-      res.off('drain', onDrain);
-      reject(new Error('client closed the connection'));
-    };
-    res.once('drain', onDrain);
-    res.once('close', onClose);
-  });
-}
-
-/**
- * Passes an SSE stream through event by event while collecting its usage. With `stripUsageChunk`,
- * an OpenAI chunk that only carries usage (`choices: []`, added by our `include_usage`) is dropped.
- */
-async function pipeSse(body: ReadableStream<Uint8Array>, res: http.ServerResponse, dialect: Dialect, stripUsageChunk: boolean): Promise<ExtractedUsage | null> {
-  const splitter = new SseSplitter();
-  const usage = new StreamUsage(dialect);
-  const decoder = new TextDecoder('utf-8');
-  const forward = async (text: string) => {
-    const { events, overflow } = splitter.push(text);
-    for (const ev of events) {
-      let drop = false;
-      if (ev.data && ev.data !== '[DONE]') {
-        try {
-          const data = JSON.parse(ev.data) as Record<string, unknown>;
-          usage.add(data);
-          drop = stripUsageChunk && Array.isArray(data.choices) && data.choices.length === 0 && typeof data.usage === 'object' && data.usage !== null;
-        } catch {
-          /* not JSON: pass it on */
-        }
-      }
-      if (!drop) await write(res, `${ev.raw}\n\n`);
-    }
-    if (overflow) await write(res, overflow);
-  };
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) await forward(decoder.decode(chunk, { stream: true }));
-  await forward(decoder.decode());
-  const rest = splitter.rest();
-  if (rest) await write(res, rest);
-  return usage.result();
 }
 
 /** Sends a proxy error in the request's dialect. */

@@ -341,7 +341,7 @@ export function buildViewModel(header: RunHeader, attempts: readonly AttemptReco
       harness: `${header.harness.version}${header.harness.commit ? ` (${header.harness.commit})` : ''}`,
       suiteHash: header.suite.hash,
       suiteHashShort: header.suite.hash.slice(0, 12),
-      sandbox: header.sandbox === 'local' ? 'local (not isolated)' : header.sandbox,
+      sandbox: (header.sandbox === 'local' ? 'local (not isolated)' : header.sandbox) + (header.contenders.some((c) => c.agent_network === 'host') ? `; host network for ${header.contenders.filter((c) => c.agent_network === 'host').map((c) => c.id).join(', ')}` : ''),
       host: `${header.host.platform}, node ${header.host.node}, ${header.host.cpus} CPUs`,
     },
     facts: [

@@ -33,6 +33,7 @@ import { resumeMismatches } from '../store/compat.ts';
 import { RunBudget, meteredClient } from './budget.ts';
 import { attemptOutcome } from './outcome.ts';
 import { referenceGate } from './gate.ts';
+import { withAttemptIsolation } from '../sandbox/attempt.ts';
 
 /**
  * A contender to run: a reference agent (`gold`, `noop`), or a model driven by the built-in `bash`
@@ -119,6 +120,7 @@ export function contenderOf(plan: ContenderPlan): Contender {
     provider: spec.provider,
     price_key: spec.price ?? spec.id,
     price: price ? { ...price } : null,
+    ...(plan.agent?.network === 'host' ? { agent_network: 'host' as const } : {}),
   };
 }
 
@@ -326,8 +328,8 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
       },
       onCall: (c) => budget.add(c.list_usd, promptTokens(c.usage) + c.usage.output),
     };
-    const { id, command, env: names, vars, timeout_s } = plan.agent;
-    agent = createAgent('command', { id, command, env: names, vars, ...(timeout_s ? { timeoutMs: timeout_s * 1000 } : {}) });
+    const { id, command, env: names, vars, timeout_s, network } = plan.agent;
+    agent = createAgent('command', { id, command, env: names, vars, network, ...(timeout_s ? { timeoutMs: timeout_s * 1000 } : {}) });
   } else {
     // Loaded only when a model runs: the provider SDKs are a large part of start-up (bench/RESULTS.md, overhead).
     const { createModelClient } = await import('../models/index.ts');
@@ -354,7 +356,9 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
         );
         envCache ??= opts.envCache ? null : task.setup.trim() ? 'off' : null;
       }
-      result = await agent.attempt({ task, workspace, sandbox: opts.sandbox, limits, model, upstream, trajectoryPath, signal: opts.signal, redact: env.redact });
+      // A private HOME / TMPDIR / proxy-socket folder for this attempt only; setup and grading never see it.
+      result = await withAttemptIsolation(opts.sandbox, (own) =>
+        agent.attempt({ task, workspace, sandbox: own.sandbox, proxyDir: own.runDir, limits, model, upstream, trajectoryPath, signal: opts.signal, redact: env.redact }));
     } finally {
       await workspace.cleanup();
     }

@@ -3,9 +3,10 @@
 import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { InfraError } from '../core/errors.ts';
 import { sandboxEnv } from './env.ts';
+import { SANDBOX_PROXY_DIR, launcher, relayCommand, type RelayProgram } from './relay.ts';
 import { isStrictlyInside, readInside, resolveRoots, workingDirInside, writeInside } from './roots.ts';
 import { runProcessGroup } from './spawn.ts';
 import type { ExecOptions, ExecResult, SandboxBackend } from './types.ts';
@@ -19,11 +20,6 @@ const SANDBOX_HOME = '/tmp/.fixbench-home';
 /** Limit on `init()`'s trial run, milliseconds. */
 const INIT_TIMEOUT_MS = 30_000;
 
-/**
- * Runs the command after writing `started` to fd 3 (then closed), so a failure of bwrap's own set-up
- * (exit 1, message on stderr) is told apart from a command that exits 1.
- */
-const LAUNCHER = ['bash', '-c', 'printf started >&3 && exec bash -c "$1" 3>&-', 'fixbench-sandbox'];
 
 export interface BwrapSandboxOptions {
   /** Folders under which workspaces lie (see `SandboxBackend.roots`). Default: the OS temp folder. */
@@ -43,16 +39,20 @@ export interface BwrapSandboxOptions {
  * Runs `bash -c <command>` inside `bwrap`, one fresh container per command:
  *
  * - **network**: none (`--unshare-net`: only its own loopback), unless `network: true` (the task's
- *   setup), which shares the host's network and its DNS configuration;
+ *   setup, or an external agent with `network: host`), which shares the host's network and its DNS
+ *   configuration. With `proxy` (an external agent), the proxy socket's folder is bound read-only
+ *   at `/run/fixbench-proxy` and a relay (src/sandbox/relay.ts) serves it on the container's own
+ *   `127.0.0.1:<port>` before the command starts: the one way out;
  * - **processes**: its own PID, IPC, UTS and user namespaces (`--unshare-all`), a new session, no
  *   capabilities; it cannot see or signal fixbench nor read `/proc/<pid>/environ` of anything
  *   outside; it dies with fixbench (`--die-with-parent`);
  * - **files**: /usr, /bin, /lib*, /etc (and the running node's folder) read-only; a fresh /dev,
  *   /proc and a private, empty /tmp (TMPDIR) per command. The only host folder it can write is
- *   its workspace, `cwd` (bound read-write at its real path), which must lie inside `roots`;
- *   HOME is an empty folder on that private /tmp, so nothing it writes outside the workspace
- *   survives the command. A `network: true` command (setup) instead gets this sandbox's own
- *   HOME, kept until `cleanup()`, so package caches (~/.npm) serve later setups.
+ *   its workspace, `cwd` (bound read-write at its real path), which must lie inside `roots`, and
+ *   `home` / `tmpDir` when given (an attempt's private pair, bound read-write at their paths).
+ *   Without them HOME is an empty folder on the private /tmp, so nothing it writes outside the
+ *   workspace survives the command; a `network: true` command without `home` (setup) gets this
+ *   sandbox's own HOME, kept until `cleanup()`, so package caches (~/.npm) serve later setups.
  * - **environment**: cleared, then `sandboxEnv` (no API key; bwrap itself is started with PATH
  *   only, since its process is visible inside as PID 1);
  * - **time**: bwrap leads a process group (`runProcessGroup`); on timeout the group gets SIGKILL,
@@ -69,6 +69,7 @@ export class BwrapSandbox implements SandboxBackend {
   #path: string;
   #systemArgs: string[] | null = null;
   #home: string | null = null;
+  #relay: RelayProgram | null = null;
   #ready: Promise<void> | null = null;
 
   constructor(opts: BwrapSandboxOptions = {}) {
@@ -152,8 +153,11 @@ export class BwrapSandbox implements SandboxBackend {
    */
   async #run(command: string, workspace: string | null, opts: Omit<ExecOptions, 'cwd'>): Promise<{ result: ExecResult; started: boolean }> {
     const network = opts.network === true;
-    const home = network ? this.#home! : SANDBOX_HOME;
-    const env = sandboxEnv({ path: this.#path, home, tmpDir: '/tmp' }, opts.env);
+    // A private HOME / TMPDIR given by the caller (the attempt's) is bound at its own path.
+    const home = opts.home ?? (network ? this.#home! : SANDBOX_HOME);
+    const tmpDir = opts.tmpDir ?? '/tmp';
+    const env = sandboxEnv({ path: this.#path, home, tmpDir }, opts.env);
+    const relay = opts.proxy && !network ? { program: (this.#relay ??= relayCommand()), socket: `${SANDBOX_PROXY_DIR}/${basename(opts.proxy.socket)}`, port: opts.proxy.port } : undefined;
     const args = [
       '--unshare-all',
       ...(network ? ['--share-net'] : []),
@@ -166,13 +170,14 @@ export class BwrapSandbox implements SandboxBackend {
       '--tmpfs', '/tmp',
       ...this.#systemArgs!,
       ...(network ? resolvConfArgs() : []),
-      ...(network ? ['--bind', home, home] : ['--dir', SANDBOX_HOME]),
+      ...(home === SANDBOX_HOME ? ['--dir', SANDBOX_HOME] : ['--bind', home, home]),
+      ...(opts.tmpDir ? ['--bind', opts.tmpDir, opts.tmpDir] : []),
+      ...(relay ? ['--ro-bind', dirname(opts.proxy!.socket), SANDBOX_PROXY_DIR] : []),
       ...(workspace ? ['--bind', workspace, workspace, '--chdir', workspace] : ['--chdir', '/']),
       '--clearenv',
       ...Object.entries(env).flatMap(([k, v]) => ['--setenv', k, v]),
       '--',
-      ...LAUNCHER,
-      command,
+      ...launcher(command, relay),
     ];
     const { result, status } = await runProcessGroup({
       file: this.#bwrap,

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { InfraError } from '../core/errors.ts';
 import { sandboxEnv } from './env.ts';
 import { readInside, resolveRoots, workingDirInside, writeInside } from './roots.ts';
+import { MARKER_VAR, newMarker, reapMarked } from './reap.ts';
 import { runProcessGroup } from './spawn.ts';
 import type { ExecOptions, ExecResult, SandboxBackend } from './types.ts';
 
@@ -26,7 +27,11 @@ export interface LocalSandboxOptions {
  * timeout or when bash exits; capped output; empty stdin unless `input`).
  *
  * - The environment is built by `sandboxEnv` only: nothing of `process.env` but PATH is passed.
- *   HOME and TMPDIR are one temp folder pair shared by every command of this sandbox.
+ *   HOME and TMPDIR are `opts.home` / `opts.tmpDir` (an attempt's private pair), else one temp
+ *   folder pair shared by every command of this sandbox (the setup's).
+ * - Nothing the command starts outlives it: its process group is killed when it exits, and then
+ *   every process still carrying its per-command marker (`FIXBENCH_SANDBOX_RUN`), e.g. one started
+ *   with `setsid`, is killed too (`reapMarked`: best effort, see there for what escapes it).
  * - `network: false` is NOT enforced, nor are writes limited to the workspace: the cwd must lie
  *   inside `roots` (the same check as isolating backends, so a harness bug shows up here too),
  *   but the command can reach whatever the user can.
@@ -53,7 +58,11 @@ export class LocalSandbox implements SandboxBackend {
   async exec(command: string, opts: ExecOptions): Promise<ExecResult> {
     const cwd = await workingDirInside(opts.cwd, this.roots);
     const dirs = await this.#dirs();
-    const env = sandboxEnv({ path: this.#opts.path ?? process.env.PATH ?? '/usr/bin:/bin', ...dirs }, opts.env);
+    const marker = newMarker();
+    const env = {
+      ...sandboxEnv({ path: this.#opts.path ?? process.env.PATH ?? '/usr/bin:/bin', home: opts.home ?? dirs.home, tmpDir: opts.tmpDir ?? dirs.tmpDir }, opts.env),
+      [MARKER_VAR]: marker,
+    };
     const { result } = await runProcessGroup({
       file: 'bash',
       args: ['-c', command],
@@ -65,6 +74,8 @@ export class LocalSandbox implements SandboxBackend {
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
       ...(opts.input === undefined ? {} : { input: opts.input }),
     });
+    // What left the process group (setsid, double fork) but kept the marker dies with the command.
+    await reapMarked(marker);
     return result;
   }
 

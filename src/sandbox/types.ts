@@ -52,6 +52,20 @@ export interface ExecOptions {
    * network (`local`) ignores it and says so in its warning.
    */
   network?: boolean;
+  /**
+   * HOME of the command: a host folder outside every workspace, private to one attempt (see
+   * `isolateAttempt`). Default: an isolating backend gives an empty HOME per command (the setup's
+   * own HOME when `network` is true); `local` its shared temp HOME.
+   */
+  home?: string;
+  /** TMPDIR of the command, like `home`. Default: a private /tmp per command (`bwrap`), a shared temp folder (`local`). */
+  tmpDir?: string;
+  /**
+   * The metering proxy for a command without network: the HTTP service on the Unix socket `socket`
+   * (host path) is served on the command's own loopback at `127.0.0.1:<port>`, and nothing else is
+   * reachable. `local` ignores it (the proxy's host port is the same one).
+   */
+  proxy?: { socket: string; port: number };
 }
 
 /** A sandbox backend. */

@@ -38,6 +38,8 @@ export const Contender = z.object({
   price_key: z.string().optional(),
   /** Price row used; null = unknown price. USD per million tokens as decimal strings. */
   price: z.object({ input: z.string(), output: z.string(), cache_read: z.string().optional(), cache_write: z.string().optional() }).passthrough().nullable(),
+  /** An external agent given the host's network (`agents[].network: host`); absent = only the metering proxy (or no external agent). */
+  agent_network: z.literal('host').optional(),
 });
 export type Contender = z.infer<typeof Contender>;
 

@@ -1,7 +1,9 @@
 // The `command` agent: a scripted external agent CLI (test/fixtures/agents/scripted-agent.mjs, using
 // the real `openai` SDK) runs in the local sandbox; its calls go through the metering proxy to a fake
 // upstream on loopback.
+import { realpathSync } from 'node:fs';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { isolateAttempt } from '../../../src/sandbox/attempt.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -42,7 +44,7 @@ interface Run {
 
 async function runCommand(
   script: UpstreamReply[],
-  o: { agent?: Partial<CommandAgentOptions>; limits?: Partial<AgentLimits>; upstream?: Partial<AgentUpstream>; sandbox?: SandboxBackend; signal?: AbortSignal; onUpstream?: (u: FakeUpstream) => void } = {},
+  o: { agent?: Partial<CommandAgentOptions>; limits?: Partial<AgentLimits>; upstream?: Partial<AgentUpstream>; sandbox?: SandboxBackend; signal?: AbortSignal; onUpstream?: (u: FakeUpstream) => void; isolate?: boolean } = {},
 ): Promise<Run> {
   const upstream = await startFakeUpstream(script);
   cleanups.push(() => upstream.close());
@@ -54,11 +56,15 @@ async function runCommand(
   const sandbox = o.sandbox ?? new LocalSandbox();
   cleanups.push(() => sandbox.cleanup());
   const trajectoryPath = path.join(dir, 'traj.json');
+  // As the runner does: a private HOME/TMPDIR and the proxy's socket folder for the attempt.
+  const own = o.isolate ? await isolateAttempt(sandbox) : null;
+  if (own) cleanups.push(() => own.cleanup());
   const agent = new CommandAgent({ id: 'scripted', command: TEMPLATE, ...o.agent });
   const result = await agent.attempt({
     task: taskFor(ws),
     workspace: ws,
-    sandbox,
+    sandbox: own?.sandbox ?? sandbox,
+    ...(own ? { proxyDir: own.runDir } : {}),
     limits: { ...defaultLimits(), ...o.limits },
     trajectoryPath,
     ...(o.signal ? { signal: o.signal } : {}),
@@ -129,7 +135,7 @@ describe('command agent: a scripted external CLI through the metering proxy', ()
     expect(env.OPENAI_BASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
     // Every variable is one the sandbox, fixbench or the template named (bash adds PWD, SHLVL, _ ; node none).
     const allowed = new Set([
-      'PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'TERM', 'NO_COLOR', 'FORCE_COLOR', 'CI', 'PWD', 'SHLVL', '_', 'OLDPWD',
+      'PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'TERM', 'NO_COLOR', 'FORCE_COLOR', 'CI', 'PWD', 'SHLVL', '_', 'OLDPWD', 'FIXBENCH_SANDBOX_RUN',
       'MY_AGENT_SETTING', 'FIXBENCH_ENV_DUMP', 'FIXBENCH_PROBLEM_FILE', 'FIXBENCH_WORKSPACE', 'FIXBENCH_MODEL', 'FIXBENCH_INSTANCE_ID',
       'OPENAI_BASE_URL', 'OPENAI_API_BASE', 'OPENAI_API_KEY', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN',
     ]);
@@ -139,13 +145,15 @@ describe('command agent: a scripted external CLI through the metering proxy', ()
 });
 
 describe('command agent under bwrap', () => {
-  it.runIf(bwrapUsable)('reaches the proxy on the host loopback from inside bwrap, edits the workspace, and is metered', async () => {
+  it.runIf(bwrapUsable)('reaches the proxy through its socket relay inside bwrap (the real openai SDK), edits the workspace, and is metered', async () => {
     const run = await runCommand([say(EDIT), say({ done: true })], {
       agent: { command: `echo "key in env: $(env | grep -c 'sk-real-provider' || true)"; ${TEMPLATE}` },
-      sandbox: new BwrapSandbox({ readOnly: [ROOT] }),
+      // node_modules may be a symlink out of the checkout (a git worktree): show its target too.
+      sandbox: new BwrapSandbox({ readOnly: [ROOT, realpathSync(path.join(ROOT, 'node_modules'))] }),
+      isolate: true,
     });
     const traj = await run.trajectory();
-    expect(run.result.exit_status, run.result.error).toBe('submitted');
+    expect(run.result.exit_status, traj.output).toBe('submitted');
     expect(run.result.model_patch, `agent output: ${traj.output}`).toContain('+hullo');
     expect(run.result.calls).toHaveLength(2);
     expect(traj.output).toContain('key in env: 0');

@@ -22,8 +22,13 @@ describe('agents: section of models.yaml', () => {
   it('loads agents with defaults, alongside the models', async () => {
     const { file } = await load(`agents:\n  - id: aider\n    command: aider --model openai/{{model}} --message-file {{problem_file}}\n    env: [AIDER_CONFIG]\n    timeout_s: 600\n`);
     const c = await loadCatalog(file, path.join(ROOT, 'prices', '2026-03-31.yaml'));
-    expect(c.agents).toEqual([{ id: 'aider', command: 'aider --model openai/{{model}} --message-file {{problem_file}}', env: ['AIDER_CONFIG'], vars: {}, timeout_s: 600 }]);
+    expect(c.agents).toEqual([{ id: 'aider', network: 'proxy', command: 'aider --model openai/{{model}} --message-file {{problem_file}}', env: ['AIDER_CONFIG'], vars: {}, timeout_s: 600 }]);
     expect(c.models[0]!.spec.id).toBe('m1');
+  });
+
+  it('takes the `network: host` opt-in', async () => {
+    const { load: l } = await load(`agents:\n  - id: wide\n    command: x\n    network: host\n`);
+    expect((await l()).agents[0]!.network).toBe('host');
   });
 
   it('is optional', async () => {
@@ -38,6 +43,7 @@ describe('agents: section of models.yaml', () => {
     ['a built-in id', `agents:\n  - id: bash\n    command: x\n`, /agents\.0\.id.*built-in agent/s],
     ['a duplicate id', `agents:\n  - id: a\n    command: x\n  - id: a\n    command: y\n`, /agents\.1\.id.*duplicate agent id "a"/s],
     ['overriding a proxy variable', `agents:\n  - id: a\n    command: x\n    vars: { OPENAI_BASE_URL: "https://api.openai.com/v1" }\n`, /agents\.0\.vars.*set by fixbench/s],
+    ['an unknown network mode', `agents:\n  - id: a\n    command: x\n    network: all\n`, /agents\.0\.network.*"proxy"\|"host"/s],
     ['an unknown field', `agents:\n  - id: a\n    command: x\n    cmd: y\n`, /agents\.0.*cmd/s],
   ];
   it.each(bad)('refuses %s, naming the file and the field', async (_name, yaml, message) => {

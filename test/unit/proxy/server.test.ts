@@ -194,6 +194,16 @@ describe('metering proxy: guards', () => {
     expect(proxy.upstreamErrors.last).not.toContain(REAL_KEY);
   });
 
+  it('never passes the real key on in a reply header', async () => {
+    const { proxy } = await setup([{ json: chatCompletion('a', USAGE), headers: { 'x-debug-auth': `Bearer ${REAL_KEY}` } }]);
+    const res = await fetch(`${proxy.openaiBaseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${proxy.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', messages: [] }),
+    });
+    expect(res.headers.get('x-debug-auth')).toBe('Bearer [REDACTED]');
+  });
+
   it('answers 502 in the OpenAI shape when the upstream cannot be reached', async () => {
     upstream = await startFakeUpstream([]);
     const dead = upstream.openaiBaseURL;

@@ -1,0 +1,79 @@
+// One attempt's private corner of the host (DESIGN.md §11): a fresh HOME, TMPDIR and proxy-socket
+// folder, outside every workspace, given to every command of the attempt and removed after it.
+import { chmod, lstat, mkdir, mkdtemp, readdir, realpath, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ExecOptions, ExecResult, Sandbox } from './types.ts';
+
+/** The folders of one attempt, all under one `mkdtemp` folder (mode 0700) in the OS temp folder. */
+export interface AttemptIsolation {
+  /** The sandbox to hand the agent: every `exec` gets `home` and `tmpDir` (a caller's own values are overridden). */
+  sandbox: Sandbox;
+  /** HOME of the attempt's commands (real path). */
+  home: string;
+  /** TMPDIR of the attempt's commands (real path). */
+  tmpDir: string;
+  /** Folder for the metering proxy's Unix socket (bound read-only into a sandbox without network). */
+  runDir: string;
+  /** Removes the folders. Safe to call twice; never throws. */
+  cleanup(): Promise<void>;
+}
+
+/**
+ * Makes an attempt's private HOME, TMPDIR and socket folder, and a `Sandbox` view of `sandbox` that
+ * runs every command with them. Nothing the attempt writes there reaches another attempt, a setup
+ * (which runs on `sandbox` itself, with the sandbox's own HOME) or grading; `cleanup()` removes it.
+ * @param base parent folder (default: the OS temp folder); made if missing.
+ * @throws Error when the folders cannot be made.
+ */
+export async function isolateAttempt(sandbox: Sandbox, base = tmpdir()): Promise<AttemptIsolation> {
+  await mkdir(base, { recursive: true });
+  const root = await realpath(await mkdtemp(join(base, 'fixbench-attempt-')));
+  const home = join(root, 'home');
+  const tmpDir = join(root, 'tmp');
+  const runDir = join(root, 'run');
+  await Promise.all([mkdir(home, { mode: 0o700 }), mkdir(tmpDir, { mode: 0o700 }), mkdir(runDir, { mode: 0o700 })]);
+  let gone: Promise<void> | null = null;
+  return {
+    sandbox: {
+      kind: sandbox.kind,
+      exec: (command: string, opts: ExecOptions): Promise<ExecResult> => sandbox.exec(command, { ...opts, home, tmpDir }),
+    },
+    home,
+    tmpDir,
+    runDir,
+    cleanup: () => (gone ??= removeTree(root)),
+  };
+}
+
+/** Runs `fn` with a fresh `isolateAttempt(sandbox)`, removed afterwards whatever `fn` did. */
+export async function withAttemptIsolation<T>(sandbox: Sandbox, fn: (own: AttemptIsolation) => Promise<T>): Promise<T> {
+  const own = await isolateAttempt(sandbox);
+  try {
+    return await fn(own);
+  } finally {
+    await own.cleanup();
+  }
+}
+
+/**
+ * Removes `root` and everything below, also folders an agent made unreadable (their owner bits are
+ * restored first; symlinks are never followed). Never throws.
+ */
+async function removeTree(root: string): Promise<void> {
+  try {
+    await rm(root, { recursive: true, force: true });
+    return;
+  } catch {
+    /* e.g. EACCES below a folder made mode 000: open the folders up and try again */
+  }
+  const open = async (dir: string): Promise<void> => {
+    await chmod(dir, 0o700).catch(() => undefined);
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      const p = join(dir, name);
+      if ((await lstat(p).catch(() => null))?.isDirectory()) await open(p);
+    }
+  };
+  await open(root);
+  await rm(root, { recursive: true, force: true }).catch(() => undefined);
+}
