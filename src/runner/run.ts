@@ -423,6 +423,7 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
     apply_strategy: evaluation.apply_strategy,
     binary_hunks_dropped: evaluation.binary_hunks_dropped ?? 0,
     test_files_edited: evaluation.test_files_edited,
+    protected_files_edited: evaluation.protected_files_edited ?? [],
     usage,
     cache_hit_share: promptTokens(usage) > 0 ? usage.cache_read / promptTokens(usage) : null,
     calls: result.calls.length,

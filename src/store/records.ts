@@ -100,6 +100,12 @@ export const AttemptRecord = z.object({
   /** Binary hunks dropped from the patch (never applied: a binary hunk must not reject a whole patch). */
   binary_hunks_dropped: z.number().int().nonnegative().default(0),
   test_files_edited: z.array(z.string()),
+  /**
+   * Protected paths the patch changed, dropped or restored before grading (test files by the task's
+   * globs, runner configurations, `package.json#<key>`, lock files, installed and ignored paths;
+   * DESIGN.md §6 step 2), sorted. Absent in records written before the field existed: none.
+   */
+  protected_files_edited: z.array(z.string()).optional(),
   usage: TokenUsage,
   /**
    * Share of the attempt's prompt tokens read from the provider's cache: `cache_read / prompt tokens`
