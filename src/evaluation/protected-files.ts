@@ -25,7 +25,17 @@ export interface Protection {
   baseDirs: Set<string>;
   /** Paths test.patch touches. */
   testPatchPaths: string[];
+  /**
+   * Protected paths the patch names that are not in the base tree but exist before it is applied
+   * (installed by `setup`, e.g. under node_modules): their bytes then (regular files up to
+   * {@link SNAPSHOT_MAX_BYTES}; null for anything else, which is then left as it is), so that
+   * restoring puts back the state after setup, not the absence at base.
+   */
+  beforePatch: Map<string, Buffer | null>;
 }
+
+/** Largest file under an installed path whose bytes are kept to restore it (1 MiB). */
+export const SNAPSHOT_MAX_BYTES = 1024 * 1024;
 
 /** Files test.patch touches (old and new paths), sorted and unique. */
 export function testPatchFiles(testPatch: string): string[] {
@@ -74,7 +84,14 @@ export async function loadProtection(dir: string, task: TaskSpec, modelPatch: st
     allow: task.protected_files?.allow ?? [],
     ignored,
   });
-  return { rule, base, baseDirs, testPatchPaths };
+  const beforePatch = new Map<string, Buffer | null>();
+  for (const path of named) {
+    if (base.has(path) || testPatchPaths.includes(path) || rule.reason(path) === null) continue;
+    const st = await lstatOrNull(dir, path);
+    if (!st) continue;
+    beforePatch.set(path, st.isFile() && st.size <= SNAPSHOT_MAX_BYTES ? await readNoFollow(dir, path) : null);
+  }
+  return { rule, base, baseDirs, testPatchPaths, beforePatch };
 }
 
 export interface DroppedEntries {
@@ -160,7 +177,8 @@ export function splitEntries(patch: string): string[] {
  * After the model's patch is applied: every protected path of the base tree, every path test.patch
  * touches and every protected path in `alsoCheck` (the paths the model's patch named) is put back
  * to its base state — rewritten when it differs (content, executable bit, link or not), removed
- * when it is not in the base tree (a new `.mocharc.js`), folders above it made real (a link or a
+ * when it is not in the base tree (a new `.mocharc.js`), or put back to its state after setup when
+ * setup made it (`beforePatch`: a file under node_modules), folders above it made real (a link or a
  * file in their place is unlinked: a host folder a link points to is never touched). Then the
  * protected keys of the root `package.json` are put back (`package.json#<key>`), the model's other
  * edits to it kept. Returns the paths restored, sorted. Throws `InfraError` when git fails.
@@ -174,6 +192,15 @@ export async function restoreProtected(dir: string, p: Protection, alsoCheck: re
     for (const a of await clearLinkedAncestors(dir, path)) edited.add(a);
     const base = p.base.get(path);
     if (base?.mode === '160000') continue; // a submodule: not checked out
+    if (!base && p.beforePatch.has(path)) {
+      const before = p.beforePatch.get(path)!;
+      if (before === null) continue;
+      const st = await lstatOrNull(dir, path);
+      if (st?.isFile() && (await readNoFollow(dir, path)).equals(before)) continue;
+      await writeNoFollow(dir, path, before, st?.isFile() ? st.mode & 0o777 : 0o644);
+      edited.add(path);
+      continue;
+    }
     if (!base) {
       if (p.baseDirs.has(path)) {
         const st = await lstatOrNull(dir, path);

@@ -62,7 +62,10 @@ export interface ProtectedRuleOptions {
   testPatchPaths: readonly string[];
   /** `protected_files.add`: more globs to protect. */
   add: readonly string[];
-  /** `protected_files.allow`: globs a fix may change although the rule protects them (wins over everything but test.patch paths). */
+  /**
+   * `protected_files.allow`: globs a fix may change although the rule protects them (wins over
+   * everything but test.patch paths); `package.json#<key>` allows a package.json key.
+   */
   allow: readonly string[];
   /** Paths git ignores at base (checked by the caller against the base commit's ignore rules). */
   ignored: ReadonlySet<string>;
@@ -71,7 +74,10 @@ export interface ProtectedRuleOptions {
 /** A compiled rule: `reason(path)` says why a repository-relative path is protected, or null. */
 export interface ProtectedRule {
   reason(path: string): ProtectedReason | null;
-  /** package.json keys to keep at base: {@link RUNNER_PACKAGE_KEYS} plus the scripts `test_cmd` runs. */
+  /**
+   * package.json keys to keep at base: {@link RUNNER_PACKAGE_KEYS} plus the scripts `test_cmd` runs
+   * (`scripts.<name>`), less those `allow` names as `package.json#<key>`.
+   */
   packageKeys(baseScripts: Readonly<Record<string, unknown>>): string[];
 }
 
@@ -97,7 +103,8 @@ export function compileRule(task: Pick<TaskSpec, 'test_cmd'>, o: ProtectedRuleOp
       return null;
     },
     packageKeys(baseScripts) {
-      return [...RUNNER_PACKAGE_KEYS, ...testScripts(task.test_cmd, baseScripts).map((s) => `scripts.${s}`)];
+      const keys = [...RUNNER_PACKAGE_KEYS, ...testScripts(task.test_cmd, baseScripts).map((s) => `scripts.${s}`)];
+      return keys.filter((k) => !isAllowed(`package.json#${k}`));
     },
   };
 }
