@@ -14,3 +14,14 @@ export function infraErrorsNote(runId: string, attempts: readonly AttemptRecord[
     `every rate leaves ${n === 1 ? 'it' : 'them'} out of its denominator. Complete the run with: fixbench run --retry-errors ${runId}`
   );
 }
+
+/**
+ * "1 billed call(s) of interrupted attempts (a killed session) are counted, from their ledgers, in
+ * 1 attempt record(s)"; null when no record carries any.
+ */
+export function interruptedCallsNote(attempts: readonly AttemptRecord[]): string | null {
+  const carrying = attempts.filter((a) => a.interrupted_calls);
+  if (!carrying.length) return null;
+  const calls = carrying.reduce((s, a) => s + a.interrupted_calls!.calls, 0);
+  return `${calls} billed call(s) of interrupted attempts (a killed session, re-run on --resume) are counted, from their ledgers, in ${carrying.length} attempt record(s).`;
+}

@@ -2,7 +2,7 @@
 // as plain strings. Pure: no I/O, no HTML — escaping is the templates' job.
 import type { Outcome } from '../core/outcome.ts';
 import { FAILURE_OUTCOMES, gradedNote, indexAttempts, rankSummaries, summarise, type ContenderSummary } from '../analysis/leaderboard.ts';
-import { infraErrorsNote } from './infra-note.ts';
+import { infraErrorsNote, interruptedCallsNote } from './infra-note.ts';
 import { billedSummary } from '../analysis/billed.ts';
 import { dominates, paretoFrontier } from '../analysis/pareto.ts';
 import { driftFlagged, sumUsd } from '../pricing/cost.ts';
@@ -133,7 +133,7 @@ export interface ReportViewModel {
     startedAt: string;
     finishedAt: string;
     note: string | null;
-    /** Set when attempts ended in infra errors: how many, that rates leave them out, how to complete the run. */
+    /** Set when attempts ended in infra errors (how many, that rates leave them out, how to complete the run) or carry interrupted calls. */
     infraNote: string | null;
     harness: string;
     suiteHash: string;
@@ -348,7 +348,7 @@ export function buildViewModel(header: RunHeader, attempts: readonly AttemptReco
       startedAt: header.started_at,
       finishedAt: header.finished_at ?? '—',
       note: header.note,
-      infraNote: infraErrorsNote(header.run_id, attempts),
+      infraNote: [infraErrorsNote(header.run_id, attempts), interruptedCallsNote(attempts)].filter(Boolean).join(' ') || null,
       harness: `${header.harness.version}${header.harness.commit ? ` (${header.harness.commit})` : ''}`,
       suiteHash: header.suite.hash,
       suiteHashShort: header.suite.hash.slice(0, 12),
