@@ -117,7 +117,9 @@ export async function lintTaskFiles(dir: string): Promise<{ task: TaskSpec | nul
     if (both.length) add('gold.patch', null, `touches test file(s) that test.patch also changes: ${both.join(', ')}; gold.patch holds source files only`);
   }
   if (yaml && touched['gold.patch']) {
-    for (const p of goldProtectedProblems(yaml, [...touched['gold.patch']], [...(touched['test.patch'] ?? [])])) add('gold.patch', 'protected_files', p);
+    const shared = touched['test.patch'] ?? new Set<string>(); // reported above
+    const gold = [...touched['gold.patch']].filter((f) => !shared.has(f));
+    for (const p of goldProtectedProblems(yaml, gold, [...shared])) add('gold.patch', 'protected_files', p);
   }
 
   const ok = yaml && !problems.length;
