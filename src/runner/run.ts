@@ -32,6 +32,7 @@ import { inShard } from '../store/shard.ts';
 import { resumeMismatches } from '../store/compat.ts';
 import { RunBudget, meteredClient } from './budget.ts';
 import { foldInterrupted, openAttemptLedger } from './ledger-fold.ts';
+import { sweBenchReport } from './swe-report.ts';
 import { settleLedger } from '../store/ledger.ts';
 import { attemptOutcome } from './outcome.ts';
 import { referenceGate } from './gate.ts';
@@ -457,17 +458,4 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
     log('report.json', JSON.stringify(sweBenchReport(record), null, 2) + '\n'),
   ]);
   return record;
-}
-
-/** The attempt in the shape of SWE-bench's per-instance `report.json`. */
-export function sweBenchReport(r: AttemptRecord): Record<string, unknown> {
-  return {
-    [r.instance_id]: {
-      patch_is_None: r.model_patch === '',
-      patch_exists: r.model_patch !== '',
-      patch_successfully_applied: r.apply_strategy !== null,
-      resolved: r.outcome === 'resolved',
-      tests_status: r.tests_status ?? undefined,
-    },
-  };
 }
