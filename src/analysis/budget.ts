@@ -8,14 +8,14 @@ export interface BudgetPoint {
   cap: number;
   /** Attempts resolved within the cap. */
   resolved: number;
-  /** resolved / trials, in [0, 1]. */
+  /** resolved / graded trials (infra errors left out), in [0, 1]. */
   rate: number;
 }
 
 /** A contender's budget curve. */
 export interface BudgetCurve {
   id: string;
-  /** Denominator: every task of the suite × attempts per task (missing and infra errors count as not resolved). */
+  /** Denominator: graded trials, every task of the suite × attempts per task less the infra errors (missing attempts count as not resolved). */
   trials: number;
   /**
    * Exact breakpoints: one point per distinct value at which the rate rises (the cost or steps of
@@ -115,10 +115,13 @@ function budgetCurves(matrix: ResultMatrix, unit: BudgetCurves['unit'], valueOf:
   }
   let grid = max > 0 ? logGrid(min, max, gridPoints) : [];
   if (unit === 'steps') grid = [...new Set(grid.map((g) => Math.round(g)))];
-  const rate = (resolved: number): number => (trials > 0 ? resolved / trials : 0);
   const curves = matrix.contenders.map((c, ci): BudgetCurve => {
+    // Graded trials: infra errors leave the denominator, as in the leaderboard (DESIGN.md §6).
+    const infra = (matrix.cells[ci] ?? []).flat().filter((cell) => cell?.kind === 'infra_error').length;
+    const graded = trials - infra;
+    const rate = (resolved: number): number => (graded > 0 ? resolved / graded : 0);
     const vs = values[ci]!;
-    if (vs === null) return { id: c.id, trials, steps: null, atGrid: null };
+    if (vs === null) return { id: c.id, trials: graded, steps: null, atGrid: null };
     const steps: BudgetPoint[] = [];
     for (let i = 0; i < vs.length; i++) {
       if (i + 1 < vs.length && vs[i + 1] === vs[i]) continue;
@@ -129,7 +132,7 @@ function budgetCurves(matrix: ResultMatrix, unit: BudgetCurves['unit'], valueOf:
       while (k < vs.length && vs[k]! <= cap) k += 1;
       return { cap, resolved: k, rate: rate(k) };
     });
-    return { id: c.id, trials, steps, atGrid };
+    return { id: c.id, trials: graded, steps, atGrid };
   });
   return { unit, grid, curves };
 }

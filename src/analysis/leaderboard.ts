@@ -46,8 +46,15 @@ export interface ContenderSummary {
   /** Tasks in the suite (`header.suite.instance_ids.length`). */
   tasks: number;
   attemptsPerTask: number;
-  /** The denominator of every score: tasks × attempts per task (DESIGN.md §6). */
+  /** Tasks × attempts per task: every trial the suite asks for. */
   trials: number;
+  /**
+   * The denominator of every rate (DESIGN.md §6): trials − infra errors. An `infra_error` is the
+   * harness's or the provider's fault, so it says nothing about the model either way: it leaves the
+   * denominator and is shown beside it ("15 graded, 1 infra error"); `--retry-errors` completes the
+   * run. A trial with no record (not run) stays in: it counts as not resolved.
+   */
+  graded: number;
   /** Trials with a record. */
   recorded: number;
   /** Trials with no record (not run, e.g. the run budget ran out); counted as not resolved. */
@@ -56,14 +63,14 @@ export interface ContenderSummary {
   ignoredRecords: number;
 
   resolved: number;
-  /** resolved / trials, in [0, 1]; null when trials = 0. */
+  /** resolved / graded, in [0, 1]; null when graded = 0. */
   resolvedRate: number | null;
-  /** Wilson 95% interval of the resolved rate; null when trials = 0. */
+  /** Wilson 95% interval of the resolved rate over `graded`; null when graded = 0. */
   resolvedInterval: Interval | null;
   outcomes: OutcomeCounts;
   /** The model's failures: unresolved + empty_patch + patch_failed + timeout + agent_error. */
   failures: number;
-  /** Harness or provider faults (`infra_error`): shown apart, re-runnable, never the model's failure — but in the denominator. */
+  /** Harness or provider faults (`infra_error`): shown beside the rate, re-runnable (`--retry-errors`), never the model's failure, out of the denominator. */
   infraErrors: number;
 
   /**
@@ -95,6 +102,10 @@ export interface ContenderSummary {
   meanWallMs: number | null;
   /** Attempts whose patch edited test files (restored before grading: a sign of test tampering or mistaken fixes). */
   testFileEdits: number;
+  /** Attempts whose patch edited protected files (test files, runner configurations, package.json runner keys, lock files, installed or ignored paths): dropped before grading. */
+  protectedFileEdits: number;
+  /** Protected paths edited, summed over attempts (one attempt editing 3 paths counts 3). */
+  protectedPathsEdited: number;
   /** Attempts in which a listed test gave different results across re-runs (`--rerun-failed`). */
   flakyAttempts: number;
 }
@@ -151,9 +162,9 @@ export function indexAttempts(header: RunHeader, attempts: readonly AttemptRecor
  * Summarises each contender of the header, in header order (see {@link rankSummaries} for the
  * leaderboard order).
  *
- * Scores divide by ALL trials of the suite: `header.suite.instance_ids.length ×
- * header.attempts_per_task` (DESIGN.md §6). A trial with no record counts as not resolved
- * (`missing`); an `infra_error` counts as not resolved too but is reported apart from failures.
+ * Scores divide by the GRADED trials: `header.suite.instance_ids.length × header.attempts_per_task`
+ * minus the `infra_error` attempts (DESIGN.md §6), which are shown beside the rate instead. A
+ * trial with no record counts as not resolved (`missing`) and stays in the denominator.
  * Costs are averaged over the attempts that ran (`recorded`), so an unfinished run does not look
  * cheaper than it is. Units: USD, tokens, milliseconds.
  */
@@ -170,9 +181,13 @@ export function summarise(header: RunHeader, attempts: readonly AttemptRecord[])
     let steps = 0;
     let wallMs = 0;
     let testFileEdits = 0;
+    let protectedFileEdits = 0;
+    let protectedPathsEdited = 0;
     let flakyAttempts = 0;
     for (const r of records) {
       if (r.test_files_edited.length) testFileEdits += 1;
+      if (r.protected_files_edited?.length) protectedFileEdits += 1;
+      protectedPathsEdited += r.protected_files_edited?.length ?? 0;
       if (r.flaky_tests.length) flakyAttempts += 1;
       outcomes[r.outcome] += 1;
       tokens.input += promptTokens(r.usage);
@@ -185,6 +200,7 @@ export function summarise(header: RunHeader, attempts: readonly AttemptRecord[])
     }
     const recorded = records.length;
     const resolved = outcomes.resolved;
+    const graded = trials - outcomes.infra_error;
     const totalUsd = sumUsd(records.map((r) => (r.list_usd === null && costBasis === 'no_model' ? 0 : r.list_usd)));
     return {
       id: c.id,
@@ -197,12 +213,13 @@ export function summarise(header: RunHeader, attempts: readonly AttemptRecord[])
       tasks,
       attemptsPerTask: header.attempts_per_task,
       trials,
+      graded,
       recorded,
       missing: trials - recorded,
       ignoredRecords: index.ignored.get(c.id) ?? 0,
       resolved,
-      resolvedRate: trials > 0 ? resolved / trials : null,
-      resolvedInterval: wilsonInterval(resolved, trials),
+      resolvedRate: graded > 0 ? resolved / graded : null,
+      resolvedInterval: wilsonInterval(resolved, graded),
       outcomes,
       failures: FAILURE_OUTCOMES.reduce((s, o) => s + outcomes[o], 0),
       infraErrors: outcomes.infra_error,
@@ -217,6 +234,8 @@ export function summarise(header: RunHeader, attempts: readonly AttemptRecord[])
       steps,
       meanWallMs: recorded > 0 ? wallMs / recorded : null,
       testFileEdits,
+      protectedFileEdits,
+      protectedPathsEdited,
       flakyAttempts,
     };
   });
@@ -238,4 +257,9 @@ export function rankSummaries(summaries: readonly ContenderSummary[]): Contender
   const rate = (s: ContenderSummary): number => s.resolvedRate ?? -1;
   const usd = (s: ContenderSummary): number => s.meanUsdPerTask ?? Number.POSITIVE_INFINITY;
   return [...summaries].sort((a, b) => rate(b) - rate(a) || usd(a) - usd(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** "15 graded, 1 infra error" — the denominator and what left it; "15 graded" when nothing did. */
+export function gradedNote(s: Pick<ContenderSummary, 'graded' | 'infraErrors'>): string {
+  return `${s.graded} graded${s.infraErrors ? `, ${s.infraErrors} infra error${s.infraErrors === 1 ? '' : 's'}` : ''}`;
 }

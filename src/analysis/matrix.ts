@@ -42,11 +42,10 @@ export interface MatrixContender {
  * and `0 … attemptsPerTask − 1`), or null when no record exists (not run: interrupted, budget).
  *
  * How infra errors and missing attempts count (infra errors are never the model's failures):
- * - rates (leaderboard, pass@k / pass^k, budget curves, oracle router, cascades) divide by EVERY
- *   task of the suite (× attempts where attempts are pooled), as DESIGN.md §6 and the leaderboard
- *   do: a missing or `infra_error` attempt is in the denominator and counts as not resolved, so
- *   pass@1 equals the leaderboard's resolved rate; the report shows infra errors apart so a
- *   reader knows which attempts to re-run.
+ * - rates (leaderboard, pass@k / pass^k, oracle router, cascades) divide by the GRADED trials:
+ *   an `infra_error` attempt (the harness's or provider's fault) says nothing about the model, so
+ *   it leaves the denominator and is shown beside the rate ("15 graded, 1 infra error";
+ *   `--retry-errors` completes the run); a missing attempt stays in and counts as not resolved.
  * - paired analyses (McNemar, Bradley–Terry) use only tasks where BOTH sides have a usable first
  *   attempt ({@link isUsable}: recorded, not `infra_error`): a fault on one side says nothing
  *   about either model, and counting it would manufacture discordant pairs.

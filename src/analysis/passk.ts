@@ -54,8 +54,12 @@ export function passHatK(n: number, c: number, k: number): number {
 export interface PassKRow {
   id: string;
   k: number;
-  /** Tasks averaged over: every task of the suite. */
+  /** Tasks averaged over: those with at least k graded attempts (not `infra_error`). */
   tasks: number;
+  /** Attempts left out as `infra_error` (shown beside the rate, out of its denominator). */
+  infraErrors: number;
+  /** Tasks left out of the average because fewer than k of their attempts were graded. */
+  tasksWithoutK: number;
   /** Mean over tasks of pass@k; null when the suite is empty. */
   passAtK: number | null;
   /** Mean over tasks of pass^k; null when the suite is empty. */
@@ -64,8 +68,10 @@ export interface PassKRow {
 
 /**
  * Per-contender pass@k and pass^k, means over every task of the suite, contenders in matrix order.
- * Per task n = attempts per task and c = resolved attempts: a missing or `infra_error` attempt
- * counts as not resolved (the leaderboard's denominator, so pass@1 equals its resolved rate).
+ * Per task n = attempts per task less its `infra_error` attempts, c = resolved attempts: a missing
+ * attempt counts as not resolved, an `infra_error` leaves the denominator (as in the leaderboard:
+ * pass@1 equals its resolved rate when every task has the same number of infra errors). A task
+ * with fewer than k graded attempts leaves the average (`tasksWithoutK`).
  * O(contenders × tasks × (attempts + k)).
  *
  * @throws RangeError when k is not an integer in [1, attempts per task].
@@ -75,19 +81,30 @@ export function passKByContender(matrix: ResultMatrix, k: number): PassKRow[] {
   if (!Number.isInteger(k) || k < 1 || k > n) {
     throw new RangeError(`passKByContender: k must be an integer from 1 to the attempts per task (${n}), got ${k}`);
   }
-  const tasks = matrix.tasks.length;
   return matrix.contenders.map((contender, ci) => {
     let sumAt = 0;
     let sumHat = 0;
+    let tasks = 0;
+    let infraErrors = 0;
+    let tasksWithoutK = 0;
     for (const attempts of matrix.cells[ci] ?? []) {
+      const infra = attempts.filter((cell) => cell?.kind === 'infra_error').length;
+      infraErrors += infra;
+      if (n - infra < k) {
+        tasksWithoutK += 1;
+        continue;
+      }
       const c = attempts.reduce((s, cell) => s + (cell?.resolved ? 1 : 0), 0);
-      sumAt += passAtK(n, c, k);
-      sumHat += passHatK(n, c, k);
+      sumAt += passAtK(n - infra, c, k);
+      sumHat += passHatK(n - infra, c, k);
+      tasks += 1;
     }
     return {
       id: contender.id,
       k,
       tasks,
+      infraErrors,
+      tasksWithoutK,
       passAtK: tasks > 0 ? sumAt / tasks : null,
       passHatK: tasks > 0 ? sumHat / tasks : null,
     };

@@ -13,9 +13,16 @@ export interface RoutingPoint {
   members: string[];
   /** Tasks resolved by the strategy. */
   resolved: number;
-  /** Every task of the suite (the leaderboard's denominator). */
+  /** Every task of the suite. */
   tasks: number;
-  /** resolved / tasks; null when tasks = 0. */
+  /**
+   * Tasks the strategy's outcome is known on (the denominator of `rate`): a task whose outcome
+   * hangs on an `infra_error` attempt leaves it (DESIGN.md §6), as in the leaderboard.
+   */
+  graded: number;
+  /** Tasks left out of `graded` for an infra error. */
+  infraErrors: number;
+  /** resolved / graded; null when graded = 0. */
   rate: number | null;
   /** Mean USD per task at list price; null when a member's price is unknown (never 0). */
   usdPerTask: number | null;
@@ -48,7 +55,8 @@ export interface RoutingOptions {
  * task, ties broken by cost — Q. J. Hu et al., "RouterBench", arXiv:2403.12031, 2024): a task no
  * member resolved costs the cheapest member's attempt there (the oracle must still answer).
  * Costs per task are attempt 0's `list_usd`; a missing attempt counts as not resolved and costs 0;
- * an `infra_error` counts as not resolved and costs what it billed. rate = resolved / suite tasks.
+ * an `infra_error` costs what it billed, and a task no member resolved where some member's attempt
+ * was an `infra_error` leaves the denominator (its outcome is unknown). rate = resolved / graded.
  * O(members × tasks).
  *
  * @throws RangeError when an id in options.ids is not a contender of the matrix.
@@ -67,12 +75,14 @@ export function oracleRouter(matrix: ResultMatrix, options: RoutingOptions = {})
   }
   const tasks = matrix.tasks.length;
   let resolved = 0;
+  let infraErrors = 0;
   let chosenUsd: number | null = 0;
   let allUsd: number | null = 0;
   for (let t = 0; t < tasks; t++) {
     const firsts = members.map((ci) => matrix.cells[ci]?.[t]?.[0] ?? null);
     const resolvers = firsts.filter((cell): cell is Cell => cell?.resolved === true);
     if (resolvers.length > 0) resolved += 1;
+    else if (firsts.some((cell) => cell?.kind === 'infra_error')) infraErrors += 1;
     const candidates = resolvers.length > 0 ? resolvers : firsts.filter((cell): cell is Cell => cell !== null);
     chosenUsd = addUsd(chosenUsd, candidates.length === 0 ? 0 : minUsd(candidates.map((cell) => cell.listUsd)));
     for (const cell of firsts) allUsd = addUsd(allUsd, cell === null ? 0 : cell.listUsd);
@@ -84,7 +94,9 @@ export function oracleRouter(matrix: ResultMatrix, options: RoutingOptions = {})
     members: members.map((ci) => matrix.contenders[ci]!.id),
     resolved,
     tasks,
-    rate: tasks > 0 ? resolved / tasks : null,
+    graded: tasks - infraErrors,
+    infraErrors,
+    rate: tasks - infraErrors > 0 ? resolved / (tasks - infraErrors) : null,
     usdPerTask: perTask(chosenUsd, tasks),
     usdPerTaskAll: perTask(allUsd, tasks),
     excluded,
@@ -140,8 +152,9 @@ export interface CascadePoint extends RoutingPoint {
  * each: run the first; if its `visible_check` is false (or its attempt is missing), escalate to
  * the second. Resolved = the LAST model tried resolved (a first attempt that passed its visible
  * check but not the hidden tests stays unresolved: the cascade cannot know); cost = sum over the
- * models tried of their `list_usd` (null if any is unknown; a missing attempt costs 0); rate =
- * resolved / suite tasks. Cascades sorted by the matrix order of (first, second); n members
+ * models tried of their `list_usd` (null if any is unknown; a missing attempt costs 0); a task
+ * whose deciding attempt (the last tried) is an `infra_error` leaves the denominator; rate =
+ * resolved / graded. Cascades sorted by the matrix order of (first, second); n members
  * give n(n−1)/2.
  * O(members² × tasks).
  *
@@ -169,6 +182,7 @@ export function cascades(matrix: ResultMatrix, options: RoutingOptions = {}): Ca
   const tasks = matrix.tasks.length;
   return pairs.map(([first, second]) => {
     let resolved = 0;
+    let infraErrors = 0;
     let escalated = 0;
     let usd: number | null = 0;
     for (let t = 0; t < tasks; t++) {
@@ -182,6 +196,7 @@ export function cascades(matrix: ResultMatrix, options: RoutingOptions = {}): Ca
       const b = matrix.cells[second]?.[t]?.[0] ?? null;
       usd = addUsd(usd, b === null ? 0 : b.listUsd);
       if (b?.resolved) resolved += 1;
+      else if (b?.kind === 'infra_error') infraErrors += 1;
     }
     const a = matrix.contenders[first]!.id;
     const b = matrix.contenders[second]!.id;
@@ -192,7 +207,9 @@ export function cascades(matrix: ResultMatrix, options: RoutingOptions = {}): Ca
       members: [a, b],
       resolved,
       tasks,
-      rate: tasks > 0 ? resolved / tasks : null,
+      graded: tasks - infraErrors,
+      infraErrors,
+      rate: tasks - infraErrors > 0 ? resolved / (tasks - infraErrors) : null,
       usdPerTask: perTask(usd, tasks),
       escalated,
     };

@@ -87,7 +87,7 @@ export async function historyCommand(o: { results: string; json?: boolean }): Pr
     runs.map(async (r) => {
       try {
         const stored = await readRun(r.dir);
-        return summarise(stored.header, stored.attempts).map((c) => ({ id: c.id, resolved: c.resolved, trials: c.trials, list_usd: c.costBasis === 'no_model' ? 0 : c.totalUsd }));
+        return summarise(stored.header, stored.attempts).map((c) => ({ id: c.id, resolved: c.resolved, trials: c.trials, graded: c.graded, infra_errors: c.infraErrors, list_usd: c.costBasis === 'no_model' ? 0 : c.totalUsd }));
       } catch (e) {
         process.stderr.write(`fixbench: ${r.dir}: records unreadable (${(e as Error).message.split('\n')[0]})\n`);
         return null;
@@ -117,7 +117,7 @@ export async function historyCommand(o: { results: string; json?: boolean }): Pr
                 r.header.run_id + (r.header.shard ? ` (shard ${r.header.shard.index}/${r.header.shard.count})` : ''),
                 r.header.started_at,
                 r.header.status,
-                scores[i]?.map((c) => `${c.id} ${c.resolved}/${c.trials}${c.list_usd === null ? ' (USD unknown)' : c.list_usd > 0 ? ` (${formatUsd(c.list_usd)})` : ''}`).join(', ') ?? 'records unreadable',
+                scores[i]?.map((c) => `${c.id} ${c.resolved}/${c.graded}${c.infra_errors ? ` (${c.infra_errors} infra error${c.infra_errors === 1 ? '' : 's'})` : ''}${c.list_usd === null ? ' (USD unknown)' : c.list_usd > 0 ? ` (${formatUsd(c.list_usd)})` : ''}`).join(', ') ?? 'records unreadable',
               ]],
         ),
       ),

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { summarise } from '../analysis/leaderboard.ts';
+import { gradedNote, summarise } from '../analysis/leaderboard.ts';
 import { ExitCode, UserInputError } from '../core/errors.ts';
 import { newRunId } from '../core/ids.ts';
 import { buildReport, loadPublishedScores } from '../report/index.ts';
@@ -112,8 +112,13 @@ export async function evalCommand(o: EvalCliOptions): Promise<number> {
     await sandbox.cleanup();
   }
   const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId), runDir: summary.dir, published: await loadPublishedScores() });
-  const lines = summarise(summary.header, summary.attempts).map((c) => ({ model: c.name ?? c.id, id: c.id, resolved: c.resolved, tasks: c.trials, infra_errors: c.infraErrors }));
-  for (const l of lines) log(`  ${l.model}: resolved ${l.resolved}/${l.tasks} (${((100 * l.resolved) / Math.max(1, l.tasks)).toFixed(1)}%)${l.infra_errors ? `, ${l.infra_errors} infra error(s)` : ''}`);
+  const summaries = summarise(summary.header, summary.attempts);
+  const lines = summaries.map((c) => ({ model: c.name ?? c.id, id: c.id, resolved: c.resolved, tasks: c.trials, graded: c.graded, infra_errors: c.infraErrors, protected_files_edited: c.protectedFileEdits }));
+  for (const [i, l] of lines.entries()) {
+    log(`  ${l.model}: resolved ${l.resolved}/${l.graded} (${((100 * l.resolved) / Math.max(1, l.graded)).toFixed(1)}%), ${gradedNote(summaries[i]!)}${l.protected_files_edited ? `, ${l.protected_files_edited} attempt(s) edited protected files (dropped)` : ''}`);
+  }
+  const infra = summary.attempts.filter((a) => a.outcome === 'infra_error').length;
+  if (infra) log(`  ${infra} infra error(s) are left out of every rate's denominator; fix the cause and grade those predictions again (fixbench eval --task <ids>)`);
   if (o.json) process.stdout.write(JSON.stringify({ run_id: runId, results: summary.dir, report: reportPath, contenders: lines }) + '\n');
   else process.stdout.write(`results: ${summary.dir}\nreport: ${reportPath}\n`);
   return ExitCode.ok;

@@ -8,7 +8,7 @@ import { selectModels } from '../config/catalog.ts';
 import { newRunId } from '../core/ids.ts';
 import { ExitCode, UserInputError } from '../core/errors.ts';
 import { existsSync } from 'node:fs';
-import { summarise } from '../analysis/leaderboard.ts';
+import { gradedNote, summarise } from '../analysis/leaderboard.ts';
 import { capOrNull } from './main.ts';
 import { suiteSandbox } from './trust.ts';
 import { RepoCache } from '../workspace/index.ts';
@@ -219,8 +219,8 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   }
   const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId), runDir: summary.dir, published: await loadPublishedScores() });
   for (const c of summarise(summary.header, summary.attempts)) {
-    const errors = c.infraErrors ? `, ${c.infraErrors} infra error(s)` : '';
-    log(`  ${c.id}: resolved ${c.resolved}/${c.trials}${!isReference(c.agent) ? `, ${formatUsd(c.totalUsd)} total` : ''}${errors}`);
+    const rate = c.resolvedRate === null ? '' : ` (${(100 * c.resolvedRate).toFixed(1)}%)`;
+    log(`  ${c.id}: resolved ${c.resolved}/${c.graded}${rate}, ${gradedNote(c)}${!isReference(c.agent) ? `, ${formatUsd(c.totalUsd)} total` : ''}`);
   }
   if (o.shard) log(`  shard ${o.shard.index}/${o.shard.count}: the rates above divide by every task of the suite; \`fixbench merge\` the shards for the run's scores`);
   if (summary.header.note) log(`note: ${summary.header.note}`);
@@ -244,7 +244,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
     log(`fixbench: --fail-on-error: ${infraErrors} infra error(s) in ${summary.attempts.length} attempt(s); re-run them with: fixbench run --retry-errors ${runId}`);
     return ExitCode.gateFailed;
   }
-  if (infraErrors) log(`  ${infraErrors} infra error(s) are reported apart from scores; re-run them with: fixbench run --retry-errors ${runId}`);
+  if (infraErrors) log(`  ${infraErrors} infra error(s) are left out of every rate's denominator; complete the run with: fixbench run --retry-errors ${runId}`);
   return ExitCode.ok;
 }
 

@@ -50,6 +50,22 @@ export const TaskYaml = z
      * `tasks export` gives them back unchanged.
      */
     swe_bench: z.record(z.string(), z.unknown()).optional(),
+    /**
+     * Globs (picomatch, repository-relative) of the repository's test files; absent = the defaults
+     * (`DEFAULT_TEST_FILES`: test folders, `*.test.*`, `*.spec.*`, …). Every file they match is
+     * protected: the model's edits to it are dropped before grading (DESIGN.md §6 step 2).
+     */
+    test_files: z.array(z.string().min(1)).min(1, 'list at least one glob, or leave test_files out for the defaults').optional(),
+    /**
+     * Widens or narrows the protected files (test files, runner configurations, lock files,
+     * installed and ignored paths): `add` protects more globs; `allow` lets a fix change files the
+     * rule protects (a fix that must change a dependency or a runner setting). test.patch's files
+     * stay protected whatever `allow` says.
+     */
+    protected_files: z
+      .object({ add: z.array(z.string().min(1)).default([]), allow: z.array(z.string().min(1)).default([]) })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((t, ctx) => {

@@ -24,7 +24,8 @@ import {
   type ReportParseOptions,
   type TestResults,
 } from './parse/index.ts';
-import { protectTestFiles } from './protect-tests.ts';
+import { dropProtectedEntries, loadProtection, restoreProtected, testFilesOf } from './protected-files.ts';
+import { diffFiles } from './diff-files.ts';
 import type { EvaluationResult, TestsStatus } from './types.ts';
 
 /** Cap on `test_output` kept for logs: 1 MiB of characters (head and tail). */
@@ -71,8 +72,13 @@ export interface EvaluateOptions {
  *    one whose every entry was binary → `empty_patch` (both with `error` saying so);
  * 2. checkout at `base_commit` + `setup`; apply the normalised patch (`applyPatch`; its notes
  *    head `apply_log`) — none applies → `patch_failed`;
- * 3. restore the files test.patch touches (`protectTestFiles`), apply test.patch with `git apply`
- *    (failure → `infra_error`: the harness's fault);
+ * 3. protected files (protected-files.ts: test files by the task's globs and test.patch, runner
+ *    configurations, the runner keys and test scripts of package.json, lock files, installed and
+ *    ignored paths): the patch's entries naming them are dropped before step 2 applies it, and
+ *    whatever still differs from `base_commit` after it is restored; both are listed in
+ *    `protected_files_edited` (test files also in `test_files_edited`). A patch left with no
+ *    entry is `empty_patch`. Then test.patch is applied with `git apply` (failure → `infra_error`:
+ *    the harness's fault);
  * 4. delete any stale report file (one the patch planted), run `test_cmd` in the sandbox with
  *    `timeout_s` (expiry → `timeout`, the process group killed);
  * 5. parse the report (`junit:`, `vitest-json:`, `jest-json:`, `mocha-json:<path>` read from the
@@ -92,6 +98,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     tests_status: null,
     apply_strategy: null,
     test_files_edited: [],
+    protected_files_edited: [],
     visible_check: false,
     test_ms: 0,
     test_output: '',
@@ -128,15 +135,31 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
       ...(opts.envCache ? { envCache: opts.envCache } : {}),
     });
 
+    const protection = await loadProtection(ws.dir, task, normalized?.patch ?? '');
+    const kept = empty ? null : dropProtectedEntries(normalized!.patch, protection.rule);
+    if (kept?.dropped.length) {
+      result.protected_files_edited = kept.dropped;
+      result.test_files_edited = testFilesOf(protection, kept.dropped);
+      const note = `protected: dropped the patch's entries for ${kept.dropped.join(', ')} (files that decide how tests run stay at base_commit)`;
+      result.apply_log = result.apply_log ? `${result.apply_log}\n${note}` : note;
+      if (kept.patch === '') {
+        const why = `every file the patch changes is protected (${kept.dropped.join(', ')}): nothing left to apply`;
+        if (!opts.gradeEmptyPatch) return { ...result, outcome: 'empty_patch', error: why };
+        empty = true;
+      }
+    }
     if (empty) result.apply_log = [result.apply_log, 'empty patch: nothing applied (graded as the base commit plus test.patch)'].filter(Boolean).join('\n');
     else {
-      const applied = await applyPatch(ws.dir, normalized!.patch);
+      const applied = await applyPatch(ws.dir, kept!.patch);
       result.apply_log = result.apply_log ? `${result.apply_log}\n${applied.log}` : applied.log;
       if (!applied.ok) return { ...result, outcome: 'patch_failed' };
       result.apply_strategy = applied.strategy;
     }
 
-    result.test_files_edited = await protectTestFiles(ws.dir, task.base_commit, task.test_patch);
+    const named = diffFiles(normalized?.patch ?? '').flatMap((f) => [f.oldPath, f.newPath]).filter((x): x is string => x !== null);
+    const restored = await restoreProtected(ws.dir, protection, named);
+    result.protected_files_edited = [...new Set([...result.protected_files_edited!, ...restored])].sort();
+    result.test_files_edited = testFilesOf(protection, result.protected_files_edited);
     if (task.test_patch.trim() !== '') {
       const tp = await applyPatch(ws.dir, task.test_patch, { strategies: ['git apply'] });
       if (!tp.ok) throw new InfraError(`test.patch of ${task.instance_id} did not apply after the model patch:\n${tp.log}`);

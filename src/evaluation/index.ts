@@ -3,7 +3,7 @@ export type { EvaluationResult, TestStatus, TestsStatus } from './types.ts';
 export { evaluate, type EvaluateOptions } from './evaluate.ts';
 export { applyPatch, APPLY_STRATEGIES, type ApplyResult, type ApplyStrategy } from './apply-patch.ts';
 export { normalizePatch, type NormalizedPatch } from './normalize-patch.ts';
-export { protectTestFiles, testPatchFiles, type TestPatchFiles } from './protect-tests.ts';
+export { dropProtectedEntries, loadProtection, restoreProtected, testPatchFiles, type Protection } from './protected-files.ts';
 export { diffFiles, type DiffFile } from './diff-files.ts';
 export { grade, type Grade } from './grade.ts';
 export * from './parse/index.ts';

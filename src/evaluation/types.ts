@@ -15,8 +15,14 @@ export interface EvaluationResult {
   tests_status: TestsStatus | null;
   /** The patch-application strategy that worked (`git apply`, `git apply --3way`, `patch --fuzz`); null if none. */
   apply_strategy: string | null;
-  /** Paths of test files (touched by test.patch) that the model's patch had edited; restored before grading. */
+  /** Paths of test files (by the task's test-file globs, or touched by test.patch) that the model's patch had edited; dropped or restored before grading. */
   test_files_edited: string[];
+  /**
+   * Protected paths the model's patch changed (protected-files.ts), sorted: entries dropped from the
+   * patch and files restored after it; `package.json#<key>` for a restored package.json key. The
+   * test files among them are also in `test_files_edited`. Absent = none.
+   */
+  protected_files_edited?: string[];
   /** The patch applied and every PASS_TO_PASS test held: a signal an orchestrator has at run time. */
   visible_check: boolean;
   /** Milliseconds spent running the tests. */

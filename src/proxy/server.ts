@@ -243,9 +243,27 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
         const isSse = /text\/event-stream/i.test(upstream.headers.get('content-type') ?? '');
         let usage: ExtractedUsage | null = null;
         let errorText = '';
+        const ok = upstream.status >= 200 && upstream.status < 300;
+        // The call is recorded (its ledger line fsynced by `onCall`) before the reply ends: a
+        // killed run never loses a call the agent got (issue 14.9).
+        const bill = (): void => {
+          if (!(isJson && (usage || ok))) return;
+          record({
+            usage: usage?.usage ?? { input_uncached: 0, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: 0, reasoning: 0 },
+            raw_usage: usage?.raw ?? null,
+            list_usd: usage ? callCostUsd(usage.usage, opts.price) : null,
+            billed_usd: usage?.billed_usd ?? null,
+            ms: Math.round(performance.now() - t0),
+            path: url.pathname,
+            status: upstream.status,
+            stream,
+            requested_model: requestedModel,
+          });
+        };
         if (isSse && upstream.body) {
           res.writeHead(upstream.status, outHeaders);
           usage = await pipeSse(upstream.body, res, dialect, stripUsageChunk, [up.apiKey]);
+          bill();
           res.end();
         } else {
           const buf = await readLimited(upstream.body, maxResponse);
@@ -258,23 +276,11 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
           }
           usage = usageOfBody(dialect, json);
           if (upstream.status >= 400) errorText = scrub(buf.toString('utf8').slice(0, 500));
+          bill();
           res.writeHead(upstream.status, outHeaders);
           res.end(Buffer.from(scrub(buf.toString('utf8'))));
         }
-        const ok = upstream.status >= 200 && upstream.status < 300;
-        if (isJson && (usage || ok)) {
-          record({
-            usage: usage?.usage ?? { input_uncached: 0, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: 0, reasoning: 0 },
-            raw_usage: usage?.raw ?? null,
-            list_usd: usage ? callCostUsd(usage.usage, opts.price) : null,
-            billed_usd: usage?.billed_usd ?? null,
-            ms: Math.round(performance.now() - t0),
-            path: url.pathname,
-            status: upstream.status,
-            stream,
-            requested_model: requestedModel,
-          });
-        } else if (!ok) {
+        if (!(isJson && (usage || ok)) && !ok) {
           upstreamErrors.count++;
           upstreamErrors.last = `HTTP ${upstream.status} from ${target.origin}${url.pathname}: ${errorText}`;
         }

@@ -55,7 +55,8 @@ export interface RunPoint {
   tasks: number;
   contenders: number;
   spend: number | null;
-  models: Array<{ id: string; rate: number | null; usdPerTask: number | null }>;
+  /** `rate` divides by graded trials; `infraErrors` left it (shown beside the rate). */
+  models: Array<{ id: string; rate: number | null; usdPerTask: number | null; infraErrors?: number }>;
   /** `i/n` for a shard of a run (`run --shard`): listed, but left out of the trend and latest figures, whose rates divide by every task of the suite. */
   shard?: string | null;
 }
@@ -72,7 +73,7 @@ export function runPoint(run: StoredRun): RunPoint {
     tasks: run.header.suite.instance_ids.length,
     contenders: run.header.contenders.length,
     spend,
-    models: ranked.filter((s) => s.costBasis !== 'no_model').map((s) => ({ id: s.id, rate: s.resolvedRate, usdPerTask: s.meanUsdPerTask })),
+    models: ranked.filter((s) => s.costBasis !== 'no_model').map((s) => ({ id: s.id, rate: s.resolvedRate, usdPerTask: s.meanUsdPerTask, infraErrors: s.infraErrors })),
     shard: run.header.shard ? `${run.header.shard.index}/${run.header.shard.count}` : null,
   };
 }
@@ -92,14 +93,14 @@ export function siteView(points: readonly RunPoint[], unreadable: SiteViewModel[
       const sorted = [...runs].sort((a, b) => (a.startedAt > b.startedAt ? -1 : a.startedAt < b.startedAt ? 1 : 0));
       const rate: LinePoint[] = [];
       const usd: LinePoint[] = [];
-      const latest = new Map<string, { rate: number | null; usd: number | null; runs: number }>();
+      const latest = new Map<string, { rate: number | null; usd: number | null; runs: number; infra: number }>();
       for (const r of [...sorted].reverse()) {
         if (r.shard) continue; // a shard's rates divide by every task of the suite: not a point of the trend
         const t = Date.parse(r.startedAt);
         for (const m of r.models) {
           if (Number.isFinite(t) && m.rate !== null) rate.push({ series: m.id, x: t, y: m.rate * 100 });
           if (Number.isFinite(t) && m.usdPerTask !== null) usd.push({ series: m.id, x: t, y: m.usdPerTask });
-          latest.set(m.id, { rate: m.rate, usd: m.usdPerTask, runs: (latest.get(m.id)?.runs ?? 0) + 1 });
+          latest.set(m.id, { rate: m.rate, usd: m.usdPerTask, runs: (latest.get(m.id)?.runs ?? 0) + 1, infra: m.infraErrors ?? 0 });
         }
       }
       const rateKey = `rate-${gi}`;
@@ -127,7 +128,7 @@ export function siteView(points: readonly RunPoint[], unreadable: SiteViewModel[
         usdChart: usd.length ? usdKey : null,
         latest: [...latest.entries()]
           .sort(([, a], [, b]) => (b.rate ?? -1) - (a.rate ?? -1))
-          .map(([id, l]) => ({ id, rate: formatPct(l.rate), usd: formatUsd(l.usd), runs: formatInt(l.runs) })),
+          .map(([id, l]) => ({ id, rate: `${formatPct(l.rate)}${l.infra ? ` (${l.infra} infra error${l.infra === 1 ? '' : 's'} left out)` : ''}`, usd: formatUsd(l.usd), runs: formatInt(l.runs) })),
       };
     });
   return { vm: { title: 'fixbench runs', runCount: formatInt(points.length), groups, unreadable }, series };

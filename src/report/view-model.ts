@@ -1,7 +1,8 @@
 // View model of a run's report page (DESIGN.md §9): every value the templates show, already formatted
 // as plain strings. Pure: no I/O, no HTML — escaping is the templates' job.
 import type { Outcome } from '../core/outcome.ts';
-import { FAILURE_OUTCOMES, indexAttempts, rankSummaries, summarise, type ContenderSummary } from '../analysis/leaderboard.ts';
+import { FAILURE_OUTCOMES, gradedNote, indexAttempts, rankSummaries, summarise, type ContenderSummary } from '../analysis/leaderboard.ts';
+import { infraErrorsNote, interruptedCallsNote } from './infra-note.ts';
 import { billedSummary } from '../analysis/billed.ts';
 import { dominates, paretoFrontier } from '../analysis/pareto.ts';
 import { driftFlagged, sumUsd } from '../pricing/cost.ts';
@@ -26,6 +27,10 @@ export interface NotPlotted {
 export interface LeaderboardRow {
   /** Attempts whose patch edited test files (restored before grading). */
   testFileEdits: number;
+  /** Attempts whose patch edited protected files (dropped before grading), and the paths summed. */
+  protectedEdits: { attempts: number; paths: number };
+  /** The rate's denominator and what left it: "15 graded, 1 infra error". */
+  gradedNote: string;
   /** Attempts with a test that disagreed across re-runs. */
   flakyAttempts: number;
   rank: number;
@@ -128,6 +133,8 @@ export interface ReportViewModel {
     startedAt: string;
     finishedAt: string;
     note: string | null;
+    /** Set when attempts ended in infra errors (how many, that rates leave them out, how to complete the run) or carry interrupted calls. */
+    infraNote: string | null;
     harness: string;
     suiteHash: string;
     suiteHashShort: string;
@@ -238,7 +245,9 @@ function leaderboardRow(s: ContenderSummary, rank: number, onFrontier: boolean, 
     agent: s.agent,
     vendor: dash(s.vendor),
     region: dash(s.region),
-    resolved: `${s.resolved}/${s.trials}`,
+    resolved: `${s.resolved}/${s.graded}`,
+    gradedNote: gradedNote(s),
+    protectedEdits: { attempts: s.protectedFileEdits, paths: s.protectedPathsEdited },
     resolvedPct: formatPct(s.resolvedRate),
     interval: iv ? `${(iv.low * 100).toFixed(1)}–${(iv.high * 100).toFixed(1)}%` : '—',
     usdPerTask: s.recorded === 0 ? '—' : formatUsd(s.meanUsdPerTask),
@@ -270,10 +279,11 @@ function mark(record: AttemptRecord | null, attempt: number, attemptsPerTask: nu
   if (!record) return m;
   const notes: string[] = [];
   if (record.flaky_tests.length) notes.push(`flaky over ${record.test_runs} runs: ${record.flaky_tests.join(', ')}`);
-  if (record.test_files_edited.length) notes.push(`edited test files (restored before grading): ${record.test_files_edited.join(', ')}`);
+  const prot = record.protected_files_edited ?? record.test_files_edited;
+  if (prot.length) notes.push(`edited protected files (dropped before grading): ${prot.join(', ')}`);
   if (!notes.length) return m;
   const note = `${m.title}; ${notes.join('; ')}`;
-  return { text: `${m.text}${record.flaky_tests.length ? '~' : ''}${record.test_files_edited.length ? '†' : ''}`, cls: m.cls, title: note, note };
+  return { text: `${m.text}${record.flaky_tests.length ? '~' : ''}${prot.length ? '†' : ''}`, cls: m.cls, title: note, note };
 }
 
 function outcomeMark(outcome: Outcome | null, attempt: number, attemptsPerTask: number): MatrixMark {
@@ -338,6 +348,7 @@ export function buildViewModel(header: RunHeader, attempts: readonly AttemptReco
       startedAt: header.started_at,
       finishedAt: header.finished_at ?? '—',
       note: header.note,
+      infraNote: [infraErrorsNote(header.run_id, attempts), interruptedCallsNote(attempts)].filter(Boolean).join(' ') || null,
       harness: `${header.harness.version}${header.harness.commit ? ` (${header.harness.commit})` : ''}`,
       suiteHash: header.suite.hash,
       suiteHashShort: header.suite.hash.slice(0, 12),

@@ -123,9 +123,11 @@ export class RunBudget {
  * Wraps a client so every billed call — successes, billed failures (an unusable reply, a cut stream),
  * and the billed retries merged into them — is counted against the run budget, and no call starts
  * once a cap is reached (see RunBudget for the overshoot guarantee).
- * A refused call throws ModelCallError kind `budget` and calls `onRefused`.
+ * A refused call throws ModelCallError kind `budget` and calls `onRefused`. `onBilled` gets every
+ * billed call before its reply (or billed error) is handed on: the attempt's ledger writes and
+ * fsyncs it there, so a killed process never loses a paid call (issue 14.9).
  */
-export function meteredClient(inner: ModelClient, budget: RunBudget, onRefused: () => void): ModelClient {
+export function meteredClient(inner: ModelClient, budget: RunBudget, onRefused: () => void, onBilled?: (call: CallRecord) => void): ModelClient {
   return {
     id: inner.id,
     async chat(messages: ChatMessage[], opts?: { tools?: ToolDef[]; signal?: AbortSignal }): Promise<ChatReply> {
@@ -137,9 +139,13 @@ export function meteredClient(inner: ModelClient, budget: RunBudget, onRefused: 
       try {
         const reply = await inner.chat(messages, opts);
         billed = reply.call;
+        onBilled?.(billed);
         return reply;
       } catch (e) {
-        if (e instanceof ModelCallError && e.call) billed = e.call;
+        if (e instanceof ModelCallError && e.call && billed === null) {
+          billed = e.call;
+          onBilled?.(billed);
+        }
         throw e;
       } finally {
         budget.release(billed);

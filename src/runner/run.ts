@@ -31,6 +31,9 @@ import { UserInputError } from '../core/errors.ts';
 import { inShard } from '../store/shard.ts';
 import { resumeMismatches } from '../store/compat.ts';
 import { RunBudget, meteredClient } from './budget.ts';
+import { foldInterrupted, openAttemptLedger } from './ledger-fold.ts';
+import { sweBenchReport } from './swe-report.ts';
+import { settleLedger } from '../store/ledger.ts';
 import { attemptOutcome } from './outcome.ts';
 import { referenceGate } from './gate.ts';
 import { withAttemptIsolation } from '../sandbox/attempt.ts';
@@ -245,6 +248,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     // An attempt cut short by Ctrl-C is not a result: leave it unrecorded so a later run re-does it.
     if (opts.signal?.aborted && attempted.outcome === 'infra_error') return;
     const rec = await writer.appendAttempt(attempted);
+    await settleLedger(writer.dir, rec.key);
     records.push(rec);
     ran++;
     opts.onAttempt?.(rec, records.length, total);
@@ -307,6 +311,8 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
   let model: ModelClient | undefined;
   let upstream: AgentUpstream | undefined;
   const limits: AgentLimits = { ...opts.limits };
+  const ids = { key, model: contender.id, instance_id: task.instance_id, attempt };
+  const ledger = plan.kind === 'model' ? await openAttemptLedger(writer.dir, ids, opts.resume ?? false, budget) : null;
   if (plan.kind === 'reference') {
     agent = createAgent(plan.agent);
   } else if (plan.kind === 'predictions') {
@@ -326,7 +332,7 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
         env.onBudgetRefused();
         return budget.describe();
       },
-      onCall: (c) => budget.add(c.list_usd, promptTokens(c.usage) + c.usage.output),
+      onCall: (c) => (ledger!.billed(c), budget.add(c.list_usd, promptTokens(c.usage) + c.usage.output)),
     };
     const { id, command, env: names, vars, timeout_s, network } = plan.agent;
     agent = createAgent('command', { id, command, env: names, vars, network, ...(timeout_s ? { timeoutMs: timeout_s * 1000 } : {}) });
@@ -337,7 +343,7 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
     model = meteredClient(pooledClient(client, pools.model), budget, () => {
       refusedByBudget = true;
       env.onBudgetRefused();
-    });
+    }, ledger!.billed);
     const { tool_calls, cache_control, model: upstreamModel } = plan.model.spec;
     agent = createAgent('bash', { toolCalls: tool_calls, cacheControl: cache_control ?? /claude|anthropic/i.test(upstreamModel) });
   }
@@ -411,7 +417,7 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
     result.error ??
     evaluation.error ??
     null;
-  const record: AttemptRecord = {
+  const record: AttemptRecord = foldInterrupted({
     format_version: STORE_FORMAT_VERSION,
     run_id: opts.runId,
     instance_id: task.instance_id,
@@ -427,6 +433,7 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
     apply_strategy: evaluation.apply_strategy,
     binary_hunks_dropped: evaluation.binary_hunks_dropped ?? 0,
     test_files_edited: evaluation.test_files_edited,
+    protected_files_edited: evaluation.protected_files_edited ?? [],
     usage,
     cache_hit_share: promptTokens(usage) > 0 ? usage.cache_read / promptTokens(usage) : null,
     calls: result.calls.length,
@@ -445,7 +452,8 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
     error,
     finished_at: new Date().toISOString(),
     env_cache: envCache,
-  };
+  }, ledger?.carried ?? null);
+  ledger?.close();
   const log = (name: string, content: string) => writer.writeLog(contender.id, task.instance_id, attempt, name, content);
   await Promise.all([
     log('patch.diff', record.model_patch),
@@ -454,17 +462,4 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
     log('report.json', JSON.stringify(sweBenchReport(record), null, 2) + '\n'),
   ]);
   return record;
-}
-
-/** The attempt in the shape of SWE-bench's per-instance `report.json`. */
-export function sweBenchReport(r: AttemptRecord): Record<string, unknown> {
-  return {
-    [r.instance_id]: {
-      patch_is_None: r.model_patch === '',
-      patch_exists: r.model_patch !== '',
-      patch_successfully_applied: r.apply_strategy !== null,
-      resolved: r.outcome === 'resolved',
-      tests_status: r.tests_status ?? undefined,
-    },
-  };
 }

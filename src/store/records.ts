@@ -85,6 +85,15 @@ export const RunHeader = z.object({
 });
 export type RunHeader = z.infer<typeof RunHeader>;
 
+/** Billed calls of earlier tries of an attempt that a killed session left unrecorded (read from its ledger). */
+export const InterruptedCalls = z.object({
+  calls: z.number().int().nonnegative(),
+  usage: TokenUsage,
+  list_usd: z.number().nullable(),
+  billed_usd: z.number().nullable(),
+});
+export type InterruptedCalls = z.infer<typeof InterruptedCalls>;
+
 export const AttemptRecord = z.object({
   format_version: z.literal(STORE_FORMAT_VERSION),
   run_id: z.string(),
@@ -102,7 +111,19 @@ export const AttemptRecord = z.object({
   /** Binary hunks dropped from the patch (never applied: a binary hunk must not reject a whole patch). */
   binary_hunks_dropped: z.number().int().nonnegative().default(0),
   test_files_edited: z.array(z.string()),
+  /**
+   * Protected paths the patch changed, dropped or restored before grading (test files by the task's
+   * globs, runner configurations, `package.json#<key>`, lock files, installed and ignored paths;
+   * DESIGN.md §6 step 2), sorted. Absent in records written before the field existed: none.
+   */
+  protected_files_edited: z.array(z.string()).optional(),
   usage: TokenUsage,
+  /**
+   * Billed calls of earlier tries of this attempt that a killed session left without a record
+   * (`--resume` folds their ledger in, once): already included in `usage`, `calls`, `list_usd` and
+   * `billed_usd`. Absent when there were none.
+   */
+  interrupted_calls: InterruptedCalls.optional(),
   /**
    * Share of the attempt's prompt tokens read from the provider's cache: `cache_read / prompt tokens`
    * (0..1); null without prompt tokens; absent in records written before the field existed.

@@ -11,6 +11,7 @@ import { InfraError, UserInputError } from '../core/errors.ts';
 import { applyPatch } from '../evaluation/apply-patch.ts';
 import { diffFiles } from '../evaluation/diff-files.ts';
 import { evaluate } from '../evaluation/evaluate.ts';
+import { DEFAULT_TEST_FILES } from '../evaluation/protected-rule.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import { createWorkspace } from '../workspace/checkout.ts';
 import { extractPatch } from '../workspace/extract-patch.ts';
@@ -20,22 +21,8 @@ import { resolveRepoSource } from '../workspace/repo-source.ts';
 import type { RunSpec, TaskFiles } from './swe-bench.ts';
 import { writeTaskFolder } from './write.ts';
 
-/**
- * Default rules for test files (picomatch globs on repository-relative paths): test folders, and
- * the usual test file names of JavaScript/TypeScript, Python and Go.
- */
-export const DEFAULT_TEST_FILES = [
-  '**/test/**',
-  '**/tests/**',
-  '**/__tests__/**',
-  '**/spec/**',
-  '**/*.test.*',
-  '**/*.spec.*',
-  '**/test_*.py',
-  '**/*_test.py',
-  '**/conftest.py',
-  '**/*_test.go',
-] as const;
+/** Default rules for test files: the same globs that protect test files at grading. */
+export { DEFAULT_TEST_FILES };
 
 export interface SplitPatch {
   /** Source files: gold.patch. */

@@ -7,6 +7,7 @@ import { TaskYaml, type TaskSpec } from '../config/task.ts';
 import { formatIssues } from '../config/load.ts';
 import { UserInputError } from '../core/errors.ts';
 import { diffFiles } from '../evaluation/diff-files.ts';
+import { goldProtectedProblems } from './lint-protected.ts';
 import type { RepoCache } from '../workspace/repo-cache.ts';
 import { findTaskFolders } from './folders.ts';
 import { checkRepoAndCommit, preflightTask } from './preflight.ts';
@@ -41,7 +42,8 @@ const FILES = {
  * Checks one task folder's structure: the four files present and non-empty; task.yaml valid YAML
  * and valid against `TaskYaml` (every failing field, FAIL_TO_PASS non-empty among them);
  * `instance_id` equal to the folder name; both patches unified diffs; gold.patch and test.patch
- * touching disjoint files; every test id well formed (`file > describe > … > title`: no empty
+ * touching disjoint files; gold.patch changing no protected file (`protected_files`, see
+ * lint-protected.ts); every test id well formed (`file > describe > … > title`: no empty
  * part, no blank at either end, no control character).
  * @returns the loaded task (null when a file or field is unusable) and every problem found.
  */
@@ -113,6 +115,11 @@ export async function lintTaskFiles(dir: string): Promise<{ task: TaskSpec | nul
   if (touched['gold.patch'] && touched['test.patch']) {
     const both = [...touched['gold.patch']].filter((f) => touched['test.patch']!.has(f));
     if (both.length) add('gold.patch', null, `touches test file(s) that test.patch also changes: ${both.join(', ')}; gold.patch holds source files only`);
+  }
+  if (yaml && touched['gold.patch']) {
+    const shared = touched['test.patch'] ?? new Set<string>(); // reported above
+    const gold = [...touched['gold.patch']].filter((f) => !shared.has(f));
+    for (const p of goldProtectedProblems(yaml, gold, [...shared])) add('gold.patch', 'protected_files', p);
   }
 
   const ok = yaml && !problems.length;

@@ -36,7 +36,7 @@ describe('fixbench eval --predictions', () => {
     const r = await runCli(['eval', '--predictions', preds, '--task', ids.join(','), '--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports'), '--run-id', 'gold-preds', '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout) as { contenders: { model: string; id: string; resolved: number; tasks: number }[] };
-    expect(summary.contenders).toEqual([{ model: 'gold', id: 'gold-predictions', resolved: 3, tasks: 3, infra_errors: 0 }]);
+    expect(summary.contenders).toEqual([{ model: 'gold', id: 'gold-predictions', resolved: 3, tasks: 3, graded: 3, infra_errors: 0, protected_files_edited: 0 }]);
     const attempts = await readAttempts(path.join(tmp, 'results', 'gold-preds'));
     expect(attempts.map((a) => [a.instance_id, a.agent, a.outcome]).sort()).toEqual(ids.map((id) => [id, 'predictions', 'resolved']));
     expect(existsSync(path.join(tmp, 'reports', 'gold-preds', 'index.html'))).toBe(true);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { median, rankSummaries, summarise } from '../../../src/analysis/leaderboard.ts';
+import { gradedNote, median, rankSummaries, summarise } from '../../../src/analysis/leaderboard.ts';
+import { wilsonInterval } from '../../../src/analysis/wilson.ts';
 import { makeAttempt, makeHeader, modelContender, referenceContender } from './fixtures.ts';
 
 const only = <T>(xs: T[]): T => {
@@ -31,7 +32,15 @@ describe('summarise', () => {
     expect(s.resolvedRate).toBeCloseTo(1 / 3, 12);
   });
 
-  it('keeps infra errors in the denominator but apart from the model failures', () => {
+  it('one resolved and one infra error reads 100% of 1 graded with 1 infra error, not 50%', () => {
+    const header = makeHeader({ suite: { hash: 'h', instance_ids: ['t1', 't2'] }, contenders: [modelContender('m')] });
+    const s = only(summarise(header, [makeAttempt('m', 't1', 'resolved', 0.1), makeAttempt('m', 't2', 'infra_error', 0.05)]));
+    expect(s).toMatchObject({ resolved: 1, trials: 2, graded: 1, infraErrors: 1, resolvedRate: 1 });
+    expect(gradedNote(s)).toBe('1 graded, 1 infra error');
+    expect(s.resolvedInterval).toEqual(wilsonInterval(1, 1));
+  });
+
+  it('leaves infra errors out of the denominator, apart from the model failures; missing trials stay in', () => {
     const header = makeHeader({ suite: { hash: 'h', instance_ids: ['t1', 't2', 't3', 't4'] }, contenders: [modelContender('m')] });
     const s = only(
       summarise(header, [
@@ -41,7 +50,9 @@ describe('summarise', () => {
         makeAttempt('m', 't4', 'timeout', 0.1),
       ]),
     );
-    expect(s.resolvedRate).toBe(0.25);
+    expect(s.resolvedRate).toBe(1 / 3);
+    expect(s.graded).toBe(3);
+    expect(gradedNote(s)).toBe('3 graded, 1 infra error');
     expect(s.infraErrors).toBe(1);
     expect(s.failures).toBe(2);
     expect(s.outcomes).toEqual({ resolved: 1, unresolved: 0, empty_patch: 0, patch_failed: 1, timeout: 1, agent_error: 0, infra_error: 1 });

@@ -104,7 +104,7 @@ describe('passHatK (τ-bench, Yao et al. 2024)', () => {
 
 describe('passKByContender', () => {
   // Three attempts per task. Contender a: t1 resolved 2 of 3; t2 none (one failure, one infra
-  // error, one missing — both of the latter count as not resolved).
+  // error — left out of n — and one missing, counted as not resolved).
   const header = makeHeader({ suite: { hash: 'h', instance_ids: ['t1', 't2'] }, contenders: [modelContender('a'), modelContender('b')], attempts_per_task: 3 });
   const attempts = [
     makeAttempt('a', 't1', 'resolved', 0.1, { attempt: 0 }),
@@ -125,17 +125,24 @@ describe('passKByContender', () => {
     expect(b).toMatchObject({ id: 'b', passAtK: 1, passHatK: 1 });
   });
 
-  it('pass@1 equals the leaderboard resolved rate (same denominator: infra errors and missing attempts count as not resolved)', () => {
+  it('pass@1 leaves infra errors out of each task\'s n (missing attempts count as not resolved), like the leaderboard', () => {
     const rows = passKByContender(matrix, 1);
     const summaries = summarise(header, attempts);
-    // a: 2 resolved of 6 trials = 1/3
+    // a: t1 2 of 3; t2 0 of 2 graded (the infra error left out) → (2/3 + 0) / 2
+    expect(rows[0]).toMatchObject({ tasks: 2, infraErrors: 1, tasksWithoutK: 0 });
     expect(rows[0]!.passAtK).toBeCloseTo(1 / 3, 12);
-    rows.forEach((r, i) => expect(r.passAtK).toBeCloseTo(summaries[i]!.resolvedRate!, 12));
+    // Without infra errors pass@1 equals the leaderboard's rate.
+    expect(rows[1]!.passAtK).toBeCloseTo(summaries[1]!.resolvedRate!, 12);
+  });
+
+  it('leaves out a task with fewer than k graded attempts', () => {
+    const rows = passKByContender(matrix, 3);
+    expect(rows[0]).toMatchObject({ tasks: 1, tasksWithoutK: 1 });
   });
 
   it('is null on an empty suite', () => {
     const empty = buildMatrix(makeHeader({ suite: { hash: 'h', instance_ids: [] }, contenders: [modelContender('a')] }), []);
-    expect(passKByContender(empty, 1)).toEqual([{ id: 'a', k: 1, tasks: 0, passAtK: null, passHatK: null }]);
+    expect(passKByContender(empty, 1)).toEqual([{ id: 'a', k: 1, tasks: 0, infraErrors: 0, tasksWithoutK: 0, passAtK: null, passHatK: null }]);
   });
 
   it('refuses k outside 1 … attempts per task', () => {

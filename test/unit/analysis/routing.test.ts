@@ -120,3 +120,23 @@ describe('meanUsdPerAttempt', () => {
     expect(meanUsdPerAttempt(buildMatrix(header, []), 0)).toBeNull();
   });
 });
+
+describe('routing with infra errors', () => {
+  // t1: a resolved, b infra error; t2: a unresolved, b infra error; t3: both unresolved.
+  const h = makeHeader({ suite: { hash: 'h', instance_ids: ['t1', 't2', 't3'] }, contenders: [modelContender('a'), modelContender('b')] });
+  const m = buildMatrix(h, [
+    makeAttempt('a', 't1', 'resolved', 0.01),
+    makeAttempt('a', 't2', 'unresolved', 0.01),
+    makeAttempt('a', 't3', 'unresolved', 0.01),
+    makeAttempt('b', 't1', 'infra_error', 0.02),
+    makeAttempt('b', 't2', 'infra_error', 0.02),
+    makeAttempt('b', 't3', 'unresolved', 0.02),
+  ]);
+  it('the oracle leaves out a task whose outcome hangs on an infra error: 1 resolved of 2 graded', () => {
+    expect(oracleRouter(m)).toMatchObject({ resolved: 1, tasks: 3, graded: 2, infraErrors: 1, rate: 0.5 });
+  });
+  it('a cascade leaves out a task whose deciding attempt is an infra error', () => {
+    // a first (cheaper): t1 resolved (its visible check passed); t2, t3 escalate to b: t2 infra error, t3 unresolved.
+    expect(cascades(m)[0]).toMatchObject({ resolved: 1, tasks: 3, graded: 2, infraErrors: 1, rate: 0.5 });
+  });
+});

@@ -119,3 +119,16 @@ describe('billed cost and token budget in the header', () => {
     expect(vm.limits.some((f) => f.label === 'run token budget')).toBe(false);
   });
 });
+
+describe('infra errors and protected files in the view model', () => {
+  it('one resolved and one infra error reads 1/1 "1 graded, 1 infra error", and the header says how to complete the run', () => {
+    const header = makeHeader({ run_id: 'r1', suite: { hash: 'h', instance_ids: ['t1', 't2'] }, contenders: [modelContender('m')] });
+    const vm = buildViewModel(header, [
+      makeAttempt('m', 't1', 'resolved', 0.01, { protected_files_edited: ['.mocharc.js', 'package.json#mocha'] }),
+      makeAttempt('m', 't2', 'infra_error', 0.01),
+    ]);
+    expect(vm.rows[0]).toMatchObject({ resolved: '1/1', resolvedPct: '100.0%', gradedNote: '1 graded, 1 infra error', protectedEdits: { attempts: 1, paths: 2 } });
+    expect(vm.run.infraNote).toMatch(/^1 attempt ended in infra errors .*out of its denominator\. Complete the run with: fixbench run --retry-errors r1$/);
+    expect(buildViewModel(header, [makeAttempt('m', 't1', 'resolved', 0.01)]).run.infraNote).toBeNull();
+  });
+});

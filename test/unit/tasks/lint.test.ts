@@ -64,6 +64,22 @@ describe('lintTaskFiles', () => {
     expect(task).toBeNull();
     expect(problems.map((p) => p.message)).toEqual(['touches test file(s) that test.patch also changes: test/a.js; gold.patch holds source files only']);
   });
+
+  it('reports a gold.patch that changes protected files, unless task.yaml allows them', async () => {
+    const dir = path.join(tmp, 'p');
+    await mkdir(dir);
+    const yaml = `instance_id: p\nrepo: r\nbase_commit: ${'a'.repeat(40)}\ntest_cmd: x\ntest_report: tap\nFAIL_TO_PASS: [a]\n`;
+    await writeFile(path.join(dir, 'task.yaml'), yaml);
+    await writeFile(path.join(dir, 'problem_statement.md'), 'Issue\n');
+    await writeFile(path.join(dir, 'gold.patch'), diff('src/a.js') + diff('package-lock.json') + diff('test/helper.js'));
+    await writeFile(path.join(dir, 'test.patch'), diff('test/a.js'));
+    const { problems } = await lintTaskFiles(dir);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ field: 'protected_files' });
+    expect(problems[0]!.message).toMatch(/^the fix changes protected file\(s\) package-lock\.json \(runner\), test\/helper\.js \(test\).*protected_files\.allow/);
+    await writeFile(path.join(dir, 'task.yaml'), `${yaml}protected_files:\n  allow: [package-lock.json, test/helper.js]\n`);
+    expect((await lintTaskFiles(dir)).problems).toEqual([]);
+  });
 });
 
 describe('testIdProblem', () => {

@@ -1,0 +1,155 @@
+// The one written rule of which files decide how tests run (DESIGN.md §6 step 2, issue 14.3).
+// A model's edits to them are dropped before grading and counted (`protected_files_edited`).
+// Pure: paths in, verdicts out. The file operations live in protected-files.ts.
+import picomatch from 'picomatch';
+import type { TaskSpec } from '../config/task.ts';
+
+/**
+ * Default test-file globs (picomatch, repository-relative, dot files included): test folders and
+ * the usual test file names of JavaScript/TypeScript, Python and Go. A task replaces them with its
+ * own `test_files`; `tasks create --test-files` uses the same defaults to split a fix.
+ */
+export const DEFAULT_TEST_FILES = [
+  '**/test/**',
+  '**/tests/**',
+  '**/__tests__/**',
+  '**/spec/**',
+  '**/*.test.*',
+  '**/*.spec.*',
+  '**/test_*.py',
+  '**/*_test.py',
+  '**/conftest.py',
+  '**/*_test.go',
+] as const;
+
+/**
+ * Files that configure how tests run, at any depth: runner and coverage configurations, the
+ * compiler/transpiler configurations a runner loads, lock files and package-manager settings,
+ * ignore rules, and the installed dependencies. A new file by one of these names counts too.
+ */
+export const RUNNER_FILES = [
+  // runners
+  '**/vitest.config.*', '**/vitest.workspace.*', '**/vitest.projects.*', '**/vite.config.*',
+  '**/jest.config.*', '**/jest.preset.*',
+  '**/.mocharc', '**/.mocharc.*',
+  '**/ava.config.*',
+  '**/.taprc', '**/.taprc.*',
+  '**/karma.conf.*', '**/playwright.config.*', '**/cypress.config.*', '**/uvu.config.*',
+  '**/.c8rc', '**/.c8rc.*', '**/.nycrc', '**/.nycrc.*', '**/nyc.config.*',
+  '**/pytest.ini', '**/tox.ini', '**/.coveragerc',
+  // loaders and transpilers a runner reads
+  '**/babel.config.*', '**/.babelrc', '**/.babelrc.*', '**/.swcrc',
+  '**/tsconfig.json', '**/tsconfig.*.json', '**/jsconfig.json',
+  // package manager and installed code
+  '**/package-lock.json', '**/npm-shrinkwrap.json', '**/yarn.lock', '**/pnpm-lock.yaml', '**/bun.lock', '**/bun.lockb',
+  '**/.npmrc', '**/.yarnrc', '**/.yarnrc.yml', '**/.pnpmfile.cjs', '**/pnpm-workspace.yaml', '**/.nvmrc', '**/.node-version',
+  '**/node_modules', '**/node_modules/**', '**/.yarn/**', '**/.pnp.cjs', '**/.pnp.loader.mjs',
+  '**/vendor/**', '**/third_party/**',
+  // what git ignores decides what "the model's patch" is
+  '**/.gitignore', '**/.gitattributes',
+] as const;
+
+/** Keys of the root `package.json` that configure a test runner or how code loads. */
+export const RUNNER_PACKAGE_KEYS = ['mocha', 'jest', 'ava', 'c8', 'nyc', 'tap', 'vitest', 'babel', 'xo', 'uvu', 'jasmine'] as const;
+
+/** Why a path is protected. */
+export type ProtectedReason = 'test' | 'runner' | 'ignored' | 'task';
+
+export interface ProtectedRuleOptions {
+  /** Test-file globs (`task.test_files`, default {@link DEFAULT_TEST_FILES}). */
+  testFiles: readonly string[];
+  /** Paths test.patch touches: protected whatever the globs say. */
+  testPatchPaths: readonly string[];
+  /** `protected_files.add`: more globs to protect. */
+  add: readonly string[];
+  /**
+   * `protected_files.allow`: globs a fix may change although the rule protects them (wins over
+   * everything but test.patch paths); `package.json#<key>` allows a package.json key.
+   */
+  allow: readonly string[];
+  /** Paths git ignores at base (checked by the caller against the base commit's ignore rules). */
+  ignored: ReadonlySet<string>;
+}
+
+/** A compiled rule: `reason(path)` says why a repository-relative path is protected, or null. */
+export interface ProtectedRule {
+  reason(path: string): ProtectedReason | null;
+  /**
+   * package.json keys to keep at base: {@link RUNNER_PACKAGE_KEYS} plus the scripts `test_cmd` runs
+   * (`scripts.<name>`), less those `allow` names as `package.json#<key>`.
+   */
+  packageKeys(baseScripts: Readonly<Record<string, unknown>>): string[];
+}
+
+/** Compiles the rule for `task` (test_cmd decides which package.json scripts are protected). */
+export function compileRule(task: Pick<TaskSpec, 'test_cmd'>, o: ProtectedRuleOptions): ProtectedRule {
+  const opts = { dot: true };
+  const isTest = picomatch([...o.testFiles], opts);
+  const isRunner = picomatch([...RUNNER_FILES], opts);
+  const isAdded = o.add.length ? picomatch([...o.add], opts) : () => false;
+  const isAllowed = o.allow.length ? picomatch([...o.allow], opts) : () => false;
+  const testPatch = new Set(o.testPatchPaths);
+  // A folder above a protected path is protected as a whole: replacing `test/` by a link or a file
+  // would take every test file with it.
+  const testPatchDirs = new Set(o.testPatchPaths.flatMap(ancestors));
+  return {
+    reason(path) {
+      if (testPatch.has(path) || testPatchDirs.has(path)) return 'test';
+      if (isAllowed(path)) return null;
+      if (isTest(path) || isTest(`${path}/x`)) return 'test';
+      if (isRunner(path) || isRunner(`${path}/x`)) return 'runner';
+      if (isAdded(path) || isAdded(`${path}/x`)) return 'task';
+      if (o.ignored.has(path) || ancestors(path).some((a) => o.ignored.has(a))) return 'ignored';
+      return null;
+    },
+    packageKeys(baseScripts) {
+      const keys = [...RUNNER_PACKAGE_KEYS, ...testScripts(task.test_cmd, baseScripts).map((s) => `scripts.${s}`)];
+      return keys.filter((k) => !isAllowed(`package.json#${k}`));
+    },
+  };
+}
+
+/** `a/b/c` → [`a`, `a/b`]. */
+export function ancestors(path: string): string[] {
+  const parts = path.split('/');
+  return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join('/'));
+}
+
+/**
+ * The package.json scripts `cmd` runs (with their `pre`/`post` hooks), following `npm run x`
+ * inside those scripts through `scripts` (the base commit's). Recognises `npm test|t|start`,
+ * `npm run|run-script <x>`, `yarn [run] <x>`, `pnpm [run] <x>`, `bun run <x>`.
+ */
+export function testScripts(cmd: string, scripts: Readonly<Record<string, unknown>>): string[] {
+  const found = new Set<string>();
+  const queue = [cmd];
+  while (queue.length) {
+    for (const name of scriptNames(queue.shift()!)) {
+      for (const s of [name, `pre${name}`, `post${name}`]) {
+        if (found.has(s)) continue;
+        found.add(s);
+        const body = scripts[s];
+        if (typeof body === 'string') queue.push(body);
+      }
+    }
+  }
+  return [...found].sort();
+}
+
+function scriptNames(cmd: string): string[] {
+  const names: string[] = [];
+  for (const part of cmd.split(/&&|\|\||;|\|/)) {
+    const w = part.trim().split(/\s+/);
+    const i = w.findIndex((t) => /^(npm|yarn|pnpm|bun)$/.test(t));
+    if (i < 0) continue;
+    const tool = w[i]!;
+    const args = w.slice(i + 1).filter((t) => !t.startsWith('-'));
+    const verb = args[0];
+    if (verb === undefined) continue;
+    if (verb === 'test' || verb === 't' || verb === 'tst') names.push('test');
+    else if (verb === 'start') names.push('start');
+    else if ((verb === 'run' || verb === 'run-script') && args[1]) names.push(args[1]);
+    else if (tool !== 'npm' && !['install', 'ci', 'add', 'exec', 'dlx', 'x'].includes(verb)) names.push(verb);
+  }
+  return names;
+}

@@ -1,0 +1,110 @@
+// The billed-call ledger of an attempt (issue 14.9): one append-only JSON line per billed model
+// call, fsynced before the agent is given the reply, so a `kill -9` never loses a call that was
+// paid for. `<run dir>/ledgers/<attempt key>.jsonl`. An attempt whose record is written has its
+// calls in the record; a ledger whose attempt has no record is folded into the re-run attempt on
+// `--resume` (`ledger-fold.ts`) and renamed so it is counted once.
+import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { readdir, readFile, rename } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { TokenUsage } from '../core/usage.ts';
+
+export const LEDGER_FORMAT_VERSION = 1;
+
+/** One billed call. Units: tokens, USD (list price from the run's sheet; null = unknown), ms. */
+export const LedgerEntry = z.object({
+  format_version: z.literal(LEDGER_FORMAT_VERSION),
+  /** Attempt key (`attempts.jsonl` `key`). */
+  key: z.string(),
+  /** Contender id. */
+  model: z.string(),
+  instance_id: z.string(),
+  attempt: z.number().int().nonnegative(),
+  /** When the reply arrived (ISO). */
+  at: z.string(),
+  usage: TokenUsage,
+  list_usd: z.number().nullable(),
+  billed_usd: z.number().nullable(),
+  ms: z.number().nonnegative(),
+  usage_unknown: z.boolean().optional(),
+});
+export type LedgerEntry = z.infer<typeof LedgerEntry>;
+
+/** Folder of a run's ledgers. */
+export const ledgerDir = (runDir: string): string => path.join(runDir, 'ledgers');
+
+/** The live ledger of attempt `key`. */
+export const ledgerPath = (runDir: string, key: string): string => path.join(ledgerDir(runDir), `${key}.jsonl`);
+
+/**
+ * Appends entries to one attempt's ledger. `append` is synchronous on purpose: write + fsync
+ * return before the caller goes on, so the reply is only used once its bill is on disk.
+ */
+export class LedgerWriter {
+  #fd: number | null = null;
+  constructor(readonly file: string) {}
+
+  /** Writes one line and fsyncs it. Throws on I/O errors (the call is then not used: the attempt ends as a harness error). */
+  append(entry: LedgerEntry): void {
+    if (this.#fd === null) {
+      mkdirSync(path.dirname(this.file), { recursive: true });
+      this.#fd = openSync(this.file, 'a', 0o600);
+    }
+    writeSync(this.#fd, `${JSON.stringify(LedgerEntry.parse(entry))}\n`);
+    fsyncSync(this.#fd);
+  }
+
+  close(): void {
+    if (this.#fd !== null) closeSync(this.#fd);
+    this.#fd = null;
+  }
+}
+
+/**
+ * Reads a ledger: its valid entries in order. A torn last line (the process died mid-write, before
+ * the fsync returned, so the reply was never used) is skipped; a bad line elsewhere throws naming
+ * the file and line. A missing file reads as [].
+ */
+export async function readLedger(file: string): Promise<LedgerEntry[]> {
+  const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return '';
+    throw e;
+  });
+  const lines = text.split('\n');
+  const out: LedgerEntry[] = [];
+  for (const [i, line] of lines.entries()) {
+    if (!line.trim()) continue;
+    const last = i === lines.length - 1 || (i === lines.length - 2 && lines.at(-1) === '');
+    try {
+      out.push(LedgerEntry.parse(JSON.parse(line)));
+    } catch (e) {
+      if (last && !text.endsWith('\n')) break;
+      throw new Error(`${file}:${i + 1}: not a ledger entry (${(e as Error).message.split('\n')[0]})`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Takes the live ledger of `key` out of the way (renamed `<key>.interrupted-<n>.jsonl`, so it is
+ * never folded twice) and returns its entries; [] when there is none.
+ */
+export async function takeInterruptedLedger(runDir: string, key: string): Promise<LedgerEntry[]> {
+  const live = ledgerPath(runDir, key);
+  const entries = await readLedger(live);
+  const have = await readdir(ledgerDir(runDir)).catch(() => [] as string[]);
+  if (!have.includes(`${key}.jsonl`)) return [];
+  const n = have.filter((f) => f.startsWith(`${key}.interrupted-`)).length + 1;
+  await rename(live, path.join(ledgerDir(runDir), `${key}.interrupted-${n}.jsonl`));
+  return entries;
+}
+
+/**
+ * Marks the live ledger of `key` as accounted for by its record (renamed `<key>.recorded.jsonl`),
+ * called once the record is appended. Nothing happens when there is no live ledger.
+ */
+export async function settleLedger(runDir: string, key: string): Promise<void> {
+  await rename(ledgerPath(runDir, key), path.join(ledgerDir(runDir), `${key}.recorded.jsonl`)).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ENOENT') throw e;
+  });
+}

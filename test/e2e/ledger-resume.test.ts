@@ -1,0 +1,75 @@
+// Issue 14.9 must-show: `kill -9` during a model call, then `--resume`: the run's totals (tokens and
+// USD in the summary, the records and the report) equal the fake provider's own count of billed
+// calls — the interrupted attempt's billed call included, exactly once.
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AttemptRecord } from '../../src/store/records.ts';
+import { BIN, ROOT, runCli } from '../helpers/cli.ts';
+import { startFakeOpenAI, toolCall, type FakeOpenAI } from '../helpers/fake-openai.ts';
+import { gone } from '../helpers/process.ts';
+
+let tmp: string;
+let server: FakeOpenAI;
+/** The provider's own count of billed calls: replies sent with a usage object. */
+let billed = 0;
+const usage = { prompt_tokens: 1000, completion_tokens: 100 };
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-ledger-'));
+  // Call 0: a command (billed). Call 1: held forever (never answered, never billed) — the kill
+  // comes while it is in flight. After the resume: a command, then submit (both billed).
+  server = await startFakeOpenAI((_req, i) => {
+    if (i === 1) return { fault: 'hang' };
+    billed++;
+    return toolCall('bash', { command: i >= 3 ? 'echo FIXBENCH_SUBMIT' : 'echo step' }, { usage });
+  });
+});
+afterAll(async () => {
+  await server?.close();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('billed-call ledger', () => {
+  it('kill -9 during a model call, then --resume: totals equal the provider\'s billed calls', async () => {
+    const modelsFile = path.join(tmp, 'models.yaml');
+    await writeFile(modelsFile, `models:\n  - id: fake-coder\n    provider: fake\n    api: openai-chat\n    base_url: ${server.baseURL}\n    api_key_env: FAKE_PROVIDER_API_KEY\n    model: fake/coder-1\n    vendor: Fake Labs\n    region: US\n`);
+    const prices = path.join(tmp, '2026-04-01.yaml');
+    // USD per call = (1000 · 2.00 + 100 · 8.00) / 1e6 = 0.0028
+    await writeFile(prices, 'as_of: "2026-04-01"\nsource: test sheet\nmodels:\n  fake-coder: { input: "2.00", output: "8.00" }\n');
+    const results = path.join(tmp, 'results');
+    const env = { FIXBENCH_CACHE_DIR: path.join(tmp, 'env-cache'), FAKE_PROVIDER_API_KEY: 'sk-fake-ledger-0123456789' };
+    const args = ['run', '--task', 'js-duration-1', '--no-reference', '--models-file', modelsFile, '--prices', prices, '--attempts', '1',
+      '--results', results, '--reports', path.join(tmp, 'reports'), '--run-id', 'k9', '--budget-usd', 'none'];
+    const child = execa('node', [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env, NO_COLOR: '1' }, detached: true, reject: false });
+    const deadline = Date.now() + 120_000;
+    while (server.requests.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(server.requests.length).toBe(2); // the reply to call 0 was used: the agent ran its command and asked again
+    process.kill(-child.pid!, 'SIGKILL');
+    await child;
+    expect(await gone(child.pid!)).toBe(true);
+    const dir = path.join(results, 'k9');
+    expect((await readFile(path.join(dir, 'attempts.jsonl'), 'utf8').catch(() => '')).trim()).toBe(''); // no record: the attempt was in flight
+    expect(billed).toBe(1);
+
+    const r = await runCli(['run', '--resume', 'k9', '--models-file', modelsFile, '--results', results, '--reports', path.join(tmp, 'reports'), '--json'], { env });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(billed).toBe(3);
+    const records = (await readFile(path.join(dir, 'attempts.jsonl'), 'utf8')).trim().split('\n').map((l) => AttemptRecord.parse(JSON.parse(l)));
+    expect(records).toHaveLength(1);
+    const [rec] = records;
+    expect(rec!.calls).toBe(billed);
+    expect(rec!.usage.input_uncached + rec!.usage.output).toBe(billed * 1100);
+    expect(rec!.list_usd).toBeCloseTo(billed * 0.0028, 10);
+    expect(rec!.interrupted_calls).toMatchObject({ calls: 1, list_usd: expect.closeTo(0.0028, 10) });
+    const summary = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    expect(summary).toMatchObject({ type: 'summary', status: 'finished', tokens: billed * 1100 });
+    expect(summary.list_usd).toBeCloseTo(billed * 0.0028, 10);
+    // Counted once: the interrupted ledger is set aside, the re-run's settled with its record.
+    expect((await readdir(path.join(dir, 'ledgers'))).sort()).toEqual([`${rec!.key}.interrupted-1.jsonl`, `${rec!.key}.recorded.jsonl`]);
+    const html = await readFile(path.join(tmp, 'reports', 'k9', 'index.html'), 'utf8');
+    expect(html).toMatch(/1 billed call\(s\) of interrupted attempts/);
+  }, 300_000);
+});

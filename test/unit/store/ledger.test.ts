@@ -1,0 +1,67 @@
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { zeroUsage } from '../../../src/core/usage.ts';
+import { LEDGER_FORMAT_VERSION, LedgerWriter, ledgerDir, ledgerPath, readLedger, settleLedger, takeInterruptedLedger, type LedgerEntry } from '../../../src/store/ledger.ts';
+import { RunBudget } from '../../../src/runner/budget.ts';
+import { foldInterrupted, openAttemptLedger } from '../../../src/runner/ledger-fold.ts';
+import { makeAttempt } from '../analysis/fixtures.ts';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'fixbench-ledger-unit-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const entry = (n: number): LedgerEntry => ({
+  format_version: LEDGER_FORMAT_VERSION, key: 'k1', model: 'm', instance_id: 't', attempt: 0, at: '2026-01-01T00:00:00Z',
+  usage: { ...zeroUsage(), input_uncached: 1000 * n, output: 100 }, list_usd: 0.001 * n, billed_usd: null, ms: 5,
+});
+
+describe('billed-call ledger', () => {
+  it('appends one line per call and reads them back; a torn last line is skipped', async () => {
+    const w = new LedgerWriter(ledgerPath(dir, 'k1'));
+    w.append(entry(1));
+    w.append(entry(2));
+    w.close();
+    appendFileSync(ledgerPath(dir, 'k1'), '{"format_version":1,"key":"k1","mod');
+    expect((await readLedger(ledgerPath(dir, 'k1'))).map((e) => e.list_usd)).toEqual([0.001, 0.002]);
+    expect(await readLedger(path.join(dir, 'none.jsonl'))).toEqual([]);
+  });
+
+  it('refuses a bad line that is not the last, naming file and line', async () => {
+    const w = new LedgerWriter(ledgerPath(dir, 'k1'));
+    w.append(entry(1));
+    w.close();
+    appendFileSync(ledgerPath(dir, 'k1'), 'garbage\n' + JSON.stringify(entry(2)) + '\n');
+    await expect(readLedger(ledgerPath(dir, 'k1'))).rejects.toThrow(/k1\.jsonl:2: not a ledger entry/);
+  });
+
+  it('on resume folds an interrupted ledger into the re-run record once, and counts it in the budget', async () => {
+    const w = new LedgerWriter(ledgerPath(dir, 'k1'));
+    w.append(entry(1));
+    w.close();
+    const budget = new RunBudget(null);
+    const ledger = await openAttemptLedger(dir, { key: 'k1', model: 'm', instance_id: 't', attempt: 0 }, true, budget);
+    expect(ledger.carried).toMatchObject({ calls: 1, list_usd: 0.001 });
+    expect(budget.spentUsd).toBeCloseTo(0.001, 12);
+    expect(budget.spentTokens).toBe(1100);
+    ledger.billed({ usage: { ...zeroUsage(), input_uncached: 10, output: 1 }, raw_usage: null, list_usd: 0.5, billed_usd: null, ms: 1 });
+    ledger.close();
+    const rec = foldInterrupted(makeAttempt('m', 't', 'resolved', 0.5, { calls: 1 }), ledger.carried);
+    expect(rec).toMatchObject({ calls: 2, list_usd: 0.501, interrupted_calls: { calls: 1 } });
+    await settleLedger(dir, 'k1');
+    expect(readdirSync(ledgerDir(dir)).sort()).toEqual(['k1.interrupted-1.jsonl', 'k1.recorded.jsonl']);
+    expect(readFileSync(path.join(ledgerDir(dir), 'k1.recorded.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+    // A second resume finds nothing left to fold.
+    expect(await takeInterruptedLedger(dir, 'k1')).toEqual([]);
+  });
+
+  it('does not fold without --resume, and leaves a record unchanged with nothing carried', async () => {
+    const ledger = await openAttemptLedger(dir, { key: 'k2', model: 'm', instance_id: 't', attempt: 0 }, false, new RunBudget(null));
+    expect(ledger.carried).toBeNull();
+    const rec = makeAttempt('m', 't', 'resolved', 0.5);
+    expect(foldInterrupted(rec, null)).toBe(rec);
+  });
+});
