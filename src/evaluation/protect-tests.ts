@@ -3,7 +3,8 @@
 // never reach grading.
 import { lstat, readFile, readlink, rm } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { gitAt, gitFailure, gitTry } from '../workspace/git.ts';
+import { gitFailure, gitTry } from '../workspace/git.ts';
+import { hostGit, type HostRepo } from '../workspace/host-git.ts';
 import { diffFiles } from './diff-files.ts';
 
 export interface TestPatchFiles {
@@ -30,18 +31,20 @@ export function testPatchFiles(testPatch: string): TestPatchFiles {
  * a file that does not is deleted. Which case applies is decided by `baseCommit`'s tree, not by
  * the patch's headers. Returns the sorted paths the model had changed (content differed, or the
  * file was missing or present when it should not be) — the `test_files_edited` of an evaluation.
- * Throws `InfraError` when git fails; paths escaping `dir` are ignored.
+ * Git runs against fixbench's own git directory (`hostGit`). Throws `InfraError` when git fails;
+ * paths escaping the work tree are ignored.
  */
-export async function protectTestFiles(dir: string, baseCommit: string, testPatch: string): Promise<string[]> {
+export async function protectTestFiles(repo: HostRepo, baseCommit: string, testPatch: string): Promise<string[]> {
   const { modifies, creates } = testPatchFiles(testPatch);
-  const git = gitAt(dir);
+  const dir = repo.dir;
+  const git = hostGit(repo);
   const edited: string[] = [];
   for (const path of [...new Set([...modifies, ...creates])].sort()) {
     const abs = resolve(dir, path);
     const rel = relative(dir, abs);
     if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || rel.split(/[\\/]/)[0] === '.git') continue;
     const spec = `:(literal)${rel}`;
-    const atBase = await baseBlob(dir, baseCommit, rel);
+    const atBase = await baseBlob(repo, baseCommit, rel);
     const now = await lstat(abs).catch(() => null);
     try {
       if (atBase === null) {
@@ -66,8 +69,8 @@ export async function protectTestFiles(dir: string, baseCommit: string, testPatc
 }
 
 /** Contents of `path` at `commit`, or null when it is not a file there. */
-async function baseBlob(dir: string, commit: string, path: string): Promise<Buffer | null> {
-  const git = gitAt(dir);
+async function baseBlob(repo: HostRepo, commit: string, path: string): Promise<Buffer | null> {
+  const git = hostGit(repo);
   const type = await gitTry(git, ['cat-file', '-t', `${commit}:${path}`]);
   if (!type.ok || type.output.trim() !== 'blob') return null;
   return git.showBuffer([`${commit}:${path}`]);

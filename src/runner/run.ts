@@ -422,6 +422,7 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
     tests_status: evaluation.tests_status,
     apply_strategy: evaluation.apply_strategy,
     binary_hunks_dropped: evaluation.binary_hunks_dropped ?? 0,
+    unsafe_entries_dropped: evaluation.unsafe_entries_dropped ?? 0,
     test_files_edited: evaluation.test_files_edited,
     usage,
     cache_hit_share: promptTokens(usage) > 0 ? usage.cache_read / promptTokens(usage) : null,

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InfraError } from '../core/errors.ts';
 import { gitAt, gitFailure, resetWorkspaceGitConfig, WORKSPACE_BRANCH } from './git.ts';
+import { createHostGitDir } from './host-git.ts';
 import type { RepoCache } from './repo-cache.ts';
 import { resolveRepoSource } from './repo-source.ts';
 import type { Workspace } from './types.ts';
@@ -30,7 +31,9 @@ export interface CreateWorkspaceOptions {
  * `baseCommit`, so later commits, tags and other refs never enter the workspace — then a single
  * branch `main` at `baseCommit`, checked out). The workspace's
  * `.git/config` holds only core settings and the fixbench identity (`user.name`/`user.email`),
- * so commits work; no remote is configured.
+ * so commits work; no remote is configured. That `.git` is the agent's: host-side git uses
+ * `gitDir`, fixbench's own git directory at `<parentDir>/ws-XXXXXX/host.git` (outside the
+ * workspace, so no sandbox sees it; `createHostGitDir`), removed with the workspace.
  *
  * Takes milliseconds for small repositories (one tree copy, copy-on-write where the file system
  * allows); the first workspace of a commit also pays for the fetch from the local mirror (no network).
@@ -51,9 +54,11 @@ export async function createWorkspace(opts: CreateWorkspaceOptions): Promise<Wor
     removed = true;
     await rm(root, { recursive: true, force: true });
   };
+  const gitDir = join(root, 'host.git');
   try {
     await copyTree(source, dir);
-    return { dir, baseCommit, cleanup };
+    await createHostGitDir(gitDir, { objects: join(source, '.git', 'objects'), index: join(source, '.git', 'index'), head: baseCommit });
+    return { dir, gitDir, baseCommit, cleanup };
   } catch (err) {
     await cleanup();
     throw err instanceof InfraError ? err : new InfraError(`copying the checkout of ${baseCommit} of ${repo} from ${source}: ${(err as Error).message}`);
