@@ -68,6 +68,27 @@ describe('applyPatch', () => {
     expect(existsSync(join(repo.dir, 'a.txt.orig'))).toBe(false);
   });
 
+  it('falls back to git apply --recount for an LLM-written diff whose @@ counts are wrong, before patch --fuzz', async () => {
+    // The header claims 2 old and 2 new lines; the body has 5 and 5.
+    const patch = ['--- a/a.txt', '+++ b/a.txt', '@@ -3,2 +3,2 @@', ' line 3', ' line 4', '-line 5', '+RECOUNTED 5', ' line 6', ' line 7', ''].join('\n');
+    const res = await applyPatch(await hostRepoOf(repo.dir), patch);
+    expect(res).toMatchObject({ ok: true, strategy: 'git apply --recount', unsafeEntriesDropped: 0 });
+    expect(read('a.txt')).toBe(lines(20).replace('line 5\n', 'RECOUNTED 5\n'));
+    expect(res.log).toMatch(/\$ git apply --whitespace=nowarn[^]*\[failed\][^]*\$ git apply --3way[^]*\[failed\][^]*\$ git apply --recount --whitespace=nowarn[^]*\[applied\]/);
+    expect(res.log).not.toContain('$ patch ');
+  });
+
+  it('drops entries leaving the work tree before any strategy, counts and logs them, and applies the rest', async () => {
+    const evil = 'diff --git a/.git/config b/.git/config\n--- a/.git/config\n+++ b/.git/config\n@@ -1 +1,2 @@\n [core]\n+\tfsmonitor = touch /tmp/pwned\n';
+    const good = patchFor(repo, { 'a.txt': lines(20).replace('line 5\n', 'LINE 5\n') });
+    const gitConfig = readFileSync(join(repo.dir, '.git', 'config'), 'utf8');
+    const res = await applyPatch(await hostRepoOf(repo.dir), evil + good);
+    expect(res).toMatchObject({ ok: true, strategy: 'git apply', unsafeEntriesDropped: 1 });
+    expect(res.log).toMatch(/^unsafe entry: dropped the change to "\.git\/config": a path into a \.git folder/);
+    expect(readFileSync(join(repo.dir, '.git', 'config'), 'utf8')).toBe(gitConfig);
+    expect(read('a.txt')).toContain('LINE 5\n');
+  });
+
   it('fails cleanly when no strategy applies, leaving the tree as it was (ignored files kept)', async () => {
     mkdirSync(join(repo.dir, 'node_modules'));
     writeFileSync(join(repo.dir, 'node_modules/dep.js'), 'installed\n');
