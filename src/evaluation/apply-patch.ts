@@ -1,13 +1,13 @@
 // Applying a patch to a workspace (DESIGN.md §6 step 1, step 3): git apply, then fallbacks,
 // resetting the tree between tries; never in reverse; never outside the work tree.
-import { lstat, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, isAbsolute, sep } from 'node:path';
 import { execa } from 'execa';
 import { gitTry } from '../workspace/git.ts';
 import { hostGit, type HostRepo } from '../workspace/host-git.ts';
 import { diffFiles } from './diff-files.ts';
-import { dropUnsafeEntries } from './unsafe-entries.ts';
+import { dropUnsafeEntries, splitEntries } from './unsafe-entries.ts';
 
 /** Strategies in the order they are tried (names as stored in `apply_strategy`). */
 export const APPLY_STRATEGIES = ['git apply', 'git apply --3way', 'git apply --recount', 'patch --fuzz'] as const;
@@ -80,7 +80,17 @@ interface Try {
 const TRIES: Record<ApplyStrategy, (repo: HostRepo, file: string) => Promise<Try>> = {
   'git apply': (repo, file) => gitApply(repo, ['--whitespace=nowarn', file]),
   'git apply --3way': (repo, file) => gitApply(repo, ['--3way', '--whitespace=nowarn', file]),
-  'git apply --recount': (repo, file) => gitApply(repo, ['--recount', '--whitespace=nowarn', file]),
+  // `--recount` reads a hunk up to the next `@@ ` or `diff ` line, so a plain `--- ` header after it
+  // would be eaten as a removed line: each file entry goes in its own patch file (applied together, atomically).
+  'git apply --recount': async (repo, file) => {
+    const entries = splitEntries(await readFile(file, 'utf8'));
+    const files = await Promise.all(entries.map(async (e, i) => {
+      const f = `${file}.${i}`;
+      await writeFile(f, e.endsWith('\n') ? e : `${e}\n`);
+      return f;
+    }));
+    return gitApply(repo, ['--recount', '--whitespace=nowarn', ...files]);
+  },
   'patch --fuzz': async (repo, file) => {
     const args = ['--batch', '--forward', '--fuzz=3', '-p1', '-g0', '--no-backup-if-mismatch', '--reject-file=-', '-i', file];
     const command = `patch ${args.join(' ')}`;

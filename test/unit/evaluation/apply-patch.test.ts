@@ -70,8 +70,11 @@ describe('applyPatch', () => {
 
   it('falls back to git apply --recount for an LLM-written diff whose @@ counts are wrong, before patch --fuzz', async () => {
     // The header claims 2 old and 2 new lines; the body has 5 and 5.
-    const patch = ['--- a/a.txt', '+++ b/a.txt', '@@ -3,2 +3,2 @@', ' line 3', ' line 4', '-line 5', '+RECOUNTED 5', ' line 6', ' line 7', ''].join('\n');
+    // After another entry's hunk: --recount alone would read the plain `--- ` header as a removed line.
+    const before = 'diff --git a/new.txt b/new.txt\nnew file mode 100644\n--- /dev/null\n+++ b/new.txt\n@@ -0,0 +1 @@\n+new\n';
+    const patch = before + ['--- a/a.txt', '+++ b/a.txt', '@@ -3,2 +3,2 @@', ' line 3', ' line 4', '-line 5', '+RECOUNTED 5', ' line 6', ' line 7', ''].join('\n');
     const res = await applyPatch(await hostRepoOf(repo.dir), patch);
+    expect(read('new.txt')).toBe('new\n');
     expect(res).toMatchObject({ ok: true, strategy: 'git apply --recount', unsafeEntriesDropped: 0 });
     expect(read('a.txt')).toBe(lines(20).replace('line 5\n', 'RECOUNTED 5\n'));
     expect(res.log).toMatch(/\$ git apply --whitespace=nowarn[^]*\[failed\][^]*\$ git apply --3way[^]*\[failed\][^]*\$ git apply --recount --whitespace=nowarn[^]*\[applied\]/);
