@@ -23,6 +23,7 @@ import { addUsage, promptTokens, zeroUsage } from '../core/usage.ts';
 import { attemptCost } from '../pricing/cost.ts';
 import { secretRedactor, type Redactor } from '../core/redact.ts';
 import type { AttemptRecord, Contender, EnvCacheStatus, RunHeader, Shard } from '../store/records.ts';
+import { sweBenchReport } from './swe-bench-report.ts';
 import { STORE_FORMAT_VERSION } from '../store/records.ts';
 import { RunWriter } from '../store/store.ts';
 import { lockRun } from '../store/lock.ts';
@@ -451,17 +452,4 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
     log('report.json', JSON.stringify(sweBenchReport(record), null, 2) + '\n'),
   ]);
   return record;
-}
-
-/** The attempt in the shape of SWE-bench's per-instance `report.json`. */
-export function sweBenchReport(r: AttemptRecord): Record<string, unknown> {
-  return {
-    [r.instance_id]: {
-      patch_is_None: r.model_patch === '',
-      patch_exists: r.model_patch !== '',
-      patch_successfully_applied: r.apply_strategy !== null,
-      resolved: r.outcome === 'resolved',
-      tests_status: r.tests_status ?? undefined,
-    },
-  };
 }

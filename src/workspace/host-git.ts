@@ -6,7 +6,7 @@ import { constants } from 'node:fs';
 import { appendFile, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
-import { gitAt, gitFailure, gitTry, GIT_IDENTITY } from './git.ts';
+import { gitAt, gitFailure, GIT_IDENTITY } from './git.ts';
 
 /** A workspace as host-side git sees it: its work tree and the git directory fixbench owns for it. */
 export interface HostRepo {
@@ -140,28 +140,29 @@ export async function snapshotCommit(repo: HostRepo): Promise<string> {
  *    base commit) and the host `HEAD`: the agent's patch is then taken against the state after
  *    setup, so setup's edits are never the model's, and the evaluation applies the patch on the
  *    same state (its own setup ran first).
- * Two git processes when setup changed no tracked file (the usual case), four otherwise.
+ * One git process when setup changed no tracked file (the usual case), four otherwise.
  * @throws InfraError when git fails.
  */
 export async function recordSetupState(repo: HostRepo): Promise<void> {
   const git = hostGit(repo);
-  let listing: string;
+  let status: string;
   try {
-    listing = await git.raw(['ls-files', '--others', '--exclude-standard', '--directory', '-z']);
+    // One process for both questions: `?? path` records (untracked, not ignored; folders collapsed)
+    // and records of changed tracked files.
+    status = await git.raw(['status', '--porcelain=v1', '-z', '--untracked-files=normal', '--ignore-submodules=all', '--no-renames']);
   } catch (err) {
-    throw gitFailure(`listing the output of setup in ${repo.dir}`, err);
+    throw gitFailure(`listing the state setup left in ${repo.dir}`, err);
   }
-  const paths = listing.split('\0').filter(Boolean);
-  if (paths.length) {
-    const lines = paths.map((p) => '/' + p.replace(/([\\*?[!#])/g, '\\$1').replace(/^ /, '\\ ').replace(/ $/, '\\ '));
+  const records = status.split('\0').filter(Boolean);
+  const untracked = records.filter((r) => r.startsWith('?? ')).map((r) => r.slice(3));
+  if (untracked.length) {
+    const lines = untracked.map((p) => '/' + p.replace(/([\\*?[!#])/g, '\\$1').replace(/^ /, '\\ ').replace(/ $/, '\\ '));
     await appendFile(join(repo.gitDir, 'info', 'exclude'), `# fixbench: setup output\n${lines.join('\n')}\n`);
   }
-  const changed = await gitTry(git, ['add', '--update', '--ignore-errors']);
-  if (!changed.ok) throw gitFailure(`recording the state after setup in ${repo.dir}`, new Error(changed.output));
-  const head = await snapshotCommit(repo);
-  const same = await gitTry(git, ['diff-index', '--quiet', '--cached', head, '--']);
-  if (same.ok) return;
+  if (untracked.length === records.length) return; // setup changed no tracked file: the base commit stands
   try {
+    await git.raw(['add', '--update', '--ignore-errors']);
+    const head = await snapshotCommit(repo);
     const tree = (await git.raw(['write-tree'])).trim();
     const commit = (await git.raw(['commit-tree', tree, '-p', head, '-m', 'fixbench: the workspace after setup'])).trim();
     await writeFile(join(repo.gitDir, 'HEAD'), `${commit}\n`);

@@ -79,7 +79,7 @@ describe('environment cache', () => {
     expect(await tree(second.dir)).toEqual(a);
     // setup output is excluded from the patch in both, the same way
     expect(await status(second.dir)).toBe(await status(first.dir));
-    expect(await readFile(path.join(second.dir, '.git', 'info', 'exclude'), 'utf8')).toMatch(/\/dist\.txt/);
+    expect(await readFile(path.join(second.gitDir, 'info', 'exclude'), 'utf8')).toMatch(/\/dist\.txt/);
     expect(cache.stats).toEqual({ hit: 1, miss: 1, uncacheable: 0 });
     await first.cleanup();
     await second.cleanup();
