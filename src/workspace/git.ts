@@ -51,13 +51,14 @@ export function gitEnv(extra: Record<string, string> = {}): Record<string, strin
 /**
  * A simple-git instance rooted at `dir`. With `hermetic` (default) it uses `gitEnv(env)`;
  * without, the parent's environment (needed to clone private URLs with the user's credentials).
- * `config` adds `-c` settings. Every non-zero exit rejects with a `GitError` whose message is
- * git's output.
+ * `config` adds `-c` settings; `silentLimitMs` kills a git process that prints nothing for that
+ * long. Every non-zero exit rejects with a `GitError` whose message is git's output.
  */
-export function gitAt(dir: string, opts: { hermetic?: boolean; env?: Record<string, string>; config?: readonly string[] } = {}): SimpleGit {
+export function gitAt(dir: string, opts: { hermetic?: boolean; env?: Record<string, string>; config?: readonly string[]; silentLimitMs?: number } = {}): SimpleGit {
   const git = simpleGit({
     baseDir: dir,
     config: [...COMMAND_CONFIG, ...(opts.config ?? [])],
+    ...(opts.silentLimitMs ? { timeout: { block: opts.silentLimitMs } } : {}),
     maxConcurrentProcesses: 4,
     // We set these keys only to switch the feature off or to point config at /dev/null.
     unsafe: { allowUnsafeHooksPath: true, allowUnsafeFsMonitor: true, allowUnsafeConfigPaths: true },

@@ -104,6 +104,12 @@ export async function createHostGitDir(gitDir: string, src: HostGitDirSource): P
 }
 
 /**
+ * A host git command that prints nothing for this long (5 minutes) is killed and fails: git blocks
+ * opening a FIFO an agent named `.gitignore` or `.gitattributes`, and must not hang the run.
+ */
+export const HOST_GIT_SILENT_LIMIT_MS = 5 * 60 * 1000;
+
+/**
  * A simple-git instance for `repo`: `GIT_DIR` = its host git directory, `GIT_WORK_TREE` = the
  * workspace, cwd = the workspace, HOME = the host git directory (so no `~/.config/git/*` file is
  * read), on top of `gitAt`'s hermetic environment (no global or system config, no hooks, no
@@ -112,6 +118,7 @@ export async function createHostGitDir(gitDir: string, src: HostGitDirSource): P
 export function hostGit(repo: HostRepo, env: Record<string, string> = {}): SimpleGit {
   return gitAt(repo.dir, {
     config: HOST_COMMAND_CONFIG,
+    silentLimitMs: HOST_GIT_SILENT_LIMIT_MS,
     env: {
       GIT_DIR: repo.gitDir,
       GIT_WORK_TREE: repo.dir,
