@@ -1,13 +1,13 @@
 // A workspace (DESIGN.md §2, §4): a fresh checkout of a task's repository at `base_commit`, made
 // from the repo cache, whose history holds nothing after `base_commit` and no other refs.
 import { constants } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, readlink, rename, rm, stat, symlink } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InfraError } from '../core/errors.ts';
 import { gitAt, gitFailure, resetWorkspaceGitConfig, WORKSPACE_BRANCH } from './git.ts';
-import { createHostGitDir } from './host-git.ts';
+import { createHostGitDir, HOST_ATTRIBUTES } from './host-git.ts';
 import type { RepoCache } from './repo-cache.ts';
 import { resolveRepoSource } from './repo-source.ts';
 import type { Workspace } from './types.ts';
@@ -122,6 +122,10 @@ async function makeTemplate(repoCache: RepoCache, repo: string, baseCommit: stri
     try {
       await git.raw(['init', '--quiet', `--initial-branch=${WORKSPACE_BRANCH}`]);
       await resetWorkspaceGitConfig(tmp);
+      // Checked out as host git reads it later: every file as its stored bytes (no eol, filter or
+      // ident conversion named by a .gitattributes), so a diff never sees a conversion as an edit.
+      await mkdir(join(tmp, '.git', 'info'), { recursive: true });
+      await writeFile(join(tmp, '.git', 'info', 'attributes'), HOST_ATTRIBUTES);
       await git.raw(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', mirror, baseCommit]);
       await git.raw(['update-ref', `refs/heads/${WORKSPACE_BRANCH}`, baseCommit]);
       await git.raw(['reset', '--quiet', '--hard', baseCommit]);

@@ -168,6 +168,20 @@ describe('host-side git on a workspace whose .git and tree are hostile', () => {
   });
 });
 
+describe('attributes of the task repository itself', () => {
+  it('a .gitattributes with eol=crlf and ident: files are checked out as stored and an idle agent has an empty patch', async () => {
+    const r = gitRepo({ '.gitattributes': '*.txt text eol=crlf ident\n', 'a.txt': 'one\n$Id$\n' });
+    try {
+      const w = await createWorkspace({ repoCache, repo: r.dir, baseCommit: r.head, parentDir: join(root, 'ws') });
+      expect(readFileSync(join(w.dir, 'a.txt'), 'utf8')).toBe('one\n$Id$\n');
+      expect((await extractPatch(w)).patch).toBe('');
+      await w.cleanup();
+    } finally {
+      r.cleanup();
+    }
+  });
+});
+
 describe('the patch is taken against the state after setup (14.6)', () => {
   it('an edit setup makes to a tracked file is not the model\'s; the model\'s edit on top of it is, relative to setup\'s version', async () => {
     await runSetup(ws, { instance_id: 'demo-1', setup: "printf 'b\\nstamped by setup\\n' > src/b.js && echo gen > generated.txt" }, sandbox);
