@@ -15,6 +15,7 @@ import { benchCheckout } from './checkout.ts';
 import { benchEnvironment } from './env.ts';
 import { benchScale } from './scale.ts';
 import { benchIsolation } from './isolation.ts';
+import { benchHostGit } from './host-git.ts';
 import { machine, type Machine } from './lib/machine.ts';
 import { lineOf } from './lib/measure.ts';
 import { replaceBlock, resultsBlock } from './lib/results-md.ts';
@@ -27,6 +28,7 @@ const SECTIONS = {
   env: benchEnvironment,
   scale: benchScale,
   isolation: benchIsolation,
+  'host-git': benchHostGit,
 } as const;
 type SectionName = keyof typeof SECTIONS;
 

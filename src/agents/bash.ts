@@ -303,7 +303,7 @@ class BashAttempt {
     } finally {
       clearTimeout(timer);
       try {
-        modelPatch = (await extractPatch(this.ctx.workspace.dir, this.ctx.workspace.baseCommit)).patch;
+        modelPatch = (await extractPatch(this.ctx.workspace)).patch;
       } catch (e) {
         // No patch can be trusted: the attempt is the harness's failure, whatever else happened.
         this.ending = { exit: 'env_error', error: `patch extraction failed: ${errorText(e)}${this.ending?.error ? `; before that: ${this.ending.error}` : ''}` };

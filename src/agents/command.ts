@@ -215,7 +215,7 @@ export class CommandAgent implements Agent {
     }
     let modelPatch = '';
     try {
-      modelPatch = (await extractPatch(ws.dir, ws.baseCommit)).patch;
+      modelPatch = (await extractPatch(ws)).patch;
     } catch (e) {
       exit = 'env_error';
       error = `patch extraction failed: ${(e as Error).message}${error ? `; before that: ${error}` : ''}`;

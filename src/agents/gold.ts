@@ -30,7 +30,7 @@ export class GoldAgent implements Agent {
     } catch (e) {
       error = `sandbox: ${e instanceof Error ? e.message : String(e)}`;
     }
-    const { patch } = await extractPatch(workspace.dir, workspace.baseCommit);
+    const { patch } = await extractPatch(workspace);
     return {
       model_patch: patch,
       exit_status: error === undefined ? 'submitted' : 'env_error',

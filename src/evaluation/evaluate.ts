@@ -13,6 +13,7 @@ import type { Workspace } from '../workspace/types.ts';
 import { applyPatch } from './apply-patch.ts';
 import { grade } from './grade.ts';
 import { normalizePatch } from './normalize-patch.ts';
+import { dropUnsafeEntries } from './unsafe-entries.ts';
 import {
   exitCodeResults,
   parseJestJson,
@@ -68,8 +69,11 @@ export interface EvaluateOptions {
  * Evaluates `modelPatch` on `task` in a fresh workspace:
  * 1. empty/whitespace patch → `empty_patch` (nothing runs); otherwise the patch is normalised
  *    (`normalizePatch`: prose and fences removed, binary entries dropped and counted in
- *    `binary_hunks_dropped`, bytes otherwise kept). A text with no diff in it → `patch_failed`;
- *    one whose every entry was binary → `empty_patch` (both with `error` saying so);
+ *    `binary_hunks_dropped`, bytes otherwise kept), then entries that would leave the work tree
+ *    (`.git` in any case, `..`, absolute paths, symlinks leading out) are dropped and counted in
+ *    `unsafe_entries_dropped` (`dropUnsafeEntries`), before any application strategy sees them.
+ *    A text with no diff in it → `patch_failed`; one whose every entry was dropped →
+ *    `empty_patch` (both with `error` saying so);
  * 2. checkout at `base_commit` + `setup`; apply the normalised patch (`applyPatch`; its notes
  *    head `apply_log`) — none applies → `patch_failed`;
  * 3. protected files (protected-files.ts: test files by the task's globs and test.patch, runner
@@ -108,15 +112,20 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
   let empty = modelPatch.trim() === '';
   if (empty && !opts.gradeEmptyPatch) return { ...result, outcome: 'empty_patch' };
   const normalized = empty ? null : normalizePatch(modelPatch);
-  if (normalized) {
+  const safe = normalized ? dropUnsafeEntries(normalized.patch) : null;
+  if (normalized && safe) {
     result.binary_hunks_dropped = normalized.binaryHunksDropped;
-    if (normalized.notes.length) result.apply_log = normalized.notes.map((n) => `normalised: ${n}`).join('\n');
-    if (normalized.patch === '') {
-      if (normalized.binaryHunksDropped === 0) {
+    result.unsafe_entries_dropped = safe.unsafeEntriesDropped;
+    const notes = [...normalized.notes.map((n) => `normalised: ${n}`), ...safe.notes.map((n) => `unsafe entry: ${n}`)];
+    if (notes.length) result.apply_log = notes.join('\n');
+    if (safe.patch === '') {
+      if (normalized.binaryHunksDropped === 0 && safe.unsafeEntriesDropped === 0) {
         return { ...result, outcome: 'patch_failed', error: 'the patch holds no unified diff (no "diff --git" or "---"/"+++" file header)' };
       }
-      const onlyBinary = `the patch changes only binary files (${normalized.binaryHunksDropped} dropped): nothing to apply`;
-      if (!opts.gradeEmptyPatch) return { ...result, outcome: 'empty_patch', error: onlyBinary };
+      const nothing = safe.unsafeEntriesDropped === 0
+        ? `the patch changes only binary files (${normalized.binaryHunksDropped} dropped): nothing to apply`
+        : `the patch changes only paths outside the workspace or binary files (${safe.unsafeEntriesDropped} leaving the workspace, ${normalized.binaryHunksDropped} binary dropped): nothing to apply`;
+      if (!opts.gradeEmptyPatch) return { ...result, outcome: 'empty_patch', error: nothing };
       empty = true;
     }
   }
@@ -135,8 +144,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
       ...(opts.envCache ? { envCache: opts.envCache } : {}),
     });
 
-    const protection = await loadProtection(ws.dir, task, normalized?.patch ?? '');
-    const kept = empty ? null : dropProtectedEntries(normalized!.patch, protection.rule);
+    const protection = await loadProtection(ws, task, safe?.patch ?? '');
+    const kept = empty ? null : dropProtectedEntries(safe!.patch, protection.rule);
     if (kept?.dropped.length) {
       result.protected_files_edited = kept.dropped;
       result.test_files_edited = testFilesOf(protection, kept.dropped);
@@ -150,18 +159,18 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     }
     if (empty) result.apply_log = [result.apply_log, 'empty patch: nothing applied (graded as the base commit plus test.patch)'].filter(Boolean).join('\n');
     else {
-      const applied = await applyPatch(ws.dir, kept!.patch);
+      const applied = await applyPatch(ws, kept!.patch);
       result.apply_log = result.apply_log ? `${result.apply_log}\n${applied.log}` : applied.log;
       if (!applied.ok) return { ...result, outcome: 'patch_failed' };
       result.apply_strategy = applied.strategy;
     }
 
-    const named = diffFiles(normalized?.patch ?? '').flatMap((f) => [f.oldPath, f.newPath]).filter((x): x is string => x !== null);
-    const restored = await restoreProtected(ws.dir, protection, named);
+    const named = diffFiles(safe?.patch ?? '').flatMap((f) => [f.oldPath, f.newPath]).filter((x): x is string => x !== null);
+    const restored = await restoreProtected(ws, protection, named);
     result.protected_files_edited = [...new Set([...result.protected_files_edited!, ...restored])].sort();
     result.test_files_edited = testFilesOf(protection, result.protected_files_edited);
     if (task.test_patch.trim() !== '') {
-      const tp = await applyPatch(ws.dir, task.test_patch, { strategies: ['git apply'] });
+      const tp = await applyPatch(ws, task.test_patch, { strategies: ['git apply'] });
       if (!tp.ok) throw new InfraError(`test.patch of ${task.instance_id} did not apply after the model patch:\n${tp.log}`);
     }
 

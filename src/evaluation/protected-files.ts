@@ -6,7 +6,8 @@
 // both are counted in `protected_files_edited`. No file operation here follows a symbolic link.
 import { isAbsolute } from 'node:path/posix';
 import type { TaskSpec } from '../config/task.ts';
-import { gitAt, gitFailure, gitTry } from '../workspace/git.ts';
+import { gitFailure, gitTry } from '../workspace/git.ts';
+import { hostGit, type HostRepo } from '../workspace/host-git.ts';
 import { diffFiles } from './diff-files.ts';
 import { clearLinkedAncestors, lstatOrNull, readNoFollow, removeNoFollow, sameAsBase, writeNoFollow } from './nofollow-fs.ts';
 import { ancestors, compileRule, DEFAULT_TEST_FILES, type ProtectedReason, type ProtectedRule } from './protected-rule.ts';
@@ -55,8 +56,9 @@ function safePath(p: string): boolean {
  * names git ignores by the base's ignore rules (`git check-ignore --no-index`). Throws
  * `InfraError` when git fails.
  */
-export async function loadProtection(dir: string, task: TaskSpec, modelPatch: string): Promise<Protection> {
-  const git = gitAt(dir);
+export async function loadProtection(ws: HostRepo, task: TaskSpec, modelPatch: string): Promise<Protection> {
+  const dir = ws.dir;
+  const git = hostGit(ws);
   const base = new Map<string, BaseEntry>();
   const baseDirs = new Set<string>();
   try {
@@ -183,8 +185,9 @@ export function splitEntries(patch: string): string[] {
  * protected keys of the root `package.json` are put back (`package.json#<key>`), the model's other
  * edits to it kept. Returns the paths restored, sorted. Throws `InfraError` when git fails.
  */
-export async function restoreProtected(dir: string, p: Protection, alsoCheck: readonly string[]): Promise<string[]> {
-  const git = gitAt(dir);
+export async function restoreProtected(ws: HostRepo, p: Protection, alsoCheck: readonly string[]): Promise<string[]> {
+  const dir = ws.dir;
+  const git = hostGit(ws);
   const edited = new Set<string>();
   const paths = new Set<string>(p.testPatchPaths);
   for (const path of [...p.base.keys(), ...alsoCheck]) if (safePath(path) && p.rule.reason(path) !== null) paths.add(path);
@@ -227,7 +230,7 @@ export async function restoreProtected(dir: string, p: Protection, alsoCheck: re
 }
 
 /** Restores the protected keys of the root package.json; returns `package.json#<key>` per key put back. */
-async function restorePackageKeys(dir: string, p: Protection, git: ReturnType<typeof gitAt>): Promise<string[]> {
+async function restorePackageKeys(dir: string, p: Protection, git: ReturnType<typeof hostGit>): Promise<string[]> {
   const st = await lstatOrNull(dir, 'package.json');
   const base = p.base.get('package.json');
   if (!st && !base) return [];

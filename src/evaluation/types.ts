@@ -13,7 +13,7 @@ export interface EvaluationResult {
   outcome: Outcome;
   /** Null when tests never ran (empty patch, patch failed, infra error). */
   tests_status: TestsStatus | null;
-  /** The patch-application strategy that worked (`git apply`, `git apply --3way`, `patch --fuzz`); null if none. */
+  /** The patch-application strategy that worked (`git apply`, `git apply --3way`, `git apply --recount`, `patch --fuzz`); null if none. */
   apply_strategy: string | null;
   /** Paths of test files (by the task's test-file globs, or touched by test.patch) that the model's patch had edited; dropped or restored before grading. */
   test_files_edited: string[];
@@ -37,6 +37,12 @@ export interface EvaluationResult {
    * before it was applied (`normalizePatch`); absent when the patch was empty.
    */
   binary_hunks_dropped?: number;
+  /**
+   * File entries of the model patch dropped before any application strategy because they would
+   * leave the work tree (a `.git` component in any case, `..`, an absolute path, a symlink leading
+   * out: `dropUnsafeEntries`); absent when the patch was empty.
+   */
+  unsafe_entries_dropped?: number;
   /** Combined test output (capped), for logs/<...>/test_output.txt. */
   test_output: string;
   /** Every parsed test id → status. */

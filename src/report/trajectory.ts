@@ -176,6 +176,9 @@ export function attemptView(record: AttemptRecord, trajectory: TrajectoryRead | 
     { label: 'tokens', value: `${formatInt(promptTokens(u))} in (${formatInt(u.cache_read)} cache read), ${formatInt(u.output)} out (${formatInt(u.reasoning)} reasoning)` },
     { label: 'wall time', value: `${formatMs(record.wall_ms)} (model ${formatMs(record.model_ms)}, tests ${formatMs(record.test_ms)})` },
     { label: 'patch applied with', value: record.apply_strategy ?? '—' },
+    ...(record.binary_hunks_dropped || record.unsafe_entries_dropped
+      ? [{ label: 'patch entries dropped', value: `${formatInt(record.binary_hunks_dropped)} binary, ${formatInt(record.unsafe_entries_dropped)} leaving the workspace` }]
+      : []),
     { label: 'finished', value: record.finished_at },
   ];
   const ts = record.tests_status;

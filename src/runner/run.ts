@@ -23,6 +23,7 @@ import { addUsage, promptTokens, zeroUsage } from '../core/usage.ts';
 import { attemptCost } from '../pricing/cost.ts';
 import { secretRedactor, type Redactor } from '../core/redact.ts';
 import type { AttemptRecord, Contender, EnvCacheStatus, RunHeader, Shard } from '../store/records.ts';
+import { sweBenchReport } from './swe-bench-report.ts';
 import { STORE_FORMAT_VERSION } from '../store/records.ts';
 import { RunWriter } from '../store/store.ts';
 import { lockRun } from '../store/lock.ts';
@@ -32,7 +33,6 @@ import { inShard } from '../store/shard.ts';
 import { resumeMismatches } from '../store/compat.ts';
 import { RunBudget, meteredClient } from './budget.ts';
 import { foldInterrupted, openAttemptLedger } from './ledger-fold.ts';
-import { sweBenchReport } from './swe-report.ts';
 import { settleLedger } from '../store/ledger.ts';
 import { attemptOutcome } from './outcome.ts';
 import { referenceGate } from './gate.ts';
@@ -432,6 +432,7 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
     tests_status: evaluation.tests_status,
     apply_strategy: evaluation.apply_strategy,
     binary_hunks_dropped: evaluation.binary_hunks_dropped ?? 0,
+    unsafe_entries_dropped: evaluation.unsafe_entries_dropped ?? 0,
     test_files_edited: evaluation.test_files_edited,
     protected_files_edited: evaluation.protected_files_edited ?? [],
     usage,

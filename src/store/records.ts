@@ -110,6 +110,12 @@ export const AttemptRecord = z.object({
   apply_strategy: z.string().nullable(),
   /** Binary hunks dropped from the patch (never applied: a binary hunk must not reject a whole patch). */
   binary_hunks_dropped: z.number().int().nonnegative().default(0),
+  /**
+   * Patch entries dropped before any application strategy because they would leave the work tree
+   * (a `.git` component in any case, `..`, an absolute path, a symlink leading out). 0 in records
+   * written before the field existed.
+   */
+  unsafe_entries_dropped: z.number().int().nonnegative().default(0),
   test_files_edited: z.array(z.string()),
   /**
    * Protected paths the patch changed, dropped or restored before grading (test files by the task's

@@ -139,9 +139,9 @@ export async function createTask(o: CreateOptions): Promise<CreateResult> {
     const text = await readFile(o.fix, 'utf8');
     const ws = await createWorkspace({ repoCache: o.repoCache, repo, baseCommit: base, parentDir: o.workDir, tasksDir: o.tasksDir });
     try {
-      const applied = await applyPatch(ws.dir, text, { strategies: ['git apply'] });
+      const applied = await applyPatch(ws, text, { strategies: ['git apply'] });
       if (!applied.ok) throw new UserInputError(`--fix ${o.fix}: does not apply at ${base.slice(0, 12)} with git apply: ${applied.log.split('\n').find((l) => /error/.test(l)) ?? applied.log.split('\n')[0]}`);
-      full = (await extractPatch(ws.dir, base)).patch;
+      full = (await extractPatch(ws)).patch;
     } finally {
       await ws.cleanup();
     }

@@ -9,7 +9,7 @@ import { UserInputError } from '../core/errors.ts';
 import { applyPatch } from '../evaluation/apply-patch.ts';
 import { createWorkspace, type RepoCache } from '../workspace/index.ts';
 import { hasCommit } from '../workspace/repo-cache.ts';
-import { gitAt } from '../workspace/git.ts';
+import { hostGit } from '../workspace/host-git.ts';
 
 /**
  * Checks every task; returns nothing when all pass.
@@ -51,17 +51,17 @@ export async function preflightTask(task: TaskSpec, repoCache: RepoCache, work: 
   try {
     const only = ['git apply'] as const;
     const reset = async () => {
-      await gitAt(ws.dir).raw(['reset', '--quiet', '--hard', task.base_commit]);
-      await gitAt(ws.dir).raw(['clean', '-fdq']);
+      await hostGit(ws).raw(['reset', '--quiet', '--hard', task.base_commit]);
+      await hostGit(ws).raw(['clean', '-fdq']);
     };
-    const gold = await applyPatch(ws.dir, task.patch, { strategies: only });
+    const gold = await applyPatch(ws, task.patch, { strategies: only });
     if (!gold.ok) problems.push(at(path.join(task.dir, 'gold.patch'), null, `does not apply at base_commit ${task.base_commit.slice(0, 12)}: ${firstLine(gold.log)}; regenerate it with git diff`));
     else {
-      const both = await applyPatch(ws.dir, task.test_patch, { strategies: only });
+      const both = await applyPatch(ws, task.test_patch, { strategies: only });
       if (!both.ok) problems.push(at(path.join(task.dir, 'test.patch'), null, `does not apply after gold.patch: ${firstLine(both.log)}; regenerate it with git diff`));
     }
     await reset();
-    const test = await applyPatch(ws.dir, task.test_patch, { strategies: only });
+    const test = await applyPatch(ws, task.test_patch, { strategies: only });
     if (!test.ok) problems.push(at(path.join(task.dir, 'test.patch'), null, `does not apply at base_commit ${task.base_commit.slice(0, 12)}: ${firstLine(test.log)}; regenerate it with git diff`));
   } finally {
     await ws.cleanup();

@@ -1,12 +1,13 @@
 // A workspace (DESIGN.md §2, §4): a fresh checkout of a task's repository at `base_commit`, made
 // from the repo cache, whose history holds nothing after `base_commit` and no other refs.
 import { constants } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, readlink, rename, rm, stat, symlink } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InfraError } from '../core/errors.ts';
 import { gitAt, gitFailure, resetWorkspaceGitConfig, WORKSPACE_BRANCH } from './git.ts';
+import { createHostGitDir, HOST_ATTRIBUTES } from './host-git.ts';
 import type { RepoCache } from './repo-cache.ts';
 import { resolveRepoSource } from './repo-source.ts';
 import type { Workspace } from './types.ts';
@@ -30,7 +31,9 @@ export interface CreateWorkspaceOptions {
  * `baseCommit`, so later commits, tags and other refs never enter the workspace — then a single
  * branch `main` at `baseCommit`, checked out). The workspace's
  * `.git/config` holds only core settings and the fixbench identity (`user.name`/`user.email`),
- * so commits work; no remote is configured.
+ * so commits work; no remote is configured. That `.git` is the agent's: host-side git uses
+ * `gitDir`, fixbench's own git directory at `<parentDir>/ws-XXXXXX/host.git` (outside the
+ * workspace, so no sandbox sees it; `createHostGitDir`), removed with the workspace.
  *
  * Takes milliseconds for small repositories (one tree copy, copy-on-write where the file system
  * allows); the first workspace of a commit also pays for the fetch from the local mirror (no network).
@@ -51,9 +54,11 @@ export async function createWorkspace(opts: CreateWorkspaceOptions): Promise<Wor
     removed = true;
     await rm(root, { recursive: true, force: true });
   };
+  const gitDir = join(root, 'host.git');
   try {
     await copyTree(source, dir);
-    return { dir, baseCommit, cleanup };
+    await createHostGitDir(gitDir, { objects: join(source, '.git', 'objects'), index: join(source, '.git', 'index'), head: baseCommit });
+    return { dir, gitDir, baseCommit, cleanup };
   } catch (err) {
     await cleanup();
     throw err instanceof InfraError ? err : new InfraError(`copying the checkout of ${baseCommit} of ${repo} from ${source}: ${(err as Error).message}`);
@@ -117,6 +122,10 @@ async function makeTemplate(repoCache: RepoCache, repo: string, baseCommit: stri
     try {
       await git.raw(['init', '--quiet', `--initial-branch=${WORKSPACE_BRANCH}`]);
       await resetWorkspaceGitConfig(tmp);
+      // Checked out as host git reads it later: every file as its stored bytes (no eol, filter or
+      // ident conversion named by a .gitattributes), so a diff never sees a conversion as an edit.
+      await mkdir(join(tmp, '.git', 'info'), { recursive: true });
+      await writeFile(join(tmp, '.git', 'info', 'attributes'), HOST_ATTRIBUTES);
       await git.raw(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', mirror, baseCommit]);
       await git.raw(['update-ref', `refs/heads/${WORKSPACE_BRANCH}`, baseCommit]);
       await git.raw(['reset', '--quiet', '--hard', baseCommit]);

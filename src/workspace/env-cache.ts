@@ -17,7 +17,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { stableHash } from '../core/ids.ts';
-import { gitAt, gitFailure } from './git.ts';
+import { gitFailure } from './git.ts';
+import { hostGit, type HostRepo } from './host-git.ts';
 
 /** Bumped when the entry layout or key recipe changes (old entries are then never matched). */
 const CACHE_SCHEME = 1;
@@ -68,12 +69,12 @@ export class EnvCache {
    * The environment key of a workspace checked out at its base commit (see the file header).
    * @throws InfraError when git cannot list the files.
    */
-  async key(workspaceDir: string, repo: string, setup: string): Promise<{ key: string; lockFiles: [string, string][] }> {
+  async key(ws: HostRepo, repo: string, setup: string): Promise<{ key: string; lockFiles: [string, string][] }> {
     let listing: string;
     try {
-      listing = await gitAt(workspaceDir).raw(['ls-files', '-s', '-z']);
+      listing = await hostGit(ws).raw(['ls-files', '-s', '-z']);
     } catch (err) {
-      throw gitFailure(`listing the lock files of ${workspaceDir}`, err);
+      throw gitFailure(`listing the lock files of ${ws.dir}`, err);
     }
     const lockFiles: [string, string][] = [];
     for (const entry of listing.split('\0')) {
@@ -89,18 +90,19 @@ export class EnvCache {
   }
 
   /**
-   * Gives `workspaceDir` the environment of `setup`: restores the entry of its key when there is
+   * Gives the workspace `ws` the environment of `setup`: restores the entry of its key when there is
    * one, else calls `runSetup()` and stores what it created. Concurrent calls for one key in this
    * process run setup once; the others then restore. A setup that changes tracked files is
    * `uncacheable` (its effect is not a set of new files) and runs every time.
    * Errors of `runSetup` propagate; a broken entry is discarded and setup runs instead.
    */
   async provide(
-    workspaceDir: string,
+    ws: HostRepo,
     id: { repo: string; setup: string },
     runSetup: () => Promise<void>,
   ): Promise<EnvCacheResult> {
-    const { key, lockFiles } = await this.key(workspaceDir, id.repo, id.setup);
+    const workspaceDir = ws.dir;
+    const { key, lockFiles } = await this.key(ws, id.repo, id.setup);
     for (;;) {
       if (await this.restore(key, workspaceDir)) {
         this.stats.hit++;
@@ -112,10 +114,10 @@ export class EnvCache {
       await pending.catch(() => {});
     }
     const work = (async (): Promise<EnvCacheResult> => {
-      const before = new Set(await untracked(workspaceDir));
+      const before = new Set(await untracked(ws));
       await runSetup();
-      if (await tracksChanges(workspaceDir)) return 'uncacheable';
-      const created = (await untracked(workspaceDir)).filter((p) => !before.has(p));
+      if (await tracksChanges(ws)) return 'uncacheable';
+      const created = (await untracked(ws)).filter((p) => !before.has(p));
       await this.store({ scheme: CACHE_SCHEME, key, repo: id.repo, setup: id.setup, lock_files: lockFiles, paths: created, created_at: new Date().toISOString() }, workspaceDir);
       return 'miss';
     })();
@@ -191,21 +193,21 @@ export class EnvCache {
 }
 
 /** Untracked paths, ignored ones included, folders collapsed ("node_modules/"). */
-async function untracked(dir: string): Promise<string[]> {
+async function untracked(ws: HostRepo): Promise<string[]> {
   try {
-    const out = await gitAt(dir).raw(['ls-files', '--others', '--directory', '-z']);
+    const out = await hostGit(ws).raw(['ls-files', '--others', '--directory', '-z']);
     return out.split('\0').filter(Boolean);
   } catch (err) {
-    throw gitFailure(`listing the untracked files of ${dir}`, err);
+    throw gitFailure(`listing the untracked files of ${ws.dir}`, err);
   }
 }
 
 /** True when a tracked file was changed or deleted. */
-async function tracksChanges(dir: string): Promise<boolean> {
+async function tracksChanges(ws: HostRepo): Promise<boolean> {
   try {
-    const out = await gitAt(dir).raw(['status', '--porcelain', '--untracked-files=no', '-z']);
+    const out = await hostGit(ws).raw(['status', '--porcelain', '--untracked-files=no', '-z']);
     return out.length > 0;
   } catch (err) {
-    throw gitFailure(`checking the tracked files of ${dir}`, err);
+    throw gitFailure(`checking the tracked files of ${ws.dir}`, err);
   }
 }

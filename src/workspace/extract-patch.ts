@@ -1,11 +1,12 @@
-// The patch an attempt produced (DESIGN.md §4): the workspace's changes against `base_commit` as
-// a unified diff of text files, bytes preserved.
+// The patch an attempt produced (DESIGN.md §4): the workspace's changes against the state after
+// setup (`base_commit` plus setup's own edits) as a unified diff of text files, bytes preserved.
 import { isUtf8 } from 'node:buffer';
 import { copyFile, rm, stat, utimes } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
-import { gitAt, gitFailure, resetWorkspaceGitConfig } from './git.ts';
+import { gitFailure, gitTry } from './git.ts';
+import { hostGit, snapshotCommit, type HostRepo } from './host-git.ts';
 
 export interface ExtractedPatch {
   /** Unified diff (`git diff` format, `a/` `b/` prefixes); '' when nothing changed. */
@@ -19,23 +20,27 @@ export interface ExtractedPatch {
 }
 
 /**
- * Diff of the working tree of `dir` against `baseCommit`: tracked edits, deletions and new
- * untracked files, but not gitignored files (node_modules, build output) and not files that
- * `runSetup` recorded as setup output. Text hunks only: binary files, and text files that are not
- * valid UTF-8 before or after the change, are dropped and counted. Bytes are otherwise preserved
- * (CRLF, missing final newline as `\ No newline at end of file`); git's output is decoded once,
- * whole, and the text is never trimmed. Commits the agent made are included (the diff is against
- * `baseCommit`, not HEAD). Renames appear as a deletion plus a creation (`--no-renames`), which every applier reads.
+ * Diff of the working tree of `repo.dir` against the state `setup` left (`snapshotCommit`: the
+ * base commit, or the commit `recordSetupState` made when setup changed tracked files): tracked
+ * edits, deletions and new untracked files, but not gitignored files (node_modules, build output)
+ * and not files setup created. Text hunks only: binary files, and text files that are not valid
+ * UTF-8 before or after the change, are dropped and counted. Bytes are otherwise preserved (CRLF,
+ * missing final newline as `\ No newline at end of file`); git's output is decoded once, whole,
+ * and the text is never trimmed. Renames appear as a deletion plus a creation (`--no-renames`),
+ * which every applier reads.
  *
- * Works on a temporary copy of the index, so the workspace's own index is left as it was. Resets
- * `.git/config` to the canonical workspace config first (an agent's config cannot run filters).
- * Throws `InfraError` when git fails (e.g. `.git` was deleted).
+ * Reads only fixbench's own git directory (`hostGit`), on a temporary copy of its index: the
+ * workspace's `.git` is never read, so an agent that deleted, replaced or rewrote it (config,
+ * commondir, hooks, alternates, attributes) still has its work tree diffed, and commits it made
+ * count only through the files they left. Entries named `.git` (any case) are never added (git
+ * skips them); a nested repository is left out (`--ignore-submodules=all`); a file git cannot
+ * read is skipped (`--ignore-errors`) rather than failing the attempt.
+ * Throws `InfraError` only when git itself fails.
  */
-export async function extractPatch(dir: string, baseCommit: string): Promise<ExtractedPatch> {
-  await resetWorkspaceGitConfig(dir);
-  const index = join(dir, '.git', `fixbench-index-${randomBytes(6).toString('hex')}`);
+export async function extractPatch(repo: HostRepo): Promise<ExtractedPatch> {
+  const index = join(repo.gitDir, `fixbench-index-${randomBytes(6).toString('hex')}`);
   try {
-    const original = join(dir, '.git', 'index');
+    const original = join(repo.gitDir, 'index');
     const copied = await copyFile(original, index).then(
       () => true,
       (err: NodeJS.ErrnoException) => {
@@ -50,31 +55,33 @@ export async function extractPatch(dir: string, baseCommit: string): Promise<Ext
       const st = await stat(original);
       await utimes(index, st.atime, st.mtime);
     }
-    const git = gitAt(dir, { env: { GIT_INDEX_FILE: index } });
-    const diff = ['diff', '--cached', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', '--src-prefix=a/', '--dst-prefix=b/'];
+    const git = hostGit(repo, { GIT_INDEX_FILE: index });
+    const base = await snapshotCommit(repo);
+    const diff = ['diff', '--cached', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', '--ignore-submodules=all', '--src-prefix=a/', '--dst-prefix=b/'];
     try {
-      await git.raw(['add', '--all', '--', '.']);
-      const numstat = await git.raw([...diff, '--numstat', '-z', baseCommit, '--']);
+      // Exit 1 when a path could not be added (unreadable, or a name git refuses): the rest is added.
+      await gitTry(git, ['add', '--all', '--ignore-errors', '--', '.']);
+      const numstat = await git.raw([...diff, '--numstat', '-z', base, '--']);
       const binary = binaryPaths(numstat);
       const exclude = (paths: string[]): string[] => paths.map((p) => `:(exclude,literal)${p}`);
-      let patch = await git.raw([...diff, baseCommit, '--', ...exclude(binary)]);
+      let patch = await git.raw([...diff, base, '--', ...exclude(binary)]);
       // A replacement character in the text may be a byte that was not UTF-8: check the blobs
       // (only then, so the common case costs nothing) and leave such files out like binary ones.
       if (patch.includes('\uFFFD')) {
         const textPaths = numstatPaths(numstat).filter((p) => !binary.includes(p));
         const undecodable: string[] = [];
         for (const path of textPaths) {
-          const blobs = [await blob(git, `:0:${path}`), await blob(git, `${baseCommit}:${path}`)];
+          const blobs = [await blob(git, `:0:${path}`), await blob(git, `${base}:${path}`)];
           if (blobs.some((b) => b !== null && !isUtf8(b))) undecodable.push(path);
         }
         if (undecodable.length) {
           binary.push(...undecodable);
-          patch = await git.raw([...diff, baseCommit, '--', ...exclude(binary)]);
+          patch = await git.raw([...diff, base, '--', ...exclude(binary)]);
         }
       }
       return { patch, binaryFilesDropped: binary.length };
     } catch (err) {
-      throw gitFailure(`extracting the patch of ${dir}`, err);
+      throw gitFailure(`extracting the patch of ${repo.dir}`, err);
     }
   } finally {
     await rm(index, { force: true });

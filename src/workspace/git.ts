@@ -1,5 +1,7 @@
 // Hermetic git for the harness: simple-git instances that ignore the user's global and system
-// config, never run hooks or fsmonitor, and reject on any non-zero exit.
+// config, never run hooks or fsmonitor, and reject on any non-zero exit. `gitAt` is for folders
+// fixbench owns (mirrors, checkout templates); git on a workspace goes through `hostGit`
+// (host-git.ts), which never reads the workspace's own `.git`.
 import { lstat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,12 +51,14 @@ export function gitEnv(extra: Record<string, string> = {}): Record<string, strin
 /**
  * A simple-git instance rooted at `dir`. With `hermetic` (default) it uses `gitEnv(env)`;
  * without, the parent's environment (needed to clone private URLs with the user's credentials).
- * Every non-zero exit rejects with a `GitError` whose message is git's output.
+ * `config` adds `-c` settings; `silentLimitMs` kills a git process that prints nothing for that
+ * long. Every non-zero exit rejects with a `GitError` whose message is git's output.
  */
-export function gitAt(dir: string, opts: { hermetic?: boolean; env?: Record<string, string> } = {}): SimpleGit {
+export function gitAt(dir: string, opts: { hermetic?: boolean; env?: Record<string, string>; config?: readonly string[]; silentLimitMs?: number } = {}): SimpleGit {
   const git = simpleGit({
     baseDir: dir,
-    config: COMMAND_CONFIG,
+    config: [...COMMAND_CONFIG, ...(opts.config ?? [])],
+    ...(opts.silentLimitMs ? { timeout: { block: opts.silentLimitMs } } : {}),
     maxConcurrentProcesses: 4,
     // We set these keys only to switch the feature off or to point config at /dev/null.
     unsafe: { allowUnsafeHooksPath: true, allowUnsafeFsMonitor: true, allowUnsafeConfigPaths: true },
@@ -98,9 +102,9 @@ const WORKSPACE_CONFIG = `[core]
 `;
 
 /**
- * (Re)writes `<dir>/.git/config` to the canonical workspace config, dropping anything an agent
- * added (filters, textconv drivers, aliases, remotes). Throws `InfraError` when `.git` is not a
- * real directory (e.g. an agent replaced it with a `gitdir:` file or a symlink).
+ * (Re)writes `<dir>/.git/config` to the canonical workspace config (used on fixbench's own
+ * checkout templates, before any agent sees a copy). Throws `InfraError` when `.git` is not a real
+ * directory.
  */
 export async function resetWorkspaceGitConfig(dir: string): Promise<void> {
   const st = await lstat(join(dir, '.git')).catch(() => null);

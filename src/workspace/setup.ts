@@ -1,12 +1,10 @@
 // Running a task's `setup` command (DESIGN.md §2, §4) in a workspace, and keeping what it
 // creates out of the attempt's patch.
-import { appendFile, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { TaskSpec } from '../config/task.ts';
 import { InfraError } from '../core/errors.ts';
 import type { ExecResult, Sandbox } from '../sandbox/types.ts';
 import type { EnvCache, EnvCacheResult } from './env-cache.ts';
-import { gitAt, gitFailure } from './git.ts';
+import { recordSetupState } from './host-git.ts';
 import type { Workspace } from './types.ts';
 
 /** Default limit on `setup`: 30 minutes, in milliseconds. */
@@ -20,9 +18,11 @@ const TAIL_CHARS = 4000;
  * network access (`network: true`: installing dependencies needs the package registry; it runs
  * the task's own command on a fresh checkout, before any model or patch touches it). Agent
  * commands and test runs never get the network.
- * Untracked files it leaves that the repository does not ignore are then listed, anchored, in
- * `.git/info/exclude`, so `extractPatch` never counts setup output as the model's work and
- * `git clean` between patch attempts keeps the installed environment.
+ * Then `recordSetupState` records the workspace as setup left it in fixbench's own git directory:
+ * untracked files it leaves that the repository does not ignore are excluded there, so
+ * `extractPatch` never counts setup output as the model's work and `git clean` between patch
+ * attempts keeps the installed environment; setup's edits to tracked files become the state the
+ * model's patch is taken against.
  *
  * With `opts.envCache` (and `task.repo`), setup runs once per environment key and later
  * workspaces get a copy of its output (`EnvCache.provide`); `opts.onCache` hears `hit`, `miss` or
@@ -51,7 +51,7 @@ export async function runSetup(
   let res: ExecResult | null = null;
   if (opts.envCache && task.repo !== undefined) {
     const t0 = Date.now();
-    const cached = await opts.envCache.provide(workspace.dir, { repo: task.repo, setup: task.setup }, async () => {
+    const cached = await opts.envCache.provide(workspace, { repo: task.repo, setup: task.setup }, async () => {
       res = await run();
     });
     opts.onCache?.(cached);
@@ -59,21 +59,6 @@ export async function runSetup(
   } else {
     res = await run();
   }
-  await excludeUntracked(workspace.dir);
+  await recordSetupState(workspace);
   return res;
-}
-
-/** Appends every untracked, non-ignored path (directories collapsed) to `.git/info/exclude`. */
-async function excludeUntracked(dir: string): Promise<void> {
-  let listing: string;
-  try {
-    listing = await gitAt(dir).raw(['ls-files', '--others', '--exclude-standard', '--directory', '-z']);
-  } catch (err) {
-    throw gitFailure(`listing the output of setup in ${dir}`, err);
-  }
-  const paths = listing.split('\0').filter(Boolean);
-  if (paths.length === 0) return;
-  await mkdir(join(dir, '.git', 'info'), { recursive: true });
-  const lines = paths.map((p) => '/' + p.replace(/([\\*?[!#])/g, '\\$1').replace(/^ /, '\\ ').replace(/ $/, '\\ '));
-  await appendFile(join(dir, '.git', 'info', 'exclude'), `\n# fixbench: setup output\n${lines.join('\n')}\n`);
 }

@@ -1,5 +1,6 @@
 // Test helpers for agents: a tiny real git repository, a task over it, and a bash-agent run against
 // the fake OpenAI server through the real client and the real local sandbox.
+import { hostRepoOf } from '../../helpers/host-repo.ts';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,7 +43,8 @@ export async function gitRepo(files: Record<string, string>): Promise<Workspace>
   await git('add', '-A');
   await git('commit', '-q', '-m', 'base');
   const baseCommit = (await git('rev-parse', 'HEAD')).stdout.trim();
-  return { dir, baseCommit, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  const host = await hostRepoOf(dir);
+  return { dir, gitDir: host.gitDir, baseCommit, cleanup: async () => { await host.cleanup(); await rm(dir, { recursive: true, force: true }); } };
 }
 
 export const GOLD_MARKER = 'GOLD_PATCH_SECRET_MARKER_4711';

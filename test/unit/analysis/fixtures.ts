@@ -70,6 +70,7 @@ export function makeAttempt(
     tests_status: null,
     apply_strategy: 'git apply',
     binary_hunks_dropped: 0,
+    unsafe_entries_dropped: 0,
     test_files_edited: [],
     usage: zeroUsage(),
     calls: 0,

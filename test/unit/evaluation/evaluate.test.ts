@@ -157,8 +157,10 @@ describe('evaluate', () => {
     const link = `diff --git a/out b/out\nnew file mode 120000\n--- /dev/null\n+++ b/out\n@@ -0,0 +1 @@\n+${outside}\n\\ No newline at end of file\n`;
     try {
       const res = await run(gold + link, { test_cmd: 'true', test_report: 'junit:out/report.xml' });
+      // The link leaves the workspace: dropped before any strategy, so no report is found at all.
       expect(res.outcome).toBe('unresolved');
-      expect(res.error).toMatch(/no test verdict with this patch: .*JUnit report out\/report\.xml is not a regular file inside the workspace/);
+      expect(res.unsafe_entries_dropped).toBe(1);
+      expect(res.error).toMatch(/no test verdict with this patch: .*wrote no JUnit report at out\/report\.xml/);
       expect(existsSync(join(outside, 'report.xml'))).toBe(true);
     } finally {
       rmSync(outside, { recursive: true, force: true });

@@ -89,7 +89,7 @@ describe('restoreProtected', () => {
     rmSync(host, { recursive: true, force: true });
   });
   const read = (p: string): string => readFileSync(join(repo.dir, p), 'utf8');
-  const restore = async (t = task(repo), named: string[] = []) => restoreProtected(repo.dir, await loadProtection(repo.dir, t, ''), named);
+  const restore = async (t = task(repo), named: string[] = []) => restoreProtected({ dir: repo.dir, gitDir: join(repo.dir, '.git') }, await loadProtection({ dir: repo.dir, gitDir: join(repo.dir, '.git') }, t, ''), named);
 
   it('restores every test file by the globs, not only test.patch ones; removes new protected files; keeps source edits', async () => {
     repo.write({ 'test/other.test.js': 'weakened\n', 'test/hidden.test.js': 'stand-in\n', '.mocharc.js': 'evil\n', 'src/lib.js': 'fixed\n' });

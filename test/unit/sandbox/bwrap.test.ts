@@ -1,3 +1,4 @@
+import { hostRepoOf } from '../../helpers/host-repo.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -123,7 +124,7 @@ describe.runIf(bwrapUsable)('BwrapSandbox', () => {
     it('the task\'s setup (runSetup) runs with the network, the agent\'s commands in the same workspace without', async () => {
       const repo = gitRepo({ 'a.txt': 'a\n' });
       try {
-        const ws = { dir: repo.dir, baseCommit: repo.head, cleanup: async () => repo.cleanup() };
+        const ws = { ...(await hostRepoOf(repo.dir)), cleanup: async () => repo.cleanup() };
         const setup = await runSetup(ws, { instance_id: 'net-1', setup: nodeConnect() }, sandbox);
         expect(setup?.stdout).toBe('connected\n');
         expect((await sandbox.exec(nodeConnect(), { cwd: repo.dir, timeoutMs: 30_000 })).stdout).toBe('ECONNREFUSED\n');

@@ -79,7 +79,7 @@ describe('environment cache', () => {
     expect(await tree(second.dir)).toEqual(a);
     // setup output is excluded from the patch in both, the same way
     expect(await status(second.dir)).toBe(await status(first.dir));
-    expect(await readFile(path.join(second.dir, '.git', 'info', 'exclude'), 'utf8')).toMatch(/\/dist\.txt/);
+    expect(await readFile(path.join(second.gitDir, 'info', 'exclude'), 'utf8')).toMatch(/\/dist\.txt/);
     expect(cache.stats).toEqual({ hit: 1, miss: 1, uncacheable: 0 });
     await first.cleanup();
     await second.cleanup();
@@ -106,12 +106,12 @@ describe('environment cache', () => {
   it('keys by lock files, not by commit: same lock at another commit hits, a changed lock misses', async () => {
     const cache = new EnvCache(path.join(root, 'c3'));
     const ws = await Promise.all([workspace(0), workspace(1), workspace(2)]);
-    const keys = await Promise.all(ws.map((w) => cache.key(w.dir, repo.dir, INSTALL)));
+    const keys = await Promise.all(ws.map((w) => cache.key(w, repo.dir, INSTALL)));
     expect(keys[1]!.key).toBe(keys[0]!.key);
     expect(keys[2]!.key).not.toBe(keys[0]!.key);
     expect(keys[0]!.lockFiles.map(([f]) => f)).toEqual(['package-lock.json', 'package.json']);
-    expect((await cache.key(ws[0]!.dir, repo.dir, 'npm install')).key).not.toBe(keys[0]!.key); // setup command is in the key
-    expect((await cache.key(ws[0]!.dir, 'other-repo', INSTALL)).key).not.toBe(keys[0]!.key); // so is the repo
+    expect((await cache.key(ws[0]!, repo.dir, 'npm install')).key).not.toBe(keys[0]!.key); // setup command is in the key
+    expect((await cache.key(ws[0]!, 'other-repo', INSTALL)).key).not.toBe(keys[0]!.key); // so is the repo
     expect(await setupIn(ws[0]!, cache)).toBe('miss');
     expect(await setupIn(ws[1]!, cache)).toBe('hit');
     expect(await setupIn(ws[2]!, cache)).toBe('miss');

@@ -16,7 +16,7 @@ describe('extractPatch and racy git', () => {
         writeFileSync(`${ws.dir}/greet.txt`, 'hullo\n'); // same size, same inode
         if (Math.floor(Date.now() / 1000) !== sec) continue; // crossed a second: not the racy case
         await new Promise((r) => setTimeout(r, 1100));
-        const { patch } = await extractPatch(ws.dir, ws.baseCommit);
+        const { patch } = await extractPatch(ws);
         expect(patch).toContain('+hullo');
         checked++;
       } finally {

@@ -3,12 +3,15 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { binaryPaths, extractPatch, numstatPaths } from '../../../src/workspace/extract-patch.ts';
 import { gitRepo, type GitRepo } from '../../helpers/git-repo.ts';
+import { cleanupHostRepos, hostRepoOf } from '../../helpers/host-repo.ts';
+import type { HostRepo } from '../../../src/workspace/host-git.ts';
 
 describe('extractPatch', () => {
   let repo: GitRepo;
   let base: string;
+  let host: HostRepo;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     repo = gitRepo({
       'src/a.js': 'one\ntwo\nthree\n',
       'src/gone.js': 'bye\n',
@@ -17,11 +20,15 @@ describe('extractPatch', () => {
       '.gitignore': 'node_modules/\n*.log\n',
     });
     base = repo.head;
+    host = await hostRepoOf(repo.dir);
   });
-  afterEach(() => repo.cleanup());
+  afterEach(() => {
+    repo.cleanup();
+    cleanupHostRepos();
+  });
 
   it('returns an empty patch when nothing changed', async () => {
-    expect(await extractPatch(repo.dir, base)).toEqual({ patch: '', binaryFilesDropped: 0 });
+    expect(await extractPatch(host)).toEqual({ patch: '', binaryFilesDropped: 0 });
   });
 
   it('includes edits, deletions and new untracked files, but not gitignored ones', async () => {
@@ -32,7 +39,7 @@ describe('extractPatch', () => {
       'node_modules/dep/index.js': 'installed\n',
       'debug.log': 'noise\n',
     });
-    const { patch, binaryFilesDropped } = await extractPatch(repo.dir, base);
+    const { patch, binaryFilesDropped } = await extractPatch(host);
     expect(binaryFilesDropped).toBe(0);
     expect(patch).toContain('diff --git a/src/a.js b/src/a.js\n');
     expect(patch).toContain('-two\n+TWO\n');
@@ -44,20 +51,20 @@ describe('extractPatch', () => {
 
   it('preserves CRLF line endings byte for byte', async () => {
     repo.write({ 'win.txt': 'alpha\r\nBETA\r\n' });
-    const { patch } = await extractPatch(repo.dir, base);
+    const { patch } = await extractPatch(host);
     expect(patch).toContain('-beta\r\n+BETA\r\n');
   });
 
   it('marks a missing final newline and is never trimmed', async () => {
     repo.write({ 'tail.txt': 'first\nsecond' });
-    const { patch } = await extractPatch(repo.dir, base);
+    const { patch } = await extractPatch(host);
     expect(patch).toContain('+second\n\\ No newline at end of file\n');
     expect(patch.endsWith('\n')).toBe(true);
   });
 
   it('drops binary files and counts them, keeping text hunks', async () => {
     repo.write({ 'img.bin': Buffer.from([0, 1, 2, 0, 255]), 'src/a.js': 'one\nzwei\nthree\n' });
-    const { patch, binaryFilesDropped } = await extractPatch(repo.dir, base);
+    const { patch, binaryFilesDropped } = await extractPatch(host);
     expect(binaryFilesDropped).toBe(1);
     expect(patch).not.toContain('img.bin');
     expect(patch).toContain('+zwei\n');
@@ -66,8 +73,9 @@ describe('extractPatch', () => {
   it('drops a text file that is not valid UTF-8 (its bytes would be replaced) and counts it, keeping the others', async () => {
     repo.commit({ 'latin1.txt': Buffer.from('caf\xe9\n', 'latin1') });
     base = repo.head;
+    host = await hostRepoOf(repo.dir);
     repo.write({ 'latin1.txt': Buffer.from('caf\xe9 cr\xe8me\n', 'latin1'), 'src/a.js': 'one\nzwei\nthree\n' });
-    const { patch, binaryFilesDropped } = await extractPatch(repo.dir, base);
+    const { patch, binaryFilesDropped } = await extractPatch(host);
     expect(binaryFilesDropped).toBe(1);
     expect(patch).not.toContain('latin1.txt');
     expect(patch).not.toContain('\uFFFD');
@@ -77,7 +85,7 @@ describe('extractPatch', () => {
   it('keeps a UTF-8 file that really holds U+FFFD and multi-byte characters, decoded whole', async () => {
     const text = `${'é'.repeat(40_000)}\n\uFFFD ☕\n`;
     repo.write({ 'src/utf8.txt': text });
-    const { patch, binaryFilesDropped } = await extractPatch(repo.dir, base);
+    const { patch, binaryFilesDropped } = await extractPatch(host);
     expect(binaryFilesDropped).toBe(0);
     expect(patch).toContain(`+${'é'.repeat(40_000)}\n+\uFFFD ☕\n`);
   });
@@ -85,7 +93,7 @@ describe('extractPatch', () => {
   it('includes changes the agent committed (diff is against base_commit, not HEAD)', async () => {
     repo.commit({ 'src/a.js': 'one\ncommitted\nthree\n' });
     repo.write({ 'src/b.js': 'uncommitted\n' });
-    const { patch } = await extractPatch(repo.dir, base);
+    const { patch } = await extractPatch(host);
     expect(patch).toContain('+committed\n');
     expect(patch).toContain('+uncommitted\n');
   });
@@ -93,7 +101,7 @@ describe('extractPatch', () => {
   it('leaves the workspace index as it was', async () => {
     repo.write({ 'src/a.js': 'changed\n', 'untracked.js': 'u\n' });
     const before = repo.git('status', '--porcelain');
-    await extractPatch(repo.dir, base);
+    await extractPatch(host);
     expect(repo.git('status', '--porcelain')).toBe(before);
     expect(before).toContain('?? untracked.js');
   });
@@ -102,7 +110,7 @@ describe('extractPatch', () => {
     const marker = join(repo.dir, '..', `pwned-${Date.now()}`);
     repo.git('config', 'filter.evil.clean', `touch ${marker}; cat`);
     repo.write({ '.gitattributes': '* filter=evil\n', 'src/a.js': 'x\n' });
-    await extractPatch(repo.dir, base);
+    await extractPatch(host);
     expect(existsSync(marker)).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import { extractPatch } from '../../../src/workspace/extract-patch.ts';
 import { runSetup } from '../../../src/workspace/setup.ts';
 import type { Workspace } from '../../../src/workspace/types.ts';
 import { gitRepo, type GitRepo } from '../../helpers/git-repo.ts';
+import { hostRepoOf } from '../../helpers/host-repo.ts';
 
 describe('runSetup', () => {
   const sandbox = new LocalSandbox();
@@ -14,9 +15,9 @@ describe('runSetup', () => {
   let ws: Workspace;
   const task = (setup: string) => ({ instance_id: 'demo-1', setup });
 
-  beforeEach(() => {
+  beforeEach(async () => {
     repo = gitRepo({ 'src/a.js': 'a\n', '.gitignore': 'node_modules/\n' });
-    ws = { dir: repo.dir, baseCommit: repo.head, cleanup: async () => rmSync(repo.dir, { recursive: true, force: true }) };
+    ws = { ...(await hostRepoOf(repo.dir)), cleanup: async () => rmSync(repo.dir, { recursive: true, force: true }) };
   });
   afterEach(() => repo.cleanup());
   afterAll(() => sandbox.cleanup());
@@ -44,7 +45,7 @@ describe('runSetup', () => {
   it('keeps files setup created out of the extracted patch', async () => {
     await runSetup(ws, task('mkdir -p build node_modules/x && echo out > build/bundle.js && echo gen > gen.txt && echo m > node_modules/x/i.js'), sandbox);
     repo.write({ 'src/a.js': 'fixed\n' });
-    const { patch } = await extractPatch(ws.dir, ws.baseCommit);
+    const { patch } = await extractPatch(ws);
     expect(patch).toContain('+fixed\n');
     expect(patch).not.toContain('build/bundle.js');
     expect(patch).not.toContain('gen.txt');
@@ -53,6 +54,6 @@ describe('runSetup', () => {
   it('still counts a new file the model creates after setup', async () => {
     await runSetup(ws, task('echo gen > gen.txt'), sandbox);
     repo.write({ 'src/new.js': 'model\n' });
-    expect((await extractPatch(ws.dir, ws.baseCommit)).patch).toContain('+model\n');
+    expect((await extractPatch(ws)).patch).toContain('+model\n');
   });
 });

@@ -1,4 +1,4 @@
-// An attempt record in the shape of SWE-bench's per-instance `report.json` (logs/<…>/report.json).
+// The attempt record in the shape of SWE-bench's per-instance `report.json` (logs/<…>/report.json).
 import type { AttemptRecord } from '../store/records.ts';
 
 /** The attempt in the shape of SWE-bench's per-instance `report.json`. */

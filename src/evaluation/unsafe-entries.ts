@@ -1,0 +1,171 @@
+// Patch entries that would leave the workspace (DESIGN.md §11 rule 2): dropped from a patch once,
+// before any application strategy (git apply, --3way, --recount, patch --fuzz) sees it.
+import { posix } from 'node:path';
+import { unquote } from './diff-files.ts';
+
+export interface SafePatch {
+  /** The patch without its unsafe entries (bytes of the kept entries unchanged; '' when none is left). */
+  patch: string;
+  /** Number of file entries dropped. */
+  unsafeEntriesDropped: number;
+  /** One sentence per dropped entry (path and reason), for the apply log. */
+  notes: string[];
+}
+
+const HUNK_RE = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/;
+/** Header lines that name a path: `[keyword, strips the a/ b/ prefix]`. */
+const PATH_LINES: [string, boolean][] = [
+  ['diff --git ', true],
+  ['--- ', true],
+  ['+++ ', true],
+  ['rename from ', false],
+  ['rename to ', false],
+  ['copy from ', false],
+  ['copy to ', false],
+];
+const SYMLINK_MODE_RE = /^(?:new file mode|new mode) 120000$|^index [0-9a-f]+\.\.[0-9a-f]+ 120000$/;
+
+/**
+ * Drops every file entry of `patch` (a unified diff, as `normalizePatch` leaves it) that could
+ * write outside the work tree's plain files, whichever applier reads it:
+ * - a path (in `diff --git`, `---`, `+++`, `rename`/`copy` lines, quoted or not) with a component
+ *   named `.git` in any letter case, or a `..` component, or that is absolute once its `a/`/`b/`
+ *   prefix is removed (`/dev/null` aside);
+ * - a symlink (mode 120000) whose target is empty, absolute, names `.git`, leaves the workspace
+ *   when resolved from the link's folder, or climbs (`..`) after descending (it could pass through
+ *   another link), or whose target the patch does not show.
+ * Every other entry is kept byte for byte. Pure; never throws.
+ */
+export function dropUnsafeEntries(patch: string): SafePatch {
+  const kept: string[] = [];
+  const notes: string[] = [];
+  for (const entry of splitEntries(patch)) {
+    const why = unsafeReason(entry);
+    if (why === null) kept.push(entry);
+    else notes.push(`dropped the change to ${why.path}: ${why.reason}`);
+  }
+  return { patch: kept.join(''), unsafeEntriesDropped: notes.length, notes };
+}
+
+/** The file entries of a unified diff, each with its lines (newlines kept); text before the first is dropped. */
+export function splitEntries(patch: string): string[] {
+  const lines = patch.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+  const bare = (i: number): string => (lines[i] ?? '').replace(/\r?\n$/, '').replace(/\r$/, '');
+  const entries: string[][] = [];
+  let cur: string[] | null = null;
+  let inGitHeader = false;
+  let oldLeft = 0;
+  let newLeft = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const b = bare(i);
+    if (oldLeft > 0 || newLeft > 0) {
+      const c = b[0];
+      if (b === '' || c === ' ') { oldLeft--; newLeft--; }
+      else if (c === '-') oldLeft--;
+      else if (c === '+') newLeft--;
+      if (c === ' ' || c === '-' || c === '+' || c === '\\' || b === '') {
+        cur?.push(lines[i]!);
+        continue;
+      }
+      oldLeft = newLeft = 0;
+    }
+    const plainStart = b.startsWith('--- ') && bare(i + 1).startsWith('+++ ') && !inGitHeader;
+    if (b.startsWith('diff --git ') || plainStart) {
+      cur = [];
+      entries.push(cur);
+      inGitHeader = b.startsWith('diff --git ');
+    } else if (b.startsWith('@@ ')) {
+      inGitHeader = false;
+      const m = HUNK_RE.exec(b);
+      if (m) {
+        oldLeft = m[1] === undefined ? 1 : Number(m[1]);
+        newLeft = m[2] === undefined ? 1 : Number(m[2]);
+      }
+    } else if (b.startsWith('+++ ')) inGitHeader = false;
+    cur?.push(lines[i]!);
+  }
+  return entries.map((e) => e.join(''));
+}
+
+/** Why an entry is unsafe, with the path to name, or null when it is safe. */
+function unsafeReason(entry: string): { path: string; reason: string } | null {
+  const lines = entry.split('\n').map((l) => l.replace(/\r$/, ''));
+  let shown = '(unnamed file)';
+  let newPath: string | null = null;
+  let symlink = false;
+  for (const line of lines) {
+    if (line.startsWith('@@ ')) break;
+    if (SYMLINK_MODE_RE.test(line)) symlink = true;
+    for (const [keyword, strips] of PATH_LINES) {
+      if (!line.startsWith(keyword)) continue;
+      const rest = line.slice(keyword.length);
+      const paths = keyword === 'diff --git ' ? gitHeaderPaths(rest) : [headerPath(rest, keyword.startsWith('-') || keyword.startsWith('+'))];
+      for (const raw of paths) {
+        if (raw === '/dev/null' && strips) continue;
+        const path = strips ? stripPrefix(raw) : raw;
+        if (shown === '(unnamed file)') shown = JSON.stringify(path);
+        if (keyword === '+++ ' || keyword === 'rename to ' || keyword === 'copy to ') newPath = path;
+        const bad = badPath(path);
+        if (bad) return { path: JSON.stringify(path), reason: bad };
+      }
+    }
+  }
+  if (!symlink) return null;
+  const target = symlinkTarget(lines);
+  if (target === null) return { path: shown, reason: 'a symlink whose target the patch does not show' };
+  const bad = badTarget(newPath ?? '', target);
+  return bad ? { path: shown, reason: `a symlink to ${JSON.stringify(target)}, ${bad}` } : null;
+}
+
+/** Why a path (prefix removed) may not be written, or null. */
+function badPath(path: string): string | null {
+  if (path === '') return 'an empty path';
+  if (path.startsWith('/')) return 'an absolute path';
+  const parts = path.split(/[/\\]/);
+  if (parts.some((p) => p.toLowerCase() === '.git')) return 'a path into a .git folder';
+  if (parts.includes('..')) return 'a path that climbs out with ".."';
+  return null;
+}
+
+/** Why a symlink target may not be created at `linkPath`, or null. */
+function badTarget(linkPath: string, target: string): string | null {
+  if (target === '') return 'an empty target';
+  if (target.startsWith('/')) return 'an absolute target';
+  const parts = target.split('/');
+  if (parts.some((p) => p.toLowerCase() === '.git')) return 'a target in a .git folder';
+  const firstName = parts.findIndex((p) => p !== '..' && p !== '.' && p !== '');
+  if (firstName >= 0 && parts.slice(firstName).includes('..')) return 'a target that climbs ("..") after descending';
+  const resolved = posix.normalize(posix.join(posix.dirname(linkPath), target));
+  if (resolved === '..' || resolved.startsWith('../')) return 'a target outside the workspace';
+  return null;
+}
+
+/** The target a symlink entry's hunk gives it: its single `+` line, or null. */
+function symlinkTarget(lines: string[]): string | null {
+  const start = lines.findIndex((l) => l.startsWith('@@ '));
+  if (start < 0) return null;
+  const added = lines.slice(start + 1).filter((l) => l.startsWith('+'));
+  return added.length === 1 ? added[0]!.slice(1) : null;
+}
+
+/** The two paths of a `diff --git` header (quoted or not), prefixes kept; both tokens when ambiguous. */
+function gitHeaderPaths(rest: string): string[] {
+  const quoted = [...rest.matchAll(/"(?:[^"\\]|\\.)*"/g)].map((m) => unquote(m[0]));
+  const unq = rest.replace(/"(?:[^"\\]|\\.)*"/g, ' ').split(' ').filter(Boolean);
+  return [...quoted, ...unq];
+}
+
+/** Path of a `---`/`+++` or `rename`/`copy` line: quoted or not; a `---`/`+++` timestamp after a tab dropped. */
+function headerPath(s: string, hasTimestamp: boolean): string {
+  if (s.startsWith('"')) {
+    const m = /^"(?:[^"\\]|\\.)*"/.exec(s);
+    return unquote(m ? m[0] : s);
+  }
+  return hasTimestamp ? s.split('\t')[0]!.trimEnd() : s;
+}
+
+/** Drops the first path component (`-p1`); a path of one component is kept as is. */
+function stripPrefix(p: string): string {
+  const i = p.indexOf('/');
+  return i < 0 ? p : p.slice(i + 1);
+}

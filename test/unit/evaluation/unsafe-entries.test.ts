@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { dropUnsafeEntries, splitEntries } from '../../../src/evaluation/unsafe-entries.ts';
+
+const SAFE = 'diff --git a/src/a.js b/src/a.js\n--- a/src/a.js\n+++ b/src/a.js\n@@ -1 +1 @@\n-a\n+b\n';
+const create = (path: string, body = 'x'): string => `diff --git a/${path} b/${path}\nnew file mode 100644\n--- /dev/null\n+++ b/${path}\n@@ -0,0 +1 @@\n+${body}\n`;
+const plain = (path: string): string => `--- a/${path}\n+++ b/${path}\n@@ -1 +1 @@\n-a\n+b\n`;
+const link = (path: string, target: string): string =>
+  `diff --git a/${path} b/${path}\nnew file mode 120000\nindex 0000000..1111111\n--- /dev/null\n+++ b/${path}\n@@ -0,0 +1 @@\n+${target}\n\\ No newline at end of file\n`;
+
+describe('dropUnsafeEntries', () => {
+  it('keeps a patch of ordinary entries byte for byte', () => {
+    const patch = SAFE + create('src/new file.js') + plain('lib/x.txt') + link('docs/link', '../src/a.js');
+    expect(dropUnsafeEntries(patch)).toEqual({ patch, unsafeEntriesDropped: 0, notes: [] });
+  });
+
+  it.each([
+    ['.git/config (git style)', create('.git/config', '[filter "evil"]')],
+    ['.GIT/config in another case', create('.GIT/config')],
+    ['a nested .Git folder', create('vendor/.Git/hooks/pre-commit')],
+    ['.git/config as a plain ---/+++ entry (what patch --fuzz would read)', plain('.git/config')],
+    ['a C-quoted path hiding .git', 'diff --git "a/.g\\151t/config" "b/.g\\151t/config"\nnew file mode 100644\n--- /dev/null\n+++ "b/.g\\151t/config"\n@@ -0,0 +1 @@\n+x\n'],
+    ['.. in the path', create('src/../../outside.txt')],
+    ['an absolute path after the prefix', '--- a//etc/passwd\n+++ b//etc/passwd\n@@ -1 +1 @@\n-a\n+b\n'],
+    ['a rename into .git', 'diff --git a/src/a.js b/.git/config\nsimilarity index 100%\nrename from src/a.js\nrename to .git/config\n'],
+    ['a symlink to an absolute path', link('out', '/home/user/.ssh')],
+    ['a symlink climbing out of the workspace', link('src/out', '../../..')],
+    ['a symlink climbing after descending (could pass through another link)', link('x', 'sub/../../y')],
+    ['a symlink into .git', link('cfg', '.git/config')],
+  ])('drops %s, counts and names it, and keeps the rest', (_name, entry) => {
+    const res = dropUnsafeEntries(SAFE + entry + create('lib/y.txt'));
+    expect(res.patch).toBe(SAFE + create('lib/y.txt'));
+    expect(res.unsafeEntriesDropped).toBe(1);
+    expect(res.notes).toHaveLength(1);
+    expect(res.notes[0]).toMatch(/^dropped the change to /);
+  });
+
+  it('drops a symlink whose target the patch does not show (a mode change alone)', () => {
+    const res = dropUnsafeEntries('diff --git a/l b/l\nold mode 100644\nnew mode 120000\n');
+    expect(res).toMatchObject({ patch: '', unsafeEntriesDropped: 1 });
+    expect(res.notes[0]).toMatch(/target the patch does not show/);
+  });
+
+  it('is empty when every entry is unsafe', () => {
+    expect(dropUnsafeEntries(create('.git/hooks/post-checkout') + create('.git/config'))).toMatchObject({ patch: '', unsafeEntriesDropped: 2 });
+  });
+});
+
+describe('splitEntries', () => {
+  it('splits git and plain entries, reading hunk bodies by their counts (a "--- " line inside a hunk is a removed line)', () => {
+    const tricky = '--- a/f\n+++ b/f\n@@ -1,2 +1,1 @@\n--- not a header\n ctx\n';
+    expect(splitEntries(SAFE + tricky + create('n.txt'))).toEqual([SAFE, tricky, create('n.txt')]);
+  });
+});
