@@ -10,7 +10,7 @@ import { wilsonInterval, type Interval } from './wilson.ts';
 export type OutcomeCounts = Record<Outcome, number>;
 
 /** Outcomes that are the model's failures (DESIGN.md §6); `infra_error` is not one of them. */
-export const FAILURE_OUTCOMES = ['unresolved', 'empty_patch', 'patch_failed', 'timeout', 'agent_error'] as const satisfies readonly Outcome[];
+export const FAILURE_OUTCOMES = ['unresolved', 'empty_patch', 'patch_failed', 'timeout', 'tampered', 'agent_error'] as const satisfies readonly Outcome[];
 
 /**
  * How a contender's cost is known:
@@ -61,7 +61,7 @@ export interface ContenderSummary {
   /** Wilson 95% interval of the resolved rate; null when trials = 0. */
   resolvedInterval: Interval | null;
   outcomes: OutcomeCounts;
-  /** The model's failures: unresolved + empty_patch + patch_failed + timeout + agent_error. */
+  /** The model's failures: unresolved + empty_patch + patch_failed + timeout + tampered + agent_error. */
   failures: number;
   /** Harness or provider faults (`infra_error`): shown apart, re-runnable, never the model's failure — but in the denominator. */
   infraErrors: number;

@@ -113,6 +113,7 @@ export const OUTCOME_SYMBOLS: Record<Outcome, string> = {
   empty_patch: '∅',
   patch_failed: '≠',
   timeout: '⏱',
+  tampered: '☠',
   agent_error: '!',
   infra_error: '⚠',
 };
