@@ -97,6 +97,11 @@ export interface ContenderSummary {
   testFileEdits: number;
   /** Attempts in which a listed test gave different results across re-runs (`--rerun-failed`). */
   flakyAttempts: number;
+  /**
+   * Attempts graded without canary tests (`unprotected` in the record: an `exit-code` task): their
+   * results are not tamper-evident (DESIGN.md §11 rule 3). Tampered attempts are `outcomes.tampered`.
+   */
+  unprotectedAttempts: number;
 }
 
 /** Zero count for every outcome. */
@@ -171,9 +176,11 @@ export function summarise(header: RunHeader, attempts: readonly AttemptRecord[])
     let wallMs = 0;
     let testFileEdits = 0;
     let flakyAttempts = 0;
+    let unprotectedAttempts = 0;
     for (const r of records) {
       if (r.test_files_edited.length) testFileEdits += 1;
       if (r.flaky_tests.length) flakyAttempts += 1;
+      if (r.unprotected) unprotectedAttempts += 1;
       outcomes[r.outcome] += 1;
       tokens.input += promptTokens(r.usage);
       tokens.output += r.usage.output;
@@ -218,6 +225,7 @@ export function summarise(header: RunHeader, attempts: readonly AttemptRecord[])
       meanWallMs: recorded > 0 ? wallMs / recorded : null,
       testFileEdits,
       flakyAttempts,
+      unprotectedAttempts,
     };
   });
 }

@@ -6,6 +6,7 @@ import { canaryHosts, checkCanaries, inferRunner, planCanaries, writeCanaries, t
 import { compareChannels, planSecondChannel, type SecondChannel } from './channels.ts';
 import { ID_SEPARATOR, type ReportKind, type TestResults } from './parse/index.ts';
 import { noLinkPath, readSmallFile } from './report-file.ts';
+import type { EvaluationResult } from './types.ts';
 
 /** What was set up around one test run. */
 export interface Guard {
@@ -103,4 +104,13 @@ export function judgeRun(guard: Guard, task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PA
     verdict.tampered = 'the test command exited 0 although the failing canary test failed: its exit code does not follow its results';
   }
   return verdict;
+}
+
+/** The record fields of an evaluation's evidence (`canaries`, `unprotected`, `channels`), those it has. */
+export function integrityFields(e: Pick<EvaluationResult, 'canaries' | 'unprotected' | 'channels'>): Pick<EvaluationResult, 'canaries' | 'unprotected' | 'channels'> {
+  return {
+    ...(e.canaries !== undefined ? { canaries: e.canaries } : {}),
+    ...(e.unprotected !== undefined ? { unprotected: e.unprotected } : {}),
+    ...(e.channels !== undefined ? { channels: e.channels } : {}),
+  };
 }

@@ -27,7 +27,7 @@ export interface LeaderboardRow {
   /** Attempts whose patch edited test files (restored before grading). */
   testFileEdits: number;
   /** Attempts with a test that disagreed across re-runs. */
-  flakyAttempts: number;
+  flakyAttempts: number; tampered: number; unprotected: number;
   rank: number;
   id: string;
   /** Display name from the models file, when it differs from the id. */
@@ -261,7 +261,7 @@ function leaderboardRow(s: ContenderSummary, rank: number, onFrontier: boolean, 
     infraErrors: s.infraErrors,
     missing: s.missing,
     testFileEdits: s.testFileEdits,
-    flakyAttempts: s.flakyAttempts,
+    flakyAttempts: s.flakyAttempts, tampered: s.outcomes.tampered, unprotected: s.unprotectedAttempts,
     onFrontier,
   };
 }

@@ -31,6 +31,7 @@ import { UserInputError } from '../core/errors.ts';
 import { inShard } from '../store/shard.ts';
 import { resumeMismatches } from '../store/compat.ts';
 import { RunBudget, meteredClient } from './budget.ts';
+import { integrityFields } from '../evaluation/integrity.ts';
 import { attemptOutcome } from './outcome.ts';
 import { referenceGate } from './gate.ts';
 
@@ -422,7 +423,7 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
     tests_status: evaluation.tests_status,
     apply_strategy: evaluation.apply_strategy,
     binary_hunks_dropped: evaluation.binary_hunks_dropped ?? 0,
-    test_files_edited: evaluation.test_files_edited,
+    test_files_edited: evaluation.test_files_edited, ...integrityFields(evaluation),
     usage,
     cache_hit_share: promptTokens(usage) > 0 ? usage.cache_read / promptTokens(usage) : null,
     calls: result.calls.length,

@@ -100,6 +100,16 @@ export const AttemptRecord = z.object({
   /** Binary hunks dropped from the patch (never applied: a binary hunk must not reject a whole patch). */
   binary_hunks_dropped: z.number().int().nonnegative().default(0),
   test_files_edited: z.array(z.string()),
+  /**
+   * How the grading run's canary tests came out (DESIGN.md §11 rule 3), kept apart from
+   * `tests_status`: `{fail: 'failed', pass: 'passed'}` when the evidence held. Null or absent when
+   * no canaries ran: tests never ran, an older record, or an unprotected run (`unprotected`).
+   */
+  canaries: z.object({ fail: z.enum(['passed', 'failed', 'skipped', 'error', 'missing']), pass: z.enum(['passed', 'failed', 'skipped', 'error', 'missing']) }).nullable().optional(),
+  /** Why the grading run carried no canaries (e.g. an `exit-code` task: graded, but not tamper-evident); null or absent otherwise. */
+  unprotected: z.string().nullable().optional(),
+  /** Result channels read and compared in the grading run: 2 where the runner writes a second report (node:test); absent in older records. */
+  channels: z.number().int().min(1).max(2).optional(),
   usage: TokenUsage,
   /**
    * Share of the attempt's prompt tokens read from the provider's cache: `cache_read / prompt tokens`
