@@ -88,6 +88,8 @@ export function canaryHosts(testPatch: string): string[] {
  * assertion library the file uses, in a suite of their own, appended to the file. Module system:
  * ESM when the file has an `import … from` / `import '…'` line, CommonJS when it calls
  * `require(`, otherwise ESM for `.mjs`/`.mts`/TypeScript or `"type": "module"`, else CommonJS.
+ * A file's runner is `runner` (from the command), else the one it imports (`node:test`, `vitest`,
+ * `@jest/globals`: e.g. `node --import ./test/a.test.js` runs node:test in one process).
  * Returns a reason instead when no canary can be placed (unknown runner, no host file).
  */
 export function planCanaries(
@@ -95,23 +97,34 @@ export function planCanaries(
   hosts: ReadonlyMap<string, string>,
   packageType: string | null,
 ): CanaryPlan | { unprotected: string } {
-  if (!runner) return { unprotected: 'the test runner is not one fixbench writes canaries for (node:test, mocha, vitest, jest)' };
   const appends = new Map<string, string>();
   const tests: CanaryTest[] = [];
   for (const [file, text] of hosts) {
     if (!/\b(?:it|test|describe|suite)\s*\(/.test(text)) continue;
+    const fileRunner = runner ?? runnerOfFile(text);
+    if (!fileRunner) continue;
     const ext = extname(file);
     const esm = /^\s*import\s[^;\n]*\bfrom\s*['"]|^\s*import\s*['"]/m.test(text)
       ? true
       : /\brequire\s*\(/.test(text)
         ? false
         : ext === '.mjs' || ext === '.mts' || ext === '.ts' || ext === '.tsx' || packageType === 'module';
-    const { code, tests: t } = canaryCode(runner, esm, assertionLibraries(runner, text));
+    const { code, tests: t } = canaryCode(fileRunner, esm, assertionLibraries(fileRunner, text));
     appends.set(file, `${text.endsWith('\n') ? '' : '\n'}\n${code}`);
     tests.push(...t);
   }
-  if (appends.size === 0) return { unprotected: 'test.patch touches no JS/TS test file to hold the canaries' };
-  return { runner, appends, tests };
+  if (appends.size === 0) {
+    return { unprotected: hosts.size && !runner ? 'the test runner is not one fixbench writes canaries for (node:test, mocha, vitest, jest)' : 'test.patch touches no JS/TS test file to hold the canaries' };
+  }
+  return { runner: runner ?? runnerOfFile([...hosts.values()].join('\n'))!, appends, tests };
+}
+
+/** The runner a test file imports its test functions from (`node:test`, `vitest`, `@jest/globals`), or null. */
+export function runnerOfFile(text: string): CanaryRunner | null {
+  if (/['"]node:test['"]/.test(text)) return 'node:test';
+  if (/['"]vitest['"]/.test(text)) return 'vitest';
+  if (/['"]@jest\/globals['"]/.test(text)) return 'jest';
+  return null;
 }
 
 type Lib = { kind: 'node-assert'; spec: string } | { kind: 'chai'; spec: string } | { kind: 'expect' };

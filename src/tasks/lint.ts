@@ -6,7 +6,7 @@ import { parseDocument } from 'yaml';
 import { TaskYaml, type TaskSpec } from '../config/task.ts';
 import { formatIssues } from '../config/load.ts';
 import { UserInputError } from '../core/errors.ts';
-import { canaryHosts, inferRunner } from '../evaluation/canary.ts';
+import { canaryHosts, inferRunner, runnerOfFile } from '../evaluation/canary.ts';
 import { diffFiles } from '../evaluation/diff-files.ts';
 import type { RepoCache } from '../workspace/repo-cache.ts';
 import { findTaskFolders } from './folders.ts';
@@ -168,7 +168,8 @@ export async function lintTasks(tasksDir: string, repoCache: RepoCache, opts: { 
  * Why `task`'s grading runs cannot carry canary tests, as warnings: `test_report: exit-code` (no
  * per-test results: the results are marked unprotected; the fix is a per-test report), a
  * `test.patch` with no JS/TS file to hold them, or a runner fixbench does not write canaries for
- * (judged from `test_cmd`/`test_report`; a `npm test` command is resolved at run time).
+ * (judged from `test_cmd`/`test_report` and the imports test.patch adds; a `npm test` command is
+ * resolved at run time).
  */
 export function canaryWarnings(task: TaskSpec): LintProblem[] {
   const at = (field: string, message: string): LintProblem => ({ instance_id: task.instance_id, file: path.join(task.dir, 'task.yaml'), field, message });
@@ -178,7 +179,7 @@ export function canaryWarnings(task: TaskSpec): LintProblem[] {
   if (canaryHosts(task.test_patch).length === 0) {
     return [{ ...at('test_patch', 'touches no JS/TS test file, so no canary test can be added: its results are unprotected'), file: path.join(task.dir, 'test.patch'), field: null }];
   }
-  if (!/\b(?:npm|yarn|pnpm)\b/.test(task.test_cmd) && inferRunner(task, null) === null) {
+  if (!/\b(?:npm|yarn|pnpm)\b/.test(task.test_cmd) && inferRunner(task, null) === null && runnerOfFile(task.test_patch) === null) {
     return [at('test_cmd', 'runs no test runner fixbench writes canaries for (node --test, mocha, vitest, jest): its results are unprotected')];
   }
   return [];
