@@ -14,6 +14,7 @@ import { benchConcurrency } from './concurrency.ts';
 import { benchCheckout } from './checkout.ts';
 import { benchEnvironment } from './env.ts';
 import { benchScale } from './scale.ts';
+import { benchCanary } from './canary.ts';
 import { machine, type Machine } from './lib/machine.ts';
 import { lineOf } from './lib/measure.ts';
 import { replaceBlock, resultsBlock } from './lib/results-md.ts';
@@ -25,6 +26,7 @@ const SECTIONS = {
   checkout: benchCheckout,
   env: benchEnvironment,
   scale: benchScale,
+  canary: benchCanary,
 } as const;
 type SectionName = keyof typeof SECTIONS;
 

@@ -42,8 +42,9 @@ export interface EvaluateOptions {
   /** Environment cache for `setup` (DESIGN.md §4); none = setup runs every time. */
   envCache?: EnvCache;
   /**
-   * Add the canary tests (default true; DESIGN.md §11 rule 3). False only in fixbench's own tests
-   * of other grading faults; such a result is marked `unprotected`.
+   * Add the canary tests and the second result channel (default true; DESIGN.md §11 rule 3).
+   * False only in fixbench's own tests of other grading faults and in bench/ (their cost); such
+   * a result is marked `unprotected`.
    */
   canaries?: boolean;
 }

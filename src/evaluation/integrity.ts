@@ -27,7 +27,7 @@ const MAX_READ = 4 * 1024 * 1024;
  * Sets up the evidence of one run in workspace `dir`, after test.patch was applied: appends the
  * canaries (`planCanaries`) to the test files test.patch touches, and plans the second channel
  * (`planSecondChannel`). A task read by exit code carries neither (unprotected: the fix is a
- * per-test report); so does a run with `canaries: false` (callers' tests only). Never throws for
+ * per-test report); so does a run with `canaries: false` (fixbench's own tests and bench only). Never throws for
  * the workspace's content: a symlinked test file gives `tampered`.
  */
 export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, canaries: boolean): Promise<Guard> {
@@ -36,12 +36,12 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
     guard.unprotected = 'test_report is exit-code: no per-test results, so no canaries or second channel (give the task a per-test report)';
     return guard;
   }
-  guard.channel = planSecondChannel(task.test_cmd, report);
-  if (guard.channel) guard.cmd = guard.channel.cmd;
   if (!canaries) {
-    guard.unprotected = 'canaries turned off for this evaluation';
+    guard.unprotected = 'canaries and the second channel turned off for this evaluation';
     return guard;
   }
+  guard.channel = planSecondChannel(task.test_cmd, report);
+  if (guard.channel) guard.cmd = guard.channel.cmd;
   let pkg: unknown = null;
   const pkgText = await readSmallFile(dir, 'package.json', MAX_READ);
   try {
