@@ -16,7 +16,7 @@ import type { BenchContext, SectionResult } from './lib/types.ts';
 export const CANARY_TARGET = { op: '<=', limit: 5, unit: '%' } as const;
 
 /**
- * Every bundled task (`--quick`: the first of each repository), `reps` rounds (2; `--quick` 1):
+ * Every bundled task × 2 rounds (`--quick`: the first task of each repository × 3 rounds):
  * each round grades the gold patch once with and once without tamper evidence, in random order.
  * Figure: per round, (Σ test_ms with − Σ test_ms without) / Σ test_ms without, in percent; the
  * median over rounds is checked. The profile gives the same for the whole evaluation's wall time
@@ -25,7 +25,7 @@ export const CANARY_TARGET = { op: '<=', limit: 5, unit: '%' } as const;
 export async function benchCanary(ctx: BenchContext): Promise<SectionResult> {
   const all = await loadTasks(path.join(ctx.root, 'tasks'));
   const tasks = ctx.quick ? [...new Map(all.map((t) => [t.repo, t])).values()] : all;
-  const reps = ctx.quick ? 1 : 2;
+  const reps = ctx.quick ? 3 : 2;
   const sandbox = new LocalSandbox();
   const repoCache = new RepoCache({ tasksDir: path.join(ctx.root, 'tasks'), cacheDir: path.join(ctx.scratch, 'canary-repos') });
   const envCache = new EnvCache(path.join(ctx.scratch, 'canary-env'));
