@@ -16,7 +16,7 @@ import type { BenchContext, SectionResult } from './lib/types.ts';
 export const CANARY_TARGET = { op: '<=', limit: 5, unit: '%' } as const;
 
 /**
- * Every bundled task × 2 rounds (`--quick`: the first task of each repository × 3 rounds):
+ * Every bundled task × 2 rounds (`--quick`: one task per repository × 3 rounds):
  * each round grades the gold patch once with and once without tamper evidence, in random order.
  * Figure: per round, (Σ test_ms with − Σ test_ms without) / Σ test_ms without, in percent; the
  * median over rounds is checked. The profile gives the same for the whole evaluation's wall time
