@@ -130,7 +130,7 @@ describe('evaluate', () => {
 
   it('is unresolved, never a pass, when the command exits non-zero but no parsed test failed (a run without canaries)', async () => {
     const res = await run(gold, { test_cmd: `${JUNIT_CMD}; exit 1` }, sandbox, false);
-    expect(res).toMatchObject({ outcome: 'unresolved', visible_check: false, unprotected: expect.stringMatching(/canaries turned off/) });
+    expect(res).toMatchObject({ outcome: 'unresolved', visible_check: false, unprotected: expect.stringMatching(/canaries and the second channel turned off/) });
     expect(res.error).toMatch(/no test verdict with this patch: .*exited with 1 but none of the \d+ parsed tests failed/);
   });
 
