@@ -18,10 +18,11 @@ export const CANARY_TARGET = { op: '<=', limit: 5, unit: '%' } as const;
 /**
  * Every bundled task × 2 rounds (`--quick`: one task per repository × 3 rounds):
  * each round grades the gold patch once with and once without tamper evidence, in random order.
- * Figure: per pair (one task, one round), (test_ms with − test_ms without) / test_ms without, in
- * percent; the median over pairs is checked (robust to the load spikes of a shared machine). The
- * profile gives the ratio of sums per round, the same for the whole evaluation's wall time
- * (host-side planning, writing and the second parse included), and sums per runner.
+ * Figure (the cost on the suite): per round, (Σ test_ms with − Σ test_ms without) / Σ test_ms
+ * without, in percent; the median over rounds is checked. The profile gives the median of the
+ * per-pair ratios (one task, one round: on a shared machine their spread is ±50%, so single
+ * pairs say little), the same ratio for the whole evaluation's wall time (host-side planning,
+ * writing and the second parse included), and sums per runner.
  */
 export async function benchCanary(ctx: BenchContext): Promise<SectionResult> {
   const all = await loadTasks(path.join(ctx.root, 'tasks'));
@@ -67,12 +68,13 @@ export async function benchCanary(ctx: BenchContext): Promise<SectionResult> {
     }
     const w = summarize(wallPct);
     const r = summarize(roundPct);
+    const p = summarize(pct);
     return {
       section: 'canary',
-      measurements: [measurement('tamper evidence (canaries + second channel): added test time', summarize(pct), '%', CANARY_TARGET, 1)],
+      measurements: [measurement('tamper evidence (canaries + second channel): added test time of the suite', r, '%', CANARY_TARGET, 1)],
       profile: [
         `${tasks.length} task(s) × ${reps} round(s), gold patch, local sandbox, env cache warm`,
-        `added test time, Σ with ÷ Σ without per round: median ${r.median.toFixed(1)}% [${r.min.toFixed(1)}–${r.max.toFixed(1)}]`,
+        `added test time per pair (one task, one round): median ${p.median.toFixed(1)}% [${p.min.toFixed(1)}–${p.max.toFixed(1)}]`,
         `added wall time of the whole evaluation, per round: median ${w.median.toFixed(1)}% [${w.min.toFixed(1)}–${w.max.toFixed(1)}]`,
         ...[...perRunner].map(([r, a]) => `${r}: test time ${(a.off / 1000).toFixed(1)} s without, ${(a.on / 1000).toFixed(1)} s with (${(((a.on - a.off) / a.off) * 100).toFixed(1)}%)`),
       ],
