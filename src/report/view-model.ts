@@ -272,9 +272,10 @@ function mark(record: AttemptRecord | null, attempt: number, attemptsPerTask: nu
   const notes: string[] = [];
   if (record.flaky_tests.length) notes.push(`flaky over ${record.test_runs} runs: ${record.flaky_tests.join(', ')}`);
   if (record.test_files_edited.length) notes.push(`edited test files (restored before grading): ${record.test_files_edited.join(', ')}`);
+  if (record.unprotected) notes.push(`unprotected (no canary tests): ${record.unprotected}`);
   if (!notes.length) return m;
   const note = `${m.title}; ${notes.join('; ')}`;
-  return { text: `${m.text}${record.flaky_tests.length ? '~' : ''}${record.test_files_edited.length ? '†' : ''}`, cls: m.cls, title: note, note };
+  return { text: `${m.text}${record.flaky_tests.length ? '~' : ''}${record.test_files_edited.length ? '†' : ''}${record.unprotected ? '°' : ''}`, cls: m.cls, title: note, note };
 }
 
 function outcomeMark(outcome: Outcome | null, attempt: number, attemptsPerTask: number): MatrixMark {
@@ -388,6 +389,7 @@ export function buildViewModel(header: RunHeader, attempts: readonly AttemptReco
       { label: '—', value: 'not run' },
       { label: '~', value: 'a listed test was flaky across re-runs' },
       { label: '†', value: 'the patch edited test files (restored before grading)' },
+      { label: '°', value: 'unprotected: graded without canary tests (exit-code task), not tamper-evident' },
     ],
     localSandbox: header.sandbox === 'local',
     chart: { ...chart, emptyMessage },

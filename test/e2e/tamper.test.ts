@@ -119,5 +119,8 @@ describe('tamper evidence (fixbench eval --predictions)', () => {
   it('the report shows tampered and unprotected attempts per model', () => {
     expect(html).toContain('tampered');
     expect(html).toMatch(/unprotected<div class="parts">attempts/);
+    // The per-task matrix: ☠ for tampered, ° on the exit-code task's cells.
+    expect(html).toContain('☠');
+    expect(html).toMatch(/✓°/);
   });
 });
