@@ -109,7 +109,8 @@ export function planCanaries(
       : /\brequire\s*\(/.test(text)
         ? false
         : ext === '.mjs' || ext === '.mts' || ext === '.ts' || ext === '.tsx' || packageType === 'module';
-    const { code, tests: t } = canaryCode(fileRunner, esm, assertionLibraries(fileRunner, text));
+    const tdd = fileRunner === 'mocha' && /\bsuite\s*\(/.test(text) && !/\bdescribe\s*\(/.test(text);
+    const { code, tests: t } = canaryCode(fileRunner, esm, assertionLibraries(fileRunner, text), tdd);
     appends.set(file, `${text.endsWith('\n') ? '' : '\n'}\n${code}`);
     tests.push(...t);
   }
@@ -140,8 +141,8 @@ function assertionLibraries(runner: CanaryRunner, text: string): Lib[] {
   return runner === 'vitest' || runner === 'jest' ? [{ kind: 'expect' }] : [{ kind: 'node-assert', spec: 'node:assert/strict' }];
 }
 
-/** The appended code: imports under fresh names, one suite, per library a failing and a passing test. */
-function canaryCode(runner: CanaryRunner, esm: boolean, libs: Lib[]): { code: string; tests: CanaryTest[] } {
+/** The appended code: imports under fresh names, one suite, per library a failing and a passing test (mocha's TDD interface, `suite`/`test`, when `tdd`). */
+function canaryCode(runner: CanaryRunner, esm: boolean, libs: Lib[], tdd: boolean): { code: string; tests: CanaryTest[] } {
   const lines: string[] = [];
   const imp = (name: string, spec: string, member?: string): void => {
     if (esm) lines.push(member ? `import { ${member} as ${name} } from '${spec}';` : `import ${name} from '${spec}';`);
@@ -156,7 +157,7 @@ function canaryCode(runner: CanaryRunner, esm: boolean, libs: Lib[]): { code: st
     imp(D, 'vitest', 'describe');
     imp(I, 'vitest', 'it');
   } else {
-    lines.push(`const ${D} = describe;`, `const ${I} = it;`);
+    lines.push(`const ${D} = ${tdd ? 'suite' : 'describe'};`, `const ${I} = ${tdd ? 'test' : 'it'};`);
   }
   const suite = `${pick(SUITES)} ${hex(4)}`;
   const tests: CanaryTest[] = [];

@@ -48,6 +48,14 @@ describe('planCanaries', () => {
     expect(p.tests.filter((t) => t.must === 'FAILED')).toHaveLength(2);
   });
 
+  it('follows mocha\'s TDD interface (suite/test) when the file uses it', () => {
+    const tdd = "const assert = require('assert');\nsuite('x', () => { test('y', () => assert.ok(true)); });\n";
+    const code = plan(planCanaries('mocha', new Map([['test/a.js', tdd]]), null)).appends.get('test/a.js')!;
+    expect(code).toMatch(/^const _\w+ = suite;$/m);
+    expect(code).toMatch(/^const _\w+ = test;$/m);
+    expect(code).toMatch(/= require\('assert'\);/);
+  });
+
   it('draws new names and values on every run', () => {
     const a = plan(planCanaries('mocha', new Map([['test/a.spec.js', CJS]]), null));
     const b = plan(planCanaries('mocha', new Map([['test/a.spec.js', CJS]]), null));
