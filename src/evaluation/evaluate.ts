@@ -148,8 +148,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
       return { ...result, outcome: 'timeout', error: `test command exceeded timeout_s=${task.timeout_s}; its process group was killed` };
     }
 
-    // The tests ran with the model's patch applied. If they then give no verdict (no report, an
-    // unreadable one, zero tests, or a failing exit with no failing test), the patch broke the test
+    // The tests ran with the model's patch applied. If they then give no verdict (no readable
+    // report, or `grade`'s no-verdict rule on the exit code), the patch broke the test
     // run: validation guarantees that base + gold + test.patch does produce one. That is the
     // model's failure (`unresolved`, with `error` saying why), never a pass and never an
     // `infra_error` that would excuse it and invite endless re-runs.
