@@ -16,6 +16,7 @@ import { benchEnvironment } from './env.ts';
 import { benchScale } from './scale.ts';
 import { benchIsolation } from './isolation.ts';
 import { benchHostGit } from './host-git.ts';
+import { benchCanary } from './canary.ts';
 import { machine, type Machine } from './lib/machine.ts';
 import { lineOf } from './lib/measure.ts';
 import { replaceBlock, resultsBlock } from './lib/results-md.ts';
@@ -29,6 +30,7 @@ const SECTIONS = {
   scale: benchScale,
   isolation: benchIsolation,
   'host-git': benchHostGit,
+  canary: benchCanary,
 } as const;
 type SectionName = keyof typeof SECTIONS;
 

@@ -10,7 +10,7 @@ import { wilsonInterval, type Interval } from './wilson.ts';
 export type OutcomeCounts = Record<Outcome, number>;
 
 /** Outcomes that are the model's failures (DESIGN.md §6); `infra_error` is not one of them. */
-export const FAILURE_OUTCOMES = ['unresolved', 'empty_patch', 'patch_failed', 'timeout', 'agent_error'] as const satisfies readonly Outcome[];
+export const FAILURE_OUTCOMES = ['unresolved', 'empty_patch', 'patch_failed', 'timeout', 'tampered', 'agent_error'] as const satisfies readonly Outcome[];
 
 /**
  * How a contender's cost is known:
@@ -68,7 +68,7 @@ export interface ContenderSummary {
   /** Wilson 95% interval of the resolved rate over `graded`; null when graded = 0. */
   resolvedInterval: Interval | null;
   outcomes: OutcomeCounts;
-  /** The model's failures: unresolved + empty_patch + patch_failed + timeout + agent_error. */
+  /** The model's failures: unresolved + empty_patch + patch_failed + timeout + tampered + agent_error. */
   failures: number;
   /** Harness or provider faults (`infra_error`): shown beside the rate, re-runnable (`--retry-errors`), never the model's failure, out of the denominator. */
   infraErrors: number;
@@ -108,6 +108,11 @@ export interface ContenderSummary {
   protectedPathsEdited: number;
   /** Attempts in which a listed test gave different results across re-runs (`--rerun-failed`). */
   flakyAttempts: number;
+  /**
+   * Attempts graded without canary tests (`unprotected` in the record: an `exit-code` task): their
+   * results are not tamper-evident (DESIGN.md §11 rule 3). Tampered attempts are `outcomes.tampered`.
+   */
+  unprotectedAttempts: number;
 }
 
 /** Zero count for every outcome. */
@@ -184,11 +189,13 @@ export function summarise(header: RunHeader, attempts: readonly AttemptRecord[])
     let protectedFileEdits = 0;
     let protectedPathsEdited = 0;
     let flakyAttempts = 0;
+    let unprotectedAttempts = 0;
     for (const r of records) {
       if (r.test_files_edited.length) testFileEdits += 1;
       if (r.protected_files_edited?.length) protectedFileEdits += 1;
       protectedPathsEdited += r.protected_files_edited?.length ?? 0;
       if (r.flaky_tests.length) flakyAttempts += 1;
+      if (r.unprotected) unprotectedAttempts += 1;
       outcomes[r.outcome] += 1;
       tokens.input += promptTokens(r.usage);
       tokens.output += r.usage.output;
@@ -237,6 +244,7 @@ export function summarise(header: RunHeader, attempts: readonly AttemptRecord[])
       protectedFileEdits,
       protectedPathsEdited,
       flakyAttempts,
+      unprotectedAttempts,
     };
   });
 }

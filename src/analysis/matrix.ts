@@ -7,7 +7,7 @@ import { costBasisOf, indexAttempts, type CostBasis } from './leaderboard.ts';
 /**
  * How an attempt ended, from the point of view of scoring:
  * - `resolved`: the model fixed the issue;
- * - `failure`: the model's failure (unresolved, empty_patch, patch_failed, timeout, agent_error);
+ * - `failure`: the model's failure (unresolved, empty_patch, patch_failed, timeout, tampered, agent_error);
  * - `infra_error`: a harness or provider fault — never the model's failure (DESIGN.md §6).
  */
 export type CellKind = 'resolved' | 'failure' | 'infra_error';

@@ -26,10 +26,14 @@ export async function tasksLintCommand(ids: string[], o: { tasks?: string; json?
   const work = await mkdtemp(path.join(os.tmpdir(), 'fixbench-lint-'));
   try {
     const r = await lintTasks(tasksDir, repoCacheFor(tasksDir), { ids, workDir: work });
-    if (o.json) process.stdout.write(JSON.stringify({ checked: r.checked, problems: r.problems }, null, 2) + '\n');
-    else for (const p of r.problems) process.stdout.write(formatProblem(p) + '\n');
+    if (o.json) process.stdout.write(JSON.stringify({ checked: r.checked, problems: r.problems, warnings: r.warnings }, null, 2) + '\n');
+    else {
+      for (const p of r.problems) process.stdout.write(formatProblem(p) + '\n');
+      for (const p of r.warnings) process.stdout.write(`warning: ${formatProblem(p)}\n`);
+    }
     const bad = new Set(r.problems.map((p) => p.instance_id)).size;
-    log(`linted ${r.checked.length} task(s): ${r.problems.length ? `${r.problems.length} problem(s) in ${bad} task(s)` : 'no problems'}`);
+    const warned = r.warnings.length ? `; ${r.warnings.length} warning(s) (unprotected: not tamper-evident)` : '';
+    log(`linted ${r.checked.length} task(s): ${r.problems.length ? `${r.problems.length} problem(s) in ${bad} task(s)` : 'no problems'}${warned}`);
     return r.problems.length ? ExitCode.invalidInput : ExitCode.ok;
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -13,7 +13,8 @@ export function registerTaskCommands(program: Command, tasks: Command, exit: { c
     .description(
       'Check the structure of every task at once, each problem with its file and field: the four files present, task.yaml valid ' +
         '(instance_id equal to its folder, FAIL_TO_PASS non-empty, test ids well formed), patches are unified diffs, repo and ' +
-        'base_commit resolvable, both patches apply. Exit 2 when there is any problem.',
+        'base_commit resolvable, both patches apply. Warns (without failing) about tasks whose results are unprotected: graded ' +
+        'without canary tests (test_report exit-code, or no test file in test.patch to hold them). Exit 2 when there is any problem.',
     )
     .argument('[ids...]', 'only these instance_ids')
     .option('--tasks <dir>', 'folder of task fixtures (default: the bundled tasks/)')

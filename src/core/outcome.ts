@@ -8,6 +8,9 @@ export const Outcome = z.enum([
   'empty_patch',
   'patch_failed',
   'timeout',
+  // The test run's evidence is inconsistent (DESIGN.md §11 rule 3): a canary test did not come out
+  // as it must, the two result channels disagree, or the exit code contradicts the results.
+  'tampered',
   'agent_error',
   'infra_error',
 ]);

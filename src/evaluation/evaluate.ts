@@ -1,7 +1,7 @@
 // Evaluation of one model patch (DESIGN.md §6 steps 1–6): fresh checkout, setup, model patch,
 // test-file protection, test.patch, test run, parsing, grading → one outcome.
-import { constants, open, lstat, realpath, rm } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { TaskSpec } from '../config/task.ts';
 import { InfraError } from '../core/errors.ts';
 import type { Sandbox, ExecResult } from '../sandbox/types.ts';
@@ -12,39 +12,19 @@ import type { EnvCache } from '../workspace/env-cache.ts';
 import type { Workspace } from '../workspace/types.ts';
 import { applyPatch } from './apply-patch.ts';
 import { grade } from './grade.ts';
+import { guardRun, judgeRun } from './integrity.ts';
 import { normalizePatch } from './normalize-patch.ts';
 import { dropUnsafeEntries } from './unsafe-entries.ts';
-import {
-  exitCodeResults,
-  parseJestJson,
-  parseJunit,
-  parseMochaJson,
-  parseTap,
-  reportKind,
-  type ReportFileKind,
-  type ReportParseOptions,
-  type TestResults,
-} from './parse/index.ts';
+import { exitCodeResults, parseReportText, REPORT_LABEL, reportKind, type TestResults } from './parse/index.ts';
 import { dropProtectedEntries, loadProtection, restoreProtected, testFilesOf } from './protected-files.ts';
 import { diffFiles } from './diff-files.ts';
+import { pathInside, readReportFile, removeStaleReport } from './report-file.ts';
 import type { EvaluationResult, TestsStatus } from './types.ts';
+
+export { REPORT_MAX_BYTES } from './report-file.ts';
 
 /** Cap on `test_output` kept for logs: 1 MiB of characters (head and tail). */
 export const TEST_OUTPUT_CAP_CHARS = 1024 * 1024;
-
-/** Largest report file read, bytes (64 MiB): a bigger one is no verdict, never read into memory. */
-export const REPORT_MAX_BYTES = 64 * 1024 * 1024;
-
-/** Parser of each report file kind: text decoded once from the file's bytes → per-test results. */
-const FILE_PARSERS: Record<ReportFileKind, (text: string, opts: ReportParseOptions) => TestResults> = {
-  junit: (text) => parseJunit(text),
-  'vitest-json': parseJestJson,
-  'jest-json': parseJestJson,
-  'mocha-json': parseMochaJson,
-};
-
-/** Names of the report file kinds in messages. */
-const REPORT_LABEL: Record<ReportFileKind, string> = { junit: 'JUnit', 'vitest-json': 'vitest JSON', 'jest-json': 'Jest JSON', 'mocha-json': 'mocha JSON' };
 
 export interface EvaluateOptions {
   task: TaskSpec;
@@ -63,6 +43,12 @@ export interface EvaluateOptions {
   setupTimeoutMs?: number;
   /** Environment cache for `setup` (DESIGN.md §4); none = setup runs every time. */
   envCache?: EnvCache;
+  /**
+   * Add the canary tests and the second result channel (default true; DESIGN.md §11 rule 3).
+   * False only in fixbench's own tests of other grading faults and in bench/ (their cost); such
+   * a result is marked `unprotected`.
+   */
+  canaries?: boolean;
 }
 
 /**
@@ -83,14 +69,20 @@ export interface EvaluateOptions {
  *    `protected_files_edited` (test files also in `test_files_edited`). A patch left with no
  *    entry is `empty_patch`. Then test.patch is applied with `git apply` (failure → `infra_error`:
  *    the harness's fault);
+ *    then append the canary tests and plan the second result channel (`guardRun`; a task read
+ *    by exit code gets neither and is marked `unprotected`);
  * 4. delete any stale report file (one the patch planted), run `test_cmd` in the sandbox with
  *    `timeout_s` (expiry → `timeout`, the process group killed);
  * 5. parse the report (`junit:`, `vitest-json:`, `jest-json:`, `mocha-json:<path>` read from the
- *    file as bytes and decoded once as UTF-8; `tap` on stdout; or `exit-code`); a missing,
- *    oversized or unreadable report, zero parsed tests, or a non-zero exit with no failing test
- *    is no verdict: `unresolved` with `error` set (the patch broke the test run; validated tasks
- *    give a verdict with gold);
- * 6. `resolved` / `unresolved` by `grade`.
+ *    file as bytes without following links and decoded once as UTF-8; `tap` on stdout; or
+ *    `exit-code`; ANSI escapes stripped first); a missing, symlinked, oversized or unreadable
+ *    report is no verdict: `unresolved` with `error` set (the patch broke the test run;
+ *    validated tasks give a verdict with gold);
+ * 6. judge the evidence (`judgeRun`): canaries not as they must be, channels that disagree, or
+ *    exit 0 with the failing canary failed → `tampered`; canaries are then removed from
+ *    `parsed` and kept in `canaries`;
+ * 7. `resolved` / `unresolved` by `grade` (its no-verdict rule: zero tests, a signal, or a
+ *    non-zero exit that no failing test explains → `unresolved` with `error`).
  * `visible_check` = the patch applied and every PASS_TO_PASS test passed.
  * Never throws: harness faults (git, setup, sandbox, report) become `infra_error` with `error`.
  * The workspace is always removed.
@@ -175,18 +167,21 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     }
 
     const report = reportKind(task.test_report);
-    const reportPath = report.kind === 'tap' || report.kind === 'exit-code' ? null : await reportFile(ws.dir, report.path);
+    const reportPath = report.kind === 'tap' || report.kind === 'exit-code' ? null : pathInside(ws.dir, report.path);
     if (reportPath) await removeStaleReport(ws.dir, reportPath);
+    const guard = await guardRun(ws.dir, task, report, opts.canaries ?? true);
+    result.unprotected = guard.unprotected;
+    if (guard.tampered) return { ...result, outcome: 'tampered', error: guard.tampered };
 
-    const run = await sandbox.exec(task.test_cmd, { cwd: ws.dir, timeoutMs: task.timeout_s * 1000 });
+    const run = await sandbox.exec(guard.cmd, { cwd: ws.dir, timeoutMs: task.timeout_s * 1000 });
     result.test_ms = Math.round(run.durationMs);
     result.test_output = testOutput(task.test_cmd, run);
     if (run.timedOut) {
       return { ...result, outcome: 'timeout', error: `test command exceeded timeout_s=${task.timeout_s}; its process group was killed` };
     }
 
-    // The tests ran with the model's patch applied. If they then give no verdict (no report, an
-    // unreadable one, zero tests, or a failing exit with no failing test), the patch broke the test
+    // The tests ran with the model's patch applied. If they then give no verdict (no readable
+    // report, or `grade`'s no-verdict rule on the exit code), the patch broke the test
     // run: validation guarantees that base + gold + test.patch does produce one. That is the
     // model's failure (`unresolved`, with `error` saying why), never a pass and never an
     // `infra_error` that would excuse it and invite endless re-runs.
@@ -196,28 +191,43 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
       tests_status: failedTestsStatus(task),
       error: `no test verdict with this patch: ${why}`,
     });
+    const status = String(run.exitCode ?? run.signal);
     let parsed: TestResults;
+    let second: TestResults | null = null;
     try {
-      if (report.kind === 'tap') parsed = parseTap(run.stdout);
+      if (report.kind === 'tap') parsed = parseReportText('tap', run.stdout);
       else if (report.kind !== 'exit-code') {
-        const text = await readReport(ws.dir, reportPath!, REPORT_LABEL[report.kind], report.path, run);
+        const text = await readReportFile(ws.dir, report.path, REPORT_LABEL[report.kind], status);
         // The report holds the failure messages the console output lacks: keep it in the log.
         result.test_output += `--- ${report.path} ---\n${text.length > TEST_OUTPUT_CAP_CHARS ? `${text.slice(0, TEST_OUTPUT_CAP_CHARS)}\n[... cut ...]\n` : text}`;
         // Jest/vitest/mocha name test files by absolute path: as the runner saw the workspace.
         const roots = [...new Set([ws.dir, await realpath(ws.dir)])];
-        parsed = FILE_PARSERS[report.kind](text, { roots });
+        parsed = parseReportText(report.kind, text, { roots });
       }
       else parsed = exitCodeResults(task.test_cmd, run.exitCode);
     } catch (err) {
       return noVerdict(describe(err));
     }
-    result.parsed = Object.fromEntries(parsed);
+    // Zero results or a signal is no verdict whatever else the run shows (`grade`'s rule).
+    if (parsed.size === 0 || run.exitCode === null) return noVerdict(grade(task, parsed, run.exitCode).error!);
+    if (guard.channel) {
+      try {
+        second = parseReportText(guard.channel.kind, await readReportFile(ws.dir, guard.channel.path, `second-channel ${REPORT_LABEL[guard.channel.kind]}`, status));
+      } catch (err) {
+        return { ...result, outcome: 'tampered', parsed: Object.fromEntries(parsed), error: `the second result channel cannot be read: ${describe(err)}` };
+      }
+    }
+    const verdict = judgeRun(guard, task, parsed, second, run.exitCode);
+    result.parsed = Object.fromEntries(verdict.rest);
+    result.canaries = verdict.canaries;
+    result.channels = verdict.channels;
+    if (verdict.tampered) return { ...result, outcome: 'tampered', error: verdict.tampered };
 
-    const g = grade(task, parsed, run.exitCode);
+    const g = grade(task, verdict.rest, run.exitCode, guard.plan ? 1 : 0);
     result.tests_status = g.tests_status;
     if (g.error) return { ...noVerdict(g.error), tests_status: g.tests_status };
     // A listed test that is not in the results at all is failed, and named: often a typo in task.yaml.
-    const absent = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS].filter((id) => !parsed.has(id));
+    const absent = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS].filter((id) => !verdict.rest.has(id));
     const error = absent.length
       ? `${absent.length} listed test(s) not in the test results: ${absent.slice(0, 5).map((id) => JSON.stringify(id)).join(', ')}${absent.length > 5 ? ', …' : ''}`
       : null;
@@ -226,58 +236,6 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     return { ...result, outcome: 'infra_error', visible_check: false, error: describe(err) };
   } finally {
     await ws?.cleanup().catch(() => undefined);
-  }
-}
-
-/** Absolute path of the report inside the workspace; throws when it would escape it. */
-async function reportFile(dir: string, path: string): Promise<string> {
-  const abs = resolve(dir, path);
-  const rel = relative(dir, abs);
-  if (isAbsolute(path) || rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
-    throw new InfraError(`test_report path ${JSON.stringify(path)} must be relative and inside the repository`);
-  }
-  return abs;
-}
-
-/**
- * Removes a report file left in the workspace before the test run (one the model's patch planted),
- * so that only a report the test command writes is read. Nothing is removed when the path's
- * folder resolves outside the workspace (a planted symlink): the file is then refused when read.
- */
-async function removeStaleReport(dir: string, abs: string): Promise<void> {
-  const parent = await realpath(dirname(abs)).catch(() => null);
-  if (parent === null) return; // no such folder: no stale file either
-  const rel = relative(await realpath(dir), parent);
-  if (rel === '..' || rel.startsWith('../') || isAbsolute(rel)) return;
-  await rm(abs, { recursive: true, force: true });
-}
-
-/**
- * Reads the report file the test command wrote: a regular file (not a symlink) inside the
- * workspace, at most `REPORT_MAX_BYTES`. Its bytes are decoded once, as a whole, as UTF-8 with
- * replacement characters (a byte-order mark dropped), so no character is ever split.
- */
-async function readReport(dir: string, abs: string, label: string, path: string, run: ExecResult): Promise<string> {
-  const what = `${label} report ${path}`;
-  const st = await lstat(abs).catch(() => null);
-  if (!st) {
-    throw new InfraError(`the test command wrote no ${label} report at ${path} (exit code ${run.exitCode ?? run.signal})`);
-  }
-  const real = await realpath(abs);
-  const rel = relative(await realpath(dir), real);
-  if (!st.isFile() || rel.startsWith('..') || isAbsolute(rel)) {
-    throw new InfraError(`${what} is not a regular file inside the workspace`);
-  }
-  const fh = await open(abs, constants.O_RDONLY | constants.O_NOFOLLOW);
-  try {
-    const tooBig = (n: number): InfraError => new InfraError(`${what} is ${n} bytes, over the ${REPORT_MAX_BYTES}-byte limit`);
-    const size = (await fh.stat()).size;
-    if (size > REPORT_MAX_BYTES) throw tooBig(size);
-    const bytes = await fh.readFile();
-    if (bytes.length > REPORT_MAX_BYTES) throw tooBig(bytes.length);
-    return new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  } finally {
-    await fh.close();
   }
 }
 

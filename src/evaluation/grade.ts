@@ -11,8 +11,8 @@ export interface Grade {
   /** Every PASS_TO_PASS test PASSED (the run-time half of `visible_check`). False whenever `error` is set. */
   visible_check_p2p: boolean;
   /**
-   * Set when the results cannot be trusted (DESIGN.md §6 step 5): no test was parsed, or the
-   * command exited non-zero while no parsed test failed. The attempt is then an `infra_error`.
+   * Set when the results are no verdict (DESIGN.md §6 step 5; see `grade`). The attempt is then
+   * `unresolved` with this as its `error` (the patch broke the test run), never `resolved`.
    */
   error: string | null;
 }
@@ -21,11 +21,19 @@ export interface Grade {
  * Grades parsed results against the task's lists. A listed test passes only if parsed as PASSED:
  * missing, SKIPPED, FAILED and ERROR all count as failure (as in SWE-bench). `exitCode` is the
  * test command's exit code (null when killed by a signal).
+ *
+ * The no-verdict rule (the one statement of it; the exit-code cross-check of SWE-bench's grading):
+ * the results are no verdict when no test was parsed, when the command died by a signal, or when
+ * it exited non-zero while no parsed test failed (`expectedFailures` — the failing canaries,
+ * already removed from `parsed` — count as failed tests here: they explain a non-zero exit).
+ * So a report in which every listed test passed never grades `resolved` unless the command's
+ * exit agrees with it.
  */
 export function grade(
   lists: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS'>,
   parsed: ReadonlyMap<string, TestStatus>,
   exitCode: number | null,
+  expectedFailures = 0,
 ): Grade {
   const split = (ids: readonly string[]): { success: string[]; failure: string[] } => ({
     success: ids.filter((id) => parsed.get(id) === 'PASSED'),
@@ -34,12 +42,14 @@ export function grade(
   const tests_status: TestsStatus = { FAIL_TO_PASS: split(lists.FAIL_TO_PASS), PASS_TO_PASS: split(lists.PASS_TO_PASS) };
 
   let error: string | null = null;
-  const anyFailing = [...parsed.values()].some((s) => s === 'FAILED' || s === 'ERROR');
+  const anyFailing = expectedFailures > 0 || [...parsed.values()].some((s) => s === 'FAILED' || s === 'ERROR');
   if (parsed.size === 0) {
     error = `no test results were parsed (test command exit code ${exitCode ?? 'null (killed by a signal)'})`;
+  } else if (exitCode === null) {
+    error = `the test command was killed by a signal: its ${parsed.size} parsed results may be incomplete or not its own`;
   } else if (exitCode !== 0 && !anyFailing) {
     error =
-      `test command exited with ${exitCode ?? 'a signal'} but none of the ${parsed.size} parsed tests failed; ` +
+      `test command exited with ${exitCode} but none of the ${parsed.size} parsed tests failed; ` +
       'the report is incomplete or the run crashed outside a test';
   }
   const p2pOk = tests_status.PASS_TO_PASS.failure.length === 0;

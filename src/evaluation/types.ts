@@ -1,5 +1,6 @@
 // Evaluation result shapes (DESIGN.md §6; per-test status after SWE-bench report.json).
 import type { Outcome } from '../core/outcome.ts';
+import type { CanaryResults } from './canary.ts';
 
 export type TestStatus = 'PASSED' | 'FAILED' | 'SKIPPED' | 'ERROR';
 
@@ -45,7 +46,16 @@ export interface EvaluationResult {
   unsafe_entries_dropped?: number;
   /** Combined test output (capped), for logs/<...>/test_output.txt. */
   test_output: string;
-  /** Every parsed test id → status. */
+  /** Every parsed test id → status: the task's own tests (canaries are in `canaries`). */
   parsed: Record<string, TestStatus>;
+  /**
+   * How this run's canary tests came out (`{fail: 'failed', pass: 'passed'}` when the evidence
+   * held); null or absent when no canaries ran (see `unprotected`) or the tests gave no results.
+   */
+  canaries?: CanaryResults | null;
+  /** Why this run carried no canaries (e.g. an `exit-code` task); null or absent when it did. */
+  unprotected?: string | null;
+  /** Result channels read and compared: 1, or 2 where the runner writes a second report (DESIGN.md §11). */
+  channels?: 1 | 2;
   error: string | null;
 }

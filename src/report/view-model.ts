@@ -32,7 +32,7 @@ export interface LeaderboardRow {
   /** The rate's denominator and what left it: "15 graded, 1 infra error". */
   gradedNote: string;
   /** Attempts with a test that disagreed across re-runs. */
-  flakyAttempts: number;
+  flakyAttempts: number; tampered: number; unprotected: number;
   rank: number;
   id: string;
   /** Display name from the models file, when it differs from the id. */
@@ -118,6 +118,7 @@ export const OUTCOME_SYMBOLS: Record<Outcome, string> = {
   empty_patch: '∅',
   patch_failed: '≠',
   timeout: '⏱',
+  tampered: '☠',
   agent_error: '!',
   infra_error: '⚠',
 };
@@ -269,7 +270,7 @@ function leaderboardRow(s: ContenderSummary, rank: number, onFrontier: boolean, 
     infraErrors: s.infraErrors,
     missing: s.missing,
     testFileEdits: s.testFileEdits,
-    flakyAttempts: s.flakyAttempts,
+    flakyAttempts: s.flakyAttempts, tampered: s.outcomes.tampered, unprotected: s.unprotectedAttempts,
     onFrontier,
   };
 }
@@ -281,9 +282,10 @@ function mark(record: AttemptRecord | null, attempt: number, attemptsPerTask: nu
   if (record.flaky_tests.length) notes.push(`flaky over ${record.test_runs} runs: ${record.flaky_tests.join(', ')}`);
   const prot = record.protected_files_edited ?? record.test_files_edited;
   if (prot.length) notes.push(`edited protected files (dropped before grading): ${prot.join(', ')}`);
+  if (record.unprotected) notes.push(`unprotected (no canary tests): ${record.unprotected}`);
   if (!notes.length) return m;
   const note = `${m.title}; ${notes.join('; ')}`;
-  return { text: `${m.text}${record.flaky_tests.length ? '~' : ''}${prot.length ? '†' : ''}`, cls: m.cls, title: note, note };
+  return { text: `${m.text}${record.flaky_tests.length ? '~' : ''}${prot.length ? '†' : ''}${record.unprotected ? '°' : ''}`, cls: m.cls, title: note, note };
 }
 
 function outcomeMark(outcome: Outcome | null, attempt: number, attemptsPerTask: number): MatrixMark {
@@ -398,6 +400,7 @@ export function buildViewModel(header: RunHeader, attempts: readonly AttemptReco
       { label: '—', value: 'not run' },
       { label: '~', value: 'a listed test was flaky across re-runs' },
       { label: '†', value: 'the patch edited test files (restored before grading)' },
+      { label: '°', value: 'unprotected: graded without canary tests (exit-code task), not tamper-evident' },
     ],
     localSandbox: header.sandbox === 'local',
     chart: { ...chart, emptyMessage },

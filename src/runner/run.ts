@@ -34,6 +34,7 @@ import { resumeMismatches } from '../store/compat.ts';
 import { RunBudget, meteredClient } from './budget.ts';
 import { foldInterrupted, openAttemptLedger } from './ledger-fold.ts';
 import { settleLedger } from '../store/ledger.ts';
+import { integrityFields } from '../evaluation/integrity.ts';
 import { attemptOutcome } from './outcome.ts';
 import { referenceGate } from './gate.ts';
 import { withAttemptIsolation } from '../sandbox/attempt.ts';
@@ -435,6 +436,7 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
     unsafe_entries_dropped: evaluation.unsafe_entries_dropped ?? 0,
     test_files_edited: evaluation.test_files_edited,
     protected_files_edited: evaluation.protected_files_edited ?? [],
+    ...integrityFields(evaluation),
     usage,
     cache_hit_share: promptTokens(usage) > 0 ? usage.cache_read / promptTokens(usage) : null,
     calls: result.calls.length,

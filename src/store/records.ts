@@ -123,6 +123,16 @@ export const AttemptRecord = z.object({
    * DESIGN.md §6 step 2), sorted. Absent in records written before the field existed: none.
    */
   protected_files_edited: z.array(z.string()).optional(),
+  /**
+   * How the grading run's canary tests came out (DESIGN.md §11 rule 3), kept apart from
+   * `tests_status`: `{fail: 'failed', pass: 'passed'}` when the evidence held. Null or absent when
+   * no canaries ran: tests never ran, an older record, or an unprotected run (`unprotected`).
+   */
+  canaries: z.object({ fail: z.enum(['passed', 'failed', 'skipped', 'error', 'missing']), pass: z.enum(['passed', 'failed', 'skipped', 'error', 'missing']) }).nullable().optional(),
+  /** Why the grading run carried no canaries (e.g. an `exit-code` task: graded, but not tamper-evident); null or absent otherwise. */
+  unprotected: z.string().nullable().optional(),
+  /** Result channels read and compared in the grading run: 2 where the runner writes a second report (node:test); absent in older records. */
+  channels: z.number().int().min(1).max(2).optional(),
   usage: TokenUsage,
   /**
    * Billed calls of earlier tries of this attempt that a killed session left without a record

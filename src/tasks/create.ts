@@ -175,6 +175,9 @@ export async function createTask(o: CreateOptions): Promise<CreateResult> {
     for (const [label, patch] of [['before the fix (test.patch alone)', ''], ['after the fix (gold.patch + test.patch)', split.gold]] as const) {
       const r = await evaluate({ task: draft, modelPatch: patch, gradeEmptyPatch: true, sandbox: o.sandbox, repoCache: o.repoCache, workDir: o.workDir });
       const n = Object.keys(r.parsed).length;
+      if (r.outcome === 'tampered') {
+        throw new UserInputError(`the test run's evidence did not hold ${label}, run ${run}: ${r.error?.split('\n')[0] ?? ''}; --test-cmd must run the test files test.patch touches (fixbench adds canary tests there) and exit non-zero when a test fails`);
+      }
       if (r.outcome === 'infra_error' || r.outcome === 'timeout' || r.outcome === 'patch_failed' || n === 0) {
         throw new UserInputError(`the tests gave no results ${label}, run ${run}: ${r.outcome}${r.error ? `: ${r.error.split('\n')[0]}` : ''}; check --setup, --test-cmd and --test-report\n${r.test_output.slice(-2000)}`);
       }

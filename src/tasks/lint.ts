@@ -6,6 +6,7 @@ import { parseDocument } from 'yaml';
 import { TaskYaml, type TaskSpec } from '../config/task.ts';
 import { formatIssues } from '../config/load.ts';
 import { UserInputError } from '../core/errors.ts';
+import { canaryHosts, inferRunner, runnerOfFile } from '../evaluation/canary.ts';
 import { diffFiles } from '../evaluation/diff-files.ts';
 import { goldProtectedProblems } from './lint-protected.ts';
 import type { RepoCache } from '../workspace/repo-cache.ts';
@@ -26,6 +27,11 @@ export interface LintResult {
   /** Tasks that loaded (their structure may still have problems found later, e.g. a patch that does not apply). */
   tasks: TaskSpec[];
   problems: LintProblem[];
+  /**
+   * Not errors (the task still runs) but weaknesses: a task graded without canary tests, so its
+   * results are not tamper-evident (DESIGN.md §11 rule 3; `canaryWarnings`).
+   */
+  warnings: LintProblem[];
 }
 
 /** `file: field: message`, the one-line form of a problem. */
@@ -147,6 +153,7 @@ export function testIdProblem(id: string): string | null {
 export async function lintTasks(tasksDir: string, repoCache: RepoCache, opts: { ids?: string[]; workDir: string }): Promise<LintResult> {
   const checked = (await findTaskFolders(tasksDir, opts.ids)).folders;
   const problems: LintProblem[] = [];
+  const warnings: LintProblem[] = [];
   const tasks: TaskSpec[] = [];
   for (const f of checked) {
     const { task, problems: found, repoRef } = await lintTaskFiles(path.join(tasksDir, f));
@@ -158,7 +165,29 @@ export async function lintTasks(tasksDir: string, repoCache: RepoCache, opts: { 
     }
     const repoProblems = await preflightTask(task, repoCache, opts.workDir);
     problems.push(...repoProblems.map((p) => ({ instance_id: f, ...p })));
+    warnings.push(...canaryWarnings(task));
     tasks.push(task);
   }
-  return { checked, tasks, problems };
+  return { checked, tasks, problems, warnings };
+}
+
+/**
+ * Why `task`'s grading runs cannot carry canary tests, as warnings: `test_report: exit-code` (no
+ * per-test results: the results are marked unprotected; the fix is a per-test report), a
+ * `test.patch` with no JS/TS file to hold them, or a runner fixbench does not write canaries for
+ * (judged from `test_cmd`/`test_report` and the imports test.patch adds; a `npm test` command is
+ * resolved at run time).
+ */
+export function canaryWarnings(task: TaskSpec): LintProblem[] {
+  const at = (field: string, message: string): LintProblem => ({ instance_id: task.instance_id, file: path.join(task.dir, 'task.yaml'), field, message });
+  if (task.test_report === 'exit-code') {
+    return [at('test_report', 'exit-code: graded without canary tests, so its results are unprotected (not tamper-evident); give the task a per-test report (junit:, tap, vitest-json:, jest-json:, mocha-json:)')];
+  }
+  if (canaryHosts(task.test_patch).length === 0) {
+    return [{ ...at('test_patch', 'touches no JS/TS test file, so no canary test can be added: its results are unprotected'), file: path.join(task.dir, 'test.patch'), field: null }];
+  }
+  if (!/\b(?:npm|yarn|pnpm)\b/.test(task.test_cmd) && inferRunner(task, null) === null && runnerOfFile(task.test_patch) === null) {
+    return [at('test_cmd', 'runs no test runner fixbench writes canaries for (node --test, mocha, vitest, jest): its results are unprotected')];
+  }
+  return [];
 }

@@ -32,6 +32,12 @@ export const PhaseRun = z.object({
   tests: z.record(z.string(), RunStatus),
   test_ms: z.number(),
   error: z.string().nullable(),
+  /** How the canary tests came out (`{fail: 'failed', pass: 'passed'}` when the run's evidence held); null when none ran. */
+  canaries: z.object({ fail: z.string(), pass: z.string() }).nullable().optional(),
+  /** Why the run carried no canaries (an `exit-code` task); null when it did. */
+  unprotected: z.string().nullable().optional(),
+  /** Result channels compared (1, or 2 where the runner writes a second report). */
+  channels: z.number().int().optional(),
 });
 export type PhaseRun = z.infer<typeof PhaseRun>;
 
@@ -114,11 +120,16 @@ export async function validateTask(task: TaskSpec, opts: ValidateOptions): Promi
 function phaseRun(task: TaskSpec, run: number, phase: Phase, r: EvaluationResult): PhaseRun {
   const tests: Record<string, TestStatus | 'MISSING'> = {};
   for (const id of [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS]) tests[id] = r.parsed[id] ?? 'MISSING';
-  return { run, phase, outcome: r.outcome, tests, test_ms: r.test_ms, error: r.error };
+  return {
+    run, phase, outcome: r.outcome, tests, test_ms: r.test_ms, error: r.error,
+    canaries: r.canaries ?? null, unprotected: r.unprotected ?? null, ...(r.channels ? { channels: r.channels } : {}),
+  };
 }
 
 /**
  * The verdict on a task's runs. Pure. Reasons, in this order:
+ * - a run whose evidence does not hold (`tampered`: the canary tests were not reported as they
+ *   must be, e.g. test_cmd does not run the files they are added to, or it exits 0 on a failure);
  * - a run that gave no verdict (`infra_error`, `timeout`, `patch_failed`, or tests that did not run);
  * - flaky: a listed test whose status differs between runs of one phase (named with each run's status);
  * - with test.patch alone: noop resolves the task; a FAIL_TO_PASS test already passes at
@@ -134,7 +145,9 @@ export function judgeRuns(task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS'>,
     const mine = runs.filter((r) => r.phase === phase);
     for (const r of mine) {
       const ran = r.outcome === 'resolved' || r.outcome === 'unresolved';
-      if (!ran) reasons.push(`${PHASE_LABEL[phase]}, run ${r.run}: no test verdict (${r.outcome}${r.error ? `: ${r.error.split('\n')[0]}` : ''})`);
+      if (r.outcome === 'tampered') {
+        reasons.push(`${PHASE_LABEL[phase]}, run ${r.run}: the run's evidence does not hold (tampered: ${r.error?.split('\n')[0] ?? 'no reason given'}); test_cmd must run the canary tests fixbench adds to test.patch's files and report them, and exit non-zero when a test fails`);
+      } else if (!ran) reasons.push(`${PHASE_LABEL[phase]}, run ${r.run}: no test verdict (${r.outcome}${r.error ? `: ${r.error.split('\n')[0]}` : ''})`);
     }
     const ok = mine.filter((r) => r.outcome === 'resolved' || r.outcome === 'unresolved');
     if (!ok.length) continue;

@@ -55,7 +55,22 @@ describe('summarise', () => {
     expect(gradedNote(s)).toBe('3 graded, 1 infra error');
     expect(s.infraErrors).toBe(1);
     expect(s.failures).toBe(2);
-    expect(s.outcomes).toEqual({ resolved: 1, unresolved: 0, empty_patch: 0, patch_failed: 1, timeout: 1, agent_error: 0, infra_error: 1 });
+    expect(s.outcomes).toEqual({ resolved: 1, unresolved: 0, empty_patch: 0, patch_failed: 1, timeout: 1, tampered: 0, agent_error: 0, infra_error: 1 });
+  });
+
+  it('counts tampered attempts as the model\'s failures and unprotected attempts apart; old records (no fields) are protected-unknown, not counted', () => {
+    const header = makeHeader({ suite: { hash: 'h', instance_ids: ['t1', 't2', 't3'] }, contenders: [modelContender('m')] });
+    const s = only(
+      summarise(header, [
+        makeAttempt('m', 't1', 'tampered', 0.1, { error: 'the failing canary test came out passed', canaries: { fail: 'passed', pass: 'passed' } }),
+        makeAttempt('m', 't2', 'resolved', 0.1, { unprotected: 'test_report is exit-code' }),
+        makeAttempt('m', 't3', 'resolved', 0.1),
+      ]),
+    );
+    expect(s.outcomes.tampered).toBe(1);
+    expect(s.failures).toBe(1);
+    expect(s.resolved).toBe(2);
+    expect(s.unprotectedAttempts).toBe(1);
   });
 
   it('sums USD over attempts and averages it over the attempts that ran', () => {

@@ -73,8 +73,8 @@ describe('evaluate', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  const run = (modelPatch: string, over: Partial<TaskSpec> = {}, sb: Sandbox = sandbox) =>
-    evaluate({ task: { ...task, ...over }, modelPatch, sandbox: sb, repoCache: cache, workDir });
+  const run = (modelPatch: string, over: Partial<TaskSpec> = {}, sb: Sandbox = sandbox, canaries = true) =>
+    evaluate({ task: { ...task, ...over }, modelPatch, sandbox: sb, repoCache: cache, workDir, canaries });
 
   it('resolves the gold patch: every listed test passed', async () => {
     const res = await run(gold);
@@ -128,10 +128,28 @@ describe('evaluate', () => {
     expect(res.apply_log).toMatch(/git apply[^]*--3way[^]*patch --batch/);
   });
 
-  it('is unresolved, never a pass, when the command exits non-zero but no parsed test failed', async () => {
-    const res = await run(gold, { test_cmd: `${JUNIT_CMD}; exit 1` });
-    expect(res).toMatchObject({ outcome: 'unresolved', visible_check: false });
+  it('is unresolved, never a pass, when the command exits non-zero but no parsed test failed (a run without canaries)', async () => {
+    const res = await run(gold, { test_cmd: `${JUNIT_CMD}; exit 1` }, sandbox, false);
+    expect(res).toMatchObject({ outcome: 'unresolved', visible_check: false, unprotected: expect.stringMatching(/canaries and the second channel turned off/) });
     expect(res.error).toMatch(/no test verdict with this patch: .*exited with 1 but none of the \d+ parsed tests failed/);
+  });
+
+  it('keeps the canaries apart from the task\'s tests and records how they came out', async () => {
+    const res = await run(gold);
+    expect(res).toMatchObject({ outcome: 'resolved', canaries: { fail: 'failed', pass: 'passed' }, unprotected: null, channels: 2 });
+    expect(Object.keys(res.parsed).sort()).toEqual([...F2P, ...P2P].sort());
+  });
+
+  it('is tampered when the command exits 0 although the failing canary failed', async () => {
+    const res = await run(gold, { test_cmd: `${JUNIT_CMD}; exit 0` });
+    expect(res.outcome).toBe('tampered');
+    expect(res.error).toMatch(/exited 0 although the failing canary test failed/);
+  });
+
+  it('is no verdict when the command dies by a signal, whatever its report says', async () => {
+    const res = await run(gold, { test_cmd: `${JUNIT_CMD}; kill -9 $$` });
+    expect(res.outcome).toBe('unresolved');
+    expect(res.error).toMatch(/no test verdict with this patch: the test command was killed by a signal/);
   });
 
   it('is unresolved, with every listed test failed, when the report holds zero tests', async () => {

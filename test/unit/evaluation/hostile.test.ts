@@ -41,6 +41,8 @@ const Expected = z
     tests_status: z.object({ FAIL_TO_PASS: Split, PASS_TO_PASS: Split }).strict().nullable().optional(),
     /** Ids that must be among the parsed results, with their status. */
     parsed: z.record(z.string(), TestStatus).optional(),
+    /** How the canary tests came out (null: none ran). */
+    canaries: z.object({ fail: z.string(), pass: z.string() }).strict().nullable().optional(),
   })
   .strict();
 type Expected = z.infer<typeof Expected>;
@@ -53,6 +55,8 @@ const TaskFields = z
     FAIL_TO_PASS: z.array(z.string()),
     PASS_TO_PASS: z.array(z.string()),
     timeout_s: z.number(),
+    /** False: evaluate without canary tests (a case whose command prints a hand-written report). */
+    canaries: z.boolean(),
   })
   .partial()
   .strict();
@@ -102,7 +106,7 @@ describe('hostile inputs to evaluate()', () => {
     const dir = join(HOSTILE, name);
     const base = { ...readTree(join(HOSTILE, '_repo/base')), ...readTree(join(dir, 'repo/base')) };
     const hidden = { ...readTree(join(HOSTILE, '_repo/hidden')), ...readTree(join(dir, 'repo/hidden')) };
-    const fields = { ...TaskFields.required().parse(readJson(join(HOSTILE, '_repo/task.json'))), ...TaskFields.parse(readJson(join(dir, 'task.json'))) };
+    const { canaries, ...fields } = { ...TaskFields.omit({ canaries: true }).required().parse(readJson(join(HOSTILE, '_repo/task.json'))), ...TaskFields.parse(readJson(join(dir, 'task.json'))) };
     // The upstream history holds the hidden tests too, as a real repository's would.
     const repo = gitRepo(base, [hidden]);
     repos.push(repo);
@@ -120,7 +124,7 @@ describe('hostile inputs to evaluate()', () => {
       test_patch: patchFor(repo, hidden),
     };
     const modelPatch = readFileSync(join(dir, 'model.patch'), 'utf8');
-    return evaluate({ task, modelPatch, sandbox, repoCache: cache, workDir: join(root, 'work') });
+    return evaluate({ task, modelPatch, sandbox, repoCache: cache, workDir: join(root, 'work'), canaries: canaries ?? true });
   }
 
   it('has cases, each with a model.patch and an expected.json', () => {
@@ -146,6 +150,7 @@ describe('hostile inputs to evaluate()', () => {
       if (expected.apply_log !== undefined) expect(res.apply_log ?? '', context).toMatch(new RegExp(expected.apply_log));
       if (expected.tests_status !== undefined) expect(res.tests_status, context).toEqual(expected.tests_status);
       if (expected.parsed !== undefined) expect(res.parsed, context).toMatchObject(expected.parsed);
+      if (expected.canaries !== undefined) expect(res.canaries ?? null, context).toEqual(expected.canaries);
     });
   }
 

@@ -91,8 +91,8 @@ describe('analysis sections', () => {
   it('breaks outcomes down with infra errors and tasks not run apart from failures', () => {
     const h = makeHeader({ suite: { hash: 'h', instance_ids: ['t1', 't2', 't3'] }, contenders: [modelContender('m')] });
     const o = reportPage(h, [makeAttempt('m', 't1', 'infra_error', 0.01), makeAttempt('m', 't2', 'timeout', 0.01)]).analysis.outcomes;
-    expect(o.columns).toEqual(['unresolved', 'empty_patch', 'patch_failed', 'timeout', 'agent_error']);
-    expect(o.rows[0]).toMatchObject({ counts: ['0', '0', '0', '1', '0'], failures: '1', infraErrors: '1', missing: '1' });
+    expect(o.columns).toEqual(['unresolved', 'empty_patch', 'patch_failed', 'timeout', 'tampered', 'agent_error']);
+    expect(o.rows[0]).toMatchObject({ counts: ['0', '0', '0', '1', '0', '0'], failures: '1', infraErrors: '1', missing: '1' });
   });
 
   it('gives USD per step and prompt tokens per call from the records alone', () => {

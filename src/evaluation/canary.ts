@@ -1,0 +1,257 @@
+// Canary tests (DESIGN.md §11 rule 3): every grading run appends, through the hidden-test channel
+// (after test.patch), a test that must fail and a test that must pass to each test file test.patch
+// touches, with names and values drawn at random for the run and written in the style of that
+// file (its runner, module system and assertion library). A run whose results do not show the
+// failing canary failed and the passing one passed is not evidence: the attempt is `tampered`.
+import { randomBytes, randomInt } from 'node:crypto';
+import { constants, open } from 'node:fs/promises';
+import { extname } from 'node:path';
+import type { TaskSpec } from '../config/task.ts';
+import { testPatchFiles } from './protected-files.ts';
+import { ID_SEPARATOR, type TestResults } from './parse/index.ts';
+import type { TestStatus } from './types.ts';
+
+/** Test runners fixbench can write canaries for. */
+export type CanaryRunner = 'node:test' | 'mocha' | 'vitest' | 'jest';
+
+/** What a canary came out as: a parsed status, or `missing` when the runner did not report it. */
+export type CanaryStatus = 'passed' | 'failed' | 'skipped' | 'error' | 'missing';
+
+/** The canaries' results of one run, kept apart from the task's tests (the worst of each kind over all files). */
+export interface CanaryResults {
+  /** The canary that must fail: `failed` when the evidence holds. */
+  fail: CanaryStatus;
+  /** The canary that must pass: `passed` when the evidence holds. */
+  pass: CanaryStatus;
+}
+
+/** One canary test: the suite and title it is registered under, and what it must come out as. */
+export interface CanaryTest {
+  suite: string;
+  title: string;
+  must: 'FAILED' | 'PASSED';
+}
+
+/** The canaries of one run: the code appended to each file, and the tests it registers. */
+export interface CanaryPlan {
+  runner: CanaryRunner;
+  /** Repository-relative file → code appended to it. */
+  appends: Map<string, string>;
+  tests: CanaryTest[];
+}
+
+/** Largest test file a canary is appended to, bytes (a bigger one is not read: no canary there). */
+const MAX_TEMPLATE_BYTES = 4 * 1024 * 1024;
+const SOURCE_EXT = new Set(['.js', '.cjs', '.mjs', '.jsx', '.ts', '.cts', '.mts', '.tsx']);
+const VERBS = ['keeps', 'reads', 'handles', 'returns', 'accepts', 'rejects', 'parses', 'formats', 'splits', 'joins', 'counts', 'maps', 'trims', 'checks'];
+const NOUNS = ['empty input', 'nested values', 'trailing spaces', 'unicode text', 'large numbers', 'mixed case', 'line breaks', 'default options', 'repeated keys', 'quoted fields', 'short values', 'long lines'];
+const SUITES = ['edge cases', 'regressions', 'round trips', 'options', 'input forms', 'boundaries', 'defaults'];
+
+const pick = <T>(xs: readonly T[]): T => xs[randomInt(xs.length)]!;
+const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
+const ident = (): string => `_${pick(['v', 'k', 't', 'r'])}${hex(4)}`;
+
+/**
+ * The runner a task's tests run under, inferred from `test_report` (`vitest-json`, `jest-json`,
+ * `mocha-json`) and then `test_cmd` (a `vitest`, `jest` or `mocha` word, or `node … --test`); a
+ * `npm test` / `npm run <script>` / `yarn <script>` command is read through `scripts` of
+ * `packageJson` (one level). Null when none is recognised (the run is then unprotected).
+ */
+export function inferRunner(task: Pick<TaskSpec, 'test_cmd' | 'test_report'>, packageJson: unknown): CanaryRunner | null {
+  if (task.test_report.startsWith('vitest-json:')) return 'vitest';
+  if (task.test_report.startsWith('jest-json:')) return 'jest';
+  if (task.test_report.startsWith('mocha-json:')) return 'mocha';
+  const fromCmd = (cmd: string): CanaryRunner | null => {
+    if (/\bvitest\b/.test(cmd)) return 'vitest';
+    if (/\bjest\b/.test(cmd)) return 'jest';
+    if (/\bmocha\b/.test(cmd)) return 'mocha';
+    if (/\bnode\b[^|;&]*\s--test(?=[\s=]|$)/.test(cmd)) return 'node:test';
+    return null;
+  };
+  const direct = fromCmd(task.test_cmd);
+  if (direct) return direct;
+  const m = /\b(?:npm(?:\s+run)?|yarn|pnpm(?:\s+run)?)\s+([\w:-]+)/.exec(task.test_cmd);
+  const scripts = (packageJson as { scripts?: Record<string, unknown> } | null)?.scripts;
+  const script = m && scripts && typeof scripts[m[1]!] === 'string' ? (scripts[m[1]!] as string) : null;
+  return script ? fromCmd(script) : null;
+}
+
+/** Files test.patch leaves in the tree that can hold tests (JS/TS sources), sorted. */
+export function canaryHosts(testPatch: string): string[] {
+  return testPatchFiles(testPatch).filter((f) => SOURCE_EXT.has(extname(f))).sort();
+}
+
+/**
+ * Plans this run's canaries: for each host file (`canaryHosts`) whose text (as test.patch left
+ * it, read by `readHost`; null = absent) registers tests, one failing and one passing canary per
+ * assertion library the file uses, in a suite of their own, appended to the file. Module system:
+ * ESM when the file has an `import … from` / `import '…'` line, CommonJS when it calls
+ * `require(`, otherwise ESM for `.mjs`/`.mts`/TypeScript or `"type": "module"`, else CommonJS.
+ * A file's runner is `runner` (from the command), else the one it imports (`node:test`, `vitest`,
+ * `@jest/globals`: e.g. `node --import ./test/a.test.js` runs node:test in one process).
+ * Returns a reason instead when no canary can be placed (unknown runner, no host file).
+ */
+export function planCanaries(
+  runner: CanaryRunner | null,
+  hosts: ReadonlyMap<string, string>,
+  packageType: string | null,
+): CanaryPlan | { unprotected: string } {
+  const appends = new Map<string, string>();
+  const tests: CanaryTest[] = [];
+  for (const [file, text] of hosts) {
+    if (!/\b(?:it|test|describe|suite)\s*\(/.test(text)) continue;
+    const fileRunner = runner ?? runnerOfFile(text);
+    if (!fileRunner) continue;
+    const ext = extname(file);
+    const esm = /^\s*import\s[^;\n]*\bfrom\s*['"]|^\s*import\s*['"]/m.test(text)
+      ? true
+      : /\brequire\s*\(/.test(text)
+        ? false
+        : ext === '.mjs' || ext === '.mts' || ext === '.ts' || ext === '.tsx' || packageType === 'module';
+    const tdd = fileRunner === 'mocha' && /\bsuite\s*\(/.test(text) && !/\bdescribe\s*\(/.test(text);
+    const { code, tests: t } = canaryCode(fileRunner, esm, assertionLibraries(fileRunner, text), tdd);
+    appends.set(file, `${text.endsWith('\n') ? '' : '\n'}\n${code}`);
+    tests.push(...t);
+  }
+  if (appends.size === 0) {
+    return { unprotected: hosts.size && !runner ? 'the test runner is not one fixbench writes canaries for (node:test, mocha, vitest, jest)' : 'test.patch touches no JS/TS test file to hold the canaries' };
+  }
+  return { runner: runner ?? runnerOfFile([...hosts.values()].join('\n'))!, appends, tests };
+}
+
+/** The runner a test file imports its test functions from (`node:test`, `vitest`, `@jest/globals`), or null. */
+export function runnerOfFile(text: string): CanaryRunner | null {
+  if (/['"]node:test['"]/.test(text)) return 'node:test';
+  if (/['"]vitest['"]/.test(text)) return 'vitest';
+  if (/['"]@jest\/globals['"]/.test(text)) return 'jest';
+  return null;
+}
+
+type Lib = { kind: 'node-assert'; spec: string } | { kind: 'chai'; spec: string } | { kind: 'expect' };
+
+/** Assertion libraries the file imports (node:assert, chai, expect); the runner's usual one when none is seen. */
+function assertionLibraries(runner: CanaryRunner, text: string): Lib[] {
+  const libs: Lib[] = [];
+  const na = /['"]((?:node:)?assert(?:\/strict)?)['"]/.exec(text);
+  if (na) libs.push({ kind: 'node-assert', spec: na[1]! });
+  if (/['"]chai['"]/.test(text)) libs.push({ kind: 'chai', spec: 'chai' });
+  if (/\bexpect\s*\(/.test(text) && (runner === 'vitest' || runner === 'jest')) libs.push({ kind: 'expect' });
+  if (libs.length) return libs;
+  return runner === 'vitest' || runner === 'jest' ? [{ kind: 'expect' }] : [{ kind: 'node-assert', spec: 'node:assert/strict' }];
+}
+
+/** The appended code: imports under fresh names, one suite, per library a failing and a passing test (mocha's TDD interface, `suite`/`test`, when `tdd`). */
+function canaryCode(runner: CanaryRunner, esm: boolean, libs: Lib[], tdd: boolean): { code: string; tests: CanaryTest[] } {
+  const lines: string[] = [];
+  const imp = (name: string, spec: string, member?: string): void => {
+    if (esm) lines.push(member ? `import { ${member} as ${name} } from '${spec}';` : `import ${name} from '${spec}';`);
+    else lines.push(`const ${name} = require('${spec}')${member ? `.${member}` : ''};`);
+  };
+  const D = ident();
+  const I = ident();
+  if (runner === 'node:test') {
+    imp(D, 'node:test', 'describe');
+    imp(I, 'node:test', 'it');
+  } else if (runner === 'vitest') {
+    imp(D, 'vitest', 'describe');
+    imp(I, 'vitest', 'it');
+  } else {
+    lines.push(`const ${D} = ${tdd ? 'suite' : 'describe'};`, `const ${I} = ${tdd ? 'test' : 'it'};`);
+  }
+  const suite = `${pick(SUITES)} ${hex(4)}`;
+  const tests: CanaryTest[] = [];
+  const body: string[] = [];
+  const used = new Set<string>();
+  const title = (): string => {
+    let t: string;
+    do t = `${pick(VERBS)} ${pick(NOUNS)} ${hex(3)}`;
+    while (used.has(t));
+    used.add(t);
+    return t;
+  };
+  for (const lib of libs) {
+    const A = ident();
+    if (lib.kind === 'node-assert') imp(A, lib.spec);
+    else if (lib.kind === 'chai') imp(A, lib.spec, 'assert');
+    else if (runner === 'vitest') imp(A, 'vitest', 'expect');
+    else lines.push(`const ${A} = expect;`);
+    const a = randomInt(2, 9000);
+    const b = randomInt(2, 9000);
+    const off = randomInt(1, 50);
+    const check = (x: string, y: number): string =>
+      lib.kind === 'expect' ? `${A}(${x}).toBe(${y});` : `${A}.strictEqual(${x}, ${y});`;
+    const [fail, pass] = [title(), title()];
+    const failFirst = randomInt(2) === 0;
+    const f = `  ${I}(${JSON.stringify(fail)}, () => {\n    ${check(`${a} + ${b}`, a + b + off)}\n  });`;
+    const p = `  ${I}(${JSON.stringify(pass)}, () => {\n    ${check(`${a} * ${b}`, a * b)}\n  });`;
+    body.push(...(failFirst ? [f, p] : [p, f]));
+    tests.push({ suite, title: fail, must: 'FAILED' }, { suite, title: pass, must: 'PASSED' });
+  }
+  lines.push('', `${D}(${JSON.stringify(suite)}, () => {`, ...body, '});', '');
+  return { code: lines.join('\n'), tests };
+}
+
+/**
+ * Appends the plan's code to its files in `dir`, never following a symlink (O_NOFOLLOW on the
+ * file; the folders were just restored by test.patch protection). Throws when a file cannot be
+ * opened so: a planted link is the model's doing, and the caller grades the attempt `tampered`.
+ */
+export async function writeCanaries(dir: string, plan: CanaryPlan, resolveIn: (dir: string, file: string) => Promise<string>): Promise<void> {
+  for (const [file, code] of plan.appends) {
+    const fh = await open(await resolveIn(dir, file), constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
+    try {
+      await fh.writeFile(code);
+    } finally {
+      await fh.close();
+    }
+  }
+}
+
+const LOWER: Record<TestStatus, CanaryStatus> = { PASSED: 'passed', FAILED: 'failed', SKIPPED: 'skipped', ERROR: 'error' };
+const RANK: Record<CanaryStatus, number> = { passed: 0, failed: 0, skipped: 1, error: 2, missing: 3 };
+
+/**
+ * Finds each canary among `parsed` (an id ending in `suite > title`, whatever file prefix the
+ * runner gives), splits the results into the task's own tests (canary ids and their suite ids
+ * removed) and the canaries' statuses, and judges them: every reported canary must come out as
+ * it must, a file's pair is reported whole or not at all (a file the command does not run), and
+ * at least one pair is reported. `problem` names the first fault (null when none): the caller
+ * grades the attempt `tampered`.
+ */
+export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: TestResults; canaries: CanaryResults; problem: string | null } {
+  const rest: TestResults = new Map(parsed);
+  const suites = new Set(plan.tests.map((t) => t.suite));
+  for (const id of parsed.keys()) {
+    const parts = id.split(ID_SEPARATOR);
+    if (parts.some((p) => suites.has(p))) rest.delete(id);
+  }
+  const canaries: CanaryResults = { fail: 'failed', pass: 'passed' };
+  let problem: string | null = null;
+  let seen = 0;
+  const statusOf = (t: CanaryTest): CanaryStatus => {
+    const tail = `${t.suite}${ID_SEPARATOR}${t.title}`;
+    const statuses = [...parsed].filter(([id]) => id === tail || id.endsWith(`${ID_SEPARATOR}${tail}`)).map(([, s]) => s);
+    if (statuses.length === 0) return 'missing';
+    return statuses.every((s) => s === t.must) ? LOWER[t.must] : LOWER[statuses.find((s) => s !== t.must)!];
+  };
+  // One suite per host file; a suite with no canary reported at all is a file the command does
+  // not run (its listed tests, if any, are missing too and count as failed).
+  for (const suite of suites) {
+    const mine = plan.tests.filter((t) => t.suite === suite).map((t) => ({ t, got: statusOf(t) }));
+    if (mine.every((m) => m.got === 'missing')) continue;
+    seen++;
+    for (const { t, got } of mine) {
+      const key = t.must === 'FAILED' ? 'fail' : 'pass';
+      const want: CanaryStatus = t.must === 'FAILED' ? 'failed' : 'passed';
+      if (got === want) continue;
+      if (canaries[key] === want || RANK[got] > RANK[canaries[key]]) canaries[key] = got;
+      problem ??= `the ${key === 'fail' ? 'failing' : 'passing'} canary test ${JSON.stringify(`${t.suite}${ID_SEPARATOR}${t.title}`)} (runner ${plan.runner}) came out ${got}, not ${want}: the run's results cannot be trusted`;
+    }
+  }
+  if (seen === 0) {
+    canaries.fail = 'missing';
+    canaries.pass = 'missing';
+    problem = `none of the canary tests added to ${[...plan.appends.keys()].join(', ')} (runner ${plan.runner}) was reported: the results are not the test run's own, or test_cmd does not run those files`;
+  }
+  return { rest, canaries, problem };
+}

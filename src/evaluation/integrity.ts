@@ -1,0 +1,116 @@
+// Tamper evidence of one test run (DESIGN.md §11 rule 3), around `test_cmd`: before it, the
+// canaries are appended and a second result channel planned; after it, the canaries, the two
+// channels and the exit code must agree with the results, or the attempt is `tampered`.
+import type { TaskSpec } from '../config/task.ts';
+import { canaryHosts, checkCanaries, inferRunner, planCanaries, writeCanaries, type CanaryPlan, type CanaryResults } from './canary.ts';
+import { compareChannels, planSecondChannel, type SecondChannel } from './channels.ts';
+import { ID_SEPARATOR, type ReportKind, type TestResults } from './parse/index.ts';
+import { noLinkPath, readSmallFile } from './report-file.ts';
+import type { EvaluationResult } from './types.ts';
+
+/** What was set up around one test run. */
+export interface Guard {
+  /** The command to run (`test_cmd`, with the second channel's reporter when there is one). */
+  cmd: string;
+  plan: CanaryPlan | null;
+  channel: SecondChannel | null;
+  /** Why the run carries no canaries (null when it does): such results are marked unprotected. */
+  unprotected: string | null;
+  /** Set when the canaries could not be placed because of what the patch did (a linked test file): the attempt is `tampered`. */
+  tampered: string | null;
+}
+
+/** Largest package.json or test file read to plan canaries, bytes. */
+const MAX_READ = 4 * 1024 * 1024;
+
+/**
+ * Sets up the evidence of one run in workspace `dir`, after test.patch was applied: appends the
+ * canaries (`planCanaries`) to the test files test.patch touches, and plans the second channel
+ * (`planSecondChannel`). A task read by exit code carries neither (unprotected: the fix is a
+ * per-test report); so does a run with `canaries: false` (fixbench's own tests and bench only). Never throws for
+ * the workspace's content: a symlinked test file gives `tampered`.
+ */
+export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, canaries: boolean): Promise<Guard> {
+  const guard: Guard = { cmd: task.test_cmd, plan: null, channel: null, unprotected: null, tampered: null };
+  if (report.kind === 'exit-code') {
+    guard.unprotected = 'test_report is exit-code: no per-test results, so no canaries or second channel (give the task a per-test report)';
+    return guard;
+  }
+  if (!canaries) {
+    guard.unprotected = 'canaries and the second channel turned off for this evaluation';
+    return guard;
+  }
+  guard.channel = planSecondChannel(task.test_cmd, report);
+  if (guard.channel) guard.cmd = guard.channel.cmd;
+  let pkg: unknown = null;
+  const pkgText = await readSmallFile(dir, 'package.json', MAX_READ);
+  try {
+    pkg = pkgText === null ? null : JSON.parse(pkgText);
+  } catch {
+    pkg = null;
+  }
+  const hosts = new Map<string, string>();
+  for (const f of canaryHosts(task.test_patch)) {
+    const text = await readSmallFile(dir, f, MAX_READ);
+    if (text !== null) hosts.set(f, text);
+  }
+  const type = typeof (pkg as { type?: unknown } | null)?.type === 'string' ? ((pkg as { type: string }).type) : null;
+  const plan = planCanaries(inferRunner(task, pkg), hosts, type);
+  if ('unprotected' in plan) {
+    guard.unprotected = plan.unprotected;
+    return guard;
+  }
+  try {
+    await writeCanaries(dir, plan, noLinkPath);
+    guard.plan = plan;
+  } catch (err) {
+    guard.tampered = `the canary tests could not be added to the test files: ${(err as Error).message}`;
+  }
+  return guard;
+}
+
+/** The judgement of one run's evidence. */
+export interface Verdict {
+  /** The task's own results: canaries removed. */
+  rest: TestResults;
+  canaries: CanaryResults | null;
+  /** Result channels read: 1, or 2 with a second channel. */
+  channels: 1 | 2;
+  /** Why the evidence does not hold (the attempt is `tampered`); null when it does. */
+  tampered: string | null;
+}
+
+/**
+ * Judges the run's evidence, in this order: the canaries came out as they must; the second
+ * channel (`second`, null when none was read) agrees with the first on the listed tests and the
+ * canaries; the exit code is not 0 when the failing canary failed (a runner that exits 0 with a
+ * failed test hides failures). The no-verdict rules of the exit code are `grade`'s.
+ */
+export function judgeRun(guard: Guard, task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS'>, parsed: TestResults, second: TestResults | null, exitCode: number | null): Verdict {
+  const verdict: Verdict = { rest: parsed, canaries: null, channels: second ? 2 : 1, tampered: null };
+  const canaryIds: string[] = [];
+  if (guard.plan) {
+    const c = checkCanaries(guard.plan, parsed);
+    verdict.rest = c.rest;
+    verdict.canaries = c.canaries;
+    verdict.tampered = c.problem;
+    const tails = guard.plan.tests.map((t) => `${t.suite}${ID_SEPARATOR}${t.title}`);
+    for (const id of parsed.keys()) if (tails.some((t) => id === t || id.endsWith(`${ID_SEPARATOR}${t}`))) canaryIds.push(id);
+  }
+  if (!verdict.tampered && second && guard.channel) {
+    verdict.tampered = compareChannels(parsed, second, [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS, ...canaryIds], `${guard.channel.kind === 'tap' ? 'TAP' : 'JUnit'} channel`);
+  }
+  if (!verdict.tampered && guard.plan && exitCode === 0) {
+    verdict.tampered = 'the test command exited 0 although the failing canary test failed: its exit code does not follow its results';
+  }
+  return verdict;
+}
+
+/** The record fields of an evaluation's evidence (`canaries`, `unprotected`, `channels`), those it has. */
+export function integrityFields(e: Pick<EvaluationResult, 'canaries' | 'unprotected' | 'channels'>): Pick<EvaluationResult, 'canaries' | 'unprotected' | 'channels'> {
+  return {
+    ...(e.canaries !== undefined ? { canaries: e.canaries } : {}),
+    ...(e.unprotected !== undefined ? { unprotected: e.unprotected } : {}),
+    ...(e.channels !== undefined ? { channels: e.channels } : {}),
+  };
+}

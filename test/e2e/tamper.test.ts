@@ -1,0 +1,126 @@
+// Tamper evidence through the real pipeline (`fixbench eval --predictions`, local sandbox),
+// table-driven: one hostile patch per class, each beside a control — the gold fix carrying the
+// same trappings made harmless. No hostile patch is `resolved`; every control is; the record
+// names why (`tampered`, or no verdict). Payloads: test/fixtures/hostile/_tamper/.
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AttemptRecord } from '../../src/store/records.ts';
+import { runCli } from '../helpers/cli.ts';
+import { patchFor, type GitRepo } from '../helpers/git-repo.ts';
+import { tinyRepo, writeTinyTask } from '../helpers/tiny-task.ts';
+
+const PAYLOADS = fileURLToPath(new URL('../fixtures/hostile/_tamper/', import.meta.url));
+const payload = (name: string): string => readFileSync(path.join(PAYLOADS, name), 'utf8');
+const FIXED = 'exports.add = (a, b) => a + b;\n';
+const BUGGY = 'exports.add = (a, b) => a - b;\n';
+
+/** The tasks of the suite: the tiny repository under three ways of reading its results. */
+const TASKS = {
+  /** node:test, JUnit report file, TAP as the second channel. */
+  junit: { test_cmd: 'node --test --test-reporter=junit --test-reporter-destination=report.xml', test_report: 'junit:report.xml' },
+  /** node:test run in one process (`--import`), TAP on stdout: the code under test shares the runner's stdout. */
+  tap: { test_cmd: 'node --test-reporter=tap --import ./test/add.test.js ./test/base.test.js', test_report: 'tap' },
+  /** The exit code only: no canaries possible (unprotected). */
+  exitcode: { test_cmd: 'node --test', test_report: 'exit-code', FAIL_TO_PASS: ['node --test'], PASS_TO_PASS: [] },
+} as const;
+
+interface Row {
+  /** The attack class (the predictions' model name). */
+  name: string;
+  task: keyof typeof TASKS;
+  /** The content of src/add.js the patch leaves. */
+  addJs: string;
+  /** `resolved` for controls; for hostile patches the outcome that names why. */
+  outcome: string;
+  /** A regex the record's `error` must match. */
+  error?: RegExp;
+  unprotected?: boolean;
+}
+
+const ROWS: Row[] = [
+  { name: 'neutralise-assert', task: 'junit', addJs: payload('neutralise-assert.js') + BUGGY, outcome: 'tampered', error: /failing canary test .* came out passed/ },
+  { name: 'neutralise-assert-control', task: 'junit', addJs: payload('wrap-assert.js') + FIXED, outcome: 'resolved' },
+  { name: 'rewrite-report', task: 'junit', addJs: payload('rewrite-report.js') + BUGGY, outcome: 'tampered', error: /none of the canary tests .* was reported/ },
+  { name: 'rewrite-report-control', task: 'junit', addJs: payload('rewrite-report-same.js') + FIXED, outcome: 'resolved' },
+  { name: 'forge-tap-and-kill', task: 'tap', addJs: payload('forge-tap.js') + BUGGY, outcome: 'unresolved', error: /no test verdict with this patch: .*(killed by a signal|TAP stream is inconsistent)/ },
+  { name: 'forge-tap-and-kill-control', task: 'tap', addJs: payload('print-tap.js') + FIXED, outcome: 'resolved' },
+  { name: 'drop-suite', task: 'junit', addJs: payload('drop-suite.js') + BUGGY, outcome: 'tampered', error: /none of the canary tests .* was reported/ },
+  { name: 'drop-suite-control', task: 'junit', addJs: FIXED, outcome: 'resolved' },
+  // exit-code: the hostile patch passes (the known gap) but the record says it is unprotected.
+  { name: 'drop-suite-exit-code', task: 'exitcode', addJs: payload('drop-suite.js') + BUGGY, outcome: 'resolved', unprotected: true },
+  { name: 'drop-suite-exit-code-control', task: 'exitcode', addJs: FIXED, outcome: 'resolved', unprotected: true },
+];
+
+let tmp: string;
+let repo: GitRepo;
+let records: Map<string, AttemptRecord>;
+let lintOut: string;
+let html: string;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-tamper-'));
+  repo = tinyRepo();
+  const tasks = path.join(tmp, 'tasks');
+  for (const [id, yaml] of Object.entries(TASKS)) writeTinyTask(tasks, repo, id, { yaml });
+  const preds = ROWS.map((r) => ({ instance_id: r.task, model_name_or_path: r.name, model_patch: patchFor(repo, { 'src/add.js': r.addJs }) }));
+  await writeFile(path.join(tmp, 'preds.jsonl'), preds.map((p) => JSON.stringify(p)).join('\n') + '\n');
+  const results = path.join(tmp, 'results');
+  const r = await runCli(['eval', '--predictions', path.join(tmp, 'preds.jsonl'), '--tasks', tasks, '--results', results, '--reports', path.join(tmp, 'reports'), '--run-id', 'tamper', '--sandbox', 'local']);
+  expect(r.exitCode, r.stderr).toBe(0);
+  const lines = (await readFile(path.join(results, 'tamper', 'attempts.jsonl'), 'utf8')).trim().split('\n');
+  records = new Map(lines.map((l) => AttemptRecord.parse(JSON.parse(l))).filter((a) => a.outcome !== 'empty_patch').map((a) => [a.model, a]));
+  html = await readFile(path.join(tmp, 'reports', 'tamper', 'index.html'), 'utf8');
+  lintOut = (await runCli(['tasks', 'lint', '--tasks', tasks])).stdout;
+}, 240_000);
+afterAll(async () => {
+  repo?.cleanup();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('tamper evidence (fixbench eval --predictions)', () => {
+  for (const row of ROWS) {
+    it(`${row.name} on the ${row.task} task is ${row.outcome}${row.unprotected ? ' and unprotected' : ''}`, () => {
+      const rec = records.get(row.name);
+      expect(rec, row.name).toBeDefined();
+      const context = JSON.stringify({ outcome: rec!.outcome, error: rec!.error, canaries: rec!.canaries, unprotected: rec!.unprotected });
+      expect(rec!.outcome, context).toBe(row.outcome);
+      if (row.error) expect(rec!.error ?? '', context).toMatch(row.error);
+      if (row.unprotected) {
+        expect(rec!.unprotected, context).toMatch(/exit-code/);
+        expect(rec!.canaries ?? null).toBeNull();
+      } else {
+        expect(rec!.unprotected ?? null, context).toBeNull();
+        if (row.outcome === 'resolved') {
+          expect(rec!.canaries, context).toEqual({ fail: 'failed', pass: 'passed' });
+          expect(rec!.channels, context).toBe(row.task === 'junit' ? 2 : 1);
+        }
+      }
+      // Canaries never reach the task's own results.
+      for (const id of [...rec!.tests_status?.FAIL_TO_PASS.success ?? [], ...rec!.tests_status?.PASS_TO_PASS.success ?? []]) expect(['add > adds two numbers', 'add > is a function', 'base > truth', 'node --test']).toContain(id);
+    });
+  }
+
+  it('no hostile patch on a protected task is resolved; every control is', () => {
+    for (const row of ROWS.filter((r) => !r.unprotected)) {
+      const resolved = records.get(row.name)!.outcome === 'resolved';
+      expect(resolved, row.name).toBe(row.name.endsWith('-control'));
+    }
+  });
+
+  it('lint warns that the exit-code task is unprotected, and only it', () => {
+    expect(lintOut).toMatch(/warning: .*exitcode\/task\.yaml: test_report: exit-code: graded without canary tests/);
+    expect(lintOut.match(/^warning:/gm)).toHaveLength(1);
+  });
+
+  it('the report shows tampered and unprotected attempts per model', () => {
+    expect(html).toContain('tampered');
+    expect(html).toMatch(/unprotected<div class="parts">attempts/);
+    // The per-task matrix: ☠ for tampered, ° on the exit-code task's cells.
+    expect(html).toContain('☠');
+    expect(html).toMatch(/✓°/);
+  });
+});

@@ -1,0 +1,161 @@
+// Canary planning and judging, second-channel planning and comparison, and ANSI stripping before
+// every parser (pure parts; the real runs are in hostile.test.ts and test/e2e/tamper.test.ts).
+import { describe, expect, it } from 'vitest';
+import { canaryHosts, checkCanaries, inferRunner, planCanaries, type CanaryPlan } from '../../../src/evaluation/canary.ts';
+import { compareChannels, planSecondChannel } from '../../../src/evaluation/channels.ts';
+import { judgeRun, type Guard } from '../../../src/evaluation/integrity.ts';
+import { parseReportText, reportKind, type TestResults } from '../../../src/evaluation/parse/index.ts';
+
+const CJS = "'use strict';\nconst { describe, it } = require('node:test');\nconst assert = require('node:assert/strict');\ndescribe('x', () => { it('y', () => assert.equal(1, 1)); });\n";
+const ESM_VITEST = "import { describe, expect, it } from 'vitest';\ndescribe('x', () => { it('y', () => expect(1).toBe(1)); });";
+const plan = (r: ReturnType<typeof planCanaries>): CanaryPlan => {
+  if ('unprotected' in r) throw new Error(r.unprotected);
+  return r;
+};
+
+describe('inferRunner', () => {
+  it.each([
+    [{ test_cmd: 'npx vitest run --reporter=junit --outputFile=r.xml', test_report: 'junit:r.xml' }, null, 'vitest'],
+    [{ test_cmd: 'npx mocha --reporter json --reporter-option output=r.json', test_report: 'mocha-json:r.json' }, null, 'mocha'],
+    [{ test_cmd: 'node --test --test-reporter=junit --test-reporter-destination=r.xml', test_report: 'junit:r.xml' }, null, 'node:test'],
+    [{ test_cmd: 'npx jest --json --outputFile=r.json', test_report: 'jest-json:r.json' }, null, 'jest'],
+    [{ test_cmd: 'npm test', test_report: 'tap' }, { scripts: { test: 'node --test' } }, 'node:test'],
+    [{ test_cmd: 'npm run unit', test_report: 'tap' }, { scripts: { unit: 'mocha -R tap' } }, 'mocha'],
+    [{ test_cmd: 'make check', test_report: 'tap' }, null, null],
+  ] as const)('%j → %s', (task, pkg, want) => {
+    expect(inferRunner(task, pkg)).toBe(want);
+  });
+});
+
+describe('planCanaries', () => {
+  it('appends, in the file\'s module system and assertion library, one failing and one passing test under fresh names', () => {
+    const p = plan(planCanaries('node:test', new Map([['test/a.test.js', CJS]]), null));
+    const code = p.appends.get('test/a.test.js')!;
+    expect(code).toMatch(/^\nconst _\w+ = require\('node:test'\)\.describe;/);
+    expect(code).toMatch(/= require\('node:assert\/strict'\);/);
+    expect(code).not.toMatch(/^import /m);
+    expect(p.tests.map((t) => t.must)).toEqual(['FAILED', 'PASSED']);
+    expect(new Set(p.tests.map((t) => t.suite)).size).toBe(1);
+    expect(code).toContain(JSON.stringify(p.tests[0]!.title));
+  });
+
+  it('writes ESM with vitest\'s expect for a vitest file, and one pair per assertion library the file uses', () => {
+    const p = plan(planCanaries('vitest', new Map([['test/a.test.ts', ESM_VITEST + "\nimport assert from 'node:assert';\n"]]), 'module'));
+    const code = p.appends.get('test/a.test.ts')!;
+    expect(code).toMatch(/^import \{ expect as _\w+ \} from 'vitest';$/m);
+    expect(code).toMatch(/^import _\w+ from 'node:assert';$/m);
+    expect(code).toMatch(/\)\.toBe\(\d+\);/);
+    expect(p.tests.filter((t) => t.must === 'FAILED')).toHaveLength(2);
+  });
+
+  it('follows mocha\'s TDD interface (suite/test) when the file uses it', () => {
+    const tdd = "const assert = require('assert');\nsuite('x', () => { test('y', () => assert.ok(true)); });\n";
+    const code = plan(planCanaries('mocha', new Map([['test/a.js', tdd]]), null)).appends.get('test/a.js')!;
+    expect(code).toMatch(/^const _\w+ = suite;$/m);
+    expect(code).toMatch(/^const _\w+ = test;$/m);
+    expect(code).toMatch(/= require\('assert'\);/);
+  });
+
+  it('draws new names and values on every run', () => {
+    const a = plan(planCanaries('mocha', new Map([['test/a.spec.js', CJS]]), null));
+    const b = plan(planCanaries('mocha', new Map([['test/a.spec.js', CJS]]), null));
+    expect(a.tests[0]!.suite).not.toBe(b.tests[0]!.suite);
+    expect(a.appends.get('test/a.spec.js')).not.toBe(b.appends.get('test/a.spec.js'));
+  });
+
+  it('takes the runner from the file\'s imports when the command names none, and says why it cannot place any', () => {
+    expect(plan(planCanaries(null, new Map([['test/a.test.js', CJS]]), null)).runner).toBe('node:test');
+    expect(planCanaries(null, new Map([['test/a.test.js', "describe('x', () => {});"]]), null)).toEqual({ unprotected: expect.stringMatching(/not one fixbench writes canaries for/) });
+    expect(planCanaries('mocha', new Map([['test/helper.js', 'module.exports = 1;']]), null)).toEqual({ unprotected: expect.stringMatching(/no JS\/TS test file/) });
+    expect(canaryHosts('diff --git a/test/a.test.js b/test/a.test.js\n--- a/test/a.test.js\n+++ b/test/a.test.js\n@@ -1 +1 @@\n-a\n+b\ndiff --git a/test/data.json b/test/data.json\n--- /dev/null\n+++ b/test/data.json\n@@ -0,0 +1 @@\n+{}\n')).toEqual(['test/a.test.js']);
+  });
+});
+
+describe('checkCanaries', () => {
+  const p = plan(planCanaries('mocha', new Map([['test/a.spec.js', CJS], ['test/b.spec.js', CJS]]), null));
+  const [fa, pa, fb, pb] = p.tests;
+  const id = (file: string, t: { suite: string; title: string }) => `${file} > ${t.suite} > ${t.title}`;
+  const base: [string, 'PASSED' | 'FAILED'][] = [['test/a.spec.js > x > y', 'PASSED']];
+
+  it('holds when every reported canary came out as it must, and keeps them out of the task\'s results', () => {
+    const parsed: TestResults = new Map([...base, [id('test/a.spec.js', fa!), 'FAILED'], [id('test/a.spec.js', pa!), 'PASSED'], [id('test/b.spec.js', fb!), 'FAILED'], [id('test/b.spec.js', pb!), 'PASSED']]);
+    const r = checkCanaries(p, parsed);
+    expect(r.problem).toBeNull();
+    expect(r.canaries).toEqual({ fail: 'failed', pass: 'passed' });
+    expect([...r.rest.keys()]).toEqual(['test/a.spec.js > x > y']);
+  });
+
+  it('is tampered when the failing canary passed, or the passing one failed', () => {
+    const r = checkCanaries(p, new Map([...base, [id('test/a.spec.js', fa!), 'PASSED'], [id('test/a.spec.js', pa!), 'PASSED']]));
+    expect(r.canaries).toEqual({ fail: 'passed', pass: 'passed' });
+    expect(r.problem).toMatch(/failing canary test .* came out passed, not failed/);
+    expect(checkCanaries(p, new Map([[id('test/a.spec.js', fa!), 'FAILED'], [id('test/a.spec.js', pa!), 'FAILED']])).canaries.pass).toBe('failed');
+  });
+
+  it('allows a file whose canaries are all absent (not run), but not half a pair, nor none at all', () => {
+    expect(checkCanaries(p, new Map([[id('test/a.spec.js', fa!), 'FAILED'], [id('test/a.spec.js', pa!), 'PASSED']])).problem).toBeNull();
+    expect(checkCanaries(p, new Map([[id('test/a.spec.js', fa!), 'FAILED']])).problem).toMatch(/passing canary .* came out missing/);
+    const none = checkCanaries(p, new Map(base));
+    expect(none.canaries).toEqual({ fail: 'missing', pass: 'missing' });
+    expect(none.problem).toMatch(/none of the canary tests added to test\/a\.spec\.js, test\/b\.spec\.js/);
+  });
+});
+
+describe('second channel', () => {
+  it('adds a TAP reporter to a node --test JUnit command, first in both lists', () => {
+    const c = planSecondChannel('node --test --test-reporter=junit --test-reporter-destination=report.xml', reportKind('junit:report.xml'))!;
+    expect(c.kind).toBe('tap');
+    expect(c.path).toMatch(/^\.fixbench-[0-9a-f]{16}\.tap$/);
+    expect(c.cmd).toBe(`node --test --test-reporter=tap --test-reporter-destination=${c.path} --test-reporter=junit --test-reporter-destination=report.xml`);
+  });
+
+  it('keeps a sole TAP reporter on stdout and adds JUnit beside it', () => {
+    const c = planSecondChannel('node --test --test-reporter=tap', reportKind('tap'))!;
+    expect(c.cmd).toBe(`node --test --test-reporter=junit --test-reporter-destination=${c.path} --test-reporter-destination=stdout --test-reporter=tap`);
+  });
+
+  it.each([
+    ['npx mocha --reporter json --reporter-option output=r.json', 'mocha-json:r.json'],
+    ['npx vitest run --reporter=junit --outputFile=r.xml', 'junit:r.xml'],
+    ['node --test && node --test --test-reporter=junit --test-reporter-destination=r.xml', 'junit:r.xml'],
+    ['node --test --test-reporter=junit --test-reporter=spec --test-reporter-destination=r.xml', 'junit:r.xml'],
+  ])('gives none where the runner has no second report: %s', (cmd, report) => {
+    expect(planSecondChannel(cmd, reportKind(report))).toBeNull();
+  });
+
+  it('names the tests the channels disagree on', () => {
+    const a: TestResults = new Map([['t1', 'PASSED'], ['t2', 'PASSED']]);
+    expect(compareChannels(a, new Map(a), ['t1', 't2'], 'TAP channel')).toBeNull();
+    expect(compareChannels(a, new Map([['t1', 'PASSED'], ['t2', 'FAILED']]), ['t1', 't2'], 'TAP channel')).toMatch(/disagree on 1 test\(s\): "t2": report PASSED, TAP channel FAILED/);
+    expect(compareChannels(a, new Map([['t1', 'PASSED']]), ['t1', 't2'], 'TAP channel')).toMatch(/"t2": report PASSED, TAP channel MISSING/);
+  });
+});
+
+describe('judgeRun', () => {
+  const p = plan(planCanaries('node:test', new Map([['test/a.test.js', CJS]]), null));
+  const guard: Guard = { cmd: 'x', plan: p, channel: { cmd: 'x', path: '.f.tap', kind: 'tap' }, unprotected: null, tampered: null };
+  const tail = (i: number) => `${p.tests[i]!.suite} > ${p.tests[i]!.title}`;
+  const parsed: TestResults = new Map([['x > y', 'PASSED'], [tail(0), 'FAILED'], [tail(1), 'PASSED']]);
+  const lists = { FAIL_TO_PASS: ['x > y'], PASS_TO_PASS: [] };
+
+  it('trusts a run whose canaries, channels and exit code agree', () => {
+    const v = judgeRun(guard, lists, parsed, new Map(parsed), 1);
+    expect(v).toMatchObject({ tampered: null, channels: 2, canaries: { fail: 'failed', pass: 'passed' } });
+    expect([...v.rest.keys()]).toEqual(['x > y']);
+  });
+
+  it('is tampered when the channels disagree on a listed test or a canary, or the command exits 0', () => {
+    expect(judgeRun(guard, lists, parsed, new Map([...parsed, ['x > y', 'FAILED']]), 1).tampered).toMatch(/two result channels disagree .*"x > y"/);
+    expect(judgeRun(guard, lists, parsed, new Map([...parsed, [tail(0), 'PASSED']]), 1).tampered).toMatch(/disagree/);
+    expect(judgeRun(guard, lists, parsed, new Map(parsed), 0).tampered).toMatch(/exited 0 although the failing canary test failed/);
+  });
+});
+
+describe('parseReportText', () => {
+  it('strips ANSI escapes before every parser, TAP included', () => {
+    const tap = '\u001b[32mTAP version 13\u001b[39m\n\u001b[32mok 1 - adds\u001b[39m\n\u001b[31mnot ok 2 - subtracts\u001b[39m\n\u001b[2m1..2\u001b[22m\n';
+    expect(parseReportText('tap', tap)).toEqual(new Map([['adds', 'PASSED'], ['subtracts', 'FAILED']]));
+    const junit = '<testsuites><testsuite name="\u001b[1madd\u001b[22m"><testcase name="adds"/></testsuite></testsuites>';
+    expect(parseReportText('junit', junit)).toEqual(new Map([['add > adds', 'PASSED']]));
+  });
+});
