@@ -111,8 +111,15 @@ interface Row {
   control: string;
   /** Paths the record must name as dropped. */
   dropped: string[];
-  /** The hostile patch resolves on the open twin (false where that would harm the host). */
+  /** The hostile patch is graded on the open twin too (false where that would harm the host). */
   provenReal: boolean;
+  /**
+   * Its outcome there: `resolved` proves the attack real; `tampered` where the canary tests catch
+   * it even with nothing protected (a runner config runs in the runner's process and forges every result, canaries included).
+   */
+  openOutcome?: 'resolved' | 'tampered';
+  /** Entries dropped as leaving the work tree (`unsafe_entries_dropped`), before the protected rule sees them. */
+  unsafe?: number;
 }
 
 const rows: Row[] = [];
@@ -150,7 +157,7 @@ beforeAll(async () => {
   rows.push(
     { name: 'test-file-edit', task: 'prot-tiny', hostile: testEdit, control: tinyGold + testEdit, dropped: ['test/sum.test.js'], provenReal: true },
     { name: 'node-modules', task: 'prot-tiny', hostile: nodeModulesEdit, control: tinyGold + nodeModulesEdit, dropped: ['node_modules/tiny-assert/index.js'], provenReal: true },
-    { name: 'test-symlink', task: 'prot-tiny', hostile: link, control: tinyGold + link, dropped: ['test', 'test/sum.test.js'], provenReal: false },
+    { name: 'test-symlink', task: 'prot-tiny', hostile: link, control: tinyGold + link, dropped: ['test/sum.test.js'], unsafe: 1, provenReal: false },
   );
 
   const csv = copyBundled('js-csv-1', 'js-csv');
@@ -160,12 +167,12 @@ beforeAll(async () => {
     'package.json': (old) => `${JSON.stringify({ ...JSON.parse(old), mocha: { require: ['./forge.js'] } }, null, 2)}\n`,
   });
   rows.push(
-    { name: 'mocharc', task: 'js-csv-1', hostile: mocharc, control: csv.gold + mocharc, dropped: ['.mocharc.js'], provenReal: true },
-    { name: 'mocha-key', task: 'js-csv-1', hostile: mochaKey, control: csv.gold + mochaKey, dropped: ['package.json#mocha'], provenReal: true },
+    { name: 'mocharc', task: 'js-csv-1', hostile: mocharc, control: csv.gold + mocharc, dropped: ['.mocharc.js'], provenReal: true, openOutcome: 'tampered' },
+    { name: 'mocha-key', task: 'js-csv-1', hostile: mochaKey, control: csv.gold + mochaKey, dropped: ['package.json#mocha'], provenReal: true, openOutcome: 'tampered' },
   );
   const glob = copyBundled('ts-globlite-1', 'ts-globlite');
   const vitestConfig = bundlePatch(glob.bundle, glob.base, { 'vitest.config.ts': VITEST_CONFIG });
-  rows.push({ name: 'vitest-config', task: 'ts-globlite-1', hostile: vitestConfig, control: glob.gold + vitestConfig, dropped: ['vitest.config.ts'], provenReal: true });
+  rows.push({ name: 'vitest-config', task: 'ts-globlite-1', hostile: vitestConfig, control: glob.gold + vitestConfig, dropped: ['vitest.config.ts'], provenReal: true, openOutcome: 'tampered' });
 });
 
 afterAll(() => {
@@ -194,9 +201,9 @@ describe('protected files through fixbench eval --predictions', () => {
       const h = find(`hostile-${row.name}`, row.task)!;
       const c = find(`control-${row.name}`, row.task)!;
       const open = row.provenReal ? find(`hostile-${row.name}`, `${row.task}-open`)!.outcome : null;
-      return { row: row.name, hostile: h.outcome === 'resolved' ? 'resolved' : 'not resolved', control: c.outcome, open, hostileDropped: row.dropped.every((d) => h.protected_files_edited?.includes(d)), controlDropped: row.dropped.every((d) => c.protected_files_edited?.includes(d)) };
+      return { row: row.name, hostile: h.outcome === 'resolved' ? 'resolved' : 'not resolved', control: c.outcome, open, hostileDropped: row.dropped.every((d) => h.protected_files_edited?.includes(d)), controlDropped: row.dropped.every((d) => c.protected_files_edited?.includes(d)), unsafe: [h.unsafe_entries_dropped, c.unsafe_entries_dropped] };
     });
-    expect(table).toEqual(rows.map((row) => ({ row: row.name, hostile: 'not resolved', control: 'resolved', open: row.provenReal ? 'resolved' : null, hostileDropped: true, controlDropped: true })));
+    expect(table).toEqual(rows.map((row) => ({ row: row.name, hostile: 'not resolved', control: 'resolved', open: row.provenReal ? (row.openOutcome ?? 'resolved') : null, hostileDropped: true, controlDropped: true, unsafe: [row.unsafe ?? 0, row.unsafe ?? 0] })));
     // The host folder the link pointed to is intact: nothing deleted, nothing written (test.patch's file included).
     expect(readdirSync(host).sort()).toEqual(['keep.txt', 'sum.test.js']);
     expect(readFileSync(path.join(host, 'keep.txt'), 'utf8')).toBe('host data\n');
