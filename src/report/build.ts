@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 import { buildMatrix } from '../analysis/matrix.ts';
 import { rankSummaries, summarise } from '../analysis/leaderboard.ts';
 import type { AttemptRecord, RunHeader } from '../store/records.ts';
+import { answer } from '../analysis/answer.ts';
+import { answerView, type AnswerView } from './answer-view.ts';
 import { buildAnalysisView, type AnalysisView, type StepSeries } from './analysis-view.ts';
 import { lineChartSpec, priceAccuracySpec, renderChartSvg, type InertSvg, type LinePoint } from './chart.ts';
 import { attemptPagePath } from './paths.ts';
@@ -36,7 +38,7 @@ export type RenderOptions = Pick<BuildReportOptions, 'published' | 'repricedFrom
 };
 
 /** The everything-view of a report page: the run's view model plus the analysis sections. */
-export type ReportPage = ReportViewModel & { analysis: AnalysisView };
+export type ReportPage = ReportViewModel & { analysis: AnalysisView; answer: AnswerView };
 
 /** `repriced_from` of a header written by `report --prices`, when present (it is not part of a stored run). */
 function repricedFromHeader(header: RunHeader): { file: string; as_of: string } | null {
@@ -56,8 +58,9 @@ export function reportPage(header: RunHeader, attempts: readonly AttemptRecord[]
     repricedFrom: o.repricedFrom ?? repricedFromHeader(header),
   });
   const ranked = rankSummaries(summarise(header, attempts));
-  const analysis = buildAnalysisView(buildMatrix(header, attempts), ranked, vm.chart.points, o.trajectories);
-  return { ...vm, analysis };
+  const matrix = buildMatrix(header, attempts);
+  const analysis = buildAnalysisView(matrix, ranked, vm.chart.points, o.trajectories);
+  return { ...vm, analysis, answer: answerView(answer(matrix), header.price_sheet.as_of) };
 }
 
 const lineSvg = async (points: LinePoint[], spec: Parameters<typeof lineChartSpec>[1]): Promise<InertSvg | null> =>
