@@ -124,16 +124,17 @@ function routingView(matrix: ResultMatrix, models: readonly ChartPoint[]): Analy
   const all: Array<OracleRouter | CascadePoint> = [oracleRouter(matrix, { ids: priced }), ...cascades(matrix, { ids: priced })];
   const plottable = all.filter((r): r is (OracleRouter | CascadePoint) & { usdPerTask: number; rate: number } => r.usdPerTask !== null && r.usdPerTask > 0 && r.rate !== null);
   const beats = (r: { usdPerTask: number; rate: number }): boolean => !models.some((m) => dominates({ usd: m.usd, rate: m.ratePct / 100 }, { usd: r.usdPerTask, rate: r.rate }));
-  // Labels: the oracle, then cascades on the combined frontier, best rate first.
+  // Shown and labelled: the oracle, then the best few cascades by value (resolved per dollar) among
+  // those on the combined frontier of models and cascades; the rest sit behind the page's toggle.
   const frontier = new Set(paretoFrontier([...models.map((m) => ({ id: `model:${m.id}`, usd: m.usd, rate: m.ratePct / 100 })), ...plottable.filter((r) => r.kind === 'cascade').map((r) => ({ id: r.id, usd: r.usdPerTask, rate: r.rate }))]));
   const labelled = new Set(
     plottable
       .filter((r) => r.kind === 'oracle' || frontier.has(r.id))
-      .sort((a, b) => (a.kind === 'oracle' ? -1 : b.kind === 'oracle' ? 1 : b.rate - a.rate))
+      .sort((a, b) => (a.kind === 'oracle' ? -1 : b.kind === 'oracle' ? 1 : b.rate / b.usdPerTask - a.rate / a.usdPerTask))
       .slice(0, MAX_ROUTING_LABELS)
       .map((r) => r.id),
   );
-  const points = plottable.map((r) => ({ id: r.id, label: labelled.has(r.id) ? r.label : '', kind: r.kind, usd: r.usdPerTask, ratePct: r.rate * 100 }));
+  const points = plottable.map((r) => ({ id: r.id, label: labelled.has(r.id) ? r.label : '', kind: r.kind, usd: r.usdPerTask, ratePct: r.rate * 100, top: labelled.has(r.id) }));
   const rows = all
     .map((r): RoutingRow => ({
       label: r.label,
