@@ -98,7 +98,7 @@ export interface LineChartOptions {
 export function lineChartSpec(points: readonly LinePoint[], o: LineChartOptions): TopLevelSpec {
   const xs = points.map((p) => p.x);
   const x = o.xTime
-    ? { field: 'x', type: 'temporal' as const, title: o.xTitle }
+    ? { field: 'x', type: 'temporal' as const, title: o.xTitle, scale: { type: 'utc' as const }, axis: { format: '%Y-%m-%d', values: dayTicks(xs), labelAngle: -30 } }
     : {
         field: 'x',
         type: 'quantitative' as const,
@@ -122,6 +122,14 @@ export function lineChartSpec(points: readonly LinePoint[], o: LineChartOptions)
       order: { field: 'x', type: o.xTime ? 'temporal' : 'quantitative' },
     },
   };
+}
+
+/** Midnight UTC of each distinct day of `epochMs`, thinned to at most 8 evenly spaced ticks (date ticks for nightly runs, never hours). */
+export function dayTicks(epochMs: readonly number[]): number[] {
+  const days = [...new Set(epochMs.map((t) => Math.floor(t / 86_400_000) * 86_400_000))].sort((a, b) => a - b);
+  if (days.length <= 8) return days;
+  const step = Math.ceil((days.length - 1) / 7);
+  return days.filter((_, i) => i % step === 0);
 }
 
 function seriesScale(points: readonly LinePoint[], colours: ReadonlyMap<string, string> | undefined, count: number): Record<string, unknown> {

@@ -15,9 +15,11 @@ export interface PlacedLabel {
   key: string;
   /** Drawn text: the label, or `"n"` when numbered; null when not even a number fits (listed in the key). */
   text: string | null;
-  /** Left edge and vertical centre of the drawn text, pixels of the plot area. */
+  /** Anchor of the drawn text (its left edge, right edge or centre, per `align`) and its vertical centre, pixels of the plot area. */
   x: number;
   y: number;
+  /** Which edge `x` is: text left of its point ends near it (`right`), so a reader pairs label and point. */
+  align: 'left' | 'right' | 'center';
   /** Position in the numbered key (1-based), or null when the label itself is drawn. */
   number: number | null;
 }
@@ -66,7 +68,7 @@ export function placeLabels(requests: readonly LabelRequest[], o: PlacementOptio
   const placed: Box[] = [];
   const blocks = o.obstacles.map((p) => ({ x0: p.x - r, y0: p.y - r, x1: p.x + r, y1: p.y + r }));
   let numbers = 0;
-  const tryPlace = (req: LabelRequest, text: string): { x: number; y: number } | null => {
+  const tryPlace = (req: LabelRequest, text: string): { x: number; y: number; align: PlacedLabel['align'] } | null => {
     const w = textWidth(text, o.fontSize);
     const g = r + 2;
     const spots: Array<[number, number]> = [
@@ -79,13 +81,14 @@ export function placeLabels(requests: readonly LabelRequest[], o: PlacementOptio
       [req.x - w / 2, req.y - h - g],
       [req.x - w / 2, req.y + g],
     ];
-    for (const [x0, y0] of spots) {
+    for (const [i, [x0, y0]] of spots.entries()) {
       const box = { x0, y0, x1: x0 + w, y1: y0 + h };
       if (box.x0 < 0 || box.y0 < 0 || box.x1 > o.width || box.y1 > o.height) continue;
       const pad = { x0: box.x0 - 1, y0: box.y0 - 1, x1: box.x1 + 1, y1: box.y1 + 1 };
       if (placed.some((b) => intersects(b, pad)) || blocks.some((b) => intersects(b, box))) continue;
       placed.push(box);
-      return { x: x0, y: y0 + h / 2 };
+      const align = i < 3 ? 'left' : i < 6 ? 'right' : 'center';
+      return { x: align === 'left' ? x0 : align === 'right' ? x0 + w : x0 + w / 2, y: y0 + h / 2, align };
     }
     return null;
   };
@@ -95,6 +98,6 @@ export function placeLabels(requests: readonly LabelRequest[], o: PlacementOptio
     numbers += 1;
     const n = String(numbers);
     const numAt = tryPlace(req, n);
-    return numAt ? { key: req.key, text: n, ...numAt, number: numbers } : { key: req.key, text: null, x: req.x, y: req.y, number: numbers };
+    return numAt ? { key: req.key, text: n, ...numAt, number: numbers } : { key: req.key, text: null, x: req.x, y: req.y, align: 'left' as const, number: numbers };
   });
 }

@@ -74,7 +74,7 @@ export function priceChart(points: readonly ChartPoint[], routing: readonly Rout
   const obstacles = [...points, ...shown].map((p) => ({ x: px(p.usd), y: py(p.ratePct) }));
   const placed = placeLabels(requests, { width: W, height: H, fontSize, obstacles });
   const key = placed.flatMap((p) => (p.number === null ? [] : [{ number: p.number, text: requests.find((r) => r.key === p.key)!.text, drawn: p.text !== null }]));
-  const labels = placed.filter((p) => p.text !== null).map((p) => ({ usd: fromPx(p.x), ratePct: fromPy(p.y), text: p.text!, model: p.key.startsWith('m:') }));
+  const labels = placed.filter((p) => p.text !== null).map((p) => ({ usd: fromPx(p.x), ratePct: fromPy(p.y), text: p.text!, model: p.key.startsWith('m:'), align: p.align }));
 
   const x = {
     field: 'usd',
@@ -117,13 +117,15 @@ export function priceChart(points: readonly ChartPoint[], routing: readonly Rout
     { mark: { type: 'rule', strokeWidth: 1.5, opacity: 0.6 }, encoding: { x, y: { field: 'lowPct', type: 'quantitative' }, y2: { field: 'highPct' }, color, description: { field: 'tip' } } },
     { mark: { type: 'point', filled: true, size: 70, opacity: 1 }, encoding: { x, y, color, shape: { field: 'region', type: 'nominal', title: 'region' }, description: { field: 'tip' } } },
     ...[true, false].flatMap((model) =>
-      labels.some((l) => l.model === model)
-        ? [{
-            data: { values: labels.filter((l) => l.model === model) },
-            mark: { type: 'text', align: 'left', baseline: 'middle', fontSize, aria: false, color: model ? '#222' : '#555', ...(model ? {} : { fontStyle: 'italic' }) },
-            encoding: { x: { ...x, field: 'usd' }, y: { ...y, field: 'ratePct' }, text: { field: 'text', type: 'nominal' } },
-          }]
-        : [],
+      (['left', 'right', 'center'] as const).flatMap((align) => {
+        const values = labels.filter((l) => l.model === model && l.align === align);
+        if (!values.length) return [];
+        return [{
+          data: { values },
+          mark: { type: 'text', align, baseline: 'middle', fontSize, aria: false, color: model ? '#222' : '#555', ...(model ? {} : { fontStyle: 'italic' }) },
+          encoding: { x, y, text: { field: 'text', type: 'nominal' } },
+        }];
+      }),
     ),
   ];
   const spec = {

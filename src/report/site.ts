@@ -8,6 +8,7 @@ import { rankSummaries, summarise } from '../analysis/leaderboard.ts';
 import { UserInputError } from '../core/errors.ts';
 import { readRun, type StoredRun } from '../store/store.ts';
 import { buildReport } from './build.ts';
+import { modelColours } from './colours.ts';
 import { lineChartSpec, renderChartSvg, type LinePoint } from './chart.ts';
 import { formatInt, formatPct, formatUsd } from './format.ts';
 import type { PublishedScore } from './published.ts';
@@ -180,8 +181,8 @@ export async function buildSite(o: BuildSiteOptions): Promise<{ index: string; r
   for (const [k, s] of series) {
     charts[k] = await renderChartSvg(
       lineChartSpec(s.points, s.kind === 'rate'
-        ? { xTitle: 'run started', yTitle: 'resolved (%)', xTime: true, yDomain: [0, 100], width: 560, height: 240 }
-        : { xTitle: 'run started', yTitle: 'mean USD per task', xTime: true, width: 560, height: 240 }),
+        ? { xTitle: 'run started (UTC date)', yTitle: 'resolved (%)', xTime: true, yDomain: [0, 100], width: 560, height: 240, colours: modelColours(s.points.map((p) => p.series)) }
+        : { xTitle: 'run started (UTC date)', yTitle: 'mean USD per task', xTime: true, width: 560, height: 240, colours: modelColours(s.points.map((p) => p.series)) }),
     );
   }
   await mkdir(o.outDir, { recursive: true });
