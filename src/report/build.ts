@@ -8,8 +8,9 @@ import type { AttemptRecord, RunHeader } from '../store/records.ts';
 import { answer } from '../analysis/answer.ts';
 import { answerView, type AnswerView } from './answer-view.ts';
 import { buildAnalysisView, type AnalysisView, type StepSeries } from './analysis-view.ts';
-import { firstAttemptPoints, priceChart, PRICE_CHART_SIZES, titleMarks, type KeyEntry } from './price-chart.ts';
+import { compactRestCascades, firstAttemptPoints, priceChart, PRICE_CHART_SIZES, titleMarks, type KeyEntry } from './price-chart.ts';
 import { modelColours } from './colours.ts';
+import { markDisagreement, type FilterableRow } from './matrix-filter.ts';
 import { assertInertSvg, lineChartSpec, renderChartSvg, type InertSvg, type LinePoint } from './chart.ts';
 import { attemptPagePath } from './paths.ts';
 import type { PublishedScore } from './published.ts';
@@ -49,6 +50,8 @@ export type ReportPage = ReportViewModel & {
   colours: ReadonlyMap<string, string>;
   /** The leaderboard: models ranked among themselves; reference agents (gold, noop) apart, unranked. */
   leaderboard: { models: ReportViewModel['rows']; references: ReportViewModel['rows'] };
+  /** The per-task matrix with the tasks where models disagree marked (the page can filter to them). */
+  matrixView: { columns: string[]; rows: FilterableRow[]; disagreeing: number };
   /** Cascades drawn only when the reader asks for every one (not among the best few by value). */
   routingHidden: number;
 };
@@ -83,7 +86,9 @@ export function reportPage(header: RunHeader, attempts: readonly AttemptRecord[]
     references: vm.rows.filter((r) => r.reference),
   };
   const routingHidden = analysis.routing.points.filter((p) => p.top === false).length;
-  return { ...vm, chart, analysis, answer: answerView(picked, header.price_sheet.as_of), chartFirstAttempts, colours, leaderboard, routingHidden };
+  const modelColumns = new Set(leaderboard.models.map((r) => r.id));
+  const matrixView = { columns: vm.matrix.columns, ...markDisagreement(vm.matrix.columns, vm.matrix.rows, modelColumns) };
+  return { ...vm, chart, analysis, answer: answerView(picked, header.price_sheet.as_of), chartFirstAttempts, colours, leaderboard, routingHidden, matrixView };
 }
 
 const lineSvg = async (points: LinePoint[], spec: Parameters<typeof lineChartSpec>[1]): Promise<InertSvg | null> =>
@@ -95,8 +100,8 @@ export async function renderReport(header: RunHeader, attempts: readonly Attempt
   const colours = page.colours;
   const price = async (size: (typeof PRICE_CHART_SIZES)[keyof typeof PRICE_CHART_SIZES]): Promise<{ svg: InertSvg; key: KeyEntry[] } | null> => {
     if (page.chart.points.length === 0) return null;
-    const c = priceChart(page.chart.points, page.analysis.routing.points, { ...size, colours });
-    return { svg: assertInertSvg(titleMarks(await renderChartSvg(c.spec))), key: c.key };
+    const c = priceChart(page.chart.points, page.analysis.routing.points, { ...size, colours, rest: size === PRICE_CHART_SIZES.wide });
+    return { svg: assertInertSvg(compactRestCascades(titleMarks(await renderChartSvg(c.spec)))), key: c.key };
   };
   const [wide, narrow] = [await price(PRICE_CHART_SIZES.wide), await price(PRICE_CHART_SIZES.narrow)];
   const charts: PageCharts = {

@@ -16,6 +16,8 @@ export interface PriceChartOptions {
   fontSize?: number;
   /** Colour of each model id (see `modelColours`); ids without one are grey. */
   colours?: ReadonlyMap<string, string>;
+  /** Draw the cascades that are not among the best few (hidden until the reader asks; default true). The phone rendering leaves them out: the routing table lists them. */
+  rest?: boolean;
 }
 
 /** A label that did not fit beside its point: its number on the chart (or none) and its text. */
@@ -97,10 +99,10 @@ export function priceChart(points: readonly ChartPoint[], routing: readonly Rout
     ...p,
     tip: `${p.id} (${p.region}): ${pct(p.ratePct)} resolved (95% CI ${pct(p.lowPct)}–${pct(p.highPct)}), ${usd(p.usd)} per task${p.onFrontier ? '; on the Pareto frontier' : ''}`,
   }));
-  const routingData = (rs: readonly RoutingChartPoint[]) => rs.map((r) => ({ ...r, size: r.kind === 'oracle' ? 160 : 45, tip: `${r.kind === 'oracle' ? 'oracle router' : `cascade ${r.label || r.id.replace(/^cascade:/, '').replace('>', ' → ')}`}: ${pct(r.ratePct)} resolved, ${usd(r.usd)} per task` }));
+  const routingData = (rs: readonly RoutingChartPoint[]) => rs.map((r) => ({ ...r, size: r.kind === 'oracle' ? 160 : 45, tip: `${r.kind === 'oracle' ? 'oracle router' : r.label || r.id.replace(/^cascade:/, '').replace('>', ' → ')}: ${pct(r.ratePct)}, ${usd(r.usd)}/task` }));
   const routingShape = { field: 'kind', type: 'nominal', title: 'routing', scale: { domain: ['oracle', 'cascade'], range: ['M0,-1.2L0.35,-0.35L1.2,-0.35L0.5,0.2L0.75,1.1L0,0.55L-0.75,1.1L-0.5,0.2L-1.2,-0.35L-0.35,-0.35Z', 'diamond'] } };
   const routingSize = { field: 'size', type: 'quantitative', scale: null };
-  const hidden = routing.filter((r) => r.top === false);
+  const hidden = o.rest === false ? [] : routing.filter((r) => r.top === false);
   const frontier = points.filter((p) => p.onFrontier).sort((a, b) => a.usd - b.usd);
   const layers: unknown[] = [
     ...(hidden.length
@@ -163,12 +165,27 @@ export function priceAccuracySpec(points: readonly ChartPoint[], routing: readon
 }
 
 /**
+ * Strips the per-item stroke attributes of the hidden cascades (hundreds of identical marks): the
+ * page's stylesheet draws `.cascades_rest_marks path` the same way (grey outline, 60% opacity).
+ */
+export function compactRestCascades(svg: string): string {
+  const start = svg.indexOf('class="mark-symbol role-mark cascades_rest_marks"');
+  if (start < 0) return svg;
+  const end = svg.indexOf('</g>', start);
+  const group = svg.slice(start, end).replace(/ stroke="#888" stroke-width="1" opacity="0.6"/g, '');
+  return svg.slice(0, start) + group + svg.slice(end);
+}
+
+/**
  * Adds a `<title>` (the browser's tooltip) to every mark vega drew with an ARIA label (`role=
- * "graphics-symbol"`: points, rules, the frontier line), from that label — already escaped by vega.
+ * "graphics-symbol"`: points, rules, the frontier line), from that label — already escaped by vega;
+ * the title is then the mark's accessible name, so the ARIA attributes that would repeat it go.
  */
 export function titleMarks(svg: string): string {
   return svg.replace(/<(path|line|rect|circle)(\s[^>]*?role="graphics-symbol"[^>]*?)(\/>|>\s*<\/\1>)/g, (_m, tag: string, attrs: string) => {
     const label = /aria-label="([^"]*)"/.exec(attrs)?.[1] ?? '';
-    return `<${tag}${attrs}><title>${label}</title></${tag}>`;
+    // The title is the mark's accessible name too: the ARIA label and role description would repeat it (bytes × hundreds of cascades).
+    const rest = attrs.replace(/\s(aria-label|aria-roledescription|role)="[^"]*"/g, '');
+    return `<${tag}${rest}><title>${label}</title></${tag}>`;
   });
 }

@@ -115,7 +115,7 @@ describe.runIf(available || process.env.CI)('report in Chromium (file://)', () =
           expect(overlap, `${a.text} overlaps ${b.text}`).toBe(false);
         }
       }
-      const marks = await chart.evaluate((svg) => [...svg.querySelectorAll('[role="graphics-symbol"]:not(g)')].map((m) => m.querySelector('title')?.textContent ?? ''));
+      const marks = await chart.evaluate((svg) => [...svg.querySelectorAll('g.role-mark:not([aria-hidden="true"]) > :is(path, line)')].map((m) => m.querySelector('title')?.textContent ?? ''));
       expect(marks.length).toBeGreaterThan(5);
       expect(marks.filter((t) => t === '')).toEqual([]);
       // Chart text stays legible: at least 9 px as drawn.
@@ -162,6 +162,25 @@ describe.runIf(available || process.env.CI)('report in Chromium (file://)', () =
     await page.locator('#leaderboard-table th', { hasText: 'contender' }).click();
     const names = await ids();
     expect(names).toEqual([...names].sort());
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('filters the per-task matrix to the tasks where models disagree, and shows every cascade on request (CSS only)', async () => {
+    const { page, problems } = await open(indexUrl, false);
+    const visibleRows = (): Promise<number> => page.locator('.matrix tbody tr').evaluateAll((trs) => trs.filter((tr) => (tr as HTMLElement).offsetParent !== null).length);
+    const all = await visibleRows();
+    const disagreeing = await page.locator('.matrix tbody tr.d').count();
+    expect(disagreeing).toBeGreaterThan(0);
+    expect(disagreeing).toBeLessThan(all);
+    await page.locator('label[for="disagree-only"]').click();
+    expect(await visibleRows()).toBe(disagreeing);
+    const rest = page.locator('#price-chart .cascades_rest_marks');
+    if ((await rest.count()) > 0) {
+      await expect(rest.isVisible()).resolves.toBe(false);
+      await page.locator('label[for="all-cascades"]').click();
+      await expect(rest.isVisible()).resolves.toBe(true);
+    }
     expect(problems).toEqual([]);
     await page.context().close();
   });
