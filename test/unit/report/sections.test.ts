@@ -54,6 +54,12 @@ describe('analysis sections', () => {
     const point = a.routing.points.find((p) => p.kind === 'cascade')!;
     expect(point.usd).toBeCloseTo(0.06, 12);
     expect(point.ratePct).toBe(75);
+    expect(cascade).toMatchObject({ interval: '30.1–95.4%', perUsd: '12.5' }); // Wilson 95% of 3/4; 0.75 / $0.06
+    expect(a.routing.findings).toEqual([
+      'Oracle gap: the oracle router resolves 75.0% at $0.0325 per task, 0.0 pp over the best single model (dear, 75.0%): the most any router choosing among these models could gain.',
+      "Target 75.0% (dear's rate): the cheapest cascade reaching it is cheap → dear, 75.0% at $0.06 per task against $0.10 for dear alone.",
+      "Budget $0.05 per task (half of dear's): no cascade fits.",
+    ]);
   });
 
   it('compares the two models pairwise (McNemar on discordant tasks) and rates them', () => {
@@ -106,7 +112,7 @@ describe('analysis sections', () => {
   it('says why there is no routing with fewer than two priced models', () => {
     const h = makeHeader({ suite: { hash: 'h', instance_ids: ['t1'] }, contenders: [modelContender('m'), modelContender('x', { price: null })] });
     const view = buildAnalysisView(buildMatrix(h, []), rankSummaries(summarise(h, [])), []);
-    expect(view.routing).toEqual({ points: [], rows: [], note: 'Routing needs at least two models with known prices.' });
+    expect(view.routing).toEqual({ points: [], rows: [], note: 'Routing needs at least two models with known prices.', findings: [] });
   });
 
   it('formats p-values and differences for a reader', () => {
