@@ -88,7 +88,9 @@ export function reportPage(header: RunHeader, attempts: readonly AttemptRecord[]
   const routingHidden = analysis.routing.points.filter((p) => p.top === false).length;
   const modelColumns = new Set(leaderboard.models.map((r) => r.id));
   const matrixView = { columns: vm.matrix.columns, ...markDisagreement(vm.matrix.columns, vm.matrix.rows, modelColumns) };
-  return { ...vm, chart, analysis, answer: answerView(picked, header.price_sheet.as_of), chartFirstAttempts, colours, leaderboard, routingHidden, matrixView };
+  // The banner says a run is re-priced: the note's copy of it (written by `report --prices`) would repeat it.
+  const note = vm.repricedFrom ? vm.run.note?.replace(/(^|; )re-priced under .*?; the run was priced with [^;]*/, '').replace(/^; /, '') || null : vm.run.note;
+  return { ...vm, run: { ...vm.run, note }, chart, analysis, answer: answerView(picked, header.price_sheet.as_of), chartFirstAttempts, colours, leaderboard, routingHidden, matrixView };
 }
 
 const lineSvg = async (points: LinePoint[], spec: Parameters<typeof lineChartSpec>[1]): Promise<InertSvg | null> =>

@@ -202,7 +202,8 @@ describe('price sheet and re-pricing', () => {
   });
 
   it('shows a banner when the run is re-priced under another sheet (option or header.repriced_from)', async () => {
-    const repriced = { ...header, price_sheet: { file: 'prices/2026-06-30.yaml', as_of: '2026-06-30', source: 'x' } };
+    const note = 'nightly; re-priced under prices/2026-06-30.yaml (as of 2026-06-30); the run was priced with prices/2026-03-31.yaml';
+    const repriced = { ...header, note, price_sheet: { file: 'prices/2026-06-30.yaml', as_of: '2026-06-30', source: 'x' } };
     for (const html of [
       await renderReport(repriced, attempts, { repricedFrom: { file: 'prices/2026-03-31.yaml', as_of: '2026-03-31' } }),
       await renderReport({ ...repriced, repriced_from: { file: 'prices/2026-03-31.yaml', as_of: '2026-03-31' } } as typeof header, attempts),
@@ -210,6 +211,10 @@ describe('price sheet and re-pricing', () => {
       const banner = html.slice(html.indexOf('id="repriced"'), html.indexOf('</p>', html.indexOf('id="repriced"')));
       expect(banner).toContain('<span class="mono">prices/2026-06-30.yaml</span> (as of 2026-06-30)');
       expect(banner).toContain('recorded with <span class="mono">prices/2026-03-31.yaml</span>');
+      // Said once: no "Priced with" line, and the note keeps only what is not the re-pricing.
+      expect(html).not.toContain('id="priced-with"');
+      expect(html).not.toContain('re-priced under');
+      expect(html.match(/<p class="note">[^<]*<\/p>/g)![0]).toBe('<p class="note">nightly</p>');
     }
   });
 });
