@@ -98,7 +98,7 @@ export interface LineChartOptions {
 export function lineChartSpec(points: readonly LinePoint[], o: LineChartOptions): TopLevelSpec {
   const xs = points.map((p) => p.x);
   const x = o.xTime
-    ? { field: 'x', type: 'temporal' as const, title: o.xTitle, scale: { type: 'utc' as const }, axis: { format: '%Y-%m-%d', values: dayTicks(xs), labelAngle: -30 } }
+    ? { field: 'x', type: 'temporal' as const, title: o.xTitle, scale: { type: 'utc' as const, domain: [dayTicks(xs)[0]!, Math.max(...xs)] }, axis: { format: '%Y-%m-%d', values: dayTicks(xs), labelAngle: -30 } }
     : {
         field: 'x',
         type: 'quantitative' as const,
