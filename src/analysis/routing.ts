@@ -181,23 +181,7 @@ export function cascades(matrix: ResultMatrix, options: RoutingOptions = {}): Ca
   pairs.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
   const tasks = matrix.tasks.length;
   return pairs.map(([first, second]) => {
-    let resolved = 0;
-    let infraErrors = 0;
-    let escalated = 0;
-    let usd: number | null = 0;
-    for (let t = 0; t < tasks; t++) {
-      const a = matrix.cells[first]?.[t]?.[0] ?? null;
-      usd = addUsd(usd, a === null ? 0 : a.listUsd);
-      if (a?.visibleCheck) {
-        if (a.resolved) resolved += 1;
-        continue;
-      }
-      escalated += 1;
-      const b = matrix.cells[second]?.[t]?.[0] ?? null;
-      usd = addUsd(usd, b === null ? 0 : b.listUsd);
-      if (b?.resolved) resolved += 1;
-      else if (b?.kind === 'infra_error') infraErrors += 1;
-    }
+    const { resolved, escalated, usd, infraErrors } = runCascade(matrix, first, second);
     const a = matrix.contenders[first]!.id;
     const b = matrix.contenders[second]!.id;
     return {
@@ -214,4 +198,41 @@ export function cascades(matrix: ResultMatrix, options: RoutingOptions = {}): Ca
       escalated,
     };
   });
+}
+
+/** One cascade played over the suite, task by task (see {@link cascades} for the rule). */
+export interface CascadeRun {
+  /** Per task in suite order: whether the cascade resolved it. */
+  byTask: boolean[];
+  resolved: number;
+  escalated: number;
+  /** Tasks whose deciding attempt (the second model's, once escalated) was an `infra_error`: they leave the rate's denominator. */
+  infraErrors: number;
+  /** Total list USD over the suite; null when a tried attempt's price is unknown. */
+  usd: number | null;
+}
+
+/**
+ * Plays the cascade `first` → `second` (contender indices) on attempt 0 of each task: run the
+ * first; when its `visible_check` is false or its attempt is missing, escalate to the second.
+ */
+export function runCascade(matrix: ResultMatrix, first: number, second: number): CascadeRun {
+  const byTask: boolean[] = [];
+  let escalated = 0;
+  let infraErrors = 0;
+  let usd: number | null = 0;
+  for (let t = 0; t < matrix.tasks.length; t++) {
+    const a = matrix.cells[first]?.[t]?.[0] ?? null;
+    usd = addUsd(usd, a === null ? 0 : a.listUsd);
+    if (a?.visibleCheck) {
+      byTask.push(a.resolved);
+      continue;
+    }
+    escalated += 1;
+    const b = matrix.cells[second]?.[t]?.[0] ?? null;
+    usd = addUsd(usd, b === null ? 0 : b.listUsd);
+    byTask.push(b?.resolved === true);
+    if (b?.kind === 'infra_error') infraErrors += 1;
+  }
+  return { byTask, resolved: byTask.filter(Boolean).length, escalated, infraErrors, usd };
 }

@@ -43,3 +43,15 @@ export function checkRunIdOption(runId: string | undefined): void {
     throw new UserInputError(`--run-id "${runId.slice(0, 120)}": start with a letter or digit, then use letters, digits, ".", "_" and "-" only, 100 characters at most`);
   }
 }
+
+/**
+ * When every model of the catalog was skipped for a missing API key (a first run on a new machine
+ * runs the reference agents only), the lines to type next, naming the key variables to set and the
+ * command to re-run; "" otherwise. Never prints a key's value, only its variable's name.
+ */
+export function nextStepAfterRun(skipped: ReadonlyArray<{ id: string; reason: string }>, ranModels: number): string {
+  if (ranModels > 0 || skipped.length === 0) return '';
+  const vars = [...new Set(skipped.flatMap((s) => /^([A-Z0-9_]+) is not set/.exec(s.reason)?.[1] ?? []))];
+  if (vars.length === 0) return '';
+  return `next: no model ran (${skipped.length} skipped: ${vars.join(', ')} not set). Set the key and run again:\n  ${vars.map((v) => `export ${v}=...`).join('; ')}; fixbench run\n`;
+}

@@ -6,6 +6,7 @@ import { compareRuns, pct, type Gates } from '../history/compare.ts';
 import { comparisonMarkdown } from '../history/markdown.ts';
 import { listRuns, resolveRunPair } from '../history/runs.ts';
 import { readRun } from '../store/store.ts';
+import { assertRunExists } from './run-lookup.ts';
 import { textTable } from './table.ts';
 import { summarise } from '../analysis/leaderboard.ts';
 import { formatUsd } from '../report/format.ts';
@@ -26,6 +27,10 @@ export interface CompareCliOptions {
  * unreadable runs.
  */
 export async function compareCommand(base: string, head: string, o: CompareCliOptions): Promise<number> {
+  // A run named that does not exist: list the runs that do (before "previous" would read it raw).
+  const folder = (run: string): string => (path.isAbsolute(run) || run.includes(path.sep) ? path.resolve(run) : path.resolve(o.results, run));
+  if (head !== 'latest') assertRunExists(head, folder(head), o.results);
+  if (base !== 'previous') assertRunExists(base, folder(base), o.results);
   const pair = await resolveRunPair(base, head, path.resolve(o.results));
   if (pair.base === pair.head) throw new UserInputError(`compare: base and head are the same run (${pair.head}); name two runs`);
   const gates: Gates = {
@@ -63,11 +68,17 @@ export async function compareCommand(base: string, head: string, o: CompareCliOp
       textTable(
         ['contender', 'pairs', 'base', 'head', 'Δ pp', 'McNemar p', 'regressed', 'fixed', 'cost Δ'],
         c.contenders.map((x) => [
-          x.id, String(x.pairs), pct(x.baseRate), pct(x.headRate), x.deltaPp === null ? 'n/a' : x.deltaPp.toFixed(1), x.pValue.toPrecision(3),
-          x.regressions.join(' ') || '-', x.fixes.join(' ') || '-', x.costChangePct === null ? 'n/a' : `${x.costChangePct.toFixed(1)}%`,
+          clip(x.id, 32), String(x.pairs), pct(x.baseRate), pct(x.headRate), x.deltaPp === null ? 'n/a' : x.deltaPp.toFixed(1), x.pValue.toPrecision(3),
+          String(x.regressions.length), String(x.fixes.length), x.costChangePct === null ? 'n/a' : `${x.costChangePct.toFixed(1)}%`,
         ]),
       ),
     );
+    // The flipped tasks, below the table (one of them per line would make rows of thousands of characters).
+    for (const x of c.contenders) {
+      for (const [what, tasks] of [['regressed (base resolved, head did not)', x.regressions], ['fixed (head resolved, base did not)', x.fixes]] as const) {
+        if (tasks.length) process.stdout.write(wrap(`${x.id} ${what}: ${tasks.join(', ')}`, COMPARE_WIDTH));
+      }
+    }
   }
   const configured = Object.keys(gates).length;
   if (!o.json) {
@@ -76,6 +87,39 @@ export async function compareCommand(base: string, head: string, o: CompareCliOp
   }
   if (c.failures.length) throw new GateFailedError(c.failures.join('; '));
   return ExitCode.ok;
+}
+
+/** Width the text output of `compare` fits (columns). */
+export const COMPARE_WIDTH = 120;
+
+/** `s` cut to `n` characters, with "…" when cut. */
+const clip = (s: string, n: number): string => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
+
+/** `text` broken at spaces into lines of at most `width` columns (a longer word on its own line), continuation lines indented by 2; ends with a newline. */
+export function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const next = line ? `${line} ${word}` : word;
+    if (next.length > width && line) {
+      lines.push(line);
+      line = `  ${word}`;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * A readable heading of a history group: the suite (short hash, task count), the contenders and the
+ * limits that define the configuration, then the group key in brackets for scripts, e.g.
+ * `suite c0ffee123456 (16 tasks) · gpt-5.4, deepseek-v3.2 · 1 attempt/task, 50 steps  [c0ffee…/9f2a…]`.
+ */
+export function groupLabel(h: { suite: { hash: string; instance_ids: string[] }; contenders: Array<{ id: string }>; attempts_per_task: number; limits: { steps: number } }, group: string): string {
+  const [suite, config] = group.split('/');
+  const who = h.contenders.map((c) => c.id);
+  const models = who.length > 6 ? `${who.slice(0, 6).join(', ')} +${who.length - 6} more` : who.join(', ');
+  return `suite ${h.suite.hash.slice(0, 12)} (${h.suite.instance_ids.length} tasks) · ${models} · ${h.attempts_per_task} attempt(s)/task, ${h.limits.steps} steps  [${(suite ?? '').slice(0, 8)}…/${(config ?? '').slice(0, 8)}…]\n`;
 }
 
 /** Lists the runs under --results grouped by suite and configuration. */
@@ -106,7 +150,7 @@ export async function historyCommand(o: { results: string; json?: boolean }): Pr
   }
   const groups = [...new Set(runs.map((r) => r.group))];
   for (const g of groups) {
-    process.stdout.write(`suite/config ${g}\n`);
+    process.stdout.write(groupLabel(runs.find((r) => r.group === g)!.header, g));
     process.stdout.write(
       textTable(
         ['run', 'started', 'status', 'resolved (USD at list price)'],

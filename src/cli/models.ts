@@ -58,10 +58,11 @@ export async function modelsPricesCommand(o: { modelsFile?: string; prices?: str
     source: m.price?.source ?? null,
   }));
   if (o.json) {
-    process.stdout.write(JSON.stringify({ file: c.priceFile, as_of: c.sheet.as_of, source: c.sheet.source, unit: 'USD per million tokens', models: rows }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ file: c.priceFile, as_of: c.sheet.as_of, source: c.sheet.source, billed_at: c.sheet.billed_at ?? null, unit: 'USD per million tokens', models: rows }, null, 2) + '\n');
     return ExitCode.ok;
   }
-  process.stdout.write(`price sheet: ${c.priceFile}\nas of: ${c.sheet.as_of}\nsource: ${c.sheet.source}\nunit: USD per million tokens (blended = (3 × input + output) / 4)\n\n`);
+  const billedAt = c.sheet.billed_at ? `billed at: ${c.sheet.billed_at} (where the vendor's price differs, the row's source says so)\n` : '';
+  process.stdout.write(`price sheet: ${c.priceFile}\nas of: ${c.sheet.as_of}\nsource: ${c.sheet.source}\n${billedAt}unit: USD per million tokens (blended = (3 × input + output) / 4)\n\n`);
   const u = (v: string | null, fallback: string) => v ?? fallback;
   process.stdout.write(
     textTable(
@@ -79,6 +80,10 @@ export async function modelsPricesCommand(o: { modelsFile?: string; prices?: str
       ]),
     ),
   );
+  const sourced = rows.filter((r) => r.source !== null);
+  if (sourced.length) process.stdout.write(`\nsources:\n${sourced.map((r) => `  ${r.id}: ${r.source}`).join('\n')}\n`);
+  const unpriced = rows.filter((r) => r.input === null).map((r) => r.id);
+  if (unpriced.length) process.stdout.write(`\nno price in this sheet: ${unpriced.join(', ')} (their cost shows as "unknown"; add rows or run \`fixbench models import-prices openrouter\`)\n`);
   return ExitCode.ok;
 }
 

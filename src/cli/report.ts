@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readRun } from '../store/store.ts';
+import { assertRunExists } from './run-lookup.ts';
 import { buildReport, buildSite, loadPublishedScores } from '../report/index.ts';
 import { ExitCode, UserInputError } from '../core/errors.ts';
 import { loadModels, loadPriceSheet } from '../config/catalog.ts';
@@ -48,6 +49,7 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
   }
   if (run === undefined) throw new UserInputError('report: which run?\n  fix: `fixbench report <run_id>`, or `fixbench report --site` for every run under --results');
   const dir = existsSync(path.join(run, 'run.json')) ? path.resolve(run) : path.resolve(o.results, run);
+  assertRunExists(run, dir, o.results);
   const stored = await readRun(dir);
   let { header, attempts } = stored;
   if (o.out === undefined && path.basename(dir) !== header.run_id) {

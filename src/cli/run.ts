@@ -17,7 +17,7 @@ import { buildReport, loadPublishedScores } from '../report/index.ts';
 import type { RunHeader, Shard } from '../store/records.ts';
 import { readRun } from '../store/store.ts';
 import { formatUsd } from '../report/format.ts';
-import { catalogFromOptions, checkRunIdOption, defaultTasksDir, type SuiteCliOptions } from './common.ts';
+import { catalogFromOptions, checkRunIdOption, defaultTasksDir, nextStepAfterRun, type SuiteCliOptions } from './common.ts';
 import { PACKAGE_ROOT, harnessIdentity } from './paths.ts';
 import { EnvCache, defaultCacheDir } from '../workspace/env-cache.ts';
 import { Progress, progressLine } from './progress.ts';
@@ -233,7 +233,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
       list_usd: progress.tally.usd, tokens: progress.tally.tokens, shard: summary.header.shard ?? null,
     });
   } else {
-    process.stdout.write(`results: ${summary.dir}\nreport: ${reportPath}\n`);
+    process.stdout.write(`results: ${summary.dir}\nreport: ${reportPath}\n${nextStepAfterRun(skipped, contenders.filter((c) => c.kind === 'model').length)}`);
   }
   if (controller.signal.aborted) return ExitCode.interrupted;
   if (summary.gate.length) {

@@ -59,6 +59,11 @@ export const PriceSheet = z
   .object({
     as_of: z.iso.date(),
     source: z.string().min(1),
+    /**
+     * Whose price the rows are where a vendor's own price and a router's differ, e.g. "OpenRouter"
+     * (the bundled models are all called through it). Optional: sheets written before it stay readable.
+     */
+    billed_at: z.string().min(1).optional(),
     currency: z.literal('USD').default('USD'),
     unit: z.literal('USD per million tokens').default('USD per million tokens'),
     /** Rows by price key; a model with no row (or `null`) has an unknown price. */

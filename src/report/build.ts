@@ -5,8 +5,13 @@ import { dirname, join } from 'node:path';
 import { buildMatrix } from '../analysis/matrix.ts';
 import { rankSummaries, summarise } from '../analysis/leaderboard.ts';
 import type { AttemptRecord, RunHeader } from '../store/records.ts';
+import { answer } from '../analysis/answer.ts';
+import { answerView, type AnswerView } from './answer-view.ts';
 import { buildAnalysisView, type AnalysisView, type StepSeries } from './analysis-view.ts';
-import { lineChartSpec, priceAccuracySpec, renderChartSvg, type InertSvg, type LinePoint } from './chart.ts';
+import { compactRestCascades, firstAttemptPoints, priceChart, PRICE_CHART_SIZES, titleMarks, type KeyEntry } from './price-chart.ts';
+import { modelColours } from './colours.ts';
+import { markDisagreement, type FilterableRow } from './matrix-filter.ts';
+import { assertInertSvg, lineChartSpec, renderChartSvg, type InertSvg, type LinePoint } from './chart.ts';
 import { attemptPagePath } from './paths.ts';
 import type { PublishedScore } from './published.ts';
 import { renderAttemptHtml, renderReportHtml, type PageCharts } from './render.ts';
@@ -36,7 +41,20 @@ export type RenderOptions = Pick<BuildReportOptions, 'published' | 'repricedFrom
 };
 
 /** The everything-view of a report page: the run's view model plus the analysis sections. */
-export type ReportPage = ReportViewModel & { analysis: AnalysisView };
+export type ReportPage = ReportViewModel & {
+  analysis: AnalysisView;
+  answer: AnswerView;
+  /** The chart's points are first attempts (attempt 0) of a run with several per task. */
+  chartFirstAttempts: boolean;
+  /** Colour of each contender id, the same in every chart of the page (and of the site). */
+  colours: ReadonlyMap<string, string>;
+  /** The leaderboard: models ranked among themselves; reference agents (gold, noop) apart, unranked. */
+  leaderboard: { models: ReportViewModel['rows']; references: ReportViewModel['rows'] };
+  /** The per-task matrix with the tasks where models disagree marked (the page can filter to them). */
+  matrixView: { columns: string[]; rows: FilterableRow[]; disagreeing: number };
+  /** Cascades drawn only when the reader asks for every one (not among the best few by value). */
+  routingHidden: number;
+};
 
 /** `repriced_from` of a header written by `report --prices`, when present (it is not part of a stored run). */
 function repricedFromHeader(header: RunHeader): { file: string; as_of: string } | null {
@@ -56,8 +74,23 @@ export function reportPage(header: RunHeader, attempts: readonly AttemptRecord[]
     repricedFrom: o.repricedFrom ?? repricedFromHeader(header),
   });
   const ranked = rankSummaries(summarise(header, attempts));
-  const analysis = buildAnalysisView(buildMatrix(header, attempts), ranked, vm.chart.points, o.trajectories);
-  return { ...vm, analysis };
+  const matrix = buildMatrix(header, attempts);
+  const picked = answer(matrix);
+  // Models and cascades on one basis: with several attempts per task the chart shows attempt 0 of each.
+  const chartFirstAttempts = header.attempts_per_task > 1;
+  const chart = chartFirstAttempts ? { ...vm.chart, points: firstAttemptPoints(vm.chart.points, picked.models) } : vm.chart;
+  const analysis = buildAnalysisView(matrix, ranked, chart.points, o.trajectories);
+  const colours = modelColours(header.contenders.map((c) => c.id));
+  const leaderboard = {
+    models: vm.rows.filter((r) => !r.reference).map((r, i) => ({ ...r, rank: i + 1 })),
+    references: vm.rows.filter((r) => r.reference),
+  };
+  const routingHidden = analysis.routing.points.filter((p) => p.top === false).length;
+  const modelColumns = new Set(leaderboard.models.map((r) => r.id));
+  const matrixView = { columns: vm.matrix.columns, ...markDisagreement(vm.matrix.columns, vm.matrix.rows, modelColumns) };
+  // The banner says a run is re-priced: the note's copy of it (written by `report --prices`) would repeat it.
+  const note = vm.repricedFrom ? vm.run.note?.replace(/(^|; )re-priced under .*?; the run was priced with [^;]*/, '').replace(/^; /, '') || null : vm.run.note;
+  return { ...vm, run: { ...vm.run, note }, chart, analysis, answer: answerView(picked, header.price_sheet.as_of), chartFirstAttempts, colours, leaderboard, routingHidden, matrixView };
 }
 
 const lineSvg = async (points: LinePoint[], spec: Parameters<typeof lineChartSpec>[1]): Promise<InertSvg | null> =>
@@ -66,13 +99,22 @@ const lineSvg = async (points: LinePoint[], spec: Parameters<typeof lineChartSpe
 /** The report page as an HTML string, without writing it. */
 export async function renderReport(header: RunHeader, attempts: readonly AttemptRecord[], o: RenderOptions = {}): Promise<string> {
   const page = reportPage(header, attempts, o);
-  const charts: PageCharts = {
-    price: page.chart.points.length > 0 ? await renderChartSvg(priceAccuracySpec(page.chart.points, page.analysis.routing.points)) : null,
-    budgetUsd: await lineSvg(page.analysis.budget.usd, { xTitle: 'USD cap per attempt (log scale)', yTitle: 'resolved (%)', xLog: true, xFormat: '$~g', yDomain: [0, 100], step: true }),
-    budgetSteps: await lineSvg(page.analysis.budget.steps, { xTitle: 'step cap per attempt (log scale)', yTitle: 'resolved (%)', xLog: true, yDomain: [0, 100], step: true }),
-    context: await lineSvg(page.analysis.steps.context, { xTitle: 'step', yTitle: 'prompt tokens (mean over attempts reaching the step)' }),
+  const colours = page.colours;
+  const price = async (size: (typeof PRICE_CHART_SIZES)[keyof typeof PRICE_CHART_SIZES]): Promise<{ svg: InertSvg; key: KeyEntry[] } | null> => {
+    if (page.chart.points.length === 0) return null;
+    const c = priceChart(page.chart.points, page.analysis.routing.points, { ...size, colours, rest: size === PRICE_CHART_SIZES.wide });
+    return { svg: assertInertSvg(compactRestCascades(titleMarks(await renderChartSvg(c.spec)))), key: c.key };
   };
-  return renderReportHtml(page, charts);
+  const [wide, narrow] = [await price(PRICE_CHART_SIZES.wide), await price(PRICE_CHART_SIZES.narrow)];
+  const charts: PageCharts = {
+    price: wide?.svg ?? null,
+    priceNarrow: narrow?.svg ?? null,
+    budgetUsd: await lineSvg(page.analysis.budget.usd, { xTitle: 'USD cap per attempt (log scale)', yTitle: 'resolved (%)', xLog: true, xFormat: '$~g', yDomain: [0, 100], step: true, colours }),
+    budgetSteps: await lineSvg(page.analysis.budget.steps, { xTitle: 'step cap per attempt (log scale)', yTitle: 'resolved (%)', xLog: true, yDomain: [0, 100], step: true, colours }),
+    context: await lineSvg(page.analysis.steps.context, { xTitle: 'step', yTitle: 'prompt tokens (mean over attempts reaching the step)', colours }),
+  };
+  const withKey = { ...page, priceKey: { wide: wide?.key ?? [], narrow: narrow?.key ?? [] } };
+  return renderReportHtml(withKey, charts);
 }
 
 /** Runs `fn` over `items` with at most `n` at once. */

@@ -23,6 +23,8 @@ export interface RoutingChartPoint {
   /** Mean USD per task (> 0), every model tried costed. */
   usd: number;
   ratePct: number;
+  /** Drawn by default (the best few by value); false: behind the page's "every cascade" toggle. Default true. */
+  top?: boolean;
 }
 
 /** Width and height of the plot area, pixels (axes, labels and legend add to it). */
@@ -60,81 +62,6 @@ export function logTicks([lo, hi]: [number, number]): number[] {
   return fine.length > 10 ? ticks([1]) : fine;
 }
 
-/**
- * The vega-lite spec of the chart: x = mean USD per task on a log axis, y = resolved % (0–100),
- * Wilson 95% error bars, points coloured by region and labelled with the contender id, and the
- * Pareto frontier as a step line (`step-after`: a frontier holds its rate until the next, costlier
- * frontier point). Data are inline values only; the spec references no URL. `points` must be
- * non-empty with every usd > 0.
- */
-export function priceAccuracySpec(points: readonly ChartPoint[], routing: readonly RoutingChartPoint[] = []): TopLevelSpec {
-  const domain = logDomain([...points, ...routing].map((p) => p.usd));
-  const x = {
-    field: 'usd',
-    type: 'quantitative' as const,
-    title: 'mean USD per task (log scale)',
-    scale: { type: 'log' as const, domain, nice: false },
-    axis: { values: logTicks(domain), format: '$~g', grid: true },
-  };
-  const y = {
-    field: 'ratePct',
-    type: 'quantitative' as const,
-    title: 'resolved (% of suite tasks)',
-    scale: { domain: [0, 100], nice: false },
-    axis: { values: [0, 20, 40, 60, 80, 100] },
-  };
-  const color = { field: 'region', type: 'nominal' as const, title: 'region', scale: { scheme: 'tableau10' } };
-  // Routing points: grey hollow diamonds (cascades) and a star (oracle), drawn under the models.
-  const routingLayers: TopLevelSpec[] = routing.length === 0
-    ? []
-    : ([
-        ...(['cascade', 'oracle'] as const).map((kind) => ({
-          data: { values: routing.map((r) => ({ ...r })) },
-          transform: [{ filter: { field: 'kind', equal: kind } }],
-          mark: { type: 'point', filled: false, strokeWidth: 1.2, opacity: 0.75, aria: false, size: kind === 'oracle' ? 160 : 45 },
-          encoding: {
-            x,
-            y,
-            shape: { field: 'kind', type: 'nominal', title: 'routing', scale: { domain: ['oracle', 'cascade'], range: ['M0,-1.2L0.35,-0.35L1.2,-0.35L0.5,0.2L0.75,1.1L0,0.55L-0.75,1.1L-0.5,0.2L-1.2,-0.35L-0.35,-0.35Z', 'diamond'] } },
-            color: { value: '#666' },
-          },
-        })),
-        {
-          data: { values: routing.filter((r) => r.label !== '').map((r) => ({ ...r })) },
-          mark: { type: 'text', align: 'left', baseline: 'top', dx: 6, dy: 4, fontSize: 10, fontStyle: 'italic', color: '#555' },
-          encoding: { x, y, text: { field: 'label', type: 'nominal' } },
-        },
-      ] as unknown as TopLevelSpec[]);
-  return {
-    width: CHART_SIZE.width,
-    height: CHART_SIZE.height,
-    background: 'white',
-    config: { font: 'sans-serif', view: { stroke: '#ccc' } },
-    data: { values: points.map((p) => ({ ...p })) },
-    resolve: { scale: { shape: 'independent' } },
-    layer: [
-      ...(routingLayers as never[]),
-      {
-        transform: [{ filter: 'datum.onFrontier' }],
-        mark: { type: 'line', interpolate: 'step-after', color: '#888', strokeDash: [4, 3], strokeWidth: 1.5 },
-        encoding: { x, y, order: { field: 'usd', type: 'quantitative' } },
-      },
-      {
-        mark: { type: 'rule', strokeWidth: 1.5, opacity: 0.6 },
-        encoding: { x, y: { field: 'lowPct', type: 'quantitative' }, y2: { field: 'highPct' }, color },
-      },
-      {
-        mark: { type: 'point', filled: true, size: 70, opacity: 1 },
-        encoding: { x, y, color },
-      },
-      {
-        mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 6, dy: -4, fontSize: 11, color: '#222' },
-        encoding: { x, y, text: { field: 'id', type: 'nominal' } },
-      },
-    ],
-  };
-}
-
 /** One point of a line chart series. */
 export interface LinePoint {
   series: string;
@@ -158,6 +85,8 @@ export interface LineChartOptions {
   step?: boolean;
   /** Legend title of the series. */
   seriesTitle?: string;
+  /** Colour of each series id (one colour per model across charts, see `modelColours`); default: a scheme. */
+  colours?: ReadonlyMap<string, string>;
   width?: number;
   height?: number;
 }
@@ -169,7 +98,7 @@ export interface LineChartOptions {
 export function lineChartSpec(points: readonly LinePoint[], o: LineChartOptions): TopLevelSpec {
   const xs = points.map((p) => p.x);
   const x = o.xTime
-    ? { field: 'x', type: 'temporal' as const, title: o.xTitle }
+    ? { field: 'x', type: 'temporal' as const, title: o.xTitle, scale: { type: 'utc' as const, domain: [dayTicks(xs)[0]!, Math.max(...xs)] }, axis: { format: '%Y-%m-%d', values: dayTicks(xs), labelAngle: -30 } }
     : {
         field: 'x',
         type: 'quantitative' as const,
@@ -189,10 +118,24 @@ export function lineChartSpec(points: readonly LinePoint[], o: LineChartOptions)
     encoding: {
       x,
       y: { field: 'y', type: 'quantitative', title: o.yTitle, ...(o.yDomain ? { scale: { domain: o.yDomain, nice: false } } : {}) },
-      color: { field: 'series', type: 'nominal', title: o.seriesTitle ?? 'contender', scale: { scheme: series > 10 ? 'category20' : 'tableau10' } },
+      color: { field: 'series', type: 'nominal', title: o.seriesTitle ?? 'contender', scale: seriesScale(points, o.colours, series) },
       order: { field: 'x', type: o.xTime ? 'temporal' : 'quantitative' },
     },
   };
+}
+
+/** Midnight UTC of each distinct day of `epochMs`, thinned to at most 8 evenly spaced ticks (date ticks for nightly runs, never hours). */
+export function dayTicks(epochMs: readonly number[]): number[] {
+  const days = [...new Set(epochMs.map((t) => Math.floor(t / 86_400_000) * 86_400_000))].sort((a, b) => a - b);
+  if (days.length <= 8) return days;
+  const step = Math.ceil((days.length - 1) / 7);
+  return days.filter((_, i) => i % step === 0);
+}
+
+function seriesScale(points: readonly LinePoint[], colours: ReadonlyMap<string, string> | undefined, count: number): Record<string, unknown> {
+  if (!colours) return { scheme: count > 10 ? 'category20' : 'tableau10' };
+  const ids = [...new Set(points.map((p) => p.series))];
+  return { domain: ids, range: ids.map((id) => colours.get(id) ?? '#666') };
 }
 
 /** SVG markup that {@link assertInertSvg} accepted: no script, no event handler, no external reference. */
@@ -241,6 +184,17 @@ export function assertInertSvg(svg: string): InertSvg {
   return svg as InertSvg;
 }
 
+const GEOMETRY_ATTR = /\s(d|transform|x|y|x1|x2|y1|y2|width|height|points)="([^"]*)"/g;
+
+/**
+ * Rounds the numbers of geometry attributes (`d`, `transform`, `x`, `y`, …) to 1 decimal (a tenth of a pixel): vega
+ * writes 15-digit floats (`translate(340.13813829250853,45.22222222222224)`), a fifth of a large
+ * chart's bytes, for precision no screen shows. Text and other attributes are left alone.
+ */
+export function roundSvgNumbers(svg: string): string {
+  return svg.replace(GEOMETRY_ATTR, (_m, name: string, value: string) => ` ${name}="${value.replace(/-?\d+\.\d{2,}/g, (n) => String(Math.round(Number(n) * 10) / 10))}"`);
+}
+
 /** Renders a vega-lite spec to SVG with vega (headless, no canvas, no network), checked by {@link assertInertSvg}. */
 export async function renderChartSvg(spec: TopLevelSpec): Promise<InertSvg> {
   // vega and vega-lite load on the first chart only: they are the largest part of the CLI's start-up
@@ -248,7 +202,7 @@ export async function renderChartSvg(spec: TopLevelSpec): Promise<InertSvg> {
   const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
   try {
-    return assertInertSvg(await view.toSVG());
+    return assertInertSvg(roundSvgNumbers(await view.toSVG()));
   } finally {
     view.finalize();
   }

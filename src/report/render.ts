@@ -56,6 +56,7 @@ export function renderReportHtml(vm: ReportViewModel, charts: PageCharts): strin
     ...vm,
     charts: safeCharts(charts),
     chartSvg: charts.price ? new Handlebars.SafeString(charts.price) : null,
+    chartSvgNarrow: charts.priceNarrow ? new Handlebars.SafeString(charts.priceNarrow) : null,
     script: new Handlebars.SafeString(SORT_SCRIPT),
     scriptCsp: SORT_SCRIPT_CSP,
   });

@@ -8,10 +8,23 @@ import { rankSummaries, summarise } from '../analysis/leaderboard.ts';
 import { UserInputError } from '../core/errors.ts';
 import { readRun, type StoredRun } from '../store/store.ts';
 import { buildReport } from './build.ts';
+import { modelColours } from './colours.ts';
 import { lineChartSpec, renderChartSvg, type LinePoint } from './chart.ts';
 import { formatInt, formatPct, formatUsd } from './format.ts';
 import type { PublishedScore } from './published.ts';
 import { renderSiteHtml, type PageCharts } from './render.ts';
+
+/**
+ * A model's change since its previous run of the group: rate in percentage points and USD per task in
+ * percent, e.g. "+4.0 pp, −12% USD"; "first run" when there is none; "n/a" parts when unknown.
+ */
+export function changeSince(now: { rate: number | null; usd: number | null }, prev: { rate: number | null; usd: number | null } | null): string {
+  if (prev === null) return 'first run';
+  const pp = now.rate !== null && prev.rate !== null ? (now.rate - prev.rate) * 100 : null;
+  const usd = now.usd !== null && prev.usd !== null && prev.usd > 0 ? ((now.usd - prev.usd) / prev.usd) * 100 : null;
+  const sign = (v: number, s: string): string => `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v).toFixed(s === 'pp' ? 1 : 0)}${s === 'pp' ? ' pp' : '% USD'}`;
+  return `${pp === null ? 'n/a' : sign(pp, 'pp')}, ${usd === null ? 'USD n/a' : sign(usd, 'usd')}`;
+}
 
 export interface SiteRunRow {
   id: string;
@@ -34,7 +47,7 @@ export interface SiteGroup {
   rateChart: string | null;
   usdChart: string | null;
   /** Latest figure per model in this group: resolved rate and USD per task of its newest run. */
-  latest: Array<{ id: string; rate: string; usd: string; runs: string }>;
+  latest: Array<{ id: string; rate: string; usd: string; runs: string; change: string }>;
 }
 
 /** Everything `templates/site-page.hbs` shows. */
@@ -93,14 +106,15 @@ export function siteView(points: readonly RunPoint[], unreadable: SiteViewModel[
       const sorted = [...runs].sort((a, b) => (a.startedAt > b.startedAt ? -1 : a.startedAt < b.startedAt ? 1 : 0));
       const rate: LinePoint[] = [];
       const usd: LinePoint[] = [];
-      const latest = new Map<string, { rate: number | null; usd: number | null; runs: number; infra: number }>();
+      const latest = new Map<string, { rate: number | null; usd: number | null; runs: number; infra: number; prev: { rate: number | null; usd: number | null } | null }>();
       for (const r of [...sorted].reverse()) {
         if (r.shard) continue; // a shard's rates divide by every task of the suite: not a point of the trend
         const t = Date.parse(r.startedAt);
         for (const m of r.models) {
           if (Number.isFinite(t) && m.rate !== null) rate.push({ series: m.id, x: t, y: m.rate * 100 });
           if (Number.isFinite(t) && m.usdPerTask !== null) usd.push({ series: m.id, x: t, y: m.usdPerTask });
-          latest.set(m.id, { rate: m.rate, usd: m.usdPerTask, runs: (latest.get(m.id)?.runs ?? 0) + 1, infra: m.infraErrors ?? 0 });
+          const before = latest.get(m.id);
+          latest.set(m.id, { rate: m.rate, usd: m.usdPerTask, runs: (before?.runs ?? 0) + 1, infra: m.infraErrors ?? 0, prev: before ? { rate: before.rate, usd: before.usd } : null });
         }
       }
       const rateKey = `rate-${gi}`;
@@ -128,7 +142,7 @@ export function siteView(points: readonly RunPoint[], unreadable: SiteViewModel[
         usdChart: usd.length ? usdKey : null,
         latest: [...latest.entries()]
           .sort(([, a], [, b]) => (b.rate ?? -1) - (a.rate ?? -1))
-          .map(([id, l]) => ({ id, rate: `${formatPct(l.rate)}${l.infra ? ` (${l.infra} infra error${l.infra === 1 ? '' : 's'} left out)` : ''}`, usd: formatUsd(l.usd), runs: formatInt(l.runs) })),
+          .map(([id, l]) => ({ id, rate: `${formatPct(l.rate)}${l.infra ? ` (${l.infra} infra error${l.infra === 1 ? '' : 's'} left out)` : ''}`, usd: formatUsd(l.usd), runs: formatInt(l.runs), change: changeSince(l, l.prev) })),
       };
     });
   return { vm: { title: 'fixbench runs', runCount: formatInt(points.length), groups, unreadable }, series };
@@ -181,8 +195,8 @@ export async function buildSite(o: BuildSiteOptions): Promise<{ index: string; r
   for (const [k, s] of series) {
     charts[k] = await renderChartSvg(
       lineChartSpec(s.points, s.kind === 'rate'
-        ? { xTitle: 'run started', yTitle: 'resolved (%)', xTime: true, yDomain: [0, 100], width: 560, height: 240 }
-        : { xTitle: 'run started', yTitle: 'mean USD per task', xTime: true, width: 560, height: 240 }),
+        ? { xTitle: 'run started (UTC date)', yTitle: 'resolved (%)', xTime: true, yDomain: [0, 100], width: 560, height: 240, colours: modelColours(s.points.map((p) => p.series)) }
+        : { xTitle: 'run started (UTC date)', yTitle: 'mean USD per task', xTime: true, width: 560, height: 240, colours: modelColours(s.points.map((p) => p.series)) }),
     );
   }
   await mkdir(o.outDir, { recursive: true });

@@ -52,8 +52,8 @@ describe.runIf(available || process.env.CI)('report in Chromium (file://)', () =
   });
 
   /** Opens `url` in a fresh page, recording console errors, page errors, dialogs and every request. */
-  async function open(url: string, javaScriptEnabled = true): Promise<{ page: Page; problems: string[]; requests: string[] }> {
-    const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1400, height: 1000 } });
+  async function open(url: string, javaScriptEnabled = true, viewport = { width: 1400, height: 1000 }): Promise<{ page: Page; problems: string[]; requests: string[] }> {
+    const context = await browser.newContext({ javaScriptEnabled, viewport });
     const page = await context.newPage();
     const problems: string[] = [];
     const requests: string[] = [];
@@ -78,12 +78,68 @@ describe.runIf(available || process.env.CI)('report in Chromium (file://)', () =
     const box = await page.locator('#price-chart svg').boundingBox();
     expect(box?.width).toBeGreaterThan(300);
     await expect(page.locator('#leaderboard-table').isVisible()).resolves.toBe(true);
-    expect(await page.locator('#leaderboard-table tbody tr').count()).toBe(8);
+    expect(await page.locator('#leaderboard-table tbody tr').count()).toBe(6); // models; gold and noop apart
+    expect(await page.locator('#reference-table tbody tr').count()).toBe(2);
     await mkdir(join(ROOT, 'test-results'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: false });
     expect((await stat(SCREENSHOT)).size).toBeGreaterThan(10_000);
     await page.context().close();
   });
+
+  for (const viewport of [{ width: 390, height: 844 }, { width: 1440, height: 900 }]) {
+    it(`at ${viewport.width} px: no sideways page scroll, the answer on the first screen, chart labels apart, a title on every mark`, async () => {
+      const { page, problems, requests } = await open(indexUrl, true, viewport);
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([indexUrl]);
+      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(scrollWidth).toBeLessThanOrEqual(viewport.width);
+      // The answer block starts, and its first pick ends, within the first screen.
+      const answer = await page.locator('#answer').boundingBox();
+      const firstCard = await page.locator('#answer .answer-card').first().boundingBox();
+      expect(answer!.y).toBeLessThan(viewport.height);
+      expect(firstCard!.y + firstCard!.height).toBeLessThanOrEqual(viewport.height);
+      // The chart drawn at this width: labels' boxes never intersect; every mark has a <title>.
+      const chart = page.locator(viewport.width < 640 ? '#price-chart-narrow svg' : '#price-chart svg');
+      await expect(chart.isVisible()).resolves.toBe(true);
+      const boxes = await chart.evaluate((svg) =>
+        [...svg.querySelectorAll('g.role-mark[aria-hidden="true"] text')].map((t) => {
+          const r = t.getBoundingClientRect();
+          return { text: t.textContent, x0: r.left, y0: r.top, x1: r.right, y1: r.bottom };
+        }),
+      );
+      expect(boxes.length).toBeGreaterThan(2);
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const [a, b] = [boxes[i]!, boxes[j]!];
+          const overlap = a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+          expect(overlap, `${a.text} overlaps ${b.text}`).toBe(false);
+        }
+      }
+      const marks = await chart.evaluate((svg) => [...svg.querySelectorAll('g.role-mark:not([aria-hidden="true"]) > :is(path, line)')].map((m) => m.querySelector('title')?.textContent ?? ''));
+      expect(marks.length).toBeGreaterThan(5);
+      expect(marks.filter((t) => t === '')).toEqual([]);
+      // Chart text stays legible: at least 9 px as drawn.
+      const smallest = await chart.evaluate((svg) => Math.min(...[...svg.querySelectorAll('text')].map((t) => t.getBoundingClientRect().height)));
+      expect(smallest).toBeGreaterThanOrEqual(9);
+      // Leaderboard headings stay in view while its box scrolls (sticky).
+      expect(await page.locator('#leaderboard-table th').first().evaluate((th) => getComputedStyle(th).position)).toBe('sticky');
+      // Sorting works at this width: resolved % ascending on the second click.
+      const rate = page.locator('#leaderboard-table th', { hasText: 'resolved %' });
+      await rate.click();
+      await rate.click();
+      expect(await rate.getAttribute('aria-sort')).toBe('ascending');
+      const rates = await page.locator('#leaderboard-table tbody tr td:nth-child(7)').evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-v'))));
+      expect(rates).toEqual([...rates].sort((a, b) => a - b));
+      await page.screenshot({ path: join(ROOT, 'test-results', `report-${viewport.width}.png`), fullPage: false });
+      expect(problems).toEqual([]);
+      await page.context().close();
+      // The site index fits the width too.
+      const site = await open(siteUrl, true, viewport);
+      expect(await site.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+      expect(site.problems).toEqual([]);
+      await site.page.context().close();
+    });
+  }
 
   it('sorts the leaderboard by a column when its heading is clicked, unknown values last', async () => {
     const { page, problems } = await open(indexUrl);
@@ -110,11 +166,31 @@ describe.runIf(available || process.env.CI)('report in Chromium (file://)', () =
     await page.context().close();
   });
 
+  it('filters the per-task matrix to the tasks where models disagree, and shows every cascade on request (CSS only)', async () => {
+    const { page, problems } = await open(indexUrl, false);
+    const visibleRows = (): Promise<number> => page.locator('.matrix tbody tr').evaluateAll((trs) => trs.filter((tr) => (tr as HTMLElement).offsetParent !== null).length);
+    const all = await visibleRows();
+    const disagreeing = await page.locator('.matrix tbody tr.d').count();
+    expect(disagreeing).toBeGreaterThan(0);
+    expect(disagreeing).toBeLessThan(all);
+    await page.locator('label[for="disagree-only"]').click();
+    expect(await visibleRows()).toBe(disagreeing);
+    const rest = page.locator('#price-chart .cascades_rest_marks');
+    if ((await rest.count()) > 0) {
+      await expect(rest.isVisible()).resolves.toBe(false);
+      await page.locator('label[for="all-cascades"]').click();
+      await expect(rest.isVisible()).resolves.toBe(true);
+    }
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
   it('reads without JavaScript: the table is there in its ranked order', async () => {
     const { page, problems } = await open(indexUrl, false);
     expect(problems).toEqual([]);
     await expect(page.locator('#leaderboard-table').isVisible()).resolves.toBe(true);
-    expect(await page.locator('#leaderboard-table tbody tr').first().getAttribute('data-id')).toBe('gold');
+    expect(await page.locator('#leaderboard-table tbody tr').first().getAttribute('data-id')).not.toBe('gold');
+    await expect(page.locator('#answer').isVisible()).resolves.toBe(true);
     await page.context().close();
   });
 

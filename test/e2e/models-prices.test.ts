@@ -48,6 +48,25 @@ describe('fixbench models import-prices / prices', () => {
     expect(nodir.stderr).toMatch(/x\.yaml: cannot write: the folder .*no-such-dir does not exist; create it/);
   });
 
+  it('lists a price and its source for every bundled model under the bundled sheets, billed at OpenRouter', async () => {
+    for (const sheet of ['2026-03-31.yaml', '2026-06-30.yaml']) {
+      const p = await runCli(['models', 'prices', '--prices', path.join(ROOT, 'prices', sheet), '--json']);
+      expect(p.exitCode, p.stderr).toBe(0);
+      const out = JSON.parse(p.stdout) as { billed_at: string; models: Array<{ id: string; input: string | null; source: string | null }> };
+      expect(out.billed_at).toBe('OpenRouter');
+      expect(out.models).toHaveLength(9);
+      for (const m of out.models) {
+        expect(m.input, m.id).not.toBeNull();
+        expect(m.source, m.id).toBeTruthy();
+      }
+    }
+    const text = await runCli(['models', 'prices']);
+    expect(text.exitCode, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/billed at: OpenRouter/);
+    expect(text.stdout).not.toMatch(/unknown/);
+    expect(text.stdout).toMatch(/sources:\n  mimo-v2-pro: /);
+  });
+
   it('prints a LiteLLM import to stdout, detecting the format', async () => {
     const r = await runCli(['models', 'import-prices', path.join(fixtures, 'litellm-prices.json'), '--as-of', '2026-04-02']);
     expect(r.exitCode, r.stderr).toBe(0);

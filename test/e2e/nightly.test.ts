@@ -234,7 +234,10 @@ describe('compare', () => {
     expect(r.stderr).toMatch(/gate failed: m1: resolved rate fell 25\.0 pp \(100\.0% → 75\.0%\), more than --max-drop 10 pp; regressed: t3#0/);
     expect(r.stdout).toMatch(/base night-1 → head night-2/);
     expect(r.stdout).toMatch(/gates: FAILED \(1\)/);
-    expect(r.stdout).toMatch(/m1\s+4\s+100\.0%\s+75\.0%\s+-25\.0\s+1\.00\s+t3#0/);
+    // The table counts flipped tasks; they are listed below it, so every line fits 120 columns.
+    expect(r.stdout).toMatch(/m1\s+4\s+100\.0%\s+75\.0%\s+-25\.0\s+1\.00\s+1\s+0\s/);
+    expect(r.stdout).toMatch(/\nm1 regressed \(base resolved, head did not\): t3#0\n/);
+    for (const line of r.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(120);
     const text = await readFile(md, 'utf8');
     expect(text).toContain('**Gate failed** (1)');
     expect(text).toContain('- **m1** regressed: `t3#0`');
@@ -260,9 +263,19 @@ describe('compare', () => {
     const score = (id: string) => (entries.find((e) => e.run_id === id) as unknown as { contenders: { id: string; resolved: number; trials: number }[] }).contenders[0]!;
     expect(score('night-2').resolved).toBe(score('night-1').resolved - 1);
     expect(score('night-2').trials).toBe(score('night-1').trials);
+    const histText = await runCli(['history', '--results', res]);
+    expect(histText.stdout).toMatch(/^suite s \(4 tasks\) · m1 · 1 attempt\(s\)\/task, 50 steps  \[s…\/\w+…\]$/m);
+    expect(histText.stdout).toMatch(/^suite s \(4 tasks\) · m1 · 3 attempt\(s\)\/task, 50 steps/m);
+    // A run that does not exist: the runs that do are listed, newest name first (no raw ENOENT).
     const missing = await runCli(['compare', 'night-0', 'night-2', '--results', res]);
     expect(missing.exitCode).toBe(2);
-    expect(missing.stderr).toMatch(/night-0\/run\.json: cannot read run header/);
+    expect(missing.stderr).toMatch(/no run "night-0" \(.*night-0\/run\.json does not exist\)\nruns under .*results-compare \(newest first\):\n  other-config\n  night-2\n  night-1$/);
+    expect(missing.stderr).not.toMatch(/ENOENT/);
+    const report = await runCli(['report', 'night-9', '--results', res, '--reports', path.join(tmp, 'reports-missing')]);
+    expect(report.exitCode).toBe(2);
+    expect(report.stderr).toMatch(/no run "night-9"[^\n]*\nruns under [^\n]*\n  other-config\n/);
+    const none = await runCli(['report', 'x', '--results', path.join(tmp, 'no-results-here')]);
+    expect(none.stderr).toMatch(/there is no run under .*no-results-here; start one with `fixbench run`/);
   }, 120_000);
 });
 

@@ -18,3 +18,19 @@ describe('checkRunIdOption', () => {
     expect(() => checkRunIdOption(long)).toThrow(`--run-id "${'y'.repeat(120)}": `);
   });
 });
+
+describe('nextStepAfterRun', () => {
+  it('ends a run where every model lacked its key with the line to type next, naming the variable only', async () => {
+    const { nextStepAfterRun } = await import('../../../src/cli/common.ts');
+    const skipped = [
+      { id: 'a', reason: 'OPENROUTER_API_KEY is not set; set it to run this model' },
+      { id: 'b', reason: 'OPENROUTER_API_KEY is not set; set it to run this model' },
+      { id: 'c', reason: 'ANTHROPIC_API_KEY is not set; set it to run this model' },
+    ];
+    expect(nextStepAfterRun(skipped, 0)).toBe(
+      'next: no model ran (3 skipped: OPENROUTER_API_KEY, ANTHROPIC_API_KEY not set). Set the key and run again:\n  export OPENROUTER_API_KEY=...; export ANTHROPIC_API_KEY=...; fixbench run\n',
+    );
+    expect(nextStepAfterRun(skipped, 1)).toBe(''); // some model ran: the report is the next thing to read
+    expect(nextStepAfterRun([], 0)).toBe(''); // --no-models: nothing was skipped
+  });
+});

@@ -41,4 +41,35 @@ describe('report --prices', () => {
     const html = await readFile(path.join(tmp, 'reports', 'r1-prices-2026-06-01', 'index.html'), 'utf8');
     expect(html).toContain('$3.00'); // (1e6·1.00 + 1e6·2.00) / 1e6
   });
+
+  it('moves the answer where the bundled sheets say it should: MiniMax M2.5 passes DeepSeek V3.2 on value under the June sheet', async () => {
+    // Same tokens per attempt for both: 1,000,000 uncached input + 100,000 output, one call.
+    //   March (2026-03-31): deepseek-v3.2 0.28 + 0.042 = $0.322; minimax-m2.5 0.30 + 0.110 = $0.410
+    //   June  (2026-06-30): deepseek-v3.2 0.2288 + 0.03432 = $0.26312; minimax-m2.5 0.12 + 0.048 = $0.168
+    // Both resolve t1 and t2 of 4: at equal rates the cheaper one dominates, so the best value flips.
+    const run = path.join(tmp, 'results', 'r2');
+    await mkdir(run, { recursive: true });
+    const ids = ['deepseek-v3.2', 'minimax-m2.5'];
+    const tasks = ['t1', 't2', 't3', 't4'];
+    const header = makeHeader({ run_id: 'r2', suite: { hash: 'h', instance_ids: tasks }, contenders: ids.map((id) => modelContender(id)) });
+    const usage = { input_uncached: 1_000_000, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: 100_000, reasoning: 0 };
+    const attempts = ids.flatMap((id) => tasks.map((t, i) => makeAttempt(id, t, i < 2 ? 'resolved' : 'unresolved', 0, { run_id: 'r2', calls: 1, usage })));
+    await writeFile(path.join(run, 'run.json'), JSON.stringify(header));
+    await writeFile(path.join(run, 'attempts.jsonl'), attempts.map((a) => JSON.stringify(a)).join('\n') + '\n');
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const { readFile } = await import('node:fs/promises');
+    const { ROOT } = await import('../../helpers/cli.ts');
+    const bestValue = async (sheet: string): Promise<string> => {
+      const code = await reportCommand(run, { results: path.join(tmp, 'results'), reports: path.join(tmp, 'reports'), prices: path.join(ROOT, 'prices', `${sheet}.yaml`) });
+      expect(code).toBe(0);
+      const html = await readFile(path.join(tmp, 'reports', `r2-prices-${sheet}`, 'index.html'), 'utf8');
+      const block = html.slice(html.indexOf('<section id="answer"'), html.indexOf('</section>', html.indexOf('<section id="answer"')));
+      const m = /Best value<\/div>\s*<div class="answer-name mono">([^<]+)<\/div>\s*<div>[^<]*<\/div>\s*<div>([^<]+)<\/div>/.exec(block);
+      expect(m, block).not.toBeNull();
+      return `${m![1]} ${m![2]}`;
+    };
+    expect(await bestValue('2026-03-31')).toBe('deepseek-v3.2 $0.322 per task');
+    expect(await bestValue('2026-06-30')).toBe('minimax-m2.5 $0.168 per task');
+  });
 });

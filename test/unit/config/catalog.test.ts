@@ -24,20 +24,30 @@ describe('bundled models.yaml and price sheet', () => {
     }
   });
 
-  it('prices the five models with published list prices and leaves the others unknown (null, never 0)', async () => {
+  it('prices every bundled model in both dated sheets, each row with a source, billed at OpenRouter', async () => {
+    for (const sheetFile of ['2026-03-31.yaml', '2026-06-30.yaml']) {
+      const c = await loadCatalog(path.join(ROOT, 'models.yaml'), path.join(ROOT, 'prices', sheetFile));
+      expect(c.sheet.billed_at).toBe('OpenRouter');
+      for (const m of c.models) {
+        expect(m.price, `${sheetFile}: ${m.spec.id}`).not.toBeNull();
+        expect(m.price!.source, `${sheetFile}: ${m.spec.id}`).toMatch(/\w{8,}/);
+      }
+    }
     const c = await loadCatalog(path.join(ROOT, 'models.yaml'), path.join(ROOT, 'prices', '2026-03-31.yaml'));
     const price = (id: string) => selectModels(c, [id])[0]!.price;
     expect(price('deepseek-v3.2')).toMatchObject({ input: '0.28', output: '0.42' });
+    // OpenRouter's price where it differs from the vendor's (0.30 / 1.20).
     expect(price('minimax-m2.5')).toMatchObject({ input: '0.30', output: '1.10' });
     expect(price('kimi-k2.5')).toMatchObject({ input: '0.42', output: '2.20' });
     expect(price('gpt-5.4')).toMatchObject({ input: '2.50', output: '15.00' });
     expect(price('claude-opus-4.6')).toMatchObject({ input: '5.00', output: '25.00' });
-    for (const id of ['mimo-v2-pro', 'step-3.5-flash', 'minimax-m2.7', 'glm-5-turbo']) {
-      expect(price(id)).toBeNull();
-    }
+    expect(price('mimo-v2-pro')).toMatchObject({ input: '1.00', output: '3.00' });
+    expect(price('step-3.5-flash')).toMatchObject({ input: '0.10', output: '0.30' });
+    expect(price('minimax-m2.7')).toMatchObject({ input: '0.30', output: '1.20' });
+    expect(price('glm-5-turbo')).toMatchObject({ input: '1.20', output: '4.00' });
     // 1M uncached input + 1M output of Claude Opus 4.6 at list price: 5 + 25 = 30 USD.
     const usage = { input_uncached: 1_000_000, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: 1_000_000, reasoning: 400_000 };
     expect(callCostUsd(usage, price('claude-opus-4.6'))).toBeCloseTo(30, 10);
-    expect(callCostUsd(usage, price('glm-5-turbo'))).toBeNull();
+    expect(callCostUsd(usage, null)).toBeNull();
   });
 });

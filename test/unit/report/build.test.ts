@@ -66,7 +66,10 @@ describe('buildReport', () => {
     const board = section(html, 'leaderboard');
     const ids = [...board.matchAll(/<td><span class="mono">([^<]+)<\/span>/g)].map((m) => m[1]);
     // deepseek and gpt-5-mini both resolve 4/8; deepseek is cheaper; glm-4.6 (unknown cost) comes after.
-    expect(ids).toEqual(['gold', 'claude-sonnet-4.5', 'deepseek-v3.2', 'gpt-5-mini', 'glm-4.6', 'qwen3-coder', 'noop']);
+    // Reference agents sit apart, after the ranked models, in their own table.
+    expect(ids).toEqual(['claude-sonnet-4.5', 'deepseek-v3.2', 'gpt-5-mini', 'glm-4.6', 'qwen3-coder', 'gold', 'noop']);
+    const refs = board.slice(board.indexOf('id="reference-table"'));
+    expect([...refs.matchAll(/<td><span class="mono">([^<]+)<\/span>/g)].map((m) => m[1])).toEqual(['gold', 'noop']);
     expect(board).toContain('6/8');
     expect(board).toContain('75.0%');
     expect(board).toContain('40.9–92.9%');
@@ -115,10 +118,10 @@ describe('buildReport', () => {
     const matrix = section(html, 'matrix');
     expect(matrix).toContain('acme__parser-101');
     // claude-sonnet-4.5 is contender 0 of the header; acme__parser-101 is task 0, zeta__cache-4 task 6.
-    expect(matrix).toContain('<td class="ok"><a href="attempts/0/0.html">✓</a></td>');
-    expect(matrix).toContain('<td class="fail"><a href="attempts/0/6.html">≠</a></td>'); // patch_failed
-    expect(matrix).toContain('<td class="err"><a href="attempts/2/6.html">⚠</a></td>'); // deepseek-v3.2's infra_error
-    expect(matrix).toContain('<td class="missing">—</td>'); // qwen3-coder, not run: no link
+    expect(matrix).toContain('<td class=ok><a href="attempts/0/0.html">✓</a></td>');
+    expect(matrix).toContain('<td class=fail><a href="attempts/0/6.html">≠</a></td>'); // patch_failed
+    expect(matrix).toContain('<td class=err><a href="attempts/2/6.html">⚠</a></td>'); // deepseek-v3.2's infra_error
+    expect(matrix).toContain('<td class=missing>—</td>'); // qwen3-coder, not run: no link
     expect(matrix).toContain('≠ patch_failed'); // legend
   });
 

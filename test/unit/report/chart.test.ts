@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assertInertSvg, logDomain, logTicks, priceAccuracySpec, renderChartSvg, type ChartPoint } from '../../../src/report/chart.ts';
+import { assertInertSvg, logDomain, logTicks, renderChartSvg, type ChartPoint } from '../../../src/report/chart.ts';
+import { fittedYDomain, priceAccuracySpec } from '../../../src/report/price-chart.ts';
 
 const point = (id: string, usd: number, ratePct: number, over: Partial<ChartPoint> = {}): ChartPoint => ({
   id,
@@ -38,11 +39,13 @@ describe('logTicks', () => {
 });
 
 describe('priceAccuracySpec', () => {
-  it('puts USD on a log x scale and resolved % on 0–100, with inline data only', () => {
+  it('puts USD on a log x scale and resolved % on a range fitted to the intervals, with inline data only', () => {
     const spec = priceAccuracySpec([point('a', 0.01, 30), point('b', 0.2, 60)]) as unknown as Record<string, unknown>;
     const json = JSON.stringify(spec);
     expect(json).toContain('"type":"log"');
-    expect(json).toContain('"domain":[0,100]');
+    const lows = [point('a', 0.01, 30), point('b', 0.2, 60)].flatMap((p) => [p.lowPct, p.highPct]);
+    expect(json).toContain(`"domain":${JSON.stringify(fittedYDomain(lows))}`);
+    expect(fittedYDomain(lows)).not.toEqual([0, 100]);
     expect(json).toContain('"interpolate":"step-after"');
     expect(json).not.toMatch(/"url"\s*:/);
   });
@@ -61,7 +64,7 @@ describe('renderChartSvg', () => {
 
   it('escapes quotes, ampersands and angle brackets of labels (vega escapes, the inert check passes)', async () => {
     const svg = await renderChartSvg(priceAccuracySpec([point(`a" onload="alert(1)' & <b>`, 0.1, 50, { region: '<i>EU</i>' })]));
-    expect(svg).toContain('id: a&quot; onload=&quot;alert(1)');
+    expect(svg).toContain('aria-label="a&quot; onload=&quot;alert(1)');
     expect(svg).toContain('&amp; &lt;b&gt;</text>');
     expect(svg).toContain('>&lt;i&gt;EU&lt;/i&gt;</text>');
     expect(svg).not.toContain('<b>');

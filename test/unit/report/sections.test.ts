@@ -54,6 +54,12 @@ describe('analysis sections', () => {
     const point = a.routing.points.find((p) => p.kind === 'cascade')!;
     expect(point.usd).toBeCloseTo(0.06, 12);
     expect(point.ratePct).toBe(75);
+    expect(cascade).toMatchObject({ interval: '30.1–95.4%', perUsd: '12.5' }); // Wilson 95% of 3/4; 0.75 / $0.06
+    expect(a.routing.findings).toEqual([
+      'Oracle gap: the oracle router resolves 75.0% at $0.0325 per task, 0.0 pp over the best single model (dear, 75.0%): the most any router choosing among these models could gain.',
+      "Target 75.0% (dear's rate): the cheapest cascade reaching it is cheap → dear, 75.0% at $0.06 per task against $0.10 for dear alone.",
+      "Budget $0.05 per task (half of dear's): no cascade fits.",
+    ]);
   });
 
   it('compares the two models pairwise (McNemar on discordant tasks) and rates them', () => {
@@ -106,7 +112,7 @@ describe('analysis sections', () => {
   it('says why there is no routing with fewer than two priced models', () => {
     const h = makeHeader({ suite: { hash: 'h', instance_ids: ['t1'] }, contenders: [modelContender('m'), modelContender('x', { price: null })] });
     const view = buildAnalysisView(buildMatrix(h, []), rankSummaries(summarise(h, [])), []);
-    expect(view.routing).toEqual({ points: [], rows: [], note: 'Routing needs at least two models with known prices.' });
+    expect(view.routing).toEqual({ points: [], rows: [], note: 'Routing needs at least two models with known prices.', findings: [] });
   });
 
   it('formats p-values and differences for a reader', () => {
@@ -196,7 +202,8 @@ describe('price sheet and re-pricing', () => {
   });
 
   it('shows a banner when the run is re-priced under another sheet (option or header.repriced_from)', async () => {
-    const repriced = { ...header, price_sheet: { file: 'prices/2026-06-30.yaml', as_of: '2026-06-30', source: 'x' } };
+    const note = 'nightly; re-priced under prices/2026-06-30.yaml (as of 2026-06-30); the run was priced with prices/2026-03-31.yaml';
+    const repriced = { ...header, note, price_sheet: { file: 'prices/2026-06-30.yaml', as_of: '2026-06-30', source: 'x' } };
     for (const html of [
       await renderReport(repriced, attempts, { repricedFrom: { file: 'prices/2026-03-31.yaml', as_of: '2026-03-31' } }),
       await renderReport({ ...repriced, repriced_from: { file: 'prices/2026-03-31.yaml', as_of: '2026-03-31' } } as typeof header, attempts),
@@ -204,6 +211,10 @@ describe('price sheet and re-pricing', () => {
       const banner = html.slice(html.indexOf('id="repriced"'), html.indexOf('</p>', html.indexOf('id="repriced"')));
       expect(banner).toContain('<span class="mono">prices/2026-06-30.yaml</span> (as of 2026-06-30)');
       expect(banner).toContain('recorded with <span class="mono">prices/2026-03-31.yaml</span>');
+      // Said once: no "Priced with" line, and the note keeps only what is not the re-pricing.
+      expect(html).not.toContain('id="priced-with"');
+      expect(html).not.toContain('re-priced under');
+      expect(html.match(/<p class="note">[^<]*<\/p>/g)![0]).toBe('<p class="note">nightly</p>');
     }
   });
 });

@@ -60,7 +60,11 @@ describe('buildSite', () => {
     expect(group).toContain("Y-axis titled 'mean USD per task'");
     // Newest run first; the latest figure of m1 is night-2's 75%.
     expect(group.indexOf('night-2')).toBeLessThan(group.indexOf('night-1'));
-    expect(group).toContain('<td class="mono">m1</td><td class="num">75.0%</td><td class="num">$0.02</td><td class="num">2</td>');
+    // …with its change since night-1 (25% → 75%, same USD per task), and the trend ticked by date.
+    expect(group).toContain('<td class="mono">m1</td><td class="num">75.0%</td><td class="num">$0.02</td><td class="num">2</td><td class="num">+50.0 pp, ±0% USD</td>');
+    expect(group).toContain('>2026-04-01</text>');
+    expect(group).toContain('>2026-04-02</text>');
+    expect(group).not.toMatch(/>\d\d? ?(AM|PM)<\/text>|>\d\d:\d\d<\/text>/);
   });
 
   it('lists a run folder it cannot read, with the reason, and ignores folders without run.json', () => {
@@ -100,6 +104,6 @@ describe('siteView', () => {
     expect(vm.groups[0]!.runs.map((r) => r.id)).toEqual(['s2', 's1', 'full']);
     expect(vm.groups[0]!.runs[0]!.status).toBe('finished (shard 2/2: not in the trend)');
     expect(series.get('rate-0')!.points).toEqual([{ series: 'm', x: Date.parse('2026-04-01T00:00:00Z'), y: 75 }]);
-    expect(vm.groups[0]!.latest).toEqual([{ id: 'm', rate: '75.0%', usd: '$0.10', runs: '1' }]);
+    expect(vm.groups[0]!.latest).toEqual([{ id: 'm', rate: '75.0%', usd: '$0.10', runs: '1', change: 'first run' }]);
   });
 });

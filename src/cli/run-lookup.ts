@@ -1,0 +1,38 @@
+// A run named on the command line that does not exist: say so, and list the runs that do, instead of
+// a raw ENOENT.
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { UserInputError } from '../core/errors.ts';
+
+/** Most run names listed in the error. */
+const MAX_LISTED = 12;
+
+/**
+ * Run folders under `resultsDir` (those holding a run.json), newest name first (run ids begin with
+ * their UTC start time). Empty when the folder is missing or unreadable.
+ */
+export function runFolders(resultsDir: string): string[] {
+  try {
+    return readdirSync(resultsDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(path.join(resultsDir, d.name, 'run.json')))
+      .map((d) => d.name)
+      .sort()
+      .reverse();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * @throws UserInputError when `dir` holds no run.json, naming the run as given and listing the runs
+ *   under `resultsDir` (newest first, at most 12) with the command to use one, or saying there are none.
+ */
+export function assertRunExists(given: string, dir: string, resultsDir: string): void {
+  if (existsSync(path.join(dir, 'run.json'))) return;
+  const runs = runFolders(resultsDir);
+  const where = path.resolve(resultsDir);
+  const list = runs.length
+    ? `runs under ${where} (newest first):\n${runs.slice(0, MAX_LISTED).map((r) => `  ${r}`).join('\n')}${runs.length > MAX_LISTED ? `\n  … and ${runs.length - MAX_LISTED} more (\`fixbench history\` lists them all)` : ''}`
+    : `there is no run under ${where}; start one with \`fixbench run\`, or pass --results <folder>`;
+  throw new UserInputError(`no run "${given}" (${path.join(dir, 'run.json')} does not exist)\n${list}`);
+}
