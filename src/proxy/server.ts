@@ -11,6 +11,7 @@ import { callCostUsd } from '../pricing/cost.ts';
 import { secretRedactor } from '../core/redact.ts';
 import { pipeSse } from './sse-redact.ts';
 import { serveOnSocket } from './socket.ts';
+import { capRefusal, classifyEndpoint } from './endpoints.ts';
 import { usageOfBody, type Dialect, type ExtractedUsage } from './usage.ts';
 
 export type { Dialect } from './usage.ts';
@@ -104,7 +105,7 @@ class HttpFailure extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly kind: 'auth' | 'too_large' | 'budget' | 'bad_request' | 'upstream',
+    readonly kind: 'auth' | 'too_large' | 'budget' | 'bad_request' | 'forbidden' | 'upstream',
   ) {
     super(message);
   }
@@ -120,7 +121,12 @@ class HttpFailure extends Error {
  * `anthropic-version`, `anthropic-beta`) pass through; hop-by-hop headers, cookies and the
  * client's credentials do not; replies are asked uncompressed so their usage can be read.
  *
- * Metering: a JSON `POST` body's `model` is rewritten to `upstream.model`; an OpenAI streamed request
+ * Endpoints (`classifyEndpoint`): only model endpoints are forwarded (403 otherwise); a billed one's
+ * `POST` body must be a JSON object (400 otherwise), whatever its content-type, and is sent on as
+ * `application/json`. Once a billed 2xx reply came back without usage, further billed calls are
+ * refused while a cap is set (`capRefusal`: the cap could no longer be enforced).
+ *
+ * Metering: a billed `POST` body's `model` is rewritten to `upstream.model`; an OpenAI streamed request
  * gets `stream_options.include_usage: true` (and the extra usage-only chunk is removed from the
  * stream when the client had not asked for it). Usage comes from the reply body, or from the stream's
  * events (see `StreamUsage`) while the stream is passed through event by event. Every reply with
@@ -148,6 +154,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
   const up = opts.upstream;
   const scrub = secretRedactor([up.apiKey]);
   const spentUsd = () => calls.reduce((s, c) => s + (c.list_usd ?? 0), 0);
+  const unknownCostCalls = () => calls.filter((c) => c.list_usd === null).length;
 
   const record = (call: ProxyCall) => {
     calls.push(call);
@@ -174,14 +181,18 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
           'bad_request',
         );
       }
+      const endpoint = classifyEndpoint(dialect, req.method ?? 'GET', url.pathname);
+      if ('refused' in endpoint) throw new HttpFailure(403, endpoint.refused, 'forbidden');
+      const billed = endpoint.kind === 'billed';
       const bodyBytes = await readBody(req, maxRequest);
       let body: Buffer = bodyBytes;
       let requestedModel: string | null = null;
       let stream = false;
       let stripUsageChunk = false;
-      const isJson = req.method === 'POST' && bodyBytes.length > 0 && /json/i.test(req.headers['content-type'] ?? 'application/json');
-      if (isJson) {
-        const reason = opts.capUsd !== null && spentUsd() >= opts.capUsd ? `attempt cost cap of ${opts.capUsd} USD reached (${spentUsd().toFixed(6)} USD spent at list price)` : (opts.refuse?.() ?? null);
+      if (req.method === 'POST') {
+        // Whatever its content-type says, a POST to a model endpoint is read as JSON: a billed call
+        // is metered and capped, and its model is the attempt's.
+        const reason = billed ? (capRefusal(opts.capUsd, spentUsd(), unknownCostCalls()) ?? opts.refuse?.() ?? null) : null;
         if (reason) {
           refusals.count++;
           refusals.last = reason;
@@ -193,18 +204,19 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
         } catch {
           parsed = undefined;
         }
-        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-          const o = parsed as Record<string, unknown>;
-          requestedModel = typeof o.model === 'string' ? o.model : null;
-          if (rewriteModel && 'model' in o) o.model = up.model;
-          stream = o.stream === true;
-          if (stream && dialect === 'openai' && url.pathname.endsWith('/chat/completions')) {
-            const so = typeof o.stream_options === 'object' && o.stream_options !== null ? (o.stream_options as Record<string, unknown>) : {};
-            stripUsageChunk = so.include_usage !== true;
-            o.stream_options = { ...so, include_usage: true };
-          }
-          body = Buffer.from(JSON.stringify(o));
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+          throw new HttpFailure(400, `fixbench proxy: ${req.method} ${url.pathname} needs a JSON object body`, 'bad_request');
         }
+        const o = parsed as Record<string, unknown>;
+        requestedModel = typeof o.model === 'string' ? o.model : null;
+        if (rewriteModel && 'model' in o) o.model = up.model;
+        stream = o.stream === true;
+        if (stream && dialect === 'openai' && url.pathname.endsWith('/chat/completions')) {
+          const so = typeof o.stream_options === 'object' && o.stream_options !== null ? (o.stream_options as Record<string, unknown>) : {};
+          stripUsageChunk = so.include_usage !== true;
+          o.stream_options = { ...so, include_usage: true };
+        }
+        body = Buffer.from(JSON.stringify(o));
       }
 
       const target = upstreamUrl(up, url);
@@ -214,6 +226,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
         headers[k] = Array.isArray(v) ? v.join(', ') : v;
       }
       headers['accept-encoding'] = 'identity';
+      if (req.method === 'POST') headers['content-type'] = 'application/json';
       if (up.dialect === 'anthropic') headers['x-api-key'] = up.apiKey;
       else headers.authorization = `Bearer ${up.apiKey}`;
 
@@ -247,7 +260,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
         // The call is recorded (its ledger line fsynced by `onCall`) before the reply ends: a
         // killed run never loses a call the agent got (issue 14.9).
         const bill = (): void => {
-          if (!(isJson && (usage || ok))) return;
+          if (!(billed && (usage || ok))) return;
           record({
             usage: usage?.usage ?? { input_uncached: 0, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: 0, reasoning: 0 },
             raw_usage: usage?.raw ?? null,
@@ -280,7 +293,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
           res.writeHead(upstream.status, outHeaders);
           res.end(Buffer.from(scrub(buf.toString('utf8'))));
         }
-        if (!(isJson && (usage || ok)) && !ok) {
+        if (!(billed && (usage || ok)) && !ok) {
           upstreamErrors.count++;
           upstreamErrors.last = `HTTP ${upstream.status} from ${target.origin}${url.pathname}: ${errorText}`;
         }
@@ -372,8 +385,8 @@ async function readLimited(body: ReadableStream<Uint8Array> | null, max: number)
 
 /** Sends a proxy error in the request's dialect. */
 function sendError(res: http.ServerResponse, dialect: Dialect, f: HttpFailure): void {
-  const openaiType = { auth: 'invalid_request_error', too_large: 'invalid_request_error', budget: 'insufficient_quota', bad_request: 'invalid_request_error', upstream: 'server_error' }[f.kind];
-  const anthropicType = { auth: 'authentication_error', too_large: 'request_too_large', budget: 'billing_error', bad_request: 'invalid_request_error', upstream: 'api_error' }[f.kind];
+  const openaiType = { auth: 'invalid_request_error', too_large: 'invalid_request_error', budget: 'insufficient_quota', bad_request: 'invalid_request_error', forbidden: 'invalid_request_error', upstream: 'server_error' }[f.kind];
+  const anthropicType = { auth: 'authentication_error', too_large: 'request_too_large', budget: 'billing_error', bad_request: 'invalid_request_error', forbidden: 'permission_error', upstream: 'api_error' }[f.kind];
   const payload =
     dialect === 'anthropic'
       ? { type: 'error', error: { type: anthropicType, message: f.message } }

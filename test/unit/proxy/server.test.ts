@@ -171,6 +171,54 @@ describe('metering proxy: guards', () => {
     expect(proxy.refusals.count).toBe(1);
   });
 
+  it('meters and caps a model call whatever content-type it claims (text/plain is read as JSON, its model rewritten)', async () => {
+    const { upstream, proxy } = await setup([{ json: chatCompletion('a', USAGE) }, { json: chatCompletion('b', USAGE) }], { capUsd: 0.002 });
+    const raw = (model: string) =>
+      fetch(`${proxy.openaiBaseURL}/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${proxy.token}`, 'content-type': 'text/plain' },
+        body: JSON.stringify({ model, messages: [{ role: 'user', content: 'x' }] }),
+      });
+    expect((await raw('openai/o1-pro')).status).toBe(200);
+    expect(upstream.requests[0]!.body.model).toBe('vendor/real-model');
+    expect(upstream.requests[0]!.headers['content-type']).toBe('application/json');
+    expect(proxy.calls).toHaveLength(1);
+    expect((await raw('openai/o1-pro')).status).toBe(402); // 0.003 ≥ the 0.002 cap
+    expect(upstream.requests).toHaveLength(1);
+  });
+
+  it('refuses a model call whose body is not a JSON object (400), never reaching upstream', async () => {
+    const { upstream, proxy } = await setup([{ json: chatCompletion('a', USAGE) }]);
+    const r = await fetch(`${proxy.openaiBaseURL}/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${proxy.token}` }, body: 'not json' });
+    expect(r.status).toBe(400);
+    expect(upstream.requests).toHaveLength(0);
+  });
+
+  it('forwards only model endpoints: batches, files and other paths are refused (403) before the real key is used', async () => {
+    const { upstream, proxy } = await setup([{ json: { data: [] } }]);
+    const call = (method: string, path: string, body?: string) =>
+      fetch(`${proxy.openaiBaseURL}${path}`, { method, headers: { authorization: `Bearer ${proxy.token}`, 'content-type': 'application/json' }, ...(body ? { body } : {}) });
+    for (const [method, path] of [['POST', '/batches'], ['POST', '/files'], ['GET', '/files'], ['POST', '/fine_tuning/jobs'], ['GET', '/responses/resp_1'], ['DELETE', '/models/x'], ['POST', '/organization/admin_api_keys']] as const) {
+      const r = await call(method, path, method === 'POST' ? '{}' : undefined);
+      expect(r.status, `${method} ${path}`).toBe(403);
+    }
+    expect(upstream.requests).toHaveLength(0);
+    expect((await call('GET', '/models')).status).toBe(200); // a model list is free: forwarded, never billed
+    expect(upstream.requests).toHaveLength(1);
+    expect(proxy.calls).toHaveLength(0);
+  });
+
+  it('stops billed calls once one came back without usage while a cap is set (the cap could no longer be enforced)', async () => {
+    const { upstream, proxy, client } = await setup([{ json: chatCompletion('a', null) }, { json: chatCompletion('b', USAGE) }], { capUsd: 1 });
+    const ask = () => client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] });
+    await ask();
+    const err = await ask().catch((e: unknown) => e);
+    expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(402);
+    expect((err as Error).message).toContain('cost unknown');
+    expect(upstream.requests).toHaveLength(1);
+    expect(proxy.calls).toHaveLength(1);
+  });
+
   it('applies an outside refusal (the run budget) the same way', async () => {
     const { upstream, client } = await setup([{ json: chatCompletion('a', USAGE) }], { refuse: () => 'run budget of 1 USD reached' });
     await expect(client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 402 });

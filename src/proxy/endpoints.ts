@@ -1,0 +1,46 @@
+// Which requests the metering proxy forwards (DESIGN.md §11 rules 4–5): model endpoints only.
+// A billed endpoint's call is always metered and checked against the caps, whatever its
+// content-type says; a free one (token counting, model lists) is forwarded and never billed;
+// anything else never reaches the provider with the real key.
+import type { Dialect } from './usage.ts';
+
+/** How the proxy treats a request: `billed` (metered, capped, model rewritten), `free` (forwarded, not billed). */
+export type EndpointKind = 'billed' | 'free';
+
+/** The request's class, or why it is refused (403: not a model endpoint fixbench meters). */
+export type EndpointVerdict = { kind: EndpointKind } | { refused: string };
+
+/** `/v1/<rest>` or `/<rest>` → `/<rest>` (the proxy serves both). */
+const rest = (pathname: string): string => pathname.replace(/^\/v1(?=\/|$)/, '') || '/';
+
+/**
+ * Classifies `method pathname` of `dialect` (paths as the client sent them, e.g.
+ * `/v1/chat/completions`). Billed: OpenAI `POST /chat/completions`, `/responses`, `/completions`;
+ * Anthropic `POST /v1/messages`. Free: `POST /v1/messages/count_tokens`, `GET /models[/<id>]`.
+ * Everything else (files, batches, fine-tunes, background responses' retrieval, key management…)
+ * is refused: such calls spend money later or outside the metered reply, or expose the account.
+ */
+export function classifyEndpoint(dialect: Dialect, method: string, pathname: string): EndpointVerdict {
+  const p = rest(pathname).replace(/\/+$/, '');
+  const m = method.toUpperCase();
+  if (dialect === 'anthropic') {
+    if (m === 'POST' && p === '/messages') return { kind: 'billed' };
+    if (m === 'POST' && p === '/messages/count_tokens') return { kind: 'free' };
+  } else {
+    if (m === 'POST' && (p === '/chat/completions' || p === '/responses' || p === '/completions')) return { kind: 'billed' };
+  }
+  if (m === 'GET' && /^\/models(\/[^/]+)?$/.test(p)) return { kind: 'free' };
+  return { refused: `fixbench proxy: ${m} ${pathname} is not a model endpoint fixbench meters (allowed: chat/completions, responses, completions, messages, messages/count_tokens, GET models)` };
+}
+
+/**
+ * Why a billed call may not start, or null: the attempt's cap is reached, or a billed call of
+ * this attempt had an unknown cost (a 2xx reply without usage), so the cap can no longer be
+ * enforced. `spentUsd` is the known list USD so far.
+ */
+export function capRefusal(capUsd: number | null, spentUsd: number, unknownCostCalls: number): string | null {
+  if (capUsd === null) return null;
+  if (spentUsd >= capUsd) return `attempt cost cap of ${capUsd} USD reached (${spentUsd.toFixed(6)} USD spent at list price)`;
+  if (unknownCostCalls > 0) return `${unknownCostCalls} earlier call(s) of this attempt had no usage in the reply (cost unknown), so the attempt cost cap of ${capUsd} USD cannot be enforced`;
+  return null;
+}
