@@ -13,7 +13,7 @@ export const PRESET_TASK = 'js-duration-1';
 const KEY = 'sk-upstream-secret-for-presets-77';
 
 /** Tool names CLIs give their shell tool. */
-const SHELL = /^(bash|shell|run_shell_command|exec_command|run_terminal_cmd)$/i;
+const SHELL = /^(bash|shell|exec|run_shell_command|exec_command|run_terminal_cmd)$/i;
 
 function toolNames(req: FakeRequest): string[] {
   const tools: any[] = Array.isArray(req.body?.tools) ? req.body.tools : [];
@@ -44,6 +44,7 @@ export async function runPreset(preset: string, api: 'anthropic' | 'openai-chat'
   const provider = await startFakeProvider((req) => {
     const usage = req.dialect === 'anthropic' ? defaultAnthropicUsage() : defaultUsage();
     billed.push(req);
+    if (process.env.FIXBENCH_PRESET_DEBUG) process.stderr.write(`${req.path} tools: ${toolNames(req).join(', ')}\n`);
     const shell = toolNames(req).find((n) => SHELL.test(n));
     if (shell && !answered(req)) return toolCall(shell, { command: fix, description: 'apply the fix' }, { usage, finish_reason: 'tool_calls' });
     return textReply('Done: the fix is applied.', { usage, finish_reason: 'stop' });
