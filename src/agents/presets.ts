@@ -186,7 +186,8 @@ export function withPresets(cacheDir: string, user: readonly AgentSpec[]): Agent
 const MODEL_ACCEPTS: Record<string, AgentProtocol[]> = {
   anthropic: ['anthropic'],
   // An OpenAI-compatible provider may also serve /v1/responses (OpenAI, OpenRouter); Chat is certain.
-  'openai-chat': ['openai-chat', 'openai-responses'],
+  // Anthropic Messages clients are translated to Chat by the proxy (src/proxy/translate.ts).
+  'openai-chat': ['openai-chat', 'openai-responses', 'anthropic'],
 };
 
 /**
@@ -198,5 +199,5 @@ export function pairProblem(agentId: string, modelApi: string, isPreset: boolean
   if (!p) return null;
   const ok = MODEL_ACCEPTS[modelApi] ?? [];
   if (p.protocols.some((x) => ok.includes(x))) return null;
-  return `${p.id} speaks ${p.protocols.join(' / ')} only and the model's API is ${modelApi}; fixbench's proxy does not translate between them yet`;
+  return `${p.id} speaks ${p.protocols.join(' / ')} only and the model's API is ${modelApi}; fixbench's proxy translates only Anthropic Messages clients to OpenAI Chat models, not the reverse yet`;
 }

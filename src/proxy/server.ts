@@ -12,6 +12,8 @@ import { secretRedactor } from '../core/redact.ts';
 import { pipeSse } from './sse-redact.ts';
 import { serveOnSocket } from './socket.ts';
 import { usageOfBody, type Dialect, type ExtractedUsage } from './usage.ts';
+import { HttpFailure, isUnbilled } from './errors.ts';
+import { estimateTokens, isCountTokens, translationFor } from './translate.ts';
 
 export type { Dialect } from './usage.ts';
 
@@ -100,15 +102,6 @@ const RESPONSE_DROP = new Set(['connection', 'keep-alive', 'transfer-encoding', 
 /** Paths in the Anthropic dialect; everything else is OpenAI's. */
 const isAnthropicPath = (p: string) => p === '/v1/messages' || p.startsWith('/v1/messages/');
 
-class HttpFailure extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly kind: 'auth' | 'too_large' | 'budget' | 'bad_request' | 'upstream',
-  ) {
-    super(message);
-  }
-}
 
 /**
  * Starts a metering proxy on 127.0.0.1 at a random port, with a fresh random token.
@@ -167,7 +160,9 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
     const t0 = performance.now();
     try {
       if (!authorised(req)) throw new HttpFailure(401, 'fixbench proxy: missing or wrong token; use the per-attempt key from OPENAI_API_KEY / ANTHROPIC_API_KEY', 'auth');
-      if (dialect !== up.dialect) {
+      const tr = dialect === up.dialect ? null : translationFor(dialect, up.dialect, req.method ?? 'GET', url.pathname);
+      if (dialect !== up.dialect && !tr) {
+        if (isCountTokens(url.pathname)) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(estimateTokens((await readBody(req, maxRequest)).length)));
         throw new HttpFailure(
           400,
           `fixbench proxy: this attempt's model speaks the ${up.dialect === 'openai' ? 'OpenAI' : 'Anthropic'} API; point the agent at ${up.dialect === 'openai' ? 'OPENAI_BASE_URL' : 'ANTHROPIC_BASE_URL'} (got ${req.method} ${url.pathname})`,
@@ -194,20 +189,21 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
           parsed = undefined;
         }
         if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-          const o = parsed as Record<string, unknown>;
-          requestedModel = typeof o.model === 'string' ? o.model : null;
-          if (rewriteModel && 'model' in o) o.model = up.model;
+          const asSent = parsed as Record<string, unknown>;
+          requestedModel = typeof asSent.model === 'string' ? asSent.model : null;
+          if (rewriteModel && 'model' in asSent) asSent.model = up.model;
+          const o = tr ? tr.request(asSent) : asSent;
           stream = o.stream === true;
-          if (stream && dialect === 'openai' && url.pathname.endsWith('/chat/completions')) {
+          if (stream && up.dialect === 'openai' && (tr?.upstreamPath ?? url.pathname).endsWith('/chat/completions')) {
             const so = typeof o.stream_options === 'object' && o.stream_options !== null ? (o.stream_options as Record<string, unknown>) : {};
-            stripUsageChunk = so.include_usage !== true;
+            stripUsageChunk = !tr && so.include_usage !== true; // a translated stream needs the usage chunk
             o.stream_options = { ...so, include_usage: true };
           }
           body = Buffer.from(JSON.stringify(o));
         }
       }
 
-      const target = upstreamUrl(up, url);
+      const target = upstreamUrl(up, tr ? new URL(tr.upstreamPath + url.search, url) : url);
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) {
         if (v === undefined || HOP_BY_HOP.has(k.toLowerCase())) continue;
@@ -245,7 +241,9 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
         let errorText = '';
         if (isSse && upstream.body) {
           res.writeHead(upstream.status, outHeaders);
-          usage = await pipeSse(upstream.body, res, dialect, stripUsageChunk, [up.apiKey]);
+          const sink = tr?.streamSink(res, up.model);
+          usage = await pipeSse(upstream.body, sink ?? res, up.dialect, stripUsageChunk, [up.apiKey]);
+          sink?.end();
           res.end();
         } else {
           const buf = await readLimited(upstream.body, maxResponse);
@@ -256,13 +254,13 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
           } catch {
             json = undefined;
           }
-          usage = usageOfBody(dialect, json);
+          usage = usageOfBody(up.dialect, json);
           if (upstream.status >= 400) errorText = scrub(buf.toString('utf8').slice(0, 500));
           res.writeHead(upstream.status, outHeaders);
-          res.end(Buffer.from(scrub(buf.toString('utf8'))));
+          res.end(Buffer.from(scrub(tr ? JSON.stringify(tr.response(upstream.status, json)) : buf.toString('utf8'))));
         }
         const ok = upstream.status >= 200 && upstream.status < 300;
-        if (isJson && (usage || ok)) {
+        if (isJson && (usage || (ok && !isUnbilled(url.pathname)))) {
           record({
             usage: usage?.usage ?? { input_uncached: 0, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: 0, reasoning: 0 },
             raw_usage: usage?.raw ?? null,

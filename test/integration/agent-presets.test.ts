@@ -68,11 +68,24 @@ maybe('built-in agent presets, real CLIs, end to end in bwrap', () => {
     expect(r.requests.every((q) => q.body.model === 'fake-model-1')).toBe(true);
   }, 600_000);
 
-  it('refuses claude-code against an OpenAI-protocol model before the run, naming why (exit 2)', async () => {
+  it('claude-code against an OpenAI-protocol model through the translating proxy: resolved, metered exactly', async () => {
     const r = await runPreset('claude-code', 'openai-chat', CACHE);
     runs.push(r);
+    expect(r.record, r.stderr).toMatchObject({ outcome: 'resolved', exit_status: 'submitted' });
+    // Claude Code spoke Anthropic Messages; the provider saw only OpenAI Chat Completions.
+    expect(r.requests.length).toBeGreaterThanOrEqual(2);
+    expect(r.requests.every((q) => q.path === '/v1/chat/completions')).toBe(true);
+    const want = reported(r.billed);
+    expect(r.record!.calls).toBe(r.billed.length);
+    expect(r.record!.usage).toEqual({ input_uncached: want.input, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: want.output, reasoning: 0 });
+    expect(r.record!.list_usd).toBeCloseTo(want.usd, 12);
+  }, 600_000);
+
+  it('refuses opencode against an Anthropic model before the run, naming why (exit 2)', async () => {
+    const r = await runPreset('opencode', 'anthropic', CACHE);
+    runs.push(r);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/fake-model@claude-code: claude-code speaks anthropic only and the model's API is openai-chat/);
+    expect(r.stderr).toMatch(/fake-model@opencode: opencode speaks openai-chat only and the model's API is anthropic/);
     expect(r.requests).toHaveLength(0);
   }, 120_000);
 });

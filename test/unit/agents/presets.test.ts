@@ -44,7 +44,7 @@ describe('agent presets', () => {
   });
 
   it('refuses pairs whose protocols the proxy cannot join, naming why', () => {
-    expect(pairProblem('claude-code', 'openai-chat', true)).toMatch(/claude-code speaks anthropic only and the model's API is openai-chat/);
+    expect(pairProblem('claude-code', 'openai-chat', true)).toBeNull(); // translated by the proxy
     expect(pairProblem('claude-code', 'anthropic', true)).toBeNull();
     expect(pairProblem('opencode', 'anthropic', true)).toMatch(/openai-chat only/);
     expect(pairProblem('qwen-code', 'anthropic', true)).toBeNull();
@@ -60,7 +60,11 @@ describe('agent presets', () => {
     mkdirSync(presetPrefix(dir, cc), { recursive: true });
     writeFileSync(path.join(presetPrefix(dir, cc), 'fixbench-installed.json'), '{}');
     expect(() => checkRunAgents(agents, ['claude-code', 'bash'], [model('claude', 'anthropic')], 'models.yaml')).not.toThrow();
-    expect(() => checkRunAgents(agents, ['claude-code'], [model('ds', 'openai-chat')], 'models.yaml')).toThrow(/ds@claude-code: claude-code speaks anthropic only/);
+    const oc = AGENT_PRESETS.find((p) => p.id === 'opencode')!;
+    mkdirSync(presetPrefix(dir, oc), { recursive: true });
+    writeFileSync(path.join(presetPrefix(dir, oc), 'fixbench-installed.json'), '{}');
+    expect(() => checkRunAgents(agents, ['claude-code', 'opencode'], [model('ds', 'openai-chat')], 'models.yaml')).not.toThrow();
+    expect(() => checkRunAgents(agents, ['opencode'], [model('claude', 'anthropic')], 'models.yaml')).toThrow(/claude@opencode: opencode speaks openai-chat only and the model's API is anthropic; fixbench's proxy translates only/);
   });
 });
 
