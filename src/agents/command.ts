@@ -237,7 +237,7 @@ export class CommandAgent implements Agent {
     return {
       model_patch: modelPatch,
       exit_status: exit,
-      calls: calls().map(({ usage, raw_usage, list_usd, billed_usd, ms }) => ({ usage, raw_usage, list_usd, billed_usd, ms })),
+      calls: markSideCalls(calls()).map(({ usage, raw_usage, list_usd, billed_usd, ms, side }) => ({ usage, raw_usage, list_usd, billed_usd, ms, ...(side ? { side } : {}) })),
       steps: steps.length,
       trajectory: steps,
       ...(error !== undefined ? { error: redact(error) } : {}),
@@ -246,6 +246,16 @@ export class CommandAgent implements Agent {
 }
 
 class Interrupted extends Error {}
+
+/**
+ * Marks side calls (issue 20.5): when some of the attempt's calls offered tools (the agent's working
+ * calls), each call that offered none (a title or summary request) is `side: true`. An agent that
+ * never offers tools (aider) has no side calls. Pure.
+ */
+export function markSideCalls<T extends Pick<ProxyCall, 'offered_tools'>>(calls: readonly T[]): Array<T & { side: boolean }> {
+  const working = calls.some((c) => c.offered_tools);
+  return calls.map((c) => ({ ...c, side: working && !c.offered_tools }));
+}
 
 /**
  * Adapter failures are not the model's (issue 20.4): when the agent never completed a model call

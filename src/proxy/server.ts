@@ -12,7 +12,7 @@ import { secretRedactor } from '../core/redact.ts';
 import { pipeSse } from './sse-redact.ts';
 import { serveOnSocket } from './socket.ts';
 import { usageOfBody, type Dialect, type ExtractedUsage } from './usage.ts';
-import { HttpFailure, isUnbilled } from './errors.ts';
+import { HttpFailure, isUnbilled, sendError } from './errors.ts';
 import { estimateTokens, isCountTokens, translationFor } from './translate.ts';
 
 export type { Dialect } from './usage.ts';
@@ -66,6 +66,8 @@ export interface ProxyCall extends CallRecord {
   stream: boolean;
   /** The `model` the client asked for (before any rewrite), null when none. */
   requested_model: string | null;
+  /** True when the request offered tools (an agent's working call; see `markSideCalls`). */
+  offered_tools: boolean;
 }
 
 export interface MeteringProxy {
@@ -172,6 +174,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
       const bodyBytes = await readBody(req, maxRequest);
       let body: Buffer = bodyBytes;
       let requestedModel: string | null = null;
+      let offeredTools = false;
       let stream = false;
       let stripUsageChunk = false;
       const isJson = req.method === 'POST' && bodyBytes.length > 0 && /json/i.test(req.headers['content-type'] ?? 'application/json');
@@ -191,6 +194,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
         if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
           const asSent = parsed as Record<string, unknown>;
           requestedModel = typeof asSent.model === 'string' ? asSent.model : null;
+          offeredTools = Array.isArray(asSent.tools) && asSent.tools.length > 0;
           if (rewriteModel && 'model' in asSent) asSent.model = up.model;
           const o = tr ? tr.request(asSent) : asSent;
           stream = o.stream === true;
@@ -271,6 +275,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
             status: upstream.status,
             stream,
             requested_model: requestedModel,
+            offered_tools: offeredTools,
           });
         } else if (!ok) {
           upstreamErrors.count++;
@@ -360,16 +365,4 @@ async function readLimited(body: ReadableStream<Uint8Array> | null, max: number)
     chunks.push(Buffer.from(c));
   }
   return Buffer.concat(chunks, n);
-}
-
-/** Sends a proxy error in the request's dialect. */
-function sendError(res: http.ServerResponse, dialect: Dialect, f: HttpFailure): void {
-  const openaiType = { auth: 'invalid_request_error', too_large: 'invalid_request_error', budget: 'insufficient_quota', bad_request: 'invalid_request_error', upstream: 'server_error' }[f.kind];
-  const anthropicType = { auth: 'authentication_error', too_large: 'request_too_large', budget: 'billing_error', bad_request: 'invalid_request_error', upstream: 'api_error' }[f.kind];
-  const payload =
-    dialect === 'anthropic'
-      ? { type: 'error', error: { type: anthropicType, message: f.message } }
-      : { error: { message: f.message, type: openaiType, code: f.kind === 'budget' ? 'fixbench_budget_exhausted' : f.kind === 'auth' ? 'invalid_api_key' : null, param: null } };
-  res.writeHead(f.status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(payload));
 }

@@ -64,6 +64,11 @@ maybe('built-in agent presets, real CLIs, end to end in bwrap', () => {
     const want = reported(r.billed);
     expect(rec.usage).toEqual({ input_uncached: want.input, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: want.output, reasoning: 0 });
     expect(rec.list_usd).toBeCloseTo(want.usd, 12);
+    // Side calls (requests without tools, e.g. opencode's session title) are counted in the totals and shown apart.
+    const side = r.billed.filter((q) => !(Array.isArray(q.body.tools) && q.body.tools.length));
+    if (side.length) expect(rec.side_calls).toEqual({ calls: side.length, usage: expect.objectContaining({ input_uncached: 100 * side.length, output: 10 * side.length }), list_usd: expect.closeTo(reported(side).usd, 12) });
+    else expect(rec.side_calls).toBeUndefined();
+    if (id === 'opencode') expect(rec.side_calls?.calls).toBe(1);
     // Every call carried the configured model and the real key went only upstream.
     expect(r.requests.every((q) => q.body.model === 'fake-model-1')).toBe(true);
   }, 600_000);

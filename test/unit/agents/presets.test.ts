@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { AgentSpec, commandTemplateProblems } from '../../../src/config/agents.ts';
 import { AGENT_PRESETS, pairProblem, presetOfSpec, presetPrefix, presetSpec, withPresets } from '../../../src/agents/presets.ts';
 import { checkRunAgents } from '../../../src/agents/preset-check.ts';
-import { notConsulted } from '../../../src/agents/command.ts';
+import { markSideCalls, notConsulted } from '../../../src/agents/command.ts';
+import { callCounts } from '../../../src/pricing/side-calls.ts';
+import { zeroUsage } from '../../../src/core/usage.ts';
 
 const cache = '/cache/fixbench';
 const model = (id: string, api: 'openai-chat' | 'anthropic') => ({ spec: { id, api } as never, price: null });
@@ -78,5 +80,20 @@ describe('notConsulted (adapter failures are not the model\'s)', () => {
     expect(notConsulted({ exit: 'agent_failed', error: 'e' }, [{ status: 200 }])).toEqual({ exit: 'agent_failed', error: 'e' });
     expect(notConsulted({ exit: 'cost_limit', error: 'cap' }, [])).toEqual({ exit: 'cost_limit', error: 'cap' });
     expect(notConsulted({ exit: 'api_error', error: 'up' }, [])).toEqual({ exit: 'api_error', error: 'up' });
+  });
+});
+
+describe('side calls', () => {
+  it('are the tool-less calls of an agent whose working calls offer tools; none for a tool-less agent', () => {
+    expect(markSideCalls([{ offered_tools: false }, { offered_tools: true }]).map((c) => c.side)).toEqual([true, false]);
+    expect(markSideCalls([{ offered_tools: false }, { offered_tools: false }]).map((c) => c.side)).toEqual([false, false]);
+  });
+  it('callCounts: all calls in the total, the side calls apart with their tokens and USD', () => {
+    const u = { ...zeroUsage(), input_uncached: 100, output: 10 };
+    expect(callCounts([{ usage: u, list_usd: 0.1, billed_usd: null }])).toEqual({ calls: 1 });
+    expect(callCounts([{ usage: u, list_usd: 0.1, billed_usd: null, side: true }, { usage: u, list_usd: 0.2, billed_usd: null }, { usage: u, list_usd: null, billed_usd: null, side: true }])).toEqual({
+      calls: 3,
+      side_calls: { calls: 2, usage: { ...zeroUsage(), input_uncached: 200, output: 20 }, list_usd: null },
+    });
   });
 });

@@ -82,7 +82,7 @@ describe('translating proxy: Anthropic client, OpenAI Chat upstream', () => {
 
   it('upstream errors reach the client as Anthropic errors with the status, without the key', async () => {
     const client = await setup([errorReply(429, { message: `slow down (key ${KEY})`, type: 'rate_limit' })]);
-    const err = await client.messages.create({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e as InstanceType<typeof Anthropic.APIError>);
+    const err = await client.messages.create({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }).then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as InstanceType<typeof Anthropic.APIError>);
     expect(err).toBeInstanceOf(Anthropic.APIError);
     expect(err.status).toBe(429);
     expect((err.error as { error: { type: string; message: string } }).error.type).toBe('rate_limit_error');
@@ -97,7 +97,7 @@ describe('translating proxy: Anthropic client, OpenAI Chat upstream', () => {
     expect(counted.input_tokens).toBeGreaterThan(100);
     expect(fake!.requests).toHaveLength(0);
     await client.messages.create({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
-    const refused = await client.messages.create({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'again' }] }).catch((e: unknown) => e as InstanceType<typeof Anthropic.APIError>);
+    const refused = await client.messages.create({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'again' }] }).then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as InstanceType<typeof Anthropic.APIError>);
     expect(refused.status).toBe(402);
     expect((refused.error as { error: { type: string } }).error.type).toBe('billing_error');
     expect(proxy!.calls).toHaveLength(1);
