@@ -184,7 +184,8 @@ export function withPresets(cacheDir: string, user: readonly AgentSpec[]): Agent
 
 /** Which protocols a model's `api` accepts directly through the proxy. */
 const MODEL_ACCEPTS: Record<string, AgentProtocol[]> = {
-  anthropic: ['anthropic'],
+  // OpenAI Chat clients are translated to Anthropic Messages by the proxy (src/proxy/translate-openai.ts).
+  anthropic: ['anthropic', 'openai-chat'],
   // An OpenAI-compatible provider may also serve /v1/responses (OpenAI, OpenRouter); Chat is certain.
   // Anthropic Messages clients are translated to Chat by the proxy (src/proxy/translate.ts).
   'openai-chat': ['openai-chat', 'openai-responses', 'anthropic'],
@@ -199,5 +200,5 @@ export function pairProblem(agentId: string, modelApi: string, isPreset: boolean
   if (!p) return null;
   const ok = MODEL_ACCEPTS[modelApi] ?? [];
   if (p.protocols.some((x) => ok.includes(x))) return null;
-  return `${p.id} speaks ${p.protocols.join(' / ')} only and the model's API is ${modelApi}; fixbench's proxy translates only Anthropic Messages clients to OpenAI Chat models, not the reverse yet`;
+  return `${p.id} speaks ${p.protocols.join(' / ')} only and the model's API is ${modelApi}; fixbench's proxy translates between Anthropic Messages and OpenAI Chat, not OpenAI's Responses API`;
 }

@@ -214,6 +214,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
         headers[k] = Array.isArray(v) ? v.join(', ') : v;
       }
       headers['accept-encoding'] = 'identity';
+      Object.assign(headers, tr?.headers);
       if (up.dialect === 'anthropic') headers['x-api-key'] = up.apiKey;
       else headers.authorization = `Bearer ${up.apiKey}`;
 

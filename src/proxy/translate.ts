@@ -2,11 +2,12 @@
 // (Claude Code) driving a model behind an OpenAI Chat Completions API. Requests, whole replies,
 // streamed replies (event by event), tool calls, usage and errors are translated; the call is
 // metered from the upstream's own usage, exactly like a direct call. Pure except `streamSink`.
-// Not translated (yet): an OpenAI client against an Anthropic upstream (pairs refused before the run).
+// The other way (OpenAI Chat clients, Anthropic upstreams): src/proxy/translate-openai.ts.
 import { EventEmitter } from 'node:events';
 import type http from 'node:http';
 import { SseSplitter } from './sse.ts';
 import type { Dialect } from './usage.ts';
+import { openAIToAnthropic } from './translate-openai.ts';
 
 type Json = Record<string, unknown>;
 const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -16,6 +17,8 @@ const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v)
 export interface Translation {
   /** Path sent upstream in the upstream's dialect, e.g. `/v1/chat/completions`. */
   upstreamPath: string;
+  /** Headers the upstream needs that the client does not send (e.g. `anthropic-version`). */
+  headers?: Record<string, string>;
   /** The client's JSON body → the upstream's. */
   request(body: Json): Json;
   /** A whole upstream reply (any status) → the client's shape. */
@@ -26,11 +29,14 @@ export interface Translation {
 
 /**
  * The translation for a request in `client` dialect to `path` when the upstream speaks `upstream`,
- * or null when there is none (the proxy then answers 400). Only Anthropic `POST /v1/messages` →
- * OpenAI `/chat/completions` is translated.
+ * or null when there is none (the proxy then answers 400): Anthropic `POST /v1/messages` → OpenAI
+ * `/chat/completions`, and OpenAI `POST /v1/chat/completions` → Anthropic `/v1/messages`. (OpenAI's
+ * Responses API is not translated.)
  */
 export function translationFor(client: Dialect, upstream: Dialect, method: string, path: string): Translation | null {
-  if (client === 'anthropic' && upstream === 'openai' && method === 'POST' && path === '/v1/messages') return ANTHROPIC_TO_OPENAI;
+  if (method !== 'POST') return null;
+  if (client === 'anthropic' && upstream === 'openai' && path === '/v1/messages') return ANTHROPIC_TO_OPENAI;
+  if (client === 'openai' && upstream === 'anthropic' && (path === '/v1/chat/completions' || path === '/chat/completions')) return openAIToAnthropic();
   return null;
 }
 

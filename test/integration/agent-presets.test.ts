@@ -86,11 +86,14 @@ maybe('built-in agent presets, real CLIs, end to end in bwrap', () => {
     expect(r.record!.list_usd).toBeCloseTo(want.usd, 12);
   }, 600_000);
 
-  it('refuses opencode against an Anthropic model before the run, naming why (exit 2)', async () => {
+  it('opencode against an Anthropic model through the translating proxy: resolved, metered exactly', async () => {
     const r = await runPreset('opencode', 'anthropic', CACHE);
     runs.push(r);
-    expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/fake-model@opencode: opencode speaks openai-chat only and the model's API is anthropic/);
-    expect(r.requests).toHaveLength(0);
-  }, 120_000);
+    expect(r.record, r.stderr).toMatchObject({ outcome: 'resolved', exit_status: 'submitted' });
+    expect(r.requests.every((q) => q.path === '/v1/messages')).toBe(true);
+    const want = reported(r.billed);
+    expect(r.record!.calls).toBe(r.billed.length);
+    expect(r.record!.usage).toEqual({ input_uncached: want.input, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: want.output, reasoning: 0 });
+    expect(r.record!.list_usd).toBeCloseTo(want.usd, 12);
+  }, 600_000);
 });

@@ -48,7 +48,8 @@ describe('agent presets', () => {
   it('refuses pairs whose protocols the proxy cannot join, naming why', () => {
     expect(pairProblem('claude-code', 'openai-chat', true)).toBeNull(); // translated by the proxy
     expect(pairProblem('claude-code', 'anthropic', true)).toBeNull();
-    expect(pairProblem('opencode', 'anthropic', true)).toMatch(/openai-chat only/);
+    expect(pairProblem('opencode', 'anthropic', true)).toBeNull(); // translated by the proxy
+    expect(pairProblem('codex', 'anthropic', true)).toMatch(/codex speaks openai-responses only and the model's API is anthropic; .*not OpenAI's Responses API/);
     expect(pairProblem('qwen-code', 'anthropic', true)).toBeNull();
     expect(pairProblem('claude-code', 'openai-chat', false)).toBeNull(); // a user's own entry is theirs to judge
   });
@@ -66,7 +67,11 @@ describe('agent presets', () => {
     mkdirSync(presetPrefix(dir, oc), { recursive: true });
     writeFileSync(path.join(presetPrefix(dir, oc), 'fixbench-installed.json'), '{}');
     expect(() => checkRunAgents(agents, ['claude-code', 'opencode'], [model('ds', 'openai-chat')], 'models.yaml')).not.toThrow();
-    expect(() => checkRunAgents(agents, ['opencode'], [model('claude', 'anthropic')], 'models.yaml')).toThrow(/claude@opencode: opencode speaks openai-chat only and the model's API is anthropic; fixbench's proxy translates only/);
+    const cx = AGENT_PRESETS.find((p) => p.id === 'codex')!;
+    mkdirSync(presetPrefix(dir, cx), { recursive: true });
+    writeFileSync(path.join(presetPrefix(dir, cx), 'fixbench-installed.json'), '{}');
+    expect(() => checkRunAgents(agents, ['opencode'], [model('claude', 'anthropic')], 'models.yaml')).not.toThrow();
+    expect(() => checkRunAgents(agents, ['opencode', 'codex'], [model('claude', 'anthropic')], 'models.yaml')).toThrow(/claude@codex: codex speaks openai-responses only and the model's API is anthropic/);
   });
 });
 

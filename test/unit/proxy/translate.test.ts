@@ -1,6 +1,7 @@
 // Anthropic Messages clients against an OpenAI Chat upstream (issue 20.3): the real Anthropic SDK
 // talks to the metering proxy, the proxy to the scripted fake provider speaking OpenAI's protocol.
 import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMeteringProxy, type MeteringProxy } from '../../../src/proxy/server.ts';
 import { anthropicToOpenAIRequest, ChatToMessagesStream, openAIToAnthropicResponse } from '../../../src/proxy/translate.ts';
@@ -142,5 +143,89 @@ describe('translation, pure', () => {
     expect(isUnbilled('/v1/models/gpt-x')).toBe(true);
     expect(isUnbilled('/v1/messages')).toBe(false);
     expect(isUnbilled('/v1/chat/completions')).toBe(false);
+  });
+});
+
+describe('translating proxy: OpenAI Chat client, Anthropic upstream', () => {
+  async function setupA(script: FakeScript) {
+    fake = await startFakeProvider(script);
+    proxy = await startMeteringProxy({
+      upstream: { dialect: 'anthropic', baseURL: fake.rootURL, apiKey: KEY, model: 'claude-real' },
+      price: { input: '2', output: '8', cache_read: '0.5', cache_write: '2.5', cache_write_1h: '4' },
+      capUsd: null,
+    });
+    return new OpenAI({ baseURL: proxy.openaiBaseURL, apiKey: proxy.token, maxRetries: 0 });
+  }
+  const AUSAGE = { input_tokens: 600, output_tokens: 200, cache_read_input_tokens: 400, cache_creation_input_tokens: 0 };
+  const FN = [{ type: 'function' as const, function: { name: 'bash', parameters: { type: 'object', properties: { command: { type: 'string' } } } } }];
+
+  it('a whole reply with a tool call, translated both ways and metered from the Anthropic usage', async () => {
+    const client = await setupA([toolCall('bash', { command: 'ls' }, { usage: AUSAGE, finish_reason: 'tool_calls' })]);
+    const r = await client.chat.completions.create({
+      model: 'gpt-ish', tools: FN, tool_choice: 'required',
+      messages: [
+        { role: 'system', content: 'be brief' },
+        { role: 'user', content: 'list' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'bash', arguments: '{"command":"pwd"}' } }] },
+        { role: 'tool', tool_call_id: 'c1', content: '/repo' },
+      ],
+    });
+    expect(r.choices[0]!.finish_reason).toBe('tool_calls');
+    expect(r.choices[0]!.message.tool_calls![0]).toMatchObject({ type: 'function', function: { name: 'bash', arguments: '{"command":"ls"}' } });
+    expect(r.usage).toMatchObject({ prompt_tokens: 1000, completion_tokens: 200, prompt_tokens_details: { cached_tokens: 400 } });
+    const sent = fake!.requests[0]!;
+    expect(sent.path).toBe('/v1/messages');
+    expect(sent.headers['x-api-key']).toBe(KEY);
+    expect(sent.headers['anthropic-version']).toBe('2023-06-01');
+    expect(sent.body).toEqual({
+      model: 'claude-real', max_tokens: 8192, system: 'be brief', tool_choice: { type: 'any' },
+      tools: [{ name: 'bash', input_schema: FN[0]!.function.parameters }],
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'list' }] },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'c1', name: 'bash', input: { command: 'pwd' } }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'c1', content: '/repo' }] },
+      ],
+    });
+    expect(proxy!.calls[0]).toMatchObject({ path: '/v1/chat/completions', usage: { input_uncached: 600, cache_read: 400, output: 200 } });
+    expect(proxy!.calls[0]!.list_usd).toBeCloseTo(USD, 12);
+  });
+
+  it('a streamed reply: text and tool-call chunks, usage chunk only when asked; metered exactly', async () => {
+    const reply = { content: 'On it.', tool_calls: [{ id: 'tu_1', name: 'bash', arguments: { command: 'git apply p' } }], finish_reason: 'tool_calls', usage: AUSAGE };
+    const client = await setupA([reply, reply]);
+    for (const includeUsage of [true, false]) {
+      const stream = await client.chat.completions.create({ model: 'x', tools: FN, messages: [{ role: 'user', content: 'fix' }], stream: true, ...(includeUsage ? { stream_options: { include_usage: true } } : {}) });
+      let text = '';
+      let args = '';
+      let name = '';
+      let finish: string | null = null;
+      let usage: unknown = null;
+      for await (const c of stream) {
+        if (c.usage) usage = c.usage;
+        const ch = c.choices[0];
+        if (!ch) continue;
+        text += ch.delta.content ?? '';
+        for (const t of ch.delta.tool_calls ?? []) {
+          name ||= t.function?.name ?? '';
+          args += t.function?.arguments ?? '';
+        }
+        finish = ch.finish_reason ?? finish;
+      }
+      expect({ text, name, args: JSON.parse(args), finish }).toEqual({ text: 'On it.', name: 'bash', args: { command: 'git apply p' }, finish: 'tool_calls' });
+      expect(usage).toEqual(includeUsage ? { prompt_tokens: 1000, completion_tokens: 200, total_tokens: 1200, prompt_tokens_details: { cached_tokens: 400 } } : null);
+    }
+    expect(proxy!.calls).toHaveLength(2);
+    for (const c of proxy!.calls) {
+      expect(c).toMatchObject({ stream: true, usage: { input_uncached: 600, cache_read: 400, output: 200 } });
+      expect(c.list_usd).toBeCloseTo(USD, 12);
+    }
+  });
+
+  it('an upstream error reaches the client as an OpenAI error with its status', async () => {
+    const client = await setupA([errorReply(529, { message: 'overloaded', type: 'overloaded_error' })]);
+    const err = await client.chat.completions.create({ model: 'x', messages: [{ role: 'user', content: 'hi' }] }).then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
+    expect(err.status).toBe(529);
+    expect(err.message).toMatch(/overloaded/);
+    expect(proxy!.calls).toHaveLength(0);
   });
 });
