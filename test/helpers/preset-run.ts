@@ -21,8 +21,8 @@ function toolNames(req: FakeRequest): string[] {
 }
 
 const answered = (req: FakeRequest): boolean => {
-  const msgs: any[] = Array.isArray(req.body?.messages) ? req.body.messages : [];
-  return msgs.some((m) => m?.role === 'tool' || (Array.isArray(m?.content) && m.content.some((c: any) => c?.type === 'tool_result')));
+  const msgs: any[] = Array.isArray(req.body?.messages) ? req.body.messages : Array.isArray(req.body?.input) ? req.body.input : [];
+  return msgs.some((m) => m?.role === 'tool' || m?.type === 'function_call_output' || (Array.isArray(m?.content) && m.content.some((c: any) => c?.type === 'tool_result')));
 };
 
 export interface PresetRun extends CliResult {
@@ -42,11 +42,11 @@ export async function runPreset(preset: string, api: 'anthropic' | 'openai-chat'
   const fix = `git apply <<'FIXBENCH_EOF'\n${gold.endsWith('\n') ? gold : `${gold}\n`}FIXBENCH_EOF`;
   const billed: FakeRequest[] = [];
   const provider = await startFakeProvider((req) => {
-    const usage = req.dialect === 'anthropic' ? defaultAnthropicUsage() : defaultUsage();
+    const usage = req.dialect === 'anthropic' ? defaultAnthropicUsage() : req.path.endsWith('/responses') ? { input_tokens: 100, output_tokens: 10, total_tokens: 110 } : defaultUsage();
     billed.push(req);
-    if (process.env.FIXBENCH_PRESET_DEBUG) process.stderr.write(`${req.path} tools: ${toolNames(req).join(', ')}\n`);
+    if (process.env.FIXBENCH_PRESET_DEBUG) process.stderr.write(`${req.path} tools: ${toolNames(req).join(', ')} ${JSON.stringify((req.body?.tools ?? []).find((t: any) => SHELL.test(t?.function?.name ?? t?.name ?? '')) ?? null).slice(0, 600)}\n`);
     const shell = toolNames(req).find((n) => SHELL.test(n));
-    if (shell && !answered(req)) return toolCall(shell, { command: fix, description: 'apply the fix' }, { usage, finish_reason: 'tool_calls' });
+    if (shell && !answered(req)) return toolCall(shell, { command: fix, cmd: fix, description: 'apply the fix' }, { usage, finish_reason: 'tool_calls' });
     return textReply('Done: the fix is applied.', { usage, finish_reason: 'stop' });
   });
   const tmp = await mkdtemp(path.join(os.tmpdir(), `fixbench-preset-${preset}-`));
