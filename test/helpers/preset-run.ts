@@ -46,7 +46,7 @@ export async function runPreset(preset: string, api: 'anthropic' | 'openai-chat'
     billed.push(req);
     if (process.env.FIXBENCH_PRESET_DEBUG) process.stderr.write(`${req.path} tools: ${toolNames(req).join(', ')} ${JSON.stringify((req.body?.tools ?? []).find((t: any) => SHELL.test(t?.function?.name ?? t?.name ?? '')) ?? null).slice(0, 600)}\n`);
     const shell = toolNames(req).find((n) => SHELL.test(n));
-    if (shell && !answered(req)) return toolCall(shell, { command: fix, cmd: fix, description: 'apply the fix' }, { usage, finish_reason: 'tool_calls' });
+    if (shell && !answered(req)) return toolCall(shell, shell === 'exec_command' ? { cmd: fix } : { command: fix, description: 'apply the fix' }, { usage, finish_reason: 'tool_calls' });
     return textReply('Done: the fix is applied.', { usage, finish_reason: 'stop' });
   });
   const tmp = await mkdtemp(path.join(os.tmpdir(), `fixbench-preset-${preset}-`));
