@@ -12,6 +12,7 @@ import type { PublishedScore } from './published.ts';
 import { renderAttemptHtml, renderReportHtml, type PageCharts } from './render.ts';
 import { attemptPageView, readTrajectory, stepSeriesOf, trajectoryFilePath, type TrajectoryRead } from './trajectory.ts';
 import { buildViewModel, type ReportViewModel } from './view-model.ts';
+import { agentComparisons, type AgentComparison } from './agents-view.ts';
 
 /** Input of {@link buildReport}: a run's header and its attempt records, and where to write. */
 export interface BuildReportOptions {
@@ -36,7 +37,8 @@ export type RenderOptions = Pick<BuildReportOptions, 'published' | 'repricedFrom
 };
 
 /** The everything-view of a report page: the run's view model plus the analysis sections. */
-export type ReportPage = ReportViewModel & { analysis: AnalysisView };
+/** `agentDimension`: the same model under different agents side by side (src/report/agents-view.ts). */
+export type ReportPage = ReportViewModel & { analysis: AnalysisView; agentDimension: AgentComparison[] };
 
 /** `repriced_from` of a header written by `report --prices`, when present (it is not part of a stored run). */
 function repricedFromHeader(header: RunHeader): { file: string; as_of: string } | null {
@@ -57,7 +59,7 @@ export function reportPage(header: RunHeader, attempts: readonly AttemptRecord[]
   });
   const ranked = rankSummaries(summarise(header, attempts));
   const analysis = buildAnalysisView(buildMatrix(header, attempts), ranked, vm.chart.points, o.trajectories);
-  return { ...vm, analysis };
+  return { ...vm, analysis, agentDimension: agentComparisons(ranked) };
 }
 
 const lineSvg = async (points: LinePoint[], spec: Parameters<typeof lineChartSpec>[1]): Promise<InertSvg | null> =>
