@@ -88,7 +88,7 @@ export function buildProgram(exit: { code: number }): Command {
     .option('--no-models', 'run no model, only the reference agents (not with --models)')
     .option(
       '--agents <ids>',
-      'agents driving each model (comma-separated; repeatable): bash (built in, the default) and external agent CLIs declared in the agents: section of models.yaml, run behind a metering proxy (see docs/agents.md); a contender is <model>@<agent>',
+      'agents driving each model (comma-separated; repeatable): bash (built in, the default), the presets claude-code, openclaw, codex, opencode, qwen-code, pi (install first: fixbench agents install <id>) and external agent CLIs declared in the agents: section of models.yaml, run behind a metering proxy (see docs/agents.md); a contender is <model>@<agent>',
       list,
     )
     .option('--no-reference', 'skip the gold and noop reference agents')
