@@ -206,7 +206,7 @@ export class CommandAgent implements Agent {
         r.stdoutTail === undefined ? r.stdout + r.stderr : `${r.stdout}\n[… ${r.stdoutOmittedBytes ?? 0} bytes elided …]\n${r.stdoutTail}${r.stderr}`;
       run = { exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut, output, durationMs: r.durationMs };
       if (ctx.signal?.aborted) throw new Interrupted(); // Ctrl-C killed the agent: not a result
-      ({ exit, error } = exitOf(run, proxy, wallMs));
+      ({ exit, error } = notConsulted(exitOf(run, proxy, wallMs), proxy.calls));
     } catch (e) {
       exit = 'env_error';
       error = e instanceof Interrupted ? 'interrupted' : `command agent: ${(e as Error).message}`;
@@ -237,7 +237,7 @@ export class CommandAgent implements Agent {
     return {
       model_patch: modelPatch,
       exit_status: exit,
-      calls: calls().map(({ usage, raw_usage, list_usd, billed_usd, ms }) => ({ usage, raw_usage, list_usd, billed_usd, ms })),
+      calls: markSideCalls(calls()).map(({ usage, raw_usage, list_usd, billed_usd, ms, side }) => ({ usage, raw_usage, list_usd, billed_usd, ms, ...(side ? { side } : {}) })),
       steps: steps.length,
       trajectory: steps,
       ...(error !== undefined ? { error: redact(error) } : {}),
@@ -246,6 +246,29 @@ export class CommandAgent implements Agent {
 }
 
 class Interrupted extends Error {}
+
+/**
+ * Marks side calls (issue 20.5): when some of the attempt's calls offered tools (the agent's working
+ * calls), each call that offered none (a title or summary request) is `side: true`. An agent that
+ * never offers tools (aider) has no side calls. Pure.
+ */
+export function markSideCalls<T extends Pick<ProxyCall, 'offered_tools'>>(calls: readonly T[]): Array<T & { side: boolean }> {
+  const working = calls.some((c) => c.offered_tools);
+  return calls.map((c) => ({ ...c, side: working && !c.offered_tools }));
+}
+
+/**
+ * Adapter failures are not the model's (issue 20.4): when the agent never completed a model call
+ * (no 2xx reply through the proxy) — a wrong protocol or flag, a CLI that failed to start — an
+ * ending that would be scored as the model's (`submitted`, `agent_failed`, `time_limit`) becomes
+ * `env_error` (an `infra_error` outcome, seen by `--fail-on-error`) naming why. Pure.
+ */
+export function notConsulted(r: { exit: ExitStatus; error?: string }, calls: readonly Pick<ProxyCall, 'status'>[]): { exit: ExitStatus; error?: string } {
+  if (calls.some((c) => c.status >= 200 && c.status < 300)) return r;
+  if (r.exit !== 'submitted' && r.exit !== 'agent_failed' && r.exit !== 'time_limit') return r;
+  const why = r.error ?? 'it exited with code 0';
+  return { exit: 'env_error', error: `the agent never completed a model call (adapter, protocol or CLI start-up failure), so the model was not consulted: ${why}` };
+}
 
 /** How the external agent's run ended (see `CommandAgent`). Pure. */
 export function exitOf(

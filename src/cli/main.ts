@@ -88,7 +88,7 @@ export function buildProgram(exit: { code: number }): Command {
     .option('--no-models', 'run no model, only the reference agents (not with --models)')
     .option(
       '--agents <ids>',
-      'agents driving each model (comma-separated; repeatable): bash (built in, the default) and external agent CLIs declared in the agents: section of models.yaml, run behind a metering proxy (see docs/agents.md); a contender is <model>@<agent>',
+      'agents driving each model (comma-separated; repeatable): bash (built in, the default), the presets claude-code, openclaw, codex, opencode, qwen-code, pi (install first: fixbench agents install <id>) and external agent CLIs declared in the agents: section of models.yaml, run behind a metering proxy (see docs/agents.md); a contender is <model>@<agent>',
       list,
     )
     .option('--no-reference', 'skip the gold and noop reference agents')
@@ -213,6 +213,22 @@ export function buildProgram(exit: { code: number }): Command {
       exit.code = await (await import('./doctor.ts')).doctorCommand(opts);
     });
 
+  const agents = program.command('agents').description('The built-in agent CLI presets (claude-code, openclaw, codex, opencode, qwen-code, pi).');
+  agents
+    .command('install')
+    .description('Install pinned agent CLIs into fixbench\'s cache ($FIXBENCH_CACHE_DIR/agents), where the sandbox can run them.')
+    .argument('<ids...>', 'preset ids, or all')
+    .option('--force', 'reinstall even when installed')
+    .action(async (ids: string[], opts) => {
+      exit.code = await (await import('./agents.ts')).agentsInstallCommand(ids, opts);
+    });
+  agents
+    .command('list')
+    .description('List the presets: pinned and installed versions, and the protocols each speaks.')
+    .option('--json', 'print JSON')
+    .action(async (opts) => {
+      exit.code = await (await import('./agents.ts')).agentsListCommand(opts);
+    });
   const models = program.command('models').description('Inspect the model catalog and prices.');
   models
     .command('list')

@@ -19,6 +19,7 @@ import { readRun } from '../store/store.ts';
 import { formatUsd } from '../report/format.ts';
 import { catalogFromOptions, checkRunIdOption, defaultTasksDir, nextStepAfterRun, type SuiteCliOptions } from './common.ts';
 import { PACKAGE_ROOT, harnessIdentity } from './paths.ts';
+import { checkRunAgents } from '../agents/preset-check.ts';
 import { EnvCache, defaultCacheDir } from '../workspace/env-cache.ts';
 import { Progress, progressLine } from './progress.ts';
 import { exceedsThreshold, type ErrorThreshold } from './args.ts';
@@ -96,12 +97,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const attemptUsd = capOrNull(o.attemptUsd);
 
   const agentIds = [...new Set(o.agents?.length ? o.agents : ['bash'])];
-  const unknownAgents = agentIds.filter((a) => a !== 'bash' && !catalog.agents.some((x) => x.id === a));
-  if (unknownAgents.length) {
-    throw new UserInputError(
-      `--agents: unknown agent id(s) ${unknownAgents.join(', ')}; known: ${['bash', ...catalog.agents.map((a) => a.id)].join(', ')} (declare external agents in the agents: section of ${catalog.modelsFile}; see docs/agents.md)`,
-    );
-  }
+  checkRunAgents(catalog.agents, agentIds, o.models === false ? [] : chosen.filter((m) => process.env[m.spec.api_key_env]), catalog.modelsFile);
   const contenders: ContenderPlan[] = [];
   const skipped: { id: string; reason: string }[] = [];
   if (o.reference) contenders.push({ kind: 'reference', agent: 'gold' }, { kind: 'reference', agent: 'noop' });

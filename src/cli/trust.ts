@@ -2,7 +2,8 @@
 // on the bundled tasks shipped with fixbench. Everything else — a model's or an external agent's
 // commands, a predictions file's patches, a task folder or repository from elsewhere (its setup
 // and tests run) — is untrusted, so `auto` refuses to run it without bwrap (fail closed).
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { presetOfSpec } from '../agents/presets.ts';
 import path from 'node:path';
 import { PACKAGE_ROOT } from './paths.ts';
 import type { ContenderPlan } from '../runner/run.ts';
@@ -49,5 +50,7 @@ export function untrustedContenders(contenders: readonly ContenderPlan[], tasksD
 
 /** `createSandbox(choice)` for a suite of `contenders` on `tasksDir`, failing closed (see `untrustedContenders`). */
 export function suiteSandbox(choice: SandboxChoice, contenders: readonly ContenderPlan[], tasksDir: string): Promise<SandboxBackend> {
-  return createSandbox(choice, { untrusted: untrustedContenders(contenders, tasksDir) });
+  // Installed preset CLIs live in fixbench's cache, not a system folder: shown read-only in the sandbox.
+  const readOnly = [...new Set(contenders.flatMap((c) => (c.kind === 'model' && c.agent ? [presetOfSpec(c.agent)?.prefix ?? ''] : [])).filter((p) => p && existsSync(p)))];
+  return createSandbox(choice, { untrusted: untrustedContenders(contenders, tasksDir), ...(readOnly.length ? { readOnly } : {}) });
 }

@@ -6,6 +6,8 @@ import { ModelsFile, type ModelSpec } from './models.ts';
 import type { AgentSpec } from './agents.ts';
 import { PriceSheet, type PriceRow } from './prices.ts';
 import { UserInputError } from '../core/errors.ts';
+import { withPresets } from '../agents/presets.ts';
+import { defaultCacheDir } from '../workspace/env-cache.ts';
 
 /** Contender ids reserved for the reference agents. */
 export const RESERVED_IDS = ['gold', 'noop'] as const;
@@ -21,7 +23,7 @@ export interface Catalog {
   priceFile: string;
   sheet: PriceSheet;
   models: PricedModel[];
-  /** External agents declared in the `agents:` section of models.yaml. */
+  /** External agents: the built-in presets (src/agents/presets.ts), each replaced by a same-id entry of the `agents:` section of models.yaml, then that section's others. */
   agents: AgentSpec[];
 }
 
@@ -86,7 +88,7 @@ export async function newestPriceSheet(dir: string): Promise<string> {
 export async function loadCatalog(modelsFile: string, priceFile: string): Promise<Catalog> {
   const [file, sheet] = await Promise.all([loadModelsFile(modelsFile), loadPriceSheet(priceFile)]);
   const models = file.models.map((spec) => ({ spec, price: sheet.models[spec.price ?? spec.id] ?? null }));
-  return { modelsFile, priceFile, sheet, models, agents: file.agents };
+  return { modelsFile, priceFile, sheet, models, agents: withPresets(defaultCacheDir(), file.agents) };
 }
 
 /**

@@ -39,6 +39,12 @@ export interface CallRecord {
    * reply without `usage`): then `list_usd` is null — unknown, never 0.
    */
   usage_unknown?: boolean;
+  /**
+   * A billed side call of an external agent (e.g. opencode's session-title call): a request without
+   * tools from a CLI whose working calls offer tools. Counted in every total and cap; also shown apart
+   * (`side_calls` in the attempt record). Absent = a working call.
+   */
+  side?: boolean;
 }
 
 export interface ChatReply {

@@ -13,6 +13,8 @@ import { pipeSse } from './sse-redact.ts';
 import { serveOnSocket } from './socket.ts';
 import { capRefusal, classifyEndpoint } from './endpoints.ts';
 import { usageOfBody, type Dialect, type ExtractedUsage } from './usage.ts';
+import { HttpFailure, sendError } from './errors.ts';
+import { estimateTokens, isCountTokens, translationFor } from './translate.ts';
 
 export type { Dialect } from './usage.ts';
 
@@ -65,6 +67,8 @@ export interface ProxyCall extends CallRecord {
   stream: boolean;
   /** The `model` the client asked for (before any rewrite), null when none. */
   requested_model: string | null;
+  /** True when the request offered tools (an agent's working call; see `markSideCalls`). */
+  offered_tools: boolean;
 }
 
 export interface MeteringProxy {
@@ -101,15 +105,6 @@ const RESPONSE_DROP = new Set(['connection', 'keep-alive', 'transfer-encoding', 
 /** Paths in the Anthropic dialect; everything else is OpenAI's. */
 const isAnthropicPath = (p: string) => p === '/v1/messages' || p.startsWith('/v1/messages/');
 
-class HttpFailure extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly kind: 'auth' | 'too_large' | 'budget' | 'bad_request' | 'forbidden' | 'upstream',
-  ) {
-    super(message);
-  }
-}
 
 /**
  * Starts a metering proxy on 127.0.0.1 at a random port, with a fresh random token.
@@ -121,10 +116,11 @@ class HttpFailure extends Error {
  * `anthropic-version`, `anthropic-beta`) pass through; hop-by-hop headers, cookies and the
  * client's credentials do not; replies are asked uncompressed so their usage can be read.
  *
- * Endpoints (`classifyEndpoint`): only model endpoints are forwarded (403 otherwise); a billed one's
- * `POST` body must be a JSON object (400 otherwise), whatever its content-type, and is sent on as
- * `application/json`. Once a billed 2xx reply came back without usage, further billed calls are
- * refused while a cap is set (`capRefusal`: the cap could no longer be enforced).
+ * Endpoints (`classifyEndpoint`): only model endpoints are forwarded (403 otherwise); a `POST`
+ * body must be a JSON object (400 otherwise), whatever its content-type, and is sent on as
+ * `application/json`. Token counting and model lists are free: forwarded, never recorded. Once a
+ * billed 2xx reply came back without usage, further billed calls are refused while a cap is set
+ * (`capRefusal`: the cap could no longer be enforced).
  *
  * Metering: a billed `POST` body's `model` is rewritten to `upstream.model`; an OpenAI streamed request
  * gets `stream_options.include_usage: true` (and the extra usage-only chunk is removed from the
@@ -174,7 +170,9 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
     const t0 = performance.now();
     try {
       if (!authorised(req)) throw new HttpFailure(401, 'fixbench proxy: missing or wrong token; use the per-attempt key from OPENAI_API_KEY / ANTHROPIC_API_KEY', 'auth');
-      if (dialect !== up.dialect) {
+      const tr = dialect === up.dialect ? null : translationFor(dialect, up.dialect, req.method ?? 'GET', url.pathname);
+      if (dialect !== up.dialect && !tr) {
+        if (isCountTokens(url.pathname)) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(estimateTokens((await readBody(req, maxRequest)).length)));
         throw new HttpFailure(
           400,
           `fixbench proxy: this attempt's model speaks the ${up.dialect === 'openai' ? 'OpenAI' : 'Anthropic'} API; point the agent at ${up.dialect === 'openai' ? 'OPENAI_BASE_URL' : 'ANTHROPIC_BASE_URL'} (got ${req.method} ${url.pathname})`,
@@ -187,6 +185,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
       const bodyBytes = await readBody(req, maxRequest);
       let body: Buffer = bodyBytes;
       let requestedModel: string | null = null;
+      let offeredTools = false;
       let stream = false;
       let stripUsageChunk = false;
       if (req.method === 'POST') {
@@ -207,19 +206,21 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
         if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
           throw new HttpFailure(400, `fixbench proxy: ${req.method} ${url.pathname} needs a JSON object body`, 'bad_request');
         }
-        const o = parsed as Record<string, unknown>;
-        requestedModel = typeof o.model === 'string' ? o.model : null;
-        if (rewriteModel && 'model' in o) o.model = up.model;
+        const asSent = parsed as Record<string, unknown>;
+        requestedModel = typeof asSent.model === 'string' ? asSent.model : null;
+        offeredTools = Array.isArray(asSent.tools) && asSent.tools.length > 0;
+        if (rewriteModel && 'model' in asSent) asSent.model = up.model;
+        const o = tr ? tr.request(asSent) : asSent;
         stream = o.stream === true;
-        if (stream && dialect === 'openai' && url.pathname.endsWith('/chat/completions')) {
+        if (stream && up.dialect === 'openai' && (tr?.upstreamPath ?? url.pathname).endsWith('/chat/completions')) {
           const so = typeof o.stream_options === 'object' && o.stream_options !== null ? (o.stream_options as Record<string, unknown>) : {};
-          stripUsageChunk = so.include_usage !== true;
+          stripUsageChunk = !tr && so.include_usage !== true; // a translated stream needs the usage chunk
           o.stream_options = { ...so, include_usage: true };
         }
         body = Buffer.from(JSON.stringify(o));
       }
 
-      const target = upstreamUrl(up, url);
+      const target = upstreamUrl(up, tr ? new URL(tr.upstreamPath + url.search, url) : url);
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) {
         if (v === undefined || HOP_BY_HOP.has(k.toLowerCase())) continue;
@@ -227,6 +228,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
       }
       headers['accept-encoding'] = 'identity';
       if (req.method === 'POST') headers['content-type'] = 'application/json';
+      Object.assign(headers, tr?.headers);
       if (up.dialect === 'anthropic') headers['x-api-key'] = up.apiKey;
       else headers.authorization = `Bearer ${up.apiKey}`;
 
@@ -257,8 +259,8 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
         let usage: ExtractedUsage | null = null;
         let errorText = '';
         const ok = upstream.status >= 200 && upstream.status < 300;
-        // The call is recorded (its ledger line fsynced by `onCall`) before the reply ends: a
-        // killed run never loses a call the agent got (issue 14.9).
+        // A billed call is recorded (its ledger line fsynced by `onCall`) before the reply ends: a
+        // killed run never loses a call the agent got (DESIGN.md §11 rule 4).
         const bill = (): void => {
           if (!(billed && (usage || ok))) return;
           record({
@@ -271,12 +273,15 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
             status: upstream.status,
             stream,
             requested_model: requestedModel,
+            offered_tools: offeredTools,
           });
         };
         if (isSse && upstream.body) {
           res.writeHead(upstream.status, outHeaders);
-          usage = await pipeSse(upstream.body, res, dialect, stripUsageChunk, [up.apiKey]);
+          const sink = tr?.streamSink(res, up.model);
+          usage = await pipeSse(upstream.body, sink ?? res, up.dialect, stripUsageChunk, [up.apiKey]);
           bill();
+          sink?.end();
           res.end();
         } else {
           const buf = await readLimited(upstream.body, maxResponse);
@@ -287,11 +292,11 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
           } catch {
             json = undefined;
           }
-          usage = usageOfBody(dialect, json);
+          usage = usageOfBody(up.dialect, json);
           if (upstream.status >= 400) errorText = scrub(buf.toString('utf8').slice(0, 500));
           bill();
           res.writeHead(upstream.status, outHeaders);
-          res.end(Buffer.from(scrub(buf.toString('utf8'))));
+          res.end(Buffer.from(scrub(tr ? JSON.stringify(tr.response(upstream.status, json)) : buf.toString('utf8'))));
         }
         if (!(billed && (usage || ok)) && !ok) {
           upstreamErrors.count++;
@@ -381,16 +386,4 @@ async function readLimited(body: ReadableStream<Uint8Array> | null, max: number)
     chunks.push(Buffer.from(c));
   }
   return Buffer.concat(chunks, n);
-}
-
-/** Sends a proxy error in the request's dialect. */
-function sendError(res: http.ServerResponse, dialect: Dialect, f: HttpFailure): void {
-  const openaiType = { auth: 'invalid_request_error', too_large: 'invalid_request_error', budget: 'insufficient_quota', bad_request: 'invalid_request_error', forbidden: 'invalid_request_error', upstream: 'server_error' }[f.kind];
-  const anthropicType = { auth: 'authentication_error', too_large: 'request_too_large', budget: 'billing_error', bad_request: 'invalid_request_error', forbidden: 'permission_error', upstream: 'api_error' }[f.kind];
-  const payload =
-    dialect === 'anthropic'
-      ? { type: 'error', error: { type: anthropicType, message: f.message } }
-      : { error: { message: f.message, type: openaiType, code: f.kind === 'budget' ? 'fixbench_budget_exhausted' : f.kind === 'auth' ? 'invalid_api_key' : null, param: null } };
-  res.writeHead(f.status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(payload));
 }

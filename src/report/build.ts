@@ -17,6 +17,7 @@ import type { PublishedScore } from './published.ts';
 import { renderAttemptHtml, renderReportHtml, type PageCharts } from './render.ts';
 import { attemptPageView, readTrajectory, stepSeriesOf, trajectoryFilePath, type TrajectoryRead } from './trajectory.ts';
 import { buildViewModel, type ReportViewModel } from './view-model.ts';
+import { agentComparisons, type AgentComparison } from './agents-view.ts';
 
 /** Input of {@link buildReport}: a run's header and its attempt records, and where to write. */
 export interface BuildReportOptions {
@@ -43,6 +44,8 @@ export type RenderOptions = Pick<BuildReportOptions, 'published' | 'repricedFrom
 /** The everything-view of a report page: the run's view model plus the analysis sections. */
 export type ReportPage = ReportViewModel & {
   analysis: AnalysisView;
+  /** The same model under different agents side by side (src/report/agents-view.ts). */
+  agentDimension: AgentComparison[];
   answer: AnswerView;
   /** The chart's points are first attempts (attempt 0) of a run with several per task. */
   chartFirstAttempts: boolean;
@@ -90,7 +93,7 @@ export function reportPage(header: RunHeader, attempts: readonly AttemptRecord[]
   const matrixView = { columns: vm.matrix.columns, ...markDisagreement(vm.matrix.columns, vm.matrix.rows, modelColumns) };
   // The banner says a run is re-priced: the note's copy of it (written by `report --prices`) would repeat it.
   const note = vm.repricedFrom ? vm.run.note?.replace(/(^|; )re-priced under .*?; the run was priced with [^;]*/, '').replace(/^; /, '') || null : vm.run.note;
-  return { ...vm, run: { ...vm.run, note }, chart, analysis, answer: answerView(picked, header.price_sheet.as_of), chartFirstAttempts, colours, leaderboard, routingHidden, matrixView };
+  return { ...vm, run: { ...vm.run, note }, chart, analysis, answer: answerView(picked, header.price_sheet.as_of), chartFirstAttempts, colours, leaderboard, routingHidden, matrixView, agentDimension: agentComparisons(ranked) };
 }
 
 const lineSvg = async (points: LinePoint[], spec: Parameters<typeof lineChartSpec>[1]): Promise<InertSvg | null> =>

@@ -21,6 +21,7 @@ import { PredictionsAgent } from '../evaluation/predictions-agent.ts';
 import { attemptKey, stableHash } from '../core/ids.ts';
 import { addUsage, promptTokens, zeroUsage } from '../core/usage.ts';
 import { attemptCost } from '../pricing/cost.ts';
+import { callCounts } from '../pricing/side-calls.ts';
 import { secretRedactor, type Redactor } from '../core/redact.ts';
 import type { AttemptRecord, Contender, EnvCacheStatus, RunHeader, Shard } from '../store/records.ts';
 import { sweBenchReport } from './swe-bench-report.ts';
@@ -439,7 +440,7 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
     ...integrityFields(evaluation),
     usage,
     cache_hit_share: promptTokens(usage) > 0 ? usage.cache_read / promptTokens(usage) : null,
-    calls: result.calls.length,
+    ...callCounts(result.calls),
     list_usd: plan.kind === 'reference' ? 0 : plan.kind === 'predictions' ? null : cost.list_usd,
     billed_usd: cost.billed_usd,
     cost_drift: cost.cost_drift,

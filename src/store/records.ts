@@ -146,6 +146,12 @@ export const AttemptRecord = z.object({
    */
   cache_hit_share: z.number().min(0).max(1).nullable().optional(),
   calls: z.number().int().nonnegative(),
+  /**
+   * Of `calls`, the billed side calls of an external agent (requests without tools from a CLI whose
+   * working calls offer tools, e.g. opencode's title call): their count, tokens and list USD (null
+   * when a price is unknown). Included in `calls`, `usage` and `list_usd`; absent when none.
+   */
+  side_calls: z.object({ calls: z.number().int().positive(), usage: TokenUsage, list_usd: z.number().nullable() }).optional(),
   /** USD at list price; null when any call's price is unknown. */
   list_usd: z.number().nullable(),
   /** USD reported by the provider; null when not reported. */

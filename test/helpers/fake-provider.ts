@@ -74,6 +74,8 @@ const ROUTES: Record<string, 'openai' | 'anthropic'> = {
   '/chat/completions': 'openai',
   '/v1/messages': 'anthropic',
   '/messages': 'anthropic',
+  '/v1/responses': 'openai',
+  '/responses': 'openai',
 };
 
 /**
@@ -136,10 +138,11 @@ export async function startFakeProvider(script: FakeScript): Promise<FakeProvide
       if (reply.body !== undefined) return send(status, reply.body, reply.headers);
       if (status >= 400 || reply.error) return sendError(status, reply.error ?? { message: `HTTP ${status}` }, reply.headers);
       const model = typeof body?.model === 'string' ? body.model : 'fake-model';
+      const responses = path.endsWith('/responses');
       if (!streaming) {
-        return send(status, dialect === 'anthropic' ? anthropicMessage(reply, index, model) : completion(reply, index, model), reply.headers);
+        return send(status, dialect === 'anthropic' ? anthropicMessage(reply, index, model) : responses ? responseObject(reply, index, model) : completion(reply, index, model), reply.headers);
       }
-      const events = dialect === 'anthropic' ? anthropicEvents(reply, index, model) : openaiChunks(reply, index, model, body?.stream_options?.include_usage === true);
+      const events = dialect === 'anthropic' ? anthropicEvents(reply, index, model) : responses ? responseEvents(reply, index, model) : openaiChunks(reply, index, model, body?.stream_options?.include_usage === true);
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...reply.headers });
       if (reply.fault === 'hang') {
         res.write(events[0]);
@@ -307,4 +310,30 @@ export function bashBlock(command: string, thought = 'Next step.', extra: Omit<F
 /** A failure reply: HTTP `status` with the dialect's error body and optional headers. */
 export function errorReply(status: number, error: FakeReply['error'] & object, headers?: Record<string, string>): FakeReply {
   return { status, error, ...(headers ? { headers } : {}) };
+}
+
+/**
+ * OpenAI Responses API (`POST /v1/responses`): the reply as a `response` object. Usage is sent as
+ * given, or as `{input_tokens: 100, output_tokens: 10, total_tokens: 110}` by default.
+ */
+function responseObject(r: FakeReply, index: number, model: string): Record<string, unknown> {
+  const output: Record<string, unknown>[] = [];
+  if (typeof r.content === 'string' && r.content) output.push({ type: 'message', id: `msg_${index}`, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: r.content, annotations: [] }] });
+  for (const tc of toolCallsOf(r, index)) output.push({ type: 'function_call', id: `fc_${index}_${tc.id}`, call_id: tc.id, name: tc.name, arguments: tc.arguments, status: 'completed' });
+  const usage = r.usage === undefined ? { input_tokens: 100, output_tokens: 10, total_tokens: 110, input_tokens_details: { cached_tokens: 0 }, output_tokens_details: { reasoning_tokens: 0 } } : r.usage;
+  return { id: `resp_fake_${index}`, object: 'response', created_at: 1_764_403_200, status: 'completed', model, output, ...(usage !== null ? { usage } : {}) };
+}
+
+/** The Responses API stream: `response.created`, each output item added and done, `response.completed`. */
+function responseEvents(r: FakeReply, index: number, model: string): string[] {
+  const full = responseObject(r, index, model);
+  const out = [sse({ type: 'response.created', response: { ...full, status: 'in_progress', output: [], usage: null } }, 'response.created')];
+  (full.output as Record<string, unknown>[]).forEach((item, i) => {
+    out.push(sse({ type: 'response.output_item.added', output_index: i, item: { ...item, ...(item.type === 'function_call' ? { arguments: '' } : { content: [] }) } }, 'response.output_item.added'));
+    if (item.type === 'function_call') out.push(sse({ type: 'response.function_call_arguments.delta', output_index: i, item_id: item.id, delta: item.arguments }, 'response.function_call_arguments.delta'));
+    else out.push(sse({ type: 'response.output_text.delta', output_index: i, item_id: item.id, content_index: 0, delta: (item.content as Array<{ text: string }>)[0]!.text }, 'response.output_text.delta'));
+    out.push(sse({ type: 'response.output_item.done', output_index: i, item }, 'response.output_item.done'));
+  });
+  out.push(sse({ type: 'response.completed', response: full }, 'response.completed'));
+  return out;
 }

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
-import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
+import { chatCompletion, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { tinyRepo, writeTinyTask } from '../helpers/tiny-task.ts';
 import type { GitRepo } from '../helpers/git-repo.ts';
 import type { AttemptRecord } from '../../src/store/records.ts';
@@ -31,12 +31,14 @@ const AGENT = [
   'printf "%s\\n" "$HOME" > home.txt',
   'echo attempt > "$HOME/marker"; echo attempt > "$TMPDIR/marker"',
   'echo "registry=http://poisoned.invalid/" > "$HOME/.npmrc"',
+  // One model call through the proxy: an agent that never consults the model is an infra error (issue 20.4).
+  `node -e 'fetch(process.env.OPENAI_BASE_URL + "/chat/completions", { method: "POST", headers: { authorization: "Bearer " + process.env.OPENAI_API_KEY, "content-type": "application/json" }, body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }) }).then((r) => { if (!r.ok) process.exit(1); })'`,
 ].join('; ');
 
 describe.each(['local', ...(bwrapUsable ? ['bwrap'] : [])])('attempt isolation under --sandbox %s', (sandbox) => {
   it('gives each attempt its own HOME and TMPDIR; nothing reaches the next attempt, its setup or grading', async () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-iso-'));
-    upstream = await startFakeUpstream([]);
+    upstream = await startFakeUpstream([0, 1].map(() => ({ json: chatCompletion('ok', { prompt_tokens: 10, completion_tokens: 1 }) })));
     repo = tinyRepo();
     const tasks = path.join(tmp, 'tasks');
     writeTinyTask(tasks, repo, 'iso-1', { yaml: { setup: SETUP } });
@@ -61,6 +63,7 @@ describe.each(['local', ...(bwrapUsable ? ['bwrap'] : [])])('attempt isolation u
       // Setup of both attempts and of grading ran (an infra error would say "setup saw …").
       expect(rec.outcome, `${rec.error}\n${r.stderr}`).toBe('unresolved');
       expect(rec.exit_status).toBe('submitted');
+      expect(rec.calls).toBe(1);
       expect(rec.model_patch).toContain('home.txt');
       expect(rec.model_patch).not.toContain('seen.txt');
     }

@@ -79,7 +79,7 @@ describe('command agent end to end', () => {
   it('refuses an unknown --agents id, naming the known ones (exit 2)', async () => {
     const r = await run([], scriptedAgent, ['--agents', 'aider']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/unknown agent id\(s\) aider; known: bash, scripted/);
+    expect(r.stderr).toMatch(/unknown agent id\(s\) aider; known: bash, claude-code, .*scripted/);
   }, 60_000);
 
   it('refuses an agent that would receive a credential from the host (exit 2, naming the field)', async () => {

@@ -22,7 +22,9 @@ describe('agents: section of models.yaml', () => {
   it('loads agents with defaults, alongside the models', async () => {
     const { file } = await load(`agents:\n  - id: aider\n    command: aider --model openai/{{model}} --message-file {{problem_file}}\n    env: [AIDER_CONFIG]\n    timeout_s: 600\n`);
     const c = await loadCatalog(file, path.join(ROOT, 'prices', '2026-03-31.yaml'));
-    expect(c.agents).toEqual([{ id: 'aider', network: 'proxy', command: 'aider --model openai/{{model}} --message-file {{problem_file}}', env: ['AIDER_CONFIG'], vars: {}, timeout_s: 600 }]);
+    // The built-in presets come first (src/agents/presets.ts), then the file's own entries.
+    expect(c.agents.map((a) => a.id)).toEqual(['claude-code', 'openclaw', 'codex', 'opencode', 'qwen-code', 'pi', 'aider']);
+    expect(c.agents.at(-1)).toEqual({ id: 'aider', network: 'proxy', command: 'aider --model openai/{{model}} --message-file {{problem_file}}', env: ['AIDER_CONFIG'], vars: {}, timeout_s: 600 });
     expect(c.models[0]!.spec.id).toBe('m1');
   });
 

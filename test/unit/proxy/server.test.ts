@@ -138,9 +138,10 @@ describe('metering proxy: Anthropic dialect', () => {
     expect(upstream.requests).toHaveLength(0);
   });
 
-  it('tells an agent speaking the wrong dialect which base URL to use', async () => {
+  it('tells an agent speaking an untranslated dialect (OpenAI Responses) which base URL to use', async () => {
+    // (OpenAI Chat Completions against an Anthropic upstream is translated: test/unit/proxy/translate.test.ts.)
     const { proxy, client } = await setup([], {}, 'anthropic');
-    await expect(client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
+    await expect(client.responses.create({ model: 'm', input: 'x' })).rejects.toMatchObject({
       status: 400,
       message: expect.stringContaining('ANTHROPIC_BASE_URL'),
     });
