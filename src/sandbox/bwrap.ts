@@ -172,6 +172,7 @@ export class BwrapSandbox implements SandboxBackend {
       ...(network ? resolvConfArgs() : []),
       ...(home === SANDBOX_HOME ? ['--dir', SANDBOX_HOME] : ['--bind', home, home]),
       ...(opts.tmpDir ? ['--bind', opts.tmpDir, opts.tmpDir] : []),
+      ...(opts.readOnly ?? []).flatMap((p) => ['--ro-bind', p, p]),
       ...(relay ? ['--ro-bind', dirname(opts.proxy!.socket), SANDBOX_PROXY_DIR] : []),
       ...(workspace ? ['--bind', workspace, workspace, '--chdir', workspace] : ['--chdir', '/']),
       '--clearenv',
