@@ -69,7 +69,7 @@ export async function withAttemptIsolation<T>(sandbox: Sandbox, fn: (own: Attemp
  * Removes `root` and everything below, also folders an agent made unreadable (their owner bits are
  * restored first; symlinks are never followed). Never throws.
  */
-async function removeTree(root: string): Promise<void> {
+export async function removeTree(root: string): Promise<void> {
   try {
     await rm(root, { recursive: true, force: true });
     return;
