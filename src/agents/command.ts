@@ -1,7 +1,8 @@
 // The `command` agent (DESIGN.md §5): any external coding-agent CLI (aider, Claude Code, OpenClaw,
 // mini-swe-agent, …) run from a command template in the workspace, its model traffic metered by a
 // loopback proxy started for the attempt.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { COMMAND_PLACEHOLDERS, RESERVED_AGENT_VARS, SECRET_ENV_NAME, commandTemplateProblems } from '../config/agents.ts';
@@ -16,8 +17,11 @@ export const COMMAND_TRAJECTORY_FORMAT = 'fixbench-command-trajectory/1';
 
 export { COMMAND_PLACEHOLDERS, SECRET_ENV_NAME };
 
-/** Where the problem statement is written for the agent: inside `.git`, so it is never part of the diff. */
-export const PROBLEM_FILE = path.join('.git', 'fixbench', 'problem_statement.md');
+/**
+ * Name of the problem statement file in the attempt's info folder (`AttemptContext.infoDir`): outside
+ * the workspace, read-only to the agent; the host never writes into a workspace setup has run in.
+ */
+export const PROBLEM_FILE = 'problem_statement.md';
 
 /** Bytes of the agent's output kept for the trajectory: first and last 64 KiB. */
 const OUTPUT_KEEP_BYTES = 128 * 1024;
@@ -80,7 +84,8 @@ function proxyEnv(p: { openai: string; anthropic: string; token: string }): Reco
 
 /**
  * The `command` agent. Needs `ctx.upstream` (the model's real route). Per attempt it:
- * 1. writes the problem statement to `<workspace>/.git/fixbench/problem_statement.md` (never in the diff);
+ * 1. writes the problem statement to `<ctx.infoDir>/problem_statement.md` (else a temp folder of its
+ *    own, removed afterwards), outside the workspace and shown read-only to the agent;
  * 2. starts a metering proxy on 127.0.0.1 (fresh token; forwards to `ctx.upstream` with the real key;
  *    refuses calls past `limits.costUsd` or when `ctx.upstream.refuse` says so);
  * 3. runs the rendered template with `bash -c` in the sandbox at the workspace root, reaching only
@@ -126,6 +131,8 @@ export class CommandAgent implements Agent {
     let error: string | undefined;
     let run: { exitCode: number | null; signal: string | null; timedOut: boolean; output: string; durationMs: number } | null = null;
     let rendered = '';
+    let infoDir = '';
+    let ownInfoDir: string | null = null;
     const wallMs = Math.min(ctx.limits.wallMs, this.#o.timeoutMs ?? Infinity);
     const calls = (): ProxyCall[] => proxy?.calls ?? [];
     const save = async () => {
@@ -153,8 +160,9 @@ export class CommandAgent implements Agent {
     };
 
     try {
-      const problemFile = path.join(ws.dir, PROBLEM_FILE);
-      await mkdir(path.dirname(problemFile), { recursive: true });
+      // Never inside the workspace: setup (untrusted) may have planted links there (DESIGN.md §11).
+      infoDir = ctx.infoDir ?? (ownInfoDir = await realpath(await mkdtemp(path.join(tmpdir(), 'fixbench-info-'))));
+      const problemFile = path.join(infoDir, PROBLEM_FILE);
       await writeFile(problemFile, ctx.task.problem_statement.endsWith('\n') ? ctx.task.problem_statement : `${ctx.task.problem_statement}\n`);
       proxy = await startMeteringProxy({
         upstream: { dialect: up.dialect, baseURL: up.baseURL, apiKey: up.apiKey, model: up.model },
@@ -193,6 +201,7 @@ export class CommandAgent implements Agent {
       if (ctx.signal?.aborted) throw new Interrupted();
       const r = await ctx.sandbox.exec(`exec 2>&1\n${rendered}`, {
         cwd: ws.dir,
+        readOnly: [infoDir],
         timeoutMs: Math.max(1, wallMs),
         env,
         // Only the proxy: its socket served on the sandbox's loopback. Without a socket folder (an
@@ -212,6 +221,7 @@ export class CommandAgent implements Agent {
       error = e instanceof Interrupted ? 'interrupted' : `command agent: ${(e as Error).message}`;
     } finally {
       await proxy?.close();
+      if (ownInfoDir) await rm(ownInfoDir, { recursive: true, force: true }).catch(() => undefined);
     }
     let modelPatch = '';
     try {

@@ -41,6 +41,12 @@ export interface AttemptContext {
    * it (an agent run outside the runner), the agent gets the host's network to reach the proxy.
    */
   proxyDir?: string;
+  /**
+   * The attempt's private folder for files the host hands the agent (`isolateAttempt().infoDir`),
+   * outside the workspace and read-only inside the sandbox. Without it (an agent run outside the
+   * runner) the agent makes its own temp folder.
+   */
+  infoDir?: string;
   /** File to (re)write the trajectory to after each step (JSON). */
   trajectoryPath?: string;
   /**

@@ -23,7 +23,28 @@ const PATH_LINES: [string, boolean][] = [
   ['copy from ', false],
   ['copy to ', false],
 ];
-const SYMLINK_MODE_RE = /^(?:new file mode|new mode) 120000$|^index [0-9a-f]+\.\.[0-9a-f]+ 120000$/;
+/** Header lines carrying a mode, as `git apply` finds them (the index line's mode after its ids). */
+const MODE_LINE_RE = /^(?:new file mode |new mode |index [^.\s]*\.\.\S+ )(.*)$/;
+
+/**
+ * The mode of a header line's rest the way `git apply` reads it (`parse_mode_line`: `strtoul` base
+ * 8, so leading blanks, a sign and leading zeros are allowed; a blank or the end must follow), or
+ * null when git would reject it. A negative value wraps as an unsigned long does.
+ */
+export function parseGitMode(rest: string): bigint | null {
+  const m = /^[ \t\n\v\f\r]*([+-]?)([0-7]+)(?:[ \t\n\v\f\r].*)?$/s.exec(rest);
+  if (!m) return null;
+  const v = BigInt(`0o${m[2]}`) & 0xffffffffffffffffn;
+  return m[1] === '-' ? (0x10000000000000000n - v) & 0xffffffffffffffffn : v;
+}
+
+/** True when `line` gives the entry a mode git treats as a symlink (file type bits 0120000). */
+function isSymlinkModeLine(line: string): boolean {
+  const m = MODE_LINE_RE.exec(line);
+  if (!m) return false;
+  const mode = parseGitMode(m[1]!);
+  return mode !== null && (mode & 0o170000n) === 0o120000n;
+}
 
 /**
  * Drops every file entry of `patch` (a unified diff, as `normalizePatch` leaves it) that could
@@ -95,7 +116,7 @@ function unsafeReason(entry: string): { path: string; reason: string } | null {
   let symlink = false;
   for (const line of lines) {
     if (line.startsWith('@@ ')) break;
-    if (SYMLINK_MODE_RE.test(line)) symlink = true;
+    if (isSymlinkModeLine(line)) symlink = true;
     for (const [keyword, strips] of PATH_LINES) {
       if (!line.startsWith(keyword)) continue;
       const rest = line.slice(keyword.length);

@@ -366,7 +366,7 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
       }
       // A private HOME / TMPDIR / proxy-socket folder for this attempt only; setup and grading never see it.
       result = await withAttemptIsolation(opts.sandbox, (own) =>
-        agent.attempt({ task, workspace, sandbox: own.sandbox, proxyDir: own.runDir, limits, model, upstream, trajectoryPath, signal: opts.signal, redact: env.redact }));
+        agent.attempt({ task, workspace, sandbox: own.sandbox, proxyDir: own.runDir, infoDir: own.infoDir, limits, model, upstream, trajectoryPath, signal: opts.signal, redact: env.redact }));
     } finally {
       await workspace.cleanup();
     }

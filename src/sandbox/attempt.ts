@@ -7,12 +7,18 @@ import type { ExecOptions, ExecResult, Sandbox } from './types.ts';
 
 /** The folders of one attempt, all under one `mkdtemp` folder (mode 0700) in the OS temp folder. */
 export interface AttemptIsolation {
-  /** The sandbox to hand the agent: every `exec` gets `home` and `tmpDir` (a caller's own values are overridden). */
+  /** The sandbox to hand the agent: every `exec` gets `home` and `tmpDir` (a caller's own values are overridden) and sees `infoDir` read-only. */
   sandbox: Sandbox;
   /** HOME of the attempt's commands (real path). */
   home: string;
   /** TMPDIR of the attempt's commands (real path). */
   tmpDir: string;
+  /**
+   * Folder for what the host hands the agent (the problem statement): written by fixbench before
+   * any command of the attempt runs, shown read-only to every command (real path). The host never
+   * writes into the workspace once untrusted code has touched it (DESIGN.md §11).
+   */
+  infoDir: string;
   /** Folder for the metering proxy's Unix socket (bound read-only into a sandbox without network). */
   runDir: string;
   /** Removes the folders. Safe to call twice; never throws. */
@@ -32,15 +38,18 @@ export async function isolateAttempt(sandbox: Sandbox, base = tmpdir()): Promise
   const home = join(root, 'home');
   const tmpDir = join(root, 'tmp');
   const runDir = join(root, 'run');
-  await Promise.all([mkdir(home, { mode: 0o700 }), mkdir(tmpDir, { mode: 0o700 }), mkdir(runDir, { mode: 0o700 })]);
+  const infoDir = join(root, 'info');
+  await Promise.all([home, tmpDir, runDir, infoDir].map((d) => mkdir(d, { mode: 0o700 })));
   let gone: Promise<void> | null = null;
   return {
     sandbox: {
       kind: sandbox.kind,
-      exec: (command: string, opts: ExecOptions): Promise<ExecResult> => sandbox.exec(command, { ...opts, home, tmpDir }),
+      exec: (command: string, opts: ExecOptions): Promise<ExecResult> =>
+        sandbox.exec(command, { ...opts, home, tmpDir, readOnly: [...new Set([...(opts.readOnly ?? []), infoDir])] }),
     },
     home,
     tmpDir,
+    infoDir,
     runDir,
     cleanup: () => (gone ??= removeTree(root)),
   };
@@ -60,7 +69,7 @@ export async function withAttemptIsolation<T>(sandbox: Sandbox, fn: (own: Attemp
  * Removes `root` and everything below, also folders an agent made unreadable (their owner bits are
  * restored first; symlinks are never followed). Never throws.
  */
-async function removeTree(root: string): Promise<void> {
+export async function removeTree(root: string): Promise<void> {
   try {
     await rm(root, { recursive: true, force: true });
     return;

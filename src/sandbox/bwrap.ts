@@ -1,7 +1,8 @@
 // The `bwrap` sandbox: runs each command in a throw-away bubblewrap container (DESIGN.md §11): no
 // network, its own PID namespace, a read-only system, and write access to its workspace only.
 import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { removeTree } from './attempt.ts';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { InfraError } from '../core/errors.ts';
@@ -51,8 +52,10 @@ export interface BwrapSandboxOptions {
  *   its workspace, `cwd` (bound read-write at its real path), which must lie inside `roots`, and
  *   `home` / `tmpDir` when given (an attempt's private pair, bound read-write at their paths).
  *   Without them HOME is an empty folder on the private /tmp, so nothing it writes outside the
- *   workspace survives the command; a `network: true` command without `home` (setup) gets this
- *   sandbox's own HOME, kept until `cleanup()`, so package caches (~/.npm) serve later setups.
+ *   workspace survives the command; a `network: true` command without `home` (setup) gets a
+ *   fresh HOME of its own on the host's disk (package caches such as ~/.npm fit there), removed
+ *   when it exits: nothing one task's setup leaves in HOME (an `.npmrc`, a poisoned cache) reaches
+ *   another setup.
  * - **environment**: cleared, then `sandboxEnv` (no API key; bwrap itself is started with PATH
  *   only, since its process is visible inside as PID 1);
  * - **time**: bwrap leads a process group (`runProcessGroup`); on timeout the group gets SIGKILL,
@@ -68,7 +71,8 @@ export class BwrapSandbox implements SandboxBackend {
   #opts: BwrapSandboxOptions;
   #path: string;
   #systemArgs: string[] | null = null;
-  #home: string | null = null;
+  /** Folder (mode 0700) holding each setup's HOME while it runs; removed by `cleanup()`. */
+  #homes: string | null = null;
   #relay: RelayProgram | null = null;
   #ready: Promise<void> | null = null;
 
@@ -91,9 +95,7 @@ export class BwrapSandbox implements SandboxBackend {
       } catch (err) {
         throw new InfraError(`bwrap sandbox: a folder to show read-only cannot be resolved: ${(err as Error).message}`);
       }
-      const made = await mkdtemp(join(tmpdir(), 'fixbench-bwrap-'));
-      this.#home = join(made, 'home');
-      await mkdir(this.#home);
+      this.#homes = await mkdtemp(join(tmpdir(), 'fixbench-bwrap-'));
       let trial: { result: ExecResult; started: boolean };
       try {
         trial = await this.#run('true', null, { timeoutMs: INIT_TIMEOUT_MS });
@@ -133,14 +135,14 @@ export class BwrapSandbox implements SandboxBackend {
     return writeInside(path, content, this.roots);
   }
 
-  /** Removes this sandbox's HOME (the setup caches). Safe to call twice. */
+  /** Removes this sandbox's folder of setup HOMEs. Safe to call twice. */
   async cleanup(): Promise<void> {
     const ready = this.#ready;
-    const home = this.#home;
+    const homes = this.#homes;
     this.#ready = null;
-    this.#home = null;
+    this.#homes = null;
     await ready?.catch(() => undefined);
-    if (home) await rm(dirname(home), { recursive: true, force: true });
+    if (homes) await removeTree(homes);
   }
 
   get #bwrap(): string {
@@ -153,8 +155,17 @@ export class BwrapSandbox implements SandboxBackend {
    */
   async #run(command: string, workspace: string | null, opts: Omit<ExecOptions, 'cwd'>): Promise<{ result: ExecResult; started: boolean }> {
     const network = opts.network === true;
-    // A private HOME / TMPDIR given by the caller (the attempt's) is bound at its own path.
-    const home = opts.home ?? (network ? this.#home! : SANDBOX_HOME);
+    // A private HOME / TMPDIR given by the caller (the attempt's) is bound at its own path; a setup
+    // without one gets a fresh host folder, removed when it exits.
+    const ownHome = !opts.home && network ? await mkdtemp(join(this.#homes!, 'home-')) : null;
+    try {
+      return await this.#runWith(command, workspace, opts, network, opts.home ?? ownHome ?? SANDBOX_HOME);
+    } finally {
+      if (ownHome) await removeTree(ownHome);
+    }
+  }
+
+  async #runWith(command: string, workspace: string | null, opts: Omit<ExecOptions, 'cwd'>, network: boolean, home: string): Promise<{ result: ExecResult; started: boolean }> {
     const tmpDir = opts.tmpDir ?? '/tmp';
     const env = sandboxEnv({ path: this.#path, home, tmpDir }, opts.env);
     const relay = opts.proxy && !network ? { program: (this.#relay ??= relayCommand()), socket: `${SANDBOX_PROXY_DIR}/${basename(opts.proxy.socket)}`, port: opts.proxy.port } : undefined;
@@ -172,6 +183,7 @@ export class BwrapSandbox implements SandboxBackend {
       ...(network ? resolvConfArgs() : []),
       ...(home === SANDBOX_HOME ? ['--dir', SANDBOX_HOME] : ['--bind', home, home]),
       ...(opts.tmpDir ? ['--bind', opts.tmpDir, opts.tmpDir] : []),
+      ...(opts.readOnly ?? []).flatMap((p) => ['--ro-bind', p, p]),
       ...(relay ? ['--ro-bind', dirname(opts.proxy!.socket), SANDBOX_PROXY_DIR] : []),
       ...(workspace ? ['--bind', workspace, workspace, '--chdir', workspace] : ['--chdir', '/']),
       '--clearenv',

@@ -58,6 +58,11 @@ export interface ExecOptions {
    * own HOME when `network` is true); `local` its shared temp HOME.
    */
   home?: string;
+  /**
+   * Host folders (real paths, outside every workspace) shown read-only at their own paths, e.g. the
+   * attempt's `infoDir` holding the problem statement. `local` ignores it (the host is visible).
+   */
+  readOnly?: string[];
   /** TMPDIR of the command, like `home`. Default: a private /tmp per command (`bwrap`), a shared temp folder (`local`). */
   tmpDir?: string;
   /**

@@ -1,9 +1,16 @@
 // Environment cache (DESIGN.md §4): a task's `setup` runs once per environment key; later
 // workspaces get a copy of what it produced instead of reinstalling.
 //
-// Key = SHA-256 of (cache scheme, repo, setup command, platform, Node version, and the git blob id
-// of every tracked lock/manifest file — package-lock.json, yarn.lock, Cargo.lock, … — at any depth).
-// Blob ids are content hashes, so two base commits with the same lock files share one entry.
+// Key = SHA-256 of (cache scheme, the task folder's origin, repo, setup command, platform, Node
+// version, the git blob id of every tracked lock/manifest file — package-lock.json, yarn.lock,
+// Cargo.lock, … — at any depth — and every tracked symlink with its blob id). Blob ids are content
+// hashes, so two base commits with the same lock files and links share one entry. The origin (the
+// real path of the tasks folder) gives each tasks folder its own namespace: a foreign folder's setups
+// never write entries that another folder's (the bundled suite's) tasks read.
+// Trust (DESIGN.md §11): setup output is untrusted, and so is the checkout's tree. Restoring never
+// follows a link: an entry whose path would pass through a symlink (or a file) in the workspace, or
+// land on something already there, is not restored (setup runs instead, with a note); storing
+// refuses a path whose folders in the workspace are not real folders.
 // An entry holds exactly the paths setup created (untracked or ignored, listed by git), copied with
 // `cp -a --reflink=auto` (copy-on-write where the file system allows, a full copy otherwise — never
 // hard links, so an agent editing node_modules in its workspace cannot change the cache).
@@ -12,7 +19,8 @@
 // misses of one key wait for the first setup instead of repeating it.
 import { execa } from 'execa';
 import { randomBytes } from 'node:crypto';
-import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { cp, lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -21,7 +29,7 @@ import { gitFailure } from './git.ts';
 import { hostGit, type HostRepo } from './host-git.ts';
 
 /** Bumped when the entry layout or key recipe changes (old entries are then never matched). */
-const CACHE_SCHEME = 1;
+const CACHE_SCHEME = 2;
 
 /**
  * File names whose content decides what an install produces. A tracked file with one of these
@@ -39,6 +47,10 @@ const Manifest = z.object({
   repo: z.string(),
   setup: z.string(),
   lock_files: z.array(z.tuple([z.string(), z.string()])),
+  /** Tracked symlinks of the checkout: `[path, blob id]`. */
+  links: z.array(z.tuple([z.string(), z.string()])),
+  /** Real path of the tasks folder the setup came from (the key's namespace); null when unknown. */
+  origin: z.string().nullable(),
   /** Paths relative to the workspace that setup created (a folder ends with "/"). */
   paths: z.array(z.string()),
   created_at: z.string(),
@@ -69,7 +81,7 @@ export class EnvCache {
    * The environment key of a workspace checked out at its base commit (see the file header).
    * @throws InfraError when git cannot list the files.
    */
-  async key(ws: HostRepo, repo: string, setup: string): Promise<{ key: string; lockFiles: [string, string][] }> {
+  async key(ws: HostRepo, repo: string, setup: string, origin: string | null = null): Promise<{ key: string; lockFiles: [string, string][]; links: [string, string][] }> {
     let listing: string;
     try {
       listing = await hostGit(ws).raw(['ls-files', '-s', '-z']);
@@ -77,16 +89,21 @@ export class EnvCache {
       throw gitFailure(`listing the lock files of ${ws.dir}`, err);
     }
     const lockFiles: [string, string][] = [];
+    const links: [string, string][] = [];
     for (const entry of listing.split('\0')) {
       // "<mode> <blob> <stage>\t<path>"
       const tab = entry.indexOf('\t');
       if (tab < 0) continue;
       const file = entry.slice(tab + 1);
-      if (LOCK_FILE_NAMES.includes(path.posix.basename(file))) lockFiles.push([file, entry.split(' ')[1]!]);
+      const [mode, blob] = entry.slice(0, tab).split(' ');
+      if (LOCK_FILE_NAMES.includes(path.posix.basename(file))) lockFiles.push([file, blob!]);
+      if (mode === '120000') links.push([file, blob!]);
     }
-    lockFiles.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    const key = stableHash(CACHE_SCHEME, repo, setup, process.platform, process.arch, process.version, lockFiles).slice(0, 32);
-    return { key, lockFiles };
+    const byPath = (a: [string, string], b: [string, string]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+    lockFiles.sort(byPath);
+    links.sort(byPath);
+    const key = stableHash(CACHE_SCHEME, origin, repo, setup, process.platform, process.arch, process.version, lockFiles, links).slice(0, 32);
+    return { key, lockFiles, links };
   }
 
   /**
@@ -94,17 +111,30 @@ export class EnvCache {
    * one, else calls `runSetup()` and stores what it created. Concurrent calls for one key in this
    * process run setup once; the others then restore. A setup that changes tracked files is
    * `uncacheable` (its effect is not a set of new files) and runs every time.
-   * Errors of `runSetup` propagate; a broken entry is discarded and setup runs instead.
+   * Errors of `runSetup` propagate; a broken entry is discarded and setup runs instead. An entry
+   * that cannot be restored without following a link in the workspace is left alone and setup runs
+   * (`onNote` hears why); setup output that cannot be stored without following one is not stored
+   * (`uncacheable`). `id.origin`: real path of the task's tasks folder (the key's namespace).
    */
   async provide(
     ws: HostRepo,
-    id: { repo: string; setup: string },
+    id: { repo: string; setup: string; origin?: string | null },
     runSetup: () => Promise<void>,
+    onNote: (note: string) => void = () => {},
   ): Promise<EnvCacheResult> {
     const workspaceDir = ws.dir;
-    const { key, lockFiles } = await this.key(ws, id.repo, id.setup);
+    const origin = id.origin ?? null;
+    const { key, lockFiles, links } = await this.key(ws, id.repo, id.setup, origin);
     for (;;) {
-      if (await this.restore(key, workspaceDir)) {
+      const restored = await this.restore(key, workspaceDir);
+      if (typeof restored === 'string') {
+        // The entry is fine; this checkout cannot take it safely. Setup runs here, nothing is stored.
+        onNote(`environment cache entry ${key} not restored: ${restored}; running setup instead`);
+        await runSetup();
+        this.stats.miss++;
+        return 'miss';
+      }
+      if (restored) {
         this.stats.hit++;
         return 'hit';
       }
@@ -118,7 +148,12 @@ export class EnvCache {
       await runSetup();
       if (await tracksChanges(ws)) return 'uncacheable';
       const created = (await untracked(ws)).filter((p) => !before.has(p));
-      await this.store({ scheme: CACHE_SCHEME, key, repo: id.repo, setup: id.setup, lock_files: lockFiles, paths: created, created_at: new Date().toISOString() }, workspaceDir);
+      const unsafe = await firstUnsafe(workspaceDir, created, false);
+      if (unsafe) {
+        onNote(`setup output not stored in the environment cache: ${unsafe}`);
+        return 'uncacheable';
+      }
+      await this.store({ scheme: CACHE_SCHEME, key, repo: id.repo, setup: id.setup, lock_files: lockFiles, links, origin, paths: created, created_at: new Date().toISOString() }, workspaceDir);
       return 'miss';
     })();
     this.inflight.set(key, work);
@@ -131,8 +166,11 @@ export class EnvCache {
     }
   }
 
-  /** Copies entry `key` into the workspace; false when there is none (or it is broken, then removed). */
-  private async restore(key: string, workspaceDir: string): Promise<boolean> {
+  /**
+   * Copies entry `key` into the workspace; false when there is none (or it is broken, then removed);
+   * a reason (nothing copied) when a path would pass through a link or land on something there.
+   */
+  private async restore(key: string, workspaceDir: string): Promise<boolean | string> {
     const entry = path.join(this.dir, 'envs', key);
     let manifest: Manifest;
     try {
@@ -140,12 +178,18 @@ export class EnvCache {
     } catch {
       return false;
     }
+    const unsafe = await firstUnsafe(workspaceDir, manifest.paths, true);
+    if (unsafe) return unsafe;
+    const done: string[] = [];
     try {
-      for (const p of manifest.paths) await this.copy(path.join(entry, 'tree', p), path.join(workspaceDir, p));
+      for (const p of manifest.paths) {
+        await this.copy(path.join(entry, 'tree', p), path.join(workspaceDir, p));
+        done.push(p);
+      }
       return true;
     } catch {
-      // A damaged entry: undo the partial restore, drop the entry, let setup run.
-      for (const p of manifest.paths) await rm(path.join(workspaceDir, p), { recursive: true, force: true });
+      // A damaged entry: undo the partial restore (only paths checked above), drop the entry, let setup run.
+      for (const p of [...done, manifest.paths[done.length]].filter((p) => p !== undefined)) await rm(path.join(workspaceDir, p), { recursive: true, force: true });
       await this.discard(entry);
       return false;
     }
@@ -177,11 +221,15 @@ export class EnvCache {
     await rm(trash, { recursive: true, force: true });
   }
 
-  /** Copies a file or folder keeping modes, times and symlinks as they are; copy-on-write when possible. */
+  /**
+   * Copies a file or folder keeping modes, times and symlinks as they are (never following one);
+   * copy-on-write when possible. Missing folders above `to` are made one by one (`mkdir` never
+   * follows a link; callers checked the existing ones with `firstUnsafe`).
+   */
   private async copy(from: string, to: string): Promise<void> {
     const src = from.replace(/\/$/, '');
     const dest = to.replace(/\/$/, '');
-    await mkdir(path.dirname(dest), { recursive: true });
+    await mkdirNoFollow(path.dirname(dest));
     this.gnuCp ??= execa('cp', ['--version'], { reject: false }).then((r) => r.exitCode === 0 && /GNU coreutils/.test(String(r.stdout)));
     if (await this.gnuCp) {
       // GNU cp: far faster than fs.cp on trees of many small files (node_modules).
@@ -210,4 +258,37 @@ async function tracksChanges(ws: HostRepo): Promise<boolean> {
   } catch (err) {
     throw gitFailure(`checking the tracked files of ${ws.dir}`, err);
   }
+}
+
+const lstatOrNull = (p: string): Promise<Stats | null> => lstat(p).catch(() => null);
+
+/**
+ * The first of `paths` (relative to `root`, a folder ending with "/") whose folders in `root` are
+ * not all real folders (a symlink, a file), or, when `mustBeAbsent`, that already exists, as a
+ * sentence naming it; null when all are safe. Never follows a link (lstat of every component).
+ */
+async function firstUnsafe(root: string, paths: readonly string[], mustBeAbsent: boolean): Promise<string | null> {
+  const checked = new Set<string>();
+  for (const raw of paths) {
+    const parts = raw.replace(/\/$/, '').split('/');
+    if (parts.some((c) => c === '' || c === '.' || c === '..')) return `${JSON.stringify(raw)} is not a plain relative path`;
+    for (let i = 1; i < parts.length; i++) {
+      const dir = parts.slice(0, i).join('/');
+      if (checked.has(dir)) continue;
+      const st = await lstatOrNull(path.join(root, dir));
+      if (st && !st.isDirectory()) return `${JSON.stringify(dir)} in the workspace is ${st.isSymbolicLink() ? 'a symlink' : 'not a folder'} (above ${JSON.stringify(raw)})`;
+      checked.add(dir);
+    }
+    if (mustBeAbsent && (await lstatOrNull(path.join(root, parts.join('/'))))) return `${JSON.stringify(raw)} already exists in the workspace`;
+  }
+  return null;
+}
+
+/** Makes `dir` and any missing folder above it, one component at a time; fails on a link or a file. */
+async function mkdirNoFollow(dir: string): Promise<void> {
+  const st = await lstatOrNull(dir);
+  if (st?.isDirectory()) return;
+  if (st) throw new Error(`${dir} is not a folder`);
+  await mkdirNoFollow(path.dirname(dir));
+  await mkdir(dir);
 }

@@ -1,3 +1,5 @@
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
 // Running a task's `setup` command (DESIGN.md §2, §4) in a workspace, and keeping what it
 // creates out of the attempt's patch.
 import type { TaskSpec } from '../config/task.ts';
@@ -33,7 +35,7 @@ const TAIL_CHARS = 4000;
  */
 export async function runSetup(
   workspace: Workspace,
-  task: Pick<TaskSpec, 'instance_id' | 'setup'> & { repo?: string },
+  task: Pick<TaskSpec, 'instance_id' | 'setup'> & { repo?: string; dir?: string },
   sandbox: Sandbox,
   opts: { timeoutMs?: number; env?: Record<string, string>; envCache?: EnvCache; onCache?: (r: EnvCacheResult) => void } = {},
 ): Promise<ExecResult | null> {
@@ -51,11 +53,14 @@ export async function runSetup(
   let res: ExecResult | null = null;
   if (opts.envCache && task.repo !== undefined) {
     const t0 = Date.now();
-    const cached = await opts.envCache.provide(workspace, { repo: task.repo, setup: task.setup }, async () => {
+    const notes: string[] = [];
+    const origin = task.dir ? await realpath(path.dirname(task.dir)).catch(() => path.resolve(path.dirname(task.dir!))) : null;
+    const cached = await opts.envCache.provide(workspace, { repo: task.repo, setup: task.setup, origin }, async () => {
       res = await run();
-    });
+    }, (n) => notes.push(n));
     opts.onCache?.(cached);
     res ??= { exitCode: 0, signal: null, timedOut: false, stdout: `environment restored from ${opts.envCache.dir}\n`, stderr: '', durationMs: Date.now() - t0, truncated: false };
+    if (notes.length) res = { ...res, stdout: `${notes.map((n) => `fixbench: ${n}\n`).join('')}${res.stdout}` };
   } else {
     res = await run();
   }

@@ -140,7 +140,8 @@ describe('command agent: a scripted external CLI through the metering proxy', ()
       'OPENAI_BASE_URL', 'OPENAI_API_BASE', 'OPENAI_API_KEY', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN',
     ]);
     expect(Object.keys(env).filter((k) => !allowed.has(k))).toEqual([]);
-    expect(env.FIXBENCH_PROBLEM_FILE).toBe(path.join(env.FIXBENCH_WORKSPACE!, PROBLEM_FILE));
+    expect(path.basename(env.FIXBENCH_PROBLEM_FILE!)).toBe(PROBLEM_FILE);
+    expect(env.FIXBENCH_PROBLEM_FILE!.startsWith(env.FIXBENCH_WORKSPACE! + path.sep)).toBe(false);
   }, 30_000);
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dropUnsafeEntries, splitEntries } from '../../../src/evaluation/unsafe-entries.ts';
+import { dropUnsafeEntries, parseGitMode, splitEntries } from '../../../src/evaluation/unsafe-entries.ts';
 
 const SAFE = 'diff --git a/src/a.js b/src/a.js\n--- a/src/a.js\n+++ b/src/a.js\n@@ -1 +1 @@\n-a\n+b\n';
 const create = (path: string, body = 'x'): string => `diff --git a/${path} b/${path}\nnew file mode 100644\n--- /dev/null\n+++ b/${path}\n@@ -0,0 +1 @@\n+${body}\n`;
@@ -40,6 +40,24 @@ describe('dropUnsafeEntries', () => {
     expect(res.notes[0]).toMatch(/target the patch does not show/);
   });
 
+  // git reads a mode with strtoul(…, 8): leading zeros, blanks, a sign and a trailing blank still make a link.
+  it.each([
+    ['0120000', 'new file mode 0120000'],
+    ['a trailing space', 'new file mode 120000 '],
+    ['a trailing tab', 'new file mode 120000\t'],
+    ['leading blanks and a plus sign', 'new file mode  +120000'],
+    ['permission bits set', 'new file mode 120777'],
+    ['zeros before the index line mode', 'index 0000000..1111111 000120000'],
+  ])('drops an absolute symlink whose mode line has %s', (_name, modeLine) => {
+    const entry = `diff --git a/out b/out\n${modeLine}\n--- /dev/null\n+++ b/out\n@@ -0,0 +1 @@\n+/root\n\\ No newline at end of file\n`;
+    expect(dropUnsafeEntries(SAFE + entry)).toMatchObject({ patch: SAFE, unsafeEntriesDropped: 1 });
+  });
+
+  it('keeps a file whose mode only looks like a link to a regex (100644 with zeros, or a mode git rejects)', () => {
+    const file = (mode: string) => `diff --git a/f b/f\nnew file mode ${mode}\n--- /dev/null\n+++ b/f\n@@ -0,0 +1 @@\n+/root\n`;
+    for (const mode of ['0100644', '100755 ', '1200009']) expect(dropUnsafeEntries(file(mode)).unsafeEntriesDropped).toBe(0);
+  });
+
   it('is empty when every entry is unsafe', () => {
     expect(dropUnsafeEntries(create('.git/hooks/post-checkout') + create('.git/config'))).toMatchObject({ patch: '', unsafeEntriesDropped: 2 });
   });
@@ -49,5 +67,17 @@ describe('splitEntries', () => {
   it('splits git and plain entries, reading hunk bodies by their counts (a "--- " line inside a hunk is a removed line)', () => {
     const tricky = '--- a/f\n+++ b/f\n@@ -1,2 +1,1 @@\n--- not a header\n ctx\n';
     expect(splitEntries(SAFE + tricky + create('n.txt'))).toEqual([SAFE, tricky, create('n.txt')]);
+  });
+});
+
+describe('parseGitMode', () => {
+  it('reads octal like strtoul(…, 8) followed by a blank or the end, else null', () => {
+    expect(parseGitMode('120000')).toBe(0o120000n);
+    expect(parseGitMode('0120000')).toBe(0o120000n);
+    expect(parseGitMode(' 100644 junk')).toBe(0o100644n);
+    expect(parseGitMode('-1')).toBe(0xffffffffffffffffn);
+    expect(parseGitMode('')).toBeNull();
+    expect(parseGitMode('12x')).toBeNull();
+    expect(parseGitMode('1208')).toBeNull();
   });
 });

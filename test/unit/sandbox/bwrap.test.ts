@@ -1,6 +1,6 @@
 import { hostRepoOf } from '../../helpers/host-repo.ts';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -168,10 +168,24 @@ describe.runIf(bwrapUsable)('BwrapSandbox', () => {
       expect(() => readFileSync(join(tmpdir(), 'planted'))).toThrow();
     });
 
-    it('gives setup commands (network: true) a HOME that persists until cleanup, for package caches', async () => {
-      await run('mkdir -p "$HOME/.npm" && echo cached > "$HOME/.npm/entry"', { network: true });
-      expect((await run('cat "$HOME/.npm/entry"', { network: true })).stdout).toBe('cached\n');
-      expect((await run('cat "$HOME/.npm/entry" 2>/dev/null || echo absent')).stdout).toBe('absent\n');
+    it('gives each setup command (network: true) a fresh HOME of its own, on disk, removed when it exits', async () => {
+      const first = await run('printf "omit=dev\\n" > "$HOME/.npmrc"; mkdir -p "$HOME/.npm" && echo cached > "$HOME/.npm/entry"; echo "$HOME"', { network: true });
+      const home = first.stdout.trim();
+      expect(home.startsWith('/tmp/.fixbench-home')).toBe(false);
+      expect((await run('cat "$HOME/.npmrc" "$HOME/.npm/entry" 2>/dev/null || echo absent', { network: true })).stdout).toBe('absent\n');
+      expect(existsSync(home)).toBe(false);
+    });
+
+    it('shows readOnly folders at their paths, read-only', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'fixbench-ro-'));
+      try {
+        writeFileSync(join(dir, 'info.md'), 'the issue\n');
+        const res = await run(`cat ${dir}/info.md; echo x > ${dir}/info.md 2>/dev/null || echo refused`, { readOnly: [dir] });
+        expect(res.stdout).toBe('the issue\nrefused\n');
+        expect(readFileSync(join(dir, 'info.md'), 'utf8')).toBe('the issue\n');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('throws InfraError for a cwd outside its roots, missing, or relative', async () => {

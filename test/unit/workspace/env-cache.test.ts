@@ -1,7 +1,7 @@
 // The environment cache: setup runs once per (repo, setup, lock files); a restored workspace holds
 // exactly what setup produced; workspaces never write back into the cache.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { lstat, readFile, readdir, readlink, writeFile, appendFile, rm } from 'node:fs/promises';
+import { lstat, mkdir, readFile, readdir, readlink, symlink, writeFile, appendFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -157,6 +157,68 @@ describe('environment cache', () => {
     expect(await readFile(path.join(b.dir, 'node_modules/dep/lock'), 'utf8')).toBe('{"lock":1}\n');
     await a.cleanup();
     await b.cleanup();
+  });
+
+  // Trust (DESIGN.md §11): a restore never writes through a link in the checkout, and entries are
+  // namespaced by tasks folder and keyed by the tree's symlinks.
+  describe('never follows a link in the workspace', () => {
+    // src/ is tracked, so the entry holds "src/pwned.sh" (and "lib/", a new folder).
+    const PLANT = 'echo pwned > src/pwned.sh && mkdir -p lib && echo pwned > lib/pwned.sh';
+    const storeEntry = async (cache: EnvCache): Promise<void> => {
+      const a = await workspace(0);
+      expect(await cache.provide(a, { repo: repo.dir, setup: PLANT }, async () => { await execa('sh', ['-c', PLANT], { cwd: a.dir }); })).toBe('miss');
+      await a.cleanup();
+    };
+
+    it('refuses to restore through a symlink where a restored folder belongs: setup runs instead, with a note, and the host folder stays empty', async () => {
+      const cache = new EnvCache(path.join(root, 'c7'));
+      await storeEntry(cache);
+      const outside = mkdtempSync(path.join(root, 'outside-'));
+      const b = await workspace(0);
+      await rm(path.join(b.dir, 'src'), { recursive: true });
+      await symlink(outside, path.join(b.dir, 'src')); // as a tracked link `src -> /host/folder` of another commit would be
+      const notes: string[] = [];
+      let ran = 0;
+      expect(await cache.provide(b, { repo: repo.dir, setup: PLANT }, async () => { ran++; }, (n) => notes.push(n))).toBe('miss');
+      expect(ran).toBe(1);
+      expect(notes.join('\n')).toMatch(/not restored: "src" in the workspace is a symlink \(above "src\/pwned.sh"\)/);
+      expect(await readdir(outside)).toEqual([]);
+      await b.cleanup();
+    });
+
+    it('refuses to restore onto a path that already exists (a link there would be copied into)', async () => {
+      const cache = new EnvCache(path.join(root, 'c8'));
+      await storeEntry(cache);
+      const outside = mkdtempSync(path.join(root, 'outside-'));
+      const b = await workspace(0);
+      await symlink(path.join(outside, 'x'), path.join(b.dir, 'src', 'pwned.sh'));
+      const notes: string[] = [];
+      expect(await cache.provide(b, { repo: repo.dir, setup: PLANT }, async () => {}, (n) => notes.push(n))).toBe('miss');
+      expect(notes.join("\n")).toMatch(/"src\/pwned.sh" already exists/);
+      expect(await readdir(outside)).toEqual([]);
+      await b.cleanup();
+    });
+
+    it('keys by the tree\'s tracked symlinks and by the tasks folder (origin)', async () => {
+      const cache = new EnvCache(path.join(root, 'c9'));
+      const linked = gitRepo({ 'package-lock.json': '{"lock":1}\n', 'src/a.js': 'a\n' });
+      try {
+        const rc = new RepoCache({ cacheDir: path.join(root, 'repos-linked'), tasksDir: path.join(root, 'tasks') });
+        await execa('sh', ['-c', 'ln -s /tmp lib && git add lib && git -c user.name=t -c user.email=t@t commit -qm link'], { cwd: linked.dir });
+        const head = (await execa('git', ['rev-parse', 'HEAD'], { cwd: linked.dir })).stdout.trim();
+        const plain = await createWorkspace({ repoCache: rc, repo: linked.dir, baseCommit: linked.commits[0]!, parentDir: path.join(root, 'ws') });
+        const withLink = await createWorkspace({ repoCache: rc, repo: linked.dir, baseCommit: head, parentDir: path.join(root, 'ws') });
+        const k = (ws: Workspace, origin: string | null = null) => cache.key(ws, 'r', 's', origin).then((x) => x.key);
+        expect(await k(plain)).not.toBe(await k(withLink));
+        expect((await cache.key(withLink, 'r', 's')).links).toEqual([['lib', expect.stringMatching(/^[0-9a-f]{40}$/)]]);
+        expect(await k(plain, '/suite/tasks')).not.toBe(await k(plain, '/foreign/tasks'));
+        expect(await k(plain, '/suite/tasks')).toBe(await k(plain, '/suite/tasks'));
+        await plain.cleanup();
+        await withLink.cleanup();
+      } finally {
+        linked.cleanup();
+      }
+    });
   });
 
   it('lives in a user cache folder: $FIXBENCH_CACHE_DIR, else $XDG_CACHE_HOME/fixbench, else ~/.cache/fixbench', () => {
