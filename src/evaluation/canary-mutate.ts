@@ -103,7 +103,7 @@ export function variantTitle(title: string, vocab: readonly string[], taken: Rea
     if (randomInt(2) === 0 && at < words.length && /^[\p{L}]/u.test(words[at]!)) next[at] = w;
     else next.splice(at, 0, w);
     const t = next.join(' ');
-    if (t !== title && !taken.has(t)) return t;
+    if (t !== title && !taken.has(t) && !/(?:^| )(\S+) \1(?: |$)/.test(t)) return t;
   }
   for (let n = 2; ; n++) if (!taken.has(`${title} ${n}`)) return `${title} ${n}`;
 }

@@ -44,6 +44,8 @@ interface Row {
 const ROWS: Row[] = [
   { name: 'neutralise-assert', task: 'junit', addJs: payload('neutralise-assert.js') + BUGGY, outcome: 'tampered', error: /failing canary test .* came out passed/ },
   { name: 'neutralise-assert-control', task: 'junit', addJs: payload('wrap-assert.js') + FIXED, outcome: 'resolved' },
+  // Flips every failure except what looks like fixbench's old synthetic canaries: the mutated copy of a real test fails no more either.
+  { name: 'selective-assert', task: 'junit', addJs: payload('selective-assert.js') + BUGGY, outcome: 'tampered', error: /failing canary test .* came out passed, not failed while the test it copies, "add > .*", passed/ },
   { name: 'rewrite-report', task: 'junit', addJs: payload('rewrite-report.js') + BUGGY, outcome: 'tampered', error: /none of the canary tests .* was reported/ },
   { name: 'rewrite-report-control', task: 'junit', addJs: payload('rewrite-report-same.js') + FIXED, outcome: 'resolved' },
   { name: 'forge-tap-and-kill', task: 'tap', addJs: payload('forge-tap.js') + BUGGY, outcome: 'unresolved', error: /no test verdict with this patch: .*(killed by a signal|TAP stream is inconsistent)/ },
@@ -95,7 +97,7 @@ describe('tamper evidence (fixbench eval --predictions)', () => {
       } else {
         expect(rec!.unprotected ?? null, context).toBeNull();
         if (row.outcome === 'resolved') {
-          expect(rec!.canaries, context).toEqual({ fail: 'failed', pass: 'passed' });
+          expect(rec!.canaries, context).toEqual({ fail: 'failed', pass: 'passed', kind: 'mutated' });
           expect(rec!.channels, context).toBe(row.task === 'junit' ? 2 : 1);
         }
       }

@@ -73,6 +73,69 @@ describe('planCanaries', () => {
   });
 });
 
+describe('mutated canaries', () => {
+  const FILE = [
+    "const { describe, it } = require('node:test');",
+    "const assert = require('node:assert/strict');",
+    "const { parse } = require('../src');",
+    "describe('parse', () => {",
+    "  it('parses hours', () => {",
+    "    assert.equal(parse('1h'), 3600000);",
+    "  });",
+    "  it('parses minutes', () => {",
+    "    assert.deepEqual(parse.all('2m'), [120000, 'ms']);",
+    "  });",
+    "  it('rejects empty input', () => assert.throws(() => parse('')));",
+    "});",
+    "",
+  ].join('\n');
+  const task = { FAIL_TO_PASS: ['test/p.test.js > parse > parses minutes'], PASS_TO_PASS: ['test/p.test.js > parse > parses hours'], test_patch: '' };
+  const identifiers = (s: string): Set<string> => new Set(s.replace(/(['"])(?:\\.|(?!\1).)*\1/g, '').match(/[A-Za-z_$][\w$]*/g));
+
+  it('copies a FAIL_TO_PASS test with one expected literal changed, and a PASS_TO_PASS test verbatim, beside their originals', () => {
+    for (let i = 0; i < 20; i++) {
+      const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, task));
+      expect(p.kind).toBe('mutated');
+      const [fail, pass] = p.tests;
+      expect(fail).toMatchObject({ file: 'test/p.test.js', suite: 'parse', must: 'FAILED', original: 'parse > parses minutes' });
+      expect(pass).toMatchObject({ suite: 'parse', must: 'PASSED', original: 'parse > parses hours' });
+      const text = p.texts.get('test/p.test.js')!;
+      // No new identifiers, no new imports, no hex tokens, titles unique and made of the file's words.
+      expect(identifiers(text)).toEqual(identifiers(FILE));
+      expect(text).not.toMatch(/\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{6,}\b/);
+      const words = new Set('parses hours minutes rejects empty input'.split(' '));
+      for (const t of [fail!, pass!]) {
+        expect(t.title.split(' ').every((w) => words.has(w))).toBe(true);
+        expect(text.split(`'${t.title}'`)).toHaveLength(2);
+      }
+      // The failing copy: the original's body with exactly one literal of the expected value changed.
+      const copy = new RegExp(`  it\\('${fail!.title}', \\(\\) => \\{\\n    assert\\.deepEqual\\(parse\\.all\\('2m'\\), \\[(.*), (.*)\\]\\);\\n  \\}\\);`);
+      const m = copy.exec(text)!;
+      expect(m, text).not.toBeNull();
+      expect((m[1] === '120000' ? 0 : 1) + (m[2] === "'ms'" ? 0 : 1)).toBe(1);
+      expect(text).toContain(`  it('${pass!.title}', () => {\n    assert.equal(parse('1h'), 3600000);\n  });`);
+      expect(text.replace(m[0], '').replace(`  it('${pass!.title}', () => {\n    assert.equal(parse('1h'), 3600000);\n  });`, '').replace(/\n{2,}/g, '\n')).toBe(FILE);
+    }
+  });
+
+  it('falls back to the synthetic pair only for a file with no literal expected value, and says so', () => {
+    const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FILE], ['test/a.test.js', CJS]]), null, task));
+    expect(p.kind).toBe('synthetic');
+    expect(p.tests.filter((t) => t.original === undefined).map((t) => t.file)).toEqual(['test/a.test.js', 'test/a.test.js']);
+  });
+
+  it('excuses a copy whose original failed (an honest break), never one whose original passed', () => {
+    const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, task));
+    const ids = (f: 'PASSED' | 'FAILED', pa: 'PASSED' | 'FAILED', of: 'PASSED' | 'FAILED', op: 'PASSED' | 'FAILED'): TestResults =>
+      new Map([[`parse > ${p.tests[0]!.title}`, f], [`parse > ${p.tests[1]!.title}`, pa], ['parse > parses minutes', of], ['parse > parses hours', op]]);
+    expect(checkCanaries(p, ids('FAILED', 'PASSED', 'PASSED', 'PASSED')).problem).toBeNull();
+    expect(checkCanaries(p, ids('PASSED', 'PASSED', 'PASSED', 'PASSED')).problem).toMatch(/failing canary .* came out passed, not failed while the test it copies, "parse > parses minutes", passed/);
+    expect(checkCanaries(p, ids('PASSED', 'FAILED', 'FAILED', 'FAILED')).problem).toBeNull();
+    expect(checkCanaries(p, ids('FAILED', 'FAILED', 'FAILED', 'PASSED')).problem).toMatch(/passing canary/);
+    expect([...checkCanaries(p, ids('FAILED', 'PASSED', 'PASSED', 'PASSED')).rest.keys()]).toEqual(['parse > parses minutes', 'parse > parses hours']);
+  });
+});
+
 describe('checkCanaries', () => {
   const p = plan(planCanaries('mocha', new Map([['test/a.spec.js', CJS], ['test/b.spec.js', CJS]]), null));
   const [fa, pa, fb, pb] = p.tests;
