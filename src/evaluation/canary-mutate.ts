@@ -52,11 +52,10 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   const others = found.filter((t) => t !== failSrc);
   const p2p = others.filter((t) => listed(ctx.passToPass, tail(t)) && !f2p(t));
   const passSrc = pick(p2p.length ? p2p : others.filter((t) => !f2p(t)).length ? others.filter((t) => !f2p(t)) : [failSrc]);
-  const vocab = [...new Set(found.flatMap((t) => t.title.split(/\s+/)).filter((w) => /^[\p{L}][\p{L}\p{N}'-]*$/u.test(w)))];
   const edits: { at: number; code: string }[] = [];
   const tests: MutatedTest[] = [];
   for (const [src, must] of [[failSrc, 'FAILED'], [passSrc, 'PASSED']] as const) {
-    const title = variantTitle(src.title, vocab, ctx.taken);
+    const title = variantTitle(src.title, found.map((t) => t.title), ctx.taken);
     ctx.taken.add(title);
     const parts = [{ start: src.titleStart, end: src.titleEnd, code: quoteAs(title, src.quote) }];
     if (must === 'FAILED') {
@@ -93,17 +92,36 @@ export function mutateLiteral(lit: ExpectedLiteral): string {
   return quoteAs(chars.join(''), lit.quote ?? '"');
 }
 
-/** A title unique among `taken`: the original with one word replaced by, or one word added from, the file's own title words. */
-export function variantTitle(title: string, vocab: readonly string[], taken: ReadonlySet<string>): string {
+/**
+ * A title unique among `taken`, made from the file's own titles (`titles`): the original with one
+ * word replaced, or one word added, where every new pair of neighbouring words already occurs in
+ * some title of the file (so it reads like them); when no such change exists, any word of the
+ * file's titles replaces or joins one of the original's.
+ */
+export function variantTitle(title: string, titles: readonly string[], taken: ReadonlySet<string>): string {
   const words = title.split(' ');
+  const split = titles.map((t) => t.split(/\s+/).filter(Boolean));
+  const vocab = [...new Set(split.flat().filter((w) => /^[\p{L}][\p{L}\p{N}'-]*$/u.test(w)))];
+  const pairs = new Set(split.flatMap((ws) => ['', ...ws, ''].slice(1).map((w, i) => `${i === 0 ? '' : ws[i - 1]}\u0000${w}`)));
+  pairs.add('');
+  const fits = (a: string, b: string): boolean => pairs.has(`${a}\u0000${b}`);
+  const ok = (t: string): boolean => t !== title && !taken.has(t) && !/(?:^| )(\S+) \1(?: |$)/.test(t);
+  const natural: string[] = [];
+  for (let i = 0; i <= words.length; i++) {
+    const prev = i === 0 ? '' : words[i - 1]!;
+    for (const w of vocab) {
+      if (i < words.length && w !== words[i] && fits(prev, w) && fits(w, words[i + 1] ?? '')) natural.push([...words.slice(0, i), w, ...words.slice(i + 1)].join(' '));
+      if (fits(prev, w) && fits(w, words[i] ?? '')) natural.push([...words.slice(0, i), w, ...words.slice(i)].join(' '));
+    }
+  }
+  const good = natural.filter(ok);
+  if (good.length) return pick(good);
   for (let i = 0; i < 200 && vocab.length; i++) {
-    const w = pick(vocab);
-    const at = randomInt(words.length + 1);
     const next = [...words];
-    if (randomInt(2) === 0 && at < words.length && /^[\p{L}]/u.test(words[at]!)) next[at] = w;
-    else next.splice(at, 0, w);
-    const t = next.join(' ');
-    if (t !== title && !taken.has(t) && !/(?:^| )(\S+) \1(?: |$)/.test(t)) return t;
+    const at = randomInt(words.length + 1);
+    if (randomInt(2) === 0 && at < words.length) next[at] = pick(vocab);
+    else next.splice(at, 0, pick(vocab));
+    if (ok(next.join(' '))) return next.join(' ');
   }
   for (let n = 2; ; n++) if (!taken.has(`${title} ${n}`)) return `${title} ${n}`;
 }
