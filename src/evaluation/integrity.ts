@@ -24,8 +24,8 @@ export interface Guard {
 const MAX_READ = 4 * 1024 * 1024;
 
 /**
- * Sets up the evidence of one run in workspace `dir`, after test.patch was applied: appends the
- * canaries (`planCanaries`) to the test files test.patch touches, and plans the second channel
+ * Sets up the evidence of one run in workspace `dir`, after test.patch was applied: adds the
+ * canaries (`planCanaries`: copies of their own tests) to the test files test.patch touches, and plans the second channel
  * (`planSecondChannel`). A task read by exit code carries neither (unprotected: the fix is a
  * per-test report); so does a run with `canaries: false` (fixbench's own tests and bench only). Never throws for
  * the workspace's content: a symlinked test file gives `tampered`.
