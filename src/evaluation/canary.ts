@@ -1,14 +1,18 @@
-// Canary tests (DESIGN.md §11 rule 3): every grading run appends, through the hidden-test channel
+// Canary tests (DESIGN.md §11 rule 3): every grading run adds, through the hidden-test channel
 // (after test.patch), a test that must fail and a test that must pass to each test file test.patch
-// touches, with names and values drawn at random for the run and written in the style of that
-// file (its runner, module system and assertion library). A run whose results do not show the
-// failing canary failed and the passing one passed is not evidence: the attempt is `tampered`.
+// touches. They are copies of the file's own tests (canary-mutate.ts): the failing one a test
+// test.patch adds with one expected literal changed, the passing one verbatim, each beside its
+// original under a title made of the file's words, so no rule tells them from the task's tests.
+// A file with no such test gets the older synthetic pair (a suite of its own, appended; weaker:
+// recognisable), and the run is marked `kind: 'synthetic'`. A run whose results do not show the
+// canaries as they must be is not evidence: the attempt is `tampered`.
 import { randomBytes, randomInt } from 'node:crypto';
 import { constants, open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { TaskSpec } from '../config/task.ts';
 import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR, type TestResults } from './parse/index.ts';
+import { addedLines, mutateHost } from './canary-mutate.ts';
 import type { TestStatus } from './types.ts';
 
 /** Test runners fixbench can write canaries for. */
@@ -23,22 +27,35 @@ export interface CanaryResults {
   fail: CanaryStatus;
   /** The canary that must pass: `passed` when the evidence holds. */
   pass: CanaryStatus;
+  /** `mutated` when every file's canaries were copies of its own tests; `synthetic` when some file had the recognisable fallback. Absent in older records. */
+  kind?: CanaryKind;
 }
 
-/** One canary test: the suite and title it is registered under, and what it must come out as. */
+/** How the run's canaries were made (see the file comment). */
+export type CanaryKind = 'mutated' | 'synthetic';
+
+/** One canary test: the file it is in, the suite path and title it is registered under, and what it must come out as. */
 export interface CanaryTest {
+  file: string;
+  /** Enclosing suite titles joined by ` > ` ('' at top level). */
   suite: string;
   title: string;
   must: 'FAILED' | 'PASSED';
+  /** For a copy: the id tail of the test it copies (its outcome excuses the copy's, see checkCanaries); absent for synthetic canaries. */
+  original?: string;
 }
 
-/** The canaries of one run: the code appended to each file, and the tests it registers. */
+/** The canaries of one run: each file's new text, and the tests it registers. */
 export interface CanaryPlan {
   runner: CanaryRunner;
-  /** Repository-relative file → code appended to it. */
-  appends: Map<string, string>;
+  kind: CanaryKind;
+  /** Repository-relative file → its whole text with the canaries in. */
+  texts: Map<string, string>;
   tests: CanaryTest[];
 }
+
+/** What planCanaries reads of the task to choose the tests it copies. */
+export type CanaryTask = Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS' | 'test_patch'>;
 
 /** Largest test file a canary is appended to, bytes (a bigger one is not read: no canary there). */
 const MAX_TEMPLATE_BYTES = 4 * 1024 * 1024;
@@ -82,26 +99,38 @@ export function canaryHosts(testPatch: string): string[] {
 }
 
 /**
- * Plans this run's canaries: for each host file (`canaryHosts`) whose text (as test.patch left
- * it, read by `readHost`; null = absent) registers tests, one failing and one passing canary per
- * assertion library the file uses, in a suite of their own, appended to the file. Module system:
- * ESM when the file has an `import … from` / `import '…'` line, CommonJS when it calls
- * `require(`, otherwise ESM for `.mjs`/`.mts`/TypeScript or `"type": "module"`, else CommonJS.
- * A file's runner is `runner` (from the command), else the one it imports (`node:test`, `vitest`,
- * `@jest/globals`: e.g. `node --import ./test/a.test.js` runs node:test in one process).
+ * Plans this run's canaries for each host file (`canaryHosts`) whose text (as test.patch left it,
+ * read by `readHost`) registers tests: a mutated pair (`mutateHost`) when the file has a test to
+ * copy, else the synthetic pair, one per assertion library the file uses, in a suite of its own
+ * appended to the file. Synthetic module system: ESM when the file has an `import … from` /
+ * `import '…'` line, CommonJS when it calls `require(`, otherwise ESM for `.mjs`/`.mts`/TypeScript
+ * or `"type": "module"`, else CommonJS. A file's runner is `runner` (from the command), else the
+ * one it imports (`node:test`, `vitest`, `@jest/globals`). `task` (its FAIL_TO_PASS /
+ * PASS_TO_PASS ids and test.patch) picks the tests copied; without it any test may be.
  * Returns a reason instead when no canary can be placed (unknown runner, no host file).
  */
 export function planCanaries(
   runner: CanaryRunner | null,
   hosts: ReadonlyMap<string, string>,
   packageType: string | null,
+  task: CanaryTask = { FAIL_TO_PASS: [], PASS_TO_PASS: [], test_patch: '' },
 ): CanaryPlan | { unprotected: string } {
-  const appends = new Map<string, string>();
+  const texts = new Map<string, string>();
   const tests: CanaryTest[] = [];
+  const added = addedLines(task.test_patch);
+  const taken = new Set<string>();
+  let kind: CanaryKind = 'mutated';
   for (const [file, text] of hosts) {
     if (!/\b(?:it|test|describe|suite)\s*\(/.test(text)) continue;
     const fileRunner = runner ?? runnerOfFile(text);
     if (!fileRunner) continue;
+    const mutated = mutateHost(file, text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), taken, join: fileRunner === 'mocha' ? ' ' : ID_SEPARATOR });
+    if (mutated) {
+      texts.set(file, mutated.text);
+      tests.push(...mutated.tests.map((t) => ({ file, ...t })));
+      continue;
+    }
+    kind = 'synthetic';
     const ext = extname(file);
     const esm = /^\s*import\s[^;\n]*\bfrom\s*['"]|^\s*import\s*['"]/m.test(text)
       ? true
@@ -110,13 +139,13 @@ export function planCanaries(
         : ext === '.mjs' || ext === '.mts' || ext === '.ts' || ext === '.tsx' || packageType === 'module';
     const tdd = fileRunner === 'mocha' && /\bsuite\s*\(/.test(text) && !/\bdescribe\s*\(/.test(text);
     const { code, tests: t } = canaryCode(fileRunner, esm, assertionLibraries(fileRunner, text), tdd);
-    appends.set(file, `${text.endsWith('\n') ? '' : '\n'}\n${code}`);
-    tests.push(...t);
+    texts.set(file, `${text}${text.endsWith('\n') ? '' : '\n'}\n${code}`);
+    tests.push(...t.map((x) => ({ file, ...x })));
   }
-  if (appends.size === 0) {
+  if (texts.size === 0) {
     return { unprotected: hosts.size && !runner ? 'the test runner is not one fixbench writes canaries for (node:test, mocha, vitest, jest)' : 'test.patch touches no JS/TS test file to hold the canaries' };
   }
-  return { runner: runner ?? runnerOfFile([...hosts.values()].join('\n'))!, appends, tests };
+  return { runner: runner ?? runnerOfFile([...hosts.values()].join('\n'))!, kind, texts, tests };
 }
 
 /** The runner a test file imports its test functions from (`node:test`, `vitest`, `@jest/globals`), or null. */
@@ -141,7 +170,7 @@ function assertionLibraries(runner: CanaryRunner, text: string): Lib[] {
 }
 
 /** The appended code: imports under fresh names, one suite, per library a failing and a passing test (mocha's TDD interface, `suite`/`test`, when `tdd`). */
-function canaryCode(runner: CanaryRunner, esm: boolean, libs: Lib[], tdd: boolean): { code: string; tests: CanaryTest[] } {
+function canaryCode(runner: CanaryRunner, esm: boolean, libs: Lib[], tdd: boolean): { code: string; tests: Omit<CanaryTest, 'file'>[] } {
   const lines: string[] = [];
   const imp = (name: string, spec: string, member?: string): void => {
     if (esm) lines.push(member ? `import { ${member} as ${name} } from '${spec}';` : `import ${name} from '${spec}';`);
@@ -159,7 +188,7 @@ function canaryCode(runner: CanaryRunner, esm: boolean, libs: Lib[], tdd: boolea
     lines.push(`const ${D} = ${tdd ? 'suite' : 'describe'};`, `const ${I} = ${tdd ? 'test' : 'it'};`);
   }
   const suite = `${pick(SUITES)} ${hex(4)}`;
-  const tests: CanaryTest[] = [];
+  const tests: Omit<CanaryTest, 'file'>[] = [];
   const body: string[] = [];
   const used = new Set<string>();
   const title = (): string => {
@@ -192,15 +221,15 @@ function canaryCode(runner: CanaryRunner, esm: boolean, libs: Lib[], tdd: boolea
 }
 
 /**
- * Appends the plan's code to its files in `dir`, never following a symlink (O_NOFOLLOW on the
- * file; the folders were just restored by test.patch protection). Throws when a file cannot be
- * opened so: a planted link is the model's doing, and the caller grades the attempt `tampered`.
+ * Writes each planned file's text into `dir`, never following a symlink (O_NOFOLLOW on the file;
+ * the folders were just restored by test.patch protection). Throws when a file cannot be opened
+ * so: a planted link is the model's doing, and the caller grades the attempt `tampered`.
  */
 export async function writeCanaries(dir: string, plan: CanaryPlan, resolveIn: (dir: string, file: string) => Promise<string>): Promise<void> {
-  for (const [file, code] of plan.appends) {
-    const fh = await open(await resolveIn(dir, file), constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
+  for (const [file, text] of plan.texts) {
+    const fh = await open(await resolveIn(dir, file), constants.O_WRONLY | constants.O_TRUNC | constants.O_NOFOLLOW);
     try {
-      await fh.writeFile(code);
+      await fh.writeFile(text);
     } finally {
       await fh.close();
     }
@@ -209,49 +238,54 @@ export async function writeCanaries(dir: string, plan: CanaryPlan, resolveIn: (d
 
 const LOWER: Record<TestStatus, CanaryStatus> = { PASSED: 'passed', FAILED: 'failed', SKIPPED: 'skipped', ERROR: 'error' };
 const RANK: Record<CanaryStatus, number> = { passed: 0, failed: 0, skipped: 1, error: 2, missing: 3 };
+/** The id tail a canary is reported under (`suite > title`, or the title at top level). */
+export const tailOfTest = (t: CanaryTest): string => (t.suite ? `${t.suite}${ID_SEPARATOR}${t.title}` : t.title);
+const hasTail = (id: string, tail: string): boolean => id === tail || id.endsWith(`${ID_SEPARATOR}${tail}`);
 
 /**
  * Finds each canary among `parsed` (an id ending in `suite > title`, whatever file prefix the
- * runner gives), splits the results into the task's own tests (canary ids and their suite ids
- * removed) and the canaries' statuses, and judges them: every reported canary must come out as
- * it must, a file's pair is reported whole or not at all (a file the command does not run), and
- * at least one pair is reported. `problem` names the first fault (null when none): the caller
- * grades the attempt `tampered`.
+ * runner gives), splits the results into the task's own tests (canary ids, and a synthetic
+ * canary suite's ids, removed) and the canaries' statuses, and judges them: every reported canary
+ * must come out as it must, except a copy whose original failed or errored (a patch that breaks
+ * the original breaks its copies honestly); a file's pair is reported whole or not at all (a file
+ * the command does not run); at least one pair is reported. `problem` names the first fault (null
+ * when none): the caller grades the attempt `tampered`.
  */
 export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: TestResults; canaries: CanaryResults; problem: string | null } {
   const rest: TestResults = new Map(parsed);
-  const suites = new Set(plan.tests.map((t) => t.suite));
+  const synthetic = new Set(plan.tests.filter((t) => t.original === undefined).map((t) => t.suite));
+  const tails = plan.tests.map(tailOfTest);
   for (const id of parsed.keys()) {
-    const parts = id.split(ID_SEPARATOR);
-    if (parts.some((p) => suites.has(p))) rest.delete(id);
+    if (tails.some((t) => hasTail(id, t)) || id.split(ID_SEPARATOR).some((p) => synthetic.has(p))) rest.delete(id);
   }
-  const canaries: CanaryResults = { fail: 'failed', pass: 'passed' };
+  const canaries: CanaryResults = { fail: 'failed', pass: 'passed', kind: plan.kind };
   let problem: string | null = null;
   let seen = 0;
+  const statusesOf = (tail: string): TestStatus[] => [...parsed].filter(([id]) => hasTail(id, tail)).map(([, s]) => s);
   const statusOf = (t: CanaryTest): CanaryStatus => {
-    const tail = `${t.suite}${ID_SEPARATOR}${t.title}`;
-    const statuses = [...parsed].filter(([id]) => id === tail || id.endsWith(`${ID_SEPARATOR}${tail}`)).map(([, s]) => s);
+    const statuses = statusesOf(tailOfTest(t));
     if (statuses.length === 0) return 'missing';
     return statuses.every((s) => s === t.must) ? LOWER[t.must] : LOWER[statuses.find((s) => s !== t.must)!];
   };
-  // One suite per host file; a suite with no canary reported at all is a file the command does
-  // not run (its listed tests, if any, are missing too and count as failed).
-  for (const suite of suites) {
-    const mine = plan.tests.filter((t) => t.suite === suite).map((t) => ({ t, got: statusOf(t) }));
+  // One pair per host file; a file with no canary reported at all is one the command does not
+  // run (its listed tests, if any, are missing too and count as failed).
+  for (const file of new Set(plan.tests.map((t) => t.file))) {
+    const mine = plan.tests.filter((t) => t.file === file).map((t) => ({ t, got: statusOf(t) }));
     if (mine.every((m) => m.got === 'missing')) continue;
     seen++;
     for (const { t, got } of mine) {
       const key = t.must === 'FAILED' ? 'fail' : 'pass';
       const want: CanaryStatus = t.must === 'FAILED' ? 'failed' : 'passed';
       if (got === want) continue;
+      if (got !== 'missing' && t.original !== undefined && statusesOf(t.original).some((s) => s === 'FAILED' || s === 'ERROR')) continue;
       if (canaries[key] === want || RANK[got] > RANK[canaries[key]]) canaries[key] = got;
-      problem ??= `the ${key === 'fail' ? 'failing' : 'passing'} canary test ${JSON.stringify(`${t.suite}${ID_SEPARATOR}${t.title}`)} (runner ${plan.runner}) came out ${got}, not ${want}: the run's results cannot be trusted`;
+      problem ??= `the ${key === 'fail' ? 'failing' : 'passing'} canary test ${JSON.stringify(tailOfTest(t))} in ${file} (runner ${plan.runner}, ${plan.kind}) came out ${got}, not ${want}${t.original !== undefined ? ` while the test it copies, ${JSON.stringify(t.original)}, passed` : ''}: the run's results cannot be trusted`;
     }
   }
   if (seen === 0) {
     canaries.fail = 'missing';
     canaries.pass = 'missing';
-    problem = `none of the canary tests added to ${[...plan.appends.keys()].join(', ')} (runner ${plan.runner}) was reported: the results are not the test run's own, or test_cmd does not run those files`;
+    problem = `none of the canary tests added to ${[...plan.texts.keys()].join(', ')} (runner ${plan.runner}) was reported: the results are not the test run's own, or test_cmd does not run those files`;
   }
   return { rest, canaries, problem };
 }

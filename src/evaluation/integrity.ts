@@ -2,7 +2,7 @@
 // canaries are appended and a second result channel planned; after it, the canaries, the two
 // channels and the exit code must agree with the results, or the attempt is `tampered`.
 import type { TaskSpec } from '../config/task.ts';
-import { canaryHosts, checkCanaries, inferRunner, planCanaries, writeCanaries, type CanaryPlan, type CanaryResults } from './canary.ts';
+import { canaryHosts, checkCanaries, inferRunner, planCanaries, tailOfTest, writeCanaries, type CanaryPlan, type CanaryResults } from './canary.ts';
 import { compareChannels, planSecondChannel, type SecondChannel } from './channels.ts';
 import { ID_SEPARATOR, type ReportKind, type TestResults } from './parse/index.ts';
 import { noLinkPath, readSmallFile } from './report-file.ts';
@@ -24,8 +24,8 @@ export interface Guard {
 const MAX_READ = 4 * 1024 * 1024;
 
 /**
- * Sets up the evidence of one run in workspace `dir`, after test.patch was applied: appends the
- * canaries (`planCanaries`) to the test files test.patch touches, and plans the second channel
+ * Sets up the evidence of one run in workspace `dir`, after test.patch was applied: adds the
+ * canaries (`planCanaries`: copies of their own tests) to the test files test.patch touches, and plans the second channel
  * (`planSecondChannel`). A task read by exit code carries neither (unprotected: the fix is a
  * per-test report); so does a run with `canaries: false` (fixbench's own tests and bench only). Never throws for
  * the workspace's content: a symlinked test file gives `tampered`.
@@ -55,7 +55,7 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
     if (text !== null) hosts.set(f, text);
   }
   const type = typeof (pkg as { type?: unknown } | null)?.type === 'string' ? ((pkg as { type: string }).type) : null;
-  const plan = planCanaries(inferRunner(task, pkg), hosts, type);
+  const plan = planCanaries(inferRunner(task, pkg), hosts, type, task);
   if ('unprotected' in plan) {
     guard.unprotected = plan.unprotected;
     return guard;
@@ -94,7 +94,7 @@ export function judgeRun(guard: Guard, task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PA
     verdict.rest = c.rest;
     verdict.canaries = c.canaries;
     verdict.tampered = c.problem;
-    const tails = guard.plan.tests.map((t) => `${t.suite}${ID_SEPARATOR}${t.title}`);
+    const tails = guard.plan.tests.map(tailOfTest);
     for (const id of parsed.keys()) if (tails.some((t) => id === t || id.endsWith(`${ID_SEPARATOR}${t}`))) canaryIds.push(id);
   }
   if (!verdict.tampered && second && guard.channel) {

@@ -128,7 +128,15 @@ export const AttemptRecord = z.object({
    * `tests_status`: `{fail: 'failed', pass: 'passed'}` when the evidence held. Null or absent when
    * no canaries ran: tests never ran, an older record, or an unprotected run (`unprotected`).
    */
-  canaries: z.object({ fail: z.enum(['passed', 'failed', 'skipped', 'error', 'missing']), pass: z.enum(['passed', 'failed', 'skipped', 'error', 'missing']) }).nullable().optional(),
+  canaries: z
+    .object({
+      fail: z.enum(['passed', 'failed', 'skipped', 'error', 'missing']),
+      pass: z.enum(['passed', 'failed', 'skipped', 'error', 'missing']),
+      /** `mutated`: copies of the file's own tests; `synthetic`: the recognisable fallback (weaker). Absent in records before it. */
+      kind: z.enum(['mutated', 'synthetic']).optional(),
+    })
+    .nullable()
+    .optional(),
   /** Why the grading run carried no canaries (e.g. an `exit-code` task: graded, but not tamper-evident); null or absent otherwise. */
   unprotected: z.string().nullable().optional(),
   /** Result channels read and compared in the grading run: 2 where the runner writes a second report (node:test); absent in older records. */

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttemptRecord } from '../../src/store/records.ts';
 import { runCli } from '../helpers/cli.ts';
-import { patchFor, type GitRepo } from '../helpers/git-repo.ts';
+import { createRequire } from 'node:module';
+import { gitRepo, patchFor, type GitRepo } from '../helpers/git-repo.ts';
 import { tinyRepo, writeTinyTask } from '../helpers/tiny-task.ts';
 
 const PAYLOADS = fileURLToPath(new URL('../fixtures/hostile/_tamper/', import.meta.url));
@@ -18,12 +19,27 @@ const payload = (name: string): string => readFileSync(path.join(PAYLOADS, name)
 const FIXED = 'exports.add = (a, b) => a + b;\n';
 const BUGGY = 'exports.add = (a, b) => a - b;\n';
 
-/** The tasks of the suite: the tiny repository under three ways of reading its results. */
+/** The same tiny repository with mocha tests (BDD globals; mocha from fixbench's own devDependencies). */
+const MOCHA_HEAD = "const assert = require('node:assert');\n";
+const MOCHA_BASE = { 'src/add.js': BUGGY, 'test/base.spec.js': `${MOCHA_HEAD}describe('base', () => {\n  it('truth', () => assert.ok(true));\n});\n` };
+const MOCHA_HIDDEN = {
+  'test/add.spec.js': `${MOCHA_HEAD}const { add } = require('../src/add.js');\ndescribe('add', () => {\n  it('adds two numbers', () => assert.equal(add(2, 3), 5));\n  it('is a function', () => assert.equal(typeof add, 'function'));\n});\n`,
+};
+const MOCHA_BIN = path.join(path.dirname(createRequire(import.meta.url).resolve('mocha/package.json')), 'bin', 'mocha.js');
+
+/** The tasks of the suite: the tiny repository under four ways of reading its results. */
 const TASKS = {
   /** node:test, JUnit report file, TAP as the second channel. */
   junit: { test_cmd: 'node --test --test-reporter=junit --test-reporter-destination=report.xml', test_report: 'junit:report.xml' },
   /** node:test run in one process (`--import`), TAP on stdout: the code under test shares the runner's stdout. */
   tap: { test_cmd: 'node --test-reporter=tap --import ./test/add.test.js ./test/base.test.js', test_report: 'tap' },
+  /** mocha, its JSON report (no second channel: canaries only). */
+  mocha: {
+    test_cmd: `node ${MOCHA_BIN} --reporter json --reporter-option output=report.json test/*.spec.js`,
+    test_report: 'mocha-json:report.json',
+    FAIL_TO_PASS: ['test/add.spec.js > add > adds two numbers'],
+    PASS_TO_PASS: ['test/add.spec.js > add > is a function', 'test/base.spec.js > base > truth'],
+  },
   /** The exit code only: no canaries possible (unprotected). */
   exitcode: { test_cmd: 'node --test', test_report: 'exit-code', FAIL_TO_PASS: ['node --test'], PASS_TO_PASS: [] },
 } as const;
@@ -44,6 +60,11 @@ interface Row {
 const ROWS: Row[] = [
   { name: 'neutralise-assert', task: 'junit', addJs: payload('neutralise-assert.js') + BUGGY, outcome: 'tampered', error: /failing canary test .* came out passed/ },
   { name: 'neutralise-assert-control', task: 'junit', addJs: payload('wrap-assert.js') + FIXED, outcome: 'resolved' },
+  // Flips every failure except what looks like fixbench's old synthetic canaries: the mutated copy of a real test fails no more either.
+  { name: 'selective-assert', task: 'junit', addJs: payload('selective-assert.js') + BUGGY, outcome: 'tampered', error: /failing canary test .* came out passed, not failed while the test it copies, "add > .*", passed/ },
+  // The same on mocha, one level down: its Runnable reports every failure as a pass except old-style canary titles.
+  { name: 'mocha-flip', task: 'mocha', addJs: payload('mocha-flip.js') + BUGGY, outcome: 'tampered', error: /failing canary test .* came out passed, not failed while the test it copies, "add > .*", passed/ },
+  { name: 'mocha-flip-control', task: 'mocha', addJs: FIXED, outcome: 'resolved' },
   { name: 'rewrite-report', task: 'junit', addJs: payload('rewrite-report.js') + BUGGY, outcome: 'tampered', error: /none of the canary tests .* was reported/ },
   { name: 'rewrite-report-control', task: 'junit', addJs: payload('rewrite-report-same.js') + FIXED, outcome: 'resolved' },
   { name: 'forge-tap-and-kill', task: 'tap', addJs: payload('forge-tap.js') + BUGGY, outcome: 'unresolved', error: /no test verdict with this patch: .*(killed by a signal|TAP stream is inconsistent)/ },
@@ -57,6 +78,7 @@ const ROWS: Row[] = [
 
 let tmp: string;
 let repo: GitRepo;
+let mochaRepo: GitRepo;
 let records: Map<string, AttemptRecord>;
 let lintOut: string;
 let html: string;
@@ -65,8 +87,12 @@ beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-tamper-'));
   repo = tinyRepo();
   const tasks = path.join(tmp, 'tasks');
-  for (const [id, yaml] of Object.entries(TASKS)) writeTinyTask(tasks, repo, id, { yaml });
-  const preds = ROWS.map((r) => ({ instance_id: r.task, model_name_or_path: r.name, model_patch: patchFor(repo, { 'src/add.js': r.addJs }) }));
+  mochaRepo = gitRepo(MOCHA_BASE);
+  const repoOf = (id: string): GitRepo => (id === 'mocha' ? mochaRepo : repo);
+  for (const [id, yaml] of Object.entries(TASKS)) {
+    writeTinyTask(tasks, repoOf(id), id, id === 'mocha' ? { yaml, gold: patchFor(mochaRepo, { 'src/add.js': FIXED }), test: patchFor(mochaRepo, MOCHA_HIDDEN) } : { yaml });
+  }
+  const preds = ROWS.map((r) => ({ instance_id: r.task, model_name_or_path: r.name, model_patch: patchFor(repoOf(r.task), { 'src/add.js': r.addJs }) }));
   await writeFile(path.join(tmp, 'preds.jsonl'), preds.map((p) => JSON.stringify(p)).join('\n') + '\n');
   const results = path.join(tmp, 'results');
   const r = await runCli(['eval', '--predictions', path.join(tmp, 'preds.jsonl'), '--tasks', tasks, '--results', results, '--reports', path.join(tmp, 'reports'), '--run-id', 'tamper', '--sandbox', 'local']);
@@ -78,6 +104,7 @@ beforeAll(async () => {
 }, 240_000);
 afterAll(async () => {
   repo?.cleanup();
+  mochaRepo?.cleanup();
   await rm(tmp, { recursive: true, force: true });
 });
 
@@ -95,12 +122,12 @@ describe('tamper evidence (fixbench eval --predictions)', () => {
       } else {
         expect(rec!.unprotected ?? null, context).toBeNull();
         if (row.outcome === 'resolved') {
-          expect(rec!.canaries, context).toEqual({ fail: 'failed', pass: 'passed' });
+          expect(rec!.canaries, context).toEqual({ fail: 'failed', pass: 'passed', kind: 'mutated' });
           expect(rec!.channels, context).toBe(row.task === 'junit' ? 2 : 1);
         }
       }
       // Canaries never reach the task's own results.
-      for (const id of [...rec!.tests_status?.FAIL_TO_PASS.success ?? [], ...rec!.tests_status?.PASS_TO_PASS.success ?? []]) expect(['add > adds two numbers', 'add > is a function', 'base > truth', 'node --test']).toContain(id);
+      for (const id of [...rec!.tests_status?.FAIL_TO_PASS.success ?? [], ...rec!.tests_status?.PASS_TO_PASS.success ?? []]) expect(['add > adds two numbers', 'add > is a function', 'base > truth', 'node --test', ...TASKS.mocha.FAIL_TO_PASS, ...TASKS.mocha.PASS_TO_PASS]).toContain(id);
     });
   }
 

@@ -1,13 +1,14 @@
 // Canary planning and judging, second-channel planning and comparison, and ANSI stripping before
 // every parser (pure parts; the real runs are in hostile.test.ts and test/e2e/tamper.test.ts).
 import { describe, expect, it } from 'vitest';
-import { canaryHosts, checkCanaries, inferRunner, planCanaries, type CanaryPlan } from '../../../src/evaluation/canary.ts';
+import { canaryHosts, checkCanaries, inferRunner, planCanaries, tailOfTest, type CanaryPlan } from '../../../src/evaluation/canary.ts';
 import { compareChannels, planSecondChannel } from '../../../src/evaluation/channels.ts';
 import { judgeRun, type Guard } from '../../../src/evaluation/integrity.ts';
 import { parseReportText, reportKind, type TestResults } from '../../../src/evaluation/parse/index.ts';
 
-const CJS = "'use strict';\nconst { describe, it } = require('node:test');\nconst assert = require('node:assert/strict');\ndescribe('x', () => { it('y', () => assert.equal(1, 1)); });\n";
-const ESM_VITEST = "import { describe, expect, it } from 'vitest';\ndescribe('x', () => { it('y', () => expect(1).toBe(1)); });";
+// Files with no equality assertion on a literal: only the synthetic canaries fit them.
+const CJS = "'use strict';\nconst { describe, it } = require('node:test');\nconst assert = require('node:assert/strict');\ndescribe('x', () => { it('y', () => assert.ok(1)); });\n";
+const ESM_VITEST = "import { describe, expect, it } from 'vitest';\ndescribe('x', () => { it('y', () => expect(1).toBeTruthy()); });";
 const plan = (r: ReturnType<typeof planCanaries>): CanaryPlan => {
   if ('unprotected' in r) throw new Error(r.unprotected);
   return r;
@@ -30,7 +31,8 @@ describe('inferRunner', () => {
 describe('planCanaries', () => {
   it('appends, in the file\'s module system and assertion library, one failing and one passing test under fresh names', () => {
     const p = plan(planCanaries('node:test', new Map([['test/a.test.js', CJS]]), null));
-    const code = p.appends.get('test/a.test.js')!;
+    expect(p.kind).toBe('synthetic');
+    const code = p.texts.get('test/a.test.js')!.slice(CJS.length);
     expect(code).toMatch(/^\nconst _\w+ = require\('node:test'\)\.describe;/);
     expect(code).toMatch(/= require\('node:assert\/strict'\);/);
     expect(code).not.toMatch(/^import /m);
@@ -41,7 +43,7 @@ describe('planCanaries', () => {
 
   it('writes ESM with vitest\'s expect for a vitest file, and one pair per assertion library the file uses', () => {
     const p = plan(planCanaries('vitest', new Map([['test/a.test.ts', ESM_VITEST + "\nimport assert from 'node:assert';\n"]]), 'module'));
-    const code = p.appends.get('test/a.test.ts')!;
+    const code = p.texts.get('test/a.test.ts')!;
     expect(code).toMatch(/^import \{ expect as _\w+ \} from 'vitest';$/m);
     expect(code).toMatch(/^import _\w+ from 'node:assert';$/m);
     expect(code).toMatch(/\)\.toBe\(\d+\);/);
@@ -50,7 +52,7 @@ describe('planCanaries', () => {
 
   it('follows mocha\'s TDD interface (suite/test) when the file uses it', () => {
     const tdd = "const assert = require('assert');\nsuite('x', () => { test('y', () => assert.ok(true)); });\n";
-    const code = plan(planCanaries('mocha', new Map([['test/a.js', tdd]]), null)).appends.get('test/a.js')!;
+    const code = plan(planCanaries('mocha', new Map([['test/a.js', tdd]]), null)).texts.get('test/a.js')!;
     expect(code).toMatch(/^const _\w+ = suite;$/m);
     expect(code).toMatch(/^const _\w+ = test;$/m);
     expect(code).toMatch(/= require\('assert'\);/);
@@ -60,7 +62,7 @@ describe('planCanaries', () => {
     const a = plan(planCanaries('mocha', new Map([['test/a.spec.js', CJS]]), null));
     const b = plan(planCanaries('mocha', new Map([['test/a.spec.js', CJS]]), null));
     expect(a.tests[0]!.suite).not.toBe(b.tests[0]!.suite);
-    expect(a.appends.get('test/a.spec.js')).not.toBe(b.appends.get('test/a.spec.js'));
+    expect(a.texts.get('test/a.spec.js')).not.toBe(b.texts.get('test/a.spec.js'));
   });
 
   it('takes the runner from the file\'s imports when the command names none, and says why it cannot place any', () => {
@@ -68,6 +70,69 @@ describe('planCanaries', () => {
     expect(planCanaries(null, new Map([['test/a.test.js', "describe('x', () => {});"]]), null)).toEqual({ unprotected: expect.stringMatching(/not one fixbench writes canaries for/) });
     expect(planCanaries('mocha', new Map([['test/helper.js', 'module.exports = 1;']]), null)).toEqual({ unprotected: expect.stringMatching(/no JS\/TS test file/) });
     expect(canaryHosts('diff --git a/test/a.test.js b/test/a.test.js\n--- a/test/a.test.js\n+++ b/test/a.test.js\n@@ -1 +1 @@\n-a\n+b\ndiff --git a/test/data.json b/test/data.json\n--- /dev/null\n+++ b/test/data.json\n@@ -0,0 +1 @@\n+{}\n')).toEqual(['test/a.test.js']);
+  });
+});
+
+describe('mutated canaries', () => {
+  const FILE = [
+    "const { describe, it } = require('node:test');",
+    "const assert = require('node:assert/strict');",
+    "const { parse } = require('../src');",
+    "describe('parse', () => {",
+    "  it('parses hours', () => {",
+    "    assert.equal(parse('1h'), 3600000);",
+    "  });",
+    "  it('parses minutes', () => {",
+    "    assert.deepEqual(parse.all('2m'), [120000, 'ms']);",
+    "  });",
+    "  it('rejects empty input', () => assert.throws(() => parse('')));",
+    "});",
+    "",
+  ].join('\n');
+  const task = { FAIL_TO_PASS: ['test/p.test.js > parse > parses minutes'], PASS_TO_PASS: ['test/p.test.js > parse > parses hours'], test_patch: '' };
+  const identifiers = (s: string): Set<string> => new Set(s.replace(/(['"])(?:\\.|(?!\1).)*\1/g, '').match(/[A-Za-z_$][\w$]*/g));
+
+  it('copies a FAIL_TO_PASS test with one expected literal changed, and a PASS_TO_PASS test verbatim, beside their originals', () => {
+    for (let i = 0; i < 20; i++) {
+      const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, task));
+      expect(p.kind).toBe('mutated');
+      const [fail, pass] = p.tests;
+      expect(fail).toMatchObject({ file: 'test/p.test.js', suite: 'parse', must: 'FAILED', original: 'parse > parses minutes' });
+      expect(pass).toMatchObject({ suite: 'parse', must: 'PASSED', original: 'parse > parses hours' });
+      const text = p.texts.get('test/p.test.js')!;
+      // No new identifiers, no new imports, no hex tokens, titles unique and made of the file's words.
+      expect(identifiers(text)).toEqual(identifiers(FILE));
+      expect(text).not.toMatch(/\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{6,}\b/);
+      const words = new Set('parses hours minutes rejects empty input'.split(' '));
+      for (const t of [fail!, pass!]) {
+        expect(t.title.split(' ').every((w) => words.has(w))).toBe(true);
+        expect(text.split(`'${t.title}'`)).toHaveLength(2);
+      }
+      // The failing copy: the original's body with exactly one literal of the expected value changed.
+      const copy = new RegExp(`  it\\('${fail!.title}', \\(\\) => \\{\\n    assert\\.deepEqual\\(parse\\.all\\('2m'\\), \\[(.*), (.*)\\]\\);\\n  \\}\\);`);
+      const m = copy.exec(text)!;
+      expect(m, text).not.toBeNull();
+      expect((m[1] === '120000' ? 0 : 1) + (m[2] === "'ms'" ? 0 : 1)).toBe(1);
+      expect(text).toContain(`  it('${pass!.title}', () => {\n    assert.equal(parse('1h'), 3600000);\n  });`);
+      expect(text.replace(m[0], '').replace(`  it('${pass!.title}', () => {\n    assert.equal(parse('1h'), 3600000);\n  });`, '').replace(/\n{2,}/g, '\n')).toBe(FILE);
+    }
+  });
+
+  it('falls back to the synthetic pair only for a file with no literal expected value, and says so', () => {
+    const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FILE], ['test/a.test.js', CJS]]), null, task));
+    expect(p.kind).toBe('synthetic');
+    expect(p.tests.filter((t) => t.original === undefined).map((t) => t.file)).toEqual(['test/a.test.js', 'test/a.test.js']);
+  });
+
+  it('excuses a copy whose original failed (an honest break), never one whose original passed', () => {
+    const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, task));
+    const ids = (f: 'PASSED' | 'FAILED', pa: 'PASSED' | 'FAILED', of: 'PASSED' | 'FAILED', op: 'PASSED' | 'FAILED'): TestResults =>
+      new Map([[`parse > ${p.tests[0]!.title}`, f], [`parse > ${p.tests[1]!.title}`, pa], ['parse > parses minutes', of], ['parse > parses hours', op]]);
+    expect(checkCanaries(p, ids('FAILED', 'PASSED', 'PASSED', 'PASSED')).problem).toBeNull();
+    expect(checkCanaries(p, ids('PASSED', 'PASSED', 'PASSED', 'PASSED')).problem).toMatch(/failing canary .* came out passed, not failed while the test it copies, "parse > parses minutes", passed/);
+    expect(checkCanaries(p, ids('PASSED', 'FAILED', 'FAILED', 'FAILED')).problem).toBeNull();
+    expect(checkCanaries(p, ids('FAILED', 'FAILED', 'FAILED', 'PASSED')).problem).toMatch(/passing canary/);
+    expect([...checkCanaries(p, ids('FAILED', 'PASSED', 'PASSED', 'PASSED')).rest.keys()]).toEqual(['parse > parses minutes', 'parse > parses hours']);
   });
 });
 
@@ -81,13 +146,13 @@ describe('checkCanaries', () => {
     const parsed: TestResults = new Map([...base, [id('test/a.spec.js', fa!), 'FAILED'], [id('test/a.spec.js', pa!), 'PASSED'], [id('test/b.spec.js', fb!), 'FAILED'], [id('test/b.spec.js', pb!), 'PASSED']]);
     const r = checkCanaries(p, parsed);
     expect(r.problem).toBeNull();
-    expect(r.canaries).toEqual({ fail: 'failed', pass: 'passed' });
+    expect(r.canaries).toEqual({ fail: 'failed', pass: 'passed', kind: 'synthetic' });
     expect([...r.rest.keys()]).toEqual(['test/a.spec.js > x > y']);
   });
 
   it('is tampered when the failing canary passed, or the passing one failed', () => {
     const r = checkCanaries(p, new Map([...base, [id('test/a.spec.js', fa!), 'PASSED'], [id('test/a.spec.js', pa!), 'PASSED']]));
-    expect(r.canaries).toEqual({ fail: 'passed', pass: 'passed' });
+    expect(r.canaries).toEqual({ fail: 'passed', pass: 'passed', kind: 'synthetic' });
     expect(r.problem).toMatch(/failing canary test .* came out passed, not failed/);
     expect(checkCanaries(p, new Map([[id('test/a.spec.js', fa!), 'FAILED'], [id('test/a.spec.js', pa!), 'FAILED']])).canaries.pass).toBe('failed');
   });
@@ -96,7 +161,7 @@ describe('checkCanaries', () => {
     expect(checkCanaries(p, new Map([[id('test/a.spec.js', fa!), 'FAILED'], [id('test/a.spec.js', pa!), 'PASSED']])).problem).toBeNull();
     expect(checkCanaries(p, new Map([[id('test/a.spec.js', fa!), 'FAILED']])).problem).toMatch(/passing canary .* came out missing/);
     const none = checkCanaries(p, new Map(base));
-    expect(none.canaries).toEqual({ fail: 'missing', pass: 'missing' });
+    expect(none.canaries).toEqual({ fail: 'missing', pass: 'missing', kind: 'synthetic' });
     expect(none.problem).toMatch(/none of the canary tests added to test\/a\.spec\.js, test\/b\.spec\.js/);
   });
 });
@@ -132,15 +197,15 @@ describe('second channel', () => {
 });
 
 describe('judgeRun', () => {
-  const p = plan(planCanaries('node:test', new Map([['test/a.test.js', CJS]]), null));
+  const p = plan(planCanaries('node:test', new Map([['test/a.test.js', CJS.replace('assert.ok(1)', 'assert.equal(1, 1)')]]), null));
   const guard: Guard = { cmd: 'x', plan: p, channel: { cmd: 'x', path: '.f.tap', kind: 'tap' }, unprotected: null, tampered: null };
-  const tail = (i: number) => `${p.tests[i]!.suite} > ${p.tests[i]!.title}`;
+  const tail = (i: number) => tailOfTest(p.tests[i]!);
   const parsed: TestResults = new Map([['x > y', 'PASSED'], [tail(0), 'FAILED'], [tail(1), 'PASSED']]);
   const lists = { FAIL_TO_PASS: ['x > y'], PASS_TO_PASS: [] };
 
   it('trusts a run whose canaries, channels and exit code agree', () => {
     const v = judgeRun(guard, lists, parsed, new Map(parsed), 1);
-    expect(v).toMatchObject({ tampered: null, channels: 2, canaries: { fail: 'failed', pass: 'passed' } });
+    expect(v).toMatchObject({ tampered: null, channels: 2, canaries: { fail: 'failed', pass: 'passed', kind: 'mutated' } });
     expect([...v.rest.keys()]).toEqual(['x > y']);
   });
 

@@ -1,0 +1,156 @@
+// Mutated canaries (canary.ts): copies of a test file's own tests, placed beside their originals,
+// under titles made from the file's own words. The failing one has one expected literal changed
+// so it cannot pass; the passing one is verbatim. Nothing in them (names, values, shape, place)
+// tells them from the file's tests by a rule that does not also hit the tests themselves.
+import { randomInt } from 'node:crypto';
+import { ID_SEPARATOR } from './parse/index.ts';
+import { findTests, type ExpectedLiteral, type FoundTest } from './canary-parse.ts';
+
+/** A copy placed in a file: its id tail, what it must come out as, and its original's id tail. */
+export interface MutatedTest {
+  suite: string;
+  title: string;
+  must: 'FAILED' | 'PASSED';
+  original: string;
+}
+
+/** Which tests of the task a file's tests are (ids of FAIL_TO_PASS / PASS_TO_PASS), and the lines test.patch adds to it. */
+export interface HostContext {
+  failToPass: readonly string[];
+  passToPass: readonly string[];
+  /** 1-based line numbers test.patch adds to the file (its hidden tests). */
+  added: ReadonlySet<number>;
+  /** Titles already used in any host file (new titles are kept unique across them). */
+  taken: Set<string>;
+  /** How the runner joins nested suite titles in an id: ` > `, or one space for mocha (its `fullTitle`). */
+  join: string;
+}
+
+const pick = <T>(xs: readonly T[]): T => xs[randomInt(xs.length)]!;
+const listed = (ids: readonly string[], tail: string): boolean => ids.some((id) => id === tail || id.endsWith(`${ID_SEPARATOR}${tail}`));
+
+/**
+ * The file's text with a failing and a passing copy inserted, and the copies, or null when the
+ * file has no test with a mutable expected literal (or does not parse). The failing copy comes
+ * from a test test.patch adds (a FAIL_TO_PASS test first), else any; the passing one from a
+ * PASS_TO_PASS test that is not FAIL_TO_PASS, else any other test. Each copy goes right before or
+ * right after its original (at random), at its indentation.
+ */
+export function mutateHost(file: string, text: string, ctx: HostContext): { text: string; tests: MutatedTest[] } | null {
+  const found = findTests(file, text)?.filter((t) => !t.unsafe);
+  if (!found?.length) return null;
+  for (const t of found) ctx.taken.add(t.title);
+  const lineOf = (pos: number): number => text.slice(0, pos).split('\n').length;
+  const isNew = (t: FoundTest): boolean => { for (let l = lineOf(t.start); l <= lineOf(t.end); l++) if (ctx.added.has(l)) return true; return false; };
+  const tail = (t: FoundTest, title = t.title): string => (t.suites.length ? `${t.suites.join(ctx.join)}${ID_SEPARATOR}${title}` : title);
+  const f2p = (t: FoundTest): boolean => listed(ctx.failToPass, tail(t));
+  const mutable = found.filter((t) => t.literals.length > 0);
+  if (!mutable.length) return null;
+  const rank = (t: FoundTest): number => (f2p(t) ? 0 : isNew(t) ? 1 : 2);
+  const best = Math.min(...mutable.map(rank));
+  const failSrc = pick(mutable.filter((t) => rank(t) === best));
+  const others = found.filter((t) => t !== failSrc);
+  const p2p = others.filter((t) => listed(ctx.passToPass, tail(t)) && !f2p(t));
+  const passSrc = pick(p2p.length ? p2p : others.filter((t) => !f2p(t)).length ? others.filter((t) => !f2p(t)) : [failSrc]);
+  const edits: { at: number; code: string }[] = [];
+  const tests: MutatedTest[] = [];
+  for (const [src, must] of [[failSrc, 'FAILED'], [passSrc, 'PASSED']] as const) {
+    const title = variantTitle(src.title, found.map((t) => t.title), ctx.taken);
+    ctx.taken.add(title);
+    const parts = [{ start: src.titleStart, end: src.titleEnd, code: quoteAs(title, src.quote) }];
+    if (must === 'FAILED') {
+      const lit = pick(src.literals);
+      parts.push({ start: lit.start, end: lit.end, code: mutateLiteral(lit) });
+    }
+    parts.sort((a, b) => b.start - a.start);
+    let copy = text.slice(src.start, src.end);
+    for (const p of parts) copy = copy.slice(0, p.start - src.start) + p.code + copy.slice(p.end - src.start);
+    const indent = /[ \t]*$/.exec(text.slice(text.lastIndexOf('\n', src.start - 1) + 1, src.start))![0];
+    edits.push(randomInt(2) === 0 ? { at: src.start, code: `${copy}\n${indent}` } : { at: src.end, code: `\n${indent}${copy}` });
+    tests.push({ suite: src.suites.join(ctx.join), title, must, original: tail(src) });
+  }
+  edits.sort((a, b) => b.at - a.at);
+  let out = text;
+  for (const e of edits) out = out.slice(0, e.at) + e.code + out.slice(e.at);
+  return { text: out, tests };
+}
+
+/** The literal's source changed so no value equal to the original (strictly or loosely) matches: a number moved, a string with one character changed or added, a boolean flipped. */
+export function mutateLiteral(lit: ExpectedLiteral): string {
+  const v = lit.value;
+  if (typeof v === 'boolean') return String(!v);
+  if (typeof v === 'number') {
+    const delta = (randomInt(2) ? 1 : -1) * randomInt(1, 10) * (Number.isInteger(v) ? 1 : 0.5);
+    const n = Math.abs(v) > 2 ** 50 ? v * 2 + (v === 0 ? 1 : 0) : v + delta;
+    return n < 0 ? `(${n})` : String(n);
+  }
+  const chars = [...v];
+  const pool = [...new Set([...v, ...'abcdefghijklmnopqrstuvwxyz0123456789'])];
+  const i = randomInt(chars.length + 1);
+  if (i === chars.length) chars.push(pick(pool));
+  else chars[i] = pick(pool.filter((c) => c !== chars[i]));
+  return quoteAs(chars.join(''), lit.quote ?? '"');
+}
+
+/**
+ * A title unique among `taken`, made from the file's own titles (`titles`): the original with one
+ * word replaced, or one word added, where every new pair of neighbouring words already occurs in
+ * some title of the file (so it reads like them); when no such change exists, any word of the
+ * file's titles replaces or joins one of the original's.
+ */
+export function variantTitle(title: string, titles: readonly string[], taken: ReadonlySet<string>): string {
+  const words = title.split(' ');
+  const split = titles.map((t) => t.split(/\s+/).filter(Boolean));
+  const vocab = [...new Set(split.flat().filter((w) => /^[\p{L}][\p{L}\p{N}'-]*$/u.test(w)))];
+  const pairs = new Set(split.flatMap((ws) => ['', ...ws, ''].slice(1).map((w, i) => `${i === 0 ? '' : ws[i - 1]}\u0000${w}`)));
+  pairs.add('');
+  const fits = (a: string, b: string): boolean => pairs.has(`${a}\u0000${b}`);
+  const ok = (t: string): boolean => t !== title && !taken.has(t) && !/(?:^| )(\S+) \1(?: |$)/.test(t);
+  const natural: string[] = [];
+  for (let i = 0; i <= words.length; i++) {
+    const prev = i === 0 ? '' : words[i - 1]!;
+    for (const w of vocab) {
+      if (i < words.length && w !== words[i] && fits(prev, w) && fits(w, words[i + 1] ?? '')) natural.push([...words.slice(0, i), w, ...words.slice(i + 1)].join(' '));
+      if (fits(prev, w) && fits(w, words[i] ?? '')) natural.push([...words.slice(0, i), w, ...words.slice(i)].join(' '));
+    }
+  }
+  const good = natural.filter(ok);
+  if (good.length) return pick(good);
+  for (let i = 0; i < 200 && vocab.length; i++) {
+    const next = [...words];
+    const at = randomInt(words.length + 1);
+    if (randomInt(2) === 0 && at < words.length) next[at] = pick(vocab);
+    else next.splice(at, 0, pick(vocab));
+    if (ok(next.join(' '))) return next.join(' ');
+  }
+  for (let n = 2; ; n++) if (!taken.has(`${title} ${n}`)) return `${title} ${n}`;
+}
+
+/** A JS string literal for `s` in the quote `q` (`'`, `"` or a backtick). */
+export function quoteAs(s: string, q: string): string {
+  if (q === '"') return JSON.stringify(s);
+  const body = JSON.stringify(s).slice(1, -1).replace(/\\"/g, '"');
+  if (q === '`') return `\`${body.replace(/`/g, '\\`').replace(/\$\{/g, '\\${')}\``;
+  return `'${body.replace(/'/g, "\\'")}'`;
+}
+
+/** Line numbers (1-based, in the new file) that a unified diff adds, per file it leaves in the tree. */
+export function addedLines(patch: string): Map<string, Set<number>> {
+  const out = new Map<string, Set<number>>();
+  let cur: Set<number> | null = null;
+  let line = 0;
+  for (const l of patch.split('\n')) {
+    if (l.startsWith('+++ ')) {
+      const f = l.slice(4).trim();
+      cur = f === '/dev/null' ? null : new Set();
+      if (cur) out.set(f.replace(/^b\//, ''), cur);
+      continue;
+    }
+    const h = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(l);
+    if (h) { line = Number(h[1]); continue; }
+    if (!cur || l.startsWith('--- ') || l.startsWith('diff ')) continue;
+    if (l.startsWith('+')) cur.add(line++);
+    else if (l.startsWith(' ')) line++;
+  }
+  return out;
+}

@@ -1,0 +1,133 @@
+// Finding a test file's own tests for the mutated canaries (canary.ts): the test calls with a
+// literal title and a function body, the describe blocks around them, and the literal expected
+// values of the equality assertions their bodies make at top level (always executed when the test
+// passes). Parsing only: nothing here runs or evaluates the file.
+import { parse } from '@babel/parser';
+import { extname } from 'node:path';
+
+/** A literal a canary may change: its source span (UTF-16 offsets into the file) and value. */
+export interface ExpectedLiteral {
+  start: number;
+  end: number;
+  value: number | string | boolean;
+  /** The quote the literal is written with (`'`, `"`, or a backtick), for strings. */
+  quote?: string;
+}
+
+/** One test call of the file, as a statement (`it('title', () => { … });`). */
+export interface FoundTest {
+  /** Span of the whole statement, semicolon included. */
+  start: number;
+  end: number;
+  /** Span and quote of the title literal. */
+  titleStart: number;
+  titleEnd: number;
+  quote: string;
+  title: string;
+  /** The describe/suite titles around it, outermost first. */
+  suites: string[];
+  /** Expected literals of its top-level equality assertions (empty: it cannot be mutated). */
+  literals: ExpectedLiteral[];
+  /** True when the body uses something a copy must not repeat (snapshots, `.only`). */
+  unsafe: boolean;
+}
+
+const TEST_FNS = new Set(['it', 'test', 'specify']);
+const SUITE_FNS = new Set(['describe', 'suite', 'context']);
+const ASSERT_EQ = new Set(['equal', 'strictEqual', 'deepEqual', 'deepStrictEqual']);
+const EXPECT_EQ = new Set(['toBe', 'toEqual', 'toStrictEqual', 'equal', 'equals', 'eql', 'strictEqual']);
+const CHAIN = new Set(['to', 'be', 'deep', 'been', 'is', 'that', 'which', 'and', 'has', 'have', 'with', 'strict']);
+
+// The babel AST, typed loosely: only the fields read below.
+type N = { type: string; start: number; end: number; [k: string]: any };
+
+/**
+ * The tests of `text` (a JS/TS test file named `file`, for its syntax plugins): test calls that
+ * are statements of the program or of a describe/suite callback, whose title (and every enclosing
+ * suite title) is a plain string, and whose second argument is a function. Null when the file
+ * does not parse.
+ */
+export function findTests(file: string, text: string): FoundTest[] | null {
+  const ext = extname(file);
+  const ts = /^\.[cm]?tsx?$/.test(ext);
+  let ast: N;
+  try {
+    ast = parse(text, {
+      sourceType: 'unambiguous',
+      allowReturnOutsideFunction: true,
+      allowAwaitOutsideFunction: true,
+      allowImportExportEverywhere: true,
+      plugins: ts ? (ext === '.tsx' ? ['typescript', 'jsx'] : ['typescript']) : ['jsx'],
+    }) as unknown as N;
+  } catch {
+    return null;
+  }
+  const found: FoundTest[] = [];
+  const visit = (stmts: N[], suites: string[]): void => {
+    for (const st of stmts) {
+      if (st.type !== 'ExpressionStatement' || st.expression.type !== 'CallExpression') continue;
+      const call = st.expression;
+      if (call.callee.type !== 'Identifier' || call.arguments.length < 2) continue;
+      const title = stringOf(call.arguments[0]);
+      const fn = call.arguments[1];
+      if (title === null || (fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionExpression')) continue;
+      const name: string = call.callee.name;
+      if (SUITE_FNS.has(name) && fn.body.type === 'BlockStatement') visit(fn.body.body, [...suites, title]);
+      if (!TEST_FNS.has(name)) continue;
+      const body: N[] = fn.body.type === 'BlockStatement' ? fn.body.body : [{ type: 'ExpressionStatement', expression: fn.body, start: fn.body.start, end: fn.body.end }];
+      const src = text.slice(st.start, st.end);
+      const t0 = call.arguments[0];
+      found.push({
+        start: st.start, end: st.end, titleStart: t0.start, titleEnd: t0.end, quote: text[t0.start]!, title, suites,
+        literals: body.flatMap((s) => expectedOf(s, text)),
+        unsafe: /Snapshot\b|\.only\b|\.skip\b|\.todo\b/.test(src),
+      });
+    }
+  };
+  visit(ast.program.body, []);
+  return found;
+}
+
+function stringOf(n: N): string | null {
+  if (n.type === 'StringLiteral') return n.value;
+  if (n.type === 'TemplateLiteral' && n.expressions.length === 0) return n.quasis[0].value.cooked ?? null;
+  return null;
+}
+
+/** The literals of a statement's expected value when it is an equality assertion (`assert.equal(x, LIT)`, `expect(x).toBe(LIT)`). */
+function expectedOf(st: N, text: string): ExpectedLiteral[] {
+  if (st.type !== 'ExpressionStatement') return [];
+  let e = st.expression;
+  if (e.type === 'AwaitExpression') e = e.argument;
+  if (e.type !== 'CallExpression' || e.callee.type !== 'MemberExpression' || e.callee.computed) return [];
+  const method: string = e.callee.property.name;
+  let expected: N | undefined;
+  if (ASSERT_EQ.has(method) && (e.callee.object.type === 'Identifier' || e.callee.object.type === 'MemberExpression') && !isExpectChain(e.callee.object) && e.arguments.length >= 2) {
+    expected = e.arguments[1];
+  } else if (EXPECT_EQ.has(method) && isExpectChain(e.callee.object) && e.arguments.length >= 1) {
+    expected = e.arguments[0];
+  }
+  return expected ? literalsOf(expected, text) : [];
+}
+
+/** True for `expect(x)` followed only by chai's connecting words (`.to.deep`), never `.not`. */
+function isExpectChain(n: N): boolean {
+  while (n.type === 'MemberExpression' && !n.computed && CHAIN.has(n.property.name)) n = n.object;
+  return n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'expect';
+}
+
+/** The literals of a value made only of literals, arrays and plain object properties; none otherwise. */
+function literalsOf(n: N, text: string): ExpectedLiteral[] {
+  const out: ExpectedLiteral[] = [];
+  const walk = (x: N): boolean => {
+    if (x.type === 'NumericLiteral' || x.type === 'BooleanLiteral') out.push({ start: x.start, end: x.end, value: x.value });
+    else if (x.type === 'StringLiteral') out.push({ start: x.start, end: x.end, value: x.value, quote: text[x.start] });
+    else if (x.type === 'UnaryExpression' && x.operator === '-' && x.argument.type === 'NumericLiteral') return walk(x.argument);
+    else if (x.type === 'NullLiteral' || (x.type === 'Identifier' && x.name === 'undefined')) return true;
+    else if (x.type === 'ArrayExpression') return x.elements.every((el: N | null) => el !== null && walk(el));
+    else if (x.type === 'ObjectExpression') return x.properties.every((p: N) => p.type === 'ObjectProperty' && !p.computed && walk(p.value));
+    else return false;
+    return true;
+  };
+  return walk(n) ? out : [];
+}
