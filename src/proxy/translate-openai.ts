@@ -2,9 +2,8 @@
 // (opencode, Qwen Code, pi, OpenClaw) driving a model behind the Anthropic Messages API. Requests,
 // whole replies, streamed replies (event by event), tool calls, usage and errors are translated; the
 // call is metered from the upstream's own (Anthropic) usage, exactly like a direct call.
-import { EventEmitter } from 'node:events';
-import type http from 'node:http';
 import { SseSplitter } from './sse.ts';
+import { translatingSink } from './stream-sink.ts';
 import type { Translation } from './translate.ts';
 
 type Json = Record<string, unknown>;
@@ -189,20 +188,6 @@ export function openAIToAnthropic(): Translation {
       return openAIToAnthropicRequest(body);
     },
     response: anthropicToOpenAIResponse,
-    streamSink(res, model) {
-      const t = new MessagesToChatStream(model, includeUsage);
-      const sink = new EventEmitter() as EventEmitter & { write(text: string): boolean; end(): void };
-      res.on('drain', () => sink.emit('drain'));
-      res.on('close', () => sink.emit('close'));
-      sink.write = (text: string) => {
-        const out = t.push(text);
-        return out ? res.write(out) : true;
-      };
-      sink.end = () => {
-        const out = t.end();
-        if (out) res.write(out);
-      };
-      return sink as unknown as http.ServerResponse;
-    },
+    streamSink: (res, model) => translatingSink(res, new MessagesToChatStream(model, includeUsage)),
   };
 }

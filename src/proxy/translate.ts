@@ -3,9 +3,9 @@
 // streamed replies (event by event), tool calls, usage and errors are translated; the call is
 // metered from the upstream's own usage, exactly like a direct call. Pure except `streamSink`.
 // The other way (OpenAI Chat clients, Anthropic upstreams): src/proxy/translate-openai.ts.
-import { EventEmitter } from 'node:events';
 import type http from 'node:http';
 import { SseSplitter } from './sse.ts';
+import { translatingSink } from './stream-sink.ts';
 import type { Dialect } from './usage.ts';
 import { openAIToAnthropic } from './translate-openai.ts';
 
@@ -240,19 +240,5 @@ const ANTHROPIC_TO_OPENAI: Translation = {
   upstreamPath: '/v1/chat/completions',
   request: anthropicToOpenAIRequest,
   response: openAIToAnthropicResponse,
-  streamSink(res, model) {
-    const t = new ChatToMessagesStream(model);
-    const sink = new EventEmitter() as EventEmitter & { write(text: string): boolean; end(): void };
-    res.on('drain', () => sink.emit('drain'));
-    res.on('close', () => sink.emit('close'));
-    sink.write = (text: string) => {
-      const out = t.push(text);
-      return out ? res.write(out) : true;
-    };
-    sink.end = () => {
-      const out = t.end();
-      if (out) res.write(out);
-    };
-    return sink as unknown as http.ServerResponse;
-  },
+  streamSink: (res, model) => translatingSink(res, new ChatToMessagesStream(model)),
 };
