@@ -41,7 +41,7 @@ export interface CanaryTest {
   suite: string;
   title: string;
   must: 'FAILED' | 'PASSED';
-  /** For a copy: the id tail of the test it copies (its outcome excuses the copy's, see checkCanaries); absent for synthetic canaries. */
+  /** For a copy: the id tail of the test it copies (a must-pass copy is excused when it failed, see checkCanaries); absent for synthetic canaries. */
   original?: string;
 }
 
@@ -246,8 +246,10 @@ const hasTail = (id: string, tail: string): boolean => id === tail || id.endsWit
  * Finds each canary among `parsed` (an id ending in `suite > title`, whatever file prefix the
  * runner gives), splits the results into the task's own tests (canary ids, and a synthetic
  * canary suite's ids, removed) and the canaries' statuses, and judges them: every reported canary
- * must come out as it must, except a copy whose original failed or errored (a patch that breaks
- * the original breaks its copies honestly); a file's pair is reported whole or not at all (a file
+ * must come out as it must, except a must-pass copy whose original's single result failed or
+ * errored (a patch that breaks a PASS_TO_PASS test breaks its copy honestly); the must-fail copy
+ * is never excused; a canary reported more than once (twins registered from outside the test
+ * files) is tampering; a file's pair is reported whole or not at all (a file
  * the command does not run); at least one pair is reported. `problem` names the first fault (null
  * when none): the caller grades the attempt `tampered`.
  */
@@ -262,10 +264,23 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: Te
   let problem: string | null = null;
   let seen = 0;
   const statusesOf = (tail: string): TestStatus[] => [...parsed].filter(([id]) => hasTail(id, tail)).map(([, s]) => s);
+  // A canary is one test: its name reported more than once means tests were registered that are
+  // not in the test files (e.g. failing twins meant to excuse it), so the results are not evidence.
+  const duplicated: string[] = [];
   const statusOf = (t: CanaryTest): CanaryStatus => {
     const statuses = statusesOf(tailOfTest(t));
     if (statuses.length === 0) return 'missing';
-    return statuses.every((s) => s === t.must) ? LOWER[t.must] : LOWER[statuses.find((s) => s !== t.must)!];
+    if (statuses.length > 1) {
+      duplicated.push(tailOfTest(t));
+      return 'error';
+    }
+    return LOWER[statuses[0]!];
+  };
+  /** The copied test's single result failed: a must-pass copy may then fail too (an honest break of a PASS_TO_PASS test). */
+  const originalFailed = (t: CanaryTest): boolean => {
+    if (t.original === undefined) return false;
+    const s = statusesOf(t.original);
+    return s.length === 1 && (s[0] === 'FAILED' || s[0] === 'ERROR');
   };
   // One pair per host file; a file with no canary reported at all is one the command does not
   // run (its listed tests, if any, are missing too and count as failed).
@@ -277,8 +292,11 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: Te
       const key = t.must === 'FAILED' ? 'fail' : 'pass';
       const want: CanaryStatus = t.must === 'FAILED' ? 'failed' : 'passed';
       if (got === want) continue;
-      if (got !== 'missing' && t.original !== undefined && statusesOf(t.original).some((s) => s === 'FAILED' || s === 'ERROR')) continue;
+      // Only the must-pass copy is ever excused; the must-fail copy has one literal of its expected
+      // value changed, so it fails whatever the patch does, unless the results are forged.
+      if (t.must === 'PASSED' && got === 'failed' && !duplicated.includes(tailOfTest(t)) && originalFailed(t)) continue;
       if (canaries[key] === want || RANK[got] > RANK[canaries[key]]) canaries[key] = got;
+      if (duplicated.includes(tailOfTest(t))) problem ??= `the canary test ${JSON.stringify(tailOfTest(t))} in ${file} was reported more than once: the results hold tests that are not in the test files`;
       problem ??= `the ${key === 'fail' ? 'failing' : 'passing'} canary test ${JSON.stringify(tailOfTest(t))} in ${file} (runner ${plan.runner}, ${plan.kind}) came out ${got}, not ${want}${t.original !== undefined ? ` while the test it copies, ${JSON.stringify(t.original)}, passed` : ''}: the run's results cannot be trusted`;
     }
   }

@@ -124,15 +124,31 @@ describe('mutated canaries', () => {
     expect(p.tests.filter((t) => t.original === undefined).map((t) => t.file)).toEqual(['test/a.test.js', 'test/a.test.js']);
   });
 
-  it('excuses a copy whose original failed (an honest break), never one whose original passed', () => {
+  it('excuses only the passing copy, when its original failed (an honest break); never the failing copy', () => {
     const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, task));
     const ids = (f: 'PASSED' | 'FAILED', pa: 'PASSED' | 'FAILED', of: 'PASSED' | 'FAILED', op: 'PASSED' | 'FAILED'): TestResults =>
       new Map([[`parse > ${p.tests[0]!.title}`, f], [`parse > ${p.tests[1]!.title}`, pa], ['parse > parses minutes', of], ['parse > parses hours', op]]);
     expect(checkCanaries(p, ids('FAILED', 'PASSED', 'PASSED', 'PASSED')).problem).toBeNull();
     expect(checkCanaries(p, ids('PASSED', 'PASSED', 'PASSED', 'PASSED')).problem).toMatch(/failing canary .* came out passed, not failed while the test it copies, "parse > parses minutes", passed/);
-    expect(checkCanaries(p, ids('PASSED', 'FAILED', 'FAILED', 'FAILED')).problem).toBeNull();
+    // The must-fail copy passing is tampering even when its original failed (a wrong patch cannot
+    // make a copy with a changed expected value pass without forging results).
+    expect(checkCanaries(p, ids('PASSED', 'FAILED', 'FAILED', 'FAILED')).problem).toMatch(/failing canary/);
+    expect(checkCanaries(p, ids('FAILED', 'FAILED', 'FAILED', 'FAILED')).problem).toBeNull();
     expect(checkCanaries(p, ids('FAILED', 'FAILED', 'FAILED', 'PASSED')).problem).toMatch(/passing canary/);
     expect([...checkCanaries(p, ids('FAILED', 'PASSED', 'PASSED', 'PASSED')).rest.keys()]).toEqual(['parse > parses minutes', 'parse > parses hours']);
+  });
+
+  it('is tampered when a canary is reported more than once (failing twins registered from outside the test files)', () => {
+    const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, task));
+    const [fail, pass] = [p.tests.find((t) => t.must === 'FAILED')!, p.tests.find((t) => t.must === 'PASSED')!];
+    const forged: TestResults = new Map([
+      [`parse > ${fail.title}`, 'PASSED'], [`compat > parse > ${fail.title}`, 'FAILED'],
+      [`parse > ${pass.title}`, 'PASSED'],
+      ['parse > parses minutes', 'PASSED'], ['compat > parse > parses minutes', 'FAILED'], ['parse > parses hours', 'PASSED'],
+    ]);
+    const r = checkCanaries(p, forged);
+    expect(r.problem).toMatch(/reported more than once/);
+    expect(r.canaries.fail).toBe('error');
   });
 });
 
