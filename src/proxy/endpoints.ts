@@ -29,7 +29,8 @@ export function classifyEndpoint(dialect: Dialect, method: string, pathname: str
   } else {
     if (m === 'POST' && (p === '/chat/completions' || p === '/responses' || p === '/completions')) return { kind: 'billed' };
   }
-  if (m === 'GET' && /^\/models(\/[^/]+)?$/.test(p)) return { kind: 'free' };
+  // A model id: plain characters only (no `%`, so no encoded `/` an upstream might decode into another path).
+  if (m === 'GET' && /^\/models(\/[A-Za-z0-9._:@-]+){0,2}$/.test(p)) return { kind: 'free' };
   return { refused: `fixbench proxy: ${m} ${pathname} is not a model endpoint fixbench meters (allowed: chat/completions, responses, completions, messages, messages/count_tokens, GET models)` };
 }
 
@@ -42,5 +43,32 @@ export function capRefusal(capUsd: number | null, spentUsd: number, unknownCostC
   if (capUsd === null) return null;
   if (spentUsd >= capUsd) return `attempt cost cap of ${capUsd} USD reached (${spentUsd.toFixed(6)} USD spent at list price)`;
   if (unknownCostCalls > 0) return `${unknownCostCalls} earlier call(s) of this attempt had no usage in the reply (cost unknown), so the attempt cost cap of ${capUsd} USD cannot be enforced`;
+  return null;
+}
+
+/** Anthropic tool types the provider runs itself (network, code, MCP): never the agent's sandbox. */
+const ANTHROPIC_SERVER_TOOL = /^(web_search|web_fetch|code_execution|mcp)/;
+/** OpenAI tool types the provider runs itself (Responses API). */
+const OPENAI_SERVER_TOOLS = new Set(['web_search', 'web_search_preview', 'file_search', 'code_interpreter', 'mcp', 'image_generation']);
+
+/**
+ * Why a billed request may not be forwarded, or null: it asks the provider to act on the network
+ * or run code for the agent (server-side tools: web search and fetch, MCP servers, code
+ * interpreters; `web_search_options`; OpenRouter's `plugins`) or to work in the background
+ * (`background: true`). Those reach outside the sandbox on the agent's behalf, and their per-use
+ * fees and deferred spend are not in a reply's token usage. Function (client-side) tools pass.
+ */
+export function serverSideFeature(dialect: Dialect, body: Readonly<Record<string, unknown>>): string | null {
+  const why = (what: string): string => `fixbench proxy: ${what} is refused: the provider would act outside the sandbox for the agent, and its fees are not metered (use function tools the agent runs itself)`;
+  if (body.mcp_servers !== undefined) return why('`mcp_servers`');
+  if (body.background === true) return why('`background: true`');
+  if (body.web_search_options !== undefined) return why('`web_search_options`');
+  if (body.plugins !== undefined) return why('`plugins`');
+  const tools = Array.isArray(body.tools) ? body.tools : [];
+  for (const t of tools) {
+    const type = typeof t === 'object' && t !== null && typeof (t as { type?: unknown }).type === 'string' ? (t as { type: string }).type : null;
+    if (type === null) continue;
+    if (dialect === 'anthropic' ? ANTHROPIC_SERVER_TOOL.test(type) : OPENAI_SERVER_TOOLS.has(type)) return why(`the server-side tool \`${type}\``);
+  }
   return null;
 }

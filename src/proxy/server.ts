@@ -11,7 +11,7 @@ import { callCostUsd } from '../pricing/cost.ts';
 import { secretRedactor } from '../core/redact.ts';
 import { pipeSse } from './sse-redact.ts';
 import { serveOnSocket } from './socket.ts';
-import { capRefusal, classifyEndpoint } from './endpoints.ts';
+import { capRefusal, classifyEndpoint, serverSideFeature } from './endpoints.ts';
 import { usageOfBody, type Dialect, type ExtractedUsage } from './usage.ts';
 import { HttpFailure, sendError } from './errors.ts';
 import { estimateTokens, isCountTokens, translationFor } from './translate.ts';
@@ -164,10 +164,26 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
     return b.length === tokenBytes.length && timingSafeEqual(b, tokenBytes);
   };
 
+  // Under a cap, billed calls go one at a time: each is checked against the spend of every call
+  // before it, so parallel calls cannot overshoot the cap together.
+  const serialise = opts.capUsd !== null || opts.refuse !== undefined;
+  let turn: Promise<void> = Promise.resolve();
+  const takeTurn = (): Promise<() => void> => {
+    let release!: () => void;
+    const mine = new Promise<void>((r) => (release = r));
+    const before = turn;
+    turn = before.then(() => mine);
+    return before.then(() => release);
+  };
+
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://proxy.invalid');
     const dialect: Dialect = isAnthropicPath(url.pathname) ? 'anthropic' : 'openai';
     const t0 = performance.now();
+    let release: (() => void) | null = null;
+    // Set once a billed request is on its way upstream, cleared when it is recorded: a call the
+    // client abandons (or that breaks) after it was sent is still recorded, at an unknown cost.
+    let unbilled: (() => void) | null = null;
     try {
       if (!authorised(req)) throw new HttpFailure(401, 'fixbench proxy: missing or wrong token; use the per-attempt key from OPENAI_API_KEY / ANTHROPIC_API_KEY', 'auth');
       const tr = dialect === up.dialect ? null : translationFor(dialect, up.dialect, req.method ?? 'GET', url.pathname);
@@ -191,6 +207,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
       if (req.method === 'POST') {
         // Whatever its content-type says, a POST to a model endpoint is read as JSON: a billed call
         // is metered and capped, and its model is the attempt's.
+        if (billed && serialise) release = await takeTurn();
         const reason = billed ? (capRefusal(opts.capUsd, spentUsd(), unknownCostCalls()) ?? opts.refuse?.() ?? null) : null;
         if (reason) {
           refusals.count++;
@@ -207,6 +224,8 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
           throw new HttpFailure(400, `fixbench proxy: ${req.method} ${url.pathname} needs a JSON object body`, 'bad_request');
         }
         const asSent = parsed as Record<string, unknown>;
+        const serverSide = billed ? serverSideFeature(dialect, asSent) : null;
+        if (serverSide) throw new HttpFailure(400, serverSide, 'bad_request');
         requestedModel = typeof asSent.model === 'string' ? asSent.model : null;
         offeredTools = Array.isArray(asSent.tools) && asSent.tools.length > 0;
         if (rewriteModel && 'model' in asSent) asSent.model = up.model;
@@ -238,6 +257,20 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
         if (!res.writableFinished) abort.abort(new Error('client closed the connection'));
       });
       let upstream: Response;
+      if (billed) {
+        unbilled = () => record({
+          usage: { input_uncached: 0, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: 0, reasoning: 0 },
+          raw_usage: null,
+          list_usd: null,
+          billed_usd: null,
+          ms: Math.round(performance.now() - t0),
+          path: url.pathname,
+          status: 0,
+          stream,
+          requested_model: requestedModel,
+          offered_tools: offeredTools,
+        });
+      }
       try {
         upstream = await fetch(target, {
           method: req.method ?? 'GET',
@@ -248,6 +281,8 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
         });
       } catch (e) {
         clearTimeout(timer);
+        // Not aborted: the connection itself failed, so nothing reached the provider to bill.
+        if (!abort.signal.aborted) unbilled = null;
         throw new HttpFailure(502, `fixbench proxy: upstream ${target.origin} unreachable: ${scrub((e as Error).message)}`, 'upstream');
       }
       try {
@@ -263,6 +298,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
         // killed run never loses a call the agent got (DESIGN.md §11 rule 4).
         const bill = (): void => {
           if (!(billed && (usage || ok))) return;
+          unbilled = null;
           record({
             usage: usage?.usage ?? { input_uncached: 0, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: 0, reasoning: 0 },
             raw_usage: usage?.raw ?? null,
@@ -306,6 +342,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
         clearTimeout(timer);
       }
     } catch (e) {
+      unbilled?.();
       const f = e instanceof HttpFailure ? e : new HttpFailure(502, `fixbench proxy: ${scrub((e as Error).message)}`, 'upstream');
       if (f.kind === 'upstream') {
         upstreamErrors.count++;
@@ -316,6 +353,8 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
         return;
       }
       sendError(res, dialect, f);
+    } finally {
+      release?.();
     }
   };
 

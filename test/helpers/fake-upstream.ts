@@ -13,6 +13,8 @@ export interface UpstreamReply {
   sse?: Array<Record<string, unknown> | string>;
   /** Split each SSE event over several writes at this many characters (exercises the proxy's reassembly). */
   splitAt?: number;
+  /** Wait this long before replying (a slow model). */
+  delayMs?: number;
 }
 
 export interface UpstreamRequest {
@@ -47,6 +49,7 @@ export async function startFakeUpstream(script: UpstreamReply[]): Promise<FakeUp
     }
     requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
     const r = script[i++];
+    if (r?.delayMs) await new Promise((resolve) => setTimeout(resolve, r.delayMs));
     if (!r) {
       res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: 'fake-upstream: script exhausted', type: 'server_error' } }));

@@ -220,6 +220,53 @@ describe('metering proxy: guards', () => {
     expect(proxy.calls).toHaveLength(1);
   });
 
+  it('records a call the client abandoned after it was sent, at an unknown cost, so the cap then stops further calls', async () => {
+    const { upstream, proxy, client } = await setup([{ json: chatCompletion('slow', USAGE), delayMs: 300 }, { json: chatCompletion('b', USAGE) }], { capUsd: 1 });
+    const abort = new AbortController();
+    const first = client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }, { signal: abort.signal }).catch((e: unknown) => e);
+    while (upstream.requests.length === 0) await new Promise((r) => setTimeout(r, 10));
+    abort.abort();
+    await first;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(proxy.calls).toHaveLength(1);
+    expect(proxy.calls[0]!.list_usd).toBeNull();
+    const err = await client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(402);
+    expect(upstream.requests).toHaveLength(1);
+  });
+
+  it('under a cap, parallel calls go one at a time, so together they cannot overshoot it', async () => {
+    const replies = Array.from({ length: 6 }, () => ({ json: chatCompletion('p', USAGE), delayMs: 30 }));
+    const { upstream, proxy, client } = await setup(replies, { capUsd: 0.005 });
+    const results = await Promise.allSettled(Array.from({ length: 6 }, () => client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2); // 0.003, then 0.006 ≥ 0.005
+    expect(upstream.requests).toHaveLength(2);
+    expect(proxy.calls).toHaveLength(2);
+  });
+
+  it('refuses server-side tools and background work (the provider would act outside the sandbox, unmetered); function tools pass', async () => {
+    const { upstream, proxy } = await setup([{ json: chatCompletion('ok', USAGE) }]);
+    const post = (path: string, body: Record<string, unknown>) =>
+      fetch(`${proxy.openaiBaseURL}${path}`, { method: 'POST', headers: { authorization: `Bearer ${proxy.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', ...body }) });
+    for (const body of [
+      { input: 'x', tools: [{ type: 'web_search' }] },
+      { input: 'x', tools: [{ type: 'mcp', server_url: 'https://example.invalid' }] },
+      { input: 'x', background: true },
+    ]) expect((await post('/responses', body)).status, JSON.stringify(body)).toBe(400);
+    expect((await post('/chat/completions', { messages: [], web_search_options: {} })).status).toBe(400);
+    expect((await post('/chat/completions', { messages: [], plugins: [{ id: 'web' }] })).status).toBe(400);
+    expect(upstream.requests).toHaveLength(0);
+    expect((await post('/chat/completions', { messages: [{ role: 'user', content: 'x' }], tools: [{ type: 'function', function: { name: 'bash', parameters: {} } }] })).status).toBe(200);
+  });
+
+  it('forwards a model-list path only for a plain model id (no encoded slash an upstream could decode)', async () => {
+    const { upstream, proxy } = await setup([]);
+    const get = (path: string) => fetch(`${proxy.openaiBaseURL}${path}`, { headers: { authorization: `Bearer ${proxy.token}` } });
+    expect((await get('/models/..%2F..%2Ffiles')).status).toBe(403);
+    expect((await get('/models/x%2F..%2Forganization%2Fapi_keys')).status).toBe(403);
+    expect(upstream.requests).toHaveLength(0);
+  });
+
   it('applies an outside refusal (the run budget) the same way', async () => {
     const { upstream, client } = await setup([{ json: chatCompletion('a', USAGE) }], { refuse: () => 'run budget of 1 USD reached' });
     await expect(client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 402 });

@@ -5,7 +5,7 @@ import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMeteringProxy, type MeteringProxy } from '../../../src/proxy/server.ts';
 import { anthropicToOpenAIRequest, ChatToMessagesStream, openAIToAnthropicResponse } from '../../../src/proxy/translate.ts';
-import { classifyEndpoint } from '../../../src/proxy/endpoints.ts';
+import { classifyEndpoint, serverSideFeature } from '../../../src/proxy/endpoints.ts';
 import { errorReply, startFakeProvider, textReply, toolCall, type FakeProvider, type FakeScript } from '../../helpers/fake-provider.ts';
 
 const KEY = 'sk-real-upstream-key-translate-1234';
@@ -146,6 +146,12 @@ describe('translation, pure', () => {
     expect(classifyEndpoint('openai', 'POST', '/v1/responses')).toEqual({ kind: 'billed' });
     expect(classifyEndpoint('openai', 'POST', '/v1/batches')).toHaveProperty('refused');
     expect(classifyEndpoint('openai', 'GET', '/v1/files')).toHaveProperty('refused');
+  });
+  it('server-side tools and MCP servers are refused in the Anthropic dialect; client tools (custom, bash, text editor) pass', () => {
+    expect(serverSideFeature('anthropic', { tools: [{ type: 'web_search_20250305', name: 'web_search' }] })).toMatch(/web_search_20250305/);
+    expect(serverSideFeature('anthropic', { tools: [{ type: 'web_fetch_20250910', name: 'web_fetch' }] })).toMatch(/web_fetch/);
+    expect(serverSideFeature('anthropic', { mcp_servers: [{ type: 'url', url: 'https://example.invalid' }] })).toMatch(/mcp_servers/);
+    expect(serverSideFeature('anthropic', { tools: [{ name: 'Bash', input_schema: {} }, { type: 'bash_20250124', name: 'bash' }, { type: 'text_editor_20250728', name: 'str_replace_based_edit_tool' }] })).toBeNull();
   });
 });
 
