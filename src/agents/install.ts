@@ -8,6 +8,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { InfraError } from '../core/errors.ts';
+import { createSandbox } from '../sandbox/index.ts';
 import { presetPrefix, type AgentPreset } from './presets.ts';
 
 /** `<prefix>/fixbench-installed.json`: written last, so its presence means a complete install. */
@@ -53,7 +54,7 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, log: (s: strin
 /**
  * Installs `p` at its pinned version (and its Node runtime) unless already installed; `force`
  * reinstalls. Builds in `<prefix>.tmp-<pid>` and renames it into place, so a failed or interrupted
- * install leaves nothing half-done. Checks the result by running `<bin> --version`.
+ * install leaves nothing half-done. Checks the result by running `<bin> --version` in the sandbox.
  * @throws InfraError when npm or the installed CLI fails (npm's output is logged).
  */
 export async function installPreset(cacheDir: string, p: AgentPreset, o: { force?: boolean; log?: (s: string) => void } = {}): Promise<InstallMarker> {
@@ -77,7 +78,7 @@ export async function installPreset(cacheDir: string, p: AgentPreset, o: { force
     await run('npm', ['install', '--prefix', tmp, ...npmFlags, `${p.package}@${p.version}`], env, log);
     const exe = path.join(bin, p.bin);
     if (!existsSync(exe)) throw new InfraError(`${p.package}@${p.version} installed no ${p.bin} program in ${bin}`);
-    const reported = (await run(exe, ['--version'], env, log)).trim().split('\n')[0] ?? '';
+    const reported = await scriptsAndVersionInSandbox(tmp, exe, env.PATH ?? '', `${p.package}@${p.version}`);
     const marker: InstallMarker = { format: 'fixbench-agent-install/1', id: p.id, package: p.package, version: p.version, node: p.node ?? null, reported_version: reported, installed_at: new Date().toISOString() };
     // The marker goes in before the rename, which makes the whole install appear at once.
     await writeFile(path.join(tmp, 'fixbench-installed.json'), JSON.stringify(marker, null, 2) + '\n');
@@ -89,3 +90,25 @@ export async function installPreset(cacheDir: string, p: AgentPreset, o: { force
   }
 }
 
+
+/**
+ * Runs the installed packages' install scripts (`npm rebuild`; npm installed them with
+ * `--ignore-scripts`) and then `<exe> --version` in the sandbox (no network, no key, host files
+ * read-only), since both are the downloaded packages' own code: the first line of its output.
+ * @throws UserInputError when bwrap cannot isolate here (the CLI is never run unisolated);
+ *   InfraError when the check fails.
+ */
+async function scriptsAndVersionInSandbox(prefix: string, exe: string, pathVar: string, what: string): Promise<string> {
+  const sandbox = await createSandbox('auto', { roots: [path.dirname(prefix)], path: pathVar, quiet: true, untrusted: `the just-installed ${what} runs its --version check` });
+  try {
+    // The packages' own install scripts (e.g. a CLI copying its platform binary into place) run
+    // here, not on the host: no network, the install folder the only place they can write.
+    const rebuilt = await sandbox.exec('npm rebuild --no-audit --no-fund --no-update-notifier --foreground-scripts', { cwd: prefix, timeoutMs: 300_000 });
+    if (rebuilt.exitCode !== 0) throw new InfraError(`${what}: its install scripts failed in the sandbox (exit ${rebuilt.exitCode ?? rebuilt.signal}): ${(rebuilt.stderr || rebuilt.stdout).slice(-2000)}`);
+    const r = await sandbox.exec(`'${exe.replaceAll("'", "'\\''")}' --version`, { cwd: prefix, timeoutMs: 60_000 });
+    if (r.exitCode !== 0) throw new InfraError(`${what}: \`${path.basename(exe)} --version\` failed in the sandbox (exit ${r.exitCode ?? r.signal}): ${(r.stderr || r.stdout).slice(-2000)}`);
+    return r.stdout.trim().split('\n')[0] ?? '';
+  } finally {
+    await sandbox.cleanup();
+  }
+}
