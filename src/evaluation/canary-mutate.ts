@@ -32,8 +32,9 @@ const listed = (ids: readonly string[], tail: string): boolean => ids.some((id) 
 /**
  * The file's text with a failing and a passing copy inserted, and the copies, or null when the
  * file has no test with a mutable expected literal (or does not parse). The failing copy comes
- * from a test test.patch adds (a FAIL_TO_PASS test first), else any; the passing one from a
- * PASS_TO_PASS test that is not FAIL_TO_PASS, else any other test. Each copy goes right before or
+ * from a test test.patch adds (a FAIL_TO_PASS test first), else any; the passing one is a verbatim
+ * copy of the same test when that is FAIL_TO_PASS, else of a PASS_TO_PASS test that is not
+ * FAIL_TO_PASS, else of any other test. Each copy goes right before or
  * right after its original (at random), at its indentation.
  */
 export function mutateHost(file: string, text: string, ctx: HostContext): { text: string; tests: MutatedTest[] } | null {
@@ -51,7 +52,10 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   const failSrc = pick(mutable.filter((t) => rank(t) === best));
   const others = found.filter((t) => t !== failSrc);
   const p2p = others.filter((t) => listed(ctx.passToPass, tail(t)) && !f2p(t));
-  const passSrc = pick(p2p.length ? p2p : others.filter((t) => !f2p(t)).length ? others.filter((t) => !f2p(t)) : [failSrc]);
+  // A FAIL_TO_PASS source is copied verbatim for the passing canary too: copying a PASS_TO_PASS
+  // test could run a stateful test twice (and change what the real one sees); under a wrong patch
+  // the verbatim copy fails with its original and is excused (checkCanaries).
+  const passSrc = rank(failSrc) === 0 ? failSrc : pick(p2p.length ? p2p : others.filter((t) => !f2p(t)).length ? others.filter((t) => !f2p(t)) : [failSrc]);
   const edits: { at: number; code: string }[] = [];
   const tests: MutatedTest[] = [];
   for (const [src, must] of [[failSrc, 'FAILED'], [passSrc, 'PASSED']] as const) {

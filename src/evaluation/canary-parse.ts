@@ -80,7 +80,9 @@ export function findTests(file: string, text: string): FoundTest[] | null {
       found.push({
         start: st.start, end: st.end, titleStart: t0.start, titleEnd: t0.end, quote: text[t0.start]!, title, suites,
         literals: body.flatMap((s) => expectedOf(s, text)),
-        unsafe: /Snapshot\b|\.only\b|\.skip\b|\.todo\b/.test(src),
+        // Control characters (ANSI colours, tabs) in a title: reporters and id normalisation change
+        // them, so the copy's id could not be found as written.
+        unsafe: /Snapshot\b|\.only\b|\.skip\b|\.todo\b/.test(src) || [title, ...suites].some((t) => /[\u0000-\u001f\u007f]/.test(t)),
       });
     }
   };

@@ -260,6 +260,7 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: Te
   for (const id of parsed.keys()) {
     if (tails.some((t) => hasTail(id, t)) || id.split(ID_SEPARATOR).some((p) => synthetic.has(p))) rest.delete(id);
   }
+  settleSuites(parsed, rest);
   const canaries: CanaryResults = { fail: 'failed', pass: 'passed', kind: plan.kind };
   let problem: string | null = null;
   let seen = 0;
@@ -306,4 +307,25 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: Te
     problem = `none of the canary tests added to ${[...plan.texts.keys()].join(', ')} (runner ${plan.runner}) was reported: the results are not the test run's own, or test_cmd does not run those files`;
   }
   return { rest, canaries, problem };
+}
+
+/**
+ * Runners that report suites (node:test) fail a suite that holds the must-fail copy: a suite whose
+ * subtree held a canary gets the status of its own tests instead (FAILED when any failed or
+ * errored, else PASSED). `rest` is `parsed` less the canaries; it is updated in place.
+ */
+function settleSuites(parsed: TestResults, rest: TestResults): void {
+  const sep = ID_SEPARATOR;
+  const held = new Set<string>();
+  for (const id of parsed.keys()) {
+    if (rest.has(id)) continue;
+    const parts = id.split(sep);
+    for (let i = 1; i < parts.length; i++) held.add(parts.slice(0, i).join(sep));
+  }
+  for (const suite of held) {
+    if (!rest.has(suite)) continue;
+    const kids = [...rest].filter(([id]) => id.startsWith(`${suite}${sep}`));
+    if (kids.length === 0) continue;
+    rest.set(suite, kids.some(([, s]) => s === 'FAILED' || s === 'ERROR') ? 'FAILED' : 'PASSED');
+  }
 }
