@@ -170,7 +170,7 @@ function hostFixes(h: {
   if (!h.userns.ok && !h.container && !fixes.length) {
     fixes.push(
       'user namespaces look refused by the kernel or a security module: check sysctl kernel.unprivileged_userns_clone (Debian: 1), ' +
-        'user.max_user_namespaces (above 0) and kernel.apparmor_restrict_unprivileged_userns (Ubuntu 23.10+: see the AppArmor profile in README "Sandbox")',
+        'user.max_user_namespaces (above 0) and kernel.apparmor_restrict_unprivileged_userns (Ubuntu 23.10+: see the AppArmor profile in README "The sandbox")',
     );
   }
   fixes.push(`try it by hand: ${bwrapPath} --unshare-all --ro-bind / / true (bwrap's message names the refusal)`);
