@@ -243,7 +243,7 @@ export function formatProbe(p: SandboxProbe): string {
     lines.push('sandbox: bwrap is usable here — `--sandbox auto` isolates every command (no network, writes only to the workspace).');
   } else {
     lines.push(`sandbox: bwrap is NOT usable here: ${p.reason}.`);
-    lines.push('Until it is fixed, runs with a model, an external agent or a predictions file stop before any work (exit 2); only the reference agents on the bundled tasks fall back to the unisolated `local` sandbox.');
+    lines.push('Until it is fixed, anything untrusted stops before any work (exit 2): a run with a model, an external agent, a predictions file (`fixbench eval`) or a `--tasks` folder other than the bundled one, `tasks validate` of such a folder, and `tasks create`; only the reference agents on the bundled tasks fall back to the unisolated `local` sandbox.');
     lines.push('', 'fix:');
     for (const f of p.fixes) lines.push(`  - ${f}`);
     lines.push('  - or, in a disposable VM or container you accept to expose (network, your files, keys in the environment): --sandbox local (not isolated)');
