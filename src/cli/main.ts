@@ -119,7 +119,7 @@ export function buildProgram(exit: { code: number }): Command {
     .option('--reports <dir>', 'reports folder', 'reports')
     .option('--run-id <id>', 'run id, a new folder under --results (default: UTC time plus a random suffix, e.g. 20261129T080102Z-3f9a)')
     .addOption(
-      new Option('--sandbox <kind>', 'where agent commands and tests run: bwrap (isolated: no network, writes only to the workspace), local (not isolated), or auto (bwrap when usable; else local with a warning only for the reference agents on the bundled tasks, and exit 2 with the fix when a model or external agent would run; see `fixbench doctor`)')
+      new Option('--sandbox <kind>', 'where agent commands and tests run: bwrap (isolated: no network, writes only to the workspace), local (not isolated), or auto (bwrap when usable; else local with a warning only for the reference agents on the bundled tasks, and exit 2 with the fix when anything untrusted would run: a model, an external agent, or a --tasks folder other than the bundled one; see `fixbench doctor`)')
         .choices(SANDBOX_CHOICES)
         .default('auto'),
     )
@@ -205,7 +205,7 @@ export function buildProgram(exit: { code: number }): Command {
   program
     .command('doctor')
     .description(
-      'Show what the sandbox can do here: bwrap and its version, user namespaces, the network namespace, the AppArmor restriction (Ubuntu 23.10+), and the exact fix for this host. Exit 0 when the bwrap sandbox is usable, 2 when not (runs with a model, an external agent or predictions would refuse to start).',
+      'Show what the sandbox can do here: bwrap and its version, user namespaces, the network namespace, the AppArmor restriction (Ubuntu 23.10+), and the exact fix for this host. Exit 0 when the bwrap sandbox is usable, 2 when not (then a run with a model, an external agent, a predictions file or a --tasks folder other than the bundled one, `tasks validate` of such a folder and `tasks create` refuse to start).',
     )
     .option('--json', 'print JSON')
     .addHelpText('after', '\nThe bubblewrap program is $FIXBENCH_BWRAP when set, else bwrap on PATH.')

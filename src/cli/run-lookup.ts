@@ -36,3 +36,18 @@ export function assertRunExists(given: string, dir: string, resultsDir: string):
     : `there is no run under ${where}; start one with \`fixbench run\`, or pass --results <folder>`;
   throw new UserInputError(`no run "${given}" (${path.join(dir, 'run.json')} does not exist)\n${list}`);
 }
+
+/** A run named on the command line: a folder holding run.json, else a run id under `results` (absolute). */
+export function runFolder(run: string, results: string): string {
+  return existsSync(path.join(run, 'run.json')) ? path.resolve(run) : path.resolve(results, run);
+}
+
+/**
+ * `runFolder`, for a run that must exist (`run --resume`, `run --retry-errors`).
+ * @throws UserInputError as `assertRunExists` when it holds no run.json.
+ */
+export function existingRunFolder(run: string, results: string): string {
+  const dir = runFolder(run, results);
+  assertRunExists(run, dir, results);
+  return dir;
+}

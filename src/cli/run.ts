@@ -19,6 +19,7 @@ import { readRun } from '../store/store.ts';
 import { formatUsd } from '../report/format.ts';
 import { catalogFromOptions, checkRunIdOption, defaultTasksDir, nextStepAfterRun, type SuiteCliOptions } from './common.ts';
 import { PACKAGE_ROOT, harnessIdentity } from './paths.ts';
+import { existingRunFolder, runFolder } from './run-lookup.ts';
 import { checkRunAgents } from '../agents/preset-check.ts';
 import { EnvCache, defaultCacheDir } from '../workspace/env-cache.ts';
 import { Progress, progressLine } from './progress.ts';
@@ -72,7 +73,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   if (o.resume && o.retryErrors) throw new UserInputError('--resume and --retry-errors both name a run; --retry-errors already resumes, keep one');
   let stored: RunHeader | null = null;
   if (resuming !== undefined) {
-    const folder = runFolder(resuming, o.results);
+    const folder = existingRunFolder(resuming, o.results);
     stored = (await readRun(folder)).header;
     if (path.basename(folder) !== stored.run_id) {
       // results go to <results>/<run_id>: resuming a renamed or copied folder would write into another run
@@ -242,11 +243,6 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   }
   if (infraErrors) log(`  ${infraErrors} infra error(s) are left out of every rate's denominator; complete the run with: fixbench run --retry-errors ${runId}`);
   return ExitCode.ok;
-}
-
-/** A run named on the command line: a folder holding run.json, else a run id under `results`. */
-function runFolder(run: string, results: string): string {
-  return existsSync(path.join(run, 'run.json')) ? path.resolve(run) : path.resolve(results, run);
 }
 
 /**

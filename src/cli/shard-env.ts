@@ -37,7 +37,7 @@ export function shardFromEnv(env: NodeJS.ProcessEnv): ShardFromEnv {
     throw new UserInputError(
       '--shard auto: no CI shard variables are set; it reads ' +
         SHARD_ENV_SOURCES.map((s) => `${s.index} and ${s.total} (${s.engine}, ${s.base === 0 ? '0' : '1'}-based)`).join('; ') +
-        '. Set one pair (see README "Nightly runs in CI"), or give the shard as --shard i/n',
+        '. Set one pair (see README "Nightly in CI"), or give the shard as --shard i/n',
     );
   }
   const rawIndex = env[src.index]!;

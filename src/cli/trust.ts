@@ -1,4 +1,4 @@
-// What counts as trusted for `--sandbox auto` (README "Sandbox"): the reference agents (gold, noop)
+// What counts as trusted for `--sandbox auto` (README "The sandbox"): the reference agents (gold, noop)
 // on the bundled tasks shipped with fixbench. Everything else — a model's or an external agent's
 // commands, a predictions file's patches, a task folder or repository from elsewhere (its setup
 // and tests run) — is untrusted, so `auto` refuses to run it without bwrap (fail closed).

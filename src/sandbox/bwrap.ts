@@ -6,6 +6,7 @@ import { removeTree } from './attempt.ts';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { InfraError } from '../core/errors.ts';
+import { BWRAP_ENV } from './probe.ts';
 import { sandboxEnv } from './env.ts';
 import { SANDBOX_PROXY_DIR, launcher, relayCommand, type RelayProgram } from './relay.ts';
 import { isStrictlyInside, readInside, resolveRoots, workingDirInside, writeInside } from './roots.ts';
@@ -85,7 +86,7 @@ export class BwrapSandbox implements SandboxBackend {
   /**
    * Makes the sandbox's HOME and runs `true` in a container built exactly as `exec` builds them.
    * Idempotent (the first call's promise is returned; a failure is remembered).
-   * @throws InfraError naming what is missing: bwrap itself (`apt-get install bubblewrap`), or
+   * @throws InfraError naming what is missing: bwrap itself (`missingBwrap`), or
    *   usable user namespaces.
    */
   init(): Promise<void> {
@@ -101,7 +102,7 @@ export class BwrapSandbox implements SandboxBackend {
         trial = await this.#run('true', null, { timeoutMs: INIT_TIMEOUT_MS });
       } catch (err) {
         if (!/ENOENT/.test((err as Error).message)) throw err;
-        throw new InfraError(`bubblewrap is not installed: "${this.#bwrap}" was not found on PATH; install it (apt-get install bubblewrap)`);
+        throw new InfraError(missingBwrap(this.#bwrap));
       }
       const { result } = trial;
       if (!trial.started || result.exitCode !== 0) {
@@ -252,4 +253,15 @@ function lstatOrNull(p: string): ReturnType<typeof lstatSync> | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Why the bubblewrap program `program` could not start, with the fix: `bwrap` not on PATH → install
+ * it; any other program (`$FIXBENCH_BWRAP`, as `fixbench doctor` says) → point the variable at
+ * bubblewrap or unset it.
+ */
+export function missingBwrap(program: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (program === 'bwrap') return 'bubblewrap is not installed: "bwrap" was not found on PATH; install it (apt-get install bubblewrap)';
+  const named = env[BWRAP_ENV]?.trim() === program ? `$${BWRAP_ENV} names "${program}"` : `the bubblewrap program "${program}"`;
+  return `${named}, which does not exist or is not executable: point $${BWRAP_ENV} at bubblewrap, or unset it to use bwrap on PATH (apt-get install bubblewrap)`;
 }

@@ -170,7 +170,7 @@ function hostFixes(h: {
   if (!h.userns.ok && !h.container && !fixes.length) {
     fixes.push(
       'user namespaces look refused by the kernel or a security module: check sysctl kernel.unprivileged_userns_clone (Debian: 1), ' +
-        'user.max_user_namespaces (above 0) and kernel.apparmor_restrict_unprivileged_userns (Ubuntu 23.10+: see the AppArmor profile in README "Sandbox")',
+        'user.max_user_namespaces (above 0) and kernel.apparmor_restrict_unprivileged_userns (Ubuntu 23.10+: see the AppArmor profile in README "The sandbox")',
     );
   }
   fixes.push(`try it by hand: ${bwrapPath} --unshare-all --ro-bind / / true (bwrap's message names the refusal)`);
@@ -243,7 +243,7 @@ export function formatProbe(p: SandboxProbe): string {
     lines.push('sandbox: bwrap is usable here — `--sandbox auto` isolates every command (no network, writes only to the workspace).');
   } else {
     lines.push(`sandbox: bwrap is NOT usable here: ${p.reason}.`);
-    lines.push('Until it is fixed, runs with a model, an external agent or a predictions file stop before any work (exit 2); only the reference agents on the bundled tasks fall back to the unisolated `local` sandbox.');
+    lines.push('Until it is fixed, anything untrusted stops before any work (exit 2): a run with a model, an external agent, a predictions file (`fixbench eval`) or a `--tasks` folder other than the bundled one, `tasks validate` of such a folder, and `tasks create`; only the reference agents on the bundled tasks fall back to the unisolated `local` sandbox.');
     lines.push('', 'fix:');
     for (const f of p.fixes) lines.push(`  - ${f}`);
     lines.push('  - or, in a disposable VM or container you accept to expose (network, your files, keys in the environment): --sandbox local (not isolated)');

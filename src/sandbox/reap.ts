@@ -1,7 +1,7 @@
 // Under `local`, nothing a command starts may outlive it, not even a process that left its process
 // group (`setsid`, a double fork). Best effort without kernel help: every command's environment
 // carries a fresh marker, and after the command every process still carrying it is stopped, then
-// killed (DESIGN.md §11; README "Sandbox" says what this does not catch).
+// killed (DESIGN.md §11; README "The sandbox" says what this does not catch).
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 

@@ -84,7 +84,8 @@ export async function checkRepoAndCommit(task: Pick<TaskSpec, 'dir' | 'repo' | '
   try {
     mirror = await repoCache.mirror(task.repo, { tasksDir: path.dirname(task.dir) });
   } catch (e) {
-    return [at(yamlFile, 'repo', `"${task.repo}" cannot be read (${(e as Error).message}); name a bundle under tasks/repos/, a local git repository or a reachable git URL`)];
+    const fix = e instanceof UserInputError && e.details.fix ? e.details.fix : 'name a bundle under <tasks>/repos/, a local git repository or a reachable git URL';
+    return [at(yamlFile, 'repo', `"${task.repo}" cannot be read (${(e as Error).message}); ${fix}`)];
   }
   // A mirror made from an older copy of the repository may lack the commit: refresh it once.
   const found = (await hasCommit(mirror, task.base_commit)) || (await repoCache.mirror(task.repo, { commit: task.base_commit, tasksDir: path.dirname(task.dir) }).then(() => true, () => false));

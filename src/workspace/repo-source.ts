@@ -20,7 +20,7 @@ const URL_RE = /^(?:[a-z][a-z0-9+.-]*:\/\/|[\w.-]+@[\w.-]+:)/i;
  * 1. a URL (`https://…`, `ssh://…`, `file://…`, `git@host:owner/name`) → `url`;
  * 2. `<tasksDir>/repos/<repo>.bundle` exists → `bundle`;
  * 3. `repo` (absolute, or relative to `tasksDir`) exists: a `.bundle` file → `bundle`, else `path`.
- * Throws `UserInputError` when none matches.
+ * Throws `UserInputError` when none matches, naming the full paths it looked for.
  */
 export function resolveRepoSource(repo: string, tasksDir: string): RepoSource {
   if (URL_RE.test(repo)) return { kind: 'url', location: repo, name: slug(repo.replace(/\.git\/?$/, '')) };
@@ -31,9 +31,10 @@ export function resolveRepoSource(repo: string, tasksDir: string): RepoSource {
     const kind = path.endsWith('.bundle') ? 'bundle' : 'path';
     return { kind, location: path, name: slug(path.replace(/\.(bundle|git)$/, '')) };
   }
-  throw new UserInputError(`repo ${JSON.stringify(repo)} is neither a URL, a bundle nor an existing path`, {
+  const lookedFor = !isAbsolute(repo) && !repo.includes('/') ? `no bundle ${bundle}, no path ${path}` : `no path ${path}`;
+  throw new UserInputError(`repo ${JSON.stringify(repo)} is neither a URL, a bundle nor an existing path (${lookedFor})`, {
     where: 'task.yaml: repo',
-    fix: `put the bundle at ${bundle}, or give an existing path or a git URL`,
+    fix: `put the bundle at ${bundle} (a task folder needs its repos/<repo>.bundle beside it: copy it with the task), or give an existing path or a git URL`,
   });
 }
 

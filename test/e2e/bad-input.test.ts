@@ -154,6 +154,7 @@ describe('fixbench run rejects bad input with exit code 2 before any work', () =
     const r = await runIn(['--tasks', tasksDir]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/demo-1\/task\.yaml: repo: "demo" cannot be read/);
+    expect(r.stderr).toContain(`put the bundle at ${path.join(tasksDir, 'repos', 'demo.bundle')}`); // the full path, for a copied task folder
     await expectNoWork();
   });
 });

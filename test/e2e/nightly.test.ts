@@ -287,7 +287,12 @@ describe('bad input to the nightly flags', () => {
     expect(shard.stderr).toMatch(/--shard <i\/n\|auto>' argument '3\/2' is invalid\. must be i\/n with 1 ≤ i ≤ n ≤ 1000, e\.g\. 2\/4, or auto/);
     const missing = await runCli(['run', '--resume', 'no-such-run', '--results', res]);
     expect(missing.exitCode).toBe(2);
-    expect(missing.stderr).toMatch(/no-such-run\/run\.json: cannot read run header/);
+    // as report and compare do: the run as given, the path looked for, and the runs that exist (none here)
+    expect(missing.stderr).toMatch(/no run "no-such-run" \(.*results-bad\/no-such-run\/run\.json does not exist\)\nthere is no run under .*results-bad; /);
+    expect(missing.stderr).not.toMatch(/ENOENT/);
+    const retry = await runCli(['run', '--retry-errors', 'gone', '--results', res]);
+    expect(retry.exitCode).toBe(2);
+    expect(retry.stderr).toMatch(/no run "gone" \(/);
     const both = await runCli(['run', '--resume', 'a', '--retry-errors', 'b', '--results', res]);
     expect(both.exitCode).toBe(2);
     expect(both.stderr).toMatch(/--resume and --retry-errors both name a run; --retry-errors already resumes, keep one/);

@@ -27,10 +27,29 @@ describe('nextStepAfterRun', () => {
       { id: 'b', reason: 'OPENROUTER_API_KEY is not set; set it to run this model' },
       { id: 'c', reason: 'ANTHROPIC_API_KEY is not set; set it to run this model' },
     ];
-    expect(nextStepAfterRun(skipped, 0)).toBe(
-      'next: no model ran (3 skipped: OPENROUTER_API_KEY, ANTHROPIC_API_KEY not set). Set the key and run again:\n  export OPENROUTER_API_KEY=...; export ANTHROPIC_API_KEY=...; fixbench run\n',
+    expect(nextStepAfterRun(skipped, 0, 'npm start -- --agent bash')).toBe(
+      'next: no model ran (3 skipped: OPENROUTER_API_KEY, ANTHROPIC_API_KEY not set). Set the key and run again:\n  export OPENROUTER_API_KEY=...; export ANTHROPIC_API_KEY=...; npm start -- --agent bash\n',
     );
     expect(nextStepAfterRun(skipped, 1)).toBe(''); // some model ran: the report is the next thing to read
     expect(nextStepAfterRun([], 0)).toBe(''); // --no-models: nothing was skipped
+  });
+});
+
+describe('rerunCommand', () => {
+  it('repeats the flags the user gave, the way the CLI was started, never `fixbench run` unless that is on PATH', async () => {
+    const { rerunCommand } = await import('../../../src/cli/common.ts');
+    const argv = ['run', '--tasks', 'my tasks', '--attempts', '2'];
+    expect(rerunCommand(['run'], '/c/bin/fixbench.mjs', { npm_lifecycle_event: 'start' })).toBe('npm start');
+    expect(rerunCommand(argv, '/c/bin/fixbench.mjs', { npm_lifecycle_event: 'start' })).toBe("npm start -- --tasks 'my tasks' --attempts 2");
+    expect(rerunCommand(argv, '/c/node_modules/.bin/fixbench', { npm_command: 'exec' })).toBe("npx fixbench run --tasks 'my tasks' --attempts 2");
+    expect(rerunCommand(argv, '/usr/local/bin/fixbench', {})).toBe("fixbench run --tasks 'my tasks' --attempts 2");
+    expect(rerunCommand(argv, 'bin/fixbench.mjs', {})).toBe("node bin/fixbench.mjs run --tasks 'my tasks' --attempts 2");
+    expect(rerunCommand(['run', "it's"], 'bin/fixbench.mjs', {})).toBe("node bin/fixbench.mjs run 'it'\\''s'");
+  });
+
+  it('leaves out the options naming a run: the re-run is a new run', async () => {
+    const { rerunCommand } = await import('../../../src/cli/common.ts');
+    const argv = ['run', '--run-id', 'first', '--resume=old', '--retry-errors', 'r1', '--task', 'js-duration-1'];
+    expect(rerunCommand(argv, 'bin/fixbench.mjs', { npm_lifecycle_event: 'start' })).toBe('npm start -- --task js-duration-1');
   });
 });

@@ -134,6 +134,17 @@ describe('buildReport', () => {
     expect(note).toContain('list price');
     expect(note).toContain('as each provider reported them');
   });
+
+  it('states the rate rule the leaderboard implements: graded trials, infra errors out, tasks not run in', () => {
+    const note = section(html, 'how-to-read');
+    expect(note).toContain('Rates divide by graded trials');
+    expect(note).toContain('less the attempts ended by a harness or provider error');
+    expect(note).toContain('A task not run (budget, interrupt) stays in and counts as not resolved');
+    expect(section(html, 'outcomes')).toContain('Infra errors leave the denominator of every rate');
+    for (const stale of ['all tasks of the suite times attempts', 'resolved share of all suite tasks', 'still count as not resolved']) {
+      expect(html).not.toContain(stale);
+    }
+  });
 });
 
 describe('renderReport escaping', () => {

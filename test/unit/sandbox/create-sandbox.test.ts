@@ -68,8 +68,30 @@ describe('createSandbox', () => {
     expect(warn).toHaveBeenCalledTimes(1);
     const message = warn.mock.calls[0]![0] as string;
     expect(message.startsWith(LOCAL_SANDBOX_WARNING.trimEnd())).toBe(true);
-    expect(message).toMatch(/bwrap was not used: bubblewrap is not installed.*apt-get install bubblewrap/);
+    // a program other than `bwrap` was named: the warning says which and how to fix it, as doctor does
+    expect(message).toContain(`bwrap was not used: the bubblewrap program "${MISSING_BWRAP}", which does not exist or is not executable: point $FIXBENCH_BWRAP at bubblewrap`);
     await sandbox.cleanup();
+  });
+
+  it('auto with $FIXBENCH_BWRAP naming a missing program: the warning names the variable, not PATH', async () => {
+    const { createSandbox } = await factory();
+    const warn = vi.fn();
+    vi.stubEnv('FIXBENCH_BWRAP', MISSING_BWRAP);
+    try {
+      const sandbox = await createSandbox('auto', { warn });
+      expect(sandbox.kind).toBe('local');
+      const message = warn.mock.calls[0]![0] as string;
+      expect(message).toContain(`bwrap was not used: $FIXBENCH_BWRAP names "${MISSING_BWRAP}", which does not exist or is not executable: point $FIXBENCH_BWRAP at bubblewrap, or unset it to use bwrap on PATH`);
+      expect(message).not.toMatch(/not found on PATH/);
+      await sandbox.cleanup();
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('bwrap missing from PATH: says to install it', async () => {
+    const { missingBwrap } = await import('../../../src/sandbox/bwrap.ts');
+    expect(missingBwrap('bwrap', {})).toBe('bubblewrap is not installed: "bwrap" was not found on PATH; install it (apt-get install bubblewrap)');
   });
 
   it.runIf(bwrapUsable)('auto with a usable bwrap: picks bwrap, silently', async () => {

@@ -50,6 +50,8 @@ describe('probeSandbox', () => {
     const text = formatProbe(p);
     expect(text).toMatch(/AppArmor userns rule: kernel\.apparmor_restrict_unprivileged_userns = 1 \(restricted/);
     expect(text).toMatch(/sandbox: bwrap is NOT usable here/);
+    // every untrusted case README "The sandbox" lists, not only models
+    for (const c of ['a model', 'an external agent', 'a predictions file', 'a `--tasks` folder other than the bundled one', '`tasks validate` of such a folder', '`tasks create`']) expect(text).toContain(c);
     expect(text).toMatch(/profile bwrap .* flags=\(unconfined\) \{\n +userns,/);
   });
 

@@ -28,6 +28,19 @@ describe('resolveRepoSource', () => {
     expect(() => resolveRepoSource('no-such-repo', tasksDir)).toThrow(/no-such-repo/);
   });
 
+  it('names the full path of the bundle it looked for (a task folder copied without its repos/<repo>.bundle)', () => {
+    const bundle = join(tasksDir, 'repos', 'js-duration.bundle');
+    let err: unknown;
+    try {
+      resolveRepoSource('js-duration', tasksDir);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UserInputError);
+    expect((err as UserInputError).message).toContain(`no bundle ${bundle}`);
+    expect((err as UserInputError).details.fix).toContain(`put the bundle at ${bundle}`);
+  });
+
   it('names mirrors by short name and a hash of the source', () => {
     const a = mirrorDirName({ kind: 'path', location: '/x/repo', name: 'repo' });
     const b = mirrorDirName({ kind: 'path', location: '/y/repo', name: 'repo' });
