@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chatCompletion, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { AttemptRecord } from '../../src/store/records.ts';
 import { runCli } from '../helpers/cli.ts';
 import { gitRepo, type GitRepo } from '../helpers/git-repo.ts';
@@ -23,6 +24,7 @@ import { bwrapUsable } from '../unit/sandbox/bwrap-usable.ts';
 const KEY = 'sk-test-host-writes-0123456789abcdef';
 let tmp: string;
 let modelsFile: string;
+let upstream: FakeUpstream | undefined;
 let prices: string;
 let cache: string;
 const repos: GitRepo[] = [];
@@ -31,17 +33,21 @@ beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-host-writes-'));
   cache = path.join(tmp, 'cache');
   modelsFile = path.join(tmp, 'models.yaml');
-  // The agent copies the problem statement into the workspace (so it shows in the patch) and tries to overwrite it.
+  upstream = await startFakeUpstream(Array.from({ length: 8 }, () => ({ json: chatCompletion('ok', { prompt_tokens: 10, completion_tokens: 1 }) })));
+  // The agent consults the model once (an agent that never does is an infra error), copies the
+  // problem statement into the workspace (so it shows in the patch) and tries to overwrite it.
+  const ask = `node -e 'fetch(process.env.OPENAI_BASE_URL + "/chat/completions", { method: "POST", headers: { authorization: "Bearer " + process.env.OPENAI_API_KEY, "content-type": "application/json" }, body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }) }).then((r) => { if (!r.ok) process.exit(1); })'`;
   await writeFile(
     modelsFile,
-    'models:\n  - id: fake\n    provider: fake\n    api: openai-chat\n    base_url: http://127.0.0.1:9/v1\n    api_key_env: FAKE_PROVIDER_API_KEY\n' +
+    `models:\n  - id: fake\n    provider: fake\n    api: openai-chat\n    base_url: ${upstream.openaiBaseURL}\n    api_key_env: FAKE_PROVIDER_API_KEY\n` +
       '    model: fake-model\n    vendor: X\n    region: US\nagents:\n  - id: peek\n' +
-      `    command: 'cat "$FIXBENCH_PROBLEM_FILE" > seen.txt; (echo x >> "$FIXBENCH_PROBLEM_FILE") 2>/dev/null && echo writable >> seen.txt || echo refused >> seen.txt'\n`,
+      `    command: ${JSON.stringify(`${ask}; cat "$FIXBENCH_PROBLEM_FILE" > seen.txt; (echo x >> "$FIXBENCH_PROBLEM_FILE") 2>/dev/null && echo writable >> seen.txt || echo refused >> seen.txt`)}\n`,
   );
   prices = path.join(tmp, '2026-01-01.yaml');
   await writeFile(prices, 'as_of: "2026-01-01"\nsource: test sheet\nmodels:\n  fake: { input: "1.00", output: "1.00" }\n');
 });
 afterAll(async () => {
+  await upstream?.close();
   for (const r of repos) r.cleanup();
   await rm(tmp, { recursive: true, force: true });
 });

@@ -156,7 +156,7 @@ beforeAll(async () => {
   ].join('\n');
   rows.push(
     { name: 'test-file-edit', task: 'prot-tiny', hostile: testEdit, control: tinyGold + testEdit, dropped: ['test/sum.test.js'], provenReal: true },
-    { name: 'node-modules', task: 'prot-tiny', hostile: nodeModulesEdit, control: tinyGold + nodeModulesEdit, dropped: ['node_modules/tiny-assert/index.js'], provenReal: true },
+    { name: 'node-modules', task: 'prot-tiny', hostile: nodeModulesEdit, control: tinyGold + nodeModulesEdit, dropped: ['node_modules/tiny-assert/index.js'], provenReal: true, openOutcome: 'tampered' },
     { name: 'test-symlink', task: 'prot-tiny', hostile: link, control: tinyGold + link, dropped: ['test/sum.test.js'], unsafe: 1, provenReal: false },
   );
 
