@@ -246,9 +246,9 @@ const hasTail = (id: string, tail: string): boolean => id === tail || id.endsWit
  * Finds each canary among `parsed` (an id ending in `suite > title`, whatever file prefix the
  * runner gives), splits the results into the task's own tests (canary ids, and a synthetic
  * canary suite's ids, removed) and the canaries' statuses, and judges them: every reported canary
- * must come out as it must, except a must-pass copy whose original's single result failed or
- * errored (a patch that breaks a PASS_TO_PASS test breaks its copy honestly); the must-fail copy
- * is never excused; a canary reported more than once (twins registered from outside the test
+ * must come out as it must, except a copy whose original's single result failed or errored (a
+ * wrong patch breaks a verbatim copy with its original, and may return the value a mutated copy
+ * expects); a canary reported more than once (twins registered from outside the test
  * files) is tampering; a file's pair is reported whole or not at all (a file
  * the command does not run); at least one pair is reported. `problem` names the first fault (null
  * when none): the caller grades the attempt `tampered`.
@@ -293,12 +293,14 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: Te
       const key = t.must === 'FAILED' ? 'fail' : 'pass';
       const want: CanaryStatus = t.must === 'FAILED' ? 'failed' : 'passed';
       if (got === want) continue;
-      // Only the must-pass copy is ever excused; the must-fail copy has one literal of its expected
-      // value changed, so it fails whatever the patch does, unless the results are forged.
-      if (t.must === 'PASSED' && got === 'failed' && !duplicated.includes(tailOfTest(t)) && originalFailed(t)) continue;
+      // A copy is excused only when its original's one result failed: a wrong patch breaks a
+      // verbatim copy with its original, and can return exactly the value the mutated copy expects
+      // (a flipped boolean). A generic forgery turns the originals' failures into passes too, so it
+      // gets no excuse; twins registered to fake a failed original make it report twice (no excuse).
+      if ((got === 'passed' || got === 'failed') && !duplicated.includes(tailOfTest(t)) && originalFailed(t)) continue;
       if (canaries[key] === want || RANK[got] > RANK[canaries[key]]) canaries[key] = got;
       if (duplicated.includes(tailOfTest(t))) problem ??= `the canary test ${JSON.stringify(tailOfTest(t))} in ${file} was reported more than once: the results hold tests that are not in the test files`;
-      problem ??= `the ${key === 'fail' ? 'failing' : 'passing'} canary test ${JSON.stringify(tailOfTest(t))} in ${file} (runner ${plan.runner}, ${plan.kind}) came out ${got}, not ${want}${t.original !== undefined ? ` while the test it copies, ${JSON.stringify(t.original)}, passed` : ''}: the run's results cannot be trusted`;
+      problem ??= `the ${key === 'fail' ? 'failing' : 'passing'} canary test ${JSON.stringify(tailOfTest(t))} in ${file} (runner ${plan.runner}, ${plan.kind}) came out ${got}, not ${want}${t.original !== undefined && !originalFailed(t) ? ` while the test it copies, ${JSON.stringify(t.original)}, did not fail` : ''}: the run's results cannot be trusted`;
     }
   }
   if (seen === 0) {

@@ -125,15 +125,14 @@ describe('mutated canaries', () => {
     expect(p.tests.filter((t) => t.original === undefined).map((t) => t.file)).toEqual(['test/a.test.js', 'test/a.test.js']);
   });
 
-  it('excuses only the passing copy, when its original failed (an honest break); never the failing copy', () => {
+  it('excuses a copy whose original failed (an honest break), never one whose original passed', () => {
     const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, task));
     const ids = (f: 'PASSED' | 'FAILED', pa: 'PASSED' | 'FAILED', of: 'PASSED' | 'FAILED', op: 'PASSED' | 'FAILED'): TestResults =>
       new Map([[`parse > ${p.tests[0]!.title}`, f], [`parse > ${p.tests[1]!.title}`, pa], ['parse > parses minutes', of], ['parse > parses hours', op]]);
     expect(checkCanaries(p, ids('FAILED', 'PASSED', 'PASSED', 'PASSED')).problem).toBeNull();
-    expect(checkCanaries(p, ids('PASSED', 'PASSED', 'PASSED', 'PASSED')).problem).toMatch(/failing canary .* came out passed, not failed while the test it copies, "parse > parses minutes", passed/);
-    // The must-fail copy passing is tampering even when its original failed (a wrong patch cannot
-    // make a copy with a changed expected value pass without forging results).
-    expect(checkCanaries(p, ids('PASSED', 'FAILED', 'FAILED', 'FAILED')).problem).toMatch(/failing canary/);
+    expect(checkCanaries(p, ids('PASSED', 'PASSED', 'PASSED', 'PASSED')).problem).toMatch(/failing canary .* came out passed, not failed while the test it copies, "parse > parses minutes", did not fail/);
+    // A wrong patch can return exactly what the mutated copy expects (a flipped boolean) while the original fails.
+    expect(checkCanaries(p, ids('PASSED', 'FAILED', 'FAILED', 'FAILED')).problem).toBeNull();
     expect(checkCanaries(p, ids('FAILED', 'FAILED', 'FAILED', 'FAILED')).problem).toBeNull();
     expect(checkCanaries(p, ids('FAILED', 'FAILED', 'PASSED', 'PASSED')).problem).toMatch(/passing canary/);
     expect([...checkCanaries(p, ids('FAILED', 'PASSED', 'PASSED', 'PASSED')).rest.keys()]).toEqual(['parse > parses minutes', 'parse > parses hours']);
