@@ -3,11 +3,10 @@
 // token by token across many events, and when the bytes arrive cut at arbitrary places.
 import type http from 'node:http';
 import { StreamRedactor, secretRedactor, type Redactor } from '../core/redact.ts';
-import { SseSplitter, type SseEvent } from './sse.ts';
+import { SseSplitter, isRecord, type SseEvent } from './sse.ts';
 import { StreamUsage, type Dialect, type ExtractedUsage } from './usage.ts';
 
 type Json = Record<string, unknown>;
-const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A text field of one streamed event that continues across events (a "channel"). */
 interface Field {

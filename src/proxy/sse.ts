@@ -59,3 +59,16 @@ export function dataOf(raw: string): string {
   }
   return lines.join('\n');
 }
+
+/** A JSON object (not null, not an array). */
+export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** An event's `data` parsed as a JSON object, or null when it is not one (keep-alives, `[DONE]`, garbage). */
+export function eventRecord(data: string): Record<string, unknown> | null {
+  try {
+    const d: unknown = JSON.parse(data);
+    return isRecord(d) ? d : null;
+  } catch {
+    return null;
+  }
+}

@@ -2,12 +2,11 @@
 // (opencode, Qwen Code, pi, OpenClaw) driving a model behind the Anthropic Messages API. Requests,
 // whole replies, streamed replies (event by event), tool calls, usage and errors are translated; the
 // call is metered from the upstream's own (Anthropic) usage, exactly like a direct call.
-import { SseSplitter } from './sse.ts';
+import { SseSplitter, eventRecord, isRecord } from './sse.ts';
 import { translatingSink } from './stream-sink.ts';
 import type { Translation } from './translate.ts';
 
 type Json = Record<string, unknown>;
-const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
 
 /** Anthropic requires `max_tokens`; used when the OpenAI request gives none. */
@@ -138,13 +137,8 @@ export class MessagesToChatStream {
   push(text: string): string {
     let out = '';
     for (const ev of this.#splitter.push(text).events) {
-      let d: unknown;
-      try {
-        d = JSON.parse(ev.data);
-      } catch {
-        continue;
-      }
-      if (!isRecord(d)) continue;
+      const d = eventRecord(ev.data);
+      if (d === null) continue;
       if (d.type === 'message_start' && isRecord(d.message)) {
         this.#id = String(d.message.id ?? this.#id);
         if (isRecord(d.message.usage)) this.#start = d.message.usage;

@@ -4,13 +4,12 @@
 // metered from the upstream's own usage, exactly like a direct call. Pure except `streamSink`.
 // The other way (OpenAI Chat clients, Anthropic upstreams): src/proxy/translate-openai.ts.
 import type http from 'node:http';
-import { SseSplitter } from './sse.ts';
+import { SseSplitter, eventRecord, isRecord } from './sse.ts';
 import { translatingSink } from './stream-sink.ts';
 import type { Dialect } from './usage.ts';
 import { openAIToAnthropic } from './translate-openai.ts';
 
 type Json = Record<string, unknown>;
-const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
 
 /** How one client request is translated: the upstream path and the converters. */
@@ -168,13 +167,8 @@ export class ChatToMessagesStream {
         out += this.end();
         continue;
       }
-      let d: unknown;
-      try {
-        d = JSON.parse(ev.data);
-      } catch {
-        continue;
-      }
-      if (!isRecord(d)) continue;
+      const d = eventRecord(ev.data);
+      if (d === null) continue;
       if (isRecord(d.error)) {
         out += sse('error', anthropicError(500, d));
         continue;
