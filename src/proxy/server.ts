@@ -5,8 +5,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { PriceRow } from '../config/prices.ts';
-import type { CallRecord } from '../models/types.ts';
 import { callCostUsd } from '../pricing/cost.ts';
 import { secretRedactor } from '../core/redact.ts';
 import { pipeSse } from './sse-redact.ts';
@@ -15,96 +13,12 @@ import { capRefusal, classifyEndpoint, serverSideFeature } from './endpoints.ts'
 import { usageOfBody, type Dialect, type ExtractedUsage } from './usage.ts';
 import { HttpFailure, sendError } from './errors.ts';
 import { estimateTokens, isCountTokens, translationFor } from './translate.ts';
+import { HOP_BY_HOP, isAnthropicPath, readBody, readLimited, RESPONSE_DROP, upstreamUrl } from './http-io.ts';
+import type { MeteringProxy, MeteringProxyOptions, ProxyCall } from './types.ts';
 
 export type { Dialect } from './usage.ts';
-
-/** Where calls go: the provider's base URL and real key, in its dialect. */
-export interface ProxyUpstream {
-  /** `openai` for OpenAI-compatible APIs (`ModelSpec.api: openai-chat`), `anthropic` for the Messages API. */
-  dialect: Dialect;
-  /** e.g. `https://openrouter.ai/api/v1` (OpenAI) or `https://api.anthropic.com` (Anthropic; a trailing `/v1` is accepted). */
-  baseURL: string;
-  /** The real API key: sent upstream only, never to the client, a log or a record. */
-  apiKey: string;
-  /** Upstream model name; requests' `model` is rewritten to it unless `rewriteModel` is false. */
-  model: string;
-}
-
-export interface MeteringProxyOptions {
-  upstream: ProxyUpstream;
-  /** Price row (USD per million tokens) for `list_usd`; null = unknown (the cap then cannot apply). */
-  price: PriceRow | null;
-  /** The attempt's USD cap at list price; null = none. Calls starting once it is reached are refused (HTTP 402). */
-  capUsd: number | null;
-  /**
-   * Extra refusal check before each call (e.g. the run-wide budget): a message refuses the call
-   * (HTTP 402), null lets it through.
-   */
-  refuse?: () => string | null;
-  /** Called with each recorded call (e.g. to count it against the run budget). */
-  onCall?: (call: ProxyCall) => void;
-  /** Rewrite each request's `model` to `upstream.model` (default true): every call is priced as the configured model. */
-  rewriteModel?: boolean;
-  /** Largest request body accepted, bytes (default 32 MiB; larger gets 413). */
-  maxRequestBytes?: number;
-  /** Largest non-streamed reply body read for usage, bytes (default 64 MiB; a larger one gets 502). */
-  maxResponseBytes?: number;
-  /** Timeout of one upstream exchange, ms (default 600 000). */
-  upstreamTimeoutMs?: number;
-  /**
-   * Also serve on this Unix socket path (created; removed by `close()`), for agents in a sandbox
-   * without network (see `src/proxy/socket.ts`). Default: loopback TCP only.
-   */
-  socketPath?: string;
-}
-
-/** One metered call: a CallRecord plus what the proxy saw of the request. */
-export interface ProxyCall extends CallRecord {
-  /** Request path as the client sent it, e.g. `/v1/chat/completions`. */
-  path: string;
-  /** HTTP status of the upstream reply. */
-  status: number;
-  stream: boolean;
-  /** The `model` the client asked for (before any rewrite), null when none. */
-  requested_model: string | null;
-  /** True when the request offered tools (an agent's working call; see `markSideCalls`). */
-  offered_tools: boolean;
-}
-
-export interface MeteringProxy {
-  /** `http://127.0.0.1:<port>` */
-  origin: string;
-  /** The loopback TCP port (`origin`'s). */
-  port: number;
-  /** The Unix socket also served (`MeteringProxyOptions.socketPath`), or null. */
-  socketPath: string | null;
-  /** Base URL for OpenAI SDKs (`OPENAI_BASE_URL`): `<origin>/v1`. */
-  openaiBaseURL: string;
-  /** Base URL for Anthropic SDKs (`ANTHROPIC_BASE_URL`): `<origin>`. */
-  anthropicBaseURL: string;
-  /** The per-attempt bearer token the client must send (as `Authorization: Bearer` or `x-api-key`). */
-  token: string;
-  /** Calls recorded so far, in completion order. */
-  readonly calls: ProxyCall[];
-  /** List-price USD of the recorded calls (unknown costs count 0). */
-  spentUsd(): number;
-  /** Calls refused by the cap or `refuse`, and the last refusal's message. */
-  readonly refusals: { count: number; last: string | null };
-  /** Upstream failures without usage (network errors, non-2xx replies), with the last message. */
-  readonly upstreamErrors: { count: number; last: string | null };
-  /** Stops listening and drops open connections. Safe to call twice. */
-  close(): Promise<void>;
-}
-
-const HOP_BY_HOP = new Set([
-  'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade',
-  'host', 'content-length', 'authorization', 'x-api-key', 'accept-encoding', 'cookie',
-]);
-const RESPONSE_DROP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'set-cookie']);
-
-/** Paths in the Anthropic dialect; everything else is OpenAI's. */
-const isAnthropicPath = (p: string) => p === '/v1/messages' || p.startsWith('/v1/messages/');
-
+export type { MeteringProxy, MeteringProxyOptions, ProxyCall, ProxyUpstream } from './types.ts';
+export { upstreamUrl } from './http-io.ts';
 
 /**
  * Starts a metering proxy on 127.0.0.1 at a random port, with a fresh random token.
@@ -388,41 +302,4 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
         void Promise.all([new Promise((r) => server.close(r)), onSocket?.close()]).then(() => resolve());
       })),
   };
-}
-
-/** The upstream URL for a client request URL (see `startMeteringProxy`). */
-export function upstreamUrl(up: Pick<ProxyUpstream, 'dialect' | 'baseURL'>, url: URL): URL {
-  const base = up.baseURL.replace(/\/+$/, '');
-  const path = up.dialect === 'anthropic' ? `${base.replace(/\/v1$/, '')}${url.pathname}` : `${base}${url.pathname.replace(/^\/v1(?=\/|$)/, '')}`;
-  return new URL(path + url.search);
-}
-
-/** Reads a request body up to `max` bytes. @throws HttpFailure 413 past it. */
-async function readBody(req: http.IncomingMessage, max: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? NaN);
-  if (declared > max) throw new HttpFailure(413, `fixbench proxy: request body over ${max} bytes`, 'too_large');
-  const chunks: Buffer[] = [];
-  let n = 0;
-  for await (const c of req as AsyncIterable<Buffer>) {
-    n += c.length;
-    if (n > max) throw new HttpFailure(413, `fixbench proxy: request body over ${max} bytes`, 'too_large');
-    chunks.push(c);
-  }
-  return Buffer.concat(chunks, n);
-}
-
-/** Reads a reply body up to `max` bytes; null past it (the rest is cancelled). */
-async function readLimited(body: ReadableStream<Uint8Array> | null, max: number): Promise<Buffer | null> {
-  if (!body) return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
-  let n = 0;
-  for await (const c of body as unknown as AsyncIterable<Uint8Array>) {
-    n += c.length;
-    if (n > max) {
-      await body.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(Buffer.from(c));
-  }
-  return Buffer.concat(chunks, n);
 }

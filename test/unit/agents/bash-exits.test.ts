@@ -2,7 +2,8 @@
 // patch is extracted however the attempt ended), the near-limit notes, per-step usage and context
 // size, prompt-cache breakpoints, and bounded memory on a command printing 50 MB.
 import { afterEach, describe, expect, it } from 'vitest';
-import { SUBMIT_SENTINEL, truncateHeadTail, withCacheBreakpoints } from '../../../src/agents/bash.ts';
+import { SUBMIT_SENTINEL, withCacheBreakpoints } from '../../../src/agents/bash-protocol.ts';
+import { truncateHeadTail } from '../../../src/core/truncate.ts';
 import type { ExitStatus } from '../../../src/core/outcome.ts';
 import { InfraError } from '../../../src/core/errors.ts';
 import { LocalSandbox } from '../../../src/sandbox/local.ts';

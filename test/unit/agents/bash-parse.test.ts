@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isSubmission, parseAction, truncateOutput } from '../../../src/agents/bash.ts';
+import { isSubmission, parseAction } from '../../../src/agents/bash-protocol.ts';
+import { truncateOutput } from '../../../src/core/truncate.ts';
 import type { ToolCall } from '../../../src/models/types.ts';
 
 const tc = (name: string, args: string): ToolCall => ({ id: 'c1', type: 'function', function: { name, arguments: args } });

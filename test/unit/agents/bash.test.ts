@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BASH_TOOL, SUBMIT_SENTINEL } from '../../../src/agents/bash.ts';
+import { BASH_TOOL, SUBMIT_SENTINEL } from '../../../src/agents/bash-protocol.ts';
 import { InfraError } from '../../../src/core/errors.ts';
 import type { Sandbox } from '../../../src/sandbox/types.ts';
 import { bashBlock, errorReply, textReply, toolCall, type FakeReply } from '../../helpers/fake-openai.ts';
