@@ -1,8 +1,8 @@
 // The built-in `bash` agent (DESIGN.md §5, after mini-swe-agent): one linear message list; each step
 // the model runs ONE shell command in the sandbox; a sentinel line submits; limits end the attempt.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { writeFileAtomic } from '../core/atomic-write.ts';
 import type { ExitStatus } from '../core/outcome.ts';
+import { noRedaction } from '../core/redact.ts';
 import { truncateHeadTail, truncateOutput, type TruncatedOutput } from '../core/truncate.ts';
 import { promptTokens } from '../core/usage.ts';
 import { ModelCallError, type CallRecord, type ChatMessage, type ChatReply, type ModelClient } from '../models/types.ts';
@@ -225,7 +225,7 @@ class BashAttempt {
       });
       // A command may print a secret it found (in local mode, e.g. another process's environment):
       // it never reaches the model or the trajectory.
-      const redact = this.ctx.redact ?? ((x: string) => x);
+      const redact = this.ctx.redact ?? noRedaction;
       const output = redact(result.stdoutTail === undefined ? joinOutput(result) : result.stdout);
       if (isSubmission(output) && !result.timedOut) {
         step.observation = output;
@@ -331,10 +331,7 @@ class BashAttempt {
       steps: this.trajectory,
       messages: this.messages,
     };
-    await mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    await writeFile(tmp, (this.ctx.redact ?? ((x: string) => x))(JSON.stringify(doc, null, 2)) + '\n');
-    await rename(tmp, file);
+    await writeFileAtomic(file, (this.ctx.redact ?? noRedaction)(JSON.stringify(doc, null, 2)) + '\n', { mkdirs: true });
   }
 }
 

@@ -1,13 +1,15 @@
 // The `command` agent (DESIGN.md §5): any external coding-agent CLI (aider, Claude Code, OpenClaw,
 // mini-swe-agent, …) run from a command template in the workspace, its model traffic metered by a
 // loopback proxy started for the attempt.
-import { mkdir, mkdtemp, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { COMMAND_PLACEHOLDERS, RESERVED_AGENT_VARS, SECRET_ENV_NAME, commandTemplateProblems } from '../config/agents.ts';
+import { writeFileAtomic } from '../core/atomic-write.ts';
 import type { ExitStatus } from '../core/outcome.ts';
-import { secretRedactor } from '../core/redact.ts';
+import { noRedaction, secretRedactor } from '../core/redact.ts';
+import { formatTruncated, truncateHeadTail } from '../core/truncate.ts';
 import { startMeteringProxy, type MeteringProxy, type ProxyCall } from '../proxy/server.ts';
 import { extractPatch } from '../workspace/extract-patch.ts';
 import type { Agent, AttemptContext, AttemptResult, TrajectoryStep } from './types.ts';
@@ -125,7 +127,7 @@ export class CommandAgent implements Agent {
     const up = ctx.upstream;
     if (!up) throw new Error('the command agent needs the model route (AttemptContext.upstream)');
     const ws = ctx.workspace;
-    const redact = (s: string) => secretRedactor([up.apiKey])((ctx.redact ?? ((x: string) => x))(s));
+    const redact = (s: string) => secretRedactor([up.apiKey])((ctx.redact ?? noRedaction)(s));
     let proxy: MeteringProxy | null = null;
     let exit: ExitStatus = 'env_error';
     let error: string | undefined;
@@ -153,10 +155,7 @@ export class CommandAgent implements Agent {
         upstream_errors: proxy?.upstreamErrors ?? null,
         output: run?.output ?? null,
       };
-      await mkdir(path.dirname(ctx.trajectoryPath), { recursive: true });
-      const tmp = `${ctx.trajectoryPath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      await writeFile(tmp, redact(JSON.stringify(doc, null, 2)) + '\n');
-      await rename(tmp, ctx.trajectoryPath);
+      await writeFileAtomic(ctx.trajectoryPath, redact(JSON.stringify(doc, null, 2)) + '\n', { mkdirs: true });
     };
 
     try {
@@ -212,7 +211,9 @@ export class CommandAgent implements Agent {
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
       const output =
-        r.stdoutTail === undefined ? r.stdout + r.stderr : `${r.stdout}\n[… ${r.stdoutOmittedBytes ?? 0} bytes elided …]\n${r.stdoutTail}${r.stderr}`;
+        r.stdoutTail === undefined
+          ? r.stdout + r.stderr
+          : formatTruncated(truncateHeadTail(r.stdout, r.stdoutTail, r.stdoutOmittedBytes ?? 0, Infinity), (n) => `\n[… ${n} bytes elided …]\n`) + r.stderr;
       run = { exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut, output, durationMs: r.durationMs };
       if (ctx.signal?.aborted) throw new Interrupted(); // Ctrl-C killed the agent: not a result
       ({ exit, error } = notConsulted(exitOf(run, proxy, wallMs), proxy.calls));

@@ -10,6 +10,7 @@ import type { RepoCache } from '../workspace/repo-cache.ts';
 import { runSetup } from '../workspace/setup.ts';
 import type { EnvCache } from '../workspace/env-cache.ts';
 import type { Workspace } from '../workspace/types.ts';
+import { truncateText } from '../core/truncate.ts';
 import { applyPatch } from './apply-patch.ts';
 import { grade } from './grade.ts';
 import { guardRun, judgeRun } from './integrity.ts';
@@ -243,9 +244,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
 function testOutput(cmd: string, run: ExecResult): string {
   const status = run.timedOut ? 'timed out' : `exit ${run.exitCode ?? run.signal}`;
   const text = `$ ${cmd}\n${run.stdout}${run.stderr ? `\n--- stderr ---\n${run.stderr}` : ''}\n--- ${status}${run.truncated ? ', output truncated' : ''} ---\n`;
-  if (text.length <= TEST_OUTPUT_CAP_CHARS) return text;
-  const half = TEST_OUTPUT_CAP_CHARS / 2;
-  return `${text.slice(0, half)}\n[... ${text.length - 2 * half} characters elided ...]\n${text.slice(-half)}`;
+  return truncateText(text, TEST_OUTPUT_CAP_CHARS);
 }
 
 function describe(err: unknown): string {

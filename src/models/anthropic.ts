@@ -7,9 +7,10 @@ import { callCostUsd } from '../pricing/cost.ts';
 import { accumulateAnthropicStream, fromAnthropicMessage, toAnthropicRequest } from './anthropic-messages.ts';
 import { callWithRetries, idleAbort, streamCutFailure, type TryFailure, type TryResult } from './call-loop.ts';
 import { clientSettings, type ClientSettings, type HttpClientOptions } from './client-base.ts';
-import { classifyFailure, redactSecrets, sdkTransportFailure } from './retry.ts';
+import { classifyFailure, sdkTransportFailure } from './retry.ts';
 import type { CallRecord, ChatMessage, ChatReply, ModelClient, ToolDef } from './types.ts';
 import { normaliseAnthropicUsage } from './usage.ts';
+import { redactSecrets } from '../core/redact.ts';
 
 /** Options of the client: the retry policy plus request and stream timeouts ({@link HttpClientOptions}). */
 export type AnthropicClientOptions = HttpClientOptions;
@@ -104,7 +105,7 @@ export class AnthropicClient implements ModelClient {
           idle.touch();
           if (isRecord(ev) && ev.type === 'error') {
             const err = isRecord(ev.error) ? ev.error : {};
-            const message = redactSecrets(str(err.message) ?? 'error event', this.#key);
+            const message = redactSecrets(str(err.message) ?? 'error event', [this.#key]);
             const cls = classifyFailure(str(err.type) === 'overloaded_error' ? 529 : 500, null, str(err.type), message);
             return { failure: { ...cls, status: null, message: `error event in the stream: ${message}`, call: this.#callRecord(undefined, Math.round(performance.now() - t0)) } };
           }
@@ -112,7 +113,7 @@ export class AnthropicClient implements ModelClient {
         }
       } catch (e) {
         if (signal?.aborted) throw signal.reason;
-        cut = redactSecrets(e instanceof Error ? e.message : String(e), this.#key);
+        cut = redactSecrets(e instanceof Error ? e.message : String(e), [this.#key]);
       }
       const failure = streamCutFailure({
         signal, idle, idleMs: this.#cfg.streamIdleMs, readError: cut, complete: acc.complete,
@@ -127,7 +128,7 @@ export class AnthropicClient implements ModelClient {
   }
 
   #fromSdkError(e: unknown): TryFailure {
-    const message = redactSecrets(e instanceof Error ? e.message : String(e), this.#key);
+    const message = redactSecrets(e instanceof Error ? e.message : String(e), [this.#key]);
     if (e instanceof APIError && typeof e.status === 'number') {
       const body = isRecord(e.error) ? e.error : {};
       const inner = isRecord(body.error) ? body.error : body;

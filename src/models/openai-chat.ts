@@ -5,12 +5,13 @@ import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatC
 import type { ModelSpec } from '../config/models.ts';
 import type { PriceRow } from '../config/prices.ts';
 import { callCostUsd } from '../pricing/cost.ts';
-import { classifyFailure, redactSecrets, sdkTransportFailure } from './retry.ts';
+import { classifyFailure, sdkTransportFailure } from './retry.ts';
 import { callWithRetries, idleAbort, streamCutFailure, type TryFailure, type TryResult } from './call-loop.ts';
 import { clientSettings, type ClientSettings, type HttpClientOptions } from './client-base.ts';
 import { accumulateChatStream } from './openai-stream.ts';
 import type { CallRecord, ChatMessage, ChatReply, ModelClient, ToolCall, ToolDef } from './types.ts';
 import { normaliseUsage } from './usage.ts';
+import { redactSecrets } from '../core/redact.ts';
 
 /** Options of the client: the retry policy plus request and stream timeouts ({@link HttpClientOptions}). */
 export type OpenAIChatClientOptions = HttpClientOptions;
@@ -115,7 +116,7 @@ export class OpenAIChatClient implements ModelClient {
         }
       } catch (e) {
         if (signal?.aborted) throw signal.reason;
-        cut = redactSecrets(e instanceof Error ? e.message : String(e), this.#sdk.apiKey);
+        cut = redactSecrets(e instanceof Error ? e.message : String(e), [this.#sdk.apiKey]);
       }
       const failure = streamCutFailure({
         signal, idle, idleMs: this.#cfg.streamIdleMs, readError: cut, complete: acc.finished || isRecord(acc.body().error),
@@ -131,7 +132,7 @@ export class OpenAIChatClient implements ModelClient {
 
   /** Classifies an error thrown by the SDK; the message is redacted of the key. */
   #fromSdkError(e: unknown): TryFailure {
-    const message = redactSecrets(e instanceof Error ? e.message : String(e), this.#sdk.apiKey);
+    const message = redactSecrets(e instanceof Error ? e.message : String(e), [this.#sdk.apiKey]);
     if (e instanceof APIError && typeof e.status === 'number') {
       const errBody = isRecord(e.error) ? e.error : {};
       const cls = classifyFailure(e.status, str(e.code) ?? str(errBody.code), str(e.type) ?? str(errBody.type), message);
@@ -149,7 +150,7 @@ export class OpenAIChatClient implements ModelClient {
     // Some gateways (OpenRouter) report upstream failures as a 2xx body `{error: {code, message}}`.
     if (isRecord(body.error)) {
       const err = body.error;
-      const message = redactSecrets(str(err.message) ?? JSON.stringify(err), this.#sdk.apiKey);
+      const message = redactSecrets(str(err.message) ?? JSON.stringify(err), [this.#sdk.apiKey]);
       const status = typeof err.code === 'number' ? err.code : 502;
       const cls = classifyFailure(status, str(err.code), str(err.type), message);
       return { failure: { ...cls, status, message: `provider error in a 2xx reply: ${message}`, call: hasUsage ? call : null } };

@@ -73,16 +73,6 @@ export function backoffDelayMs(retry: number, serverMs: number | null, o: Backof
 }
 
 /**
- * Removes an API key from a text that goes into an error message or a log: the key itself, and
- * anything shaped like a secret key (`sk-…`, as providers echo masked or partial keys).
- */
-export function redactSecrets(text: string, apiKey: string | null): string {
-  let out = text;
-  if (apiKey && apiKey.length >= 4) out = out.split(apiKey).join('[REDACTED]');
-  return out.replace(/\bsk-[A-Za-z0-9_*.-]{6,}/g, 'sk-[REDACTED]');
-}
-
-/**
  * A failure without an HTTP status (connection refused or reset, timeout, a 2xx body that is not
  * JSON), as either SDK throws it. A malformed body is `bad_response` and a network fault `network`;
  * both are retried, and neither is billed (no usage was received).

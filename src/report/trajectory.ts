@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { promptTokens, TokenUsage } from '../core/usage.ts';
+import { truncateOutput } from '../core/truncate.ts';
 import type { AttemptRecord } from '../store/records.ts';
 import { formatInt, formatMs, formatTokens, formatUsd } from './format.ts';
 import type { StepSeries } from './analysis-view.ts';
@@ -88,9 +89,8 @@ export interface CappedText {
 
 /** Caps `text` at `cap` characters: the first and last half of the cap, and the count elided between. */
 export function capText(text: string, cap: number = TEXT_CAP): CappedText {
-  if (text.length <= cap) return { head: text, elided: 0, tail: '' };
-  const half = Math.floor(cap / 2);
-  return { head: text.slice(0, half), elided: text.length - 2 * half, tail: text.slice(text.length - half) };
+  const cut = truncateOutput(text, cap);
+  return cut.truncated ? { head: cut.head, elided: cut.elidedChars, tail: cut.tail } : { head: text, elided: 0, tail: '' };
 }
 
 export interface StepView {

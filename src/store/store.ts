@@ -2,10 +2,11 @@
 // and trajectories. Attempts are appended and flushed (fsync) one line each as they finish, so a crash
 // or Ctrl-C never loses a finished attempt.
 import { createReadStream } from 'node:fs';
-import { appendFile, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { AttemptRecord, RunHeader, SUPPORTED_FORMAT_VERSIONS } from './records.ts';
+import { writeFileAtomic } from '../core/atomic-write.ts';
 import { UserInputError } from '../core/errors.ts';
 import { noRedaction, type Redactor } from '../core/redact.ts';
 
@@ -51,23 +52,14 @@ export class RunWriter {
     const kept = attempts.filter((r) => !drop(r));
     const file = path.join(this.dir, 'attempts.jsonl');
     await appendFile(path.join(this.dir, 'attempts.superseded.jsonl'), dropped.map((r) => JSON.stringify(r) + '\n').join(''));
-    const tmp = `${file}.tmp`;
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.write(kept.map((r) => JSON.stringify(r) + '\n').join(''));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, file);
+    await writeFileAtomic(file, kept.map((r) => JSON.stringify(r) + '\n').join(''));
     return dropped;
   }
 
   /** Atomically (re)writes run.json. */
   async writeHeader(header: RunHeader): Promise<void> {
     const file = path.join(this.dir, 'run.json');
-    await writeFile(`${file}.tmp`, this.redact(JSON.stringify(RunHeader.parse(header), null, 2)) + '\n');
-    await rename(`${file}.tmp`, file);
+    await writeFileAtomic(file, this.redact(JSON.stringify(RunHeader.parse(header), null, 2)) + '\n');
   }
 
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, classifyFailure, redactSecrets, retryAfterMs } from '../../../src/models/retry.ts';
+import { backoffDelayMs, classifyFailure, retryAfterMs } from '../../../src/models/retry.ts';
 
 const headers = (h: Record<string, string>) => new Headers(h);
 
@@ -47,12 +47,5 @@ describe('backoffDelayMs', () => {
   it('uses the server delay, clamped to the cap', () => {
     expect(backoffDelayMs(1, 300, o)).toBe(300);
     expect(backoffDelayMs(1, 90_000, o)).toBe(1000);
-  });
-});
-
-describe('redactSecrets', () => {
-  it('removes the key and anything shaped like an sk- key', () => {
-    expect(redactSecrets('bad key abc123XYZ789 given', 'abc123XYZ789')).toBe('bad key [REDACTED] given');
-    expect(redactSecrets('Incorrect API key provided: sk-proj-abc*****wxyz.', null)).toBe('Incorrect API key provided: sk-[REDACTED]');
   });
 });

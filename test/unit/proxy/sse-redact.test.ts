@@ -58,11 +58,11 @@ describe('SseRedactor', () => {
       { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
       delta(`x ${KEY.slice(0, 9)}`),
       { type: 'ping' },
-      delta(`${KEY.slice(9)} sk-test-s`),
+      delta(`${KEY.slice(9)} sk-te`),
       { type: 'content_block_stop', index: 0 },
       { type: 'message_stop' },
     ]);
-    expect(textOf(out)).toBe(`x ${REDACTED} sk-test-s`);
+    expect(textOf(out)).toBe(`x ${REDACTED} sk-te`);
     const types = out.map((e) => (e as Record<string, unknown>).type);
     expect(types.slice(-2)).toEqual(['content_block_stop', 'message_stop']);
     expect(JSON.stringify(out)).not.toContain(KEY);

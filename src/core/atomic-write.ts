@@ -1,0 +1,36 @@
+// The one atomic file write: readers see the old content or the new, never a part of it.
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface AtomicWriteOptions {
+  /** Create the parent folders first (default false). */
+  mkdirs?: boolean;
+  /** fsync the file before the rename, so a crash cannot leave it empty (default true). */
+  fsync?: boolean;
+}
+
+/**
+ * Writes `data` to `file` atomically: to a temporary file beside it (`<file>.<pid>.<random>.tmp`, so
+ * concurrent writers never share one), optionally fsynced, then renamed over `file`. On failure the
+ * temporary file is removed and `file` is left as it was.
+ * @throws the file-system error (ENOENT for a missing folder without `mkdirs`, EACCES, ENOSPC, EISDIR…).
+ */
+export async function writeFileAtomic(file: string, data: string | Uint8Array, opts: AtomicWriteOptions = {}): Promise<void> {
+  if (typeof file !== 'string' || file === '') throw new TypeError('writeFileAtomic: file must be a non-empty path');
+  if (opts.mkdirs) await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    const fh = await open(tmp, 'wx');
+    try {
+      await fh.writeFile(data);
+      if (opts.fsync ?? true) await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file);
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw e;
+  }
+}
