@@ -7,6 +7,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { COMMAND_PLACEHOLDERS, RESERVED_AGENT_VARS, SECRET_ENV_NAME, commandTemplateProblems } from '../config/agents.ts';
 import { writeFileAtomic } from '../core/atomic-write.ts';
+import { isContextOverflow } from '../core/context-overflow.ts';
 import type { ExitStatus } from '../core/outcome.ts';
 import { noRedaction, secretRedactor } from '../core/redact.ts';
 import { formatTruncated, truncateHeadTail } from '../core/truncate.ts';
@@ -281,6 +282,12 @@ export function notConsulted(r: { exit: ExitStatus; error?: string }, calls: rea
   return { exit: 'env_error', error: `the agent never completed a model call (adapter, protocol or CLI start-up failure), so the model was not consulted: ${why}` };
 }
 
+/** The HTTP status in a proxy's `upstreamErrors.last` (`HTTP <status> from …`), null when none (a network failure). */
+const upstreamStatus = (text: string): number | null => {
+  const m = /^HTTP (\d{3}) from /.exec(text);
+  return m ? Number(m[1]) : null;
+};
+
 /** How the external agent's run ended (see `CommandAgent`). Pure. */
 export function exitOf(
   run: { exitCode: number | null; timedOut: boolean; output: string },
@@ -293,7 +300,7 @@ export function exitOf(
   if (run.exitCode === 0) return { exit: 'submitted' };
   if (run.exitCode === 126 || run.exitCode === 127) return { exit: 'env_error', error: `the agent command could not be run (exit ${run.exitCode}): ${lastLine}` };
   const upstream = proxy.upstreamErrors.last;
-  if (upstream && /context[ _-]?(length|window)|prompt is too long|maximum context|too many tokens/i.test(upstream)) {
+  if (upstream && isContextOverflow({ status: upstreamStatus(upstream), message: upstream })) {
     return { exit: 'context_exceeded', error: upstream };
   }
   if (upstream) return { exit: 'api_error', error: `${upstream} (agent exited with ${run.exitCode ?? 'a signal'})` };

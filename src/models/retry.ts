@@ -1,4 +1,5 @@
 // fixbench's retry policy for provider calls: which failures are retried, how long to wait. Pure.
+import { isContextOverflow } from '../core/context-overflow.ts';
 import type { ModelErrorKind } from './types.ts';
 import type { TryFailure } from './call-loop.ts';
 
@@ -9,9 +10,6 @@ export interface FailureClass {
   retry: boolean;
 }
 
-const CONTEXT_CODES = new Set(['context_length_exceeded', 'string_above_max_length', 'context_window_exceeded']);
-const CONTEXT_MESSAGE =
-  /context[ _-]?(length|window|size)|maximum context|max(imum)?[ _-]?(input[ _-]?)?tokens? (allowed|exceeded)|prompt is too long|too many (input )?tokens|input is too long|reduce the length of the messages/i;
 const QUOTA_CODES = new Set(['insufficient_quota', 'insufficient_balance', 'billing_hard_limit_reached', 'payment_required']);
 /** Anthropic reports an empty balance as a 400 `invalid_request_error` with this wording. */
 const QUOTA_MESSAGE = /credit balance is too low|insufficient (balance|credit|funds)|exceeded your current quota/i;
@@ -30,7 +28,7 @@ export function classifyFailure(status: number | null, code: string | null, type
   if (status === 401 || status === 403) return { kind: 'auth', retry: false };
   if (status === 402 || QUOTA_CODES.has(c) || QUOTA_CODES.has(t)) return { kind: 'quota', retry: false };
   if (status >= 400 && status < 500 && QUOTA_MESSAGE.test(message)) return { kind: 'quota', retry: false };
-  if (status >= 400 && status < 500 && (CONTEXT_CODES.has(c) || CONTEXT_MESSAGE.test(message))) {
+  if (status >= 400 && status < 500 && isContextOverflow({ status, code, type, message })) {
     return { kind: 'context_exceeded', retry: false };
   }
   if (status === 404) return { kind: 'not_found', retry: false };
