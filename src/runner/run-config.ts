@@ -5,13 +5,56 @@ import { presetOfSpec } from '../agents/presets.ts';
 import { attemptKey, canonicalHash, stableHash } from '../core/ids.ts';
 import { LIMIT_DEFAULTS, RUN_CONFIG_VERSION, RunConfig, contenderConfigHash, type ContenderConfig, type RunLimits } from '../config/run-config.ts';
 import type { PriceSheet } from '../config/prices.ts';
-import type { ContenderPlan } from './run.ts';
+import type { PricedModel } from '../config/catalog.ts';
+import type { AgentSpec } from '../config/agents.ts';
+import type { Contender } from '../store/records.ts';
+
+/**
+ * A contender to run: a reference agent (`gold`, `noop`), or a model driven by the built-in `bash`
+ * agent or, with `agent`, by an external agent CLI (`command` agent, behind the metering proxy), or the
+ * patches of a SWE-bench predictions file (`id` a file-name-safe label, `name` its model_name_or_path).
+ */
+export type ContenderPlan =
+  | { kind: 'reference'; agent: 'gold' | 'noop' }
+  | { kind: 'model'; model: PricedModel; apiKey: string; agent?: AgentSpec }
+  | { kind: 'predictions'; id: string; name: string; patches: ReadonlyMap<string, string | null> };
 
 /** The contender id a plan is recorded under: the model id, `<model>@<agent>` for an external agent, or the reference / predictions id. */
 export function contenderIdOf(plan: ContenderPlan): string {
   if (plan.kind === 'reference') return plan.agent;
   if (plan.kind === 'predictions') return plan.id;
   return plan.agent ? `${plan.model.spec.id}@${plan.agent.id}` : plan.model.spec.id;
+}
+
+/** The run.json contender of a plan; with `config`, its `config_hash` too (absent for a run that predates RunConfig). */
+export function contenderOf(plan: ContenderPlan, config?: RunConfig): Contender {
+  const c = contenderRow(plan);
+  return config ? { ...c, config_hash: contenderConfigHash(config, configEntryOf(config, plan)) } : c;
+}
+
+/** The run.json row of a plan (labels, price row for reports); no key. */
+function contenderRow(plan: ContenderPlan): Contender {
+  if (plan.kind === 'reference') {
+    return { id: plan.agent, agent: plan.agent, model: null, upstream: null, name: null, vendor: null, region: null, provider: null, price: null };
+  }
+  if (plan.kind === 'predictions') {
+    return { id: plan.id, agent: 'predictions', model: null, upstream: null, name: plan.name, vendor: null, region: null, provider: null, price: null };
+  }
+  const { spec, price } = plan.model;
+  return {
+    // An external agent's contender is `<model>@<agent>`, so one model under several agents stays apart.
+    id: plan.agent ? `${spec.id}@${plan.agent.id}` : spec.id,
+    agent: plan.agent?.id ?? 'bash',
+    model: spec.id,
+    upstream: spec.model,
+    name: spec.name ?? null,
+    vendor: spec.vendor,
+    region: spec.region,
+    provider: spec.provider,
+    price_key: spec.price ?? spec.id,
+    price: price ? { ...price } : null,
+    ...(plan.agent?.network === 'host' ? { agent_network: 'host' as const } : {}),
+  };
 }
 
 /** Canonical hash of a predictions set: instance_id → patch (null = no prediction). */

@@ -5,10 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import type { TaskSpec } from '../config/task.ts';
-import type { PricedModel } from '../config/catalog.ts';
-import type { AgentSpec } from '../config/agents.ts';
 import type { RunConfig } from '../config/run-config.ts';
-import { contenderConfigHash } from '../config/run-config.ts';
 import type { Agent, AgentLimits, AgentUpstream, AttemptResult } from '../agents/types.ts';
 import { createAgent } from '../agents/index.ts';
 import type { ModelClient } from '../models/types.ts';
@@ -19,7 +16,7 @@ import { evaluate } from '../evaluation/evaluate.ts';
 import type { EvaluationResult } from '../evaluation/types.ts';
 import { flakyTests } from '../evaluation/flaky.ts';
 import { PredictionsAgent } from '../evaluation/predictions-agent.ts';
-import { agentLimitsOf, attemptKeyOf, configEntryOf, legacyAttemptKey } from './run-config.ts';
+import { agentLimitsOf, attemptKeyOf, contenderOf, legacyAttemptKey, type ContenderPlan } from './run-config.ts';
 import { addUsage, promptTokens, zeroUsage } from '../core/usage.ts';
 import { attemptCost } from '../pricing/cost.ts';
 import { callCounts } from '../pricing/side-calls.ts';
@@ -41,15 +38,7 @@ import { attemptOutcome } from './outcome.ts';
 import { referenceGate } from './gate.ts';
 import { withAttemptIsolation } from '../sandbox/attempt.ts';
 
-/**
- * A contender to run: a reference agent (`gold`, `noop`), or a model driven by the built-in `bash`
- * agent or, with `agent`, by an external agent CLI (`command` agent, behind the metering proxy), or the
- * patches of a SWE-bench predictions file (`id` a file-name-safe label, `name` its model_name_or_path).
- */
-export type ContenderPlan =
-  | { kind: 'reference'; agent: 'gold' | 'noop' }
-  | { kind: 'model'; model: PricedModel; apiKey: string; agent?: AgentSpec }
-  | { kind: 'predictions'; id: string; name: string; patches: ReadonlyMap<string, string | null> };
+export type { ContenderPlan } from './run-config.ts';
 
 export interface RunOptions {
   runId: string;
@@ -101,35 +90,6 @@ export interface RunSummary {
   attempts: AttemptRecord[];
   /** Attempts this session ran (the rest were recorded before, or belong to other shards). */
   ran: number;
-}
-
-export function contenderOf(plan: ContenderPlan, config?: RunConfig): Contender {
-  const c = contenderRow(plan);
-  return config ? { ...c, config_hash: contenderConfigHash(config, configEntryOf(config, plan)) } : c;
-}
-
-function contenderRow(plan: ContenderPlan): Contender {
-  if (plan.kind === 'reference') {
-    return { id: plan.agent, agent: plan.agent, model: null, upstream: null, name: null, vendor: null, region: null, provider: null, price: null };
-  }
-  if (plan.kind === 'predictions') {
-    return { id: plan.id, agent: 'predictions', model: null, upstream: null, name: plan.name, vendor: null, region: null, provider: null, price: null };
-  }
-  const { spec, price } = plan.model;
-  return {
-    // An external agent's contender is `<model>@<agent>`, so one model under several agents stays apart.
-    id: plan.agent ? `${spec.id}@${plan.agent.id}` : spec.id,
-    agent: plan.agent?.id ?? 'bash',
-    model: spec.id,
-    upstream: spec.model,
-    name: spec.name ?? null,
-    vendor: spec.vendor,
-    region: spec.region,
-    provider: spec.provider,
-    price_key: spec.price ?? spec.id,
-    price: price ? { ...price } : null,
-    ...(plan.agent?.network === 'host' ? { agent_network: 'host' as const } : {}),
-  };
 }
 
 /**
