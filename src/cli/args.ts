@@ -1,4 +1,5 @@
-// Commander parsers of the nightly-run flags (`--shard`, `--fail-on-error`, gates of `compare`).
+// Every commander option parser of the CLI (numbers, caps, lists, `--shard`, `--fail-on-error`, gates of
+// `compare`): each returns the typed value or throws InvalidArgumentError with the fix.
 import { InvalidArgumentError } from 'commander';
 import type { Shard } from '../store/records.ts';
 
@@ -45,4 +46,60 @@ export function nonNegativeNumber(v: string): number {
   const n = /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : NaN;
   if (!Number.isFinite(n)) throw new InvalidArgumentError('must be a number such as 2 or 2.5');
   return n;
+}
+
+/** Commander parser for a whole number from 0 to 10. */
+export function nonNegativeInt(v: string): number {
+  const n = decimal(v);
+  if (!Number.isInteger(n) || n < 0 || n > 10) throw new InvalidArgumentError('must be a whole number from 0 to 10');
+  return n;
+}
+
+/** Commander parser for a positive whole number flag. */
+export function positiveInt(v: string): number {
+  const n = decimal(v);
+  if (!Number.isInteger(n) || n <= 0 || n > 1_000_000) throw new InvalidArgumentError('must be a positive whole number');
+  return n;
+}
+
+/**
+ * Commander parser for a USD amount; `none` disables the cap and gives `Infinity` (commander turns a
+ * parser's null into ''), which `capOrNull` maps back to null.
+ */
+export function usdOrNone(v: string): number {
+  if (v === 'none') return Number.POSITIVE_INFINITY;
+  const n = decimal(v);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be an amount in USD such as 2 or 0.5, or "none"');
+  return n;
+}
+
+/** Commander parser for a token count; `none` (the default) disables the cap and gives `Infinity`. */
+export function tokensOrNone(v: string): number {
+  if (v === 'none') return Number.POSITIVE_INFINITY;
+  const n = decimal(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a whole number of tokens such as 2000000, or "none"');
+  return n;
+}
+
+/** A cap from `usdOrNone`: null for no cap. */
+export const capOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+/** Commander parser for a comma-separated, repeatable list; an empty list is refused. */
+export function list(v: string, prev: unknown): string[] {
+  if (prev === false) throw new InvalidArgumentError('cannot be combined with --no-models');
+  const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!items.length) throw new InvalidArgumentError('needs at least one id (comma-separated)');
+  return [...(Array.isArray(prev) ? (prev as string[]) : []), ...items];
+}
+
+/** Commander parser for a number of seconds, at least `min` and at most one day. */
+export const seconds = (min: number) => (v: string): number => {
+  const n = decimal(v);
+  if (!(n >= min && n <= 86_400)) throw new InvalidArgumentError(`must be a number of seconds from ${min} to 86400`);
+  return n;
+};
+
+/** Strict decimal (no hex, exponent or blanks), or NaN. */
+function decimal(v: string): number {
+  return /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : Number.NaN;
 }

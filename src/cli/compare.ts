@@ -79,6 +79,7 @@ export async function compareCommand(base: string, head: string, o: CompareCliOp
         if (tasks.length) process.stdout.write(wrap(`${x.id} ${what}: ${tasks.join(', ')}`, COMPARE_WIDTH));
       }
     }
+    for (const x of c.contenders) if (x.configChanges?.length) process.stdout.write(wrap(`${x.id} configuration changed: ${x.configChanges.join(', ')}`, COMPARE_WIDTH));
   }
   const configured = Object.keys(gates).length;
   if (!o.json) {
@@ -115,11 +116,11 @@ export function wrap(text: string, width: number): string {
  * limits that define the configuration, then the group key in brackets for scripts, e.g.
  * `suite c0ffee123456 (16 tasks) · gpt-5.4, deepseek-v3.2 · 1 attempt/task, 50 steps  [c0ffee…/9f2a…]`.
  */
-export function groupLabel(h: { suite: { hash: string; instance_ids: string[] }; contenders: Array<{ id: string }>; attempts_per_task: number; limits: { steps: number } }, group: string): string {
+export function groupLabel(h: { suite: { hash: string; instance_ids: string[] }; contenders: Array<{ id: string }>; attempts_per_task: number; limits: { steps: number }; config?: unknown }, group: string): string {
   const [suite, config] = group.split('/');
   const who = h.contenders.map((c) => c.id);
   const models = who.length > 6 ? `${who.slice(0, 6).join(', ')} +${who.length - 6} more` : who.join(', ');
-  return `suite ${h.suite.hash.slice(0, 12)} (${h.suite.instance_ids.length} tasks) · ${models} · ${h.attempts_per_task} attempt(s)/task, ${h.limits.steps} steps  [${(suite ?? '').slice(0, 8)}…/${(config ?? '').slice(0, 8)}…]\n`;
+  return `suite ${h.suite.hash.slice(0, 12)} (${h.suite.instance_ids.length} tasks) · ${models} · ${h.attempts_per_task} attempt(s)/task, ${h.limits.steps} steps${h.config ? '' : ' (run predates RunConfig)'}  [${(suite ?? '').slice(0, 8)}…/${(config ?? '').slice(0, 8)}…]\n`;
 }
 
 /** Lists the runs under --results grouped by suite and configuration. */

@@ -8,6 +8,7 @@ import { ExitCode, UserInputError } from '../core/errors.ts';
 import { newRunId } from '../core/ids.ts';
 import { buildReport, loadPublishedScores } from '../report/index.ts';
 import { runSuite, type ContenderPlan } from '../runner/run.ts';
+import { buildRunConfig } from '../runner/run-config.ts';
 import { createSandbox } from '../sandbox/index.ts';
 import { untrustedWork } from './trust.ts';
 import { loadTasks } from '../tasks/load.ts';
@@ -97,10 +98,14 @@ export async function evalCommand(o: EvalCliOptions): Promise<number> {
       tasks,
       contenders: plans,
       skipped: [],
-      priceSheet: { file: path.relative(process.cwd(), catalog.priceFile), sheet: catalog.sheet },
-      limits: { steps: 0, costUsd: null, wallMs: 0, commandTimeoutMs: 60_000, outputChars: 0, formatErrors: 0 },
-      budgetUsd: null,
-      attempts: 1,
+      config: buildRunConfig({
+        plans,
+        limits: { steps: 0, attempt_usd: null, wall_ms: 0, command_timeout_ms: 60_000, output_chars: 0, format_errors: 0 },
+        runBudget: { usd: null, tokens: null },
+        attempts: 1,
+        rerunFailed: 0,
+        priceSheet: { file: path.relative(process.cwd(), catalog.priceFile), sheet: catalog.sheet },
+      }),
       concurrency: o.concurrency,
       sandbox,
       repoCache,

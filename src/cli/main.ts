@@ -1,68 +1,12 @@
 // The `fixbench` command: parses arguments (commander), dispatches to a command, maps errors to
 // exit codes (0 ok, 1 internal error, 2 invalid input, 3 gate failed, 130 interrupted).
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, GateFailedError, UserInputError } from '../core/errors.ts';
-import { SANDBOX_CHOICES } from '../sandbox/types.ts';
 import { harnessVersion } from './paths.ts';
 import { registerTaskCommands } from './tasks-commands.ts';
 import { fsErrorMessage } from './fs-error.ts';
-import { nonNegativeNumber, parseErrorThreshold, parseShardOrAuto, significanceLevel } from './args.ts';
-
-/** Commander parser for a whole number from 0 to 10. */
-export function nonNegativeInt(v: string): number {
-  const n = decimal(v);
-  if (!Number.isInteger(n) || n < 0 || n > 10) throw new InvalidArgumentError('must be a whole number from 0 to 10');
-  return n;
-}
-
-/** Commander parser for a positive whole number flag. */
-export function positiveInt(v: string): number {
-  const n = decimal(v);
-  if (!Number.isInteger(n) || n <= 0 || n > 1_000_000) throw new InvalidArgumentError('must be a positive whole number');
-  return n;
-}
-
-/**
- * Commander parser for a USD amount; `none` disables the cap and gives `Infinity` (commander turns a
- * parser's null into ''), which `capOrNull` maps back to null.
- */
-export function usdOrNone(v: string): number {
-  if (v === 'none') return Number.POSITIVE_INFINITY;
-  const n = decimal(v);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be an amount in USD such as 2 or 0.5, or "none"');
-  return n;
-}
-
-/** Commander parser for a token count; `none` (the default) disables the cap and gives `Infinity`. */
-export function tokensOrNone(v: string): number {
-  if (v === 'none') return Number.POSITIVE_INFINITY;
-  const n = decimal(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a whole number of tokens such as 2000000, or "none"');
-  return n;
-}
-
-/** A cap from `usdOrNone`: null for no cap. */
-export const capOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
-
-/** Commander parser for a comma-separated, repeatable list; an empty list is refused. */
-export function list(v: string, prev: unknown): string[] {
-  if (prev === false) throw new InvalidArgumentError('cannot be combined with --no-models');
-  const items = v.split(',').map((s) => s.trim()).filter(Boolean);
-  if (!items.length) throw new InvalidArgumentError('needs at least one id (comma-separated)');
-  return [...(Array.isArray(prev) ? (prev as string[]) : []), ...items];
-}
-
-/** Commander parser for a number of seconds, at least `min` and at most one day. */
-const seconds = (min: number) => (v: string): number => {
-  const n = decimal(v);
-  if (!(n >= min && n <= 86_400)) throw new InvalidArgumentError(`must be a number of seconds from ${min} to 86400`);
-  return n;
-};
-
-/** Strict decimal (no hex, exponent or blanks), or NaN. */
-function decimal(v: string): number {
-  return /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : Number.NaN;
-}
+import { nonNegativeNumber, parseErrorThreshold, significanceLevel } from './args.ts';
+import { addRunOptions } from './run-options.ts';
 
 export function buildProgram(exit: { code: number }): Command {
   const program = new Command('fixbench')
@@ -76,54 +20,13 @@ export function buildProgram(exit: { code: number }): Command {
         '3 gate failed (reference gate: gold did not resolve a task, or noop resolved one; tasks validate: a task is invalid; --fail-on-error; a compare gate); 130 interrupted (Ctrl-C).',
     );
 
-  program
+  const run = program
     .command('run')
     .description(
       'Run every bundled task with the gold and noop reference agents and with every model in models.yaml whose API-key variable is set; write results/<run_id>/ and reports/<run_id>/index.html.',
-    )
-    .option('--tasks <dir>', 'folder of task fixtures (default: the bundled tasks/)')
-    .option('--task <ids>', 'only these instance_ids (comma-separated; repeatable)', list)
-    .option('--models-file <file>', 'models catalog (default: the bundled models.yaml)')
-    .option('--models <ids>', 'only these model ids from the catalog (comma-separated; repeatable); their API-key variables must be set', list)
-    .option('--no-models', 'run no model, only the reference agents (not with --models)')
-    .option(
-      '--agents <ids>',
-      'agents driving each model (comma-separated; repeatable): bash (built in, the default), the presets claude-code, openclaw, codex, opencode, qwen-code, pi (install first: fixbench agents install <id>) and external agent CLIs declared in the agents: section of models.yaml, run behind a metering proxy (see docs/agents.md); a contender is <model>@<agent>',
-      list,
-    )
-    .option('--no-reference', 'skip the gold and noop reference agents')
-    .option('--prices <file>', 'price sheet, USD per million tokens (default: the newest prices/<YYYY-MM-DD>.yaml)')
-    .addOption(new Option('--budget-usd <usd>', 'run-wide cap on model spend at list price, USD; "none" for no cap').default(2, '2').argParser(usdOrNone))
-    .addOption(new Option('--budget-tokens <n>', 'run-wide cap on model tokens (prompt + output of every call, retries included); "none" for no cap').default(Number.POSITIVE_INFINITY, 'none').argParser(tokensOrNone))
-    .addOption(new Option('--attempt-usd <usd>', 'cap per attempt, USD; "none" for no cap').default(0.5, '0.5').argParser(usdOrNone))
-    .addOption(new Option('--steps <n>', 'model turns per attempt at most').default(40).argParser(positiveInt))
-    .addOption(new Option('--command-timeout <seconds>', 'timeout of one agent command').default(60).argParser(seconds(1)))
-    .addOption(new Option('--attempt-timeout <seconds>', 'wall time of one agent attempt').default(1200).argParser(seconds(10)))
-    .addOption(new Option('--attempts <k>', 'attempts per task and contender').default(1).argParser(positiveInt))
-    .addOption(new Option('--rerun-failed <n>', 're-run the tests of an unresolved attempt n more times (0-10) and record tests whose results disagree as flaky').default(0).argParser(nonNegativeInt))
-    .addOption(new Option('--concurrency <n>', 'attempts run at once').default(2).argParser(positiveInt))
-    .addOption(new Option('--model-concurrency <n>', 'model calls in flight at once across attempts (default: --concurrency)').argParser(positiveInt))
-    .addOption(new Option('--test-concurrency <n>', 'setup and test runs at once (default: the CPU count)').argParser(positiveInt))
-    .option('--resume <run>', 'continue an interrupted or killed run (run id under --results, or its folder): only attempts with no record run; its tasks, models, limits and shard are reused, and a flag that differs from them is refused')
-    .option('--retry-errors <run>', 'like --resume, after setting aside the run\'s infra_error records (kept in attempts.superseded.jsonl) so they run again')
-    .addOption(
-      new Option(
-        '--shard <i/n|auto>',
-        'run only shard i of n: attempts split by a stable hash of their key; join shard folders with `fixbench merge`. auto: from the CI engine\'s variables (FIXBENCH_SHARD_INDEX/FIXBENCH_SHARD_TOTAL, 0-based; GitLab CI_NODE_INDEX/CI_NODE_TOTAL; Buildkite BUILDKITE_PARALLEL_JOB/BUILDKITE_PARALLEL_JOB_COUNT; Kubernetes JOB_COMPLETION_INDEX with FIXBENCH_SHARD_TOTAL)',
-      ).argParser(parseShardOrAuto),
-    )
-    .addOption(new Option('--fail-on-error <n|p%>', 'exit 3 when more than n attempts (or p% of them) end as infra_error').argParser(parseErrorThreshold))
-    .option('--cache-dir <dir>', 'environment cache of task setups (default: $FIXBENCH_CACHE_DIR, else $XDG_CACHE_HOME/fixbench, else ~/.cache/fixbench)')
-    .option('--no-env-cache', 'run each task\'s setup in every workspace instead of restoring it from the environment cache')
-    .option('--results <dir>', 'results folder', 'results')
-    .option('--reports <dir>', 'reports folder', 'reports')
-    .option('--run-id <id>', 'run id, a new folder under --results (default: UTC time plus a random suffix, e.g. 20261129T080102Z-3f9a)')
-    .addOption(
-      new Option('--sandbox <kind>', 'where agent commands and tests run: bwrap (isolated: no network, writes only to the workspace), local (not isolated), or auto (bwrap when usable; else local with a warning only for the reference agents on the bundled tasks, and exit 2 with the fix when anything untrusted would run: a model, an external agent, or a --tasks folder other than the bundled one; see `fixbench doctor`)')
-        .choices(SANDBOX_CHOICES)
-        .default('auto'),
-    )
-    .option('--json', 'print JSON Lines on stdout for scripts: a "start" event, one "attempt" event per finished attempt, then a "summary" event')
+    );
+  addRunOptions(run);
+  run
     .addHelpText('after', '\nOn a terminal a progress bar shows attempts done, resolved so far, running USD and tokens, and ETA; otherwise one line per attempt goes to stderr.')
     .action(async (opts, cmd: Command) => {
       // commands are imported when used, so `--help` stays fast

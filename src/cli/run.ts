@@ -9,60 +9,27 @@ import { newRunId } from '../core/ids.ts';
 import { ExitCode, UserInputError } from '../core/errors.ts';
 import { existsSync } from 'node:fs';
 import { gradedNote, summarise } from '../analysis/leaderboard.ts';
-import { capOrNull } from './main.ts';
 import { suiteSandbox } from './trust.ts';
 import { RepoCache } from '../workspace/index.ts';
 import { runSuite, type ContenderPlan } from '../runner/run.ts';
 import { buildReport, loadPublishedScores } from '../report/index.ts';
-import type { RunHeader, Shard } from '../store/records.ts';
+import type { RunHeader } from '../store/records.ts';
 import { readRun } from '../store/store.ts';
 import { formatUsd } from '../report/format.ts';
-import { catalogFromOptions, checkRunIdOption, defaultTasksDir, nextStepAfterRun, type SuiteCliOptions } from './common.ts';
+import { catalogFromOptions, checkRunIdOption, defaultTasksDir, nextStepAfterRun } from './common.ts';
 import { PACKAGE_ROOT, harnessIdentity } from './paths.ts';
 import { existingRunFolder, runFolder } from './run-lookup.ts';
 import { checkRunAgents } from '../agents/preset-check.ts';
 import { EnvCache, defaultCacheDir } from '../workspace/env-cache.ts';
 import { Progress, progressLine } from './progress.ts';
-import { exceedsThreshold, type ErrorThreshold } from './args.ts';
+import { capOrNull, exceedsThreshold } from './args.ts';
+import { flagOfField, resumedOptions, type RunCliOptions } from './run-options.ts';
+import { buildRunConfig } from '../runner/run-config.ts';
 import os from 'node:os';
 
 export { progressLine };
 
-export interface RunCliOptions extends SuiteCliOptions {
-  modelsFile?: string;
-  models?: string[] | false;
-  /** Agents driving each model: `bash` (built in) and ids from the `agents:` section of models.yaml. Default ['bash']. */
-  agents?: string[];
-  reference: boolean;
-  prices?: string;
-  /** USD; Infinity = no cap (`--budget-usd none`). */
-  budgetUsd: number;
-  /** Tokens; Infinity or absent = no cap (`--budget-tokens none`, the default). */
-  budgetTokens?: number;
-  /** USD; Infinity = no cap. */
-  attemptUsd: number;
-  steps: number;
-  commandTimeout: number;
-  attemptTimeout: number;
-  attempts: number;
-  rerunFailed: number;
-  /** Model calls at once across attempts (default: `concurrency`). */
-  modelConcurrency?: number;
-  /** Test executions at once (default: the CPU count). */
-  testConcurrency?: number;
-  /** `--resume <run>`: continue that run (a run id under --results, or its folder). */
-  resume?: string;
-  /** `--retry-errors <run>`: like `resume`, after dropping its infra_error records. */
-  retryErrors?: string;
-  shard?: Shard;
-  /** `--fail-on-error`: exit 3 when more infra errors than this. */
-  failOnError?: ErrorThreshold;
-  /** Environment cache folder (default `defaultCacheDir()`); `envCache: false` = `--no-env-cache`. */
-  cacheDir?: string;
-  envCache?: boolean;
-  /** Option names given on the command line (commander's value source `cli`); a resume refuses those that differ from the run. */
-  given?: readonly string[];
-}
+export type { RunCliOptions };
 
 const log = (s: string) => process.stderr.write(s + '\n');
 
@@ -81,9 +48,11 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
         `${path.join(folder, 'run.json')}: run_id is "${stored.run_id}" but the folder is named "${path.basename(folder)}"; a run resumes in the folder named by its run_id — rename the folder back to ${stored.run_id}`,
       );
     }
-    const resumed = resumeOptions(o, stored);
-    refuseResumeConflicts(o, resumed, stored, resuming);
-    o = resumed;
+    if (o.runId !== undefined && o.runId !== stored.run_id) {
+      throw new UserInputError(`--run-id ${o.runId}: --${o.retryErrors ? 'retry-errors' : 'resume'} ${resuming} continues run ${stored.run_id} (run.json run_id); drop --run-id, or start a new run with it`);
+    }
+    // flags not given take the run's values; the RunConfig built from them must equal the stored one
+    o = resumedOptions(o, stored);
   }
   const tasksDir = defaultTasksDir(o.tasks);
   const tasks = await loadTasks(tasksDir, o.task);
@@ -183,19 +152,14 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
       tasks,
       contenders,
       skipped,
-      priceSheet: { file: bundledRelative(catalog.priceFile), sheet: catalog.sheet },
-      limits: {
-        steps: o.steps,
-        costUsd: attemptUsd,
-        wallMs: o.attemptTimeout * 1000,
-        commandTimeoutMs: o.commandTimeout * 1000,
-        outputChars: 10_000,
-        formatErrors: 3,
-      },
-      budgetUsd,
-      budgetTokens,
-      attempts: o.attempts,
-      rerunFailed: o.rerunFailed,
+      config: buildRunConfig({
+        plans: contenders,
+        limits: { steps: o.steps, attempt_usd: attemptUsd, wall_ms: o.attemptTimeout * 1000, command_timeout_ms: o.commandTimeout * 1000 },
+        runBudget: { usd: budgetUsd, tokens: budgetTokens },
+        attempts: o.attempts,
+        rerunFailed: o.rerunFailed,
+        priceSheet: { file: bundledRelative(catalog.priceFile), sheet: catalog.sheet },
+      }),
       concurrency: o.concurrency,
       sandbox,
       repoCache,
@@ -205,6 +169,8 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
       onStart: ({ total, done }) => progress.start(total, done),
       onAttempt: (r) => progress.attempt(r),
     });
+  } catch (e) {
+    throw stored && e instanceof UserInputError ? new UserInputError(withFlags(e.message, resuming!, Boolean(o.retryErrors))) : e;
   } finally {
     progress.stop();
     process.off('SIGINT', onSigint);
@@ -245,84 +211,16 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   return ExitCode.ok;
 }
 
-/**
- * The options of a resumed run: its tasks, contenders, attempts, limits, shard and price sheet come
- * from the stored header (so the attempt keys are the same); the tasks folder, models file,
- * concurrency and sandbox come from this command line. `runSuite` then checks the suite hash and
- * contender rows against the stored ones.
- */
-function resumeOptions(o: RunCliOptions, h: RunHeader): RunCliOptions {
-  // model contenders: the built-in agent's id is the model id; an external agent's is `<model>@<agent>`
-  const driven = h.contenders.filter((c) => c.model !== null && !isReference(c.agent) && c.agent !== 'predictions');
-  const models = [...new Set(driven.map((c) => c.model!))];
-  const agents = [...new Set(driven.map((c) => c.agent))];
-  const prices = path.isAbsolute(h.price_sheet.file) ? h.price_sheet.file : path.join(PACKAGE_ROOT, h.price_sheet.file);
-  return {
-    ...o,
-    task: h.suite.instance_ids,
-    models: models.length ? models : false,
-    agents: agents.length ? agents : ['bash'],
-    reference: h.contenders.some((c) => c.id === 'gold' || c.id === 'noop'),
-    prices,
-    attempts: h.attempts_per_task,
-    rerunFailed: h.rerun_failed,
-    steps: h.limits.steps,
-    attemptUsd: h.limits.attempt_usd ?? Number.POSITIVE_INFINITY,
-    budgetUsd: h.limits.run_budget_usd ?? Number.POSITIVE_INFINITY,
-    budgetTokens: h.limits.run_budget_tokens ?? Number.POSITIVE_INFINITY,
-    attemptTimeout: h.limits.wall_ms / 1000,
-    commandTimeout: h.limits.command_timeout_ms / 1000,
-    shard: h.shard ?? undefined,
-  };
-}
-
 const isReference = (agent: string) => agent === 'gold' || agent === 'noop';
 
-/** Flags whose value a resumed run takes from its run.json, and the run.json field each comes from. */
-const RESUME_FIXED: ReadonlyArray<[keyof RunCliOptions, string, string]> = [
-  ['task', '--task', 'suite.instance_ids'],
-  ['models', '--models/--no-models', 'contenders'],
-  ['agents', '--agents', 'contenders'],
-  ['reference', '--no-reference', 'contenders'],
-  ['prices', '--prices', 'price_sheet.file'],
-  ['attempts', '--attempts', 'attempts_per_task'],
-  ['rerunFailed', '--rerun-failed', 'rerun_failed'],
-  ['steps', '--steps', 'limits.steps'],
-  ['attemptUsd', '--attempt-usd', 'limits.attempt_usd'],
-  ['budgetUsd', '--budget-usd', 'limits.run_budget_usd'],
-  ['budgetTokens', '--budget-tokens', 'limits.run_budget_tokens'],
-  ['attemptTimeout', '--attempt-timeout', 'limits.wall_ms'],
-  ['commandTimeout', '--command-timeout', 'limits.command_timeout_ms'],
-  ['shard', '--shard', 'shard'],
-  ['runId', '--run-id', 'run_id'],
-];
-
-/**
- * A resumed run keeps the settings in its run.json (so its attempt keys and limits stay the same);
- * a flag given on this command line with another value would be silently ignored, so it is refused.
- * @throws UserInputError naming every differing flag, the stored value and the run.json field.
- */
-function refuseResumeConflicts(given: RunCliOptions, resumed: RunCliOptions, h: RunHeader, run: string): void {
-  const norm = (k: keyof RunCliOptions, v: unknown): string => {
-    if (k === 'task' || k === 'models' || k === 'agents') return Array.isArray(v) ? [...v].sort().join(',') : v === false ? '(none)' : String(v);
-    if (k === 'prices') return typeof v === 'string' ? path.resolve(v) : String(v);
-    if (k === 'runId') return String(v);
-    if (k === 'reference') return v ? 'gold and noop' : 'no reference agents';
-    if (k === 'shard') return v ? `${(v as Shard).index}/${(v as Shard).count}` : 'none';
-    return v === Number.POSITIVE_INFINITY ? 'none' : JSON.stringify(v);
-  };
-  const differ = RESUME_FIXED.filter(([k]) => given.given?.includes(k)).flatMap(([k, flag, field]) => {
-    const mine = k === 'runId' ? given.runId : given[k];
-    const theirs = k === 'runId' ? h.run_id : resumed[k];
-    return norm(k, mine) === norm(k, theirs) ? [] : [`${flag} ${norm(k, mine)}: run ${h.run_id} has ${norm(k, theirs)} (run.json ${field})`];
+/** A resume refusal with the flag beside each field a flag decides (`config.limits.steps: 40 → 50 (--steps)`). */
+function withFlags(message: string, run: string, retry: boolean): string {
+  const lines = message.split('\n').map((l) => {
+    const field = /^\s+([^\s:(]+):/.exec(l)?.[1];
+    const flag = field ? flagOfField(field) : undefined;
+    return flag ? `${l} (${flag})` : l;
   });
-  if (differ.length) {
-    throw new UserInputError(
-      `--${given.retryErrors ? 'retry-errors' : 'resume'} ${run}: a resumed run keeps the settings it was started with, so its attempts stay comparable:\n  ` +
-        differ.join('\n  ') +
-        '\n  fix: drop these flags to resume the run as it was, or start a new run (--run-id) with them',
-    );
-  }
+  return `--${retry ? 'retry-errors' : 'resume'} ${run}: ${lines.join('\n')}`;
 }
 
 /** A path inside the fixbench package as relative to it (e.g. `prices/2026-03-31.yaml`); others absolute. */

@@ -2,7 +2,7 @@
 // command's code is imported when it runs, so `--help` stays fast.
 import { Option, type Command } from 'commander';
 import { SANDBOX_CHOICES } from '../sandbox/types.ts';
-import { list, positiveInt } from './main.ts';
+import { list, positiveInt } from './args.ts';
 
 const sandboxOption = () =>
   new Option('--sandbox <kind>', 'where setup and tests run: bwrap (isolated), local (not isolated), or auto (bwrap when usable; else exit 2 with the fix for this host, see `fixbench doctor`; only validating the bundled tasks falls back to local)').choices(SANDBOX_CHOICES).default('auto');

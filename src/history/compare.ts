@@ -4,6 +4,7 @@
 import type { AttemptRecord, RunHeader } from '../store/records.ts';
 import type { StoredRun } from '../store/store.ts';
 import { mcnemarExact } from '../analysis/mcnemar.ts';
+import { configDiff } from '../config/run-config-diff.ts';
 
 /** Gates of `fixbench compare`; an absent gate is not checked. */
 export interface Gates {
@@ -39,6 +40,20 @@ export interface ContenderComparison {
   headUsd: number | null;
   /** Percent change of mean USD per attempt; null when unknown or the base is 0. */
   costChangePct: number | null;
+  /**
+   * How the contender's configuration (RunConfig entry, limits, re-runs) changed from base to head,
+   * one `field: base → head` line each; [] = same `config_hash`; null = a run predates RunConfig.
+   */
+  configChanges: string[] | null;
+}
+
+/** The configuration changes of contender `id` between two run headers (see `ContenderComparison.configChanges`). */
+export function contenderConfigChanges(base: RunHeader, head: RunHeader, id: string): string[] | null {
+  if (!base.config || !head.config) return null;
+  const hash = (h: RunHeader) => h.contenders.find((c) => c.id === id)?.config_hash;
+  if (hash(base) !== undefined && hash(base) === hash(head)) return [];
+  const view = (h: RunHeader) => ({ ...h.config!.contenders.find((c) => c.id === id), limits: h.config!.limits, rerun_failed: h.config!.rerun_failed });
+  return configDiff(view(base), view(head));
 }
 
 export interface Comparison {
@@ -103,6 +118,7 @@ export function compareRuns(base: StoredRun, head: StoredRun, gates: Gates = {})
       pValue: mcnemarExact(regressions.length, fixes.length),
       baseUsd, headUsd,
       costChangePct: baseUsd === null || headUsd === null || baseUsd === 0 ? null : ((headUsd - baseUsd) / baseUsd) * 100,
+      configChanges: contenderConfigChanges(base.header, head.header, id),
     };
     contenders.push(c);
     if (gates.maxDropPp !== undefined && c.deltaPp !== null && -c.deltaPp > gates.maxDropPp + 1e-9) {

@@ -31,6 +31,11 @@ export function comparisonMarkdown(c: Comparison): string {
       if (x.fixes.length) lines.push(`- **${mdCell(x.id)}** fixed: ${x.fixes.map((t) => `\`${mdCell(t)}\``).join(', ')}`);
     }
   }
+  const changed = c.contenders.filter((x) => x.configChanges?.length);
+  if (changed.length) {
+    lines.push('', '### Configuration changes', '');
+    for (const x of changed) lines.push(`- **${mdCell(x.id)}**: ${x.configChanges!.map((d) => `\`${mdCell(d)}\``).join(', ')}`);
+  }
   if (c.onlyInBase.length || c.onlyInHead.length) {
     lines.push('', `Only in base: ${c.onlyInBase.map(mdCell).join(', ') || 'none'}. Only in head: ${c.onlyInHead.map(mdCell).join(', ') || 'none'}.`);
   }

@@ -3,6 +3,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { stableHash } from '../core/ids.ts';
+import { runConfigHash } from '../config/run-config.ts';
 import { UserInputError } from '../core/errors.ts';
 import type { RunHeader } from '../store/records.ts';
 import { readRun } from '../store/store.ts';
@@ -15,10 +16,13 @@ export interface RunEntry {
 }
 
 /**
- * Configuration identity of a run (16 hex chars): contenders (id, agent, upstream model, price
- * row), limits, attempts per task, --rerun-failed and price sheet — not the shard, run id or times.
+ * Configuration identity of a run (16 hex chars): `runConfigHash` of its RunConfig (key-order
+ * independent; not the shard, run id or times). A run older than RunConfig keeps the hash it always
+ * had, of its contenders (id, agent, upstream model, price row), limits, attempts per task,
+ * --rerun-failed and price sheet file, so nightly history stays grouped.
  */
 export function configHash(h: RunHeader): string {
+  if (h.config) return runConfigHash(h.config);
   return stableHash(
     h.contenders.map((c) => [c.id, c.agent, c.upstream, c.price]),
     h.limits,

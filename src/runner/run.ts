@@ -5,9 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import type { TaskSpec } from '../config/task.ts';
-import type { PricedModel } from '../config/catalog.ts';
-import type { AgentSpec } from '../config/agents.ts';
-import type { PriceSheet } from '../config/prices.ts';
+import type { RunConfig } from '../config/run-config.ts';
 import type { Agent, AgentLimits, AgentUpstream, AttemptResult } from '../agents/types.ts';
 import { createAgent } from '../agents/index.ts';
 import type { ModelClient } from '../models/types.ts';
@@ -18,7 +16,7 @@ import { evaluate } from '../evaluation/evaluate.ts';
 import type { EvaluationResult } from '../evaluation/types.ts';
 import { flakyTests } from '../evaluation/flaky.ts';
 import { PredictionsAgent } from '../evaluation/predictions-agent.ts';
-import { attemptKey, stableHash } from '../core/ids.ts';
+import { agentLimitsOf, attemptKeyOf, contenderOf, legacyAttemptKey, type ContenderPlan } from './run-config.ts';
 import { addUsage, promptTokens, zeroUsage } from '../core/usage.ts';
 import { attemptCost } from '../pricing/cost.ts';
 import { callCounts } from '../pricing/side-calls.ts';
@@ -31,7 +29,7 @@ import { lockRun } from '../store/lock.ts';
 import type { EnvCache } from '../workspace/env-cache.ts';
 import { UserInputError } from '../core/errors.ts';
 import { inShard } from '../store/shard.ts';
-import { resumeMismatches } from '../store/compat.ts';
+import { predatesRunConfig, resumeMismatches } from '../store/compat.ts';
 import { RunBudget, meteredClient } from './budget.ts';
 import { foldInterrupted, openAttemptLedger } from './ledger-fold.ts';
 import { settleLedger } from '../store/ledger.ts';
@@ -40,15 +38,7 @@ import { attemptOutcome } from './outcome.ts';
 import { referenceGate } from './gate.ts';
 import { withAttemptIsolation } from '../sandbox/attempt.ts';
 
-/**
- * A contender to run: a reference agent (`gold`, `noop`), or a model driven by the built-in `bash`
- * agent or, with `agent`, by an external agent CLI (`command` agent, behind the metering proxy), or the
- * patches of a SWE-bench predictions file (`id` a file-name-safe label, `name` its model_name_or_path).
- */
-export type ContenderPlan =
-  | { kind: 'reference'; agent: 'gold' | 'noop' }
-  | { kind: 'model'; model: PricedModel; apiKey: string; agent?: AgentSpec }
-  | { kind: 'predictions'; id: string; name: string; patches: ReadonlyMap<string, string | null> };
+export type { ContenderPlan } from './run-config.ts';
 
 export interface RunOptions {
   runId: string;
@@ -56,15 +46,11 @@ export interface RunOptions {
   tasks: TaskSpec[];
   contenders: ContenderPlan[];
   skipped: { id: string; reason: string }[];
-  priceSheet: { file: string; sheet: PriceSheet };
-  limits: AgentLimits;
-  /** Run-wide USD cap (list price); null = none. */
-  budgetUsd: number | null;
-  /** Run-wide token cap (prompt + output tokens of every call); null or absent = none. */
-  budgetTokens?: number | null;
-  attempts: number;
-  /** Re-run the tests of an attempt this many more times when it is `unresolved`, to find flaky tests (0 = never). */
-  rerunFailed?: number;
+  /**
+   * The run's configuration (limits, attempts, re-runs, run budget, price sheet, one entry per plan
+   * of `contenders`, same ids): stored in run.json, and its hashes give the attempt keys.
+   */
+  config: RunConfig;
   /** Attempts in flight at once (the attempt pool). */
   concurrency: number;
   /** Model calls in flight at once across all attempts (default: `concurrency`). */
@@ -73,8 +59,9 @@ export interface RunOptions {
   testConcurrency?: number;
   /**
    * Continue the run already in `<resultsDir>/<runId>`: its records are kept and only attempt keys
-   * with no record run. Refused (UserInputError naming each difference) unless the stored header
-   * has the same suite, contenders, limits, attempts, shard and price sheet (`resumeMismatches`).
+   * with no record run. Refused (UserInputError naming each differing field) unless the stored header
+   * has the same suite, shard and RunConfig (`resumeMismatches`); a run older than RunConfig keeps
+   * its own attempt keys (`legacyAttemptKey`).
    */
   resume?: boolean;
   /** With `resume`: records with outcome `infra_error` are dropped first (kept in attempts.superseded.jsonl) so they run again. */
@@ -105,43 +92,6 @@ export interface RunSummary {
   ran: number;
 }
 
-export function contenderOf(plan: ContenderPlan): Contender {
-  if (plan.kind === 'reference') {
-    return { id: plan.agent, agent: plan.agent, model: null, upstream: null, name: null, vendor: null, region: null, provider: null, price: null };
-  }
-  if (plan.kind === 'predictions') {
-    return { id: plan.id, agent: 'predictions', model: null, upstream: null, name: plan.name, vendor: null, region: null, provider: null, price: null };
-  }
-  const { spec, price } = plan.model;
-  return {
-    // An external agent's contender is `<model>@<agent>`, so one model under several agents stays apart.
-    id: plan.agent ? `${spec.id}@${plan.agent.id}` : spec.id,
-    agent: plan.agent?.id ?? 'bash',
-    model: spec.id,
-    upstream: spec.model,
-    name: spec.name ?? null,
-    vendor: spec.vendor,
-    region: spec.region,
-    provider: spec.provider,
-    price_key: spec.price ?? spec.id,
-    price: price ? { ...price } : null,
-    ...(plan.agent?.network === 'host' ? { agent_network: 'host' as const } : {}),
-  };
-}
-
-/** The parts of a contender's configuration that define an attempt key (no secrets). */
-function agentConfig(plan: ContenderPlan, limits: AgentLimits, instanceId: string): unknown {
-  if (plan.kind === 'reference') return { agent: plan.agent };
-  // the predicted patch is part of the key: a changed prediction is a new attempt
-  if (plan.kind === 'predictions') return { agent: 'predictions', name: plan.name, patch: stableHash(plan.patches.get(instanceId) ?? null) };
-  const { spec } = plan.model;
-  if (plan.agent) {
-    const { id, command, env, vars, timeout_s } = plan.agent;
-    return { agent: 'command', id, command, env, vars, timeout_s: timeout_s ?? null, model: spec.model, base_url: spec.base_url, limits };
-  }
-  return { agent: 'bash', model: spec.model, base_url: spec.base_url, params: spec.params, tool_calls: spec.tool_calls, limits };
-}
-
 /**
  * Runs the suite and writes `results/<run_id>/`. Never throws for an attempt's failure: each ends as a
  * record. Stops starting attempts when `signal` aborts or the run budget is reached.
@@ -153,7 +103,9 @@ function agentConfig(plan: ContenderPlan, limits: AgentLimits, instanceId: strin
  */
 export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   const dir = path.join(opts.resultsDir, opts.runId);
-  const contenders = opts.contenders.map(contenderOf);
+  const { config } = opts;
+  const limits = agentLimitsOf(config.limits);
+  const contenders = opts.contenders.map((p) => contenderOf(p, config));
   const header: RunHeader = {
     format_version: STORE_FORMAT_VERSION,
     run_id: opts.runId,
@@ -164,38 +116,47 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     suite: { hash: opts.suiteHash, instance_ids: opts.tasks.map((t) => t.instance_id) },
     contenders,
     skipped: opts.skipped,
-    price_sheet: { file: opts.priceSheet.file, as_of: opts.priceSheet.sheet.as_of, source: opts.priceSheet.sheet.source },
+    // copies of config fields that readers of older runs know
+    price_sheet: { file: config.price_sheet.file, as_of: config.price_sheet.as_of, source: config.price_sheet.source },
     limits: {
-      steps: opts.limits.steps,
-      attempt_usd: opts.limits.costUsd,
-      wall_ms: opts.limits.wallMs,
-      command_timeout_ms: opts.limits.commandTimeoutMs,
-      run_budget_usd: opts.budgetUsd,
-      run_budget_tokens: opts.budgetTokens ?? null,
+      steps: config.limits.steps,
+      attempt_usd: config.limits.attempt_usd,
+      wall_ms: config.limits.wall_ms,
+      command_timeout_ms: config.limits.command_timeout_ms,
+      run_budget_usd: config.run_budget.usd,
+      run_budget_tokens: config.run_budget.tokens,
     },
-    attempts_per_task: opts.attempts,
-    rerun_failed: opts.rerunFailed ?? 0,
+    attempts_per_task: config.attempts_per_task,
+    rerun_failed: config.rerun_failed,
     concurrency: opts.concurrency,
     sandbox: opts.sandbox.kind,
     host: { platform: `${os.platform()}-${os.arch()}`, node: process.version, cpus: os.cpus().length },
     note: null,
     shard: opts.shard ?? null,
+    config,
   };
   // Every API key of the run is redacted from everything stored and from what commands show a model.
   const redact = secretRedactor(opts.contenders.flatMap((c) => (c.kind === 'model' ? [c.apiKey] : [])));
   let writer: RunWriter;
   let earlier: AttemptRecord[] = [];
   let unlock = async (): Promise<void> => {};
+  // A run stored before RunConfig keeps its header shape and its attempt keys.
+  let keyOf = (plan: ContenderPlan, instanceId: string, a: number) => attemptKeyOf(config, plan, instanceId, a);
   if (opts.resume) {
     unlock = await lockRun(dir);
     const opened = await RunWriter.open(dir, redact).catch(async (e: unknown) => {
       await unlock();
       throw e;
     });
+    if (predatesRunConfig(opened.run.header)) {
+      delete header.config;
+      header.contenders = opts.contenders.map((p) => contenderOf(p));
+      keyOf = (plan, instanceId, a) => legacyAttemptKey(plan, limits, instanceId, a);
+    }
     const problems = resumeMismatches(opened.run.header, header);
     if (problems.length) {
       await unlock();
-      throw new UserInputError(`cannot resume ${dir}: its configuration differs from this one — ${problems.join('; ')}; resume with the tasks, models and flags of the original run, or start a new run`);
+      throw new UserInputError(`cannot resume ${dir}: its configuration differs from this one (stored → now):\n  ${problems.join('\n  ')}\n  fix: resume with the tasks, models.yaml, price sheet and flags of the original run, or start a new run`);
     }
     writer = opened.writer;
     earlier = opened.run.attempts;
@@ -210,7 +171,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     writer = await RunWriter.create(dir, header, redact);
     unlock = await lockRun(dir);
   }
-  const budget = new RunBudget(opts.budgetUsd, opts.budgetTokens ?? null);
+  const budget = new RunBudget(config.run_budget.usd, config.run_budget.tokens);
   // A resumed run's budget counts what its earlier sessions spent.
   for (const r of earlier) budget.carryOver(r.list_usd, promptTokens(r.usage) + r.usage.output);
   const workRoot = await mkdtemp(path.join(os.tmpdir(), `fixbench-${opts.runId}-`));
@@ -228,9 +189,9 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   // Task by task, every contender in turn: a run stopped early by its budget has given every
   // model the same tasks, instead of spending it all on the first models of the catalog.
   for (const task of opts.tasks) {
-    for (let a = 0; a < opts.attempts; a++) {
+    for (let a = 0; a < config.attempts_per_task; a++) {
       for (const [i, plan] of opts.contenders.entries()) {
-        const key = attemptKey(task.instance_id, agentConfig(plan, opts.limits, task.instance_id), a);
+        const key = keyOf(plan, task.instance_id, a);
         if (!inShard(key, opts.shard)) continue;
         total++;
         if (!recorded.has(key)) jobs.push({ task, plan, contender: contenders[i]!, attempt: a, key });
@@ -312,7 +273,7 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
   let agent: Agent;
   let model: ModelClient | undefined;
   let upstream: AgentUpstream | undefined;
-  const limits: AgentLimits = { ...opts.limits };
+  const limits: AgentLimits = agentLimitsOf(opts.config.limits);
   const ids = { key, model: contender.id, instance_id: task.instance_id, attempt };
   const ledger = plan.kind === 'model' ? await openAttemptLedger(writer.dir, ids, opts.resume ?? false, budget) : null;
   if (plan.kind === 'reference') {
@@ -399,9 +360,9 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
   // name the listed tests whose results disagree; the outcome stays the first run's.
   let testRuns = evaluation.tests_status ? 1 : 0;
   let flaky: string[] = [];
-  if (evaluation.outcome === 'unresolved' && evaluation.tests_status && (opts.rerunFailed ?? 0) > 0) {
+  if (evaluation.outcome === 'unresolved' && evaluation.tests_status && opts.config.rerun_failed > 0) {
     const parsedRuns = [evaluation.parsed];
-    for (let i = 0; i < opts.rerunFailed!; i++) {
+    for (let i = 0; i < opts.config.rerun_failed; i++) {
       const again = await grade();
       if (!again.tests_status) continue; // an infra fault or timeout on a re-run says nothing about flakiness
       parsedRuns.push(again.parsed);
@@ -445,7 +406,7 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
     billed_usd: cost.billed_usd,
     cost_drift: cost.cost_drift,
     usage_complete: result.calls.every((c) => !c.usage_unknown),
-    price_sheet: opts.priceSheet.file,
+    price_sheet: opts.config.price_sheet.file,
     steps: result.steps,
     wall_ms: Date.now() - t0,
     model_ms: modelMs,

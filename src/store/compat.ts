@@ -1,31 +1,39 @@
-// Resume (DESIGN.md §7): a stored run may be continued only with the configuration that made its
-// attempt keys, else the keys of the two halves would not mean the same attempts. Pure.
+// Resume and merge (DESIGN.md §7, docs/run-config.md): a stored run may be continued, or joined
+// with another shard, only under the configuration that made its attempt keys. Pure.
+import { configDiff } from '../config/run-config-diff.ts';
 import type { RunHeader } from './records.ts';
 
+/** True for a run.json written before RunConfig: it is compared on its header fields only. */
+export const predatesRunConfig = (h: RunHeader): boolean => h.config === undefined;
+
 /**
- * Differences between a stored run header and the header a resume would write, one phrase each
- * ("task suite hash 1a2b… (stored) ≠ 3c4d… (now)"); empty when the run may be resumed.
- * Compared: task suite (hash and ids), contenders (id, agent, upstream model, price row), limits,
- * attempts per task, --rerun-failed, shard, price sheet file and format version.
+ * The comparable configuration of a run without a RunConfig, from its header: contenders (id,
+ * agent, upstream model, price row), limits, attempts per task, `rerun_failed` and price sheet file.
+ * Model params, base URLs and agent commands were not recorded then, so they cannot be compared.
  */
-export function resumeMismatches(stored: RunHeader, now: RunHeader): string[] {
-  const out: string[] = [];
-  const diff = (what: string, a: unknown, b: unknown) => {
-    const sa = JSON.stringify(a ?? null);
-    const sb = JSON.stringify(b ?? null);
-    if (sa !== sb) out.push(`${what}: ${clip(sa)} (stored) ≠ ${clip(sb)} (now)`);
+export function legacyConfigView(h: RunHeader): Record<string, unknown> {
+  return {
+    contenders: h.contenders.map((c) => ({ id: c.id, agent: c.agent, upstream: c.upstream, price: c.price })),
+    limits: h.limits,
+    attempts_per_task: h.attempts_per_task,
+    rerun_failed: h.rerun_failed,
+    price_sheet: { file: h.price_sheet.file },
   };
-  diff('format_version', stored.format_version, now.format_version);
-  diff('task suite hash', stored.suite.hash, now.suite.hash);
-  diff('task ids', stored.suite.instance_ids, now.suite.instance_ids);
-  const contender = (c: RunHeader['contenders'][number]) => ({ id: c.id, agent: c.agent, upstream: c.upstream, price: c.price });
-  diff('contenders', stored.contenders.map(contender), now.contenders.map(contender));
-  diff('limits', stored.limits, now.limits);
-  diff('attempts per task', stored.attempts_per_task, now.attempts_per_task);
-  diff('--rerun-failed', stored.rerun_failed, now.rerun_failed);
-  diff('shard', stored.shard, now.shard);
-  diff('price sheet', stored.price_sheet.file, now.price_sheet.file);
-  return out;
 }
 
-const clip = (s: string) => (s.length > 200 ? `${s.slice(0, 200)}…` : s);
+/**
+ * Differences between a stored run header and the header a resume (or another shard) would write,
+ * one line per differing field, `path: stored → now` (e.g. `config.contenders[gpt-x].model.params.temperature: 0 → 1`);
+ * empty when the run may be resumed. Compared: store format version, task suite (hash and ids),
+ * shard, and the whole RunConfig — or, when the stored run predates RunConfig, `legacyConfigView`
+ * of both headers (the last line then says so).
+ */
+export function resumeMismatches(stored: RunHeader, now: RunHeader): string[] {
+  const frame = (h: RunHeader) => ({ format_version: h.format_version, suite: h.suite, shard: h.shard ?? null });
+  const out = configDiff(frame(stored), frame(now));
+  if (stored.config && now.config) return [...out, ...configDiff(stored.config, now.config, 'config')];
+  if (!stored.config && !now.config) return [...out, ...configDiff(legacyConfigView(stored), legacyConfigView(now))];
+  const legacy = configDiff(legacyConfigView(stored), legacyConfigView(now));
+  const which = stored.config ? 'the other run' : `run ${stored.run_id}`;
+  return [...out, ...legacy, ...(out.length || legacy.length ? [`(${which} predates RunConfig: compared on contenders, limits, attempts and price sheet file only)`] : [])];
+}

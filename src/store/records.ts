@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ExitStatus, Outcome } from '../core/outcome.ts';
 import { TokenUsage } from '../core/usage.ts';
+import { RunConfig } from '../config/run-config.ts';
 
 /** Version of the results-store format this fixbench writes; readers reject versions not in SUPPORTED_FORMAT_VERSIONS. */
 export const STORE_FORMAT_VERSION = 1;
@@ -40,6 +41,8 @@ export const Contender = z.object({
   price: z.object({ input: z.string(), output: z.string(), cache_read: z.string().optional(), cache_write: z.string().optional() }).passthrough().nullable(),
   /** An external agent given the host's network (`agents[].network: host`); absent = only the metering proxy (or no external agent). */
   agent_network: z.literal('host').optional(),
+  /** `contenderConfigHash` of its RunConfig entry (16 hex): equal hashes = comparable attempts; absent in runs older than RunConfig. */
+  config_hash: z.string().optional(),
 });
 export type Contender = z.infer<typeof Contender>;
 
@@ -82,6 +85,8 @@ export const RunHeader = z.object({
   resumed_at: z.array(z.string()).optional(),
   /** Shard run ids a `fixbench merge` joined into this run. */
   merged_from: z.array(z.string()).optional(),
+  /** The run's configuration, verbatim (docs/run-config.md); absent in runs older than RunConfig (compared on the fields above). */
+  config: RunConfig.optional(),
 });
 export type RunHeader = z.infer<typeof RunHeader>;
 

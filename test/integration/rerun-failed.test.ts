@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSuite } from '../../src/runner/run.ts';
+import { buildRunConfig } from '../../src/runner/run-config.ts';
 import { buildReport } from '../../src/report/build.ts';
 import { LocalSandbox } from '../../src/sandbox/local.ts';
 import { RepoCache } from '../../src/workspace/repo-cache.ts';
@@ -61,11 +62,14 @@ describe('--rerun-failed', () => {
       tasks: [task],
       contenders: [{ kind: 'reference', agent: 'gold' }],
       skipped: [],
-      priceSheet: { file: 'prices/test.yaml', sheet: { as_of: '2026-04-01', source: 'test', currency: 'USD', unit: 'USD per million tokens', models: {} } },
-      limits: { steps: 1, costUsd: null, wallMs: 60_000, commandTimeoutMs: 10_000, outputChars: 1000, formatErrors: 3 },
-      budgetUsd: null,
-      attempts: 1,
-      rerunFailed: 2,
+      config: buildRunConfig({
+        plans: [{ kind: 'reference', agent: 'gold' }],
+        priceSheet: { file: 'prices/test.yaml', sheet: { as_of: '2026-04-01', source: 'test', currency: 'USD', unit: 'USD per million tokens', models: {} } },
+        limits: { steps: 1, attempt_usd: null, wall_ms: 60_000, command_timeout_ms: 10_000, output_chars: 1000 },
+        runBudget: { usd: null, tokens: null },
+        attempts: 1,
+        rerunFailed: 2,
+      }),
       concurrency: 1,
       sandbox,
       repoCache: new RepoCache({ cacheDir: join(root, 'cache'), tasksDir: join(root, 'tasks') }),

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSuite, type RunOptions } from '../../src/runner/run.ts';
+import { buildRunConfig } from '../../src/runner/run-config.ts';
 import { LocalSandbox } from '../../src/sandbox/local.ts';
 import type { ExecOptions, Sandbox } from '../../src/sandbox/types.ts';
 import { RepoCache } from '../../src/workspace/repo-cache.ts';
@@ -56,9 +57,13 @@ afterAll(async () => {
 
 const options = (runId: string, over: Partial<RunOptions> = {}): RunOptions => ({
   runId, resultsDir: join(root, 'results'), tasks, contenders: [{ kind: 'reference', agent: 'gold' }, { kind: 'reference', agent: 'noop' }], skipped: [],
-  priceSheet: { file: 'prices/test.yaml', sheet: { as_of: '2026-04-01', source: 'test', currency: 'USD', unit: 'USD per million tokens', models: {} } },
-  limits: { steps: 1, costUsd: null, wallMs: 60_000, commandTimeoutMs: 10_000, outputChars: 1000, formatErrors: 3 },
-  budgetUsd: null, attempts: 1, concurrency: 4, sandbox: counting,
+  config: buildRunConfig({
+    plans: [{ kind: 'reference', agent: 'gold' }, { kind: 'reference', agent: 'noop' }],
+    priceSheet: { file: 'prices/test.yaml', sheet: { as_of: '2026-04-01', source: 'test', currency: 'USD', unit: 'USD per million tokens', models: {} } },
+    limits: { steps: 1, attempt_usd: null, wall_ms: 60_000, command_timeout_ms: 10_000, output_chars: 1000 },
+    runBudget: { usd: null, tokens: null }, attempts: 1, rerunFailed: 0,
+  }),
+  concurrency: 4, sandbox: counting,
   repoCache: new RepoCache({ cacheDir: join(root, 'cache'), tasksDir: join(root, 'tasks') }),
   harness: { version: 'test', commit: null }, suiteHash: 'h', ...over,
 });

@@ -1,0 +1,161 @@
+// From a run's contender plans to its `RunConfig` entries and attempt keys (docs/run-config.md).
+// Pure. The one place that says which part of a plan defines an attempt.
+import type { AgentLimits } from '../agents/types.ts';
+import { presetOfSpec } from '../agents/presets.ts';
+import { attemptKey, canonicalHash, stableHash } from '../core/ids.ts';
+import { LIMIT_DEFAULTS, RUN_CONFIG_VERSION, RunConfig, contenderConfigHash, type ContenderConfig, type RunLimits } from '../config/run-config.ts';
+import type { PriceSheet } from '../config/prices.ts';
+import type { PricedModel } from '../config/catalog.ts';
+import type { AgentSpec } from '../config/agents.ts';
+import type { Contender } from '../store/records.ts';
+
+/**
+ * A contender to run: a reference agent (`gold`, `noop`), or a model driven by the built-in `bash`
+ * agent or, with `agent`, by an external agent CLI (`command` agent, behind the metering proxy), or the
+ * patches of a SWE-bench predictions file (`id` a file-name-safe label, `name` its model_name_or_path).
+ */
+export type ContenderPlan =
+  | { kind: 'reference'; agent: 'gold' | 'noop' }
+  | { kind: 'model'; model: PricedModel; apiKey: string; agent?: AgentSpec }
+  | { kind: 'predictions'; id: string; name: string; patches: ReadonlyMap<string, string | null> };
+
+/** The contender id a plan is recorded under: the model id, `<model>@<agent>` for an external agent, or the reference / predictions id. */
+export function contenderIdOf(plan: ContenderPlan): string {
+  if (plan.kind === 'reference') return plan.agent;
+  if (plan.kind === 'predictions') return plan.id;
+  return plan.agent ? `${plan.model.spec.id}@${plan.agent.id}` : plan.model.spec.id;
+}
+
+/** The run.json contender of a plan; with `config`, its `config_hash` too (absent for a run that predates RunConfig). */
+export function contenderOf(plan: ContenderPlan, config?: RunConfig): Contender {
+  const c = contenderRow(plan);
+  return config ? { ...c, config_hash: contenderConfigHash(config, configEntryOf(config, plan)) } : c;
+}
+
+/** The run.json row of a plan (labels, price row for reports); no key. */
+function contenderRow(plan: ContenderPlan): Contender {
+  if (plan.kind === 'reference') {
+    return { id: plan.agent, agent: plan.agent, model: null, upstream: null, name: null, vendor: null, region: null, provider: null, price: null };
+  }
+  if (plan.kind === 'predictions') {
+    return { id: plan.id, agent: 'predictions', model: null, upstream: null, name: plan.name, vendor: null, region: null, provider: null, price: null };
+  }
+  const { spec, price } = plan.model;
+  return {
+    // An external agent's contender is `<model>@<agent>`, so one model under several agents stays apart.
+    id: plan.agent ? `${spec.id}@${plan.agent.id}` : spec.id,
+    agent: plan.agent?.id ?? 'bash',
+    model: spec.id,
+    upstream: spec.model,
+    name: spec.name ?? null,
+    vendor: spec.vendor,
+    region: spec.region,
+    provider: spec.provider,
+    price_key: spec.price ?? spec.id,
+    price: price ? { ...price } : null,
+    ...(plan.agent?.network === 'host' ? { agent_network: 'host' as const } : {}),
+  };
+}
+
+/** Canonical hash of a predictions set: instance_id → patch (null = no prediction). */
+const patchesHash = (patches: ReadonlyMap<string, string | null>): string => canonicalHash(Object.fromEntries([...patches].sort(([a], [b]) => (a < b ? -1 : 1))));
+
+/** The `RunConfig` entry of a plan: everything that defines its attempts, no API key. */
+export function contenderConfigOf(plan: ContenderPlan): ContenderConfig {
+  if (plan.kind === 'reference') return { kind: 'reference', id: plan.agent };
+  if (plan.kind === 'predictions') return { kind: 'predictions', id: plan.id, name: plan.name, patches_hash: patchesHash(plan.patches) };
+  const { spec, price } = plan.model;
+  const a = plan.agent;
+  const preset = a ? presetOfSpec(a)?.preset : undefined;
+  return {
+    kind: 'model',
+    id: contenderIdOf(plan),
+    model: {
+      id: spec.id,
+      upstream: spec.model,
+      api: spec.api,
+      base_url: spec.base_url,
+      api_key_env: spec.api_key_env,
+      params: spec.params,
+      stream: spec.stream,
+      tool_calls: spec.tool_calls,
+      cache_control: spec.cache_control ?? /claude|anthropic/i.test(spec.model),
+      price_key: spec.price ?? spec.id,
+      price: price ? { ...price } : null,
+    },
+    agent: a
+      ? {
+          kind: 'command', id: a.id, preset: preset ? { package: preset.package, version: preset.version } : null, command: a.command,
+          env: a.env, vars: a.vars, timeout_s: a.timeout_s ?? null, network: a.network,
+        }
+      : { kind: 'bash' },
+  };
+}
+
+/** The agents' limits (milliseconds, USD) from the config's. */
+export function agentLimitsOf(l: RunLimits): AgentLimits {
+  // field order matters for legacyAttemptKey: it is the order the CLI used to build this object in
+  return { steps: l.steps, costUsd: l.attempt_usd, wallMs: l.wall_ms, commandTimeoutMs: l.command_timeout_ms, outputChars: l.output_chars, formatErrors: l.format_errors };
+}
+
+/** The contender config of `plan` in `config`. @throws Error when the config has no entry for it (a bug). */
+export function configEntryOf(config: RunConfig, plan: ContenderPlan): ContenderConfig {
+  const id = contenderIdOf(plan);
+  const c = config.contenders.find((x) => x.id === id);
+  if (!c) throw new Error(`RunConfig has no contender "${id}"`);
+  return c;
+}
+
+/**
+ * Attempt key (16 hex chars) of `plan` on a task: canonical hash of the contender's `config_hash`
+ * (its configuration, limits and re-runs), the task, the attempt index, and for a predictions set
+ * the hash of that task's predicted patch (a changed prediction is a new attempt).
+ */
+export function attemptKeyOf(config: RunConfig, plan: ContenderPlan, instanceId: string, attempt: number): string {
+  const configHash = contenderConfigHash(config, configEntryOf(config, plan));
+  const perTask = plan.kind === 'predictions' ? { patch: canonicalHash(plan.patches.get(instanceId) ?? null) } : {};
+  return attemptKey(instanceId, { config_hash: configHash, ...perTask }, attempt);
+}
+
+/**
+ * The attempt key a run without a stored RunConfig (written before it existed) gave this attempt:
+ * the JSON (key order as written) of a few plan fields. Used only to resume such a run.
+ */
+export function legacyAttemptKey(plan: ContenderPlan, limits: AgentLimits, instanceId: string, attempt: number): string {
+  return stableHash(instanceId, legacyAgentConfig(plan, limits, instanceId), attempt).slice(0, 16);
+}
+
+function legacyAgentConfig(plan: ContenderPlan, limits: AgentLimits, instanceId: string): unknown {
+  if (plan.kind === 'reference') return { agent: plan.agent };
+  if (plan.kind === 'predictions') return { agent: 'predictions', name: plan.name, patch: stableHash(plan.patches.get(instanceId) ?? null) };
+  const { spec } = plan.model;
+  if (plan.agent) {
+    const { id, command, env, vars, timeout_s } = plan.agent;
+    return { agent: 'command', id, command, env, vars, timeout_s: timeout_s ?? null, model: spec.model, base_url: spec.base_url, limits };
+  }
+  return { agent: 'bash', model: spec.model, base_url: spec.base_url, params: spec.params, tool_calls: spec.tool_calls, limits };
+}
+
+/** What the CLI decides for a run besides its contenders; absent limits take `LIMIT_DEFAULTS`. */
+export interface RunConfigInput {
+  plans: readonly ContenderPlan[];
+  limits: Omit<RunLimits, 'output_chars' | 'format_errors'> & Partial<Pick<RunLimits, 'output_chars' | 'format_errors'>>;
+  runBudget: { usd: number | null; tokens: number | null };
+  attempts: number;
+  rerunFailed: number;
+  /** `file` as recorded (relative to the package when bundled); `sheet` the parsed sheet. */
+  priceSheet: { file: string; sheet: PriceSheet };
+}
+
+/** Builds and validates the RunConfig of a run. @throws Error (a bug) when the result breaks the schema. */
+export function buildRunConfig(i: RunConfigInput): RunConfig {
+  return RunConfig.parse({
+    config_version: RUN_CONFIG_VERSION,
+    contenders: i.plans.map(contenderConfigOf),
+    limits: { ...LIMIT_DEFAULTS, ...i.limits },
+    run_budget: i.runBudget,
+    attempts_per_task: i.attempts,
+    rerun_failed: i.rerunFailed,
+    price_sheet: { file: i.priceSheet.file, content_hash: canonicalHash(i.priceSheet.sheet).slice(0, 16), as_of: i.priceSheet.sheet.as_of, source: i.priceSheet.sheet.source },
+  });
+}
