@@ -3,8 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildMatrix } from '../../../src/analysis/matrix.ts';
-import { rankSummaries, summarise } from '../../../src/analysis/leaderboard.ts';
+import { analyseRun } from '../../../src/analysis/run.ts';
 import { UserInputError } from '../../../src/core/errors.ts';
 import { buildAnalysisView, formatP, formatPp } from '../../../src/report/analysis-view.ts';
 import { renderReport, reportPage } from '../../../src/report/build.ts';
@@ -57,9 +56,15 @@ describe('analysis sections', () => {
     expect(cascade).toMatchObject({ interval: '30.1–95.4%', perUsd: '12.5' }); // Wilson 95% of 3/4; 0.75 / $0.06
     expect(a.routing.findings).toEqual([
       'Oracle gap: the oracle router resolves 75.0% at $0.0325 per task, 0.0 pp over the best single model (dear, 75.0%): the most any router choosing among these models could gain.',
-      "Target 75.0% (dear's rate): the cheapest cascade reaching it is cheap → dear, 75.0% at $0.06 per task against $0.10 for dear alone.",
-      "Budget $0.05 per task (half of dear's): no cascade fits.",
     ]);
+    // The picker's defaults: dear's rate as the target, half dear's USD per task as the budget.
+    expect(a.routing.picker).toEqual({
+      target: '75.0',
+      budget: '0.05',
+      reference: 'dear, 75.0% at $0.10 per task',
+      targetSentence: 'Target 75.0% resolved: the cheapest cascade reaching it is cheap → dear, 75.0% at $0.06 per task.',
+      budgetSentence: 'Budget $0.05 per task: no cascade fits.',
+    });
   });
 
   it('compares the two models pairwise (McNemar on discordant tasks) and rates them', () => {
@@ -111,8 +116,8 @@ describe('analysis sections', () => {
 
   it('says why there is no routing with fewer than two priced models', () => {
     const h = makeHeader({ suite: { hash: 'h', instance_ids: ['t1'] }, contenders: [modelContender('m'), modelContender('x', { price: null })] });
-    const view = buildAnalysisView(buildMatrix(h, []), rankSummaries(summarise(h, [])), []);
-    expect(view.routing).toEqual({ points: [], rows: [], note: 'Routing needs at least two models with known prices.', findings: [] });
+    const view = buildAnalysisView(analyseRun(h, []), []);
+    expect(view.routing).toEqual({ points: [], rows: [], hiddenRows: 0, note: 'Routing needs at least two models with known prices.', findings: [], picker: null });
   });
 
   it('formats p-values and differences for a reader', () => {
