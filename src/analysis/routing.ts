@@ -244,16 +244,18 @@ export interface PricedStrategy {
   usdPerTask: number;
 }
 
-/** Slack on comparisons of rates and dollars, so a rate typed as shown ("75.0") reaches 0.75. */
+/** Half the shown precision of a rate (0.1 percentage point): a rate typed as shown ("66.7" for 2/3) reaches it. */
+const RATE_SLACK = 0.0005;
+/** Slack on dollars (floating-point noise only). */
 const EPS = 1e-9;
 const byLabel = (a: PricedStrategy, b: PricedStrategy): number => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0);
 
 /**
- * The cheapest strategy whose rate reaches `targetRate` (a fraction; ties: the higher rate, then the
- * label in code-unit order); null when none does. The report page's script applies the same rule.
+ * The cheapest strategy whose rate reaches `targetRate` (a fraction, within half a shown 0.1 pp;
+ * ties: the higher rate, then the label in code-unit order); null when none does. The report page's script applies the same rule.
  */
 export function cheapestReaching<T extends PricedStrategy>(strategies: readonly T[], targetRate: number): T | null {
-  return [...strategies].filter((s) => s.rate >= targetRate - EPS).sort((a, b) => a.usdPerTask - b.usdPerTask || b.rate - a.rate || byLabel(a, b))[0] ?? null;
+  return [...strategies].filter((s) => s.rate >= targetRate - RATE_SLACK).sort((a, b) => a.usdPerTask - b.usdPerTask || b.rate - a.rate || byLabel(a, b))[0] ?? null;
 }
 
 /**

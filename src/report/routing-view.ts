@@ -49,7 +49,8 @@ export interface RoutingView {
   points: RoutingChartPoint[];
   /** The oracle first, then cascades by value (resolved per dollar), unknown cost last. */
   rows: RoutingRow[];
-  /** Rows behind the table's toggle ({@link ROUTING_ROWS_SHOWN}). */
+  /** Rows shown before the table's toggle ({@link ROUTING_ROWS_SHOWN}; style.hbs hides from row `ROUTING_ROWS_SHOWN + 1` on) and rows behind it. */
+  shownRows: number;
   hiddenRows: number;
   note: string | null;
   /** Plain sentences a reader can act on: the oracle's gap over the best single model. */
@@ -102,7 +103,7 @@ const typedUsd = (usd: number): string => String(Number(usd.toPrecision(2)));
  */
 export function routingView(analysis: Pick<RunAnalysis, 'routing'>, models: readonly ChartPoint[]): RoutingView {
   if (analysis.routing === null) {
-    return { points: [], rows: [], hiddenRows: 0, note: 'Routing needs at least two models with known prices.', findings: [], picker: null };
+    return { points: [], rows: [], shownRows: 0, hiddenRows: 0, note: 'Routing needs at least two models with known prices.', findings: [], picker: null };
   }
   const all: Array<OracleRouter | CascadePoint> = [analysis.routing.oracle, ...analysis.routing.cascades];
   const plottable = all.filter((r): r is (OracleRouter | CascadePoint) & { usdPerTask: number; rate: number } => r.usdPerTask !== null && r.usdPerTask > 0 && r.rate !== null);
@@ -145,5 +146,5 @@ export function routingView(analysis: Pick<RunAnalysis, 'routing'>, models: read
     const picked = pickRoutes(rows, target, budget);
     picker = { target, budget, reference: `${best.id}, ${best.ratePct.toFixed(1)}% at ${formatUsd(best.usd)} per task`, targetSentence: picked.target, budgetSentence: picked.budget };
   }
-  return { points, rows, hiddenRows: Math.max(0, rows.length - ROUTING_ROWS_SHOWN), note: null, findings, picker };
+  return { points, rows, shownRows: Math.min(rows.length, ROUTING_ROWS_SHOWN), hiddenRows: Math.max(0, rows.length - ROUTING_ROWS_SHOWN), note: null, findings, picker };
 }
