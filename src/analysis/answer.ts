@@ -2,9 +2,9 @@
 // the most issues per dollar — best value, most accurate, cheapest close to the most accurate, best
 // cascade — with intervals and what the paired tests can and cannot tell apart. Pure.
 import { contenderIndices, firstAttempts, pairTable, type ResultMatrix } from './matrix.ts';
-import { mcnemarExact, pairwiseComparisons } from './mcnemar.ts';
+import { mcnemarExact, pairwiseComparisons, type PairwiseComparison } from './mcnemar.ts';
 import { dominates, paretoFrontier } from './pareto.ts';
-import { cascades, runCascade } from './routing.ts';
+import { cascades, runCascade, type CascadePoint } from './routing.ts';
 import { wilsonInterval, type Interval } from './wilson.ts';
 
 /** "Within a few points": a model this close to the most accurate one's rate counts as close (percentage points, as a fraction). */
@@ -109,11 +109,19 @@ const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1
 const cost = (j: Judged): number => j.usdPerTask ?? Number.POSITIVE_INFINITY;
 const priced = (j: Judged): j is Judged & { usdPerTask: number; rate: number } => j.usdPerTask !== null && j.usdPerTask > 0 && j.rate !== null;
 
+/** Analyses {@link answer} can reuse instead of computing them again (see src/analysis/run.ts). */
+export interface AnswerInputs {
+  /** {@link pairwiseComparisons} over exactly the model-driven contenders, in matrix order. */
+  pairs?: readonly PairwiseComparison[];
+  /** {@link cascades} over a superset of the priced models (those outside are filtered out). */
+  cascades?: readonly CascadePoint[];
+}
+
 /**
  * The answer of a run's result matrix. Reference agents (cost basis `no_model`) take no part.
- * O(models² × tasks) for the cascades and the pairwise tests.
+ * O(models² × tasks) for the cascades and the pairwise tests, unless `shared` gives them.
  */
-export function answer(matrix: ResultMatrix): Answer {
+export function answer(matrix: ResultMatrix, shared: AnswerInputs = {}): Answer {
   const modelIdx = matrix.contenders.flatMap((c, ci) => (c.costBasis === 'no_model' ? [] : [ci]));
   const models = modelIdx.map((ci) => judgeModel(matrix, ci));
   const pricedModels = models.filter(priced);
@@ -129,7 +137,7 @@ export function answer(matrix: ResultMatrix): Answer {
   const cheapestNearBest = near.sort((a, b) => a.usdPerTask - b.usdPerTask || b.rate - a.rate || byId(a, b))[0] ?? null;
 
   const ids = modelIdx.map((ci) => matrix.contenders[ci]!.id);
-  const pairs = ids.length >= 2 ? pairwiseComparisons(matrix, ids) : [];
+  const pairs = ids.length < 2 ? [] : (shared.pairs ?? pairwiseComparisons(matrix, ids));
   const pHolm = (x: string, y: string): number | null => pairs.find((p) => (p.a === x && p.b === y) || (p.a === y && p.b === x))?.pHolm ?? null;
   const tiedWithBest: Indistinct[] =
     mostAccurate === null
@@ -143,7 +151,9 @@ export function answer(matrix: ResultMatrix): Answer {
   const versusBest = (j: Judged | null): number | null => (j === null || mostAccurate === null || j.id === mostAccurate.id ? null : pHolm(j.id, mostAccurate.id));
 
   const pricedIds = pricedModels.map((m) => m.id);
-  const routes = pricedIds.length >= 2 ? cascades(matrix, { ids: pricedIds }) : [];
+  const inPriced = new Set(pricedIds);
+  // A cascade's figures do not depend on the other members: a superset's cascades, filtered, are these.
+  const routes = pricedIds.length < 2 ? [] : shared.cascades ? shared.cascades.filter((c) => c.members.every((m) => inPriced.has(m))) : cascades(matrix, { ids: pricedIds });
   const candidates = routes
     .map((r) => ({ r, j: judged(r.id, r.resolved, r.tasks, r.usdPerTask === null ? null : r.usdPerTask * r.tasks) }))
     .filter((x): x is { r: typeof x.r; j: Judged & { usdPerTask: number; rate: number } } => priced(x.j))

@@ -171,10 +171,10 @@ export function indexAttempts(header: RunHeader, attempts: readonly AttemptRecor
  * minus the `infra_error` attempts (DESIGN.md §6), which are shown beside the rate instead. A
  * trial with no record counts as not resolved (`missing`) and stays in the denominator.
  * Costs are averaged over the attempts that ran (`recorded`), so an unfinished run does not look
- * cheaper than it is. Units: USD, tokens, milliseconds.
+ * cheaper than it is. Units: USD, tokens, milliseconds. `index`: the run's {@link indexAttempts},
+ * when the caller has it already.
  */
-export function summarise(header: RunHeader, attempts: readonly AttemptRecord[]): ContenderSummary[] {
-  const index = indexAttempts(header, attempts);
+export function summarise(header: RunHeader, attempts: readonly AttemptRecord[], index: AttemptIndex = indexAttempts(header, attempts)): ContenderSummary[] {
   const tasks = header.suite.instance_ids.length;
   const trials = tasks * header.attempts_per_task;
   return header.contenders.map((c) => {

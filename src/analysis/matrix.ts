@@ -2,7 +2,7 @@
 // (DESIGN.md §8). Every other analysis (pass@k, pairwise, Bradley–Terry, routing, budget) reads it.
 import { isInfraOutcome, type Outcome } from '../core/outcome.ts';
 import type { AttemptRecord, RunHeader } from '../store/records.ts';
-import { costBasisOf, indexAttempts, type CostBasis } from './leaderboard.ts';
+import { costBasisOf, indexAttempts, type AttemptIndex, type CostBasis } from './leaderboard.ts';
 
 /**
  * How an attempt ended, from the point of view of scoring:
@@ -70,10 +70,10 @@ export function isUsable(cell: Cell | null): cell is Cell {
 /**
  * Builds the {@link ResultMatrix} of a run. Contenders in header order, tasks in suite order.
  * Records are filtered and de-duplicated exactly as the leaderboard does ({@link indexAttempts}).
- * O(records + contenders × tasks × attempts).
+ * O(records + contenders × tasks × attempts). `index`: the run's {@link indexAttempts}, when the
+ * caller has it already.
  */
-export function buildMatrix(header: RunHeader, attempts: readonly AttemptRecord[]): ResultMatrix {
-  const index = indexAttempts(header, attempts);
+export function buildMatrix(header: RunHeader, attempts: readonly AttemptRecord[], index: AttemptIndex = indexAttempts(header, attempts)): ResultMatrix {
   const tasks = header.suite.instance_ids;
   const n = header.attempts_per_task;
   const contenders: MatrixContender[] = header.contenders.map((c) => ({ id: c.id, name: c.name, costBasis: costBasisOf(c) }));

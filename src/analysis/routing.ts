@@ -236,3 +236,32 @@ export function runCascade(matrix: ResultMatrix, first: number, second: number):
   }
   return { byTask, resolved: byTask.filter(Boolean).length, escalated, infraErrors, usd };
 }
+
+/** A strategy with a known rate (fraction) and USD per task, as the pickers below compare them. */
+export interface PricedStrategy {
+  label: string;
+  rate: number;
+  usdPerTask: number;
+}
+
+/** Half the shown precision of a rate (0.1 percentage point): a rate typed as shown ("66.7" for 2/3) reaches it. */
+const RATE_SLACK = 0.0005;
+/** Slack on dollars (floating-point noise only). */
+const EPS = 1e-9;
+const byLabel = (a: PricedStrategy, b: PricedStrategy): number => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0);
+
+/**
+ * The cheapest strategy whose rate reaches `targetRate` (a fraction, within half a shown 0.1 pp;
+ * ties: the higher rate, then the label in code-unit order); null when none does. The report page's script applies the same rule.
+ */
+export function cheapestReaching<T extends PricedStrategy>(strategies: readonly T[], targetRate: number): T | null {
+  return [...strategies].filter((s) => s.rate >= targetRate - RATE_SLACK).sort((a, b) => a.usdPerTask - b.usdPerTask || b.rate - a.rate || byLabel(a, b))[0] ?? null;
+}
+
+/**
+ * The most accurate strategy costing at most `budgetUsd` per task (ties: the cheaper, then the label
+ * in code-unit order); null when none fits. The report page's script applies the same rule.
+ */
+export function bestWithinBudget<T extends PricedStrategy>(strategies: readonly T[], budgetUsd: number): T | null {
+  return [...strategies].filter((s) => s.usdPerTask <= budgetUsd + EPS).sort((a, b) => b.rate - a.rate || a.usdPerTask - b.usdPerTask || byLabel(a, b))[0] ?? null;
+}

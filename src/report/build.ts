@@ -2,10 +2,9 @@
 // `outDir/index.html` plus one attempts page per contender and task under `outDir/attempts/`.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { buildMatrix } from '../analysis/matrix.ts';
-import { rankSummaries, summarise } from '../analysis/leaderboard.ts';
+import pLimit from 'p-limit';
+import { analyseRun, type RunAnalysis } from '../analysis/run.ts';
 import type { AttemptRecord, RunHeader } from '../store/records.ts';
-import { answer } from '../analysis/answer.ts';
 import { answerView, type AnswerView } from './answer-view.ts';
 import { buildAnalysisView, type AnalysisView, type StepSeries } from './analysis-view.ts';
 import { compactRestCascades, firstAttemptPoints, priceChart, PRICE_CHART_SIZES, titleMarks, type KeyEntry } from './price-chart.ts';
@@ -39,6 +38,8 @@ export interface BuildReportOptions {
 export type RenderOptions = Pick<BuildReportOptions, 'published' | 'repricedFrom' | 'attemptPages'> & {
   /** Per-step series of trajectories by contender id (context growth). */
   trajectories?: ReadonlyMap<string, readonly StepSeries[]>;
+  /** The run's analysis, when the caller has it ({@link buildReport} does); computed otherwise. */
+  analysis?: RunAnalysis;
 };
 
 /** The everything-view of a report page: the run's view model plus the analysis sections. */
@@ -69,20 +70,22 @@ function repricedFromHeader(header: RunHeader): { file: string; as_of: string } 
   return null;
 }
 
-/** The report page's view model and the data of its charts. Pure. */
+/**
+ * The report page's view model and the data of its charts, every part read from one
+ * {@link RunAnalysis} (`o.analysis`, or computed here). Pure.
+ */
 export function reportPage(header: RunHeader, attempts: readonly AttemptRecord[], o: RenderOptions = {}): ReportPage {
+  const analysed = o.analysis ?? analyseRun(header, attempts);
   const vm = buildViewModel(header, attempts, {
     published: o.published ?? [],
     attemptLinks: o.attemptPages ?? true,
     repricedFrom: o.repricedFrom ?? repricedFromHeader(header),
+    analysis: analysed,
   });
-  const ranked = rankSummaries(summarise(header, attempts));
-  const matrix = buildMatrix(header, attempts);
-  const picked = answer(matrix);
   // Models and cascades on one basis: with several attempts per task the chart shows attempt 0 of each.
   const chartFirstAttempts = header.attempts_per_task > 1;
-  const chart = chartFirstAttempts ? { ...vm.chart, points: firstAttemptPoints(vm.chart.points, picked.models) } : vm.chart;
-  const analysis = buildAnalysisView(matrix, ranked, chart.points, o.trajectories);
+  const chart = chartFirstAttempts ? { ...vm.chart, points: firstAttemptPoints(vm.chart.points, analysed.answer.models) } : vm.chart;
+  const analysis = buildAnalysisView(analysed, chart.points, o.trajectories);
   const colours = modelColours(header.contenders.map((c) => c.id));
   const leaderboard = {
     models: vm.rows.filter((r) => !r.reference).map((r, i) => ({ ...r, rank: i + 1 })),
@@ -93,7 +96,7 @@ export function reportPage(header: RunHeader, attempts: readonly AttemptRecord[]
   const matrixView = { columns: vm.matrix.columns, ...markDisagreement(vm.matrix.columns, vm.matrix.rows, modelColumns) };
   // The banner says a run is re-priced: the note's copy of it (written by `report --prices`) would repeat it.
   const note = vm.repricedFrom ? vm.run.note?.replace(/(^|; )re-priced under .*?; the run was priced with [^;]*/, '').replace(/^; /, '') || null : vm.run.note;
-  return { ...vm, run: { ...vm.run, note }, chart, analysis, answer: answerView(picked, header.price_sheet.as_of), chartFirstAttempts, colours, leaderboard, routingHidden, matrixView, agentDimension: agentComparisons(ranked) };
+  return { ...vm, run: { ...vm.run, note }, chart, analysis, answer: answerView(analysed.answer, header.price_sheet.as_of), chartFirstAttempts, colours, leaderboard, routingHidden, matrixView, agentDimension: agentComparisons(analysed.ranked) };
 }
 
 const lineSvg = async (points: LinePoint[], spec: Parameters<typeof lineChartSpec>[1]): Promise<InertSvg | null> =>
@@ -120,16 +123,6 @@ export async function renderReport(header: RunHeader, attempts: readonly Attempt
   return renderReportHtml(withKey, charts);
 }
 
-/** Runs `fn` over `items` with at most `n` at once. */
-async function eachLimited<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(n, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]!);
-    }),
-  );
-}
-
 /**
  * Writes one self-contained static HTML page (inline CSS, inline SVG charts, one inline sort script
  * allowed by its CSP hash, no network reference; opens from disk) to `outDir/index.html`, and one
@@ -143,25 +136,23 @@ export async function buildReport(o: BuildReportOptions): Promise<string> {
   const contenderIndex = new Map(header.contenders.map((c, i) => [c.id, i]));
   const taskIndex = new Map(header.suite.instance_ids.map((t, i) => [t, i]));
   const modelDriven = new Set(header.contenders.filter((c) => c.model !== null).map((c) => c.id));
-  // The records that count (same filter as the leaderboard: known contender, suite task, attempt in range; last duplicate wins).
-  const counted = new Map<string, AttemptRecord>();
-  for (const r of attempts) {
-    if (contenderIndex.has(r.model) && taskIndex.has(r.instance_id) && r.attempt < header.attempts_per_task) counted.set(`${r.model}\u0000${r.instance_id}\u0000${r.attempt}`, r);
-  }
-  const records = [...counted.values()];
+  const analysis = analyseRun(header, attempts);
+  // The records that count (the leaderboard's: known contender, suite task, attempt in range; last duplicate wins).
+  const records = [...analysis.index.byContender.values()].flatMap((byTask) => [...byTask.values()].flatMap((byAttempt) => [...byAttempt.values()]));
+  const limit = pLimit(16); // file reads and writes in flight
 
   const trajectories = new Map<string, TrajectoryRead>();
   const series = new Map<string, StepSeries[]>();
   if (o.runDir) {
     const runDir = o.runDir;
-    await eachLimited(records.filter((r) => modelDriven.has(r.model)), 16, async (r) => {
+    await Promise.all(records.filter((r) => modelDriven.has(r.model)).map((r) => limit(async () => {
       const t = await readTrajectory(trajectoryFilePath(runDir, r.model, r.instance_id, r.attempt));
       trajectories.set(`${r.model}\u0000${r.instance_id}\u0000${r.attempt}`, t);
       if (t.kind === 'ok') series.set(r.model, [...(series.get(r.model) ?? []), stepSeriesOf(t.file)]);
-    });
+    })));
   }
 
-  const html = await renderReport(header, attempts, { published: o.published, repricedFrom: o.repricedFrom, attemptPages: withPages, trajectories: series });
+  const html = await renderReport(header, attempts, { published: o.published, repricedFrom: o.repricedFrom, attemptPages: withPages, trajectories: series, analysis });
   await mkdir(outDir, { recursive: true });
   const path = join(outDir, 'index.html');
   await writeFile(path, html, 'utf8');
@@ -173,7 +164,7 @@ export async function buildReport(o: BuildReportOptions): Promise<string> {
       cells.set(k, [...(cells.get(k) ?? []), r]);
     }
     for (const ci of new Set(records.map((r) => contenderIndex.get(r.model)!))) await mkdir(join(outDir, dirname(attemptPagePath(ci, 0))), { recursive: true });
-    await eachLimited([...cells.values()], 16, async (rs) => {
+    await Promise.all([...cells.values()].map((rs) => limit(async () => {
       const r0 = rs[0]!;
       const withTrajectories = rs.map((r) => ({
         record: r,
@@ -183,7 +174,7 @@ export async function buildReport(o: BuildReportOptions): Promise<string> {
       }));
       const page = renderAttemptHtml(attemptPageView(withTrajectories, { back: '../../index.html#matrix', attemptsPerTask: header.attempts_per_task }));
       await writeFile(join(outDir, attemptPagePath(contenderIndex.get(r0.model)!, taskIndex.get(r0.instance_id)!)), page, 'utf8');
-    });
+    })));
   }
   return path;
 }

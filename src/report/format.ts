@@ -58,3 +58,9 @@ export function formatMs(ms: number | null): string {
   if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)} min`;
   return `${(ms / 3_600_000).toFixed(1)} h`;
 }
+
+/** A label and its value, e.g. `{label: 'steps per attempt', value: '50'}`. */
+export interface Field {
+  label: string;
+  value: string;
+}

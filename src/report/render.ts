@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { InertSvg } from './chart.ts';
-import { SORT_SCRIPT, SORT_SCRIPT_CSP } from './sortable.ts';
+import { REPORT_SCRIPT, REPORT_SCRIPT_CSP, SORT_SCRIPT, SORT_SCRIPT_CSP } from './sortable.ts';
 import type { AttemptPageView } from './trajectory.ts';
 import type { ReportViewModel } from './view-model.ts';
 import type { SiteViewModel } from './site.ts';
@@ -48,7 +48,7 @@ const safeCharts = (charts: PageCharts): Record<string, Handlebars.SafeString | 
 
 /**
  * The report page as an HTML string. Every view-model string is HTML-escaped by handlebars; the
- * charts — markup vega generated and {@link assertInertSvg} accepted — and the sort script (our
+ * charts — markup vega generated and {@link assertInertSvg} accepted — and the page's script (our
  * own constant, allowed by its CSP hash) are the only values inlined as is.
  */
 export function renderReportHtml(vm: ReportViewModel, charts: PageCharts): string {
@@ -57,8 +57,8 @@ export function renderReportHtml(vm: ReportViewModel, charts: PageCharts): strin
     charts: safeCharts(charts),
     chartSvg: charts.price ? new Handlebars.SafeString(charts.price) : null,
     chartSvgNarrow: charts.priceNarrow ? new Handlebars.SafeString(charts.priceNarrow) : null,
-    script: new Handlebars.SafeString(SORT_SCRIPT),
-    scriptCsp: SORT_SCRIPT_CSP,
+    script: new Handlebars.SafeString(REPORT_SCRIPT),
+    scriptCsp: REPORT_SCRIPT_CSP,
   });
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildMatrix } from '../../../src/analysis/matrix.ts';
-import { cascades, meanUsdPerAttempt, oracleRouter } from '../../../src/analysis/routing.ts';
+import { bestWithinBudget, cascades, cheapestReaching, meanUsdPerAttempt, oracleRouter } from '../../../src/analysis/routing.ts';
 import { makeAttempt, makeHeader, modelContender, referenceContender } from './fixtures.ts';
 
 // Header order puts the pricey model first, to show that a cascade starts with the cheaper one.
@@ -138,5 +138,27 @@ describe('routing with infra errors', () => {
   it('a cascade leaves out a task whose deciding attempt is an infra error', () => {
     // a first (cheaper): t1 resolved (its visible check passed); t2, t3 escalate to b: t2 infra error, t3 unresolved.
     expect(cascades(m)[0]).toMatchObject({ resolved: 1, tasks: 3, graded: 2, infraErrors: 1, rate: 0.5 });
+  });
+});
+
+describe('cascade pickers (the routing section\'s target and budget)', () => {
+  const s = [
+    { label: 'a → b', rate: 0.5, usdPerTask: 0.02 },
+    { label: 'c → d', rate: 0.6, usdPerTask: 0.05 },
+    { label: 'b → d', rate: 0.6, usdPerTask: 0.05 },
+    { label: 'a → d', rate: 0.7, usdPerTask: 0.09 },
+  ];
+  it('picks the cheapest cascade reaching a target rate (ties: higher rate, then label)', () => {
+    expect(cheapestReaching(s, 0.5)?.label).toBe('a → b');
+    expect(cheapestReaching(s, 0.55)?.label).toBe('b → d'); // same cost and rate as c → d: label order
+    expect(cheapestReaching(s, 0.7)?.label).toBe('a → d'); // exactly the rate reaches it
+    expect(cheapestReaching([{ label: 'x', rate: 2 / 3, usdPerTask: 1 }], 0.667)?.label).toBe('x'); // typed as shown (66.7%) still reaches 2/3
+    expect(cheapestReaching(s, 0.7006)).toBeNull();
+  });
+  it('picks the most accurate cascade within a budget per task (ties: cheaper, then label)', () => {
+    expect(bestWithinBudget(s, 0.1)?.label).toBe('a → d');
+    expect(bestWithinBudget(s, 0.05)?.label).toBe('b → d');
+    expect(bestWithinBudget(s, 0.0499)?.label).toBe('a → b');
+    expect(bestWithinBudget(s, 0.01)).toBeNull();
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { buildReport, renderReport } from '../../../src/report/build.ts';
-import { SORT_SCRIPT } from '../../../src/report/sortable.ts';
+import { REPORT_SCRIPT, SORT_SCRIPT } from '../../../src/report/sortable.ts';
 import { makeAttempt, makeHeader, modelContender, referenceContender } from '../analysis/fixtures.ts';
 import { sampleRun } from './sample-run.ts';
 
@@ -101,15 +101,16 @@ describe('buildReport', () => {
     expect(chart).toMatch(/noop<\/span> \(no model cost\)/);
   });
 
-  it('refers to no remote resource and carries only the sort script, allowed by its CSP hash', () => {
+  it('refers to no remote resource and carries only its own script (sorting, routing picker), allowed by its CSP hash', () => {
     expect(html).not.toMatch(/\b(?:src|href|xlink:href|action|poster)\s*=\s*["']?\s*(?:https?:)?\/\//i);
     expect(html).not.toMatch(/url\(\s*["']?\s*(?:https?:)?\/\//i);
     expect(html).not.toMatch(/@import/i);
     expect(html).not.toMatch(/<(?:link|iframe|object|embed|img)\b/i);
     expect([...html.matchAll(/<script\b[^>]*>/gi)].map((m) => m[0])).toEqual(['<script>']);
-    expect(html).toContain(`<script>${SORT_SCRIPT}</script>`);
+    expect(html).toContain(`<script>${REPORT_SCRIPT}</script>`);
+    expect(REPORT_SCRIPT.startsWith(SORT_SCRIPT)).toBe(true);
     const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
-    const hash = createHash('sha256').update(SORT_SCRIPT).digest('base64');
+    const hash = createHash('sha256').update(REPORT_SCRIPT).digest('base64');
     expect(csp.replaceAll('&#x27;', "'").replaceAll('&#x3D;', '=')).toContain(`script-src 'sha256-${hash}'`);
     expect(csp).toContain("default-src 'none'");
   });

@@ -1,15 +1,15 @@
 // The report's analysis sections and the leaderboard additions, from hand-checkable runs.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { buildMatrix } from '../../../src/analysis/matrix.ts';
-import { rankSummaries, summarise } from '../../../src/analysis/leaderboard.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { analyseRun } from '../../../src/analysis/run.ts';
 import { UserInputError } from '../../../src/core/errors.ts';
 import { buildAnalysisView, formatP, formatPp } from '../../../src/report/analysis-view.ts';
 import { renderReport, reportPage } from '../../../src/report/build.ts';
 import { loadPublishedScores, publishedFor, type PublishedScore } from '../../../src/report/published.ts';
 import { buildViewModel } from '../../../src/report/view-model.ts';
+import { pickRoutes, ROUTING_ROWS_SHOWN } from '../../../src/report/routing-view.ts';
 import { makeAttempt, makeHeader, modelContender, referenceContender } from '../analysis/fixtures.ts';
 
 /**
@@ -42,6 +42,10 @@ describe('analysis sections', () => {
   const { header, attempts } = twoModels();
   const page = reportPage(header, attempts);
   const a = page.analysis;
+  let html = '';
+  beforeAll(async () => {
+    html = await renderReport(header, attempts);
+  });
 
   it('costs the cascade with every model it tried and the oracle with the cheapest resolver', () => {
     const cascade = a.routing.rows.find((r) => r.kind === 'cascade')!;
@@ -57,9 +61,33 @@ describe('analysis sections', () => {
     expect(cascade).toMatchObject({ interval: '30.1–95.4%', perUsd: '12.5' }); // Wilson 95% of 3/4; 0.75 / $0.06
     expect(a.routing.findings).toEqual([
       'Oracle gap: the oracle router resolves 75.0% at $0.0325 per task, 0.0 pp over the best single model (dear, 75.0%): the most any router choosing among these models could gain.',
-      "Target 75.0% (dear's rate): the cheapest cascade reaching it is cheap → dear, 75.0% at $0.06 per task against $0.10 for dear alone.",
-      "Budget $0.05 per task (half of dear's): no cascade fits.",
     ]);
+    // The picker's defaults: dear's rate as the target, half dear's USD per task as the budget.
+    expect(a.routing.picker).toEqual({
+      target: '75.0',
+      budget: '0.05',
+      reference: 'dear, 75.0% at $0.10 per task',
+      targetSentence: 'Target 75.0% resolved: the cheapest cascade reaching it is cheap → dear, 75.0% at $0.06 per task.',
+      budgetSentence: 'Budget $0.05 per task: no cascade fits.',
+    });
+  });
+
+  it('answers a typed target or budget by the same rule as the page (pickRoutes)', () => {
+    expect(pickRoutes(a.routing.rows, '75', '0.06')).toEqual({
+      target: 'Target 75% resolved: the cheapest cascade reaching it is cheap → dear, 75.0% at $0.06 per task.',
+      budget: 'Budget $0.06 per task: the most accurate cascade within it is cheap → dear, 75.0% at $0.06 per task.',
+    });
+    expect(pickRoutes(a.routing.rows, '80', '0.059')).toEqual({ target: 'Target 80% resolved: no cascade reaches it.', budget: 'Budget $0.059 per task: no cascade fits.' });
+    // The page renders the defaults' answers (no JavaScript needed) and the inputs they came from.
+    expect(html).toContain('value="75.0"');
+    expect(html).toContain('<output id="pick-target-out" for="pick-target">Target 75.0% resolved: the cheapest cascade reaching it is cheap → dear, 75.0% at $0.06 per task.</output>'.replaceAll('→', '→'));
+  });
+
+  it('shows the first ROUTING_ROWS_SHOWN routing rows, the rest behind a toggle (the style hides from the next row on)', async () => {
+    expect(a.routing).toMatchObject({ shownRows: 2, hiddenRows: 0 });
+    expect(html).not.toContain('id="all-routes"');
+    const style = await readFile(new URL('../../../src/report/templates/style.hbs', import.meta.url), 'utf8');
+    expect(style).toContain(`#all-routes:not(:checked) ~ .scroll #routing-table tbody tr:nth-child(n+${ROUTING_ROWS_SHOWN + 1}) { display: none; }`);
   });
 
   it('compares the two models pairwise (McNemar on discordant tasks) and rates them', () => {
@@ -111,8 +139,8 @@ describe('analysis sections', () => {
 
   it('says why there is no routing with fewer than two priced models', () => {
     const h = makeHeader({ suite: { hash: 'h', instance_ids: ['t1'] }, contenders: [modelContender('m'), modelContender('x', { price: null })] });
-    const view = buildAnalysisView(buildMatrix(h, []), rankSummaries(summarise(h, [])), []);
-    expect(view.routing).toEqual({ points: [], rows: [], note: 'Routing needs at least two models with known prices.', findings: [] });
+    const view = buildAnalysisView(analyseRun(h, []), []);
+    expect(view.routing).toEqual({ points: [], rows: [], shownRows: 0, hiddenRows: 0, note: 'Routing needs at least two models with known prices.', findings: [], picker: null });
   });
 
   it('formats p-values and differences for a reader', () => {

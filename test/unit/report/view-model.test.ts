@@ -4,6 +4,9 @@ import { summarise } from '../../../src/analysis/leaderboard.ts';
 import { buildViewModel, chartPoints, notPlottedReason } from '../../../src/report/view-model.ts';
 import { makeAttempt, makeHeader, modelContender, referenceContender } from '../analysis/fixtures.ts';
 import { sampleRun } from './sample-run.ts';
+import { analyseRun } from '../../../src/analysis/run.ts';
+import { reportPage } from '../../../src/report/build.ts';
+import { deepFreeze } from '../../helpers/freeze.ts';
 
 describe('chartPoints', () => {
   it('plots only contenders with a known, non-zero cost and finds the frontier among them', () => {
@@ -42,9 +45,16 @@ describe('chartPoints', () => {
 });
 
 describe('buildViewModel', () => {
-  it('is pure: the same input gives an equal view model', () => {
-    const { header, attempts } = sampleRun();
-    expect(buildViewModel(header, attempts)).toEqual(buildViewModel(header, attempts));
+  it('is pure: frozen inputs (a mutation throws) give an equal view model each time, and the page too', () => {
+    const { header, attempts } = deepFreeze(sampleRun());
+    const copy = structuredClone({ header, attempts });
+    const first = buildViewModel(header, attempts);
+    expect(buildViewModel(header, attempts)).toEqual(first);
+    expect(buildViewModel(header, attempts, { analysis: analyseRun(header, attempts) })).toEqual(first);
+    // The whole page (answer, routing, matrix filter, …) reads the same frozen run.
+    expect(reportPage(header, attempts)).toEqual(reportPage(header, attempts));
+    expect({ header, attempts }).toEqual(copy);
+    expect(first.rows.length).toBeGreaterThan(1);
   });
 
   it('shows "—" for USD per resolved task when nothing was resolved at a known cost', () => {
