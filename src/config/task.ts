@@ -1,5 +1,6 @@
 // zod schema of `tasks/<instance_id>/task.yaml` (DESIGN.md §2) and the in-memory TaskSpec.
 import { z } from 'zod';
+import { normalizeTestId } from '../core/test-id.ts';
 
 /** SWE-bench Verified difficulty buckets. */
 export const Difficulty = z.enum(['<15 min', '15 min - 1 hour', '1-4 hours', '>4 hours']);
@@ -26,8 +27,12 @@ export const TestReport = z
     }
   });
 
-/** A full test id: `file > describe > ... > title` (no durations, no ANSI codes). */
-export const TestId = z.string().min(1).regex(/^[^\u001b]+$/, 'must not contain ANSI escape codes');
+/**
+ * A full test id: `file > describe > ... > title` (no durations, no ANSI codes), read in its
+ * printable form (`normalizeTestId`: a raw tab becomes `\t`, as every report parser writes it),
+ * so a hand-written id with a control character still matches the results (lint flags it).
+ */
+export const TestId = z.string().min(1).regex(/^[^\u001b]+$/, 'must not contain ANSI escape codes').transform(normalizeTestId);
 
 export const TaskYaml = z
   .object({
