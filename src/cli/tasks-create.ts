@@ -15,7 +15,7 @@ export interface CreateCliOptions {
   repo: string;
   base: string;
   fix: string;
-  testCmd: string;
+  testCmd?: string;
   testReport: string;
   setup: string;
   issue?: string;
@@ -46,7 +46,7 @@ export async function tasksCreateCommand(o: CreateCliOptions): Promise<number> {
   try {
     const r = await createTask({
       repo: o.repo, base: o.base, fix: o.fix, issue: o.issue, id: o.id,
-      setup: o.setup, test_cmd: o.testCmd, test_report: o.testReport, timeout_s: o.timeout,
+      setup: o.setup, test_cmd: o.testCmd ?? '', test_report: o.testReport, timeout_s: o.timeout,
       testFiles: o.testFiles?.length ? o.testFiles : DEFAULT_TEST_FILES,
       tasksDir, bundle: o.bundle, bundleName: o.bundleName, runs: o.runs, force: o.force,
       sandbox, repoCache, workDir: work, log,

@@ -1,21 +1,24 @@
 // zod schema of `tasks/<instance_id>/task.yaml` (DESIGN.md §2) and the in-memory TaskSpec.
 import { z } from 'zod';
+import { normalizeTestId } from '../core/test-id.ts';
 
 /** SWE-bench Verified difficulty buckets. */
 export const Difficulty = z.enum(['<15 min', '15 min - 1 hour', '1-4 hours', '>4 hours']);
 
 /**
- * How per-test results are read. From a file the test command writes, its path relative to the
- * repository root: `junit:<path>` (JUnit XML), `vitest-json:<path>` / `jest-json:<path>` (the Jest
- * JSON result format: `vitest run --reporter=json --outputFile=<path>`, `jest --json
- * --outputFile=<path>`), `mocha-json:<path>` (mocha's JSON reporter: `mocha --reporter json
- * --reporter-option output=<path>`). From stdout: `tap`. Or `exit-code` (one pseudo-test).
+ * How per-test results are read. Best: the test runner (`vitest`, `jest`, `mocha`, `tape`,
+ * `node-test`, `uvu`, `ava`, `node-tap`), or `auto` to detect it from `test_cmd` (and the
+ * package.json script it runs): `test_cmd` is then the plain command a developer types and
+ * fixbench adds the runner's report itself (docs/runner-adapters.md). From a file the test command
+ * writes, its path relative to the repository root: `junit:<path>` (JUnit XML),
+ * `vitest-json:<path>` / `jest-json:<path>` (the Jest JSON result format), `mocha-json:<path>`
+ * (mocha's JSON reporter). From stdout: `tap`. Or `exit-code` (one pseudo-test).
  */
 export const TestReport = z
   .string()
   .regex(
-    /^((junit|vitest-json|jest-json|mocha-json):\S+|tap|exit-code)$/,
-    'must be "junit:<path>", "vitest-json:<path>", "jest-json:<path>", "mocha-json:<path>", "tap" or "exit-code"',
+    /^((junit|vitest-json|jest-json|mocha-json):\S+|tap|exit-code|auto|vitest|jest|mocha|tape|node-test|uvu|ava|node-tap)$/,
+    'must be a runner (auto, vitest, jest, mocha, tape, node-test, uvu, ava, node-tap), "junit:<path>", "vitest-json:<path>", "jest-json:<path>", "mocha-json:<path>", "tap" or "exit-code"',
   )
   .superRefine((s, ctx) => {
     const m = /^(junit|vitest-json|jest-json|mocha-json):(.*)$/.exec(s);
@@ -26,8 +29,12 @@ export const TestReport = z
     }
   });
 
-/** A full test id: `file > describe > ... > title` (no durations, no ANSI codes). */
-export const TestId = z.string().min(1).regex(/^[^\u001b]+$/, 'must not contain ANSI escape codes');
+/**
+ * A full test id: `file > describe > ... > title` (no durations, no ANSI codes), read in its
+ * printable form (`normalizeTestId`: a raw tab becomes `\t`, as every report parser writes it),
+ * so a hand-written id with a control character still matches the results (lint flags it).
+ */
+export const TestId = z.string().min(1).regex(/^[^\u001b]+$/, 'must not contain ANSI escape codes').transform(normalizeTestId);
 
 export const TaskYaml = z
   .object({

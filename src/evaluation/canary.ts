@@ -13,6 +13,7 @@ import type { TaskSpec } from '../config/task.ts';
 import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR, type TestResults } from './parse/index.ts';
 import { addedLines, mutateHost } from './canary-mutate.ts';
+import { DUPLICATE_SUFFIX_RE } from './runners/entries.ts';
 import type { TestStatus } from './types.ts';
 
 /** Test runners fixbench can write canaries for. */
@@ -240,7 +241,9 @@ const LOWER: Record<TestStatus, CanaryStatus> = { PASSED: 'passed', FAILED: 'fai
 const RANK: Record<CanaryStatus, number> = { passed: 0, failed: 0, skipped: 1, error: 2, missing: 3 };
 /** The id tail a canary is reported under (`suite > title`, or the title at top level). */
 export const tailOfTest = (t: CanaryTest): string => (t.suite ? `${t.suite}${ID_SEPARATOR}${t.title}` : t.title);
-const hasTail = (id: string, tail: string): boolean => id === tail || id.endsWith(`${ID_SEPARATOR}${tail}`);
+/** `id` ends in `tail`, also once a runner adapter's duplicate suffix (` #2`) is taken off: a twin of a canary is still one. */
+const hasTail = (id: string, tail: string): boolean => endsIn(id, tail) || (DUPLICATE_SUFFIX_RE.test(id) && endsIn(id.replace(DUPLICATE_SUFFIX_RE, ''), tail));
+const endsIn = (id: string, tail: string): boolean => id === tail || id.endsWith(`${ID_SEPARATOR}${tail}`);
 
 /**
  * Finds each canary among `parsed` (an id ending in `suite > title`, whatever file prefix the

@@ -16,6 +16,7 @@ import { grade } from './grade.ts';
 import { guardRun, judgeRun } from './integrity.ts';
 import { normalizePatch } from './normalize-patch.ts';
 import { dropUnsafeEntries } from './unsafe-entries.ts';
+import { prepareRunner, readRunnerResults } from './runner-run.ts';
 import { exitCodeResults, parseReportText, REPORT_LABEL, reportKind, type TestResults } from './parse/index.ts';
 import { dropProtectedEntries, loadProtection, restoreProtected, testFilesOf } from './protected-files.ts';
 import { diffFiles } from './diff-files.ts';
@@ -168,15 +169,16 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     }
 
     const report = reportKind(task.test_report);
-    const reportPath = report.kind === 'tap' || report.kind === 'exit-code' ? null : pathInside(ws.dir, report.path);
+    const runner = report.kind === 'runner' ? await prepareRunner(ws.dir, task, report.runner) : null;
+    const reportPath = report.kind === 'tap' || report.kind === 'exit-code' || report.kind === 'runner' ? null : pathInside(ws.dir, report.path);
     if (reportPath) await removeStaleReport(ws.dir, reportPath);
     const guard = await guardRun(ws.dir, task, report, opts.canaries ?? true);
     result.unprotected = guard.unprotected;
     if (guard.tampered) return { ...result, outcome: 'tampered', error: guard.tampered };
 
-    const run = await sandbox.exec(guard.cmd, { cwd: ws.dir, timeoutMs: task.timeout_s * 1000 });
+    const run = await sandbox.exec(runner?.plan.cmd ?? guard.cmd, { cwd: ws.dir, timeoutMs: task.timeout_s * 1000 });
     result.test_ms = Math.round(run.durationMs);
-    result.test_output = testOutput(task.test_cmd, run);
+    result.test_output = testOutput(runner?.plan.cmd ?? task.test_cmd, run);
     if (run.timedOut) {
       return { ...result, outcome: 'timeout', error: `test command exceeded timeout_s=${task.timeout_s}; its process group was killed` };
     }
@@ -196,8 +198,12 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     let parsed: TestResults;
     let second: TestResults | null = null;
     try {
-      if (report.kind === 'tap') parsed = parseReportText('tap', run.stdout);
-      else if (report.kind !== 'exit-code') {
+      if (runner) {
+        const r = await readRunnerResults(ws.dir, runner, run.stdout, status, [...new Set([ws.dir, await realpath(ws.dir)])], TEST_OUTPUT_CAP_CHARS);
+        result.test_output += r.log;
+        parsed = r.results;
+      } else if (report.kind === 'tap') parsed = parseReportText('tap', run.stdout);
+      else if (report.kind !== 'exit-code' && report.kind !== 'runner') {
         const text = await readReportFile(ws.dir, report.path, REPORT_LABEL[report.kind], status);
         // The report holds the failure messages the console output lacks: keep it in the log.
         result.test_output += `--- ${report.path} ---\n${text.length > TEST_OUTPUT_CAP_CHARS ? `${text.slice(0, TEST_OUTPUT_CAP_CHARS)}\n[... cut ...]\n` : text}`;

@@ -11,6 +11,7 @@ import { InfraError, UserInputError } from '../core/errors.ts';
 import { applyPatch } from '../evaluation/apply-patch.ts';
 import { diffFiles } from '../evaluation/diff-files.ts';
 import { evaluate } from '../evaluation/evaluate.ts';
+import { reportKind } from '../evaluation/parse/index.ts';
 import { DEFAULT_TEST_FILES } from '../evaluation/protected-rule.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import { createWorkspace } from '../workspace/checkout.ts';
@@ -19,6 +20,7 @@ import { gitAt, gitTry } from '../workspace/git.ts';
 import { hasCommit, type RepoCache } from '../workspace/repo-cache.ts';
 import { resolveRepoSource } from '../workspace/repo-source.ts';
 import type { RunSpec, TaskFiles } from './swe-bench.ts';
+import { inferRun } from './infer-runner.ts';
 import { writeTaskFolder } from './write.ts';
 
 /** Default rules for test files: the same globs that protect test files at grading. */
@@ -61,11 +63,12 @@ export function splitPatch(patch: string, testGlobs: readonly string[]): SplitPa
 /**
  * F2P/P2P from test results before (test.patch alone) and after (gold + test.patch) the fix. An id
  * that has tests under it (`a` beside `a > b`: a TAP suite's own test point) is a suite, not a
- * test, and is left out. Pure.
+ * test, and is left out, unless `keepParents` (a runner adapter's results hold tests only: a
+ * node:test parent test or a uvu suite is a test). Pure.
  */
-export function testLists(before: Record<string, string>, after: Record<string, string>): { FAIL_TO_PASS: string[]; PASS_TO_PASS: string[] } {
+export function testLists(before: Record<string, string>, after: Record<string, string>, keepParents = false): { FAIL_TO_PASS: string[]; PASS_TO_PASS: string[] } {
   const all = [...Object.keys(before), ...Object.keys(after)];
-  const suites = new Set(all.flatMap((id) => id.split(' > ').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join(' > '))));
+  const suites = new Set(keepParents ? [] : all.flatMap((id) => id.split(' > ').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join(' > '))));
   const passedAfter = Object.keys(after).filter((id) => after[id] === 'PASSED' && !suites.has(id));
   return {
     FAIL_TO_PASS: passedAfter.filter((id) => before[id] !== 'PASSED'),
@@ -127,6 +130,9 @@ export async function createTask(o: CreateOptions): Promise<CreateResult> {
     return res.output.trim();
   };
   const base = await rev(o.base, '--base');
+  // The runner and the plain command (from package.json when not given), before any test runs.
+  const inferred = await inferRun(mirror, base, o.test_cmd, o.test_report);
+  o = { ...o, ...inferred };
   const fixIsFile = existsSync(o.fix);
   const fixSha = fixIsFile ? null : await rev(o.fix, '--fix');
 
@@ -184,7 +190,7 @@ export async function createTask(o: CreateOptions): Promise<CreateResult> {
       log(`run ${run} ${label}: ${Object.values(r.parsed).filter((s) => s === 'PASSED').length}/${n} passed`);
       results.push(r.parsed);
     }
-    const l = testLists(results[0]!, results[1]!);
+    const l = testLists(results[0]!, results[1]!, reportKind(o.test_report).kind === 'runner');
     if (lists && JSON.stringify(l) !== JSON.stringify(lists)) {
       throw new UserInputError(`run ${run} gave other FAIL_TO_PASS/PASS_TO_PASS lists than run 1: some test is flaky; make the tests deterministic (fixbench tasks validate names them)`);
     }

@@ -2,6 +2,7 @@
 // naming its file and field. Structure only: no test runs (that is `tasks validate`).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { isPrintableId, normalizeTestId } from '../core/test-id.ts';
 import { parseDocument } from 'yaml';
 import { TaskYaml, type TaskSpec } from '../config/task.ts';
 import { formatIssues } from '../config/load.ts';
@@ -138,8 +139,7 @@ export async function lintTaskFiles(dir: string): Promise<{ task: TaskSpec | nul
 /** Why `id` is not a well-formed full test id (`file > describe > … > title`), or null. */
 export function testIdProblem(id: string): string | null {
   if (id !== id.trim()) return 'has a blank at its start or end; copy the id exactly as the test report gives it';
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(id)) return 'holds a control character (an ANSI code, tab or newline); ids are plain text';
+  if (!isPrintableId(id)) return `holds a control or invisible character (an ANSI code, tab, NUL, newline, …); ids are printable text: fixbench reads it as ${JSON.stringify(normalizeTestId(id))}, write that (the form tasks create writes)`;
   const parts = id.split(' > ');
   if (parts.some((p) => p.trim() === '')) return 'has an empty part between " > " separators; ids are "file > describe > … > title"';
   return null;

@@ -3,6 +3,7 @@
 import { isAbsolute, posix, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import stripAnsi from 'strip-ansi';
+import { normalizeTitle } from '../../core/test-id.ts';
 
 /** Separator of the parts of a full test id: `file > describe > … > title`. */
 export const ID_SEPARATOR = ' > ';
@@ -29,17 +30,18 @@ export const DURATION_SUFFIX_RE = new RegExp(String.raw`\s+(?:\(${NUM} ?${UNIT}\
  * (`DURATION_SUFFIX_RE`; a name that is only a duration, such as `12ms`, has no whitespace before
  * it and is kept). Only one suffix goes: a runner appends one timing, so `a (1ms) (2ms)` becomes
  * `a (1ms)`. A title that really ends in such a suffix must be worded otherwise (tasks/README.md,
- * "Test ids").
+ * "Test ids"). Last, the one id rule: control and invisible characters become printable escapes
+ * (`normalizeTitle`: a tab → `\t`, NUL → `\0`).
  */
 export function cleanName(raw: string): string {
   const s = stripAnsi(raw).trim();
   const m = DURATION_SUFFIX_RE.exec(s);
-  return m ? s.slice(0, m.index) : s;
+  return normalizeTitle(m ? s.slice(0, m.index).trimEnd() : s);
 }
 
-/** Joins cleaned parts into a full id, leaving out empty parts. */
+/** Joins cleaned parts into a full id, leaving out empty parts; every part in its printable form (`normalizeTitle`, so a file path holding a tab is too). */
 export function joinId(parts: readonly string[]): string {
-  return parts.filter((p) => p !== '').join(ID_SEPARATOR);
+  return parts.filter((p) => p !== '').map(normalizeTitle).join(ID_SEPARATOR);
 }
 
 /**
