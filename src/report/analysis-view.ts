@@ -123,7 +123,7 @@ export function buildAnalysisView(
       ks,
       rows: ranked.map((s) => ({
         id: s.id,
-        cells: ks.map((k, i) => {
+        cells: ks.map((_k, i) => {
           const r = byK[i]!.get(s.id);
           return { label: formatPct(r?.passAtK ?? null), value: formatPct(r?.passHatK ?? null) };
         }),
