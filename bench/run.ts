@@ -17,6 +17,7 @@ import { benchScale } from './scale.ts';
 import { benchIsolation } from './isolation.ts';
 import { benchHostGit } from './host-git.ts';
 import { benchCanary } from './canary.ts';
+import { benchReport } from './report.ts';
 import { machine, type Machine } from './lib/machine.ts';
 import { lineOf } from './lib/measure.ts';
 import { replaceBlock, resultsBlock } from './lib/results-md.ts';
@@ -31,6 +32,7 @@ const SECTIONS = {
   isolation: benchIsolation,
   'host-git': benchHostGit,
   canary: benchCanary,
+  report: benchReport,
 } as const;
 type SectionName = keyof typeof SECTIONS;
 

@@ -35,6 +35,8 @@ export interface RatingRow {
   wins: string;
   losses: string;
   ties: string;
+  /** Raw numbers of the sortable columns (the shown ones carry thousands separators). */
+  sort: { rating: string; wins: string; losses: string; ties: string };
 }
 
 export interface RegionRow {
@@ -121,7 +123,7 @@ export function buildAnalysisView(
       ks,
       rows: ranked.map((s) => ({
         id: s.id,
-        cells: ks.map((k, i) => {
+        cells: ks.map((_k, i) => {
           const r = byK[i]!.get(s.id);
           return { label: formatPct(r?.passAtK ?? null), value: formatPct(r?.passHatK ?? null) };
         }),
@@ -152,6 +154,7 @@ export function buildAnalysisView(
         wins: formatInt(r.wins),
         losses: formatInt(r.losses),
         ties: formatInt(r.ties),
+        sort: { rating: key(r.rating), wins: key(r.wins), losses: key(r.losses), ties: key(r.ties) },
       }))
     : [];
 

@@ -27,8 +27,6 @@ export interface RoutingChartPoint {
   top?: boolean;
 }
 
-/** Width and height of the plot area, pixels (axes, labels and legend add to it). */
-export const CHART_SIZE = { width: 600, height: 340 } as const;
 
 /**
  * X domain of the log axis: the points' USD range widened by a factor of 2 on each side, so that a

@@ -21,6 +21,8 @@ export interface MatrixMark {
 /** One cell of the matrix: a contender's attempts at one task. */
 export interface MatrixCell {
   marks: MatrixMark[];
+  /** The marks' texts joined ("✓✗—"): what the cell shows. */
+  text: string;
   /** Relative link to the cell's attempts page, or null when no attempt ran. */
   href: string | null;
   /** CSS class of the cell: ok (some attempt resolved), err (an infra error and none resolved), missing (none ran), fail. */
@@ -46,6 +48,9 @@ export const OUTCOME_SYMBOLS: Record<Outcome, string> = {
   agent_error: '!',
   infra_error: '⚠',
 };
+
+/** What an attempt page's relative path looks like ({@link attemptPagePath}); safe in an unquoted attribute. */
+const SAFE_HREF = /^attempts\/\d+\/\d+\.html$/;
 
 /** Legend of the matrix symbols, in the order the page prints them. */
 export const MATRIX_LEGEND: readonly Field[] = [
@@ -97,9 +102,11 @@ export function matrixView(header: RunHeader, ranked: readonly ContenderSummary[
         if (s.costBasis !== 'no_model' && marks.some((m) => m.cls === 'ok')) resolvedBy += 1;
         const ran = perAttempt !== undefined && perAttempt.size > 0;
         const href = links && ran ? attemptPagePath(contenderIndex.get(s.id) ?? 0, taskIndex) : null;
+        // matrix.hbs writes href unquoted (22 KB at 20 × 500): it must stay digits, slashes and ".html".
+        if (href !== null && !SAFE_HREF.test(href)) throw new Error(`attempt page path ${JSON.stringify(href)} is not safe unquoted`);
         const notes = marks.flatMap((m) => (m.note === null ? [] : [m.note]));
         const cls = marks.some((m) => m.cls === 'ok') ? 'ok' : !ran ? 'missing' : marks.some((m) => m.cls === 'err') ? 'err' : 'fail';
-        return { marks, href, cls, title: notes.length ? notes.join(' | ') : null };
+        return { marks, text: marks.map((m) => m.text).join(''), href, cls, title: notes.length ? notes.join(' | ') : null };
       });
       return { instanceId, resolvedBy: models ? `${resolvedBy}/${models}` : '—', cells };
     }),

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildReport } from '../../src/report/build.ts';
+import { buildReport, reportPage } from '../../src/report/build.ts';
+import { pickRoutes, ROUTING_ROWS_SHOWN, type RoutingRow } from '../../src/report/routing-view.ts';
 import { buildSite } from '../../src/report/site.ts';
 import { loadPublishedScores } from '../../src/report/published.ts';
 import { attemptPagePath } from '../../src/report/paths.ts';
@@ -33,12 +34,14 @@ describe.runIf(available || process.env.CI)('report in Chromium (file://)', () =
   let indexUrl: string;
   let attemptUrl: string;
   let siteUrl: string;
+  let routingRows: RoutingRow[];
 
   beforeAll(async () => {
     if (!available) throw new Error(`${CHROMIUM} is missing on CI; .ci/run must install chromium`);
     dir = await mkdtemp(join(tmpdir(), 'fixbench-browser-'));
     const runDir = join(dir, 'results', '20260401T020000Z-ab12'); // a run folder is named by its run_id (the site lists others as unreadable)
     const { header, attempts } = await writeHostileRun(runDir);
+    routingRows = reportPage(header, attempts).analysis.routing.rows;
     const out = join(dir, 'report');
     indexUrl = pathToFileURL(await buildReport({ header, attempts, outDir: out, runDir, published: await loadPublishedScores() })).href;
     const ci = header.contenders.findIndex((c) => c.id === HOSTILE_MODEL);
@@ -182,6 +185,46 @@ describe.runIf(available || process.env.CI)('report in Chromium (file://)', () =
       await expect(rest.isVisible()).resolves.toBe(true);
     }
     expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('picks a cascade for a typed target or budget by the server\'s rule, in any table order; the routing table shows its first rows, the rest on request', async () => {
+    const { page, problems, requests } = await open(indexUrl);
+    const cascades = routingRows.filter((r) => r.kind === 'cascade' && r.sort.usd !== '');
+    expect(cascades.length).toBeGreaterThan(2);
+    const out = (id: string): Promise<string> => page.locator(`#${id}`).innerText();
+    // Targets: every cascade's own rate as shown (reached exactly), one above all, one below all; budgets likewise.
+    const targets = ['0', '100', '37.5', ...cascades.slice(0, 4).map((r) => r.resolvedPct.replace('%', ''))];
+    const budgets = ['0.0000001', '1000', ...cascades.slice(0, 4).map((r) => r.sort.usd)];
+    const check = async (): Promise<void> => {
+      for (let i = 0; i < Math.max(targets.length, budgets.length); i++) {
+        const t = targets[i % targets.length]!;
+        const b = budgets[i % budgets.length]!;
+        await page.fill('#pick-target', t);
+        await page.fill('#pick-budget', b);
+        const want = pickRoutes(routingRows, t, b);
+        expect(await out('pick-target-out')).toBe(want.target);
+        expect(await out('pick-budget-out')).toBe(want.budget);
+      }
+    };
+    await check();
+    expect(await out('pick-target-out')).toMatch(/cheapest cascade reaching it is .+ → .+, [\d.]+% at \$/);
+    // Sorted by USD: the picks do not depend on the table's order; the first rows shown are the cheapest.
+    await page.locator('#routing-table th', { hasText: 'USD / task' }).click();
+    await page.locator('#routing-table th', { hasText: 'USD / task' }).click();
+    await check();
+    const shown = (): Promise<string[]> => page.locator('#routing-table tbody tr').evaluateAll((trs) => trs.filter((tr) => (tr as HTMLElement).offsetParent !== null).map((tr) => tr.querySelector('td:nth-child(5)')?.getAttribute('data-v') ?? ''));
+    const total = await page.locator('#routing-table tbody tr').count();
+    expect(total).toBe(routingRows.length);
+    expect(total).toBeGreaterThan(ROUTING_ROWS_SHOWN);
+    const first = await shown();
+    expect(first).toHaveLength(ROUTING_ROWS_SHOWN);
+    const known = first.filter((v) => v !== '').map(Number);
+    expect(known).toEqual([...known].sort((a, b) => a - b));
+    await page.locator('label[for="all-routes"]').click();
+    expect(await shown()).toHaveLength(total);
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([indexUrl]);
     await page.context().close();
   });
 

@@ -86,6 +86,6 @@ describe('--rerun-failed', () => {
     expect(JSON.parse(stored).flaky_tests).toEqual(['clock > ticks']);
 
     const html = await readFile(await buildReport({ header: summary.header, attempts: summary.attempts, outDir: join(root, 'report') }), 'utf8');
-    expect(html).toMatch(/title="unresolved; flaky over 3 runs: clock &gt; ticks"><a href="attempts\/\d+\/\d+\.html">✗~<\/a>/);
+    expect(html).toMatch(/title="unresolved; flaky over 3 runs: clock &gt; ticks"><a href=attempts\/\d+\/\d+\.html>✗~<\/a>/);
   });
 });

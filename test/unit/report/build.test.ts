@@ -119,9 +119,9 @@ describe('buildReport', () => {
     const matrix = section(html, 'matrix');
     expect(matrix).toContain('acme__parser-101');
     // claude-sonnet-4.5 is contender 0 of the header; acme__parser-101 is task 0, zeta__cache-4 task 6.
-    expect(matrix).toContain('<td class=ok><a href="attempts/0/0.html">✓</a></td>');
-    expect(matrix).toContain('<td class=fail><a href="attempts/0/6.html">≠</a></td>'); // patch_failed
-    expect(matrix).toContain('<td class=err><a href="attempts/2/6.html">⚠</a></td>'); // deepseek-v3.2's infra_error
+    expect(matrix).toContain('<td class=ok><a href=attempts/0/0.html>✓</a></td>');
+    expect(matrix).toContain('<td class=fail><a href=attempts/0/6.html>≠</a></td>'); // patch_failed
+    expect(matrix).toContain('<td class=err><a href=attempts/2/6.html>⚠</a></td>'); // deepseek-v3.2's infra_error
     expect(matrix).toContain('<td class=missing>—</td>'); // qwen3-coder, not run: no link
     expect(matrix).toContain('≠ patch_failed'); // legend
   });

@@ -103,7 +103,7 @@ describe('chart helpers', () => {
   });
 
   it('marks matrix rows where the models disagree, ignoring reference agents', () => {
-    const cell = (cls: 'ok' | 'fail') => ({ marks: [], href: null, cls, title: null });
+    const cell = (cls: 'ok' | 'fail') => ({ marks: [], text: '', href: null, cls, title: null });
     const rows = [
       { instanceId: 't1', resolvedBy: '', cells: [cell('ok'), cell('fail'), cell('ok')] },
       { instanceId: 't2', resolvedBy: '', cells: [cell('ok'), cell('ok'), cell('fail')] },

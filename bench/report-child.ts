@@ -1,0 +1,32 @@
+// Child process of the report bench (bench/report.ts): builds the report of the seeded synthetic run
+// of 20 models × 500 tasks × 3 attempts (bench/lib/synthetic.ts `syntheticRun`) with the source
+// tree at <root> — the current one, or the baseline commit's — into <outDir>, attempt pages
+// included. Prints one JSON line: build_ms (wall), cpu_ms (user + system of this process during the
+// build), index_bytes, pages_bytes (all attempt pages), pages.
+//
+//   node --import tsx bench/report-child.ts <root> <outDir>
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+
+const [root, outDir] = process.argv.slice(2);
+if (!root || !outDir) throw new Error('usage: report-child.ts <source root> <out dir>');
+const { buildReport } = (await import(pathToFileURL(path.join(root, 'src/report/build.ts')).href)) as typeof import('../src/report/build.ts');
+const { syntheticRun } = (await import(pathToFileURL(path.join(root, 'bench/lib/synthetic.ts')).href)) as typeof import('./lib/synthetic.ts');
+const { header, attempts } = syntheticRun();
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+const index = await buildReport({ header, attempts, outDir });
+const buildMs = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
+let pagesBytes = 0;
+let pages = 0;
+const attemptsDir = path.join(outDir, 'attempts');
+for (const c of await readdir(attemptsDir)) {
+  for (const f of await readdir(path.join(attemptsDir, c))) {
+    pagesBytes += (await stat(path.join(attemptsDir, c, f))).size;
+    pages += 1;
+  }
+}
+process.stdout.write(JSON.stringify({ build_ms: buildMs, cpu_ms: (cpu.user + cpu.system) / 1000, index_bytes: (await stat(index)).size, pages_bytes: pagesBytes, pages }) + '\n');
