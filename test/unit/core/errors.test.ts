@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InfraError, UserInputError } from '../../../src/core/errors.ts';
 import { resolveRoots } from '../../../src/sandbox/roots.ts';
+import { gitFailure } from '../../../src/workspace/git.ts';
 
 describe('errors keep the error they wrap as Error.cause', () => {
   it('UserInputError takes it in its details; InfraError in the standard options', () => {
@@ -26,5 +27,13 @@ describe('errors keep the error they wrap as Error.cause', () => {
     expect(thrown).toBeInstanceOf(InfraError);
     expect((thrown as Error).message).toContain(missing);
     expect(((thrown as Error).cause as NodeJS.ErrnoException).code).toBe('ENOENT');
+  });
+
+  it('a git failure keeps the error git gave', () => {
+    const e = new Error('fatal: not a git repository');
+    const f = gitFailure('checking out abc', e);
+    expect(f).toBeInstanceOf(InfraError);
+    expect(f.message).toBe('git failed while checking out abc: fatal: not a git repository');
+    expect(f.cause).toBe(e);
   });
 });
