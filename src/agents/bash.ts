@@ -40,29 +40,18 @@ interface Ending {
 }
 
 /**
- * The `bash` agent. Needs `ctx.model`. Each step: one model call on the whole message list, one
- * command run fresh (`bash -c`, stderr merged into stdout) in `ctx.sandbox` at the workspace root
- * with `limits.commandTimeoutMs` (clamped to the wall time left), and the observation (exit code,
- * timeout notice, output cut to `limits.outputChars` head and tail) appended as a tool message
- * (tool calls) or a user message (fenced blocks).
+ * The `bash` agent (docs/agents.md "The built-in `bash` agent"). Needs `ctx.model`. Each step: one
+ * model call on the whole message list, one command (`bash -c`, stderr merged) in `ctx.sandbox` at
+ * the workspace root with `limits.commandTimeoutMs` (clamped to the wall time left), its output cut
+ * head and tail to `limits.outputChars` characters and fed back.
  *
- * The attempt ends with:
- * - `submitted` — a command's output starts with the line `FIXBENCH_SUBMIT`;
- * - `step_limit` — `limits.steps` model turns were used;
- * - `cost_limit` — the list-price USD of the calls so far reached `limits.costUsd`. The cap sums the
- *   calls' `list_usd`; calls with an unknown cost (unknown price, or no usage reported) count as 0, so
- *   when the model's price is unknown the USD cap cannot apply and only steps and time limit it;
- * - `time_limit` — `limits.wallMs` elapsed (checked between steps; an in-flight model call is aborted);
- * - `format_errors` — `limits.formatErrors` replies in a row had no single valid command (none, several,
- *   bad tool JSON, or cut off by `finish_reason: length`); each error is fed back to the model;
- * - `context_exceeded` — the provider refused the prompt as too long;
- * - `api_error` — any other ModelCallError (after the client's retries; a billed failed call still counts);
- * - `env_error` — the sandbox, the trajectory file or patch extraction failed, or `ctx.signal` aborted
- *   (error `interrupted`): not the model's fault.
- *
- * However it ended, the patch is `extractPatch(workspace.dir, baseCommit)`. The trajectory (steps and
- * message list) is rewritten atomically to `ctx.trajectoryPath` after every step. The model only ever
- * sees `task.problem_statement`, never the hidden tests or the gold patch.
+ * Ends as `submitted` (a command's output starts with the line `FIXBENCH_SUBMIT`), `step_limit`,
+ * `cost_limit` (sum of the calls' `list_usd`; unknown costs count 0), `time_limit` (`limits.wallMs`),
+ * `format_errors` (`limits.formatErrors` replies in a row without one valid command),
+ * `context_exceeded`, `api_error`, or `env_error` (sandbox, trajectory file or patch extraction
+ * failed; `ctx.signal` aborted → error `interrupted`). The patch is extracted however it ended; the
+ * trajectory is rewritten atomically to `ctx.trajectoryPath` after every step. The model only sees
+ * `task.problem_statement`.
  */
 export class BashAgent implements Agent {
   readonly name = 'bash';

@@ -86,27 +86,14 @@ function proxyEnv(p: { openai: string; anthropic: string; token: string }): Reco
 }
 
 /**
- * The `command` agent. Needs `ctx.upstream` (the model's real route). Per attempt it:
- * 1. writes the problem statement to `<ctx.infoDir>/problem_statement.md` (else a temp folder of its
- *    own, removed afterwards), outside the workspace and shown read-only to the agent;
- * 2. starts a metering proxy on 127.0.0.1 (fresh token; forwards to `ctx.upstream` with the real key;
- *    refuses calls past `limits.costUsd` or when `ctx.upstream.refuse` says so);
- * 3. runs the rendered template with `bash -c` in the sandbox at the workspace root, reaching only
- *    the proxy (`network: proxy`, the default, with `ctx.proxyDir`: the proxy also listens on a Unix
- *    socket there, which the sandbox serves on its own loopback at the proxy's port, so the URL is
- *    the same and `bwrap` needs no network; else, or with `network: host`, the host's network), a
- *    wall-time limit that kills its whole process group, and an environment
- *    of the sandbox's minimal variables + `FIXBENCH_*` + the proxy variables (`OPENAI_BASE_URL`,
- *    `OPENAI_API_BASE`, `OPENAI_API_KEY`, `ANTHROPIC_BASE_URL`, `ANTHROPIC_API_KEY`,
- *    `ANTHROPIC_AUTH_TOKEN`; keys = the per-attempt token) + the names in `env` read from the host +
- *    `vars`. No real key ever reaches it;
- * 4. stops the proxy and extracts the patch, however the process ended.
- *
- * Exit status: `cost_limit` when the proxy refused a call for the budget; else `time_limit` when the
- * wall time killed it; else `submitted` on exit code 0; `env_error` when bash or the program could not
- * be run (126, 127) or the sandbox failed; `context_exceeded` / `api_error` when it failed after the
- * upstream refused the prompt as too long / failed; otherwise `agent_failed` (the CLI exited non-zero
- * on its own: its patch is still graded). Calls are the proxy's records (one step per call).
+ * The `command` agent: an external agent CLI run behind a metering proxy (docs/agents.md "External
+ * agents"). Needs `ctx.upstream` (the model's real route). Writes the problem statement outside the
+ * workspace (`<ctx.infoDir>/problem_statement.md`, read-only to the agent), starts a proxy for the
+ * attempt (`startMeteringProxy`), runs the rendered template with `bash -c` in the sandbox at the
+ * workspace root — reaching only the proxy unless `network: host`, with the per-attempt token in
+ * the provider variables (`OPENAI_*`, `ANTHROPIC_*`) and never the real key — then stops the proxy
+ * and extracts the patch, however the process ended. Exit status: `exitOf`. Calls are the proxy's
+ * records (one step per call).
  */
 export class CommandAgent implements Agent {
   readonly name = 'command';
@@ -288,7 +275,12 @@ const upstreamStatus = (text: string): number | null => {
   return m ? Number(m[1]) : null;
 };
 
-/** How the external agent's run ended (see `CommandAgent`). Pure. */
+/**
+ * How the external agent's run ended, first match: `cost_limit` (the proxy refused a call),
+ * `time_limit` (the wall time killed it), `submitted` (exit 0), `env_error` (exit 126/127: not
+ * runnable), `context_exceeded` (the last upstream error is a context overflow: `isContextOverflow`),
+ * `api_error` (another upstream error), else `agent_failed` (its patch is still graded). Pure.
+ */
 export function exitOf(
   run: { exitCode: number | null; timedOut: boolean; output: string },
   proxy: Pick<MeteringProxy, 'refusals' | 'upstreamErrors'>,

@@ -40,7 +40,7 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, log: (s: strin
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', (e) => reject(new InfraError(`${cmd} could not be started: ${e.message}`)));
+    child.on('error', (e) => reject(new InfraError(`${cmd} could not be started: ${e.message}`, { cause: e })));
     child.on('close', (code) => {
       if (code === 0) resolve(out);
       else {

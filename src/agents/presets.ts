@@ -188,11 +188,11 @@ const MODEL_ACCEPTS: Record<string, AgentProtocol[]> = {
   anthropic: ['anthropic', 'openai-chat'],
   // An OpenAI-compatible provider may also serve /v1/responses (OpenAI, OpenRouter); Chat is certain.
   // Anthropic Messages clients are translated to Chat by the proxy (src/proxy/translate.ts).
-  'openai-chat': ['openai-chat', 'openai-responses', 'anthropic'],
+  openai: ['openai-chat', 'openai-responses', 'anthropic'],
 };
 
 /**
- * Why a preset cannot drive a model of this `api` (`anthropic` | `openai-chat`), or null when it can.
+ * Why a preset cannot drive a model of this `api` (`anthropic` | `openai`), or null when it can.
  * A user-defined agent (not a preset) is never refused here.
  */
 export function pairProblem(agentId: string, modelApi: string, isPreset: boolean): string | null {

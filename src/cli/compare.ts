@@ -51,7 +51,7 @@ export async function compareCommand(base: string, head: string, o: CompareCliOp
       await mkdir(path.dirname(path.resolve(o.markdown)), { recursive: true });
       await writeFile(o.markdown, md);
     } catch (e) {
-      throw new UserInputError(`--markdown ${o.markdown}: cannot write the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); name a file in a folder you can write to`);
+      throw new UserInputError(`--markdown ${o.markdown}: cannot write the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); name a file in a folder you can write to`, { cause: e });
     }
   }
   if (process.env.GITHUB_STEP_SUMMARY) {

@@ -68,7 +68,7 @@ export async function evalCommand(o: EvalCliOptions): Promise<number> {
   try {
     text = await readFile(o.predictions, 'utf8');
   } catch (e) {
-    throw new UserInputError(`--predictions ${o.predictions}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? e}); check the path`);
+    throw new UserInputError(`--predictions ${o.predictions}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? e}); check the path`, { cause: e });
   }
   const rows = parseJsonl(text, SweBenchPrediction, o.predictions, 'predictions');
   const plans = predictionPlans(rows, new Set(allTasks.map((t) => t.instance_id)), o.predictions);

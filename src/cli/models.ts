@@ -112,7 +112,7 @@ export async function importPricesCommand(
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new UserInputError(`${url}: not JSON (${(e as Error).message}); save the OpenRouter or LiteLLM price JSON and pass that file`);
+    throw new UserInputError(`${url}: not JSON (${(e as Error).message}); save the OpenRouter or LiteLLM price JSON and pass that file`, { cause: e });
   }
   const format = o.format ?? detectPriceSource(json, url);
   const specs = await loadModels(path.resolve(o.modelsFile ?? path.join(PACKAGE_ROOT, 'models.yaml')));
@@ -126,7 +126,7 @@ export async function importPricesCommand(
     await writeFile(path.resolve(o.out), yaml, { flag: o.force ? 'w' : 'wx' }).catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'EEXIST') throw new UserInputError(`${o.out} exists; pass --force to overwrite it, or another --out`);
       if (e.code === 'ENOENT') throw new UserInputError(`${o.out}: cannot write: the folder ${path.dirname(path.resolve(o.out!))} does not exist; create it (mkdir -p) or pass another --out`);
-      throw new UserInputError(`${o.out}: cannot write (${e.code ?? e.message}); check the folder's permissions or pass another --out`);
+      throw new UserInputError(`${o.out}: cannot write (${e.code ?? e.message}); check the folder's permissions or pass another --out`, { cause: e });
     });
   }
   if (o.json) process.stdout.write(JSON.stringify({ format, source: url, out: o.out ?? null, found: result.found, missing: result.missing, sheet: result.sheet }, null, 2) + '\n');
@@ -145,12 +145,12 @@ async function readSource(src: string): Promise<string> {
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       return await res.text();
     } catch (e) {
-      throw new UserInputError(`${src}: cannot download (${(e as Error).message}); save the JSON from a machine with access and pass the file`);
+      throw new UserInputError(`${src}: cannot download (${(e as Error).message}); save the JSON from a machine with access and pass the file`, { cause: e });
     }
   }
   try {
     return await readFile(src, 'utf8');
   } catch (e) {
-    throw new UserInputError(`${src}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); pass a saved OpenRouter or LiteLLM JSON file, or a URL`);
+    throw new UserInputError(`${src}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); pass a saved OpenRouter or LiteLLM JSON file, or a URL`, { cause: e });
   }
 }

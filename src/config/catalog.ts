@@ -43,7 +43,7 @@ export async function loadModelsFile(file: string): Promise<ModelsFile> {
   const parsed = await loadYamlFile(
     file,
     ModelsFile,
-    'each model needs id, provider, api (openai-chat or anthropic), base_url, api_key_env, model, vendor and region; see README "Models and prices"',
+    'each model needs id, provider, api (openai or anthropic), base_url, api_key_env, model, vendor and region; see README "Models and prices"',
   );
   for (const m of parsed.models) {
     if ((RESERVED_IDS as readonly string[]).includes(m.id.toLowerCase())) {

@@ -7,9 +7,12 @@ export const ModelSpec = z
     id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only'),
     name: z.string().optional(),
     provider: z.string().min(1),
-    /** Wire protocol: OpenAI Chat Completions (`openai-chat`) or Anthropic Messages (`anthropic`). */
-    api: z.enum(['openai-chat', 'anthropic']),
-    /** For `openai-chat` the URL that `/chat/completions` is appended to (e.g. …/v1); for `anthropic` the root `/v1/messages` is appended to (https://api.anthropic.com). */
+    /**
+     * Wire protocol: OpenAI-compatible Chat Completions (`openai`) or Anthropic Messages (`anthropic`);
+     * the same names as the metering proxy's dialects. The older spelling `openai-chat` is read as `openai`.
+     */
+    api: z.preprocess((v) => (v === 'openai-chat' ? 'openai' : v), z.enum(['openai', 'anthropic'])),
+    /** For `openai` the URL that `/chat/completions` is appended to (e.g. …/v1); for `anthropic` the root `/v1/messages` is appended to (https://api.anthropic.com). */
     base_url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. https://openrouter.ai/api/v1' }),
     api_key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name such as OPENROUTER_API_KEY'),
     /** Model name sent upstream, e.g. an OpenRouter slug `deepseek/deepseek-v3.2`. */

@@ -5,17 +5,20 @@ export const ExitCode = { ok: 0, internal: 1, invalidInput: 2, gateFailed: 3, in
 
 /**
  * The user's input is wrong (a file, field or flag). `where` names the file and field;
- * `fix` says what to do. Exit code 2.
+ * `fix` says what to do; `cause` is the error it wraps (a file-system or parse error), kept as
+ * `Error.cause`. Exit code 2.
  */
 export class UserInputError extends Error {
   constructor(
     message: string,
-    readonly details: { where?: string; fix?: string; problems?: string[] } = {},
+    readonly details: { where?: string; fix?: string; problems?: string[]; cause?: unknown } = {},
   ) {
-    super(message);
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'UserInputError';
   }
 }
+
+// InfraError and GateFailedError take the standard `new X(message, { cause })` when they wrap an error.
 
 /** A quality gate failed (regression or threshold). Exit code 3. */
 export class GateFailedError extends Error {

@@ -78,13 +78,11 @@ export interface EvaluateOptions {
  * 5. parse the report (`junit:`, `vitest-json:`, `jest-json:`, `mocha-json:<path>` read from the
  *    file as bytes without following links and decoded once as UTF-8; `tap` on stdout; or
  *    `exit-code`; ANSI escapes stripped first); a missing, symlinked, oversized or unreadable
- *    report is no verdict: `unresolved` with `error` set (the patch broke the test run;
- *    validated tasks give a verdict with gold);
+ *    report is no verdict (docs/decisions.md#the-no-verdict-rule: `unresolved` with `error`);
  * 6. judge the evidence (`judgeRun`): canaries not as they must be, channels that disagree, or
  *    exit 0 with the failing canary failed → `tampered`; canaries are then removed from
  *    `parsed` and kept in `canaries`;
- * 7. `resolved` / `unresolved` by `grade` (its no-verdict rule: zero tests, a signal, or a
- *    non-zero exit that no failing test explains → `unresolved` with `error`).
+ * 7. `resolved` / `unresolved` by `grade` (no verdict → `unresolved` with `error`).
  * `visible_check` = the patch applied and every PASS_TO_PASS test passed.
  * Never throws: harness faults (git, setup, sandbox, report) become `infra_error` with `error`.
  * The workspace is always removed.
@@ -183,11 +181,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
       return { ...result, outcome: 'timeout', error: `test command exceeded timeout_s=${task.timeout_s}; its process group was killed` };
     }
 
-    // The tests ran with the model's patch applied. If they then give no verdict (no readable
-    // report, or `grade`'s no-verdict rule on the exit code), the patch broke the test
-    // run: validation guarantees that base + gold + test.patch does produce one. That is the
-    // model's failure (`unresolved`, with `error` saying why), never a pass and never an
-    // `infra_error` that would excuse it and invite endless re-runs.
+    // No verdict with the model's patch applied is the model's failure, never infra_error:
+    // docs/decisions.md#the-no-verdict-rule.
     const noVerdict = (why: string): EvaluationResult => ({
       ...result,
       outcome: 'unresolved',
@@ -206,7 +201,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
       else if (report.kind !== 'exit-code' && report.kind !== 'runner') {
         const text = await readReportFile(ws.dir, report.path, REPORT_LABEL[report.kind], status);
         // The report holds the failure messages the console output lacks: keep it in the log.
-        result.test_output += `--- ${report.path} ---\n${text.length > TEST_OUTPUT_CAP_CHARS ? `${text.slice(0, TEST_OUTPUT_CAP_CHARS)}\n[... cut ...]\n` : text}`;
+        result.test_output += `--- ${report.path} ---\n${truncateText(text, TEST_OUTPUT_CAP_CHARS)}`;
         // Jest/vitest/mocha name test files by absolute path: as the runner saw the workspace.
         const roots = [...new Set([ws.dir, await realpath(ws.dir)])];
         parsed = parseReportText(report.kind, text, { roots });
@@ -215,7 +210,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     } catch (err) {
       return noVerdict(describe(err));
     }
-    // Zero results or a signal is no verdict whatever else the run shows (`grade`'s rule).
+    // Zero results or a signal is no verdict whatever else the run shows (rules 2–3).
     if (parsed.size === 0 || run.exitCode === null) return noVerdict(grade(task, parsed, run.exitCode).error!);
     if (guard.channel) {
       try {

@@ -1,4 +1,4 @@
-// Grading (DESIGN.md §6 steps 5–6): parsed per-test results → SWE-bench report.json
+// Grading (DESIGN.md §6 steps 5–6; the no-verdict rule: docs/decisions.md): parsed per-test results → SWE-bench report.json
 // `tests_status` and whether the task is resolved. Pure.
 import type { TaskSpec } from '../config/task.ts';
 import type { TestStatus, TestsStatus } from './types.ts';
@@ -10,24 +10,16 @@ export interface Grade {
   resolved: boolean;
   /** Every PASS_TO_PASS test PASSED (the run-time half of `visible_check`). False whenever `error` is set. */
   visible_check_p2p: boolean;
-  /**
-   * Set when the results are no verdict (DESIGN.md §6 step 5; see `grade`). The attempt is then
-   * `unresolved` with this as its `error` (the patch broke the test run), never `resolved`.
-   */
+  /** Why the results give no verdict (docs/decisions.md#the-no-verdict-rule), else null; `resolved` is then false. */
   error: string | null;
 }
 
 /**
  * Grades parsed results against the task's lists. A listed test passes only if parsed as PASSED:
- * missing, SKIPPED, FAILED and ERROR all count as failure (as in SWE-bench). `exitCode` is the
- * test command's exit code (null when killed by a signal).
- *
- * The no-verdict rule (the one statement of it; the exit-code cross-check of SWE-bench's grading):
- * the results are no verdict when no test was parsed, when the command died by a signal, or when
- * it exited non-zero while no parsed test failed (`expectedFailures` — the failing canaries,
- * already removed from `parsed` — count as failed tests here: they explain a non-zero exit).
- * So a report in which every listed test passed never grades `resolved` unless the command's
- * exit agrees with it.
+ * missing, SKIPPED, FAILED and ERROR all count as failure (as in SWE-bench). Applies rules 2–4 of
+ * the no-verdict rule (docs/decisions.md#the-no-verdict-rule).
+ * @param exitCode the test command's exit code; null when it was killed by a signal.
+ * @param expectedFailures failing canaries already removed from `parsed`: they count as failed tests.
  */
 export function grade(
   lists: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS'>,

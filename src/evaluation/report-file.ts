@@ -65,7 +65,7 @@ export async function readReportFile(dir: string, path: string, label: string, s
   try {
     fh = await open(abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
-    throw new InfraError(`${what} cannot be opened without following links: ${(err as Error).message}`);
+    throw new InfraError(`${what} cannot be opened without following links: ${(err as Error).message}`, { cause: err });
   }
   try {
     const fst = await fh.stat();

@@ -1,14 +1,11 @@
 // Evaluation result shapes (DESIGN.md §6; per-test status after SWE-bench report.json).
 import type { Outcome } from '../core/outcome.ts';
+import type { TestsStatus } from '../core/tests-status.ts';
 import type { CanaryResults } from './canary.ts';
 
 export type TestStatus = 'PASSED' | 'FAILED' | 'SKIPPED' | 'ERROR';
 
-/** Per-test status of the listed tests, in the shape of SWE-bench's report.json `tests_status`. */
-export interface TestsStatus {
-  FAIL_TO_PASS: { success: string[]; failure: string[] };
-  PASS_TO_PASS: { success: string[]; failure: string[] };
-}
+export type { TestsStatus } from '../core/tests-status.ts';
 
 export interface EvaluationResult {
   outcome: Outcome;

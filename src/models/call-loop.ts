@@ -2,18 +2,10 @@
 // try into one CallRecord (so retries that were billed are charged, DESIGN.md §3).
 import { sumUsd } from '../pricing/cost.ts';
 import { addUsage, zeroUsage } from '../core/usage.ts';
-import { backoffDelayMs, retryAfterMs, type FailureClass } from './retry.ts';
+import { backoffDelayMs, retryAfterMs, type TryFailure } from './retry.ts';
 import { ModelCallError, type CallRecord } from './types.ts';
 
-/** One failed try, classified. */
-export interface TryFailure extends FailureClass {
-  /** HTTP status; null for a network error, a timeout or a cut stream. */
-  status: number | null;
-  message: string;
-  headers?: { get(name: string): string | null };
-  /** Set when the failed try was billed (a 2xx body we cannot use, a stream cut after it started). */
-  call: CallRecord | null;
-}
+export type { TryFailure } from './retry.ts';
 
 /** What one try gave: a reply with its CallRecord, or a classified failure. */
 export type TryResult<R> = { reply: R; call: CallRecord } | { failure: TryFailure };

@@ -6,7 +6,7 @@ import { OpenAIChatClient, type OpenAIChatClientOptions } from './openai-chat.ts
 import type { ModelClient } from './types.ts';
 
 /**
- * A ModelClient for `spec.api`: `openai-chat` → OpenAIChatClient, `anthropic` → AnthropicClient.
+ * A ModelClient for `spec.api`: `openai` → OpenAIChatClient, `anthropic` → AnthropicClient.
  * @param price the model's row, USD per million tokens; null = unknown price (costs stay null)
  * @throws UserInputError when `apiKey` is empty
  */

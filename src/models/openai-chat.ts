@@ -21,7 +21,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
 
 /**
- * A `ModelClient` for `api: openai-chat` models, built on the official `openai` SDK.
+ * A `ModelClient` for `api: openai` models, built on the official `openai` SDK.
  *
  * Each `chat()` sends `{...spec.params, model: spec.model, messages, tools?}` (non-streaming) to
  * `spec.base_url` and returns the reply with a `CallRecord`: normalised usage (tokens), the raw

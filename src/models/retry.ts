@@ -1,7 +1,6 @@
 // fixbench's retry policy for provider calls: which failures are retried, how long to wait. Pure.
 import { isContextOverflow } from '../core/context-overflow.ts';
-import type { ModelErrorKind } from './types.ts';
-import type { TryFailure } from './call-loop.ts';
+import type { CallRecord, ModelErrorKind } from './types.ts';
 
 /** How a failed HTTP exchange is treated. */
 export interface FailureClass {
@@ -13,6 +12,16 @@ export interface FailureClass {
 const QUOTA_CODES = new Set(['insufficient_quota', 'insufficient_balance', 'billing_hard_limit_reached', 'payment_required']);
 /** Anthropic reports an empty balance as a 400 `invalid_request_error` with this wording. */
 const QUOTA_MESSAGE = /credit balance is too low|insufficient (balance|credit|funds)|exceeded your current quota/i;
+
+/** One failed try, classified. */
+export interface TryFailure extends FailureClass {
+  /** HTTP status; null for a network error, a timeout or a cut stream. */
+  status: number | null;
+  message: string;
+  headers?: { get(name: string): string | null };
+  /** Set when the failed try was billed (a 2xx body we cannot use, a stream cut after it started). */
+  call: CallRecord | null;
+}
 
 /**
  * Classifies a failed request by HTTP status (null for a network error or timeout), the error's

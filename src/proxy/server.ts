@@ -21,34 +21,13 @@ export type { MeteringProxy, MeteringProxyOptions, ProxyCall, ProxyUpstream } fr
 export { upstreamUrl } from './http-io.ts';
 
 /**
- * Starts a metering proxy on 127.0.0.1 at a random port, with a fresh random token.
- *
- * Routing: `POST /v1/messages` (and below) is the Anthropic dialect, forwarded to
- * `<baseURL without /v1>/v1/messages` with `x-api-key`; every other path is the OpenAI dialect,
- * `/v1/<rest>` forwarded to `<baseURL>/<rest>` with `Authorization: Bearer`. A dialect other than
- * the upstream's gets a 400 saying which base URL to use. Query strings and other headers (e.g.
- * `anthropic-version`, `anthropic-beta`) pass through; hop-by-hop headers, cookies and the
- * client's credentials do not; replies are asked uncompressed so their usage can be read.
- *
- * Endpoints (`classifyEndpoint`): only model endpoints are forwarded (403 otherwise); a `POST`
- * body must be a JSON object (400 otherwise), whatever its content-type, and is sent on as
- * `application/json`. Token counting and model lists are free: forwarded, never recorded. Once a
- * billed 2xx reply came back without usage, further billed calls are refused while a cap is set
- * (`capRefusal`: the cap could no longer be enforced).
- *
- * Metering: a billed `POST` body's `model` is rewritten to `upstream.model`; an OpenAI streamed request
- * gets `stream_options.include_usage: true` (and the extra usage-only chunk is removed from the
- * stream when the client had not asked for it). Usage comes from the reply body, or from the stream's
- * events (see `StreamUsage`) while the stream is passed through event by event. Every reply with
- * usage, and every 2xx reply without it (its cost unknown: `list_usd` null), is a `ProxyCall`; other
- * failures are counted in `upstreamErrors`.
- *
- * Errors are sent in the request's dialect: OpenAI `{error: {message, type, code}}`, Anthropic
- * `{type: "error", error: {type, message}}`. 401 without the token; 413 for a body over the limit;
- * 402 (`insufficient_quota` / `billing_error`) when the cap or `refuse` refuses; 502 when the
- * upstream cannot be reached. The real key is never sent to the client and is removed from any
- * upstream error text.
- *
+ * Starts a metering proxy on 127.0.0.1 at a random port, with a fresh random token (and on
+ * `opts.socketPath` when given). `POST /v1/messages…` is the Anthropic dialect, every other path
+ * OpenAI's; only model endpoints are forwarded, to `upstream` with the real key. Every billed call
+ * is recorded (`calls`, `onCall`) with its usage and list-price USD (null when the reply had no
+ * usage) before its reply ends; calls past `capUsd` or refused by `refuse` get HTTP 402. Errors are
+ * sent in the request's dialect; the real key never reaches the client (redacted from replies,
+ * streams and error texts). Behaviour in full, with status codes: docs/agents.md "The metering proxy".
  * @throws when the server cannot listen.
  */
 export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<MeteringProxy> {

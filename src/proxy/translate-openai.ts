@@ -4,7 +4,7 @@
 // call is metered from the upstream's own (Anthropic) usage, exactly like a direct call.
 import { SseSplitter, eventRecord, isRecord } from './sse.ts';
 import { translatingSink } from './stream-sink.ts';
-import type { Translation } from './translate.ts';
+import type { Translation } from './translation.ts';
 
 type Json = Record<string, unknown>;
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);

@@ -3,28 +3,16 @@
 // streamed replies (event by event), tool calls, usage and errors are translated; the call is
 // metered from the upstream's own usage, exactly like a direct call. Pure except `streamSink`.
 // The other way (OpenAI Chat clients, Anthropic upstreams): src/proxy/translate-openai.ts.
-import type http from 'node:http';
 import { SseSplitter, eventRecord, isRecord } from './sse.ts';
 import { translatingSink } from './stream-sink.ts';
 import type { Dialect } from './usage.ts';
 import { openAIToAnthropic } from './translate-openai.ts';
+import type { Translation } from './translation.ts';
+
+export type { Translation } from './translation.ts';
 
 type Json = Record<string, unknown>;
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
-
-/** How one client request is translated: the upstream path and the converters. */
-export interface Translation {
-  /** Path sent upstream in the upstream's dialect, e.g. `/v1/chat/completions`. */
-  upstreamPath: string;
-  /** Headers the upstream needs that the client does not send (e.g. `anthropic-version`). */
-  headers?: Record<string, string>;
-  /** The client's JSON body → the upstream's. */
-  request(body: Json): Json;
-  /** A whole upstream reply (any status) → the client's shape. */
-  response(status: number, body: unknown): unknown;
-  /** A writable the upstream's (redacted) SSE text goes to; it writes the client's events to `res`. */
-  streamSink(res: http.ServerResponse, model: string): http.ServerResponse;
-}
 
 /**
  * The translation for a request in `client` dialect to `path` when the upstream speaks `upstream`,

@@ -5,7 +5,7 @@ import type { Dialect } from './usage.ts';
 
 /** Where calls go: the provider's base URL and real key, in its dialect. */
 export interface ProxyUpstream {
-  /** `openai` for OpenAI-compatible APIs (`ModelSpec.api: openai-chat`), `anthropic` for the Messages API. */
+  /** `openai` for OpenAI-compatible APIs (`ModelSpec.api: openai`), `anthropic` for the Messages API. */
   dialect: Dialect;
   /** e.g. `https://openrouter.ai/api/v1` (OpenAI) or `https://api.anthropic.com` (Anthropic; a trailing `/v1` is accepted). */
   baseURL: string;

@@ -284,7 +284,7 @@ async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> 
     // The external agent's calls pass the metering proxy, which counts them against the run budget too.
     const { spec, price } = plan.model;
     upstream = {
-      dialect: spec.api === 'openai-chat' ? 'openai' : 'anthropic',
+      dialect: spec.api,
       baseURL: spec.base_url,
       apiKey: plan.apiKey,
       model: spec.model,

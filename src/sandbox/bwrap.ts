@@ -94,7 +94,7 @@ export class BwrapSandbox implements SandboxBackend {
       try {
         this.#systemArgs = systemArgs(this.#opts.readOnly ?? []);
       } catch (err) {
-        throw new InfraError(`bwrap sandbox: a folder to show read-only cannot be resolved: ${(err as Error).message}`);
+        throw new InfraError(`bwrap sandbox: a folder to show read-only cannot be resolved: ${(err as Error).message}`, { cause: err });
       }
       this.#homes = await mkdtemp(join(tmpdir(), 'fixbench-bwrap-'));
       let trial: { result: ExecResult; started: boolean };

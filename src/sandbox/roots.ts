@@ -19,7 +19,7 @@ export function resolveRoots(roots: readonly string[] | undefined): string[] {
     try {
       real = realpathSync(r);
     } catch (err) {
-      throw new InfraError(`sandbox root ${r} cannot be resolved: ${(err as Error).message}`);
+      throw new InfraError(`sandbox root ${r} cannot be resolved: ${(err as Error).message}`, { cause: err });
     }
     if (real === '/') throw new InfraError(`sandbox root ${r} is the file-system root; name the folder that holds the workspaces`);
     return real;
@@ -44,7 +44,7 @@ export async function realPathInside(path: string, roots: readonly string[], wha
   try {
     real = await realExistingPrefix(resolve(path));
   } catch (err) {
-    throw new InfraError(`sandbox ${what} ${path} cannot be resolved: ${(err as Error).message}`);
+    throw new InfraError(`sandbox ${what} ${path} cannot be resolved: ${(err as Error).message}`, { cause: err });
   }
   if (!roots.some((root) => isStrictlyInside(real, root))) {
     throw new InfraError(
@@ -81,7 +81,7 @@ export async function readInside(path: string, roots: readonly string[]): Promis
       await file.close();
     }
   } catch (err) {
-    throw new InfraError(`sandbox could not read ${path}: ${(err as Error).message}`);
+    throw new InfraError(`sandbox could not read ${path}: ${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -101,7 +101,7 @@ export async function writeInside(path: string, content: string | Uint8Array, ro
       await file.close();
     }
   } catch (err) {
-    throw new InfraError(`sandbox could not write ${path}: ${(err as Error).message}`);
+    throw new InfraError(`sandbox could not write ${path}: ${(err as Error).message}`, { cause: err });
   }
 }
 

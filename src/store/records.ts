@@ -2,6 +2,7 @@
 // `attempts.jsonl` line per finished attempt (AttemptRecord). Both carry the store format version.
 import { z } from 'zod';
 import { ExitStatus, Outcome } from '../core/outcome.ts';
+import { TestsStatus } from '../core/tests-status.ts';
 import { TokenUsage } from '../core/usage.ts';
 import { RunConfig } from '../config/run-config.ts';
 
@@ -17,11 +18,6 @@ export type Shard = z.infer<typeof Shard>;
 /** Whether an attempt's `setup` came from the environment cache (DESIGN.md §4); null = no setup ran for the agent. */
 export const EnvCacheStatus = z.enum(['hit', 'miss', 'uncacheable', 'off']);
 export type EnvCacheStatus = z.infer<typeof EnvCacheStatus>;
-
-const TestsStatus = z.object({
-  FAIL_TO_PASS: z.object({ success: z.array(z.string()), failure: z.array(z.string()) }),
-  PASS_TO_PASS: z.object({ success: z.array(z.string()), failure: z.array(z.string()) }),
-});
 
 /** One contender of a run: an agent, and for model-driven agents the model it drives. */
 export const Contender = z.object({

@@ -36,7 +36,7 @@ export async function importSweBench(o: ImportOptions): Promise<string[]> {
   try {
     text = await readFile(o.file, 'utf8');
   } catch (e) {
-    throw new UserInputError(`${o.file}: cannot read the SWE-bench file (${(e as NodeJS.ErrnoException).code ?? e}); check the path`);
+    throw new UserInputError(`${o.file}: cannot read the SWE-bench file (${(e as NodeJS.ErrnoException).code ?? e}); check the path`, { cause: e });
   }
   // Bad lines are reported together with the problems of the good ones (all at once).
   const { rows, problems } = parseJsonlLenient(text, SweBenchInstance, o.file);

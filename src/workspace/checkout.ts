@@ -61,7 +61,7 @@ export async function createWorkspace(opts: CreateWorkspaceOptions): Promise<Wor
     return { dir, gitDir, baseCommit, cleanup };
   } catch (err) {
     await cleanup();
-    throw err instanceof InfraError ? err : new InfraError(`copying the checkout of ${baseCommit} of ${repo} from ${source}: ${(err as Error).message}`);
+    throw err instanceof InfraError ? err : new InfraError(`copying the checkout of ${baseCommit} of ${repo} from ${source}: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -84,7 +84,7 @@ export async function gitTry(git: SimpleGit, args: string[]): Promise<{ ok: bool
 /** Wraps a git failure as an `InfraError` naming what the harness was doing. */
 export function gitFailure(doing: string, err: unknown): InfraError {
   const msg = err instanceof Error ? err.message : String(err);
-  return new InfraError(`git failed while ${doing}: ${msg.trim()}`);
+  return new InfraError(`git failed while ${doing}: ${msg.trim()}`, { cause: err });
 }
 
 /** The config a workspace's `.git/config` holds: nothing but core settings and the identity. */

@@ -69,6 +69,16 @@ const options = (runId: string, over: Partial<RunOptions> = {}): RunOptions => (
 });
 
 describe('runSuite pools, shards and resume', () => {
+  // The control run shows this suite does overlap test executions when allowed to, so the cap of 1
+  // below is the pool's doing, not an accident of timing.
+  it('control: with --test-concurrency 4 the same run has test executions overlapping', async () => {
+    maxInFlight = 0;
+    const s = await runSuite(options('pool-control', { testConcurrency: 4 }));
+    expect(s.attempts).toHaveLength(6);
+    expect(maxInFlight).toBeGreaterThan(1);
+    expect(maxInFlight).toBeLessThanOrEqual(4);
+  }, 120_000);
+
   it('runs at most --test-concurrency test executions at once, with more attempts in flight', async () => {
     maxInFlight = 0;
     const s = await runSuite(options('pool-1', { testConcurrency: 1 }));

@@ -5,7 +5,7 @@ import { BASH_TOOL, SUBMIT_SENTINEL } from '../../../src/agents/bash-protocol.ts
 import { InfraError } from '../../../src/core/errors.ts';
 import type { Sandbox } from '../../../src/sandbox/types.ts';
 import { bashBlock, errorReply, textReply, toolCall, type FakeReply } from '../../helpers/fake-openai.ts';
-import { GOLD_MARKER, TEST_KEY, TEST_MARKER, cleanupRuns, runBash } from './harness.ts';
+import { TEST_KEY, cleanupRuns, runBash } from './harness.ts';
 
 afterEach(cleanupRuns);
 
@@ -53,14 +53,8 @@ describe('bash agent: tool-call protocol', () => {
     expect(msgs[3].content).toContain('<returncode>0</returncode>');
   });
 
-  it('never shows the model the gold patch or the hidden tests', async () => {
-    const run = await runBash([bash('ls -a; git log --all --oneline'), submit()]);
-    for (const r of run.server.requests) {
-      const text = JSON.stringify(r.body);
-      expect(text).not.toContain(GOLD_MARKER);
-      expect(text).not.toContain(TEST_MARKER);
-    }
-  });
+  // "Never shows the model the gold patch or the hidden tests": no-gold-in-history.test.ts, on a
+  // workspace whose repository history holds them.
 });
 
 describe('bash agent: fenced-block protocol', () => {

@@ -124,7 +124,7 @@ export async function runBash(script: FakeScript, o: RunOptions = {}): Promise<A
   const spec = ModelSpec.parse({
     id: 'fake-model',
     provider: 'fake',
-    api: 'openai-chat',
+    api: 'openai',
     base_url: server.baseURL,
     api_key_env: 'FAKE_API_KEY',
     model: 'fake/model',

@@ -10,7 +10,7 @@ import { callCounts } from '../../../src/pricing/side-calls.ts';
 import { zeroUsage } from '../../../src/core/usage.ts';
 
 const cache = '/cache/fixbench';
-const model = (id: string, api: 'openai-chat' | 'anthropic') => ({ spec: { id, api } as never, price: null });
+const model = (id: string, api: 'openai' | 'anthropic') => ({ spec: { id, api } as never, price: null });
 
 describe('agent presets', () => {
   it('are the six CLIs, each pinned to an exact version, with a valid agents: entry', () => {
@@ -46,12 +46,12 @@ describe('agent presets', () => {
   });
 
   it('refuses pairs whose protocols the proxy cannot join, naming why', () => {
-    expect(pairProblem('claude-code', 'openai-chat', true)).toBeNull(); // translated by the proxy
+    expect(pairProblem('claude-code', 'openai', true)).toBeNull(); // translated by the proxy
     expect(pairProblem('claude-code', 'anthropic', true)).toBeNull();
     expect(pairProblem('opencode', 'anthropic', true)).toBeNull(); // translated by the proxy
     expect(pairProblem('codex', 'anthropic', true)).toMatch(/codex speaks openai-responses only and the model's API is anthropic; .*not OpenAI's Responses API/);
     expect(pairProblem('qwen-code', 'anthropic', true)).toBeNull();
-    expect(pairProblem('claude-code', 'openai-chat', false)).toBeNull(); // a user's own entry is theirs to judge
+    expect(pairProblem('claude-code', 'openai', false)).toBeNull(); // a user's own entry is theirs to judge
   });
 
   it('checkRunAgents: unknown ids, uninstalled presets, then mismatched pairs', () => {
@@ -66,7 +66,7 @@ describe('agent presets', () => {
     const oc = AGENT_PRESETS.find((p) => p.id === 'opencode')!;
     mkdirSync(presetPrefix(dir, oc), { recursive: true });
     writeFileSync(path.join(presetPrefix(dir, oc), 'fixbench-installed.json'), '{}');
-    expect(() => checkRunAgents(agents, ['claude-code', 'opencode'], [model('ds', 'openai-chat')], 'models.yaml')).not.toThrow();
+    expect(() => checkRunAgents(agents, ['claude-code', 'opencode'], [model('ds', 'openai')], 'models.yaml')).not.toThrow();
     const cx = AGENT_PRESETS.find((p) => p.id === 'codex')!;
     mkdirSync(presetPrefix(dir, cx), { recursive: true });
     writeFileSync(path.join(presetPrefix(dir, cx), 'fixbench-installed.json'), '{}');

@@ -6,7 +6,7 @@ import { AnthropicClient } from '../../../src/models/anthropic.ts';
 import { clientSettings } from '../../../src/models/client-base.ts';
 import { OpenAIChatClient } from '../../../src/models/openai-chat.ts';
 
-const spec = (api: 'openai-chat' | 'anthropic') =>
+const spec = (api: 'openai' | 'anthropic') =>
   ModelSpec.parse({
     id: `fake-${api}`,
     provider: api === 'anthropic' ? 'anthropic' : 'openai',
@@ -20,7 +20,7 @@ const spec = (api: 'openai-chat' | 'anthropic') =>
 
 describe('clientSettings', () => {
   it('applies the default timeouts and keeps the retry options, never the key', () => {
-    const s = spec('openai-chat');
+    const s = spec('openai');
     const retry = { maxTries: 2 };
     const cfg = clientSettings(s, 'sk-SECRET', null, retry);
     expect(cfg).toEqual({ spec: s, price: null, retry, requestTimeoutMs: 600_000, streamIdleMs: 120_000 });
@@ -29,7 +29,7 @@ describe('clientSettings', () => {
   });
 
   it('refuses an empty key in both clients, naming the env variable', () => {
-    for (const make of [() => new OpenAIChatClient(spec('openai-chat'), '', null), () => new AnthropicClient(spec('anthropic'), '', null)]) {
+    for (const make of [() => new OpenAIChatClient(spec('openai'), '', null), () => new AnthropicClient(spec('anthropic'), '', null)]) {
       expect(make).toThrow(UserInputError);
       expect(make).toThrow(/no API key; set FAKE_KEY_ENV/);
     }

@@ -20,7 +20,7 @@ async function setup(script: FakeScript, opts: OpenAIChatClientOptions = {}, spe
   const spec = ModelSpec.parse({
     id: 'fake-chat',
     provider: 'fake',
-    api: 'openai-chat',
+    api: 'openai',
     base_url: server.baseURL,
     api_key_env: 'FAKE_API_KEY',
     model: 'vendor/fake-model',
@@ -76,7 +76,7 @@ describe('OpenAIChatClient', () => {
   it('works with a base URL without /v1', async () => {
     server = await startFakeOpenAI([textReply('ok')]);
     const spec = ModelSpec.parse({
-      id: 'm', provider: 'p', api: 'openai-chat', base_url: server.baseURL.replace(/\/v1$/, ''), api_key_env: 'K', model: 'm', vendor: 'v', region: 'US',
+      id: 'm', provider: 'p', api: 'openai', base_url: server.baseURL.replace(/\/v1$/, ''), api_key_env: 'K', model: 'm', vendor: 'v', region: 'US',
     });
     const reply = await new OpenAIChatClient(spec, KEY, null).chat(user);
     expect(reply.message.content).toBe('ok');

@@ -19,7 +19,7 @@ afterEach(async () => {
 async function setup(script: FakeScript, opts: OpenAIChatClientOptions = {}) {
   server = await startFakeProvider(script);
   const spec = ModelSpec.parse({
-    id: 'fake-stream', provider: 'fake', api: 'openai-chat', base_url: server.baseURL, api_key_env: 'K', model: 'v/m', vendor: 'v', region: 'CN', stream: true,
+    id: 'fake-stream', provider: 'fake', api: 'openai', base_url: server.baseURL, api_key_env: 'K', model: 'v/m', vendor: 'v', region: 'CN', stream: true,
   });
   const sleeps: number[] = [];
   return { client: new OpenAIChatClient(spec, KEY, price, { sleep: async (ms) => void sleeps.push(ms), random: () => 0, ...opts }), sleeps };

@@ -83,13 +83,12 @@ describe('createWorkspace', () => {
     gitIn(ws.dir, 'clean', '-fdq');
   });
 
-  it('makes independent workspaces and removes them on cleanup (twice is safe)', async () => {
+  it('makes independent workspaces from different commits', async () => {
     const other = await createWorkspace({ repoCache: cache, repo: 'tiny', baseCommit: repo.commits[0]!, parentDir: join(root, 'work') });
     expect(other.dir).not.toBe(ws.dir);
     expect(readFileSync(join(other.dir, 'src/lib.js'), 'utf8')).toBe('export const f = () => 1;\n');
+    expect(readFileSync(join(ws.dir, 'src/lib.js'), 'utf8')).toBe('export const f = () => 2;\n');
     await other.cleanup();
-    await other.cleanup();
-    expect(existsSync(other.dir)).toBe(false);
   });
 
   it('copies each workspace from a pristine checkout of the commit: edits, commits and a rewritten .git never reach the next workspace', async () => {
@@ -131,5 +130,51 @@ describe('createWorkspace', () => {
     await w.cleanup();
     await w2.cleanup();
     r.cleanup();
+  });
+});
+
+// Needs nothing from the tests above: its own repository, cache and parent folder, so it can run alone
+// (`vitest run -t cleanup`) and checks everything a workspace leaves on disk, not just its folder.
+describe('Workspace.cleanup', () => {
+  it('removes everything the workspace put under its parent folder (checkout, host git dir, agent files), once, and only that', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'fixbench-ws-cleanup-'));
+    const repo = gitRepo({ 'a.txt': 'a\n' });
+    try {
+      repo.bundle(join(root, 'tasks', 'repos', 'solo.bundle'));
+      const cache = new RepoCache({ cacheDir: join(root, 'cache'), tasksDir: join(root, 'tasks') });
+      const parentDir = join(root, 'work');
+      const neighbour = join(parentDir, 'not-a-workspace.txt');
+      const keep = await createWorkspace({ repoCache: cache, repo: 'solo', baseCommit: repo.commits[0]!, parentDir });
+      const ws = await createWorkspace({ repoCache: cache, repo: 'solo', baseCommit: repo.commits[0]!, parentDir });
+      writeFileSync(neighbour, 'x');
+      // What an agent leaves: new files and folders, a commit, a symlink pointing outside.
+      writeFileSync(join(ws.dir, 'new.txt'), 'n\n');
+      execFileSync('mkdir', ['-p', join(ws.dir, 'deep/er/still')]);
+      symlinkSync(root, join(ws.dir, 'deep', 'out'));
+      gitIn(ws.dir, 'add', '-A');
+      gitIn(ws.dir, 'commit', '-q', '-m', 'agent');
+      expect(existsSync(ws.gitDir)).toBe(true);
+      const before = readdirSync(parentDir).sort();
+      expect(before).toHaveLength(3); // two workspaces and the neighbour
+
+      await ws.cleanup();
+      expect(existsSync(ws.dir)).toBe(false);
+      expect(existsSync(ws.gitDir)).toBe(false);
+      // Nothing of it is left beside the other entries: its own temporary folder is gone too.
+      expect(readdirSync(parentDir).sort()).toEqual(before.filter((e) => !ws.dir.startsWith(join(parentDir, e) + '/')));
+      expect(readdirSync(parentDir)).toHaveLength(2);
+      // The symlink was removed, not followed; the other workspace and the neighbour are intact.
+      expect(existsSync(join(root, 'tasks', 'repos', 'solo.bundle'))).toBe(true);
+      expect(readFileSync(join(keep.dir, 'a.txt'), 'utf8')).toBe('a\n');
+      expect(existsSync(keep.gitDir)).toBe(true);
+      expect(readFileSync(neighbour, 'utf8')).toBe('x');
+
+      await ws.cleanup(); // twice is safe
+      await keep.cleanup();
+      expect(readdirSync(parentDir)).toEqual(['not-a-workspace.txt']);
+    } finally {
+      repo.cleanup();
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
