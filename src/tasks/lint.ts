@@ -181,7 +181,7 @@ export async function lintTasks(tasksDir: string, repoCache: RepoCache, opts: { 
 export function canaryWarnings(task: TaskSpec): LintProblem[] {
   const at = (field: string, message: string): LintProblem => ({ instance_id: task.instance_id, file: path.join(task.dir, 'task.yaml'), field, message });
   if (task.test_report === 'exit-code') {
-    return [at('test_report', 'exit-code: graded without canary tests, so its results are unprotected (not tamper-evident); give the task a per-test report (junit:, tap, vitest-json:, jest-json:, mocha-json:)')];
+    return [at('test_report', 'exit-code: graded without canary tests, so its results are unprotected (not tamper-evident); give the task a per-test report (test_report: auto or the runner's name, or junit:, tap, vitest-json:, jest-json:, mocha-json:)')];
   }
   if (canaryHosts(task.test_patch).length === 0) {
     return [{ ...at('test_patch', 'touches no JS/TS test file, so no canary test can be added: its results are unprotected'), file: path.join(task.dir, 'test.patch'), field: null }];
