@@ -103,6 +103,13 @@ const CASES: Case[] = [
     p2p: ['test/math.js > mul', 'test/math.js > mul > works', 'test/math.js > mul > works #2', `test/math.js > ${T}`, `test/math.js > ${N}`],
   },
   {
+    runner: 'tape 4', specs: ['tape@4.17.0'], cmd: 'npx tape test/*.js', report: 'tape',
+    base: { 'src/math.js': BUG, 'test/math.js': tapeFile('') },
+    fix: { 'src/math.js': FIXED, 'test/math.js': tapeFile("test('add', (t) => { t.equal(math.add(2, 3), 5, 'should be equal'); t.end(); });\n"), 'test/extra.js': "const test = require('tape');\nconst math = require('../src/math.js');\ntest('adds negatives', (t) => { t.equal(math.add(-1, -1), -2, 'should be equal'); t.end(); });\n" },
+    f2p: ['test/math.js > add', 'test/extra.js > adds negatives'],
+    p2p: ['test/math.js > mul', 'test/math.js > mul > works', 'test/math.js > mul > works #2', `test/math.js > ${T}`, `test/math.js > ${N}`],
+  },
+  {
     runner: 'uvu', specs: ['uvu@0.5.6'], cmd: 'npx uvu test', report: 'uvu',
     base: { 'src/math.js': BUG, 'test/math.js': uvuFile('') },
     fix: { 'src/math.js': FIXED, 'test/math.js': uvuFile("const add = suite('add');\nadd('adds', () => assert.is(math.add(2, 3), 5));\nadd.run();\n"), 'test/extra.js': "const { suite } = require('uvu');\nconst assert = require('uvu/assert');\nconst math = require('../src/math.js');\nconst extra = suite('extra');\nextra('adds negatives', () => assert.is(math.add(-1, -1), -2));\nextra.run();\n" },
@@ -114,15 +121,17 @@ const CASES: Case[] = [
     runner: 'ava', specs: ['ava@6.2.0'], cmd: 'npx ava', report: 'ava',
     base: { 'src/math.js': BUG, 'test/math.js': avaFile('') },
     fix: { 'src/math.js': FIXED, 'test/math.js': avaFile("test('adds', (t) => t.is(math.add(2, 3), 5));\n"), 'test/extra.js': "const test = require('ava');\nconst math = require('../src/math.js');\ntest('adds negatives', (t) => t.is(math.add(-1, -1), -2));\n" },
+    // AVA forbids duplicate titles in a file; its TAP prints a tab in a title as a space.
     f2p: ['math > adds', 'extra > adds negatives'],
-    p2p: ['math > mul works', `math > ${T}`, `math > ${N}`],
+    p2p: ['math > mul works', 'math > tab here', `math > ${N}`],
   },
   {
     runner: 'node-tap', specs: ['tap@16.3.10'], cmd: 'npx tap --no-coverage test/', report: 'node-tap',
     base: { 'src/math.js': BUG, 'test/math.js': nodeTapFile('') },
     fix: { 'src/math.js': FIXED, 'test/math.js': nodeTapFile("t.test('add', async (t) => { t.equal(math.add(2, 3), 5); });\n"), 'test/extra.js': "const t = require('tap');\nconst math = require('../src/math.js');\nt.test('adds negatives', async (t) => { t.equal(math.add(-1, -1), -2); });\n" },
+    // node-tap's TAP prints a tab in a title as a space.
     f2p: ['test/math.js > add', 'test/extra.js > adds negatives'],
-    p2p: ['test/math.js > mul', 'test/math.js > mul > works', 'test/math.js > mul > works #2', `test/math.js > ${T}`, `test/math.js > ${N}`],
+    p2p: ['test/math.js > mul', 'test/math.js > mul > works', 'test/math.js > mul > works #2', 'test/math.js > tab here', `test/math.js > ${N}`],
   },
 ];
 
