@@ -79,10 +79,12 @@ export function inferRunner(task: Pick<TaskSpec, 'test_cmd' | 'test_report'>, pa
   if (task.test_report.startsWith('vitest-json:')) return 'vitest';
   if (task.test_report.startsWith('jest-json:')) return 'jest';
   if (task.test_report.startsWith('mocha-json:')) return 'mocha';
+  const named: Record<string, CanaryRunner> = { vitest: 'vitest', jest: 'jest', mocha: 'mocha', 'node-test': 'node:test' };
+  if (named[task.test_report]) return named[task.test_report]!;
   const fromCmd = (cmd: string): CanaryRunner | null => {
     if (/\bvitest\b/.test(cmd)) return 'vitest';
     if (/\bjest\b/.test(cmd)) return 'jest';
-    if (/\bmocha\b/.test(cmd)) return 'mocha';
+    if (/(?:\b|_)mocha\b/.test(cmd)) return 'mocha';
     if (/\bnode\b[^|;&]*\s--test(?=[\s=]|$)/.test(cmd)) return 'node:test';
     return null;
   };
@@ -244,6 +246,8 @@ export const tailOfTest = (t: CanaryTest): string => (t.suite ? `${t.suite}${ID_
 /** `id` ends in `tail`, also once a runner adapter's duplicate suffix (` #2`) is taken off: a twin of a canary is still one. */
 const hasTail = (id: string, tail: string): boolean => endsIn(id, tail) || (DUPLICATE_SUFFIX_RE.test(id) && endsIn(id.replace(DUPLICATE_SUFFIX_RE, ''), tail));
 const endsIn = (id: string, tail: string): boolean => id === tail || id.endsWith(`${ID_SEPARATOR}${tail}`);
+/** `id` is a subtest of the canary `tail` (a copied node:test parent test brings its subtests): never one of the task's tests. */
+const under = (id: string, tail: string): boolean => id.startsWith(`${tail}${ID_SEPARATOR}`) || id.includes(`${ID_SEPARATOR}${tail}${ID_SEPARATOR}`);
 
 /**
  * Finds each canary among `parsed` (an id ending in `suite > title`, whatever file prefix the
@@ -259,20 +263,22 @@ const endsIn = (id: string, tail: string): boolean => id === tail || id.endsWith
 export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: TestResults; canaries: CanaryResults; problem: string | null } {
   const rest: TestResults = new Map(parsed);
   const synthetic = new Set(plan.tests.filter((t) => t.original === undefined).map((t) => t.suite));
-  const tails = plan.tests.map(tailOfTest);
+  // Ids that name their file (`file > …`) are matched in the canary's own file only: a canary titled like a test of another file is not that test.
+  const named = [...parsed.keys()].some((id) => plan.tests.some((t) => id.startsWith(`${t.file}${ID_SEPARATOR}`)));
+  const inFile = (id: string, file: string): boolean => !named || id.startsWith(`${file}${ID_SEPARATOR}`);
   for (const id of parsed.keys()) {
-    if (tails.some((t) => hasTail(id, t)) || id.split(ID_SEPARATOR).some((p) => synthetic.has(p))) rest.delete(id);
+    if (plan.tests.some((t) => inFile(id, t.file) && (hasTail(id, tailOfTest(t)) || under(id, tailOfTest(t)))) || id.split(ID_SEPARATOR).some((p) => synthetic.has(p))) rest.delete(id);
   }
   settleSuites(parsed, rest);
   const canaries: CanaryResults = { fail: 'failed', pass: 'passed', kind: plan.kind };
   let problem: string | null = null;
   let seen = 0;
-  const statusesOf = (tail: string): TestStatus[] => [...parsed].filter(([id]) => hasTail(id, tail)).map(([, s]) => s);
+  const statusesOf = (tail: string, file: string): TestStatus[] => [...parsed].filter(([id]) => inFile(id, file) && hasTail(id, tail)).map(([, s]) => s);
   // A canary is one test: its name reported more than once means tests were registered that are
   // not in the test files (e.g. failing twins meant to excuse it), so the results are not evidence.
   const duplicated: string[] = [];
   const statusOf = (t: CanaryTest): CanaryStatus => {
-    const statuses = statusesOf(tailOfTest(t));
+    const statuses = statusesOf(tailOfTest(t), t.file);
     if (statuses.length === 0) return 'missing';
     if (statuses.length > 1) {
       duplicated.push(tailOfTest(t));
@@ -283,7 +289,7 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: Te
   /** The copied test's single result failed: a must-pass copy may then fail too (an honest break of a PASS_TO_PASS test). */
   const originalFailed = (t: CanaryTest): boolean => {
     if (t.original === undefined) return false;
-    const s = statusesOf(t.original);
+    const s = statusesOf(t.original, t.file);
     return s.length === 1 && (s[0] === 'FAILED' || s[0] === 'ERROR');
   };
   // One pair per host file; a file with no canary reported at all is one the command does not

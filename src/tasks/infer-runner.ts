@@ -12,7 +12,8 @@ export interface InferredRun {
 
 /**
  * `testCmd` (or, when empty, `npm test` when package.json at `base` has a `test` script a runner
- * adapter recognises) and `testReport` (`auto` resolved to the adapter's name from that command and
+ * adapter recognises; for node:test the script's own command, as node takes its reporter flags only
+ * before the test files) and `testReport` (`auto` resolved to the adapter's name from that command and
  * package.json; any other kind kept). Throws `UserInputError` naming what to pass when neither can
  * be inferred.
  */
@@ -36,5 +37,8 @@ export async function inferRun(mirror: string, base: string, testCmd: string | u
   if (!found) {
     throw new UserInputError(`no test runner fixbench knows found in ${JSON.stringify(cmd)}${testCmd ? '' : ' (package.json\'s "test" script)'}; pass --test-report vitest|jest|mocha|tape|node-test|uvu|ava|node-tap, or a report file kind (junit:<path>, …)`);
   }
+  // node takes its reporter flags only before the test files, which `npm test -- …` cannot do: run the script's own command.
+  const script = (pkg as { scripts?: Record<string, string> } | null)?.scripts?.[found.script ?? ''];
+  if (!testCmd && found.adapter.name === 'node-test' && script) return { test_cmd: script, test_report: found.adapter.name };
   return { test_cmd: cmd, test_report: found.adapter.name };
 }

@@ -139,7 +139,7 @@ export async function lintTaskFiles(dir: string): Promise<{ task: TaskSpec | nul
 /** Why `id` is not a well-formed full test id (`file > describe > … > title`), or null. */
 export function testIdProblem(id: string): string | null {
   if (id !== id.trim()) return 'has a blank at its start or end; copy the id exactly as the test report gives it';
-  if (!isPrintableId(id)) return `holds a control or invisible character (an ANSI code, tab, NUL, newline, …); ids are printable text: fixbench reads it as ${JSON.stringify(normalizeTestId(id))}, write that (the form tasks create writes)`;
+  if (!isPrintableId(id)) return `holds a control character (an ANSI code, tab, NUL, newline, …) or an invisible one; ids are printable text: fixbench reads it as ${JSON.stringify(normalizeTestId(id))}, write that (the form tasks create writes)`;
   const parts = id.split(' > ');
   if (parts.some((p) => p.trim() === '')) return 'has an empty part between " > " separators; ids are "file > describe > … > title"';
   return null;
@@ -181,7 +181,7 @@ export async function lintTasks(tasksDir: string, repoCache: RepoCache, opts: { 
 export function canaryWarnings(task: TaskSpec): LintProblem[] {
   const at = (field: string, message: string): LintProblem => ({ instance_id: task.instance_id, file: path.join(task.dir, 'task.yaml'), field, message });
   if (task.test_report === 'exit-code') {
-    return [at('test_report', 'exit-code: graded without canary tests, so its results are unprotected (not tamper-evident); give the task a per-test report (junit:, tap, vitest-json:, jest-json:, mocha-json:)')];
+    return [at('test_report', 'exit-code: graded without canary tests, so its results are unprotected (not tamper-evident); give the task a per-test report (test_report: auto or a runner name, or junit:, tap, vitest-json:, jest-json:, mocha-json:)')];
   }
   if (canaryHosts(task.test_patch).length === 0) {
     return [{ ...at('test_patch', 'touches no JS/TS test file, so no canary test can be added: its results are unprotected'), file: path.join(task.dir, 'test.patch'), field: null }];

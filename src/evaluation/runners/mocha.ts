@@ -79,7 +79,7 @@ export const mochaAdapter: RunnerAdapter = {
   pkg: 'mocha',
   matches: (s) => /(^|[\s/])_?mocha(\s|$)/.test(s),
   plan: (cmd, ctx, args) => {
-    if (ctx.major === null) throw refuse(cmd, 'node_modules/mocha/package.json is missing or has no version after setup, so the reporter cannot be chosen; install mocha in setup');
+    if (ctx.major === null) throw refuse(cmd, 'node_modules/mocha/package.json cannot be read after setup (missing, no version, or under a symlinked node_modules, which fixbench does not follow), so the reporter for this mocha version cannot be chosen; install mocha into the workspace in setup');
     if (ctx.major < 1) throw refuse(cmd, `mocha ${ctx.major} is not supported (mocha 1 and later are)`);
     if (/(^|\s)(--reporter|-R)[=\s]/.test(cmd)) throw refuse(cmd, 'chooses its own --reporter; leave it out (fixbench adds the JSON reporter)');
     if (ctx.major >= MOCHA_FILE_MAJOR) return { cmd: args(cmd, `--reporter json --reporter-option output=${ctx.reportPath}`), from: 'file' };

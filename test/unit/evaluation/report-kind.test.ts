@@ -11,13 +11,16 @@ describe('reportKind', () => {
     ['mocha-json:report.json', { kind: 'mocha-json', path: 'report.json' }],
     ['tap', { kind: 'tap' }],
     ['exit-code', { kind: 'exit-code' }],
+    ['auto', { kind: 'runner', runner: 'auto' }],
+    ['mocha', { kind: 'runner', runner: 'mocha' }],
+    ['node-test', { kind: 'runner', runner: 'node-test' }],
   ])('reads %s', (field, kind) => {
     expect(reportKind(field)).toEqual(kind);
   });
 
   it.each(['junit:', 'mocha-json', 'xunit:report.xml', 'TAP'])('refuses %s with a ReportParseError listing the kinds', (field) => {
     expect(() => reportKind(field)).toThrow(ReportParseError);
-    expect(() => reportKind(field)).toThrow(/expected junit:<path>, vitest-json:<path>, jest-json:<path>, mocha-json:<path>, tap or exit-code/);
+    expect(() => reportKind(field)).toThrow(/expected auto, vitest, jest, mocha, tape, node-test, uvu, ava, node-tap, junit:<path>, vitest-json:<path>, jest-json:<path>, mocha-json:<path>, tap or exit-code/);
   });
 });
 
@@ -30,7 +33,7 @@ describe('TestReport (task.yaml schema)', () => {
     ['mocha-json:/tmp/report.json', /the mocha-json report path must be relative to the repository root/],
     ['jest-json:../report.json', /the jest-json report path must be relative/],
     ['junit:../../etc/report.xml', /the junit report path must be relative/],
-    ['mocha', /must be "junit:<path>", "vitest-json:<path>", "jest-json:<path>", "mocha-json:<path>", "tap" or "exit-code"/],
+    ['karma', /must be a runner \(auto, vitest, jest, mocha, tape, node-test, uvu, ava, node-tap\), "junit:<path>", "vitest-json:<path>", "jest-json:<path>", "mocha-json:<path>", "tap" or "exit-code"/],
   ])('refuses %s', (field, message) => {
     const res = TestReport.safeParse(field);
     expect(res.success).toBe(false);
@@ -38,7 +41,7 @@ describe('TestReport (task.yaml schema)', () => {
   });
 
   it('agrees with reportKind on every kind it accepts', () => {
-    for (const field of ['junit:a', 'vitest-json:a', 'jest-json:a', 'mocha-json:a', 'tap', 'exit-code']) {
+    for (const field of ['junit:a', 'vitest-json:a', 'jest-json:a', 'mocha-json:a', 'tap', 'exit-code', 'auto', 'vitest', 'jest', 'mocha', 'tape', 'node-test', 'uvu', 'ava', 'node-tap']) {
       expect(TestReport.safeParse(field).success).toBe(true);
       expect(() => reportKind(field)).not.toThrow();
     }

@@ -84,7 +84,7 @@ describe('run specs', () => {
     expect(runSpecFor(own, file, { test_cmd: 'flag', setup: undefined }).spec).toMatchObject({ test_cmd: 'flag', setup: 'own-setup' });
   });
   it('name a bad field', () => {
-    expect(runSpecFor(inst, null, { test_cmd: 'x', test_report: 'xml' }).problems[0]).toMatch(/^test_report: must be "junit:<path>"/);
+    expect(runSpecFor(inst, null, { test_cmd: 'x', test_report: 'xml' }).problems[0]).toMatch(/^test_report: must be a runner \(auto, .*"junit:<path>"/);
   });
 });
 
