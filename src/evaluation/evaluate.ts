@@ -20,6 +20,7 @@ import { dropProtectedEntries, loadProtection, restoreProtected, testFilesOf } f
 import { diffFiles } from './diff-files.ts';
 import { pathInside, readReportFile, removeStaleReport } from './report-file.ts';
 import type { EvaluationResult, TestsStatus } from './types.ts';
+import { aliasSweBenchNames } from '../core/swe-ids.ts';
 
 export { REPORT_MAX_BYTES } from './report-file.ts';
 
@@ -208,11 +209,15 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     } catch (err) {
       return noVerdict(describe(err));
     }
+    // `ids: swe-bench`: each listed name also answers under its own spelling (trailing blanks kept).
+    const listed = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS];
+    if (task.ids === 'swe-bench') parsed = aliasSweBenchNames(parsed, listed);
     // Zero results or a signal is no verdict whatever else the run shows (`grade`'s rule).
     if (parsed.size === 0 || run.exitCode === null) return noVerdict(grade(task, parsed, run.exitCode).error!);
     if (guard.channel) {
       try {
         second = parseReportText(guard.channel.kind, await readReportFile(ws.dir, guard.channel.path, `second-channel ${REPORT_LABEL[guard.channel.kind]}`, status));
+        if (task.ids === 'swe-bench') second = aliasSweBenchNames(second, listed);
       } catch (err) {
         return { ...result, outcome: 'tampered', parsed: Object.fromEntries(parsed), error: `the second result channel cannot be read: ${describe(err)}` };
       }
@@ -227,7 +232,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     result.tests_status = g.tests_status;
     if (g.error) return { ...noVerdict(g.error), tests_status: g.tests_status };
     // A listed test that is not in the results at all is failed, and named: often a typo in task.yaml.
-    const absent = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS].filter((id) => !verdict.rest.has(id));
+    // Under `eval_type: fail_only` a missing test is expected (it passes), so it is not named.
+    const absent = task.eval_type === 'fail_only' ? [] : listed.filter((id) => !verdict.rest.has(id));
     const error = absent.length
       ? `${absent.length} listed test(s) not in the test results: ${absent.slice(0, 5).map((id) => JSON.stringify(id)).join(', ')}${absent.length > 5 ? ', …' : ''}`
       : null;

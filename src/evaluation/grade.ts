@@ -18,8 +18,20 @@ export interface Grade {
 }
 
 /**
+ * Whether a listed test with parsed status `status` (undefined = not in the results) passes under
+ * SWE-bench's `eval_type`: `pass_and_fail` (the default) — only PASSED; `fail_only` — anything
+ * but FAILED or ERROR, so a test missing from the results passes (SWE-bench's `check_fail_only`;
+ * fixbench counts ERROR, a test that crashed, as failed too).
+ */
+export function listedTestPasses(status: TestStatus | 'MISSING' | undefined, evalType: TaskSpec['eval_type']): boolean {
+  return evalType === 'fail_only' ? status !== 'FAILED' && status !== 'ERROR' : status === 'PASSED';
+}
+
+/**
  * Grades parsed results against the task's lists. A listed test passes only if parsed as PASSED:
- * missing, SKIPPED, FAILED and ERROR all count as failure (as in SWE-bench). `exitCode` is the
+ * missing, SKIPPED, FAILED and ERROR all count as failure (as in SWE-bench), unless the task's
+ * `eval_type` is `fail_only` (`listedTestPasses`). `fail_only` relies on the no-verdict rule below
+ * for its proof that the suite ran: at least one parsed test and no crash. `exitCode` is the
  * test command's exit code (null when killed by a signal).
  *
  * The no-verdict rule (the one statement of it; the exit-code cross-check of SWE-bench's grading):
@@ -30,14 +42,14 @@ export interface Grade {
  * exit agrees with it.
  */
 export function grade(
-  lists: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS'>,
+  lists: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS'> & Partial<Pick<TaskSpec, 'eval_type'>>,
   parsed: ReadonlyMap<string, TestStatus>,
   exitCode: number | null,
   expectedFailures = 0,
 ): Grade {
   const split = (ids: readonly string[]): { success: string[]; failure: string[] } => ({
-    success: ids.filter((id) => parsed.get(id) === 'PASSED'),
-    failure: ids.filter((id) => parsed.get(id) !== 'PASSED'),
+    success: ids.filter((id) => listedTestPasses(parsed.get(id), lists.eval_type)),
+    failure: ids.filter((id) => !listedTestPasses(parsed.get(id), lists.eval_type)),
   });
   const tests_status: TestsStatus = { FAIL_TO_PASS: split(lists.FAIL_TO_PASS), PASS_TO_PASS: split(lists.PASS_TO_PASS) };
 
