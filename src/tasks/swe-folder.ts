@@ -160,7 +160,7 @@ export async function writePublishedFolder(outDir: string, task: TaskSpec, insta
   return dir;
 }
 
-/** YAML as PyYAML's `safe_dump` writes it by default: keys sorted, lists not indented under their key, strings that need quotes single-quoted. */
+/** YAML as PyYAML's `safe_dump` writes it by default: keys sorted, lists not indented under their key, strings that YAML 1.1 would read as another type (a date, `yes`, `1.10`) single-quoted. */
 function pyYaml(data: Record<string, unknown>): string {
-  return stringify(data, { sortMapEntries: true, indentSeq: false, singleQuote: true, lineWidth: 0 });
+  return stringify(data, { version: '1.1', sortMapEntries: true, indentSeq: false, singleQuote: true, lineWidth: 0 });
 }
