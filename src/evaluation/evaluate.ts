@@ -12,6 +12,7 @@ import type { EnvCache } from '../workspace/env-cache.ts';
 import type { Workspace } from '../workspace/types.ts';
 import { applyPatch } from './apply-patch.ts';
 import { grade } from './grade.ts';
+import { dropImageOnlyBinaryEntries } from './image-entries.ts';
 import { guardRun, judgeRun } from './integrity.ts';
 import { normalizePatch } from './normalize-patch.ts';
 import { dropUnsafeEntries } from './unsafe-entries.ts';
@@ -163,7 +164,9 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     result.protected_files_edited = [...new Set([...result.protected_files_edited!, ...restored])].sort();
     result.test_files_edited = testFilesOf(protection, result.protected_files_edited);
     if (task.test_patch.trim() !== '') {
-      const tp = await applyPatch(ws, task.test_patch, { strategies: ['git apply'] });
+      const images = dropImageOnlyBinaryEntries(task.test_patch);
+      if (images.notes.length) result.apply_log = [result.apply_log, ...images.notes].filter(Boolean).join('\n');
+      const tp = await applyPatch(ws, images.patch, { strategies: ['git apply'] });
       if (!tp.ok) throw new InfraError(`test.patch of ${task.instance_id} did not apply after the model patch:\n${tp.log}`);
     }
 

@@ -18,6 +18,8 @@ const HIDDEN = {
   'test/add.test.js': `${HEAD}describe('add', () => {\n  test('adds two numbers', () => assert.equal(add(2, 3), 5));\n  test('adds negatives ', () => assert.equal(add(-2, -3), -5));\n});\n`,
 };
 
+const IMAGE_ENTRY = 'diff --git a/test/fixtures/expected.png b/test/fixtures/expected.png\nnew file mode 100644\nindex 0000000..0a1b2c3\nBinary files /dev/null and b/test/fixtures/expected.png differ\n';
+
 let tmp: string;
 let repo: GitRepo;
 let published: string;
@@ -52,7 +54,8 @@ function writePublished(id: string, evalType: string, lists: { FAIL_TO_PASS: str
   writeFileSync(path.join(dir, 'task.yaml'), taskYaml(id, repo.commits[0]!, evalType));
   writeFileSync(path.join(dir, 'tests.json'), `${JSON.stringify(lists, null, 2)}\n`);
   writeFileSync(path.join(dir, 'gold.patch'), patchFor(repo, FIX_FILES));
-  writeFileSync(path.join(dir, 'test.patch'), patchFor(repo, HIDDEN));
+  // An image-only binary entry, as git diff writes it without --binary: dropped at grading.
+  writeFileSync(path.join(dir, 'test.patch'), `${patchFor(repo, HIDDEN)}${IMAGE_ENTRY}`);
   writeFileSync(path.join(dir, 'problem_statement.md'), `add(2, 3) gives -1 (${id}).\n\n![shot](https://example.invalid/shot.png)\n`);
   if (hints !== null) writeFileSync(path.join(dir, 'hints.md'), hints);
   writeFileSync(path.join(dir, 'eval.sh'), `#!/bin/bash\nset -uxo pipefail\ncd /testbed\n: '>>>>> Start Test Output'\n${TEST_CMD}\n: '>>>>> End Test Output'\n`);
