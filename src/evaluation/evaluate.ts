@@ -8,6 +8,7 @@ import type { Sandbox, ExecResult } from '../sandbox/types.ts';
 import { createWorkspace } from '../workspace/checkout.ts';
 import type { RepoCache } from '../workspace/repo-cache.ts';
 import { runSetup } from '../workspace/setup.ts';
+import { taskRuntimeExecOptions } from '../workspace/node-runtime.ts';
 import type { EnvCache } from '../workspace/env-cache.ts';
 import type { Workspace } from '../workspace/types.ts';
 import { applyPatch } from './apply-patch.ts';
@@ -177,7 +178,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     result.unprotected = guard.unprotected;
     if (guard.tampered) return { ...result, outcome: 'tampered', error: guard.tampered };
 
-    const run = await sandbox.exec(guard.cmd, { cwd: ws.dir, timeoutMs: task.timeout_s * 1000 });
+    const run = await sandbox.exec(guard.cmd, { cwd: ws.dir, timeoutMs: task.timeout_s * 1000, ...(await taskRuntimeExecOptions(task)) });
     result.test_ms = Math.round(run.durationMs);
     result.test_output = testOutput(task.test_cmd, run);
     if (run.timedOut) {

@@ -138,5 +138,23 @@ describe('tasks import --swe-bench-tasks', () => {
     expect(lint.exitCode).not.toBe(0);
     expect(lint.stdout + lint.stderr).toMatch(/adds negatives .*blank at its start or end/);
   }, 60_000);
-});
 
+  it('a JSONL instance with list-valued FAIL_TO_PASS / PASS_TO_PASS imports, exports unchanged and grades gold 100% / noop 0%', async () => {
+    const line = JSON.stringify({
+      repo: 'acme/tiny', instance_id: 'acme__tiny-12', base_commit: repo.commits[0], patch: patchFor(repo, FIX_FILES), test_patch: patchFor(repo, HIDDEN),
+      problem_statement: 'add is wrong.\n', hints_text: '', created_at: '2024-03-01T00:00:00Z', version: '1.0',
+      FAIL_TO_PASS: ['add > adds negatives ', 'add > adds two numbers'], PASS_TO_PASS: ['base > truth'],
+    });
+    const file = path.join(tmp, 'lists.jsonl');
+    writeFileSync(file, `${line}\n`);
+    const tasks = path.join(tmp, 'tasks-jsonl');
+    const imp = await runCli(['tasks', 'import', '--swe-bench', file, '--tasks', tasks, '--repo-dir', `acme/tiny=${repo.dir}`, '--test-cmd', TEST_CMD, '--test-report', 'tap']);
+    expect(imp.exitCode, imp.stderr).toBe(0);
+    const exp = await runCli(['tasks', 'export', '--tasks', tasks, '--no-run-spec', '--lists', 'array']);
+    expect(exp.stdout.trimEnd()).toBe(line);
+    const run = await runCli(['run', '--tasks', tasks, '--no-models', '--sandbox', 'local', '--results', path.join(tmp, 'results-jsonl'), '--reports', path.join(tmp, 'reports-jsonl')]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/gold: resolved 1\/1 \(100\.0%\)/);
+    expect(run.stderr).toMatch(/noop: resolved 0\/1 \(0\.0%\)/);
+  }, 120_000);
+});
