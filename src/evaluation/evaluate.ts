@@ -167,7 +167,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     if (task.test_patch.trim() !== '') {
       const images = dropImageOnlyBinaryEntries(task.test_patch);
       if (images.notes.length) result.apply_log = [result.apply_log, ...images.notes].filter(Boolean).join('\n');
-      const tp = await applyPatch(ws, images.patch, { strategies: ['git apply'] });
+      // A test.patch of image entries only leaves nothing to apply: the tests run as they are (as in SWE-bench).
+      const tp = images.patch.trim() === '' ? { ok: true, log: '' } : await applyPatch(ws, images.patch, { strategies: ['git apply'] });
       if (!tp.ok) throw new InfraError(`test.patch of ${task.instance_id} did not apply after the model patch:\n${tp.log}`);
     }
 
