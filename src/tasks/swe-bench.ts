@@ -85,6 +85,8 @@ export const FixbenchExtras = z
     difficulty: Difficulty,
     language: z.string(),
     tags: z.array(z.string()),
+    ids: TaskYaml.shape.ids,
+    node: TaskYaml.shape.node,
   })
   .partial();
 
@@ -194,12 +196,12 @@ export function instanceToTask(inst: SweBenchInstance, spec: RunSpec, repo: stri
     ...spec,
     FAIL_TO_PASS: inst.FAIL_TO_PASS,
     PASS_TO_PASS: inst.PASS_TO_PASS,
-    ...(own.success ? pick(own.data, ['difficulty', 'language', 'tags']) : {}),
+    ...(own.success ? pick(own.data, ['difficulty', 'language', 'tags', 'ids', 'node']) : {}),
     ...(createdOk ? { created_at: inst.created_at } : {}),
     ...(evalType.success && evalType.data !== undefined ? { eval_type: evalType.data } : {}),
     // SWE-bench's names are kept as it writes them; a fixbench export (with its `fixbench` key) has clean ids.
     ...(inst.fixbench === undefined ? { ids: 'swe-bench' } : {}),
-    ...(runtime.node ? { node: runtime.node } : {}),
+    ...(runtime.node && !(own.success && own.data.node) ? { node: runtime.node } : {}),
     swe_bench: extras,
   };
   const r = TaskYaml.safeParse(data);
@@ -248,6 +250,8 @@ export function taskToInstance(task: TaskSpec, opts: { lists?: 'json' | 'array';
       ...(task.difficulty ? { difficulty: task.difficulty } : {}),
       ...(task.language ? { language: task.language } : {}),
       tags: task.tags,
+      ...(task.ids ? { ids: task.ids } : {}),
+      ...(task.node ? { node: task.node } : {}),
     };
   }
   return inst;
