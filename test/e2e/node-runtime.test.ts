@@ -3,7 +3,7 @@
 // and runs the task's setup and tests with it first on PATH; the environment cache key includes it.
 // The stand-in `bin/node` runs the host's node reporting the requested version, so the test
 // proves the plumbing (registry → cache → PATH in the sandbox), not a real Node 18 build.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -19,6 +19,8 @@ import { nodePackageName } from '../../src/workspace/node-runtime.ts';
 import { stringify } from 'yaml';
 
 const VERSION = '18.20.4';
+// The isolating sandbox where bubblewrap works here (the runtime is shown read-only there), else local.
+const SANDBOX = spawnSync('bwrap', ['--ro-bind', '/', '/', 'true']).status === 0 ? 'bwrap' : 'local';
 const PKG = nodePackageName();
 const HIDDEN = {
   'test/v.test.js':
@@ -89,7 +91,7 @@ describe('task.yaml node: <version>', () => {
     const cache = path.join(tmp, 'cache');
     const env = { FIXBENCH_CACHE_DIR: cache, npm_config_registry: registry, npm_config_cache: path.join(tmp, 'npm-cache') };
 
-    const run = await runCli(['run', '--tasks', tasks, '--no-models', '--sandbox', 'local', '--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports')], { env });
+    const run = await runCli(['run', '--tasks', tasks, '--no-models', '--sandbox', SANDBOX, '--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports')], { env });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/gold: resolved 1\/1 \(100\.0%\)/);
     expect(run.stderr).toMatch(/noop: resolved 0\/1 \(0\.0%\)/);
