@@ -6,7 +6,6 @@ import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { TaskSpec } from '../config/task.ts';
 import { InfraError } from '../core/errors.ts';
 import { defaultCacheDir } from './env-cache.ts';
 
@@ -64,7 +63,7 @@ async function install(version: string, dir: string): Promise<string> {
  * first on PATH) and `readOnly` (the runtime's folder, shown read-only by an isolating sandbox).
  * Empty when the task names no version (the running node is used).
  */
-export async function taskRuntimeExecOptions(task: Pick<TaskSpec, 'node'>): Promise<{ pathPrefix?: string[]; readOnly?: string[] }> {
+export async function taskRuntimeExecOptions(task: { node?: string }): Promise<{ pathPrefix?: string[]; readOnly?: string[] }> {
   if (!task.node) return {};
   const dir = await ensureNodeRuntime(task.node);
   return { pathPrefix: [path.join(dir, 'bin')], readOnly: [dir] };
