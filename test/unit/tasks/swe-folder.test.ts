@@ -36,3 +36,33 @@ describe('writePublishedFolder', () => {
     expect(await readFile(path.join(dir, 'tests.json'), 'utf8')).toBe('{\n  "FAIL_TO_PASS": [\n    "x y "\n  ],\n  "PASS_TO_PASS": []\n}\n');
   });
 });
+
+describe('readPublishedFolders', () => {
+  it('names every broken file of every folder at once', async () => {
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    const { readPublishedFolders } = await import('../../../src/tasks/swe-folder.ts');
+    const root = path.join(tmp, 'broken');
+    await mkdir(path.join(root, 'a__b-1'), { recursive: true });
+    await writeFile(path.join(root, 'a__b-1', 'task.yaml'), 'instance_id: a__b-1\n');
+    await writeFile(path.join(root, 'a__b-1', 'tests.json'), '{"FAIL_TO_PASS": [');
+    const r = await readPublishedFolders(root);
+    expect(r.found).toEqual([]);
+    const text = r.problems.join('\n');
+    expect(text).toMatch(/a__b-1\/tests\.json: not valid JSON/);
+    expect(text).toMatch(/a__b-1\/gold\.patch: missing/);
+    expect(text).toMatch(/a__b-1\/problem_statement\.md: missing/);
+    expect((await readPublishedFolders(path.join(tmp, 'out'))).found.map((f) => path.basename(f.dir))).toEqual(['o__r-1']);
+    expect((await readPublishedFolders(path.join(tmp, 'none'))).problems[0]).toMatch(/cannot read the folder/);
+  });
+});
+
+describe('task.yaml under ids: swe-bench', () => {
+  it('refuses two listed names that are one test once blanks are trimmed', async () => {
+    const { TaskYaml } = await import('../../../src/config/task.ts');
+    const base = { instance_id: 'x', repo: 'r', base_commit: 'a'.repeat(40), test_cmd: 't', test_report: 'tap', ids: 'swe-bench' };
+    const r = TaskYaml.safeParse({ ...base, FAIL_TO_PASS: ['s > t ', 's > t'] });
+    expect(r.success).toBe(false);
+    expect(JSON.stringify(r.error?.issues)).toMatch(/name the same test once blanks are trimmed/);
+    expect(TaskYaml.safeParse({ ...base, FAIL_TO_PASS: ['s > t '], PASS_TO_PASS: ['s > u'] }).success).toBe(true);
+  });
+});
