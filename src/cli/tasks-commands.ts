@@ -78,9 +78,13 @@ export function registerTaskCommands(program: Command, tasks: Command, exit: { c
         'PASS_TO_PASS as JSON strings or lists, …) as task folders; fields task.yaml has no place for are kept under swe_bench. ' +
         'repo "owner/name" means https://github.com/owner/name, cloned into the repo cache now; --repo-dir names a local clone ' +
         'instead. How to run the tests (setup, test_cmd, test_report) comes from flags, a --spec file or the instance\'s own ' +
-        '"fixbench" key. Nothing is written unless every instance imports.',
+        '"fixbench" key. With --swe-bench-tasks, reads the per-instance folders SWE-bench Multimodal publishes (task.yaml, ' +
+        'tests.json, gold.patch, test.patch, problem_statement.md, eval.sh, Dockerfile, problem_assets/): test_cmd defaults to ' +
+        'eval.sh\'s test command and node to the Dockerfile\'s NODE_VERSION, and the other files travel with the task. ' +
+        'Nothing is written unless every instance imports.',
     )
-    .requiredOption('--swe-bench <file.jsonl>', 'SWE-bench instances, one JSON object per line')
+    .option('--swe-bench <file.jsonl>', 'SWE-bench instances, one JSON object per line')
+    .option('--swe-bench-tasks <folder>', 'a SWE-bench task folder (task.yaml + tests.json + …) or a folder of them')
     .option('--tasks <dir>', 'folder to write the tasks into (default: the bundled tasks/)')
     .option('--spec <file.yaml>', 'per-repo run spec: "owner/name" (or "*") → setup, test_cmd, test_report, timeout_s')
     .option('--setup <cmd>', 'setup for every instance (wins over --spec)')
@@ -102,10 +106,14 @@ export function registerTaskCommands(program: Command, tasks: Command, exit: { c
     )
     .argument('[ids...]', 'only these instance_ids')
     .option('--tasks <dir>', 'folder of task fixtures (default: the bundled tasks/)')
-    .option('--out <file.jsonl>', 'output file (default: stdout)')
+    .option('--out <file.jsonl|dir>', 'output file (default: stdout); the folder to write into with --as swe-bench-tasks')
     .addOption(new Option('--lists <form>', 'FAIL_TO_PASS/PASS_TO_PASS as JSON strings or arrays').choices(['json', 'array']).default('json'))
     .option('--no-run-spec', 'leave out the "fixbench" key (setup, test_cmd, test_report, …)')
-    .addOption(new Option('--as <kind>', 'what to write').choices(['instances', 'gold-predictions']).default('instances'))
+    .addOption(
+      new Option('--as <kind>', 'what to write; swe-bench-tasks: one published-layout folder per task under --out <dir> (an unchanged imported task comes back byte for byte)')
+        .choices(['instances', 'gold-predictions', 'swe-bench-tasks'])
+        .default('instances'),
+    )
     .action(async (ids: string[], opts) => {
       exit.code = await (await import('./tasks-swe.ts')).tasksExportCommand(ids, opts);
     });

@@ -2,14 +2,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, UserInputError } from '../core/errors.ts';
-import { importSweBench } from '../tasks/import.ts';
+import { importSweBench, importSweBenchTasks } from '../tasks/import.ts';
+import { writePublishedFolder } from '../tasks/swe-folder.ts';
 import { loadTasks } from '../tasks/load.ts';
 import { taskToInstance, type RunSpec } from '../tasks/swe-bench.ts';
 import { defaultTasksDir } from './common.ts';
 import { repoCacheFor } from './tasks-check.ts';
 
 export interface ImportCliOptions {
-  sweBench: string;
+  sweBench?: string;
+  sweBenchTasks?: string;
   tasks?: string;
   spec?: string;
   setup?: string;
@@ -36,8 +38,12 @@ export function parseRepoDirs(values: string[] = []): Map<string, string> {
 export async function tasksImportCommand(o: ImportCliOptions): Promise<number> {
   const tasksDir = defaultTasksDir(o.tasks);
   const flags: Partial<RunSpec> = { setup: o.setup, test_cmd: o.testCmd, test_report: o.testReport, timeout_s: o.timeout };
-  const dirs = await importSweBench({
-    file: path.resolve(o.sweBench),
+  const source = o.sweBench ?? o.sweBenchTasks;
+  if (!source || (o.sweBench && o.sweBenchTasks)) {
+    throw new UserInputError('tasks import: give one of --swe-bench <file.jsonl> (SWE-bench instances) or --swe-bench-tasks <folder> (published task folders)');
+  }
+  const dirs = await (o.sweBench ? importSweBench : importSweBenchTasks)({
+    file: path.resolve(source),
     tasksDir,
     repoCache: repoCacheFor(tasksDir),
     specFile: o.spec,
@@ -55,12 +61,18 @@ export interface ExportCliOptions {
   out?: string;
   lists: 'json' | 'array';
   runSpec: boolean;
-  as: 'instances' | 'gold-predictions';
+  as: 'instances' | 'gold-predictions' | 'swe-bench-tasks';
 }
 
 /** Runs `fixbench tasks export`: one JSON object per task and line, to `--out` or stdout. */
 export async function tasksExportCommand(ids: string[], o: ExportCliOptions): Promise<number> {
   const tasks = await loadTasks(defaultTasksDir(o.tasks), ids);
+  if (o.as === 'swe-bench-tasks') {
+    if (!o.out) throw new UserInputError('tasks export --as swe-bench-tasks: give --out <dir>, the folder to write one task folder per instance into');
+    for (const t of tasks) process.stdout.write(`${await writePublishedFolder(path.resolve(o.out), t, taskToInstance(t, { lists: 'array', withRunSpec: false }))}\n`);
+    process.stderr.write(`wrote ${tasks.length} SWE-bench task folder(s) to ${o.out}\n`);
+    return ExitCode.ok;
+  }
   const rows = tasks.map((t) =>
     o.as === 'gold-predictions'
       ? { instance_id: t.instance_id, model_name_or_path: 'gold', model_patch: t.patch }

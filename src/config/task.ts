@@ -1,6 +1,7 @@
 // zod schema of `tasks/<instance_id>/task.yaml` (DESIGN.md §2) and the in-memory TaskSpec.
 import { z } from 'zod';
 import { normalizeTestId } from '../core/test-id.ts';
+import { SweBenchTaskFields, sweBenchListProblems } from './task-swe.ts';
 
 /** SWE-bench Verified difficulty buckets. */
 export const Difficulty = z.enum(['<15 min', '15 min - 1 hour', '1-4 hours', '>4 hours']);
@@ -73,6 +74,7 @@ export const TaskYaml = z
       .object({ add: z.array(z.string().min(1)).default([]), allow: z.array(z.string().min(1)).default([]) })
       .strict()
       .optional(),
+    ...SweBenchTaskFields,
   })
   .strict()
   .superRefine((t, ctx) => {
@@ -87,6 +89,7 @@ export const TaskYaml = z
         seen.add(id);
       });
     }
+    sweBenchListProblems(t, ctx);
     if (t.test_report === 'exit-code' && (t.FAIL_TO_PASS.length !== 1 || t.FAIL_TO_PASS[0] !== t.test_cmd || t.PASS_TO_PASS.length)) {
       ctx.addIssue({
         code: 'custom',

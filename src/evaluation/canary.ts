@@ -6,6 +6,7 @@
 // A file with no such test gets the older synthetic pair (a suite of its own, appended; weaker:
 // recognisable), and the run is marked `kind: 'synthetic'`. A run whose results do not show the
 // canaries as they must be is not evidence: the attempt is `tampered`.
+import { sweBenchKey } from '../core/swe-ids.ts';
 import { randomBytes, randomInt } from 'node:crypto';
 import { constants, open } from 'node:fs/promises';
 import { extname } from 'node:path';
@@ -241,8 +242,11 @@ export async function writeCanaries(dir: string, plan: CanaryPlan, resolveIn: (d
 
 const LOWER: Record<TestStatus, CanaryStatus> = { PASSED: 'passed', FAILED: 'failed', SKIPPED: 'skipped', ERROR: 'error' };
 const RANK: Record<CanaryStatus, number> = { passed: 0, failed: 0, skipped: 1, error: 2, missing: 3 };
-/** The id tail a canary is reported under (`suite > title`, or the title at top level). */
-export const tailOfTest = (t: CanaryTest): string => (t.suite ? `${t.suite}${ID_SEPARATOR}${t.title}` : t.title);
+/**
+ * The id tail a canary is reported under (`suite > title`, or the title at top level), each part
+ * trimmed as the report parsers trim it (a copy of a title ending in a blank keeps the blank).
+ */
+export const tailOfTest = (t: CanaryTest): string => sweBenchKey(t.suite ? `${t.suite}${ID_SEPARATOR}${t.title}` : t.title);
 /** `id` ends in `tail`, also once a runner adapter's duplicate suffix (` #2`) is taken off: a twin of a canary is still one. */
 const hasTail = (id: string, tail: string): boolean => endsIn(id, tail) || (DUPLICATE_SUFFIX_RE.test(id) && endsIn(id.replace(DUPLICATE_SUFFIX_RE, ''), tail));
 const endsIn = (id: string, tail: string): boolean => id === tail || id.endsWith(`${ID_SEPARATOR}${tail}`);
@@ -289,7 +293,7 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: Te
   /** The copied test's single result failed: a must-pass copy may then fail too (an honest break of a PASS_TO_PASS test). */
   const originalFailed = (t: CanaryTest): boolean => {
     if (t.original === undefined) return false;
-    const s = statusesOf(t.original, t.file);
+    const s = statusesOf(sweBenchKey(t.original), t.file);
     return s.length === 1 && (s[0] === 'FAILED' || s[0] === 'ERROR');
   };
   // One pair per host file; a file with no canary reported at all is one the command does not

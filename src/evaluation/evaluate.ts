@@ -8,11 +8,13 @@ import type { Sandbox, ExecResult } from '../sandbox/types.ts';
 import { createWorkspace } from '../workspace/checkout.ts';
 import type { RepoCache } from '../workspace/repo-cache.ts';
 import { runSetup } from '../workspace/setup.ts';
+import { taskRuntimeExecOptions } from '../workspace/node-runtime.ts';
 import type { EnvCache } from '../workspace/env-cache.ts';
 import type { Workspace } from '../workspace/types.ts';
 import { truncateText } from '../core/truncate.ts';
 import { applyPatch } from './apply-patch.ts';
 import { grade } from './grade.ts';
+import { dropImageOnlyBinaryEntries } from './image-entries.ts';
 import { guardRun, judgeRun } from './integrity.ts';
 import { normalizePatch } from './normalize-patch.ts';
 import { dropUnsafeEntries } from './unsafe-entries.ts';
@@ -22,6 +24,7 @@ import { dropProtectedEntries, loadProtection, restoreProtected, testFilesOf } f
 import { diffFiles } from './diff-files.ts';
 import { pathInside, readReportFile, removeStaleReport } from './report-file.ts';
 import type { EvaluationResult, TestsStatus } from './types.ts';
+import { aliasSweBenchNames } from '../core/swe-ids.ts';
 
 export { REPORT_MAX_BYTES } from './report-file.ts';
 
@@ -162,7 +165,10 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     result.protected_files_edited = [...new Set([...result.protected_files_edited!, ...restored])].sort();
     result.test_files_edited = testFilesOf(protection, result.protected_files_edited);
     if (task.test_patch.trim() !== '') {
-      const tp = await applyPatch(ws, task.test_patch, { strategies: ['git apply'] });
+      const images = dropImageOnlyBinaryEntries(task.test_patch);
+      if (images.notes.length) result.apply_log = [result.apply_log, ...images.notes].filter(Boolean).join('\n');
+      // A test.patch of image entries only leaves nothing to apply: the tests run as they are (as in SWE-bench).
+      const tp = images.patch.trim() === '' ? { ok: true, log: '' } : await applyPatch(ws, images.patch, { strategies: ['git apply'] });
       if (!tp.ok) throw new InfraError(`test.patch of ${task.instance_id} did not apply after the model patch:\n${tp.log}`);
     }
 
@@ -174,7 +180,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     result.unprotected = guard.unprotected;
     if (guard.tampered) return { ...result, outcome: 'tampered', error: guard.tampered };
 
-    const run = await sandbox.exec(runner?.plan.cmd ?? guard.cmd, { cwd: ws.dir, timeoutMs: task.timeout_s * 1000 });
+    const run = await sandbox.exec(runner?.plan.cmd ?? guard.cmd, { cwd: ws.dir, timeoutMs: task.timeout_s * 1000, ...(await taskRuntimeExecOptions(task)) });
     result.test_ms = Math.round(run.durationMs);
     result.test_output = testOutput(runner?.plan.cmd ?? task.test_cmd, run);
     if (run.timedOut) {
@@ -210,11 +216,15 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     } catch (err) {
       return noVerdict(describe(err));
     }
+    // `ids: swe-bench`: each listed name also answers under its own spelling (trailing blanks kept).
+    const listed = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS];
+    if (task.ids === 'swe-bench') parsed = aliasSweBenchNames(parsed, listed);
     // Zero results or a signal is no verdict whatever else the run shows (rules 2–3).
     if (parsed.size === 0 || run.exitCode === null) return noVerdict(grade(task, parsed, run.exitCode).error!);
     if (guard.channel) {
       try {
         second = parseReportText(guard.channel.kind, await readReportFile(ws.dir, guard.channel.path, `second-channel ${REPORT_LABEL[guard.channel.kind]}`, status));
+        if (task.ids === 'swe-bench') second = aliasSweBenchNames(second, listed);
       } catch (err) {
         return { ...result, outcome: 'tampered', parsed: Object.fromEntries(parsed), error: `the second result channel cannot be read: ${describe(err)}` };
       }
@@ -229,7 +239,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     result.tests_status = g.tests_status;
     if (g.error) return { ...noVerdict(g.error), tests_status: g.tests_status };
     // A listed test that is not in the results at all is failed, and named: often a typo in task.yaml.
-    const absent = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS].filter((id) => !verdict.rest.has(id));
+    // Under `eval_type: fail_only` a missing test is expected (it passes), so it is not named.
+    const absent = task.eval_type === 'fail_only' ? [] : listed.filter((id) => !verdict.rest.has(id));
     const error = absent.length
       ? `${absent.length} listed test(s) not in the test results: ${absent.slice(0, 5).map((id) => JSON.stringify(id)).join(', ')}${absent.length > 5 ? ', …' : ''}`
       : null;

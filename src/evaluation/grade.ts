@@ -15,21 +15,32 @@ export interface Grade {
 }
 
 /**
+ * Whether a listed test with parsed status `status` (undefined = not in the results) passes under
+ * SWE-bench's `eval_type`: `pass_and_fail` (the default) — only PASSED; `fail_only` — anything
+ * but FAILED or ERROR, so a test missing from the results passes (SWE-bench's `check_fail_only`;
+ * fixbench counts ERROR, a test that crashed, as failed too).
+ */
+export function listedTestPasses(status: TestStatus | 'MISSING' | undefined, evalType: TaskSpec['eval_type']): boolean {
+  return evalType === 'fail_only' ? status !== 'FAILED' && status !== 'ERROR' : status === 'PASSED';
+}
+
+/**
  * Grades parsed results against the task's lists. A listed test passes only if parsed as PASSED:
- * missing, SKIPPED, FAILED and ERROR all count as failure (as in SWE-bench). Applies rules 2–4 of
- * the no-verdict rule (docs/decisions.md#the-no-verdict-rule).
+ * missing, SKIPPED, FAILED and ERROR all count as failure (as in SWE-bench), unless the task's
+ * `eval_type` is `fail_only` (`listedTestPasses`), whose proof that the suite ran is the no-verdict
+ * rule. Applies rules 2–4 of the no-verdict rule (docs/decisions.md#the-no-verdict-rule).
  * @param exitCode the test command's exit code; null when it was killed by a signal.
  * @param expectedFailures failing canaries already removed from `parsed`: they count as failed tests.
  */
 export function grade(
-  lists: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS'>,
+  lists: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS'> & Partial<Pick<TaskSpec, 'eval_type'>>,
   parsed: ReadonlyMap<string, TestStatus>,
   exitCode: number | null,
   expectedFailures = 0,
 ): Grade {
   const split = (ids: readonly string[]): { success: string[]; failure: string[] } => ({
-    success: ids.filter((id) => parsed.get(id) === 'PASSED'),
-    failure: ids.filter((id) => parsed.get(id) !== 'PASSED'),
+    success: ids.filter((id) => listedTestPasses(parsed.get(id), lists.eval_type)),
+    failure: ids.filter((id) => !listedTestPasses(parsed.get(id), lists.eval_type)),
   });
   const tests_status: TestsStatus = { FAIL_TO_PASS: split(lists.FAIL_TO_PASS), PASS_TO_PASS: split(lists.PASS_TO_PASS) };
 

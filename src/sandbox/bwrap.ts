@@ -168,7 +168,7 @@ export class BwrapSandbox implements SandboxBackend {
 
   async #runWith(command: string, workspace: string | null, opts: Omit<ExecOptions, 'cwd'>, network: boolean, home: string): Promise<{ result: ExecResult; started: boolean }> {
     const tmpDir = opts.tmpDir ?? '/tmp';
-    const env = sandboxEnv({ path: this.#path, home, tmpDir }, opts.env);
+    const env = sandboxEnv({ path: [...(opts.pathPrefix ?? []), this.#path].join(':'), home, tmpDir }, opts.env);
     const relay = opts.proxy && !network ? { program: (this.#relay ??= relayCommand()), socket: `${SANDBOX_PROXY_DIR}/${basename(opts.proxy.socket)}`, port: opts.proxy.port } : undefined;
     const args = [
       '--unshare-all',

@@ -60,7 +60,7 @@ export class LocalSandbox implements SandboxBackend {
     const dirs = await this.#dirs();
     const marker = newMarker();
     const env = {
-      ...sandboxEnv({ path: this.#opts.path ?? process.env.PATH ?? '/usr/bin:/bin', home: opts.home ?? dirs.home, tmpDir: opts.tmpDir ?? dirs.tmpDir }, opts.env),
+      ...sandboxEnv({ path: [...(opts.pathPrefix ?? []), this.#opts.path ?? process.env.PATH ?? '/usr/bin:/bin'].join(':'), home: opts.home ?? dirs.home, tmpDir: opts.tmpDir ?? dirs.tmpDir }, opts.env),
       [MARKER_VAR]: marker,
     };
     const { result } = await runProcessGroup({

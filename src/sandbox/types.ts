@@ -63,6 +63,8 @@ export interface ExecOptions {
    * attempt's `infoDir` holding the problem statement. `local` ignores it (the host is visible).
    */
   readOnly?: string[];
+  /** Host folders put first on the command's PATH, in order (a task's Node runtime's `bin`; show them with `readOnly`). */
+  pathPrefix?: string[];
   /** TMPDIR of the command, like `home`. Default: a private /tmp per command (`bwrap`), a shared temp folder (`local`). */
   tmpDir?: string;
   /**

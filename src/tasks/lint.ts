@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isPrintableId, normalizeTestId } from '../core/test-id.ts';
+import { sweBenchKey } from '../core/swe-ids.ts';
 import { parseDocument } from 'yaml';
 import { TaskYaml, type TaskSpec } from '../config/task.ts';
 import { formatIssues } from '../config/load.ts';
@@ -51,7 +52,8 @@ const FILES = {
  * `instance_id` equal to the folder name; both patches unified diffs; gold.patch and test.patch
  * touching disjoint files; gold.patch changing no protected file (`protected_files`, see
  * lint-protected.ts); every test id well formed (`file > describe > … > title`: no empty
- * part, no blank at either end, no control character).
+ * part, no blank at either end, no control character; under `ids: swe-bench` the blanks SWE-bench
+ * keeps around a name's parts are allowed, `sweBenchKey`).
  * @returns the loaded task (null when a file or field is unusable) and every problem found.
  */
 export async function lintTaskFiles(dir: string): Promise<{ task: TaskSpec | null; problems: LintProblem[]; repoRef: { repo: string; base_commit: string } | null }> {
@@ -104,7 +106,8 @@ export async function lintTaskFiles(dir: string): Promise<{ task: TaskSpec | nul
         if (!Array.isArray(list)) continue;
         list.forEach((t, i) => {
           if (typeof t !== 'string') return;
-          const why = testIdProblem(t);
+          // `ids: swe-bench`: names as SWE-bench writes them (blanks kept); their fixbench id must be clean.
+          const why = testIdProblem(raw.ids === 'swe-bench' ? sweBenchKey(t) : t);
           if (why) add('task.yaml', `${key}.${i}`, `${JSON.stringify(t)} ${why}`);
         });
       }

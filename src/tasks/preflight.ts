@@ -1,6 +1,7 @@
 // Pre-flight checks of loaded tasks against their repositories, before any attempt starts:
 // base_commit exists, and gold.patch and test.patch apply at it (each alone, and test after gold).
 // A task failing these would only fail later, after models had been paid to attempt it.
+import { dropImageOnlyBinaryEntries } from '../evaluation/image-entries.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,14 +55,18 @@ export async function preflightTask(task: TaskSpec, repoCache: RepoCache, work: 
       await hostGit(ws).raw(['reset', '--quiet', '--hard', task.base_commit]);
       await hostGit(ws).raw(['clean', '-fdq']);
     };
+    // Image-only binary entries cannot be applied and are dropped at grading (image-entries.ts).
+    const testPatch = dropImageOnlyBinaryEntries(task.test_patch).patch;
+    // Image entries only: nothing is applied at grading either, so there is nothing to check.
+    const applyTest = (): ReturnType<typeof applyPatch> => (testPatch.trim() === '' ? Promise.resolve({ ok: true, strategy: null, log: '', unsafeEntriesDropped: 0 }) : applyPatch(ws, testPatch, { strategies: only }));
     const gold = await applyPatch(ws, task.patch, { strategies: only });
     if (!gold.ok) problems.push(at(path.join(task.dir, 'gold.patch'), null, `does not apply at base_commit ${task.base_commit.slice(0, 12)}: ${firstLine(gold.log)}; regenerate it with git diff`));
     else {
-      const both = await applyPatch(ws, task.test_patch, { strategies: only });
+      const both = await applyTest();
       if (!both.ok) problems.push(at(path.join(task.dir, 'test.patch'), null, `does not apply after gold.patch: ${firstLine(both.log)}; regenerate it with git diff`));
     }
     await reset();
-    const test = await applyPatch(ws, task.test_patch, { strategies: only });
+    const test = await applyTest();
     if (!test.ok) problems.push(at(path.join(task.dir, 'test.patch'), null, `does not apply at base_commit ${task.base_commit.slice(0, 12)}: ${firstLine(test.log)}; regenerate it with git diff`));
   } finally {
     await ws.cleanup();

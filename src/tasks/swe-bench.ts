@@ -85,6 +85,8 @@ export const FixbenchExtras = z
     difficulty: Difficulty,
     language: z.string(),
     tags: z.array(z.string()),
+    ids: TaskYaml.shape.ids,
+    node: TaskYaml.shape.node,
   })
   .partial();
 
@@ -138,10 +140,14 @@ export function ownerName(repo: string): string | null {
   return m ? `${m[1]}/${m[2]}` : null;
 }
 
-/** The run spec of `inst`: its own `fixbench` key, then the spec file's `"*"` and repo entries, then flags (each later one wins). */
-export function runSpecFor(inst: SweBenchInstance, specFile: RepoSpecFile | null, flags: Partial<RunSpec>): { spec: RunSpec | null; missing: string[]; problems: string[] } {
+/**
+ * The run spec of `inst`: `published` (what a published task folder's eval.sh says), its own
+ * `fixbench` key, then the spec file's `"*"` and repo entries, then flags (each later one wins).
+ */
+export function runSpecFor(inst: SweBenchInstance, specFile: RepoSpecFile | null, flags: Partial<RunSpec>, published: Partial<RunSpec> = {}): { spec: RunSpec | null; missing: string[]; problems: string[] } {
   const own = FixbenchExtras.safeParse(inst.fixbench ?? {});
   const merged: Record<string, unknown> = {
+    ...published,
     ...(own.success ? pick(own.data, ['setup', 'test_cmd', 'test_report', 'timeout_s']) : {}),
     ...(specFile?.['*'] ?? {}),
     ...(specFile?.[inst.repo] ?? {}),
@@ -168,12 +174,17 @@ export interface TaskFiles {
 /**
  * An instance as our task layout. `repo` is what task.yaml will name (a URL, path or bundle);
  * SWE-bench's own `repo` and every field we have no place for are kept in `swe_bench`, and
- * `created_at` too when it is not an ISO date our schema accepts. Texts are kept byte for byte.
+ * `created_at` too when it is not an ISO date our schema accepts. `eval_type` becomes the task's
+ * own field; an instance SWE-bench wrote (no `fixbench` key) gets `ids: swe-bench`; `runtime.node`
+ * (from the published Dockerfile) becomes `node`. Texts are kept byte for byte.
  * @throws UserInputError (naming the instance and field) when the result is not a valid task.
  */
-export function instanceToTask(inst: SweBenchInstance, spec: RunSpec, repo: string): TaskFiles {
+export function instanceToTask(inst: SweBenchInstance, spec: RunSpec, repo: string, runtime: { node?: string } = {}): TaskFiles {
   const extras: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(inst)) if (!(SHARED as readonly string[]).includes(k) && k !== 'fixbench' && v !== undefined) extras[k] = v;
+  // SWE-bench's grading mode is a task field (graded by fixbench); an unknown value stays an extra.
+  const evalType = TaskYaml.shape.eval_type.safeParse(inst.eval_type);
+  if (evalType.success && evalType.data !== undefined) delete extras.eval_type;
   extras.repo = inst.repo;
   const own = FixbenchExtras.safeParse(inst.fixbench ?? {});
   const createdOk = inst.created_at !== undefined && TaskYaml.shape.created_at.safeParse(inst.created_at).success;
@@ -185,8 +196,12 @@ export function instanceToTask(inst: SweBenchInstance, spec: RunSpec, repo: stri
     ...spec,
     FAIL_TO_PASS: inst.FAIL_TO_PASS,
     PASS_TO_PASS: inst.PASS_TO_PASS,
-    ...(own.success ? pick(own.data, ['difficulty', 'language', 'tags']) : {}),
+    ...(own.success ? pick(own.data, ['difficulty', 'language', 'tags', 'ids', 'node']) : {}),
     ...(createdOk ? { created_at: inst.created_at } : {}),
+    ...(evalType.success && evalType.data !== undefined ? { eval_type: evalType.data } : {}),
+    // SWE-bench's names are kept as it writes them; a fixbench export (with its `fixbench` key) has clean ids.
+    ...(inst.fixbench === undefined ? { ids: 'swe-bench' } : {}),
+    ...(runtime.node && !(own.success && own.data.node) ? { node: runtime.node } : {}),
     swe_bench: extras,
   };
   const r = TaskYaml.safeParse(data);
@@ -224,6 +239,7 @@ export function taskToInstance(task: TaskSpec, opts: { lists?: 'json' | 'array';
     PASS_TO_PASS: list(task.PASS_TO_PASS),
     ...(environment_setup_commit !== undefined ? { environment_setup_commit } : {}),
     ...rest,
+    ...(task.eval_type !== undefined ? { eval_type: task.eval_type } : {}),
   };
   if (opts.withRunSpec !== false) {
     inst.fixbench = {
@@ -234,6 +250,8 @@ export function taskToInstance(task: TaskSpec, opts: { lists?: 'json' | 'array';
       ...(task.difficulty ? { difficulty: task.difficulty } : {}),
       ...(task.language ? { language: task.language } : {}),
       tags: task.tags,
+      ...(task.ids ? { ids: task.ids } : {}),
+      ...(task.node ? { node: task.node } : {}),
     };
   }
   return inst;

@@ -6,6 +6,7 @@ import type { EnvCache } from '../workspace/env-cache.ts';
 import { z } from 'zod';
 import type { TaskSpec } from '../config/task.ts';
 import { evaluate } from '../evaluation/evaluate.ts';
+import { listedTestPasses } from '../evaluation/grade.ts';
 import type { EvaluationResult, TestStatus } from '../evaluation/types.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import type { RepoCache } from '../workspace/repo-cache.ts';
@@ -134,10 +135,11 @@ function phaseRun(task: TaskSpec, run: number, phase: Phase, r: EvaluationResult
  * - flaky: a listed test whose status differs between runs of one phase (named with each run's status);
  * - with test.patch alone: noop resolves the task; a FAIL_TO_PASS test already passes at
  *   base_commit; a PASS_TO_PASS test does not pass;
- * - with gold.patch + test.patch: gold does not fix it (a listed test does not pass).
+ * - with gold.patch + test.patch: gold does not fix it (a listed test does not pass; under
+ *   `eval_type: fail_only` one missing from the results passes, as SWE-bench grades it).
  * Flaky tests are judged by their first run only in the other checks, so each fault is named once.
  */
-export function judgeRuns(task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS'>, runs: readonly PhaseRun[]): { reasons: string[]; flaky: FlakyTest[] } {
+export function judgeRuns(task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS'> & Partial<Pick<TaskSpec, 'eval_type'>>, runs: readonly PhaseRun[]): { reasons: string[]; flaky: FlakyTest[] } {
   const reasons: string[] = [];
   const flaky: FlakyTest[] = [];
   const q = (s: string) => JSON.stringify(s);
@@ -174,7 +176,7 @@ export function judgeRuns(task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS'>,
         if (first.tests[id] !== 'PASSED') reasons.push(`PASS_TO_PASS test ${q(id)} does not pass ${PHASE_LABEL[phase]}: ${first.tests[id]} (run ${first.run})`);
       }
     } else {
-      const failing = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS].filter((id) => first.tests[id] !== 'PASSED');
+      const failing = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS].filter((id) => !listedTestPasses(first.tests[id], task.eval_type));
       if (failing.length) {
         reasons.push(
           `gold does not fix it: ${failing.length} listed test(s) do not pass ${PHASE_LABEL[phase]} (run ${first.run}): ` +

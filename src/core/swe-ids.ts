@@ -1,0 +1,35 @@
+// Test names as SWE-bench writes them ↔ fixbench's clean ids (task.yaml `ids: swe-bench`).
+// SWE-bench's log parsers keep a title's blanks (`"renders the cell "`); fixbench's report parsers
+// trim every part of an id. Pure.
+
+const SEP = ' > ';
+
+/**
+ * The fixbench id a SWE-bench test name stands for: each ` > `-separated part with its
+ * surrounding whitespace trimmed, empty parts left out (as the report parsers build ids).
+ * `"a > b "` → `"a > b"`; a name without blanks at either end of a part is returned unchanged.
+ */
+export function sweBenchKey(name: string): string {
+  return name
+    .split(SEP)
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+    .join(SEP);
+}
+
+/**
+ * `results` with each listed SWE-bench name added under its own spelling, holding the result of
+ * its fixbench id (`sweBenchKey`), when the two differ and the name itself is not a result.
+ * The other entries are kept as they are. Generic over the value so every result map can use it.
+ * @returns a new map; `results` is not changed.
+ */
+export function aliasSweBenchNames<V>(results: ReadonlyMap<string, V>, listed: readonly string[]): Map<string, V> {
+  const out = new Map(results);
+  for (const name of listed) {
+    if (out.has(name)) continue;
+    const key = sweBenchKey(name);
+    const v = results.get(key);
+    if (key !== name && v !== undefined) out.set(name, v);
+  }
+  return out;
+}
