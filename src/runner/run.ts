@@ -148,15 +148,15 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
       await unlock();
       throw e;
     });
-    if (predatesRunConfig(opened.run.header)) {
-      delete header.config;
-      header.contenders = opts.contenders.map((p) => contenderOf(p));
-      keyOf = (plan, instanceId, a) => legacyAttemptKey(plan, limits, instanceId, a);
-    }
     const problems = resumeMismatches(opened.run.header, header);
     if (problems.length) {
       await unlock();
       throw new UserInputError(`cannot resume ${dir}: its configuration differs from this one (stored → now):\n  ${problems.join('\n  ')}\n  fix: resume with the tasks, models.yaml, price sheet and flags of the original run, or start a new run`);
+    }
+    if (predatesRunConfig(opened.run.header)) {
+      delete header.config;
+      header.contenders = opts.contenders.map((p) => contenderOf(p));
+      keyOf = (plan, instanceId, a) => legacyAttemptKey(plan, limits, instanceId, a);
     }
     writer = opened.writer;
     earlier = opened.run.attempts;
