@@ -154,8 +154,11 @@ export function resumedOptions(o: RunCliOptions, h: RunHeader): RunCliOptions {
   return out as unknown as RunCliOptions;
 }
 
-/** The flag that decides a run.json field (`config.limits.steps` → `--steps`), for error messages; undefined when none. */
-export function flagOfField(field: string): string | undefined {
-  const d = RUN_OPTIONS.find((x) => x.stored?.fields.some((f) => field === f || field.startsWith(`${f}.`) || field.startsWith(`${f}[`)));
+/**
+ * The flag that decides a run.json field (`config.limits.steps` → `--steps`), among the option keys
+ * `given` on the command line; undefined when none of those decides it (e.g. a models.yaml field).
+ */
+export function flagOfField(field: string, given: readonly string[]): string | undefined {
+  const d = RUN_OPTIONS.find((x) => given.includes(x.key) && x.stored?.fields.some((f) => field === f || field.startsWith(`${f}.`) || field.startsWith(`${f}[`)));
   return d?.flags.split(' ')[0];
 }

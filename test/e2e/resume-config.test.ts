@@ -52,37 +52,62 @@ describe('run --resume under another configuration', () => {
     expect(await records('r1')).toHaveLength(1);
   });
 
-  // One row per kind of change: models.yaml fields, the price row, and every limit flag.
-  const rows: Array<[string, () => Promise<string[]>, string]> = [
-    ['params.temperature', async () => ['--models-file', await file('m.yaml', models({ params: '{ temperature: 1, top_p: 1 }' }))], 'config.contenders[fake-coder].model.params.temperature: 0 → 1'],
-    ['a new param', async () => ['--models-file', await file('m.yaml', models({ params: '{ temperature: 0, top_p: 1, seed: 7 }' }))], 'config.contenders[fake-coder].model.params.seed: (absent) → 7'],
-    ['upstream model', async () => ['--models-file', await file('m.yaml', models({ model: 'fake/coder-2' }))], 'config.contenders[fake-coder].model.upstream: "fake/coder-1" → "fake/coder-2"'],
-    ['base_url', async () => ['--models-file', await file('m.yaml', models({ base_url: 'http://127.0.0.1:9/v1' }))], 'config.contenders[fake-coder].model.base_url:'],
-    ['api_key_env', async () => ['--models-file', await file('m.yaml', models({ api_key_env: 'OTHER_KEY' }))], 'config.contenders[fake-coder].model.api_key_env: "FAKE_PROVIDER_API_KEY" → "OTHER_KEY"'],
-    ['tool_calls', async () => ['--models-file', await file('m.yaml', models({ extra: '    tool_calls: false\n' }))], 'config.contenders[fake-coder].model.tool_calls: true → false'],
-    ['stream', async () => ['--models-file', await file('m.yaml', models({ extra: '    stream: true\n' }))], 'config.contenders[fake-coder].model.stream: false → true'],
-    ['cache_control', async () => ['--models-file', await file('m.yaml', models({ extra: '    cache_control: true\n' }))], 'config.contenders[fake-coder].model.cache_control: false → true'],
-    ['price row', async () => ['--prices', await file('p.yaml', sheet('3.00'))], 'config.contenders[fake-coder].model.price.input: "2.00" → "3.00"'],
-    ['--steps', async () => ['--steps', '41'], 'config.limits.steps: 40 → 41 (--steps)'],
-    ['--attempt-usd', async () => ['--attempt-usd', '1'], 'config.limits.attempt_usd: 0.5 → 1 (--attempt-usd)'],
-    ['--command-timeout', async () => ['--command-timeout', '61'], 'config.limits.command_timeout_ms: 60000 → 61000 (--command-timeout)'],
-    ['--attempt-timeout', async () => ['--attempt-timeout', '1300'], 'config.limits.wall_ms: 1200000 → 1300000 (--attempt-timeout)'],
-    ['--rerun-failed', async () => ['--rerun-failed', '1'], 'config.rerun_failed: 0 → 1 (--rerun-failed)'],
-    ['--budget-usd', async () => ['--budget-usd', '5'], 'config.run_budget.usd: null → 5 (--budget-usd)'],
-    ['--budget-tokens', async () => ['--budget-tokens', '1000'], 'config.run_budget.tokens: null → 1000 (--budget-tokens)'],
-    ['--attempts', async () => ['--attempts', '2'], 'config.attempts_per_task: 1 → 2 (--attempts)'],
-  ];
-  it.each(rows)('refuses a changed %s with exit 2 naming the field, and runs nothing', async (_name, args, field) => {
+  it('refuses a changed temperature in models.yaml with exit 2, naming the field, and runs nothing (it used to re-run the task)', async () => {
     const before = server.requests.length;
-    const extra = await args();
-    const r = await resume('r1', extra.includes('--models-file') ? extra : ['--models-file', await file('m.yaml', models()), ...extra]);
+    const r = await resume('r1', ['--models-file', await file('m.yaml', models({ params: '{ temperature: 1, top_p: 1 }' }))]);
     expect(r.exitCode, r.stderr).toBe(2);
-    expect(r.stderr).toContain(field);
     expect(r.stderr).toContain('--resume r1: cannot resume');
+    expect(r.stderr.split('\n').filter((l) => /^  \S.*→/.test(l))).toEqual(['  config.contenders[fake-coder].model.params.temperature: 0 → 1']);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(server.requests.length).toBe(before);
     expect(await records('r1')).toHaveLength(1);
   }, 120_000);
+
+  // Table over fields, two resumes: every models.yaml field and the price row changed at once, then
+  // every limit flag at once; each field is named on its own line (the unit tests cover every RunConfig leaf alone).
+  const modelRows: Array<[string, string]> = [
+    ['a new param', 'config.contenders[fake-coder].model.params.seed: (absent) → 7'],
+    ['upstream model', 'config.contenders[fake-coder].model.upstream: "fake/coder-1" → "fake/coder-2"'],
+    ['base_url', 'config.contenders[fake-coder].model.base_url: '],
+    ['api_key_env', 'config.contenders[fake-coder].model.api_key_env: "FAKE_PROVIDER_API_KEY" → "OTHER_KEY"'],
+    ['tool_calls', 'config.contenders[fake-coder].model.tool_calls: true → false'],
+    ['stream', 'config.contenders[fake-coder].model.stream: false → true'],
+    ['cache_control', 'config.contenders[fake-coder].model.cache_control: false → true'],
+    ['price row', 'config.contenders[fake-coder].model.price.input: "2.00" → "3.00"'],
+    ['price sheet file', 'config.price_sheet.file: '],
+  ];
+  const limitRows: Array<[string, string[], string]> = [
+    ['--steps', ['--steps', '41'], 'config.limits.steps: 40 → 41 (--steps)'],
+    ['--attempt-usd', ['--attempt-usd', '1'], 'config.limits.attempt_usd: 0.5 → 1 (--attempt-usd)'],
+    ['--command-timeout', ['--command-timeout', '61'], 'config.limits.command_timeout_ms: 60000 → 61000 (--command-timeout)'],
+    ['--attempt-timeout', ['--attempt-timeout', '1300'], 'config.limits.wall_ms: 1200000 → 1300000 (--attempt-timeout)'],
+    ['--rerun-failed', ['--rerun-failed', '1'], 'config.rerun_failed: 0 → 1 (--rerun-failed)'],
+    ['--budget-usd', ['--budget-usd', '5'], 'config.run_budget.usd: null → 5 (--budget-usd)'],
+    ['--budget-tokens', ['--budget-tokens', '1000'], 'config.run_budget.tokens: null → 1000 (--budget-tokens)'],
+    ['--attempts', ['--attempts', '2'], 'config.attempts_per_task: 1 → 2 (--attempts)'],
+    ['--task', ['--task', 'js-duration-1,js-ini-1'], 'suite.instance_ids: ["js-duration-1"] → ["js-duration-1","js-ini-1"] (--task)'],
+  ];
+  let modelRefusal: { exitCode: number; stderr: string };
+  let limitRefusal: { exitCode: number; stderr: string };
+  let requestsBefore = 0;
+  beforeAll(async () => {
+    requestsBefore = server.requests.length;
+    const changed = models({ params: '{ temperature: 0, top_p: 1, seed: 7 }', model: 'fake/coder-2', base_url: 'http://127.0.0.1:9/v1', api_key_env: 'OTHER_KEY', extra: '    tool_calls: false\n    stream: true\n    cache_control: true\n' });
+    modelRefusal = await resume('r1', ['--models-file', await file('m.yaml', changed), '--prices', await file('p.yaml', sheet('3.00'))]);
+    limitRefusal = await resume('r1', ['--models-file', await file('m.yaml', models()), ...limitRows.flatMap((r) => r[1])]);
+  }, 240_000);
+  it.each(modelRows)('refuses a changed %s in models.yaml or the price sheet, naming the field', (_name, field) => {
+    expect(modelRefusal.exitCode, modelRefusal.stderr).toBe(2);
+    expect(modelRefusal.stderr).toContain(field);
+  });
+  it.each(limitRows)('refuses a changed %s, naming the field and the flag', (_name, _args, field) => {
+    expect(limitRefusal.exitCode, limitRefusal.stderr).toBe(2);
+    expect(limitRefusal.stderr).toContain(field);
+  });
+  it('ran nothing and recorded nothing for any refused resume', async () => {
+    expect(server.requests.length).toBe(requestsBefore);
+    expect(await records('r1')).toHaveLength(1);
+  });
 
   it('resumes the same configuration written in another key order: nothing runs again, exit 0', async () => {
     const before = server.requests.length;
