@@ -162,3 +162,12 @@ export function flagOfField(field: string, given: readonly string[]): string | u
   const d = RUN_OPTIONS.find((x) => given.includes(x.key) && x.stored?.fields.some((f) => field === f || field.startsWith(`${f}.`) || field.startsWith(`${f}[`)));
   return d?.flags.split(' ')[0];
 }
+
+/** Options as parsed: `--shard auto` is resolved from the CI engine's variables before `runCommand`. */
+export type ParsedRunOptions = Omit<RunCliOptions, 'shard'> & { shard?: Shard | 'auto' };
+
+/** The typed options of a parsed `run` command (values from RUN_OPTIONS' parsers and defaults), with the keys given on its command line. */
+export function runOptionsOf(cmd: Command): ParsedRunOptions {
+  const opts = cmd.opts();
+  return { ...(opts as ParsedRunOptions), given: Object.keys(opts).filter((k) => cmd.getOptionValueSource(k) === 'cli') };
+}
