@@ -6,7 +6,7 @@ import { harnessVersion } from './paths.ts';
 import { registerTaskCommands } from './tasks-commands.ts';
 import { fsErrorMessage } from './fs-error.ts';
 import { nonNegativeNumber, parseErrorThreshold, significanceLevel } from './args.ts';
-import { addRunOptions } from './run-options.ts';
+import { addRunOptions, runOptionsOf } from './run-options.ts';
 
 export function buildProgram(exit: { code: number }): Command {
   const program = new Command('fixbench')
@@ -28,15 +28,16 @@ export function buildProgram(exit: { code: number }): Command {
   addRunOptions(run);
   run
     .addHelpText('after', '\nOn a terminal a progress bar shows attempts done, resolved so far, running USD and tokens, and ETA; otherwise one line per attempt goes to stderr.')
-    .action(async (opts, cmd: Command) => {
-      // commands are imported when used, so `--help` stays fast
-      const given = Object.keys(opts).filter((k) => cmd.getOptionValueSource(k) === 'cli');
-      if (opts.shard === 'auto') {
-        const { shard, source } = (await import('./shard-env.ts')).shardFromEnv(process.env);
-        process.stderr.write(`--shard auto: shard ${shard.index}/${shard.count} from ${source}\n`);
-        opts.shard = shard;
+    .action(async (_opts, cmd: Command) => {
+      const { shard, ...opts } = runOptionsOf(cmd);
+      let resolved = shard;
+      if (shard === 'auto') {
+        const env = (await import('./shard-env.ts')).shardFromEnv(process.env);
+        process.stderr.write(`--shard auto: shard ${env.shard.index}/${env.shard.count} from ${env.source}\n`);
+        resolved = env.shard;
       }
-      exit.code = await (await import('./run.ts')).runCommand({ ...opts, given });
+      // commands are imported when used, so `--help` stays fast
+      exit.code = await (await import('./run.ts')).runCommand({ ...opts, ...(resolved && resolved !== 'auto' ? { shard: resolved } : {}) });
     });
 
   program

@@ -154,8 +154,20 @@ export function resumedOptions(o: RunCliOptions, h: RunHeader): RunCliOptions {
   return out as unknown as RunCliOptions;
 }
 
-/** The flag that decides a run.json field (`config.limits.steps` → `--steps`), for error messages; undefined when none. */
-export function flagOfField(field: string): string | undefined {
-  const d = RUN_OPTIONS.find((x) => x.stored?.fields.some((f) => field === f || field.startsWith(`${f}.`) || field.startsWith(`${f}[`)));
+/**
+ * The flag that decides a run.json field (`config.limits.steps` → `--steps`), among the option keys
+ * `given` on the command line; undefined when none of those decides it (e.g. a models.yaml field).
+ */
+export function flagOfField(field: string, given: readonly string[]): string | undefined {
+  const d = RUN_OPTIONS.find((x) => given.includes(x.key) && x.stored?.fields.some((f) => field === f || field.startsWith(`${f}.`) || field.startsWith(`${f}[`)));
   return d?.flags.split(' ')[0];
+}
+
+/** Options as parsed: `--shard auto` is resolved from the CI engine's variables before `runCommand`. */
+export type ParsedRunOptions = Omit<RunCliOptions, 'shard'> & { shard?: Shard | 'auto' };
+
+/** The typed options of a parsed `run` command (values from RUN_OPTIONS' parsers and defaults), with the keys given on its command line. */
+export function runOptionsOf(cmd: Command): ParsedRunOptions {
+  const opts = cmd.opts();
+  return { ...(opts as ParsedRunOptions), given: Object.keys(opts).filter((k) => cmd.getOptionValueSource(k) === 'cli') };
 }

@@ -24,7 +24,8 @@ import { EnvCache, defaultCacheDir } from '../workspace/env-cache.ts';
 import { Progress, progressLine } from './progress.ts';
 import { capOrNull, exceedsThreshold } from './args.ts';
 import { flagOfField, resumedOptions, type RunCliOptions } from './run-options.ts';
-import { buildRunConfig } from '../runner/run-config.ts';
+import { buildRunConfig, headerConfigFields } from '../runner/run-config.ts';
+import { resumeMismatches, resumeRefusal } from '../store/compat.ts';
 import os from 'node:os';
 
 export { progressLine };
@@ -85,9 +86,6 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
       `--models asks for ${skipped.map((s) => s.id).join(', ')}, but ${[...new Set(chosen.filter((m) => !process.env[m.spec.api_key_env]).map((m) => m.spec.api_key_env))].join(', ')} is not set; export it, or drop those ids`,
     );
   }
-  if (!contenders.length) {
-    throw new UserInputError('nothing to run: no reference agent and no model with its API key set; drop --no-reference or set a key');
-  }
 
   // Every contending model needs a row in the price sheet (null for an unknown price), so a typo
   // in a price key cannot silently make a model's cost unknown and lift its USD caps.
@@ -100,6 +98,24 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
         .map((m) => `${catalog.priceFile}: models: no row "${m.price ?? m.id}" for model ${m.id}${m.price ? ` (its price key in ${catalog.modelsFile})` : ''}; add the row, or "${m.price ?? m.id}: null" for an unknown price`)
         .join('\n'),
     );
+  }
+
+  const config = buildRunConfig({
+    plans: contenders,
+    limits: { steps: o.steps, attempt_usd: attemptUsd, wall_ms: o.attemptTimeout * 1000, command_timeout_ms: o.commandTimeout * 1000 },
+    runBudget: { usd: budgetUsd, tokens: budgetTokens },
+    attempts: o.attempts,
+    rerunFailed: o.rerunFailed,
+    priceSheet: { file: bundledRelative(catalog.priceFile), sheet: catalog.sheet },
+  });
+  if (stored) {
+    // checked here before any work (the runner checks again under the run's lock)
+    const now = { ...stored, suite: { hash: suiteHash(tasks), instance_ids: tasks.map((t) => t.instance_id) }, shard: o.shard ?? null, ...headerConfigFields(config, contenders) };
+    const problems = resumeMismatches(stored, now);
+    if (problems.length) throw new UserInputError(withFlags(resumeRefusal(existingRunFolder(resuming!, o.results), problems), resuming!, Boolean(o.retryErrors), o.given ?? []));
+  }
+  if (!contenders.length) {
+    throw new UserInputError('nothing to run: no reference agent and no model with its API key set; drop --no-reference or set a key');
   }
 
   const repoCache = new RepoCache({ tasksDir, cacheDir: path.join(PACKAGE_ROOT, '.fixbench-cache', 'repos') });
@@ -152,14 +168,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
       tasks,
       contenders,
       skipped,
-      config: buildRunConfig({
-        plans: contenders,
-        limits: { steps: o.steps, attempt_usd: attemptUsd, wall_ms: o.attemptTimeout * 1000, command_timeout_ms: o.commandTimeout * 1000 },
-        runBudget: { usd: budgetUsd, tokens: budgetTokens },
-        attempts: o.attempts,
-        rerunFailed: o.rerunFailed,
-        priceSheet: { file: bundledRelative(catalog.priceFile), sheet: catalog.sheet },
-      }),
+      config,
       concurrency: o.concurrency,
       sandbox,
       repoCache,
@@ -170,7 +179,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
       onAttempt: (r) => progress.attempt(r),
     });
   } catch (e) {
-    throw stored && e instanceof UserInputError ? new UserInputError(withFlags(e.message, resuming!, Boolean(o.retryErrors))) : e;
+    throw stored && e instanceof UserInputError && e.message.startsWith('cannot resume') ? new UserInputError(withFlags(e.message, resuming!, Boolean(o.retryErrors), o.given ?? [])) : e;
   } finally {
     progress.stop();
     process.off('SIGINT', onSigint);
@@ -213,11 +222,11 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
 
 const isReference = (agent: string) => agent === 'gold' || agent === 'noop';
 
-/** A resume refusal with the flag beside each field a flag decides (`config.limits.steps: 40 → 50 (--steps)`). */
-function withFlags(message: string, run: string, retry: boolean): string {
+/** A resume refusal with the flag beside each field a flag given on this command line decides (`config.limits.steps: 40 → 50 (--steps)`). */
+function withFlags(message: string, run: string, retry: boolean, given: readonly string[]): string {
   const lines = message.split('\n').map((l) => {
     const field = /^\s+([^\s:(]+):/.exec(l)?.[1];
-    const flag = field ? flagOfField(field) : undefined;
+    const flag = field ? flagOfField(field, given) : undefined;
     return flag ? `${l} (${flag})` : l;
   });
   return `--${retry ? 'retry-errors' : 'resume'} ${run}: ${lines.join('\n')}`;

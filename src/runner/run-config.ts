@@ -7,7 +7,7 @@ import { LIMIT_DEFAULTS, RUN_CONFIG_VERSION, RunConfig, contenderConfigHash, typ
 import type { PriceSheet } from '../config/prices.ts';
 import type { PricedModel } from '../config/catalog.ts';
 import type { AgentSpec } from '../config/agents.ts';
-import type { Contender } from '../store/records.ts';
+import type { Contender, RunHeader } from '../store/records.ts';
 
 /**
  * A contender to run: a reference agent (`gold`, `noop`), or a model driven by the built-in `bash`
@@ -158,4 +158,20 @@ export function buildRunConfig(i: RunConfigInput): RunConfig {
     rerun_failed: i.rerunFailed,
     price_sheet: { file: i.priceSheet.file, content_hash: canonicalHash(i.priceSheet.sheet).slice(0, 16), as_of: i.priceSheet.sheet.as_of, source: i.priceSheet.sheet.source },
   });
+}
+
+/**
+ * The run.json fields a RunConfig decides: the config itself, the contender rows (with their
+ * `config_hash`) and the older header fields copied from it, which readers of older runs know.
+ */
+export function headerConfigFields(config: RunConfig, plans: readonly ContenderPlan[]): Pick<RunHeader, 'config' | 'contenders' | 'price_sheet' | 'limits' | 'attempts_per_task' | 'rerun_failed'> {
+  const { limits, run_budget: budget, price_sheet: sheet } = config;
+  return {
+    contenders: plans.map((p) => contenderOf(p, config)),
+    price_sheet: { file: sheet.file, as_of: sheet.as_of, source: sheet.source },
+    limits: { steps: limits.steps, attempt_usd: limits.attempt_usd, wall_ms: limits.wall_ms, command_timeout_ms: limits.command_timeout_ms, run_budget_usd: budget.usd, run_budget_tokens: budget.tokens },
+    attempts_per_task: config.attempts_per_task,
+    rerun_failed: config.rerun_failed,
+    config,
+  };
 }

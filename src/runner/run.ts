@@ -16,7 +16,7 @@ import { evaluate } from '../evaluation/evaluate.ts';
 import type { EvaluationResult } from '../evaluation/types.ts';
 import { flakyTests } from '../evaluation/flaky.ts';
 import { PredictionsAgent } from '../evaluation/predictions-agent.ts';
-import { agentLimitsOf, attemptKeyOf, contenderOf, legacyAttemptKey, type ContenderPlan } from './run-config.ts';
+import { agentLimitsOf, attemptKeyOf, contenderOf, headerConfigFields, legacyAttemptKey, type ContenderPlan } from './run-config.ts';
 import { addUsage, promptTokens, zeroUsage } from '../core/usage.ts';
 import { attemptCost } from '../pricing/cost.ts';
 import { callCounts } from '../pricing/side-calls.ts';
@@ -29,7 +29,7 @@ import { lockRun } from '../store/lock.ts';
 import type { EnvCache } from '../workspace/env-cache.ts';
 import { UserInputError } from '../core/errors.ts';
 import { inShard } from '../store/shard.ts';
-import { predatesRunConfig, resumeMismatches } from '../store/compat.ts';
+import { predatesRunConfig, resumeMismatches, resumeRefusal } from '../store/compat.ts';
 import { RunBudget, meteredClient } from './budget.ts';
 import { foldInterrupted, openAttemptLedger } from './ledger-fold.ts';
 import { settleLedger } from '../store/ledger.ts';
@@ -105,7 +105,6 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   const dir = path.join(opts.resultsDir, opts.runId);
   const { config } = opts;
   const limits = agentLimitsOf(config.limits);
-  const contenders = opts.contenders.map((p) => contenderOf(p, config));
   const header: RunHeader = {
     format_version: STORE_FORMAT_VERSION,
     run_id: opts.runId,
@@ -114,26 +113,13 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     finished_at: null,
     harness: opts.harness,
     suite: { hash: opts.suiteHash, instance_ids: opts.tasks.map((t) => t.instance_id) },
-    contenders,
     skipped: opts.skipped,
-    // copies of config fields that readers of older runs know
-    price_sheet: { file: config.price_sheet.file, as_of: config.price_sheet.as_of, source: config.price_sheet.source },
-    limits: {
-      steps: config.limits.steps,
-      attempt_usd: config.limits.attempt_usd,
-      wall_ms: config.limits.wall_ms,
-      command_timeout_ms: config.limits.command_timeout_ms,
-      run_budget_usd: config.run_budget.usd,
-      run_budget_tokens: config.run_budget.tokens,
-    },
-    attempts_per_task: config.attempts_per_task,
-    rerun_failed: config.rerun_failed,
     concurrency: opts.concurrency,
     sandbox: opts.sandbox.kind,
     host: { platform: `${os.platform()}-${os.arch()}`, node: process.version, cpus: os.cpus().length },
     note: null,
     shard: opts.shard ?? null,
-    config,
+    ...headerConfigFields(config, opts.contenders),
   };
   // Every API key of the run is redacted from everything stored and from what commands show a model.
   const redact = secretRedactor(opts.contenders.flatMap((c) => (c.kind === 'model' ? [c.apiKey] : [])));
@@ -148,15 +134,15 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
       await unlock();
       throw e;
     });
+    const problems = resumeMismatches(opened.run.header, header);
+    if (problems.length) {
+      await unlock();
+      throw new UserInputError(resumeRefusal(dir, problems));
+    }
     if (predatesRunConfig(opened.run.header)) {
       delete header.config;
       header.contenders = opts.contenders.map((p) => contenderOf(p));
       keyOf = (plan, instanceId, a) => legacyAttemptKey(plan, limits, instanceId, a);
-    }
-    const problems = resumeMismatches(opened.run.header, header);
-    if (problems.length) {
-      await unlock();
-      throw new UserInputError(`cannot resume ${dir}: its configuration differs from this one (stored → now):\n  ${problems.join('\n  ')}\n  fix: resume with the tasks, models.yaml, price sheet and flags of the original run, or start a new run`);
     }
     writer = opened.writer;
     earlier = opened.run.attempts;
@@ -194,7 +180,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
         const key = keyOf(plan, task.instance_id, a);
         if (!inShard(key, opts.shard)) continue;
         total++;
-        if (!recorded.has(key)) jobs.push({ task, plan, contender: contenders[i]!, attempt: a, key });
+        if (!recorded.has(key)) jobs.push({ task, plan, contender: header.contenders[i]!, attempt: a, key });
       }
     }
   }

@@ -14,7 +14,7 @@ export const predatesRunConfig = (h: RunHeader): boolean => h.config === undefin
 export function legacyConfigView(h: RunHeader): Record<string, unknown> {
   return {
     contenders: h.contenders.map((c) => ({ id: c.id, agent: c.agent, upstream: c.upstream, price: c.price })),
-    limits: h.limits,
+    limits: { ...h.limits, run_budget_tokens: h.limits.run_budget_tokens ?? null },
     attempts_per_task: h.attempts_per_task,
     rerun_failed: h.rerun_failed,
     price_sheet: { file: h.price_sheet.file },
@@ -36,4 +36,9 @@ export function resumeMismatches(stored: RunHeader, now: RunHeader): string[] {
   const legacy = configDiff(legacyConfigView(stored), legacyConfigView(now));
   const which = stored.config ? 'the other run' : `run ${stored.run_id}`;
   return [...out, ...legacy, ...(out.length || legacy.length ? [`(${which} predates RunConfig: compared on contenders, limits, attempts and price sheet file only)`] : [])];
+}
+
+/** The message refusing a resume of `dir`: one `resumeMismatches` line each, then the fix. */
+export function resumeRefusal(dir: string, problems: readonly string[]): string {
+  return `cannot resume ${dir}: its configuration differs from this one (stored → now):\n  ${problems.join('\n  ')}\n  fix: resume with the tasks, models.yaml, price sheet and flags of the original run, or start a new run`;
 }

@@ -102,7 +102,7 @@ describe('resume after SIGKILL', () => {
     await writeFile(path.join(tasks, 'js-duration-2', 'problem_statement.md'), 'A different issue.\n');
     const refused = await runCli(['run', '--resume', 'killed', '--tasks', tasks, '--models-file', modelsFile, '--results', results, '--reports', path.join(tmp, 'reports')], { env: env() });
     expect(refused.exitCode).toBe(2);
-    expect(refused.stderr).toMatch(/cannot resume .*killed: its configuration differs from this one — task suite hash: "[0-9a-f]+" \(stored\) ≠ "[0-9a-f]+" \(now\)/);
+    expect(refused.stderr).toMatch(/cannot resume .*killed: its configuration differs from this one \(stored → now\):\n\s+suite\.hash: "[0-9a-f]+" → "[0-9a-f]+"\n/);
     expect(await records(dir)).toEqual(after);
   }, 300_000);
 
@@ -264,7 +264,7 @@ describe('compare', () => {
     expect(score('night-2').resolved).toBe(score('night-1').resolved - 1);
     expect(score('night-2').trials).toBe(score('night-1').trials);
     const histText = await runCli(['history', '--results', res]);
-    expect(histText.stdout).toMatch(/^suite s \(4 tasks\) · m1 · 1 attempt\(s\)\/task, 50 steps  \[s…\/\w+…\]$/m);
+    expect(histText.stdout).toMatch(/^suite s \(4 tasks\) · m1 · 1 attempt\(s\)\/task, 50 steps \(run predates RunConfig\)  \[s…\/\w+…\]$/m);
     expect(histText.stdout).toMatch(/^suite s \(4 tasks\) · m1 · 3 attempt\(s\)\/task, 50 steps/m);
     // A run that does not exist: the runs that do are listed, newest name first (no raw ENOENT).
     const missing = await runCli(['compare', 'night-0', 'night-2', '--results', res]);

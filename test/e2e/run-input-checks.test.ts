@@ -1,5 +1,5 @@
 // `fixbench run` input checks before any work: `--resume` with flags that differ from the stored run is refused (exit 2)
-// naming each flag, the stored value and its run.json field; a --cache-dir that is not a writable folder is refused; so is resuming a folder whose name is not its run_id.
+// naming each run.json field, stored → now, and the flag; a --cache-dir that is not a writable folder is refused; so is resuming a folder whose name is not its run_id.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,12 +26,14 @@ describe('run --resume with other flags', () => {
     const before = await readFile(path.join(tmp, 'results', 'r1', 'run.json'), 'utf8');
     const r = await runCli(['run', '--resume', 'r1', '--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports'), '--attempts', '3', '--task', 'js-ini-1', '--steps', '50', '--budget-usd', 'none', '--shard', '1/2']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain('--attempts 3: run r1 has 1 (run.json attempts_per_task)');
-    expect(r.stderr).toContain('--task js-ini-1: run r1 has js-ini-1,js-ini-2 (run.json suite.instance_ids)');
-    expect(r.stderr).toContain('--budget-usd none: run r1 has 2 (run.json limits.run_budget_usd)');
-    expect(r.stderr).toContain('--shard 1/2: run r1 has none (run.json shard)');
+    expect(r.stderr).toContain('--resume r1: cannot resume');
+    expect(r.stderr).toContain('attempts_per_task: 1 → 3 (--attempts)');
+    expect(r.stderr).toContain('suite.instance_ids: ["js-ini-1","js-ini-2"] → ["js-ini-1"] (--task)');
+    expect(r.stderr).toContain('limits.run_budget_usd: 2 → null (--budget-usd)');
+    expect(r.stderr).toContain('shard: null → {"count":2,"index":1} (--shard)');
     expect(r.stderr).not.toContain('--steps'); // 50 is the stored value
-    expect(r.stderr).toContain('fix: drop these flags');
+    expect(r.stderr).toContain('(run r1 predates RunConfig: compared on contenders, limits, attempts and price sheet file only)');
+    expect(r.stderr).toContain('fix: resume with the tasks');
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(await readFile(path.join(tmp, 'results', 'r1', 'run.json'), 'utf8')).toBe(before);
   });
@@ -39,8 +41,8 @@ describe('run --resume with other flags', () => {
   it('refuses --no-reference on --retry-errors of a run with the reference agents', async () => {
     const r = await runCli(['run', '--retry-errors', 'r1', '--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports'), '--no-reference']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain('--retry-errors r1:');
-    expect(r.stderr).toContain('--no-reference no reference agents: run r1 has gold and noop (run.json contenders)');
+    expect(r.stderr).toContain('--retry-errors r1: cannot resume');
+    expect(r.stderr).toMatch(/contenders\[gold\]: \{.*\} → \(absent\) \(--no-reference\)/);
   });
 });
 

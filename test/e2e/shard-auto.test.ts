@@ -43,10 +43,10 @@ describe('--shard auto', () => {
     expect(resumed.exitCode, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/\(resumed\)/);
     expect(await keys('gitlab')).toEqual(all.map((a) => a.key).sort());
-    // Under another shard's variables the resume is refused, naming the flag.
+    // Under another shard's variables the resume is refused, naming the field and the flag.
     const other = await runCli(['run', '--resume', 'gitlab', '--shard', 'auto', '--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports')], { env: env({ CI_NODE_INDEX: '1', CI_NODE_TOTAL: '2' }) });
     expect(other.exitCode).toBe(2);
-    expect(other.stderr).toMatch(/--shard 1\/2: run gitlab has 2\/2/);
+    expect(other.stderr).toMatch(/shard\.index: 2 → 1 \(--shard\)/);
   }, 300_000);
 
   it('no engine variables, or malformed ones: exit 2 before any work, naming the variables', async () => {

@@ -23,8 +23,9 @@ const bashPlan: ContenderPlan = { kind: 'model', model: { spec, price }, apiKey:
 const commandPlan: ContenderPlan = { kind: 'model', model: { spec, price }, apiKey: 'sk-secret-never-stored-0123456789', agent };
 const predictionsPlan: ContenderPlan = { kind: 'predictions', id: 'preds', name: 'org/model', patches: new Map([['t1', 'diff --git a/x b/x\n'], ['t2', null]]) };
 const sheet = { as_of: '2026-04-01', source: 'test', currency: 'USD', unit: 'USD per million tokens', models: { 'gpt-x-row': price } } as never;
+const goldPlan: ContenderPlan = { kind: 'reference', agent: 'gold' };
 const input = {
-  plans: [{ kind: 'reference', agent: 'gold' } as const, bashPlan, commandPlan, predictionsPlan],
+  plans: [goldPlan, bashPlan, commandPlan, predictionsPlan],
   limits: { steps: 40, attempt_usd: 0.5, wall_ms: 1_200_000, command_timeout_ms: 60_000 },
   runBudget: { usd: 2, tokens: null },
   attempts: 1,
@@ -77,7 +78,7 @@ describe('attempt key', () => {
     const reorderedSpec = { ...spec, params: { max_tokens: 512, temperature: 0 } };
     const reversed = (o: unknown): unknown => (Array.isArray(o) ? o.map(reversed) : o && typeof o === 'object' ? Object.fromEntries(Object.entries(o).reverse().map(([k, v]) => [k, reversed(v)])) : o);
     const plan: ContenderPlan = { ...bashPlan, model: { spec: reorderedSpec, price } } as ContenderPlan;
-    const c2 = buildRunConfig({ ...input, plans: [input.plans[0], plan, commandPlan, predictionsPlan] });
+    const c2 = buildRunConfig({ ...input, plans: [goldPlan, plan, commandPlan, predictionsPlan] });
     expect(JSON.stringify(c2)).not.toBe(JSON.stringify(config)); // the order differs…
     expect(key(c2, plan)).toBe(key(config)); // …the key does not
     const c3 = reversed(config) as RunConfig;
@@ -93,7 +94,7 @@ describe('attempt key', () => {
 
   // Table-driven over every leaf of what defines an attempt: a field dropped from the hash fails here.
   const defining = (c: RunConfig) => ({ contenders: c.contenders, limits: c.limits, rerun_failed: c.rerun_failed });
-  const plans: Record<string, ContenderPlan> = { 'gpt-x': bashPlan, 'gpt-x@my-cli': commandPlan, preds: predictionsPlan, gold: input.plans[0] };
+  const plans: Record<string, ContenderPlan> = { 'gpt-x': bashPlan, 'gpt-x@my-cli': commandPlan, preds: predictionsPlan, gold: goldPlan };
   // a contender's `id` is how a plan finds its entry: another id is another contender (a resume names it absent)
   const isContenderId = (p: (string | number)[]) => p[0] === 'contenders' && p.length === 3 && p[2] === 'id';
   const rows = leaves(defining(config)).map((l) => l.path).filter((p) => !isContenderId(p));
@@ -139,7 +140,7 @@ describe('resume and merge under another configuration', () => {
 
   it('names the changed field, stored → now: contenders[gpt-x].model.params.temperature: 0 → 1', () => {
     const hot = { ...bashPlan, model: { spec: { ...spec, params: { temperature: 1, max_tokens: 512 } }, price } } as ContenderPlan;
-    const now = buildRunConfig({ ...input, plans: [input.plans[0], hot, commandPlan, predictionsPlan] });
+    const now = buildRunConfig({ ...input, plans: [goldPlan, hot, commandPlan, predictionsPlan] });
     expect(resumeMismatches(header(config), header(now))).toEqual(['config.contenders[gpt-x].model.params.temperature: 0 → 1']);
     expect(resumeMismatches(header(config), header(clone(config)))).toEqual([]);
   });
@@ -187,6 +188,6 @@ describe('configDiff', () => {
   it('matches arrays of objects by id, ignores their order and key order, and names absent entries', () => {
     expect(configDiff({ c: [{ id: 'a', x: 1 }, { id: 'b', x: 2 }] }, { c: [{ x: 2, id: 'b' }, { id: 'a', x: 1 }] })).toEqual([]);
     expect(configDiff({ c: [{ id: 'a', x: 1 }] }, { c: [{ id: 'a', x: 1 }, { id: 'b', x: 2 }] })).toEqual(['c[b]: (absent) → {"id":"b","x":2}']);
-    expect(contenderConfigOf(input.plans[0])).toEqual({ kind: 'reference', id: 'gold' });
+    expect(contenderConfigOf(goldPlan)).toEqual({ kind: 'reference', id: 'gold' });
   });
 });
