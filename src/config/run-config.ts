@@ -39,7 +39,7 @@ export const ModelRoute = z
     /** Model name sent upstream (models.yaml `model`). */
     upstream: z.string(),
     /** Wire protocol. */
-    api: z.enum(['openai-chat', 'anthropic']),
+    api: z.enum(['openai', 'anthropic']),
     base_url: z.string(),
     /** Name of the variable holding the API key; never the key. */
     api_key_env: z.string(),
