@@ -14,7 +14,7 @@ import { stableHash } from '../../../src/core/ids.ts';
 import { makeHeader } from '../analysis/fixtures.ts';
 
 const spec = ModelSpec.parse({
-  id: 'gpt-x', name: 'GPT X', provider: 'fake', api: 'openai-chat', base_url: 'http://127.0.0.1:9/v1', api_key_env: 'FAKE_KEY',
+  id: 'gpt-x', name: 'GPT X', provider: 'fake', api: 'openai', base_url: 'http://127.0.0.1:9/v1', api_key_env: 'FAKE_KEY',
   model: 'fake/gpt-x', vendor: 'Fake', region: 'US', params: { temperature: 0, max_tokens: 512 }, price: 'gpt-x-row', stream: false, tool_calls: true, cache_control: false,
 });
 const price = { input: '2.00', output: '8.00', cache_read: '0.20' };
@@ -59,7 +59,7 @@ describe('RunConfig', () => {
     const text = JSON.stringify(config);
     expect(text).not.toContain('sk-secret');
     expect(config.contenders.map((c) => c.id)).toEqual(['gold', 'gpt-x', 'gpt-x@my-cli', 'preds']);
-    expect(config.contenders[1]).toMatchObject({ model: { upstream: 'fake/gpt-x', api: 'openai-chat', base_url: 'http://127.0.0.1:9/v1', params: { temperature: 0, max_tokens: 512 }, tool_calls: true, price_key: 'gpt-x-row' }, agent: { kind: 'bash' } });
+    expect(config.contenders[1]).toMatchObject({ model: { upstream: 'fake/gpt-x', api: 'openai', base_url: 'http://127.0.0.1:9/v1', params: { temperature: 0, max_tokens: 512 }, tool_calls: true, price_key: 'gpt-x-row' }, agent: { kind: 'bash' } });
     expect(config.contenders[2]).toMatchObject({ agent: { kind: 'command', id: 'my-cli', preset: null, timeout_s: 600, network: 'proxy', env: ['LANG'] } });
     expect(config.limits).toEqual({ steps: 40, attempt_usd: 0.5, wall_ms: 1_200_000, command_timeout_ms: 60_000, output_chars: 10_000, format_errors: 3 });
     expect(config.price_sheet).toMatchObject({ file: 'prices/2026-04-01.yaml', as_of: '2026-04-01', content_hash: expect.stringMatching(/^[0-9a-f]{16}$/) });
