@@ -1,7 +1,6 @@
 // The built-in `bash` agent (DESIGN.md §5, after mini-swe-agent): one linear message list; each step
 // the model runs ONE shell command in the sandbox; a sentinel line submits; limits end the attempt.
 import { readFileSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
@@ -9,14 +8,14 @@ import type { ExitStatus } from '../core/outcome.ts';
 import { promptTokens } from '../core/usage.ts';
 import { ModelCallError, type CallRecord, type ChatMessage, type ChatReply, type ModelClient, type ToolDef } from '../models/types.ts';
 import type { ExecResult } from '../sandbox/types.ts';
-import { extractPatch } from '../workspace/extract-patch.ts';
+import { BASH_TRAJECTORY_FORMAT } from '../core/trajectory.ts';
 import type { Agent, AgentLimits, AttemptContext, AttemptResult, TrajectoryStep } from './types.ts';
 
 /** The line that, printed first by a command (`echo FIXBENCH_SUBMIT`), ends the attempt as `submitted`. */
 export const SUBMIT_SENTINEL = 'FIXBENCH_SUBMIT';
 
-/** Format version of the trajectory file written to `AttemptContext.trajectoryPath`. */
-export const TRAJECTORY_FORMAT = 'fixbench-trajectory/1';
+/** Format of the trajectory handed to `AttemptContext.saveTrajectory` (schema: src/core/trajectory.ts). */
+export const TRAJECTORY_FORMAT = BASH_TRAJECTORY_FORMAT;
 
 /** The one tool offered to tool-calling models. */
 export const BASH_TOOL: ToolDef = {
@@ -233,11 +232,11 @@ interface Ending {
  *   bad tool JSON, or cut off by `finish_reason: length`); each error is fed back to the model;
  * - `context_exceeded` — the provider refused the prompt as too long;
  * - `api_error` — any other ModelCallError (after the client's retries; a billed failed call still counts);
- * - `env_error` — the sandbox, the trajectory file or patch extraction failed, or `ctx.signal` aborted
+ * - `env_error` — the sandbox or the trajectory hand-off failed, or `ctx.signal` aborted
  *   (error `interrupted`): not the model's fault.
  *
- * However it ended, the patch is `extractPatch(workspace.dir, baseCommit)`. The trajectory (steps and
- * message list) is rewritten atomically to `ctx.trajectoryPath` after every step. The model only ever
+ * The runner extracts the patch from the workspace however it ended. The trajectory (steps and
+ * message list) is handed to `ctx.saveTrajectory` after every step. The model only ever
  * sees `task.problem_statement`, never the hidden tests or the gold patch.
  */
 export class BashAgent implements Agent {
@@ -297,24 +296,16 @@ class BashAttempt {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new Error('wall time limit')), Math.min(Math.max(0, this.limits.wallMs), 2 ** 31 - 1));
     timer.unref?.();
-    let modelPatch = '';
     try {
       this.ending = await this.loop(deadline.signal).catch((e: unknown): Ending => ({ exit: 'env_error', error: errorText(e) }));
     } finally {
       clearTimeout(timer);
-      try {
-        modelPatch = (await extractPatch(this.ctx.workspace)).patch;
-      } catch (e) {
-        // No patch can be trusted: the attempt is the harness's failure, whatever else happened.
-        this.ending = { exit: 'env_error', error: `patch extraction failed: ${errorText(e)}${this.ending?.error ? `; before that: ${this.ending.error}` : ''}` };
-      }
       await this.save().catch((e: unknown) => {
         if (this.ending && this.ending.exit !== 'env_error') this.ending = { exit: 'env_error', error: `trajectory not written: ${errorText(e)}` };
       });
     }
     const ending = this.ending ?? { exit: 'env_error', error: 'the attempt ended without a status' };
     return {
-      model_patch: modelPatch,
       exit_status: ending.exit,
       calls: this.calls,
       steps: this.trajectory.length,
@@ -491,11 +482,10 @@ class BashAttempt {
     });
   }
 
-  /** Rewrites the trajectory file atomically (temp file + rename), if the context names one. */
+  /** Hands the trajectory to the store (`ctx.saveTrajectory`), if the context has one. */
   async save(): Promise<void> {
-    const file = this.ctx.trajectoryPath;
-    if (!file) return;
-    const doc = {
+    if (!this.ctx.saveTrajectory) return;
+    await this.ctx.saveTrajectory({
       format: TRAJECTORY_FORMAT,
       agent: 'bash',
       model: this.model.id,
@@ -506,11 +496,7 @@ class BashAttempt {
       error: this.ending?.error ?? null,
       steps: this.trajectory,
       messages: this.messages,
-    };
-    await mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    await writeFile(tmp, (this.ctx.redact ?? ((x: string) => x))(JSON.stringify(doc, null, 2)) + '\n');
-    await rename(tmp, file);
+    });
   }
 }
 

@@ -1,7 +1,7 @@
 // The `command` agent (DESIGN.md §5): any external coding-agent CLI (aider, Claude Code, OpenClaw,
 // mini-swe-agent, …) run from a command template in the workspace, its model traffic metered by a
 // loopback proxy started for the attempt.
-import { mkdir, mkdtemp, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Handlebars from 'handlebars';
@@ -9,11 +9,10 @@ import { COMMAND_PLACEHOLDERS, RESERVED_AGENT_VARS, SECRET_ENV_NAME, commandTemp
 import type { ExitStatus } from '../core/outcome.ts';
 import { secretRedactor } from '../core/redact.ts';
 import { startMeteringProxy, type MeteringProxy, type ProxyCall } from '../proxy/server.ts';
-import { extractPatch } from '../workspace/extract-patch.ts';
+import { COMMAND_TRAJECTORY_FORMAT, type CommandTrajectory } from '../core/trajectory.ts';
 import type { Agent, AttemptContext, AttemptResult, TrajectoryStep } from './types.ts';
 
-/** Format version of a command agent's trajectory file. */
-export const COMMAND_TRAJECTORY_FORMAT = 'fixbench-command-trajectory/1';
+export { COMMAND_TRAJECTORY_FORMAT };
 
 export { COMMAND_PLACEHOLDERS, SECRET_ENV_NAME };
 
@@ -136,8 +135,8 @@ export class CommandAgent implements Agent {
     const wallMs = Math.min(ctx.limits.wallMs, this.#o.timeoutMs ?? Infinity);
     const calls = (): ProxyCall[] => proxy?.calls ?? [];
     const save = async () => {
-      if (!ctx.trajectoryPath) return;
-      const doc = {
+      if (!ctx.saveTrajectory) return;
+      const doc: CommandTrajectory = {
         format: COMMAND_TRAJECTORY_FORMAT,
         agent: this.#o.id,
         model: up.model,
@@ -153,10 +152,8 @@ export class CommandAgent implements Agent {
         upstream_errors: proxy?.upstreamErrors ?? null,
         output: run?.output ?? null,
       };
-      await mkdir(path.dirname(ctx.trajectoryPath), { recursive: true });
-      const tmp = `${ctx.trajectoryPath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      await writeFile(tmp, redact(JSON.stringify(doc, null, 2)) + '\n');
-      await rename(tmp, ctx.trajectoryPath);
+      // the upstream key is redacted from every field before the document leaves the agent
+      await ctx.saveTrajectory(JSON.parse(redact(JSON.stringify(doc))) as CommandTrajectory);
     };
 
     try {
@@ -223,13 +220,6 @@ export class CommandAgent implements Agent {
       await proxy?.close();
       if (ownInfoDir) await rm(ownInfoDir, { recursive: true, force: true }).catch(() => undefined);
     }
-    let modelPatch = '';
-    try {
-      modelPatch = (await extractPatch(ws)).patch;
-    } catch (e) {
-      exit = 'env_error';
-      error = `patch extraction failed: ${(e as Error).message}${error ? `; before that: ${error}` : ''}`;
-    }
     await save().catch((e: unknown) => {
       if (exit !== 'env_error') {
         exit = 'env_error';
@@ -245,7 +235,6 @@ export class CommandAgent implements Agent {
       context_tokens: c.usage.input_uncached + c.usage.cache_read + c.usage.cache_write_5m + c.usage.cache_write_1h,
     }));
     return {
-      model_patch: modelPatch,
       exit_status: exit,
       calls: markSideCalls(calls()).map(({ usage, raw_usage, list_usd, billed_usd, ms, side }) => ({ usage, raw_usage, list_usd, billed_usd, ms, ...(side ? { side } : {}) })),
       steps: steps.length,

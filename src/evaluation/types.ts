@@ -1,21 +1,19 @@
 // Evaluation result shapes (DESIGN.md §6; per-test status after SWE-bench report.json).
 import type { Outcome } from '../core/outcome.ts';
+import type { ApplyStrategy, TestsStatus } from '../core/records.ts';
 import type { CanaryResults } from './canary.ts';
 
 export type TestStatus = 'PASSED' | 'FAILED' | 'SKIPPED' | 'ERROR';
 
-/** Per-test status of the listed tests, in the shape of SWE-bench's report.json `tests_status`. */
-export interface TestsStatus {
-  FAIL_TO_PASS: { success: string[]; failure: string[] };
-  PASS_TO_PASS: { success: string[]; failure: string[] };
-}
+/** Per-test status of the listed tests, in the shape of SWE-bench's report.json `tests_status` (schema: src/core/records.ts). */
+export type { TestsStatus };
 
 export interface EvaluationResult {
   outcome: Outcome;
   /** Null when tests never ran (empty patch, patch failed, infra error). */
   tests_status: TestsStatus | null;
   /** The patch-application strategy that worked (`git apply`, `git apply --3way`, `git apply --recount`, `patch --fuzz`); null if none. */
-  apply_strategy: string | null;
+  apply_strategy: ApplyStrategy | null;
   /** Paths of test files (by the task's test-file globs, or touched by test.patch) that the model's patch had edited; dropped or restored before grading. */
   test_files_edited: string[];
   /**

@@ -98,7 +98,7 @@ beforeAll(async () => {
   const r = await runCli(['eval', '--predictions', path.join(tmp, 'preds.jsonl'), '--tasks', tasks, '--results', results, '--reports', path.join(tmp, 'reports'), '--run-id', 'tamper', '--sandbox', 'local']);
   expect(r.exitCode, r.stderr).toBe(0);
   const lines = (await readFile(path.join(results, 'tamper', 'attempts.jsonl'), 'utf8')).trim().split('\n');
-  records = new Map(lines.map((l) => AttemptRecord.parse(JSON.parse(l))).filter((a) => a.outcome !== 'empty_patch').map((a) => [a.model, a]));
+  records = new Map(lines.map((l) => AttemptRecord.parse(JSON.parse(l))).filter((a) => a.outcome !== 'empty_patch').map((a) => [a.contender, a]));
   html = await readFile(path.join(tmp, 'reports', 'tamper', 'index.html'), 'utf8');
   lintOut = (await runCli(['tasks', 'lint', '--tasks', tasks])).stdout;
 }, 240_000);

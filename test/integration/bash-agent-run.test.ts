@@ -86,7 +86,7 @@ describe('bash agent against a fake OpenAI-compatible server, end to end', () =>
     expect(exitCode).toBe(0);
     expect(record.outcome).toBe('resolved');
     expect(record.exit_status).toBe('submitted');
-    expect(record.model).toBe('fake-coder');
+    expect(record.contender).toBe('fake-coder');
     expect(record.agent).toBe('bash');
     expect(record.calls).toBe(3);
     expect(record.steps).toBe(3);
