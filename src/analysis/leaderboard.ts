@@ -2,8 +2,8 @@
 // (DESIGN.md §6, §8). Pure: reads a RunHeader and AttemptRecords, returns plain data.
 import { Outcome } from '../core/outcome.ts';
 import { promptTokens } from '../core/usage.ts';
-import { sumUsd } from '../pricing/cost.ts';
-import type { AttemptRecord, Contender, RunHeader } from '../store/records.ts';
+import { sumUsd } from '../core/cost.ts';
+import type { AttemptRecord, Contender, RunHeader } from '../core/records.ts';
 import { wilsonInterval, type Interval } from './wilson.ts';
 
 /** Count of attempts per outcome; every outcome is present (0 when none). */

@@ -146,7 +146,7 @@ export function attemptView(record: AttemptRecord, trajectory: TrajectoryRead | 
       exitStatus: trajectory.file.exit_status ?? '—',
       note:
         trajectory.file.format === COMMAND_TRAJECTORY_FORMAT
-          ? [trajectory.file.error, `External agent ${trajectory.file.agent}: its own commands are not seen by fixbench; one step per model call it made through the metering proxy.`].filter(Boolean).join(' ')
+          ? [trajectory.file.error, `External agent ${trajectory.file.agent}: its own commands are not seen by fixbench; one step per model call it made through the metering proxy`].filter(Boolean).join(' ')
           : trajectory.file.error,
       steps: trajectorySteps(trajectory.file).map((s) => {
         const c = s.call;

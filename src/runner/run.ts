@@ -183,6 +183,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     }
     header.started_at = opened.run.header.started_at;
     header.resumed_at = [...(opened.run.header.resumed_at ?? []), new Date().toISOString()];
+    if (opened.run.header.upgraded_from) header.upgraded_from = opened.run.header.upgraded_from;
     await writer.writeHeader(header);
   } else {
     writer = await RunWriter.create(dir, header, redact);
