@@ -1,7 +1,7 @@
 // The one place older store formats become the current one (docs/store-format.md): a version-1
 // `run.json` or `attempts.jsonl` line is validated against its own schema (src/store/v1.ts), then
 // upgraded to version 2. Pure.
-import type { AttemptRecord, AttemptError, AttemptLimit, ErrorKind, RunHeader, RunLimits } from '../core/records.ts';
+import type { AttemptRecord, AttemptError, AttemptLimit, RunHeader, RunLimits } from '../core/records.ts';
 import { APPLY_STRATEGIES, ApplyStrategy, ErrorKind as ErrorKindSchema, SandboxKind } from '../core/records.ts';
 import type { ExitStatus } from '../core/outcome.ts';
 import { UserInputError } from '../core/errors.ts';
@@ -59,7 +59,7 @@ function v1Error(message: string, exit: ExitStatus | null, outcome: string): Att
   if (message.startsWith('patch extraction failed')) return { stage: 'patch', kind: 'harness_fault', message };
   if (exit && exit !== 'submitted') return { stage: 'agent', kind: exit, message };
   const kind = ErrorKindSchema.safeParse(outcome);
-  return kind.success ? { stage: 'grading', kind: kind.data, message } : { stage: 'grading', kind: 'unknown' as ErrorKind, message };
+  return kind.success ? { stage: 'grading', kind: kind.data, message } : { stage: 'grading', kind: 'unknown', message };
 }
 
 /**
