@@ -1,8 +1,8 @@
 // Results store (DESIGN.md §7, docs/store-format.md): `results/<run_id>/run.json` + `attempts.jsonl`,
 // plus per-attempt logs (logs.ts) and trajectories (trajectory.ts). Attempts are appended and flushed (fsync) one line each as they finish, so a crash
 // or Ctrl-C never loses a finished attempt.
-import { createReadStream } from 'node:fs';
-import { appendFile, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
+import { appendFile, cp, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { AttemptRecord, RunHeader, SUPPORTED_FORMAT_VERSIONS } from './records.ts';
@@ -97,6 +97,18 @@ export class RunWriter {
   /** Writes an attempt's log files (src/store/logs.ts), redacted. */
   async writeAttemptLogs(record: AttemptRecord, grading: { test_output: string; apply_log?: string }): Promise<void> {
     await writeAttemptLogs(this.dir, record, grading, this.redact);
+  }
+
+  /**
+   * Copies another run folder's per-attempt files (logs and trajectories) into this one (a merge of
+   * shards). A file that already exists here is an error, never overwritten.
+   * @throws Error (ERR_FS_CP_EEXIST) when two runs hold the same attempt's file; fs errors as they come.
+   */
+  async copyAttemptFilesFrom(runDir: string): Promise<void> {
+    for (const sub of ['logs', 'trajectories']) {
+      const from = path.join(runDir, sub);
+      if (existsSync(from)) await cp(from, path.join(this.dir, sub), { recursive: true, force: false, errorOnExist: true });
+    }
   }
 
   /** A sink for an attempt's trajectory (src/store/trajectory.ts), redacted: what agents get as `saveTrajectory`. */

@@ -188,7 +188,7 @@ describe('shards, merge and --retry-errors', () => {
     await writeFile(path.join(odd, 'run.json'), JSON.stringify({ ...h, format_version: 7 }));
     const bad = await runCli(['merge', path.join(res, 'merged-bad'), path.join(res, 'shard-1'), odd]);
     expect(bad.exitCode).toBe(2);
-    expect(bad.stderr).toMatch(/shard-2-odd\/run\.json: results store format_version 7, but this fixbench reads format_version 1; upgrade fixbench/);
+    expect(bad.stderr).toMatch(/shard-2-odd\/run\.json: results store format_version 7, but this fixbench reads format_version 1, 2; upgrade fixbench/);
     // So is a shard of another task suite.
     await writeFile(path.join(odd, 'run.json'), JSON.stringify({ ...h, suite: { ...h.suite, hash: 'another-suite' } }));
     const suite = await runCli(['merge', path.join(res, 'merged-bad'), path.join(res, 'shard-1'), odd]);

@@ -115,7 +115,7 @@ describe('tamper evidence (fixbench eval --predictions)', () => {
       expect(rec, row.name).toBeDefined();
       const context = JSON.stringify({ outcome: rec!.outcome, error: rec!.error, canaries: rec!.canaries, unprotected: rec!.unprotected });
       expect(rec!.outcome, context).toBe(row.outcome);
-      if (row.error) expect(rec!.error ?? '', context).toMatch(row.error);
+      if (row.error) expect(rec!.error?.message ?? '', context).toMatch(row.error);
       if (row.unprotected) {
         expect(rec!.unprotected, context).toMatch(/exit-code/);
         expect(rec!.canaries ?? null).toBeNull();
