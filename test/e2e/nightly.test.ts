@@ -200,7 +200,7 @@ describe('shards, merge and --retry-errors', () => {
     const wholeDir = path.join(res, 'whole');
     const recs = await records(wholeDir);
     const victim = recs.find((r) => r.contender === 'noop')!; // (an infra error of gold would also fail the reference gate)
-    await writeFile(path.join(wholeDir, 'attempts.jsonl'), recs.map((r) => JSON.stringify(r.key === victim.key ? { ...r, outcome: 'infra_error', error: 'harness: planted' } : r) + '\n').join(''));
+    await writeFile(path.join(wholeDir, 'attempts.jsonl'), recs.map((r) => JSON.stringify(r.key === victim.key ? { ...r, outcome: 'infra_error', error: { stage: 'workspace', kind: 'harness_fault', message: 'harness: planted' } } : r) + '\n').join(''));
     // --resume keeps it (it has a record), and --fail-on-error counts it: exit 3, pointing to --retry-errors.
     const gate = await runCli(['run', '--resume', 'whole', '--fail-on-error', '0', '--results', res, '--reports', path.join(tmp, 'reports')], { env: env() });
     expect(gate.exitCode).toBe(3);
