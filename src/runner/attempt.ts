@@ -19,7 +19,9 @@ import { extractPatch } from '../workspace/extract-patch.ts';
 import { toAttemptRecord, type HarnessFault } from './attempt-record.ts';
 import { meteredClient, type RunBudget } from './budget.ts';
 import { openAttemptLedger, type AttemptLedger } from './ledger-fold.ts';
-import type { RunOptions } from './run.ts';
+import type { Sandbox } from '../sandbox/types.ts';
+import type { RepoCache } from '../workspace/index.ts';
+import type { EnvCache } from '../workspace/env-cache.ts';
 
 export type Job = { task: TaskSpec; plan: ContenderPlan; contender: Contender; attempt: number; key: string };
 
@@ -29,8 +31,23 @@ export interface Pools {
   test: ReturnType<typeof pLimit>;
 }
 
+/** The run's settings an attempt uses (a subset of `RunOptions`, src/runner/run.ts). Units: USD, tokens. */
+export interface AttemptOptions {
+  runId: string;
+  limits: AgentLimits;
+  priceSheet: { file: string };
+  budgetUsd: number | null;
+  budgetTokens?: number | null;
+  rerunFailed?: number;
+  resume?: boolean;
+  sandbox: Sandbox;
+  repoCache: RepoCache;
+  envCache?: EnvCache;
+  signal?: AbortSignal;
+}
+
 export interface AttemptEnv {
-  opts: RunOptions;
+  opts: AttemptOptions;
   writer: RunWriter;
   budget: RunBudget;
   workRoot: string;
@@ -163,7 +180,7 @@ function pooledClient(inner: ModelClient, pool: Pools['model']): ModelClient {
 }
 
 /** The run's limits as recorded (for the record's `limit.value`). */
-function limitsOf(opts: RunOptions) {
+function limitsOf(opts: AttemptOptions) {
   return {
     steps: opts.limits.steps,
     attempt_usd: opts.limits.costUsd,
