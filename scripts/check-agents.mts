@@ -34,7 +34,7 @@ for (const [p, api] of pairs.filter(([x]) => !only.length || only.includes(x.id)
   const ok = rec?.outcome === 'resolved' && exact;
   if (!ok) bad++;
   const detail = rec
-    ? `${rec.outcome} (${rec.exit_status}) calls ${rec.calls}/${r.billed.length} tokens ${rec.usage.input_uncached}+${rec.usage.output} USD ${rec.list_usd} metering ${exact ? 'exact' : `MISMATCH (provider: ${want.input}+${want.output}, ${want.usd})`}${rec.error ? ` error: ${rec.error.slice(0, 200)}` : ''}`
+    ? `${rec.outcome} (${rec.exit_status}) calls ${rec.calls}/${r.billed.length} tokens ${rec.usage.input_uncached}+${rec.usage.output} USD ${rec.list_usd} metering ${exact ? 'exact' : `MISMATCH (provider: ${want.input}+${want.output}, ${want.usd})`}${rec.error ? ` error: ${rec.error.message.slice(0, 200)}` : ''}`
     : `no record (exit ${r.exitCode}): ${r.stderr.trim().split('\n').slice(-1)[0]}`;
   console.log(`${ok ? 'OK  ' : 'FAIL'} ${p.id.padEnd(12)} ${p.package}@${p.version} vs ${api}${api === native(p) ? '' : ' (translated)'}: ${detail}`);
   await cleanup(r);

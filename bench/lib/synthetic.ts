@@ -132,7 +132,7 @@ export function syntheticRecord(shape: SyntheticShape, header: RunHeader, i: num
     format_version: STORE_FORMAT_VERSION,
     run_id: header.run_id,
     instance_id: taskId(t),
-    model: header.contenders[m]!.id,
+    contender: header.contenders[m]!.id,
     agent: 'bash',
     attempt: a,
     key,
@@ -141,8 +141,9 @@ export function syntheticRecord(shape: SyntheticShape, header: RunHeader, i: num
     model_patch: outcome === 'empty_patch' ? '' : fakePatch(r, t, 4 + Math.floor(r() * 40)),
     tests_status: ran ? { FAIL_TO_PASS: split(f2p, resolved), PASS_TO_PASS: split(p2p, resolved || r() < 0.5) } : null,
     apply_strategy: ran ? 'git apply' : null,
-    binary_hunks_dropped: 0, unsafe_entries_dropped: 0,
+    binary_files_dropped: 0, unsafe_entries_dropped: 0,
     test_files_edited: r() < 0.02 ? ['test/x.test.ts'] : [],
+    protected_files_edited: [],
     usage: { input_uncached: input - cached, cache_read: cached, cache_write_5m: 0, cache_write_1h: 0, output, reasoning: Math.floor(output * 0.3) },
     calls: steps,
     list_usd: listUsd,
@@ -155,7 +156,8 @@ export function syntheticRecord(shape: SyntheticShape, header: RunHeader, i: num
     visible_check: ran && (resolved || r() < 0.3),
     test_runs: ran ? 1 : 0,
     flaky_tests: [],
-    error: outcome === 'infra_error' ? 'provider: 503 Service Unavailable after 4 retries' : null,
+    error: outcome === 'infra_error' ? { stage: 'agent', kind: 'api_error', message: 'provider: 503 Service Unavailable after 4 retries' } : null,
+    limit: null,
     finished_at: new Date(Date.UTC(2026, 0, 1) + i * 800).toISOString(),
   };
 }
@@ -242,10 +244,10 @@ export function syntheticRun(o: SyntheticOptions = {}): { header: RunHeader; att
   }
   const attempts: AttemptRecord[] = [];
   const record = (model: string, agent: string, t: number, a: number, outcome: Outcome, usd: number | null, steps: number, input: number, output: number, visible: boolean): AttemptRecord => ({
-    format_version: 1,
+    format_version: 2,
     run_id: runId,
     instance_id: tasks[t]!,
-    model,
+    contender: model,
     agent,
     attempt: a,
     key: `${model}:${tasks[t]}:${a}`,
@@ -254,8 +256,9 @@ export function syntheticRun(o: SyntheticOptions = {}): { header: RunHeader; att
     model_patch: outcome === 'empty_patch' ? '' : `diff --git a/src/m${t}.js b/src/m${t}.js\n--- a/src/m${t}.js\n+++ b/src/m${t}.js\n@@ -1 +1 @@\n-old\n+new\n`,
     tests_status: outcome === 'resolved' || outcome === 'unresolved' ? { FAIL_TO_PASS: { success: outcome === 'resolved' ? ['test fix'] : [], failure: outcome === 'resolved' ? [] : ['test fix'] }, PASS_TO_PASS: { success: ['test keep'], failure: [] } } : null,
     apply_strategy: outcome === 'empty_patch' ? null : 'git apply',
-    binary_hunks_dropped: 0, unsafe_entries_dropped: 0,
+    binary_files_dropped: 0, unsafe_entries_dropped: 0,
     test_files_edited: [],
+    protected_files_edited: [],
     usage: { input_uncached: Math.round(input * 0.6), cache_read: Math.round(input * 0.4), cache_write_5m: 0, cache_write_1h: 0, output, reasoning: 0 },
     calls: steps,
     list_usd: usd,
@@ -268,7 +271,8 @@ export function syntheticRun(o: SyntheticOptions = {}): { header: RunHeader; att
     visible_check: visible,
     test_runs: 1,
     flaky_tests: [],
-    error: outcome === 'infra_error' ? 'provider returned 503 after 4 tries' : null,
+    error: outcome === 'infra_error' ? { stage: 'agent', kind: 'api_error', message: 'provider returned 503 after 4 tries' } : null,
+    limit: outcome === 'timeout' ? { kind: 'wall_ms', value: 1_800_000 } : outcome === 'agent_error' ? { kind: 'steps', value: 50 } : null,
     finished_at: '2026-04-01T03:00:00.000Z',
   });
   for (const m of models) {
@@ -299,7 +303,7 @@ export function syntheticRun(o: SyntheticOptions = {}): { header: RunHeader; att
     }
   }
   const header: RunHeader = {
-    format_version: 1,
+    format_version: 2,
     run_id: runId,
     status: 'finished',
     started_at: '2026-04-01T02:00:00.000Z',

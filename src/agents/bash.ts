@@ -1,19 +1,19 @@
 // The built-in `bash` agent (DESIGN.md §5, after mini-swe-agent): one linear message list; each step
 // the model runs ONE shell command in the sandbox; a sentinel line submits; limits end the attempt.
-import { writeFileAtomic } from '../core/atomic-write.ts';
 import type { ExitStatus } from '../core/outcome.ts';
 import { noRedaction } from '../core/redact.ts';
 import { truncateHeadTail, truncateOutput, type TruncatedOutput } from '../core/truncate.ts';
 import { promptTokens } from '../core/usage.ts';
 import { ModelCallError, type CallRecord, type ChatMessage, type ChatReply, type ModelClient } from '../models/types.ts';
 import type { ExecResult } from '../sandbox/types.ts';
-import { extractPatch } from '../workspace/extract-patch.ts';
 import { BASH_TOOL, captureBytes, COMMAND_ENV, isSubmission, joinOutput, parseAction, SUBMIT_SENTINEL, withCacheBreakpoints } from './bash-protocol.ts';
 import { DEFAULT_TEMPLATES_DIR, loadTemplates, type Templates } from './bash-templates.ts';
 import type { Agent, AgentLimits, AttemptContext, AttemptResult, TrajectoryStep } from './types.ts';
 
-/** Format version of the trajectory file written to `AttemptContext.trajectoryPath`. */
-export const TRAJECTORY_FORMAT = 'fixbench-trajectory/1';
+import { BASH_TRAJECTORY_FORMAT } from '../core/trajectory.ts';
+
+/** Format of the trajectory handed to `AttemptContext.saveTrajectory` (schema: src/core/trajectory.ts). */
+export const TRAJECTORY_FORMAT = BASH_TRAJECTORY_FORMAT;
 
 export interface BashAgentOptions {
   /** Native tool calls (`bash` tool) when true, else the fenced ```bash block protocol (`ModelSpec.tool_calls`). */
@@ -49,8 +49,8 @@ interface Ending {
  * `cost_limit` (sum of the calls' `list_usd`; unknown costs count 0), `time_limit` (`limits.wallMs`),
  * `format_errors` (`limits.formatErrors` replies in a row without one valid command),
  * `context_exceeded`, `api_error`, or `env_error` (sandbox, trajectory file or patch extraction
- * failed; `ctx.signal` aborted → error `interrupted`). The patch is extracted however it ended; the
- * trajectory is rewritten atomically to `ctx.trajectoryPath` after every step. The model only sees
+ * failed; `ctx.signal` aborted → error `interrupted`). The runner extracts the patch however it
+ * ended; the trajectory is handed to `ctx.saveTrajectory` after every step. The model only sees
  * `task.problem_statement`.
  */
 export class BashAgent implements Agent {
@@ -110,24 +110,16 @@ class BashAttempt {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new Error('wall time limit')), Math.min(Math.max(0, this.limits.wallMs), 2 ** 31 - 1));
     timer.unref?.();
-    let modelPatch = '';
     try {
       this.ending = await this.loop(deadline.signal).catch((e: unknown): Ending => ({ exit: 'env_error', error: errorText(e) }));
     } finally {
       clearTimeout(timer);
-      try {
-        modelPatch = (await extractPatch(this.ctx.workspace)).patch;
-      } catch (e) {
-        // No patch can be trusted: the attempt is the harness's failure, whatever else happened.
-        this.ending = { exit: 'env_error', error: `patch extraction failed: ${errorText(e)}${this.ending?.error ? `; before that: ${this.ending.error}` : ''}` };
-      }
       await this.save().catch((e: unknown) => {
         if (this.ending && this.ending.exit !== 'env_error') this.ending = { exit: 'env_error', error: `trajectory not written: ${errorText(e)}` };
       });
     }
     const ending = this.ending ?? { exit: 'env_error', error: 'the attempt ended without a status' };
     return {
-      model_patch: modelPatch,
       exit_status: ending.exit,
       calls: this.calls,
       steps: this.trajectory.length,
@@ -304,11 +296,10 @@ class BashAttempt {
     });
   }
 
-  /** Rewrites the trajectory file atomically (temp file + rename), if the context names one. */
+  /** Hands the trajectory to the store (`ctx.saveTrajectory`), if the context has one. */
   async save(): Promise<void> {
-    const file = this.ctx.trajectoryPath;
-    if (!file) return;
-    const doc = {
+    if (!this.ctx.saveTrajectory) return;
+    await this.ctx.saveTrajectory({
       format: TRAJECTORY_FORMAT,
       agent: 'bash',
       model: this.model.id,
@@ -319,8 +310,7 @@ class BashAttempt {
       error: this.ending?.error ?? null,
       steps: this.trajectory,
       messages: this.messages,
-    };
-    await writeFileAtomic(file, (this.ctx.redact ?? noRedaction)(JSON.stringify(doc, null, 2)) + '\n', { mkdirs: true });
+    });
   }
 }
 

@@ -12,11 +12,10 @@ import type { ExitStatus } from '../core/outcome.ts';
 import { noRedaction, secretRedactor } from '../core/redact.ts';
 import { formatTruncated, truncateHeadTail } from '../core/truncate.ts';
 import { startMeteringProxy, type MeteringProxy, type ProxyCall } from '../proxy/server.ts';
-import { extractPatch } from '../workspace/extract-patch.ts';
+import { COMMAND_TRAJECTORY_FORMAT, type CommandTrajectory } from '../core/trajectory.ts';
 import type { Agent, AttemptContext, AttemptResult, TrajectoryStep } from './types.ts';
 
-/** Format version of a command agent's trajectory file. */
-export const COMMAND_TRAJECTORY_FORMAT = 'fixbench-command-trajectory/1';
+export { COMMAND_TRAJECTORY_FORMAT };
 
 export { COMMAND_PLACEHOLDERS, SECRET_ENV_NAME };
 
@@ -126,8 +125,8 @@ export class CommandAgent implements Agent {
     const wallMs = Math.min(ctx.limits.wallMs, this.#o.timeoutMs ?? Infinity);
     const calls = (): ProxyCall[] => proxy?.calls ?? [];
     const save = async () => {
-      if (!ctx.trajectoryPath) return;
-      const doc = {
+      if (!ctx.saveTrajectory) return;
+      const doc: CommandTrajectory = {
         format: COMMAND_TRAJECTORY_FORMAT,
         agent: this.#o.id,
         model: up.model,
@@ -143,7 +142,8 @@ export class CommandAgent implements Agent {
         upstream_errors: proxy?.upstreamErrors ?? null,
         output: run?.output ?? null,
       };
-      await writeFileAtomic(ctx.trajectoryPath, redact(JSON.stringify(doc, null, 2)) + '\n', { mkdirs: true });
+      // the upstream key is redacted from every field before the document leaves the agent
+      await ctx.saveTrajectory(JSON.parse(redact(JSON.stringify(doc))) as CommandTrajectory);
     };
 
     try {
@@ -212,13 +212,6 @@ export class CommandAgent implements Agent {
       await proxy?.close();
       if (ownInfoDir) await rm(ownInfoDir, { recursive: true, force: true }).catch(() => undefined);
     }
-    let modelPatch = '';
-    try {
-      modelPatch = (await extractPatch(ws)).patch;
-    } catch (e) {
-      exit = 'env_error';
-      error = `patch extraction failed: ${(e as Error).message}${error ? `; before that: ${error}` : ''}`;
-    }
     await save().catch((e: unknown) => {
       if (exit !== 'env_error') {
         exit = 'env_error';
@@ -234,7 +227,6 @@ export class CommandAgent implements Agent {
       context_tokens: c.usage.input_uncached + c.usage.cache_read + c.usage.cache_write_5m + c.usage.cache_write_1h,
     }));
     return {
-      model_patch: modelPatch,
       exit_status: exit,
       calls: markSideCalls(calls()).map(({ usage, raw_usage, list_usd, billed_usd, ms, side }) => ({ usage, raw_usage, list_usd, billed_usd, ms, ...(side ? { side } : {}) })),
       steps: steps.length,

@@ -1,18 +1,16 @@
 // The `gold` reference agent (DESIGN.md §5): applies the task's reference fix. No model calls.
 // Gold must score 100%: it validates tasks and the harness.
-import { extractPatch } from '../workspace/extract-patch.ts';
 import type { Agent, AttemptContext, AttemptResult } from './types.ts';
 
 /**
- * Applies `task.patch` in the workspace through the sandbox (`git apply`, then `git apply --3way`)
- * and returns the workspace's patch as extracted (`git diff` against `base_commit`), exit status
- * `submitted`. A gold patch that applies nowhere, or a sandbox fault, gives `env_error` (a task or
- * harness problem, never a score); the patch is extracted however it ended.
+ * Applies `task.patch` in the workspace through the sandbox (`git apply`, then `git apply --3way`),
+ * exit status `submitted` (the runner extracts the workspace's patch). A gold patch that applies
+ * nowhere, or a sandbox fault, gives `env_error` (a task or harness problem, never a score).
  */
 export class GoldAgent implements Agent {
   readonly name = 'gold';
 
-  /** @throws only when patch extraction itself fails (the workspace is unusable). */
+  /** Never throws: a sandbox fault is an `env_error` result. */
   async attempt(ctx: AttemptContext): Promise<AttemptResult> {
     const { task, workspace, sandbox, limits } = ctx;
     let error: string | undefined;
@@ -30,9 +28,7 @@ export class GoldAgent implements Agent {
     } catch (e) {
       error = `sandbox: ${e instanceof Error ? e.message : String(e)}`;
     }
-    const { patch } = await extractPatch(workspace);
     return {
-      model_patch: patch,
       exit_status: error === undefined ? 'submitted' : 'env_error',
       calls: [],
       steps: 0,

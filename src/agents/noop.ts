@@ -7,6 +7,6 @@ export class NoopAgent implements Agent {
   readonly name = 'noop';
 
   async attempt(): Promise<AttemptResult> {
-    return { model_patch: '', exit_status: 'submitted', calls: [], steps: 0, trajectory: [] };
+    return { exit_status: 'submitted', calls: [], steps: 0, trajectory: [] };
   }
 }

@@ -1,7 +1,9 @@
-// The Agent contract (DESIGN.md §5): `Agent.attempt(ctx) → {model_patch, exit_status, calls, trajectory}`.
+// The Agent contract (DESIGN.md §5): `Agent.attempt(ctx) → {exit_status, calls, trajectory}`. The
+// agent changes the workspace; the runner extracts the patch once, for every agent.
 import type { ExitStatus } from '../core/outcome.ts';
 import type { TaskSpec } from '../config/task.ts';
 import type { ModelClient, CallRecord } from '../models/types.ts';
+import type { TrajectorySink, TrajectoryStep } from '../core/trajectory.ts';
 import type { PriceRow } from '../config/prices.ts';
 import type { Dialect } from '../proxy/usage.ts';
 import type { Sandbox } from '../sandbox/types.ts';
@@ -47,8 +49,11 @@ export interface AttemptContext {
    * runner) the agent makes its own temp folder.
    */
   infoDir?: string;
-  /** File to (re)write the trajectory to after each step (JSON). */
-  trajectoryPath?: string;
+  /**
+   * Hands the attempt's trajectory to the store (validated, redacted, written atomically); agents call
+   * it after each step and at the end. Absent = the trajectory is not stored (an agent run outside the runner).
+   */
+  saveTrajectory?: TrajectorySink;
   /**
    * Removes known secrets (API keys) from text: applied to command output before the model sees it
    * and to the trajectory before it is written. Default: no change.
@@ -72,25 +77,14 @@ export interface AgentUpstream {
   onCall?: (call: CallRecord) => void;
 }
 
-/** One step of a trajectory (a model turn and the command it ran). */
-export interface TrajectoryStep {
-  step: number;
-  /** The assistant's text. */
-  thought: string | null;
-  /** The command run, if any. */
-  command: string | null;
-  /** Output shown to the model (after truncation). */
-  observation: string | null;
-  call: CallRecord | null;
-  /** Prompt tokens of this step's request (context size). */
-  context_tokens: number;
-  /** List-price USD of the attempt's calls up to and including this step; null while no call had a known cost. */
-  spent_usd?: number | null;
-}
+export type { TrajectoryStep };
 
 export interface AttemptResult {
-  /** `git diff` of the workspace against `base_commit`, taken however the attempt ended. */
-  model_patch: string;
+  /**
+   * A patch given rather than made in the workspace (a SWE-bench prediction): graded as it is. Absent
+   * for every agent that works in the workspace: the runner extracts the workspace's patch.
+   */
+  given_patch?: string;
   exit_status: ExitStatus;
   calls: CallRecord[];
   steps: number;

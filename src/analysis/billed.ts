@@ -1,6 +1,6 @@
 // What providers billed against what the price sheet lists, over a run (DESIGN.md §3: cost drift). Pure.
-import { costDrift, sumUsd } from '../pricing/cost.ts';
-import type { AttemptRecord } from '../store/records.ts';
+import { costDrift, sumUsd } from '../core/cost.ts';
+import type { AttemptRecord } from '../core/records.ts';
 
 export interface BilledSummary {
   /** Attempts counted: those with both a provider-reported cost and a known list cost. */

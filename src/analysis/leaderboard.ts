@@ -2,8 +2,8 @@
 // (DESIGN.md §6, §8). Pure: reads a RunHeader and AttemptRecords, returns plain data.
 import { Outcome } from '../core/outcome.ts';
 import { promptTokens } from '../core/usage.ts';
-import { sumUsd } from '../pricing/cost.ts';
-import type { AttemptRecord, Contender, RunHeader } from '../store/records.ts';
+import { sumUsd } from '../core/cost.ts';
+import type { AttemptRecord, Contender, RunHeader } from '../core/records.ts';
 import { wilsonInterval, type Interval } from './wilson.ts';
 
 /** Count of attempts per outcome; every outcome is present (0 when none). */
@@ -146,18 +146,18 @@ export function indexAttempts(header: RunHeader, attempts: readonly AttemptRecor
   for (const c of header.contenders) byContender.set(c.id, new Map());
   const bump = (id: string): void => void ignored.set(id, (ignored.get(id) ?? 0) + 1);
   for (const r of attempts) {
-    const perTask = byContender.get(r.model);
+    const perTask = byContender.get(r.contender);
     if (!perTask) {
-      bump(r.model);
+      bump(r.contender);
       continue;
     }
     if (!suite.has(r.instance_id) || r.attempt >= header.attempts_per_task) {
-      bump(r.model);
+      bump(r.contender);
       continue;
     }
     let perAttempt = perTask.get(r.instance_id);
     if (!perAttempt) perTask.set(r.instance_id, (perAttempt = new Map()));
-    if (perAttempt.has(r.attempt)) bump(r.model);
+    if (perAttempt.has(r.attempt)) bump(r.contender);
     perAttempt.set(r.attempt, r);
   }
   return { byContender, ignored };

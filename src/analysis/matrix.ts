@@ -1,7 +1,7 @@
 // The result matrix of a run: contenders × tasks × attempts, one cell per recorded attempt
 // (DESIGN.md §8). Every other analysis (pass@k, pairwise, Bradley–Terry, routing, budget) reads it.
 import { isInfraOutcome, type Outcome } from '../core/outcome.ts';
-import type { AttemptRecord, RunHeader } from '../store/records.ts';
+import type { AttemptRecord, RunHeader } from '../core/records.ts';
 import { costBasisOf, indexAttempts, type AttemptIndex, type CostBasis } from './leaderboard.ts';
 
 /**

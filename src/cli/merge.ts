@@ -1,6 +1,6 @@
 // `fixbench merge <out> <shards...>`: join shard result folders into one run folder.
 import { existsSync } from 'node:fs';
-import { cp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, UserInputError } from '../core/errors.ts';
 import { mergeShards, type ShardInput } from '../store/merge.ts';
@@ -26,12 +26,7 @@ export async function mergeCommand(out: string, shards: string[], o: { runId?: s
   try {
     const writer = await RunWriter.create(outDir, merged.header);
     for (const r of merged.attempts) await writer.appendAttempt(r);
-    for (const s of inputs) {
-      for (const sub of ['logs', 'trajectories']) {
-        const from = path.join(s.dir, sub);
-        if (existsSync(from)) await cp(from, path.join(outDir, sub), { recursive: true, force: false, errorOnExist: true });
-      }
-    }
+    for (const s of inputs) await writer.copyAttemptFilesFrom(s.dir);
   } catch (e) {
     await rm(outDir, { recursive: true, force: true });
     throw e;

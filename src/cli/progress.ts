@@ -11,7 +11,7 @@ import { promptTokens } from '../core/usage.ts';
 export function progressLine(r: AttemptRecord, done: number, total: number): string {
   const drift = driftFlagged(r.cost_drift ?? null) ? ` (provider billed ${formatUsd(r.billed_usd)}, ${r.cost_drift! > 0 ? '+' : ''}${(r.cost_drift! * 100).toFixed(0)}% vs list)` : '';
   const cost = r.agent !== 'gold' && r.agent !== 'noop' ? ` ${formatUsd(r.list_usd)}${drift} ${promptTokens(r.usage) + r.usage.output} tok` : '';
-  return `[${done}/${total}] ${r.model} ${r.instance_id}#${r.attempt}: ${r.outcome}${cost} ${(r.wall_ms / 1000).toFixed(1)}s${r.error ? ` (${r.error.split('\n')[0]!.slice(0, 160)})` : ''}`;
+  return `[${done}/${total}] ${r.contender} ${r.instance_id}#${r.attempt}: ${r.outcome}${cost} ${(r.wall_ms / 1000).toFixed(1)}s${r.error ? ` (${r.error.message.split('\n')[0]!.slice(0, 160)})` : ''}`;
 }
 
 /** Running totals of a run's records: attempts, resolved, USD at list price (null parts skipped), tokens. */
@@ -79,7 +79,7 @@ export class Progress {
   attempt(r: AttemptRecord): void {
     add(this.tally, r);
     this.emit({
-      type: 'attempt', done: this.tally.done, total: this.total, key: r.key, model: r.model, instance_id: r.instance_id, attempt: r.attempt,
+      type: 'attempt', done: this.tally.done, total: this.total, key: r.key, model: r.contender, instance_id: r.instance_id, attempt: r.attempt,
       outcome: r.outcome, list_usd: r.list_usd, tokens: promptTokens(r.usage) + r.usage.output, wall_ms: r.wall_ms, env_cache: r.env_cache ?? null, error: r.error,
       resolved_so_far: this.tally.resolved, usd_so_far: this.tally.usd,
     });

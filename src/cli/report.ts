@@ -2,9 +2,10 @@
 // optionally re-priced under another price sheet; `fixbench report --site [results]`: every run's
 // report plus a site index with the trend over time.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readRun } from '../store/store.ts';
+import { readTrajectory, type AttemptRef } from '../store/trajectory.ts';
+import { trajectoryCalls } from '../core/trajectory.ts';
 import { assertRunExists } from './run-lookup.ts';
 import { buildReport, buildSite, loadPublishedScores } from '../report/index.ts';
 import { ExitCode, UserInputError } from '../core/errors.ts';
@@ -67,7 +68,7 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
     const recorded = Object.fromEntries(header.contenders.flatMap((c) => (c.price_key && c.price_key !== c.id ? [[c.id, c.price_key]] : [])));
     const priceKeys = o.modelsFile ? { ...recorded, ...catalogKeys } : { ...catalogKeys, ...recorded };
     const tiered = header.contenders.filter((c) => c.model !== null && sheet.models[priceKeys[c.id] ?? c.id]?.tiers?.length).map((c) => c.id);
-    const callUsages = await readCallUsages(dir, attempts.filter((a) => tiered.includes(a.model)));
+    const callUsages = await readCallUsages(dir, attempts.filter((a) => tiered.includes(a.contender)));
     repricedFrom = { file: header.price_sheet.file, as_of: header.price_sheet.as_of };
     const r = repriceRun({ header, attempts, sheet, sheetFile: o.prices, priceKeys, callUsages });
     ({ header, attempts } = r);
@@ -97,17 +98,13 @@ async function priceKeysOf(modelsFile: string | undefined): Promise<Record<strin
   }
 }
 
-/** Per-call usages from the attempts' trajectories (`steps[].call.usage`); unreadable ones are left out. */
-async function readCallUsages(dir: string, attempts: Array<{ model: string; instance_id: string; attempt: number }>): Promise<Map<string, TokenUsage[]>> {
+/** Per-call usages from the attempts' trajectories (either agent's format, read by the store); unreadable ones are left out. */
+async function readCallUsages(dir: string, attempts: AttemptRef[]): Promise<Map<string, TokenUsage[]>> {
   const out = new Map<string, TokenUsage[]>();
   for (const a of attempts) {
-    try {
-      const doc = JSON.parse(await readFile(path.join(dir, 'trajectories', a.model, a.instance_id, `${a.attempt}.json`), 'utf8'));
-      const usages = (doc.steps as Array<{ call?: { usage?: TokenUsage } | null }>).flatMap((s) => (s.call?.usage ? [s.call.usage] : []));
-      out.set(attemptRef(a), usages);
-    } catch {
-      /* no trajectory: the re-pricer notes the unknown cost */
-    }
+    const t = await readTrajectory(dir, a);
+    // missing or invalid: the re-pricer notes the unknown cost
+    if (t.kind === 'ok') out.set(attemptRef(a), trajectoryCalls(t.file).map((c) => c.usage));
   }
   return out;
 }

@@ -7,11 +7,11 @@ import { execa } from 'execa';
 import { gitTry } from '../workspace/git.ts';
 import { hostGit, type HostRepo } from '../workspace/host-git.ts';
 import { diffFiles } from './diff-files.ts';
+import { APPLY_STRATEGIES, type ApplyStrategy } from '../core/records.ts';
 import { dropUnsafeEntries, splitEntries } from './unsafe-entries.ts';
 
-/** Strategies in the order they are tried (names as stored in `apply_strategy`). */
-export const APPLY_STRATEGIES = ['git apply', 'git apply --3way', 'git apply --recount', 'patch --fuzz'] as const;
-export type ApplyStrategy = (typeof APPLY_STRATEGIES)[number];
+/** Strategies in the order they are tried (names as stored in `apply_strategy`; the enum lives with the record schema). */
+export { APPLY_STRATEGIES, type ApplyStrategy };
 
 export interface ApplyResult {
   ok: boolean;

@@ -1,6 +1,7 @@
 // Evaluation result shapes (DESIGN.md §6; per-test status after SWE-bench report.json).
 import type { Outcome } from '../core/outcome.ts';
 import type { TestsStatus } from '../core/tests-status.ts';
+import type { ApplyStrategy } from '../core/records.ts';
 import type { CanaryResults } from './canary.ts';
 
 export type TestStatus = 'PASSED' | 'FAILED' | 'SKIPPED' | 'ERROR';
@@ -12,7 +13,7 @@ export interface EvaluationResult {
   /** Null when tests never ran (empty patch, patch failed, infra error). */
   tests_status: TestsStatus | null;
   /** The patch-application strategy that worked (`git apply`, `git apply --3way`, `git apply --recount`, `patch --fuzz`); null if none. */
-  apply_strategy: string | null;
+  apply_strategy: ApplyStrategy | null;
   /** Paths of test files (by the task's test-file globs, or touched by test.patch) that the model's patch had edited; dropped or restored before grading. */
   test_files_edited: string[];
   /**

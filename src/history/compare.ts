@@ -81,7 +81,7 @@ export function compareRuns(base: StoredRun, head: StoredRun, gates: Gates = {})
   const contenders: ContenderComparison[] = [];
   const failures: string[] = [];
   for (const id of baseIds.filter((x) => headIds.includes(x))) {
-    const index = (run: StoredRun) => new Map(run.attempts.filter((r) => r.model === id && common.has(r.instance_id)).map((r) => [pairKey(r), r]));
+    const index = (run: StoredRun) => new Map(run.attempts.filter((r) => r.contender === id && common.has(r.instance_id)).map((r) => [pairKey(r), r]));
     const b = index(base);
     const h = index(head);
     let pairs = 0, excludedInfra = 0, baseResolved = 0, headResolved = 0;

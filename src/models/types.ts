@@ -1,4 +1,5 @@
 // The model-client contract used by agents: one chat call in, one normalised, metered reply out.
+import type { CallRecord } from '../core/calls.ts';
 import type { TokenUsage } from '../core/usage.ts';
 
 /** OpenAI Chat Completions message shapes (the subset fixbench sends). */
@@ -19,33 +20,7 @@ export interface ToolDef {
 }
 
 /** One metered call, as stored in trajectories and summed into the attempt record. */
-export interface CallRecord {
-  usage: TokenUsage;
-  /** The provider's usage object as received (kept for re-normalisation and audits). */
-  raw_usage: unknown;
-  /** List-price cost in USD from the price sheet; null when the price is unknown. */
-  list_usd: number | null;
-  /** Provider-reported cost in USD (OpenRouter `usage.cost`), when given. */
-  billed_usd: number | null;
-  /** Milliseconds the call took, retries included. */
-  ms: number;
-  /**
-   * HTTP tries this call took (1 = no retry); billed failed tries are summed into this record.
-   * Absent in records written before it existed.
-   */
-  tries?: number;
-  /**
-   * True when a billed try's token counts are unknown (a stream cut before its usage event, a
-   * reply without `usage`): then `list_usd` is null — unknown, never 0.
-   */
-  usage_unknown?: boolean;
-  /**
-   * A billed side call of an external agent (e.g. opencode's session-title call): a request without
-   * tools from a CLI whose working calls offer tools. Counted in every total and cap; also shown apart
-   * (`side_calls` in the attempt record). Absent = a working call.
-   */
-  side?: boolean;
-}
+export type { CallRecord };
 
 export interface ChatReply {
   message: { content: string | null; tool_calls: ToolCall[] };

@@ -1,6 +1,10 @@
 // Cost of model calls from normalised usage and a price row (DESIGN.md §3). Pure.
 import type { PriceRow } from '../config/prices.ts';
 import { promptTokens, type TokenUsage } from '../core/usage.ts';
+import { costDrift, sumUsd } from '../core/cost.ts';
+
+// The pure USD arithmetic analysis also uses lives in core (analysis imports only core).
+export { COST_DRIFT_THRESHOLD, costDrift, driftFlagged, sumUsd } from '../core/cost.ts';
 
 /**
  * The prices that apply to a call whose prompt has `prompt` tokens: the base row, overlaid with the
@@ -34,36 +38,10 @@ export function callCostUsd(usage: TokenUsage, row: PriceRow | null): number | n
   return perM / 1e6 + (r.request ? Number(r.request) : 0);
 }
 
-/** Sum of costs where null (unknown) is contagious: any unknown part makes the total unknown. */
-export function sumUsd(values: Array<number | null>): number | null {
-  let total = 0;
-  for (const v of values) {
-    if (v === null) return null;
-    total += v;
-  }
-  return total;
-}
-
 /** Blended list price with a 3:1 input:output token mix, USD per million tokens (a label, not a cost). */
 export function blendedUsdPerMTok(row: PriceRow): number {
   return (3 * Number(row.input) + Number(row.output)) / 4;
 }
-
-/** Relative drift between provider-reported and list-price cost above which a record is flagged. */
-export const COST_DRIFT_THRESHOLD = 0.05;
-
-/**
- * `(billed − list) / list`: how far the provider's reported cost (e.g. OpenRouter `usage.cost`)
- * departs from the list-price cost; positive when the provider charged more. Null when either is
- * unknown, or list is 0 (no ratio). Flag it when `|drift| > COST_DRIFT_THRESHOLD` (5%).
- */
-export function costDrift(listUsd: number | null, billedUsd: number | null): number | null {
-  if (listUsd === null || billedUsd === null || listUsd === 0) return null;
-  return (billedUsd - listUsd) / listUsd;
-}
-
-/** Whether a drift is past the 5% threshold. */
-export const driftFlagged = (drift: number | null): boolean => drift !== null && Math.abs(drift) > COST_DRIFT_THRESHOLD;
 
 /**
  * Totals of an attempt's calls, USD: `list_usd` (null if any call's cost is unknown), `billed_usd`

@@ -27,8 +27,8 @@ export interface Repriced {
   notes: string[];
 }
 
-/** The key of an attempt in `RepriceInput.callUsages`: `<model>/<instance_id>/<attempt>`. */
-export const attemptRef = (r: Pick<AttemptRecord, 'model' | 'instance_id' | 'attempt'>): string => `${r.model}/${r.instance_id}/${r.attempt}`;
+/** The key of an attempt in `RepriceInput.callUsages`: `<contender>/<instance_id>/<attempt>`. */
+export const attemptRef = (r: Pick<AttemptRecord, 'contender' | 'instance_id' | 'attempt'>): string => `${r.contender}/${r.instance_id}/${r.attempt}`;
 
 /**
  * Recomputes `list_usd` (USD) of every model attempt under `sheet`, and its `cost_drift` against the
@@ -58,15 +58,15 @@ export function repriceRun(input: RepriceInput): Repriced {
     return { ...c, price: row ? { ...row } : null };
   });
   const attempts = input.attempts.map((r) => {
-    if (!rowOf.has(r.model)) return { ...r, price_sheet: input.sheetFile };
-    const row = rowOf.get(r.model)!;
-    const incomplete = r.usage_complete === false || (r.usage_complete === undefined && r.list_usd === null && oldPriced.get(r.model) === true);
+    if (!rowOf.has(r.contender)) return { ...r, price_sheet: input.sheetFile };
+    const row = rowOf.get(r.contender)!;
+    const incomplete = r.usage_complete === false || (r.usage_complete === undefined && r.list_usd === null && oldPriced.get(r.contender) === true);
     let list: number | null = null;
     if (row && !incomplete) {
       if (row.tiers?.length) {
         const calls = input.callUsages?.get(attemptRef(r));
         if (calls && calls.length === r.calls) list = sumUsd(calls.map((u) => callCostUsd(u, row)));
-        else notes.push(`${attemptRef(r)}: ${r.model}'s price has long-context tiers and the per-call tokens are not available; cost unknown`);
+        else notes.push(`${attemptRef(r)}: ${r.contender}'s price has long-context tiers and the per-call tokens are not available; cost unknown`);
       } else {
         list = r.calls === 0 ? 0 : callCostUsd(r.usage, { ...row, request: undefined })! + r.calls * Number(row.request ?? 0);
       }

@@ -14,7 +14,8 @@ import { assertInertSvg, lineChartSpec, renderChartSvg, type InertSvg, type Line
 import { attemptPagePath } from './paths.ts';
 import type { PublishedScore } from './published.ts';
 import { renderAttemptHtml, renderReportHtml, type PageCharts } from './render.ts';
-import { attemptPageView, readTrajectory, stepSeriesOf, trajectoryFilePath, type TrajectoryRead } from './trajectory.ts';
+import { attemptPageView, stepSeriesOf } from './trajectory.ts';
+import { readTrajectory, type TrajectoryRead } from '../store/trajectory.ts';
 import { buildViewModel, type ReportViewModel } from './view-model.ts';
 import { agentComparisons, type AgentComparison } from './agents-view.ts';
 
@@ -145,10 +146,10 @@ export async function buildReport(o: BuildReportOptions): Promise<string> {
   const series = new Map<string, StepSeries[]>();
   if (o.runDir) {
     const runDir = o.runDir;
-    await Promise.all(records.filter((r) => modelDriven.has(r.model)).map((r) => limit(async () => {
-      const t = await readTrajectory(trajectoryFilePath(runDir, r.model, r.instance_id, r.attempt));
-      trajectories.set(`${r.model}\u0000${r.instance_id}\u0000${r.attempt}`, t);
-      if (t.kind === 'ok') series.set(r.model, [...(series.get(r.model) ?? []), stepSeriesOf(t.file)]);
+    await Promise.all(records.filter((r) => modelDriven.has(r.contender)).map((r) => limit(async () => {
+      const t = await readTrajectory(runDir, r);
+      trajectories.set(`${r.contender}\u0000${r.instance_id}\u0000${r.attempt}`, t);
+      if (t.kind === 'ok') series.set(r.contender, [...(series.get(r.contender) ?? []), stepSeriesOf(t.file)]);
     })));
   }
 
@@ -160,20 +161,20 @@ export async function buildReport(o: BuildReportOptions): Promise<string> {
   if (withPages) {
     const cells = new Map<string, AttemptRecord[]>();
     for (const r of records) {
-      const k = `${contenderIndex.get(r.model)}/${taskIndex.get(r.instance_id)}`;
+      const k = `${contenderIndex.get(r.contender)}/${taskIndex.get(r.instance_id)}`;
       cells.set(k, [...(cells.get(k) ?? []), r]);
     }
-    for (const ci of new Set(records.map((r) => contenderIndex.get(r.model)!))) await mkdir(join(outDir, dirname(attemptPagePath(ci, 0))), { recursive: true });
+    for (const ci of new Set(records.map((r) => contenderIndex.get(r.contender)!))) await mkdir(join(outDir, dirname(attemptPagePath(ci, 0))), { recursive: true });
     await Promise.all([...cells.values()].map((rs) => limit(async () => {
       const r0 = rs[0]!;
       const withTrajectories = rs.map((r) => ({
         record: r,
-        trajectory: modelDriven.has(r.model)
-          ? (trajectories.get(`${r.model}\u0000${r.instance_id}\u0000${r.attempt}`) ?? (o.runDir ? { kind: 'missing' as const } : { kind: 'not_read' as const }))
+        trajectory: modelDriven.has(r.contender)
+          ? (trajectories.get(`${r.contender}\u0000${r.instance_id}\u0000${r.attempt}`) ?? (o.runDir ? { kind: 'missing' as const } : { kind: 'not_read' as const }))
           : null,
       }));
       const page = renderAttemptHtml(attemptPageView(withTrajectories, { back: '../../index.html#matrix', attemptsPerTask: header.attempts_per_task }));
-      await writeFile(join(outDir, attemptPagePath(contenderIndex.get(r0.model)!, taskIndex.get(r0.instance_id)!)), page, 'utf8');
+      await writeFile(join(outDir, attemptPagePath(contenderIndex.get(r0.contender)!, taskIndex.get(r0.instance_id)!)), page, 'utf8');
     })));
   }
   return path;

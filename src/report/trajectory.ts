@@ -1,13 +1,12 @@
 // Attempt pages of a report: the attempt's record (outcome, cost, tests, patch) and, for model-driven
 // agents, its trajectory (steps, commands, outputs, usage per step) read from the run's
-// `trajectories/<model>/<instance_id>/<n>.json` (src/agents/bash.ts, format `fixbench-trajectory/1`).
-// Reading is lenient (a bad file is shown as a note, never fails the report); the view model is pure.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { z } from 'zod';
-import { promptTokens, TokenUsage } from '../core/usage.ts';
+// run folder through the store (src/store/trajectory.ts: either agent's format; a bad file is shown as
+// a note, never fails the report). The view model is pure.
+import { promptTokens } from '../core/usage.ts';
+import type { AttemptRecord } from '../core/records.ts';
+import { COMMAND_TRAJECTORY_FORMAT, trajectorySteps, type Trajectory } from '../core/trajectory.ts';
+import type { TrajectoryRead } from '../store/trajectory.ts';
 import { truncateOutput } from '../core/truncate.ts';
-import type { AttemptRecord } from '../store/records.ts';
 import { formatInt, formatMs, formatTokens, formatUsd } from './format.ts';
 import type { StepSeries } from './analysis-view.ts';
 import { attemptAnchor } from './paths.ts';
@@ -18,61 +17,11 @@ export const TEXT_CAP = 20_000;
 /** Characters of a patch shown in full on an attempt page. */
 export const PATCH_CAP = 100_000;
 
-const Call = z
-  .object({ usage: TokenUsage, list_usd: z.number().nullable().default(null), billed_usd: z.number().nullable().default(null), ms: z.number().default(0) })
-  .passthrough();
-
-/** What a report reads of a trajectory file (other fields are kept but not shown). */
-export const TrajectoryFile = z
-  .object({
-    format: z.string().regex(/^fixbench-trajectory\/1$/, 'must be "fixbench-trajectory/1"'),
-    exit_status: z.string().nullable().default(null),
-    error: z.string().nullable().default(null),
-    steps: z.array(
-      z
-        .object({
-          step: z.number(),
-          thought: z.string().nullable().default(null),
-          command: z.string().nullable().default(null),
-          observation: z.string().nullable().default(null),
-          call: Call.nullable().default(null),
-          context_tokens: z.number().default(0),
-        })
-        .passthrough(),
-    ),
-  })
-  .passthrough();
-export type TrajectoryFile = z.infer<typeof TrajectoryFile>;
-
-/** A trajectory as read: the parsed file, none, or why it could not be read. */
-export type TrajectoryRead = { kind: 'ok'; file: TrajectoryFile } | { kind: 'missing' } | { kind: 'not_read' } | { kind: 'invalid'; reason: string };
-
-/** Path of an attempt's trajectory in a run folder (the store's layout, DESIGN.md §7). */
-export function trajectoryFilePath(runDir: string, model: string, instanceId: string, attempt: number): string {
-  return path.join(runDir, 'trajectories', model, instanceId, `${attempt}.json`);
-}
-
-/** Reads and validates one trajectory file; never throws. */
-export async function readTrajectory(file: string): Promise<TrajectoryRead> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
-    return { kind: 'invalid', reason: `cannot read ${file}: ${(e as Error).message}` };
-  }
-  try {
-    const parsed = TrajectoryFile.safeParse(JSON.parse(text));
-    if (!parsed.success) return { kind: 'invalid', reason: `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).slice(0, 3).join('; ')}` };
-    return { kind: 'ok', file: parsed.data };
-  } catch (e) {
-    return { kind: 'invalid', reason: `${file}: not JSON: ${(e as Error).message}` };
-  }
-}
+export type { TrajectoryRead };
 
 /** Per-step series of a trajectory for the context-growth chart. */
-export function stepSeriesOf(t: TrajectoryFile): StepSeries {
-  const withCall = t.steps.filter((s) => s.call !== null || s.context_tokens > 0);
+export function stepSeriesOf(t: Trajectory): StepSeries {
+  const withCall = trajectorySteps(t).filter((s) => s.call !== null || s.context_tokens > 0);
   return {
     contextTokens: withCall.map((s) => (s.context_tokens > 0 ? s.context_tokens : s.call ? promptTokens(s.call.usage) : 0)),
     stepUsd: withCall.map((s) => s.call?.list_usd ?? null),
@@ -148,8 +97,8 @@ export function attemptPageView(
   const first = sorted[0]?.record;
   const byIndex = new Map(sorted.map((a) => [a.record.attempt, a.record]));
   return {
-    title: first ? `${first.model} · ${first.instance_id}` : 'attempts',
-    contender: first?.model ?? '—',
+    title: first ? `${first.contender} · ${first.instance_id}` : 'attempts',
+    contender: first?.contender ?? '—',
     instanceId: first?.instance_id ?? '—',
     runId: first?.run_id ?? '—',
     back: o.back,
@@ -167,6 +116,7 @@ export function attemptView(record: AttemptRecord, trajectory: TrajectoryRead | 
   const facts: Field[] = [
     { label: 'outcome', value: record.outcome },
     { label: 'agent ended', value: record.exit_status ?? '—' },
+    ...(record.limit ? [{ label: 'limit reached', value: record.limit.value === null ? record.limit.kind : `${record.limit.kind} = ${record.limit.value}` }] : []),
     { label: 'visible check', value: record.visible_check ? 'passed (patch applied, PASS_TO_PASS held)' : 'failed' },
     { label: 'USD at list price', value: formatUsd(record.list_usd) },
     { label: 'USD billed', value: record.billed_usd === null ? 'not reported' : formatUsd(record.billed_usd) },
@@ -176,8 +126,8 @@ export function attemptView(record: AttemptRecord, trajectory: TrajectoryRead | 
     { label: 'tokens', value: `${formatInt(promptTokens(u))} in (${formatInt(u.cache_read)} cache read), ${formatInt(u.output)} out (${formatInt(u.reasoning)} reasoning)` },
     { label: 'wall time', value: `${formatMs(record.wall_ms)} (model ${formatMs(record.model_ms)}, tests ${formatMs(record.test_ms)})` },
     { label: 'patch applied with', value: record.apply_strategy ?? '—' },
-    ...(record.binary_hunks_dropped || record.unsafe_entries_dropped
-      ? [{ label: 'patch entries dropped', value: `${formatInt(record.binary_hunks_dropped)} binary, ${formatInt(record.unsafe_entries_dropped)} leaving the workspace` }]
+    ...(record.binary_files_dropped || record.unsafe_entries_dropped
+      ? [{ label: 'patch entries dropped', value: `${formatInt(record.binary_files_dropped)} binary file(s), ${formatInt(record.unsafe_entries_dropped)} leaving the workspace` }]
       : []),
     { label: 'finished', value: record.finished_at },
   ];
@@ -194,8 +144,11 @@ export function attemptView(record: AttemptRecord, trajectory: TrajectoryRead | 
   else {
     view = {
       exitStatus: trajectory.file.exit_status ?? '—',
-      note: trajectory.file.error,
-      steps: trajectory.file.steps.map((s) => {
+      note:
+        trajectory.file.format === COMMAND_TRAJECTORY_FORMAT
+          ? [trajectory.file.error, `External agent ${trajectory.file.agent}: its own commands are not seen by fixbench; one step per model call it made through the metering proxy`].filter(Boolean).join(' ')
+          : trajectory.file.error,
+      steps: trajectorySteps(trajectory.file).map((s) => {
         const c = s.call;
         return {
           n: s.step,
@@ -216,7 +169,7 @@ export function attemptView(record: AttemptRecord, trajectory: TrajectoryRead | 
     outcome: record.outcome,
     resolved: record.outcome === 'resolved',
     facts,
-    error: capOrNull(record.error),
+    error: capOrNull(record.error ? `${record.error.stage} · ${record.error.kind}: ${record.error.message}` : null),
     tests,
     testFilesEdited: record.test_files_edited,
     flakyTests: record.flaky_tests,

@@ -171,12 +171,12 @@ export function buildViewModel(header: RunHeader, attempts: readonly AttemptReco
     ...capProblems(attempts
       .filter((a) => a.outcome === 'infra_error' || a.outcome === 'agent_error' || (a.error !== null && a.outcome !== 'resolved'))
       .map((a) => ({
-        contender: a.model,
+        contender: a.contender,
         instanceId: a.instance_id,
         attempt: a.attempt,
         outcome: a.outcome,
         exitStatus: a.exit_status ?? '—',
-        error: (a.error ?? '—').slice(0, 400),
+        error: (a.error?.message ?? '—').slice(0, 400),
       }))),
     ignoredRecords: [...index.ignored.values()].reduce((a, b) => a + b, 0),
   };

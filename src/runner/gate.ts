@@ -11,11 +11,11 @@ export function referenceGate(header: RunHeader, attempts: readonly AttemptRecor
   const problems: string[] = [];
   const ids = new Set(header.contenders.map((c) => c.id));
   if (ids.has('gold')) {
-    const bad = attempts.filter((a) => a.model === 'gold' && a.outcome !== 'resolved');
+    const bad = attempts.filter((a) => a.contender === 'gold' && a.outcome !== 'resolved');
     if (bad.length) {
       const infra = bad.every((a) => a.outcome === 'infra_error');
       problems.push(
-        `gold did not resolve ${bad.map((a) => `${a.instance_id} (${a.outcome}${a.error ? `: ${a.error.split('\n')[0]}` : ''})`).join(', ')}; ` +
+        `gold did not resolve ${bad.map((a) => `${a.instance_id} (${a.outcome}${a.error ? `: ${a.error.message.split('\n')[0]}` : ''})`).join(', ')}; ` +
           (infra
             ? 'these are infra errors (the harness, sandbox, cache or network failed, not the task): fix the cause named, then `fixbench run --retry-errors <run>`'
             : "fix the task's gold.patch, test.patch or test lists"),
@@ -23,7 +23,7 @@ export function referenceGate(header: RunHeader, attempts: readonly AttemptRecor
     }
   }
   if (ids.has('noop')) {
-    const bad = attempts.filter((a) => a.model === 'noop' && a.outcome === 'resolved');
+    const bad = attempts.filter((a) => a.contender === 'noop' && a.outcome === 'resolved');
     if (bad.length) {
       problems.push(`noop resolved ${bad.map((a) => a.instance_id).join(', ')} without any change; their FAIL_TO_PASS tests already pass at base_commit`);
     }

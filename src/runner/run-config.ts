@@ -8,16 +8,9 @@ import type { PriceSheet } from '../config/prices.ts';
 import type { PricedModel } from '../config/catalog.ts';
 import type { AgentSpec } from '../config/agents.ts';
 import type { Contender, RunHeader } from '../store/records.ts';
+import type { ContenderPlan } from '../agents/factory.ts';
 
-/**
- * A contender to run: a reference agent (`gold`, `noop`), or a model driven by the built-in `bash`
- * agent or, with `agent`, by an external agent CLI (`command` agent, behind the metering proxy), or the
- * patches of a SWE-bench predictions file (`id` a file-name-safe label, `name` its model_name_or_path).
- */
-export type ContenderPlan =
-  | { kind: 'reference'; agent: 'gold' | 'noop' }
-  | { kind: 'model'; model: PricedModel; apiKey: string; agent?: AgentSpec }
-  | { kind: 'predictions'; id: string; name: string; patches: ReadonlyMap<string, string | null> };
+export type { ContenderPlan };
 
 /** The contender id a plan is recorded under: the model id, `<model>@<agent>` for an external agent, or the reference / predictions id. */
 export function contenderIdOf(plan: ContenderPlan): string {

@@ -1,28 +1,19 @@
 // Runs a suite: every task × contender × attempt, each through workspace → agent → evaluation →
-// results store, under a shared run budget. Attempts are recorded as they finish.
+// results store (src/runner/attempt.ts), under a shared run budget. Attempts are recorded as they finish.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import type { TaskSpec } from '../config/task.ts';
 import type { RunConfig } from '../config/run-config.ts';
-import type { Agent, AgentLimits, AgentUpstream, AttemptResult } from '../agents/types.ts';
-import { createAgent } from '../agents/index.ts';
-import type { ModelClient } from '../models/types.ts';
+import type { AgentLimits } from '../agents/types.ts';
+import type { ContenderPlan } from '../agents/factory.ts';
 import type { Sandbox } from '../sandbox/types.ts';
-import { createWorkspace, runSetup } from '../workspace/index.ts';
 import type { RepoCache } from '../workspace/index.ts';
-import { evaluate } from '../evaluation/evaluate.ts';
-import type { EvaluationResult } from '../evaluation/types.ts';
-import { flakyTests } from '../evaluation/flaky.ts';
-import { PredictionsAgent } from '../evaluation/predictions-agent.ts';
-import { agentLimitsOf, attemptKeyOf, contenderOf, headerConfigFields, legacyAttemptKey, type ContenderPlan } from './run-config.ts';
-import { addUsage, promptTokens, zeroUsage } from '../core/usage.ts';
-import { attemptCost } from '../pricing/cost.ts';
-import { callCounts } from '../pricing/side-calls.ts';
-import { secretRedactor, type Redactor } from '../core/redact.ts';
-import type { AttemptRecord, Contender, EnvCacheStatus, RunHeader, Shard } from '../store/records.ts';
-import { sweBenchReport } from './swe-bench-report.ts';
+import { agentLimitsOf, attemptKeyOf, contenderOf, headerConfigFields, legacyAttemptKey } from './run-config.ts';
+import { promptTokens } from '../core/usage.ts';
+import { secretRedactor } from '../core/redact.ts';
+import type { AttemptRecord, Contender, RunHeader, Shard } from '../store/records.ts';
 import { STORE_FORMAT_VERSION } from '../store/records.ts';
 import { RunWriter } from '../store/store.ts';
 import { lockRun } from '../store/lock.ts';
@@ -30,15 +21,12 @@ import type { EnvCache } from '../workspace/env-cache.ts';
 import { UserInputError } from '../core/errors.ts';
 import { inShard } from '../store/shard.ts';
 import { predatesRunConfig, resumeMismatches, resumeRefusal } from '../store/compat.ts';
-import { RunBudget, meteredClient } from './budget.ts';
-import { foldInterrupted, openAttemptLedger } from './ledger-fold.ts';
+import { RunBudget } from './budget.ts';
 import { settleLedger } from '../store/ledger.ts';
-import { integrityFields } from '../evaluation/integrity.ts';
-import { attemptOutcome } from './outcome.ts';
 import { referenceGate } from './gate.ts';
-import { withAttemptIsolation } from '../sandbox/attempt.ts';
+import { runOneAttempt, type Job, type Pools } from './attempt.ts';
 
-export type { ContenderPlan } from './run-config.ts';
+export type { ContenderPlan };
 
 export interface RunOptions {
   runId: string;
@@ -152,6 +140,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     }
     header.started_at = opened.run.header.started_at;
     header.resumed_at = [...(opened.run.header.resumed_at ?? []), new Date().toISOString()];
+    if (opened.run.header.upgraded_from) header.upgraded_from = opened.run.header.upgraded_from;
     await writer.writeHeader(header);
   } else {
     writer = await RunWriter.create(dir, header, redact);
@@ -193,7 +182,8 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
       budgetStopped = true;
       return;
     }
-    const attempted = await runOneAttempt(job, { opts, writer, budget, workRoot, redact, pools, onBudgetRefused: () => (budgetStopped = true) });
+    const attemptOpts = { ...opts, limits, priceSheet: { file: config.price_sheet.file }, budgetUsd: config.run_budget.usd, budgetTokens: config.run_budget.tokens, rerunFailed: config.rerun_failed };
+    const attempted = await runOneAttempt(job, { opts: attemptOpts, writer, budget, workRoot, redact, pools, onBudgetRefused: () => (budgetStopped = true) });
     // An attempt cut short by Ctrl-C is not a result: leave it unrecorded so a later run re-does it.
     if (opts.signal?.aborted && attempted.outcome === 'infra_error') return;
     const rec = await writer.appendAttempt(attempted);
@@ -225,192 +215,4 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     await writer.writeHeader(header);
   }
   return { dir, header, gate, attempts: records, ran };
-}
-
-type Job = { task: TaskSpec; plan: ContenderPlan; contender: Contender; attempt: number; key: string };
-
-/** The run's p-limit pools besides the attempt pool. */
-interface Pools {
-  model: ReturnType<typeof pLimit>;
-  test: ReturnType<typeof pLimit>;
-}
-
-/** A client whose calls wait for a slot of the model pool. */
-function pooledClient(inner: ModelClient, pool: Pools['model']): ModelClient {
-  return { id: inner.id, chat: (messages, o) => pool(() => inner.chat(messages, o)) };
-}
-
-interface AttemptEnv {
-  opts: RunOptions;
-  writer: RunWriter;
-  budget: RunBudget;
-  workRoot: string;
-  redact: Redactor;
-  pools: Pools;
-  onBudgetRefused: () => void;
-}
-
-async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> {
-  const { task, plan, contender, attempt, key } = job;
-  const { opts, writer, budget, pools } = env;
-  const t0 = Date.now();
-  let envCache: EnvCacheStatus | null = null;
-  let refusedByBudget = false;
-  let agent: Agent;
-  let model: ModelClient | undefined;
-  let upstream: AgentUpstream | undefined;
-  const limits: AgentLimits = agentLimitsOf(opts.config.limits);
-  const ids = { key, model: contender.id, instance_id: task.instance_id, attempt };
-  const ledger = plan.kind === 'model' ? await openAttemptLedger(writer.dir, ids, opts.resume ?? false, budget) : null;
-  if (plan.kind === 'reference') {
-    agent = createAgent(plan.agent);
-  } else if (plan.kind === 'predictions') {
-    agent = new PredictionsAgent(plan.patches);
-  } else if (plan.agent) {
-    // The external agent's calls pass the metering proxy, which counts them against the run budget too.
-    const { spec, price } = plan.model;
-    upstream = {
-      dialect: spec.api,
-      baseURL: spec.base_url,
-      apiKey: plan.apiKey,
-      model: spec.model,
-      price,
-      refuse: () => {
-        if (!budget.exhausted) return null;
-        refusedByBudget = true;
-        env.onBudgetRefused();
-        return budget.describe();
-      },
-      onCall: (c) => (ledger!.billed(c), budget.add(c.list_usd, promptTokens(c.usage) + c.usage.output)),
-    };
-    const { id, command, env: names, vars, timeout_s, network } = plan.agent;
-    agent = createAgent('command', { id, command, env: names, vars, network, ...(timeout_s ? { timeoutMs: timeout_s * 1000 } : {}) });
-  } else {
-    // Loaded only when a model runs: the provider SDKs are a large part of start-up (bench/RESULTS.md, overhead).
-    const { createModelClient } = await import('../models/index.ts');
-    const client = createModelClient(plan.model.spec, plan.apiKey, plan.model.price);
-    model = meteredClient(pooledClient(client, pools.model), budget, () => {
-      refusedByBudget = true;
-      env.onBudgetRefused();
-    }, ledger!.billed);
-    const { tool_calls, cache_control, model: upstreamModel } = plan.model.spec;
-    agent = createAgent('bash', { toolCalls: tool_calls, cacheControl: cache_control ?? /claude|anthropic/i.test(upstreamModel) });
-  }
-
-  let result: AttemptResult;
-  let harnessError: string | null = null;
-  const attemptDir = await mkdtemp(path.join(env.workRoot, `${contender.id}-${task.instance_id}-${attempt}-`));
-  const trajectoryPath = plan.kind === 'model' ? await writer.trajectoryPath(contender.id, task.instance_id, attempt) : undefined;
-  try {
-    const workspace = await createWorkspace({ repoCache: opts.repoCache, repo: task.repo, baseCommit: task.base_commit, parentDir: attemptDir });
-    try {
-      // Reference agents only apply (gold) or skip (noop) a patch: they need no installed environment.
-      if (plan.kind === 'model') {
-        await pools.test(() =>
-          runSetup(workspace, task, opts.sandbox, opts.envCache ? { envCache: opts.envCache, onCache: (r) => (envCache = r) } : {}),
-        );
-        envCache ??= opts.envCache ? null : task.setup.trim() ? 'off' : null;
-      }
-      // A private HOME / TMPDIR / proxy-socket folder for this attempt only; setup and grading never see it.
-      result = await withAttemptIsolation(opts.sandbox, (own) =>
-        agent.attempt({ task, workspace, sandbox: own.sandbox, proxyDir: own.runDir, infoDir: own.infoDir, limits, model, upstream, trajectoryPath, signal: opts.signal, redact: env.redact }));
-    } finally {
-      await workspace.cleanup();
-    }
-  } catch (e) {
-    harnessError = `harness: ${(e as Error).message}`;
-    result = { model_patch: '', exit_status: 'env_error', calls: [], steps: 0, trajectory: [], error: harnessError };
-  }
-  const modelMs = result.calls.reduce((s, c) => s + c.ms, 0);
-  // noop's empty patch is still graded, so the run checks that no task resolves without a fix.
-  const patch = result.model_patch;
-  const grade = () =>
-    pools.test(() =>
-      evaluate({
-        task, modelPatch: patch, sandbox: opts.sandbox, repoCache: opts.repoCache, workDir: attemptDir,
-        gradeEmptyPatch: plan.kind === 'reference' && plan.agent === 'noop',
-        ...(opts.envCache ? { envCache: opts.envCache } : {}),
-      }),
-    );
-
-  let evaluation: EvaluationResult;
-  if (harnessError) {
-    evaluation = {
-      outcome: 'infra_error', tests_status: null, apply_strategy: null, test_files_edited: [], visible_check: false,
-      test_ms: 0, test_output: '', parsed: {}, error: harnessError,
-    };
-  } else {
-    evaluation = await grade();
-  }
-  // --rerun-failed N: an unresolved verdict may be a flaky test. Re-run the same patch N times and
-  // name the listed tests whose results disagree; the outcome stays the first run's.
-  let testRuns = evaluation.tests_status ? 1 : 0;
-  let flaky: string[] = [];
-  if (evaluation.outcome === 'unresolved' && evaluation.tests_status && opts.config.rerun_failed > 0) {
-    const parsedRuns = [evaluation.parsed];
-    for (let i = 0; i < opts.config.rerun_failed; i++) {
-      const again = await grade();
-      if (!again.tests_status) continue; // an infra fault or timeout on a re-run says nothing about flakiness
-      parsedRuns.push(again.parsed);
-      testRuns++;
-    }
-    flaky = flakyTests([...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], parsedRuns);
-  }
-  await rm(attemptDir, { recursive: true, force: true }).catch(() => {});
-
-  const outcome = attemptOutcome(result.exit_status, evaluation.outcome, refusedByBudget);
-  const usage = result.calls.reduce((u, c) => addUsage(u, c.usage), zeroUsage());
-  const cost = attemptCost(result.calls);
-  const error =
-    (refusedByBudget ? `run budget reached during the attempt (${result.error ?? result.exit_status})` : null) ??
-    result.error ??
-    evaluation.error ??
-    null;
-  const record: AttemptRecord = foldInterrupted({
-    format_version: STORE_FORMAT_VERSION,
-    run_id: opts.runId,
-    instance_id: task.instance_id,
-    model: contender.id,
-    agent: contender.agent,
-    attempt,
-    key,
-    outcome,
-    // A call refused by the run budget ends the agent as an API error; it was a cost limit.
-    exit_status: refusedByBudget ? 'cost_limit' : result.exit_status,
-    model_patch: result.model_patch,
-    tests_status: evaluation.tests_status,
-    apply_strategy: evaluation.apply_strategy,
-    binary_hunks_dropped: evaluation.binary_hunks_dropped ?? 0,
-    unsafe_entries_dropped: evaluation.unsafe_entries_dropped ?? 0,
-    test_files_edited: evaluation.test_files_edited,
-    protected_files_edited: evaluation.protected_files_edited ?? [],
-    ...integrityFields(evaluation),
-    usage,
-    cache_hit_share: promptTokens(usage) > 0 ? usage.cache_read / promptTokens(usage) : null,
-    ...callCounts(result.calls),
-    list_usd: plan.kind === 'reference' ? 0 : plan.kind === 'predictions' ? null : cost.list_usd,
-    billed_usd: cost.billed_usd,
-    cost_drift: cost.cost_drift,
-    usage_complete: result.calls.every((c) => !c.usage_unknown),
-    price_sheet: opts.config.price_sheet.file,
-    steps: result.steps,
-    wall_ms: Date.now() - t0,
-    model_ms: modelMs,
-    test_ms: evaluation.test_ms,
-    visible_check: evaluation.visible_check,
-    test_runs: testRuns,
-    flaky_tests: flaky,
-    error,
-    finished_at: new Date().toISOString(),
-    env_cache: envCache,
-  }, ledger?.carried ?? null);
-  ledger?.close();
-  const log = (name: string, content: string) => writer.writeLog(contender.id, task.instance_id, attempt, name, content);
-  await Promise.all([
-    log('patch.diff', record.model_patch),
-    log('test_output.txt', evaluation.test_output),
-    log('apply_log.txt', evaluation.apply_log ?? ''),
-    log('report.json', JSON.stringify(sweBenchReport(record), null, 2) + '\n'),
-  ]);
-  return record;
 }

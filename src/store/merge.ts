@@ -54,10 +54,10 @@ export function mergeShards(inputs: ShardInput[], runId: string, opts: { allowMi
   for (const s of inputs) {
     for (const r of s.attempts) {
       if (!inShard(r.key, s.header.shard)) {
-        throw new UserInputError(`${s.dir}: attempt ${r.key} (${r.model} ${r.instance_id}#${r.attempt}) does not belong to shard ${s.header.shard!.index}/${count}; this folder was not written by \`run --shard\``);
+        throw new UserInputError(`${s.dir}: attempt ${r.key} (${r.contender} ${r.instance_id}#${r.attempt}) does not belong to shard ${s.header.shard!.index}/${count}; this folder was not written by \`run --shard\``);
       }
       const where = seen.get(r.key);
-      if (where) throw new UserInputError(`${s.dir}: attempt ${r.key} (${r.model} ${r.instance_id}#${r.attempt}) is also recorded in ${where}; an attempt is recorded once`);
+      if (where) throw new UserInputError(`${s.dir}: attempt ${r.key} (${r.contender} ${r.instance_id}#${r.attempt}) is also recorded in ${where}; an attempt is recorded once`);
       seen.set(r.key, s.dir);
       all.push({ ...r, run_id: runId });
     }
@@ -69,7 +69,7 @@ export function mergeShards(inputs: ShardInput[], runId: string, opts: { allowMi
     (a, b) =>
       (taskOrder.get(a.instance_id) ?? 0) - (taskOrder.get(b.instance_id) ?? 0) ||
       a.attempt - b.attempt ||
-      (contenderOrder.get(a.model) ?? 0) - (contenderOrder.get(b.model) ?? 0),
+      (contenderOrder.get(a.contender) ?? 0) - (contenderOrder.get(b.contender) ?? 0),
   );
   const headers = inputs.map((s) => s.header);
   const status = headers.map((h) => h.status).sort((a, b) => STATUS_ORDER.indexOf(b) - STATUS_ORDER.indexOf(a))[0]!;

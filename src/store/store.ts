@@ -1,11 +1,14 @@
-// Results store (DESIGN.md §7): `results/<run_id>/run.json` + `attempts.jsonl`, plus per-attempt logs
-// and trajectories. Attempts are appended and flushed (fsync) one line each as they finish, so a crash
+// Results store (DESIGN.md §7, docs/store-format.md): `results/<run_id>/run.json` + `attempts.jsonl`,
+// plus per-attempt logs (logs.ts) and trajectories (trajectory.ts). Attempts are appended and flushed (fsync) one line each as they finish, so a crash
 // or Ctrl-C never loses a finished attempt.
-import { createReadStream } from 'node:fs';
-import { appendFile, mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
+import { appendFile, cp, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { AttemptRecord, RunHeader, SUPPORTED_FORMAT_VERSIONS } from './records.ts';
+import { upgradeAttemptRecord, upgradeRunHeader } from './upgrade.ts';
+import { writeAttemptLogs } from './logs.ts';
+import { trajectorySink, type AttemptRef, type TrajectorySink } from './trajectory.ts';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import { UserInputError } from '../core/errors.ts';
 import { noRedaction, type Redactor } from '../core/redact.ts';
@@ -83,18 +86,26 @@ export class RunWriter {
     return JSON.parse(json) as AttemptRecord;
   }
 
-  /** Writes `logs/<model>/<instance_id>/<n>/<name>` (folder created), redacted. */
-  async writeLog(model: string, instanceId: string, attempt: number, name: string, content: string): Promise<void> {
-    const d = path.join(this.dir, 'logs', model, instanceId, String(attempt));
-    await mkdir(d, { recursive: true });
-    await writeFile(path.join(d, name), this.redact(content));
+  /** Writes an attempt's log files (src/store/logs.ts), redacted. */
+  async writeAttemptLogs(record: AttemptRecord, grading: { test_output: string; apply_log?: string }): Promise<void> {
+    await writeAttemptLogs(this.dir, record, grading, this.redact);
   }
 
-  /** Path of an attempt's trajectory file `trajectories/<model>/<instance_id>/<n>.json` (folder created). */
-  async trajectoryPath(model: string, instanceId: string, attempt: number): Promise<string> {
-    const d = path.join(this.dir, 'trajectories', model, instanceId);
-    await mkdir(d, { recursive: true });
-    return path.join(d, `${attempt}.json`);
+  /**
+   * Copies another run folder's per-attempt files (logs and trajectories) into this one (a merge of
+   * shards). A file that already exists here is an error, never overwritten.
+   * @throws Error (ERR_FS_CP_EEXIST) when two runs hold the same attempt's file; fs errors as they come.
+   */
+  async copyAttemptFilesFrom(runDir: string): Promise<void> {
+    for (const sub of ['logs', 'trajectories']) {
+      const from = path.join(runDir, sub);
+      if (existsSync(from)) await cp(from, path.join(this.dir, sub), { recursive: true, force: false, errorOnExist: true });
+    }
+  }
+
+  /** A sink for an attempt's trajectory (src/store/trajectory.ts), redacted: what agents get as `saveTrajectory`. */
+  trajectorySink(ref: AttemptRef): TrajectorySink {
+    return trajectorySink(this.dir, ref, this.redact);
   }
 }
 
@@ -144,9 +155,7 @@ export async function readRun(dir: string): Promise<StoredRun> {
   } catch (e) {
     throw new UserInputError(`${headerFile}: cannot read run header (${(e as Error).message}); pass a results/<run_id> folder`);
   }
-  checkFormatVersion(headerFile, (raw as { format_version?: unknown })?.format_version);
-  const h = RunHeader.safeParse(raw);
-  if (!h.success) throw new UserInputError(`${headerFile}: invalid run header: ${h.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const header = parseRunHeader(headerFile, raw);
   // Read line by line (a 100,000-record file is ~300 MB: holding it whole, then its lines, would
   // double the peak memory; bench/RESULTS.md, scale).
   const file = path.join(dir, 'attempts.jsonl');
@@ -193,10 +202,11 @@ export async function readRun(dir: string): Promise<StoredRun> {
       badJson.push({ line, message: (e as Error).message });
       return;
     }
-    checkFormatVersion(`${file}:${line}`, (obj as { format_version?: unknown })?.format_version);
-    const r = AttemptRecord.safeParse(obj);
+    const version = (obj as { format_version?: unknown })?.format_version;
+    checkFormatVersion(`${file}:${line}`, version);
+    const r = parseAttemptLine(obj, version, header.limits);
     if (!r.success) {
-      problems.push(`${file}:${line}: invalid record: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+      problems.push(`${file}:${line}: invalid record${version === 1 ? ' (format version 1)' : ''}: ${r.problems.join('; ')}`);
       return;
     }
     const first = seen.get(r.data.key);
@@ -221,7 +231,34 @@ export async function readRun(dir: string): Promise<StoredRun> {
       { where: file, problems },
     );
   }
-  return { header: h.data, attempts };
+  return { header, attempts };
+}
+
+/**
+ * Validates a parsed `run.json` of any supported version and returns it as the current version.
+ * @throws UserInputError naming the file, the version and every invalid field.
+ */
+export function parseRunHeader(file: string, raw: unknown): RunHeader {
+  const version = (raw as { format_version?: unknown })?.format_version;
+  checkFormatVersion(file, version);
+  if (version === 1) {
+    const u = upgradeRunHeader(raw);
+    if (!u.ok) throw new UserInputError(`${file}: invalid run header (format version 1): ${u.problems.join('; ')}`);
+    return u.value;
+  }
+  const h = RunHeader.safeParse(raw);
+  if (!h.success) throw new UserInputError(`${file}: invalid run header: ${h.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return h.data;
+}
+
+/** One parsed `attempts.jsonl` line of a supported version, as the current version (version 1 upgraded with the run's limits). */
+function parseAttemptLine(obj: unknown, version: unknown, limits: RunHeader['limits']): { success: true; data: AttemptRecord } | { success: false; problems: string[] } {
+  if (version === 1) {
+    const u = upgradeAttemptRecord(obj, limits);
+    return u.ok ? { success: true, data: u.value } : { success: false, problems: u.problems };
+  }
+  const r = AttemptRecord.safeParse(obj);
+  return r.success ? { success: true, data: r.data } : { success: false, problems: r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`) };
 }
 
 /**

@@ -63,7 +63,7 @@ describe('fixbench eval --predictions', () => {
     const header = RunHeader.parse(JSON.parse(await readFile(path.join(results, 'mixed', 'run.json'), 'utf8')));
     expect(header.contenders.map((c) => [c.id, c.name, c.agent])).toEqual([['agent-a', 'agent-a', 'predictions'], ['org_agent-b', 'org/agent-b', 'predictions']]);
     const attempts = await readAttempts(path.join(results, 'mixed'));
-    const by = Object.fromEntries(attempts.map((a) => [`${a.model}/${a.instance_id}`, a]));
+    const by = Object.fromEntries(attempts.map((a) => [`${a.contender}/${a.instance_id}`, a]));
     expect(by['agent-a/t1']!.outcome).toBe('resolved');
     expect(by['agent-a/t2']).toMatchObject({ outcome: 'empty_patch', test_ms: 0, tests_status: null });
     expect(by['agent-a/t3']!.outcome).toBe('patch_failed');

@@ -86,7 +86,7 @@ describe.runIf(bwrapUsable)('host writes after untrusted code ran (fixbench run 
     expect(linked.model_patch).toContain('+add(2, 3) gives -1; it should give 5.');
     expect(linked.model_patch).toContain('+refused');
     const check = first.get('c-check')!;
-    expect([check.exit_status, check.env_cache], String(check.error)).toEqual(['submitted', 'miss']);
+    expect([check.exit_status, check.env_cache], String(check.error?.message)).toEqual(['submitted', 'miss']);
 
     // Same repository, commit and setup from another tasks folder: its own namespace (a miss), while
     // the first folder hits its entry.

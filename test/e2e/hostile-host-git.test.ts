@@ -161,7 +161,7 @@ describe('hostile paths in a predictions file (fixbench eval --predictions), und
       const got = attempts.map((a) => [a.instance_id, a.outcome, a.apply_strategy, a.unsafe_entries_dropped]).sort();
       expect(got).toEqual(Object.keys(fixes).map((s, i) => [`strategy-${i}`, 'resolved', s, 4]));
       for (const a of attempts) {
-        const log = await readFile(path.join(results, 'hostile-preds', 'logs', a.model, a.instance_id, '0', 'apply_log.txt'), 'utf8');
+        const log = await readFile(path.join(results, 'hostile-preds', 'logs', a.contender, a.instance_id, '0', 'apply_log.txt'), 'utf8');
         expect(log).toMatch(/unsafe entry: dropped the change to "\.git\/config"/);
         expect(log).toMatch(/unsafe entry: dropped the change to "\.GIT\/hooks\/post-checkout"/);
         expect(log).toMatch(/unsafe entry: dropped the change to "\.\.\/\.\.\/escaped\.txt"/);

@@ -169,14 +169,14 @@ describe('shards, merge and --retry-errors', () => {
     expect(m.exitCode, m.stderr).toBe(0);
     expect(JSON.parse(m.stdout)).toMatchObject({ run_id: 'merged', shards: ['shard-1', 'shard-2'], attempts: 8 });
     const byKey = (rs: AttemptRecord[]) =>
-      rs.map((r) => ({ key: r.key, model: r.model, instance_id: r.instance_id, attempt: r.attempt, outcome: r.outcome })).sort((a, b) => a.key.localeCompare(b.key));
+      rs.map((r) => ({ key: r.key, model: r.contender, instance_id: r.instance_id, attempt: r.attempt, outcome: r.outcome })).sort((a, b) => a.key.localeCompare(b.key));
     const merged = await records(path.join(res, 'merged'));
     expect(byKey(merged)).toEqual(byKey(await records(path.join(res, 'whole'))));
     expect(new Set(merged.map((r) => r.key)).size).toBe(8);
     const header = JSON.parse(await readFile(path.join(res, 'merged', 'run.json'), 'utf8'));
     expect(header).toMatchObject({ run_id: 'merged', shard: null, merged_from: ['shard-1', 'shard-2'] });
     // logs of both shards came along
-    for (const r of merged) await expect(readFile(path.join(res, 'merged', 'logs', r.model, r.instance_id, String(r.attempt), 'report.json'), 'utf8')).resolves.toContain(r.instance_id);
+    for (const r of merged) await expect(readFile(path.join(res, 'merged', 'logs', r.contender, r.instance_id, String(r.attempt), 'report.json'), 'utf8')).resolves.toContain(r.instance_id);
     // the merged run reports like any run
     const rep = await runCli(['report', 'merged', '--results', res, '--reports', path.join(tmp, 'reports')]);
     expect(rep.exitCode, rep.stderr).toBe(0);
@@ -188,7 +188,7 @@ describe('shards, merge and --retry-errors', () => {
     await writeFile(path.join(odd, 'run.json'), JSON.stringify({ ...h, format_version: 7 }));
     const bad = await runCli(['merge', path.join(res, 'merged-bad'), path.join(res, 'shard-1'), odd]);
     expect(bad.exitCode).toBe(2);
-    expect(bad.stderr).toMatch(/shard-2-odd\/run\.json: results store format_version 7, but this fixbench reads format_version 1; upgrade fixbench/);
+    expect(bad.stderr).toMatch(/shard-2-odd\/run\.json: results store format_version 7, but this fixbench reads format_version 1, 2; upgrade fixbench/);
     // So is a shard of another task suite.
     await writeFile(path.join(odd, 'run.json'), JSON.stringify({ ...h, suite: { ...h.suite, hash: 'another-suite' } }));
     const suite = await runCli(['merge', path.join(res, 'merged-bad'), path.join(res, 'shard-1'), odd]);
@@ -199,8 +199,8 @@ describe('shards, merge and --retry-errors', () => {
     // --retry-errors: an infra error of the whole run is set aside and run again.
     const wholeDir = path.join(res, 'whole');
     const recs = await records(wholeDir);
-    const victim = recs.find((r) => r.model === 'noop')!; // (an infra error of gold would also fail the reference gate)
-    await writeFile(path.join(wholeDir, 'attempts.jsonl'), recs.map((r) => JSON.stringify(r.key === victim.key ? { ...r, outcome: 'infra_error', error: 'harness: planted' } : r) + '\n').join(''));
+    const victim = recs.find((r) => r.contender === 'noop')!; // (an infra error of gold would also fail the reference gate)
+    await writeFile(path.join(wholeDir, 'attempts.jsonl'), recs.map((r) => JSON.stringify(r.key === victim.key ? { ...r, outcome: 'infra_error', error: { stage: 'workspace', kind: 'harness_fault', message: 'harness: planted' } } : r) + '\n').join(''));
     // --resume keeps it (it has a record), and --fail-on-error counts it: exit 3, pointing to --retry-errors.
     const gate = await runCli(['run', '--resume', 'whole', '--fail-on-error', '0', '--results', res, '--reports', path.join(tmp, 'reports')], { env: env() });
     expect(gate.exitCode).toBe(3);

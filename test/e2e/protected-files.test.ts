@@ -196,7 +196,7 @@ describe('protected files through fixbench eval --predictions', () => {
     );
     expect(r.exitCode, r.stderr).toBe(0);
     const records = readFileSync(path.join(tmp, 'results', 'prot', 'attempts.jsonl'), 'utf8').trim().split('\n').map((l) => AttemptRecord.parse(JSON.parse(l)));
-    const find = (model: string, task: string) => records.find((a) => a.model === model && a.instance_id === task);
+    const find = (model: string, task: string) => records.find((a) => a.contender === model && a.instance_id === task);
     const table = rows.map((row) => {
       const h = find(`hostile-${row.name}`, row.task)!;
       const c = find(`control-${row.name}`, row.task)!;

@@ -98,7 +98,7 @@ beforeAll(async () => {
   const r = await runCli(['eval', '--predictions', path.join(tmp, 'preds.jsonl'), '--tasks', tasks, '--results', results, '--reports', path.join(tmp, 'reports'), '--run-id', 'tamper', '--sandbox', 'local']);
   expect(r.exitCode, r.stderr).toBe(0);
   const lines = (await readFile(path.join(results, 'tamper', 'attempts.jsonl'), 'utf8')).trim().split('\n');
-  records = new Map(lines.map((l) => AttemptRecord.parse(JSON.parse(l))).filter((a) => a.outcome !== 'empty_patch').map((a) => [a.model, a]));
+  records = new Map(lines.map((l) => AttemptRecord.parse(JSON.parse(l))).filter((a) => a.outcome !== 'empty_patch').map((a) => [a.contender, a]));
   html = await readFile(path.join(tmp, 'reports', 'tamper', 'index.html'), 'utf8');
   lintOut = (await runCli(['tasks', 'lint', '--tasks', tasks])).stdout;
 }, 240_000);
@@ -115,7 +115,7 @@ describe('tamper evidence (fixbench eval --predictions)', () => {
       expect(rec, row.name).toBeDefined();
       const context = JSON.stringify({ outcome: rec!.outcome, error: rec!.error, canaries: rec!.canaries, unprotected: rec!.unprotected });
       expect(rec!.outcome, context).toBe(row.outcome);
-      if (row.error) expect(rec!.error ?? '', context).toMatch(row.error);
+      if (row.error) expect(rec!.error?.message ?? '', context).toMatch(row.error);
       if (row.unprotected) {
         expect(rec!.unprotected, context).toMatch(/exit-code/);
         expect(rec!.canaries ?? null).toBeNull();

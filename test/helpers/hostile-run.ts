@@ -1,7 +1,9 @@
 // A small run folder whose model output is hostile — markup, a closing </svg>, quotes, a 1 MB line —
 // written through the real store (RunWriter) with a trajectory in the bash agent's format, for the
 // report's escaping tests and the browser test.
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { trajectoryPath } from '../../src/store/trajectory.ts';
 import { TRAJECTORY_FORMAT } from '../../src/agents/bash.ts';
 import { RunWriter } from '../../src/store/store.ts';
 import type { AttemptRecord, RunHeader } from '../../src/store/records.ts';
@@ -56,11 +58,17 @@ export async function writeHostileRun(dir: string): Promise<{ header: RunHeader;
         ]
       : [{ step: 1, thought: 'fix it', command: 'sed -i s/a/b/ x', observation: '', call: call(1_500), context_tokens: 1_500 }];
     await writeFile(
-      await w.trajectoryPath(HOSTILE_MODEL, t, 0),
-      JSON.stringify({ format: TRAJECTORY_FORMAT, agent: 'bash', model: HOSTILE_MODEL, instance_id: t, exit_status: 'submitted', error: null, steps, messages: [] }),
+      await dirFor(trajectoryPath(dir, { contender: HOSTILE_MODEL, instance_id: t, attempt: 0 })),
+      JSON.stringify({ format: TRAJECTORY_FORMAT, agent: 'bash', model: HOSTILE_MODEL, instance_id: t, protocol: 'tool_calls', limits: { steps: 40, costUsd: 0.5, wallMs: 1_200_000, commandTimeoutMs: 60_000, outputChars: 10_000, formatErrors: 3 }, exit_status: 'submitted', error: null, steps, messages: [] }),
     );
   }
   // A trajectory that is not valid: shown as a note on its page, never fatal.
-  await writeFile(await w.trajectoryPath('claude-sonnet-4.5', sample.header.suite.instance_ids[0]!, 0), '{"format": "something-else"');
+  await writeFile(await dirFor(trajectoryPath(dir, { contender: 'claude-sonnet-4.5', instance_id: sample.header.suite.instance_ids[0]!, attempt: 0 })), '{"format": "something-else"');
   return { header, attempts: stored };
+}
+
+/** `file`, its folder created. */
+async function dirFor(file: string): Promise<string> {
+  await mkdir(path.dirname(file), { recursive: true });
+  return file;
 }

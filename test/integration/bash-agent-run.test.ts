@@ -86,7 +86,7 @@ describe('bash agent against a fake OpenAI-compatible server, end to end', () =>
     expect(exitCode).toBe(0);
     expect(record.outcome).toBe('resolved');
     expect(record.exit_status).toBe('submitted');
-    expect(record.model).toBe('fake-coder');
+    expect(record.contender).toBe('fake-coder');
     expect(record.agent).toBe('bash');
     expect(record.calls).toBe(3);
     expect(record.steps).toBe(3);
@@ -110,6 +110,16 @@ describe('bash agent against a fake OpenAI-compatible server, end to end', () =>
     const html = await readFile(path.join(tmp, 'reports', 'int-run', 'index.html'), 'utf8');
     expect(html).not.toContain('sk-test-secret-value');
     expect(html).toContain('fake-coder');
+  });
+
+  it('counts the binary files the agent created, left out of its patch, in binary_files_dropped', async () => {
+    const { record } = await runWithScript([
+      bash(`printf 'GIF89a\\000\\001\\002' > logo.gif && printf '\\000\\377' > data.bin && ${applyViaHeredoc(gold)}`, USAGE[0]!),
+      bash('echo FIXBENCH_SUBMIT', USAGE[2]!),
+    ]);
+    expect(record.outcome).toBe('resolved');
+    expect(record.binary_files_dropped).toBe(2);
+    expect(record.model_patch).not.toMatch(/logo\.gif|data\.bin/);
   });
 
   it('records a wrong fix as unresolved, with the failing FAIL_TO_PASS ids', async () => {

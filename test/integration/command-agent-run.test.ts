@@ -59,7 +59,7 @@ describe('command agent end to end', () => {
     );
     expect(r.lines, r.stderr).toHaveLength(1);
     const rec = JSON.parse(r.lines[0]!) as AttemptRecord;
-    expect(rec).toMatchObject({ model: 'fake-coder@scripted', agent: 'scripted', outcome: 'resolved', exit_status: 'submitted', calls: 2, steps: 2 });
+    expect(rec).toMatchObject({ contender: 'fake-coder@scripted', agent: 'scripted', outcome: 'resolved', exit_status: 'submitted', calls: 2, steps: 2 });
     // input_uncached = 2000 + 600 = 2600; cache_read = 2000; output = 320
     expect(rec.usage).toEqual({ input_uncached: 2600, cache_read: 2000, cache_write_5m: 0, cache_write_1h: 0, output: 320, reasoning: 0 });
     // (2600·2 + 2000·0.5 + 320·8) / 1e6 = (5200 + 1000 + 2560) / 1e6 = 0.00876
@@ -71,6 +71,12 @@ describe('command agent end to end', () => {
     expect(upstream!.requests.every((q) => q.body.model === 'fake/coder-2')).toBe(true);
     const trajectory = JSON.parse(await readFile(path.join(r.resultsDir, 'cmd-run', 'trajectories', 'fake-coder@scripted', TASK, '0.json'), 'utf8'));
     expect(trajectory.calls).toHaveLength(2);
+    expect(trajectory.format).toBe('fixbench-command-trajectory/1');
+    // The report's attempt page reads the external agent's trajectory: one step per metered call.
+    const page = await readFile(path.join(tmp, 'reports', 'cmd-run', 'attempts', '0', '0.html'), 'utf8');
+    expect(page).not.toContain('could not be read');
+    expect(page).toContain('External agent scripted');
+    expect(page.match(/2\.00k in \(0 cached\) · 300 out|2\.60k in \(2\.00k cached\) · 20 out/g)).toHaveLength(2);
     const grep = await execa('grep', ['-rl', KEY, tmp], { reject: false });
     expect(grep.exitCode, grep.stdout).toBe(1);
     expect(r.stderr).toMatch(/fake-coder@scripted js-duration-1#0: resolved \$0\.00\d+ 4920 tok/);

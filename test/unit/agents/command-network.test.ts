@@ -7,6 +7,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { trajectoryPath, trajectorySink } from '../../../src/store/trajectory.ts';
+import { noRedaction } from '../../../src/core/redact.ts';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CommandAgent, shellQuote, type CommandAgentOptions } from '../../../src/agents/command.ts';
@@ -59,7 +61,7 @@ async function runProbe(sandbox: SandboxBackend, reply: UpstreamReply, o: { dial
   cleanups.push(() => own.cleanup());
   const tcp = (o.tcp ?? []).map((t) => `--tcp ${shellQuote(t)}`).join(' ');
   const agent = new CommandAgent({ id: 'probe', command: `node ${shellQuote(PROBE)} --dialect ${dialect} ${tcp}`, ...o.agent });
-  const trajectoryPath = path.join(dir, 'traj.json');
+  const ref = { contender: 'probe', instance_id: 'demo-1', attempt: 0 };
   const result: AttemptResult = await agent.attempt({
     task: taskFor(ws),
     workspace: ws,
@@ -73,9 +75,9 @@ async function runProbe(sandbox: SandboxBackend, reply: UpstreamReply, o: { dial
       model: 'up-model',
       price: { input: '1', output: '2' } as never,
     },
-    trajectoryPath,
+    saveTrajectory: trajectorySink(dir, ref, noRedaction),
   });
-  const trajectory = await readFile(trajectoryPath, 'utf8');
+  const trajectory = await readFile(trajectoryPath(dir, ref), 'utf8');
   const line = /PROBE (.*)/.exec(JSON.parse(trajectory).output ?? '')?.[1];
   expect(line, trajectory).toBeTruthy();
   return { result, probe: JSON.parse(line!) as Probe, upstream, trajectory, dir };

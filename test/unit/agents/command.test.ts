@@ -9,6 +9,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CommandAgent, PROBLEM_FILE, shellQuote, validateCommandAgent, type CommandAgentOptions } from '../../../src/agents/command.ts';
 import type { AgentUpstream, AttemptResult } from '../../../src/agents/types.ts';
+import { trajectoryPath as storeTrajectoryPath, trajectorySink } from '../../../src/store/trajectory.ts';
+import { noRedaction } from '../../../src/core/redact.ts';
+import { extractPatch } from '../../../src/workspace/extract-patch.ts';
 import type { ExitStatus } from '../../../src/core/outcome.ts';
 import { LocalSandbox } from '../../../src/sandbox/local.ts';
 import { BwrapSandbox } from '../../../src/sandbox/bwrap.ts';
@@ -35,7 +38,7 @@ const say = (action: unknown, usage: Record<string, unknown> | null = { prompt_t
 const EDIT = { edit: { file: 'greet.txt', find: 'hello', replace: 'hullo' } };
 
 interface Run {
-  result: AttemptResult;
+  result: AttemptResult & { model_patch: string };
   upstream: FakeUpstream;
   trajectory: () => Promise<any>;
   dir: string;
@@ -55,7 +58,8 @@ async function runCommand(
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   const sandbox = o.sandbox ?? new LocalSandbox();
   cleanups.push(() => sandbox.cleanup());
-  const trajectoryPath = path.join(dir, 'traj.json');
+  const ref = { contender: 'scripted', instance_id: 'demo-1', attempt: 0 };
+  const trajectoryPath = storeTrajectoryPath(dir, ref);
   // As the runner does: a private HOME/TMPDIR and the proxy's socket folder for the attempt.
   const own = o.isolate ? await isolateAttempt(sandbox) : null;
   if (own) cleanups.push(() => own.cleanup());
@@ -66,11 +70,11 @@ async function runCommand(
     sandbox: own?.sandbox ?? sandbox,
     ...(own ? { proxyDir: own.runDir } : {}),
     limits: { ...defaultLimits(), ...o.limits },
-    trajectoryPath,
+    saveTrajectory: trajectorySink(dir, ref, noRedaction),
     ...(o.signal ? { signal: o.signal } : {}),
     upstream: { dialect: 'openai', baseURL: upstream.openaiBaseURL, apiKey: REAL_KEY, model: 'vendor/coder-9', price: { input: '2', output: '8' }, ...o.upstream },
   });
-  return { result, upstream, dir, ws: ws.dir, trajectory: async () => JSON.parse(await readFile(trajectoryPath, 'utf8')) };
+  return { result: { ...result, model_patch: (await extractPatch(ws)).patch }, upstream, dir, ws: ws.dir, trajectory: async () => JSON.parse(await readFile(trajectoryPath, 'utf8')) };
 }
 
 describe('command agent: a scripted external CLI through the metering proxy', () => {

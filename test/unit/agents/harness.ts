@@ -6,6 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { AgentLimits, AttemptResult } from '../../../src/agents/types.ts';
+import { trajectorySink } from '../../../src/store/trajectory.ts';
+import { noRedaction } from '../../../src/core/redact.ts';
+import { extractPatch } from '../../../src/workspace/extract-patch.ts';
 import { BashAgent, type BashAgentOptions } from '../../../src/agents/bash.ts';
 import { ModelSpec } from '../../../src/config/models.ts';
 import type { PriceRow } from '../../../src/config/prices.ts';
@@ -81,7 +84,8 @@ export const defaultLimits = (): AgentLimits => ({
 });
 
 export interface AgentRun {
-  result: AttemptResult;
+  /** The agent's result plus the workspace's patch as the runner extracts it after the attempt. */
+  result: AttemptResult & { model_patch: string };
   server: FakeOpenAI;
   ws: Workspace;
   trajectoryPath: string;
@@ -146,11 +150,11 @@ export async function runBash(script: FakeScript, o: RunOptions = {}): Promise<A
     sandbox,
     limits: { ...defaultLimits(), ...o.limits },
     model: client,
-    trajectoryPath,
+    saveTrajectory: trajectorySink(outDir, { contender: 'fake', instance_id: 'demo-1', attempt: 0 }, noRedaction),
     ...(o.signal ? { signal: o.signal } : {}),
   });
   return {
-    result,
+    result: { ...result, model_patch: (await extractPatch(ws)).patch },
     server,
     ws,
     trajectoryPath,

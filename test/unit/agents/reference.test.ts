@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import path from 'node:path';
+import { extractPatch } from '../../../src/workspace/extract-patch.ts';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../../../src/agents/index.ts';
 import { LocalSandbox } from '../../../src/sandbox/local.ts';
@@ -20,12 +21,12 @@ const repo = async (files: Record<string, string> = { 'greet.txt': 'hello\n' }) 
 };
 
 describe('gold agent', () => {
-  it('applies the task’s patch and returns the extracted patch, exit status submitted', async () => {
+  it('applies the task’s patch in the workspace (the runner extracts it), exit status submitted', async () => {
     const ws = await repo();
     const task = taskFor(ws);
     const r = await createAgent('gold').attempt({ task, workspace: ws, sandbox, limits: defaultLimits() });
     expect(r.exit_status).toBe('submitted');
-    expect(r.model_patch).toContain(`+hullo ${GOLD_MARKER}`);
+    expect((await extractPatch(ws)).patch).toContain(`+hullo ${GOLD_MARKER}`);
     expect(await readFile(path.join(ws.dir, 'greet.txt'), 'utf8')).toBe(`hullo ${GOLD_MARKER}\n`);
     expect(r.calls).toEqual([]);
   });
@@ -44,7 +45,7 @@ describe('gold agent', () => {
     const r = await createAgent('gold').attempt({ task: taskFor(workspace, { patch }), workspace, sandbox, limits: defaultLimits() });
     expect(r.exit_status).toBe('submitted');
     expect(await readFile(path.join(ws.dir, 'f.txt'), 'utf8')).toBe('a\nb\nC\nd\nE\nf\ng\nh\n');
-    expect(r.model_patch).toContain('-e\n+E\n');
+    expect((await extractPatch(workspace)).patch).toContain('-e\n+E\n');
   });
 
   it('ends with env_error (a task problem, not a score) when the patch applies nowhere', async () => {
@@ -52,7 +53,7 @@ describe('gold agent', () => {
     const r = await createAgent('gold').attempt({ task: taskFor(ws), workspace: ws, sandbox, limits: defaultLimits() });
     expect(r.exit_status).toBe('env_error');
     expect(r.error).toMatch(/gold patch does not apply/);
-    expect(r.model_patch).toBe('');
+    expect((await extractPatch(ws)).patch).toBe('');
   });
 });
 
@@ -60,7 +61,8 @@ describe('noop agent', () => {
   it('submits an empty patch and touches nothing', async () => {
     const ws = await repo();
     const r = await createAgent('noop').attempt({ task: taskFor(ws), workspace: ws, sandbox, limits: defaultLimits() });
-    expect(r).toEqual({ model_patch: '', exit_status: 'submitted', calls: [], steps: 0, trajectory: [] });
+    expect(r).toEqual({ exit_status: 'submitted', calls: [], steps: 0, trajectory: [] });
+    expect((await extractPatch(ws)).patch).toBe('');
     expect(await readFile(path.join(ws.dir, 'greet.txt'), 'utf8')).toBe('hello\n');
   });
 });

@@ -2,7 +2,7 @@
 // values with overridable fields (only what a test names differs from a valid default).
 import type { Outcome } from '../../../src/core/outcome.ts';
 import { zeroUsage, type TokenUsage } from '../../../src/core/usage.ts';
-import type { AttemptRecord, Contender, RunHeader } from '../../../src/store/records.ts';
+import type { AttemptError, AttemptRecord, Contender, RunHeader } from '../../../src/store/records.ts';
 
 /** A contender driving a model (price null = unknown). */
 export function modelContender(id: string, over: Partial<Contender> = {}): Contender {
@@ -27,7 +27,7 @@ export function referenceContender(id: 'gold' | 'noop'): Contender {
 
 export function makeHeader(over: Partial<RunHeader> = {}): RunHeader {
   return {
-    format_version: 1,
+    format_version: 2,
     run_id: '20260401T020000Z-ab12',
     status: 'finished',
     started_at: '2026-04-01T02:00:00.000Z',
@@ -48,19 +48,20 @@ export function makeHeader(over: Partial<RunHeader> = {}): RunHeader {
   };
 }
 
-/** One attempt record; `usd` is list_usd (null = unknown). */
+/** One attempt record; `usd` is list_usd (null = unknown); a string `error` is an agent error with that message. */
 export function makeAttempt(
   model: string,
   instanceId: string,
   outcome: Outcome,
   usd: number | null,
-  over: Partial<AttemptRecord> & { usage?: TokenUsage } = {},
+  over: Partial<Omit<AttemptRecord, 'error'>> & { usage?: TokenUsage; error?: AttemptError | string | null } = {},
 ): AttemptRecord {
+  const { error, ...rest } = over;
   return {
-    format_version: 1,
+    format_version: 2,
     run_id: '20260401T020000Z-ab12',
     instance_id: instanceId,
-    model,
+    contender: model,
     agent: 'bash',
     attempt: 0,
     key: `${model}:${instanceId}:${over.attempt ?? 0}`,
@@ -69,9 +70,10 @@ export function makeAttempt(
     model_patch: outcome === 'empty_patch' ? '' : 'diff --git a/x b/x\n',
     tests_status: null,
     apply_strategy: 'git apply',
-    binary_hunks_dropped: 0,
+    binary_files_dropped: 0,
     unsafe_entries_dropped: 0,
     test_files_edited: [],
+    protected_files_edited: [],
     usage: zeroUsage(),
     calls: 0,
     list_usd: usd,
@@ -85,7 +87,10 @@ export function makeAttempt(
     test_runs: 1,
     flaky_tests: [],
     error: null,
+    limit: null,
     finished_at: '2026-04-01T02:30:00.000Z',
-    ...over,
+    ...rest,
+    // a string is an agent error's message (the kind follows the outcome)
+    ...(error === undefined ? {} : { error: typeof error === 'string' ? { stage: 'agent', kind: outcome === 'infra_error' ? 'api_error' : 'unknown', message: error } : error }),
   };
 }

@@ -55,6 +55,6 @@ describe('report at scale (20 models × 500 tasks × 3 attempts)', () => {
 
   it('writes one attempts page per contender and task that ran', async () => {
     const perContender = await Promise.all(header.contenders.map((_, i) => readdir(join(dir, 'attempts', String(i)))));
-    expect(perContender.reduce((n, files) => n + files.length, 0)).toBe(new Set(attempts.map((a) => `${a.model}/${a.instance_id}`)).size);
+    expect(perContender.reduce((n, files) => n + files.length, 0)).toBe(new Set(attempts.map((a) => `${a.contender}/${a.instance_id}`)).size);
   });
 });

@@ -4,8 +4,8 @@ import type { AttemptRecord, RunHeader } from '../../../src/store/records.ts';
 
 const contender = (id: string) => ({ id, agent: id, model: null, upstream: null, name: null, vendor: null, region: null, provider: null, price: null });
 const header = (ids: string[]) => ({ contenders: ids.map(contender) }) as unknown as RunHeader;
-const rec = (model: string, instance_id: string, outcome: AttemptRecord['outcome'], error: string | null = null) =>
-  ({ model, instance_id, outcome, error }) as AttemptRecord;
+const rec = (contender: string, instance_id: string, outcome: AttemptRecord['outcome'], error: string | null = null) =>
+  ({ contender, instance_id, outcome, error: error === null ? null : { stage: 'grading', kind: 'unknown', message: error } }) as AttemptRecord;
 
 describe('referenceGate: gold resolves every task, noop none', () => {
   it('holds when gold resolved everything and noop nothing', () => {

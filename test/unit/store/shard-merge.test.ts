@@ -57,8 +57,8 @@ describe('mergeShards', () => {
   });
 
   it('refuses a different store format version', () => {
-    const bad = shard(2, 2, { format_version: 2 as never });
-    expect(() => mergeShards([shard(1, 2), bad], 'm')).toThrow(/\/results\/s2: store format_version 2, but \/results\/s1 has 1/);
+    const bad = shard(2, 2, { format_version: 3 as never });
+    expect(() => mergeShards([shard(1, 2), bad], 'm')).toThrow(/\/results\/s2: store format_version 3, but \/results\/s1 has 2/);
   });
 
   it('refuses a different configuration, a shard named twice, a missing shard, and a non-shard run', () => {

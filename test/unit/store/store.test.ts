@@ -64,7 +64,7 @@ describe('results store', () => {
     const err = (await readRun(dir).catch((e) => e)) as Error;
     expect(err.message).toMatch(/2 bad line\(s\)/);
     expect(err.message).toMatch(/attempts\.jsonl:1: not valid JSON/);
-    expect(err.message).toMatch(/attempts\.jsonl:3: invalid record: run_id: /);
+    expect(err.message).toMatch(/attempts\.jsonl:3: invalid record \(format version 1\): run_id: /);
     expect(err.message).toMatch(/fix: .*remove the bad lines/);
   });
 
@@ -73,21 +73,21 @@ describe('results store', () => {
     await writeFile(path.join(dir, 'run.json'), JSON.stringify({ ...header, format_version: 99 }));
     const err = await readRun(dir).catch((e) => e);
     expect(err).toBeInstanceOf(UserInputError);
-    expect(err.message).toMatch(/run\.json: results store format_version 99, but this fixbench reads format_version 1; upgrade fixbench to read it/);
+    expect(err.message).toMatch(/run\.json: results store format_version 99, but this fixbench reads format_version 1, 2; upgrade fixbench to read it/);
   });
 
   it('rejects an older or missing format version, pointing to the fixbench that wrote it', async () => {
     const dir = await mkdtemp(path.join(root, 'r-'));
     await writeFile(path.join(dir, 'run.json'), JSON.stringify({ ...header, format_version: undefined }));
-    await expect(readRun(dir)).rejects.toThrow(/run\.json: results store no format_version, but this fixbench reads format_version 1; read it with the fixbench version that wrote it, or re-run/);
+    await expect(readRun(dir)).rejects.toThrow(/run\.json: results store no format_version, but this fixbench reads format_version 1, 2; read it with the fixbench version that wrote it, or re-run/);
   });
 
   it('rejects a record line of an unknown format version, naming the line', async () => {
     const dir = path.join(await mkdtemp(path.join(root, 'r-')), 'r1');
     const w = await RunWriter.create(dir, header);
     await w.appendAttempt(record(0));
-    await appendFile(path.join(dir, 'attempts.jsonl'), JSON.stringify({ ...record(1), format_version: 2 }) + '\n');
-    await expect(readRun(dir)).rejects.toThrow(/attempts\.jsonl:2: results store format_version 2, but this fixbench reads format_version 1; upgrade fixbench/);
+    await appendFile(path.join(dir, 'attempts.jsonl'), JSON.stringify({ ...record(1), format_version: 3 }) + '\n');
+    await expect(readRun(dir)).rejects.toThrow(/attempts\.jsonl:2: results store format_version 3, but this fixbench reads format_version 1, 2; upgrade fixbench/);
   });
 
   it('rejects an attempt key recorded twice, naming both lines', async () => {
@@ -155,9 +155,9 @@ describe('results store', () => {
     const dir = path.join(await mkdtemp(path.join(root, 'r-')), 'r1');
     const secret = 'sk-test-0123456789abcdef';
     const w = await RunWriter.create(dir, { ...header, note: `oops ${secret}` }, secretRedactor([secret]));
-    const stored = await w.appendAttempt({ ...record(0), error: `401 for Bearer ${secret}`, model_patch: `+key=${secret}\n` });
-    await w.writeLog('gold', 't-1', 0, 'test_output.txt', `env: ${secret}`);
-    expect(stored.error).toBe('401 for Bearer [REDACTED]');
+    const stored = await w.appendAttempt({ ...record(0), error: { stage: 'agent', kind: 'api_error', message: `401 for Bearer ${secret}` }, model_patch: `+key=${secret}\n` });
+    await w.writeAttemptLogs(stored, { test_output: `env: ${secret}` });
+    expect(stored.error?.message).toBe('401 for Bearer [REDACTED]');
     const files = await Promise.all(['run.json', 'attempts.jsonl', 'logs/gold/t-1/0/test_output.txt'].map((f) => readFile(path.join(dir, f), 'utf8')));
     for (const f of files) {
       expect(f).not.toContain(secret);

@@ -1,6 +1,6 @@
 // The `predictions` agent: replays a SWE-bench predictions file (`instance_id`, `model_name_or_path`,
 // `model_patch`) made by any other agent, so its patches are graded like any attempt. No model calls.
-import type { Agent, AttemptResult } from '../agents/types.ts';
+import type { Agent, AttemptResult } from './types.ts';
 import type { TaskSpec } from '../config/task.ts';
 
 /**
@@ -16,6 +16,6 @@ export class PredictionsAgent implements Agent {
 
   async attempt(ctx: { task: Pick<TaskSpec, 'instance_id'> }): Promise<AttemptResult> {
     const patch = this.patches.get(ctx.task.instance_id) ?? '';
-    return { model_patch: patch, exit_status: 'submitted', calls: [], steps: 0, trajectory: [] };
+    return { given_patch: patch, exit_status: 'submitted', calls: [], steps: 0, trajectory: [] };
   }
 }

@@ -1,5 +1,5 @@
 // The attempt record in the shape of SWE-bench's per-instance `report.json` (logs/<…>/report.json).
-import type { AttemptRecord } from '../store/records.ts';
+import type { AttemptRecord } from '../core/records.ts';
 
 /** The attempt in the shape of SWE-bench's per-instance `report.json`. */
 export function sweBenchReport(r: AttemptRecord): Record<string, unknown> {

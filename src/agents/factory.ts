@@ -1,0 +1,64 @@
+// The agent of one attempt, from the contender's plan (DESIGN.md §5): a reference agent, the
+// predictions replayer, the built-in `bash` agent with its model client, or an external agent CLI
+// (`command`) with its model route for the metering proxy.
+import type { PricedModel } from '../config/catalog.ts';
+import type { AgentSpec } from '../config/agents.ts';
+import type { CallRecord } from '../core/calls.ts';
+import type { ModelClient } from '../models/types.ts';
+import { createAgent } from './index.ts';
+import { PredictionsAgent } from './predictions.ts';
+import type { Agent, AgentUpstream } from './types.ts';
+
+/**
+ * A contender to run: a reference agent (`gold`, `noop`), or a model driven by the built-in `bash`
+ * agent or, with `agent`, by an external agent CLI (`command` agent, behind the metering proxy), or the
+ * patches of a SWE-bench predictions file (`id` a file-name-safe label, `name` its model_name_or_path).
+ */
+export type ContenderPlan =
+  | { kind: 'reference'; agent: 'gold' | 'noop' }
+  | { kind: 'model'; model: PricedModel; apiKey: string; agent?: AgentSpec }
+  | { kind: 'predictions'; id: string; name: string; patches: ReadonlyMap<string, string | null> };
+
+/** How the runner meters a model-driven attempt (run budget, model-call pool, ledger). */
+export interface MeterHooks {
+  /** Wraps the bash agent's model client. */
+  wrapClient: (client: ModelClient) => ModelClient;
+  /** Refuses an external agent's next call when it returns a message (the run budget). */
+  refuse: () => string | null;
+  /** Called per metered call of an external agent. */
+  onCall: (call: CallRecord) => void;
+}
+
+/** The agent and, for model-driven agents, what its `AttemptContext` needs: the client (bash) or the upstream route (command). */
+export interface AttemptAgent {
+  agent: Agent;
+  model?: ModelClient;
+  upstream?: AgentUpstream;
+}
+
+/**
+ * Builds the agent of one attempt. The provider SDKs are loaded only when a bash-agent model runs
+ * (they are a large part of start-up, bench/RESULTS.md).
+ */
+export async function attemptAgent(plan: ContenderPlan, meter: MeterHooks): Promise<AttemptAgent> {
+  if (plan.kind === 'reference') return { agent: createAgent(plan.agent) };
+  if (plan.kind === 'predictions') return { agent: new PredictionsAgent(plan.patches) };
+  const { spec, price } = plan.model;
+  if (plan.agent) {
+    const { id, command, env, vars, timeout_s, network } = plan.agent;
+    const upstream: AgentUpstream = {
+      dialect: spec.api,
+      baseURL: spec.base_url,
+      apiKey: plan.apiKey,
+      model: spec.model,
+      price,
+      refuse: meter.refuse,
+      onCall: meter.onCall,
+    };
+    return { agent: createAgent('command', { id, command, env, vars, network, ...(timeout_s ? { timeoutMs: timeout_s * 1000 } : {}) }), upstream };
+  }
+  const { createModelClient } = await import('../models/index.ts');
+  const model = meter.wrapClient(createModelClient(spec, plan.apiKey, price));
+  const agent = createAgent('bash', { toolCalls: spec.tool_calls, cacheControl: spec.cache_control ?? /claude|anthropic/i.test(spec.model) });
+  return { agent, model };
+}

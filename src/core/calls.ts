@@ -1,0 +1,37 @@
+// One billed model call as stored (in trajectories and ledgers): the schema is the type. Units:
+// tokens, USD, milliseconds.
+import { z } from 'zod';
+import { TokenUsage } from './usage.ts';
+
+export const CallRecord = z.object({
+  usage: TokenUsage,
+  /** The provider's usage object as received (kept for re-normalisation and audits). */
+  raw_usage: z.unknown(),
+  /** List-price cost in USD from the price sheet; null when the price is unknown. */
+  list_usd: z.number().nullable(),
+  /** Provider-reported cost in USD (OpenRouter `usage.cost`), when given. */
+  billed_usd: z.number().nullable(),
+  /** Milliseconds the call took, retries included. */
+  ms: z.number().nonnegative(),
+  /** HTTP tries this call took (1 = no retry); billed failed tries are summed into this record. Absent in older records. */
+  tries: z.number().int().positive().optional(),
+  /** True when a billed try's token counts are unknown: then `list_usd` is null — unknown, never 0. */
+  usage_unknown: z.boolean().optional(),
+  /** A billed side call of an external agent (a request without tools from a CLI whose working calls offer tools). */
+  side: z.boolean().optional(),
+});
+export type CallRecord = z.infer<typeof CallRecord>;
+
+/** A call metered by the proxy for an external agent: a CallRecord plus what the proxy saw of the request. */
+export const ProxyCallRecord = CallRecord.extend({
+  /** Request path as the client sent it, e.g. `/v1/chat/completions`. */
+  path: z.string(),
+  /** HTTP status of the upstream reply. */
+  status: z.number().int(),
+  stream: z.boolean(),
+  /** The `model` the client asked for (before any rewrite), null when none. */
+  requested_model: z.string().nullable(),
+  /** True when the request offered tools (an agent's working call). */
+  offered_tools: z.boolean(),
+});
+export type ProxyCallRecord = z.infer<typeof ProxyCallRecord>;

@@ -1,0 +1,192 @@
+// One attempt, as its steps (DESIGN.md §5–7): agent → workspace, setup and the agent's run → the
+// patch (extracted once, here, for every agent) → grading with re-runs → the record → its logs.
+import { mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type pLimit from 'p-limit';
+import type { TaskSpec } from '../config/task.ts';
+import type { AgentLimits, AttemptResult } from '../agents/types.ts';
+import { attemptAgent, type AttemptAgent, type ContenderPlan, type MeterHooks } from '../agents/factory.ts';
+import type { AttemptRecord, Contender, EnvCacheStatus } from '../core/records.ts';
+import type { Redactor } from '../core/redact.ts';
+import { promptTokens } from '../core/usage.ts';
+import { evaluate } from '../evaluation/evaluate.ts';
+import { gradeWithReruns } from '../evaluation/grade-attempt.ts';
+import type { ModelClient } from '../models/types.ts';
+import { withAttemptIsolation } from '../sandbox/attempt.ts';
+import type { RunWriter } from '../store/store.ts';
+import { createWorkspace, runSetup } from '../workspace/index.ts';
+import { extractPatch } from '../workspace/extract-patch.ts';
+import { toAttemptRecord, type HarnessFault } from './attempt-record.ts';
+import { meteredClient, type RunBudget } from './budget.ts';
+import { openAttemptLedger, type AttemptLedger } from './ledger-fold.ts';
+import type { Sandbox } from '../sandbox/types.ts';
+import type { RepoCache } from '../workspace/index.ts';
+import type { EnvCache } from '../workspace/env-cache.ts';
+
+export type Job = { task: TaskSpec; plan: ContenderPlan; contender: Contender; attempt: number; key: string };
+
+/** The run's p-limit pools besides the attempt pool. */
+export interface Pools {
+  model: ReturnType<typeof pLimit>;
+  test: ReturnType<typeof pLimit>;
+}
+
+/** The run's settings an attempt uses (a subset of `RunOptions`, src/runner/run.ts). Units: USD, tokens. */
+export interface AttemptOptions {
+  runId: string;
+  limits: AgentLimits;
+  priceSheet: { file: string };
+  budgetUsd: number | null;
+  budgetTokens?: number | null;
+  rerunFailed?: number;
+  resume?: boolean;
+  sandbox: Sandbox;
+  repoCache: RepoCache;
+  envCache?: EnvCache;
+  signal?: AbortSignal;
+}
+
+export interface AttemptEnv {
+  opts: AttemptOptions;
+  writer: RunWriter;
+  budget: RunBudget;
+  workRoot: string;
+  redact: Redactor;
+  pools: Pools;
+  onBudgetRefused: () => void;
+}
+
+/** Runs one attempt and returns its record (not yet appended); logs are written. Never throws for the attempt's failures. */
+export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> {
+  const { task, plan, contender, attempt, key } = job;
+  const { opts, writer } = env;
+  const t0 = Date.now();
+  const ids = { key, model: contender.id, instance_id: task.instance_id, attempt };
+  const ledger = plan.kind === 'model' ? await openAttemptLedger(writer.dir, ids, opts.resume ?? false, env.budget) : null;
+  const meter = meterHooks(env, ledger);
+  const built = await attemptAgent(plan, meter.hooks);
+  const attemptDir = await mkdtemp(path.join(env.workRoot, `${contender.id}-${task.instance_id}-${attempt}-`));
+  try {
+    const worked = await workAttempt(job, env, built, attemptDir);
+    const graded = await gradeWithReruns({
+      task,
+      rerunFailed: opts.rerunFailed ?? 0,
+      harnessError: worked.fault?.message ?? null,
+      grade: () => env.pools.test(() => evaluate({
+        task, modelPatch: worked.patch.text, sandbox: opts.sandbox, repoCache: opts.repoCache, workDir: attemptDir,
+        // noop's empty patch is still graded, so the run checks that no task resolves without a fix
+        gradeEmptyPatch: plan.kind === 'reference' && plan.agent === 'noop',
+        ...(opts.envCache ? { envCache: opts.envCache } : {}),
+      })),
+    });
+    const record = toAttemptRecord({
+      runId: opts.runId, instanceId: task.instance_id, contender, kind: plan.kind, attempt, key,
+      result: worked.result, patch: worked.patch, harnessFault: worked.fault, graded,
+      refusedByBudget: meter.refused(), limits: limitsOf(opts), formatErrors: opts.limits.formatErrors,
+      priceSheet: opts.priceSheet.file, wallMs: Date.now() - t0, finishedAt: new Date().toISOString(),
+      envCache: worked.envCache, carried: ledger?.carried ?? null,
+    });
+    await writer.writeAttemptLogs(record, graded.evaluation);
+    return record;
+  } finally {
+    ledger?.close();
+    await rm(attemptDir, { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+/** What the workspace phase left: the agent's result, the patch to grade, and a harness fault if one stopped it. */
+interface Worked {
+  result: AttemptResult;
+  patch: { text: string; binaryFilesDropped: number };
+  fault: HarnessFault | null;
+  envCache: EnvCacheStatus | null;
+}
+
+/**
+ * Makes the workspace, runs `setup` (model-driven agents only: reference agents need no installed
+ * environment), runs the agent in its private isolation, and extracts the patch before the
+ * workspace is removed. A fault of the harness (checkout, setup, sandbox, extraction) is returned, never thrown.
+ */
+async function workAttempt(job: Job, env: AttemptEnv, built: AttemptAgent, attemptDir: string): Promise<Worked> {
+  const { task, plan, contender, attempt } = job;
+  const { opts, writer, pools } = env;
+  let envCache: EnvCacheStatus | null = null;
+  const failed = (stage: HarnessFault['stage'], e: unknown, result?: AttemptResult): Worked => ({
+    result: result ?? { exit_status: 'env_error', calls: [], steps: 0, trajectory: [], error: `harness: ${(e as Error).message}` },
+    patch: { text: '', binaryFilesDropped: 0 },
+    fault: { stage, message: `${stage === 'patch' ? 'patch extraction failed' : 'harness'}: ${(e as Error).message}` },
+    envCache,
+  });
+  let workspace;
+  try {
+    workspace = await createWorkspace({ repoCache: opts.repoCache, repo: task.repo, baseCommit: task.base_commit, parentDir: attemptDir });
+  } catch (e) {
+    return failed('workspace', e);
+  }
+  try {
+    let result: AttemptResult;
+    try {
+      if (plan.kind === 'model') {
+        await pools.test(() => runSetup(workspace, task, opts.sandbox, opts.envCache ? { envCache: opts.envCache, onCache: (r) => (envCache = r) } : {}));
+        envCache ??= opts.envCache ? null : task.setup.trim() ? 'off' : null;
+      }
+      const saveTrajectory = plan.kind === 'model' ? writer.trajectorySink({ contender: contender.id, instance_id: task.instance_id, attempt }) : undefined;
+      const limits: AgentLimits = { ...opts.limits };
+      // A private HOME / TMPDIR / proxy-socket folder for this attempt only; setup and grading never see it.
+      result = await withAttemptIsolation(opts.sandbox, (own) =>
+        built.agent.attempt({
+          task, workspace, sandbox: own.sandbox, proxyDir: own.runDir, infoDir: own.infoDir, limits,
+          model: built.model, upstream: built.upstream, saveTrajectory, signal: opts.signal, redact: env.redact,
+        }));
+    } catch (e) {
+      return failed('workspace', e);
+    }
+    if (result.given_patch !== undefined) return { result, patch: { text: result.given_patch, binaryFilesDropped: 0 }, fault: null, envCache };
+    try {
+      const extracted = await extractPatch(workspace);
+      return { result, patch: { text: extracted.patch, binaryFilesDropped: extracted.binaryFilesDropped }, fault: null, envCache };
+    } catch (e) {
+      // No patch can be trusted: the attempt is the harness's failure, whatever else happened.
+      return failed('patch', e, { ...result, exit_status: 'env_error', error: `patch extraction failed: ${(e as Error).message}${result.error ? `; before that: ${result.error}` : ''}` });
+    }
+  } finally {
+    await workspace.cleanup();
+  }
+}
+
+/** The run budget's and the ledger's hooks for the agent, and whether the budget refused a call. */
+function meterHooks(env: AttemptEnv, ledger: AttemptLedger | null): { hooks: MeterHooks; refused: () => boolean } {
+  let refused = false;
+  const onRefused = () => {
+    refused = true;
+    env.onBudgetRefused();
+  };
+  const billed = ledger ? ledger.billed : () => {};
+  const hooks: MeterHooks = {
+    wrapClient: (client) => meteredClient(pooledClient(client, env.pools.model), env.budget, onRefused, billed),
+    refuse: () => {
+      if (!env.budget.exhausted) return null;
+      onRefused();
+      return env.budget.describe();
+    },
+    onCall: (c) => (billed(c), env.budget.add(c.list_usd, promptTokens(c.usage) + c.usage.output)),
+  };
+  return { hooks, refused: () => refused };
+}
+
+/** A client whose calls wait for a slot of the model pool. */
+function pooledClient(inner: ModelClient, pool: Pools['model']): ModelClient {
+  return { id: inner.id, chat: (messages, o) => pool(() => inner.chat(messages, o)) };
+}
+
+/** The run's limits as recorded (for the record's `limit.value`). */
+function limitsOf(opts: AttemptOptions) {
+  return {
+    steps: opts.limits.steps,
+    attempt_usd: opts.limits.costUsd,
+    wall_ms: opts.limits.wallMs,
+    command_timeout_ms: opts.limits.commandTimeoutMs,
+    run_budget_usd: opts.budgetUsd,
+    run_budget_tokens: opts.budgetTokens ?? null,
+  };
+}

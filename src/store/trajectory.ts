@@ -1,0 +1,62 @@
+// The store's reader and writer of trajectory files (schemas: src/core/trajectory.ts). The only
+// module that builds their paths: `trajectories/<contender>/<instance_id>/<attempt>.json`.
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Trajectory, type TrajectorySink } from '../core/trajectory.ts';
+import type { Redactor } from '../core/redact.ts';
+
+/** Which attempt's trajectory: the contender id, the task and the 0-based attempt index. */
+export interface AttemptRef {
+  contender: string;
+  instance_id: string;
+  attempt: number;
+}
+
+export type { TrajectorySink };
+
+/** A trajectory as read: the parsed file, none, or why it could not be read. */
+export type TrajectoryRead = { kind: 'ok'; file: Trajectory } | { kind: 'missing' } | { kind: 'not_read' } | { kind: 'invalid'; reason: string };
+
+
+/** Path of an attempt's trajectory file in a run folder. */
+export function trajectoryPath(runDir: string, ref: AttemptRef): string {
+  return path.join(runDir, 'trajectories', ref.contender, ref.instance_id, `${ref.attempt}.json`);
+}
+
+/**
+ * A sink writing `ref`'s trajectory in `runDir`: each call validates `doc` against `Trajectory`,
+ * applies `redact` to the JSON text and replaces the file atomically (temp file + rename, folder
+ * created), so a reader sees the previous or the new document, never half of one.
+ * @throws ZodError when `doc` does not match its format's schema (a harness bug); fs errors as they come.
+ */
+export function trajectorySink(runDir: string, ref: AttemptRef, redact: Redactor): TrajectorySink {
+  const file = trajectoryPath(runDir, ref);
+  return async (doc) => {
+    const valid = Trajectory.parse(doc);
+    await mkdir(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    await writeFile(tmp, redact(JSON.stringify(valid, null, 2)) + '\n');
+    await rename(tmp, file);
+  };
+}
+
+/** Reads and validates one attempt's trajectory (either agent's format); never throws. */
+export async function readTrajectory(runDir: string, ref: AttemptRef): Promise<TrajectoryRead> {
+  const file = trajectoryPath(runDir, ref);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    return { kind: 'invalid', reason: `cannot read ${file}: ${(e as Error).message}` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return { kind: 'invalid', reason: `${file}: not JSON: ${(e as Error).message}` };
+  }
+  const parsed = Trajectory.safeParse(json);
+  if (!parsed.success) return { kind: 'invalid', reason: `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).slice(0, 3).join('; ')}` };
+  return { kind: 'ok', file: parsed.data };
+}
