@@ -49,7 +49,9 @@ export function registerTaskCommands(program: Command, tasks: Command, exit: { c
     .description(
       'Create a task from any git repository (path or URL) and a fix (a commit, or a patch file against --base): split the fix ' +
         'into gold.patch (source) and test.patch (files matching --test-files), run the tests before and after the fix to compute ' +
-        'FAIL_TO_PASS and PASS_TO_PASS, write <tasks>/repos/<name>.bundle (history up to --base only) and <tasks>/<id>/.',
+        'FAIL_TO_PASS and PASS_TO_PASS, write <tasks>/repos/<name>.bundle (history up to --base only) and <tasks>/<id>/. Every flag, ' +
+        'the repository and both commits are checked before any test runs, and the task is linted before it is written: on any ' +
+        'failure nothing is written (exit 2). Prints counts, the FAIL_TO_PASS ids and warnings (--verbose: every id).',
     )
     .requiredOption('--repo <path|url>', 'the git repository (local path, bundle or URL)')
     .requiredOption('--base <sha>', 'base commit: the state before the fix')
@@ -63,9 +65,13 @@ export function registerTaskCommands(program: Command, tasks: Command, exit: { c
     .addOption(new Option('--timeout <seconds>', 'timeout_s of the test command').default(300).argParser(positiveInt))
     .addOption(new Option('--runs <n>', 'test runs before and after; their lists must agree').default(1).argParser(positiveInt))
     .option('--tasks <dir>', 'folder to write the task into (default: the bundled tasks/)')
-    .option('--bundle-name <name>', 'name of the bundle under <tasks>/repos/ (default: the repository name)')
+    .option('--bundle-name <name>', 'file name of the bundle under <tasks>/repos/ (default: the repository name; no "/": see --upstream)')
     .option('--no-bundle', 'write no bundle; task.yaml names the repository as given')
+    .option('--upstream <owner/name>', 'the public repository, kept as swe_bench.repo for `tasks export` (default: from a GitHub URL --repo or the clone\'s origin remote)')
     .option('--force', 'replace an existing task folder')
+    .option('--verbose', 'print every PASS_TO_PASS id too (default: counts and the FAIL_TO_PASS ids)')
+    .option('--cache-dir <dir>', 'environment cache of setups, shared with validate and run (default: $FIXBENCH_CACHE_DIR, else $XDG_CACHE_HOME/fixbench, else ~/.cache/fixbench)')
+    .option('--no-env-cache', 'run setup afresh before each test run instead of once')
     .addOption(sandboxOption())
     .action(async (opts) => {
       exit.code = await (await import('./tasks-create.ts')).tasksCreateCommand(opts);
