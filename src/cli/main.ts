@@ -83,6 +83,7 @@ export function buildProgram(exit: { code: number }): Command {
     )
     .option('--tasks <dir>', 'folder of task fixtures (default: the bundled tasks/)')
     .option('--task <ids>', 'only these instance_ids (comma-separated; repeatable)', list)
+    .option('--created-after <date>', 'only tasks whose created_at (the fix commit\'s date) is after this ISO date: the contamination window after a model\'s training cutoff; tasks without created_at are left out')
     .option('--models-file <file>', 'models catalog (default: the bundled models.yaml)')
     .option('--models <ids>', 'only these model ids from the catalog (comma-separated; repeatable); their API-key variables must be set', list)
     .option('--no-models', 'run no model, only the reference agents (not with --models)')

@@ -78,6 +78,40 @@ export function registerTaskCommands(program: Command, tasks: Command, exit: { c
     });
 
   tasks
+    .command('mine')
+    .description(
+      'Tasks from a repository\'s history: every commit (first parent, no merges) that changes source and test files together ' +
+        'is a candidate; each is built as `tasks create` builds a task (parent = base_commit, commit = fix, problem statement = ' +
+        'its message), refused when no test fails before the fix or when FAIL_TO_PASS is longer than --max-fail-to-pass (a ' +
+        'refactor), validated --runs times as `tasks validate` does, and written only when valid (created_at = the commit\'s ' +
+        'date). Writes a report of every candidate with its verdict and reason (JSON, and a table beside it as .txt). Exit 3 when no task was kept.',
+    )
+    .requiredOption('--repo <path|url>', 'the git repository (local path, bundle or URL)')
+    .requiredOption('--test-cmd <cmd>', 'command that runs the tests (test_cmd)')
+    .requiredOption('--test-report <kind>', 'how to read per-test results: junit:<path>, vitest-json:<path>, jest-json:<path>, mocha-json:<path>, tap or exit-code')
+    .option('--setup <cmd>', 'install command run before the tests (setup), e.g. "npm ci"', '')
+    .option('--ref <rev>', 'the branch or commit whose history is walked', 'HEAD')
+    .option('--since <date>', 'only commits made on or after this date (git log --since)')
+    .option('--created-after <date>', 'only fix commits dated strictly after this ISO date (a model\'s training cutoff: the contamination window)')
+    .addOption(new Option('--max <n>', 'stop after this many valid tasks').argParser(positiveInt))
+    .addOption(new Option('--max-fail-to-pass <n>', 'a candidate with more FAIL_TO_PASS tests is a refactor or a feature, not a bug fix').default(20).argParser(positiveInt))
+    .addOption(new Option('--runs <n>', 'validation runs of each candidate (as tasks validate)').default(3).argParser(positiveInt))
+    .option('--test-files <globs>', 'globs of test files (comma-separated; repeatable; default as tasks create)', list)
+    .addOption(new Option('--timeout <seconds>', 'timeout_s of the test command').default(300).argParser(positiveInt))
+    .option('--tasks <dir>', 'folder to write the kept tasks into (default: the bundled tasks/)')
+    .option('--report <file>', 'the report of every candidate (JSON); the table goes beside it with .txt', 'reports/tasks-mine.json')
+    .option('--bundle-name <name>', 'file name of the bundle under <tasks>/repos/ (default: the repository name)')
+    .option('--no-bundle', 'write no bundle; task.yaml names the repository as given')
+    .option('--upstream <owner/name>', 'the public repository, kept as swe_bench.repo for `tasks export`')
+    .option('--force', 'rebuild candidates whose task folder exists')
+    .option('--cache-dir <dir>', 'environment cache of setups (as tasks create)')
+    .option('--no-env-cache', 'run setup afresh before each test run')
+    .addOption(sandboxOption())
+    .action(async (opts) => {
+      exit.code = await (await import('./tasks-mine.ts')).tasksMineCommand(opts);
+    });
+
+  tasks
     .command('import')
     .description(
       'Import SWE-bench instances (JSONL: repo, instance_id, base_commit, patch, test_patch, problem_statement, FAIL_TO_PASS, ' +

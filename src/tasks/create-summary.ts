@@ -6,7 +6,8 @@ import type { TaskYaml } from '../config/task.ts';
 /** `s` with C0/C1 control characters and DEL shown as JSON escapes (`\t`, `\u0000`); other text unchanged. */
 export function printable(s: string): string {
   // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => JSON.stringify(c).slice(1, -1));
+  const named: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
