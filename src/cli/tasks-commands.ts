@@ -112,6 +112,27 @@ export function registerTaskCommands(program: Command, tasks: Command, exit: { c
     });
 
   tasks
+    .command('fetch')
+    .description(
+      'Build the tasks of a suite file of recipes (see recipes/): each names a public repository by URL, a base and a fix ' +
+        'commit, the setup and the test command, never code or patch text. Each task is built here as `tasks create` builds it ' +
+        '(clone, split the fix, run the tests before and after it, lint, write). A recipe that fails does not stop the others; ' +
+        'exit 3 when one failed.',
+    )
+    .argument('<suite-file>', 'the suite file (YAML), e.g. recipes/js-bugfixes.yaml')
+    .argument('[ids...]', 'only these instance_ids')
+    .option('--tasks <dir>', 'folder to write the tasks into (default: the bundled tasks/)')
+    .option('--mirror <owner/name=path|url>', 'clone owner/name from this local path or URL instead of its recipe URL (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--mirrors <dir>', 'a folder of local mirrors: <dir>/<owner>+<name>[/repo] or <dir>/<owner>/<name> (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--force', 'rebuild tasks whose folder exists')
+    .option('--cache-dir <dir>', 'environment cache of setups (as tasks create)')
+    .option('--no-env-cache', 'run setup afresh before each test run')
+    .addOption(sandboxOption())
+    .action(async (file: string, ids: string[], opts) => {
+      exit.code = await (await import('./tasks-fetch.ts')).tasksFetchCommand(file, ids, opts);
+    });
+
+  tasks
     .command('import')
     .description(
       'Import SWE-bench instances (JSONL: repo, instance_id, base_commit, patch, test_patch, problem_statement, FAIL_TO_PASS, ' +
