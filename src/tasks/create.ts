@@ -83,7 +83,7 @@ export async function buildTask(o: CreateOptions, given?: CreatePlan): Promise<B
       run_ms.push(Date.now() - t0);
       const n = Object.keys(r.parsed).length;
       const first = r.error?.split('\n')[0] ?? '';
-      if (r.outcome === 'infra_error' && /^setup of /.test(first)) {
+      if (r.outcome === 'infra_error' && /^(?:InfraError: )?setup of /.test(first)) {
         throw new CreateRejected('setup_failed', `setup failed ${label}, run ${run}: ${first}; check --setup\n${r.error!.slice(-2000)}`);
       }
       if (r.outcome === 'tampered') {
