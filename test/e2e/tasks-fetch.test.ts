@@ -43,6 +43,10 @@ describe('fixbench tasks fetch', () => {
     // The built task is sound: lint passes.
     const lint = await runCli(['tasks', 'lint', '--tasks', tasks]);
     expect(lint.exitCode, lint.stdout + lint.stderr).toBe(0);
+    // SWE-bench export names the upstream repository, and created_at is the fix commit's date.
+    const exported = await runCli(['tasks', 'export', '--tasks', tasks]);
+    expect(exported.exitCode, exported.stderr).toBe(0);
+    expect(JSON.parse(exported.stdout.trim().split('\n')[0]!)).toMatchObject({ repo: 'acme/tiny', instance_id: 'tiny-fix', created_at: expect.stringMatching(/^2024-01-01T01:00:00/) });
     // Fetched again: the existing task is kept, not rebuilt.
     const again = await runCli(['tasks', 'fetch', suite, 'tiny-fix', '--tasks', tasks, '--mirror', `acme/tiny=${repo.dir}`, '--sandbox', 'local', '--no-env-cache']);
     expect(again.exitCode, again.stderr).toBe(0);
