@@ -78,7 +78,9 @@ export async function fetchSuite(suite: SuiteFile, o: FetchCommon & { ids?: stri
       done({ status: 'created', error: null, result: await saveTask(copts, built) });
     } catch (e) {
       if (!(e instanceof UserInputError || e instanceof CreateRejected)) throw e;
-      done({ status: 'failed', error: e.message.split('\n')[0]!, result: null });
+      // The first line, and the first listed problem when the first line only introduces a list.
+      const lines = e.message.split('\n');
+      done({ status: 'failed', error: lines[0]!.endsWith(':') && lines[1] ? `${lines[0]} ${lines[1].trim()}` : lines[0]!, result: null });
     }
   }
   return out;
