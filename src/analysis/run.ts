@@ -1,7 +1,7 @@
 // One analysis of a run (DESIGN.md §8), computed once and shared: the report's every view model
 // (leaderboard, matrix, answer, routing, pairwise, pass@k, budget, steps) reads this result instead
 // of re-deriving its own. Pure: a RunHeader and AttemptRecords in, plain data out.
-import type { AttemptRecord, RunHeader } from '../store/records.ts';
+import type { AttemptRecord, RunHeader } from '../core/records.ts';
 import { answer, type Answer } from './answer.ts';
 import { indexAttempts, rankSummaries, summarise, type AttemptIndex, type ContenderSummary } from './leaderboard.ts';
 import { buildMatrix, type ResultMatrix } from './matrix.ts';

@@ -21,6 +21,8 @@ export interface SuiteCliOptions {
   tasks?: string;
   /** `--task <id…>`: only these tasks. */
   task?: string[];
+  /** `--created-after <date>`: only tasks whose created_at is after it (the contamination window; `createdAfter`). */
+  createdAfter?: string;
   /** Attempts at once. */
   concurrency: number;
   /** Results folder; the run goes to `<results>/<run_id>`. */

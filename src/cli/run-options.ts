@@ -77,6 +77,7 @@ const none = (v: number | null | undefined): number => v ?? Number.POSITIVE_INFI
 export const RUN_OPTIONS: readonly RunOptionDef[] = [
   def({ key: 'tasks', flags: '--tasks <dir>', help: 'folder of task fixtures (default: the bundled tasks/)' }),
   def({ key: 'task', flags: '--task <ids>', help: 'only these instance_ids (comma-separated; repeatable)', parse: list, stored: { of: (h) => h.suite.instance_ids, fields: ['suite.instance_ids', 'suite.hash'] } }),
+  def({ key: 'createdAfter', flags: '--created-after <date>', help: 'only tasks whose created_at (the fix commit\'s date) is after this ISO date: the contamination window after a model\'s training cutoff; tasks without created_at are left out' }),
   def({ key: 'modelsFile', flags: '--models-file <file>', help: 'models catalog (default: the bundled models.yaml)' }),
   def({
     key: 'models', flags: '--models <ids>', help: 'only these model ids from the catalog (comma-separated; repeatable); their API-key variables must be set', parse: list,

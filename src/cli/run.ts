@@ -1,6 +1,7 @@
 // `fixbench run`: load and validate every input, then run the suite, then build the report.
 import path from 'node:path';
 import { loadTasks } from '../tasks/load.ts';
+import { createdAfter } from '../tasks/select.ts';
 import { preflightTasks } from '../tasks/preflight.ts';
 import { access, constants, mkdir } from 'node:fs/promises';
 import { suiteHash } from '../tasks/suite-hash.ts';
@@ -56,7 +57,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
     o = resumedOptions(o, stored);
   }
   const tasksDir = defaultTasksDir(o.tasks);
-  const tasks = await loadTasks(tasksDir, o.task);
+  const tasks = createdAfter(await loadTasks(tasksDir, o.task), o.createdAfter);
   const catalog = await catalogFromOptions(o);
   const explicit = o.models !== false && Boolean(o.models?.length);
   const chosen = o.models === false ? [] : o.models?.length ? selectModels(catalog, o.models) : catalog.models;

@@ -49,7 +49,9 @@ export function registerTaskCommands(program: Command, tasks: Command, exit: { c
     .description(
       'Create a task from any git repository (path or URL) and a fix (a commit, or a patch file against --base): split the fix ' +
         'into gold.patch (source) and test.patch (files matching --test-files), run the tests before and after the fix to compute ' +
-        'FAIL_TO_PASS and PASS_TO_PASS, write <tasks>/repos/<name>.bundle (history up to --base only) and <tasks>/<id>/.',
+        'FAIL_TO_PASS and PASS_TO_PASS, write <tasks>/repos/<name>.bundle (history up to --base only) and <tasks>/<id>/. Every flag, ' +
+        'the repository and both commits are checked before any test runs, and the task is linted before it is written: on any ' +
+        'failure nothing is written (exit 2). Prints counts, the FAIL_TO_PASS ids and warnings (--verbose: every id).',
     )
     .requiredOption('--repo <path|url>', 'the git repository (local path, bundle or URL)')
     .requiredOption('--base <sha>', 'base commit: the state before the fix')
@@ -63,12 +65,71 @@ export function registerTaskCommands(program: Command, tasks: Command, exit: { c
     .addOption(new Option('--timeout <seconds>', 'timeout_s of the test command').default(300).argParser(positiveInt))
     .addOption(new Option('--runs <n>', 'test runs before and after; their lists must agree').default(1).argParser(positiveInt))
     .option('--tasks <dir>', 'folder to write the task into (default: the bundled tasks/)')
-    .option('--bundle-name <name>', 'name of the bundle under <tasks>/repos/ (default: the repository name)')
+    .option('--bundle-name <name>', 'file name of the bundle under <tasks>/repos/ (default: the repository name; no "/": see --upstream)')
     .option('--no-bundle', 'write no bundle; task.yaml names the repository as given')
+    .option('--upstream <owner/name>', 'the public repository, kept as swe_bench.repo for `tasks export` (default: from a GitHub URL --repo or the clone\'s origin remote)')
     .option('--force', 'replace an existing task folder')
+    .option('--verbose', 'print every PASS_TO_PASS id too (default: counts and the FAIL_TO_PASS ids)')
+    .option('--cache-dir <dir>', 'environment cache of setups, shared with validate and run (default: $FIXBENCH_CACHE_DIR, else $XDG_CACHE_HOME/fixbench, else ~/.cache/fixbench)')
+    .option('--no-env-cache', 'run setup afresh before each test run instead of once')
     .addOption(sandboxOption())
     .action(async (opts) => {
       exit.code = await (await import('./tasks-create.ts')).tasksCreateCommand(opts);
+    });
+
+  tasks
+    .command('mine')
+    .description(
+      'Tasks from a repository\'s history: every commit (first parent, no merges) that changes source and test files together ' +
+        'is a candidate; each is built as `tasks create` builds a task (parent = base_commit, commit = fix, problem statement = ' +
+        'its message), refused when no test fails before the fix or when FAIL_TO_PASS is longer than --max-fail-to-pass (a ' +
+        'refactor), validated --runs times as `tasks validate` does, and written only when valid (created_at = the commit\'s ' +
+        'date). Writes a report of every candidate with its verdict and reason (JSON, and a table beside it as .txt). Exit 3 when no task was kept.',
+    )
+    .requiredOption('--repo <path|url>', 'the git repository (local path, bundle or URL)')
+    .requiredOption('--test-cmd <cmd>', 'command that runs the tests (test_cmd)')
+    .requiredOption('--test-report <kind>', 'how to read per-test results: junit:<path>, vitest-json:<path>, jest-json:<path>, mocha-json:<path>, tap or exit-code')
+    .option('--setup <cmd>', 'install command run before the tests (setup), e.g. "npm ci"', '')
+    .option('--ref <rev>', 'the branch or commit whose history is walked', 'HEAD')
+    .option('--since <date>', 'only commits made on or after this date (git log --since)')
+    .option('--created-after <date>', 'only fix commits dated strictly after this ISO date (a model\'s training cutoff: the contamination window)')
+    .addOption(new Option('--max <n>', 'stop after this many valid tasks').argParser(positiveInt))
+    .addOption(new Option('--max-fail-to-pass <n>', 'a candidate with more FAIL_TO_PASS tests is a refactor or a feature, not a bug fix').default(20).argParser(positiveInt))
+    .addOption(new Option('--runs <n>', 'validation runs of each candidate (as tasks validate)').default(3).argParser(positiveInt))
+    .option('--test-files <globs>', 'globs of test files (comma-separated; repeatable; default as tasks create)', list)
+    .addOption(new Option('--timeout <seconds>', 'timeout_s of the test command').default(300).argParser(positiveInt))
+    .option('--tasks <dir>', 'folder to write the kept tasks into (default: the bundled tasks/)')
+    .option('--report <file>', 'the report of every candidate (JSON); the table goes beside it with .txt', 'reports/tasks-mine.json')
+    .option('--bundle-name <name>', 'file name of the bundle under <tasks>/repos/ (default: the repository name)')
+    .option('--no-bundle', 'write no bundle; task.yaml names the repository as given')
+    .option('--upstream <owner/name>', 'the public repository, kept as swe_bench.repo for `tasks export`')
+    .option('--force', 'rebuild candidates whose task folder exists')
+    .option('--cache-dir <dir>', 'environment cache of setups (as tasks create)')
+    .option('--no-env-cache', 'run setup afresh before each test run')
+    .addOption(sandboxOption())
+    .action(async (opts) => {
+      exit.code = await (await import('./tasks-mine.ts')).tasksMineCommand(opts);
+    });
+
+  tasks
+    .command('fetch')
+    .description(
+      'Build the tasks of a suite file of recipes (see recipes/): each names a public repository by URL, a base and a fix ' +
+        'commit, the setup and the test command, never code or patch text. Each task is built here as `tasks create` builds it ' +
+        '(clone, split the fix, run the tests before and after it, lint, write). A recipe that fails does not stop the others; ' +
+        'exit 3 when one failed.',
+    )
+    .argument('<suite-file>', 'the suite file (YAML), e.g. recipes/js-bugfixes.yaml')
+    .argument('[ids...]', 'only these instance_ids')
+    .option('--tasks <dir>', 'folder to write the tasks into (default: the bundled tasks/)')
+    .option('--mirror <owner/name=path|url>', 'clone owner/name from this local path or URL instead of its recipe URL (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--mirrors <dir>', 'a folder of local mirrors: <dir>/<owner>+<name>[/repo] or <dir>/<owner>/<name> (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--force', 'rebuild tasks whose folder exists')
+    .option('--cache-dir <dir>', 'environment cache of setups (as tasks create)')
+    .option('--no-env-cache', 'run setup afresh before each test run')
+    .addOption(sandboxOption())
+    .action(async (file: string, ids: string[], opts) => {
+      exit.code = await (await import('./tasks-fetch.ts')).tasksFetchCommand(file, ids, opts);
     });
 
   tasks

@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 const create = (...args: string[]) =>
-  runCli(['tasks', 'create', '--repo', repo.dir, '--test-cmd', TEST_CMD, '--test-report', 'tap', '--tasks', tasks, '--sandbox', 'local', ...args]);
+  runCli(['tasks', 'create', '--repo', repo.dir, '--test-cmd', TEST_CMD, '--test-report', 'tap', '--tasks', tasks, '--sandbox', 'local', '--cache-dir', path.join(tmp, 'cache'), ...args]);
 const yamlOf = async (id: string) => parse(await readFile(path.join(tasks, id, 'task.yaml'), 'utf8')) as Record<string, unknown>;
 
 describe('fixbench tasks create', () => {
@@ -51,7 +51,13 @@ describe('fixbench tasks create', () => {
     execFileSync('git', ['clone', '-q', bundle, clone], { env: testGitEnv() });
     const commits = execFileSync('git', ['-C', clone, 'rev-list', '--all'], { env: testGitEnv(), encoding: 'utf8' }).trim().split('\n');
     expect(commits).toEqual([repo.commits[0]]);
-    expect(r.stdout).toMatch(/FAIL_TO_PASS \(1\):\n {4}- add > adds two numbers\n/);
+    // A summary: counts and the FAIL_TO_PASS ids; PASS_TO_PASS ids only with --verbose.
+    expect(r.stdout).toMatch(/FAIL_TO_PASS: 1 {2}PASS_TO_PASS: 2/);
+    expect(r.stdout).toMatch(/ {2}FAIL_TO_PASS:\n {4}- add > adds two numbers\n/);
+    expect(r.stdout).not.toMatch(/base > truth/);
+    expect(r.stdout).toMatch(/warning: the problem statement is the fix commit's message/);
+    expect(r.stdout).toMatch(/warning: no upstream repository is known/);
+    expect(y.created_at).toMatch(/^2024-01-01T01:00:00(?:Z|\+00:00)$/);
   });
 
   it('from a patch file with --issue and --no-bundle', async () => {
@@ -59,10 +65,15 @@ describe('fixbench tasks create', () => {
     await writeFile(fix, repo.git('diff', repo.commits[0]!, repo.commits[1]!));
     const issue = path.join(tmp, 'issue.md');
     await writeFile(issue, '# add subtracts\n\nadd(2, 3) is -1.\n');
-    const r = await create('--base', repo.commits[0]!, '--fix', fix, '--issue', issue, '--no-bundle', '--id', 'tiny-2');
+    const r = await create('--base', repo.commits[0]!, '--fix', fix, '--issue', issue, '--no-bundle', '--id', 'tiny-2', '--verbose', '--upstream', 'acme/tiny');
     expect(r.exitCode, r.stderr).toBe(0);
     const y = await yamlOf('tiny-2');
     expect(y.repo).toBe(repo.dir);
+    expect(y.swe_bench).toEqual({ repo: 'acme/tiny' });
+    expect(r.stdout).toMatch(/upstream acme\/tiny/);
+    expect(r.stdout).toMatch(/PASS_TO_PASS:\n {4}- .*\n {4}- .*$/);
+    expect(r.stdout).toMatch(/- base > truth$/);
+    expect(r.stdout).not.toMatch(/commit's message/);
     expect(y.FAIL_TO_PASS).toEqual(F2P);
     expect([...(y.PASS_TO_PASS as string[])].sort()).toEqual([...P2P].sort());
     expect(await readFile(path.join(tasks, 'tiny-2', 'problem_statement.md'), 'utf8')).toBe('# add subtracts\n\nadd(2, 3) is -1.\n');

@@ -1,0 +1,68 @@
+// `fixbench tasks fetch <suite file>`: builds the suite's task recipes on this machine.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ExitCode, UserInputError } from '../core/errors.ts';
+import { createSandbox, type SandboxChoice } from '../sandbox/index.ts';
+import { printable } from '../tasks/create-summary.ts';
+import { fetchSuite } from '../tasks/fetch.ts';
+import { loadSuiteFile } from '../tasks/recipe.ts';
+import { defaultTasksDir } from './common.ts';
+import { textTable } from './table.ts';
+import { envCacheFor } from './tasks-create.ts';
+import { repoCacheFor } from './tasks-check.ts';
+import { untrustedWork } from './trust.ts';
+
+export interface FetchCliOptions {
+  tasks?: string;
+  mirror?: string[];
+  mirrors?: string[];
+  force?: boolean;
+  cacheDir?: string;
+  envCache?: boolean;
+  sandbox: SandboxChoice;
+}
+
+/** `owner/name=<path|url>` pairs as a map. @throws UserInputError for a malformed pair. */
+export function mirrorMap(pairs: readonly string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of pairs) {
+    const m = /^([A-Za-z0-9][\w.-]*\/[\w.-]+)=(.+)$/.exec(p);
+    if (!m) throw new UserInputError(`--mirror ${p}: give owner/name=<path or URL>, e.g. micromatch/picomatch=/srv/git/picomatch.git`);
+    out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
+/**
+ * Runs `fixbench tasks fetch`: builds every recipe (or `ids`) of `file` into --tasks, printing one
+ * line per recipe and a table at the end. Exit 0 when every recipe was built (or existed), 3 when one failed.
+ */
+export async function tasksFetchCommand(file: string, ids: string[], o: FetchCliOptions): Promise<number> {
+  const suite = await loadSuiteFile(file);
+  const mirrors = mirrorMap(o.mirror);
+  const tasksDir = defaultTasksDir(o.tasks);
+  const repoCache = repoCacheFor(tasksDir);
+  const sandbox = await createSandbox(o.sandbox, { untrusted: untrustedWork({ repo: [...new Set(suite.tasks.map((t) => t.repo))].join(', ') }) });
+  const work = await mkdtemp(path.join(os.tmpdir(), 'fixbench-fetch-'));
+  try {
+    const envCache = envCacheFor(o);
+    const results = await fetchSuite(suite, {
+      ids, mirrors, mirrorDirs: o.mirrors ?? [], tasksDir, sandbox, repoCache, workDir: work, force: o.force, ...(envCache ? { envCache } : {}),
+      onDone: (f) => process.stderr.write(`${f.instance_id}: ${f.status}${f.error ? `: ${printable(f.error)}` : ''} (${(f.wall_ms / 1000).toFixed(1)} s)\n`),
+    });
+    process.stdout.write(
+      textTable(
+        ['instance_id', 'status', 'FAIL_TO_PASS', 'PASS_TO_PASS', 'build', 'warnings / error'],
+        results.map((r) => [
+          r.instance_id, r.status, r.result?.task.FAIL_TO_PASS.length ?? '', r.result?.task.PASS_TO_PASS.length ?? '', `${(r.wall_ms / 1000).toFixed(1)} s`,
+          printable(r.error ?? r.result?.warnings.join('; ') ?? '').slice(0, 200),
+        ]),
+      ) + `tasks in ${tasksDir}; next: fixbench tasks validate --tasks ${tasksDir}\n`,
+    );
+    return results.some((r) => r.status === 'failed') ? ExitCode.gateFailed : ExitCode.ok;
+  } finally {
+    await sandbox.cleanup();
+    await rm(work, { recursive: true, force: true });
+  }
+}

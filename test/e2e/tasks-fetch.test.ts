@@ -1,0 +1,63 @@
+// `fixbench tasks fetch` on a suite file whose recipes point at a repository built here: the task
+// it builds equals the one `tasks create` builds from the same commits, a URL is served from a
+// --mirror, and a recipe that fails does not stop the others.
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse, stringify } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
+import { gitRepo, type GitRepo } from '../helpers/git-repo.ts';
+import { BASE_FILES, F2P, FIX_FILES, HIDDEN_TESTS, P2P, TEST_CMD } from '../helpers/tiny-task.ts';
+
+let tmp: string;
+let repo: GitRepo;
+beforeAll(() => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'fixbench-fetch-e2e-'));
+  repo = gitRepo(BASE_FILES, [{ ...FIX_FILES, ...HIDDEN_TESTS }, { 'README.md': 'docs only\n' }]);
+});
+afterAll(async () => {
+  repo.cleanup();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+const recipe = (id: string, o: Record<string, unknown> = {}) => ({
+  instance_id: id, repo: 'https://github.com/acme/tiny', license: 'MIT', base_commit: repo.commits[0], fix_commit: repo.commits[1],
+  setup: '', test_cmd: TEST_CMD, test_report: 'tap', timeout_s: 60, ...o,
+});
+
+describe('fixbench tasks fetch', () => {
+  it('builds each recipe from a mirror of its URL with create\'s code; a failing recipe is reported and the others are built', async () => {
+    const suite = path.join(tmp, 'suite.yaml');
+    await writeFile(suite, stringify({ format_version: 1, tasks: [recipe('tiny-fix'), recipe('tiny-docs', { base_commit: repo.commits[1], fix_commit: repo.commits[2] })] }));
+    const tasks = path.join(tmp, 'tasks');
+    const r = await runCli(['tasks', 'fetch', suite, '--tasks', tasks, '--mirror', `acme/tiny=${repo.dir}`, '--sandbox', 'local', '--no-env-cache']);
+    expect(r.exitCode, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/tiny-fix: created/);
+    expect(r.stderr).toMatch(/tiny-docs: failed: the fix changes no test file/);
+    const y = parse(await readFile(path.join(tasks, 'tiny-fix', 'task.yaml'), 'utf8')) as Record<string, unknown>;
+    expect(y).toMatchObject({ repo: 'tiny', base_commit: repo.commits[0], FAIL_TO_PASS: F2P, swe_bench: { repo: 'acme/tiny' } });
+    expect([...(y.PASS_TO_PASS as string[])].sort()).toEqual([...P2P].sort());
+    expect(await readFile(path.join(tasks, 'tiny-fix', 'problem_statement.md'), 'utf8')).toBe('commit 1\n\n');
+    // The built task is sound: lint passes.
+    const lint = await runCli(['tasks', 'lint', '--tasks', tasks]);
+    expect(lint.exitCode, lint.stdout + lint.stderr).toBe(0);
+    // SWE-bench export names the upstream repository, and created_at is the fix commit's date.
+    const exported = await runCli(['tasks', 'export', '--tasks', tasks]);
+    expect(exported.exitCode, exported.stderr).toBe(0);
+    expect(JSON.parse(exported.stdout.trim().split('\n')[0]!)).toMatchObject({ repo: 'acme/tiny', instance_id: 'tiny-fix', created_at: expect.stringMatching(/^2024-01-01T01:00:00/) });
+    // Fetched again: the existing task is kept, not rebuilt.
+    const again = await runCli(['tasks', 'fetch', suite, 'tiny-fix', '--tasks', tasks, '--mirror', `acme/tiny=${repo.dir}`, '--sandbox', 'local', '--no-env-cache']);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/tiny-fix: exists/);
+  });
+
+  it('refuses a suite file that carries code or patch text, naming the field', async () => {
+    const suite = path.join(tmp, 'bad.yaml');
+    await writeFile(suite, stringify({ format_version: 1, tasks: [{ ...recipe('x'), patch: 'diff --git a/x b/x\n' }] }));
+    const r = await runCli(['tasks', 'fetch', suite, '--tasks', path.join(tmp, 'none'), '--sandbox', 'local']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yaml.*tasks\.0.*patch/s);
+  });
+});
