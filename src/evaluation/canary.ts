@@ -262,9 +262,11 @@ const under = (id: string, tail: string): boolean => id.startsWith(`${tail}${ID_
  * expects); a canary reported more than once (twins registered from outside the test
  * files) is tampering; a file's pair is reported whole or not at all (a file
  * the command does not run); at least one pair is reported. `problem` names the first fault (null
- * when none): the caller grades the attempt `tampered`.
+ * when none): the caller grades the attempt `tampered`. `silent` lists the host files none of
+ * whose canaries was reported (not run, or crashed on load): under `eval_type: fail_only` their
+ * listed tests cannot count as passing by being absent (grade.ts `unrunFileStatus`).
  */
-export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: TestResults; canaries: CanaryResults; problem: string | null } {
+export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: TestResults; canaries: CanaryResults; problem: string | null; silent: string[] } {
   const rest: TestResults = new Map(parsed);
   const synthetic = new Set(plan.tests.filter((t) => t.original === undefined).map((t) => t.suite));
   // Ids that name their file (`file > …`) are matched in the canary's own file only: a canary titled like a test of another file is not that test.
@@ -277,6 +279,7 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: Te
   const canaries: CanaryResults = { fail: 'failed', pass: 'passed', kind: plan.kind };
   let problem: string | null = null;
   let seen = 0;
+  const silent: string[] = [];
   const statusesOf = (tail: string, file: string): TestStatus[] => [...parsed].filter(([id]) => inFile(id, file) && hasTail(id, tail)).map(([, s]) => s);
   // A canary is one test: its name reported more than once means tests were registered that are
   // not in the test files (e.g. failing twins meant to excuse it), so the results are not evidence.
@@ -300,7 +303,10 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: Te
   // run (its listed tests, if any, are missing too and count as failed).
   for (const file of new Set(plan.tests.map((t) => t.file))) {
     const mine = plan.tests.filter((t) => t.file === file).map((t) => ({ t, got: statusOf(t) }));
-    if (mine.every((m) => m.got === 'missing')) continue;
+    if (mine.every((m) => m.got === 'missing')) {
+      silent.push(file);
+      continue;
+    }
     seen++;
     for (const { t, got } of mine) {
       const key = t.must === 'FAILED' ? 'fail' : 'pass';
@@ -321,7 +327,7 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: Te
     canaries.pass = 'missing';
     problem = `none of the canary tests added to ${[...plan.texts.keys()].join(', ')} (runner ${plan.runner}) was reported: the results are not the test run's own, or test_cmd does not run those files`;
   }
-  return { rest, canaries, problem };
+  return { rest, canaries, problem, silent };
 }
 
 /**

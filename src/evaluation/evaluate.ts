@@ -235,11 +235,12 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     result.channels = verdict.channels;
     if (verdict.tampered) return { ...result, outcome: 'tampered', error: verdict.tampered };
 
-    const g = grade(task, verdict.rest, run.exitCode, guard.plan ? 1 : 0);
+    const g = grade(task, verdict.rest, run.exitCode, guard.plan ? 1 : 0, verdict.silentFiles);
     result.tests_status = g.tests_status;
     if (g.error) return { ...noVerdict(g.error), tests_status: g.tests_status };
     // A listed test that is not in the results at all is failed, and named: often a typo in task.yaml.
-    // Under `eval_type: fail_only` a missing test is expected (it passes), so it is not named.
+    // Under `eval_type: fail_only` a missing test is expected (it passes, unless its file did not
+    // provably run: grade.ts `unrunFileStatus`), so it is not named.
     const absent = task.eval_type === 'fail_only' ? [] : listed.filter((id) => !verdict.rest.has(id));
     const error = absent.length
       ? `${absent.length} listed test(s) not in the test results: ${absent.slice(0, 5).map((id) => JSON.stringify(id)).join(', ')}${absent.length > 5 ? ', …' : ''}`

@@ -2,6 +2,7 @@
 // `tests_status` and whether the task is resolved. Pure.
 import type { TaskSpec } from '../config/task.ts';
 import type { TestStatus, TestsStatus } from './types.ts';
+import { ID_SEPARATOR } from './parse/names.ts';
 
 export interface Grade {
   /** SWE-bench report.json `tests_status` (FAIL_TO_PASS / PASS_TO_PASS success and failure lists). */
@@ -18,7 +19,8 @@ export interface Grade {
  * Whether a listed test with parsed status `status` (undefined = not in the results) passes under
  * SWE-bench's `eval_type`: `pass_and_fail` (the default) — only PASSED; `fail_only` — anything
  * but FAILED or ERROR, so a test missing from the results passes (SWE-bench's `check_fail_only`;
- * fixbench counts ERROR, a test that crashed, as failed too).
+ * fixbench counts ERROR, a test that crashed, as failed too). `grade` first gives a missing test
+ * of a file that did not provably run the status ERROR (`unrunFileStatus`).
  */
 export function listedTestPasses(status: TestStatus | 'MISSING' | undefined, evalType: TaskSpec['eval_type']): boolean {
   return evalType === 'fail_only' ? status !== 'FAILED' && status !== 'ERROR' : status === 'PASSED';
@@ -31,16 +33,21 @@ export function listedTestPasses(status: TestStatus | 'MISSING' | undefined, eva
  * rule. Applies rules 2–4 of the no-verdict rule (docs/decisions.md#the-no-verdict-rule).
  * @param exitCode the test command's exit code; null when it was killed by a signal.
  * @param expectedFailures failing canaries already removed from `parsed`: they count as failed tests.
+ * @param silentFiles canary host files whose canaries were not reported at all (the file did not run
+ *   or crashed on load); under `fail_only` see `unrunFileStatus`.
  */
 export function grade(
   lists: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS'> & Partial<Pick<TaskSpec, 'eval_type'>>,
   parsed: ReadonlyMap<string, TestStatus>,
   exitCode: number | null,
   expectedFailures = 0,
+  silentFiles: readonly string[] = [],
 ): Grade {
+  const statusOf = (id: string): TestStatus | undefined =>
+    parsed.get(id) ?? (lists.eval_type === 'fail_only' ? unrunFileStatus(id, parsed, silentFiles) : undefined);
   const split = (ids: readonly string[]): { success: string[]; failure: string[] } => ({
-    success: ids.filter((id) => listedTestPasses(parsed.get(id), lists.eval_type)),
-    failure: ids.filter((id) => !listedTestPasses(parsed.get(id), lists.eval_type)),
+    success: ids.filter((id) => listedTestPasses(statusOf(id), lists.eval_type)),
+    failure: ids.filter((id) => !listedTestPasses(statusOf(id), lists.eval_type)),
   });
   const tests_status: TestsStatus = { FAIL_TO_PASS: split(lists.FAIL_TO_PASS), PASS_TO_PASS: split(lists.PASS_TO_PASS) };
 
@@ -62,4 +69,30 @@ export function grade(
     visible_check_p2p: error === null && p2pOk,
     error,
   };
+}
+
+/** A first id part that names a test file: no blank, a file extension (`test/a.test.js`, `spec.ts`). */
+const FILE_PART_RE = /^[^\s]+\.[A-Za-z][\w]*$/;
+
+/**
+ * Under `fail_only`, the status of a listed test missing from `parsed`: ERROR when its file did not
+ * provably run, else undefined (missing: it passes, as in SWE-bench). Its file is the id's first
+ * part when that names a file (`FILE_PART_RE`, a file-level entry, or a canary host file); it did
+ * not run when `parsed` has a file-level FAILED/ERROR entry for it (the file crashed on load), when
+ * no test of it was reported, or when it is in `silentFiles`. An id that names no file cannot be
+ * placed: it counts as ERROR when any file crashed (a file-level FAILED/ERROR entry) or any canary
+ * host file was silent, since it may have been in that file.
+ */
+export function unrunFileStatus(id: string, parsed: ReadonlyMap<string, TestStatus>, silentFiles: readonly string[] = []): TestStatus | undefined {
+  const crashed = (s: TestStatus | undefined): boolean => s === 'FAILED' || s === 'ERROR';
+  const head = id.split(ID_SEPARATOR)[0]!;
+  const isFile = (part: string): boolean => part !== id && (FILE_PART_RE.test(part) || parsed.has(part) || silentFiles.includes(part));
+  if (isFile(head)) {
+    if (crashed(parsed.get(head)) || silentFiles.includes(head)) return 'ERROR';
+    const prefix = `${head}${ID_SEPARATOR}`;
+    for (const key of parsed.keys()) if (key.startsWith(prefix)) return undefined;
+    return 'ERROR';
+  }
+  const fileCrashed = [...parsed].some(([key, s]) => crashed(s) && !key.includes(ID_SEPARATOR) && FILE_PART_RE.test(key));
+  return fileCrashed || silentFiles.length > 0 ? 'ERROR' : undefined;
 }

@@ -78,6 +78,8 @@ export interface Verdict {
   channels: 1 | 2;
   /** Why the evidence does not hold (the attempt is `tampered`); null when it does. */
   tampered: string | null;
+  /** Canary host files none of whose canaries was reported (checkCanaries `silent`); [] without canaries. */
+  silentFiles: string[];
 }
 
 /**
@@ -87,13 +89,14 @@ export interface Verdict {
  * failed test hides failures). The no-verdict rules of the exit code are `grade`'s.
  */
 export function judgeRun(guard: Guard, task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS'>, parsed: TestResults, second: TestResults | null, exitCode: number | null): Verdict {
-  const verdict: Verdict = { rest: parsed, canaries: null, channels: second ? 2 : 1, tampered: null };
+  const verdict: Verdict = { rest: parsed, canaries: null, channels: second ? 2 : 1, tampered: null, silentFiles: [] };
   const canaryIds: string[] = [];
   if (guard.plan) {
     const c = checkCanaries(guard.plan, parsed);
     verdict.rest = c.rest;
     verdict.canaries = c.canaries;
     verdict.tampered = c.problem;
+    verdict.silentFiles = c.silent;
     const tails = guard.plan.tests.map(tailOfTest);
     for (const id of parsed.keys()) if (tails.some((t) => id === t || id.endsWith(`${ID_SEPARATOR}${t}`))) canaryIds.push(id);
   }

@@ -2,7 +2,7 @@
 // SWE-bench writes them) in grading; the no-verdict rule still decides whether the suite ran.
 import { describe, expect, it } from 'vitest';
 import { aliasSweBenchNames, sweBenchKey } from '../../../src/core/swe-ids.ts';
-import { grade, listedTestPasses } from '../../../src/evaluation/grade.ts';
+import { grade, listedTestPasses, unrunFileStatus } from '../../../src/evaluation/grade.ts';
 import type { TestStatus } from '../../../src/evaluation/types.ts';
 import { judgeRuns } from '../../../src/tasks/validate.ts';
 
@@ -38,6 +38,26 @@ describe('eval_type fail_only', () => {
     const runs = [run('test_patch_only', { 't > a': 'FAILED', 't > b': 'MISSING' }, 'unresolved'), run('gold_and_test_patch', { 't > a': 'PASSED', 't > b': 'MISSING' }, 'resolved')];
     expect(judgeRuns({ ...task, eval_type: 'fail_only' }, runs).reasons).toEqual([]);
     expect(judgeRuns(task, runs).reasons.join('\n')).toMatch(/gold does not fix it.*"t > b" MISSING/);
+  });
+  it('fails a missing listed test whose file crashed on load, was not reported, or held silent canaries', () => {
+    const ft = { FAIL_TO_PASS: ['test/a.test.js > add > adds'], PASS_TO_PASS: ['test/b.test.js > mul > ones', 'test/b.test.js > mul > gone'], eval_type: 'fail_only' as const };
+    // Honest: every file ran; a listed test legitimately absent from a file that ran passes.
+    const ran = results({ 'test/a.test.js > add > adds': 'PASSED', 'test/b.test.js > mul > ones': 'PASSED' });
+    expect(grade(ft, ran, 0)).toMatchObject({ resolved: true });
+    // test/a.test.js crashed on load: one file-level ERROR entry, its tests missing.
+    const crashed = grade(ft, results({ 'test/a.test.js': 'ERROR', 'test/b.test.js > mul > ones': 'PASSED' }), 1);
+    expect(crashed.tests_status.FAIL_TO_PASS.failure).toEqual(['test/a.test.js > add > adds']);
+    expect(crashed.tests_status.PASS_TO_PASS.success).toEqual(['test/b.test.js > mul > ones', 'test/b.test.js > mul > gone']);
+    // No test of test/a.test.js reported at all.
+    expect(grade(ft, results({ 'test/b.test.js > mul > ones': 'PASSED' }), 0).tests_status.FAIL_TO_PASS.failure).toEqual(['test/a.test.js > add > adds']);
+    // A canary host file reported none of its canaries.
+    expect(unrunFileStatus('test/b.test.js > mul > gone', ran, ['test/b.test.js'])).toBe('ERROR');
+    // Ids that name no file: any crashed file or silent host file fails the missing ones.
+    expect(unrunFileStatus('add > gone', results({ 'add > adds': 'PASSED' }))).toBeUndefined();
+    expect(unrunFileStatus('add > gone', results({ 'add > adds': 'PASSED', 'test/c.test.js': 'ERROR' }))).toBe('ERROR');
+    expect(unrunFileStatus('add > gone', results({ 'add > adds': 'PASSED' }), ['test/c.test.js'])).toBe('ERROR');
+    // pass_and_fail is unchanged: missing is failed anyway.
+    expect(grade({ ...ft, eval_type: undefined }, ran, 0).tests_status.PASS_TO_PASS.failure).toEqual(['test/b.test.js > mul > gone']);
   });
   it('listedTestPasses follows SWE-bench for each status', () => {
     expect([undefined, 'MISSING', 'PASSED', 'SKIPPED', 'FAILED', 'ERROR'].map((s) => listedTestPasses(s as TestStatus, 'fail_only'))).toEqual([true, true, true, true, false, false]);
