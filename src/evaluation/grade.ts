@@ -3,6 +3,7 @@
 import type { TaskSpec } from '../config/task.ts';
 import type { TestStatus, TestsStatus } from './types.ts';
 import { ID_SEPARATOR } from './parse/names.ts';
+import { DUPLICATE_SUFFIX_RE } from './runners/entries.ts';
 
 export interface Grade {
   /** SWE-bench report.json `tests_status` (FAIL_TO_PASS / PASS_TO_PASS success and failure lists). */
@@ -33,6 +34,8 @@ export function listedTestPasses(status: TestStatus | 'MISSING' | undefined, eva
  * rule. Applies rules 2–4 of the no-verdict rule (docs/decisions.md#the-no-verdict-rule).
  * @param exitCode the test command's exit code; null when it was killed by a signal.
  * @param expectedFailures failing canaries already removed from `parsed`: they count as failed tests.
+ * A listed id whose unlisted twins (`<id> #n`, runner adapters' duplicate rule) were reported gets
+ * the worst status of itself and them (`twinStatuses`).
  * @param silentFiles canary host files whose canaries were not reported at all (the file did not run
  *   or crashed on load); under `fail_only` see `unrunFileStatus`.
  */
@@ -43,8 +46,14 @@ export function grade(
   expectedFailures = 0,
   silentFiles: readonly string[] = [],
 ): Grade {
-  const statusOf = (id: string): TestStatus | undefined =>
-    parsed.get(id) ?? (lists.eval_type === 'fail_only' ? unrunFileStatus(id, parsed, silentFiles) : undefined);
+  const twins = twinStatuses(parsed, [...lists.FAIL_TO_PASS, ...lists.PASS_TO_PASS]);
+  const statusOf = (id: string): TestStatus | undefined => {
+    const own = parsed.get(id) ?? (lists.eval_type === 'fail_only' ? unrunFileStatus(id, parsed, silentFiles) : undefined);
+    const mine = twins.get(id) ?? [];
+    // A listed id never reported stays missing under pass_and_fail (failed): a twin cannot stand in for it.
+    if (own === undefined) return lists.eval_type === 'fail_only' ? worstStatus(mine) : undefined;
+    return worstStatus([own, ...mine]);
+  };
   const split = (ids: readonly string[]): { success: string[]; failure: string[] } => ({
     success: ids.filter((id) => listedTestPasses(statusOf(id), lists.eval_type)),
     failure: ids.filter((id) => !listedTestPasses(statusOf(id), lists.eval_type)),
@@ -95,4 +104,36 @@ export function unrunFileStatus(id: string, parsed: ReadonlyMap<string, TestStat
   }
   const fileCrashed = [...parsed].some(([key, s]) => crashed(s) && !key.includes(ID_SEPARATOR) && FILE_PART_RE.test(key));
   return fileCrashed || silentFiles.length > 0 ? 'ERROR' : undefined;
+}
+
+const WORST: Record<TestStatus, number> = { PASSED: 0, SKIPPED: 1, FAILED: 2, ERROR: 3 };
+/** The worst of `statuses` (ERROR, FAILED, SKIPPED, PASSED in that order); undefined when empty. */
+function worstStatus(statuses: readonly TestStatus[]): TestStatus | undefined {
+  return statuses.reduce<TestStatus | undefined>((w, s) => (w === undefined || WORST[s] > WORST[w] ? s : w), undefined);
+}
+
+/**
+ * Listed id → statuses of its unlisted twins in `parsed`. A twin is a reported id `<base> #n`
+ * (DUPLICATE_SUFFIX_RE) that is not itself listed; its family is `<base>` and every `<base> #k`.
+ * Each listed member of the family gets the twin's status: the runner adapters number duplicates
+ * in report order, so a test registered before the real one (e.g. from the patched source) takes
+ * the plain id and the real one becomes `#2`; folding makes the listed id as bad as its worst
+ * twin. Listed `<base> #k` ids (a file that really runs a title twice) keep their own statuses.
+ */
+export function twinStatuses(parsed: ReadonlyMap<string, TestStatus>, listed: readonly string[]): Map<string, TestStatus[]> {
+  const isListed = new Set(listed);
+  const byBase = new Map<string, TestStatus[]>();
+  for (const [id, s] of parsed) {
+    if (!DUPLICATE_SUFFIX_RE.test(id) || isListed.has(id)) continue;
+    const base = id.replace(DUPLICATE_SUFFIX_RE, '');
+    byBase.set(base, [...(byBase.get(base) ?? []), s]);
+  }
+  const out = new Map<string, TestStatus[]>();
+  if (byBase.size === 0) return out;
+  for (const id of isListed) {
+    const bases = new Set([id, id.replace(DUPLICATE_SUFFIX_RE, '')]);
+    const got = [...bases].flatMap((b) => byBase.get(b) ?? []);
+    if (got.length) out.set(id, got);
+  }
+  return out;
 }

@@ -22,7 +22,9 @@ export const DUPLICATE_SUFFIX_RE = / #\d+$/;
  * one appended duration, the id rule) and the parts joined (`joinId`). The n-th test (n ≥ 2) with
  * an id already taken is recorded as `<id> #n`, never merged with the first, so each keeps its own
  * status (a file that runs the same title twice in a row gives `t` and `t #2`). `duplicates` counts
- * the renamed tests (0 when every id was unique).
+ * the renamed tests (0 when every id was unique). An id already taken (also by an earlier twin's
+ * ` #n`) is never overwritten. Grading folds unlisted twins into the listed id (grade.ts
+ * `twinStatuses`): a twin registered first cannot hide the real test's failure.
  */
 export function resultsOf(entries: Iterable<TestEntry>): { results: TestResults; duplicates: number } {
   const results: TestResults = new Map();
@@ -34,9 +36,11 @@ export function resultsOf(entries: Iterable<TestEntry>): { results: TestResults;
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
     let id = base;
-    if (n > 1) {
+    // Taken by an earlier test of this id, or by an earlier twin's ` #n` (a test really titled
+    // `t #2` after `t`, `t`): never overwrite, so each test keeps its own status.
+    if (results.has(id)) {
       duplicates++;
-      let k = n;
+      let k = Math.max(n, 2);
       while (results.has((id = `${base} #${k}`))) k++;
     }
     results.set(id, e.status);
