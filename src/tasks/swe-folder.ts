@@ -4,11 +4,12 @@
 // Reading gives the instance (task.yaml's fields, the texts, the two lists) plus what the
 // published files say about running it (the test command of eval.sh, the Node version of the
 // Dockerfile). Writing gives the layout back; the files fixbench does not use travel verbatim.
-import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parse, stringify } from 'yaml';
 import type { TaskSpec } from '../config/task.ts';
+import { copyRegular, irregularEntries, readRegularFile } from './regular-files.ts';
 
 /** Instance columns the published layout keeps as files of their own. */
 const AS_FILE = { patch: 'gold.patch', test_patch: 'test.patch', problem_statement: 'problem_statement.md' } as const;
@@ -34,9 +35,9 @@ export interface PublishedInstance {
   node: string | null;
 }
 
-/** Whether `dir` is one published instance folder (holds task.yaml and tests.json). */
+/** Whether `dir` is one published instance folder (holds task.yaml and tests.json, not followed through links). */
 export async function isPublishedInstance(dir: string): Promise<boolean> {
-  const has = async (f: string) => (await stat(path.join(dir, f)).catch(() => null))?.isFile() ?? false;
+  const has = async (f: string) => (await lstat(path.join(dir, f)).catch(() => null)) !== null;
   return (await has('task.yaml')) && (await has('tests.json'));
 }
 
@@ -66,11 +67,18 @@ export async function readPublishedFolders(root: string): Promise<{ found: Publi
   return { found, problems };
 }
 
+/**
+ * Reads one instance folder. Every file is read as a regular file, never through a symbolic link;
+ * a link or other non-regular entry anywhere in the folder (problem_assets/ too) is a problem
+ * naming it (`irregularEntries`), and the folder is not imported.
+ */
 async function readOne(dir: string, problems: string[]): Promise<PublishedInstance | null> {
+  const irregular = await irregularEntries(dir);
+  problems.push(...irregular);
   const text = async (f: string, optional = false): Promise<string | null> => {
-    const t = await readFile(path.join(dir, f), 'utf8').catch(() => null);
-    if (t === null && !optional) problems.push(`${path.join(dir, f)}: missing; the published layout has ${f} in every instance folder`);
-    return t;
+    const r = await readRegularFile(path.join(dir, f));
+    if (r === null && !optional) problems.push(`${path.join(dir, f)}: missing; the published layout has ${f} in every instance folder`);
+    return r && 'text' in r ? r.text : null;
   };
   const yamlText = await text('task.yaml');
   const testsText = await text('tests.json');
@@ -90,7 +98,7 @@ async function readOne(dir: string, problems: string[]): Promise<PublishedInstan
   }
   if (fields !== null && (typeof fields !== 'object' || Array.isArray(fields))) problems.push(`${path.join(dir, 'task.yaml')}: not a mapping of fields`);
   if (lists !== null && (typeof lists !== 'object' || Array.isArray(lists))) problems.push(`${path.join(dir, 'tests.json')}: not an object with FAIL_TO_PASS and PASS_TO_PASS`);
-  if (!isObject(fields) || !isObject(lists) || Object.values(texts).some((t) => t === null)) return null;
+  if (irregular.length || !isObject(fields) || !isObject(lists) || Object.values(texts).some((t) => t === null)) return null;
   const evalSh = await text('eval.sh', true);
   const dockerfile = await text('Dockerfile', true);
   return {
@@ -113,13 +121,17 @@ export function testCommandOf(evalSh: string): string | null {
   return cmd === '' ? null : cmd;
 }
 
-/** Copies the published files fixbench does not read into `<taskDir>/swe_bench/` (problem_assets/ to the task folder itself), and the published task.yaml and tests.json as they were. */
+/**
+ * Copies the published files fixbench does not read into `<taskDir>/swe_bench/` (problem_assets/ to
+ * the task folder itself), and the published task.yaml and tests.json as they were. Regular files
+ * and folders only (`copyRegular`): throws, naming it, at a symbolic link or other entry.
+ */
 export async function keepPublishedFiles(from: string, taskDir: string): Promise<void> {
   const kept = path.join(taskDir, KEPT_DIR);
   await mkdir(kept, { recursive: true });
   for (const e of await readdir(from)) {
-    if (e === ASSETS_DIR) await cp(path.join(from, e), path.join(taskDir, ASSETS_DIR), { recursive: true });
-    else if (!READ.has(e) || e === 'task.yaml' || e === 'tests.json') await cp(path.join(from, e), path.join(kept, e), { recursive: true });
+    if (e === ASSETS_DIR) await copyRegular(path.join(from, e), path.join(taskDir, ASSETS_DIR));
+    else if (!READ.has(e) || e === 'task.yaml' || e === 'tests.json') await copyRegular(path.join(from, e), path.join(kept, e));
   }
 }
 
@@ -154,9 +166,9 @@ export async function writePublishedFolder(outDir: string, task: TaskSpec, insta
   await writeFile(path.join(dir, AS_FILE.problem_statement), String(problem_statement));
   if (typeof hints_text === 'string' && hints_text !== '') await writeFile(path.join(dir, 'hints.md'), hints_text);
   for (const e of await readdir(kept).catch(() => [] as string[])) {
-    if (e !== 'task.yaml' && e !== 'tests.json') await cp(path.join(kept, e), path.join(dir, e), { recursive: true });
+    if (e !== 'task.yaml' && e !== 'tests.json') await copyRegular(path.join(kept, e), path.join(dir, e));
   }
-  if (await stat(path.join(task.dir, ASSETS_DIR)).catch(() => null)) await cp(path.join(task.dir, ASSETS_DIR), path.join(dir, ASSETS_DIR), { recursive: true });
+  if (await lstat(path.join(task.dir, ASSETS_DIR)).catch(() => null)) await copyRegular(path.join(task.dir, ASSETS_DIR), path.join(dir, ASSETS_DIR));
   return dir;
 }
 

@@ -2,7 +2,7 @@
 // here): a `fail_only` task with a listed test the runner never reports, and a task whose listed
 // name ends in a blank (as SWE-bench's log parsers keep it), plus a list-valued JSONL instance.
 // Import, lint, validate, gold 100% / noop 0%, and export gives the folders back byte for byte.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,8 +47,8 @@ function taskYaml(id: string, base: string, evalType: string): string {
   ].join('\n');
 }
 
-function writePublished(id: string, evalType: string, lists: { FAIL_TO_PASS: string[]; PASS_TO_PASS: string[] }, hints: string | null): void {
-  const dir = path.join(published, id);
+function writePublished(id: string, evalType: string, lists: { FAIL_TO_PASS: string[]; PASS_TO_PASS: string[] }, hints: string | null, root = published): void {
+  const dir = path.join(root, id);
   mkdirSync(path.join(dir, 'problem_assets'), { recursive: true });
   mkdirSync(path.join(dir, 'test_assets', 'fixtures'), { recursive: true });
   writeFileSync(path.join(dir, 'task.yaml'), taskYaml(id, repo.commits[0]!, evalType));
@@ -157,4 +157,29 @@ describe('tasks import --swe-bench-tasks', () => {
     expect(run.stderr).toMatch(/gold: resolved 1\/1 \(100\.0%\)/);
     expect(run.stderr).toMatch(/noop: resolved 0\/1 \(0\.0%\)/);
   }, 120_000);
+  it('refuses symbolic links in a published folder (problem_statement.md, problem_assets/), naming them; no host file reaches the task', async () => {
+    const secret = path.join(tmp, 'host-secret.env');
+    writeFileSync(secret, 'OPENAI_API_KEY=sk-host-secret-123\n');
+    const root = path.join(tmp, 'published-links');
+    const lists = { FAIL_TO_PASS: ['add > adds two numbers'], PASS_TO_PASS: [] };
+    writePublished('acme__tiny-13', 'pass_and_fail', lists, null, root);
+    const dir = path.join(root, 'acme__tiny-13');
+    rmSync(path.join(dir, 'problem_statement.md'));
+    symlinkSync(secret, path.join(dir, 'problem_statement.md'));
+    symlinkSync(secret, path.join(dir, 'problem_assets', 'shot.png'));
+    const tasks = path.join(tmp, 'tasks-links');
+    const imp = await runCli(['tasks', 'import', '--swe-bench-tasks', root, '--tasks', tasks, '--repo-dir', `acme/tiny=${repo.dir}`, '--test-report', 'tap']);
+    expect(imp.exitCode).not.toBe(0);
+    expect(imp.stderr).toContain(`${path.join(dir, 'problem_statement.md')}: is a symbolic link`);
+    expect(imp.stderr).toContain(`${path.join(dir, 'problem_assets', 'shot.png')}: is a symbolic link`);
+    expect(imp.stderr).not.toContain('sk-host-secret');
+    expect(existsSync(path.join(tasks, 'acme__tiny-13'))).toBe(false);
+    // An asset link alone is refused too (it would be copied as a link to the host file).
+    rmSync(path.join(dir, 'problem_statement.md'));
+    writeFileSync(path.join(dir, 'problem_statement.md'), 'add is wrong.\n');
+    const imp2 = await runCli(['tasks', 'import', '--swe-bench-tasks', root, '--tasks', tasks, '--repo-dir', `acme/tiny=${repo.dir}`, '--test-report', 'tap']);
+    expect(imp2.exitCode).not.toBe(0);
+    expect(imp2.stderr).toContain(`${path.join(dir, 'problem_assets', 'shot.png')}: is a symbolic link`);
+    expect(existsSync(path.join(tasks, 'acme__tiny-13'))).toBe(false);
+  }, 60_000);
 });
