@@ -262,9 +262,8 @@ const under = (id: string, tail: string): boolean => id.startsWith(`${tail}${ID_
  * expects); a canary reported more than once (twins registered from outside the test
  * files) is tampering; a file's pair is reported whole or not at all (a file
  * the command does not run); at least one pair is reported. `problem` names the first fault (null
- * when none): the caller grades the attempt `tampered`. `silent` lists the host files none of
- * whose canaries was reported (not run, or crashed on load): under `eval_type: fail_only` their
- * listed tests cannot count as passing by being absent (grade.ts `unrunFileStatus`).
+ * when none): the caller grades the attempt `tampered`. `silent`: host files with no canary reported
+ * (not run, or crashed on load; under fail_only their tests fail, grade.ts `unrunFileStatus`).
  */
 export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: TestResults; canaries: CanaryResults; problem: string | null; silent: string[] } {
   const rest: TestResults = new Map(parsed);
@@ -303,10 +302,7 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: Te
   // run (its listed tests, if any, are missing too and count as failed).
   for (const file of new Set(plan.tests.map((t) => t.file))) {
     const mine = plan.tests.filter((t) => t.file === file).map((t) => ({ t, got: statusOf(t) }));
-    if (mine.every((m) => m.got === 'missing')) {
-      silent.push(file);
-      continue;
-    }
+    if (mine.every((m) => m.got === 'missing') && silent.push(file)) continue;
     seen++;
     for (const { t, got } of mine) {
       const key = t.must === 'FAILED' ? 'fail' : 'pass';
