@@ -26,7 +26,7 @@ import { Progress, progressLine } from './progress.ts';
 import { capOrNull, exceedsThreshold } from './args.ts';
 import { flagOfField, resumedOptions, type RunCliOptions } from './run-options.ts';
 import { buildRunConfig, headerConfigFields } from '../runner/run-config.ts';
-import { resumeMismatches, resumeRefusal } from '../store/compat.ts';
+import { harnessChange, resumeMismatches, resumeRefusal } from '../store/compat.ts';
 import os from 'node:os';
 
 export { progressLine };
@@ -111,9 +111,13 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   });
   if (stored) {
     // checked here before any work (the runner checks again under the run's lock)
-    const now = { ...stored, suite: { hash: suiteHash(tasks), instance_ids: tasks.map((t) => t.instance_id) }, shard: o.shard ?? null, ...headerConfigFields(config, contenders) };
+    // `--sandbox auto` resolves later; an explicit kind is checked now (the runner checks the resolved one)
+    const sandboxKind = o.sandbox === 'bwrap' || o.sandbox === 'local' ? o.sandbox : stored.sandbox;
+    const now = { ...stored, suite: { hash: suiteHash(tasks), instance_ids: tasks.map((t) => t.instance_id) }, shard: o.shard ?? null, sandbox: sandboxKind, ...headerConfigFields(config, contenders) };
     const problems = resumeMismatches(stored, now);
     if (problems.length) throw new UserInputError(withFlags(resumeRefusal(existingRunFolder(resuming!, o.results), problems), resuming!, Boolean(o.retryErrors), o.given ?? []));
+    const versions = harnessChange(stored, { ...now, harness: harnessIdentity() });
+    if (versions) log(`WARNING: ${versions}`);
   }
   if (!contenders.length) {
     throw new UserInputError('nothing to run: no reference agent and no model with its API key set; drop --no-reference or set a key');
