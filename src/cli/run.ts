@@ -184,7 +184,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
       onAttempt: (r) => progress.attempt(r),
     });
   } catch (e) {
-    throw stored && e instanceof UserInputError && e.message.startsWith('cannot resume') ? new UserInputError(withFlags(e.message, resuming!, Boolean(o.retryErrors), o.given ?? [])) : e;
+    throw stored && e instanceof UserInputError && e.message.startsWith('cannot resume') ? new UserInputError(withFlags(e.message, resuming!, Boolean(o.retryErrors), o.given ?? []), { cause: e }) : e;
   } finally {
     progress.stop();
     process.off('SIGINT', onSigint);
@@ -252,6 +252,6 @@ async function ensureWritableDir(dir: string, flag: string): Promise<void> {
     await mkdir(dir, { recursive: true });
     await access(dir, constants.W_OK);
   } catch (e) {
-    throw new UserInputError(`${flag} ${dir}: not a writable folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); name a folder you can write to`);
+    throw new UserInputError(`${flag} ${dir}: not a writable folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); name a folder you can write to`, { cause: e });
   }
 }
