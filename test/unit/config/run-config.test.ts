@@ -61,7 +61,8 @@ describe('RunConfig', () => {
     expect(config.contenders.map((c) => c.id)).toEqual(['gold', 'gpt-x', 'gpt-x@my-cli', 'preds']);
     expect(config.contenders[1]).toMatchObject({ model: { upstream: 'fake/gpt-x', api: 'openai', base_url: 'http://127.0.0.1:9/v1', params: { temperature: 0, max_tokens: 512 }, tool_calls: true, price_key: 'gpt-x-row' }, agent: { kind: 'bash' } });
     expect(config.contenders[2]).toMatchObject({ agent: { kind: 'command', id: 'my-cli', preset: null, timeout_s: 600, network: 'proxy', env: ['LANG'] } });
-    expect(config.limits).toEqual({ steps: 40, attempt_usd: 0.5, wall_ms: 1_200_000, command_timeout_ms: 60_000, output_chars: 10_000, format_errors: 3 });
+    expect(config.limits).toEqual({ steps: 40, attempt_usd: 0.5, wall_ms: 1_200_000, command_timeout_ms: 60_000, output_chars: 10_000, format_errors: 3,
+      model_request_timeout_ms: 600_000, stream_idle_ms: 120_000, test_output_chars: 1_048_576, agent_output_bytes: 131_072 });
     expect(config.price_sheet).toMatchObject({ file: 'prices/2026-04-01.yaml', as_of: '2026-04-01', content_hash: expect.stringMatching(/^[0-9a-f]{16}$/) });
   });
 
@@ -231,5 +232,18 @@ describe('the sandbox kind', () => {
     const shard = (i: number, sandbox: 'bwrap' | 'local') => ({ dir: `/results/s${i}`, header: { ...h, run_id: `s${i}`, sandbox, shard: { index: i, count: 2 } }, attempts: [] });
     expect(() => mergeShards([shard(1, 'bwrap'), shard(2, 'local')], 'm')).toThrow('sandbox: "bwrap" → "local"');
     expect(mergeShards([shard(1, 'bwrap'), shard(2, 'bwrap')], 'm').header.sandbox).toBe('bwrap');
+  });
+});
+
+describe('the limits that were hard-coded (issue 17)', () => {
+  it('are recorded with today\'s defaults, and a RunConfig stored without them reads as those defaults (same hash, no refusal)', () => {
+    expect(config.limits).toMatchObject({ model_request_timeout_ms: 600_000, stream_idle_ms: 120_000, test_output_chars: 1_048_576, agent_output_bytes: 131_072 });
+    const older = clone(config) as { limits: Record<string, unknown> };
+    for (const k of ['model_request_timeout_ms', 'stream_idle_ms', 'test_output_chars', 'agent_output_bytes']) delete older.limits[k];
+    const read = RunConfig.parse(older);
+    expect(runConfigHash(read)).toBe(runConfigHash(config));
+    const header = (c: RunConfig): RunHeader => makeHeader({ suite: { hash: 's', instance_ids: ['t1'] }, config: c });
+    expect(resumeMismatches(header(read), header(config))).toEqual([]);
+    expect(resumeMismatches(header(config), header({ ...config, limits: { ...config.limits, stream_idle_ms: 1 } }))).toEqual(['config.limits.stream_idle_ms: 120000 → 1']);
   });
 });
