@@ -25,7 +25,7 @@ export { COMMAND_PLACEHOLDERS, SECRET_ENV_NAME };
  */
 export const PROBLEM_FILE = 'problem_statement.md';
 
-/** Bytes of the agent's output kept for the trajectory: first and last 64 KiB. */
+/** Default bytes of the agent's output kept for the trajectory: first and last 64 KiB (RunConfig `limits.agent_output_bytes`). */
 const OUTPUT_KEEP_BYTES = 128 * 1024;
 
 export interface CommandAgentOptions {
@@ -49,6 +49,10 @@ export interface CommandAgentOptions {
    * `bwrap`). `host`: the host's network too (for a CLI that truly needs it; the run records it).
    */
   network?: 'proxy' | 'host';
+  /** Bytes of the agent's output kept for the trajectory, half head and half tail (default 128 KiB). */
+  outputKeepBytes?: number;
+  /** Timeout of one upstream model request through the metering proxy, ms (default 600 000). */
+  requestTimeoutMs?: number;
   /** Where `env` names are read (default `process.env`; injectable for tests). */
   hostEnv?: Record<string, string | undefined>;
 }
@@ -155,6 +159,7 @@ export class CommandAgent implements Agent {
         upstream: { dialect: up.dialect, baseURL: up.baseURL, apiKey: up.apiKey, model: up.model },
         price: up.price,
         capUsd: ctx.limits.costUsd,
+        ...(this.#o.requestTimeoutMs ? { upstreamTimeoutMs: this.#o.requestTimeoutMs } : {}),
         ...(up.refuse ? { refuse: up.refuse } : {}),
         ...(up.onCall ? { onCall: up.onCall } : {}),
         ...(ctx.proxyDir ? { socketPath: path.join(ctx.proxyDir, 'proxy.sock') } : {}),
@@ -194,8 +199,8 @@ export class CommandAgent implements Agent {
         // Only the proxy: its socket served on the sandbox's loopback. Without a socket folder (an
         // agent run outside the runner) or with `network: host`, the host's network.
         ...(this.#o.network !== 'host' && proxy.socketPath ? { proxy: { socket: proxy.socketPath, port: proxy.port } } : { network: true }),
-        maxOutputBytes: OUTPUT_KEEP_BYTES,
-        keepTailBytes: OUTPUT_KEEP_BYTES / 2,
+        maxOutputBytes: this.#o.outputKeepBytes ?? OUTPUT_KEEP_BYTES,
+        keepTailBytes: Math.floor((this.#o.outputKeepBytes ?? OUTPUT_KEEP_BYTES) / 2),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
       const output =

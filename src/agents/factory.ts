@@ -8,6 +8,7 @@ import type { ModelClient } from '../models/types.ts';
 import { createAgent } from './index.ts';
 import { PredictionsAgent } from './predictions.ts';
 import type { Agent, AgentUpstream } from './types.ts';
+import { LIMIT_DEFAULTS, type RunLimits } from '../config/run-config.ts';
 
 /**
  * A contender to run: a reference agent (`gold`, `noop`), or a model driven by the built-in `bash`
@@ -38,9 +39,10 @@ export interface AttemptAgent {
 
 /**
  * Builds the agent of one attempt. The provider SDKs are loaded only when a bash-agent model runs
- * (they are a large part of start-up, bench/RESULTS.md).
+ * (they are a large part of start-up, bench/RESULTS.md). `limits` gives the model request timeout,
+ * stream idle timeout and external-agent output kept (default `LIMIT_DEFAULTS`).
  */
-export async function attemptAgent(plan: ContenderPlan, meter: MeterHooks): Promise<AttemptAgent> {
+export async function attemptAgent(plan: ContenderPlan, meter: MeterHooks, limits: Pick<RunLimits, 'model_request_timeout_ms' | 'stream_idle_ms' | 'agent_output_bytes'> = LIMIT_DEFAULTS): Promise<AttemptAgent> {
   if (plan.kind === 'reference') return { agent: createAgent(plan.agent) };
   if (plan.kind === 'predictions') return { agent: new PredictionsAgent(plan.patches) };
   const { spec, price } = plan.model;
@@ -55,10 +57,11 @@ export async function attemptAgent(plan: ContenderPlan, meter: MeterHooks): Prom
       refuse: meter.refuse,
       onCall: meter.onCall,
     };
-    return { agent: createAgent('command', { id, command, env, vars, network, ...(timeout_s ? { timeoutMs: timeout_s * 1000 } : {}) }), upstream };
+    const caps = { requestTimeoutMs: limits.model_request_timeout_ms, outputKeepBytes: limits.agent_output_bytes };
+    return { agent: createAgent('command', { id, command, env, vars, network, ...caps, ...(timeout_s ? { timeoutMs: timeout_s * 1000 } : {}) }), upstream };
   }
   const { createModelClient } = await import('../models/index.ts');
-  const model = meter.wrapClient(createModelClient(spec, plan.apiKey, price));
+  const model = meter.wrapClient(createModelClient(spec, plan.apiKey, price, { requestTimeoutMs: limits.model_request_timeout_ms, streamIdleMs: limits.stream_idle_ms }));
   const agent = createAgent('bash', { toolCalls: spec.tool_calls, cacheControl: spec.cache_control ?? /claude|anthropic/i.test(spec.model) });
   return { agent, model };
 }

@@ -128,7 +128,8 @@ export const RUN_OPTIONS: readonly RunOptionDef[] = [
   def({ key: 'runId', flags: '--run-id <id>', help: 'run id, a new folder under --results (default: UTC time plus a random suffix, e.g. 20261129T080102Z-3f9a)', stored: { of: (h) => h.run_id, fields: ['run_id'] } }),
   def({
     key: 'sandbox', flags: '--sandbox <kind>', choices: SANDBOX_CHOICES, default: ['auto'],
-    help: 'where agent commands and tests run: bwrap (isolated: no network, writes only to the workspace), local (not isolated), or auto (bwrap when usable; else local with a warning only for the reference agents on the bundled tasks, and exit 2 with the fix when anything untrusted would run: a model, an external agent, or a --tasks folder other than the bundled one; see `fixbench doctor`)',
+    stored: { of: (h) => (h.sandbox === 'bwrap' || h.sandbox === 'local' ? h.sandbox : 'auto'), fields: ['sandbox'] },
+    help: 'where agent commands and tests run: bwrap (isolated: no network, writes only to the workspace), local (not isolated), or auto (bwrap when usable; else local with a warning only for the reference agents on the bundled tasks, and exit 2 with the fix when anything untrusted would run: a model, an external agent, or a --tasks folder other than the bundled one; see `fixbench doctor`); on --resume the run\'s kind unless given, and another kind is refused',
   }),
   def({ key: 'json', flags: '--json', help: 'print JSON Lines on stdout for scripts: a "start" event, one "attempt" event per finished attempt, then a "summary" event' }),
 ];

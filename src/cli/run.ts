@@ -26,7 +26,7 @@ import { Progress, progressLine } from './progress.ts';
 import { capOrNull, exceedsThreshold } from './args.ts';
 import { flagOfField, resumedOptions, type RunCliOptions } from './run-options.ts';
 import { buildRunConfig, headerConfigFields } from '../runner/run-config.ts';
-import { resumeMismatches, resumeRefusal } from '../store/compat.ts';
+import { harnessChange, resumeMismatches, resumeRefusal } from '../store/compat.ts';
 import os from 'node:os';
 
 export { progressLine };
@@ -111,9 +111,13 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   });
   if (stored) {
     // checked here before any work (the runner checks again under the run's lock)
-    const now = { ...stored, suite: { hash: suiteHash(tasks), instance_ids: tasks.map((t) => t.instance_id) }, shard: o.shard ?? null, ...headerConfigFields(config, contenders) };
+    // `--sandbox auto` resolves later; an explicit kind is checked now (the runner checks the resolved one)
+    const sandboxKind = o.sandbox === 'bwrap' || o.sandbox === 'local' ? o.sandbox : stored.sandbox;
+    const now = { ...stored, suite: { hash: suiteHash(tasks), instance_ids: tasks.map((t) => t.instance_id) }, shard: o.shard ?? null, sandbox: sandboxKind, ...headerConfigFields(config, contenders) };
     const problems = resumeMismatches(stored, now);
     if (problems.length) throw new UserInputError(withFlags(resumeRefusal(existingRunFolder(resuming!, o.results), problems), resuming!, Boolean(o.retryErrors), o.given ?? []));
+    const versions = harnessChange(stored, { ...now, harness: harnessIdentity() });
+    if (versions) log(`WARNING: ${versions}`);
   }
   if (!contenders.length) {
     throw new UserInputError('nothing to run: no reference agent and no model with its API key set; drop --no-reference or set a key');
@@ -180,7 +184,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
       onAttempt: (r) => progress.attempt(r),
     });
   } catch (e) {
-    throw stored && e instanceof UserInputError && e.message.startsWith('cannot resume') ? new UserInputError(withFlags(e.message, resuming!, Boolean(o.retryErrors), o.given ?? [])) : e;
+    throw stored && e instanceof UserInputError && e.message.startsWith('cannot resume') ? new UserInputError(withFlags(e.message, resuming!, Boolean(o.retryErrors), o.given ?? []), { cause: e }) : e;
   } finally {
     progress.stop();
     process.off('SIGINT', onSigint);
@@ -248,6 +252,6 @@ async function ensureWritableDir(dir: string, flag: string): Promise<void> {
     await mkdir(dir, { recursive: true });
     await access(dir, constants.W_OK);
   } catch (e) {
-    throw new UserInputError(`${flag} ${dir}: not a writable folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); name a folder you can write to`);
+    throw new UserInputError(`${flag} ${dir}: not a writable folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); name a folder you can write to`, { cause: e });
   }
 }

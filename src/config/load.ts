@@ -48,7 +48,7 @@ export async function loadYamlFile<S extends z.ZodType>(file: string, schema: S,
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? String(e);
     const hint = code === 'ENOENT' ? 'no such file; check the path' : code === 'EISDIR' ? 'a folder, not a file; name the file' : 'check the path and its permissions';
-    throw new UserInputError(`${file}: cannot read file (${code}): ${hint}`, { where: file, fix: hint });
+    throw new UserInputError(`${file}: cannot read file (${code}): ${hint}`, { where: file, fix: hint, cause: e });
   }
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length) {
@@ -65,7 +65,7 @@ export async function loadYamlFile<S extends z.ZodType>(file: string, schema: S,
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
     // unresolved or excessive aliases surface only when the document is converted
-    throw new UserInputError(`${file}: not valid YAML: ${(e as Error).message.split('\n')[0]}\n  fix: ${fix}`, { where: file, fix });
+    throw new UserInputError(`${file}: not valid YAML: ${(e as Error).message.split('\n')[0]}\n  fix: ${fix}`, { where: file, fix, cause: e });
   }
   return validate(schema, data, file, fix);
 }

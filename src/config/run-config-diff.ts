@@ -13,11 +13,31 @@ const byId = (v: unknown[]): Map<string, unknown> | null => {
   return m;
 };
 
-/** A value as canonical JSON, cut to 120 characters; `(absent)` for undefined. */
+/** Characters of a value shown in a difference line. */
+const SHOWN = 120;
+/** Characters shown before the first differing character when a long value is cut. */
+const BEFORE = 40;
+
+/** A value as full canonical JSON (RFC 8785), the form two values are compared in; `(absent)` for undefined. */
+const canonical = (v: unknown): string => (v === undefined ? '(absent)' : (canonicalize(v) ?? String(v)));
+
+/** A value as canonical JSON, cut to 120 characters for display; `(absent)` for undefined. Never used to compare. */
 export function showValue(v: unknown): string {
-  if (v === undefined) return '(absent)';
-  const s = canonicalize(v) ?? String(v);
-  return s.length > 120 ? `${s.slice(0, 120)}…` : s;
+  const s = canonical(v);
+  return s.length > SHOWN ? `${s.slice(0, SHOWN)}…` : s;
+}
+
+/**
+ * Two differing canonical strings for display, each cut to about 120 characters around their first
+ * differing character (`…` marks a cut), so a difference past character 120 stays visible.
+ */
+function showPair(a: string, b: string): [string, string] {
+  if (a.length <= SHOWN && b.length <= SHOWN) return [a, b];
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const from = i <= BEFORE ? 0 : i - BEFORE;
+  const cut = (s: string) => `${from > 0 ? '…' : ''}${s.slice(from, from + SHOWN)}${from + SHOWN < s.length ? '…' : ''}`;
+  return [cut(a), cut(b)];
 }
 
 /**
@@ -40,6 +60,9 @@ export function configDiff(stored: unknown, now: unknown, at = ''): string[] {
     }
   }
   if (stored === undefined && now === undefined) return [];
-  const [sa, sb] = [showValue(stored), showValue(now)];
-  return sa === sb ? [] : [`${at || '(root)'}: ${sa} → ${sb}`];
+  // compared in full: a difference past the displayed 120 characters is still a difference
+  const [ca, cb] = [canonical(stored), canonical(now)];
+  if (ca === cb) return [];
+  const [sa, sb] = showPair(ca, cb);
+  return [`${at || '(root)'}: ${sa} → ${sb}`];
 }

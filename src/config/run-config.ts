@@ -10,7 +10,14 @@ import { PriceRow } from './prices.ts';
 export const RUN_CONFIG_VERSION = 1;
 
 /** Defaults of the limits that have no CLI flag (the values fixbench has always used). */
-export const LIMIT_DEFAULTS = { output_chars: 10_000, format_errors: 3 } as const;
+export const LIMIT_DEFAULTS = {
+  output_chars: 10_000,
+  format_errors: 3,
+  model_request_timeout_ms: 600_000,
+  stream_idle_ms: 120_000,
+  test_output_chars: 1024 * 1024,
+  agent_output_bytes: 128 * 1024,
+} as const;
 
 /** Limits of every attempt. Units in the names: `_ms` milliseconds, `_usd` USD at list price. */
 export const RunLimits = z
@@ -27,6 +34,14 @@ export const RunLimits = z
     output_chars: z.number().int().nonnegative().default(LIMIT_DEFAULTS.output_chars),
     /** Consecutive replies without a valid command the built-in agent tolerates before it stops (`format_error`). */
     format_errors: z.number().int().nonnegative().default(LIMIT_DEFAULTS.format_errors),
+    /** Timeout of one model request, the built-in agent's client and an external agent's metering proxy alike. */
+    model_request_timeout_ms: z.number().int().positive().default(LIMIT_DEFAULTS.model_request_timeout_ms),
+    /** A streamed reply silent this long is a failed (retried) call (built-in agent). */
+    stream_idle_ms: z.number().int().positive().default(LIMIT_DEFAULTS.stream_idle_ms),
+    /** Characters of test output (and report file) kept in a record's test log, head and tail. */
+    test_output_chars: z.number().int().positive().default(LIMIT_DEFAULTS.test_output_chars),
+    /** Bytes of an external agent's own output kept for its trajectory, head and tail halves. */
+    agent_output_bytes: z.number().int().positive().default(LIMIT_DEFAULTS.agent_output_bytes),
   })
   .strict();
 export type RunLimits = z.infer<typeof RunLimits>;

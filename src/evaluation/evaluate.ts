@@ -44,6 +44,8 @@ export interface EvaluateOptions {
    * resolves without a fix). Default false: an empty patch is `empty_patch`, never run.
    */
   gradeEmptyPatch?: boolean;
+  /** Characters of test output and report text kept in `test_output`, head and tail (default `TEST_OUTPUT_CAP_CHARS`; RunConfig `limits.test_output_chars`). */
+  testOutputChars?: number;
   /** Limit on `setup`, milliseconds (default: `runSetup`'s). */
   setupTimeoutMs?: number;
   /** Environment cache for `setup` (DESIGN.md §4); none = setup runs every time. */
@@ -92,6 +94,7 @@ export interface EvaluateOptions {
  */
 export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult> {
   const { task, modelPatch, sandbox } = opts;
+  const cap = opts.testOutputChars ?? TEST_OUTPUT_CAP_CHARS;
   const result: EvaluationResult = {
     outcome: 'infra_error',
     tests_status: null,
@@ -182,7 +185,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
 
     const run = await sandbox.exec(runner?.plan.cmd ?? guard.cmd, { cwd: ws.dir, timeoutMs: task.timeout_s * 1000, ...(await taskRuntimeExecOptions(task)) });
     result.test_ms = Math.round(run.durationMs);
-    result.test_output = testOutput(runner?.plan.cmd ?? task.test_cmd, run);
+    result.test_output = testOutput(runner?.plan.cmd ?? task.test_cmd, run, cap);
     if (run.timedOut) {
       return { ...result, outcome: 'timeout', error: `test command exceeded timeout_s=${task.timeout_s}; its process group was killed` };
     }
@@ -200,14 +203,14 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     let second: TestResults | null = null;
     try {
       if (runner) {
-        const r = await readRunnerResults(ws.dir, runner, run.stdout, status, [...new Set([ws.dir, await realpath(ws.dir)])], TEST_OUTPUT_CAP_CHARS);
+        const r = await readRunnerResults(ws.dir, runner, run.stdout, status, [...new Set([ws.dir, await realpath(ws.dir)])], cap);
         result.test_output += r.log;
         parsed = r.results;
       } else if (report.kind === 'tap') parsed = parseReportText('tap', run.stdout);
       else if (report.kind !== 'exit-code' && report.kind !== 'runner') {
         const text = await readReportFile(ws.dir, report.path, REPORT_LABEL[report.kind], status);
         // The report holds the failure messages the console output lacks: keep it in the log.
-        result.test_output += `--- ${report.path} ---\n${truncateText(text, TEST_OUTPUT_CAP_CHARS)}`;
+        result.test_output += `--- ${report.path} ---\n${truncateText(text, cap)}`;
         // Jest/vitest/mocha name test files by absolute path: as the runner saw the workspace.
         const roots = [...new Set([ws.dir, await realpath(ws.dir)])];
         parsed = parseReportText(report.kind, text, { roots });
@@ -253,11 +256,11 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
   }
 }
 
-/** `$ cmd`, stdout, stderr and the exit status, cut to head and tail past `TEST_OUTPUT_CAP_CHARS`. */
-function testOutput(cmd: string, run: ExecResult): string {
+/** `$ cmd`, stdout, stderr and the exit status, cut to head and tail past `cap` characters. */
+function testOutput(cmd: string, run: ExecResult, cap: number): string {
   const status = run.timedOut ? 'timed out' : `exit ${run.exitCode ?? run.signal}`;
   const text = `$ ${cmd}\n${run.stdout}${run.stderr ? `\n--- stderr ---\n${run.stderr}` : ''}\n--- ${status}${run.truncated ? ', output truncated' : ''} ---\n`;
-  return truncateText(text, TEST_OUTPUT_CAP_CHARS);
+  return truncateText(text, cap);
 }
 
 function describe(err: unknown): string {

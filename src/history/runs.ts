@@ -42,7 +42,7 @@ export async function listRuns(resultsDir: string): Promise<{ runs: RunEntry[]; 
   try {
     names = (await readdir(resultsDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
   } catch (e) {
-    throw new UserInputError(`${resultsDir}: cannot list the results folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); pass --results <dir>`);
+    throw new UserInputError(`${resultsDir}: cannot list the results folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); pass --results <dir>`, { cause: e });
   }
   const runs: RunEntry[] = [];
   const problems: string[] = [];

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type pLimit from 'p-limit';
 import type { TaskSpec } from '../config/task.ts';
 import type { AgentLimits, AttemptResult } from '../agents/types.ts';
+import type { RunLimits } from '../config/run-config.ts';
 import { attemptAgent, type AttemptAgent, type ContenderPlan, type MeterHooks } from '../agents/factory.ts';
 import type { AttemptRecord, Contender, EnvCacheStatus } from '../core/records.ts';
 import type { Redactor } from '../core/redact.ts';
@@ -35,6 +36,8 @@ export interface Pools {
 export interface AttemptOptions {
   runId: string;
   limits: AgentLimits;
+  /** The run's RunConfig limits (timeouts, output caps); absent = `LIMIT_DEFAULTS`. */
+  config?: { limits: RunLimits };
   priceSheet: { file: string };
   budgetUsd: number | null;
   budgetTokens?: number | null;
@@ -64,7 +67,7 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
   const ids = { key, model: contender.id, instance_id: task.instance_id, attempt };
   const ledger = plan.kind === 'model' ? await openAttemptLedger(writer.dir, ids, opts.resume ?? false, env.budget) : null;
   const meter = meterHooks(env, ledger);
-  const built = await attemptAgent(plan, meter.hooks);
+  const built = await attemptAgent(plan, meter.hooks, opts.config?.limits);
   const attemptDir = await mkdtemp(path.join(env.workRoot, `${contender.id}-${task.instance_id}-${attempt}-`));
   try {
     const worked = await workAttempt(job, env, built, attemptDir);
@@ -76,6 +79,7 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
         task, modelPatch: worked.patch.text, sandbox: opts.sandbox, repoCache: opts.repoCache, workDir: attemptDir,
         // noop's empty patch is still graded, so the run checks that no task resolves without a fix
         gradeEmptyPatch: plan.kind === 'reference' && plan.agent === 'noop',
+        ...(opts.config ? { testOutputChars: opts.config.limits.test_output_chars } : {}),
         ...(opts.envCache ? { envCache: opts.envCache } : {}),
       })),
     });

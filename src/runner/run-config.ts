@@ -132,7 +132,7 @@ function legacyAgentConfig(plan: ContenderPlan, limits: AgentLimits, instanceId:
 /** What the CLI decides for a run besides its contenders; absent limits take `LIMIT_DEFAULTS`. */
 export interface RunConfigInput {
   plans: readonly ContenderPlan[];
-  limits: Omit<RunLimits, 'output_chars' | 'format_errors'> & Partial<Pick<RunLimits, 'output_chars' | 'format_errors'>>;
+  limits: Omit<RunLimits, keyof typeof LIMIT_DEFAULTS> & Partial<Pick<RunLimits, keyof typeof LIMIT_DEFAULTS>>;
   runBudget: { usd: number | null; tokens: number | null };
   attempts: number;
   rerunFailed: number;

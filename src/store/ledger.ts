@@ -79,7 +79,7 @@ export async function readLedger(file: string): Promise<LedgerEntry[]> {
       out.push(LedgerEntry.parse(JSON.parse(line)));
     } catch (e) {
       if (last && !text.endsWith('\n')) break;
-      throw new Error(`${file}:${i + 1}: not a ledger entry (${(e as Error).message.split('\n')[0]})`);
+      throw new Error(`${file}:${i + 1}: not a ledger entry (${(e as Error).message.split('\n')[0]})`, { cause: e });
     }
   }
   return out;

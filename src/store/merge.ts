@@ -76,6 +76,9 @@ export function mergeShards(inputs: ShardInput[], runId: string, opts: { allowMi
   const finished = headers.map((h) => h.finished_at);
   const notes = inputs.flatMap((s) => (s.header.note ? [`shard ${s.header.shard!.index}/${count}: ${s.header.note}`] : []));
   if (missing.length) notes.unshift(`partial merge: shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')} missing`);
+  // another fixbench version or commit is noted, not refused (docs/run-config.md): the RunConfig decides what an attempt means
+  const versions = [...new Set(headers.map((h) => h.harness.version))];
+  if (versions.length > 1) notes.push(`shards ran different fixbench versions: ${versions.join(', ')}`);
   const commits = [...new Set(headers.map((h) => h.harness.commit))];
   if (commits.length > 1) notes.push(`shards ran different harness commits: ${commits.join(', ')}`);
   const header: RunHeader = {

@@ -153,7 +153,7 @@ export async function readRun(dir: string): Promise<StoredRun> {
   try {
     raw = JSON.parse(await readFile(headerFile, 'utf8'));
   } catch (e) {
-    throw new UserInputError(`${headerFile}: cannot read run header (${(e as Error).message}); pass a results/<run_id> folder`);
+    throw new UserInputError(`${headerFile}: cannot read run header (${(e as Error).message}); pass a results/<run_id> folder`, { cause: e });
   }
   const header = parseRunHeader(headerFile, raw);
   // Read line by line (a 100,000-record file is ~300 MB: holding it whole, then its lines, would
@@ -190,7 +190,7 @@ export async function readRun(dir: string): Promise<StoredRun> {
     const final = pending.shift();
     if (final) judge(final, !endsWithNewline && final.line === lineCount);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new UserInputError(`${file}: cannot read (${(e as Error).message}); check the run folder`);
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new UserInputError(`${file}: cannot read (${(e as Error).message}); check the run folder`, { cause: e });
     /* no attempt finished yet */
   }
   function judge({ line, text }: { line: number; text: string }, tornCandidate: boolean): void {

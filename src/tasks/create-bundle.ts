@@ -31,7 +31,7 @@ export async function writeBundle(o: { tasksDir: string; workDir: string; name: 
     await git.raw(['bundle', 'create', '--quiet', part, '--all']);
     await rename(part, file);
   } catch (e) {
-    throw new InfraError(`writing the bundle ${file}: ${(e as Error).message}`);
+    throw new InfraError(`writing the bundle ${file}: ${(e as Error).message}`, { cause: e });
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

@@ -133,7 +133,7 @@ export async function planCreate(o: CreateOptions): Promise<CreatePlan> {
   try {
     mirror = await o.repoCache.mirror(repo, { tasksDir: o.tasksDir });
   } catch (e) {
-    throw new UserInputError(`--repo ${o.repo}: cannot be cloned (${(e as Error).message.split('\n')[0]}); give a git repository you can read`);
+    throw new UserInputError(`--repo ${o.repo}: cannot be cloned (${(e as Error).message.split('\n')[0]}); give a git repository you can read`, { cause: e });
   }
   const rev = async (r: string, flag: string): Promise<string> => {
     const res = await gitTry(gitAt(mirror), ['rev-parse', '--verify', '--quiet', `${r}^{commit}`]);

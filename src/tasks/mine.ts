@@ -115,13 +115,13 @@ export async function mineRepo(o: MineOptions): Promise<MineReport> {
   try {
     mirror = await o.repoCache.mirror(repo, { tasksDir: o.tasksDir });
   } catch (e) {
-    throw new UserInputError(`--repo ${o.repo}: cannot be cloned (${(e as Error).message.split('\n')[0]}); give a git repository you can read`);
+    throw new UserInputError(`--repo ${o.repo}: cannot be cloned (${(e as Error).message.split('\n')[0]}); give a git repository you can read`, { cause: e });
   }
   let walked: { commits: Commit[]; scanned: number };
   try {
     walked = await candidateCommits(mirror, { ref: o.ref, since: o.since, testFiles: o.testFiles });
   } catch (e) {
-    throw new UserInputError(`--ref ${o.ref ?? 'HEAD'}: cannot walk the history of ${o.repo} (${(e as Error).message.split('\n')[0]})`);
+    throw new UserInputError(`--ref ${o.ref ?? 'HEAD'}: cannot walk the history of ${o.repo} (${(e as Error).message.split('\n')[0]})`, { cause: e });
   }
   if (o.createdAfter !== undefined) {
     const later = new Set(safeCreatedAfter(walked.commits, o.createdAfter));

@@ -109,6 +109,35 @@ describe('run --resume under another configuration', () => {
     expect(await records('r1')).toHaveLength(1);
   });
 
+  // attacker finding F1: a difference past the 120 characters a refusal line shows used to be no
+  // difference: the resume billed a second call, wrote a second record and overwrote run.json's config
+  it('refuses a model param that differs only past character 120: exit 2, no model call, one record, run.json unchanged', async () => {
+    const long = 'a'.repeat(130);
+    const r = await runCli(['run', '--task', 'js-duration-1', '--no-reference', '--models-file', await file('m.yaml', models({ params: `{ temperature: 0, user: "${long}-v1" }` })),
+      '--prices', await file('p.yaml', sheet()), '--run-id', 'r-long', '--results', results, '--reports', path.join(tmp, 'reports'), '--budget-usd', 'none'], { env: env() });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const header = await readFile(path.join(results, 'r-long', 'run.json'), 'utf8');
+    const before = server.requests.length;
+    const refused = await resume('r-long', ['--models-file', await file('m.yaml', models({ params: `{ temperature: 0, user: "${long}-v2" }` }))]);
+    expect(refused.exitCode, refused.stderr).toBe(2);
+    const line = refused.stderr.split('\n').find((l) => l.startsWith('  config.contenders[fake-coder].model.params.user: '));
+    expect(line, refused.stderr).toMatch(/-v1" → .*-v2"$/);
+    expect(server.requests.length).toBe(before);
+    expect(await records('r-long')).toHaveLength(1);
+    expect(await readFile(path.join(results, 'r-long', 'run.json'), 'utf8')).toBe(header);
+  }, 240_000);
+
+  it('refuses a resume under another --sandbox kind, naming the field and the flag', async () => {
+    const stored = JSON.parse(await readFile(path.join(results, 'r1', 'run.json'), 'utf8')).sandbox as string;
+    const other = stored === 'bwrap' ? 'local' : 'bwrap';
+    const before = server.requests.length;
+    const r = await resume('r1', ['--models-file', await file('m.yaml', models()), '--sandbox', other]);
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`  sandbox: "${stored}" → "${other}" (--sandbox)`);
+    expect(server.requests.length).toBe(before);
+    expect(await records('r1')).toHaveLength(1);
+  }, 120_000);
+
   it('resumes the same configuration written in another key order: nothing runs again, exit 0', async () => {
     const before = server.requests.length;
     const reordered = (await file('m.yaml', models({ params: '{ top_p: 1, temperature: 0 }' })));

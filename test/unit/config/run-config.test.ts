@@ -61,7 +61,8 @@ describe('RunConfig', () => {
     expect(config.contenders.map((c) => c.id)).toEqual(['gold', 'gpt-x', 'gpt-x@my-cli', 'preds']);
     expect(config.contenders[1]).toMatchObject({ model: { upstream: 'fake/gpt-x', api: 'openai', base_url: 'http://127.0.0.1:9/v1', params: { temperature: 0, max_tokens: 512 }, tool_calls: true, price_key: 'gpt-x-row' }, agent: { kind: 'bash' } });
     expect(config.contenders[2]).toMatchObject({ agent: { kind: 'command', id: 'my-cli', preset: null, timeout_s: 600, network: 'proxy', env: ['LANG'] } });
-    expect(config.limits).toEqual({ steps: 40, attempt_usd: 0.5, wall_ms: 1_200_000, command_timeout_ms: 60_000, output_chars: 10_000, format_errors: 3 });
+    expect(config.limits).toEqual({ steps: 40, attempt_usd: 0.5, wall_ms: 1_200_000, command_timeout_ms: 60_000, output_chars: 10_000, format_errors: 3,
+      model_request_timeout_ms: 600_000, stream_idle_ms: 120_000, test_output_chars: 1_048_576, agent_output_bytes: 131_072 });
     expect(config.price_sheet).toMatchObject({ file: 'prices/2026-04-01.yaml', as_of: '2026-04-01', content_hash: expect.stringMatching(/^[0-9a-f]{16}$/) });
   });
 
@@ -189,5 +190,60 @@ describe('configDiff', () => {
     expect(configDiff({ c: [{ id: 'a', x: 1 }, { id: 'b', x: 2 }] }, { c: [{ x: 2, id: 'b' }, { id: 'a', x: 1 }] })).toEqual([]);
     expect(configDiff({ c: [{ id: 'a', x: 1 }] }, { c: [{ id: 'a', x: 1 }, { id: 'b', x: 2 }] })).toEqual(['c[b]: (absent) → {"id":"b","x":2}']);
     expect(contenderConfigOf(goldPlan)).toEqual({ kind: 'reference', id: 'gold' });
+  });
+});
+
+// attacker finding F1: values were compared as their display form, cut to 120 characters, so a
+// difference past character 120 was no difference and --resume re-ran the task under the new config
+describe('a difference past the 120 characters a line shows', () => {
+  const header = (c: RunConfig): RunHeader => makeHeader({ suite: { hash: 's', instance_ids: ['t1', 't2'] }, config: c });
+  const long = 'x'.repeat(130);
+  type Model = Extract<RunConfig['contenders'][number], { kind: 'model' }>;
+  const edit = (f: (bash: Model, cmd: Model) => void): RunConfig => {
+    const c = clone(config);
+    const models = c.contenders.filter((x): x is Model => x.kind === 'model');
+    f(models[0]!, models[1]!);
+    return c;
+  };
+  const cases: Array<[string, (b: Model, m: Model, v: string) => void, string]> = [
+    ['a model param string', (b, _m, v) => { b.model.params.user = `${long}-${v}`; }, 'config.contenders[gpt-x].model.params.user'],
+    ['an agent command', (_b, m, v) => { if (m.agent.kind === 'command') m.agent.command = `${long} --model ${v}`; }, 'config.contenders[gpt-x@my-cli].agent.command'],
+    ['an env list', (_b, m, v) => { if (m.agent.kind === 'command') m.agent.env = [...Array.from({ length: 20 }, (_, i) => `VAR_${i}`), ...(v === 'b' ? ['EXTRA'] : [])]; }, 'config.contenders[gpt-x@my-cli].agent.env'],
+    ['a stop array', (b, _m, v) => { b.model.params.stop = ['a'.repeat(118), v]; }, 'config.contenders[gpt-x].model.params.stop'],
+  ];
+  it.each(cases)('%s: refused by resume and merge, and the line shows where the values differ', (_name, set, field) => {
+    const [a, b] = [edit((x, y) => set(x, y, 'a')), edit((x, y) => set(x, y, 'b'))];
+    const lines = resumeMismatches(header(a), header(b));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.startsWith(`${field}: `)).toBe(true);
+    const [stored, now] = lines[0]!.slice(field.length + 2).split(' → ');
+    expect(stored).not.toBe(now); // the shown values differ too
+    expect(stored!.length).toBeLessThanOrEqual(125);
+    expect(configDiff(a, b)).toHaveLength(1);
+    const shard = (i: number, c: RunConfig) => ({ dir: `/results/s${i}`, header: makeHeader({ suite: { hash: 's', instance_ids: ['t1'] }, config: c, run_id: `s${i}`, shard: { index: i, count: 2 } }), attempts: [] });
+    expect(() => mergeShards([shard(1, a), shard(2, b)], 'm')).toThrow(field);
+  });
+});
+
+describe('the sandbox kind', () => {
+  it('is compared by resume and merge: a bwrap run does not continue under local', () => {
+    const h = makeHeader({ suite: { hash: 's', instance_ids: ['t1'] }, config, sandbox: 'bwrap' });
+    expect(resumeMismatches(h, { ...h, sandbox: 'local' })).toEqual(['sandbox: "bwrap" → "local"']);
+    const shard = (i: number, sandbox: 'bwrap' | 'local') => ({ dir: `/results/s${i}`, header: { ...h, run_id: `s${i}`, sandbox, shard: { index: i, count: 2 } }, attempts: [] });
+    expect(() => mergeShards([shard(1, 'bwrap'), shard(2, 'local')], 'm')).toThrow('sandbox: "bwrap" → "local"');
+    expect(mergeShards([shard(1, 'bwrap'), shard(2, 'bwrap')], 'm').header.sandbox).toBe('bwrap');
+  });
+});
+
+describe('the limits that were hard-coded (issue 17)', () => {
+  it('are recorded with today\'s defaults, and a RunConfig stored without them reads as those defaults (same hash, no refusal)', () => {
+    expect(config.limits).toMatchObject({ model_request_timeout_ms: 600_000, stream_idle_ms: 120_000, test_output_chars: 1_048_576, agent_output_bytes: 131_072 });
+    const older = clone(config) as { limits: Record<string, unknown> };
+    for (const k of ['model_request_timeout_ms', 'stream_idle_ms', 'test_output_chars', 'agent_output_bytes']) delete older.limits[k];
+    const read = RunConfig.parse(older);
+    expect(runConfigHash(read)).toBe(runConfigHash(config));
+    const header = (c: RunConfig): RunHeader => makeHeader({ suite: { hash: 's', instance_ids: ['t1'] }, config: c });
+    expect(resumeMismatches(header(read), header(config))).toEqual([]);
+    expect(resumeMismatches(header(config), header({ ...config, limits: { ...config.limits, stream_idle_ms: 1 } }))).toEqual(['config.limits.stream_idle_ms: 120000 → 1']);
   });
 });
