@@ -63,7 +63,7 @@ export async function tasksValidateCommand(ids: string[], o: ValidateCliOptions)
   const started_at = new Date().toISOString();
   const tasksDir = defaultTasksDir(o.tasks);
   const repoCache = repoCacheFor(tasksDir);
-  const sandbox = await createSandbox(o.sandbox, { untrusted: untrustedWork({ tasksDir }) });
+  const sandbox = await createSandbox(o.sandbox, { untrusted: untrustedWork({ tasksDir, taskIds: ids }) });
   const work = await mkdtemp(path.join(os.tmpdir(), 'fixbench-validate-'));
   const envCache = o.envCache === false ? undefined : new EnvCache(path.resolve(o.cacheDir ?? defaultCacheDir()));
   const results: TaskValidation[] = [];
