@@ -78,7 +78,7 @@ export async function evalCommand(o: EvalCliOptions): Promise<number> {
   const catalog = await catalogFromOptions({});
   const repoCache = repoCacheFor(tasksDir);
   await preflightTasks(tasks, repoCache);
-  const sandbox = await createSandbox(o.sandbox, { untrusted: untrustedWork({ predictions: o.predictions, tasksDir }) });
+  const sandbox = await createSandbox(o.sandbox, { untrusted: untrustedWork({ predictions: o.predictions, tasksDir, taskIds: tasks.map((t) => t.instance_id) }) });
   for (const p of plans) {
     if (p.kind !== 'predictions') continue;
     const missing = tasks.filter((t) => !p.patches.has(t.instance_id)).length;

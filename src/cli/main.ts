@@ -93,7 +93,7 @@ export function buildProgram(exit: { code: number }): Command {
       exit.code = await (await import('./report.ts')).reportCommand(run, opts);
     });
 
-  const tasks = program.command('tasks').description('Inspect, lint, validate, create, import and export task fixtures.');
+  const tasks = program.command('tasks').description('Task fixtures: list, lint, validate, create (from a fix), mine (from a repository\'s history), fetch (from a suite file of recipes), import and export (SWE-bench).');
   tasks
     .command('list')
     .description('List the tasks with their repository, difficulty and test counts (validates every task.yaml).')
@@ -103,7 +103,7 @@ export function buildProgram(exit: { code: number }): Command {
       exit.code = await (await import('./tasks.ts')).tasksListCommand(opts);
     });
 
-  // tasks lint | validate | create | import | export, and eval --predictions: ./tasks-commands.ts
+  // tasks lint | validate | create | mine | fetch | import | export, and eval --predictions: ./tasks-commands.ts
   registerTaskCommands(program, tasks, exit);
 
   program

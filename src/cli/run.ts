@@ -134,7 +134,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   }
   await ensureWritableDir(resultsDir, '--results');
   await ensureWritableDir(path.resolve(o.reports), '--reports');
-  const sandbox = await suiteSandbox(o.sandbox, contenders, tasksDir);
+  const sandbox = await suiteSandbox(o.sandbox, contenders, tasksDir, tasks.map((t) => t.instance_id));
   const unpriced = contenders.filter((c) => c.kind === 'model' && !c.model.price).map((c) => (c.kind === 'model' ? c.model.spec.id : ''));
 
   const hasModels = contenders.some((c) => c.kind === 'model');

@@ -63,7 +63,7 @@ export async function tasksValidateCommand(ids: string[], o: ValidateCliOptions)
   const started_at = new Date().toISOString();
   const tasksDir = defaultTasksDir(o.tasks);
   const repoCache = repoCacheFor(tasksDir);
-  const sandbox = await createSandbox(o.sandbox, { untrusted: untrustedWork({ tasksDir }) });
+  const sandbox = await createSandbox(o.sandbox, { untrusted: untrustedWork({ tasksDir, taskIds: ids }) });
   const work = await mkdtemp(path.join(os.tmpdir(), 'fixbench-validate-'));
   const envCache = o.envCache === false ? undefined : new EnvCache(path.resolve(o.cacheDir ?? defaultCacheDir()));
   const results: TaskValidation[] = [];
@@ -119,11 +119,11 @@ export async function tasksValidateCommand(ids: string[], o: ValidateCliOptions)
   return invalid ? ExitCode.gateFailed : ExitCode.ok;
 }
 
-/** The report as text: one row per task, then every reason of every invalid task. */
+/** The report as text: one row per task (reasons: their count, "-" for none), then every reason of every invalid task. */
 export function validationTable(report: ValidationReport): string {
   const rows = report.tasks.map((t) => {
     const listed = t.runs[0] ? Object.keys(t.runs[0].tests).length : 0;
-    return [t.instance_id, t.valid ? 'valid' : 'INVALID', listed, t.flaky.length, (t.wall_ms / 1000).toFixed(1), t.reasons.length];
+    return [t.instance_id, t.valid ? 'valid' : 'INVALID', listed, t.flaky.length, (t.wall_ms / 1000).toFixed(1), t.reasons.length || '-'];
   });
   let text = textTable(['instance_id', 'verdict', 'listed tests', 'flaky', 'seconds', 'reasons'], rows);
   for (const t of report.tasks.filter((x) => !x.valid)) {

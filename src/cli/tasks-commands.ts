@@ -7,6 +7,21 @@ import { list, positiveInt } from './args.ts';
 const sandboxOption = () =>
   new Option('--sandbox <kind>', 'where setup and tests run: bwrap (isolated), local (not isolated), or auto (bwrap when usable; else exit 2 with the fix for this host, see `fixbench doctor`; only validating the bundled tasks falls back to local)').choices(SANDBOX_CHOICES).default('auto');
 
+// The options `tasks create`, `mine` and `fetch` share, defined once so their help and defaults agree.
+const testCmdOption = () => new Option('--test-cmd <cmd>', 'the plain command that runs the tests, as you type it (test_cmd; default: "npm test" when package.json has a test script)');
+const testReportOption = () =>
+  new Option('--test-report <kind>', 'how to read per-test results: auto (detect the runner from the command: vitest, jest, mocha, tape, node:test, uvu, ava, node-tap; fixbench adds the report), a runner name, junit:<path>, vitest-json:<path>, jest-json:<path>, mocha-json:<path>, tap or exit-code').default('auto');
+const setupOption = () => new Option('--setup <cmd>', 'install command run before the tests (setup), e.g. "npm ci"').default('');
+const testFilesOption = () =>
+  new Option('--test-files <globs>', 'globs of test files (comma-separated; repeatable; default: test/, tests/, __tests__/, spec/ folders and *.test.*, *.spec.*, test_*.py, *_test.py, conftest.py, *_test.go)').argParser(list);
+const timeoutOption = () => new Option('--timeout <seconds>', 'timeout_s of the test command').default(300).argParser(positiveInt);
+const writeTasksOption = () => new Option('--tasks <dir>', 'folder to write the tasks into (default: the bundled tasks/; tasks you add there are not trusted: they run only in the sandbox)');
+const bundleNameOption = () => new Option('--bundle-name <name>', 'file name of the bundle under <tasks>/repos/ (default: the repository name; no "/": see --upstream)');
+const noBundleOption = () => new Option('--no-bundle', 'write no bundle; task.yaml names the repository as given');
+const upstreamOption = () => new Option('--upstream <owner/name>', 'the public repository, kept as swe_bench.repo for `tasks export` (default: from a GitHub URL --repo or the clone\'s origin remote)');
+const cacheDirOption = () => new Option('--cache-dir <dir>', 'environment cache of setups, shared with validate and run (default: $FIXBENCH_CACHE_DIR, else $XDG_CACHE_HOME/fixbench, else ~/.cache/fixbench)');
+const noEnvCacheOption = () => new Option('--no-env-cache', 'run setup afresh before each test run instead of restoring it from the environment cache');
+
 export function registerTaskCommands(program: Command, tasks: Command, exit: { code: number }): void {
   tasks
     .command('lint')
@@ -56,22 +71,22 @@ export function registerTaskCommands(program: Command, tasks: Command, exit: { c
     .requiredOption('--repo <path|url>', 'the git repository (local path, bundle or URL)')
     .requiredOption('--base <sha>', 'base commit: the state before the fix')
     .requiredOption('--fix <sha|patch-file>', 'a commit holding the fix and its tests, or a patch file against --base')
-    .option('--test-cmd <cmd>', 'the plain command that runs the tests, as you type it (test_cmd; default: "npm test" when package.json has a test script)')
-    .option('--test-report <kind>', 'how to read per-test results: auto (detect the runner from the command: vitest, jest, mocha, tape, node:test, uvu, ava, node-tap; fixbench adds the report), a runner name, junit:<path>, vitest-json:<path>, jest-json:<path>, mocha-json:<path>, tap or exit-code', 'auto')
-    .option('--setup <cmd>', 'install command run before the tests (setup), e.g. "npm ci"', '')
+    .addOption(testCmdOption())
+    .addOption(testReportOption())
+    .addOption(setupOption())
     .option('--issue <file.md>', 'the problem statement (default: the fix commit message)')
     .option('--id <instance_id>', 'instance_id (default: <repo name>-<first 7 of the fix sha or base>)')
-    .option('--test-files <globs>', 'globs of test files (comma-separated; repeatable; default: test/, tests/, __tests__/, spec/ folders and *.test.*, *.spec.*, test_*.py, *_test.py, conftest.py, *_test.go)', list)
-    .addOption(new Option('--timeout <seconds>', 'timeout_s of the test command').default(300).argParser(positiveInt))
+    .addOption(testFilesOption())
+    .addOption(timeoutOption())
     .addOption(new Option('--runs <n>', 'test runs before and after; their lists must agree').default(1).argParser(positiveInt))
-    .option('--tasks <dir>', 'folder to write the task into (default: the bundled tasks/)')
-    .option('--bundle-name <name>', 'file name of the bundle under <tasks>/repos/ (default: the repository name; no "/": see --upstream)')
-    .option('--no-bundle', 'write no bundle; task.yaml names the repository as given')
-    .option('--upstream <owner/name>', 'the public repository, kept as swe_bench.repo for `tasks export` (default: from a GitHub URL --repo or the clone\'s origin remote)')
+    .addOption(writeTasksOption())
+    .addOption(bundleNameOption())
+    .addOption(noBundleOption())
+    .addOption(upstreamOption())
     .option('--force', 'replace an existing task folder')
     .option('--verbose', 'print every PASS_TO_PASS id too (default: counts and the FAIL_TO_PASS ids)')
-    .option('--cache-dir <dir>', 'environment cache of setups, shared with validate and run (default: $FIXBENCH_CACHE_DIR, else $XDG_CACHE_HOME/fixbench, else ~/.cache/fixbench)')
-    .option('--no-env-cache', 'run setup afresh before each test run instead of once')
+    .addOption(cacheDirOption())
+    .addOption(noEnvCacheOption())
     .addOption(sandboxOption())
     .action(async (opts) => {
       exit.code = await (await import('./tasks-create.ts')).tasksCreateCommand(opts);
@@ -84,28 +99,29 @@ export function registerTaskCommands(program: Command, tasks: Command, exit: { c
         'is a candidate; each is built as `tasks create` builds a task (parent = base_commit, commit = fix, problem statement = ' +
         'its message), refused when no test fails before the fix or when FAIL_TO_PASS is longer than --max-fail-to-pass (a ' +
         'refactor), validated --runs times as `tasks validate` does, and written only when valid (created_at = the commit\'s ' +
-        'date). Writes a report of every candidate with its verdict and reason (JSON, and a table beside it as .txt). Exit 3 when no task was kept.',
+        'date). A commit whose base_commit and fix a task of the suite already holds is `exists`, whatever its id. Writes a ' +
+        'report of every candidate with its verdict and reason (JSON, and a table beside it as .txt). Exit 3 when no task was kept.',
     )
     .requiredOption('--repo <path|url>', 'the git repository (local path, bundle or URL)')
-    .requiredOption('--test-cmd <cmd>', 'command that runs the tests (test_cmd)')
-    .requiredOption('--test-report <kind>', 'how to read per-test results: junit:<path>, vitest-json:<path>, jest-json:<path>, mocha-json:<path>, tap or exit-code')
-    .option('--setup <cmd>', 'install command run before the tests (setup), e.g. "npm ci"', '')
+    .addOption(testCmdOption())
+    .addOption(testReportOption())
+    .addOption(setupOption())
     .option('--ref <rev>', 'the branch or commit whose history is walked', 'HEAD')
     .option('--since <date>', 'only commits made on or after this date (git log --since)')
     .option('--created-after <date>', 'only fix commits dated strictly after this ISO date (a model\'s training cutoff: the contamination window)')
     .addOption(new Option('--max <n>', 'stop after this many valid tasks').argParser(positiveInt))
     .addOption(new Option('--max-fail-to-pass <n>', 'a candidate with more FAIL_TO_PASS tests is a refactor or a feature, not a bug fix').default(20).argParser(positiveInt))
     .addOption(new Option('--runs <n>', 'validation runs of each candidate (as tasks validate)').default(3).argParser(positiveInt))
-    .option('--test-files <globs>', 'globs of test files (comma-separated; repeatable; default as tasks create)', list)
-    .addOption(new Option('--timeout <seconds>', 'timeout_s of the test command').default(300).argParser(positiveInt))
-    .option('--tasks <dir>', 'folder to write the kept tasks into (default: the bundled tasks/)')
+    .addOption(testFilesOption())
+    .addOption(timeoutOption())
+    .addOption(writeTasksOption())
     .option('--report <file>', 'the report of every candidate (JSON); the table goes beside it with .txt', 'reports/tasks-mine.json')
-    .option('--bundle-name <name>', 'file name of the bundle under <tasks>/repos/ (default: the repository name)')
-    .option('--no-bundle', 'write no bundle; task.yaml names the repository as given')
-    .option('--upstream <owner/name>', 'the public repository, kept as swe_bench.repo for `tasks export`')
-    .option('--force', 'rebuild candidates whose task folder exists')
-    .option('--cache-dir <dir>', 'environment cache of setups (as tasks create)')
-    .option('--no-env-cache', 'run setup afresh before each test run')
+    .addOption(bundleNameOption())
+    .addOption(noBundleOption())
+    .addOption(upstreamOption())
+    .option('--force', 'rebuild candidates whose task folder exists (a task of another id with the same base_commit and fix is never duplicated)')
+    .addOption(cacheDirOption())
+    .addOption(noEnvCacheOption())
     .addOption(sandboxOption())
     .action(async (opts) => {
       exit.code = await (await import('./tasks-mine.ts')).tasksMineCommand(opts);
@@ -121,12 +137,12 @@ export function registerTaskCommands(program: Command, tasks: Command, exit: { c
     )
     .argument('<suite-file>', 'the suite file (YAML), e.g. recipes/js-bugfixes.yaml')
     .argument('[ids...]', 'only these instance_ids')
-    .option('--tasks <dir>', 'folder to write the tasks into (default: the bundled tasks/)')
+    .addOption(writeTasksOption())
     .option('--mirror <owner/name=path|url>', 'clone owner/name from this local path or URL instead of its recipe URL (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--mirrors <dir>', 'a folder of local mirrors: <dir>/<owner>+<name>[/repo] or <dir>/<owner>/<name> (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--force', 'rebuild tasks whose folder exists')
-    .option('--cache-dir <dir>', 'environment cache of setups (as tasks create)')
-    .option('--no-env-cache', 'run setup afresh before each test run')
+    .addOption(cacheDirOption())
+    .addOption(noEnvCacheOption())
     .addOption(sandboxOption())
     .action(async (file: string, ids: string[], opts) => {
       exit.code = await (await import('./tasks-fetch.ts')).tasksFetchCommand(file, ids, opts);

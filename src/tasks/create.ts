@@ -14,6 +14,7 @@ import { writeBundle } from './create-bundle.ts';
 import { planCreate, type CreateOptions, type CreatePlan } from './create-plan.ts';
 import { canaryWarnings, formatProblem, lintTaskFiles } from './lint.ts';
 import { testLists } from './split-patch.ts';
+import { inferLanguage } from './infer-language.ts';
 import type { TaskFiles } from './swe-bench.ts';
 import { taskYamlText, writeTaskFolder } from './write.ts';
 
@@ -105,9 +106,10 @@ export async function buildTask(o: CreateOptions, given?: CreatePlan): Promise<B
   if (!lists!.FAIL_TO_PASS.length) {
     throw new CreateRejected('no_fail_to_pass', 'no test fails before the fix and passes after it: FAIL_TO_PASS would be empty; the tests in the fix must check what it fixes');
   }
+  const language = await inferLanguage(plan.mirror, plan.base, split.goldFiles);
   const yaml: TaskYaml = {
     instance_id: id, repo: plan.bundleName ?? plan.repo, base_commit: plan.base, setup: o.setup, test_cmd: plan.test_cmd, test_report: plan.test_report,
-    FAIL_TO_PASS: lists!.FAIL_TO_PASS, PASS_TO_PASS: lists!.PASS_TO_PASS, timeout_s: o.timeout_s, tags: [],
+    FAIL_TO_PASS: lists!.FAIL_TO_PASS, PASS_TO_PASS: lists!.PASS_TO_PASS, timeout_s: o.timeout_s, ...(language ? { language } : {}), tags: [],
     ...(plan.createdAt ? { created_at: plan.createdAt } : {}),
     ...(plan.upstream ? { swe_bench: { repo: plan.upstream } } : {}),
   };

@@ -13,6 +13,7 @@ import { resolveRepoSource } from '../workspace/repo-source.ts';
 import { buildTask, CreateRejected, saveTask, type CreateOptions } from './create.ts';
 import { planCreate } from './create-plan.ts';
 import { createdAfter } from './select.ts';
+import { duplicateOf, existingFixes } from './mine-dedupe.ts';
 import { validateTask } from './validate.ts';
 import type { EnvCache } from '../workspace/env-cache.ts';
 
@@ -103,7 +104,8 @@ export async function candidateCommits(mirror: string, o: { ref?: string; since?
  * Mines `o.repo`: each candidate commit (`candidateCommits`) is planned and built as `tasks
  * create` does (one run before and after), refused when its FAIL_TO_PASS is empty or longer than
  * `maxFailToPass`, validated `validateRuns` times (`validateTask`), and saved (bundle and folder)
- * only when valid. A folder that already exists is not rebuilt (verdict `exists`) unless `force`.
+ * only when valid. A folder that already exists is not rebuilt (verdict `exists`) unless `force`;
+ * a task under another id with the same base_commit and fix (`duplicateOf`) is `exists` even then.
  * Never throws for a candidate's fault. @throws UserInputError for a bad repository or `ref`.
  */
 export async function mineRepo(o: MineOptions): Promise<MineReport> {
@@ -128,13 +130,14 @@ export async function mineRepo(o: MineOptions): Promise<MineReport> {
     walked.commits = walked.commits.filter((c) => later.has(c.sha));
   }
   const name = resolveRepoSource(repo, o.tasksDir).name;
+  const fixes = await existingFixes(o.tasksDir);
   const candidates: MineCandidate[] = [];
   const kept: string[] = [];
   for (const c of walked.commits) {
     if (o.max !== undefined && kept.length >= o.max) break;
     const t0 = Date.now();
     const id = `${name}-${c.sha.slice(0, 7)}`;
-    const verdict = await judgeCandidate(o, repo, c, id);
+    const verdict = await judgeCandidate(o, repo, c, id, await duplicateOf(mirror, c, fixes));
     const cand: MineCandidate = { commit: c.sha, parent: c.parent, subject: c.subject, created_at: c.date, instance_id: id, ...verdict, wall_ms: Date.now() - t0 };
     if (cand.verdict === 'valid') kept.push(id);
     candidates.push(cand);
@@ -150,8 +153,13 @@ export async function mineRepo(o: MineOptions): Promise<MineReport> {
 
 type Verdict = Pick<MineCandidate, 'verdict' | 'reason' | 'FAIL_TO_PASS' | 'PASS_TO_PASS'>;
 
-async function judgeCandidate(o: MineOptions, repo: string, c: Commit, id: string): Promise<Verdict> {
+/** `duplicate`: the id of an existing task with the same base_commit and fix (`duplicateOf`), or null. */
+async function judgeCandidate(o: MineOptions, repo: string, c: Commit, id: string, duplicate: string | null): Promise<Verdict> {
   const none = { FAIL_TO_PASS: null, PASS_TO_PASS: null };
+  // Never two tasks for one fix: --force rebuilds a task of the same id, not a copy under another one.
+  if (duplicate && duplicate !== id) {
+    return { verdict: 'exists', reason: `task ${duplicate} in ${o.tasksDir} already has this base_commit and fix; remove it first to mine it again as ${id}`, ...none };
+  }
   if (!o.force && existsSync(path.join(o.tasksDir, id))) return { verdict: 'exists', reason: `${path.join(o.tasksDir, id)} already exists (mined before); pass --force to rebuild it`, ...none };
   const copts: CreateOptions = { ...o, repo, base: c.parent, fix: c.sha, id, runs: 1, log: undefined };
   try {

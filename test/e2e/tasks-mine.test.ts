@@ -2,7 +2,7 @@
 // change whose tests pass before it, a flaky test, a refactor with too many FAIL_TO_PASS tests) and
 // commits that are no candidates (tests only, source only). Exactly the valid one is kept, and
 // every rejection is named in the report.
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -91,4 +91,37 @@ describe('fixbench tasks mine', () => {
     expect(rep2.candidates.map((x) => [x.commit, x.verdict])).toEqual([[c[2], 'no_fail_to_pass'], [c[5], 'valid']]);
     expect(rep2.kept).toEqual([id(5)]);
   });
+
+  it('takes the plain command as create does (test_report auto) and never duplicates a task with the same base and fix', async () => {
+    const c = repo.commits;
+    const id1 = `${path.basename(repo.dir)}-${c[1]!.slice(0, 7)}`;
+    const fresh = path.join(tmp, 'plain-tasks');
+    const plain = ['tasks', 'mine', '--repo', repo.dir, '--ref', c[1]!, '--test-cmd', 'node --test', '--runs', '1', '--sandbox', 'local', '--no-env-cache'];
+    const r = await runCli([...plain, '--tasks', fresh, '--report', path.join(tmp, 'plain.json')]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const y = parse(await readFile(path.join(fresh, id1, 'task.yaml'), 'utf8')) as Record<string, unknown>;
+    expect(y).toMatchObject({ base_commit: c[0], test_cmd: 'node --test', test_report: 'node-test', FAIL_TO_PASS: ['test/add.test.js > add > adds two numbers'] });
+
+    // The same fix under another id (a task created by hand, say): `exists`, nothing written, exit 3.
+    const other = path.join(fresh, 'add-fix-by-hand');
+    await cp(path.join(fresh, id1), other, { recursive: true });
+    await writeFile(path.join(other, 'task.yaml'), (await readFile(path.join(other, 'task.yaml'), 'utf8')).replace(`instance_id: ${id1}`, 'instance_id: add-fix-by-hand'));
+    await rm(path.join(fresh, id1), { recursive: true });
+    const again = await runCli([...plain, '--tasks', fresh, '--report', path.join(tmp, 'dup.json'), '--force']);
+    expect(again.exitCode, again.stderr).toBe(3);
+    const rep = MineReport.parse(JSON.parse(await readFile(path.join(tmp, 'dup.json'), 'utf8')));
+    expect(rep.candidates.map((x) => [x.commit, x.verdict])).toEqual([[c[1], 'exists']]);
+    expect(rep.candidates[0]!.reason).toMatch(/task add-fix-by-hand in .* already has this base_commit and fix/);
+    expect((await readdir(fresh)).sort()).toEqual(['add-fix-by-hand', 'repos']);
+  });
+
+  it('--help shows the same run-spec options as tasks create (one definition)', async () => {
+    const opts = (help: string) => help.split('\n  --').filter((o) => /^(test-cmd|test-report|setup|test-files|timeout|bundle-name|no-bundle|upstream|cache-dir|no-env-cache|sandbox) /.test(o)).map((o) => o.replace(/\s+/g, ' '));
+    const mine = opts((await runCli(['tasks', 'mine', '--help'])).stdout);
+    const create = opts((await runCli(['tasks', 'create', '--help'])).stdout);
+    expect(mine).toHaveLength(11);
+    expect(mine).toEqual(create);
+    expect(mine.join('\n')).toMatch(/test-report <kind> how to read per-test results: auto .*node:test.* \(default: "auto"\)/);
+  });
 });
+

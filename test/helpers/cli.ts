@@ -12,10 +12,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `fixbench ...args` with `env` added to a copy of the environment without provider keys. */
-export async function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {}): Promise<CliResult> {
+/** Runs `fixbench ...args` (`bin`: another copy's bin/fixbench.mjs) with `env` added to a copy of the environment without provider keys. */
+export async function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number; bin?: string } = {}): Promise<CliResult> {
   const env: Record<string, string | undefined> = { ...process.env, OPENROUTER_API_KEY: undefined, NO_COLOR: '1', ...opts.env };
-  const r = await execa('node', [BIN, ...args], {
+  const r = await execa('node', [opts.bin ?? BIN, ...args], {
     cwd: opts.cwd ?? ROOT,
     env,
     extendEnv: false,

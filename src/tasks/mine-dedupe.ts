@@ -1,0 +1,78 @@
+// `tasks mine` must not build a second task for a fix already in the suite: an existing task is the
+// same candidate when it has the same base_commit and its gold.patch + test.patch make the files
+// they touch what the fix commit makes them (the post-image blob of every file equals the commit's),
+// whatever its instance_id and however its diff was written (context lines, file order).
+import path from 'node:path';
+import { UserInputError } from '../core/errors.ts';
+import { gitAt } from '../workspace/git.ts';
+import { findTaskFolders } from './folders.ts';
+import { loadTask } from './load.ts';
+
+/** An existing task reduced to what identifies its fix: base_commit and path → post-image blob id (abbreviated as in the patch; all zeros: deleted). */
+export interface TaskFix {
+  instance_id: string;
+  base_commit: string;
+  files: Map<string, string>;
+}
+
+/** path → post-image blob id of each file section of a unified git diff (`index a..b` line; '' when the section has none, a mode change say). */
+export function patchPostImages(patch: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const section of patch.split(/^(?=diff --git )/m)) {
+    const head = /^diff --git a\/(.+?) b\/(.+)$/m.exec(section);
+    if (!head) continue;
+    out.set(head[2]!, /^index [0-9a-f]+\.\.([0-9a-f]+)/m.exec(section)?.[1] ?? '');
+  }
+  return out;
+}
+
+/** The fixes of the readable tasks under `tasksDir` (a folder that does not load is skipped; none when `tasksDir` does not exist). */
+export async function existingFixes(tasksDir: string): Promise<TaskFix[]> {
+  let folders: string[];
+  try {
+    folders = (await findTaskFolders(tasksDir)).folders;
+  } catch (e) {
+    if (e instanceof UserInputError) return [];
+    throw e;
+  }
+  const out: TaskFix[] = [];
+  for (const f of folders) {
+    try {
+      const t = await loadTask(path.join(tasksDir, f));
+      out.push({ instance_id: t.instance_id, base_commit: t.base_commit, files: new Map([...patchPostImages(t.patch), ...patchPostImages(t.test_patch)]) });
+    } catch (e) {
+      if (!(e instanceof UserInputError)) throw e;
+    }
+  }
+  return out;
+}
+
+/**
+ * The instance_id of a task in `fixes` that holds the fix `sha` on `parent` (same base_commit, every
+ * file of its patches changed by the commit to the same blob), or null. `mirror` is a git folder
+ * holding the commit.
+ */
+export async function duplicateOf(mirror: string, c: { sha: string; parent: string }, fixes: readonly TaskFix[]): Promise<string | null> {
+  const same = fixes.filter((t) => t.files.size && t.base_commit.length >= 7 && c.parent.startsWith(t.base_commit));
+  if (!same.length) return null;
+  const git = gitAt(mirror);
+  const changed = new Set((await git.raw(['diff-tree', '--no-commit-id', '--name-only', '-r', '--no-renames', c.parent, c.sha])).split('\n').filter(Boolean));
+  const blobAt = async (p: string): Promise<string | null> => {
+    try {
+      return (await git.raw(['rev-parse', '--verify', '--quiet', `${c.sha}:${p}`])).trim() || null;
+    } catch {
+      return null;
+    }
+  };
+  for (const t of same) {
+    let all = true;
+    for (const [p, blob] of t.files) {
+      if (!changed.has(p)) { all = false; break; }
+      const now = await blobAt(p);
+      const ok = /^0+$/.test(blob) ? now === null : blob !== '' && now !== null && now.startsWith(blob);
+      if (!ok) { all = false; break; }
+    }
+    if (all) return t.instance_id;
+  }
+  return null;
+}
