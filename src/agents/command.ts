@@ -12,7 +12,7 @@ import type { ExitStatus } from '../core/outcome.ts';
 import { noRedaction, secretRedactor } from '../core/redact.ts';
 import { formatTruncated, truncateHeadTail } from '../core/truncate.ts';
 import { startMeteringProxy, type MeteringProxy, type ProxyCall } from '../proxy/server.ts';
-import { COMMAND_TRAJECTORY_FORMAT, type CommandTrajectory } from '../core/trajectory.ts';
+import { callSteps, COMMAND_TRAJECTORY_FORMAT, type CommandTrajectory } from '../core/trajectory.ts';
 import type { Agent, AttemptContext, AttemptResult, TrajectoryStep } from './types.ts';
 
 export { COMMAND_TRAJECTORY_FORMAT };
@@ -223,14 +223,7 @@ export class CommandAgent implements Agent {
         error = `trajectory not written: ${(e as Error).message}`;
       }
     });
-    const steps: TrajectoryStep[] = calls().map((c, i) => ({
-      step: i + 1,
-      thought: null,
-      command: null,
-      observation: null,
-      call: c,
-      context_tokens: c.usage.input_uncached + c.usage.cache_read + c.usage.cache_write_5m + c.usage.cache_write_1h,
-    }));
+    const steps: TrajectoryStep[] = callSteps(calls());
     return {
       exit_status: exit,
       calls: markSideCalls(calls()).map(({ usage, raw_usage, list_usd, billed_usd, ms, side }) => ({ usage, raw_usage, list_usd, billed_usd, ms, ...(side ? { side } : {}) })),

@@ -86,14 +86,7 @@ export type Trajectory = z.infer<typeof Trajectory>;
  */
 export function trajectorySteps(t: Trajectory): TrajectoryStep[] {
   if (t.format === BASH_TRAJECTORY_FORMAT) return t.steps;
-  return t.calls.map((c, i) => ({
-    step: i + 1,
-    thought: null,
-    command: null,
-    observation: null,
-    call: c,
-    context_tokens: c.usage.input_uncached + c.usage.cache_read + c.usage.cache_write_5m + c.usage.cache_write_1h,
-  }));
+  return callSteps(t.calls);
 }
 
 /** The token usage of every billed call of the attempt, in order (for re-pricing with long-context tiers). */
@@ -103,3 +96,15 @@ export function trajectoryCalls(t: Trajectory): CallRecord[] {
 
 /** Hands a trajectory to the store (src/store/trajectory.ts `trajectorySink`): validated, redacted, written atomically; each call replaces the last. */
 export type TrajectorySink = (doc: Trajectory) => Promise<void>;
+
+/** One step per metered call (an external agent's trajectory: its own commands are not visible). */
+export function callSteps(calls: readonly NonNullable<TrajectoryStep['call']>[]): TrajectoryStep[] {
+  return calls.map((c, i) => ({
+    step: i + 1,
+    thought: null,
+    command: null,
+    observation: null,
+    call: c,
+    context_tokens: c.usage.input_uncached + c.usage.cache_read + c.usage.cache_write_5m + c.usage.cache_write_1h,
+  }));
+}

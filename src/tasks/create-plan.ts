@@ -80,6 +80,23 @@ export interface CreatePlan {
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const OWNER_NAME_RE = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
 
+/**
+ * `--repo` resolved (a URL as given, else an absolute path) and mirrored into the repo cache.
+ * @throws UserInputError naming `--repo` when the path does not exist or cannot be cloned.
+ */
+export async function mirrorRepo(o: { repo: string; repoCache: RepoCache; tasksDir: string }): Promise<{ isUrl: boolean; repo: string; mirror: string }> {
+  const isUrl = /^(?:[a-z][a-z0-9+.-]*:\/\/|[\w.-]+@[\w.-]+:)/i.test(o.repo);
+  const repo = isUrl ? o.repo : path.resolve(o.repo);
+  if (!isUrl && !existsSync(repo)) throw new UserInputError(`--repo ${o.repo}: no such path; give a local git repository, a bundle or a git URL`);
+  let mirror: string;
+  try {
+    mirror = await o.repoCache.mirror(repo, { tasksDir: o.tasksDir });
+  } catch (e) {
+    throw new UserInputError(`--repo ${o.repo}: cannot be cloned (${(e as Error).message.split('\n')[0]}); give a git repository you can read`, { cause: e });
+  }
+  return { isUrl, repo, mirror };
+}
+
 /** The flag checks that need neither the repository nor the disk. @throws UserInputError naming the flag. */
 export function checkCreateFlags(o: Pick<CreateOptions, 'id' | 'bundleName' | 'upstream' | 'test_report' | 'timeout_s' | 'runs' | 'testFiles' | 'test_cmd'>): void {
   const report = TaskYaml.shape.test_report.safeParse(o.test_report);
@@ -126,15 +143,7 @@ export async function planCreate(o: CreateOptions): Promise<CreatePlan> {
   const issueText = o.issue === undefined ? null : await readFile(o.issue, 'utf8').catch(() => undefined);
   if (issueText === undefined) throw new UserInputError(`--issue ${o.issue}: cannot read the file; give the problem statement as a Markdown file`);
 
-  const isUrl = /^(?:[a-z][a-z0-9+.-]*:\/\/|[\w.-]+@[\w.-]+:)/i.test(o.repo);
-  const repo = isUrl ? o.repo : path.resolve(o.repo);
-  if (!isUrl && !existsSync(repo)) throw new UserInputError(`--repo ${o.repo}: no such path; give a local git repository, a bundle or a git URL`);
-  let mirror: string;
-  try {
-    mirror = await o.repoCache.mirror(repo, { tasksDir: o.tasksDir });
-  } catch (e) {
-    throw new UserInputError(`--repo ${o.repo}: cannot be cloned (${(e as Error).message.split('\n')[0]}); give a git repository you can read`, { cause: e });
-  }
+  const { isUrl, repo, mirror } = await mirrorRepo(o);
   const rev = async (r: string, flag: string): Promise<string> => {
     const res = await gitTry(gitAt(mirror), ['rev-parse', '--verify', '--quiet', `${r}^{commit}`]);
     if (!res.ok) throw new UserInputError(`${flag} ${r}: not a commit of ${o.repo}; give a sha or branch of that repository`);

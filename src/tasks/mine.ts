@@ -11,7 +11,7 @@ import { UserInputError } from '../core/errors.ts';
 import { gitAt } from '../workspace/git.ts';
 import { resolveRepoSource } from '../workspace/repo-source.ts';
 import { buildTask, CreateRejected, saveTask, type CreateOptions } from './create.ts';
-import { planCreate } from './create-plan.ts';
+import { mirrorRepo, planCreate } from './create-plan.ts';
 import { createdAfter } from './select.ts';
 import { duplicateOf, existingFixes } from './mine-dedupe.ts';
 import { validateTask } from './validate.ts';
@@ -110,15 +110,7 @@ export async function candidateCommits(mirror: string, o: { ref?: string; since?
  */
 export async function mineRepo(o: MineOptions): Promise<MineReport> {
   const started = new Date();
-  const isUrl = /^(?:[a-z][a-z0-9+.-]*:\/\/|[\w.-]+@[\w.-]+:)/i.test(o.repo);
-  const repo = isUrl ? o.repo : path.resolve(o.repo);
-  if (!isUrl && !existsSync(repo)) throw new UserInputError(`--repo ${o.repo}: no such path; give a local git repository, a bundle or a git URL`);
-  let mirror: string;
-  try {
-    mirror = await o.repoCache.mirror(repo, { tasksDir: o.tasksDir });
-  } catch (e) {
-    throw new UserInputError(`--repo ${o.repo}: cannot be cloned (${(e as Error).message.split('\n')[0]}); give a git repository you can read`, { cause: e });
-  }
+  const { repo, mirror } = await mirrorRepo(o);
   let walked: { commits: Commit[]; scanned: number };
   try {
     walked = await candidateCommits(mirror, { ref: o.ref, since: o.since, testFiles: o.testFiles });
