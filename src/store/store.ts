@@ -1,14 +1,15 @@
 // Results store (DESIGN.md §7, docs/store-format.md): `results/<run_id>/run.json` + `attempts.jsonl`,
 // plus per-attempt logs (logs.ts) and trajectories (trajectory.ts). Attempts are appended and flushed (fsync) one line each as they finish, so a crash
 // or Ctrl-C never loses a finished attempt.
-import { createReadStream, existsSync } from 'node:fs';
-import { appendFile, cp, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { lstat, mkdir, open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { AttemptRecord, RunHeader, SUPPORTED_FORMAT_VERSIONS } from './records.ts';
 import { upgradeAttemptRecord, upgradeRunHeader } from './upgrade.ts';
 import { writeAttemptLogs } from './logs.ts';
 import { trajectorySink, type AttemptRef, type TrajectorySink } from './trajectory.ts';
+import { appendInRun, assertNoLinks, copyTreeNoFollow, openInRun } from './run-fs.ts';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import { UserInputError } from '../core/errors.ts';
 import { noRedaction, type Redactor } from '../core/redact.ts';
@@ -27,6 +28,7 @@ export class RunWriter {
    */
   static async create(dir: string, header: RunHeader, redact: Redactor = noRedaction): Promise<RunWriter> {
     await mkdir(dir, { recursive: true });
+    await assertNoLinks(dir);
     const w = new RunWriter(dir, redact);
     await w.writeHeader(header);
     return w;
@@ -35,11 +37,13 @@ export class RunWriter {
   /**
    * Opens an existing run folder to append to it (resume). A torn last line left by a crash
    * mid-write is cut off first, so the next record starts on a line of its own.
-   * @throws UserInputError as `readRun` does (missing header, unknown format version, bad record).
+   * @throws UserInputError as `readRun` does (missing header, unknown format version, bad record),
+   * and when a symbolic link is anywhere below `dir` (named): nothing is written through one.
    */
   static async open(dir: string, redact: Redactor = noRedaction): Promise<{ writer: RunWriter; run: StoredRun }> {
+    await assertNoLinks(dir);
     const run = await readRun(dir);
-    await cutTornLine(path.join(dir, 'attempts.jsonl'));
+    await cutTornLine(dir, 'attempts.jsonl');
     return { writer: new RunWriter(dir, redact), run };
   }
 
@@ -54,7 +58,7 @@ export class RunWriter {
     if (!dropped.length) return [];
     const kept = attempts.filter((r) => !drop(r));
     const file = path.join(this.dir, 'attempts.jsonl');
-    await appendFile(path.join(this.dir, 'attempts.superseded.jsonl'), dropped.map((r) => JSON.stringify(r) + '\n').join(''));
+    await appendInRun(this.dir, 'attempts.superseded.jsonl', dropped.map((r) => JSON.stringify(r) + '\n').join(''), true);
     await writeFileAtomic(file, kept.map((r) => JSON.stringify(r) + '\n').join(''));
     return dropped;
   }
@@ -72,15 +76,7 @@ export class RunWriter {
   async appendAttempt(record: AttemptRecord): Promise<AttemptRecord> {
     const json = this.redact(JSON.stringify(AttemptRecord.parse(record)));
     const line = json + '\n';
-    const next = this.queue.then(async () => {
-      const fh = await open(path.join(this.dir, 'attempts.jsonl'), 'a');
-      try {
-        await fh.write(line);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-    });
+    const next = this.queue.then(() => appendInRun(this.dir, 'attempts.jsonl', line, true));
     this.queue = next.catch(() => {});
     await next;
     return JSON.parse(json) as AttemptRecord;
@@ -93,13 +89,14 @@ export class RunWriter {
 
   /**
    * Copies another run folder's per-attempt files (logs and trajectories) into this one (a merge of
-   * shards). A file that already exists here is an error, never overwritten.
-   * @throws Error (ERR_FS_CP_EEXIST) when two runs hold the same attempt's file; fs errors as they come.
+   * shards). A file that already exists here is an error, never overwritten; links are refused, never followed or copied.
+   * @throws UserInputError when two runs hold the same attempt's file, or `runDir` holds a link (named); fs errors as they come.
    */
   async copyAttemptFilesFrom(runDir: string): Promise<void> {
+    await assertNoLinks(runDir);
     for (const sub of ['logs', 'trajectories']) {
       const from = path.join(runDir, sub);
-      if (existsSync(from)) await cp(from, path.join(this.dir, sub), { recursive: true, force: false, errorOnExist: true });
+      if (await exists(from)) await copyTreeNoFollow(from, path.join(this.dir, sub));
     }
   }
 
@@ -114,8 +111,11 @@ export class RunWriter {
  * one or does not exist. Reads only the tail, backwards in 64 KiB blocks: resume used to read the
  * whole file a second time for this (bench/RESULTS.md, "scale").
  */
-async function cutTornLine(file: string): Promise<void> {
-  const fh = await open(file, 'r+').catch(() => null);
+async function cutTornLine(dir: string, name: string): Promise<void> {
+  const fh = await openInRun(dir, name, constants.O_RDWR).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return null;
+    throw e;
+  });
   if (!fh) return;
   try {
     const { size } = await fh.stat();
@@ -137,6 +137,9 @@ async function cutTornLine(file: string): Promise<void> {
     await fh.close();
   }
 }
+
+/** Whether something (a link included) is at `p`. */
+const exists = (p: string): Promise<boolean> => lstat(p).then(() => true, () => false);
 
 export interface StoredRun {
   header: RunHeader;
