@@ -255,7 +255,7 @@ export function parseRunHeader(file: string, raw: unknown): RunHeader {
 }
 
 /** One parsed `attempts.jsonl` line of a supported version, as the current version (version 1 upgraded with the run's limits). */
-function parseAttemptLine(obj: unknown, version: unknown, limits: RunHeader['limits']): { success: true; data: AttemptRecord } | { success: false; problems: string[] } {
+export function parseAttemptLine(obj: unknown, version: unknown, limits: RunHeader['limits']): { success: true; data: AttemptRecord } | { success: false; problems: string[] } {
   if (version === 1) {
     const u = upgradeAttemptRecord(obj, limits);
     return u.ok ? { success: true, data: u.value } : { success: false, problems: u.problems };
