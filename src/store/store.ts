@@ -164,6 +164,7 @@ export async function readRun(dir: string): Promise<StoredRun> {
   const file = path.join(dir, 'attempts.jsonl');
   const attempts: AttemptRecord[] = [];
   const seen = new Map<string, number>();
+  const seenAttempt = new Map<string, string>();
   const problems: string[] = [];
   const badJson: Array<{ line: number; message: string }> = [];
   let lastNonEmpty = 0;
@@ -217,6 +218,11 @@ export async function readRun(dir: string): Promise<StoredRun> {
       problems.push(`${file}:${line}: attempt key ${r.data.key} is already recorded on line ${first}; an attempt is recorded once — remove one of the two lines`);
       return;
     }
+    const stray = strayRecord(header, r.data, `${file}:${line}`, seenAttempt);
+    if (stray) {
+      problems.push(stray);
+      return;
+    }
     seen.set(r.data.key, line);
     attempts.push(r.data);
   }
@@ -235,6 +241,29 @@ export async function readRun(dir: string): Promise<StoredRun> {
     );
   }
   return { header, attempts };
+}
+
+/**
+ * Why record `r` (at `where`, `<file>:<line>`) does not belong in the run of `header`: its contender
+ * or task is not the header's, or `seen` (attempt identity → where) already holds its (contender,
+ * instance_id, attempt) under another key. Null when it belongs; records it in `seen` then.
+ * Contenders are checked when the header lists any.
+ */
+export function strayRecord(header: RunHeader, r: AttemptRecord, where: string, seen: Map<string, string>): string | null {
+  // (a header listing no contender is a hand-made fixture: nothing to check against)
+  if (header.contenders.length && !header.contenders.some((c) => c.id === r.contender)) {
+    return `${where}: contender "${r.contender}" is not among the run's contenders (${header.contenders.map((c) => c.id).join(', ')}) in run.json; a record of another run was added — remove the line`;
+  }
+  if (!header.suite.instance_ids.includes(r.instance_id)) {
+    return `${where}: task "${r.instance_id}" is not in the run's suite (run.json suite.instance_ids); a record of another run was added — remove the line`;
+  }
+  const id = JSON.stringify([r.contender, r.instance_id, r.attempt]);
+  const first = seen.get(id);
+  if (first !== undefined) {
+    return `${where}: ${r.contender} ${r.instance_id}#${r.attempt} is already recorded at ${first} (under another key); an attempt is recorded once — remove one of the two lines`;
+  }
+  seen.set(id, where);
+  return null;
 }
 
 /**
