@@ -6,11 +6,12 @@ import { ExitCode, UserInputError } from '../core/errors.ts';
 import { mergeShards, type ShardInput } from '../store/merge.ts';
 import { RunId } from '../store/records.ts';
 import { RunWriter, readRun } from '../store/store.ts';
+import { assertNoLinks } from '../store/run-fs.ts';
 
 /**
  * Reads every shard folder, checks and joins them (`mergeShards`), then writes `<out>/run.json`,
  * `attempts.jsonl`, and copies each shard's `logs/` and `trajectories/`.
- * @throws UserInputError when `<out>` exists, a shard is unreadable or the shards disagree.
+ * @throws UserInputError when `<out>` exists, a shard is unreadable, holds a symbolic link, or the shards disagree.
  */
 export async function mergeCommand(out: string, shards: string[], o: { runId?: string; allowMissing?: boolean; json?: boolean }): Promise<number> {
   const outDir = path.resolve(out);
@@ -20,6 +21,7 @@ export async function mergeCommand(out: string, shards: string[], o: { runId?: s
   const inputs: ShardInput[] = [];
   for (const s of shards) {
     const dir = path.resolve(s);
+    await assertNoLinks(dir);
     inputs.push({ dir, ...(await readRun(dir)) });
   }
   const merged = mergeShards(inputs, runId, o.allowMissing ? { allowMissing: true } : {});

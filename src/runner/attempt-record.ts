@@ -31,6 +31,11 @@ export interface AttemptFacts {
   /** The graded patch and the binary files left out of it (extracted by the runner, or a prediction as given). */
   patch: { text: string; binaryFilesDropped: number };
   harnessFault: HarnessFault | null;
+  /**
+   * The patch could not be extracted because of what the agent left in the workspace (too many
+   * files, a patch too large): the agent's failure (`agent_error`, in the denominator), not the harness's.
+   */
+  agentFault?: { stage: 'patch'; message: string } | null;
   graded: GradedAttempt;
   /** A call was refused by the run budget during the attempt. */
   refusedByBudget: boolean;
@@ -60,7 +65,7 @@ export function toAttemptRecord(f: AttemptFacts): AttemptRecord {
       agent: f.contender.agent,
       attempt: f.attempt,
       key: f.key,
-      outcome: attemptOutcome(result.exit_status, evaluation.outcome, f.refusedByBudget),
+      outcome: f.agentFault && !f.refusedByBudget ? 'agent_error' : attemptOutcome(result.exit_status, evaluation.outcome, f.refusedByBudget),
       // A call refused by the run budget ends the agent as an API error; it was a cost limit.
       exit_status: f.refusedByBudget ? 'cost_limit' : result.exit_status,
       model_patch: f.patch.text,
@@ -101,9 +106,10 @@ export function toAttemptRecord(f: AttemptFacts): AttemptRecord {
  * The first error of the attempt in pipeline order: a harness fault, the run budget, the agent's
  * own error (an interrupt is the run's), then grading's. Null when nothing failed.
  */
-export function attemptError(f: Pick<AttemptFacts, 'harnessFault' | 'refusedByBudget' | 'result' | 'graded'>): AttemptError | null {
+export function attemptError(f: Pick<AttemptFacts, 'harnessFault' | 'agentFault' | 'refusedByBudget' | 'result' | 'graded'>): AttemptError | null {
   const { result } = f;
   if (f.harnessFault) return { stage: f.harnessFault.stage, kind: 'harness_fault', message: f.harnessFault.message };
+  if (f.agentFault) return { stage: f.agentFault.stage, kind: 'unknown', message: f.agentFault.message };
   if (f.refusedByBudget) return { stage: 'run', kind: 'run_budget', message: `run budget reached during the attempt (${result.error ?? result.exit_status})` };
   if (result.error !== undefined) {
     if (result.error === 'interrupted') return { stage: 'run', kind: 'interrupted', message: result.error };

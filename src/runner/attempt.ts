@@ -16,7 +16,7 @@ import type { ModelClient } from '../models/types.ts';
 import { withAttemptIsolation } from '../sandbox/attempt.ts';
 import type { RunWriter } from '../store/store.ts';
 import { createWorkspace, runSetup } from '../workspace/index.ts';
-import { extractPatch } from '../workspace/extract-patch.ts';
+import { extractPatch, WorkspaceOverflowError } from '../workspace/extract-patch.ts';
 import { toAttemptRecord, type HarnessFault } from './attempt-record.ts';
 import { meteredClient, type RunBudget } from './budget.ts';
 import { openAttemptLedger, type AttemptLedger } from './ledger-fold.ts';
@@ -85,7 +85,7 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
     });
     const record = toAttemptRecord({
       runId: opts.runId, instanceId: task.instance_id, contender, kind: plan.kind, attempt, key,
-      result: worked.result, patch: worked.patch, harnessFault: worked.fault, graded,
+      result: worked.result, patch: worked.patch, harnessFault: worked.fault, agentFault: worked.agentFault ?? null, graded,
       refusedByBudget: meter.refused(), limits: limitsOf(opts), formatErrors: opts.limits.formatErrors,
       priceSheet: opts.priceSheet.file, wallMs: Date.now() - t0, finishedAt: new Date().toISOString(),
       envCache: worked.envCache, carried: ledger?.carried ?? null,
@@ -103,6 +103,8 @@ interface Worked {
   result: AttemptResult;
   patch: { text: string; binaryFilesDropped: number };
   fault: HarnessFault | null;
+  /** The workspace held too much to extract a patch from (the agent's failure; graded as an empty patch). */
+  agentFault?: { stage: 'patch'; message: string };
   envCache: EnvCacheStatus | null;
 }
 
@@ -150,6 +152,7 @@ async function workAttempt(job: Job, env: AttemptEnv, built: AttemptAgent, attem
       const extracted = await extractPatch(workspace);
       return { result, patch: { text: extracted.patch, binaryFilesDropped: extracted.binaryFilesDropped }, fault: null, envCache };
     } catch (e) {
+      if (e instanceof WorkspaceOverflowError) return { result, patch: { text: '', binaryFilesDropped: 0 }, fault: null, agentFault: { stage: 'patch', message: e.message }, envCache };
       // No patch can be trusted: the attempt is the harness's failure, whatever else happened.
       return failed('patch', e, { ...result, exit_status: 'env_error', error: `patch extraction failed: ${(e as Error).message}${result.error ? `; before that: ${result.error}` : ''}` });
     }

@@ -3,7 +3,7 @@
 // paid for. `<run dir>/ledgers/<attempt key>.jsonl`. An attempt whose record is written has its
 // calls in the record; a ledger whose attempt has no record is folded into the re-run attempt on
 // `--resume` (`ledger-fold.ts`) and renamed so it is counted once.
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { readdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -47,8 +47,11 @@ export class LedgerWriter {
   /** Writes one line and fsyncs it. Throws on I/O errors (the call is then not used: the attempt ends as a harness error). */
   append(entry: LedgerEntry): void {
     if (this.#fd === null) {
-      mkdirSync(path.dirname(this.file), { recursive: true });
-      this.#fd = openSync(this.file, 'a', 0o600);
+      const dir = path.dirname(this.file);
+      mkdirSync(dir, { recursive: true });
+      // never through a link (the run folder was checked for links when opened; this closes the last step)
+      if (lstatSync(dir).isSymbolicLink()) throw new Error(`${dir}: is a symbolic link; fixbench never writes through links in results`);
+      this.#fd = openSync(this.file, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW, 0o600);
     }
     writeSync(this.#fd, `${JSON.stringify(LedgerEntry.parse(entry))}\n`);
     fsyncSync(this.#fd);

@@ -2,9 +2,9 @@
 // run. Pure: checks and joins stored runs; the CLI does the file system work.
 import { UserInputError } from '../core/errors.ts';
 import { inShard } from './shard.ts';
-import { resumeMismatches } from './compat.ts';
+import { predatesRunConfig, resumeMismatches } from './compat.ts';
 import type { AttemptRecord, RunHeader } from './records.ts';
-import type { StoredRun } from './store.ts';
+import { strayRecord, type StoredRun } from './store.ts';
 
 export interface ShardInput extends StoredRun {
   /** The folder it was read from, named in errors. */
@@ -16,8 +16,9 @@ const STATUS_ORDER: RunHeader['status'][] = ['finished', 'budget_exhausted', 'in
 /**
  * Joins shard runs into one run named `runId`: same store format version, task suite (hash and
  * ids) and configuration (contenders, limits, attempts, price sheet) in every shard; each shard
- * index of one count at most once; every record in the shard its key hashes to; no attempt key
- * twice. Records come out in the task-major order of the suite, with `run_id` set to `runId`.
+ * index of one count at most once; all shards written before RunConfig or all after (the key
+ * schemes differ); every record in the shard its key hashes to; no attempt key twice, and no
+ * (contender, instance_id, attempt) twice; every record's contender and task in the header. Records come out in the task-major order of the suite, with `run_id` set to `runId`.
  * The merged header has no shard, `merged_from` = the shard run ids, the earliest start and latest
  * finish, and the least finished status of the shards.
  * @throws UserInputError naming the folder (and the first shard it disagrees with) and what differs;
@@ -41,6 +42,10 @@ export function mergeShards(inputs: ShardInput[], runId: string, opts: { allowMi
     const other = byIndex.get(h.shard.index);
     if (other) throw new UserInputError(`${s.dir}: shard ${h.shard.index}/${count} is also ${other}; name each shard once`);
     byIndex.set(h.shard.index, s.dir);
+    if (predatesRunConfig(h) !== predatesRunConfig(first.header)) {
+      const [old, cur] = predatesRunConfig(h) ? [s.dir, first.dir] : [first.dir, s.dir];
+      throw new UserInputError(`${old} was written before RunConfig and ${cur} after: their attempt keys are made differently, so one attempt could be recorded twice; re-run the older shard (or every shard) with this fixbench, then merge`);
+    }
     const differs = resumeMismatches({ ...first.header, shard: null }, { ...h, shard: null });
     if (differs.length) throw new UserInputError(`${s.dir}: its configuration differs from ${first.dir}: ${differs.join('; ')}; merge shards of one run configuration`);
   }
@@ -50,6 +55,7 @@ export function mergeShards(inputs: ShardInput[], runId: string, opts: { allowMi
   }
 
   const seen = new Map<string, string>();
+  const seenAttempt = new Map<string, string>();
   const all: AttemptRecord[] = [];
   for (const s of inputs) {
     for (const r of s.attempts) {
@@ -58,6 +64,8 @@ export function mergeShards(inputs: ShardInput[], runId: string, opts: { allowMi
       }
       const where = seen.get(r.key);
       if (where) throw new UserInputError(`${s.dir}: attempt ${r.key} (${r.contender} ${r.instance_id}#${r.attempt}) is also recorded in ${where}; an attempt is recorded once`);
+      const stray = strayRecord(first.header, r, `${s.dir} attempt ${r.key}`, seenAttempt);
+      if (stray) throw new UserInputError(stray);
       seen.set(r.key, s.dir);
       all.push({ ...r, run_id: runId });
     }

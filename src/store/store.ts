@@ -1,14 +1,15 @@
 // Results store (DESIGN.md §7, docs/store-format.md): `results/<run_id>/run.json` + `attempts.jsonl`,
 // plus per-attempt logs (logs.ts) and trajectories (trajectory.ts). Attempts are appended and flushed (fsync) one line each as they finish, so a crash
 // or Ctrl-C never loses a finished attempt.
-import { createReadStream, existsSync } from 'node:fs';
-import { appendFile, cp, mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { lstat, mkdir, open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { AttemptRecord, RunHeader, SUPPORTED_FORMAT_VERSIONS } from './records.ts';
 import { upgradeAttemptRecord, upgradeRunHeader } from './upgrade.ts';
 import { writeAttemptLogs } from './logs.ts';
 import { trajectorySink, type AttemptRef, type TrajectorySink } from './trajectory.ts';
+import { appendInRun, assertNoLinks, copyTreeNoFollow, openInRun } from './run-fs.ts';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import { UserInputError } from '../core/errors.ts';
 import { noRedaction, type Redactor } from '../core/redact.ts';
@@ -27,6 +28,7 @@ export class RunWriter {
    */
   static async create(dir: string, header: RunHeader, redact: Redactor = noRedaction): Promise<RunWriter> {
     await mkdir(dir, { recursive: true });
+    await assertNoLinks(dir);
     const w = new RunWriter(dir, redact);
     await w.writeHeader(header);
     return w;
@@ -35,11 +37,13 @@ export class RunWriter {
   /**
    * Opens an existing run folder to append to it (resume). A torn last line left by a crash
    * mid-write is cut off first, so the next record starts on a line of its own.
-   * @throws UserInputError as `readRun` does (missing header, unknown format version, bad record).
+   * @throws UserInputError as `readRun` does (missing header, unknown format version, bad record),
+   * and when a symbolic link is anywhere below `dir` (named): nothing is written through one.
    */
   static async open(dir: string, redact: Redactor = noRedaction): Promise<{ writer: RunWriter; run: StoredRun }> {
+    await assertNoLinks(dir);
     const run = await readRun(dir);
-    await cutTornLine(path.join(dir, 'attempts.jsonl'));
+    await cutTornLine(dir, 'attempts.jsonl');
     return { writer: new RunWriter(dir, redact), run };
   }
 
@@ -54,7 +58,7 @@ export class RunWriter {
     if (!dropped.length) return [];
     const kept = attempts.filter((r) => !drop(r));
     const file = path.join(this.dir, 'attempts.jsonl');
-    await appendFile(path.join(this.dir, 'attempts.superseded.jsonl'), dropped.map((r) => JSON.stringify(r) + '\n').join(''));
+    await appendInRun(this.dir, 'attempts.superseded.jsonl', dropped.map((r) => JSON.stringify(r) + '\n').join(''), true);
     await writeFileAtomic(file, kept.map((r) => JSON.stringify(r) + '\n').join(''));
     return dropped;
   }
@@ -72,15 +76,7 @@ export class RunWriter {
   async appendAttempt(record: AttemptRecord): Promise<AttemptRecord> {
     const json = this.redact(JSON.stringify(AttemptRecord.parse(record)));
     const line = json + '\n';
-    const next = this.queue.then(async () => {
-      const fh = await open(path.join(this.dir, 'attempts.jsonl'), 'a');
-      try {
-        await fh.write(line);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-    });
+    const next = this.queue.then(() => appendInRun(this.dir, 'attempts.jsonl', line, true));
     this.queue = next.catch(() => {});
     await next;
     return JSON.parse(json) as AttemptRecord;
@@ -93,13 +89,14 @@ export class RunWriter {
 
   /**
    * Copies another run folder's per-attempt files (logs and trajectories) into this one (a merge of
-   * shards). A file that already exists here is an error, never overwritten.
-   * @throws Error (ERR_FS_CP_EEXIST) when two runs hold the same attempt's file; fs errors as they come.
+   * shards). A file that already exists here is an error, never overwritten; links are refused, never followed or copied.
+   * @throws UserInputError when two runs hold the same attempt's file, or `runDir` holds a link (named); fs errors as they come.
    */
   async copyAttemptFilesFrom(runDir: string): Promise<void> {
+    await assertNoLinks(runDir);
     for (const sub of ['logs', 'trajectories']) {
       const from = path.join(runDir, sub);
-      if (existsSync(from)) await cp(from, path.join(this.dir, sub), { recursive: true, force: false, errorOnExist: true });
+      if (await exists(from)) await copyTreeNoFollow(from, path.join(this.dir, sub));
     }
   }
 
@@ -114,8 +111,11 @@ export class RunWriter {
  * one or does not exist. Reads only the tail, backwards in 64 KiB blocks: resume used to read the
  * whole file a second time for this (bench/RESULTS.md, "scale").
  */
-async function cutTornLine(file: string): Promise<void> {
-  const fh = await open(file, 'r+').catch(() => null);
+async function cutTornLine(dir: string, name: string): Promise<void> {
+  const fh = await openInRun(dir, name, constants.O_RDWR).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return null;
+    throw e;
+  });
   if (!fh) return;
   try {
     const { size } = await fh.stat();
@@ -137,6 +137,9 @@ async function cutTornLine(file: string): Promise<void> {
     await fh.close();
   }
 }
+
+/** Whether something (a link included) is at `p`. */
+const exists = (p: string): Promise<boolean> => lstat(p).then(() => true, () => false);
 
 export interface StoredRun {
   header: RunHeader;
@@ -161,6 +164,7 @@ export async function readRun(dir: string): Promise<StoredRun> {
   const file = path.join(dir, 'attempts.jsonl');
   const attempts: AttemptRecord[] = [];
   const seen = new Map<string, number>();
+  const seenAttempt = new Map<string, string>();
   const problems: string[] = [];
   const badJson: Array<{ line: number; message: string }> = [];
   let lastNonEmpty = 0;
@@ -214,6 +218,11 @@ export async function readRun(dir: string): Promise<StoredRun> {
       problems.push(`${file}:${line}: attempt key ${r.data.key} is already recorded on line ${first}; an attempt is recorded once — remove one of the two lines`);
       return;
     }
+    const stray = strayRecord(header, r.data, `${file}:${line}`, seenAttempt);
+    if (stray) {
+      problems.push(stray);
+      return;
+    }
     seen.set(r.data.key, line);
     attempts.push(r.data);
   }
@@ -235,6 +244,29 @@ export async function readRun(dir: string): Promise<StoredRun> {
 }
 
 /**
+ * Why record `r` (at `where`, `<file>:<line>`) does not belong in the run of `header`: its contender
+ * or task is not the header's, or `seen` (attempt identity → where) already holds its (contender,
+ * instance_id, attempt) under another key. Null when it belongs; records it in `seen` then.
+ * Contenders are checked when the header lists any.
+ */
+export function strayRecord(header: RunHeader, r: AttemptRecord, where: string, seen: Map<string, string>): string | null {
+  // (a header listing no contender is a hand-made fixture: nothing to check against)
+  if (header.contenders.length && !header.contenders.some((c) => c.id === r.contender)) {
+    return `${where}: contender "${r.contender}" is not among the run's contenders (${header.contenders.map((c) => c.id).join(', ')}) in run.json; a record of another run was added — remove the line`;
+  }
+  if (!header.suite.instance_ids.includes(r.instance_id)) {
+    return `${where}: task "${r.instance_id}" is not in the run's suite (run.json suite.instance_ids); a record of another run was added — remove the line`;
+  }
+  const id = JSON.stringify([r.contender, r.instance_id, r.attempt]);
+  const first = seen.get(id);
+  if (first !== undefined) {
+    return `${where}: ${r.contender} ${r.instance_id}#${r.attempt} is already recorded at ${first} (under another key); an attempt is recorded once — remove one of the two lines`;
+  }
+  seen.set(id, where);
+  return null;
+}
+
+/**
  * Validates a parsed `run.json` of any supported version and returns it as the current version.
  * @throws UserInputError naming the file, the version and every invalid field.
  */
@@ -252,7 +284,7 @@ export function parseRunHeader(file: string, raw: unknown): RunHeader {
 }
 
 /** One parsed `attempts.jsonl` line of a supported version, as the current version (version 1 upgraded with the run's limits). */
-function parseAttemptLine(obj: unknown, version: unknown, limits: RunHeader['limits']): { success: true; data: AttemptRecord } | { success: false; problems: string[] } {
+export function parseAttemptLine(obj: unknown, version: unknown, limits: RunHeader['limits']): { success: true; data: AttemptRecord } | { success: false; problems: string[] } {
   if (version === 1) {
     const u = upgradeAttemptRecord(obj, limits);
     return u.ok ? { success: true, data: u.value } : { success: false, problems: u.problems };

@@ -1,9 +1,11 @@
 // The store's reader and writer of trajectory files (schemas: src/core/trajectory.ts). The only
 // module that builds their paths: `trajectories/<contender>/<instance_id>/<attempt>.json`.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { Trajectory, type TrajectorySink } from '../core/trajectory.ts';
 import type { Redactor } from '../core/redact.ts';
+import { ensureRunDir, openInRun } from './run-fs.ts';
 
 /** Which attempt's trajectory: the contender id, the task and the 0-based attempt index. */
 export interface AttemptRef {
@@ -20,23 +22,33 @@ export type TrajectoryRead = { kind: 'ok'; file: Trajectory } | { kind: 'missing
 
 /** Path of an attempt's trajectory file in a run folder. */
 export function trajectoryPath(runDir: string, ref: AttemptRef): string {
-  return path.join(runDir, 'trajectories', ref.contender, ref.instance_id, `${ref.attempt}.json`);
+  return path.join(runDir, trajectoryRel(ref));
 }
+
+/** The trajectory file of `ref` relative to its run folder. */
+const trajectoryRel = (ref: AttemptRef): string => path.join('trajectories', ref.contender, ref.instance_id, `${ref.attempt}.json`);
 
 /**
  * A sink writing `ref`'s trajectory in `runDir`: each call validates `doc` against `Trajectory`,
  * applies `redact` to the JSON text and replaces the file atomically (temp file + rename, folder
- * created), so a reader sees the previous or the new document, never half of one.
+ * created), so a reader sees the previous or the new document, never half of one. No symbolic link
+ * is followed (src/store/run-fs.ts): a link in the way is refused (UserInputError naming it).
  * @throws ZodError when `doc` does not match its format's schema (a harness bug); fs errors as they come.
  */
 export function trajectorySink(runDir: string, ref: AttemptRef, redact: Redactor): TrajectorySink {
-  const file = trajectoryPath(runDir, ref);
+  const rel = trajectoryRel(ref);
   return async (doc) => {
     const valid = Trajectory.parse(doc);
-    await mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    await writeFile(tmp, redact(JSON.stringify(valid, null, 2)) + '\n');
-    await rename(tmp, file);
+    await ensureRunDir(runDir, path.dirname(rel));
+    const tmp = `${rel}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    const fh = await openInRun(runDir, tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL);
+    try {
+      await fh.writeFile(redact(JSON.stringify(valid, null, 2)) + '\n');
+    } finally {
+      await fh.close();
+    }
+    // rename replaces a link at the target as a name; it never writes through it
+    await rename(path.join(runDir, tmp), path.join(runDir, rel));
   };
 }
 

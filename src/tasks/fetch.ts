@@ -1,6 +1,7 @@
 // `fixbench tasks fetch`: builds the tasks of a suite file (recipes) on this machine, each with the
 // same code as `tasks create` (planCreate → buildTask → saveTask), from the recipe's public URL or
 // from a local mirror of it.
+import { statementLeak } from './statement-leak.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { UserInputError } from '../core/errors.ts';
@@ -73,8 +74,8 @@ export async function fetchSuite(suite: SuiteFile, o: FetchCommon & { ids?: stri
     };
     try {
       const built = await buildTask(copts);
-      // A recipe's statement is its fix commit's message by design: that warning says nothing new here.
-      built.warnings = built.warnings.filter((w) => !/problem statement is the fix commit's message/.test(w));
+      const leak = statementLeak(built.files.problem_statement, built.files.patch);
+      if (leak) throw new UserInputError(`${r.instance_id}: ${leak}; point the recipe at a fix commit whose message describes the problem without the diff, or build the task with "tasks create" and write its problem_statement.md`);
       done({ status: 'created', error: null, result: await saveTask(copts, built) });
     } catch (e) {
       if (!(e instanceof UserInputError || e instanceof CreateRejected)) throw e;

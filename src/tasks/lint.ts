@@ -1,5 +1,6 @@
 // `fixbench tasks lint` (DESIGN.md §2): every structural problem of every task folder at once, each
 // naming its file and field. Structure only: no test runs (that is `tasks validate`).
+import { taskStatementLeak } from './statement-leak.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isPrintableId, normalizeTestId } from '../core/test-id.ts';
@@ -169,6 +170,8 @@ export async function lintTasks(tasksDir: string, repoCache: RepoCache, opts: { 
     const repoProblems = await preflightTask(task, repoCache, opts.workDir);
     problems.push(...repoProblems.map((p) => ({ instance_id: f, ...p })));
     warnings.push(...canaryWarnings(task));
+    const leak = taskStatementLeak(task);
+    if (leak) warnings.push({ instance_id: task.instance_id, file: path.join(task.dir, 'problem_statement.md'), field: null, message: leak });
     tasks.push(task);
   }
   return { checked, tasks, problems, warnings };

@@ -2,6 +2,7 @@
 // history for commits that change source and tests together, build a candidate task from each with
 // the same code as `tasks create` (parent = base_commit, commit = fix), validate it, and keep the
 // valid ones. Every candidate gets a verdict and a reason in the report.
+import { statementLeak } from './statement-leak.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
@@ -157,6 +158,8 @@ async function judgeCandidate(o: MineOptions, repo: string, c: Commit, id: strin
   try {
     const plan = await planCreate(copts);
     const built = await buildTask(copts, plan);
+    const leak = statementLeak(built.files.problem_statement, built.files.patch);
+    if (leak) return { verdict: 'refused', reason: `${id}: ${leak}`, ...none };
     const counts = { FAIL_TO_PASS: built.files.yaml.FAIL_TO_PASS.length, PASS_TO_PASS: built.files.yaml.PASS_TO_PASS.length };
     if (counts.FAIL_TO_PASS > o.maxFailToPass) {
       return { verdict: 'too_many_fail_to_pass', reason: `${counts.FAIL_TO_PASS} FAIL_TO_PASS tests (more than --max-fail-to-pass ${o.maxFailToPass}): a refactor or a new feature, not one bug fix`, ...counts };

@@ -1,7 +1,7 @@
 // The patch an attempt produced (DESIGN.md §4): the workspace's changes against the state after
 // setup (`base_commit` plus setup's own edits) as a unified diff of text files, bytes preserved.
 import { isUtf8 } from 'node:buffer';
-import { copyFile, rm, stat, utimes } from 'node:fs/promises';
+import { copyFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
@@ -35,7 +35,9 @@ export interface ExtractedPatch {
  * count only through the files they left. Entries named `.git` (any case) are never added (git
  * skips them); a nested repository is left out (`--ignore-submodules=all`); a file git cannot
  * read is skipped (`--ignore-errors`) rather than failing the attempt.
- * Throws `InfraError` only when git itself fails.
+ * Throws `WorkspaceOverflowError` when what the workspace holds is too much to extract (the
+ * argument list, a buffer or the patch string overflows): the agent's doing, not the harness's.
+ * Throws `InfraError` when git itself fails otherwise.
  */
 export async function extractPatch(repo: HostRepo): Promise<ExtractedPatch> {
   const index = join(repo.gitDir, `fixbench-index-${randomBytes(6).toString('hex')}`);
@@ -62,30 +64,62 @@ export async function extractPatch(repo: HostRepo): Promise<ExtractedPatch> {
       // Exit 1 when a path could not be added (unreadable, or a name git refuses): the rest is added.
       await gitTry(git, ['add', '--all', '--ignore-errors', '--', '.']);
       const numstat = await git.raw([...diff, '--numstat', '-z', base, '--']);
-      const binary = binaryPaths(numstat);
-      const exclude = (paths: string[]): string[] => paths.map((p) => `:(exclude,literal)${p}`);
-      let patch = await git.raw([...diff, base, '--', ...exclude(binary)]);
+      // Files a text patch cannot carry are reset to `base` in the temporary index (their names go
+      // to git through a file, never one argument each: thousands of long names overflow argv).
+      const dropped = new Set(binaryPaths(numstat));
+      await resetToBase(repo, index, base, [...dropped]);
+      let patch = await git.raw([...diff, base]);
       // A replacement character in the text may be a byte that was not UTF-8: check the blobs
       // (only then, so the common case costs nothing) and leave such files out like binary ones.
       if (patch.includes('\uFFFD')) {
-        const textPaths = numstatPaths(numstat).filter((p) => !binary.includes(p));
         const undecodable: string[] = [];
-        for (const path of textPaths) {
+        for (const path of numstatPaths(numstat).filter((p) => !dropped.has(p))) {
           const blobs = [await blob(git, `:0:${path}`), await blob(git, `${base}:${path}`)];
           if (blobs.some((b) => b !== null && !isUtf8(b))) undecodable.push(path);
         }
         if (undecodable.length) {
-          binary.push(...undecodable);
-          patch = await git.raw([...diff, base, '--', ...exclude(binary)]);
+          for (const p of undecodable) dropped.add(p);
+          await resetToBase(repo, index, base, undecodable);
+          patch = await git.raw([...diff, base]);
         }
       }
-      return { patch, binaryFilesDropped: binary.length };
+      return { patch, binaryFilesDropped: dropped.size };
     } catch (err) {
+      if (isWorkspaceOverflow(err)) throw new WorkspaceOverflowError(`the workspace's changes are too large to extract as a patch: ${(err as Error).message.slice(0, 200)}`, { cause: err });
       throw gitFailure(`extracting the patch of ${repo.dir}`, err);
     }
   } finally {
     await rm(index, { force: true });
   }
+}
+
+/**
+ * Sets the entries of `paths` in the temporary index `index` to their state in `base` (removed when
+ * `base` has none), so `diff --cached base` no longer shows them. The names go NUL-separated through
+ * a file (`--pathspec-from-file`), taken literally (`GIT_LITERAL_PATHSPECS`): no glob, no magic.
+ */
+async function resetToBase(repo: HostRepo, index: string, base: string, paths: string[]): Promise<void> {
+  if (!paths.length) return;
+  const list = `${index}-paths`;
+  try {
+    await writeFile(list, paths.map((p) => `${p}\0`).join(''));
+    const git = hostGit(repo, { GIT_INDEX_FILE: index, GIT_LITERAL_PATHSPECS: '1' });
+    await git.raw(['reset', '-q', base, `--pathspec-from-file=${list}`, '--pathspec-file-nul']);
+  } finally {
+    await rm(list, { force: true });
+  }
+}
+
+/** Extraction failed because of what the workspace holds (its size), not because git or the host failed. */
+export class WorkspaceOverflowError extends Error {
+  override name = 'WorkspaceOverflowError';
+}
+
+/** Whether `err` is an overflow of the argument list, a child's output buffer, or a string's maximum length. */
+export function isWorkspaceOverflow(err: unknown): boolean {
+  if (err instanceof RangeError) return true;
+  const text = `${(err as NodeJS.ErrnoException)?.code ?? ''} ${(err as Error)?.message ?? String(err)}`;
+  return /\b(E2BIG|ENOBUFS|ERR_STRING_TOO_LONG)\b|Invalid string length|Cannot create a string longer|maxBuffer/.test(text);
 }
 
 /** The blob `spec` (`:0:path` in the index, `<commit>:path`) names, or null when there is none. */

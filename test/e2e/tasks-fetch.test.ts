@@ -51,6 +51,29 @@ describe('fixbench tasks fetch', () => {
     const again = await runCli(['tasks', 'fetch', suite, 'tiny-fix', '--tasks', tasks, '--mirror', `acme/tiny=${repo.dir}`, '--sandbox', 'local', '--no-env-cache']);
     expect(again.exitCode, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/tiny-fix: exists/);
+    // A statement holding the gold patch's added lines hands agents the answer: lint warns.
+    const gold = await readFile(path.join(tasks, 'tiny-fix', 'gold.patch'), 'utf8');
+    await writeFile(path.join(tasks, 'tiny-fix', 'problem_statement.md'), `Fix the bug.\n\n${gold}`);
+    const leaky = await runCli(['tasks', 'lint', '--tasks', tasks]);
+    expect(leaky.stdout + leaky.stderr).toMatch(/problem_statement\.md: the problem statement contains \d+ of the gold patch's \d+ added line\(s\) verbatim/);
+  });
+
+  it('refuses a recipe whose fix commit message holds the diff (the statement would hand agents the fix)', async () => {
+    const leak = gitRepo(BASE_FILES);
+    try {
+      leak.write({ ...FIX_FILES, ...HIDDEN_TESTS });
+      leak.git('add', '-A');
+      const diff = leak.git('diff', '--cached');
+      leak.git('commit', '-q', '-m', `Fix the parser\n\n${diff}`);
+      const head = leak.git('rev-parse', 'HEAD').trim();
+      const suite = path.join(tmp, 'leak-suite.yaml');
+      await writeFile(suite, stringify({ format_version: 1, tasks: [recipe('tiny-leak', { base_commit: leak.commits[0], fix_commit: head, repo: 'https://github.com/acme/leak' })] }));
+      const r = await runCli(['tasks', 'fetch', suite, '--tasks', path.join(tmp, 'leak-tasks'), '--mirror', `acme/leak=${leak.dir}`, '--sandbox', 'local', '--no-env-cache']);
+      expect(r.exitCode, r.stderr).not.toBe(0);
+      expect(r.stderr).toMatch(/tiny-leak: failed: .*problem statement contains \d+ of the gold patch's \d+ added line\(s\) verbatim/);
+    } finally {
+      leak.cleanup();
+    }
   });
 
   it('refuses a suite file that carries code or patch text, naming the field', async () => {

@@ -129,6 +129,22 @@ describe('cost accounting, end to end', () => {
     expect(stderr).toMatch(/run budget of \$0\.01 reached/);
   });
 
+  it('records set aside by --retry-errors still count in the run budget (their calls were paid for)', async () => {
+    const big = { prompt_tokens: 5000, completion_tokens: 500 }; // 0.014 USD
+    const first = await run([bash('echo FIXBENCH_SUBMIT', big), bash('echo FIXBENCH_SUBMIT', big)], ['--budget-usd', '0.01']);
+    expect(first.records).toHaveLength(1);
+    // mark it as an infra error, so --retry-errors sets it aside and runs it again
+    await writeFile(path.join(first.dir, 'attempts.jsonl'), JSON.stringify({ ...first.records[0], outcome: 'infra_error' }) + '\n');
+    const r = await runCli(
+      ['run', '--retry-errors', 'cost-run', '--no-reference', '--models-file', path.join(tmp, 'models.yaml'), '--prices', path.join(tmp, '2026-04-01.yaml'), '--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports'), '--concurrency', '1', '--budget-usd', '0.01'],
+      { env: { FAKE_PROVIDER_API_KEY: KEY } },
+    );
+    expect(r.exitCode, r.stderr).not.toBe(2);
+    expect(await readFile(path.join(first.dir, 'attempts.superseded.jsonl'), 'utf8')).toContain('"infra_error"');
+    expect(server!.requests, 'the $0.014 already spent exhausts the $0.01 budget: no new call').toHaveLength(1);
+    expect(JSON.parse(await readFile(path.join(first.dir, 'run.json'), 'utf8')).status).toBe('budget_exhausted');
+  });
+
   it('a run token cap stops new attempts too', async () => {
     const big = { prompt_tokens: 5000, completion_tokens: 500 };
     const { records, header } = await run([bash('echo FIXBENCH_SUBMIT', big), bash('echo FIXBENCH_SUBMIT', big)], ['--attempts', '3', '--budget-tokens', '4000']);

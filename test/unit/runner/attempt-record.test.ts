@@ -52,6 +52,12 @@ describe('toAttemptRecord', () => {
     expect(r.error!.message).toBe('run budget reached during the attempt (refused)');
   });
 
+  it('a workspace too large to extract a patch from is the agent\'s failure (agent_error, counted), never infra_error', () => {
+    const r = toAttemptRecord(facts({ patch: { text: '', binaryFilesDropped: 0 }, agentFault: { stage: 'patch', message: 'the workspace\'s changes are too large to extract as a patch: spawn E2BIG' }, graded: { evaluation: evaluation({ outcome: 'empty_patch' }), testRuns: 1, flaky: [] } }));
+    expect(r).toMatchObject({ outcome: 'agent_error', error: { stage: 'patch', kind: 'unknown' } });
+    expect(r.error!.message).toContain('too large');
+  });
+
   it('names the limit an agent ended on with its configured value, and types agent, harness and grading errors', () => {
     const steps = toAttemptRecord(facts({ result: { exit_status: 'step_limit', calls: [], steps: 40, trajectory: [], error: 'step limit of 40 reached' }, graded: { evaluation: evaluation({ outcome: 'unresolved' }), testRuns: 1, flaky: [] } }));
     expect(steps).toMatchObject({ outcome: 'agent_error', limit: { kind: 'steps', value: 40 }, error: { stage: 'agent', kind: 'step_limit' } });

@@ -79,6 +79,28 @@ describe('mergeShards', () => {
   });
 });
 
+describe('mergeShards: legacy and current shards, stray records', () => {
+  it('refuses to merge a shard written before RunConfig with one written after (the key schemes differ)', () => {
+    const config = { fixture: true } as never;
+    const current = shard(1, 2, { config });
+    const legacy = shard(2, 2);
+    expect(() => mergeShards([current, legacy], 'm')).toThrow(/\/results\/s2 was written before RunConfig and \/results\/s1 after/);
+    expect(() => mergeShards([legacy, current], 'm')).toThrow(/\/results\/s2 was written before RunConfig/);
+  });
+
+  it('refuses one attempt recorded twice under different keys, and a record of a contender or task the header does not list', () => {
+    const one = shard(1, 1);
+    const twin = { ...one.attempts[0]!, key: 'other-key-scheme' };
+    const withTwin = { ...one, header: { ...one.header, shard: { index: 1, count: 1 } }, attempts: [...one.attempts, twin] };
+    // the twin's key hashes to shard 1/1 (one shard holds every key)
+    expect(() => mergeShards([withTwin], 'm')).toThrow(/gold t1#0 is already recorded at \/results\/s1 attempt .* \(under another key\)/);
+    const alien = { ...one.attempts[0]!, key: 'k-alien', contender: 'intruder' };
+    expect(() => mergeShards([{ ...one, attempts: [alien] }], 'm')).toThrow(/contender "intruder" is not among the run's contenders/);
+    const offSuite = { ...one.attempts[0]!, key: 'k-off', instance_id: 'not-a-task' };
+    expect(() => mergeShards([{ ...one, attempts: [offSuite] }], 'm')).toThrow(/task "not-a-task" is not in the run's suite/);
+  });
+});
+
 describe('resumeMismatches', () => {
   it('names each difference of a run that predates RunConfig by its run.json field, stored → now', () => {
     const h = makeHeader({ suite, contenders });

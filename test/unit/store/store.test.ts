@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { RunWriter, readRun } from '../../../src/store/store.ts';
 import type { AttemptRecord, RunHeader } from '../../../src/store/records.ts';
-import { makeAttempt, makeHeader } from '../analysis/fixtures.ts';
+import { makeAttempt, makeHeader, referenceContender } from '../analysis/fixtures.ts';
 import { UserInputError } from '../../../src/core/errors.ts';
 import { secretRedactor } from '../../../src/core/redact.ts';
 
@@ -97,6 +97,20 @@ describe('results store', () => {
     await w.appendAttempt(record(1));
     await w.appendAttempt(record(0));
     await expect(readRun(dir)).rejects.toThrow(/attempts\.jsonl:3: attempt key k0 is already recorded on line 1/);
+  });
+
+  it('rejects one attempt recorded twice under two keys, and records of a contender or task not in run.json, naming file and line', async () => {
+    const dir = path.join(await mkdtemp(path.join(root, 'r-')), 'r1');
+    const w = await RunWriter.create(dir, { ...header, contenders: [referenceContender('gold')] });
+    await w.appendAttempt(record(0));
+    await w.appendAttempt({ ...record(0), key: 'legacy-key-of-k0' });
+    await w.appendAttempt({ ...record(1), contender: 'intruder' });
+    await w.appendAttempt({ ...record(2), instance_id: 'not-a-task' });
+    const err = (await readRun(dir).catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(UserInputError);
+    expect(err.message).toMatch(/attempts\.jsonl:2: gold t-1#0 is already recorded at .*attempts\.jsonl:1 \(under another key\)/);
+    expect(err.message).toMatch(/attempts\.jsonl:3: contender "intruder" is not among the run's contenders \(gold\)/);
+    expect(err.message).toMatch(/attempts\.jsonl:4: task "not-a-task" is not in the run's suite/);
   });
 
   it('resumes a run torn mid-write: the torn line is cut and the next record starts on its own line', async () => {

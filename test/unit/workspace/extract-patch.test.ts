@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { binaryPaths, extractPatch, numstatPaths } from '../../../src/workspace/extract-patch.ts';
+import { binaryPaths, extractPatch, isWorkspaceOverflow, numstatPaths } from '../../../src/workspace/extract-patch.ts';
 import { gitRepo, type GitRepo } from '../../helpers/git-repo.ts';
 import { cleanupHostRepos, hostRepoOf } from '../../helpers/host-repo.ts';
 import type { HostRepo } from '../../../src/workspace/host-git.ts';
@@ -70,6 +70,24 @@ describe('extractPatch', () => {
     expect(patch).toContain('+zwei\n');
   });
 
+  it('drops thousands of long-named binary files without one argument per file (no spawn E2BIG), names taken literally', async () => {
+    // Attack: ~2.5 MB of binary paths passed as `:(exclude)` arguments overflowed the argument list.
+    repo.commit({ 'logo.bin': Buffer.from([0, 9, 9]), 'a.bin': 'text named like a glob match\n' });
+    base = repo.head;
+    host = await hostRepoOf(repo.dir);
+    const dir = 'd'.repeat(200);
+    const tree: Record<string, Buffer | string> = { 'logo.bin': Buffer.from([0, 7, 7]), '[ab].bin': Buffer.from([0, 1]), 'a.bin': 'text edited\n' };
+    for (let i = 0; i < 9000; i++) tree[`${dir}/bin-${i}-${'p'.repeat(30)}`] = Buffer.from([0, i & 255]);
+    repo.write(tree);
+    const { patch, binaryFilesDropped } = await extractPatch(host);
+    expect(binaryFilesDropped).toBe(9002);
+    expect(patch).not.toContain('bin-1-');
+    // a modified binary is dropped, not turned into a deletion
+    expect(patch).not.toContain('logo.bin');
+    // `[ab].bin` is a binary file's literal name, not a glob that would also drop the text file a.bin
+    expect(patch).toContain('+text edited\n');
+  }, 60_000);
+
   it('drops a text file that is not valid UTF-8 (its bytes would be replaced) and counts it, keeping the others', async () => {
     repo.commit({ 'latin1.txt': Buffer.from('caf\xe9\n', 'latin1') });
     base = repo.head;
@@ -127,3 +145,12 @@ describe('binaryPaths', () => {
   });
 });
 
+
+describe('isWorkspaceOverflow', () => {
+  it('tells an overflow caused by the workspace\'s size from a git failure', () => {
+    expect(isWorkspaceOverflow(new Error('Error: spawn E2BIG'))).toBe(true);
+    expect(isWorkspaceOverflow(Object.assign(new Error('x'), { code: 'ENOBUFS' }))).toBe(true);
+    expect(isWorkspaceOverflow(new RangeError('Invalid string length'))).toBe(true);
+    expect(isWorkspaceOverflow(new Error('fatal: bad object 1234'))).toBe(false);
+  });
+});

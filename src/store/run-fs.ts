@@ -1,0 +1,162 @@
+// The store's one way to touch files inside a run folder (DESIGN.md §7, §11): a results folder may
+// be shared or downloaded, so a symbolic link in it must never make fixbench read or write outside
+// it. Every path below the run folder is checked component by component (lstat: a link anywhere is
+// refused), files are opened with O_NOFOLLOW, and copies never dereference.
+import { constants, type Dirent } from 'node:fs';
+import { lstat, mkdir, open, readdir, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { UserInputError } from '../core/errors.ts';
+
+/** The refusal of a link at `where` (absolute path). */
+function linkRefusal(where: string): UserInputError {
+  return new UserInputError(
+    `${where}: is a symbolic link inside a run folder; fixbench never reads or writes through links in results — replace it with the real file or folder, or remove it`,
+    { where },
+  );
+}
+
+/** The components of `rel` (relative to the run folder, `/` or platform-separated); refuses `..` and absolute paths. */
+function components(runDir: string, rel: string): string[] {
+  const parts = rel.split(/[\\/]+/).filter((p) => p !== '' && p !== '.');
+  if (path.isAbsolute(rel) || parts.includes('..')) throw new Error(`run-fs: ${rel} is not a path inside ${runDir}`);
+  return parts;
+}
+
+/**
+ * Makes sure every folder of `relDir` below `runDir` is a real folder, creating missing ones one by
+ * one (never following a link).
+ * @throws UserInputError naming the first component that is a link; Error when one is a file.
+ */
+export async function ensureRunDir(runDir: string, relDir: string): Promise<string> {
+  let at = runDir;
+  for (const part of components(runDir, relDir)) {
+    at = path.join(at, part);
+    const st = await lstat(at).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return null;
+      throw e;
+    });
+    if (!st) {
+      await mkdir(at).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EEXIST') throw e;
+      });
+      const again = await lstat(at);
+      if (again.isSymbolicLink()) throw linkRefusal(at);
+      continue;
+    }
+    if (st.isSymbolicLink()) throw linkRefusal(at);
+    if (!st.isDirectory()) throw new UserInputError(`${at}: expected a folder in the run folder, found a file; remove it`, { where: at });
+  }
+  return at;
+}
+
+/**
+ * Opens `runDir/rel` with `flags` plus O_NOFOLLOW after checking (and, with O_CREAT, creating) every
+ * folder above it as `ensureRunDir` does. A link at the file itself fails (ELOOP) and is reported as
+ * a refusal naming it.
+ */
+export async function openInRun(runDir: string, rel: string, flags: number, mode = 0o644): Promise<FileHandle> {
+  const parts = components(runDir, rel);
+  const name = parts.pop();
+  if (!name) throw new Error(`run-fs: ${rel} names no file`);
+  const dir = (flags & constants.O_CREAT) !== 0 ? await ensureRunDir(runDir, parts.join('/')) : await checkedDir(runDir, parts);
+  const file = path.join(dir, name);
+  try {
+    return await open(file, flags | constants.O_NOFOLLOW, mode);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw linkRefusal(file);
+    throw e;
+  }
+}
+
+/** `runDir/<parts>` after checking that no component is a link (missing ones are left to `open` to report). */
+async function checkedDir(runDir: string, parts: string[]): Promise<string> {
+  let at = runDir;
+  for (const part of parts) {
+    at = path.join(at, part);
+    const st = await lstat(at).catch(() => null);
+    if (st?.isSymbolicLink()) throw linkRefusal(at);
+  }
+  return at;
+}
+
+/** Writes `content` to `runDir/rel` afresh (created or truncated, folders made), never through a link. */
+export async function writeInRun(runDir: string, rel: string, content: string | Uint8Array): Promise<void> {
+  const fh = await openInRun(runDir, rel, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC);
+  try {
+    await fh.writeFile(content);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Appends `content` to `runDir/rel` (created when missing), never through a link; fsynced when `sync`. */
+export async function appendInRun(runDir: string, rel: string, content: string, sync = false): Promise<void> {
+  const fh = await openInRun(runDir, rel, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND);
+  try {
+    await fh.write(content);
+    if (sync) await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Refuses a run folder holding a symbolic link anywhere below it (its files and folders, walked
+ * without following links). The folder itself may be reached through a link.
+ * @throws UserInputError naming the first link found.
+ */
+export async function assertNoLinks(runDir: string): Promise<void> {
+  const walk = async (dir: string): Promise<void> => {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw e;
+    }
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isSymbolicLink()) throw linkRefusal(p);
+      if (e.isDirectory()) await walk(p);
+    }
+  };
+  await walk(runDir);
+}
+
+/**
+ * Copies the tree `from` into `to` (a merge of shards' logs): folders are made real, files are
+ * created exclusively (O_EXCL|O_NOFOLLOW), links are refused, nothing is dereferenced.
+ * @throws UserInputError for a link in `from`, or a file that already exists in `to` (named).
+ */
+export async function copyTreeNoFollow(from: string, to: string): Promise<void> {
+  const fromSt = await lstat(from);
+  if (fromSt.isSymbolicLink()) throw linkRefusal(from);
+  if (!fromSt.isDirectory()) throw new UserInputError(`${from}: expected a folder`, { where: from });
+  const toSt = await lstat(to).catch(() => null);
+  if (toSt?.isSymbolicLink()) throw linkRefusal(to);
+  if (!toSt) await mkdir(to);
+  for (const e of await readdir(from, { withFileTypes: true })) {
+    const src = path.join(from, e.name);
+    const dst = path.join(to, e.name);
+    if (e.isSymbolicLink()) throw linkRefusal(src);
+    if (e.isDirectory()) {
+      await copyTreeNoFollow(src, dst);
+      continue;
+    }
+    if (!e.isFile()) throw new UserInputError(`${src}: not a regular file or folder; a run folder holds only those`, { where: src });
+    const inp = await open(src, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      const out = await open(dst, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'EEXIST') throw new UserInputError(`${dst}: already exists; two runs hold the same attempt's file`, { where: dst });
+        throw err;
+      });
+      try {
+        await out.writeFile(await inp.readFile());
+      } finally {
+        await out.close();
+      }
+    } finally {
+      await inp.close();
+    }
+  }
+}
