@@ -13,6 +13,8 @@ import { loadModels, loadPriceSheet } from '../config/catalog.ts';
 import { PACKAGE_ROOT } from './paths.ts';
 import { attemptRef, repriceRun } from '../pricing/reprice.ts';
 import type { TokenUsage } from '../core/usage.ts';
+import { applyCreatedAfter } from './report-window.ts';
+import { createdAfterNote } from '../report/created-after.ts';
 
 /** Options of {@link reportCommand} (commander's parsed flags). */
 export interface ReportOptions {
@@ -28,6 +30,10 @@ export interface ReportOptions {
   prices?: string;
   /** `--models-file <file>`: with `--prices`, the catalog whose `price` keys name the models' rows. */
   modelsFile?: string;
+  /** `--created-after <date>`: only the run's tasks whose created_at is after the date (the contamination window). */
+  createdAfter?: string;
+  /** `--tasks <dir>`: with `--created-after`, the task folders holding created_at (default: the bundled tasks/). */
+  tasks?: string;
 }
 
 /**
@@ -35,7 +41,10 @@ export interface ReportOptions {
  * stored tokens under that sheet (results are not changed) and the report goes to
  * `reports/<run_id>-prices-<as_of>/`. A model's row is its `price` key in `modelsFile` when given and
  * the model is listed there; else the key the run recorded (run.json `price_key`); else its key in the
- * bundled models.yaml; else its id. With `--site`, builds every run's report and the site index.
+ * bundled models.yaml; else its id. With `--created-after <date>`, only the run's tasks created after
+ * the date count (created_at from `--tasks`, default the bundled tasks); the report says so in a banner
+ * and goes to `reports/<run_id>[-prices-<as_of>]-created-after-<date>/`.
+ * With `--site`, builds every run's report and the site index.
  * @throws UserInputError when the run folder or the price sheet is missing or invalid, or neither a run nor --site is given.
  */
 export async function reportCommand(run: string | undefined, o: ReportOptions): Promise<number> {
@@ -43,6 +52,7 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
   if (o.site !== undefined && o.site !== false) {
     if (run !== undefined) throw new UserInputError(`report: give a run or --site, not both\n  fix: \`fixbench report <run>\` for one run, \`fixbench report --site [results]\` for all`);
     if (o.prices) throw new UserInputError('report: --prices re-prices one run, not a site\n  fix: `fixbench report <run> --prices <sheet>`');
+    if (o.createdAfter !== undefined) throw new UserInputError('report: --created-after restricts one run, not a site\n  fix: `fixbench report <run> --created-after <date>`');
     const resultsDir = path.resolve(typeof o.site === 'string' ? o.site : o.results);
     const site = await buildSite({ resultsDir, outDir: path.resolve(o.out ?? o.reports), published });
     process.stdout.write(`site: ${site.index} (${site.runs} run(s))\n`);
@@ -58,6 +68,13 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
     throw new UserInputError(
       `${path.join(dir, 'run.json')}: run_id is "${header.run_id}" but the folder is named "${path.basename(dir)}", so its report would replace reports/${header.run_id}; rename the folder back to ${header.run_id}, or pass --out <dir>`,
     );
+  }
+  if (o.tasks !== undefined && o.createdAfter === undefined) throw new UserInputError('report: --tasks names where created_at is read for --created-after\n  fix: `fixbench report <run> --created-after <date> --tasks <dir>`');
+  let filterNote: string | undefined;
+  if (o.createdAfter !== undefined) {
+    const r = await applyCreatedAfter(header, attempts, o.createdAfter, o.tasks);
+    ({ header, attempts } = r);
+    filterNote = createdAfterNote(r.window);
   }
   let outDir = path.resolve(o.reports, header.run_id);
   let repricedFrom: { file: string; as_of: string } | undefined;
@@ -75,6 +92,8 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
     for (const n of r.notes) process.stderr.write(`note: ${n}\n`);
     outDir = path.resolve(o.reports, `${header.run_id}-prices-${sheet.as_of}`);
   }
+  // a filtered report never replaces the full one: its own folder
+  if (o.createdAfter !== undefined) outDir = `${outDir}-created-after-${o.createdAfter.replace(/[^0-9A-Za-z.-]/g, '-')}`;
   const out = await buildReport({
     header,
     attempts,
@@ -82,8 +101,9 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
     runDir: dir,
     published,
     ...(repricedFrom !== undefined ? { repricedFrom } : {}),
+    ...(filterNote !== undefined ? { filterNote } : {}),
   });
-  process.stdout.write(`report: ${out}\n`);
+  process.stdout.write(`report: ${out}${filterNote ? ` (${filterNote})` : ''}\n`);
   return ExitCode.ok;
 }
 

@@ -31,12 +31,14 @@ export interface BuildReportOptions {
   published?: readonly PublishedScore[];
   /** The sheet the run was recorded with, when `header.price_sheet` is another one (`report --prices`); defaults to the header's `repriced_from`, if any. */
   repricedFrom?: { file: string; as_of: string } | null;
+  /** A restriction of the run's tasks the page states in a banner and its title (`report --created-after`: "tasks created after …: k of n"). */
+  filterNote?: string | null;
   /** Write the attempts pages under `attempts/` (one per contender and task) and link the matrix to them (default true). */
   attemptPages?: boolean;
 }
 
 /** Options of {@link renderReport}. */
-export type RenderOptions = Pick<BuildReportOptions, 'published' | 'repricedFrom' | 'attemptPages'> & {
+export type RenderOptions = Pick<BuildReportOptions, 'published' | 'repricedFrom' | 'attemptPages' | 'filterNote'> & {
   /** Per-step series of trajectories by contender id (context growth). */
   trajectories?: ReadonlyMap<string, readonly StepSeries[]>;
   /** The run's analysis, when the caller has it ({@link buildReport} does); computed otherwise. */
@@ -59,6 +61,8 @@ export type ReportPage = ReportViewModel & {
   matrixView: { columns: string[]; rows: FilterableRow[]; disagreeing: number };
   /** Cascades drawn only when the reader asks for every one (not among the best few by value). */
   routingHidden: number;
+  /** The restriction of the run's tasks this page shows (`report --created-after`), or null for the whole run. */
+  filterNote: string | null;
 };
 
 /** `repriced_from` of a header written by `report --prices`, when present (it is not part of a stored run). */
@@ -97,7 +101,9 @@ export function reportPage(header: RunHeader, attempts: readonly AttemptRecord[]
   const matrixView = { columns: vm.matrix.columns, ...markDisagreement(vm.matrix.columns, vm.matrix.rows, modelColumns) };
   // The banner says a run is re-priced: the note's copy of it (written by `report --prices`) would repeat it.
   const note = vm.repricedFrom ? vm.run.note?.replace(/(^|; )re-priced under .*?; the run was priced with [^;]*/, '').replace(/^; /, '') || null : vm.run.note;
-  return { ...vm, run: { ...vm.run, note }, chart, analysis, answer: answerView(analysed.answer, header.price_sheet.as_of), chartFirstAttempts, colours, leaderboard, routingHidden, matrixView, agentDimension: agentComparisons(analysed.ranked) };
+  const filterNote = o.filterNote ?? null;
+  const title = filterNote ? `${vm.title} (${filterNote})` : vm.title;
+  return { ...vm, title, filterNote, run: { ...vm.run, note }, chart, analysis, answer: answerView(analysed.answer, header.price_sheet.as_of), chartFirstAttempts, colours, leaderboard, routingHidden, matrixView, agentDimension: agentComparisons(analysed.ranked) };
 }
 
 const lineSvg = async (points: LinePoint[], spec: Parameters<typeof lineChartSpec>[1]): Promise<InertSvg | null> =>
@@ -153,7 +159,7 @@ export async function buildReport(o: BuildReportOptions): Promise<string> {
     })));
   }
 
-  const html = await renderReport(header, attempts, { published: o.published, repricedFrom: o.repricedFrom, attemptPages: withPages, trajectories: series, analysis });
+  const html = await renderReport(header, attempts, { published: o.published, repricedFrom: o.repricedFrom, filterNote: o.filterNote, attemptPages: withPages, trajectories: series, analysis });
   await mkdir(outDir, { recursive: true });
   const path = join(outDir, 'index.html');
   await writeFile(path, html, 'utf8');
