@@ -57,7 +57,7 @@ maybe('built-in agent presets, real CLIs, end to end in bwrap', () => {
     runs.push(r);
     expect(r.record, r.stderr).not.toBeNull();
     const rec = r.record!;
-    expect(rec, r.stderr).toMatchObject({ model: `fake-model@${id}`, agent: id, outcome: 'resolved', exit_status: 'submitted' });
+    expect(rec, r.stderr).toMatchObject({ contender: `fake-model@${id}`, agent: id, outcome: 'resolved', exit_status: 'submitted' });
     // The fake provider saw at least the tool call and the final answer, each billed.
     expect(r.billed.length).toBeGreaterThanOrEqual(2);
     expect(rec.calls).toBe(r.billed.length);
