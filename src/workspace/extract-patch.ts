@@ -64,6 +64,10 @@ export async function extractPatch(repo: HostRepo): Promise<ExtractedPatch> {
       // Exit 1 when a path could not be added (unreadable, or a name git refuses): the rest is added.
       await gitTry(git, ['add', '--all', '--ignore-errors', '--', '.']);
       const numstat = await git.raw([...diff, '--numstat', '-z', base, '--']);
+      // A path that is not valid UTF-8 cannot be named back to git from decoded text (its bytes
+      // became U+FFFD), so it could be neither dropped nor carried faithfully: the agent's fault.
+      const badName = numstatPaths(numstat).find((p) => p.includes('\uFFFD'));
+      if (badName !== undefined) throw new WorkspaceOverflowError(`the workspace holds a file name that is not valid UTF-8 (${JSON.stringify(badName)}); a patch cannot carry it`);
       // Files a text patch cannot carry are reset to `base` in the temporary index (their names go
       // to git through a file, never one argument each: thousands of long names overflow argv).
       const dropped = new Set(binaryPaths(numstat));
@@ -85,6 +89,7 @@ export async function extractPatch(repo: HostRepo): Promise<ExtractedPatch> {
       }
       return { patch, binaryFilesDropped: dropped.size };
     } catch (err) {
+      if (err instanceof WorkspaceOverflowError) throw err;
       if (isWorkspaceOverflow(err)) throw new WorkspaceOverflowError(`the workspace's changes are too large to extract as a patch: ${(err as Error).message.slice(0, 200)}`, { cause: err });
       throw gitFailure(`extracting the patch of ${repo.dir}`, err);
     }

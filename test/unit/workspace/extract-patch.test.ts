@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { binaryPaths, extractPatch, isWorkspaceOverflow, numstatPaths } from '../../../src/workspace/extract-patch.ts';
+import { binaryPaths, extractPatch, isWorkspaceOverflow, numstatPaths, WorkspaceOverflowError } from '../../../src/workspace/extract-patch.ts';
 import { gitRepo, type GitRepo } from '../../helpers/git-repo.ts';
 import { cleanupHostRepos, hostRepoOf } from '../../helpers/host-repo.ts';
 import type { HostRepo } from '../../../src/workspace/host-git.ts';
@@ -98,6 +98,12 @@ describe('extractPatch', () => {
     expect(patch).not.toContain('latin1.txt');
     expect(patch).not.toContain('\uFFFD');
     expect(patch).toContain('+zwei\n');
+  });
+
+  it('refuses a file name that is not valid UTF-8 as the agent\'s fault (it could be neither dropped nor carried)', async () => {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(Buffer.concat([Buffer.from(repo.dir + '/bb'), Buffer.from([0xfe]), Buffer.from('.bin')]), Buffer.from([0, 1, 2]));
+    await expect(extractPatch(host)).rejects.toThrow(WorkspaceOverflowError);
   });
 
   it('keeps a UTF-8 file that really holds U+FFFD and multi-byte characters, decoded whole', async () => {
