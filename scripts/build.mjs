@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// Builds the CLI: every src/**/*.ts file → dist/**/*.js (same layout, relative `.ts` imports
+// rewritten to `.js`), and every other file under src/ (templates) copied beside them, so
+// bin/fixbench.mjs runs plain JavaScript with no TypeScript compiler at run time.
+// Types are not checked here (`npm run typecheck` / `npm test` do that); esbuild only strips them.
+// The build goes to a fresh folder that replaces dist/ in one rename, so a CLI started while a
+// build runs sees either the old build or the new one, never a half-written mix.
+// Usage: node scripts/build.mjs [--if-stale]   (--if-stale: do nothing when dist/ is current)
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildStale, BUILD_STAMP, DIST, ROOT, SRC } from './build-stale.mjs';
+
+// esbuild comes with tsx (a dependency): resolved from tsx's own folder so hoisting does not matter.
+const require = createRequire(import.meta.url);
+const esbuild = createRequire(require.resolve('tsx/package.json'))('esbuild');
+
+/** Every file under `dir`, as paths relative to it. */
+function walk(dir, rel = '') {
+  const out = [];
+  for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    const r = path.join(rel, e.name);
+    if (e.isDirectory()) out.push(...walk(dir, r));
+    else if (e.isFile()) out.push(r);
+  }
+  return out;
+}
+
+/** esbuild plugin: keep every relative import external (one output file per source file), `.ts` → `.js`. */
+const relativeImportsExternal = {
+  name: 'relative-imports-external',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (args.kind === 'entry-point') return undefined;
+      return { path: args.path.replace(/\.([cm]?)ts$/, '.$1js'), external: true };
+    });
+  },
+};
+
+export async function build({ ifStale = false, quiet = false } = {}) {
+  const reason = buildStale();
+  if (ifStale && reason === null) return false;
+  const t0 = performance.now();
+  const files = walk(SRC);
+  const tmp = `${DIST}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  await esbuild.build({
+    entryPoints: files.filter((f) => /\.[cm]?ts$/.test(f) && !f.endsWith('.d.ts')).map((f) => path.join(SRC, f)),
+    outdir: tmp,
+    outbase: SRC,
+    bundle: true,
+    packages: 'external',
+    plugins: [relativeImportsExternal],
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'linked',
+    sourcesContent: false,
+    keepNames: true, // class and function names as in the sources (error names, stack traces)
+    logLevel: 'warning',
+  });
+  for (const f of files.filter((f) => !/\.[cm]?ts$/.test(f))) {
+    mkdirSync(path.dirname(path.join(tmp, f)), { recursive: true });
+    cpSync(path.join(SRC, f), path.join(tmp, f));
+  }
+  writeFileSync(path.join(tmp, BUILD_STAMP), `${new Date().toISOString()}\n`);
+  // dist/ is replaced by a rename; the old one (if any) is moved aside first, then removed.
+  // Two builds at once (two test runs in one checkout): each retries; both builds are of the same sources.
+  const old = `${DIST}.old-${process.pid}`;
+  for (let i = 0; ; i++) {
+    try {
+      if (existsSync(DIST)) renameSync(DIST, old);
+      renameSync(tmp, DIST);
+      break;
+    } catch (e) {
+      if (i >= 20 || !['ENOENT', 'ENOTEMPTY', 'EEXIST'].includes(e.code)) throw e;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  rmSync(old, { recursive: true, force: true });
+  if (!quiet) process.stderr.write(`fixbench: built ${path.relative(ROOT, DIST)}/ from src/ (${reason ?? 'forced'}) in ${Math.round(performance.now() - t0)} ms\n`);
+  return true;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await build({ ifStale: process.argv.includes('--if-stale') });
+}
