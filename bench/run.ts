@@ -18,6 +18,8 @@ import { benchIsolation } from './isolation.ts';
 import { benchHostGit } from './host-git.ts';
 import { benchCanary } from './canary.ts';
 import { benchReport } from './report.ts';
+import { benchIoBound } from './io-bound.ts';
+import { build } from '../scripts/build.mjs';
 import { machine, type Machine } from './lib/machine.ts';
 import { lineOf } from './lib/measure.ts';
 import { replaceBlock, resultsBlock } from './lib/results-md.ts';
@@ -33,6 +35,7 @@ const SECTIONS = {
   'host-git': benchHostGit,
   canary: benchCanary,
   report: benchReport,
+  'io-bound': benchIoBound,
 } as const;
 type SectionName = keyof typeof SECTIONS;
 
@@ -77,6 +80,8 @@ async function main(): Promise<number> {
     process.stderr.write(`bench: unknown section(s) ${unknown.join(', ')}; choose from ${Object.keys(SECTIONS).join(', ')}\n`);
     return 2;
   }
+  // The benches time bin/fixbench.mjs, which runs the compiled CLI: build it when src/ is newer.
+  await build({ ifStale: true });
   const m = machine(root);
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'fixbench-bench-'));
   const ctx: BenchContext = { quick: values.quick, root, scratch, log: (l) => process.stderr.write(`  … ${l}\n`) };

@@ -16,7 +16,7 @@ import { preflightTasks } from '../tasks/preflight.ts';
 import { suiteHash } from '../tasks/suite-hash.ts';
 import { parseJsonl, SweBenchPrediction } from '../tasks/swe-bench.ts';
 import { catalogFromOptions, checkRunIdOption, defaultTasksDir, type SuiteCliOptions } from './common.ts';
-import { harnessIdentity } from './paths.ts';
+import { harnessIdentity, preflightCache } from './paths.ts';
 import { progressLine } from './run.ts';
 import { repoCacheFor } from './tasks-check.ts';
 
@@ -77,7 +77,7 @@ export async function evalCommand(o: EvalCliOptions): Promise<number> {
   if (existsSync(path.resolve(o.results, runId))) throw new UserInputError(`${path.resolve(o.results, runId)} already exists; pick another --run-id`);
   const catalog = await catalogFromOptions({});
   const repoCache = repoCacheFor(tasksDir);
-  await preflightTasks(tasks, repoCache);
+  await preflightTasks(tasks, repoCache, preflightCache());
   const sandbox = await createSandbox(o.sandbox, { untrusted: untrustedWork({ predictions: o.predictions, tasksDir, taskIds: tasks.map((t) => t.instance_id) }) });
   for (const p of plans) {
     if (p.kind !== 'predictions') continue;

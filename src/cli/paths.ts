@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PreflightCache } from '../tasks/preflight-cache.ts';
 
 /** Absolute path of the fixbench package (holds tasks/, models.yaml, prices/). */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -25,3 +26,6 @@ export function harnessIdentity(): { version: string; commit: string | null } {
   }
   return { version: harnessVersion(), commit };
 }
+
+/** The remembered pre-flight verdicts of this package (`.fixbench-cache/preflight/`, beside the repo mirrors). */
+export const preflightCache = (): PreflightCache => new PreflightCache(path.join(PACKAGE_ROOT, '.fixbench-cache', 'preflight'), harnessVersion());

@@ -18,7 +18,7 @@ import type { RunHeader } from '../store/records.ts';
 import { readRun } from '../store/store.ts';
 import { formatUsd } from '../report/format.ts';
 import { catalogFromOptions, checkRunIdOption, defaultTasksDir, nextStepAfterRun } from './common.ts';
-import { PACKAGE_ROOT, harnessIdentity } from './paths.ts';
+import { PACKAGE_ROOT, harnessIdentity, preflightCache } from './paths.ts';
 import { existingRunFolder, runFolder } from './run-lookup.ts';
 import { checkRunAgents } from '../agents/preset-check.ts';
 import { EnvCache, defaultCacheDir } from '../workspace/env-cache.ts';
@@ -124,7 +124,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   }
 
   const repoCache = new RepoCache({ tasksDir, cacheDir: path.join(PACKAGE_ROOT, '.fixbench-cache', 'repos') });
-  await preflightTasks(tasks, repoCache);
+  await preflightTasks(tasks, repoCache, preflightCache());
 
   const runId = stored?.run_id ?? o.runId ?? newRunId();
   const resultsDir = stored ? path.dirname(runFolder(resuming!, o.results)) : path.resolve(o.results);

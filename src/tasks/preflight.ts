@@ -11,18 +11,25 @@ import { applyPatch } from '../evaluation/apply-patch.ts';
 import { createWorkspace, type RepoCache } from '../workspace/index.ts';
 import { hasCommit } from '../workspace/repo-cache.ts';
 import { hostGit } from '../workspace/host-git.ts';
+import type { PreflightCache } from './preflight-cache.ts';
 
 /**
  * Checks every task; returns nothing when all pass.
- * Milliseconds per task for small repositories (one local checkout, three `git apply`).
+ * Milliseconds per task for small repositories (one local checkout, three `git apply`). With
+ * `cache`, a task with a stored pass verdict for its current repo, base_commit and patch bytes
+ * (src/tasks/preflight-cache.ts) only has its repository and commit checked (one git process);
+ * a task that passes in full is remembered there.
  * @throws UserInputError listing every problem at once, each naming the task file and field.
  */
-export async function preflightTasks(tasks: TaskSpec[], repoCache: RepoCache): Promise<void> {
+export async function preflightTasks(tasks: TaskSpec[], repoCache: RepoCache, cache?: PreflightCache): Promise<void> {
   const problems: string[] = [];
   const work = await mkdtemp(path.join(os.tmpdir(), 'fixbench-preflight-'));
   try {
     for (const task of tasks) {
-      problems.push(...(await preflightTask(task, repoCache, work)).map((p) => `${p.file}: ${p.field ? `${p.field}: ` : ''}${p.message}`));
+      // The repository and its commit are checked every time: a mirror rebuilt from a regenerated bundle may lack the commit.
+      const found = cache && (await cache.passed(task)) ? await checkRepoAndCommit(task, repoCache) : await preflightTask(task, repoCache, work);
+      if (!found.length) await cache?.remember(task);
+      problems.push(...found.map((p) => `${p.file}: ${p.field ? `${p.field}: ` : ''}${p.message}`));
     }
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -34,6 +34,8 @@ export interface FakeReply {
    *   (non-streaming requests get a reset).
    */
   fault?: 'reset' | 'malformed' | 'hang' | 'cut_stream';
+  /** Milliseconds to wait before replying (a model's latency); the request is recorded on arrival. */
+  delayMs?: number;
 }
 
 /** A request the server received. */
@@ -122,41 +124,46 @@ export async function startFakeProvider(script: FakeScript): Promise<FakeProvide
         sendError(500, { message: `fake-provider: script exhausted: request #${index + 1} but only ${total} replies scripted`, type: 'server_error', code: 'script_exhausted' });
         return;
       }
-      const streaming = body?.stream === true;
-      if (reply.fault === 'reset' || (reply.fault === 'cut_stream' && !streaming)) {
-        req.socket.destroy();
-        return;
-      }
-      if (reply.fault === 'malformed') return send(200, '{"id": "broken", "choices": [{"index": 0, "message": {"role": "assist');
-      if (reply.fault === 'hang' && !streaming) {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.flushHeaders();
-        hanging.add(res);
-        return;
-      }
-      const status = reply.status ?? 200;
-      if (reply.body !== undefined) return send(status, reply.body, reply.headers);
-      if (status >= 400 || reply.error) return sendError(status, reply.error ?? { message: `HTTP ${status}` }, reply.headers);
-      const model = typeof body?.model === 'string' ? body.model : 'fake-model';
-      const responses = path.endsWith('/responses');
-      if (!streaming) {
-        return send(status, dialect === 'anthropic' ? anthropicMessage(reply, index, model) : responses ? responseObject(reply, index, model) : completion(reply, index, model), reply.headers);
-      }
-      const events = dialect === 'anthropic' ? anthropicEvents(reply, index, model) : responses ? responseEvents(reply, index, model) : openaiChunks(reply, index, model, body?.stream_options?.include_usage === true);
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...reply.headers });
-      if (reply.fault === 'hang') {
-        res.write(events[0]);
-        hanging.add(res);
-        return;
-      }
-      if (reply.fault === 'cut_stream') {
-        // Everything but the usage-bearing tail, then the connection drops.
-        for (const e of events.slice(0, Math.max(1, events.length - 3))) res.write(e);
-        setTimeout(() => req.socket.destroy(), 20);
-        return;
-      }
-      for (const e of events) res.write(e);
-      res.end();
+      // The reply itself, sent at once or after `delayMs` (a slow model).
+      const respond = (): void => {
+        const streaming = body?.stream === true;
+        if (reply.fault === 'reset' || (reply.fault === 'cut_stream' && !streaming)) {
+          req.socket.destroy();
+          return;
+        }
+        if (reply.fault === 'malformed') return send(200, '{"id": "broken", "choices": [{"index": 0, "message": {"role": "assist');
+        if (reply.fault === 'hang' && !streaming) {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.flushHeaders();
+          hanging.add(res);
+          return;
+        }
+        const status = reply.status ?? 200;
+        if (reply.body !== undefined) return send(status, reply.body, reply.headers);
+        if (status >= 400 || reply.error) return sendError(status, reply.error ?? { message: `HTTP ${status}` }, reply.headers);
+        const model = typeof body?.model === 'string' ? body.model : 'fake-model';
+        const responses = path.endsWith('/responses');
+        if (!streaming) {
+          return send(status, dialect === 'anthropic' ? anthropicMessage(reply, index, model) : responses ? responseObject(reply, index, model) : completion(reply, index, model), reply.headers);
+        }
+        const events = dialect === 'anthropic' ? anthropicEvents(reply, index, model) : responses ? responseEvents(reply, index, model) : openaiChunks(reply, index, model, body?.stream_options?.include_usage === true);
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...reply.headers });
+        if (reply.fault === 'hang') {
+          res.write(events[0]);
+          hanging.add(res);
+          return;
+        }
+        if (reply.fault === 'cut_stream') {
+          // Everything but the usage-bearing tail, then the connection drops.
+          for (const e of events.slice(0, Math.max(1, events.length - 3))) res.write(e);
+          setTimeout(() => req.socket.destroy(), 20);
+          return;
+        }
+        for (const e of events) res.write(e);
+        res.end();
+      };
+      if (reply.delayMs) setTimeout(respond, reply.delayMs);
+      else respond();
     });
   });
 

@@ -1,0 +1,110 @@
+// Remembered pre-flight verdicts: a pass is stored and spares the next run the checkout and the
+// `git apply`s; any change to what the verdict depends on (either patch, the commit) checks again,
+// and a task that fails pre-flight is never let through by an earlier pass nor remembered.
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadTasks } from '../../src/tasks/load.ts';
+import { preflightTasks } from '../../src/tasks/preflight.ts';
+import { PreflightCache, PreflightVerdictFile, preflightKey } from '../../src/tasks/preflight-cache.ts';
+import { RepoCache } from '../../src/workspace/repo-cache.ts';
+import { gitRepo, type GitRepo } from '../helpers/git-repo.ts';
+import { BASE_FILES, writeTinyTask } from '../helpers/tiny-task.ts';
+
+let tmp: string;
+let repo: GitRepo;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-preflight-cache-'));
+  // two commits, so a task can move to another base_commit
+  repo = gitRepo(BASE_FILES, [{ 'README.md': 'second\n' }]);
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+/** A repo cache that counts `mirror()` calls: pre-flight in full takes at least two per task (its check, then the workspace), a remembered pass one. */
+class CountingRepoCache extends RepoCache {
+  calls = 0;
+  override mirror(...args: Parameters<RepoCache['mirror']>): ReturnType<RepoCache['mirror']> {
+    this.calls++;
+    return super.mirror(...args);
+  }
+}
+
+async function setUp(name: string) {
+  const tasksDir = path.join(tmp, name, 'tasks');
+  writeTinyTask(tasksDir, repo, 'tiny-1');
+  const repoCache = new CountingRepoCache({ tasksDir, cacheDir: path.join(tmp, name, 'repos') });
+  const cache = new PreflightCache(path.join(tmp, name, 'preflight'), '9.9.9');
+  return { tasksDir, repoCache, cache, taskDir: path.join(tasksDir, 'tiny-1') };
+}
+
+describe('pre-flight verdict cache', () => {
+  it('stores a pass with its whole key, and the next pre-flight of the same task skips the checkout', async () => {
+    const { tasksDir, repoCache, cache } = await setUp('pass');
+    const tasks = await loadTasks(tasksDir);
+    await preflightTasks(tasks, repoCache, cache);
+    expect(repoCache.calls).toBeGreaterThanOrEqual(2);
+    const files = await readdir(cache.dir);
+    expect(files).toHaveLength(1);
+    const stored = PreflightVerdictFile.parse(JSON.parse(await readFile(path.join(cache.dir, files[0]!), 'utf8')));
+    expect(stored.key).toEqual(await preflightKey(tasks[0]!, '9.9.9'));
+    expect(stored.key.base_commit).toBe(repo.commits[0]);
+    expect(stored.key.git_version).toMatch(/^git version /);
+
+    repoCache.calls = 0;
+    await preflightTasks(await loadTasks(tasksDir), repoCache, cache);
+    expect(repoCache.calls).toBe(1); // the repository and commit check only
+  });
+
+  it('a gold.patch changed after a pass is checked again, and refused when it no longer applies', async () => {
+    const { tasksDir, repoCache, cache, taskDir } = await setUp('gold-changed');
+    await preflightTasks(await loadTasks(tasksDir), repoCache, cache);
+    const broken = 'diff --git a/src/add.js b/src/add.js\n--- a/src/add.js\n+++ b/src/add.js\n@@ -1 +1 @@\n-exports.add = (a, b) => a * b;\n+exports.add = (a, b) => a + b;\n';
+    await writeFile(path.join(taskDir, 'gold.patch'), broken);
+    await expect(preflightTasks(await loadTasks(tasksDir), repoCache, cache)).rejects.toThrow(/gold\.patch: does not apply at base_commit/);
+    expect(await readdir(cache.dir)).toHaveLength(1); // the failure is not remembered
+  });
+
+  it('a test.patch changed after a pass is checked again, and refused when it no longer applies', async () => {
+    const { tasksDir, repoCache, cache, taskDir } = await setUp('test-changed');
+    await preflightTasks(await loadTasks(tasksDir), repoCache, cache);
+    await writeFile(path.join(taskDir, 'test.patch'), 'diff --git a/test/base.test.js b/test/base.test.js\n--- a/test/base.test.js\n+++ b/test/base.test.js\n@@ -1 +1 @@\n-no such line\n+x\n');
+    await expect(preflightTasks(await loadTasks(tasksDir), repoCache, cache)).rejects.toThrow(/test\.patch: does not apply/);
+  });
+
+  it('another base_commit, fixbench version or rules are other keys: the stored pass does not answer for them', async () => {
+    const { tasksDir, cache } = await setUp('keys');
+    const [task] = await loadTasks(tasksDir);
+    await cache.remember(task!);
+    expect(await cache.passed(task!)).toBe(true);
+    expect(await cache.passed({ ...task!, base_commit: repo.commits[1]! })).toBe(false);
+    expect(await cache.passed({ ...task!, patch: task!.patch + '\n' })).toBe(false);
+    expect(await cache.passed({ ...task!, test_patch: task!.test_patch.replace('5', '6') })).toBe(false);
+    expect(await cache.passed({ ...task!, repo: `${task!.repo}-other` })).toBe(false);
+    expect(await new PreflightCache(cache.dir, '10.0.0').passed(task!)).toBe(false);
+  });
+
+  it('a verdict file whose content names another key (edited, or a hash collision) is not a pass', async () => {
+    const { tasksDir, cache } = await setUp('forged');
+    const [task] = await loadTasks(tasksDir);
+    await cache.remember(task!);
+    const [file] = await readdir(cache.dir);
+    const stored = JSON.parse(await readFile(path.join(cache.dir, file!), 'utf8'));
+    stored.key.patch_sha256 = '0'.repeat(64);
+    await writeFile(path.join(cache.dir, file!), JSON.stringify(stored));
+    expect(await cache.passed(task!)).toBe(false);
+    await writeFile(path.join(cache.dir, file!), '{not json');
+    expect(await cache.passed(task!)).toBe(false);
+  });
+
+  it('a cache folder that cannot be written is no error: pre-flight passes and checks again next time', async () => {
+    const { tasksDir, repoCache } = await setUp('unwritable');
+    const blocker = path.join(tmp, 'unwritable', 'a-file');
+    await writeFile(blocker, '');
+    const cache = new PreflightCache(path.join(blocker, 'preflight'), '9.9.9');
+    await preflightTasks(await loadTasks(tasksDir), repoCache, cache);
+    expect(await cache.passed((await loadTasks(tasksDir))[0]!)).toBe(false);
+  });
+});
