@@ -10,7 +10,9 @@ import {
   list, nonNegativeInt, parseErrorThreshold, parseShardOrAuto, positiveInt, seconds, tokensOrNone, usdOrNone, type ErrorThreshold,
 } from './args.ts';
 
-export interface RunCliOptions extends SuiteCliOptions {
+export interface RunCliOptions extends Omit<SuiteCliOptions, 'concurrency'> {
+  /** Attempts at once; absent = the default of `poolSizes` (src/runner/pools.ts). */
+  concurrency?: number;
   modelsFile?: string;
   /** Model ids (`--models`); false = `--no-models`; absent = every model whose key is set. */
   models?: string[] | false;
@@ -108,7 +110,7 @@ export const RUN_OPTIONS: readonly RunOptionDef[] = [
     key: 'rerunFailed', flags: '--rerun-failed <n>', help: 're-run the tests of an unresolved attempt n more times (0-10) and record tests whose results disagree as flaky',
     default: [0], parse: nonNegativeInt, stored: { of: (h) => h.rerun_failed, fields: ['config.rerun_failed', 'rerun_failed'] },
   }),
-  def({ key: 'concurrency', flags: '--concurrency <n>', help: 'attempts run at once', default: [2], parse: positiveInt }),
+  def({ key: 'concurrency', flags: '--concurrency <n>', help: 'attempts run at once (default: 64 when models run, as they mostly wait on replies; else --test-concurrency)', parse: positiveInt }),
   def({ key: 'modelConcurrency', flags: '--model-concurrency <n>', help: 'model calls in flight at once across attempts (default: --concurrency)', parse: positiveInt }),
   def({ key: 'testConcurrency', flags: '--test-concurrency <n>', help: 'setup and test runs at once (default: the CPU count)', parse: positiveInt }),
   def({

@@ -18,6 +18,7 @@ import type { RunHeader } from '../store/records.ts';
 import { readRun } from '../store/store.ts';
 import { formatUsd } from '../report/format.ts';
 import { catalogFromOptions, checkRunIdOption, defaultTasksDir, nextStepAfterRun } from './common.ts';
+import { poolSizes } from '../runner/pools.ts';
 import { PACKAGE_ROOT, harnessIdentity, preflightCache } from './paths.ts';
 import { existingRunFolder, runFolder } from './run-lookup.ts';
 import { checkRunAgents } from '../agents/preset-check.ts';
@@ -159,6 +160,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   const progress = new Progress({ json: o.json ? process.stdout : null });
+  const pools = poolSizes(o, hasModels);
   let summary;
   try {
     summary = await runSuite({
@@ -168,13 +170,13 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
       retryErrors: Boolean(o.retryErrors),
       shard: o.shard ?? null,
       ...(envCache ? { envCache } : {}),
-      modelConcurrency: o.modelConcurrency ?? o.concurrency,
-      testConcurrency: o.testConcurrency ?? os.cpus().length,
+      modelConcurrency: pools.model,
+      testConcurrency: pools.test,
       tasks,
       contenders,
       skipped,
       config,
-      concurrency: o.concurrency,
+      concurrency: pools.attempts,
       sandbox,
       repoCache,
       harness: harnessIdentity(),

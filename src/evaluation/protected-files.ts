@@ -9,7 +9,7 @@ import type { TaskSpec } from '../config/task.ts';
 import { gitFailure, gitTry } from '../workspace/git.ts';
 import { hostGit, type HostRepo } from '../workspace/host-git.ts';
 import { diffFiles } from './diff-files.ts';
-import { clearLinkedAncestors, lstatOrNull, readNoFollow, removeNoFollow, sameAsBase, writeNoFollow } from './nofollow-fs.ts';
+import { clearLinkedAncestors, gitBlobId, lstatOrNull, readNoFollow, removeNoFollow, sameAsBase, writeNoFollow } from './nofollow-fs.ts';
 import { ancestors, compileRule, DEFAULT_TEST_FILES, type ProtectedReason, type ProtectedRule } from './protected-rule.ts';
 
 /** One entry of the base commit's tree: mode (`100644`, `100755`, `120000`, `160000`) and blob id. */
@@ -50,6 +50,43 @@ function safePath(p: string): boolean {
   return p !== '' && !isAbsolute(p) && !p.split('/').some((c) => c === '..' || c === '' || c.toLowerCase() === '.git');
 }
 
+/** The base commit's tree: its entries by path, and its folders. Shared between attempts: never modified. */
+interface BaseTree {
+  base: Map<string, BaseEntry>;
+  baseDirs: Set<string>;
+}
+
+/** Base trees listed so far in this process, by commit id (the id fixes the tree), at most `BASE_TREES_KEPT`, oldest dropped first. */
+const baseTrees = new Map<string, Promise<BaseTree>>();
+const BASE_TREES_KEPT = 16;
+
+/** The tree of `commit`, listed once per process (`git ls-tree`) however many attempts grade at it. Throws `InfraError` when git fails (not remembered). */
+function baseTreeOf(git: ReturnType<typeof hostGit>, commit: string): Promise<BaseTree> {
+  let tree = baseTrees.get(commit);
+  if (!tree) {
+    tree = (async () => {
+      const base = new Map<string, BaseEntry>();
+      const baseDirs = new Set<string>();
+      try {
+        const out = await git.raw(['ls-tree', '-r', '-z', '--full-tree', commit]);
+        for (const rec of out.split('\0')) {
+          const m = /^(\d{6}) \w+ ([0-9a-f]+)\t(.+)$/s.exec(rec);
+          if (!m) continue;
+          base.set(m[3]!, { mode: m[1]!, id: m[2]! });
+          for (const a of ancestors(m[3]!)) baseDirs.add(a);
+        }
+      } catch (err) {
+        baseTrees.delete(commit);
+        throw gitFailure('listing the base commit for protected files', err);
+      }
+      return { base, baseDirs };
+    })();
+    baseTrees.set(commit, tree);
+    if (baseTrees.size > BASE_TREES_KEPT) baseTrees.delete(baseTrees.keys().next().value!);
+  }
+  return tree;
+}
+
 /**
  * Reads what the rule needs from the workspace before the model's patch is applied (after `setup`):
  * the base commit's tree (`git ls-tree`, from the object store) and which of the paths the patch
@@ -59,19 +96,7 @@ function safePath(p: string): boolean {
 export async function loadProtection(ws: HostRepo, task: TaskSpec, modelPatch: string): Promise<Protection> {
   const dir = ws.dir;
   const git = hostGit(ws);
-  const base = new Map<string, BaseEntry>();
-  const baseDirs = new Set<string>();
-  try {
-    const out = await git.raw(['ls-tree', '-r', '-z', '--full-tree', task.base_commit]);
-    for (const rec of out.split('\0')) {
-      const m = /^(\d{6}) \w+ ([0-9a-f]+)\t(.+)$/s.exec(rec);
-      if (!m) continue;
-      base.set(m[3]!, { mode: m[1]!, id: m[2]! });
-      for (const a of ancestors(m[3]!)) baseDirs.add(a);
-    }
-  } catch (err) {
-    throw gitFailure('listing the base commit for protected files', err);
-  }
+  const { base, baseDirs } = await baseTreeOf(git, task.base_commit);
   const named = diffFiles(modelPatch).flatMap((f) => [f.oldPath, f.newPath]).filter((p): p is string => p !== null && safePath(p));
   const ignored = new Set<string>();
   for (let i = 0; i < named.length; i += 200) {
@@ -234,7 +259,9 @@ async function restorePackageKeys(dir: string, p: Protection, git: ReturnType<ty
   const st = await lstatOrNull(dir, 'package.json');
   const base = p.base.get('package.json');
   if (!st && !base) return [];
-  const baseText = base ? (await git.showBuffer([base.id])).toString('utf8') : '{}';
+  // The workspace's file when it still holds the base blob (the usual case: no git process), else the blob from git.
+  const held = base && st?.isFile() ? await readNoFollow(dir, 'package.json') : null;
+  const baseText = !base ? '{}' : held && gitBlobId(held) === base.id ? held.toString('utf8') : (await git.showBuffer([base.id])).toString('utf8');
   const baseJson = parseObject(baseText) ?? {};
   const restoreWhole = async (): Promise<string[]> => {
     if (base) await writeNoFollow(dir, 'package.json', Buffer.from(baseText), base.mode === '100755' ? 0o755 : 0o644);
