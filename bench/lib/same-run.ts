@@ -1,0 +1,65 @@
+// Whether two runs of the same tasks wrote the same records, logs and report apart from times:
+// the compiled CLI against the uncompiled one (bench/compiled.ts, test/e2e/compiled-cli.test.ts).
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * `text` with what legitimately differs between two runs of the same work replaced by
+ * placeholders: ISO times, millisecond fields and durations the harness measures (and their
+ * `data-v` sort keys in the report), the durations test runners print (`time="0.012"`,
+ * `duration_ms 3.1`), and the paths of temporary folders.
+ */
+export function withoutTimes(text: string): string {
+  return text
+    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '<time>')
+    .replace(/("[a-z_]*_ms"\s*:\s*)\d+(\.\d+)?/g, '$1<ms>')
+    .replace(/\b\d+(\.\d+)? ?(ms|s|min|h)\b/g, '<duration>')
+    .replace(/\btime="[\d.]+"/g, 'time="<t>"')
+    .replace(/\bduration_ms:? [\d.]+/g, 'duration_ms <t>')
+    .replace(/"duration"\s*:\s*[\d.]+/g, '"duration":<t>')
+    .replace(/data-v="[\d.]+"><duration>/g, 'data-v="<t>"><duration>')
+    .replace(/\/tmp\/fixbench-[^\s"'<>)]*/g, '<tmp>');
+}
+
+/**
+ * The tests' own output (`logs/…/test_output.txt`) is not fixbench's to compare: it holds the
+ * canary runs, whose mutated test names are random on purpose, and runners that run files in
+ * parallel (node --test) print suites in the order they finish. Its outcome is in the records.
+ */
+export const notCompared = (file: string): boolean => path.basename(file) === 'test_output.txt';
+
+async function files(dir: string, rel = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(path.join(dir, rel), { withFileTypes: true })) {
+    const r = path.join(rel, e.name);
+    if (e.isDirectory()) out.push(...(await files(dir, r)));
+    else out.push(r);
+  }
+  return out.sort();
+}
+
+/**
+ * Compares two folders file by file after `withoutTimes` (every file present on both sides; the
+ * content of all but `notCompared` ones; the lines of `.jsonl` files in sorted order).
+ * @returns one line per difference (a file only on one side, or the first differing line of a file); empty when the same.
+ */
+export async function sameApartFromTimes(a: string, b: string): Promise<string[]> {
+  const [fa, fb] = [await files(a), await files(b)];
+  const problems: string[] = [];
+  for (const f of fa.filter((x) => !fb.includes(x))) problems.push(`${f}: only in ${a}`);
+  for (const f of fb.filter((x) => !fa.includes(x))) problems.push(`${f}: only in ${b}`);
+  for (const f of fa.filter((x) => fb.includes(x))) {
+    if (notCompared(f)) continue;
+    // Records are appended as attempts finish: with attempts running at once, in finishing order.
+    const read = async (dir: string) => {
+      const t = withoutTimes(await readFile(path.join(dir, f), 'utf8'));
+      return f.endsWith('.jsonl') ? t.split('\n').sort().join('\n') : t;
+    };
+    const [ta, tb] = [await read(a), await read(b)];
+    if (ta === tb) continue;
+    const [la, lb] = [ta.split('\n'), tb.split('\n')];
+    const i = la.findIndex((l, k) => l !== lb[k]);
+    problems.push(`${f}: line ${i + 1} differs: ${JSON.stringify((la[i] ?? '').slice(0, 160))} vs ${JSON.stringify((lb[i] ?? '').slice(0, 160))}`);
+  }
+  return problems;
+}

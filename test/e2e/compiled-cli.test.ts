@@ -1,0 +1,100 @@
+// The compiled CLI (dist/, built from src/ by scripts/build.mjs): bin/fixbench.mjs runs it without
+// TypeScript at run time, refuses a missing build, warns about a stale one, and a run's records,
+// logs and report equal those of the uncompiled CLI apart from times.
+import { cp, mkdtemp, readdir, readFile, rm, symlink, utimes } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli } from '../helpers/cli.ts';
+import { sameApartFromTimes } from '../../bench/lib/same-run.ts';
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-compiled-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+/** A copy of the package's files `parts` under `tmp/<name>` (node_modules linked); returns its bin. */
+async function packageCopy(name: string, parts: string[]): Promise<string> {
+  const pkg = path.join(tmp, name);
+  for (const f of parts) await cp(path.join(ROOT, f), path.join(pkg, f), { recursive: true });
+  await symlink(path.join(ROOT, 'node_modules'), path.join(pkg, 'node_modules'));
+  return path.join(pkg, 'bin', 'fixbench.mjs');
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await walk(p)));
+    else out.push(p);
+  }
+  return out;
+}
+
+describe('compiled CLI', () => {
+  it('dist/ holds plain JavaScript: no import of a .ts file or of tsx, and the templates beside it', async () => {
+    const files = await walk(path.join(ROOT, 'dist'));
+    const js = files.filter((f) => f.endsWith('.js'));
+    expect(js.length).toBeGreaterThan(100);
+    for (const f of js) {
+      const text = await readFile(f, 'utf8');
+      expect(text, f).not.toMatch(/from\s+["'][^"']+\.ts["']|import\(\s*["'][^"']+\.ts["']\s*\)/);
+      expect(text, f).not.toMatch(/["']tsx(\/[^"']*)?["']/);
+    }
+    expect(files.map((f) => path.relative(ROOT, f))).toEqual(expect.arrayContaining(['dist/cli/main.js', 'dist/agents/templates/system.hbs', 'dist/report/templates/layout.hbs']));
+    expect(await readFile(path.join(ROOT, 'bin', 'fixbench.mjs'), 'utf8')).not.toMatch(/tsx/);
+  });
+
+  it('without a build, bin/fixbench.mjs exits 2 naming `npm run build` (never falls back to the sources)', async () => {
+    const bin = await packageCopy('unbuilt', ['bin', 'scripts', 'src', 'package.json']);
+    const r = await runCli(['--version'], { bin, cwd: tmp });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/the compiled CLI is missing \(.*unbuilt\/dist\/\)/);
+    expect(r.stderr).toMatch(/npm run build/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('a build older than an edited source still runs, with a warning naming the file and `npm run build`', async () => {
+    // dist/ copied last, so it is newer than its sources; then one source is edited (its mtime moved on)
+    const bin = await packageCopy('stale', ['bin', 'scripts', 'src', 'package.json', 'dist']);
+    const fresh = await runCli(['--version'], { bin, cwd: tmp });
+    expect(fresh.exitCode, fresh.stderr).toBe(0);
+    expect(fresh.stderr).toBe('');
+    const edited = path.join(tmp, 'stale', 'src', 'core', 'ids.ts');
+    const later = new Date(Date.now() + 60_000);
+    await utimes(edited, later, later);
+    const r = await runCli(['--version'], { bin, cwd: tmp });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    expect(r.stderr).toMatch(/warning: the compiled CLI is older than its sources \(src\/core\/ids\.ts changed since the last build\); run `npm run build`/);
+  });
+
+  it('`npm run build` rebuilds dist/ from the sources, after which the warning is gone', async () => {
+    const bin = await packageCopy('rebuilt', ['bin', 'scripts', 'src', 'package.json', 'dist']);
+    const pkg = path.dirname(path.dirname(bin));
+    const later = new Date(Date.now() + 1000);
+    await utimes(path.join(pkg, 'src', 'cli', 'main.ts'), later, later);
+    await new Promise((r) => setTimeout(r, 1100));
+    const b = await execa('npm', ['run', 'build'], { cwd: pkg, reject: false });
+    expect(b.exitCode, b.stderr).toBe(0);
+    const r = await runCli(['--version'], { bin, cwd: tmp });
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toBe('');
+  });
+
+  it("a run's records, logs and report equal the uncompiled CLI's apart from times", async () => {
+    const run = async (entry: string, side: string) => {
+      const r = await execa('node', [entry, 'run', '--no-models', '--task', 'js-duration-1,js-ini-1', '--sandbox', 'local', '--run-id', 'same',
+        '--results', path.join(tmp, side, 'results'), '--reports', path.join(tmp, side, 'reports')], { cwd: ROOT, reject: false, env: { ...process.env, OPENROUTER_API_KEY: '' } });
+      expect(r.exitCode, r.stderr).toBe(0);
+    };
+    await run(path.join(ROOT, 'bin', 'fixbench.mjs'), 'compiled');
+    await run(path.join(ROOT, 'bench', 'lib', 'fixbench-tsx.mjs'), 'sources');
+    expect(await sameApartFromTimes(path.join(tmp, 'compiled', 'results', 'same'), path.join(tmp, 'sources', 'results', 'same'))).toEqual([]);
+    expect(await sameApartFromTimes(path.join(tmp, 'compiled', 'reports', 'same'), path.join(tmp, 'sources', 'reports', 'same'))).toEqual([]);
+  });
+});

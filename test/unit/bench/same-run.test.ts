@@ -1,0 +1,46 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sameApartFromTimes, withoutTimes } from '../../../bench/lib/same-run.ts';
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-same-run-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+const rec = (o: Record<string, unknown>) => JSON.stringify({ outcome: 'resolved', wall_ms: 4601, test_ms: 1627, finished_at: '2026-12-05T08:22:40.107Z', ...o });
+
+async function side(name: string, files: Record<string, string>): Promise<string> {
+  const dir = path.join(tmp, name);
+  for (const [f, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, f)), { recursive: true });
+    await writeFile(path.join(dir, f), text);
+  }
+  return dir;
+}
+
+describe('sameApartFromTimes (the compiled-vs-uncompiled check)', () => {
+  it('times, durations and temporary paths differ: still the same', async () => {
+    const a = await side('a1', { 'attempts.jsonl': rec({}), 'index.html': '<dd>4.6 s (model 0 ms)</dd><td data-v="5114.5">5.1 s</td> /tmp/fixbench-patch-l4dohr/patch.diff' });
+    const b = await side('b1', { 'attempts.jsonl': rec({ wall_ms: 3986, test_ms: 1890, finished_at: '2026-12-05T08:22:59.939Z' }), 'index.html': '<dd>4.0 s (model 0 ms)</dd><td data-v="3332">3.3 s</td> /tmp/fixbench-patch-fdnR9u/patch.diff' });
+    expect(await sameApartFromTimes(a, b)).toEqual([]);
+  });
+
+  it('another outcome, a missing file or a changed count is a difference, named by file and line', async () => {
+    const a = await side('a2', { 'attempts.jsonl': rec({}), 'logs/x/apply_log.txt': 'ok\n', 'index.html': '<td>3 resolved</td>' });
+    const b = await side('b2', { 'attempts.jsonl': rec({ outcome: 'unresolved' }), 'index.html': '<td>2 resolved</td>' });
+    const problems = await sameApartFromTimes(a, b);
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toMatch(/^logs\/x\/apply_log\.txt: only in /);
+    expect(problems[1]).toMatch(/^attempts\.jsonl: line 1 differs: .*\\"resolved\\".* vs .*\\"unresolved\\"/);
+    expect(problems[2]).toMatch(/^index\.html: line 1 differs/);
+  });
+
+  it('leaves numbers that are not times alone', () => {
+    expect(withoutTimes('"calls":5,"steps":12 resolved 3/16')).toBe('"calls":5,"steps":12 resolved 3/16');
+  });
+});
