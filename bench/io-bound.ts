@@ -80,6 +80,8 @@ export async function benchIoBound(ctx: BenchContext): Promise<SectionResult> {
     // Ideal: every slot busy with nothing but model latency.
     const idealMs = Math.ceil(total / attempts) * IO_CALLS_PER_ATTEMPT * latencyMs;
     const testMs = records.reduce((s, a) => s + a.test_ms, 0);
+    const slots = os.cpus().length; // --test-concurrency's default
+    const outcomes = Object.entries(records.reduce<Record<string, number>>((o, a) => ({ ...o, [a.outcome]: (o[a.outcome] ?? 0) + 1 }), {})).map(([k, v]) => `${v} ${k}`).join(', ');
     if (records.length !== total) throw new Error(`io-bound: ${records.length} attempt records, expected ${total}`);
     if (calls !== total * IO_CALLS_PER_ATTEMPT) throw new Error(`io-bound: ${calls} model calls recorded, expected ${total * IO_CALLS_PER_ATTEMPT} (outcomes: ${[...new Set(records.map((a) => a.outcome))].join(', ')})`);
     return {
@@ -88,10 +90,13 @@ export async function benchIoBound(ctx: BenchContext): Promise<SectionResult> {
         single(`io-bound: ${total} attempts at once, ${IO_CALLS_PER_ATTEMPT} calls × ${latencyMs / 1000} s: throughput ÷ ideal (attempt phase)`, idealMs / suiteMs, '×', IO_BOUND_TARGET),
         single('io-bound: throughput ÷ ideal (whole run, with start-up and report)', idealMs / r.ms, '×', null),
         single("io-bound: fixbench's own CPU (its process, not git/tests/sandbox) per attempt", cpuMs / total, 'ms', null, 0),
+        // The test commands alone (not the canary runs, checkouts and patch work that also hold a test slot) against the test slots × the attempt phase.
+        single(`io-bound: test commands' share of the ${slots} test slots over the attempt phase`, testMs / (slots * suiteMs), '×', null),
       ],
       profile: [
-        `attempt phase ${suiteMs.toFixed(0)} ms (ideal ${idealMs} ms), whole run ${r.ms.toFixed(0)} ms; ${calls} calls; ${resolved}/${total} resolved (the model applies gold.patch)`,
-        `fixbench's own CPU ${cpuMs.toFixed(0)} ms (${((cpuMs / r.ms) * 100).toFixed(0)}% of one core over the run); test commands ${testMs.toFixed(0)} ms summed over attempts (${(testMs / total).toFixed(0)} ms each) on ${os.availableParallelism()} cores`,
+        `attempt phase ${suiteMs.toFixed(0)} ms (ideal ${idealMs} ms), whole run ${r.ms.toFixed(0)} ms; ${calls} calls; ${resolved}/${total} resolved (the model applies gold.patch; outcomes: ${outcomes})`,
+        `grading needs the test slots for at least ${(testMs / slots / 1000).toFixed(1)} s (test commands ${testMs.toFixed(0)} ms summed ÷ ${slots} slots) after the model calls end: with one wave of attempts the ideal leaves that out`,
+        `fixbench's own CPU ${cpuMs.toFixed(0)} ms (${((cpuMs / r.ms) * 100).toFixed(0)}% of one core over the run); test commands ${(testMs / total).toFixed(0)} ms per attempt`,
       ],
       notes: [`io-bound tasks (rule: empty setup): ${tasks.map((t) => t.instance_id).join(', ')}`],
     };

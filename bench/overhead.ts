@@ -92,7 +92,7 @@ export async function benchOverhead(ctx: BenchContext): Promise<SectionResult> {
     return { ms: r.ms, steps: JSON.parse(r.stdout.trim().split('\n').pop()!) as { clone_ms: number; apply_ms: number; test_ms: number } };
   };
 
-  // Warm-up (untimed): the repo cache's mirrors, the OS file cache, tsx's transform cache.
+  // Warm-up (untimed): the repo cache's mirrors, the OS file cache, the pre-flight verdicts.
   await runFixbench('bench-overhead-warmup', 'local');
   await runScript();
 
@@ -125,7 +125,7 @@ export async function benchOverhead(ctx: BenchContext): Promise<SectionResult> {
   const attempts = tasks.length * 2;
   const profile = [
     `fixbench wall ${summarize(fbMs).median.toFixed(0)} ms over ${attempts} attempts: ` +
-      `outside the attempts (node+tsx start, CLI, task load, pre-flight, sandbox init, report) ${med((p) => p.profile.outsideMs).toFixed(0)} ms; ` +
+      `outside the attempts (node start, CLI, task load, pre-flight, sandbox init, report) ${med((p) => p.profile.outsideMs).toFixed(0)} ms; ` +
       `in attempts, harness work (2 checkouts per attempt, gold apply, patch extraction, apply chain, test protection, logs) ${med((p) => p.profile.harnessMs).toFixed(0)} ms; ` +
       `test commands ${med((p) => p.profile.testMs).toFixed(0)} ms`,
     `manual script wall ${summarize(shMs).median.toFixed(0)} ms: clone+checkout ${medS((s) => s.steps.clone_ms)} ms, apply ${medS((s) => s.steps.apply_ms)} ms, test commands ${medS((s) => s.steps.test_ms)} ms`,
