@@ -1,6 +1,7 @@
 // zod schema of `tasks/<instance_id>/task.yaml` (DESIGN.md §2) and the in-memory TaskSpec.
 import { z } from 'zod';
 import { normalizeTestId } from '../core/test-id.ts';
+import { BrowserTaskFields } from './task-browser.ts';
 import { SweBenchTaskFields, sweBenchListProblems } from './task-swe.ts';
 
 /** SWE-bench Verified difficulty buckets. */
@@ -75,6 +76,7 @@ export const TaskYaml = z
       .strict()
       .optional(),
     ...SweBenchTaskFields,
+    ...BrowserTaskFields,
   })
   .strict()
   .superRefine((t, ctx) => {
