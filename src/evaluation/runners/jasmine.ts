@@ -81,7 +81,7 @@ export const jasmineAdapter: RunnerAdapter = {
   parse: (text, opts) => jasmineEntries(text, opts),
 };
 
-const KARMA_START_RE = /(^|[\s/])karma\s+start(?=\s|$)/;
+const KARMA_START_RE = /(^|[\s/"'])karma\s+start(?=\s|$)/;
 
 export const karmaAdapter: RunnerAdapter = {
   name: 'karma',
