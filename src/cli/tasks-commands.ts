@@ -10,7 +10,7 @@ const sandboxOption = () =>
 // The options `tasks create`, `mine` and `fetch` share, defined once so their help and defaults agree.
 const testCmdOption = () => new Option('--test-cmd <cmd>', 'the plain command that runs the tests, as you type it (test_cmd; default: "npm test" when package.json has a test script)');
 const testReportOption = () =>
-  new Option('--test-report <kind>', 'how to read per-test results: auto (detect the runner from the command: vitest, jest, mocha, tape, node:test, uvu, ava, node-tap; fixbench adds the report), a runner name, junit:<path>, vitest-json:<path>, jest-json:<path>, mocha-json:<path>, tap or exit-code').default('auto');
+  new Option('--test-report <kind>', 'how to read per-test results: auto (detect the runner from the command: vitest, jest, mocha, tape, node:test, uvu, ava, node-tap, jasmine, karma; fixbench adds the report), a runner name, junit:<path>, vitest-json:<path>, jest-json:<path>, mocha-json:<path>, tap or exit-code').default('auto');
 const setupOption = () => new Option('--setup <cmd>', 'install command run before the tests (setup), e.g. "npm ci"').default('');
 const testFilesOption = () =>
   new Option('--test-files <globs>', 'globs of test files (comma-separated; repeatable; default: test/, tests/, __tests__/, spec/ folders and *.test.*, *.spec.*, test_*.py, *_test.py, conftest.py, *_test.go)').argParser(list);

@@ -8,6 +8,8 @@ export interface AtomicWriteOptions {
   mkdirs?: boolean;
   /** fsync the file before the rename, so a crash cannot leave it empty (default true). */
   fsync?: boolean;
+  /** Permission bits of the new file, before the umask (default 0o666; 0o755 for a script the sandbox runs). */
+  mode?: number;
 }
 
 /**
@@ -21,7 +23,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
   if (opts.mkdirs) await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    const fh = await open(tmp, 'wx');
+    const fh = await open(tmp, 'wx', opts.mode ?? 0o666);
     try {
       await fh.writeFile(data);
       if (opts.fsync ?? true) await fh.sync();

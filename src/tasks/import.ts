@@ -49,7 +49,8 @@ export async function importSweBench(o: ImportOptions): Promise<string[]> {
  * Imports SWE-bench task folders as published for SWE-bench Multimodal (`o.file` is one instance
  * folder or a folder of them; swe-folder.ts): like `importSweBench`, and besides, when no flag or
  * spec file gives them, `test_cmd` is the test command of the folder's eval.sh and `node` the
- * Node.js version its Dockerfile installs. The published files fixbench does not read travel with
+ * Node.js version its Dockerfile installs; a test command that drives a browser (karma, xvfb-run,
+ * puppeteer, Chrome) gives `browser: chromium`. The published files fixbench does not read travel with
  * the task (`swe_bench/`, `problem_assets/`), so `tasks export --as swe-bench-tasks` gives the
  * folder back.
  * @throws UserInputError listing every problem; nothing is written then.
@@ -64,7 +65,7 @@ export async function importSweBenchTasks(o: ImportOptions): Promise<string[]> {
       problems.push(...formatIssues(r.error.issues).map((p) => `${at}: ${p}`));
       continue;
     }
-    rows.push({ at, value: r.data, from: f.dir, defaults: f.testCmd ? { test_cmd: f.testCmd } : {}, runtime: f.node ? { node: f.node } : {} });
+    rows.push({ at, value: r.data, from: f.dir, defaults: f.testCmd ? { test_cmd: f.testCmd } : {}, runtime: { ...(f.node ? { node: f.node } : {}), ...(f.browser ? { browser: 'chromium' as const } : {}) } });
   }
   return importRows(rows, problems, o);
 }
@@ -77,7 +78,7 @@ interface Row {
   from?: string;
   /** Run-spec fields the published files give, below every other source. */
   defaults?: Partial<RunSpec>;
-  runtime?: { node?: string };
+  runtime?: { node?: string; browser?: 'chromium' };
 }
 
 async function importRows(rows: Row[], problems: string[], o: ImportOptions): Promise<string[]> {

@@ -3,6 +3,7 @@
 import { taskStatementLeak } from './statement-leak.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { chromiumProblem } from '../workspace/browser.ts';
 import { isPrintableId, normalizeTestId } from '../core/test-id.ts';
 import { sweBenchKey } from '../core/swe-ids.ts';
 import { parseDocument } from 'yaml';
@@ -94,6 +95,9 @@ export async function lintTaskFiles(dir: string): Promise<{ task: TaskSpec | nul
           add('task.yaml', field, line.slice((field ?? '(top level)').length + 2));
         }
       }
+      // A browser the host cannot give fails every run of the task: said here, before any test runs.
+      const noBrowser = yaml?.browser ? chromiumProblem() : null;
+      if (noBrowser) add('task.yaml', 'browser', noBrowser);
       // Fields checked on their own so that one bad field does not hide another.
       const raw = (data ?? {}) as Record<string, unknown>;
       if (typeof raw.repo === 'string' && raw.repo.trim() && typeof raw.base_commit === 'string' && /^[0-9a-f]{40}$/.test(raw.base_commit)) {

@@ -87,6 +87,7 @@ export const FixbenchExtras = z
     tags: z.array(z.string()),
     ids: TaskYaml.shape.ids,
     node: TaskYaml.shape.node,
+    browser: TaskYaml.shape.browser,
   })
   .partial();
 
@@ -176,10 +177,11 @@ export interface TaskFiles {
  * SWE-bench's own `repo` and every field we have no place for are kept in `swe_bench`, and
  * `created_at` too when it is not an ISO date our schema accepts. `eval_type` becomes the task's
  * own field; an instance SWE-bench wrote (no `fixbench` key) gets `ids: swe-bench`; `runtime.node`
- * (from the published Dockerfile) becomes `node`. Texts are kept byte for byte.
+ * (from the published Dockerfile) becomes `node`, `runtime.browser` (a test command that drives
+ * a browser) `browser`. Texts are kept byte for byte.
  * @throws UserInputError (naming the instance and field) when the result is not a valid task.
  */
-export function instanceToTask(inst: SweBenchInstance, spec: RunSpec, repo: string, runtime: { node?: string } = {}): TaskFiles {
+export function instanceToTask(inst: SweBenchInstance, spec: RunSpec, repo: string, runtime: { node?: string; browser?: 'chromium' } = {}): TaskFiles {
   const extras: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(inst)) if (!(SHARED as readonly string[]).includes(k) && k !== 'fixbench' && v !== undefined) extras[k] = v;
   // SWE-bench's grading mode is a task field (graded by fixbench); an unknown value stays an extra.
@@ -196,12 +198,13 @@ export function instanceToTask(inst: SweBenchInstance, spec: RunSpec, repo: stri
     ...spec,
     FAIL_TO_PASS: inst.FAIL_TO_PASS,
     PASS_TO_PASS: inst.PASS_TO_PASS,
-    ...(own.success ? pick(own.data, ['difficulty', 'language', 'tags', 'ids', 'node']) : {}),
+    ...(own.success ? pick(own.data, ['difficulty', 'language', 'tags', 'ids', 'node', 'browser']) : {}),
     ...(createdOk ? { created_at: inst.created_at } : {}),
     ...(evalType.success && evalType.data !== undefined ? { eval_type: evalType.data } : {}),
     // SWE-bench's names are kept as it writes them; a fixbench export (with its `fixbench` key) has clean ids.
     ...(inst.fixbench === undefined ? { ids: 'swe-bench' } : {}),
     ...(runtime.node && !(own.success && own.data.node) ? { node: runtime.node } : {}),
+    ...(runtime.browser && !(own.success && own.data.browser) ? { browser: runtime.browser } : {}),
     swe_bench: extras,
   };
   const r = TaskYaml.safeParse(data);
@@ -252,6 +255,7 @@ export function taskToInstance(task: TaskSpec, opts: { lists?: 'json' | 'array';
       tags: task.tags,
       ...(task.ids ? { ids: task.ids } : {}),
       ...(task.node ? { node: task.node } : {}),
+      ...(task.browser ? { browser: task.browser } : {}),
     };
   }
   return inst;

@@ -33,7 +33,12 @@ export interface PublishedInstance {
   testCmd: string | null;
   /** The exact Node.js version the Dockerfile installs (`ENV NODE_VERSION x.y.z`), or null. */
   node: string | null;
+  /** The test command drives a browser (karma, xvfb-run, puppeteer, Chrome): the task gets `browser: chromium`. */
+  browser: boolean;
 }
+
+/** A test command that needs a browser: karma, a virtual display, puppeteer or Chrome by name. */
+export const BROWSER_CMD_RE = /\b(?:karma|xvfb-run|puppeteer|google-chrome|chromium|CHROME_BIN)\b/;
 
 /** Whether `dir` is one published instance folder (holds task.yaml and tests.json, not followed through links). */
 export async function isPublishedInstance(dir: string): Promise<boolean> {
@@ -101,10 +106,12 @@ async function readOne(dir: string, problems: string[]): Promise<PublishedInstan
   if (irregular.length || !isObject(fields) || !isObject(lists) || Object.values(texts).some((t) => t === null)) return null;
   const evalSh = await text('eval.sh', true);
   const dockerfile = await text('Dockerfile', true);
+  const testCmd = evalSh === null ? null : testCommandOf(evalSh);
   return {
     dir,
     instance: { ...fields, ...texts, hints_text: hints ?? '', ...lists },
-    testCmd: evalSh === null ? null : testCommandOf(evalSh),
+    testCmd,
+    browser: testCmd !== null && BROWSER_CMD_RE.test(testCmd),
     node: dockerfile === null ? null : (/^ENV\s+NODE_VERSION[\s=]+(\d+\.\d+\.\d+)\s*$/m.exec(dockerfile)?.[1] ?? null),
   };
 }

@@ -7,7 +7,7 @@ import { UserInputError } from '../core/errors.ts';
 import type { TaskFiles } from './swe-bench.ts';
 
 /** task.yaml's fields in the order the bundled tasks write them. */
-const ORDER = ['instance_id', 'repo', 'base_commit', 'setup', 'test_cmd', 'test_report', 'FAIL_TO_PASS', 'PASS_TO_PASS', 'timeout_s', 'difficulty', 'language', 'tags', 'created_at', 'eval_type', 'ids', 'node', 'swe_bench', 'test_files', 'protected_files'] as const;
+const ORDER = ['instance_id', 'repo', 'base_commit', 'setup', 'test_cmd', 'test_report', 'FAIL_TO_PASS', 'PASS_TO_PASS', 'timeout_s', 'difficulty', 'language', 'tags', 'created_at', 'eval_type', 'ids', 'node', 'browser', 'swe_bench', 'test_files', 'protected_files'] as const;
 
 /** task.yaml text for `yaml` (validated again), fields in the usual order, long lines unwrapped. */
 export function taskYamlText(yaml: TaskYaml): string {

@@ -2,7 +2,8 @@
 // workspaces get a copy of what it produced instead of reinstalling.
 //
 // Key = SHA-256 of (cache scheme, the task folder's origin, repo, setup command, platform, Node
-// version — the task's own `node` when it names one, else the running node's —, the git blob id of every tracked lock/manifest file — package-lock.json, yarn.lock,
+// version — the task's own `node` when it names one, else the running node's —, the task's browser
+// (`browser: chromium`: Chromium's version and flags; absent keys are unchanged), the git blob id of every tracked lock/manifest file — package-lock.json, yarn.lock,
 // Cargo.lock, … — at any depth — and every tracked symlink with its blob id). Blob ids are content
 // hashes, so two base commits with the same lock files and links share one entry. The origin (the
 // real path of the tasks folder) gives each tasks folder its own namespace: a foreign folder's setups
@@ -81,7 +82,7 @@ export class EnvCache {
    * The environment key of a workspace checked out at its base commit (see the file header).
    * @throws InfraError when git cannot list the files.
    */
-  async key(ws: HostRepo, repo: string, setup: string, origin: string | null = null, node: string | null = null): Promise<{ key: string; lockFiles: [string, string][]; links: [string, string][] }> {
+  async key(ws: HostRepo, repo: string, setup: string, origin: string | null = null, node: string | null = null, browser: string | null = null): Promise<{ key: string; lockFiles: [string, string][]; links: [string, string][] }> {
     let listing: string;
     try {
       listing = await hostGit(ws).raw(['ls-files', '-s', '-z']);
@@ -102,7 +103,7 @@ export class EnvCache {
     const byPath = (a: [string, string], b: [string, string]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
     lockFiles.sort(byPath);
     links.sort(byPath);
-    const key = stableHash(CACHE_SCHEME, origin, repo, setup, process.platform, process.arch, node ? `v${node}` : process.version, lockFiles, links).slice(0, 32);
+    const key = stableHash(CACHE_SCHEME, origin, repo, setup, process.platform, process.arch, node ? `v${node}` : process.version, lockFiles, links, ...(browser ? [`browser ${browser}`] : [])).slice(0, 32);
     return { key, lockFiles, links };
   }
 
@@ -118,13 +119,13 @@ export class EnvCache {
    */
   async provide(
     ws: HostRepo,
-    id: { repo: string; setup: string; origin?: string | null; node?: string | null },
+    id: { repo: string; setup: string; origin?: string | null; node?: string | null; browser?: string | null },
     runSetup: () => Promise<void>,
     onNote: (note: string) => void = () => {},
   ): Promise<EnvCacheResult> {
     const workspaceDir = ws.dir;
     const origin = id.origin ?? null;
-    const { key, lockFiles, links } = await this.key(ws, id.repo, id.setup, origin, id.node ?? null);
+    const { key, lockFiles, links } = await this.key(ws, id.repo, id.setup, origin, id.node ?? null, id.browser ?? null);
     for (;;) {
       const restored = await this.restore(key, workspaceDir);
       if (typeof restored === 'string') {

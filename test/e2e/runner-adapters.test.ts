@@ -58,6 +58,9 @@ const bddIds = (f: string, e: string, sep: string) => ({
 
 const vitest = bdd("import assert from 'node:assert';\nimport { describe, it } from 'vitest';\nimport math from '../src/math.js';", 'mjs', 'math');
 const jest = bdd(CJS, 'js', 'math');
+const JASMINE_JSON = `${JSON.stringify({ spec_dir: 'test', spec_files: ['**/*.test.js'] })}\n`;
+const jasmineBdd = bdd(CJS, 'js', 'math');
+const jasmineCase = { base: { ...jasmineBdd.base, 'jasmine.json': JASMINE_JSON }, fix: jasmineBdd.fix };
 const mocha = bdd(CJS, 'js', 'math');
 const mochaIds = bddIds('test', 'js', ' ');
 
@@ -88,6 +91,13 @@ const CASES: Case[] = [
     // mocha before 6 names no file in its report.
     f2p: mochaIds.f2p.map((id) => id.replace(/^test\/\w+\.test\.js > /, '')),
     p2p: mochaIds.p2p.map((id) => id.replace(/^test\/\w+\.test\.js > /, '')),
+  },
+  // jasmine: describe titles are parts of their own; the file is named from jasmine-core 4 on.
+  { runner: 'jasmine 5', specs: ['jasmine@5.12.0'], cmd: 'jasmine --config=jasmine.json', report: 'jasmine', ...jasmineCase, ...bddIds('test', 'js', ' > ') },
+  {
+    runner: 'jasmine 3', specs: ['jasmine@3.99.0'], cmd: 'jasmine --config=jasmine.json', report: 'jasmine', ...jasmineCase,
+    f2p: bddIds('test', 'js', ' > ').f2p.map((id) => id.replace(/^test\/\w+\.test\.js > /, '')),
+    p2p: bddIds('test', 'js', ' > ').p2p.map((id) => id.replace(/^test\/\w+\.test\.js > /, '')),
   },
   {
     runner: 'node:test', specs: [], cmd: 'node --test', report: 'node-test', ...nodeTest,

@@ -14,13 +14,15 @@ describe('reportKind', () => {
     ['auto', { kind: 'runner', runner: 'auto' }],
     ['mocha', { kind: 'runner', runner: 'mocha' }],
     ['node-test', { kind: 'runner', runner: 'node-test' }],
+    ['jasmine', { kind: 'runner', runner: 'jasmine' }],
+    ['karma', { kind: 'runner', runner: 'karma' }],
   ])('reads %s', (field, kind) => {
     expect(reportKind(field)).toEqual(kind);
   });
 
   it.each(['junit:', 'mocha-json', 'xunit:report.xml', 'TAP'])('refuses %s with a ReportParseError listing the kinds', (field) => {
     expect(() => reportKind(field)).toThrow(ReportParseError);
-    expect(() => reportKind(field)).toThrow(/expected auto, vitest, jest, mocha, tape, node-test, uvu, ava, node-tap, junit:<path>, vitest-json:<path>, jest-json:<path>, mocha-json:<path>, tap or exit-code/);
+    expect(() => reportKind(field)).toThrow(/expected auto, vitest, jest, mocha, tape, node-test, uvu, ava, node-tap, jasmine, karma, junit:<path>, vitest-json:<path>, jest-json:<path>, mocha-json:<path>, tap or exit-code/);
   });
 });
 
@@ -33,7 +35,7 @@ describe('TestReport (task.yaml schema)', () => {
     ['mocha-json:/tmp/report.json', /the mocha-json report path must be relative to the repository root/],
     ['jest-json:../report.json', /the jest-json report path must be relative/],
     ['junit:../../etc/report.xml', /the junit report path must be relative/],
-    ['karma', /must be a runner \(auto, vitest, jest, mocha, tape, node-test, uvu, ava, node-tap\), "junit:<path>", "vitest-json:<path>", "jest-json:<path>", "mocha-json:<path>", "tap" or "exit-code"/],
+    ['web-test-runner', /must be a runner \(auto, vitest, jest, mocha, tape, node-test, uvu, ava, node-tap, jasmine, karma\), "junit:<path>", "vitest-json:<path>", "jest-json:<path>", "mocha-json:<path>", "tap" or "exit-code"/],
   ])('refuses %s', (field, message) => {
     const res = TestReport.safeParse(field);
     expect(res.success).toBe(false);
@@ -41,7 +43,7 @@ describe('TestReport (task.yaml schema)', () => {
   });
 
   it('agrees with reportKind on every kind it accepts', () => {
-    for (const field of ['junit:a', 'vitest-json:a', 'jest-json:a', 'mocha-json:a', 'tap', 'exit-code', 'auto', 'vitest', 'jest', 'mocha', 'tape', 'node-test', 'uvu', 'ava', 'node-tap']) {
+    for (const field of ['junit:a', 'vitest-json:a', 'jest-json:a', 'mocha-json:a', 'tap', 'exit-code', 'auto', 'vitest', 'jest', 'mocha', 'tape', 'node-test', 'uvu', 'ava', 'node-tap', 'jasmine', 'karma']) {
       expect(TestReport.safeParse(field).success).toBe(true);
       expect(() => reportKind(field)).not.toThrow();
     }

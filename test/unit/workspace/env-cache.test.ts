@@ -112,6 +112,11 @@ describe('environment cache', () => {
     expect(keys[0]!.lockFiles.map(([f]) => f)).toEqual(['package-lock.json', 'package.json']);
     expect((await cache.key(ws[0]!, repo.dir, 'npm install')).key).not.toBe(keys[0]!.key); // setup command is in the key
     expect((await cache.key(ws[0]!, 'other-repo', INSTALL)).key).not.toBe(keys[0]!.key); // so is the repo
+    // so is the task's browser (Chromium's version and flags); no browser leaves the key as it was
+    const withBrowser = (b: string | null) => cache.key(ws[0]!, repo.dir, INSTALL, null, null, b).then((x) => x.key);
+    expect(await withBrowser(null)).toBe(keys[0]!.key);
+    expect(await withBrowser('Chromium 156 --headless')).not.toBe(keys[0]!.key);
+    expect(await withBrowser('Chromium 157 --headless')).not.toBe(await withBrowser('Chromium 156 --headless'));
     expect(await setupIn(ws[0]!, cache)).toBe('miss');
     expect(await setupIn(ws[1]!, cache)).toBe('hit');
     expect(await setupIn(ws[2]!, cache)).toBe('miss');

@@ -1,0 +1,92 @@
+// jasmine and karma adapters on report text: detection, the planned command and helper, ids,
+// SWE-bench's full names (trailing blanks matched), and runs that did not end whole.
+import { describe, expect, it } from 'vitest';
+import { UserInputError } from '../../../src/core/errors.ts';
+import { ReportParseError } from '../../../src/evaluation/parse/types.ts';
+import { adapterOf, aliasFullNames, appendRunnerArgs, detectRunner, parseRunnerReport } from '../../../src/evaluation/runners/index.ts';
+
+const ctx = { reportPath: '.fixbench-r-report', helperStem: '.fixbench-r-helper', major: 5 };
+const report = (runner: 'jasmine' | 'karma', specs: object[], extra: object = {}) => JSON.stringify({ runner, done: true, specs, errors: [], ...extra });
+const spec = (suites: string[], title: string, status: string, file?: string) => ({ ...(file ? { file } : {}), suites, title, full: [...suites, title].join(' '), status });
+
+describe('detect and plan', () => {
+  it('finds jasmine and karma in the plain command and through a package script; karma-jasmine is not jasmine', () => {
+    expect(detectRunner('./node_modules/.bin/jasmine --no-color --config=jasmine.json', null)?.adapter.name).toBe('jasmine');
+    expect(detectRunner('npm test', { scripts: { test: 'jasmine --config=jasmine.json' } })).toMatchObject({ viaNpm: true, script: 'test' });
+    expect(detectRunner('npx karma start karma.conf.js --single-run', null)?.adapter.name).toBe('karma');
+    expect(detectRunner('cross-env NODE_ENV=test ./node_modules/.bin/karma start', null)?.adapter.name).toBe('karma');
+    expect(detectRunner('npm i karma-jasmine', null)).toBeNull();
+  });
+
+  it('jasmine gets an absolute --helper (after -- through npm) that adds a reporter writing the report file', () => {
+    const p = adapterOf('jasmine').plan('npm test', ctx, appendRunnerArgs(true));
+    expect(p.cmd).toBe('npm test -- --helper="$PWD/.fixbench-r-helper.cjs"');
+    expect(p.from).toBe('file');
+    expect(p.helper?.path).toBe('.fixbench-r-helper.cjs');
+    expect(p.helper?.text).toContain('jasmine.getEnv().addReporter');
+    expect(p.helper?.text).toContain('".fixbench-r-report"');
+    expect(() => adapterOf('jasmine').plan('jasmine --parallel=2', ctx, appendRunnerArgs(false))).toThrow(UserInputError);
+    expect(() => adapterOf('jasmine').plan('jasmine', { ...ctx, major: 1 }, appendRunnerArgs(false))).toThrow(/jasmine 1 is not supported/);
+  });
+
+  it('karma start gets fixbench\'s configuration in place of the task\'s, which it loads; bad commands are refused before any test runs', () => {
+    const k = adapterOf('karma');
+    const p = k.plan('npm run build && ./node_modules/.bin/karma start ./karma.conf.js --single-run --grep', ctx, appendRunnerArgs(false));
+    expect(p.cmd).toBe('npm run build && ./node_modules/.bin/karma start ./.fixbench-r-helper.cjs --single-run --grep');
+    expect(p.helper?.text).toContain('const named = "./karma.conf.js"');
+    expect(p.helper?.text).toContain("'reporter:fixbench'");
+    const bare = k.plan('karma start --single-run', ctx, appendRunnerArgs(false));
+    expect(bare.cmd).toBe('karma start ./.fixbench-r-helper.cjs --single-run');
+    expect(bare.helper?.text).toContain('const named = null');
+    expect(() => k.plan('karma start --reporters dots', ctx, appendRunnerArgs(false))).toThrow(/--reporters/);
+    expect(() => k.plan('xvfb-run su u -c "karma start ./karma.conf.js --single-run"', ctx, appendRunnerArgs(false))).toThrow(/inside quotes/);
+    expect(() => k.plan('karma start karma.conf.ts', ctx, appendRunnerArgs(false))).toThrow(/not a CommonJS module/);
+    expect(() => k.plan('npm test', ctx, appendRunnerArgs(true))).toThrow(/names no "karma start"/);
+  });
+});
+
+describe('parse', () => {
+  it('jasmine: file > suites > title, statuses mapped, a suite\'s afterAll failure is one FAILED entry, full names indexed', () => {
+    const text = report('jasmine', [
+      spec(['Marked', 'Table cells'], 'should pass example 9', 'passed', '/ws/test/specs/a-spec.js'),
+      spec(['Marked', 'Table cells'], 'renders the cell ', 'failed', '/ws/test/specs/a-spec.js'),
+      spec(['Marked'], 'is pending', 'pending', '/ws/test/specs/a-spec.js'),
+      spec(['Marked'], 'is excluded', 'excluded', '/ws/test/specs/a-spec.js'),
+      { ...spec([], 'Marked', 'failed', '/ws/test/specs/a-spec.js'), suite: true },
+    ]);
+    const r = parseRunnerReport(adapterOf('jasmine'), text, { roots: ['/ws'] });
+    expect(Object.fromEntries(r.results)).toEqual({
+      'test/specs/a-spec.js > Marked > Table cells > should pass example 9': 'PASSED',
+      'test/specs/a-spec.js > Marked > Table cells > renders the cell': 'FAILED',
+      'test/specs/a-spec.js > Marked > is pending': 'SKIPPED',
+      'test/specs/a-spec.js > Marked > is excluded': 'SKIPPED',
+      'test/specs/a-spec.js > Marked': 'FAILED',
+    });
+    expect(r.fullNames.get('Marked Table cells renders the cell')).toEqual(['test/specs/a-spec.js > Marked > Table cells > renders the cell']);
+  });
+
+  it('karma: no file part; SWE-bench names (a trailing blank from "<name> FAILED") answer with the worst of their specs', () => {
+    const text = report('karma', [
+      { ...spec(['Chart.controllers.bar', 'auto'], '/base/test/fixtures/a.js', 'passed'), browser: 'Chrome Headless 156' },
+      { ...spec(['Chart.controllers.bar', 'auto'], '/base/test/fixtures/b.js', 'failed'), browser: 'Chrome Headless 156' },
+      { ...spec(['Chart.controllers.bar', 'auto'], '/base/test/fixtures/b.js', 'passed'), browser: 'Chrome Headless 156' },
+    ]);
+    const r = parseRunnerReport(adapterOf('karma'), text);
+    expect([...r.results.keys()]).toEqual(['Chart.controllers.bar > auto > /base/test/fixtures/a.js', 'Chart.controllers.bar > auto > /base/test/fixtures/b.js', 'Chart.controllers.bar > auto > /base/test/fixtures/b.js #2']);
+    const listed = ['Chart.controllers.bar auto /base/test/fixtures/a.js ', 'Chart.controllers.bar auto /base/test/fixtures/b.js ', 'Chart.controllers.bar auto /base/test/fixtures/c.js '];
+    const aliased = aliasFullNames(r.results, listed, r.fullNames);
+    expect(aliased.get(listed[0]!)).toBe('PASSED');
+    expect(aliased.get(listed[1]!)).toBe('FAILED');
+    expect(aliased.has(listed[2]!)).toBe(false); // never reported: missing, as for any id
+    expect(r.results.has(listed[0]!)).toBe(false); // the parsed results themselves are not changed
+  });
+
+  it('a run that did not end, or errors outside any spec, is no verdict; a bad status or shape is refused', () => {
+    const j = adapterOf('jasmine');
+    expect(() => parseRunnerReport(j, report('jasmine', [], { done: false }))).toThrow(/did not finish/);
+    expect(() => parseRunnerReport(j, report('jasmine', [spec(['a'], 'b', 'passed')], { errors: ['Error during loading: Cannot find module x in spec/b.js'] }))).toThrow(/1 error\(s\) outside any spec.*Error during loading/);
+    expect(() => parseRunnerReport(adapterOf('karma'), report('karma', [], { errors: ['Chrome: Uncaught ReferenceError'] }))).toThrow(ReportParseError);
+    expect(() => parseRunnerReport(j, report('jasmine', [spec(['a'], 'b', 'weird')]))).toThrow(/unknown status "weird"/);
+    expect(() => parseRunnerReport(j, 'Randomized with seed 1')).toThrow(ReportParseError);
+  });
+});
