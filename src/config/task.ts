@@ -74,6 +74,13 @@ export const TaskYaml = z
       .object({ add: z.array(z.string().min(1)).default([]), allow: z.array(z.string().min(1)).default([]) })
       .strict()
       .optional(),
+    /**
+     * The issue's attachments in `problem_assets/` that the problem statement links to: `file`
+     * (relative to problem_assets/) and the statement's `url` it replaces. Optional: every image in
+     * problem_assets/ is shown to models that accept images either way; imported SWE-bench tasks map
+     * their URLs from `swe_bench.image_assets`. A listed file that is missing is an error.
+     */
+    problem_assets: z.array(z.object({ file: z.string().min(1), url: z.string().min(1).optional() }).strict()).optional(),
     ...SweBenchTaskFields,
   })
   .strict()

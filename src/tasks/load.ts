@@ -6,6 +6,7 @@ import { TaskYaml, type TaskSpec } from '../config/task.ts';
 import { loadYamlFile } from '../config/load.ts';
 import { UserInputError } from '../core/errors.ts';
 import { findTaskFolders } from './folders.ts';
+import { scanProblemAssets } from './problem-assets.ts';
 
 const TASK_FIX = 'see tasks/README.md for the fields of task.yaml and their types';
 
@@ -50,6 +51,9 @@ export async function loadTask(dir: string): Promise<TaskSpec> {
   }
   if (problem_statement !== null && problem_statement.trim() === '') {
     problems.push(`${path.join(dir, 'problem_statement.md')}: empty; describe the issue as a user would`);
+  }
+  if (yaml) {
+    for (const p of (await scanProblemAssets({ ...yaml, dir })).problems) problems.push(`${p.file}: ${p.field ? `${p.field}: ` : ''}${p.message}`);
   }
   if (problems.length || !yaml || problem_statement === null || patch === null || test_patch === null) {
     throw new UserInputError(problems.join('\n'), { where: dir, problems });
