@@ -114,7 +114,7 @@ export async function scanProblemAssets(task: AssetDeclarations): Promise<{ asse
     }
     if (!st.isFile()) return void at('is not a regular file; remove it from problem_assets/');
     if (!rel) return void at('problem_assets must be a folder of files');
-    if (st.size > MAX_ASSET_BYTES) return void at(`is ${mib(st.size)} MiB; a problem asset is at most ${mib(MAX_ASSET_BYTES)} MiB (the largest image a provider accepts); shrink or crop it`);
+    if (st.size > MAX_ASSET_BYTES) return void at(`is ${st.size} bytes (${mib(st.size)} MiB); a problem asset is at most ${MAX_ASSET_BYTES} bytes (5 MiB, the largest image a provider accepts); shrink or crop it`);
     const media_type = sniffImage(await head(abs));
     if (media_type === null && IMAGE_NAME.test(rel)) return void at('is named as an image but is not a PNG, JPEG, GIF or WebP image (by its first bytes); convert it, or remove it');
     assets.push({ file: rel, bytes: st.size, media_type });
@@ -177,4 +177,4 @@ async function head(file: string): Promise<Buffer> {
   }
 }
 
-const mib = (n: number) => (n / (1024 * 1024)).toFixed(1);
+const mib = (n: number) => (n / (1024 * 1024)).toFixed(2);
