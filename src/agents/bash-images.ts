@@ -29,7 +29,8 @@ const local = (a: ProblemAsset) => `${ASSETS_DIR}/${a.file}`;
 
 /**
  * Builds the view of `task`'s issue for a model that accepts images (`acceptsImages`) or not.
- * Images (PNG, JPEG, GIF, WebP by their bytes) are shown in name order up to MAX_IMAGES and
+ * The issue's images (PNG, JPEG, GIF, WebP by their bytes, at the top of problem_assets/ or linked
+ * from the statement) are shown in name order up to MAX_IMAGES and
  * MAX_IMAGE_BYTES_TOTAL; the statement then ends with a note listing them, and any not shown (over
  * the limits, or a text-only model: "cannot be shown to you") and the other attachments (code, a
  * zip, …) as not available. The assets were checked when the task was loaded (`scanProblemAssets`);
@@ -37,8 +38,11 @@ const local = (a: ProblemAsset) => `${ASSETS_DIR}/${a.file}`;
  */
 export async function problemView(task: Pick<TaskSpec, 'dir' | 'problem_statement' | 'problem_assets' | 'swe_bench'>, acceptsImages: boolean): Promise<ProblemView> {
   const { assets } = await scanProblemAssets(task);
-  const images = assets.filter((a) => a.media_type !== null);
-  const others = assets.filter((a) => a.media_type === null).map(local);
+  // The issue's images: the top level of problem_assets/ (the published `<i>-<name>` files) and any
+  // the statement links to; an image inside an attached project (`codesandbox/data/icon.png`) is part of that attachment.
+  const isIssueImage = (a: ProblemAsset) => a.media_type !== null && (!a.file.includes('/') || a.url !== undefined);
+  const images = assets.filter(isIssueImage);
+  const others = assets.filter((a) => !isIssueImage(a)).map(local);
   const view: ProblemView = { statement: localizeStatement(task.problem_statement, assets), parts: [], shown: [], images: images.length ? images.length : null, names: new Map() };
   if (!assets.length) return view;
   const withheld: string[] = [];

@@ -137,3 +137,32 @@ describe('bash agent: the issue’s images', () => {
     expect(result.images_sent).toBeUndefined();
   });
 });
+
+describe('problemView', () => {
+  it('an image inside an attached project (codesandbox/data/icon.png) is an attachment, not an issue image', async () => {
+    const { problemView } = await import('../../../src/agents/bash-images.ts');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'fixbench-images-view-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    await mkdir(path.join(dir, 'problem_assets', 'codesandbox', 'data'), { recursive: true });
+    await writeFile(path.join(dir, 'problem_assets', 'codesandbox', 'data', 'icon.png'), PNG);
+    await writeFile(path.join(dir, 'problem_assets', '0-shot.png'), PNG);
+    const v = await problemView({ dir, problem_statement: 'Broken.\n', problem_assets: undefined, swe_bench: undefined }, true);
+    expect(v.shown).toEqual(['problem_assets/0-shot.png']);
+    expect(v.images).toBe(1);
+    expect(v.statement).toBe(
+      'Broken.\n\nThe issue\'s images are attached below, in order: problem_assets/0-shot.png. They are not files in the repository.\nOther attachments of the issue, not available here: problem_assets/codesandbox/data/icon.png.\n',
+    );
+  });
+
+  it('shows at most MAX_IMAGES images to an image model and lists the rest as over the limit', async () => {
+    const { problemView, MAX_IMAGES } = await import('../../../src/agents/bash-images.ts');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'fixbench-images-cap-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    await mkdir(path.join(dir, 'problem_assets'));
+    for (let i = 0; i < MAX_IMAGES + 2; i++) await writeFile(path.join(dir, 'problem_assets', `${String(i).padStart(2, '0')}.png`), PNG);
+    const v = await problemView({ dir, problem_statement: 'x', problem_assets: undefined, swe_bench: undefined }, true);
+    expect(v.shown).toHaveLength(MAX_IMAGES);
+    expect(v.parts.filter((p) => p.type === 'image_url')).toHaveLength(MAX_IMAGES);
+    expect(v.statement).toContain(`not shown (over the limit of ${MAX_IMAGES} images or 20 MiB per request): problem_assets/20.png, problem_assets/21.png.`);
+  });
+});
