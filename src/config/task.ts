@@ -116,4 +116,6 @@ export interface TaskSpec extends TaskYaml {
   patch: string;
   /** Hidden tests, unified diff. */
   test_patch: string;
+  /** SHA-256 over problem_assets/ (file names and bytes, `assetsDigest`); absent without assets. In the suite hash: changed images make another suite. */
+  problem_assets_digest?: string;
 }

@@ -1,6 +1,7 @@
 // A task's `problem_assets/` folder (SWE-bench Multimodal's layout: the issue's screenshots and
 // other attachments): which files it holds, which are images a model can be shown (by their first
 // bytes), which statement URL each stands for, and every problem with them, each naming the file.
+import { createHash } from 'node:crypto';
 import { constants, lstat, open, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ASSETS_DIR } from './swe-folder.ts';
@@ -163,6 +164,21 @@ export async function readAsset(taskDir: string, asset: ProblemAsset): Promise<B
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * SHA-256 (hex) over the assets' names and the SHA-256 of their bytes, in name order: part of a
+ * task's identity (the suite hash), so changed images make another suite.
+ * @returns null when there are no assets.
+ */
+export async function assetsDigest(taskDir: string, assets: readonly ProblemAsset[]): Promise<string | null> {
+  if (!assets.length) return null;
+  const parts: string[][] = [];
+  for (const a of assets) {
+    const bytes = await readAsset(taskDir, a);
+    parts.push([a.file, bytes ? createHash('sha256').update(bytes).digest('hex') : 'unreadable']);
+  }
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
 /** The first 16 bytes of `file` (fewer when it is shorter), not following a link. */

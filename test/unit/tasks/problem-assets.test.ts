@@ -126,3 +126,17 @@ describe('problem_assets travel with a task', () => {
     expect(await readFile(path.join(out, 'problem_assets', 'codesandbox', 'src', 'index.js'), 'utf8')).toBe('render()\n');
   });
 });
+
+describe('problem_assets and the suite hash', () => {
+  it('a task with assets carries their digest, so changing an image changes the suite hash; a task without assets has none', async () => {
+    const { suiteHash } = await import('../../../src/tasks/suite-hash.ts');
+    const dir = await task({ '0-abc.png': PNG_HEAD });
+    const before = await loadTask(dir);
+    expect(before.problem_assets_digest).toMatch(/^[0-9a-f]{64}$/);
+    await writeFile(path.join(dir, 'problem_assets', '0-abc.png'), Buffer.concat([PNG_HEAD, Buffer.from([1])]));
+    const after = await loadTask(dir);
+    expect(suiteHash([after])).not.toBe(suiteHash([before]));
+    await rm(path.join(dir, 'problem_assets'), { recursive: true });
+    expect((await loadTask(dir)).problem_assets_digest).toBeUndefined();
+  });
+});
