@@ -8,6 +8,7 @@ import { ModelCallError, type CallRecord, type ChatMessage, type ChatReply, type
 import type { ExecResult } from '../sandbox/types.ts';
 import { BASH_TOOL, captureBytes, COMMAND_ENV, isSubmission, joinOutput, parseAction, SUBMIT_SENTINEL, withCacheBreakpoints } from './bash-protocol.ts';
 import { DEFAULT_TEMPLATES_DIR, loadTemplates, type Templates } from './bash-templates.ts';
+import { elideImages, problemMessage, problemView, type ProblemView } from './bash-images.ts';
 import type { Agent, AgentLimits, AttemptContext, AttemptResult, TrajectoryStep } from './types.ts';
 
 import { BASH_TRAJECTORY_FORMAT } from '../core/trajectory.ts';
@@ -31,6 +32,8 @@ export interface BashAgentOptions {
    * themselves. Default false.
    */
   cacheControl?: boolean;
+  /** The model accepts images (`ModelSpec.input` lists `image`): the task's images are sent with the issue (bash-images.ts). Default false. */
+  images?: boolean;
 }
 
 /** Why the loop stopped. */
@@ -51,7 +54,7 @@ interface Ending {
  * `context_exceeded`, `api_error`, or `env_error` (sandbox, trajectory file or patch extraction
  * failed; `ctx.signal` aborted → error `interrupted`). The runner extracts the patch however it
  * ended; the trajectory is handed to `ctx.saveTrajectory` after every step. The model only sees
- * `task.problem_statement`.
+ * `task.problem_statement`, and with `images` the task's problem_assets/ images (bash-images.ts).
  */
 export class BashAgent implements Agent {
   readonly name = 'bash';
@@ -60,6 +63,7 @@ export class BashAgent implements Agent {
   readonly #now: () => number;
   readonly #env: Record<string, string>;
   readonly #cacheControl: boolean;
+  readonly #images: boolean;
 
   /** @throws when a template is missing or does not compile. */
   constructor(opts: BashAgentOptions) {
@@ -68,6 +72,7 @@ export class BashAgent implements Agent {
     this.#now = opts.now ?? Date.now;
     this.#env = { ...COMMAND_ENV, ...opts.env };
     this.#cacheControl = opts.cacheControl ?? false;
+    this.#images = opts.images ?? false;
   }
 
   /**
@@ -78,7 +83,7 @@ export class BashAgent implements Agent {
   async attempt(ctx: AttemptContext): Promise<AttemptResult> {
     const model = ctx.model;
     if (!model) throw new Error('the bash agent needs a model client (AttemptContext.model)');
-    const run = new BashAttempt(ctx, model, this.#toolCalls, this.#templates, this.#now, this.#env, this.#cacheControl);
+    const run = new BashAttempt(ctx, model, this.#toolCalls, this.#templates, this.#now, this.#env, this.#cacheControl, this.#images);
     return run.run();
   }
 }
@@ -91,6 +96,7 @@ class BashAttempt {
   readonly limits: AgentLimits;
   readonly startMs: number;
   ending: Ending | null = null;
+  view: ProblemView | null = null;
 
   constructor(
     readonly ctx: AttemptContext,
@@ -100,6 +106,7 @@ class BashAttempt {
     readonly now: () => number,
     readonly env: Record<string, string>,
     readonly cacheControl: boolean,
+    readonly images: boolean,
   ) {
     this.limits = ctx.limits;
     this.startMs = now();
@@ -125,6 +132,7 @@ class BashAttempt {
       steps: this.trajectory.length,
       trajectory: this.trajectory,
       ...(ending.error !== undefined ? { error: ending.error } : {}),
+      ...(this.view?.images ? { images_sent: this.view.shown.length } : {}),
     };
   }
 
@@ -141,10 +149,8 @@ class BashAttempt {
       output_chars: limits.outputChars,
       cost_usd: limits.costUsd,
     };
-    this.messages.push(
-      { role: 'system', content: this.t.system(common) },
-      { role: 'user', content: this.t.instance({ ...common, problem_statement: task.problem_statement }) },
-    );
+    this.view = await problemView(task, this.images);
+    this.messages.push({ role: 'system', content: this.t.system(common) }, problemMessage(this.t.instance({ ...common, problem_statement: this.view.statement }), this.view));
     await this.save();
     let formatErrors = 0;
     const callSignal = signal ? AbortSignal.any([signal, deadline]) : deadline;
@@ -309,7 +315,7 @@ class BashAttempt {
       exit_status: this.ending?.exit ?? null,
       error: this.ending?.error ?? null,
       steps: this.trajectory,
-      messages: this.messages,
+      messages: this.view ? elideImages(this.messages, this.view.names) : this.messages,
     });
   }
 }

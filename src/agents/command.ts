@@ -14,6 +14,7 @@ import { formatTruncated, truncateHeadTail } from '../core/truncate.ts';
 import { startMeteringProxy, type MeteringProxy, type ProxyCall } from '../proxy/server.ts';
 import { callSteps, COMMAND_TRAJECTORY_FORMAT, type CommandTrajectory } from '../core/trajectory.ts';
 import type { Agent, AttemptContext, AttemptResult, TrajectoryStep } from './types.ts';
+import { problemView } from './bash-images.ts';
 
 export { COMMAND_TRAJECTORY_FORMAT };
 
@@ -125,6 +126,7 @@ export class CommandAgent implements Agent {
     let run: { exitCode: number | null; signal: string | null; timedOut: boolean; output: string; durationMs: number } | null = null;
     let rendered = '';
     let infoDir = '';
+    let imagesSent: number | undefined;
     let ownInfoDir: string | null = null;
     const wallMs = Math.min(ctx.limits.wallMs, this.#o.timeoutMs ?? Infinity);
     const calls = (): ProxyCall[] => proxy?.calls ?? [];
@@ -154,7 +156,10 @@ export class CommandAgent implements Agent {
       // Never inside the workspace: setup (untrusted) may have planted links there (DESIGN.md §11).
       infoDir = ctx.infoDir ?? (ownInfoDir = await realpath(await mkdtemp(path.join(tmpdir(), 'fixbench-info-'))));
       const problemFile = path.join(infoDir, PROBLEM_FILE);
-      await writeFile(problemFile, ctx.task.problem_statement.endsWith('\n') ? ctx.task.problem_statement : `${ctx.task.problem_statement}\n`);
+      // The issue's images are not passed to an external agent: it gets them named as unavailable (bash-images.ts).
+      const view = await problemView(ctx.task, false);
+      imagesSent = view.images ? 0 : undefined;
+      await writeFile(problemFile, view.statement.endsWith('\n') ? view.statement : `${view.statement}\n`);
       proxy = await startMeteringProxy({
         upstream: { dialect: up.dialect, baseURL: up.baseURL, apiKey: up.apiKey, model: up.model },
         price: up.price,
@@ -225,6 +230,7 @@ export class CommandAgent implements Agent {
     });
     const steps: TrajectoryStep[] = callSteps(calls());
     return {
+      ...(imagesSent !== undefined ? { images_sent: imagesSent } : {}),
       exit_status: exit,
       calls: markSideCalls(calls()).map(({ usage, raw_usage, list_usd, billed_usd, ms, side }) => ({ usage, raw_usage, list_usd, billed_usd, ms, ...(side ? { side } : {}) })),
       steps: steps.length,

@@ -62,6 +62,6 @@ export async function attemptAgent(plan: ContenderPlan, meter: MeterHooks, limit
   }
   const { createModelClient } = await import('../models/index.ts');
   const model = meter.wrapClient(createModelClient(spec, plan.apiKey, price, { requestTimeoutMs: limits.model_request_timeout_ms, streamIdleMs: limits.stream_idle_ms }));
-  const agent = createAgent('bash', { toolCalls: spec.tool_calls, cacheControl: spec.cache_control ?? /claude|anthropic/i.test(spec.model) });
+  const agent = createAgent('bash', { toolCalls: spec.tool_calls, cacheControl: spec.cache_control ?? /claude|anthropic/i.test(spec.model), images: spec.input.includes('image') });
   return { agent, model };
 }

@@ -91,6 +91,8 @@ export interface AttemptResult {
   trajectory: TrajectoryStep[];
   /** Message when the attempt ended on an error. */
   error?: string;
+  /** Images of the task's problem_assets/ the model was shown (0 for a text-only model); absent when the task has none or the agent does not send images. */
+  images_sent?: number;
 }
 
 export interface Agent {

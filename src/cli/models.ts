@@ -21,6 +21,7 @@ export async function modelsListCommand(o: { modelsFile?: string; prices?: strin
     stream: m.spec.stream,
     vendor: m.spec.vendor,
     region: m.spec.region,
+    input: m.spec.input,
     api_key_env: m.spec.api_key_env,
     key_set: Boolean(process.env[m.spec.api_key_env]),
     input_usd_per_mtok: m.price?.input ?? null,
@@ -32,8 +33,8 @@ export async function modelsListCommand(o: { modelsFile?: string; prices?: strin
   }
   process.stdout.write(
     textTable(
-      ['id', 'upstream model', 'vendor', 'region', 'input $/Mtok', 'output $/Mtok', 'API key'],
-      rows.map((r) => [r.id, r.model, r.vendor, r.region, r.input_usd_per_mtok ?? 'unknown', r.output_usd_per_mtok ?? 'unknown', r.key_set ? `${r.api_key_env} set` : `${r.api_key_env} unset`]),
+      ['id', 'upstream model', 'vendor', 'region', 'takes', 'input $/Mtok', 'output $/Mtok', 'API key'],
+      rows.map((r) => [r.id, r.model, r.vendor, r.region, r.input.join('+'), r.input_usd_per_mtok ?? 'unknown', r.output_usd_per_mtok ?? 'unknown', r.key_set ? `${r.api_key_env} set` : `${r.api_key_env} unset`]),
     ),
   );
   process.stdout.write(`prices: ${c.priceFile} (as of ${c.sheet.as_of})\n`);

@@ -29,6 +29,16 @@ export const ModelSpec = z
     stream: z.boolean().default(false),
     /** Whether to use native tool calls (true) or the fenced-block protocol (false). */
     tool_calls: z.boolean().default(true),
+    /**
+     * What the model accepts as input (OpenRouter's `architecture.input_modalities` terms):
+     * `[text]` (the default) or `[text, image]`. The built-in agent shows a task's images
+     * (`problem_assets/`) only to models that list `image`; others get the images' names and a
+     * note that they cannot be shown.
+     */
+    input: z
+      .array(z.enum(['text', 'image'], { error: 'must be "text" or "image"' }))
+      .refine((l) => l.includes('text'), 'must include "text" (fixbench sends text to every model)')
+      .default(['text']),
     /** Anthropic prompt-cache breakpoints in the bash agent's requests; default: on when `model` names a Claude model. */
     cache_control: z.boolean().optional(),
     source: z.string().optional(),

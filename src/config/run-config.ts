@@ -64,6 +64,8 @@ export const ModelRoute = z
     tool_calls: z.boolean(),
     /** Anthropic prompt-cache breakpoints (resolved: models.yaml, else on for Claude models). */
     cache_control: z.boolean(),
+    /** What the model accepts (models.yaml `input`); written only when it lists `image` (absent = text only, as before the field). */
+    input: z.array(z.enum(['text', 'image'])).optional(),
     /** Row key in the price sheet, and the row (null = unknown price). */
     price_key: z.string(),
     price: PriceRow.nullable(),

@@ -75,6 +75,13 @@ export const TaskYaml = z
       .object({ add: z.array(z.string().min(1)).default([]), allow: z.array(z.string().min(1)).default([]) })
       .strict()
       .optional(),
+    /**
+     * The issue's attachments in `problem_assets/` that the problem statement links to: `file`
+     * (relative to problem_assets/) and the statement's `url` it replaces. Optional: every image in
+     * problem_assets/ is shown to models that accept images either way; imported SWE-bench tasks map
+     * their URLs from `swe_bench.image_assets`. A listed file that is missing is an error.
+     */
+    problem_assets: z.array(z.object({ file: z.string().min(1), url: z.string().min(1).optional() }).strict()).optional(),
     ...SweBenchTaskFields,
     ...BrowserTaskFields,
   })
@@ -111,4 +118,6 @@ export interface TaskSpec extends TaskYaml {
   patch: string;
   /** Hidden tests, unified diff. */
   test_patch: string;
+  /** SHA-256 over problem_assets/ (file names and bytes, `assetsDigest`); absent without assets. In the suite hash: changed images make another suite. */
+  problem_assets_digest?: string;
 }

@@ -224,5 +224,11 @@ export const AttemptRecord = z.object({
   finished_at: z.string(),
   /** Environment cache use of the agent's workspace setup; null when no setup ran for the agent. */
   env_cache: EnvCacheStatus.nullable().optional(),
+  /**
+   * Images of the task's problem_assets/ the model was shown with the issue: 0 when the task has
+   * images but the contender saw none (a text-only model, an external agent); absent when the task
+   * has no images (or the record predates the field).
+   */
+  images_sent: z.number().int().nonnegative().optional(),
 });
 export type AttemptRecord = z.infer<typeof AttemptRecord>;

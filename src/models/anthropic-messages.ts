@@ -12,14 +12,16 @@ interface AnthropicTurn {
 
 /**
  * Converts messages to a Messages request's `system`, `messages` and `tools`:
- * - `system` messages are joined (blank line between) into `system`;
+ * - `system` messages are joined (blank line between) into `system` (sent as blocks when given as parts);
+ * - user content parts map to blocks (`toBlocks`: a data-URL `image_url` part → an `image` block
+ *   with a base64 source);
  * - an assistant message becomes text and `tool_use` blocks (arguments parsed from JSON; an
  *   unparseable argument string is passed as `{"_raw": "<string>"}` so the turn stays valid);
  * - `tool` messages become `tool_result` blocks in a user turn;
  * - consecutive turns of one role are merged (the API requires alternation).
  * Tools map to `{name, description, input_schema}`.
  */
-export function toAnthropicRequest(messages: ChatMessage[], tools?: ToolDef[]): { system?: string; messages: AnthropicTurn[]; tools?: Block[] } {
+export function toAnthropicRequest(messages: ChatMessage[], tools?: ToolDef[]): { system?: string | Block[]; messages: AnthropicTurn[]; tools?: Block[] } {
   const system: string[] = [];
   const turns: AnthropicTurn[] = [];
   const push = (role: AnthropicTurn['role'], blocks: Block[]) => {
@@ -28,10 +30,13 @@ export function toAnthropicRequest(messages: ChatMessage[], tools?: ToolDef[]): 
     if (last && last.role === role) last.content.push(...blocks);
     else turns.push({ role, content: blocks });
   };
+  const systemBlocks: Block[] = [];
   for (const m of messages) {
-    if (m.role === 'system') system.push(m.content);
-    else if (m.role === 'user') push('user', [{ type: 'text', text: m.content }]);
-    else if (m.role === 'tool') push('user', [{ type: 'tool_result', tool_use_id: m.tool_call_id, content: m.content }]);
+    if (m.role === 'system') {
+      if (typeof m.content === 'string') system.push(m.content);
+      systemBlocks.push(...toBlocks(m.content));
+    } else if (m.role === 'user') push('user', toBlocks(m.content));
+    else if (m.role === 'tool') push('user', [{ type: 'tool_result', tool_use_id: m.tool_call_id, content: typeof m.content === 'string' ? m.content : toBlocks(m.content) }]);
     else if (m.role === 'assistant') {
       const blocks: Block[] = [];
       if (m.content) blocks.push({ type: 'text', text: m.content });
@@ -39,11 +44,31 @@ export function toAnthropicRequest(messages: ChatMessage[], tools?: ToolDef[]): 
       push('assistant', blocks.length ? blocks : [{ type: 'text', text: '(no content)' }]);
     }
   }
+  // A system message given as parts (prompt-cache breakpoints) is sent as blocks, keeping `cache_control`.
+  const asBlocks = systemBlocks.length > system.length || systemBlocks.some((b) => 'cache_control' in b);
   return {
-    ...(system.length ? { system: system.join('\n\n') } : {}),
+    ...(asBlocks ? { system: systemBlocks } : system.length ? { system: system.join('\n\n') } : {}),
     messages: turns,
     ...(tools?.length ? { tools: tools.map((t) => ({ name: t.function.name, description: t.function.description, input_schema: t.function.parameters })) } : {}),
   };
+}
+
+/**
+ * Content (a string, or OpenAI-style parts) as Messages content blocks: a text part stays text
+ * (its `cache_control` kept); an `image_url` part with a `data:<media type>;base64,…` URL becomes an
+ * `image` block with a base64 source, any other URL an `image` block with a URL source.
+ */
+function toBlocks(content: unknown): Block[] {
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  if (!Array.isArray(content)) return [];
+  return content.filter(isRecord).map((p): Block => {
+    if (p.type === 'image_url' && isRecord(p.image_url) && typeof p.image_url.url === 'string') {
+      const url = p.image_url.url;
+      const data = /^data:([^;,]+);base64,(.*)$/s.exec(url);
+      return { type: 'image', source: data ? { type: 'base64', media_type: data[1], data: data[2] } : { type: 'url', url } };
+    }
+    return p;
+  });
 }
 
 function parseArgs(s: string): Record<string, unknown> {

@@ -2,9 +2,17 @@
 import type { CallRecord } from '../core/calls.ts';
 import type { TokenUsage } from '../core/usage.ts';
 
+/**
+ * One part of a user message's content (OpenAI Chat Completions shapes): text, or an image as a
+ * URL — fixbench sends `data:<media type>;base64,<bytes>` URLs, which the Anthropic client turns
+ * into `image` blocks with a base64 source.
+ */
+export type ContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
+
 /** OpenAI Chat Completions message shapes (the subset fixbench sends). */
 export type ChatMessage =
-  | { role: 'system' | 'user'; content: string }
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: string | ContentPart[] }
   | { role: 'assistant'; content: string | null; tool_calls?: ToolCall[] }
   | { role: 'tool'; tool_call_id: string; content: string };
 

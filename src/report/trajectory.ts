@@ -2,6 +2,7 @@
 // agents, its trajectory (steps, commands, outputs, usage per step) read from the run's
 // run folder through the store (src/store/trajectory.ts: either agent's format; a bad file is shown as
 // a note, never fails the report). The view model is pure.
+import { attemptImagesFacts } from './images-view.ts';
 import { promptTokens } from '../core/usage.ts';
 import type { AttemptRecord } from '../core/records.ts';
 import { COMMAND_TRAJECTORY_FORMAT, trajectorySteps, type Trajectory } from '../core/trajectory.ts';
@@ -122,6 +123,7 @@ export function attemptView(record: AttemptRecord, trajectory: TrajectoryRead | 
     { label: 'USD billed', value: record.billed_usd === null ? 'not reported' : formatUsd(record.billed_usd) },
     { label: 'price sheet', value: record.price_sheet },
     { label: 'steps', value: formatInt(record.steps) },
+    ...attemptImagesFacts(record),
     { label: 'model calls', value: formatInt(record.calls) },
     { label: 'tokens', value: `${formatInt(promptTokens(u))} in (${formatInt(u.cache_read)} cache read), ${formatInt(u.output)} out (${formatInt(u.reasoning)} reasoning)` },
     { label: 'wall time', value: `${formatMs(record.wall_ms)} (model ${formatMs(record.model_ms)}, tests ${formatMs(record.test_ms)})` },

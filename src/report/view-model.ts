@@ -4,6 +4,7 @@
 // {@link RunAnalysis} (src/analysis/run.ts).
 import { analyseRun, type RunAnalysis } from '../analysis/run.ts';
 import { infraErrorsNote, interruptedCallsNote } from './infra-note.ts';
+import { imagesFacts } from './images-view.ts';
 import { billedSummary } from '../analysis/billed.ts';
 import { driftFlagged, sumUsd } from '../pricing/cost.ts';
 import type { AttemptRecord, RunHeader } from '../store/records.ts';
@@ -140,6 +141,7 @@ export function buildViewModel(header: RunHeader, attempts: readonly AttemptReco
             },
           ]
         : []),
+      ...imagesFacts(attempts),
     ],
     limits: [
       { label: 'steps per attempt', value: formatInt(header.limits.steps) },

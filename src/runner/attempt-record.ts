@@ -85,6 +85,7 @@ export function toAttemptRecord(f: AttemptFacts): AttemptRecord {
       usage_complete: result.calls.every((c) => !c.usage_unknown),
       price_sheet: f.priceSheet,
       steps: result.steps,
+      ...(result.images_sent !== undefined ? { images_sent: result.images_sent } : {}),
       wall_ms: f.wallMs,
       model_ms: result.calls.reduce((s, c) => s + c.ms, 0),
       test_ms: evaluation.test_ms,

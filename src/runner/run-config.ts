@@ -73,6 +73,8 @@ export function contenderConfigOf(plan: ContenderPlan): ContenderConfig {
       stream: spec.stream,
       tool_calls: spec.tool_calls,
       cache_control: spec.cache_control ?? /claude|anthropic/i.test(spec.model),
+      // Only when not the default, so a text-only model's configuration (and config_hash) is as before.
+      ...(spec.input.includes('image') ? { input: [...spec.input] } : {}),
       price_key: spec.price ?? spec.id,
       price: price ? { ...price } : null,
     },

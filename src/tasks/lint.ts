@@ -15,6 +15,7 @@ import { diffFiles } from '../evaluation/diff-files.ts';
 import { goldProtectedProblems } from './lint-protected.ts';
 import type { RepoCache } from '../workspace/repo-cache.ts';
 import { findTaskFolders } from './folders.ts';
+import { scanProblemAssets } from './problem-assets.ts';
 import { checkRepoAndCommit, preflightTask } from './preflight.ts';
 
 /** One problem: the file it is in, the field (or null for the whole file) and what is wrong and what to do. */
@@ -55,7 +56,9 @@ const FILES = {
  * touching disjoint files; gold.patch changing no protected file (`protected_files`, see
  * lint-protected.ts); every test id well formed (`file > describe > … > title`: no empty
  * part, no blank at either end, no control character; under `ids: swe-bench` the blanks SWE-bench
- * keeps around a name's parts are allowed, `sweBenchKey`).
+ * keeps around a name's parts are allowed, `sweBenchKey`); problem_assets/ sound
+ * (`scanProblemAssets`: regular files with safe names, each at most 5 MiB, image names holding
+ * images, every file task.yaml's `problem_assets` declares present).
  * @returns the loaded task (null when a file or field is unusable) and every problem found.
  */
 export async function lintTaskFiles(dir: string): Promise<{ task: TaskSpec | null; problems: LintProblem[]; repoRef: { repo: string; base_commit: string } | null }> {
@@ -136,6 +139,10 @@ export async function lintTaskFiles(dir: string): Promise<{ task: TaskSpec | nul
     const gold = [...touched['gold.patch']].filter((f) => !shared.has(f));
     for (const p of goldProtectedProblems(yaml, gold, [...shared])) add('gold.patch', 'protected_files', p);
   }
+
+  // problem_assets/: safe names, regular files, size cap, images by their bytes, declared files present.
+  const assets = await scanProblemAssets({ dir, ...(yaml ? { problem_assets: yaml.problem_assets, swe_bench: yaml.swe_bench } : {}) });
+  for (const p of assets.problems) problems.push({ instance_id: id, ...p });
 
   const ok = yaml && !problems.length;
   const task: TaskSpec | null = ok

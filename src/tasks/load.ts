@@ -6,6 +6,7 @@ import { TaskYaml, type TaskSpec } from '../config/task.ts';
 import { loadYamlFile } from '../config/load.ts';
 import { UserInputError } from '../core/errors.ts';
 import { findTaskFolders } from './folders.ts';
+import { assetsDigest, scanProblemAssets } from './problem-assets.ts';
 
 const TASK_FIX = 'see tasks/README.md for the fields of task.yaml and their types';
 
@@ -51,10 +52,16 @@ export async function loadTask(dir: string): Promise<TaskSpec> {
   if (problem_statement !== null && problem_statement.trim() === '') {
     problems.push(`${path.join(dir, 'problem_statement.md')}: empty; describe the issue as a user would`);
   }
+  let digest: string | null = null;
+  if (yaml) {
+    const scan = await scanProblemAssets({ ...yaml, dir });
+    for (const p of scan.problems) problems.push(`${p.file}: ${p.field ? `${p.field}: ` : ''}${p.message}`);
+    if (!scan.problems.length) digest = await assetsDigest(dir, scan.assets);
+  }
   if (problems.length || !yaml || problem_statement === null || patch === null || test_patch === null) {
     throw new UserInputError(problems.join('\n'), { where: dir, problems });
   }
-  return { ...yaml, dir: path.resolve(dir), problem_statement, patch, test_patch };
+  return { ...yaml, dir: path.resolve(dir), problem_statement, patch, test_patch, ...(digest ? { problem_assets_digest: digest } : {}) };
 }
 
 /**

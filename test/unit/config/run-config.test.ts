@@ -118,7 +118,7 @@ describe('attempt key', () => {
     const specFields = Object.keys(ModelSpec.shape).filter((k) => !display.has(k));
     for (const f of specFields) {
       const v = (spec as Record<string, unknown>)[f];
-      const changedSpec = { ...spec, [f]: f === 'api' ? 'anthropic' : f === 'params' ? { temperature: 1, max_tokens: 512 } : f === 'id' ? 'gpt-y' : typeof v === 'boolean' ? !v : `${String(v)}-2` };
+      const changedSpec = { ...spec, [f]: f === 'api' ? 'anthropic' : f === 'params' ? { temperature: 1, max_tokens: 512 } : f === 'id' ? 'gpt-y' : f === 'input' ? ['text', 'image'] : typeof v === 'boolean' ? !v : `${String(v)}-2` };
       const plan = { ...bashPlan, model: { spec: changedSpec, price } } as ContenderPlan;
       const c = buildRunConfig({ ...input, plans: [plan] });
       expect(key(c, plan), `models.yaml ${f}`).not.toBe(key(config));
