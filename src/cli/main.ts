@@ -68,6 +68,21 @@ export function buildProgram(exit: { code: number }): Command {
     });
 
   program
+    .command('recommend')
+    .description(
+      'Recommend a routing policy from a stored run: the cheapest single model, two-model cascade, or per-difficulty / per-tag assignment reaching --target (or the most accurate within --budget; default: as accurate as the best single model), with its leave-one-task-out estimate beside the in-sample one and the gap to the oracle router.',
+    )
+    .argument('<run>', 'the run (run id under --results, or its folder)')
+    .option('--target <rate>', 'resolved rate to reach: a percentage (80%) or a fraction (0.8)')
+    .option('--budget <usd>', 'USD per task at list price to stay within (e.g. 0.05)')
+    .option('--tasks <dir>', 'task folders whose task.yaml gives difficulty and tags (default: the bundled tasks/)')
+    .option('--results <dir>', 'results folder', 'results')
+    .option('--json', 'print JSON')
+    .action(async (run: string, opts) => {
+      exit.code = await (await import('./recommend.ts')).recommendCommand(run, opts);
+    });
+
+  program
     .command('history')
     .description('List stored runs grouped by task suite and configuration, newest first, with each contender\'s resolved / trials and USD at list price (shards marked).')
     .option('--results <dir>', 'results folder', 'results')
