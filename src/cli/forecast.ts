@@ -121,7 +121,8 @@ function basisText(c: Forecast['contenders'][number]): string {
 
 /** The forecast as the terminal shows it. */
 export function forecastText(f: Forecast, input: DryRunInput, history: { runs: number; attempts: HistoryAttempt[] }): string {
-  const rel = path.relative(process.cwd(), input.catalog.priceFile) || input.catalog.priceFile;
+  const relative = path.relative(process.cwd(), input.catalog.priceFile);
+  const rel = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : input.catalog.priceFile;
   const head = `fixbench run --dry-run: ${input.tasks.length} task(s) × ${f.contenders.length} contender(s) × ${input.attemptsPerTask} attempt(s); nothing is run. Forecast at ${rel} (as of ${input.catalog.sheet.as_of}) from ${history.attempts.length} stored attempt(s) in ${history.runs} run(s) under ${input.resultsDir}, re-priced from their tokens\n`;
   const row = (id: string, attempts: number, prompt: number, output: number, calls: number, usd: number | null, basis: string) => [id, attempts, formatTokens(prompt), formatTokens(output), formatTokens(calls), formatUsd(usd), basis];
   const table = textTable(

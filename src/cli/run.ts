@@ -40,6 +40,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   // 1. Every input is loaded and validated before any work starts.
   const resuming = o.resume ?? o.retryErrors;
   if (o.resume && o.retryErrors) throw new UserInputError('--resume and --retry-errors both name a run; --retry-errors already resumes, keep one');
+  if (o.dryRun && resuming !== undefined) throw new UserInputError(`--dry-run forecasts a new run; it does not combine with --${o.retryErrors ? 'retry-errors' : 'resume'}\n  fix: drop --dry-run to continue the run, or drop --${o.retryErrors ? 'retry-errors' : 'resume'} to forecast a fresh run of the same flags`);
   let stored: RunHeader | null = null;
   if (resuming !== undefined) {
     const folder = existingRunFolder(resuming, o.results);
@@ -71,7 +72,6 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const agentIds = [...new Set(o.agents?.length ? o.agents : ['bash'])];
   checkRunAgents(catalog.agents, agentIds, o.models === false ? [] : chosen.filter((m) => process.env[m.spec.api_key_env]), catalog.modelsFile);
   if (o.dryRun) {
-    if (resuming !== undefined) throw new UserInputError(`--dry-run forecasts a new run; it does not combine with --${o.retryErrors ? 'retry-errors' : 'resume'}\n  fix: drop --dry-run to continue the run, or drop --${o.retryErrors ? 'retry-errors' : 'resume'} to forecast a fresh run of the same flags`);
     // --models names what to forecast (keys set or not); otherwise the models a run would drive: those whose key is set
     const forecastModels = explicit ? chosen : chosen.filter((m) => process.env[m.spec.api_key_env]);
     return (await import('./forecast.ts')).dryRunCommand({ resultsDir: path.resolve(o.results), tasks: tasks.map((t) => t.instance_id), catalog, models: forecastModels, agentIds, reference: o.reference, attemptsPerTask: o.attempts, budgetUsd, budgetTokens, attemptUsd, json: Boolean(o.json) });
