@@ -118,39 +118,96 @@ export function totalsOf(scores: readonly TaskScore[], heldOut: number, keep?: (
   return out;
 }
 
-/** One way to fill every group: the base policy per group and the totals it gives. */
-interface Filling {
+/** Totals of the base policies on one group's Pareto front (see {@link paretoOptions}). */
+export interface GroupOptions {
+  group: string;
+  /** Options on the group's cost-versus-resolved front: base policy index and its totals in the group. */
+  options: ReadonlyArray<{ pi: number; totals: Totals }>;
+}
+
+/** A per-group assignment found by {@link assignments}: its totals, and its parts built on demand. */
+export interface AssignmentOption {
   totals: Totals;
-  picks: number[];
+  /** Builds the assignment (its parts in the order of the groups given). */
+  build: () => Assignment;
 }
 
 /**
- * The per-group assignments worth considering on the tasks other than `heldOut`: for each number of
- * tasks resolved r, the cheapest way to reach exactly r by choosing one base policy per group (per
- * group only the options on its cost-versus-resolved Pareto front count; a dynamic programme over
- * r, O(groups × front × tasks)). Assignments that give every group the same policy are left out
- * (they are that policy). Each carries `fallback` for a group the held-out task alone belongs to.
+ * The per-group assignments worth considering: for each number of tasks resolved r, the cheapest way
+ * to reach exactly r by choosing one base policy per group among its front options (a dynamic
+ * programme over r with back-pointers, O(groups × front × tasks)); then only those on the
+ * cost-versus-rate front (a costlier assignment with no higher rate can never be picked).
+ * Assignments that give every group the same policy are left out (they are that policy). Each
+ * carries `fallback` for a task of a group not among `groups`.
  */
-export function assignments(policies: readonly BasePolicy[], groups: readonly string[], by: GroupingName, heldOut: number, fallback: number): Array<{ assignment: Assignment; totals: Totals }> {
-  const labels = [...new Set(groups.filter((_, t) => t !== heldOut))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (labels.length < 2 || policies.length < 2) return [];
-  let states = new Map<number, Filling>([[0, { totals: { resolved: 0, graded: 0, tasks: 0, usd: 0 }, picks: [] }]]);
-  for (const g of labels) {
-    const options = front(policies.map((p, pi) => ({ pi, totals: totalsOf(p.scores, heldOut, (t) => groups[t] === g) })));
-    const next = new Map<number, Filling>();
-    for (const s of states.values()) {
-      for (const o of options) {
-        const totals = { resolved: s.totals.resolved + o.totals.resolved, graded: s.totals.graded + o.totals.graded, tasks: s.totals.tasks + o.totals.tasks, usd: s.totals.usd + o.totals.usd };
-        const have = next.get(totals.resolved);
-        if (!have || totals.usd < have.totals.usd - 1e-12) next.set(totals.resolved, { totals, picks: [...s.picks, o.pi] });
+export function assignments(groups: readonly GroupOptions[], by: GroupingName, fallback: number): AssignmentOption[] {
+  if (groups.length < 2) return [];
+  const maxR = groups.reduce((s, g) => s + Math.max(0, ...g.options.map((o) => o.totals.resolved)), 0);
+  let usd = new Float64Array(maxR + 1).fill(Number.POSITIVE_INFINITY);
+  let graded = new Int32Array(maxR + 1);
+  usd[0] = 0;
+  let tasks = 0;
+  const choice: Int32Array[] = [];
+  const from: Int32Array[] = [];
+  for (const g of groups) {
+    const nextUsd = new Float64Array(maxR + 1).fill(Number.POSITIVE_INFINITY);
+    const nextGraded = new Int32Array(maxR + 1);
+    const ch = new Int32Array(maxR + 1).fill(-1);
+    const fr = new Int32Array(maxR + 1).fill(-1);
+    for (let r = 0; r <= maxR; r++) {
+      if (usd[r] === Number.POSITIVE_INFINITY) continue;
+      for (let k = 0; k < g.options.length; k++) {
+        const o = g.options[k]!.totals;
+        const r2 = r + o.resolved;
+        const u = usd[r]! + o.usd;
+        if (u < nextUsd[r2]! - 1e-12) {
+          nextUsd[r2] = u;
+          nextGraded[r2] = graded[r]! + o.graded;
+          ch[r2] = k;
+          fr[r2] = r;
+        }
       }
     }
-    states = next;
+    tasks += g.options[0]?.totals.tasks ?? 0;
+    usd = nextUsd;
+    graded = nextGraded;
+    choice.push(ch);
+    from.push(fr);
   }
-  return [...states.values()]
-    .filter((s) => new Set(s.picks).size > 1)
-    .sort((a, b) => a.totals.resolved - b.totals.resolved)
-    .map((s) => ({ assignment: { kind: 'assignment', by, parts: labels.map((group, i) => ({ group, policy: s.picks[i]! })), fallback }, totals: s.totals }));
+  const picksAt = (end: number): number[] => {
+    const picks: number[] = new Array(groups.length);
+    let r = end;
+    for (let i = groups.length - 1; i >= 0; i--) {
+      picks[i] = groups[i]!.options[choice[i]![r]!]!.pi;
+      r = from[i]![r]!;
+    }
+    return picks;
+  };
+  const out: AssignmentOption[] = [];
+  let bestRate = -1;
+  const order = [...Array(maxR + 1).keys()].filter((r) => usd[r] !== Number.POSITIVE_INFINITY).sort((a, b) => usd[a]! - usd[b]! || b - a);
+  for (const r of order) {
+    const rate = graded[r]! > 0 ? r / graded[r]! : 0;
+    if (rate < bestRate) continue;
+    bestRate = Math.max(bestRate, rate);
+    const picks = picksAt(r);
+    if (new Set(picks).size < 2) continue;
+    out.push({
+      totals: { resolved: r, graded: graded[r]!, tasks, usd: usd[r]! },
+      build: () => ({ kind: 'assignment', by, parts: groups.map((g, i) => ({ group: g.group, policy: picks[i]! })), fallback }),
+    });
+  }
+  return out;
+}
+
+/** The options of a group on its cost-versus-resolved Pareto front, given every base policy's totals there. */
+export function paretoOptions(group: string, totals: readonly Totals[]): GroupOptions {
+  return { group, options: front(totals.map((t, pi) => ({ pi, totals: t }))) };
+}
+
+/** `t` without one task's score (a held-out task). */
+export function without(t: Totals, s: TaskScore): Totals {
+  return { resolved: t.resolved - (s.resolved ? 1 : 0), graded: t.graded - (s.graded ? 1 : 0), tasks: t.tasks - 1, usd: t.usd - s.usd };
 }
 
 /** Options on the Pareto front of (usd ascending, resolved descending); ties keep the earlier (simpler) policy. */

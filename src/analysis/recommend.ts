@@ -4,7 +4,7 @@
 import type { ResultMatrix } from './matrix.ts';
 import { oracleRouter } from './routing.ts';
 import {
-  assignments, assignmentScore, basePolicies, groupsOf, totalsOf, type Assignment, type BasePolicy, type GroupingName, type TaskMeta, type TaskScore, type Totals,
+  assignments, assignmentScore, basePolicies, groupsOf, paretoOptions, totalsOf, without, type Assignment, type GroupOptions, type BasePolicy, type GroupingName, type TaskMeta, type TaskScore, type Totals,
 } from './recommend-policies.ts';
 
 export type { TaskMeta } from './recommend-policies.ts';
@@ -76,6 +76,11 @@ type Candidate = { ref: number | Assignment; totals: Totals; kind: keyof typeof 
 
 const rateOf = (t: Totals): number => (t.graded > 0 ? t.resolved / t.graded : 0);
 const usdOf = (t: Totals): number => (t.tasks > 0 ? t.usd / t.tasks : 0);
+/** USD per task compared with a tolerance: a fold's totals are sums less a term, so equal costs may differ in the last bits. */
+const usdDiff = (a: Totals, b: Totals): number => {
+  const d = usdOf(a) - usdOf(b);
+  return Math.abs(d) < 1e-12 ? 0 : d;
+};
 const byLabel = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
@@ -95,10 +100,18 @@ export function recommend(matrix: ResultMatrix, criterion: Criterion, meta: Read
   if (!policies.some((p) => p.kind === 'single')) throw new RangeError('no contender has a known list price: there is no priced policy to recommend');
   const groupings = (['difficulty', 'tag'] as const).flatMap((by) => {
     const g = groupsOf(matrix.tasks, meta, by);
-    return g ? [{ by, groups: g }] : [];
+    return g ? [{ by, groups: g, labels: [...new Set(g)].sort((a, b) => byLabel(a, b)) }] : [];
   });
+  // Totals on every task, per policy and per (grouping, group, policy): a fold subtracts its held-out task.
+  const totals: Totals[] = policies.map((p) => totalsOf(p.scores, -1));
+  const groupTotals = groupings.map((g) => new Map(g.labels.map((label) => [label, policies.map((p) => totalsOf(p.scores, -1, (t) => g.groups[t] === label))])));
+  const space: Space = {
+    policies,
+    totals,
+    groupings: groupings.map((g, gi) => ({ by: g.by, groups: g.groups, labels: g.labels, totals: groupTotals[gi]!, fronts: new Map(g.labels.map((l) => [l, paretoOptions(l, groupTotals[gi]!.get(l)!)])) })),
+  };
   const n = matrix.tasks.length;
-  const full = choose(policies, groupings, criterion, -1);
+  const full = choose(space, criterion, -1);
   const scoreAt = (c: Candidate, t: number): TaskScore =>
     typeof c.ref === 'number' ? policies[c.ref]!.scores[t]! : assignmentScore(policies, c.ref, groupings.find((g) => g.by === (c.ref as Assignment).by)!.groups[t]!, t);
   const inSample = estimate(matrix.tasks.map((_, t) => scoreAt(full.pick, t)));
@@ -109,7 +122,7 @@ export function recommend(matrix: ResultMatrix, criterion: Criterion, meta: Read
     let samePick = 0;
     let unmetFolds = 0;
     for (let t = 0; t < n; t++) {
-      const fold = choose(policies, groupings, criterion, t);
+      const fold = choose(space, criterion, t);
       held.push(scoreAt(fold.pick, t));
       if (fold.pick.label === full.pick.label) samePick += 1;
       if (!fold.met) unmetFolds += 1;
@@ -123,7 +136,7 @@ export function recommend(matrix: ResultMatrix, criterion: Criterion, meta: Read
   const gapToOracle = oracle && oracle.rate !== null && inSample.rate !== null ? { rate: oracle.rate - inSample.rate, usdPerTask: oracle.usdPerTask - inSample.usdPerTask } : null;
 
   const alternatives = policies
-    .map((p, i) => ({ i, totals: totalsOf(p.scores, -1) }))
+    .map((_, i) => ({ i, totals: totals[i]! }))
     .filter((x) => x.i !== full.pick.ref)
     .sort((a, b) => usdOf(a.totals) - usdOf(b.totals) || rateOf(b.totals) - rateOf(a.totals))
     .slice(0, 5)
@@ -143,24 +156,38 @@ export function recommend(matrix: ResultMatrix, criterion: Criterion, meta: Read
   };
 }
 
-/** Chooses a policy on every task but `heldOut` (−1: all tasks). */
-function choose(policies: readonly BasePolicy[], groupings: ReadonlyArray<{ by: GroupingName; groups: string[] }>, criterion: Criterion, heldOut: number): { pick: Candidate; met: boolean; target: number | null } {
-  const bases: Candidate[] = policies.map((p, i) => ({ ref: i, totals: totalsOf(p.scores, heldOut), kind: p.kind, label: p.label }));
+/** The policies and their totals on every task, overall and per group of each grouping. */
+interface Space {
+  policies: readonly BasePolicy[];
+  totals: readonly Totals[];
+  /** Per grouping: each task's group, the group labels, per group every policy's totals and the front of those (on every task). */
+  groupings: ReadonlyArray<{ by: GroupingName; groups: readonly string[]; labels: readonly string[]; totals: ReadonlyMap<string, readonly Totals[]>; fronts: ReadonlyMap<string, GroupOptions> }>;
+}
+
+/** Chooses a policy on every task but `heldOut` (−1: all tasks). O(policies + groupings × groups × front × tasks). */
+function choose(space: Space, criterion: Criterion, heldOut: number): { pick: Candidate; met: boolean; target: number | null } {
+  const { policies } = space;
+  const minus = (t: Totals, pi: number): Totals => (heldOut < 0 ? t : without(t, policies[pi]!.scores[heldOut]!));
+  const bases: Candidate[] = policies.map((p, i) => ({ ref: i, totals: minus(space.totals[i]!, i), kind: p.kind, label: p.label }));
   const target = criterion.kind === 'target' ? criterion.rate : criterion.kind === 'best_single' ? Math.max(...bases.filter((c) => c.kind === 'single').map((c) => rateOf(c.totals))) : null;
   const baseChoice = pick(bases, criterion, target);
   const all = [...bases];
-  for (const g of groupings) {
-    for (const a of assignments(policies, g.groups, g.by, heldOut, baseChoice.pick.ref as number)) {
-      all.push({ ref: a.assignment, totals: a.totals, kind: 'assignment', label: assignmentLabel(policies, a.assignment) });
-    }
+  for (const g of space.groupings) {
+    const options: GroupOptions[] = g.labels.flatMap((label) => {
+      if (heldOut < 0 || g.groups[heldOut] !== label) return [g.fronts.get(label)!];
+      // the held-out task's group: its totals less that task, and their front again
+      const cut = g.totals.get(label)!.map((t, pi) => minus(t, pi));
+      return cut[0]!.tasks > 0 ? [paretoOptions(label, cut)] : [];
+    });
+    for (const a of assignments(options, g.by, baseChoice.pick.ref as number)) all.push(lazyCandidate(policies, a.totals, a.build));
   }
   return { ...pick(all, criterion, target), target };
 }
 
 /** The rule: cheapest reaching the target, or most accurate within the budget (see {@link recommend} for ties). */
 function pick(cands: Candidate[], criterion: Criterion, target: number | null): { pick: Candidate; met: boolean } {
-  const cheaper = (a: Candidate, b: Candidate) => usdOf(a.totals) - usdOf(b.totals) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || rateOf(b.totals) - rateOf(a.totals) || byLabel(a.label, b.label);
-  const better = (a: Candidate, b: Candidate) => rateOf(b.totals) - rateOf(a.totals) || usdOf(a.totals) - usdOf(b.totals) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || byLabel(a.label, b.label);
+  const cheaper = (a: Candidate, b: Candidate) => usdDiff(a.totals, b.totals) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || rateOf(b.totals) - rateOf(a.totals) || byLabel(a.label, b.label);
+  const better = (a: Candidate, b: Candidate) => rateOf(b.totals) - rateOf(a.totals) || usdDiff(a.totals, b.totals) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || byLabel(a.label, b.label);
   if (criterion.kind === 'budget') {
     const within = cands.filter((c) => usdOf(c.totals) <= criterion.usdPerTask + EPS).sort(better);
     return within.length ? { pick: within[0]!, met: true } : { pick: [...cands].sort(cheaper)[0]!, met: false };
@@ -172,6 +199,22 @@ function pick(cands: Candidate[], criterion: Criterion, target: number | null): 
 function estimate(scores: readonly TaskScore[]): Estimate {
   const t = totalsOf(scores, -1);
   return { resolved: t.resolved, graded: t.graded, tasks: t.tasks, rate: t.graded > 0 ? t.resolved / t.graded : null, usdPerTask: usdOf(t) };
+}
+
+/** An assignment candidate whose parts and label are built only when read (most candidates never are). */
+function lazyCandidate(policies: readonly BasePolicy[], totals: Totals, build: () => Assignment): Candidate {
+  let ref: Assignment | undefined;
+  let label: string | undefined;
+  return {
+    totals,
+    kind: 'assignment',
+    get ref() {
+      return (ref ??= build());
+    },
+    get label() {
+      return (label ??= assignmentLabel(policies, this.ref as Assignment));
+    },
+  };
 }
 
 function assignmentLabel(policies: readonly BasePolicy[], a: Assignment): string {
