@@ -100,7 +100,7 @@ export function buildProgram(exit: { code: number }): Command {
     .option('--prices <file>', 're-price every attempt from its stored tokens under this price sheet (USD per million tokens) and write reports/<run_id>-prices-<as_of>/; the stored results are not changed')
     .option('--models-file <file>', 'with --prices: the catalog whose `price` keys name the models\' rows (default: the key each model had in the run, recorded in run.json; else the bundled models.yaml; else the model id)')
     .option('--created-after <date>', 'only the run\'s tasks whose created_at is after this ISO date (a model\'s training cutoff: the contamination window); tasks without created_at are left out and counted; the report states the filter and goes to reports/<run_id>-created-after-<date>/')
-    .option('--tasks <dir>', 'with --created-after: the task folders to read created_at from (default: the bundled tasks/; use the folder the run used)')
+    .option('--tasks <dir>', 'the run\'s task folders: created_at for --created-after, difficulty and tags for the recommended policy (default: the bundled tasks/; use the folder the run used)')
     .option('--results <dir>', 'results folder', 'results')
     .option('--reports <dir>', 'reports folder', 'reports')
     .option('--site [results-dir]', 'build a report per run of the results folder (default --results) and a site index with nightly trends, grouped by task suite')

@@ -200,7 +200,8 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
     const st = envCache.stats;
     if (st.hit + st.miss + st.uncacheable) log(`  env cache: ${st.hit} hit(s), ${st.miss} miss(es)${st.uncacheable ? `, ${st.uncacheable} uncacheable setup(s) (they change tracked files)` : ''}`);
   }
-  const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId), runDir: summary.dir, published: await loadPublishedScores() });
+  const taskMeta = new Map(tasks.map((t) => [t.instance_id, { difficulty: t.difficulty, tags: t.tags }]));
+  const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId), runDir: summary.dir, published: await loadPublishedScores(), taskMeta });
   for (const c of summarise(summary.header, summary.attempts)) {
     const rate = c.resolvedRate === null ? '' : ` (${(100 * c.resolvedRate).toFixed(1)}%)`;
     log(`  ${c.id}: resolved ${c.resolved}/${c.graded}${rate}, ${gradedNote(c)}${!isReference(c.agent) ? `, ${formatUsd(c.totalUsd)} total` : ''}`);
