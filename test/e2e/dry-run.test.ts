@@ -76,7 +76,22 @@ describe('run --dry-run', () => {
     expect(f).toMatchObject({ type: 'forecast', history: { runs: 1, attempts: 1 }, usesPrior: false, contenders: [{ id: 'fake-coder', basis: { task: 1, model: 0, prior: 0 }, samples: 1 }] });
     expect(Math.abs(f.total.usd - cost) / cost).toBeLessThanOrEqual(0.1);
     expect(f.total.promptTokens).toBe(records[0].usage.input_uncached + records[0].usage.cache_read);
+
+    // re-priced from the stored tokens at the sheet given, never the stored USD: double prices, double forecast
+    const doubled = path.join(tmp, 'prices-doubled.yaml');
+    await writeFile(doubled, 'as_of: "2026-05-01"\nsource: test sheet\nmodels:\n  fake-coder: { input: "4.00", output: "16.00" }\n');
+    const at = flags.indexOf('--prices');
+    const again = await runCli(['run', ...flags.slice(0, at + 1), doubled, ...flags.slice(at + 2), '--dry-run', '--json'], { env: env() });
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).total.usd).toBeCloseTo(2 * f.total.usd, 12);
   }, 300_000);
+
+  it('forecasts a model --models names even when its key is not set, saying a real run would refuse it', async () => {
+    const r = await runCli(['run', ...flags, '--models', 'fake-coder', '--dry-run'], { env: { FIXBENCH_CACHE_DIR: path.join(tmp, 'env-cache') } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/fake-coder +1 /);
+    expect(r.stderr).toContain('note: fake-coder (FAKE_PROVIDER_API_KEY): its API-key variable is not set; the forecast counts it, a real run would skip it (or refuse, when --models names it)');
+  }, 120_000);
 
   it('refuses --dry-run with --resume (exit 2, the fix named)', async () => {
     const r = await runCli(['run', '--resume', 'r1', '--results', results, '--dry-run'], { env: env() });
