@@ -68,6 +68,21 @@ export function buildProgram(exit: { code: number }): Command {
     });
 
   program
+    .command('recommend')
+    .description(
+      'Recommend a routing policy from a stored run: the cheapest single model, two-model cascade, or per-difficulty / per-tag assignment reaching --target (or the most accurate within --budget; default: as accurate as the best single model), with its leave-one-task-out estimate beside the in-sample one and the gap to the oracle router.',
+    )
+    .argument('<run>', 'the run (run id under --results, or its folder)')
+    .option('--target <rate>', 'resolved rate to reach: a percentage (80%) or a fraction (0.8)')
+    .option('--budget <usd>', 'USD per task at list price to stay within (e.g. 0.05)')
+    .option('--tasks <dir>', 'task folders whose task.yaml gives difficulty and tags (default: the bundled tasks/)')
+    .option('--results <dir>', 'results folder', 'results')
+    .option('--json', 'print JSON')
+    .action(async (run: string, opts) => {
+      exit.code = await (await import('./recommend.ts')).recommendCommand(run, opts);
+    });
+
+  program
     .command('history')
     .description('List stored runs grouped by task suite and configuration, newest first, with each contender\'s resolved / trials and USD at list price (shards marked).')
     .option('--results <dir>', 'results folder', 'results')
@@ -85,7 +100,7 @@ export function buildProgram(exit: { code: number }): Command {
     .option('--prices <file>', 're-price every attempt from its stored tokens under this price sheet (USD per million tokens) and write reports/<run_id>-prices-<as_of>/; the stored results are not changed')
     .option('--models-file <file>', 'with --prices: the catalog whose `price` keys name the models\' rows (default: the key each model had in the run, recorded in run.json; else the bundled models.yaml; else the model id)')
     .option('--created-after <date>', 'only the run\'s tasks whose created_at is after this ISO date (a model\'s training cutoff: the contamination window); tasks without created_at are left out and counted; the report states the filter and goes to reports/<run_id>-created-after-<date>/')
-    .option('--tasks <dir>', 'with --created-after: the task folders to read created_at from (default: the bundled tasks/; use the folder the run used)')
+    .option('--tasks <dir>', 'the run\'s task folders: created_at for --created-after, difficulty and tags for the recommended policy (default: the bundled tasks/; use the folder the run used)')
     .option('--results <dir>', 'results folder', 'results')
     .option('--reports <dir>', 'reports folder', 'reports')
     .option('--site [results-dir]', 'build a report per run of the results folder (default --results) and a site index with nightly trends, grouped by task suite')

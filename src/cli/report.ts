@@ -15,6 +15,8 @@ import { attemptRef, repriceRun } from '../pricing/reprice.ts';
 import type { TokenUsage } from '../core/usage.ts';
 import { applyCreatedAfter } from './report-window.ts';
 import { createdAfterNote } from '../report/created-after.ts';
+import { readTaskMeta } from './recommend.ts';
+import { defaultTasksDir } from './common.ts';
 
 /** Options of {@link reportCommand} (commander's parsed flags). */
 export interface ReportOptions {
@@ -32,7 +34,7 @@ export interface ReportOptions {
   modelsFile?: string;
   /** `--created-after <date>`: only the run's tasks whose created_at is after the date (the contamination window). */
   createdAfter?: string;
-  /** `--tasks <dir>`: with `--created-after`, the task folders holding created_at (default: the bundled tasks/). */
+  /** `--tasks <dir>`: the run's task folders: created_at for `--created-after`, difficulty and tags for the recommended policy (default: the bundled tasks/). */
   tasks?: string;
 }
 
@@ -69,7 +71,6 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
       `${path.join(dir, 'run.json')}: run_id is "${header.run_id}" but the folder is named "${path.basename(dir)}", so its report would replace reports/${header.run_id}; rename the folder back to ${header.run_id}, or pass --out <dir>`,
     );
   }
-  if (o.tasks !== undefined && o.createdAfter === undefined) throw new UserInputError('report: --tasks names where created_at is read for --created-after\n  fix: `fixbench report <run> --created-after <date> --tasks <dir>`');
   let filterNote: string | undefined;
   if (o.createdAfter !== undefined) {
     const r = await applyCreatedAfter(header, attempts, o.createdAfter, o.tasks);
@@ -94,7 +95,16 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
   }
   // a filtered report never replaces the full one: its own folder
   if (o.createdAfter !== undefined) outDir = `${outDir}-created-after-${o.createdAfter.replace(/[^0-9A-Za-z.-]/g, '-')}`;
+  // difficulty and tags for the recommended policy's per-group assignments (tasks not found there: none)
+  let taskMeta: Awaited<ReturnType<typeof readTaskMeta>>['meta'] | undefined;
+  try {
+    taskMeta = (await readTaskMeta(defaultTasksDir(o.tasks), header.suite.instance_ids)).meta;
+  } catch (e) {
+    if (o.tasks !== undefined) throw e; // a folder the user named must be valid
+    process.stderr.write(`note: the recommended policy leaves out per-difficulty and per-tag assignments: ${(e as Error).message.split('\n')[0]}\n`);
+  }
   const out = await buildReport({
+    ...(taskMeta ? { taskMeta } : {}),
     header,
     attempts,
     outDir: path.resolve(o.out ?? outDir),

@@ -47,6 +47,8 @@ export interface RunCliOptions extends Omit<SuiteCliOptions, 'concurrency'> {
   /** Environment cache folder (default `defaultCacheDir()`); `envCache: false` = `--no-env-cache`. */
   cacheDir?: string;
   envCache?: boolean;
+  /** `--dry-run`: print the cost forecast and exit, running nothing (src/cli/forecast.ts). */
+  dryRun?: boolean;
   /** Option keys given on the command line (commander's value source `cli`); on a resume the others take the run's values. */
   given?: readonly string[];
 }
@@ -134,6 +136,10 @@ export const RUN_OPTIONS: readonly RunOptionDef[] = [
     help: 'where agent commands and tests run: bwrap (isolated: no network, writes only to the workspace), local (not isolated), or auto (bwrap when usable; else local with a warning only for the reference agents on the bundled tasks, and exit 2 with the fix when anything untrusted would run: a model, an external agent, or a --tasks folder other than the bundled one; see `fixbench doctor`); on --resume the run\'s kind unless given, and another kind is refused',
   }),
   def({ key: 'json', flags: '--json', help: 'print JSON Lines on stdout for scripts: a "start" event, one "attempt" event per finished attempt, then a "summary" event' }),
+  def({
+    key: 'dryRun', flags: '--dry-run',
+    help: 'print the expected tokens and USD per contender and in total, then exit without any model call, run folder or workspace: from the stored attempts of the same tasks and models under --results, re-priced at the price sheet; a model with no history at a stated prior; warns when the forecast exceeds --budget-usd, --budget-tokens or --attempt-usd',
+  }),
 ];
 
 /** Adds every option of RUN_OPTIONS to the `run` command. */

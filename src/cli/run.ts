@@ -41,6 +41,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   // 1. Every input is loaded and validated before any work starts.
   const resuming = o.resume ?? o.retryErrors;
   if (o.resume && o.retryErrors) throw new UserInputError('--resume and --retry-errors both name a run; --retry-errors already resumes, keep one');
+  if (o.dryRun && resuming !== undefined) throw new UserInputError(`--dry-run forecasts a new run; it does not combine with --${o.retryErrors ? 'retry-errors' : 'resume'}\n  fix: drop --dry-run to continue the run, or drop --${o.retryErrors ? 'retry-errors' : 'resume'} to forecast a fresh run of the same flags`);
   let stored: RunHeader | null = null;
   if (resuming !== undefined) {
     const folder = existingRunFolder(resuming, o.results);
@@ -71,6 +72,11 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
 
   const agentIds = [...new Set(o.agents?.length ? o.agents : ['bash'])];
   checkRunAgents(catalog.agents, agentIds, o.models === false ? [] : chosen.filter((m) => process.env[m.spec.api_key_env]), catalog.modelsFile);
+  if (o.dryRun) {
+    // --models names what to forecast (keys set or not); otherwise the models a run would drive: those whose key is set
+    const forecastModels = explicit ? chosen : chosen.filter((m) => process.env[m.spec.api_key_env]);
+    return (await import('./forecast.ts')).dryRunCommand({ resultsDir: path.resolve(o.results), tasks: tasks.map((t) => t.instance_id), catalog, models: forecastModels, agentIds, reference: o.reference, attemptsPerTask: o.attempts, budgetUsd, budgetTokens, attemptUsd, json: Boolean(o.json) });
+  }
   const contenders: ContenderPlan[] = [];
   const skipped: { id: string; reason: string }[] = [];
   if (o.reference) contenders.push({ kind: 'reference', agent: 'gold' }, { kind: 'reference', agent: 'noop' });
@@ -196,7 +202,8 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
     const st = envCache.stats;
     if (st.hit + st.miss + st.uncacheable) log(`  env cache: ${st.hit} hit(s), ${st.miss} miss(es)${st.uncacheable ? `, ${st.uncacheable} uncacheable setup(s) (they change tracked files)` : ''}`);
   }
-  const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId), runDir: summary.dir, published: await loadPublishedScores() });
+  const taskMeta = new Map(tasks.map((t) => [t.instance_id, { difficulty: t.difficulty, tags: t.tags }]));
+  const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId), runDir: summary.dir, published: await loadPublishedScores(), taskMeta });
   for (const c of summarise(summary.header, summary.attempts)) {
     const rate = c.resolvedRate === null ? '' : ` (${(100 * c.resolvedRate).toFixed(1)}%)`;
     log(`  ${c.id}: resolved ${c.resolved}/${c.graded}${rate}, ${gradedNote(c)}${!isReference(c.agent) ? `, ${formatUsd(c.totalUsd)} total` : ''}`);

@@ -18,6 +18,8 @@ import { attemptPageView, stepSeriesOf } from './trajectory.ts';
 import { readTrajectory, type TrajectoryRead } from '../store/trajectory.ts';
 import { buildViewModel, type ReportViewModel } from './view-model.ts';
 import { agentComparisons, type AgentComparison } from './agents-view.ts';
+import { recommendView, type RecommendView } from './recommend-view.ts';
+import type { TaskMeta } from '../analysis/recommend.ts';
 
 /** Input of {@link buildReport}: a run's header and its attempt records, and where to write. */
 export interface BuildReportOptions {
@@ -35,10 +37,12 @@ export interface BuildReportOptions {
   filterNote?: string | null;
   /** Write the attempts pages under `attempts/` (one per contender and task) and link the matrix to them (default true). */
   attemptPages?: boolean;
+  /** Difficulty and tags of the run's tasks (task.yaml), for the recommendation's per-group policies; absent: single models and cascades only. */
+  taskMeta?: ReadonlyMap<string, TaskMeta>;
 }
 
 /** Options of {@link renderReport}. */
-export type RenderOptions = Pick<BuildReportOptions, 'published' | 'repricedFrom' | 'attemptPages' | 'filterNote'> & {
+export type RenderOptions = Pick<BuildReportOptions, 'published' | 'repricedFrom' | 'attemptPages' | 'filterNote' | 'taskMeta'> & {
   /** Per-step series of trajectories by contender id (context growth). */
   trajectories?: ReadonlyMap<string, readonly StepSeries[]>;
   /** The run's analysis, when the caller has it ({@link buildReport} does); computed otherwise. */
@@ -63,6 +67,8 @@ export type ReportPage = ReportViewModel & {
   routingHidden: number;
   /** The restriction of the run's tasks this page shows (`report --created-after`), or null for the whole run. */
   filterNote: string | null;
+  /** The recommended routing policy (src/report/recommend-view.ts); null without a priced model. */
+  recommendation: RecommendView | null;
 };
 
 /** `repriced_from` of a header written by `report --prices`, when present (it is not part of a stored run). */
@@ -103,7 +109,7 @@ export function reportPage(header: RunHeader, attempts: readonly AttemptRecord[]
   const note = vm.repricedFrom ? vm.run.note?.replace(/(^|; )re-priced under .*?; the run was priced with [^;]*/, '').replace(/^; /, '') || null : vm.run.note;
   const filterNote = o.filterNote ?? null;
   const title = filterNote ? `${vm.title} (${filterNote})` : vm.title;
-  return { ...vm, title, filterNote, run: { ...vm.run, note }, chart, analysis, answer: answerView(analysed.answer, header.price_sheet.as_of), chartFirstAttempts, colours, leaderboard, routingHidden, matrixView, agentDimension: agentComparisons(analysed.ranked) };
+  return { ...vm, title, filterNote, run: { ...vm.run, note }, chart, analysis, answer: answerView(analysed.answer, header.price_sheet.as_of), chartFirstAttempts, colours, leaderboard, routingHidden, matrixView, agentDimension: agentComparisons(analysed.ranked), recommendation: recommendView(analysed.matrix, header.run_id, o.taskMeta) };
 }
 
 const lineSvg = async (points: LinePoint[], spec: Parameters<typeof lineChartSpec>[1]): Promise<InertSvg | null> =>
@@ -159,7 +165,7 @@ export async function buildReport(o: BuildReportOptions): Promise<string> {
     })));
   }
 
-  const html = await renderReport(header, attempts, { published: o.published, repricedFrom: o.repricedFrom, filterNote: o.filterNote, attemptPages: withPages, trajectories: series, analysis });
+  const html = await renderReport(header, attempts, { published: o.published, repricedFrom: o.repricedFrom, filterNote: o.filterNote, attemptPages: withPages, trajectories: series, analysis, ...(o.taskMeta ? { taskMeta: o.taskMeta } : {}) });
   await mkdir(outDir, { recursive: true });
   const path = join(outDir, 'index.html');
   await writeFile(path, html, 'utf8');

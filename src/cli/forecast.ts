@@ -1,0 +1,139 @@
+// `fixbench run --dry-run`: the run's cost forecast (src/analysis/forecast.ts), printed before any model
+// call, from every stored run under --results re-priced at today's sheet. Reads only: no run folder, no
+// workspace, no repository clone, no request to a provider.
+import type { PriceRow } from '../config/prices.ts';
+import type { Catalog, PricedModel } from '../config/catalog.ts';
+import { DEFAULT_PRIOR, forecastRun, type Forecast, type HistoryAttempt, type PlannedContender } from '../analysis/forecast.ts';
+import { effectiveRow, callCostUsd } from '../pricing/cost.ts';
+import { promptTokens, type TokenUsage } from '../core/usage.ts';
+import { ExitCode } from '../core/errors.ts';
+import { readRun } from '../store/store.ts';
+import { formatTokens, formatUsd } from '../report/format.ts';
+import { runFolders } from './run-lookup.ts';
+import { textTable } from './table.ts';
+import path from 'node:path';
+
+/** What a dry run needs from `runCommand`'s validated inputs. */
+export interface DryRunInput {
+  resultsDir: string;
+  tasks: readonly string[];
+  catalog: Catalog;
+  /** The models the run would drive (chosen by --models, or every catalog model), keys set or not. */
+  models: readonly PricedModel[];
+  /** Agent ids per model (`bash` = built in). */
+  agentIds: readonly string[];
+  reference: boolean;
+  attemptsPerTask: number;
+  /** USD caps; null = none. */
+  budgetUsd: number | null;
+  attemptUsd: number | null;
+  /** Token cap of the run; null = none. */
+  budgetTokens: number | null;
+  json: boolean;
+}
+
+/**
+ * List USD of `usage` over `calls` calls at `row`: the long-context tier chosen by the mean prompt per
+ * call (a stored attempt keeps totals, not each call), the per-request price once per call. Null for an unknown price.
+ */
+export function priceUsage(row: PriceRow | null, usage: TokenUsage, calls: number): number | null {
+  if (!row) return null;
+  const perCallPrompt = promptTokens(usage) / Math.max(1, calls);
+  const { tiers: _tiers, request, ...flat } = effectiveRow(row, perCallPrompt);
+  return callCostUsd(usage, flat)! + (request ? Number(request) * calls : 0);
+}
+
+/**
+ * Every stored attempt under `resultsDir` that says what an attempt of a model costs in tokens: a
+ * model-driven contender's record that is not an `infra_error` (a harness or provider fault) and whose
+ * token counts are complete. Runs that cannot be read are counted in `unreadable` and skipped.
+ */
+export async function readHistory(resultsDir: string): Promise<{ attempts: HistoryAttempt[]; runs: number; unreadable: string[] }> {
+  const attempts: HistoryAttempt[] = [];
+  const unreadable: string[] = [];
+  const runs = runFolders(resultsDir);
+  for (const run of runs) {
+    let stored;
+    try {
+      stored = await readRun(path.join(resultsDir, run));
+    } catch {
+      unreadable.push(run);
+      continue;
+    }
+    const models = new Map(stored.header.contenders.map((c) => [c.id, c.model]));
+    for (const r of stored.attempts) {
+      const model = models.get(r.contender);
+      if (!model || r.outcome === 'infra_error' || r.usage_complete === false) continue;
+      attempts.push({ instanceId: r.instance_id, model, agent: r.agent, usage: r.usage, calls: r.calls });
+    }
+  }
+  return { attempts, runs: runs.length - unreadable.length, unreadable };
+}
+
+/** Prints the forecast of the run `input` describes; exit 0 (warnings go to stderr). */
+export async function dryRunCommand(input: DryRunInput): Promise<number> {
+  const history = await readHistory(input.resultsDir);
+  const planned: PlannedContender[] = [
+    ...(input.reference ? [{ id: 'gold', model: null, agent: 'gold' }, { id: 'noop', model: null, agent: 'noop' }] : []),
+    ...input.models.flatMap((m) => input.agentIds.map((a) => ({ id: a === 'bash' ? m.spec.id : `${m.spec.id}@${a}`, model: m.spec.id, agent: a }))),
+  ];
+  const rows = new Map(input.models.map((m) => [m.spec.id, m.price]));
+  const forecast = forecastRun({ tasks: input.tasks, contenders: planned, attemptsPerTask: input.attemptsPerTask, history: history.attempts, price: (model, usage, calls) => priceUsage(rows.get(model) ?? null, usage, calls) });
+  const warnings = forecastWarnings(forecast, input);
+  const keyless = input.models.filter((m) => !process.env[m.spec.api_key_env]).map((m) => `${m.spec.id} (${m.spec.api_key_env})`);
+  if (input.json) {
+    process.stdout.write(JSON.stringify({ type: 'forecast', price_sheet: { file: input.catalog.priceFile, as_of: input.catalog.sheet.as_of }, history: { runs: history.runs, attempts: history.attempts.length, unreadable: history.unreadable }, ...forecast, warnings, keys_not_set: keyless }, null, 2) + '\n');
+  } else {
+    process.stdout.write(forecastText(forecast, input, history));
+    for (const k of keyless) process.stderr.write(`note: ${k}: its API-key variable is not set; the forecast counts it, a real run would skip it (or refuse, when --models names it)\n`);
+  }
+  for (const w of warnings) process.stderr.write(`WARNING: ${w}\n`);
+  for (const r of history.unreadable) process.stderr.write(`note: ${path.join(input.resultsDir, r)}: not readable as a run, left out of the history\n`);
+  return ExitCode.ok;
+}
+
+/** Warnings for a forecast beyond the run's caps: --budget-usd, --budget-tokens, --attempt-usd. */
+export function forecastWarnings(f: Forecast, caps: Pick<DryRunInput, 'budgetUsd' | 'budgetTokens' | 'attemptUsd'>): string[] {
+  const out: string[] = [];
+  if (caps.budgetUsd !== null && f.total.usd !== null && f.total.usd > caps.budgetUsd) {
+    out.push(`the forecast ${formatUsd(f.total.usd)} exceeds --budget-usd ${formatUsd(caps.budgetUsd)}: the run would stop at the budget (status budget_exhausted) after about ${Math.floor((100 * caps.budgetUsd) / f.total.usd)}% of its model spend; raise --budget-usd, or run fewer tasks or models`);
+  }
+  if (caps.budgetUsd !== null && f.total.usd === null) out.push(`some model's price is unknown: the forecast USD is unknown and --budget-usd ${formatUsd(caps.budgetUsd)} cannot limit that model`);
+  const tokens = f.total.promptTokens + f.total.outputTokens;
+  if (caps.budgetTokens !== null && tokens > caps.budgetTokens) out.push(`the forecast ${formatTokens(tokens)} tokens exceed --budget-tokens ${formatTokens(caps.budgetTokens)}: the run would stop at the cap`);
+  for (const c of f.contenders) {
+    const perAttempt = c.usd !== null && c.attempts > 0 ? c.usd / c.attempts : null;
+    if (caps.attemptUsd !== null && perAttempt !== null && perAttempt > caps.attemptUsd) {
+      out.push(`${c.id}: a mean attempt is forecast at ${formatUsd(perAttempt)}, above --attempt-usd ${formatUsd(caps.attemptUsd)}: many of its attempts would stop at the cap`);
+    }
+  }
+  return out;
+}
+
+function basisText(c: Forecast['contenders'][number]): string {
+  if (c.model === null) return 'reference agent: no model calls';
+  const parts = [];
+  if (c.basis.task) parts.push(`${c.basis.task} task(s) from stored attempts on the same task`);
+  if (c.basis.model) parts.push(`${c.basis.model} from the model's mean over other tasks`);
+  if (c.basis.prior) parts.push(`${c.basis.prior} from the prior (no history)`);
+  return `${parts.join('; ')}${c.samples ? ` — ${c.samples} stored attempt(s)` : ''}`;
+}
+
+/** The forecast as the terminal shows it. */
+export function forecastText(f: Forecast, input: DryRunInput, history: { runs: number; attempts: HistoryAttempt[] }): string {
+  const relative = path.relative(process.cwd(), input.catalog.priceFile);
+  const rel = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : input.catalog.priceFile;
+  const head = `fixbench run --dry-run: ${input.tasks.length} task(s) × ${f.contenders.length} contender(s) × ${input.attemptsPerTask} attempt(s); nothing is run. Forecast at ${rel} (as of ${input.catalog.sheet.as_of}) from ${history.attempts.length} stored attempt(s) in ${history.runs} run(s) under ${input.resultsDir}, re-priced from their tokens\n`;
+  const row = (id: string, attempts: number, prompt: number, output: number, calls: number, usd: number | null, basis: string) => [id, attempts, formatTokens(prompt), formatTokens(output), formatTokens(calls), formatUsd(usd), basis];
+  const table = textTable(
+    ['contender', 'attempts', 'prompt tokens', 'output tokens', 'calls', 'USD (list)', 'basis'],
+    [
+      ...f.contenders.map((c) => row(c.id, c.attempts, c.promptTokens, c.outputTokens, c.calls, c.usd, basisText(c))),
+      row('total', f.total.attempts, f.total.promptTokens, f.total.outputTokens, f.total.calls, f.total.usd, ''),
+    ],
+  );
+  const prior = f.usesPrior ? `assumption: a model with no stored attempt is forecast at ${DEFAULT_PRIOR_TEXT}; its figure is a rough guide, run a few tasks first for a measured one\n` : '';
+  return head + table + prior;
+}
+
+const DEFAULT_PRIOR_TEXT = `${DEFAULT_PRIOR.source}, in ${DEFAULT_PRIOR.calls} calls, prompt priced as uncached input`;

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { buildMatrix } from '../../../src/analysis/matrix.ts';
+import type { TaskMeta } from '../../../src/analysis/recommend.ts';
+import { renderReport } from '../../../src/report/build.ts';
+import { recommendView } from '../../../src/report/recommend-view.ts';
+import { makeAttempt, makeHeader, modelContender, referenceContender } from '../analysis/fixtures.ts';
+
+// t1, t2 easy (cheap fixes them); t3, t4 hard (only strong): best is cheap on easy, strong on hard.
+const header = makeHeader({ contenders: [modelContender('strong'), modelContender('cheap'), referenceContender('gold')] });
+const tasks = ['t1', 't2', 't3', 't4'];
+const attempts = tasks.flatMap((t, i) => [makeAttempt('strong', t, 'resolved', 0.2), makeAttempt('cheap', t, i < 2 ? 'resolved' : 'unresolved', 0.01), makeAttempt('gold', t, 'resolved', null, { agent: 'gold' })]);
+const meta = new Map<string, TaskMeta>(tasks.map((t, i) => [t, { difficulty: i < 2 ? '<15 min' : '1-4 hours', tags: [] }]));
+
+describe('the report\'s recommended policy', () => {
+  it('shows the pick `fixbench recommend` makes with no flag, with the leave-one-task-out row beside the in-sample one', () => {
+    const v = recommendView(buildMatrix(header, attempts), header.run_id, meta)!;
+    expect(v.policy).toBe('by difficulty: 1-4 hours: strong; <15 min: cheap');
+    expect(v.kind).toBe('a policy per task difficulty');
+    expect(v.rows.map((r) => [r.basis, r.rate, r.resolved, r.usdPerTask])).toEqual([
+      ['in-sample', '100.0%', '4/4 graded', '$0.105'],
+      ['leave-one-task-out', '100.0%', '4/4 graded', '$0.105'],
+      ['oracle router', '100.0%', '4/4 graded', '$0.105'],
+    ]);
+    expect(v.command).toBe(`fixbench recommend ${header.run_id} --target 80%   (or --budget 0.05 for USD per task)`);
+  });
+
+  it('without task metadata it recommends among models and cascades; without a priced model there is no block', () => {
+    expect(recommendView(buildMatrix(header, attempts), header.run_id)!.policy).toBe('cheap → strong');
+    const unpriced = makeHeader({ contenders: [modelContender('u', { price: null })] });
+    expect(recommendView(buildMatrix(unpriced, [makeAttempt('u', 't1', 'resolved', null)]), unpriced.run_id)).toBeNull();
+  });
+
+  it('is rendered on the page, linked from the navigation', async () => {
+    const html = await renderReport(header, attempts, { taskMeta: meta, attemptPages: false });
+    expect(html).toContain('<section id="recommend">');
+    expect(html).toContain('<a href="#recommend">recommended policy</a>');
+    expect(html).toContain('by difficulty: 1-4 hours: strong; &lt;15 min: cheap');
+    expect(html).toMatch(/<td>leave-one-task-out<\/td><td class="num">100\.0%<\/td>/);
+  });
+});
