@@ -1,7 +1,7 @@
 // Builds a run's report: view models (pure) → charts (vega → inert SVG) → HTML (handlebars) →
 // `outDir/index.html` plus one attempts page per contender and task under `outDir/attempts/`.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { analyseRun, type RunAnalysis } from '../analysis/run.ts';
 import type { AttemptRecord, RunHeader } from '../store/records.ts';
@@ -11,9 +11,9 @@ import { compactRestCascades, firstAttemptPoints, priceChart, PRICE_CHART_SIZES,
 import { modelColours } from './colours.ts';
 import { markDisagreement, type FilterableRow } from './matrix-filter.ts';
 import { assertInertSvg, lineChartSpec, renderChartSvg, type InertSvg, type LinePoint } from './chart.ts';
-import { attemptPagePath } from './paths.ts';
+import { writeAttemptPages, type PageJob } from './attempt-pages.ts';
 import type { PublishedScore } from './published.ts';
-import { renderAttemptHtml, renderReportHtml, type PageCharts } from './render.ts';
+import { renderReportHtml, type PageCharts } from './render.ts';
 import { attemptPageView, stepSeriesOf } from './trajectory.ts';
 import { readTrajectory, type TrajectoryRead } from '../store/trajectory.ts';
 import { buildViewModel, type ReportViewModel } from './view-model.ts';
@@ -171,23 +171,25 @@ export async function buildReport(o: BuildReportOptions): Promise<string> {
   await writeFile(path, html, 'utf8');
 
   if (withPages) {
-    const cells = new Map<string, AttemptRecord[]>();
+    const cells = new Map<string, { ci: number; ti: number; records: AttemptRecord[] }>();
     for (const r of records) {
-      const k = `${contenderIndex.get(r.contender)}/${taskIndex.get(r.instance_id)}`;
-      cells.set(k, [...(cells.get(k) ?? []), r]);
+      const ci = contenderIndex.get(r.contender)!;
+      const ti = taskIndex.get(r.instance_id)!;
+      const k = `${ci}/${ti}`;
+      const cell = cells.get(k);
+      if (cell) cell.records.push(r);
+      else cells.set(k, { ci, ti, records: [r] });
     }
-    for (const ci of new Set(records.map((r) => contenderIndex.get(r.contender)!))) await mkdir(join(outDir, dirname(attemptPagePath(ci, 0))), { recursive: true });
-    await Promise.all([...cells.values()].map((rs) => limit(async () => {
-      const r0 = rs[0]!;
-      const withTrajectories = rs.map((r) => ({
-        record: r,
-        trajectory: modelDriven.has(r.contender)
-          ? (trajectories.get(`${r.contender}\u0000${r.instance_id}\u0000${r.attempt}`) ?? (o.runDir ? { kind: 'missing' as const } : { kind: 'not_read' as const }))
-          : null,
-      }));
-      const page = renderAttemptHtml(attemptPageView(withTrajectories, { back: '../../index.html#matrix', attemptsPerTask: header.attempts_per_task }));
-      await writeFile(join(outDir, attemptPagePath(contenderIndex.get(r0.contender)!, taskIndex.get(r0.instance_id)!)), page, 'utf8');
-    })));
+    const trajectoryOf = (r: AttemptRecord) =>
+      modelDriven.has(r.contender)
+        ? (trajectories.get(`${r.contender}\u0000${r.instance_id}\u0000${r.attempt}`) ?? (o.runDir ? { kind: 'missing' as const } : { kind: 'not_read' as const }))
+        : null;
+    const jobs = [...cells.values()].map(({ ci, ti, records: rs }): PageJob => ({
+      contenderIndex: ci,
+      taskIndex: ti,
+      view: () => attemptPageView(rs.map((r) => ({ record: r, trajectory: trajectoryOf(r) })), { back: '../../index.html#matrix', attemptsPerTask: header.attempts_per_task }),
+    }));
+    await writeAttemptPages(outDir, jobs, limit);
   }
   return path;
 }

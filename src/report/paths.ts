@@ -15,3 +15,6 @@ export function attemptPagePath(contenderIndex: number, taskIndex: number): stri
 
 /** Fragment id of attempt `n` on its page. */
 export const attemptAnchor = (attempt: number): string => `attempt-${attempt}`;
+
+/** The attempt pages' shared stylesheet, relative to the report's `index.html` (pages link it as `../attempt.css`). */
+export const ATTEMPT_CSS_PATH = `${ATTEMPTS_DIR}/attempt.css`;

@@ -1,6 +1,7 @@
 // Renders report view models to HTML pages with handlebars: a private handlebars environment, the
 // templates in `templates/` (pages `*-page.hbs` and `layout.hbs`, every other file a partial),
 // escaping `{{ }}` only. No file writing here.
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { InertSvg } from './chart.ts';
@@ -62,7 +63,28 @@ export function renderReportHtml(vm: ReportViewModel, charts: PageCharts): strin
   });
 }
 
-/** An attempt page (record + trajectory) as an HTML string; no script, everything escaped. */
+/**
+ * The stylesheet every attempt page links (`templates/attempt.css`, written to `attempts/attempt.css`, allowed by the pages' CSP as
+ * `'self'`): one file instead of the same CSS inline in each of thousands of pages.
+ */
+export const ATTEMPT_CSS = readFileSync(new URL('attempt.css', TEMPLATES_DIR), 'utf8');
+
+let templateVersion: string | null = null;
+/**
+ * A digest of everything besides its view model that shapes an attempt page: every template file
+ * (pages, partials, the stylesheet) and the handlebars version. Incremental builds
+ * (src/report/attempt-pages.ts) rewrite every page when it changes.
+ */
+export function attemptPageTemplateVersion(): string {
+  if (!templateVersion) {
+    const h = createHash('sha256').update(`handlebars ${Handlebars.VERSION}\n`);
+    for (const f of readdirSync(TEMPLATES_DIR).sort()) h.update(`${f}\n`).update(readFileSync(new URL(f, TEMPLATES_DIR)));
+    templateVersion = h.digest('base64url');
+  }
+  return templateVersion;
+}
+
+/** An attempt page (record + trajectory) as an HTML string; no script, everything escaped; styled by {@link ATTEMPT_CSS} at `../attempt.css`. */
 export function renderAttemptHtml(vm: AttemptPageView): string {
   return page('attempt-page')(vm);
 }

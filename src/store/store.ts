@@ -1,11 +1,12 @@
 // Results store (DESIGN.md §7, docs/store-format.md): `results/<run_id>/run.json` + `attempts.jsonl`,
 // plus per-attempt logs (logs.ts) and trajectories (trajectory.ts). Attempts are appended and flushed (fsync) one line each as they finish, so a crash
 // or Ctrl-C never loses a finished attempt.
-import { constants, createReadStream } from 'node:fs';
-import { lstat, mkdir, open, readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
+import { constants } from 'node:fs';
+import { lstat, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AttemptRecord, RunHeader, SUPPORTED_FORMAT_VERSIONS } from './records.ts';
+import { AttemptRecord, RunHeader } from './records.ts';
+import { checkFormatVersion } from './checks.ts';
+import { FULL, scanAttempts } from './scan.ts';
 import { upgradeAttemptRecord, upgradeRunHeader } from './upgrade.ts';
 import { writeAttemptLogs } from './logs.ts';
 import { trajectorySink, type AttemptRef, type TrajectorySink } from './trajectory.ts';
@@ -13,6 +14,8 @@ import { appendInRun, assertNoLinks, copyTreeNoFollow, openInRun } from './run-f
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import { UserInputError } from '../core/errors.ts';
 import { noRedaction, type Redactor } from '../core/redact.ts';
+
+export { checkFormatVersion, strayRecord, type RecordIdentity } from './checks.ts';
 
 /** Writes one run's folder. Not safe across processes; within a process appends are serialised. */
 export class RunWriter {
@@ -147,10 +150,22 @@ export interface StoredRun {
 }
 
 /**
- * Reads a run folder. A torn last line (crash mid-write) is ignored; any other bad line is an error.
+ * Reads a run folder whole: the header and every record (src/store/scan.ts with every field). A torn
+ * last line (crash mid-write) is ignored; any other bad line is an error.
  * @throws UserInputError when run.json is missing, of an unknown format version, or a record is invalid (line named).
  */
 export async function readRun(dir: string): Promise<StoredRun> {
+  const header = await readRunHeader(dir);
+  const attempts: AttemptRecord[] = [];
+  await scanAttempts(dir, header, FULL, (r) => void attempts.push(r));
+  return { header, attempts };
+}
+
+/**
+ * Reads and validates `<dir>/run.json` (any supported version, as the current one).
+ * @throws UserInputError when it is missing, unreadable, of an unknown format version, or invalid.
+ */
+export async function readRunHeader(dir: string): Promise<RunHeader> {
   const headerFile = path.join(dir, 'run.json');
   let raw: unknown;
   try {
@@ -158,112 +173,7 @@ export async function readRun(dir: string): Promise<StoredRun> {
   } catch (e) {
     throw new UserInputError(`${headerFile}: cannot read run header (${(e as Error).message}); pass a results/<run_id> folder`, { cause: e });
   }
-  const header = parseRunHeader(headerFile, raw);
-  // Read line by line (a 100,000-record file is ~300 MB: holding it whole, then its lines, would
-  // double the peak memory; bench/RESULTS.md, scale).
-  const file = path.join(dir, 'attempts.jsonl');
-  const attempts: AttemptRecord[] = [];
-  const seen = new Map<string, number>();
-  const seenAttempt = new Map<string, string>();
-  const problems: string[] = [];
-  const badJson: Array<{ line: number; message: string }> = [];
-  let lastNonEmpty = 0;
-  let endsWithNewline = true;
-  let lineCount = 0;
-  try {
-    const fh = await open(file, 'r');
-    try {
-      const { size } = await fh.stat();
-      if (size > 0) {
-        const { buffer } = await fh.read(Buffer.alloc(1), 0, 1, size - 1);
-        endsWithNewline = buffer[0] === 0x0a;
-      }
-    } finally {
-      await fh.close();
-    }
-    const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-    const pending: Array<{ line: number; text: string }> = [];
-    for await (const text of lines) {
-      lineCount++;
-      if (!text.trim()) continue;
-      lastNonEmpty = lineCount;
-      pending.push({ line: lineCount, text });
-      // one line behind: only the final line can be a torn write, so each earlier one is judged at once
-      if (pending.length > 1) judge(pending.shift()!, false);
-    }
-    const final = pending.shift();
-    if (final) judge(final, !endsWithNewline && final.line === lineCount);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new UserInputError(`${file}: cannot read (${(e as Error).message}); check the run folder`, { cause: e });
-    /* no attempt finished yet */
-  }
-  function judge({ line, text }: { line: number; text: string }, tornCandidate: boolean): void {
-    let obj: unknown;
-    try {
-      obj = JSON.parse(text);
-    } catch (e) {
-      if (tornCandidate) return; // no newline after it: a write cut by a crash, ignored
-      badJson.push({ line, message: (e as Error).message });
-      return;
-    }
-    const version = (obj as { format_version?: unknown })?.format_version;
-    checkFormatVersion(`${file}:${line}`, version);
-    const r = parseAttemptLine(obj, version, header.limits);
-    if (!r.success) {
-      problems.push(`${file}:${line}: invalid record${version === 1 ? ' (format version 1)' : ''}: ${r.problems.join('; ')}`);
-      return;
-    }
-    const first = seen.get(r.data.key);
-    if (first !== undefined) {
-      problems.push(`${file}:${line}: attempt key ${r.data.key} is already recorded on line ${first}; an attempt is recorded once — remove one of the two lines`);
-      return;
-    }
-    const stray = strayRecord(header, r.data, `${file}:${line}`, seenAttempt);
-    if (stray) {
-      problems.push(stray);
-      return;
-    }
-    seen.set(r.data.key, line);
-    attempts.push(r.data);
-  }
-  for (const b of badJson) {
-    problems.push(
-      `${file}:${b.line}: not valid JSON (${b.message}); only a torn last line (no newline after it) is ignored, ` +
-        (b.line < lastNonEmpty ? 'this one has records after it — ' : 'this one ends with a newline — ') +
-        'repair the line, or delete it (`fixbench run --resume` then runs that attempt again)',
-    );
-  }
-  problems.sort((a, b) => lineOf(a) - lineOf(b));
-  if (problems.length) {
-    throw new UserInputError(
-      `${file}: ${problems.length} bad line(s):\n${problems.join('\n')}\nfix: each line is one attempt record written by fixbench; restore the file, or remove the bad lines (those attempts then count as not run)`,
-      { where: file, problems },
-    );
-  }
-  return { header, attempts };
-}
-
-/**
- * Why record `r` (at `where`, `<file>:<line>`) does not belong in the run of `header`: its contender
- * or task is not the header's, or `seen` (attempt identity → where) already holds its (contender,
- * instance_id, attempt) under another key. Null when it belongs; records it in `seen` then.
- * Contenders are checked when the header lists any.
- */
-export function strayRecord(header: RunHeader, r: AttemptRecord, where: string, seen: Map<string, string>): string | null {
-  // (a header listing no contender is a hand-made fixture: nothing to check against)
-  if (header.contenders.length && !header.contenders.some((c) => c.id === r.contender)) {
-    return `${where}: contender "${r.contender}" is not among the run's contenders (${header.contenders.map((c) => c.id).join(', ')}) in run.json; a record of another run was added — remove the line`;
-  }
-  if (!header.suite.instance_ids.includes(r.instance_id)) {
-    return `${where}: task "${r.instance_id}" is not in the run's suite (run.json suite.instance_ids); a record of another run was added — remove the line`;
-  }
-  const id = JSON.stringify([r.contender, r.instance_id, r.attempt]);
-  const first = seen.get(id);
-  if (first !== undefined) {
-    return `${where}: ${r.contender} ${r.instance_id}#${r.attempt} is already recorded at ${first} (under another key); an attempt is recorded once — remove one of the two lines`;
-  }
-  seen.set(id, where);
-  return null;
+  return parseRunHeader(headerFile, raw);
 }
 
 /**
@@ -291,24 +201,4 @@ export function parseAttemptLine(obj: unknown, version: unknown, limits: RunHead
   }
   const r = AttemptRecord.safeParse(obj);
   return r.success ? { success: true, data: r.data } : { success: false, problems: r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`) };
-}
-
-/**
- * Rejects a store format version this fixbench cannot read.
- * @throws UserInputError naming `where`, the version found, the versions supported, and what to do.
- */
-export function checkFormatVersion(where: string, version: unknown): void {
-  if (typeof version === 'number' && SUPPORTED_FORMAT_VERSIONS.includes(version)) return;
-  const found = version === undefined ? 'no format_version' : `format_version ${JSON.stringify(version)}`;
-  const newer = typeof version === 'number' && version > Math.max(...SUPPORTED_FORMAT_VERSIONS);
-  throw new UserInputError(
-    `${where}: results store ${found}, but this fixbench reads format_version ${SUPPORTED_FORMAT_VERSIONS.join(', ')}; ` +
-      (newer ? 'upgrade fixbench to read it' : 'read it with the fixbench version that wrote it, or re-run the suite with this one'),
-  );
-}
-
-/** The line number in a `<file>:<line>: …` problem (for ordering). */
-function lineOf(problem: string): number {
-  const m = /:(\d+): /.exec(problem);
-  return m ? Number(m[1]) : 0;
 }

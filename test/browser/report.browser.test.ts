@@ -240,7 +240,9 @@ describe.runIf(available || process.env.CI)('report in Chromium (file://)', () =
   it('follows a matrix link to the attempts page, where hostile output is text and nothing runs', async () => {
     const { page, problems, requests } = await open(attemptUrl);
     expect(problems).toEqual([]);
-    expect(requests).toEqual([attemptUrl]);
+    // the one other file read is the pages' shared stylesheet beside them, and its CSP lets it apply
+    expect(requests).toEqual([attemptUrl, new URL('../attempt.css', attemptUrl).href]);
+    expect(await page.locator('pre').first().evaluate((e) => getComputedStyle(e).backgroundColor)).toBe('rgb(246, 248, 250)');
     expect(await page.locator('script').count()).toBe(0);
     expect(await page.locator('img').count()).toBe(0);
     const text = await page.locator('body').innerText();

@@ -1,0 +1,103 @@
+// Attempt pages, written incrementally (issue 18.4): each page's view model is digested, and a page
+// is rendered and written only when its digest or the page template changed since the last build
+// of the same folder. The digests live in `attempts/pages.json` (written last, atomically); a
+// missing, unreadable or foreign manifest means every page is written. An incremental build leaves
+// the folder byte-identical to a full one (test/unit/report/incremental.test.ts).
+import { createHash } from 'node:crypto';
+import { readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from '../core/atomic-write.ts';
+import { ATTEMPTS_DIR, ATTEMPT_CSS_PATH, attemptPagePath } from './paths.ts';
+import { ATTEMPT_CSS, attemptPageTemplateVersion, renderAttemptHtml } from './render.ts';
+import type { AttemptPageView } from './trajectory.ts';
+
+/** The manifest of a report folder's attempt pages: which template wrote them and each page's digest and size. */
+const PagesManifest = z.object({
+  format_version: z.literal(1),
+  /** Digest of the attempt page's templates and stylesheet ({@link attemptPageTemplateVersion}). */
+  template: z.string(),
+  /** Page path relative to `attempts/` (`<contender index>/<task index>.html`) → digest of its view model and its size in bytes. */
+  pages: z.record(z.string(), z.object({ digest: z.string(), bytes: z.number().int().nonnegative() })),
+});
+type PagesManifest = z.infer<typeof PagesManifest>;
+
+const MANIFEST = `${ATTEMPTS_DIR}/pages.json`;
+/** A page path the manifest may name: only these are ever deleted (a hand-edited manifest cannot name another file). */
+const PAGE_PATH = /^\d+\/\d+\.html$/;
+
+/** One attempt page to have: its matrix cell and a view-model maker (called once). */
+export interface PageJob {
+  contenderIndex: number;
+  taskIndex: number;
+  view: () => AttemptPageView | Promise<AttemptPageView>;
+}
+
+/** What {@link writeAttemptPages} did: pages written, pages left as they were, stale pages removed. */
+export interface PagesWritten {
+  written: number;
+  unchanged: number;
+  removed: number;
+}
+
+/**
+ * Brings `outDir/attempts/` to exactly the pages of `jobs` (plus the stylesheet and the manifest):
+ * a page whose view digest, template and size on disk match the previous build's manifest is kept,
+ * every other one is rendered and written; pages of the previous build no longer in `jobs` are
+ * removed. `limit` bounds the files in flight.
+ */
+export async function writeAttemptPages(outDir: string, jobs: Iterable<PageJob> | AsyncIterable<PageJob>, limit: <T>(f: () => Promise<T>) => Promise<T>): Promise<PagesWritten> {
+  const template = attemptPageTemplateVersion();
+  const before = await readManifest(outDir);
+  const reuse = before?.template === template; // another template: every page is written again
+  const after: PagesManifest = { format_version: 1, template, pages: {} };
+  await mkdir(join(outDir, ATTEMPTS_DIR), { recursive: true });
+  const css = join(outDir, ATTEMPT_CSS_PATH);
+  if ((await readFile(css, 'utf8').catch(() => null)) !== ATTEMPT_CSS) await writeFile(css, ATTEMPT_CSS, 'utf8');
+  const made = new Map<number, Promise<unknown>>(); // one mkdir per contender folder, awaited by every page in it
+  const counts: PagesWritten = { written: 0, unchanged: 0, removed: 0 };
+  const work: Array<Promise<void>> = [];
+  for await (const job of jobs) {
+    work.push(limit(async () => {
+      const rel = attemptPagePath(job.contenderIndex, job.taskIndex);
+      const key = rel.slice(ATTEMPTS_DIR.length + 1);
+      const view = await job.view();
+      const digest = createHash('sha256').update(JSON.stringify(view)).digest('base64url');
+      const old = before?.pages[key];
+      if (reuse && old && old.digest === digest && (await sizeOf(join(outDir, rel))) === old.bytes) {
+        after.pages[key] = old;
+        counts.unchanged++;
+        return;
+      }
+      const html = renderAttemptHtml(view);
+      let folder = made.get(job.contenderIndex);
+      if (!folder) made.set(job.contenderIndex, (folder = mkdir(join(outDir, dirname(rel)), { recursive: true })));
+      await folder;
+      await writeFile(join(outDir, rel), html, 'utf8');
+      after.pages[key] = { digest, bytes: Buffer.byteLength(html) };
+      counts.written++;
+    }));
+  }
+  await Promise.all(work);
+  for (const key of Object.keys(before?.pages ?? {})) {
+    if (after.pages[key] || !PAGE_PATH.test(key)) continue;
+    await rm(join(outDir, ATTEMPTS_DIR, key), { force: true });
+    counts.removed++;
+  }
+  // keys sorted: the manifest is the same bytes whatever order the pages were written in
+  const sorted: PagesManifest = { ...after, pages: Object.fromEntries(Object.entries(after.pages).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+  await writeFileAtomic(join(outDir, MANIFEST), JSON.stringify(sorted) + '\n', { fsync: false });
+  return counts;
+}
+
+/** The previous build's manifest; null when there is none or it is not one (every page is then written). */
+async function readManifest(outDir: string): Promise<PagesManifest | null> {
+  try {
+    const m = PagesManifest.safeParse(JSON.parse(await readFile(join(outDir, MANIFEST), 'utf8')));
+    return m.success ? m.data : null;
+  } catch {
+    return null; // none yet, or unreadable: a full build
+  }
+}
+
+const sizeOf = (file: string): Promise<number> => stat(file).then((s) => (s.isFile() ? s.size : -1), () => -1);
