@@ -6,7 +6,7 @@ import type { Catalog, PricedModel } from '../config/catalog.ts';
 import { DEFAULT_PRIOR, forecastRun, type Forecast, type HistoryAttempt, type PlannedContender } from '../analysis/forecast.ts';
 import { effectiveRow, callCostUsd } from '../pricing/cost.ts';
 import { promptTokens, type TokenUsage } from '../core/usage.ts';
-import { ExitCode } from '../core/errors.ts';
+import { ExitCode, UserInputError } from '../core/errors.ts';
 import { readRun } from '../store/store.ts';
 import { formatTokens, formatUsd } from '../report/format.ts';
 import { runFolders } from './run-lookup.ts';
@@ -79,6 +79,7 @@ export async function dryRunCommand(input: DryRunInput): Promise<number> {
     ...(input.reference ? [{ id: 'gold', model: null, agent: 'gold' }, { id: 'noop', model: null, agent: 'noop' }] : []),
     ...input.models.flatMap((m) => input.agentIds.map((a) => ({ id: a === 'bash' ? m.spec.id : `${m.spec.id}@${a}`, model: m.spec.id, agent: a }))),
   ];
+  if (!planned.length) throw new UserInputError('nothing to forecast: no reference agent and no model with its API key set; drop --no-reference, name models with --models, or set a key');
   const rows = new Map(input.models.map((m) => [m.spec.id, m.price]));
   const whole = forecastRun({ tasks: input.tasks, contenders: planned, attemptsPerTask: input.attemptsPerTask, history: history.attempts, price: (model, usage, calls) => priceUsage(rows.get(model) ?? null, usage, calls) });
   const forecast = input.shard ? scaled(whole, 1 / input.shard.count) : whole;

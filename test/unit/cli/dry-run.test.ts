@@ -44,6 +44,10 @@ describe('dryRunCommand', () => {
     expect(f.keys_not_set).toEqual(['m (FIXBENCH_TEST_NO_SUCH_KEY)']);
   });
 
+  it('with nothing to run, refuses as the run would (the user\'s error)', async () => {
+    await expect(dryRunCommand(input({ models: [], reference: false }))).rejects.toThrow('nothing to forecast: no reference agent and no model with its API key set');
+  });
+
   it('with --shard i/n, forecasts about 1/n of the run', async () => {
     await dryRunCommand(input({ shard: { index: 1, count: 2 } }));
     const half = JSON.parse(out);
