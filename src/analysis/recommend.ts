@@ -60,8 +60,12 @@ export interface Recommendation {
   oracle: Estimate | null;
   /** Oracle rate minus the in-sample rate (fraction) and oracle USD per task minus the pick's; null without an oracle. */
   gapToOracle: { rate: number; usdPerTask: number } | null;
-  /** What was searched: counts of singles, cascades, and the groupings used for assignments. */
-  considered: { singles: number; cascades: number; groupings: GroupingName[] };
+  /**
+   * What was searched: counts of singles, cascades, the groupings used for assignments, and the
+   * models with a list price left out as single models because one of their attempts has an unknown
+   * USD (a cascade that never reaches that attempt stays).
+   */
+  considered: { singles: number; cascades: number; groupings: GroupingName[]; unknownCost: string[] };
   /** Up to 5 other policies nearest the pick in-sample, cheapest first (single models and cascades). */
   alternatives: Array<PolicyView & Estimate>;
 }
@@ -97,7 +101,11 @@ export function recommend(matrix: ResultMatrix, criterion: Criterion, meta: Read
   if (criterion.kind === 'target' && !(criterion.rate >= 0 && criterion.rate <= 1)) throw new RangeError(`target rate ${criterion.rate} is outside 0..1`);
   if (criterion.kind === 'budget' && !(criterion.usdPerTask >= 0)) throw new RangeError(`budget ${criterion.usdPerTask} USD per task is negative`);
   const policies = basePolicies(matrix);
-  if (!policies.some((p) => p.kind === 'single')) throw new RangeError('no contender has a known list price: there is no priced policy to recommend');
+  const priced = matrix.contenders.filter((c) => c.costBasis === 'list_price').map((c) => c.id);
+  const unknownCost = priced.filter((id) => !policies.some((p) => p.kind === 'single' && p.label === id));
+  if (!policies.some((p) => p.kind === 'single')) {
+    throw new RangeError(priced.length ? `every model with a list price (${priced.join(', ')}) has an attempt whose USD is unknown: there is no policy of known cost to recommend` : 'no contender has a known list price: there is no priced policy to recommend');
+  }
   const groupings = (['difficulty', 'tag'] as const).flatMap((by) => {
     const g = groupsOf(matrix.tasks, meta, by);
     return g ? [{ by, groups: g, labels: [...new Set(g)].sort((a, b) => byLabel(a, b)) }] : [];
@@ -130,7 +138,6 @@ export function recommend(matrix: ResultMatrix, criterion: Criterion, meta: Read
     loto = { ...estimate(held), samePick, unmetFolds };
   }
 
-  const priced = matrix.contenders.filter((c) => c.costBasis === 'list_price').map((c) => c.id);
   const o = priced.length ? oracleRouter(matrix, { ids: priced }) : null;
   const oracle: Estimate | null = o && o.usdPerTask !== null ? { resolved: o.resolved, graded: o.graded, tasks: o.tasks, rate: o.rate, usdPerTask: o.usdPerTask } : null;
   const gapToOracle = oracle && oracle.rate !== null && inSample.rate !== null ? { rate: oracle.rate - inSample.rate, usdPerTask: oracle.usdPerTask - inSample.usdPerTask } : null;
@@ -151,7 +158,7 @@ export function recommend(matrix: ResultMatrix, criterion: Criterion, meta: Read
     loto,
     oracle,
     gapToOracle,
-    considered: { singles: policies.filter((p) => p.kind === 'single').length, cascades: policies.filter((p) => p.kind === 'cascade').length, groupings: groupings.map((g) => g.by) },
+    considered: { singles: policies.filter((p) => p.kind === 'single').length, cascades: policies.filter((p) => p.kind === 'cascade').length, groupings: groupings.map((g) => g.by), unknownCost },
     alternatives,
   };
 }

@@ -6,7 +6,7 @@ import type { Catalog, PricedModel } from '../config/catalog.ts';
 import { DEFAULT_PRIOR, forecastRun, type Forecast, type HistoryAttempt, type PlannedContender } from '../analysis/forecast.ts';
 import { effectiveRow, callCostUsd } from '../pricing/cost.ts';
 import { promptTokens, type TokenUsage } from '../core/usage.ts';
-import { ExitCode } from '../core/errors.ts';
+import { ExitCode, UserInputError } from '../core/errors.ts';
 import { readRun } from '../store/store.ts';
 import { formatTokens, formatUsd } from '../report/format.ts';
 import { runFolders } from './run-lookup.ts';
@@ -30,6 +30,8 @@ export interface DryRunInput {
   /** Token cap of the run; null = none. */
   budgetTokens: number | null;
   json: boolean;
+  /** `--shard i/n`: the run makes about 1/n of the attempts (split by a hash of each attempt's key), so the forecast is scaled by 1/n. */
+  shard?: { index: number; count: number } | null;
 }
 
 /**
@@ -77,12 +79,14 @@ export async function dryRunCommand(input: DryRunInput): Promise<number> {
     ...(input.reference ? [{ id: 'gold', model: null, agent: 'gold' }, { id: 'noop', model: null, agent: 'noop' }] : []),
     ...input.models.flatMap((m) => input.agentIds.map((a) => ({ id: a === 'bash' ? m.spec.id : `${m.spec.id}@${a}`, model: m.spec.id, agent: a }))),
   ];
+  if (!planned.length) throw new UserInputError('nothing to forecast: no reference agent and no model with its API key set; drop --no-reference, name models with --models, or set a key');
   const rows = new Map(input.models.map((m) => [m.spec.id, m.price]));
-  const forecast = forecastRun({ tasks: input.tasks, contenders: planned, attemptsPerTask: input.attemptsPerTask, history: history.attempts, price: (model, usage, calls) => priceUsage(rows.get(model) ?? null, usage, calls) });
+  const whole = forecastRun({ tasks: input.tasks, contenders: planned, attemptsPerTask: input.attemptsPerTask, history: history.attempts, price: (model, usage, calls) => priceUsage(rows.get(model) ?? null, usage, calls) });
+  const forecast = input.shard ? scaled(whole, 1 / input.shard.count) : whole;
   const warnings = forecastWarnings(forecast, input);
   const keyless = input.models.filter((m) => !process.env[m.spec.api_key_env]).map((m) => `${m.spec.id} (${m.spec.api_key_env})`);
   if (input.json) {
-    process.stdout.write(JSON.stringify({ type: 'forecast', price_sheet: { file: input.catalog.priceFile, as_of: input.catalog.sheet.as_of }, history: { runs: history.runs, attempts: history.attempts.length, unreadable: history.unreadable }, ...forecast, warnings, keys_not_set: keyless }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ type: 'forecast', price_sheet: { file: input.catalog.priceFile, as_of: input.catalog.sheet.as_of }, history: { runs: history.runs, attempts: history.attempts.length, unreadable: history.unreadable }, ...forecast, shard: input.shard ?? null, warnings, keys_not_set: keyless }, null, 2) + '\n');
   } else {
     process.stdout.write(forecastText(forecast, input, history));
     for (const k of keyless) process.stderr.write(`note: ${k}: its API-key variable is not set; the forecast counts it, a real run would skip it (or refuse, when --models names it)\n`);
@@ -90,6 +94,14 @@ export async function dryRunCommand(input: DryRunInput): Promise<number> {
   for (const w of warnings) process.stderr.write(`WARNING: ${w}\n`);
   for (const r of history.unreadable) process.stderr.write(`note: ${path.join(input.resultsDir, r)}: not readable as a run, left out of the history\n`);
   return ExitCode.ok;
+}
+
+/** Every figure of `f` times `share` (a shard's expected part of the run). */
+function scaled(f: Forecast, share: number): Forecast {
+  const k = <T extends { attempts: number; promptTokens: number; outputTokens: number; calls: number; usd: number | null }>(x: T): T => ({
+    ...x, attempts: Math.round(x.attempts * share), promptTokens: x.promptTokens * share, outputTokens: x.outputTokens * share, calls: x.calls * share, usd: x.usd === null ? null : x.usd * share,
+  });
+  return { ...f, contenders: f.contenders.map(k), total: k(f.total) };
 }
 
 /** Warnings for a forecast beyond the run's caps: --budget-usd, --budget-tokens, --attempt-usd. */
@@ -133,7 +145,8 @@ export function forecastText(f: Forecast, input: DryRunInput, history: { runs: n
     ],
   );
   const prior = f.usesPrior ? `assumption: a model with no stored attempt is forecast at ${DEFAULT_PRIOR_TEXT}; its figure is a rough guide, run a few tasks first for a measured one\n` : '';
-  return head + table + prior;
+  const shard = input.shard ? `shard ${input.shard.index}/${input.shard.count}: about 1/${input.shard.count} of the suite's attempts (they are split by a hash of each attempt's key), so every figure is the whole run's divided by ${input.shard.count}\n` : '';
+  return head + table + shard + prior;
 }
 
 const DEFAULT_PRIOR_TEXT = `${DEFAULT_PRIOR.source}, in ${DEFAULT_PRIOR.calls} calls, prompt priced as uncached input`;

@@ -79,7 +79,13 @@ export async function recommendCommand(run: string, o: RecommendOptions): Promis
   if (!matrix.contenders.some((c) => c.costBasis === 'list_price')) {
     throw new UserInputError(`recommend: run ${header.run_id} has no model with a known list price (contenders: ${matrix.contenders.map((c) => `${c.id} (${c.costBasis})`).join(', ')}); there is no priced policy to recommend\n  fix: re-price it with \`fixbench report ${run} --prices <sheet>\` to check the price rows, or run models with a price row`);
   }
-  const r = recommend(matrix, criterion, meta);
+  let r: Recommendation;
+  try {
+    r = recommend(matrix, criterion, meta);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new UserInputError(`recommend: run ${header.run_id}: ${e.message}\n  fix: complete the run with \`fixbench run --retry-errors ${header.run_id}\`, or re-price it with \`fixbench report ${header.run_id} --prices <sheet>\``, { cause: e });
+  }
   if (o.json) {
     process.stdout.write(JSON.stringify({ run_id: header.run_id, tasks_dir: tasksDir, tasks_without_metadata: missing, ...r }, null, 2) + '\n');
     return ExitCode.ok;
@@ -120,6 +126,7 @@ export function recommendationText(r: Recommendation, runId: string, pricesAsOf:
   }
   const g = r.considered.groupings;
   lines.push(`  searched: ${r.considered.singles} single model(s), ${r.considered.cascades} cascade(s) (cheaper first, escalating when the visible check fails)${g.length ? `, assignments ${g.map((x) => (x === 'tag' ? 'per first tag' : 'per difficulty')).join(' and ')}` : ', no per-difficulty or per-tag assignment (the tasks have fewer than two groups of either)'}`);
+  if (r.considered.unknownCost.length) lines.push(`  left out: ${r.considered.unknownCost.join(', ')} (an attempt's USD is unknown: every policy that reaches that attempt is left out)`);
   if (r.alternatives.length) {
     lines.push('  other policies, cheapest first (in-sample):');
     for (const a of r.alternatives) lines.push(`    ${a.label.padEnd(28)} ${estimateLine(a)}`);

@@ -32,12 +32,18 @@ export interface RecommendView {
 const row = (basis: string, e: Estimate, note: string): RecommendRow => ({ basis, rate: formatPct(e.rate), resolved: `${e.resolved}/${e.graded} graded`, usdPerTask: formatUsd(e.usdPerTask), note });
 
 /**
- * The recommendation block of a run's report; null when no contender has a list price (nothing to
- * recommend). `meta`: difficulty and tags of the run's tasks (per-group assignments need them).
+ * The recommendation block of a run's report; null when no policy has a known cost (no contender with
+ * a list price, or each has an attempt of unknown USD): nothing to recommend. `meta`: difficulty and tags of the run's tasks (per-group assignments need them).
  */
 export function recommendView(matrix: ResultMatrix, runId: string, meta?: ReadonlyMap<string, TaskMeta>): RecommendView | null {
   if (!matrix.contenders.some((c) => c.costBasis === 'list_price')) return null;
-  const r = recommend(matrix, { kind: 'best_single' }, meta);
+  let r;
+  try {
+    r = recommend(matrix, { kind: 'best_single' }, meta);
+  } catch (e) {
+    if (e instanceof RangeError) return null; // no policy with a known cost (e.g. every priced model has an attempt of unknown USD)
+    throw e;
+  }
   const rows = [row('in-sample', r.inSample, `chosen and scored on the same ${r.inSample.tasks} tasks (optimistic)`)];
   if (r.loto) rows.push(row('leave-one-task-out', r.loto, `chosen on the other tasks, scored on each task left out; same pick in ${r.loto.samePick} of ${r.loto.tasks}`));
   if (r.oracle) rows.push(row('oracle router', r.oracle, 'per task the cheapest model that fixed it: an upper bound no router reaches'));
@@ -46,6 +52,7 @@ export function recommendView(matrix: ResultMatrix, runId: string, meta?: Readon
   if (r.loto && r.inSample.rate !== null && r.loto.rate !== null && r.inSample.rate - r.loto.rate > 0.05) {
     notes.push(`The held-out rate is ${(100 * (r.inSample.rate - r.loto.rate)).toFixed(1)} points below the in-sample one: the pick is fitted to these tasks; expect the held-out figure on new ones.`);
   }
+  if (r.considered.unknownCost.length) notes.push(`Left out: ${r.considered.unknownCost.join(', ')} (an attempt's USD is unknown: every policy that reaches that attempt is left out).`);
   const g = r.considered.groupings;
   notes.push(
     `Searched ${r.considered.singles} single model(s), ${r.considered.cascades} cascade(s) and ${g.length ? `assignments ${g.map((x) => (x === 'tag' ? 'per first tag' : 'per difficulty')).join(' and ')}` : 'no per-group assignment (the tasks have fewer than two difficulty or tag groups, or their task.yaml was not read)'}; attempt 0 of each model, list prices.`,

@@ -39,7 +39,7 @@ describe('recommend', () => {
     expect(r.oracle!.rate).toBe(1);
     expect(r.gapToOracle!.rate).toBe(0);
     expect(r.gapToOracle!.usdPerTask).toBeCloseTo(0.96 / 12 - 0.11, 12);
-    expect(r.considered).toEqual({ singles: 3, cascades: 3, groupings: [] });
+    expect(r.considered).toEqual({ singles: 3, cascades: 3, groupings: [], unknownCost: [] });
   });
 
   it('with a target rate, the cheapest policy reaching it', () => {
@@ -106,5 +106,10 @@ describe('recommend', () => {
     const unpriced = buildMatrix(makeHeader({ contenders: [modelContender('u', { price: null })] }), []);
     expect(() => recommend(unpriced, { kind: 'best_single' })).toThrow(/no contender has a known list price/);
     expect(() => recommend(m, { kind: 'target', rate: 1.5 })).toThrow(RangeError);
+    // a priced model with an attempt of unknown USD is left out, and named; the cascade m → cut never reaches that attempt (m passes its check at t1)
+    const cut = buildMatrix(makeHeader({ contenders: [modelContender('m'), modelContender('cut')] }), [makeAttempt('m', 't1', 'resolved', 0.1), makeAttempt('cut', 't1', 'resolved', null)]);
+    expect(recommend(cut, { kind: 'best_single' }).considered).toMatchObject({ singles: 1, cascades: 1, unknownCost: ['cut'] });
+    const allCut = buildMatrix(makeHeader({ contenders: [modelContender('cut')] }), [makeAttempt('cut', 't1', 'resolved', null)]);
+    expect(() => recommend(allCut, { kind: 'best_single' })).toThrow('every model with a list price (cut) has an attempt whose USD is unknown');
   });
 });

@@ -28,6 +28,9 @@ describe('the report\'s recommended policy', () => {
     expect(recommendView(buildMatrix(header, attempts), header.run_id)!.policy).toBe('cheap → strong');
     const unpriced = makeHeader({ contenders: [modelContender('u', { price: null })] });
     expect(recommendView(buildMatrix(unpriced, [makeAttempt('u', 't1', 'resolved', null)]), unpriced.run_id)).toBeNull();
+    // a priced model whose attempt has an unknown USD (a stream cut before its usage): no policy has a known cost
+    const cut = makeHeader({ contenders: [modelContender('p')] });
+    expect(recommendView(buildMatrix(cut, [makeAttempt('p', 't1', 'resolved', null)]), cut.run_id)).toBeNull();
   });
 
   it('is rendered on the page, linked from the navigation', async () => {
