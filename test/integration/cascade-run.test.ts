@@ -2,7 +2,7 @@
 // models served by the fake provider on 127.0.0.1 (real protocol, told apart by the request's
 // `model`): escalation after a stage without a fix, a passing first stage that never calls the
 // strong model, a visible check that fails on broken PASS_TO_PASS tests, and exact costs.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -120,5 +120,17 @@ describe('live cascade contenders', () => {
     expect(rec.stages![0]!.reason).toMatch(/^visible check failed: \d+ of 30 visible PASS_TO_PASS test\(s\) failed/);
     expect(rec.stages![0]!.check_ms).toBeGreaterThan(0);
     expect(records.find((r) => r.contender === 'cheap')!.outcome).not.toBe('resolved');
+    // the report shows the live cascade beside its simulation (both resolve the one task), with intervals,
+    // and the attempt page lists each stage's spend
+    const html = await readFile(path.join(tmp, 'reports', 'cascade-run', 'index.html'), 'utf8');
+    const live = html.slice(html.indexOf('id="live-cascade-table"'));
+    expect(live).toMatch(/cheap → strong[\s\S]*<td>live<\/td><td class="num">1\/1<\/td><td class="num">100\.0%<div class="parts">20\.7–100\.0%<\/div>/);
+    expect(live).toMatch(/<td>simulated<\/td><td class="num">1\/1<\/td><td class="num">100\.0%<div class="parts">20\.7–100\.0%<\/div>/);
+    expect(live).toContain('live and simulated agree on 1 of 1 task(s) graded in both');
+    const pages = (await readdir(path.join(tmp, 'reports', 'cascade-run'), { recursive: true })).filter((f) => f.endsWith('.html'));
+    const texts = await Promise.all(pages.map((f) => readFile(path.join(tmp, 'reports', 'cascade-run', f), 'utf8')));
+    const page = texts.find((t) => t.includes('Cascade stages'))!;
+    expect(page).toContain('failed: escalated');
+    expect(page).toContain('$0.0024'); // the cheap stage: 2 calls × $0.0012
   });
 });
