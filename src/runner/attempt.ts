@@ -25,7 +25,6 @@ import type { RepoCache } from '../workspace/index.ts';
 import type { EnvCache } from '../workspace/env-cache.ts';
 import type { Workspace } from '../workspace/types.ts';
 import type { TrajectorySink } from '../core/trajectory.ts';
-import { runCascadeAttempt } from './cascade-attempt.ts';
 
 export type Job = { task: TaskSpec; plan: ContenderPlan; contender: Contender; attempt: number; key: string };
 
@@ -62,11 +61,11 @@ export interface AttemptEnv {
   onBudgetRefused: () => void;
 }
 
-/** Runs one attempt and returns its record (not yet appended); logs are written. Never throws for the attempt's failures. */
+/** Runs one attempt of a single contender and returns its record (not yet appended); logs are written. Never throws for the attempt's failures. @throws Error for a cascade plan (a bug: use `runAttempt`). */
 export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> {
-  if (job.plan.kind === 'cascade') return runCascadeAttempt({ ...job, plan: job.plan }, env);
   const { task, contender, attempt, key } = job;
   const plan = job.plan;
+  if (plan.kind === 'cascade') throw new Error('runOneAttempt: a cascade runs through runAttempt (src/runner/cascade-attempt.ts)');
   const { opts, writer } = env;
   const t0 = Date.now();
   const ids = { key, model: contender.id, instance_id: task.instance_id, attempt };

@@ -16,11 +16,18 @@ import { gradeWithReruns } from '../evaluation/grade-attempt.ts';
 import { attemptCost } from '../pricing/cost.ts';
 import { trajectoryRel } from '../store/trajectory.ts';
 import type { Workspace } from '../workspace/types.ts';
-import { limitsOf, meterHooks, prepareWorkspace, workIn, type AttemptEnv, type Job, type Worked } from './attempt.ts';
+import { limitsOf, meterHooks, prepareWorkspace, runOneAttempt, workIn, type AttemptEnv, type Job, type Worked } from './attempt.ts';
 import { toAttemptRecord } from './attempt-record.ts';
 import { withEarlierStages, type EarlierStage } from './cascade-summary.ts';
 import { openAttemptLedger } from './ledger-fold.ts';
 import { visibleCheck } from './visible-check.ts';
+
+export type { Job, Pools } from './attempt.ts';
+
+/** Runs one attempt of any contender: a live cascade here, any other through `runOneAttempt`. Never throws for the attempt's failures. */
+export function runAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> {
+  return job.plan.kind === 'cascade' ? runCascadeAttempt({ ...job, plan: job.plan }, env) : runOneAttempt(job, env);
+}
 
 /** Why a stage ends the cascade whatever its signal (a harness fault, the run budget, an outage, an interrupt); null when it does not. */
 function stopReason(w: Worked, refusedByBudget: boolean, aborted: boolean): string | null {

@@ -24,7 +24,7 @@ import { predatesRunConfig, resumeMismatches, resumeRefusal } from '../store/com
 import { RunBudget } from './budget.ts';
 import { settleLedger } from '../store/ledger.ts';
 import { referenceGate } from './gate.ts';
-import { runOneAttempt, type Job, type Pools } from './attempt.ts';
+import { runAttempt, type Job, type Pools } from './cascade-attempt.ts';
 
 export type { ContenderPlan };
 
@@ -183,7 +183,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
       return;
     }
     const attemptOpts = { ...opts, limits, priceSheet: { file: config.price_sheet.file }, budgetUsd: config.run_budget.usd, budgetTokens: config.run_budget.tokens, rerunFailed: config.rerun_failed };
-    const attempted = await runOneAttempt(job, { opts: attemptOpts, writer, budget, workRoot, redact, pools, onBudgetRefused: () => (budgetStopped = true) });
+    const attempted = await runAttempt(job, { opts: attemptOpts, writer, budget, workRoot, redact, pools, onBudgetRefused: () => (budgetStopped = true) });
     // An attempt cut short by Ctrl-C is not a result: leave it unrecorded so a later run re-does it.
     if (opts.signal?.aborted && attempted.outcome === 'infra_error') return;
     const rec = await writer.appendAttempt(attempted);

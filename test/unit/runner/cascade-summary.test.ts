@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SUMMARY_OUTPUT_CHARS, SUMMARY_STEPS, summariseStages, withEarlierStages } from '../../../src/runner/cascade-summary.ts';
 import type { TaskSpec } from '../../../src/config/task.ts';
 
-const step = (n: number, command: string | null, observation = `out ${n}`) => ({ step: n, thought: null, command, observation, context_tokens: 0 });
+const step = (n: number, command: string | null, observation = `out ${n}`) => ({ step: n, thought: null, command, observation, call: null, context_tokens: 0 });
 
 describe('--cascade-mode continue: the earlier stage summarised', () => {
   it('names the stage, why it escalated, and quotes its last commands with their outputs', () => {
