@@ -133,4 +133,23 @@ describe('live cascade contenders', () => {
     expect(page).toContain('failed: escalated');
     expect(page).toContain('$0.0024'); // the cheap stage: 2 calls × $0.0012
   });
+
+  it('--cascade-mode continue: the strong stage works in the cheap stage\'s workspace and is shown its transcript', async () => {
+    const breakIt = bash("echo 'module.exports = {};' > src/parse.js", U);
+    const { records, exitCode, stderr } = await run(
+      // strong sees cheap's broken file in the workspace: it restores it, then applies the fix
+      { cheap: [breakIt, bash(SUBMIT, U)], strong: [bash(`grep -q 'module.exports = {};' src/parse.js && git checkout -- src/parse.js && ${applyGold()}`, U), bash(SUBMIT, U)] },
+      ['--no-models', '--cascade', 'cheap,strong', '--cascade-mode', 'continue'],
+    );
+    expect(exitCode, stderr).toBe(0);
+    const rec = records[0]!;
+    expect(rec.outcome).toBe('resolved');
+    expect(rec.stages!.map((x) => x.passed)).toEqual([false, null]);
+    expect(rec.model_patch).toContain('let sign = 1;');
+    const first = server!.requests.find((q) => q.body?.model === 'fake/strong-1')!;
+    const prompt = JSON.stringify(first.body.messages);
+    expect(prompt).toContain('Earlier attempts worked on this issue in this same workspace');
+    expect(prompt).toContain('Attempt 1 (cheap) ended: visible check failed');
+    expect(prompt).toContain("module.exports = {};");
+  });
 });
