@@ -1,7 +1,7 @@
 // `fixbench run --cascade` bad input: every problem is a clear exit-2 error naming the flag and
 // the fix, before any work (no run folder is made).
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,4 +47,17 @@ describe('run --cascade bad input', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('--cascade cheap,strong: FAKE_CASCADE_KEY is not set (the API key of cheap); export it');
   });
+
+  it('a cascade is part of the RunConfig: --resume with another --cascade-mode is refused, naming the field', async () => {
+    // a run budget of 0 starts no model attempt: the run only stores its configuration
+    const first = await run(['--cascade', 'cheap,strong', '--budget-usd', '0', '--run-id', 'stored']); // the later --run-id wins
+    expect(first.exitCode, first.stderr).toBe(0);
+    const header = JSON.parse(await readFile(path.join(tmp, 'results', 'stored', 'run.json'), 'utf8'));
+    expect(header.config.contenders[0]).toMatchObject({ kind: 'cascade', id: 'cascade:cheap>strong', mode: 'fresh', signal: 'visible' });
+    expect(header.contenders[0].config_hash).toMatch(/^[0-9a-f]{16}$/);
+    const r = await runCli(['run', '--resume', 'stored', '--models-file', modelsFile, '--prices', path.join(tmp, '2026-04-01.yaml'), '--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports'), '--cascade-mode', 'continue'], { env: { FAKE_CASCADE_KEY: 'k-123' } });
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toContain('config.contenders[cascade:cheap>strong].mode: "fresh" → "continue" (--cascade-mode)');
+  });
 });
+
