@@ -17,8 +17,22 @@ import { LIMIT_DEFAULTS, type RunLimits } from '../config/run-config.ts';
  */
 export type ContenderPlan =
   | { kind: 'reference'; agent: 'gold' | 'noop' }
-  | { kind: 'model'; model: PricedModel; apiKey: string; agent?: AgentSpec }
-  | { kind: 'predictions'; id: string; name: string; patches: ReadonlyMap<string, string | null> };
+  | ModelPlan
+  | { kind: 'predictions'; id: string; name: string; patches: ReadonlyMap<string, string | null> }
+  | CascadePlan;
+
+/** A model driven by the built-in `bash` agent or, with `agent`, an external agent CLI. */
+export type ModelPlan = { kind: 'model'; model: PricedModel; apiKey: string; agent?: AgentSpec };
+
+/**
+ * A live cascade (`run --cascade a,b`, src/runner/cascade-attempt.ts): `stages` run in order, the
+ * next only when the `signal` fails; `mode` says whether a later stage gets a fresh workspace or
+ * continues in the earlier one's. `id` is `cascade:<stage>><stage>…`.
+ */
+export type CascadePlan = { kind: 'cascade'; id: string; stages: ModelPlan[]; signal: 'visible' | 'submitted'; mode: 'fresh' | 'continue' };
+
+/** The model plans of `plans`, a cascade's stages included (for keys, trust and sandbox decisions). */
+export const modelPlansOf = (plans: readonly ContenderPlan[]): ModelPlan[] => plans.flatMap((p) => (p.kind === 'model' ? [p] : p.kind === 'cascade' ? p.stages : []));
 
 /** How the runner meters a model-driven attempt (run budget, model-call pool, ledger). */
 export interface MeterHooks {
@@ -42,7 +56,7 @@ export interface AttemptAgent {
  * (they are a large part of start-up, bench/RESULTS.md). `limits` gives the model request timeout,
  * stream idle timeout and external-agent output kept (default `LIMIT_DEFAULTS`).
  */
-export async function attemptAgent(plan: ContenderPlan, meter: MeterHooks, limits: Pick<RunLimits, 'model_request_timeout_ms' | 'stream_idle_ms' | 'agent_output_bytes'> = LIMIT_DEFAULTS): Promise<AttemptAgent> {
+export async function attemptAgent(plan: Exclude<ContenderPlan, CascadePlan>, meter: MeterHooks, limits: Pick<RunLimits, 'model_request_timeout_ms' | 'stream_idle_ms' | 'agent_output_bytes'> = LIMIT_DEFAULTS): Promise<AttemptAgent> {
   if (plan.kind === 'reference') return { agent: createAgent(plan.agent) };
   if (plan.kind === 'predictions') return { agent: new PredictionsAgent(plan.patches) };
   const { spec, price } = plan.model;

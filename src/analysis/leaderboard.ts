@@ -124,6 +124,8 @@ export function zeroOutcomeCounts(): OutcomeCounts {
 export function costBasisOf(c: Contender): CostBasis {
   if (c.agent === 'predictions') return 'price_unknown';
   if (c.model === null) return 'no_model';
+  // a live cascade is priced per stage: known when every stage's price is
+  if (c.cascade) return c.cascade.stages.every((s) => s.price !== null) ? 'list_price' : 'price_unknown';
   return c.price === null ? 'price_unknown' : 'list_price';
 }
 

@@ -6,6 +6,7 @@ import { answer, type Answer } from './answer.ts';
 import { indexAttempts, rankSummaries, summarise, type AttemptIndex, type ContenderSummary } from './leaderboard.ts';
 import { buildMatrix, type ResultMatrix } from './matrix.ts';
 import { pairwiseComparisons, type PairwiseComparison } from './mcnemar.ts';
+import { liveVsSimulated, type LiveCascade } from './cascade-live.ts';
 import { cascades, oracleRouter, type CascadePoint, type OracleRouter } from './routing.ts';
 
 /** Everything the report shows, derived once from a run's header and records. */
@@ -25,6 +26,8 @@ export interface RunAnalysis {
   routing: { oracle: OracleRouter; cascades: CascadePoint[] } | null;
   /** The report's answer block ({@link answer}), from the same pairs and cascades. */
   answer: Answer;
+  /** Each live cascade contender beside its simulation from the same run's single-model attempts (src/analysis/cascade-live.ts). */
+  liveCascades: LiveCascade[];
 }
 
 /**
@@ -37,7 +40,9 @@ export function analyseRun(header: RunHeader, attempts: readonly AttemptRecord[]
   const matrix = buildMatrix(header, attempts, index);
   const modelIds = matrix.contenders.filter((c) => c.costBasis !== 'no_model').map((c) => c.id);
   const pairs = modelIds.length >= 2 ? pairwiseComparisons(matrix, modelIds) : [];
-  const priced = matrix.contenders.filter((c) => c.costBasis === 'list_price').map((c) => c.id);
+  // simulated routing combines single contenders; live cascades are measured, and shown beside their simulation
+  const live = new Set(header.contenders.filter((c) => c.cascade).map((c) => c.id));
+  const priced = matrix.contenders.filter((c) => c.costBasis === 'list_price' && !live.has(c.id)).map((c) => c.id);
   const routing = priced.length >= 2 ? { oracle: oracleRouter(matrix, { ids: priced }), cascades: cascades(matrix, { ids: priced }) } : null;
-  return { index, ranked, matrix, pairs, routing, answer: answer(matrix, { pairs, cascades: routing?.cascades ?? [] }) };
+  return { index, ranked, matrix, pairs, routing, answer: answer(matrix, { pairs, cascades: routing?.cascades ?? [] }), liveCascades: liveVsSimulated(header, index.byContender) };
 }

@@ -6,6 +6,7 @@ import { SANDBOX_CHOICES } from '../sandbox/types.ts';
 import type { RunHeader, Shard } from '../store/records.ts';
 import type { SuiteCliOptions } from './common.ts';
 import { PACKAGE_ROOT } from './paths.ts';
+import { CASCADE_MODES, CASCADE_SIGNALS, cascadeArg, storedCascadeSettings, storedCascades, type CascadeMode, type CascadeSignal } from './cascade-options.ts';
 import {
   list, nonNegativeInt, parseErrorThreshold, parseShardOrAuto, positiveInt, seconds, tokensOrNone, usdOrNone, type ErrorThreshold,
 } from './args.ts';
@@ -49,6 +50,12 @@ export interface RunCliOptions extends Omit<SuiteCliOptions, 'concurrency'> {
   envCache?: boolean;
   /** `--dry-run`: print the cost forecast and exit, running nothing (src/cli/forecast.ts). */
   dryRun?: boolean;
+  /** `--cascade` values: each one cascade's stage names, comma-separated as typed (src/cli/cascade-options.ts). */
+  cascade?: string[];
+  /** `--cascade-mode`: a later stage in a fresh workspace (default) or continuing the earlier one's. */
+  cascadeMode?: CascadeMode;
+  /** `--cascade-signal`: what lets a stage stop the cascade: the visible check (default) or a submitted patch. */
+  cascadeSignal?: CascadeSignal;
   /** Option keys given on the command line (commander's value source `cli`); on a resume the others take the run's values. */
   given?: readonly string[];
 }
@@ -139,6 +146,18 @@ export const RUN_OPTIONS: readonly RunOptionDef[] = [
   def({
     key: 'dryRun', flags: '--dry-run',
     help: 'print the expected tokens and USD per contender and in total, then exit without any model call, run folder or workspace: from the stored attempts of the same tasks and models under --results, re-priced at the price sheet; a model with no history at a stated prior; warns when the forecast exceeds --budget-usd, --budget-tokens or --attempt-usd',
+  }),
+  def({
+    key: 'cascade', flags: '--cascade <models>', parse: cascadeArg, stored: { of: storedCascades, fields: ['config.contenders', 'contenders'] },
+    help: 'add a live cascade contender, cascade:<a>><b>…: per task it runs model a; when its run-time signal fails (no submission, a limit, an empty patch, or the visible check) it escalates to b, and so on; costs are every stage\'s calls and the last stage\'s patch is graded (model ids of the catalog, comma-separated, at least two; <model>@<agent> for an external agent; repeatable, one cascade each)',
+  }),
+  def({
+    key: 'cascadeMode', flags: '--cascade-mode <mode>', choices: CASCADE_MODES, default: ['fresh'], stored: { of: (h) => storedCascadeSettings(h).mode, fields: ['config.contenders', 'contenders'] },
+    help: 'fresh: each cascade stage starts in a fresh workspace; continue: a later stage works in the earlier stage\'s workspace, with that stage\'s transcript summarised after the problem statement',
+  }),
+  def({
+    key: 'cascadeSignal', flags: '--cascade-signal <signal>', choices: CASCADE_SIGNALS, default: ['visible'], stored: { of: (h) => storedCascadeSettings(h).signal, fields: ['config.contenders', 'contenders'] },
+    help: 'what lets a cascade stage stop the cascade — visible: it submitted a patch that applies on a fresh checkout with every PASS_TO_PASS test passing (run in the sandbox; no hidden test runs); submitted: it submitted a non-empty patch (no test run)',
   }),
 ];
 

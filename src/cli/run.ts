@@ -29,6 +29,8 @@ import { flagOfField, resumedOptions, type RunCliOptions } from './run-options.t
 import { buildRunConfig, headerConfigFields } from '../runner/run-config.ts';
 import { harnessChange, resumeMismatches, resumeRefusal } from '../store/compat.ts';
 import os from 'node:os';
+import { modelPlansOf } from '../agents/factory.ts';
+import { cascadePlans } from './cascade-options.ts';
 
 export { progressLine };
 
@@ -89,6 +91,8 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
       }
     } else skipped.push({ id: m.spec.id, reason: `${m.spec.api_key_env} is not set; set it to run this model` });
   }
+  if (!o.cascade?.length && o.given?.some((k) => k === 'cascadeMode' || k === 'cascadeSignal')) throw new UserInputError('--cascade-mode and --cascade-signal set how a cascade runs; add --cascade <cheap>,<strong>, or drop them');
+  contenders.push(...cascadePlans(o.cascade ?? [], catalog, { mode: o.cascadeMode ?? 'fresh', signal: o.cascadeSignal ?? 'visible' }));
   if (explicit && skipped.length) {
     throw new UserInputError(
       `--models asks for ${skipped.map((s) => s.id).join(', ')}, but ${[...new Set(chosen.filter((m) => !process.env[m.spec.api_key_env]).map((m) => m.spec.api_key_env))].join(', ')} is not set; export it, or drop those ids`,
@@ -97,9 +101,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
 
   // Every contending model needs a row in the price sheet (null for an unknown price), so a typo
   // in a price key cannot silently make a model's cost unknown and lift its USD caps.
-  const noRow = contenders.flatMap((c) =>
-    c.kind === 'model' && !Object.hasOwn(catalog.sheet.models, c.model.spec.price ?? c.model.spec.id) ? [c.model.spec] : [],
-  );
+  const noRow = [...new Set(modelPlansOf(contenders).flatMap((c) => (!Object.hasOwn(catalog.sheet.models, c.model.spec.price ?? c.model.spec.id) ? [c.model.spec] : [])))];
   if (noRow.length) {
     throw new UserInputError(
       noRow
@@ -142,9 +144,9 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   await ensureWritableDir(resultsDir, '--results');
   await ensureWritableDir(path.resolve(o.reports), '--reports');
   const sandbox = await suiteSandbox(o.sandbox, contenders, tasksDir, tasks.map((t) => t.instance_id));
-  const unpriced = contenders.filter((c) => c.kind === 'model' && !c.model.price).map((c) => (c.kind === 'model' ? c.model.spec.id : ''));
+  const unpriced = [...new Set(modelPlansOf(contenders).filter((c) => !c.model.price).map((c) => c.model.spec.id))];
 
-  const hasModels = contenders.some((c) => c.kind === 'model');
+  const hasModels = modelPlansOf(contenders).length > 0;
   if (o.envCache !== false) await ensureWritableDir(path.resolve(o.cacheDir ?? defaultCacheDir()), o.cacheDir ? '--cache-dir' : 'the environment cache (set --cache-dir or $FIXBENCH_CACHE_DIR)');
   const envCache = o.envCache === false ? undefined : new EnvCache(path.resolve(o.cacheDir ?? defaultCacheDir()));
   log(

@@ -8,6 +8,7 @@ import { presetOfSpec } from '../agents/presets.ts';
 import path from 'node:path';
 import { PACKAGE_ROOT } from './paths.ts';
 import type { ContenderPlan } from '../runner/run.ts';
+import { modelPlansOf } from '../agents/factory.ts';
 import { MANIFEST_FILE, MANIFEST_REFRESH, unlistedTasks } from '../tasks/bundled-manifest.ts';
 import { createSandbox, type SandboxBackend, type SandboxChoice } from '../sandbox/index.ts';
 
@@ -69,8 +70,8 @@ export function untrustedWork(w: { models?: string[]; agents?: string[]; predict
 
 /** `untrustedWork` of a suite's contenders (models, external agents, predictions sets) on the tasks `taskIds` of `tasksDir`. */
 export function untrustedContenders(contenders: readonly ContenderPlan[], tasksDir: string, taskIds?: readonly string[]): string | null {
-  const models = [...new Set(contenders.flatMap((c) => (c.kind === 'model' ? [c.model.spec.id] : [])))];
-  const agents = [...new Set(contenders.flatMap((c) => (c.kind === 'model' && c.agent ? [c.agent.id] : [])))];
+  const models = [...new Set(modelPlansOf(contenders).map((c) => c.model.spec.id))];
+  const agents = [...new Set(modelPlansOf(contenders).flatMap((c) => (c.agent ? [c.agent.id] : [])))];
   const predictions = contenders.flatMap((c) => (c.kind === 'predictions' ? [c.name] : [])).join(', ') || undefined;
   return untrustedWork({ models, agents, predictions, tasksDir, taskIds });
 }
@@ -78,6 +79,6 @@ export function untrustedContenders(contenders: readonly ContenderPlan[], tasksD
 /** `createSandbox(choice)` for a suite of `contenders` on the tasks `taskIds` of `tasksDir`, failing closed (see `untrustedContenders`). */
 export function suiteSandbox(choice: SandboxChoice, contenders: readonly ContenderPlan[], tasksDir: string, taskIds?: readonly string[]): Promise<SandboxBackend> {
   // Installed preset CLIs live in fixbench's cache, not a system folder: shown read-only in the sandbox.
-  const readOnly = [...new Set(contenders.flatMap((c) => (c.kind === 'model' && c.agent ? [presetOfSpec(c.agent)?.prefix ?? ''] : [])).filter((p) => p && existsSync(p)))];
+  const readOnly = [...new Set(modelPlansOf(contenders).flatMap((c) => (c.agent ? [presetOfSpec(c.agent)?.prefix ?? ''] : [])).filter((p) => p && existsSync(p)))];
   return createSandbox(choice, { untrusted: untrustedContenders(contenders, tasksDir, taskIds), ...(readOnly.length ? { readOnly } : {}) });
 }

@@ -108,6 +108,19 @@ export const ContenderConfig = z.discriminatedUnion('kind', [
     })
     .strict(),
   z.object({ kind: z.literal('model'), id: z.string(), model: ModelRoute, agent: DrivingAgent }).strict(),
+  z
+    .object({
+      kind: z.literal('cascade'),
+      /** `cascade:<stage>><stage>…` (each stage its model id, or `<model>@<agent>`). */
+      id: z.string(),
+      /** The models tried in order, each with its agent: the first runs, the next only when the signal fails. */
+      stages: z.array(z.object({ id: z.string(), model: ModelRoute, agent: DrivingAgent }).strict()).min(2),
+      /** `visible`: the stage submitted and its patch applies with every PASS_TO_PASS test passing; `submitted`: it submitted a non-empty patch. */
+      signal: z.enum(['visible', 'submitted']),
+      /** `fresh`: each stage in a new workspace; `continue`: the same workspace, with the earlier stage's transcript summarised. */
+      mode: z.enum(['fresh', 'continue']),
+    })
+    .strict(),
 ]);
 export type ContenderConfig = z.infer<typeof ContenderConfig>;
 

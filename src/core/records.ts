@@ -57,6 +57,16 @@ export const Contender = z.object({
   agent_network: z.literal('host').optional(),
   /** `contenderConfigHash` of its RunConfig entry (16 hex): equal hashes = comparable attempts; absent in runs older than RunConfig. */
   config_hash: z.string().optional(),
+  /**
+   * A live cascade contender (`run --cascade a,b`): its stage contenders in the order tried (each a
+   * model id, or `<model>@<agent>`), the escalation signal and the workspace mode. Absent = not a cascade.
+   * Such a contender's `model` is the stage model ids joined by `>` and its `price` is null (each stage has its own).
+   */
+  cascade: z.object({
+    stages: z.array(z.object({ contender: z.string(), model: z.string(), price_key: z.string(), price: RecordedPrice.nullable() })).min(2),
+    signal: z.enum(['visible', 'submitted']),
+    mode: z.enum(['fresh', 'continue']),
+  }).optional(),
 });
 export type Contender = z.infer<typeof Contender>;
 
@@ -158,6 +168,41 @@ export type LimitKind = z.infer<typeof LimitKind>;
 export const AttemptLimit = z.object({ kind: LimitKind, value: z.number().nullable() });
 export type AttemptLimit = z.infer<typeof AttemptLimit>;
 
+/**
+ * One stage of a live cascade attempt (`run --cascade`), in the order run: the model that ran, how
+ * its agent ended, the run-time signal that decided whether to escalate, and what it cost. Units:
+ * USD at list price, milliseconds, tokens.
+ */
+export const CascadeStage = z.object({
+  /** The stage's contender id (a model id, or `<model>@<agent>`). */
+  contender: z.string(),
+  /** The model's catalog id. */
+  model: z.string(),
+  exit_status: ExitStatus,
+  /**
+   * Whether the stage passed the cascade's signal: true = the cascade stopped here; false = it
+   * escalated; null = not checked (the last stage is graded, not checked; or the cascade stopped on a
+   * harness fault, the run budget, a provider outage or an interrupt).
+   */
+  passed: z.boolean().nullable(),
+  /** Why the stage passed, escalated or ended the cascade (prose, e.g. "visible check failed: 1 PASS_TO_PASS test failed"). */
+  reason: z.string(),
+  /** Characters of the patch the stage left (0 = none). */
+  patch_chars: z.number().int().nonnegative(),
+  steps: z.number().int().nonnegative(),
+  calls: z.number().int().nonnegative(),
+  usage: TokenUsage,
+  /** USD at list price of the stage's calls; null when a price is unknown. */
+  list_usd: z.number().nullable(),
+  billed_usd: z.number().nullable(),
+  wall_ms: z.number().nonnegative(),
+  /** Milliseconds of the visible check's test run (0 when none ran). */
+  check_ms: z.number().nonnegative(),
+  /** The stage's trajectory file, relative to the run folder; null when the stage wrote none. */
+  trajectory: z.string().nullable(),
+});
+export type CascadeStage = z.infer<typeof CascadeStage>;
+
 const CanaryResult = z.enum(['passed', 'failed', 'skipped', 'error', 'missing']);
 
 /** One `attempts.jsonl` line, format version 2. */
@@ -230,5 +275,11 @@ export const AttemptRecord = z.object({
    * has no images (or the record predates the field).
    */
   images_sent: z.number().int().nonnegative().optional(),
+  /**
+   * A live cascade attempt's stages in the order run (absent for every other contender). The
+   * record's usage, calls and USD are the sum over its stages (and any `interrupted_calls`); its
+   * patch, outcome and tests are the last stage's, graded as any attempt.
+   */
+  stages: z.array(CascadeStage).optional(),
 });
 export type AttemptRecord = z.infer<typeof AttemptRecord>;

@@ -57,6 +57,12 @@ export interface EvaluateOptions {
    * a result is marked `unprotected`.
    */
   canaries?: boolean;
+  /**
+   * The run-time visible check of a live cascade (src/runner/visible-check.ts), not a grade:
+   * test.patch is not applied (its files stay protected), so no hidden test runs. The caller passes
+   * the task with FAIL_TO_PASS emptied: `resolved` then means every PASS_TO_PASS test passed.
+   */
+  visibleOnly?: boolean;
 }
 
 /**
@@ -168,7 +174,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     const restored = await restoreProtected(ws, protection, named);
     result.protected_files_edited = [...new Set([...result.protected_files_edited!, ...restored])].sort();
     result.test_files_edited = testFilesOf(protection, result.protected_files_edited);
-    if (task.test_patch.trim() !== '') {
+    if (task.test_patch.trim() !== '' && !opts.visibleOnly) {
       const images = dropImageOnlyBinaryEntries(task.test_patch);
       if (images.notes.length) result.apply_log = [result.apply_log, ...images.notes].filter(Boolean).join('\n');
       // A test.patch of image entries only leaves nothing to apply: the tests run as they are (as in SWE-bench).

@@ -48,8 +48,16 @@ export function repriceRun(input: RepriceInput): Repriced {
   const notes: string[] = [];
   const rowOf = new Map<string, PriceRow | null>();
   const oldPriced = new Map<string, boolean>();
+  const cascadeRows = new Map<string, Map<string, PriceRow | null>>();
   const contenders = header.contenders.map((c) => {
     if (c.model === null) return c;
+    if (c.cascade) {
+      // a live cascade is priced per stage, each by its own model's row
+      const rows = new Map(c.cascade.stages.map((s) => [s.contender, sheet.models[input.priceKeys?.[s.contender] ?? s.price_key] ?? null]));
+      cascadeRows.set(c.id, rows);
+      for (const [stage, row] of rows) if (!row) notes.push(`${c.id}: stage ${stage} has no price in ${input.sheetFile}: its costs are unknown`);
+      return { ...c, cascade: { ...c.cascade, stages: c.cascade.stages.map((s) => ({ ...s, price: rows.get(s.contender) ? { ...rows.get(s.contender)! } : null })) } };
+    }
     const key = input.priceKeys?.[c.id] ?? c.id;
     const row = sheet.models[key] ?? null;
     rowOf.set(c.id, row);
@@ -58,6 +66,8 @@ export function repriceRun(input: RepriceInput): Repriced {
     return { ...c, price: row ? { ...row } : null };
   });
   const attempts = input.attempts.map((r) => {
+    const stageRows = cascadeRows.get(r.contender);
+    if (stageRows && r.stages) return repriceStages(r, stageRows, input.sheetFile, notes);
     if (!rowOf.has(r.contender)) return { ...r, price_sheet: input.sheetFile };
     const row = rowOf.get(r.contender)!;
     const incomplete = r.usage_complete === false || (r.usage_complete === undefined && r.list_usd === null && oldPriced.get(r.contender) === true);
@@ -88,3 +98,20 @@ export function repriceRun(input: RepriceInput): Repriced {
   };
 }
 
+
+/**
+ * A live cascade attempt re-priced stage by stage (each stage's tokens under its own model's row);
+ * the attempt's cost is their sum. Null where a row is unknown or has long-context tiers (the
+ * per-call tokens of a stage are not kept), or the attempt's tokens are incomplete; calls a killed
+ * session left (`interrupted_calls`) cannot be placed in a stage, so such an attempt's cost is null too.
+ */
+function repriceStages(r: AttemptRecord, rows: Map<string, PriceRow | null>, sheetFile: string, notes: string[]): AttemptRecord {
+  const stages = (r.stages ?? []).map((s) => {
+    const row = rows.get(s.contender) ?? null;
+    const usd = !row || row.tiers?.length || r.usage_complete === false ? null : s.calls === 0 ? 0 : callCostUsd(s.usage, { ...row, request: undefined })! + s.calls * Number(row.request ?? 0);
+    return { ...s, list_usd: usd };
+  });
+  if (r.interrupted_calls) notes.push(`${attemptRef(r)}: calls of a killed session cannot be placed in a cascade stage; cost unknown`);
+  const list = r.interrupted_calls ? null : sumUsd(stages.map((s) => s.list_usd));
+  return { ...r, stages, list_usd: list, cost_drift: costDrift(list, r.billed_usd), price_sheet: sheetFile };
+}

@@ -6,6 +6,7 @@
 import { dominates, paretoFrontier } from '../analysis/pareto.ts';
 import { bestWithinBudget, cheapestReaching, type CascadePoint, type OracleRouter } from '../analysis/routing.ts';
 import type { RunAnalysis } from '../analysis/run.ts';
+import type { CascadeFigures, LiveCascade } from '../analysis/cascade-live.ts';
 import { wilsonInterval } from '../analysis/wilson.ts';
 import type { ChartPoint, RoutingChartPoint } from './chart.ts';
 import { formatInt, formatPct, formatUsd } from './format.ts';
@@ -57,6 +58,52 @@ export interface RoutingView {
   findings: string[];
   /** Null when no cascade has a known rate and price, or no model is plotted. */
   picker: RoutePicker | null;
+  /** Live cascade contenders (`run --cascade`), each beside its simulation from the same run: the simulation checked by the measurement. */
+  live: LiveCascadeRow[];
+}
+
+/** One live cascade beside its simulation, display-ready. */
+export interface LiveCascadeRow {
+  id: string;
+  label: string;
+  /** "visible check, fresh workspace". */
+  settings: string;
+  live: FiguresRow;
+  /** Null when a stage model was not run alone (`note` says which). */
+  simulated: FiguresRow | null;
+  /** "agree on 9 of 10 tasks", or why there is no simulation. */
+  note: string;
+}
+
+/** A cascade's figures as shown: "7/10", "70.0%", "39.7–89.2%", "$0.0123", "4 of 10". */
+export interface FiguresRow {
+  resolved: string;
+  resolvedPct: string;
+  interval: string;
+  usdPerTask: string;
+  escalated: string;
+}
+
+const figuresRow = (f: CascadeFigures): FiguresRow => ({
+  resolved: `${f.resolved}/${f.graded}${f.infraErrors ? ` (${f.infraErrors} infra error${f.infraErrors > 1 ? 's' : ''})` : ''}`,
+  resolvedPct: formatPct(f.rate),
+  interval: f.interval ? `${(f.interval.low * 100).toFixed(1)}–${(f.interval.high * 100).toFixed(1)}%` : '—',
+  usdPerTask: formatUsd(f.usdPerTask),
+  escalated: `${formatInt(f.escalated)} of ${formatInt(f.tasks)}`,
+});
+
+/** The live cascades' rows (empty when the run has none). */
+export function liveCascadeRows(live: readonly LiveCascade[]): LiveCascadeRow[] {
+  return live.map((c) => ({
+    id: c.id,
+    label: c.label,
+    settings: `${c.signal === 'visible' ? 'visible check' : 'submitted patch'}, ${c.mode === 'fresh' ? 'fresh workspace' : 'continued workspace'}`,
+    live: figuresRow(c.live),
+    simulated: c.simulated ? figuresRow(c.simulated) : null,
+    note: c.simulated
+      ? c.agreement && c.agreement.tasks > 0 ? `live and simulated agree on ${c.agreement.same} of ${c.agreement.tasks} task(s) graded in both` : 'no task graded in both'
+      : `not simulated: ${c.missing.join(', ')} did not run alone in this run (add --models ${c.stages.join(',')})`,
+  }));
 }
 
 const key = (n: number | null): string => (n === null || !Number.isFinite(n) ? '' : String(n));
@@ -101,9 +148,10 @@ const typedUsd = (usd: number): string => String(Number(usd.toPrecision(2)));
  * The routing section from the run's analysis. `models` are the chart's plotted contenders (for
  * "beats single models" and the combined frontier that picks the labelled cascades).
  */
-export function routingView(analysis: Pick<RunAnalysis, 'routing'>, models: readonly ChartPoint[]): RoutingView {
+export function routingView(analysis: Pick<RunAnalysis, 'routing'> & Partial<Pick<RunAnalysis, 'liveCascades'>>, models: readonly ChartPoint[]): RoutingView {
+  const live = liveCascadeRows(analysis.liveCascades ?? []);
   if (analysis.routing === null) {
-    return { points: [], rows: [], shownRows: 0, hiddenRows: 0, note: 'Routing needs at least two models with known prices.', findings: [], picker: null };
+    return { points: [], rows: [], shownRows: 0, hiddenRows: 0, note: 'Routing needs at least two models with known prices.', findings: [], picker: null, live };
   }
   const all: Array<OracleRouter | CascadePoint> = [analysis.routing.oracle, ...analysis.routing.cascades];
   const plottable = all.filter((r): r is (OracleRouter | CascadePoint) & { usdPerTask: number; rate: number } => r.usdPerTask !== null && r.usdPerTask > 0 && r.rate !== null);
@@ -146,5 +194,5 @@ export function routingView(analysis: Pick<RunAnalysis, 'routing'>, models: read
     const picked = pickRoutes(rows, target, budget);
     picker = { target, budget, reference: `${best.id}, ${best.ratePct.toFixed(1)}% at ${formatUsd(best.usd)} per task`, targetSentence: picked.target, budgetSentence: picked.budget };
   }
-  return { points, rows, shownRows: Math.min(rows.length, ROUTING_ROWS_SHOWN), hiddenRows: Math.max(0, rows.length - ROUTING_ROWS_SHOWN), note: null, findings, picker };
+  return { points, rows, shownRows: Math.min(rows.length, ROUTING_ROWS_SHOWN), hiddenRows: Math.max(0, rows.length - ROUTING_ROWS_SHOWN), note: null, findings, picker, live };
 }

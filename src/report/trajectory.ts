@@ -81,6 +81,8 @@ export interface AttemptView {
   trajectory: { steps: StepView[]; exitStatus: string; note: string | null } | null;
   /** Why there is no trajectory: reference agent, file missing, or invalid (reason). */
   trajectoryNote: string | null;
+  /** A live cascade's stages in the order run, with each one's spend (empty for other contenders). */
+  stages: Array<{ n: number; contender: string; ended: string; signal: string; reason: string; steps: string; calls: string; tokens: string; usd: string; wall: string; trajectory: string }>;
 }
 
 const capOrNull = (s: string | null): CappedText | null => (s === null || s === '' ? null : capText(s));
@@ -177,6 +179,19 @@ export function attemptView(record: AttemptRecord, trajectory: TrajectoryRead | 
     flakyTests: record.flaky_tests,
     patch: capText(record.model_patch, PATCH_CAP),
     trajectory: view,
-    trajectoryNote,
+    trajectoryNote: record.stages && view ? `The steps below are the last stage's (${record.stages.at(-1)!.contender}); every stage's trajectory file is listed under Cascade stages.` : trajectoryNote,
+    stages: (record.stages ?? []).map((s, i) => ({
+      n: i + 1,
+      contender: s.contender,
+      ended: s.exit_status,
+      signal: s.passed === null ? 'not checked' : s.passed ? 'passed: stopped here' : 'failed: escalated',
+      reason: s.reason,
+      steps: formatInt(s.steps),
+      calls: formatInt(s.calls),
+      tokens: `${formatInt(promptTokens(s.usage))} in, ${formatInt(s.usage.output)} out`,
+      usd: formatUsd(s.list_usd),
+      wall: `${formatMs(s.wall_ms)}${s.check_ms ? ` (check ${formatMs(s.check_ms)})` : ''}`,
+      trajectory: s.trajectory ?? '—',
+    })),
   };
 }

@@ -153,7 +153,7 @@ export function buildViewModel(header: RunHeader, attempts: readonly AttemptReco
     ],
     priceSheet: { file: header.price_sheet.file, asOf: header.price_sheet.as_of, source: header.price_sheet.source },
     repricedFrom: repriced === null ? null : { file: repriced.file, asOf: repriced.as_of },
-    unknownPrices: header.contenders.filter((c) => c.model !== null && c.price === null).map((c) => c.id),
+    unknownPrices: header.contenders.filter((c) => c.model !== null && (c.cascade ? c.cascade.stages.some((s) => s.price === null) : c.price === null)).map((c) => c.id),
     published: published.map((p) => ({
       model: p.model,
       benchmark: p.benchmark,

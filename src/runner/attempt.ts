@@ -23,6 +23,8 @@ import { openAttemptLedger, type AttemptLedger } from './ledger-fold.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import type { RepoCache } from '../workspace/index.ts';
 import type { EnvCache } from '../workspace/env-cache.ts';
+import type { Workspace } from '../workspace/types.ts';
+import type { TrajectorySink } from '../core/trajectory.ts';
 
 export type Job = { task: TaskSpec; plan: ContenderPlan; contender: Contender; attempt: number; key: string };
 
@@ -59,9 +61,11 @@ export interface AttemptEnv {
   onBudgetRefused: () => void;
 }
 
-/** Runs one attempt and returns its record (not yet appended); logs are written. Never throws for the attempt's failures. */
+/** Runs one attempt of a single contender and returns its record (not yet appended); logs are written. Never throws for the attempt's failures. @throws Error for a cascade plan (a bug: use `runAttempt`). */
 export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> {
-  const { task, plan, contender, attempt, key } = job;
+  const { task, contender, attempt, key } = job;
+  const plan = job.plan;
+  if (plan.kind === 'cascade') throw new Error('runOneAttempt: a cascade runs through runAttempt (src/runner/cascade-attempt.ts)');
   const { opts, writer } = env;
   const t0 = Date.now();
   const ids = { key, model: contender.id, instance_id: task.instance_id, attempt };
@@ -99,7 +103,7 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
 }
 
 /** What the workspace phase left: the agent's result, the patch to grade, and a harness fault if one stopped it. */
-interface Worked {
+export interface Worked {
   result: AttemptResult;
   patch: { text: string; binaryFilesDropped: number };
   fault: HarnessFault | null;
@@ -114,55 +118,92 @@ interface Worked {
  * workspace is removed. A fault of the harness (checkout, setup, sandbox, extraction) is returned, never thrown.
  */
 async function workAttempt(job: Job, env: AttemptEnv, built: AttemptAgent, attemptDir: string): Promise<Worked> {
-  const { task, plan, contender, attempt } = job;
-  const { opts, writer, pools } = env;
-  let envCache: EnvCacheStatus | null = null;
-  const failed = (stage: HarnessFault['stage'], e: unknown, result?: AttemptResult): Worked => ({
+  const made = await prepareWorkspace(job.task, job.plan.kind === 'model', env, attemptDir);
+  if ('fault' in made) return made;
+  try {
+    const saveTrajectory = job.plan.kind === 'model' ? env.writer.trajectorySink({ contender: job.contender.id, instance_id: job.task.instance_id, attempt: job.attempt }) : undefined;
+    return await workIn({ task: job.task, built, workspace: made.workspace, envCache: made.envCache, saveTrajectory }, env);
+  } finally {
+    await made.workspace.cleanup();
+  }
+}
+
+/** A harness fault at `stage` as the workspace phase's result (no patch). */
+function failedWork(stage: HarnessFault['stage'], e: unknown, envCache: EnvCacheStatus | null, result?: AttemptResult): Worked {
+  return {
     result: result ?? { exit_status: 'env_error', calls: [], steps: 0, trajectory: [], error: `harness: ${(e as Error).message}` },
     patch: { text: '', binaryFilesDropped: 0 },
     fault: { stage, message: `${stage === 'patch' ? 'patch extraction failed' : 'harness'}: ${(e as Error).message}` },
     envCache,
-  });
-  let workspace;
+  };
+}
+
+/**
+ * A fresh checkout of the task under `attemptDir`, with `setup` run when `withSetup` (model-driven
+ * agents). The caller removes it (`workspace.cleanup()`). A harness fault is returned as a `Worked`.
+ */
+export async function prepareWorkspace(task: TaskSpec, withSetup: boolean, env: AttemptEnv, attemptDir: string): Promise<{ workspace: Workspace; envCache: EnvCacheStatus | null } | Worked> {
+  const { opts, pools } = env;
+  let envCache: EnvCacheStatus | null = null;
+  let workspace: Workspace;
   try {
     workspace = await createWorkspace({ repoCache: opts.repoCache, repo: task.repo, baseCommit: task.base_commit, parentDir: attemptDir });
   } catch (e) {
-    return failed('workspace', e);
+    return failedWork('workspace', e, envCache);
   }
   try {
-    let result: AttemptResult;
-    try {
-      if (plan.kind === 'model') {
-        await pools.test(() => runSetup(workspace, task, opts.sandbox, opts.envCache ? { envCache: opts.envCache, onCache: (r) => (envCache = r) } : {}));
-        envCache ??= opts.envCache ? null : task.setup.trim() ? 'off' : null;
-      }
-      const saveTrajectory = plan.kind === 'model' ? writer.trajectorySink({ contender: contender.id, instance_id: task.instance_id, attempt }) : undefined;
-      const limits: AgentLimits = { ...opts.limits };
-      // A private HOME / TMPDIR / proxy-socket folder for this attempt only; setup and grading never see it.
-      result = await withAttemptIsolation(opts.sandbox, (own) =>
-        built.agent.attempt({
-          task, workspace, sandbox: own.sandbox, proxyDir: own.runDir, infoDir: own.infoDir, limits,
-          model: built.model, upstream: built.upstream, saveTrajectory, signal: opts.signal, redact: env.redact,
-        }));
-    } catch (e) {
-      return failed('workspace', e);
+    if (withSetup) {
+      await pools.test(() => runSetup(workspace, task, opts.sandbox, opts.envCache ? { envCache: opts.envCache, onCache: (r) => (envCache = r) } : {}));
+      envCache ??= opts.envCache ? null : task.setup.trim() ? 'off' : null;
     }
-    if (result.given_patch !== undefined) return { result, patch: { text: result.given_patch, binaryFilesDropped: 0 }, fault: null, envCache };
-    try {
-      const extracted = await extractPatch(workspace);
-      return { result, patch: { text: extracted.patch, binaryFilesDropped: extracted.binaryFilesDropped }, fault: null, envCache };
-    } catch (e) {
-      if (e instanceof WorkspaceOverflowError) return { result, patch: { text: '', binaryFilesDropped: 0 }, fault: null, agentFault: { stage: 'patch', message: e.message }, envCache };
-      // No patch can be trusted: the attempt is the harness's failure, whatever else happened.
-      return failed('patch', e, { ...result, exit_status: 'env_error', error: `patch extraction failed: ${(e as Error).message}${result.error ? `; before that: ${result.error}` : ''}` });
-    }
-  } finally {
+  } catch (e) {
     await workspace.cleanup();
+    return failedWork('workspace', e, envCache);
+  }
+  return { workspace, envCache };
+}
+
+/** What one agent run in a prepared workspace needs. `task` is the one shown to the agent. */
+export interface WorkIn {
+  task: TaskSpec;
+  built: AttemptAgent;
+  workspace: Workspace;
+  envCache: EnvCacheStatus | null;
+  saveTrajectory: TrajectorySink | undefined;
+}
+
+/**
+ * Runs the agent in `w.workspace` in its private isolation and extracts the patch (the workspace is
+ * left in place). A fault of the harness (sandbox, extraction) is returned, never thrown.
+ */
+export async function workIn(w: WorkIn, env: AttemptEnv): Promise<Worked> {
+  const { opts } = env;
+  const { task, built, workspace, envCache } = w;
+  let result: AttemptResult;
+  try {
+    const limits: AgentLimits = { ...opts.limits };
+    // A private HOME / TMPDIR / proxy-socket folder for this attempt only; setup and grading never see it.
+    result = await withAttemptIsolation(opts.sandbox, (own) =>
+      built.agent.attempt({
+        task, workspace, sandbox: own.sandbox, proxyDir: own.runDir, infoDir: own.infoDir, limits,
+        model: built.model, upstream: built.upstream, saveTrajectory: w.saveTrajectory, signal: opts.signal, redact: env.redact,
+      }));
+  } catch (e) {
+    return failedWork('workspace', e, envCache);
+  }
+  if (result.given_patch !== undefined) return { result, patch: { text: result.given_patch, binaryFilesDropped: 0 }, fault: null, envCache };
+  try {
+    const extracted = await extractPatch(workspace);
+    return { result, patch: { text: extracted.patch, binaryFilesDropped: extracted.binaryFilesDropped }, fault: null, envCache };
+  } catch (e) {
+    if (e instanceof WorkspaceOverflowError) return { result, patch: { text: '', binaryFilesDropped: 0 }, fault: null, agentFault: { stage: 'patch', message: e.message }, envCache };
+    // No patch can be trusted: the attempt is the harness's failure, whatever else happened.
+    return failedWork('patch', e, envCache, { ...result, exit_status: 'env_error', error: `patch extraction failed: ${(e as Error).message}${result.error ? `; before that: ${result.error}` : ''}` });
   }
 }
 
 /** The run budget's and the ledger's hooks for the agent, and whether the budget refused a call. */
-function meterHooks(env: AttemptEnv, ledger: AttemptLedger | null): { hooks: MeterHooks; refused: () => boolean } {
+export function meterHooks(env: AttemptEnv, ledger: AttemptLedger | null): { hooks: MeterHooks; refused: () => boolean } {
   let refused = false;
   const onRefused = () => {
     refused = true;
@@ -187,7 +228,7 @@ function pooledClient(inner: ModelClient, pool: Pools['model']): ModelClient {
 }
 
 /** The run's limits as recorded (for the record's `limit.value`). */
-function limitsOf(opts: AttemptOptions) {
+export function limitsOf(opts: AttemptOptions) {
   return {
     steps: opts.limits.steps,
     attempt_usd: opts.limits.costUsd,

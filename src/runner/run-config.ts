@@ -8,7 +8,7 @@ import type { PriceSheet } from '../config/prices.ts';
 import type { PricedModel } from '../config/catalog.ts';
 import type { AgentSpec } from '../config/agents.ts';
 import type { Contender, RunHeader } from '../store/records.ts';
-import type { ContenderPlan } from '../agents/factory.ts';
+import type { CascadePlan, ContenderPlan, ModelPlan } from '../agents/factory.ts';
 
 export type { ContenderPlan };
 
@@ -16,6 +16,7 @@ export type { ContenderPlan };
 export function contenderIdOf(plan: ContenderPlan): string {
   if (plan.kind === 'reference') return plan.agent;
   if (plan.kind === 'predictions') return plan.id;
+  if (plan.kind === 'cascade') return plan.id;
   return plan.agent ? `${plan.model.spec.id}@${plan.agent.id}` : plan.model.spec.id;
 }
 
@@ -33,6 +34,7 @@ function contenderRow(plan: ContenderPlan): Contender {
   if (plan.kind === 'predictions') {
     return { id: plan.id, agent: 'predictions', model: null, upstream: null, name: plan.name, vendor: null, region: null, provider: null, price: null };
   }
+  if (plan.kind === 'cascade') return cascadeRow(plan);
   const { spec, price } = plan.model;
   return {
     // An external agent's contender is `<model>@<agent>`, so one model under several agents stays apart.
@@ -50,6 +52,29 @@ function contenderRow(plan: ContenderPlan): Contender {
   };
 }
 
+/**
+ * The run.json row of a live cascade: `model` the stage model ids joined by `>`, `agent` the stages'
+ * agent when they share one (else their agents joined by `>`), `price` null (each stage's row is in
+ * `cascade.stages`), vendor and region when every stage shares them.
+ */
+function cascadeRow(plan: CascadePlan): Contender {
+  const rows = plan.stages.map(contenderRow);
+  const same = (xs: Array<string | null>): string | null => (xs.every((x) => x === xs[0]) ? xs[0]! : null);
+  const agents = rows.map((r) => r.agent);
+  return {
+    id: plan.id,
+    agent: same(agents) ?? agents.join('>'),
+    model: rows.map((r) => r.model).join('>'),
+    upstream: null,
+    name: null,
+    vendor: same(rows.map((r) => r.vendor)),
+    region: same(rows.map((r) => r.region)),
+    provider: same(rows.map((r) => r.provider)),
+    price: null,
+    cascade: { stages: rows.map((r) => ({ contender: r.id, model: r.model!, price_key: r.price_key!, price: r.price })), signal: plan.signal, mode: plan.mode },
+  };
+}
+
 /** Canonical hash of a predictions set: instance_id → patch (null = no prediction). */
 const patchesHash = (patches: ReadonlyMap<string, string | null>): string => canonicalHash(Object.fromEntries([...patches].sort(([a], [b]) => (a < b ? -1 : 1))));
 
@@ -57,6 +82,14 @@ const patchesHash = (patches: ReadonlyMap<string, string | null>): string => can
 export function contenderConfigOf(plan: ContenderPlan): ContenderConfig {
   if (plan.kind === 'reference') return { kind: 'reference', id: plan.agent };
   if (plan.kind === 'predictions') return { kind: 'predictions', id: plan.id, name: plan.name, patches_hash: patchesHash(plan.patches) };
+  if (plan.kind === 'cascade') {
+    return { kind: 'cascade', id: plan.id, stages: plan.stages.map((p) => { const { kind: _, ...stage } = modelConfigOf(p); return stage; }), signal: plan.signal, mode: plan.mode };
+  }
+  return modelConfigOf(plan);
+}
+
+/** The RunConfig entry of a model plan (also a cascade's stage). */
+function modelConfigOf(plan: ModelPlan): Extract<ContenderConfig, { kind: 'model' }> {
   const { spec, price } = plan.model;
   const a = plan.agent;
   const preset = a ? presetOfSpec(a)?.preset : undefined;
@@ -123,6 +156,8 @@ export function legacyAttemptKey(plan: ContenderPlan, limits: AgentLimits, insta
 function legacyAgentConfig(plan: ContenderPlan, limits: AgentLimits, instanceId: string): unknown {
   if (plan.kind === 'reference') return { agent: plan.agent };
   if (plan.kind === 'predictions') return { agent: 'predictions', name: plan.name, patch: stableHash(plan.patches.get(instanceId) ?? null) };
+  // cascades came after RunConfig: a run without one never held a cascade
+  if (plan.kind === 'cascade') return { agent: 'cascade', id: plan.id };
   const { spec } = plan.model;
   if (plan.agent) {
     const { id, command, env, vars, timeout_s } = plan.agent;

@@ -7,7 +7,7 @@ import pLimit from 'p-limit';
 import type { TaskSpec } from '../config/task.ts';
 import type { RunConfig } from '../config/run-config.ts';
 import type { AgentLimits } from '../agents/types.ts';
-import type { ContenderPlan } from '../agents/factory.ts';
+import { modelPlansOf, type ContenderPlan } from '../agents/factory.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import type { RepoCache } from '../workspace/index.ts';
 import { agentLimitsOf, attemptKeyOf, contenderOf, headerConfigFields, legacyAttemptKey } from './run-config.ts';
@@ -24,7 +24,7 @@ import { predatesRunConfig, resumeMismatches, resumeRefusal } from '../store/com
 import { RunBudget } from './budget.ts';
 import { settleLedger } from '../store/ledger.ts';
 import { referenceGate } from './gate.ts';
-import { runOneAttempt, type Job, type Pools } from './attempt.ts';
+import { runAttempt, type Job, type Pools } from './cascade-attempt.ts';
 
 export type { ContenderPlan };
 
@@ -110,7 +110,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     ...headerConfigFields(config, opts.contenders),
   };
   // Every API key of the run is redacted from everything stored and from what commands show a model.
-  const redact = secretRedactor(opts.contenders.flatMap((c) => (c.kind === 'model' ? [c.apiKey] : [])));
+  const redact = secretRedactor(modelPlansOf(opts.contenders).map((c) => c.apiKey));
   let writer: RunWriter;
   let earlier: AttemptRecord[] = [];
   let unlock = async (): Promise<void> => {};
@@ -177,13 +177,13 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
 
   const runJob = async (job: Job): Promise<void> => {
     if (opts.signal?.aborted) return;
-    const isModel = job.plan.kind === 'model';
+    const isModel = job.plan.kind === 'model' || job.plan.kind === 'cascade';
     if (isModel && budget.exhausted) {
       budgetStopped = true;
       return;
     }
     const attemptOpts = { ...opts, limits, priceSheet: { file: config.price_sheet.file }, budgetUsd: config.run_budget.usd, budgetTokens: config.run_budget.tokens, rerunFailed: config.rerun_failed };
-    const attempted = await runOneAttempt(job, { opts: attemptOpts, writer, budget, workRoot, redact, pools, onBudgetRefused: () => (budgetStopped = true) });
+    const attempted = await runAttempt(job, { opts: attemptOpts, writer, budget, workRoot, redact, pools, onBudgetRefused: () => (budgetStopped = true) });
     // An attempt cut short by Ctrl-C is not a result: leave it unrecorded so a later run re-does it.
     if (opts.signal?.aborted && attempted.outcome === 'infra_error') return;
     const rec = await writer.appendAttempt(attempted);

@@ -7,11 +7,12 @@ import { Trajectory, type TrajectorySink } from '../core/trajectory.ts';
 import type { Redactor } from '../core/redact.ts';
 import { ensureRunDir, openInRun } from './run-fs.ts';
 
-/** Which attempt's trajectory: the contender id, the task and the 0-based attempt index. */
+/** Which attempt's trajectory: the contender id, the task and the 0-based attempt index; `stage` (1-based) for one stage of a live cascade. */
 export interface AttemptRef {
   contender: string;
   instance_id: string;
   attempt: number;
+  stage?: number;
 }
 
 export type { TrajectorySink };
@@ -26,7 +27,7 @@ export function trajectoryPath(runDir: string, ref: AttemptRef): string {
 }
 
 /** The trajectory file of `ref` relative to its run folder. */
-const trajectoryRel = (ref: AttemptRef): string => path.join('trajectories', ref.contender, ref.instance_id, `${ref.attempt}.json`);
+export const trajectoryRel = (ref: AttemptRef): string => path.join('trajectories', ref.contender, ref.instance_id, ref.stage === undefined ? `${ref.attempt}.json` : `${ref.attempt}.stage${ref.stage}.json`);
 
 /**
  * A sink writing `ref`'s trajectory in `runDir`: each call validates `doc` against `Trajectory`,

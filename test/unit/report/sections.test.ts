@@ -140,7 +140,7 @@ describe('analysis sections', () => {
   it('says why there is no routing with fewer than two priced models', () => {
     const h = makeHeader({ suite: { hash: 'h', instance_ids: ['t1'] }, contenders: [modelContender('m'), modelContender('x', { price: null })] });
     const view = buildAnalysisView(analyseRun(h, []), []);
-    expect(view.routing).toEqual({ points: [], rows: [], shownRows: 0, hiddenRows: 0, note: 'Routing needs at least two models with known prices.', findings: [], picker: null });
+    expect(view.routing).toEqual({ points: [], rows: [], shownRows: 0, hiddenRows: 0, note: 'Routing needs at least two models with known prices.', findings: [], picker: null, live: [] });
   });
 
   it('formats p-values and differences for a reader', () => {
