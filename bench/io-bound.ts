@@ -27,8 +27,9 @@ async function ioTasks(root: string, quick: boolean): Promise<TaskSpec[]> {
 }
 
 /**
- * The model: call k of an attempt (k = assistant turns so far) runs a cheap command; call 4 writes
- * the task's gold.patch through a heredoc and applies it; call 5 submits. Every reply after `latencyMs`.
+ * The model: call k of an attempt (k = assistant turns so far) runs a cheap command; call 4 applies
+ * the task's gold.patch from a heredoc on stdin (no shared file: with `--sandbox local` the attempts
+ * share /tmp); call 5 submits. Every reply after `latencyMs`.
  */
 function script(tasks: TaskSpec[], latencyMs: number) {
   return (req: FakeRequest) => {
@@ -39,7 +40,7 @@ function script(tasks: TaskSpec[], latencyMs: number) {
     const usage = { prompt_tokens: 2000, completion_tokens: 100 };
     const reply = (command: string) => toolCall('bash', { command }, { usage, delayMs: latencyMs });
     if (turn >= IO_CALLS_PER_ATTEMPT - 1) return reply('echo FIXBENCH_SUBMIT');
-    if (turn === IO_CALLS_PER_ATTEMPT - 2 && task) return reply(`cat > /tmp/fix.patch <<'FIXBENCH_EOF'\n${task.patch}FIXBENCH_EOF\ngit apply /tmp/fix.patch && rm /tmp/fix.patch`);
+    if (turn === IO_CALLS_PER_ATTEMPT - 2 && task) return reply(`git apply - <<'FIXBENCH_EOF'\n${task.patch}FIXBENCH_EOF`);
     return reply(['ls', 'git status --short', 'cat package.json'][turn] ?? 'true');
   };
 }
@@ -89,6 +90,8 @@ export async function benchIoBound(ctx: BenchContext): Promise<SectionResult> {
       measurements: [
         single(`io-bound: ${total} attempts at once, ${IO_CALLS_PER_ATTEMPT} calls × ${latencyMs / 1000} s: throughput ÷ ideal (attempt phase)`, idealMs / suiteMs, '×', IO_BOUND_TARGET),
         single('io-bound: throughput ÷ ideal (whole run, with start-up and report)', idealMs / r.ms, '×', null),
+        // Every attempt applies gold.patch: one that is not resolved is a harness fault under concurrency (or a test timing out under load).
+        single('io-bound: attempts resolved (each applies gold.patch, so all must be)', resolved, '', { op: '>=', limit: total, unit: '' }, 0),
         single("io-bound: fixbench's own CPU (its process, not git/tests/sandbox) per attempt", cpuMs / total, 'ms', null, 0),
         // The test commands alone (not the canary runs, checkouts and patch work that also hold a test slot) against the test slots × the attempt phase.
         single(`io-bound: test commands' share of the ${slots} test slots over the attempt phase`, testMs / (slots * suiteMs), '×', null),

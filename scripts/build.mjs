@@ -6,7 +6,7 @@
 // The build goes to a fresh folder that replaces dist/ in one rename, so a CLI started while a
 // build runs sees either the old build or the new one, never a half-written mix.
 // Usage: node scripts/build.mjs [--if-stale]   (--if-stale: do nothing when dist/ is current)
-import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,7 @@ export async function build({ ifStale = false, quiet = false } = {}) {
   const reason = buildStale();
   if (ifStale && reason === null) return false;
   const t0 = performance.now();
+  const started = new Date(); // the stamp's mtime: a source edited during the build is newer than it
   const files = walk(SRC);
   const tmp = `${DIST}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
@@ -65,7 +66,8 @@ export async function build({ ifStale = false, quiet = false } = {}) {
     mkdirSync(path.dirname(path.join(tmp, f)), { recursive: true });
     cpSync(path.join(SRC, f), path.join(tmp, f));
   }
-  writeFileSync(path.join(tmp, BUILD_STAMP), `${new Date().toISOString()}\n`);
+  writeFileSync(path.join(tmp, BUILD_STAMP), `${started.toISOString()}\n`);
+  utimesSync(path.join(tmp, BUILD_STAMP), started, started);
   // dist/ is replaced by a rename; the old one (if any) is moved aside first, then removed.
   // Two builds at once (two test runs in one checkout): each retries; both builds are of the same sources.
   const old = `${DIST}.old-${process.pid}`;

@@ -7,7 +7,8 @@ import path from 'node:path';
  * `text` with what legitimately differs between two runs of the same work replaced by
  * placeholders: ISO times, millisecond fields and durations the harness measures (and their
  * `data-v` sort keys in the report), the durations test runners print (`time="0.012"`,
- * `duration_ms 3.1`), and the paths of temporary folders.
+ * `duration_ms 3.1`), the paths of temporary folders, and the `+dirty` mark of the harness commit
+ * (a file of the package checkout edited between the two runs).
  */
 export function withoutTimes(text: string): string {
   return text
@@ -18,6 +19,8 @@ export function withoutTimes(text: string): string {
     .replace(/\bduration_ms:? [\d.]+/g, 'duration_ms <t>')
     .replace(/"duration"\s*:\s*[\d.]+/g, '"duration":<t>')
     .replace(/data-v="[\d.]+"><duration>/g, 'data-v="<t>"><duration>')
+    // the package checkout's `+dirty` mark: a file of the checkout edited between the two runs
+    .replace(/\b([0-9a-f]{40})\+dirty\b/g, '$1')
     .replace(/\/tmp\/fixbench-[^\s"'<>)]*/g, '<tmp>');
 }
 

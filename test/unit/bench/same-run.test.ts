@@ -40,6 +40,12 @@ describe('sameApartFromTimes (the compiled-vs-uncompiled check)', () => {
     expect(problems[2]).toMatch(/^index\.html: line 1 differs/);
   });
 
+  it("ignores the harness commit's +dirty mark (the checkout edited between the runs), not another commit", () => {
+    const sha = 'a'.repeat(40);
+    expect(withoutTimes(`"commit": "${sha}+dirty"`)).toBe(withoutTimes(`"commit": "${sha}"`));
+    expect(withoutTimes(`"commit": "${sha}"`)).not.toBe(withoutTimes(`"commit": "${'b'.repeat(40)}"`));
+  });
+
   it('leaves numbers that are not times alone', () => {
     expect(withoutTimes('"calls":5,"steps":12 resolved 3/16')).toBe('"calls":5,"steps":12 resolved 3/16');
   });
