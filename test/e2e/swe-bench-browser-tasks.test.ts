@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AttemptRecord } from '../../src/store/records.ts';
 import { findChromium } from '../../src/workspace/browser.ts';
 import { runCli } from '../helpers/cli.ts';
 import { gitRepo, patchFor, type GitRepo } from '../helpers/git-repo.ts';
@@ -109,8 +110,7 @@ describe.skipIf(!findChromium())('SWE-bench task folders: jasmine and karma (hea
 
     const lint = await runCli(['tasks', 'lint', '--tasks', tasks]);
     expect(lint.exitCode, lint.stdout + lint.stderr).toBe(0);
-    // jasmine and karma have no canaries: lint says their results are unprotected.
-    expect(lint.stdout + lint.stderr).toMatch(/acme__widgets-2[\s\S]*unprotected/);
+    expect(lint.stdout + lint.stderr).not.toMatch(/unprotected/); // jasmine and karma take canaries
 
     // validate fills the environment cache the bwrap run restores (setup copies a host folder the sandbox cannot see).
     const report = path.join(tmp, 'validate.json');
@@ -127,6 +127,13 @@ describe.skipIf(!findChromium())('SWE-bench task folders: jasmine and karma (hea
     const karmaLog = [...logs].find(([k, v]) => k.includes('acme__widgets-2') && /karma report/.test(v.toString()))?.[1].toString() ?? '';
     expect(karmaLog).toMatch(/"browser":"Chrome Headless/);
     expect(karmaLog).toMatch(/"full":"Widgets in a table pads a cell"/);
+    // Both runners carried canaries (a must-fail and a must-pass spec appended to the test file), and they held.
+    const records = (await readFile(path.join(results, 'browser', 'attempts.jsonl'), 'utf8')).trim().split('\n').map((l) => AttemptRecord.parse(JSON.parse(l)));
+    for (const id of ['acme__widgets-1', 'acme__widgets-2']) {
+      const gold = records.find((r) => r.instance_id === id && r.contender === 'gold');
+      expect(gold, id).toMatchObject({ outcome: 'resolved', canaries: { fail: 'failed', pass: 'passed' } });
+      expect(gold!.unprotected ?? null, id).toBeNull();
+    }
 
     const out = path.join(tmp, 'exported');
     const exp = await runCli(['tasks', 'export', '--tasks', tasks, '--as', 'swe-bench-tasks', '--out', out]);
