@@ -18,7 +18,7 @@ import { DUPLICATE_SUFFIX_RE } from './runners/entries.ts';
 import type { TestStatus } from './types.ts';
 
 /** Test runners fixbench can write canaries for. */
-export type CanaryRunner = 'node:test' | 'mocha' | 'vitest' | 'jest';
+export type CanaryRunner = 'node:test' | 'mocha' | 'vitest' | 'jest' | 'jasmine' | 'karma';
 
 /** What a canary came out as: a parsed status, or `missing` when the runner did not report it. */
 export type CanaryStatus = 'passed' | 'failed' | 'skipped' | 'error' | 'missing';
@@ -72,7 +72,7 @@ const ident = (): string => `_${pick(['v', 'k', 't', 'r'])}${hex(4)}`;
 
 /**
  * The runner a task's tests run under, inferred from `test_report` (`vitest-json`, `jest-json`,
- * `mocha-json`) and then `test_cmd` (a `vitest`, `jest` or `mocha` word, or `node … --test`); a
+ * `mocha-json`, a runner name) and then `test_cmd` (`vitest`, `jest`, `mocha`, `node … --test`, `karma start`, `jasmine`); a
  * `npm test` / `npm run <script>` / `yarn <script>` command is read through `scripts` of
  * `packageJson` (one level). Null when none is recognised (the run is then unprotected).
  */
@@ -80,14 +80,14 @@ export function inferRunner(task: Pick<TaskSpec, 'test_cmd' | 'test_report'>, pa
   if (task.test_report.startsWith('vitest-json:')) return 'vitest';
   if (task.test_report.startsWith('jest-json:')) return 'jest';
   if (task.test_report.startsWith('mocha-json:')) return 'mocha';
-  const named: Record<string, CanaryRunner> = { vitest: 'vitest', jest: 'jest', mocha: 'mocha', 'node-test': 'node:test' };
+  const named: Record<string, CanaryRunner> = { vitest: 'vitest', jest: 'jest', mocha: 'mocha', 'node-test': 'node:test', jasmine: 'jasmine', karma: 'karma' };
   if (named[task.test_report]) return named[task.test_report]!;
   const fromCmd = (cmd: string): CanaryRunner | null => {
     if (/\bvitest\b/.test(cmd)) return 'vitest';
     if (/\bjest\b/.test(cmd)) return 'jest';
     if (/(?:\b|_)mocha\b/.test(cmd)) return 'mocha';
     if (/\bnode\b[^|;&]*\s--test(?=[\s=]|$)/.test(cmd)) return 'node:test';
-    return null;
+    return /\bkarma\s+start\b/.test(cmd) ? 'karma' : /(^|[\s/])jasmine(\s|$)/.test(cmd) ? 'jasmine' : null;
   };
   const direct = fromCmd(task.test_cmd);
   if (direct) return direct;
@@ -147,7 +147,7 @@ export function planCanaries(
     tests.push(...t.map((x) => ({ file, ...x })));
   }
   if (texts.size === 0) {
-    return { unprotected: hosts.size && !runner ? 'the test runner is not one fixbench writes canaries for (node:test, mocha, vitest, jest)' : 'test.patch touches no JS/TS test file to hold the canaries' };
+    return { unprotected: hosts.size && !runner ? 'the test runner is not one fixbench writes canaries for (node:test, mocha, vitest, jest, jasmine, karma)' : 'test.patch touches no JS/TS test file to hold the canaries' };
   }
   return { runner: runner ?? runnerOfFile([...hosts.values()].join('\n'))!, kind, texts, tests };
 }
@@ -168,9 +168,11 @@ function assertionLibraries(runner: CanaryRunner, text: string): Lib[] {
   const na = /['"]((?:node:)?assert(?:\/strict)?)['"]/.exec(text);
   if (na) libs.push({ kind: 'node-assert', spec: na[1]! });
   if (/['"]chai['"]/.test(text)) libs.push({ kind: 'chai', spec: 'chai' });
-  if (/\bexpect\s*\(/.test(text) && (runner === 'vitest' || runner === 'jest')) libs.push({ kind: 'expect' });
+  const own = runner === 'vitest' || runner === 'jest' || runner === 'jasmine' || runner === 'karma'; // a global or imported expect
+  if (runner === 'karma') return [{ kind: 'expect' }]; // in the browser: no require, no node:assert
+  if (/\bexpect\s*\(/.test(text) && own) libs.push({ kind: 'expect' });
   if (libs.length) return libs;
-  return runner === 'vitest' || runner === 'jest' ? [{ kind: 'expect' }] : [{ kind: 'node-assert', spec: 'node:assert/strict' }];
+  return own ? [{ kind: 'expect' }] : [{ kind: 'node-assert', spec: 'node:assert/strict' }];
 }
 
 /** The appended code: imports under fresh names, one suite, per library a failing and a passing test (mocha's TDD interface, `suite`/`test`, when `tdd`). */

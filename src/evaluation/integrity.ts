@@ -55,7 +55,13 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
     if (text !== null) hosts.set(f, text);
   }
   const type = typeof (pkg as { type?: unknown } | null)?.type === 'string' ? ((pkg as { type: string }).type) : null;
-  const plan = planCanaries(inferRunner(task, pkg), hosts, type, task);
+  const runner = inferRunner(task, pkg);
+  // karma's canaries are jasmine specs (describe/it/expect globals): only where karma runs jasmine.
+  if (runner === 'karma' && !dependsOn(pkg, 'karma-jasmine')) {
+    guard.unprotected = 'karma without karma-jasmine in package.json: fixbench writes canaries for karma only as jasmine specs';
+    return guard;
+  }
+  const plan = planCanaries(runner, hosts, type, task);
   if ('unprotected' in plan) {
     guard.unprotected = plan.unprotected;
     return guard;
@@ -116,4 +122,10 @@ export function integrityFields(e: Pick<EvaluationResult, 'canaries' | 'unprotec
     ...(e.unprotected !== undefined ? { unprotected: e.unprotected } : {}),
     ...(e.channels !== undefined ? { channels: e.channels } : {}),
   };
+}
+
+/** Whether `pkg` (package.json, parsed) lists `name` in dependencies or devDependencies. */
+function dependsOn(pkg: unknown, name: string): boolean {
+  const p = pkg as { dependencies?: Record<string, unknown>; devDependencies?: Record<string, unknown> } | null;
+  return typeof p?.dependencies?.[name] === 'string' || typeof p?.devDependencies?.[name] === 'string';
 }

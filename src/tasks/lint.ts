@@ -204,7 +204,7 @@ export function canaryWarnings(task: TaskSpec): LintProblem[] {
     return [{ ...at('test_patch', 'touches no JS/TS test file, so no canary test can be added: its results are unprotected'), file: path.join(task.dir, 'test.patch'), field: null }];
   }
   if (!/\b(?:npm|yarn|pnpm)\b/.test(task.test_cmd) && inferRunner(task, null) === null && runnerOfFile(task.test_patch) === null) {
-    return [at('test_cmd', 'runs no test runner fixbench writes canaries for (node --test, mocha, vitest, jest): its results are unprotected')];
+    return [at('test_cmd', 'runs no test runner fixbench writes canaries for (node --test, mocha, vitest, jest, jasmine, karma): its results are unprotected')];
   }
   return [];
 }

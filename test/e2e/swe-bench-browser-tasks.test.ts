@@ -2,13 +2,20 @@
 // here) for the jasmine and karma adapters: a jasmine task (pass_and_fail, SWE-bench's full spec
 // names) and a karma task run in headless Chromium inside the bwrap sandbox (fail_only, its name
 // ending in the blank SWE-bench's karma parser keeps). Import, lint, validate, gold 100% / noop
-// 0%, and export gives the folders back byte for byte.
+// 0%, a patch that disarms expect is tampered (canaries), and export gives the folders back byte
+// for byte.
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluate } from '../../src/evaluation/evaluate.ts';
+import { createSandbox } from '../../src/sandbox/index.ts';
+import { AttemptRecord } from '../../src/store/records.ts';
+import { loadTask } from '../../src/tasks/load.ts';
+import { EnvCache } from '../../src/workspace/env-cache.ts';
+import { RepoCache } from '../../src/workspace/repo-cache.ts';
 import { findChromium } from '../../src/workspace/browser.ts';
 import { runCli } from '../helpers/cli.ts';
 import { gitRepo, patchFor, type GitRepo } from '../helpers/git-repo.ts';
@@ -95,7 +102,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!findChromium())('SWE-bench task folders: jasmine and karma (headless Chromium)', () => {
-  it('imports (runner and browser detected), lints, validates, grades gold 100% / noop 0% in the bwrap sandbox, and exports the folders byte for byte', async () => {
+  it('imports (runner and browser detected), lints, validates, grades gold 100% / noop 0% in the bwrap sandbox, catches a disarmed expect, and exports the folders byte for byte', async () => {
     const tasks = path.join(tmp, 'tasks');
     const cacheDir = path.join(tmp, 'cache');
     const setup = `cp -R ${modules}/node_modules node_modules`;
@@ -109,8 +116,7 @@ describe.skipIf(!findChromium())('SWE-bench task folders: jasmine and karma (hea
 
     const lint = await runCli(['tasks', 'lint', '--tasks', tasks]);
     expect(lint.exitCode, lint.stdout + lint.stderr).toBe(0);
-    // jasmine and karma have no canaries: lint says their results are unprotected.
-    expect(lint.stdout + lint.stderr).toMatch(/acme__widgets-2[\s\S]*unprotected/);
+    expect(lint.stdout + lint.stderr).not.toMatch(/unprotected/); // jasmine and karma take canaries
 
     // validate fills the environment cache the bwrap run restores (setup copies a host folder the sandbox cannot see).
     const report = path.join(tmp, 'validate.json');
@@ -127,6 +133,28 @@ describe.skipIf(!findChromium())('SWE-bench task folders: jasmine and karma (hea
     const karmaLog = [...logs].find(([k, v]) => k.includes('acme__widgets-2') && /karma report/.test(v.toString()))?.[1].toString() ?? '';
     expect(karmaLog).toMatch(/"browser":"Chrome Headless/);
     expect(karmaLog).toMatch(/"full":"Widgets in a table pads a cell"/);
+    // Both runners carried canaries (a must-fail and a must-pass spec appended to the test file), and they held.
+    const records = (await readFile(path.join(results, 'browser', 'attempts.jsonl'), 'utf8')).trim().split('\n').map((l) => AttemptRecord.parse(JSON.parse(l)));
+    for (const id of ['acme__widgets-1', 'acme__widgets-2']) {
+      const gold = records.find((r) => r.instance_id === id && r.contender === 'gold');
+      expect(gold, id).toMatchObject({ outcome: 'resolved', canaries: { fail: 'failed', pass: 'passed' } });
+      expect(gold!.unprotected ?? null, id).toBeNull();
+    }
+
+    // A patch that swaps the global expect for one that never fails (in Node and in the browser)
+    // makes the must-fail canary pass: tampered, not resolved.
+    const hostile = `${widgets(false)}(function (g) { g.expect = function () { return { toBe: function () {}, toEqual: function () {} }; }; })(typeof window !== 'undefined' ? window : global);\n`;
+    const sandbox = await createSandbox('bwrap', { quiet: true });
+    try {
+      for (const id of ['acme__widgets-1', 'acme__widgets-2']) {
+        const task = await loadTask(path.join(tasks, id));
+        const r = await evaluate({ task, modelPatch: patchFor(repo, { 'src/widgets.js': hostile }), sandbox, repoCache: new RepoCache({ tasksDir: tasks, cacheDir: path.join(tmp, 'repos') }), workDir: tmp, envCache: new EnvCache(cacheDir) });
+        expect(r.outcome, `${id}: ${r.error}`).toBe('tampered');
+        expect(r.canaries?.fail, id).toBe('passed');
+      }
+    } finally {
+      await sandbox.cleanup();
+    }
 
     const out = path.join(tmp, 'exported');
     const exp = await runCli(['tasks', 'export', '--tasks', tasks, '--as', 'swe-bench-tasks', '--out', out]);

@@ -22,6 +22,11 @@ describe('inferRunner', () => {
     [{ test_cmd: 'npx jest --json --outputFile=r.json', test_report: 'jest-json:r.json' }, null, 'jest'],
     [{ test_cmd: 'npm test', test_report: 'tap' }, { scripts: { test: 'node --test' } }, 'node:test'],
     [{ test_cmd: 'npm run unit', test_report: 'tap' }, { scripts: { unit: 'mocha -R tap' } }, 'mocha'],
+    [{ test_cmd: './node_modules/.bin/jasmine --config=jasmine.json', test_report: 'auto' }, null, 'jasmine'],
+    [{ test_cmd: 'npm test', test_report: 'jasmine' }, null, 'jasmine'],
+    [{ test_cmd: 'npx karma start karma.conf.js --single-run', test_report: 'auto' }, null, 'karma'],
+    [{ test_cmd: 'npm test', test_report: 'auto' }, { scripts: { test: 'karma start --single-run' } }, 'karma'],
+    [{ test_cmd: 'npm i karma-jasmine', test_report: 'tap' }, null, null],
     [{ test_cmd: 'make check', test_report: 'tap' }, null, null],
   ] as const)('%j → %s', (task, pkg, want) => {
     expect(inferRunner(task, pkg)).toBe(want);
@@ -48,6 +53,16 @@ describe('planCanaries', () => {
     expect(code).toMatch(/^import _\w+ from 'node:assert';$/m);
     expect(code).toMatch(/\)\.toBe\(\d+\);/);
     expect(p.tests.filter((t) => t.must === 'FAILED')).toHaveLength(2);
+  });
+
+  it('jasmine and karma: the global describe/it and expect; karma never requires (it runs in the browser)', () => {
+    const spec = "describe('x', function () { it('y', function () { expect(1).toBeTruthy(); }); });\n";
+    const j = plan(planCanaries('jasmine', new Map([['spec/a-spec.js', `const assert = require('assert');\n${spec}`]]), null)).texts.get('spec/a-spec.js')!;
+    expect(j).toMatch(/^const _\w+ = describe;$/m);
+    expect(j).toMatch(/^const _\w+ = expect;$/m);
+    const k = plan(planCanaries('karma', new Map([['test/a.spec.js', `const assert = require('assert');\n${spec}`]]), null)).texts.get('test/a.spec.js')!.slice(spec.length + 34);
+    expect(k).toMatch(/^const _\w+ = expect;$/m);
+    expect(k).not.toMatch(/require\(/);
   });
 
   it('follows mocha\'s TDD interface (suite/test) when the file uses it', () => {

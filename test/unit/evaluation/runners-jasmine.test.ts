@@ -1,7 +1,13 @@
 // jasmine and karma adapters on report text: detection, the planned command and helper, ids,
-// SWE-bench's full names (trailing blanks matched), and runs that did not end whole.
+// SWE-bench's full names (trailing blanks matched), runs that did not end whole, and when karma
+// runs get canaries.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserInputError } from '../../../src/core/errors.ts';
+import { guardRun } from '../../../src/evaluation/integrity.ts';
+import { reportKind } from '../../../src/evaluation/parse/index.ts';
 import { ReportParseError } from '../../../src/evaluation/parse/types.ts';
 import { adapterOf, aliasFullNames, appendRunnerArgs, detectRunner, parseRunnerReport } from '../../../src/evaluation/runners/index.ts';
 
@@ -88,5 +94,29 @@ describe('parse', () => {
     expect(() => parseRunnerReport(adapterOf('karma'), report('karma', [], { errors: ['Chrome: Uncaught ReferenceError'] }))).toThrow(ReportParseError);
     expect(() => parseRunnerReport(j, report('jasmine', [spec(['a'], 'b', 'weird')]))).toThrow(/unknown status "weird"/);
     expect(() => parseRunnerReport(j, 'Randomized with seed 1')).toThrow(ReportParseError);
+  });
+});
+
+describe('canaries under karma', () => {
+  it('are written only where karma runs jasmine (karma-jasmine in package.json); otherwise the run is unprotected, saying why', async () => {
+    const spec = "describe('Widgets', function () {\n  it('pads', function () { expect(window.widgets.pad('7', 3)).toBe('  7'); });\n});\n";
+    const testPatch = `diff --git a/test/pad.spec.js b/test/pad.spec.js\nnew file mode 100644\n--- /dev/null\n+++ b/test/pad.spec.js\n@@ -0,0 +1,3 @@\n${spec.trimEnd().split('\n').map((l) => `+${l}`).join('\n')}\n`;
+    const task = { instance_id: 'w-1', test_cmd: 'npx karma start --single-run', test_report: 'karma', test_patch: testPatch, FAIL_TO_PASS: ['Widgets pads'], PASS_TO_PASS: [] } as unknown as Parameters<typeof guardRun>[1];
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'fixbench-karma-guard-'));
+    try {
+      await mkdir(path.join(dir, 'test'));
+      await writeFile(path.join(dir, 'test', 'pad.spec.js'), spec);
+      await writeFile(path.join(dir, 'package.json'), JSON.stringify({ devDependencies: { karma: '6.4.4', 'karma-mocha': '2.0.1' } }));
+      const mocha = await guardRun(dir, task, reportKind('karma'), true);
+      expect(mocha.unprotected).toMatch(/karma without karma-jasmine/);
+      expect(await readFile(path.join(dir, 'test', 'pad.spec.js'), 'utf8')).toBe(spec); // nothing appended
+      await writeFile(path.join(dir, 'package.json'), JSON.stringify({ devDependencies: { karma: '6.4.4', 'karma-jasmine': '5.1.0' } }));
+      const jasmine = await guardRun(dir, task, reportKind('karma'), true);
+      expect(jasmine.unprotected).toBeNull();
+      expect(jasmine.plan?.tests.length).toBeGreaterThanOrEqual(2);
+      expect((await readFile(path.join(dir, 'test', 'pad.spec.js'), 'utf8')).length).toBeGreaterThan(spec.length);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
