@@ -8,7 +8,7 @@ export const Difficulty = z.enum(['<15 min', '15 min - 1 hour', '1-4 hours', '>4
 
 /**
  * How per-test results are read. Best: the test runner (`vitest`, `jest`, `mocha`, `tape`,
- * `node-test`, `uvu`, `ava`, `node-tap`), or `auto` to detect it from `test_cmd` (and the
+ * `node-test`, `uvu`, `ava`, `node-tap`, `jasmine`, `karma`), or `auto` to detect it from `test_cmd` (and the
  * package.json script it runs): `test_cmd` is then the plain command a developer types and
  * fixbench adds the runner's report itself (docs/runner-adapters.md). From a file the test command
  * writes, its path relative to the repository root: `junit:<path>` (JUnit XML),
@@ -18,8 +18,8 @@ export const Difficulty = z.enum(['<15 min', '15 min - 1 hour', '1-4 hours', '>4
 export const TestReport = z
   .string()
   .regex(
-    /^((junit|vitest-json|jest-json|mocha-json):\S+|tap|exit-code|auto|vitest|jest|mocha|tape|node-test|uvu|ava|node-tap)$/,
-    'must be a runner (auto, vitest, jest, mocha, tape, node-test, uvu, ava, node-tap), "junit:<path>", "vitest-json:<path>", "jest-json:<path>", "mocha-json:<path>", "tap" or "exit-code"',
+    /^((junit|vitest-json|jest-json|mocha-json):\S+|tap|exit-code|auto|vitest|jest|mocha|tape|node-test|uvu|ava|node-tap|jasmine|karma)$/,
+    'must be a runner (auto, vitest, jest, mocha, tape, node-test, uvu, ava, node-tap, jasmine, karma), "junit:<path>", "vitest-json:<path>", "jest-json:<path>", "mocha-json:<path>", "tap" or "exit-code"',
   )
   .superRefine((s, ctx) => {
     const m = /^(junit|vitest-json|jest-json|mocha-json):(.*)$/.exec(s);

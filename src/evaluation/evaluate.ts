@@ -19,6 +19,7 @@ import { guardRun, judgeRun } from './integrity.ts';
 import { normalizePatch } from './normalize-patch.ts';
 import { dropUnsafeEntries } from './unsafe-entries.ts';
 import { prepareRunner, readRunnerResults } from './runner-run.ts';
+import { aliasFullNames } from './runners/index.ts';
 import { exitCodeResults, parseReportText, REPORT_LABEL, reportKind, type TestResults } from './parse/index.ts';
 import { dropProtectedEntries, loadProtection, restoreProtected, testFilesOf } from './protected-files.ts';
 import { diffFiles } from './diff-files.ts';
@@ -201,11 +202,13 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     const status = String(run.exitCode ?? run.signal);
     let parsed: TestResults;
     let second: TestResults | null = null;
+    let fullNames: Map<string, string[]> | null = null;
     try {
       if (runner) {
         const r = await readRunnerResults(ws.dir, runner, run.stdout, status, [...new Set([ws.dir, await realpath(ws.dir)])], cap);
         result.test_output += r.log;
         parsed = r.results;
+        fullNames = r.fullNames;
       } else if (report.kind === 'tap') parsed = parseReportText('tap', run.stdout);
       else if (report.kind !== 'exit-code' && report.kind !== 'runner') {
         const text = await readReportFile(ws.dir, report.path, REPORT_LABEL[report.kind], status);
@@ -222,6 +225,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     // `ids: swe-bench`: each listed name also answers under its own spelling (trailing blanks kept).
     const listed = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS];
     if (task.ids === 'swe-bench') parsed = aliasSweBenchNames(parsed, listed);
+    // jasmine / karma: a listed full spec name (SWE-bench's name) answers with that spec's result.
+    if (fullNames?.size) parsed = aliasFullNames(parsed, listed, fullNames);
     // Zero results or a signal is no verdict whatever else the run shows (rules 2–3).
     if (parsed.size === 0 || run.exitCode === null) return noVerdict(grade(task, parsed, run.exitCode).error!);
     if (guard.channel) {

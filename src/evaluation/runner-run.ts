@@ -44,7 +44,7 @@ export async function prepareRunner(dir: string, task: Pick<TaskSpec, 'test_cmd'
   const pkg = await readJson(dir, 'package.json');
   const detected = detectRunner(task.test_cmd, pkg);
   if (report === 'auto' && !detected) {
-    throw new UserInputError(`test_report auto: no test runner found in test_cmd ${JSON.stringify(task.test_cmd)} (or the package.json script it runs); name it (test_report: vitest, jest, mocha, tape, node-test, uvu, ava or node-tap)`);
+    throw new UserInputError(`test_report auto: no test runner found in test_cmd ${JSON.stringify(task.test_cmd)} (or the package.json script it runs); name it (test_report: vitest, jest, mocha, tape, node-test, uvu, ava, node-tap, jasmine or karma)`);
   }
   const adapter = report === 'auto' ? detected!.adapter : adapterOf(report);
   const viaNpm = detected?.adapter === adapter ? detected.viaNpm : /^\s*npm\s/.test(task.test_cmd);
@@ -70,17 +70,18 @@ export async function prepareRunner(dir: string, task: Pick<TaskSpec, 'test_cmd'
 /**
  * The results of a run planned by `prepareRunner`: the report file (read by `readReportFile`:
  * regular file, no link, size cap) or `stdout`, parsed by the adapter. `log` is what to append to
- * the test output: the report file's text and how many duplicate ids were told apart. Throws
+ * the test output: the report file's text and how many duplicate ids were told apart;
+ * `fullNames` the tests' full names where the runner gives them (`resultsOf`). Throws
  * `InfraError` (no report) or `ReportParseError` (a report that does not hold together).
  */
-export async function readRunnerResults(dir: string, r: RunnerRun, stdout: string, status: string, roots: readonly string[], cap: number): Promise<{ results: TestResults; log: string }> {
+export async function readRunnerResults(dir: string, r: RunnerRun, stdout: string, status: string, roots: readonly string[], cap: number): Promise<{ results: TestResults; log: string; fullNames: Map<string, string[]> }> {
   let log = '';
   let text = stdout;
   if (r.plan.from === 'file') {
     text = await readReportFile(dir, r.reportPath, `${r.adapter.label} report`, status);
     log += `--- ${r.adapter.label} report ---\n${text.length > cap ? `${text.slice(0, cap)}\n[... cut ...]\n` : text}`;
   }
-  const { results, duplicates } = parseRunnerReport(r.adapter, text, { roots });
+  const { results, duplicates, fullNames } = parseRunnerReport(r.adapter, text, { roots });
   if (duplicates) log += `--- fixbench: ${duplicates} test(s) share an id with an earlier one: told apart as "<id> #2", "<id> #3", … in report order ---\n`;
-  return { results, log };
+  return { results, log, fullNames };
 }

@@ -6,7 +6,7 @@ export const REPORT_FILE_KINDS = ['junit', 'vitest-json', 'jest-json', 'mocha-js
 export type ReportFileKind = (typeof REPORT_FILE_KINDS)[number];
 
 /** Runner adapters a task can name (src/evaluation/runners), and `auto` (detected from test_cmd). */
-export const RUNNER_REPORTS = ['auto', 'vitest', 'jest', 'mocha', 'tape', 'node-test', 'uvu', 'ava', 'node-tap'] as const;
+export const RUNNER_REPORTS = ['auto', 'vitest', 'jest', 'mocha', 'tape', 'node-test', 'uvu', 'ava', 'node-tap', 'jasmine', 'karma'] as const;
 export type RunnerReport = (typeof RUNNER_REPORTS)[number];
 
 export type ReportKind = { kind: ReportFileKind; path: string } | { kind: 'tap' } | { kind: 'exit-code' } | { kind: 'runner'; runner: RunnerReport };

@@ -1,13 +1,26 @@
 // From the tests a runner reported (each as its id parts and status) to per-test results, with the
 // duplicate rule every runner adapter shares.
 import type { TestStatus } from '../types.ts';
+import { normalizeTitle } from '../../core/test-id.ts';
 import { cleanName, joinId } from '../parse/names.ts';
-import type { TestResults } from '../parse/types.ts';
+import { record, type TestResults } from '../parse/types.ts';
 
 /** One test as a runner adapter read it: `parts` are `[file, suite…, title]` (raw, cleaned here; empty parts left out). */
 export interface TestEntry {
   parts: readonly string[];
   status: TestStatus;
+  /**
+   * The test's name as SWE-bench's log parser for this runner writes it, when it differs in form
+   * from the parts (jasmine and karma: the full spec name, titles joined by single spaces). A
+   * listed name equal to it (blanks at either end aside) answers with this test's result
+   * (`aliasFullNames`).
+   */
+  name?: string;
+}
+
+/** `name` as looked up: blanks at either end trimmed, in the one id rule's printable form. */
+export function fullNameKey(name: string): string {
+  return normalizeTitle(name.trim());
 }
 
 /**
@@ -22,12 +35,14 @@ export const DUPLICATE_SUFFIX_RE = / #\d+$/;
  * one appended duration, the id rule) and the parts joined (`joinId`). The n-th test (n ≥ 2) with
  * an id already taken is recorded as `<id> #n`, never merged with the first, so each keeps its own
  * status (a file that runs the same title twice in a row gives `t` and `t #2`). `duplicates` counts
- * the renamed tests (0 when every id was unique). An id already taken (also by an earlier twin's
+ * the renamed tests (0 when every id was unique). `fullNames`: each entry's `name`
+ * (`fullNameKey`) → the ids of the tests of that name, in report order (empty for runners without names). An id already taken (also by an earlier twin's
  * ` #n`) is never overwritten. Grading folds unlisted twins into the listed id (grade.ts
  * `twinStatuses`): a twin registered first cannot hide the real test's failure.
  */
-export function resultsOf(entries: Iterable<TestEntry>): { results: TestResults; duplicates: number } {
+export function resultsOf(entries: Iterable<TestEntry>): { results: TestResults; duplicates: number; fullNames: Map<string, string[]> } {
   const results: TestResults = new Map();
+  const fullNames = new Map<string, string[]>();
   const seen = new Map<string, number>();
   let duplicates = 0;
   for (const e of entries) {
@@ -44,6 +59,26 @@ export function resultsOf(entries: Iterable<TestEntry>): { results: TestResults;
       while (results.has((id = `${base} #${k}`))) k++;
     }
     results.set(id, e.status);
+    if (e.name !== undefined) {
+      const k = fullNameKey(e.name);
+      fullNames.set(k, [...(fullNames.get(k) ?? []), id]);
+    }
   }
-  return { results, duplicates };
+  return { results, duplicates, fullNames };
+}
+
+/**
+ * `results` with each listed name that is not a result itself but is the full name of reported
+ * tests (`fullNames`, from `resultsOf`; compared by `fullNameKey`, so SWE-bench's trailing blank
+ * matches) added under its own spelling, holding the worst status of those tests (FAILED >
+ * ERROR > SKIPPED > PASSED: one failing twin fails the name, as SWE-bench's last-wins map of
+ * names cannot tell them apart). @returns a new map; `results` is not changed.
+ */
+export function aliasFullNames(results: ReadonlyMap<string, TestStatus>, listed: readonly string[], fullNames: ReadonlyMap<string, readonly string[]>): TestResults {
+  const out: TestResults = new Map(results);
+  for (const name of listed) {
+    if (out.has(name)) continue;
+    for (const id of fullNames.get(fullNameKey(name)) ?? []) record(out, name, results.get(id)!);
+  }
+  return out;
 }

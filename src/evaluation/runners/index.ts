@@ -5,6 +5,7 @@ import type { ReportParseOptions, TestResults } from '../parse/types.ts';
 import { avaAdapter, nodeTapAdapter } from './ava-tap.ts';
 import { resultsOf } from './entries.ts';
 import { jestAdapter, vitestAdapter } from './jest-vitest.ts';
+import { jasmineAdapter, karmaAdapter } from './jasmine.ts';
 import { mochaAdapter } from './mocha.ts';
 import { nodeTestAdapter } from './node-test.ts';
 import { tapeAdapter } from './tape.ts';
@@ -12,11 +13,11 @@ import { RUNNER_NAMES, type RunnerAdapter, type RunnerName } from './types.ts';
 import { uvuAdapter } from './uvu.ts';
 
 export { RUNNER_NAMES, type PlanContext, type RunnerAdapter, type RunnerName, type RunPlan } from './types.ts';
-export { DUPLICATE_SUFFIX_RE, resultsOf, type TestEntry } from './entries.ts';
+export { aliasFullNames, DUPLICATE_SUFFIX_RE, fullNameKey, resultsOf, type TestEntry } from './entries.ts';
 export { appendRunnerArgs } from './plan-args.ts';
 
 /** Every adapter, in the order `detectRunner` tries them (node:test last: its pattern is the loosest). */
-export const ADAPTERS: readonly RunnerAdapter[] = [vitestAdapter, jestAdapter, mochaAdapter, tapeAdapter, uvuAdapter, avaAdapter, nodeTapAdapter, nodeTestAdapter];
+export const ADAPTERS: readonly RunnerAdapter[] = [vitestAdapter, jestAdapter, mochaAdapter, tapeAdapter, uvuAdapter, avaAdapter, nodeTapAdapter, karmaAdapter, jasmineAdapter, nodeTestAdapter];
 
 /** The adapter named `name`. */
 export function adapterOf(name: RunnerName): RunnerAdapter {
@@ -65,9 +66,9 @@ export function detectRunner(cmd: string, packageJson: unknown): Detected | null
 /**
  * Reads `text` (the report file, or stdout for a runner that prints it) with `adapter`: its
  * tests, ids made by the shared rule (`resultsOf`: cleaned parts, the id rule, ` #n` for
- * duplicates). Throws `ReportParseError` as the adapter does.
+ * duplicates), and the full names of runners that give them (jasmine, karma). Throws `ReportParseError` as the adapter does.
  */
-export function parseRunnerReport(adapter: RunnerAdapter, text: string, opts: ReportParseOptions = {}): { results: TestResults; duplicates: number } {
+export function parseRunnerReport(adapter: RunnerAdapter, text: string, opts: ReportParseOptions = {}): { results: TestResults; duplicates: number; fullNames: Map<string, string[]> } {
   return resultsOf(adapter.parse(text, opts));
 }
 

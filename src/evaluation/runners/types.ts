@@ -5,7 +5,7 @@ import type { ReportParseOptions } from '../parse/types.ts';
 import type { TestEntry } from './entries.ts';
 
 /** The runners with an adapter; `test_report: <name>` names one, `test_report: auto` detects it. */
-export const RUNNER_NAMES = ['vitest', 'jest', 'mocha', 'tape', 'node-test', 'uvu', 'ava', 'node-tap'] as const;
+export const RUNNER_NAMES = ['vitest', 'jest', 'mocha', 'tape', 'node-test', 'uvu', 'ava', 'node-tap', 'jasmine', 'karma'] as const;
 export type RunnerName = (typeof RUNNER_NAMES)[number];
 
 /** What the workspace tells an adapter before the run (read by fixbench, never executed). */
