@@ -86,6 +86,14 @@ async function install(version: string, dir: string): Promise<string> {
       for (const [bin, cli] of [['npm', 'npm-cli.js'], ['npx', 'npx-cli.js']] as const) {
         if (existsSync(path.join(got, 'lib', 'node_modules', 'npm', 'bin', cli))) await symlink(path.join('..', 'lib', 'node_modules', 'npm', 'bin', cli), path.join(got, 'bin', bin));
       }
+      // That npm's global config is <runtime>/etc/npmrc: the host npm's global config (registry, proxy,
+      // cafile of a TLS-inspecting proxy) copied there, so it reaches the registry as the host's npm does.
+      const hostGlobal = await execa('npm', ['config', 'get', 'globalconfig'], { reject: false, stdin: 'ignore' });
+      const text = hostGlobal.exitCode === 0 ? await readFile(hostGlobal.stdout.trim(), 'utf8').catch(() => null) : null;
+      if (text !== null) {
+        await mkdir(path.join(got, 'etc'), { recursive: true });
+        await writeFile(path.join(got, 'etc', 'npmrc'), text);
+      }
     }
     const manifest: RuntimeManifest = { packages: specs.map((spec) => ({ spec, integrity: integrity.get(spec.slice(0, spec.lastIndexOf('@'))) ?? null })) };
     await writeFile(path.join(got, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
