@@ -84,7 +84,8 @@ export const mochaAdapter: RunnerAdapter = {
     if (ctx.major === null) throw refuse(cmd, 'node_modules/mocha/package.json cannot be read after setup (missing, no version, or under a symlinked node_modules, which fixbench does not follow), so the reporter for this mocha version cannot be chosen; install mocha into the workspace in setup');
     if (ctx.major < 1) throw refuse(cmd, `mocha ${ctx.major} is not supported (mocha 1 and later are)`);
     // `--reporter json` (as SWE-bench's eval scripts write it) is the report fixbench reads anyway: dropped, then added back with its output.
-    cmd = cmd.replace(/(^|\s)--reporter[=\s]json(?=\s|$)/g, '$1').replace(/\s+$/, '');
+    if (/(^|\s)(--reporter-options?|-O)[=\s]/.test(cmd)) throw refuse(cmd, 'sets its own reporter options; leave them out (fixbench adds the JSON reporter and its output)');
+    cmd = cmd.replace(/\s+--reporter[=\s]json(?=\s|$)/g, '');
     if (/(^|\s)(--reporter|-R)[=\s]/.test(cmd)) throw refuse(cmd, 'chooses its own --reporter; leave it out (fixbench adds the JSON reporter)');
     if (ctx.major >= MOCHA_FILE_MAJOR) return { cmd: args(cmd, `--reporter json --reporter-option output=${ctx.reportPath}`), from: 'file' };
     return { cmd: args(cmd, '--reporter json'), from: 'stdout' };
