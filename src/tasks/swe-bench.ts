@@ -87,6 +87,7 @@ export const FixbenchExtras = z
     tags: z.array(z.string()),
     ids: TaskYaml.shape.ids,
     node: TaskYaml.shape.node,
+    strict_pass_to_pass: TaskYaml.shape.strict_pass_to_pass,
   })
   .partial();
 
@@ -196,7 +197,7 @@ export function instanceToTask(inst: SweBenchInstance, spec: RunSpec, repo: stri
     ...spec,
     FAIL_TO_PASS: inst.FAIL_TO_PASS,
     PASS_TO_PASS: inst.PASS_TO_PASS,
-    ...(own.success ? pick(own.data, ['difficulty', 'language', 'tags', 'ids', 'node']) : {}),
+    ...(own.success ? pick(own.data, ['difficulty', 'language', 'tags', 'ids', 'node', 'strict_pass_to_pass']) : {}),
     ...(createdOk ? { created_at: inst.created_at } : {}),
     ...(evalType.success && evalType.data !== undefined ? { eval_type: evalType.data } : {}),
     // SWE-bench's names are kept as it writes them; a fixbench export (with its `fixbench` key) has clean ids.
@@ -252,6 +253,7 @@ export function taskToInstance(task: TaskSpec, opts: { lists?: 'json' | 'array';
       tags: task.tags,
       ...(task.ids ? { ids: task.ids } : {}),
       ...(task.node ? { node: task.node } : {}),
+      ...(task.strict_pass_to_pass ? { strict_pass_to_pass: task.strict_pass_to_pass } : {}),
     };
   }
   return inst;
