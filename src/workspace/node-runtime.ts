@@ -41,6 +41,9 @@ export interface RuntimeManifest {
   packages: { spec: string; integrity: string | null }[];
 }
 
+/** Lines of the host's global npmrc copied beside a runtime: connection settings only, no credentials. */
+const NPMRC_KEYS = /^\s*(registry|@[\w.-]+:registry|cafile|ca|proxy|https-proxy|noproxy|strict-ssl|fetch-retries|fetch-retry-[a-z]+|fetch-timeout|maxsockets)\s*=/;
+
 /** The manifest file of an installed runtime; its presence marks a complete install. */
 const MANIFEST = 'runtime.json';
 
@@ -86,14 +89,18 @@ async function install(version: string, dir: string): Promise<string> {
       for (const [bin, cli] of [['npm', 'npm-cli.js'], ['npx', 'npx-cli.js']] as const) {
         if (existsSync(path.join(got, 'lib', 'node_modules', 'npm', 'bin', cli))) await symlink(path.join('..', 'lib', 'node_modules', 'npm', 'bin', cli), path.join(got, 'bin', bin));
       }
-      // That npm's global config is <runtime>/etc/npmrc: the host npm's global config (registry, proxy,
-      // cafile of a TLS-inspecting proxy) copied there, so it reaches the registry as the host's npm does.
-      const hostGlobal = await execa('npm', ['config', 'get', 'globalconfig'], { reject: false, stdin: 'ignore' });
-      const text = hostGlobal.exitCode === 0 ? await readFile(hostGlobal.stdout.trim(), 'utf8').catch(() => null) : null;
-      if (text !== null) {
-        await mkdir(path.join(got, 'etc'), { recursive: true });
-        await writeFile(path.join(got, 'etc', 'npmrc'), text);
-      }
+    }
+    // npm takes its global config from <prefix>/etc/npmrc, the prefix being the folder of the node
+    // that runs it: for any npm on this Node, that is <runtime>/etc/npmrc. The host npm's global
+    // config (registry, proxy, cafile of a TLS-inspecting proxy) is copied there, so npm reaches the
+    // registry on the task's Node as it does on the host's. Only the connection settings
+    // (NPMRC_KEYS): never a token or password, since the runtime is shown to the agent.
+    const hostGlobal = await execa('npm', ['config', 'get', 'globalconfig'], { reject: false, stdin: 'ignore' });
+    const full = hostGlobal.exitCode === 0 ? await readFile(hostGlobal.stdout.trim(), 'utf8').catch(() => null) : null;
+    const text = full === null ? null : full.split('\n').filter((l) => NPMRC_KEYS.test(l)).map((l) => `${l.trim()}\n`).join('');
+    if (text) {
+      await mkdir(path.join(got, 'etc'), { recursive: true });
+      await writeFile(path.join(got, 'etc', 'npmrc'), text);
     }
     const manifest: RuntimeManifest = { packages: specs.map((spec) => ({ spec, integrity: integrity.get(spec.slice(0, spec.lastIndexOf('@'))) ?? null })) };
     await writeFile(path.join(got, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);

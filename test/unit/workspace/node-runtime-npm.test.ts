@@ -50,7 +50,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   registry = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // The host npm's global config: it must be copied beside the old npm.
-  writeFileSync(path.join(tmp, 'global-npmrc'), 'cafile=/etc/ssl/certs/example.pem\n');
+  writeFileSync(path.join(tmp, 'global-npmrc'), 'cafile=/etc/ssl/certs/example.pem\n//registry.example/:_authToken=npm_SECRET\n//127.0.0.1/:_password=c2VjcmV0\n');
   Object.assign(process.env, { npm_config_registry: registry, npm_config_cache: path.join(tmp, 'npm-cache'), npm_config_globalconfig: path.join(tmp, 'global-npmrc') });
 }, 60_000);
 afterAll(async () => {
@@ -71,10 +71,11 @@ describe('npm for an old Node', () => {
     expect(npmForNode('21.6.2')).toBeNull();
   });
 
-  it('installs it beside Node 12 as bin/npm, copies the host npm global config, and records the verified integrity', async () => {
+  it('installs it beside Node 12 as bin/npm, copies the host npm global connection settings (no token), and records the verified integrity', async () => {
     const dir = await ensureNodeRuntime(NODE, path.join(tmp, 'cache'));
     const npm = execFileSync(path.join(dir, 'bin', 'npm'), { env: { ...process.env, PATH: `${path.join(dir, 'bin')}:${process.env.PATH}` } }).toString().trim();
     expect(npm).toBe(NPM);
+    // Connection settings only: a token in the host's global config never reaches the runtime the agent sees.
     expect(await readFile(path.join(dir, 'etc', 'npmrc'), 'utf8')).toBe('cafile=/etc/ssl/certs/example.pem\n');
     const manifest = JSON.parse(await readFile(path.join(dir, 'runtime.json'), 'utf8')) as RuntimeManifest;
     const sha = (name: string) => `sha512-${createHash('sha512').update(tarballs.get(name)!).digest('base64')}`;
