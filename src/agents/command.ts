@@ -15,6 +15,7 @@ import { startMeteringProxy, type MeteringProxy, type ProxyCall } from '../proxy
 import { callSteps, COMMAND_TRAJECTORY_FORMAT, type CommandTrajectory } from '../core/trajectory.ts';
 import { taskRuntimeExecOptions } from '../workspace/node-runtime.ts';
 import { taskRuntimePrelude } from './task-runtime.ts';
+import { shellQuote } from '../core/shell-quote.ts';
 import type { Agent, AttemptContext, AttemptResult, TrajectoryStep } from './types.ts';
 
 export { COMMAND_TRAJECTORY_FORMAT };
@@ -59,8 +60,8 @@ export interface CommandAgentOptions {
   hostEnv?: Record<string, string | undefined>;
 }
 
-/** Single-quotes a value for bash (safe inside a word: `openai/{{model}}` → `openai/'x'`). */
-export const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+/** Re-exported for the agents and tests that quote with it (defined in core/shell-quote.ts). */
+export { shellQuote };
 
 /**
  * Checks an agent's configuration (the same rules as the `agents:` schema, for agents built in code).

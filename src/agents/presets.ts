@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AgentSpec } from '../config/agents.ts';
-import { shellQuote } from './command.ts';
+import { shellQuote } from '../core/shell-quote.ts';
 import { agentCliFunction } from './task-runtime.ts';
 
 /** Wire protocols an agent CLI can speak to its model. */

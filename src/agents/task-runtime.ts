@@ -2,7 +2,7 @@
 // the shell prelude that puts the task's Node first on PATH once the agent's own Node is noted, and
 // the shell function a built-in preset's CLI is launched through, so the CLI runs on its own Node
 // while every command it spawns (npm test, node -e …) finds the task's.
-import { shellQuote } from './command.ts';
+import { shellQuote } from '../core/shell-quote.ts';
 
 /** Shell variable holding the Node an agent CLI runs on: the sandbox's `node` before the task's was put first. */
 export const AGENT_NODE_VAR = 'FIXBENCH_AGENT_NODE';
