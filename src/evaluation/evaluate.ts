@@ -19,6 +19,7 @@ import { guardRun, judgeRun } from './integrity.ts';
 import { normalizePatch } from './normalize-patch.ts';
 import { dropUnsafeEntries } from './unsafe-entries.ts';
 import { prepareRunner, readRunnerResults } from './runner-run.ts';
+import { strictResolved } from './strict.ts';
 import { aliasFullNames } from './runners/index.ts';
 import { exitCodeResults, parseReportText, REPORT_LABEL, reportKind, type TestResults } from './parse/index.ts';
 import { dropProtectedEntries, loadProtection, restoreProtected, testFilesOf } from './protected-files.ts';
@@ -259,7 +260,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     const error = absent.length
       ? `${absent.length} listed test(s) not in the test results: ${absent.slice(0, 5).map((id) => JSON.stringify(id)).join(', ')}${absent.length > 5 ? ', …' : ''}`
       : null;
-    return { ...result, outcome: g.resolved ? 'resolved' : 'unresolved', visible_check: g.visible_check_p2p, error };
+    return { ...result, outcome: g.resolved ? 'resolved' : 'unresolved', visible_check: g.visible_check_p2p, error, ...strictResolved(task, g.resolved, verdict.rest) };
   } catch (err) {
     return { ...result, outcome: 'infra_error', visible_check: false, error: describe(err) };
   } finally {

@@ -12,6 +12,11 @@ export interface EvaluationResult {
   outcome: Outcome;
   /** Null when tests never ran (empty patch, patch failed, infra error). */
   tests_status: TestsStatus | null;
+  /**
+   * The stricter variant, for a task with `strict_pass_to_pass`: resolved, and every test of that
+   * list PASSED in the same run (`strictResolved`). Absent for other tasks; never changes `outcome`.
+   */
+  resolved_strict?: boolean;
   /** The patch-application strategy that worked (`git apply`, `git apply --3way`, `git apply --recount`, `patch --fuzz`); null if none. */
   apply_strategy: ApplyStrategy | null;
   /** Paths of test files (by the task's test-file globs, or touched by test.patch) that the model's patch had edited; dropped or restored before grading. */

@@ -70,6 +70,7 @@ export function toAttemptRecord(f: AttemptFacts): AttemptRecord {
       exit_status: f.refusedByBudget ? 'cost_limit' : result.exit_status,
       model_patch: f.patch.text,
       tests_status: evaluation.tests_status,
+      ...strictField(evaluation.resolved_strict, f.agentFault && !f.refusedByBudget ? 'agent_error' : attemptOutcome(result.exit_status, evaluation.outcome, f.refusedByBudget)),
       apply_strategy: evaluation.apply_strategy,
       binary_files_dropped: f.patch.binaryFilesDropped + (evaluation.binary_hunks_dropped ?? 0),
       unsafe_entries_dropped: evaluation.unsafe_entries_dropped ?? 0,
@@ -120,4 +121,9 @@ export function attemptError(f: Pick<AttemptFacts, 'harnessFault' | 'agentFault'
   if (e.error === null) return null;
   const kind = ErrorKind.safeParse(e.outcome);
   return { stage: 'grading', kind: kind.success ? kind.data : 'infra_error', message: e.error };
+}
+
+/** `resolved_strict` as recorded: only a resolved attempt can be resolved under the stricter variant; absent when the task has none. */
+function strictField(strict: boolean | undefined, outcome: string): { resolved_strict?: boolean } {
+  return strict === undefined ? {} : { resolved_strict: strict && outcome === 'resolved' };
 }

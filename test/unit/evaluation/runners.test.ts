@@ -1,7 +1,7 @@
 // Runner adapters on report text: detection, the command each adds its report to, and ids.
 import { describe, expect, it } from 'vitest';
 import { UserInputError } from '../../../src/core/errors.ts';
-import { adapterOf, appendRunnerArgs, detectRunner, parseRunnerReport } from '../../../src/evaluation/runners/index.ts';
+import { adapterOf, aliasFullNames, appendRunnerArgs, detectRunner, parseRunnerReport } from '../../../src/evaluation/runners/index.ts';
 import { ReportParseError } from '../../../src/evaluation/parse/types.ts';
 
 const ctx = (major: number | null) => ({ reportPath: '.fixbench-r', helperStem: '.fixbench-h', major });
@@ -33,6 +33,14 @@ describe('plan: the plain command gets the report', () => {
     expect(plan('mocha', '_mocha test/', 1)).toEqual({ cmd: '_mocha test/ --reporter json', from: 'stdout' });
     expect(() => plan('mocha', '_mocha test/', null)).toThrow(UserInputError);
     expect(() => plan('mocha', '_mocha -R spec test/')).toThrow(/its own --reporter/);
+    expect(() => plan('mocha', 'mocha tests/run.js --reporter json --reporter-option output=x.json')).toThrow(/reporter/);
+  });
+  it("mocha: SWE-bench's own '--reporter json' is the report fixbench reads: dropped, then added with its output", () => {
+    expect(plan('mocha', './node_modules/.bin/mocha tests/run.js --reporter json --language sql', 10)).toEqual({
+      cmd: './node_modules/.bin/mocha tests/run.js --language sql --reporter json --reporter-option output=.fixbench-r',
+      from: 'file',
+    });
+    expect(plan('mocha', 'mocha tests/run.js --reporter=json', 6)).toEqual({ cmd: 'mocha tests/run.js --reporter json', from: 'stdout' });
   });
   it('npm scripts get the flags after --; node --test gets its reporter right after --test', () => {
     expect(plan('jest', 'npm test', null, true).cmd).toBe('npm test -- --json --outputFile=.fixbench-r');
@@ -83,6 +91,15 @@ describe('parse', () => {
     const t = (title: string, err: object = {}) => ({ title, fullTitle: `math ${title}`, duration: 1, err });
     const json = JSON.stringify({ stats: {}, tests: [t('works'), t('works', { message: 'x' })], passes: [t('works')], failures: [t('works', { message: 'x' })] }, null, 2);
     expect(ids('mocha', `console noise {"a":1}\n${json}\n`)).toEqual({ 'math > works': 'PASSED', 'math > works #2': 'FAILED' });
+  });
+  it("mocha: each test also answers under its fullTitle, SWE-bench's name (a failing twin fails the name)", () => {
+    const t = (title: string, err: object = {}) => ({ title, fullTitle: `Testing language 'sql' ${title}`, duration: 1, err });
+    const json = JSON.stringify({ stats: {}, tests: [t('– ok'), t('– bad', { message: 'x' })], passes: [t('– ok')], failures: [t('– bad', { message: 'x' })] }, null, 2);
+    const { results, fullNames } = parseRunnerReport(adapterOf('mocha'), json, { roots: ['/ws'] });
+    const named = aliasFullNames(results, ["Testing language 'sql' – ok", "Testing language 'sql' – bad ", 'Testing language sql – ok'], fullNames);
+    expect(named.get("Testing language 'sql' – ok")).toBe('PASSED');
+    expect(named.get("Testing language 'sql' – bad ")).toBe('FAILED'); // SWE-bench's trailing blank matches
+    expect(named.has('Testing language sql – ok')).toBe(false);
   });
   it('uvu: suites from the mark lines, failed tests from the FAIL blocks; counts must add up', () => {
     const out = 'a.js\n math  • ✘   (1 / 2)\n\n   FAIL  math  "adds"\n    Expected\n\n•   (1 / 1)\n\n  Total:     3\n  Passed:    2\n';

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Gold and noop on real SWE-bench Multimodal instances, imported unchanged from the published task
+# folders (docs/swe-bench-multimodal.md). Not run by `npm test`: it installs each instance's
+# dependencies from the npm registry and takes tens of minutes on 2 cores.
+#
+#   scripts/swe-real-gold.sh [repo…]        repo: marked | prism | chartjs (default: marked prism)
+#
+# Inputs (bare git mirrors; clones work too):
+#   SWE_TASKS   the task repository (github.com/SWE-bench/swe-bench-multimodal-dockerfiles)
+#   MARKED, PRISM, CHARTJS   markedjs/marked, PrismJS/prism, chartjs/Chart.js
+#   WORK        scratch folder (default /tmp/fixbench-swe-real); FIXBENCH_CACHE_DIR defaults to $WORK/cache
+# Output: $WORK/results/<repo>/…, and one line per attempt: instance, contender, outcome, error.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SWE_TASKS=${SWE_TASKS:-/work/.mirror/SWE-bench+swe-bench-multimodal-dockerfiles/repo}
+MARKED=${MARKED:-/work/.mirror/markedjs+marked/repo}
+PRISM=${PRISM:-/work/.mirror/PrismJS+prism/repo}
+CHARTJS=${CHARTJS:-/work/.mirror/chartjs+Chart.js/repo}
+WORK=${WORK:-/tmp/fixbench-swe-real}
+export FIXBENCH_CACHE_DIR=${FIXBENCH_CACHE_DIR:-$WORK/cache}
+fixbench() { node "$ROOT/bin/fixbench.mjs" "$@"; }
+mkdir -p "$WORK"
+
+# How to run each repository's tests: what SWE-bench keeps in its per-repo specs (setup from the
+# Dockerfile's install step; test_cmd and node come from each instance's eval.sh and Dockerfile).
+cat > "$WORK/spec.yaml" <<'YAML'
+markedjs/marked:
+  setup: npm install
+  test_report: jasmine
+  timeout_s: 600
+PrismJS/prism:
+  setup: npm ci && npm run build
+  test_report: mocha
+  timeout_s: 600
+chartjs/Chart.js:
+  setup: npm install
+  test_report: karma
+  timeout_s: 1200
+YAML
+
+# The sample (docs/swe-bench-multimodal.md#the-sample): every marked instance; the five
+# highest-numbered Prism and Chart.js instances.
+sample() {
+  local prefix=$1 n=$2
+  git -C "$SWE_TASKS" ls-tree --name-only HEAD tasks/ | sed -n "s|^tasks/\(${prefix}-[0-9]*\)$|\1|p" | sort -t- -k2 -n | tail -n "$n"
+}
+
+run_repo() {
+  local name=$1 prefix=$2 n=$3 slug=$4 mirror=$5
+  local sel="$WORK/published/$name" tasks="$WORK/tasks/$name"
+  rm -rf "$sel" "$tasks" "$WORK/results/$name" "$WORK/reports/$name"
+  mkdir -p "$sel"
+  for id in $(sample "$prefix" "$n"); do
+    git -C "$SWE_TASKS" archive HEAD "tasks/$id" | tar -x -C "$sel" --strip-components=1
+  done
+  fixbench tasks import --swe-bench-tasks "$sel" --tasks "$tasks" --spec "$WORK/spec.yaml" --repo-dir "$slug=$mirror" >/dev/null
+  fixbench run --tasks "$tasks" --no-models --concurrency 2 --results "$WORK/results/$name" --reports "$WORK/reports/$name" --run-id "$name" || true
+  node -e '
+    const fs = require("fs");
+    for (const l of fs.readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean)) {
+      const r = JSON.parse(l);
+      const err = r.error ? String(r.error.message ?? r.error).split("\n").slice(0, 3).join(" | ") : "";
+      console.log([r.instance_id, r.contender, r.outcome, err].join("\t"));
+    }' "$WORK/results/$name/$name/attempts.jsonl" | sort
+}
+
+for repo in "${@:-marked prism}"; do
+  for r in $repo; do
+    case $r in
+      marked) run_repo marked markedjs__marked 100 markedjs/marked "$MARKED" ;;
+      prism) run_repo prism PrismJS__prism 5 PrismJS/prism "$PRISM" ;;
+      chartjs) run_repo chartjs chartjs__Chart.js 5 chartjs/Chart.js "$CHARTJS" ;;
+      *) echo "unknown repo $r (marked, prism, chartjs)" >&2; exit 2 ;;
+    esac
+  done
+done
