@@ -63,7 +63,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const catalog = await catalogFromOptions(o);
   const explicit = o.models !== false && Boolean(o.models?.length);
   const picked = selectRoutes(catalog, o.models);
-  const chosen = o.models === false ? [] : o.models?.length ? selectModels(catalog, picked.modelIds ?? []) : catalog.models;
+  const chosen = o.models === false ? [] : o.models?.length ? selectModels(catalog, picked.modelIds || []) : catalog.models;
   checkRunIdOption(o.runId);
   const dupes = (o.models || []).filter((m, i, all) => all.indexOf(m) !== i);
   if (dupes.length) throw new UserInputError(`--models lists ${[...new Set(dupes)].join(', ')} more than once; name each model once (use --attempts for repeats)`);
