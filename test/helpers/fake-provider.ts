@@ -34,6 +34,8 @@ export interface FakeReply {
    *   (non-streaming requests get a reset).
    */
   fault?: 'reset' | 'malformed' | 'hang' | 'cut_stream';
+  /** The `model` the reply names (as a router names the model that served it); default: the request's `model`. */
+  model?: string;
 }
 
 /** A request the server received. */
@@ -137,7 +139,7 @@ export async function startFakeProvider(script: FakeScript): Promise<FakeProvide
       const status = reply.status ?? 200;
       if (reply.body !== undefined) return send(status, reply.body, reply.headers);
       if (status >= 400 || reply.error) return sendError(status, reply.error ?? { message: `HTTP ${status}` }, reply.headers);
-      const model = typeof body?.model === 'string' ? body.model : 'fake-model';
+      const model = reply.model ?? (typeof body?.model === 'string' ? body.model : 'fake-model');
       const responses = path.endsWith('/responses');
       if (!streaming) {
         return send(status, dialect === 'anthropic' ? anthropicMessage(reply, index, model) : responses ? responseObject(reply, index, model) : completion(reply, index, model), reply.headers);
