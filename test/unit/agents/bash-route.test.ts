@@ -29,8 +29,8 @@ describe('pickArm', () => {
   });
 
   it('random: the same picks for the same seed, task, attempt and step; other seeds, tasks and attempts differ; p bounds hold', () => {
-    const r = RouteSpec.parse({ id: 'r', policy: 'random', p: 0.5, seed: 7, cheap: 'a', strong: 'b' });
-    const picks = (o = at, rr = r) => Array.from({ length: 200 }, (_, i) => pickArm(rr, step(i + 1), o));
+    const r = RouteSpec.parse({ id: 'r', policy: 'random', p: 0.5, seed: 7, cheap: 'a', strong: 'b' }) as Extract<RouteSpec, { policy: 'random' }>;
+    const picks = (o = at, rr: RouteSpec = r) => Array.from({ length: 200 }, (_, i) => pickArm(rr, step(i + 1), o));
     expect(picks()).toEqual(picks());
     const strong = picks().filter((a) => a === 'strong').length;
     expect(strong).toBeGreaterThan(60);
