@@ -78,6 +78,7 @@ export async function attemptAgent(
       apiKey: plan.apiKey,
       model: spec.model,
       price,
+      ...(plan.model.served ? { served: plan.model.served } : {}),
       refuse: meter.refuse,
       onCall: meter.onCall,
     };
