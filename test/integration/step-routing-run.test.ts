@@ -55,7 +55,9 @@ async function run(script: FakeReply[], models: string, extraYaml: (s: FakeProvi
   const traj = JSON.parse(await readFile(path.join(dir, 'trajectories', models, TASK, '0.json'), 'utf8').catch(() => 'null'));
   const html = await readFile(path.join(tmp, 'reports', 'route-run', 'index.html'), 'utf8').catch(() => '');
   const files = [await readFile(path.join(dir, 'attempts.jsonl'), 'utf8').catch(() => ''), JSON.stringify(traj), html, r.stdout, r.stderr].join('\n');
-  return { ...r, records, header, traj, html, files };
+  const resume = () =>
+    runCli(['run', '--resume', 'route-run', '--results', results, '--models-file', modelsFile, '--reports', path.join(tmp, 'reports')], { env: { FAKE_CHEAP_KEY: CHEAP_KEY, FAKE_STRONG_KEY: STRONG_KEY } });
+  return { ...r, records, header, traj, html, files, resume };
 }
 
 const applyGold = () => `git apply - <<'FIXBENCH_PATCH_EOF'\n${gold}FIXBENCH_PATCH_EOF`;
@@ -65,7 +67,7 @@ describe('step routing, end to end', () => {
   it('on-failure: cheap, then strong after the failed command, then cheap again; each call billed at its own model’s price', async () => {
     // cheap (OpenAI): 1 000 in, 100 out → (1 000·1 + 100·2) / 1e6 = 0.0012; then 2 000 in, 10 out → (2 000 + 20) / 1e6 = 0.00202
     // strong (Anthropic): 1 500 in, 200 out → (1 500·10 + 200·50) / 1e6 = 0.025
-    const { records, header, traj, html, files, exitCode, stderr } = await run(
+    const { records, header, traj, html, files, exitCode, stderr, resume } = await run(
       [
         bash('exit 3', { prompt_tokens: 1000, completion_tokens: 100 }),
         bash(applyGold(), { input_tokens: 1500, output_tokens: 200, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }),
@@ -106,6 +108,11 @@ describe('step routing, end to end', () => {
     // neither key reaches a record, trajectory, report or the output
     expect(files).not.toContain(CHEAP_KEY);
     expect(files).not.toContain(STRONG_KEY);
+
+    // a resume rebuilds the same RunConfig (the route, not its strong model) and has nothing left to run
+    const again = await resume();
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(server!.requests).toHaveLength(3);
   });
 });
 
