@@ -105,6 +105,9 @@ describe('step routing, end to end', () => {
     expect(header.contenders.find((c) => c.id === 'cheap-then-strong')!.name).toBe('route: cheap; strong after a failed command');
     expect(html).toContain('id="model-mix"');
     expect(html).toMatch(/<td class="mono">strong<\/td><td class="num">1<\/td><td class="num">33\.3%<\/td>/);
+    const page = await readFile(path.join(tmp, 'reports', 'route-run', 'attempts', '0', '0.html'), 'utf8');
+    expect(page).toMatch(/models that answered.*cheap: 2 call\(s\), \$0\.00322; strong: 1 call\(s\), \$0\.025</s);
+    expect(page).toContain('strong · 1.50k in');
     // neither key reaches a record, trajectory, report or the output
     expect(files).not.toContain(CHEAP_KEY);
     expect(files).not.toContain(STRONG_KEY);
