@@ -49,7 +49,7 @@ export async function loadModelsFile(file: string): Promise<ModelsFile> {
   const parsed = await loadYamlFile(
     file,
     ModelsFile,
-    'each model needs id, provider, api (openai or anthropic), base_url, api_key_env, model, vendor and region; see README "Models and prices"',
+    'each model needs id, provider, api (openai or anthropic), base_url, api_key_env, model, vendor and region; see README "Models and prices"; each route needs id, policy (first-k with k, on-failure, or random with p and seed), cheap and strong model ids; see docs/routing.md',
   );
   for (const m of [...parsed.models, ...parsed.routes]) {
     if ((RESERVED_IDS as readonly string[]).includes(m.id.toLowerCase())) {
