@@ -4,7 +4,7 @@ import type { ExitStatus } from '../core/outcome.ts';
 import { noRedaction } from '../core/redact.ts';
 import { truncateHeadTail, truncateOutput, type TruncatedOutput } from '../core/truncate.ts';
 import { promptTokens } from '../core/usage.ts';
-import { ModelCallError, type CallRecord, type ChatMessage, type ChatReply, type ModelClient } from '../models/types.ts';
+import { ModelCallError, type CallRecord, type ChatMessage, type ChatReply, type ModelClient, type StepContext } from '../models/types.ts';
 import type { ExecResult } from '../sandbox/types.ts';
 import { BASH_TOOL, captureBytes, COMMAND_ENV, isSubmission, joinOutput, parseAction, SUBMIT_SENTINEL, withCacheBreakpoints } from './bash-protocol.ts';
 import { DEFAULT_TEMPLATES_DIR, loadTemplates, type Templates } from './bash-templates.ts';
@@ -98,6 +98,8 @@ class BashAttempt {
   readonly startMs: number;
   ending: Ending | null = null;
   view: ProblemView | null = null;
+  /** How the last step ended, told to the client with the next call (a step-routing client picks its model by it). */
+  previous: StepContext['previous'] = null;
 
   constructor(
     readonly ctx: AttemptContext,
@@ -165,7 +167,8 @@ class BashAttempt {
       let reply: ChatReply;
       try {
         const sent = this.cacheControl ? withCacheBreakpoints(this.messages) : this.messages;
-        reply = await this.model.chat(sent, { ...(this.toolCalls ? { tools: [BASH_TOOL] } : {}), signal: callSignal });
+        const step = { index: this.trajectory.length + 1, previous: this.previous };
+        reply = await this.model.chat(sent, { ...(this.toolCalls ? { tools: [BASH_TOOL] } : {}), signal: callSignal, step });
       } catch (e) {
         if (e instanceof ModelCallError) {
           if (e.call) this.calls.push(e.call);
@@ -192,6 +195,7 @@ class BashAttempt {
       const action = parseAction(reply, this.toolCalls);
       if (!action.ok) {
         formatErrors++;
+        this.previous = 'no_command';
         step.observation = this.t.formatError({ tool_calls: this.toolCalls, sentinel: SUBMIT_SENTINEL, error: action.error }) + this.limitWarning();
         this.answer(reply, step.observation);
         await this.save();
@@ -214,6 +218,7 @@ class BashAttempt {
         maxOutputBytes: capBytes,
         keepTailBytes: capBytes / 2,
       });
+      this.previous = result.exitCode === 0 && !result.timedOut ? 'ok' : 'failed';
       // A command may print a secret it found (in local mode, e.g. another process's environment):
       // it never reaches the model or the trajectory.
       const redact = this.ctx.redact ?? noRedaction;

@@ -166,6 +166,7 @@ export class CommandAgent implements Agent {
       proxy = await startMeteringProxy({
         upstream: { dialect: up.dialect, baseURL: up.baseURL, apiKey: up.apiKey, model: up.model },
         price: up.price,
+        ...(up.served ? { servedPricer: up.served } : {}),
         capUsd: ctx.limits.costUsd,
         ...(this.#o.requestTimeoutMs ? { upstreamTimeoutMs: this.#o.requestTimeoutMs } : {}),
         ...(up.refuse ? { refuse: up.refuse } : {}),

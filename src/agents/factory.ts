@@ -9,6 +9,8 @@ import { createAgent } from './index.ts';
 import { PredictionsAgent } from './predictions.ts';
 import type { Agent, AgentUpstream } from './types.ts';
 import { LIMIT_DEFAULTS, type RunLimits } from '../config/run-config.ts';
+import type { RouteSpec } from '../config/routes.ts';
+import { RoutedClient, type RouteArm } from './bash-route.ts';
 
 /**
  * A contender to run: a reference agent (`gold`, `noop`), or a model driven by the built-in `bash`
@@ -22,7 +24,7 @@ export type ContenderPlan =
   | CascadePlan;
 
 /** A model driven by the built-in `bash` agent or, with `agent`, an external agent CLI. */
-export type ModelPlan = { kind: 'model'; model: PricedModel; apiKey: string; agent?: AgentSpec };
+export type ModelPlan = { kind: 'model'; model: PricedModel; apiKey: string; agent?: AgentSpec; route?: RoutePlan };
 
 /**
  * A live cascade (`run --cascade a,b`, src/runner/cascade-attempt.ts): `stages` run in order, the
@@ -33,6 +35,23 @@ export type CascadePlan = { kind: 'cascade'; id: string; stages: ModelPlan[]; si
 
 /** The model plans of `plans`, a cascade's stages included (for keys, trust and sandbox decisions). */
 export const modelPlansOf = (plans: readonly ContenderPlan[]): ModelPlan[] => plans.flatMap((p) => (p.kind === 'model' ? [p] : p.kind === 'cascade' ? p.stages : []));
+
+/**
+ * A step-routing contender (models.yaml `routes:`; bash agent only): the route and its two models
+ * with their keys. Its plan's `model` and `apiKey` are the strong model's.
+ */
+export interface RoutePlan {
+  spec: RouteSpec;
+  cheap: { model: PricedModel; apiKey: string };
+  strong: { model: PricedModel; apiKey: string };
+}
+
+/** Every API key a plan uses (for redaction): none, one, or a route's two. */
+export function planKeys(plan: ContenderPlan): string[] {
+  if (plan.kind === 'cascade') return plan.stages.flatMap(planKeys);
+  if (plan.kind !== 'model') return [];
+  return plan.route ? [plan.route.cheap.apiKey, plan.route.strong.apiKey] : [plan.apiKey];
+}
 
 /** How the runner meters a model-driven attempt (run budget, model-call pool, ledger). */
 export interface MeterHooks {
@@ -54,9 +73,15 @@ export interface AttemptAgent {
 /**
  * Builds the agent of one attempt. The provider SDKs are loaded only when a bash-agent model runs
  * (they are a large part of start-up, bench/RESULTS.md). `limits` gives the model request timeout,
- * stream idle timeout and external-agent output kept (default `LIMIT_DEFAULTS`).
+ * stream idle timeout and external-agent output kept (default `LIMIT_DEFAULTS`); `at`, the task and
+ * attempt index a step route's random draws are tied to.
  */
-export async function attemptAgent(plan: Exclude<ContenderPlan, CascadePlan>, meter: MeterHooks, limits: Pick<RunLimits, 'model_request_timeout_ms' | 'stream_idle_ms' | 'agent_output_bytes'> = LIMIT_DEFAULTS): Promise<AttemptAgent> {
+export async function attemptAgent(
+  plan: Exclude<ContenderPlan, CascadePlan>,
+  meter: MeterHooks,
+  limits: Pick<RunLimits, 'model_request_timeout_ms' | 'stream_idle_ms' | 'agent_output_bytes'> = LIMIT_DEFAULTS,
+  at: { instanceId: string; attempt: number } = { instanceId: '', attempt: 0 },
+): Promise<AttemptAgent> {
   if (plan.kind === 'reference') return { agent: createAgent(plan.agent) };
   if (plan.kind === 'predictions') return { agent: new PredictionsAgent(plan.patches) };
   const { spec, price } = plan.model;
@@ -68,6 +93,7 @@ export async function attemptAgent(plan: Exclude<ContenderPlan, CascadePlan>, me
       apiKey: plan.apiKey,
       model: spec.model,
       price,
+      ...(plan.model.served ? { served: plan.model.served } : {}),
       refuse: meter.refuse,
       onCall: meter.onCall,
     };
@@ -75,7 +101,18 @@ export async function attemptAgent(plan: Exclude<ContenderPlan, CascadePlan>, me
     return { agent: createAgent('command', { id, command, env, vars, network, ...caps, ...(timeout_s ? { timeoutMs: timeout_s * 1000 } : {}) }), upstream };
   }
   const { createModelClient } = await import('../models/index.ts');
-  const model = meter.wrapClient(createModelClient(spec, plan.apiKey, price, { requestTimeoutMs: limits.model_request_timeout_ms, streamIdleMs: limits.stream_idle_ms }));
-  const agent = createAgent('bash', { toolCalls: spec.tool_calls, cacheControl: spec.cache_control ?? /claude|anthropic/i.test(spec.model), images: spec.input.includes('image') });
+  const clientOf = (m: PricedModel, apiKey: string) =>
+    createModelClient(m.spec, apiKey, m.price, { requestTimeoutMs: limits.model_request_timeout_ms, streamIdleMs: limits.stream_idle_ms, ...(m.served ? { servedPricer: m.served } : {}) });
+  const takesImages = (m: PricedModel) => m.spec.input.includes('image');
+  const cacheOf = (m: PricedModel) => m.spec.cache_control ?? /claude|anthropic/i.test(m.spec.model);
+  if (plan.route) {
+    const r = plan.route;
+    const arm = (a: RoutePlan['cheap']): RouteArm => ({ client: clientOf(a.model, a.apiKey), id: a.model.spec.id, priceKey: a.model.price ? (a.model.spec.price ?? a.model.spec.id) : null });
+    const model = meter.wrapClient(new RoutedClient(r.spec, { cheap: arm(r.cheap), strong: arm(r.strong) }, at));
+    // both models share one protocol (checked when models.yaml is read); cache breakpoints when either is a Claude model
+    return { agent: createAgent('bash', { toolCalls: spec.tool_calls, cacheControl: cacheOf(r.cheap.model) || cacheOf(r.strong.model), images: takesImages(r.cheap.model) && takesImages(r.strong.model) }), model };
+  }
+  const model = meter.wrapClient(clientOf(plan.model, plan.apiKey));
+  const agent = createAgent('bash', { toolCalls: spec.tool_calls, cacheControl: cacheOf(plan.model), images: takesImages(plan.model) });
   return { agent, model };
 }

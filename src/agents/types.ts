@@ -5,6 +5,7 @@ import type { TaskSpec } from '../config/task.ts';
 import type { ModelClient, CallRecord } from '../models/types.ts';
 import type { TrajectorySink, TrajectoryStep } from '../core/trajectory.ts';
 import type { PriceRow } from '../config/prices.ts';
+import type { ServedPricer } from '../pricing/served.ts';
 import type { Dialect } from '../proxy/usage.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import type { Workspace } from '../workspace/types.ts';
@@ -71,6 +72,8 @@ export interface AgentUpstream {
   model: string;
   /** USD per million tokens; null = unknown. */
   price: PriceRow | null;
+  /** A router entry: prices each call by the model its reply names (src/pricing/served.ts). */
+  served?: ServedPricer;
   /** Refuses a call when it returns a message (the run budget). */
   refuse?: () => string | null;
   /** Called per metered call (to count it in the run budget). */

@@ -10,6 +10,7 @@ import { ExitCode, UserInputError } from '../core/errors.ts';
 import { catalogFromOptions } from './common.ts';
 import { PACKAGE_ROOT } from './paths.ts';
 import { textTable } from './table.ts';
+import { describeRoute } from '../config/routes.ts';
 
 /** @throws UserInputError for an invalid models.yaml or price sheet. */
 export async function modelsListCommand(o: { modelsFile?: string; prices?: string; json?: boolean }): Promise<number> {
@@ -26,17 +27,20 @@ export async function modelsListCommand(o: { modelsFile?: string; prices?: strin
     key_set: Boolean(process.env[m.spec.api_key_env]),
     input_usd_per_mtok: m.price?.input ?? null,
     output_usd_per_mtok: m.price?.output ?? null,
+    ...(m.spec.router ? { router: true } : {}),
   }));
+  const routes = c.routes.map((r) => ({ id: r.id, policy: describeRoute(r), cheap: r.cheap, strong: r.strong }));
   if (o.json) {
-    process.stdout.write(JSON.stringify({ models_file: c.modelsFile, price_sheet: c.priceFile, models: rows }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ models_file: c.modelsFile, price_sheet: c.priceFile, models: rows, routes }, null, 2) + '\n');
     return ExitCode.ok;
   }
   process.stdout.write(
     textTable(
       ['id', 'upstream model', 'vendor', 'region', 'takes', 'input $/Mtok', 'output $/Mtok', 'API key'],
-      rows.map((r) => [r.id, r.model, r.vendor, r.region, r.input.join('+'), r.input_usd_per_mtok ?? 'unknown', r.output_usd_per_mtok ?? 'unknown', r.key_set ? `${r.api_key_env} set` : `${r.api_key_env} unset`]),
+      rows.map((r) => [r.id, r.model, r.vendor, r.region, r.input.join('+'), r.router ? 'per served model' : (r.input_usd_per_mtok ?? 'unknown'), r.router ? 'per served model' : (r.output_usd_per_mtok ?? 'unknown'), r.key_set ? `${r.api_key_env} set` : `${r.api_key_env} unset`]),
     ),
   );
+  if (routes.length) process.stdout.write(`\nstep routes (docs/routing.md):\n${textTable(['id', 'policy'], routes.map((r) => [r.id, r.policy]))}`);
   process.stdout.write(`prices: ${c.priceFile} (as of ${c.sheet.as_of})\n`);
   return ExitCode.ok;
 }

@@ -77,9 +77,9 @@ interface RunOptionDef<K extends keyof RunCliOptions = keyof RunCliOptions> {
 }
 const def = <K extends keyof RunCliOptions>(d: RunOptionDef<K>): RunOptionDef => d as unknown as RunOptionDef;
 
-/** Model contenders of a stored run: model id and agent id (`bash` for the built-in agent). */
+/** Model contenders of a stored run: model id (a step route's id) and agent id (`bash` for the built-in agent). */
 function drivenModels(h: RunHeader): { model: string; agent: string }[] {
-  if (h.config) return h.config.contenders.flatMap((c) => (c.kind === 'model' ? [{ model: c.model.id, agent: c.agent.kind === 'bash' ? 'bash' : c.agent.id }] : []));
+  if (h.config) return h.config.contenders.flatMap((c) => (c.kind === 'model' ? [{ model: c.route ? c.id : c.model.id, agent: c.agent.kind === 'bash' ? 'bash' : c.agent.id }] : []));
   return h.contenders.filter((c) => c.model !== null && !['gold', 'noop', 'predictions'].includes(c.agent)).map((c) => ({ model: c.model!, agent: c.agent }));
 }
 const none = (v: number | null | undefined): number => v ?? Number.POSITIVE_INFINITY;
@@ -91,7 +91,7 @@ export const RUN_OPTIONS: readonly RunOptionDef[] = [
   def({ key: 'createdAfter', flags: '--created-after <date>', help: 'only tasks whose created_at (the fix commit\'s date) is after this ISO date: the contamination window after a model\'s training cutoff; tasks without created_at are left out' }),
   def({ key: 'modelsFile', flags: '--models-file <file>', help: 'models catalog (default: the bundled models.yaml)' }),
   def({
-    key: 'models', flags: '--models <ids>', help: 'only these model ids from the catalog (comma-separated; repeatable); their API-key variables must be set', parse: list,
+    key: 'models', flags: '--models <ids>', help: 'only these model ids (or step-route ids, models.yaml routes:) from the catalog (comma-separated; repeatable); their API-key variables must be set', parse: list,
     stored: { of: (h) => { const m = [...new Set(drivenModels(h).map((d) => d.model))]; return m.length ? m : false; }, fields: ['config.contenders', 'contenders'] },
   }),
   def({ key: 'models', flags: '--no-models', help: 'run no model, only the reference agents (not with --models)' }),

@@ -7,6 +7,8 @@ import { preflightTasks } from '../tasks/preflight.ts';
 import { access, constants, mkdir } from 'node:fs/promises';
 import { suiteHash } from '../tasks/suite-hash.ts';
 import { selectModels } from '../config/catalog.ts';
+import { routePlans, selectRoutes } from './route-plans.ts';
+import { unpricedServedWarnings } from '../pricing/model-mix.ts';
 import { newRunId } from '../core/ids.ts';
 import { ExitCode, UserInputError } from '../core/errors.ts';
 import { existsSync } from 'node:fs';
@@ -65,7 +67,8 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const tasks = createdAfter(await loadTasks(tasksDir, o.task), o.createdAfter);
   const catalog = await catalogFromOptions(o);
   const explicit = o.models !== false && Boolean(o.models?.length);
-  const chosen = o.models === false ? [] : o.models?.length ? selectModels(catalog, o.models) : catalog.models;
+  const picked = selectRoutes(catalog, o.models);
+  const chosen = o.models === false ? [] : o.models?.length ? selectModels(catalog, picked.modelIds || []) : catalog.models;
   checkRunIdOption(o.runId);
   const dupes = (o.models || []).filter((m, i, all) => all.indexOf(m) !== i);
   if (dupes.length) throw new UserInputError(`--models lists ${[...new Set(dupes)].join(', ')} more than once; name each model once (use --attempts for repeats)`);
@@ -94,6 +97,8 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   }
   if (!o.cascade?.length && o.given?.some((k) => k === 'cascadeMode' || k === 'cascadeSignal')) throw new UserInputError('--cascade-mode and --cascade-signal set how a cascade runs; add --cascade <cheap>,<strong>, or drop them');
   contenders.push(...cascadePlans(o.cascade ?? [], catalog, { mode: o.cascadeMode ?? 'fresh', signal: o.cascadeSignal ?? 'visible' }));
+  const routed = routePlans(catalog, picked.routes, agentIds, explicit);
+  contenders.push(...routed.plans);
   if (explicit && skipped.length) {
     throw new UserInputError(
       `--models asks for ${skipped.map((s) => s.id).join(', ')}, but ${[...new Set(chosen.filter((m) => !process.env[m.spec.api_key_env]).map((m) => m.spec.api_key_env))].join(', ')} is not set; export it, or drop those ids`,
@@ -102,7 +107,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
 
   // Every contending model needs a row in the price sheet (null for an unknown price), so a typo
   // in a price key cannot silently make a model's cost unknown and lift its USD caps.
-  const noRow = [...new Set(modelPlansOf(contenders).flatMap((c) => (!Object.hasOwn(catalog.sheet.models, c.model.spec.price ?? c.model.spec.id) ? [c.model.spec] : [])))];
+  const noRow = [...new Set(modelPlansOf(contenders).flatMap((c) => (!c.route && !c.model.spec.router && !Object.hasOwn(catalog.sheet.models, c.model.spec.price ?? c.model.spec.id) ? [c.model.spec] : [])))];
   if (noRow.length) {
     throw new UserInputError(
       noRow
@@ -145,7 +150,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   await ensureWritableDir(resultsDir, '--results');
   await ensureWritableDir(path.resolve(o.reports), '--reports');
   const sandbox = await suiteSandbox(o.sandbox, contenders, tasksDir, tasks.map((t) => t.instance_id));
-  const unpriced = [...new Set(modelPlansOf(contenders).filter((c) => !c.model.price).map((c) => c.model.spec.id))];
+  const unpriced = [...new Set(modelPlansOf(contenders).flatMap((c) => (c.route ? [c.route.cheap.model, c.route.strong.model] : [c.model])).filter((m) => !m.price && !m.spec.router).map((m) => m.spec.id))];
 
   const hasModels = modelPlansOf(contenders).length > 0;
   if (o.envCache !== false) await ensureWritableDir(path.resolve(o.cacheDir ?? defaultCacheDir()), o.cacheDir ? '--cache-dir' : 'the environment cache (set --cache-dir or $FIXBENCH_CACHE_DIR)');
@@ -156,7 +161,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
       (hasModels ? `; budget ${budgetUsd === null ? 'none' : formatUsd(budgetUsd)}${budgetTokens === null ? '' : ` and ${budgetTokens} tokens`}` : '') +
       `; sandbox ${sandbox.kind}; env cache ${envCache ? envCache.dir : 'off'}`,
   );
-  for (const s of skipped) log(`  skipped ${s.id}: ${s.reason}`);
+  for (const s of [...skipped, ...routed.skipped]) log(`  skipped ${s.id}: ${s.reason}`);
   for (const a of catalog.agents.filter((x) => x.network === 'host' && agentIds.includes(x.id))) log(`  WARNING: agent ${a.id} has network: host — it can reach any host, not just the metering proxy (recorded in run.json)`);
   if (unpriced.length) log(`  price unknown for ${unpriced.join(', ')}: their cost is "unknown" and the USD caps cannot limit them (the step limit still does)`);
 
@@ -212,6 +217,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
     log(`  ${c.id}: resolved ${c.resolved}/${c.graded}${rate}, ${gradedNote(c)}${!isReference(c.agent) ? `, ${formatUsd(c.totalUsd)} total` : ''}`);
   }
   for (const l of strictSummaryLines(summary.attempts)) log(l);
+  for (const w of unpricedServedWarnings(summary.attempts)) log(`  WARNING: ${w}`);
   if (o.shard) log(`  shard ${o.shard.index}/${o.shard.count}: the rates above divide by every task of the suite; \`fixbench merge\` the shards for the run's scores`);
   if (summary.header.note) log(`note: ${summary.header.note}`);
   const infraErrors = summary.attempts.filter((a) => a.outcome === 'infra_error').length;

@@ -8,6 +8,8 @@ import { PriceSheet, type PriceRow } from './prices.ts';
 import { UserInputError } from '../core/errors.ts';
 import { withPresets } from '../agents/presets.ts';
 import { defaultCacheDir } from '../workspace/env-cache.ts';
+import type { RouteSpec } from './routes.ts';
+import { servedPricer, type ServedPricer } from '../pricing/served.ts';
 
 /** Contender ids reserved for the reference agents. */
 export const RESERVED_IDS = ['gold', 'noop'] as const;
@@ -16,6 +18,8 @@ export interface PricedModel {
   spec: ModelSpec;
   /** Row used for list prices (USD per million tokens); null = unknown price. */
   price: PriceRow | null;
+  /** For a router entry (`router: true`): prices each reply by the model it names (src/pricing/served.ts). */
+  served?: ServedPricer;
 }
 
 export interface Catalog {
@@ -25,6 +29,8 @@ export interface Catalog {
   models: PricedModel[];
   /** External agents: the built-in presets (src/agents/presets.ts), each replaced by a same-id entry of the `agents:` section of models.yaml, then that section's others. */
   agents: AgentSpec[];
+  /** Step-routing contenders (models.yaml `routes:`), their models checked to be in `models`. */
+  routes: RouteSpec[];
 }
 
 /**
@@ -43,9 +49,9 @@ export async function loadModelsFile(file: string): Promise<ModelsFile> {
   const parsed = await loadYamlFile(
     file,
     ModelsFile,
-    'each model needs id, provider, api (openai or anthropic), base_url, api_key_env, model, vendor and region; see README "Models and prices"',
+    'each model needs id, provider, api (openai or anthropic), base_url, api_key_env, model, vendor and region; see README "Models and prices"; each route needs id, policy (first-k with k, on-failure, or random with p and seed), cheap and strong model ids; see docs/routing.md',
   );
-  for (const m of parsed.models) {
+  for (const m of [...parsed.models, ...parsed.routes]) {
     if ((RESERVED_IDS as readonly string[]).includes(m.id.toLowerCase())) {
       throw new UserInputError(`${file}: models.${m.id}: id "${m.id}" is reserved for a reference agent; pick another id`);
     }
@@ -87,8 +93,9 @@ export async function newestPriceSheet(dir: string): Promise<string> {
  */
 export async function loadCatalog(modelsFile: string, priceFile: string): Promise<Catalog> {
   const [file, sheet] = await Promise.all([loadModelsFile(modelsFile), loadPriceSheet(priceFile)]);
-  const models = file.models.map((spec) => ({ spec, price: sheet.models[spec.price ?? spec.id] ?? null }));
-  return { modelsFile, priceFile, sheet, models, agents: withPresets(defaultCacheDir(), file.agents) };
+  const served = servedPricer(file.models, sheet);
+  const models = file.models.map((spec) => ({ spec, price: sheet.models[spec.price ?? spec.id] ?? null, ...(spec.router ? { served } : {}) }));
+  return { modelsFile, priceFile, sheet, models, agents: withPresets(defaultCacheDir(), file.agents), routes: file.routes };
 }
 
 /**

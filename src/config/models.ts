@@ -1,6 +1,7 @@
 // zod schema of `models.yaml` (DESIGN.md §3): each model named once, with its route and price row.
 import { z } from 'zod';
 import { AgentSpec } from './agents.ts';
+import { RouteSpec } from './routes.ts';
 
 export const ModelSpec = z
   .object({
@@ -41,6 +42,12 @@ export const ModelSpec = z
       .default(['text']),
     /** Anthropic prompt-cache breakpoints in the bash agent's requests; default: on when `model` names a Claude model. */
     cache_control: z.boolean().optional(),
+    /**
+     * The endpoint is itself a router (OpenRouter's `openrouter/auto`, a ClawRouter-style proxy): each
+     * call is priced by the model its reply names (`model`), from the price sheet, not by this entry's
+     * row; a served model missing from the sheet is an unknown cost (docs/routing.md).
+     */
+    router: z.boolean().optional(),
     source: z.string().optional(),
   })
   .strict();
@@ -51,6 +58,8 @@ export const ModelsFile = z
     models: z.array(ModelSpec).min(1),
     /** External agent CLIs (`command` agent), chosen with `fixbench run --agents`. */
     agents: z.array(AgentSpec).default([]),
+    /** Step-routing contenders of the built-in agent: two of the models above, picked per step by a policy. */
+    routes: z.array(RouteSpec).default([]),
   })
   .strict()
   .superRefine((f, ctx) => {
@@ -63,6 +72,18 @@ export const ModelsFile = z
     f.agents.forEach((a, i) => {
       if (agents.has(a.id)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'id'], message: `duplicate agent id "${a.id}"` });
       agents.add(a.id);
+    });
+    f.routes.forEach((r, i) => {
+      if (seen.has(r.id)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'id'], message: `"${r.id}" is already a model or route id; give the route its own id` });
+      seen.add(r.id);
+      const arms = { cheap: f.models.find((m) => m.id === r.cheap), strong: f.models.find((m) => m.id === r.strong) };
+      for (const arm of ['cheap', 'strong'] as const) {
+        if (!arms[arm]) ctx.addIssue({ code: 'custom', path: ['routes', i, arm], message: `no model "${r[arm]}" in models:; use one of ${f.models.map((m) => m.id).join(', ')}` });
+      }
+      if (r.cheap === r.strong) ctx.addIssue({ code: 'custom', path: ['routes', i, 'strong'], message: 'cheap and strong name the same model; route between two models' });
+      if (arms.cheap && arms.strong && arms.cheap.tool_calls !== arms.strong.tool_calls) {
+        ctx.addIssue({ code: 'custom', path: ['routes', i, 'strong'], message: `${r.cheap} and ${r.strong} differ in tool_calls; one conversation needs one protocol: set the same tool_calls on both models` });
+      }
     });
   });
 export type ModelsFile = z.infer<typeof ModelsFile>;

@@ -69,9 +69,26 @@ export const ModelRoute = z
     /** Row key in the price sheet, and the row (null = unknown price). */
     price_key: z.string(),
     price: PriceRow.nullable(),
+    /** A router endpoint (models.yaml `router: true`): calls priced by the model each reply names. Present only when true. */
+    router: z.literal(true).optional(),
   })
   .strict();
 export type ModelRoute = z.infer<typeof ModelRoute>;
+
+/** A step-routing contender's policy and its two models (models.yaml `routes:`, docs/routing.md). */
+export const StepRouteConfig = z
+  .object({
+    policy: z.enum(['first-k', 'on-failure', 'random']),
+    /** `first-k`: steps given to the cheap model. */
+    k: z.number().int().positive().optional(),
+    /** `random`: probability of the strong model per step, and the seed of the draws. */
+    p: z.number().min(0).max(1).optional(),
+    seed: z.number().int().nonnegative().optional(),
+    cheap: ModelRoute,
+    strong: ModelRoute,
+  })
+  .strict();
+export type StepRouteConfig = z.infer<typeof StepRouteConfig>;
 
 /** The agent driving a model: the built-in `bash` agent or an external agent CLI (`command`). */
 export const DrivingAgent = z.discriminatedUnion('kind', [
@@ -107,7 +124,17 @@ export const ContenderConfig = z.discriminatedUnion('kind', [
       patches_hash: z.string(),
     })
     .strict(),
-  z.object({ kind: z.literal('model'), id: z.string(), model: ModelRoute, agent: DrivingAgent }).strict(),
+  z
+    .object({
+      kind: z.literal('model'),
+      id: z.string(),
+      /** The model driven; for a step-routing contender, its strong model. */
+      model: ModelRoute,
+      agent: DrivingAgent,
+      /** A step-routing contender's policy and models; absent for a single model. */
+      route: StepRouteConfig.optional(),
+    })
+    .strict(),
   z
     .object({
       kind: z.literal('cascade'),

@@ -19,6 +19,22 @@ export const CallRecord = z.object({
   usage_unknown: z.boolean().optional(),
   /** A billed side call of an external agent (a request without tools from a CLI whose working calls offer tools). */
   side: z.boolean().optional(),
+  /**
+   * Catalog id (models.yaml `id`) of the model this call went to, when a step-routing contender
+   * (models.yaml `routes:`) picked it for this step. Absent for calls of a single model.
+   */
+  model: z.string().optional(),
+  /**
+   * The model the reply names (`model` in the response body, both protocols, streamed or not), kept
+   * for a router entry (models.yaml `router: true`), whose calls are priced by the model that served
+   * them; null when the reply named none. Absent for other entries.
+   */
+  served_model: z.string().nullable().optional(),
+  /**
+   * The price-sheet row that priced this call when it is not the contender's own row (the model a
+   * step-routing contender picked, or a router's served model); null when the served model has no row: then `list_usd` is null (unknown, never 0).
+   */
+  price_key: z.string().nullable().optional(),
 });
 export type CallRecord = z.infer<typeof CallRecord>;
 

@@ -251,6 +251,13 @@ export const AttemptRecord = z.object({
   calls: z.number().int().nonnegative(),
   /** Of `calls`, the billed side calls of an external agent; included in every total. Absent when none. */
   side_calls: z.object({ calls: z.number().int().positive(), usage: TokenUsage, list_usd: z.number().nullable() }).optional(),
+  /**
+   * The models that answered the attempt's calls, for a step-routing contender (by catalog id) or a
+   * router entry (by the model each reply named; `(unnamed)` when a reply named none): calls, summed
+   * tokens and list USD (null when any of its calls' price is unknown, e.g. a served model missing
+   * from the price sheet), in order of first use. Absent for single-model contenders.
+   */
+  model_mix: z.array(z.object({ model: z.string(), calls: z.number().int().positive(), usage: TokenUsage, list_usd: z.number().nullable(), price_key: z.string().nullable() })).optional(),
   /** USD at list price; null when any call's price is unknown. */
   list_usd: z.number().nullable(),
   /** USD reported by the provider; null when not reported. */

@@ -3,10 +3,9 @@
 import Anthropic, { APIError } from '@anthropic-ai/sdk';
 import type { ModelSpec } from '../config/models.ts';
 import type { PriceRow } from '../config/prices.ts';
-import { callCostUsd } from '../pricing/cost.ts';
 import { accumulateAnthropicStream, fromAnthropicMessage, toAnthropicRequest } from './anthropic-messages.ts';
 import { callWithRetries, idleAbort, streamCutFailure, type TryFailure, type TryResult } from './call-loop.ts';
-import { clientSettings, type ClientSettings, type HttpClientOptions } from './client-base.ts';
+import { clientSettings, replyPricing, type ClientSettings, type HttpClientOptions } from './client-base.ts';
 import { classifyFailure, sdkTransportFailure } from './retry.ts';
 import type { CallRecord, ChatMessage, ChatReply, ModelClient, ToolDef } from './types.ts';
 import { normaliseAnthropicUsage } from './usage.ts';
@@ -118,7 +117,7 @@ export class AnthropicClient implements ModelClient {
       const failure = streamCutFailure({
         signal, idle, idleMs: this.#cfg.streamIdleMs, readError: cut, complete: acc.complete,
         incomplete: 'the stream ended before message_stop',
-        call: () => this.#callRecord(undefined, Math.round(performance.now() - t0)),
+        call: () => this.#callRecord(undefined, Math.round(performance.now() - t0), acc.body().model),
       });
       if (failure) return { failure };
       return this.#parseReply(acc.body(), Math.round(performance.now() - t0));
@@ -140,7 +139,7 @@ export class AnthropicClient implements ModelClient {
 
   #parseReply(raw: unknown, ms: number): TryResult<Omit<ChatReply, 'call'>> {
     const body = isRecord(raw) ? raw : {};
-    const call = this.#callRecord(body.usage, ms);
+    const call = this.#callRecord(body.usage, ms, body.model);
     const msg = fromAnthropicMessage(body);
     if (!msg) {
       return { failure: { kind: 'bad_response', retry: false, status: 200, message: 'reply has no content array', call: isRecord(body.usage) ? call : null } };
@@ -148,13 +147,13 @@ export class AnthropicClient implements ModelClient {
     return { reply: { message: { content: msg.content, tool_calls: msg.tool_calls }, finish_reason: msg.finish_reason }, call };
   }
 
-  /** The CallRecord of one try; `list_usd` null when the price or the usage is unknown. */
-  #callRecord(rawUsage: unknown, ms: number): CallRecord {
+  /** The CallRecord of one try; `list_usd` null when the price or the usage is unknown; a router entry's priced by `served` (`replyPricing`). */
+  #callRecord(rawUsage: unknown, ms: number, served?: unknown): CallRecord {
     const n = normaliseAnthropicUsage(rawUsage);
     return {
       usage: n.usage,
       raw_usage: n.raw,
-      list_usd: n.missing ? null : callCostUsd(n.usage, this.#cfg.price),
+      ...replyPricing(this.#cfg, n.usage, n.missing, served),
       billed_usd: null,
       ms,
       ...(n.missing ? { usage_unknown: true } : {}),

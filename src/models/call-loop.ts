@@ -42,7 +42,8 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /**
  * Merges the billed tries of one logical call into one CallRecord: tokens summed, `list_usd` summed
  * (null when any part is unknown), `billed_usd` summed when every try reported one, `raw_usage` the
- * single raw object or the list of them, `usage_unknown` when any try's tokens are unknown.
+ * single raw object or the list of them, `usage_unknown` when any try's tokens are unknown, and a
+ * router's `served_model` / `price_key` of the last try.
  */
 export function mergeCalls(calls: CallRecord[], ms: number, tries: number): CallRecord {
   if (calls.length === 1) return { ...calls[0]!, ms, tries };
@@ -54,8 +55,13 @@ export function mergeCalls(calls: CallRecord[], ms: number, tries: number): Call
     ms,
     tries,
     usage_unknown: calls.some((c) => c.usage_unknown === true),
+    // a router's tries may be served by different models: the record names the last one (each try is priced by its own)
+    ...servedOf(calls.at(-1)!),
   };
 }
+
+const servedOf = (c: CallRecord): Pick<CallRecord, 'served_model' | 'price_key'> =>
+  c.served_model !== undefined ? { served_model: c.served_model, price_key: c.price_key ?? null } : {};
 
 /**
  * Runs `tryOnce` up to `maxTries` times. A failure is retried when its class says so (rate limits,

@@ -4,6 +4,9 @@ import type { ModelSpec } from '../config/models.ts';
 import type { PriceRow } from '../config/prices.ts';
 import { UserInputError } from '../core/errors.ts';
 import type { RetryOptions } from './call-loop.ts';
+import { callCostUsd } from '../pricing/cost.ts';
+import type { ServedPricer } from '../pricing/served.ts';
+import type { TokenUsage } from '../core/usage.ts';
 
 /** Options of an HTTP model client: the retry policy (call-loop.ts) plus its timeouts. */
 export interface HttpClientOptions extends RetryOptions {
@@ -11,6 +14,11 @@ export interface HttpClientOptions extends RetryOptions {
   requestTimeoutMs?: number;
   /** With `stream: true`: longest silence inside a stream, ms (default 120 000); then the try is a cut stream (retried). */
   streamIdleMs?: number;
+  /**
+   * For a router entry (models.yaml `router: true`): prices each reply by the model its body names
+   * (`model`), instead of the entry's own row; the call records `served_model` and `price_key`.
+   */
+  servedPricer?: ServedPricer;
 }
 
 /** What a client keeps from its constructor arguments (never the API key). */
@@ -25,6 +33,8 @@ export interface ClientSettings {
   requestTimeoutMs: number;
   /** Longest silence inside a stream, ms. */
   streamIdleMs: number;
+  /** Set for a router entry: the price of the model a reply names. */
+  servedPricer: ServedPricer | null;
 }
 
 /**
@@ -40,5 +50,19 @@ export function clientSettings(spec: ModelSpec, apiKey: string, price: PriceRow 
     retry: opts,
     requestTimeoutMs: opts.requestTimeoutMs ?? 600_000,
     streamIdleMs: opts.streamIdleMs ?? 120_000,
+    servedPricer: opts.servedPricer ?? null,
   };
+}
+
+/**
+ * List USD of one reply and, for a router entry, the served-model fields of its CallRecord: the
+ * entry's own row prices it, unless `cfg.servedPricer` is set; then the row of the model the reply
+ * names (`served`, the body's `model`) does, and a reply naming no model, or one missing from the
+ * sheet, costs null (unknown, never 0). `usageMissing`: the tokens are unknown, so is the cost.
+ */
+export function replyPricing(cfg: ClientSettings, usage: TokenUsage, usageMissing: boolean, served: unknown): { list_usd: number | null; served_model?: string | null; price_key?: string | null } {
+  if (!cfg.servedPricer) return { list_usd: usageMissing ? null : callCostUsd(usage, cfg.price) };
+  const name = typeof served === 'string' && served ? served : null;
+  const priced = name === null ? null : cfg.servedPricer(name);
+  return { list_usd: usageMissing || !priced ? null : callCostUsd(usage, priced.row), served_model: name, price_key: priced?.key ?? null };
 }

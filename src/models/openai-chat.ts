@@ -4,10 +4,9 @@ import OpenAI, { APIError } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { ModelSpec } from '../config/models.ts';
 import type { PriceRow } from '../config/prices.ts';
-import { callCostUsd } from '../pricing/cost.ts';
 import { classifyFailure, sdkTransportFailure } from './retry.ts';
 import { callWithRetries, idleAbort, streamCutFailure, type TryFailure, type TryResult } from './call-loop.ts';
-import { clientSettings, type ClientSettings, type HttpClientOptions } from './client-base.ts';
+import { clientSettings, replyPricing, type ClientSettings, type HttpClientOptions } from './client-base.ts';
 import { accumulateChatStream } from './openai-stream.ts';
 import type { CallRecord, ChatMessage, ChatReply, ModelClient, ToolCall, ToolDef } from './types.ts';
 import { normaliseUsage } from './usage.ts';
@@ -121,7 +120,7 @@ export class OpenAIChatClient implements ModelClient {
       const failure = streamCutFailure({
         signal, idle, idleMs: this.#cfg.streamIdleMs, readError: cut, complete: acc.finished || isRecord(acc.body().error),
         incomplete: 'the stream ended before a finish_reason',
-        call: () => this.#callRecord(undefined, Math.round(performance.now() - t0)),
+        call: () => this.#callRecord(undefined, Math.round(performance.now() - t0), acc.body().model),
       });
       if (failure) return { failure };
       return this.#parseReply(acc.body(), Math.round(performance.now() - t0));
@@ -145,7 +144,7 @@ export class OpenAIChatClient implements ModelClient {
   #parseReply(raw: unknown, ms: number): TryResult<Omit<ChatReply, 'call'>> {
     const body = isRecord(raw) ? raw : {};
     const hasUsage = isRecord(body.usage);
-    const call = this.#callRecord(body.usage, ms);
+    const call = this.#callRecord(body.usage, ms, body.model);
 
     // Some gateways (OpenRouter) report upstream failures as a 2xx body `{error: {code, message}}`.
     if (isRecord(body.error)) {
@@ -181,14 +180,15 @@ export class OpenAIChatClient implements ModelClient {
 
   /**
    * The CallRecord of one reply. `list_usd` is null when the price is unknown, and also when the reply
-   * had no usage object (its tokens, so its cost, are unknown: never counted as 0).
+   * had no usage object (its tokens, so its cost, are unknown: never counted as 0). A router entry's
+   * call is priced by `served`, the model the reply names (`replyPricing`).
    */
-  #callRecord(rawUsage: unknown, ms: number): CallRecord {
+  #callRecord(rawUsage: unknown, ms: number, served?: unknown): CallRecord {
     const n = normaliseUsage(rawUsage);
     return {
       usage: n.usage,
       raw_usage: n.raw,
-      list_usd: n.missing ? null : callCostUsd(n.usage, this.#cfg.price),
+      ...replyPricing(this.#cfg, n.usage, n.missing, served),
       billed_usd: n.billed_usd,
       ms,
       ...(n.missing ? { usage_unknown: true } : {}),

@@ -7,7 +7,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * Accumulates chunks: `choices[0].delta.content` pieces are joined, `delta.tool_calls` are merged by
  * `index` (id and name from the first piece, `arguments` concatenated), the last `finish_reason`
  * wins, and `usage` is taken from the chunk that carries it (with `stream_options.include_usage`, the
- * last one, whose `choices` is empty). A chunk with `error` (OpenRouter mid-stream errors) is kept.
+ * last one, whose `choices` is empty), and `model` from the first chunk that names one (a router's served model). A chunk with `error` (OpenRouter mid-stream errors) is kept.
  * `finished` tells whether a `finish_reason` arrived. `body()` returns `{choices: [{message, finish_reason}], usage?, error?}`; no `usage` when the
  * stream carried none (the tokens are then unknown).
  */
@@ -16,6 +16,7 @@ export function accumulateChatStream(): { add(chunk: unknown): void; body(): Rec
   let finish: string | null = null;
   let usage: unknown;
   let error: unknown;
+  let model: string | undefined;
   let sawChoice = false;
   const tools = new Map<number, { id: string | null; name: string; arguments: string }>();
   return {
@@ -23,6 +24,7 @@ export function accumulateChatStream(): { add(chunk: unknown): void; body(): Rec
       if (!isRecord(chunk)) return;
       if (isRecord(chunk.usage)) usage = chunk.usage;
       if (isRecord(chunk.error)) error = chunk.error;
+      if (model === undefined && typeof chunk.model === 'string' && chunk.model) model = chunk.model;
       const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
       if (!isRecord(choice)) return;
       sawChoice = true;
@@ -50,6 +52,7 @@ export function accumulateChatStream(): { add(chunk: unknown): void; body(): Rec
       if (toolCalls.length) message.tool_calls = toolCalls;
       const out: Record<string, unknown> = { choices: sawChoice ? [{ index: 0, message, finish_reason: finish }] : [] };
       if (usage !== undefined) out.usage = usage;
+      if (model !== undefined) out.model = model;
       if (error !== undefined) out.error = error;
       return out;
     },

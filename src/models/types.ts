@@ -67,6 +67,27 @@ export class ModelCallError extends Error {
   }
 }
 
+/**
+ * What the built-in agent tells the client about the step a call is for; a step-routing client
+ * (src/agents/bash-route.ts) picks its model from it, other clients ignore it.
+ */
+export interface StepContext {
+  /** 1-based step number of the call. */
+  index: number;
+  /**
+   * How the previous step ended: `ok` (its command exited 0), `failed` (non-zero exit, killed or
+   * timed out), `no_command` (its reply held no valid command); null at step 1.
+   */
+  previous: 'ok' | 'failed' | 'no_command' | null;
+}
+
+/** Options of one `chat()` call. */
+export interface ChatOptions {
+  tools?: ToolDef[];
+  signal?: AbortSignal;
+  step?: StepContext;
+}
+
 export interface ModelClient {
   /** Model id from models.yaml. */
   readonly id: string;
@@ -74,5 +95,5 @@ export interface ModelClient {
    * Sends one Chat Completions request.
    * @throws ModelCallError when the provider fails after retries (kind says why).
    */
-  chat(messages: ChatMessage[], opts?: { tools?: ToolDef[]; signal?: AbortSignal }): Promise<ChatReply>;
+  chat(messages: ChatMessage[], opts?: ChatOptions): Promise<ChatReply>;
 }

@@ -4,6 +4,7 @@ import type { PriceRow, PriceSheet } from '../config/prices.ts';
 import type { TokenUsage } from '../core/usage.ts';
 import type { AttemptRecord, RunHeader } from '../store/records.ts';
 import { callCostUsd, costDrift, sumUsd } from './cost.ts';
+import { repriceMix } from './reprice-mix.ts';
 
 export interface RepriceInput {
   header: RunHeader;
@@ -41,7 +42,8 @@ export const attemptRef = (r: Pick<AttemptRecord, 'contender' | 'instance_id' | 
  * tiers, which use the per-call usages from `callUsages` (null with a note when they are missing or
  * do not match the attempt's call count). A cost is null when the new price is unknown or the
  * attempt's tokens are incomplete (`usage_complete: false`; for older records: no stored cost
- * although a price was known).
+ * although a price was known). An attempt with a `model_mix` (step routing, a router) is re-priced
+ * per model of its mix instead (`repriceMix`).
  */
 export function repriceRun(input: RepriceInput): Repriced {
   const { header, sheet } = input;
@@ -49,6 +51,8 @@ export function repriceRun(input: RepriceInput): Repriced {
   const rowOf = new Map<string, PriceRow | null>();
   const oldPriced = new Map<string, boolean>();
   const cascadeRows = new Map<string, Map<string, PriceRow | null>>();
+  // step-routing and router contenders: priced per model of each attempt's mix, not by one row
+  const mixed = new Set(input.attempts.filter((r) => r.model_mix).map((r) => r.contender));
   const contenders = header.contenders.map((c) => {
     if (c.model === null) return c;
     if (c.cascade) {
@@ -57,6 +61,10 @@ export function repriceRun(input: RepriceInput): Repriced {
       cascadeRows.set(c.id, rows);
       for (const [stage, row] of rows) if (!row) notes.push(`${c.id}: stage ${stage} has no price in ${input.sheetFile}: its costs are unknown`);
       return { ...c, cascade: { ...c.cascade, stages: c.cascade.stages.map((s) => ({ ...s, price: rows.get(s.contender) ? { ...rows.get(s.contender)! } : null })) } };
+    }
+    if (mixed.has(c.id) && c.price === null) {
+      rowOf.set(c.id, null);
+      return c;
     }
     const key = input.priceKeys?.[c.id] ?? c.id;
     const row = sheet.models[key] ?? null;
@@ -69,6 +77,11 @@ export function repriceRun(input: RepriceInput): Repriced {
     const stageRows = cascadeRows.get(r.contender);
     if (stageRows && r.stages) return repriceStages(r, stageRows, input.sheetFile, notes);
     if (!rowOf.has(r.contender)) return { ...r, price_sheet: input.sheetFile };
+    if (r.model_mix || mixed.has(r.contender)) {
+      const m = repriceMix(r, sheet, attemptRef(r));
+      notes.push(...m.notes);
+      return { ...r, model_mix: m.model_mix, list_usd: m.list_usd, cost_drift: costDrift(m.list_usd, r.billed_usd), price_sheet: input.sheetFile };
+    }
     const row = rowOf.get(r.contender)!;
     const incomplete = r.usage_complete === false || (r.usage_complete === undefined && r.list_usd === null && oldPriced.get(r.contender) === true);
     let list: number | null = null;

@@ -5,7 +5,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { callCostUsd } from '../pricing/cost.ts';
+import { proxyCallPricing } from './served-pricing.ts';
 import { secretRedactor } from '../core/redact.ts';
 import { pipeSse } from './sse-redact.ts';
 import { serveOnSocket } from './socket.ts';
@@ -195,7 +195,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
           record({
             usage: usage?.usage ?? { input_uncached: 0, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: 0, reasoning: 0 },
             raw_usage: usage?.raw ?? null,
-            list_usd: usage ? callCostUsd(usage.usage, opts.price) : null,
+            ...proxyCallPricing(opts, usage),
             billed_usd: usage?.billed_usd ?? null,
             ms: Math.round(performance.now() - t0),
             path: url.pathname,

@@ -2,6 +2,7 @@
 import type { PriceRow } from '../config/prices.ts';
 import type { CallRecord } from '../models/types.ts';
 import type { Dialect } from './usage.ts';
+import type { ServedPricer } from '../pricing/served.ts';
 
 /** Where calls go: the provider's base URL and real key, in its dialect. */
 export interface ProxyUpstream {
@@ -19,6 +20,8 @@ export interface MeteringProxyOptions {
   upstream: ProxyUpstream;
   /** Price row (USD per million tokens) for `list_usd`; null = unknown (the cap then cannot apply). */
   price: PriceRow | null;
+  /** A router entry (`router: true`): each call priced by the model its reply names, instead of `price` (src/pricing/served.ts). */
+  servedPricer?: ServedPricer;
   /** The attempt's USD cap at list price; null = none. Calls starting once it is reached are refused (HTTP 402). */
   capUsd: number | null;
   /**

@@ -13,7 +13,11 @@ export interface ExtractedUsage {
   raw: unknown;
   /** Provider-reported USD (OpenRouter `usage.cost`), else null. */
   billed_usd: number | null;
+  /** The model the reply names (`model`; a stream's first chunk naming one, Anthropic's `message_start`), when it names one. */
+  served?: string;
 }
+
+const servedOf = (v: unknown): { served?: string } => (typeof v === 'string' && v ? { served: v } : {});
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v) : 0);
@@ -72,7 +76,8 @@ export function normaliseOpenAIUsage(raw: unknown): ExtractedUsage | null {
 /** Usage of a whole (non-streamed) JSON reply body; null when it carries none. */
 export function usageOfBody(dialect: Dialect, body: unknown): ExtractedUsage | null {
   if (!isRecord(body)) return null;
-  return dialect === 'anthropic' ? normaliseAnthropicUsage(body.usage) : normaliseOpenAIUsage(body.usage);
+  const u = dialect === 'anthropic' ? normaliseAnthropicUsage(body.usage) : normaliseOpenAIUsage(body.usage);
+  return u && { ...u, ...servedOf(body.model) };
 }
 
 /**
@@ -86,12 +91,17 @@ export class StreamUsage {
   #openai: unknown = undefined;
   #start: Record<string, unknown> | null = null;
   #delta: Record<string, unknown> | null = null;
+  #served: unknown = undefined;
 
   constructor(readonly dialect: Dialect) {}
 
   /** Feeds one event's parsed `data` JSON. */
   add(data: unknown): void {
     if (!isRecord(data)) return;
+    if (this.#served === undefined) {
+      const named = isRecord(data.message) ? data.message.model : isRecord(data.response) ? data.response.model : data.model;
+      if (typeof named === 'string' && named) this.#served = named;
+    }
     if (this.dialect === 'anthropic') {
       if (data.type === 'message_start' && isRecord(data.message) && isRecord(data.message.usage)) this.#start = data.message.usage;
       else if (data.type === 'message_delta' && isRecord(data.usage)) this.#delta = { ...this.#delta, ...data.usage };
@@ -105,12 +115,15 @@ export class StreamUsage {
 
   /** The call's usage, or null when the stream reported none. */
   result(): ExtractedUsage | null {
-    if (this.dialect === 'openai') return normaliseOpenAIUsage(this.#openai);
+    if (this.dialect === 'openai') {
+      const u = normaliseOpenAIUsage(this.#openai);
+      return u && { ...u, ...servedOf(this.#served) };
+    }
     if (!this.#start && !this.#delta) return null;
     // Null fields in a delta (e.g. `cache_read_input_tokens: null`) do not erase message_start's counts.
     const merged: Record<string, unknown> = { ...this.#start };
     for (const [k, v] of Object.entries(this.#delta ?? {})) if (v !== null && v !== undefined) merged[k] = v;
     const n = normaliseAnthropicUsage(merged)!;
-    return { ...n, raw: { message_start: this.#start, message_delta: this.#delta } };
+    return { ...n, raw: { message_start: this.#start, message_delta: this.#delta }, ...servedOf(this.#served) };
   }
 }

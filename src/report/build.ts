@@ -20,6 +20,7 @@ import { buildViewModel, type ReportViewModel } from './view-model.ts';
 import { agentComparisons, type AgentComparison } from './agents-view.ts';
 import { recommendView, type RecommendView } from './recommend-view.ts';
 import type { TaskMeta } from '../analysis/recommend.ts';
+import { modelMixViews, type ModelMixView } from './model-mix-view.ts';
 
 /** Input of {@link buildReport}: a run's header and its attempt records, and where to write. */
 export interface BuildReportOptions {
@@ -54,6 +55,8 @@ export type ReportPage = ReportViewModel & {
   analysis: AnalysisView;
   /** The same model under different agents side by side (src/report/agents-view.ts). */
   agentDimension: AgentComparison[];
+  /** Step-routing and router contenders: the models that answered their calls (src/report/model-mix-view.ts). */
+  modelMix: ModelMixView[];
   answer: AnswerView;
   /** The chart's points are first attempts (attempt 0) of a run with several per task. */
   chartFirstAttempts: boolean;
@@ -70,6 +73,10 @@ export type ReportPage = ReportViewModel & {
   /** The recommended routing policy (src/report/recommend-view.ts); null without a priced model. */
   recommendation: RecommendView | null;
 };
+
+/** The records that count (the leaderboard's: known contender, suite task, attempt in range; last duplicate wins). */
+const countedRecords = (analysis: RunAnalysis): AttemptRecord[] =>
+  [...analysis.index.byContender.values()].flatMap((byTask) => [...byTask.values()].flatMap((byAttempt) => [...byAttempt.values()]));
 
 /** `repriced_from` of a header written by `report --prices`, when present (it is not part of a stored run). */
 function repricedFromHeader(header: RunHeader): { file: string; as_of: string } | null {
@@ -109,7 +116,7 @@ export function reportPage(header: RunHeader, attempts: readonly AttemptRecord[]
   const note = vm.repricedFrom ? vm.run.note?.replace(/(^|; )re-priced under .*?; the run was priced with [^;]*/, '').replace(/^; /, '') || null : vm.run.note;
   const filterNote = o.filterNote ?? null;
   const title = filterNote ? `${vm.title} (${filterNote})` : vm.title;
-  return { ...vm, title, filterNote, run: { ...vm.run, note }, chart, analysis, answer: answerView(analysed.answer, header.price_sheet.as_of), chartFirstAttempts, colours, leaderboard, routingHidden, matrixView, agentDimension: agentComparisons(analysed.ranked), recommendation: recommendView(analysed.matrix, header.run_id, o.taskMeta) };
+  return { ...vm, title, filterNote, run: { ...vm.run, note }, chart, analysis, answer: answerView(analysed.answer, header.price_sheet.as_of), chartFirstAttempts, colours, leaderboard, routingHidden, matrixView, agentDimension: agentComparisons(analysed.ranked), recommendation: recommendView(analysed.matrix, header.run_id, o.taskMeta), modelMix: modelMixViews(header.contenders.map((c) => c.id), countedRecords(analysed)) };
 }
 
 const lineSvg = async (points: LinePoint[], spec: Parameters<typeof lineChartSpec>[1]): Promise<InertSvg | null> =>
@@ -151,7 +158,7 @@ export async function buildReport(o: BuildReportOptions): Promise<string> {
   const modelDriven = new Set(header.contenders.filter((c) => c.model !== null).map((c) => c.id));
   const analysis = analyseRun(header, attempts);
   // The records that count (the leaderboard's: known contender, suite task, attempt in range; last duplicate wins).
-  const records = [...analysis.index.byContender.values()].flatMap((byTask) => [...byTask.values()].flatMap((byAttempt) => [...byAttempt.values()]));
+  const records = countedRecords(analysis);
   const limit = pLimit(16); // file reads and writes in flight
 
   const trajectories = new Map<string, TrajectoryRead>();

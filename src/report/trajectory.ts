@@ -127,6 +127,7 @@ export function attemptView(record: AttemptRecord, trajectory: TrajectoryRead | 
     { label: 'steps', value: formatInt(record.steps) },
     ...attemptImagesFacts(record),
     { label: 'model calls', value: formatInt(record.calls) },
+    ...(record.model_mix ? [{ label: 'models that answered', value: record.model_mix.map((m) => `${m.model}: ${formatInt(m.calls)} call(s), ${m.price_key === null ? 'price unknown' : formatUsd(m.list_usd)}`).join('; ') }] : []),
     { label: 'tokens', value: `${formatInt(promptTokens(u))} in (${formatInt(u.cache_read)} cache read), ${formatInt(u.output)} out (${formatInt(u.reasoning)} reasoning)` },
     { label: 'wall time', value: `${formatMs(record.wall_ms)} (model ${formatMs(record.model_ms)}, tests ${formatMs(record.test_ms)})` },
     { label: 'patch applied with', value: record.apply_strategy ?? '—' },
@@ -160,7 +161,7 @@ export function attemptView(record: AttemptRecord, trajectory: TrajectoryRead | 
           command: capOrNull(s.command),
           observation: capOrNull(s.observation),
           usage: c
-            ? `${formatTokens(promptTokens(c.usage))} in (${formatTokens(c.usage.cache_read)} cached) · ${formatTokens(c.usage.output)} out · ${formatUsd(c.list_usd)} · ${formatMs(c.ms)}`
+            ? `${c.served_model !== undefined ? `${c.served_model ?? '(unnamed)'} · ` : c.model ? `${c.model} · ` : ''}${formatTokens(promptTokens(c.usage))} in (${formatTokens(c.usage.cache_read)} cached) · ${formatTokens(c.usage.output)} out · ${formatUsd(c.list_usd)} · ${formatMs(c.ms)}`
             : '',
           context: formatInt(s.context_tokens),
         };

@@ -8,6 +8,7 @@ import type { GradedAttempt } from '../evaluation/grade-attempt.ts';
 import { integrityFields } from '../evaluation/integrity.ts';
 import { attemptCost } from '../pricing/cost.ts';
 import { callCounts } from '../pricing/side-calls.ts';
+import { modelMix } from '../pricing/model-mix.ts';
 import { limitOf } from '../store/upgrade.ts';
 import { foldInterrupted } from './ledger-fold.ts';
 import { attemptOutcome } from './outcome.ts';
@@ -80,6 +81,7 @@ export function toAttemptRecord(f: AttemptFacts): AttemptRecord {
       usage,
       cache_hit_share: promptTokens(usage) > 0 ? usage.cache_read / promptTokens(usage) : null,
       ...callCounts(result.calls),
+      ...modelMix(result.calls),
       list_usd: f.kind === 'reference' ? 0 : f.kind === 'predictions' ? null : cost.list_usd,
       billed_usd: cost.billed_usd,
       cost_drift: cost.cost_drift,

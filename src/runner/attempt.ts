@@ -71,7 +71,7 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
   const ids = { key, model: contender.id, instance_id: task.instance_id, attempt };
   const ledger = plan.kind === 'model' ? await openAttemptLedger(writer.dir, ids, opts.resume ?? false, env.budget) : null;
   const meter = meterHooks(env, ledger);
-  const built = await attemptAgent(plan, meter.hooks, opts.config?.limits);
+  const built = await attemptAgent(plan, meter.hooks, opts.config?.limits, { instanceId: task.instance_id, attempt });
   const attemptDir = await mkdtemp(path.join(env.workRoot, `${contender.id}-${task.instance_id}-${attempt}-`));
   try {
     const worked = await workAttempt(job, env, built, attemptDir);

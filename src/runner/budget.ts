@@ -1,5 +1,5 @@
 // The run-wide budget (USD at list price, and tokens), metered call by call across concurrent attempts.
-import type { ChatMessage, ChatReply, CallRecord, ModelClient, ToolDef } from '../models/types.ts';
+import type { ChatMessage, ChatReply, CallRecord, ModelClient, ChatOptions } from '../models/types.ts';
 import { ModelCallError } from '../models/types.ts';
 import { promptTokens } from '../core/usage.ts';
 
@@ -130,7 +130,7 @@ export class RunBudget {
 export function meteredClient(inner: ModelClient, budget: RunBudget, onRefused: () => void, onBilled?: (call: CallRecord) => void): ModelClient {
   return {
     id: inner.id,
-    async chat(messages: ChatMessage[], opts?: { tools?: ToolDef[]; signal?: AbortSignal }): Promise<ChatReply> {
+    async chat(messages: ChatMessage[], opts?: ChatOptions): Promise<ChatReply> {
       if (!(await budget.acquire())) {
         onRefused();
         throw new ModelCallError(`${budget.describe()}; no further model calls`, 'budget', null);

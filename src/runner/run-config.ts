@@ -3,12 +3,13 @@
 import type { AgentLimits } from '../agents/types.ts';
 import { presetOfSpec } from '../agents/presets.ts';
 import { attemptKey, canonicalHash, stableHash } from '../core/ids.ts';
-import { LIMIT_DEFAULTS, RUN_CONFIG_VERSION, RunConfig, contenderConfigHash, type ContenderConfig, type RunLimits } from '../config/run-config.ts';
+import { LIMIT_DEFAULTS, RUN_CONFIG_VERSION, RunConfig, contenderConfigHash, type ContenderConfig, type ModelRoute, type RunLimits, type StepRouteConfig } from '../config/run-config.ts';
 import type { PriceSheet } from '../config/prices.ts';
 import type { PricedModel } from '../config/catalog.ts';
 import type { AgentSpec } from '../config/agents.ts';
 import type { Contender, RunHeader } from '../store/records.ts';
-import type { CascadePlan, ContenderPlan, ModelPlan } from '../agents/factory.ts';
+import type { CascadePlan, ContenderPlan, ModelPlan, RoutePlan } from '../agents/factory.ts';
+import { describeRoute } from '../config/routes.ts';
 
 export type { ContenderPlan };
 
@@ -17,6 +18,7 @@ export function contenderIdOf(plan: ContenderPlan): string {
   if (plan.kind === 'reference') return plan.agent;
   if (plan.kind === 'predictions') return plan.id;
   if (plan.kind === 'cascade') return plan.id;
+  if (plan.route) return plan.route.spec.id;
   return plan.agent ? `${plan.model.spec.id}@${plan.agent.id}` : plan.model.spec.id;
 }
 
@@ -35,6 +37,7 @@ function contenderRow(plan: ContenderPlan): Contender {
     return { id: plan.id, agent: 'predictions', model: null, upstream: null, name: plan.name, vendor: null, region: null, provider: null, price: null };
   }
   if (plan.kind === 'cascade') return cascadeRow(plan);
+  if (plan.route) return routeContenderRow(plan.route);
   const { spec, price } = plan.model;
   return {
     // An external agent's contender is `<model>@<agent>`, so one model under several agents stays apart.
@@ -96,27 +99,58 @@ function modelConfigOf(plan: ModelPlan): Extract<ContenderConfig, { kind: 'model
   return {
     kind: 'model',
     id: contenderIdOf(plan),
-    model: {
-      id: spec.id,
-      upstream: spec.model,
-      api: spec.api,
-      base_url: spec.base_url,
-      api_key_env: spec.api_key_env,
-      params: spec.params,
-      stream: spec.stream,
-      tool_calls: spec.tool_calls,
-      cache_control: spec.cache_control ?? /claude|anthropic/i.test(spec.model),
-      // Only when not the default, so a text-only model's configuration (and config_hash) is as before.
-      ...(spec.input.includes('image') ? { input: [...spec.input] } : {}),
-      price_key: spec.price ?? spec.id,
-      price: price ? { ...price } : null,
-    },
+    model: modelRouteOf(plan.model),
+    ...(plan.route ? { route: stepRouteOf(plan.route) } : {}),
     agent: a
       ? {
           kind: 'command', id: a.id, preset: preset ? { package: preset.package, version: preset.version } : null, command: a.command,
           env: a.env, vars: a.vars, timeout_s: a.timeout_s ?? null, network: a.network,
         }
       : { kind: 'bash' },
+  };
+}
+
+/** A model's RunConfig route (no key); `router` only when true, so other contenders' hashes are unchanged. */
+function modelRouteOf({ spec, price }: PricedModel): ModelRoute {
+  return {
+    id: spec.id,
+    upstream: spec.model,
+    api: spec.api,
+    base_url: spec.base_url,
+    api_key_env: spec.api_key_env,
+    params: spec.params,
+    stream: spec.stream,
+    tool_calls: spec.tool_calls,
+    cache_control: spec.cache_control ?? /claude|anthropic/i.test(spec.model),
+    // Only when not the default, so a text-only model's configuration (and config_hash) is as before.
+    ...(spec.input.includes('image') ? { input: [...spec.input] } : {}),
+    price_key: spec.price ?? spec.id,
+    price: price ? { ...price } : null,
+    ...(spec.router ? { router: true as const } : {}),
+  };
+}
+
+/** A step route's RunConfig entry: its policy's parameters and both models. */
+function stepRouteOf(r: RoutePlan): StepRouteConfig {
+  const s = r.spec;
+  const params = s.policy === 'first-k' ? { k: s.k } : s.policy === 'random' ? { p: s.p, seed: s.seed } : {};
+  return { policy: s.policy, ...params, cheap: modelRouteOf(r.cheap.model), strong: modelRouteOf(r.strong.model) };
+}
+
+/** The run.json row of a step-routing contender: its id, the policy as its name, the two models' vendors and regions; no single price row. */
+function routeContenderRow(r: RoutePlan): Contender {
+  const arms = [r.cheap.model.spec, r.strong.model.spec];
+  const both = (f: (m: (typeof arms)[number]) => string) => [...new Set(arms.map(f))].join(' + ');
+  return {
+    id: r.spec.id,
+    agent: 'bash',
+    model: r.spec.id,
+    upstream: arms.map((m) => m.model).join(' / '),
+    name: r.spec.name ?? `route: ${describeRoute(r.spec)}`,
+    vendor: both((m) => m.vendor),
+    region: both((m) => m.region),
+    provider: both((m) => m.provider),
+    price: null,
   };
 }
 

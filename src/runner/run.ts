@@ -7,7 +7,7 @@ import pLimit from 'p-limit';
 import type { TaskSpec } from '../config/task.ts';
 import type { RunConfig } from '../config/run-config.ts';
 import type { AgentLimits } from '../agents/types.ts';
-import { modelPlansOf, type ContenderPlan } from '../agents/factory.ts';
+import { planKeys, type ContenderPlan } from '../agents/factory.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import type { RepoCache } from '../workspace/index.ts';
 import { agentLimitsOf, attemptKeyOf, contenderOf, headerConfigFields, legacyAttemptKey } from './run-config.ts';
@@ -110,7 +110,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     ...headerConfigFields(config, opts.contenders),
   };
   // Every API key of the run is redacted from everything stored and from what commands show a model.
-  const redact = secretRedactor(modelPlansOf(opts.contenders).map((c) => c.apiKey));
+  const redact = secretRedactor(opts.contenders.flatMap(planKeys));
   let writer: RunWriter;
   let earlier: AttemptRecord[] = [];
   let unlock = async (): Promise<void> => {};

@@ -36,6 +36,8 @@ export interface FakeReply {
   fault?: 'reset' | 'malformed' | 'hang' | 'cut_stream';
   /** Milliseconds to wait before replying (a model's latency); the request is recorded on arrival. */
   delayMs?: number;
+  /** The `model` the reply names (as a router names the model that served it); default: the request's `model`. */
+  model?: string;
 }
 
 /** A request the server received. */
@@ -141,7 +143,7 @@ export async function startFakeProvider(script: FakeScript): Promise<FakeProvide
         const status = reply.status ?? 200;
         if (reply.body !== undefined) return send(status, reply.body, reply.headers);
         if (status >= 400 || reply.error) return sendError(status, reply.error ?? { message: `HTTP ${status}` }, reply.headers);
-        const model = typeof body?.model === 'string' ? body.model : 'fake-model';
+        const model = reply.model ?? (typeof body?.model === 'string' ? body.model : 'fake-model');
         const responses = path.endsWith('/responses');
         if (!streaming) {
           return send(status, dialect === 'anthropic' ? anthropicMessage(reply, index, model) : responses ? responseObject(reply, index, model) : completion(reply, index, model), reply.headers);
