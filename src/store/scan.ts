@@ -192,10 +192,10 @@ export const INDEX_FIELDS = projection(
  */
 export async function openAttemptsAt(dir: string, header: RunHeader): Promise<{ read: (ats: readonly LineAt[]) => Promise<AttemptRecord[]>; close: () => Promise<void> }> {
   const file = path.join(dir, 'attempts.jsonl');
-  let fh: FileHandle | null = null; // opened at the first read: a run with no record has no file
+  let opening: Promise<FileHandle> | null = null; // opened once, at the first read: a run with no record has no file
   const read = async (ats: readonly LineAt[]): Promise<AttemptRecord[]> => {
     const out: AttemptRecord[] = [];
-    fh ??= await open(file, 'r');
+    const fh = await (opening ??= open(file, 'r'));
     for (const at of ats) {
       const buf = Buffer.allocUnsafe(at.bytes);
       const { bytesRead } = await fh.read(buf, 0, at.bytes, at.offset);
@@ -214,7 +214,7 @@ export async function openAttemptsAt(dir: string, header: RunHeader): Promise<{ 
     }
     return out;
   };
-  return { read, close: async () => void (await fh?.close()) };
+  return { read, close: async () => void (opening && (await (await opening).close())) };
 }
 
 /**
