@@ -2,7 +2,6 @@
 // without their patches and test lists (src/store/scan.ts `readRunIndex`), each attempt page from
 // its whole records read back by their line's place in attempts.jsonl, only for pages that changed
 // (src/report/attempt-pages.ts). The result is byte-identical to `buildReport` over `readRun`.
-import type { IndexRecord, RunHeader } from '../store/records.ts';
 import { openAttemptsAt, readRunIndex } from '../store/scan.ts';
 import { readRunHeader } from '../store/store.ts';
 import { writeReport, type BuildReportOptions } from './build.ts';
@@ -11,8 +10,6 @@ import { writeReport, type BuildReportOptions } from './build.ts';
 export type BuildRunReportOptions = Omit<BuildReportOptions, 'header' | 'attempts' | 'runDir'> & {
   /** The run folder (`results/<run_id>`). */
   runDir: string;
-  /** Narrows the run before the report (e.g. `report --created-after`): header and records in, header and records out. */
-  restrict?: (header: RunHeader, records: IndexRecord[]) => { header: RunHeader; attempts: IndexRecord[] };
 };
 
 /**
@@ -21,12 +18,11 @@ export type BuildRunReportOptions = Omit<BuildReportOptions, 'header' | 'attempt
  * @throws UserInputError as the store's readers do (missing or invalid run.json, bad lines named).
  */
 export async function buildReportFromRun(o: BuildRunReportOptions): Promise<string> {
-  const stored = await readRunHeader(o.runDir);
-  const { records, lines } = await readRunIndex(o.runDir, stored);
-  const { header, attempts } = o.restrict ? o.restrict(stored, records) : { header: stored, attempts: records };
-  const reader = await openAttemptsAt(o.runDir, stored);
+  const header = await readRunHeader(o.runDir);
+  const { records, lines } = await readRunIndex(o.runDir, header);
+  const reader = await openAttemptsAt(o.runDir, header);
   try {
-    return await writeReport({ ...o, header }, attempts, (rs) => reader.read(rs.map((r) => lines.get(r.key)!)));
+    return await writeReport({ ...o, header }, records, (rs) => reader.read(rs.map((r) => lines.get(r.key)!)));
   } finally {
     await reader.close();
   }
