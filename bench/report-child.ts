@@ -2,7 +2,7 @@
 // of 20 models × 500 tasks × 3 attempts (bench/lib/synthetic.ts `syntheticRun`) with the source
 // tree at <root> — the current one, or the baseline commit's — into <outDir>, attempt pages
 // included. Prints one JSON line: build_ms (wall), cpu_ms (user + system of this process during the
-// build), index_bytes, pages_bytes (all attempt pages), pages.
+// build), index_bytes, pages_bytes (all attempt pages and the files beside them under attempts/), pages.
 //
 //   node --import tsx bench/report-child.ts <root> <outDir>
 import { readdir, stat } from 'node:fs/promises';
@@ -23,9 +23,15 @@ const cpu = process.cpuUsage(cpu0);
 let pagesBytes = 0;
 let pages = 0;
 const attemptsDir = path.join(outDir, 'attempts');
-for (const c of await readdir(attemptsDir)) {
-  for (const f of await readdir(path.join(attemptsDir, c))) {
-    pagesBytes += (await stat(path.join(attemptsDir, c, f))).size;
+// pages in attempts/<c>/, plus what the pages share beside them (a stylesheet, the incremental build's manifest), counted in the bytes
+for (const c of await readdir(attemptsDir, { withFileTypes: true })) {
+  const p = path.join(attemptsDir, c.name);
+  if (!c.isDirectory()) {
+    pagesBytes += (await stat(p)).size;
+    continue;
+  }
+  for (const f of await readdir(p)) {
+    pagesBytes += (await stat(path.join(p, f))).size;
     pages += 1;
   }
 }

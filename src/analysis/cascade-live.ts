@@ -2,7 +2,7 @@
 // measured rate and cost beside the same cascade played from the run's independent single-model
 // attempts (src/analysis/routing.ts plays two-model cascades the same way), both with Wilson
 // intervals. Pure.
-import type { AttemptRecord, RunHeader } from '../core/records.ts';
+import type { IndexRecord, RunHeader } from '../core/records.ts';
 import { isInfraOutcome } from '../core/outcome.ts';
 import type { AttemptIndex } from './leaderboard.ts';
 import { wilsonInterval, type Interval } from './wilson.ts';
@@ -58,8 +58,9 @@ const figures = (byTask: Array<{ resolved: boolean; infra: boolean; usd: number 
 };
 
 /** Whether a single-model attempt passes a live cascade's signal, as the live run decides it. */
-function passesSignal(r: AttemptRecord, signal: 'visible' | 'submitted'): boolean {
-  if (r.exit_status !== 'submitted' || r.model_patch.trim() === '') return false;
+function passesSignal(r: IndexRecord, signal: 'visible' | 'submitted'): boolean {
+  // a model contender's empty (or blank) patch is graded `empty_patch` (src/evaluation/evaluate.ts)
+  if (r.exit_status !== 'submitted' || r.outcome === 'empty_patch') return false;
   return signal === 'submitted' || r.visible_check;
 }
 

@@ -3,7 +3,7 @@
 import { Outcome } from '../core/outcome.ts';
 import { promptTokens } from '../core/usage.ts';
 import { sumUsd } from '../core/cost.ts';
-import type { AttemptRecord, Contender, RunHeader } from '../core/records.ts';
+import type { Contender, IndexRecord, RunHeader } from '../core/records.ts';
 import { wilsonInterval, type Interval } from './wilson.ts';
 
 /** Count of attempts per outcome; every outcome is present (0 when none). */
@@ -135,15 +135,15 @@ export function costBasisOf(c: Contender): CostBasis {
  * index is below `attempts_per_task`; of duplicates (same contender, task and index, e.g. after a
  * careless merge) the last in input order wins. Others are counted in `ignored` per contender id.
  */
-export interface AttemptIndex {
-  byContender: Map<string, Map<string, Map<number, AttemptRecord>>>;
+export interface AttemptIndex<R extends IndexRecord = IndexRecord> {
+  byContender: Map<string, Map<string, Map<number, R>>>;
   ignored: Map<string, number>;
 }
 
 /** Builds an {@link AttemptIndex} of `attempts` against the header's suite and contenders. */
-export function indexAttempts(header: RunHeader, attempts: readonly AttemptRecord[]): AttemptIndex {
+export function indexAttempts<R extends IndexRecord>(header: RunHeader, attempts: readonly R[]): AttemptIndex<R> {
   const suite = new Set(header.suite.instance_ids);
-  const byContender = new Map<string, Map<string, Map<number, AttemptRecord>>>();
+  const byContender = new Map<string, Map<string, Map<number, R>>>();
   const ignored = new Map<string, number>();
   for (const c of header.contenders) byContender.set(c.id, new Map());
   const bump = (id: string): void => void ignored.set(id, (ignored.get(id) ?? 0) + 1);
@@ -176,7 +176,7 @@ export function indexAttempts(header: RunHeader, attempts: readonly AttemptRecor
  * cheaper than it is. Units: USD, tokens, milliseconds. `index`: the run's {@link indexAttempts},
  * when the caller has it already.
  */
-export function summarise(header: RunHeader, attempts: readonly AttemptRecord[], index: AttemptIndex = indexAttempts(header, attempts)): ContenderSummary[] {
+export function summarise(header: RunHeader, attempts: readonly IndexRecord[], index: AttemptIndex = indexAttempts(header, attempts)): ContenderSummary[] {
   const tasks = header.suite.instance_ids.length;
   const trials = tasks * header.attempts_per_task;
   return header.contenders.map((c) => {

@@ -1,7 +1,7 @@
 // The result matrix of a run: contenders × tasks × attempts, one cell per recorded attempt
 // (DESIGN.md §8). Every other analysis (pass@k, pairwise, Bradley–Terry, routing, budget) reads it.
 import { isInfraOutcome, type Outcome } from '../core/outcome.ts';
-import type { AttemptRecord, RunHeader } from '../core/records.ts';
+import type { IndexRecord, RunHeader } from '../core/records.ts';
 import { costBasisOf, indexAttempts, type AttemptIndex, type CostBasis } from './leaderboard.ts';
 
 /**
@@ -73,7 +73,7 @@ export function isUsable(cell: Cell | null): cell is Cell {
  * O(records + contenders × tasks × attempts). `index`: the run's {@link indexAttempts}, when the
  * caller has it already.
  */
-export function buildMatrix(header: RunHeader, attempts: readonly AttemptRecord[], index: AttemptIndex = indexAttempts(header, attempts)): ResultMatrix {
+export function buildMatrix(header: RunHeader, attempts: readonly IndexRecord[], index: AttemptIndex = indexAttempts(header, attempts)): ResultMatrix {
   const tasks = header.suite.instance_ids;
   const n = header.attempts_per_task;
   const contenders: MatrixContender[] = header.contenders.map((c) => ({ id: c.id, name: c.name, costBasis: costBasisOf(c) }));
@@ -91,7 +91,7 @@ export function buildMatrix(header: RunHeader, attempts: readonly AttemptRecord[
 }
 
 /** The cell of one record; a reference agent's unknown USD reads as 0 (it makes no calls). */
-export function toCell(r: AttemptRecord, costBasis: CostBasis): Cell {
+export function toCell(r: IndexRecord, costBasis: CostBasis): Cell {
   return {
     outcome: r.outcome,
     resolved: r.outcome === 'resolved',

@@ -1,7 +1,7 @@
 // One analysis of a run (DESIGN.md §8), computed once and shared: the report's every view model
 // (leaderboard, matrix, answer, routing, pairwise, pass@k, budget, steps) reads this result instead
 // of re-deriving its own. Pure: a RunHeader and AttemptRecords in, plain data out.
-import type { AttemptRecord, RunHeader } from '../core/records.ts';
+import type { IndexRecord, RunHeader } from '../core/records.ts';
 import { answer, type Answer } from './answer.ts';
 import { indexAttempts, rankSummaries, summarise, type AttemptIndex, type ContenderSummary } from './leaderboard.ts';
 import { buildMatrix, type ResultMatrix } from './matrix.ts';
@@ -34,7 +34,7 @@ export interface RunAnalysis {
  * Analyses a run once. O(records + models² × tasks) (cascades and pairwise tests dominate: 20 models
  * × 500 tasks is 190 pairs of 500). Never mutates its inputs.
  */
-export function analyseRun(header: RunHeader, attempts: readonly AttemptRecord[]): RunAnalysis {
+export function analyseRun(header: RunHeader, attempts: readonly IndexRecord[]): RunAnalysis {
   const index = indexAttempts(header, attempts);
   const ranked = rankSummaries(summarise(header, attempts, index));
   const matrix = buildMatrix(header, attempts, index);

@@ -3,7 +3,8 @@
 // report plus a site index with the trend over time.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { readRun } from '../store/store.ts';
+import { readRun, readRunHeader } from '../store/store.ts';
+import { buildReportFromRun } from '../report/build-run.ts';
 import { readTrajectory, type AttemptRef } from '../store/trajectory.ts';
 import { trajectoryCalls } from '../core/trajectory.ts';
 import { assertRunExists } from './run-lookup.ts';
@@ -63,7 +64,11 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
   if (run === undefined) throw new UserInputError('report: which run?\n  fix: `fixbench report <run_id>`, or `fixbench report --site` for every run under --results');
   const dir = existsSync(path.join(run, 'run.json')) ? path.resolve(run) : path.resolve(o.results, run);
   assertRunExists(run, dir, o.results);
-  const stored = await readRun(dir);
+  // A plain report reads the run as the report needs it (index from projected records, pages read
+  // back and written incrementally: src/report/build-run.ts); a filtered or re-priced one changes
+  // the records first, so it reads them whole.
+  const plain = !o.prices && o.createdAfter === undefined;
+  const stored = plain ? { header: await readRunHeader(dir), attempts: [] } : await readRun(dir);
   let { header, attempts } = stored;
   if (o.out === undefined && path.basename(dir) !== header.run_id) {
     // the report goes to reports/<run_id>: a renamed or copied folder would overwrite another run's report
@@ -103,7 +108,7 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
     if (o.tasks !== undefined) throw e; // a folder the user named must be valid
     process.stderr.write(`note: the recommended policy leaves out per-difficulty and per-tag assignments: ${(e as Error).message.split('\n')[0]}\n`);
   }
-  const out = await buildReport({
+  const out = plain ? await buildReportFromRun({ runDir: dir, outDir: path.resolve(o.out ?? outDir), published, ...(taskMeta ? { taskMeta } : {}) }) : await buildReport({
     ...(taskMeta ? { taskMeta } : {}),
     header,
     attempts,

@@ -296,3 +296,6 @@ export const AttemptRecord = z.object({
   stages: z.array(CascadeStage).optional(),
 });
 export type AttemptRecord = z.infer<typeof AttemptRecord>;
+
+/** A record as the report's index page and the analyses read it: every field but the patch and the test lists (attempt pages read those). */
+export type IndexRecord = Omit<AttemptRecord, 'model_patch' | 'tests_status'>;

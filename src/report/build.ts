@@ -4,7 +4,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { analyseRun, type RunAnalysis } from '../analysis/run.ts';
-import type { AttemptRecord, RunHeader } from '../store/records.ts';
+import { indexAttempts } from '../analysis/leaderboard.ts';
+import type { AttemptRecord, IndexRecord, RunHeader } from '../store/records.ts';
 import { answerView, type AnswerView } from './answer-view.ts';
 import { buildAnalysisView, type AnalysisView, type StepSeries } from './analysis-view.ts';
 import { compactRestCascades, firstAttemptPoints, priceChart, PRICE_CHART_SIZES, titleMarks, type KeyEntry } from './price-chart.ts';
@@ -15,7 +16,7 @@ import { writeAttemptPages, type PageJob } from './attempt-pages.ts';
 import type { PublishedScore } from './published.ts';
 import { renderReportHtml, type PageCharts } from './render.ts';
 import { attemptPageView, stepSeriesOf } from './trajectory.ts';
-import { readTrajectory, type TrajectoryRead } from '../store/trajectory.ts';
+import { contendersWithTrajectories, readTrajectory, type TrajectoryRead } from '../store/trajectory.ts';
 import { buildViewModel, type ReportViewModel } from './view-model.ts';
 import { agentComparisons, type AgentComparison } from './agents-view.ts';
 import { recommendView, type RecommendView } from './recommend-view.ts';
@@ -75,7 +76,7 @@ export type ReportPage = ReportViewModel & {
 };
 
 /** The records that count (the leaderboard's: known contender, suite task, attempt in range; last duplicate wins). */
-const countedRecords = (analysis: RunAnalysis): AttemptRecord[] =>
+const countedRecords = (analysis: RunAnalysis): IndexRecord[] =>
   [...analysis.index.byContender.values()].flatMap((byTask) => [...byTask.values()].flatMap((byAttempt) => [...byAttempt.values()]));
 
 /** `repriced_from` of a header written by `report --prices`, when present (it is not part of a stored run). */
@@ -92,7 +93,7 @@ function repricedFromHeader(header: RunHeader): { file: string; as_of: string } 
  * The report page's view model and the data of its charts, every part read from one
  * {@link RunAnalysis} (`o.analysis`, or computed here). Pure.
  */
-export function reportPage(header: RunHeader, attempts: readonly AttemptRecord[], o: RenderOptions = {}): ReportPage {
+export function reportPage(header: RunHeader, attempts: readonly IndexRecord[], o: RenderOptions = {}): ReportPage {
   const analysed = o.analysis ?? analyseRun(header, attempts);
   const vm = buildViewModel(header, attempts, {
     published: o.published ?? [],
@@ -123,7 +124,7 @@ const lineSvg = async (points: LinePoint[], spec: Parameters<typeof lineChartSpe
   points.length ? renderChartSvg(lineChartSpec(points, spec)) : null;
 
 /** The report page as an HTML string, without writing it. */
-export async function renderReport(header: RunHeader, attempts: readonly AttemptRecord[], o: RenderOptions = {}): Promise<string> {
+export async function renderReport(header: RunHeader, attempts: readonly IndexRecord[], o: RenderOptions = {}): Promise<string> {
   const page = reportPage(header, attempts, o);
   const colours = page.colours;
   const price = async (size: (typeof PRICE_CHART_SIZES)[keyof typeof PRICE_CHART_SIZES]): Promise<{ svg: InertSvg; key: KeyEntry[] } | null> => {
@@ -151,25 +152,36 @@ export async function renderReport(header: RunHeader, attempts: readonly Attempt
  * Returns the index path. Trajectory files that are missing or invalid show as a note on their page.
  */
 export async function buildReport(o: BuildReportOptions): Promise<string> {
-  const { header, attempts, outDir } = o;
+  return writeReport(o, o.attempts, async (rs) => rs);
+}
+
+/**
+ * {@link buildReport} over records of any projection `R` (the index reads only {@link IndexRecord}
+ * fields): `whole(rs)` gives the whole records of one page's records, in order, when that page is
+ * built. Attempt pages are written incrementally (src/report/attempt-pages.ts).
+ */
+export async function writeReport<R extends IndexRecord>(o: Omit<BuildReportOptions, 'attempts'>, attempts: readonly R[], whole: (rs: R[]) => Promise<readonly AttemptRecord[]>): Promise<string> {
+  const { header, outDir } = o;
   const withPages = o.attemptPages ?? true;
-  const contenderIndex = new Map(header.contenders.map((c, i) => [c.id, i]));
-  const taskIndex = new Map(header.suite.instance_ids.map((t, i) => [t, i]));
   const modelDriven = new Set(header.contenders.filter((c) => c.model !== null).map((c) => c.id));
   const analysis = analyseRun(header, attempts);
   // The records that count (the leaderboard's: known contender, suite task, attempt in range; last duplicate wins).
-  const records = countedRecords(analysis);
+  const counted = indexAttempts(header, attempts);
   const limit = pLimit(16); // file reads and writes in flight
 
-  const trajectories = new Map<string, TrajectoryRead>();
+  // Step series for the index (context growth); the trajectories themselves are read again per page, not held.
   const series = new Map<string, StepSeries[]>();
-  if (o.runDir) {
-    const runDir = o.runDir;
-    await Promise.all(records.filter((r) => modelDriven.has(r.contender)).map((r) => limit(async () => {
-      const t = await readTrajectory(runDir, r);
-      trajectories.set(`${r.contender}\u0000${r.instance_id}\u0000${r.attempt}`, t);
-      if (t.kind === 'ok') series.set(r.contender, [...(series.get(r.contender) ?? []), stepSeriesOf(t.file)]);
-    })));
+  const runDir = o.runDir;
+  // contenders with no trajectory folder have only missing trajectories: no read per attempt
+  const withFolder = runDir ? await contendersWithTrajectories(runDir) : new Set<string>();
+  if (runDir) {
+    const driven = header.contenders.filter((c) => modelDriven.has(c.id) && withFolder.has(c.id)).flatMap((c) => [...counted.byContender.get(c.id)!.values()].flatMap((m) => [...m.values()]));
+    const read = await Promise.all(driven.map((r) => limit(() => readTrajectory(runDir, r))));
+    read.forEach((t, i) => {
+      if (t.kind !== 'ok') return;
+      const c = driven[i]!.contender;
+      series.set(c, [...(series.get(c) ?? []), stepSeriesOf(t.file)]);
+    });
   }
 
   const html = await renderReport(header, attempts, { published: o.published, repricedFrom: o.repricedFrom, filterNote: o.filterNote, attemptPages: withPages, trajectories: series, analysis, ...(o.taskMeta ? { taskMeta: o.taskMeta } : {}) });
@@ -178,24 +190,24 @@ export async function buildReport(o: BuildReportOptions): Promise<string> {
   await writeFile(path, html, 'utf8');
 
   if (withPages) {
-    const cells = new Map<string, { ci: number; ti: number; records: AttemptRecord[] }>();
-    for (const r of records) {
-      const ci = contenderIndex.get(r.contender)!;
-      const ti = taskIndex.get(r.instance_id)!;
-      const k = `${ci}/${ti}`;
-      const cell = cells.get(k);
-      if (cell) cell.records.push(r);
-      else cells.set(k, { ci, ti, records: [r] });
-    }
-    const trajectoryOf = (r: AttemptRecord) =>
-      modelDriven.has(r.contender)
-        ? (trajectories.get(`${r.contender}\u0000${r.instance_id}\u0000${r.attempt}`) ?? (o.runDir ? { kind: 'missing' as const } : { kind: 'not_read' as const }))
-        : null;
-    const jobs = [...cells.values()].map(({ ci, ti, records: rs }): PageJob => ({
-      contenderIndex: ci,
-      taskIndex: ti,
-      view: () => attemptPageView(rs.map((r) => ({ record: r, trajectory: trajectoryOf(r) })), { back: '../../index.html#matrix', attemptsPerTask: header.attempts_per_task }),
-    }));
+    const trajectoryOf = async (r: AttemptRecord): Promise<TrajectoryRead | null> => (!modelDriven.has(r.contender) ? null : !runDir ? { kind: 'not_read' } : withFolder.has(r.contender) ? readTrajectory(runDir, r) : { kind: 'missing' });
+    const jobs: PageJob[] = [];
+    header.contenders.forEach((c, ci) => {
+      const byTask = counted.byContender.get(c.id)!;
+      header.suite.instance_ids.forEach((t, ti) => {
+        const rs = byTask.get(t);
+        if (!rs?.size) return;
+        jobs.push({
+          contenderIndex: ci,
+          taskIndex: ti,
+          view: async () => {
+            const full = await whole([...rs.values()]);
+            const withTrajectories = await Promise.all(full.map(async (record) => ({ record, trajectory: await trajectoryOf(record) })));
+            return attemptPageView(withTrajectories, { back: '../../index.html#matrix', attemptsPerTask: header.attempts_per_task });
+          },
+        });
+      });
+    });
     await writeAttemptPages(outDir, jobs, limit);
   }
   return path;

@@ -8,7 +8,7 @@ import type { Field } from './format.ts';
  * (no task had images, or the records predate `images_sent`). Value, contenders in id order:
  * "claude-opus-4.6 saw them (7 images on 3 tasks); deepseek-v3.2 did not (text only: 3 tasks with images)".
  */
-export function imagesFacts(attempts: readonly AttemptRecord[]): Field[] {
+export function imagesFacts(attempts: readonly Pick<AttemptRecord, 'contender' | 'instance_id' | 'images_sent'>[]): Field[] {
   const by = new Map<string, { tasks: Set<string>; shownTasks: Set<string>; images: number }>();
   for (const a of attempts) {
     if (a.images_sent === undefined) continue;

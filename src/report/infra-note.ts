@@ -1,12 +1,12 @@
 // The report header's line about infra errors (DESIGN.md §6): rates leave them out of their
 // denominators, so a run with any says so up front, with the command that completes it.
-import type { AttemptRecord } from '../store/records.ts';
+import type { IndexRecord } from '../store/records.ts';
 
 /**
  * "2 attempts ended in infra errors (harness or provider faults): every rate leaves them out of its
  * denominator. Complete the run with: fixbench run --retry-errors <run_id>"; null when none did.
  */
-export function infraErrorsNote(runId: string, attempts: readonly AttemptRecord[]): string | null {
+export function infraErrorsNote(runId: string, attempts: readonly IndexRecord[]): string | null {
   const n = attempts.filter((a) => a.outcome === 'infra_error').length;
   if (n === 0) return null;
   return (
@@ -19,7 +19,7 @@ export function infraErrorsNote(runId: string, attempts: readonly AttemptRecord[
  * "1 billed call(s) of interrupted attempts (a killed session) are counted, from their ledgers, in
  * 1 attempt record(s)"; null when no record carries any.
  */
-export function interruptedCallsNote(attempts: readonly AttemptRecord[]): string | null {
+export function interruptedCallsNote(attempts: readonly IndexRecord[]): string | null {
   const carrying = attempts.filter((a) => a.interrupted_calls);
   if (!carrying.length) return null;
   const calls = carrying.reduce((s, a) => s + a.interrupted_calls!.calls, 0);

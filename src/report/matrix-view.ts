@@ -2,7 +2,7 @@
 // contender, one compact mark per attempt, each cell linked to its attempts page. Pure.
 import type { Outcome } from '../core/outcome.ts';
 import type { AttemptIndex, ContenderSummary } from '../analysis/leaderboard.ts';
-import type { AttemptRecord, RunHeader } from '../store/records.ts';
+import type { IndexRecord, RunHeader } from '../store/records.ts';
 import type { Field } from './format.ts';
 import { attemptPagePath } from './paths.ts';
 
@@ -61,7 +61,7 @@ export const MATRIX_LEGEND: readonly Field[] = [
   { label: '°', value: 'unprotected: graded without canary tests (exit-code task), not tamper-evident' },
 ];
 
-function mark(record: AttemptRecord | null, attempt: number, attemptsPerTask: number): MatrixMark {
+function mark(record: IndexRecord | null, attempt: number, attemptsPerTask: number): MatrixMark {
   const m = outcomeMark(record?.outcome ?? null, attempt, attemptsPerTask);
   if (!record) return m;
   const notes: string[] = [];

@@ -7,7 +7,7 @@ import { infraErrorsNote, interruptedCallsNote } from './infra-note.ts';
 import { imagesFacts } from './images-view.ts';
 import { billedSummary } from '../analysis/billed.ts';
 import { driftFlagged, sumUsd } from '../pricing/cost.ts';
-import type { AttemptRecord, RunHeader } from '../store/records.ts';
+import type { IndexRecord, RunHeader } from '../store/records.ts';
 import type { ChartPoint } from './chart.ts';
 import { publishedFor, type PublishedScore } from './published.ts';
 import { formatInt, formatMs, formatUsd, type Field } from './format.ts';
@@ -91,7 +91,7 @@ export interface ViewModelOptions {
  * ranked (resolved rate ↓, then USD per task ↑); matrix columns follow the same order, rows follow
  * the suite. USD is list price from the header's price sheet; unknown is "unknown", never "$0".
  */
-export function buildViewModel(header: RunHeader, attempts: readonly AttemptRecord[], options: ViewModelOptions = {}): ReportViewModel {
+export function buildViewModel(header: RunHeader, attempts: readonly IndexRecord[], options: ViewModelOptions = {}): ReportViewModel {
   const { ranked, index } = options.analysis ?? analyseRun(header, attempts);
   const chart = chartPoints(ranked);
   const published = options.published ?? [];

@@ -1,7 +1,8 @@
 // Checks every reader of the store applies to what it reads (src/store/scan.ts, merge.ts): the
 // format version, and whether a record belongs to its run. Pure.
-import { SUPPORTED_FORMAT_VERSIONS, type AttemptRecord, type RunHeader } from '../core/records.ts';
+import { AttemptRecord, SUPPORTED_FORMAT_VERSIONS, type RunHeader } from '../core/records.ts';
 import { UserInputError } from '../core/errors.ts';
+import { upgradeAttemptRecord } from './upgrade.ts';
 
 /** The fields that identify a record: what the duplicate and stray checks read. */
 export type RecordIdentity = Pick<AttemptRecord, 'key' | 'contender' | 'instance_id' | 'attempt'>;
@@ -51,4 +52,14 @@ export function checkFormatVersion(where: string, version: unknown): void {
     `${where}: results store ${found}, but this fixbench reads format_version ${SUPPORTED_FORMAT_VERSIONS.join(', ')}; ` +
       (newer ? 'upgrade fixbench to read it' : 'read it with the fixbench version that wrote it, or re-run the suite with this one'),
   );
+}
+
+/** One parsed `attempts.jsonl` line of a supported version, as the current version (version 1 upgraded with the run's limits). */
+export function parseAttemptLine(obj: unknown, version: unknown, limits: RunHeader['limits']): { success: true; data: AttemptRecord } | { success: false; problems: string[] } {
+  if (version === 1) {
+    const u = upgradeAttemptRecord(obj, limits);
+    return u.ok ? { success: true, data: u.value } : { success: false, problems: u.problems };
+  }
+  const r = AttemptRecord.safeParse(obj);
+  return r.success ? { success: true, data: r.data } : { success: false, problems: r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`) };
 }

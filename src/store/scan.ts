@@ -4,13 +4,13 @@
 // those decoded and validated (a resume needs keys and spend, the report's index everything but the
 // patch and the test lists: bench/RESULTS.md, issue 18.4). `readRun` (store.ts) is this reader
 // with every field.
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { AttemptRecord, type RunHeader } from '../core/records.ts';
+import { AttemptRecord, type IndexRecord, type RunHeader } from '../core/records.ts';
 import { UserInputError } from '../core/errors.ts';
-import { upgradeAttemptRecord } from './upgrade.ts';
-import { checkFormatVersion, strayRecord, type RecordIdentity } from './checks.ts';
+import { NameSet, projectLine } from './project-line.ts';
+import { checkFormatVersion, parseAttemptLine, strayRecord, type RecordIdentity } from './checks.ts';
 
 /** Where a record was read: its 1-based line and its bytes in the file (offset, length without the newline). */
 export interface LineAt {
@@ -76,9 +76,9 @@ export async function scanAttempts<T extends RecordIdentity>(dir: string, header
     if (version === 1) {
       // version 1 is read whole and upgraded: the upgrade needs the whole line
       const whole = want ? (JSON.parse(buf.toString('utf8', s, e)) as unknown) : obj;
-      const u = upgradeAttemptRecord(whole, header.limits);
-      if (!u.ok) return void problems.push({ line: at.line, text: `${where}: invalid record (format version 1): ${u.problems.join('; ')}` });
-      data = (want ? Object.fromEntries(Object.entries(u.value).filter(([k]) => want.names.has(k))) : u.value) as T;
+      const u = parseAttemptLine(whole, version, header.limits);
+      if (!u.success) return void problems.push({ line: at.line, text: `${where}: invalid record (format version 1): ${u.problems.join('; ')}` });
+      data = (want ? Object.fromEntries(Object.entries(u.data).filter(([k]) => want.names.has(k))) : u.data) as T;
     } else {
       const r = p.schema.safeParse(obj);
       if (!r.success) return void problems.push({ line: at.line, text: `${where}: invalid record: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}` });
@@ -174,147 +174,6 @@ function isBlank(b: Buffer, s: number, e: number): boolean {
   return true;
 }
 
-function isWs(c: number | undefined): boolean {
-  return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
-}
-
-/** Index of the quote closing the JSON string opening at `i` (a quote), or -1 before `e`. */
-function stringEnd(b: Buffer, i: number, e: number): number {
-  for (let j = i + 1; ; ) {
-    const q = b.indexOf(0x22, j);
-    if (q < 0 || q >= e) return -1;
-    let bs = 0;
-    for (let k = q - 1; k > i && b[k] === 0x5c; k--) bs++;
-    if (bs % 2 === 0) return q;
-    j = q + 1;
-  }
-}
-
-/** Whether `b[i, j)` is a JSON literal (true, false, null) or number, checked on bytes. */
-function isLiteral(b: Buffer, i: number, j: number): boolean {
-  const n = j - i;
-  if (n === 4 && ((b[i] === 0x74 && b[i + 1] === 0x72 && b[i + 2] === 0x75 && b[i + 3] === 0x65) || (b[i] === 0x6e && b[i + 1] === 0x75 && b[i + 2] === 0x6c && b[i + 3] === 0x6c))) return true;
-  if (n === 5 && b[i] === 0x66 && b[i + 1] === 0x61 && b[i + 2] === 0x6c && b[i + 3] === 0x73 && b[i + 4] === 0x65) return true;
-  // a number: JSON.parse of the kept members checks kept ones fully; a skipped one only needs to be number-shaped
-  if (n === 0) return false;
-  for (let k = i; k < j; k++) {
-    const c = b[k]!;
-    if (!((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45)) return false;
-  }
-  return true;
-}
-
-/** Index just after the JSON value starting at `i`, or -1 when it is not one (structurally). */
-function valueEnd(b: Buffer, i: number, e: number): number {
-  const c = b[i];
-  if (c === 0x22) {
-    const q = stringEnd(b, i, e);
-    return q < 0 ? -1 : q + 1;
-  }
-  if (c === 0x7b || c === 0x5b) {
-    let depth = 0;
-    for (let j = i; j < e; j++) {
-      const d = b[j]!;
-      if (d === 0x22) {
-        j = stringEnd(b, j, e);
-        if (j < 0) return -1;
-      } else if (d === 0x7b || d === 0x5b) depth++;
-      else if (d === 0x7d || d === 0x5d) {
-        depth--;
-        if (depth === 0) return j + 1;
-      }
-    }
-    return -1;
-  }
-  let j = i;
-  while (j < e && b[j] !== 0x2c && b[j] !== 0x7d && !isWs(b[j])) j++;
-  return isLiteral(b, i, j) ? j : -1;
-}
-
-/**
- * The member names a projection keeps, matched on bytes: a name's bytes are hashed as they are
- * walked and compared only with the wanted name of that hash (no string is made per member).
- */
-export class NameSet {
-  private readonly byHash = new Map<number, Buffer[]>();
-  constructor(readonly names: ReadonlySet<string>) {
-    for (const n of names) {
-      const bytes = Buffer.from(n, 'utf8');
-      const h = NameSet.hash(bytes, 0, bytes.length);
-      this.byHash.set(h, [...(this.byHash.get(h) ?? []), bytes]);
-    }
-  }
-  static hash(b: Buffer, s: number, e: number): number {
-    let h = 0x811c9dc5;
-    for (let i = s; i < e; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
-    return h >>> 0;
-  }
-  /** Whether the unescaped name on `b[s, e)` (between its quotes) is wanted. */
-  has(b: Buffer, s: number, e: number): boolean {
-    const list = this.byHash.get(NameSet.hash(b, s, e));
-    if (!list) return false;
-    for (const n of list) if (n.length === e - s && b.compare(n, 0, n.length, s, e) === 0) return true;
-    return false;
-  }
-}
-
-/**
- * The JSON text of the object on `b[s, e)` with only its top-level members named in `want`, without
- * decoding the others (their strings are skipped by byte search, nested values by bracket
- * matching); runs of consecutive kept members are copied as one slice. Null when the line is not a
- * plain object as far as this walk sees: the caller then parses the whole line, so a bad line gets
- * `JSON.parse`'s own error. The kept members are checked by `JSON.parse` of the result; skipped
- * values only for their shape.
- */
-export function projectLine(b: Buffer, s: number, e: number, want: NameSet): string | null {
-  let i = s;
-  while (i < e && isWs(b[i])) i++;
-  if (b[i] !== 0x7b) return null;
-  i++;
-  while (i < e && isWs(b[i])) i++;
-  if (b[i] === 0x7d) return onlyWsAfter(b, i + 1, e) ? '{}' : null;
-  let out = '';
-  let runStart = -1;
-  let runEnd = -1;
-  for (;;) {
-    while (i < e && isWs(b[i])) i++;
-    if (b[i] !== 0x22) return null;
-    const keyStart = i;
-    const keyEnd = stringEnd(b, i, e);
-    if (keyEnd < 0) return null;
-    const escaped = b.indexOf(0x5c, i + 1) >= 0 && b.indexOf(0x5c, i + 1) < keyEnd;
-    const wanted = escaped ? want.names.has(JSON.parse(b.toString('utf8', i, keyEnd + 1)) as string) : want.has(b, i + 1, keyEnd);
-    i = keyEnd + 1;
-    while (i < e && isWs(b[i])) i++;
-    if (b[i] !== 0x3a) return null;
-    i++;
-    while (i < e && isWs(b[i])) i++;
-    const end = valueEnd(b, i, e);
-    if (end < 0) return null;
-    if (wanted) {
-      if (runStart < 0) runStart = keyStart;
-      runEnd = end;
-    } else if (runStart >= 0) {
-      out += (out ? ',' : '') + b.toString('utf8', runStart, runEnd);
-      runStart = -1;
-    }
-    i = end;
-    while (i < e && isWs(b[i])) i++;
-    if (b[i] === 0x2c) {
-      i++;
-      continue;
-    }
-    if (b[i] !== 0x7d || !onlyWsAfter(b, i + 1, e)) return null;
-    if (runStart >= 0) out += (out ? ',' : '') + b.toString('utf8', runStart, runEnd);
-    return `{${out}}`;
-  }
-}
-
-function onlyWsAfter(b: Buffer, i: number, e: number): boolean {
-  for (; i < e; i++) if (!isWs(b[i])) return false;
-  return true;
-}
-
 /** What a resume needs of each finished attempt: its identity, outcome (`--retry-errors`) and spend (the run budget). */
 export const RESUME_FIELDS = projection(['outcome', 'list_usd', 'usage']);
 export type ResumeRecord = z.infer<(typeof RESUME_FIELDS)['schema']>;
@@ -323,5 +182,64 @@ export type ResumeRecord = z.infer<(typeof RESUME_FIELDS)['schema']>;
 export const INDEX_FIELDS = projection(
   (Object.keys(AttemptRecord.shape) as Array<keyof AttemptRecord>).filter((k) => k !== 'model_patch' && k !== 'tests_status') as Array<Exclude<keyof AttemptRecord, 'model_patch' | 'tests_status'>>,
 );
-/** A record as the report's index reads it (src/report): no `model_patch`, no `tests_status`. */
-export type IndexRecord = Omit<AttemptRecord, 'model_patch' | 'tests_status'>;
+
+/**
+ * Reads whole records back from the lines a scan found (`LineAt` of {@link scanAttempts}): what the
+ * report's attempt pages need after its index was built from a projection. One file handle for
+ * many reads; `close` when done.
+ * @throws UserInputError naming `<file>:<line>` when a line no longer holds a valid record there
+ *   (the file changed since the scan).
+ */
+export async function openAttemptsAt(dir: string, header: RunHeader): Promise<{ read: (ats: readonly LineAt[]) => Promise<AttemptRecord[]>; close: () => Promise<void> }> {
+  const file = path.join(dir, 'attempts.jsonl');
+  let opening: Promise<FileHandle> | null = null; // opened once, at the first read: a run with no record has no file
+  const read = async (ats: readonly LineAt[]): Promise<AttemptRecord[]> => {
+    const out: AttemptRecord[] = [];
+    const fh = await (opening ??= open(file, 'r'));
+    for (const at of ats) {
+      const buf = Buffer.allocUnsafe(at.bytes);
+      const { bytesRead } = await fh.read(buf, 0, at.bytes, at.offset);
+      const where = `${file}:${at.line}`;
+      let obj: unknown;
+      try {
+        obj = JSON.parse(buf.toString('utf8', 0, bytesRead));
+      } catch (e) {
+        throw new UserInputError(`${where}: changed while the report was built (${(e as Error).message}); build the report again once the run is finished`);
+      }
+      const version = (obj as { format_version?: unknown })?.format_version;
+      checkFormatVersion(where, version);
+      const r = parseAttemptLine(obj, version, header.limits);
+      if (!r.success) throw new UserInputError(`${where}: invalid record: ${r.problems.join('; ')}`);
+      out.push(r.data);
+    }
+    return out;
+  };
+  return { read, close: async () => void (opening && (await (await opening).close())) };
+}
+
+/**
+ * The resume scan: the header and, per finished attempt, its identity, outcome and spend, without
+ * decoding patches or test lists (issue 18.4: at 100,000 records, a fraction of `readRun`'s time
+ * and memory).
+ * @throws UserInputError as `scanAttempts` does.
+ */
+export async function readResumeScan(dir: string, header: RunHeader): Promise<ResumeRecord[]> {
+  const out: ResumeRecord[] = [];
+  await scanAttempts(dir, header, RESUME_FIELDS, (r) => void out.push(r));
+  return out;
+}
+
+/**
+ * What the report's index page reads: every record without its patch and test lists, and where
+ * each line is (to read the whole record back for its attempt page, {@link openAttemptsAt}).
+ * @throws UserInputError as `scanAttempts` does.
+ */
+export async function readRunIndex(dir: string, header: RunHeader): Promise<{ records: IndexRecord[]; lines: Map<string, LineAt> }> {
+  const records: IndexRecord[] = [];
+  const lines = new Map<string, LineAt>();
+  await scanAttempts(dir, header, INDEX_FIELDS, (r, at) => {
+    records.push(r);
+    lines.set(r.key, at);
+  });
+  return { records, lines };
+}

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { AttemptRecord, RunHeader } from './records.ts';
 import { checkFormatVersion } from './checks.ts';
 import { FULL, scanAttempts } from './scan.ts';
-import { upgradeAttemptRecord, upgradeRunHeader } from './upgrade.ts';
+import { upgradeRunHeader } from './upgrade.ts';
 import { writeAttemptLogs } from './logs.ts';
 import { trajectorySink, type AttemptRef, type TrajectorySink } from './trajectory.ts';
 import { appendInRun, assertNoLinks, copyTreeNoFollow, openInRun } from './run-fs.ts';
@@ -15,7 +15,7 @@ import { writeFileAtomic } from '../core/atomic-write.ts';
 import { UserInputError } from '../core/errors.ts';
 import { noRedaction, type Redactor } from '../core/redact.ts';
 
-export { checkFormatVersion, strayRecord, type RecordIdentity } from './checks.ts';
+export { checkFormatVersion, parseAttemptLine, strayRecord, type RecordIdentity } from './checks.ts';
 
 /** Writes one run's folder. Not safe across processes; within a process appends are serialised. */
 export class RunWriter {
@@ -193,12 +193,3 @@ export function parseRunHeader(file: string, raw: unknown): RunHeader {
   return h.data;
 }
 
-/** One parsed `attempts.jsonl` line of a supported version, as the current version (version 1 upgraded with the run's limits). */
-export function parseAttemptLine(obj: unknown, version: unknown, limits: RunHeader['limits']): { success: true; data: AttemptRecord } | { success: false; problems: string[] } {
-  if (version === 1) {
-    const u = upgradeAttemptRecord(obj, limits);
-    return u.ok ? { success: true, data: u.value } : { success: false, problems: u.problems };
-  }
-  const r = AttemptRecord.safeParse(obj);
-  return r.success ? { success: true, data: r.data } : { success: false, problems: r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`) };
-}

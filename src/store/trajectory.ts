@@ -1,7 +1,7 @@
 // The store's reader and writer of trajectory files (schemas: src/core/trajectory.ts). The only
 // module that builds their paths: `trajectories/<contender>/<instance_id>/<attempt>.json`.
 import { constants } from 'node:fs';
-import { readFile, rename } from 'node:fs/promises';
+import { readdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { Trajectory, type TrajectorySink } from '../core/trajectory.ts';
 import type { Redactor } from '../core/redact.ts';
@@ -72,4 +72,13 @@ export async function readTrajectory(runDir: string, ref: AttemptRef): Promise<T
   const parsed = Trajectory.safeParse(json);
   if (!parsed.success) return { kind: 'invalid', reason: `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).slice(0, 3).join('; ')}` };
   return { kind: 'ok', file: parsed.data };
+}
+
+/**
+ * The contender ids that have a trajectory folder in `runDir` (`trajectories/<contender>/`): a
+ * reader skips the per-attempt reads of the others (they are all missing). Empty when there is none.
+ */
+export async function contendersWithTrajectories(runDir: string): Promise<Set<string>> {
+  const entries = await readdir(path.join(runDir, 'trajectories'), { withFileTypes: true }).catch(() => []);
+  return new Set(entries.filter((e) => e.isDirectory()).map((e) => e.name));
 }

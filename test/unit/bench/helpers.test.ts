@@ -124,15 +124,16 @@ describe('RESULTS.md block and the manual-baseline manifest', () => {
   });
 });
 
-describe('streaming key scan', () => {
+describe('resume scan of a synthetic run (the scale bench reads it so)', () => {
   it('reads the key of every complete line and skips a torn last line', async () => {
-    const { scanKeys } = await import('../../../bench/lib/scan-keys.ts');
+    const { readResumeScan } = await import('../../../src/store/scan.ts');
+    const { readRunHeader } = await import('../../../src/store/store.ts');
     const dir = mkdtempSync(join(tmpdir(), 'fixbench-bench-keys-'));
     try {
       await writeSyntheticRun(dir, { records: 30, seed: 2, tasks: 3, models: 2 });
       const { appendFileSync } = await import('node:fs');
       appendFileSync(join(dir, 'attempts.jsonl'), '{"key":"torn');
-      const keys = await scanKeys(join(dir, 'attempts.jsonl'));
+      const keys = new Set((await readResumeScan(dir, await readRunHeader(dir))).map((r) => r.key));
       const run = await readRun(dir);
       expect(keys).toEqual(new Set(run.attempts.map((a) => a.key)));
       expect(keys.size).toBe(30);

@@ -1,0 +1,130 @@
+// Incremental attempt pages and the report read from a run folder (issue 18.4): a report built in
+// steps — records added, a record changed, the template changed — is byte-identical to a full
+// build of the final state in an empty folder, and only the pages that changed are written.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildReport } from '../../../src/report/build.ts';
+import { buildReportFromRun } from '../../../src/report/build-run.ts';
+import { RunWriter, readRun } from '../../../src/store/store.ts';
+import type { AttemptRecord } from '../../../src/store/records.ts';
+import { sampleRun } from './sample-run.ts';
+
+const root = mkdtempSync(path.join(os.tmpdir(), 'fixbench-incremental-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let n = 0;
+const fresh = () => path.join(root, `out-${n++}`);
+
+/** Every file under `dir` (relative path → bytes). */
+async function tree(dir: string): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    const p = path.join(e.parentPath, e.name);
+    out.set(path.relative(dir, p), await readFile(p));
+  }
+  return out;
+}
+
+async function expectSameTree(a: string, b: string): Promise<void> {
+  const [ta, tb] = [await tree(a), await tree(b)];
+  expect([...ta.keys()].sort()).toEqual([...tb.keys()].sort());
+  for (const [k, v] of ta) expect(v.equals(tb.get(k)!), k).toBe(true);
+}
+
+/** mtime (ms) of every attempt page: which ones a build rewrote. */
+async function mtimes(dir: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const [k] of await tree(dir)) if (k.endsWith('.html') && k.startsWith('attempts')) out.set(k, (await stat(path.join(dir, k))).mtimeMs);
+  return out;
+}
+
+describe('incremental attempt pages', () => {
+  it('a report built in steps equals a full build, byte for byte, and rewrites only changed pages', async () => {
+    const { header, attempts } = sampleRun();
+    const half = attempts.filter((_, i) => i % 2 === 0);
+    const out = fresh();
+    await buildReport({ header, attempts: half, outDir: out });
+    // more attempts finished (resume): the new ones get pages, the old pages stay
+    await buildReport({ header, attempts, outDir: out });
+    const full = fresh();
+    await buildReport({ header, attempts, outDir: full });
+    await expectSameTree(out, full);
+
+    // one record changed (e.g. re-priced or re-graded): its page, and only it, is written again
+    const before = await mtimes(out);
+    await new Promise((r) => setTimeout(r, 20)); // mtimes in ms: make a rewrite visible
+    const changed: AttemptRecord[] = attempts.map((r, i) => (i === 3 ? { ...r, list_usd: (r.list_usd ?? 0) + 1.5 } : r));
+    await buildReport({ header, attempts: changed, outDir: out });
+    const after = await mtimes(out);
+    const rewritten = [...after].filter(([k, t]) => t !== before.get(k)).map(([k]) => k);
+    expect(rewritten).toHaveLength(1);
+    const full2 = fresh();
+    await buildReport({ header, attempts: changed, outDir: full2 });
+    await expectSameTree(out, full2);
+
+    // fewer contenders' records (a page no longer in the run): removed
+    const fewer = changed.filter((r) => r.contender !== changed[0]!.contender);
+    await buildReport({ header, attempts: fewer, outDir: out });
+    const full3 = fresh();
+    await buildReport({ header, attempts: fewer, outDir: full3 });
+    await expectSameTree(out, full3);
+  });
+
+  it('rewrites every page when the template changed, and a page edited or deleted on disk', async () => {
+    const { header, attempts } = sampleRun();
+    const out = fresh();
+    await buildReport({ header, attempts, outDir: out });
+    const manifestFile = path.join(out, 'attempts', 'pages.json');
+    const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as { template: string; pages: Record<string, unknown> };
+    const pages = Object.keys(manifest.pages);
+    // a page damaged by hand, another deleted
+    await writeFile(path.join(out, 'attempts', pages[0]!), 'edited');
+    rmSync(path.join(out, 'attempts', pages[1]!));
+    await buildReport({ header, attempts, outDir: out });
+    const full = fresh();
+    await buildReport({ header, attempts, outDir: full });
+    await expectSameTree(out, full);
+    // an older template version: every page is written again
+    await writeFile(manifestFile, JSON.stringify({ ...manifest, template: 'older' }));
+    const before = await mtimes(out);
+    await new Promise((r) => setTimeout(r, 20));
+    await buildReport({ header, attempts, outDir: out });
+    const after = await mtimes(out);
+    expect([...after].filter(([k, t]) => t === before.get(k))).toEqual([]);
+    await expectSameTree(out, full);
+  });
+
+  it('never deletes a file a hand-edited manifest names outside the page pattern', async () => {
+    const { header, attempts } = sampleRun();
+    const out = fresh();
+    await buildReport({ header, attempts, outDir: out });
+    const manifestFile = path.join(out, 'attempts', 'pages.json');
+    const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as { pages: Record<string, unknown> };
+    await writeFile(path.join(out, 'keep.txt'), 'mine');
+    await writeFile(manifestFile, JSON.stringify({ ...manifest, pages: { ...manifest.pages, '../keep.txt': { digest: 'x', bytes: 4 }, '../index.html': { digest: 'x', bytes: 1 } } }));
+    await buildReport({ header, attempts, outDir: out });
+    expect(await readFile(path.join(out, 'keep.txt'), 'utf8')).toBe('mine');
+    expect((await stat(path.join(out, 'index.html'))).size).toBeGreaterThan(1000);
+  });
+});
+
+describe('buildReportFromRun (index from projected records, pages read back by line)', () => {
+  it('is byte-identical to buildReport over readRun', async () => {
+    const { header, attempts } = sampleRun();
+    const runDir = path.join(root, 'results', header.run_id);
+    const w = await RunWriter.create(runDir, header);
+    for (const r of attempts) await w.appendAttempt(r);
+    const stored = await readRun(runDir);
+    const a = fresh();
+    await buildReport({ header: stored.header, attempts: stored.attempts, outDir: a, runDir });
+    const b = fresh();
+    await buildReportFromRun({ runDir, outDir: b });
+    await expectSameTree(a, b);
+    // and again into the same folder: nothing to write, same bytes
+    await buildReportFromRun({ runDir, outDir: b });
+    await expectSameTree(a, b);
+  });
+});
