@@ -39,9 +39,32 @@ export function cascadePlans(specs: readonly string[], catalog: Catalog, o: { mo
     if (twice.length) throw new UserInputError(`--cascade ${spec}: ${[...new Set(twice)].join(', ')} named more than once; a cascade tries each model once (use --attempts for repeats)`);
     const id = cascadeId(stages);
     if (plans.some((p) => p.id === id)) throw new UserInputError(`--cascade ${spec}: this cascade is given twice; give each cascade once`);
+    checkStageKeys(stages, spec, catalog, env);
     plans.push({ kind: 'cascade', id, stages: stages.map((s) => stagePlan(s, spec, catalog, env)), mode: o.mode, signal: o.signal });
   }
   return plans;
+}
+
+/**
+ * Refuses a cascade whose stage models lack their API key, naming each unset variable and its stages.
+ * "Drop X from the cascade" is offered only when the stages left (with their keys set) still make a
+ * cascade of two or more; `--dry-run` is always named as the way to forecast it without a key.
+ * @throws UserInputError (exit 2) when any stage's key is unset.
+ */
+function checkStageKeys(stages: readonly string[], spec: string, catalog: Catalog, env: NodeJS.ProcessEnv): void {
+  const modelOf = (s: string) => catalog.models.find((m) => m.spec.id === (s.lastIndexOf('@') > 0 ? s.slice(0, s.lastIndexOf('@')) : s));
+  const keyless = stages.filter((s) => {
+    const m = modelOf(s);
+    return m !== undefined && !env[m.spec.api_key_env];
+  });
+  if (!keyless.length) return;
+  const vars = [...new Set(keyless.map((s) => modelOf(s)!.spec.api_key_env))];
+  const left = stages.length - keyless.length;
+  const drop = left >= 2 ? `, or drop ${keyless.join(', ')} from the cascade` : '';
+  throw new UserInputError(
+    `--cascade ${spec}: ${vars.join(', ')} ${vars.length > 1 ? 'are' : 'is'} not set (the API key of ${keyless.join(', ')}); export ${vars.length > 1 ? 'them' : 'it'}${drop}; ` +
+      'to forecast the cascade without a key, add --dry-run',
+  );
 }
 
 /** The model plan of one stage name (`<model>` or `<model>@<agent>`). */

@@ -100,14 +100,16 @@ export async function loadCatalog(modelsFile: string, priceFile: string): Promis
 
 /**
  * Picks models by id, in the order given.
- * @throws UserInputError naming unknown ids and listing the known ones.
+ * @throws UserInputError naming unknown ids and listing the known model and route ids (routes come from
+ *   the models file's `routes:` section, docs/routing.md).
  */
-export function selectModels(catalog: Catalog, ids: string[]): PricedModel[] {
+export function selectModels(catalog: Pick<Catalog, 'models' | 'routes' | 'modelsFile'>, ids: string[]): PricedModel[] {
   const unknown = ids.filter((id) => !catalog.models.some((m) => m.spec.id === id));
   if (unknown.length) {
     throw new UserInputError(
-      `unknown model id(s): ${unknown.join(', ')} (not in ${catalog.modelsFile}); known ids: ${catalog.models.map((m) => m.spec.id).join(', ')}`,
-      { where: catalog.modelsFile, fix: 'use an id from models.yaml or add the model there' },
+      `unknown model id(s): ${unknown.join(', ')} (not in ${catalog.modelsFile}); known ids: ${catalog.models.map((m) => m.spec.id).join(', ')}; ` +
+        (catalog.routes.length ? `step routes: ${catalog.routes.map((r) => r.id).join(', ')}` : 'step routes: none (a route id is defined under `routes:` in the models file, see docs/routing.md)'),
+      { where: catalog.modelsFile, fix: 'use a model or route id from the models file (`fixbench models list`), or add the model under `models:` or the route under `routes:` there (or in a --models-file; see docs/routing.md)' },
     );
   }
   return ids.map((id) => catalog.models.find((m) => m.spec.id === id)!);

@@ -103,6 +103,8 @@ describe('fixbench run rejects bad input with exit code 2 before any work', () =
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/unknown model id\(s\): gpt-9-ultra \(not in .*models\.yaml\)/);
     expect(r.stderr).toMatch(/known ids: .*deepseek-v3\.2/);
+    // the bundled models file has no routes: the error says where a route id would come from
+    expect(r.stderr).toContain('step routes: none (a route id is defined under `routes:` in the models file, see docs/routing.md)');
     await expectNoWork();
   });
 

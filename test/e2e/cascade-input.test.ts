@@ -9,13 +9,13 @@ import { runCli } from '../helpers/cli.ts';
 
 let tmp: string;
 let modelsFile: string;
-const model = (id: string) => [`  - id: ${id}`, '    provider: fake', '    api: openai-chat', '    base_url: http://127.0.0.1:9/v1', '    api_key_env: FAKE_CASCADE_KEY', `    model: fake/${id}`, '    vendor: Fake Labs', '    region: US'];
+const model = (id: string, key = 'FAKE_CASCADE_KEY') => [`  - id: ${id}`, '    provider: fake', '    api: openai-chat', '    base_url: http://127.0.0.1:9/v1', `    api_key_env: ${key}`, `    model: fake/${id}`, '    vendor: Fake Labs', '    region: US'];
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-cascade-input-'));
   modelsFile = path.join(tmp, 'models.yaml');
-  await writeFile(modelsFile, ['models:', ...model('cheap'), ...model('strong'), ''].join('\n'));
-  await writeFile(path.join(tmp, '2026-04-01.yaml'), 'as_of: "2026-04-01"\nsource: test\nmodels:\n  cheap: { input: "1", output: "2" }\n  strong: { input: "10", output: "40" }\n');
+  await writeFile(modelsFile, ['models:', ...model('cheap'), ...model('strong'), ...model('other', 'FAKE_OTHER_KEY'), ''].join('\n'));
+  await writeFile(path.join(tmp, '2026-04-01.yaml'), 'as_of: "2026-04-01"\nsource: test\nmodels:\n  cheap: { input: "1", output: "2" }\n  strong: { input: "10", output: "40" }\n  other: { input: "3", output: "9" }\n');
 });
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
@@ -45,7 +45,18 @@ describe('run --cascade bad input', () => {
   it('a stage model whose API-key variable is unset is refused, naming the variable', async () => {
     const r = await run(['--cascade', 'cheap,strong'], {});
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain('--cascade cheap,strong: FAKE_CASCADE_KEY is not set (the API key of cheap); export it');
+    expect(r.stderr).toContain('--cascade cheap,strong: FAKE_CASCADE_KEY is not set (the API key of cheap, strong); export it; to forecast the cascade without a key, add --dry-run');
+    // every stage shares the key: dropping one leaves no cascade, so that advice is not given
+    expect(r.stderr).not.toContain('drop');
+  });
+
+  it('offers to drop a keyless stage only when two stages with keys would remain', async () => {
+    const three = await run(['--cascade', 'other,cheap,strong'], { FAKE_CASCADE_KEY: 'k-123' });
+    expect(three.exitCode).toBe(2);
+    expect(three.stderr).toContain('--cascade other,cheap,strong: FAKE_OTHER_KEY is not set (the API key of other); export it, or drop other from the cascade; to forecast the cascade without a key, add --dry-run');
+    const two = await run(['--cascade', 'other,strong'], { FAKE_CASCADE_KEY: 'k-123' });
+    expect(two.exitCode).toBe(2);
+    expect(two.stderr).toContain('--cascade other,strong: FAKE_OTHER_KEY is not set (the API key of other); export it; to forecast');
   });
 
   it('a cascade is part of the RunConfig: --resume with another --cascade-mode is refused, naming the field', async () => {

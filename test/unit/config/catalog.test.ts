@@ -51,3 +51,11 @@ describe('bundled models.yaml and price sheet', () => {
     expect(callCostUsd(usage, null)).toBeNull();
   });
 });
+
+describe('selectModels', () => {
+  it('names an unknown id and lists the known route ids beside the model ids', async () => {
+    const c = await loadCatalog(path.join(ROOT, 'models.yaml'), path.join(ROOT, 'prices', '2026-03-31.yaml'));
+    const withRoute = { ...c, routes: [{ id: 'flash>opus', cheap: 'step-3.5-flash', strong: 'claude-opus-4.6' }] } as unknown as typeof c;
+    expect(() => selectModels(withRoute, ['nosuch'])).toThrow(/unknown model id\(s\): nosuch .*known ids: .*step-3\.5-flash.*; step routes: flash>opus/);
+  });
+});
