@@ -20,6 +20,8 @@ export interface DryRunInput {
   catalog: Catalog;
   /** The models the run would drive (chosen by --models, or every catalog model), keys set or not. */
   models: readonly PricedModel[];
+  /** Models a real run would skip (API-key variable unset, not named by --models), each with the reason; printed as a real run prints them. */
+  skipped?: readonly { id: string; reason: string }[];
   /** Agent ids per model (`bash` = built in). */
   agentIds: readonly string[];
   reference: boolean;
@@ -86,9 +88,10 @@ export async function dryRunCommand(input: DryRunInput): Promise<number> {
   const warnings = forecastWarnings(forecast, input);
   const keyless = input.models.filter((m) => !process.env[m.spec.api_key_env]).map((m) => `${m.spec.id} (${m.spec.api_key_env})`);
   if (input.json) {
-    process.stdout.write(JSON.stringify({ type: 'forecast', price_sheet: { file: input.catalog.priceFile, as_of: input.catalog.sheet.as_of }, history: { runs: history.runs, attempts: history.attempts.length, unreadable: history.unreadable }, ...forecast, shard: input.shard ?? null, warnings, keys_not_set: keyless }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ type: 'forecast', price_sheet: { file: input.catalog.priceFile, as_of: input.catalog.sheet.as_of }, history: { runs: history.runs, attempts: history.attempts.length, unreadable: history.unreadable }, ...forecast, shard: input.shard ?? null, warnings, keys_not_set: keyless, skipped: input.skipped ?? [] }, null, 2) + '\n');
   } else {
     process.stdout.write(forecastText(forecast, input, history));
+    for (const s of input.skipped ?? []) process.stderr.write(`  skipped ${s.id}: ${s.reason}\n`);
     for (const k of keyless) process.stderr.write(`note: ${k}: its API-key variable is not set; the forecast counts it, a real run would skip it (or refuse, when --models names it)\n`);
   }
   for (const w of warnings) process.stderr.write(`WARNING: ${w}\n`);

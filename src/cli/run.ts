@@ -81,7 +81,8 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   if (o.dryRun) {
     // --models names what to forecast (keys set or not); otherwise the models a run would drive: those whose key is set
     const forecastModels = explicit ? chosen : chosen.filter((m) => process.env[m.spec.api_key_env]);
-    return (await import('./forecast.ts')).dryRunCommand({ resultsDir: path.resolve(o.results), tasks: tasks.map((t) => t.instance_id), catalog, models: forecastModels, agentIds, reference: o.reference, attemptsPerTask: o.attempts, budgetUsd, budgetTokens, attemptUsd, json: Boolean(o.json), shard: o.shard ?? null });
+    const skippedModels = explicit ? [] : chosen.filter((m) => !process.env[m.spec.api_key_env]).map((m) => ({ id: m.spec.id, reason: `${m.spec.api_key_env} is not set; set it to run this model` }));
+    return (await import('./forecast.ts')).dryRunCommand({ resultsDir: path.resolve(o.results), tasks: tasks.map((t) => t.instance_id), catalog, models: forecastModels, skipped: skippedModels, agentIds, reference: o.reference, attemptsPerTask: o.attempts, budgetUsd, budgetTokens, attemptUsd, json: Boolean(o.json), shard: o.shard ?? null });
   }
   const contenders: ContenderPlan[] = [];
   const skipped: { id: string; reason: string }[] = [];

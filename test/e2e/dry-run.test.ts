@@ -93,6 +93,15 @@ describe('run --dry-run', () => {
     expect(r.stderr).toContain('note: fake-coder (FAKE_PROVIDER_API_KEY): its API-key variable is not set; the forecast counts it, a real run would skip it (or refuse, when --models names it)');
   }, 120_000);
 
+  it('without --models and with no key set, lists the models a real run would skip, as the real run does', async () => {
+    const at = flags.indexOf('--no-reference');
+    const r = await runCli(['run', ...flags.slice(0, at), ...flags.slice(at + 1), '--dry-run'], { env: { FIXBENCH_CACHE_DIR: path.join(tmp, 'env-cache') } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/gold +1 /);
+    expect(r.stdout).not.toMatch(/fake-coder +1 /);
+    expect(r.stderr).toContain('  skipped fake-coder: FAKE_PROVIDER_API_KEY is not set; set it to run this model');
+  }, 120_000);
+
   it('refuses --dry-run with --resume (exit 2, the fix named)', async () => {
     const r = await runCli(['run', '--resume', 'r1', '--results', results, '--dry-run'], { env: env() });
     expect(r.exitCode).toBe(2);
