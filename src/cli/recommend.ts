@@ -76,6 +76,10 @@ export async function recommendCommand(run: string, o: RecommendOptions): Promis
   const tasksDir = defaultTasksDir(o.tasks);
   const { meta, missing } = await readTaskMeta(tasksDir, header.suite.instance_ids);
   const matrix = buildMatrix(header, attempts);
+  if (matrix.contenders.every((c) => c.costBasis === 'no_model')) {
+    const skipped = header.skipped.length ? ` (skipped: ${header.skipped.map((s) => `${s.id}: ${s.reason}`).join('; ')})` : '';
+    throw new UserInputError(`recommend: run ${header.run_id}: no model ran in this run, only reference agents (${matrix.contenders.map((c) => c.id).join(', ')})${skipped}; there is no policy to recommend\n  fix: set OPENROUTER_API_KEY (or the api_key_env of the models you want) and run models, e.g. \`fixbench run --models step-3.5-flash,claude-opus-4.6\`, then \`fixbench recommend <that run>\``);
+  }
   if (!matrix.contenders.some((c) => c.costBasis === 'list_price')) {
     throw new UserInputError(`recommend: run ${header.run_id} has no model with a known list price (contenders: ${matrix.contenders.map((c) => `${c.id} (${c.costBasis})`).join(', ')}); there is no priced policy to recommend\n  fix: re-price it with \`fixbench report ${run} --prices <sheet>\` to check the price rows, or run models with a price row`);
   }

@@ -65,6 +65,17 @@ describe('fixbench recommend', () => {
     expect(j).toMatchObject({ run_id: 'r1', criterion: { kind: 'budget', usdPerTask: 0.05 }, policy: { label: 'cheap' }, met: true, inSample: { rate: 0.5 }, loto: { rate: 0.5 } });
   });
 
+  it('a run where no model ran (reference agents only, e.g. no key set) says so and how to run models, not to re-price it (exit 2)', async () => {
+    const w = await RunWriter.create(path.join(results, 'refonly'), makeHeader({ run_id: 'refonly', suite: { hash: 'h', instance_ids: ['e1'] }, contenders: [referenceContender('gold'), referenceContender('noop')], skipped: [{ id: 'step-3.5-flash', reason: 'OPENROUTER_API_KEY is not set; set it to run this model' }] }));
+    await w.appendAttempt(makeAttempt('gold', 'e1', 'resolved', null, { run_id: 'refonly', agent: 'gold' }));
+    await w.appendAttempt(makeAttempt('noop', 'e1', 'unresolved', null, { run_id: 'refonly', agent: 'noop' }));
+    const r = await runCli(['recommend', 'refonly', '--results', results, '--tasks', tasksDir]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('recommend: run refonly: no model ran in this run, only reference agents (gold, noop) (skipped: step-3.5-flash: OPENROUTER_API_KEY is not set');
+    expect(r.stderr).toContain('fix: set OPENROUTER_API_KEY');
+    expect(r.stderr).not.toContain('re-price');
+  });
+
   it('a missing run lists the runs that exist (exit 2)', async () => {
     const r = await runCli(['recommend', 'nope', '--results', results]);
     expect(r.exitCode).toBe(2);
