@@ -37,14 +37,25 @@ function card(role: string, j: Judged, why: string, name: string = j.id): Answer
 }
 
 /**
+ * The answer block's sentence for a run no model took part in: what to do next first (set the key,
+ * run again), then which models were skipped and why (`skipped`: the run header's list).
+ */
+export function noModelText(skipped: readonly { id: string; reason: string }[]): string {
+  const vars = [...new Set(skipped.flatMap((s) => /^([A-Z][A-Z0-9_]*) is not set/.exec(s.reason)?.[1] ?? []))];
+  const fix = vars.length
+    ? `Set ${list(vars)} and run again with npx fixbench run to compare models; this run skipped ${list(skipped.map((s) => s.id))} (see "Skipped contenders" below).`
+    : 'Set OPENROUTER_API_KEY (the key of the bundled models) and run models (npx fixbench run) to compare them.';
+  return `No model took part in this run (only reference agents): nothing to choose between. ${fix}`;
+}
+
+/**
  * The answer block of a report. `priceAsOf` is the sheet's date (the USD figures are at its prices).
  * Sentences say "not significant" where the paired McNemar test with Holm's adjustment cannot tell
  * two picks apart at α = 0.05, so a reader does not pay for a difference that may be noise.
+ * `skipped` (the run header's skipped models) feeds the sentence of a run with no model.
  */
-export function answerView(a: Answer, priceAsOf: string): AnswerView {
-  if (a.models.length === 0 || a.mostAccurate === null) {
-    return { cards: [], notes: [], empty: 'No model took part in this run (only reference agents): nothing to choose between.' };
-  }
+export function answerView(a: Answer, priceAsOf: string, skipped: readonly { id: string; reason: string }[] = []): AnswerView {
+  if (a.models.length === 0 || a.mostAccurate === null) return { cards: [], notes: [], empty: noModelText(skipped) };
   const cards: AnswerCard[] = [];
   const notes: string[] = [];
   const best = a.mostAccurate;

@@ -80,6 +80,16 @@ describe('answer', () => {
     const empty = answer(buildMatrix(h, [makeAttempt('gold', 't1', 'resolved', null)]));
     expect(empty).toMatchObject({ bestValue: null, mostAccurate: null, bestCascade: null, models: [] });
     expect(answerView(empty, '2026-03-31').empty).toMatch(/nothing to choose/);
+    expect(answerView(empty, '2026-03-31').empty).toContain('Set OPENROUTER_API_KEY (the key of the bundled models) and run models');
+  });
+
+  it('a keyless run: the first sentence of the answer block says to set the key and run again, naming the skipped models', () => {
+    const h = makeHeader({ contenders: [referenceContender('gold')] });
+    const empty = answer(buildMatrix(h, [makeAttempt('gold', 't1', 'resolved', null)]));
+    const skipped = [{ id: 'step-3.5-flash', reason: 'OPENROUTER_API_KEY is not set; set it to run this model' }, { id: 'claude-opus-4.6', reason: 'OPENROUTER_API_KEY is not set; set it to run this model' }];
+    expect(answerView(empty, '2026-03-31', skipped).empty).toBe(
+      'No model took part in this run (only reference agents): nothing to choose between. Set OPENROUTER_API_KEY and run again with npx fixbench run to compare models; this run skipped step-3.5-flash and claude-opus-4.6 (see "Skipped contenders" below).',
+    );
   });
 
   it('judges models on attempt 0, the basis of cascades, when a run has several attempts', () => {

@@ -41,3 +41,16 @@ describe('the report\'s recommended policy', () => {
     expect(html).toMatch(/<td>leave-one-task-out<\/td><td class="num">100\.0%<\/td>/);
   });
 });
+
+describe('a report with no recommended policy', () => {
+  it('a keyless run (reference agents only) has no dead "recommended policy" link and says first to set the key and run again', async () => {
+    const keyless = makeHeader({ contenders: [referenceContender('gold')], skipped: [{ id: 'step-3.5-flash', reason: 'OPENROUTER_API_KEY is not set; set it to run this model' }] });
+    const html = await renderReport(keyless, [makeAttempt('gold', 't1', 'resolved', null, { agent: 'gold' })], { attemptPages: false });
+    expect(html).not.toContain('<section id="recommend">');
+    expect(html).not.toContain('href="#recommend"');
+    const answer = html.indexOf('id="answer"');
+    expect(answer).toBeGreaterThan(-1);
+    expect(html.indexOf('Set OPENROUTER_API_KEY and run again')).toBeGreaterThan(answer);
+    expect(html.indexOf('Set OPENROUTER_API_KEY and run again')).toBeLessThan(html.indexOf('id="leaderboard"'));
+  });
+});
