@@ -86,6 +86,9 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
   let repricedFrom: { file: string; as_of: string } | undefined;
   if (o.prices) {
     const sheet = await loadPriceSheet(path.resolve(o.prices));
+    if (sameSheet(header.price_sheet, path.resolve(o.prices), sheet)) {
+      process.stderr.write(`note: run ${header.run_id} was priced with this sheet already (${header.price_sheet.file}, as of ${header.price_sheet.as_of}): the re-priced report shows the same costs as the run's own report (\`fixbench report ${header.run_id}\`); pass another sheet to see other prices\n`);
+    }
     // A catalog named with --models-file wins; else the key the run recorded; else the bundled catalog's.
     const catalogKeys = await priceKeysOf(o.modelsFile);
     const recorded = Object.fromEntries(header.contenders.flatMap((c) => (c.price_key && c.price_key !== c.id ? [[c.id, c.price_key]] : [])));
@@ -120,6 +123,14 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
   });
   process.stdout.write(`report: ${out}${filterNote ? ` (${filterNote})` : ''}\n`);
   return ExitCode.ok;
+}
+
+/**
+ * Whether the sheet at `file` (already parsed: `sheet`) is the one the run was priced with: the same
+ * path (a stored relative path is relative to the package root), or the same `as_of` and `source`.
+ */
+function sameSheet(stored: { file: string; as_of: string; source: string }, file: string, sheet: { as_of: string; source: string }): boolean {
+  return path.resolve(PACKAGE_ROOT, stored.file) === file || (stored.as_of === sheet.as_of && stored.source === sheet.source);
 }
 
 /** Model id → price key, from a models.yaml (only ids whose key differs); {} when it cannot be read. */

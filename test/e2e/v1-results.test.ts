@@ -62,6 +62,15 @@ describe('a version-1 results folder', () => {
     }
   }, 60_000);
 
+  it('re-pricing with the sheet the run was priced with says so (a note), and still writes the report', async () => {
+    const sheet = path.join(tmp, 'same-2026-04-01.yaml');
+    await writeFile(sheet, 'as_of: "2026-04-01"\nsource: test sheet\nmodels:\n  fake-coder: { input: "2.00", output: "8.00" }\n');
+    const r = await runCli(['report', 'v1-run', '--results', results, '--reports', path.join(tmp, 'reports-same'), '--prices', sheet]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toContain('note: run v1-run was priced with this sheet already (/fixture/2026-04-01.yaml, as of 2026-04-01)');
+    expect(r.stdout).toContain('v1-run-prices-2026-04-01');
+  }, 60_000);
+
   it('compares with itself and lists in history', async () => {
     await cp(FIXTURE, path.join(results, 'v1-copy'), { recursive: true });
     const header = JSON.parse(await readFile(path.join(results, 'v1-copy', 'run.json'), 'utf8'));
