@@ -93,3 +93,19 @@ describe('fixbench models import-prices / prices', () => {
     expect(r.stderr).toMatch(/text\.json: not JSON/);
   });
 });
+
+describe('fixbench models list', () => {
+  it('shows a router entry\'s price as "per served model" (not "unknown") and lists step routes', async () => {
+    const modelsFile = path.join(tmp, 'router-models.yaml');
+    const entry = (id: string, model: string, extra = '') => `  - { id: ${id}, provider: openrouter, api: openai-chat, base_url: https://openrouter.ai/api/v1, api_key_env: OPENROUTER_API_KEY, model: ${model}, vendor: V, region: US${extra} }\n`;
+    await writeFile(modelsFile, `models:\n${entry('flash', 'stepfun/step-3.5-flash')}${entry('opus', 'anthropic/claude-opus-4.6')}${entry('auto', 'openrouter/auto', ', router: true')}routes:\n  - { id: flash-first-5, policy: first-k, k: 5, cheap: flash, strong: opus }\n`);
+    const prices = path.join(tmp, 'router-prices.yaml');
+    await writeFile(prices, 'as_of: "2026-04-01"\nsource: test\nmodels:\n  flash: { input: "0.10", output: "0.30" }\n  opus: { input: "5.00", output: "25.00" }\n');
+    const r = await runCli(['models', 'list', '--models-file', modelsFile, '--prices', prices], { env: { OPENROUTER_API_KEY: '' } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/auto +openrouter\/auto .*per served model +per served model/);
+    expect(r.stdout).not.toMatch(/auto .*unknown/);
+    expect(r.stdout).toContain('step routes (docs/routing.md)');
+    expect(r.stdout).toMatch(/flash-first-5 /);
+  }, 60_000);
+});
