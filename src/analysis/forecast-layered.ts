@@ -2,7 +2,9 @@
 // here when a contender has no stored attempt of its own): a live cascade (`run --cascade a,b`) from
 // its stage models, a step route (models.yaml `routes:`) from its two models weighted by its policy.
 // Pure; every assumption is returned as text for the CLI to print beside the figure.
-import type { RouteSpec } from '../config/routes.ts';
+
+/** What the forecast reads of a step route (models.yaml `routes:`, src/config/routes.ts's RouteSpec): its two catalog model ids and policy. */
+export type RoutePolicy = { cheap: string; strong: string } & ({ policy: 'first-k'; k: number } | { policy: 'on-failure' } | { policy: 'random'; p: number });
 
 /** Expected figures of one attempt of one contender on one task, and where they come from. */
 export interface Estimate {
@@ -95,7 +97,7 @@ export function cascadeEstimate(stages: readonly { model: string; agent: string 
  * expected calls (the mean of the two models' calls per attempt); `on-failure` an upper bound, every
  * step after the first (how often a command fails is not known before the run).
  */
-export function routeEstimate(spec: RouteSpec, task: string, est: EstimateOf): { estimate: Estimate; assumption: string } {
+export function routeEstimate(spec: RoutePolicy, task: string, est: EstimateOf): { estimate: Estimate; assumption: string } {
   const cheap = est(spec.cheap, 'bash', task);
   const strong = est(spec.strong, 'bash', task);
   const steps = Math.max(1, (cheap.calls + strong.calls) / 2);

@@ -2,8 +2,7 @@
 // contender and in total, from stored attempts of the same tasks and models re-priced at today's sheet,
 // else from a stated per-attempt token prior. Pure: history and a pricing function in, figures out.
 import { addUsage, promptTokens, zeroUsage, type TokenUsage } from '../core/usage.ts';
-import type { RouteSpec } from '../config/routes.ts';
-import { cascadeEstimate, escalationShares, routeEstimate, type Estimate } from './forecast-layered.ts';
+import { cascadeEstimate, escalationShares, routeEstimate, type Estimate, type RoutePolicy } from './forecast-layered.ts';
 
 /** One stored attempt as the forecast reads it. */
 export interface HistoryAttempt {
@@ -34,7 +33,7 @@ export interface PlannedContender {
   model: string | null;
   agent: string;
   cascade?: { stages: { model: string; agent: string }[] };
-  route?: RouteSpec;
+  route?: RoutePolicy;
 }
 
 /** Tokens per attempt assumed for a model with no history, and where the figure comes from. */
@@ -116,7 +115,14 @@ export function forecastRun(input: {
   const prior = input.prior ?? DEFAULT_PRIOR;
   const storedUsd = input.storedUsd ?? new Set<string>();
   const usdOf = (h: HistoryAttempt): number | null => {
-    if (h.stages) return h.stages.reduce<number | null>((s, st) => (s === null ? null : ((u) => (u === null ? null : s + u))(input.price(st.model, st.usage, st.calls))), 0);
+    if (h.stages) {
+      let sum: number | null = 0;
+      for (const st of h.stages) {
+        const u = input.price(st.model, st.usage, st.calls);
+        sum = sum === null || u === null ? null : sum + u;
+      }
+      return sum;
+    }
     return storedUsd.has(h.model) ? (h.listUsd ?? null) : input.price(h.model, h.usage, h.calls);
   };
   const byKey = new Map<string, { perTask: Map<string, Acc>; all: Acc }>();

@@ -95,12 +95,12 @@ describe('forecastRun: live cascades and step routes', () => {
 
   it('a step route with no history: its two models mixed by the policy\'s strong share, stated', () => {
     const hist = [h('a', 'c', 1000, 0, 10), h('a', 's', 5000, 0, 10)];
-    const firstK = forecastRun({ tasks: ['a'], contenders: [{ id: 'r', model: 'r', agent: 'bash', route: { id: 'r', cheap: 'c', strong: 's', policy: 'first-k', k: 4 } }], attemptsPerTask: 1, history: hist, price, storedUsd: new Set(['r']) });
+    const firstK = forecastRun({ tasks: ['a'], contenders: [{ id: 'r', model: 'r', agent: 'bash', route: { cheap: 'c', strong: 's', policy: 'first-k', k: 4 } }], attemptsPerTask: 1, history: hist, price, storedUsd: new Set(['r']) });
     // 10 calls expected, the strong model on the 6 after k=4
     expect(firstK.contenders[0]!.promptTokens).toBeCloseTo(0.4 * 1000 + 0.6 * 5000, 9);
     expect(firstK.contenders[0]!.basis.parts).toBe(1);
     expect(firstK.contenders[0]!.assumption).toContain('s on the steps after 4 of the ~10 calls');
-    const random = forecastRun({ tasks: ['a'], contenders: [{ id: 'r', model: 'r', agent: 'bash', route: { id: 'r', cheap: 'c', strong: 's', policy: 'random', p: 0.2, seed: 0 } }], attemptsPerTask: 1, history: hist, price, storedUsd: new Set(['r']) });
+    const random = forecastRun({ tasks: ['a'], contenders: [{ id: 'r', model: 'r', agent: 'bash', route: { cheap: 'c', strong: 's', policy: 'random', p: 0.2 } }], attemptsPerTask: 1, history: hist, price, storedUsd: new Set(['r']) });
     expect(random.contenders[0]!.usd).toBeCloseTo((0.8 * 1000 + 0.2 * 5000) / 1e6, 12);
   });
 
