@@ -95,13 +95,14 @@ export async function dryRunCommand(input: DryRunInput): Promise<number> {
   ];
   if (!planned.length) throw new UserInputError('nothing to forecast: no reference agent and no model with its API key set; drop --no-reference, name models with --models, or set a key');
   // every catalog model may be a cascade stage or a route arm; routers and routes are priced per reply or step, so their stored USD counts
-  const rows = new Map(input.catalog.models.map((m) => [m.spec.id, m.price]));
+  const rows = new Map([...input.catalog.models, ...input.models].map((m) => [m.spec.id, m.price]));
   const storedUsd = new Set([...input.catalog.models.filter((m) => m.spec.router).map((m) => m.spec.id), ...input.catalog.routes.map((r) => r.id)]);
   const whole = forecastRun({ tasks: input.tasks, contenders: planned, attemptsPerTask: input.attemptsPerTask, history: history.attempts, storedUsd, price: (model, usage, calls) => priceUsage(rows.get(model) ?? null, usage, calls) });
   const forecast = input.shard ? scaled(whole, 1 / input.shard.count) : whole;
   const warnings = forecastWarnings(forecast, input);
   const used = new Set([...input.models.map((m) => m.spec.id), ...(input.cascades ?? []).flatMap((c) => c.stages.map((s) => s.model)), ...(input.routes ?? []).flatMap((r) => [r.cheap, r.strong])]);
-  const keyless = input.catalog.models.filter((m) => used.has(m.spec.id) && !process.env[m.spec.api_key_env]).map((m) => `${m.spec.id} (${m.spec.api_key_env})`);
+  const byId = new Map([...input.catalog.models, ...input.models].map((m) => [m.spec.id, m]));
+  const keyless = [...byId.values()].filter((m) => used.has(m.spec.id) && !process.env[m.spec.api_key_env]).map((m) => `${m.spec.id} (${m.spec.api_key_env})`);
   if (input.json) {
     process.stdout.write(JSON.stringify({ type: 'forecast', price_sheet: { file: input.catalog.priceFile, as_of: input.catalog.sheet.as_of }, history: { runs: history.runs, attempts: history.attempts.length, unreadable: history.unreadable }, ...forecast, shard: input.shard ?? null, warnings, keys_not_set: keyless }, null, 2) + '\n');
   } else {
