@@ -11,6 +11,9 @@ import { readRun } from '../store/store.ts';
 import { formatTokens, formatUsd } from '../report/format.ts';
 import { runFolders } from './run-lookup.ts';
 import { textTable } from './table.ts';
+import type { RouteSpec } from '../config/routes.ts';
+import { cascadePlans } from './cascade-options.ts';
+import { routePlans } from './route-plans.ts';
 import path from 'node:path';
 
 /** What a dry run needs from `runCommand`'s validated inputs. */
@@ -22,6 +25,10 @@ export interface DryRunInput {
   models: readonly PricedModel[];
   /** Models a real run would skip (API-key variable unset, not named by --models), each with the reason; printed as a real run prints them. */
   skipped?: readonly { id: string; reason: string }[];
+  /** Live cascades (`--cascade`): id `cascade:a>b` and stage models with their agents. */
+  cascades?: readonly { id: string; stages: readonly { model: string; agent: string }[] }[];
+  /** Step routes (models.yaml `routes:`) the run would drive. */
+  routes?: readonly RouteSpec[];
   /** Agent ids per model (`bash` = built in). */
   agentIds: readonly string[];
   reference: boolean;
@@ -68,7 +75,8 @@ export async function readHistory(resultsDir: string): Promise<{ attempts: Histo
     for (const r of stored.attempts) {
       const model = models.get(r.contender);
       if (!model || r.outcome === 'infra_error' || r.usage_complete === false) continue;
-      attempts.push({ instanceId: r.instance_id, model, agent: r.agent, usage: r.usage, calls: r.calls });
+      const stages = r.stages?.map((s) => ({ model: s.model, agent: s.contender.includes('@') ? s.contender.slice(s.contender.lastIndexOf('@') + 1) : 'bash', usage: s.usage, calls: s.calls, passed: s.passed }));
+      attempts.push({ instanceId: r.instance_id, model, agent: r.agent, usage: r.usage, calls: r.calls, listUsd: r.list_usd, resolved: r.outcome === 'resolved', ...(stages ? { stages } : {}) });
     }
   }
   return { attempts, runs: runs.length - unreadable.length, unreadable };
@@ -80,13 +88,23 @@ export async function dryRunCommand(input: DryRunInput): Promise<number> {
   const planned: PlannedContender[] = [
     ...(input.reference ? [{ id: 'gold', model: null, agent: 'gold' }, { id: 'noop', model: null, agent: 'noop' }] : []),
     ...input.models.flatMap((m) => input.agentIds.map((a) => ({ id: a === 'bash' ? m.spec.id : `${m.spec.id}@${a}`, model: m.spec.id, agent: a }))),
+    ...(input.cascades ?? []).map((c) => {
+      const agents = [...new Set(c.stages.map((s) => s.agent))];
+      // the run.json row of a cascade: model the stage ids joined by '>', agent shared or joined (src/runner/run-config.ts)
+      return { id: c.id, model: c.stages.map((s) => s.model).join('>'), agent: agents.length === 1 ? agents[0]! : c.stages.map((s) => s.agent).join('>'), cascade: { stages: [...c.stages] } };
+    }),
+    ...(input.routes ?? []).map((r) => ({ id: r.id, model: r.id, agent: 'bash', route: r })),
   ];
   if (!planned.length) throw new UserInputError('nothing to forecast: no reference agent and no model with its API key set; drop --no-reference, name models with --models, or set a key');
-  const rows = new Map(input.models.map((m) => [m.spec.id, m.price]));
-  const whole = forecastRun({ tasks: input.tasks, contenders: planned, attemptsPerTask: input.attemptsPerTask, history: history.attempts, price: (model, usage, calls) => priceUsage(rows.get(model) ?? null, usage, calls) });
+  // every catalog model may be a cascade stage or a route arm; routers and routes are priced per reply or step, so their stored USD counts
+  const rows = new Map([...input.catalog.models, ...input.models].map((m) => [m.spec.id, m.price]));
+  const storedUsd = new Set([...input.catalog.models.filter((m) => m.spec.router).map((m) => m.spec.id), ...input.catalog.routes.map((r) => r.id)]);
+  const whole = forecastRun({ tasks: input.tasks, contenders: planned, attemptsPerTask: input.attemptsPerTask, history: history.attempts, storedUsd, price: (model, usage, calls) => priceUsage(rows.get(model) ?? null, usage, calls) });
   const forecast = input.shard ? scaled(whole, 1 / input.shard.count) : whole;
   const warnings = forecastWarnings(forecast, input);
-  const keyless = input.models.filter((m) => !process.env[m.spec.api_key_env]).map((m) => `${m.spec.id} (${m.spec.api_key_env})`);
+  const used = new Set([...input.models.map((m) => m.spec.id), ...(input.cascades ?? []).flatMap((c) => c.stages.map((s) => s.model)), ...(input.routes ?? []).flatMap((r) => [r.cheap, r.strong])]);
+  const byId = new Map([...input.catalog.models, ...input.models].map((m) => [m.spec.id, m]));
+  const keyless = [...byId.values()].filter((m) => used.has(m.spec.id) && !process.env[m.spec.api_key_env]).map((m) => `${m.spec.id} (${m.spec.api_key_env})`);
   if (input.json) {
     process.stdout.write(JSON.stringify({ type: 'forecast', price_sheet: { file: input.catalog.priceFile, as_of: input.catalog.sheet.as_of }, history: { runs: history.runs, attempts: history.attempts.length, unreadable: history.unreadable }, ...forecast, shard: input.shard ?? null, warnings, keys_not_set: keyless, skipped: input.skipped ?? [] }, null, 2) + '\n');
   } else {
@@ -130,6 +148,7 @@ function basisText(c: Forecast['contenders'][number]): string {
   const parts = [];
   if (c.basis.task) parts.push(`${c.basis.task} task(s) from stored attempts on the same task`);
   if (c.basis.model) parts.push(`${c.basis.model} from the model's mean over other tasks`);
+  if (c.basis.parts) parts.push(`${c.basis.parts} from its ${c.id.startsWith('cascade:') ? 'stage models' : 'two models'}' history`);
   if (c.basis.prior) parts.push(`${c.basis.prior} from the prior (no history)`);
   return `${parts.join('; ')}${c.samples ? ` — ${c.samples} stored attempt(s)` : ''}`;
 }
@@ -149,7 +168,25 @@ export function forecastText(f: Forecast, input: DryRunInput, history: { runs: n
   );
   const prior = f.usesPrior ? `assumption: a model with no stored attempt is forecast at ${DEFAULT_PRIOR_TEXT}; its figure is a rough guide, run a few tasks first for a measured one\n` : '';
   const shard = input.shard ? `shard ${input.shard.index}/${input.shard.count}: about 1/${input.shard.count} of the suite's attempts (they are split by a hash of each attempt's key), so every figure is the whole run's divided by ${input.shard.count}\n` : '';
-  return head + table + shard + prior;
+  const assumptions = f.contenders.filter((c) => c.assumption).map((c) => `assumption: ${c.id}: ${c.assumption}\n`).join('');
+  return head + table + shard + assumptions + prior;
 }
 
 const DEFAULT_PRIOR_TEXT = `${DEFAULT_PRIOR.source}, in ${DEFAULT_PRIOR.calls} calls, prompt priced as uncached input`;
+
+/**
+ * The live cascades (`--cascade`, checked as a run checks them) and step routes a dry run forecasts:
+ * every route `--models` names, else every route whose two keys are set (as a run would drive).
+ * Keys are not needed to forecast: a stage or arm model whose variable is unset gets a placeholder,
+ * never sent (nothing is called); the CLI notes the unset variable.
+ * @throws UserInputError as `run` would for a bad `--cascade` or a named route that cannot run
+ */
+export function dryRunLayered(cascades: readonly string[], routes: readonly RouteSpec[], catalog: Catalog, agentIds: readonly string[], explicit: boolean): Pick<DryRunInput, 'cascades' | 'routes'> {
+  const env: NodeJS.ProcessEnv = Object.fromEntries(catalog.models.map((m) => [m.spec.api_key_env, process.env[m.spec.api_key_env] || 'unset-for-dry-run']));
+  const planned = cascadePlans(cascades, catalog, { mode: 'fresh', signal: 'visible' }, env);
+  const routed = routePlans(catalog, routes, agentIds, explicit, explicit ? env : process.env);
+  return {
+    cascades: planned.map((p) => ({ id: p.id, stages: p.stages.map((s) => ({ model: s.model.spec.id, agent: s.agent?.id ?? 'bash' })) })),
+    routes: routed.plans.flatMap((p) => (p.kind === 'model' && p.route ? [p.route.spec] : [])),
+  };
+}

@@ -5,6 +5,7 @@
 import { analyseRun, type RunAnalysis } from '../analysis/run.ts';
 import { infraErrorsNote, interruptedCallsNote } from './infra-note.ts';
 import { imagesFacts } from './images-view.ts';
+import { strictView, type StrictView } from './strict-view.ts';
 import { billedSummary } from '../analysis/billed.ts';
 import { driftFlagged, sumUsd } from '../pricing/cost.ts';
 import type { IndexRecord, RunHeader } from '../store/records.ts';
@@ -59,6 +60,8 @@ export interface ReportViewModel {
   rows: LeaderboardRow[];
   matrix: { columns: string[]; rows: MatrixRow[] };
   skipped: Array<{ id: string; reason: string }>;
+  /** The stricter-than-SWE-bench figure per contender (src/report/strict-view.ts); null when no record has `resolved_strict`. */
+  strict: StrictView | null;
   /** Attempts that ended on an error or a limit, with the recorded reason (first 400 characters), for diagnosis. */
   problems: Array<{ contender: string; instanceId: string; attempt: number; outcome: string; exitStatus: string; error: string }>;
   /** Problems left out of the table beyond {@link MAX_PROBLEMS} (their attempts pages still show them). */
@@ -170,6 +173,7 @@ export function buildViewModel(header: RunHeader, attempts: readonly IndexRecord
     rows: leaderboardRows(ranked, chart, header.contenders, published),
     matrix: matrixView(header, ranked, index, options.attemptLinks ?? true),
     skipped: header.skipped.map((s) => ({ id: s.id, reason: s.reason })),
+    strict: strictView(header, attempts),
     ...capProblems(attempts
       .filter((a) => a.outcome === 'infra_error' || a.outcome === 'agent_error' || (a.error !== null && a.outcome !== 'resolved'))
       .map((a) => ({

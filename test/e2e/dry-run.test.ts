@@ -107,4 +107,35 @@ describe('run --dry-run', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('--dry-run forecasts a new run; it does not combine with --resume');
   }, 120_000);
+
+  it('forecasts a live cascade and a step route from their models\' history, stating the basis, with no model call', async () => {
+    // fake-coder has one stored attempt (r1, unresolved); fake-strong none
+    const layered = path.join(tmp, 'models-layered.yaml');
+    const entry = (id: string) => `  - { id: ${id}, provider: fake, api: openai-chat, base_url: ${server.baseURL}, api_key_env: FAKE_PROVIDER_API_KEY, model: fake/${id}, vendor: Fake Labs, region: US }\n`;
+    await writeFile(layered, `models:\n${entry('fake-coder')}${entry('fake-strong')}routes:\n  - { id: coder-first-2, policy: first-k, k: 2, cheap: fake-coder, strong: fake-strong }\n`);
+    const prices = path.join(tmp, 'prices-layered.yaml');
+    await writeFile(prices, 'as_of: "2026-04-01"\nsource: test sheet\nmodels:\n  fake-coder: { input: "2.00", output: "8.00" }\n  fake-strong: { input: "20.00", output: "80.00" }\n');
+    const calls = server.requests.length;
+    const args = ['run', '--task', 'js-duration-1', '--no-reference', '--models-file', layered, '--prices', prices, '--results', results, '--reports', reports, '--budget-usd', 'none', '--models', 'fake-coder,coder-first-2', '--cascade', 'fake-coder,fake-strong', '--dry-run'];
+    const r = await runCli(args, { env: env() });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(server.requests.length).toBe(calls);
+    expect(await readdir(results)).toEqual(['r1']);
+    expect(r.stdout).toMatch(/cascade:fake-coder>fake-strong +1 .*1 from its stage models' history/);
+    expect(r.stdout).toMatch(/coder-first-2 +1 .*1 from its two models' history/);
+    expect(r.stdout).toContain("assumption: cascade:fake-coder>fake-strong: no stored attempt of this cascade: fake-coder always runs; fake-strong on 100% of attempts (fake-coder left 1 of 1 stored attempt(s) unresolved (taken as its escalation share))");
+    expect(r.stdout).toContain('assumption: coder-first-2: no stored attempt of this route: a mix of fake-coder and fake-strong per attempt, fake-strong on the steps after 2 of the ~');
+    expect(r.stdout).toContain('assumption: a model with no stored attempt is forecast at 250k prompt');
+
+    const json = JSON.parse((await runCli([...args, '--json'], { env: env() })).stdout);
+    const byId = Object.fromEntries(json.contenders.map((c: { id: string }) => [c.id, c]));
+    const single = byId['fake-coder'];
+    const cascade = byId['cascade:fake-coder>fake-strong'];
+    // the cascade costs fake-coder's attempt plus a prior-based fake-strong attempt (escalation share 1)
+    expect(cascade.basis).toEqual({ task: 0, model: 0, prior: 0, parts: 1 });
+    expect(cascade.usd).toBeCloseTo(single.usd + (250_000 * 20 + 30_000 * 80) / 1e6, 9);
+    expect(byId['coder-first-2'].basis.parts).toBe(1);
+    expect(byId['coder-first-2'].usd).toBeGreaterThan(single.usd);
+    expect(server.requests.length).toBe(calls);
+  }, 120_000);
 });

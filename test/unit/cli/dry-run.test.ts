@@ -21,7 +21,7 @@ afterEach(async () => {
 const input = (over: Partial<DryRunInput> = {}): DryRunInput => ({
   resultsDir: path.join(tmp, 'results'),
   tasks: ['a', 'b', 'c', 'd'],
-  catalog: { priceFile: path.join(tmp, 'prices.yaml'), sheet: { as_of: '2026-04-01' } } as never,
+  catalog: { priceFile: path.join(tmp, 'prices.yaml'), sheet: { as_of: '2026-04-01' }, models: [], routes: [] } as never,
   models: [{ spec: { id: 'm', api_key_env: 'FIXBENCH_TEST_NO_SUCH_KEY' }, price: { input: '1', output: '10' } }] as never,
   agentIds: ['bash'],
   reference: true,
