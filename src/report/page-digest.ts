@@ -38,19 +38,15 @@ export async function trajectoryStamp(runDir: string, ref: AttemptRef): Promise<
 }
 
 /**
- * Digest (base64url SHA-1) of one attempt page's inputs: `records` (every field, `model_patch`
- * hashed as its own length-prefixed part so the big text is not copied into a JSON string),
- * `stamps` (one per record, same order) and `context` (whatever else the page shows, e.g. its back
- * link and the attempts per task).
+ * Digest (base64url SHA-1) of one attempt page's inputs: `records` (every field, as one JSON text:
+ * cheaper than one per record), `stamps` (one per record, same order) and `context` (whatever else
+ * the page shows, e.g. its back link and the attempts per task).
  */
 export function pageInputDigest(records: readonly AttemptRecord[], stamps: readonly TrajectoryStamp[], context: string): string {
   const h = createHash('sha1');
   part(h, context);
-  records.forEach((r, i) => {
-    part(h, JSON.stringify({ ...r, model_patch: null }));
-    part(h, r.model_patch);
-    part(h, stamps[i] ?? 'none');
-  });
+  part(h, JSON.stringify(stamps));
+  part(h, JSON.stringify(records));
   return h.digest('base64url');
 }
 
