@@ -1,23 +1,24 @@
-// Attempt pages, written incrementally (issue 18.4): each page's view model is digested, and a page
-// is rendered and written only when its digest or the page template changed since the last build
-// of the same folder. The digests live in `attempts/pages.json` (written last, atomically); a
+// Attempt pages, written incrementally (issue 18.4): each page's inputs are digested
+// (src/report/page-digest.ts: records, trajectory files' identity, context), and a page's view is
+// built, rendered and written only when that digest or the code and templates that make pages
+// changed since the last build of the same folder. The digests live in `attempts/pages.json` (written last, atomically); a
 // missing, unreadable or foreign manifest means every page is written. An incremental build leaves
 // the folder byte-identical to a full one (test/unit/report/incremental.test.ts).
-import { createHash } from 'node:crypto';
 import { readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import { ATTEMPTS_DIR, ATTEMPT_CSS_PATH, attemptPagePath } from './paths.ts';
-import { ATTEMPT_CSS, attemptPageTemplateVersion, renderAttemptHtml } from './render.ts';
+import { attemptPageCodeVersion } from './page-digest.ts';
+import { ATTEMPT_CSS, renderAttemptHtml } from './render.ts';
 import type { AttemptPageView } from './trajectory.ts';
 
 /** The manifest of a report folder's attempt pages: which template wrote them and each page's digest and size. */
 const PagesManifest = z.object({
   format_version: z.literal(1),
-  /** Digest of the attempt page's templates and stylesheet ({@link attemptPageTemplateVersion}). */
+  /** Digest of the code, templates and stylesheet that make attempt pages ({@link attemptPageCodeVersion}; before issue 16's fix, of the templates only: a mismatch, so every page is written again). */
   template: z.string(),
-  /** Page path relative to `attempts/` (`<contender index>/<task index>.html`) → digest of its view model and its size in bytes. */
+  /** Page path relative to `attempts/` (`<contender index>/<task index>.html`) → digest of its inputs ({@link PageJob.prepare}) and its size in bytes. */
   pages: z.record(z.string(), z.object({ digest: z.string(), bytes: z.number().int().nonnegative() })),
 });
 type PagesManifest = z.infer<typeof PagesManifest>;
@@ -26,11 +27,16 @@ const MANIFEST = `${ATTEMPTS_DIR}/pages.json`;
 /** A page path the manifest may name: only these are ever deleted (a hand-edited manifest cannot name another file). */
 const PAGE_PATH = /^\d+\/\d+\.html$/;
 
-/** One attempt page to have: its matrix cell and a view-model maker (called once). */
+/** One attempt page to have: its matrix cell and the page's inputs (`prepare`, called once). */
 export interface PageJob {
   contenderIndex: number;
   taskIndex: number;
-  view: () => AttemptPageView | Promise<AttemptPageView>;
+  /**
+   * Gathers the page's inputs: `digest` changes whenever the page's view could
+   * (src/report/page-digest.ts `pageInputDigest`); `view` builds the view model from the same
+   * inputs and is called only when the page is written.
+   */
+  prepare: () => Promise<{ digest: string; view: () => AttemptPageView | Promise<AttemptPageView> }>;
 }
 
 /** What {@link writeAttemptPages} did: pages written, pages left as they were, stale pages removed. */
@@ -42,14 +48,14 @@ export interface PagesWritten {
 
 /**
  * Brings `outDir/attempts/` to exactly the pages of `jobs` (plus the stylesheet and the manifest):
- * a page whose view digest, template and size on disk match the previous build's manifest is kept,
+ * a page whose input digest, code version and size on disk match the previous build's manifest is kept,
  * every other one is rendered and written; pages of the previous build no longer in `jobs` are
  * removed. `limit` bounds the files in flight.
  */
 export async function writeAttemptPages(outDir: string, jobs: Iterable<PageJob> | AsyncIterable<PageJob>, limit: <T>(f: () => Promise<T>) => Promise<T>): Promise<PagesWritten> {
-  const template = attemptPageTemplateVersion();
+  const template = attemptPageCodeVersion();
   const before = await readManifest(outDir);
-  const reuse = before?.template === template; // another template: every page is written again
+  const reuse = before?.template === template; // other code or templates: every page is written again
   const after: PagesManifest = { format_version: 1, template, pages: {} };
   await mkdir(join(outDir, ATTEMPTS_DIR), { recursive: true });
   const css = join(outDir, ATTEMPT_CSS_PATH);
@@ -61,15 +67,15 @@ export async function writeAttemptPages(outDir: string, jobs: Iterable<PageJob> 
     work.push(limit(async () => {
       const rel = attemptPagePath(job.contenderIndex, job.taskIndex);
       const key = rel.slice(ATTEMPTS_DIR.length + 1);
-      const view = await job.view();
-      const digest = createHash('sha256').update(JSON.stringify(view)).digest('base64url');
+      const page = await job.prepare();
+      const digest = page.digest;
       const old = before?.pages[key];
       if (reuse && old && old.digest === digest && (await sizeOf(join(outDir, rel))) === old.bytes) {
         after.pages[key] = old;
         counts.unchanged++;
         return;
       }
-      const html = renderAttemptHtml(view);
+      const html = renderAttemptHtml(await page.view());
       let folder = made.get(job.contenderIndex);
       if (!folder) made.set(job.contenderIndex, (folder = mkdir(join(outDir, dirname(rel)), { recursive: true })));
       await folder;

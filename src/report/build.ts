@@ -13,6 +13,7 @@ import { modelColours } from './colours.ts';
 import { markDisagreement, type FilterableRow } from './matrix-filter.ts';
 import { assertInertSvg, lineChartSpec, renderChartSvg, type InertSvg, type LinePoint } from './chart.ts';
 import { writeAttemptPages, type PageJob } from './attempt-pages.ts';
+import { pageInputDigest, trajectoryStamp, type TrajectoryStamp } from './page-digest.ts';
 import type { PublishedScore } from './published.ts';
 import { renderReportHtml, type PageCharts } from './render.ts';
 import { attemptPageView, stepSeriesOf } from './trajectory.ts';
@@ -190,7 +191,11 @@ export async function writeReport<R extends IndexRecord>(o: Omit<BuildReportOpti
   await writeFile(path, html, 'utf8');
 
   if (withPages) {
+    // how each record's trajectory will be read: stamped (stat) before it is read, for the page digest
+    const stampOf = async (r: AttemptRecord): Promise<TrajectoryStamp> => (!modelDriven.has(r.contender) ? 'none' : !runDir ? 'not_read' : withFolder.has(r.contender) ? trajectoryStamp(runDir, r) : 'missing');
     const trajectoryOf = async (r: AttemptRecord): Promise<TrajectoryRead | null> => (!modelDriven.has(r.contender) ? null : !runDir ? { kind: 'not_read' } : withFolder.has(r.contender) ? readTrajectory(runDir, r) : { kind: 'missing' });
+    const page = { back: '../../index.html#matrix', attemptsPerTask: header.attempts_per_task };
+    const context = JSON.stringify(page);
     const jobs: PageJob[] = [];
     header.contenders.forEach((c, ci) => {
       const byTask = counted.byContender.get(c.id)!;
@@ -200,10 +205,13 @@ export async function writeReport<R extends IndexRecord>(o: Omit<BuildReportOpti
         jobs.push({
           contenderIndex: ci,
           taskIndex: ti,
-          view: async () => {
+          prepare: async () => {
             const full = await whole([...rs.values()]);
-            const withTrajectories = await Promise.all(full.map(async (record) => ({ record, trajectory: await trajectoryOf(record) })));
-            return attemptPageView(withTrajectories, { back: '../../index.html#matrix', attemptsPerTask: header.attempts_per_task });
+            const stamps = await Promise.all(full.map(stampOf));
+            return {
+              digest: pageInputDigest(full, stamps, context),
+              view: async () => attemptPageView(await Promise.all(full.map(async (record) => ({ record, trajectory: await trajectoryOf(record) }))), page),
+            };
           },
         });
       });

@@ -1,8 +1,8 @@
 // Incremental attempt pages and the report read from a run folder (issue 18.4): a report built in
 // steps — records added, a record changed, the template changed — is byte-identical to a full
 // build of the final state in an empty folder, and only the pages that changed are written.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { buildReportFromRun } from '../../../src/report/build-run.ts';
 import { RunWriter, readRun } from '../../../src/store/store.ts';
 import type { AttemptRecord } from '../../../src/store/records.ts';
 import { sampleRun } from './sample-run.ts';
+import { COMMAND_TRAJECTORY_FORMAT } from '../../../src/core/trajectory.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'fixbench-incremental-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -95,6 +96,39 @@ describe('incremental attempt pages', () => {
     const after = await mtimes(out);
     expect([...after].filter(([k, t]) => t === before.get(k))).toEqual([]);
     await expectSameTree(out, full);
+  });
+
+  it('rewrites the page of a trajectory that changed on disk, even at the same size, and only it', async () => {
+    const { header, attempts } = sampleRun();
+    const runDir = path.join(root, `run-${n++}`);
+    const r = attempts.find((a) => a.contender === 'claude-sonnet-4.5')!;
+    const file = path.join(runDir, 'trajectories', r.contender, r.instance_id, `${r.attempt}.json`);
+    await mkdir(path.dirname(file), { recursive: true });
+    const doc = (error: string) => JSON.stringify({
+      format: COMMAND_TRAJECTORY_FORMAT, agent: 'a', model: 'm', instance_id: r.instance_id, command: 'x', wall_limit_ms: 1, cost_limit_usd: null,
+      exit_status: null, error, process: null, calls: [], refusals: null, upstream_errors: null, output: null,
+    });
+    await writeFile(file, doc('trajectory version one'));
+    const out = fresh();
+    await buildReport({ header, attempts, outDir: out, runDir });
+    const page = Object.entries(JSON.parse(await readFile(path.join(out, 'attempts', 'pages.json'), 'utf8')).pages as Record<string, unknown>)
+      .map(([k]) => path.join(out, 'attempts', k))
+      .find((p) => readFileSync(p, 'utf8').includes('trajectory version one'))!;
+    expect(page).toBeDefined();
+    const before = await mtimes(out);
+    await new Promise((res) => setTimeout(res, 20));
+    await writeFile(file, doc('trajectory version two')); // same size: the stamp's mtime and ctime tell
+    await buildReport({ header, attempts, outDir: out, runDir });
+    expect(await readFile(page, 'utf8')).toContain('trajectory version two');
+    const after = await mtimes(out);
+    expect([...after].filter(([k, t]) => t !== before.get(k)).map(([k]) => path.join(out, k))).toEqual([page]);
+    const full = fresh();
+    await buildReport({ header, attempts, outDir: full, runDir });
+    await expectSameTree(out, full);
+    // the file removed: the page says so
+    rmSync(file);
+    await buildReport({ header, attempts, outDir: out, runDir });
+    expect(await readFile(page, 'utf8')).toContain('No trajectory file was found');
   });
 
   it('never deletes a file a hand-edited manifest names outside the page pattern', async () => {

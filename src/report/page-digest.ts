@@ -1,0 +1,96 @@
+// Digests of what an attempt page is made from, for incremental builds (src/report/attempt-pages.ts):
+// the page's records as the report holds them (after re-pricing), its trajectory files' identity on
+// disk (size, mtime, ctime, inode: never their contents), the page's context, and — once per
+// build — the code and templates that turn them into HTML. Digesting inputs instead of the
+// rendered view keeps an incremental build from building views of unchanged pages and keeps a full
+// build's cost near that of no digest at all (bench/RESULTS.md, issue 16).
+//
+// SHA-1 (node:crypto): an integrity check against stale pages, not a security boundary. Whoever can
+// write the report folder can write its pages; an agent's `model_patch` is one input among
+// fixbench-chosen bytes before it (timings, costs), and a collision would at worst keep an older,
+// still escaped, page. SHA-1 hashed the 31 MB of inputs of the 20 × 500 × 3 bench in about 110 ms
+// against 160–190 ms for SHA-256.
+import { createHash, type Hash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { AttemptRecord } from '../store/records.ts';
+import { trajectoryPath, type AttemptRef } from '../store/trajectory.ts';
+import { attemptPageTemplateVersion } from './render.ts';
+
+/**
+ * How a page's trajectory will be read, as a string that changes whenever what is read could:
+ * `none` (agent without model calls), `not_read` (no run folder), `missing` (no trajectory folder
+ * for the contender), or the file's `size:mtimeNs:ctimeNs:inode` (`absent` when it does not exist,
+ * `error:<code>` when it cannot be examined). Call it before reading the file: a file replaced in
+ * between is then read in its new state and seen as changed at the next build.
+ */
+export type TrajectoryStamp = string;
+
+/** The {@link TrajectoryStamp} of `ref`'s trajectory file in `runDir`; never throws. */
+export async function trajectoryStamp(runDir: string, ref: AttemptRef): Promise<TrajectoryStamp> {
+  try {
+    const s = await stat(trajectoryPath(runDir, ref), { bigint: true });
+    return `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}`;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'absent' : `error:${code ?? 'unknown'}`;
+  }
+}
+
+/**
+ * Digest (base64url SHA-1) of one attempt page's inputs: `records` (every field, as one JSON text:
+ * cheaper than one per record), `stamps` (one per record, same order) and `context` (whatever else
+ * the page shows, e.g. its back link and the attempts per task).
+ */
+export function pageInputDigest(records: readonly AttemptRecord[], stamps: readonly TrajectoryStamp[], context: string): string {
+  const h = createHash('sha1');
+  part(h, context);
+  part(h, JSON.stringify(stamps));
+  part(h, JSON.stringify(records));
+  return h.digest('base64url');
+}
+
+/** Feeds `s` to `h` prefixed by its length, so no two sequences of parts hash the same bytes. */
+function part(h: Hash, s: string): void {
+  h.update(`${s.length}:`).update(s);
+}
+
+/** Source folders whose code turns records and trajectories into an attempt page (views, formats, schemas, the store's reader). */
+const CODE_DIRS = ['report', 'core', 'store'] as const;
+
+let codeVersion: string | null = null;
+/**
+ * A digest of everything besides its inputs that shapes an attempt page: the templates and
+ * stylesheet ({@link attemptPageTemplateVersion}) and every file of the running build's `report/`,
+ * `core/` and `store/` folders (`src/` under tsx, `dist/` compiled), read once per process (about
+ * 90 files, 0.5 MB). Any change there rewrites every page at the next build. Unreadable folders are
+ * named in the digest instead (a packaging without sources then relies on the templates' digest).
+ */
+export function attemptPageCodeVersion(): string {
+  if (!codeVersion) {
+    const h = createHash('sha1').update(`templates ${attemptPageTemplateVersion()}\n`);
+    const root = new URL('../', import.meta.url);
+    for (const dir of CODE_DIRS) {
+      const base = new URL(`${dir}/`, root);
+      let files: string[];
+      try {
+        files = (readdirSync(base, { recursive: true }) as string[]).sort();
+      } catch {
+        h.update(`${dir}: unreadable\n`);
+        continue;
+      }
+      for (const f of files) {
+        let bytes: Buffer;
+        try {
+          bytes = readFileSync(new URL(f, base));
+        } catch {
+          continue; // a folder
+        }
+        part(h, `${dir}/${f}`);
+        h.update(`${bytes.length}:`).update(bytes);
+      }
+    }
+    codeVersion = h.digest('base64url');
+  }
+  return codeVersion;
+}
