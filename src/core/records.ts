@@ -95,7 +95,8 @@ export const RunHeader = z.object({
   status: RunStatus,
   started_at: z.string(),
   finished_at: z.string().nullable(),
-  harness: z.object({ version: z.string(), commit: z.string().nullable() }),
+  /** `build`: sha256 of the compiled CLI's files (dist/, which git does not track), when run through bin/fixbench.mjs. */
+  harness: z.object({ version: z.string(), commit: z.string().nullable(), build: z.string().optional() }),
   suite: z.object({ hash: z.string(), instance_ids: z.array(z.string()) }),
   contenders: z.array(Contender),
   skipped: z.array(z.object({ id: z.string(), reason: z.string() })),

@@ -62,7 +62,7 @@ export interface RunOptions {
   onStart?: (info: { total: number; done: readonly AttemptRecord[] }) => void;
   sandbox: Sandbox;
   repoCache: RepoCache;
-  harness: { version: string; commit: string | null };
+  harness: { version: string; commit: string | null; build?: string };
   suiteHash: string;
   /** Called once per finished attempt (progress output); `done` counts records the run held before a resume too. */
   onAttempt?: (record: AttemptRecord, done: number, total: number) => void;
