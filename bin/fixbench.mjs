@@ -2,7 +2,7 @@
 // Entry point of the `fixbench` command: runs the compiled JavaScript in dist/ (built from src/ by
 // `npm run build`, which `npm ci` / `npm install` run through the `prepare` script). No TypeScript
 // compiler at run time, and never a silent fallback to one: a missing build is an error.
-import { buildStale } from '../scripts/build-stale.mjs';
+import { buildCheck } from '../scripts/build-stale.mjs';
 
 // `fixbench … | head`: once the reader has gone, further output is dropped instead of an unhandled
 // EPIPE stack trace; the command itself carries on (a run still finishes and writes its results).
@@ -12,15 +12,31 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 const pkg = new URL('..', import.meta.url).pathname;
-const stale = buildStale();
-if (stale === 'no build yet') {
+const check = buildCheck();
+if (check.state === 'missing') {
   process.stderr.write(
     `fixbench: the compiled CLI is missing (${pkg}dist/).\n` +
       `Build it with \`npm run build\` in ${pkg} (\`npm ci\` does it too), then run the command again.\n`,
   );
   process.exit(2);
 }
-// A checkout whose sources were edited after the build runs the build, not the edits: say so.
-if (stale) process.stderr.write(`fixbench: warning: the compiled CLI is older than its sources (${stale}); run \`npm run build\` in ${pkg} to use them.\n`);
+// A modified dist/ is not the code of this checkout: refused, whatever the command.
+if (check.state === 'modified') {
+  process.stderr.write(`fixbench: the compiled CLI was modified after it was built (${check.reason}); rebuild it with \`npm run build\` in ${pkg}.\n`);
+  process.exit(2);
+}
+// A checkout whose sources were edited after the build runs the build, not the edits: commands that
+// produce results (run, eval, merge) refuse; the others warn.
+if (check.state === 'stale') {
+  const command = process.argv.slice(2).find((a) => !a.startsWith('-'));
+  if (['run', 'eval', 'merge'].includes(command ?? '')) {
+    process.stderr.write(`fixbench: the compiled CLI is older than its sources (${check.reason}): \`${command}\` would record results of code other than this checkout's. Run \`npm run build\` in ${pkg}, then the command again.\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`fixbench: warning: the compiled CLI is older than its sources (${check.reason}); run \`npm run build\` in ${pkg} to use them.\n`);
+}
+// the build's content hash, for run.json's harness identity (src/cli/paths.ts harnessIdentity)
+if (check.buildHash) process.env.FIXBENCH_BUILD_HASH = check.buildHash;
+else delete process.env.FIXBENCH_BUILD_HASH;
 const { main: run } = await import(new URL('../dist/cli/main.js', import.meta.url).href);
 process.exitCode = await run(process.argv.slice(2));

@@ -1,6 +1,9 @@
-// Whether the compiled CLI (dist/) is older than its sources: used by the build (`--if-stale`),
-// by bin/fixbench.mjs (to warn about a stale build) and by the tests' global set-up (to rebuild).
-import { existsSync, readdirSync, statSync } from 'node:fs';
+// Whether the compiled CLI (dist/) is current: built from the sources as they are (content hash of
+// src/ and the build inputs, checked only when an mtime moved) and unmodified since (content hash of
+// dist/'s files, checked at every start). Used by the build (`--if-stale`), by bin/fixbench.mjs (to
+// refuse a modified build, and a stale one for run/eval/merge) and by the tests' global set-up.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -10,7 +13,7 @@ export const DIST = path.join(ROOT, 'dist');
 /** Written last into dist/: its mtime is the build's time; absent means no (complete) build. */
 export const BUILD_STAMP = '.build-stamp';
 /** Files besides src/ whose change changes the build. */
-const BUILD_INPUTS = ['scripts/build.mjs', 'scripts/build-stale.mjs', 'package.json'].map((f) => path.join(ROOT, f));
+export const BUILD_INPUTS = ['scripts/build.mjs', 'scripts/build-stale.mjs', 'package.json'].map((f) => path.join(ROOT, f));
 
 /** The newest (by mtime, ms) of `dir`, every folder and every file under it. */
 function newest(dir, best) {
@@ -27,16 +30,83 @@ function newest(dir, best) {
   return best;
 }
 
+/** Every file under `dir`, as sorted paths relative to it. */
+export function filesUnder(dir, rel = '', out = []) {
+  for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    const r = path.join(rel, e.name);
+    if (e.isDirectory()) filesUnder(dir, r, out);
+    else if (e.isFile()) out.push(r);
+  }
+  return rel === '' ? out.sort() : out;
+}
+
+/** sha256 (hex) over `files` (relative to `dir`): each path and its bytes, in sorted order. */
+function hashFiles(dir, files) {
+  const h = createHash('sha256');
+  for (const f of files) {
+    h.update(`${f}\0`);
+    h.update(readFileSync(path.join(dir, f)));
+    h.update('\0');
+  }
+  return h.digest('hex');
+}
+
+/** Content hash of what a build is made from: every file under src/ plus the build inputs. */
+export function sourceHash() {
+  const h = createHash('sha256');
+  h.update(hashFiles(SRC, filesUnder(SRC)));
+  for (const f of BUILD_INPUTS) h.update(existsSync(f) ? readFileSync(f) : '(absent)');
+  return h.digest('hex');
+}
+
+/** Content hash of a built folder: every file but the stamp and the source maps (which never run). */
+export const distHash = (dir = DIST) => hashFiles(dir, filesUnder(dir).filter((f) => f !== BUILD_STAMP && !f.endsWith('.map')));
+
+/** The stamp's fields: `{built_at, src_hash, dist_hash}`; null for a stamp of an older build (a bare time). */
+function readStamp() {
+  try {
+    const s = JSON.parse(readFileSync(path.join(DIST, BUILD_STAMP), 'utf8'));
+    return typeof s?.src_hash === 'string' && typeof s?.dist_hash === 'string' ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The newest source or build input by mtime, when newer than the stamp: `{mtimeMs, file}`; else null. */
+function newerThanStamp() {
+  const built = statSync(path.join(DIST, BUILD_STAMP)).mtimeMs;
+  const n = newest(SRC, { mtimeMs: 0, file: '' });
+  for (const f of BUILD_INPUTS) if (existsSync(f) && statSync(f).mtimeMs > n.mtimeMs) Object.assign(n, { mtimeMs: statSync(f).mtimeMs, file: f });
+  return n.mtimeMs > built ? n : null;
+}
+
 /**
  * Why dist/ must be (re)built, or null when it is current: no build yet, or a file under src/
- * (added, changed, deleted), the build script or package.json modified after the build's stamp.
+ * (added, changed, deleted), the build script or package.json changed after the build. Content
+ * decides: a file whose mtime moved but whose bytes (and every other source's) are as built is
+ * current. A stamp of an older build (no hashes) is judged by mtimes alone.
  * @returns a reason naming the newest changed path, relative to the package root; or null.
  */
 export function buildStale() {
-  const stamp = path.join(DIST, BUILD_STAMP);
-  if (!existsSync(stamp)) return 'no build yet';
-  const built = statSync(stamp).mtimeMs;
-  const n = newest(SRC, { mtimeMs: 0, file: '' });
-  for (const f of BUILD_INPUTS) if (existsSync(f) && statSync(f).mtimeMs > n.mtimeMs) Object.assign(n, { mtimeMs: statSync(f).mtimeMs, file: f });
-  return n.mtimeMs > built ? `${path.relative(ROOT, n.file) || '.'} changed since the last build` : null;
+  if (!existsSync(path.join(DIST, BUILD_STAMP))) return 'no build yet';
+  const n = newerThanStamp();
+  if (!n) return null;
+  const stamp = readStamp();
+  if (stamp && sourceHash() === stamp.src_hash) return null;
+  return `${path.relative(ROOT, n.file) || '.'} changed since the last build`;
+}
+
+/**
+ * What bin/fixbench.mjs checks at start: `{state, reason, buildHash}` — state `missing` (no build),
+ * `modified` (a file of dist/ differs from what the build wrote: added, changed or removed),
+ * `stale` (`buildStale`), or `ok`; `buildHash` the build's dist hash (null for a missing or
+ * older-format build). Cost: one hash of dist/'s files (~3 MB), plus one of src/ only when an mtime
+ * moved past the stamp.
+ */
+export function buildCheck() {
+  if (!existsSync(path.join(DIST, BUILD_STAMP))) return { state: 'missing', reason: 'no build yet', buildHash: null };
+  const stamp = readStamp();
+  if (stamp && distHash() !== stamp.dist_hash) return { state: 'modified', reason: 'a file of dist/ differs from what the build wrote', buildHash: stamp.dist_hash };
+  const stale = buildStale();
+  return { state: stale ? 'stale' : 'ok', reason: stale, buildHash: stamp?.dist_hash ?? null };
 }

@@ -21,6 +21,10 @@ export function withoutTimes(text: string): string {
     .replace(/data-v="[\d.]+"><duration>/g, 'data-v="<t>"><duration>')
     // the package checkout's `+dirty` mark: a file of the checkout edited between the two runs
     .replace(/\b([0-9a-f]{40})\+dirty\b/g, '$1')
+    // the compiled CLI's build hash (run.json harness.build): only the compiled side has one
+    .replace(/,\s*"build"\s*:\s*"[0-9a-f]{64}"/g, '')
+    // attempts/pages.json: each page's digest and size follow its view, which holds its times
+    .replace(/"digest"\s*:\s*"[A-Za-z0-9_-]{43}"(,\s*"bytes"\s*:\s*\d+)?/g, '"digest":"<d>"')
     .replace(/\/tmp\/fixbench-[^\s"'<>)]*/g, '<tmp>');
 }
 

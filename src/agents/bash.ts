@@ -13,6 +13,7 @@ import { taskRuntimeExecOptions } from '../workspace/node-runtime.ts';
 import type { Agent, AgentLimits, AttemptContext, AttemptResult, TrajectoryStep } from './types.ts';
 
 import { BASH_TRAJECTORY_FORMAT } from '../core/trajectory.ts';
+import { cappedUsd } from '../pricing/ceiling.ts';
 
 /** Format of the trajectory handed to `AttemptContext.saveTrajectory` (schema: src/core/trajectory.ts). */
 export const TRAJECTORY_FORMAT = BASH_TRAJECTORY_FORMAT;
@@ -50,7 +51,7 @@ interface Ending {
  * head and tail to `limits.outputChars` characters and fed back.
  *
  * Ends as `submitted` (a command's output starts with the line `FIXBENCH_SUBMIT`), `step_limit`,
- * `cost_limit` (sum of the calls' `list_usd`; unknown costs count 0), `time_limit` (`limits.wallMs`),
+ * `cost_limit` (sum of the calls' `list_usd`, an unknown cost at its `cap_usd` ceiling), `time_limit` (`limits.wallMs`),
  * `format_errors` (`limits.formatErrors` replies in a row without one valid command),
  * `context_exceeded`, `api_error`, or `env_error` (sandbox, trajectory file or patch extraction
  * failed; `ctx.signal` aborted → error `interrupted`). The runner extracts the patch however it
@@ -239,9 +240,9 @@ class BashAttempt {
     }
   }
 
-  /** List-price USD of the calls so far (calls of unknown cost count 0), or null when none had a known cost. */
+  /** USD the calls so far count against the cap: list price, else the sheet's ceiling (`cap_usd`), else 0; null when none had either. */
   spentUsd(): number | null {
-    return this.calls.some((c) => c.list_usd !== null) ? this.calls.reduce((s, c) => s + (c.list_usd ?? 0), 0) : null;
+    return this.calls.some((c) => cappedUsd(c) !== null) ? this.calls.reduce((s, c) => s + (cappedUsd(c) ?? 0), 0) : null;
   }
 
   /**

@@ -167,6 +167,7 @@ export class CommandAgent implements Agent {
         upstream: { dialect: up.dialect, baseURL: up.baseURL, apiKey: up.apiKey, model: up.model },
         price: up.price,
         ...(up.served ? { servedPricer: up.served } : {}),
+        ...(up.ceiling ? { ceiling: up.ceiling } : {}),
         capUsd: ctx.limits.costUsd,
         ...(this.#o.requestTimeoutMs ? { upstreamTimeoutMs: this.#o.requestTimeoutMs } : {}),
         ...(up.refuse ? { refuse: up.refuse } : {}),

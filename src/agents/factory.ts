@@ -94,6 +94,7 @@ export async function attemptAgent(
       model: spec.model,
       price,
       ...(plan.model.served ? { served: plan.model.served } : {}),
+      ceiling: plan.model.ceiling ?? null,
       refuse: meter.refuse,
       onCall: meter.onCall,
     };
@@ -102,7 +103,7 @@ export async function attemptAgent(
   }
   const { createModelClient } = await import('../models/index.ts');
   const clientOf = (m: PricedModel, apiKey: string) =>
-    createModelClient(m.spec, apiKey, m.price, { requestTimeoutMs: limits.model_request_timeout_ms, streamIdleMs: limits.stream_idle_ms, ...(m.served ? { servedPricer: m.served } : {}) });
+    createModelClient(m.spec, apiKey, m.price, { requestTimeoutMs: limits.model_request_timeout_ms, streamIdleMs: limits.stream_idle_ms, ceiling: m.ceiling ?? null, ...(m.served ? { servedPricer: m.served } : {}) });
   const takesImages = (m: PricedModel) => m.spec.input.includes('image');
   const cacheOf = (m: PricedModel) => m.spec.cache_control ?? /claude|anthropic/i.test(m.spec.model);
   if (plan.route) {

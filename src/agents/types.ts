@@ -74,6 +74,8 @@ export interface AgentUpstream {
   price: PriceRow | null;
   /** A router entry: prices each call by the model its reply names (src/pricing/served.ts). */
   served?: ServedPricer;
+  /** The sheet's ceiling row: a call of unknown cost records `cap_usd` at it (src/pricing/ceiling.ts). */
+  ceiling?: PriceRow | null;
   /** Refuses a call when it returns a message (the run budget). */
   refuse?: () => string | null;
   /** Called per metered call (to count it in the run budget). */

@@ -61,9 +61,11 @@ export interface Recommendation {
   /** Oracle rate minus the in-sample rate (fraction) and oracle USD per task minus the pick's; null without an oracle. */
   gapToOracle: { rate: number; usdPerTask: number } | null;
   /**
-   * What was searched: counts of singles, cascades, the groupings used for assignments, and the
-   * models with a list price left out as single models because one of their attempts has an unknown
-   * USD (a cascade that never reaches that attempt stays).
+   * What was searched: counts of singles, cascades, the groupings used for assignments, and
+   * `unknownCost`: the contenders left out for an unknown cost — those without a list price, and
+   * models with one left out as single models because one of their attempts has an unknown USD (a
+   * cascade that never reaches that attempt stays). When it is not empty, the best single model of
+   * `best_single` is the best among those with a known cost.
    */
   considered: { singles: number; cascades: number; groupings: GroupingName[]; unknownCost: string[] };
   /** Up to 5 other policies nearest the pick in-sample, cheapest first (single models and cascades). */
@@ -102,7 +104,9 @@ export function recommend(matrix: ResultMatrix, criterion: Criterion, meta: Read
   if (criterion.kind === 'budget' && !(criterion.usdPerTask >= 0)) throw new RangeError(`budget ${criterion.usdPerTask} USD per task is negative`);
   const policies = basePolicies(matrix);
   const priced = matrix.contenders.filter((c) => c.costBasis === 'list_price').map((c) => c.id);
-  const unknownCost = priced.filter((id) => !policies.some((p) => p.kind === 'single' && p.label === id));
+  // left out for an unknown cost: contenders without a list price (not reference agents), and priced models with an attempt of unknown USD
+  const unpriced = matrix.contenders.filter((c) => c.costBasis === 'price_unknown').map((c) => c.id);
+  const unknownCost = [...unpriced, ...priced.filter((id) => !policies.some((p) => p.kind === 'single' && p.label === id))];
   if (!policies.some((p) => p.kind === 'single')) {
     throw new RangeError(priced.length ? `every model with a list price (${priced.join(', ')}) has an attempt whose USD is unknown: there is no policy of known cost to recommend` : 'no contender has a known list price: there is no priced policy to recommend');
   }

@@ -14,7 +14,7 @@ export function harnessVersion(): string {
 }
 
 /** Harness version (package.json) and git commit of the package checkout (`<sha>+dirty` with uncommitted changes), if it is one. */
-export function harnessIdentity(): { version: string; commit: string | null } {
+export function harnessIdentity(): { version: string; commit: string | null; build?: string } {
   let commit: string | null = null;
   try {
     const git = (...args: string[]) => execFileSync('git', args, { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
@@ -24,7 +24,9 @@ export function harnessIdentity(): { version: string; commit: string | null } {
   } catch {
     commit = null;
   }
-  return { version: harnessVersion(), commit };
+  // dist/ is git-ignored, so the commit alone cannot tell which build ran: the compiled CLI's content hash (bin/fixbench.mjs)
+  const build = process.env.FIXBENCH_BUILD_HASH;
+  return { version: harnessVersion(), commit, ...(build && /^[0-9a-f]{64}$/.test(build) ? { build } : {}) };
 }
 
 /** The remembered pre-flight verdicts of this package (`.fixbench-cache/preflight/`, beside the repo mirrors). */

@@ -9,6 +9,7 @@ import { loadYamlFile } from '../config/load.ts';
 import { TaskYaml } from '../config/task.ts';
 import { ExitCode, UserInputError } from '../core/errors.ts';
 import { formatPct, formatUsd } from '../report/format.ts';
+import { bestSingleOf, leftOutOf } from '../report/recommend-view.ts';
 import { readRun } from '../store/store.ts';
 import { defaultTasksDir } from './common.ts';
 import { existingRunFolder } from './run-lookup.ts';
@@ -111,7 +112,7 @@ export function recommendationText(r: Recommendation, runId: string, pricesAsOf:
       ? `the most accurate policy within ${formatUsd(c.usdPerTask)} per task`
       : c.kind === 'target'
         ? `the cheapest policy resolving at least ${formatPct(c.rate)}`
-        : `the cheapest policy as accurate as the best single model (${formatPct(r.targetRate)})`;
+        : `the cheapest policy as accurate as ${bestSingleOf(r)}`;
   const lines = [
     `recommend for run ${runId}: ${want}; list prices as of ${pricesAsOf}; attempt 0 of each model`,
     `  policy:              ${r.policy.label} (${r.policy.kind === 'assignment' ? `a policy per task ${r.policy.by}` : r.policy.kind})`,
@@ -130,7 +131,7 @@ export function recommendationText(r: Recommendation, runId: string, pricesAsOf:
   }
   const g = r.considered.groupings;
   lines.push(`  searched: ${r.considered.singles} single model(s), ${r.considered.cascades} cascade(s) (cheaper first, escalating when the visible check fails)${g.length ? `, assignments ${g.map((x) => (x === 'tag' ? 'per first tag' : 'per difficulty')).join(' and ')}` : ', no per-difficulty or per-tag assignment (the tasks have fewer than two groups of either)'}`);
-  if (r.considered.unknownCost.length) lines.push(`  left out: ${r.considered.unknownCost.join(', ')} (an attempt's USD is unknown: every policy that reaches that attempt is left out)`);
+  if (r.considered.unknownCost.length) lines.push(`  left out: ${leftOutOf(r)}`);
   if (r.alternatives.length) {
     lines.push('  other policies, cheapest first (in-sample):');
     for (const a of r.alternatives) lines.push(`    ${a.label.padEnd(28)} ${estimateLine(a)}`);

@@ -9,6 +9,7 @@ import { UserInputError } from '../core/errors.ts';
 import { withPresets } from '../agents/presets.ts';
 import { defaultCacheDir } from '../workspace/env-cache.ts';
 import type { RouteSpec } from './routes.ts';
+import { ceilingRow } from '../pricing/ceiling.ts';
 import { servedPricer, type ServedPricer } from '../pricing/served.ts';
 
 /** Contender ids reserved for the reference agents. */
@@ -20,6 +21,8 @@ export interface PricedModel {
   price: PriceRow | null;
   /** For a router entry (`router: true`): prices each reply by the model it names (src/pricing/served.ts). */
   served?: ServedPricer;
+  /** The sheet's ceiling row (src/pricing/ceiling.ts): what a call of unknown cost counts against the caps; null = no priced row. */
+  ceiling?: PriceRow | null;
 }
 
 export interface Catalog {
@@ -94,7 +97,8 @@ export async function newestPriceSheet(dir: string): Promise<string> {
 export async function loadCatalog(modelsFile: string, priceFile: string): Promise<Catalog> {
   const [file, sheet] = await Promise.all([loadModelsFile(modelsFile), loadPriceSheet(priceFile)]);
   const served = servedPricer(file.models, sheet);
-  const models = file.models.map((spec) => ({ spec, price: sheet.models[spec.price ?? spec.id] ?? null, ...(spec.router ? { served } : {}) }));
+  const ceiling = ceilingRow(sheet);
+  const models = file.models.map((spec) => ({ spec, price: sheet.models[spec.price ?? spec.id] ?? null, ceiling, ...(spec.router ? { served } : {}) }));
   return { modelsFile, priceFile, sheet, models, agents: withPresets(defaultCacheDir(), file.agents), routes: file.routes };
 }
 

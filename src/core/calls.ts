@@ -35,6 +35,12 @@ export const CallRecord = z.object({
    * step-routing contender picked, or a router's served model); null when the served model has no row: then `list_usd` is null (unknown, never 0).
    */
   price_key: z.string().nullable().optional(),
+  /**
+   * USD this call counted against the caps (--attempt-usd, the run budget) when its `list_usd` is
+   * null but its tokens are known: its tokens at the dearest input and output rates of the price
+   * sheet in use (src/pricing/ceiling.ts). Never a cost: `list_usd` stays null. Absent otherwise.
+   */
+  cap_usd: z.number().nonnegative().optional(),
 });
 export type CallRecord = z.infer<typeof CallRecord>;
 

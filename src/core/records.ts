@@ -95,7 +95,8 @@ export const RunHeader = z.object({
   status: RunStatus,
   started_at: z.string(),
   finished_at: z.string().nullable(),
-  harness: z.object({ version: z.string(), commit: z.string().nullable() }),
+  /** `build`: sha256 of the compiled CLI's files (dist/, which git does not track), when run through bin/fixbench.mjs. */
+  harness: z.object({ version: z.string(), commit: z.string().nullable(), build: z.string().optional() }),
   suite: z.object({ hash: z.string(), instance_ids: z.array(z.string()) }),
   contenders: z.array(Contender),
   skipped: z.array(z.object({ id: z.string(), reason: z.string() })),
@@ -168,6 +169,9 @@ export type LimitKind = z.infer<typeof LimitKind>;
 export const AttemptLimit = z.object({ kind: LimitKind, value: z.number().nullable() });
 export type AttemptLimit = z.infer<typeof AttemptLimit>;
 
+/** A model mix: per model that answered (and its price-sheet row), its calls, summed tokens and list USD (null = unknown). */
+export const ModelMixRows = z.array(z.object({ model: z.string(), calls: z.number().int().positive(), usage: TokenUsage, list_usd: z.number().nullable(), price_key: z.string().nullable() }));
+
 /**
  * One stage of a live cascade attempt (`run --cascade`), in the order run: the model that ran, how
  * its agent ended, the run-time signal that decided whether to escalate, and what it cost. Units:
@@ -195,6 +199,11 @@ export const CascadeStage = z.object({
   /** USD at list price of the stage's calls; null when a price is unknown. */
   list_usd: z.number().nullable(),
   billed_usd: z.number().nullable(),
+  /**
+   * For a router or step-routing stage: which models answered its calls (as the record's `model_mix`),
+   * so a re-price prices the stage per served model. Absent for other stages and in older records.
+   */
+  model_mix: ModelMixRows.optional(),
   wall_ms: z.number().nonnegative(),
   /** Milliseconds of the visible check's test run (0 when none ran). */
   check_ms: z.number().nonnegative(),
@@ -257,7 +266,7 @@ export const AttemptRecord = z.object({
    * tokens and list USD (null when any of its calls' price is unknown, e.g. a served model missing
    * from the price sheet), in order of first use. Absent for single-model contenders.
    */
-  model_mix: z.array(z.object({ model: z.string(), calls: z.number().int().positive(), usage: TokenUsage, list_usd: z.number().nullable(), price_key: z.string().nullable() })).optional(),
+  model_mix: ModelMixRows.optional(),
   /** USD at list price; null when any call's price is unknown. */
   list_usd: z.number().nullable(),
   /** USD reported by the provider; null when not reported. */

@@ -1,6 +1,7 @@
 // The retry loop shared by every provider client: tries, back-off, and the merging of every billed
 // try into one CallRecord (so retries that were billed are charged, DESIGN.md §3).
 import { sumUsd } from '../pricing/cost.ts';
+import { cappedUsd } from '../pricing/ceiling.ts';
 import { addUsage, zeroUsage } from '../core/usage.ts';
 import { backoffDelayMs, retryAfterMs, type TryFailure } from './retry.ts';
 import { ModelCallError, type CallRecord } from './types.ts';
@@ -55,9 +56,17 @@ export function mergeCalls(calls: CallRecord[], ms: number, tries: number): Call
     ms,
     tries,
     usage_unknown: calls.some((c) => c.usage_unknown === true),
+    ...mergedCap(calls),
     // a router's tries may be served by different models: the record names the last one (each try is priced by its own)
     ...servedOf(calls.at(-1)!),
   };
+}
+
+/** `cap_usd` of merged tries whose sum is unknown: each try at its list price, else its ceiling cost (absent when some try has neither). */
+function mergedCap(calls: CallRecord[]): { cap_usd?: number } {
+  if (calls.every((c) => c.list_usd !== null)) return {};
+  const parts = calls.map(cappedUsd);
+  return parts.every((p) => p !== null) ? { cap_usd: sumUsd(parts) ?? 0 } : {};
 }
 
 const servedOf = (c: CallRecord): Pick<CallRecord, 'served_model' | 'price_key'> =>

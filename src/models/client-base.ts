@@ -5,6 +5,7 @@ import type { PriceRow } from '../config/prices.ts';
 import { UserInputError } from '../core/errors.ts';
 import type { RetryOptions } from './call-loop.ts';
 import { callCostUsd } from '../pricing/cost.ts';
+import { ceilingCost } from '../pricing/ceiling.ts';
 import type { ServedPricer } from '../pricing/served.ts';
 import type { TokenUsage } from '../core/usage.ts';
 
@@ -19,6 +20,8 @@ export interface HttpClientOptions extends RetryOptions {
    * (`model`), instead of the entry's own row; the call records `served_model` and `price_key`.
    */
   servedPricer?: ServedPricer;
+  /** The price sheet's ceiling row (src/pricing/ceiling.ts): a call of unknown cost records `cap_usd` at it. */
+  ceiling?: PriceRow | null;
 }
 
 /** What a client keeps from its constructor arguments (never the API key). */
@@ -35,6 +38,8 @@ export interface ClientSettings {
   streamIdleMs: number;
   /** Set for a router entry: the price of the model a reply names. */
   servedPricer: ServedPricer | null;
+  /** The price sheet's ceiling row, for `cap_usd` of unknown-cost calls; null = none. */
+  ceiling: PriceRow | null;
 }
 
 /**
@@ -51,6 +56,7 @@ export function clientSettings(spec: ModelSpec, apiKey: string, price: PriceRow 
     requestTimeoutMs: opts.requestTimeoutMs ?? 600_000,
     streamIdleMs: opts.streamIdleMs ?? 120_000,
     servedPricer: opts.servedPricer ?? null,
+    ceiling: opts.ceiling ?? null,
   };
 }
 
@@ -59,10 +65,15 @@ export function clientSettings(spec: ModelSpec, apiKey: string, price: PriceRow 
  * entry's own row prices it, unless `cfg.servedPricer` is set; then the row of the model the reply
  * names (`served`, the body's `model`) does, and a reply naming no model, or one missing from the
  * sheet, costs null (unknown, never 0). `usageMissing`: the tokens are unknown, so is the cost.
+ * A null cost with known tokens also gets `cap_usd`, what it counts against the caps (`ceilingCost`).
  */
-export function replyPricing(cfg: ClientSettings, usage: TokenUsage, usageMissing: boolean, served: unknown): { list_usd: number | null; served_model?: string | null; price_key?: string | null } {
-  if (!cfg.servedPricer) return { list_usd: usageMissing ? null : callCostUsd(usage, cfg.price) };
+export function replyPricing(cfg: ClientSettings, usage: TokenUsage, usageMissing: boolean, served: unknown): { list_usd: number | null; served_model?: string | null; price_key?: string | null; cap_usd?: number } {
+  if (!cfg.servedPricer) {
+    const list = usageMissing ? null : callCostUsd(usage, cfg.price);
+    return { list_usd: list, ...ceilingCost(list, usage, usageMissing, cfg.ceiling) };
+  }
   const name = typeof served === 'string' && served ? served : null;
   const priced = name === null ? null : cfg.servedPricer(name);
-  return { list_usd: usageMissing || !priced ? null : callCostUsd(usage, priced.row), served_model: name, price_key: priced?.key ?? null };
+  const list = usageMissing || !priced ? null : callCostUsd(usage, priced.row);
+  return { list_usd: list, served_model: name, price_key: priced?.key ?? null, ...ceilingCost(list, usage, usageMissing, cfg.ceiling) };
 }

@@ -13,9 +13,25 @@ export function mixNameOf(c: Pick<CallRecord, 'model' | 'served_model'>): string
   return c.model ?? null;
 }
 
+const mixKey = (model: string, priceKey: string | null): string => `${model}\u0000${priceKey ?? ''}`;
+
+/**
+ * Sums mixes (e.g. a cascade's stages) into one: rows of the same model and price row merged (calls,
+ * tokens, list USD — null when either is unknown), in order of first appearance.
+ */
+export function mergeMixes(mixes: readonly ModelMix[]): ModelMix {
+  const rows = new Map<string, ModelMix[number]>();
+  for (const m of mixes.flat()) {
+    const key = mixKey(m.model, m.price_key);
+    const had = rows.get(key);
+    rows.set(key, had ? { ...had, calls: had.calls + m.calls, usage: addUsage(had.usage, m.usage), list_usd: sumUsd([had.list_usd, m.list_usd]) } : { ...m });
+  }
+  return [...rows.values()];
+}
+
 /**
  * `{model_mix}` when any call carries `model` or `served_model` (a routed or router contender), else
- * `{}`: per model in order of first use, its calls, summed tokens, list USD (null when any of them is
+ * `{}`: per model and price row (two models of one name priced at different rows are two rows) in order of first use, its calls, summed tokens, list USD (null when any of them is
  * unknown) and the price-sheet row used (null when the model has none).
  */
 export function modelMix(calls: readonly CallRecord[]): { model_mix?: ModelMix } {
@@ -23,12 +39,13 @@ export function modelMix(calls: readonly CallRecord[]): { model_mix?: ModelMix }
   for (const c of calls) {
     const name = mixNameOf(c);
     if (name === null) continue;
-    const row = rows.get(name) ?? { model: name, calls: 0, usage: zeroUsage(), list_usd: null, price_key: c.price_key ?? null, usds: [] };
+    // keyed by (name, price row): two models of one name priced at different rows keep separate rows
+    const key = mixKey(name, c.price_key ?? null);
+    const row = rows.get(key) ?? { model: name, calls: 0, usage: zeroUsage(), list_usd: null, price_key: c.price_key ?? null, usds: [] };
     row.calls++;
     row.usage = addUsage(row.usage, c.usage);
     row.usds.push(c.list_usd);
-    if (row.price_key === null && c.price_key) row.price_key = c.price_key;
-    rows.set(name, row);
+    rows.set(key, row);
   }
   if (!rows.size) return {};
   return { model_mix: [...rows.values()].map(({ usds, ...r }) => ({ ...r, list_usd: sumUsd(usds) })) };

@@ -5,6 +5,7 @@ import type { TokenUsage } from '../core/usage.ts';
 import type { AttemptRecord, RunHeader } from '../store/records.ts';
 import { callCostUsd, costDrift, sumUsd } from './cost.ts';
 import { repriceMix } from './reprice-mix.ts';
+import { repriceStages } from './reprice-stages.ts';
 
 export interface RepriceInput {
   header: RunHeader;
@@ -75,7 +76,7 @@ export function repriceRun(input: RepriceInput): Repriced {
   });
   const attempts = input.attempts.map((r) => {
     const stageRows = cascadeRows.get(r.contender);
-    if (stageRows && r.stages) return repriceStages(r, stageRows, input.sheetFile, notes);
+    if (stageRows && r.stages) return repriceStages(r, stageRows, sheet, input.sheetFile, notes);
     if (!rowOf.has(r.contender)) return { ...r, price_sheet: input.sheetFile };
     if (r.model_mix || mixed.has(r.contender)) {
       const m = repriceMix(r, sheet, attemptRef(r));
@@ -111,20 +112,3 @@ export function repriceRun(input: RepriceInput): Repriced {
   };
 }
 
-
-/**
- * A live cascade attempt re-priced stage by stage (each stage's tokens under its own model's row);
- * the attempt's cost is their sum. Null where a row is unknown or has long-context tiers (the
- * per-call tokens of a stage are not kept), or the attempt's tokens are incomplete; calls a killed
- * session left (`interrupted_calls`) cannot be placed in a stage, so such an attempt's cost is null too.
- */
-function repriceStages(r: AttemptRecord, rows: Map<string, PriceRow | null>, sheetFile: string, notes: string[]): AttemptRecord {
-  const stages = (r.stages ?? []).map((s) => {
-    const row = rows.get(s.contender) ?? null;
-    const usd = !row || row.tiers?.length || r.usage_complete === false ? null : s.calls === 0 ? 0 : callCostUsd(s.usage, { ...row, request: undefined })! + s.calls * Number(row.request ?? 0);
-    return { ...s, list_usd: usd };
-  });
-  if (r.interrupted_calls) notes.push(`${attemptRef(r)}: calls of a killed session cannot be placed in a cascade stage; cost unknown`);
-  const list = r.interrupted_calls ? null : sumUsd(stages.map((s) => s.list_usd));
-  return { ...r, stages, list_usd: list, cost_drift: costDrift(list, r.billed_usd), price_sheet: sheetFile };
-}

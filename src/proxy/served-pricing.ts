@@ -1,6 +1,7 @@
 // The list price of one call metered by the proxy: the contender's own row, or, for a router entry,
 // the row of the model its reply names (docs/routing.md). Pure.
 import { callCostUsd } from '../pricing/cost.ts';
+import { ceilingCost } from '../pricing/ceiling.ts';
 import type { CallRecord } from '../core/calls.ts';
 import type { MeteringProxyOptions } from './types.ts';
 import type { ExtractedUsage } from './usage.ts';
@@ -9,10 +10,16 @@ import type { ExtractedUsage } from './usage.ts';
  * `list_usd` of a call from its extracted usage (null when the reply carried none): at `opts.price`,
  * or with `opts.servedPricer` at the served model's row, recording `served_model` (null when the
  * reply named none) and `price_key` (null when the served model has no row; then `list_usd` is null).
+ * A null cost with known tokens gets `cap_usd` at `opts.ceiling` (src/pricing/ceiling.ts).
  */
-export function proxyCallPricing(opts: Pick<MeteringProxyOptions, 'price' | 'servedPricer'>, usage: ExtractedUsage | null): Pick<CallRecord, 'list_usd' | 'served_model' | 'price_key'> {
-  if (!opts.servedPricer) return { list_usd: usage ? callCostUsd(usage.usage, opts.price) : null };
+export function proxyCallPricing(opts: Pick<MeteringProxyOptions, 'price' | 'servedPricer' | 'ceiling'>, usage: ExtractedUsage | null): Pick<CallRecord, 'list_usd' | 'served_model' | 'price_key' | 'cap_usd'> {
+  const cap = (list: number | null) => ceilingCost(list, usage?.usage ?? null, !usage, opts.ceiling);
+  if (!opts.servedPricer) {
+    const list = usage ? callCostUsd(usage.usage, opts.price) : null;
+    return { list_usd: list, ...cap(list) };
+  }
   const served = usage?.served ?? null;
   const priced = served === null ? null : opts.servedPricer(served);
-  return { list_usd: usage && priced ? callCostUsd(usage.usage, priced.row) : null, served_model: served, price_key: priced?.key ?? null };
+  const list = usage && priced ? callCostUsd(usage.usage, priced.row) : null;
+  return { list_usd: list, served_model: served, price_key: priced?.key ?? null, ...cap(list) };
 }

@@ -6,6 +6,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { proxyCallPricing } from './served-pricing.ts';
+import { cappedUsd } from '../pricing/ceiling.ts';
 import { secretRedactor } from '../core/redact.ts';
 import { pipeSse } from './sse-redact.ts';
 import { serveOnSocket } from './socket.ts';
@@ -42,8 +43,8 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
   const rewriteModel = opts.rewriteModel ?? true;
   const up = opts.upstream;
   const scrub = secretRedactor([up.apiKey]);
-  const spentUsd = () => calls.reduce((s, c) => s + (c.list_usd ?? 0), 0);
-  const unknownCostCalls = () => calls.filter((c) => c.list_usd === null).length;
+  const spentUsd = () => calls.reduce((s, c) => s + (cappedUsd(c) ?? 0), 0);
+  const unknownCostCalls = () => calls.filter((c) => cappedUsd(c) === null).length;
 
   const record = (call: ProxyCall) => {
     calls.push(call);

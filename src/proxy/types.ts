@@ -22,6 +22,8 @@ export interface MeteringProxyOptions {
   price: PriceRow | null;
   /** A router entry (`router: true`): each call priced by the model its reply names, instead of `price` (src/pricing/served.ts). */
   servedPricer?: ServedPricer;
+  /** The sheet's ceiling row: a call of unknown cost counts against `capUsd` at it (`cap_usd`; src/pricing/ceiling.ts). */
+  ceiling?: PriceRow | null;
   /** The attempt's USD cap at list price; null = none. Calls starting once it is reached are refused (HTTP 402). */
   capUsd: number | null;
   /**

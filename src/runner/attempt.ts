@@ -217,7 +217,7 @@ export function meterHooks(env: AttemptEnv, ledger: AttemptLedger | null): { hoo
       onRefused();
       return env.budget.describe();
     },
-    onCall: (c) => (billed(c), env.budget.add(c.list_usd, promptTokens(c.usage) + c.usage.output)),
+    onCall: (c) => (billed(c), env.budget.add(c.list_usd, promptTokens(c.usage) + c.usage.output, c.cap_usd)),
   };
   return { hooks, refused: () => refused };
 }

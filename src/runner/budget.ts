@@ -15,12 +15,16 @@ export const callTokens = (c: CallRecord): number => promptTokens(c.usage) + c.u
  * cap is passed by at most one call, unless a call costs more than any before it.
  */
 export class RunBudget {
-  /** List-price USD of the calls so far (unknown-price calls add nothing; see `unpricedCalls`). */
+  /** USD of the calls so far: list price, an unknown-price call at its ceiling cost (`cap_usd`; see `ceilingCalls`). */
   spentUsd = 0;
   /** Tokens of the calls so far (prompt + output). */
   spentTokens = 0;
-  /** Calls whose price was unknown (not counted in `spentUsd`). */
+  /** Calls whose price was unknown and could not be bounded either (tokens unknown, or a sheet without a priced row): not counted in `spentUsd`. */
   unpricedCalls = 0;
+  /** Calls whose price was unknown, counted in `spentUsd` at the sheet's dearest rates (src/pricing/ceiling.ts). */
+  ceilingCalls = 0;
+  /** USD those calls were counted at. */
+  ceilingUsd = 0;
   /** Calls metered so far. */
   calls = 0;
   #inFlight = 0;
@@ -65,6 +69,17 @@ export class RunBudget {
   }
 
   /**
+   * What the run's note says of unknown-cost calls: how many were counted at the ceiling and for how
+   * much (USD), and how many could not be counted at all. Empty when there were none.
+   */
+  unknownCostNotes(): string[] {
+    const out: string[] = [];
+    if (this.ceilingCalls) out.push(`${this.ceilingCalls} model call(s) had an unknown price and were counted against the caps at the price sheet's dearest input and output rates ($${this.ceilingUsd.toFixed(4)}); their recorded cost stays unknown`);
+    if (this.unpricedCalls) out.push(`${this.unpricedCalls} model call(s) had an unknown price and unknown tokens (or a sheet with no priced row) and are not counted in the USD budget`);
+    return out;
+  }
+
+  /**
    * Counts spend recorded by an earlier session of a resumed run (USD at list price, null = unknown;
    * tokens = prompt + output), without treating it as one call's size.
    */
@@ -73,9 +88,17 @@ export class RunBudget {
     this.spentTokens += tokens;
   }
 
-  /** Counts one billed call (USD null = unknown price; counted in `unpricedCalls`). */
-  add(usd: number | null, tokens = 0): void {
+  /**
+   * Counts one billed call (USD null = unknown price: counted at `ceilingUsd` when given, in
+   * `ceilingCalls`; else in `unpricedCalls`, adding nothing).
+   */
+  add(usd: number | null, tokens = 0, ceilingUsd?: number): void {
     this.calls++;
+    if (usd === null && ceilingUsd !== undefined) {
+      this.ceilingCalls++;
+      this.ceilingUsd += ceilingUsd;
+      usd = ceilingUsd;
+    }
     if (usd === null) this.unpricedCalls++;
     else {
       this.spentUsd += usd;
@@ -104,7 +127,7 @@ export class RunBudget {
   /** Ends a call started by `acquire`, counting what it was billed (null `call`: not billed). */
   release(call: CallRecord | null): void {
     this.#inFlight--;
-    if (call) this.add(call.list_usd, callTokens(call));
+    if (call) this.add(call.list_usd, callTokens(call), call.cap_usd);
     const waiters = this.#waiters.splice(0);
     for (const w of waiters) w();
   }

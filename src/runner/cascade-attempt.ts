@@ -14,6 +14,7 @@ import { addUsage, zeroUsage } from '../core/usage.ts';
 import { evaluate } from '../evaluation/evaluate.ts';
 import { gradeWithReruns } from '../evaluation/grade-attempt.ts';
 import { attemptCost } from '../pricing/cost.ts';
+import { modelMix } from '../pricing/model-mix.ts';
 import { trajectoryRel } from '../store/trajectory.ts';
 import type { Workspace } from '../workspace/types.ts';
 import { limitsOf, meterHooks, prepareWorkspace, runOneAttempt, workIn, type AttemptEnv, type Job, type Worked } from './attempt.ts';
@@ -167,7 +168,7 @@ export async function runCascadeAttempt(job: Job & { plan: CascadePlan }, env: A
   }
 }
 
-/** A stage's record from its work and signal. */
+/** A stage's record from its work and signal (`model_mix` for a router or step-routing stage). */
 function stageRecord(stageContender: string, model: string, w: Worked, s: { passed: boolean | null; reason: string; wallMs: number; checkMs: number; trajectory: string | null }): CascadeStage {
   const cost = attemptCost(w.result.calls);
   return {
@@ -182,6 +183,7 @@ function stageRecord(stageContender: string, model: string, w: Worked, s: { pass
     usage: w.result.calls.reduce((u, c) => addUsage(u, c.usage), zeroUsage()),
     list_usd: cost.list_usd,
     billed_usd: cost.billed_usd,
+    ...modelMix(w.result.calls),
     wall_ms: s.wallMs,
     check_ms: s.checkMs,
     trajectory: s.trajectory,

@@ -62,7 +62,7 @@ export interface RunOptions {
   onStart?: (info: { total: number; done: readonly AttemptRecord[] }) => void;
   sandbox: Sandbox;
   repoCache: RepoCache;
-  harness: { version: string; commit: string | null };
+  harness: { version: string; commit: string | null; build?: string };
   suiteHash: string;
   /** Called once per finished attempt (progress output); `done` counts records the run held before a resume too. */
   onAttempt?: (record: AttemptRecord, done: number, total: number) => void;
@@ -201,7 +201,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     const notes: string[] = [];
     if (budgetStopped) notes.push(`${budget.describe()}; later model attempts were not started`);
     if (opts.signal?.aborted) notes.push('interrupted; finished attempts are recorded, the rest were not started');
-    if (budget.unpricedCalls) notes.push(`${budget.unpricedCalls} model call(s) had an unknown price and are not counted in the USD budget`);
+    notes.push(...budget.unknownCostNotes());
     header.status = opts.signal?.aborted ? 'interrupted' : budgetStopped ? 'budget_exhausted' : 'finished';
     header.finished_at = new Date().toISOString();
     header.note = notes.join('; ') || null;

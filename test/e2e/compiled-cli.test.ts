@@ -1,7 +1,8 @@
 // The compiled CLI (dist/, built from src/ by scripts/build.mjs): bin/fixbench.mjs runs it without
-// TypeScript at run time, refuses a missing build, warns about a stale one, and a run's records,
-// logs and report equal those of the uncompiled CLI apart from times.
-import { cp, mkdtemp, readdir, readFile, rm, symlink, utimes } from 'node:fs/promises';
+// TypeScript at run time, refuses a missing or modified build, refuses a stale one for run/eval/merge
+// (warns for the others), names its build hash in run.json, and a run's records, logs and report
+// equal those of the uncompiled CLI apart from times.
+import { appendFile, cp, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -58,8 +59,8 @@ describe('compiled CLI', () => {
     expect(r.stdout).toBe('');
   });
 
-  it('a build older than an edited source still runs, with a warning naming the file and `npm run build`', async () => {
-    // dist/ copied last, so it is newer than its sources; then one source is edited (its mtime moved on)
+  it('a source whose mtime moved but whose bytes did not is no stale build; an edited one warns for --version and refuses `run` (exit 2, naming `npm run build`)', async () => {
+    // dist/ copied last, so it is newer than its sources; then one source is touched, then edited
     const bin = await packageCopy('stale', ['bin', 'scripts', 'src', 'package.json', 'dist']);
     const fresh = await runCli(['--version'], { bin, cwd: tmp });
     expect(fresh.exitCode, fresh.stderr).toBe(0);
@@ -67,10 +68,32 @@ describe('compiled CLI', () => {
     const edited = path.join(tmp, 'stale', 'src', 'core', 'ids.ts');
     const later = new Date(Date.now() + 60_000);
     await utimes(edited, later, later);
+    const touched = await runCli(['--version'], { bin, cwd: tmp });
+    expect(touched.exitCode, touched.stderr).toBe(0);
+    expect(touched.stderr).toBe(''); // the content hash of src/ is as built
+    await appendFile(edited, '\n// edited after the build\n');
+    await utimes(edited, later, later);
     const r = await runCli(['--version'], { bin, cwd: tmp });
     expect(r.exitCode).toBe(0);
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
     expect(r.stderr).toMatch(/warning: the compiled CLI is older than its sources \(src\/core\/ids\.ts changed since the last build\); run `npm run build`/);
+    const run = await runCli(['run', '--no-models', '--task', 'js-duration-1'], { bin, cwd: tmp });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/older than its sources \(src\/core\/ids\.ts changed since the last build\): `run` would record results of code other than this checkout's\. Run `npm run build`/);
+    expect(run.stdout).toBe('');
+  });
+
+  it('a modified dist/ is refused for every command (exit 2), a changed file or an added one', async () => {
+    const bin = await packageCopy('modified', ['bin', 'scripts', 'src', 'package.json', 'dist']);
+    const pkg = path.dirname(path.dirname(bin));
+    await appendFile(path.join(pkg, 'dist', 'core', 'ids.js'), '\n;globalThis.tampered = true;\n');
+    const r = await runCli(['--version'], { bin, cwd: tmp });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/the compiled CLI was modified after it was built \(a file of dist\/ differs from what the build wrote\); rebuild it with `npm run build`/);
+    expect(r.stdout).toBe('');
+    const bin2 = await packageCopy('added', ['bin', 'scripts', 'src', 'package.json', 'dist']);
+    await writeFile(path.join(path.dirname(path.dirname(bin2)), 'dist', 'cli', 'extra.js'), 'export {};\n');
+    expect((await runCli(['--version'], { bin: bin2, cwd: tmp })).exitCode).toBe(2);
   });
 
   it('`npm run build` rebuilds dist/ from the sources, after which the warning is gone', async () => {
@@ -93,6 +116,10 @@ describe('compiled CLI', () => {
       expect(r.exitCode, r.stderr).toBe(0);
     };
     await run(path.join(ROOT, 'bin', 'fixbench.mjs'), 'compiled');
+    // run.json names the build that ran (dist/ is git-ignored: the commit alone cannot)
+    const stamp = JSON.parse(await readFile(path.join(ROOT, 'dist', '.build-stamp'), 'utf8')) as { dist_hash: string };
+    const header = JSON.parse(await readFile(path.join(tmp, 'compiled', 'results', 'same', 'run.json'), 'utf8')) as { harness: { build?: string } };
+    expect(header.harness.build).toBe(stamp.dist_hash);
     await run(path.join(ROOT, 'bench', 'lib', 'fixbench-tsx.mjs'), 'sources');
     expect(await sameApartFromTimes(path.join(tmp, 'compiled', 'results', 'same'), path.join(tmp, 'sources', 'results', 'same'))).toEqual([]);
     expect(await sameApartFromTimes(path.join(tmp, 'compiled', 'reports', 'same'), path.join(tmp, 'sources', 'reports', 'same'))).toEqual([]);

@@ -39,9 +39,9 @@ async function run(scripts: { cheap: FakeReply[]; strong: FakeReply[] }, args: s
     return scripts[who][served[who]++];
   });
   const modelsFile = path.join(tmp, 'models.yaml');
-  await writeFile(modelsFile, ['models:', ...model('cheap'), ...model('strong'), ''].join('\n'));
+  await writeFile(modelsFile, ['models:', ...model('cheap'), ...model('strong'), ...model('auto'), '    router: true', ''].join('\n'));
   const prices = path.join(tmp, '2026-04-01.yaml');
-  await writeFile(prices, PRICES);
+  await writeFile(prices, `${PRICES}  auto: { input: "0", output: "0" }\n`);
   const resultsDir = path.join(tmp, 'results');
   const r = await runCli(
     ['run', '--task', TASK, '--no-reference', '--models-file', modelsFile, '--prices', prices, '--results', resultsDir, '--reports', path.join(tmp, 'reports'), '--run-id', 'cascade-run', '--concurrency', '1', ...args],
@@ -151,5 +151,17 @@ describe('live cascade contenders', () => {
     expect(prompt).toContain('Earlier attempts worked on this issue in this same workspace');
     expect(prompt).toContain('Attempt 1 (cheap) ended: visible check failed');
     expect(prompt).toContain("module.exports = {};");
+  });
+
+  it('a router stage keeps its own model mix (who answered it), priced at the served model, never the router row', async () => {
+    // the router "auto" (its own row $0) answers from the cheap script, its replies naming fake/strong-1
+    const served = (command: string): FakeReply => toolCall('bash', { command }, { usage: U, model: 'fake/strong-1' });
+    const { records, exitCode, stderr } = await run({ cheap: [served(applyGold()), served(SUBMIT)], strong: [] }, ['--no-models', '--cascade', 'auto,strong']);
+    expect(exitCode, stderr).toBe(0);
+    const [rec] = records;
+    expect(rec!.stages).toHaveLength(1);
+    expect(rec!.stages![0]!.model_mix!.map((m) => [m.model, m.price_key, m.calls])).toEqual([['fake/strong-1', 'strong', 2]]);
+    expect(rec!.stages![0]!.list_usd).toBeCloseTo(2 * STRONG_CALL, 12);
+    expect(rec!.list_usd).toBeCloseTo(2 * STRONG_CALL, 12);
   });
 });

@@ -27,7 +27,7 @@ afterEach(async () => {
 });
 
 /** Runs `fixbench run --models <ids>` on TASK against the fake provider; returns records, header, trajectory and report. */
-async function run(script: FakeReply[], models: string, extraYaml: (s: FakeProvider) => string[]) {
+async function run(script: FakeReply[], models: string, extraYaml: (s: FakeProvider) => string[], extraArgs: string[] = []) {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-route-'));
   server = await startFakeProvider(script);
   const modelsFile = path.join(tmp, 'models.yaml');
@@ -46,7 +46,7 @@ async function run(script: FakeReply[], models: string, extraYaml: (s: FakeProvi
   await writeFile(prices, 'as_of: "2026-04-01"\nsource: test sheet\nmodels:\n  cheap: { input: "1.00", output: "2.00" }\n  strong: { input: "10.00", output: "50.00" }\n');
   const results = path.join(tmp, 'results');
   const r = await runCli(
-    ['run', '--task', TASK, '--no-reference', '--models-file', modelsFile, '--prices', prices, '--results', results, '--reports', path.join(tmp, 'reports'), '--run-id', 'route-run', '--concurrency', '1', '--models', models],
+    ['run', '--task', TASK, '--no-reference', '--models-file', modelsFile, '--prices', prices, '--results', results, '--reports', path.join(tmp, 'reports'), '--run-id', 'route-run', '--concurrency', '1', '--models', models, ...extraArgs],
     { env: { FAKE_CHEAP_KEY: CHEAP_KEY, FAKE_STRONG_KEY: STRONG_KEY } },
   );
   const dir = path.join(results, 'route-run');
@@ -137,5 +137,33 @@ describe('a router entry, end to end', () => {
     expect(rec.model_mix!.map((m) => [m.model, m.calls, m.price_key, m.list_usd === null])).toEqual([['fake/cheap-1', 1, 'cheap', false], ['mystery/model-x', 1, null, true]]);
     expect(stderr).toMatch(/WARNING: auto: 1 call\(s\) served by mystery\/model-x, which has no price in the sheet: their cost is unknown/);
     expect(html).toMatch(/Unknown cost:<\/strong> served model\(s\) not in the price sheet: <code>mystery\/model-x<\/code>/);
+  });
+});
+
+describe('unknown-cost calls against the caps (the ceiling of the sheet)', () => {
+  // a router whose replies name a model missing from the sheet: each call's cost is unknown, and is
+  // counted against the caps at the sheet's dearest rates (input 10, output 50 USD per million
+  // tokens: strong's): 1 000 000 in + 0 out → $10 per call
+  const dear = (): FakeReply => bash('echo working', { prompt_tokens: 1_000_000, completion_tokens: 0 }, 'mystery/model-x');
+  const router = (s: FakeProvider) => [`  - { id: auto, provider: fake, api: openai, base_url: "${s.baseURL}", api_key_env: FAKE_CHEAP_KEY, model: fake/auto, vendor: Fake, region: US, router: true }`];
+
+  it('--attempt-usd stops an attempt whose calls name an unpriced model; list_usd stays null', async () => {
+    const { records, traj, exitCode, stderr } = await run(Array.from({ length: 8 }, dear), 'auto', router, ['--attempt-usd', '15', '--budget-usd', 'none']);
+    expect(exitCode, stderr).toBe(0);
+    expect(server!.requests).toHaveLength(2); // $10, then $20 ≥ $15: stopped
+    const rec = records[0]!;
+    expect(rec.exit_status).toBe('cost_limit');
+    expect(rec.limit).toMatchObject({ kind: 'attempt_usd', value: 15 });
+    expect(rec.list_usd).toBeNull();
+    expect(traj.steps[0].call).toMatchObject({ list_usd: null, price_key: null });
+    expect(traj.steps[0].call.cap_usd).toBeCloseTo(10, 9);
+  });
+
+  it('the run budget counts them at the ceiling too, and the run note says so', async () => {
+    const { header, exitCode, stderr } = await run(Array.from({ length: 8 }, dear), 'auto', router, ['--attempt-usd', 'none', '--budget-usd', '25']);
+    expect(exitCode, stderr).toBe(0);
+    expect(server!.requests).toHaveLength(3); // $30 ≥ $25 after the third call: no fourth
+    expect(header.status).toBe('budget_exhausted');
+    expect(header.note).toMatch(/3 model call\(s\) had an unknown price and were counted against the caps at the price sheet's dearest input and output rates \(\$30\.0000\)/);
   });
 });

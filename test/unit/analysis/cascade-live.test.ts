@@ -68,4 +68,36 @@ describe('live cascades beside their simulation', () => {
     expect(out.header.contenders.find((c) => c.id === cascade.id)!.cascade!.stages[1]!.price).toEqual({ input: '20', output: '40' });
     expect(out.notes).toEqual([]);
   });
+
+  it('report --prices re-prices a router stage per served model from its own mix, and refreshes the record mix (attacker F1)', () => {
+    // stage 1: cheap; stage 2: a router whose own row is $0 and whose replies named "dear" (1M in, 100k out)
+    const router = modelContender('router', { price: { input: '0', output: '0' } });
+    const rc: Contender = { ...cascade, id: 'cascade:cheap>router', model: 'cheap>router', cascade: { ...cascade.cascade!, stages: [cascade.cascade!.stages[0]!, { contender: 'router', model: 'router', price_key: 'router', price: router.price }] } };
+    const usage = { ...zeroUsage(), input_uncached: 1_000_000, output: 100_000 };
+    const mix = [{ model: 'dear-up', calls: 1, usage, list_usd: 13, price_key: 'dear' }];
+    const rec = makeAttempt(rc.id, 't1', 'resolved', 13.01, {
+      stages: [stage('cheap', 10_000, 0.01, false), { ...stage('router', 0, 13, null), usage, model_mix: mix }],
+      model_mix: mix,
+    });
+    const sheet = { as_of: '2026-06-01', source: 's', models: { cheap: { input: '1', output: '2' }, router: { input: '0', output: '0' }, dear: { input: '20', output: '60' } } };
+    const out = repriceRun({ header: makeHeader({ contenders: [cheap, router, rc] }), attempts: [rec], sheet: sheet as never, sheetFile: 'new.yaml' });
+    const r = out.attempts[0]!;
+    // the router stage at dear's new row: 1M·$20 + 100k·$60 per million = $26, never the router's $0
+    expect(r.stages![1]!.list_usd).toBeCloseTo(26, 9);
+    expect(r.stages![1]!.model_mix![0]!.list_usd).toBeCloseTo(26, 9);
+    expect(r.list_usd).toBeCloseTo(26.01, 9);
+    // the record's mix (the "Models that answered" table) agrees with the leaderboard's cost
+    expect(r.model_mix!.map((m) => [m.model, m.price_key, m.calls])).toEqual([['dear-up', 'dear', 1]]);
+    expect(r.model_mix![0]!.list_usd).toBeCloseTo(26, 9);
+    expect(out.notes).toEqual([]);
+  });
+
+  it('an older cascade record with a whole-attempt mix but no per-stage mix is not re-priced at the router row: its cost is unknown, with a note', () => {
+    const mix = [{ model: 'dear-up', calls: 1, usage: zeroUsage(), list_usd: 13, price_key: 'dear' }];
+    const rec = makeAttempt(cascade.id, 't1', 'resolved', 13.01, { stages: [stage('cheap', 10_000, 0.01, false), stage('strong', 0, 13, null)], model_mix: mix });
+    const sheet = { as_of: '2026-06-01', source: 's', models: { cheap: { input: '1', output: '2' }, strong: { input: '0', output: '0' }, dear: { input: '20', output: '60' } } };
+    const out = repriceRun({ header: makeHeader({ contenders: [cheap, strong, cascade] }), attempts: [rec], sheet: sheet as never, sheetFile: 'new.yaml' });
+    expect(out.attempts[0]!.list_usd).toBeNull();
+    expect(out.notes.join('\n')).toMatch(/not per stage/);
+  });
 });

@@ -23,7 +23,7 @@ describe('clientSettings', () => {
     const s = spec('openai');
     const retry = { maxTries: 2 };
     const cfg = clientSettings(s, 'sk-SECRET', null, retry);
-    expect(cfg).toEqual({ spec: s, price: null, retry, requestTimeoutMs: 600_000, streamIdleMs: 120_000, servedPricer: null });
+    expect(cfg).toEqual({ spec: s, price: null, retry, requestTimeoutMs: 600_000, streamIdleMs: 120_000, servedPricer: null, ceiling: null });
     expect(JSON.stringify(cfg)).not.toContain('sk-SECRET');
     expect(clientSettings(s, 'k', null, { requestTimeoutMs: 5, streamIdleMs: 7 })).toMatchObject({ requestTimeoutMs: 5, streamIdleMs: 7 });
   });

@@ -3,6 +3,8 @@ import { buildMatrix } from '../../../src/analysis/matrix.ts';
 import type { TaskMeta } from '../../../src/analysis/recommend.ts';
 import { renderReport } from '../../../src/report/build.ts';
 import { recommendView } from '../../../src/report/recommend-view.ts';
+import { recommend } from '../../../src/analysis/recommend.ts';
+import { recommendationText } from '../../../src/cli/recommend.ts';
 import { makeAttempt, makeHeader, modelContender, referenceContender } from '../analysis/fixtures.ts';
 
 // t1, t2 easy (cheap fixes them); t3, t4 hard (only strong): best is cheap on easy, strong on hard.
@@ -39,6 +41,18 @@ describe('the report\'s recommended policy', () => {
     expect(html).toContain('<a href="#recommend">recommended policy</a>');
     expect(html).toContain('by difficulty: 1-4 hours: strong; &lt;15 min: cheap');
     expect(html).toMatch(/<td>leave-one-task-out<\/td><td class="num">100\.0%<\/td>/);
+  });
+
+  it('with a contender of unknown cost left out, the default target says it is the best among those with a known cost (attacker minor)', () => {
+    // "dear" resolves every task but has no list price: the target is cheap's 50%, not the run's best
+    const h = makeHeader({ contenders: [modelContender('dear', { price: null }), modelContender('cheap')] });
+    const rs = tasks.flatMap((t, i) => [makeAttempt('dear', t, 'resolved', null), makeAttempt('cheap', t, i < 2 ? 'resolved' : 'unresolved', 0.01)]);
+    const v = recommendView(buildMatrix(h, rs), h.run_id)!;
+    expect(v.headline).toBe('The cheapest policy as accurate as the best single model among those with a known cost: 50.0% (left out for an unknown cost: dear):');
+    expect(v.notes.join(' ')).toContain('Left out: dear (cost unknown: no list price');
+    expect(recommendationText(recommend(buildMatrix(h, rs), { kind: 'best_single' }), h.run_id, '2026-01-01')).toContain('as accurate as the best single model among those with a known cost: 50.0% (left out for an unknown cost: dear)');
+    // without one, the line is unchanged
+    expect(recommendView(buildMatrix(header, attempts), header.run_id)!.headline).toBe('The cheapest policy as accurate as the best single model (100.0%):');
   });
 });
 
