@@ -41,7 +41,7 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: Te
     if (plan.tests.some((t) => inFile(id, t.file) && (hasTail(id, tailOfTest(t)) || under(id, tailOfTest(t)))) || id.split(ID_SEPARATOR).some((p) => synthetic.has(p))) rest.delete(id);
   }
   settleSuites(parsed, rest);
-  const canaries: CanaryResults = { fail: 'failed', pass: 'passed', kind: plan.kind };
+  const canaries: CanaryResults = { fail: 'failed', pass: 'passed', kind: plan.kind, guess: plan.guess, ...(plan.weak.length ? { weak: plan.weak } : {}) };
   let problem: string | null = null;
   let seen = 0;
   const silent: string[] = [];

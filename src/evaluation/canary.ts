@@ -28,6 +28,14 @@ export interface CanaryResults {
   pass: CanaryStatus;
   /** `mutated` when every file's canaries were copies of its own tests; `synthetic` when some file had the recognisable fallback. Absent in older records. */
   kind?: CanaryKind;
+  /**
+   * Odds (0–1) that a patch which tells canaries from the task's tests only by guessing which of an
+   * original and its mutant is the copy beats every must-fail canary: 1/2 per mutant with a twin-less
+   * original, 1 for a synthetic canary or a weak file's mutant (CanaryPlan `weak`). Absent in older records.
+   */
+  guess?: number;
+  /** Host files whose only test gave both copies (its mutant is the odd one out): weakly protected. Absent when none. */
+  weak?: string[];
 }
 
 /** How the run's canaries were made (see the file comment). */
@@ -51,6 +59,10 @@ export interface CanaryPlan {
   /** Repository-relative file → its whole text with the canaries in. */
   texts: Map<string, string>;
   tests: CanaryTest[];
+  /** See CanaryResults `guess`. */
+  guess: number;
+  /** Files whose only test gave both copies (weakly protected). */
+  weak: string[];
 }
 
 /** What planCanaries reads of the task to choose the tests it copies. */
@@ -121,6 +133,8 @@ export function planCanaries(
   const added = addedLines(task.test_patch);
   const taken = new Set<string>();
   let kind: CanaryKind = 'mutated';
+  let guess = 1;
+  const weak: string[] = [];
   for (const [file, text] of hosts) {
     if (!/\b(?:it|test|describe|suite)\s*\(/.test(text)) continue;
     const fileRunner = runner ?? runnerOfFile(text);
@@ -129,6 +143,8 @@ export function planCanaries(
     if (mutated) {
       texts.set(file, mutated.text);
       tests.push(...mutated.tests.map((t) => ({ file, ...t })));
+      if (mutated.weak) weak.push(file);
+      else guess /= 2 ** mutated.tests.filter((t) => t.must === 'FAILED').length;
       continue;
     }
     kind = 'synthetic';
@@ -146,7 +162,7 @@ export function planCanaries(
   if (texts.size === 0) {
     return { unprotected: hosts.size && !runner ? 'the test runner is not one fixbench writes canaries for (node:test, mocha, vitest, jest, jasmine, karma)' : 'test.patch touches no JS/TS test file to hold the canaries' };
   }
-  return { runner: runner ?? runnerOfFile([...hosts.values()].join('\n'))!, kind, texts, tests };
+  return { runner: runner ?? runnerOfFile([...hosts.values()].join('\n'))!, kind, texts, tests, guess, weak };
 }
 
 /** The runner a test file imports its test functions from (`node:test`, `vitest`, `@jest/globals`), or null. */
