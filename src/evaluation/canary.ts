@@ -1,8 +1,9 @@
 // Canary tests (DESIGN.md §11 rule 3): every grading run adds, through the hidden-test channel
-// (after test.patch), a test that must fail and a test that must pass to each test file test.patch
-// touches. They are copies of the file's own tests (canary-mutate.ts): the failing one a test
-// test.patch adds with one expected literal changed, the passing one verbatim, each beside its
-// original under a title made of the file's words, so no rule tells them from the task's tests.
+// (after test.patch), tests that must fail and a test that must pass to each test file test.patch
+// touches. They are copies of the file's own tests (canary-mutate.ts): up to 3 failing ones, each
+// a different test (FAIL_TO_PASS first) with one expected literal changed, and a passing one, a
+// verbatim copy of yet another test, each beside its original under a title made of the file's
+// words, so no rule tells them from the task's tests (odds of a blind guess: `guess`).
 // A file with no such test gets the older synthetic pair (a suite of its own, appended; weaker:
 // recognisable), and the run is marked `kind: 'synthetic'`. A run whose results do not show the
 // canaries as they must be is not evidence: the attempt is `tampered`.
