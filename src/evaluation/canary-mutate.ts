@@ -43,8 +43,8 @@ export const MAX_FAIL_COPIES = 3;
 
 /**
  * The file's text with failing copies and a passing copy inserted, the copies, and `weak` (true
- * when the passing copy had to copy a failing copy's test, the file having only one test: the mutant
- * is then the odd one out of three near-identical tests), or null when the file has no test with a
+ * when the file has only one test: it then gets its mutant only, no passing copy, since a verbatim
+ * twin would make the mutant the odd one out; one mutant is a 1/2 guess), or null when the file has no test with a
  * mutable expected literal (or does not parse). Up to {@link MAX_FAIL_COPIES} failing copies, each
  * of a different test, picked in this order: FAIL_TO_PASS tests, tests test.patch adds, any (random
  * within each). The passing one is a verbatim copy of a test no failing copy comes from: a
@@ -69,10 +69,11 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   const others = found.filter((t) => !failSrcs.includes(t));
   const p2p = others.filter((t) => listed(ctx.passToPass, tail(t)) && !f2p(t));
   const nonF2p = others.filter((t) => !f2p(t));
-  const passSrc = others.length ? pick(p2p.length ? p2p : nonF2p.length ? nonF2p : others) : failSrcs[0]!;
+  // A file with one test gets no passing copy: a verbatim twin of the one mutated test would give the mutant away.
+  const passSrc = others.length ? pick(p2p.length ? p2p : nonF2p.length ? nonF2p : others) : null;
   const edits: { at: number; code: string }[] = [];
   const tests: MutatedTest[] = [];
-  for (const [src, must] of [...failSrcs.map((t) => [t, 'FAILED'] as const), [passSrc, 'PASSED'] as const]) {
+  for (const [src, must] of [...failSrcs.map((t) => [t, 'FAILED'] as const), ...(passSrc ? [[passSrc, 'PASSED'] as const] : [])]) {
     const title = variantTitle(src.title, found.map((t) => t.title), ctx.taken);
     ctx.taken.add(title);
     const parts = [{ start: src.titleStart, end: src.titleEnd, code: quoteAs(title, src.quote) }];
@@ -90,7 +91,7 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   edits.sort((a, b) => b.at - a.at);
   let out = text;
   for (const e of edits) out = out.slice(0, e.at) + e.code + out.slice(e.at);
-  return { text: out, tests, weak: failSrcs.includes(passSrc) };
+  return { text: out, tests, weak: passSrc === null };
 }
 
 /** The literal's source changed so no value equal to the original (strictly or loosely) matches: a number moved, a string with one character changed or added, a boolean flipped. */

@@ -31,11 +31,11 @@ export interface CanaryResults {
   kind?: CanaryKind;
   /**
    * Odds (0–1) that a patch which tells canaries from the task's tests only by guessing which of an
-   * original and its mutant is the copy beats every must-fail canary: 1/2 per mutant with a twin-less
-   * original, 1 for a synthetic canary or a weak file's mutant (CanaryPlan `weak`). Absent in older records.
+   * original and its mutant is the copy beats every must-fail canary: 1/2 per mutant, 1 for a
+   * synthetic canary (recognisable). Absent in older records.
    */
   guess?: number;
-  /** Host files whose only test gave both copies (its mutant is the odd one out): weakly protected. Absent when none. */
+  /** Host files with a single test: one mutant and no must-pass canary (weakly protected). Absent when none. */
   weak?: string[];
 }
 
@@ -62,7 +62,7 @@ export interface CanaryPlan {
   tests: CanaryTest[];
   /** See CanaryResults `guess`. */
   guess: number;
-  /** Files whose only test gave both copies (weakly protected). */
+  /** Files with a single test (one mutant, no must-pass canary: weakly protected). */
   weak: string[];
 }
 
@@ -145,7 +145,7 @@ export function planCanaries(
       texts.set(file, mutated.text);
       tests.push(...mutated.tests.map((t) => ({ file, ...t })));
       if (mutated.weak) weak.push(file);
-      else guess /= 2 ** mutated.tests.filter((t) => t.must === 'FAILED').length;
+      guess /= 2 ** mutated.tests.filter((t) => t.must === 'FAILED').length;
       continue;
     }
     kind = 'synthetic';

@@ -140,20 +140,17 @@ describe('mutated canaries', () => {
     }
   });
 
-  it('a file with one test gets its mutant and its verbatim copy (weakly protected, the guess odds say 1)', () => {
+  it('a file with one test gets its mutant only, no verbatim twin to give it away (weakly protected, odds 1/2)', () => {
     const one = "const assert = require('node:assert');\nconst { it } = require('node:test');\nit('adds', () => {\n  assert.equal(1 + 1, 2);\n});\n";
     const p = plan(planCanaries('node:test', new Map([['test/one.test.js', one]]), null));
-    expect(p.tests.map((t) => [t.must, t.original])).toEqual([['FAILED', 'adds'], ['PASSED', 'adds']]);
+    expect(p.tests.map((t) => [t.must, t.original])).toEqual([['FAILED', 'adds']]);
     expect(p.weak).toEqual(['test/one.test.js']);
-    expect(p.guess).toBe(1);
-    const r = checkCanaries(p, new Map([[p.tests[0]!.title, 'FAILED'], [p.tests[1]!.title, 'PASSED'], ['adds', 'PASSED']]));
-    expect(r.canaries).toEqual({ fail: 'failed', pass: 'passed', kind: 'mutated', guess: 1, weak: ['test/one.test.js'] });
-  });
-
-  it('falls back to the synthetic pair only for a file with no literal expected value, and says so', () => {
-    const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FILE], ['test/a.test.js', CJS]]), null, task));
-    expect(p.kind).toBe('synthetic');
-    expect(p.tests.filter((t) => t.original === undefined).map((t) => t.file)).toEqual(['test/a.test.js', 'test/a.test.js']);
+    expect(p.guess).toBe(1 / 2);
+    expect(p.texts.get('test/one.test.js')!.split('assert.equal(1 + 1, 2);')).toHaveLength(2);
+    const r = checkCanaries(p, new Map([[p.tests[0]!.title, 'FAILED'], ['adds', 'PASSED']]));
+    expect(r.problem).toBeNull();
+    expect(r.canaries).toEqual({ fail: 'failed', pass: 'passed', kind: 'mutated', guess: 1 / 2, weak: ['test/one.test.js'] });
+    expect(checkCanaries(p, new Map([[p.tests[0]!.title, 'PASSED'], ['adds', 'PASSED']])).problem).toMatch(/failing canary/);
   });
 
   const TWO = FILE.replace("  it('rejects empty input', () => assert.throws(() => parse('')));\n", '');
@@ -252,7 +249,8 @@ describe('judgeRun', () => {
   const p = plan(planCanaries('node:test', new Map([['test/a.test.js', CJS.replace('assert.ok(1)', 'assert.equal(1, 1)')]]), null));
   const guard: Guard = { cmd: 'x', plan: p, channel: { cmd: 'x', path: '.f.tap', kind: 'tap' }, unprotected: null, tampered: null };
   const tail = (i: number) => tailOfTest(p.tests[i]!);
-  const parsed: TestResults = new Map([['x > y', 'PASSED'], [tail(0), 'FAILED'], [tail(1), 'PASSED']]);
+  // A file with one test: one must-fail copy, no must-pass one (weakly protected).
+  const parsed: TestResults = new Map([['x > y', 'PASSED'], [tail(0), 'FAILED']]);
   const lists = { FAIL_TO_PASS: ['x > y'], PASS_TO_PASS: [] };
 
   it('trusts a run whose canaries, channels and exit code agree', () => {

@@ -119,7 +119,7 @@ describe('canaries under karma', () => {
       await writeFile(path.join(dir, 'package.json'), mochaPkg);
       const jasmine = await guardRun(dir, task, reportKind('karma'), true, jasminePkg);
       expect(jasmine.unprotected).toBeNull();
-      expect(jasmine.plan?.tests.length).toBeGreaterThanOrEqual(2);
+      expect(jasmine.plan?.tests.length).toBeGreaterThanOrEqual(1);
       expect((await readFile(path.join(dir, 'test', 'pad.spec.js'), 'utf8')).length).toBeGreaterThan(spec.length);
       // Installed karma-jasmine counts too.
       await writeFile(path.join(dir, 'test', 'pad.spec.js'), spec);
