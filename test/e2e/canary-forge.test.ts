@@ -109,6 +109,9 @@ describe('canaries against patches that tell them apart or switch them off', () 
     const setup = `cp -R ${modules}/node_modules node_modules`;
     const imp = await runCli(['tasks', 'import', '--swe-bench-tasks', published, '--tasks', tasks, '--repo-dir', `acme/widgets=${repo.dir}`, '--test-report', 'auto', '--setup', setup]);
     expect(imp.exitCode, imp.stderr).toBe(0);
+    // Validation runs setup once on the host and fills the environment cache the bwrap runs reuse.
+    const val = await runCli(['tasks', 'validate', '--tasks', tasks, '--runs', '1', '--sandbox', 'local', '--cache-dir', cacheDir, '--report', path.join(tmp, 'v.json')]);
+    expect(val.exitCode, val.stderr.slice(-800)).toBe(0);
     const wrong = `${widgets(true)}${FORGER}`;
     const pkg = JSON.parse(readFileSync(path.join(repo.dir, 'package.json'), 'utf8'));
     delete pkg.dependencies['karma-jasmine'];
