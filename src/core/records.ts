@@ -247,7 +247,15 @@ export const AttemptRecord = z.object({
   /** Protected paths the patch changed, dropped or restored before grading (DESIGN.md §6 step 2), sorted. */
   protected_files_edited: z.array(z.string()),
   /** How the grading run's canary tests came out (DESIGN.md §11 rule 3); null when no canaries ran. */
-  canaries: z.object({ fail: CanaryResult, pass: CanaryResult, kind: z.enum(['mutated', 'synthetic']).optional() }).nullable().optional(),
+  canaries: z.object({
+    fail: CanaryResult,
+    pass: CanaryResult,
+    kind: z.enum(['mutated', 'synthetic']).optional(),
+    /** Odds (0–1) that a patch guessing which of each original and its mutant is the canary beats them all (evaluation/canary.ts). */
+    guess: z.number().min(0).max(1).optional(),
+    /** Test files whose only test gave both canaries: weakly protected. */
+    weak: z.array(z.string()).optional(),
+  }).nullable().optional(),
   /** Why the grading run carried no canaries (e.g. an `exit-code` task); null or absent otherwise. */
   unprotected: z.string().nullable().optional(),
   /** Result channels read and compared in the grading run (2 where the runner writes a second report). */

@@ -27,17 +27,32 @@ export interface HostContext {
 }
 
 const pick = <T>(xs: readonly T[]): T => xs[randomInt(xs.length)]!;
+/** A copy of `xs` in random order (Fisher–Yates, crypto randomness). */
+const shuffle = <T>(xs: readonly T[]): T[] => {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+};
 const listed = (ids: readonly string[], tail: string): boolean => ids.some((id) => id === tail || id.endsWith(`${ID_SEPARATOR}${tail}`));
 
+/** Most must-fail copies per file, each from a different test: a patch guessing which of an original and its mutant is the canary beats them all with odds 1/2 per copy (1/8 at 3). */
+export const MAX_FAIL_COPIES = 3;
+
 /**
- * The file's text with a failing and a passing copy inserted, and the copies, or null when the
- * file has no test with a mutable expected literal (or does not parse). The failing copy comes
- * from a test test.patch adds (a FAIL_TO_PASS test first), else any; the passing one is a verbatim
- * copy of the same test when that is FAIL_TO_PASS, else of a PASS_TO_PASS test that is not
- * FAIL_TO_PASS, else of any other test. Each copy goes right before or
- * right after its original (at random), at its indentation.
+ * The file's text with failing copies and a passing copy inserted, the copies, and `weak` (true
+ * when the file has only one test: it then gets its mutant only, no passing copy, since a verbatim
+ * twin would make the mutant the odd one out; one mutant is a 1/2 guess), or null when the file has no test with a
+ * mutable expected literal (or does not parse). Up to {@link MAX_FAIL_COPIES} failing copies, each
+ * of a different test, picked in this order: FAIL_TO_PASS tests, tests test.patch adds, any (random
+ * within each). The passing one is a verbatim copy of a test no failing copy comes from: a
+ * PASS_TO_PASS test that is not FAIL_TO_PASS, else any other (a verbatim copy of a failing copy's
+ * source would leave the mutant as the one body without a twin, which a patch comparing test bodies
+ * spots). Each copy goes right before or right after its original (at random), at its indentation.
  */
-export function mutateHost(file: string, text: string, ctx: HostContext): { text: string; tests: MutatedTest[] } | null {
+export function mutateHost(file: string, text: string, ctx: HostContext): { text: string; tests: MutatedTest[]; weak: boolean } | null {
   const found = findTests(file, text)?.filter((t) => !t.unsafe);
   if (!found?.length) return null;
   for (const t of found) ctx.taken.add(t.title);
@@ -48,17 +63,17 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   const mutable = found.filter((t) => t.literals.length > 0);
   if (!mutable.length) return null;
   const rank = (t: FoundTest): number => (f2p(t) ? 0 : isNew(t) ? 1 : 2);
-  const best = Math.min(...mutable.map(rank));
-  const failSrc = pick(mutable.filter((t) => rank(t) === best));
-  const others = found.filter((t) => t !== failSrc);
+  const failSrcs = shuffle(mutable).sort((a, b) => rank(a) - rank(b)).slice(0, MAX_FAIL_COPIES);
+  // At least one test stays without a mutant, for the passing copy, where the file has two or more.
+  if (failSrcs.length > 1 && failSrcs.length === found.length) failSrcs.pop();
+  const others = found.filter((t) => !failSrcs.includes(t));
   const p2p = others.filter((t) => listed(ctx.passToPass, tail(t)) && !f2p(t));
-  // A FAIL_TO_PASS source is copied verbatim for the passing canary too: copying a PASS_TO_PASS
-  // test could run a stateful test twice (and change what the real one sees); under a wrong patch
-  // the verbatim copy fails with its original and is excused (checkCanaries).
-  const passSrc = rank(failSrc) === 0 ? failSrc : pick(p2p.length ? p2p : others.filter((t) => !f2p(t)).length ? others.filter((t) => !f2p(t)) : [failSrc]);
+  const nonF2p = others.filter((t) => !f2p(t));
+  // A file with one test gets no passing copy: a verbatim twin of the one mutated test would give the mutant away.
+  const passSrc = others.length ? pick(p2p.length ? p2p : nonF2p.length ? nonF2p : others) : null;
   const edits: { at: number; code: string }[] = [];
   const tests: MutatedTest[] = [];
-  for (const [src, must] of [[failSrc, 'FAILED'], [passSrc, 'PASSED']] as const) {
+  for (const [src, must] of [...failSrcs.map((t) => [t, 'FAILED'] as const), ...(passSrc ? [[passSrc, 'PASSED'] as const] : [])]) {
     const title = variantTitle(src.title, found.map((t) => t.title), ctx.taken);
     ctx.taken.add(title);
     const parts = [{ start: src.titleStart, end: src.titleEnd, code: quoteAs(title, src.quote) }];
@@ -76,7 +91,7 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   edits.sort((a, b) => b.at - a.at);
   let out = text;
   for (const e of edits) out = out.slice(0, e.at) + e.code + out.slice(e.at);
-  return { text: out, tests };
+  return { text: out, tests, weak: passSrc === null };
 }
 
 /** The literal's source changed so no value equal to the original (strictly or loosely) matches: a number moved, a string with one character changed or added, a boolean flipped. */

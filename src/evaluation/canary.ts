@@ -1,21 +1,19 @@
 // Canary tests (DESIGN.md §11 rule 3): every grading run adds, through the hidden-test channel
-// (after test.patch), a test that must fail and a test that must pass to each test file test.patch
-// touches. They are copies of the file's own tests (canary-mutate.ts): the failing one a test
-// test.patch adds with one expected literal changed, the passing one verbatim, each beside its
-// original under a title made of the file's words, so no rule tells them from the task's tests.
+// (after test.patch), tests that must fail and a test that must pass to each test file test.patch
+// touches. They are copies of the file's own tests (canary-mutate.ts): up to 3 failing ones, each
+// a different test (FAIL_TO_PASS first) with one expected literal changed, and a passing one, a
+// verbatim copy of yet another test, each beside its original under a title made of the file's
+// words, so no rule tells them from the task's tests (odds of a blind guess: `guess`).
 // A file with no such test gets the older synthetic pair (a suite of its own, appended; weaker:
 // recognisable), and the run is marked `kind: 'synthetic'`. A run whose results do not show the
 // canaries as they must be is not evidence: the attempt is `tampered`.
-import { sweBenchKey } from '../core/swe-ids.ts';
 import { randomBytes, randomInt } from 'node:crypto';
 import { constants, open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { TaskSpec } from '../config/task.ts';
 import { testPatchFiles } from './protected-files.ts';
-import { ID_SEPARATOR, type TestResults } from './parse/index.ts';
+import { ID_SEPARATOR } from './parse/index.ts';
 import { addedLines, mutateHost } from './canary-mutate.ts';
-import { DUPLICATE_SUFFIX_RE } from './runners/entries.ts';
-import type { TestStatus } from './types.ts';
 
 /** Test runners fixbench can write canaries for. */
 export type CanaryRunner = 'node:test' | 'mocha' | 'vitest' | 'jest' | 'jasmine' | 'karma';
@@ -31,6 +29,14 @@ export interface CanaryResults {
   pass: CanaryStatus;
   /** `mutated` when every file's canaries were copies of its own tests; `synthetic` when some file had the recognisable fallback. Absent in older records. */
   kind?: CanaryKind;
+  /**
+   * Odds (0–1) that a patch which tells canaries from the task's tests only by guessing which of an
+   * original and its mutant is the copy beats every must-fail canary: 1/2 per mutant, 1 for a
+   * synthetic canary (recognisable). Absent in older records.
+   */
+  guess?: number;
+  /** Host files with a single test: one mutant and no must-pass canary (weakly protected). Absent when none. */
+  weak?: string[];
 }
 
 /** How the run's canaries were made (see the file comment). */
@@ -54,6 +60,10 @@ export interface CanaryPlan {
   /** Repository-relative file → its whole text with the canaries in. */
   texts: Map<string, string>;
   tests: CanaryTest[];
+  /** See CanaryResults `guess`. */
+  guess: number;
+  /** Files with a single test (one mutant, no must-pass canary: weakly protected). */
+  weak: string[];
 }
 
 /** What planCanaries reads of the task to choose the tests it copies. */
@@ -124,6 +134,8 @@ export function planCanaries(
   const added = addedLines(task.test_patch);
   const taken = new Set<string>();
   let kind: CanaryKind = 'mutated';
+  let guess = 1;
+  const weak: string[] = [];
   for (const [file, text] of hosts) {
     if (!/\b(?:it|test|describe|suite)\s*\(/.test(text)) continue;
     const fileRunner = runner ?? runnerOfFile(text);
@@ -132,6 +144,8 @@ export function planCanaries(
     if (mutated) {
       texts.set(file, mutated.text);
       tests.push(...mutated.tests.map((t) => ({ file, ...t })));
+      if (mutated.weak) weak.push(file);
+      guess /= 2 ** mutated.tests.filter((t) => t.must === 'FAILED').length;
       continue;
     }
     kind = 'synthetic';
@@ -149,7 +163,7 @@ export function planCanaries(
   if (texts.size === 0) {
     return { unprotected: hosts.size && !runner ? 'the test runner is not one fixbench writes canaries for (node:test, mocha, vitest, jest, jasmine, karma)' : 'test.patch touches no JS/TS test file to hold the canaries' };
   }
-  return { runner: runner ?? runnerOfFile([...hosts.values()].join('\n'))!, kind, texts, tests };
+  return { runner: runner ?? runnerOfFile([...hosts.values()].join('\n'))!, kind, texts, tests, guess, weak };
 }
 
 /** The runner a test file imports its test functions from (`node:test`, `vitest`, `@jest/globals`), or null. */
@@ -242,109 +256,4 @@ export async function writeCanaries(dir: string, plan: CanaryPlan, resolveIn: (d
   }
 }
 
-const LOWER: Record<TestStatus, CanaryStatus> = { PASSED: 'passed', FAILED: 'failed', SKIPPED: 'skipped', ERROR: 'error' };
-const RANK: Record<CanaryStatus, number> = { passed: 0, failed: 0, skipped: 1, error: 2, missing: 3 };
-/**
- * The id tail a canary is reported under (`suite > title`, or the title at top level), each part
- * trimmed as the report parsers trim it (a copy of a title ending in a blank keeps the blank).
- */
-export const tailOfTest = (t: CanaryTest): string => sweBenchKey(t.suite ? `${t.suite}${ID_SEPARATOR}${t.title}` : t.title);
-/** `id` ends in `tail`, also once a runner adapter's duplicate suffix (` #2`) is taken off: a twin of a canary is still one. */
-const hasTail = (id: string, tail: string): boolean => endsIn(id, tail) || (DUPLICATE_SUFFIX_RE.test(id) && endsIn(id.replace(DUPLICATE_SUFFIX_RE, ''), tail));
-const endsIn = (id: string, tail: string): boolean => id === tail || id.endsWith(`${ID_SEPARATOR}${tail}`);
-/** `id` is a subtest of the canary `tail` (a copied node:test parent test brings its subtests): never one of the task's tests. */
-const under = (id: string, tail: string): boolean => id.startsWith(`${tail}${ID_SEPARATOR}`) || id.includes(`${ID_SEPARATOR}${tail}${ID_SEPARATOR}`);
-
-/**
- * Finds each canary among `parsed` (an id ending in `suite > title`, whatever file prefix the
- * runner gives), splits the results into the task's own tests (canary ids, and a synthetic
- * canary suite's ids, removed) and the canaries' statuses, and judges them: every reported canary
- * must come out as it must, except a copy whose original's single result failed or errored (a
- * wrong patch breaks a verbatim copy with its original, and may return the value a mutated copy
- * expects); a canary reported more than once (twins registered from outside the test
- * files) is tampering; a file's pair is reported whole or not at all (a file
- * the command does not run); at least one pair is reported. `problem` names the first fault (null
- * when none): the caller grades the attempt `tampered`. `silent`: host files with no canary reported
- * (not run, or crashed on load; under fail_only their tests fail, grade.ts `unrunFileStatus`).
- */
-export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: TestResults; canaries: CanaryResults; problem: string | null; silent: string[] } {
-  const rest: TestResults = new Map(parsed);
-  const synthetic = new Set(plan.tests.filter((t) => t.original === undefined).map((t) => t.suite));
-  // Ids that name their file (`file > …`) are matched in the canary's own file only: a canary titled like a test of another file is not that test.
-  const named = [...parsed.keys()].some((id) => plan.tests.some((t) => id.startsWith(`${t.file}${ID_SEPARATOR}`)));
-  const inFile = (id: string, file: string): boolean => !named || id.startsWith(`${file}${ID_SEPARATOR}`);
-  for (const id of parsed.keys()) {
-    if (plan.tests.some((t) => inFile(id, t.file) && (hasTail(id, tailOfTest(t)) || under(id, tailOfTest(t)))) || id.split(ID_SEPARATOR).some((p) => synthetic.has(p))) rest.delete(id);
-  }
-  settleSuites(parsed, rest);
-  const canaries: CanaryResults = { fail: 'failed', pass: 'passed', kind: plan.kind };
-  let problem: string | null = null;
-  let seen = 0;
-  const silent: string[] = [];
-  const statusesOf = (tail: string, file: string): TestStatus[] => [...parsed].filter(([id]) => inFile(id, file) && hasTail(id, tail)).map(([, s]) => s);
-  // A canary is one test: its name reported more than once means tests were registered that are
-  // not in the test files (e.g. failing twins meant to excuse it), so the results are not evidence.
-  const duplicated: string[] = [];
-  const statusOf = (t: CanaryTest): CanaryStatus => {
-    const statuses = statusesOf(tailOfTest(t), t.file);
-    if (statuses.length === 0) return 'missing';
-    if (statuses.length > 1) {
-      duplicated.push(tailOfTest(t));
-      return 'error';
-    }
-    return LOWER[statuses[0]!];
-  };
-  /** The copied test's single result failed: a must-pass copy may then fail too (an honest break of a PASS_TO_PASS test). */
-  const originalFailed = (t: CanaryTest): boolean => {
-    if (t.original === undefined) return false;
-    const s = statusesOf(sweBenchKey(t.original), t.file);
-    return s.length === 1 && (s[0] === 'FAILED' || s[0] === 'ERROR');
-  };
-  // One pair per host file; a file with no canary reported at all is one the command does not
-  // run (its listed tests, if any, are missing too and count as failed).
-  for (const file of new Set(plan.tests.map((t) => t.file))) {
-    const mine = plan.tests.filter((t) => t.file === file).map((t) => ({ t, got: statusOf(t) }));
-    if (mine.every((m) => m.got === 'missing')) { silent.push(file); continue; }
-    seen++;
-    for (const { t, got } of mine) {
-      const key = t.must === 'FAILED' ? 'fail' : 'pass';
-      const want: CanaryStatus = t.must === 'FAILED' ? 'failed' : 'passed';
-      if (got === want) continue;
-      // A copy is excused only when its original's one result failed: a wrong patch breaks a
-      // verbatim copy with its original, and can return exactly the value the mutated copy expects
-      // (a flipped boolean). A generic forgery turns the originals' failures into passes too, so it
-      // gets no excuse; twins registered to fake a failed original make it report twice (no excuse).
-      if ((got === 'passed' || got === 'failed') && !duplicated.includes(tailOfTest(t)) && originalFailed(t)) continue;
-      if (canaries[key] === want || RANK[got] > RANK[canaries[key]]) canaries[key] = got;
-      if (duplicated.includes(tailOfTest(t))) problem ??= `the canary test ${JSON.stringify(tailOfTest(t))} in ${file} was reported more than once: the results hold tests that are not in the test files`;
-      problem ??= `the ${key === 'fail' ? 'failing' : 'passing'} canary test ${JSON.stringify(tailOfTest(t))} in ${file} (runner ${plan.runner}, ${plan.kind}) came out ${got}, not ${want}${t.original !== undefined && !originalFailed(t) ? ` while the test it copies, ${JSON.stringify(t.original)}, did not fail` : ''}: the run's results cannot be trusted`;
-    }
-  }
-  if (seen === 0) {
-    canaries.fail = 'missing';
-    canaries.pass = 'missing';
-    problem = `none of the canary tests added to ${[...plan.texts.keys()].join(', ')} (runner ${plan.runner}) was reported: the results are not the test run's own, or test_cmd does not run those files`;
-  }
-  return { rest, canaries, problem, silent };
-}
-
-/**
- * Runners that report suites (node:test) fail a suite that holds the must-fail copy: a suite whose
- * subtree held a canary gets the status of its own tests instead (FAILED when any failed or
- * errored, else PASSED). `rest` is `parsed` less the canaries; it is updated in place.
- */
-function settleSuites(parsed: TestResults, rest: TestResults): void {
-  const sep = ID_SEPARATOR;
-  const held = new Set<string>();
-  for (const id of parsed.keys()) {
-    if (rest.has(id)) continue;
-    const parts = id.split(sep);
-    for (let i = 1; i < parts.length; i++) held.add(parts.slice(0, i).join(sep));
-  }
-  for (const suite of held) {
-    if (!rest.has(suite)) continue;
-    const kids = [...rest].filter(([id]) => id.startsWith(`${suite}${sep}`));
-    if (kids.length === 0) continue;
-    rest.set(suite, kids.some(([, s]) => s === 'FAILED' || s === 'ERROR') ? 'FAILED' : 'PASSED');
-  }
-}
+export { checkCanaries, tailOfTest } from './canary-check.ts';

@@ -15,7 +15,7 @@ import { truncateText } from '../core/truncate.ts';
 import { applyPatch } from './apply-patch.ts';
 import { grade } from './grade.ts';
 import { dropImageOnlyBinaryEntries } from './image-entries.ts';
-import { guardRun, judgeRun } from './integrity.ts';
+import { guardRun, judgeRun, packageJsonBeforePatch } from './integrity.ts';
 import { normalizePatch } from './normalize-patch.ts';
 import { dropUnsafeEntries } from './unsafe-entries.ts';
 import { prepareRunner, readRunnerResults } from './runner-run.ts';
@@ -151,6 +151,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     });
 
     const protection = await loadProtection(ws, task, safe?.patch ?? '');
+    const basePackageJson = await packageJsonBeforePatch(ws.dir); // the canaries' decisions: never from the patched tree
     const kept = empty ? null : dropProtectedEntries(safe!.patch, protection.rule);
     if (kept?.dropped.length) {
       result.protected_files_edited = kept.dropped;
@@ -187,7 +188,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     const runner = report.kind === 'runner' ? await prepareRunner(ws.dir, task, report.runner) : null;
     const reportPath = report.kind === 'tap' || report.kind === 'exit-code' || report.kind === 'runner' ? null : pathInside(ws.dir, report.path);
     if (reportPath) await removeStaleReport(ws.dir, reportPath);
-    const guard = await guardRun(ws.dir, task, report, opts.canaries ?? true);
+    const guard = await guardRun(ws.dir, task, report, opts.canaries ?? true, basePackageJson);
     result.unprotected = guard.unprotected;
     if (guard.tampered) return { ...result, outcome: 'tampered', error: guard.tampered };
 

@@ -24,13 +24,26 @@ export interface Guard {
 const MAX_READ = 4 * 1024 * 1024;
 
 /**
+ * package.json of workspace `dir` as it is before the model's patch (base_commit after `setup`),
+ * for {@link guardRun}'s decisions; null when absent, linked or over 4 MiB.
+ */
+export function packageJsonBeforePatch(dir: string): Promise<string | null> {
+  return readSmallFile(dir, 'package.json', MAX_READ);
+}
+
+/**
  * Sets up the evidence of one run in workspace `dir`, after test.patch was applied: adds the
  * canaries (`planCanaries`: copies of their own tests) to the test files test.patch touches, and plans the second channel
  * (`planSecondChannel`). A task read by exit code carries neither (unprotected: the fix is a
  * per-test report); so does a run with `canaries: false` (fixbench's own tests and bench only). Never throws for
  * the workspace's content: a symlinked test file gives `tampered`.
+ * Every decision about the canaries (the runner a `npm test` script runs, the module type, whether
+ * karma runs jasmine) is taken from `basePackageJson` (package.json before the model's patch:
+ * {@link packageJsonBeforePatch}), never from the patched tree, so a patch cannot lower the protection
+ * (e.g. by dropping karma-jasmine from dependencies). Karma also gets canaries when
+ * node_modules/karma-jasmine is installed.
  */
-export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, canaries: boolean): Promise<Guard> {
+export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, canaries: boolean, basePackageJson: string | null): Promise<Guard> {
   const guard: Guard = { cmd: task.test_cmd, plan: null, channel: null, unprotected: null, tampered: null };
   if (report.kind === 'exit-code') {
     guard.unprotected = 'test_report is exit-code: no per-test results, so no canaries or second channel (give the task a per-test report)';
@@ -43,9 +56,8 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
   guard.channel = planSecondChannel(task.test_cmd, report);
   if (guard.channel) guard.cmd = guard.channel.cmd;
   let pkg: unknown = null;
-  const pkgText = await readSmallFile(dir, 'package.json', MAX_READ);
   try {
-    pkg = pkgText === null ? null : JSON.parse(pkgText);
+    pkg = basePackageJson === null ? null : JSON.parse(basePackageJson);
   } catch {
     pkg = null;
   }
@@ -57,8 +69,8 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
   const type = typeof (pkg as { type?: unknown } | null)?.type === 'string' ? ((pkg as { type: string }).type) : null;
   const runner = inferRunner(task, pkg);
   // karma's canaries are jasmine specs (describe/it/expect globals): only where karma runs jasmine.
-  if (runner === 'karma' && !dependsOn(pkg, 'karma-jasmine')) {
-    guard.unprotected = 'karma without karma-jasmine in package.json: fixbench writes canaries for karma only as jasmine specs';
+  if (runner === 'karma' && !dependsOn(pkg, 'karma-jasmine') && (await readSmallFile(dir, 'node_modules/karma-jasmine/package.json', MAX_READ)) === null) {
+    guard.unprotected = 'karma without karma-jasmine (in package.json at base_commit or installed): fixbench writes canaries for karma only as jasmine specs';
     return guard;
   }
   const plan = planCanaries(runner, hosts, type, task);

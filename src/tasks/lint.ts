@@ -10,7 +10,7 @@ import { parseDocument } from 'yaml';
 import { TaskYaml, type TaskSpec } from '../config/task.ts';
 import { formatIssues } from '../config/load.ts';
 import { UserInputError } from '../core/errors.ts';
-import { canaryHosts, inferRunner, runnerOfFile } from '../evaluation/canary.ts';
+import { canaryHosts, inferRunner, planCanaries, runnerOfFile } from '../evaluation/canary.ts';
 import { diffFiles } from '../evaluation/diff-files.ts';
 import { goldProtectedProblems } from './lint-protected.ts';
 import type { RepoCache } from '../workspace/repo-cache.ts';
@@ -205,6 +205,17 @@ export function canaryWarnings(task: TaskSpec): LintProblem[] {
   }
   if (!/\b(?:npm|yarn|pnpm)\b/.test(task.test_cmd) && inferRunner(task, null) === null && runnerOfFile(task.test_patch) === null) {
     return [at('test_cmd', 'runs no test runner fixbench writes canaries for (node --test, mocha, vitest, jest, jasmine, karma): its results are unprotected')];
+  }
+  // Files test.patch creates are known whole here: one holding a single test is weakly protected.
+  const created = new Map<string, string>();
+  for (const chunk of task.test_patch.split(/^(?=diff --git )/m)) {
+    const file = /^\+\+\+ b\/(.+)$/m.exec(chunk)?.[1];
+    if (!file || !/^new file mode/m.test(chunk) || !canaryHosts(chunk).includes(file)) continue;
+    created.set(file, chunk.slice(chunk.search(/^@@/m)).split('\n').filter((l) => l.startsWith('+')).map((l) => l.slice(1)).join('\n'));
+  }
+  const plan = created.size ? planCanaries(inferRunner(task, null), created, null, task) : null;
+  if (plan && !('unprotected' in plan) && plan.weak.length) {
+    return [{ ...at('test_patch', `${plan.weak.join(', ')} hold(s) a single test: it gets one must-fail canary and no must-pass one, so a patch comparing test bodies beats it with odds 1/2 (weakly protected); add a second test to the file`), file: path.join(task.dir, 'test.patch'), field: null }];
   }
   return [];
 }

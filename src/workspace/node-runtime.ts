@@ -46,6 +46,40 @@ export interface RuntimeManifest {
 /** Lines of the host's global npmrc copied beside a runtime: connection settings only, no credentials. */
 const NPMRC_KEYS = /^\s*(registry|@[\w.-]+:registry|cafile|ca|proxy|https-proxy|noproxy|strict-ssl|fetch-retries|fetch-retry-[a-z]+|fetch-timeout|maxsockets)\s*=/;
 
+/** Keys of NPMRC_KEYS whose value is a URL (it may carry `user:password@`). */
+const NPMRC_URL_KEYS = /^(registry|@[\w.-]+:registry|proxy|https-proxy)$/;
+
+/**
+ * The lines of npmrc `text` that may be shown to the agent: the connection settings (NPMRC_KEYS),
+ * minus any whose URL value carries userinfo (`http://user:pw@proxy:3128/`) or does not parse as a
+ * URL (it cannot be checked), each dropped line's key (never its value) given to `dropped`.
+ * @returns the kept lines, trimmed, each ending in a newline ('' when none).
+ */
+export function connectionSettings(text: string, dropped: (key: string) => void = () => {}): string {
+  let out = '';
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!NPMRC_KEYS.test(line)) continue;
+    const eq = line.indexOf('=');
+    const key = line.slice(0, eq).trim();
+    const value = line.slice(eq + 1).trim().replace(/^(["'])(.*)\1$/, '$2');
+    if (NPMRC_URL_KEYS.test(key) && value !== '' && value !== 'null' && value !== 'false') {
+      let url: URL | null = null;
+      try {
+        url = new URL(value);
+      } catch {
+        url = null;
+      }
+      if (!url || url.username !== '' || url.password !== '' || value.includes('@')) {
+        dropped(key);
+        continue;
+      }
+    }
+    out += `${line}\n`;
+  }
+  return out;
+}
+
 /** The manifest file of an installed runtime; its presence marks a complete install. */
 const MANIFEST = 'runtime.json';
 
@@ -99,7 +133,7 @@ async function install(version: string, dir: string): Promise<string> {
     // (NPMRC_KEYS): never a token or password, since the runtime is shown to the agent.
     const hostGlobal = await execa('npm', ['config', 'get', 'globalconfig'], { reject: false, stdin: 'ignore' });
     const full = hostGlobal.exitCode === 0 ? await readFile(hostGlobal.stdout.trim(), 'utf8').catch(() => null) : null;
-    const text = full === null ? null : full.split('\n').filter((l) => NPMRC_KEYS.test(l)).map((l) => `${l.trim()}\n`).join('');
+    const text = full === null ? null : connectionSettings(full, (key) => process.stderr.write(`warning: the host npm global config's ${key} carries a user name or password: not copied beside Node ${version} (the agent sees that folder); give the credentials another way (e.g. an environment variable the sandbox does not pass)\n`));
     if (text) {
       await mkdir(path.join(got, 'etc'), { recursive: true });
       await writeFile(path.join(got, 'etc', 'npmrc'), text);

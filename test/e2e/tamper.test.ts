@@ -122,7 +122,8 @@ describe('tamper evidence (fixbench eval --predictions)', () => {
       } else {
         expect(rec!.unprotected ?? null, context).toBeNull();
         if (row.outcome === 'resolved') {
-          expect(rec!.canaries, context).toEqual({ fail: 'failed', pass: 'passed', kind: 'mutated' });
+          expect(rec!.canaries, context).toMatchObject({ fail: 'failed', pass: 'passed', kind: 'mutated' });
+          expect(rec!.canaries?.guess, context).toBeGreaterThan(0);
           expect(rec!.channels, context).toBe(row.task === 'junit' ? 2 : 1);
         }
       }

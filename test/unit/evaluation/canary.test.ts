@@ -107,41 +107,56 @@ describe('mutated canaries', () => {
   const task = { FAIL_TO_PASS: ['test/p.test.js > parse > parses minutes'], PASS_TO_PASS: ['test/p.test.js > parse > parses hours'], test_patch: '' };
   const identifiers = (s: string): Set<string> => new Set(s.replace(/(['"])(?:\\.|(?!\1).)*\1/g, '').match(/[A-Za-z_$][\w$]*/g));
 
-  it('copies a FAIL_TO_PASS test twice beside it: once with one expected literal changed (must fail), once verbatim (must pass)', () => {
+  it('mutates up to 3 different tests (FAIL_TO_PASS first) and copies verbatim a test no mutant comes from, so no mutant is the odd one out', () => {
     for (let i = 0; i < 20; i++) {
       const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, task));
       expect(p.kind).toBe('mutated');
-      const [fail, pass] = p.tests;
-      expect(fail).toMatchObject({ file: 'test/p.test.js', suite: 'parse', must: 'FAILED', original: 'parse > parses minutes' });
-      expect(pass).toMatchObject({ suite: 'parse', must: 'PASSED', original: 'parse > parses minutes' });
+      const fails = p.tests.filter((t) => t.must === 'FAILED');
+      const pass = p.tests.find((t) => t.must === 'PASSED')!;
+      expect(fails.map((t) => t.original).sort()).toEqual(['parse > parses hours', 'parse > parses minutes']);
+      expect(pass).toMatchObject({ suite: 'parse', original: 'parse > rejects empty input' });
+      expect(p.guess).toBe(1 / 4);
+      expect(p.weak).toEqual([]);
       const text = p.texts.get('test/p.test.js')!;
       // No new identifiers, no new imports, no hex tokens, titles unique and made of the file's words.
       expect(identifiers(text)).toEqual(identifiers(FILE));
       expect(text).not.toMatch(/\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{6,}\b/);
       const words = new Set('parses hours minutes rejects empty input'.split(' '));
-      for (const t of [fail!, pass!]) {
+      for (const t of p.tests) {
         expect(t.title.split(' ').every((w) => words.has(w))).toBe(true);
         expect(text.split(`'${t.title}'`)).toHaveLength(2);
       }
-      // The failing copy: the original's body with exactly one literal of the expected value changed.
-      const copy = new RegExp(`  it\\('${fail!.title}', \\(\\) => \\{\\n    assert\\.deepEqual\\(parse\\.all\\('2m'\\), \\[(.*), (.*)\\]\\);\\n  \\}\\);`);
+      // The failing copy of minutes: the original's body with exactly one literal of the expected value changed.
+      const minutes = fails.find((t) => t.original === 'parse > parses minutes')!;
+      const copy = new RegExp(`  it\\('${minutes.title}', \\(\\) => \\{\\n    assert\\.deepEqual\\(parse\\.all\\('2m'\\), \\[(.*), (.*)\\]\\);\\n  \\}\\);`);
       const m = copy.exec(text)!;
       expect(m, text).not.toBeNull();
       expect((m[1] === '120000' ? 0 : 1) + (m[2] === "'ms'" ? 0 : 1)).toBe(1);
-      const verbatim = `  it('${pass!.title}', () => {\n    assert.deepEqual(parse.all('2m'), [120000, 'ms']);\n  });`;
-      expect(text).toContain(verbatim);
-      expect(text.replace(m[0], '').replace(verbatim, '').replace(/\n{2,}/g, '\n')).toBe(FILE);
+      // A patch comparing test bodies (String(fn)) finds each mutated body once and its original once: no twin gives a mutant away.
+      const count = (body: string): number => text.split(body).length - 1;
+      expect(count("assert.deepEqual(parse.all('2m'), [120000, 'ms']);")).toBe(1);
+      expect(count("assert.equal(parse('1h'), 3600000);")).toBe(1);
+      expect(count("assert.throws(() => parse(''))")).toBe(2);
     }
   });
 
-  it('falls back to the synthetic pair only for a file with no literal expected value, and says so', () => {
-    const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FILE], ['test/a.test.js', CJS]]), null, task));
-    expect(p.kind).toBe('synthetic');
-    expect(p.tests.filter((t) => t.original === undefined).map((t) => t.file)).toEqual(['test/a.test.js', 'test/a.test.js']);
+  it('a file with one test gets its mutant only, no verbatim twin to give it away (weakly protected, odds 1/2)', () => {
+    const one = "const assert = require('node:assert');\nconst { it } = require('node:test');\nit('adds', () => {\n  assert.equal(1 + 1, 2);\n});\n";
+    const p = plan(planCanaries('node:test', new Map([['test/one.test.js', one]]), null));
+    expect(p.tests.map((t) => [t.must, t.original])).toEqual([['FAILED', 'adds']]);
+    expect(p.weak).toEqual(['test/one.test.js']);
+    expect(p.guess).toBe(1 / 2);
+    expect(p.texts.get('test/one.test.js')!.split('assert.equal(1 + 1, 2);')).toHaveLength(2);
+    const r = checkCanaries(p, new Map([[p.tests[0]!.title, 'FAILED'], ['adds', 'PASSED']]));
+    expect(r.problem).toBeNull();
+    expect(r.canaries).toEqual({ fail: 'failed', pass: 'passed', kind: 'mutated', guess: 1 / 2, weak: ['test/one.test.js'] });
+    expect(checkCanaries(p, new Map([[p.tests[0]!.title, 'PASSED'], ['adds', 'PASSED']])).problem).toMatch(/failing canary/);
   });
 
+  const TWO = FILE.replace("  it('rejects empty input', () => assert.throws(() => parse('')));\n", '');
   it('excuses a copy whose original failed (an honest break), never one whose original passed', () => {
-    const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, task));
+    const p = plan(planCanaries('node:test', new Map([['test/p.test.js', TWO]]), null, task));
+    expect(p.tests.map((t) => [t.must, t.original])).toEqual([['FAILED', 'parse > parses minutes'], ['PASSED', 'parse > parses hours']]);
     const ids = (f: 'PASSED' | 'FAILED', pa: 'PASSED' | 'FAILED', of: 'PASSED' | 'FAILED', op: 'PASSED' | 'FAILED'): TestResults =>
       new Map([[`parse > ${p.tests[0]!.title}`, f], [`parse > ${p.tests[1]!.title}`, pa], ['parse > parses minutes', of], ['parse > parses hours', op]]);
     expect(checkCanaries(p, ids('FAILED', 'PASSED', 'PASSED', 'PASSED')).problem).toBeNull();
@@ -154,7 +169,7 @@ describe('mutated canaries', () => {
   });
 
   it('is tampered when a canary is reported more than once (failing twins registered from outside the test files)', () => {
-    const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, task));
+    const p = plan(planCanaries('node:test', new Map([['test/p.test.js', TWO]]), null, task));
     const [fail, pass] = [p.tests.find((t) => t.must === 'FAILED')!, p.tests.find((t) => t.must === 'PASSED')!];
     const forged: TestResults = new Map([
       [`parse > ${fail.title}`, 'PASSED'], [`compat > parse > ${fail.title}`, 'FAILED'],
@@ -177,13 +192,13 @@ describe('checkCanaries', () => {
     const parsed: TestResults = new Map([...base, [id('test/a.spec.js', fa!), 'FAILED'], [id('test/a.spec.js', pa!), 'PASSED'], [id('test/b.spec.js', fb!), 'FAILED'], [id('test/b.spec.js', pb!), 'PASSED']]);
     const r = checkCanaries(p, parsed);
     expect(r.problem).toBeNull();
-    expect(r.canaries).toEqual({ fail: 'failed', pass: 'passed', kind: 'synthetic' });
+    expect(r.canaries).toEqual({ fail: 'failed', pass: 'passed', kind: 'synthetic', guess: 1 });
     expect([...r.rest.keys()]).toEqual(['test/a.spec.js > x > y']);
   });
 
   it('is tampered when the failing canary passed, or the passing one failed', () => {
     const r = checkCanaries(p, new Map([...base, [id('test/a.spec.js', fa!), 'PASSED'], [id('test/a.spec.js', pa!), 'PASSED']]));
-    expect(r.canaries).toEqual({ fail: 'passed', pass: 'passed', kind: 'synthetic' });
+    expect(r.canaries).toEqual({ fail: 'passed', pass: 'passed', kind: 'synthetic', guess: 1 });
     expect(r.problem).toMatch(/failing canary test .* came out passed, not failed/);
     expect(checkCanaries(p, new Map([[id('test/a.spec.js', fa!), 'FAILED'], [id('test/a.spec.js', pa!), 'FAILED']])).canaries.pass).toBe('failed');
   });
@@ -195,7 +210,7 @@ describe('checkCanaries', () => {
     expect(half.silent).toEqual(['test/b.spec.js']);
     expect(checkCanaries(p, new Map([[id('test/a.spec.js', fa!), 'FAILED']])).problem).toMatch(/passing canary .* came out missing/);
     const none = checkCanaries(p, new Map(base));
-    expect(none.canaries).toEqual({ fail: 'missing', pass: 'missing', kind: 'synthetic' });
+    expect(none.canaries).toEqual({ fail: 'missing', pass: 'missing', kind: 'synthetic', guess: 1 });
     expect(none.problem).toMatch(/none of the canary tests added to test\/a\.spec\.js, test\/b\.spec\.js/);
   });
 });
@@ -234,7 +249,8 @@ describe('judgeRun', () => {
   const p = plan(planCanaries('node:test', new Map([['test/a.test.js', CJS.replace('assert.ok(1)', 'assert.equal(1, 1)')]]), null));
   const guard: Guard = { cmd: 'x', plan: p, channel: { cmd: 'x', path: '.f.tap', kind: 'tap' }, unprotected: null, tampered: null };
   const tail = (i: number) => tailOfTest(p.tests[i]!);
-  const parsed: TestResults = new Map([['x > y', 'PASSED'], [tail(0), 'FAILED'], [tail(1), 'PASSED']]);
+  // A file with one test: one must-fail copy, no must-pass one (weakly protected).
+  const parsed: TestResults = new Map([['x > y', 'PASSED'], [tail(0), 'FAILED']]);
   const lists = { FAIL_TO_PASS: ['x > y'], PASS_TO_PASS: [] };
 
   it('trusts a run whose canaries, channels and exit code agree', () => {

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureNodeRuntime, nodePackageName, npmForNode, type RuntimeManifest } from '../../../src/workspace/node-runtime.ts';
+import { connectionSettings, ensureNodeRuntime, nodePackageName, npmForNode, type RuntimeManifest } from '../../../src/workspace/node-runtime.ts';
 
 const NODE = '12.22.12';
 const NPM = '6.14.16';
@@ -50,7 +50,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   registry = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // The host npm's global config: it must be copied beside the old npm.
-  writeFileSync(path.join(tmp, 'global-npmrc'), 'cafile=/etc/ssl/certs/example.pem\n//registry.example/:_authToken=npm_SECRET\n//127.0.0.1/:_password=c2VjcmV0\n');
+  writeFileSync(path.join(tmp, 'global-npmrc'), 'cafile=/etc/ssl/certs/example.pem\nnoproxy=127.0.0.1\n//registry.example/:_authToken=npm_SECRET\n//127.0.0.1/:_password=c2VjcmV0\nhttps-proxy=http://alice:S3CRET-PROXY-PW@10.255.255.1:3128/\n@corp:registry=https://bob:S3CRET-REG-PW@npm.corp.example/\nproxy=http://10.255.255.1:3128/\n');
   Object.assign(process.env, { npm_config_registry: registry, npm_config_cache: path.join(tmp, 'npm-cache'), npm_config_globalconfig: path.join(tmp, 'global-npmrc') });
 }, 60_000);
 afterAll(async () => {
@@ -76,7 +76,7 @@ describe('npm for an old Node', () => {
     const npm = execFileSync(path.join(dir, 'bin', 'npm'), { env: { ...process.env, PATH: `${path.join(dir, 'bin')}:${process.env.PATH}` } }).toString().trim();
     expect(npm).toBe(NPM);
     // Connection settings only: a token in the host's global config never reaches the runtime the agent sees.
-    expect(await readFile(path.join(dir, 'etc', 'npmrc'), 'utf8')).toBe('cafile=/etc/ssl/certs/example.pem\n');
+    expect(await readFile(path.join(dir, 'etc', 'npmrc'), 'utf8')).toBe('cafile=/etc/ssl/certs/example.pem\nnoproxy=127.0.0.1\nproxy=http://10.255.255.1:3128/\n');
     const manifest = JSON.parse(await readFile(path.join(dir, 'runtime.json'), 'utf8')) as RuntimeManifest;
     const sha = (name: string) => `sha512-${createHash('sha512').update(tarballs.get(name)!).digest('base64')}`;
     expect(manifest.packages).toEqual([
@@ -84,4 +84,14 @@ describe('npm for an old Node', () => {
       { spec: `npm@${NPM}`, integrity: sha('npm') },
     ]);
   }, 120_000);
+});
+
+describe('connectionSettings (the host npmrc lines shown to the agent)', () => {
+  it('drops proxy and registry URLs with a user name or password, naming the key and never the value', () => {
+    const keys: string[] = [];
+    const text = 'registry=https://registry.npmjs.org/\nhttps-proxy = "http://alice:S3CRET@proxy:3128"\n@corp:registry=https://bob@npm.corp.example/\nproxy=not a url\nstrict-ssl=false\n_auth=c2VjcmV0\n';
+    expect(connectionSettings(text, (k) => keys.push(k))).toBe('registry=https://registry.npmjs.org/\nstrict-ssl=false\n');
+    expect(keys).toEqual(['https-proxy', '@corp:registry', 'proxy']);
+    expect(keys.join(' ')).not.toMatch(/S3CRET|alice|bob/);
+  });
 });

@@ -1,0 +1,22 @@
+// Lint names a test file test.patch creates with a single test: its canaries copy that one test,
+// so the must-fail one is the odd one out (weakly protected, docs/decisions.md).
+import { describe, expect, it } from 'vitest';
+import type { TaskSpec } from '../../../src/config/task.ts';
+import { canaryWarnings } from '../../../src/tasks/lint.ts';
+
+const created = (file: string, text: string): string => {
+  const lines = text.trimEnd().split('\n');
+  return `diff --git a/${file} b/${file}\nnew file mode 100644\n--- /dev/null\n+++ b/${file}\n@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}`).join('\n')}\n`;
+};
+const task = (testPatch: string): TaskSpec => ({ instance_id: 'w-1', dir: '/tasks/w-1', test_cmd: 'npx jasmine', test_report: 'jasmine', test_patch: testPatch, FAIL_TO_PASS: ['pad pads'], PASS_TO_PASS: [] }) as unknown as TaskSpec;
+
+describe('canaryWarnings: weakly protected test files', () => {
+  it('warns for a created file with one test, naming it; not for one with two', () => {
+    const one = "describe('pad', () => {\n  it('pads', () => expect(pad('7', 3)).toBe('  7'));\n});\n";
+    const two = "describe('pad', () => {\n  it('pads', () => expect(pad('7', 3)).toBe('  7'));\n  it('keeps', () => expect(pad('777', 3)).toBe('777'));\n});\n";
+    const w = canaryWarnings(task(created('spec/pad-spec.js', one)));
+    expect(w).toHaveLength(1);
+    expect(w[0]!.message).toMatch(/spec\/pad-spec\.js hold\(s\) a single test.*weakly protected/);
+    expect(canaryWarnings(task(created('spec/pad-spec.js', two)))).toEqual([]);
+  });
+});
