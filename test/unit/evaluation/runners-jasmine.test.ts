@@ -24,9 +24,14 @@ describe('detect and plan', () => {
     expect(detectRunner('npm i karma-jasmine', null)).toBeNull();
   });
 
-  it('jasmine gets an absolute --helper (after -- through npm) that adds a reporter writing the report file', () => {
+  it('jasmine gets an absolute --require (after -- through npm; --helper on jasmine 2) that adds a reporter writing the report file', () => {
     const p = adapterOf('jasmine').plan('npm test', ctx, appendRunnerArgs(true));
-    expect(p.cmd).toBe('npm test -- --helper="$PWD/.fixbench-r-helper.cjs"');
+    expect(p.cmd).toBe('npm test -- --require="$PWD/.fixbench-r-helper.cjs"');
+    // jasmine 4.0–4.3 crash on --helper (their CLI calls a method they lack); an unread version gets --require too.
+    expect(adapterOf('jasmine').plan('jasmine', { ...ctx, major: 4 }, appendRunnerArgs(false)).cmd).toBe('jasmine --require="$PWD/.fixbench-r-helper.cjs"');
+    expect(adapterOf('jasmine').plan('jasmine', { ...ctx, major: null }, appendRunnerArgs(false)).cmd).toBe('jasmine --require="$PWD/.fixbench-r-helper.cjs"');
+    // jasmine 2 has no --require.
+    expect(adapterOf('jasmine').plan('jasmine', { ...ctx, major: 2 }, appendRunnerArgs(false)).cmd).toBe('jasmine --helper="$PWD/.fixbench-r-helper.cjs"');
     expect(p.from).toBe('file');
     expect(p.helper?.path).toBe('.fixbench-r-helper.cjs');
     expect(p.helper?.text).toContain('jasmine.getEnv().addReporter');
