@@ -69,7 +69,12 @@ export function detectRunner(cmd: string, packageJson: unknown): Detected | null
  * duplicates), and the full names of runners that give them (jasmine, karma). Throws `ReportParseError` as the adapter does.
  */
 export function parseRunnerReport(adapter: RunnerAdapter, text: string, opts: ReportParseOptions = {}): { results: TestResults; duplicates: number; fullNames: Map<string, string[]> } {
-  return resultsOf(adapter.parse(text, opts));
+  return parseRunnerReports(adapter, [text], opts);
+}
+
+/** `parseRunnerReport` over the reports of several runs of one command, their tests taken together in order (one id rule over all). */
+export function parseRunnerReports(adapter: RunnerAdapter, texts: readonly string[], opts: ReportParseOptions = {}): { results: TestResults; duplicates: number; fullNames: Map<string, string[]> } {
+  return resultsOf(texts.flatMap((text) => adapter.parse(text, opts)));
 }
 
 /** True when `s` names an adapter (`vitest`, …) or is `auto`. */
