@@ -9,6 +9,7 @@
 #   SWE_TASKS   the task repository (github.com/SWE-bench/swe-bench-multimodal-dockerfiles)
 #   MARKED, PRISM, CHARTJS   markedjs/marked, PrismJS/prism, chartjs/Chart.js
 #   WORK        scratch folder (default /tmp/fixbench-swe-real); FIXBENCH_CACHE_DIR defaults to $WORK/cache
+#   ONLY        optional: instance ids to run (space-separated), a subset of the sample (re-runs)
 # Output: $WORK/results/<repo>/…, and one line per attempt: instance, contender, outcome, error.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,16 +34,26 @@ PrismJS/prism:
   test_report: mocha
   timeout_s: 600
 chartjs/Chart.js:
-  setup: npm install
+  # The Dockerfile's install: npm (package-lock.json) before 4.x, pnpm 7.9.0 (pnpm-lock.yaml) after;
+  # puppeteer's own Chrome is not downloaded (the sandbox gives Chromium: browser: chromium).
+  setup: >-
+    export PUPPETEER_SKIP_DOWNLOAD=true PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=true;
+    if [ -f pnpm-lock.yaml ]; then npx --yes pnpm@7.9.0 install --frozen-lockfile; else npm install; fi
+  # eval.sh's command without what the sandbox replaces: no install (no network in the test
+  # sandbox; setup did it), no xvfb-run/su (the browser runs headless), its sed raising
+  # browserNoActivityTimeout given as karma's own flag; karma.conf.js or .cjs, whichever the
+  # commit has; the config's "chrome" launcher (base Chrome, CHROME_BIN).
+  test_cmd: npm run build ; ./node_modules/.bin/karma start --single-run --browsers chrome --browser-no-activity-timeout 300000
   test_report: karma
-  timeout_s: 1200
+  timeout_s: 2400
 YAML
 
 # The sample (docs/swe-bench-multimodal.md#the-sample): every marked instance; the five
 # highest-numbered Prism and Chart.js instances.
 sample() {
   local prefix=$1 n=$2
-  git -C "$SWE_TASKS" ls-tree --name-only HEAD tasks/ | sed -n "s|^tasks/\(${prefix}-[0-9]*\)$|\1|p" | sort -t- -k2 -n | tail -n "$n"
+  git -C "$SWE_TASKS" ls-tree --name-only HEAD tasks/ | sed -n "s|^tasks/\(${prefix}-[0-9]*\)$|\1|p" | sort -t- -k2 -n | tail -n "$n" |
+    { if [ -n "${ONLY:-}" ]; then grep -xF -f <(tr ' ' '\n' <<<"$ONLY") || true; else cat; fi; }
 }
 
 run_repo() {

@@ -1,5 +1,5 @@
 // The modules fixbench writes into the workspace for jasmine and karma runs (docs/runner-adapters.md):
-// a jasmine helper that adds a reporter (`--helper=`), and a karma configuration that loads the
+// a jasmine module that adds a reporter (`--require=`, `--helper=` on jasmine 2), and a karma configuration that loads the
 // task's own configuration and adds a reporter plugin. Both write one JSON report,
 // `JasmineReport` (jasmine.ts), at the repository root. They run inside the sandbox with the
 // tests; the host only reads the report they leave (readReportFile: no link, size cap).
