@@ -26,6 +26,7 @@ import { dropProtectedEntries, loadProtection, restoreProtected, testFilesOf } f
 import { diffFiles } from './diff-files.ts';
 import { pathInside, readReportFile, removeStaleReport } from './report-file.ts';
 import type { EvaluationResult, TestsStatus } from './types.ts';
+import { writeTestAssets } from './test-assets.ts';
 import { aliasSweBenchNames } from '../core/swe-ids.ts';
 
 export { REPORT_MAX_BYTES } from './report-file.ts';
@@ -181,6 +182,9 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
       // A test.patch of image entries only leaves nothing to apply: the tests run as they are (as in SWE-bench).
       const tp = images.patch.trim() === '' ? { ok: true, log: '' } : await applyPatch(ws, images.patch, { strategies: ['git apply'] });
       if (!tp.ok) throw new InfraError(`test.patch of ${task.instance_id} did not apply after the model patch:\n${tp.log}`);
+      // SWE-bench's test assets (the image fixtures those dropped entries stand for), as its eval script copies them.
+      const assets = await writeTestAssets(task.dir, ws.dir);
+      if (assets.length) result.apply_log = [result.apply_log, ...assets].filter(Boolean).join('\n');
     }
 
     const report = reportKind(task.test_report);
