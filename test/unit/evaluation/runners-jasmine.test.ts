@@ -56,6 +56,24 @@ describe('detect and plan', () => {
   });
 });
 
+describe('the karma configuration module', () => {
+  it('runs once with autoWatch off before the task\'s configuration runs (Chart.js: failFast: !!karma.autoWatch), then adds the reporter', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'fixbench-karma-conf-'));
+    try {
+      await writeFile(path.join(dir, 'karma.conf.js'), "module.exports = async function (karma) {\n  karma.set({ reporters: ['spec'], client: { jasmine: { failFast: !!karma.autoWatch } }, seenSingleRun: karma.singleRun });\n};\n");
+      const p = adapterOf('karma').plan('karma start ./karma.conf.js', ctx, appendRunnerArgs(false));
+      await writeFile(path.join(dir, p.helper!.path), p.helper!.text);
+      // karma's defaults: autoWatch true, singleRun false.
+      const config: Record<string, unknown> & { set(o: object): void } = { autoWatch: true, singleRun: false, set(o: object) { Object.assign(this, o); } };
+      const mod = (await import(path.join(dir, p.helper!.path))) as { default: (c: typeof config) => Promise<void> | void };
+      await mod.default(config);
+      expect(config).toMatchObject({ client: { jasmine: { failFast: false } }, seenSingleRun: true, singleRun: true, autoWatch: false, reporters: ['spec', 'fixbench'], basePath: dir });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('parse', () => {
   it('jasmine: file > suites > title, statuses mapped, a suite\'s afterAll failure is one FAILED entry, full names indexed', () => {
     const text = report('jasmine', [
