@@ -20,7 +20,7 @@ import { normalizePatch } from './normalize-patch.ts';
 import { dropUnsafeEntries } from './unsafe-entries.ts';
 import { prepareRunner, readRunnerResults } from './runner-run.ts';
 import { strictResolved } from './strict.ts';
-import { aliasFullNames } from './runners/index.ts';
+import { aliasFileNames, aliasFullNames } from './runners/index.ts';
 import { exitCodeResults, parseReportText, REPORT_LABEL, reportKind, type TestResults } from './parse/index.ts';
 import { dropProtectedEntries, loadProtection, restoreProtected, testFilesOf } from './protected-files.ts';
 import { diffFiles } from './diff-files.ts';
@@ -238,6 +238,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     if (task.ids === 'swe-bench') parsed = aliasSweBenchNames(parsed, listed);
     // jasmine / karma: a listed full spec name (SWE-bench's name) answers with that spec's result.
     if (fullNames?.size) parsed = aliasFullNames(parsed, listed, fullNames);
+    // A listed test file (SWE-bench's file-level names, e.g. react-pdf's jest) answers with its tests' result.
+    parsed = aliasFileNames(parsed, listed);
     // Zero results or a signal is no verdict whatever else the run shows (rules 2–3).
     if (parsed.size === 0 || run.exitCode === null) return noVerdict(grade(task, parsed, run.exitCode).error!);
     if (guard.channel) {

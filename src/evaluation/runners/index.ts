@@ -13,7 +13,7 @@ import { RUNNER_NAMES, type RunnerAdapter, type RunnerName } from './types.ts';
 import { uvuAdapter } from './uvu.ts';
 
 export { RUNNER_NAMES, type PlanContext, type RunnerAdapter, type RunnerName, type RunPlan } from './types.ts';
-export { aliasFullNames, DUPLICATE_SUFFIX_RE, fullNameKey, resultsOf, type TestEntry } from './entries.ts';
+export { aliasFileNames, aliasFullNames, DUPLICATE_SUFFIX_RE, fullNameKey, resultsOf, type TestEntry } from './entries.ts';
 export { appendRunnerArgs } from './plan-args.ts';
 
 /** Every adapter, in the order `detectRunner` tries them (node:test last: its pattern is the loosest). */
