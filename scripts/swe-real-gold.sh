@@ -3,11 +3,11 @@
 # folders (docs/swe-bench-multimodal.md). Not run by `npm test`: it installs each instance's
 # dependencies from the npm registry and takes tens of minutes on 2 cores.
 #
-#   scripts/swe-real-gold.sh [repo…]        repo: marked | prism | chartjs (default: marked prism)
+#   scripts/swe-real-gold.sh [repo…]        repo: marked | prism | chartjs | reactpdf (default: marked prism chartjs; reactpdf was not run here)
 #
 # Inputs (bare git mirrors; clones work too):
 #   SWE_TASKS   the task repository (github.com/SWE-bench/swe-bench-multimodal-dockerfiles)
-#   MARKED, PRISM, CHARTJS   markedjs/marked, PrismJS/prism, chartjs/Chart.js
+#   MARKED, PRISM, CHARTJS, REACTPDF   markedjs/marked, PrismJS/prism, chartjs/Chart.js, diegomura/react-pdf
 #   WORK        scratch folder (default /tmp/fixbench-swe-real); FIXBENCH_CACHE_DIR defaults to $WORK/cache
 #   ONLY        optional: instance ids to run (space-separated), a subset of the sample (re-runs)
 # Output: $WORK/results/<repo>/…, and one line per attempt: instance, contender, outcome, error.
@@ -17,6 +17,7 @@ SWE_TASKS=${SWE_TASKS:-/work/.mirror/SWE-bench+swe-bench-multimodal-dockerfiles/
 MARKED=${MARKED:-/work/.mirror/markedjs+marked/repo}
 PRISM=${PRISM:-/work/.mirror/PrismJS+prism/repo}
 CHARTJS=${CHARTJS:-/work/.mirror/chartjs+Chart.js/repo}
+REACTPDF=${REACTPDF:-/work/.mirror/diegomura+react-pdf/repo}
 WORK=${WORK:-/tmp/fixbench-swe-real}
 export FIXBENCH_CACHE_DIR=${FIXBENCH_CACHE_DIR:-$WORK/cache}
 fixbench() { node "$ROOT/bin/fixbench.mjs" "$@"; }
@@ -46,6 +47,13 @@ chartjs/Chart.js:
   test_cmd: npm run build ; ./node_modules/.bin/karma start --single-run --browsers chrome --browser-no-activity-timeout 300000
   test_report: karma
   timeout_s: 2400
+diegomura/react-pdf:
+  # The Dockerfile's install: npm (and cheerio 1.0.0-rc.3) on Node 8, yarn 1 on Node 18.
+  setup: >-
+    case "$(node -v)" in v8.*) npm install && npm install cheerio@1.0.0-rc.3 ;;
+    *) npx --yes yarn@1.22.22 install ;; esac
+  test_report: jest
+  timeout_s: 1200
 YAML
 
 # The sample (docs/swe-bench-multimodal.md#the-sample): every marked instance; the five
@@ -75,13 +83,14 @@ run_repo() {
     }' "$WORK/results/$name/$name/attempts.jsonl" | sort
 }
 
-for repo in "${@:-marked prism}"; do
+for repo in "${@:-marked prism chartjs}"; do
   for r in $repo; do
     case $r in
       marked) run_repo marked markedjs__marked 100 markedjs/marked "$MARKED" ;;
       prism) run_repo prism PrismJS__prism 5 PrismJS/prism "$PRISM" ;;
       chartjs) run_repo chartjs chartjs__Chart.js 5 chartjs/Chart.js "$CHARTJS" ;;
-      *) echo "unknown repo $r (marked, prism, chartjs)" >&2; exit 2 ;;
+      reactpdf) run_repo reactpdf diegomura__react-pdf 5 diegomura/react-pdf "$REACTPDF" ;;
+      *) echo "unknown repo $r (marked, prism, chartjs, reactpdf)" >&2; exit 2 ;;
     esac
   done
 done
