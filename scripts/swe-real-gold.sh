@@ -35,11 +35,12 @@ PrismJS/prism:
   test_report: mocha
   timeout_s: 600
 chartjs/Chart.js:
-  # The Dockerfile's install: npm (package-lock.json) before 4.x, pnpm 7.9.0 (pnpm-lock.yaml) after;
+  # The Dockerfile's install: npm (package-lock.json) before 4.x, pnpm 7.9.0 (pnpm-lock.yaml) after, as its
+  # standalone build (@pnpm/exe: its own Node 16; pnpm 7.9 on Node 21 fails with ERR_INVALID_THIS);
   # puppeteer's own Chrome is not downloaded (the sandbox gives Chromium: browser: chromium).
   setup: >-
     export PUPPETEER_SKIP_DOWNLOAD=true PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=true;
-    if [ -f pnpm-lock.yaml ]; then npx --yes pnpm@7.9.0 install --frozen-lockfile; else npm install; fi
+    if [ -f pnpm-lock.yaml ]; then npx --yes @pnpm/exe@7.9.0 install --frozen-lockfile; else npm install; fi
   # eval.sh's command without what the sandbox replaces: no install (no network in the test
   # sandbox; setup did it), no xvfb-run/su (the browser runs headless), its sed raising
   # browserNoActivityTimeout given as karma's own flag; karma.conf.js or .cjs, whichever the
