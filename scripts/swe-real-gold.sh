@@ -3,12 +3,13 @@
 # folders (docs/swe-bench-multimodal.md). Not run by `npm test`: it installs each instance's
 # dependencies from the npm registry and takes tens of minutes on 2 cores.
 #
-#   scripts/swe-real-gold.sh [repo…]        repo: marked | prism | chartjs (default: marked prism)
+#   scripts/swe-real-gold.sh [repo…]        repo: marked | prism | chartjs | reactpdf (default: marked prism chartjs; reactpdf was not run here)
 #
 # Inputs (bare git mirrors; clones work too):
 #   SWE_TASKS   the task repository (github.com/SWE-bench/swe-bench-multimodal-dockerfiles)
-#   MARKED, PRISM, CHARTJS   markedjs/marked, PrismJS/prism, chartjs/Chart.js
+#   MARKED, PRISM, CHARTJS, REACTPDF   markedjs/marked, PrismJS/prism, chartjs/Chart.js, diegomura/react-pdf
 #   WORK        scratch folder (default /tmp/fixbench-swe-real); FIXBENCH_CACHE_DIR defaults to $WORK/cache
+#   ONLY        optional: instance ids to run (space-separated), a subset of the sample (re-runs)
 # Output: $WORK/results/<repo>/…, and one line per attempt: instance, contender, outcome, error.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,6 +17,7 @@ SWE_TASKS=${SWE_TASKS:-/work/.mirror/SWE-bench+swe-bench-multimodal-dockerfiles/
 MARKED=${MARKED:-/work/.mirror/markedjs+marked/repo}
 PRISM=${PRISM:-/work/.mirror/PrismJS+prism/repo}
 CHARTJS=${CHARTJS:-/work/.mirror/chartjs+Chart.js/repo}
+REACTPDF=${REACTPDF:-/work/.mirror/diegomura+react-pdf/repo}
 WORK=${WORK:-/tmp/fixbench-swe-real}
 export FIXBENCH_CACHE_DIR=${FIXBENCH_CACHE_DIR:-$WORK/cache}
 fixbench() { node "$ROOT/bin/fixbench.mjs" "$@"; }
@@ -33,8 +35,25 @@ PrismJS/prism:
   test_report: mocha
   timeout_s: 600
 chartjs/Chart.js:
-  setup: npm install
+  # The Dockerfile's install: npm (package-lock.json) before 4.x, pnpm 7.9.0 (pnpm-lock.yaml) after, as its
+  # standalone build (@pnpm/exe: its own Node 16; pnpm 7.9 on Node 21 fails with ERR_INVALID_THIS);
+  # puppeteer's own Chrome is not downloaded (the sandbox gives Chromium: browser: chromium).
+  setup: >-
+    export PUPPETEER_SKIP_DOWNLOAD=true PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=true;
+    if [ -f pnpm-lock.yaml ]; then npx --yes @pnpm/exe@7.9.0 install --frozen-lockfile; else npm install; fi
+  # eval.sh's command without what the sandbox replaces: no install (no network in the test
+  # sandbox; setup did it), no xvfb-run/su (the browser runs headless), its sed raising
+  # browserNoActivityTimeout given as karma's own flag; karma.conf.js or .cjs, whichever the
+  # commit has; the config's "chrome" launcher (base Chrome, CHROME_BIN).
+  test_cmd: npm run build ; ./node_modules/.bin/karma start --single-run --browsers chrome --browser-no-activity-timeout 300000
   test_report: karma
+  timeout_s: 2400
+diegomura/react-pdf:
+  # The Dockerfile's install: npm (and cheerio 1.0.0-rc.3) on Node 8, yarn 1 on Node 18.
+  setup: >-
+    case "$(node -v)" in v8.*) npm install && npm install cheerio@1.0.0-rc.3 ;;
+    *) npx --yes yarn@1.22.22 install ;; esac
+  test_report: jest
   timeout_s: 1200
 YAML
 
@@ -42,7 +61,8 @@ YAML
 # highest-numbered Prism and Chart.js instances.
 sample() {
   local prefix=$1 n=$2
-  git -C "$SWE_TASKS" ls-tree --name-only HEAD tasks/ | sed -n "s|^tasks/\(${prefix}-[0-9]*\)$|\1|p" | sort -t- -k2 -n | tail -n "$n"
+  git -C "$SWE_TASKS" ls-tree --name-only HEAD tasks/ | sed -n "s|^tasks/\(${prefix}-[0-9]*\)$|\1|p" | sort -t- -k2 -n | tail -n "$n" |
+    { if [ -n "${ONLY:-}" ]; then grep -xF -f <(tr ' ' '\n' <<<"$ONLY") || true; else cat; fi; }
 }
 
 run_repo() {
@@ -64,13 +84,14 @@ run_repo() {
     }' "$WORK/results/$name/$name/attempts.jsonl" | sort
 }
 
-for repo in "${@:-marked prism}"; do
+for repo in "${@:-marked prism chartjs}"; do
   for r in $repo; do
     case $r in
       marked) run_repo marked markedjs__marked 100 markedjs/marked "$MARKED" ;;
       prism) run_repo prism PrismJS__prism 5 PrismJS/prism "$PRISM" ;;
       chartjs) run_repo chartjs chartjs__Chart.js 5 chartjs/Chart.js "$CHARTJS" ;;
-      *) echo "unknown repo $r (marked, prism, chartjs)" >&2; exit 2 ;;
+      reactpdf) run_repo reactpdf diegomura__react-pdf 5 diegomura/react-pdf "$REACTPDF" ;;
+      *) echo "unknown repo $r (marked, prism, chartjs, reactpdf)" >&2; exit 2 ;;
     esac
   done
 done

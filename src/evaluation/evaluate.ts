@@ -20,12 +20,13 @@ import { normalizePatch } from './normalize-patch.ts';
 import { dropUnsafeEntries } from './unsafe-entries.ts';
 import { prepareRunner, readRunnerResults } from './runner-run.ts';
 import { strictResolved } from './strict.ts';
-import { aliasFullNames } from './runners/index.ts';
+import { aliasFileNames, aliasFullNames } from './runners/index.ts';
 import { exitCodeResults, parseReportText, REPORT_LABEL, reportKind, type TestResults } from './parse/index.ts';
 import { dropProtectedEntries, loadProtection, restoreProtected, testFilesOf } from './protected-files.ts';
 import { diffFiles } from './diff-files.ts';
 import { pathInside, readReportFile, removeStaleReport } from './report-file.ts';
 import type { EvaluationResult, TestsStatus } from './types.ts';
+import { writeTestAssets } from './test-assets.ts';
 import { aliasSweBenchNames } from '../core/swe-ids.ts';
 
 export { REPORT_MAX_BYTES } from './report-file.ts';
@@ -182,6 +183,9 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
       // A test.patch of image entries only leaves nothing to apply: the tests run as they are (as in SWE-bench).
       const tp = images.patch.trim() === '' ? { ok: true, log: '' } : await applyPatch(ws, images.patch, { strategies: ['git apply'] });
       if (!tp.ok) throw new InfraError(`test.patch of ${task.instance_id} did not apply after the model patch:\n${tp.log}`);
+      // SWE-bench's test assets (the image fixtures those dropped entries stand for), as its eval script copies them.
+      const assets = await writeTestAssets(task.dir, ws.dir);
+      if (assets.length) result.apply_log = [result.apply_log, ...assets].filter(Boolean).join('\n');
     }
 
     const report = reportKind(task.test_report);
@@ -235,6 +239,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     if (task.ids === 'swe-bench') parsed = aliasSweBenchNames(parsed, listed);
     // jasmine / karma: a listed full spec name (SWE-bench's name) answers with that spec's result.
     if (fullNames?.size) parsed = aliasFullNames(parsed, listed, fullNames);
+    // A listed test file (SWE-bench's file-level names, e.g. react-pdf's jest) answers with its tests' result.
+    parsed = aliasFileNames(parsed, listed);
     // Zero results or a signal is no verdict whatever else the run shows (rules 2–3).
     if (parsed.size === 0 || run.exitCode === null) return noVerdict(grade(task, parsed, run.exitCode).error!);
     if (guard.channel) {

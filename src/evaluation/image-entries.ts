@@ -26,7 +26,7 @@ export function dropImageOnlyBinaryEntries(patch: string): { patch: string; drop
     if (image) dropped.push(image);
     else parts.push(entry);
   });
-  return { patch: parts.join(''), dropped, notes: dropped.map((p) => `test.patch: dropped the image-only binary entry for ${p} (no content to apply; SWE-bench's evaluation skips it too)`) };
+  return { patch: parts.join(''), dropped, notes: dropped.map((p) => `test.patch: dropped the image-only binary entry for ${p} (no content to apply; SWE-bench's eval script applies the rest and copies the image from the task's test_assets/, when it has one)`) };
 }
 
 /** The image path an entry changes when it is only a `Binary files … differ` line for images, else null. */

@@ -9,14 +9,20 @@ import type { TaskSpec } from '../config/task.ts';
 import { InfraError, UserInputError } from '../core/errors.ts';
 import type { RunnerReport } from './parse/index.ts';
 import { noLinkPath, readReportFile, readSmallFile } from './report-file.ts';
-import { adapterOf, appendRunnerArgs, detectRunner, parseRunnerReport, type RunnerAdapter, type RunPlan } from './runners/index.ts';
+import { adapterOf, appendRunnerArgs, detectRunner, parseRunnerReports, type RunnerAdapter, type RunPlan } from './runners/index.ts';
+import { planInvocations, runnerInvocations, type Invocation } from './runners/invocations.ts';
 import type { TestResults } from './parse/index.ts';
 
-/** A planned run: the adapter, its plan and the report file's path (repository-relative). */
+/**
+ * A planned run: the adapter, its plan (`plan.cmd` the whole command to run; `plan.helper` and
+ * `reportPath` those of its last runner invocation) and every invocation's report, in command
+ * order (one, or several when test_cmd runs the runner several times joined by `;`).
+ */
 export interface RunnerRun {
   adapter: RunnerAdapter;
   plan: RunPlan;
   reportPath: string;
+  runs: Invocation[];
 }
 
 /** Largest package.json read for detection, bytes. */
@@ -51,37 +57,57 @@ export async function prepareRunner(dir: string, task: Pick<TaskSpec, 'test_cmd'
   const stem = `.fixbench-${randomBytes(8).toString('hex')}`;
   const version = adapter.pkg ? ((await readJson(dir, `node_modules/${adapter.pkg}/package.json`)) as { version?: unknown } | null)?.version : null;
   const major = typeof version === 'string' && /^\d+/.test(version) ? Number(/^\d+/.exec(version)![0]) : null;
-  const reportPath = `${stem}-report`;
-  const plan = adapter.plan(task.test_cmd, { reportPath, helperStem: `${stem}-helper`, major }, appendRunnerArgs(viaNpm));
-  if (plan.helper) {
+  const several = detected?.adapter === adapter && !detected.script ? runnerInvocations(task.test_cmd, adapter) : [];
+  let plan: RunPlan;
+  let runs: Invocation[];
+  if (several.length) {
+    const ctxOf = (n: number) => ({ reportPath: `${stem}-${n}-report`, helperStem: `${stem}-${n}-helper`, major });
+    const planned = planInvocations(task.test_cmd, adapter, several, ctxOf);
+    runs = planned.runs;
+    plan = { cmd: planned.cmd, from: 'file', ...(runs.at(-1)!.helper ? { helper: runs.at(-1)!.helper } : {}) };
+  } else {
+    const reportPath = `${stem}-report`;
+    plan = adapter.plan(task.test_cmd, { reportPath, helperStem: `${stem}-helper`, major }, appendRunnerArgs(viaNpm));
+    runs = [{ reportPath, from: plan.from, ...(plan.helper ? { helper: plan.helper } : {}) }];
+  }
+  for (const { helper } of runs) {
+    if (!helper) continue;
     let fh;
     try {
-      fh = await open(await noLinkPath(dir, plan.helper.path), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
-      await fh.writeFile(plan.helper.text);
+      fh = await open(await noLinkPath(dir, helper.path), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+      await fh.writeFile(helper.text);
     } catch (err) {
-      throw new InfraError(`writing the ${adapter.label} report helper ${plan.helper.path}: ${(err as Error).message}`);
+      throw new InfraError(`writing the ${adapter.label} report helper ${helper.path}: ${(err as Error).message}`);
     } finally {
       await fh?.close();
     }
   }
-  return { adapter, plan, reportPath };
+  return { adapter, plan, reportPath: runs.at(-1)!.reportPath, runs };
 }
 
 /**
- * The results of a run planned by `prepareRunner`: the report file (read by `readReportFile`:
- * regular file, no link, size cap) or `stdout`, parsed by the adapter. `log` is what to append to
- * the test output: the report file's text and how many duplicate ids were told apart;
- * `fullNames` the tests' full names where the runner gives them (`resultsOf`). Throws
- * `InfraError` (no report) or `ReportParseError` (a report that does not hold together).
+ * The results of a run planned by `prepareRunner`: each invocation's report file (read by
+ * `readReportFile`: regular file, no link, size cap) or `stdout`, parsed by the adapter; the
+ * tests of several invocations are taken together in command order (one id rule over all, so a
+ * test both runs report is told apart as `<id> #2`). `log` is what to append to the test output:
+ * the report files' text (each cut at `cap` characters) and how many duplicate ids were told
+ * apart; `fullNames` the tests' full names where the runner gives them (`resultsOf`). Throws
+ * `InfraError` (a report missing) or `ReportParseError` (a report that does not hold together).
  */
 export async function readRunnerResults(dir: string, r: RunnerRun, stdout: string, status: string, roots: readonly string[], cap: number): Promise<{ results: TestResults; log: string; fullNames: Map<string, string[]> }> {
   let log = '';
-  let text = stdout;
-  if (r.plan.from === 'file') {
-    text = await readReportFile(dir, r.reportPath, `${r.adapter.label} report`, status);
-    log += `--- ${r.adapter.label} report ---\n${text.length > cap ? `${text.slice(0, cap)}\n[... cut ...]\n` : text}`;
+  const texts: string[] = [];
+  for (const [k, run] of r.runs.entries()) {
+    if (run.from !== 'file') {
+      texts.push(stdout);
+      continue;
+    }
+    const which = r.runs.length > 1 ? ` (run ${k + 1} of ${r.runs.length})` : '';
+    const text = await readReportFile(dir, run.reportPath, `${r.adapter.label} report${which}`, status);
+    log += `--- ${r.adapter.label} report${which} ---\n${text.length > cap ? `${text.slice(0, cap)}\n[... cut ...]\n` : text}`;
+    texts.push(text);
   }
-  const { results, duplicates, fullNames } = parseRunnerReport(r.adapter, text, { roots });
+  const { results, duplicates, fullNames } = parseRunnerReports(r.adapter, texts, { roots });
   if (duplicates) log += `--- fixbench: ${duplicates} test(s) share an id with an earlier one: told apart as "<id> #2", "<id> #3", … in report order ---\n`;
   return { results, log, fullNames };
 }

@@ -94,6 +94,14 @@ const CASES: Case[] = [
   },
   // jasmine: describe titles are parts of their own; the file is named from jasmine-core 4 on.
   { runner: 'jasmine 5', specs: ['jasmine@5.12.0'], cmd: 'jasmine --config=jasmine.json', report: 'jasmine', ...jasmineCase, ...bddIds('test', 'js', ' > ') },
+  // jasmine 4.1 (marked's pin): its CLI crashes on --helper, so the reporter goes in with --require.
+  { runner: 'jasmine 4.1', specs: ['jasmine@4.1.0'], copy: true, cmd: 'jasmine --config=jasmine.json', report: 'jasmine', ...jasmineCase, ...bddIds('test', 'js', ' > ') },
+  {
+    // jasmine 2 has no --require: the reporter goes in with --helper (the version is read, hence the copy).
+    runner: 'jasmine 2', specs: ['jasmine@2.99.0'], copy: true, cmd: 'jasmine --config=jasmine.json', report: 'jasmine', ...jasmineCase,
+    f2p: bddIds('test', 'js', ' > ').f2p.map((id) => id.replace(/^test\/\w+\.test\.js > /, '')),
+    p2p: bddIds('test', 'js', ' > ').p2p.map((id) => id.replace(/^test\/\w+\.test\.js > /, '')),
+  },
   {
     runner: 'jasmine 3', specs: ['jasmine@3.99.0'], cmd: 'jasmine --config=jasmine.json', report: 'jasmine', ...jasmineCase,
     f2p: bddIds('test', 'js', ' > ').f2p.map((id) => id.replace(/^test\/\w+\.test\.js > /, '')),

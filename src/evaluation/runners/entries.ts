@@ -82,3 +82,28 @@ export function aliasFullNames(results: ReadonlyMap<string, TestStatus>, listed:
   }
   return out;
 }
+
+/**
+ * `results` plus, for each listed name that is no id of its own but the file part of some ids
+ * (`<name> > …`: SWE-bench's test-file names, as its jest log parser writes `PASS <file>` /
+ * `FAIL <file>` lines for react-pdf), that file's result: FAILED (or ERROR) when any of its tests
+ * is, else PASSED when any passed, else SKIPPED. Names already present, or matching no file, are
+ * left as they are.
+ */
+export function aliasFileNames(results: ReadonlyMap<string, TestStatus>, listed: readonly string[]): TestResults {
+  const out: TestResults = new Map(results);
+  const byFile = new Map<string, TestStatus[]>();
+  for (const [id, status] of results) {
+    const at = id.indexOf(' > ');
+    if (at <= 0) continue;
+    const file = id.slice(0, at);
+    byFile.set(file, [...(byFile.get(file) ?? []), status]);
+  }
+  for (const name of new Set(listed)) {
+    const statuses = out.has(name) ? undefined : byFile.get(name);
+    if (!statuses) continue;
+    const bad = statuses.find((s) => s === 'ERROR') ?? statuses.find((s) => s === 'FAILED');
+    out.set(name, bad ?? (statuses.includes('PASSED') ? 'PASSED' : 'SKIPPED'));
+  }
+  return out;
+}

@@ -13,7 +13,7 @@ import { RUNNER_NAMES, type RunnerAdapter, type RunnerName } from './types.ts';
 import { uvuAdapter } from './uvu.ts';
 
 export { RUNNER_NAMES, type PlanContext, type RunnerAdapter, type RunnerName, type RunPlan } from './types.ts';
-export { aliasFullNames, DUPLICATE_SUFFIX_RE, fullNameKey, resultsOf, type TestEntry } from './entries.ts';
+export { aliasFileNames, aliasFullNames, DUPLICATE_SUFFIX_RE, fullNameKey, resultsOf, type TestEntry } from './entries.ts';
 export { appendRunnerArgs } from './plan-args.ts';
 
 /** Every adapter, in the order `detectRunner` tries them (node:test last: its pattern is the loosest). */
@@ -69,7 +69,12 @@ export function detectRunner(cmd: string, packageJson: unknown): Detected | null
  * duplicates), and the full names of runners that give them (jasmine, karma). Throws `ReportParseError` as the adapter does.
  */
 export function parseRunnerReport(adapter: RunnerAdapter, text: string, opts: ReportParseOptions = {}): { results: TestResults; duplicates: number; fullNames: Map<string, string[]> } {
-  return resultsOf(adapter.parse(text, opts));
+  return parseRunnerReports(adapter, [text], opts);
+}
+
+/** `parseRunnerReport` over the reports of several runs of one command, their tests taken together in order (one id rule over all). */
+export function parseRunnerReports(adapter: RunnerAdapter, texts: readonly string[], opts: ReportParseOptions = {}): { results: TestResults; duplicates: number; fullNames: Map<string, string[]> } {
+  return resultsOf(texts.flatMap((text) => adapter.parse(text, opts)));
 }
 
 /** True when `s` names an adapter (`vitest`, …) or is `auto`. */

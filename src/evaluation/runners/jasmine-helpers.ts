@@ -1,5 +1,5 @@
 // The modules fixbench writes into the workspace for jasmine and karma runs (docs/runner-adapters.md):
-// a jasmine helper that adds a reporter (`--helper=`), and a karma configuration that loads the
+// a jasmine module that adds a reporter (`--require=`, `--helper=` on jasmine 2), and a karma configuration that loads the
 // task's own configuration and adds a reporter plugin. Both write one JSON report,
 // `JasmineReport` (jasmine.ts), at the repository root. They run inside the sandbox with the
 // tests; the host only reads the report they leave (readReportFile: no link, size cap).
@@ -36,7 +36,9 @@ jasmine.getEnv().addReporter({
 /**
  * Text of the karma configuration module (CommonJS, `.cjs`). It loads `config` (the task's karma
  * configuration, repository-relative; null: the first of karma's default names that exists),
- * applies it, keeps its base path, adds the `fixbench` reporter and makes the run single (karma exits after it). The task's reporters and
+ * applies it, keeps its base path, adds the `fixbench` reporter and makes the run single (karma exits after it;
+ * `singleRun` and `autoWatch: false` are set before the task's configuration runs, so it sees them, as with
+ * `--single-run --auto-watch false`). The task's reporters and
  * browsers are left as they are (`browser: chromium` in task.yaml gives CHROME_BIN).
  */
 export function karmaHelperText(reportPath: string, config: string | null): string {
@@ -83,6 +85,9 @@ module.exports = function (config) {
       autoWatch: false,
     });
   };
+  // Before the task's configuration too: it may read them (Chart.js: \`failFast: !!karma.autoWatch\`,
+  // karma's default autoWatch being true, stops the run at the first failure).
+  config.set({ singleRun: true, autoWatch: false });
   const fn = typeof base === 'function' ? base : base && typeof base.default === 'function' ? base.default : null;
   const r = fn ? fn(config) : config.set(base || {});
   if (r && typeof r.then === 'function') return r.then(finish);

@@ -75,8 +75,13 @@ export const jasmineAdapter: RunnerAdapter = {
     if (ctx.major !== null && ctx.major < 2) throw refuse(cmd, `jasmine ${ctx.major} is not supported (jasmine 2 and later are)`);
     if (hasFlag(cmd, '--parallel')) throw refuse(cmd, 'runs jasmine --parallel, whose workers do not take a reporter from a helper; leave --parallel out');
     const helper = `${ctx.helperStem}.cjs`;
-    // jasmine reads a relative --helper under spec_dir; $PWD (the repository root, where the command starts) makes it absolute.
-    return { cmd: args(cmd, `--helper="$PWD/${helper}"`), from: 'file', helper: { path: helper, text: jasmineHelperText(ctx.reportPath) } };
+    // The reporter module goes in with --require on jasmine 3 and later (it loads after jasmine's
+    // globals exist, before helpers and specs). Not --helper: jasmine 4.0–4.3's CLI calls
+    // `addHelperFiles`, which those versions lack (TypeError, no run). jasmine 2 has no --require,
+    // and its --helper works. $PWD (the repository root, where the command starts) makes the path
+    // absolute (jasmine reads a relative --helper under spec_dir).
+    const flag = ctx.major === 2 ? '--helper' : '--require';
+    return { cmd: args(cmd, `${flag}="$PWD/${helper}"`), from: 'file', helper: { path: helper, text: jasmineHelperText(ctx.reportPath) } };
   },
   parse: (text, opts) => jasmineEntries(text, opts),
 };

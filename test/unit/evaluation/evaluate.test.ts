@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -206,6 +206,22 @@ describe('evaluate', () => {
     const res = await run(`Here is my fix.\n\`\`\`diff\n${binary}${gold}\`\`\`\nDone.`);
     expect(res).toMatchObject({ outcome: 'resolved', apply_strategy: 'git apply', binary_hunks_dropped: 1 });
     expect(res.apply_log).toMatch(/^normalised: removed 2 line\(s\) before the diff[^]*normalised: dropped the binary change to logo\.png[^]*\$ git apply/);
+  });
+
+  it('writes SWE-bench\'s test assets (swe_bench/test_assets/) after test.patch, standing for its image-only entries', async () => {
+    const dir = join(root, 'tasks', 'tiny-add-assets');
+    mkdirSync(join(dir, 'swe_bench', 'test_assets', 'test', 'fixtures'), { recursive: true });
+    writeFileSync(join(dir, 'swe_bench', 'test_assets', 'test', 'fixtures', 'sum.txt'), '5\n');
+    const fixtureTest = "import { it } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { readFileSync } from 'node:fs';\nimport { add } from '../src/math.js';\n\nit('matches the fixture', () => assert.equal(`${add(2, 3)}\\n`, readFileSync('test/fixtures/sum.txt', 'utf8')));\n";
+    const image = 'diff --git a/test/fixtures/sum.txt b/test/fixtures/sum.txt\nnew file mode 100644\nindex 0000000..0a1b2c3\nBinary files /dev/null and b/test/fixtures/sum.png differ\n';
+    const over = { dir, test_patch: patchFor(repo, { ...TESTS, 'test/fixture.test.js': fixtureTest }) + image.replace(/sum\.txt/g, 'sum.png'), FAIL_TO_PASS: [...F2P, 'matches the fixture'] };
+    const res = await run(gold, over);
+    expect(res.outcome).toBe('resolved');
+    expect(res.apply_log).toContain('dropped the image-only binary entry for test/fixtures/sum.png');
+    expect(res.apply_log).toContain('test assets: wrote test/fixtures/sum.txt from swe_bench/test_assets/');
+    // Without the assets the fixture test cannot pass: the asset is what made it resolve.
+    rmSync(join(dir, 'swe_bench'), { recursive: true });
+    expect((await run(gold, over)).outcome).toBe('unresolved');
   });
 
   it('times out a fix that loops forever, killing the whole process group', async () => {

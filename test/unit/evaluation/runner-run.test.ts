@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserInputError } from '../../../src/core/errors.ts';
-import { prepareRunner } from '../../../src/evaluation/runner-run.ts';
+import { prepareRunner, readRunnerResults } from '../../../src/evaluation/runner-run.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -37,6 +37,44 @@ describe('prepareRunner', () => {
     await symlink(elsewhere, path.join(dir, 'node_modules'));
     await expect(prepareRunner(dir, { test_cmd: 'npx mocha' }, 'mocha')).rejects.toThrow(/symlinked node_modules/);
     await rm(elsewhere, { recursive: true, force: true });
+  });
+  it('a runner run several times joined by ";" (Prism\'s eval.sh): each run gets its own report, read together in order', async () => {
+    await mkdir(path.join(dir, 'node_modules', 'mocha'), { recursive: true });
+    await writeFile(path.join(dir, 'node_modules', 'mocha', 'package.json'), '{"version":"10.8.2"}');
+    const cmd = './node_modules/.bin/mocha tests/run.js --reporter json --language markup ; CI=1 ./node_modules/.bin/mocha tests/run.js --reporter json --language markup!+javascript';
+    const r = await prepareRunner(dir, { test_cmd: cmd }, 'mocha');
+    expect(r.runs).toHaveLength(2);
+    const [a, b] = r.runs.map((x) => x.reportPath);
+    expect(a).toMatch(/^\.fixbench-[0-9a-f]{16}-1-report$/);
+    expect(r.plan.cmd).toBe(`./node_modules/.bin/mocha tests/run.js --language markup --reporter json --reporter-option output=${a} ; CI=1 ./node_modules/.bin/mocha tests/run.js --language markup!+javascript --reporter json --reporter-option output=${b}`);
+    const t = (fullTitle: string, err?: object) => ({ title: fullTitle.split(' ').at(-1), fullTitle, file: `${dir}/tests/run.js`, ...(err ? { err } : { err: {} }) });
+    const rep = (tests: ReturnType<typeof t>[]) => JSON.stringify({ tests, passes: tests.filter((x) => !Object.keys(x.err).length), failures: tests.filter((x) => Object.keys(x.err).length), pending: [] });
+    await writeFile(path.join(dir, a!), rep([t('markup works'), t('markup same')]));
+    await writeFile(path.join(dir, b!), rep([t('js fails', { message: 'x' }), t('markup same')]));
+    const out = await readRunnerResults(dir, r, '', '1', [dir], 10_000);
+    expect(Object.fromEntries(out.results)).toEqual({
+      'tests/run.js > markup > works': 'PASSED',
+      'tests/run.js > markup > same': 'PASSED',
+      'tests/run.js > js > fails': 'FAILED',
+      'tests/run.js > markup > same #2': 'PASSED',
+    });
+    expect(out.log).toContain('--- mocha report (run 1 of 2) ---');
+    expect(out.log).toContain('--- mocha report (run 2 of 2) ---');
+    // A run whose report is missing (the second never ran) is no report, not a partial one.
+    await rm(path.join(dir, b!));
+    await expect(readRunnerResults(dir, r, '', '1', [dir], 10_000)).rejects.toThrow(/run 2 of 2/);
+  });
+  it('several runs must each run (";"), and each must write its report to a file', async () => {
+    await mkdir(path.join(dir, 'node_modules', 'mocha'), { recursive: true });
+    await writeFile(path.join(dir, 'node_modules', 'mocha', 'package.json'), '{"version":"10.8.2"}');
+    await expect(prepareRunner(dir, { test_cmd: 'mocha a && mocha b' }, 'mocha')).rejects.toThrow(/runs mocha 2 times, not all joined by ";"/);
+    await expect(prepareRunner(dir, { test_cmd: 'mocha a ; mocha b | tee log ; mocha c' }, 'mocha')).rejects.toThrow(/not all joined by ";"/);
+    // Commands before the first run may be joined as they like.
+    expect((await prepareRunner(dir, { test_cmd: 'npm run build && mocha a ; mocha b' }, 'mocha')).runs).toHaveLength(2);
+    await writeFile(path.join(dir, 'node_modules', 'mocha', 'package.json'), '{"version":"8.4.0"}');
+    await expect(prepareRunner(dir, { test_cmd: 'mocha a ; mocha b' }, 'mocha')).rejects.toThrow(/prints its report on stdout/);
+    // One run: as before.
+    expect((await prepareRunner(dir, { test_cmd: 'mocha a' }, 'mocha')).runs).toHaveLength(1);
   });
   it('auto with no known runner names what to set', async () => {
     await expect(prepareRunner(dir, { test_cmd: 'make check' }, 'auto')).rejects.toThrow(UserInputError);

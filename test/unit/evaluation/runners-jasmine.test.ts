@@ -24,9 +24,14 @@ describe('detect and plan', () => {
     expect(detectRunner('npm i karma-jasmine', null)).toBeNull();
   });
 
-  it('jasmine gets an absolute --helper (after -- through npm) that adds a reporter writing the report file', () => {
+  it('jasmine gets an absolute --require (after -- through npm; --helper on jasmine 2) that adds a reporter writing the report file', () => {
     const p = adapterOf('jasmine').plan('npm test', ctx, appendRunnerArgs(true));
-    expect(p.cmd).toBe('npm test -- --helper="$PWD/.fixbench-r-helper.cjs"');
+    expect(p.cmd).toBe('npm test -- --require="$PWD/.fixbench-r-helper.cjs"');
+    // jasmine 4.0–4.3 crash on --helper (their CLI calls a method they lack); an unread version gets --require too.
+    expect(adapterOf('jasmine').plan('jasmine', { ...ctx, major: 4 }, appendRunnerArgs(false)).cmd).toBe('jasmine --require="$PWD/.fixbench-r-helper.cjs"');
+    expect(adapterOf('jasmine').plan('jasmine', { ...ctx, major: null }, appendRunnerArgs(false)).cmd).toBe('jasmine --require="$PWD/.fixbench-r-helper.cjs"');
+    // jasmine 2 has no --require.
+    expect(adapterOf('jasmine').plan('jasmine', { ...ctx, major: 2 }, appendRunnerArgs(false)).cmd).toBe('jasmine --helper="$PWD/.fixbench-r-helper.cjs"');
     expect(p.from).toBe('file');
     expect(p.helper?.path).toBe('.fixbench-r-helper.cjs');
     expect(p.helper?.text).toContain('jasmine.getEnv().addReporter');
@@ -48,6 +53,24 @@ describe('detect and plan', () => {
     expect(() => k.plan('xvfb-run su u -c "karma start ./karma.conf.js --single-run"', ctx, appendRunnerArgs(false))).toThrow(/inside quotes/);
     expect(() => k.plan('karma start karma.conf.ts', ctx, appendRunnerArgs(false))).toThrow(/not a CommonJS module/);
     expect(() => k.plan('npm test', ctx, appendRunnerArgs(true))).toThrow(/names no "karma start"/);
+  });
+});
+
+describe('the karma configuration module', () => {
+  it('runs once with autoWatch off before the task\'s configuration runs (Chart.js: failFast: !!karma.autoWatch), then adds the reporter', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'fixbench-karma-conf-'));
+    try {
+      await writeFile(path.join(dir, 'karma.conf.js'), "module.exports = async function (karma) {\n  karma.set({ reporters: ['spec'], client: { jasmine: { failFast: !!karma.autoWatch } }, seenSingleRun: karma.singleRun });\n};\n");
+      const p = adapterOf('karma').plan('karma start ./karma.conf.js', ctx, appendRunnerArgs(false));
+      await writeFile(path.join(dir, p.helper!.path), p.helper!.text);
+      // karma's defaults: autoWatch true, singleRun false.
+      const config: Record<string, unknown> & { set(o: object): void } = { autoWatch: true, singleRun: false, set(o: object) { Object.assign(this, o); } };
+      const mod = (await import(path.join(dir, p.helper!.path))) as { default: (c: typeof config) => Promise<void> | void };
+      await mod.default(config);
+      expect(config).toMatchObject({ client: { jasmine: { failFast: false } }, seenSingleRun: true, singleRun: true, autoWatch: false, reporters: ['spec', 'fixbench'], basePath: dir });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

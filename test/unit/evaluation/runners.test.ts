@@ -1,7 +1,7 @@
 // Runner adapters on report text: detection, the command each adds its report to, and ids.
 import { describe, expect, it } from 'vitest';
 import { UserInputError } from '../../../src/core/errors.ts';
-import { adapterOf, aliasFullNames, appendRunnerArgs, detectRunner, parseRunnerReport } from '../../../src/evaluation/runners/index.ts';
+import { adapterOf, aliasFileNames, aliasFullNames, appendRunnerArgs, detectRunner, parseRunnerReport } from '../../../src/evaluation/runners/index.ts';
 import { ReportParseError } from '../../../src/evaluation/parse/types.ts';
 
 const ctx = (major: number | null) => ({ reportPath: '.fixbench-r', helperStem: '.fixbench-h', major });
@@ -110,5 +110,25 @@ describe('parse', () => {
     expect(ids('ava', 'TAP version 13\nok 1 - math › adds\nnot ok 2 - math › subtracts\n1..2\n')).toEqual({ 'math > adds': 'PASSED', 'math > subtracts': 'FAILED' });
     const tap = 'TAP version 13\n# Subtest: test/a.js\n    # Subtest: mul\n        ok 1 - should be equal\n        1..1\n    ok 1 - mul\n    1..1\nok 1 - test/a.js\n1..1\n';
     expect(ids('node-tap', tap)).toEqual({ 'test/a.js > mul': 'PASSED' });
+  });
+});
+
+describe('aliasFileNames', () => {
+  it('a listed test file answers with its tests: FAILED when any failed, else PASSED when any passed, else SKIPPED; ids and unknown names untouched', () => {
+    const results = new Map([
+      ['tests/a.test.js > suite > one', 'PASSED'],
+      ['tests/a.test.js > suite > two', 'SKIPPED'],
+      ['tests/b.test.js > three', 'PASSED'],
+      ['tests/b.test.js > four', 'FAILED'],
+      ['tests/c.test.js > five', 'SKIPPED'],
+      ['tests/d.test.js', 'ERROR'],
+    ] as const);
+    const out = aliasFileNames(new Map(results), ['tests/a.test.js', 'tests/b.test.js', 'tests/c.test.js', 'tests/d.test.js', 'tests/none.test.js', 'tests/b.test.js > three']);
+    expect(Object.fromEntries(out)).toEqual({
+      ...Object.fromEntries(results),
+      'tests/a.test.js': 'PASSED',
+      'tests/b.test.js': 'FAILED',
+      'tests/c.test.js': 'SKIPPED',
+    });
   });
 });
