@@ -32,7 +32,7 @@ export async function tasksLintCommand(ids: string[], o: { tasks?: string; json?
       for (const p of r.warnings) process.stdout.write(`warning: ${formatProblem(p)}\n`);
     }
     const bad = new Set(r.problems.map((p) => p.instance_id)).size;
-    const warned = r.warnings.length ? `; ${r.warnings.length} warning(s) (unprotected: not tamper-evident)` : '';
+    const warned = r.warnings.length ? `; ${r.warnings.length} warning(s) (tamper evidence missing or weak: see each warning)` : '';
     log(`linted ${r.checked.length} task(s): ${r.problems.length ? `${r.problems.length} problem(s) in ${bad} task(s)` : 'no problems'}${warned}`);
     return r.problems.length ? ExitCode.invalidInput : ExitCode.ok;
   } finally {
