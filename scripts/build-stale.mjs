@@ -40,6 +40,24 @@ export function filesUnder(dir, rel = '', out = []) {
   return rel === '' ? out.sort() : out;
 }
 
+/**
+ * The first entry under `dir` (sorted walk, relative path) that is neither a regular file nor a
+ * folder — a symbolic link, a socket, a FIFO, a device — or null when there is none. The build
+ * writes only files and folders, and `filesUnder` (so the dist hash) does not see such an entry:
+ * a `dist/node_modules` link would shadow the build's imports unnoticed.
+ */
+export function strayEntry(dir, rel = '') {
+  const entries = readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    const r = path.join(rel, e.name);
+    if (e.isDirectory()) {
+      const inner = strayEntry(dir, r);
+      if (inner) return inner;
+    } else if (!e.isFile()) return r;
+  }
+  return null;
+}
+
 /** sha256 (hex) over `files` (relative to `dir`): each path and its bytes, in sorted order. */
 function hashFiles(dir, files) {
   const h = createHash('sha256');
@@ -98,7 +116,8 @@ export function buildStale() {
 
 /**
  * What bin/fixbench.mjs checks at start: `{state, reason, buildHash}` — state `missing` (no build),
- * `modified` (a file of dist/ differs from what the build wrote: added, changed or removed),
+ * `modified` (a file of dist/ differs from what the build wrote: added, changed or removed; or an
+ * entry of dist/ is neither a regular file nor a folder, `strayEntry`),
  * `stale` (`buildStale`), or `ok`; `buildHash` the build's dist hash (null for a missing or
  * older-format build). Cost: one hash of dist/'s files (~3 MB), plus one of src/ only when an mtime
  * moved past the stamp.
@@ -106,6 +125,8 @@ export function buildStale() {
 export function buildCheck() {
   if (!existsSync(path.join(DIST, BUILD_STAMP))) return { state: 'missing', reason: 'no build yet', buildHash: null };
   const stamp = readStamp();
+  const stray = strayEntry(DIST);
+  if (stray) return { state: 'modified', reason: `dist/${stray} is not a regular file or folder (a link or special file), which the build never writes`, buildHash: stamp?.dist_hash ?? null };
   if (stamp && distHash() !== stamp.dist_hash) return { state: 'modified', reason: 'a file of dist/ differs from what the build wrote', buildHash: stamp.dist_hash };
   const stale = buildStale();
   return { state: stale ? 'stale' : 'ok', reason: stale, buildHash: stamp?.dist_hash ?? null };

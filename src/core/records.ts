@@ -130,6 +130,8 @@ export const InterruptedCalls = z.object({
   usage: TokenUsage,
   list_usd: z.number().nullable(),
   billed_usd: z.number().nullable(),
+  /** USD the run budget counted for these calls (`budget_usd` of the record); absent in records before it. */
+  budget_usd: z.number().nonnegative().optional(),
 });
 export type InterruptedCalls = z.infer<typeof InterruptedCalls>;
 
@@ -277,6 +279,12 @@ export const AttemptRecord = z.object({
   model_mix: ModelMixRows.optional(),
   /** USD at list price; null when any call's price is unknown. */
   list_usd: z.number().nullable(),
+  /**
+   * USD the run budget counted for this attempt: priced calls at list price, unknown-price calls at
+   * their ceiling cost (`cap_usd`), calls with neither at 0. What `--resume` carries into the run
+   * budget. Absent for reference and predictions records and in records before it (then `list_usd`).
+   */
+  budget_usd: z.number().nonnegative().optional(),
   /** USD reported by the provider; null when not reported. */
   billed_usd: z.number().nullable(),
   /** False when some call's token counts are unknown (a stream cut before its usage): its cost stays null. */

@@ -44,6 +44,14 @@ export function blendedUsdPerMTok(row: PriceRow): number {
 }
 
 /**
+ * USD a set of calls counted against the run budget (src/runner/budget.ts `add`): each call at its
+ * list price, an unknown-price call at its ceiling cost (`cap_usd`), a call with neither at 0.
+ */
+export function budgetUsd(calls: Array<{ list_usd: number | null; cap_usd?: number }>): number {
+  return calls.reduce((s, c) => s + (c.list_usd ?? c.cap_usd ?? 0), 0);
+}
+
+/**
  * Totals of an attempt's calls, USD: `list_usd` (null if any call's cost is unknown), `billed_usd`
  * (null unless every call reported one), and their `cost_drift`.
  */

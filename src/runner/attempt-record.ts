@@ -6,7 +6,7 @@ import { ErrorKind, STORE_FORMAT_VERSION } from '../core/records.ts';
 import { addUsage, promptTokens, zeroUsage } from '../core/usage.ts';
 import type { GradedAttempt } from '../evaluation/grade-attempt.ts';
 import { integrityFields } from '../evaluation/integrity.ts';
-import { attemptCost } from '../pricing/cost.ts';
+import { attemptCost, budgetUsd } from '../pricing/cost.ts';
 import { callCounts } from '../pricing/side-calls.ts';
 import { modelMix } from '../pricing/model-mix.ts';
 import { limitOf } from '../store/upgrade.ts';
@@ -83,6 +83,7 @@ export function toAttemptRecord(f: AttemptFacts): AttemptRecord {
       ...callCounts(result.calls),
       ...modelMix(result.calls),
       list_usd: f.kind === 'reference' ? 0 : f.kind === 'predictions' ? null : cost.list_usd,
+      ...(f.kind === 'model' ? { budget_usd: budgetUsd(result.calls) } : {}),
       billed_usd: cost.billed_usd,
       cost_drift: cost.cost_drift,
       usage_complete: result.calls.every((c) => !c.usage_unknown),

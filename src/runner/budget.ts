@@ -1,7 +1,7 @@
 // The run-wide budget (USD at list price, and tokens), metered call by call across concurrent attempts.
 import type { ChatMessage, ChatReply, CallRecord, ModelClient, ChatOptions } from '../models/types.ts';
 import { ModelCallError } from '../models/types.ts';
-import { promptTokens } from '../core/usage.ts';
+import { promptTokens, type TokenUsage } from '../core/usage.ts';
 
 /** Tokens of a call that count against a token cap: every prompt token (cached or not) plus output. */
 export const callTokens = (c: CallRecord): number => promptTokens(c.usage) + c.usage.output;
@@ -86,6 +86,15 @@ export class RunBudget {
   carryOver(usd: number | null, tokens: number): void {
     if (usd !== null) this.spentUsd += usd;
     this.spentTokens += tokens;
+  }
+
+  /**
+   * Counts a finished attempt of an earlier session of a resumed run: the USD the budget counted for
+   * it (`budget_usd`, unknown-price calls at their ceiling; `list_usd` in records before that field)
+   * and its tokens.
+   */
+  carryOverRecord(r: { list_usd: number | null; budget_usd?: number | undefined; usage: TokenUsage }): void {
+    this.carryOver(r.budget_usd ?? r.list_usd, promptTokens(r.usage) + r.usage.output);
   }
 
   /**

@@ -3,7 +3,7 @@
 // the same attempt are folded into the new record — counted exactly once, and said so.
 import { addUsage, promptTokens, zeroUsage } from '../core/usage.ts';
 import type { CallRecord } from '../models/types.ts';
-import { sumUsd } from '../pricing/cost.ts';
+import { budgetUsd, sumUsd } from '../pricing/cost.ts';
 import { LEDGER_FORMAT_VERSION, LedgerWriter, ledgerPath, takeInterruptedLedger } from '../store/ledger.ts';
 import type { AttemptRecord, InterruptedCalls } from '../store/records.ts';
 import type { RunBudget } from './budget.ts';
@@ -35,8 +35,9 @@ export async function openAttemptLedger(
       usage: earlier.reduce((u, e) => addUsage(u, e.usage), zeroUsage()),
       list_usd: sumUsd(earlier.map((e) => e.list_usd)),
       billed_usd: earlier.some((e) => e.billed_usd !== null) ? earlier.reduce((s, e) => s + (e.billed_usd ?? 0), 0) : null,
+      budget_usd: budgetUsd(earlier),
     };
-    budget.carryOver(carried.list_usd, promptTokens(carried.usage) + carried.usage.output);
+    budget.carryOver(budgetUsd(earlier), promptTokens(carried.usage) + carried.usage.output);
   }
   const writer = new LedgerWriter(ledgerPath(runDir, id.key));
   return {
@@ -45,6 +46,7 @@ export async function openAttemptLedger(
       writer.append({
         format_version: LEDGER_FORMAT_VERSION, ...id, at: new Date().toISOString(),
         usage: call.usage, list_usd: call.list_usd, billed_usd: call.billed_usd, ms: call.ms,
+        ...(call.cap_usd !== undefined ? { cap_usd: call.cap_usd } : {}),
         ...(call.usage_unknown ? { usage_unknown: true } : {}),
       });
     },
@@ -54,7 +56,7 @@ export async function openAttemptLedger(
 
 /**
  * The record with the interrupted tries' calls added to `usage`, `calls`, `list_usd` (unknown stays
- * unknown) and `billed_usd`, and named in `interrupted_calls`. Unchanged when `carried` is null;
+ * unknown), `budget_usd` and `billed_usd`, and named in `interrupted_calls`. Unchanged when `carried` is null;
  * a reference or predictions record (list_usd 0 or null by kind) keeps its own.
  */
 export function foldInterrupted(record: AttemptRecord, carried: InterruptedCalls | null): AttemptRecord {
@@ -66,6 +68,7 @@ export function foldInterrupted(record: AttemptRecord, carried: InterruptedCalls
     calls: record.calls + carried.calls,
     list_usd: sumUsd([record.list_usd, carried.list_usd]),
     billed_usd: billed,
+    ...(record.budget_usd !== undefined ? { budget_usd: record.budget_usd + (carried.budget_usd ?? carried.list_usd ?? 0) } : {}),
     interrupted_calls: carried,
   };
 }

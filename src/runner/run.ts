@@ -11,7 +11,6 @@ import { planKeys, type ContenderPlan } from '../agents/factory.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import type { RepoCache } from '../workspace/index.ts';
 import { agentLimitsOf, attemptKeyOf, contenderOf, headerConfigFields, legacyAttemptKey } from './run-config.ts';
-import { promptTokens } from '../core/usage.ts';
 import { secretRedactor } from '../core/redact.ts';
 import { STORE_FORMAT_VERSION, type AttemptRecord, type Contender, type RunHeader, type Shard } from '../store/records.ts';
 import { readSuperseded } from '../store/superseded.ts';
@@ -147,8 +146,8 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     unlock = await lockRun(dir);
   }
   const budget = new RunBudget(config.run_budget.usd, config.run_budget.tokens);
-  // A resumed run's budget counts what its earlier sessions spent, records set aside by --retry-errors included.
-  for (const r of [...earlier, ...(await readSuperseded(dir, header.limits))]) budget.carryOver(r.list_usd, promptTokens(r.usage) + r.usage.output);
+  // A resumed run's budget counts what its earlier sessions counted (`budget_usd`; `list_usd` in older records), records set aside by --retry-errors included.
+  for (const r of [...earlier, ...(await readSuperseded(dir, header.limits))]) budget.carryOverRecord(r);
   const workRoot = await mkdtemp(path.join(os.tmpdir(), `fixbench-${opts.runId}-`));
   const limit = pLimit(Math.max(1, opts.concurrency));
   const pools: Pools = {

@@ -25,6 +25,8 @@ export const LedgerEntry = z.object({
   usage: TokenUsage,
   list_usd: z.number().nullable(),
   billed_usd: z.number().nullable(),
+  /** USD the call counted against the caps when `list_usd` is null (CallRecord `cap_usd`); absent otherwise. */
+  cap_usd: z.number().nonnegative().optional(),
   ms: z.number().nonnegative(),
   usage_unknown: z.boolean().optional(),
 });

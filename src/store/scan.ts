@@ -175,7 +175,7 @@ function isBlank(b: Buffer, s: number, e: number): boolean {
 }
 
 /** What a resume needs of each finished attempt: its identity, outcome (`--retry-errors`) and spend (the run budget). */
-export const RESUME_FIELDS = projection(['outcome', 'list_usd', 'usage']);
+export const RESUME_FIELDS = projection(['outcome', 'list_usd', 'budget_usd', 'usage']);
 export type ResumeRecord = z.infer<(typeof RESUME_FIELDS)['schema']>;
 
 /** Every field the report's index page reads: all but the patch and the test lists (attempt pages read those). */

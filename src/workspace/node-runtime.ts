@@ -49,10 +49,14 @@ const NPMRC_KEYS = /^\s*(registry|@[\w.-]+:registry|cafile|ca|proxy|https-proxy|
 /** Keys of NPMRC_KEYS whose value is a URL (it may carry `user:password@`). */
 const NPMRC_URL_KEYS = /^(registry|@[\w.-]+:registry|proxy|https-proxy)$/;
 
+/** A URL path segment that looks like a token: 20 or more of [A-Za-z0-9_-], a digit among them (`/t/AbC123…/`). */
+const TOKEN_SEGMENT = /^(?=[A-Za-z_-]*[0-9])[A-Za-z0-9_-]{20,}$/;
+
 /**
  * The lines of npmrc `text` that may be shown to the agent: the connection settings (NPMRC_KEYS),
- * minus any whose URL value carries userinfo (`http://user:pw@proxy:3128/`) or does not parse as a
- * URL (it cannot be checked), each dropped line's key (never its value) given to `dropped`.
+ * minus any whose URL value carries userinfo (`http://user:pw@proxy:3128/`), a query string
+ * (`?token=…`) or a token-like path segment (TOKEN_SEGMENT), or does not parse as a URL (it cannot
+ * be checked), each dropped line's key (never its value) given to `dropped`.
  * @returns the kept lines, trimmed, each ending in a newline ('' when none).
  */
 export function connectionSettings(text: string, dropped: (key: string) => void = () => {}): string {
@@ -70,7 +74,7 @@ export function connectionSettings(text: string, dropped: (key: string) => void 
       } catch {
         url = null;
       }
-      if (!url || url.username !== '' || url.password !== '' || value.includes('@')) {
+      if (!url || url.username !== '' || url.password !== '' || value.includes('@') || value.includes('?') || url.pathname.split('/').some((seg) => TOKEN_SEGMENT.test(seg))) {
         dropped(key);
         continue;
       }
@@ -133,7 +137,7 @@ async function install(version: string, dir: string): Promise<string> {
     // (NPMRC_KEYS): never a token or password, since the runtime is shown to the agent.
     const hostGlobal = await execa('npm', ['config', 'get', 'globalconfig'], { reject: false, stdin: 'ignore' });
     const full = hostGlobal.exitCode === 0 ? await readFile(hostGlobal.stdout.trim(), 'utf8').catch(() => null) : null;
-    const text = full === null ? null : connectionSettings(full, (key) => process.stderr.write(`warning: the host npm global config's ${key} carries a user name or password: not copied beside Node ${version} (the agent sees that folder); give the credentials another way (e.g. an environment variable the sandbox does not pass)\n`));
+    const text = full === null ? null : connectionSettings(full, (key) => process.stderr.write(`warning: the host npm global config's ${key} carries a user name, password or token: not copied beside Node ${version} (the agent sees that folder); give the credentials another way (e.g. an environment variable the sandbox does not pass)\n`));
     if (text) {
       await mkdir(path.join(got, 'etc'), { recursive: true });
       await writeFile(path.join(got, 'etc', 'npmrc'), text);

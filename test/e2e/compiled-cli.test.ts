@@ -96,6 +96,16 @@ describe('compiled CLI', () => {
     expect((await runCli(['--version'], { bin: bin2, cwd: tmp })).exitCode).toBe(2);
   });
 
+  it('regression: a dist/ entry that is not a regular file or folder (a node_modules link shadowing imports) is refused (exit 2), named', async () => {
+    const bin = await packageCopy('linked', ['bin', 'scripts', 'src', 'package.json', 'dist']);
+    const pkg = path.dirname(path.dirname(bin));
+    await symlink(path.join(tmp, 'elsewhere'), path.join(pkg, 'dist', 'node_modules'));
+    const r = await runCli(['--version'], { bin, cwd: tmp });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/dist\/node_modules is not a regular file or folder.*rebuild it with `npm run build`/);
+    expect(r.stdout).toBe('');
+  });
+
   it('`npm run build` rebuilds dist/ from the sources, after which the warning is gone', async () => {
     const bin = await packageCopy('rebuilt', ['bin', 'scripts', 'src', 'package.json', 'dist']);
     const pkg = path.dirname(path.dirname(bin));

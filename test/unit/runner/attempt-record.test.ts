@@ -41,6 +41,13 @@ describe('toAttemptRecord', () => {
     expect(toAttemptRecord(facts()), 'the same facts give the same record').toEqual(r);
   });
 
+  it('regression: budget_usd is what the run budget counted: priced calls at list price, unknown-cost calls at their ceiling', () => {
+    const r = toAttemptRecord(facts({ result: { exit_status: 'submitted', calls: [call(0.01), { ...call(null), cap_usd: 0.2 }, call(null)], steps: 3, trajectory: [] } }));
+    expect(r.list_usd).toBeNull();
+    expect(r.budget_usd).toBeCloseTo(0.21, 12);
+    expect(toAttemptRecord(facts({ kind: 'reference', contender: referenceContender('gold') })).budget_usd).toBeUndefined();
+  });
+
   it('counts the binary files left out of the agent\'s patch and those a given patch dropped before applying', () => {
     expect(toAttemptRecord(facts({ patch: { text: 'd', binaryFilesDropped: 2 } })).binary_files_dropped).toBe(2);
     expect(toAttemptRecord(facts({ graded: { evaluation: evaluation({ binary_hunks_dropped: 1 }), testRuns: 1, flaky: [] }, patch: { text: 'd', binaryFilesDropped: 2 } })).binary_files_dropped).toBe(3);

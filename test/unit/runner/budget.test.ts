@@ -111,3 +111,19 @@ describe('RunBudget token cap and concurrency', () => {
     expect(maxInFlight).toBeGreaterThan(1); // calls did run concurrently while far from the cap
   });
 });
+
+describe('RunBudget.carryOverRecord (--resume)', () => {
+  const usage = { input_uncached: 1000, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: 100, reasoning: 0 };
+  it('regression: a resumed run\'s budget starts from what the earlier attempt counted, its unknown-cost calls at their ceiling', () => {
+    const b = new RunBudget(1);
+    b.carryOverRecord({ list_usd: null, budget_usd: 0.7, usage });
+    expect(b.spentUsd).toBeCloseTo(0.7, 12);
+    expect(b.spentTokens).toBe(1100);
+  });
+
+  it('carries list_usd for a record written before budget_usd', () => {
+    const b = new RunBudget(1);
+    b.carryOverRecord({ list_usd: 0.3, usage });
+    expect(b.spentUsd).toBeCloseTo(0.3, 12);
+  });
+});

@@ -58,6 +58,29 @@ describe('billed-call ledger', () => {
     expect(await takeInterruptedLedger(dir, 'k1')).toEqual([]);
   });
 
+  it('regression: an interrupted ledger with an unknown-cost call carries its ceiling and its priced calls into the budget', async () => {
+    const w = new LedgerWriter(ledgerPath(dir, 'k1'));
+    w.append(entry(1));
+    w.append({ ...entry(2), list_usd: null, cap_usd: 0.25 });
+    w.close();
+    const budget = new RunBudget(null);
+    const ledger = await openAttemptLedger(dir, { key: 'k1', model: 'm', instance_id: 't', attempt: 0 }, true, budget);
+    ledger.close();
+    expect(ledger.carried).toMatchObject({ calls: 2, list_usd: null });
+    expect(ledger.carried!.budget_usd).toBeCloseTo(0.251, 12);
+    expect(budget.spentUsd).toBeCloseTo(0.251, 12);
+    const rec = foldInterrupted({ ...makeAttempt('m', 't', 'resolved', 0.5, { calls: 1 }), budget_usd: 0.5 }, ledger.carried);
+    expect(rec.list_usd).toBeNull();
+    expect(rec.budget_usd).toBeCloseTo(0.751, 12);
+  });
+
+  it('records the ceiling cost of an unknown-cost call in the ledger', async () => {
+    const ledger = await openAttemptLedger(dir, { key: 'k3', model: 'm', instance_id: 't', attempt: 0 }, false, new RunBudget(null));
+    ledger.billed({ usage: { ...zeroUsage(), input_uncached: 10, output: 1 }, raw_usage: null, list_usd: null, billed_usd: null, ms: 1, cap_usd: 0.3 });
+    ledger.close();
+    expect((await readLedger(ledgerPath(dir, 'k3')))[0]).toMatchObject({ list_usd: null, cap_usd: 0.3 });
+  });
+
   it('does not fold without --resume, and leaves a record unchanged with nothing carried', async () => {
     const ledger = await openAttemptLedger(dir, { key: 'k2', model: 'm', instance_id: 't', attempt: 0 }, false, new RunBudget(null));
     expect(ledger.carried).toBeNull();

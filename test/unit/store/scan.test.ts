@@ -48,6 +48,11 @@ describe('scanAttempts (projection)', () => {
     await reader.close();
   });
 
+  it('regression: the resume scan keeps budget_usd, what the run budget counted (unknown-cost calls at their ceiling)', async () => {
+    const dir = await runWith([{ ...record('t-1', 0), list_usd: null, budget_usd: 0.7 }]);
+    expect((await readResumeScan(dir, header))[0]).toMatchObject({ list_usd: null, budget_usd: 0.7 });
+  });
+
   it('validates the fields it keeps, naming file and line', async () => {
     const dir = await runWith([record('t-1', 0)]);
     await appendFile(path.join(dir, 'attempts.jsonl'), JSON.stringify({ ...record('t-1', 1), list_usd: 'lots' }) + '\n');

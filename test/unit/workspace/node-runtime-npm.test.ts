@@ -94,4 +94,18 @@ describe('connectionSettings (the host npmrc lines shown to the agent)', () => {
     expect(keys).toEqual(['https-proxy', '@corp:registry', 'proxy']);
     expect(keys.join(' ')).not.toMatch(/S3CRET|alice|bob/);
   });
+
+  it('regression: drops registry and proxy URLs with a query string or a token-like path segment, naming the key and never the value', () => {
+    const keys: string[] = [];
+    const text = [
+      'registry=https://npm.corp.example/api/npm/npm-remote/',
+      '@corp:registry=https://npm.corp.example/repo/?token=S3CRETtok',
+      'https-proxy=http://proxy:3128/?',
+      'registry=https://gemfury.example/AbCdEf0123456789_-xyZ/',
+      '@other:registry=https://npm.corp.example/api/npm/my-company-npm-virtual-repo/',
+    ].join('\n');
+    expect(connectionSettings(text, (k) => keys.push(k))).toBe('registry=https://npm.corp.example/api/npm/npm-remote/\n@other:registry=https://npm.corp.example/api/npm/my-company-npm-virtual-repo/\n');
+    expect(keys).toEqual(['@corp:registry', 'https-proxy', 'registry']);
+    expect(keys.join(' ')).not.toMatch(/S3CRET|AbCdEf/);
+  });
 });
