@@ -30,15 +30,19 @@ describe('--rerun-failed', () => {
     repo = gitRepo({
       'package.json': '{ "type": "module" }\n',
       'src/add.js': 'export const add = (a, b) => a - b;\n',
+      // The flaky test fails on odd-numbered runs of the suite and passes on even ones (a counter
+      // file outside the workspace), so its flakiness is deterministic. It is in the base commit,
+      // not in test.patch: grading's canaries copy tests of the files test.patch writes, and a copy
+      // of this stateful test would move the counter.
+      'test/clock.test.js':
+        "import { describe, it } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { readFileSync, writeFileSync } from 'node:fs';\n\n" +
+        "describe('clock', () => {\n  it('ticks', () => {\n    let n = 0;\n    try { n = Number(readFileSync(process.env.COUNTER, 'utf8')); } catch {}\n    writeFileSync(process.env.COUNTER, String(n + 1));\n    assert.equal(n % 2, 1);\n  });\n});\n",
     });
     const gold = patchFor(repo, { 'src/add.js': 'export const add = (a, b) => a + b;\n' });
-    // The flaky test fails on odd-numbered runs of the suite and passes on even ones (a counter
-    // file outside the workspace), so its flakiness is deterministic.
     const testPatch = patchFor(repo, {
       'test/add.test.js':
-        "import { describe, it } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { readFileSync, writeFileSync } from 'node:fs';\nimport { add } from '../src/add.js';\n\n" +
-        "describe('add', () => {\n  it('adds', () => assert.equal(add(2, 3), 5));\n});\n" +
-        "describe('clock', () => {\n  it('ticks', () => {\n    let n = 0;\n    try { n = Number(readFileSync(process.env.COUNTER, 'utf8')); } catch {}\n    writeFileSync(process.env.COUNTER, String(n + 1));\n    assert.equal(n % 2, 1);\n  });\n});\n",
+        "import { describe, it } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { add } from '../src/add.js';\n\n" +
+        "describe('add', () => {\n  it('adds', () => assert.equal(add(2, 3), 5));\n});\n",
     });
     const task: TaskSpec = {
       instance_id: 'tiny-flaky-1',

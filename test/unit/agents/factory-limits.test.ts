@@ -23,9 +23,9 @@ beforeEach(() => {
 describe('attemptAgent passes the RunConfig limits on', () => {
   it('to the built-in agent\'s model client: request and stream idle timeouts', async () => {
     await attemptAgent({ kind: 'model', model, apiKey: 'sk-x' }, meter, limits);
-    expect(seen.client).toEqual([{ requestTimeoutMs: 5_000, streamIdleMs: 700 }]);
+    expect(seen.client).toEqual([{ requestTimeoutMs: 5_000, streamIdleMs: 700, ceiling: null }]);
     await attemptAgent({ kind: 'model', model, apiKey: 'sk-x' }, meter);
-    expect(seen.client[1]).toEqual({ requestTimeoutMs: LIMIT_DEFAULTS.model_request_timeout_ms, streamIdleMs: LIMIT_DEFAULTS.stream_idle_ms });
+    expect(seen.client[1]).toEqual({ requestTimeoutMs: LIMIT_DEFAULTS.model_request_timeout_ms, streamIdleMs: LIMIT_DEFAULTS.stream_idle_ms, ceiling: null });
     expect(LIMIT_DEFAULTS).toMatchObject({ model_request_timeout_ms: 600_000, stream_idle_ms: 120_000, test_output_chars: 1024 * 1024, agent_output_bytes: 128 * 1024 });
   });
 
