@@ -3,13 +3,14 @@
 # folders (docs/swe-bench-multimodal.md). Not run by `npm test`: it installs each instance's
 # dependencies from the npm registry and takes tens of minutes on 2 cores.
 #
-#   scripts/swe-real-gold.sh [repo…]        repo: marked | prism | chartjs | reactpdf (default: marked prism chartjs; reactpdf was not run here)
+#   scripts/swe-real-gold.sh [repo…]        repo: marked | prism | chartjs | hljs | reactpdf (default: marked prism chartjs hljs; reactpdf was not run here)
 #
 # Inputs (bare git mirrors; clones work too):
 #   SWE_TASKS   the task repository (github.com/SWE-bench/swe-bench-multimodal-dockerfiles)
-#   MARKED, PRISM, CHARTJS, REACTPDF   markedjs/marked, PrismJS/prism, chartjs/Chart.js, diegomura/react-pdf
+#   MARKED, PRISM, CHARTJS, HLJS, REACTPDF   markedjs/marked, PrismJS/prism, chartjs/Chart.js, highlightjs/highlight.js, diegomura/react-pdf
 #   WORK        scratch folder (default /tmp/fixbench-swe-real); FIXBENCH_CACHE_DIR defaults to $WORK/cache
 #   ONLY        optional: instance ids to run (space-separated), a subset of the sample (re-runs)
+#   CONCURRENCY attempts at once (default 2; 1 gives a browser run the machine to itself)
 # Output: $WORK/results/<repo>/…, and one line per attempt: instance, contender, outcome, error.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,6 +18,7 @@ SWE_TASKS=${SWE_TASKS:-/work/.mirror/SWE-bench+swe-bench-multimodal-dockerfiles/
 MARKED=${MARKED:-/work/.mirror/markedjs+marked/repo}
 PRISM=${PRISM:-/work/.mirror/PrismJS+prism/repo}
 CHARTJS=${CHARTJS:-/work/.mirror/chartjs+Chart.js/repo}
+HLJS=${HLJS:-/work/.mirror/highlightjs+highlight.js/repo}
 REACTPDF=${REACTPDF:-/work/.mirror/diegomura+react-pdf/repo}
 WORK=${WORK:-/tmp/fixbench-swe-real}
 export FIXBENCH_CACHE_DIR=${FIXBENCH_CACHE_DIR:-$WORK/cache}
@@ -48,6 +50,14 @@ chartjs/Chart.js:
   test_cmd: npm run build ; ./node_modules/.bin/karma start --single-run --browsers chrome --browser-no-activity-timeout 300000
   test_report: karma
   timeout_s: 2400
+highlightjs/highlight.js:
+  # The Dockerfile's install (npm install, npm run build); eval.sh's command without its
+  # `npm install` (no network in the test sandbox; setup did it): the build (the tests load
+  # build/, so a patch to src/ needs it), then mocha through `npm run test`.
+  setup: npm install && npm run build
+  test_cmd: npm run build ; npm run test
+  test_report: mocha
+  timeout_s: 1200
 diegomura/react-pdf:
   # The Dockerfile's install: npm (and cheerio 1.0.0-rc.3) on Node 8, yarn 1 on Node 18.
   setup: >-
@@ -58,7 +68,7 @@ diegomura/react-pdf:
 YAML
 
 # The sample (docs/swe-bench-multimodal.md#the-sample): every marked instance; the five
-# highest-numbered Prism and Chart.js instances.
+# highest-numbered Prism, Chart.js and highlight.js instances.
 sample() {
   local prefix=$1 n=$2
   git -C "$SWE_TASKS" ls-tree --name-only HEAD tasks/ | sed -n "s|^tasks/\(${prefix}-[0-9]*\)$|\1|p" | sort -t- -k2 -n | tail -n "$n" |
@@ -74,7 +84,7 @@ run_repo() {
     git -C "$SWE_TASKS" archive HEAD "tasks/$id" | tar -x -C "$sel" --strip-components=1
   done
   fixbench tasks import --swe-bench-tasks "$sel" --tasks "$tasks" --spec "$WORK/spec.yaml" --repo-dir "$slug=$mirror" >/dev/null
-  fixbench run --tasks "$tasks" --no-models --concurrency 2 --results "$WORK/results/$name" --reports "$WORK/reports/$name" --run-id "$name" || true
+  fixbench run --tasks "$tasks" --no-models --concurrency "${CONCURRENCY:-2}" --results "$WORK/results/$name" --reports "$WORK/reports/$name" --run-id "$name" || true
   node -e '
     const fs = require("fs");
     for (const l of fs.readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean)) {
@@ -84,14 +94,15 @@ run_repo() {
     }' "$WORK/results/$name/$name/attempts.jsonl" | sort
 }
 
-for repo in "${@:-marked prism chartjs}"; do
+for repo in "${@:-marked prism chartjs hljs}"; do
   for r in $repo; do
     case $r in
       marked) run_repo marked markedjs__marked 100 markedjs/marked "$MARKED" ;;
       prism) run_repo prism PrismJS__prism 5 PrismJS/prism "$PRISM" ;;
       chartjs) run_repo chartjs chartjs__Chart.js 5 chartjs/Chart.js "$CHARTJS" ;;
+      hljs) run_repo hljs highlightjs__highlight.js 5 highlightjs/highlight.js "$HLJS" ;;
       reactpdf) run_repo reactpdf diegomura__react-pdf 5 diegomura/react-pdf "$REACTPDF" ;;
-      *) echo "unknown repo $r (marked, prism, chartjs, reactpdf)" >&2; exit 2 ;;
+      *) echo "unknown repo $r (marked, prism, chartjs, hljs, reactpdf)" >&2; exit 2 ;;
     esac
   done
 done

@@ -11,6 +11,7 @@ import type { RunnerReport } from './parse/index.ts';
 import { noLinkPath, readReportFile, readSmallFile } from './report-file.ts';
 import { adapterOf, appendRunnerArgs, detectRunner, parseRunnerReports, type RunnerAdapter, type RunPlan } from './runners/index.ts';
 import { planInvocations, runnerInvocations, type Invocation } from './runners/invocations.ts';
+import { sweNameForm, type SweNameForm } from './runners/swe-names.ts';
 import type { TestResults } from './parse/index.ts';
 
 /**
@@ -23,6 +24,8 @@ export interface RunnerRun {
   plan: RunPlan;
   reportPath: string;
   runs: Invocation[];
+  /** The form of the task's SWE-bench names (`sweNameForm`), for the adapter's parse. */
+  nameForm: SweNameForm;
 }
 
 /** Largest package.json read for detection, bytes. */
@@ -42,11 +45,12 @@ async function readJson(dir: string, path: string): Promise<unknown> {
  * The adapter for `report` (`auto`: detected from `task.test_cmd` and the workspace's
  * package.json), with `test_cmd` planned: report flags added, the report at a random name at the
  * root, the installed runner's major version read from `node_modules/<pkg>/package.json` (without
- * following links; null when unreadable). Writes the adapter's helper module, if any, with
+ * following links; null when unreadable), and the form of the task's SWE-bench names
+ * (`sweNameForm`: from `ids` and `swe_bench.log_parser`). Writes the adapter's helper module, if any, with
  * O_CREAT|O_EXCL|O_NOFOLLOW. Throws `UserInputError` when no runner is found or the adapter
  * refuses the command or version; nothing has run then.
  */
-export async function prepareRunner(dir: string, task: Pick<TaskSpec, 'test_cmd'>, report: RunnerReport): Promise<RunnerRun> {
+export async function prepareRunner(dir: string, task: Pick<TaskSpec, 'test_cmd'> & Partial<Pick<TaskSpec, 'ids' | 'swe_bench'>>, report: RunnerReport): Promise<RunnerRun> {
   const pkg = await readJson(dir, 'package.json');
   const detected = detectRunner(task.test_cmd, pkg);
   if (report === 'auto' && !detected) {
@@ -82,7 +86,7 @@ export async function prepareRunner(dir: string, task: Pick<TaskSpec, 'test_cmd'
       await fh?.close();
     }
   }
-  return { adapter, plan, reportPath: runs.at(-1)!.reportPath, runs };
+  return { adapter, plan, reportPath: runs.at(-1)!.reportPath, runs, nameForm: sweNameForm(task) };
 }
 
 /**
@@ -107,7 +111,7 @@ export async function readRunnerResults(dir: string, r: RunnerRun, stdout: strin
     log += `--- ${r.adapter.label} report${which} ---\n${text.length > cap ? `${text.slice(0, cap)}\n[... cut ...]\n` : text}`;
     texts.push(text);
   }
-  const { results, duplicates, fullNames } = parseRunnerReports(r.adapter, texts, { roots });
+  const { results, duplicates, fullNames } = parseRunnerReports(r.adapter, texts, { roots, nameForm: r.nameForm });
   if (duplicates) log += `--- fixbench: ${duplicates} test(s) share an id with an earlier one: told apart as "<id> #2", "<id> #3", … in report order ---\n`;
   return { results, log, fullNames };
 }

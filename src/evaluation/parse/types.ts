@@ -1,6 +1,7 @@
 // Shared shapes of the per-test report parsers.
 import type { z } from 'zod';
 import type { TestStatus } from '../types.ts';
+import type { SweNameForm } from '../runners/swe-names.ts';
 
 /** Parsed per-test results: full test id → status. */
 export type TestResults = Map<string, TestStatus>;
@@ -17,6 +18,11 @@ export interface ReportParseOptions {
    * and its realpath): file paths inside one of them become relative to it in ids.
    */
   roots?: readonly string[];
+  /**
+   * The form of the names SWE-bench's log parser gives the task's tests (`sweNameForm`), for an
+   * adapter whose runner it names in more than one way (mocha); default `full`.
+   */
+  nameForm?: SweNameForm;
 }
 
 const RANK: Record<TestStatus, number> = { PASSED: 0, SKIPPED: 1, ERROR: 2, FAILED: 3 };

@@ -16,6 +16,8 @@ export interface TestEntry {
    * (`aliasFullNames`).
    */
   name?: string;
+  /** More names the test answers to, as `name` does (mocha under `suite-dot`: `suiteDotNames`). */
+  names?: readonly string[];
 }
 
 /** `name` as looked up: blanks at either end trimmed, in the one id rule's printable form. */
@@ -35,7 +37,7 @@ export const DUPLICATE_SUFFIX_RE = / #\d+$/;
  * one appended duration, the id rule) and the parts joined (`joinId`). The n-th test (n ≥ 2) with
  * an id already taken is recorded as `<id> #n`, never merged with the first, so each keeps its own
  * status (a file that runs the same title twice in a row gives `t` and `t #2`). `duplicates` counts
- * the renamed tests (0 when every id was unique). `fullNames`: each entry's `name`
+ * the renamed tests (0 when every id was unique). `fullNames`: each entry's `name` and `names`
  * (`fullNameKey`) → the ids of the tests of that name, in report order (empty for runners without names). An id already taken (also by an earlier twin's
  * ` #n`) is never overwritten. Grading folds unlisted twins into the listed id (grade.ts
  * `twinStatuses`): a twin registered first cannot hide the real test's failure.
@@ -59,9 +61,8 @@ export function resultsOf(entries: Iterable<TestEntry>): { results: TestResults;
       while (results.has((id = `${base} #${k}`))) k++;
     }
     results.set(id, e.status);
-    if (e.name !== undefined) {
-      const k = fullNameKey(e.name);
-      fullNames.set(k, [...(fullNames.get(k) ?? []), id]);
+    for (const name of new Set([...(e.name === undefined ? [] : [e.name]), ...(e.names ?? [])].map(fullNameKey))) {
+      fullNames.set(name, [...(fullNames.get(name) ?? []), id]);
     }
   }
   return { results, duplicates, fullNames };

@@ -7,6 +7,7 @@ import { repoRelativeFile } from '../parse/names.ts';
 import { parseJsonReport, ReportParseError, type ReportParseOptions } from '../parse/types.ts';
 import type { TestEntry } from './entries.ts';
 import { refuse } from './plan-args.ts';
+import { suiteDotNames } from './swe-names.ts';
 import type { RunnerAdapter } from './types.ts';
 
 type MochaTest = MochaJsonReport['tests'][number];
@@ -30,7 +31,8 @@ export function mochaJsonFromStdout(stdout: string): string {
  * is FAILED; one mocha listed as pending is SKIPPED (as many of an id as `pending` holds), the
  * others PASSED. A failed hook (`failures` only) is one FAILED entry. Each entry's `name` is mocha's
  * `fullTitle` (describe titles and the test title joined by spaces): the name SWE-bench's log
- * parsers give a mocha JSON test, so a listed SWE-bench name answers with it (`aliasFullNames`).
+ * parsers give a mocha JSON test, so a listed SWE-bench name answers with it (`aliasFullNames`);
+ * under `opts.nameForm: 'suite-dot'` (highlight.js's parser) its `names` are `suiteDotNames` instead.
  */
 export function mochaEntries(text: string, opts: ReportParseOptions): TestEntry[] {
   const report = parseJsonReport(text, MochaJsonReport, 'mocha JSON');
@@ -41,6 +43,13 @@ export function mochaEntries(text: string, opts: ReportParseOptions): TestEntry[
     const full = t.fullTitle;
     if (full === t.title || !full.endsWith(` ${t.title}`)) return [file, full];
     return [file, full.slice(0, full.length - t.title.length - 1), t.title];
+  };
+  // SWE-bench's name(s) for `t` under the task's name form.
+  const named = (t: MochaTest): Pick<TestEntry, 'name' | 'names'> => {
+    if (opts.nameForm !== 'suite-dot') return { name: t.fullTitle };
+    const full = t.fullTitle;
+    if (full === t.title) return { names: [t.title] };
+    return full.endsWith(` ${t.title}`) ? { names: suiteDotNames(full.slice(0, full.length - t.title.length - 1), t.title) } : {};
   };
   const count = (list: readonly MochaTest[]): Map<string, number> => {
     const m = new Map<string, number>();
@@ -55,14 +64,14 @@ export function mochaEntries(text: string, opts: ReportParseOptions): TestEntry[
     const k = key(t);
     if (t.err && Object.keys(t.err).length > 0) {
       failedInTests.set(k, (failedInTests.get(k) ?? 0) + 1);
-      out.push({ parts: parts(t), status: 'FAILED', name: t.fullTitle });
+      out.push({ parts: parts(t), status: 'FAILED', ...named(t) });
     } else if ((passes.get(k) ?? 0) > 0) {
       passes.set(k, passes.get(k)! - 1);
-      out.push({ parts: parts(t), status: 'PASSED', name: t.fullTitle });
+      out.push({ parts: parts(t), status: 'PASSED', ...named(t) });
     } else {
-      if ((pending.get(k) ?? 0) === 0) { out.push({ parts: parts(t), status: 'FAILED', name: t.fullTitle }); continue; } // ended, neither passed nor pending: never a pass
+      if ((pending.get(k) ?? 0) === 0) { out.push({ parts: parts(t), status: 'FAILED', ...named(t) }); continue; } // ended, neither passed nor pending: never a pass
       pending.set(k, pending.get(k)! - 1);
-      out.push({ parts: parts(t), status: 'SKIPPED', name: t.fullTitle });
+      out.push({ parts: parts(t), status: 'SKIPPED', ...named(t) });
     }
   }
   // Failures not among `tests`: failed hooks (the tests they stopped are missing, so failed).
@@ -70,7 +79,7 @@ export function mochaEntries(text: string, opts: ReportParseOptions): TestEntry[
     const k = key(t);
     const n = failedInTests.get(k) ?? 0;
     if (n > 0) failedInTests.set(k, n - 1);
-    else out.push({ parts: parts(t), status: 'FAILED', name: t.fullTitle });
+    else out.push({ parts: parts(t), status: 'FAILED', ...named(t) });
   }
   return out;
 }
