@@ -11,6 +11,12 @@
 #   WORK        scratch folder (default /tmp/fixbench-swe-real); FIXBENCH_CACHE_DIR defaults to $WORK/cache
 #   ONLY        optional: instance ids to run (space-separated), a subset of the sample (re-runs)
 #   CONCURRENCY attempts at once (default 2; 1 gives a browser run the machine to itself)
+#   AUTOGROUP_NICE  optional (root): scheduler priority for the run's processes, e.g. -15. Each
+#               sandbox is a session of its own (bwrap --new-session), so under Linux's autogroup
+#               scheduling it gets one share among all sessions on the machine and plain `nice`
+#               does nothing; this sets /proc/<pid>/autogroup for every process of the run, every
+#               0.5 s. For tests with wall-clock timeouts (highlight.js: a 2 s mocha hook) on a
+#               shared machine; see docs/swe-bench-multimodal.md.
 # Output: $WORK/results/<repo>/…, and one line per attempt: instance, contender, outcome, error.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +29,17 @@ REACTPDF=${REACTPDF:-/work/.mirror/diegomura+react-pdf/repo}
 WORK=${WORK:-/tmp/fixbench-swe-real}
 export FIXBENCH_CACHE_DIR=${FIXBENCH_CACHE_DIR:-$WORK/cache}
 fixbench() { node "$ROOT/bin/fixbench.mjs" "$@"; }
+
+# AUTOGROUP_NICE: until process $1 ends, every process under it gets autogroup nice $AUTOGROUP_NICE.
+prioritize() {
+  while [ -d "/proc/$1" ]; do
+    for p in $(pstree -p "$1" | grep -o '([0-9]*)' | tr -d '()'); do
+      g=$(cat "/proc/$p/autogroup" 2>/dev/null) || continue
+      [ "${g##* nice }" = "$AUTOGROUP_NICE" ] || echo "$AUTOGROUP_NICE" > "/proc/$p/autogroup" 2>/dev/null || true
+    done
+    sleep 0.5
+  done
+}
 mkdir -p "$WORK"
 
 # How to run each repository's tests: what SWE-bench keeps in its per-repo specs (setup from the
@@ -84,7 +101,10 @@ run_repo() {
     git -C "$SWE_TASKS" archive HEAD "tasks/$id" | tar -x -C "$sel" --strip-components=1
   done
   fixbench tasks import --swe-bench-tasks "$sel" --tasks "$tasks" --spec "$WORK/spec.yaml" --repo-dir "$slug=$mirror" >/dev/null
-  fixbench run --tasks "$tasks" --no-models --concurrency "${CONCURRENCY:-2}" --results "$WORK/results/$name" --reports "$WORK/reports/$name" --run-id "$name" || true
+  fixbench run --tasks "$tasks" --no-models --concurrency "${CONCURRENCY:-2}" --results "$WORK/results/$name" --reports "$WORK/reports/$name" --run-id "$name" &
+  local run=$!
+  if [ -n "${AUTOGROUP_NICE:-}" ]; then prioritize "$run" & fi
+  wait "$run" || true
   node -e '
     const fs = require("fs");
     for (const l of fs.readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean)) {
