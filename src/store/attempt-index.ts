@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { AttemptRecord, type RunHeader } from '../core/records.ts';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import { RESUME_FIELDS, scanAttempts, type LineAt } from './scan.ts';
-import { parseAttemptLine, strayRecord } from './checks.ts';
+import { parseAttemptLine } from './checks.ts';
 import { appendInRun, openInRun } from './run-fs.ts';
 
 /** File name of the sidecar in a run folder. */
@@ -22,25 +22,67 @@ const ATTEMPTS_FILE = 'attempts.jsonl';
 
 /** First line of the sidecar: its own format version (a sidecar of another version is rebuilt, never read). */
 export const AttemptIndexHead = z.object({ attempts_index: z.literal(1) });
+// (a change of AttemptIndexLine's shape takes a new version: older sidecars are then rebuilt from attempts.jsonl)
 const HEAD_LINE = JSON.stringify({ attempts_index: 1 });
 
+const R = AttemptRecord.shape;
+const U = R.usage.shape;
 /**
- * One sidecar line: a record's identity, outcome (`--retry-errors`) and spend (`list_usd`,
- * `budget_usd`, `usage`: the run budget), as `AttemptRecord` types them, and where its line is in
- * attempts.jsonl: `line` (1-based), `offset` (bytes from the start) and `bytes` (the line's length
- * without its newline).
+ * One sidecar line, a JSON array (short: a resume parses 100,000 of them): a record's identity
+ * (`key`, `contender`, `instance_id`, `attempt`), `outcome` (`--retry-errors`), spend (`list_usd`,
+ * `budget_usd` or null when the record has none, then the six `usage` token counts in
+ * `TokenUsage`'s order) as `AttemptRecord` types them, and where its line is in attempts.jsonl:
+ * `line` (1-based), `offset` (bytes from the start) and `bytes` (the line's length without its newline).
  */
-export const AttemptIndexEntry = AttemptRecord.pick({ key: true, contender: true, instance_id: true, attempt: true, outcome: true, list_usd: true, budget_usd: true, usage: true }).extend({
-  line: z.number().int().positive(),
-  offset: z.number().int().nonnegative(),
-  bytes: z.number().int().positive(),
-});
-export type AttemptIndexEntry = z.infer<typeof AttemptIndexEntry>;
+export const AttemptIndexLine = z.tuple([
+  R.key, R.contender, R.instance_id, R.attempt, R.outcome, R.list_usd, z.number().nonnegative().nullable(),
+  U.input_uncached, U.cache_read, U.cache_write_5m, U.cache_write_1h, U.output, U.reasoning,
+  z.number().int().positive(), z.number().int().nonnegative(), z.number().int().positive(),
+]);
+export type AttemptIndexLine = z.infer<typeof AttemptIndexLine>;
+
+/** A sidecar line as readers use it: the record's fields by name, and its place in attempts.jsonl. */
+export type AttemptIndexEntry = Pick<AttemptRecord, 'key' | 'contender' | 'instance_id' | 'attempt' | 'outcome' | 'list_usd' | 'budget_usd' | 'usage'> & LineAt;
+
+/** The stored form of `e`. */
+export function indexLineOf(e: AttemptIndexEntry): AttemptIndexLine {
+  const u = e.usage;
+  return [e.key, e.contender, e.instance_id, e.attempt, e.outcome, e.list_usd, e.budget_usd ?? null, u.input_uncached, u.cache_read, u.cache_write_5m, u.cache_write_1h, u.output, u.reasoning, e.line, e.offset, e.bytes];
+}
+
+/** The entry a stored line describes. */
+export function entryOfLine(l: AttemptIndexLine): AttemptIndexEntry {
+  return {
+    key: l[0], contender: l[1], instance_id: l[2], attempt: l[3], outcome: l[4], list_usd: l[5],
+    ...(l[6] === null ? {} : { budget_usd: l[6] }),
+    usage: { input_uncached: l[7], cache_read: l[8], cache_write_5m: l[9], cache_write_1h: l[10], output: l[11], reasoning: l[12] },
+    line: l[13], offset: l[14], bytes: l[15],
+  };
+}
+
+const OUTCOMES: ReadonlySet<unknown> = new Set(R.outcome.options);
+const isCount = (x: unknown): boolean => Number.isSafeInteger(x) && (x as number) >= 0;
+/**
+ * Whether `x` is a valid {@link AttemptIndexLine}: the same checks as the zod tuple, by hand, as a
+ * resume runs them on every line (zod takes most of a 100,000-line read; test/unit/store/attempt-index.test.ts
+ * holds the two to the same verdicts).
+ */
+export function isIndexLine(x: unknown): x is AttemptIndexLine {
+  if (!Array.isArray(x) || x.length !== 16) return false;
+  if (typeof x[0] !== 'string' || typeof x[1] !== 'string' || typeof x[2] !== 'string' || !isCount(x[3]) || !OUTCOMES.has(x[4])) return false;
+  if (x[5] !== null && (typeof x[5] !== 'number' || !Number.isFinite(x[5]))) return false;
+  if (x[6] !== null && (typeof x[6] !== 'number' || !Number.isFinite(x[6]) || x[6] < 0)) return false;
+  for (let i = 7; i < 13; i++) if (!isCount(x[i])) return false;
+  return isCount(x[13]) && x[13] > 0 && isCount(x[14]) && isCount(x[15]) && x[15] > 0;
+}
+
+/** Bytes of sidecar text parsed at once. */
+const CHUNK = 1 << 20;
 
 /** How many entries besides the last are compared with their line in attempts.jsonl on each read. */
 const SAMPLES = 32;
 
-/** The sidecar entry of `r` stored at `at` (fixed member order: the sample check compares JSON text). */
+/** The sidecar entry of `r` stored at `at`. */
 export function indexEntryOf(r: Pick<AttemptRecord, 'key' | 'contender' | 'instance_id' | 'attempt' | 'outcome' | 'list_usd' | 'budget_usd' | 'usage'>, at: LineAt): AttemptIndexEntry {
   return {
     key: r.key,
@@ -84,7 +126,7 @@ export async function readAttemptIndex(dir: string, header: RunHeader, o: { repa
   // attempts.jsonl goes on past the sidecar: records appended by a session killed before it wrote their entries
   const added: AttemptIndexEntry[] = [];
   await scanAttempts(dir, header, RESUME_FIELDS, (r, at) => void added.push(indexEntryOf(r, at)), { offset: end, linesBefore: last?.line ?? 0, seen: entries });
-  if (o.repair && added.length) await appendInRun(dir, ATTEMPT_INDEX_FILE, added.map((e) => JSON.stringify(e) + '\n').join(''));
+  if (o.repair && added.length) await appendInRun(dir, ATTEMPT_INDEX_FILE, added.map((e) => JSON.stringify(indexLineOf(e)) + '\n').join(''));
   for (const e of added) entries.push(e);
   return { entries, source: { kind: 'completed', added: added.length } };
 }
@@ -99,7 +141,7 @@ async function rebuild(dir: string, header: RunHeader, why: string, write: boole
 
 /** Writes `<dir>/attempts.index.jsonl` afresh (atomically) with `entries`. */
 export async function writeAttemptIndex(dir: string, entries: readonly AttemptIndexEntry[]): Promise<void> {
-  const body = entries.map((e) => JSON.stringify(e) + '\n').join('');
+  const body = entries.map((e) => JSON.stringify(indexLineOf(e)) + '\n').join('');
   await writeFileAtomic(path.join(dir, ATTEMPT_INDEX_FILE), HEAD_LINE + '\n' + body);
 }
 
@@ -114,29 +156,34 @@ async function trustedPrefix(dir: string, header: RunHeader, size: number, attem
   const nl = text.indexOf('\n');
   if (nl < 0 || !AttemptIndexHead.safeParse(safeJson(text.slice(0, nl))).success) return no('has no version line this fixbench reads');
   if (!text.endsWith('\n')) return no('ends with a torn line');
-  let raw: unknown;
-  try {
-    // one JSON.parse of every entry at once: a sidecar is many small lines
-    raw = JSON.parse(`[${text.slice(nl + 1, -1).replaceAll('\n', ',')}]`);
-  } catch {
-    return no('has a line that is not JSON');
+  const entries: AttemptIndexEntry[] = [];
+  const keys = new Set<string>();
+  // JSON.parse of ~1 MiB of lines at once (as one array): fast, and each chunk's arrays are garbage once read
+  for (let s = nl + 1; s < text.length; ) {
+    const e = Math.max(text.indexOf('\n', Math.min(text.length - 1, s + CHUNK)), s);
+    let rows: unknown[];
+    try {
+      rows = JSON.parse(`[${text.slice(s, e).replaceAll('\n', ',')}]`) as unknown[];
+    } catch {
+      return no('has a line that is not JSON');
+    }
+    for (const row of rows) {
+      if (!isIndexLine(row)) return no(`line ${entries.length + 2} is not an index entry`);
+      if (keys.has(row[0])) return no(`holds key ${row[0]} twice`);
+      keys.add(row[0]);
+      entries.push(entryOfLine(row));
+    }
+    s = e + 1;
   }
-  const parsed = z.array(AttemptIndexEntry).safeParse(raw);
-  if (!parsed.success) return no(`has an invalid entry (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
-  const entries = parsed.data;
   const last = entries.at(-1);
   const end = last ? last.offset + last.bytes + 1 : 0;
   if (end > size) return no('points past the end of attempts.jsonl');
   if (attemptsNewer && end === size) return no('is older than attempts.jsonl (edited after the sidecar was written)');
   const fh = await openInRun(dir, ATTEMPTS_FILE, constants.O_RDONLY);
   try {
-    const keys = new Set<string>();
-    const seenAttempt = new Map<string, string>();
     let prevEnd = 0; // offset just after the previous entry's newline
     let prevLine = 0;
     for (const e of entries) {
-      if (keys.has(e.key) || strayRecord(header, e, `${e.line}`, seenAttempt) !== null) return no(`holds key ${e.key} twice or a record not of this run`);
-      keys.add(e.key);
       if (e.line <= prevLine || e.offset < prevEnd) return no(`is out of order at line ${e.line}`);
       // a gap between two entries may hold only the blank lines attempts.jsonl has there
       if (e.line !== prevLine + 1 || e.offset !== prevEnd) {
@@ -162,7 +209,7 @@ async function agrees(fh: Awaited<ReturnType<typeof open>>, header: RunHeader, e
   if (text.length === 0 || !text.endsWith('\n')) return false;
   const obj = safeJson(text.slice(0, -1));
   const r = parseAttemptLine(obj, (obj as { format_version?: unknown } | null)?.format_version, header.limits);
-  return r.success && JSON.stringify(indexEntryOf(r.data, e)) === JSON.stringify(indexEntryOf(e, e));
+  return r.success && JSON.stringify(indexLineOf(indexEntryOf(r.data, e))) === JSON.stringify(indexLineOf(e));
 }
 
 async function readAt(fh: Awaited<ReturnType<typeof open>>, offset: number, bytes: number): Promise<string> {
@@ -206,7 +253,7 @@ export class AttemptIndexAppender {
     const entry = indexEntryOf(record, { line: this.nextLine++, offset, bytes });
     if (this.broken) return;
     try {
-      await appendInRun(this.dir, ATTEMPT_INDEX_FILE, JSON.stringify(entry) + '\n');
+      await appendInRun(this.dir, ATTEMPT_INDEX_FILE, JSON.stringify(indexLineOf(entry)) + '\n');
     } catch {
       // not kept in step: removed, so the next open rebuilds it from attempts.jsonl
       this.broken = true;
