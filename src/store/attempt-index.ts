@@ -126,7 +126,10 @@ export async function readAttemptIndex(dir: string, header: RunHeader, o: { repa
   // attempts.jsonl goes on past the sidecar: records appended by a session killed before it wrote their entries
   const added: AttemptIndexEntry[] = [];
   await scanAttempts(dir, header, RESUME_FIELDS, (r, at) => void added.push(indexEntryOf(r, at)), { offset: end, linesBefore: last?.line ?? 0, seen: entries });
-  if (o.repair && added.length) await appendInRun(dir, ATTEMPT_INDEX_FILE, added.map((e) => JSON.stringify(indexLineOf(e)) + '\n').join(''));
+  if (o.repair && added.length) {
+    await appendInRun(dir, ATTEMPT_INDEX_FILE, added.map((e) => JSON.stringify(indexLineOf(e)) + '\n').join(''));
+    await notOlderThanAttempts(dir);
+  }
   for (const e of added) entries.push(e);
   return { entries, source: { kind: 'completed', added: added.length } };
 }
@@ -135,8 +138,17 @@ export async function readAttemptIndex(dir: string, header: RunHeader, o: { repa
 async function rebuild(dir: string, header: RunHeader, why: string, write: boolean): Promise<{ entries: AttemptIndexEntry[]; source: IndexSource }> {
   const entries: AttemptIndexEntry[] = [];
   await scanAttempts(dir, header, RESUME_FIELDS, (r, at) => void entries.push(indexEntryOf(r, at)));
-  if (write) await writeAttemptIndex(dir, entries);
+  if (write) {
+    await writeAttemptIndex(dir, entries);
+    await notOlderThanAttempts(dir);
+  }
   return { entries, source: { kind: 'scanned', why } };
+}
+
+/** Gives the sidecar attempts.jsonl's modification time when that is later than now (a clock ahead, a copied folder), so the next read does not take it for stale. */
+async function notOlderThanAttempts(dir: string): Promise<void> {
+  const [a, i] = await Promise.all([lstat(path.join(dir, ATTEMPTS_FILE)), lstat(path.join(dir, ATTEMPT_INDEX_FILE))]);
+  if (a.mtimeMs > i.mtimeMs) await utimes(path.join(dir, ATTEMPT_INDEX_FILE), a.atime, a.mtime);
 }
 
 /** Writes `<dir>/attempts.index.jsonl` afresh (atomically) with `entries`. */
