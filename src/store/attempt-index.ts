@@ -7,11 +7,12 @@
 // and completes a short sidecar from attempts.jsonl's tail, or rebuilds one that disagrees by the
 // streaming scan (src/store/scan.ts). A run without a sidecar (older fixbench) is scanned.
 import { constants } from 'node:fs';
-import { lstat, open, readFile, rm, utimes } from 'node:fs/promises';
+import { lstat, open, rm, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { AttemptRecord, type RunHeader } from '../core/records.ts';
 import { writeFileAtomic } from '../core/atomic-write.ts';
+import { UserInputError } from '../core/errors.ts';
 import { RESUME_FIELDS, scanAttempts, type LineAt } from './scan.ts';
 import { parseAttemptLine } from './checks.ts';
 import { appendInRun, openInRun } from './run-fs.ts';
@@ -164,7 +165,19 @@ export async function writeAttemptIndex(dir: string, entries: readonly AttemptIn
  */
 async function trustedPrefix(dir: string, header: RunHeader, size: number, attemptsNewer: boolean): Promise<{ entries: AttemptIndexEntry[] | null; why: string }> {
   const no = (why: string) => ({ entries: null, why: `${ATTEMPT_INDEX_FILE} ${why}` });
-  const text = await readFile(path.join(dir, ATTEMPT_INDEX_FILE), 'utf8');
+  let text: string;
+  try {
+    // never through a link (src/store/run-fs.ts): a refusal is an error, not a reason to rebuild
+    const ih = await openInRun(dir, ATTEMPT_INDEX_FILE, constants.O_RDONLY);
+    try {
+      text = await ih.readFile('utf8');
+    } finally {
+      await ih.close();
+    }
+  } catch (e) {
+    if (e instanceof UserInputError) throw e;
+    return no(`cannot be read (${(e as Error).message})`);
+  }
   const nl = text.indexOf('\n');
   if (nl < 0 || !AttemptIndexHead.safeParse(safeJson(text.slice(0, nl))).success) return no('has no version line this fixbench reads');
   if (!text.endsWith('\n')) return no('ends with a torn line');

@@ -1,6 +1,7 @@
 // Results store (DESIGN.md §7, docs/store-format.md): `results/<run_id>/run.json` + `attempts.jsonl`,
 // plus per-attempt logs (logs.ts) and trajectories (trajectory.ts). Attempts are appended and flushed (fsync) one line each as they finish, so a crash
-// or Ctrl-C never loses a finished attempt.
+// or Ctrl-C never loses a finished attempt; then each record's entry goes to the sidecar index
+// `attempts.index.jsonl` (attempt-index.ts), which a resume reads instead of every record.
 import { constants } from 'node:fs';
 import { lstat, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';

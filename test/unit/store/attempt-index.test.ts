@@ -192,3 +192,16 @@ describe('attempts.index.jsonl', () => {
     expect(variants.filter((v) => isIndexLine(v))).toHaveLength(3);
   });
 });
+
+describe('attempts.index.jsonl and links', () => {
+  it('is never read through a symbolic link, even by a read-only reader', async () => {
+    const { symlink, rm } = await import('node:fs/promises');
+    const dir = await runWith(3);
+    const outside = path.join(root, 'outside.jsonl');
+    await writeFile(outside, await readFile(sidecar(dir), 'utf8'));
+    await rm(sidecar(dir));
+    await symlink(outside, sidecar(dir));
+    await expect(readAttemptIndex(dir, header, { repair: false })).rejects.toThrow(/attempts\.index\.jsonl: is a symbolic link inside a run folder/);
+    await expect(RunWriter.open(dir)).rejects.toThrow(/symbolic link/);
+  });
+});
