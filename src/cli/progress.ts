@@ -24,7 +24,7 @@ export interface Tally {
   tokens: number;
 }
 
-function add(t: Tally, r: AttemptRecord): void {
+function add(t: Tally, r: Pick<AttemptRecord, 'outcome' | 'list_usd' | 'usage'>): void {
   t.done++;
   if (r.outcome === 'resolved') t.resolved++;
   if (r.list_usd === null) t.unpriced++;
@@ -54,7 +54,7 @@ export class Progress {
   }
 
   /** `done`: records the run already holds (resume); they count as done but took no time now. */
-  start(total: number, done: readonly AttemptRecord[]): void {
+  start(total: number, done: readonly Pick<AttemptRecord, 'outcome' | 'list_usd' | 'usage'>[]): void {
     this.total = total;
     for (const r of done) add(this.tally, r);
     this.emit({ type: 'start', total, already_done: done.length });

@@ -14,12 +14,13 @@ import { agentLimitsOf, attemptKeyOf, contenderOf, headerConfigFields, legacyAtt
 import { secretRedactor } from '../core/redact.ts';
 import { STORE_FORMAT_VERSION, type AttemptRecord, type Contender, type RunHeader, type Shard } from '../store/records.ts';
 import { readSuperseded } from '../store/superseded.ts';
-import { RunWriter } from '../store/store.ts';
+import { RunWriter, readRun } from '../store/store.ts';
+import type { AttemptIndexEntry } from '../store/attempt-index.ts';
+import { openForResume } from './resume.ts';
 import { lockRun } from '../store/lock.ts';
 import type { EnvCache } from '../workspace/env-cache.ts';
 import { UserInputError } from '../core/errors.ts';
 import { inShard } from '../store/shard.ts';
-import { predatesRunConfig, resumeMismatches, resumeRefusal } from '../store/compat.ts';
 import { RunBudget } from './budget.ts';
 import { settleLedger } from '../store/ledger.ts';
 import { referenceGate } from './gate.ts';
@@ -58,7 +59,7 @@ export interface RunOptions {
   /** Environment cache for every `setup` (DESIGN.md §4); absent = setup runs in every workspace. */
   envCache?: EnvCache;
   /** Called once before the first attempt starts: the run's attempt count and the records it already holds (resume). */
-  onStart?: (info: { total: number; done: readonly AttemptRecord[] }) => void;
+  onStart?: (info: { total: number; done: readonly AttemptIndexEntry[] }) => void;
   sandbox: Sandbox;
   repoCache: RepoCache;
   harness: { version: string; commit: string | null; build?: string };
@@ -111,36 +112,19 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   // Every API key of the run is redacted from everything stored and from what commands show a model.
   const redact = secretRedactor(opts.contenders.flatMap(planKeys));
   let writer: RunWriter;
-  let earlier: AttemptRecord[] = [];
+  let earlier: AttemptIndexEntry[] = [];
   let unlock = async (): Promise<void> => {};
   // A run stored before RunConfig keeps its header shape and its attempt keys.
   let keyOf = (plan: ContenderPlan, instanceId: string, a: number) => attemptKeyOf(config, plan, instanceId, a);
   if (opts.resume) {
     unlock = await lockRun(dir);
-    const opened = await RunWriter.open(dir, redact).catch(async (e: unknown) => {
+    const resumed = await openForResume(dir, header, { redact, retryErrors: Boolean(opts.retryErrors), contenders: opts.contenders }).catch(async (e: unknown) => {
       await unlock();
       throw e;
     });
-    const problems = resumeMismatches(opened.run.header, header);
-    if (problems.length) {
-      await unlock();
-      throw new UserInputError(resumeRefusal(dir, problems));
-    }
-    if (predatesRunConfig(opened.run.header)) {
-      delete header.config;
-      header.contenders = opts.contenders.map((p) => contenderOf(p));
-      keyOf = (plan, instanceId, a) => legacyAttemptKey(plan, limits, instanceId, a);
-    }
-    writer = opened.writer;
-    earlier = opened.run.attempts;
-    if (opts.retryErrors) {
-      const dropped = new Set((await writer.dropAttempts((r) => r.outcome === 'infra_error')).map((r) => r.key));
-      earlier = earlier.filter((r) => !dropped.has(r.key));
-    }
-    header.started_at = opened.run.header.started_at;
-    header.resumed_at = [...(opened.run.header.resumed_at ?? []), new Date().toISOString()];
-    if (opened.run.header.upgraded_from) header.upgraded_from = opened.run.header.upgraded_from;
-    await writer.writeHeader(header);
+    if (resumed.legacy) keyOf = (plan, instanceId, a) => legacyAttemptKey(plan, limits, instanceId, a);
+    writer = resumed.writer;
+    earlier = resumed.earlier;
   } else {
     writer = await RunWriter.create(dir, header, redact);
     unlock = await lockRun(dir);
@@ -154,7 +138,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     model: pLimit(Math.max(1, opts.modelConcurrency ?? opts.concurrency)),
     test: pLimit(Math.max(1, opts.testConcurrency ?? os.cpus().length)),
   };
-  const records: AttemptRecord[] = [...earlier];
+  const records: AttemptRecord[] = []; // this session's
   const recorded = new Set(earlier.map((r) => r.key));
   let budgetStopped = false;
 
@@ -189,7 +173,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     await settleLedger(writer.dir, rec.key);
     records.push(rec);
     ran++;
-    opts.onAttempt?.(rec, records.length, total);
+    opts.onAttempt?.(rec, earlier.length + records.length, total);
   };
   let ran = 0;
 
@@ -207,11 +191,13 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     await writer.writeHeader(header);
     await unlock();
   }
+  // Every record, the earlier sessions' read whole now (the report and the gate need them).
+  const all = earlier.length ? (await readRun(dir)).attempts : records;
   // The reference agents validate the suite and the harness; an interrupted run proves nothing.
-  const gate = opts.signal?.aborted ? [] : referenceGate(header, records);
+  const gate = opts.signal?.aborted ? [] : referenceGate(header, all);
   if (gate.length) {
     header.note = [header.note, `reference gate failed: ${gate.join('; ')}`].filter(Boolean).join('; ');
     await writer.writeHeader(header);
   }
-  return { dir, header, gate, attempts: records, ran };
+  return { dir, header, gate, attempts: all, ran };
 }

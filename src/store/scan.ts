@@ -43,18 +43,33 @@ export function projection<K extends keyof AttemptRecord>(keys: readonly K[]): P
 }
 
 /**
+ * Where a scan starts when not at the file's beginning (the tail a sidecar index does not cover yet,
+ * src/store/attempt-index.ts): `offset` (bytes) is the start of a line, `linesBefore` the lines
+ * above it, and `seen` the records above it (their keys and attempts count for the duplicate checks).
+ */
+export interface ScanFrom {
+  offset: number;
+  linesBefore: number;
+  seen: Iterable<RecordIdentity & { line: number }>;
+}
+
+/**
  * Streams `<dir>/attempts.jsonl`, calling `onRecord` with each valid record projected by `p`, in
  * file order. A missing file is a run with no attempt yet. Only the final line may be a torn write
  * (no newline after it, not JSON): it is skipped, as a crash mid-append leaves it; every other bad
- * line is collected and reported together.
+ * line is collected and reported together. With `from`, the scan starts there (see {@link ScanFrom}).
  * @throws UserInputError naming the file and each bad line (`<file>:<line>: …`) with the fix; or
  *   the file when it cannot be read.
  */
-export async function scanAttempts<T extends RecordIdentity>(dir: string, header: RunHeader, p: Projection<T>, onRecord: (r: T, at: LineAt) => void): Promise<void> {
+export async function scanAttempts<T extends RecordIdentity>(dir: string, header: RunHeader, p: Projection<T>, onRecord: (r: T, at: LineAt) => void, from?: ScanFrom): Promise<void> {
   const file = path.join(dir, 'attempts.jsonl');
   const want = p.fields ? new NameSet(new Set(p.fields)) : null;
   const seen = new Map<string, number>();
   const seenAttempt = new Map<string, string>();
+  for (const r of from?.seen ?? []) {
+    seen.set(r.key, r.line);
+    strayRecord(header, r, `${file}:${r.line}`, seenAttempt);
+  }
   const problems: Array<{ line: number; text: string }> = [];
   let lastNonEmpty = 0;
   const badJson: Array<{ line: number; message: string }> = [];
@@ -105,8 +120,8 @@ export async function scanAttempts<T extends RecordIdentity>(dir: string, header
   try {
     let block = Buffer.allocUnsafe(BLOCK);
     let carry: Buffer = Buffer.alloc(0);
-    let carryOffset = 0; // file offset of carry[0]
-    let line = 0;
+    let carryOffset = from?.offset ?? 0; // file offset of carry[0]
+    let line = from?.linesBefore ?? 0;
     // One line behind: only the final line can be a torn write, so each line is judged once the next is seen.
     type Pending = { buf: Buffer; s: number; e: number; at: LineAt };
     const held: { p: Pending | null } = { p: null };
@@ -117,7 +132,7 @@ export async function scanAttempts<T extends RecordIdentity>(dir: string, header
       if (held.p) judge(held.p.buf, held.p.s, held.p.e, held.p.at, false);
       held.p = { buf, s, e, at: { line, offset, bytes: e - s } };
     };
-    for (let pos = 0; ; ) {
+    for (let pos = from?.offset ?? 0; ; ) {
       const { bytesRead } = await fh.read(block, 0, block.length, pos);
       if (bytesRead === 0) break;
       const chunkOffset = carry.length ? carryOffset : pos;

@@ -1,6 +1,7 @@
 // Results store (DESIGN.md §7, docs/store-format.md): `results/<run_id>/run.json` + `attempts.jsonl`,
 // plus per-attempt logs (logs.ts) and trajectories (trajectory.ts). Attempts are appended and flushed (fsync) one line each as they finish, so a crash
-// or Ctrl-C never loses a finished attempt.
+// or Ctrl-C never loses a finished attempt; then each record's entry goes to the sidecar index
+// `attempts.index.jsonl` (attempt-index.ts), which a resume reads instead of every record.
 import { constants } from 'node:fs';
 import { lstat, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,18 +12,23 @@ import { upgradeRunHeader } from './upgrade.ts';
 import { writeAttemptLogs } from './logs.ts';
 import { trajectorySink, type AttemptRef, type TrajectorySink } from './trajectory.ts';
 import { appendInRun, assertNoLinks, copyTreeNoFollow, openInRun } from './run-fs.ts';
+import { AttemptIndexAppender, indexEntryOf, readAttemptIndex, touchAttemptIndex, writeAttemptIndex, type AttemptIndexEntry } from './attempt-index.ts';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import { UserInputError } from '../core/errors.ts';
 import { noRedaction, type Redactor } from '../core/redact.ts';
 
 export { checkFormatVersion, parseAttemptLine, strayRecord, type RecordIdentity } from './checks.ts';
 
-/** Writes one run's folder. Not safe across processes; within a process appends are serialised. */
+/**
+ * Writes one run's folder. Not safe across processes; within a process appends are serialised.
+ * Keeps the sidecar index `attempts.index.jsonl` (src/store/attempt-index.ts) in step with attempts.jsonl.
+ */
 export class RunWriter {
   private queue: Promise<void> = Promise.resolve();
   private constructor(
     readonly dir: string,
     private readonly redact: Redactor,
+    private index: AttemptIndexAppender,
   ) {}
 
   /**
@@ -32,22 +38,28 @@ export class RunWriter {
   static async create(dir: string, header: RunHeader, redact: Redactor = noRedaction): Promise<RunWriter> {
     await mkdir(dir, { recursive: true });
     await assertNoLinks(dir);
-    const w = new RunWriter(dir, redact);
+    const { entries } = await readAttemptIndex(dir, header, { repair: true });
+    const w = new RunWriter(dir, redact, new AttemptIndexAppender(dir, (entries.at(-1)?.line ?? 0) + 1));
     await w.writeHeader(header);
     return w;
   }
 
   /**
    * Opens an existing run folder to append to it (resume). A torn last line left by a crash
-   * mid-write is cut off first, so the next record starts on a line of its own.
+   * mid-write is cut off first, so the next record starts on a line of its own. Reads only what a
+   * resume needs of each record (`done`: identity, outcome, spend and line), from the sidecar index
+   * when it agrees with attempts.jsonl, which is completed or rebuilt here when it does not
+   * (src/store/attempt-index.ts).
    * @throws UserInputError as `readRun` does (missing header, unknown format version, bad record),
    * and when a symbolic link is anywhere below `dir` (named): nothing is written through one.
    */
-  static async open(dir: string, redact: Redactor = noRedaction): Promise<{ writer: RunWriter; run: StoredRun }> {
+  static async open(dir: string, redact: Redactor = noRedaction): Promise<{ writer: RunWriter; header: RunHeader; done: AttemptIndexEntry[] }> {
     await assertNoLinks(dir);
-    const run = await readRun(dir);
-    await cutTornLine(dir, 'attempts.jsonl');
-    return { writer: new RunWriter(dir, redact), run };
+    const header = await readRunHeader(dir);
+    // the cut line never had an entry: the sidecar still describes what is left
+    if (await cutTornLine(dir, 'attempts.jsonl')) await touchAttemptIndex(dir);
+    const { entries } = await readAttemptIndex(dir, header, { repair: true });
+    return { writer: new RunWriter(dir, redact, new AttemptIndexAppender(dir, (entries.at(-1)?.line ?? 0) + 1)), header, done: entries };
   }
 
   /**
@@ -62,7 +74,17 @@ export class RunWriter {
     const kept = attempts.filter((r) => !drop(r));
     const file = path.join(this.dir, 'attempts.jsonl');
     await appendInRun(this.dir, 'attempts.superseded.jsonl', dropped.map((r) => JSON.stringify(r) + '\n').join(''), true);
-    await writeFileAtomic(file, kept.map((r) => JSON.stringify(r) + '\n').join(''));
+    const lines = kept.map((r) => JSON.stringify(r));
+    await writeFileAtomic(file, lines.map((l) => l + '\n').join(''));
+    let offset = 0;
+    const entries = kept.map((r, i) => {
+      const bytes = Buffer.byteLength(lines[i]!);
+      const e = indexEntryOf(r, { line: i + 1, offset, bytes });
+      offset += bytes + 1;
+      return e;
+    });
+    await writeAttemptIndex(this.dir, entries);
+    this.index = new AttemptIndexAppender(this.dir, kept.length + 1);
     return dropped;
   }
 
@@ -78,11 +100,11 @@ export class RunWriter {
    */
   async appendAttempt(record: AttemptRecord): Promise<AttemptRecord> {
     const json = this.redact(JSON.stringify(AttemptRecord.parse(record)));
-    const line = json + '\n';
-    const next = this.queue.then(() => appendInRun(this.dir, 'attempts.jsonl', line, true));
+    const stored = JSON.parse(json) as AttemptRecord;
+    const next = this.queue.then(() => this.index.append(json, stored));
     this.queue = next.catch(() => {});
     await next;
-    return JSON.parse(json) as AttemptRecord;
+    return stored;
   }
 
   /** Writes an attempt's log files (src/store/logs.ts), redacted. */
@@ -111,15 +133,15 @@ export class RunWriter {
 
 /**
  * Truncates `file` after its last newline (to 0 bytes when it has none); no-op when it ends with
- * one or does not exist. Reads only the tail, backwards in 64 KiB blocks: resume used to read the
+ * one or does not exist. Returns whether it cut anything. Reads only the tail, backwards in 64 KiB blocks: resume used to read the
  * whole file a second time for this (bench/RESULTS.md, "scale").
  */
-async function cutTornLine(dir: string, name: string): Promise<void> {
+async function cutTornLine(dir: string, name: string): Promise<boolean> {
   const fh = await openInRun(dir, name, constants.O_RDWR).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return null;
     throw e;
   });
-  if (!fh) return;
+  if (!fh) return false;
   try {
     const { size } = await fh.stat();
     const buf = Buffer.alloc(64 * 1024);
@@ -135,7 +157,9 @@ async function cutTornLine(dir: string, name: string): Promise<void> {
       }
       end = start;
     }
-    if (keep !== size) await fh.truncate(keep);
+    if (keep === size) return false;
+    await fh.truncate(keep);
+    return true;
   } finally {
     await fh.close();
   }

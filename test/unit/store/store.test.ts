@@ -118,8 +118,8 @@ describe('results store', () => {
     const w = await RunWriter.create(dir, header);
     await w.appendAttempt(record(0));
     await appendFile(path.join(dir, 'attempts.jsonl'), JSON.stringify(record(1)).slice(0, 40));
-    const { writer, run } = await RunWriter.open(dir);
-    expect(run.attempts.map((a) => a.key)).toEqual(['k0']);
+    const { writer, done } = await RunWriter.open(dir);
+    expect(done.map((a) => a.key)).toEqual(['k0']);
     await writer.appendAttempt(record(1));
     expect((await readRun(dir)).attempts.map((a) => a.key)).toEqual(['k0', 'k1']);
   });
@@ -141,7 +141,7 @@ describe('results store', () => {
     await RunWriter.create(dir, header);
     const file = path.join(dir, 'attempts.jsonl');
     await writeFile(file, JSON.stringify(record(0)).slice(0, 50));
-    expect((await RunWriter.open(dir)).run.attempts).toEqual([]);
+    expect((await RunWriter.open(dir)).done).toEqual([]);
     expect(await readFile(file, 'utf8')).toBe('');
     await writeFile(file, JSON.stringify(record(0)) + '\n');
     await RunWriter.open(dir);
