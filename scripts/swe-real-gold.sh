@@ -3,11 +3,12 @@
 # folders (docs/swe-bench-multimodal.md). Not run by `npm test`: it installs each instance's
 # dependencies from the npm registry and takes tens of minutes on 2 cores.
 #
-#   scripts/swe-real-gold.sh [repo…]        repo: marked | prism | chartjs | reactpdf (default: marked prism chartjs; reactpdf was not run here)
+#   scripts/swe-real-gold.sh [repo…]        repo: marked | prism | chartjs | reactpdf | bpmnjs (default: marked prism chartjs; reactpdf was not run here)
 #
 # Inputs (bare git mirrors; clones work too):
 #   SWE_TASKS   the task repository (github.com/SWE-bench/swe-bench-multimodal-dockerfiles)
 #   MARKED, PRISM, CHARTJS, REACTPDF   markedjs/marked, PrismJS/prism, chartjs/Chart.js, diegomura/react-pdf
+#   BPMNJS      bpmn-io/bpmn-js
 #   WORK        scratch folder (default /tmp/fixbench-swe-real); FIXBENCH_CACHE_DIR defaults to $WORK/cache
 #   ONLY        optional: instance ids to run (space-separated), a subset of the sample (re-runs)
 # Output: $WORK/results/<repo>/…, and one line per attempt: instance, contender, outcome, error.
@@ -18,6 +19,7 @@ MARKED=${MARKED:-/work/.mirror/markedjs+marked/repo}
 PRISM=${PRISM:-/work/.mirror/PrismJS+prism/repo}
 CHARTJS=${CHARTJS:-/work/.mirror/chartjs+Chart.js/repo}
 REACTPDF=${REACTPDF:-/work/.mirror/diegomura+react-pdf/repo}
+BPMNJS=${BPMNJS:-/work/.mirror/bpmn-io+bpmn-js/repo}
 WORK=${WORK:-/tmp/fixbench-swe-real}
 export FIXBENCH_CACHE_DIR=${FIXBENCH_CACHE_DIR:-$WORK/cache}
 fixbench() { node "$ROOT/bin/fixbench.mjs" "$@"; }
@@ -55,6 +57,19 @@ diegomura/react-pdf:
     *) npx --yes yarn@1.22.22 install ;; esac
   test_report: jest
   timeout_s: 1200
+bpmn-io/bpmn-js:
+  # The Dockerfile's install (npm, on the instance's Node 16 or 21); puppeteer's own Chrome is not
+  # downloaded (the sandbox gives Chromium: browser: chromium).
+  setup: export PUPPETEER_SKIP_DOWNLOAD=true PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=true; npm install
+  # eval.sh's command without what the sandbox replaces: its first sed points CHROME_BIN at the
+  # image's Chrome instead of puppeteer's (here the line is dropped, so CHROME_BIN stays the
+  # sandbox's Chromium); its other two seds add an empty customLaunchers (no effect); no su (the
+  # browser runs headless as the sandbox's user); the configuration's own ChromeHeadless launcher.
+  # browserNoActivityTimeout raised from the configuration's 30 s (eval.sh keeps it; this shared
+  # 2-core machine is slower than SWE-bench's; it does not change which tests pass).
+  test_cmd: sed -i "/require('puppeteer').executablePath()/d" test/config/karma.unit.js ; ./node_modules/.bin/karma start test/config/karma.unit.js --no-colors --browser-no-activity-timeout 300000
+  test_report: karma
+  timeout_s: 2400
 YAML
 
 # The sample (docs/swe-bench-multimodal.md#the-sample): every marked instance; the five
@@ -91,7 +106,8 @@ for repo in "${@:-marked prism chartjs}"; do
       prism) run_repo prism PrismJS__prism 5 PrismJS/prism "$PRISM" ;;
       chartjs) run_repo chartjs chartjs__Chart.js 5 chartjs/Chart.js "$CHARTJS" ;;
       reactpdf) run_repo reactpdf diegomura__react-pdf 5 diegomura/react-pdf "$REACTPDF" ;;
-      *) echo "unknown repo $r (marked, prism, chartjs, reactpdf)" >&2; exit 2 ;;
+      bpmnjs) run_repo bpmnjs bpmn-io__bpmn-js 5 bpmn-io/bpmn-js "$BPMNJS" ;;
+      *) echo "unknown repo $r (marked, prism, chartjs, reactpdf, bpmnjs)" >&2; exit 2 ;;
     esac
   done
 done
