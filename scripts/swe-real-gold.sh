@@ -72,8 +72,9 @@ bpmn-io/bpmn-js:
     then npm install --ignore-scripts && rm -rf node_modules/karma-phantomjs-launcher; else npm install; fi
   # eval.sh's command without what the sandbox replaces: its first sed points CHROME_BIN at the
   # image's Chrome instead of puppeteer's (here the line is dropped, so CHROME_BIN stays the
-  # sandbox's Chromium); its other two seds add an empty customLaunchers (no effect); no su (the
-  # browser runs headless as the sandbox's user); the configuration's own ChromeHeadless launcher.
+  # sandbox's Chromium); not its other two (browsers ChromeNoSandbox, an empty customLaunchers); no su (the
+  # browser runs headless as the sandbox's user); the configuration's own ChromeHeadless (the
+  # sandbox's launcher adds --no-sandbox).
   # browserNoActivityTimeout raised from the configuration's 30 s (eval.sh keeps it; this shared
   # 2-core machine is slower than SWE-bench's; it does not change which tests pass).
   test_cmd: sed -i "/require('puppeteer').executablePath()/d" test/config/karma.unit.js ; ./node_modules/.bin/karma start test/config/karma.unit.js --no-colors --browser-no-activity-timeout 300000
