@@ -3,11 +3,12 @@
 # folders (docs/swe-bench-multimodal.md). Not run by `npm test`: it installs each instance's
 # dependencies from the npm registry and takes tens of minutes on 2 cores.
 #
-#   scripts/swe-real-gold.sh [repo…]        repo: marked | prism | chartjs | hljs | reactpdf (default: marked prism chartjs hljs; reactpdf was not run here)
+#   scripts/swe-real-gold.sh [repo…]        repo: marked | prism | chartjs | hljs | reactpdf | bpmnjs (default: marked prism chartjs hljs; reactpdf was not run here)
 #
 # Inputs (bare git mirrors; clones work too):
 #   SWE_TASKS   the task repository (github.com/SWE-bench/swe-bench-multimodal-dockerfiles)
 #   MARKED, PRISM, CHARTJS, HLJS, REACTPDF   markedjs/marked, PrismJS/prism, chartjs/Chart.js, highlightjs/highlight.js, diegomura/react-pdf
+#   BPMNJS      bpmn-io/bpmn-js
 #   WORK        scratch folder (default /tmp/fixbench-swe-real); FIXBENCH_CACHE_DIR defaults to $WORK/cache
 #   ONLY        optional: instance ids to run (space-separated), a subset of the sample (re-runs)
 #   CONCURRENCY attempts at once (default 2; 1 gives a browser run the machine to itself)
@@ -26,6 +27,7 @@ PRISM=${PRISM:-/work/.mirror/PrismJS+prism/repo}
 CHARTJS=${CHARTJS:-/work/.mirror/chartjs+Chart.js/repo}
 HLJS=${HLJS:-/work/.mirror/highlightjs+highlight.js/repo}
 REACTPDF=${REACTPDF:-/work/.mirror/diegomura+react-pdf/repo}
+BPMNJS=${BPMNJS:-/work/.mirror/bpmn-io+bpmn-js/repo}
 WORK=${WORK:-/tmp/fixbench-swe-real}
 export FIXBENCH_CACHE_DIR=${FIXBENCH_CACHE_DIR:-$WORK/cache}
 fixbench() { node "$ROOT/bin/fixbench.mjs" "$@"; }
@@ -82,6 +84,29 @@ diegomura/react-pdf:
     *) npx --yes yarn@1.22.22 install ;; esac
   test_report: jest
   timeout_s: 1200
+bpmn-io/bpmn-js:
+  # The Dockerfile's install (npm, on the instance's Node 16 or 21); puppeteer's own Chrome is not
+  # downloaded (the sandbox gives Chromium: browser: chromium). Where the lock still carries
+  # phantomjs-prebuilt (9.x: karma-phantomjs-launcher, unused: the configuration runs ChromeHeadless),
+  # install scripts are skipped: its script downloads PhantomJS from github.com, which only the
+  # Dockerfile's build can reach (here only the npm registry is); the other scripts of that tree
+  # (core-js's banner, fsevents on macOS, puppeteer's skipped download, the root's `prepare`: the
+  # distro bundles) do nothing the unit tests use. The launcher itself is removed: karma loads
+  # every karma-* plugin, and this one fails to load without PhantomJS ("Found 1 load error").
+  setup: >-
+    export PUPPETEER_SKIP_DOWNLOAD=true PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=true;
+    if grep -q '"phantomjs-prebuilt"' package-lock.json;
+    then npm install --ignore-scripts && rm -rf node_modules/karma-phantomjs-launcher; else npm install; fi
+  # eval.sh's command without what the sandbox replaces: its first sed points CHROME_BIN at the
+  # image's Chrome instead of puppeteer's (here the line is dropped, so CHROME_BIN stays the
+  # sandbox's Chromium); not its other two (browsers ChromeNoSandbox, an empty customLaunchers); no su (the
+  # browser runs headless as the sandbox's user); the configuration's own ChromeHeadless (the
+  # sandbox's launcher adds --no-sandbox).
+  # browserNoActivityTimeout raised from the configuration's 30 s (eval.sh keeps it; this shared
+  # 2-core machine is slower than SWE-bench's; it does not change which tests pass).
+  test_cmd: sed -i "/require('puppeteer').executablePath()/d" test/config/karma.unit.js ; ./node_modules/.bin/karma start test/config/karma.unit.js --no-colors --browser-no-activity-timeout 300000
+  test_report: karma
+  timeout_s: 2400
 YAML
 
 # The sample (docs/swe-bench-multimodal.md#the-sample): every marked instance; the five
@@ -122,7 +147,8 @@ for repo in "${@:-marked prism chartjs hljs}"; do
       chartjs) run_repo chartjs chartjs__Chart.js 5 chartjs/Chart.js "$CHARTJS" ;;
       hljs) run_repo hljs highlightjs__highlight.js 5 highlightjs/highlight.js "$HLJS" ;;
       reactpdf) run_repo reactpdf diegomura__react-pdf 5 diegomura/react-pdf "$REACTPDF" ;;
-      *) echo "unknown repo $r (marked, prism, chartjs, hljs, reactpdf)" >&2; exit 2 ;;
+      bpmnjs) run_repo bpmnjs bpmn-io__bpmn-js 5 bpmn-io/bpmn-js "$BPMNJS" ;;
+      *) echo "unknown repo $r (marked, prism, chartjs, hljs, reactpdf, bpmnjs)" >&2; exit 2 ;;
     esac
   done
 done
