@@ -9,7 +9,7 @@ import { REPORT_SCRIPT, REPORT_SCRIPT_CSP, SORT_SCRIPT, SORT_SCRIPT_CSP } from '
 import type { AttemptPageView } from './trajectory.ts';
 import type { ReportViewModel } from './view-model.ts';
 import type { SiteViewModel } from './site.ts';
-import { COMPILE, loadPrecompiled, PRECOMPILED_FILE } from './templates-precompiled.ts';
+import { compileOptions, loadPrecompiled, PRECOMPILED_FILE } from './templates-precompiled.ts';
 
 const TEMPLATES_DIR = new URL('./templates/', import.meta.url);
 
@@ -21,7 +21,7 @@ const isPage = (name: string): boolean => name === 'layout' || name.endsWith('-p
 
 /**
  * The compiled pages, with every other `templates/*.hbs` registered as a partial named after its
- * file (`chart.hbs` → `{{> chart}}`). Compiled once, with {@link COMPILE}: a template that names a field
+ * file (`chart.hbs` → `{{> chart}}`). Compiled once, with `COMPILE` (templates-precompiled.ts): a template that names a field
  * the view model lacks throws instead of printing nothing. The build's precompiled template is used
  * where it was made from the same source (templates-precompiled.ts); the others compile here.
  */
@@ -35,7 +35,7 @@ function page(name: PageName): Template {
       if (source.includes('{{{')) throw new Error(`template ${f} uses triple-stash; every value must be escaped`);
       const base = f.slice(0, -'.hbs'.length);
       const spec = precompiled?.(base, source);
-      const template: Template = spec ? hbs.template(spec) : hbs.compile(source, COMPILE);
+      const template: Template = spec ? hbs.template(spec) : hbs.compile(source, compileOptions());
       if (isPage(base)) compiled.set(base as PageName, template);
       else hbs.registerPartial(base, template);
     }

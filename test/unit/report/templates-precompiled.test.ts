@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile, cp } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Handlebars from 'handlebars';
 import { afterEach, describe, expect, it } from 'vitest';
-import { COMPILE, loadPrecompiled, precompileTemplates, PRECOMPILED_FILE } from '../../../src/report/templates-precompiled.ts';
+import { COMPILE, compileOptions, loadPrecompiled, precompileTemplates, PRECOMPILED_FILE } from '../../../src/report/templates-precompiled.ts';
 
 const TEMPLATES = path.resolve(import.meta.dirname, '../../../src/report/templates');
 const dirs: string[] = [];
@@ -29,9 +30,9 @@ describe('precompiled report templates', () => {
     const pre = Handlebars.create();
     pre.registerPartial('row', pre.template(load('row', files['row.hbs'])!));
     const rt = Handlebars.create();
-    rt.registerPartial('row', rt.compile(files['row.hbs'], COMPILE));
+    rt.registerPartial('row', rt.compile(files['row.hbs'], compileOptions()));
     const html = pre.template(load('page', files['page.hbs'])!)(ctx);
-    expect(html).toBe(rt.compile(files['page.hbs'], COMPILE)(ctx));
+    expect(html).toBe(rt.compile(files['page.hbs'], compileOptions())(ctx));
     expect(html).toContain('&lt;script&gt;');
   });
 
@@ -39,7 +40,7 @@ describe('precompiled report templates', () => {
     const files = { 'page.hbs': '{{missing.field}}' };
     const spec = loadPrecompiled(await withPrecompiled(files))!('page', files['page.hbs'])!;
     expect(() => Handlebars.create().template(spec)({})).toThrow(/"field" not defined/);
-    expect(() => Handlebars.create().compile(files['page.hbs'], COMPILE)({})).toThrow(/"field" not defined/);
+    expect(() => Handlebars.create().compile(files['page.hbs'], compileOptions())({})).toThrow(/"field" not defined/);
   });
 
   it('are not used for a source that differs from the one they were made from, nor for an unknown name', async () => {
@@ -49,6 +50,16 @@ describe('precompiled report templates', () => {
     expect(load('page', '<p>{{title}}!</p>')).toBeNull();
     expect(load('other', files['page.hbs'])).toBeNull();
     expect(load('constructor', files['page.hbs'])).toBeNull();
+  });
+
+  it('match in a process that never compiled anything (the options are not changed by compiling)', async () => {
+    const files = { 'page.hbs': '<p>{{title}}</p>' };
+    const dir = await withPrecompiled(files);
+    expect(COMPILE).toEqual({ strict: true, knownHelpersOnly: true });
+    const child = `const { loadPrecompiled } = await import(${JSON.stringify(pathToFileURL(path.resolve(import.meta.dirname, '../../../src/report/templates-precompiled.ts')).href)});
+      process.stdout.write(String(loadPrecompiled(new URL(${JSON.stringify(dir.href)}))('page', ${JSON.stringify(files['page.hbs'])}) !== null));`;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', child], { encoding: 'utf8' });
+    expect(out).toBe('true');
   });
 
   it('are absent when no build wrote them (running from src/): the caller compiles', () => {
