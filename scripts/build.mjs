@@ -9,7 +9,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildStale, BUILD_STAMP, DIST, distHash, ROOT, sourceHash, SRC } from './build-stale.mjs';
 
 // esbuild comes with tsx (a dependency): resolved from tsx's own folder so hoisting does not matter.
@@ -67,6 +67,11 @@ export async function build({ ifStale = false, quiet = false } = {}) {
     mkdirSync(path.dirname(path.join(tmp, f)), { recursive: true });
     cpSync(path.join(SRC, f), path.join(tmp, f));
   }
+  // The report's handlebars templates, compiled now instead of at the end of every run
+  // (src/report/templates-precompiled.ts owns the format; render.ts checks each entry's source).
+  const templates = path.join(tmp, 'report', 'templates');
+  const { precompileTemplates, PRECOMPILED_FILE } = await import(pathToFileURL(path.join(tmp, 'report', 'templates-precompiled.js')).href);
+  writeFileSync(path.join(templates, PRECOMPILED_FILE), precompileTemplates(templates));
   // the stamp: the sources' content hash (read before the build: a source edited during it makes the
   // build stale) and the built files' hash (bin/fixbench.mjs refuses a dist/ that no longer matches)
   writeFileSync(path.join(tmp, BUILD_STAMP), `${JSON.stringify({ built_at: started.toISOString(), src_hash: srcHash, dist_hash: distHash(tmp) })}\n`);

@@ -110,7 +110,7 @@ export async function evalCommand(o: EvalCliOptions): Promise<number> {
       concurrency: o.concurrency,
       sandbox,
       repoCache,
-      harness: harnessIdentity(),
+      harness: await harnessIdentity(),
       suiteHash: suiteHash(tasks),
       onAttempt: (r, done, total) => log(progressLine(r, done, total)),
     });

@@ -16,7 +16,6 @@ import { gradedNote, summarise } from '../analysis/leaderboard.ts';
 import { suiteSandbox } from './trust.ts';
 import { RepoCache } from '../workspace/index.ts';
 import { runSuite, type ContenderPlan } from '../runner/run.ts';
-import { buildReport, loadPublishedScores } from '../report/index.ts';
 import type { RunHeader } from '../store/records.ts';
 import { readRun } from '../store/store.ts';
 import { formatUsd } from '../report/format.ts';
@@ -43,7 +42,9 @@ const log = (s: string) => process.stderr.write(s + '\n');
 
 /** Runs `fixbench run`; returns the exit code. @throws UserInputError before any work when an input is invalid. */
 export async function runCommand(o: RunCliOptions): Promise<number> {
-  // 1. Every input is loaded and validated before any work starts.
+  // 1. Every input is loaded and validated before any work starts. The harness's identity (two git
+  // processes) is read meanwhile, for run.json.
+  const harness = harnessIdentity();
   const resuming = o.resume ?? o.retryErrors;
   if (o.resume && o.retryErrors) throw new UserInputError('--resume and --retry-errors both name a run; --retry-errors already resumes, keep one');
   if (o.dryRun && resuming !== undefined) throw new UserInputError(`--dry-run forecasts a new run; it does not combine with --${o.retryErrors ? 'retry-errors' : 'resume'}\n  fix: drop --dry-run to continue the run, or drop --${o.retryErrors ? 'retry-errors' : 'resume'} to forecast a fresh run of the same flags`);
@@ -134,7 +135,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
     const now = { ...stored, suite: { hash: suiteHash(tasks), instance_ids: tasks.map((t) => t.instance_id) }, shard: o.shard ?? null, sandbox: sandboxKind, ...headerConfigFields(config, contenders) };
     const problems = resumeMismatches(stored, now);
     if (problems.length) throw new UserInputError(withFlags(resumeRefusal(existingRunFolder(resuming!, o.results), problems), resuming!, Boolean(o.retryErrors), o.given ?? []));
-    const versions = harnessChange(stored, { ...now, harness: harnessIdentity() });
+    const versions = harnessChange(stored, { ...now, harness: await harness });
     if (versions) log(`WARNING: ${versions}`);
   }
   if (!contenders.length) {
@@ -177,6 +178,9 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   const progress = new Progress({ json: o.json ? process.stdout : null });
+  // The report's modules (handlebars, the views) load while the first attempts run, not before them.
+  const reporting = import('../report/index.ts');
+  reporting.catch(() => {}); // a failure surfaces where the report is built
   const pools = poolSizes(o, hasModels);
   let summary;
   try {
@@ -196,7 +200,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
       concurrency: pools.attempts,
       sandbox,
       repoCache,
-      harness: harnessIdentity(),
+      harness: await harness,
       suiteHash: suiteHash(tasks),
       signal: controller.signal,
       onStart: ({ total, done }) => progress.start(total, done),
@@ -214,6 +218,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
     if (st.hit + st.miss + st.uncacheable) log(`  env cache: ${st.hit} hit(s), ${st.miss} miss(es)${st.uncacheable ? `, ${st.uncacheable} uncacheable setup(s) (they change tracked files)` : ''}`);
   }
   const taskMeta = new Map(tasks.map((t) => [t.instance_id, { difficulty: t.difficulty, tags: t.tags }]));
+  const { buildReport, loadPublishedScores } = await reporting;
   const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId), runDir: summary.dir, published: await loadPublishedScores(), taskMeta });
   for (const c of summarise(summary.header, summary.attempts)) {
     const rate = c.resolvedRate === null ? '' : ` (${(100 * c.resolvedRate).toFixed(1)}%)`;

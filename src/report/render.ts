@@ -9,6 +9,7 @@ import { REPORT_SCRIPT, REPORT_SCRIPT_CSP, SORT_SCRIPT, SORT_SCRIPT_CSP } from '
 import type { AttemptPageView } from './trajectory.ts';
 import type { ReportViewModel } from './view-model.ts';
 import type { SiteViewModel } from './site.ts';
+import { compileOptions, loadPrecompiled, PRECOMPILED_FILE } from './templates-precompiled.ts';
 
 const TEMPLATES_DIR = new URL('./templates/', import.meta.url);
 
@@ -16,31 +17,27 @@ type Template = (context: unknown) => string;
 type PageName = 'layout' | 'attempt-page' | 'site-page';
 let pages: Map<PageName, Template> | null = null;
 
-/**
- * Handlebars options of every template: `strict` (a field the view model lacks throws) and
- * `knownHelpersOnly` (only handlebars' built-in helpers, called directly instead of looked up at
- * each use: about a fifth of an attempt page's rendering time; a template naming another helper
- * fails to compile).
- */
-const COMPILE = { strict: true, knownHelpersOnly: true } as const;
-
 const isPage = (name: string): boolean => name === 'layout' || name.endsWith('-page');
 
 /**
  * The compiled pages, with every other `templates/*.hbs` registered as a partial named after its
- * file (`chart.hbs` → `{{> chart}}`). Compiled once, with {@link COMPILE}: a template that names a field
- * the view model lacks throws instead of printing nothing.
+ * file (`chart.hbs` → `{{> chart}}`). Compiled once, with `COMPILE` (templates-precompiled.ts): a template that names a field
+ * the view model lacks throws instead of printing nothing. The build's precompiled template is used
+ * where it was made from the same source (templates-precompiled.ts); the others compile here.
  */
 function page(name: PageName): Template {
   if (!pages) {
     const hbs = Handlebars.create();
     const compiled = new Map<PageName, Template>();
+    const precompiled = loadPrecompiled(TEMPLATES_DIR);
     for (const f of readdirSync(TEMPLATES_DIR).filter((x) => x.endsWith('.hbs'))) {
       const source = readFileSync(new URL(f, TEMPLATES_DIR), 'utf8');
       if (source.includes('{{{')) throw new Error(`template ${f} uses triple-stash; every value must be escaped`);
       const base = f.slice(0, -'.hbs'.length);
-      if (isPage(base)) compiled.set(base as PageName, hbs.compile(source, COMPILE));
-      else hbs.registerPartial(base, hbs.compile(source, COMPILE));
+      const spec = precompiled?.(base, source);
+      const template: Template = spec ? hbs.template(spec) : hbs.compile(source, compileOptions());
+      if (isPage(base)) compiled.set(base as PageName, template);
+      else hbs.registerPartial(base, template);
     }
     pages = compiled;
   }
@@ -81,12 +78,13 @@ let templateVersion: string | null = null;
 /**
  * A digest of everything besides its view model that shapes an attempt page: every template file
  * (pages, partials, the stylesheet) and the handlebars version. Incremental builds
- * (src/report/attempt-pages.ts) rewrite every page when it changes.
+ * (src/report/attempt-pages.ts) rewrite every page when it changes. The build's precompiled copy of
+ * the templates (templates-precompiled.ts) is derived from them and left out.
  */
 export function attemptPageTemplateVersion(): string {
   if (!templateVersion) {
     const h = createHash('sha256').update(`handlebars ${Handlebars.VERSION}\n`);
-    for (const f of readdirSync(TEMPLATES_DIR).sort()) h.update(`${f}\n`).update(readFileSync(new URL(f, TEMPLATES_DIR)));
+    for (const f of readdirSync(TEMPLATES_DIR).filter((x) => x !== PRECOMPILED_FILE).sort()) h.update(`${f}\n`).update(readFileSync(new URL(f, TEMPLATES_DIR)));
     templateVersion = h.digest('base64url');
   }
   return templateVersion;

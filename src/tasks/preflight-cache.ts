@@ -38,6 +38,7 @@ export const PreflightVerdictFile = z.strictObject({
   key: PreflightKey,
   verdict: z.literal('pass'),
   /** ISO time of the check. */
+  /** When the full check that stored this verdict ran (ISO 8601); a later quick check does not rewrite it. */
   checked_at: z.string(),
 });
 

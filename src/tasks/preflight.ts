@@ -5,6 +5,7 @@ import { dropImageOnlyBinaryEntries } from '../evaluation/image-entries.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import pLimit from 'p-limit';
 import type { TaskSpec } from '../config/task.ts';
 import { UserInputError } from '../core/errors.ts';
 import { applyPatch } from '../evaluation/apply-patch.ts';
@@ -13,26 +14,35 @@ import { hasCommit } from '../workspace/repo-cache.ts';
 import { hostGit } from '../workspace/host-git.ts';
 import type { PreflightCache } from './preflight-cache.ts';
 
+/** Tasks whose remembered verdict is checked at once (each check: a cache file read and one git process). */
+const CACHED_CHECKS_AT_ONCE = 8;
+
 /**
  * Checks every task; returns nothing when all pass.
  * Milliseconds per task for small repositories (one local checkout, three `git apply`). With
  * `cache`, a task with a stored pass verdict for its current repo, base_commit and patch bytes
- * (src/tasks/preflight-cache.ts) only has its repository and commit checked (one git process);
- * a task that passes in full is remembered there.
- * @throws UserInputError listing every problem at once, each naming the task file and field.
+ * (src/tasks/preflight-cache.ts) only has its repository and commit checked (one git process;
+ * up to `CACHED_CHECKS_AT_ONCE` such tasks at once, and its verdict is not written again);
+ * a task that passes in full is remembered there. Full checks run one task at a time.
+ * @throws UserInputError listing every problem at once (in task order), each naming the task file and field.
  */
 export async function preflightTasks(tasks: TaskSpec[], repoCache: RepoCache, cache?: PreflightCache): Promise<void> {
   const problems: string[] = [];
-  const work = await mkdtemp(path.join(os.tmpdir(), 'fixbench-preflight-'));
+  const limit = pLimit(CACHED_CHECKS_AT_ONCE);
+  // The repository and its commit are checked every time: a mirror rebuilt from a regenerated bundle may lack the commit.
+  const quick = await Promise.all(tasks.map((task) => limit(async () => (cache && (await cache.passed(task)) ? checkRepoAndCommit(task, repoCache) : null))));
+  const work = quick.some((q) => q === null) ? await mkdtemp(path.join(os.tmpdir(), 'fixbench-preflight-')) : null;
   try {
-    for (const task of tasks) {
-      // The repository and its commit are checked every time: a mirror rebuilt from a regenerated bundle may lack the commit.
-      const found = cache && (await cache.passed(task)) ? await checkRepoAndCommit(task, repoCache) : await preflightTask(task, repoCache, work);
-      if (!found.length) await cache?.remember(task);
+    for (const [i, task] of tasks.entries()) {
+      let found = quick[i];
+      if (!found) {
+        found = await preflightTask(task, repoCache, work!);
+        if (!found.length) await cache?.remember(task);
+      }
       problems.push(...found.map((p) => `${p.file}: ${p.field ? `${p.field}: ` : ''}${p.message}`));
     }
   } finally {
-    await rm(work, { recursive: true, force: true });
+    if (work) await rm(work, { recursive: true, force: true });
   }
   if (problems.length) throw new UserInputError(`${problems.length} task problem(s) found before the run:\n${problems.join('\n')}`, { problems });
 }

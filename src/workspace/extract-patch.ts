@@ -5,6 +5,7 @@ import { copyFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
+import { InfraError } from '../core/errors.ts';
 import { gitFailure, gitTry } from './git.ts';
 import { hostGit, snapshotCommit, type HostRepo } from './host-git.ts';
 
@@ -63,7 +64,8 @@ export async function extractPatch(repo: HostRepo): Promise<ExtractedPatch> {
     try {
       // Exit 1 when a path could not be added (unreadable, or a name git refuses): the rest is added.
       await gitTry(git, ['add', '--all', '--ignore-errors', '--', '.']);
-      const numstat = await git.raw([...diff, '--numstat', '-z', base, '--']);
+      // One process for both: `--numstat -z --patch` prints the numstat records, an empty record, then the patch.
+      const { numstat, patch: whole } = splitNumstatPatch(await git.raw([...diff, '--numstat', '-z', '--patch', base, '--']));
       // A path that is not valid UTF-8 cannot be named back to git from decoded text (its bytes
       // became U+FFFD), so it could be neither dropped nor carried faithfully: the agent's fault.
       const badName = numstatPaths(numstat).find((p) => p.includes('\uFFFD'));
@@ -71,8 +73,12 @@ export async function extractPatch(repo: HostRepo): Promise<ExtractedPatch> {
       // Files a text patch cannot carry are reset to `base` in the temporary index (their names go
       // to git through a file, never one argument each: thousands of long names overflow argv).
       const dropped = new Set(binaryPaths(numstat));
-      await resetToBase(repo, index, base, [...dropped]);
-      let patch = await git.raw([...diff, base]);
+      // The patch again, without them (only then: most attempts change no binary file).
+      let patch = whole;
+      if (dropped.size) {
+        await resetToBase(repo, index, base, [...dropped]);
+        patch = await git.raw([...diff, base]);
+      }
       // A replacement character in the text may be a byte that was not UTF-8: check the blobs
       // (only then, so the common case costs nothing) and leave such files out like binary ones.
       if (patch.includes('\uFFFD')) {
@@ -134,6 +140,19 @@ async function blob(git: SimpleGit, spec: string): Promise<Buffer | null> {
   } catch {
     return null;
   }
+}
+
+/**
+ * The two parts of `git diff --numstat -z --patch`: the numstat records (each ending in NUL), then
+ * one more NUL (git's separator, an empty record) and the patch. Empty output is no change at all.
+ * Numstat records are never empty and paths hold no NUL, so the first NUL pair ends the records.
+ * @throws InfraError when the output has records but no separator (not git's format).
+ */
+export function splitNumstatPatch(out: string): { numstat: string; patch: string } {
+  if (out === '') return { numstat: '', patch: '' };
+  const at = out.indexOf('\0\0');
+  if (at < 0) throw new InfraError(`git diff --numstat -z --patch: no separator between the numstat records and the patch in its output (${JSON.stringify(out.slice(0, 80))})`);
+  return { numstat: out.slice(0, at + 1), patch: out.slice(at + 2) };
 }
 
 /** Every path of a `--numstat -z` output (records `<added>\t<deleted>\t<path>`; renames are off). */

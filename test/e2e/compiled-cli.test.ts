@@ -46,7 +46,7 @@ describe('compiled CLI', () => {
       expect(text, f).not.toMatch(/from\s+["'][^"']+\.ts["']|import\(\s*["'][^"']+\.ts["']\s*\)/);
       expect(text, f).not.toMatch(/["']tsx(\/[^"']*)?["']/);
     }
-    expect(files.map((f) => path.relative(ROOT, f))).toEqual(expect.arrayContaining(['dist/cli/main.js', 'dist/agents/templates/system.hbs', 'dist/report/templates/layout.hbs']));
+    expect(files.map((f) => path.relative(ROOT, f))).toEqual(expect.arrayContaining(['dist/cli/main.js', 'dist/agents/templates/system.hbs', 'dist/report/templates/layout.hbs', 'dist/report/templates/precompiled.cjs']));
     expect(await readFile(path.join(ROOT, 'bin', 'fixbench.mjs'), 'utf8')).not.toMatch(/tsx/);
   });
 

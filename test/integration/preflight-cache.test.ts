@@ -54,8 +54,25 @@ describe('pre-flight verdict cache', () => {
     expect(stored.key.git_version).toMatch(/^git version /);
 
     repoCache.calls = 0;
+    const before = await readFile(path.join(cache.dir, files[0]!), 'utf8');
     await preflightTasks(await loadTasks(tasksDir), repoCache, cache);
     expect(repoCache.calls).toBe(1); // the repository and commit check only
+    // a remembered pass is not written again: checked_at stays the time of the full check
+    expect(await readFile(path.join(cache.dir, files[0]!), 'utf8')).toBe(before);
+  });
+
+  it('remembered and unremembered tasks together: each checked as it must be, problems listed in task order', async () => {
+    const { tasksDir, repoCache, cache } = await setUp('mixed');
+    writeTinyTask(tasksDir, repo, 'tiny-2');
+    writeTinyTask(tasksDir, repo, 'tiny-3');
+    await preflightTasks(await loadTasks(tasksDir, ['tiny-2']), repoCache, cache); // tiny-2 remembered
+    const broken = 'diff --git a/nope.js b/nope.js\n--- a/nope.js\n+++ b/nope.js\n@@ -1 +1 @@\n-x\n+y\n';
+    await writeFile(path.join(tasksDir, 'tiny-1', 'gold.patch'), broken);
+    const yaml3 = path.join(tasksDir, 'tiny-3', 'task.yaml');
+    await writeFile(yaml3, (await readFile(yaml3, 'utf8')).replace(repo.commits[0]!, 'f'.repeat(40)));
+    const err = await preflightTasks(await loadTasks(tasksDir), repoCache, cache).then(() => null, (e: Error) => e);
+    expect(err?.message).toMatch(/^2 task problem\(s\)[^\n]*\n[^\n]*tiny-1[^\n]*gold\.patch[^\n]*\n[^\n]*tiny-3[^\n]*base_commit/);
+    expect(await readdir(cache.dir)).toHaveLength(1); // neither failure remembered
   });
 
   it('a gold.patch changed after a pass is checked again, and refused when it no longer applies', async () => {

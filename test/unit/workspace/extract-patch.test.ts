@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { binaryPaths, extractPatch, isWorkspaceOverflow, numstatPaths, WorkspaceOverflowError } from '../../../src/workspace/extract-patch.ts';
+import { binaryPaths, extractPatch, isWorkspaceOverflow, numstatPaths, splitNumstatPatch, WorkspaceOverflowError } from '../../../src/workspace/extract-patch.ts';
 import { gitRepo, type GitRepo } from '../../helpers/git-repo.ts';
 import { cleanupHostRepos, hostRepoOf } from '../../helpers/host-repo.ts';
 import type { HostRepo } from '../../../src/workspace/host-git.ts';
@@ -142,6 +142,30 @@ describe('extractPatch', () => {
 describe('numstatPaths', () => {
   it('lists every path of a -z numstat, tabs in names kept', () => {
     expect(numstatPaths('1\t0\ta.txt\0-\t-\timg.png\0' + '2\t1\tdir/with\ttab.js\0')).toEqual(['a.txt', 'img.png', 'dir/with\ttab.js']);
+  });
+});
+
+describe('splitNumstatPatch', () => {
+  it('splits `diff --numstat -z --patch` at the separator git prints after the records', () => {
+    const patch = 'diff --git a/a.txt b/a.txt\n--- a/a.txt\n+++ b/a.txt\n@@ -1 +1 @@\n-x\n+y\n';
+    expect(splitNumstatPatch(`1\t1\ta.txt\0-\t-\tb.bin\0\0${patch}`)).toEqual({ numstat: '1\t1\ta.txt\0-\t-\tb.bin\0', patch });
+    expect(splitNumstatPatch('')).toEqual({ numstat: '', patch: '' });
+  });
+  it('refuses output without the separator', () => {
+    expect(() => splitNumstatPatch('1\t1\ta.txt\0diff --git')).toThrow(/no separator/);
+  });
+  it('gives exactly what the two separate diffs give, on a real repository', () => {
+    const r = gitRepo({ 'a b.txt': 'a\nb\n', 'bin.dat': '\u0000\u0001', 'keep.txt': 'k\n' });
+    try {
+      r.write({ 'a b.txt': 'a\nc\n', 'ü.txt': 'new\n', 'bin.dat': '\u0000\u0002' });
+      r.git('add', '-A');
+      const d = ['diff', '--cached', '--no-renames', '--src-prefix=a/', '--dst-prefix=b/'];
+      const both = splitNumstatPatch(r.git(...d, '--numstat', '-z', '--patch', 'HEAD', '--'));
+      expect(both).toEqual({ numstat: r.git(...d, '--numstat', '-z', 'HEAD', '--'), patch: r.git(...d, 'HEAD') });
+      expect(binaryPaths(both.numstat)).toEqual(['bin.dat']);
+    } finally {
+      r.cleanup();
+    }
   });
 });
 
