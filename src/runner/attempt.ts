@@ -209,7 +209,8 @@ export function meterHooks(env: AttemptEnv, ledger: AttemptLedger | null): { hoo
     refused = true;
     env.onBudgetRefused();
   };
-  const billed = ledger ? ledger.billed : () => {};
+  const billed = ledger ? ledger.billed : async () => {};
+  const billedSync = ledger ? ledger.billedSync : () => {};
   const hooks: MeterHooks = {
     wrapClient: (client) => meteredClient(pooledClient(client, env.pools.model), env.budget, onRefused, billed),
     refuse: () => {
@@ -217,7 +218,7 @@ export function meterHooks(env: AttemptEnv, ledger: AttemptLedger | null): { hoo
       onRefused();
       return env.budget.describe();
     },
-    onCall: (c) => (billed(c), env.budget.add(c.list_usd, promptTokens(c.usage) + c.usage.output, c.cap_usd)),
+    onCall: (c) => (billedSync(c), env.budget.add(c.list_usd, promptTokens(c.usage) + c.usage.output, c.cap_usd)),
   };
   return { hooks, refused: () => refused };
 }
