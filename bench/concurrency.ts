@@ -12,7 +12,7 @@ export const CONCURRENCY_TARGET = { op: '>=', limit: 1.7, unit: '×' } as const;
 export async function benchConcurrency(ctx: BenchContext): Promise<SectionResult> {
   const tasks = await selectTasks(ctx.root, ctx.quick);
   const attemptsPerTask = ctx.quick ? 1 : 3;
-  const reps = ctx.quick ? 1 : 2;
+  const reps = ctx.quick ? 1 : ctx.thorough ? 5 : 3;
   const jobs = tasks.length * 2 * attemptsPerTask;
   ctx.log(`concurrency: ${jobs} attempts (tasks ${tasks.map((t) => t.instance_id).join(', ')} × gold, noop × ${attemptsPerTask}), concurrency 1 vs 2, ${reps} repetition(s) interleaved`);
   const run = async (c: number, i: number) => {
