@@ -153,7 +153,9 @@ export async function prepareWorkspace(task: TaskSpec, withSetup: boolean, env: 
   }
   try {
     if (withSetup) {
-      await pools.test(() => runSetup(workspace, task, opts.sandbox, opts.envCache ? { envCache: opts.envCache, onCache: (r) => (envCache = r) } : {}));
+      const setup = () => runSetup(workspace, task, opts.sandbox, opts.envCache ? { envCache: opts.envCache, onCache: (r) => (envCache = r) } : {});
+      // An empty setup runs nothing, so it takes no test slot: a new attempt never waits behind queued gradings before its first model call.
+      await (task.setup.trim() ? pools.test(setup) : setup());
       envCache ??= opts.envCache ? null : task.setup.trim() ? 'off' : null;
     }
   } catch (e) {
