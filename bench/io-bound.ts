@@ -1,8 +1,12 @@
 // I/O-bound scaling: 64 attempts at once against a fake provider on loopback (the real OpenAI
 // Chat Completions protocol, test/helpers/fake-provider.ts) that answers every call after 1 s,
-// 5 calls per attempt, each attempt then graded with its task's own tests. Ideal throughput is
-// attempts ÷ (calls × latency); the bench states how close the run's attempt phase comes, and
-// fixbench's own CPU (its process alone, not git, tests or the sandbox).
+// 5 calls per attempt, each attempt then graded with its task's own tests, under the default
+// sandbox. Ideal throughput is attempts ÷ (calls × latency). From the provider's log of call
+// arrivals: (a) the agent phase (start → reply to the last attempt's last call) against the ideal,
+// checked ≥ 0.80, with the per-turn arrival spread and the most calls waiting at once; (b) the
+// whole run with grading against the grading-bound ideal max(ideal, Σ test commands ÷ test slots);
+// (c) fixbench's own CPU (its process alone, not git, tests or the sandbox) and peak RSS.
+// FIXBENCH_BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the fixbench process there.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
