@@ -1,6 +1,6 @@
 // The compiled CLI: start-up of bin/fixbench.mjs (dist/, plain JavaScript) against the same sources
 // run through tsx (bench/lib/fixbench-tsx.mjs, what bin/ did before), interleaved; and one run of
-// the bundled tasks (gold + noop) by each, whose records, logs and report must be the same apart
+// the bundled tasks (gold + noop; one per repository, all with --thorough) by each, whose records, logs and report must be the same apart
 // from times (bench/lib/same-run.ts).
 import path from 'node:path';
 import { loadTasks } from '../src/tasks/load.ts';
@@ -31,8 +31,9 @@ export async function benchCompiled(ctx: BenchContext): Promise<SectionResult> {
       a.push(await version(compiled));
     }
   }
-  const tasks = (await loadTasks(path.join(ctx.root, 'tasks'))).map((t) => t.instance_id).sort();
-  const chosen = ctx.quick ? tasks.slice(0, 1) : tasks;
+  // One task per repository (so every test runner of the suite), every task with --thorough.
+  const all = (await loadTasks(path.join(ctx.root, 'tasks'))).sort((x, y) => x.instance_id.localeCompare(y.instance_id));
+  const chosen = (ctx.quick ? all.slice(0, 1) : ctx.thorough ? all : [...new Map(all.map((t) => [t.repo, t])).values()]).map((t) => t.instance_id);
   const run = async (entry: string, side: string) => {
     const r = await timed(process.execPath, [entry, 'run', '--no-models', '--task', chosen.join(','), '--sandbox', 'local', '--run-id', 'same',
       '--results', path.join(ctx.scratch, side, 'results'), '--reports', path.join(ctx.scratch, side, 'reports')], { cwd: ctx.root, env: { ...process.env, OPENROUTER_API_KEY: '' } as Record<string, string> });

@@ -29,7 +29,7 @@ export async function benchHostGit(ctx: BenchContext): Promise<SectionResult> {
     const file = /^diff --git a\/(\S+) /m.exec(t.patch)?.[1];
     if (file && !byRepo.has(t.repo)) byRepo.set(t.repo, { base: t.base_commit, file });
   }
-  const n = ctx.quick ? 3 : 15;
+  const n = ctx.quick ? 3 : ctx.thorough ? 15 : 8;
   ctx.log(`host git: ${[...byRepo.keys()].join(', ')}; ${n} attempts each way per repository, interleaved`);
   const repoCache = new RepoCache({ tasksDir, cacheDir: path.join(ctx.scratch, 'host-git-repos') });
   const work = path.join(ctx.scratch, 'host-git');

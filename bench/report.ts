@@ -32,7 +32,7 @@ export async function benchReport(ctx: BenchContext): Promise<SectionResult> {
     await rm(out, { recursive: true, force: true });
     return JSON.parse(r.stdout.trim().split('\n').pop()!) as Build;
   };
-  const pairs = ctx.quick ? 1 : 4;
+  const pairs = ctx.quick ? 1 : ctx.thorough ? 4 : 2;
   const cur: Build[] = [];
   const base: Build[] = [];
   for (let i = 0; i < pairs; i++) {

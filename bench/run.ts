@@ -2,7 +2,10 @@
 // interleaved (A, B, A, B, …) so its ratio is side by side. Prints `name: measured  target  PASS/MISS`
 // per figure, writes a JSON file and the generated block of bench/RESULTS.md.
 //
-//   npm run bench [-- --quick] [-- --only overhead,io-bound] [-- --json <file>] [-- --no-write] [-- --from-json <file>]
+// Ends with issue 18's table (its rows quoted from the sections) and a summary table of every
+// figure with a target, the last row being the whole run's own time (≤ 10 minutes on 2 cores).
+//
+//   npm run bench [-- --quick | --thorough] [-- --only overhead,io-bound] [-- --json <file>] [-- --no-write] [-- --from-json <file>]
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +26,7 @@ import { benchCompiled } from './compiled.ts';
 import { build } from '../scripts/build.mjs';
 import { machine, type Machine } from './lib/machine.ts';
 import { lineOf } from './lib/measure.ts';
+import { benchTimeMeasurement, summaryTable } from './lib/summary.ts';
 import { issue18Note } from './lib/issue18.ts';
 import { replaceBlock, resultsBlock } from './lib/results-md.ts';
 import type { BenchContext, SectionResult } from './lib/types.ts';
@@ -44,6 +48,8 @@ type SectionName = keyof typeof SECTIONS;
 
 const HELP = `usage: npm run bench [-- options]
   --quick          smoke check: one task, one repetition, 10,000 records (figures not comparable)
+  --thorough       more tasks and repetitions (every bundled task for canary and compiled, more
+                   pairs for concurrency, report, host-git): over ten minutes
   --only <list>    run only these sections (comma-separated): ${Object.keys(SECTIONS).join(', ')}
   --json <file>    write the results as JSON here (default bench/out/bench.json)
   --no-write       do not update bench/RESULTS.md
@@ -54,6 +60,7 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
+      thorough: { type: 'boolean', default: false },
       only: { type: 'string' },
       json: { type: 'string' },
       'no-write': { type: 'boolean', default: false },
@@ -77,6 +84,10 @@ async function main(): Promise<number> {
     process.stdout.write(`results: ${mdFile} (from ${values['from-json']})\n`);
     return 0;
   }
+  if (values.quick && values.thorough) {
+    process.stderr.write('bench: --quick and --thorough exclude each other; give one\n');
+    return 2;
+  }
   const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean) ?? Object.keys(SECTIONS);
   const unknown = only.filter((s) => !(s in SECTIONS));
   if (unknown.length) {
@@ -87,8 +98,8 @@ async function main(): Promise<number> {
   await build({ ifStale: true });
   const m = machine(root);
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'fixbench-bench-'));
-  const ctx: BenchContext = { quick: values.quick, root, scratch, log: (l) => process.stderr.write(`  … ${l}\n`) };
-  process.stdout.write(`fixbench bench${values.quick ? ' --quick' : ''}: ${m.cpu}, ${m.cores} cores, Node ${m.node}, load ${m.load_at_start}\n`);
+  const ctx: BenchContext = { quick: values.quick, thorough: values.thorough, root, scratch, log: (l) => process.stderr.write(`  … ${l}\n`) };
+  process.stdout.write(`fixbench bench${values.quick ? ' --quick' : ''}${values.thorough ? ' --thorough' : ''}: ${m.cpu}, ${m.cores} cores, Node ${m.node}, load ${m.load_at_start}\n`);
   const t0 = performance.now();
   const results: SectionResult[] = [];
   let failed = false;
@@ -97,6 +108,7 @@ async function main(): Promise<number> {
       const s0 = performance.now();
       try {
         const r = await SECTIONS[name](ctx);
+        r.seconds = (performance.now() - s0) / 1000;
         results.push(r);
         for (const mm of r.measurements) process.stdout.write(lineOf(mm) + '\n');
         for (const n of r.notes) process.stdout.write(`${n}\n`);
@@ -104,7 +116,7 @@ async function main(): Promise<number> {
       } catch (e) {
         failed = true;
         const msg = e instanceof Error ? e.message : String(e);
-        results.push({ section: name, measurements: [], profile: [], notes: [`${name}: FAILED: ${msg.split('\n')[0]}`] });
+        results.push({ section: name, measurements: [], profile: [], notes: [`${name}: FAILED: ${msg.split('\n')[0]}`], seconds: (performance.now() - s0) / 1000 });
         process.stdout.write(`${name}: FAILED: ${msg}\n`);
       }
       process.stderr.write(`  (${name}: ${((performance.now() - s0) / 1000).toFixed(1)} s)\n`);
@@ -114,20 +126,24 @@ async function main(): Promise<number> {
     else await rm(scratch, { recursive: true, force: true });
   }
   const seconds = (performance.now() - t0) / 1000;
-  const all = results.flatMap((r) => r.measurements);
+  // The whole run's own time is a figure too: a default run of every section must fit in ten minutes.
+  const full = only.length === Object.keys(SECTIONS).length && !values.quick && !values.thorough;
+  const runTime = benchTimeMeasurement(seconds, full);
   // Closing note: issue 18's table, quoted from the sections above.
   const note = issue18Note(results);
-  process.stdout.write(`issue 18's table:\n${note.lines.map((l) => `  ${l}`).join('\n')}\n`);
+  process.stdout.write(`issue 18's table:\n${[...note.lines, lineOf(runTime)].map((l) => `  ${l}`).join('\n')}\n`);
+  const all = [...results.flatMap((r) => r.measurements), runTime];
+  process.stdout.write(`summary (every figure with a target; sections' times in s: ${results.map((r) => `${r.section} ${(r.seconds ?? 0).toFixed(0)}`).join(', ')}):\n${summaryTable(all).join('\n')}\n`);
   const missed = all.filter((x) => x.pass === false);
   process.stdout.write(`done in ${seconds.toFixed(0)} s: ${all.filter((x) => x.pass).length} PASS, ${missed.length} MISS${failed ? ', some sections FAILED' : ''}\n`);
 
   const jsonFile = path.resolve(values.json ?? path.join(root, 'bench', 'out', 'bench.json'));
   await mkdir(path.dirname(jsonFile), { recursive: true });
-  await writeFile(jsonFile, JSON.stringify({ machine: m, quick: values.quick, seconds, sections: results }, null, 2) + '\n');
+  await writeFile(jsonFile, JSON.stringify({ machine: m, quick: values.quick, thorough: values.thorough, seconds, sections: results }, null, 2) + '\n');
   process.stdout.write(`json: ${jsonFile}\n`);
   if (!values['no-write']) {
     const doc = await readFile(mdFile, 'utf8').catch(() => '# fixbench performance\n');
-    const closing: SectionResult = { section: "issue 18's table (closing note, quoted from the sections above)", measurements: note.measurements, profile: [], notes: note.lines.filter((l) => l.endsWith(': not measured')) };
+    const closing: SectionResult = { section: "issue 18's table (closing note, quoted from the sections above)", measurements: [...note.measurements, runTime], profile: [], notes: note.lines.filter((l) => l.endsWith(': not measured')) };
     await writeFile(mdFile, replaceBlock(doc, resultsBlock(m, [...results, closing], { quick: values.quick, seconds })));
     process.stdout.write(`results: ${mdFile}\n`);
   }

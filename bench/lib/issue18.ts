@@ -9,7 +9,7 @@ export const ISSUE_18_ROWS: readonly { row: string; name: RegExp }[] = [
   { row: 'concurrency 2 ÷ 1, whole run', name: /^concurrency: throughput at 2 ÷ at 1 \(whole run\)/ },
   { row: '100,000 records → report', name: /^scale: report/ },
   { row: 'resume scan of 100,000 records', name: /^scale: resume scan/ },
-  { row: 'I/O-bound: 64 attempts × 5 calls × 1 s', name: /^io-bound: .*throughput ÷ ideal \(attempt phase\)/ },
+  { row: 'I/O-bound: 64 attempts × 5 calls × 1 s', name: /^io-bound: (.*throughput ÷ ideal \(agent phase|whole run with grading: throughput|fixbench's own CPU)/ },
 ];
 
 /**

@@ -30,3 +30,20 @@ export async function timed(file: string, args: string[], opts: { cwd?: string; 
   }
   return { ms, stdout: String(r.stdout ?? '') };
 }
+
+/**
+ * `timed`, plus the CPU time (user + system, ms) of the command and every descendant it waited for
+ * (git, tests, sandboxed commands), read from the shell's `times` after the command exits.
+ * @throws Error with the output tail when the command exits non-zero, or when `times` printed nothing readable.
+ */
+export async function timedWithCpu(file: string, args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ ms: number; cpuMs: number; stdout: string }> {
+  const t0 = performance.now();
+  // `times` prints the shell's user/system time, then its children's: "0m1.250s 0m0.310s".
+  const r = await execa('/bin/sh', ['-c', '"$@" 2>&1; rc=$?; times >&2; exit $rc', 'sh', file, ...args], { cwd: opts.cwd, env: opts.env, reject: false, stdin: 'ignore' });
+  const ms = performance.now() - t0;
+  if (r.exitCode !== 0) throw new Error(`${file} ${args.join(' ')} exited with ${r.exitCode ?? r.signal}:\n${String(r.stdout ?? '').slice(-3000)}`);
+  const children = String(r.stderr ?? '').trim().split('\n').at(-1) ?? '';
+  const secs = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((x) => Number(x[1]) * 60 + Number(x[2]));
+  if (secs.length !== 2) throw new Error(`cannot read the CPU time of ${file} from \`times\`: ${JSON.stringify(children)}`);
+  return { ms, cpuMs: (secs[0]! + secs[1]!) * 1000, stdout: String(r.stdout ?? '') };
+}

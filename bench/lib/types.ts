@@ -21,11 +21,20 @@ export interface SectionResult {
   /** Lines saying where the time goes: printed always, and in RESULTS.md. */
   profile: string[];
   notes: string[];
+  /** Wall time of the section (s), set by bench/run.ts. */
+  seconds?: number;
 }
 
 /** Options every section receives. */
 export interface BenchContext {
+  /** `--quick`: a smoke check (one task, one repetition); its figures are not comparable. */
   quick: boolean;
+  /**
+   * `--thorough`: the longer selections and repetitions the sections had before `npm run bench` was
+   * held to ten minutes (every bundled task for canary and compiled, more pairs for report and
+   * host-git). Default false; never together with `quick`.
+   */
+  thorough: boolean;
   /** Package root (holds tasks/ and bin/). */
   root: string;
   /** Scratch folder of this bench run, removed at the end. */

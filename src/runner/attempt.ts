@@ -153,7 +153,9 @@ export async function prepareWorkspace(task: TaskSpec, withSetup: boolean, env: 
   }
   try {
     if (withSetup) {
-      await pools.test(() => runSetup(workspace, task, opts.sandbox, opts.envCache ? { envCache: opts.envCache, onCache: (r) => (envCache = r) } : {}));
+      const setup = () => runSetup(workspace, task, opts.sandbox, opts.envCache ? { envCache: opts.envCache, onCache: (r) => (envCache = r) } : {});
+      // An empty setup runs nothing, so it takes no test slot: a new attempt never waits behind queued gradings before its first model call.
+      await (task.setup.trim() ? pools.test(setup) : setup());
       envCache ??= opts.envCache ? null : task.setup.trim() ? 'off' : null;
     }
   } catch (e) {
@@ -209,7 +211,8 @@ export function meterHooks(env: AttemptEnv, ledger: AttemptLedger | null): { hoo
     refused = true;
     env.onBudgetRefused();
   };
-  const billed = ledger ? ledger.billed : () => {};
+  const billed = ledger ? ledger.billed : async () => {};
+  const billedSync = ledger ? ledger.billedSync : () => {};
   const hooks: MeterHooks = {
     wrapClient: (client) => meteredClient(pooledClient(client, env.pools.model), env.budget, onRefused, billed),
     refuse: () => {
@@ -217,7 +220,7 @@ export function meterHooks(env: AttemptEnv, ledger: AttemptLedger | null): { hoo
       onRefused();
       return env.budget.describe();
     },
-    onCall: (c) => (billed(c), env.budget.add(c.list_usd, promptTokens(c.usage) + c.usage.output, c.cap_usd)),
+    onCall: (c) => (billedSync(c), env.budget.add(c.list_usd, promptTokens(c.usage) + c.usage.output, c.cap_usd)),
   };
   return { hooks, refused: () => refused };
 }

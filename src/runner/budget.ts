@@ -156,10 +156,11 @@ export class RunBudget {
  * and the billed retries merged into them — is counted against the run budget, and no call starts
  * once a cap is reached (see RunBudget for the overshoot guarantee).
  * A refused call throws ModelCallError kind `budget` and calls `onRefused`. `onBilled` gets every
- * billed call before its reply (or billed error) is handed on: the attempt's ledger writes and
- * fsyncs it there, so a killed process never loses a paid call (issue 14.9).
+ * billed call before its reply (or billed error) is handed on, and a promise it returns is awaited
+ * first: the attempt's ledger writes and fsyncs it there (off the event loop), so a killed process
+ * never loses a paid call (issue 14.9). A rejected `onBilled` is thrown instead of the reply.
  */
-export function meteredClient(inner: ModelClient, budget: RunBudget, onRefused: () => void, onBilled?: (call: CallRecord) => void): ModelClient {
+export function meteredClient(inner: ModelClient, budget: RunBudget, onRefused: () => void, onBilled?: (call: CallRecord) => void | Promise<void>): ModelClient {
   return {
     id: inner.id,
     async chat(messages: ChatMessage[], opts?: ChatOptions): Promise<ChatReply> {
@@ -171,12 +172,12 @@ export function meteredClient(inner: ModelClient, budget: RunBudget, onRefused: 
       try {
         const reply = await inner.chat(messages, opts);
         billed = reply.call;
-        onBilled?.(billed);
+        await onBilled?.(billed);
         return reply;
       } catch (e) {
         if (e instanceof ModelCallError && e.call && billed === null) {
           billed = e.call;
-          onBilled?.(billed);
+          await onBilled?.(billed);
         }
         throw e;
       } finally {

@@ -4,13 +4,15 @@
 import { addUsage, promptTokens, zeroUsage } from '../core/usage.ts';
 import type { CallRecord } from '../models/types.ts';
 import { budgetUsd, sumUsd } from '../pricing/cost.ts';
-import { LEDGER_FORMAT_VERSION, LedgerWriter, ledgerPath, takeInterruptedLedger } from '../store/ledger.ts';
+import { LEDGER_FORMAT_VERSION, LedgerWriter, ledgerPath, takeInterruptedLedger, type LedgerEntry } from '../store/ledger.ts';
 import type { AttemptRecord, InterruptedCalls } from '../store/records.ts';
 import type { RunBudget } from './budget.ts';
 
 export interface AttemptLedger {
-  /** Records one billed call durably (write + fsync) — call it before the reply is used. */
-  billed(call: CallRecord): void;
+  /** Records one billed call durably (write + fsync, off the event loop) — await it before the reply is used. */
+  billed(call: CallRecord): Promise<void>;
+  /** The same, blocking the event loop: for a caller that cannot wait (the metering proxy's `onCall`). */
+  billedSync(call: CallRecord): void;
   /** Billed calls of earlier, interrupted tries of this attempt (`--resume`); null when none. */
   carried: InterruptedCalls | null;
   close(): void;
@@ -40,16 +42,16 @@ export async function openAttemptLedger(
     budget.carryOver(budgetUsd(earlier), promptTokens(carried.usage) + carried.usage.output);
   }
   const writer = new LedgerWriter(ledgerPath(runDir, id.key));
+  const entry = (call: CallRecord): LedgerEntry => ({
+    format_version: LEDGER_FORMAT_VERSION, ...id, at: new Date().toISOString(),
+    usage: call.usage, list_usd: call.list_usd, billed_usd: call.billed_usd, ms: call.ms,
+    ...(call.cap_usd !== undefined ? { cap_usd: call.cap_usd } : {}),
+    ...(call.usage_unknown ? { usage_unknown: true } : {}),
+  });
   return {
     carried,
-    billed(call) {
-      writer.append({
-        format_version: LEDGER_FORMAT_VERSION, ...id, at: new Date().toISOString(),
-        usage: call.usage, list_usd: call.list_usd, billed_usd: call.billed_usd, ms: call.ms,
-        ...(call.cap_usd !== undefined ? { cap_usd: call.cap_usd } : {}),
-        ...(call.usage_unknown ? { usage_unknown: true } : {}),
-      });
-    },
+    billed: (call) => writer.write(entry(call)),
+    billedSync: (call) => writer.append(entry(call)),
     close: () => writer.close(),
   };
 }

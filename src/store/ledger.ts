@@ -3,9 +3,10 @@
 // paid for. `<run dir>/ledgers/<attempt key>.jsonl`. An attempt whose record is written has its
 // calls in the record; a ledger whose attempt has no record is folded into the re-run attempt on
 // `--resume` (`ledger-fold.ts`) and renamed so it is counted once.
-import { closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsync, fsyncSync, lstatSync, mkdirSync, openSync, write, writeSync } from 'node:fs';
 import { readdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { z } from 'zod';
 import { TokenUsage } from '../core/usage.ts';
 
@@ -39,15 +40,21 @@ export const ledgerDir = (runDir: string): string => path.join(runDir, 'ledgers'
 export const ledgerPath = (runDir: string, key: string): string => path.join(ledgerDir(runDir), `${key}.jsonl`);
 
 /**
- * Appends entries to one attempt's ledger. `append` is synchronous on purpose: write + fsync
- * return before the caller goes on, so the reply is only used once its bill is on disk.
+ * Appends entries to one attempt's ledger; each line is written and fsynced before its promise (or
+ * call) returns, so the reply is only used once its bill is on disk. `write` does the write and the
+ * fsync on libuv's thread pool, so many attempts billing at once never hold up the event loop
+ * (a synchronous fsync costs 1–30 ms here, and 64 attempts get their replies at once); `append` is
+ * the synchronous form for callers that cannot wait (the metering proxy's hook). Lines of one
+ * writer are written in call order.
  */
 export class LedgerWriter {
   #fd: number | null = null;
+  /** The last queued `write` (settled, never rejected): the next one starts after it, and `close` waits for it. */
+  #queue: Promise<void> = Promise.resolve();
   constructor(readonly file: string) {}
 
-  /** Writes one line and fsyncs it. Throws on I/O errors (the call is then not used: the attempt ends as a harness error). */
-  append(entry: LedgerEntry): void {
+  /** Opens the file once (its folder made, never through a link). */
+  #open(): number {
     if (this.#fd === null) {
       const dir = path.dirname(this.file);
       mkdirSync(dir, { recursive: true });
@@ -55,15 +62,42 @@ export class LedgerWriter {
       if (lstatSync(dir).isSymbolicLink()) throw new Error(`${dir}: is a symbolic link; fixbench never writes through links in results`);
       this.#fd = openSync(this.file, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW, 0o600);
     }
-    writeSync(this.#fd, `${JSON.stringify(LedgerEntry.parse(entry))}\n`);
-    fsyncSync(this.#fd);
+    return this.#fd;
   }
 
+  /** Writes one line and fsyncs it, blocking the event loop. Throws on I/O errors (the call is then not used: the attempt ends as a harness error). */
+  append(entry: LedgerEntry): void {
+    const fd = this.#open();
+    writeSync(fd, `${JSON.stringify(LedgerEntry.parse(entry))}\n`);
+    fsyncSync(fd);
+  }
+
+  /**
+   * Writes one line and fsyncs it off the event loop, after every earlier `write` of this writer.
+   * @throws (rejects) on I/O errors, or at once (ZodError) for an entry that does not match `LedgerEntry`.
+   */
+  write(entry: LedgerEntry): Promise<void> {
+    const line = Buffer.from(`${JSON.stringify(LedgerEntry.parse(entry))}\n`);
+    const fd = this.#open();
+    const done = this.#queue.then(async () => {
+      for (let off = 0; off < line.length; ) off += (await writeAsync(fd, line, off, line.length - off)).bytesWritten;
+      await fsyncAsync(fd);
+    });
+    this.#queue = done.catch(() => {});
+    return done;
+  }
+
+  /** Closes the file once the writes queued so far have ended (at once when none is pending). */
   close(): void {
-    if (this.#fd !== null) closeSync(this.#fd);
+    const fd = this.#fd;
+    if (fd === null) return;
     this.#fd = null;
+    void this.#queue.then(() => closeSync(fd));
   }
 }
+
+const writeAsync = promisify(write);
+const fsyncAsync = promisify(fsync);
 
 /**
  * Reads a ledger: its valid entries in order. A torn last line (the process died mid-write, before

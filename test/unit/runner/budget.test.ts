@@ -61,6 +61,44 @@ describe('RunBudget and meteredClient', () => {
   });
 });
 
+describe('meteredClient and the ledger hook (onBilled)', () => {
+  // The ledger's fsync runs off the event loop: the reply must still wait for it, or a kill could lose a paid call.
+  it('hands on a reply only after the promise onBilled returned has resolved', async () => {
+    let release!: () => void;
+    const written = new Promise<void>((r) => (release = r));
+    const seen: number[] = [];
+    const client = meteredClient(fakeClient([0.1]), new RunBudget(null), () => {}, (c) => (seen.push(c.list_usd!), written));
+    let handed = false;
+    const pending = client.chat([]).then((r) => ((handed = true), r));
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+    await new Promise((r) => setImmediate(r));
+    expect(seen).toEqual([0.1]);
+    expect(handed).toBe(false);
+    release();
+    expect((await pending).call.list_usd).toBe(0.1);
+  });
+
+  it('throws the ledger\'s failure instead of the reply, and still counts the billed call', async () => {
+    const budget = new RunBudget(null);
+    const client = meteredClient(fakeClient([0.2]), budget, () => {}, async () => {
+      throw new Error('ENOSPC: no space left on device');
+    });
+    await expect(client.chat([])).rejects.toThrow('ENOSPC');
+    expect(budget.spentUsd).toBeCloseTo(0.2);
+  });
+
+  it('waits for a billed failure\'s ledger line before throwing it', async () => {
+    const order: string[] = [];
+    const failing: ModelClient = { id: 'm', chat: async () => Promise.reject(new ModelCallError('cut', 'bad_response', 200, reply(0.3).call)) };
+    const client = meteredClient(failing, new RunBudget(null), () => {}, async () => {
+      await new Promise((r) => setImmediate(r));
+      order.push('ledger');
+    });
+    await client.chat([]).catch(() => order.push('thrown'));
+    expect(order).toEqual(['ledger', 'thrown']);
+  });
+});
+
 describe('RunBudget token cap and concurrency', () => {
   const tokReply = (tokens: number): ChatReply => ({
     message: { content: 'ok', tool_calls: [] },

@@ -30,6 +30,29 @@ describe('billed-call ledger', () => {
     expect(await readLedger(path.join(dir, 'none.jsonl'))).toEqual([]);
   });
 
+  it('write() appends off the event loop, in call order, and close() waits for pending writes', async () => {
+    const w = new LedgerWriter(ledgerPath(dir, 'k1'));
+    const writes = [1, 2, 3].map((n) => w.write(entry(n)));
+    w.close(); // closes after the three queued writes, not before
+    await Promise.all(writes);
+    await new Promise((r) => setImmediate(r));
+    expect((await readLedger(ledgerPath(dir, 'k1'))).map((e) => e.list_usd)).toEqual([0.001, 0.002, 0.003]);
+    // the synchronous form and a reopened writer append after them
+    const again = new LedgerWriter(ledgerPath(dir, 'k1'));
+    again.append(entry(4));
+    await again.write(entry(5));
+    again.close();
+    expect((await readLedger(ledgerPath(dir, 'k1'))).map((e) => e.list_usd)).toEqual([0.001, 0.002, 0.003, 0.004, 0.005]);
+  });
+
+  it('write() rejects an entry that is not a ledger entry without writing anything', async () => {
+    const w = new LedgerWriter(ledgerPath(dir, 'k1'));
+    expect(() => w.write({ ...entry(1), ms: -1 })).toThrow();
+    await w.write(entry(2));
+    w.close();
+    expect((await readLedger(ledgerPath(dir, 'k1'))).map((e) => e.list_usd)).toEqual([0.002]);
+  });
+
   it('refuses a bad line that is not the last, naming file and line', async () => {
     const w = new LedgerWriter(ledgerPath(dir, 'k1'));
     w.append(entry(1));
@@ -47,7 +70,7 @@ describe('billed-call ledger', () => {
     expect(ledger.carried).toMatchObject({ calls: 1, list_usd: 0.001 });
     expect(budget.spentUsd).toBeCloseTo(0.001, 12);
     expect(budget.spentTokens).toBe(1100);
-    ledger.billed({ usage: { ...zeroUsage(), input_uncached: 10, output: 1 }, raw_usage: null, list_usd: 0.5, billed_usd: null, ms: 1 });
+    await ledger.billed({ usage: { ...zeroUsage(), input_uncached: 10, output: 1 }, raw_usage: null, list_usd: 0.5, billed_usd: null, ms: 1 });
     ledger.close();
     const rec = foldInterrupted(makeAttempt('m', 't', 'resolved', 0.5, { calls: 1 }), ledger.carried);
     expect(rec).toMatchObject({ calls: 2, list_usd: 0.501, interrupted_calls: { calls: 1 } });
@@ -76,7 +99,7 @@ describe('billed-call ledger', () => {
 
   it('records the ceiling cost of an unknown-cost call in the ledger', async () => {
     const ledger = await openAttemptLedger(dir, { key: 'k3', model: 'm', instance_id: 't', attempt: 0 }, false, new RunBudget(null));
-    ledger.billed({ usage: { ...zeroUsage(), input_uncached: 10, output: 1 }, raw_usage: null, list_usd: null, billed_usd: null, ms: 1, cap_usd: 0.3 });
+    ledger.billedSync({ usage: { ...zeroUsage(), input_uncached: 10, output: 1 }, raw_usage: null, list_usd: null, billed_usd: null, ms: 1, cap_usd: 0.3 });
     ledger.close();
     expect((await readLedger(ledgerPath(dir, 'k3')))[0]).toMatchObject({ list_usd: null, cap_usd: 0.3 });
   });
