@@ -1,6 +1,7 @@
 // Renders report view models to HTML pages with handlebars: a private handlebars environment, the
 // templates in `templates/` (pages `*-page.hbs` and `layout.hbs`, every other file a partial),
-// escaping `{{ }}` only. No file writing here.
+// escaping `{{ }}` only. Attempt pages, thousands per report, are written in TypeScript with the
+// same escaping (src/report/attempt-html.ts). No file writing here.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
