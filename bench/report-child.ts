@@ -1,23 +1,26 @@
 // Child process of the report bench (bench/report.ts): builds the report of the seeded synthetic run
 // of 20 models × 500 tasks × 3 attempts (bench/lib/synthetic.ts `syntheticRun`) with the source
 // tree at <root> — the current one, or the baseline commit's — into <outDir>, attempt pages
-// included. Prints one JSON line: build_ms (wall), cpu_ms (user + system of this process during the
-// build), index_bytes, pages_bytes (all attempt pages and the files beside them under attempts/), pages.
+// included. With a run folder as third argument, builds that run's report instead, as `fixbench
+// report` does (`buildReportFromRun`: projected records for the index, whole records per page).
+// Prints one JSON line: build_ms (wall), cpu_ms (user + system of this process during the build),
+// index_bytes, pages_bytes (all attempt pages and the files beside them under attempts/), pages.
 //
-//   node --import tsx bench/report-child.ts <root> <outDir>
+//   node --import tsx bench/report-child.ts <root> <outDir> [<runDir>]
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
-const [root, outDir] = process.argv.slice(2);
-if (!root || !outDir) throw new Error('usage: report-child.ts <source root> <out dir>');
+const [root, outDir, runDir] = process.argv.slice(2);
+if (!root || !outDir) throw new Error('usage: report-child.ts <source root> <out dir> [<run dir>]');
 const { buildReport } = (await import(pathToFileURL(path.join(root, 'src/report/build.ts')).href)) as typeof import('../src/report/build.ts');
 const { syntheticRun } = (await import(pathToFileURL(path.join(root, 'bench/lib/synthetic.ts')).href)) as typeof import('./lib/synthetic.ts');
-const { header, attempts } = syntheticRun();
+const fromRun = runDir ? ((await import(pathToFileURL(path.join(root, 'src/report/build-run.ts')).href)) as typeof import('../src/report/build-run.ts')).buildReportFromRun : null;
+const synthetic = fromRun ? null : syntheticRun();
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
-const index = await buildReport({ header, attempts, outDir });
+const index = fromRun ? await fromRun({ runDir: runDir!, outDir }) : await buildReport({ ...synthetic!, outDir });
 const buildMs = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 let pagesBytes = 0;

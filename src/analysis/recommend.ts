@@ -200,11 +200,22 @@ function pick(cands: Candidate[], criterion: Criterion, target: number | null): 
   const cheaper = (a: Candidate, b: Candidate) => usdDiff(a.totals, b.totals) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || rateOf(b.totals) - rateOf(a.totals) || byLabel(a.label, b.label);
   const better = (a: Candidate, b: Candidate) => rateOf(b.totals) - rateOf(a.totals) || usdDiff(a.totals, b.totals) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || byLabel(a.label, b.label);
   if (criterion.kind === 'budget') {
-    const within = cands.filter((c) => usdOf(c.totals) <= criterion.usdPerTask + EPS).sort(better);
-    return within.length ? { pick: within[0]!, met: true } : { pick: [...cands].sort(cheaper)[0]!, met: false };
+    const within = least(cands, better, (c) => usdOf(c.totals) <= criterion.usdPerTask + EPS);
+    return within ? { pick: within, met: true } : { pick: least(cands, cheaper)!, met: false };
   }
-  const reaching = cands.filter((c) => rateOf(c.totals) >= target! - RATE_SLACK).sort(cheaper);
-  return reaching.length ? { pick: reaching[0]!, met: true } : { pick: [...cands].sort(better)[0]!, met: false };
+  const reaching = least(cands, cheaper, (c) => rateOf(c.totals) >= target! - RATE_SLACK);
+  return reaching ? { pick: reaching, met: true } : { pick: least(cands, better)!, met: false };
+}
+
+/**
+ * The first of the candidates passing `keep` that no later one precedes under `order`: what a stable
+ * sort's first element would be, in one pass (the leave-one-task-out folds pick hundreds of times
+ * among hundreds of candidates). Undefined when none passes.
+ */
+function least(cands: readonly Candidate[], order: (a: Candidate, b: Candidate) => number, keep: (c: Candidate) => boolean = () => true): Candidate | undefined {
+  let best: Candidate | undefined;
+  for (const c of cands) if (keep(c) && (best === undefined || order(c, best) < 0)) best = c;
+  return best;
 }
 
 function estimate(scores: readonly TaskScore[]): Estimate {

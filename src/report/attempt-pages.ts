@@ -5,12 +5,13 @@
 // missing, unreadable or foreign manifest means every page is written. An incremental build leaves
 // the folder byte-identical to a full one (test/unit/report/incremental.test.ts).
 import { readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import { ATTEMPTS_DIR, ATTEMPT_CSS_PATH, attemptPagePath } from './paths.ts';
 import { attemptPageCodeVersion } from './page-digest.ts';
 import { ATTEMPT_CSS, renderAttemptHtml } from './render.ts';
+import { PageWriter } from './page-writer.ts';
 import type { AttemptPageView } from './trajectory.ts';
 
 /** The manifest of a report folder's attempt pages: which template wrote them and each page's digest and size. */
@@ -60,31 +61,32 @@ export async function writeAttemptPages(outDir: string, jobs: Iterable<PageJob> 
   await mkdir(join(outDir, ATTEMPTS_DIR), { recursive: true });
   const css = join(outDir, ATTEMPT_CSS_PATH);
   if ((await readFile(css, 'utf8').catch(() => null)) !== ATTEMPT_CSS) await writeFile(css, ATTEMPT_CSS, 'utf8');
-  const made = new Map<number, Promise<unknown>>(); // one mkdir per contender folder, awaited by every page in it
   const counts: PagesWritten = { written: 0, unchanged: 0, removed: 0 };
   const work: Array<Promise<void>> = [];
-  for await (const job of jobs) {
-    work.push(limit(async () => {
-      const rel = attemptPagePath(job.contenderIndex, job.taskIndex);
-      const key = rel.slice(ATTEMPTS_DIR.length + 1);
-      const page = await job.prepare();
-      const digest = page.digest;
-      const old = before?.pages[key];
-      if (reuse && old && old.digest === digest && (await sizeOf(join(outDir, rel))) === old.bytes) {
-        after.pages[key] = old;
-        counts.unchanged++;
-        return;
-      }
-      const html = renderAttemptHtml(await page.view());
-      let folder = made.get(job.contenderIndex);
-      if (!folder) made.set(job.contenderIndex, (folder = mkdir(join(outDir, dirname(rel)), { recursive: true })));
-      await folder;
-      await writeFile(join(outDir, rel), html, 'utf8');
-      after.pages[key] = { digest, bytes: Buffer.byteLength(html) };
-      counts.written++;
-    }));
+  const writer = new PageWriter(); // pages are written by a worker thread, in batches (src/report/page-writer.ts)
+  try {
+    for await (const job of jobs) {
+      work.push(limit(async () => {
+        const rel = attemptPagePath(job.contenderIndex, job.taskIndex);
+        const key = rel.slice(ATTEMPTS_DIR.length + 1);
+        const page = await job.prepare();
+        const digest = page.digest;
+        const old = before?.pages[key];
+        if (reuse && old && old.digest === digest && (await sizeOf(join(outDir, rel))) === old.bytes) {
+          after.pages[key] = old;
+          counts.unchanged++;
+          return;
+        }
+        const html = renderAttemptHtml(await page.view());
+        await writer.write(join(outDir, rel), html);
+        after.pages[key] = { digest, bytes: Buffer.byteLength(html) };
+        counts.written++;
+      }));
+    }
+    await Promise.all(work);
+  } finally {
+    await writer.close(); // every page on disk (or the first write's error) before the manifest names them
   }
-  await Promise.all(work);
   for (const key of Object.keys(before?.pages ?? {})) {
     if (after.pages[key] || !PAGE_PATH.test(key)) continue;
     await rm(join(outDir, ATTEMPTS_DIR, key), { force: true });

@@ -1,12 +1,14 @@
 // Renders report view models to HTML pages with handlebars: a private handlebars environment, the
 // templates in `templates/` (pages `*-page.hbs` and `layout.hbs`, every other file a partial),
-// escaping `{{ }}` only. No file writing here.
+// escaping `{{ }}` only. Attempt pages, thousands per report, are written in TypeScript with the
+// same escaping (src/report/attempt-html.ts). No file writing here.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { InertSvg } from './chart.ts';
 import { REPORT_SCRIPT, REPORT_SCRIPT_CSP, SORT_SCRIPT, SORT_SCRIPT_CSP } from './sortable.ts';
 import type { AttemptPageView } from './trajectory.ts';
+import { attemptHtml } from './attempt-html.ts';
 import type { ReportViewModel } from './view-model.ts';
 import type { SiteViewModel } from './site.ts';
 import { compileOptions, loadPrecompiled, PRECOMPILED_FILE } from './templates-precompiled.ts';
@@ -14,7 +16,7 @@ import { compileOptions, loadPrecompiled, PRECOMPILED_FILE } from './templates-p
 const TEMPLATES_DIR = new URL('./templates/', import.meta.url);
 
 type Template = (context: unknown) => string;
-type PageName = 'layout' | 'attempt-page' | 'site-page';
+type PageName = 'layout' | 'site-page';
 let pages: Map<PageName, Template> | null = null;
 
 const isPage = (name: string): boolean => name === 'layout' || name.endsWith('-page');
@@ -90,9 +92,13 @@ export function attemptPageTemplateVersion(): string {
   return templateVersion;
 }
 
-/** An attempt page (record + trajectory) as an HTML string; no script, everything escaped; styled by {@link ATTEMPT_CSS} at `../attempt.css`. */
+/**
+ * An attempt page (record + trajectory) as an HTML string; no script, everything escaped; styled by
+ * {@link ATTEMPT_CSS} at `../attempt.css`. Written in TypeScript (src/report/attempt-html.ts), not a
+ * template: thousands of pages per report.
+ */
 export function renderAttemptHtml(vm: AttemptPageView): string {
-  return page('attempt-page')(vm);
+  return attemptHtml(vm);
 }
 
 /** The site index (every run, trends) as an HTML string. */

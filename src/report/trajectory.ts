@@ -53,7 +53,7 @@ export interface StepView {
   context: string;
 }
 
-/** Everything `templates/attempt-page.hbs` shows: every attempt of one contender at one task (one matrix cell). */
+/** Everything an attempt page (src/report/attempt-html.ts) shows: every attempt of one contender at one task (one matrix cell). */
 export interface AttemptPageView {
   title: string;
   contender: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMs, formatPct, formatTokens, formatUsd } from '../../../src/report/format.ts';
+import { formatInt, formatMs, formatPct, formatTokens, formatUsd } from '../../../src/report/format.ts';
 
 describe('formatUsd', () => {
   it.each([
@@ -47,5 +47,19 @@ describe('formatMs', () => {
     expect(formatMs(1_800_000)).toBe('30.0 min');
     expect(formatMs(7_200_000)).toBe('2.0 h');
     expect(formatMs(null)).toBe('—');
+  });
+});
+
+describe('formatInt', () => {
+  it('groups thousands exactly as Intl en-US does, rounding first', () => {
+    expect(formatInt(1234567)).toBe('1,234,567');
+    expect(formatInt(-1234.5)).toBe('-1,234');
+    expect(formatInt(999.5)).toBe('1,000');
+    const intl = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+    const edge = [0, -0, -0.4, 0.5, 12, 123, 1000, 100000, -999999.6, 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53, 1e21, NaN, Infinity, -Infinity];
+    let seed = 7;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const spread = Array.from({ length: 5000 }, () => (next() - 0.5) * 10 ** (next() * 17));
+    for (const v of [...edge, ...spread]) expect(formatInt(v), String(v)).toBe(intl.format(Math.round(v)));
   });
 });

@@ -1,0 +1,10 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+const [root, outDir, pagesArg] = process.argv.slice(2);
+const { buildReport } = await import(pathToFileURL(path.join(root, 'src/report/build.ts')).href);
+const { syntheticRun } = await import(pathToFileURL(path.join(root, 'bench/lib/synthetic.ts')).href);
+const run = syntheticRun();
+const c0 = process.cpuUsage(); const t0 = performance.now();
+await buildReport({ ...run, outDir, attemptPages: pagesArg === 'pages' });
+const c = process.cpuUsage(c0);
+console.log(path.basename(root), pagesArg, 'wall', (performance.now() - t0).toFixed(0), 'cpu', ((c.user + c.system) / 1000).toFixed(0), 'user', (c.user/1000).toFixed(0), 'sys', (c.system/1000).toFixed(0));

@@ -1,0 +1,30 @@
+// The report's page writer (src/report/page-writer.ts): every queued file is on disk when `close`
+// resolves (folders made as needed), and a failed write surfaces as an error naming the file.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PageWriter } from '../../../src/report/page-writer.ts';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'fixbench-page-writer-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('PageWriter', () => {
+  it('writes every queued file, across batches and folders, before close resolves', async () => {
+    const w = new PageWriter();
+    const files = Array.from({ length: 300 }, (_, i) => path.join(tmp, 'ok', String(i % 7), `${i}.html`));
+    for (const [i, f] of files.entries()) await w.write(f, `page ${i} · ü`);
+    await w.close();
+    for (const [i, f] of files.entries()) expect(readFileSync(f, 'utf8')).toBe(`page ${i} · ü`);
+  });
+
+  it('rejects with the file that could not be written', async () => {
+    writeFileSync(path.join(tmp, 'blocker'), 'a file where a folder should be');
+    const w = new PageWriter();
+    const bad = path.join(tmp, 'blocker', 'sub', '0.html');
+    await w.write(bad, 'x');
+    await expect(w.close()).rejects.toThrow(`cannot write ${bad}`);
+    // a failure is kept: later writes are refused too
+    await expect(w.write(path.join(tmp, 'later.html'), 'y')).rejects.toThrow(`cannot write ${bad}`);
+  });
+});
