@@ -49,8 +49,23 @@ async function files(dir: string, rel = ''): Promise<string[]> {
 }
 
 /**
+ * A line of the sidecar index (src/store/attempt-index.ts) without its last three entries (line number,
+ * byte offset and length in attempts.jsonl): they follow the finishing order, as attempts.jsonl's
+ * line order does. Any other line is returned unchanged.
+ */
+function withoutLinePlace(line: string): string {
+  if (!line.startsWith('[')) return line;
+  try {
+    const a = JSON.parse(line) as unknown;
+    return Array.isArray(a) ? JSON.stringify(a.slice(0, -3)) : line;
+  } catch {
+    return line;
+  }
+}
+
+/**
  * Compares two folders file by file after `withoutTimes` (every file present on both sides; the
- * content of all but `notCompared` ones; the lines of `.jsonl` files in sorted order).
+ * content of all but `notCompared` ones; the lines of `.jsonl` files in sorted order, the sidecar index's without their place in attempts.jsonl).
  * @returns one line per difference (a file only on one side, or the first differing line of a file); empty when the same.
  */
 export async function sameApartFromTimes(a: string, b: string): Promise<string[]> {
@@ -63,7 +78,9 @@ export async function sameApartFromTimes(a: string, b: string): Promise<string[]
     // Records are appended as attempts finish: with attempts running at once, in finishing order.
     const read = async (dir: string) => {
       const t = withoutTimes(await readFile(path.join(dir, f), 'utf8'));
-      return f.endsWith('.jsonl') ? t.split('\n').sort().join('\n') : t;
+      if (!f.endsWith('.jsonl')) return t;
+      const lines = t.split('\n');
+      return (path.basename(f) === 'attempts.index.jsonl' ? lines.map(withoutLinePlace) : lines).sort().join('\n');
     };
     const [ta, tb] = [await read(a), await read(b)];
     if (ta === tb) continue;

@@ -49,4 +49,14 @@ describe('sameApartFromTimes (the compiled-vs-uncompiled check)', () => {
   it('leaves numbers that are not times alone', () => {
     expect(withoutTimes('"calls":5,"steps":12 resolved 3/16')).toBe('"calls":5,"steps":12 resolved 3/16');
   });
+  it("the sidecar index's line places follow the finishing order: ignored; its outcome is not", async () => {
+    const header = '{"attempts_index":1}\n';
+    const x = (o: string, line: number, off: number) => JSON.stringify(['k1', 'gold', 'js-csv-4', 0, o, 0, null, 0, 0, 0, 0, 0, 0, line, off, 12613]);
+    const y = (line: number, off: number) => JSON.stringify(['k2', 'noop', 'js-csv-4', 0, 'unresolved', 0, null, 0, 0, 0, 0, 0, 0, line, off, 9000]);
+    const a = await side('a5', { 'attempts.index.jsonl': `${header}${x('resolved', 1, 0)}\n${y(2, 12613)}\n` });
+    const b = await side('b5', { 'attempts.index.jsonl': `${header}${y(1, 0)}\n${x('resolved', 2, 9000)}\n` });
+    const c = await side('c5', { 'attempts.index.jsonl': `${header}${y(1, 0)}\n${x('unresolved', 2, 9000)}\n` });
+    expect(await sameApartFromTimes(a, b)).toEqual([]);
+    expect(await sameApartFromTimes(a, c)).toHaveLength(1);
+  });
 });
