@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { canaryHosts, checkCanaries, inferRunner, planCanaries, tailOfTest, type CanaryPlan } from '../../../src/evaluation/canary.ts';
 import { compareChannels, planSecondChannel } from '../../../src/evaluation/channels.ts';
+import { variantTitle } from '../../../src/evaluation/canary-mutate.ts';
 import { judgeRun, type Guard } from '../../../src/evaluation/integrity.ts';
 import { parseReportText, reportKind, type TestResults } from '../../../src/evaluation/parse/index.ts';
 
@@ -179,6 +180,84 @@ describe('mutated canaries', () => {
     const r = checkCanaries(p, forged);
     expect(r.problem).toMatch(/reported more than once/);
     expect(r.canaries.fail).toBe('error');
+  });
+});
+
+describe('mutated canaries a patch cannot single out by title (it reads the test files before test.patch)', () => {
+  // test.patch edits an existing test (its title stays: the patch knows it) and adds two.
+  const FINAL = [
+    "const { describe, it } = require('node:test');",
+    "const assert = require('node:assert/strict');",
+    "const { parse } = require('../src');",
+    "describe('parse', () => {",
+    "  it('parses hours', () => {",
+    "    assert.equal(parse('1h'), 3600000);",
+    "  });",
+    "  it('parses minutes', () => {",
+    "    assert.equal(parse('2m'), 120001);",
+    "  });",
+    "  it('parses days', () => {",
+    "    assert.equal(parse('1d'), 86400000);",
+    "  });",
+    "  it('parses whole weeks', () => {",
+    "    assert.equal(parse('1w'), 604800000);",
+    "  });",
+    "});",
+    "",
+  ].join('\n');
+  const PATCH = [
+    'diff --git a/test/p.test.js b/test/p.test.js',
+    '--- a/test/p.test.js',
+    '+++ b/test/p.test.js',
+    '@@ -6,6 +6,12 @@',
+    "     assert.equal(parse('1h'), 3600000);",
+    '   });',
+    "   it('parses minutes', () => {",
+    "-    assert.equal(parse('2m'), 120000);",
+    "+    assert.equal(parse('2m'), 120001);",
+    '   });',
+    "+  it('parses days', () => {",
+    "+    assert.equal(parse('1d'), 86400000);",
+    '+  });',
+    "+  it('parses whole weeks', () => {",
+    "+    assert.equal(parse('1w'), 604800000);",
+    '+  });',
+    ' });',
+    '',
+  ].join('\n');
+  const known = new Set(['parses hours', 'parses minutes']);
+  const task = { FAIL_TO_PASS: ['test/p.test.js > parse > parses minutes', 'test/p.test.js > parse > parses days'], PASS_TO_PASS: ['test/p.test.js > parse > parses hours'], test_patch: PATCH };
+
+  it('regression: mutates only tests test.patch brought, never the edited test whose title the patch knows (its mutant\'s new title would mark it)', () => {
+    for (let i = 0; i < 30; i++) {
+      const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FINAL]]), null, task));
+      const fails = p.tests.filter((t) => t.must === 'FAILED');
+      expect(fails.map((t) => t.original).sort()).toEqual(['parse > parses days', 'parse > parses whole weeks']);
+      // A forger taking, of each near-twin pair, the one with a title it knows for the original finds no pair with one.
+      for (const t of fails) expect(known.has(t.original!.slice('parse > '.length))).toBe(false);
+      for (const t of p.tests) expect(FINAL.includes(`'${t.title}'`), t.title).toBe(false);
+      expect(p.guess).toBe(1 / 4);
+      expect(p.weak).toEqual([]);
+    }
+  });
+
+  it('when test.patch brings no test (it only edits known ones), the copies are marked by their titles: odds 1, the file is weak', () => {
+    const editOnly = PATCH.replace('@@ -6,6 +6,12 @@', '@@ -6,6 +6,6 @@').split('\n').filter((l) => !/^\+ {2}(it\(|  assert\.equal\(parse\('1[dw]'|\}\);)/.test(l)).join('\n');
+    const text = FINAL.split('\n').filter((_, i) => i < 10 || i > 15).join('\n');
+    const p = plan(planCanaries('node:test', new Map([['test/p.test.js', text]]), null, { ...task, test_patch: editOnly }));
+    expect(p.tests.filter((t) => t.must === 'FAILED').length).toBeGreaterThan(0);
+    expect(p.guess).toBe(1);
+    expect(p.weak).toEqual(['test/p.test.js']);
+  });
+
+  it('regression: a copy\'s title has its original\'s word count (an added word marked the longer title of a pair as the copy)', () => {
+    const titles = ['parses hours', 'parses minutes', 'parses days', 'parses whole weeks', 'rejects empty input'];
+    for (let i = 0; i < 60; i++) {
+      const t = variantTitle('parses whole weeks', titles, new Set(titles));
+      expect(t.split(' ')).toHaveLength(3);
+      expect(titles).not.toContain(t);
+      expect(variantTitle('parses days', titles, new Set(titles)).split(' ')).toHaveLength(2);
+    }
   });
 });
 
