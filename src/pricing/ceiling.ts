@@ -27,12 +27,15 @@ export function ceilingRow(sheet: Pick<PriceSheet, 'models'>): PriceRow | null {
 }
 
 /**
- * `{cap_usd}` for a call whose `list_usd` is null but whose tokens are known: its tokens at the
- * ceiling row (USD). `{}` when the cost is known, the tokens are unknown, or there is no ceiling.
- * The call's `list_usd` stays null (unknown, never a guess); `cap_usd` only feeds the caps.
+ * `{cap_usd}` for a call whose `list_usd` is null: its tokens at the ceiling row (USD), or, when its
+ * tokens are unknown (`usageMissing`), the tokens `bound` gives (`unknownUsageBound`: the request's
+ * size and `max_tokens`) at that row — never 0. `{}` when the cost is known, there is no ceiling, or
+ * the tokens are unknown and no bound was given. The call's `list_usd` stays null (unknown, never a
+ * guess); `cap_usd` only feeds the caps.
  */
-export function ceilingCost(listUsd: number | null, usage: TokenUsage | null, usageMissing: boolean, ceiling: PriceRow | null | undefined): { cap_usd?: number } {
-  if (listUsd !== null || usageMissing || !usage || !ceiling) return {};
+export function ceilingCost(listUsd: number | null, usage: TokenUsage | null, usageMissing: boolean, ceiling: PriceRow | null | undefined, bound?: TokenUsage): { cap_usd?: number } {
+  if (listUsd !== null || !ceiling) return {};
+  if (usageMissing || !usage) return bound ? { cap_usd: callCostUsd(bound, ceiling)! } : {};
   return { cap_usd: callCostUsd(usage, ceiling)! };
 }
 
