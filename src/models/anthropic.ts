@@ -157,7 +157,7 @@ export class AnthropicClient implements ModelClient {
     return {
       usage: n.usage,
       raw_usage: n.raw,
-      ...replyPricing(this.#cfg, n.usage, n.missing, served, n.missing ? unknownUsageBound(sent.request, sent.received()).usage : undefined),
+      ...replyPricing(this.#cfg, n.usage, n.missing, served, { bound: n.missing ? unknownUsageBound(sent.request, sent.received()) : undefined }),
       billed_usd: null,
       ms,
       ...(n.missing ? { usage_unknown: true } : {}),

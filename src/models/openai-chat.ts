@@ -191,7 +191,7 @@ export class OpenAIChatClient implements ModelClient {
     return {
       usage: n.usage,
       raw_usage: n.raw,
-      ...replyPricing(this.#cfg, n.usage, n.missing, served, n.missing ? unknownUsageBound(sent.request, sent.received()).usage : undefined),
+      ...replyPricing(this.#cfg, n.usage, n.missing, served, { bound: n.missing ? unknownUsageBound(sent.request, sent.received()) : undefined, billed: n.billed_usd }),
       billed_usd: n.billed_usd,
       ms,
       ...(n.missing ? { usage_unknown: true } : {}),

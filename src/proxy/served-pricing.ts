@@ -15,9 +15,9 @@ import type { ExtractedUsage } from './usage.ts';
  * usage in the reply the bound of `sent` (the request body as sent upstream and the reply bytes
  * received: `unknownUsageBound`), never 0.
  */
-export function proxyCallPricing(opts: Pick<MeteringProxyOptions, 'price' | 'servedPricer' | 'ceiling'>, usage: ExtractedUsage | null, sent?: { request: Buffer; received: number }): Pick<CallRecord, 'list_usd' | 'served_model' | 'price_key' | 'cap_usd'> {
-  const bound = !usage && sent ? unknownUsageBound(sent.request.toString('utf8'), sent.received).usage : undefined;
-  const cap = (list: number | null) => ceilingCost(list, usage?.usage ?? null, !usage, opts.ceiling, bound);
+export function proxyCallPricing(opts: Pick<MeteringProxyOptions, 'price' | 'servedPricer' | 'ceiling'>, usage: ExtractedUsage | null, sent?: { request: Buffer; received: number }): Pick<CallRecord, 'list_usd' | 'served_model' | 'price_key' | 'cap_usd' | 'cap_bound'> {
+  const bound = !usage && sent ? unknownUsageBound(sent.request.toString('utf8'), sent.received) : undefined;
+  const cap = (list: number | null) => ceilingCost(list, usage?.usage ?? null, !usage, opts.ceiling, { bound, billed: usage?.billed_usd ?? null, priced: !opts.servedPricer && opts.price !== null });
   if (!opts.servedPricer) {
     const list = usage ? callCostUsd(usage.usage, opts.price) : null;
     return { list_usd: list, ...cap(list) };

@@ -6,7 +6,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { proxyCallPricing } from './served-pricing.ts';
-import { cappedUsd } from '../pricing/ceiling.ts';
+import { cappedUsd, unboundedCost } from '../pricing/ceiling.ts';
 import { secretRedactor } from '../core/redact.ts';
 import { pipeSse } from './sse-redact.ts';
 import { serveOnSocket } from './socket.ts';
@@ -44,7 +44,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
   const up = opts.upstream;
   const scrub = secretRedactor([up.apiKey]);
   const spentUsd = () => calls.reduce((s, c) => s + (cappedUsd(c) ?? 0), 0);
-  const unknownCostCalls = () => calls.filter((c) => cappedUsd(c) === null).length;
+  const unknownCostCalls = () => calls.filter(unboundedCost).length;
 
   const record = (call: ProxyCall) => {
     calls.push(call);

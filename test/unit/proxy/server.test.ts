@@ -244,6 +244,25 @@ describe('metering proxy: guards', () => {
     expect((err as Error).message).toContain('cap of');
   });
 
+  it('regression: under a cap, a router reply naming a model with no row (cost neither known nor stated) stops further calls; a stated cost does not', async () => {
+    const ceiling = { input: '10', output: '40' };
+    const { upstream, proxy, client } = await setup([{ json: chatCompletion('a', USAGE) }, { json: chatCompletion('b', USAGE) }], { capUsd: 1, ceiling, servedPricer: () => null });
+    const ask = (c: OpenAI) => c.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] });
+    await ask(client);
+    expect(proxy.calls[0]).toMatchObject({ list_usd: null, price_key: null });
+    expect(proxy.calls[0]!.cap_usd).toBeCloseTo((1000 * 10 + 200 * 40) / 1e6, 12); // far under the cap, yet no bound
+    const err = await ask(client).catch((e: unknown) => e);
+    expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(402);
+    expect(upstream.requests).toHaveLength(1);
+    await proxy.close();
+    await upstream.close();
+    const stated = await setup([{ json: chatCompletion('a', { ...USAGE, cost: 0.02 }) }, { json: chatCompletion('b', USAGE) }], { capUsd: 1, ceiling, servedPricer: () => null });
+    await ask(stated.client);
+    expect(stated.proxy.calls[0]).toMatchObject({ list_usd: null, cap_usd: 0.02, cap_bound: true });
+    await ask(stated.client);
+    expect(stated.upstream.requests).toHaveLength(2);
+  });
+
   it('records a call the client abandoned after it was sent, at an unknown cost, so the cap then stops further calls', async () => {
     const { upstream, proxy, client } = await setup([{ json: chatCompletion('slow', USAGE), delayMs: 300 }, { json: chatCompletion('b', USAGE) }], { capUsd: 1 });
     const abort = new AbortController();
