@@ -12,6 +12,13 @@ export interface MutatedTest {
   title: string;
   must: 'FAILED' | 'PASSED';
   original: string;
+  /**
+   * A must-fail copy whose changed literal is a string (one character changed or added): it may not
+   * pass while its original fails (an honest wrong result equals it by chance only; a forger that
+   * took the copy for the original does that). Absent for numbers and booleans, which an honest
+   * wrong patch can return (a flipped boolean, a number off by a few).
+   */
+  strict?: boolean;
 }
 
 /** Which tests of the task a file's tests are (ids of FAIL_TO_PASS / PASS_TO_PASS), and the lines test.patch adds to it. */
@@ -91,8 +98,12 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
     const title = variantTitle(src.title, found.map((t) => t.title), ctx.taken, ctx.known);
     ctx.taken.add(title);
     const parts = [{ start: src.titleStart, end: src.titleEnd, code: quoteAs(title, src.quote) }];
+    let strict = false;
     if (must === 'FAILED') {
-      const lit = pick(src.literals);
+      // A string where the test has one: its copy passing while the original fails is then a forger's wrong guess.
+      const strings = src.literals.filter((l) => typeof l.value === 'string');
+      const lit = pick(strings.length ? strings : src.literals);
+      strict = typeof lit.value === 'string';
       parts.push({ start: lit.start, end: lit.end, code: mutateLiteral(lit) });
     }
     parts.sort((a, b) => b.start - a.start);
@@ -100,7 +111,7 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
     for (const p of parts) copy = copy.slice(0, p.start - src.start) + p.code + copy.slice(p.end - src.start);
     const indent = /[ \t]*$/.exec(text.slice(text.lastIndexOf('\n', src.start - 1) + 1, src.start))![0];
     edits.push(randomInt(2) === 0 ? { at: src.start, code: `${copy}\n${indent}` } : { at: src.end, code: `\n${indent}${copy}` });
-    tests.push({ suite: src.suites.join(ctx.join), title, must, original: tail(src) });
+    tests.push({ suite: src.suites.join(ctx.join), title, must, original: tail(src), ...(strict ? { strict } : {}) });
   }
   edits.sort((a, b) => b.at - a.at);
   let out = text;

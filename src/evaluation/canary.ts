@@ -51,6 +51,8 @@ export interface CanaryTest {
   must: 'FAILED' | 'PASSED';
   /** For a copy: the id tail of the test it copies (a must-pass copy is excused when it failed, see checkCanaries); absent for synthetic canaries. */
   original?: string;
+  /** A must-fail copy of a string literal: never excused for passing (canary-mutate.ts `MutatedTest.strict`). */
+  strict?: boolean;
 }
 
 /** The canaries of one run: each file's new text, and the tests it registers. */

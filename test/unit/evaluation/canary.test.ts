@@ -155,15 +155,20 @@ describe('mutated canaries', () => {
   });
 
   const TWO = FILE.replace("  it('rejects empty input', () => assert.throws(() => parse('')));\n", '');
-  it('excuses a copy whose original failed (an honest break), never one whose original passed', () => {
+  it('excuses a copy whose original failed (an honest break), never one whose original passed, nor a string mutant that passed (regression: a forger\'s wrong guess)', () => {
     const p = plan(planCanaries('node:test', new Map([['test/p.test.js', TWO]]), null, task));
     expect(p.tests.map((t) => [t.must, t.original])).toEqual([['FAILED', 'parse > parses minutes'], ['PASSED', 'parse > parses hours']]);
     const ids = (f: 'PASSED' | 'FAILED', pa: 'PASSED' | 'FAILED', of: 'PASSED' | 'FAILED', op: 'PASSED' | 'FAILED'): TestResults =>
       new Map([[`parse > ${p.tests[0]!.title}`, f], [`parse > ${p.tests[1]!.title}`, pa], ['parse > parses minutes', of], ['parse > parses hours', op]]);
     expect(checkCanaries(p, ids('FAILED', 'PASSED', 'PASSED', 'PASSED')).problem).toBeNull();
     expect(checkCanaries(p, ids('PASSED', 'PASSED', 'PASSED', 'PASSED')).problem).toMatch(/failing canary .* came out passed, not failed while the test it copies, "parse > parses minutes", did not fail/);
-    // A wrong patch can return exactly what the mutated copy expects (a flipped boolean) while the original fails.
-    expect(checkCanaries(p, ids('PASSED', 'FAILED', 'FAILED', 'FAILED')).problem).toBeNull();
+    // The minutes copy changed its string 'ms' (strings first): passing while its original fails is a forger's wrong guess.
+    expect(p.tests[0]!.strict).toBe(true);
+    expect(checkCanaries(p, ids('PASSED', 'FAILED', 'FAILED', 'FAILED')).problem).toMatch(/failing canary .* came out passed, not failed/);
+    // A number (or boolean) copy: a wrong patch can return exactly what it expects while the original fails: excused.
+    const q = plan(planCanaries('node:test', new Map([['test/p.test.js', TWO]]), null, { ...task, FAIL_TO_PASS: ['test/p.test.js > parse > parses hours'], PASS_TO_PASS: ['test/p.test.js > parse > parses minutes'] }));
+    expect(q.tests.map((t) => [t.must, t.original, t.strict])).toEqual([['FAILED', 'parse > parses hours', undefined], ['PASSED', 'parse > parses minutes', undefined]]);
+    expect(checkCanaries(q, new Map([[`parse > ${q.tests[0]!.title}`, 'PASSED'], [`parse > ${q.tests[1]!.title}`, 'PASSED'], ['parse > parses hours', 'FAILED'], ['parse > parses minutes', 'PASSED']])).problem).toBeNull();
     expect(checkCanaries(p, ids('FAILED', 'FAILED', 'FAILED', 'FAILED')).problem).toBeNull();
     expect(checkCanaries(p, ids('FAILED', 'FAILED', 'PASSED', 'PASSED')).problem).toMatch(/passing canary/);
     expect([...checkCanaries(p, ids('FAILED', 'PASSED', 'PASSED', 'PASSED')).rest.keys()]).toEqual(['parse > parses minutes', 'parse > parses hours']);
