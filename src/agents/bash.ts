@@ -13,7 +13,7 @@ import { taskRuntimeExecOptions } from '../workspace/node-runtime.ts';
 import type { Agent, AgentLimits, AttemptContext, AttemptResult, TrajectoryStep } from './types.ts';
 
 import { BASH_TRAJECTORY_FORMAT } from '../core/trajectory.ts';
-import { cappedUsd } from '../pricing/ceiling.ts';
+import { capStop, cappedUsd } from '../pricing/ceiling.ts';
 
 /** Format of the trajectory handed to `AttemptContext.saveTrajectory` (schema: src/core/trajectory.ts). */
 export const TRAJECTORY_FORMAT = BASH_TRAJECTORY_FORMAT;
@@ -278,10 +278,8 @@ class BashAttempt {
   limitReached(): Ending | null {
     const limits = this.limits;
     if (this.ctx.signal?.aborted) return { exit: 'env_error', error: 'interrupted' };
-    const spent = this.spentUsd() ?? 0;
-    if (limits.costUsd !== null && spent >= limits.costUsd) {
-      return { exit: 'cost_limit', error: `cost limit of ${limits.costUsd} USD reached (${spent.toFixed(6)} USD at list price)` };
-    }
+    const overCap = capStop(limits.costUsd, this.calls);
+    if (overCap) return { exit: 'cost_limit', error: overCap };
     if (this.now() - this.startMs >= limits.wallMs) return { exit: 'time_limit', error: `wall time limit of ${round(limits.wallMs / 1000)} s reached` };
     if (this.trajectory.length >= limits.steps) return { exit: 'step_limit', error: `step limit of ${limits.steps} reached` };
     return null;

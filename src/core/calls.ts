@@ -37,10 +37,17 @@ export const CallRecord = z.object({
   price_key: z.string().nullable().optional(),
   /**
    * USD this call counted against the caps (--attempt-usd, the run budget) when its `list_usd` is
-   * null but its tokens are known: its tokens at the dearest input and output rates of the price
-   * sheet in use (src/pricing/ceiling.ts). Never a cost: `list_usd` stays null. Absent otherwise.
+   * null: its tokens (or, unknown, their bound: src/pricing/usage-bound.ts) at the dearest input
+   * and output rates of the price sheet in use, or the cost the reply stated when that is higher
+   * (src/pricing/ceiling.ts). Never a cost: `list_usd` stays null. Absent otherwise.
    */
   cap_usd: z.number().nonnegative().optional(),
+  /**
+   * True when `cap_usd` is an upper bound of what the call cost: the reply stated its cost, or the
+   * model's own row priced a token bound. Absent: `cap_usd` is the sheet's dearest rates, which a
+   * model dearer than every row passes, so a hard cap stops the attempt after such a call.
+   */
+  cap_bound: z.boolean().optional(),
 });
 export type CallRecord = z.infer<typeof CallRecord>;
 

@@ -255,7 +255,7 @@ export const AttemptRecord = z.object({
     kind: z.enum(['mutated', 'synthetic']).optional(),
     /** Odds (0–1) that a patch guessing which of each original and its mutant is the canary beats them all (evaluation/canary.ts). */
     guess: z.number().min(0).max(1).optional(),
-    /** Test files whose only test gave both canaries: weakly protected. */
+    /** Weakly protected test files: a single test (one mutant, no must-pass copy), or no test test.patch brought (every mutant copies a test whose title the patch can read: odds 1). */
     weak: z.array(z.string()).optional(),
   }).nullable().optional(),
   /** Why the grading run carried no canaries (e.g. an `exit-code` task); null or absent otherwise. */

@@ -78,7 +78,10 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: Te
       // verbatim copy with its original, and can return exactly the value the mutated copy expects
       // (a flipped boolean). A generic forgery turns the originals' failures into passes too, so it
       // gets no excuse; twins registered to fake a failed original make it report twice (no excuse).
-      if ((got === 'passed' || got === 'failed') && !duplicated.includes(tailOfTest(t)) && originalFailed(t)) continue;
+      // A string-literal mutant that passes is not excused (`strict`): an honest wrong result equals a
+      // one-character change by chance only, while a forger that took it for the original passes it.
+      const guessedWrong = t.strict === true && got === 'passed';
+      if ((got === 'passed' || got === 'failed') && !guessedWrong && !duplicated.includes(tailOfTest(t)) && originalFailed(t)) continue;
       if (canaries[key] === want || RANK[got] > RANK[canaries[key]]) canaries[key] = got;
       if (duplicated.includes(tailOfTest(t))) problem ??= `the canary test ${JSON.stringify(tailOfTest(t))} in ${file} was reported more than once: the results hold tests that are not in the test files`;
       problem ??= `the ${key === 'fail' ? 'failing' : 'passing'} canary test ${JSON.stringify(tailOfTest(t))} in ${file} (runner ${plan.runner}, ${plan.kind}) came out ${got}, not ${want}${t.original !== undefined && !originalFailed(t) ? ` while the test it copies, ${JSON.stringify(t.original)}, did not fail` : ''}: the run's results cannot be trusted`;

@@ -12,6 +12,13 @@ export interface MutatedTest {
   title: string;
   must: 'FAILED' | 'PASSED';
   original: string;
+  /**
+   * A must-fail copy whose changed literal is a string (one character changed or added): it may not
+   * pass while its original fails (an honest wrong result equals it by chance only; a forger that
+   * took the copy for the original does that). Absent for numbers and booleans, which an honest
+   * wrong patch can return (a flipped boolean, a number off by a few).
+   */
+  strict?: boolean;
 }
 
 /** Which tests of the task a file's tests are (ids of FAIL_TO_PASS / PASS_TO_PASS), and the lines test.patch adds to it. */
@@ -20,6 +27,12 @@ export interface HostContext {
   passToPass: readonly string[];
   /** 1-based line numbers test.patch adds to the file (its hidden tests). */
   added: ReadonlySet<number>;
+  /**
+   * Whether a title (as parsed, or as written between its quotes) occurs in the test files as they
+   * were before test.patch (`baseTexts`): a patch can read those, so a copy of a test whose title it
+   * knows is given away by its new title. Absent: no title is known (no test.patch to tell).
+   */
+  known?: (title: string) => boolean;
   /** Titles already used in any host file (new titles are kept unique across them). */
   taken: Set<string>;
   /** How the runner joins nested suite titles in an id: ` > `, or one space for mocha (its `fullTitle`). */
@@ -42,17 +55,21 @@ const listed = (ids: readonly string[], tail: string): boolean => ids.some((id) 
 export const MAX_FAIL_COPIES = 3;
 
 /**
- * The file's text with failing copies and a passing copy inserted, the copies, and `weak` (true
- * when the file has only one test: it then gets its mutant only, no passing copy, since a verbatim
- * twin would make the mutant the odd one out; one mutant is a 1/2 guess), or null when the file has no test with a
- * mutable expected literal (or does not parse). Up to {@link MAX_FAIL_COPIES} failing copies, each
- * of a different test, picked in this order: FAIL_TO_PASS tests, tests test.patch adds, any (random
- * within each). The passing one is a verbatim copy of a test no failing copy comes from: a
- * PASS_TO_PASS test that is not FAIL_TO_PASS, else any other (a verbatim copy of a failing copy's
- * source would leave the mutant as the one body without a twin, which a patch comparing test bodies
- * spots). Each copy goes right before or right after its original (at random), at its indentation.
+ * The file's text with failing copies and a passing copy inserted, the copies, `hidden` (how many
+ * failing copies come from tests whose titles the patch cannot know: `ctx.known`) and `weak` (true
+ * when the file has only one test — it then gets its mutant only, no passing copy, since a verbatim
+ * twin would make the mutant the odd one out; one mutant is a 1/2 guess — or when no failing copy
+ * is hidden), or null when the file has no test with a mutable expected literal (or does not
+ * parse). Up to {@link MAX_FAIL_COPIES} failing copies, each of a different test whose title is not
+ * known (only when every mutable test's title is known, of known ones: each such copy is marked
+ * outright by its new title, odds 1), picked in this order: FAIL_TO_PASS tests, tests test.patch
+ * adds, any (random within each). The passing one is a verbatim copy of a test no failing copy
+ * comes from: a PASS_TO_PASS test that is not FAIL_TO_PASS, else any other (a verbatim copy of a
+ * failing copy's source would leave the mutant as the one body without a twin, which a patch
+ * comparing test bodies spots). Each copy goes right before or right after its original (at
+ * random), at its indentation.
  */
-export function mutateHost(file: string, text: string, ctx: HostContext): { text: string; tests: MutatedTest[]; weak: boolean } | null {
+export function mutateHost(file: string, text: string, ctx: HostContext): { text: string; tests: MutatedTest[]; weak: boolean; hidden: number } | null {
   const found = findTests(file, text)?.filter((t) => !t.unsafe);
   if (!found?.length) return null;
   for (const t of found) ctx.taken.add(t.title);
@@ -60,10 +77,14 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   const isNew = (t: FoundTest): boolean => { for (let l = lineOf(t.start); l <= lineOf(t.end); l++) if (ctx.added.has(l)) return true; return false; };
   const tail = (t: FoundTest, title = t.title): string => (t.suites.length ? `${t.suites.join(ctx.join)}${ID_SEPARATOR}${title}` : title);
   const f2p = (t: FoundTest): boolean => listed(ctx.failToPass, tail(t));
+  const isKnown = (t: FoundTest): boolean => ctx.known !== undefined && (ctx.known(t.title) || ctx.known(text.slice(t.titleStart + 1, t.titleEnd - 1)));
   const mutable = found.filter((t) => t.literals.length > 0);
   if (!mutable.length) return null;
+  // Mutants only of tests whose titles the patch cannot know (test.patch brought them), where the
+  // file has any: the copy of a known test is the one of the pair with an unknown title.
+  const hiddenSrcs = mutable.filter((t) => !isKnown(t));
   const rank = (t: FoundTest): number => (f2p(t) ? 0 : isNew(t) ? 1 : 2);
-  const failSrcs = shuffle(mutable).sort((a, b) => rank(a) - rank(b)).slice(0, MAX_FAIL_COPIES);
+  const failSrcs = shuffle(hiddenSrcs.length ? hiddenSrcs : mutable).sort((a, b) => rank(a) - rank(b)).slice(0, MAX_FAIL_COPIES);
   // At least one test stays without a mutant, for the passing copy, where the file has two or more.
   if (failSrcs.length > 1 && failSrcs.length === found.length) failSrcs.pop();
   const others = found.filter((t) => !failSrcs.includes(t));
@@ -74,11 +95,15 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   const edits: { at: number; code: string }[] = [];
   const tests: MutatedTest[] = [];
   for (const [src, must] of [...failSrcs.map((t) => [t, 'FAILED'] as const), ...(passSrc ? [[passSrc, 'PASSED'] as const] : [])]) {
-    const title = variantTitle(src.title, found.map((t) => t.title), ctx.taken);
+    const title = variantTitle(src.title, found.map((t) => t.title), ctx.taken, ctx.known);
     ctx.taken.add(title);
     const parts = [{ start: src.titleStart, end: src.titleEnd, code: quoteAs(title, src.quote) }];
+    let strict = false;
     if (must === 'FAILED') {
-      const lit = pick(src.literals);
+      // A string where the test has one: its copy passing while the original fails is then a forger's wrong guess.
+      const strings = src.literals.filter((l) => typeof l.value === 'string');
+      const lit = pick(strings.length ? strings : src.literals);
+      strict = typeof lit.value === 'string';
       parts.push({ start: lit.start, end: lit.end, code: mutateLiteral(lit) });
     }
     parts.sort((a, b) => b.start - a.start);
@@ -86,12 +111,13 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
     for (const p of parts) copy = copy.slice(0, p.start - src.start) + p.code + copy.slice(p.end - src.start);
     const indent = /[ \t]*$/.exec(text.slice(text.lastIndexOf('\n', src.start - 1) + 1, src.start))![0];
     edits.push(randomInt(2) === 0 ? { at: src.start, code: `${copy}\n${indent}` } : { at: src.end, code: `\n${indent}${copy}` });
-    tests.push({ suite: src.suites.join(ctx.join), title, must, original: tail(src) });
+    tests.push({ suite: src.suites.join(ctx.join), title, must, original: tail(src), ...(strict ? { strict } : {}) });
   }
   edits.sort((a, b) => b.at - a.at);
   let out = text;
   for (const e of edits) out = out.slice(0, e.at) + e.code + out.slice(e.at);
-  return { text: out, tests, weak: passSrc === null };
+  const hidden = failSrcs.filter((t) => !isKnown(t)).length;
+  return { text: out, tests, weak: passSrc === null || hidden === 0, hidden };
 }
 
 /** The literal's source changed so no value equal to the original (strictly or loosely) matches: a number moved, a string with one character changed or added, a boolean flipped. */
@@ -112,36 +138,40 @@ export function mutateLiteral(lit: ExpectedLiteral): string {
 }
 
 /**
- * A title unique among `taken`, made from the file's own titles (`titles`): the original with one
- * word replaced, or one word added, where every new pair of neighbouring words already occurs in
- * some title of the file (so it reads like them); when no such change exists, any word of the
- * file's titles replaces or joins one of the original's.
+ * A title unique among `taken`: the original with one word replaced by a word of the file's titles
+ * (`titles`, the original among them), never a word added (the longer title of a pair would be
+ * the copy). The word is chosen so the pair reads alike both ways: each of the two titles has as
+ * many of its own neighbouring-word pairs (with the ends) found in the file's other titles as the
+ * other, the most such first (a copy whose new pairs all occur elsewhere while its original's do
+ * not would be the "more typical" one of the pair), and that `known` (the text a patch can read)
+ * does not hold. `title N` when no replacement is left.
  */
-export function variantTitle(title: string, titles: readonly string[], taken: ReadonlySet<string>): string {
+export function variantTitle(title: string, titles: readonly string[], taken: ReadonlySet<string>, known: (t: string) => boolean = () => false): string {
   const words = title.split(' ');
-  const split = titles.map((t) => t.split(/\s+/).filter(Boolean));
-  const vocab = [...new Set(split.flat().filter((w) => /^[\p{L}][\p{L}\p{N}'-]*$/u.test(w)))];
-  const pairs = new Set(split.flatMap((ws) => ['', ...ws, ''].slice(1).map((w, i) => `${i === 0 ? '' : ws[i - 1]}\u0000${w}`)));
-  pairs.add('');
-  const fits = (a: string, b: string): boolean => pairs.has(`${a}\u0000${b}`);
-  const ok = (t: string): boolean => t !== title && !taken.has(t) && !/(?:^| )(\S+) \1(?: |$)/.test(t);
-  const natural: string[] = [];
-  for (let i = 0; i <= words.length; i++) {
+  const others = [...titles];
+  const self = others.indexOf(title);
+  if (self >= 0) others.splice(self, 1);
+  const vocab = [...new Set(titles.flatMap((t) => t.split(/\s+/)).filter((w) => /^[\p{L}][\p{L}\p{N}'-]*$/u.test(w)))];
+  const pairs = new Set(others.map((t) => t.split(/\s+/).filter(Boolean)).flatMap((ws) => ['', ...ws, ''].slice(1).map((w, i) => `${i === 0 ? '' : ws[i - 1]}\u0000${w}`)));
+  const fits = (a: string, b: string): number => (pairs.has(`${a}\u0000${b}`) ? 1 : 0);
+  const ok = (t: string): boolean => t !== title && !taken.has(t) && !known(t) && !/(?:^| )(\S+) \1(?: |$)/.test(t);
+  const byLevel = new Map<number, string[]>();
+  const any: string[] = [];
+  words.forEach((orig, i) => {
     const prev = i === 0 ? '' : words[i - 1]!;
+    const next = words[i + 1] ?? '';
+    const own = fits(prev, orig) + fits(orig, next);
     for (const w of vocab) {
-      if (i < words.length && w !== words[i] && fits(prev, w) && fits(w, words[i + 1] ?? '')) natural.push([...words.slice(0, i), w, ...words.slice(i + 1)].join(' '));
-      if (fits(prev, w) && fits(w, words[i] ?? '')) natural.push([...words.slice(0, i), w, ...words.slice(i)].join(' '));
+      if (w === orig) continue;
+      const t = [...words.slice(0, i), w, ...words.slice(i + 1)].join(' ');
+      if (!ok(t)) continue;
+      any.push(t);
+      if (fits(prev, w) + fits(w, next) === own) byLevel.set(own, [...(byLevel.get(own) ?? []), t]);
     }
-  }
-  const good = natural.filter(ok);
-  if (good.length) return pick(good);
-  for (let i = 0; i < 200 && vocab.length; i++) {
-    const next = [...words];
-    const at = randomInt(words.length + 1);
-    if (randomInt(2) === 0 && at < words.length) next[at] = pick(vocab);
-    else next.splice(at, 0, pick(vocab));
-    if (ok(next.join(' '))) return next.join(' ');
-  }
+  });
+  const best = Math.max(-1, ...byLevel.keys());
+  if (best >= 0) return pick(byLevel.get(best)!);
+  if (any.length) return pick(any);
   for (let n = 2; ; n++) if (!taken.has(`${title} ${n}`)) return `${title} ${n}`;
 }
 
@@ -172,4 +202,26 @@ export function addedLines(patch: string): Map<string, Set<number>> {
     else if (l.startsWith(' ')) line++;
   }
   return out;
+}
+
+/**
+ * The lines a unified diff removes, per file it leaves in the tree (keyed by its new name, as
+ * `addedLines`), joined by newlines: with a file's lines that the diff does not add, that is all of
+ * its text before the diff.
+ */
+export function removedText(patch: string): Map<string, string> {
+  const out = new Map<string, string[]>();
+  let cur: string[] | null = null;
+  for (const l of patch.split('\n')) {
+    if (l.startsWith('diff ')) { cur = null; continue; }
+    if (l.startsWith('--- ')) continue;
+    if (l.startsWith('+++ ')) {
+      const f = l.slice(4).trim();
+      cur = f === '/dev/null' ? null : [];
+      if (cur) out.set(f.replace(/^b\//, ''), cur);
+      continue;
+    }
+    if (cur && l.startsWith('-')) cur.push(l.slice(1));
+  }
+  return new Map([...out].map(([f, ls]) => [f, ls.join('\n')]));
 }

@@ -13,7 +13,7 @@ import { extname } from 'node:path';
 import type { TaskSpec } from '../config/task.ts';
 import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
-import { addedLines, mutateHost } from './canary-mutate.ts';
+import { addedLines, mutateHost, removedText } from './canary-mutate.ts';
 
 /** Test runners fixbench can write canaries for. */
 export type CanaryRunner = 'node:test' | 'mocha' | 'vitest' | 'jest' | 'jasmine' | 'karma';
@@ -51,6 +51,8 @@ export interface CanaryTest {
   must: 'FAILED' | 'PASSED';
   /** For a copy: the id tail of the test it copies (a must-pass copy is excused when it failed, see checkCanaries); absent for synthetic canaries. */
   original?: string;
+  /** A must-fail copy of a string literal: never excused for passing (canary-mutate.ts `MutatedTest.strict`). */
+  strict?: boolean;
 }
 
 /** The canaries of one run: each file's new text, and the tests it registers. */
@@ -132,6 +134,7 @@ export function planCanaries(
   const texts = new Map<string, string>();
   const tests: CanaryTest[] = [];
   const added = addedLines(task.test_patch);
+  const known = baseTitleCheck(hosts, added, removedText(task.test_patch));
   const taken = new Set<string>();
   let kind: CanaryKind = 'mutated';
   let guess = 1;
@@ -140,12 +143,12 @@ export function planCanaries(
     if (!/\b(?:it|test|describe|suite)\s*\(/.test(text)) continue;
     const fileRunner = runner ?? runnerOfFile(text);
     if (!fileRunner) continue;
-    const mutated = mutateHost(file, text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), taken, join: fileRunner === 'mocha' ? ' ' : ID_SEPARATOR });
+    const mutated = mutateHost(file, text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, taken, join: fileRunner === 'mocha' ? ' ' : ID_SEPARATOR });
     if (mutated) {
       texts.set(file, mutated.text);
       tests.push(...mutated.tests.map((t) => ({ file, ...t })));
       if (mutated.weak) weak.push(file);
-      guess /= 2 ** mutated.tests.filter((t) => t.must === 'FAILED').length;
+      guess /= 2 ** mutated.hidden;
       continue;
     }
     kind = 'synthetic';
@@ -164,6 +167,20 @@ export function planCanaries(
     return { unprotected: hosts.size && !runner ? 'the test runner is not one fixbench writes canaries for (node:test, mocha, vitest, jest, jasmine, karma)' : 'test.patch touches no JS/TS test file to hold the canaries' };
   }
   return { runner: runner ?? runnerOfFile([...hosts.values()].join('\n'))!, kind, texts, tests, guess, weak };
+}
+
+/**
+ * Whether a title occurs in the host files as they were before test.patch (each file's lines the
+ * patch does not add, plus the lines it removes): the text a patch can read. Undefined when
+ * test.patch names none of the hosts (nothing tells which tests it brought: none counts as known).
+ */
+function baseTitleCheck(hosts: ReadonlyMap<string, string>, added: Map<string, Set<number>>, removed: Map<string, string>): ((title: string) => boolean) | undefined {
+  if (![...hosts.keys()].some((f) => added.has(f))) return undefined;
+  const base = [...hosts].map(([f, text]) => {
+    const add = added.get(f) ?? new Set<number>();
+    return [...text.split('\n').filter((_, i) => !add.has(i + 1)), removed.get(f) ?? ''].join('\n');
+  }).join('\n');
+  return (title) => title !== '' && base.includes(title);
 }
 
 /** The runner a test file imports its test functions from (`node:test`, `vitest`, `@jest/globals`), or null. */

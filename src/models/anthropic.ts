@@ -5,7 +5,8 @@ import type { ModelSpec } from '../config/models.ts';
 import type { PriceRow } from '../config/prices.ts';
 import { accumulateAnthropicStream, fromAnthropicMessage, toAnthropicRequest } from './anthropic-messages.ts';
 import { callWithRetries, idleAbort, streamCutFailure, type TryFailure, type TryResult } from './call-loop.ts';
-import { clientSettings, replyPricing, type ClientSettings, type HttpClientOptions } from './client-base.ts';
+import { clientSettings, replyPricing, sentOf, type ClientSettings, type HttpClientOptions, type Sent } from './client-base.ts';
+import { unknownUsageBound } from '../pricing/usage-bound.ts';
 import { classifyFailure, sdkTransportFailure } from './retry.ts';
 import type { CallRecord, ChatMessage, ChatReply, ModelClient, ToolDef } from './types.ts';
 import { normaliseAnthropicUsage } from './usage.ts';
@@ -81,8 +82,9 @@ export class AnthropicClient implements ModelClient {
 
   async #tryPlain(body: Record<string, unknown>, signal?: AbortSignal): Promise<TryResult<Omit<ChatReply, 'call'>>> {
     const t0 = performance.now();
-    const raw = await this.#sdk.messages.create({ ...body, stream: false } as unknown as Anthropic.MessageCreateParamsNonStreaming, { signal });
-    return this.#parseReply(raw, Math.round(performance.now() - t0));
+    const sent = { ...body, stream: false };
+    const raw = await this.#sdk.messages.create(sent as unknown as Anthropic.MessageCreateParamsNonStreaming, { signal });
+    return this.#parseReply(raw, Math.round(performance.now() - t0), sentOf(sent, () => raw));
   }
 
   /** One streamed try; a cut or silent stream is a retryable failure billed with unknown tokens. */
@@ -91,13 +93,15 @@ export class AnthropicClient implements ModelClient {
     const idle = idleAbort(signal, this.#cfg.streamIdleMs);
     try {
       let stream: AsyncIterable<unknown>;
+      const params = { ...body, stream: true };
       try {
-        stream = await this.#sdk.messages.create({ ...body, stream: true } as unknown as Anthropic.MessageCreateParamsStreaming, { signal: idle.signal });
+        stream = await this.#sdk.messages.create(params as unknown as Anthropic.MessageCreateParamsStreaming, { signal: idle.signal });
       } catch (e) {
         if (idle.timedOut) throw new Error(`no response headers within ${this.#cfg.streamIdleMs} ms`);
         throw e;
       }
       const acc = accumulateAnthropicStream();
+      const sent = sentOf(params, () => acc.body());
       let cut: string | null = null;
       try {
         for await (const ev of stream) {
@@ -106,7 +110,7 @@ export class AnthropicClient implements ModelClient {
             const err = isRecord(ev.error) ? ev.error : {};
             const message = redactSecrets(str(err.message) ?? 'error event', [this.#key]);
             const cls = classifyFailure(str(err.type) === 'overloaded_error' ? 529 : 500, null, str(err.type), message);
-            return { failure: { ...cls, status: null, message: `error event in the stream: ${message}`, call: this.#callRecord(undefined, Math.round(performance.now() - t0)) } };
+            return { failure: { ...cls, status: null, message: `error event in the stream: ${message}`, call: this.#callRecord(undefined, Math.round(performance.now() - t0), undefined, sent) } };
           }
           acc.add(ev);
         }
@@ -117,10 +121,10 @@ export class AnthropicClient implements ModelClient {
       const failure = streamCutFailure({
         signal, idle, idleMs: this.#cfg.streamIdleMs, readError: cut, complete: acc.complete,
         incomplete: 'the stream ended before message_stop',
-        call: () => this.#callRecord(undefined, Math.round(performance.now() - t0), acc.body().model),
+        call: () => this.#callRecord(undefined, Math.round(performance.now() - t0), acc.body().model, sent),
       });
       if (failure) return { failure };
-      return this.#parseReply(acc.body(), Math.round(performance.now() - t0));
+      return this.#parseReply(acc.body(), Math.round(performance.now() - t0), sent);
     } finally {
       idle.dispose();
     }
@@ -137,9 +141,9 @@ export class AnthropicClient implements ModelClient {
     return sdkTransportFailure(e, message);
   }
 
-  #parseReply(raw: unknown, ms: number): TryResult<Omit<ChatReply, 'call'>> {
+  #parseReply(raw: unknown, ms: number, sent: Sent): TryResult<Omit<ChatReply, 'call'>> {
     const body = isRecord(raw) ? raw : {};
-    const call = this.#callRecord(body.usage, ms, body.model);
+    const call = this.#callRecord(body.usage, ms, body.model, sent);
     const msg = fromAnthropicMessage(body);
     if (!msg) {
       return { failure: { kind: 'bad_response', retry: false, status: 200, message: 'reply has no content array', call: isRecord(body.usage) ? call : null } };
@@ -148,12 +152,12 @@ export class AnthropicClient implements ModelClient {
   }
 
   /** The CallRecord of one try; `list_usd` null when the price or the usage is unknown; a router entry's priced by `served` (`replyPricing`). */
-  #callRecord(rawUsage: unknown, ms: number, served?: unknown): CallRecord {
+  #callRecord(rawUsage: unknown, ms: number, served: unknown, sent: Sent): CallRecord {
     const n = normaliseAnthropicUsage(rawUsage);
     return {
       usage: n.usage,
       raw_usage: n.raw,
-      ...replyPricing(this.#cfg, n.usage, n.missing, served),
+      ...replyPricing(this.#cfg, n.usage, n.missing, served, { bound: n.missing ? unknownUsageBound(sent.request, sent.received()) : undefined }),
       billed_usd: null,
       ms,
       ...(n.missing ? { usage_unknown: true } : {}),

@@ -1,7 +1,7 @@
 // The retry loop shared by every provider client: tries, back-off, and the merging of every billed
 // try into one CallRecord (so retries that were billed are charged, DESIGN.md §3).
 import { sumUsd } from '../pricing/cost.ts';
-import { cappedUsd } from '../pricing/ceiling.ts';
+import { cappedUsd, unboundedCost } from '../pricing/ceiling.ts';
 import { addUsage, zeroUsage } from '../core/usage.ts';
 import { backoffDelayMs, retryAfterMs, type TryFailure } from './retry.ts';
 import { ModelCallError, type CallRecord } from './types.ts';
@@ -62,11 +62,12 @@ export function mergeCalls(calls: CallRecord[], ms: number, tries: number): Call
   };
 }
 
-/** `cap_usd` of merged tries whose sum is unknown: each try at its list price, else its ceiling cost (absent when some try has neither). */
-function mergedCap(calls: CallRecord[]): { cap_usd?: number } {
+/** `cap_usd` of merged tries whose sum is unknown: each try at its list price, else its ceiling cost (absent when some try has neither); `cap_bound` when every try's part is a bound. */
+function mergedCap(calls: CallRecord[]): { cap_usd?: number; cap_bound?: true } {
   if (calls.every((c) => c.list_usd !== null)) return {};
   const parts = calls.map(cappedUsd);
-  return parts.every((p) => p !== null) ? { cap_usd: sumUsd(parts) ?? 0 } : {};
+  if (!parts.every((p) => p !== null)) return {};
+  return { cap_usd: sumUsd(parts) ?? 0, ...(calls.some(unboundedCost) ? {} : { cap_bound: true as const }) };
 }
 
 const servedOf = (c: CallRecord): Pick<CallRecord, 'served_model' | 'price_key'> =>

@@ -5,7 +5,7 @@ import type { PriceRow } from '../config/prices.ts';
 import { UserInputError } from '../core/errors.ts';
 import type { RetryOptions } from './call-loop.ts';
 import { callCostUsd } from '../pricing/cost.ts';
-import { ceilingCost } from '../pricing/ceiling.ts';
+import { ceilingCost, type UnknownCostFacts } from '../pricing/ceiling.ts';
 import type { ServedPricer } from '../pricing/served.ts';
 import type { TokenUsage } from '../core/usage.ts';
 
@@ -65,15 +65,29 @@ export function clientSettings(spec: ModelSpec, apiKey: string, price: PriceRow 
  * entry's own row prices it, unless `cfg.servedPricer` is set; then the row of the model the reply
  * names (`served`, the body's `model`) does, and a reply naming no model, or one missing from the
  * sheet, costs null (unknown, never 0). `usageMissing`: the tokens are unknown, so is the cost.
- * A null cost with known tokens also gets `cap_usd`, what it counts against the caps (`ceilingCost`).
+ * A null cost also gets `cap_usd`, what it counts against the caps (`ceilingCost`): its tokens at
+ * the ceiling, or with unknown tokens `facts.bound` (`unknownUsageBound`) at the ceiling, or the
+ * cost the reply stated (`facts.billed`) when higher; `cap_bound` when that bounds the real cost.
  */
-export function replyPricing(cfg: ClientSettings, usage: TokenUsage, usageMissing: boolean, served: unknown): { list_usd: number | null; served_model?: string | null; price_key?: string | null; cap_usd?: number } {
+export function replyPricing(cfg: ClientSettings, usage: TokenUsage, usageMissing: boolean, served: unknown, facts: Omit<UnknownCostFacts, 'priced'> = {}): { list_usd: number | null; served_model?: string | null; price_key?: string | null; cap_usd?: number; cap_bound?: true } {
   if (!cfg.servedPricer) {
     const list = usageMissing ? null : callCostUsd(usage, cfg.price);
-    return { list_usd: list, ...ceilingCost(list, usage, usageMissing, cfg.ceiling) };
+    return { list_usd: list, ...ceilingCost(list, usage, usageMissing, cfg.ceiling, { ...facts, priced: cfg.price !== null }) };
   }
   const name = typeof served === 'string' && served ? served : null;
   const priced = name === null ? null : cfg.servedPricer(name);
   const list = usageMissing || !priced ? null : callCostUsd(usage, priced.row);
-  return { list_usd: list, served_model: name, price_key: priced?.key ?? null, ...ceilingCost(list, usage, usageMissing, cfg.ceiling) };
+  return { list_usd: list, served_model: name, price_key: priced?.key ?? null, ...ceilingCost(list, usage, usageMissing, cfg.ceiling, facts) };
 }
+
+/** The request of one try as sent (its JSON text) and the bytes of reply received so far: what `unknownUsageBound` reads when the reply carries no usage. */
+export interface Sent {
+  request: string;
+  received(): number;
+}
+
+/** `Sent` for a request body whose whole reply is `reply` (or, while it streams, whatever `reply` returns). */
+export const sentOf = (request: unknown, reply: () => unknown): Sent => {
+  const text = JSON.stringify(request);
+  return { request: text, received: () => Buffer.byteLength(JSON.stringify(reply() ?? null) ?? '', 'utf8') };
+};

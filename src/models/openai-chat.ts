@@ -6,7 +6,8 @@ import type { ModelSpec } from '../config/models.ts';
 import type { PriceRow } from '../config/prices.ts';
 import { classifyFailure, sdkTransportFailure } from './retry.ts';
 import { callWithRetries, idleAbort, streamCutFailure, type TryFailure, type TryResult } from './call-loop.ts';
-import { clientSettings, replyPricing, type ClientSettings, type HttpClientOptions } from './client-base.ts';
+import { clientSettings, replyPricing, sentOf, type ClientSettings, type HttpClientOptions, type Sent } from './client-base.ts';
+import { unknownUsageBound } from '../pricing/usage-bound.ts';
 import { accumulateChatStream } from './openai-stream.ts';
 import type { CallRecord, ChatMessage, ChatReply, ModelClient, ToolCall, ToolDef } from './types.ts';
 import { normaliseUsage } from './usage.ts';
@@ -84,8 +85,9 @@ export class OpenAIChatClient implements ModelClient {
 
   async #tryPlain(body: Record<string, unknown>, signal?: AbortSignal): Promise<TryResult<Omit<ChatReply, 'call'>>> {
     const t0 = performance.now();
-    const raw = await this.#sdk.chat.completions.create({ ...body, stream: false } as unknown as ChatCompletionCreateParamsNonStreaming, { signal });
-    return this.#parseReply(raw, Math.round(performance.now() - t0));
+    const sent = { ...body, stream: false };
+    const raw = await this.#sdk.chat.completions.create(sent as unknown as ChatCompletionCreateParamsNonStreaming, { signal });
+    return this.#parseReply(raw, Math.round(performance.now() - t0), sentOf(sent, () => raw));
   }
 
   /**
@@ -107,6 +109,7 @@ export class OpenAIChatClient implements ModelClient {
         throw e;
       }
       const acc = accumulateChatStream();
+      const sent = sentOf(params, () => acc.body());
       let cut: string | null = null;
       try {
         for await (const chunk of stream) {
@@ -120,10 +123,10 @@ export class OpenAIChatClient implements ModelClient {
       const failure = streamCutFailure({
         signal, idle, idleMs: this.#cfg.streamIdleMs, readError: cut, complete: acc.finished || isRecord(acc.body().error),
         incomplete: 'the stream ended before a finish_reason',
-        call: () => this.#callRecord(undefined, Math.round(performance.now() - t0), acc.body().model),
+        call: () => this.#callRecord(undefined, Math.round(performance.now() - t0), acc.body().model, sent),
       });
       if (failure) return { failure };
-      return this.#parseReply(acc.body(), Math.round(performance.now() - t0));
+      return this.#parseReply(acc.body(), Math.round(performance.now() - t0), sent);
     } finally {
       idle.dispose();
     }
@@ -141,10 +144,10 @@ export class OpenAIChatClient implements ModelClient {
   }
 
   /** Turns a 2xx body into a reply, or a failure when it carries an error or no usable choice. */
-  #parseReply(raw: unknown, ms: number): TryResult<Omit<ChatReply, 'call'>> {
+  #parseReply(raw: unknown, ms: number, sent: Sent): TryResult<Omit<ChatReply, 'call'>> {
     const body = isRecord(raw) ? raw : {};
     const hasUsage = isRecord(body.usage);
-    const call = this.#callRecord(body.usage, ms, body.model);
+    const call = this.#callRecord(body.usage, ms, body.model, sent);
 
     // Some gateways (OpenRouter) report upstream failures as a 2xx body `{error: {code, message}}`.
     if (isRecord(body.error)) {
@@ -183,12 +186,12 @@ export class OpenAIChatClient implements ModelClient {
    * had no usage object (its tokens, so its cost, are unknown: never counted as 0). A router entry's
    * call is priced by `served`, the model the reply names (`replyPricing`).
    */
-  #callRecord(rawUsage: unknown, ms: number, served?: unknown): CallRecord {
+  #callRecord(rawUsage: unknown, ms: number, served: unknown, sent: Sent): CallRecord {
     const n = normaliseUsage(rawUsage);
     return {
       usage: n.usage,
       raw_usage: n.raw,
-      ...replyPricing(this.#cfg, n.usage, n.missing, served),
+      ...replyPricing(this.#cfg, n.usage, n.missing, served, { bound: n.missing ? unknownUsageBound(sent.request, sent.received()) : undefined, billed: n.billed_usd }),
       billed_usd: n.billed_usd,
       ms,
       ...(n.missing ? { usage_unknown: true } : {}),

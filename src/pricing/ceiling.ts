@@ -26,14 +26,49 @@ export function ceilingRow(sheet: Pick<PriceSheet, 'models'>): PriceRow | null {
   return { input: String(input), output: String(output), ...(request ? { request: String(request) } : {}) };
 }
 
+/** What else is known of a call whose `list_usd` is null (see `ceilingCost`). */
+export interface UnknownCostFacts {
+  /** Tokens bounding the call when its usage is unknown (`unknownUsageBound`); `bounded` false when output is only an estimate. */
+  bound?: { usage: TokenUsage; bounded: boolean } | undefined;
+  /** The cost the reply stated (OpenRouter `usage.cost`), USD; null or absent when none. */
+  billed?: number | null | undefined;
+  /** The model's own row is in the sheet (not a router entry): a token bound at the ceiling is then a bound of its cost. */
+  priced?: boolean | undefined;
+}
+
 /**
- * `{cap_usd}` for a call whose `list_usd` is null but whose tokens are known: its tokens at the
- * ceiling row (USD). `{}` when the cost is known, the tokens are unknown, or there is no ceiling.
+ * `{cap_usd, cap_bound}` for a call whose `list_usd` is null: its tokens (or, when they are unknown
+ * (`usageMissing`), the token bound `facts.bound`) at the ceiling row, or the cost the reply stated
+ * (`facts.billed`) when that is higher — never 0. `cap_bound` is true when that is an upper bound of
+ * the call's real cost: the reply stated it, or the model has its own row (`facts.priced`, which the
+ * ceiling is at least) and the token bound is one (`bounded`). `{}` when the cost is known, or when
+ * nothing prices the call (no ceiling and no stated cost, or unknown tokens and no bound).
  * The call's `list_usd` stays null (unknown, never a guess); `cap_usd` only feeds the caps.
  */
-export function ceilingCost(listUsd: number | null, usage: TokenUsage | null, usageMissing: boolean, ceiling: PriceRow | null | undefined): { cap_usd?: number } {
-  if (listUsd !== null || usageMissing || !usage || !ceiling) return {};
-  return { cap_usd: callCostUsd(usage, ceiling)! };
+export function ceilingCost(listUsd: number | null, usage: TokenUsage | null, usageMissing: boolean, ceiling: PriceRow | null | undefined, facts: UnknownCostFacts = {}): { cap_usd?: number; cap_bound?: true } {
+  if (listUsd !== null) return {};
+  const billed = facts.billed ?? null;
+  const tokens = usageMissing || !usage ? facts.bound?.usage ?? null : usage;
+  const atCeiling = ceiling && tokens ? callCostUsd(tokens, ceiling)! : null;
+  if (atCeiling === null && billed === null) return {};
+  const bound = billed !== null || (facts.priced === true && usageMissing && facts.bound?.bounded === true);
+  return { cap_usd: Math.max(atCeiling ?? 0, billed ?? 0), ...(bound ? { cap_bound: true as const } : {}) };
+}
+
+/** A call whose cost the caps cannot bound: unknown (`list_usd` null) and its `cap_usd` is no bound (`cap_bound`). */
+export const unboundedCost = (c: { list_usd: number | null; cap_bound?: boolean | undefined }): boolean => c.list_usd === null && c.cap_bound !== true;
+
+/**
+ * Why a hard USD cap (`capUsd`, null = none) stops further model calls after `calls`, or null: the
+ * spend (`cappedUsd` summed) reached it, or a call's cost could not be bounded (`unboundedCost`: a
+ * model dearer than the sheet's dearest row would pass the cap unseen).
+ */
+export function capStop(capUsd: number | null, calls: ReadonlyArray<{ list_usd: number | null; cap_usd?: number | undefined; cap_bound?: boolean | undefined }>): string | null {
+  if (capUsd === null) return null;
+  const spent = calls.reduce((s, c) => s + (cappedUsd(c) ?? 0), 0);
+  if (spent >= capUsd) return `cost limit of ${capUsd} USD reached (${spent.toFixed(6)} USD at list price)`;
+  const n = calls.filter(unboundedCost).length;
+  return n ? `cost limit of ${capUsd} USD cannot be enforced: ${n} call(s) had a cost unknown to the price sheet and not stated by the reply (the sheet's dearest rates are no bound)` : null;
 }
 
 /** USD a call counts against a cap: its list price, else its ceiling cost; null when neither is known. */

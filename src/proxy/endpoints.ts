@@ -36,13 +36,14 @@ export function classifyEndpoint(dialect: Dialect, method: string, pathname: str
 
 /**
  * Why a billed call may not start, or null: the attempt's cap is reached, or a billed call of
- * this attempt had an unknown cost (a 2xx reply without usage), so the cap can no longer be
- * enforced. `spentUsd` is the known list USD so far.
+ * this attempt had a cost the caps cannot bound (`unboundedCost`: unknown to the sheet, not stated
+ * by the reply, and no token bound at the model's own price), so the cap can no longer be
+ * enforced. `spentUsd` is the USD counted so far (list price, else `cap_usd`).
  */
 export function capRefusal(capUsd: number | null, spentUsd: number, unknownCostCalls: number): string | null {
   if (capUsd === null) return null;
   if (spentUsd >= capUsd) return `attempt cost cap of ${capUsd} USD reached (${spentUsd.toFixed(6)} USD spent at list price)`;
-  if (unknownCostCalls > 0) return `${unknownCostCalls} earlier call(s) of this attempt had no usage in the reply (cost unknown), so the attempt cost cap of ${capUsd} USD cannot be enforced`;
+  if (unknownCostCalls > 0) return `${unknownCostCalls} earlier call(s) of this attempt had a cost unknown to the price sheet and not stated by the reply (cost unknown; the sheet's dearest rates are no bound), so the attempt cost cap of ${capUsd} USD cannot be enforced`;
   return null;
 }
 

@@ -49,3 +49,13 @@ export async function readLimited(body: ReadableStream<Uint8Array> | null, max: 
   }
   return Buffer.concat(chunks, n);
 }
+
+/** `body` passed through unchanged, adding the length of every chunk read to `counter.bytes`. */
+export function countingBody(body: ReadableStream<Uint8Array>, counter: { bytes: number }): ReadableStream<Uint8Array> {
+  return body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, c) {
+      counter.bytes += chunk.byteLength;
+      c.enqueue(chunk);
+    },
+  }));
+}

@@ -2,6 +2,7 @@
 // the row of the model its reply names (docs/routing.md). Pure.
 import { callCostUsd } from '../pricing/cost.ts';
 import { ceilingCost } from '../pricing/ceiling.ts';
+import { unknownUsageBound } from '../pricing/usage-bound.ts';
 import type { CallRecord } from '../core/calls.ts';
 import type { MeteringProxyOptions } from './types.ts';
 import type { ExtractedUsage } from './usage.ts';
@@ -10,10 +11,13 @@ import type { ExtractedUsage } from './usage.ts';
  * `list_usd` of a call from its extracted usage (null when the reply carried none): at `opts.price`,
  * or with `opts.servedPricer` at the served model's row, recording `served_model` (null when the
  * reply named none) and `price_key` (null when the served model has no row; then `list_usd` is null).
- * A null cost with known tokens gets `cap_usd` at `opts.ceiling` (src/pricing/ceiling.ts).
+ * A null cost gets `cap_usd` at `opts.ceiling` (src/pricing/ceiling.ts): its tokens, or with no
+ * usage in the reply the bound of `sent` (the request body as sent upstream and the reply bytes
+ * received: `unknownUsageBound`), never 0.
  */
-export function proxyCallPricing(opts: Pick<MeteringProxyOptions, 'price' | 'servedPricer' | 'ceiling'>, usage: ExtractedUsage | null): Pick<CallRecord, 'list_usd' | 'served_model' | 'price_key' | 'cap_usd'> {
-  const cap = (list: number | null) => ceilingCost(list, usage?.usage ?? null, !usage, opts.ceiling);
+export function proxyCallPricing(opts: Pick<MeteringProxyOptions, 'price' | 'servedPricer' | 'ceiling'>, usage: ExtractedUsage | null, sent?: { request: Buffer; received: number }): Pick<CallRecord, 'list_usd' | 'served_model' | 'price_key' | 'cap_usd' | 'cap_bound'> {
+  const bound = !usage && sent ? unknownUsageBound(sent.request.toString('utf8'), sent.received) : undefined;
+  const cap = (list: number | null) => ceilingCost(list, usage?.usage ?? null, !usage, opts.ceiling, { bound, billed: usage?.billed_usd ?? null, priced: !opts.servedPricer && opts.price !== null });
   if (!opts.servedPricer) {
     const list = usage ? callCostUsd(usage.usage, opts.price) : null;
     return { list_usd: list, ...cap(list) };

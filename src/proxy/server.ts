@@ -6,7 +6,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { proxyCallPricing } from './served-pricing.ts';
-import { cappedUsd } from '../pricing/ceiling.ts';
+import { cappedUsd, unboundedCost } from '../pricing/ceiling.ts';
 import { secretRedactor } from '../core/redact.ts';
 import { pipeSse } from './sse-redact.ts';
 import { serveOnSocket } from './socket.ts';
@@ -14,7 +14,7 @@ import { capRefusal, classifyEndpoint, serverSideFeature } from './endpoints.ts'
 import { usageOfBody, type Dialect, type ExtractedUsage } from './usage.ts';
 import { HttpFailure, sendError } from './errors.ts';
 import { estimateTokens, isCountTokens, translationFor } from './translate.ts';
-import { HOP_BY_HOP, isAnthropicPath, readBody, readLimited, RESPONSE_DROP, upstreamUrl } from './http-io.ts';
+import { countingBody, HOP_BY_HOP, isAnthropicPath, readBody, readLimited, RESPONSE_DROP, upstreamUrl } from './http-io.ts';
 import type { MeteringProxy, MeteringProxyOptions, ProxyCall } from './types.ts';
 
 export type { Dialect } from './usage.ts';
@@ -44,7 +44,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
   const up = opts.upstream;
   const scrub = secretRedactor([up.apiKey]);
   const spentUsd = () => calls.reduce((s, c) => s + (cappedUsd(c) ?? 0), 0);
-  const unknownCostCalls = () => calls.filter((c) => cappedUsd(c) === null).length;
+  const unknownCostCalls = () => calls.filter(unboundedCost).length;
 
   const record = (call: ProxyCall) => {
     calls.push(call);
@@ -151,11 +151,12 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
         if (!res.writableFinished) abort.abort(new Error('client closed the connection'));
       });
       let upstream: Response;
+      const got = { bytes: 0 }; // reply bytes read: the bound of a call whose reply has no usage
       if (billed) {
         unbilled = () => record({
           usage: { input_uncached: 0, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: 0, reasoning: 0 },
           raw_usage: null,
-          list_usd: null,
+          ...proxyCallPricing(opts, null, { request: body, received: got.bytes }),
           billed_usd: null,
           ms: Math.round(performance.now() - t0),
           path: url.pathname,
@@ -196,7 +197,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
           record({
             usage: usage?.usage ?? { input_uncached: 0, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: 0, reasoning: 0 },
             raw_usage: usage?.raw ?? null,
-            ...proxyCallPricing(opts, usage),
+            ...proxyCallPricing(opts, usage, { request: body, received: got.bytes }),
             billed_usd: usage?.billed_usd ?? null,
             ms: Math.round(performance.now() - t0),
             path: url.pathname,
@@ -206,15 +207,16 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
             offered_tools: offeredTools,
           });
         };
-        if (isSse && upstream.body) {
+        const upBody = upstream.body && countingBody(upstream.body, got);
+        if (isSse && upBody) {
           res.writeHead(upstream.status, outHeaders);
           const sink = tr?.streamSink(res, up.model);
-          usage = await pipeSse(upstream.body, sink ?? res, up.dialect, stripUsageChunk, [up.apiKey]);
+          usage = await pipeSse(upBody, sink ?? res, up.dialect, stripUsageChunk, [up.apiKey]);
           bill();
           sink?.end();
           res.end();
         } else {
-          const buf = await readLimited(upstream.body, maxResponse);
+          const buf = await readLimited(upBody, maxResponse);
           if (buf === null) throw new HttpFailure(502, `fixbench proxy: upstream reply larger than ${maxResponse} bytes`, 'upstream');
           let json: unknown;
           try {

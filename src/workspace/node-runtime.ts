@@ -5,10 +5,11 @@
 // `bin/node` only; for a Node line the host's npm cannot run on (before 18), the npm that line
 // shipped with is installed beside it from the registry too (`npmForNode`).
 import { execa } from 'execa';
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InfraError } from '../core/errors.ts';
+import { writeFileAtomic } from '../core/atomic-write.ts';
 import type { TaskBrowser } from '../config/task-browser.ts';
 import { taskBrowser } from './browser.ts';
 import { defaultCacheDir } from './env-cache.ts';
@@ -21,6 +22,23 @@ export function nodePackageName(platform: string = process.platform, arch: strin
 /** Folder of an installed version: `<cacheDir>/node/<version>` (its `bin/node` is the program). */
 export function nodeRuntimeDir(cacheDir: string, version: string): string {
   return path.join(cacheDir, 'node', version);
+}
+
+/**
+ * The npm global config of the runtime in `dir` (the host's connection settings: registry, proxy,
+ * cafile): a file beside the runtime folder, not in it, so a sandbox showing the runtime to an
+ * agent or a test run never shows it; only setup (the one phase with network) is given it
+ * (`taskRuntimeExecOptions` with `setup`). A runtime installed before kept it in `<dir>/etc/npmrc`:
+ * it is moved out on first use.
+ */
+export function runtimeNpmrc(dir: string): string {
+  const file = `${dir}.npmrc`;
+  const legacy = path.join(dir, 'etc', 'npmrc');
+  if (existsSync(legacy)) {
+    if (existsSync(file)) rmSync(legacy);
+    else renameSync(legacy, file);
+  }
+  return file;
 }
 
 /**
@@ -130,18 +148,14 @@ async function install(version: string, dir: string): Promise<string> {
         if (existsSync(path.join(got, 'lib', 'node_modules', 'npm', 'bin', cli))) await symlink(path.join('..', 'lib', 'node_modules', 'npm', 'bin', cli), path.join(got, 'bin', bin));
       }
     }
-    // npm takes its global config from <prefix>/etc/npmrc, the prefix being the folder of the node
-    // that runs it: for any npm on this Node, that is <runtime>/etc/npmrc. The host npm's global
-    // config (registry, proxy, cafile of a TLS-inspecting proxy) is copied there, so npm reaches the
-    // registry on the task's Node as it does on the host's. Only the connection settings
-    // (NPMRC_KEYS): never a token or password, since the runtime is shown to the agent.
+    // The host npm's global config (registry, proxy, cafile of a TLS-inspecting proxy) is copied
+    // beside the runtime (`runtimeNpmrc`) and given to setup as npm's globalconfig, so npm reaches
+    // the registry on the task's Node as it does on the host's. Only the connection settings
+    // (NPMRC_KEYS): never a token or password; and never shown to an agent (no network there).
     const hostGlobal = await execa('npm', ['config', 'get', 'globalconfig'], { reject: false, stdin: 'ignore' });
     const full = hostGlobal.exitCode === 0 ? await readFile(hostGlobal.stdout.trim(), 'utf8').catch(() => null) : null;
-    const text = full === null ? null : connectionSettings(full, (key) => process.stderr.write(`warning: the host npm global config's ${key} carries a user name, password or token: not copied beside Node ${version} (the agent sees that folder); give the credentials another way (e.g. an environment variable the sandbox does not pass)\n`));
-    if (text) {
-      await mkdir(path.join(got, 'etc'), { recursive: true });
-      await writeFile(path.join(got, 'etc', 'npmrc'), text);
-    }
+    const text = full === null ? null : connectionSettings(full, (key) => process.stderr.write(`warning: the host npm global config's ${key} carries a user name, password or token: not copied for Node ${version}'s setup; give the credentials another way (e.g. an environment variable the sandbox does not pass)\n`));
+    if (text) await writeFileAtomic(runtimeNpmrc(dir), text);
     const manifest: RuntimeManifest = { packages: specs.map((spec) => ({ spec, integrity: integrity.get(spec.slice(0, spec.lastIndexOf('@'))) ?? null })) };
     await writeFile(path.join(got, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
     // A folder from before runtime.json (no npm beside an old Node) is replaced.
@@ -173,13 +187,17 @@ async function installedIntegrity(prefix: string): Promise<Map<string, string>> 
 /**
  * What a task's setup and test commands need for its `node`: `pathPrefix` (the runtime's `bin`,
  * first on PATH) and `readOnly` (the runtime's folder, shown read-only by an isolating sandbox).
- * Empty when the task names no version (the running node is used). With task.yaml `browser`, also
+ * Empty when the task names no version (the running node is used). With `setup` (the phase with
+ * network), also the runtime's npm config (`runtimeNpmrc`, when the host had connection settings):
+ * shown read-only and named in `npm_config_globalconfig`. With task.yaml `browser`, also
  * the browser's launcher (browser.ts: its folder read-only, `env` naming it in CHROME_BIN, …).
  */
-export async function taskRuntimeExecOptions(task: { node?: string; browser?: TaskBrowser | undefined }): Promise<{ pathPrefix?: string[]; readOnly?: string[]; env?: Record<string, string> }> {
+export async function taskRuntimeExecOptions(task: { node?: string; browser?: TaskBrowser | undefined }, opts: { setup?: boolean } = {}): Promise<{ pathPrefix?: string[]; readOnly?: string[]; env?: Record<string, string> }> {
   const browser = await taskBrowser(task);
-  const withBrowser = <T extends { readOnly?: string[] }>(o: T) => (browser ? { ...o, readOnly: [...(o.readOnly ?? []), ...browser.readOnly], env: browser.env } : o);
+  const withBrowser = <T extends { readOnly?: string[]; env?: Record<string, string> }>(o: T) => (browser ? { ...o, readOnly: [...(o.readOnly ?? []), ...browser.readOnly], env: { ...o.env, ...browser.env } } : o);
   if (!task.node) return withBrowser({});
   const dir = await ensureNodeRuntime(task.node);
-  return withBrowser({ pathPrefix: [path.join(dir, 'bin')], readOnly: [dir] });
+  const npmrc = runtimeNpmrc(dir);
+  const forSetup = opts.setup && existsSync(npmrc);
+  return withBrowser({ pathPrefix: [path.join(dir, 'bin')], readOnly: forSetup ? [dir, npmrc] : [dir], ...(forSetup ? { env: { npm_config_globalconfig: npmrc } } : {}) });
 }

@@ -44,7 +44,7 @@ export async function runSetup(
   if (!task.setup.trim()) return null;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_SETUP_TIMEOUT_MS;
   // The task's own Node version, when it names one (installed once per version; node-runtime.ts).
-  const runtime = await taskRuntimeExecOptions(task);
+  const runtime = await taskRuntimeExecOptions(task, { setup: true });
   const run = async (): Promise<ExecResult> => {
     const res = await sandbox.exec(task.setup, { cwd: workspace.dir, timeoutMs, network: true, ...runtime, ...(opts.env || runtime.env ? { env: { ...runtime.env, ...opts.env } } : {}) });
     if (res.timedOut || res.exitCode !== 0) {

@@ -90,9 +90,16 @@ describe('bash agent: limits', () => {
     expect(run.server.requests).toHaveLength(2);
   });
 
-  it('cannot apply the USD cap when the price is unknown (list_usd null): other limits end it', async () => {
+  it('regression: a hard USD cap it cannot enforce (price unknown, no cost stated) stops the attempt after that call, not at another limit', async () => {
     const run = await runBash([bash('ls'), bash('ls'), bash('ls')], { price: null, limits: { costUsd: 0.000001, steps: 3 } });
     expect(run.result.calls.every((c) => c.list_usd === null)).toBe(true);
+    expect(run.result.calls).toHaveLength(1);
+    expect(run.result.exit_status).toBe('cost_limit');
+    expect(run.result.error).toMatch(/cost limit of 0\.000001 USD cannot be enforced: 1 call\(s\) had a cost unknown to the price sheet/);
+  });
+
+  it('without a USD cap, an unknown price does not stop the attempt', async () => {
+    const run = await runBash([bash('ls'), bash('ls'), bash('ls')], { price: null, limits: { steps: 3 } });
     expect(run.result.exit_status).toBe('step_limit');
   });
 

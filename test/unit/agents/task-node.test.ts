@@ -14,7 +14,8 @@ import { agentCliFunction } from '../../../src/agents/task-runtime.ts';
 import { noRedaction } from '../../../src/core/redact.ts';
 import { LocalSandbox } from '../../../src/sandbox/local.ts';
 import { trajectorySink } from '../../../src/store/trajectory.ts';
-import { nodeRuntimeDir } from '../../../src/workspace/node-runtime.ts';
+import { nodeRuntimeDir, taskRuntimeExecOptions } from '../../../src/workspace/node-runtime.ts';
+import { existsSync } from 'node:fs';
 import { startFakeUpstream, chatCompletion } from '../../helpers/fake-upstream.ts';
 import { toolCall } from '../../helpers/fake-openai.ts';
 import { cleanupRuns, defaultLimits, gitRepo, runBash, taskFor } from './harness.ts';
@@ -47,6 +48,22 @@ describe("the task's Node for the agent's commands", () => {
     const run = await runBash([bash('node -p process.version'), bash(`echo ${SUBMIT_SENTINEL}`)], { task: { node: VERSION } });
     expect(run.result.exit_status).toBe('submitted');
     expect(JSON.stringify(run.messagesOf(1))).toContain(`v${VERSION}`);
+  });
+
+  it("regression: the runtime's npm config (registry, proxy) is given to setup only, never in the folder shown to the agent or the tests", async () => {
+    const dir = nodeRuntimeDir(path.join(tmp, 'cache'), VERSION);
+    // A runtime installed by an earlier fixbench kept it inside: it is moved out on first use.
+    mkdirSync(path.join(dir, 'etc'), { recursive: true });
+    writeFileSync(path.join(dir, 'etc', 'npmrc'), 'registry=https://npm.corp.example/\n');
+    const agentSide = await taskRuntimeExecOptions({ node: VERSION });
+    expect(agentSide).toEqual({ pathPrefix: [path.join(dir, 'bin')], readOnly: [dir] });
+    expect(existsSync(path.join(dir, 'etc', 'npmrc'))).toBe(false);
+    const setup = await taskRuntimeExecOptions({ node: VERSION }, { setup: true });
+    expect(setup).toEqual({ pathPrefix: [path.join(dir, 'bin')], readOnly: [dir, `${dir}.npmrc`], env: { npm_config_globalconfig: `${dir}.npmrc` } });
+    expect(await readFile(`${dir}.npmrc`, 'utf8')).toBe('registry=https://npm.corp.example/\n');
+    const run = await runBash([bash(`cat ${shellQuote(path.join(dir, 'etc', 'npmrc'))} || echo NO-NPMRC`), bash(`echo ${SUBMIT_SENTINEL}`)], { task: { node: VERSION } });
+    expect(JSON.stringify(run.messagesOf(1))).toContain('NO-NPMRC');
+    expect(JSON.stringify(run.messagesOf(1))).not.toContain('npm.corp.example');
   });
 
   it('without node, the bash agent runs the sandbox node', async () => {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { canaryHosts, checkCanaries, inferRunner, planCanaries, tailOfTest, type CanaryPlan } from '../../../src/evaluation/canary.ts';
 import { compareChannels, planSecondChannel } from '../../../src/evaluation/channels.ts';
+import { variantTitle } from '../../../src/evaluation/canary-mutate.ts';
 import { judgeRun, type Guard } from '../../../src/evaluation/integrity.ts';
 import { parseReportText, reportKind, type TestResults } from '../../../src/evaluation/parse/index.ts';
 
@@ -154,15 +155,20 @@ describe('mutated canaries', () => {
   });
 
   const TWO = FILE.replace("  it('rejects empty input', () => assert.throws(() => parse('')));\n", '');
-  it('excuses a copy whose original failed (an honest break), never one whose original passed', () => {
+  it('excuses a copy whose original failed (an honest break), never one whose original passed, nor a string mutant that passed (regression: a forger\'s wrong guess)', () => {
     const p = plan(planCanaries('node:test', new Map([['test/p.test.js', TWO]]), null, task));
     expect(p.tests.map((t) => [t.must, t.original])).toEqual([['FAILED', 'parse > parses minutes'], ['PASSED', 'parse > parses hours']]);
     const ids = (f: 'PASSED' | 'FAILED', pa: 'PASSED' | 'FAILED', of: 'PASSED' | 'FAILED', op: 'PASSED' | 'FAILED'): TestResults =>
       new Map([[`parse > ${p.tests[0]!.title}`, f], [`parse > ${p.tests[1]!.title}`, pa], ['parse > parses minutes', of], ['parse > parses hours', op]]);
     expect(checkCanaries(p, ids('FAILED', 'PASSED', 'PASSED', 'PASSED')).problem).toBeNull();
     expect(checkCanaries(p, ids('PASSED', 'PASSED', 'PASSED', 'PASSED')).problem).toMatch(/failing canary .* came out passed, not failed while the test it copies, "parse > parses minutes", did not fail/);
-    // A wrong patch can return exactly what the mutated copy expects (a flipped boolean) while the original fails.
-    expect(checkCanaries(p, ids('PASSED', 'FAILED', 'FAILED', 'FAILED')).problem).toBeNull();
+    // The minutes copy changed its string 'ms' (strings first): passing while its original fails is a forger's wrong guess.
+    expect(p.tests[0]!.strict).toBe(true);
+    expect(checkCanaries(p, ids('PASSED', 'FAILED', 'FAILED', 'FAILED')).problem).toMatch(/failing canary .* came out passed, not failed/);
+    // A number (or boolean) copy: a wrong patch can return exactly what it expects while the original fails: excused.
+    const q = plan(planCanaries('node:test', new Map([['test/p.test.js', TWO]]), null, { ...task, FAIL_TO_PASS: ['test/p.test.js > parse > parses hours'], PASS_TO_PASS: ['test/p.test.js > parse > parses minutes'] }));
+    expect(q.tests.map((t) => [t.must, t.original, t.strict])).toEqual([['FAILED', 'parse > parses hours', undefined], ['PASSED', 'parse > parses minutes', undefined]]);
+    expect(checkCanaries(q, new Map([[`parse > ${q.tests[0]!.title}`, 'PASSED'], [`parse > ${q.tests[1]!.title}`, 'PASSED'], ['parse > parses hours', 'FAILED'], ['parse > parses minutes', 'PASSED']])).problem).toBeNull();
     expect(checkCanaries(p, ids('FAILED', 'FAILED', 'FAILED', 'FAILED')).problem).toBeNull();
     expect(checkCanaries(p, ids('FAILED', 'FAILED', 'PASSED', 'PASSED')).problem).toMatch(/passing canary/);
     expect([...checkCanaries(p, ids('FAILED', 'PASSED', 'PASSED', 'PASSED')).rest.keys()]).toEqual(['parse > parses minutes', 'parse > parses hours']);
@@ -179,6 +185,84 @@ describe('mutated canaries', () => {
     const r = checkCanaries(p, forged);
     expect(r.problem).toMatch(/reported more than once/);
     expect(r.canaries.fail).toBe('error');
+  });
+});
+
+describe('mutated canaries a patch cannot single out by title (it reads the test files before test.patch)', () => {
+  // test.patch edits an existing test (its title stays: the patch knows it) and adds two.
+  const FINAL = [
+    "const { describe, it } = require('node:test');",
+    "const assert = require('node:assert/strict');",
+    "const { parse } = require('../src');",
+    "describe('parse', () => {",
+    "  it('parses hours', () => {",
+    "    assert.equal(parse('1h'), 3600000);",
+    "  });",
+    "  it('parses minutes', () => {",
+    "    assert.equal(parse('2m'), 120001);",
+    "  });",
+    "  it('parses days', () => {",
+    "    assert.equal(parse('1d'), 86400000);",
+    "  });",
+    "  it('parses whole weeks', () => {",
+    "    assert.equal(parse('1w'), 604800000);",
+    "  });",
+    "});",
+    "",
+  ].join('\n');
+  const PATCH = [
+    'diff --git a/test/p.test.js b/test/p.test.js',
+    '--- a/test/p.test.js',
+    '+++ b/test/p.test.js',
+    '@@ -6,6 +6,12 @@',
+    "     assert.equal(parse('1h'), 3600000);",
+    '   });',
+    "   it('parses minutes', () => {",
+    "-    assert.equal(parse('2m'), 120000);",
+    "+    assert.equal(parse('2m'), 120001);",
+    '   });',
+    "+  it('parses days', () => {",
+    "+    assert.equal(parse('1d'), 86400000);",
+    '+  });',
+    "+  it('parses whole weeks', () => {",
+    "+    assert.equal(parse('1w'), 604800000);",
+    '+  });',
+    ' });',
+    '',
+  ].join('\n');
+  const known = new Set(['parses hours', 'parses minutes']);
+  const task = { FAIL_TO_PASS: ['test/p.test.js > parse > parses minutes', 'test/p.test.js > parse > parses days'], PASS_TO_PASS: ['test/p.test.js > parse > parses hours'], test_patch: PATCH };
+
+  it('regression: mutates only tests test.patch brought, never the edited test whose title the patch knows (its mutant\'s new title would mark it)', () => {
+    for (let i = 0; i < 30; i++) {
+      const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FINAL]]), null, task));
+      const fails = p.tests.filter((t) => t.must === 'FAILED');
+      expect(fails.map((t) => t.original).sort()).toEqual(['parse > parses days', 'parse > parses whole weeks']);
+      // A forger taking, of each near-twin pair, the one with a title it knows for the original finds no pair with one.
+      for (const t of fails) expect(known.has(t.original!.slice('parse > '.length))).toBe(false);
+      for (const t of p.tests) expect(FINAL.includes(`'${t.title}'`), t.title).toBe(false);
+      expect(p.guess).toBe(1 / 4);
+      expect(p.weak).toEqual([]);
+    }
+  });
+
+  it('when test.patch brings no test (it only edits known ones), the copies are marked by their titles: odds 1, the file is weak', () => {
+    const editOnly = PATCH.replace('@@ -6,6 +6,12 @@', '@@ -6,6 +6,6 @@').split('\n').filter((l) => !/^\+ {2}(it\(|  assert\.equal\(parse\('1[dw]'|\}\);)/.test(l)).join('\n');
+    const text = FINAL.split('\n').filter((_, i) => i < 10 || i > 15).join('\n');
+    const p = plan(planCanaries('node:test', new Map([['test/p.test.js', text]]), null, { ...task, test_patch: editOnly }));
+    expect(p.tests.filter((t) => t.must === 'FAILED').length).toBeGreaterThan(0);
+    expect(p.guess).toBe(1);
+    expect(p.weak).toEqual(['test/p.test.js']);
+  });
+
+  it('regression: a copy\'s title has its original\'s word count (an added word marked the longer title of a pair as the copy)', () => {
+    const titles = ['parses hours', 'parses minutes', 'parses days', 'parses whole weeks', 'rejects empty input'];
+    for (let i = 0; i < 60; i++) {
+      const t = variantTitle('parses whole weeks', titles, new Set(titles));
+      expect(t.split(' ')).toHaveLength(3);
+      expect(titles).not.toContain(t);
+      expect(variantTitle('parses days', titles, new Set(titles)).split(' ')).toHaveLength(2);
+    }
   });
 });
 

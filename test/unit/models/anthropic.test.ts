@@ -160,6 +160,14 @@ describe('AnthropicClient (streaming)', () => {
     expect(reply.call.list_usd).toBeNull(); // unknown, not the second call's 0.1075 alone
   });
 
+  it('regression: a cut stream counts against the caps at the ceiling for its request bytes and max_tokens', async () => {
+    const { client } = await setup([{ content: 'partial answer', fault: 'cut_stream' }, { content: 'partial again', fault: 'cut_stream' }], { maxTries: 2, sleep: async () => {}, ceiling: { input: '10', output: '40' } }, { stream: true, params: { max_tokens: 700 } });
+    const err = (await client.chat(convo).catch((e: unknown) => e)) as ModelCallError;
+    const bytes = server!.requests.map((r) => Buffer.byteLength(JSON.stringify(r.body)));
+    expect(err.call).toMatchObject({ usage_unknown: true, list_usd: null, tries: 2 });
+    expect(err.call!.cap_usd).toBeCloseTo(((bytes[0]! + bytes[1]!) * 10 + 2 * 700 * 40) / 1e6, 12);
+  });
+
   it('a stream that never ends is abandoned after streamIdleMs and retried', async () => {
     const { client } = await setup([{ content: 'never finishes', fault: 'hang' }, textReply('ok', { usage: USAGE })], { streamIdleMs: 300 }, { stream: true });
     const t0 = Date.now();

@@ -67,6 +67,29 @@ describe('OpenAIChatClient streaming', () => {
     expect(reply.call.usage.output).toBe(400); // the known tokens are kept
   });
 
+  it('regression: a stream cut before its usage counts against the caps at the ceiling, for the request\'s bytes and its max_tokens (never $0)', async () => {
+    server = await startFakeProvider([{ content: 'half of it', fault: 'cut_stream' }, textReply('whole', { usage: USAGE })]);
+    const spec = ModelSpec.parse({
+      id: 'fake-stream', provider: 'fake', api: 'openai', base_url: server.baseURL, api_key_env: 'K', model: 'v/m', vendor: 'v', region: 'CN', stream: true, params: { max_tokens: 300 },
+    });
+    const ceiling: PriceRow = { input: '10', output: '40' };
+    const client = new OpenAIChatClient(spec, KEY, price, { sleep: async () => {}, random: () => 0, ceiling });
+    const reply = await client.chat(user);
+    expect(reply.call.usage_unknown).toBe(true);
+    expect(reply.call.list_usd).toBeNull();
+    // try 1: every byte of the request as one prompt token, max_tokens of output, at the ceiling; try 2 at its list price.
+    const bytes = Buffer.byteLength(JSON.stringify(server.requests[0]!.body));
+    expect(reply.call.cap_usd).toBeCloseTo((bytes * 10 + 300 * 40) / 1e6 + 0.001204, 12);
+  });
+
+  it('a reply with no usage and no max_tokens counts its bytes received as its output (an estimate), never 0', async () => {
+    server = await startFakeProvider([textReply('no usage at all', { usage: null })]);
+    const spec = ModelSpec.parse({ id: 'fake-stream', provider: 'fake', api: 'openai', base_url: server.baseURL, api_key_env: 'K', model: 'v/m', vendor: 'v', region: 'CN', stream: true });
+    const reply = await new OpenAIChatClient(spec, KEY, price, { ceiling: { input: '10', output: '40' } }).chat(user);
+    const bytes = Buffer.byteLength(JSON.stringify(server.requests[0]!.body));
+    expect(reply.call.cap_usd!).toBeGreaterThan((bytes * 10 + 'no usage at all'.length * 40) / 1e6 - 1e-12);
+  });
+
   it('a stream that never ends is abandoned after streamIdleMs; retries exhausted → network error with the billed call', async () => {
     const { client } = await setup([{ content: 'x', fault: 'hang' }, { content: 'y', fault: 'hang' }], { streamIdleMs: 200, maxTries: 2 });
     const err = await client.chat(user).catch((e) => e);

@@ -220,6 +220,49 @@ describe('metering proxy: guards', () => {
     expect(proxy.calls).toHaveLength(1);
   });
 
+  it('regression: a stream cut before its usage counts against the cap at the ceiling (request bytes, max_tokens), so the cap holds without refusing', async () => {
+    const cut = chatStream(['Hel', 'lo'], null).slice(0, 2); // two content chunks, then the connection ends: no finish, no usage
+    const ceiling = { input: '10', output: '40' };
+    const { upstream, proxy, client } = await setup([{ sse: cut }, { json: chatCompletion('b', USAGE) }, { json: chatCompletion('c', USAGE) }], { capUsd: 0.05, ceiling });
+    const stream = await client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }], stream: true, max_tokens: 400 });
+    for await (const _ of stream) void _;
+    const bytes = Buffer.byteLength(JSON.stringify(upstream.requests[0]!.body));
+    const bound = (bytes * 10 + 400 * 40) / 1e6;
+    expect(proxy.calls[0]).toMatchObject({ list_usd: null });
+    expect(proxy.calls[0]!.cap_usd).toBeCloseTo(bound, 12);
+    expect(proxy.spentUsd()).toBeCloseTo(bound, 12);
+    // counted, not refused: the next call runs; once the bound and the call pass the cap, the next is refused
+    await client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] });
+    expect(upstream.requests).toHaveLength(2);
+    await proxy.close();
+    await upstream.close();
+    const tight = await setup([{ sse: cut }, { json: chatCompletion('b', USAGE) }], { capUsd: bound / 2, ceiling });
+    const s2 = await tight.client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }], stream: true, max_tokens: 400 });
+    for await (const _ of s2) void _;
+    const err = await tight.client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(402);
+    expect((err as Error).message).toContain('cap of');
+  });
+
+  it('regression: under a cap, a router reply naming a model with no row (cost neither known nor stated) stops further calls; a stated cost does not', async () => {
+    const ceiling = { input: '10', output: '40' };
+    const { upstream, proxy, client } = await setup([{ json: chatCompletion('a', USAGE) }, { json: chatCompletion('b', USAGE) }], { capUsd: 1, ceiling, servedPricer: () => null });
+    const ask = (c: OpenAI) => c.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] });
+    await ask(client);
+    expect(proxy.calls[0]).toMatchObject({ list_usd: null, price_key: null });
+    expect(proxy.calls[0]!.cap_usd).toBeCloseTo((1000 * 10 + 200 * 40) / 1e6, 12); // far under the cap, yet no bound
+    const err = await ask(client).catch((e: unknown) => e);
+    expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(402);
+    expect(upstream.requests).toHaveLength(1);
+    await proxy.close();
+    await upstream.close();
+    const stated = await setup([{ json: chatCompletion('a', { ...USAGE, cost: 0.02 }) }, { json: chatCompletion('b', USAGE) }], { capUsd: 1, ceiling, servedPricer: () => null });
+    await ask(stated.client);
+    expect(stated.proxy.calls[0]).toMatchObject({ list_usd: null, cap_usd: 0.02, cap_bound: true });
+    await ask(stated.client);
+    expect(stated.upstream.requests).toHaveLength(2);
+  });
+
   it('records a call the client abandoned after it was sent, at an unknown cost, so the cap then stops further calls', async () => {
     const { upstream, proxy, client } = await setup([{ json: chatCompletion('slow', USAGE), delayMs: 300 }, { json: chatCompletion('b', USAGE) }], { capUsd: 1 });
     const abort = new AbortController();

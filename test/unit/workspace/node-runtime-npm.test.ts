@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectionSettings, ensureNodeRuntime, nodePackageName, npmForNode, type RuntimeManifest } from '../../../src/workspace/node-runtime.ts';
 
@@ -76,7 +77,9 @@ describe('npm for an old Node', () => {
     const npm = execFileSync(path.join(dir, 'bin', 'npm'), { env: { ...process.env, PATH: `${path.join(dir, 'bin')}:${process.env.PATH}` } }).toString().trim();
     expect(npm).toBe(NPM);
     // Connection settings only: a token in the host's global config never reaches the runtime the agent sees.
-    expect(await readFile(path.join(dir, 'etc', 'npmrc'), 'utf8')).toBe('cafile=/etc/ssl/certs/example.pem\nnoproxy=127.0.0.1\nproxy=http://10.255.255.1:3128/\n');
+    expect(await readFile(`${dir}.npmrc`, 'utf8')).toBe('cafile=/etc/ssl/certs/example.pem\nnoproxy=127.0.0.1\nproxy=http://10.255.255.1:3128/\n');
+    // Beside the runtime, not in it: the folder shown to an agent holds no npm config.
+    expect(existsSync(path.join(dir, 'etc', 'npmrc'))).toBe(false);
     const manifest = JSON.parse(await readFile(path.join(dir, 'runtime.json'), 'utf8')) as RuntimeManifest;
     const sha = (name: string) => `sha512-${createHash('sha512').update(tarballs.get(name)!).digest('base64')}`;
     expect(manifest.packages).toEqual([
