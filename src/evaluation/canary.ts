@@ -15,8 +15,8 @@ import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { addedLines, mutateHost, removedText } from './canary-mutate.ts';
 
-/** Test runners fixbench can write canaries for. */
-export type CanaryRunner = 'node:test' | 'mocha' | 'vitest' | 'jest' | 'jasmine' | 'karma';
+/** Test runners fixbench can write canaries for (`karma`: jasmine specs in karma; `karma-mocha`: mocha specs in karma, through karma-mocha). */
+export type CanaryRunner = 'node:test' | 'mocha' | 'vitest' | 'jest' | 'jasmine' | 'karma' | 'karma-mocha';
 
 /** What a canary came out as: a parsed status, or `missing` when the runner did not report it. */
 export type CanaryStatus = 'passed' | 'failed' | 'skipped' | 'error' | 'missing';
@@ -158,13 +158,13 @@ export function planCanaries(
       : /\brequire\s*\(/.test(text)
         ? false
         : ext === '.mjs' || ext === '.mts' || ext === '.ts' || ext === '.tsx' || packageType === 'module';
-    const tdd = fileRunner === 'mocha' && /\bsuite\s*\(/.test(text) && !/\bdescribe\s*\(/.test(text);
+    const tdd = (fileRunner === 'mocha' || fileRunner === 'karma-mocha') && /\bsuite\s*\(/.test(text) && !/\bdescribe\s*\(/.test(text);
     const { code, tests: t } = canaryCode(fileRunner, esm, assertionLibraries(fileRunner, text), tdd);
     texts.set(file, `${text}${text.endsWith('\n') ? '' : '\n'}\n${code}`);
     tests.push(...t.map((x) => ({ file, ...x })));
   }
   if (texts.size === 0) {
-    return { unprotected: hosts.size && !runner ? 'the test runner is not one fixbench writes canaries for (node:test, mocha, vitest, jest, jasmine, karma)' : 'test.patch touches no JS/TS test file to hold the canaries' };
+    return { unprotected: hosts.size && !runner ? 'the test runner is not one fixbench writes canaries for (node:test, mocha, vitest, jest, jasmine, karma with jasmine or mocha)' : 'test.patch touches no JS/TS test file to hold the canaries' };
   }
   return { runner: runner ?? runnerOfFile([...hosts.values()].join('\n'))!, kind, texts, tests, guess, weak };
 }
@@ -191,7 +191,8 @@ export function runnerOfFile(text: string): CanaryRunner | null {
   return null;
 }
 
-type Lib = { kind: 'node-assert'; spec: string } | { kind: 'chai'; spec: string } | { kind: 'expect' };
+/** An assertion library of a synthetic canary: `expect` is jest/jasmine's (`toBe`), `chai-expect` chai's global or imported `expect` (`to.equal`), `throw` none (a plain `throw`: mocha in karma without chai). */
+type Lib = { kind: 'node-assert'; spec: string } | { kind: 'chai'; spec: string } | { kind: 'expect' } | { kind: 'chai-expect' } | { kind: 'throw' };
 
 /** Assertion libraries the file imports (node:assert, chai, expect); the runner's usual one when none is seen. */
 function assertionLibraries(runner: CanaryRunner, text: string): Lib[] {
@@ -201,6 +202,8 @@ function assertionLibraries(runner: CanaryRunner, text: string): Lib[] {
   if (/['"]chai['"]/.test(text)) libs.push({ kind: 'chai', spec: 'chai' });
   const own = runner === 'vitest' || runner === 'jest' || runner === 'jasmine' || runner === 'karma'; // a global or imported expect
   if (runner === 'karma') return [{ kind: 'expect' }]; // in the browser: no require, no node:assert
+  // mocha in the browser brings no assertions: chai's expect where the file asserts with it (karma-chai, an import), else a throw.
+  if (runner === 'karma-mocha') return /\bexpect\s*\([^\n]*\)\s*\.\s*(?:to|not)\s*\./.test(text) ? [{ kind: 'chai-expect' }] : [{ kind: 'throw' }];
   if (/\bexpect\s*\(/.test(text) && own) libs.push({ kind: 'expect' });
   if (libs.length) return libs;
   return own ? [{ kind: 'expect' }] : [{ kind: 'node-assert', spec: 'node:assert/strict' }];
@@ -240,12 +243,18 @@ function canaryCode(runner: CanaryRunner, esm: boolean, libs: Lib[], tdd: boolea
     if (lib.kind === 'node-assert') imp(A, lib.spec);
     else if (lib.kind === 'chai') imp(A, lib.spec, 'assert');
     else if (runner === 'vitest') imp(A, 'vitest', 'expect');
-    else lines.push(`const ${A} = expect;`);
+    else if (lib.kind !== 'throw') lines.push(`const ${A} = expect;`);
     const a = randomInt(2, 9000);
     const b = randomInt(2, 9000);
     const off = randomInt(1, 50);
     const check = (x: string, y: number): string =>
-      lib.kind === 'expect' ? `${A}(${x}).toBe(${y});` : `${A}.strictEqual(${x}, ${y});`;
+      lib.kind === 'expect'
+        ? `${A}(${x}).toBe(${y});`
+        : lib.kind === 'chai-expect'
+          ? `${A}(${x}).to.equal(${y});`
+          : lib.kind === 'throw'
+            ? `if (${x} !== ${y}) throw new Error('expected ' + (${x}) + ' to be ${y}');`
+            : `${A}.strictEqual(${x}, ${y});`;
     const [fail, pass] = [title(), title()];
     const failFirst = randomInt(2) === 0;
     const f = `  ${I}(${JSON.stringify(fail)}, () => {\n    ${check(`${a} + ${b}`, a + b + off)}\n  });`;

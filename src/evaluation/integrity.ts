@@ -2,7 +2,7 @@
 // canaries are appended and a second result channel planned; after it, the canaries, the two
 // channels and the exit code must agree with the results, or the attempt is `tampered`.
 import type { TaskSpec } from '../config/task.ts';
-import { canaryHosts, checkCanaries, inferRunner, planCanaries, tailOfTest, writeCanaries, type CanaryPlan, type CanaryResults } from './canary.ts';
+import { canaryHosts, checkCanaries, inferRunner, planCanaries, tailOfTest, writeCanaries, type CanaryPlan, type CanaryResults, type CanaryRunner } from './canary.ts';
 import { compareChannels, planSecondChannel, type SecondChannel } from './channels.ts';
 import { ID_SEPARATOR, type ReportKind, type TestResults } from './parse/index.ts';
 import { noLinkPath, readSmallFile } from './report-file.ts';
@@ -40,8 +40,7 @@ export function packageJsonBeforePatch(dir: string): Promise<string | null> {
  * Every decision about the canaries (the runner a `npm test` script runs, the module type, whether
  * karma runs jasmine) is taken from `basePackageJson` (package.json before the model's patch:
  * {@link packageJsonBeforePatch}), never from the patched tree, so a patch cannot lower the protection
- * (e.g. by dropping karma-jasmine from dependencies). Karma also gets canaries when
- * node_modules/karma-jasmine is installed.
+ * (e.g. by dropping karma-jasmine from dependencies). Karma's framework is `karmaFramework`'s.
  */
 export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, canaries: boolean, basePackageJson: string | null): Promise<Guard> {
   const guard: Guard = { cmd: task.test_cmd, plan: null, channel: null, unprotected: null, tampered: null };
@@ -67,11 +66,16 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
     if (text !== null) hosts.set(f, text);
   }
   const type = typeof (pkg as { type?: unknown } | null)?.type === 'string' ? ((pkg as { type: string }).type) : null;
-  const runner = inferRunner(task, pkg);
-  // karma's canaries are jasmine specs (describe/it/expect globals): only where karma runs jasmine.
-  if (runner === 'karma' && !dependsOn(pkg, 'karma-jasmine') && (await readSmallFile(dir, 'node_modules/karma-jasmine/package.json', MAX_READ)) === null) {
-    guard.unprotected = 'karma without karma-jasmine (in package.json at base_commit or installed): fixbench writes canaries for karma only as jasmine specs';
-    return guard;
+  const inferred = inferRunner(task, pkg);
+  let runner: CanaryRunner | null = inferred;
+  if (inferred === 'karma') {
+    // karma's canaries are specs of the framework karma runs (jasmine's, or mocha's through karma-mocha).
+    const framework = await karmaFramework(dir, pkg);
+    if (!framework) {
+      guard.unprotected = 'karma without karma-jasmine or karma-mocha (in package.json at base_commit or installed): fixbench writes canaries for karma only as jasmine or mocha specs';
+      return guard;
+    }
+    runner = framework;
   }
   const plan = planCanaries(runner, hosts, type, task);
   if ('unprotected' in plan) {
@@ -134,6 +138,20 @@ export function integrityFields(e: Pick<EvaluationResult, 'canaries' | 'unprotec
     ...(e.unprotected !== undefined ? { unprotected: e.unprotected } : {}),
     ...(e.channels !== undefined ? { channels: e.channels } : {}),
   };
+}
+
+/**
+ * The framework karma runs the specs with, for its canaries: `karma` (jasmine specs: describe/it
+ * and jasmine's global expect) when karma-jasmine is in `pkg` (package.json before the patch)
+ * or installed in `dir`/node_modules, and karma-mocha is neither; `karma-mocha` (mocha specs:
+ * describe/it or suite/test, an assertion that needs no chai) when karma-mocha is; null when
+ * neither is (the run is then unprotected). With both, mocha's form is taken: its canaries
+ * assert by throwing, which fails a spec under jasmine as well, and describe/it are both's.
+ */
+async function karmaFramework(dir: string, pkg: unknown): Promise<'karma' | 'karma-mocha' | null> {
+  const has = async (name: string): Promise<boolean> => dependsOn(pkg, name) || (await readSmallFile(dir, `node_modules/${name}/package.json`, MAX_READ)) !== null;
+  if (await has('karma-mocha')) return 'karma-mocha';
+  return (await has('karma-jasmine')) ? 'karma' : null;
 }
 
 /** Whether `pkg` (package.json, parsed) lists `name` in dependencies or devDependencies. */

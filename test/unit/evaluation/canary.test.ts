@@ -66,6 +66,46 @@ describe('planCanaries', () => {
     expect(k).not.toMatch(/require\(/);
   });
 
+  it('karma-mocha: mocha\'s describe/it (suite/test for TDD files), chai\'s expect where the file uses it, else a plain throw; never a require', () => {
+    // Runs the appended canaries with describe/it stubs: the must-fail one throws, the must-pass one does not.
+    const outcomes = (code: string, expectFn?: unknown): Map<string, boolean> => {
+      const got = new Map<string, boolean>();
+      const it = (title: string, fn: () => void): void => {
+        try {
+          fn();
+          got.set(title, true);
+        } catch {
+          got.set(title, false);
+        }
+      };
+      const describe = (_: string, fn: () => void): void => fn();
+      new Function('describe', 'it', 'suite', 'test', 'expect', code)(describe, it, describe, it, expectFn);
+      return got;
+    };
+    const noChai = "describe('x', function () { it('y', function () { if (!window.x) throw new Error('no x'); }); });\n";
+    const p = plan(planCanaries('karma-mocha', new Map([['test/a.spec.js', noChai]]), null));
+    const code = p.texts.get('test/a.spec.js')!.slice(noChai.length);
+    expect(code).toMatch(/^const _\w+ = describe;$/m);
+    expect(code).not.toMatch(/\bexpect\b|require\(/);
+    expect(code).toMatch(/throw new Error/);
+    const ran = outcomes(code);
+    for (const t of p.tests) expect(ran.get(t.title), t.title).toBe(t.must === 'PASSED');
+
+    const chai = "describe('x', function () { it('y', function () { expect(window.x).to.be.ok; }); });\n";
+    const c = plan(planCanaries('karma-mocha', new Map([['test/b.spec.js', chai]]), null));
+    const cc = c.texts.get('test/b.spec.js')!.slice(chai.length);
+    expect(cc).toMatch(/^const _\w+ = expect;$/m);
+    expect(cc).toMatch(/\)\.to\.equal\(\d+\);/);
+    const chaiLike = (x: unknown) => ({ to: { equal: (y: unknown) => { if (x !== y) throw new Error('not equal'); } } });
+    const ranChai = outcomes(cc, chaiLike);
+    for (const t of c.tests) expect(ranChai.get(t.title), t.title).toBe(t.must === 'PASSED');
+
+    const tdd = "suite('x', function () { test('y', function () { if (!window.x) throw new Error('no x'); }); });\n";
+    const t = plan(planCanaries('karma-mocha', new Map([['test/c.spec.js', tdd]]), null)).texts.get('test/c.spec.js')!;
+    expect(t).toMatch(/^const _\w+ = suite;$/m);
+    expect(t).toMatch(/^const _\w+ = test;$/m);
+  });
+
   it('follows mocha\'s TDD interface (suite/test) when the file uses it', () => {
     const tdd = "const assert = require('assert');\nsuite('x', () => { test('y', () => assert.ok(true)); });\n";
     const code = plan(planCanaries('mocha', new Map([['test/a.js', tdd]]), null)).texts.get('test/a.js')!;

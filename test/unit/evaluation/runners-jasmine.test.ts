@@ -121,7 +121,7 @@ describe('parse', () => {
 });
 
 describe('canaries under karma', () => {
-  it('are written only where karma runs jasmine (karma-jasmine in package.json at base_commit, whatever the patch made of it, or installed); otherwise the run is unprotected, saying why', async () => {
+  it('are written where karma runs jasmine or mocha (karma-jasmine or karma-mocha in package.json at base_commit, whatever the patch made of it, or installed); otherwise the run is unprotected, saying why', async () => {
     const spec = "describe('Widgets', function () {\n  it('pads', function () { expect(window.widgets.pad('7', 3)).toBe('  7'); });\n});\n";
     const testPatch = `diff --git a/test/pad.spec.js b/test/pad.spec.js\nnew file mode 100644\n--- /dev/null\n+++ b/test/pad.spec.js\n@@ -0,0 +1,3 @@\n${spec.trimEnd().split('\n').map((l) => `+${l}`).join('\n')}\n`;
     const task = { instance_id: 'w-1', test_cmd: 'npx karma start --single-run', test_report: 'karma', test_patch: testPatch, FAIL_TO_PASS: ['Widgets pads'], PASS_TO_PASS: [] } as unknown as Parameters<typeof guardRun>[1];
@@ -129,26 +129,37 @@ describe('canaries under karma', () => {
     try {
       await mkdir(path.join(dir, 'test'));
       await writeFile(path.join(dir, 'test', 'pad.spec.js'), spec);
+      const nonePkg = JSON.stringify({ devDependencies: { karma: '6.4.4', 'karma-qunit': '4.2.0' } });
       const mochaPkg = JSON.stringify({ devDependencies: { karma: '6.4.4', 'karma-mocha': '2.0.1' } });
       const jasminePkg = JSON.stringify({ devDependencies: { karma: '6.4.4', 'karma-jasmine': '5.1.0' } });
-      await writeFile(path.join(dir, 'package.json'), mochaPkg);
-      const mocha = await guardRun(dir, task, reportKind('karma'), true, mochaPkg);
-      expect(mocha.unprotected).toMatch(/karma without karma-jasmine/);
+      await writeFile(path.join(dir, 'package.json'), nonePkg);
+      const none = await guardRun(dir, task, reportKind('karma'), true, nonePkg);
+      expect(none.unprotected).toMatch(/karma without karma-jasmine or karma-mocha/);
       expect(await readFile(path.join(dir, 'test', 'pad.spec.js'), 'utf8')).toBe(spec); // nothing appended
       // The patched package.json (the workspace's, karma-jasmine added) decides nothing: base_commit's does.
       await writeFile(path.join(dir, 'package.json'), jasminePkg);
-      expect((await guardRun(dir, task, reportKind('karma'), true, mochaPkg)).unprotected).toMatch(/karma without karma-jasmine/);
-      // A patch that drops karma-jasmine from package.json does not switch the canaries off.
-      await writeFile(path.join(dir, 'package.json'), mochaPkg);
+      expect((await guardRun(dir, task, reportKind('karma'), true, nonePkg)).unprotected).toMatch(/karma without karma-jasmine or karma-mocha/);
+      // A patch that drops karma-jasmine (or karma-mocha) from package.json does not switch the canaries off.
+      await writeFile(path.join(dir, 'package.json'), nonePkg);
       const jasmine = await guardRun(dir, task, reportKind('karma'), true, jasminePkg);
       expect(jasmine.unprotected).toBeNull();
+      expect(jasmine.plan?.runner).toBe('karma');
       expect(jasmine.plan?.tests.length).toBeGreaterThanOrEqual(1);
       expect((await readFile(path.join(dir, 'test', 'pad.spec.js'), 'utf8')).length).toBeGreaterThan(spec.length);
-      // Installed karma-jasmine counts too.
+      await writeFile(path.join(dir, 'test', 'pad.spec.js'), spec);
+      const mocha = await guardRun(dir, task, reportKind('karma'), true, mochaPkg);
+      expect(mocha.unprotected).toBeNull();
+      expect(mocha.plan?.runner).toBe('karma-mocha');
+      expect((await readFile(path.join(dir, 'test', 'pad.spec.js'), 'utf8')).length).toBeGreaterThan(spec.length);
+      // Installed karma-jasmine or karma-mocha counts too; with karma-mocha there, mocha's form.
       await writeFile(path.join(dir, 'test', 'pad.spec.js'), spec);
       await mkdir(path.join(dir, 'node_modules', 'karma-jasmine'), { recursive: true });
       await writeFile(path.join(dir, 'node_modules', 'karma-jasmine', 'package.json'), '{"name":"karma-jasmine","version":"5.1.0"}');
-      expect((await guardRun(dir, task, reportKind('karma'), true, mochaPkg)).unprotected).toBeNull();
+      expect((await guardRun(dir, task, reportKind('karma'), true, nonePkg)).plan?.runner).toBe('karma');
+      await writeFile(path.join(dir, 'test', 'pad.spec.js'), spec);
+      await mkdir(path.join(dir, 'node_modules', 'karma-mocha'), { recursive: true });
+      await writeFile(path.join(dir, 'node_modules', 'karma-mocha', 'package.json'), '{"name":"karma-mocha","version":"2.0.1"}');
+      expect((await guardRun(dir, task, reportKind('karma'), true, nonePkg)).plan?.runner).toBe('karma-mocha');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
