@@ -54,18 +54,35 @@ const KARMA_TESTS = {
 };
 
 
-function writePublished(id: string, o: { evalType: string; parser: string; cmd: string; tests: Record<string, string>; lists: object }): void {
-  const dir = path.join(f.published, id);
+/** What a published SWE-bench Multimodal task folder holds beyond the repository: see {@link writeSweTask}. */
+export interface SweTaskSpec {
+  evalType: string;
+  parser: string;
+  cmd: string;
+  /** test.patch's files (path → text). */
+  tests: Record<string, string>;
+  lists: object;
+  /** gold.patch's files (path → text); the widgets fix when absent. */
+  fix?: Record<string, string>;
+}
+
+function writePublished(id: string, o: SweTaskSpec): void {
+  writeSweTask(f.published, f.repo, id, o);
+}
+
+/** Writes task folder `published/id` in the published SWE-bench Multimodal layout, its patches against `repo`'s first commit. */
+export function writeSweTask(published: string, repo: GitRepo, id: string, o: SweTaskSpec): void {
+  const dir = path.join(published, id);
   mkdirSync(path.join(dir, 'problem_assets'), { recursive: true });
   const yaml = [
-    `base_commit: ${f.repo.commits[0]}`, "created_at: '2024-05-06T07:08:09Z'", 'datasets:', '- acme/widgets-bench', `eval_type: ${o.evalType}`,
+    `base_commit: ${repo.commits[0]}`, "created_at: '2024-05-06T07:08:09Z'", 'datasets:', '- acme/widgets-bench', `eval_type: ${o.evalType}`,
     `image: example.invalid/widgets.${id}:latest`, 'image_assets:', '  patch: []', '  problem_statement: []', '  test_patch: []',
     `instance_id: ${id}`, `log_parser: ${o.parser}`, 'repo: acme/widgets', 'split: dev', "version: '1.0'", '',
   ].join('\n');
   writeFileSync(path.join(dir, 'task.yaml'), yaml);
   writeFileSync(path.join(dir, 'tests.json'), `${JSON.stringify(o.lists, null, 2)}\n`);
-  writeFileSync(path.join(dir, 'gold.patch'), patchFor(f.repo, FIX));
-  writeFileSync(path.join(dir, 'test.patch'), patchFor(f.repo, o.tests));
+  writeFileSync(path.join(dir, 'gold.patch'), patchFor(repo, o.fix ?? FIX));
+  writeFileSync(path.join(dir, 'test.patch'), patchFor(repo, o.tests));
   writeFileSync(path.join(dir, 'problem_statement.md'), `pad('7', 3) gives ' 7' (${id}).\n`);
   writeFileSync(path.join(dir, 'eval.sh'), `#!/bin/bash\nset -uxo pipefail\ncd /testbed\n: '>>>>> Start Test Output'\n${o.cmd}\n: '>>>>> End Test Output'\n`);
   writeFileSync(path.join(dir, 'Dockerfile'), 'FROM example.invalid/base:1\nENV CHROME_BIN /usr/bin/google-chrome\nWORKDIR /testbed\n');
