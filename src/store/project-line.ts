@@ -55,7 +55,9 @@ function valueEnd(b: Buffer, i: number, e: number): number {
     for (let j = i; j < e; j++) {
       const d = b[j]!;
       if (d === 0x22) {
-        j = stringEnd(b, j, e);
+        // strings inside a skipped value (test names, paths) are searched natively from the start:
+        // stringEnd's byte loop pays for itself only on the short top-level names and enums
+        j = stringEndSlow(b, j, j + 1, e);
         if (j < 0) return -1;
       } else if (d === 0x7b || d === 0x5b) depth++;
       else if (d === 0x7d || d === 0x5d) {

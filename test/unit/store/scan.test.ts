@@ -116,6 +116,12 @@ describe('projectLine', () => {
     expect(JSON.parse(run(' { "b" : {"x":[1,2]} , "a" : "☃" } ')!)).toEqual({ a: '☃' });
     expect(JSON.parse(run('{"\\u0061":true}')!)).toEqual({ a: true }); // an escaped name is decoded
   });
+  it('finds the end of strings inside skipped and kept containers: escaped quotes, a backslash before the closing quote, brackets, long strings', () => {
+    const tricky = ['ends with a backslash\\', 'a quote " then ] } [ {', '\\"', 'x'.repeat(100) + '\\" ] "', '☃'.repeat(40) + '"', ''];
+    const line = JSON.stringify({ b: { FAIL: { success: tricky, failure: [] }, e: [[tricky]] }, a: 1, c: [{ d: tricky }, tricky.join('')], z: tricky });
+    expect(JSON.parse(run(line)!)).toEqual({ a: 1, c: [{ d: tricky }, tricky.join('')] });
+    expect(run('{"b":["' + 'x'.repeat(60) + '\\"],"a":1}')).toBeNull(); // a string left open inside a skipped array (its quote escaped)
+  });
   it('gives up (null: the caller parses the whole line) on what is not a plain object', () => {
     for (const bad of ['[1]', '{"a":1', '{"a":1}x', '{"b":tru,"a":1}', '{"a" 1}', '{"b":"unterminated}']) expect(run(bad)).toBeNull();
   });
