@@ -81,12 +81,10 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   checkRunAgents(catalog.agents, agentIds, o.models === false ? [] : chosen.filter((m) => process.env[m.spec.api_key_env]), catalog.modelsFile);
   if (!o.cascade?.length && o.given?.some((k) => k === 'cascadeMode' || k === 'cascadeSignal')) throw new UserInputError('--cascade-mode and --cascade-signal set how a cascade runs; add --cascade <cheap>,<strong>, or drop them');
   if (o.dryRun) {
-    // --models names what to forecast (keys set or not); otherwise the models a run would drive: those whose key is set
-    const forecastModels = explicit ? chosen : chosen.filter((m) => process.env[m.spec.api_key_env]);
-    const skippedModels = explicit ? [] : chosen.filter((m) => !process.env[m.spec.api_key_env]).map((m) => ({ id: m.spec.id, reason: `${m.spec.api_key_env} is not set; set it to run this model` }));
+    // a dry run calls nothing, so it needs no key: every model --models names (or every catalog model) is forecast, keys set or not
     const { dryRunCommand, dryRunLayered } = await import('./forecast.ts');
     const layered = dryRunLayered(o.cascade ?? [], picked.routes, catalog, agentIds, explicit);
-    return dryRunCommand({ resultsDir: path.resolve(o.results), tasks: tasks.map((t) => t.instance_id), catalog, models: forecastModels, skipped: skippedModels, ...layered, agentIds, reference: o.reference, attemptsPerTask: o.attempts, budgetUsd, budgetTokens, attemptUsd, json: Boolean(o.json), shard: o.shard ?? null });
+    return dryRunCommand({ resultsDir: path.resolve(o.results), tasks: tasks.map((t) => t.instance_id), catalog, models: chosen, ...layered, agentIds, reference: o.reference, attemptsPerTask: o.attempts, budgetUsd, budgetTokens, attemptUsd, json: Boolean(o.json), shard: o.shard ?? null });
   }
   const contenders: ContenderPlan[] = [];
   const skipped: { id: string; reason: string }[] = [];

@@ -90,16 +90,18 @@ describe('run --dry-run', () => {
     const r = await runCli(['run', ...flags, '--models', 'fake-coder', '--dry-run'], { env: { FIXBENCH_CACHE_DIR: path.join(tmp, 'env-cache') } });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/fake-coder +1 /);
-    expect(r.stderr).toContain('note: fake-coder (FAKE_PROVIDER_API_KEY): its API-key variable is not set; the forecast counts it, a real run would skip it (or refuse, when --models names it)');
+    expect(r.stderr).toContain('note: fake-coder (FAKE_PROVIDER_API_KEY): its API-key variable is not set; the forecast counts it (a dry run calls nothing), a real run would skip it (or refuse, when --models names it)');
   }, 120_000);
 
-  it('without --models and with no key set, lists the models a real run would skip, as the real run does', async () => {
+  it('without --models and with no key set, still forecasts every model (a dry run needs no key), noting the unset variable', async () => {
     const at = flags.indexOf('--no-reference');
     const r = await runCli(['run', ...flags.slice(0, at), ...flags.slice(at + 1), '--dry-run'], { env: { FIXBENCH_CACHE_DIR: path.join(tmp, 'env-cache') } });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/gold +1 /);
-    expect(r.stdout).not.toMatch(/fake-coder +1 /);
-    expect(r.stderr).toContain('  skipped fake-coder: FAKE_PROVIDER_API_KEY is not set; set it to run this model');
+    expect(r.stdout).toMatch(/fake-coder +1 +\S+ +\S+ +\S+ +\$\d/);
+    expect(r.stdout).toContain('1 task(s) × 3 contender(s)');
+    expect(r.stderr).not.toContain('skipped');
+    expect(r.stderr).toContain('note: fake-coder (FAKE_PROVIDER_API_KEY): its API-key variable is not set; the forecast counts it (a dry run calls nothing)');
   }, 120_000);
 
   it('refuses --dry-run with --resume (exit 2, the fix named)', async () => {
