@@ -47,6 +47,8 @@ describe('run --dry-run', () => {
     expect(r.stdout).toContain('fixbench run --dry-run: 1 task(s) × 1 contender(s) × 1 attempt(s); nothing is run');
     expect(r.stdout).toMatch(/fake-coder +1 +250k +30\.0k +40 +\$0\.74 +1 from the prior \(no history\)/);
     expect(r.stdout).toContain('assumption: a model with no stored attempt is forecast at 250k prompt + 30k output tokens per attempt');
+    // the test sheet is dated 2026-04-01: more than 90 days old by now
+    expect(r.stderr).toMatch(/^warning: prices dated 2026-04-01 are \d+ days old; add a newer sheet: /m);
   }, 120_000);
 
   it('warns when the forecast exceeds --budget-usd, still running nothing (exit 0)', async () => {
@@ -65,6 +67,10 @@ describe('run --dry-run', () => {
     const records = (await readFile(path.join(results, 'r1', 'attempts.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     const cost = records.reduce((s, a) => s + a.list_usd, 0);
     expect(cost).toBeGreaterThan(0);
+    expect(first.stderr).toMatch(/^warning: prices dated 2026-04-01 are \d+ days old; add a newer sheet: /m);
+    const rebuilt = await runCli(['report', 'r1', '--results', results, '--reports', reports], { env: env() });
+    expect(rebuilt.exitCode, rebuilt.stderr).toBe(0);
+    expect(rebuilt.stderr).toMatch(/^warning: prices dated 2026-04-01 are \d+ days old; .*; re-price this run's report under it: `fixbench report r1 --prices <newer sheet>`$/m);
     const reportsBefore = await readdir(reports);
 
     const r = await runCli(['run', ...flags, '--dry-run', '--json'], { env: env() });
