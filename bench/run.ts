@@ -5,7 +5,10 @@
 // Ends with issue 18's table (its rows quoted from the sections) and a summary table of every
 // figure with a target, the last row being the whole run's own time (≤ 10 minutes on 2 cores).
 //
-//   npm run bench [-- --quick | --thorough] [-- --only overhead,io-bound] [-- --json <file>] [-- --no-write] [-- --from-json <file>]
+//   npm run bench [-- --quick | --thorough] [-- --only overhead,io-bound [--write]] [-- --json <file>] [-- --no-write] [-- --from-json <file>]
+//
+// RESULTS.md is rewritten by a full run only (default or --thorough; bench/lib/write-policy.ts): never
+// by --quick, and by --only only with --write.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +32,7 @@ import { lineOf } from './lib/measure.ts';
 import { benchTimeMeasurement, summaryTable } from './lib/summary.ts';
 import { issue18Note } from './lib/issue18.ts';
 import { replaceBlock, resultsBlock } from './lib/results-md.ts';
+import { resultsWrite } from './lib/write-policy.ts';
 import type { BenchContext, SectionResult } from './lib/types.ts';
 
 const SECTIONS = {
@@ -47,12 +51,15 @@ const SECTIONS = {
 type SectionName = keyof typeof SECTIONS;
 
 const HELP = `usage: npm run bench [-- options]
-  --quick          smoke check: one task, one repetition, 10,000 records (figures not comparable)
+  --quick          smoke check: one task, one repetition, 10,000 records (figures not comparable;
+                   never written to bench/RESULTS.md)
   --thorough       more tasks and repetitions (every bundled task for canary and compiled, more
                    pairs for concurrency, report, host-git): over ten minutes
-  --only <list>    run only these sections (comma-separated): ${Object.keys(SECTIONS).join(', ')}
+  --only <list>    run only these sections (comma-separated): ${Object.keys(SECTIONS).join(', ')};
+                   bench/RESULTS.md is not written unless --write is given
   --json <file>    write the results as JSON here (default bench/out/bench.json)
-  --no-write       do not update bench/RESULTS.md
+  --write          with --only: replace bench/RESULTS.md's figures block with these sections
+  --no-write       do not update bench/RESULTS.md (a full run, default or --thorough, updates it)
   --keep           keep the scratch folder (results, reports, synthetic run) and print its path
   --from-json <f>  only re-render bench/RESULTS.md's figures block from a saved JSON output`;
 
@@ -63,6 +70,7 @@ async function main(): Promise<number> {
       thorough: { type: 'boolean', default: false },
       only: { type: 'string' },
       json: { type: 'string' },
+      write: { type: 'boolean', default: false },
       'no-write': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       'from-json': { type: 'string' },
@@ -86,6 +94,13 @@ async function main(): Promise<number> {
   }
   if (values.quick && values.thorough) {
     process.stderr.write('bench: --quick and --thorough exclude each other; give one\n');
+    return 2;
+  }
+  let writeMd: ReturnType<typeof resultsWrite>;
+  try {
+    writeMd = resultsWrite({ quick: values.quick, only: values.only, write: values.write, noWrite: values['no-write'] });
+  } catch (e) {
+    process.stderr.write(`bench: ${(e as Error).message}\n`);
     return 2;
   }
   const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean) ?? Object.keys(SECTIONS);
@@ -141,7 +156,8 @@ async function main(): Promise<number> {
   await mkdir(path.dirname(jsonFile), { recursive: true });
   await writeFile(jsonFile, JSON.stringify({ machine: m, quick: values.quick, thorough: values.thorough, seconds, sections: results }, null, 2) + '\n');
   process.stdout.write(`json: ${jsonFile}\n`);
-  if (!values['no-write']) {
+  if (!writeMd.write && writeMd.why) process.stdout.write(`${writeMd.why}\n`);
+  if (writeMd.write) {
     const doc = await readFile(mdFile, 'utf8').catch(() => '# fixbench performance\n');
     const closing: SectionResult = { section: "issue 18's table (closing note, quoted from the sections above)", measurements: [...note.measurements, runTime], profile: [], notes: note.lines.filter((l) => l.endsWith(': not measured')) };
     await writeFile(mdFile, replaceBlock(doc, resultsBlock(m, [...results, closing], { quick: values.quick, seconds })));

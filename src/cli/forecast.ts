@@ -21,9 +21,9 @@ export interface DryRunInput {
   resultsDir: string;
   tasks: readonly string[];
   catalog: Catalog;
-  /** The models the run would drive (chosen by --models, or every catalog model), keys set or not. */
+  /** The models to forecast (chosen by --models, or every catalog model), keys set or not: a dry run calls nothing, so needs no key. */
   models: readonly PricedModel[];
-  /** Models a real run would skip (API-key variable unset, not named by --models), each with the reason; printed as a real run prints them. */
+  /** Contenders left out of the forecast, each with the reason (printed to stderr, and in the JSON's `skipped`). */
   skipped?: readonly { id: string; reason: string }[];
   /** Live cascades (`--cascade`): id `cascade:a>b` and stage models with their agents. */
   cascades?: readonly { id: string; stages: readonly { model: string; agent: string }[] }[];
@@ -95,7 +95,7 @@ export async function dryRunCommand(input: DryRunInput): Promise<number> {
     }),
     ...(input.routes ?? []).map((r) => ({ id: r.id, model: r.id, agent: 'bash', route: r })),
   ];
-  if (!planned.length) throw new UserInputError('nothing to forecast: no reference agent and no model with its API key set; drop --no-reference, name models with --models, or set a key');
+  if (!planned.length) throw new UserInputError('nothing to forecast: no reference agent and no model (--no-reference with --no-models, or a models file without models); drop --no-reference, or name models with --models');
   // every catalog model may be a cascade stage or a route arm; routers and routes are priced per reply or step, so their stored USD counts
   const rows = new Map([...input.catalog.models, ...input.models].map((m) => [m.spec.id, m.price]));
   const storedUsd = new Set([...input.catalog.models.filter((m) => m.spec.router).map((m) => m.spec.id), ...input.catalog.routes.map((r) => r.id)]);
@@ -110,7 +110,7 @@ export async function dryRunCommand(input: DryRunInput): Promise<number> {
   } else {
     process.stdout.write(forecastText(forecast, input, history));
     for (const s of input.skipped ?? []) process.stderr.write(`  skipped ${s.id}: ${s.reason}\n`);
-    for (const k of keyless) process.stderr.write(`note: ${k}: its API-key variable is not set; the forecast counts it, a real run would skip it (or refuse, when --models names it)\n`);
+    for (const k of keyless) process.stderr.write(`note: ${k}: its API-key variable is not set; the forecast counts it (a dry run calls nothing), a real run would skip it (or refuse, when --models names it)\n`);
   }
   for (const w of warnings) process.stderr.write(`WARNING: ${w}\n`);
   for (const r of history.unreadable) process.stderr.write(`note: ${path.join(input.resultsDir, r)}: not readable as a run, left out of the history\n`);
@@ -176,7 +176,7 @@ const DEFAULT_PRIOR_TEXT = `${DEFAULT_PRIOR.source}, in ${DEFAULT_PRIOR.calls} c
 
 /**
  * The live cascades (`--cascade`, checked as a run checks them) and step routes a dry run forecasts:
- * every route `--models` names, else every route whose two keys are set (as a run would drive).
+ * every route `--models` names, else every route of the catalog (as a run with every key set would drive).
  * Keys are not needed to forecast: a stage or arm model whose variable is unset gets a placeholder,
  * never sent (nothing is called); the CLI notes the unset variable.
  * @throws UserInputError as `run` would for a bad `--cascade` or a named route that cannot run
@@ -184,7 +184,7 @@ const DEFAULT_PRIOR_TEXT = `${DEFAULT_PRIOR.source}, in ${DEFAULT_PRIOR.calls} c
 export function dryRunLayered(cascades: readonly string[], routes: readonly RouteSpec[], catalog: Catalog, agentIds: readonly string[], explicit: boolean): Pick<DryRunInput, 'cascades' | 'routes'> {
   const env: NodeJS.ProcessEnv = Object.fromEntries(catalog.models.map((m) => [m.spec.api_key_env, process.env[m.spec.api_key_env] || 'unset-for-dry-run']));
   const planned = cascadePlans(cascades, catalog, { mode: 'fresh', signal: 'visible' }, env);
-  const routed = routePlans(catalog, routes, agentIds, explicit, explicit ? env : process.env);
+  const routed = routePlans(catalog, routes, agentIds, explicit, env);
   return {
     cascades: planned.map((p) => ({ id: p.id, stages: p.stages.map((s) => ({ model: s.model.spec.id, agent: s.agent?.id ?? 'bash' })) })),
     routes: routed.plans.flatMap((p) => (p.kind === 'model' && p.route ? [p.route.spec] : [])),

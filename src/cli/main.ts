@@ -7,12 +7,14 @@ import { registerTaskCommands } from './tasks-commands.ts';
 import { fsErrorMessage } from './fs-error.ts';
 import { nonNegativeNumber, parseErrorThreshold, significanceLevel } from './args.ts';
 import { addRunOptions, runOptionsOf } from './run-options.ts';
+import { formatItem } from './help-format.ts';
 
 export function buildProgram(exit: { code: number }): Command {
   const program = new Command('fixbench')
     .description('Measure how well, and at what price, language models fix real issues in real repositories.')
     .version(harnessVersion()) // not harnessIdentity(): its two git processes are start-up cost of every command
     .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ formatItem }) // inherited by every subcommand: long descriptions wrap below their term
     .exitOverride()
     .addHelpText(
       'after',

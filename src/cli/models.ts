@@ -8,6 +8,7 @@ import { detectPriceSource, importLiteLLM, importOpenRouter, type PriceSource } 
 import { loadModels } from '../config/catalog.ts';
 import { ExitCode, UserInputError } from '../core/errors.ts';
 import { catalogFromOptions } from './common.ts';
+import { priceSheetAgeWarning } from '../config/price-age.ts';
 import { PACKAGE_ROOT } from './paths.ts';
 import { textTable } from './table.ts';
 import { describeRoute } from '../config/routes.ts';
@@ -62,6 +63,8 @@ export async function modelsPricesCommand(o: { modelsFile?: string; prices?: str
     blended_3_1: m.price ? blendedUsdPerMTok(m.price) : null,
     source: m.price?.source ?? null,
   }));
+  const stale = priceSheetAgeWarning(c.sheet.as_of);
+  if (stale) process.stderr.write(`warning: ${stale}\n`);
   if (o.json) {
     process.stdout.write(JSON.stringify({ file: c.priceFile, as_of: c.sheet.as_of, source: c.sheet.source, billed_at: c.sheet.billed_at ?? null, unit: 'USD per million tokens', models: rows }, null, 2) + '\n');
     return ExitCode.ok;

@@ -3,6 +3,7 @@
 // report plus a site index with the trend over time.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { priceSheetAgeWarning } from '../config/price-age.ts';
 import { readRun, readRunHeader } from '../store/store.ts';
 import { buildReportFromRun } from '../report/build-run.ts';
 import { readTrajectory, type AttemptRef } from '../store/trajectory.ts';
@@ -100,6 +101,10 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
     ({ header, attempts } = r);
     for (const n of r.notes) process.stderr.write(`note: ${n}\n`);
     outDir = path.resolve(o.reports, `${header.run_id}-prices-${sheet.as_of}`);
+  }
+  if (header.contenders.some((c) => c.model !== null)) {
+    const stale = priceSheetAgeWarning(header.price_sheet.as_of, new Date(), `re-price this run's report under it: \`fixbench report ${header.run_id} --prices <newer sheet>\``);
+    if (stale) process.stderr.write(`warning: ${stale}\n`);
   }
   // a filtered report never replaces the full one: its own folder
   if (o.createdAfter !== undefined) outDir = `${outDir}-created-after-${o.createdAfter.replace(/[^0-9A-Za-z.-]/g, '-')}`;

@@ -145,7 +145,7 @@ export const RUN_OPTIONS: readonly RunOptionDef[] = [
   def({ key: 'json', flags: '--json', help: 'print JSON Lines on stdout for scripts: a "start" event, one "attempt" event per finished attempt, then a "summary" event' }),
   def({
     key: 'dryRun', flags: '--dry-run',
-    help: 'print the expected tokens and USD per contender and in total, then exit without any model call, run folder or workspace: from the stored attempts of the same tasks and models under --results, re-priced at the price sheet; a model with no history at a stated prior; a --cascade or step route with no history of its own from its models\' history, weighted by the escalation share or the route\'s policy (each assumption printed); warns when the forecast exceeds --budget-usd, --budget-tokens or --attempt-usd',
+    help: 'print the expected tokens and USD per contender and in total, then exit without any model call, run folder or workspace (so it needs no API key: every model, or those --models names, is forecast, keys set or not): from the stored attempts of the same tasks and models under --results, re-priced at the price sheet; a model with no history at a stated prior; a --cascade or step route with no history of its own from its models\' history, weighted by the escalation share or the route\'s policy (each assumption printed); warns when the forecast exceeds --budget-usd, --budget-tokens or --attempt-usd',
   }),
   def({
     key: 'cascade', flags: '--cascade <models>', parse: cascadeArg, stored: { of: storedCascades, fields: ['config.contenders', 'contenders'] },

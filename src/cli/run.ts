@@ -19,6 +19,7 @@ import { runSuite, type ContenderPlan } from '../runner/run.ts';
 import type { RunHeader } from '../store/records.ts';
 import { readRun } from '../store/store.ts';
 import { formatUsd } from '../report/format.ts';
+import { priceSheetAgeWarning } from '../config/price-age.ts';
 import { catalogFromOptions, checkRunIdOption, defaultTasksDir, nextStepAfterRun } from './common.ts';
 import { poolSizes } from '../runner/pools.ts';
 import { PACKAGE_ROOT, harnessIdentity, preflightCache } from './paths.ts';
@@ -80,13 +81,15 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const agentIds = [...new Set(o.agents?.length ? o.agents : ['bash'])];
   checkRunAgents(catalog.agents, agentIds, o.models === false ? [] : chosen.filter((m) => process.env[m.spec.api_key_env]), catalog.modelsFile);
   if (!o.cascade?.length && o.given?.some((k) => k === 'cascadeMode' || k === 'cascadeSignal')) throw new UserInputError('--cascade-mode and --cascade-signal set how a cascade runs; add --cascade <cheap>,<strong>, or drop them');
+  // costs are priced at the sheet: an old one is flagged when a model would be priced (a reference-only run costs nothing)
+  const priced = o.dryRun ? chosen.length + picked.routes.length + (o.cascade?.length ?? 0) > 0 : Boolean(o.cascade?.length) || chosen.some((m) => process.env[m.spec.api_key_env]);
+  const stale = priced ? priceSheetAgeWarning(catalog.sheet.as_of) : null;
+  if (stale) process.stderr.write(`warning: ${stale}\n`);
   if (o.dryRun) {
-    // --models names what to forecast (keys set or not); otherwise the models a run would drive: those whose key is set
-    const forecastModels = explicit ? chosen : chosen.filter((m) => process.env[m.spec.api_key_env]);
-    const skippedModels = explicit ? [] : chosen.filter((m) => !process.env[m.spec.api_key_env]).map((m) => ({ id: m.spec.id, reason: `${m.spec.api_key_env} is not set; set it to run this model` }));
+    // a dry run calls nothing, so it needs no key: every model --models names (or every catalog model) is forecast, keys set or not
     const { dryRunCommand, dryRunLayered } = await import('./forecast.ts');
     const layered = dryRunLayered(o.cascade ?? [], picked.routes, catalog, agentIds, explicit);
-    return dryRunCommand({ resultsDir: path.resolve(o.results), tasks: tasks.map((t) => t.instance_id), catalog, models: forecastModels, skipped: skippedModels, ...layered, agentIds, reference: o.reference, attemptsPerTask: o.attempts, budgetUsd, budgetTokens, attemptUsd, json: Boolean(o.json), shard: o.shard ?? null });
+    return dryRunCommand({ resultsDir: path.resolve(o.results), tasks: tasks.map((t) => t.instance_id), catalog, models: chosen, ...layered, agentIds, reference: o.reference, attemptsPerTask: o.attempts, budgetUsd, budgetTokens, attemptUsd, json: Boolean(o.json), shard: o.shard ?? null });
   }
   const contenders: ContenderPlan[] = [];
   const skipped: { id: string; reason: string }[] = [];

@@ -20,7 +20,7 @@ const log = (s: string) => process.stderr.write(s + '\n');
 /** The repo cache every task command shares with `fixbench run`. */
 export const repoCacheFor = (tasksDir: string): RepoCache => new RepoCache({ tasksDir, cacheDir: path.join(PACKAGE_ROOT, '.fixbench-cache', 'repos') });
 
-/** `fixbench tasks lint [ids]`: prints every problem (`file: field: message`); exit 2 when there is any. */
+/** `fixbench tasks lint [ids]`: prints every problem (`file: field: message`), then a summary line (stdout; stderr with --json); exit 2 when there is any. */
 export async function tasksLintCommand(ids: string[], o: { tasks?: string; json?: boolean }): Promise<number> {
   const tasksDir = defaultTasksDir(o.tasks);
   const work = await mkdtemp(path.join(os.tmpdir(), 'fixbench-lint-'));
@@ -33,7 +33,10 @@ export async function tasksLintCommand(ids: string[], o: { tasks?: string; json?
     }
     const bad = new Set(r.problems.map((p) => p.instance_id)).size;
     const warned = r.warnings.length ? `; ${r.warnings.length} warning(s) (tamper evidence missing or weak: see each warning)` : '';
-    log(`linted ${r.checked.length} task(s): ${r.problems.length ? `${r.problems.length} problem(s) in ${bad} task(s)` : 'no problems'}${warned}`);
+    const summary = `linted ${r.checked.length} task(s): ${r.problems.length ? `${r.problems.length} problem(s) in ${bad} task(s)` : 'no problems'}${warned}`;
+    // the summary is the command's answer: on stdout with the problems (stderr under --json, whose stdout is the JSON alone)
+    if (o.json) log(summary);
+    else process.stdout.write(summary + '\n');
     return r.problems.length ? ExitCode.invalidInput : ExitCode.ok;
   } finally {
     await rm(work, { recursive: true, force: true });

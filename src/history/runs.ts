@@ -84,8 +84,33 @@ export async function resolveRunPair(base: string, head: string, resultsDir: str
       return { dir: headDir, header, group: `${header.suite.hash}/${configHash(header)}` };
     })());
     const prev = history.find((r) => r.group === h.group && r.dir !== headDir && r.header.started_at < h.header.started_at);
-    if (!prev) throw new UserInputError(`${resultsDir}: no earlier run of the same task suite and configuration as ${h.header.run_id}; name the base run`);
+    if (!prev) throw new UserInputError(noPreviousMessage(h, history, resultsDir));
     baseDir = prev.dir;
   } else baseDir = folder(base);
   return { base: baseDir, head: headDir };
+}
+
+/** Most runs listed when `previous` finds none. */
+const MAX_LISTED = 12;
+
+/**
+ * Why `previous` found no base for `head`, and the finished runs that share tasks with it (newest
+ * first, each with the tasks in common and whether its configuration is the same), so one can be
+ * named as the base; `--task` / `--created-after` select another suite, which is the usual cause.
+ */
+export function noPreviousMessage(head: RunEntry, history: readonly RunEntry[], resultsDir: string): string {
+  const ids = new Set(head.header.suite.instance_ids);
+  const config = head.group.split('/')[1];
+  const sharing = history
+    .filter((r) => r.dir !== head.dir)
+    .map((r) => ({ r, shared: r.header.suite.instance_ids.filter((id) => ids.has(id)).length }))
+    .filter((x) => x.shared > 0);
+  const what = `${resultsDir}: no earlier run of the same task suite and configuration as ${head.header.run_id} (suite ${head.header.suite.hash.slice(0, 12)}, ${ids.size} task(s)); a run with --task or --created-after is a suite of its own`;
+  if (!sharing.length) return `${what}, and no other run shares a task with it; run the same suite again, then compare`;
+  const width = Math.max(...sharing.slice(0, MAX_LISTED).map((x) => x.r.header.run_id.length));
+  const lines = sharing.slice(0, MAX_LISTED).map(({ r, shared }) =>
+    `  ${r.header.run_id.padEnd(width)}  ${shared} of its ${r.header.suite.instance_ids.length} task(s) in common${r.group === head.group ? '' : r.group.split('/')[0] === head.group.split('/')[0] ? ', other configuration' : r.group.split('/')[1] === config ? ', other suite' : ', other suite and configuration'}`,
+  );
+  const more = sharing.length > MAX_LISTED ? [`  … and ${sharing.length - MAX_LISTED} more (\`fixbench history\` lists them all)`] : [];
+  return `${what}.\nruns sharing tasks with it (newest first; compared on the tasks in common: \`fixbench compare <run> ${head.header.run_id}\`):\n${[...lines, ...more].join('\n')}`;
 }

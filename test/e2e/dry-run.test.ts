@@ -47,6 +47,8 @@ describe('run --dry-run', () => {
     expect(r.stdout).toContain('fixbench run --dry-run: 1 task(s) × 1 contender(s) × 1 attempt(s); nothing is run');
     expect(r.stdout).toMatch(/fake-coder +1 +250k +30\.0k +40 +\$0\.74 +1 from the prior \(no history\)/);
     expect(r.stdout).toContain('assumption: a model with no stored attempt is forecast at 250k prompt + 30k output tokens per attempt');
+    // the test sheet is dated 2026-04-01: more than 90 days old by now
+    expect(r.stderr).toMatch(/^warning: prices dated 2026-04-01 are \d+ days old; add a newer sheet: /m);
   }, 120_000);
 
   it('warns when the forecast exceeds --budget-usd, still running nothing (exit 0)', async () => {
@@ -65,6 +67,10 @@ describe('run --dry-run', () => {
     const records = (await readFile(path.join(results, 'r1', 'attempts.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     const cost = records.reduce((s, a) => s + a.list_usd, 0);
     expect(cost).toBeGreaterThan(0);
+    expect(first.stderr).toMatch(/^warning: prices dated 2026-04-01 are \d+ days old; add a newer sheet: /m);
+    const rebuilt = await runCli(['report', 'r1', '--results', results, '--reports', reports], { env: env() });
+    expect(rebuilt.exitCode, rebuilt.stderr).toBe(0);
+    expect(rebuilt.stderr).toMatch(/^warning: prices dated 2026-04-01 are \d+ days old; .*; re-price this run's report under it: `fixbench report r1 --prices <newer sheet>`$/m);
     const reportsBefore = await readdir(reports);
 
     const r = await runCli(['run', ...flags, '--dry-run', '--json'], { env: env() });
@@ -90,16 +96,18 @@ describe('run --dry-run', () => {
     const r = await runCli(['run', ...flags, '--models', 'fake-coder', '--dry-run'], { env: { FIXBENCH_CACHE_DIR: path.join(tmp, 'env-cache') } });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/fake-coder +1 /);
-    expect(r.stderr).toContain('note: fake-coder (FAKE_PROVIDER_API_KEY): its API-key variable is not set; the forecast counts it, a real run would skip it (or refuse, when --models names it)');
+    expect(r.stderr).toContain('note: fake-coder (FAKE_PROVIDER_API_KEY): its API-key variable is not set; the forecast counts it (a dry run calls nothing), a real run would skip it (or refuse, when --models names it)');
   }, 120_000);
 
-  it('without --models and with no key set, lists the models a real run would skip, as the real run does', async () => {
+  it('without --models and with no key set, still forecasts every model (a dry run needs no key), noting the unset variable', async () => {
     const at = flags.indexOf('--no-reference');
     const r = await runCli(['run', ...flags.slice(0, at), ...flags.slice(at + 1), '--dry-run'], { env: { FIXBENCH_CACHE_DIR: path.join(tmp, 'env-cache') } });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/gold +1 /);
-    expect(r.stdout).not.toMatch(/fake-coder +1 /);
-    expect(r.stderr).toContain('  skipped fake-coder: FAKE_PROVIDER_API_KEY is not set; set it to run this model');
+    expect(r.stdout).toMatch(/fake-coder +1 +\S+ +\S+ +\S+ +\$\d/);
+    expect(r.stdout).toContain('1 task(s) × 3 contender(s)');
+    expect(r.stderr).not.toContain('skipped');
+    expect(r.stderr).toContain('note: fake-coder (FAKE_PROVIDER_API_KEY): its API-key variable is not set; the forecast counts it (a dry run calls nothing)');
   }, 120_000);
 
   it('refuses --dry-run with --resume (exit 2, the fix named)', async () => {

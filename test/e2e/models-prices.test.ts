@@ -67,6 +67,22 @@ describe('fixbench models import-prices / prices', () => {
     expect(text.stdout).toMatch(/sources:\n  mimo-v2-pro: /);
   });
 
+  it('warns (one line, stderr) when the sheet is more than 90 days older than today, not when it is recent', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const fresh = path.join(tmp, `${today}.yaml`);
+    const imported = await runCli(['models', 'import-prices', path.join(fixtures, 'openrouter-models.json'), '--as-of', today, '--out', fresh]);
+    expect(imported.exitCode, imported.stderr).toBe(0);
+    const recent = await runCli(['models', 'prices', '--prices', fresh]);
+    expect(recent.exitCode, recent.stderr).toBe(0);
+    expect(recent.stderr).not.toMatch(/days old/);
+    // the bundled 2026-03-31 sheet: well over 90 days before any day this test runs
+    const days = Math.floor((Date.parse(`${today}T00:00:00Z`) - Date.parse('2026-03-31T00:00:00Z')) / 86_400_000);
+    const old = await runCli(['models', 'prices', '--prices', path.join(ROOT, 'prices', '2026-03-31.yaml'), '--json']);
+    expect(old.exitCode, old.stderr).toBe(0);
+    expect(JSON.parse(old.stdout).as_of).toBe('2026-03-31');
+    expect(old.stderr).toContain(`warning: prices dated 2026-03-31 are ${days} days old; add a newer sheet: \`fixbench models import-prices openrouter --out prices/${today}.yaml\``);
+  });
+
   it('prints a LiteLLM import to stdout, detecting the format', async () => {
     const r = await runCli(['models', 'import-prices', path.join(fixtures, 'litellm-prices.json'), '--as-of', '2026-04-02']);
     expect(r.exitCode, r.stderr).toBe(0);

@@ -264,7 +264,7 @@ describe('compare', () => {
     expect(score('night-2').resolved).toBe(score('night-1').resolved - 1);
     expect(score('night-2').trials).toBe(score('night-1').trials);
     const histText = await runCli(['history', '--results', res]);
-    expect(histText.stdout).toMatch(/^suite s \(4 tasks\) · m1 · 1 attempt\(s\)\/task, 50 steps \(run predates RunConfig\)  \[s…\/\w+…\]$/m);
+    expect(histText.stdout).toMatch(/^suite s \(4 tasks\) · m1 · 1 attempt\(s\)\/task, 50 steps \(run predates RunConfig\)  \[suite s · config \w{8}\]$/m);
     expect(histText.stdout).toMatch(/^suite s \(4 tasks\) · m1 · 3 attempt\(s\)\/task, 50 steps/m);
     // A run that does not exist: the runs that do are listed, newest name first (no raw ENOENT).
     const missing = await runCli(['compare', 'night-0', 'night-2', '--results', res]);
@@ -277,6 +277,28 @@ describe('compare', () => {
     const none = await runCli(['report', 'x', '--results', path.join(tmp, 'no-results-here')]);
     expect(none.stderr).toMatch(/there is no run under .*no-results-here; start one with `fixbench run`/);
   }, 120_000);
+});
+
+describe('compare previous latest without an earlier run of the suite', () => {
+  it('lists the runs that share tasks with the latest one (exit 2), naming --task as what makes another suite', async () => {
+    const res = path.join(tmp, 'results-no-previous');
+    const write = async (runId: string, startedAt: string, hash: string, ids: string[]) => {
+      const w = await RunWriter.create(path.join(res, runId), makeHeader({ run_id: runId, started_at: startedAt, contenders: [modelContender('m1')], suite: { hash, instance_ids: ids } }));
+      for (const id of ids) await w.appendAttempt(makeAttempt('m1', id, 'resolved', 0.01, { run_id: runId }));
+    };
+    await write('full-suite', '2026-04-01T02:00:00.000Z', 'suite-all', ['t1', 't2', 't3', 't4']);
+    await write('unrelated', '2026-04-02T02:00:00.000Z', 'suite-other', ['u1']);
+    await write('one-task', '2026-04-03T02:00:00.000Z', 'suite-t2', ['t2']); // as `run --task t2` makes
+    const r = await runCli(['compare', 'previous', 'latest', '--results', res]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('no earlier run of the same task suite and configuration as one-task (suite suite-t2, 1 task(s)); a run with --task or --created-after is a suite of its own.');
+    expect(r.stderr).toMatch(/runs sharing tasks with it \(newest first; compared on the tasks in common: `fixbench compare <run> one-task`\):\n  full-suite  1 of its 4 task\(s\) in common, other suite$/);
+    expect(r.stderr).not.toMatch(/unrelated/);
+    // the run named as base then compares on the shared task
+    const named = await runCli(['compare', 'full-suite', 'latest', '--results', res]);
+    expect(named.exitCode, named.stderr).toBe(0);
+    expect(named.stdout).toMatch(/base full-suite → head one-task \(suites differ; 1 task\(s\) in both\)/);
+  }, 60_000);
 });
 
 describe('bad input to the nightly flags', () => {

@@ -45,7 +45,7 @@ describe('dryRunCommand', () => {
   });
 
   it('with nothing to run, refuses as the run would (the user\'s error)', async () => {
-    await expect(dryRunCommand(input({ models: [], reference: false }))).rejects.toThrow('nothing to forecast: no reference agent and no model with its API key set');
+    await expect(dryRunCommand(input({ models: [], reference: false }))).rejects.toThrow('nothing to forecast: no reference agent and no model (--no-reference with --no-models');
   });
 
   it('with --shard i/n, forecasts about 1/n of the run', async () => {

@@ -1,0 +1,19 @@
+// The age of a price sheet: list prices move (OpenRouter's defaults moved by half within a quarter,
+// prices/2026-06-30.yaml), so costs from an old sheet are flagged where they are shown.
+
+/** A sheet dated more than this many days before today gets a warning. */
+export const STALE_PRICE_DAYS = 90;
+
+/**
+ * One line warning that the sheet dated `asOf` (YYYY-MM-DD) is more than {@link STALE_PRICE_DAYS}
+ * whole days older than `today` (UTC), with how to get a newer one; `then`, when given, is appended
+ * (e.g. how to re-price a stored run). Null for a recent sheet or a date that does not parse.
+ */
+export function priceSheetAgeWarning(asOf: string, today: Date = new Date(), then?: string): string | null {
+  const dated = Date.parse(`${asOf}T00:00:00Z`);
+  if (Number.isNaN(dated)) return null;
+  const day = today.toISOString().slice(0, 10);
+  const days = Math.floor((Date.parse(`${day}T00:00:00Z`) - dated) / 86_400_000);
+  if (days <= STALE_PRICE_DAYS) return null;
+  return `prices dated ${asOf} are ${days} days old; add a newer sheet: \`fixbench models import-prices openrouter --out prices/${day}.yaml\` (runs use the newest prices/<date>.yaml), or pass --prices <file>${then ? `; ${then}` : ''}`;
+}
