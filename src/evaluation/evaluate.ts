@@ -65,6 +65,12 @@ export interface EvaluateOptions {
    * the task with FAIL_TO_PASS emptied: `resolved` then means every PASS_TO_PASS test passed.
    */
   visibleOnly?: boolean;
+  /**
+   * Remove the workspace before returning (default true). False only for a caller that removes
+   * `workDir` itself afterwards (the runner's attempt folder): the removal then leaves the test
+   * slot and the attempt's path to its record. Nothing runs in the workspace after the tests.
+   */
+  removeWorkspace?: boolean;
 }
 
 /**
@@ -99,7 +105,7 @@ export interface EvaluateOptions {
  * 7. `resolved` / `unresolved` by `grade` (no verdict → `unresolved` with `error`).
  * `visible_check` = the patch applied and every PASS_TO_PASS test passed.
  * Never throws: harness faults (git, setup, sandbox, report) become `infra_error` with `error`.
- * The workspace is always removed.
+ * The workspace is removed (unless `removeWorkspace` is false: the caller's `workDir` removal does it).
  */
 export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult> {
   const { task, modelPatch, sandbox } = opts;
@@ -271,7 +277,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
   } catch (err) {
     return { ...result, outcome: 'infra_error', visible_check: false, error: describe(err) };
   } finally {
-    await ws?.cleanup().catch(() => undefined);
+    if (opts.removeWorkspace ?? true) await ws?.cleanup().catch(() => undefined);
   }
 }
 

@@ -85,6 +85,7 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
         gradeEmptyPatch: plan.kind === 'reference' && plan.agent === 'noop',
         ...(opts.config ? { testOutputChars: opts.config.limits.test_output_chars } : {}),
         ...(opts.envCache ? { envCache: opts.envCache } : {}),
+        removeWorkspace: false, // attemptDir's removal below does it, after the record
       })),
     });
     const record = toAttemptRecord({
@@ -98,8 +99,26 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
     return record;
   } finally {
     ledger?.close();
-    await rm(attemptDir, { recursive: true, force: true }).catch(() => {});
+    removeLater(attemptDir);
   }
+}
+
+/** Attempt folders being removed: the record does not wait for their removal, the run's end does (`removeWorkRoot`). */
+const removals = new Set<Promise<void>>();
+
+/** Starts removing `dir` (recursively; a failure is ignored: `removeWorkRoot` removes what is left). */
+export function removeLater(dir: string): void {
+  const p: Promise<void> = rm(dir, { recursive: true, force: true }).catch(() => {}).finally(() => removals.delete(p));
+  removals.add(p);
+}
+
+/**
+ * Removes the run's work folder `workRoot` once every attempt folder whose removal was started has
+ * been removed (so no two removals race on one tree). Never throws.
+ */
+export async function removeWorkRoot(workRoot: string): Promise<void> {
+  await Promise.all([...removals]);
+  await rm(workRoot, { recursive: true, force: true }).catch(() => {});
 }
 
 /** What the workspace phase left: the agent's result, the patch to grade, and a harness fault if one stopped it. */

@@ -265,6 +265,17 @@ describe('evaluate', () => {
     expect(res.error).toMatch(/eeeeeeee/);
   });
 
+  it('leaves its workspace to the caller under removeWorkspace: false (the runner removes the attempt folder after the record)', async () => {
+    const own = join(root, 'kept-work');
+    const res = await evaluate({ task, modelPatch: gold, sandbox, repoCache: cache, workDir: own, removeWorkspace: false });
+    expect(res.outcome).toBe('resolved');
+    const left = readdirSync(own);
+    expect(left).toEqual([expect.stringMatching(/^ws-/)]);
+    const [name] = readdirSync(join(own, left[0]!)).filter((e) => e !== 'host.git');
+    expect(readFileSync(join(own, left[0]!, name!, 'src', 'math.js'), 'utf8')).toContain('a + b'); // the graded tree, gold applied
+    rmSync(own, { recursive: true, force: true });
+  });
+
   it('removes every workspace it made', () => {
     expect(existsSync(workDir) ? readdirSync(workDir) : []).toEqual([]);
   });
