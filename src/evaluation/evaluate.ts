@@ -71,6 +71,12 @@ export interface EvaluateOptions {
    * slot and the attempt's path to its record. Nothing runs in the workspace after the tests.
    */
   removeWorkspace?: boolean;
+  /**
+   * Awaited right before the test command starts (the runner's removal of the agent's workspace,
+   * which thus overlaps the checkout and the patching, never the tests). A rejection is the
+   * harness's fault: `infra_error` with its message, and the tests do not run.
+   */
+  beforeTests?: () => Promise<void>;
 }
 
 /**
@@ -202,6 +208,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     result.unprotected = guard.unprotected;
     if (guard.tampered) return { ...result, outcome: 'tampered', error: guard.tampered };
 
+    await opts.beforeTests?.();
     const run = await sandbox.exec(runner?.plan.cmd ?? guard.cmd, { cwd: ws.dir, timeoutMs: task.timeout_s * 1000, ...(await taskRuntimeExecOptions(task)) });
     result.test_ms = Math.round(run.durationMs);
     result.test_output = testOutput(runner?.plan.cmd ?? task.test_cmd, run, cap);
