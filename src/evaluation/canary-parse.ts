@@ -3,6 +3,7 @@
 // values of the equality assertions their bodies make at top level (always executed when the test
 // passes). Parsing only: nothing here runs or evaluates the file.
 import { parse } from '@babel/parser';
+import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
 
 /** A literal a canary may change: its source span (UTF-16 offsets into the file) and value. */
@@ -41,15 +42,40 @@ const CHAIN = new Set(['to', 'be', 'deep', 'been', 'is', 'that', 'which', 'and',
 // The babel AST, typed loosely: only the fields read below.
 type N = { type: string; start: number; end: number; [k: string]: any };
 
+/** How many parsed files `findTests` remembers (the hidden test files of the tasks a run grades). */
+export const FIND_TESTS_CACHE_SIZE = 256;
+const remembered = new Map<string, FoundTest[] | null>();
+
 /**
  * The tests of `text` (a JS/TS test file named `file`, for its syntax plugins): test calls that
  * are statements of the program or of a describe/suite callback, whose title (and every enclosing
  * suite title) is a plain string, and whose second argument is a function. Null when the file
  * does not parse.
+ * Each grading of a task parses the same test files (base commit plus test.patch, protected from
+ * the patch): the answer is remembered per syntax (the plugins `file`'s extension selects) and
+ * SHA-256 of `text`, for the last `FIND_TESTS_CACHE_SIZE` files, and handed out as a fresh copy,
+ * so a caller's changes never reach the next caller. Pure: the same answer as parsing again.
  */
 export function findTests(file: string, text: string): FoundTest[] | null {
+  const plugins = pluginsOf(file);
+  const key = `${plugins.join('+')}\0${createHash('sha256').update(text).digest('hex')}`;
+  let found = remembered.get(key);
+  if (found === undefined) {
+    found = parseTests(text, plugins);
+    if (remembered.size >= FIND_TESTS_CACHE_SIZE) remembered.delete(remembered.keys().next().value!);
+  } else remembered.delete(key); // re-inserted below: the least recently used goes first
+  remembered.set(key, found);
+  return found === null ? null : structuredClone(found);
+}
+
+/** Babel's syntax plugins for a test file named `file`: TypeScript for .ts/.cts/.mts/.tsx, JSX for .tsx and JavaScript. */
+function pluginsOf(file: string): ('typescript' | 'jsx')[] {
   const ext = extname(file);
   const ts = /^\.[cm]?tsx?$/.test(ext);
+  return ts ? (ext === '.tsx' ? ['typescript', 'jsx'] : ['typescript']) : ['jsx'];
+}
+
+function parseTests(text: string, plugins: ('typescript' | 'jsx')[]): FoundTest[] | null {
   let ast: N;
   try {
     ast = parse(text, {
@@ -57,7 +83,7 @@ export function findTests(file: string, text: string): FoundTest[] | null {
       allowReturnOutsideFunction: true,
       allowAwaitOutsideFunction: true,
       allowImportExportEverywhere: true,
-      plugins: ts ? (ext === '.tsx' ? ['typescript', 'jsx'] : ['typescript']) : ['jsx'],
+      plugins,
     }) as unknown as N;
   } catch {
     return null;

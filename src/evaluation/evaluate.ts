@@ -65,6 +65,18 @@ export interface EvaluateOptions {
    * the task with FAIL_TO_PASS emptied: `resolved` then means every PASS_TO_PASS test passed.
    */
   visibleOnly?: boolean;
+  /**
+   * Remove the workspace before returning (default true). False only for a caller that removes
+   * `workDir` itself afterwards (the runner's attempt folder): the removal then leaves the test
+   * slot and the attempt's path to its record. Nothing runs in the workspace after the tests.
+   */
+  removeWorkspace?: boolean;
+  /**
+   * Awaited right before the test command starts (the runner's removal of the agent's workspace,
+   * which thus overlaps the checkout and the patching, never the tests). A rejection is the
+   * harness's fault: `infra_error` with its message, and the tests do not run.
+   */
+  beforeTests?: () => Promise<void>;
 }
 
 /**
@@ -99,7 +111,7 @@ export interface EvaluateOptions {
  * 7. `resolved` / `unresolved` by `grade` (no verdict → `unresolved` with `error`).
  * `visible_check` = the patch applied and every PASS_TO_PASS test passed.
  * Never throws: harness faults (git, setup, sandbox, report) become `infra_error` with `error`.
- * The workspace is always removed.
+ * The workspace is removed (unless `removeWorkspace` is false: the caller's `workDir` removal does it).
  */
 export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult> {
   const { task, modelPatch, sandbox } = opts;
@@ -196,6 +208,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     result.unprotected = guard.unprotected;
     if (guard.tampered) return { ...result, outcome: 'tampered', error: guard.tampered };
 
+    await opts.beforeTests?.();
     const run = await sandbox.exec(runner?.plan.cmd ?? guard.cmd, { cwd: ws.dir, timeoutMs: task.timeout_s * 1000, ...(await taskRuntimeExecOptions(task)) });
     result.test_ms = Math.round(run.durationMs);
     result.test_output = testOutput(runner?.plan.cmd ?? task.test_cmd, run, cap);
@@ -271,7 +284,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
   } catch (err) {
     return { ...result, outcome: 'infra_error', visible_check: false, error: describe(err) };
   } finally {
-    await ws?.cleanup().catch(() => undefined);
+    if (opts.removeWorkspace ?? true) await ws?.cleanup().catch(() => undefined);
   }
 }
 

@@ -73,8 +73,10 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
   const meter = meterHooks(env, ledger);
   const built = await attemptAgent(plan, meter.hooks, opts.config?.limits, { instanceId: task.instance_id, attempt });
   const attemptDir = await mkdtemp(path.join(env.workRoot, `${contender.id}-${task.instance_id}-${attempt}-`));
+  let removal: Promise<Error | null> | undefined;
   try {
     const worked = await workAttempt(job, env, built, attemptDir);
+    const removed = (removal = worked.removed);
     const graded = await gradeWithReruns({
       task,
       rerunFailed: opts.rerunFailed ?? 0,
@@ -85,8 +87,13 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
         gradeEmptyPatch: plan.kind === 'reference' && plan.agent === 'noop',
         ...(opts.config ? { testOutputChars: opts.config.limits.test_output_chars } : {}),
         ...(opts.envCache ? { envCache: opts.envCache } : {}),
+        removeWorkspace: false, // attemptDir's removal below does it, after the record
+        // The agent's workspace is being removed meanwhile: gone before the graded tests start.
+        beforeTests: () => removed.then((err) => { if (err) throw err; }),
       })),
     });
+    const removalError = await removed;
+    if (removalError) throw removalError;
     const record = toAttemptRecord({
       runId: opts.runId, instanceId: task.instance_id, contender, kind: plan.kind, attempt, key,
       result: worked.result, patch: worked.patch, harnessFault: worked.fault, agentFault: worked.agentFault ?? null, graded,
@@ -98,8 +105,27 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
     return record;
   } finally {
     ledger?.close();
-    await rm(attemptDir, { recursive: true, force: true }).catch(() => {});
+    await removal;
+    removeLater(attemptDir);
   }
+}
+
+/** Attempt folders being removed: the record does not wait for their removal, the run's end does (`removeWorkRoot`). */
+const removals = new Set<Promise<void>>();
+
+/** Starts removing `dir` (recursively; a failure is ignored: `removeWorkRoot` removes what is left). */
+export function removeLater(dir: string): void {
+  const p: Promise<void> = rm(dir, { recursive: true, force: true }).catch(() => {}).finally(() => removals.delete(p));
+  removals.add(p);
+}
+
+/**
+ * Removes the run's work folder `workRoot` once every attempt folder whose removal was started has
+ * been removed (so no two removals race on one tree). Never throws.
+ */
+export async function removeWorkRoot(workRoot: string): Promise<void> {
+  await Promise.all([...removals]);
+  await rm(workRoot, { recursive: true, force: true }).catch(() => {});
 }
 
 /** What the workspace phase left: the agent's result, the patch to grade, and a harness fault if one stopped it. */
@@ -114,17 +140,22 @@ export interface Worked {
 
 /**
  * Makes the workspace, runs `setup` (model-driven agents only: reference agents need no installed
- * environment), runs the agent in its private isolation, and extracts the patch before the
- * workspace is removed. A fault of the harness (checkout, setup, sandbox, extraction) is returned, never thrown.
+ * environment), runs the agent in its private isolation, and extracts the patch, then starts
+ * removing the workspace: `removed` settles when it is gone (with the removal's error, if any).
+ * A fault of the harness (checkout, setup, sandbox, extraction) is returned, never thrown.
  */
-async function workAttempt(job: Job, env: AttemptEnv, built: AttemptAgent, attemptDir: string): Promise<Worked> {
+async function workAttempt(job: Job, env: AttemptEnv, built: AttemptAgent, attemptDir: string): Promise<Worked & { removed: Promise<Error | null> }> {
   const made = await prepareWorkspace(job.task, job.plan.kind === 'model', env, attemptDir);
-  if ('fault' in made) return made;
+  if ('fault' in made) return { ...made, removed: Promise.resolve(null) };
+  let removed: Promise<Error | null> | undefined;
   try {
     const saveTrajectory = job.plan.kind === 'model' ? env.writer.trajectorySink({ contender: job.contender.id, instance_id: job.task.instance_id, attempt: job.attempt }) : undefined;
-    return await workIn({ task: job.task, built, workspace: made.workspace, envCache: made.envCache, saveTrajectory }, env);
+    const worked = await workIn({ task: job.task, built, workspace: made.workspace, envCache: made.envCache, saveTrajectory }, env);
+    // Removed while the grading checks out and patches its own workspace; awaited before its tests.
+    removed = made.workspace.cleanup().then(() => null, (e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+    return { ...worked, removed };
   } finally {
-    await made.workspace.cleanup();
+    if (!removed) await made.workspace.cleanup();
   }
 }
 

@@ -24,6 +24,7 @@ import { openAttemptLedger } from './ledger-fold.ts';
 import { visibleCheck } from './visible-check.ts';
 
 export type { Job, Pools } from './attempt.ts';
+export { removeWorkRoot } from './attempt.ts';
 
 /** Runs one attempt of any contender: a live cascade here, any other through `runOneAttempt`. Never throws for the attempt's failures. */
 export function runAttempt(job: Job, env: AttemptEnv): Promise<AttemptRecord> {

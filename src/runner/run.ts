@@ -1,6 +1,6 @@
 // Runs a suite: every task × contender × attempt, each through workspace → agent → evaluation →
 // results store (src/runner/attempt.ts), under a shared run budget. Attempts are recorded as they finish.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pLimit from 'p-limit';
@@ -24,7 +24,7 @@ import { inShard } from '../store/shard.ts';
 import { RunBudget } from './budget.ts';
 import { settleLedger } from '../store/ledger.ts';
 import { referenceGate } from './gate.ts';
-import { runAttempt, type Job, type Pools } from './cascade-attempt.ts';
+import { removeWorkRoot, runAttempt, type Job, type Pools } from './cascade-attempt.ts';
 
 export type { ContenderPlan };
 
@@ -180,7 +180,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   try {
     await Promise.all(jobs.map((j) => limit(() => runJob(j))));
   } finally {
-    await rm(workRoot, { recursive: true, force: true }).catch(() => {});
+    await removeWorkRoot(workRoot); // after the attempt folders still being removed
     const notes: string[] = [];
     if (budgetStopped) notes.push(`${budget.describe()}; later model attempts were not started`);
     if (opts.signal?.aborted) notes.push('interrupted; finished attempts are recorded, the rest were not started');

@@ -265,6 +265,33 @@ describe('evaluate', () => {
     expect(res.error).toMatch(/eeeeeeee/);
   });
 
+  it('leaves its workspace to the caller under removeWorkspace: false (the runner removes the attempt folder after the record)', async () => {
+    const own = join(root, 'kept-work');
+    const res = await evaluate({ task, modelPatch: gold, sandbox, repoCache: cache, workDir: own, removeWorkspace: false });
+    expect(res.outcome).toBe('resolved');
+    const left = readdirSync(own);
+    expect(left).toEqual([expect.stringMatching(/^ws-/)]);
+    const [name] = readdirSync(join(own, left[0]!)).filter((e) => e !== 'host.git');
+    expect(readFileSync(join(own, left[0]!, name!, 'src', 'math.js'), 'utf8')).toContain('a + b'); // the graded tree, gold applied
+    rmSync(own, { recursive: true, force: true });
+  });
+
+  it('awaits beforeTests right before the test command (the agent workspace\'s removal); its failure is infra_error and no test runs', async () => {
+    const order: string[] = [];
+    const watched: Sandbox = Object.assign(Object.create(sandbox) as Sandbox, {
+      exec: (cmd: string, o: Parameters<Sandbox['exec']>[1]) => (order.push(`exec ${cmd.split(' ')[0]}`), sandbox.exec(cmd, o)),
+    });
+    const ok = await evaluate({ task, modelPatch: gold, sandbox: watched, repoCache: cache, workDir, beforeTests: async () => void order.push('beforeTests') });
+    expect(ok.outcome).toBe('resolved');
+    expect(order.at(-2)).toBe('beforeTests'); // the last exec is the test command, right after it
+    expect(order.at(-1)).toMatch(/^exec /);
+    order.length = 0;
+    const bad = await evaluate({ task, modelPatch: gold, sandbox: watched, repoCache: cache, workDir, beforeTests: () => Promise.reject(new Error('EBUSY: removing the agent workspace')) });
+    expect(bad.outcome).toBe('infra_error');
+    expect(bad.error).toMatch(/EBUSY: removing the agent workspace/);
+    expect(order.filter((o) => o.startsWith('exec node'))).toEqual([]);
+  });
+
   it('removes every workspace it made', () => {
     expect(existsSync(workDir) ? readdirSync(workDir) : []).toEqual([]);
   });
