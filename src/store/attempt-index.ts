@@ -3,9 +3,10 @@
 // MiB of small lines instead of every patch and test list. It is derived data: attempts.jsonl is the
 // record and always wins. The one writer (RunWriter) appends a record to attempts.jsonl and fsyncs
 // it first, then its entry here; a reader checks the sidecar against attempts.jsonl (size, line
-// boundaries, the last entry and a sample of others compared field by field, modification times)
-// and completes a short sidecar from attempts.jsonl's tail, or rebuilds one that disagrees by the
+// boundaries, the last entry and a sample of others compared field by field, modification times,
+// the hash chain of its own lines) and completes a short sidecar from attempts.jsonl's tail, or rebuilds one that disagrees by the
 // streaming scan (src/store/scan.ts). A run without a sidecar (older fixbench) is scanned.
+import crypto from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, open, rm, utimes } from 'node:fs/promises';
 import path from 'node:path';
@@ -22,9 +23,10 @@ export const ATTEMPT_INDEX_FILE = 'attempts.index.jsonl';
 const ATTEMPTS_FILE = 'attempts.jsonl';
 
 /** First line of the sidecar: its own format version (a sidecar of another version is rebuilt, never read). */
-export const AttemptIndexHead = z.object({ attempts_index: z.literal(1) });
-// (a change of AttemptIndexLine's shape takes a new version: older sidecars are then rebuilt from attempts.jsonl)
-const HEAD_LINE = JSON.stringify({ attempts_index: 1 });
+export const AttemptIndexHead = z.object({ attempts_index: z.literal(2) });
+// (a change of AttemptIndexLine's shape takes a new version: older sidecars are then rebuilt from attempts.jsonl;
+// version 1 had no `chain` member)
+const HEAD_LINE = JSON.stringify({ attempts_index: 2 });
 
 const R = AttemptRecord.shape;
 const U = R.usage.shape;
@@ -33,20 +35,49 @@ const U = R.usage.shape;
  * (`key`, `contender`, `instance_id`, `attempt`), `outcome` (`--retry-errors`), spend (`list_usd`,
  * `budget_usd` or null when the record has none, then the six `usage` token counts in
  * `TokenUsage`'s order) as `AttemptRecord` types them, and where its line is in attempts.jsonl:
- * `line` (1-based), `offset` (bytes from the start) and `bytes` (the line's length without its newline).
+ * `line` (1-based), `offset` (bytes from the start) and `bytes` (the line's length without its newline);
+ * last, `chain`: 16 hex digits of the sidecar's hash chain (`chainNext`).
  */
 export const AttemptIndexLine = z.tuple([
   R.key, R.contender, R.instance_id, R.attempt, R.outcome, R.list_usd, z.number().nonnegative().nullable(),
   U.input_uncached, U.cache_read, U.cache_write_5m, U.cache_write_1h, U.output, U.reasoning,
-  z.number().int().positive(), z.number().int().nonnegative(), z.number().int().positive(),
+  z.number().int().positive(), z.number().int().nonnegative(), z.number().int().positive(), z.string().regex(/^[0-9a-f]{16}$/),
 ]);
 export type AttemptIndexLine = z.infer<typeof AttemptIndexLine>;
+/** An {@link AttemptIndexLine} without its `chain`. */
+type IndexFields = { [K in keyof AttemptIndexLine]: AttemptIndexLine[K] } extends [...infer F, string] ? F : never;
+
+/** The chain value before the first entry. */
+const CHAIN_START = '0000000000000000';
+/** Characters after a line's chained text: `"<16 hex>"]`. */
+const CHAIN_TAIL = 19;
+const HEX16 = /^[0-9a-f]{16}$/;
+/**
+ * The hash chain (append-only tamper evidence): each line's `chain` is the first 16 hex digits of
+ * SHA-256 over the previous line's `chain` (`CHAIN_START` for the first) and the line's text up to
+ * its `chain` member (`[<16 members>,`). A line edited by hand breaks it from there on.
+ */
+const chainNext = (prev: string, chained: string): string => sha256Hex(prev + chained).slice(0, 16);
+const sha256Hex: (s: string) => string =
+  typeof (crypto as { hash?: unknown }).hash === 'function' ? (s) => crypto.hash('sha256', s) : (s) => crypto.createHash('sha256').update(s).digest('hex');
+
+/** The sidecar text of `entries` (each line with its newline) after chain value `prev`, and the chain value after them. */
+export function indexLinesOf(entries: readonly AttemptIndexEntry[], prev: string): { text: string; chain: string } {
+  let chain = prev;
+  let text = '';
+  for (const e of entries) {
+    const chained = JSON.stringify(indexLineOf(e)).slice(0, -1) + ',';
+    chain = chainNext(chain, chained);
+    text += `${chained}"${chain}"]\n`;
+  }
+  return { text, chain };
+}
 
 /** A sidecar line as readers use it: the record's fields by name, and its place in attempts.jsonl. */
 export type AttemptIndexEntry = Pick<AttemptRecord, 'key' | 'contender' | 'instance_id' | 'attempt' | 'outcome' | 'list_usd' | 'budget_usd' | 'usage'> & LineAt;
 
-/** The stored form of `e`. */
-export function indexLineOf(e: AttemptIndexEntry): AttemptIndexLine {
+/** The stored form of `e` without its `chain` (`indexLinesOf` adds it). */
+export function indexLineOf(e: AttemptIndexEntry): IndexFields {
   const u = e.usage;
   return [e.key, e.contender, e.instance_id, e.attempt, e.outcome, e.list_usd, e.budget_usd ?? null, u.input_uncached, u.cache_read, u.cache_write_5m, u.cache_write_1h, u.output, u.reasoning, e.line, e.offset, e.bytes];
 }
@@ -69,7 +100,7 @@ const isCount = (x: unknown): boolean => Number.isSafeInteger(x) && (x as number
  * holds the two to the same verdicts).
  */
 export function isIndexLine(x: unknown): x is AttemptIndexLine {
-  if (!Array.isArray(x) || x.length !== 16) return false;
+  if (!Array.isArray(x) || x.length !== 17 || typeof x[16] !== 'string' || !HEX16.test(x[16])) return false;
   if (typeof x[0] !== 'string' || typeof x[1] !== 'string' || typeof x[2] !== 'string' || !isCount(x[3]) || !OUTCOMES.has(x[4])) return false;
   if (x[5] !== null && (typeof x[5] !== 'number' || !Number.isFinite(x[5]))) return false;
   if (x[6] !== null && (typeof x[6] !== 'number' || !Number.isFinite(x[6]) || x[6] < 0)) return false;
@@ -110,40 +141,42 @@ export type IndexSource = { kind: 'sidecar' } | { kind: 'completed'; added: numb
  * without it nothing is written (a read-only command on a shared results folder).
  * @throws UserInputError as `scanAttempts` does when attempts.jsonl itself has bad lines (named).
  */
-export async function readAttemptIndex(dir: string, header: RunHeader, o: { repair: boolean }): Promise<{ entries: AttemptIndexEntry[]; source: IndexSource }> {
+export async function readAttemptIndex(dir: string, header: RunHeader, o: { repair: boolean }): Promise<{ entries: AttemptIndexEntry[]; source: IndexSource; chain: string }> {
   const attemptsFile = path.join(dir, ATTEMPTS_FILE);
   const indexFile = path.join(dir, ATTEMPT_INDEX_FILE);
   const [ast, ist] = await Promise.all([lstat(attemptsFile).catch(() => null), lstat(indexFile).catch(() => null)]);
   if (!ast) {
     if (o.repair && ist?.size !== HEAD_LINE.length + 1) await writeFileAtomic(indexFile, HEAD_LINE + '\n');
-    return { entries: [], source: { kind: 'sidecar' } };
+    return { entries: [], source: { kind: 'sidecar' }, chain: CHAIN_START };
   }
-  const trusted = ist ? await trustedPrefix(dir, header, ast.size, ast.mtimeMs > ist.mtimeMs) : { entries: null, why: `no ${ATTEMPT_INDEX_FILE}` };
+  const trusted = ist ? await trustedPrefix(dir, header, ast.size, ast.mtimeMs > ist.mtimeMs) : { entries: null, why: `no ${ATTEMPT_INDEX_FILE}`, chain: CHAIN_START };
   if (!trusted.entries) return rebuild(dir, header, trusted.why, o.repair);
   const entries = trusted.entries;
   const last = entries.at(-1);
   const end = last ? last.offset + last.bytes + 1 : 0;
-  if (end === ast.size) return { entries, source: { kind: 'sidecar' } };
+  if (end === ast.size) return { entries, source: { kind: 'sidecar' }, chain: trusted.chain };
   // attempts.jsonl goes on past the sidecar: records appended by a session killed before it wrote their entries
   const added: AttemptIndexEntry[] = [];
   await scanAttempts(dir, header, RESUME_FIELDS, (r, at) => void added.push(indexEntryOf(r, at)), { offset: end, linesBefore: last?.line ?? 0, seen: entries });
+  const more = indexLinesOf(added, trusted.chain);
   if (o.repair && added.length) {
-    await appendInRun(dir, ATTEMPT_INDEX_FILE, added.map((e) => JSON.stringify(indexLineOf(e)) + '\n').join(''));
+    await appendInRun(dir, ATTEMPT_INDEX_FILE, more.text);
     await notOlderThanAttempts(dir);
   }
   for (const e of added) entries.push(e);
-  return { entries, source: { kind: 'completed', added: added.length } };
+  return { entries, source: { kind: 'completed', added: added.length }, chain: more.chain };
 }
 
 /** The entries of a sidecar from a scan of attempts.jsonl; written atomically over the sidecar with `write`. */
-async function rebuild(dir: string, header: RunHeader, why: string, write: boolean): Promise<{ entries: AttemptIndexEntry[]; source: IndexSource }> {
+async function rebuild(dir: string, header: RunHeader, why: string, write: boolean): Promise<{ entries: AttemptIndexEntry[]; source: IndexSource; chain: string }> {
   const entries: AttemptIndexEntry[] = [];
   await scanAttempts(dir, header, RESUME_FIELDS, (r, at) => void entries.push(indexEntryOf(r, at)));
+  let chain: string;
   if (write) {
-    await writeAttemptIndex(dir, entries);
+    chain = await writeAttemptIndex(dir, entries);
     await notOlderThanAttempts(dir);
-  }
-  return { entries, source: { kind: 'scanned', why } };
+  } else chain = indexLinesOf(entries, CHAIN_START).chain;
+  return { entries, source: { kind: 'scanned', why }, chain };
 }
 
 /** Gives the sidecar attempts.jsonl's modification time when that is later than now (a clock ahead, a copied folder), so the next read does not take it for stale. */
@@ -152,10 +185,11 @@ async function notOlderThanAttempts(dir: string): Promise<void> {
   if (a.mtimeMs > i.mtimeMs) await utimes(path.join(dir, ATTEMPT_INDEX_FILE), a.atime, a.mtime);
 }
 
-/** Writes `<dir>/attempts.index.jsonl` afresh (atomically) with `entries`. */
-export async function writeAttemptIndex(dir: string, entries: readonly AttemptIndexEntry[]): Promise<void> {
-  const body = entries.map((e) => JSON.stringify(indexLineOf(e)) + '\n').join('');
-  await writeFileAtomic(path.join(dir, ATTEMPT_INDEX_FILE), HEAD_LINE + '\n' + body);
+/** Writes `<dir>/attempts.index.jsonl` afresh (atomically) with `entries`. @returns the chain value after the last entry (the next append's `prev`). */
+export async function writeAttemptIndex(dir: string, entries: readonly AttemptIndexEntry[]): Promise<string> {
+  const { text, chain } = indexLinesOf(entries, CHAIN_START);
+  await writeFileAtomic(path.join(dir, ATTEMPT_INDEX_FILE), HEAD_LINE + '\n' + text);
+  return chain;
 }
 
 /**
@@ -163,8 +197,8 @@ export async function writeAttemptIndex(dir: string, entries: readonly AttemptIn
  * null and why not. `attemptsNewer`: attempts.jsonl changed after the sidecar's last write, which
  * the writer never leaves behind unless killed between the two appends (then the sidecar is short).
  */
-async function trustedPrefix(dir: string, header: RunHeader, size: number, attemptsNewer: boolean): Promise<{ entries: AttemptIndexEntry[] | null; why: string }> {
-  const no = (why: string) => ({ entries: null, why: `${ATTEMPT_INDEX_FILE} ${why}` });
+async function trustedPrefix(dir: string, header: RunHeader, size: number, attemptsNewer: boolean): Promise<{ entries: AttemptIndexEntry[] | null; why: string; chain: string }> {
+  const no = (why: string) => ({ entries: null, why: `${ATTEMPT_INDEX_FILE} ${why}`, chain: CHAIN_START });
   let text: string;
   try {
     // never through a link (src/store/run-fs.ts): a refusal is an error, not a reason to rebuild
@@ -183,6 +217,7 @@ async function trustedPrefix(dir: string, header: RunHeader, size: number, attem
   if (!text.endsWith('\n')) return no('ends with a torn line');
   const entries: AttemptIndexEntry[] = [];
   const keys = new Set<string>();
+  let chain = CHAIN_START;
   // JSON.parse of ~1 MiB of lines at once (as one array): fast, and each chunk's arrays are garbage once read
   for (let s = nl + 1; s < text.length; ) {
     const e = Math.max(text.indexOf('\n', Math.min(text.length - 1, s + CHUNK)), s);
@@ -192,9 +227,14 @@ async function trustedPrefix(dir: string, header: RunHeader, size: number, attem
     } catch {
       return no('has a line that is not JSON');
     }
+    let ls = s; // start of the row's line in `text`
     for (const row of rows) {
       if (!isIndexLine(row)) return no(`line ${entries.length + 2} is not an index entry`);
       if (keys.has(row[0])) return no(`holds key ${row[0]} twice`);
+      const le = text.indexOf('\n', ls);
+      chain = chainNext(chain, text.slice(ls, le - CHAIN_TAIL));
+      if (row[16] !== chain || text.charCodeAt(le - CHAIN_TAIL) !== 0x22) return no(`line ${entries.length + 2} breaks the hash chain (edited after it was written)`);
+      ls = le + 1;
       keys.add(row[0]);
       entries.push(entryOfLine(row));
     }
@@ -225,7 +265,7 @@ async function trustedPrefix(dir: string, header: RunHeader, size: number, attem
   } finally {
     await fh.close();
   }
-  return { entries, why: '' };
+  return { entries, why: '', chain };
 }
 
 /** Whether the line at `e`'s place in attempts.jsonl ends there and is the record `e` describes. */
@@ -258,9 +298,11 @@ function safeJson(s: string): unknown {
  */
 export class AttemptIndexAppender {
   private broken = false;
+  /** `chain`: the sidecar's chain value after its last entry (`readAttemptIndex`'s, `writeAttemptIndex`'s). */
   constructor(
     private readonly dir: string,
     private nextLine: number,
+    private chain: string,
   ) {}
 
   /** Appends `json` (one record, no newline) and its entry. @throws the file-system error of the record's append. */
@@ -278,7 +320,9 @@ export class AttemptIndexAppender {
     const entry = indexEntryOf(record, { line: this.nextLine++, offset, bytes });
     if (this.broken) return;
     try {
-      await appendInRun(this.dir, ATTEMPT_INDEX_FILE, JSON.stringify(indexLineOf(entry)) + '\n');
+      const { text, chain } = indexLinesOf([entry], this.chain);
+      this.chain = chain;
+      await appendInRun(this.dir, ATTEMPT_INDEX_FILE, text);
     } catch {
       // not kept in step: removed, so the next open rebuilds it from attempts.jsonl
       this.broken = true;
