@@ -6,6 +6,7 @@
 // boundaries, the last entry and a sample of others compared field by field, modification times,
 // the hash chain of its own lines) and completes a short sidecar from attempts.jsonl's tail, or rebuilds one that disagrees by the
 // streaming scan (src/store/scan.ts). A run without a sidecar (older fixbench) is scanned.
+import { createHash, type Hash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, open, rm, utimes } from 'node:fs/promises';
 import path from 'node:path';
@@ -35,59 +36,41 @@ const U = R.usage.shape;
  * `budget_usd` or null when the record has none, then the six `usage` token counts in
  * `TokenUsage`'s order) as `AttemptRecord` types them, and where its line is in attempts.jsonl:
  * `line` (1-based), `offset` (bytes from the start) and `bytes` (the line's length without its newline);
- * last, `chain`: 16 hex digits of the sidecar's hash chain (`chainNext`).
+ * last, `chain`: 16 hex digits of the sidecar's hash chain (`newIndexChain`).
  */
 export const AttemptIndexLine = z.tuple([
   R.key, R.contender, R.instance_id, R.attempt, R.outcome, R.list_usd, z.number().nonnegative().nullable(),
   U.input_uncached, U.cache_read, U.cache_write_5m, U.cache_write_1h, U.output, U.reasoning,
-  z.number().int().positive(), z.number().int().nonnegative(), z.number().int().positive(), z.string().regex(/^[0-9a-f]{16}$/),
+  z.number().int().positive(), z.number().int().nonnegative(), z.number().int().positive(), z.string().length(16),
 ]);
 export type AttemptIndexLine = z.infer<typeof AttemptIndexLine>;
 /** An {@link AttemptIndexLine} without its `chain`. */
 type IndexFields = { [K in keyof AttemptIndexLine]: AttemptIndexLine[K] } extends [...infer F, string] ? F : never;
 
-/** The chain value before the first entry. */
-const CHAIN_START = '0000000000000000';
 /** Characters after a line's chained text: `"<16 hex>"]`. */
 const CHAIN_TAIL = 19;
-const HEX16 = /^[0-9a-f]{16}$/;
 /**
- * The hash chain (append-only tamper evidence against hand edits, not a signature: anyone who can
- * write the run folder can also rewrite attempts.jsonl, the record): each line's `chain` is a 64-bit
- * hash seeded by the previous line's `chain` (`CHAIN_START` for the first) over the line's text up
- * to its `chain` member (`[<16 members>,`), as 16 hex digits. The text is read as 32-bit words of
- * two UTF-16 code units, alternately into two lanes (`h = imul(h ^ word, odd)`: each step is a
- * bijection, so a changed word always changes its lane), then mixed with the length (cyrb53's
- * finaliser). A line edited, removed or moved breaks the chain from there on. Not SHA-256: a resume
- * checks 100,000 lines, and a digest call per line cost ~0.3 s. `text.slice(start, end)` is the
- * chained text (read in place, no copy).
+ * The hash chain (tamper evidence against hand edits, not a signature: anyone who can write the run
+ * folder can also rewrite attempts.jsonl, the record). A line's `chain` is the first 16 hex digits
+ * of SHA-256 over the sidecar's bytes after its version line up to that `chain` member (every
+ * earlier line whole, then this line's `[<16 members>,`). The writer keeps the running hash, so an
+ * append never rewrites earlier bytes and each line's value stands for the sidecar up to it; a
+ * reader hashes the sidecar once and checks the last line's value: any line edited, removed or
+ * moved changes it. Sidecar state: a `Hash` over every byte after the version line.
  */
-function chainNext(prev: string, text: string, start = 0, end = text.length): string {
-  let h1 = parseInt(prev.slice(0, 8), 16) ^ 0xdeadbeef;
-  let h2 = parseInt(prev.slice(8), 16) ^ 0x41c6ce57;
-  const whole = end - ((end - start) & 3);
-  let i = start;
-  for (; i < whole; i += 4) {
-    h1 = Math.imul(h1 ^ (text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16)), 2654435761);
-    h2 = Math.imul(h2 ^ (text.charCodeAt(i + 2) | (text.charCodeAt(i + 3) << 16)), 1597334677);
-  }
-  for (; i < end; i++) h1 = Math.imul(h1 ^ text.charCodeAt(i), 2654435761);
-  h1 ^= end - start;
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
-}
+export const newIndexChain = (): Hash => createHash('sha256');
 
-/** The sidecar text of `entries` (each line with its newline) after chain value `prev`, and the chain value after them. */
-export function indexLinesOf(entries: readonly AttemptIndexEntry[], prev: string): { text: string; chain: string } {
-  let chain = prev;
+/** The sidecar text of `entries` (each line with its newline) following the bytes `chain` has hashed; `chain` is updated with that text. */
+export function indexLinesOf(entries: readonly AttemptIndexEntry[], chain: Hash): string {
   let text = '';
   for (const e of entries) {
     const chained = JSON.stringify(indexLineOf(e)).slice(0, -1) + ',';
-    chain = chainNext(chain, chained);
-    text += `${chained}"${chain}"]\n`;
+    chain.update(chained);
+    const tail = `"${chain.copy().digest('hex').slice(0, 16)}"]\n`;
+    chain.update(tail);
+    text += chained + tail;
   }
-  return { text, chain };
+  return text;
 }
 
 /** A sidecar line as readers use it: the record's fields by name, and its place in attempts.jsonl. */
@@ -117,7 +100,7 @@ const isCount = (x: unknown): boolean => Number.isSafeInteger(x) && (x as number
  * holds the two to the same verdicts).
  */
 export function isIndexLine(x: unknown): x is AttemptIndexLine {
-  if (!Array.isArray(x) || x.length !== 17 || typeof x[16] !== 'string' || !HEX16.test(x[16])) return false;
+  if (!Array.isArray(x) || x.length !== 17 || typeof x[16] !== 'string' || x[16].length !== 16) return false;
   if (typeof x[0] !== 'string' || typeof x[1] !== 'string' || typeof x[2] !== 'string' || !isCount(x[3]) || !OUTCOMES.has(x[4])) return false;
   if (x[5] !== null && (typeof x[5] !== 'number' || !Number.isFinite(x[5]))) return false;
   if (x[6] !== null && (typeof x[6] !== 'number' || !Number.isFinite(x[6]) || x[6] < 0)) return false;
@@ -158,15 +141,15 @@ export type IndexSource = { kind: 'sidecar' } | { kind: 'completed'; added: numb
  * without it nothing is written (a read-only command on a shared results folder).
  * @throws UserInputError as `scanAttempts` does when attempts.jsonl itself has bad lines (named).
  */
-export async function readAttemptIndex(dir: string, header: RunHeader, o: { repair: boolean }): Promise<{ entries: AttemptIndexEntry[]; source: IndexSource; chain: string }> {
+export async function readAttemptIndex(dir: string, header: RunHeader, o: { repair: boolean }): Promise<{ entries: AttemptIndexEntry[]; source: IndexSource; chain: Hash }> {
   const attemptsFile = path.join(dir, ATTEMPTS_FILE);
   const indexFile = path.join(dir, ATTEMPT_INDEX_FILE);
   const [ast, ist] = await Promise.all([lstat(attemptsFile).catch(() => null), lstat(indexFile).catch(() => null)]);
   if (!ast) {
     if (o.repair && ist?.size !== HEAD_LINE.length + 1) await writeFileAtomic(indexFile, HEAD_LINE + '\n');
-    return { entries: [], source: { kind: 'sidecar' }, chain: CHAIN_START };
+    return { entries: [], source: { kind: 'sidecar' }, chain: newIndexChain() };
   }
-  const trusted = ist ? await trustedPrefix(dir, header, ast.size, ast.mtimeMs > ist.mtimeMs) : { entries: null, why: `no ${ATTEMPT_INDEX_FILE}`, chain: CHAIN_START };
+  const trusted = ist ? await trustedPrefix(dir, header, ast.size, ast.mtimeMs > ist.mtimeMs) : { entries: null, why: `no ${ATTEMPT_INDEX_FILE}`, chain: newIndexChain() };
   if (!trusted.entries) return rebuild(dir, header, trusted.why, o.repair);
   const entries = trusted.entries;
   const last = entries.at(-1);
@@ -177,22 +160,22 @@ export async function readAttemptIndex(dir: string, header: RunHeader, o: { repa
   await scanAttempts(dir, header, RESUME_FIELDS, (r, at) => void added.push(indexEntryOf(r, at)), { offset: end, linesBefore: last?.line ?? 0, seen: entries });
   const more = indexLinesOf(added, trusted.chain);
   if (o.repair && added.length) {
-    await appendInRun(dir, ATTEMPT_INDEX_FILE, more.text);
+    await appendInRun(dir, ATTEMPT_INDEX_FILE, more);
     await notOlderThanAttempts(dir);
   }
   for (const e of added) entries.push(e);
-  return { entries, source: { kind: 'completed', added: added.length }, chain: more.chain };
+  return { entries, source: { kind: 'completed', added: added.length }, chain: trusted.chain };
 }
 
 /** The entries of a sidecar from a scan of attempts.jsonl; written atomically over the sidecar with `write`. */
-async function rebuild(dir: string, header: RunHeader, why: string, write: boolean): Promise<{ entries: AttemptIndexEntry[]; source: IndexSource; chain: string }> {
+async function rebuild(dir: string, header: RunHeader, why: string, write: boolean): Promise<{ entries: AttemptIndexEntry[]; source: IndexSource; chain: Hash }> {
   const entries: AttemptIndexEntry[] = [];
   await scanAttempts(dir, header, RESUME_FIELDS, (r, at) => void entries.push(indexEntryOf(r, at)));
-  let chain: string;
+  let chain = newIndexChain();
   if (write) {
     chain = await writeAttemptIndex(dir, entries);
     await notOlderThanAttempts(dir);
-  } else chain = indexLinesOf(entries, CHAIN_START).chain;
+  } else indexLinesOf(entries, chain);
   return { entries, source: { kind: 'scanned', why }, chain };
 }
 
@@ -202,9 +185,10 @@ async function notOlderThanAttempts(dir: string): Promise<void> {
   if (a.mtimeMs > i.mtimeMs) await utimes(path.join(dir, ATTEMPT_INDEX_FILE), a.atime, a.mtime);
 }
 
-/** Writes `<dir>/attempts.index.jsonl` afresh (atomically) with `entries`. @returns the chain value after the last entry (the next append's `prev`). */
-export async function writeAttemptIndex(dir: string, entries: readonly AttemptIndexEntry[]): Promise<string> {
-  const { text, chain } = indexLinesOf(entries, CHAIN_START);
+/** Writes `<dir>/attempts.index.jsonl` afresh (atomically) with `entries`. @returns the sidecar's running hash (the appender's `chain`). */
+export async function writeAttemptIndex(dir: string, entries: readonly AttemptIndexEntry[]): Promise<Hash> {
+  const chain = newIndexChain();
+  const text = indexLinesOf(entries, chain);
   await writeFileAtomic(path.join(dir, ATTEMPT_INDEX_FILE), HEAD_LINE + '\n' + text);
   return chain;
 }
@@ -214,14 +198,14 @@ export async function writeAttemptIndex(dir: string, entries: readonly AttemptIn
  * null and why not. `attemptsNewer`: attempts.jsonl changed after the sidecar's last write, which
  * the writer never leaves behind unless killed between the two appends (then the sidecar is short).
  */
-async function trustedPrefix(dir: string, header: RunHeader, size: number, attemptsNewer: boolean): Promise<{ entries: AttemptIndexEntry[] | null; why: string; chain: string }> {
-  const no = (why: string) => ({ entries: null, why: `${ATTEMPT_INDEX_FILE} ${why}`, chain: CHAIN_START });
-  let text: string;
+async function trustedPrefix(dir: string, header: RunHeader, size: number, attemptsNewer: boolean): Promise<{ entries: AttemptIndexEntry[] | null; why: string; chain: Hash }> {
+  const no = (why: string) => ({ entries: null, why: `${ATTEMPT_INDEX_FILE} ${why}`, chain: newIndexChain() });
+  let bytes: Buffer;
   try {
     // never through a link (src/store/run-fs.ts): a refusal is an error, not a reason to rebuild
     const ih = await openInRun(dir, ATTEMPT_INDEX_FILE, constants.O_RDONLY);
     try {
-      text = await ih.readFile('utf8');
+      bytes = await ih.readFile();
     } finally {
       await ih.close();
     }
@@ -229,12 +213,13 @@ async function trustedPrefix(dir: string, header: RunHeader, size: number, attem
     if (e instanceof UserInputError) throw e;
     return no(`cannot be read (${(e as Error).message})`);
   }
+  const text = bytes.toString('utf8');
   const nl = text.indexOf('\n');
   if (nl < 0 || !AttemptIndexHead.safeParse(safeJson(text.slice(0, nl))).success) return no('has no version line this fixbench reads');
   if (!text.endsWith('\n')) return no('ends with a torn line');
   const entries: AttemptIndexEntry[] = [];
   const keys = new Set<string>();
-  let chain = CHAIN_START;
+  let lastChain: string | null = null;
   // JSON.parse of ~1 MiB of lines at once (as one array): fast, and each chunk's arrays are garbage once read
   for (let s = nl + 1; s < text.length; ) {
     const e = Math.max(text.indexOf('\n', Math.min(text.length - 1, s + CHUNK)), s);
@@ -244,18 +229,22 @@ async function trustedPrefix(dir: string, header: RunHeader, size: number, attem
     } catch {
       return no('has a line that is not JSON');
     }
-    let ls = s; // start of the row's line in `text`
     for (const row of rows) {
       if (!isIndexLine(row)) return no(`line ${entries.length + 2} is not an index entry`);
       if (keys.has(row[0])) return no(`holds key ${row[0]} twice`);
-      const le = text.indexOf('\n', ls);
-      chain = chainNext(chain, text, ls, le - CHAIN_TAIL);
-      if (row[16] !== chain || text.charCodeAt(le - CHAIN_TAIL) !== 0x22) return no(`line ${entries.length + 2} breaks the hash chain (edited after it was written)`);
-      ls = le + 1;
       keys.add(row[0]);
+      lastChain = row[16];
       entries.push(entryOfLine(row));
     }
     s = e + 1;
+  }
+  // the version line is ASCII: its length in bytes is `nl`
+  const chain = newIndexChain();
+  if (lastChain !== null) {
+    const tail = bytes.length - 1 - CHAIN_TAIL;
+    chain.update(bytes.subarray(nl + 1, tail));
+    if (bytes[tail] !== 0x22 || chain.copy().digest('hex').slice(0, 16) !== lastChain) return no('does not match the hash chain of its lines (edited after it was written)');
+    chain.update(bytes.subarray(tail));
   }
   const last = entries.at(-1);
   const end = last ? last.offset + last.bytes + 1 : 0;
@@ -315,11 +304,11 @@ function safeJson(s: string): unknown {
  */
 export class AttemptIndexAppender {
   private broken = false;
-  /** `chain`: the sidecar's chain value after its last entry (`readAttemptIndex`'s, `writeAttemptIndex`'s). */
+  /** `chain`: the sidecar's running hash (`readAttemptIndex`'s, `writeAttemptIndex`'s), updated by each append. */
   constructor(
     private readonly dir: string,
     private nextLine: number,
-    private chain: string,
+    private readonly chain: Hash,
   ) {}
 
   /** Appends `json` (one record, no newline) and its entry. @throws the file-system error of the record's append. */
@@ -337,9 +326,7 @@ export class AttemptIndexAppender {
     const entry = indexEntryOf(record, { line: this.nextLine++, offset, bytes });
     if (this.broken) return;
     try {
-      const { text, chain } = indexLinesOf([entry], this.chain);
-      this.chain = chain;
-      await appendInRun(this.dir, ATTEMPT_INDEX_FILE, text);
+      await appendInRun(this.dir, ATTEMPT_INDEX_FILE, indexLinesOf([entry], this.chain));
     } catch {
       // not kept in step: removed, so the next open rebuilds it from attempts.jsonl
       this.broken = true;
