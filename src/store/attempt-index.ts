@@ -6,7 +6,7 @@
 // boundaries, the last entry and a sample of others compared field by field, modification times,
 // the hash chain of its own lines) and completes a short sidecar from attempts.jsonl's tail, or rebuilds one that disagrees by the
 // streaming scan (src/store/scan.ts). A run without a sidecar (older fixbench) is scanned.
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, open, rm, utimes } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,6 +16,7 @@ import { writeFileAtomic } from '../core/atomic-write.ts';
 import { UserInputError } from '../core/errors.ts';
 import { RESUME_FIELDS, scanAttempts, type LineAt } from './scan.ts';
 import { parseAttemptLine } from './checks.ts';
+import { newIndexChain, sealOf } from './index-chain.ts';
 import { appendInRun, openInRun } from './run-fs.ts';
 
 /** File name of the sidecar in a run folder. */
@@ -46,19 +47,6 @@ export const AttemptIndexLine = z.tuple([
 export type AttemptIndexLine = z.infer<typeof AttemptIndexLine>;
 /** An {@link AttemptIndexLine} without its `chain`. */
 type IndexFields = { [K in keyof AttemptIndexLine]: AttemptIndexLine[K] } extends [...infer F, string] ? F : never;
-
-/** Characters after a line's chained text: `"<16 hex>"]`. */
-const CHAIN_TAIL = 19;
-/**
- * The hash chain (tamper evidence against hand edits, not a signature: anyone who can write the run
- * folder can also rewrite attempts.jsonl, the record). A line's `chain` is the first 16 hex digits
- * of SHA-256 over the sidecar's bytes after its version line up to that `chain` member (every
- * earlier line whole, then this line's `[<16 members>,`). The writer keeps the running hash, so an
- * append never rewrites earlier bytes and each line's value stands for the sidecar up to it; a
- * reader hashes the sidecar once and checks the last line's value: any line edited, removed or
- * moved changes it. Sidecar state: a `Hash` over every byte after the version line.
- */
-export const newIndexChain = (): Hash => createHash('sha256');
 
 /** The sidecar text of `entries` (each line with its newline) following the bytes `chain` has hashed; `chain` is updated with that text. */
 export function indexLinesOf(entries: readonly AttemptIndexEntry[], chain: Hash): string {
@@ -200,12 +188,16 @@ export async function writeAttemptIndex(dir: string, entries: readonly AttemptIn
  */
 async function trustedPrefix(dir: string, header: RunHeader, size: number, attemptsNewer: boolean): Promise<{ entries: AttemptIndexEntry[] | null; why: string; chain: Hash }> {
   const no = (why: string) => ({ entries: null, why: `${ATTEMPT_INDEX_FILE} ${why}`, chain: newIndexChain() });
-  let bytes: Buffer;
+  let text: string;
+  let seal: { chain: Hash; ok: boolean };
   try {
     // never through a link (src/store/run-fs.ts): a refusal is an error, not a reason to rebuild
     const ih = await openInRun(dir, ATTEMPT_INDEX_FILE, constants.O_RDONLY);
     try {
-      bytes = await ih.readFile();
+      // hashed as bytes, then decoded: the buffer is garbage before the lines are parsed (peak memory)
+      const bytes = await ih.readFile();
+      seal = sealOf(bytes);
+      text = bytes.toString('utf8');
     } finally {
       await ih.close();
     }
@@ -213,13 +205,11 @@ async function trustedPrefix(dir: string, header: RunHeader, size: number, attem
     if (e instanceof UserInputError) throw e;
     return no(`cannot be read (${(e as Error).message})`);
   }
-  const text = bytes.toString('utf8');
   const nl = text.indexOf('\n');
   if (nl < 0 || !AttemptIndexHead.safeParse(safeJson(text.slice(0, nl))).success) return no('has no version line this fixbench reads');
   if (!text.endsWith('\n')) return no('ends with a torn line');
   const entries: AttemptIndexEntry[] = [];
   const keys = new Set<string>();
-  let lastChain: string | null = null;
   // JSON.parse of ~1 MiB of lines at once (as one array): fast, and each chunk's arrays are garbage once read
   for (let s = nl + 1; s < text.length; ) {
     const e = Math.max(text.indexOf('\n', Math.min(text.length - 1, s + CHUNK)), s);
@@ -233,19 +223,11 @@ async function trustedPrefix(dir: string, header: RunHeader, size: number, attem
       if (!isIndexLine(row)) return no(`line ${entries.length + 2} is not an index entry`);
       if (keys.has(row[0])) return no(`holds key ${row[0]} twice`);
       keys.add(row[0]);
-      lastChain = row[16];
       entries.push(entryOfLine(row));
     }
     s = e + 1;
   }
-  // the version line is ASCII: its length in bytes is `nl`
-  const chain = newIndexChain();
-  if (lastChain !== null) {
-    const tail = bytes.length - 1 - CHAIN_TAIL;
-    chain.update(bytes.subarray(nl + 1, tail));
-    if (bytes[tail] !== 0x22 || chain.copy().digest('hex').slice(0, 16) !== lastChain) return no('does not match the hash chain of its lines (edited after it was written)');
-    chain.update(bytes.subarray(tail));
-  }
+  if (!seal.ok) return no('does not match the hash chain of its lines (edited after it was written)');
   const last = entries.at(-1);
   const end = last ? last.offset + last.bytes + 1 : 0;
   if (end > size) return no('points past the end of attempts.jsonl');
@@ -271,7 +253,7 @@ async function trustedPrefix(dir: string, header: RunHeader, size: number, attem
   } finally {
     await fh.close();
   }
-  return { entries, why: '', chain };
+  return { entries, why: '', chain: seal.chain };
 }
 
 /** Whether the line at `e`'s place in attempts.jsonl ends there and is the record `e` describes. */
