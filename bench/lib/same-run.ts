@@ -49,15 +49,16 @@ async function files(dir: string, rel = ''): Promise<string[]> {
 }
 
 /**
- * A line of the sidecar index (src/store/attempt-index.ts) without its last three entries (line number,
- * byte offset and length in attempts.jsonl): they follow the finishing order, as attempts.jsonl's
- * line order does. Any other line is returned unchanged.
+ * A line of the sidecar index (src/store/attempt-index.ts) without its place in attempts.jsonl
+ * (line number, byte offset, length) and its hash chain member: they follow the finishing order, as
+ * attempts.jsonl's line order does. Only its first 13 members are kept (identity, outcome, spend).
+ * Any other line is returned unchanged.
  */
 function withoutLinePlace(line: string): string {
   if (!line.startsWith('[')) return line;
   try {
     const a = JSON.parse(line) as unknown;
-    return Array.isArray(a) ? JSON.stringify(a.slice(0, -3)) : line;
+    return Array.isArray(a) ? JSON.stringify(a.slice(0, 13)) : line;
   } catch {
     return line;
   }

@@ -5,9 +5,10 @@ import type { TokenUsage } from '../core/usage.ts';
 import { callCostUsd } from './cost.ts';
 
 /**
- * The dearest rates of `sheet` (USD per million tokens): the highest input and the highest output
- * price over every row and long-context tier; every prompt token (cached or not) is counted at the
- * input rate, plus the highest per-request price. Null when the sheet has no priced row (then an
+ * The dearest rates of `sheet` (USD per million tokens): the highest prompt-token price (input,
+ * cache read, 5-minute and 1-hour cache write: a cache write costs more than input) and the highest
+ * output price over every row and long-context tier; every prompt token (cached or not) is counted
+ * at that prompt rate, plus the highest per-request price. Null when the sheet has no priced row (then an
  * unknown cost cannot be bounded).
  */
 export function ceilingRow(sheet: Pick<PriceSheet, 'models'>): PriceRow | null {
@@ -17,7 +18,7 @@ export function ceilingRow(sheet: Pick<PriceSheet, 'models'>): PriceRow | null {
   for (const row of Object.values(sheet.models)) {
     if (!row) continue;
     for (const r of [row, ...(row.tiers ?? [])]) {
-      input = Math.max(input, Number(r.input));
+      input = Math.max(input, ...[r.input, r.cache_read, r.cache_write, r.cache_write_1h].map((v) => (v === undefined ? -1 : Number(v))));
       output = Math.max(output, Number(r.output));
     }
     request = Math.max(request, Number(row.request ?? 0));

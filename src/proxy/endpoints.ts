@@ -2,6 +2,7 @@
 // A billed endpoint's call is always metered and checked against the caps, whatever its
 // content-type says; a free one (token counting, model lists) is forwarded and never billed;
 // anything else never reaches the provider with the real key.
+import { requestMedia } from '../pricing/request-media.ts';
 import type { Dialect } from './usage.ts';
 
 /** How the proxy treats a request: `billed` (metered, capped, model rewritten), `free` (forwarded, not billed). */
@@ -58,6 +59,10 @@ const OPENAI_SERVER_TOOLS = new Set(['web_search', 'web_search_preview', 'file_s
  * interpreters; `web_search_options`; OpenRouter's `plugins`) or to work in the background
  * (`background: true`). Those reach outside the sandbox on the agent's behalf, and their per-use
  * fees and deferred spend are not in a reply's token usage. Function (client-side) tools pass.
+ * Also refused: a content part whose source the provider would fetch (an `http(s)` image or file
+ * URL, an Anthropic `source: {type: 'url'|'file'}`, a `file_id`): a way out of the sandbox (the
+ * URL can carry data to any host) and a prompt its bytes do not bound. Inline `data:` URLs and
+ * base64 sources pass.
  */
 export function serverSideFeature(dialect: Dialect, body: Readonly<Record<string, unknown>>): string | null {
   const why = (what: string): string => `fixbench proxy: ${what} is refused: the provider would act outside the sandbox for the agent, and its fees are not metered (use function tools the agent runs itself)`;
@@ -70,6 +75,11 @@ export function serverSideFeature(dialect: Dialect, body: Readonly<Record<string
     const type = typeof t === 'object' && t !== null && typeof (t as { type?: unknown }).type === 'string' ? (t as { type: string }).type : null;
     if (type === null) continue;
     if (dialect === 'anthropic' ? ANTHROPIC_SERVER_TOOL.test(type) : OPENAI_SERVER_TOOLS.has(type)) return why(`the server-side tool \`${type}\``);
+  }
+  const remote = requestMedia(body).remote[0];
+  if (remote) {
+    const shown = remote.source.length > 80 ? `${remote.source.slice(0, 80)}…` : remote.source;
+    return `fixbench proxy: the remote source \`${shown}\` (${remote.where}) is refused: the provider would fetch it outside the sandbox for the agent, and its prompt tokens are not bounded by the request; send the content inline (a data: URL or a base64 source)`;
   }
   return null;
 }

@@ -15,6 +15,8 @@ export interface ExtractedUsage {
   billed_usd: number | null;
   /** The model the reply names (`model`; a stream's first chunk naming one, Anthropic's `message_start`), when it names one. */
   served?: string;
+  /** True when the counts are not final: an Anthropic stream that ended without `message_delta`'s usage or without `message_stop` (cut), whose `message_start` counts only the first output token. */
+  partial?: true;
 }
 
 const servedOf = (v: unknown): { served?: string } => (typeof v === 'string' && v ? { served: v } : {});
@@ -85,13 +87,15 @@ export function usageOfBody(dialect: Dialect, body: unknown): ExtractedUsage | n
  * - OpenAI Chat Completions: the chunk carrying `usage` (sent last when `stream_options.include_usage`);
  * - OpenAI Responses: `response.completed` (or `.incomplete`/`.failed`) → `response.usage`;
  * - Anthropic: `message_start.message.usage`, then each `message_delta.usage` (cumulative counts)
- *   overriding the fields it names.
+ *   overriding the fields it names; without a `message_delta` usage or a `message_stop` the result
+ *   is `partial` (a cut stream: `message_start` reports 1 output token, not the output billed).
  */
 export class StreamUsage {
   #openai: unknown = undefined;
   #start: Record<string, unknown> | null = null;
   #delta: Record<string, unknown> | null = null;
   #served: unknown = undefined;
+  #stopped = false;
 
   constructor(readonly dialect: Dialect) {}
 
@@ -105,6 +109,7 @@ export class StreamUsage {
     if (this.dialect === 'anthropic') {
       if (data.type === 'message_start' && isRecord(data.message) && isRecord(data.message.usage)) this.#start = data.message.usage;
       else if (data.type === 'message_delta' && isRecord(data.usage)) this.#delta = { ...this.#delta, ...data.usage };
+      else if (data.type === 'message_stop') this.#stopped = true;
       return;
     }
     if (isRecord(data.usage)) this.#openai = data.usage;
@@ -124,6 +129,7 @@ export class StreamUsage {
     const merged: Record<string, unknown> = { ...this.#start };
     for (const [k, v] of Object.entries(this.#delta ?? {})) if (v !== null && v !== undefined) merged[k] = v;
     const n = normaliseAnthropicUsage(merged)!;
-    return { ...n, raw: { message_start: this.#start, message_delta: this.#delta }, ...servedOf(this.#served) };
+    const partial = !this.#delta || !this.#stopped ? { partial: true as const } : {};
+    return { ...n, raw: { message_start: this.#start, message_delta: this.#delta }, ...servedOf(this.#served), ...partial };
   }
 }

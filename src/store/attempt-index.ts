@@ -3,9 +3,10 @@
 // MiB of small lines instead of every patch and test list. It is derived data: attempts.jsonl is the
 // record and always wins. The one writer (RunWriter) appends a record to attempts.jsonl and fsyncs
 // it first, then its entry here; a reader checks the sidecar against attempts.jsonl (size, line
-// boundaries, the last entry and a sample of others compared field by field, modification times)
-// and completes a short sidecar from attempts.jsonl's tail, or rebuilds one that disagrees by the
+// boundaries, the last entry and a sample of others compared field by field, modification times,
+// the hash chain of its own lines) and completes a short sidecar from attempts.jsonl's tail, or rebuilds one that disagrees by the
 // streaming scan (src/store/scan.ts). A run without a sidecar (older fixbench) is scanned.
+import type { Hash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, open, rm, utimes } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { writeFileAtomic } from '../core/atomic-write.ts';
 import { UserInputError } from '../core/errors.ts';
 import { RESUME_FIELDS, scanAttempts, type LineAt } from './scan.ts';
 import { parseAttemptLine } from './checks.ts';
+import { newIndexChain, sealOf } from './index-chain.ts';
 import { appendInRun, openInRun } from './run-fs.ts';
 
 /** File name of the sidecar in a run folder. */
@@ -22,9 +24,10 @@ export const ATTEMPT_INDEX_FILE = 'attempts.index.jsonl';
 const ATTEMPTS_FILE = 'attempts.jsonl';
 
 /** First line of the sidecar: its own format version (a sidecar of another version is rebuilt, never read). */
-export const AttemptIndexHead = z.object({ attempts_index: z.literal(1) });
-// (a change of AttemptIndexLine's shape takes a new version: older sidecars are then rebuilt from attempts.jsonl)
-const HEAD_LINE = JSON.stringify({ attempts_index: 1 });
+export const AttemptIndexHead = z.object({ attempts_index: z.literal(2) });
+// (a change of AttemptIndexLine's shape takes a new version: older sidecars are then rebuilt from attempts.jsonl;
+// version 1 had no `chain` member)
+const HEAD_LINE = JSON.stringify({ attempts_index: 2 });
 
 const R = AttemptRecord.shape;
 const U = R.usage.shape;
@@ -33,20 +36,36 @@ const U = R.usage.shape;
  * (`key`, `contender`, `instance_id`, `attempt`), `outcome` (`--retry-errors`), spend (`list_usd`,
  * `budget_usd` or null when the record has none, then the six `usage` token counts in
  * `TokenUsage`'s order) as `AttemptRecord` types them, and where its line is in attempts.jsonl:
- * `line` (1-based), `offset` (bytes from the start) and `bytes` (the line's length without its newline).
+ * `line` (1-based), `offset` (bytes from the start) and `bytes` (the line's length without its newline);
+ * last, `chain`: 16 hex digits of the sidecar's hash chain (`newIndexChain`).
  */
 export const AttemptIndexLine = z.tuple([
   R.key, R.contender, R.instance_id, R.attempt, R.outcome, R.list_usd, z.number().nonnegative().nullable(),
   U.input_uncached, U.cache_read, U.cache_write_5m, U.cache_write_1h, U.output, U.reasoning,
-  z.number().int().positive(), z.number().int().nonnegative(), z.number().int().positive(),
+  z.number().int().positive(), z.number().int().nonnegative(), z.number().int().positive(), z.string().length(16),
 ]);
 export type AttemptIndexLine = z.infer<typeof AttemptIndexLine>;
+/** An {@link AttemptIndexLine} without its `chain`. */
+type IndexFields = { [K in keyof AttemptIndexLine]: AttemptIndexLine[K] } extends [...infer F, string] ? F : never;
+
+/** The sidecar text of `entries` (each line with its newline) following the bytes `chain` has hashed; `chain` is updated with that text. */
+export function indexLinesOf(entries: readonly AttemptIndexEntry[], chain: Hash): string {
+  let text = '';
+  for (const e of entries) {
+    const chained = JSON.stringify(indexLineOf(e)).slice(0, -1) + ',';
+    chain.update(chained);
+    const tail = `"${chain.copy().digest('hex').slice(0, 16)}"]\n`;
+    chain.update(tail);
+    text += chained + tail;
+  }
+  return text;
+}
 
 /** A sidecar line as readers use it: the record's fields by name, and its place in attempts.jsonl. */
 export type AttemptIndexEntry = Pick<AttemptRecord, 'key' | 'contender' | 'instance_id' | 'attempt' | 'outcome' | 'list_usd' | 'budget_usd' | 'usage'> & LineAt;
 
-/** The stored form of `e`. */
-export function indexLineOf(e: AttemptIndexEntry): AttemptIndexLine {
+/** The stored form of `e` without its `chain` (`indexLinesOf` adds it). */
+export function indexLineOf(e: AttemptIndexEntry): IndexFields {
   const u = e.usage;
   return [e.key, e.contender, e.instance_id, e.attempt, e.outcome, e.list_usd, e.budget_usd ?? null, u.input_uncached, u.cache_read, u.cache_write_5m, u.cache_write_1h, u.output, u.reasoning, e.line, e.offset, e.bytes];
 }
@@ -69,7 +88,7 @@ const isCount = (x: unknown): boolean => Number.isSafeInteger(x) && (x as number
  * holds the two to the same verdicts).
  */
 export function isIndexLine(x: unknown): x is AttemptIndexLine {
-  if (!Array.isArray(x) || x.length !== 16) return false;
+  if (!Array.isArray(x) || x.length !== 17 || typeof x[16] !== 'string' || x[16].length !== 16) return false;
   if (typeof x[0] !== 'string' || typeof x[1] !== 'string' || typeof x[2] !== 'string' || !isCount(x[3]) || !OUTCOMES.has(x[4])) return false;
   if (x[5] !== null && (typeof x[5] !== 'number' || !Number.isFinite(x[5]))) return false;
   if (x[6] !== null && (typeof x[6] !== 'number' || !Number.isFinite(x[6]) || x[6] < 0)) return false;
@@ -110,40 +129,42 @@ export type IndexSource = { kind: 'sidecar' } | { kind: 'completed'; added: numb
  * without it nothing is written (a read-only command on a shared results folder).
  * @throws UserInputError as `scanAttempts` does when attempts.jsonl itself has bad lines (named).
  */
-export async function readAttemptIndex(dir: string, header: RunHeader, o: { repair: boolean }): Promise<{ entries: AttemptIndexEntry[]; source: IndexSource }> {
+export async function readAttemptIndex(dir: string, header: RunHeader, o: { repair: boolean }): Promise<{ entries: AttemptIndexEntry[]; source: IndexSource; chain: Hash }> {
   const attemptsFile = path.join(dir, ATTEMPTS_FILE);
   const indexFile = path.join(dir, ATTEMPT_INDEX_FILE);
   const [ast, ist] = await Promise.all([lstat(attemptsFile).catch(() => null), lstat(indexFile).catch(() => null)]);
   if (!ast) {
     if (o.repair && ist?.size !== HEAD_LINE.length + 1) await writeFileAtomic(indexFile, HEAD_LINE + '\n');
-    return { entries: [], source: { kind: 'sidecar' } };
+    return { entries: [], source: { kind: 'sidecar' }, chain: newIndexChain() };
   }
-  const trusted = ist ? await trustedPrefix(dir, header, ast.size, ast.mtimeMs > ist.mtimeMs) : { entries: null, why: `no ${ATTEMPT_INDEX_FILE}` };
+  const trusted = ist ? await trustedPrefix(dir, header, ast.size, ast.mtimeMs > ist.mtimeMs) : { entries: null, why: `no ${ATTEMPT_INDEX_FILE}`, chain: newIndexChain() };
   if (!trusted.entries) return rebuild(dir, header, trusted.why, o.repair);
   const entries = trusted.entries;
   const last = entries.at(-1);
   const end = last ? last.offset + last.bytes + 1 : 0;
-  if (end === ast.size) return { entries, source: { kind: 'sidecar' } };
+  if (end === ast.size) return { entries, source: { kind: 'sidecar' }, chain: trusted.chain };
   // attempts.jsonl goes on past the sidecar: records appended by a session killed before it wrote their entries
   const added: AttemptIndexEntry[] = [];
   await scanAttempts(dir, header, RESUME_FIELDS, (r, at) => void added.push(indexEntryOf(r, at)), { offset: end, linesBefore: last?.line ?? 0, seen: entries });
+  const more = indexLinesOf(added, trusted.chain);
   if (o.repair && added.length) {
-    await appendInRun(dir, ATTEMPT_INDEX_FILE, added.map((e) => JSON.stringify(indexLineOf(e)) + '\n').join(''));
+    await appendInRun(dir, ATTEMPT_INDEX_FILE, more);
     await notOlderThanAttempts(dir);
   }
   for (const e of added) entries.push(e);
-  return { entries, source: { kind: 'completed', added: added.length } };
+  return { entries, source: { kind: 'completed', added: added.length }, chain: trusted.chain };
 }
 
 /** The entries of a sidecar from a scan of attempts.jsonl; written atomically over the sidecar with `write`. */
-async function rebuild(dir: string, header: RunHeader, why: string, write: boolean): Promise<{ entries: AttemptIndexEntry[]; source: IndexSource }> {
+async function rebuild(dir: string, header: RunHeader, why: string, write: boolean): Promise<{ entries: AttemptIndexEntry[]; source: IndexSource; chain: Hash }> {
   const entries: AttemptIndexEntry[] = [];
   await scanAttempts(dir, header, RESUME_FIELDS, (r, at) => void entries.push(indexEntryOf(r, at)));
+  let chain = newIndexChain();
   if (write) {
-    await writeAttemptIndex(dir, entries);
+    chain = await writeAttemptIndex(dir, entries);
     await notOlderThanAttempts(dir);
-  }
-  return { entries, source: { kind: 'scanned', why } };
+  } else indexLinesOf(entries, chain);
+  return { entries, source: { kind: 'scanned', why }, chain };
 }
 
 /** Gives the sidecar attempts.jsonl's modification time when that is later than now (a clock ahead, a copied folder), so the next read does not take it for stale. */
@@ -152,10 +173,12 @@ async function notOlderThanAttempts(dir: string): Promise<void> {
   if (a.mtimeMs > i.mtimeMs) await utimes(path.join(dir, ATTEMPT_INDEX_FILE), a.atime, a.mtime);
 }
 
-/** Writes `<dir>/attempts.index.jsonl` afresh (atomically) with `entries`. */
-export async function writeAttemptIndex(dir: string, entries: readonly AttemptIndexEntry[]): Promise<void> {
-  const body = entries.map((e) => JSON.stringify(indexLineOf(e)) + '\n').join('');
-  await writeFileAtomic(path.join(dir, ATTEMPT_INDEX_FILE), HEAD_LINE + '\n' + body);
+/** Writes `<dir>/attempts.index.jsonl` afresh (atomically) with `entries`. @returns the sidecar's running hash (the appender's `chain`). */
+export async function writeAttemptIndex(dir: string, entries: readonly AttemptIndexEntry[]): Promise<Hash> {
+  const chain = newIndexChain();
+  const text = indexLinesOf(entries, chain);
+  await writeFileAtomic(path.join(dir, ATTEMPT_INDEX_FILE), HEAD_LINE + '\n' + text);
+  return chain;
 }
 
 /**
@@ -163,14 +186,18 @@ export async function writeAttemptIndex(dir: string, entries: readonly AttemptIn
  * null and why not. `attemptsNewer`: attempts.jsonl changed after the sidecar's last write, which
  * the writer never leaves behind unless killed between the two appends (then the sidecar is short).
  */
-async function trustedPrefix(dir: string, header: RunHeader, size: number, attemptsNewer: boolean): Promise<{ entries: AttemptIndexEntry[] | null; why: string }> {
-  const no = (why: string) => ({ entries: null, why: `${ATTEMPT_INDEX_FILE} ${why}` });
+async function trustedPrefix(dir: string, header: RunHeader, size: number, attemptsNewer: boolean): Promise<{ entries: AttemptIndexEntry[] | null; why: string; chain: Hash }> {
+  const no = (why: string) => ({ entries: null, why: `${ATTEMPT_INDEX_FILE} ${why}`, chain: newIndexChain() });
   let text: string;
+  let seal: { chain: Hash; ok: boolean };
   try {
     // never through a link (src/store/run-fs.ts): a refusal is an error, not a reason to rebuild
     const ih = await openInRun(dir, ATTEMPT_INDEX_FILE, constants.O_RDONLY);
     try {
-      text = await ih.readFile('utf8');
+      // hashed as bytes, then decoded: the buffer is garbage before the lines are parsed (peak memory)
+      const bytes = await ih.readFile();
+      seal = sealOf(bytes);
+      text = bytes.toString('utf8');
     } finally {
       await ih.close();
     }
@@ -200,6 +227,7 @@ async function trustedPrefix(dir: string, header: RunHeader, size: number, attem
     }
     s = e + 1;
   }
+  if (!seal.ok) return no('does not match the hash chain of its lines (edited after it was written)');
   const last = entries.at(-1);
   const end = last ? last.offset + last.bytes + 1 : 0;
   if (end > size) return no('points past the end of attempts.jsonl');
@@ -225,7 +253,7 @@ async function trustedPrefix(dir: string, header: RunHeader, size: number, attem
   } finally {
     await fh.close();
   }
-  return { entries, why: '' };
+  return { entries, why: '', chain: seal.chain };
 }
 
 /** Whether the line at `e`'s place in attempts.jsonl ends there and is the record `e` describes. */
@@ -258,9 +286,11 @@ function safeJson(s: string): unknown {
  */
 export class AttemptIndexAppender {
   private broken = false;
+  /** `chain`: the sidecar's running hash (`readAttemptIndex`'s, `writeAttemptIndex`'s), updated by each append. */
   constructor(
     private readonly dir: string,
     private nextLine: number,
+    private readonly chain: Hash,
   ) {}
 
   /** Appends `json` (one record, no newline) and its entry. @throws the file-system error of the record's append. */
@@ -278,7 +308,7 @@ export class AttemptIndexAppender {
     const entry = indexEntryOf(record, { line: this.nextLine++, offset, bytes });
     if (this.broken) return;
     try {
-      await appendInRun(this.dir, ATTEMPT_INDEX_FILE, JSON.stringify(indexLineOf(entry)) + '\n');
+      await appendInRun(this.dir, ATTEMPT_INDEX_FILE, indexLinesOf([entry], this.chain));
     } catch {
       // not kept in step: removed, so the next open rebuilds it from attempts.jsonl
       this.broken = true;

@@ -38,8 +38,8 @@ export class RunWriter {
   static async create(dir: string, header: RunHeader, redact: Redactor = noRedaction): Promise<RunWriter> {
     await mkdir(dir, { recursive: true });
     await assertNoLinks(dir);
-    const { entries } = await readAttemptIndex(dir, header, { repair: true });
-    const w = new RunWriter(dir, redact, new AttemptIndexAppender(dir, (entries.at(-1)?.line ?? 0) + 1));
+    const { entries, chain } = await readAttemptIndex(dir, header, { repair: true });
+    const w = new RunWriter(dir, redact, new AttemptIndexAppender(dir, (entries.at(-1)?.line ?? 0) + 1, chain));
     await w.writeHeader(header);
     return w;
   }
@@ -58,8 +58,8 @@ export class RunWriter {
     const header = await readRunHeader(dir);
     // the cut line never had an entry: the sidecar still describes what is left
     if (await cutTornLine(dir, 'attempts.jsonl')) await touchAttemptIndex(dir);
-    const { entries } = await readAttemptIndex(dir, header, { repair: true });
-    return { writer: new RunWriter(dir, redact, new AttemptIndexAppender(dir, (entries.at(-1)?.line ?? 0) + 1)), header, done: entries };
+    const { entries, chain } = await readAttemptIndex(dir, header, { repair: true });
+    return { writer: new RunWriter(dir, redact, new AttemptIndexAppender(dir, (entries.at(-1)?.line ?? 0) + 1, chain)), header, done: entries };
   }
 
   /**
@@ -83,8 +83,8 @@ export class RunWriter {
       offset += bytes + 1;
       return e;
     });
-    await writeAttemptIndex(this.dir, entries);
-    this.index = new AttemptIndexAppender(this.dir, kept.length + 1);
+    const chain = await writeAttemptIndex(this.dir, entries);
+    this.index = new AttemptIndexAppender(this.dir, kept.length + 1, chain);
     return dropped;
   }
 

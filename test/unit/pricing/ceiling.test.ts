@@ -14,6 +14,11 @@ describe('ceilingRow / ceilingCost', () => {
     expect(ceilingRow({ models: { x: null } })).toBeNull();
   });
 
+  it('regression: counts prompt tokens at the dearest cache-write rate when that is above every input rate (a cut call may write the cache)', () => {
+    const cached = { models: { c: { input: '3', output: '15', cache_read: '0.3', cache_write: '3.75', cache_write_1h: '6' }, d: { input: '5', output: '25', tiers: [{ above_prompt_tokens: 200_000, input: '5.5', output: '26', cache_write_1h: '12' }] } } };
+    expect(ceilingRow(cached as never)).toEqual({ input: '12', output: '26' });
+  });
+
   it('prices unknown-cost calls with known tokens at it; known costs, unknown tokens and no ceiling give nothing', () => {
     const usage = { ...zeroUsage(), input_uncached: 1_000_000, cache_read: 1_000_000, output: 100_000 };
     const row = ceilingRow(sheet as never)!;

@@ -62,4 +62,17 @@ describe('metering proxy: a router endpoint is priced per served model', () => {
     // (1 000·3 + 100·15) / 1e6 = 0.0045
     expect(p.calls[0]!.list_usd).toBeCloseTo(0.0045, 12);
   });
+
+  it('Anthropic dialect, a stream cut before message_delta: served model still named, cost unknown (never message_start\'s 1 output token)', async () => {
+    const cut = anthropicStream('ok', { input_tokens: 1000, output_tokens: 1 }, { output_tokens: 100 }).slice(0, 3);
+    const p = await setup([{ sse: cut }], 'anthropic');
+    const r = await fetch(`${p.anthropicBaseURL}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': p.token, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'x', max_tokens: 500, stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    await r.text();
+    expect(p.calls[0]).toMatchObject({ served_model: 'claude-up', price_key: 'claude-up', list_usd: null, usage_unknown: true });
+    expect(p.calls[0]!.usage).toMatchObject({ input_uncached: 1000, output: 500 });
+  });
 });

@@ -56,7 +56,7 @@ describe('attempts.index.jsonl', () => {
     const { done } = await RunWriter.open(dir);
     expect(done).toEqual(entries);
     const lines = (await readFile(sidecar(dir), 'utf8')).split('\n');
-    expect(lines[0]).toBe('{"attempts_index":1}');
+    expect(lines[0]).toBe('{"attempts_index":2}');
     expect(lines).toHaveLength(42); // version line, 40 entries, the final newline
   });
 
@@ -134,13 +134,14 @@ describe('attempts.index.jsonl', () => {
 
   it('rebuilds a hand-edited sidecar: an outcome changed, a line deleted, keys swapped, a torn or non-JSON line, another version', async () => {
     const edits: Array<[(lines: string[]) => string[], RegExp]> = [
-      [(l) => l.map((x, i) => (i === l.length - 2 ? x.replace(/"(resolved|unresolved|infra_error|empty_patch)"/, '"timeout"') : x)), /disagrees/],
-      [(l) => l.filter((_, i) => i !== 5), /misses the record before line 6/],
-      [(l) => l.map((x, i) => (i === 3 ? x.replace('"k2"', '"k3"') : i === 4 ? x.replace('"k3"', '"k2"') : x)), /disagrees|twice/],
+      [(l) => l.map((x, i) => (i === l.length - 2 ? x.replace(/"(resolved|unresolved|infra_error|empty_patch)"/, '"timeout"') : x)), /does not match the hash chain/],
+      [(l) => l.filter((_, i) => i !== 5), /does not match the hash chain/],
+      [(l) => l.map((x, i) => (i === 3 ? x.replace('"k2"', '"k3"') : i === 4 ? x.replace('"k3"', '"k2"') : x)), /does not match the hash chain/],
       [(l) => [...l.slice(0, -1), '[1,2'], /torn line/],
       [(l) => [...l.slice(0, 3), 'oops', ...l.slice(3)], /not JSON/],
       [(l) => ['{"attempts_index":9}', ...l.slice(1)], /no version line/],
-      [(l) => l.map((x, i) => (i === 2 ? x.replace(/,\d+\]$/, ',-1]') : x)), /line 3 is not an index entry/],
+      [(l) => l.map((x, i) => (i === 2 ? x.replace(/,\d+,("[0-9a-f]{16}")\]$/, ',-1,$1]') : x)), /line 3 is not an index entry/],
+      [(l) => l.map((x, i) => (i === 2 ? x.replace(/"[0-9a-f]{16}"\]$/, '"xyz"]') : x)), /line 3 is not an index entry/],
     ];
     for (const [edit, why] of edits) {
       const dir = await runWith(12);
@@ -178,18 +179,67 @@ describe('attempts.index.jsonl', () => {
 
   it('a run with no attempt yet has an empty sidecar; no attempts.jsonl means no record', async () => {
     const dir = await runWith(0);
-    expect(await readFile(sidecar(dir), 'utf8')).toBe('{"attempts_index":1}\n');
-    expect(await readAttemptIndex(dir, header, { repair: false })).toEqual({ entries: [], source: { kind: 'sidecar' } });
+    expect(await readFile(sidecar(dir), 'utf8')).toBe('{"attempts_index":2}\n');
+    expect(await readAttemptIndex(dir, header, { repair: false })).toMatchObject({ entries: [], source: { kind: 'sidecar' } });
   });
 
   it('isIndexLine (the hot-path check) gives the zod tuple AttemptIndexLine\'s verdict', () => {
-    const good: unknown[] = ['k', 'gold', 't-1', 0, 'resolved', 0.5, null, 1, 2, 3, 4, 5, 6, 1, 0, 10];
+    const good: unknown[] = ['k', 'gold', 't-1', 0, 'resolved', 0.5, null, 1, 2, 3, 4, 5, 6, 1, 0, 10, '0123456789abcdef'];
     const variants: unknown[] = [good, [...good.slice(0, 6), 0.2, ...good.slice(7)], [...good.slice(0, 5), null, ...good.slice(6)]];
-    const bad: Array<[number, unknown]> = [[0, 1], [1, null], [3, -1], [3, 1.5], [4, 'won'], [5, 'x'], [5, Infinity], [6, -0.1], [7, -1], [9, 2.5], [12, '6'], [13, 0], [14, -1], [15, 0], [15, 1.2]];
+    const bad: Array<[number, unknown]> = [[0, 1], [1, null], [3, -1], [3, 1.5], [4, 'won'], [5, 'x'], [5, Infinity], [6, -0.1], [7, -1], [9, 2.5], [12, '6'], [13, 0], [14, -1], [15, 0], [15, 1.2], [16, 'xyz'], [16, '0123456789abcde'], [16, 12]];
     for (const [i, v] of bad) variants.push(good.map((x, j) => (j === i ? v : x)));
-    variants.push(good.slice(0, 15), [...good, 1], { 0: 'k' }, null);
+    variants.push(good.slice(0, 16), [...good, 1], { 0: 'k' }, null);
     for (const v of variants) expect([JSON.stringify(v), isIndexLine(v)]).toEqual([JSON.stringify(v), AttemptIndexLine.safeParse(v).success]);
     expect(variants.filter((v) => isIndexLine(v))).toHaveLength(3);
+  });
+});
+
+describe('attempts.index.jsonl hash chain', () => {
+  // Regression (attack B, round 4): an entry the 32-entry sample skips, edited by hand (key, outcome, spend), was trusted by a resume.
+  it('rebuilds a sidecar with an unsampled entry edited (key, outcome, spend): the resume sees attempts.jsonl', async () => {
+    const dir = path.join(await mkdtemp(path.join(root, 'chain-')), 'r1');
+    const w = await RunWriter.create(dir, header);
+    const rec = (i: number): AttemptRecord => ({ ...makeAttempt('gold', tasks[i % 3]!, i === 10 ? 'infra_error' : 'resolved', 0.5, { run_id: 'r1', agent: 'gold', attempt: Math.floor(i / 3), key: `k${i}` }), budget_usd: 0.5 });
+    for (let i = 0; i < 66; i++) await w.appendAttempt(rec(i));
+    const lines = (await readFile(sidecar(dir), 'utf8')).split('\n');
+    const edited = lines[11]!.replace('"k10"', '"k-not-run"').replace('"infra_error",0.5,0.5', '"resolved",0,0');
+    expect(edited).not.toBe(lines[11]);
+    lines[11] = edited;
+    await writeFile(sidecar(dir), lines.join('\n'));
+    await sidecarNewer(dir);
+    const ro = await readAttemptIndex(dir, header, { repair: false });
+    expect(ro.source).toEqual({ kind: 'scanned', why: `${ATTEMPT_INDEX_FILE} does not match the hash chain of its lines (edited after it was written)` });
+    const { done } = await RunWriter.open(dir);
+    expect(done[10]).toMatchObject({ key: 'k10', outcome: 'infra_error', budget_usd: 0.5 });
+    expect(done.reduce((s, d) => s + (d.budget_usd ?? 0), 0)).toBeCloseTo(33, 9);
+    // the rebuilt sidecar chains again: the next read trusts it
+    expect((await readAttemptIndex(dir, header, { repair: false })).source).toEqual({ kind: 'sidecar' });
+  });
+
+  it('appends never rewrite earlier bytes, and a resumed writer continues the chain', async () => {
+    const dir = await runWith(5);
+    const before = await readFile(sidecar(dir), 'utf8');
+    const { writer } = await RunWriter.open(dir);
+    await writer.appendAttempt(record(5));
+    const after = await readFile(sidecar(dir), 'utf8');
+    expect(after.startsWith(before)).toBe(true);
+    expect(after.split('\n')).toHaveLength(8);
+    const read = await readAttemptIndex(dir, header, { repair: false });
+    expect(read.source).toEqual({ kind: 'sidecar' });
+    const { writer: again } = await RunWriter.open(dir);
+    await again.appendAttempt(record(6));
+    expect((await readAttemptIndex(dir, header, { repair: false })).source).toEqual({ kind: 'sidecar' });
+  });
+
+  it('rebuilds a version-1 sidecar (no chain) written by an earlier fixbench', async () => {
+    const dir = await runWith(4);
+    const v1 = (await readFile(sidecar(dir), 'utf8')).split('\n').map((l, i) => (i === 0 ? '{"attempts_index":1}' : l ? JSON.stringify(JSON.parse(l).slice(0, 16)) : l));
+    await writeFile(sidecar(dir), v1.join('\n'));
+    await sidecarNewer(dir);
+    const { done } = await RunWriter.open(dir);
+    expect(done.map((d) => d.key)).toEqual(['k0', 'k1', 'k2', 'k3']);
+    expect((await readFile(sidecar(dir), 'utf8')).split('\n')[0]).toBe('{"attempts_index":2}');
+    expect((await readAttemptIndex(dir, header, { repair: false })).source).toEqual({ kind: 'sidecar' });
   });
 });
 
