@@ -5,6 +5,7 @@
 import { randomInt } from 'node:crypto';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { findTests, type ExpectedLiteral, type FoundTest } from './canary-parse.ts';
+import { mutateNumber, mutateString, type LiteralMutation, type Rng } from './canary-literal.ts';
 
 /** A copy placed in a file: its id tail, what it must come out as, and its original's id tail. */
 export interface MutatedTest {
@@ -94,6 +95,9 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   const passSrc = others.length ? pick(p2p.length ? p2p : nonF2p.length ? nonF2p : others) : null;
   const edits: { at: number; code: string }[] = [];
   const tests: MutatedTest[] = [];
+  // Copies whose change gives the original away (the odds of guessing them are 1, not 1/2).
+  const told = new Set<FoundTest>();
+  const pool = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' ? [...l.value] : [])));
   for (const [src, must] of [...failSrcs.map((t) => [t, 'FAILED'] as const), ...(passSrc ? [[passSrc, 'PASSED'] as const] : [])]) {
     const title = variantTitle(src.title, found.map((t) => t.title), ctx.taken, ctx.known);
     ctx.taken.add(title);
@@ -101,10 +105,14 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
     let strict = false;
     if (must === 'FAILED') {
       // A string where the test has one: its copy passing while the original fails is then a forger's wrong guess.
-      const strings = src.literals.filter((l) => typeof l.value === 'string');
-      const lit = pick(strings.length ? strings : src.literals);
+      // An empty string only as a last resort: it can only grow, so its mutant is the longer one.
+      const strings = src.literals.filter((l) => typeof l.value === 'string' && l.value !== '');
+      const rest = src.literals.filter((l) => typeof l.value !== 'string');
+      const lit = pick(strings.length ? strings : rest.length ? rest : src.literals);
       strict = typeof lit.value === 'string';
-      parts.push({ start: lit.start, end: lit.end, code: mutateLiteral(lit) });
+      const m = mutateLiteral(lit, text, pool);
+      if (m.tell) told.add(src);
+      parts.push({ start: lit.start, end: lit.end, code: m.code });
     }
     parts.sort((a, b) => b.start - a.start);
     let copy = text.slice(src.start, src.end);
@@ -116,25 +124,22 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   edits.sort((a, b) => b.at - a.at);
   let out = text;
   for (const e of edits) out = out.slice(0, e.at) + e.code + out.slice(e.at);
-  const hidden = failSrcs.filter((t) => !isKnown(t)).length;
+  const hidden = failSrcs.filter((t) => !isKnown(t) && !told.has(t)).length;
   return { text: out, tests, weak: passSrc === null || hidden === 0, hidden };
 }
 
-/** The literal's source changed so no value equal to the original (strictly or loosely) matches: a number moved, a string with one character changed or added, a boolean flipped. */
-export function mutateLiteral(lit: ExpectedLiteral): string {
+/**
+ * The literal's source (`text` is the file) changed so no value equal to the original (strictly or
+ * loosely) matches, with no rule telling the mutant from the original (canary-literal.ts): a string
+ * with one character inserted, deleted or substituted (new characters drawn from `pool`, the file's
+ * string literals' characters), a number with one digit changed in its own notation, a boolean
+ * flipped. `tell`: the pair gives the original away (an empty string can only grow).
+ */
+export function mutateLiteral(lit: ExpectedLiteral, text: string, pool: readonly string[], rng?: Rng): LiteralMutation {
   const v = lit.value;
-  if (typeof v === 'boolean') return String(!v);
-  if (typeof v === 'number') {
-    const delta = (randomInt(2) ? 1 : -1) * randomInt(1, 10) * (Number.isInteger(v) ? 1 : 0.5);
-    const n = Math.abs(v) > 2 ** 50 ? v * 2 + (v === 0 ? 1 : 0) : v + delta;
-    return n < 0 ? `(${n})` : String(n);
-  }
-  const chars = [...v];
-  const pool = [...new Set([...v, ...'abcdefghijklmnopqrstuvwxyz0123456789'])];
-  const i = randomInt(chars.length + 1);
-  if (i === chars.length) chars.push(pick(pool));
-  else chars[i] = pick(pool.filter((c) => c !== chars[i]));
-  return quoteAs(chars.join(''), lit.quote ?? '"');
+  if (typeof v === 'boolean') return { code: String(!v), tell: false };
+  const src = text.slice(lit.start, lit.end);
+  return typeof v === 'number' ? mutateNumber(src, rng) : mutateString(src, pool, rng);
 }
 
 /**
