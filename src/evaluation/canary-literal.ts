@@ -102,7 +102,7 @@ export function mutateString(src: string, pool: readonly string[], rng: Rng = cr
 /**
  * A numeric literal's source (`src`, as written, no sign) with one digit replaced at a uniform
  * place by another of its base, its notation kept: separators, exponent, prefix, case of hex digits.
- * A leading digit followed by another digit is never made 0. The value always changes; `tell` when
+ * A leading digit followed by another digit is never made 0, nor a fraction's last digit made or unmade 0. The value always changes; `tell` when
  * no digit can change it (then `src` doubled as a plain number, a visible tell).
  */
 export function mutateNumber(src: string, rng: Rng = cryptoRng): LiteralMutation {
@@ -120,8 +120,10 @@ export function mutateNumber(src: string, rng: Rng = cryptoRng): LiteralMutation
     if (!isDigit(c)) continue;
     // `07` would be another notation (legacy octal): a decimal's first digit before another stays non-zero.
     const leading = base === 10 && i === 0 && /[0-9]/.test(src[1] ?? '');
+    // `1.50` would be non-canonical where `1.51` is not: a fraction's last digit keeps being (non-)zero.
+    const last = base === 10 && src.lastIndexOf('.', i) >= 0 && !/[eE]/.test(src.slice(0, i)) && !/[0-9]/.test(src[i + 1] ?? '');
     for (const d of digits) {
-      if (d === c || (leading && d === '0')) continue;
+      if (d === c || (leading && d === '0') || (last && (d === '0') !== (c === '0'))) continue;
       const t = src.slice(0, i) + d + src.slice(i + 1);
       if (value(t) !== v) options.push(t);
     }
