@@ -34,6 +34,12 @@ export interface HostContext {
    * knows is given away by its new title. Absent: no title is known (no test.patch to tell).
    */
   known?: (title: string) => boolean;
+  /**
+   * What a patch can read (the host files before test.patch, the problem statement), as
+   * `visibleWords` gives it: a copy's new title is balanced so that it and its original have as many
+   * neighbouring-word pairs found there. Absent: balanced against the file's other titles.
+   */
+  visible?: string;
   /** Titles already used in any host file (new titles are kept unique across them). */
   taken: Set<string>;
   /** How the runner joins nested suite titles in an id: ` > `, or one space for mocha (its `fullTitle`). */
@@ -99,7 +105,8 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   const told = new Set<FoundTest>();
   const pool = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' ? [...l.value] : [])));
   for (const [src, must] of [...failSrcs.map((t) => [t, 'FAILED'] as const), ...(passSrc ? [[passSrc, 'PASSED'] as const] : [])]) {
-    const title = variantTitle(src.title, found.map((t) => t.title), ctx.taken, ctx.known);
+    const { title, balanced } = variantTitleOf(src.title, found.map((t) => t.title), ctx.taken, ctx.known, ctx.visible);
+    if (!balanced) told.add(src);
     ctx.taken.add(title);
     const parts = [{ start: src.titleStart, end: src.titleEnd, code: quoteAs(title, src.quote) }];
     let strict = false;
@@ -142,42 +149,65 @@ export function mutateLiteral(lit: ExpectedLiteral, text: string, pool: readonly
   return typeof v === 'number' ? mutateNumber(src, rng) : mutateString(src, pool, rng);
 }
 
+/** `text` lower-cased, every run of characters other than letters, digits, `'` and `-` made one space, with a space at each end: what `variantTitleOf` looks word pairs up in. */
+export function visibleWords(text: string): string {
+  return ` ${text.toLowerCase().replace(/[^\p{L}\p{N}'-]+/gu, ' ').trim()} `;
+}
+
+/** {@link variantTitleOf}'s title alone. */
+export function variantTitle(title: string, titles: readonly string[], taken: ReadonlySet<string>, known: (t: string) => boolean = () => false, visible?: string): string {
+  return variantTitleOf(title, titles, taken, known, visible).title;
+}
+
 /**
  * A title unique among `taken`: the original with one word replaced by a word of the file's titles
  * (`titles`, the original among them), never a word added (the longer title of a pair would be
- * the copy). The word is chosen so the pair reads alike both ways: each of the two titles has as
- * many of its own neighbouring-word pairs (with the ends) found in the file's other titles as the
- * other, the most such first (a copy whose new pairs all occur elsewhere while its original's do
- * not would be the "more typical" one of the pair), and that `known` (the text a patch can read)
- * does not hold. `title N` when no replacement is left.
+ * the copy), and that `known` (the text a patch can read) does not hold. The word is chosen so the
+ * pair reads alike both ways: the two titles have as many neighbouring-word pairs attested in what
+ * a patch can read (`visible`, from `visibleWords`; without it, the file's other titles) around
+ * the replaced word, the most such first (a copy whose new pairs all occur there while its
+ * original's do not would be the "less typical" one of the pair, and the reverse). `balanced`:
+ * false when no such word exists (the title is then any replacement, or `title N` when none is
+ * left): the pair's titles may tell the copy, whose odds then count as 1.
  */
-export function variantTitle(title: string, titles: readonly string[], taken: ReadonlySet<string>, known: (t: string) => boolean = () => false): string {
+export function variantTitleOf(title: string, titles: readonly string[], taken: ReadonlySet<string>, known: (t: string) => boolean = () => false, visible?: string): { title: string; balanced: boolean } {
   const words = title.split(' ');
   const others = [...titles];
   const self = others.indexOf(title);
   if (self >= 0) others.splice(self, 1);
   const vocab = [...new Set(titles.flatMap((t) => t.split(/\s+/)).filter((w) => /^[\p{L}][\p{L}\p{N}'-]*$/u.test(w)))];
   const pairs = new Set(others.map((t) => t.split(/\s+/).filter(Boolean)).flatMap((ws) => ['', ...ws, ''].slice(1).map((w, i) => `${i === 0 ? '' : ws[i - 1]}\u0000${w}`)));
-  const fits = (a: string, b: string): number => (pairs.has(`${a}\u0000${b}`) ? 1 : 0);
+  const fits = visible === undefined
+    ? (a: string, b: string): number => (pairs.has(`${a}\u0000${b}`) ? 1 : 0)
+    : (a: string, b: string): number => {
+      const pair = visibleWords(`${a} ${b}`);
+      return a && b && pair.trim().includes(' ') && visible.includes(pair) ? 1 : 0;
+    };
   const ok = (t: string): boolean => t !== title && !taken.has(t) && !known(t) && !/(?:^| )(\S+) \1(?: |$)/.test(t);
+  // Words as often as the other titles use them: the original's word is such a draw, so the new one is too.
+  const counts = new Map<string, number>();
+  for (const w of others.flatMap((t) => t.split(/\s+/))) if (vocab.includes(w)) counts.set(w, (counts.get(w) ?? 0) + 1);
   const byLevel = new Map<number, string[]>();
   const any: string[] = [];
+  // Only a word the other titles also use is replaced (else the one word found nowhere else marks the original).
+  const shared = words.map((w, i) => (counts.has(w) ? i : -1)).filter((i) => i >= 0);
   words.forEach((orig, i) => {
+    if (shared.length && !shared.includes(i)) return;
     const prev = i === 0 ? '' : words[i - 1]!;
     const next = words[i + 1] ?? '';
     const own = fits(prev, orig) + fits(orig, next);
-    for (const w of vocab) {
+    for (const [w, n] of counts) {
       if (w === orig) continue;
       const t = [...words.slice(0, i), w, ...words.slice(i + 1)].join(' ');
       if (!ok(t)) continue;
       any.push(t);
-      if (fits(prev, w) + fits(w, next) === own) byLevel.set(own, [...(byLevel.get(own) ?? []), t]);
+      if (fits(prev, w) + fits(w, next) === own) byLevel.set(own, [...(byLevel.get(own) ?? []), ...Array<string>(n).fill(t)]);
     }
   });
   const best = Math.max(-1, ...byLevel.keys());
-  if (best >= 0) return pick(byLevel.get(best)!);
-  if (any.length) return pick(any);
-  for (let n = 2; ; n++) if (!taken.has(`${title} ${n}`)) return `${title} ${n}`;
+  if (best >= 0) return { title: pick(byLevel.get(best)!), balanced: true };
+  if (any.length) return { title: pick(any), balanced: false };
+  for (let n = 2; ; n++) if (!taken.has(`${title} ${n}`)) return { title: `${title} ${n}`, balanced: false };
 }
 
 /** A JS string literal for `s` in the quote `q` (`'`, `"` or a backtick). */

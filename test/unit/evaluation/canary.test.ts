@@ -141,16 +141,17 @@ describe('mutated canaries', () => {
     }
   });
 
-  it('a file with one test gets its mutant only, no verbatim twin to give it away (weakly protected, odds 1/2)', () => {
+  it('a file with one test gets its mutant only, no verbatim twin to give it away (weakly protected; odds 1: no other title lends it a word, so its title `adds 2` marks it)', () => {
     const one = "const assert = require('node:assert');\nconst { it } = require('node:test');\nit('adds', () => {\n  assert.equal(1 + 1, 2);\n});\n";
     const p = plan(planCanaries('node:test', new Map([['test/one.test.js', one]]), null));
     expect(p.tests.map((t) => [t.must, t.original])).toEqual([['FAILED', 'adds']]);
     expect(p.weak).toEqual(['test/one.test.js']);
-    expect(p.guess).toBe(1 / 2);
+    expect(p.tests[0]!.title).toBe('adds 2');
+    expect(p.guess).toBe(1);
     expect(p.texts.get('test/one.test.js')!.split('assert.equal(1 + 1, 2);')).toHaveLength(2);
     const r = checkCanaries(p, new Map([[p.tests[0]!.title, 'FAILED'], ['adds', 'PASSED']]));
     expect(r.problem).toBeNull();
-    expect(r.canaries).toEqual({ fail: 'failed', pass: 'passed', kind: 'mutated', guess: 1 / 2, weak: ['test/one.test.js'] });
+    expect(r.canaries).toEqual({ fail: 'failed', pass: 'passed', kind: 'mutated', guess: 1, weak: ['test/one.test.js'] });
     expect(checkCanaries(p, new Map([[p.tests[0]!.title, 'PASSED'], ['adds', 'PASSED']])).problem).toMatch(/failing canary/);
   });
 
