@@ -137,3 +137,20 @@ describe('canary number mutation keeps the notation', () => {
     expect(Math.abs(bigger / total - 0.5)).toBeLessThan(0.15);
   });
 });
+
+describe('canary titles are balanced against what a patch can read', () => {
+  it('regression: the copy\'s title has as many word pairs found in the visible text as its original, and its new word is one other titles use', async () => {
+    const { variantTitle, visibleWords } = await import('../../../src/evaluation/canary-mutate.ts');
+    const titles = ['reads quoted fields', 'reads empty lines', 'skips quoted lines', 'skips empty fields', 'keeps trailing spaces'];
+    // The base files a patch reads mention "reads quoted" and "empty lines", never the hidden title itself.
+    const visible = visibleWords('// the parser reads quoted values\nconst x = 1; // empty lines are kept');
+    const attested = (t: string): number => t.split(' ').slice(1).filter((w, i) => visible.includes(visibleWords(`${t.split(' ')[i]} ${w}`))).length;
+    const words = new Set(titles.slice(1).flatMap((t) => t.split(' ')));
+    for (let n = 0; n < 200; n++) {
+      const t = variantTitle('reads quoted fields', titles, new Set(titles), () => false, visible);
+      expect(attested(t), t).toBe(attested('reads quoted fields'));
+      const changed = t.split(' ').find((w, i) => w !== 'reads quoted fields'.split(' ')[i])!;
+      expect(words.has(changed), t).toBe(true);
+    }
+  });
+});
