@@ -17,6 +17,12 @@ const cryptoRng: Rng = (n) => randomInt(n);
 export interface LiteralMutation {
   code: string;
   tell: boolean;
+  /**
+   * A string with one character substituted: an honest wrong result equals it by chance only. Not
+   * for an inserted or deleted character: an honest off-by-one (a pad one short, a trailing space)
+   * equals those.
+   */
+  strict?: boolean;
 }
 
 /** One character of a string literal's source: its source text and the value it stands for ('' for a line continuation). */
@@ -96,7 +102,7 @@ export function mutateString(src: string, pool: readonly string[], rng: Rng = cr
     ch = draw([...fixed], rng, old) ?? draw([...'-_.,:;/'], rng, old)!;
     tell = true;
   }
-  return { code: join(us.map((u, j) => (j === i ? encode(ch!, q) : u.src))), tell };
+  return { code: join(us.map((u, j) => (j === i ? encode(ch!, q) : u.src))), tell, strict: true };
 }
 
 /**

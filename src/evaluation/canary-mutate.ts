@@ -14,10 +14,10 @@ export interface MutatedTest {
   must: 'FAILED' | 'PASSED';
   original: string;
   /**
-   * A must-fail copy whose changed literal is a string (one character changed or added): it may not
+   * A must-fail copy whose changed literal is a string with one character substituted: it may not
    * pass while its original fails (an honest wrong result equals it by chance only; a forger that
-   * took the copy for the original does that). Absent for numbers and booleans, which an honest
-   * wrong patch can return (a flipped boolean, a number off by a few).
+   * took the copy for the original does that). Absent for a character inserted or deleted (an honest
+   * off-by-one equals it), numbers and booleans, which an honest wrong patch can return.
    */
   strict?: boolean;
 }
@@ -111,13 +111,13 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
     const parts = [{ start: src.titleStart, end: src.titleEnd, code: quoteAs(title, src.quote) }];
     let strict = false;
     if (must === 'FAILED') {
-      // A string where the test has one: its copy passing while the original fails is then a forger's wrong guess.
+      // A string where the test has one (a substituted character: its copy passing while the original fails is then a forger's wrong guess).
       // An empty string only as a last resort: it can only grow, so its mutant is the longer one.
       const strings = src.literals.filter((l) => typeof l.value === 'string' && l.value !== '');
       const rest = src.literals.filter((l) => typeof l.value !== 'string');
       const lit = pick(strings.length ? strings : rest.length ? rest : src.literals);
-      strict = typeof lit.value === 'string';
       const m = mutateLiteral(lit, text, pool);
+      strict = m.strict === true;
       if (m.tell) told.add(src);
       parts.push({ start: lit.start, end: lit.end, code: m.code });
     }
