@@ -72,8 +72,8 @@ function draw(pool: readonly string[], rng: Rng, not?: string): string | null {
  * A string literal's source (`src`, quotes included) with one character inserted, deleted or
  * substituted. `pool`: the characters (with repeats) of the file's string literals, the
  * distribution new characters are drawn from (for a substitution, those of the replaced one's class).
- * `tell` when the pair cannot be balanced: an empty string can only grow, and a substitution whose
- * class the pool lacks falls back to a character of the string's own class drawn from a fixed set.
+ * `tell` when the pair cannot be balanced: an empty string can only grow, and a substitution for
+ * which the pool has no other character falls back to a fixed set.
  */
 export function mutateString(src: string, pool: readonly string[], rng: Rng = cryptoRng): LiteralMutation {
   const q = src[0]!;
@@ -95,7 +95,8 @@ export function mutateString(src: string, pool: readonly string[], rng: Rng = cr
   if (op === 1) return { code: join(us.filter((_, j) => j !== i).map((u) => u.src)), tell: false };
   const old = us[i]!.ch;
   const cls = classOf(old);
-  let ch = draw(full.filter((c) => classOf(c) === cls), rng, old);
+  // The class's characters where the file has another; else any of the file's (both ways alike).
+  let ch = draw(full.filter((c) => classOf(c) === cls), rng, old) ?? draw(full, rng, old);
   let tell = false;
   if (ch === null) {
     const fixed = { l: 'abcdefghijklmnopqrstuvwxyz', u: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', n: '0123456789', s: ' ', o: '-_.,:;/' }[cls]!;
