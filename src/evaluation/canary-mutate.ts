@@ -5,6 +5,7 @@
 import { randomInt } from 'node:crypto';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { findTests, type ExpectedLiteral, type FoundTest } from './canary-parse.ts';
+import { mutateNumber, mutateString, type LiteralMutation, type Rng } from './canary-literal.ts';
 
 /** A copy placed in a file: its id tail, what it must come out as, and its original's id tail. */
 export interface MutatedTest {
@@ -13,10 +14,10 @@ export interface MutatedTest {
   must: 'FAILED' | 'PASSED';
   original: string;
   /**
-   * A must-fail copy whose changed literal is a string (one character changed or added): it may not
+   * A must-fail copy whose changed literal is a string with one character substituted: it may not
    * pass while its original fails (an honest wrong result equals it by chance only; a forger that
-   * took the copy for the original does that). Absent for numbers and booleans, which an honest
-   * wrong patch can return (a flipped boolean, a number off by a few).
+   * took the copy for the original does that). Absent for a character inserted or deleted (an honest
+   * off-by-one equals it), numbers and booleans, which an honest wrong patch can return.
    */
   strict?: boolean;
 }
@@ -33,6 +34,12 @@ export interface HostContext {
    * knows is given away by its new title. Absent: no title is known (no test.patch to tell).
    */
   known?: (title: string) => boolean;
+  /**
+   * What a patch can read (the host files before test.patch, the problem statement), as
+   * `visibleWords` gives it: a copy's new title is balanced so that it and its original have as many
+   * neighbouring-word pairs found there. Absent: balanced against the file's other titles.
+   */
+  visible?: string;
   /** Titles already used in any host file (new titles are kept unique across them). */
   taken: Set<string>;
   /** How the runner joins nested suite titles in an id: ` > `, or one space for mocha (its `fullTitle`). */
@@ -94,17 +101,25 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   const passSrc = others.length ? pick(p2p.length ? p2p : nonF2p.length ? nonF2p : others) : null;
   const edits: { at: number; code: string }[] = [];
   const tests: MutatedTest[] = [];
+  // Copies whose change gives the original away (the odds of guessing them are 1, not 1/2).
+  const told = new Set<FoundTest>();
+  const pool = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' ? [...l.value] : [])));
   for (const [src, must] of [...failSrcs.map((t) => [t, 'FAILED'] as const), ...(passSrc ? [[passSrc, 'PASSED'] as const] : [])]) {
-    const title = variantTitle(src.title, found.map((t) => t.title), ctx.taken, ctx.known);
+    const { title, balanced } = variantTitleOf(src.title, found.map((t) => t.title), ctx.taken, ctx.known, ctx.visible);
+    if (!balanced) told.add(src);
     ctx.taken.add(title);
     const parts = [{ start: src.titleStart, end: src.titleEnd, code: quoteAs(title, src.quote) }];
     let strict = false;
     if (must === 'FAILED') {
-      // A string where the test has one: its copy passing while the original fails is then a forger's wrong guess.
-      const strings = src.literals.filter((l) => typeof l.value === 'string');
-      const lit = pick(strings.length ? strings : src.literals);
-      strict = typeof lit.value === 'string';
-      parts.push({ start: lit.start, end: lit.end, code: mutateLiteral(lit) });
+      // A string where the test has one (a substituted character: its copy passing while the original fails is then a forger's wrong guess).
+      // An empty string only as a last resort: it can only grow, so its mutant is the longer one.
+      const strings = src.literals.filter((l) => typeof l.value === 'string' && l.value !== '');
+      const rest = src.literals.filter((l) => typeof l.value !== 'string');
+      const lit = pick(strings.length ? strings : rest.length ? rest : src.literals);
+      const m = mutateLiteral(lit, text, pool);
+      strict = m.strict === true;
+      if (m.tell) told.add(src);
+      parts.push({ start: lit.start, end: lit.end, code: m.code });
     }
     parts.sort((a, b) => b.start - a.start);
     let copy = text.slice(src.start, src.end);
@@ -116,63 +131,83 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   edits.sort((a, b) => b.at - a.at);
   let out = text;
   for (const e of edits) out = out.slice(0, e.at) + e.code + out.slice(e.at);
-  const hidden = failSrcs.filter((t) => !isKnown(t)).length;
+  const hidden = failSrcs.filter((t) => !isKnown(t) && !told.has(t)).length;
   return { text: out, tests, weak: passSrc === null || hidden === 0, hidden };
 }
 
-/** The literal's source changed so no value equal to the original (strictly or loosely) matches: a number moved, a string with one character changed or added, a boolean flipped. */
-export function mutateLiteral(lit: ExpectedLiteral): string {
+/**
+ * The literal's source (`text` is the file) changed so no value equal to the original (strictly or
+ * loosely) matches, with no rule telling the mutant from the original (canary-literal.ts): a string
+ * with one character inserted, deleted or substituted (new characters drawn from `pool`, the file's
+ * string literals' characters), a number with one digit changed in its own notation, a boolean
+ * flipped. `tell`: the pair gives the original away (an empty string can only grow).
+ */
+export function mutateLiteral(lit: ExpectedLiteral, text: string, pool: readonly string[], rng?: Rng): LiteralMutation {
   const v = lit.value;
-  if (typeof v === 'boolean') return String(!v);
-  if (typeof v === 'number') {
-    const delta = (randomInt(2) ? 1 : -1) * randomInt(1, 10) * (Number.isInteger(v) ? 1 : 0.5);
-    const n = Math.abs(v) > 2 ** 50 ? v * 2 + (v === 0 ? 1 : 0) : v + delta;
-    return n < 0 ? `(${n})` : String(n);
-  }
-  const chars = [...v];
-  const pool = [...new Set([...v, ...'abcdefghijklmnopqrstuvwxyz0123456789'])];
-  const i = randomInt(chars.length + 1);
-  if (i === chars.length) chars.push(pick(pool));
-  else chars[i] = pick(pool.filter((c) => c !== chars[i]));
-  return quoteAs(chars.join(''), lit.quote ?? '"');
+  if (typeof v === 'boolean') return { code: String(!v), tell: false };
+  const src = text.slice(lit.start, lit.end);
+  return typeof v === 'number' ? mutateNumber(src, rng) : mutateString(src, pool, rng);
+}
+
+/** `text` lower-cased, every run of characters other than letters, digits, `'` and `-` made one space, with a space at each end: what `variantTitleOf` looks word pairs up in. */
+export function visibleWords(text: string): string {
+  return ` ${text.toLowerCase().replace(/[^\p{L}\p{N}'-]+/gu, ' ').trim()} `;
+}
+
+/** {@link variantTitleOf}'s title alone. */
+export function variantTitle(title: string, titles: readonly string[], taken: ReadonlySet<string>, known: (t: string) => boolean = () => false, visible?: string): string {
+  return variantTitleOf(title, titles, taken, known, visible).title;
 }
 
 /**
  * A title unique among `taken`: the original with one word replaced by a word of the file's titles
  * (`titles`, the original among them), never a word added (the longer title of a pair would be
- * the copy). The word is chosen so the pair reads alike both ways: each of the two titles has as
- * many of its own neighbouring-word pairs (with the ends) found in the file's other titles as the
- * other, the most such first (a copy whose new pairs all occur elsewhere while its original's do
- * not would be the "more typical" one of the pair), and that `known` (the text a patch can read)
- * does not hold. `title N` when no replacement is left.
+ * the copy), and that `known` (the text a patch can read) does not hold. The word is chosen so the
+ * pair reads alike both ways: the two titles have as many neighbouring-word pairs attested in what
+ * a patch can read (`visible`, from `visibleWords`; without it, the file's other titles) around
+ * the replaced word, the most such first (a copy whose new pairs all occur there while its
+ * original's do not would be the "less typical" one of the pair, and the reverse). `balanced`:
+ * false when no such word exists (the title is then any replacement, or `title N` when none is
+ * left): the pair's titles may tell the copy, whose odds then count as 1.
  */
-export function variantTitle(title: string, titles: readonly string[], taken: ReadonlySet<string>, known: (t: string) => boolean = () => false): string {
+export function variantTitleOf(title: string, titles: readonly string[], taken: ReadonlySet<string>, known: (t: string) => boolean = () => false, visible?: string): { title: string; balanced: boolean } {
   const words = title.split(' ');
   const others = [...titles];
   const self = others.indexOf(title);
   if (self >= 0) others.splice(self, 1);
   const vocab = [...new Set(titles.flatMap((t) => t.split(/\s+/)).filter((w) => /^[\p{L}][\p{L}\p{N}'-]*$/u.test(w)))];
   const pairs = new Set(others.map((t) => t.split(/\s+/).filter(Boolean)).flatMap((ws) => ['', ...ws, ''].slice(1).map((w, i) => `${i === 0 ? '' : ws[i - 1]}\u0000${w}`)));
-  const fits = (a: string, b: string): number => (pairs.has(`${a}\u0000${b}`) ? 1 : 0);
+  const fits = visible === undefined
+    ? (a: string, b: string): number => (pairs.has(`${a}\u0000${b}`) ? 1 : 0)
+    : (a: string, b: string): number => {
+      const pair = visibleWords(`${a} ${b}`);
+      return a && b && pair.trim().includes(' ') && visible.includes(pair) ? 1 : 0;
+    };
   const ok = (t: string): boolean => t !== title && !taken.has(t) && !known(t) && !/(?:^| )(\S+) \1(?: |$)/.test(t);
+  // Words as often as the other titles use them: the original's word is such a draw, so the new one is too.
+  const counts = new Map<string, number>();
+  for (const w of others.flatMap((t) => t.split(/\s+/))) if (vocab.includes(w)) counts.set(w, (counts.get(w) ?? 0) + 1);
   const byLevel = new Map<number, string[]>();
   const any: string[] = [];
+  // Only a word the other titles also use is replaced (else the one word found nowhere else marks the original).
+  const shared = words.map((w, i) => (counts.has(w) ? i : -1)).filter((i) => i >= 0);
   words.forEach((orig, i) => {
+    if (shared.length && !shared.includes(i)) return;
     const prev = i === 0 ? '' : words[i - 1]!;
     const next = words[i + 1] ?? '';
     const own = fits(prev, orig) + fits(orig, next);
-    for (const w of vocab) {
+    for (const [w, n] of counts) {
       if (w === orig) continue;
       const t = [...words.slice(0, i), w, ...words.slice(i + 1)].join(' ');
       if (!ok(t)) continue;
       any.push(t);
-      if (fits(prev, w) + fits(w, next) === own) byLevel.set(own, [...(byLevel.get(own) ?? []), t]);
+      if (fits(prev, w) + fits(w, next) === own) byLevel.set(own, [...(byLevel.get(own) ?? []), ...Array<string>(n).fill(t)]);
     }
   });
   const best = Math.max(-1, ...byLevel.keys());
-  if (best >= 0) return pick(byLevel.get(best)!);
-  if (any.length) return pick(any);
-  for (let n = 2; ; n++) if (!taken.has(`${title} ${n}`)) return `${title} ${n}`;
+  if (best >= 0) return { title: pick(byLevel.get(best)!), balanced: true };
+  if (any.length) return { title: pick(any), balanced: false };
+  for (let n = 2; ; n++) if (!taken.has(`${title} ${n}`)) return { title: `${title} ${n}`, balanced: false };
 }
 
 /** A JS string literal for `s` in the quote `q` (`'`, `"` or a backtick). */

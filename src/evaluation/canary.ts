@@ -13,7 +13,7 @@ import { extname } from 'node:path';
 import type { TaskSpec } from '../config/task.ts';
 import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
-import { addedLines, mutateHost, removedText } from './canary-mutate.ts';
+import { addedLines, mutateHost, removedText, visibleWords } from './canary-mutate.ts';
 
 /** Test runners fixbench can write canaries for (`karma`: jasmine specs in karma; `karma-mocha`: mocha specs in karma, through karma-mocha). */
 export type CanaryRunner = 'node:test' | 'mocha' | 'vitest' | 'jest' | 'jasmine' | 'karma' | 'karma-mocha';
@@ -69,7 +69,7 @@ export interface CanaryPlan {
 }
 
 /** What planCanaries reads of the task to choose the tests it copies. */
-export type CanaryTask = Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS' | 'test_patch'>;
+export type CanaryTask = Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS' | 'test_patch'> & Partial<Pick<TaskSpec, 'problem_statement'>>;
 
 /** Largest test file a canary is appended to, bytes (a bigger one is not read: no canary there). */
 const MAX_TEMPLATE_BYTES = 4 * 1024 * 1024;
@@ -134,7 +134,10 @@ export function planCanaries(
   const texts = new Map<string, string>();
   const tests: CanaryTest[] = [];
   const added = addedLines(task.test_patch);
-  const known = baseTitleCheck(hosts, added, removedText(task.test_patch));
+  const base = baseText(hosts, added, removedText(task.test_patch));
+  const known = base === undefined ? undefined : (title: string): boolean => title !== '' && base.includes(title);
+  // What a patch can read, for balancing new titles' word pairs: the test files before test.patch and the problem statement.
+  const visible = base === undefined ? undefined : visibleWords(`${base}\n${task.problem_statement ?? ''}`);
   const taken = new Set<string>();
   let kind: CanaryKind = 'mutated';
   let guess = 1;
@@ -143,7 +146,7 @@ export function planCanaries(
     if (!/\b(?:it|test|describe|suite)\s*\(/.test(text)) continue;
     const fileRunner = runner ?? runnerOfFile(text);
     if (!fileRunner) continue;
-    const mutated = mutateHost(file, text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, taken, join: fileRunner === 'mocha' ? ' ' : ID_SEPARATOR });
+    const mutated = mutateHost(file, text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, join: fileRunner === 'mocha' ? ' ' : ID_SEPARATOR });
     if (mutated) {
       texts.set(file, mutated.text);
       tests.push(...mutated.tests.map((t) => ({ file, ...t })));
@@ -170,17 +173,16 @@ export function planCanaries(
 }
 
 /**
- * Whether a title occurs in the host files as they were before test.patch (each file's lines the
- * patch does not add, plus the lines it removes): the text a patch can read. Undefined when
- * test.patch names none of the hosts (nothing tells which tests it brought: none counts as known).
+ * The host files as they were before test.patch (each file's lines the patch does not add, plus the
+ * lines it removes): the text a patch can read. Undefined when test.patch names none of the hosts
+ * (nothing tells which tests it brought: no title counts as known).
  */
-function baseTitleCheck(hosts: ReadonlyMap<string, string>, added: Map<string, Set<number>>, removed: Map<string, string>): ((title: string) => boolean) | undefined {
+function baseText(hosts: ReadonlyMap<string, string>, added: Map<string, Set<number>>, removed: Map<string, string>): string | undefined {
   if (![...hosts.keys()].some((f) => added.has(f))) return undefined;
-  const base = [...hosts].map(([f, text]) => {
+  return [...hosts].map(([f, text]) => {
     const add = added.get(f) ?? new Set<number>();
     return [...text.split('\n').filter((_, i) => !add.has(i + 1)), removed.get(f) ?? ''].join('\n');
   }).join('\n');
-  return (title) => title !== '' && base.includes(title);
 }
 
 /** The runner a test file imports its test functions from (`node:test`, `vitest`, `@jest/globals`), or null. */

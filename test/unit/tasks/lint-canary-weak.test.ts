@@ -13,7 +13,10 @@ const task = (testPatch: string): TaskSpec => ({ instance_id: 'w-1', dir: '/task
 describe('canaryWarnings: weakly protected test files', () => {
   it('warns for a created file with one test, naming it; not for one with two', () => {
     const one = "describe('pad', () => {\n  it('pads', () => expect(pad('7', 3)).toBe('  7'));\n});\n";
-    const two = "describe('pad', () => {\n  it('pads', () => expect(pad('7', 3)).toBe('  7'));\n  it('keeps', () => expect(pad('777', 3)).toBe('777'));\n});\n";
+    const two = "describe('pad', () => {\n  it('pads short values', () => expect(pad('7', 3)).toBe('  7'));\n  it('keeps long values', () => expect(pad('777', 3)).toBe('777'));\n});\n";
+    // Two one-word titles: the copy of `pads` can only be `pads 2`, which marks it (weak too).
+    const bare = "describe('pad', () => {\n  it('pads', () => expect(pad('7', 3)).toBe('  7'));\n  it('keeps', () => expect(pad('777', 3)).toBe('777'));\n});\n";
+    expect(canaryWarnings(task(created('spec/pad-spec.js', bare)))).toHaveLength(1);
     const w = canaryWarnings(task(created('spec/pad-spec.js', one)));
     expect(w).toHaveLength(1);
     expect(w[0]!.message).toMatch(/spec\/pad-spec\.js hold\(s\) a single test.*weakly protected/);

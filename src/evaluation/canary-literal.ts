@@ -1,0 +1,141 @@
+// The changed literal of a must-fail canary (canary-mutate.ts). A patch sees the original and its
+// mutant side by side, so the change must not say which is which: given the two literals {a, b},
+// "a is the original" must be as likely as "b is". Strings: one character inserted, deleted or
+// substituted (each 1/3, a uniform place), the new character drawn from the characters the file's
+// own string literals use (within the replaced character's class for a substitution), so the
+// original's character and the new one come from one distribution; the edit is made in the
+// literal's source, in its own quote and escape notation. Numbers: one digit replaced by another at a
+// uniform place, in the literal's own notation (`1e6`, `1_000`, `0x1F`, `.5` keep their form; the
+// sign, outside the literal, is never touched).
+import { randomInt } from 'node:crypto';
+
+/** A random integer in [0, n): crypto by default; tests pass a seeded one. */
+export type Rng = (n: number) => number;
+const cryptoRng: Rng = (n) => randomInt(n);
+
+/** The mutant's source, and whether the pair tells the original (`tell`: odds 1 for this copy, not 1/2). */
+export interface LiteralMutation {
+  code: string;
+  tell: boolean;
+  /**
+   * A string with one character substituted: an honest wrong result equals it by chance only. Not
+   * for an inserted or deleted character: an honest off-by-one (a pad one short, a trailing space)
+   * equals those.
+   */
+  strict?: boolean;
+}
+
+/** One character of a string literal's source: its source text and the value it stands for ('' for a line continuation). */
+interface Unit {
+  src: string;
+  ch: string;
+}
+const UNIT = /\\u\{[0-9a-fA-F]+\}|\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}|\\[0-7]{1,3}|\\\r?\n|\\[\s\S]|[\s\S]/gu;
+const ESC: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f', '\v': '\\v', '\\': '\\\\' };
+
+function units(body: string): Unit[] {
+  return [...body.matchAll(UNIT)].map(([src]) => {
+    if (/^\\\r?\n$/.test(src)) return { src, ch: '' };
+    return { src, ch: decode(src) };
+  });
+}
+
+function decode(src: string): string {
+  if (!src.startsWith('\\')) return src;
+  const c = src[1]!;
+  if (c === 'u') return String.fromCodePoint(parseInt(src.startsWith('\\u{') ? src.slice(3, -1) : src.slice(2), 16));
+  if (c === 'x') return String.fromCharCode(parseInt(src.slice(2), 16));
+  if (/[0-7]/.test(c)) return String.fromCharCode(parseInt(src.slice(1), 8));
+  const table: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', v: '\v' };
+  return table[c] ?? c;
+}
+
+/** `ch` written inside a literal quoted with `q`, as the file would write it. */
+function encode(ch: string, q: string): string {
+  if (ESC[ch]) return ESC[ch]!;
+  if (ch === q) return `\\${ch}`;
+  const cp = ch.codePointAt(0)!;
+  if (cp < 0x20 || cp === 0x7f || cp === 0x2028 || cp === 0x2029) return `\\u${cp.toString(16).padStart(4, '0')}`;
+  return ch;
+}
+
+/** The class a substitution stays in: lower-case letter, upper-case letter, digit, white space, other. */
+const classOf = (ch: string): string => (/\p{Ll}/u.test(ch) ? 'l' : /\p{Lu}/u.test(ch) ? 'u' : /\p{N}/u.test(ch) ? 'n' : /\s/u.test(ch) ? 's' : 'o');
+
+/** A draw from `pool` (a multiset of characters) other than `not`, or null when it holds none. */
+function draw(pool: readonly string[], rng: Rng, not?: string): string | null {
+  const xs = not === undefined ? pool : pool.filter((c) => c !== not);
+  return xs.length ? xs[rng(xs.length)]! : null;
+}
+
+/**
+ * A string literal's source (`src`, quotes included) with one character inserted, deleted or
+ * substituted. `pool`: the characters (with repeats) of the file's string literals, the
+ * distribution new characters are drawn from (for a substitution, those of the replaced one's class).
+ * `tell` when the pair cannot be balanced: an empty string can only grow, and a substitution for
+ * which the pool has no other character falls back to a fixed set.
+ */
+export function mutateString(src: string, pool: readonly string[], rng: Rng = cryptoRng): LiteralMutation {
+  const q = src[0]!;
+  const us = units(src.slice(1, -1));
+  const places = us.map((u, i) => (u.ch ? i : -1)).filter((i) => i >= 0);
+  const full = pool.length ? pool : [...'abcdefghijklmnopqrstuvwxyz'];
+  const join = (xs: string[]): string => `${q}${xs.join('')}${q}`;
+  if (!places.length) return { code: join([...us.map((u) => u.src), encode(draw(full, rng)!, q)]), tell: true };
+  const op = rng(3);
+  if (op === 0) {
+    // Insert before place k (0..n, n = after the last character), so every gap is as likely.
+    const k = rng(places.length + 1);
+    const at = k === places.length ? us.length : places[k]!;
+    const out = us.map((u) => u.src);
+    out.splice(at, 0, encode(draw(full, rng)!, q));
+    return { code: join(out), tell: false };
+  }
+  const i = places[rng(places.length)]!;
+  if (op === 1) return { code: join(us.filter((_, j) => j !== i).map((u) => u.src)), tell: false };
+  const old = us[i]!.ch;
+  const cls = classOf(old);
+  // The class's characters where the file has another; else any of the file's (both ways alike).
+  let ch = draw(full.filter((c) => classOf(c) === cls), rng, old) ?? draw(full, rng, old);
+  let tell = false;
+  if (ch === null) {
+    const fixed = { l: 'abcdefghijklmnopqrstuvwxyz', u: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', n: '0123456789', s: ' ', o: '-_.,:;/' }[cls]!;
+    ch = draw([...fixed], rng, old) ?? draw([...'-_.,:;/'], rng, old)!;
+    tell = true;
+  }
+  return { code: join(us.map((u, j) => (j === i ? encode(ch!, q) : u.src))), tell, strict: true };
+}
+
+/**
+ * A numeric literal's source (`src`, as written, no sign) with one digit replaced at a uniform
+ * place by another of its base, its notation kept: separators, exponent, prefix, case of hex digits.
+ * A leading digit followed by another digit is never made 0, nor a fraction's last digit made or unmade 0. The value always changes; `tell` when
+ * no digit can change it (then `src` doubled as a plain number, a visible tell).
+ */
+export function mutateNumber(src: string, rng: Rng = cryptoRng): LiteralMutation {
+  const prefix = /^0[xXoObB]/.test(src) ? 2 : 0;
+  const base = prefix ? { x: 16, o: 8, b: 2 }[src[1]!.toLowerCase() as 'x' | 'o' | 'b'] : 10;
+  const upper = /[A-F]/.test(src.slice(prefix)) && !/[a-f]/.test(src.slice(prefix));
+  const digits = (base === 16 ? (upper ? '0123456789ABCDEF' : '0123456789abcdef') : '0123456789'.slice(0, base)).split('');
+  const isDigit = (c: string): boolean => (base === 16 ? /^[0-9a-fA-F]$/.test(c) : c.length === 1 && '0123456789'.slice(0, base).includes(c));
+  const value = (s: string): number => Number(s.replace(/_/g, ''));
+  const v = value(src);
+  const options: string[] = [];
+  for (let i = prefix; i < src.length; i++) {
+    const c = src[i]!;
+    if (base === 10 && /[eE]/.test(c)) continue;
+    if (!isDigit(c)) continue;
+    // `07` would be another notation (legacy octal): a decimal's first digit before another stays non-zero.
+    const leading = base === 10 && i === 0 && /[0-9]/.test(src[1] ?? '');
+    // `1.50` would be non-canonical where `1.51` is not: a fraction's last digit keeps being (non-)zero.
+    const last = base === 10 && src.lastIndexOf('.', i) >= 0 && !/[eE]/.test(src.slice(0, i)) && !/[0-9]/.test(src[i + 1] ?? '');
+    for (const d of digits) {
+      if (d === c || (leading && d === '0') || (last && (d === '0') !== (c === '0'))) continue;
+      const t = src.slice(0, i) + d + src.slice(i + 1);
+      if (value(t) !== v) options.push(t);
+    }
+  }
+  // Uniform over (place, digit): the reverse change has as many options, so either side is as likely the original.
+  if (!options.length) return { code: String(v * 2 + (v === 0 ? 1 : 0)), tell: true };
+  return { code: options[rng(options.length)]!, tell: false };
+}

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { mutateNumber, mutateString, type Rng } from '../../../src/evaluation/canary-literal.ts';
+
+/** A seeded RNG (mulberry32): the statistics below are the same on every run. */
+function seeded(seed: number): Rng {
+  let a = seed >>> 0;
+  return (n) => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+}
+
+// Expected strings as CSV/parser tests write them (the attack measured on js-csv).
+const STRINGS = [
+  'a,b,c', 'hello world', 'Name,Age\nBob,42', '"quoted",field', 'x;y;z', 'ERROR: bad input', 'foo', 'Bar',
+  'line one\r\nline two', '2024-01-05', 'A', 'id', 'tab\tseparated', 'Value: 3.14', 'UTF-8 ✓', 'the quick brown fox',
+  'camelCase', 'SNAKE_CASE', "it's", 'path/to/file.csv', '1,2,3', 'Missing closing quote', 'abc123', 'x',
+];
+const file = STRINGS.map((s) => JSON.stringify(s)).join('\n');
+const pool = STRINGS.flatMap((s) => [...s]);
+const decode = (code: string): string => (code.startsWith("'") ? JSON.parse(`"${code.slice(1, -1).replace(/\\'/g, "'").replace(/"/g, '\\"')}"`) : JSON.parse(code));
+
+/** The attacker's rules (/work r4 attack A): which of two strings is the mutant, or null when a rule does not apply. */
+function longerIsMutant(a: string, b: string): 'a' | 'b' | null {
+  if (a.length === b.length + 1 && a.startsWith(b)) return 'a';
+  if (b.length === a.length + 1 && b.startsWith(a)) return 'b';
+  return a.length > b.length ? 'a' : b.length > a.length ? 'b' : null;
+}
+function foreignCharIsOriginal(a: string, b: string): 'a' | 'b' | null {
+  if (a.length !== b.length) return null;
+  const i = [...a].findIndex((c, k) => c !== b[k]);
+  if (i < 0) return null;
+  const can = (s: string, c: string): boolean => new Set([...s, ...'abcdefghijklmnopqrstuvwxyz0123456789']).has(c);
+  const aCan = can(b, a[i]!), bCan = can(a, b[i]!);
+  return aCan === bCan ? null : aCan ? 'a' : 'b';
+}
+/** Reads the differing char as absent from the rest of the other string: that side is the original. */
+function absentCharIsOriginal(a: string, b: string): 'a' | 'b' | null {
+  if (a.length !== b.length) return null;
+  const i = [...a].findIndex((c, k) => c !== b[k]);
+  if (i < 0) return null;
+  const inA = a.split('').filter((c) => c === b[i]).length, inB = b.split('').filter((c) => c === a[i]).length;
+  return inA === inB ? null : inB < inA ? 'b' : 'a';
+}
+
+/** How often a rule names the mutant, over the pairs it decides; and how many it decides. */
+function score(rule: (a: string, b: string) => 'a' | 'b' | null, pairs: [orig: string, mut: string][]): { right: number; used: number } {
+  let right = 0, used = 0;
+  pairs.forEach(([o, m], k) => {
+    // Shown in either order, as a patch reads them (the copy goes before or after its original).
+    const [a, b] = k % 2 ? [o, m] : [m, o];
+    const r = rule(a, b);
+    if (!r) return;
+    used++;
+    if ((r === 'a' ? a : b) === m) right++;
+  });
+  return { right: right / used, used };
+}
+
+describe('canary literal mutation: the pair does not tell the original', () => {
+  const rng = seeded(20261205);
+  const pairs: [string, string][] = [];
+  for (let n = 0; n < 6000; n++) {
+    const s = STRINGS[n % STRINGS.length]!;
+    for (const q of ['"', "'"]) {
+      const src = q === '"' ? JSON.stringify(s) : `'${JSON.stringify(s).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
+      const m = mutateString(src, pool, rng);
+      expect(m.tell).toBe(false);
+      pairs.push([s, decode(m.code)]);
+    }
+  }
+
+  it('changes the value: every mutant differs from its original', () => {
+    for (const [o, m] of pairs) expect(m).not.toBe(o);
+  });
+
+  it('regression: "the longer string is the mutant" wins no better than chance (was 157/157)', () => {
+    const s = score(longerIsMutant, pairs);
+    expect(s.used).toBeGreaterThan(2000);
+    expect(Math.abs(s.right - 0.5)).toBeLessThan(0.04);
+  });
+
+  it('regression: "a character absent from the other string and from [a-z0-9] marks the original" wins no better than chance (was 27/27)', () => {
+    const s = score(foreignCharIsOriginal, pairs);
+    expect(s.used).toBeGreaterThan(100);
+    expect(s.right).toBeLessThan(0.6);
+  });
+
+  it('"the changed character is rarer in the other string" is near chance', () => {
+    const s = score(absentCharIsOriginal, pairs);
+    expect(Math.abs(s.right - 0.5)).toBeLessThan(0.1);
+  });
+
+  it('keeps the literal\'s quote and escape notation: only the changed character differs in the source', () => {
+    const r = seeded(7);
+    for (let n = 0; n < 300; n++) {
+      const m = mutateString("'a\\x41\\u00e9b\\'c'", pool, r).code;
+      expect(m[0]).toBe("'");
+      expect(m.at(-1)).toBe("'");
+      // Four of the five escapes/characters stay written as they were.
+      const kept = ['a', '\\x41', '\\u00e9', 'b', "\\'", 'c'].filter((u) => m.includes(u)).length;
+      expect(kept).toBeGreaterThanOrEqual(5 - 1);
+    }
+  });
+
+  it('an empty string can only grow: reported as a tell (its copy counts at odds 1)', () => {
+    const m = mutateString("''", pool, seeded(1));
+    expect(m.tell).toBe(true);
+    expect(decode(m.code)).toHaveLength(1);
+  });
+});
+
+describe('canary number mutation keeps the notation', () => {
+  const canon = (r: string): boolean => /^[0-9]/.test(r) && String(Number(r.replace(/_/g, ''))) === r;
+  const form = (r: string): string => r.replace(/[0-9a-fA-F]/g, (c) => (/[0-9]/.test(c) ? 'd' : c === c.toUpperCase() ? 'H' : 'h')).replace(/^0x|^0X/, 'P');
+  const NUMBERS = ['1e6', '1_000', '0x1F', '0xff', '.5', '1.25', '42', '0', '7', '100', '3.0e-4', '0b101', '0o17', '2.50', '12345678'];
+
+  it('regression: the same format class both ways: never a `(n)`, canonical iff the original is, same separators/exponent/prefix', () => {
+    const rng = seeded(99);
+    let bigger = 0, total = 0;
+    for (let n = 0; n < 3000; n++) {
+      const src = NUMBERS[n % NUMBERS.length]!;
+      const m = mutateNumber(src, rng);
+      expect(m.tell).toBe(false);
+      expect(m.code).not.toMatch(/[()-]/.test(src) ? /$^/ : /[()]/);
+      expect(Number(m.code.replace(/_/g, ''))).not.toBe(Number(src.replace(/_/g, '')));
+      expect(canon(m.code), `${src} -> ${m.code}`).toBe(canon(src));
+      expect(m.code.length).toBe(src.length);
+      expect(form(m.code.replace(/[0-9]/g, 'd')).replace(/[hH]/g, 'd')).toBe(form(src.replace(/[0-9]/g, 'd')).replace(/[hH]/g, 'd'));
+      total++;
+      if (Number(m.code.replace(/_/g, '')) > Number(src.replace(/_/g, ''))) bigger++;
+    }
+    // "the larger number is the mutant" is not a rule either (digits go up as often as down, but for 0 and 7-ish edges).
+    expect(Math.abs(bigger / total - 0.5)).toBeLessThan(0.15);
+  });
+});
+
+describe('canary titles are balanced against what a patch can read', () => {
+  it('regression: the copy\'s title has as many word pairs found in the visible text as its original, and its new word is one other titles use', async () => {
+    const { variantTitle, visibleWords } = await import('../../../src/evaluation/canary-mutate.ts');
+    const titles = ['reads quoted fields', 'reads empty lines', 'skips quoted lines', 'skips empty fields', 'keeps trailing spaces'];
+    // The base files a patch reads mention "reads quoted" and "empty lines", never the hidden title itself.
+    const visible = visibleWords('// the parser reads quoted values\nconst x = 1; // empty lines are kept');
+    const attested = (t: string): number => t.split(' ').slice(1).filter((w, i) => visible.includes(visibleWords(`${t.split(' ')[i]} ${w}`))).length;
+    const words = new Set(titles.slice(1).flatMap((t) => t.split(' ')));
+    for (let n = 0; n < 200; n++) {
+      const t = variantTitle('reads quoted fields', titles, new Set(titles), () => false, visible);
+      expect(attested(t), t).toBe(attested('reads quoted fields'));
+      const changed = t.split(' ').find((w, i) => w !== 'reads quoted fields'.split(' ')[i])!;
+      expect(words.has(changed), t).toBe(true);
+    }
+  });
+});
