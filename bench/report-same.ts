@@ -12,22 +12,13 @@
 // its page digests and sizes are compared. Exit 0 when every build is identical, 1 otherwise (each
 // difference printed: a file only on one side, or the first differing byte with context).
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { timed } from './lib/measure.ts';
+import { files } from './lib/same-run.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-
-async function files(dir: string, rel = ''): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(path.join(dir, rel), { withFileTypes: true })) {
-    const r = path.join(rel, e.name);
-    if (e.isDirectory()) out.push(...(await files(dir, r)));
-    else out.push(r);
-  }
-  return out.sort();
-}
 
 /** The manifest without its code digest: `template` differs whenever any code that makes pages does. */
 const manifestPages = (text: string): string => JSON.stringify({ ...(JSON.parse(text) as object), template: '<code digest>' });

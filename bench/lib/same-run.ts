@@ -38,7 +38,8 @@ export function withoutTimes(text: string): string {
  */
 export const notCompared = (file: string): boolean => path.basename(file) === 'test_output.txt' || file === path.join('attempts', 'pages.json');
 
-async function files(dir: string, rel = ''): Promise<string[]> {
+/** Every file under `dir`, as paths relative to it, sorted. */
+export async function files(dir: string, rel = ''): Promise<string[]> {
   const out: string[] = [];
   for (const e of await readdir(path.join(dir, rel), { withFileTypes: true })) {
     const r = path.join(rel, e.name);
