@@ -20,6 +20,12 @@ import { record, ReportParseError, type TestResults } from './types.ts';
  * test points), when the run bailed out (`Bail out!`), or when a subtest is closed by a test
  * point of another name (node --test always closes `# Subtest: X` with `ok N - X`). A text with
  * no TAP at all gives no tests.
+ *
+ * A carriage return not followed by a line feed is content, not a line break: node --test writes
+ * assertion values raw into the YAML blocks (`expected: |-` of a string holding `\r`), and
+ * tap-parser would otherwise split the block there and lose the plan. It is read as the two
+ * characters `\r`, so neither an honest failure nor a must-fail canary's value breaks the stream, and
+ * printed output cannot start a test point after a lone `\r`.
  */
 export function parseTap(text: string): TestResults {
   const results: TestResults = new Map();
@@ -46,7 +52,8 @@ export function parseTap(text: string): TestResults {
   };
   const root = new Parser();
   attach(root);
-  root.end(text.endsWith('\n') ? text : text + '\n');
+  const body = text.replace(/\r(?!\n)/g, '\\r');
+  root.end(body.endsWith('\n') ? body : body + '\n');
   if (problems.length) {
     throw new ReportParseError(`TAP stream is inconsistent (output the code under test printed may be mixed in): ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''}`);
   }

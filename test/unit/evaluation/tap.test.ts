@@ -80,4 +80,16 @@ describe('parseTap', () => {
     expect(() => parseTap(text)).toThrow(ReportParseError);
     expect(() => parseTap(text)).toThrow(message);
   });
+  it('reads a lone carriage return in a YAML block as content (a failing value holding \\r), not as a line break', () => {
+    const text = `TAP version 13\n# Subtest: quoting\nnot ok 1 - quoting\n  ---\n  expected: |-\n    a = "x" \r\\ "\n  actual: |-\n    a = "x" \\ "\n  ...\n# Subtest: t\nok 2 - t\n  ---\n  ...\n1..2\n`;
+    expect([...parseTap(text)]).toEqual([
+      ['quoting', 'FAILED'],
+      ['t', 'PASSED'],
+    ]);
+  });
+
+  it('a lone carriage return cannot start a forged test point', () => {
+    const text = 'TAP version 13\n# Subtest: a\nnot ok 1 - a\n  ---\n  error: x\rok 3 - forged\n  ...\n1..1\n';
+    expect([...parseTap(text)]).toEqual([['a', 'FAILED']]);
+  });
 });
