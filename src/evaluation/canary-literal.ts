@@ -54,6 +54,7 @@ function decode(src: string): string {
 function encode(ch: string, q: string): string {
   if (ESC[ch]) return ESC[ch]!;
   if (ch === q) return `\\${ch}`;
+  if (q === '`' && (ch === '$' || ch === '{')) return `\\${ch}`; // never a `${` interpolation
   const cp = ch.codePointAt(0)!;
   if (cp < 0x20 || cp === 0x7f || cp === 0x2028 || cp === 0x2029) return `\\u${cp.toString(16).padStart(4, '0')}`;
   return ch;
@@ -76,6 +77,16 @@ function draw(pool: readonly string[], rng: Rng, not?: string): string | null {
  * which the pool has no other character falls back to a fixed set.
  */
 export function mutateString(src: string, pool: readonly string[], rng: Rng = cryptoRng): LiteralMutation {
+  if (src[0] !== '`') return mutateStringOnce(src, pool, rng);
+  // A template must not gain an interpolation: `$` and `{` brought together by an edit would not be text.
+  for (let k = 0; k < 20; k++) {
+    const m = mutateStringOnce(src, pool, rng);
+    if (!/(^|[^\\])(\\\\)*\$\{/.test(m.code)) return m;
+  }
+  return { code: `${src.slice(0, -1)}a\``, tell: true };
+}
+
+function mutateStringOnce(src: string, pool: readonly string[], rng: Rng): LiteralMutation {
   const q = src[0]!;
   const us = units(src.slice(1, -1));
   const places = us.map((u, i) => (u.ch ? i : -1)).filter((i) => i >= 0);
@@ -126,7 +137,7 @@ export function mutateNumber(src: string, rng: Rng = cryptoRng): LiteralMutation
     if (base === 10 && /[eE]/.test(c)) continue;
     if (!isDigit(c)) continue;
     // `07` would be another notation (legacy octal): a decimal's first digit before another stays non-zero.
-    const leading = base === 10 && i === 0 && /[0-9]/.test(src[1] ?? '');
+    const leading = base === 10 && i === 0 && /[0-9_]/.test(src[1] ?? '');
     // `1.50` would be non-canonical where `1.51` is not: a fraction's last digit keeps being (non-)zero.
     const last = base === 10 && src.lastIndexOf('.', i) >= 0 && !/[eE]/.test(src.slice(0, i)) && !/[0-9]/.test(src[i + 1] ?? '');
     for (const d of digits) {

@@ -153,4 +153,12 @@ describe('canary titles are balanced against what a patch can read', () => {
       expect(words.has(changed), t).toBe(true);
     }
   });
+  it('never writes a `${` into a template or a leading 0 before a separator (both would not parse)', () => {
+    let seed = 1;
+    const rng = (n: number): number => (seed = (seed * 48271) % 2147483647) % n;
+    for (let k = 0; k < 400; k++) {
+      expect(mutateString('`a$b{c}`', [...'$b{c'], rng).code).not.toMatch(/(^|[^\\])\$\{/);
+      expect(mutateNumber('1_000', rng).code).not.toMatch(/^0/);
+    }
+  });
 });
