@@ -7,6 +7,15 @@
 // literal's source, in its own quote and escape notation. Numbers: one digit replaced by another at a
 // uniform place, in the literal's own notation (`1e6`, `1_000`, `0x1F`, `.5` keep their form; the
 // sign, outside the literal, is never touched).
+//
+// Validity: the edit is made on characters (cooked values), never on source text: a line
+// continuation (`\` before LF, CR, CRLF, U+2028, U+2029) is no character, so it is never deleted or
+// counted as a place, and every mutant is parsed back (@babel/parser, strict mode when the original
+// literal parses in strict mode, else sloppy): it must be one literal whose cooked value is the
+// intended one (one character inserted, deleted or substituted). An edit that would glue a digit
+// onto an octal escape (`\0` then `1` is `\01`, a SyntaxError in strict code and ES modules, another
+// value in sloppy code) is redrawn; such strings are rare, so the redraw leaves the odds as they are.
+import { parseExpression } from '@babel/parser';
 import { randomInt } from 'node:crypto';
 
 /** A random integer in [0, n): crypto by default; tests pass a seeded one. */
@@ -30,12 +39,15 @@ interface Unit {
   src: string;
   ch: string;
 }
-const UNIT = /\\u\{[0-9a-fA-F]+\}|\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}|\\[0-7]{1,3}|\\\r?\n|\\[\s\S]|[\s\S]/gu;
+// Escapes as ECMA-262 reads them: a legacy octal escape is `\[0-3][0-7]{0,2}` or `\[4-7][0-7]?`
+// (`\400` is `\40` then `0`); a line continuation is a backslash before LF, CRLF, CR, U+2028 or U+2029.
+const UNIT = /\\u\{[0-9a-fA-F]+\}|\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}|\\[0-3][0-7]{0,2}|\\[4-7][0-7]?|\\(?:\r\n|[\n\r\u2028\u2029])|\\[\s\S]|[\s\S]/gu;
+const CONTINUATION = /^\\(?:\r\n|[\n\r\u2028\u2029])$/u;
 const ESC: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f', '\v': '\\v', '\\': '\\\\' };
 
 function units(body: string): Unit[] {
   return [...body.matchAll(UNIT)].map(([src]) => {
-    if (/^\\\r?\n$/.test(src)) return { src, ch: '' };
+    if (CONTINUATION.test(src)) return { src, ch: '' };
     return { src, ch: decode(src) };
   });
 }
@@ -75,35 +87,57 @@ function draw(pool: readonly string[], rng: Rng, not?: string): string | null {
  * distribution new characters are drawn from (for a substitution, those of the replaced one's class).
  * `tell` when the pair cannot be balanced: an empty string can only grow, and a substitution for
  * which the pool has no other character falls back to a fixed set.
+ * The mutant always parses in the original's mode (strict when `src` is valid strict code) as one
+ * literal whose cooked value differs from the original's by exactly that edit; a draw that does not
+ * (an octal escape extended by a digit, a template gaining `${`) is redrawn, and after 50 such
+ * draws `a` is appended (`tell`). Throws when `src` is not a string literal or template without
+ * interpolation.
  */
 export function mutateString(src: string, pool: readonly string[], rng: Rng = cryptoRng): LiteralMutation {
-  if (src[0] !== '`') return mutateStringOnce(src, pool, rng);
-  // A template must not gain an interpolation: `$` and `{` brought together by an edit would not be text.
-  for (let k = 0; k < 20; k++) {
-    const m = mutateStringOnce(src, pool, rng);
-    if (!/(^|[^\\])(\\\\)*\$\{/.test(m.code)) return m;
+  const strict = cookedOf(src, true) !== null;
+  const original = cookedOf(src, strict);
+  if (original === null) throw new Error(`mutateString: not a string literal: ${src.slice(0, 80)}`);
+  for (let k = 0; k < 50; k++) {
+    const { value, ...m } = mutateStringOnce(src, pool, rng);
+    if (value !== original && cookedOf(m.code, strict) === value) return m;
   }
-  return { code: `${src.slice(0, -1)}a\``, tell: true };
+  return { code: `${src.slice(0, -1)}a${src.at(-1)!}`, tell: true };
 }
 
-function mutateStringOnce(src: string, pool: readonly string[], rng: Rng): LiteralMutation {
+/**
+ * The cooked value of `code` when it is exactly one string literal (or a template without
+ * interpolation) that @babel/parser accepts, in strict mode or not; null otherwise.
+ */
+export function cookedOf(code: string, strict: boolean): string | null {
+  try {
+    const e = parseExpression(code, { strictMode: strict });
+    if (e.start !== 0 || e.end !== code.length) return null;
+    if (e.type === 'StringLiteral') return e.value;
+    if (e.type === 'TemplateLiteral' && e.expressions.length === 0) return e.quasis[0]!.value.cooked ?? null;
+  } catch { /* not a literal */ }
+  return null;
+}
+
+/** One draw of {@link mutateString}, with the cooked value it means to give (`value`). */
+function mutateStringOnce(src: string, pool: readonly string[], rng: Rng): LiteralMutation & { value: string } {
   const q = src[0]!;
   const us = units(src.slice(1, -1));
   const places = us.map((u, i) => (u.ch ? i : -1)).filter((i) => i >= 0);
   const full = pool.length ? pool : [...'abcdefghijklmnopqrstuvwxyz'];
-  const join = (xs: string[]): string => `${q}${xs.join('')}${q}`;
-  if (!places.length) return { code: join([...us.map((u) => u.src), encode(draw(full, rng)!, q)]), tell: true };
+  const join = (xs: Unit[]): LiteralMutation & { value: string } => ({ code: `${q}${xs.map((u) => u.src).join('')}${q}`, value: xs.map((u) => u.ch).join(''), tell: false });
+  const unit = (ch: string): Unit => ({ src: encode(ch, q), ch });
+  if (!places.length) return { ...join([...us, unit(draw(full, rng)!)]), tell: true };
   const op = rng(3);
   if (op === 0) {
     // Insert before place k (0..n, n = after the last character), so every gap is as likely.
     const k = rng(places.length + 1);
     const at = k === places.length ? us.length : places[k]!;
-    const out = us.map((u) => u.src);
-    out.splice(at, 0, encode(draw(full, rng)!, q));
-    return { code: join(out), tell: false };
+    const out = [...us];
+    out.splice(at, 0, unit(draw(full, rng)!));
+    return join(out);
   }
   const i = places[rng(places.length)]!;
-  if (op === 1) return { code: join(us.filter((_, j) => j !== i).map((u) => u.src)), tell: false };
+  if (op === 1) return join(us.filter((_, j) => j !== i));
   const old = us[i]!.ch;
   const cls = classOf(old);
   // The class's characters where the file has another; else any of the file's (both ways alike).
@@ -114,7 +148,7 @@ function mutateStringOnce(src: string, pool: readonly string[], rng: Rng): Liter
     ch = draw([...fixed], rng, old) ?? draw([...'-_.,:;/'], rng, old)!;
     tell = true;
   }
-  return { code: join(us.map((u, j) => (j === i ? encode(ch!, q) : u.src))), tell, strict: true };
+  return { ...join(us.map((u, j) => (j === i ? unit(ch!) : u))), tell, strict: true };
 }
 
 /**

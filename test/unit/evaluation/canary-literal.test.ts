@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mutateNumber, mutateString, type Rng } from '../../../src/evaluation/canary-literal.ts';
+import { cookedOf, mutateNumber, mutateString, type Rng } from '../../../src/evaluation/canary-literal.ts';
 
 /** A seeded RNG (mulberry32): the statistics below are the same on every run. */
 function seeded(seed: number): Rng {
@@ -110,6 +110,64 @@ describe('canary literal mutation: the pair does not tell the original', () => {
     const m = mutateString("''", pool, seeded(1));
     expect(m.tell).toBe(true);
     expect(decode(m.code)).toHaveLength(1);
+  });
+});
+
+/** True when `b` is `a` with exactly one character (code point) inserted, deleted or substituted. */
+function oneEdit(a: string, b: string): boolean {
+  const x = [...a], y = [...b];
+  if (Math.abs(x.length - y.length) > 1) return false;
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  const rest = (p: string[], k: number): string => p.slice(k).join('');
+  if (x.length === y.length) return i < x.length && rest(x, i + 1) === rest(y, i + 1);
+  return x.length < y.length ? rest(x, i) === rest(y, i + 1) : rest(x, i + 1) === rest(y, i);
+}
+
+describe('canary string mutation: every escape form gives a literal that parses and whose value changes by one character', () => {
+  // [literal source, valid in strict code]: the mutant must parse in the same mode (strict: ES modules, 'use strict').
+  const TABLE: [string, boolean][] = [
+    ["'\\0a1'", true], // deleting `a` would glue `\0` and `1` into the octal escape `\01`
+    ["'\\0'", true], // a digit inserted after `\0`
+    ["'x\\0y'", true], // `y` substituted by a digit
+    ["\"\\0\\0\"", true],
+    ["'a\\\u2028b'", true], // line continuations: no character, never deleted
+    ["'a\\\u2029b'", true],
+    ["'a\\\rb'", true],
+    ["'a\\\r\nb'", true],
+    ["'a\\\nb'", true],
+    ["'\\x41\\u0042\\u{43}'", true],
+    ["'\\u{1F600}x\u{1F600}'", true],
+    ["'it\\'s \"q\" \\\\ \\t'", true],
+    ["'\\1a2'", false], // legacy octal in sloppy code: `\1` must not take a digit either
+    ["'\\8x9'", false],
+    ["'\\400'", false],
+    ['`a$b{c}\\u{41}`', true],
+  ];
+  const pool = [...'0123456789abcxyz $'];
+  it.each(TABLE)('%j', (src, strict) => {
+    expect(cookedOf(src, strict), 'the table entry itself').not.toBeNull();
+    if (strict) expect(cookedOf(src, true)).not.toBeNull();
+    else expect(cookedOf(src, true)).toBeNull();
+    const original = cookedOf(src, strict)!;
+    const rng = seeded(src.length * 7919);
+    for (let n = 0; n < 300; n++) {
+      const m = mutateString(src, pool, rng);
+      const v = cookedOf(m.code, strict);
+      expect(v, `${JSON.stringify(src)} -> ${JSON.stringify(m.code)} does not parse`).not.toBeNull();
+      expect(v, `${JSON.stringify(src)} -> ${JSON.stringify(m.code)}: the same value`).not.toBe(original);
+      expect(oneEdit(original, v!), `${JSON.stringify(src)} -> ${JSON.stringify(m.code)}`).toBe(true);
+      expect(m.tell).toBe(false);
+    }
+  });
+  it('a line continuation is no character: `a\\<LS>b` is two characters, and its mutants are 1 to 3 long', () => {
+    const rng = seeded(3);
+    const lengths = new Set<number>();
+    for (let n = 0; n < 300; n++) lengths.add([...cookedOf(mutateString("'a\\\u2028b'", pool, rng).code, true)!].length);
+    expect([...lengths].sort()).toEqual([1, 2, 3]);
+  });
+  it('rejects a source that is not one string literal', () => {
+    expect(() => mutateString("'a' + 'b'", pool)).toThrow(/not a string literal/);
   });
 });
 
