@@ -47,17 +47,72 @@ export function planSecondChannel(testCmd: string, report: ReportKind): SecondCh
 }
 
 /**
+ * The key two channels' spellings of one test id are compared under: node --test's reporters write
+ * the same name differently (measured on node 20.20: TAP writes a carriage return as `\r` and a line
+ * feed as `\n`, escaped; JUnit keeps a CR raw, which XML reads as a line feed, drops a line feed, and
+ * writes `"` as `&amp;quot;`, read as `&quot;`; `cleanName` then trims what became an edge line
+ * break on one side only; a backslash is doubled by TAP and undone by tap-parser, so a backslash
+ * before a CR is `\\r` in TAP and `\\n` in JUnit). The key drops every two characters `\r` and
+ * `\n` (left to right), reads `&quot;` as `"`, and drops all white space. Not injective: ids
+ * sharing a key are compared only where both channels spell them identically (`compareChannels`).
+ */
+export function channelKey(id: string): string {
+  return id.replace(/&quot;/g, '"').replace(/\\[rn]/g, '').replace(/\s+/g, '');
+}
+
+/** The two channels' comparison on the deciding tests: `disagree` makes the run `tampered`; `ambiguous` (and no disagreement) gives no verdict. */
+export interface ChannelComparison {
+  /** A sentence naming the first tests whose status differs between the channels, or null. */
+  disagree: string | null;
+  /**
+   * A sentence naming the first tests that cannot be matched across the channels (their key is
+   * shared by several tests, spelled differently in the two reports), or null.
+   */
+  ambiguous: string | null;
+}
+
+/**
  * Compares the two channels on the tests that decide the grade (`ids`: the listed tests and the
  * canaries, full ids of the first channel): each must have the same status in both, or be absent
- * from both. Returns a sentence naming the first disagreements, or null when they agree.
+ * from both. A test is found in the second channel under its own id when it is there and its key
+ * (`channelKey`) is no other test's; else under its key when exactly one test of each channel has
+ * that key (the reporters spell a line break or `"` differently); when several tests share the
+ * key, only if both channels hold exactly the same ids under it (then each is compared under its
+ * own id), else the test is ambiguous. A forger that edits one report cannot borrow another test's
+ * status: a test is matched across the channels only to the one test the other channel has under
+ * its key, and a report that adds or drops a test of that key makes it ambiguous or missing.
  */
-export function compareChannels(first: TestResults, second: TestResults, ids: readonly string[], secondLabel: string): string | null {
+export function compareChannels(first: TestResults, second: TestResults, ids: readonly string[], secondLabel: string): ChannelComparison {
+  const byKey = (r: TestResults): Map<string, string[]> => {
+    const m = new Map<string, string[]>();
+    for (const id of r.keys()) {
+      const k = channelKey(id);
+      const xs = m.get(k);
+      if (xs) xs.push(id);
+      else m.set(k, [id]);
+    }
+    return m;
+  };
+  const keys1 = byKey(first), keys2 = byKey(second);
   const diffs: string[] = [];
+  const unsure: string[] = [];
   for (const id of ids) {
+    const k = channelKey(id);
+    const mine = keys1.get(k) ?? [], theirs = keys2.get(k) ?? [];
+    let other: string | undefined;
+    if (mine.length <= 1 && theirs.length <= 1 && (mine.length === 0 || mine[0] === id)) other = theirs[0];
+    else if (mine.length === theirs.length && mine.every((x) => second.has(x))) other = id;
+    else {
+      unsure.push(`${JSON.stringify(id)} (report: ${mine.map((x) => JSON.stringify(x)).join(', ') || 'none'}; ${secondLabel}: ${theirs.map((x) => JSON.stringify(x)).join(', ') || 'none'})`);
+      continue;
+    }
     const a = first.get(id) ?? 'MISSING';
-    const b = second.get(id) ?? 'MISSING';
+    const b = (other === undefined ? undefined : second.get(other)) ?? 'MISSING';
     if (a !== b) diffs.push(`${JSON.stringify(id)}: report ${a}, ${secondLabel} ${b}`);
   }
-  if (!diffs.length) return null;
-  return `the two result channels disagree on ${diffs.length} test(s): ${diffs.slice(0, 3).join('; ')}${diffs.length > 3 ? '; …' : ''}`;
+  const list = (xs: string[]): string => `${xs.slice(0, 3).join('; ')}${xs.length > 3 ? '; …' : ''}`;
+  return {
+    disagree: diffs.length ? `the two result channels disagree on ${diffs.length} test(s): ${list(diffs)}` : null,
+    ambiguous: unsure.length ? `${unsure.length} test(s) cannot be matched across the two result channels (their names differ only in line breaks, quotes or white space, which the reporters spell differently): ${list(unsure)}` : null,
+  };
 }

@@ -269,6 +269,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     result.canaries = verdict.canaries;
     result.channels = verdict.channels;
     if (verdict.tampered) return { ...result, outcome: 'tampered', error: verdict.tampered };
+    if (verdict.noVerdict) return noVerdict(verdict.noVerdict);
 
     const g = grade(task, verdict.rest, run.exitCode, guard.plan ? 1 : 0, verdict.silentFiles);
     result.tests_status = g.tests_status;

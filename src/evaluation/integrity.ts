@@ -100,6 +100,8 @@ export interface Verdict {
   channels: 1 | 2;
   /** Why the evidence does not hold (the attempt is `tampered`); null when it does. */
   tampered: string | null;
+  /** Why the evidence cannot be checked although nothing contradicts it (no verdict: not resolved); null otherwise. Read after `tampered`. */
+  noVerdict: string | null;
   /** Canary host files none of whose canaries was reported (checkCanaries `silent`); [] without canaries. */
   silentFiles: string[];
 }
@@ -107,11 +109,12 @@ export interface Verdict {
 /**
  * Judges the run's evidence, in this order: the canaries came out as they must; the second
  * channel (`second`, null when none was read) agrees with the first on the listed tests and the
- * canaries; the exit code is not 0 when the failing canary failed (a runner that exits 0 with a
- * failed test hides failures). The no-verdict rules of the exit code are `grade`'s.
+ * canaries (a test the two cannot match, `compareChannels`' `ambiguous`, is `noVerdict`); the
+ * exit code is not 0 when the failing canary failed (a runner that exits 0 with a failed test
+ * hides failures). The no-verdict rules of the exit code are `grade`'s.
  */
 export function judgeRun(guard: Guard, task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS'>, parsed: TestResults, second: TestResults | null, exitCode: number | null): Verdict {
-  const verdict: Verdict = { rest: parsed, canaries: null, channels: second ? 2 : 1, tampered: null, silentFiles: [] };
+  const verdict: Verdict = { rest: parsed, canaries: null, channels: second ? 2 : 1, tampered: null, noVerdict: null, silentFiles: [] };
   const canaryIds: string[] = [];
   if (guard.plan) {
     const c = checkCanaries(guard.plan, parsed);
@@ -123,7 +126,9 @@ export function judgeRun(guard: Guard, task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PA
     for (const id of parsed.keys()) if (tails.some((t) => id === t || id.endsWith(`${ID_SEPARATOR}${t}`))) canaryIds.push(id);
   }
   if (!verdict.tampered && second && guard.channel) {
-    verdict.tampered = compareChannels(parsed, second, [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS, ...canaryIds], `${guard.channel.kind === 'tap' ? 'TAP' : 'JUnit'} channel`);
+    const c = compareChannels(parsed, second, [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS, ...canaryIds], `${guard.channel.kind === 'tap' ? 'TAP' : 'JUnit'} channel`);
+    verdict.tampered = c.disagree;
+    verdict.noVerdict = c.ambiguous;
   }
   if (!verdict.tampered && guard.plan && exitCode === 0) {
     verdict.tampered = 'the test command exited 0 although the failing canary test failed: its exit code does not follow its results';

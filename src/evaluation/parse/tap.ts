@@ -25,7 +25,10 @@ import { record, ReportParseError, type TestResults } from './types.ts';
  * assertion values raw into the YAML blocks (`expected: |-` of a string holding `\r`), and
  * tap-parser would otherwise split the block there and lose the plan. It is read as the two
  * characters `\r`, so neither an honest failure nor a must-fail canary's value breaks the stream, and
- * printed output cannot start a test point after a lone `\r`.
+ * printed output cannot start a test point after a lone `\r`. Likewise a line or paragraph
+ * separator (U+2028, U+2029), which tap-parser's line reader never gets past (the rest of the stream
+ * was lost: no tests at all): it is read as node's escaped spelling of the text `\u{2028}` / `\u{2029}`,
+ * so a test name holding one gets the id the JUnit report's name gets (`normalizeTitle`).
  */
 export function parseTap(text: string): TestResults {
   const results: TestResults = new Map();
@@ -52,7 +55,7 @@ export function parseTap(text: string): TestResults {
   };
   const root = new Parser();
   attach(root);
-  const body = text.replace(/\r(?!\n)/g, '\\r');
+  const body = text.replace(/\r(?!\n)/g, '\\r').replace(/[\u2028\u2029]/g, (c) => `\\\\u{${c.charCodeAt(0).toString(16).toUpperCase()}}`);
   root.end(body.endsWith('\n') ? body : body + '\n');
   if (problems.length) {
     throw new ReportParseError(`TAP stream is inconsistent (output the code under test printed may be mixed in): ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''}`);

@@ -367,9 +367,9 @@ describe('second channel', () => {
 
   it('names the tests the channels disagree on', () => {
     const a: TestResults = new Map([['t1', 'PASSED'], ['t2', 'PASSED']]);
-    expect(compareChannels(a, new Map(a), ['t1', 't2'], 'TAP channel')).toBeNull();
-    expect(compareChannels(a, new Map([['t1', 'PASSED'], ['t2', 'FAILED']]), ['t1', 't2'], 'TAP channel')).toMatch(/disagree on 1 test\(s\): "t2": report PASSED, TAP channel FAILED/);
-    expect(compareChannels(a, new Map([['t1', 'PASSED']]), ['t1', 't2'], 'TAP channel')).toMatch(/"t2": report PASSED, TAP channel MISSING/);
+    expect(compareChannels(a, new Map(a), ['t1', 't2'], 'TAP channel')).toEqual({ disagree: null, ambiguous: null });
+    expect(compareChannels(a, new Map([['t1', 'PASSED'], ['t2', 'FAILED']]), ['t1', 't2'], 'TAP channel').disagree).toMatch(/disagree on 1 test\(s\): "t2": report PASSED, TAP channel FAILED/);
+    expect(compareChannels(a, new Map([['t1', 'PASSED']]), ['t1', 't2'], 'TAP channel').disagree).toMatch(/"t2": report PASSED, TAP channel MISSING/);
   });
 });
 
