@@ -85,7 +85,9 @@ function draw(pool: readonly string[], rng: Rng, not?: string): string | null {
  * A string literal's source (`src`, quotes included) with one character inserted, deleted or
  * substituted. `pool`: the characters (with repeats) of the file's string literals, the
  * distribution new characters are drawn from (for a substitution, those of the replaced one's class).
- * `tell` when the pair cannot be balanced: an empty string can only grow, and a substitution for
+ * `lengths`: the lengths in characters of the file's non-empty string literals, the distribution
+ * originals come from: the edit is chosen so that "the shorter one is the mutant" is a coin toss
+ * (`editOdds`). `tell` when the pair cannot be balanced: an empty string can only grow, and a substitution for
  * which the pool has no other character falls back to a fixed set.
  * The mutant always parses in the original's mode (strict when `src` is valid strict code) as one
  * literal whose cooked value differs from the original's by exactly that edit; a draw that does not
@@ -93,12 +95,12 @@ function draw(pool: readonly string[], rng: Rng, not?: string): string | null {
  * draws `a` is appended (`tell`). Throws when `src` is not a string literal or template without
  * interpolation.
  */
-export function mutateString(src: string, pool: readonly string[], rng: Rng = cryptoRng): LiteralMutation {
+export function mutateString(src: string, pool: readonly string[], rng: Rng = cryptoRng, lengths: readonly number[] = []): LiteralMutation {
   const strict = cookedOf(src, true) !== null;
   const original = cookedOf(src, strict);
   if (original === null) throw new Error(`mutateString: not a string literal: ${src.slice(0, 80)}`);
   for (let k = 0; k < 50; k++) {
-    const { value, ...m } = mutateStringOnce(src, pool, rng);
+    const { value, ...m } = mutateStringOnce(src, pool, rng, lengths);
     if (value !== original && cookedOf(m.code, strict) === value) return m;
   }
   return { code: `${src.slice(0, -1)}a${src.at(-1)!}`, tell: true };
@@ -118,8 +120,39 @@ export function cookedOf(code: string, strict: boolean): string | null {
   return null;
 }
 
+/** A real number in [0, 1) from `rng`. */
+const unit01 = (rng: Rng): number => rng(2 ** 30) / 2 ** 30;
+
+/**
+ * The odds of inserting and of deleting a character in a string of `n` characters (the rest is a
+ * substitution), given `lengths` (see {@link mutateString}): a Metropolis step on the length, whose
+ * target f(m) is the file's length distribution smoothed (each length L spread as
+ * exp(-|m - L| / h) over m ≥ 1, h = 1 + L/8, each normalised to 1; f = 1 for m ≥ 1 without
+ * lengths) and f(0) = 0 (an empty string is never an original that is balanced, so a one-character
+ * string is never emptied). Each of insert and delete is proposed with odds 1/3 and taken with odds
+ * min(1, f(n ± 1) / f(n)), so f(m)·insert(m) = f(m + 1)·delete(m + 1): for originals drawn from f, a
+ * pair of lengths m and m + 1 is as likely an insertion as a deletion.
+ */
+export function editOdds(n: number, lengths: readonly number[]): { insert: number; delete: number } {
+  const f = (m: number): number => {
+    if (m < 1) return 0;
+    if (!lengths.length) return 1;
+    let sum = 0;
+    for (const len of lengths) {
+      const h = 1 + len / 8;
+      let z = 0;
+      for (let k = 1; k <= len + 40 * h; k++) z += Math.exp(-Math.abs(k - len) / h);
+      sum += Math.exp(-Math.abs(m - len) / h) / z;
+    }
+    return sum;
+  };
+  const here = f(n);
+  if (here === 0) return { insert: 1 / 3, delete: 0 };
+  return { insert: Math.min(1, f(n + 1) / here) / 3, delete: Math.min(1, f(n - 1) / here) / 3 };
+}
+
 /** One draw of {@link mutateString}, with the cooked value it means to give (`value`). */
-function mutateStringOnce(src: string, pool: readonly string[], rng: Rng): LiteralMutation & { value: string } {
+function mutateStringOnce(src: string, pool: readonly string[], rng: Rng, lengths: readonly number[]): LiteralMutation & { value: string } {
   const q = src[0]!;
   const us = units(src.slice(1, -1));
   const places = us.map((u, i) => (u.ch ? i : -1)).filter((i) => i >= 0);
@@ -127,7 +160,9 @@ function mutateStringOnce(src: string, pool: readonly string[], rng: Rng): Liter
   const join = (xs: Unit[]): LiteralMutation & { value: string } => ({ code: `${q}${xs.map((u) => u.src).join('')}${q}`, value: xs.map((u) => u.ch).join(''), tell: false });
   const unit = (ch: string): Unit => ({ src: encode(ch, q), ch });
   if (!places.length) return { ...join([...us, unit(draw(full, rng)!)]), tell: true };
-  const op = rng(3);
+  const odds = editOdds(places.length, lengths);
+  const x = unit01(rng);
+  const op = x < odds.insert ? 0 : x < odds.insert + odds.delete ? 1 : 2;
   if (op === 0) {
     // Insert before place k (0..n, n = after the last character), so every gap is as likely.
     const k = rng(places.length + 1);

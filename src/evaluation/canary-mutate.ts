@@ -104,6 +104,7 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   // Copies whose change gives the original away (the odds of guessing them are 1, not 1/2).
   const told = new Set<FoundTest>();
   const pool = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' ? [...l.value] : [])));
+  const lengths = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' && l.value !== '' ? [[...l.value].length] : [])));
   for (const [src, must] of [...failSrcs.map((t) => [t, 'FAILED'] as const), ...(passSrc ? [[passSrc, 'PASSED'] as const] : [])]) {
     const { title, balanced } = variantTitleOf(src.title, found.map((t) => t.title), ctx.taken, ctx.known, ctx.visible);
     if (!balanced) told.add(src);
@@ -116,7 +117,7 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
       const strings = src.literals.filter((l) => typeof l.value === 'string' && l.value !== '');
       const rest = src.literals.filter((l) => typeof l.value !== 'string');
       const lit = pick(strings.length ? strings : rest.length ? rest : src.literals);
-      const m = mutateLiteral(lit, text, pool);
+      const m = mutateLiteral(lit, text, pool, undefined, lengths);
       strict = m.strict === true;
       if (m.tell) told.add(src);
       parts.push({ start: lit.start, end: lit.end, code: m.code });
@@ -139,14 +140,15 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
  * The literal's source (`text` is the file) changed so no value equal to the original (strictly or
  * loosely) matches, with no rule telling the mutant from the original (canary-literal.ts): a string
  * with one character inserted, deleted or substituted (new characters drawn from `pool`, the file's
- * string literals' characters), a number with one digit changed in its own notation, a boolean
+ * string literals' characters; insert or delete as `editOdds` gives for `lengths`, the file's
+ * non-empty string literals' lengths), a number with one digit changed in its own notation, a boolean
  * flipped. `tell`: the pair gives the original away (an empty string can only grow).
  */
-export function mutateLiteral(lit: ExpectedLiteral, text: string, pool: readonly string[], rng?: Rng): LiteralMutation {
+export function mutateLiteral(lit: ExpectedLiteral, text: string, pool: readonly string[], rng?: Rng, lengths?: readonly number[]): LiteralMutation {
   const v = lit.value;
   if (typeof v === 'boolean') return { code: String(!v), tell: false };
   const src = text.slice(lit.start, lit.end);
-  return typeof v === 'number' ? mutateNumber(src, rng) : mutateString(src, pool, rng);
+  return typeof v === 'number' ? mutateNumber(src, rng) : mutateString(src, pool, rng, lengths);
 }
 
 /** `text` lower-cased, every run of characters other than letters, digits, `'` and `-` made one space, with a space at each end: what `variantTitleOf` looks word pairs up in. */

@@ -21,6 +21,7 @@ const STRINGS = [
 ];
 const file = STRINGS.map((s) => JSON.stringify(s)).join('\n');
 const pool = STRINGS.flatMap((s) => [...s]);
+const lengths = STRINGS.map((s) => [...s].length);
 const decode = (code: string): string => (code.startsWith("'") ? JSON.parse(`"${code.slice(1, -1).replace(/\\'/g, "'").replace(/"/g, '\\"')}"`) : JSON.parse(code));
 
 /** The attacker's rules (/work r4 attack A): which of two strings is the mutant, or null when a rule does not apply. */
@@ -67,7 +68,7 @@ describe('canary literal mutation: the pair does not tell the original', () => {
     const s = STRINGS[n % STRINGS.length]!;
     for (const q of ['"', "'"]) {
       const src = q === '"' ? JSON.stringify(s) : `'${JSON.stringify(s).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
-      const m = mutateString(src, pool, rng);
+      const m = mutateString(src, pool, rng, lengths);
       expect(m.tell).toBe(false);
       pairs.push([s, decode(m.code)]);
     }
@@ -123,6 +124,35 @@ function oneEdit(a: string, b: string): boolean {
   if (x.length === y.length) return i < x.length && rest(x, i + 1) === rest(y, i + 1);
   return x.length < y.length ? rest(x, i) === rest(y, i + 1) : rest(x, i + 1) === rest(y, i);
 }
+
+describe('short strings: the length of the pair does not tell the original', () => {
+  // Files of 4 expected strings whose lengths are short-heavy; the original is one of them, as in a test file.
+  const LENS = [1, 1, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 5, 5, 6, 7, 8, 10, 12, 15];
+  const rng = seeded(4242);
+  const pairs: [string, string][] = [];
+  for (let f = 0; f < 16000; f++) {
+    const strs = Array.from({ length: 4 }, () => Array.from({ length: LENS[rng(LENS.length)]! }, () => 'abcdefghij'[rng(10)]!).join(''));
+    const o = strs[rng(4)]!;
+    const m = mutateString(JSON.stringify(o), strs.flatMap((s) => [...s]), rng, strs.map((s) => s.length));
+    expect(m.tell).toBe(false);
+    pairs.push([o, JSON.parse(m.code) as string]);
+  }
+  const grown = (p: [string, string][]): { rate: number; n: number } => ({ rate: p.filter(([o, m]) => m.length < o.length).length / p.length, n: p.length });
+
+  it('regression: "the shorter one is the mutant" is near a coin toss where the shorter has at most 3 characters (was 0.56 here)', () => {
+    const s = grown(pairs.filter(([o, m]) => o.length !== m.length && Math.min(o.length, m.length) <= 3));
+    expect(s.n).toBeGreaterThan(1500);
+    expect(Math.abs(s.rate - 0.5), String(s.rate)).toBeLessThan(0.035);
+  });
+  it('and over all lengths; a one-character string is never emptied', () => {
+    const s = grown(pairs.filter(([o, m]) => o.length !== m.length));
+    expect(Math.abs(s.rate - 0.5), String(s.rate)).toBeLessThan(0.03);
+    expect(pairs.some(([, m]) => m === '')).toBe(false);
+  });
+  it('keeps changing the length in a good share of mutants (an honest off-by-one stays excusable)', () => {
+    expect(pairs.filter(([o, m]) => o.length !== m.length).length / pairs.length).toBeGreaterThan(0.3);
+  });
+});
 
 describe('canary string mutation: every escape form gives a literal that parses and whose value changes by one character', () => {
   // [literal source, valid in strict code]: the mutant must parse in the same mode (strict: ES modules, 'use strict').
