@@ -78,9 +78,11 @@ export interface ChannelComparison {
  * (`channelKey`) is no other test's; else under its key when exactly one test of each channel has
  * that key (the reporters spell a line break or `"` differently); when several tests share the
  * key, only if both channels hold exactly the same ids under it (then each is compared under its
- * own id), else the test is ambiguous. A forger that edits one report cannot borrow another test's
- * status: a test is matched across the channels only to the one test the other channel has under
- * its key, and a report that adds or drops a test of that key makes it ambiguous or missing.
+ * own id); else, when the second channel has at most one test under the key, the first report
+ * claims tests the second never saw: a disagreement; else (the second channel itself holds
+ * several, spelled otherwise) the test is ambiguous. A forger that edits one report cannot borrow
+ * another test's status, nor turn a disagreement into no verdict by adding a twin name to it: a
+ * test is matched across the channels only to the one test the other channel has under its key.
  */
 export function compareChannels(first: TestResults, second: TestResults, ids: readonly string[], secondLabel: string): ChannelComparison {
   const byKey = (r: TestResults): Map<string, string[]> => {
@@ -96,14 +98,19 @@ export function compareChannels(first: TestResults, second: TestResults, ids: re
   const keys1 = byKey(first), keys2 = byKey(second);
   const diffs: string[] = [];
   const unsure: string[] = [];
+  const names = (xs: string[]): string => xs.map((x) => JSON.stringify(x)).join(', ') || 'none';
   for (const id of ids) {
     const k = channelKey(id);
     const mine = keys1.get(k) ?? [], theirs = keys2.get(k) ?? [];
     let other: string | undefined;
     if (mine.length <= 1 && theirs.length <= 1 && (mine.length === 0 || mine[0] === id)) other = theirs[0];
     else if (mine.length === theirs.length && mine.every((x) => second.has(x))) other = id;
-    else {
-      unsure.push(`${JSON.stringify(id)} (report: ${mine.map((x) => JSON.stringify(x)).join(', ') || 'none'}; ${secondLabel}: ${theirs.map((x) => JSON.stringify(x)).join(', ') || 'none'})`);
+    else if (theirs.length <= 1) {
+      // Only the first report holds several (or another) tests under the key: it claims tests the second never saw.
+      diffs.push(`${JSON.stringify(id)}: report has ${names(mine)} under one name, ${secondLabel} ${names(theirs)}`);
+      continue;
+    } else {
+      unsure.push(`${JSON.stringify(id)} (report: ${names(mine)}; ${secondLabel}: ${names(theirs)})`);
       continue;
     }
     const a = first.get(id) ?? 'MISSING';
