@@ -99,8 +99,9 @@ export function mutateString(src: string, pool: readonly string[], rng: Rng = cr
   const strict = cookedOf(src, true) !== null;
   const original = cookedOf(src, strict);
   if (original === null) throw new Error(`mutateString: not a string literal: ${src.slice(0, 80)}`);
+  const odds = editOdds(units(src.slice(1, -1)).filter((u) => u.ch).length, lengths);
   for (let k = 0; k < 50; k++) {
-    const { value, ...m } = mutateStringOnce(src, pool, rng, lengths);
+    const { value, ...m } = mutateStringOnce(src, pool, rng, odds);
     if (value !== original && cookedOf(m.code, strict) === value) return m;
   }
   return { code: `${src.slice(0, -1)}a${src.at(-1)!}`, tell: true };
@@ -134,15 +135,17 @@ const unit01 = (rng: Rng): number => rng(2 ** 30) / 2 ** 30;
  * pair of lengths m and m + 1 is as likely an insertion as a deletion.
  */
 export function editOdds(n: number, lengths: readonly number[]): { insert: number; delete: number } {
+  const counts = new Map<number, number>();
+  for (const len of lengths) counts.set(len, (counts.get(len) ?? 0) + 1);
   const f = (m: number): number => {
     if (m < 1) return 0;
-    if (!lengths.length) return 1;
+    if (!counts.size) return 1;
     let sum = 0;
-    for (const len of lengths) {
-      const h = 1 + len / 8;
-      let z = 0;
-      for (let k = 1; k <= len + 40 * h; k++) z += Math.exp(-Math.abs(k - len) / h);
-      sum += Math.exp(-Math.abs(m - len) / h) / z;
+    for (const [len, c] of counts) {
+      const r = Math.exp(-1 / (1 + len / 8));
+      // Σ_{k ≥ 1} r^|k - len|: the kernel's mass over lengths 1, 2, … (closed form).
+      const z = (1 - r ** len) / (1 - r) + r / (1 - r);
+      sum += (c * r ** Math.abs(m - len)) / z;
     }
     return sum;
   };
@@ -152,7 +155,7 @@ export function editOdds(n: number, lengths: readonly number[]): { insert: numbe
 }
 
 /** One draw of {@link mutateString}, with the cooked value it means to give (`value`). */
-function mutateStringOnce(src: string, pool: readonly string[], rng: Rng, lengths: readonly number[]): LiteralMutation & { value: string } {
+function mutateStringOnce(src: string, pool: readonly string[], rng: Rng, odds: { insert: number; delete: number }): LiteralMutation & { value: string } {
   const q = src[0]!;
   const us = units(src.slice(1, -1));
   const places = us.map((u, i) => (u.ch ? i : -1)).filter((i) => i >= 0);
@@ -160,7 +163,6 @@ function mutateStringOnce(src: string, pool: readonly string[], rng: Rng, length
   const join = (xs: Unit[]): LiteralMutation & { value: string } => ({ code: `${q}${xs.map((u) => u.src).join('')}${q}`, value: xs.map((u) => u.ch).join(''), tell: false });
   const unit = (ch: string): Unit => ({ src: encode(ch, q), ch });
   if (!places.length) return { ...join([...us, unit(draw(full, rng)!)]), tell: true };
-  const odds = editOdds(places.length, lengths);
   const x = unit01(rng);
   const op = x < odds.insert ? 0 : x < odds.insert + odds.delete ? 1 : 2;
   if (op === 0) {
