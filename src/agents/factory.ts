@@ -55,8 +55,8 @@ export function planKeys(plan: ContenderPlan): string[] {
 
 /** How the runner meters a model-driven attempt (run budget, model-call pool, ledger). */
 export interface MeterHooks {
-  /** Wraps the bash agent's model client. */
-  wrapClient: (client: ModelClient) => ModelClient;
+  /** Wraps the bash agent's model client, whose calls go to `models` (one, or a step route's two: what a call's bound is priced at). */
+  wrapClient: (client: ModelClient, models: readonly PricedModel[]) => ModelClient;
   /** Refuses an external agent's next call when it returns a message (the run budget). */
   refuse: () => string | null;
   /** Called per metered call of an external agent. */
@@ -109,11 +109,11 @@ export async function attemptAgent(
   if (plan.route) {
     const r = plan.route;
     const arm = (a: RoutePlan['cheap']): RouteArm => ({ client: clientOf(a.model, a.apiKey), id: a.model.spec.id, priceKey: a.model.price ? (a.model.spec.price ?? a.model.spec.id) : null });
-    const model = meter.wrapClient(new RoutedClient(r.spec, { cheap: arm(r.cheap), strong: arm(r.strong) }, at));
+    const model = meter.wrapClient(new RoutedClient(r.spec, { cheap: arm(r.cheap), strong: arm(r.strong) }, at), [r.cheap.model, r.strong.model]);
     // both models share one protocol (checked when models.yaml is read); cache breakpoints when either is a Claude model
     return { agent: createAgent('bash', { toolCalls: spec.tool_calls, cacheControl: cacheOf(r.cheap.model) || cacheOf(r.strong.model), images: takesImages(r.cheap.model) && takesImages(r.strong.model) }), model };
   }
-  const model = meter.wrapClient(clientOf(plan.model, plan.apiKey));
+  const model = meter.wrapClient(clientOf(plan.model, plan.apiKey), [plan.model]);
   const agent = createAgent('bash', { toolCalls: spec.tool_calls, cacheControl: cacheOf(plan.model), images: takesImages(plan.model) });
   return { agent, model };
 }

@@ -104,10 +104,10 @@ export async function runCascadeAttempt(job: Job & { plan: CascadePlan }, env: A
         if ('fault' in made) worked = made;
         else if (plan.mode === 'continue') {
           kept = made;
-          worked = await workIn({ task: shown, built, workspace: made.workspace, envCache: made.envCache, saveTrajectory }, env);
+          worked = await workIn({ task: shown, built, workspace: made.workspace, envCache: made.envCache, saveTrajectory, spentBeforeUsd: i === 0 ? ledger.carried?.budget_usd : undefined }, env);
         } else {
           try {
-            worked = await workIn({ task: shown, built, workspace: made.workspace, envCache: made.envCache, saveTrajectory }, env);
+            worked = await workIn({ task: shown, built, workspace: made.workspace, envCache: made.envCache, saveTrajectory, spentBeforeUsd: i === 0 ? ledger.carried?.budget_usd : undefined }, env);
           } finally {
             await made.workspace.cleanup();
           }
