@@ -19,7 +19,7 @@ import { createWorkspace, runSetup } from '../workspace/index.ts';
 import { extractPatch, WorkspaceOverflowError } from '../workspace/extract-patch.ts';
 import { toAttemptRecord, type HarnessFault } from './attempt-record.ts';
 import { meteredClient, type RunBudget } from './budget.ts';
-import { callBounder } from './call-bound.ts';
+import { callBounder } from '../pricing/call-bound.ts';
 import { callLedger, openAttemptLedger, type AttemptLedger } from './ledger-fold.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import type { RepoCache } from '../workspace/index.ts';
@@ -247,7 +247,7 @@ export function meterHooks(env: AttemptEnv, ledger: AttemptLedger | null): { hoo
     env.onBudgetRefused();
   };
   const billed = ledger ? ledger.billed : async () => {};
-  const billedSync = ledger ? ledger.billedSync : () => {};
+  const billedSync: AttemptLedger['billedSync'] = ledger ? ledger.billedSync : () => {};
   const hooks: MeterHooks = {
     wrapClient: (client, models) => meteredClient(pooledClient(client, env.pools.model), env.budget, onRefused, ledger ? callLedger(ledger, callBounder(models)) : billed),
     refuse: () => {
@@ -255,7 +255,8 @@ export function meterHooks(env: AttemptEnv, ledger: AttemptLedger | null): { hoo
       onRefused();
       return env.budget.describe();
     },
-    onCall: (c) => (billedSync(c), env.budget.add(c.list_usd, promptTokens(c.usage) + c.usage.output, c.cap_usd)),
+    onCall: (c, callId) => (billedSync(c, callId), env.budget.add(c.list_usd, promptTokens(c.usage) + c.usage.output, c.cap_usd)),
+    ...(ledger ? { pending: ledger.pending, unbilled: (id: string) => void ledger.unbilled(id).catch(() => {}) } : {}),
   };
   return { hooks, refused: () => refused };
 }

@@ -6,7 +6,7 @@ import type { CallRecord, ChatMessage, ChatOptions } from '../models/types.ts';
 import { budgetUsd, sumUsd } from '../pricing/cost.ts';
 import { randomUUID } from 'node:crypto';
 import { LEDGER_FORMAT_VERSION, LedgerWriter, ledgerPath, splitLedger, takeInterruptedLines, type LedgerEntry } from '../store/ledger.ts';
-import type { CallBound } from './call-bound.ts';
+import type { CallBound } from '../pricing/call-bound.ts';
 import type { AttemptRecord, InterruptedCalls } from '../store/records.ts';
 import type { CallLedger, RunBudget } from './budget.ts';
 
@@ -21,7 +21,7 @@ export interface AttemptLedger {
   /** Records one billed call durably (write + fsync, off the event loop) — await it before the reply is used; `callId` settles its pending line. */
   billed(call: CallRecord, callId?: string): Promise<void>;
   /** The same, blocking the event loop: for a caller that cannot wait (the metering proxy's `onCall`). */
-  billedSync(call: CallRecord): void;
+  billedSync(call: CallRecord, callId?: string): void;
   /** Billed calls of earlier, interrupted tries of this attempt (`--resume`); null when none. */
   carried: InterruptedCalls | null;
   close(): void;
@@ -69,7 +69,7 @@ export async function openAttemptLedger(
     },
     unbilled: (callId) => writer.write({ format_version: LEDGER_FORMAT_VERSION, kind: 'unbilled', call_id: callId, ...id, at: new Date().toISOString() }),
     billed: (call, callId) => writer.write(entry(call, callId)),
-    billedSync: (call) => writer.append(entry(call)),
+    billedSync: (call, callId) => writer.append(entry(call, callId)),
     close: () => writer.close(),
   };
 }

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_OUTPUT_TOKENS } from '../../src/runner/call-bound.ts';
+import { DEFAULT_OUTPUT_TOKENS } from '../../src/pricing/call-bound.ts';
 import { AttemptRecord } from '../../src/store/records.ts';
 import { BIN, ROOT, runCli } from '../helpers/cli.ts';
 import { startFakeOpenAI, toolCall, type FakeOpenAI } from '../helpers/fake-openai.ts';

@@ -3,7 +3,7 @@ import { ModelSpec } from '../../../src/config/models.ts';
 import type { PricedModel } from '../../../src/config/catalog.ts';
 import { DEFAULT_MAX_TOKENS } from '../../../src/models/anthropic.ts';
 import type { ChatMessage } from '../../../src/models/types.ts';
-import { ANTHROPIC_DEFAULT_MAX_TOKENS, DEFAULT_OUTPUT_TOKENS, callBounder } from '../../../src/runner/call-bound.ts';
+import { ANTHROPIC_DEFAULT_MAX_TOKENS, DEFAULT_OUTPUT_TOKENS, callBounder } from '../../../src/pricing/call-bound.ts';
 
 const spec = (over: Record<string, unknown> = {}) =>
   ModelSpec.parse({ id: 'm', provider: 'fake', api: 'openai', base_url: 'http://127.0.0.1:9/v1', api_key_env: 'K', model: 'fake/m', vendor: 'F', region: 'US', ...over });

@@ -2,8 +2,8 @@
 // most its request can cost, so a call in flight at a kill -9 is counted on `--resume`. Pure.
 import type { PricedModel } from '../config/catalog.ts';
 import type { ChatMessage, ChatOptions } from '../models/types.ts';
-import { callCostUsd } from '../pricing/cost.ts';
-import { unknownUsageBound } from '../pricing/usage-bound.ts';
+import { callCostUsd } from './cost.ts';
+import { unknownUsageBound } from './usage-bound.ts';
 
 /** Output tokens counted for a request that sets no output limit (no `max_tokens` …): an estimate, not a bound. */
 export const DEFAULT_OUTPUT_TOKENS = 32_000;
@@ -34,17 +34,25 @@ export function callBounder(models: readonly PricedModel[]): (messages: ChatMess
     for (const m of models) {
       const params = { ...(m.spec.api === 'anthropic' ? { max_tokens: ANTHROPIC_DEFAULT_MAX_TOKENS } : {}), ...m.spec.params, model: m.spec.model };
       // the messages and tools are spliced in as text: they are serialised once per call, not per model
-      const request = `${JSON.stringify(params).slice(0, -1)},"messages":${text}${tools ? `,"tools":${tools}` : ''}}`;
-      const b = unknownUsageBound(request, 0);
-      const limited = b.usage.output > 0;
-      const usage = limited ? b.usage : { ...b.usage, output: DEFAULT_OUTPUT_TOKENS };
-      const own = m.served ? null : m.price;
-      const row = own ?? m.ceiling ?? null;
-      const usd = callCostUsd(usage, row);
-      if (usd !== null && (best.usd === null || usd > best.usd)) {
-        best = { usd, price_key: own ? (m.spec.price ?? m.spec.id) : 'ceiling', bounded: b.bounded && limited && own !== null };
-      }
+      const b = requestBound(`${JSON.stringify(params).slice(0, -1)},"messages":${text}${tools ? `,"tools":${tools}` : ''}}`, m);
+      if (b.usd !== null && (best.usd === null || b.usd > best.usd)) best = b;
     }
     return best;
   };
+}
+
+/**
+ * The bound of one request as sent (`request`, its JSON text) to model `m`: `unknownUsageBound` with
+ * no reply received, output at {@link DEFAULT_OUTPUT_TOKENS} when the request sets no limit, at the
+ * model's row, or the ceiling for a router entry or an unpriced model (see `callBounder`). The
+ * metering proxy's pending lines use it on the body it forwards.
+ */
+export function requestBound(request: string, m: Pick<PricedModel, 'spec' | 'price' | 'served' | 'ceiling'>): CallBound {
+  const b = unknownUsageBound(request, 0);
+  const limited = b.usage.output > 0;
+  const usage = limited ? b.usage : { ...b.usage, output: DEFAULT_OUTPUT_TOKENS };
+  const own = m.served ? null : m.price;
+  const usd = callCostUsd(usage, own ?? m.ceiling ?? null);
+  if (usd === null) return { usd: null, price_key: null, bounded: false };
+  return { usd, price_key: own ? (m.spec.price ?? m.spec.id) : 'ceiling', bounded: b.bounded && limited && own !== null };
 }
