@@ -2,8 +2,10 @@
 // most its request can cost, so a call in flight at a kill -9 is counted on `--resume`. Pure.
 import type { PricedModel } from '../config/catalog.ts';
 import type { ChatMessage, ChatOptions } from '../models/types.ts';
+import { zeroUsage, type TokenUsage } from '../core/usage.ts';
 import { callCostUsd } from './cost.ts';
-import { unknownUsageBound } from './usage-bound.ts';
+import { requestMedia } from './request-media.ts';
+import { IMAGE_TOKENS, outputBound, unknownUsageBound } from './usage-bound.ts';
 
 /** Output tokens counted for a request that sets no output limit (no `max_tokens` …): an estimate, not a bound. */
 export const DEFAULT_OUTPUT_TOKENS = 32_000;
@@ -19,26 +21,36 @@ export interface CallBound {
 
 /**
  * The bounder of calls to `models` (one model, or a step route's two: the dearer bound counts).
- * A call's request is rebuilt as the client sends it (`model`, `messages`, `tools`, the entry's
- * `params`, and the Anthropic default `max_tokens`) and bounded as a reply without usage is
- * (`unknownUsageBound`: every request byte one prompt token, output at its `max_tokens` × `n`),
- * output at {@link DEFAULT_OUTPUT_TOKENS} when it sets no limit; priced at the model's row, or the
- * sheet's ceiling for a router entry (it may serve any model) or an unpriced model. One try: billed
- * retries of a call (cut streams) are not in its bound.
+ * A call is bounded as a reply without usage is (`unknownUsageBound`), from the request the client
+ * sends (`model`, `messages`, `tools`, the entry's `params`, the Anthropic default `max_tokens`)
+ * without building or parsing it: every byte of its JSON one prompt token plus `IMAGE_TOKENS` per
+ * image part, output at its `max_tokens` × `n` (`outputBound`), or {@link DEFAULT_OUTPUT_TOKENS} when
+ * it sets none; priced at the model's row, or the sheet's ceiling for a router entry (it may serve
+ * any model) or an unpriced model. One try: billed retries of a call (cut streams) are not in it.
  */
 export function callBounder(models: readonly PricedModel[]): (messages: ChatMessage[], opts?: ChatOptions) => CallBound {
   return (messages, opts) => {
-    const text = JSON.stringify(messages);
-    const tools = opts?.tools ? JSON.stringify(opts.tools) : '';
+    const media = requestMedia({ messages });
+    const bytes = Buffer.byteLength(JSON.stringify(messages)) + (opts?.tools ? Buffer.byteLength(JSON.stringify(opts.tools)) : 0) + media.images * IMAGE_TOKENS;
     let best: CallBound = { usd: null, price_key: null, bounded: false };
     for (const m of models) {
       const params = { ...(m.spec.api === 'anthropic' ? { max_tokens: ANTHROPIC_DEFAULT_MAX_TOKENS } : {}), ...m.spec.params, model: m.spec.model };
-      // the messages and tools are spliced in as text: they are serialised once per call, not per model
-      const b = requestBound(`${JSON.stringify(params).slice(0, -1)},"messages":${text}${tools ? `,"tools":${tools}` : ''}}`, m);
+      const limit = outputBound(params);
+      // `{…,"messages":…,"tools":…}`: the params' bytes plus the keys' 24
+      const usage = { ...zeroUsage(), input_uncached: bytes + Buffer.byteLength(JSON.stringify(params)) + 24, output: limit ?? DEFAULT_OUTPUT_TOKENS };
+      const b = priced(usage, limit !== null && media.documents === 0 && media.remote.length === 0, m);
       if (b.usd !== null && (best.usd === null || b.usd > best.usd)) best = b;
     }
     return best;
   };
+}
+
+/** `usage` priced at `m`'s own row, else the ceiling (a router entry, an unpriced model: then no bound). */
+function priced(usage: TokenUsage, bounded: boolean, m: Pick<PricedModel, 'spec' | 'price' | 'served' | 'ceiling'>): CallBound {
+  const own = m.served ? null : m.price;
+  const usd = callCostUsd(usage, own ?? m.ceiling ?? null);
+  if (usd === null) return { usd: null, price_key: null, bounded: false };
+  return { usd, price_key: own ? (m.spec.price ?? m.spec.id) : 'ceiling', bounded: bounded && own !== null };
 }
 
 /**
@@ -50,9 +62,5 @@ export function callBounder(models: readonly PricedModel[]): (messages: ChatMess
 export function requestBound(request: string, m: Pick<PricedModel, 'spec' | 'price' | 'served' | 'ceiling'>): CallBound {
   const b = unknownUsageBound(request, 0);
   const limited = b.usage.output > 0;
-  const usage = limited ? b.usage : { ...b.usage, output: DEFAULT_OUTPUT_TOKENS };
-  const own = m.served ? null : m.price;
-  const usd = callCostUsd(usage, own ?? m.ceiling ?? null);
-  if (usd === null) return { usd: null, price_key: null, bounded: false };
-  return { usd, price_key: own ? (m.spec.price ?? m.spec.id) : 'ceiling', bounded: b.bounded && limited && own !== null };
+  return priced(limited ? b.usage : { ...b.usage, output: DEFAULT_OUTPUT_TOKENS }, b.bounded && limited, m);
 }
