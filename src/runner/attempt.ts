@@ -20,7 +20,7 @@ import { extractPatch, WorkspaceOverflowError } from '../workspace/extract-patch
 import { toAttemptRecord, type HarnessFault } from './attempt-record.ts';
 import { meteredClient, type RunBudget } from './budget.ts';
 import { callBounder } from '../pricing/call-bound.ts';
-import { callLedger, openAttemptLedger, type AttemptLedger } from './ledger-fold.ts';
+import { callLedger, carriedCapUsd, openAttemptLedger, type AttemptLedger } from './ledger-fold.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import type { RepoCache } from '../workspace/index.ts';
 import type { EnvCache } from '../workspace/env-cache.ts';
@@ -76,7 +76,7 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
   const attemptDir = await mkdtemp(path.join(env.workRoot, `${contender.id}-${task.instance_id}-${attempt}-`));
   let removal: Promise<Error | null> | undefined;
   try {
-    const worked = await workAttempt(job, env, built, attemptDir, ledger?.carried?.budget_usd);
+    const worked = await workAttempt(job, env, built, attemptDir, carriedCapUsd(ledger?.carried ?? null));
     const removed = (removal = worked.removed);
     const graded = await gradeWithReruns({
       task,
@@ -204,7 +204,7 @@ export interface WorkIn {
   workspace: Workspace;
   envCache: EnvCacheStatus | null;
   saveTrajectory: TrajectorySink | undefined;
-  /** USD the budget counted for this attempt key's interrupted tries (`carried.budget_usd`, `--resume`): taken off `--attempt-usd`, which bounds the key's total. */
+  /** USD of this attempt key's interrupted tries' billed calls (`carriedCapUsd`, `--resume`): taken off `--attempt-usd`, which bounds the key's total. */
   spentBeforeUsd?: number | undefined;
 }
 

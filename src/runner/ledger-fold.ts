@@ -74,6 +74,14 @@ export async function openAttemptLedger(
   };
 }
 
+/**
+ * USD of the interrupted tries' billed calls as the caps count them (list price, else ceiling), the
+ * unsettled ones left out: what a re-run try's `--attempt-usd` starts from (0 when none). An
+ * unsettled call's bound is an upper estimate: counting it would end the re-run on a guess and
+ * grade the model for the harness's crash; the in-flight call is the one call a cap may be passed by.
+ */
+export const carriedCapUsd = (carried: InterruptedCalls | null): number => (carried ? (carried.budget_usd ?? carried.list_usd ?? 0) - (carried.unsettled_usd ?? 0) : 0);
+
 /** The metered client's ledger hooks (`CallLedger`) of `ledger`, each call bounded by `bound`. */
 export function callLedger(ledger: AttemptLedger, bound: (messages: ChatMessage[], opts?: ChatOptions) => CallBound): CallLedger {
   return { pending: (messages, opts) => ledger.pending(bound(messages, opts)), billed: (call, id) => ledger.billed(call, id), unbilled: (id) => ledger.unbilled(id) };

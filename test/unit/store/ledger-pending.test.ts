@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { zeroUsage } from '../../../src/core/usage.ts';
 import { ModelCallError, type ChatReply, type ModelClient } from '../../../src/models/types.ts';
 import { RunBudget, meteredClient } from '../../../src/runner/budget.ts';
-import { callLedger, foldInterrupted, openAttemptLedger } from '../../../src/runner/ledger-fold.ts';
+import { callLedger, carriedCapUsd, foldInterrupted, openAttemptLedger } from '../../../src/runner/ledger-fold.ts';
 import { LedgerWriter, ledgerDir, ledgerPath, readLedger, readLedgerLines, splitLedger } from '../../../src/store/ledger.ts';
 import { makeAttempt } from '../analysis/fixtures.ts';
 
@@ -89,6 +89,9 @@ describe('ledger pending lines', () => {
     expect(rec.list_usd).toBeCloseTo(0.51, 12);
     expect(rec.budget_usd).toBeCloseTo(0.76, 12);
     expect(rec.calls).toBe(2);
+    // the re-run try's --attempt-usd starts from the billed calls only (the unsettled bound is an estimate)
+    expect(carriedCapUsd(l.carried)).toBeCloseTo(0.01, 12);
+    expect(carriedCapUsd(null)).toBe(0);
     // the interrupted ledger is set aside whole (pending lines included)
     expect(readFileSync(path.join(ledgerDir(dir), 'k1.interrupted-1.jsonl'), 'utf8').trim().split('\n')).toHaveLength(5);
   });
