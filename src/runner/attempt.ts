@@ -249,7 +249,8 @@ export function meterHooks(env: AttemptEnv, ledger: AttemptLedger | null): { hoo
   const billed = ledger ? ledger.billed : async () => {};
   const billedSync: AttemptLedger['billedSync'] = ledger ? ledger.billedSync : () => {};
   const hooks: MeterHooks = {
-    wrapClient: (client, models) => meteredClient(pooledClient(client, env.pools.model), env.budget, onRefused, ledger ? callLedger(ledger, callBounder(models)) : billed),
+    // the pool slot first: a call's pending ledger line is written when it is about to be sent, not while it queues
+    wrapClient: (client, models) => pooledClient(meteredClient(client, env.budget, onRefused, ledger ? callLedger(ledger, callBounder(models)) : billed), env.pools.model),
     refuse: () => {
       if (!env.budget.exhausted) return null;
       onRefused();
