@@ -172,7 +172,8 @@ export interface CallLedger {
  * never loses a paid call (issue 14.9). A rejected `onBilled` is thrown instead of the reply.
  * Given a `CallLedger` instead, each call also has a pending line on disk before it is sent (a call
  * in flight at a kill is counted at its bound on `--resume`), settled by its billed or unbilled line;
- * a rejected `pending` is thrown and nothing is sent. An aborted call (`opts.signal`) stays pending.
+ * a rejected `pending` is thrown and nothing is sent. Only a `ModelCallError` without a billed call
+ * settles it as unbilled: an aborted call (`opts.signal`) or any other error stays pending.
  */
 export function meteredClient(inner: ModelClient, budget: RunBudget, onRefused: () => void, onBilled?: ((call: CallRecord) => void | Promise<void>) | CallLedger): ModelClient {
   const ledger = typeof onBilled === 'object' ? onBilled : null;
@@ -197,8 +198,8 @@ export function meteredClient(inner: ModelClient, budget: RunBudget, onRefused: 
         if (e instanceof ModelCallError && e.call && billed === null) {
           billed = e.call;
           await record(billed);
-        } else if (billed === null && callId !== null && !opts?.signal?.aborted) {
-          // not billed by the client's account; an aborted call (Ctrl-C, the attempt's time limit) stays pending: its cost is unknown
+        } else if (e instanceof ModelCallError && billed === null && callId !== null && !opts?.signal?.aborted) {
+          // not billed by the client's account; an aborted call (Ctrl-C, the attempt's time limit) or an unexpected error stays pending: its cost is unknown
           await ledger!.unbilled(callId).catch(() => {});
         }
         throw e;

@@ -55,7 +55,7 @@ describe('ledger pending lines', () => {
     expect(splitLedger(lines).unsettled).toEqual([]);
   });
 
-  it('a failure without a bill settles the pending line as unbilled; an aborted call stays pending', async () => {
+  it('a provider failure without a bill settles the pending line as unbilled; an aborted call or another error stays pending', async () => {
     const budget = new RunBudget(null);
     const l = await openAttemptLedger(dir, ids, false, budget);
     const failing: ModelClient = { id: 'm', chat: async () => { throw new ModelCallError('HTTP 500', 'server', 500); } };
@@ -63,11 +63,13 @@ describe('ledger pending lines', () => {
     const ctl = new AbortController();
     const aborting: ModelClient = { id: 'm', chat: async () => { ctl.abort(new Error('interrupted')); throw new Error('interrupted'); } };
     await expect(meteredClient(aborting, budget, () => {}, callLedger(l, () => bound)).chat([], { signal: ctl.signal })).rejects.toThrow('interrupted');
+    const buggy: ModelClient = { id: 'm', chat: async () => { throw new TypeError('a bug after the reply arrived'); } };
+    await expect(meteredClient(buggy, budget, () => {}, callLedger(l, () => bound)).chat([])).rejects.toThrow(TypeError);
     l.close();
     await new Promise((r) => setTimeout(r, 50));
     const lines = await readLedgerLines(ledgerPath(dir, 'k1'));
-    expect(lines.map((x) => x.kind)).toEqual(['pending', 'unbilled', 'pending']);
-    expect(splitLedger(lines).unsettled.map((p) => p.call_id)).toEqual([lines[2]!.call_id]);
+    expect(lines.map((x) => x.kind)).toEqual(['pending', 'unbilled', 'pending', 'pending']);
+    expect(splitLedger(lines).unsettled.map((p) => p.call_id)).toEqual([lines[2]!.call_id, lines[3]!.call_id]);
   });
 
   it('on --resume a pending line never settled counts at its bound in the budget and budget_usd, not in list_usd', async () => {
