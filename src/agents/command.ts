@@ -172,6 +172,7 @@ export class CommandAgent implements Agent {
         ...(this.#o.requestTimeoutMs ? { upstreamTimeoutMs: this.#o.requestTimeoutMs } : {}),
         ...(up.refuse ? { refuse: up.refuse } : {}),
         ...(up.onCall ? { onCall: up.onCall } : {}),
+        ...(up.pending ? { pending: up.pending, ...(up.unbilled ? { unbilled: up.unbilled } : {}) } : {}),
         ...(ctx.proxyDir ? { socketPath: path.join(ctx.proxyDir, 'proxy.sock') } : {}),
       });
       const values: Record<(typeof COMMAND_PLACEHOLDERS)[number], string> = {

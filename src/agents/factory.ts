@@ -2,6 +2,7 @@
 // predictions replayer, the built-in `bash` agent with its model client, or an external agent CLI
 // (`command`) with its model route for the metering proxy.
 import type { PricedModel } from '../config/catalog.ts';
+import { requestBound, type CallBound } from '../pricing/call-bound.ts';
 import type { AgentSpec } from '../config/agents.ts';
 import type { CallRecord } from '../core/calls.ts';
 import type { ModelClient } from '../models/types.ts';
@@ -55,12 +56,16 @@ export function planKeys(plan: ContenderPlan): string[] {
 
 /** How the runner meters a model-driven attempt (run budget, model-call pool, ledger). */
 export interface MeterHooks {
-  /** Wraps the bash agent's model client. */
-  wrapClient: (client: ModelClient) => ModelClient;
+  /** Wraps the bash agent's model client, whose calls go to `models` (one, or a step route's two: what a call's bound is priced at). */
+  wrapClient: (client: ModelClient, models: readonly PricedModel[]) => ModelClient;
   /** Refuses an external agent's next call when it returns a message (the run budget). */
   refuse: () => string | null;
-  /** Called per metered call of an external agent. */
-  onCall: (call: CallRecord) => void;
+  /** Called per metered call of an external agent, with the id `pending` gave it. */
+  onCall: (call: CallRecord, callId?: string) => void;
+  /** Writes the pending ledger line of an external agent's call to `model` before it is forwarded, bounded by its body (src/pricing/call-bound.ts); returns its id. Absent: no ledger. */
+  pending?: (bound: CallBound) => Promise<string>;
+  /** Settles a pending call that never reached the provider. */
+  unbilled?: (callId: string) => void;
 }
 
 /** The agent and, for model-driven agents, what its `AttemptContext` needs: the client (bash) or the upstream route (command). */
@@ -97,6 +102,8 @@ export async function attemptAgent(
       ceiling: plan.model.ceiling ?? null,
       refuse: meter.refuse,
       onCall: meter.onCall,
+      ...(meter.pending ? { pending: (body: Buffer) => meter.pending!(requestBound(body.toString('utf8'), plan.model)) } : {}),
+      ...(meter.unbilled ? { unbilled: meter.unbilled } : {}),
     };
     const caps = { requestTimeoutMs: limits.model_request_timeout_ms, outputKeepBytes: limits.agent_output_bytes };
     return { agent: createAgent('command', { id, command, env, vars, network, ...caps, ...(timeout_s ? { timeoutMs: timeout_s * 1000 } : {}) }), upstream };
@@ -109,11 +116,11 @@ export async function attemptAgent(
   if (plan.route) {
     const r = plan.route;
     const arm = (a: RoutePlan['cheap']): RouteArm => ({ client: clientOf(a.model, a.apiKey), id: a.model.spec.id, priceKey: a.model.price ? (a.model.spec.price ?? a.model.spec.id) : null });
-    const model = meter.wrapClient(new RoutedClient(r.spec, { cheap: arm(r.cheap), strong: arm(r.strong) }, at));
+    const model = meter.wrapClient(new RoutedClient(r.spec, { cheap: arm(r.cheap), strong: arm(r.strong) }, at), [r.cheap.model, r.strong.model]);
     // both models share one protocol (checked when models.yaml is read); cache breakpoints when either is a Claude model
     return { agent: createAgent('bash', { toolCalls: spec.tool_calls, cacheControl: cacheOf(r.cheap.model) || cacheOf(r.strong.model), images: takesImages(r.cheap.model) && takesImages(r.strong.model) }), model };
   }
-  const model = meter.wrapClient(clientOf(plan.model, plan.apiKey));
+  const model = meter.wrapClient(clientOf(plan.model, plan.apiKey), [plan.model]);
   const agent = createAgent('bash', { toolCalls: spec.tool_calls, cacheControl: cacheOf(plan.model), images: takesImages(plan.model) });
   return { agent, model };
 }

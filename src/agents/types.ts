@@ -78,8 +78,12 @@ export interface AgentUpstream {
   ceiling?: PriceRow | null;
   /** Refuses a call when it returns a message (the run budget). */
   refuse?: () => string | null;
-  /** Called per metered call (to count it in the run budget). */
-  onCall?: (call: CallRecord) => void;
+  /** Called per metered call (to count it in the run budget), with the id `pending` gave it. */
+  onCall?: (call: CallRecord, callId?: string) => void;
+  /** Writes a billed request's pending ledger line before it is forwarded (src/proxy/types.ts `pending`). */
+  pending?: (request: Buffer) => Promise<string>;
+  /** Settles a pending call that never reached the provider. */
+  unbilled?: (callId: string) => void;
 }
 
 export type { TrajectoryStep };

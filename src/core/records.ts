@@ -132,6 +132,14 @@ export const InterruptedCalls = z.object({
   billed_usd: z.number().nullable(),
   /** USD the run budget counted for these calls (`budget_usd` of the record); absent in records before it. */
   budget_usd: z.number().nonnegative().optional(),
+  /**
+   * Calls in flight at the kill (a pending ledger line never settled): the provider may have billed
+   * them, but their tokens and cost are unknown, so they are not in `calls`, `usage`, `list_usd` or
+   * `billed_usd`; `budget_usd` counts each at its bound (`unsettled_usd`). Absent when none.
+   */
+  unsettled_calls: z.number().int().positive().optional(),
+  /** USD of those calls' bounds (counted in `budget_usd`). */
+  unsettled_usd: z.number().nonnegative().optional(),
 });
 export type InterruptedCalls = z.infer<typeof InterruptedCalls>;
 

@@ -18,7 +18,7 @@ const positive = (v: unknown): v is number => typeof v === 'number' && Number.is
  * limit" and ignored), times the largest of `n` / `best_of` (the provider bills every choice it
  * generates). A limit or choice count that is present but not a positive number gives null.
  */
-function outputBound(body: Readonly<Record<string, unknown>>): number | null {
+export function outputBound(body: Readonly<Record<string, unknown>>): number | null {
   const limits = OUTPUT_LIMITS.map((k) => body[k]).filter((v) => v !== undefined && v !== null);
   if (limits.length === 0 || !limits.every(positive)) return null;
   const choices = CHOICES.map((k) => body[k]).filter((v) => v !== undefined && v !== null);

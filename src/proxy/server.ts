@@ -46,9 +46,9 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
   const spentUsd = () => calls.reduce((s, c) => s + (cappedUsd(c) ?? 0), 0);
   const unknownCostCalls = () => calls.filter(unboundedCost).length;
 
-  const record = (call: ProxyCall) => {
+  const record = (call: ProxyCall, callId: string | undefined) => {
     calls.push(call);
-    opts.onCall?.(call);
+    opts.onCall?.(call, callId);
   };
 
   const authorised = (req: http.IncomingMessage): boolean => {
@@ -145,6 +145,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
       if (up.dialect === 'anthropic') headers['x-api-key'] = up.apiKey;
       else headers.authorization = `Bearer ${up.apiKey}`;
 
+      const callId = billed && opts.pending ? await opts.pending(body) : undefined; // on disk before the request leaves
       const abort = new AbortController();
       const timer = setTimeout(() => abort.abort(new Error(`upstream timeout after ${timeoutMs} ms`)), timeoutMs);
       res.on('close', () => {
@@ -164,7 +165,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
           stream,
           requested_model: requestedModel,
           offered_tools: offeredTools,
-        });
+        }, callId);
       }
       try {
         upstream = await fetch(target, {
@@ -177,7 +178,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
       } catch (e) {
         clearTimeout(timer);
         // Not aborted: the connection itself failed, so nothing reached the provider to bill.
-        if (!abort.signal.aborted) unbilled = null;
+        if (!abort.signal.aborted) (unbilled = null), callId && opts.unbilled?.(callId);
         throw new HttpFailure(502, `fixbench proxy: upstream ${target.origin} unreachable: ${scrub((e as Error).message)}`, 'upstream');
       }
       try {
@@ -205,7 +206,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
             stream,
             requested_model: requestedModel,
             offered_tools: offeredTools,
-          });
+          }, callId);
         };
         const upBody = upstream.body && countingBody(upstream.body, got);
         if (isSse && upBody) {

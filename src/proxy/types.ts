@@ -31,8 +31,16 @@ export interface MeteringProxyOptions {
    * (HTTP 402), null lets it through.
    */
   refuse?: () => string | null;
-  /** Called with each recorded call (e.g. to count it against the run budget). */
-  onCall?: (call: ProxyCall) => void;
+  /** Called with each recorded call (e.g. to count it against the run budget), and the id `pending` gave it. */
+  onCall?: (call: ProxyCall, callId?: string) => void;
+  /**
+   * Before each billed request is forwarded (after the cap checks): writes its pending ledger line
+   * from the body as sent (the request waits for it) and returns its call id; `onCall` or `unbilled`
+   * settles it. A rejection fails the request (HTTP 500) and nothing is sent.
+   */
+  pending?: (request: Buffer) => Promise<string>;
+  /** Settles a pending call whose connection failed before anything reached the provider. */
+  unbilled?: (callId: string) => void;
   /** Rewrite each request's `model` to `upstream.model` (default true): every call is priced as the configured model. */
   rewriteModel?: boolean;
   /** Largest request body accepted, bytes (default 32 MiB; larger gets 413). */

@@ -19,7 +19,8 @@ import { createWorkspace, runSetup } from '../workspace/index.ts';
 import { extractPatch, WorkspaceOverflowError } from '../workspace/extract-patch.ts';
 import { toAttemptRecord, type HarnessFault } from './attempt-record.ts';
 import { meteredClient, type RunBudget } from './budget.ts';
-import { openAttemptLedger, type AttemptLedger } from './ledger-fold.ts';
+import { callBounder } from '../pricing/call-bound.ts';
+import { callLedger, carriedCapUsd, openAttemptLedger, type AttemptLedger } from './ledger-fold.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import type { RepoCache } from '../workspace/index.ts';
 import type { EnvCache } from '../workspace/env-cache.ts';
@@ -75,7 +76,7 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
   const attemptDir = await mkdtemp(path.join(env.workRoot, `${contender.id}-${task.instance_id}-${attempt}-`));
   let removal: Promise<Error | null> | undefined;
   try {
-    const worked = await workAttempt(job, env, built, attemptDir);
+    const worked = await workAttempt(job, env, built, attemptDir, carriedCapUsd(ledger?.carried ?? null));
     const removed = (removal = worked.removed);
     const graded = await gradeWithReruns({
       task,
@@ -144,13 +145,13 @@ export interface Worked {
  * removing the workspace: `removed` settles when it is gone (with the removal's error, if any).
  * A fault of the harness (checkout, setup, sandbox, extraction) is returned, never thrown.
  */
-async function workAttempt(job: Job, env: AttemptEnv, built: AttemptAgent, attemptDir: string): Promise<Worked & { removed: Promise<Error | null> }> {
+async function workAttempt(job: Job, env: AttemptEnv, built: AttemptAgent, attemptDir: string, spentBeforeUsd?: number): Promise<Worked & { removed: Promise<Error | null> }> {
   const made = await prepareWorkspace(job.task, job.plan.kind === 'model', env, attemptDir);
   if ('fault' in made) return { ...made, removed: Promise.resolve(null) };
   let removed: Promise<Error | null> | undefined;
   try {
     const saveTrajectory = job.plan.kind === 'model' ? env.writer.trajectorySink({ contender: job.contender.id, instance_id: job.task.instance_id, attempt: job.attempt }) : undefined;
-    const worked = await workIn({ task: job.task, built, workspace: made.workspace, envCache: made.envCache, saveTrajectory }, env);
+    const worked = await workIn({ task: job.task, built, workspace: made.workspace, envCache: made.envCache, saveTrajectory, spentBeforeUsd }, env);
     // Removed while the grading checks out and patches its own workspace; awaited before its tests.
     removed = made.workspace.cleanup().then(() => null, (e: unknown) => (e instanceof Error ? e : new Error(String(e))));
     return { ...worked, removed };
@@ -203,6 +204,8 @@ export interface WorkIn {
   workspace: Workspace;
   envCache: EnvCacheStatus | null;
   saveTrajectory: TrajectorySink | undefined;
+  /** USD of this attempt key's interrupted tries' billed calls (`carriedCapUsd`, `--resume`): taken off `--attempt-usd`, which bounds the key's total. */
+  spentBeforeUsd?: number | undefined;
 }
 
 /**
@@ -215,6 +218,7 @@ export async function workIn(w: WorkIn, env: AttemptEnv): Promise<Worked> {
   let result: AttemptResult;
   try {
     const limits: AgentLimits = { ...opts.limits };
+    if (limits.costUsd !== null && w.spentBeforeUsd) limits.costUsd = Math.max(0, limits.costUsd - w.spentBeforeUsd);
     // A private HOME / TMPDIR / proxy-socket folder for this attempt only; setup and grading never see it.
     result = await withAttemptIsolation(opts.sandbox, (own) =>
       built.agent.attempt({
@@ -243,15 +247,17 @@ export function meterHooks(env: AttemptEnv, ledger: AttemptLedger | null): { hoo
     env.onBudgetRefused();
   };
   const billed = ledger ? ledger.billed : async () => {};
-  const billedSync = ledger ? ledger.billedSync : () => {};
+  const billedSync: AttemptLedger['billedSync'] = ledger ? ledger.billedSync : () => {};
   const hooks: MeterHooks = {
-    wrapClient: (client) => meteredClient(pooledClient(client, env.pools.model), env.budget, onRefused, billed),
+    // the pool slot first: a call's pending ledger line is written when it is about to be sent, not while it queues
+    wrapClient: (client, models) => pooledClient(meteredClient(client, env.budget, onRefused, ledger ? callLedger(ledger, callBounder(models)) : billed), env.pools.model),
     refuse: () => {
       if (!env.budget.exhausted) return null;
       onRefused();
       return env.budget.describe();
     },
-    onCall: (c) => (billedSync(c), env.budget.add(c.list_usd, promptTokens(c.usage) + c.usage.output, c.cap_usd)),
+    onCall: (c, callId) => (billedSync(c, callId), env.budget.add(c.list_usd, promptTokens(c.usage) + c.usage.output, c.cap_usd)),
+    ...(ledger ? { pending: ledger.pending, unbilled: (id: string) => void ledger.unbilled(id).catch(() => {}) } : {}),
   };
   return { hooks, refused: () => refused };
 }

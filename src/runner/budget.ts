@@ -152,6 +152,17 @@ export class RunBudget {
 }
 
 /**
+ * The ledger side of a metered call (src/runner/ledger-fold.ts `AttemptLedger`): `pending` writes and
+ * fsyncs the call's pending line with its bound before the request is sent (the call waits for it,
+ * nothing longer) and returns its id; `billed` or `unbilled` settles it.
+ */
+export interface CallLedger {
+  pending(messages: ChatMessage[], opts?: ChatOptions): Promise<string>;
+  billed(call: CallRecord, callId: string): Promise<void>;
+  unbilled(callId: string): Promise<void>;
+}
+
+/**
  * Wraps a client so every billed call — successes, billed failures (an unusable reply, a cut stream),
  * and the billed retries merged into them — is counted against the run budget, and no call starts
  * once a cap is reached (see RunBudget for the overshoot guarantee).
@@ -159,8 +170,14 @@ export class RunBudget {
  * billed call before its reply (or billed error) is handed on, and a promise it returns is awaited
  * first: the attempt's ledger writes and fsyncs it there (off the event loop), so a killed process
  * never loses a paid call (issue 14.9). A rejected `onBilled` is thrown instead of the reply.
+ * Given a `CallLedger` instead, each call also has a pending line on disk before it is sent (a call
+ * in flight at a kill is counted at its bound on `--resume`), settled by its billed or unbilled line;
+ * a rejected `pending` is thrown and nothing is sent. Only a `ModelCallError` without a billed call
+ * settles it as unbilled: an aborted call (`opts.signal`) or any other error stays pending.
  */
-export function meteredClient(inner: ModelClient, budget: RunBudget, onRefused: () => void, onBilled?: (call: CallRecord) => void | Promise<void>): ModelClient {
+export function meteredClient(inner: ModelClient, budget: RunBudget, onRefused: () => void, onBilled?: ((call: CallRecord) => void | Promise<void>) | CallLedger): ModelClient {
+  const ledger = typeof onBilled === 'object' ? onBilled : null;
+  const bill = typeof onBilled === 'function' ? onBilled : undefined;
   return {
     id: inner.id,
     async chat(messages: ChatMessage[], opts?: ChatOptions): Promise<ChatReply> {
@@ -169,15 +186,21 @@ export function meteredClient(inner: ModelClient, budget: RunBudget, onRefused: 
         throw new ModelCallError(`${budget.describe()}; no further model calls`, 'budget', null);
       }
       let billed: CallRecord | null = null;
+      let callId: string | null = null;
+      const record = (call: CallRecord) => (ledger ? ledger.billed(call, callId!) : bill?.(call));
       try {
+        if (ledger) callId = await ledger.pending(messages, opts);
         const reply = await inner.chat(messages, opts);
         billed = reply.call;
-        await onBilled?.(billed);
+        await record(billed);
         return reply;
       } catch (e) {
         if (e instanceof ModelCallError && e.call && billed === null) {
           billed = e.call;
-          await onBilled?.(billed);
+          await record(billed);
+        } else if (e instanceof ModelCallError && billed === null && callId !== null && !opts?.signal?.aborted) {
+          // not billed by the client's account; an aborted call (Ctrl-C, the attempt's time limit) or an unexpected error stays pending: its cost is unknown
+          await ledger!.unbilled(callId).catch(() => {});
         }
         throw e;
       } finally {

@@ -20,7 +20,7 @@ import type { Workspace } from '../workspace/types.ts';
 import { limitsOf, meterHooks, prepareWorkspace, runOneAttempt, workIn, type AttemptEnv, type Job, type Worked } from './attempt.ts';
 import { toAttemptRecord } from './attempt-record.ts';
 import { withEarlierStages, type EarlierStage } from './cascade-summary.ts';
-import { openAttemptLedger } from './ledger-fold.ts';
+import { carriedCapUsd, openAttemptLedger } from './ledger-fold.ts';
 import { visibleCheck } from './visible-check.ts';
 
 export type { Job, Pools } from './attempt.ts';
@@ -104,10 +104,10 @@ export async function runCascadeAttempt(job: Job & { plan: CascadePlan }, env: A
         if ('fault' in made) worked = made;
         else if (plan.mode === 'continue') {
           kept = made;
-          worked = await workIn({ task: shown, built, workspace: made.workspace, envCache: made.envCache, saveTrajectory }, env);
+          worked = await workIn({ task: shown, built, workspace: made.workspace, envCache: made.envCache, saveTrajectory, spentBeforeUsd: i === 0 ? carriedCapUsd(ledger.carried) : 0 }, env);
         } else {
           try {
-            worked = await workIn({ task: shown, built, workspace: made.workspace, envCache: made.envCache, saveTrajectory }, env);
+            worked = await workIn({ task: shown, built, workspace: made.workspace, envCache: made.envCache, saveTrajectory, spentBeforeUsd: i === 0 ? carriedCapUsd(ledger.carried) : 0 }, env);
           } finally {
             await made.workspace.cleanup();
           }

@@ -2,17 +2,26 @@
 // on disk before the agent sees the reply, and on `--resume` the calls of an earlier, killed try of
 // the same attempt are folded into the new record — counted exactly once, and said so.
 import { addUsage, promptTokens, zeroUsage } from '../core/usage.ts';
-import type { CallRecord } from '../models/types.ts';
+import type { CallRecord, ChatMessage, ChatOptions } from '../models/types.ts';
 import { budgetUsd, sumUsd } from '../pricing/cost.ts';
-import { LEDGER_FORMAT_VERSION, LedgerWriter, ledgerPath, takeInterruptedLedger, type LedgerEntry } from '../store/ledger.ts';
+import { randomUUID } from 'node:crypto';
+import { LEDGER_FORMAT_VERSION, LedgerWriter, ledgerPath, splitLedger, takeInterruptedLines, type LedgerEntry } from '../store/ledger.ts';
+import type { CallBound } from '../pricing/call-bound.ts';
 import type { AttemptRecord, InterruptedCalls } from '../store/records.ts';
-import type { RunBudget } from './budget.ts';
+import type { CallLedger, RunBudget } from './budget.ts';
 
 export interface AttemptLedger {
-  /** Records one billed call durably (write + fsync, off the event loop) — await it before the reply is used. */
-  billed(call: CallRecord): Promise<void>;
+  /**
+   * Records a call about to be sent (a pending line with its bound) durably, off the event loop —
+   * await it before sending; returns the call id its `billed` or `unbilled` line settles it with.
+   */
+  pending(bound: CallBound): Promise<string>;
+  /** Settles a pending call that ended without a bill. */
+  unbilled(callId: string): Promise<void>;
+  /** Records one billed call durably (write + fsync, off the event loop) — await it before the reply is used; `callId` settles its pending line. */
+  billed(call: CallRecord, callId?: string): Promise<void>;
   /** The same, blocking the event loop: for a caller that cannot wait (the metering proxy's `onCall`). */
-  billedSync(call: CallRecord): void;
+  billedSync(call: CallRecord, callId?: string): void;
   /** Billed calls of earlier, interrupted tries of this attempt (`--resume`); null when none. */
   carried: InterruptedCalls | null;
   close(): void;
@@ -21,7 +30,8 @@ export interface AttemptLedger {
 /**
  * Opens the ledger of one attempt in `runDir`. With `resume`, a ledger left by a killed earlier
  * session (its attempt has no record, or it would not run again) is taken aside first, its calls
- * summed into `carried` and counted against `budget`.
+ * summed into `carried` and counted against `budget`; its pending calls never settled (in flight at
+ * the kill) are counted at their bound (`unsettled_calls`, `unsettled_usd`, in `budget_usd`).
  */
 export async function openAttemptLedger(
   runDir: string,
@@ -29,31 +39,52 @@ export async function openAttemptLedger(
   resume: boolean,
   budget: RunBudget,
 ): Promise<AttemptLedger> {
-  const earlier = resume ? await takeInterruptedLedger(runDir, id.key) : [];
+  const { billed: earlier, unsettled } = splitLedger(resume ? await takeInterruptedLines(runDir, id.key) : []);
   let carried: InterruptedCalls | null = null;
-  if (earlier.length) {
+  if (earlier.length || unsettled.length) {
+    const unsettledUsd = unsettled.reduce((s, p) => s + (p.bound_usd ?? 0), 0);
     carried = {
       calls: earlier.length,
       usage: earlier.reduce((u, e) => addUsage(u, e.usage), zeroUsage()),
       list_usd: sumUsd(earlier.map((e) => e.list_usd)),
       billed_usd: earlier.some((e) => e.billed_usd !== null) ? earlier.reduce((s, e) => s + (e.billed_usd ?? 0), 0) : null,
-      budget_usd: budgetUsd(earlier),
+      budget_usd: budgetUsd(earlier) + unsettledUsd,
+      ...(unsettled.length ? { unsettled_calls: unsettled.length, unsettled_usd: unsettledUsd } : {}),
     };
-    budget.carryOver(budgetUsd(earlier), promptTokens(carried.usage) + carried.usage.output);
+    budget.carryOver(carried.budget_usd!, promptTokens(carried.usage) + carried.usage.output);
   }
   const writer = new LedgerWriter(ledgerPath(runDir, id.key));
-  const entry = (call: CallRecord): LedgerEntry => ({
-    format_version: LEDGER_FORMAT_VERSION, ...id, at: new Date().toISOString(),
+  const entry = (call: CallRecord, callId?: string): LedgerEntry => ({
+    format_version: LEDGER_FORMAT_VERSION, ...(callId ? { call_id: callId } : {}), ...id, at: new Date().toISOString(),
     usage: call.usage, list_usd: call.list_usd, billed_usd: call.billed_usd, ms: call.ms,
     ...(call.cap_usd !== undefined ? { cap_usd: call.cap_usd } : {}),
     ...(call.usage_unknown ? { usage_unknown: true } : {}),
   });
   return {
     carried,
-    billed: (call) => writer.write(entry(call)),
-    billedSync: (call) => writer.append(entry(call)),
+    pending: async (bound) => {
+      const callId = randomUUID();
+      await writer.write({ format_version: LEDGER_FORMAT_VERSION, kind: 'pending', call_id: callId, ...id, at: new Date().toISOString(), price_key: bound.price_key, bound_usd: bound.usd, bounded: bound.bounded });
+      return callId;
+    },
+    unbilled: (callId) => writer.write({ format_version: LEDGER_FORMAT_VERSION, kind: 'unbilled', call_id: callId, ...id, at: new Date().toISOString() }),
+    billed: (call, callId) => writer.write(entry(call, callId)),
+    billedSync: (call, callId) => writer.append(entry(call, callId)),
     close: () => writer.close(),
   };
+}
+
+/**
+ * USD of the interrupted tries' billed calls as the caps count them (list price, else ceiling), the
+ * unsettled ones left out: what a re-run try's `--attempt-usd` starts from (0 when none). An
+ * unsettled call's bound is an upper estimate: counting it would end the re-run on a guess and
+ * grade the model for the harness's crash; the in-flight call is the one call a cap may be passed by.
+ */
+export const carriedCapUsd = (carried: InterruptedCalls | null): number => (carried ? (carried.budget_usd ?? carried.list_usd ?? 0) - (carried.unsettled_usd ?? 0) : 0);
+
+/** The metered client's ledger hooks (`CallLedger`) of `ledger`, each call bounded by `bound`. */
+export function callLedger(ledger: AttemptLedger, bound: (messages: ChatMessage[], opts?: ChatOptions) => CallBound): CallLedger {
+  return { pending: (messages, opts) => ledger.pending(bound(messages, opts)), billed: (call, id) => ledger.billed(call, id), unbilled: (id) => ledger.unbilled(id) };
 }
 
 /**

@@ -2,7 +2,9 @@
 // call, fsynced before the agent is given the reply, so a `kill -9` never loses a call that was
 // paid for. `<run dir>/ledgers/<attempt key>.jsonl`. An attempt whose record is written has its
 // calls in the record; a ledger whose attempt has no record is folded into the re-run attempt on
-// `--resume` (`ledger-fold.ts`) and renamed so it is counted once.
+// `--resume` (`ledger-fold.ts`) and renamed so it is counted once. Format 2 adds a `pending` line,
+// fsynced before each request is sent, that its billed (or `unbilled`) line settles by `call_id`: a
+// call in flight at a kill -9 is left pending and counted at its bound on `--resume`.
 import { closeSync, constants, fsync, fsyncSync, lstatSync, mkdirSync, openSync, write, writeSync } from 'node:fs';
 import { readdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,11 +12,16 @@ import { promisify } from 'node:util';
 import { z } from 'zod';
 import { TokenUsage } from '../core/usage.ts';
 
-export const LEDGER_FORMAT_VERSION = 1;
+/** Format 2: `kind` `pending` / `unbilled` lines and `call_id`; format-1 ledgers (billed lines only) stay readable. */
+export const LEDGER_FORMAT_VERSION = 2;
 
 /** One billed call. Units: tokens, USD (list price from the run's sheet; null = unknown), ms. */
 export const LedgerEntry = z.object({
-  format_version: z.literal(LEDGER_FORMAT_VERSION),
+  format_version: z.union([z.literal(1), z.literal(2)]),
+  /** Absent in format 1 (every line was a billed call). */
+  kind: z.literal('billed').optional(),
+  /** The pending line this bill settles (format 2); absent in format 1. */
+  call_id: z.string().optional(),
   /** Attempt key (`attempts.jsonl` `key`). */
   key: z.string(),
   /** Contender id. */
@@ -32,6 +39,52 @@ export const LedgerEntry = z.object({
   usage_unknown: z.boolean().optional(),
 });
 export type LedgerEntry = z.infer<typeof LedgerEntry>;
+
+const callIds = {
+  format_version: z.literal(2),
+  call_id: z.string().min(1),
+  key: z.string(),
+  model: z.string(),
+  instance_id: z.string(),
+  attempt: z.number().int().nonnegative(),
+  /** When the line was written (ISO). */
+  at: z.string(),
+};
+
+/**
+ * A call about to be sent, written and fsynced before its request leaves: settled by a billed or
+ * `unbilled` line of the same `call_id`; left unsettled by a kill, it counts at `bound_usd`.
+ */
+export const LedgerPending = z.object({
+  ...callIds,
+  kind: z.literal('pending'),
+  /** The price row the bound used (the model's price key, or `ceiling` for the sheet's dearest rates). */
+  price_key: z.string().nullable(),
+  /**
+   * The most the call can cost, USD: its request's prompt bytes (one token each, images at 2 000) at
+   * the input rate plus its output limit (`max_tokens` …) at the output rate; null when no row prices it.
+   */
+  bound_usd: z.number().nonnegative().nullable(),
+  /** False when the request set no output limit: output was counted at `DEFAULT_OUTPUT_TOKENS`, an estimate. */
+  bounded: z.boolean(),
+});
+export type LedgerPending = z.infer<typeof LedgerPending>;
+
+/** A pending call that ended without a bill (refused, or failed before anything was billed). */
+export const LedgerUnbilled = z.object({ ...callIds, kind: z.literal('unbilled') });
+export type LedgerUnbilled = z.infer<typeof LedgerUnbilled>;
+
+/** Any ledger line. */
+export const LedgerLine = z.union([LedgerPending, LedgerUnbilled, LedgerEntry]);
+export type LedgerLine = z.infer<typeof LedgerLine>;
+
+const isBilled = (l: LedgerLine): l is LedgerEntry => l.kind === undefined || l.kind === 'billed';
+
+/** A ledger's billed calls, and its pending calls that no billed or unbilled line settled (a kill mid-call). */
+export function splitLedger(lines: readonly LedgerLine[]): { billed: LedgerEntry[]; unsettled: LedgerPending[] } {
+  const settled = new Set(lines.flatMap((l) => (l.kind !== 'pending' && l.call_id !== undefined ? [l.call_id] : [])));
+  return { billed: lines.filter(isBilled), unsettled: lines.filter((l): l is LedgerPending => l.kind === 'pending' && !settled.has(l.call_id)) };
+}
 
 /** Folder of a run's ledgers. */
 export const ledgerDir = (runDir: string): string => path.join(runDir, 'ledgers');
@@ -66,18 +119,18 @@ export class LedgerWriter {
   }
 
   /** Writes one line and fsyncs it, blocking the event loop. Throws on I/O errors (the call is then not used: the attempt ends as a harness error). */
-  append(entry: LedgerEntry): void {
+  append(entry: LedgerLine): void {
     const fd = this.#open();
-    writeSync(fd, `${JSON.stringify(LedgerEntry.parse(entry))}\n`);
+    writeSync(fd, `${JSON.stringify(LedgerLine.parse(entry))}\n`);
     fsyncSync(fd);
   }
 
   /**
    * Writes one line and fsyncs it off the event loop, after every earlier `write` of this writer.
-   * @throws (rejects) on I/O errors, or at once (ZodError) for an entry that does not match `LedgerEntry`.
+   * @throws (rejects) on I/O errors, or at once (ZodError) for an entry that does not match `LedgerLine`.
    */
-  write(entry: LedgerEntry): Promise<void> {
-    const line = Buffer.from(`${JSON.stringify(LedgerEntry.parse(entry))}\n`);
+  write(entry: LedgerLine): Promise<void> {
+    const line = Buffer.from(`${JSON.stringify(LedgerLine.parse(entry))}\n`);
     const fd = this.#open();
     const done = this.#queue.then(async () => {
       for (let off = 0; off < line.length; ) off += (await writeAsync(fd, line, off, line.length - off)).bytesWritten;
@@ -99,23 +152,28 @@ export class LedgerWriter {
 const writeAsync = promisify(write);
 const fsyncAsync = promisify(fsync);
 
-/**
- * Reads a ledger: its valid entries in order. A torn last line (the process died mid-write, before
- * the fsync returned, so the reply was never used) is skipped; a bad line elsewhere throws naming
- * the file and line. A missing file reads as [].
- */
+/** A ledger's billed calls in order (`readLedgerLines` without its pending and unbilled lines). */
 export async function readLedger(file: string): Promise<LedgerEntry[]> {
+  return (await readLedgerLines(file)).filter(isBilled);
+}
+
+/**
+ * Reads a ledger: its valid lines in order. A torn last line (the process died mid-write, before
+ * the fsync returned, so the reply was never used, or the request never sent) is skipped; a bad line
+ * elsewhere throws naming the file and line. A missing file reads as [].
+ */
+export async function readLedgerLines(file: string): Promise<LedgerLine[]> {
   const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return '';
     throw e;
   });
   const lines = text.split('\n');
-  const out: LedgerEntry[] = [];
+  const out: LedgerLine[] = [];
   for (const [i, line] of lines.entries()) {
     if (!line.trim()) continue;
     const last = i === lines.length - 1 || (i === lines.length - 2 && lines.at(-1) === '');
     try {
-      out.push(LedgerEntry.parse(JSON.parse(line)));
+      out.push(LedgerLine.parse(JSON.parse(line)));
     } catch (e) {
       if (last && !text.endsWith('\n')) break;
       throw new Error(`${file}:${i + 1}: not a ledger entry (${(e as Error).message.split('\n')[0]})`, { cause: e });
@@ -126,11 +184,16 @@ export async function readLedger(file: string): Promise<LedgerEntry[]> {
 
 /**
  * Takes the live ledger of `key` out of the way (renamed `<key>.interrupted-<n>.jsonl`, so it is
- * never folded twice) and returns its entries; [] when there is none.
+ * never folded twice) and returns its billed entries; [] when there is none.
  */
 export async function takeInterruptedLedger(runDir: string, key: string): Promise<LedgerEntry[]> {
+  return (await takeInterruptedLines(runDir, key)).filter(isBilled);
+}
+
+/** `takeInterruptedLedger` returning every line (pending and unbilled ones too; see `splitLedger`). */
+export async function takeInterruptedLines(runDir: string, key: string): Promise<LedgerLine[]> {
   const live = ledgerPath(runDir, key);
-  const entries = await readLedger(live);
+  const entries = await readLedgerLines(live);
   const have = await readdir(ledgerDir(runDir)).catch(() => [] as string[]);
   if (!have.includes(`${key}.jsonl`)) return [];
   const n = have.filter((f) => f.startsWith(`${key}.interrupted-`)).length + 1;

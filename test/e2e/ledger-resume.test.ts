@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_OUTPUT_TOKENS } from '../../src/pricing/call-bound.ts';
 import { AttemptRecord } from '../../src/store/records.ts';
 import { BIN, ROOT, runCli } from '../helpers/cli.ts';
 import { startFakeOpenAI, toolCall, type FakeOpenAI } from '../helpers/fake-openai.ts';
@@ -71,5 +72,16 @@ describe('billed-call ledger', () => {
     expect((await readdir(path.join(dir, 'ledgers'))).sort()).toEqual([`${rec!.key}.interrupted-1.jsonl`, `${rec!.key}.recorded.jsonl`]);
     const html = await readFile(path.join(tmp, 'reports', 'k9', 'index.html'), 'utf8');
     expect(html).toMatch(/1 billed call\(s\) of interrupted attempts/);
+    // The call in flight at the kill (call 1) left a pending line, never settled: it counts at its
+    // bound in the budget (budget_usd), its list cost stays out of list_usd (unknown), and the report
+    // says so. Its bound: the request's bytes as prompt tokens at $2/M plus, with no max_tokens,
+    // DEFAULT_OUTPUT_TOKENS at $8/M.
+    const sent = Buffer.byteLength(JSON.stringify(server.requests[1]!.body));
+    const bound = rec!.interrupted_calls!.unsettled_usd!;
+    expect(rec!.interrupted_calls).toMatchObject({ unsettled_calls: 1 });
+    expect(bound).toBeGreaterThan(DEFAULT_OUTPUT_TOKENS * 8e-6 + 0.5 * sent * 2e-6);
+    expect(bound).toBeLessThan(DEFAULT_OUTPUT_TOKENS * 8e-6 + 2 * sent * 2e-6);
+    expect(rec!.budget_usd).toBeCloseTo(billed * 0.0028 + bound, 10);
+    expect(html).toMatch(/1 call\(s\) were in flight at the kill and never settled/);
   }, 300_000);
 });

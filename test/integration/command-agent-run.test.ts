@@ -66,6 +66,11 @@ describe('command agent end to end', () => {
     expect(rec.list_usd).toBeCloseTo(0.00876, 12);
     expect(rec.cache_hit_share).toBeCloseTo(2000 / 4600, 12);
     expect(r.exitCode).toBe(0);
+    // Each proxied call had a pending ledger line before it was forwarded, settled by its billed line (bill5).
+    const ledger = (await readFile(path.join(r.resultsDir, 'cmd-run', 'ledgers', `${rec.key}.recorded.jsonl`), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(ledger.map((l) => l.kind ?? 'billed')).toEqual(['pending', 'billed', 'pending', 'billed']);
+    expect(ledger[1].call_id).toBe(ledger[0].call_id);
+    expect(ledger[3].call_id).toBe(ledger[2].call_id);
     // The upstream saw the real key and the configured model; nothing stored holds the key.
     expect(upstream!.requests[0]!.headers.authorization).toBe(`Bearer ${KEY}`);
     expect(upstream!.requests.every((q) => q.body.model === 'fake/coder-2')).toBe(true);
