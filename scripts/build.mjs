@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Builds the CLI: every src/**/*.ts file → dist/**/*.js (same layout, relative `.ts` imports
-// rewritten to `.js`), and every other file under src/ (templates) copied beside them, so
-// bin/fixbench.mjs runs plain JavaScript with no TypeScript compiler at run time.
+// rewritten to `.js`), every other file under src/ (templates) copied beside them, and the
+// start-up bundle dist/bundle/ (main.js and its chunks, `bundleOptions`) that bin/fixbench.mjs runs:
+// plain JavaScript with no TypeScript compiler at run time.
 // Types are not checked here (`npm run typecheck` / `npm test` do that); esbuild only strips them.
 // The build goes to a fresh folder that replaces dist/ in one rename, so a CLI started while a
 // build runs sees either the old build or the new one, never a half-written mix.
 // Usage: node scripts/build.mjs [--if-stale]   (--if-stale: do nothing when dist/ is current)
-import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -38,6 +39,65 @@ const relativeImportsExternal = {
   },
 };
 
+/** Folder of dist/ holding the bundle that bin/fixbench.mjs runs (`<BUNDLE_DIR>/main.js`). */
+export const BUNDLE_DIR = 'bundle';
+
+/**
+ * Packages left out of the bundle, loaded from node_modules when used: large, and each imported only
+ * by a path that needs it (the chart, the model clients, the browser driver), so they cost a run
+ * without them nothing either way.
+ */
+export const BUNDLE_EXTERNAL = ['vega', 'vega-lite', 'openai', '@anthropic-ai/sdk', 'playwright-core'];
+
+/**
+ * `import.meta.url` in the source `file` (absolute, under src/) as the URL its one-file-per-module
+ * twin in dist/ has, written relative to the bundle chunk that will hold it (one folder below dist/):
+ * `new URL("../report/render.js", import.meta.url).href`. So a module finding its templates or the
+ * package root beside itself finds the same files from the bundle as from dist/<module>.js.
+ */
+export function importMetaUrlOf(file) {
+  const rel = path.relative(SRC, file).split(path.sep).join('/').replace(/\.([cm]?)ts$/, '.$1js');
+  return `new URL(${JSON.stringify(`../${rel}`)}, import.meta.url).href`;
+}
+
+/** esbuild plugin: every `import.meta.url` of our sources rewritten by `importMetaUrlOf`. */
+const importMetaUrlAsBuilt = {
+  name: 'import-meta-url-as-built',
+  setup(build) {
+    build.onLoad({ filter: /\.[cm]?ts$/ }, (args) => {
+      if (!args.path.startsWith(SRC + path.sep)) return undefined;
+      const text = readFileSync(args.path, 'utf8');
+      return { contents: text.replaceAll('import.meta.url', importMetaUrlOf(args.path)), loader: 'ts' };
+    });
+  },
+};
+
+/**
+ * The start-up bundle: src/cli/main.ts and everything it imports, node_modules included (but
+ * `BUNDLE_EXTERNAL`), as ES modules split at every dynamic import (each command, the report, …)
+ * into `outdir`. Loading a few large files instead of ~500 small ones halves the CLI's start-up CPU
+ * (bench/RESULTS.md, fixed18). A CommonJS package's `require` of a Node built-in goes through the
+ * `require` the banner makes.
+ */
+export function bundleOptions(outdir) {
+  return {
+    entryPoints: [path.join(SRC, 'cli', 'main.ts')],
+    outdir,
+    bundle: true,
+    splitting: true,
+    external: BUNDLE_EXTERNAL,
+    plugins: [importMetaUrlAsBuilt],
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'linked',
+    sourcesContent: false,
+    keepNames: true,
+    logLevel: 'warning',
+    banner: { js: "import { createRequire as __fixbenchRequire } from 'node:module'; const require = __fixbenchRequire(import.meta.url);" },
+  };
+}
+
 export async function build({ ifStale = false, quiet = false } = {}) {
   const reason = buildStale();
   if (ifStale && reason === null) return false;
@@ -63,6 +123,7 @@ export async function build({ ifStale = false, quiet = false } = {}) {
     keepNames: true, // class and function names as in the sources (error names, stack traces)
     logLevel: 'warning',
   });
+  await esbuild.build(bundleOptions(path.join(tmp, BUNDLE_DIR)));
   for (const f of files.filter((f) => !/\.[cm]?ts$/.test(f))) {
     mkdirSync(path.dirname(path.join(tmp, f)), { recursive: true });
     cpSync(path.join(SRC, f), path.join(tmp, f));
