@@ -10,3 +10,5 @@ export const BUNDLE_DIR: string;
 export const BUNDLE_EXTERNAL: string[];
 /** `import.meta.url` of the source `file` (absolute, under src/) as written into the bundle: its dist/ twin's URL relative to the chunk. */
 export function importMetaUrlOf(file: string): string;
+/** The package's YAML files whose parsed data the build caches (dist/yaml-cache.json): absolute paths. */
+export function packageYamlFiles(): string[];

@@ -28,6 +28,14 @@ function walk(dir, rel = '') {
   return out;
 }
 
+/** The package's YAML files a command loads: models.yaml, prices/, every tasks/<id>/task.yaml, data/ (absolute paths, sorted). */
+export function packageYamlFiles() {
+  const yaml = (dir) => (existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(dir, f)) : []);
+  const tasks = path.join(ROOT, 'tasks');
+  const taskFiles = existsSync(tasks) ? readdirSync(tasks).sort().map((d) => path.join(tasks, d, 'task.yaml')).filter((f) => existsSync(f)) : [];
+  return [path.join(ROOT, 'models.yaml'), ...yaml(path.join(ROOT, 'prices')), ...taskFiles, ...yaml(path.join(ROOT, 'data'))].filter((f) => existsSync(f));
+}
+
 /** esbuild plugin: keep every relative import external (one output file per source file), `.ts` → `.js`. */
 const relativeImportsExternal = {
   name: 'relative-imports-external',
@@ -133,6 +141,10 @@ export async function build({ ifStale = false, quiet = false } = {}) {
   const templates = path.join(tmp, 'report', 'templates');
   const { precompileTemplates, PRECOMPILED_FILE } = await import(pathToFileURL(path.join(tmp, 'report', 'templates-precompiled.js')).href);
   writeFileSync(path.join(templates, PRECOMPILED_FILE), precompileTemplates(templates));
+  // The package's own YAML files parsed now, keyed by their text's hash (src/config/yaml-cache.ts owns
+  // the format; a file edited after the build misses and is parsed at load).
+  const { buildYamlCache, YAML_CACHE_FILE } = await import(pathToFileURL(path.join(tmp, 'config', 'yaml-cache.js')).href);
+  writeFileSync(path.join(tmp, YAML_CACHE_FILE), `${JSON.stringify(buildYamlCache(packageYamlFiles().map((f) => readFileSync(f, 'utf8'))))}\n`);
   // the stamp: the sources' content hash (read before the build: a source edited during it makes the
   // build stale) and the built files' hash (bin/fixbench.mjs refuses a dist/ that no longer matches)
   writeFileSync(path.join(tmp, BUILD_STAMP), `${JSON.stringify({ built_at: started.toISOString(), src_hash: srcHash, dist_hash: distHash(tmp) })}\n`);
