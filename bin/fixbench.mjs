@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Entry point of the `fixbench` command: runs the compiled JavaScript in dist/ (built from src/ by
-// `npm run build`, which `npm ci` / `npm install` run through the `prepare` script). No TypeScript
+// `npm run build`, which `npm ci` / `npm install` run through the `prepare` script): its start-up
+// bundle dist/bundle/main.js (scripts/build.mjs `bundleOptions`). No TypeScript
 // compiler at run time, and never a silent fallback to one: a missing build is an error.
 import { buildCheck } from '../scripts/build-stale.mjs';
 
@@ -38,5 +39,5 @@ if (check.state === 'stale') {
 // the build's content hash, for run.json's harness identity (src/cli/paths.ts harnessIdentity)
 if (check.buildHash) process.env.FIXBENCH_BUILD_HASH = check.buildHash;
 else delete process.env.FIXBENCH_BUILD_HASH;
-const { main: run } = await import(new URL('../dist/cli/main.js', import.meta.url).href);
+const { main: run } = await import(new URL('../dist/bundle/main.js', import.meta.url).href);
 process.exitCode = await run(process.argv.slice(2));

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Builds the CLI: every src/**/*.ts file → dist/**/*.js (same layout, relative `.ts` imports
-// rewritten to `.js`), and every other file under src/ (templates) copied beside them, so
-// bin/fixbench.mjs runs plain JavaScript with no TypeScript compiler at run time.
+// rewritten to `.js`), every other file under src/ (templates) copied beside them, and the
+// start-up bundle dist/bundle/ (main.js and its chunks, `bundleOptions`) that bin/fixbench.mjs runs:
+// plain JavaScript with no TypeScript compiler at run time.
 // Types are not checked here (`npm run typecheck` / `npm test` do that); esbuild only strips them.
 // The build goes to a fresh folder that replaces dist/ in one rename, so a CLI started while a
 // build runs sees either the old build or the new one, never a half-written mix.
 // Usage: node scripts/build.mjs [--if-stale]   (--if-stale: do nothing when dist/ is current)
-import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -27,6 +28,14 @@ function walk(dir, rel = '') {
   return out;
 }
 
+/** The package's YAML files a command loads: models.yaml, prices/, every tasks/<id>/task.yaml, data/ (absolute paths, sorted). */
+export function packageYamlFiles() {
+  const yaml = (dir) => (existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(dir, f)) : []);
+  const tasks = path.join(ROOT, 'tasks');
+  const taskFiles = existsSync(tasks) ? readdirSync(tasks).sort().map((d) => path.join(tasks, d, 'task.yaml')).filter((f) => existsSync(f)) : [];
+  return [path.join(ROOT, 'models.yaml'), ...yaml(path.join(ROOT, 'prices')), ...taskFiles, ...yaml(path.join(ROOT, 'data'))].filter((f) => existsSync(f));
+}
+
 /** esbuild plugin: keep every relative import external (one output file per source file), `.ts` → `.js`. */
 const relativeImportsExternal = {
   name: 'relative-imports-external',
@@ -37,6 +46,65 @@ const relativeImportsExternal = {
     });
   },
 };
+
+/** Folder of dist/ holding the bundle that bin/fixbench.mjs runs (`<BUNDLE_DIR>/main.js`). */
+export const BUNDLE_DIR = 'bundle';
+
+/**
+ * Packages left out of the bundle, loaded from node_modules when used: large, and each imported only
+ * by a path that needs it (the chart, the model clients, the browser driver), so they cost a run
+ * without them nothing either way.
+ */
+export const BUNDLE_EXTERNAL = ['vega', 'vega-lite', 'openai', '@anthropic-ai/sdk', 'playwright-core'];
+
+/**
+ * `import.meta.url` in the source `file` (absolute, under src/) as the URL its one-file-per-module
+ * twin in dist/ has, written relative to the bundle chunk that will hold it (one folder below dist/):
+ * `new URL("../report/render.js", import.meta.url).href`. So a module finding its templates or the
+ * package root beside itself finds the same files from the bundle as from dist/<module>.js.
+ */
+export function importMetaUrlOf(file) {
+  const rel = path.relative(SRC, file).split(path.sep).join('/').replace(/\.([cm]?)ts$/, '.$1js');
+  return `new URL(${JSON.stringify(`../${rel}`)}, import.meta.url).href`;
+}
+
+/** esbuild plugin: every `import.meta.url` of our sources rewritten by `importMetaUrlOf`. */
+const importMetaUrlAsBuilt = {
+  name: 'import-meta-url-as-built',
+  setup(build) {
+    build.onLoad({ filter: /\.[cm]?ts$/ }, (args) => {
+      if (!args.path.startsWith(SRC + path.sep)) return undefined;
+      const text = readFileSync(args.path, 'utf8');
+      return { contents: text.replaceAll('import.meta.url', importMetaUrlOf(args.path)), loader: 'ts' };
+    });
+  },
+};
+
+/**
+ * The start-up bundle: src/cli/main.ts and everything it imports, node_modules included (but
+ * `BUNDLE_EXTERNAL`), as ES modules split at every dynamic import (each command, the report, …)
+ * into `outdir`. Loading a few large files instead of ~500 small ones halves the CLI's start-up CPU
+ * (bench/RESULTS.md, fixed18). A CommonJS package's `require` of a Node built-in goes through the
+ * `require` the banner makes.
+ */
+export function bundleOptions(outdir) {
+  return {
+    entryPoints: [path.join(SRC, 'cli', 'main.ts')],
+    outdir,
+    bundle: true,
+    splitting: true,
+    external: BUNDLE_EXTERNAL,
+    plugins: [importMetaUrlAsBuilt],
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'linked',
+    sourcesContent: false,
+    keepNames: true,
+    logLevel: 'warning',
+    banner: { js: "import { createRequire as __fixbenchRequire } from 'node:module'; const require = __fixbenchRequire(import.meta.url);" },
+  };
+}
 
 export async function build({ ifStale = false, quiet = false } = {}) {
   const reason = buildStale();
@@ -63,6 +131,7 @@ export async function build({ ifStale = false, quiet = false } = {}) {
     keepNames: true, // class and function names as in the sources (error names, stack traces)
     logLevel: 'warning',
   });
+  await esbuild.build(bundleOptions(path.join(tmp, BUNDLE_DIR)));
   for (const f of files.filter((f) => !/\.[cm]?ts$/.test(f))) {
     mkdirSync(path.dirname(path.join(tmp, f)), { recursive: true });
     cpSync(path.join(SRC, f), path.join(tmp, f));
@@ -72,6 +141,10 @@ export async function build({ ifStale = false, quiet = false } = {}) {
   const templates = path.join(tmp, 'report', 'templates');
   const { precompileTemplates, PRECOMPILED_FILE } = await import(pathToFileURL(path.join(tmp, 'report', 'templates-precompiled.js')).href);
   writeFileSync(path.join(templates, PRECOMPILED_FILE), precompileTemplates(templates));
+  // The package's own YAML files parsed now, keyed by their text's hash (src/config/yaml-cache.ts owns
+  // the format; a file edited after the build misses and is parsed at load).
+  const { buildYamlCache, YAML_CACHE_FILE } = await import(pathToFileURL(path.join(tmp, 'config', 'yaml-cache.js')).href);
+  writeFileSync(path.join(tmp, YAML_CACHE_FILE), `${JSON.stringify(buildYamlCache(packageYamlFiles().map((f) => readFileSync(f, 'utf8'))))}\n`);
   // the stamp: the sources' content hash (read before the build: a source edited during it makes the
   // build stale) and the built files' hash (bin/fixbench.mjs refuses a dist/ that no longer matches)
   writeFileSync(path.join(tmp, BUILD_STAMP), `${JSON.stringify({ built_at: started.toISOString(), src_hash: srcHash, dist_hash: distHash(tmp) })}\n`);

@@ -146,17 +146,28 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   }
 
   const repoCache = new RepoCache({ tasksDir, cacheDir: path.join(PACKAGE_ROOT, '.fixbench-cache', 'repos') });
-  await preflightTasks(tasks, repoCache, preflightCache());
-
+  // The sandbox is made (bwrap: its trial container) while pre-flight runs; pre-flight's and the
+  // folders' problems are still reported first, the sandbox's warning only once they have passed,
+  // and a sandbox made for a run refused here is removed.
+  const sandboxWarnings: string[] = [];
+  const sandboxReady = suiteSandbox(o.sandbox, contenders, tasksDir, tasks.map((t) => t.instance_id), (m) => sandboxWarnings.push(m));
+  sandboxReady.catch(() => {}); // awaited below, after pre-flight
   const runId = stored?.run_id ?? o.runId ?? newRunId();
   const resultsDir = stored ? path.dirname(runFolder(resuming!, o.results)) : path.resolve(o.results);
-  const runDir = path.join(resultsDir, runId);
-  if (!stored && existsSync(runDir)) {
-    throw new UserInputError(`${runDir} already exists: a run id names one run; pick another --run-id or remove that folder`);
+  try {
+    await preflightTasks(tasks, repoCache, preflightCache());
+    const runDir = path.join(resultsDir, runId);
+    if (!stored && existsSync(runDir)) {
+      throw new UserInputError(`${runDir} already exists: a run id names one run; pick another --run-id or remove that folder`);
+    }
+    await ensureWritableDir(resultsDir, '--results');
+    await ensureWritableDir(path.resolve(o.reports), '--reports');
+  } catch (e) {
+    await sandboxReady.then((s) => s.cleanup(), () => {});
+    throw e;
   }
-  await ensureWritableDir(resultsDir, '--results');
-  await ensureWritableDir(path.resolve(o.reports), '--reports');
-  const sandbox = await suiteSandbox(o.sandbox, contenders, tasksDir, tasks.map((t) => t.instance_id));
+  const sandbox = await sandboxReady;
+  for (const w of sandboxWarnings) process.stderr.write(w);
   const unpriced = [...new Set(modelPlansOf(contenders).flatMap((c) => (c.route ? [c.route.cheap.model, c.route.strong.model] : [c.model])).filter((m) => !m.price && !m.spec.router).map((m) => m.spec.id))];
 
   const hasModels = modelPlansOf(contenders).length > 0;

@@ -76,9 +76,13 @@ export function untrustedContenders(contenders: readonly ContenderPlan[], tasksD
   return untrustedWork({ models, agents, predictions, tasksDir, taskIds });
 }
 
-/** `createSandbox(choice)` for a suite of `contenders` on the tasks `taskIds` of `tasksDir`, failing closed (see `untrustedContenders`). */
-export function suiteSandbox(choice: SandboxChoice, contenders: readonly ContenderPlan[], tasksDir: string, taskIds?: readonly string[]): Promise<SandboxBackend> {
+/**
+ * `createSandbox(choice)` for a suite of `contenders` on the tasks `taskIds` of `tasksDir`, failing closed (see `untrustedContenders`).
+ * `warn` receives the sandbox's warnings (the local sandbox's, default: stderr), so a caller creating it
+ * beside other start-up work can print them when that work has passed.
+ */
+export function suiteSandbox(choice: SandboxChoice, contenders: readonly ContenderPlan[], tasksDir: string, taskIds?: readonly string[], warn?: (message: string) => void): Promise<SandboxBackend> {
   // Installed preset CLIs live in fixbench's cache, not a system folder: shown read-only in the sandbox.
   const readOnly = [...new Set(modelPlansOf(contenders).flatMap((c) => (c.agent ? [presetOfSpec(c.agent)?.prefix ?? ''] : [])).filter((p) => p && existsSync(p)))];
-  return createSandbox(choice, { untrusted: untrustedContenders(contenders, tasksDir, taskIds), ...(readOnly.length ? { readOnly } : {}) });
+  return createSandbox(choice, { untrusted: untrustedContenders(contenders, tasksDir, taskIds), ...(readOnly.length ? { readOnly } : {}), ...(warn ? { warn } : {}) });
 }

@@ -1,9 +1,9 @@
 // Reads YAML/JSON files and validates them with a zod schema, turning every problem into one
 // UserInputError that names the file, each field and what to do.
 import { readFile } from 'node:fs/promises';
-import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UserInputError } from '../core/errors.ts';
+import { bundledYamlCache, parseYamlText, type YamlCache } from './yaml-cache.ts';
 
 /**
  * Formats zod issues as `field.path: message` lines.
@@ -38,10 +38,12 @@ export function validate<S extends z.ZodType>(schema: S, data: unknown, file: st
 }
 
 /**
- * Reads a YAML (or JSON, a subset of YAML) file and validates it.
+ * Reads a YAML (or JSON, a subset of YAML) file and validates it. A text the build already parsed
+ * (`cache`, default: dist/yaml-cache.json, src/config/yaml-cache.ts) is not parsed again: its data is
+ * the same, and the schema checks it all the same.
  * @throws UserInputError if the file is missing, is not valid YAML (with line and column) or fails the schema.
  */
-export async function loadYamlFile<S extends z.ZodType>(file: string, schema: S, fix: string): Promise<z.output<S>> {
+export async function loadYamlFile<S extends z.ZodType>(file: string, schema: S, fix: string, cache: YamlCache = bundledYamlCache()): Promise<z.output<S>> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -50,9 +52,17 @@ export async function loadYamlFile<S extends z.ZodType>(file: string, schema: S,
     const hint = code === 'ENOENT' ? 'no such file; check the path' : code === 'EISDIR' ? 'a folder, not a file; name the file' : 'check the path and its permissions';
     throw new UserInputError(`${file}: cannot read file (${code}): ${hint}`, { where: file, fix: hint, cause: e });
   }
-  const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length) {
-    const first = doc.errors[0]!;
+  const cached = cache.get(text);
+  if (cached !== undefined) return validate(schema, cached, file, fix);
+  let parsed: ReturnType<typeof parseYamlText>;
+  try {
+    parsed = parseYamlText(text);
+  } catch (e) {
+    // unresolved or excessive aliases surface only when the document is converted
+    throw new UserInputError(`${file}: not valid YAML: ${(e as Error).message.split('\n')[0]}\n  fix: ${fix}`, { where: file, fix, cause: e });
+  }
+  if (parsed.errors.length) {
+    const first = parsed.errors[0]!;
     const pos = first.linePos?.[0];
     const at = pos ? `line ${pos.line}, column ${pos.col}` : 'unknown position';
     throw new UserInputError(`${file}: not valid YAML at ${at}: ${first.message.split('\n')[0]}\n  fix: ${fix}`, {
@@ -60,12 +70,5 @@ export async function loadYamlFile<S extends z.ZodType>(file: string, schema: S,
       fix,
     });
   }
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    // unresolved or excessive aliases surface only when the document is converted
-    throw new UserInputError(`${file}: not valid YAML: ${(e as Error).message.split('\n')[0]}\n  fix: ${fix}`, { where: file, fix, cause: e });
-  }
-  return validate(schema, data, file, fix);
+  return validate(schema, parsed.data, file, fix);
 }

@@ -4,7 +4,10 @@
 // bench about 0.5 s of user CPU and as much system CPU again, against 0.06 s + 0.2–0.5 s for the
 // same files written synchronously (bench/RESULTS.md, report16). Written on the main thread
 // synchronously instead, every write would stall the rendering whenever the disk is slow; in a
-// worker the writes overlap with it.
+// worker the writes overlap with it. A build of fewer files than one batch (a run's report of a few
+// tasks) never starts the worker: starting a thread costs more than writing them on the main thread.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 /** The worker: `[file, text][]` batches in, `{ done }` or `{ error, code, file }` out; makes each file's folder once. */
@@ -40,22 +43,28 @@ const IN_FLIGHT = 8;
 /**
  * A writer of many small files through one worker thread. `write` queues a file (its folder is made
  * when missing) and resolves once the queue has room; `close` writes what is queued, waits for every
- * file and ends the worker. The first failed write rejects every later `write` and `close` with an
- * Error naming the file and the system error code.
+ * file and ends the worker. The worker starts with the first full batch (`BATCH` files); when
+ * `close` comes first, the few files queued are written on the main thread and no thread is started.
+ * The first failed write rejects every later `write` and `close` with an Error naming the file and
+ * the system error code.
  */
 export class PageWriter {
-  #worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] }); // plain node: no loader hooks of the parent (tsx)
+  #worker: Worker | null = null;
   #batch: Array<[string, string]> = [];
   #inFlight = 0;
   #failure: Error | null = null;
   #waiters: Array<() => void> = [];
 
-  constructor() {
-    this.#worker.on('message', (m: { done?: number; error?: string; code?: string | null; file?: string | null }) => {
+  /** Whether a worker thread was started (false while every file fitted in one batch). */
+  get threaded(): boolean {
+    return this.#worker !== null;
+  }
+
+  #start(): Worker {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] }); // plain node: no loader hooks of the parent (tsx)
+    worker.on('message', (m: { done?: number; error?: string; code?: string | null; file?: string | null }) => {
       this.#inFlight--;
-      if (m.error !== undefined && !this.#failure) {
-        this.#failure = Object.assign(new Error(`cannot write ${m.file ?? 'a report page'}: ${m.error}`), { code: m.code ?? undefined });
-      }
+      if (m.error !== undefined) this.#fail(m.file ?? null, m.error, m.code ?? null);
       this.#wake();
     });
     const lost = (e: Error) => {
@@ -63,10 +72,35 @@ export class PageWriter {
       this.#inFlight = 0;
       this.#wake();
     };
-    this.#worker.on('error', lost);
-    this.#worker.on('exit', (code) => {
+    worker.on('error', lost);
+    worker.on('exit', (code) => {
       if (this.#inFlight > 0) lost(new Error(`the report's page writer ended (exit code ${code}) before writing every page`));
     });
+    return worker;
+  }
+
+  /** Keeps the first failure: `cannot write <file>: <message>`, with the system error code. */
+  #fail(file: string | null, message: string, code: string | null): void {
+    this.#failure ??= Object.assign(new Error(`cannot write ${file ?? 'a report page'}: ${message}`), { code: code ?? undefined });
+  }
+
+  /** The queued files written here, one after another (folders made as needed), as the worker would. */
+  async #writeHere(): Promise<void> {
+    const made = new Set<string>();
+    for (const [f, text] of this.#batch.splice(0)) {
+      try {
+        const dir = dirname(f);
+        if (!made.has(dir)) {
+          await mkdir(dir, { recursive: true });
+          made.add(dir);
+        }
+        await writeFile(f, text);
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        this.#fail(f, String(err?.message ?? err), err?.code ?? null);
+        return;
+      }
+    }
   }
 
   #wake(): void {
@@ -83,7 +117,7 @@ export class PageWriter {
   #send(): void {
     if (!this.#batch.length) return;
     this.#inFlight++;
-    this.#worker.postMessage(this.#batch);
+    (this.#worker ??= this.#start()).postMessage(this.#batch);
     this.#batch = [];
   }
 
@@ -100,10 +134,13 @@ export class PageWriter {
   /** Writes the rest, waits until every file is written, and ends the worker (also after a failure). */
   async close(): Promise<void> {
     try {
-      if (!this.#failure) this.#send();
+      if (!this.#failure) {
+        if (this.#worker) this.#send();
+        else await this.#writeHere();
+      }
       await this.#room(0);
     } finally {
-      await this.#worker.terminate();
+      await this.#worker?.terminate();
     }
   }
 }

@@ -1,6 +1,6 @@
 // Broken fixtures and flags found by attacking the CLI: each is refused with exit code 2 before any
 // work starts, naming the file and field (regression tests, one per fault found).
-import { cp, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -51,6 +51,18 @@ describe('broken fixtures are refused before any work', () => {
   it('a gold.patch that does not apply at base_commit', async () => {
     await edit('gold.patch', (s) => s.replace(/^ (.*)$/m, ' $1 changed context'));
     await expectRefused(await run(), /gold\.patch: does not apply at base_commit [0-9a-f]{12}: error: /);
+  });
+
+  it("pre-flight's refusal comes before the sandbox made beside it: no local-sandbox warning, and a bwrap sandbox's folder is removed", async () => {
+    await edit('gold.patch', (s) => s.replace(/^ (.*)$/m, ' $1 changed context'));
+    const local = await run('--sandbox', 'local');
+    await expectRefused(local, /gold\.patch: does not apply at base_commit/);
+    expect(local.stderr).not.toMatch(/NOT isolated/);
+    const ownTmp = path.join(tmp, 'own-tmp');
+    await mkdir(ownTmp);
+    const isolated = await runCli(['run', '--tasks', tasks, '--no-models', '--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports')], { env: { TMPDIR: ownTmp } });
+    await expectRefused(isolated, /gold\.patch: does not apply at base_commit/);
+    expect((await readdir(ownTmp)).filter((f) => f.startsWith('fixbench-bwrap-'))).toEqual([]);
   });
 
   it('a test.patch that does not apply', async () => {

@@ -3,12 +3,14 @@
 // (warns for the others), names its build hash in run.json, and a run's records, logs and report
 // equal those of the uncompiled CLI apart from times.
 import { appendFile, cp, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/cli.ts';
 import { sameApartFromTimes } from '../../bench/lib/same-run.ts';
+import { BUNDLE_EXTERNAL, importMetaUrlOf } from '../../scripts/build.mjs';
 
 let tmp: string;
 beforeAll(async () => {
@@ -46,8 +48,46 @@ describe('compiled CLI', () => {
       expect(text, f).not.toMatch(/from\s+["'][^"']+\.ts["']|import\(\s*["'][^"']+\.ts["']\s*\)/);
       expect(text, f).not.toMatch(/["']tsx(\/[^"']*)?["']/);
     }
-    expect(files.map((f) => path.relative(ROOT, f))).toEqual(expect.arrayContaining(['dist/cli/main.js', 'dist/agents/templates/system.hbs', 'dist/report/templates/layout.hbs', 'dist/report/templates/precompiled.cjs']));
+    expect(files.map((f) => path.relative(ROOT, f))).toEqual(expect.arrayContaining(['dist/cli/main.js', 'dist/bundle/main.js', 'dist/agents/templates/system.hbs', 'dist/report/templates/layout.hbs', 'dist/report/templates/precompiled.cjs']));
     expect(await readFile(path.join(ROOT, 'bin', 'fixbench.mjs'), 'utf8')).not.toMatch(/tsx/);
+  });
+
+  it('bin/fixbench.mjs runs the start-up bundle, which imports no module of dist/ by file and no package of node_modules but the external ones', async () => {
+    expect(await readFile(path.join(ROOT, 'bin', 'fixbench.mjs'), 'utf8')).toMatch(/import\(new URL\('\.\.\/dist\/bundle\/main\.js'/);
+    const chunks = (await walk(path.join(ROOT, 'dist', 'bundle'))).filter((f) => f.endsWith('.js'));
+    expect(chunks.length).toBeGreaterThan(1); // split at the commands' dynamic imports
+    for (const f of chunks) {
+      const text = await readFile(f, 'utf8');
+      for (const m of text.matchAll(/(?:^|[\s;])(?:import|export)\s*(?:[^'"]*?from\s*)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/gm)) {
+        const spec = m[1] ?? m[2]!;
+        if (isBuiltin(spec) || spec.startsWith('./')) continue; // built-ins, sibling chunks
+        expect(BUNDLE_EXTERNAL.some((p) => spec === p || spec.startsWith(`${p}/`)), `${path.relative(ROOT, f)} imports ${spec}`).toBe(true);
+      }
+      // a CommonJS package's require inside the bundle: Node built-ins only
+      for (const m of text.matchAll(/__require\(\s*["']([^"']+)["']\s*\)/g)) expect(isBuiltin(m[1]!), `${path.relative(ROOT, f)} requires ${m[1]}`).toBe(true);
+    }
+  });
+
+  it("a module's import.meta.url in the bundle is its dist/ twin's URL, from the chunk one folder below dist/", () => {
+    const url = importMetaUrlOf(path.join(ROOT, 'src', 'report', 'render.ts'));
+    expect(url).toBe('new URL("../report/render.js", import.meta.url).href');
+    const chunk = new URL('file:///pkg/dist/bundle/chunk-X.js');
+    expect(new URL('../report/render.js', chunk).href).toBe('file:///pkg/dist/report/render.js');
+  });
+
+  it('--help lists every command, and a command in a chunk of its own loads (models list, tasks list, report)', async () => {
+    const help = await runCli(['--help']);
+    expect(help.exitCode).toBe(0);
+    for (const c of ['run', 'merge', 'compare', 'recommend', 'history', 'report', 'tasks', 'doctor', 'agents', 'models']) expect(help.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
+    const models = await runCli(['models', 'list', '--json']);
+    expect(models.exitCode, models.stderr).toBe(0);
+    expect(JSON.parse(models.stdout)).toBeTruthy();
+    const tasks = await runCli(['tasks', 'list', '--json']);
+    expect(tasks.exitCode, tasks.stderr).toBe(0);
+    expect((JSON.parse(tasks.stdout) as unknown[]).length).toBeGreaterThan(0);
+    const report = await runCli(['report', 'no-such-run', '--results', tmp]);
+    expect(report.exitCode).toBe(2); // the report command's own answer, from its chunk
+    expect(report.stderr).toMatch(/no-such-run/);
   });
 
   it('without a build, bin/fixbench.mjs exits 2 naming `npm run build` (never falls back to the sources)', async () => {

@@ -1,5 +1,6 @@
 // The report's page writer (src/report/page-writer.ts): every queued file is on disk when `close`
-// resolves (folders made as needed), and a failed write surfaces as an error naming the file.
+// resolves (folders made as needed), and a failed write surfaces as an error naming the file; fewer
+// files than a batch are written without starting the worker thread, more start it.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,13 +17,35 @@ describe('PageWriter', () => {
     for (const [i, f] of files.entries()) await w.write(f, `page ${i} · ü`);
     await w.close();
     for (const [i, f] of files.entries()) expect(readFileSync(f, 'utf8')).toBe(`page ${i} · ü`);
+    expect(w.threaded).toBe(true);
   });
 
-  it('rejects with the file that could not be written', async () => {
+  it('a few files (less than one batch) are written on the main thread: no worker is started', async () => {
+    const w = new PageWriter();
+    const files = Array.from({ length: 6 }, (_, i) => path.join(tmp, 'few', String(i % 2), `${i}.html`));
+    for (const [i, f] of files.entries()) await w.write(f, `page ${i} · ü`);
+    await w.close();
+    expect(w.threaded).toBe(false);
+    for (const [i, f] of files.entries()) expect(readFileSync(f, 'utf8')).toBe(`page ${i} · ü`);
+  });
+
+  it('a failed write on the main thread names its file, and later writes are refused', async () => {
+    writeFileSync(path.join(tmp, 'blocker-few'), 'a file where a folder should be');
+    const w = new PageWriter();
+    const bad = path.join(tmp, 'blocker-few', 'sub', '0.html');
+    await w.write(path.join(tmp, 'few-ok', 'a.html'), 'a');
+    await w.write(bad, 'x');
+    await expect(w.close()).rejects.toThrow(`cannot write ${bad}: ENOTDIR`);
+    expect(w.threaded).toBe(false);
+    await expect(w.write(path.join(tmp, 'later-few.html'), 'y')).rejects.toThrow(`cannot write ${bad}`);
+  });
+
+  it('rejects with the file that could not be written (by the worker)', async () => {
     writeFileSync(path.join(tmp, 'blocker'), 'a file where a folder should be');
     const w = new PageWriter();
     const bad = path.join(tmp, 'blocker', 'sub', '0.html');
     await w.write(bad, 'x');
+    for (let i = 0; i < 63; i++) await w.write(path.join(tmp, 'fill', `${i}.html`), 'f'); // a full batch: the worker writes it
     await expect(w.close()).rejects.toThrow(`cannot write ${bad}`);
     // a failure is kept: later writes are refused too
     await expect(w.write(path.join(tmp, 'later.html'), 'y')).rejects.toThrow(`cannot write ${bad}`);
