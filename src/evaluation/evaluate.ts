@@ -177,8 +177,11 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
       ...(opts.envCache ? { envCache: opts.envCache } : {}),
     });
 
-    const protection = await loadProtection(ws, task, safe?.patch ?? '');
-    const basePackageJson = await packageJsonBeforePatch(ws.dir); // the canaries' decisions: never from the patched tree
+    // Both read the tree before the patch (independent reads, so at once).
+    const [protection, basePackageJson] = await Promise.all([
+      loadProtection(ws, task, safe?.patch ?? ''),
+      packageJsonBeforePatch(ws.dir), // the canaries' decisions: never from the patched tree
+    ]);
     const kept = empty ? null : dropProtectedEntries(safe!.patch, protection.rule);
     if (kept?.dropped.length) {
       result.protected_files_edited = kept.dropped;
