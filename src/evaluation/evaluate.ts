@@ -77,6 +77,26 @@ export interface EvaluateOptions {
    * harness's fault: `infra_error` with its message, and the tests do not run.
    */
   beforeTests?: () => Promise<void>;
+  /**
+   * The checkout this evaluation grades in, already being made by `startCheckout(task, repoCache,
+   * workDir)` (so it overlaps the caller's work, e.g. the patch extraction). Used instead of making
+   * one; its rejection is the harness's fault, as the evaluation's own checkout failing. Absent =
+   * the checkout is made here. An evaluation that returns before the checkout (empty patch, no
+   * diff) leaves it to the caller's `workDir` removal (awaited first: see `startCheckout`).
+   */
+  checkout?: Promise<Workspace>;
+}
+
+/**
+ * Starts the fresh checkout `evaluate` grades in (`createWorkspace` of `task.repo` at `base_commit`
+ * under `workDir`, bundles looked up beside `task.dir`). The returned promise is marked handled (a
+ * rejection surfaces where `evaluate` awaits it); the caller awaits it, settled either way, before
+ * removing `workDir`, so no removal races the copy.
+ */
+export function startCheckout(task: TaskSpec, repoCache: RepoCache, workDir: string): Promise<Workspace> {
+  const made = createWorkspace({ repoCache, repo: task.repo, baseCommit: task.base_commit, parentDir: workDir, tasksDir: dirname(task.dir) });
+  made.catch(() => undefined);
+  return made;
 }
 
 /**
@@ -151,20 +171,17 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
 
   let ws: Workspace | null = null;
   try {
-    ws = await createWorkspace({
-      repoCache: opts.repoCache,
-      repo: task.repo,
-      baseCommit: task.base_commit,
-      parentDir: opts.workDir,
-      tasksDir: dirname(task.dir),
-    });
+    ws = await (opts.checkout ?? startCheckout(task, opts.repoCache, opts.workDir));
     await runSetup(ws, task, sandbox, {
       ...(opts.setupTimeoutMs === undefined ? {} : { timeoutMs: opts.setupTimeoutMs }),
       ...(opts.envCache ? { envCache: opts.envCache } : {}),
     });
 
-    const protection = await loadProtection(ws, task, safe?.patch ?? '');
-    const basePackageJson = await packageJsonBeforePatch(ws.dir); // the canaries' decisions: never from the patched tree
+    // Both read the tree before the patch (independent reads, so at once).
+    const [protection, basePackageJson] = await Promise.all([
+      loadProtection(ws, task, safe?.patch ?? ''),
+      packageJsonBeforePatch(ws.dir), // the canaries' decisions: never from the patched tree
+    ]);
     const kept = empty ? null : dropProtectedEntries(safe!.patch, protection.rule);
     if (kept?.dropped.length) {
       result.protected_files_edited = kept.dropped;

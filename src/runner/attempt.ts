@@ -10,7 +10,7 @@ import { attemptAgent, type AttemptAgent, type ContenderPlan, type MeterHooks } 
 import type { AttemptRecord, Contender, EnvCacheStatus } from '../core/records.ts';
 import type { Redactor } from '../core/redact.ts';
 import { promptTokens } from '../core/usage.ts';
-import { evaluate } from '../evaluation/evaluate.ts';
+import { evaluate, startCheckout } from '../evaluation/evaluate.ts';
 import { gradeWithReruns } from '../evaluation/grade-attempt.ts';
 import type { ModelClient } from '../models/types.ts';
 import { withAttemptIsolation } from '../sandbox/attempt.ts';
@@ -75,9 +75,14 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
   const built = await attemptAgent(plan, meter.hooks, opts.config?.limits, { instanceId: task.instance_id, attempt });
   const attemptDir = await mkdtemp(path.join(env.workRoot, `${contender.id}-${task.instance_id}-${attempt}-`));
   let removal: Promise<Error | null> | undefined;
+  // The grading's fresh checkout, started once the agent has finished (so it overlaps the patch
+  // extraction and the agent workspace's removal); only the first grading uses it.
+  let checkout: Promise<Workspace> | undefined;
+  const afterAgent = () => void (checkout ??= startCheckout(task, opts.repoCache, attemptDir));
   try {
-    const worked = await workAttempt(job, env, built, attemptDir, carriedCapUsd(ledger?.carried ?? null));
+    const worked = await workAttempt(job, env, built, attemptDir, afterAgent, carriedCapUsd(ledger?.carried ?? null));
     const removed = (removal = worked.removed);
+    let premade = worked.fault ? undefined : checkout;
     const graded = await gradeWithReruns({
       task,
       rerunFailed: opts.rerunFailed ?? 0,
@@ -91,7 +96,8 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
         removeWorkspace: false, // attemptDir's removal below does it, after the record
         // The agent's workspace is being removed meanwhile: gone before the graded tests start.
         beforeTests: () => removed.then((err) => { if (err) throw err; }),
-      })),
+        ...(premade ? { checkout: premade } : {}),
+      }).finally(() => (premade = undefined))),
     });
     const removalError = await removed;
     if (removalError) throw removalError;
@@ -107,6 +113,7 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
   } finally {
     ledger?.close();
     await removal;
+    await checkout?.catch(() => undefined); // never removed while being copied
     removeLater(attemptDir);
   }
 }
@@ -145,13 +152,13 @@ export interface Worked {
  * removing the workspace: `removed` settles when it is gone (with the removal's error, if any).
  * A fault of the harness (checkout, setup, sandbox, extraction) is returned, never thrown.
  */
-async function workAttempt(job: Job, env: AttemptEnv, built: AttemptAgent, attemptDir: string, spentBeforeUsd?: number): Promise<Worked & { removed: Promise<Error | null> }> {
+async function workAttempt(job: Job, env: AttemptEnv, built: AttemptAgent, attemptDir: string, afterAgent?: () => void, spentBeforeUsd?: number): Promise<Worked & { removed: Promise<Error | null> }> {
   const made = await prepareWorkspace(job.task, job.plan.kind === 'model', env, attemptDir);
   if ('fault' in made) return { ...made, removed: Promise.resolve(null) };
   let removed: Promise<Error | null> | undefined;
   try {
     const saveTrajectory = job.plan.kind === 'model' ? env.writer.trajectorySink({ contender: job.contender.id, instance_id: job.task.instance_id, attempt: job.attempt }) : undefined;
-    const worked = await workIn({ task: job.task, built, workspace: made.workspace, envCache: made.envCache, saveTrajectory, spentBeforeUsd }, env);
+    const worked = await workIn({ task: job.task, built, workspace: made.workspace, envCache: made.envCache, saveTrajectory, spentBeforeUsd, ...(afterAgent ? { afterAgent } : {}) }, env);
     // Removed while the grading checks out and patches its own workspace; awaited before its tests.
     removed = made.workspace.cleanup().then(() => null, (e: unknown) => (e instanceof Error ? e : new Error(String(e))));
     return { ...worked, removed };
@@ -206,6 +213,8 @@ export interface WorkIn {
   saveTrajectory: TrajectorySink | undefined;
   /** USD of this attempt key's interrupted tries' billed calls (`carriedCapUsd`, `--resume`): taken off `--attempt-usd`, which bounds the key's total. */
   spentBeforeUsd?: number | undefined;
+  /** Called once the agent's run (and its isolation) has ended, before the patch is extracted. */
+  afterAgent?: () => void;
 }
 
 /**
@@ -228,6 +237,7 @@ export async function workIn(w: WorkIn, env: AttemptEnv): Promise<Worked> {
   } catch (e) {
     return failedWork('workspace', e, envCache);
   }
+  w.afterAgent?.();
   if (result.given_patch !== undefined) return { result, patch: { text: result.given_patch, binaryFilesDropped: 0 }, fault: null, envCache };
   try {
     const extracted = await extractPatch(workspace);

@@ -2,6 +2,9 @@
 import { Parser, type FinalResults, type Result } from 'tap-parser';
 import { cleanName, joinId } from './names.ts';
 import { record, ReportParseError, type TestResults } from './types.ts';
+import { installTapYamlFastPath } from './tap-yaml-fast.ts';
+
+installTapYamlFastPath(); // the diagnostics blocks of node --test, read without the YAML parser (issue 18)
 
 /**
  * Parses TAP text (Test Anything Protocol 13/14, read by tap-parser) into `id → status`. Ids are
