@@ -1,8 +1,9 @@
 // The one reader of `attempts.jsonl` (docs/store-format.md), streaming and projecting: the file is
 // read in 1 MiB blocks and split into lines on bytes; each line is judged as it comes (JSON, format
 // version, zod, duplicate key, stray record), and a consumer that needs only some fields gets only
-// those decoded and validated (a resume needs keys and spend, the report's index everything but the
-// patch and the test lists: bench/RESULTS.md, issue 18.4). `readRun` (store.ts) is this reader
+// those decoded and validated (a resume needs keys and spend, the report's index its columns,
+// INDEX_COLUMNS: bench/RESULTS.md, issue 18.4); a large file's second half is read by a worker
+// thread (src/store/scan-worker.ts). `readRun` (store.ts) is this reader
 // with every field.
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -231,7 +232,7 @@ export async function readResumeScan(dir: string, header: RunHeader): Promise<Re
 }
 
 /**
- * What the report's index page reads: every record without its patch and test lists, and where
+ * What the report's index page reads: every record's index columns (`INDEX_COLUMNS`), and where
  * each line is (to read the whole record back for its attempt page, {@link openAttemptsAt}).
  * @throws UserInputError as `scanAttempts` does.
  */
