@@ -167,9 +167,14 @@ const tsxApi = (): string => (typeof import.meta.resolve === 'function' ? import
 /** Starts the worker's scan of `file` from byte `start` (src/store/scan-worker.ts); `reply` is `ok: false` when the worker fails in any way. */
 function scanInWorker(file: string, header: RunHeader, fields: readonly string[], start: number): { reply: Promise<ScanWorkerReply>; stop: () => void } {
   const workerData = { file, header, fields, start };
-  const w = WORKER.pathname.endsWith('.ts')
-    ? new Worker(`import(${JSON.stringify(tsxApi())}).then((api) => api.tsImport(${JSON.stringify(WORKER.href)}, ${JSON.stringify(WORKER.href)}))`, { eval: true, workerData })
-    : new Worker(WORKER, { workerData });
+  let w: Worker;
+  try {
+    w = WORKER.pathname.endsWith('.ts')
+      ? new Worker(`import(${JSON.stringify(tsxApi())}).then((api) => api.tsImport(${JSON.stringify(WORKER.href)}, ${JSON.stringify(WORKER.href)}))`, { eval: true, workerData })
+      : new Worker(WORKER, { workerData });
+  } catch {
+    return { reply: Promise.resolve({ ok: false }), stop: () => {} }; // no worker here: this thread reads it all
+  }
   const reply = new Promise<ScanWorkerReply>((resolve) => {
     w.once('message', (m: ScanWorkerReply) => resolve(m));
     w.once('error', () => resolve({ ok: false }));
