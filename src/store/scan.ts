@@ -10,6 +10,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AttemptRecord, INDEX_COLUMNS, type IndexRecord, type RunHeader } from '../core/records.ts';
 import { UserInputError } from '../core/errors.ts';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { NameSet } from './project-line.ts';
 import { checkFormatVersion, parseAttemptLine, strayRecord, type RecordIdentity } from './checks.ts';
@@ -52,10 +53,10 @@ export interface ScanFrom {
   seen: Iterable<RecordIdentity & { line: number }>;
 }
 
-/** Files from this size (bytes) are read by two threads (a projection's scan from the start only). */
+/** Files from this size (bytes) are read by two threads (a projection's scan from the start only, on a machine with more than one core). */
 export const SPLIT_FROM = 32 * 2 ** 20;
 
-/** How a scan may share its work: `splitFrom` (bytes, default {@link SPLIT_FROM}); `onSplit` is told where the file was split (null: one thread) and whether the worker's records were used. */
+/** How a scan may share its work: `splitFrom` (bytes, default {@link SPLIT_FROM}, or never on one core); `onSplit` is told where the file was split (null: one thread) and whether the worker's records were used. */
 export interface ScanOptions {
   splitFrom?: number;
   onSplit?: (s: { at: number | null; worker: boolean }) => void;
@@ -116,7 +117,7 @@ export async function scanAttempts<T extends RecordIdentity>(dir: string, header
   let worker: ReturnType<typeof scanInWorker> | null = null;
   try {
     const size = (await fh.stat()).size;
-    const split = !from && p.fields && size >= (o.splitFrom ?? SPLIT_FROM) ? await lineStartAfter(fh, Math.floor(size / 2), size) : null;
+    const split = !from && p.fields && size >= (o.splitFrom ?? (availableParallelism() > 1 ? SPLIT_FROM : Infinity)) ? await lineStartAfter(fh, Math.floor(size / 2), size) : null;
     if (split !== null) worker = scanInWorker(file, header, p.fields!, split);
     else o.onSplit?.({ at: null, worker: false });
     const head = await readLines(fh, from?.offset ?? 0, split, from?.linesBefore ?? 0, onLine);
