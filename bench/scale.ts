@@ -62,7 +62,7 @@ export async function benchScale(ctx: BenchContext): Promise<SectionResult> {
     ],
     profile: [
       `synthetic run: ${(bytes / 2 ** 20).toFixed(0)} MiB of attempts.jsonl (${(bytes / records).toFixed(0)} bytes per record), written and schema-checked in ${genMs.toFixed(0)} ms`,
-      `report index: ${report.total_ms.toFixed(0)} ms, index.html ${((report.html_bytes ?? 0) / 2 ** 20).toFixed(1)} MiB; RSS before reading ${report.base_rss_mib.toFixed(0)} MiB (node + tsx + modules)`,
+      `report index: ${report.total_ms.toFixed(0)} ms, index.html ${((report.html_bytes ?? 0) / 2 ** 20).toFixed(1)} MiB; RSS before reading ${report.base_rss_mib.toFixed(0)} MiB (node + tsx + modules); attempts.jsonl read from the start by two threads (the second half in a worker, src/store/scan-worker.ts), only the index's columns decoded`,
       `resume scan (RunWriter.open as run --resume, sidecar attempts.index.jsonl ${source.sidecar ? 'read as written' : 'NOT trusted: rebuilt'}): read ${resume.read_ms!.toFixed(0)} ms, key set and spend ${resume.keys_ms!.toFixed(0)} ms; RSS before reading ${resume.base_rss_mib.toFixed(0)} MiB`,
       `first resume of a run without a sidecar (older fixbench: streaming scan of attempts.jsonl, then the sidecar written): ${resumeFirst.total_ms.toFixed(0)} ms, max RSS ${resumeFirst.max_rss_mib.toFixed(0)} MiB`,
       `for comparison, readRun (every field of every record): ${whole.total_ms.toFixed(0)} ms, max RSS ${whole.max_rss_mib.toFixed(0)} MiB`,

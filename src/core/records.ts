@@ -330,5 +330,6 @@ export const AttemptRecord = z.object({
 });
 export type AttemptRecord = z.infer<typeof AttemptRecord>;
 
-/** A record as the report's index page and the analyses read it: every field but the patch and the test lists (attempt pages read those). */
-export type IndexRecord = Omit<AttemptRecord, 'model_patch' | 'tests_status'>;
+/** The fields the report's index page and the analyses read (`IndexRecord`): what `readRunIndex` decodes and validates of each line (src/store/scan.ts). Attempt pages read whole records. */
+export const INDEX_COLUMNS = ['format_version', 'key', 'contender', 'instance_id', 'attempt', 'outcome', 'calls', 'error', 'exit_status', 'flaky_tests', 'interrupted_calls', 'list_usd', 'billed_usd', 'protected_files_edited', 'stages', 'steps', 'test_files_edited', 'test_runs', 'unprotected', 'usage', 'visible_check', 'wall_ms', 'model_mix', 'images_sent', 'resolved_strict'] as const satisfies ReadonlyArray<keyof AttemptRecord>;
+export type IndexRecord = Pick<AttemptRecord, (typeof INDEX_COLUMNS)[number]>;

@@ -1,5 +1,5 @@
-// The report of a run folder read as the report needs it (issue 18.4): the index page from records
-// without their patches and test lists (src/store/scan.ts `readRunIndex`), each attempt page from
+// The report of a run folder read as the report needs it (issue 18.4): the index page from only
+// the columns it uses (src/store/scan.ts `readRunIndex`, INDEX_COLUMNS), each attempt page from
 // its whole records read back by their line's place in attempts.jsonl, only for pages that changed
 // (src/report/attempt-pages.ts). The result is byte-identical to `buildReport` over `readRun`.
 import { openAttemptsAt, readRunIndex } from '../store/scan.ts';

@@ -31,7 +31,7 @@ export interface StrictView {
  * (infra errors left out, as from every rate) at tasks whose records carry `resolved_strict`;
  * records of unknown contenders or tasks outside the suite are ignored. Null when there are none.
  */
-export function strictView(header: Pick<RunHeader, 'contenders' | 'suite'>, attempts: readonly Omit<AttemptRecord, 'model_patch' | 'tests_status'>[]): StrictView | null {
+export function strictView(header: Pick<RunHeader, 'contenders' | 'suite'>, attempts: readonly Pick<AttemptRecord, 'contender' | 'instance_id' | 'outcome' | 'resolved_strict'>[]): StrictView | null {
   const suite = new Set(header.suite.instance_ids);
   const known = new Set(header.contenders.map((c) => c.id));
   const counted = attempts.filter((a) => a.resolved_strict !== undefined && a.outcome !== 'infra_error' && suite.has(a.instance_id) && known.has(a.contender));

@@ -1,23 +1,23 @@
 // The one reader of `attempts.jsonl` (docs/store-format.md), streaming and projecting: the file is
 // read in 1 MiB blocks and split into lines on bytes; each line is judged as it comes (JSON, format
 // version, zod, duplicate key, stray record), and a consumer that needs only some fields gets only
-// those decoded and validated (a resume needs keys and spend, the report's index everything but the
-// patch and the test lists: bench/RESULTS.md, issue 18.4). `readRun` (store.ts) is this reader
+// those decoded and validated (a resume needs keys and spend, the report's index its columns,
+// INDEX_COLUMNS: bench/RESULTS.md, issue 18.4); a large file's second half is read by a worker
+// thread (src/store/scan-worker.ts). `readRun` (store.ts) is this reader
 // with every field.
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { AttemptRecord, type IndexRecord, type RunHeader } from '../core/records.ts';
+import { AttemptRecord, INDEX_COLUMNS, type IndexRecord, type RunHeader } from '../core/records.ts';
 import { UserInputError } from '../core/errors.ts';
-import { NameSet, projectLine } from './project-line.ts';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { NameSet } from './project-line.ts';
 import { checkFormatVersion, parseAttemptLine, strayRecord, type RecordIdentity } from './checks.ts';
+import { judgeLine, lineStartAfter, readLines, type LineAt } from './scan-lines.ts';
+import type { ScanWorkerReply } from './scan-worker.ts';
 
-/** Where a record was read: its 1-based line and its bytes in the file (offset, length without the newline). */
-export interface LineAt {
-  line: number;
-  offset: number;
-  bytes: number;
-}
+export type { LineAt } from './scan-lines.ts';
 
 /** The fields every projection decodes: the identity checks (duplicate key, stray record) need them. */
 const IDENTITY = ['format_version', 'key', 'contender', 'instance_id', 'attempt'] as const;
@@ -53,17 +53,31 @@ export interface ScanFrom {
   seen: Iterable<RecordIdentity & { line: number }>;
 }
 
+/** Files from this size (bytes) are read by two threads (a projection's scan from the start only, on a machine with more than one core). */
+export const SPLIT_FROM = 32 * 2 ** 20;
+
+/** How a scan may share its work: `splitFrom` (bytes, default {@link SPLIT_FROM}, or never on one core); `onSplit` is told where the file was split (null: one thread) and whether the worker's records were used. */
+export interface ScanOptions {
+  splitFrom?: number;
+  onSplit?: (s: { at: number | null; worker: boolean }) => void;
+}
+
 /**
  * Streams `<dir>/attempts.jsonl`, calling `onRecord` with each valid record projected by `p`, in
  * file order. A missing file is a run with no attempt yet. Only the final line may be a torn write
  * (no newline after it, not JSON): it is skipped, as a crash mid-append leaves it; every other bad
  * line is collected and reported together. With `from`, the scan starts there (see {@link ScanFrom}).
+ * A projection's scan of a file of `o.splitFrom` bytes or more (default {@link SPLIT_FROM}) from the
+ * start hands the lines of its second half to a worker thread (src/store/scan-worker.ts); the checks
+ * across lines (duplicate key, stray record) and `onRecord` stay on this thread, in file order, and
+ * when the worker found any bad line (or failed) this thread reads that half itself, so the records
+ * and every message are those of a one-thread scan.
  * @throws UserInputError naming the file and each bad line (`<file>:<line>: …`) with the fix; or
  *   the file when it cannot be read.
  */
-export async function scanAttempts<T extends RecordIdentity>(dir: string, header: RunHeader, p: Projection<T>, onRecord: (r: T, at: LineAt) => void, from?: ScanFrom): Promise<void> {
+export async function scanAttempts<T extends RecordIdentity>(dir: string, header: RunHeader, p: Projection<T>, onRecord: (r: T, at: LineAt) => void, from?: ScanFrom, o: ScanOptions = {}): Promise<void> {
   const file = path.join(dir, 'attempts.jsonl');
-  const want = p.fields ? new NameSet(new Set(p.fields)) : null;
+  const judge = { want: p.fields ? new NameSet(new Set(p.fields)) : null, schema: p.schema, header };
   const seen = new Map<string, number>();
   const seenAttempt = new Map<string, string>();
   for (const r of from?.seen ?? []) {
@@ -71,34 +85,10 @@ export async function scanAttempts<T extends RecordIdentity>(dir: string, header
     strayRecord(header, r, `${file}:${r.line}`, seenAttempt);
   }
   const problems: Array<{ line: number; text: string }> = [];
-  let lastNonEmpty = 0;
   const badJson: Array<{ line: number; message: string }> = [];
 
-  const judge = (buf: Buffer, s: number, e: number, at: LineAt, tornCandidate: boolean): void => {
+  const accept = (data: T, at: LineAt): void => {
     const where = `${file}:${at.line}`;
-    let obj: unknown;
-    try {
-      const projected = want && !tornCandidate ? projectLine(buf, s, e, want) : null;
-      obj = JSON.parse(projected ?? buf.toString('utf8', s, e));
-    } catch (err) {
-      if (tornCandidate) return; // no newline after it: a write cut by a crash, ignored
-      badJson.push({ line: at.line, message: (err as Error).message });
-      return;
-    }
-    const version = (obj as { format_version?: unknown })?.format_version;
-    checkFormatVersion(where, version);
-    let data: T;
-    if (version === 1) {
-      // version 1 is read whole and upgraded: the upgrade needs the whole line
-      const whole = want ? (JSON.parse(buf.toString('utf8', s, e)) as unknown) : obj;
-      const u = parseAttemptLine(whole, version, header.limits);
-      if (!u.success) return void problems.push({ line: at.line, text: `${where}: invalid record (format version 1): ${u.problems.join('; ')}` });
-      data = (want ? Object.fromEntries(Object.entries(u.data).filter(([k]) => want.names.has(k))) : u.data) as T;
-    } else {
-      const r = p.schema.safeParse(obj);
-      if (!r.success) return void problems.push({ line: at.line, text: `${where}: invalid record: ${r.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}` });
-      data = r.data;
-    }
     const first = seen.get(data.key);
     if (first !== undefined) {
       problems.push({ line: at.line, text: `${where}: attempt key ${data.key} is already recorded on line ${first}; an attempt is recorded once — remove one of the two lines` });
@@ -109,6 +99,12 @@ export async function scanAttempts<T extends RecordIdentity>(dir: string, header
     seen.set(data.key, at.line);
     onRecord(data, at);
   };
+  const onLine = (buf: Buffer, s: number, e: number, at: LineAt, last: boolean): void => {
+    const j = judgeLine(buf, s, e, `${file}:${at.line}`, judge, last);
+    if (j.kind === 'ok') accept(j.data, at);
+    else if (j.kind === 'bad_json') badJson.push({ line: at.line, message: j.message });
+    else if (j.kind === 'invalid') problems.push({ line: at.line, text: j.text });
+  };
 
   let fh;
   try {
@@ -117,48 +113,32 @@ export async function scanAttempts<T extends RecordIdentity>(dir: string, header
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return; // no attempt finished yet
     throw new UserInputError(`${file}: cannot read (${(e as Error).message}); check the run folder`, { cause: e });
   }
+  let lastNonEmpty = 0;
+  let worker: ReturnType<typeof scanInWorker> | null = null;
   try {
-    let block = Buffer.allocUnsafe(BLOCK);
-    let carry: Buffer = Buffer.alloc(0);
-    let carryOffset = from?.offset ?? 0; // file offset of carry[0]
-    let line = from?.linesBefore ?? 0;
-    // One line behind: only the final line can be a torn write, so each line is judged once the next is seen.
-    type Pending = { buf: Buffer; s: number; e: number; at: LineAt };
-    const held: { p: Pending | null } = { p: null };
-    const take = (buf: Buffer, s: number, e: number, offset: number): void => {
-      line++;
-      if (isBlank(buf, s, e)) return;
-      lastNonEmpty = line;
-      if (held.p) judge(held.p.buf, held.p.s, held.p.e, held.p.at, false);
-      held.p = { buf, s, e, at: { line, offset, bytes: e - s } };
-    };
-    for (let pos = from?.offset ?? 0; ; ) {
-      const { bytesRead } = await fh.read(block, 0, block.length, pos);
-      if (bytesRead === 0) break;
-      const chunkOffset = carry.length ? carryOffset : pos;
-      pos += bytesRead;
-      // a fresh block per read: the held line may point into this one
-      const chunk = carry.length ? Buffer.concat([carry, block.subarray(0, bytesRead)]) : block.subarray(0, bytesRead);
-      block = Buffer.allocUnsafe(BLOCK);
-      let s = 0;
-      for (let nl = chunk.indexOf(0x0a); nl >= 0; nl = chunk.indexOf(0x0a, s)) {
-        take(chunk, s, nl, chunkOffset + s);
-        s = nl + 1;
+    const size = (await fh.stat()).size;
+    const split = !from && p.fields && size >= (o.splitFrom ?? (availableParallelism() > 1 ? SPLIT_FROM : Infinity)) ? await lineStartAfter(fh, Math.floor(size / 2), size) : null;
+    if (split !== null) worker = scanInWorker(file, header, p.fields!, split);
+    else o.onSplit?.({ at: null, worker: false });
+    const head = await readLines(fh, from?.offset ?? 0, split, from?.linesBefore ?? 0, onLine);
+    lastNonEmpty = head.lastNonEmpty;
+    if (worker) {
+      const w = await worker.reply;
+      o.onSplit?.({ at: split, worker: w.ok });
+      if (w.ok) {
+        // the worker numbers its lines from its range's start
+        for (let i = 0; i < w.records.length; i++) accept(w.records[i] as T, { line: w.at[3 * i]! + head.line, offset: w.at[3 * i + 1]!, bytes: w.at[3 * i + 2]! });
+        if (w.lastNonEmpty) lastNonEmpty = w.lastNonEmpty + head.line;
+      } else {
+        const tail = await readLines(fh, split!, null, head.line, onLine);
+        lastNonEmpty = tail.lastNonEmpty || lastNonEmpty;
       }
-      carry = chunk.subarray(s);
-      carryOffset = chunkOffset + s;
     }
-    let torn = false;
-    if (carry.length && !isBlank(carry, 0, carry.length)) {
-      // the final line has no newline after it: the torn-write candidate
-      take(carry, 0, carry.length, carryOffset);
-      torn = true;
-    }
-    if (held.p) judge(held.p.buf, held.p.s, held.p.e, held.p.at, torn);
   } catch (e) {
     if (e instanceof UserInputError) throw e;
     throw new UserInputError(`${file}: cannot read (${(e as Error).message}); check the run folder`, { cause: e });
   } finally {
+    worker?.stop();
     await fh.close();
   }
   for (const b of badJson) {
@@ -179,24 +159,37 @@ export async function scanAttempts<T extends RecordIdentity>(dir: string, header
   }
 }
 
-const BLOCK = 1 << 20;
+/** The worker's file beside this one: `.ts` when run from the sources (loaded through tsx's API, as `--import` does not reach a worker on Node 20), `.js` when built. */
+const WORKER = new URL(import.meta.url.endsWith('.ts') ? './scan-worker.ts' : './scan-worker.js', import.meta.url);
 
-function isBlank(b: Buffer, s: number, e: number): boolean {
-  for (let i = s; i < e; i++) {
-    const c = b[i]!;
-    if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return false;
+/** tsx's module API, for a worker run from the sources: resolved from here when the host can, else by name. */
+const tsxApi = (): string => (typeof import.meta.resolve === 'function' ? import.meta.resolve('tsx/esm/api') : 'tsx/esm/api');
+
+/** Starts the worker's scan of `file` from byte `start` (src/store/scan-worker.ts); `reply` is `ok: false` when the worker fails in any way. */
+function scanInWorker(file: string, header: RunHeader, fields: readonly string[], start: number): { reply: Promise<ScanWorkerReply>; stop: () => void } {
+  const workerData = { file, header, fields, start };
+  let w: Worker;
+  try {
+    w = WORKER.pathname.endsWith('.ts')
+      ? new Worker(`import(${JSON.stringify(tsxApi())}).then((api) => api.tsImport(${JSON.stringify(WORKER.href)}, ${JSON.stringify(WORKER.href)}))`, { eval: true, workerData })
+      : new Worker(WORKER, { workerData });
+  } catch {
+    return { reply: Promise.resolve({ ok: false }), stop: () => {} }; // no worker here: this thread reads it all
   }
-  return true;
+  const reply = new Promise<ScanWorkerReply>((resolve) => {
+    w.once('message', (m: ScanWorkerReply) => resolve(m));
+    w.once('error', () => resolve({ ok: false }));
+    w.once('exit', () => resolve({ ok: false }));
+  });
+  return { reply, stop: () => void w.terminate() };
 }
 
 /** What a resume needs of each finished attempt: its identity, outcome (`--retry-errors`) and spend (the run budget). */
 export const RESUME_FIELDS = projection(['outcome', 'list_usd', 'budget_usd', 'usage']);
 export type ResumeRecord = z.infer<(typeof RESUME_FIELDS)['schema']>;
 
-/** Every field the report's index page reads: all but the patch and the test lists (attempt pages read those). */
-export const INDEX_FIELDS = projection(
-  (Object.keys(AttemptRecord.shape) as Array<keyof AttemptRecord>).filter((k) => k !== 'model_patch' && k !== 'tests_status') as Array<Exclude<keyof AttemptRecord, 'model_patch' | 'tests_status'>>,
-);
+/** The fields the report's index page reads (`INDEX_COLUMNS`, src/core/records.ts); attempt pages read whole records. */
+export const INDEX_FIELDS = projection(INDEX_COLUMNS);
 
 /**
  * Reads whole records back from the lines a scan found (`LineAt` of {@link scanAttempts}): what the
@@ -245,7 +238,7 @@ export async function readResumeScan(dir: string, header: RunHeader): Promise<Re
 }
 
 /**
- * What the report's index page reads: every record without its patch and test lists, and where
+ * What the report's index page reads: every record's index columns (`INDEX_COLUMNS`), and where
  * each line is (to read the whole record back for its attempt page, {@link openAttemptsAt}).
  * @throws UserInputError as `scanAttempts` does.
  */

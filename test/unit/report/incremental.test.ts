@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../../src/report/build.ts';
 import { buildReportFromRun } from '../../../src/report/build-run.ts';
 import { RunWriter, readRun } from '../../../src/store/store.ts';
+import { readAttemptIndex, writeAttemptIndex } from '../../../src/store/attempt-index.ts';
 import type { AttemptRecord } from '../../../src/store/records.ts';
 import { sampleRun } from './sample-run.ts';
 import { COMMAND_TRAJECTORY_FORMAT } from '../../../src/core/trajectory.ts';
@@ -160,5 +161,20 @@ describe('buildReportFromRun (index from projected records, pages read back by l
     // and again into the same folder: nothing to write, same bytes
     await buildReportFromRun({ runDir, outDir: b });
     await expectSameTree(a, b);
+  });
+
+  it('reads attempts.jsonl, never the sidecar index: a hand-edited attempts.index.jsonl (its hash chain even made anew) changes nothing', async () => {
+    const { header, attempts } = sampleRun();
+    const runDir = path.join(root, 'results-sidecar', header.run_id);
+    const w = await RunWriter.create(runDir, header);
+    for (const r of attempts) await w.appendAttempt(r);
+    const a = fresh();
+    await buildReportFromRun({ runDir, outDir: a, attemptPages: false });
+    const { entries } = await readAttemptIndex(runDir, header, { repair: false });
+    // every attempt resolved at no cost, the chain recomputed: a sidecar every check of its own lines accepts
+    await writeAttemptIndex(runDir, entries.map((e) => ({ ...e, outcome: 'resolved', list_usd: 0, usage: { ...e.usage, output: 0 } })));
+    const b = fresh();
+    await buildReportFromRun({ runDir, outDir: b, attemptPages: false });
+    expect(readFileSync(path.join(b, 'index.html'), 'utf8')).toBe(readFileSync(path.join(a, 'index.html'), 'utf8'));
   });
 });
