@@ -4,6 +4,7 @@
 // it was running fails with InfraError (their groups are SIGKILLed) and the next command starts a
 // fresh helper. Nothing ever falls back to running a command some other way.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InfraError } from '../core/errors.ts';
 import { killGroup } from './process-group.ts';
@@ -30,7 +31,12 @@ export interface HelperCallbacks {
   failed(err: InfraError): void;
 }
 
-const HELPER = fileURLToPath(new URL('./spawn-helper.mjs', import.meta.url));
+/**
+ * The helper's source, read once when fixbench loads this module (before any attempt runs) and
+ * handed to node as `-e`: a helper started later (after one died) runs this text, never a file an
+ * agent might have changed since (in `--sandbox local` it runs as the same user).
+ */
+const HELPER_SOURCE = readFileSync(fileURLToPath(new URL('./spawn-helper.mjs', import.meta.url)), 'utf8');
 
 interface Live {
   req: HelperRequest;
@@ -47,9 +53,10 @@ class SpawnHelper {
   dead = false;
 
   constructor() {
-    // An empty environment: the helper passes each command's own, complete, environment.
-    // Its own process group, so a terminal's Ctrl-C reaches fixbench, which decides what to stop.
-    this.#child = spawn(process.execPath, [HELPER], { env: {}, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    // An empty environment (so no key, and nothing of fixbench's NODE_OPTIONS): each command gets its
+    // own, complete, environment. Its own session, so a terminal's Ctrl-C reaches fixbench alone,
+    // which decides what to stop.
+    this.#child = spawn(process.execPath, ['--input-type=module', '-e', HELPER_SOURCE], { env: {}, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     this.#child.stdout!.on('data', (c: Buffer) => this.#read(c));
     this.#child.stderr!.on('data', (c: Buffer) => {
       if (this.#stderr.length < 4096) this.#stderr += c.toString('utf8');

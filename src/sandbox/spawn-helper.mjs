@@ -4,10 +4,10 @@
 // loop, and a fork costs in proportion to resident memory. This process stays small (node builtins
 // only, no application state), so its forks are cheap and they no longer stall fixbench's loop.
 //
-// Trust: it runs only this file (fixbench's own code); it starts exactly the program, arguments,
-// working directory and complete environment it is sent (nothing of its own environment is added;
-// it is started with an empty one) and interprets nothing a command prints: output is relayed as
-// bytes. Every command leads its own process group; when the leader exits, whatever it left in its
+// Trust: it runs only this text (fixbench's own code, read once at start-up and passed as
+// `node -e`); it starts exactly the program, arguments, working directory and complete environment
+// it is sent (nothing of its own environment is added; it is started with an empty one, so it
+// never holds a key) and interprets nothing a command prints: output is relayed as bytes. Every command leads its own process group; when the leader exits, whatever it left in its
 // group is SIGKILLed; when the main process goes away (stdin closes), every live group is SIGKILLed
 // and the helper exits.
 //
