@@ -7,9 +7,10 @@
 // Trust: it runs only this text (fixbench's own code, read once at start-up and passed as
 // `node -e`); it starts exactly the program, arguments, working directory and complete environment
 // it is sent (nothing of its own environment is added; it is started with an empty one, so it
-// never holds a key) and interprets nothing a command prints: output is relayed as bytes. Every command leads its own process group; when the leader exits, whatever it left in its
-// group is SIGKILLed; when the main process goes away (stdin closes), every live group is SIGKILLed
-// and the helper exits.
+// never holds a key) and interprets nothing a command prints: output is relayed as bytes. Every
+// command leads its own process group; when the leader exits, whatever it left in its group is
+// SIGKILLed; when the main process goes away (stdin closes), every live group is SIGKILLed and the
+// helper exits.
 //
 // Protocol (binary frames, lengths as unsigned 32-bit big-endian):
 //   main → helper, on stdin:  [len][JSON request {id, file, args, cwd, env, input?, statusFd}]
