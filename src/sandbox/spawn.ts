@@ -1,10 +1,8 @@
 // Running one host process as the leader of its own process group, for every backend: a timeout
 // or the leader's exit kills the whole group, and output is captured capped and decoded once.
-import type { Readable } from 'node:stream';
-import { execa } from 'execa';
-import { InfraError } from '../core/errors.ts';
 import { DEFAULT_MAX_OUTPUT_BYTES, OutputCapture } from './capture.ts';
 import { killGroup, trackGroup, untrackGroup } from './process-group.ts';
+import { helperSpawn } from './spawn-client.ts';
 import type { ExecResult } from './types.ts';
 
 /** Longest delay `setTimeout` honours (larger values fire at once): ~24.8 days. */
@@ -39,7 +37,9 @@ export interface GroupSpawnResult {
 }
 
 /**
- * Spawns `file args` as the leader of a new process group (`detached`) and waits for it.
+ * Spawns `file args` as the leader of a new process group (`detached`) and waits for it. The fork
+ * happens in fixbench's spawn helper (src/sandbox/spawn-client.ts), a small process whose forks are
+ * cheap, not in fixbench's own large process on its event loop.
  *
  * - On timeout the whole group gets SIGKILL (backgrounded grandchildren die too); when the leader
  *   exits by itself, whatever it left running in its group is killed as well, so nothing outlives
@@ -49,64 +49,58 @@ export interface GroupSpawnResult {
  *   (`stdout` + `stdoutTail`), so memory stays bounded however much a command prints.
  *
  * Never throws for the process's own failure.
- * @throws InfraError when the process cannot be started (missing program or `cwd`).
+ * @throws InfraError when the process cannot be started (missing program or `cwd`), or when the spawn
+ *   helper dies while it runs (the command's group is SIGKILLed first).
  */
 export async function runProcessGroup(opts: GroupSpawnOptions): Promise<GroupSpawnResult> {
   const cap = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   const out = new OutputCapture(cap, opts.keepTailBytes ?? 0);
   const err = new OutputCapture(cap);
   const status: Buffer[] = [];
-
-  const started = performance.now();
-  const child = execa(opts.file, opts.args, {
-    cwd: opts.cwd,
-    env: opts.env,
-    extendEnv: false,
-    reject: false,
-    detached: true,
-    cleanup: false,
-    buffer: false,
-    encoding: 'buffer',
-    stripFinalNewline: false,
-    windowsHide: true,
-    stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe', ...(opts.statusFd ? (['pipe'] as const) : [])],
-    ...(opts.input === undefined ? {} : { input: opts.input }),
-  });
-  const pid = child.pid;
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
-  if (pid !== undefined) {
-    trackGroup(pid);
-    timer = setTimeout(() => {
-      timedOut = true;
-      killGroup(pid);
-    }, Math.min(opts.timeoutMs, MAX_TIMER_MS));
-    // The leader is gone: reap the rest of its group so nothing keeps running or holds our pipes.
-    child.once('exit', () => killGroup(pid));
-    if (opts.signal?.aborted) killGroup(pid);
-    else opts.signal?.addEventListener('abort', () => killGroup(pid), { once: true });
-  }
-  child.stdout?.on('data', (c: Buffer) => out.push(c));
-  child.stderr?.on('data', (c: Buffer) => err.push(c));
-  // execa types the extra fd from the literal stdio array; it is a plain readable pipe here.
-  (child.stdio[3] as unknown as Readable | undefined)?.on('data', (c: Buffer) => status.push(c));
+  let onAbort: (() => void) | undefined;
+  let group: number | undefined;
 
-  const result = await child;
-  const durationMs = performance.now() - started;
-  if (timer) clearTimeout(timer);
-  if (pid !== undefined) untrackGroup(pid);
+  const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>((resolve, reject) => {
+    helperSpawn(
+      { file: opts.file, args: opts.args, cwd: opts.cwd, env: opts.env, statusFd: opts.statusFd ?? false, ...(opts.input === undefined ? {} : { input: opts.input }) },
+      {
+        started(pid) {
+          group = pid;
+          trackGroup(pid);
+          timer = setTimeout(() => {
+            timedOut = true;
+            killGroup(pid);
+          }, Math.min(opts.timeoutMs, MAX_TIMER_MS));
+          onAbort = () => killGroup(pid);
+          if (opts.signal?.aborted) killGroup(pid);
+          else opts.signal?.addEventListener('abort', onAbort, { once: true });
+        },
+        data(fd, chunk) {
+          if (fd === 1) out.push(chunk);
+          else if (fd === 2) err.push(chunk);
+          else status.push(chunk);
+        },
+        // The helper killed what the leader left in its group when the leader exited.
+        closed: (code, signal, ms) => resolve({ code, signal, ms }),
+        failed: reject,
+      },
+    );
+  }).finally(() => {
+    if (timer) clearTimeout(timer);
+    if (group !== undefined) untrackGroup(group);
+    if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
+  });
 
-  if (pid === undefined || (result.exitCode === undefined && result.signal === undefined && !timedOut)) {
-    throw new InfraError(`sandbox could not start ${opts.file} in ${opts.cwd}: ${result.message ?? 'unknown error'}`);
-  }
   return {
     result: {
-      exitCode: result.exitCode ?? null,
-      signal: result.signal ?? null,
+      exitCode: ended.code,
+      signal: ended.signal,
       timedOut,
       stdout: out.text(),
       stderr: err.text(),
-      durationMs,
+      durationMs: ended.ms,
       truncated: out.truncated || err.truncated,
       ...(opts.keepTailBytes && out.truncated ? { stdoutTail: out.tailText(), stdoutOmittedBytes: out.omittedBytes } : {}),
     },

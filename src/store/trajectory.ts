@@ -5,7 +5,7 @@ import { readdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { Trajectory, type TrajectorySink } from '../core/trajectory.ts';
 import type { Redactor } from '../core/redact.ts';
-import { ensureRunDir, openInRun } from './run-fs.ts';
+import { openInRun } from './run-fs.ts';
 
 /** Which attempt's trajectory: the contender id, the task and the 0-based attempt index; `stage` (1-based) for one stage of a live cascade. */
 export interface AttemptRef {
@@ -40,7 +40,7 @@ export function trajectorySink(runDir: string, ref: AttemptRef, redact: Redactor
   const rel = trajectoryRel(ref);
   return async (doc) => {
     const valid = Trajectory.parse(doc);
-    await ensureRunDir(runDir, path.dirname(rel));
+    // openInRun checks (and creates) every folder above the temp file, links refused, as ensureRunDir does
     const tmp = `${rel}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     const fh = await openInRun(runDir, tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL);
     try {

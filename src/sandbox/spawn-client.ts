@@ -1,0 +1,166 @@
+// The main process's side of the spawn helper (src/sandbox/spawn-helper.mjs): one long-lived small
+// node process that forks fixbench's host commands, so a spawn no longer forks fixbench's whole
+// (large) process synchronously on its event loop. Started on first use; if it dies, every command
+// it was running fails with InfraError (their groups are SIGKILLed) and the next command starts a
+// fresh helper. Nothing ever falls back to running a command some other way.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { InfraError } from '../core/errors.ts';
+import { killGroup } from './process-group.ts';
+
+/** What the helper is asked to start (see `GroupSpawnOptions` for each field). */
+export interface HelperRequest {
+  file: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  input?: string;
+  statusFd: boolean;
+}
+
+/** Callbacks of one command; exactly one of `closed` / `failed` is called, once, last. */
+export interface HelperCallbacks {
+  /** The command runs as the leader of process group `pid`. */
+  started(pid: number): void;
+  /** Bytes of stdout (fd 1), stderr (fd 2) or the status pipe (fd 3). */
+  data(fd: 1 | 2 | 3, chunk: Buffer): void;
+  /** The leader exited (`code`, or `signal` when killed) and every pipe closed; `ms` = its run time. */
+  closed(code: number | null, signal: NodeJS.Signals | null, ms: number): void;
+  /** It could not start (missing program or cwd), or the helper died while it ran. */
+  failed(err: InfraError): void;
+}
+
+/**
+ * The helper's source, read once when fixbench loads this module (before any attempt runs) and
+ * handed to node as `-e`: a helper started later (after one died) runs this text, never a file an
+ * agent might have changed since (in `--sandbox local` it runs as the same user).
+ */
+const HELPER_SOURCE = readFileSync(fileURLToPath(new URL('./spawn-helper.mjs', import.meta.url)), 'utf8');
+
+interface Live {
+  req: HelperRequest;
+  cb: HelperCallbacks;
+  pid?: number;
+}
+
+class SpawnHelper {
+  readonly #child: ChildProcess;
+  readonly #live = new Map<number, Live>();
+  #nextId = 1;
+  #pending: Buffer = Buffer.alloc(0);
+  #stderr = '';
+  dead = false;
+
+  constructor() {
+    // An empty environment (so no key, and nothing of fixbench's NODE_OPTIONS): each command gets its
+    // own, complete, environment. Its own session, so a terminal's Ctrl-C reaches fixbench alone,
+    // which decides what to stop.
+    this.#child = spawn(process.execPath, ['--input-type=module', '-e', HELPER_SOURCE], { env: {}, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    this.#child.stdout!.on('data', (c: Buffer) => this.#read(c));
+    this.#child.stderr!.on('data', (c: Buffer) => {
+      if (this.#stderr.length < 4096) this.#stderr += c.toString('utf8');
+    });
+    this.#child.stdin!.on('error', () => this.#die('its input pipe failed'));
+    this.#child.once('error', (err) => this.#die(err.message));
+    // 'close', not 'exit': frames it wrote before dying are read first
+    this.#child.once('close', (code, signal) => this.#die(`exit code ${code}, signal ${signal}`));
+    this.#idle();
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  run(req: HelperRequest, cb: HelperCallbacks): void {
+    const id = this.#nextId++;
+    this.#live.set(id, { req, cb });
+    if (this.#live.size === 1) this.#busy();
+    const body = Buffer.from(JSON.stringify({ id, ...req }), 'utf8');
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(body.length, 0);
+    this.#child.stdin!.write(Buffer.concat([head, body]));
+  }
+
+  /** Frames: [len u32][type u8][id u32][payload], len counting type, id and payload. */
+  #read(chunk: Buffer): void {
+    let buf = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk]);
+    while (buf.length >= 4) {
+      const len = buf.readUInt32BE(0);
+      if (buf.length < 4 + len) break;
+      const type = buf.readUInt8(4);
+      const id = buf.readUInt32BE(5);
+      const payload = buf.subarray(9, 4 + len);
+      buf = buf.subarray(4 + len);
+      this.#frame(type, id, payload);
+    }
+    this.#pending = buf;
+  }
+
+  #frame(type: number, id: number, payload: Buffer): void {
+    const live = this.#live.get(id);
+    if (!live) return;
+    if (type === 1) {
+      live.pid = (JSON.parse(payload.toString('utf8')) as { pid: number }).pid;
+      live.cb.started(live.pid);
+    } else if (type === 2 || type === 3 || type === 4) {
+      // a copy: a kept chunk must not pin the whole buffer it was read in
+      live.cb.data((type - 1) as 1 | 2 | 3, Buffer.from(payload));
+    } else if (type === 5 || type === 6) {
+      this.#end(id);
+      if (type === 5) {
+        const r = JSON.parse(payload.toString('utf8')) as { code: number | null; signal: NodeJS.Signals | null; ms: number };
+        live.cb.closed(r.code, r.signal, r.ms);
+      } else {
+        const { message } = JSON.parse(payload.toString('utf8')) as { message: string };
+        live.cb.failed(new InfraError(`sandbox could not start ${live.req.file} in ${live.req.cwd}: ${message}`));
+      }
+    }
+  }
+
+  #end(id: number): void {
+    this.#live.delete(id);
+    if (this.#live.size === 0) this.#idle();
+  }
+
+  /** While commands run, the helper holds fixbench's event loop open; idle, it does not. */
+  #busy(): void {
+    this.#child.ref();
+    (this.#child.stdout as unknown as { ref(): void }).ref();
+  }
+
+  #idle(): void {
+    this.#child.unref();
+    (this.#child.stdout as unknown as { unref(): void }).unref();
+    (this.#child.stderr as unknown as { unref(): void }).unref();
+    (this.#child.stdin as unknown as { unref(): void }).unref();
+  }
+
+  /** The helper is gone: every command it ran is killed (group) and fails as an infrastructure error. */
+  #die(why: string): void {
+    if (this.dead) return;
+    this.dead = true;
+    if (current === this) current = undefined;
+    const err = new InfraError(`fixbench's spawn helper died (${why})${this.#stderr ? `: ${this.#stderr.trim()}` : ''}; its commands were killed`);
+    const live = [...this.#live.values()];
+    this.#live.clear();
+    for (const l of live) {
+      if (l.pid !== undefined) killGroup(l.pid);
+      l.cb.failed(err);
+    }
+    this.#child.kill('SIGKILL');
+  }
+}
+
+let current: SpawnHelper | undefined;
+
+/** Starts `req` through the spawn helper (started on first use, or again after one died). */
+export function helperSpawn(req: HelperRequest, cb: HelperCallbacks): void {
+  current ??= new SpawnHelper();
+  current.run(req, cb);
+}
+
+/** The running helper's pid, if one runs (for tests that kill it). */
+export function spawnHelperPid(): number | undefined {
+  return current?.pid;
+}
