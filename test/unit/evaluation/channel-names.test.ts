@@ -133,6 +133,8 @@ cases.forEach((c, i) => describe('case ' + i, () => { for (const n of c.names) t
     expect(tap.get(failing)).toBe('FAILED');
     expect(compareChannels(new Map(tap).set(failing, 'PASSED'), junit, [failing], 'JUnit channel').disagree).toMatch(/report PASSED, report has .* \(2 tests\) .*FAILED at worst/);
     expect(junit.get('case 7 > unwraps foobar')).toBe('FAILED');
+    expect(testCount(junit, 'case 7 > unwraps foobar')).toBe(2); // parseJunit counts the two testcases node merged
+    expect(testCount(tap, failing)).toBe(1);
     // The JUnit report edited: both testcases of the collapsed id written as passing (the parser counts them).
     const forged: TestResults = new Map();
     for (const [id, st] of junit) for (let k = 0; k < testCount(junit, id); k++) record(forged, id, id === 'case 7 > unwraps foobar' ? 'PASSED' : st);
