@@ -62,14 +62,49 @@ function decode(src: string): string {
   return table[c] ?? c;
 }
 
-/** `ch` written inside a literal quoted with `q`, as the file would write it. */
-function encode(ch: string, q: string): string {
-  if (ESC[ch]) return ESC[ch]!;
-  if (ch === q) return `\\${ch}`;
-  if (q === '`' && (ch === '$' || ch === '{')) return `\\${ch}`; // never a `${` interpolation
-  const cp = ch.codePointAt(0)!;
-  if (cp < 0x20 || cp === 0x7f || cp === 0x2028 || cp === 0x2029) return `\\u${cp.toString(16).padStart(4, '0')}`;
-  return ch;
+/**
+ * How a new character is written inside the literal whose units are `us`, quoted with `q`, so its
+ * spelling does not mark the mutant (attackC F5): as the literal spells that very character where it
+ * holds it (`\/` beside `\/`, `\u00e9` beside `\u00e9`); else a non-ASCII character escaped when
+ * the literal escapes more of its non-ASCII characters than it writes raw (`\uXXXX`, or `\u{…}`
+ * when the literal uses braces; hex in the literal's case); else the usual escapes of controls,
+ * backslash and the quote, and raw otherwise (a template's `$` and `{` too: `fixTemplate` escapes
+ * only a `${` that would start an interpolation).
+ */
+function encoder(us: readonly Unit[], q: string): (ch: string) => string {
+  const seen = new Map<string, string>();
+  // A template's `$` and `{` are written raw and escaped only where they would meet (`fixTemplate`).
+  for (const u of us) if (u.ch && !seen.has(u.ch) && !(q === '`' && (u.ch === '$' || u.ch === '{'))) seen.set(u.ch, u.src);
+  const wide = us.filter((u) => u.ch && u.ch.codePointAt(0)! > 0x7f);
+  const escaped = wide.filter((u) => /^\\u/.test(u.src));
+  const escapeWide = escaped.length > 0 && escaped.length >= wide.length - escaped.length;
+  const braces = escaped.some((u) => u.src.startsWith('\\u{'));
+  const upper = escaped.some((u) => /[A-F]/.test(u.src.slice(2))) && !escaped.some((u) => /[a-f]/.test(u.src.slice(2)));
+  const hex = (n: number, w: number): string => (upper ? n.toString(16).toUpperCase() : n.toString(16)).padStart(w, '0');
+  return (ch) => {
+    const known = seen.get(ch);
+    if (known !== undefined) return known;
+    if (ESC[ch]) return ESC[ch]!;
+    if (ch === q) return `\\${ch}`;
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x20 || cp === 0x7f || cp === 0x2028 || cp === 0x2029) return `\\u${cp.toString(16).padStart(4, '0')}`;
+    if (cp > 0x7f && escapeWide) return braces ? `\\u{${hex(cp, 1)}}` : [...ch].length === 1 && ch.length === 2 ? [0, 1].map((i) => `\\u${hex(ch.charCodeAt(i), 4)}`).join('') : `\\u${hex(cp, 4)}`;
+    return ch;
+  };
+}
+
+/**
+ * A template's units with every raw `$` directly before a raw `{` escaped, so the template gains no
+ * interpolation: as the literal does it where it does (`$\{` when it holds one, else `\${`).
+ */
+function fixTemplate(us: Unit[], style: string): Unit[] {
+  const out = [...us];
+  for (let i = 0; i + 1 < out.length; i++) {
+    if (out[i]!.src !== '$' || out[i + 1]!.src !== '{') continue;
+    if (style === '$\\{') out[i + 1] = { src: '\\{', ch: '{' };
+    else out[i] = { src: '\\$', ch: '$' };
+  }
+  return out;
 }
 
 /** The class a substitution stays in: lower-case letter, upper-case letter, digit, white space, other. */
@@ -160,8 +195,13 @@ function mutateStringOnce(src: string, pool: readonly string[], rng: Rng, odds: 
   const us = units(src.slice(1, -1));
   const places = us.map((u, i) => (u.ch ? i : -1)).filter((i) => i >= 0);
   const full = pool.length ? pool : [...'abcdefghijklmnopqrstuvwxyz'];
-  const join = (xs: Unit[]): LiteralMutation & { value: string } => ({ code: `${q}${xs.map((u) => u.src).join('')}${q}`, value: xs.map((u) => u.ch).join(''), tell: false });
-  const unit = (ch: string): Unit => ({ src: encode(ch, q), ch });
+  const style = q === '`' && /(^|[^\\])(\\\\)*\$\\\{/.test(src) ? '$\\{' : '\\${';
+  const join = (ys: Unit[]): LiteralMutation & { value: string } => {
+    const xs = q === '`' ? fixTemplate(ys, style) : ys;
+    return { code: `${q}${xs.map((u) => u.src).join('')}${q}`, value: xs.map((u) => u.ch).join(''), tell: false };
+  };
+  const encode = encoder(us, q);
+  const unit = (ch: string): Unit => ({ src: encode(ch), ch });
   if (!places.length) return { ...join([...us, unit(draw(full, rng)!)]), tell: true };
   const x = unit01(rng);
   const op = x < odds.insert ? 0 : x < odds.insert + odds.delete ? 1 : 2;

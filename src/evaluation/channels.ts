@@ -12,7 +12,8 @@
 //   flag rewritten.
 // - jest: no (one `--json` output).
 import { randomBytes } from 'node:crypto';
-import type { ReportKind, TestResults } from './parse/index.ts';
+import { testCount, worseStatus, type ReportKind, type TestResults } from './parse/index.ts';
+import type { TestStatus } from './types.ts';
 
 /** A second channel: the command that also writes it, where, and in which format. */
 export interface SecondChannel {
@@ -47,17 +48,20 @@ export function planSecondChannel(testCmd: string, report: ReportKind): SecondCh
 }
 
 /**
- * The key two channels' spellings of one test id are compared under: node --test's reporters write
- * the same name differently (measured on node 20.20: TAP writes a carriage return as `\r` and a line
- * feed as `\n`, escaped; JUnit keeps a CR raw, which XML reads as a line feed, drops a line feed, and
- * writes `"` as `&amp;quot;`, read as `&quot;`; `cleanName` then trims what became an edge line
- * break on one side only; a backslash is doubled by TAP and undone by tap-parser, so a backslash
- * before a CR is `\\r` in TAP and `\\n` in JUnit). The key drops every two characters `\r` and
- * `\n` (left to right), reads `&quot;` as `"`, and drops all white space. Not injective: ids
- * sharing a key are compared only where both channels spell them identically (`compareChannels`).
+ * The key two channels' spellings of one test id are compared under: the one form both reporters'
+ * spellings of a name come to (measured on node 20.20). TAP escapes a CR as `\r`, an LF as `\n`
+ * and doubles a backslash (tap-parser undoes the doubling, so a literal backslash-`n` reads like an
+ * LF), and parseTap reads a lone raw CR as `\r`; JUnit drops an LF, keeps a CR raw (read by XML as
+ * an LF, then `\n` by `normalizeTitle`) and writes `"` as `&amp;quot;` (read as `&quot;`, like a
+ * literal `&quot;`); `cleanName` trims what became an edge line break on one side only. So the key
+ * reads `&quot;` as `"`, drops every two characters `\r` and `\n` (left to right: a backslash
+ * before a CR is `\\r` in TAP and `\\n` in JUnit, both `\`), and trims each ` > ` part; all other
+ * white space is kept (`trims " a"` and `trims "a "` keep apart). Not injective (a name with an LF and
+ * the same name without share a key, and JUnit itself gives them one id): `compareChannels` decides
+ * what a shared key allows.
  */
 export function channelKey(id: string): string {
-  return id.replace(/&quot;/g, '"').replace(/\\[rn]/g, '').replace(/\s+/g, '');
+  return id.replace(/&quot;/g, '"').replace(/\\[rn]/g, '').split(' > ').map((p) => p.trim()).filter((p) => p !== '').join(' > ');
 }
 
 /** The two channels' comparison on the deciding tests: `disagree` makes the run `tampered`; `ambiguous` (and no disagreement) gives no verdict. */
@@ -74,15 +78,22 @@ export interface ChannelComparison {
 /**
  * Compares the two channels on the tests that decide the grade (`ids`: the listed tests and the
  * canaries, full ids of the first channel): each must have the same status in both, or be absent
- * from both. A test is found in the second channel under its own id when it is there and its key
- * (`channelKey`) is no other test's; else under its key when exactly one test of each channel has
- * that key (the reporters spell a line break or `"` differently); when several tests share the
- * key, only if both channels hold exactly the same ids under it (then each is compared under its
- * own id); else, when the second channel has at most one test under the key, the first report
- * claims tests the second never saw: a disagreement; else (the second channel itself holds
- * several, spelled otherwise) the test is ambiguous. A forger that edits one report cannot borrow
- * another test's status, nor turn a disagreement into no verdict by adding a twin name to it: a
- * test is matched across the channels only to the one test the other channel has under its key.
+ * from both. Tests are grouped by `channelKey`; a parser's id recorded several times counts as that
+ * many tests (`testCount`; its status is their worst). For an id, with `mine` the first channel's
+ * ids under its key and `theirs` the second's:
+ * - both hold the same ids: each is compared under its own id;
+ * - each holds at most one (and the first's is `id`): compared to the second's one (or MISSING);
+ * - the first counts more tests under the key than the second: it claims tests the second never
+ *   saw (a twin forged into the report): disagreement;
+ * - else (the second holds as many or more, spelled otherwise or collapsed into one id): when both
+ *   count the same tests and the worst status under the key differs, disagreement; when no test of
+ *   the second under the key can have `id`'s status (an id recorded once has its status exactly; one
+ *   recorded several times has its worst and may hold any better one, or exactly PASSED when that is
+ *   its worst), disagreement; when every test of the second under the key has exactly `id`'s status,
+ *   agreement; else ambiguous (no verdict).
+ * So a forger that edits one report cannot borrow another test's status, nor turn a disagreement into
+ * no verdict by adding a twin name to it, and a test failing in the second channel is never matched
+ * to a pass claimed in the first.
  */
 export function compareChannels(first: TestResults, second: TestResults, ids: readonly string[], secondLabel: string): ChannelComparison {
   const byKey = (r: TestResults): Map<string, string[]> => {
@@ -98,28 +109,39 @@ export function compareChannels(first: TestResults, second: TestResults, ids: re
   const keys1 = byKey(first), keys2 = byKey(second);
   const diffs: string[] = [];
   const unsure: string[] = [];
-  const names = (xs: string[]): string => xs.map((x) => JSON.stringify(x)).join(', ') || 'none';
+  const names = (xs: string[], r: TestResults): string => xs.map((x) => `${JSON.stringify(x)}${testCount(r, x) > 1 ? ` (${testCount(r, x)} tests)` : ''}`).join(', ') || 'none';
+  const count = (xs: string[], r: TestResults): number => xs.reduce((n, x) => n + testCount(r, x), 0);
+  const worst = (xs: string[], r: TestResults): TestStatus | undefined => xs.reduce<TestStatus | undefined>((w, x) => (w === undefined ? r.get(x) : worseStatus(w, r.get(x)!)), undefined);
   for (const id of ids) {
     const k = channelKey(id);
     const mine = keys1.get(k) ?? [], theirs = keys2.get(k) ?? [];
+    const a = first.get(id) ?? 'MISSING';
     let other: string | undefined;
-    if (mine.length <= 1 && theirs.length <= 1 && (mine.length === 0 || mine[0] === id)) other = theirs[0];
-    else if (mine.length === theirs.length && mine.every((x) => second.has(x))) other = id;
-    else if (theirs.length <= 1) {
-      // Only the first report holds several (or another) tests under the key: it claims tests the second never saw.
-      diffs.push(`${JSON.stringify(id)}: report has ${names(mine)} under one name, ${secondLabel} ${names(theirs)}`);
-      continue;
-    } else {
-      unsure.push(`${JSON.stringify(id)} (report: ${names(mine)}; ${secondLabel}: ${names(theirs)})`);
+    if (mine.length === theirs.length && mine.every((x) => second.has(x))) other = id;
+    else if (mine.length <= 1 && theirs.length <= 1 && (mine.length === 0 || mine[0] === id)) other = theirs[0];
+    else {
+      const n1 = count(mine, first), n2 = count(theirs, second);
+      const both = `report has ${names(mine, first)} under one name, ${secondLabel} ${names(theirs, second)}`;
+      if (n1 > n2) {
+        // The first report counts more tests under the key: it claims tests the second never saw.
+        diffs.push(`${JSON.stringify(id)}: ${both}`);
+        continue;
+      }
+      const w1 = worst(mine, first), w2 = worst(theirs, second);
+      // An id of the second recorded several times may hold any status as good as its worst; PASSED as worst is exact.
+      const exact = (x: string): boolean => testCount(second, x) === 1 || second.get(x) === 'PASSED';
+      const possible = theirs.some((x) => second.get(x) === a || (a !== 'MISSING' && !exact(x) && worseStatus(a, second.get(x)!) === second.get(x)));
+      const certain = theirs.length > 0 && theirs.every((x) => second.get(x) === a && exact(x));
+      if ((n1 === n2 && w1 !== w2) || !possible) diffs.push(`${JSON.stringify(id)}: report ${a}, ${both} (${w2 ?? 'MISSING'} at worst)`);
+      else if (!certain) unsure.push(`${JSON.stringify(id)} (${both})`);
       continue;
     }
-    const a = first.get(id) ?? 'MISSING';
     const b = (other === undefined ? undefined : second.get(other)) ?? 'MISSING';
     if (a !== b) diffs.push(`${JSON.stringify(id)}: report ${a}, ${secondLabel} ${b}`);
   }
   const list = (xs: string[]): string => `${xs.slice(0, 3).join('; ')}${xs.length > 3 ? '; …' : ''}`;
   return {
     disagree: diffs.length ? `the two result channels disagree on ${diffs.length} test(s): ${list(diffs)}` : null,
-    ambiguous: unsure.length ? `${unsure.length} test(s) cannot be matched across the two result channels (their names differ only in line breaks, quotes or white space, which the reporters spell differently): ${list(unsure)}` : null,
+    ambiguous: unsure.length ? `${unsure.length} test(s) cannot be matched across the two result channels (their names differ only in line breaks or quotes, which the reporters spell differently): ${list(unsure)}` : null,
   };
 }

@@ -27,14 +27,36 @@ export interface ReportParseOptions {
 
 const RANK: Record<TestStatus, number> = { PASSED: 0, SKIPPED: 1, ERROR: 2, FAILED: 3 };
 
+/** How many times each id recorded more than once was recorded, per results map (ids seen once have no entry). */
+const COUNTS = new WeakMap<TestResults, Map<string, number>>();
+
 /**
  * Records `status` for `id`; when the id was seen before, the worse status wins
- * (FAILED > ERROR > SKIPPED > PASSED), so any failure of a duplicated id counts.
+ * (FAILED > ERROR > SKIPPED > PASSED), so any failure of a duplicated id counts, and the id's
+ * count goes up (`testCount`).
  */
 export function record(results: TestResults, id: string, status: TestStatus): void {
   const prev = results.get(id);
+  if (prev !== undefined) {
+    let counts = COUNTS.get(results);
+    if (!counts) COUNTS.set(results, (counts = new Map()));
+    counts.set(id, (counts.get(id) ?? 1) + 1);
+  }
   if (prev === undefined || RANK[status] > RANK[prev]) results.set(id, status);
 }
+
+/**
+ * How many tests the parser recorded under `id` in `results` (several when a report spells two
+ * tests alike, e.g. node's JUnit reporter dropping a line feed): 0 when absent, 1 for an id
+ * recorded once or set directly (a copied map keeps no counts).
+ */
+export function testCount(results: TestResults, id: string): number {
+  if (!results.has(id)) return 0;
+  return COUNTS.get(results)?.get(id) ?? 1;
+}
+
+/** The worse of two statuses (FAILED > ERROR > SKIPPED > PASSED). */
+export const worseStatus = (a: TestStatus, b: TestStatus): TestStatus => (RANK[b] > RANK[a] ? b : a);
 
 /**
  * `JSON.parse(text)` validated by `schema`; throws `ReportParseError` naming `what` and the

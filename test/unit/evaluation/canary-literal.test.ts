@@ -250,3 +250,56 @@ describe('canary titles are balanced against what a patch can read', () => {
     }
   });
 });
+
+describe('canary string mutation: the new character is spelled as the literal spells such characters (attackC F5)', () => {
+  // The attacker's rule: a literal spelling one character both raw and escaped, raw non-ASCII beside `\u` escapes, or a needless `\{` / `\$` in a template is the mutant.
+  function looksMutant(src: string): boolean {
+    const body = src.slice(1, -1);
+    if (/\\u[0-9a-fA-F]{4}/.test(body) && /[^\x00-\x7f]/.test(body)) return true;
+    if (src[0] === '`' && /\\[{$](?!\{)/.test(body.replace(/\\\$\{/g, ''))) return true;
+    if (/\\\//.test(body) && /(^|[^\\])\//.test(body)) return true;
+    return false;
+  }
+  const oneEdit = (a: string, b: string): boolean => {
+    const [x, y] = [[...a], [...b]];
+    if (Math.abs(x.length - y.length) > 1 || a === b) return false;
+    let i = 0;
+    while (i < x.length && i < y.length && x[i] === y[i]) i++;
+    const tail = (p: string[], q: string[]): boolean => p.slice(i + (p.length >= q.length ? 1 : 0)).join('') === q.slice(i + (q.length >= p.length ? 1 : 0)).join('');
+    return tail(x, y);
+  };
+  const CASES: Array<[string, string[]]> = [
+    ["'Caf\\u00e9 cr\\u00e8me br\\u00fbl\\u00e9e'", ["'Caf\\u00e9 cr\\u00e8me br\\u00fbl\\u00e9e'", "'na\\u00efve r\\u00e9sum\\u00e9'", "'cafe-creme-brulee'"]],
+    ['`{"id":1,"tags":["a","b"]}`', ['`{"id":1,"tags":["a","b"]}`', '`{"id":2}`', "'x'"]],
+    ["'https:\\/\\/example.com\\/a\\/b'", ["'https:\\/\\/example.com\\/a\\/b'", "'https:\\/\\/example.org\\/'", "'a-b'"]],
+    ['`cost: $5 {each}`', ['`cost: $5 {each}`', "'${x} and {y} $$'"]],
+  ];
+  for (const [src, lits] of CASES) {
+    it(`regression: the rule fires on 0 of 600 mutants of ${src} (was 13%, 5%, 6.5% on the first three); each parses and differs by one character`, () => {
+      expect(looksMutant(src)).toBe(false);
+      const pool = lits.flatMap((l) => [...(cookedOf(l, true) ?? '')]);
+      const lengths = lits.map((l) => [...(cookedOf(l, true) ?? '')].length);
+      const rng = seeded(7);
+      const original = cookedOf(src, true)!;
+      let fired = 0;
+      for (let i = 0; i < 600; i++) {
+        const m = mutateString(src, pool, rng, lengths);
+        if (looksMutant(m.code)) fired++;
+        const v = cookedOf(m.code, true);
+        expect(v, m.code).not.toBeNull();
+        expect(oneEdit(original, v!), `${m.code} vs ${src}`).toBe(true);
+        expect(m.code[0]).toBe(src[0]);
+      }
+      expect(fired).toBe(0);
+    });
+  }
+
+  it('a non-ASCII character new to a literal that escapes its non-ASCII ones is escaped in its notation; raw where the literal writes them raw', () => {
+    const rng = seeded(3);
+    const seen = new Set<string>();
+    for (let i = 0; i < 300; i++) seen.add(mutateString("'\\u{E9}t\\u{E9}'", ['ü', 'ü', 'x'], rng).code);
+    expect([...seen].some((c) => c.includes('\\u{FC}'))).toBe(true);
+    expect([...seen].some((c) => c.includes('ü'))).toBe(false);
+    for (let i = 0; i < 300; i++) expect(mutateString("'été'", ['ü'], rng).code).not.toMatch(/\\u/);
+  });
+});

@@ -11,7 +11,7 @@ import { channelKey, compareChannels } from '../../../src/evaluation/channels.ts
 import { judgeRun, type Guard } from '../../../src/evaluation/integrity.ts';
 import { parseJunit } from '../../../src/evaluation/parse/junit.ts';
 import { parseTap } from '../../../src/evaluation/parse/tap.ts';
-import type { TestResults } from '../../../src/evaluation/parse/index.ts';
+import { record, testCount, type TestResults } from '../../../src/evaluation/parse/index.ts';
 
 // Each name once, passing and failing, top level and inside a suite whose own name holds a CR.
 const NAMES = [
@@ -87,5 +87,65 @@ describe('names that share a key across the channels', () => {
     const v = judgeRun(guard, { FAIL_TO_PASS: ['t > a\\nb'], PASS_TO_PASS: [] }, junit, tap, 1);
     expect(v.tampered).toBeNull();
     expect(v.noVerdict).toMatch(/cannot be matched/);
+  });
+});
+
+// Honest parameterised names node 20's reporters spell alike or apart (attackC F3): each case in its
+// own suite of one real `node --test` run writing both reports. `fail` names the tests that fail.
+const CASES: Array<{ names: string[]; fail?: string[]; ambiguous?: boolean }> = [
+  { names: ['unwraps foo\nbar', 'unwraps foobar'] }, // JUnit drops the LF: one id, two tests (was tampered, TAP first)
+  { names: ['unwraps foo\nbar', 'unwraps foobar', 'unwraps foo\r\nbar'] },
+  { names: ['trims "a"', 'trims " a"', 'trims "a "', 'trims "a  b"', 'trims "a b"'] }, // JUnit writes &quot; (was no verdict on every test)
+  { names: ['trims "a"', 'trims " a"', 'trims "a "', 'trims "a  b"', 'trims "a b"'], fail: ['trims " a"', 'trims "a b"'] },
+  { names: ['say "hi"', 'say &quot;hi&quot;'] }, // one id in JUnit
+  { names: ['c\r\nd', 'c\\nd', 'e\rf', 'ef'] }, // CR read as LF, a literal backslash-n: one id in JUnit
+  { names: ['lf at end\n', '\nlf first', 'x \n', 'sp \n sp'] },
+  { names: ['unwraps foo\nbar', 'unwraps foobar'], fail: ['unwraps foo\nbar'], ambiguous: true }, // which of the two failed: JUnit cannot say
+];
+
+describe('node --test: honest names that differ only in line breaks, quotes or white space (table)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fixbench-names2-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'cases.test.mjs'), `import { describe, test } from 'node:test';
+const cases = ${JSON.stringify(CASES)};
+cases.forEach((c, i) => describe('case ' + i, () => { for (const n of c.names) test(n, () => { if ((c.fail ?? []).includes(n)) throw new Error('no'); }); }));
+`);
+  try {
+    execFileSync(process.execPath, ['--test', '--test-reporter=tap', '--test-reporter-destination=out.tap', '--test-reporter=junit', '--test-reporter-destination=out.xml', 'cases.test.mjs'], { cwd: dir, stdio: 'ignore' });
+  } catch { /* failing tests make it exit 1 */ }
+  const tap = parseTap(readFileSync(join(dir, 'out.tap'), 'utf8'));
+  const junit = parseJunit(readFileSync(join(dir, 'out.xml'), 'utf8'));
+  const inCase = (r: TestResults, i: number): string[] => [...r.keys()].filter((id) => id.startsWith(`case ${i} > `));
+
+  CASES.forEach((c, i) => {
+    it(`case ${i} ${JSON.stringify(c.names)}${c.fail ? ` failing ${JSON.stringify(c.fail)}` : ''}: never tampered, ${c.ambiguous ? 'no verdict allowed' : 'agreement'}, either channel first`, () => {
+      expect(inCase(tap, i)).toHaveLength(c.names.length);
+      for (const [first, second, label] of [[tap, junit, 'JUnit channel'], [junit, tap, 'TAP channel']] as const) {
+        const r = compareChannels(first, second, inCase(first, i), label);
+        expect(r.disagree).toBeNull();
+        if (!c.ambiguous) expect(r.ambiguous).toBeNull();
+      }
+    });
+  });
+
+  it('a failing test flipped to pass in either report is tampered, also when JUnit collapsed it with a passing twin', () => {
+    const failing = 'case 7 > unwraps foo\\nbar';
+    expect(tap.get(failing)).toBe('FAILED');
+    expect(compareChannels(new Map(tap).set(failing, 'PASSED'), junit, [failing], 'JUnit channel').disagree).toMatch(/report PASSED, report has .* \(2 tests\) .*FAILED at worst/);
+    expect(junit.get('case 7 > unwraps foobar')).toBe('FAILED');
+    expect(testCount(junit, 'case 7 > unwraps foobar')).toBe(2); // parseJunit counts the two testcases node merged
+    expect(testCount(tap, failing)).toBe(1);
+    // The JUnit report edited: both testcases of the collapsed id written as passing (the parser counts them).
+    const forged: TestResults = new Map();
+    for (const [id, st] of junit) for (let k = 0; k < testCount(junit, id); k++) record(forged, id, id === 'case 7 > unwraps foobar' ? 'PASSED' : st);
+    expect(testCount(forged, 'case 7 > unwraps foobar')).toBe(2);
+    expect(compareChannels(forged, tap, ['case 7 > unwraps foobar'], 'TAP channel').disagree).toMatch(/report PASSED, report has "case 7 > unwraps foobar" \(2 tests\) under one name/);
+    // A quoted name's status changed: matched exactly, white space kept.
+    expect(compareChannels(new Map(tap).set('case 3 > trims " a"', 'PASSED'), junit, ['case 3 > trims " a"'], 'JUnit channel').disagree).toMatch(/report PASSED, JUnit channel FAILED/);
+  });
+
+  it('a twin forged into the first report under a collapsed JUnit id is tampered', () => {
+    const forged = new Map(tap).set('case 0 > unwraps foo\\r\\nbar', 'PASSED');
+    expect(compareChannels(forged, junit, ['case 0 > unwraps foo\\r\\nbar'], 'JUnit channel').disagree).toMatch(/under one name/);
   });
 });
