@@ -110,6 +110,16 @@ describe('run --dry-run', () => {
     expect(r.stderr).toContain('note: FAKE_PROVIDER_API_KEY not set (1 model: fake-coder): the forecast counts it (a dry run calls nothing)');
   }, 120_000);
 
+  it('a local model priced "0" on an old sheet: no staleness warning (free rows do not age)', async () => {
+    const free = path.join(tmp, 'free-prices.yaml');
+    await writeFile(free, 'as_of: "2026-04-01"\nsource: test sheet\nmodels:\n  fake-coder: { input: "0", output: "0", source: local server }\n');
+    const at = flags.indexOf('--prices');
+    const r = await runCli(['run', ...flags.slice(0, at + 1), free, ...flags.slice(at + 2), '--dry-run'], { env: env() });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/fake-coder +1 /);
+    expect(r.stderr).not.toContain('days old');
+  }, 120_000);
+
   it('refuses --dry-run with --resume (exit 2, the fix named)', async () => {
     const r = await runCli(['run', '--resume', 'r1', '--results', results, '--dry-run'], { env: env() });
     expect(r.exitCode).toBe(2);
