@@ -1,7 +1,10 @@
-// The closing note of `npm run bench`: issue 18's table (overhead, concurrency, the 100,000-record
-// report and resume scan, the I/O-bound case) quoted from the sections' measurements, in one place.
+// The closing note of `npm run bench`: the performance targets of issue 18 (overhead, concurrency, the
+// 100,000-record report and resume scan, the I/O-bound case) quoted from the sections' measurements, in one place.
 import { lineOf } from './measure.ts';
 import type { Measurement, SectionResult } from './types.ts';
+
+/** The closing note's title, as the bench prints it and bench/RESULTS.md heads it. */
+export const TARGETS_TITLE = 'Performance targets (issue 18)';
 
 /** Issue 18's rows, each found by the start of its measurement's name (the sections own the names). */
 export const ISSUE_18_ROWS: readonly { row: string; name: RegExp }[] = [

@@ -79,8 +79,8 @@ export function rerunCommand(argv: readonly string[], script: string | undefined
 /**
  * When every model of the catalog was skipped for a missing API key (a first run on a new machine
  * runs the reference agents only), the lines to type next, naming the key variables to set and the
- * command to re-run (`rerun`, default: this process's own, see `rerunCommand`); "" otherwise. Never
- * prints a key's value, only its variable's name.
+ * command to re-run (`rerun`, default: this process's own, see `rerunCommand`), then `NO_KEY_HINT`;
+ * "" otherwise. Never prints a key's value, only its variable's name.
  */
 export function nextStepAfterRun(
   skipped: ReadonlyArray<{ id: string; reason: string }>,
@@ -90,5 +90,8 @@ export function nextStepAfterRun(
   if (ranModels > 0 || skipped.length === 0) return '';
   const vars = [...new Set(skipped.flatMap((s) => /^([A-Z0-9_]+) is not set/.exec(s.reason)?.[1] ?? []))];
   if (vars.length === 0) return '';
-  return `next: no model ran (${skipped.length} skipped: ${vars.join(', ')} not set). Set the key and run again:\n  ${vars.map((v) => `export ${v}=...`).join('; ')}; ${rerun}\n`;
+  return `next: no model ran (${skipped.length} skipped: ${vars.join(', ')} not set). Set the key and run again:\n  ${vars.map((v) => `export ${v}=...`).join('; ')}; ${rerun}\n${NO_KEY_HINT}\n`;
 }
+
+/** The ways on without a provider key: one line, shared by the run's `next:` line and the report's answer block. */
+export const NO_KEY_HINT = 'no key? `npx fixbench run --dry-run` forecasts the cost; a local model: README § A local model; or grade a predictions file: `fixbench eval --predictions <file>`';

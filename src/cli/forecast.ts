@@ -104,17 +104,31 @@ export async function dryRunCommand(input: DryRunInput): Promise<number> {
   const warnings = forecastWarnings(forecast, input);
   const used = new Set([...input.models.map((m) => m.spec.id), ...(input.cascades ?? []).flatMap((c) => c.stages.map((s) => s.model)), ...(input.routes ?? []).flatMap((r) => [r.cheap, r.strong])]);
   const byId = new Map([...input.catalog.models, ...input.models].map((m) => [m.spec.id, m]));
-  const keyless = [...byId.values()].filter((m) => used.has(m.spec.id) && !process.env[m.spec.api_key_env]).map((m) => `${m.spec.id} (${m.spec.api_key_env})`);
+  const keylessModels = [...byId.values()].filter((m) => used.has(m.spec.id) && !process.env[m.spec.api_key_env]);
+  const keyless = keylessModels.map((m) => `${m.spec.id} (${m.spec.api_key_env})`);
   if (input.json) {
     process.stdout.write(JSON.stringify({ type: 'forecast', price_sheet: { file: input.catalog.priceFile, as_of: input.catalog.sheet.as_of }, history: { runs: history.runs, attempts: history.attempts.length, unreadable: history.unreadable }, ...forecast, shard: input.shard ?? null, warnings, keys_not_set: keyless, skipped: input.skipped ?? [] }, null, 2) + '\n');
   } else {
     process.stdout.write(forecastText(forecast, input, history));
     for (const s of input.skipped ?? []) process.stderr.write(`  skipped ${s.id}: ${s.reason}\n`);
-    for (const k of keyless) process.stderr.write(`note: ${k}: its API-key variable is not set; the forecast counts it (a dry run calls nothing), a real run would skip it (or refuse, when --models names it)\n`);
+    for (const line of keylessNotes(keylessModels.map((m) => ({ id: m.spec.id, keyEnv: m.spec.api_key_env })))) process.stderr.write(`${line}\n`);
   }
   for (const w of warnings) process.stderr.write(`WARNING: ${w}\n`);
   for (const r of history.unreadable) process.stderr.write(`note: ${path.join(input.resultsDir, r)}: not readable as a run, left out of the history\n`);
   return ExitCode.ok;
+}
+
+/**
+ * The dry run's notes on models whose API-key variable is not set: one line per variable (in
+ * first-seen order), naming its models, e.g. `note: OPENROUTER_API_KEY not set (9 models: a, b, …): …`.
+ */
+export function keylessNotes(models: ReadonlyArray<{ id: string; keyEnv: string }>): string[] {
+  const byVar = new Map<string, string[]>();
+  for (const m of models) byVar.set(m.keyEnv, [...(byVar.get(m.keyEnv) ?? []), m.id]);
+  return [...byVar].map(([v, ids]) => {
+    const [them, it] = ids.length === 1 ? ['it', 'names it'] : ['them', 'names one'];
+    return `note: ${v} not set (${ids.length} model${ids.length === 1 ? '' : 's'}: ${ids.join(', ')}): the forecast counts ${them} (a dry run calls nothing); a real run would skip ${them} (or refuse, when --models ${it})`;
+  });
 }
 
 /** Every figure of `f` times `share` (a shard's expected part of the run). */

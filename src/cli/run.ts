@@ -19,7 +19,7 @@ import { runSuite, type ContenderPlan } from '../runner/run.ts';
 import type { RunHeader } from '../store/records.ts';
 import { readRun } from '../store/store.ts';
 import { formatUsd } from '../report/format.ts';
-import { priceSheetAgeWarning } from '../config/price-age.ts';
+import { freeRow, priceSheetAgeWarning } from '../config/price-age.ts';
 import { catalogFromOptions, checkRunIdOption, defaultTasksDir, nextStepAfterRun } from './common.ts';
 import { poolSizes } from '../runner/pools.ts';
 import { PACKAGE_ROOT, harnessIdentity, preflightCache } from './paths.ts';
@@ -81,8 +81,9 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const agentIds = [...new Set(o.agents?.length ? o.agents : ['bash'])];
   checkRunAgents(catalog.agents, agentIds, o.models === false ? [] : chosen.filter((m) => process.env[m.spec.api_key_env]), catalog.modelsFile);
   if (!o.cascade?.length && o.given?.some((k) => k === 'cascadeMode' || k === 'cascadeSignal')) throw new UserInputError('--cascade-mode and --cascade-signal set how a cascade runs; add --cascade <cheap>,<strong>, or drop them');
-  // costs are priced at the sheet: an old one is flagged when a model would be priced (a reference-only run costs nothing)
-  const priced = o.dryRun ? chosen.length + picked.routes.length + (o.cascade?.length ?? 0) > 0 : Boolean(o.cascade?.length) || chosen.some((m) => process.env[m.spec.api_key_env]);
+  // costs are priced at the sheet: an old one is flagged when a model would be priced (a reference-only run costs nothing); a zero-priced row (a local model) does not age
+  const paid = chosen.filter((m) => !freeRow(m.price));
+  const priced = o.dryRun ? paid.length + picked.routes.length + (o.cascade?.length ?? 0) > 0 : Boolean(o.cascade?.length) || paid.some((m) => process.env[m.spec.api_key_env]);
   const stale = priced ? priceSheetAgeWarning(catalog.sheet.as_of) : null;
   if (stale) process.stderr.write(`warning: ${stale}\n`);
   if (o.dryRun) {

@@ -1,6 +1,8 @@
 // The age of a price sheet: list prices move (OpenRouter's defaults moved by half within a quarter,
 // prices/2026-06-30.yaml), so costs from an old sheet are flagged where they are shown.
 
+import type { PriceRow } from './prices.ts';
+
 /** A sheet dated more than this many days before today gets a warning. */
 export const STALE_PRICE_DAYS = 90;
 
@@ -16,4 +18,15 @@ export function priceSheetAgeWarning(asOf: string, today: Date = new Date(), the
   const days = Math.floor((Date.parse(`${day}T00:00:00Z`) - dated) / 86_400_000);
   if (days <= STALE_PRICE_DAYS) return null;
   return `prices dated ${asOf} are ${days} days old; add a newer sheet: \`fixbench models import-prices openrouter --out prices/${day}.yaml\` (runs use the newest prices/<date>.yaml), or pass --prices <file>${then ? `; ${then}` : ''}`;
+}
+
+/**
+ * Whether `row` prices every token and request at 0 (a local model's row, e.g. `input: "0",
+ * output: "0"`): its costs do not age, so no staleness warning is due for it. False for null
+ * (an unknown price).
+ */
+export function freeRow(row: PriceRow | null): boolean {
+  if (!row) return false;
+  const prices = [row, ...(row.tiers ?? [])].flatMap((r) => [r.input, r.output, r.cache_read, r.cache_write, r.cache_write_1h]);
+  return [...prices, row.request].every((p) => p === undefined || Number(p) === 0);
 }

@@ -138,7 +138,7 @@ export class AnthropicClient implements ModelClient {
       const cls = classifyFailure(e.status, null, str(inner.type), message);
       return { ...cls, status: e.status, message, headers: e.headers, call: null };
     }
-    return sdkTransportFailure(e, message);
+    return sdkTransportFailure(e, message, this.#sdk.baseURL);
   }
 
   #parseReply(raw: unknown, ms: number, sent: Sent): TryResult<Omit<ChatReply, 'call'>> {

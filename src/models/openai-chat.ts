@@ -140,7 +140,7 @@ export class OpenAIChatClient implements ModelClient {
       const cls = classifyFailure(e.status, str(e.code) ?? str(errBody.code), str(e.type) ?? str(errBody.type), message);
       return { ...cls, status: e.status, message, headers: e.headers, call: null };
     }
-    return sdkTransportFailure(e, message);
+    return sdkTransportFailure(e, message, this.#sdk.baseURL);
   }
 
   /** Turns a 2xx body into a reply, or a failure when it carries an error or no usable choice. */

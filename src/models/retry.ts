@@ -82,9 +82,23 @@ export function backoffDelayMs(retry: number, serverMs: number | null, o: Backof
 /**
  * A failure without an HTTP status (connection refused or reset, timeout, a 2xx body that is not
  * JSON), as either SDK throws it. A malformed body is `bad_response` and a network fault `network`;
- * both are retried, and neither is billed (no usage was received).
+ * both are retried, and neither is billed (no usage was received). A network fault's message names
+ * `baseUrl` (the model's `base_url`, without user info, query or fragment) and asks whether the
+ * server is running, e.g. `Connection error. (http://127.0.0.1:11434/v1: is the server running?)`.
  */
-export function sdkTransportFailure(e: unknown, message: string): TryFailure {
+export function sdkTransportFailure(e: unknown, message: string, baseUrl?: string): TryFailure {
   if (e instanceof SyntaxError) return { kind: 'bad_response', retry: true, status: 200, message: `malformed JSON in the reply: ${message}`, call: null };
-  return { ...classifyFailure(null, null, null, message), status: null, message, call: null };
+  const cls = classifyFailure(null, null, null, message);
+  const where = cls.kind === 'network' && baseUrl ? ` (${shownUrl(baseUrl)}: is the server running?)` : '';
+  return { ...cls, status: null, message: `${message}${where}`, call: null };
+}
+
+/** `url` without user info, query or fragment (they may hold a secret); as given when it does not parse. */
+function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return url.replace(/[?#].*$/s, '');
+  }
 }

@@ -27,6 +27,9 @@ export interface AnswerView {
   empty: string | null;
 }
 
+/** The ways on without a provider key, as the report's answer block says them (the CLI's line: NO_KEY_HINT in src/cli/common.ts). */
+export const NO_KEY_SENTENCE = 'No key? npx fixbench run --dry-run forecasts the cost; to run a local model see the README\'s "A local model"; or grade a predictions file with fixbench eval --predictions <file>.';
+
 const interval = (j: Judged): string => (j.interval ? `95% CI ${(j.interval.low * 100).toFixed(1)}–${(j.interval.high * 100).toFixed(1)}%` : 'no interval');
 const rateText = (j: Judged): string => `${formatPct(j.rate)} resolved (${j.resolved}/${j.tasks}; ${interval(j)})`;
 const usdText = (j: Judged): string => (j.usdPerTask === null ? 'USD unknown (no price)' : `${formatUsd(j.usdPerTask)} per task`);
@@ -38,14 +41,15 @@ function card(role: string, j: Judged, why: string, name: string = j.id): Answer
 
 /**
  * The answer block's sentence for a run no model took part in: what to do next first (set the key,
- * run again), then which models were skipped and why (`skipped`: the run header's list).
+ * run again), then which models were skipped and why (`skipped`: the run header's list), then the
+ * ways on without a key (`NO_KEY_SENTENCE`).
  */
 export function noModelText(skipped: readonly { id: string; reason: string }[]): string {
   const vars = [...new Set(skipped.flatMap((s) => /^([A-Z][A-Z0-9_]*) is not set/.exec(s.reason)?.[1] ?? []))];
   const fix = vars.length
-    ? `Set ${list(vars)} and run again with npx fixbench run to compare models; this run skipped ${list(skipped.map((s) => s.id))} (see "Skipped contenders" below).`
-    : 'Set OPENROUTER_API_KEY (the key of the bundled models) and run models (npx fixbench run) to compare them.';
-  return `No model took part in this run (only reference agents): nothing to choose between. ${fix}`;
+    ? `Set ${list(vars)} and run again (npm start in the clone, or npx fixbench run) to compare models; this run skipped ${list(skipped.map((s) => s.id))} (see "Skipped contenders" below).`
+    : 'Set OPENROUTER_API_KEY (the key of the bundled models) and run models (npm start in the clone, or npx fixbench run) to compare them.';
+  return `No model took part in this run (only reference agents): nothing to choose between. ${fix} ${NO_KEY_SENTENCE}`;
 }
 
 /**

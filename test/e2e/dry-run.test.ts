@@ -96,7 +96,7 @@ describe('run --dry-run', () => {
     const r = await runCli(['run', ...flags, '--models', 'fake-coder', '--dry-run'], { env: { FIXBENCH_CACHE_DIR: path.join(tmp, 'env-cache') } });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/fake-coder +1 /);
-    expect(r.stderr).toContain('note: fake-coder (FAKE_PROVIDER_API_KEY): its API-key variable is not set; the forecast counts it (a dry run calls nothing), a real run would skip it (or refuse, when --models names it)');
+    expect(r.stderr).toContain('note: FAKE_PROVIDER_API_KEY not set (1 model: fake-coder): the forecast counts it (a dry run calls nothing); a real run would skip it (or refuse, when --models names it)');
   }, 120_000);
 
   it('without --models and with no key set, still forecasts every model (a dry run needs no key), noting the unset variable', async () => {
@@ -107,7 +107,17 @@ describe('run --dry-run', () => {
     expect(r.stdout).toMatch(/fake-coder +1 +\S+ +\S+ +\S+ +\$\d/);
     expect(r.stdout).toContain('1 task(s) × 3 contender(s)');
     expect(r.stderr).not.toContain('skipped');
-    expect(r.stderr).toContain('note: fake-coder (FAKE_PROVIDER_API_KEY): its API-key variable is not set; the forecast counts it (a dry run calls nothing)');
+    expect(r.stderr).toContain('note: FAKE_PROVIDER_API_KEY not set (1 model: fake-coder): the forecast counts it (a dry run calls nothing)');
+  }, 120_000);
+
+  it('a local model priced "0" on an old sheet: no staleness warning (free rows do not age)', async () => {
+    const free = path.join(tmp, 'free-prices.yaml');
+    await writeFile(free, 'as_of: "2026-04-01"\nsource: test sheet\nmodels:\n  fake-coder: { input: "0", output: "0", source: local server }\n');
+    const at = flags.indexOf('--prices');
+    const r = await runCli(['run', ...flags.slice(0, at + 1), free, ...flags.slice(at + 2), '--dry-run'], { env: env() });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/fake-coder +1 /);
+    expect(r.stderr).not.toContain('days old');
   }, 120_000);
 
   it('refuses --dry-run with --resume (exit 2, the fix named)', async () => {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { dryRunCommand, type DryRunInput } from '../../../src/cli/forecast.ts';
+import { dryRunCommand, keylessNotes, type DryRunInput } from '../../../src/cli/forecast.ts';
 import { DEFAULT_PRIOR } from '../../../src/analysis/forecast.ts';
 
 let tmp: string;
@@ -57,5 +57,16 @@ describe('dryRunCommand', () => {
     expect(half.total.usd).toBeCloseTo(whole.total.usd / 2, 12);
     expect(half.total.attempts).toBe(whole.total.attempts / 2);
     expect(half.shard).toEqual({ index: 1, count: 2 });
+  });
+});
+
+describe('keylessNotes', () => {
+  it('says one line per unset variable, naming its models, not one line per model', () => {
+    const models = [{ id: 'a', keyEnv: 'OPENROUTER_API_KEY' }, { id: 'b', keyEnv: 'OTHER_KEY' }, { id: 'c', keyEnv: 'OPENROUTER_API_KEY' }];
+    expect(keylessNotes(models)).toEqual([
+      'note: OPENROUTER_API_KEY not set (2 models: a, c): the forecast counts them (a dry run calls nothing); a real run would skip them (or refuse, when --models names one)',
+      'note: OTHER_KEY not set (1 model: b): the forecast counts it (a dry run calls nothing); a real run would skip it (or refuse, when --models names it)',
+    ]);
+    expect(keylessNotes([])).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { priceSheetAgeWarning, STALE_PRICE_DAYS } from '../../../src/config/price-age.ts';
+import { freeRow, priceSheetAgeWarning, STALE_PRICE_DAYS } from '../../../src/config/price-age.ts';
 
 describe('the age of a price sheet', () => {
   const today = new Date('2026-12-05T12:38:00Z');
@@ -15,5 +15,16 @@ describe('the age of a price sheet', () => {
     expect(priceSheetAgeWarning('2026-09-05', today)).toMatch(/are 91 days old/);
     expect(priceSheetAgeWarning('2027-01-01', today)).toBeNull();
     expect(priceSheetAgeWarning('not-a-date', today)).toBeNull();
+  });
+});
+
+describe('freeRow', () => {
+  it('is true only for a row pricing everything at 0 (a local model), so its sheet\'s age is not flagged', () => {
+    expect(freeRow({ input: '0', output: '0', source: 'local server' })).toBe(true);
+    expect(freeRow({ input: '0.0', output: '0', cache_read: '0', request: '0' })).toBe(true);
+    expect(freeRow({ input: '0', output: '0.42' })).toBe(false);
+    expect(freeRow({ input: '0', output: '0', request: '0.001' })).toBe(false);
+    expect(freeRow({ input: '0', output: '0', tiers: [{ above_prompt_tokens: 1000, input: '1' }] })).toBe(false);
+    expect(freeRow(null)).toBe(false); // an unknown price is not free
   });
 });

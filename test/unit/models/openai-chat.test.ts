@@ -188,6 +188,7 @@ describe('OpenAIChatClient', () => {
     expect(err).toBeInstanceOf(ModelCallError);
     expect(err.kind).toBe('network');
     expect(err.status).toBeNull();
+    expect(err.message).toContain(`(${deadURL}: is the server running?)`); // names where it called, for a local server not started
     expect(sleeps).toHaveLength(2);
   });
 

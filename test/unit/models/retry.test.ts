@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, classifyFailure, retryAfterMs } from '../../../src/models/retry.ts';
+import { backoffDelayMs, classifyFailure, retryAfterMs, sdkTransportFailure } from '../../../src/models/retry.ts';
 
 const headers = (h: Record<string, string>) => new Headers(h);
 
@@ -47,5 +47,14 @@ describe('backoffDelayMs', () => {
   it('uses the server delay, clamped to the cap', () => {
     expect(backoffDelayMs(1, 300, o)).toBe(300);
     expect(backoffDelayMs(1, 90_000, o)).toBe(1000);
+  });
+});
+
+describe('sdkTransportFailure', () => {
+  it('names the base URL of a network failure, never its user info or query, and asks whether the server runs', () => {
+    const f = sdkTransportFailure(new Error('Connection error.'), 'Connection error.', 'http://me:pw@127.0.0.1:11434/v1?token=t');
+    expect(f).toMatchObject({ kind: 'network', retry: true, status: null });
+    expect(f.message).toBe('Connection error. (http://127.0.0.1:11434/v1: is the server running?)');
+    expect(sdkTransportFailure(new SyntaxError('x'), 'x', 'http://h/v1').message).toBe('malformed JSON in the reply: x'); // not a network fault: no hint
   });
 });
