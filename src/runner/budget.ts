@@ -159,6 +159,8 @@ export class RunBudget {
 export interface CallLedger {
   pending(messages: ChatMessage[], opts?: ChatOptions): Promise<string>;
   billed(call: CallRecord, callId: string): Promise<void>;
+  /** A billed try of call `callId` that the client retries (`ChatOptions.billedTry`), written before the retry. */
+  billedTry(call: CallRecord, callId: string, tryNo: number): Promise<void>;
   unbilled(callId: string): Promise<void>;
 }
 
@@ -190,7 +192,7 @@ export function meteredClient(inner: ModelClient, budget: RunBudget, onRefused: 
       const record = (call: CallRecord) => (ledger ? ledger.billed(call, callId!) : bill?.(call));
       try {
         if (ledger) callId = await ledger.pending(messages, opts);
-        const reply = await inner.chat(messages, opts);
+        const reply = await inner.chat(messages, ledger ? { ...opts, billedTry: (call, tryNo) => ledger.billedTry(call, callId!, tryNo) } : opts);
         billed = reply.call;
         await record(billed);
         return reply;
