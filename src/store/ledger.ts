@@ -67,7 +67,7 @@ export const LedgerPending = z.object({
   /** The price row the bound used (the model's price key, or `ceiling` for the sheet's dearest rates). */
   price_key: z.string().nullable(),
   /**
-   * The most the call can cost, USD: its request's prompt bytes (one token each, images at 2 000) at
+   * The most the call can cost, USD: its request's prompt bytes (one token each, images at `IMAGE_TOKENS`, a worst case) at
    * the input rate plus its output limit (`max_tokens` …) at the output rate; null when no row prices it.
    */
   bound_usd: z.number().nonnegative().nullable(),
