@@ -1,8 +1,9 @@
 // The billed-call ledger of an attempt (issue 14.9): one append-only JSON line per billed model
 // call, fsynced before the agent is given the reply, so a `kill -9` never loses a call that was
 // paid for. `<run dir>/ledgers/<attempt key>.jsonl`. An attempt whose record is written has its
-// calls in the record; a ledger whose attempt has no record is folded into the re-run attempt on
-// `--resume` (`ledger-fold.ts`) and renamed so it is counted once. Format 2 adds a `pending` line,
+// calls in the record; the ledgers of an attempt with no record (one per killed session) are folded
+// into the re-run attempt on `--resume` (`ledger-fold.ts`), and marked folded once its record is
+// appended, so each is counted once. Format 2 adds a `pending` line,
 // fsynced before each request is sent, that its billed (or `unbilled`) line settles by `call_id`: a
 // call in flight at a kill -9 is left pending and counted at its bound on `--resume`.
 import { closeSync, constants, fsync, fsyncSync, lstatSync, mkdirSync, openSync, write, writeSync } from 'node:fs';
