@@ -26,7 +26,7 @@ export interface CallBound {
  * without building or parsing it: every byte of its JSON one prompt token plus `IMAGE_TOKENS` per
  * image part (a stated worst case: a request with an image is never `bounded`), output at its `max_tokens` × `n` (`outputBound`), or {@link DEFAULT_OUTPUT_TOKENS} when
  * it sets none; priced at the model's row, or the sheet's ceiling for a router entry (it may serve
- * any model) or an unpriced model. One try: billed retries of a call (cut streams) are not in it.
+ * any model) or an unpriced model. One try: billed retries of a call (cut streams) are not in it; the ledger has each as a `try` line (`LedgerEntry.try`).
  */
 export function callBounder(models: readonly PricedModel[]): (messages: ChatMessage[], opts?: ChatOptions) => CallBound {
   return (messages, opts) => {
