@@ -33,6 +33,7 @@ import { buildRunConfig, headerConfigFields } from '../runner/run-config.ts';
 import { harnessChange, resumeMismatches, resumeRefusal } from '../store/compat.ts';
 import os from 'node:os';
 import { modelPlansOf } from '../agents/factory.ts';
+import { uncountableModels } from '../runner/budget.ts';
 import { cascadePlans } from './cascade-options.ts';
 
 export { progressLine };
@@ -123,6 +124,10 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
         .join('\n'),
     );
   }
+
+  // A USD budget must be able to count every call: refused up front when a model's cost can be neither priced nor ceilinged.
+  const uncounted = budgetUsd === null ? [] : uncountableModels(modelPlansOf(contenders).flatMap((c) => (c.route ? [c.route.cheap.model, c.route.strong.model] : [c.model])));
+  if (uncounted.length) throw new UserInputError(`--budget-usd ${budgetUsd} cannot count the calls of ${uncounted.join(', ')}: ${catalog.priceFile} has no price for them and no priced row to bound an unknown cost at; add a price row for them, or pass --budget-usd none`);
 
   const config = buildRunConfig({
     plans: contenders,

@@ -8,7 +8,7 @@ import { callWithRetries, idleAbort, streamCutFailure, type TryFailure, type Try
 import { clientSettings, replyPricing, sentOf, type ClientSettings, type HttpClientOptions, type Sent } from './client-base.ts';
 import { unknownUsageBound } from '../pricing/usage-bound.ts';
 import { classifyFailure, sdkTransportFailure } from './retry.ts';
-import type { CallRecord, ChatMessage, ChatReply, ModelClient, ToolDef } from './types.ts';
+import type { CallRecord, ChatMessage, ChatOptions, ChatReply, ModelClient, ToolDef } from './types.ts';
 import { normaliseAnthropicUsage } from './usage.ts';
 import { redactSecrets } from '../core/redact.ts';
 
@@ -71,12 +71,12 @@ export class AnthropicClient implements ModelClient {
    * @throws ModelCallError after retries (kind, HTTP status, `call` when a failed try was billed);
    *   the signal's reason when `opts.signal` aborts
    */
-  async chat(messages: ChatMessage[], opts: { tools?: ToolDef[]; signal?: AbortSignal } = {}): Promise<ChatReply> {
+  async chat(messages: ChatMessage[], opts: { tools?: ToolDef[]; signal?: AbortSignal; billedTry?: ChatOptions['billedTry'] } = {}): Promise<ChatReply> {
     const params: Record<string, unknown> = { max_tokens: DEFAULT_MAX_TOKENS, ...this.#cfg.spec.params };
     for (const p of REJECTED_PARAMS) delete params[p];
     const body = { ...params, model: this.#cfg.spec.model, ...toAnthropicRequest(messages, opts.tools) };
     const tryOnce = this.#cfg.spec.stream ? () => this.#tryStream(body, opts.signal) : () => this.#tryPlain(body, opts.signal);
-    const { reply, call } = await callWithRetries(this.id, tryOnce, (e) => this.#fromSdkError(e), this.#cfg.retry, opts.signal);
+    const { reply, call } = await callWithRetries(this.id, tryOnce, (e) => this.#fromSdkError(e), this.#cfg.retry, opts.signal, opts.billedTry);
     return { ...reply, call };
   }
 

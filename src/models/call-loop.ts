@@ -77,7 +77,8 @@ const servedOf = (c: CallRecord): Pick<CallRecord, 'served_model' | 'price_key'>
  * Runs `tryOnce` up to `maxTries` times. A failure is retried when its class says so (rate limits,
  * 408/409, 5xx and 529, network errors, cut streams), after `backoffDelayMs` honouring the previous
  * failure's `retry-after-ms` / `retry-after` headers. Every billed try (success or failure) is in the
- * returned or thrown CallRecord.
+ * returned or thrown CallRecord; each billed failed try that will be retried is also given to
+ * `billedTry` (awaited before the retry: the ledger's try line), so a kill during the retries loses none.
  * @param classifyThrown turns an exception of `tryOnce` into a TryFailure (never called after `signal` aborts)
  * @returns the reply and the merged CallRecord (`ms` = wall time, back-off included; `tries`)
  * @throws ModelCallError (kind, status, merged `call` of the billed tries or null) when every try failed
@@ -89,6 +90,7 @@ export async function callWithRetries<R>(
   classifyThrown: (e: unknown) => TryFailure,
   o: RetryOptions,
   signal?: AbortSignal,
+  billedTry?: (call: CallRecord, tryNo: number) => Promise<void>,
 ): Promise<{ reply: R; call: CallRecord }> {
   const t0 = performance.now();
   const ms = () => Math.round(performance.now() - t0);
@@ -113,7 +115,8 @@ export async function callWithRetries<R>(
     if ('reply' in res) return { reply: res.reply, call: mergeCalls([...billed, res.call], ms(), tryNo) };
     failure = res.failure;
     if (failure.call) billed.push(failure.call);
-    if (!failure.retry) break;
+    if (!failure.retry || tryNo >= maxTries) break;
+    if (failure.call) await billedTry?.(failure.call, tryNo);
   }
   const f = failure!;
   const tries = f.retry ? ` after ${tryNo} tries` : '';

@@ -9,7 +9,7 @@ import { callWithRetries, idleAbort, streamCutFailure, type TryFailure, type Try
 import { clientSettings, replyPricing, sentOf, type ClientSettings, type HttpClientOptions, type Sent } from './client-base.ts';
 import { unknownUsageBound } from '../pricing/usage-bound.ts';
 import { accumulateChatStream } from './openai-stream.ts';
-import type { CallRecord, ChatMessage, ChatReply, ModelClient, ToolCall, ToolDef } from './types.ts';
+import type { CallRecord, ChatMessage, ChatOptions, ChatReply, ModelClient, ToolCall, ToolDef } from './types.ts';
 import { normaliseUsage } from './usage.ts';
 import { redactSecrets } from '../core/redact.ts';
 
@@ -71,7 +71,7 @@ export class OpenAIChatClient implements ModelClient {
    * @throws ModelCallError (kind, HTTP status, and `call` when the failed reply was billed) when
    *   the provider fails for good; the signal's reason when `opts.signal` aborts.
    */
-  async chat(messages: ChatMessage[], opts: { tools?: ToolDef[]; signal?: AbortSignal } = {}): Promise<ChatReply> {
+  async chat(messages: ChatMessage[], opts: { tools?: ToolDef[]; signal?: AbortSignal; billedTry?: ChatOptions['billedTry'] } = {}): Promise<ChatReply> {
     const body = {
       ...this.#cfg.spec.params,
       model: this.#cfg.spec.model,
@@ -79,7 +79,7 @@ export class OpenAIChatClient implements ModelClient {
       ...(opts.tools?.length ? { tools: opts.tools } : {}),
     };
     const tryOnce = this.#cfg.spec.stream ? () => this.#tryStream(body, opts.signal) : () => this.#tryPlain(body, opts.signal);
-    const { reply, call } = await callWithRetries(this.id, tryOnce, (e) => this.#fromSdkError(e), this.#cfg.retry, opts.signal);
+    const { reply, call } = await callWithRetries(this.id, tryOnce, (e) => this.#fromSdkError(e), this.#cfg.retry, opts.signal, opts.billedTry);
     return { ...reply, call };
   }
 

@@ -86,6 +86,12 @@ export interface ChatOptions {
   tools?: ToolDef[];
   signal?: AbortSignal;
   step?: StepContext;
+  /**
+   * Called with each billed try that is about to be retried (a cut stream …; `tryNo` from 1), and
+   * awaited before the retry is sent: the ledger writes it so a kill during the retries loses no
+   * billed try (`callWithRetries`). Its rejection ends the call with that error.
+   */
+  billedTry?: (call: CallRecord, tryNo: number) => Promise<void>;
 }
 
 export interface ModelClient {

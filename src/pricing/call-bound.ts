@@ -24,9 +24,9 @@ export interface CallBound {
  * A call is bounded as a reply without usage is (`unknownUsageBound`), from the request the client
  * sends (`model`, `messages`, `tools`, the entry's `params`, the Anthropic default `max_tokens`)
  * without building or parsing it: every byte of its JSON one prompt token plus `IMAGE_TOKENS` per
- * image part, output at its `max_tokens` × `n` (`outputBound`), or {@link DEFAULT_OUTPUT_TOKENS} when
+ * image part (a stated worst case: a request with an image is never `bounded`), output at its `max_tokens` × `n` (`outputBound`), or {@link DEFAULT_OUTPUT_TOKENS} when
  * it sets none; priced at the model's row, or the sheet's ceiling for a router entry (it may serve
- * any model) or an unpriced model. One try: billed retries of a call (cut streams) are not in it.
+ * any model) or an unpriced model. One try: billed retries of a call (cut streams) are not in it; the ledger has each as a `try` line (`LedgerEntry.try`).
  */
 export function callBounder(models: readonly PricedModel[]): (messages: ChatMessage[], opts?: ChatOptions) => CallBound {
   return (messages, opts) => {
@@ -38,7 +38,7 @@ export function callBounder(models: readonly PricedModel[]): (messages: ChatMess
       const limit = outputBound(params);
       // `{…,"messages":…,"tools":…}`: the params' bytes plus the keys' 24
       const usage = { ...zeroUsage(), input_uncached: bytes + Buffer.byteLength(JSON.stringify(params)) + 24, output: limit ?? DEFAULT_OUTPUT_TOKENS };
-      const b = priced(usage, limit !== null && media.documents === 0 && media.remote.length === 0, m);
+      const b = priced(usage, limit !== null && media.images === 0 && media.documents === 0 && media.remote.length === 0, m);
       if (b.usd !== null && (best.usd === null || b.usd > best.usd)) best = b;
     }
     return best;

@@ -3,8 +3,14 @@
 import type { TokenUsage } from '../core/usage.ts';
 import { requestMedia } from './request-media.ts';
 
-/** Prompt tokens allowed per image part of a request (the providers' largest image costs ~1 600). */
-export const IMAGE_TOKENS = 2_000;
+/**
+ * Prompt tokens counted per image part of a request: a stated worst case, not a bound. The dearest
+ * known rule is OpenAI's gpt-4o-mini at high detail (2 833 + 5 667 per 512 px tile; the largest
+ * tiling, 768 × 2048 px after its resize, is 8 tiles: 48 169 tokens); Anthropic's largest image is
+ * ~1 600 ((w·h)/750 after its resize). A provider's rule may change or exceed it, so a request with
+ * an image part is never `bounded`.
+ */
+export const IMAGE_TOKENS = 48_169;
 
 const IMAGE_PART = /"type"\s*:\s*"(?:image|image_url|input_image)"/g;
 const OUTPUT_LIMITS = ['max_tokens', 'max_completion_tokens', 'max_output_tokens'] as const;
@@ -33,8 +39,9 @@ export function outputBound(body: Readonly<Record<string, unknown>>): number | n
  * {@link IMAGE_TOKENS} per image part; output at the request's output bound (`outputBound`: its
  * largest `max_*tokens` times its `n`/`best_of`) when it sets one (a bound: the provider bills no
  * more), else at the bytes received (an estimate: hidden reasoning tokens may exceed it).
- * `bounded` says whether both are bounds: false without an output bound, and false when the
- * request has a document or file part or a remote (non-`data:`) source (`requestMedia`): a PDF or
+ * `bounded` says whether both are bounds: false without an output bound, false when the request has
+ * an image part (its tokens depend on its pixel size and the provider's rule: {@link IMAGE_TOKENS}
+ * is a stated worst case), and false when the request has a document or file part or a remote (non-`data:`) source (`requestMedia`): a PDF or
  * fetched page costs prompt tokens its bytes do not bound. All prompt tokens are uncached (the
  * dearest kind).
  */
@@ -51,6 +58,6 @@ export function unknownUsageBound(request: string, receivedBytes: number): { usa
   const images = Math.max(media.images, request.match(IMAGE_PART)?.length ?? 0);
   const input = Buffer.byteLength(request, 'utf8') + images * IMAGE_TOKENS;
   const output = max ?? Math.ceil(Math.max(0, receivedBytes));
-  const bounded = max !== null && media.documents === 0 && media.remote.length === 0;
+  const bounded = max !== null && images === 0 && media.documents === 0 && media.remote.length === 0;
   return { usage: { input_uncached: input, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output, reasoning: 0 }, bounded };
 }

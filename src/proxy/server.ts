@@ -193,6 +193,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
         // A billed call is recorded (its ledger line fsynced by `onCall`) before the reply ends: a
         // killed run never loses a call the agent got (DESIGN.md §11 rule 4).
         const bill = (): void => {
+          if (billed && !usage && !ok) (unbilled = null), callId && opts.unbilled?.(callId); // an HTTP error without usage: not billed
           if (!(billed && (usage || ok))) return;
           unbilled = null;
           record({

@@ -1,7 +1,17 @@
 // The run-wide budget (USD at list price, and tokens), metered call by call across concurrent attempts.
 import type { ChatMessage, ChatReply, CallRecord, ModelClient, ChatOptions } from '../models/types.ts';
 import { ModelCallError } from '../models/types.ts';
+import type { PricedModel } from '../config/catalog.ts';
 import { promptTokens, type TokenUsage } from '../core/usage.ts';
+
+/**
+ * Ids of `models` (deduplicated, in order) whose calls a USD budget cannot count: no price of their
+ * own (or a router's, served by any model) and no ceiling (the sheet has no priced row). A run with
+ * a USD budget refuses them before any call.
+ */
+export function uncountableModels(models: readonly Pick<PricedModel, 'spec' | 'price' | 'ceiling'>[]): string[] {
+  return [...new Set(models.filter((m) => (m.price === null || m.spec.router) && !m.ceiling).map((m) => m.spec.id))];
+}
 
 /** Tokens of a call that count against a token cap: every prompt token (cached or not) plus output. */
 export const callTokens = (c: CallRecord): number => promptTokens(c.usage) + c.usage.output;
@@ -159,6 +169,8 @@ export class RunBudget {
 export interface CallLedger {
   pending(messages: ChatMessage[], opts?: ChatOptions): Promise<string>;
   billed(call: CallRecord, callId: string): Promise<void>;
+  /** A billed try of call `callId` that the client retries (`ChatOptions.billedTry`), written before the retry. */
+  billedTry(call: CallRecord, callId: string, tryNo: number): Promise<void>;
   unbilled(callId: string): Promise<void>;
 }
 
@@ -190,7 +202,7 @@ export function meteredClient(inner: ModelClient, budget: RunBudget, onRefused: 
       const record = (call: CallRecord) => (ledger ? ledger.billed(call, callId!) : bill?.(call));
       try {
         if (ledger) callId = await ledger.pending(messages, opts);
-        const reply = await inner.chat(messages, opts);
+        const reply = await inner.chat(messages, ledger ? { ...opts, billedTry: (call, tryNo) => ledger.billedTry(call, callId!, tryNo) } : opts);
         billed = reply.call;
         await record(billed);
         return reply;

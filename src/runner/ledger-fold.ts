@@ -20,6 +20,8 @@ export interface AttemptLedger {
   unbilled(callId: string): Promise<void>;
   /** Records one billed call durably (write + fsync, off the event loop) — await it before the reply is used; `callId` settles its pending line. */
   billed(call: CallRecord, callId?: string): Promise<void>;
+  /** Records one billed try (number `tryNo`, from 1) of call `callId` that is being retried, durably, before the retry is sent (`LedgerEntry.try`). */
+  billedTry(call: CallRecord, callId: string, tryNo: number): Promise<void>;
   /** The same, blocking the event loop: for a caller that cannot wait (the metering proxy's `onCall`). */
   billedSync(call: CallRecord, callId?: string): void;
   /** Billed calls of earlier, interrupted tries of this attempt (`--resume`); null when none. */
@@ -28,8 +30,8 @@ export interface AttemptLedger {
 }
 
 /**
- * Opens the ledger of one attempt in `runDir`. With `resume`, a ledger left by a killed earlier
- * session (its attempt has no record, or it would not run again) is taken aside first, its calls
+ * Opens the ledger of one attempt in `runDir`. With `resume`, the ledgers left by killed earlier
+ * sessions (every one not yet covered by a record: `takeInterruptedLines`) are taken aside first, their calls
  * summed into `carried` and counted against `budget`; its pending calls never settled (in flight at
  * the kill) are counted at their bound (`unsettled_calls`, `unsettled_usd`, in `budget_usd`).
  */
@@ -44,7 +46,7 @@ export async function openAttemptLedger(
   if (earlier.length || unsettled.length) {
     const unsettledUsd = unsettled.reduce((s, p) => s + (p.bound_usd ?? 0), 0);
     carried = {
-      calls: earlier.length,
+      calls: earlier.filter((e) => e.try === undefined).length,
       usage: earlier.reduce((u, e) => addUsage(u, e.usage), zeroUsage()),
       list_usd: sumUsd(earlier.map((e) => e.list_usd)),
       billed_usd: earlier.some((e) => e.billed_usd !== null) ? earlier.reduce((s, e) => s + (e.billed_usd ?? 0), 0) : null,
@@ -69,6 +71,7 @@ export async function openAttemptLedger(
     },
     unbilled: (callId) => writer.write({ format_version: LEDGER_FORMAT_VERSION, kind: 'unbilled', call_id: callId, ...id, at: new Date().toISOString() }),
     billed: (call, callId) => writer.write(entry(call, callId)),
+    billedTry: (call, callId, tryNo) => writer.write({ ...entry(call, callId), try: tryNo }),
     billedSync: (call, callId) => writer.append(entry(call, callId)),
     close: () => writer.close(),
   };
@@ -84,7 +87,12 @@ export const carriedCapUsd = (carried: InterruptedCalls | null): number => (carr
 
 /** The metered client's ledger hooks (`CallLedger`) of `ledger`, each call bounded by `bound`. */
 export function callLedger(ledger: AttemptLedger, bound: (messages: ChatMessage[], opts?: ChatOptions) => CallBound): CallLedger {
-  return { pending: (messages, opts) => ledger.pending(bound(messages, opts)), billed: (call, id) => ledger.billed(call, id), unbilled: (id) => ledger.unbilled(id) };
+  return {
+    pending: (messages, opts) => ledger.pending(bound(messages, opts)),
+    billed: (call, id) => ledger.billed(call, id),
+    billedTry: (call, id, tryNo) => ledger.billedTry(call, id, tryNo),
+    unbilled: (id) => ledger.unbilled(id),
+  };
 }
 
 /**

@@ -1,12 +1,13 @@
 // The billed-call ledger of an attempt (issue 14.9): one append-only JSON line per billed model
 // call, fsynced before the agent is given the reply, so a `kill -9` never loses a call that was
 // paid for. `<run dir>/ledgers/<attempt key>.jsonl`. An attempt whose record is written has its
-// calls in the record; a ledger whose attempt has no record is folded into the re-run attempt on
-// `--resume` (`ledger-fold.ts`) and renamed so it is counted once. Format 2 adds a `pending` line,
+// calls in the record; the ledgers of an attempt with no record (one per killed session) are folded
+// into the re-run attempt on `--resume` (`ledger-fold.ts`), and marked folded once its record is
+// appended, so each is counted once. Format 2 adds a `pending` line,
 // fsynced before each request is sent, that its billed (or `unbilled`) line settles by `call_id`: a
 // call in flight at a kill -9 is left pending and counted at its bound on `--resume`.
 import { closeSync, constants, fsync, fsyncSync, lstatSync, mkdirSync, openSync, write, writeSync } from 'node:fs';
-import { readdir, readFile, rename } from 'node:fs/promises';
+import { access, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
@@ -37,6 +38,12 @@ export const LedgerEntry = z.object({
   cap_usd: z.number().nonnegative().optional(),
   ms: z.number().nonnegative(),
   usage_unknown: z.boolean().optional(),
+  /**
+   * Format 2: a billed try (a cut stream …) of call `call_id` that the client retried, written as it
+   * was billed (1 = the first try). The call's own billed line (no `try`) sums every try, so a try
+   * line counts only while that line is missing (a kill during the retries). Not a call of its own.
+   */
+  try: z.number().int().positive().optional(),
 });
 export type LedgerEntry = z.infer<typeof LedgerEntry>;
 
@@ -61,7 +68,7 @@ export const LedgerPending = z.object({
   /** The price row the bound used (the model's price key, or `ceiling` for the sheet's dearest rates). */
   price_key: z.string().nullable(),
   /**
-   * The most the call can cost, USD: its request's prompt bytes (one token each, images at 2 000) at
+   * The most the call can cost, USD: its request's prompt bytes (one token each, images at `IMAGE_TOKENS`, a worst case) at
    * the input rate plus its output limit (`max_tokens` …) at the output rate; null when no row prices it.
    */
   bound_usd: z.number().nonnegative().nullable(),
@@ -80,10 +87,19 @@ export type LedgerLine = z.infer<typeof LedgerLine>;
 
 const isBilled = (l: LedgerLine): l is LedgerEntry => l.kind === undefined || l.kind === 'billed';
 
-/** A ledger's billed calls, and its pending calls that no billed or unbilled line settled (a kill mid-call). */
+/**
+ * A ledger's billed lines, and its pending calls that no billed or unbilled line settled (a kill
+ * mid-call). A try line (`try`) is kept only when its call has no billed line of its own (that line
+ * already sums the tries) and does not settle the call's pending line: the try in flight at the
+ * kill still counts at its bound.
+ */
 export function splitLedger(lines: readonly LedgerLine[]): { billed: LedgerEntry[]; unsettled: LedgerPending[] } {
-  const settled = new Set(lines.flatMap((l) => (l.kind !== 'pending' && l.call_id !== undefined ? [l.call_id] : [])));
-  return { billed: lines.filter(isBilled), unsettled: lines.filter((l): l is LedgerPending => l.kind === 'pending' && !settled.has(l.call_id)) };
+  const settled = new Set(lines.flatMap((l) => (l.kind !== 'pending' && l.call_id !== undefined && !(isBilled(l) && l.try !== undefined) ? [l.call_id] : [])));
+  const whole = new Set(lines.flatMap((l) => (isBilled(l) && l.try === undefined && l.call_id !== undefined ? [l.call_id] : [])));
+  return {
+    billed: lines.filter(isBilled).filter((l) => l.try === undefined || !whole.has(l.call_id!)),
+    unsettled: lines.filter((l): l is LedgerPending => l.kind === 'pending' && !settled.has(l.call_id)),
+  };
 }
 
 /** Folder of a run's ledgers. */
@@ -152,9 +168,9 @@ export class LedgerWriter {
 const writeAsync = promisify(write);
 const fsyncAsync = promisify(fsync);
 
-/** A ledger's billed calls in order (`readLedgerLines` without its pending and unbilled lines). */
+/** A ledger's billed lines in order (`splitLedger`'s `billed` of `readLedgerLines`: no pending or unbilled lines, no try lines whose call was billed whole). */
 export async function readLedger(file: string): Promise<LedgerEntry[]> {
-  return (await readLedgerLines(file)).filter(isBilled);
+  return splitLedger(await readLedgerLines(file)).billed;
 }
 
 /**
@@ -182,31 +198,58 @@ export async function readLedgerLines(file: string): Promise<LedgerLine[]> {
   return out;
 }
 
+/** `<key>.interrupted-<n>.jsonl`: a live ledger taken aside on `--resume`, not yet covered by a record. */
+const interruptedName = (key: string, n: number): string => `${key}.interrupted-${n}.jsonl`;
+/** `<key>.interrupted-<n>.folded.jsonl`: the same once the record that folds it is appended. */
+const foldedName = (key: string, n: number): string => `${key}.interrupted-${n}.folded.jsonl`;
+const exists = (file: string): Promise<boolean> => access(file).then(() => true, () => false);
+
 /**
- * Takes the live ledger of `key` out of the way (renamed `<key>.interrupted-<n>.jsonl`, so it is
- * never folded twice) and returns its billed entries; [] when there is none.
+ * Takes the live ledger of `key` out of the way and returns its billed entries with those of every
+ * earlier interrupted ledger of `key` not yet covered by a record; [] when there is none.
  */
 export async function takeInterruptedLedger(runDir: string, key: string): Promise<LedgerEntry[]> {
-  return (await takeInterruptedLines(runDir, key)).filter(isBilled);
-}
-
-/** `takeInterruptedLedger` returning every line (pending and unbilled ones too; see `splitLedger`). */
-export async function takeInterruptedLines(runDir: string, key: string): Promise<LedgerLine[]> {
-  const live = ledgerPath(runDir, key);
-  const entries = await readLedgerLines(live);
-  const have = await readdir(ledgerDir(runDir)).catch(() => [] as string[]);
-  if (!have.includes(`${key}.jsonl`)) return [];
-  const n = have.filter((f) => f.startsWith(`${key}.interrupted-`)).length + 1;
-  await rename(live, path.join(ledgerDir(runDir), `${key}.interrupted-${n}.jsonl`));
-  return entries;
+  return splitLedger(await takeInterruptedLines(runDir, key)).billed;
 }
 
 /**
- * Marks the live ledger of `key` as accounted for by its record (renamed `<key>.recorded.jsonl`),
- * called once the record is appended. Nothing happens when there is no live ledger.
+ * `takeInterruptedLedger` returning every line (pending and unbilled ones too; see `splitLedger`):
+ * the lines of each `<key>.interrupted-<n>.jsonl` in order, then the live ledger's, which is renamed
+ * `<key>.interrupted-<n+1>.jsonl`. Earlier interrupted ledgers are read again on every resume until
+ * `settleLedger` marks them folded (after the record is appended), so a second kill -9 and `--resume`
+ * still counts the first killed session's calls. Numbers are consecutive from 1 (folded ones included).
+ */
+export async function takeInterruptedLines(runDir: string, key: string): Promise<LedgerLine[]> {
+  const dir = ledgerDir(runDir);
+  const out: LedgerLine[] = [];
+  let n = 1;
+  for (; ; n++) {
+    const file = path.join(dir, interruptedName(key, n));
+    if (await exists(file)) out.push(...(await readLedgerLines(file)));
+    else if (!(await exists(path.join(dir, foldedName(key, n))))) break;
+  }
+  const live = ledgerPath(runDir, key);
+  if (!(await exists(live))) return out;
+  out.push(...(await readLedgerLines(live)));
+  await rename(live, path.join(dir, interruptedName(key, n)));
+  return out;
+}
+
+/**
+ * Marks the ledgers of `key` as accounted for by its record, called once the record is appended: the
+ * live one renamed `<key>.recorded.jsonl`, each interrupted one `<key>.interrupted-<n>.folded.jsonl`
+ * (never folded again). Missing files are skipped. A kill between the append and these renames
+ * leaves them to be counted again only if the record is re-run (`--retry-errors`): counted twice,
+ * never lost.
  */
 export async function settleLedger(runDir: string, key: string): Promise<void> {
-  await rename(ledgerPath(runDir, key), path.join(ledgerDir(runDir), `${key}.recorded.jsonl`)).catch((e: NodeJS.ErrnoException) => {
+  const dir = ledgerDir(runDir);
+  const skipMissing = (e: NodeJS.ErrnoException) => {
     if (e.code !== 'ENOENT') throw e;
-  });
+  };
+  await rename(ledgerPath(runDir, key), path.join(dir, `${key}.recorded.jsonl`)).catch(skipMissing);
+  for (let n = 1; ; n++) {
+    const moved = await rename(path.join(dir, interruptedName(key, n)), path.join(dir, foldedName(key, n))).then(() => true, (e: NodeJS.ErrnoException) => (skipMissing(e), false));
+    if (!moved && !(await exists(path.join(dir, foldedName(key, n))))) break;
+  }
 }

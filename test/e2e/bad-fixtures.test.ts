@@ -110,6 +110,10 @@ describe('broken catalogs, price sheets and flags are refused before any work', 
     await expectRefused(await priced('  deepseek-v3.3: { input: "0.28", output: "0.42" }\n'), /models: no row "deepseek-v3\.2" for model deepseek-v3\.2; add the row, or "deepseek-v3\.2: null"/);
   });
 
+  it('a USD budget that cannot count a model (no price, and no priced row to bound it at) is refused before any call', async () => {
+    await expectRefused(await priced('  deepseek-v3.2: null\n'), /--budget-usd 2 cannot count the calls of deepseek-v3\.2: .* add a price row for them, or pass --budget-usd none/);
+  });
+
   it('a base_url that is not http(s)', async () => {
     const models = path.join(tmp, 'models.yaml');
     await writeFile(models, 'models:\n  - { id: m, provider: p, api: openai-chat, base_url: "ftp://127.0.0.1/v1", api_key_env: M_KEY, model: m, vendor: v, region: US }\n');

@@ -69,7 +69,7 @@ describe('billed-call ledger', () => {
     expect(summary).toMatchObject({ type: 'summary', status: 'finished', tokens: billed * 1100 });
     expect(summary.list_usd).toBeCloseTo(billed * 0.0028, 10);
     // Counted once: the interrupted ledger is set aside, the re-run's settled with its record.
-    expect((await readdir(path.join(dir, 'ledgers'))).sort()).toEqual([`${rec!.key}.interrupted-1.jsonl`, `${rec!.key}.recorded.jsonl`]);
+    expect((await readdir(path.join(dir, 'ledgers'))).sort()).toEqual([`${rec!.key}.interrupted-1.folded.jsonl`, `${rec!.key}.recorded.jsonl`]);
     const html = await readFile(path.join(tmp, 'reports', 'k9', 'index.html'), 'utf8');
     expect(html).toMatch(/1 billed call\(s\) of interrupted attempts/);
     // The call in flight at the kill (call 1) left a pending line, never settled: it counts at its

@@ -48,12 +48,14 @@ describe('callBounder (the pending line\'s bound)', () => {
     expect(callBounder([{ spec: spec(), price: null, ceiling: null }])(messages)).toEqual({ usd: null, price_key: null, bounded: false });
   });
 
-  it('an image part counts IMAGE_TOKENS; a remote image makes it no bound', () => {
+  it('an image part counts IMAGE_TOKENS, the gpt-4o-mini high-detail worst case, and is no bound (attackC F4: a 2048 px PNG billed 25 501 tokens)', () => {
     const m: PricedModel = { spec: spec({ params: { max_tokens: 10 } }), price: row, ceiling };
     const img = (url: string): ChatMessage[] => [{ role: 'user', content: [{ type: 'text', text: 'see' }, { type: 'image_url', image_url: { url } }] }];
     const local = callBounder([m])(img('data:image/png;base64,AAAA'));
-    expect(local.bounded).toBe(true);
-    expect(local.usd!).toBeGreaterThan((2000 * 2) / 1e6);
+    expect(local.bounded).toBe(false);
+    // 20 tiny-file 2048 × 2048 px PNGs at high detail: OpenAI bills 2 833 + 4 × 5 667 tokens each
+    const twenty: ChatMessage[] = [{ role: 'user', content: Array.from({ length: 20 }, () => ({ type: 'image_url' as const, image_url: { url: 'data:image/png;base64,AAAA' } })) }];
+    expect(callBounder([m])(twenty).usd!).toBeGreaterThanOrEqual((20 * (2833 + 4 * 5667) * Number(row.input)) / 1e6);
     expect(callBounder([m])(img('https://example.invalid/a.png')).bounded).toBe(false);
   });
 

@@ -53,7 +53,7 @@ describe('ceilingRow / ceilingCost', () => {
 
   it('an image part of a request adds its allowance to the prompt bound', () => {
     const text = JSON.stringify({ messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x/y.png' } }] }] });
-    expect(unknownUsageBound(text, 0).usage.input_uncached).toBe(Buffer.byteLength(text) + 2000);
+    expect(unknownUsageBound(text, 0).usage.input_uncached).toBe(Buffer.byteLength(text) + 48_169);
   });
 
   it('RunBudget counts a null-priced call at its ceiling cost, and its note says how many and for how much', () => {

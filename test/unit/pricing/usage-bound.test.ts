@@ -37,7 +37,7 @@ describe('unknownUsageBound', () => {
     ]) expect(bound(body).bounded, JSON.stringify(body)).toBe(false);
   });
 
-  it('stays a bound for inline images (counted at IMAGE_TOKENS each) and for tool calls or schemas naming urls and file ids', () => {
+  it('counts inline images at IMAGE_TOKENS each (a worst case, so no bound); tool calls or schemas naming urls and file ids are no media', () => {
     const img = { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } };
     const body = {
       max_tokens: 10,
@@ -48,8 +48,9 @@ describe('unknownUsageBound', () => {
       ],
     };
     const b = bound(body);
-    expect(b.bounded).toBe(true);
+    expect(b.bounded).toBe(false);
     expect(b.usage.input_uncached).toBe(Buffer.byteLength(JSON.stringify(body)) + 2 * IMAGE_TOKENS);
+    expect(bound({ ...body, messages: body.messages.slice(1) }).bounded).toBe(true);
     expect(requestMedia(body)).toEqual({ images: 2, documents: 0, remote: [] });
   });
 });

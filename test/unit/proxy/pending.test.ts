@@ -52,6 +52,24 @@ describe('metering proxy: pending ledger lines', () => {
     expect(events).toEqual(['pending', 'unbilled id-2']);
   });
 
+  it('an upstream HTTP error without usage (429, 500) settles its pending line as unbilled; one with usage is billed (attackC F6)', async () => {
+    upstream = await startFakeUpstream([{ status: 429, json: { error: { message: 'rate limited', type: 'rate_limit' } } }, { status: 500, json: { error: { message: 'boom' } } }, { status: 400, json: { ...chatCompletion('a', USAGE), error: { message: 'bad' } } }]);
+    const events: string[] = [];
+    let n = 0;
+    proxy = await startMeteringProxy({
+      upstream: { dialect: 'openai', baseURL: upstream.openaiBaseURL, apiKey: 'sk-x-0123456789', model: 'm' },
+      price, ceiling: price, capUsd: null,
+      pending: async () => `id-${++n}`,
+      onCall: (_c, id) => events.push(`billed ${id}`),
+      unbilled: (id) => events.push(`unbilled ${id}`),
+    });
+    for (const want of [429, 500, 400]) {
+      const r = await fetch(`${proxy.openaiBaseURL}/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${proxy.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'x', messages: [{ role: 'user', content: 'hi' }] }) });
+      expect(r.status).toBe(want);
+    }
+    expect(events).toEqual(['unbilled id-1', 'unbilled id-2', 'billed id-3']);
+  });
+
   it('a failing pending write fails the request and sends nothing', async () => {
     upstream = await startFakeUpstream([{ json: chatCompletion('a', USAGE) }]);
     proxy = await startMeteringProxy({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RunBudget, meteredClient } from '../../../src/runner/budget.ts';
+import { RunBudget, meteredClient, uncountableModels } from '../../../src/runner/budget.ts';
 import { ModelCallError, type ChatReply, type ModelClient } from '../../../src/models/types.ts';
 import { zeroUsage } from '../../../src/core/usage.ts';
 
@@ -45,6 +45,12 @@ describe('RunBudget and meteredClient', () => {
     await client.chat([]);
     expect(budget.unpricedCalls).toBe(1);
     expect(budget.spentUsd).toBeCloseTo(0.1);
+  });
+
+  it('names the models a USD budget cannot count: no price and no ceiling (a run refuses them up front)', () => {
+    const row = { input: '1', output: '2' };
+    const m = (id: string, price: typeof row | null, ceiling: typeof row | null, router = false) => ({ spec: { id, ...(router ? { router: true } : {}) } as never, price, ceiling });
+    expect(uncountableModels([m('a', row, row), m('b', null, row), m('c', null, null), m('c', null, null), m('r', row, null, true)])).toEqual(['c', 'r']);
   });
 
   it('counts a billed call that failed', async () => {

@@ -75,7 +75,7 @@ describe('billed-call ledger', () => {
     const rec = foldInterrupted(makeAttempt('m', 't', 'resolved', 0.5, { calls: 1 }), ledger.carried);
     expect(rec).toMatchObject({ calls: 2, list_usd: 0.501, interrupted_calls: { calls: 1 } });
     await settleLedger(dir, 'k1');
-    expect(readdirSync(ledgerDir(dir)).sort()).toEqual(['k1.interrupted-1.jsonl', 'k1.recorded.jsonl']);
+    expect(readdirSync(ledgerDir(dir)).sort()).toEqual(['k1.interrupted-1.folded.jsonl', 'k1.recorded.jsonl']);
     expect(readFileSync(path.join(ledgerDir(dir), 'k1.recorded.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
     // A second resume finds nothing left to fold.
     expect(await takeInterruptedLedger(dir, 'k1')).toEqual([]);
