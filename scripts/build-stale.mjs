@@ -12,8 +12,12 @@ export const SRC = path.join(ROOT, 'src');
 export const DIST = path.join(ROOT, 'dist');
 /** Written last into dist/: its mtime is the build's time; absent means no (complete) build. */
 export const BUILD_STAMP = '.build-stamp';
-/** Files besides src/ whose change changes the build. */
-export const BUILD_INPUTS = ['scripts/build.mjs', 'scripts/build-stale.mjs', 'package.json'].map((f) => path.join(ROOT, f));
+/**
+ * Files besides src/ whose change changes the build: the build scripts, package.json, and the
+ * versions of the npm packages the start-up bundle holds a frozen copy of — the lock file and
+ * npm's record of what is installed (node_modules/.package-lock.json, rewritten by every install).
+ */
+export const BUILD_INPUTS = ['scripts/build.mjs', 'scripts/build-stale.mjs', 'package.json', 'package-lock.json', 'node_modules/.package-lock.json'].map((f) => path.join(ROOT, f));
 
 /** The newest (by mtime, ms) of `dir`, every folder and every file under it. */
 function newest(dir, best) {
@@ -100,7 +104,8 @@ function newerThanStamp() {
 
 /**
  * Why dist/ must be (re)built, or null when it is current: no build yet, or a file under src/
- * (added, changed, deleted), the build script or package.json changed after the build. Content
+ * (added, changed, deleted) or a build input (`BUILD_INPUTS`: the build scripts, package.json, the
+ * lock file, the installed packages' versions) changed after the build. Content
  * decides: a file whose mtime moved but whose bytes (and every other source's) are as built is
  * current. A stamp of an older build (no hashes) is judged by mtimes alone.
  * @returns a reason naming the newest changed path, relative to the package root; or null.

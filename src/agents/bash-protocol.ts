@@ -121,3 +121,27 @@ export function joinOutput(r: ExecResult): string {
 
 /** Bytes of a command's stdout kept in memory (half head, half tail): 8 bytes per shown character, at least 1 MiB. */
 export const captureBytes = (outputChars: number) => Math.max(1 << 20, outputChars * 8);
+
+/**
+ * Longest command the agent runs, in UTF-8 bytes: 127 KiB. A command is one argument of exec (`bash
+ * -c <command>`, behind the `exec 2>&1` line), and Linux refuses (E2BIG) any argument of 128 KiB or
+ * more (MAX_ARG_STRLEN = 131072 bytes, its closing NUL included); 1 KiB is left for the wrapper.
+ */
+export const MAX_COMMAND_BYTES = 127 * 1024;
+
+/**
+ * A command that cannot be started, answered without running it (null when it can run): it holds a
+ * NUL byte (no exec argument can), or it is longer than `MAX_COMMAND_BYTES`. The result is a failed
+ * command (exit code 126, bash's "cannot execute") whose output tells the model why: the model's own
+ * mistake, never a sandbox fault (which would make the attempt an infra_error). Pure.
+ */
+export function refusal(command: string): ExecResult | null {
+  const bytes = Buffer.byteLength(command, 'utf8');
+  const why = command.includes('\0')
+    ? "it contains a NUL byte, which no command line can carry; write such bytes with printf '\\0' instead"
+    : bytes > MAX_COMMAND_BYTES
+      ? `it is ${bytes} bytes, more than the ${MAX_COMMAND_BYTES} bytes (127 KiB) one command can carry; write large content in several commands (e.g. append to a file with one heredoc per command)`
+      : null;
+  if (why === null) return null;
+  return { exitCode: 126, signal: null, timedOut: false, stdout: `fixbench: command refused, not run: ${why}.\n`, stderr: '', durationMs: 0, truncated: false };
+}

@@ -6,7 +6,7 @@ import { truncateHeadTail, truncateOutput, type TruncatedOutput } from '../core/
 import { promptTokens } from '../core/usage.ts';
 import { ModelCallError, type CallRecord, type ChatMessage, type ChatReply, type ModelClient, type StepContext } from '../models/types.ts';
 import type { ExecResult } from '../sandbox/types.ts';
-import { BASH_TOOL, captureBytes, COMMAND_ENV, isSubmission, joinOutput, parseAction, SUBMIT_SENTINEL, withCacheBreakpoints } from './bash-protocol.ts';
+import { BASH_TOOL, captureBytes, COMMAND_ENV, isSubmission, joinOutput, parseAction, refusal, SUBMIT_SENTINEL, withCacheBreakpoints } from './bash-protocol.ts';
 import { DEFAULT_TEMPLATES_DIR, loadTemplates, type Templates } from './bash-templates.ts';
 import { elideImages, problemMessage, problemView, type ProblemView } from './bash-images.ts';
 import { taskRuntimeExecOptions } from '../workspace/node-runtime.ts';
@@ -209,16 +209,16 @@ class BashAttempt {
       step.command = action.command;
 
       const timeoutMs = Math.max(1, Math.min(limits.commandTimeoutMs, this.startMs + limits.wallMs - this.now()));
-      // Head and tail are captured with bounded memory, however much the command prints.
+      // Head and tail kept in bounded memory, however much it prints; one that cannot start is refused.
       const capBytes = captureBytes(limits.outputChars);
-      const result = await this.ctx.sandbox.exec(`exec 2>&1\n${action.command}`, {
+      const result = refusal(action.command) ?? (await this.ctx.sandbox.exec(`exec 2>&1\n${action.command}`, {
         cwd: workspace.dir,
         timeoutMs,
         env: this.env,
         ...runtime,
         maxOutputBytes: capBytes,
         keepTailBytes: capBytes / 2,
-      });
+      }));
       this.previous = result.exitCode === 0 && !result.timedOut ? 'ok' : 'failed';
       // A command may print a secret it found (in local mode, e.g. another process's environment):
       // it never reaches the model or the trajectory.

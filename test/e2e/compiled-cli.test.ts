@@ -20,10 +20,10 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-/** A copy of the package's files `parts` under `tmp/<name>` (node_modules linked); returns its bin. */
+/** A copy of the package's files `parts` (and package-lock.json, a build input) under `tmp/<name>` (node_modules linked); returns its bin. */
 async function packageCopy(name: string, parts: string[]): Promise<string> {
   const pkg = path.join(tmp, name);
-  for (const f of parts) await cp(path.join(ROOT, f), path.join(pkg, f), { recursive: true });
+  for (const f of ['package-lock.json', ...parts]) await cp(path.join(ROOT, f), path.join(pkg, f), { recursive: true });
   await symlink(path.join(ROOT, 'node_modules'), path.join(pkg, 'node_modules'));
   return path.join(pkg, 'bin', 'fixbench.mjs');
 }

@@ -149,6 +149,17 @@ describe('bash agent against a fake OpenAI-compatible server, end to end', () =>
     expect(record.tests_status!.FAIL_TO_PASS.failure.sort()).toEqual([...task.FAIL_TO_PASS].sort());
   });
 
+  it('a command the model cannot run (NUL byte, over 127 KiB) is its failed step, never an infra_error', async () => {
+    const big = ': ' + 'a'.repeat(140_000);
+    const { record } = await runWithScript([bash('echo hi\u0000', USAGE[0]!), bash(big, USAGE[1]!), bash('echo FIXBENCH_SUBMIT', USAGE[2]!)]);
+    expect(record.exit_status).toBe('submitted');
+    expect(record.outcome).toBe('empty_patch'); // graded: it counts in every rate's denominator
+    expect(record.steps).toBe(3);
+    const shown = (n: number) => JSON.stringify(server!.requests[n]!.body.messages.at(-1));
+    expect(shown(1)).toMatch(/returncode>126<.*command refused, not run: it contains a NUL byte/);
+    expect(shown(2)).toMatch(/returncode>126<.*command refused, not run: it is 140002 bytes/);
+  });
+
   const hunt = "for f in /proc/[0-9]*/environ; do tr '\\0' '\\n' < \"$f\" 2>/dev/null; done | grep '^FAKE_PROVIDER_API_KEY=' | sort -u";
 
   it.runIf(bwrapUsable)('under bwrap, a command hunting through /proc finds no API key at all', async () => {

@@ -8,11 +8,12 @@
 import tapYaml from 'tap-yaml';
 
 /**
- * `<indent><key>: <value>`: a plain key, one space, then a short decimal, a single-quoted string
- * (`''` for a quote), a double-quoted string with nothing YAML escapes, or `|-` (a literal block
- * follows). Strings of printable ASCII only.
+ * `<indent><key>: <value>`: a plain key of at most 1024 characters (YAML's limit on an implicit
+ * key, which tap-yaml enforces: a longer one is an error), one space, then a short decimal, a
+ * single-quoted string (`''` for a quote), a double-quoted string with nothing YAML escapes, or `|-`
+ * (a literal block follows). Strings of printable ASCII only.
  */
-const LINE = /^( *)([A-Za-z_][A-Za-z0-9_]*): (?:(-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,17})?)|'((?:[ -&(-~]|'')*)'|"([ !#-[\]-~]*)"|(\|-))$/;
+const LINE = /^( *)([A-Za-z_][A-Za-z0-9_]{0,1023}): (?:(-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,17})?)|'((?:[ -&(-~]|'')*)'|"([ !#-[\]-~]*)"|(\|-))$/;
 /** A line of a literal block's content: printable ASCII and tabs. */
 const BLOCK_TEXT = /^[\t -~]*$/;
 

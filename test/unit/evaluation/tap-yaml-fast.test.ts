@@ -29,6 +29,7 @@ describe('parseSimpleYamlish', () => {
       "  duration_ms: 6.140704\n  location: '/tmp/f.test.mjs:3:1'\n  failureType: 'testCodeFailure'\n  error: |-\n    Expected values to be strictly equal:\n    \n    2 !== 3\n    \n" +
         "  code: 'ERR_ASSERTION'\n  name: 'AssertionError'\n  expected: 3\n  actual: 2\n  operator: 'strictEqual'\n  stack: |-\n    TestContext.<anonymous> (file:///tmp/f.test.mjs:3:25)\n    async Test.run (node:internal/test_runner/test:796:25)\n",
       'a: |-\n  x\n\n   indented more\n  \n\tn: 1\n'.replace('\tn: 1\n', ''), 'a: |-\n  x\tand tab\nb: 1\n',
+      `  ${'k'.repeat(1024)}: 1\n`, // YAML's longest implicit key
     ]) {
       const fast = parseSimpleYamlish(text);
       expect(fast, text).toBeDefined();
@@ -46,6 +47,7 @@ describe('parseSimpleYamlish', () => {
       "a: |-\n   starts indented\n", 'a: |-\n  x\n      \n', 'a: |-\n  x\n  \t\n', 'a: |-\n\n  x\n', 'a: |-\n', 'a: |-\nb: 1\n', 'a: |-\n  é\n', 'a: |\n  x\n', 'a: >-\n  x\n',
       "  expected:\n    a:\n      0: 1\n", 'a: "with \\\\ escape"\n', 'a: "x"y"\n', "a: 'x'y'\n",
       'a:  1\n', 'a : 1\n', 'a: 1 \n', 'a: 1 # c\n', '- a\n', '\ta: 1\n', 'a: 1\n\n', '0a: 1\n', 'a-b: 1\n',
+      `a: 1\n${'k'.repeat(1025)}: 2\n`, `  ${'k'.repeat(1025)}: 'x'\n`, // an implicit key over 1024 characters: tap-yaml rejects it
     ]) expect(parseSimpleYamlish(text), JSON.stringify(text)).toBeUndefined();
   });
 
@@ -96,6 +98,7 @@ describe('TAP with the fast path', () => {
     const block = (yaml: string) => `TAP version 13\npragma +strict\nok 1 - a\n  ---\n${yaml}  ...\nok 2 - b\n1..2\n`;
     expect(() => parseTap(block('  a: 1\n  a: 2\n'))).toThrow(ReportParseError); // repeated key: tap-yaml rejects it
     expect(() => parseTap(block("  a: 'x\n"))).toThrow(ReportParseError);
+    expect(() => parseTap(block(`  ${'k'.repeat(1025)}: 1\n`))).toThrow(ReportParseError); // key over 1024 characters
     expect(Object.fromEntries(parseTap(block('  duration_ms: 1.5\n')))).toEqual({ a: 'PASSED', b: 'PASSED' });
     expect(Object.fromEntries(parseTap(block('  a: 1\n  a: 2\n').replace('pragma +strict\n', '')))).toEqual({ a: 'PASSED', b: 'PASSED' });
   });
