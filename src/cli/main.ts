@@ -2,6 +2,7 @@
 // exit codes (0 ok, 1 internal error, 2 invalid input, 3 gate failed, 130 interrupted).
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, GateFailedError, UserInputError } from '../core/errors.ts';
+import { runShutdown } from '../core/shutdown.ts';
 import { harnessVersion } from './paths.ts';
 import { registerTaskCommands } from './tasks-commands.ts';
 import { fsErrorMessage } from './fs-error.ts';
@@ -220,5 +221,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(`fixbench: internal error (a bug in fixbench; please report it with this trace):\n${(e as Error).stack ?? e}\n`);
     return ExitCode.internal;
+  } finally {
+    // e.g. the spawn helper: reaped here, so its children's CPU counts in fixbench's process tree
+    await runShutdown();
   }
 }

@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InfraError } from '../core/errors.ts';
+import { onShutdown } from '../core/shutdown.ts';
 import { killGroup } from './process-group.ts';
 
 /** What the helper is asked to start (see `GroupSpawnOptions` for each field). */
@@ -136,6 +137,25 @@ class SpawnHelper {
     (this.#child.stdin as unknown as { unref(): void }).unref();
   }
 
+  /**
+   * Closes the helper's input (it SIGKILLs any group still live and exits) and waits until it has
+   * been reaped, at most `graceMs`, then SIGKILLs it and waits for that. Reaping it is what accounts
+   * its children's CPU (agent commands, test runs) to fixbench's own process tree.
+   */
+  async close(graceMs: number): Promise<void> {
+    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.#child.once('exit', () => resolve()));
+    this.#busy();
+    this.#child.stdin!.end();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)));
+    if ((await Promise.race([exited, late])) === 'late') {
+      this.#child.kill('SIGKILL');
+      await exited;
+    }
+    clearTimeout(timer);
+  }
+
   /** The helper is gone: every command it ran is killed (group) and fails as an infrastructure error. */
   #die(why: string): void {
     if (this.dead) return;
@@ -156,8 +176,24 @@ let current: SpawnHelper | undefined;
 
 /** Starts `req` through the spawn helper (started on first use, or again after one died). */
 export function helperSpawn(req: HelperRequest, cb: HelperCallbacks): void {
-  current ??= new SpawnHelper();
+  if (!current) {
+    current = new SpawnHelper();
+    onShutdown(closeSpawnHelper);
+  }
   current.run(req, cb);
+}
+
+/**
+ * Ends the spawn helper, if one runs, and waits until it is reaped (at most `graceMs`, default 2 s,
+ * then SIGKILL): fixbench calls it on the way out, so no helper outlives a command and its
+ * children's CPU time counts in fixbench's process tree. Commands still running fail as InfraError.
+ * A later command starts a fresh helper.
+ */
+export async function closeSpawnHelper(graceMs = 2000): Promise<void> {
+  const helper = current;
+  if (!helper) return;
+  current = undefined;
+  await helper.close(graceMs);
 }
 
 /** The running helper's pid, if one runs (for tests that kill it). */
