@@ -103,8 +103,8 @@ export async function callWithRetries<R>(
   // the billed tries are not dropped on abort: the caller records and budgets them (inFlight: the try under way may be billed too)
   const aborted = (inFlight: boolean): ModelCallError => {
     const why = signal!.reason instanceof Error ? signal!.reason.message : String(signal!.reason);
-    const done = inFlight ? tryNo : tryNo - 1;
-    return new ModelCallError(`${id}: aborted ${inFlight ? 'during' : 'before'} try ${tryNo}: ${why}`, 'aborted', null, billed.length ? mergeCalls(billed, ms(), done) : null, inFlight, signal!.reason);
+    // `tries`: the tries ended before the abort (the one in flight is not in `call`)
+    return new ModelCallError(`${id}: aborted ${inFlight ? 'during' : 'before'} try ${tryNo}: ${why}`, 'aborted', null, billed.length ? mergeCalls(billed, ms(), tryNo - 1) : null, inFlight, signal!.reason);
   };
   while (tryNo < maxTries) {
     tryNo++;
