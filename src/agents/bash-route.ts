@@ -65,7 +65,7 @@ export class RoutedClient implements ModelClient {
       const reply = await arm.client.chat(messages, opts);
       return { ...reply, call: mark(reply.call) };
     } catch (e) {
-      if (e instanceof ModelCallError && e.call) throw new ModelCallError(e.message, e.kind, e.status, mark(e.call));
+      if (e instanceof ModelCallError && e.call) throw new ModelCallError(e.message, e.kind, e.status, mark(e.call), e.inFlight, e.cause);
       throw e;
     }
   }

@@ -173,7 +173,7 @@ class BashAttempt {
       } catch (e) {
         if (e instanceof ModelCallError) {
           if (e.call) this.calls.push(e.call);
-          return { exit: e.kind === 'context_exceeded' ? 'context_exceeded' : 'api_error', error: e.message };
+          if (e.kind !== 'aborted') return { exit: e.kind === 'context_exceeded' ? 'context_exceeded' : 'api_error', error: e.message };
         }
         if (signal?.aborted) return { exit: 'env_error', error: 'interrupted' };
         if (deadline.aborted) return { exit: 'time_limit', error: `wall time limit of ${round(limits.wallMs / 1000)} s reached during a model call` };

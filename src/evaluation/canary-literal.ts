@@ -45,12 +45,21 @@ const UNIT = /\\u\{[0-9a-fA-F]+\}|\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}|\\[0-3][0-
 const CONTINUATION = /^\\(?:\r\n|[\n\r\u2028\u2029])$/u;
 const ESC: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f', '\v': '\\v', '\\': '\\\\' };
 
+/** The units of a literal's body; a high-surrogate escape then a low-surrogate escape (`\uD83D\uDE00`) are one unit, so no edit splits the pair. */
 function units(body: string): Unit[] {
-  return [...body.matchAll(UNIT)].map(([src]) => {
-    if (CONTINUATION.test(src)) return { src, ch: '' };
-    return { src, ch: decode(src) };
-  });
+  const out: Unit[] = [];
+  for (const [src] of body.matchAll(UNIT)) {
+    const ch = CONTINUATION.test(src) ? '' : decode(src);
+    const prev = out.at(-1);
+    if (prev && HIGH.test(prev.ch) && LOW.test(ch)) out[out.length - 1] = { src: prev.src + src, ch: prev.ch + ch };
+    else out.push({ src, ch });
+  }
+  return out;
 }
+const HIGH = /^[\uD800-\uDBFF]$/;
+const LOW = /^[\uDC00-\uDFFF]$/;
+/** Whether `s` holds a surrogate that is not half of a pair (a value that is not well-formed). */
+const loneSurrogate = (s: string): boolean => /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
 
 function decode(src: string): string {
   if (!src.startsWith('\\')) return src;
@@ -126,7 +135,8 @@ function draw(pool: readonly string[], rng: Rng, not?: string): string | null {
  * which the pool has no other character falls back to a fixed set.
  * The mutant always parses in the original's mode (strict when `src` is valid strict code) as one
  * literal whose cooked value differs from the original's by exactly that edit; a draw that does not
- * (an octal escape extended by a digit, a template gaining `${`) is redrawn, and after 50 such
+ * (an octal escape extended by a digit, a template gaining `${`), or whose value has a lone surrogate
+ * the original has not, is redrawn, and after 50 such
  * draws `a` is appended (`tell`). Throws when `src` is not a string literal or template without
  * interpolation.
  */
@@ -137,7 +147,8 @@ export function mutateString(src: string, pool: readonly string[], rng: Rng = cr
   const odds = editOdds(units(src.slice(1, -1)).filter((u) => u.ch).length, lengths);
   for (let k = 0; k < 50; k++) {
     const { value, ...m } = mutateStringOnce(src, pool, rng, odds);
-    if (value !== original && cookedOf(m.code, strict) === value) return m;
+    // a lone surrogate the original does not have would mark the mutant (its value not well-formed)
+    if (value !== original && cookedOf(m.code, strict) === value && (!loneSurrogate(value) || loneSurrogate(original))) return m;
   }
   return { code: `${src.slice(0, -1)}a${src.at(-1)!}`, tell: true };
 }

@@ -69,7 +69,7 @@ export class AnthropicClient implements ModelClient {
    * @returns the text and tool calls, `finish_reason` in OpenAI terms (`stop`, `tool_calls`,
    *   `length`), and the CallRecord of every billed try (`ms` includes retries and back-off)
    * @throws ModelCallError after retries (kind, HTTP status, `call` when a failed try was billed);
-   *   the signal's reason when `opts.signal` aborts
+   *   ModelCallError kind `aborted` (billed tries in `call`) when `opts.signal` aborts
    */
   async chat(messages: ChatMessage[], opts: { tools?: ToolDef[]; signal?: AbortSignal; billedTry?: ChatOptions['billedTry'] } = {}): Promise<ChatReply> {
     const params: Record<string, unknown> = { max_tokens: DEFAULT_MAX_TOKENS, ...this.#cfg.spec.params };

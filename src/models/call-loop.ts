@@ -82,7 +82,8 @@ const servedOf = (c: CallRecord): Pick<CallRecord, 'served_model' | 'price_key'>
  * @param classifyThrown turns an exception of `tryOnce` into a TryFailure (never called after `signal` aborts)
  * @returns the reply and the merged CallRecord (`ms` = wall time, back-off included; `tries`)
  * @throws ModelCallError (kind, status, merged `call` of the billed tries or null) when every try failed
- *   or a failure is not retryable; the signal's reason when `signal` aborts.
+ *   or a failure is not retryable; kind `aborted` (`cause` = the signal's reason, `call` = the tries
+ *   billed so far or null, `inFlight` when a try was under way) when `signal` aborts.
  */
 export async function callWithRetries<R>(
   id: string,
@@ -99,17 +100,29 @@ export async function callWithRetries<R>(
   const billed: CallRecord[] = [];
   let failure: TryFailure | undefined;
   let tryNo = 0;
+  // the billed tries are not dropped on abort: the caller records and budgets them (inFlight: the try under way may be billed too)
+  const aborted = (inFlight: boolean): ModelCallError => {
+    const why = signal!.reason instanceof Error ? signal!.reason.message : String(signal!.reason);
+    // `tries`: the tries ended before the abort (the one in flight is not in `call`)
+    return new ModelCallError(`${id}: aborted ${inFlight ? 'during' : 'before'} try ${tryNo}: ${why}`, 'aborted', null, billed.length ? mergeCalls(billed, ms(), tryNo - 1) : null, inFlight, signal!.reason);
+  };
   while (tryNo < maxTries) {
     tryNo++;
     if (tryNo > 1) {
       const wait = backoffDelayMs(tryNo - 1, retryAfterMs(failure?.headers), backoff, o.random ?? Math.random);
-      await (o.sleep ?? sleep)(wait, signal);
+      try {
+        await (o.sleep ?? sleep)(wait, signal);
+      } catch (e) {
+        if (signal?.aborted) throw aborted(false);
+        throw e;
+      }
     }
+    if (signal?.aborted) throw aborted(false);
     let res: TryResult<R>;
     try {
       res = await tryOnce();
     } catch (e) {
-      if (signal?.aborted) throw signal.reason;
+      if (signal?.aborted) throw aborted(true);
       res = { failure: classifyThrown(e) };
     }
     if ('reply' in res) return { reply: res.reply, call: mergeCalls([...billed, res.call], ms(), tryNo) };

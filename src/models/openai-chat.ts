@@ -69,7 +69,7 @@ export class OpenAIChatClient implements ModelClient {
    * @returns the first choice's message, its `finish_reason`, and the call's CallRecord
    *   (`ms` = wall time of the whole call, retries and back-off included).
    * @throws ModelCallError (kind, HTTP status, and `call` when the failed reply was billed) when
-   *   the provider fails for good; the signal's reason when `opts.signal` aborts.
+   *   the provider fails for good; ModelCallError kind `aborted` (billed tries in `call`) when `opts.signal` aborts.
    */
   async chat(messages: ChatMessage[], opts: { tools?: ToolDef[]; signal?: AbortSignal; billedTry?: ChatOptions['billedTry'] } = {}): Promise<ChatReply> {
     const body = {

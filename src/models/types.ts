@@ -52,9 +52,14 @@ export type ModelErrorKind =
   | 'network'
   | 'bad_request'
   | 'bad_response'
-  | 'budget';
+  | 'budget'
+  | 'aborted';
 
-/** A call that failed after fixbench's retries. `call` is set when the failed call was billed. */
+/**
+ * A call that failed after fixbench's retries. `call` is set when the failed call was billed. Kind
+ * `aborted`: the caller's signal fired (its reason is `cause`); `call` holds the tries billed before
+ * it, and `inFlight` says a try was under way (its request may have reached the provider, unbilled).
+ */
 export class ModelCallError extends Error {
   override name = 'ModelCallError';
   constructor(
@@ -62,8 +67,10 @@ export class ModelCallError extends Error {
     readonly kind: ModelErrorKind,
     readonly status: number | null,
     readonly call: CallRecord | null = null,
+    readonly inFlight = false,
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
   }
 }
 

@@ -1,6 +1,7 @@
 // The run-wide budget (USD at list price, and tokens), metered call by call across concurrent attempts.
 import type { ChatMessage, ChatReply, CallRecord, ModelClient, ChatOptions } from '../models/types.ts';
 import { ModelCallError } from '../models/types.ts';
+import { mergeCalls } from '../models/call-loop.ts';
 import type { PricedModel } from '../config/catalog.ts';
 import { promptTokens, type TokenUsage } from '../core/usage.ts';
 
@@ -172,6 +173,8 @@ export interface CallLedger {
   /** A billed try of call `callId` that the client retries (`ChatOptions.billedTry`), written before the retry. */
   billedTry(call: CallRecord, callId: string, tryNo: number): Promise<void>;
   unbilled(callId: string): Promise<void>;
+  /** The try of pending call `callId` in flight when it was aborted, as a billed try at the pending line's bound (`cap_usd`, usage unknown). */
+  boundTry(callId: string): CallRecord;
 }
 
 /**
@@ -185,7 +188,10 @@ export interface CallLedger {
  * Given a `CallLedger` instead, each call also has a pending line on disk before it is sent (a call
  * in flight at a kill is counted at its bound on `--resume`), settled by its billed or unbilled line;
  * a rejected `pending` is thrown and nothing is sent. Only a `ModelCallError` without a billed call
- * settles it as unbilled: an aborted call (`opts.signal`) or any other error stays pending.
+ * settles it as unbilled. An aborted call (kind `aborted`, `opts.signal`) is recorded and counted with
+ * its billed tries and, when a try was in flight, that try at the pending line's bound (`boundTry`;
+ * the error rethrown carries the call so counted); without a ledger the in-flight try is not counted.
+ * Any other error leaves the call pending.
  */
 export function meteredClient(inner: ModelClient, budget: RunBudget, onRefused: () => void, onBilled?: ((call: CallRecord) => void | Promise<void>) | CallLedger): ModelClient {
   const ledger = typeof onBilled === 'object' ? onBilled : null;
@@ -207,7 +213,13 @@ export function meteredClient(inner: ModelClient, budget: RunBudget, onRefused: 
         await record(billed);
         return reply;
       } catch (e) {
-        if (e instanceof ModelCallError && e.call && billed === null) {
+        if (e instanceof ModelCallError && billed === null && e.kind === 'aborted' && (e.call || (e.inFlight && callId !== null))) {
+          // an aborted call: its billed tries, and the try in flight at its bound (its request may have been billed)
+          const inFlight = e.inFlight && callId !== null ? ledger!.boundTry(callId) : null;
+          billed = inFlight ? mergeCalls([...(e.call ? [e.call] : []), inFlight], e.call?.ms ?? 0, (e.call?.tries ?? 0) + 1) : e.call!;
+          await record(billed);
+          if (billed !== e.call) throw new ModelCallError(e.message, e.kind, e.status, billed, e.inFlight, e.cause);
+        } else if (e instanceof ModelCallError && e.call && billed === null) {
           billed = e.call;
           await record(billed);
         } else if (e instanceof ModelCallError && billed === null && callId !== null && !opts?.signal?.aborted) {

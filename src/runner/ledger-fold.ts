@@ -87,13 +87,26 @@ export const carriedCapUsd = (carried: InterruptedCalls | null): number => (carr
 
 /** The metered client's ledger hooks (`CallLedger`) of `ledger`, each call bounded by `bound`. */
 export function callLedger(ledger: AttemptLedger, bound: (messages: ChatMessage[], opts?: ChatOptions) => CallBound): CallLedger {
+  const bounds = new Map<string, CallBound>(); // of the calls not yet settled
   return {
-    pending: (messages, opts) => ledger.pending(bound(messages, opts)),
-    billed: (call, id) => ledger.billed(call, id),
+    pending: async (messages, opts) => {
+      const b = bound(messages, opts);
+      const id = await ledger.pending(b);
+      bounds.set(id, b);
+      return id;
+    },
+    billed: (call, id) => (bounds.delete(id), ledger.billed(call, id)),
     billedTry: (call, id, tryNo) => ledger.billedTry(call, id, tryNo),
-    unbilled: (id) => ledger.unbilled(id),
+    unbilled: (id) => (bounds.delete(id), ledger.unbilled(id)),
+    boundTry: (id) => boundTryOf(bounds.get(id)),
   };
 }
+
+/** A try of unknown usage counted at `b`'s bound (`cap_usd`; `cap_bound` when bounded; neither when the bound is unknown). */
+const boundTryOf = (b: CallBound | undefined): CallRecord => ({
+  usage: zeroUsage(), raw_usage: null, list_usd: null, billed_usd: null, ms: 0, usage_unknown: true,
+  ...(b?.usd != null ? { cap_usd: b.usd, ...(b.bounded ? { cap_bound: true as const } : {}) } : {}),
+});
 
 /**
  * The record with the interrupted tries' calls added to `usage`, `calls`, `list_usd` (unknown stays

@@ -303,3 +303,26 @@ describe('canary string mutation: the new character is spelled as the literal sp
     for (let i = 0; i < 300; i++) expect(mutateString("'été'", ['ü'], rng).code).not.toMatch(/\\u/);
   });
 });
+
+describe('mutateString and surrogate pairs written as two escapes (attackE E2)', () => {
+  const lone = (s: string): boolean => /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+  it('never splits \\uD83D\\uDE00: every mutant value is well-formed, and the pair is edited whole', () => {
+    const src = "'smile \\uD83D\\uDE00 ok'";
+    const pool = [...cookedOf(src, true)!];
+    const rng = seeded(515);
+    let pairGone = 0;
+    for (let i = 0; i < 600; i++) {
+      const m = mutateString(src, pool, rng, [pool.length]);
+      const v = cookedOf(m.code, true)!;
+      expect(lone(v), m.code).toBe(false);
+      if (!v.includes('\u{1F600}')) pairGone++;
+    }
+    expect(pairGone).toBeGreaterThan(0); // the pair is a place like any other character
+  });
+
+  it('keeps a lone surrogate the original has (no redraw loop, no tell)', () => {
+    const m = mutateString("'a\\uD83Db'", ['a', 'b', 'c'], seeded(3), [3]);
+    expect(m.tell).toBe(false);
+    expect(cookedOf(m.code, true)).not.toBeNull();
+  });
+});
