@@ -5,7 +5,6 @@ import { copyFile, mkdir, mkdtemp, readdir, readlink, rename, rm, stat, symlink,
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import pLimit from 'p-limit';
 import { InfraError } from '../core/errors.ts';
 import { gitAt, gitFailure, resetWorkspaceGitConfig, WORKSPACE_BRANCH } from './git.ts';
 import { createHostGitDir, HOST_ATTRIBUTES } from './host-git.ts';
@@ -57,26 +56,14 @@ export async function createWorkspace(opts: CreateWorkspaceOptions): Promise<Wor
   };
   const gitDir = join(root, 'host.git');
   try {
-    await copies(async () => {
-      await copyTree(source, dir);
-      await createHostGitDir(gitDir, { objects: join(source, '.git', 'objects'), index: join(source, '.git', 'index'), head: baseCommit });
-    });
+    await copyTree(source, dir);
+    await createHostGitDir(gitDir, { objects: join(source, '.git', 'objects'), index: join(source, '.git', 'index'), head: baseCommit });
     return { dir, gitDir, baseCommit, cleanup };
   } catch (err) {
     await cleanup();
     throw err instanceof InfraError ? err : new InfraError(`copying the checkout of ${baseCommit} of ${repo} from ${source}: ${(err as Error).message}`, { cause: err });
   }
 }
-
-/**
- * Workspace copies made at once in this process (the rest wait, first come first served). Each
- * copy already issues every file operation of a level at once, so a few copies keep libuv's
- * thread pool (4 threads by default) busy; with 64 attempts starting together, unbounded copies
- * would all finish late, together, and every attempt's first model call with them; bounded, the
- * first workspaces are ready (and their attempts calling the model) while the rest are copied.
- */
-export const WORKSPACE_COPIES_AT_ONCE = 16;
-const copies = pLimit(WORKSPACE_COPIES_AT_ONCE);
 
 /**
  * A real copy of the tree `from` at `to` (which must not exist): folders, files with their mode
