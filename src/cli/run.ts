@@ -158,8 +158,6 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const sandboxWarnings: string[] = [];
   const sandboxReady = suiteSandbox(o.sandbox, contenders, tasksDir, tasks.map((t) => t.instance_id), (m) => sandboxWarnings.push(m));
   sandboxReady.catch(() => {}); // awaited below, after pre-flight
-  // The model clients' modules (the SDKs) load while pre-flight waits on git, not after the run starts, before every attempt's first call.
-  if (contenders.some((c) => c.kind === 'model' || c.kind === 'cascade')) void import('../models/index.ts').catch(() => {});
   const runId = stored?.run_id ?? o.runId ?? newRunId();
   const resultsDir = stored ? path.dirname(runFolder(resuming!, o.results)) : path.resolve(o.results);
   try {
