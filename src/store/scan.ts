@@ -162,8 +162,8 @@ export async function scanAttempts<T extends RecordIdentity>(dir: string, header
 /** The worker's file beside this one: `.ts` when run from the sources (loaded through tsx's API, as `--import` does not reach a worker on Node 20), `.js` when built. */
 const WORKER = new URL(import.meta.url.endsWith('.ts') ? './scan-worker.ts' : './scan-worker.js', import.meta.url);
 
-/** tsx's module API, for a worker run from the sources: resolved from here when the host can, else by name. */
-const tsxApi = (): string => (typeof import.meta.resolve === 'function' ? import.meta.resolve('tsx/esm/api') : 'tsx/esm/api');
+/** The sources' worker bootstrap (scripts/ts-worker.mjs: loads `workerData.tsEntry` through tsx), outside dist/: the built CLI never loads tsx. */
+const TS_WORKER = new URL('../../scripts/ts-worker.mjs', import.meta.url);
 
 /** Starts the worker's scan of `file` from byte `start` (src/store/scan-worker.ts); `reply` is `ok: false` when the worker fails in any way. */
 function scanInWorker(file: string, header: RunHeader, fields: readonly string[], start: number): { reply: Promise<ScanWorkerReply>; stop: () => void } {
@@ -171,7 +171,7 @@ function scanInWorker(file: string, header: RunHeader, fields: readonly string[]
   let w: Worker;
   try {
     w = WORKER.pathname.endsWith('.ts')
-      ? new Worker(`import(${JSON.stringify(tsxApi())}).then((api) => api.tsImport(${JSON.stringify(WORKER.href)}, ${JSON.stringify(WORKER.href)}))`, { eval: true, workerData })
+      ? new Worker(TS_WORKER, { workerData: { ...workerData, tsEntry: WORKER.href } })
       : new Worker(WORKER, { workerData });
   } catch {
     return { reply: Promise.resolve({ ok: false }), stop: () => {} }; // no worker here: this thread reads it all
