@@ -241,7 +241,7 @@ function mutateStringOnce(src: string, pool: readonly string[], rng: Rng, odds: 
 
 /**
  * A numeric literal's source (`src`, as written, no sign) with one digit replaced at a uniform
- * place by another of its base, its notation kept: separators, exponent, prefix, case of hex digits.
+ * place by another of its base (zero for zero, non-zero for non-zero when the number allows it), its notation kept: separators, exponent, prefix, case of hex digits.
  * A leading digit followed by another digit is never made 0, nor a fraction's last digit made or unmade 0. The value always changes; `tell` when
  * no digit can change it (then `src` doubled as a plain number, a visible tell).
  */
@@ -254,6 +254,7 @@ export function mutateNumber(src: string, rng: Rng = cryptoRng): LiteralMutation
   const value = (s: string): number => Number(s.replace(/_/g, ''));
   const v = value(src);
   const options: string[] = [];
+  const zeroing: string[] = [];
   for (let i = prefix; i < src.length; i++) {
     const c = src[i]!;
     if (base === 10 && /[eE]/.test(c)) continue;
@@ -265,10 +266,13 @@ export function mutateNumber(src: string, rng: Rng = cryptoRng): LiteralMutation
     for (const d of digits) {
       if (d === c || (leading && d === '0') || (last && (d === '0') !== (c === '0'))) continue;
       const t = src.slice(0, i) + d + src.slice(i + 1);
-      if (value(t) !== v) options.push(t);
+      if (value(t) !== v) (((d === '0') === (c === '0')) ? options : zeroing).push(t);
     }
   }
-  // Uniform over (place, digit): the reverse change has as many options, so either side is as likely the original.
-  if (!options.length) return { code: String(v * 2 + (v === 0 ? 1 : 0)), tell: true };
-  return { code: options[rng(options.length)]!, tell: false };
+  // Uniform over (place, digit), among changes that keep every digit's zero-ness (test values are
+  // round: a mutant with fewer zeros than its twin would name the original); a number with no such
+  // change (0, 0.0) takes one of the others.
+  const pool = options.length ? options : zeroing;
+  if (!pool.length) return { code: String(v * 2 + (v === 0 ? 1 : 0)), tell: true };
+  return { code: pool[rng(pool.length)]!, tell: false };
 }

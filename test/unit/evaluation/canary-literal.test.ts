@@ -226,6 +226,23 @@ describe('canary number mutation keeps the notation', () => {
   });
 });
 
+describe('canary number mutants keep their roundness (attackG: "more zeros is the original")', () => {
+  it('regression: a mutant has as many zero digits as its original whenever a non-zero digit can change', () => {
+    const rng = seeded(7);
+    const zeros = (s: string): number => (s.match(/0/g) ?? []).length;
+    for (const src of ['3720000', '187200000', '180000', '100', '1_000', '2.50', '0x100', '1e6']) {
+      for (let n = 0; n < 200; n++) {
+        const m = mutateNumber(src, rng);
+        expect(m.tell).toBe(false);
+        expect(zeros(m.code), `${src} -> ${m.code}`).toBe(zeros(src));
+      }
+    }
+    // a number with no non-zero digit still changes (one zero made non-zero), never a tell
+    expect(mutateNumber('0', rng)).toMatchObject({ tell: false });
+    expect(Number(mutateNumber('0', rng).code)).not.toBe(0);
+  });
+});
+
 describe('canary titles are balanced against what a patch can read', () => {
   it('regression: the copy\'s title has as many word pairs found in the visible text as its original, and its new word is one other titles use', async () => {
     const { variantTitle, visibleWords } = await import('../../../src/evaluation/canary-mutate.ts');
