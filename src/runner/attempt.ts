@@ -13,7 +13,7 @@ import { promptTokens } from '../core/usage.ts';
 import { evaluate, startCheckout } from '../evaluation/evaluate.ts';
 import { gradeWithReruns } from '../evaluation/grade-attempt.ts';
 import type { ModelClient } from '../models/types.ts';
-import { withAttemptIsolation } from '../sandbox/attempt.ts';
+import { removeTree, withAttemptIsolation } from '../sandbox/attempt.ts';
 import type { RunWriter } from '../store/store.ts';
 import { createWorkspace, runSetup } from '../workspace/index.ts';
 import { extractPatch, WorkspaceOverflowError } from '../workspace/extract-patch.ts';
@@ -121,9 +121,9 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
 /** Attempt folders being removed: the record does not wait for their removal, the run's end does (`removeWorkRoot`). */
 const removals = new Set<Promise<void>>();
 
-/** Starts removing `dir` (recursively; a failure is ignored: `removeWorkRoot` removes what is left). */
+/** Starts removing `dir` (`removeTree`: also folders an agent locked with `chmod`; never fails). */
 export function removeLater(dir: string): void {
-  const p: Promise<void> = rm(dir, { recursive: true, force: true }).catch(() => {}).finally(() => removals.delete(p));
+  const p: Promise<void> = removeTree(dir).finally(() => removals.delete(p));
   removals.add(p);
 }
 

@@ -1,8 +1,9 @@
 // One attempt's private corner of the host (DESIGN.md §11): a fresh HOME, TMPDIR and proxy-socket
 // folder, outside every workspace, given to every command of the attempt and removed after it.
-import { chmod, lstat, mkdir, mkdtemp, readdir, realpath, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { restoreOwnerAccessTree } from './owner-access.ts';
 import type { ExecOptions, ExecResult, Sandbox } from './types.ts';
 
 /** The folders of one attempt, all under one `mkdtemp` folder (mode 0700) in the OS temp folder. */
@@ -67,7 +68,7 @@ export async function withAttemptIsolation<T>(sandbox: Sandbox, fn: (own: Attemp
 
 /**
  * Removes `root` and everything below, also folders an agent made unreadable (their owner bits are
- * restored first; symlinks are never followed). Never throws.
+ * restored first, by `restoreOwnerAccessTree`: symlinks are never followed). Never throws.
  */
 export async function removeTree(root: string): Promise<void> {
   try {
@@ -76,13 +77,6 @@ export async function removeTree(root: string): Promise<void> {
   } catch {
     /* e.g. EACCES below a folder made mode 000: open the folders up and try again */
   }
-  const open = async (dir: string): Promise<void> => {
-    await chmod(dir, 0o700).catch(() => undefined);
-    for (const name of await readdir(dir).catch(() => [] as string[])) {
-      const p = join(dir, name);
-      if ((await lstat(p).catch(() => null))?.isDirectory()) await open(p);
-    }
-  };
-  await open(root);
+  await restoreOwnerAccessTree(root);
   await rm(root, { recursive: true, force: true }).catch(() => undefined);
 }

@@ -3,6 +3,7 @@
 import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { removeTree } from './attempt.ts';
+import { restoreOwnerAccess } from './owner-access.ts';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { InfraError } from '../core/errors.ts';
@@ -121,6 +122,9 @@ export class BwrapSandbox implements SandboxBackend {
   async exec(command: string, opts: ExecOptions): Promise<ExecResult> {
     await this.init();
     const cwd = await workingDirInside(opts.cwd, this.roots);
+    // An earlier command may have taken its workspace's owner bits (`chmod 000 .`): bwrap's
+    // `--chdir` would fail before the command starts, an infra error the model caused.
+    await restoreOwnerAccess(cwd);
     const { result, started } = await this.#run(command, cwd, opts);
     if (!started && !result.timedOut) {
       throw new InfraError(`bubblewrap could not set up the sandbox (exit ${result.exitCode ?? result.signal}): ${result.stderr.trim() || 'no message'}`);

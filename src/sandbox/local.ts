@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { InfraError } from '../core/errors.ts';
 import { sandboxEnv } from './env.ts';
 import { readInside, resolveRoots, workingDirInside, writeInside } from './roots.ts';
+import { restoreOwnerAccess } from './owner-access.ts';
 import { MARKER_VAR, newMarker, reapMarked } from './reap.ts';
 import { runProcessGroup } from './spawn.ts';
 import type { ExecOptions, ExecResult, SandboxBackend } from './types.ts';
@@ -57,6 +58,7 @@ export class LocalSandbox implements SandboxBackend {
 
   async exec(command: string, opts: ExecOptions): Promise<ExecResult> {
     const cwd = await workingDirInside(opts.cwd, this.roots);
+    await restoreOwnerAccess(cwd); // an earlier `chmod 000 .` would fail the spawn (EACCES): not the harness's fault
     const dirs = await this.#dirs();
     const marker = newMarker();
     const env = {

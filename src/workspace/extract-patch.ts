@@ -8,6 +8,7 @@ import type { SimpleGit } from 'simple-git';
 import { InfraError } from '../core/errors.ts';
 import { gitFailure, gitTry } from './git.ts';
 import { hostGit, snapshotCommit, type HostRepo } from './host-git.ts';
+import { restoreOwnerAccess } from '../sandbox/owner-access.ts';
 
 export interface ExtractedPatch {
   /** Unified diff (`git diff` format, `a/` `b/` prefixes); '' when nothing changed. */
@@ -41,6 +42,9 @@ export interface ExtractedPatch {
  * Throws `InfraError` when git itself fails otherwise.
  */
 export async function extractPatch(repo: HostRepo): Promise<ExtractedPatch> {
+  // The agent's last command may have taken the workspace's owner bits: git could not open it (an
+  // infra error the model caused). Folders below it that git cannot read are skipped (git warns).
+  await restoreOwnerAccess(repo.dir);
   const index = join(repo.gitDir, `fixbench-index-${randomBytes(6).toString('hex')}`);
   try {
     const original = join(repo.gitDir, 'index');
