@@ -11,3 +11,7 @@ export function sourceHash(): string;
 export function distHash(dir?: string): string;
 /** The start-up check of bin/fixbench.mjs. */
 export function buildCheck(): { state: 'missing' | 'modified' | 'stale' | 'ok'; reason: string | null; buildHash: string | null };
+/** Stat of every source and build input: `{[path relative to the package]: "size:mtimeMs:ctimeMs:ino" | "absent"}`. */
+export function sourceStats(): Record<string, string>;
+/** The stamp's source fields, taken before a build reads the sources: the stat record, its time (ms) and the content hash. */
+export function sourceStampFields(): { src_stats: Record<string, string>; stats_at: number; src_hash: string };

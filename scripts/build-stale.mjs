@@ -1,6 +1,7 @@
 // Whether the compiled CLI (dist/) is current: built from the sources as they are (content hash of
-// src/ and the build inputs, checked only when an mtime moved) and unmodified since (content hash of
-// dist/'s files, checked at every start). Used by the build (`--if-stale`), by bin/fixbench.mjs (to
+// src/ and the build inputs, checked only when a file's stat — size, mtime, ctime, inode — or the
+// list of files differs from the stamp's record) and unmodified since (content hash of dist/'s
+// files, checked at every start). Used by the build (`--if-stale`), by bin/fixbench.mjs (to
 // refuse a modified build, and a stale one for run/eval/merge) and by the tests' global set-up.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -13,11 +14,18 @@ export const DIST = path.join(ROOT, 'dist');
 /** Written last into dist/: its mtime is the build's time; absent means no (complete) build. */
 export const BUILD_STAMP = '.build-stamp';
 /**
- * Files besides src/ whose change changes the build: the build scripts, package.json, and the
- * versions of the npm packages the start-up bundle holds a frozen copy of — the lock file and
- * npm's record of what is installed (node_modules/.package-lock.json, rewritten by every install).
+ * Files besides src/ whose change changes the build: the build scripts, package.json, tsconfig.json
+ * (esbuild reads it: e.g. `useDefineForClassFields` changes the output), and the versions of the
+ * npm packages the start-up bundle holds a frozen copy of — the lock file and npm's record of what
+ * is installed (node_modules/.package-lock.json, rewritten by every install).
  */
-export const BUILD_INPUTS = ['scripts/build.mjs', 'scripts/build-stale.mjs', 'package.json', 'package-lock.json', 'node_modules/.package-lock.json'].map((f) => path.join(ROOT, f));
+export const BUILD_INPUTS = ['scripts/build.mjs', 'scripts/build-stale.mjs', 'package.json', 'tsconfig.json', 'package-lock.json', 'node_modules/.package-lock.json'].map((f) => path.join(ROOT, f));
+
+/**
+ * A change to a file whose ctime lies this close (ms) before the stamp's stat record may share its
+ * timestamp with the recorded state (coarse file-system clocks): such a file is hashed.
+ */
+const RACY_MS = 2000;
 
 /** The newest (by mtime, ms) of `dir`, every folder and every file under it. */
 function newest(dir, best) {
@@ -84,7 +92,39 @@ export function sourceHash() {
 /** Content hash of a built folder: every file but the stamp and the source maps (which never run). */
 export const distHash = (dir = DIST) => hashFiles(dir, filesUnder(dir).filter((f) => f !== BUILD_STAMP && !f.endsWith('.map')));
 
-/** The stamp's fields: `{built_at, src_hash, dist_hash}`; null for a stamp of an older build (a bare time). */
+/**
+ * The stat of every file under src/ and of every build input: `{[path relative to the package]:
+ * "size:mtimeMs:ctimeMs:ino"}` ("absent" for a missing input). An edit that keeps its old mtime
+ * (`cp -p`, `touch -r`, `tar x`, `rsync -a --inplace`) still moves the ctime, which no user tool
+ * can set back.
+ */
+export function sourceStats() {
+  const out = {};
+  const one = (abs) => {
+    const st = existsSync(abs) ? statSync(abs) : null;
+    out[path.relative(ROOT, abs)] = st ? `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}` : 'absent';
+  };
+  for (const f of filesUnder(SRC)) one(path.join(SRC, f));
+  for (const f of BUILD_INPUTS) one(f);
+  return out;
+}
+
+/**
+ * The stamp's fields about the sources, taken before the build reads them (a source edited during
+ * the build then differs from them): `{src_stats, stats_at, src_hash}` (`sourceStats`, the time of
+ * that record in ms, `sourceHash`).
+ */
+export function sourceStampFields() {
+  const stats_at = Date.now();
+  const src_stats = sourceStats();
+  return { src_stats, stats_at, src_hash: sourceHash() };
+}
+
+/**
+ * The stamp's fields: `{built_at, src_hash, dist_hash, src_stats?, stats_at?}`; null for a stamp of
+ * an older build (a bare time). A stamp without `src_stats` (before they were recorded) has its
+ * sources hashed at every check.
+ */
 function readStamp() {
   try {
     const s = JSON.parse(readFileSync(path.join(DIST, BUILD_STAMP), 'utf8'));
@@ -103,20 +143,41 @@ function newerThanStamp() {
 }
 
 /**
+ * Of the paths whose stat differs from the stamp's record `was` (added, removed, or size/mtime/
+ * ctime/inode changed) or whose ctime is within RACY_MS of the record's time `at`, the one changed
+ * last (newest of mtime and ctime; a removed one counts as now); null when there is none.
+ */
+function lastMoved(was, at) {
+  const now = sourceStats();
+  let last = null;
+  for (const p of new Set([...Object.keys(was), ...Object.keys(now)])) {
+    const [, mtime, ctime] = (now[p] ?? 'absent').split(':').map(Number);
+    const when = now[p] === undefined || now[p] === 'absent' ? Infinity : Math.max(mtime, ctime);
+    if ((was[p] !== now[p] || !(ctime < at - RACY_MS)) && (last === null || when > last.when)) last = { path: p, when };
+  }
+  return last?.path ?? null;
+}
+
+/**
  * Why dist/ must be (re)built, or null when it is current: no build yet, or a file under src/
- * (added, changed, deleted) or a build input (`BUILD_INPUTS`: the build scripts, package.json, the
- * lock file, the installed packages' versions) changed after the build. Content
- * decides: a file whose mtime moved but whose bytes (and every other source's) are as built is
- * current. A stamp of an older build (no hashes) is judged by mtimes alone.
- * @returns a reason naming the newest changed path, relative to the package root; or null.
+ * (added, changed, deleted) or a build input (`BUILD_INPUTS`: the build scripts, package.json,
+ * tsconfig.json, the lock file, the installed packages' versions) changed after the build. Content
+ * decides: a file whose stat moved but whose bytes (and every other source's) are as built is
+ * current. A stamp without a stat record has the sources hashed every time; a stamp of an older
+ * build (no hashes) is judged by mtimes alone.
+ * @returns a reason naming the path changed last, relative to the package root; or null.
  */
 export function buildStale() {
   if (!existsSync(path.join(DIST, BUILD_STAMP))) return 'no build yet';
-  const n = newerThanStamp();
-  if (!n) return null;
   const stamp = readStamp();
-  if (stamp && sourceHash() === stamp.src_hash) return null;
-  return `${path.relative(ROOT, n.file) || '.'} changed since the last build`;
+  if (!stamp) {
+    const n = newerThanStamp();
+    return n ? `${path.relative(ROOT, n.file) || '.'} changed since the last build` : null;
+  }
+  const recorded = stamp.src_stats && typeof stamp.src_stats === 'object' && typeof stamp.stats_at === 'number';
+  const last = recorded ? lastMoved(stamp.src_stats, stamp.stats_at) : undefined;
+  if (last === null || sourceHash() === stamp.src_hash) return null;
+  return `${last ?? 'a source or build input'} changed since the last build`;
 }
 
 /**
@@ -124,8 +185,8 @@ export function buildStale() {
  * `modified` (a file of dist/ differs from what the build wrote: added, changed or removed; or an
  * entry of dist/ is neither a regular file nor a folder, `strayEntry`),
  * `stale` (`buildStale`), or `ok`; `buildHash` the build's dist hash (null for a missing or
- * older-format build). Cost: one hash of dist/'s files (~3 MB), plus one of src/ only when an mtime
- * moved past the stamp.
+ * older-format build). Cost: one hash of dist/'s files (~3 MB) and one stat per source, plus one
+ * hash of src/ only when a stat differs from the stamp's record.
  */
 export function buildCheck() {
   if (!existsSync(path.join(DIST, BUILD_STAMP))) return { state: 'missing', reason: 'no build yet', buildHash: null };

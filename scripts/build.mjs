@@ -11,7 +11,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, r
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { buildStale, BUILD_STAMP, DIST, distHash, ROOT, sourceHash, SRC } from './build-stale.mjs';
+import { buildStale, BUILD_STAMP, DIST, distHash, ROOT, sourceStampFields, SRC } from './build-stale.mjs';
 
 // esbuild comes with tsx (a dependency): resolved from tsx's own folder so hoisting does not matter.
 const require = createRequire(import.meta.url);
@@ -111,7 +111,7 @@ export async function build({ ifStale = false, quiet = false } = {}) {
   if (ifStale && reason === null) return false;
   const t0 = performance.now();
   const started = new Date(); // the stamp's mtime: a source edited during the build is newer than it
-  const srcHash = sourceHash();
+  const sources = sourceStampFields();
   const files = walk(SRC);
   const tmp = `${DIST}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
@@ -147,7 +147,7 @@ export async function build({ ifStale = false, quiet = false } = {}) {
   writeFileSync(path.join(tmp, YAML_CACHE_FILE), `${JSON.stringify(buildYamlCache(packageYamlFiles().map((f) => readFileSync(f, 'utf8'))))}\n`);
   // the stamp: the sources' content hash (read before the build: a source edited during it makes the
   // build stale) and the built files' hash (bin/fixbench.mjs refuses a dist/ that no longer matches)
-  writeFileSync(path.join(tmp, BUILD_STAMP), `${JSON.stringify({ built_at: started.toISOString(), src_hash: srcHash, dist_hash: distHash(tmp) })}\n`);
+  writeFileSync(path.join(tmp, BUILD_STAMP), `${JSON.stringify({ built_at: started.toISOString(), ...sources, dist_hash: distHash(tmp) })}\n`);
   utimesSync(path.join(tmp, BUILD_STAMP), started, started);
   // dist/ is replaced by a rename; the old one (if any) is moved aside first, then removed.
   // Two builds at once (two test runs in one checkout): each retries; both builds are of the same sources.

@@ -1,7 +1,8 @@
 // The build's staleness check (scripts/build-stale.mjs) on a tiny package of its own: the bundle
 // holds a frozen copy of npm packages, so a changed lock file or a changed install (npm's
-// node_modules/.package-lock.json) makes the build stale, as a changed source does.
-import { cp, mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+// node_modules/.package-lock.json) makes the build stale, as a changed source does; so does an edit
+// that keeps its old mtime (cp -p, touch -r, tar x, rsync -a) and a change of tsconfig.json.
+import { cp, mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,6 +11,7 @@ import { ROOT } from '../../helpers/cli.ts';
 
 let pkg: string;
 let stale: () => string | null;
+let mod: typeof import('../../../scripts/build-stale.mjs');
 
 let changes = 0;
 /** Writes `file` (relative to the package) with `text` and an mtime after the build, later than the previous change's. */
@@ -32,11 +34,29 @@ beforeAll(async () => {
   await mkdir(path.join(pkg, 'node_modules'));
   await writeFile(path.join(pkg, 'node_modules', '.package-lock.json'), LOCK);
   // the copied module's ROOT is the tiny package
-  const mod = (await import(pathToFileURL(path.join(pkg, 'scripts', 'build-stale.mjs')).href)) as typeof import('../../../scripts/build-stale.mjs');
+  await writeFile(path.join(pkg, 'tsconfig.json'), '{"compilerOptions":{"strict":true}}\n');
+  mod = (await import(pathToFileURL(path.join(pkg, 'scripts', 'build-stale.mjs')).href)) as typeof import('../../../scripts/build-stale.mjs');
   await mkdir(path.join(pkg, 'dist'));
-  await writeFile(path.join(pkg, 'dist', mod.BUILD_STAMP), JSON.stringify({ built_at: new Date().toISOString(), src_hash: mod.sourceHash(), dist_hash: mod.distHash(path.join(pkg, 'dist')) }));
+  await stampNow();
   stale = mod.buildStale;
 });
+
+/**
+ * Writes the build stamp of the sources as they are now, as scripts/build.mjs does. Its stat record
+ * is dated 5 s ahead, so no file counts as racily changed (a ctime within 2 s of the record is hashed).
+ */
+async function stampNow(fields: Record<string, unknown> = {}): Promise<void> {
+  const sources = { ...mod.sourceStampFields(), stats_at: Date.now() + 5000 };
+  await writeFile(path.join(pkg, 'dist', mod.BUILD_STAMP), JSON.stringify({ built_at: new Date().toISOString(), ...sources, dist_hash: mod.distHash(path.join(pkg, 'dist')), ...fields }));
+}
+
+/** Writes `file` with `text`, then puts its old mtime (and atime) back, as `cp -p` or `touch -r` does. */
+async function editKeepingMtime(file: string, text: string): Promise<void> {
+  const abs = path.join(pkg, file);
+  const before = await stat(abs);
+  await writeFile(abs, text);
+  await utimes(abs, before.atime, before.mtime);
+}
 afterAll(async () => {
   await rm(pkg, { recursive: true, force: true });
 });
@@ -52,5 +72,42 @@ describe('buildStale and the npm lock files', () => {
     expect(stale()).toBeNull();
     await change('node_modules/.package-lock.json', LOCK.replace('2.8.1', '2.9.0')); // installed without touching the lock file
     expect(stale()).toBe('node_modules/.package-lock.json changed since the last build');
+  });
+});
+
+describe('buildStale and an edit that keeps its mtime', () => {
+  it('a same-size edit with its old mtime put back makes the build stale (the ctime moved)', async () => {
+    await stampNow();
+    expect(stale()).toBeNull();
+    await editKeepingMtime('src/a.ts', 'export const a = 2;\n');
+    expect(stale()).toBe('src/a.ts changed since the last build');
+    await editKeepingMtime('src/a.ts', 'export const a = 1;\n');
+    expect(stale()).toBeNull(); // the stat moved, the bytes are as built
+  });
+
+  it('tsconfig.json is a build input (esbuild reads it)', async () => {
+    await stampNow();
+    await editKeepingMtime('tsconfig.json', '{"compilerOptions":{"strict":true,"useDefineForClassFields":false}}\n');
+    expect(stale()).toBe('tsconfig.json changed since the last build');
+    await editKeepingMtime('tsconfig.json', '{"compilerOptions":{"strict":true}}\n');
+  });
+
+  it('unchanged stats skip the content hash; a stamp without a stat record hashes every time', async () => {
+    await stampNow({ src_hash: 'not-the-hash' });
+    expect(stale()).toBeNull(); // the stats decide: nothing moved, nothing is hashed
+    const { src_stats: _s, stats_at: _t, ...older } = JSON.parse(await readFile(path.join(pkg, 'dist', mod.BUILD_STAMP), 'utf8')) as Record<string, unknown>;
+    await writeFile(path.join(pkg, 'dist', mod.BUILD_STAMP), JSON.stringify({ ...older, src_hash: mod.sourceHash() }));
+    expect(stale()).toBeNull();
+    await editKeepingMtime('src/a.ts', 'export const a = 3;\n');
+    expect(stale()).toBe('a source or build input changed since the last build');
+    await editKeepingMtime('src/a.ts', 'export const a = 1;\n');
+  });
+
+  it('a file added or removed under src/ makes the build stale', async () => {
+    await stampNow();
+    await writeFile(path.join(pkg, 'src', 'b.ts'), 'export const b = 1;\n');
+    expect(stale()).toBe('src/b.ts changed since the last build');
+    await rm(path.join(pkg, 'src', 'b.ts'));
+    expect(stale()).toBeNull();
   });
 });
