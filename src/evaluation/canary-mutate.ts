@@ -6,6 +6,7 @@ import { randomInt } from 'node:crypto';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { findTests, type ExpectedLiteral, type FoundTest } from './canary-parse.ts';
 import { mutateNumber, mutateString, type LiteralMutation, type Rng } from './canary-literal.ts';
+import { articleFits, slotOf } from './canary-title-slot.ts';
 
 /** A copy placed in a file: its id tail, what it must come out as, and its original's id tail. */
 export interface MutatedTest {
@@ -164,13 +165,16 @@ export function variantTitle(title: string, titles: readonly string[], taken: Re
 /**
  * A title unique among `taken`: the original with one word replaced by a word of the file's titles
  * (`titles`, the original among them), never a word added (the longer title of a pair would be
- * the copy), and that `known` (the text a patch can read) does not hold. The word is chosen so the
+ * the copy), and that `known` (the text a patch can read) does not hold. The new word fills the
+ * replaced one's slot in some other title (`slotOf`: same closed class, or an open-class word
+ * between the same kinds of neighbours, plural kept; a/an kept right), so the copy is no less
+ * grammatical than the original (attackG: "does of use weeks"). The word is chosen so the
  * pair reads alike both ways: the two titles have as many neighbouring-word pairs attested in what
  * a patch can read (`visible`, from `visibleWords`; without it, the file's other titles) around
  * the replaced word, the most such first (a copy whose new pairs all occur there while its
  * original's do not would be the "less typical" one of the pair, and the reverse). `balanced`:
- * false when no such word exists (the title is then any replacement, or `title N` when none is
- * left): the pair's titles may tell the copy, whose odds then count as 1.
+ * false when no such word exists (the title is then a same-slot replacement, else any, or `title N`
+ * when none is left): the pair's titles may tell the copy, whose odds then count as 1.
  */
 export function variantTitleOf(title: string, titles: readonly string[], taken: ReadonlySet<string>, known: (t: string) => boolean = () => false, visible?: string): { title: string; balanced: boolean } {
   const words = title.split(' ');
@@ -186,6 +190,10 @@ export function variantTitleOf(title: string, titles: readonly string[], taken: 
       return a && b && pair.trim().includes(' ') && visible.includes(pair) ? 1 : 0;
     };
   const ok = (t: string): boolean => t !== title && !taken.has(t) && !known(t) && !/(?:^| )(\S+) \1(?: |$)/.test(t);
+  // The slots each word fills in the other titles: a replacement fills the replaced word's slot (canary-title-slot.ts).
+  const slots = new Map<string, Set<string>>();
+  for (const ws of others.map((t) => t.split(/\s+/).filter(Boolean))) ws.forEach((w, i) => slots.set(w, (slots.get(w) ?? new Set()).add(slotOf(ws, i))));
+  const sameSlot = new Set<string>();
   // Words as often as the other titles use them: the original's word is such a draw, so the new one is too.
   const counts = new Map<string, number>();
   for (const w of others.flatMap((t) => t.split(/\s+/))) if (vocab.includes(w)) counts.set(w, (counts.get(w) ?? 0) + 1);
@@ -198,16 +206,21 @@ export function variantTitleOf(title: string, titles: readonly string[], taken: 
     const prev = i === 0 ? '' : words[i - 1]!;
     const next = words[i + 1] ?? '';
     const own = fits(prev, orig) + fits(orig, next);
+    const slot = slotOf(words, i);
     for (const [w, n] of counts) {
       if (w === orig) continue;
       const t = [...words.slice(0, i), w, ...words.slice(i + 1)].join(' ');
       if (!ok(t)) continue;
       any.push(t);
+      // Only a word of the same slot (and a/an kept right): else the copy reads ungrammatically and the original is the sensible one.
+      if (!slots.get(w)?.has(slot) || !articleFits(words[i - 1], w)) continue;
+      sameSlot.add(t);
       if (fits(prev, w) + fits(w, next) === own) byLevel.set(own, [...(byLevel.get(own) ?? []), ...Array<string>(n).fill(t)]);
     }
   });
   const best = Math.max(-1, ...byLevel.keys());
   if (best >= 0) return { title: pick(byLevel.get(best)!), balanced: true };
+  if (sameSlot.size) return { title: pick([...sameSlot]), balanced: false };
   if (any.length) return { title: pick(any), balanced: false };
   for (let n = 2; ; n++) if (!taken.has(`${title} ${n}`)) return { title: `${title} ${n}`, balanced: false };
 }

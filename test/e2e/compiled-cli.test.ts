@@ -91,7 +91,7 @@ describe('compiled CLI', () => {
   });
 
   it('without a build, bin/fixbench.mjs exits 2 naming `npm run build` (never falls back to the sources)', async () => {
-    const bin = await packageCopy('unbuilt', ['bin', 'scripts', 'src', 'package.json']);
+    const bin = await packageCopy('unbuilt', ['bin', 'scripts', 'src', 'package.json', 'tsconfig.json']);
     const r = await runCli(['--version'], { bin, cwd: tmp });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/the compiled CLI is missing \(.*unbuilt\/dist\/\)/);
@@ -101,7 +101,7 @@ describe('compiled CLI', () => {
 
   it('a source whose mtime moved but whose bytes did not is no stale build; an edited one warns for --version and refuses `run` (exit 2, naming `npm run build`)', async () => {
     // dist/ copied last, so it is newer than its sources; then one source is touched, then edited
-    const bin = await packageCopy('stale', ['bin', 'scripts', 'src', 'package.json', 'dist']);
+    const bin = await packageCopy('stale', ['bin', 'scripts', 'src', 'package.json', 'tsconfig.json', 'dist']);
     const fresh = await runCli(['--version'], { bin, cwd: tmp });
     expect(fresh.exitCode, fresh.stderr).toBe(0);
     expect(fresh.stderr).toBe('');
@@ -124,20 +124,20 @@ describe('compiled CLI', () => {
   });
 
   it('a modified dist/ is refused for every command (exit 2), a changed file or an added one', async () => {
-    const bin = await packageCopy('modified', ['bin', 'scripts', 'src', 'package.json', 'dist']);
+    const bin = await packageCopy('modified', ['bin', 'scripts', 'src', 'package.json', 'tsconfig.json', 'dist']);
     const pkg = path.dirname(path.dirname(bin));
     await appendFile(path.join(pkg, 'dist', 'core', 'ids.js'), '\n;globalThis.tampered = true;\n');
     const r = await runCli(['--version'], { bin, cwd: tmp });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/the compiled CLI was modified after it was built \(a file of dist\/ differs from what the build wrote\); rebuild it with `npm run build`/);
     expect(r.stdout).toBe('');
-    const bin2 = await packageCopy('added', ['bin', 'scripts', 'src', 'package.json', 'dist']);
+    const bin2 = await packageCopy('added', ['bin', 'scripts', 'src', 'package.json', 'tsconfig.json', 'dist']);
     await writeFile(path.join(path.dirname(path.dirname(bin2)), 'dist', 'cli', 'extra.js'), 'export {};\n');
     expect((await runCli(['--version'], { bin: bin2, cwd: tmp })).exitCode).toBe(2);
   });
 
   it('regression: a dist/ entry that is not a regular file or folder (a node_modules link shadowing imports) is refused (exit 2), named', async () => {
-    const bin = await packageCopy('linked', ['bin', 'scripts', 'src', 'package.json', 'dist']);
+    const bin = await packageCopy('linked', ['bin', 'scripts', 'src', 'package.json', 'tsconfig.json', 'dist']);
     const pkg = path.dirname(path.dirname(bin));
     await symlink(path.join(tmp, 'elsewhere'), path.join(pkg, 'dist', 'node_modules'));
     const r = await runCli(['--version'], { bin, cwd: tmp });
@@ -147,7 +147,7 @@ describe('compiled CLI', () => {
   });
 
   it('`npm run build` rebuilds dist/ from the sources, after which the warning is gone', async () => {
-    const bin = await packageCopy('rebuilt', ['bin', 'scripts', 'src', 'package.json', 'dist']);
+    const bin = await packageCopy('rebuilt', ['bin', 'scripts', 'src', 'package.json', 'tsconfig.json', 'dist']);
     const pkg = path.dirname(path.dirname(bin));
     const later = new Date(Date.now() + 1000);
     await utimes(path.join(pkg, 'src', 'cli', 'main.ts'), later, later);

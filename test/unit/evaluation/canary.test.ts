@@ -233,13 +233,14 @@ describe('mutated canaries', () => {
 });
 
 describe('mutated canaries a patch cannot single out by title (it reads the test files before test.patch)', () => {
-  // test.patch edits an existing test (its title stays: the patch knows it) and adds two.
+  // test.patch edits an existing test (its title stays: the patch knows it) and adds two. The file has a
+  // second verb (`reads`): a copy's new word fills the replaced one's slot, and "parses" has no other.
   const FINAL = [
     "const { describe, it } = require('node:test');",
     "const assert = require('node:assert/strict');",
     "const { parse } = require('../src');",
     "describe('parse', () => {",
-    "  it('parses hours', () => {",
+    "  it('reads hours', () => {",
     "    assert.equal(parse('1h'), 3600000);",
     "  });",
     "  it('parses minutes', () => {",
@@ -274,8 +275,8 @@ describe('mutated canaries a patch cannot single out by title (it reads the test
     ' });',
     '',
   ].join('\n');
-  const known = new Set(['parses hours', 'parses minutes']);
-  const task = { FAIL_TO_PASS: ['test/p.test.js > parse > parses minutes', 'test/p.test.js > parse > parses days'], PASS_TO_PASS: ['test/p.test.js > parse > parses hours'], test_patch: PATCH };
+  const known = new Set(['reads hours', 'parses minutes']);
+  const task = { FAIL_TO_PASS: ['test/p.test.js > parse > parses minutes', 'test/p.test.js > parse > parses days'], PASS_TO_PASS: ['test/p.test.js > parse > reads hours'], test_patch: PATCH };
 
   it('regression: mutates only tests test.patch brought, never the edited test whose title the patch knows (its mutant\'s new title would mark it)', () => {
     for (let i = 0; i < 30; i++) {
