@@ -95,8 +95,8 @@ describe('--sandbox auto with bwrap unusable', () => {
   it('a task added to (or edited in) the bundled tasks/ folder is untrusted: exit 2, the task named', async () => {
     // A copy of the package, so its tasks/ is the bundled folder of that copy (as after `tasks create`).
     const pkg = path.join(tmp, 'pkg');
-    // dist/ (the compiled CLI) last: copied after its sources, so the copy's build is not older than them
-    for (const f of ['bin', 'scripts', 'src', 'tasks', 'prices', 'package.json', 'models.yaml', 'dist']) await cp(path.join(ROOT, f), path.join(pkg, f), { recursive: true });
+    // dist/ (the compiled CLI) last; every build input (tsconfig.json, the lock file) too, or the copy's build is stale
+    for (const f of ['bin', 'scripts', 'src', 'tasks', 'prices', 'package.json', 'package-lock.json', 'tsconfig.json', 'models.yaml', 'dist']) await cp(path.join(ROOT, f), path.join(pkg, f), { recursive: true });
     await symlink(path.join(ROOT, 'node_modules'), path.join(pkg, 'node_modules'));
     const bin = path.join(pkg, 'bin', 'fixbench.mjs');
     const created = path.join(pkg, 'tasks', 'my-created-1');
