@@ -125,9 +125,11 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
     );
   }
 
-  // A USD budget must be able to count every call: refused up front when a model's cost can be neither priced nor ceilinged.
-  const uncounted = budgetUsd === null ? [] : uncountableModels(modelPlansOf(contenders).flatMap((c) => (c.route ? [c.route.cheap.model, c.route.strong.model] : [c.model])));
-  if (uncounted.length) throw new UserInputError(`--budget-usd ${budgetUsd} cannot count the calls of ${uncounted.join(', ')}: ${catalog.priceFile} has no price for them and no priced row to bound an unknown cost at; add a price row for them, or pass --budget-usd none`);
+  // A USD cap (the run's or an attempt's) must be able to count every call: refused up front when a model's cost can be neither priced nor ceilinged.
+  const uncounted = budgetUsd === null && attemptUsd === null ? [] : uncountableModels(modelPlansOf(contenders).flatMap((c) => (c.route ? [c.route.cheap.model, c.route.strong.model] : [c.model])));
+  const capFlag = budgetUsd !== null ? `--budget-usd ${budgetUsd}` : `--attempt-usd ${attemptUsd}`;
+  const noneFlags = [...(budgetUsd !== null ? ['--budget-usd none'] : []), ...(attemptUsd !== null ? ['--attempt-usd none'] : [])].join(' and ');
+  if (uncounted.length) throw new UserInputError(`${capFlag} cannot count the calls of ${uncounted.join(', ')}: ${catalog.priceFile} has no price for them and no priced row to bound an unknown cost at; add a price row for them, or pass ${noneFlags}`);
 
   const config = buildRunConfig({
     plans: contenders,

@@ -188,7 +188,8 @@ export interface CallLedger {
  * Given a `CallLedger` instead, each call also has a pending line on disk before it is sent (a call
  * in flight at a kill is counted at its bound on `--resume`), settled by its billed or unbilled line;
  * a rejected `pending` is thrown and nothing is sent. Only a `ModelCallError` without a billed call
- * settles it as unbilled. An aborted call (kind `aborted`, `opts.signal`) is recorded and counted with
+ * settles it as unbilled, and so does one aborted before its first try was sent (kind `aborted`, no
+ * try in flight, none billed). An aborted call (kind `aborted`, `opts.signal`) is recorded and counted with
  * its billed tries and, when a try was in flight, that try at the pending line's bound (`boundTry`;
  * the error rethrown carries the call so counted); without a ledger the in-flight try is not counted.
  * Any other error leaves the call pending.
@@ -222,8 +223,9 @@ export function meteredClient(inner: ModelClient, budget: RunBudget, onRefused: 
         } else if (e instanceof ModelCallError && e.call && billed === null) {
           billed = e.call;
           await record(billed);
-        } else if (e instanceof ModelCallError && billed === null && callId !== null && !opts?.signal?.aborted) {
-          // not billed by the client's account; an aborted call (Ctrl-C, the attempt's time limit) or an unexpected error stays pending: its cost is unknown
+        } else if (e instanceof ModelCallError && billed === null && callId !== null && (e.kind === 'aborted' ? !e.inFlight && !e.call : !opts?.signal?.aborted)) {
+          // not billed by the client's account, or aborted before its first try was sent (nothing reached the provider);
+          // a call aborted otherwise (a try in flight, no bill) or an unexpected error stays pending: its cost is unknown
           await ledger!.unbilled(callId).catch(() => {});
         }
         throw e;

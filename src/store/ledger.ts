@@ -237,7 +237,8 @@ export async function takeInterruptedLines(runDir: string, key: string): Promise
 
 /**
  * Marks the ledgers of `key` as accounted for by its record, called once the record is appended: the
- * live one renamed `<key>.recorded.jsonl`, each interrupted one `<key>.interrupted-<n>.folded.jsonl`
+ * live one renamed `<key>.recorded.jsonl` (`<key>.recorded-<n>.jsonl`, n = 2, 3, … when the key was
+ * recorded before: a re-run never loses an earlier billed call's line), each interrupted one `<key>.interrupted-<n>.folded.jsonl`
  * (never folded again). Missing files are skipped. A kill between the append and these renames
  * leaves them to be counted again only if the record is re-run (`--retry-errors`): counted twice,
  * never lost.
@@ -247,7 +248,10 @@ export async function settleLedger(runDir: string, key: string): Promise<void> {
   const skipMissing = (e: NodeJS.ErrnoException) => {
     if (e.code !== 'ENOENT') throw e;
   };
-  await rename(ledgerPath(runDir, key), path.join(dir, `${key}.recorded.jsonl`)).catch(skipMissing);
+  // A key recorded again (`--retry-errors` re-runs an infra error) keeps every earlier record's ledger: never renamed over.
+  let recorded = path.join(dir, `${key}.recorded.jsonl`);
+  for (let n = 2; await exists(recorded); n++) recorded = path.join(dir, `${key}.recorded-${n}.jsonl`);
+  await rename(ledgerPath(runDir, key), recorded).catch(skipMissing);
   for (let n = 1; ; n++) {
     const moved = await rename(path.join(dir, interruptedName(key, n)), path.join(dir, foldedName(key, n))).then(() => true, (e: NodeJS.ErrnoException) => (skipMissing(e), false));
     if (!moved && !(await exists(path.join(dir, foldedName(key, n))))) break;

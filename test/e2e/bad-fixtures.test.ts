@@ -94,10 +94,10 @@ describe('broken fixtures are refused before any work', () => {
 });
 
 describe('broken catalogs, price sheets and flags are refused before any work', () => {
-  const priced = async (sheet: string, models = 'deepseek-v3.2') => {
+  const priced = async (sheet: string, models = 'deepseek-v3.2', extra: string[] = []) => {
     const file = path.join(tmp, '2026-05-01.yaml');
     await writeFile(file, `as_of: "2026-05-01"\nsource: test\nmodels:\n${sheet}`);
-    return runCli(['run', '--tasks', tasks, '--models', models, '--prices', file, '--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports')], {
+    return runCli(['run', '--tasks', tasks, '--models', models, '--prices', file, '--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports'), ...extra], {
       env: { OPENROUTER_API_KEY: 'sk-or-v1-not-a-real-key-000000' },
     });
   };
@@ -111,7 +111,11 @@ describe('broken catalogs, price sheets and flags are refused before any work', 
   });
 
   it('a USD budget that cannot count a model (no price, and no priced row to bound it at) is refused before any call', async () => {
-    await expectRefused(await priced('  deepseek-v3.2: null\n'), /--budget-usd 2 cannot count the calls of deepseek-v3\.2: .* add a price row for them, or pass --budget-usd none/);
+    await expectRefused(await priced('  deepseek-v3.2: null\n'), /--budget-usd 2 cannot count the calls of deepseek-v3\.2: .* add a price row for them, or pass --budget-usd none and --attempt-usd none/);
+  });
+
+  it('regression: so is an --attempt-usd cap without a run budget (it was lifted silently)', async () => {
+    await expectRefused(await priced('  deepseek-v3.2: null\n', 'deepseek-v3.2', ['--budget-usd', 'none']), /--attempt-usd 0\.5 cannot count the calls of deepseek-v3\.2: .* or pass --attempt-usd none/);
   });
 
   it('a base_url that is not http(s)', async () => {

@@ -83,4 +83,30 @@ describe('meteredClient, an aborted call with a ledger', () => {
     expect(whole).toHaveLength(1);
     expect((whole[0] as { cap_usd?: number }).cap_usd).toBeCloseTo(0.32, 12);
   });
+
+  it('regression: a call aborted before its first try was sent is settled unbilled (a resume counted it at its bound)', async () => {
+    const ledger = await openAttemptLedger(dir, ids, false, new RunBudget(null));
+    const ctl = new AbortController();
+    ctl.abort(new Error('Ctrl-C'));
+    let sent = 0;
+    const client: ModelClient = {
+      id: 'm',
+      async chat(_m, o): Promise<ChatReply> {
+        const tryOnce = (): Promise<TryResult<Omit<ChatReply, 'call'>>> => (sent++, Promise.reject(new Error('never sent')));
+        const { reply, call } = await callWithRetries('m', tryOnce, never, { sleep: async () => {} }, o?.signal, o?.billedTry);
+        return { ...reply, call };
+      },
+    };
+    const budget = new RunBudget(null);
+    const e = (await caught(meteredClient(client, budget, () => {}, callLedger(ledger, () => ({ usd: 0.3, price_key: 'm', bounded: true }))).chat([], { signal: ctl.signal }))) as ModelCallError;
+    ledger.close();
+    await new Promise((r) => setTimeout(r, 20));
+    expect([e.kind, e.inFlight, e.call, sent]).toEqual(['aborted', false, null, 0]);
+    const lines = await readLedgerLines(ledgerPath(dir, 'k1'));
+    expect(lines.map((l) => l.kind)).toEqual(['pending', 'unbilled']);
+    // a resume of this key carries nothing: no billed call, no unsettled one
+    const resumed = await openAttemptLedger(dir, ids, true, new RunBudget(null));
+    resumed.close();
+    expect(resumed.carried).toBeNull();
+  });
 });

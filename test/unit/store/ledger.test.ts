@@ -81,6 +81,18 @@ describe('billed-call ledger', () => {
     expect(await takeInterruptedLedger(dir, 'k1')).toEqual([]);
   });
 
+  it('regression: a key recorded again (--retry-errors) keeps every earlier record\'s ledger (recorded.jsonl was renamed over)', async () => {
+    for (const n of [1, 2, 3]) {
+      const w = new LedgerWriter(ledgerPath(dir, 'k1'));
+      w.append(entry(n));
+      w.close();
+      await settleLedger(dir, 'k1');
+    }
+    expect(readdirSync(ledgerDir(dir)).sort()).toEqual(['k1.recorded-2.jsonl', 'k1.recorded-3.jsonl', 'k1.recorded.jsonl']);
+    const lists = await Promise.all(['k1.recorded.jsonl', 'k1.recorded-2.jsonl', 'k1.recorded-3.jsonl'].map((f) => readLedger(path.join(ledgerDir(dir), f))));
+    expect(lists.map((l) => l.map((e) => e.list_usd))).toEqual([[0.001], [0.002], [0.003]]);
+  });
+
   it('regression: an interrupted ledger with an unknown-cost call carries its ceiling and its priced calls into the budget', async () => {
     const w = new LedgerWriter(ledgerPath(dir, 'k1'));
     w.append(entry(1));
