@@ -100,12 +100,12 @@ export const distHash = (dir = DIST) => hashFiles(dir, filesUnder(dir).filter((f
  */
 export function sourceStats() {
   const out = {};
-  const one = (abs) => {
-    const st = existsSync(abs) ? statSync(abs) : null;
-    out[path.relative(ROOT, abs)] = st ? `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}` : 'absent';
+  const one = (rel) => {
+    const st = statSync(path.join(ROOT, rel), { throwIfNoEntry: false });
+    out[rel] = st ? `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}` : 'absent';
   };
-  for (const f of filesUnder(SRC)) one(path.join(SRC, f));
-  for (const f of BUILD_INPUTS) one(f);
+  for (const f of filesUnder(SRC)) one(`src/${f}`);
+  for (const f of BUILD_INPUTS) one(path.relative(ROOT, f));
   return out;
 }
 
