@@ -13,7 +13,8 @@ const task = (testPatch: string): TaskSpec => ({ instance_id: 'w-1', dir: '/task
 describe('canaryWarnings: weakly protected test files', () => {
   it('warns for a created file with one test, naming it; not for one with two', () => {
     const one = "describe('pad', () => {\n  it('pads', () => expect(pad('7', 3)).toBe('  7'));\n});\n";
-    const two = "describe('pad', () => {\n  it('pads short values', () => expect(pad('7', 3)).toBe('  7'));\n  it('keeps long values', () => expect(pad('777', 3)).toBe('777'));\n});\n";
+    // Two tests whose titles lend each other a word of the same slot (`pads` / `keeps`, `values` / `strings`).
+    const two = "describe('pad', () => {\n  it('pads short values', () => expect(pad('7', 3)).toBe('  7'));\n  it('keeps long strings', () => expect(pad('777', 3)).toBe('777'));\n});\n";
     // Two one-word titles: the copy of `pads` can only be `pads 2`, which marks it (weak too).
     const bare = "describe('pad', () => {\n  it('pads', () => expect(pad('7', 3)).toBe('  7'));\n  it('keeps', () => expect(pad('777', 3)).toBe('777'));\n});\n";
     expect(canaryWarnings(task(created('spec/pad-spec.js', bare)))).toHaveLength(1);
