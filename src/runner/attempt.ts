@@ -1,6 +1,6 @@
 // One attempt, as its steps (DESIGN.md §5–7): agent → workspace, setup and the agent's run → the
 // patch (extracted once, here, for every agent) → grading with re-runs → the record → its logs.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
 import type pLimit from 'p-limit';
 import type { TaskSpec } from '../config/task.ts';
@@ -133,7 +133,7 @@ export function removeLater(dir: string): void {
  */
 export async function removeWorkRoot(workRoot: string): Promise<void> {
   await Promise.all([...removals]);
-  await rm(workRoot, { recursive: true, force: true }).catch(() => {});
+  await removeTree(workRoot);
 }
 
 /** What the workspace phase left: the agent's result, the patch to grade, and a harness fault if one stopped it. */
