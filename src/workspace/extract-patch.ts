@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { InfraError } from '../core/errors.ts';
 import { gitFailure, gitTry } from './git.ts';
-import { hostGit, snapshotCommit, type HostRepo } from './host-git.ts';
+import { HOST_GIT_SILENT_LIMIT_MS, hostGit, snapshotCommit, type HostRepo } from './host-git.ts';
 import { restoreOwnerAccess } from '../sandbox/owner-access.ts';
 
 export interface ExtractedPatch {
@@ -38,7 +38,9 @@ export interface ExtractedPatch {
  * skips them); a nested repository is left out (`--ignore-submodules=all`); a file git cannot
  * read is skipped (`--ignore-errors`) rather than failing the attempt.
  * Throws `WorkspaceOverflowError` when what the workspace holds is too much to extract (the
- * argument list, a buffer or the patch string overflows): the agent's doing, not the harness's.
+ * argument list, a buffer or the patch string overflows, or `git add` outlasts the host git silent
+ * limit, HOST_GIT_SILENT_LIMIT_MS): the agent's doing, not the harness's. A FIFO, a socket or a
+ * device is skipped by git, never read.
  * Throws `InfraError` when git itself fails otherwise.
  */
 export async function extractPatch(repo: HostRepo): Promise<ExtractedPatch> {
@@ -67,7 +69,9 @@ export async function extractPatch(repo: HostRepo): Promise<ExtractedPatch> {
     const diff = ['diff', '--cached', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', '--ignore-submodules=all', '--src-prefix=a/', '--dst-prefix=b/'];
     try {
       // Exit 1 when a path could not be added (unreadable, or a name git refuses): the rest is added.
-      await gitTry(git, ['add', '--all', '--ignore-errors', '--', '.']);
+      const added = await gitTry(git, ['add', '--all', '--ignore-errors', '--', '.']);
+      // Killed at the silent limit: hashing what the agent left (a 2^40-byte sparse file) outlasted it.
+      if (!added.ok && /block timeout reached/.test(added.output)) throw new WorkspaceOverflowError(`the workspace holds too much to extract: git add ran ${HOST_GIT_SILENT_LIMIT_MS / 1000} s without finishing (e.g. a huge, possibly sparse, file)`);
       // One process for both: `--numstat -z --patch` prints the numstat records, an empty record, then the patch.
       const { numstat, patch: whole } = splitNumstatPatch(await git.raw([...diff, '--numstat', '-z', '--patch', base, '--']));
       // A path that is not valid UTF-8 cannot be named back to git from decoded text (its bytes
