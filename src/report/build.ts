@@ -165,9 +165,10 @@ export async function writeReport<R extends IndexRecord>(o: Omit<BuildReportOpti
   const { header, outDir } = o;
   const withPages = o.attemptPages ?? true;
   const modelDriven = new Set(header.contenders.filter((c) => c.model !== null).map((c) => c.id));
-  const analysis = analyseRun(header, attempts);
-  // The records that count (the leaderboard's: known contender, suite task, attempt in range; last duplicate wins).
+  // The records that count (the leaderboard's: known contender, suite task, attempt in range; last
+  // duplicate wins), built once for the analysis and the attempt pages.
   const counted = indexAttempts(header, attempts);
+  const analysis = analyseRun(header, attempts, counted);
   const limit = pLimit(16); // file reads and writes in flight
 
   // Step series for the index (context growth); the trajectories themselves are read again per page, not held.
