@@ -77,8 +77,11 @@ export type ReportPage = ReportViewModel & {
 };
 
 /** The records that count (the leaderboard's: known contender, suite task, attempt in range; last duplicate wins). */
-const countedRecords = (analysis: RunAnalysis): IndexRecord[] =>
-  [...analysis.index.byContender.values()].flatMap((byTask) => [...byTask.values()].flatMap((byAttempt) => [...byAttempt.values()]));
+function countedRecords(analysis: RunAnalysis): IndexRecord[] {
+  const out: IndexRecord[] = [];
+  for (const byTask of analysis.index.byContender.values()) for (const byAttempt of byTask.values()) for (const r of byAttempt.values()) out.push(r);
+  return out;
+}
 
 /** `repriced_from` of a header written by `report --prices`, when present (it is not part of a stored run). */
 function repricedFromHeader(header: RunHeader): { file: string; as_of: string } | null {
