@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { readLines, type LineAt } from '../../../src/store/scan-lines.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'fixbench-scan-lines-'));
@@ -86,6 +86,21 @@ describe('readLines', () => {
     expect(got).toEqual(expected(text, start, end, startLine));
     expect(got.seen[0]!.at.line).toBe(startLine + 1);
     expect(got.seen).toHaveLength(1800);
+  });
+
+  it('allocates one block for a file of many blocks, and one more only for a line longer than the block (counts, not timings)', async () => {
+    const lines = Array.from({ length: 4000 }, (_, i) => `{"i":${i},"pad":"${'p'.repeat(1000)}"}`); // ~4 MiB: 4 blocks
+    const spy = vi.spyOn(Buffer, 'allocUnsafe');
+    try {
+      const got = await read(lines.join('\n') + '\n');
+      expect(got.seen).toHaveLength(4000);
+      expect(spy.mock.calls.filter(([n]) => n >= 2 ** 20)).toHaveLength(1);
+      spy.mockClear();
+      await read(`{"a":1}\n{"long":"${'x'.repeat(1.5 * 2 ** 20)}"}\n{"b":2}\n`);
+      expect(spy.mock.calls.filter(([n]) => n >= 2 ** 20).map(([n]) => n)).toEqual([2 ** 20, 2 ** 21]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('counts no line for an unterminated blank tail, and reads an empty file as no line', async () => {
