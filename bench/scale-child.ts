@@ -1,4 +1,5 @@
-// Child process of the scale benchmark, so its peak memory is its own. Modes (one JSON line out:
+// Child process of the scale benchmark, so its peak memory is its own; compiled by bench/scale.ts
+// against dist/ (bench/lib/built-child.ts), so it runs the built modules users run, without tsx. Modes (one JSON line out:
 // phase timings in ms, max_rss_mib = process.resourceUsage().maxRSS, counts):
 // - `report <dir> <outDir>`: the report's index page as `fixbench report` builds it
 //   (buildReportFromRun: readRunIndex's projected records → analyses → index.html), no attempt pages;

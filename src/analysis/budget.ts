@@ -117,7 +117,8 @@ function budgetCurves(matrix: ResultMatrix, unit: BudgetCurves['unit'], valueOf:
   if (unit === 'steps') grid = [...new Set(grid.map((g) => Math.round(g)))];
   const curves = matrix.contenders.map((c, ci): BudgetCurve => {
     // Graded trials: infra errors leave the denominator, as in the leaderboard (DESIGN.md §6).
-    const infra = (matrix.cells[ci] ?? []).flat().filter((cell) => cell?.kind === 'infra_error').length;
+    let infra = 0;
+    for (const attempts of matrix.cells[ci] ?? []) for (const cell of attempts) if (cell?.kind === 'infra_error') infra += 1;
     const graded = trials - infra;
     const rate = (resolved: number): number => (graded > 0 ? resolved / graded : 0);
     const vs = values[ci]!;

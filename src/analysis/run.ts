@@ -32,10 +32,10 @@ export interface RunAnalysis {
 
 /**
  * Analyses a run once. O(records + models² × tasks) (cascades and pairwise tests dominate: 20 models
- * × 500 tasks is 190 pairs of 500). Never mutates its inputs.
+ * × 500 tasks is 190 pairs of 500). Never mutates its inputs. `index`: `indexAttempts(header, attempts)`
+ * when the caller has it already (the report's attempt pages read the same index).
  */
-export function analyseRun(header: RunHeader, attempts: readonly IndexRecord[]): RunAnalysis {
-  const index = indexAttempts(header, attempts);
+export function analyseRun(header: RunHeader, attempts: readonly IndexRecord[], index: AttemptIndex = indexAttempts(header, attempts)): RunAnalysis {
   const ranked = rankSummaries(summarise(header, attempts, index));
   const matrix = buildMatrix(header, attempts, index);
   const modelIds = matrix.contenders.filter((c) => c.costBasis !== 'no_model').map((c) => c.id);

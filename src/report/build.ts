@@ -77,8 +77,11 @@ export type ReportPage = ReportViewModel & {
 };
 
 /** The records that count (the leaderboard's: known contender, suite task, attempt in range; last duplicate wins). */
-const countedRecords = (analysis: RunAnalysis): IndexRecord[] =>
-  [...analysis.index.byContender.values()].flatMap((byTask) => [...byTask.values()].flatMap((byAttempt) => [...byAttempt.values()]));
+function countedRecords(analysis: RunAnalysis): IndexRecord[] {
+  const out: IndexRecord[] = [];
+  for (const byTask of analysis.index.byContender.values()) for (const byAttempt of byTask.values()) for (const r of byAttempt.values()) out.push(r);
+  return out;
+}
 
 /** `repriced_from` of a header written by `report --prices`, when present (it is not part of a stored run). */
 function repricedFromHeader(header: RunHeader): { file: string; as_of: string } | null {
@@ -165,9 +168,10 @@ export async function writeReport<R extends IndexRecord>(o: Omit<BuildReportOpti
   const { header, outDir } = o;
   const withPages = o.attemptPages ?? true;
   const modelDriven = new Set(header.contenders.filter((c) => c.model !== null).map((c) => c.id));
-  const analysis = analyseRun(header, attempts);
-  // The records that count (the leaderboard's: known contender, suite task, attempt in range; last duplicate wins).
+  // The records that count (the leaderboard's: known contender, suite task, attempt in range; last
+  // duplicate wins), built once for the analysis and the attempt pages.
   const counted = indexAttempts(header, attempts);
+  const analysis = analyseRun(header, attempts, counted);
   const limit = pLimit(16); // file reads and writes in flight
 
   // Step series for the index (context growth); the trajectories themselves are read again per page, not held.

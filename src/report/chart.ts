@@ -1,5 +1,6 @@
 // The price-versus-accuracy chart (DESIGN.md §9): a vega-lite spec built from numbers (pure), rendered
 // to SVG by vega at build time, and checked to be inert markup before the page inlines it.
+import { createRequire } from 'node:module';
 import type { TopLevelSpec } from 'vega-lite';
 
 /** One plotted contender. Units: USD (mean per task, > 0), percent (0–100). */
@@ -193,11 +194,25 @@ export function roundSvgNumbers(svg: string): string {
   return svg.replace(GEOMETRY_ATTR, (_m, name: string, value: string) => ` ${name}="${value.replace(/-?\d+\.\d{2,}/g, (n) => String(Math.round(Number(n) * 10) / 10))}"`);
 }
 
+let vegaModules: { vega: typeof import('vega'); vl: typeof import('vega-lite') } | null = null;
+
+/**
+ * vega and vega-lite, loaded on the first chart only: they are the largest part of the CLI's
+ * start-up (bench/RESULTS.md, overhead), and a run of the reference agents alone draws no chart.
+ * Both are CommonJS packages: loaded by `require`, not `import()`, which would first run Node's
+ * CommonJS export scan over their sources (~0.1–0.2 s of a report, bench/RESULTS.md idx6).
+ */
+function loadVega(): { vega: typeof import('vega'); vl: typeof import('vega-lite') } {
+  if (!vegaModules) {
+    const require = createRequire(import.meta.url);
+    vegaModules = { vega: require('vega') as typeof import('vega'), vl: require('vega-lite') as typeof import('vega-lite') };
+  }
+  return vegaModules;
+}
+
 /** Renders a vega-lite spec to SVG with vega (headless, no canvas, no network), checked by {@link assertInertSvg}. */
 export async function renderChartSvg(spec: TopLevelSpec): Promise<InertSvg> {
-  // vega and vega-lite load on the first chart only: they are the largest part of the CLI's start-up
-  // (bench/RESULTS.md, overhead), and a run of the reference agents alone draws no chart.
-  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
+  const { vega, vl } = loadVega();
   const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
   try {
     return assertInertSvg(roundSvgNumbers(await view.toSVG()));

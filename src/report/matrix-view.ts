@@ -98,13 +98,15 @@ export function matrixView(header: RunHeader, ranked: readonly ContenderSummary[
       let resolvedBy = 0;
       const cells = ranked.map((s): MatrixCell => {
         const perAttempt = index.byContender.get(s.id)?.get(instanceId);
-        const marks = Array.from({ length: n }, (_, a) => mark(perAttempt?.get(a) ?? null, a, n));
+        const marks: ReturnType<typeof mark>[] = [];
+        for (let a = 0; a < n; a++) marks.push(mark(perAttempt?.get(a) ?? null, a, n));
         if (s.costBasis !== 'no_model' && marks.some((m) => m.cls === 'ok')) resolvedBy += 1;
         const ran = perAttempt !== undefined && perAttempt.size > 0;
         const href = links && ran ? attemptPagePath(contenderIndex.get(s.id) ?? 0, taskIndex) : null;
         // matrix.hbs writes href unquoted (22 KB at 20 × 500): it must stay digits, slashes and ".html".
         if (href !== null && !SAFE_HREF.test(href)) throw new Error(`attempt page path ${JSON.stringify(href)} is not safe unquoted`);
-        const notes = marks.flatMap((m) => (m.note === null ? [] : [m.note]));
+        const notes: string[] = [];
+        for (const m of marks) if (m.note !== null) notes.push(m.note);
         const cls = marks.some((m) => m.cls === 'ok') ? 'ok' : !ran ? 'missing' : marks.some((m) => m.cls === 'err') ? 'err' : 'fail';
         return { marks, text: marks.map((m) => m.text).join(''), href, cls, title: notes.length ? notes.join(' | ') : null };
       });

@@ -64,51 +64,54 @@ const BLOCK = 1 << 20;
 /**
  * Reads the lines of `fh` from byte `start` (a line's start) to `end` (a line's start, or null for
  * the end of the file), numbering them after `linesBefore`, and calls `onLine` for each line that
- * is not blank, in order, one line behind: only the file's final line, when it has no newline after
- * it, comes with `last` true (a torn-write candidate). Returns the number of the last line read
- * (blank or not) and of the last non-blank one (0 when none).
+ * is not blank, in order: only the file's final line, when it has no newline after it, comes with
+ * `last` true (a torn-write candidate). `buf[s, e)` is valid only during the call: one block is
+ * read into again and again (a line cut by the block's end is moved to its start first, and the
+ * block grows for a line longer than it), so a 300 MiB file allocates ~1 MiB, not a fresh block
+ * per read left to the garbage collector. Returns the number of the last line read (blank or not)
+ * and of the last non-blank one (0 when none).
  * @throws the file-system error of a read, or whatever `onLine` throws.
  */
 export async function readLines(fh: FileHandle, start: number, end: number | null, linesBefore: number, onLine: (buf: Buffer, s: number, e: number, at: LineAt, last: boolean) => void): Promise<{ line: number; lastNonEmpty: number }> {
   let block = Buffer.allocUnsafe(BLOCK);
-  let carry: Buffer = Buffer.alloc(0);
-  let carryOffset = start; // file offset of carry[0]
+  let kept = 0; // bytes at the block's start: the unfinished line of the previous read
+  let keptOffset = start; // file offset of block[0]
   let line = linesBefore;
   let lastNonEmpty = 0;
-  type Pending = { buf: Buffer; s: number; e: number; at: LineAt };
-  let held: Pending | null = null;
-  const take = (buf: Buffer, s: number, e: number, offset: number): void => {
-    line++;
-    if (isBlank(buf, s, e)) return;
-    lastNonEmpty = line;
-    if (held) onLine(held.buf, held.s, held.e, held.at, false);
-    held = { buf, s, e, at: { line, offset, bytes: e - s } };
-  };
   for (let pos = start; end === null || pos < end; ) {
-    const want = end === null ? block.length : Math.min(block.length, end - pos);
-    const { bytesRead } = await fh.read(block, 0, want, pos);
+    if (kept === block.length) {
+      // a line longer than the block: a larger one, the line so far copied over
+      const grown = Buffer.allocUnsafe(2 * block.length);
+      block.copy(grown, 0, 0, kept);
+      block = grown;
+    }
+    const room = block.length - kept;
+    const want = end === null ? room : Math.min(room, end - pos);
+    const { bytesRead } = await fh.read(block, kept, want, pos);
     if (bytesRead === 0) break;
-    const chunkOffset = carry.length ? carryOffset : pos;
     pos += bytesRead;
-    // a fresh block per read: the held line may point into this one
-    const chunk = carry.length ? Buffer.concat([carry, block.subarray(0, bytesRead)]) : block.subarray(0, bytesRead);
-    block = Buffer.allocUnsafe(BLOCK);
+    const filled = kept + bytesRead;
+    const view = block.subarray(0, filled);
     let s = 0;
-    for (let nl = chunk.indexOf(0x0a); nl >= 0; nl = chunk.indexOf(0x0a, s)) {
-      take(chunk, s, nl, chunkOffset + s);
+    for (let nl = view.indexOf(0x0a, kept); nl >= 0; nl = view.indexOf(0x0a, s)) {
+      line++;
+      if (!isBlank(block, s, nl)) {
+        lastNonEmpty = line;
+        onLine(block, s, nl, { line, offset: keptOffset + s, bytes: nl - s }, false);
+      }
       s = nl + 1;
     }
-    carry = chunk.subarray(s);
-    carryOffset = chunkOffset + s;
+    // the unfinished line moves to the block's start
+    if (s > 0) block.copy(block, 0, s, filled);
+    kept = filled - s;
+    keptOffset += s;
   }
-  let torn = false;
-  if (carry.length && !isBlank(carry, 0, carry.length)) {
+  if (kept && !isBlank(block, 0, kept)) {
     // the final line has no newline after it: the torn-write candidate (a range ending at a line start has none)
-    take(carry, 0, carry.length, carryOffset);
-    torn = end === null;
+    line++;
+    lastNonEmpty = line;
+    onLine(block, 0, kept, { line, offset: keptOffset, bytes: kept }, end === null);
   }
-  const h = held as Pending | null;
-  if (h) onLine(h.buf, h.s, h.e, h.at, torn);
   return { line, lastNonEmpty };
 }
 

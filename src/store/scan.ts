@@ -127,7 +127,13 @@ export async function scanAttempts<T extends RecordIdentity>(dir: string, header
       o.onSplit?.({ at: split, worker: w.ok });
       if (w.ok) {
         // the worker numbers its lines from its range's start
-        for (let i = 0; i < w.records.length; i++) accept(w.records[i] as T, { line: w.at[3 * i]! + head.line, offset: w.at[3 * i + 1]!, bytes: w.at[3 * i + 2]! });
+        // the worker's records as zod output them, one JSON text a line (scan-worker.ts)
+        const texts = Buffer.from(w.records.buffer, w.records.byteOffset, w.bytes);
+        for (let i = 0, s = 0; s < texts.length; i++) {
+          const nl = texts.indexOf(0x0a, s);
+          accept(JSON.parse(texts.toString('utf8', s, nl)) as T, { line: w.at[3 * i]! + head.line, offset: w.at[3 * i + 1]!, bytes: w.at[3 * i + 2]! });
+          s = nl + 1;
+        }
         if (w.lastNonEmpty) lastNonEmpty = w.lastNonEmpty + head.line;
       } else {
         const tail = await readLines(fh, split!, null, head.line, onLine);

@@ -58,6 +58,32 @@ describe('scanAttempts split across a worker thread', () => {
     expect(two.at).toEqual(one.at);
   });
 
+  it("sends the worker's records as zod output them: same keys in the same order, non-ASCII text and every number as read", async () => {
+    // kept columns with multi-byte UTF-8 (the worker's buffer holds them as UTF-8), nested objects and nulls
+    const odd = twelve.map((r, i) => ({ ...r, error: i % 2 ? { stage: 'agent' as const, kind: 'api_error' as const, message: `naïve ☃ 𝄞 "q" \\ ${i}` } : null, list_usd: i % 3 ? 1 / 3 + i * 1e-17 : null, wall_ms: 2 ** 52 + i, test_files_edited: i % 4 ? [] : ['tests/ü.py'] }));
+    const dir = await runWith(odd);
+    const one = await scan(dir, { splitFrom: Infinity });
+    const two = await scan(dir, { splitFrom: 0 });
+    expect(two.splits).toEqual([{ at: two.splits[0]!.at, worker: true }]);
+    expect(two.records).toEqual(one.records);
+    // key order too (toEqual ignores it), nested objects included
+    expect(two.records.map((r) => JSON.stringify(r))).toEqual(one.records.map((r) => JSON.stringify(r)));
+    expect(two.records.map((r) => JSON.stringify(Object.keys((r as { usage: object }).usage)))).toEqual(one.records.map((r) => JSON.stringify(Object.keys((r as { usage: object }).usage))));
+  });
+
+  it('reads the worker half itself when a record holds -0 (JSON would carry it back as 0), so the records are the one-thread ones', async () => {
+    const dir = await runWith(twelve);
+    const file = path.join(dir, 'attempts.jsonl');
+    await appendFile(file, JSON.stringify(record('t-2', 7)).replace(/"list_usd":[^,]*/, '"list_usd":-0') + '\n');
+    const one = await scan(dir, { splitFrom: Infinity });
+    const two = await scan(dir, { splitFrom: 0 });
+    expect(two.splits).toEqual([{ at: two.splits[0]!.at, worker: false }]);
+    const negZero = (rs: unknown[]) => rs.map((r) => Object.is((r as { list_usd: unknown }).list_usd, -0));
+    expect(negZero(one.records).at(-1)).toBe(true);
+    expect(negZero(two.records)).toEqual(negZero(one.records));
+    expect(two.records).toEqual(one.records);
+  });
+
   it('finds a key recorded twice when the two lines fall on either side of the split', async () => {
     const dir = await runWith(twelve);
     await appendFile(path.join(dir, 'attempts.jsonl'), JSON.stringify(twelve[0]) + '\n');
