@@ -68,7 +68,26 @@ export function gitAt(dir: string, opts: { hermetic?: boolean; env?: Record<stri
       return undefined;
     },
   });
+  git.outputHandler(endSilently);
   return opts.hermetic === false ? git : git.env(gitEnv(opts.env));
+}
+
+/**
+ * simple-git (3.x, its completion plugin) waits a further 50 ms after a git process has closed
+ * whenever that process printed nothing, in case its output is late: ~50 ms for every silent
+ * command (`git apply`, `git add`, an empty `git diff`), several per attempt. Output cannot be late
+ * once both of the process's pipes have ended, so at that moment this gives simple-git an empty
+ * chunk on stdout (the bytes it collects are unchanged: an empty Buffer). The process's exit code,
+ * output and errors are read as before; the completion still waits for the process's `close`.
+ * (The empty chunk also counts as output for the silence limit, only once both pipes are closed.)
+ */
+function endSilently(_command: string, stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream): void {
+  let open = 2;
+  const ended = (): void => {
+    if (--open === 0) stdout.emit('data', Buffer.alloc(0));
+  };
+  stdout.once('end', ended);
+  stderr.once('end', ended);
 }
 
 /** Runs `git <args>` and returns `{ok, output}` instead of rejecting on failure. */
