@@ -1,0 +1,36 @@
+// listTree: the listing a workspace copy is made from (read once per checkout template): folders
+// grouped by depth, parents before children, so the copy can make them level by level.
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { listTree } from '../../../src/workspace/checkout.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'fixbench-listtree-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('listTree', () => {
+  it('lists folders by depth, files and symlinks with their targets', async () => {
+    const t = join(root, 't1');
+    mkdirSync(join(t, 'a', 'b', 'c'), { recursive: true });
+    mkdirSync(join(t, 'd'));
+    mkdirSync(join(t, 'a', 'e'));
+    writeFileSync(join(t, 'top.txt'), 'x');
+    writeFileSync(join(t, 'a', 'b', 'c', 'deep.txt'), 'y');
+    symlinkSync('../top.txt', join(t, 'd', 'link'));
+    symlinkSync('missing', join(t, 'dangling'));
+    const l = await listTree(t);
+    expect(l.dirs.map((level) => [...level].sort())).toEqual([['a', 'd'], ['a/b', 'a/e'], ['a/b/c']]);
+    expect([...l.files].sort()).toEqual(['a/b/c/deep.txt', 'top.txt']);
+    expect([...l.links].sort((x, y) => (x.path < y.path ? -1 : 1))).toEqual([
+      { path: 'd/link', target: '../top.txt' },
+      { path: 'dangling', target: 'missing' },
+    ]);
+  });
+
+  it('an empty tree has no entries; a missing one throws', async () => {
+    mkdirSync(join(root, 'empty'));
+    expect(await listTree(join(root, 'empty'))).toEqual({ dirs: [], files: [], links: [] });
+    await expect(listTree(join(root, 'nope'))).rejects.toThrow(/ENOENT/);
+  });
+});
