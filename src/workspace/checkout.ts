@@ -92,18 +92,25 @@ export interface TreeListing {
   links: Array<{ path: string; target: string }>;
 }
 
-/** Listings of checkout templates by path, read once per process (a failed read is not kept). */
-const listings = new Map<string, Promise<TreeListing>>();
+/** Listings of checkout templates by path, read once per process (a failed read is not kept), with the folder's identity when read. */
+const listings = new Map<string, { id: string; listing: Promise<TreeListing> }>();
 
-/** The listing of the template `from` (`listTree`), cached: templates are immutable once in place. */
-function templateListing(from: string): Promise<TreeListing> {
-  let p = listings.get(from);
-  if (!p) {
-    p = listTree(from);
-    listings.set(from, p);
-    p.catch(() => listings.delete(from));
+/**
+ * The listing of the template `from` (`listTree`), cached: templates are immutable once in place.
+ * One `stat` per copy checks it is still the same folder (inode and change time): a template
+ * removed and made again (the cache cleared) is listed again.
+ */
+async function templateListing(from: string): Promise<TreeListing> {
+  const st = await stat(from, { bigint: true });
+  const id = `${st.ino}:${st.ctimeNs}`;
+  let cached = listings.get(from);
+  if (cached?.id !== id) {
+    cached = { id, listing: listTree(from) };
+    listings.set(from, cached);
+    const mine = cached;
+    mine.listing.catch(() => listings.get(from) === mine && listings.delete(from));
   }
-  return p;
+  return cached.listing;
 }
 
 /** Lists the tree at `root` (folders, regular files, symlinks; other entry types are skipped, as the copy always did). @throws the file-system error. */

@@ -1,13 +1,41 @@
 // listTree: the listing a workspace copy is made from (read once per checkout template): folders
 // grouped by depth, parents before children, so the copy can make them level by level.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listTree } from '../../../src/workspace/checkout.ts';
+import { createWorkspace, listTree } from '../../../src/workspace/checkout.ts';
+import { RepoCache } from '../../../src/workspace/repo-cache.ts';
+import { gitRepo } from '../../helpers/git-repo.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'fixbench-listtree-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('workspace copies and the cached template listing', () => {
+  it('copies every file of the template; a template made again at the same path is listed again', async () => {
+    const repo = gitRepo({ 'a.txt': 'a\n', 'src/b.js': 'b\n' });
+    try {
+      const repoCache = new RepoCache({ cacheDir: join(root, 'cache'), tasksDir: join(root, 'tasks') });
+      const make = () => createWorkspace({ repoCache, repo: repo.dir, baseCommit: repo.head, parentDir: join(root, 'ws') });
+      const first = await make();
+      expect(existsSync(join(first.dir, 'src', 'b.js'))).toBe(true);
+      await first.cleanup();
+      // the template replaced by another folder (a new inode) holding one more file
+      const checkouts = join(root, 'cache', '.checkouts');
+      const [name] = readdirSync(checkouts).filter((n) => !n.startsWith('.'));
+      const tpl = join(checkouts, name!);
+      cpSync(tpl, `${tpl}.new`, { recursive: true });
+      writeFileSync(join(`${tpl}.new`, 'src', 'added.js'), 'new\n');
+      rmSync(tpl, { recursive: true });
+      renameSync(`${tpl}.new`, tpl);
+      const second = await make();
+      expect(existsSync(join(second.dir, 'src', 'added.js'))).toBe(true);
+      await second.cleanup();
+    } finally {
+      repo.cleanup();
+    }
+  }, 30_000);
+});
 
 describe('listTree', () => {
   it('lists folders by depth, files and symlinks with their targets', async () => {
