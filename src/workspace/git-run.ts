@@ -1,4 +1,4 @@
-// Host git through fixbench's spawn helper (src/sandbox/spawn-client.ts): simple-git forks git on
+// Host git through fixbench's spawn helper (src/sandbox/spawn-client.ts; its own `git` lane): simple-git forks git on
 // fixbench's event loop (node's spawn() blocks it until the child has exec'd, tens of ms each under
 // load, ~124 forks in an I/O-bound run's agent phase); here the fork happens in the small helper
 // process. Host git is fixbench's own trusted command; the environment and `-c` settings are the
@@ -89,6 +89,7 @@ export function runGit(args: readonly string[], o: GitRunOptions): Promise<Buffe
         },
         failed: reject,
       },
+      'git',
     );
   }).finally(() => {
     if (silent) clearTimeout(silent);

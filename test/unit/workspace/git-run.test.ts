@@ -13,6 +13,8 @@ import { GIT_COMMAND_CONFIG, gitEnv, gitTry } from '../../../src/workspace/git.t
 import { GitOutputCapError, runGit } from '../../../src/workspace/git-run.ts';
 import { createHostGitDir, hostGit, type HostRepo } from '../../../src/workspace/host-git.ts';
 import { gitRepo, type GitRepo } from '../../helpers/git-repo.ts';
+import { closeSpawnHelper, spawnHelperPid } from '../../../src/sandbox/spawn-client.ts';
+import { runProcessGroup } from '../../../src/sandbox/spawn.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'fixbench-gitrun-'));
 let repo: GitRepo;
@@ -86,5 +88,21 @@ describe('hostGit through the spawn helper', () => {
     const err = await runGit(['hash-object', fifo], o).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GitError);
     expect((err as Error).message).toMatch(/block timeout reached/);
+  });
+
+  it('git forks in its own helper (lane `git`), not in the one of sandboxed commands; closing ends both', async () => {
+    await hostGit(host).raw(['rev-parse', 'HEAD']);
+    const cmd = await runProcessGroup({ file: 'true', args: [], cwd: root, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, timeoutMs: 10_000 });
+    expect(cmd.result.exitCode).toBe(0);
+    const [git, commands] = [spawnHelperPid('git'), spawnHelperPid('commands')];
+    expect(git).toBeTypeOf('number');
+    expect(commands).toBeTypeOf('number');
+    expect(git).not.toBe(commands);
+    await closeSpawnHelper();
+    expect(spawnHelperPid('git')).toBeUndefined();
+    expect(spawnHelperPid('commands')).toBeUndefined();
+    // a later git call starts a fresh helper
+    expect((await hostGit(host).raw(['rev-parse', 'HEAD'])).trim()).toBe(repo.head);
+    await closeSpawnHelper();
   });
 });
