@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InfraError } from '../core/errors.ts';
-import { gitAt, gitFailure, resetWorkspaceGitConfig, WORKSPACE_BRANCH } from './git.ts';
+import { GIT_COMMAND_CONFIG, gitEnv, gitFailure, resetWorkspaceGitConfig, WORKSPACE_BRANCH } from './git.ts';
+import { runGit } from './git-run.ts';
 import { createHostGitDir, HOST_ATTRIBUTES } from './host-git.ts';
 import type { RepoCache } from './repo-cache.ts';
 import { resolveRepoSource } from './repo-source.ts';
@@ -168,15 +169,19 @@ async function makeTemplate(repoCache: RepoCache, repo: string, baseCommit: stri
   const tmp = `${dirname(dir)}/.tmp-${basename(dir)}-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     await mkdir(tmp);
-    const git = gitAt(tmp);
+    // fixbench's own git on its own folder, forked by the spawn helper (git-run.ts), hermetic as `gitAt`'s
+    const git = { raw: async (args: string[]) => (await runGit(args, { cwd: tmp, env: gitEnv(), config: GIT_COMMAND_CONFIG })).toString('utf8') };
     try {
-      await git.raw(['init', '--quiet', `--initial-branch=${WORKSPACE_BRANCH}`]);
+      // No template folder (no sample hooks, description or info/exclude) and the fetched objects
+      // kept as one pack (not one loose file and folder each): every workspace copies this `.git`,
+      // so it holds ~3× fewer files and folders (bench/RESULTS.md, "io6"). The objects are the same.
+      await git.raw(['init', '--quiet', '--template=', `--initial-branch=${WORKSPACE_BRANCH}`]);
       await resetWorkspaceGitConfig(tmp);
       // Checked out as host git reads it later: every file as its stored bytes (no eol, filter or
       // ident conversion named by a .gitattributes), so a diff never sees a conversion as an edit.
       await mkdir(join(tmp, '.git', 'info'), { recursive: true });
       await writeFile(join(tmp, '.git', 'info', 'attributes'), HOST_ATTRIBUTES);
-      await git.raw(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', mirror, baseCommit]);
+      await git.raw(['-c', 'fetch.unpackLimit=1', 'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', mirror, baseCommit]);
       await git.raw(['update-ref', `refs/heads/${WORKSPACE_BRANCH}`, baseCommit]);
       await git.raw(['reset', '--quiet', '--hard', baseCommit]);
     } catch (err) {
