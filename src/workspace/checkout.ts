@@ -141,7 +141,8 @@ const inFlight = new Map<string, Promise<string>>();
 
 /**
  * The prepared checkout of `baseCommit` that workspaces are copied from:
- * `<repo cache>/.checkouts/<mirror name>-<baseCommit>/`, made once per repository and commit with
+ * `<repo cache>/.checkouts/<mirror name>.packed-<baseCommit>/` (`.packed`: the layout with its objects in
+ * one pack and no template folder; older caches' loose-object templates are left unused), made once per repository and commit with
  * git (`git init`, `git fetch --no-tags <mirror> <baseCommit>`, a single branch `main` at
  * `baseCommit`, checked out, canonical `.git/config`), verified (HEAD is `baseCommit`), and
  * renamed into place atomically, so concurrent processes never see a partial one.
@@ -152,7 +153,7 @@ const inFlight = new Map<string, Promise<string>>();
  */
 async function checkoutTemplate(repoCache: RepoCache, repo: string, baseCommit: string, tasksDir: string): Promise<string> {
   const mirror = await repoCache.mirror(repo, { tasksDir });
-  const dir = join(dirname(mirror), '.checkouts', `${basename(mirror, '.git')}-${baseCommit}`);
+  const dir = join(dirname(mirror), '.checkouts', `${basename(mirror, '.git')}.packed-${baseCommit}`);
   if (await isDir(join(dir, '.git'))) return dir;
   let pending = inFlight.get(dir);
   if (!pending) {
