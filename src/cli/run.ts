@@ -160,6 +160,8 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const sandboxWarnings: string[] = [];
   const sandboxReady = suiteSandbox(o.sandbox, contenders, tasksDir, tasks.map((t) => t.instance_id), (m) => sandboxWarnings.push(m));
   sandboxReady.catch(() => {}); // awaited below, after pre-flight
+  // The provider SDKs (src/models/, ~350 ms to load) load while pre-flight runs, not when the first attempts build their agents.
+  if (modelPlansOf(contenders).some((p) => !p.agent)) void import('../models/index.ts').catch(() => {});
   const runId = stored?.run_id ?? o.runId ?? newRunId();
   const resultsDir = stored ? path.dirname(runFolder(resuming!, o.results)) : path.resolve(o.results);
   try {

@@ -72,15 +72,20 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
   const ids = { key, model: contender.id, instance_id: task.instance_id, attempt };
   const ledger = plan.kind === 'model' ? await openAttemptLedger(writer.dir, ids, opts.resume ?? false, env.budget) : null;
   const meter = meterHooks(env, ledger);
-  const built = await attemptAgent(plan, meter.hooks, opts.config?.limits, { instanceId: task.instance_id, attempt });
   const attemptDir = await mkdtemp(path.join(env.workRoot, `${contender.id}-${task.instance_id}-${attempt}-`));
+  // The workspace (and setup) is made while the agent is built (the SDK import, its clients): neither needs the other.
+  const made = prepareWorkspace(task, plan.kind === 'model', env, attemptDir);
   let removal: Promise<Error | null> | undefined;
   // The grading's fresh checkout, started once the agent has finished (so it overlaps the patch
   // extraction and the agent workspace's removal); only the first grading uses it.
   let checkout: Promise<Workspace> | undefined;
   const afterAgent = () => void (checkout ??= startCheckout(task, opts.repoCache, attemptDir));
   try {
-    const worked = await workAttempt(job, env, built, attemptDir, afterAgent, carriedCapUsd(ledger?.carried ?? null));
+    const built = await attemptAgent(plan, meter.hooks, opts.config?.limits, { instanceId: task.instance_id, attempt }).catch(async (e: unknown) => {
+      await made.then((m) => ('fault' in m ? undefined : m.workspace.cleanup())).catch(() => undefined); // the attemptDir's removal takes what is left
+      throw e;
+    });
+    const worked = await workAttempt(job, env, built, made, afterAgent, carriedCapUsd(ledger?.carried ?? null));
     const removed = (removal = worked.removed);
     let premade = worked.fault ? undefined : checkout;
     const graded = await gradeWithReruns({
@@ -147,13 +152,13 @@ export interface Worked {
 }
 
 /**
- * Makes the workspace, runs `setup` (model-driven agents only: reference agents need no installed
- * environment), runs the agent in its private isolation, and extracts the patch, then starts
+ * Takes the workspace `preparing` makes (`prepareWorkspace`: the checkout, and `setup` for model-driven
+ * agents only: reference agents need no installed environment), runs the agent in its private isolation, and extracts the patch, then starts
  * removing the workspace: `removed` settles when it is gone (with the removal's error, if any).
  * A fault of the harness (checkout, setup, sandbox, extraction) is returned, never thrown.
  */
-async function workAttempt(job: Job, env: AttemptEnv, built: AttemptAgent, attemptDir: string, afterAgent?: () => void, spentBeforeUsd?: number): Promise<Worked & { removed: Promise<Error | null> }> {
-  const made = await prepareWorkspace(job.task, job.plan.kind === 'model', env, attemptDir);
+async function workAttempt(job: Job, env: AttemptEnv, built: AttemptAgent, preparing: ReturnType<typeof prepareWorkspace>, afterAgent?: () => void, spentBeforeUsd?: number): Promise<Worked & { removed: Promise<Error | null> }> {
+  const made = await preparing;
   if ('fault' in made) return { ...made, removed: Promise.resolve(null) };
   let removed: Promise<Error | null> | undefined;
   try {

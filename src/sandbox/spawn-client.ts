@@ -45,6 +45,13 @@ interface Live {
   pid?: number;
 }
 
+/**
+ * Which helper forks a command: `commands` (sandboxed agent commands, setup, tests) or `git`
+ * (fixbench's own host git, src/workspace/git-run.ts). Each lane has its own helper, so a fork
+ * waiting for its child's exec (tens of ms on a loaded machine) in one lane never delays the other.
+ */
+export type SpawnLane = 'commands' | 'git';
+
 class SpawnHelper {
   readonly #child: ChildProcess;
   readonly #live = new Map<number, Live>();
@@ -53,7 +60,7 @@ class SpawnHelper {
   #stderr = '';
   dead = false;
 
-  constructor() {
+  constructor(readonly lane: SpawnLane) {
     // An empty environment (so no key, and nothing of fixbench's NODE_OPTIONS): each command gets its
     // own, complete, environment. Its own session, so a terminal's Ctrl-C reaches fixbench alone,
     // which decides what to stop.
@@ -160,7 +167,7 @@ class SpawnHelper {
   #die(why: string): void {
     if (this.dead) return;
     this.dead = true;
-    if (current === this) current = undefined;
+    if (helpers.get(this.lane) === this) helpers.delete(this.lane);
     const err = new InfraError(`fixbench's spawn helper died (${why})${this.#stderr ? `: ${this.#stderr.trim()}` : ''}; its commands were killed`);
     const live = [...this.#live.values()];
     this.#live.clear();
@@ -172,31 +179,34 @@ class SpawnHelper {
   }
 }
 
-let current: SpawnHelper | undefined;
+const helpers = new Map<SpawnLane, SpawnHelper>();
+/** One function for every registration: `onShutdown` keeps a step once per function. */
+const closeAll = (): Promise<void> => closeSpawnHelper();
 
-/** Starts `req` through the spawn helper (started on first use, or again after one died). */
-export function helperSpawn(req: HelperRequest, cb: HelperCallbacks): void {
-  if (!current) {
-    current = new SpawnHelper();
-    onShutdown(closeSpawnHelper);
+/** Starts `req` through the spawn helper of `lane` (started on first use, or again after one died). */
+export function helperSpawn(req: HelperRequest, cb: HelperCallbacks, lane: SpawnLane = 'commands'): void {
+  let helper = helpers.get(lane);
+  if (!helper) {
+    helper = new SpawnHelper(lane);
+    helpers.set(lane, helper);
+    onShutdown(closeAll);
   }
-  current.run(req, cb);
+  helper.run(req, cb);
 }
 
 /**
- * Ends the spawn helper, if one runs, and waits until it is reaped (at most `graceMs`, default 2 s,
+ * Ends the spawn helpers, if any run, and waits until they are reaped (at most `graceMs`, default 2 s,
  * then SIGKILL): fixbench calls it on the way out, so no helper outlives a command and its
  * children's CPU time counts in fixbench's process tree. Commands still running fail as InfraError.
  * A later command starts a fresh helper.
  */
 export async function closeSpawnHelper(graceMs = 2000): Promise<void> {
-  const helper = current;
-  if (!helper) return;
-  current = undefined;
-  await helper.close(graceMs);
+  const all = [...helpers.values()];
+  helpers.clear();
+  await Promise.all(all.map((h) => h.close(graceMs)));
 }
 
-/** The running helper's pid, if one runs (for tests that kill it). */
-export function spawnHelperPid(): number | undefined {
-  return current?.pid;
+/** The running helper's pid of `lane`, if one runs (for tests that kill it). */
+export function spawnHelperPid(lane: SpawnLane = 'commands'): number | undefined {
+  return helpers.get(lane)?.pid;
 }

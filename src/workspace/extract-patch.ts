@@ -4,10 +4,9 @@ import { isUtf8 } from 'node:buffer';
 import { copyFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { SimpleGit } from 'simple-git';
 import { InfraError } from '../core/errors.ts';
 import { gitFailure, gitTry } from './git.ts';
-import { HOST_GIT_SILENT_LIMIT_MS, hostGit, snapshotCommit, type HostRepo } from './host-git.ts';
+import { HOST_GIT_SILENT_LIMIT_MS, hostGit, snapshotCommit, type HostGit, type HostRepo } from './host-git.ts';
 import { restoreOwnerAccess } from '../sandbox/owner-access.ts';
 
 export interface ExtractedPatch {
@@ -142,7 +141,7 @@ export function isWorkspaceOverflow(err: unknown): boolean {
 }
 
 /** The blob `spec` (`:0:path` in the index, `<commit>:path`) names, or null when there is none. */
-async function blob(git: SimpleGit, spec: string): Promise<Buffer | null> {
+async function blob(git: HostGit, spec: string): Promise<Buffer | null> {
   try {
     return await git.showBuffer([spec]);
   } catch {

@@ -19,7 +19,7 @@ export const WORKSPACE_BRANCH = 'main';
  * so an agent-edited `.git/config` cannot make the harness run a hook or fsmonitor, or rewrite
  * line endings.
  */
-const COMMAND_CONFIG = [
+export const GIT_COMMAND_CONFIG: readonly string[] = [
   'core.autocrlf=false',
   'core.safecrlf=false',
   'core.fsmonitor=false',
@@ -57,7 +57,7 @@ export function gitEnv(extra: Record<string, string> = {}): Record<string, strin
 export function gitAt(dir: string, opts: { hermetic?: boolean; env?: Record<string, string>; config?: readonly string[]; silentLimitMs?: number } = {}): SimpleGit {
   const git = simpleGit({
     baseDir: dir,
-    config: [...COMMAND_CONFIG, ...(opts.config ?? [])],
+    config: [...GIT_COMMAND_CONFIG, ...(opts.config ?? [])],
     ...(opts.silentLimitMs ? { timeout: { block: opts.silentLimitMs } } : {}),
     maxConcurrentProcesses: 4,
     // We set these keys only to switch the feature off or to point config at /dev/null.
@@ -91,7 +91,7 @@ function endSilently(_command: string, stdout: NodeJS.ReadableStream, stderr: No
 }
 
 /** Runs `git <args>` and returns `{ok, output}` instead of rejecting on failure. */
-export async function gitTry(git: SimpleGit, args: string[]): Promise<{ ok: boolean; output: string }> {
+export async function gitTry(git: Pick<SimpleGit, 'raw'> | { raw(args: string[]): Promise<string> }, args: string[]): Promise<{ ok: boolean; output: string }> {
   try {
     return { ok: true, output: await git.raw(args) };
   } catch (err) {

@@ -5,8 +5,8 @@
 import { constants } from 'node:fs';
 import { appendFile, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SimpleGit } from 'simple-git';
-import { gitAt, gitFailure, GIT_IDENTITY } from './git.ts';
+import { GIT_COMMAND_CONFIG, gitEnv, gitFailure, GIT_IDENTITY } from './git.ts';
+import { runGit } from './git-run.ts';
 
 /** A workspace as host-side git sees it: its work tree and the git directory fixbench owns for it. */
 export interface HostRepo {
@@ -109,17 +109,27 @@ export async function createHostGitDir(gitDir: string, src: HostGitDirSource): P
  */
 export const HOST_GIT_SILENT_LIMIT_MS = 5 * 60 * 1000;
 
+/** Host git on one workspace: `raw` gives stdout as text (decoded once, whole), `showBuffer` runs `git show` and gives its bytes. Both reject as `runGit` does. */
+export interface HostGit {
+  raw(args: string[]): Promise<string>;
+  showBuffer(args: string[]): Promise<Buffer>;
+}
+
 /**
- * A simple-git instance for `repo`: `GIT_DIR` = its host git directory, `GIT_WORK_TREE` = the
- * workspace, cwd = the workspace, HOME = the host git directory (so no `~/.config/git/*` file is
- * read), on top of `gitAt`'s hermetic environment (no global or system config, no hooks, no
- * fsmonitor). `env` adds variables (e.g. `GIT_INDEX_FILE`). Rejects on any non-zero exit.
+ * Git for `repo`, run through fixbench's spawn helper (`runGit`, git-run.ts: off the event loop):
+ * `GIT_DIR` = its host git directory, `GIT_WORK_TREE` = the workspace, cwd = the workspace, HOME =
+ * the host git directory (so no `~/.config/git/*` file is read), on top of `gitEnv`'s hermetic
+ * environment (no global or system config, no prompts) and `gitAt`'s `-c` settings (no hooks, no
+ * fsmonitor, no line-ending conversion). `env` adds variables (e.g. `GIT_INDEX_FILE`). Rejects on
+ * any non-zero exit (`GitError`, git's output as its message); a git that prints nothing for
+ * `HOST_GIT_SILENT_LIMIT_MS` is killed.
  */
-export function hostGit(repo: HostRepo, env: Record<string, string> = {}): SimpleGit {
-  return gitAt(repo.dir, {
-    config: HOST_COMMAND_CONFIG,
+export function hostGit(repo: HostRepo, env: Record<string, string> = {}): HostGit {
+  const o = {
+    cwd: repo.dir,
+    config: [...GIT_COMMAND_CONFIG, ...HOST_COMMAND_CONFIG],
     silentLimitMs: HOST_GIT_SILENT_LIMIT_MS,
-    env: {
+    env: gitEnv({
       GIT_DIR: repo.gitDir,
       GIT_WORK_TREE: repo.dir,
       HOME: repo.gitDir,
@@ -129,8 +139,12 @@ export function hostGit(repo: HostRepo, env: Record<string, string> = {}): Simpl
       GIT_OPTIONAL_LOCKS: '0',
       GIT_PROTOCOL_FROM_USER: '0',
       ...env,
-    },
-  });
+    }),
+  };
+  return {
+    raw: async (args) => (await runGit(args, o)).toString('utf8'),
+    showBuffer: (args) => runGit(['show', ...args], o),
+  };
 }
 
 /** The commit host git diffs a workspace against: `HEAD` of its host git directory (a full sha). */
