@@ -5,9 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-vi.mock('../../../src/workspace/git.ts', async (importOriginal) => {
-  const m = await importOriginal<typeof import('../../../src/workspace/git.ts')>();
-  return { ...m, gitAt: (dir: string, o: Parameters<typeof m.gitAt>[1] = {}) => m.gitAt(dir, o.silentLimitMs ? { ...o, silentLimitMs: 1000 } : o) };
+vi.mock('../../../src/workspace/git-run.ts', async (importOriginal) => {
+  const m = await importOriginal<typeof import('../../../src/workspace/git-run.ts')>();
+  return { ...m, runGit: (args: readonly string[], o: Parameters<typeof m.runGit>[1]) => m.runGit(args, o.silentLimitMs ? { ...o, silentLimitMs: 1000 } : o) };
 });
 const { extractPatch, WorkspaceOverflowError } = await import('../../../src/workspace/extract-patch.ts');
 const { gitRepo } = await import('../../helpers/git-repo.ts');
