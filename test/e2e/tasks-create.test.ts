@@ -71,8 +71,8 @@ describe('fixbench tasks create', () => {
     expect(y.repo).toBe(repo.dir);
     expect(y.swe_bench).toEqual({ repo: 'acme/tiny' });
     expect(r.stdout).toMatch(/upstream acme\/tiny/);
-    expect(r.stdout).toMatch(/PASS_TO_PASS:\n {4}- .*\n {4}- .*$/);
-    expect(r.stdout).toMatch(/- base > truth$/);
+    expect(r.stdout).toMatch(/PASS_TO_PASS:\n {4}- .*\n {4}- .*$/m);
+    expect(r.stdout).toMatch(/- base > truth$/m);
     expect(r.stdout).not.toMatch(/commit's message/);
     expect(y.FAIL_TO_PASS).toEqual(F2P);
     expect([...(y.PASS_TO_PASS as string[])].sort()).toEqual([...P2P].sort());
