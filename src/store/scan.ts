@@ -13,7 +13,7 @@ import { UserInputError } from '../core/errors.ts';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { NameSet } from './project-line.ts';
-import { checkFormatVersion, parseAttemptLine, strayRecord, type RecordIdentity } from './checks.ts';
+import { StrayCheck, checkFormatVersion, parseAttemptLine, type RecordIdentity } from './checks.ts';
 import { judgeLine, lineStartAfter, readLines, type LineAt } from './scan-lines.ts';
 import type { ScanWorkerReply } from './scan-worker.ts';
 
@@ -56,10 +56,17 @@ export interface ScanFrom {
 /** Files from this size (bytes) are read by two threads (a projection's scan from the start only, on a machine with more than one core). */
 export const SPLIT_FROM = 32 * 2 ** 20;
 
-/** How a scan may share its work: `splitFrom` (bytes, default {@link SPLIT_FROM}, or never on one core); `onSplit` is told where the file was split (null: one thread) and whether the worker's records were used. */
+/**
+ * How a scan may share its work: `splitFrom` (bytes, default {@link SPLIT_FROM}, or never on one
+ * core); `onSplit` is told where the file was split (null: one thread) and whether the worker's
+ * records were used. `lines` (empty; not with a `from`): filled with each record passed to
+ * `onRecord`, key → its place (the map the duplicate-key check keeps anyway, so a consumer that
+ * needs it builds no second one).
+ */
 export interface ScanOptions {
   splitFrom?: number;
   onSplit?: (s: { at: number | null; worker: boolean }) => void;
+  lines?: Map<string, LineAt>;
 }
 
 /**
@@ -78,25 +85,25 @@ export interface ScanOptions {
 export async function scanAttempts<T extends RecordIdentity>(dir: string, header: RunHeader, p: Projection<T>, onRecord: (r: T, at: LineAt) => void, from?: ScanFrom, o: ScanOptions = {}): Promise<void> {
   const file = path.join(dir, 'attempts.jsonl');
   const judge = { want: p.fields ? new NameSet(new Set(p.fields)) : null, schema: p.schema, header };
-  const seen = new Map<string, number>();
-  const seenAttempt = new Map<string, string>();
+  if (o.lines && (from || o.lines.size)) throw new Error('scanAttempts: `lines` must be an empty map, and a scan with `from` takes none');
+  const seen = o.lines ?? new Map<string, LineAt>(); // key → place of each record accepted (the records above `from`: their line only)
+  const stray = new StrayCheck(header, file);
   for (const r of from?.seen ?? []) {
-    seen.set(r.key, r.line);
-    strayRecord(header, r, `${file}:${r.line}`, seenAttempt);
+    seen.set(r.key, { line: r.line, offset: -1, bytes: 0 });
+    stray.check(r, r.line);
   }
   const problems: Array<{ line: number; text: string }> = [];
   const badJson: Array<{ line: number; message: string }> = [];
 
   const accept = (data: T, at: LineAt): void => {
-    const where = `${file}:${at.line}`;
     const first = seen.get(data.key);
     if (first !== undefined) {
-      problems.push({ line: at.line, text: `${where}: attempt key ${data.key} is already recorded on line ${first}; an attempt is recorded once — remove one of the two lines` });
+      problems.push({ line: at.line, text: `${file}:${at.line}: attempt key ${data.key} is already recorded on line ${first.line}; an attempt is recorded once — remove one of the two lines` });
       return;
     }
-    const stray = strayRecord(header, data, where, seenAttempt);
-    if (stray) return void problems.push({ line: at.line, text: stray });
-    seen.set(data.key, at.line);
+    const strayText = stray.check(data, at.line);
+    if (strayText) return void problems.push({ line: at.line, text: strayText });
+    seen.set(data.key, at);
     onRecord(data, at);
   };
   const onLine = (buf: Buffer, s: number, e: number, at: LineAt, last: boolean): void => {
@@ -251,9 +258,6 @@ export async function readResumeScan(dir: string, header: RunHeader): Promise<Re
 export async function readRunIndex(dir: string, header: RunHeader): Promise<{ records: IndexRecord[]; lines: Map<string, LineAt> }> {
   const records: IndexRecord[] = [];
   const lines = new Map<string, LineAt>();
-  await scanAttempts(dir, header, INDEX_FIELDS, (r, at) => {
-    records.push(r);
-    lines.set(r.key, at);
-  });
+  await scanAttempts(dir, header, INDEX_FIELDS, (r) => void records.push(r), undefined, { lines });
   return { records, lines };
 }
