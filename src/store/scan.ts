@@ -61,12 +61,15 @@ export const SPLIT_FROM = 32 * 2 ** 20;
  * core); `onSplit` is told where the file was split (null: one thread) and whether the worker's
  * records were used. `lines` (empty; not with a `from`): filled with each record passed to
  * `onRecord`, key → its place (the map the duplicate-key check keeps anyway, so a consumer that
- * needs it builds no second one).
+ * needs it builds no second one). `onWorkerWait`: called once on this thread when its own lines are
+ * done and the worker's reply has not come yet: idle time a caller may fill with work it would do
+ * next anyway (the report loads its chart modules there); the reply is read when it returns.
  */
 export interface ScanOptions {
   splitFrom?: number;
   onSplit?: (s: { at: number | null; worker: boolean }) => void;
   lines?: Map<string, LineAt>;
+  onWorkerWait?: () => void;
 }
 
 /**
@@ -130,6 +133,7 @@ export async function scanAttempts<T extends RecordIdentity>(dir: string, header
     const head = await readLines(fh, from?.offset ?? 0, split, from?.linesBefore ?? 0, onLine);
     lastNonEmpty = head.lastNonEmpty;
     if (worker) {
+      if (!worker.replied()) o.onWorkerWait?.();
       const w = await worker.reply;
       o.onSplit?.({ at: split, worker: w.ok });
       if (w.ok) {
@@ -179,7 +183,7 @@ const WORKER = new URL(import.meta.url.endsWith('.ts') ? './scan-worker.ts' : '.
 const TS_WORKER = new URL('../../scripts/ts-worker.mjs', import.meta.url);
 
 /** Starts the worker's scan of `file` from byte `start` (src/store/scan-worker.ts); `reply` is `ok: false` when the worker fails in any way. */
-function scanInWorker(file: string, header: RunHeader, fields: readonly string[], start: number): { reply: Promise<ScanWorkerReply>; stop: () => void } {
+function scanInWorker(file: string, header: RunHeader, fields: readonly string[], start: number): { reply: Promise<ScanWorkerReply>; replied: () => boolean; stop: () => void } {
   const workerData = { file, header, fields, start };
   let w: Worker;
   try {
@@ -187,14 +191,15 @@ function scanInWorker(file: string, header: RunHeader, fields: readonly string[]
       ? new Worker(TS_WORKER, { workerData: { ...workerData, tsEntry: WORKER.href } })
       : new Worker(WORKER, { workerData });
   } catch {
-    return { reply: Promise.resolve({ ok: false }), stop: () => {} }; // no worker here: this thread reads it all
+    return { reply: Promise.resolve({ ok: false }), replied: () => true, stop: () => {} }; // no worker here: this thread reads it all
   }
+  let done = false;
   const reply = new Promise<ScanWorkerReply>((resolve) => {
     w.once('message', (m: ScanWorkerReply) => resolve(m));
     w.once('error', () => resolve({ ok: false }));
     w.once('exit', () => resolve({ ok: false }));
-  });
-  return { reply, stop: () => void w.terminate() };
+  }).finally(() => void (done = true));
+  return { reply, replied: () => done, stop: () => void w.terminate() };
 }
 
 /** What a resume needs of each finished attempt: its identity, outcome (`--retry-errors`) and spend (the run budget). */
@@ -253,11 +258,12 @@ export async function readResumeScan(dir: string, header: RunHeader): Promise<Re
 /**
  * What the report's index page reads: every record's index columns (`INDEX_COLUMNS`), and where
  * each line is (to read the whole record back for its attempt page, {@link openAttemptsAt}).
+ * `o.onWorkerWait`: as {@link ScanOptions}.
  * @throws UserInputError as `scanAttempts` does.
  */
-export async function readRunIndex(dir: string, header: RunHeader): Promise<{ records: IndexRecord[]; lines: Map<string, LineAt> }> {
+export async function readRunIndex(dir: string, header: RunHeader, o: Pick<ScanOptions, 'onWorkerWait'> = {}): Promise<{ records: IndexRecord[]; lines: Map<string, LineAt> }> {
   const records: IndexRecord[] = [];
   const lines = new Map<string, LineAt>();
-  await scanAttempts(dir, header, INDEX_FIELDS, (r) => void records.push(r), undefined, { lines });
+  await scanAttempts(dir, header, INDEX_FIELDS, (r) => void records.push(r), undefined, { lines, onWorkerWait: o.onWorkerWait });
   return { records, lines };
 }

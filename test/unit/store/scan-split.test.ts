@@ -84,6 +84,21 @@ describe('scanAttempts split across a worker thread', () => {
     expect(two.records).toEqual(one.records);
   });
 
+  it('calls onWorkerWait once when its half is done before the worker (records as without it), never on one thread', async () => {
+    const dir = await runWith(twelve);
+    const seenAtWait: number[] = [];
+    const records: unknown[] = [];
+    await scanAttempts(dir, header, INDEX_FIELDS, (r) => void records.push(r), undefined, { splitFrom: 0, onWorkerWait: () => void seenAtWait.push(records.length) });
+    // (the worker starts a thread and loads modules: this thread's one read of six lines is done long before)
+    expect(seenAtWait).toHaveLength(1);
+    expect(seenAtWait[0]).toBeGreaterThan(0);
+    expect(seenAtWait[0]).toBeLessThan(12);
+    expect(records).toEqual((await scan(dir, { splitFrom: Infinity })).records);
+    const oneThread: number[] = [];
+    await scanAttempts(dir, header, INDEX_FIELDS, () => {}, undefined, { splitFrom: Infinity, onWorkerWait: () => void oneThread.push(1) });
+    expect(oneThread).toEqual([]);
+  });
+
   it('finds a key recorded twice when the two lines fall on either side of the split', async () => {
     const dir = await runWith(twelve);
     await appendFile(path.join(dir, 'attempts.jsonl'), JSON.stringify(twelve[0]) + '\n');
