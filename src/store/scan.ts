@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { NameSet } from './project-line.ts';
 import { StrayCheck, checkFormatVersion, parseAttemptLine, type RecordIdentity } from './checks.ts';
 import { judgeLine, lineStartAfter, readLines, type LineAt } from './scan-lines.ts';
-import type { ScanWorkerReply } from './scan-worker.ts';
+import type { ScanWorkerChunk, ScanWorkerReply } from './scan-worker.ts';
 
 export type { LineAt } from './scan-lines.ts';
 
@@ -70,6 +70,8 @@ export interface ScanOptions {
   onSplit?: (s: { at: number | null; worker: boolean }) => void;
   lines?: Map<string, LineAt>;
   onWorkerWait?: () => void;
+  /** Records per message from the worker (default 4,096; tests use small ones). */
+  workerChunk?: number;
 }
 
 /**
@@ -128,7 +130,7 @@ export async function scanAttempts<T extends RecordIdentity>(dir: string, header
   try {
     const size = (await fh.stat()).size;
     const split = !from && p.fields && size >= (o.splitFrom ?? (availableParallelism() > 1 ? SPLIT_FROM : Infinity)) ? await lineStartAfter(fh, Math.floor(size / 2), size) : null;
-    if (split !== null) worker = scanInWorker(file, header, p.fields!, split);
+    if (split !== null) worker = scanInWorker(file, header, p.fields!, split, o.workerChunk);
     else o.onSplit?.({ at: null, worker: false });
     const head = await readLines(fh, from?.offset ?? 0, split, from?.linesBefore ?? 0, onLine);
     lastNonEmpty = head.lastNonEmpty;
@@ -137,14 +139,9 @@ export async function scanAttempts<T extends RecordIdentity>(dir: string, header
       const w = await worker.reply;
       o.onSplit?.({ at: split, worker: w.ok });
       if (w.ok) {
-        // the worker numbers its lines from its range's start
-        // the worker's records as zod output them, one JSON text a line (scan-worker.ts)
-        const texts = Buffer.from(w.records.buffer, w.records.byteOffset, w.bytes);
-        for (let i = 0, s = 0; s < texts.length; i++) {
-          const nl = texts.indexOf(0x0a, s);
-          accept(JSON.parse(texts.toString('utf8', s, nl)) as T, { line: w.at[3 * i]! + head.line, offset: w.at[3 * i + 1]!, bytes: w.at[3 * i + 2]! });
-          s = nl + 1;
-        }
+        // the worker's records, parsed as their chunks came (the worker numbers its lines from its range's start)
+        const { records, at } = worker.parsed;
+        for (let i = 0; i < records.length; i++) accept(records[i] as T, { line: at[3 * i]! + head.line, offset: at[3 * i + 1]!, bytes: at[3 * i + 2]! });
         if (w.lastNonEmpty) lastNonEmpty = w.lastNonEmpty + head.line;
       } else {
         const tail = await readLines(fh, split!, null, head.line, onLine);
@@ -182,24 +179,45 @@ const WORKER = new URL(import.meta.url.endsWith('.ts') ? './scan-worker.ts' : '.
 /** The sources' worker bootstrap (scripts/ts-worker.mjs: loads `workerData.tsEntry` through tsx), outside dist/: the built CLI never loads tsx. */
 const TS_WORKER = new URL('../../scripts/ts-worker.mjs', import.meta.url);
 
-/** Starts the worker's scan of `file` from byte `start` (src/store/scan-worker.ts); `reply` is `ok: false` when the worker fails in any way. */
-function scanInWorker(file: string, header: RunHeader, fields: readonly string[], start: number): { reply: Promise<ScanWorkerReply>; replied: () => boolean; stop: () => void } {
-  const workerData = { file, header, fields, start };
+/**
+ * Starts the worker's scan of `file` from byte `start` (src/store/scan-worker.ts); `reply` is
+ * `ok: false` when the worker fails in any way. `parsed`: the records of the chunks posted so far,
+ * each JSON text parsed on this thread as its chunk comes (while this thread reads its own half,
+ * between its reads, or waits), with their places (three numbers each, as the worker numbers them);
+ * valid only when `reply` is `ok`. `chunk`: records a message (default the worker's).
+ */
+function scanInWorker(file: string, header: RunHeader, fields: readonly string[], start: number, chunk?: number): { reply: Promise<ScanWorkerReply>; replied: () => boolean; parsed: { records: unknown[]; at: number[] }; stop: () => void } {
+  const workerData = { file, header, fields, start, chunk };
+  const parsed = { records: [] as unknown[], at: [] as number[] };
   let w: Worker;
   try {
     w = WORKER.pathname.endsWith('.ts')
       ? new Worker(TS_WORKER, { workerData: { ...workerData, tsEntry: WORKER.href } })
       : new Worker(WORKER, { workerData });
   } catch {
-    return { reply: Promise.resolve({ ok: false }), replied: () => true, stop: () => {} }; // no worker here: this thread reads it all
+    return { reply: Promise.resolve({ ok: false }), replied: () => true, parsed, stop: () => {} }; // no worker here: this thread reads it all
   }
   let done = false;
   const reply = new Promise<ScanWorkerReply>((resolve) => {
-    w.once('message', (m: ScanWorkerReply) => resolve(m));
+    let broken = false; // a chunk this thread could not read: the reply counts as failed
+    w.on('message', (m: ScanWorkerReply | ScanWorkerChunk) => {
+      if (!('kind' in m)) return resolve(broken ? { ok: false } : m);
+      try {
+        const texts = Buffer.from(m.records.buffer, m.records.byteOffset, m.bytes);
+        for (let s = 0; s < texts.length; ) {
+          const nl = texts.indexOf(0x0a, s);
+          parsed.records.push(JSON.parse(texts.toString('utf8', s, nl)));
+          s = nl + 1;
+        }
+        for (const x of m.at) parsed.at.push(x);
+      } catch {
+        broken = true;
+      }
+    });
     w.once('error', () => resolve({ ok: false }));
     w.once('exit', () => resolve({ ok: false }));
   }).finally(() => void (done = true));
-  return { reply, replied: () => done, stop: () => void w.terminate() };
+  return { reply, replied: () => done, parsed, stop: () => void w.terminate() };
 }
 
 /** What a resume needs of each finished attempt: its identity, outcome (`--retry-errors`) and spend (the run budget). */

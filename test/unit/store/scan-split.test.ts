@@ -99,6 +99,17 @@ describe('scanAttempts split across a worker thread', () => {
     expect(oneThread).toEqual([]);
   });
 
+  it('reads the same records in chunks of the worker as small as one or two records', async () => {
+    const dir = await runWith(twelve);
+    const one = await scan(dir, { splitFrom: Infinity });
+    for (const workerChunk of [1, 2]) {
+      const split = await scan(dir, { splitFrom: 0, workerChunk });
+      expect(split.splits[0]!.worker).toBe(true);
+      expect(split.records).toEqual(one.records);
+      expect(split.at).toEqual(one.at);
+    }
+  });
+
   it('finds a key recorded twice when the two lines fall on either side of the split', async () => {
     const dir = await runWith(twelve);
     await appendFile(path.join(dir, 'attempts.jsonl'), JSON.stringify(twelve[0]) + '\n');
