@@ -1,16 +1,16 @@
 // Worker thread of the `attempts.jsonl` scan (src/store/scan.ts `scanAttempts`): reads and judges
 // the lines from `start` (a line's start) to the end of the file, alone (src/store/scan-lines.ts),
-// while the main thread reads the lines before it. workerData: { file, header, fields, start }
+// while the main thread reads the lines before it. workerData: { file, header, fields, start, chunk }
 // (`fields`: the projection's field names; `chunk`: records a message, default 4,096). Posts the
-// records as it goes, in {@link ScanWorkerChunk}s (so the main thread can parse them while it waits),
-// then one {@link ScanWorkerReply}: the records in file
-// order as UTF-8 JSON texts, one a line, in transferred buffers (each record as zod output it,
-// JSON.stringify'd: parsed back, the same keys in the same order and the same values; cheaper to send
-// and to parse than a structured clone of 50,000 objects, and the worker holds no object past its
-// line, so its heap stays small), with their places (lines
-// numbered from the range's start); or `ok: false` when any line was not a valid record, when a
-// record holds a value JSON would not carry back as is (-0), or on any error — the main thread then
-// reads the range itself, so every record and every message about a bad line is the one-thread scan's.
+// records in file order as it goes, {@link ScanWorkerChunk}s (the main thread parses each as it
+// comes, between its own reads or while it waits): UTF-8 JSON texts, one a line, in transferred
+// buffers (each record as zod output it, JSON.stringify'd: parsed back, the same keys in the same
+// order and the same values; cheaper to send and to parse than a structured clone of 50,000
+// objects, and the worker holds no object past its line, so its heap stays small), with their
+// places (lines numbered from the range's start). Then one {@link ScanWorkerReply}: `ok`, or
+// `ok: false` when any line was not a valid record, when a record holds a value JSON would not
+// carry back as is (-0), or on any error — the main thread then drops the chunks and reads the
+// range itself, so every record and every message about a bad line is the one-thread scan's.
 import { open } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RunHeader } from '../core/records.ts';
