@@ -82,6 +82,11 @@ describe('scanAttempts split across a worker thread', () => {
     expect(negZero(one.records).at(-1)).toBe(true);
     expect(negZero(two.records)).toEqual(negZero(one.records));
     expect(two.records).toEqual(one.records);
+    // the worker's chunks before the -0 record are dropped, not accepted twice
+    const chunked = await scan(dir, { splitFrom: 0, workerChunk: 1 });
+    expect(chunked.splits[0]!.worker).toBe(false);
+    expect(chunked.records).toEqual(one.records);
+    expect(chunked.at).toEqual(one.at);
   });
 
   it('calls onWorkerWait once when its half is done before the worker (records as without it), never on one thread', async () => {
@@ -136,5 +141,7 @@ describe('scanAttempts split across a worker thread', () => {
     expect(two).toBe(await message({ splitFrom: Infinity }));
     expect(two).toMatch(/attempts\.jsonl:13: not valid JSON .*this one has records after it/);
     expect(two).toMatch(/attempts\.jsonl:14: invalid record: list_usd: /);
+    // chunks the worker posted before its bad line are dropped: the same message
+    expect(await message({ splitFrom: 0, workerChunk: 1 })).toBe(two);
   });
 });
