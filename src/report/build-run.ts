@@ -5,6 +5,7 @@
 import { openAttemptsAt, readRunIndex } from '../store/scan.ts';
 import { readRunHeader } from '../store/store.ts';
 import { writeReport, type BuildReportOptions } from './build.ts';
+import { preloadCharts } from './chart.ts';
 
 /** Options of {@link buildReportFromRun}: those of `buildReport` with the run folder in place of the records. */
 export type BuildRunReportOptions = Omit<BuildReportOptions, 'header' | 'attempts' | 'runDir'> & {
@@ -19,7 +20,8 @@ export type BuildRunReportOptions = Omit<BuildReportOptions, 'header' | 'attempt
  */
 export async function buildReportFromRun(o: BuildRunReportOptions): Promise<string> {
   const header = await readRunHeader(o.runDir);
-  const { records, lines } = await readRunIndex(o.runDir, header);
+  // the chart modules load while this thread waits for the scan's worker, if it does (idle time)
+  const { records, lines } = await readRunIndex(o.runDir, header, { onWorkerWait: preloadCharts });
   const reader = await openAttemptsAt(o.runDir, header);
   try {
     return await writeReport({ ...o, header }, records, (rs) => reader.read(rs.map((r) => lines.get(r.key)!)));

@@ -210,6 +210,11 @@ function loadVega(): { vega: typeof import('vega'); vl: typeof import('vega-lite
   return vegaModules;
 }
 
+/** Loads vega and vega-lite now (as the first chart would): for a caller with idle time before its charts (the report's scan waiting for its worker). */
+export function preloadCharts(): void {
+  loadVega();
+}
+
 /** Renders a vega-lite spec to SVG with vega (headless, no canvas, no network), checked by {@link assertInertSvg}. */
 export async function renderChartSvg(spec: TopLevelSpec): Promise<InertSvg> {
   const { vega, vl } = loadVega();

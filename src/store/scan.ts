@@ -13,9 +13,9 @@ import { UserInputError } from '../core/errors.ts';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { NameSet } from './project-line.ts';
-import { checkFormatVersion, parseAttemptLine, strayRecord, type RecordIdentity } from './checks.ts';
+import { StrayCheck, checkFormatVersion, parseAttemptLine, type RecordIdentity } from './checks.ts';
 import { judgeLine, lineStartAfter, readLines, type LineAt } from './scan-lines.ts';
-import type { ScanWorkerReply } from './scan-worker.ts';
+import type { ScanWorkerChunk, ScanWorkerReply } from './scan-worker.ts';
 
 export type { LineAt } from './scan-lines.ts';
 
@@ -56,10 +56,22 @@ export interface ScanFrom {
 /** Files from this size (bytes) are read by two threads (a projection's scan from the start only, on a machine with more than one core). */
 export const SPLIT_FROM = 32 * 2 ** 20;
 
-/** How a scan may share its work: `splitFrom` (bytes, default {@link SPLIT_FROM}, or never on one core); `onSplit` is told where the file was split (null: one thread) and whether the worker's records were used. */
+/**
+ * How a scan may share its work: `splitFrom` (bytes, default {@link SPLIT_FROM}, or never on one
+ * core); `onSplit` is told where the file was split (null: one thread) and whether the worker's
+ * records were used. `lines` (empty; not with a `from`): filled with each record passed to
+ * `onRecord`, key → its place (the map the duplicate-key check keeps anyway, so a consumer that
+ * needs it builds no second one). `onWorkerWait`: called once on this thread when its own lines are
+ * done and the worker's reply has not come yet: idle time a caller may fill with work it would do
+ * next anyway (the report loads its chart modules there); the reply is read when it returns.
+ */
 export interface ScanOptions {
   splitFrom?: number;
   onSplit?: (s: { at: number | null; worker: boolean }) => void;
+  lines?: Map<string, LineAt>;
+  onWorkerWait?: () => void;
+  /** Records per message from the worker (default 4,096; tests use small ones). */
+  workerChunk?: number;
 }
 
 /**
@@ -78,25 +90,25 @@ export interface ScanOptions {
 export async function scanAttempts<T extends RecordIdentity>(dir: string, header: RunHeader, p: Projection<T>, onRecord: (r: T, at: LineAt) => void, from?: ScanFrom, o: ScanOptions = {}): Promise<void> {
   const file = path.join(dir, 'attempts.jsonl');
   const judge = { want: p.fields ? new NameSet(new Set(p.fields)) : null, schema: p.schema, header };
-  const seen = new Map<string, number>();
-  const seenAttempt = new Map<string, string>();
+  if (o.lines && (from || o.lines.size)) throw new Error('scanAttempts: `lines` must be an empty map, and a scan with `from` takes none');
+  const seen = o.lines ?? new Map<string, LineAt>(); // key → place of each record accepted (the records above `from`: their line only)
+  const stray = new StrayCheck(header, file);
   for (const r of from?.seen ?? []) {
-    seen.set(r.key, r.line);
-    strayRecord(header, r, `${file}:${r.line}`, seenAttempt);
+    seen.set(r.key, { line: r.line, offset: -1, bytes: 0 });
+    stray.check(r, r.line);
   }
   const problems: Array<{ line: number; text: string }> = [];
   const badJson: Array<{ line: number; message: string }> = [];
 
   const accept = (data: T, at: LineAt): void => {
-    const where = `${file}:${at.line}`;
     const first = seen.get(data.key);
     if (first !== undefined) {
-      problems.push({ line: at.line, text: `${where}: attempt key ${data.key} is already recorded on line ${first}; an attempt is recorded once — remove one of the two lines` });
+      problems.push({ line: at.line, text: `${file}:${at.line}: attempt key ${data.key} is already recorded on line ${first.line}; an attempt is recorded once — remove one of the two lines` });
       return;
     }
-    const stray = strayRecord(header, data, where, seenAttempt);
-    if (stray) return void problems.push({ line: at.line, text: stray });
-    seen.set(data.key, at.line);
+    const strayText = stray.check(data, at.line);
+    if (strayText) return void problems.push({ line: at.line, text: strayText });
+    seen.set(data.key, at);
     onRecord(data, at);
   };
   const onLine = (buf: Buffer, s: number, e: number, at: LineAt, last: boolean): void => {
@@ -118,22 +130,18 @@ export async function scanAttempts<T extends RecordIdentity>(dir: string, header
   try {
     const size = (await fh.stat()).size;
     const split = !from && p.fields && size >= (o.splitFrom ?? (availableParallelism() > 1 ? SPLIT_FROM : Infinity)) ? await lineStartAfter(fh, Math.floor(size / 2), size) : null;
-    if (split !== null) worker = scanInWorker(file, header, p.fields!, split);
+    if (split !== null) worker = scanInWorker(file, header, p.fields!, split, o.workerChunk);
     else o.onSplit?.({ at: null, worker: false });
     const head = await readLines(fh, from?.offset ?? 0, split, from?.linesBefore ?? 0, onLine);
     lastNonEmpty = head.lastNonEmpty;
     if (worker) {
+      if (!worker.replied()) o.onWorkerWait?.();
       const w = await worker.reply;
       o.onSplit?.({ at: split, worker: w.ok });
       if (w.ok) {
-        // the worker numbers its lines from its range's start
-        // the worker's records as zod output them, one JSON text a line (scan-worker.ts)
-        const texts = Buffer.from(w.records.buffer, w.records.byteOffset, w.bytes);
-        for (let i = 0, s = 0; s < texts.length; i++) {
-          const nl = texts.indexOf(0x0a, s);
-          accept(JSON.parse(texts.toString('utf8', s, nl)) as T, { line: w.at[3 * i]! + head.line, offset: w.at[3 * i + 1]!, bytes: w.at[3 * i + 2]! });
-          s = nl + 1;
-        }
+        // the worker's records, parsed as their chunks came (the worker numbers its lines from its range's start)
+        const { records, at } = worker.parsed;
+        for (let i = 0; i < records.length; i++) accept(records[i] as T, { line: at[3 * i]! + head.line, offset: at[3 * i + 1]!, bytes: at[3 * i + 2]! });
         if (w.lastNonEmpty) lastNonEmpty = w.lastNonEmpty + head.line;
       } else {
         const tail = await readLines(fh, split!, null, head.line, onLine);
@@ -171,23 +179,45 @@ const WORKER = new URL(import.meta.url.endsWith('.ts') ? './scan-worker.ts' : '.
 /** The sources' worker bootstrap (scripts/ts-worker.mjs: loads `workerData.tsEntry` through tsx), outside dist/: the built CLI never loads tsx. */
 const TS_WORKER = new URL('../../scripts/ts-worker.mjs', import.meta.url);
 
-/** Starts the worker's scan of `file` from byte `start` (src/store/scan-worker.ts); `reply` is `ok: false` when the worker fails in any way. */
-function scanInWorker(file: string, header: RunHeader, fields: readonly string[], start: number): { reply: Promise<ScanWorkerReply>; stop: () => void } {
-  const workerData = { file, header, fields, start };
+/**
+ * Starts the worker's scan of `file` from byte `start` (src/store/scan-worker.ts); `reply` is
+ * `ok: false` when the worker fails in any way. `parsed`: the records of the chunks posted so far,
+ * each JSON text parsed on this thread as its chunk comes (while this thread reads its own half,
+ * between its reads, or waits), with their places (three numbers each, as the worker numbers them);
+ * valid only when `reply` is `ok`. `chunk`: records a message (default the worker's).
+ */
+function scanInWorker(file: string, header: RunHeader, fields: readonly string[], start: number, chunk?: number): { reply: Promise<ScanWorkerReply>; replied: () => boolean; parsed: { records: unknown[]; at: number[] }; stop: () => void } {
+  const workerData = { file, header, fields, start, chunk };
+  const parsed = { records: [] as unknown[], at: [] as number[] };
   let w: Worker;
   try {
     w = WORKER.pathname.endsWith('.ts')
       ? new Worker(TS_WORKER, { workerData: { ...workerData, tsEntry: WORKER.href } })
       : new Worker(WORKER, { workerData });
   } catch {
-    return { reply: Promise.resolve({ ok: false }), stop: () => {} }; // no worker here: this thread reads it all
+    return { reply: Promise.resolve({ ok: false }), replied: () => true, parsed, stop: () => {} }; // no worker here: this thread reads it all
   }
+  let done = false;
   const reply = new Promise<ScanWorkerReply>((resolve) => {
-    w.once('message', (m: ScanWorkerReply) => resolve(m));
+    let broken = false; // a chunk this thread could not read: the reply counts as failed
+    w.on('message', (m: ScanWorkerReply | ScanWorkerChunk) => {
+      if (!('kind' in m)) return resolve(broken ? { ok: false } : m);
+      try {
+        const texts = Buffer.from(m.records.buffer, m.records.byteOffset, m.bytes);
+        for (let s = 0; s < texts.length; ) {
+          const nl = texts.indexOf(0x0a, s);
+          parsed.records.push(JSON.parse(texts.toString('utf8', s, nl)));
+          s = nl + 1;
+        }
+        for (const x of m.at) parsed.at.push(x);
+      } catch {
+        broken = true;
+      }
+    });
     w.once('error', () => resolve({ ok: false }));
     w.once('exit', () => resolve({ ok: false }));
-  });
-  return { reply, stop: () => void w.terminate() };
+  }).finally(() => void (done = true));
+  return { reply, replied: () => done, parsed, stop: () => void w.terminate() };
 }
 
 /** What a resume needs of each finished attempt: its identity, outcome (`--retry-errors`) and spend (the run budget). */
@@ -246,14 +276,12 @@ export async function readResumeScan(dir: string, header: RunHeader): Promise<Re
 /**
  * What the report's index page reads: every record's index columns (`INDEX_COLUMNS`), and where
  * each line is (to read the whole record back for its attempt page, {@link openAttemptsAt}).
+ * `o.onWorkerWait`: as {@link ScanOptions}.
  * @throws UserInputError as `scanAttempts` does.
  */
-export async function readRunIndex(dir: string, header: RunHeader): Promise<{ records: IndexRecord[]; lines: Map<string, LineAt> }> {
+export async function readRunIndex(dir: string, header: RunHeader, o: Pick<ScanOptions, 'onWorkerWait'> = {}): Promise<{ records: IndexRecord[]; lines: Map<string, LineAt> }> {
   const records: IndexRecord[] = [];
   const lines = new Map<string, LineAt>();
-  await scanAttempts(dir, header, INDEX_FIELDS, (r, at) => {
-    records.push(r);
-    lines.set(r.key, at);
-  });
+  await scanAttempts(dir, header, INDEX_FIELDS, (r) => void records.push(r), undefined, { lines, onWorkerWait: o.onWorkerWait });
   return { records, lines };
 }

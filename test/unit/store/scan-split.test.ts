@@ -82,6 +82,37 @@ describe('scanAttempts split across a worker thread', () => {
     expect(negZero(one.records).at(-1)).toBe(true);
     expect(negZero(two.records)).toEqual(negZero(one.records));
     expect(two.records).toEqual(one.records);
+    // the worker's chunks before the -0 record are dropped, not accepted twice
+    const chunked = await scan(dir, { splitFrom: 0, workerChunk: 1 });
+    expect(chunked.splits[0]!.worker).toBe(false);
+    expect(chunked.records).toEqual(one.records);
+    expect(chunked.at).toEqual(one.at);
+  });
+
+  it('calls onWorkerWait once when its half is done before the worker (records as without it), never on one thread', async () => {
+    const dir = await runWith(twelve);
+    const seenAtWait: number[] = [];
+    const records: unknown[] = [];
+    await scanAttempts(dir, header, INDEX_FIELDS, (r) => void records.push(r), undefined, { splitFrom: 0, onWorkerWait: () => void seenAtWait.push(records.length) });
+    // (the worker starts a thread and loads modules: this thread's one read of six lines is done long before)
+    expect(seenAtWait).toHaveLength(1);
+    expect(seenAtWait[0]).toBeGreaterThan(0);
+    expect(seenAtWait[0]).toBeLessThan(12);
+    expect(records).toEqual((await scan(dir, { splitFrom: Infinity })).records);
+    const oneThread: number[] = [];
+    await scanAttempts(dir, header, INDEX_FIELDS, () => {}, undefined, { splitFrom: Infinity, onWorkerWait: () => void oneThread.push(1) });
+    expect(oneThread).toEqual([]);
+  });
+
+  it('reads the same records in chunks of the worker as small as one or two records', async () => {
+    const dir = await runWith(twelve);
+    const one = await scan(dir, { splitFrom: Infinity });
+    for (const workerChunk of [1, 2]) {
+      const split = await scan(dir, { splitFrom: 0, workerChunk });
+      expect(split.splits[0]!.worker).toBe(true);
+      expect(split.records).toEqual(one.records);
+      expect(split.at).toEqual(one.at);
+    }
   });
 
   it('finds a key recorded twice when the two lines fall on either side of the split', async () => {
@@ -110,5 +141,7 @@ describe('scanAttempts split across a worker thread', () => {
     expect(two).toBe(await message({ splitFrom: Infinity }));
     expect(two).toMatch(/attempts\.jsonl:13: not valid JSON .*this one has records after it/);
     expect(two).toMatch(/attempts\.jsonl:14: invalid record: list_usd: /);
+    // chunks the worker posted before its bad line are dropped: the same message
+    expect(await message({ splitFrom: 0, workerChunk: 1 })).toBe(two);
   });
 });
