@@ -5,6 +5,7 @@ import { loadCatalog, newestPriceSheet, type Catalog } from '../config/catalog.t
 import { UserInputError } from '../core/errors.ts';
 import type { SandboxChoice } from '../sandbox/index.ts';
 import { RunId } from '../store/records.ts';
+import { commandPrefix, shellWord } from './hints.ts';
 
 export const defaultTasksDir = (opt?: string): string => path.resolve(opt ?? path.join(PACKAGE_ROOT, 'tasks'));
 
@@ -49,15 +50,12 @@ export function checkRunIdOption(runId: string | undefined): void {
 /** Options of `fixbench run` that name one run: a re-run after setting a key starts a new one. */
 const RUN_NAMING_OPTIONS = ['--run-id', '--resume', '--retry-errors'];
 
-/** `arg` quoted for a POSIX shell when it holds anything but plain word characters. */
-const shellWord = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
 
 /**
  * The command that runs `fixbench run` again the way this process was started, with the flags the
  * user gave after `run` (quoted for a shell) less those naming a run (`--run-id`, `--resume`,
- * `--retry-errors` and their values). Started by `npm start`: `npm start -- <flags>`; by npx:
- * `npx fixbench run <flags>`; by a `fixbench` on PATH: `fixbench run <flags>`; else
- * `node <script> run <flags>`, the script as given.
+ * `--retry-errors` and their values). Started by `npm start`: `npm start -- <flags>`; else
+ * `<commandPrefix> run <flags>` (src/cli/hints.ts: `npx fixbench`, `fixbench` or `node <script>`).
  * @param argv the CLI's arguments without node and script (`process.argv.slice(2)`), `run` first.
  * @param script the script as started (`process.argv[1]`).
  */
@@ -71,27 +69,27 @@ export function rerunCommand(argv: readonly string[], script: string | undefined
   }
   const tail = flags.length ? ` ${flags.join(' ')}` : '';
   if (env.npm_lifecycle_event === 'start') return `npm start${tail ? ` --${tail}` : ''}`;
-  if (env.npm_command === 'exec') return `npx fixbench run${tail}`;
-  if (script === undefined || path.basename(script) === 'fixbench') return `fixbench run${tail}`;
-  return `node ${shellWord(script)} run${tail}`;
+  return `${commandPrefix(script, env)} run${tail}`;
 }
 
 /**
  * When every model of the catalog was skipped for a missing API key (a first run on a new machine
  * runs the reference agents only), the lines to type next, naming the key variables to set and the
- * command to re-run (`rerun`, default: this process's own, see `rerunCommand`), then `NO_KEY_HINT`;
+ * command to re-run (`rerun`, default: this process's own, see `rerunCommand`), then `noKeyHint`;
  * "" otherwise. Never prints a key's value, only its variable's name.
  */
 export function nextStepAfterRun(
   skipped: ReadonlyArray<{ id: string; reason: string }>,
   ranModels: number,
   rerun: string = rerunCommand(process.argv.slice(2), process.argv[1], process.env),
+  prefix: string = commandPrefix(),
 ): string {
   if (ranModels > 0 || skipped.length === 0) return '';
   const vars = [...new Set(skipped.flatMap((s) => /^([A-Z0-9_]+) is not set/.exec(s.reason)?.[1] ?? []))];
   if (vars.length === 0) return '';
-  return `next: no model ran (${skipped.length} skipped: ${vars.join(', ')} not set). Set the key and run again:\n  ${vars.map((v) => `export ${v}=...`).join('; ')}; ${rerun}\n${NO_KEY_HINT}\n`;
+  return `next: no model ran (${skipped.length} skipped: ${vars.join(', ')} not set). Set the key and run again:\n  ${vars.map((v) => `export ${v}=...`).join('; ')}; ${rerun}\n${noKeyHint(prefix)}\n`;
 }
 
-/** The ways on without a provider key: one line, shared by the run's `next:` line and the report's answer block. */
-export const NO_KEY_HINT = 'no key? `npx fixbench run --dry-run` forecasts the cost; a local model: README § A local model; or grade a predictions file: `fixbench eval --predictions <file>`';
+/** The ways on without a provider key, one line, its commands starting with `prefix` (`commandPrefix`). */
+export const noKeyHint = (prefix: string): string =>
+  `no key? \`${prefix} run --dry-run\` forecasts the cost; a local model: README § A local model; or grade a predictions file: \`${prefix} eval --predictions <file>\``;

@@ -4,7 +4,8 @@ import { strictSummaryLines } from '../evaluation/strict.ts';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { gradedNote, summarise } from '../analysis/leaderboard.ts';
+import { summarise } from '../analysis/leaderboard.ts';
+import { commandPrefix, contenderLine } from './hints.ts';
 import { ExitCode, UserInputError } from '../core/errors.ts';
 import { newRunId } from '../core/ids.ts';
 import { buildReport, loadPublishedScores } from '../report/index.ts';
@@ -86,7 +87,7 @@ export async function evalCommand(o: EvalCliOptions): Promise<number> {
     const selected = new Set(tasks.map((t) => t.instance_id));
     const outside = [...p.patches.keys()].filter((id) => !selected.has(id));
     log(
-      `  ${p.name}: ${p.patches.size} prediction(s)${missing ? `; ${missing} task(s) without one count as empty_patch` : ''}` +
+      `  ${p.id}${p.id === p.name ? '' : ` (model_name_or_path "${p.name}")`}: ${p.patches.size} prediction(s)${missing ? `; ${missing} task(s) without one count as empty_patch` : ''}` +
         (outside.length ? `; ${outside.length} for task(s) outside --task not graded (${outside.slice(0, 5).join(', ')}${outside.length > 5 ? ', …' : ''})` : ''),
     );
   }
@@ -121,11 +122,12 @@ export async function evalCommand(o: EvalCliOptions): Promise<number> {
   const summaries = summarise(summary.header, summary.attempts);
   const lines = summaries.map((c) => ({ model: c.name ?? c.id, id: c.id, resolved: c.resolved, tasks: c.trials, graded: c.graded, infra_errors: c.infraErrors, protected_files_edited: c.protectedFileEdits }));
   for (const [i, l] of lines.entries()) {
-    log(`  ${l.model}: resolved ${l.resolved}/${l.graded} (${((100 * l.resolved) / Math.max(1, l.graded)).toFixed(1)}%), ${gradedNote(summaries[i]!)}${l.protected_files_edited ? `, ${l.protected_files_edited} attempt(s) edited protected files (dropped)` : ''}`);
+    const named = l.id === l.model ? l.id : `${l.id} (model_name_or_path "${l.model}")`;
+    log(`  ${contenderLine({ ...summaries[i]!, id: named }, summary.header.status)}${l.protected_files_edited ? `, ${l.protected_files_edited} attempt(s) edited protected files (dropped)` : ''}`);
   }
   for (const l of strictSummaryLines(summary.attempts)) log(l);
   const infra = summary.attempts.filter((a) => a.outcome === 'infra_error').length;
-  if (infra) log(`  ${infra} infra error(s) are left out of every rate's denominator; fix the cause and grade those predictions again (fixbench eval --task <ids>)`);
+  if (infra) log(`  ${infra} infra error(s) are left out of every rate's denominator; fix the cause and grade those predictions again (${commandPrefix()} eval --task <ids>)`);
   if (o.json) process.stdout.write(JSON.stringify({ run_id: runId, results: summary.dir, report: reportPath, contenders: lines }) + '\n');
   else process.stdout.write(`results: ${summary.dir}\nreport: ${reportPath}\n`);
   return ExitCode.ok;

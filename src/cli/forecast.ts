@@ -139,11 +139,20 @@ function scaled(f: Forecast, share: number): Forecast {
   return { ...f, contenders: f.contenders.map(k), total: k(f.total) };
 }
 
+/**
+ * The share of a forecast a run budget buys, in whole percent, rounded to nearest (2 of 67.23 → 3),
+ * kept within 1–99 since the forecast exceeds the budget and the budget is not 0 (`budgetUsd` ≤ 0 → 0).
+ */
+export function budgetShare(budgetUsd: number, forecastUsd: number): number {
+  if (budgetUsd <= 0) return 0;
+  return Math.min(99, Math.max(1, Math.round((100 * budgetUsd) / forecastUsd)));
+}
+
 /** Warnings for a forecast beyond the run's caps: --budget-usd, --budget-tokens, --attempt-usd. */
 export function forecastWarnings(f: Forecast, caps: Pick<DryRunInput, 'budgetUsd' | 'budgetTokens' | 'attemptUsd'>): string[] {
   const out: string[] = [];
   if (caps.budgetUsd !== null && f.total.usd !== null && f.total.usd > caps.budgetUsd) {
-    out.push(`the forecast ${formatUsd(f.total.usd)} exceeds --budget-usd ${formatUsd(caps.budgetUsd)}: the run would stop at the budget (status budget_exhausted) after about ${Math.floor((100 * caps.budgetUsd) / f.total.usd)}% of its model spend; raise --budget-usd, or run fewer tasks or models`);
+    out.push(`the forecast ${formatUsd(f.total.usd)} exceeds --budget-usd ${formatUsd(caps.budgetUsd)}: the run would stop at the budget (status budget_exhausted) after about ${budgetShare(caps.budgetUsd, f.total.usd)}% of its model spend; raise --budget-usd, or run fewer tasks or models`);
   }
   if (caps.budgetUsd !== null && f.total.usd === null) out.push(`some model's price is unknown: the forecast USD is unknown and --budget-usd ${formatUsd(caps.budgetUsd)} cannot limit that model`);
   const tokens = f.total.promptTokens + f.total.outputTokens;

@@ -12,7 +12,8 @@ import { unpricedServedWarnings } from '../pricing/model-mix.ts';
 import { newRunId } from '../core/ids.ts';
 import { ExitCode, UserInputError } from '../core/errors.ts';
 import { existsSync } from 'node:fs';
-import { gradedNote, summarise } from '../analysis/leaderboard.ts';
+import { summarise } from '../analysis/leaderboard.ts';
+import { commandPrefix, contenderLine, resumeCommand, resumeStep, withModelsFileHint } from './hints.ts';
 import { suiteSandbox } from './trust.ts';
 import { RepoCache } from '../workspace/index.ts';
 import { runSuite, type ContenderPlan } from '../runner/run.ts';
@@ -70,8 +71,13 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const tasks = createdAfter(await loadTasks(tasksDir, o.task), o.createdAfter);
   const catalog = await catalogFromOptions(o);
   const explicit = o.models !== false && Boolean(o.models?.length);
-  const picked = selectRoutes(catalog, o.models);
-  const chosen = o.models === false ? [] : o.models?.length ? selectModels(catalog, picked.modelIds || []) : catalog.models;
+  let picked, chosen;
+  try {
+    picked = selectRoutes(catalog, o.models);
+    chosen = o.models === false ? [] : o.models?.length ? selectModels(catalog, picked.modelIds || []) : catalog.models;
+  } catch (e) {
+    throw resuming === undefined ? e : withModelsFileHint(e, `--${o.retryErrors ? 'retry-errors' : 'resume'} ${resuming}`, o.given);
+  }
   checkRunIdOption(o.runId);
   const dupes = (o.models || []).filter((m, i, all) => all.indexOf(m) !== i);
   if (dupes.length) throw new UserInputError(`--models lists ${[...new Set(dupes)].join(', ')} more than once; name each model once (use --attempts for repeats)`);
@@ -244,13 +250,10 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const taskMeta = new Map(tasks.map((t) => [t.instance_id, { difficulty: t.difficulty, tags: t.tags }]));
   const { buildReport, loadPublishedScores } = await reporting;
   const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId), runDir: summary.dir, published: await loadPublishedScores(), taskMeta });
-  for (const c of summarise(summary.header, summary.attempts)) {
-    const rate = c.resolvedRate === null ? '' : ` (${(100 * c.resolvedRate).toFixed(1)}%)`;
-    log(`  ${c.id}: resolved ${c.resolved}/${c.graded}${rate}, ${gradedNote(c)}${!isReference(c.agent) ? `, ${formatUsd(c.totalUsd)} total` : ''}`);
-  }
+  for (const c of summarise(summary.header, summary.attempts)) log(`  ${contenderLine(c, summary.header.status, Boolean(o.shard))}${!isReference(c.agent) ? `, ${formatUsd(c.totalUsd)} total` : ''}`);
   for (const l of strictSummaryLines(summary.attempts)) log(l);
   for (const w of unpricedServedWarnings(summary.attempts)) log(`  WARNING: ${w}`);
-  if (o.shard) log(`  shard ${o.shard.index}/${o.shard.count}: the rates above divide by every task of the suite; \`fixbench merge\` the shards for the run's scores`);
+  if (o.shard) log(`  shard ${o.shard.index}/${o.shard.count}: the rates above are over this shard's attempts; \`${commandPrefix()} merge\` the shards for the run's scores`);
   if (summary.header.note) log(`note: ${summary.header.note}`);
   const infraErrors = summary.attempts.filter((a) => a.outcome === 'infra_error').length;
   const errorGate = o.failOnError && exceedsThreshold(o.failOnError, infraErrors, summary.attempts.length);
@@ -261,7 +264,8 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
       list_usd: progress.tally.usd, tokens: progress.tally.tokens, shard: summary.header.shard ?? null,
     });
   } else {
-    process.stdout.write(`results: ${summary.dir}\nreport: ${reportPath}\n${nextStepAfterRun(skipped, contenders.filter((c) => c.kind === 'model').length)}`);
+    const resume = resumeStep(summary.header.status, resumeCommand(runId, o));
+    process.stdout.write(`results: ${summary.dir}\nreport: ${reportPath}\n${resume}${nextStepAfterRun(skipped, contenders.filter((c) => c.kind === 'model').length)}`);
   }
   if (controller.signal.aborted) return ExitCode.interrupted;
   if (summary.gate.length) {
@@ -269,10 +273,10 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
     return ExitCode.gateFailed;
   }
   if (errorGate) {
-    log(`fixbench: --fail-on-error: ${infraErrors} infra error(s) in ${summary.attempts.length} attempt(s); re-run them with: fixbench run --retry-errors ${runId}`);
+    log(`fixbench: --fail-on-error: ${infraErrors} infra error(s) in ${summary.attempts.length} attempt(s); re-run them with: ${resumeCommand(runId, o, { retry: true })}`);
     return ExitCode.gateFailed;
   }
-  if (infraErrors) log(`  ${infraErrors} infra error(s) are left out of every rate's denominator; complete the run with: fixbench run --retry-errors ${runId}`);
+  if (infraErrors) log(`  ${infraErrors} infra error(s) are left out of every rate's denominator; complete the run with: ${resumeCommand(runId, o, { retry: true })}`);
   return ExitCode.ok;
 }
 

@@ -204,7 +204,7 @@ describe('shards, merge and --retry-errors', () => {
     // --resume keeps it (it has a record), and --fail-on-error counts it: exit 3, pointing to --retry-errors.
     const gate = await runCli(['run', '--resume', 'whole', '--fail-on-error', '0', '--results', res, '--reports', path.join(tmp, 'reports')], { env: env() });
     expect(gate.exitCode).toBe(3);
-    expect(gate.stderr).toMatch(/--fail-on-error: 1 infra error\(s\) in 8 attempt\(s\); re-run them with: fixbench run --retry-errors whole/);
+    expect(gate.stderr).toMatch(/--fail-on-error: 1 infra error\(s\) in 8 attempt\(s\); re-run them with: (npx fixbench|node \S+fixbench\.mjs) run --retry-errors whole --results \S+/);
     const tolerated = await runCli(['run', '--resume', 'whole', '--fail-on-error', '20%', '--results', res, '--reports', path.join(tmp, 'reports')], { env: env() });
     expect(tolerated.exitCode, tolerated.stderr).toBe(0);
     const retry = await runCli(['run', '--retry-errors', 'whole', '--results', res, '--reports', path.join(tmp, 'reports')], { env: env() });

@@ -27,9 +27,9 @@ describe('nextStepAfterRun', () => {
       { id: 'b', reason: 'OPENROUTER_API_KEY is not set; set it to run this model' },
       { id: 'c', reason: 'ANTHROPIC_API_KEY is not set; set it to run this model' },
     ];
-    expect(nextStepAfterRun(skipped, 0, 'npm start -- --agent bash')).toBe(
+    expect(nextStepAfterRun(skipped, 0, 'npm start -- --agent bash', 'npx fixbench')).toBe(
       'next: no model ran (3 skipped: OPENROUTER_API_KEY, ANTHROPIC_API_KEY not set). Set the key and run again:\n  export OPENROUTER_API_KEY=...; export ANTHROPIC_API_KEY=...; npm start -- --agent bash\n' +
-        'no key? `npx fixbench run --dry-run` forecasts the cost; a local model: README § A local model; or grade a predictions file: `fixbench eval --predictions <file>`\n',
+        'no key? `npx fixbench run --dry-run` forecasts the cost; a local model: README § A local model; or grade a predictions file: `npx fixbench eval --predictions <file>`\n',
     );
     expect(nextStepAfterRun(skipped, 1)).toBe(''); // some model ran: the report is the next thing to read
     expect(nextStepAfterRun([], 0)).toBe(''); // --no-models: nothing was skipped

@@ -1,0 +1,77 @@
+// The commands the CLI tells the user to type next: one prefix (how fixbench was started) for every
+// hint, the command that continues a run, and the per-contender summary line of a run's end.
+import path from 'node:path';
+import type { RunStatus } from '../core/records.ts';
+import type { ContenderSummary } from '../analysis/leaderboard.ts';
+import { UserInputError } from '../core/errors.ts';
+
+/** `arg` quoted for a POSIX shell when it holds anything but plain word characters. */
+export const shellWord = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * The words that start fixbench in a hint (`<prefix> run --resume <id>`): `npx fixbench` when this
+ * process was started through npm (`npm start`, `npm run`, `npx`: npm sets `npm_lifecycle_event` or
+ * `npm_command`), `fixbench` when started as a `fixbench` on PATH, else `node <script>`, the script
+ * as given (quoted for a shell).
+ * @param script the script as started (`process.argv[1]`).
+ */
+export function commandPrefix(script: string | undefined = process.argv[1], env: NodeJS.ProcessEnv = process.env): string {
+  if (env.npm_lifecycle_event || env.npm_command) return 'npx fixbench';
+  if (script === undefined || path.basename(script) === 'fixbench') return 'fixbench';
+  return `node ${shellWord(script)}`;
+}
+
+/** The flags of a run that `--resume` cannot read from run.json, as given on the command line (option keys of `RunCliOptions`). */
+export interface ResumeFlags {
+  /** `--results <dir>`: where the run's folder is; given only when not the default. */
+  results?: string;
+  /** `--models-file <file>`: the catalog the run's models came from (run.json stores their specs, not the file). */
+  modelsFile?: string;
+  /** Option keys given on the command line. */
+  given?: readonly string[];
+}
+
+/**
+ * The command that continues run `runId`: `<prefix> run --resume <id>` (or `--retry-errors <id>`),
+ * with `--results` and `--models-file` when this command line gave them: a resume finds the run
+ * under `--results` and its model ids in `--models-file`, neither stored in run.json.
+ */
+export function resumeCommand(runId: string, flags: ResumeFlags, opts: { retry?: boolean; prefix?: string } = {}): string {
+  const given = flags.given ?? [];
+  const extra = [
+    ...(given.includes('results') && flags.results !== undefined ? ['--results', flags.results] : []),
+    ...(given.includes('modelsFile') && flags.modelsFile !== undefined ? ['--models-file', flags.modelsFile] : []),
+  ];
+  return [opts.prefix ?? commandPrefix(), 'run', opts.retry ? '--retry-errors' : '--resume', runId, ...extra.map(shellWord)].join(' ');
+}
+
+/** The `next:` line of a run that stopped before every attempt ran (status `interrupted`); "" for any other status. */
+export function resumeStep(status: RunStatus, resume: string): string {
+  return status === 'interrupted' ? `next: the run was interrupted; finish its attempts that did not run with:\n  ${resume}\n` : '';
+}
+
+/**
+ * A `--resume`/`--retry-errors` whose model ids are not in the default models.yaml: the run was most
+ * likely started with `--models-file`, which run.json does not record; `e` with that said, else `e`.
+ */
+export function withModelsFileHint(e: unknown, flag: string, given: readonly string[] | undefined): unknown {
+  if (!(e instanceof UserInputError) || !e.message.startsWith('unknown model id') || given?.includes('modelsFile')) return e;
+  return new UserInputError(`${flag}: ${e.message}\n  fix: a run started with --models-file needs it again: add --models-file <file> (run.json records the models' specs, not the file)`, { cause: e });
+}
+
+const NOT_RUN: Partial<Record<RunStatus, string>> = { interrupted: 'interrupted', budget_exhausted: 'run budget exhausted', running: 'still running' };
+
+/**
+ * One contender's line of a run's end: `resolved R/G (P%), G graded[, I infra errors]`; when trials
+ * have no record (not run), the rate is over the attempts that ran and says so, and the trials not
+ * run are named with the reason from the run's status (a shard's: the other shards' tasks):
+ * `resolved 2/2 of those run (100.0%), 2 graded, 2 not run (interrupted)`.
+ * The report's rate (over every planned trial, DESIGN.md §6) is unchanged; this is the CLI's wording.
+ */
+export function contenderLine(c: Pick<ContenderSummary, 'id' | 'resolved' | 'graded' | 'missing' | 'infraErrors'>, status: RunStatus, shard = false): string {
+  const ran = c.graded - c.missing;
+  const pct = (n: number, d: number) => (d > 0 ? ` (${((100 * n) / d).toFixed(1)}%)` : '');
+  const infra = c.infraErrors ? `, ${c.infraErrors} infra error${c.infraErrors === 1 ? '' : 's'}` : '';
+  if (!c.missing) return `${c.id}: resolved ${c.resolved}/${c.graded}${pct(c.resolved, c.graded)}, ${c.graded} graded${infra}`;
+  return `${c.id}: resolved ${c.resolved}/${ran} of those run${pct(c.resolved, ran)}, ${ran} graded${infra}, ${c.missing} not run (${NOT_RUN[status] ?? (shard ? 'other shards' : 'no record')})`;
+}

@@ -1,0 +1,78 @@
+// The CLI's hints: one command prefix, the resume command of an interrupted run, the end-of-run
+// contender line (rate over the attempts that ran when some did not), the --models-file hint on a
+// resume, the dry run's budget share (rounded) and a predictions file's progress line.
+import { describe, expect, it } from 'vitest';
+import { commandPrefix, contenderLine, resumeCommand, resumeStep, withModelsFileHint } from '../../../src/cli/hints.ts';
+import { budgetShare } from '../../../src/cli/forecast.ts';
+import { progressLine } from '../../../src/cli/progress.ts';
+import { UserInputError } from '../../../src/core/errors.ts';
+import { makeAttempt } from '../analysis/fixtures.ts';
+
+describe('commandPrefix', () => {
+  it('is `npx fixbench` under npm or npx, `fixbench` on PATH, else node and the script', () => {
+    expect(commandPrefix('/c/bin/fixbench.mjs', { npm_lifecycle_event: 'start' })).toBe('npx fixbench');
+    expect(commandPrefix('/c/node_modules/.bin/fixbench', { npm_command: 'exec' })).toBe('npx fixbench');
+    expect(commandPrefix('/usr/local/bin/fixbench', {})).toBe('fixbench');
+    expect(commandPrefix('my dir/bin/fixbench.mjs', {})).toBe("node 'my dir/bin/fixbench.mjs'");
+  });
+});
+
+describe('resumeCommand and resumeStep', () => {
+  it('continues the run with --resume, repeating --results and --models-file only when given', () => {
+    expect(resumeCommand('r1', { results: 'results', modelsFile: undefined, given: [] }, { prefix: 'npx fixbench' })).toBe('npx fixbench run --resume r1');
+    expect(resumeCommand('r1', { results: 'my res', modelsFile: 'local-models.yaml', given: ['results', 'modelsFile'] }, { prefix: 'fixbench', retry: true })).toBe(
+      "fixbench run --retry-errors r1 --results 'my res' --models-file local-models.yaml",
+    );
+  });
+
+  it('says the resume command first after an interrupted run, nothing after a finished one', () => {
+    expect(resumeStep('interrupted', 'npx fixbench run --resume r1')).toBe('next: the run was interrupted; finish its attempts that did not run with:\n  npx fixbench run --resume r1\n');
+    expect(resumeStep('finished', 'npx fixbench run --resume r1')).toBe('');
+  });
+});
+
+describe('contenderLine', () => {
+  const c = { id: 'gold', resolved: 2, graded: 4, missing: 2, infraErrors: 0 };
+  it('gives the rate over the attempts that ran and names those not run with the reason', () => {
+    expect(contenderLine(c, 'interrupted')).toBe('gold: resolved 2/2 of those run (100.0%), 2 graded, 2 not run (interrupted)');
+    expect(contenderLine({ ...c, resolved: 1, infraErrors: 1, graded: 3 }, 'budget_exhausted')).toBe('gold: resolved 1/1 of those run (100.0%), 1 graded, 1 infra error, 2 not run (run budget exhausted)');
+    expect(contenderLine(c, 'finished', true)).toContain('2 not run (other shards)');
+    expect(contenderLine({ ...c, resolved: 0, graded: 2 }, 'interrupted')).toBe('gold: resolved 0/0 of those run, 0 graded, 2 not run (interrupted)');
+  });
+  it('keeps the plain form when every trial ran', () => {
+    expect(contenderLine({ ...c, missing: 0, infraErrors: 2, graded: 2 }, 'finished')).toBe('gold: resolved 2/2 (100.0%), 2 graded, 2 infra errors');
+  });
+});
+
+describe('withModelsFileHint', () => {
+  const unknown = new UserInputError('unknown model id(s): qwen-local (not in /x/models.yaml); known ids: a');
+  it('names --models-file on a resume whose models are not in the default catalog', () => {
+    const e = withModelsFileHint(unknown, '--retry-errors r1', []) as Error;
+    expect(e).toBeInstanceOf(UserInputError);
+    expect(e.message).toMatch(/^--retry-errors r1: unknown model id\(s\): qwen-local .*\n  fix: .*add --models-file <file>/);
+  });
+  it('leaves other errors, and a resume that gave --models-file, as they are', () => {
+    expect(withModelsFileHint(unknown, '--resume r1', ['modelsFile'])).toBe(unknown);
+    const other = new UserInputError('something else');
+    expect(withModelsFileHint(other, '--resume r1', [])).toBe(other);
+  });
+});
+
+describe('budgetShare', () => {
+  it('rounds to the nearest whole percent, within 1–99', () => {
+    expect(budgetShare(2, 67.23)).toBe(3); // 2.97%: truncating said 2%
+    expect(budgetShare(1, 4)).toBe(25);
+    expect(budgetShare(0.001, 100)).toBe(1);
+    expect(budgetShare(9.996, 10)).toBe(99);
+    expect(budgetShare(0, 10)).toBe(0);
+  });
+});
+
+describe('progressLine of a predictions file', () => {
+  it('says tokens and cost are not known instead of "unknown 0 tok"', () => {
+    const r = { ...makeAttempt('gold-predictions', 't1', 'resolved', null), agent: 'predictions' };
+    const line = progressLine(r, 1, 2);
+    expect(line).toMatch(/^\[1\/2\] gold-predictions t1#\d+: resolved; tokens and cost not known \(a predictions file\) /);
+    expect(line).not.toMatch(/tok\b|unknown/);
+  });
+});
