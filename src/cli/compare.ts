@@ -114,15 +114,17 @@ export function wrap(text: string, width: number): string {
 /**
  * A readable heading of a history group: the suite (short hash, task count), the contenders and the
  * limits that define the configuration, then the group key in brackets, labelled (the first 8
- * characters of the suite hash and of the configuration hash; `history --json` has the whole `group`), e.g.
- * `suite c0ffee123456 (16 tasks) · gpt-5.4, deepseek-v3.2 · 1 attempt/task, 50 steps  [suite c0ffee12 · config 9f2a0b1c]`
+ * characters of the configuration hash, and of the group's suite hash only when it is not the one
+ * shown first; `history --json` has the whole `group`), e.g.
+ * `suite c0ffee123456 (16 tasks) · gpt-5.4, deepseek-v3.2 · 1 attempt/task, 50 steps  [config 9f2a0b1c]`
  * (`(1 task)` for one).
  */
 export function groupLabel(h: { suite: { hash: string; instance_ids: string[] }; contenders: Array<{ id: string }>; attempts_per_task: number; limits: { steps: number }; config?: unknown }, group: string): string {
   const [suite, config] = group.split('/');
   const who = h.contenders.map((c) => c.id);
   const models = who.length > 6 ? `${who.slice(0, 6).join(', ')} +${who.length - 6} more` : who.join(', ');
-  return `suite ${h.suite.hash.slice(0, 12)} (${h.suite.instance_ids.length} task${h.suite.instance_ids.length === 1 ? '' : 's'}) · ${models} · ${h.attempts_per_task} attempt(s)/task, ${h.limits.steps} steps${h.config ? '' : ' (run predates RunConfig)'}  [suite ${(suite ?? '').slice(0, 8)} · config ${(config ?? '').slice(0, 8)}]\n`;
+  const key = suite === h.suite.hash ? '' : `suite ${(suite ?? '').slice(0, 8)} · `; // the suite hash is shown already
+  return `suite ${h.suite.hash.slice(0, 12)} (${h.suite.instance_ids.length} task${h.suite.instance_ids.length === 1 ? '' : 's'}) · ${models} · ${h.attempts_per_task} attempt(s)/task, ${h.limits.steps} steps${h.config ? '' : ' (run predates RunConfig)'}  [${key}config ${(config ?? '').slice(0, 8)}]\n`;
 }
 
 /** Lists the runs under --results grouped by suite and configuration. */

@@ -264,7 +264,7 @@ describe('compare', () => {
     expect(score('night-2').resolved).toBe(score('night-1').resolved - 1);
     expect(score('night-2').trials).toBe(score('night-1').trials);
     const histText = await runCli(['history', '--results', res]);
-    expect(histText.stdout).toMatch(/^suite s \(4 tasks\) · m1 · 1 attempt\(s\)\/task, 50 steps \(run predates RunConfig\)  \[suite s · config \w{8}\]$/m);
+    expect(histText.stdout).toMatch(/^suite s \(4 tasks\) · m1 · 1 attempt\(s\)\/task, 50 steps \(run predates RunConfig\)  \[config \w{8}\]$/m);
     expect(histText.stdout).toMatch(/^suite s \(4 tasks\) · m1 · 3 attempt\(s\)\/task, 50 steps/m);
     // A run that does not exist: the runs that do are listed, newest name first (no raw ENOENT).
     const missing = await runCli(['compare', 'night-0', 'night-2', '--results', res]);
