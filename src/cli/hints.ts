@@ -45,9 +45,12 @@ export function resumeCommand(runId: string, flags: ResumeFlags, opts: { retry?:
   return [opts.prefix ?? commandPrefix(), 'run', opts.retry ? '--retry-errors' : '--resume', runId, ...extra.map(shellWord)].join(' ');
 }
 
-/** The `next:` line of a run that stopped before every attempt ran (status `interrupted`); "" for any other status. */
-export function resumeStep(status: RunStatus, resume: string): string {
-  return status === 'interrupted' ? `next: the run was interrupted; finish its attempts that did not run with:\n  ${resume}\n` : '';
+/**
+ * The `next:` line of a run interrupted before every attempt ran: status `interrupted` and `notRun`
+ * (trials with no record, summed over contenders) > 0; "" otherwise.
+ */
+export function resumeStep(status: RunStatus, resume: string, notRun: number): string {
+  return status === 'interrupted' && notRun > 0 ? `next: the run was interrupted; finish its ${notRun} attempt(s) that did not run with:\n  ${resume}\n` : '';
 }
 
 /**

@@ -250,7 +250,8 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const taskMeta = new Map(tasks.map((t) => [t.instance_id, { difficulty: t.difficulty, tags: t.tags }]));
   const { buildReport, loadPublishedScores } = await reporting;
   const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId), runDir: summary.dir, published: await loadPublishedScores(), taskMeta });
-  for (const c of summarise(summary.header, summary.attempts)) log(`  ${contenderLine(c, summary.header.status, Boolean(o.shard))}${!isReference(c.agent) ? `, ${formatUsd(c.totalUsd)} total` : ''}`);
+  const rows = summarise(summary.header, summary.attempts);
+  for (const c of rows) log(`  ${contenderLine(c, summary.header.status, Boolean(o.shard))}${!isReference(c.agent) ? `, ${formatUsd(c.totalUsd)} total` : ''}`);
   for (const l of strictSummaryLines(summary.attempts)) log(l);
   for (const w of unpricedServedWarnings(summary.attempts)) log(`  WARNING: ${w}`);
   if (o.shard) log(`  shard ${o.shard.index}/${o.shard.count}: the rates above are over this shard's attempts; \`${commandPrefix()} merge\` the shards for the run's scores`);
@@ -264,7 +265,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
       list_usd: progress.tally.usd, tokens: progress.tally.tokens, shard: summary.header.shard ?? null,
     });
   } else {
-    const resume = resumeStep(summary.header.status, resumeCommand(runId, o));
+    const resume = resumeStep(summary.header.status, resumeCommand(runId, o), rows.reduce((n, c) => n + c.missing, 0));
     process.stdout.write(`results: ${summary.dir}\nreport: ${reportPath}\n${resume}${nextStepAfterRun(skipped, contenders.filter((c) => c.kind === 'model').length)}`);
   }
   if (controller.signal.aborted) return ExitCode.interrupted;

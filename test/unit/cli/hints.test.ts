@@ -26,8 +26,9 @@ describe('resumeCommand and resumeStep', () => {
   });
 
   it('says the resume command first after an interrupted run, nothing after a finished one', () => {
-    expect(resumeStep('interrupted', 'npx fixbench run --resume r1')).toBe('next: the run was interrupted; finish its attempts that did not run with:\n  npx fixbench run --resume r1\n');
-    expect(resumeStep('finished', 'npx fixbench run --resume r1')).toBe('');
+    expect(resumeStep('interrupted', 'npx fixbench run --resume r1', 3)).toBe('next: the run was interrupted; finish its 3 attempt(s) that did not run with:\n  npx fixbench run --resume r1\n');
+    expect(resumeStep('finished', 'npx fixbench run --resume r1', 3)).toBe('');
+    expect(resumeStep('interrupted', 'npx fixbench run --resume r1', 0)).toBe(''); // the Ctrl-C came after the last attempt: nothing to resume
   });
 });
 
