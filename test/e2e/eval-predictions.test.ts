@@ -40,7 +40,10 @@ describe('fixbench eval --predictions', () => {
     const attempts = await readAttempts(path.join(tmp, 'results', 'gold-preds'));
     expect(attempts.map((a) => [a.instance_id, a.agent, a.outcome]).sort()).toEqual(ids.map((id) => [id, 'predictions', 'resolved']));
     expect(existsSync(path.join(tmp, 'reports', 'gold-preds', 'index.html'))).toBe(true);
-    expect(r.stderr).toMatch(/gold: resolved 3\/3 \(100\.0%\)/);
+    // the summary names the contender the records name, and the progress lines say a predictions file has no token count
+    expect(r.stderr).toMatch(/^  gold-predictions \(model_name_or_path "gold"\): resolved 3\/3 \(100\.0%\), 3 graded$/m);
+    expect(r.stderr).toMatch(/^\[1\/3\] gold-predictions js-duration-\d#0: resolved; tokens and cost not known \(a predictions file\) /m);
+    expect(r.stderr).not.toMatch(/ tok /);
   });
 
   it('grades each model of a predictions file; an empty, null or missing patch is empty_patch and never run', async () => {
@@ -69,7 +72,7 @@ describe('fixbench eval --predictions', () => {
     expect(by['agent-a/t3']!.outcome).toBe('patch_failed');
     for (const id of ['t1', 't2', 't3']) expect(by[`org_agent-b/${id}`]).toMatchObject({ outcome: 'empty_patch', test_ms: 0 });
     expect(attempts).toHaveLength(6);
-    expect(r.stderr).toMatch(/org\/agent-b: 1 prediction\(s\); 2 task\(s\) without one count as empty_patch/);
+    expect(r.stderr).toMatch(/org_agent-b \(model_name_or_path "org\/agent-b"\): 1 prediction\(s\); 2 task\(s\) without one count as empty_patch/);
   });
 
   it('refuses predictions for unknown tasks and repeated ones, naming the lines', async () => {
