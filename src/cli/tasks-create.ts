@@ -9,6 +9,7 @@ import { checkCreateFlags } from '../tasks/create-plan.ts';
 import { createSummary } from '../tasks/create-summary.ts';
 import { EnvCache, defaultCacheDir } from '../workspace/env-cache.ts';
 import { defaultTasksDir } from './common.ts';
+import { commandPrefix, shellWord } from './hints.ts';
 import { repoCacheFor } from './tasks-check.ts';
 import { untrustedWork } from './trust.ts';
 
@@ -70,7 +71,7 @@ export async function tasksCreateCommand(o: CreateCliOptions): Promise<number> {
     };
     const r = await createTask(opts);
     process.stdout.write(createSummary(r.dir, r.task, { verbose: o.verbose, warnings: r.warnings, run_ms: r.run_ms }));
-    log(`next: read FAIL_TO_PASS (each must be a test the issue asks for), then run: fixbench tasks validate ${r.task.instance_id}${o.tasks ? ` --tasks ${o.tasks}` : ''}`);
+    log(`next: read FAIL_TO_PASS (each must be a test the issue asks for), then run: ${commandPrefix()} tasks validate ${r.task.instance_id}${o.tasks ? ` --tasks ${shellWord(o.tasks)}` : ''}`);
     return ExitCode.ok;
   } finally {
     await sandbox.cleanup();

@@ -12,6 +12,7 @@ import { textTable } from './table.ts';
 import { envCacheFor } from './tasks-create.ts';
 import { repoCacheFor } from './tasks-check.ts';
 import { untrustedWork } from './trust.ts';
+import { commandPrefix, shellWord } from './hints.ts';
 
 export interface FetchCliOptions {
   tasks?: string;
@@ -58,7 +59,7 @@ export async function tasksFetchCommand(file: string, ids: string[], o: FetchCli
           r.instance_id, r.status, r.result?.task.FAIL_TO_PASS.length ?? '', r.result?.task.PASS_TO_PASS.length ?? '', `${(r.wall_ms / 1000).toFixed(1)} s`,
           printable(r.error ?? r.result?.warnings.join('; ') ?? '').slice(0, 200),
         ]),
-      ) + `tasks in ${tasksDir}; next: fixbench tasks validate --tasks ${tasksDir}\n`,
+      ) + `tasks in ${tasksDir}; next: ${commandPrefix()} tasks validate --tasks ${shellWord(tasksDir)}\n`,
     );
     return results.some((r) => r.status === 'failed') ? ExitCode.gateFailed : ExitCode.ok;
   } finally {
