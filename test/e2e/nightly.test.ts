@@ -126,6 +126,10 @@ describe('resume after SIGKILL', () => {
     const part = await records(dir);
     expect(part.length).toBeLessThan(6);
     expect(part.every((r) => r.outcome === 'empty_patch')).toBe(true); // nothing half-done was recorded
+    // run.json holds the models' specs, not the file: a resume without --models-file says to give it
+    const bare = await runCli(['run', '--resume', 'int', '--results', results, '--reports', path.join(tmp, 'reports')], { env: env() });
+    expect(bare.exitCode).toBe(2);
+    expect(bare.stderr).toMatch(/--resume int: unknown model id\(s\): fake-coder [\s\S]*add --models-file <file>/);
     const r = await runCli(['run', '--resume', 'int', '--models-file', modelsFile, '--results', results, '--reports', path.join(tmp, 'reports')], { env: env() });
     expect(r.exitCode, r.stderr).toBe(0);
     const all = await records(dir);
