@@ -54,12 +54,13 @@ export function resumeStep(status: RunStatus, resume: string, notRun: number): s
 }
 
 /**
- * A `--resume`/`--retry-errors` whose model ids are not in the default models.yaml: the run was most
- * likely started with `--models-file`, which run.json does not record; `e` with that said, else `e`.
+ * A `--resume`/`--retry-errors` of a run whose run.json has no `models_file` (written before it was
+ * recorded) and whose model ids are not in the default models.yaml: the run was most likely started
+ * with `--models-file`; `e` with that said, else `e`.
  */
 export function withModelsFileHint(e: unknown, flag: string, given: readonly string[] | undefined): unknown {
   if (!(e instanceof UserInputError) || !e.message.startsWith('unknown model id') || given?.includes('modelsFile')) return e;
-  return new UserInputError(`${flag}: ${e.message}\n  fix: a run started with --models-file needs it again: add --models-file <file> (run.json records the models' specs, not the file)`, { cause: e });
+  return new UserInputError(`${flag}: ${e.message}\n  fix: this run's run.json does not name its models file (written by an older fixbench): add --models-file <file> it was started with`, { cause: e });
 }
 
 const NOT_RUN: Partial<Record<RunStatus, string>> = { interrupted: 'interrupted', budget_exhausted: 'run budget exhausted', running: 'still running' };

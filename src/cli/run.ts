@@ -14,6 +14,7 @@ import { ExitCode, UserInputError } from '../core/errors.ts';
 import { existsSync } from 'node:fs';
 import { summarise } from '../analysis/leaderboard.ts';
 import { commandPrefix, contenderLine, resumeCommand, resumeStep, withModelsFileHint } from './hints.ts';
+import { bundledRelative, modelsFileChange, modelsFileIdentity } from './models-file.ts';
 import { suiteSandbox } from './trust.ts';
 import { RepoCache } from '../workspace/index.ts';
 import { runSuite, type ContenderPlan } from '../runner/run.ts';
@@ -70,13 +71,15 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   const tasksDir = defaultTasksDir(o.tasks);
   const tasks = createdAfter(await loadTasks(tasksDir, o.task), o.createdAfter);
   const catalog = await catalogFromOptions(o);
+  const modelsFile = modelsFileIdentity(catalog.modelsFile); // run.json `models_file`
+  modelsFile.catch(() => {}); // awaited below; a dry run or a refusal does not need it
   const explicit = o.models !== false && Boolean(o.models?.length);
   let picked, chosen;
   try {
     picked = selectRoutes(catalog, o.models);
     chosen = o.models === false ? [] : o.models?.length ? selectModels(catalog, picked.modelIds || []) : catalog.models;
   } catch (e) {
-    throw resuming === undefined ? e : withModelsFileHint(e, `--${o.retryErrors ? 'retry-errors' : 'resume'} ${resuming}`, o.given);
+    throw resuming === undefined || stored?.models_file ? e : withModelsFileHint(e, `--${o.retryErrors ? 'retry-errors' : 'resume'} ${resuming}`, o.given);
   }
   checkRunIdOption(o.runId);
   const dupes = (o.models || []).filter((m, i, all) => all.indexOf(m) !== i);
@@ -154,6 +157,8 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
     if (problems.length) throw new UserInputError(withFlags(resumeRefusal(existingRunFolder(resuming!, o.results), problems), resuming!, Boolean(o.retryErrors), o.given ?? []));
     const versions = harnessChange(stored, { ...now, harness: await harness });
     if (versions) log(`WARNING: ${versions}`);
+    const changed = modelsFileChange(stored.models_file, await modelsFile);
+    if (changed) log(`note: ${changed}`);
   }
   if (!contenders.length) {
     throw new UserInputError('nothing to run: no reference agent and no model with its API key set; drop --no-reference or set a key');
@@ -232,6 +237,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
       repoCache,
       harness: await harness,
       suiteHash: suiteHash(tasks),
+      modelsFile: await modelsFile,
       signal: controller.signal,
       onStart: ({ total, done }) => progress.start(total, done),
       onAttempt: (r) => progress.attempt(r),
@@ -293,11 +299,6 @@ function withFlags(message: string, run: string, retry: boolean, given: readonly
   return `--${retry ? 'retry-errors' : 'resume'} ${run}: ${lines.join('\n')}`;
 }
 
-/** A path inside the fixbench package as relative to it (e.g. `prices/2026-03-31.yaml`); others absolute. */
-function bundledRelative(file: string): string {
-  const rel = path.relative(PACKAGE_ROOT, file);
-  return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
-}
 
 /**
  * Creates `dir` if needed and checks that it is a writable folder.

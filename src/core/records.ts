@@ -115,6 +115,8 @@ export const RunHeader = z.object({
   shard: Shard.nullable().optional(),
   /** Times (ISO) the run was resumed (`--resume`, `--retry-errors`), oldest first. */
   resumed_at: z.array(z.string()).optional(),
+  /** The models file the run's models came from (`--models-file`; package-relative when bundled) and the first 16 hex of its sha256; absent in older runs. A resume reads it when `--models-file` is not given. */
+  models_file: z.object({ file: z.string(), content_hash: z.string() }).optional(),
   /** Shard run ids a `fixbench merge` joined into this run. */
   merged_from: z.array(z.string()).optional(),
   /** The run's configuration, verbatim (docs/run-config.md); absent in runs older than RunConfig (compared on the fields above). */

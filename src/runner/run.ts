@@ -64,6 +64,8 @@ export interface RunOptions {
   repoCache: RepoCache;
   harness: { version: string; commit: string | null; build?: string };
   suiteHash: string;
+  /** The models file, for run.json `models_file` (what a resume reads); absent = not recorded. */
+  modelsFile?: { file: string; content_hash: string };
   /** Called once per finished attempt (progress output); `done` counts records the run held before a resume too. */
   onAttempt?: (record: AttemptRecord, done: number, total: number) => void;
   signal?: AbortSignal;
@@ -107,6 +109,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     host: { platform: `${os.platform()}-${os.arch()}`, node: process.version, cpus: os.cpus().length },
     note: null,
     shard: opts.shard ?? null,
+    ...(opts.modelsFile ? { models_file: opts.modelsFile } : {}),
     ...headerConfigFields(config, opts.contenders),
   };
   // Every API key of the run is redacted from everything stored and from what commands show a model.

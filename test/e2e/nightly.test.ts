@@ -126,11 +126,16 @@ describe('resume after SIGKILL', () => {
     const part = await records(dir);
     expect(part.length).toBeLessThan(6);
     expect(part.every((r) => r.outcome === 'empty_patch')).toBe(true); // nothing half-done was recorded
-    // run.json holds the models' specs, not the file: a resume without --models-file says to give it
-    const bare = await runCli(['run', '--resume', 'int', '--results', results, '--reports', path.join(tmp, 'reports')], { env: env() });
-    expect(bare.exitCode).toBe(2);
-    expect(bare.stderr).toMatch(/--resume int: unknown model id\(s\): fake-coder [\s\S]*add --models-file <file>/);
-    const r = await runCli(['run', '--resume', 'int', '--models-file', modelsFile, '--results', results, '--reports', path.join(tmp, 'reports')], { env: env() });
+    // run.json names the models file (and its hash): a resume without --models-file reads it
+    expect(header.models_file).toEqual({ file: modelsFile, content_hash: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    // a run written before models_file: the resume names the flag
+    const runJson = await readFile(path.join(dir, 'run.json'), 'utf8');
+    await writeFile(path.join(dir, 'run.json'), JSON.stringify({ ...header, models_file: undefined }));
+    const old = await runCli(['run', '--resume', 'int', '--results', results, '--reports', path.join(tmp, 'reports')], { env: env() });
+    expect(old.exitCode).toBe(2);
+    expect(old.stderr).toMatch(/--resume int: unknown model id\(s\): fake-coder [\s\S]*add --models-file <file>/);
+    await writeFile(path.join(dir, 'run.json'), runJson);
+    const r = await runCli(['run', '--resume', 'int', '--results', results, '--reports', path.join(tmp, 'reports')], { env: env() });
     expect(r.exitCode, r.stderr).toBe(0);
     const all = await records(dir);
     expect(all).toHaveLength(6);
