@@ -36,3 +36,20 @@ describe('normaliseHostPath', () => {
     expect('PATH' in unset).toBe(false);
   });
 });
+
+describe('the CLI', () => {
+  it('normalises its own PATH at start, so every child it starts inherits absolute entries only', async () => {
+    const { main } = await import('../../../src/cli/main.ts');
+    const saved = process.env.PATH;
+    const write = process.stdout.write;
+    try {
+      process.env.PATH = `.::${saved}:bin`;
+      process.stdout.write = (() => true) as never;
+      await main(['--version']);
+      expect(process.env.PATH).toBe(absolutePathOnly(saved));
+    } finally {
+      process.stdout.write = write;
+      process.env.PATH = saved;
+    }
+  });
+});
