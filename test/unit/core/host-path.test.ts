@@ -8,7 +8,9 @@ describe('absolutePathOnly', () => {
     expect(absolutePathOnly(':/usr/bin:/bin')).toBe('/usr/bin:/bin');
     expect(absolutePathOnly('/usr/bin::/bin')).toBe('/usr/bin:/bin');
     expect(absolutePathOnly('/usr/bin:/bin:')).toBe('/usr/bin:/bin');
-    expect(absolutePathOnly('')).toBe('');
+  });
+  it("regression (atkC): a PATH with no absolute entry gives the default, never '' (searched as the child's cwd)", () => {
+    for (const v of ['', '.', ':', '.:bin', '::']) expect(absolutePathOnly(v)).toBe(DEFAULT_HOST_PATH);
   });
   it("drops '.', '..' and relative entries", () => {
     expect(absolutePathOnly('.:/usr/local/bin:./bin:node_modules/.bin:../x:/usr/bin')).toBe('/usr/local/bin:/usr/bin');
@@ -27,13 +29,16 @@ describe('normaliseHostPath', () => {
     expect(normaliseHostPath(env)).toEqual(['.', '', 'bin']);
     expect(env).toEqual({ PATH: '/usr/bin:/bin', OTHER: 'x' });
   });
-  it('leaves an absolute-only PATH and an unset PATH alone', () => {
+  it('leaves an absolute-only PATH alone and sets an unset one to the default', () => {
     const env: NodeJS.ProcessEnv = { PATH: '/usr/bin:/bin' };
     expect(normaliseHostPath(env)).toEqual([]);
     expect(env.PATH).toBe('/usr/bin:/bin');
     const unset: NodeJS.ProcessEnv = {};
     expect(normaliseHostPath(unset)).toEqual([]);
-    expect('PATH' in unset).toBe(false);
+    expect(unset.PATH).toBe(DEFAULT_HOST_PATH);
+    const none: NodeJS.ProcessEnv = { PATH: '.:' };
+    expect(normaliseHostPath(none)).toEqual(['.', '']);
+    expect(none.PATH).toBe(DEFAULT_HOST_PATH);
   });
 });
 
