@@ -70,6 +70,16 @@ export function strayEntry(dir, rel = '') {
   return null;
 }
 
+/**
+ * Why the sources cannot be built as they are, or null: an entry under src/ that is not a regular
+ * file or folder (`strayEntry`: a symbolic link, a FIFO, ...). esbuild would read a link's target,
+ * which neither the stat record nor the source hash sees (atkA), so such a tree is refused.
+ */
+export function sourceStray() {
+  const stray = strayEntry(SRC);
+  return stray ? `src/${stray} is a symbolic link or special file: the build reads only regular files and folders under src/ (put the file itself there)` : null;
+}
+
 /** sha256 (hex) over `files` (relative to `dir`): each path and its bytes, in sorted order. */
 function hashFiles(dir, files) {
   const h = createHash('sha256');
@@ -159,7 +169,8 @@ function lastMoved(was, at) {
 }
 
 /**
- * Why dist/ must be (re)built, or null when it is current: no build yet, or a file under src/
+ * Why dist/ must be (re)built, or null when it is current: no build yet, a link or special file
+ * under src/ (`sourceStray`: never current, the build refuses it), or a file under src/
  * (added, changed, deleted) or a build input (`BUILD_INPUTS`: the build scripts, package.json,
  * tsconfig.json, the lock file, the installed packages' versions) changed after the build. Content
  * decides: a file whose stat moved but whose bytes (and every other source's) are as built is
@@ -169,6 +180,8 @@ function lastMoved(was, at) {
  */
 export function buildStale() {
   if (!existsSync(path.join(DIST, BUILD_STAMP))) return 'no build yet';
+  const stray = sourceStray();
+  if (stray) return stray;
   const stamp = readStamp();
   if (!stamp) {
     const n = newerThanStamp();

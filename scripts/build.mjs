@@ -11,7 +11,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, r
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { buildStale, BUILD_STAMP, DIST, distHash, ROOT, sourceStampFields, SRC } from './build-stale.mjs';
+import { buildStale, BUILD_STAMP, DIST, distHash, ROOT, sourceStampFields, sourceStray, SRC } from './build-stale.mjs';
 
 // esbuild comes with tsx (a dependency): resolved from tsx's own folder so hoisting does not matter.
 const require = createRequire(import.meta.url);
@@ -107,6 +107,8 @@ export function bundleOptions(outdir) {
 }
 
 export async function build({ ifStale = false, quiet = false } = {}) {
+  const stray = sourceStray();
+  if (stray) throw new Error(`build refused: ${stray}`);
   const reason = buildStale();
   if (ifStale && reason === null) return false;
   const t0 = performance.now();
@@ -168,5 +170,11 @@ export async function build({ ifStale = false, quiet = false } = {}) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await build({ ifStale: process.argv.includes('--if-stale') });
+  try {
+    await build({ ifStale: process.argv.includes('--if-stale') });
+  } catch (e) {
+    if (!String(e?.message).startsWith('build refused: ')) throw e;
+    process.stderr.write(`fixbench: ${e.message}\n`);
+    process.exit(2);
+  }
 }

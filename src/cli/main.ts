@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, GateFailedError, UserInputError } from '../core/errors.ts';
 import { runShutdown } from '../core/shutdown.ts';
+import { normaliseHostPath } from '../core/host-path.ts';
 import { harnessVersion } from './paths.ts';
 import { registerTaskCommands } from './tasks-commands.ts';
 import { fsErrorMessage } from './fs-error.ts';
@@ -193,6 +194,8 @@ export function buildProgram(exit: { code: number }): Command {
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const exit = { code: ExitCode.ok as number };
+  // Host commands (git, patch, bwrap, …) start with their cwd in agent-written trees: PATH's empty and relative entries go.
+  normaliseHostPath();
   const program = buildProgram(exit);
   try {
     const noModels = argv.indexOf('--no-models');

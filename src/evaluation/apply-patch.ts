@@ -9,6 +9,7 @@ import { hostGit, type HostRepo } from '../workspace/host-git.ts';
 import { diffFiles } from './diff-files.ts';
 import { APPLY_STRATEGIES, type ApplyStrategy } from '../core/records.ts';
 import { dropUnsafeEntries, splitEntries } from './unsafe-entries.ts';
+import { hostPath } from '../core/host-path.ts';
 
 /** Strategies in the order they are tried (names as stored in `apply_strategy`; the enum lives with the record schema). */
 export { APPLY_STRATEGIES, type ApplyStrategy };
@@ -95,7 +96,7 @@ const TRIES: Record<ApplyStrategy, (repo: HostRepo, file: string) => Promise<Try
     const args = ['--batch', '--forward', '--fuzz=3', '-p1', '-g0', '--no-backup-if-mismatch', '--reject-file=-', '-i', file];
     const command = `patch ${args.join(' ')}`;
     // Only PATH and the locale: no PATCH_GET, VERSION_CONTROL, POSIXLY_CORRECT or key from fixbench's environment.
-    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' };
+    const env = { PATH: hostPath(), LC_ALL: 'C' }; // absolute entries only: the cwd is the checkout being patched
     const res = await execa('patch', args, { cwd: repo.dir, reject: false, all: true, stdin: 'ignore', env, extendEnv: false });
     if (res.code === 'ENOENT') return { command, ok: false, skipped: true, output: 'GNU patch is not installed; strategy skipped' };
     return { command, ok: res.exitCode === 0, output: `${res.all ?? ''}` };

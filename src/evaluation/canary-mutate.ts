@@ -168,7 +168,9 @@ export function variantTitle(title: string, titles: readonly string[], taken: Re
  * the copy), and that `known` (the text a patch can read) does not hold. The new word fills the
  * replaced one's slot in some other title (`slotOf`: same closed class, or an open-class word
  * between the same kinds of neighbours, plural kept; a/an kept right), so the copy is no less
- * grammatical than the original (attackG: "does of use weeks"). The word is chosen so the
+ * grammatical than the original (attackG: "does of use weeks"); a balanced pair needs the original's
+ * word to fill that slot in another title too (atkA: else "the word attested in that slot elsewhere
+ * is the copy's" tells them apart). The word is chosen so the
  * pair reads alike both ways: the two titles have as many neighbouring-word pairs attested in what
  * a patch can read (`visible`, from `visibleWords`; without it, the file's other titles) around
  * the replaced word, the most such first (a copy whose new pairs all occur there while its
@@ -207,6 +209,8 @@ export function variantTitleOf(title: string, titles: readonly string[], taken: 
     const next = words[i + 1] ?? '';
     const own = fits(prev, orig) + fits(orig, next);
     const slot = slotOf(words, i);
+    // Both ways (atkA): the original's word fills this slot in another title too, else "the word found in that slot elsewhere is the copy's".
+    const both = slots.get(orig)?.has(slot) === true;
     for (const [w, n] of counts) {
       if (w === orig) continue;
       const t = [...words.slice(0, i), w, ...words.slice(i + 1)].join(' ');
@@ -215,7 +219,7 @@ export function variantTitleOf(title: string, titles: readonly string[], taken: 
       // Only a word of the same slot (and a/an kept right): else the copy reads ungrammatically and the original is the sensible one.
       if (!slots.get(w)?.has(slot) || !articleFits(words[i - 1], w)) continue;
       sameSlot.add(t);
-      if (fits(prev, w) + fits(w, next) === own) byLevel.set(own, [...(byLevel.get(own) ?? []), ...Array<string>(n).fill(t)]);
+      if (both && fits(prev, w) + fits(w, next) === own) byLevel.set(own, [...(byLevel.get(own) ?? []), ...Array<string>(n).fill(t)]);
     }
   });
   const best = Math.max(-1, ...byLevel.keys());

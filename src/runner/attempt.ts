@@ -104,11 +104,12 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
         ...(premade ? { checkout: premade } : {}),
       }).finally(() => (premade = undefined))),
     });
+    // A workspace that could not be removed is this attempt's harness fault (infra_error, recorded), never the run's end.
     const removalError = await removed;
-    if (removalError) throw removalError;
+    const harnessFault = worked.fault ?? (removalError ? { stage: 'workspace' as const, message: `harness: removing the agent's workspace: ${removalError.message}` } : null);
     const record = toAttemptRecord({
       runId: opts.runId, instanceId: task.instance_id, contender, kind: plan.kind, attempt, key,
-      result: worked.result, patch: worked.patch, harnessFault: worked.fault, agentFault: worked.agentFault ?? null, graded,
+      result: worked.result, patch: worked.patch, harnessFault, agentFault: worked.agentFault ?? null, graded,
       refusedByBudget: meter.refused(), limits: limitsOf(opts), formatErrors: opts.limits.formatErrors,
       priceSheet: opts.priceSheet.file, wallMs: Date.now() - t0, finishedAt: new Date().toISOString(),
       envCache: worked.envCache, carried: ledger?.carried ?? null,
@@ -168,7 +169,7 @@ async function workAttempt(job: Job, env: AttemptEnv, built: AttemptAgent, prepa
     removed = made.workspace.cleanup().then(() => null, (e: unknown) => (e instanceof Error ? e : new Error(String(e))));
     return { ...worked, removed };
   } finally {
-    if (!removed) await made.workspace.cleanup();
+    if (!removed) await made.workspace.cleanup().catch(() => undefined); // the attemptDir's removal takes what is left
   }
 }
 
@@ -203,7 +204,7 @@ export async function prepareWorkspace(task: TaskSpec, withSetup: boolean, env: 
       envCache ??= opts.envCache ? null : task.setup.trim() ? 'off' : null;
     }
   } catch (e) {
-    await workspace.cleanup();
+    await workspace.cleanup().catch(() => undefined); // the attemptDir's removal takes what is left
     return failedWork('workspace', e, envCache);
   }
   return { workspace, envCache };

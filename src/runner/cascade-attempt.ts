@@ -3,7 +3,7 @@
 // the visible check), escalate to the next model — in a fresh workspace, or the same one with the
 // earlier transcript summarised (`mode: continue`). Every stage's calls are billed to the attempt
 // (one ledger, so a killed session's calls are carried on resume); the last stage's patch is graded.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
 import { attemptAgent, type CascadePlan } from '../agents/factory.ts';
 import type { AttemptResult } from '../agents/types.ts';
@@ -15,6 +15,7 @@ import { evaluate } from '../evaluation/evaluate.ts';
 import { gradeWithReruns } from '../evaluation/grade-attempt.ts';
 import { attemptCost } from '../pricing/cost.ts';
 import { modelMix } from '../pricing/model-mix.ts';
+import { removeTree } from '../sandbox/attempt.ts';
 import { trajectoryRel } from '../store/trajectory.ts';
 import type { Workspace } from '../workspace/types.ts';
 import { limitsOf, meterHooks, prepareWorkspace, runOneAttempt, workIn, type AttemptEnv, type Job, type Worked } from './attempt.ts';
@@ -109,7 +110,7 @@ export async function runCascadeAttempt(job: Job & { plan: CascadePlan }, env: A
           try {
             worked = await workIn({ task: shown, built, workspace: made.workspace, envCache: made.envCache, saveTrajectory, spentBeforeUsd: i === 0 ? carriedCapUsd(ledger.carried) : 0 }, env);
           } finally {
-            await made.workspace.cleanup();
+            await made.workspace.cleanup().catch(() => undefined); // the attemptDir's removal takes what is left
           }
         }
       }
@@ -165,7 +166,7 @@ export async function runCascadeAttempt(job: Job & { plan: CascadePlan }, env: A
   } finally {
     ledger.close();
     await kept?.workspace.cleanup().catch(() => {});
-    await rm(attemptDir, { recursive: true, force: true }).catch(() => {});
+    await removeTree(attemptDir); // holds agent-written trees (a stage's workspace): also locked folders; never throws
   }
 }
 

@@ -3,7 +3,7 @@
 import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { restoreOwnerAccessTree } from './owner-access.ts';
+import { removeTreeAt } from './remove-tree.ts';
 import type { ExecOptions, ExecResult, Sandbox } from './types.ts';
 
 /** The folders of one attempt, all under one `mkdtemp` folder (mode 0700) in the OS temp folder. */
@@ -67,16 +67,13 @@ export async function withAttemptIsolation<T>(sandbox: Sandbox, fn: (own: Attemp
 }
 
 /**
- * Removes `root` and everything below, also folders an agent made unreadable (their owner bits are
- * restored first, by `restoreOwnerAccessTree`: symlinks are never followed). Never throws.
+ * Removes `root` and everything below, also folders an agent made unreadable and chains deeper than
+ * PATH_MAX (`removeTreeAt`, when fs.rm left anything: symlinks are never followed). What cannot be
+ * removed is reported on stderr (`warning: fixbench could not remove <removeTreeAt's message>`).
+ * Never throws.
  */
 export async function removeTree(root: string): Promise<void> {
-  try {
-    await rm(root, { recursive: true, force: true });
-    return;
-  } catch {
-    /* e.g. EACCES below a folder made mode 000: open the folders up and try again */
-  }
-  await restoreOwnerAccessTree(root);
-  await rm(root, { recursive: true, force: true }).catch(() => undefined);
+  await rm(root, { recursive: true, force: true }).catch(() => undefined); // e.g. EACCES below a folder made mode 000
+  const left = await removeTreeAt(root);
+  if (left) process.stderr.write(`warning: fixbench could not remove ${left}\n`);
 }

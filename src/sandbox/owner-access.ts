@@ -17,7 +17,7 @@ const O_PATH = 0o10000000;
 export const MAX_RESTORE_DEPTH = 512;
 
 /** Whether `/proc/self/fd` can name a descriptor (false outside Linux or without /proc). */
-const procFd = existsSync('/proc/self/fd');
+export const procFd = existsSync('/proc/self/fd');
 
 /**
  * Gives the owner rwx on the folder `dir` (an absolute path whose parents fixbench owns; group and
@@ -77,7 +77,7 @@ const pathOf = new WeakMap<FileHandle, string>();
  * null when `path` is missing, a link or not a folder. Without /proc the mode is changed by path
  * after an lstat (only safe when no untrusted process runs, as between sandboxed commands).
  */
-async function pinFolder(path: string, onChange?: () => void): Promise<FileHandle | null> {
+export async function pinFolder(path: string | Buffer, onChange?: () => void): Promise<FileHandle | null> {
   let fh: FileHandle;
   try {
     fh = await open(path, O_PATH | constants.O_NOFOLLOW | constants.O_DIRECTORY);
@@ -91,7 +91,7 @@ async function pinFolder(path: string, onChange?: () => void): Promise<FileHandl
       await chmod(procFd ? `/proc/self/fd/${fh.fd}` : path, (st.mode & 0o7777) | 0o700);
       onChange?.();
     }
-    if (!procFd) pathOf.set(fh, path);
+    if (!procFd) pathOf.set(fh, String(path)); // a Buffer path only comes with /proc (remove-tree.ts)
     return fh;
   } catch {
     await fh.close().catch(() => undefined);

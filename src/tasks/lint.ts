@@ -215,7 +215,7 @@ export function canaryWarnings(task: TaskSpec): LintProblem[] {
   }
   const plan = created.size ? planCanaries(inferRunner(task, null), created, null, task) : null;
   if (plan && !('unprotected' in plan) && plan.weak.length) {
-    return [{ ...at('test_patch', `${plan.weak.join(', ')} hold(s) a single test, or tests whose canary copies a patch can tell from them (no other title lends a copy a word of the same grammatical slot: \`pads\` → \`pads 2\`): weakly protected; add a second test whose title shares a word with the others`), file: path.join(task.dir, 'test.patch'), field: null }];
+    return [{ ...at('test_patch', `${plan.weak.join(', ')} hold(s) a single test, or tests whose canary copies a patch can tell from them (no word of its titles fills the same grammatical slot in another title as a different word does: \`pads\` → \`pads 2\`): weakly protected; add tests whose titles share words in the same places (\`pads short values\`, \`keeps long values\`, \`pads long strings\`)`), file: path.join(task.dir, 'test.patch'), field: null }];
   }
   return [];
 }

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InfraError } from '../core/errors.ts';
+import { removeTree } from '../sandbox/attempt.ts';
 import { GIT_COMMAND_CONFIG, gitEnv, gitFailure, resetWorkspaceGitConfig, WORKSPACE_BRANCH } from './git.ts';
 import { runGit } from './git-run.ts';
 import { createHostGitDir, HOST_ATTRIBUTES } from './host-git.ts';
@@ -53,7 +54,8 @@ export async function createWorkspace(opts: CreateWorkspaceOptions): Promise<Wor
   const cleanup = async (): Promise<void> => {
     if (removed) return;
     removed = true;
-    await rm(root, { recursive: true, force: true });
+    // The agent wrote this tree: also folders it locked (`chmod 000` on a non-empty folder), never through a link.
+    await removeTree(root);
   };
   const gitDir = join(root, 'host.git');
   try {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitError, simpleGit, type SimpleGit } from 'simple-git';
 import { InfraError } from '../core/errors.ts';
+import { hostPath } from '../core/host-path.ts';
 
 /** Identity of commits made in a workspace (agents and `git stash` need one). */
 export const GIT_IDENTITY = { name: 'fixbench', email: 'fixbench@localhost' } as const;
@@ -33,7 +34,7 @@ export const GIT_COMMAND_CONFIG: readonly string[] = [
 /** Environment of harness git commands: no global/system config, no prompts, fixed identity. */
 export function gitEnv(extra: Record<string, string> = {}): Record<string, string> {
   return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    PATH: hostPath(), // absolute entries only: git runs with its cwd in a workspace the agent wrote
     HOME: tmpdir(),
     LANG: 'C',
     LC_ALL: 'C',

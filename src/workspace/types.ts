@@ -10,6 +10,9 @@ export interface Workspace {
    */
   readonly gitDir: string;
   readonly baseCommit: string;
-  /** Removes the checkout. Safe to call twice. */
+  /**
+   * Removes the checkout, also folders its commands locked (`createWorkspace`'s: `removeTree`, which
+   * never throws). Safe to call twice. A rejection is the host's failure, never the agent's.
+   */
   cleanup(): Promise<void>;
 }

@@ -141,7 +141,7 @@ describe('tamper evidence (fixbench eval --predictions)', () => {
 
   it('lint warns that the exit-code task is unprotected, and only it', () => {
     expect(lintOut).toMatch(/warning: .*exitcode\/task\.yaml: test_report: exit-code: graded without canary tests/);
-    expect(lintOut.match(/^warning:/gm)).toHaveLength(1);
+    expect(lintOut.match(/^warning: .*graded without canary tests/gm)).toHaveLength(1);
   });
 
   it('the report shows tampered and unprotected attempts per model', () => {

@@ -43,9 +43,10 @@ describe('fixbench tasks lint', () => {
     expect(r.exitCode, r.stderr).toBe(2);
     expect(r.stdout).toMatch(/empty-f2p\/task\.yaml: FAIL_TO_PASS: list at least one test the fix makes pass/);
     expect(r.stdout).toMatch(/test-patch-does-not-apply\/test\.patch: does not apply at base_commit [0-9a-f]{12}: error: /);
-    expect(r.stdout).not.toMatch(/\/good\//);
+    // no problem names the sound task (a weak-canary warning may: its hidden file holds two tests)
+    expect(r.stdout.split('\n').filter((l) => !l.startsWith('warning:'))).not.toContainEqual(expect.stringMatching(/\/good\//));
     // the summary follows the problems on stdout (a newcomer piping the output keeps it)
-    expect(r.stdout).toMatch(/\nlinted 6 task\(s\): 3 problem\(s\) in 2 task\(s\)$/);
+    expect(r.stdout).toMatch(/\nlinted 6 task\(s\): 3 problem\(s\) in 2 task\(s\)(; \d+ warning\(s\) .*)?$/);
     expect(r.stderr).not.toMatch(/linted/);
   });
 
@@ -62,7 +63,10 @@ describe('fixbench tasks lint', () => {
   it('exits 0 for sound tasks', async () => {
     const r = await runCli(['tasks', 'lint', '--tasks', tasks, 'good', 'flaky']);
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toBe('linted 2 task(s): no problems');
+    // warnings only (the tiny hidden file's two titles give weak canaries), then the summary
+    const lines = r.stdout.split('\n');
+    expect(lines.slice(0, -1).every((l) => l.startsWith('warning:'))).toBe(true);
+    expect(lines.at(-1)).toMatch(/^linted 2 task\(s\): no problems(; \d+ warning\(s\) .*)?$/);
     expect(r.stderr).toBe('');
   });
 });

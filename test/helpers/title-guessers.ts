@@ -3,6 +3,7 @@
 // in other test titles. Used by test/unit/evaluation/canary-title-grammar.test.ts.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { slotOf } from '../../src/evaluation/canary-title-slot.ts';
 
 const SETS: Record<string, string[]> = {
   detOne: ['a', 'an', 'each', 'every', 'another', 'one', 'this', 'that'],
@@ -69,3 +70,15 @@ export function bundledTitleGroups(tasksDir: string): string[][] {
   }
   return groups;
 }
+
+/**
+ * atkA's slot guesser: whether `title`'s word at `i` fills the same slot (`slotOf`) in one of `rest`
+ * (the file's other titles). Of a pair differing at `i`, the one whose word is not so attested is
+ * guessed to be the original (a copy's word always is).
+ */
+export function slotAttested(title: string, i: number, rest: readonly string[]): boolean {
+  const ws = title.split(' ');
+  const s = slotOf(ws, i);
+  return rest.some((o) => o.split(' ').some((x, j, os) => x === ws[i] && slotOf(os, j) === s));
+}
+

@@ -2,7 +2,7 @@
 // holds a frozen copy of npm packages, so a changed lock file or a changed install (npm's
 // node_modules/.package-lock.json) makes the build stale, as a changed source does; so does an edit
 // that keeps its old mtime (cp -p, touch -r, tar x, rsync -a) and a change of tsconfig.json.
-import { cp, mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -109,5 +109,25 @@ describe('buildStale and an edit that keeps its mtime', () => {
     expect(stale()).toBe('src/b.ts changed since the last build');
     await rm(path.join(pkg, 'src', 'b.ts'));
     expect(stale()).toBeNull();
+  });
+
+  it('regression (atkA): a symbolic link under src/, to a file or a folder, makes the build stale for good (neither stat record nor hash sees its target)', async () => {
+    const outside = await mkdtemp(path.join(os.tmpdir(), 'fixbench-build-stale-outside-'));
+    try {
+      await writeFile(path.join(outside, 'c.ts'), 'export const c = 1;\n');
+      await symlink(path.join(outside, 'c.ts'), path.join(pkg, 'src', 'c.ts'));
+      await stampNow(); // as if built with the link: still not current
+      expect(stale()).toBe('src/c.ts is a symbolic link or special file: the build reads only regular files and folders under src/ (put the file itself there)');
+      expect(mod.buildCheck().state).toBe('stale');
+      await rm(path.join(pkg, 'src', 'c.ts'));
+      await symlink(outside, path.join(pkg, 'src', 'shared'));
+      await stampNow();
+      expect(stale()).toMatch(/^src\/shared is a symbolic link/);
+      await rm(path.join(pkg, 'src', 'shared'));
+      await stampNow();
+      expect(stale()).toBeNull();
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 });

@@ -11,10 +11,13 @@ const created = (file: string, text: string): string => {
 const task = (testPatch: string): TaskSpec => ({ instance_id: 'w-1', dir: '/tasks/w-1', test_cmd: 'npx jasmine', test_report: 'jasmine', test_patch: testPatch, FAIL_TO_PASS: ['pad pads'], PASS_TO_PASS: [] }) as unknown as TaskSpec;
 
 describe('canaryWarnings: weakly protected test files', () => {
-  it('warns for a created file with one test, naming it; not for one with two', () => {
+  it('warns for a created file with one test, naming it; not for one whose titles lend each other words both ways', () => {
     const one = "describe('pad', () => {\n  it('pads', () => expect(pad('7', 3)).toBe('  7'));\n});\n";
-    // Two tests whose titles lend each other a word of the same slot (`pads` / `keeps`, `values` / `strings`).
-    const two = "describe('pad', () => {\n  it('pads short values', () => expect(pad('7', 3)).toBe('  7'));\n  it('keeps long strings', () => expect(pad('777', 3)).toBe('777'));\n});\n";
+    // Three tests whose titles hold a word and another of the same slot both ways (`pads` / `keeps`, `short` / `long`, `values` / `strings`);
+    // two (`pads short values`, `keeps long strings`) no longer do (atkA): the original's word must fill its slot elsewhere too.
+    const two = "describe('pad', () => {\n  it('pads short values', () => expect(pad('7', 3)).toBe('  7'));\n  it('keeps long values', () => expect(pad('777', 3)).toBe('777'));\n  it('pads long strings', () => expect(pad('77', 3)).toBe(' 77'));\n});\n";
+    const twoOnly = "describe('pad', () => {\n  it('pads short values', () => expect(pad('7', 3)).toBe('  7'));\n  it('keeps long strings', () => expect(pad('777', 3)).toBe('777'));\n});\n";
+    expect(canaryWarnings(task(created('spec/pad-spec.js', twoOnly)))).toHaveLength(1);
     // Two one-word titles: the copy of `pads` can only be `pads 2`, which marks it (weak too).
     const bare = "describe('pad', () => {\n  it('pads', () => expect(pad('7', 3)).toBe('  7'));\n  it('keeps', () => expect(pad('777', 3)).toBe('777'));\n});\n";
     expect(canaryWarnings(task(created('spec/pad-spec.js', bare)))).toHaveLength(1);
