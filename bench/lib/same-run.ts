@@ -7,8 +7,10 @@ import path from 'node:path';
  * `text` with what legitimately differs between two runs of the same work replaced by
  * placeholders: ISO times, millisecond fields and durations the harness measures (and their
  * `data-v` sort keys in the report), the durations test runners print (`time="0.012"`,
- * `duration_ms 3.1`), the paths of temporary folders, and the `+dirty` mark of the harness commit
- * (a file of the package checkout edited between the two runs).
+ * `duration_ms 3.1`), the paths of temporary folders, the `+dirty` mark of the harness commit
+ * (a file of the package checkout edited between the two runs), and a record's canary `guess`
+ * odds: they follow which canary copies were drawn (random on purpose: a copy whose new title word
+ * is not attested in the same slot counts at odds 1), as the mutated test names do.
  */
 export function withoutTimes(text: string): string {
   return text
@@ -25,7 +27,8 @@ export function withoutTimes(text: string): string {
     .replace(/,\s*"build"\s*:\s*"[0-9a-f]{64}"/g, '')
     // attempts/pages.json: each page's digest and size follow its view, which holds its times
     .replace(/"digest"\s*:\s*"[A-Za-z0-9_-]{43}"(,\s*"bytes"\s*:\s*\d+)?/g, '"digest":"<d>"')
-    .replace(/\/tmp\/fixbench-[^\s"'<>)]*/g, '<tmp>');
+    .replace(/\/tmp\/fixbench-[^\s"'<>)]*/g, '<tmp>')
+    .replace(/"guess"\s*:\s*[\d.e-]+/g, '"guess":<odds>');
 }
 
 /**

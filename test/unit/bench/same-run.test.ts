@@ -46,6 +46,12 @@ describe('sameApartFromTimes (the compiled-vs-uncompiled check)', () => {
     expect(withoutTimes(`"commit": "${sha}"`)).not.toBe(withoutTimes(`"commit": "${'b'.repeat(40)}"`));
   });
 
+  it("ignores a record's canary guess odds (they follow the random draw of copies), not the canary verdicts", () => {
+    const c = (guess: number, pass = 'passed') => `"canaries":{"fail":"failed","pass":"${pass}","kind":"mutated","guess":${guess}}`;
+    expect(withoutTimes(c(0.25))).toBe(withoutTimes(c(0.125)));
+    expect(withoutTimes(c(0.25))).not.toBe(withoutTimes(c(0.25, 'failed')));
+  });
+
   it('leaves numbers that are not times alone', () => {
     expect(withoutTimes('"calls":5,"steps":12 resolved 3/16')).toBe('"calls":5,"steps":12 resolved 3/16');
   });
