@@ -1,37 +1,18 @@
 // runOneAttempt builds the agent (the SDK import, its clients) while the workspace is being made
 // (issue 18, the I/O-bound first turn): neither waits for the other. An agent that cannot be built
 // still fails the attempt with its own error, and the workspace made meanwhile is removed.
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { TaskSpec } from '../../../src/config/task.ts';
-import { LocalSandbox } from '../../../src/sandbox/local.ts';
-import { RepoCache } from '../../../src/workspace/repo-cache.ts';
-import { gitRepo, type GitRepo } from '../../helpers/git-repo.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { oneFileTask } from '../../helpers/one-file-task.ts';
 
 /** What the mocked `attemptAgent` does; each test sets it. */
 const build = vi.hoisted(() => ({ fn: async (): Promise<unknown> => { throw new Error('unset'); } }));
 vi.mock('../../../src/agents/factory.ts', async (orig) => ({ ...(await orig<object>()), attemptAgent: () => build.fn() }));
 const { runOneAttempt } = await import('../../../src/runner/attempt.ts');
 
-const root = mkdtempSync(join(tmpdir(), 'fixbench-overlap-'));
-const sandbox = new LocalSandbox();
-let repo: GitRepo;
-let task: TaskSpec;
-beforeAll(() => {
-  repo = gitRepo({ 'a.txt': 'a\n' });
-  task = {
-    instance_id: 'tiny-1', repo: repo.dir, base_commit: repo.commits[0]!, setup: '', test_cmd: 'true', test_report: 'tap',
-    FAIL_TO_PASS: ['x'], PASS_TO_PASS: [], timeout_s: 60, tags: [], dir: join(root, 'tasks', 'tiny-1'), problem_statement: 'p', patch: '', test_patch: '',
-  } as TaskSpec;
-});
-afterAll(async () => {
-  await sandbox.cleanup();
-  repo?.cleanup();
-  rmSync(root, { recursive: true, force: true });
-});
+const { root, sandbox, task, repoCache } = oneFileTask('fixbench-overlap-');
 
 /** The checked-out files of every workspace under `workRoot` (`<attempt dir>/ws-*\/<repo name>/a.txt`). */
 function checkedOut(workRoot: string): string[] {
@@ -45,14 +26,13 @@ function checkedOut(workRoot: string): string[] {
 }
 
 function env(workRoot: string) {
-  const repoCache = new RepoCache({ cacheDir: join(root, 'cache'), tasksDir: join(root, 'tasks') });
   return {
-    opts: { runId: 'r', sandbox, repoCache, limits: {}, priceSheet: { file: 'p' }, budgetUsd: null },
+    opts: { runId: 'r', sandbox, repoCache: repoCache(), limits: {}, priceSheet: { file: 'p' }, budgetUsd: null },
     writer: { dir: join(root, 'run') }, budget: {}, workRoot, redact: (s: string) => s, pools: { test: pLimit(2), model: pLimit(64) }, onBudgetRefused: () => {},
   } as never;
 }
 
-const job = () => ({ task, plan: { kind: 'reference', agent: 'noop' }, contender: { id: 'noop' }, attempt: 1, key: 'k' }) as never;
+const job = () => ({ task: task(), plan: { kind: 'reference', agent: 'noop' }, contender: { id: 'noop' }, attempt: 1, key: 'k' }) as never;
 
 describe('the agent is built while the workspace is made', () => {
   it('the agent build sees the workspace appear before it returns (sequential code would never: it times out)', async () => {

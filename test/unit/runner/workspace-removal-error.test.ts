@@ -1,15 +1,11 @@
 // A workspace whose removal fails (atkB F1) never ends the run nor drops the record: the attempt is
 // recorded as the harness's fault (infra_error at stage `workspace`), with the agent's patch.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { TaskSpec } from '../../../src/config/task.ts';
+import { describe, expect, it, vi } from 'vitest';
 import type { AttemptRecord } from '../../../src/core/records.ts';
-import { LocalSandbox } from '../../../src/sandbox/local.ts';
-import { RepoCache } from '../../../src/workspace/repo-cache.ts';
-import { gitRepo, type GitRepo } from '../../helpers/git-repo.ts';
+import { oneFileTask } from '../../helpers/one-file-task.ts';
 
 /** The agent workspace's cleanup removes the tree, then fails as a host error would. */
 vi.mock('../../../src/workspace/index.ts', async (orig) => {
@@ -35,33 +31,18 @@ vi.mock('../../../src/agents/factory.ts', async (orig) => ({
 }));
 const { runOneAttempt } = await import('../../../src/runner/attempt.ts');
 
-const root = mkdtempSync(join(tmpdir(), 'fixbench-removal-error-'));
-const sandbox = new LocalSandbox();
-let repo: GitRepo;
-let task: TaskSpec;
-beforeAll(() => {
-  repo = gitRepo({ 'a.txt': 'a\n' });
-  task = {
-    instance_id: 'tiny-1', repo: repo.dir, base_commit: repo.commits[0]!, setup: '', test_cmd: 'true', test_report: 'tap',
-    FAIL_TO_PASS: ['x'], PASS_TO_PASS: [], timeout_s: 60, tags: [], dir: join(root, 'tasks', 'tiny-1'), problem_statement: 'p', patch: '', test_patch: '',
-  } as TaskSpec;
-});
-afterAll(async () => {
-  await sandbox.cleanup();
-  repo?.cleanup();
-  rmSync(root, { recursive: true, force: true });
-});
+const { root, sandbox, task, repoCache } = oneFileTask('fixbench-removal-error-');
 
 describe('a failed removal of the agent workspace', () => {
   it('is the attempt\'s recorded infra_error (stage workspace, with its patch), never thrown out of runOneAttempt', async () => {
     const workRoot = mkdtempSync(join(root, 'w-'));
     const logged: AttemptRecord[] = [];
     const env = {
-      opts: { runId: 'r', sandbox, repoCache: new RepoCache({ cacheDir: join(root, 'cache'), tasksDir: join(root, 'tasks') }), limits: {}, priceSheet: { file: 'p' }, budgetUsd: null },
+      opts: { runId: 'r', sandbox, repoCache: repoCache(), limits: {}, priceSheet: { file: 'p' }, budgetUsd: null },
       writer: { dir: join(root, 'run'), writeAttemptLogs: async (r: AttemptRecord) => void logged.push(r) },
       budget: {}, workRoot, redact: (s: string) => s, pools: { test: pLimit(2), model: pLimit(64) }, onBudgetRefused: () => {},
     } as never;
-    const job = { task, plan: { kind: 'reference', agent: 'gold' }, contender: { id: 'gold' }, attempt: 1, key: 'k' } as never;
+    const job = { task: task(), plan: { kind: 'reference', agent: 'gold' }, contender: { id: 'gold' }, attempt: 1, key: 'k' } as never;
     const rec = await runOneAttempt(job, env);
     expect(rec.outcome).toBe('infra_error');
     expect(rec.error).toMatchObject({ stage: 'workspace', kind: 'harness_fault' });
