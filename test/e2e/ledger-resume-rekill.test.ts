@@ -1,14 +1,13 @@
 // kill -9, --resume, kill -9, --resume (attackC F1): the record, the run budget and the re-run try's
 // --attempt-usd count the billed calls of BOTH killed sessions, not only the newest interrupted ledger.
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttemptRecord } from '../../src/store/records.ts';
-import { BIN, ROOT, runCli } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 import { startFakeOpenAI, toolCall, type FakeOpenAI } from '../helpers/fake-openai.ts';
-import { gone } from '../helpers/process.ts';
+import { fakeCoderFiles, runUntilKilled } from '../helpers/killed-run.ts';
 
 let tmp: string;
 let server: FakeOpenAI;
@@ -26,24 +25,11 @@ afterAll(async () => {
 
 describe('resume after two kills', () => {
   it('every billed call of both killed sessions is in the record, and --attempt-usd starts from them all', async () => {
-    const modelsFile = path.join(tmp, 'models.yaml');
-    await writeFile(modelsFile, `models:\n  - id: fake-coder\n    provider: fake\n    api: openai-chat\n    base_url: ${server.baseURL}\n    api_key_env: FAKE_PROVIDER_API_KEY\n    model: fake/coder-1\n    vendor: Fake Labs\n    region: US\n    params: { max_tokens: 100 }\n`);
-    const prices = path.join(tmp, '2026-04-01.yaml');
     // 0.0028 USD a call; the cap 0.006
-    await writeFile(prices, 'as_of: "2026-04-01"\nsource: test sheet\nmodels:\n  fake-coder: { input: "2.00", output: "8.00" }\n');
+    const { modelsFile, prices, env } = await fakeCoderFiles(tmp, server);
     const results = path.join(tmp, 'results');
-    const env = { FIXBENCH_CACHE_DIR: path.join(tmp, 'env-cache'), FAKE_PROVIDER_API_KEY: 'sk-fake-ledger-0123456789' };
     const common = ['--models-file', modelsFile, '--results', results, '--reports', path.join(tmp, 'reports')];
-    const runAndKill = async (args: string[], until: number) => {
-      const child = execa('node', [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env, NO_COLOR: '1' }, detached: true, reject: false });
-      const deadline = Date.now() + 120_000;
-      while (server.requests.length < until && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-      expect(server.requests.length).toBe(until);
-      await new Promise((r) => setTimeout(r, 1000)); // the reply is on the ledger and its `sleep 60` runs
-      process.kill(-child.pid!, 'SIGKILL');
-      await child;
-      expect(await gone(child.pid!)).toBe(true);
-    };
+    const runAndKill = (args: string[], until: number) => runUntilKilled(args, env, server, until);
     await runAndKill(['run', '--task', 'js-duration-1', '--no-reference', '--prices', prices, '--attempts', '1', '--run-id', 'cap', '--budget-usd', 'none', '--attempt-usd', '0.006', ...common], 2);
     await runAndKill(['run', '--resume', 'cap', ...common], 3); // 0.0056 carried: one call (passing the cap), killed in its sleep
     const r = await runCli(['run', '--resume', 'cap', ...common, '--json'], { env });
