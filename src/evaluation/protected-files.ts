@@ -10,6 +10,7 @@ import { gitFailure, gitTry } from '../workspace/git.ts';
 import { hostGit, type HostRepo } from '../workspace/host-git.ts';
 import { diffFiles } from './diff-files.ts';
 import { clearLinkedAncestors, gitBlobId, lstatOrNull, readNoFollow, removeNoFollow, sameAsBase, writeNoFollow } from './nofollow-fs.ts';
+import { isSymlinkModeLine } from './unsafe-entries.ts';
 import { ancestors, compileRule, DEFAULT_TEST_FILES, type ProtectedReason, type ProtectedRule } from './protected-rule.ts';
 
 /** One entry of the base commit's tree: mode (`100644`, `100755`, `120000`, `160000`) and blob id. */
@@ -140,7 +141,8 @@ export function dropProtectedEntries(patch: string, rule: ProtectedRule): Droppe
     const f = diffFiles(section)[0];
     const paths = f ? [f.oldPath, f.newPath].filter((p): p is string => p !== null) : [];
     const hit = paths.filter((p) => rule.reason(p) !== null);
-    const link = f?.newPath && /^new file mode 120000|^new mode 120000/m.test(section) ? linkTarget(f.newPath, section) : null;
+    const head = section.split(/^@@/m)[0]!.split('\n').map((l) => l.replace(/\r$/, ''));
+    const link = f?.newPath && head.some(isSymlinkModeLine) ? linkTarget(f.newPath, section) : null;
     if (link !== null && rule.reason(link) !== null) hit.push(f!.newPath!);
     if (hit.length) hit.forEach((p) => dropped.add(p));
     else kept.push(section);

@@ -38,8 +38,8 @@ export function parseGitMode(rest: string): bigint | null {
   return m[1] === '-' ? (0x10000000000000000n - v) & 0xffffffffffffffffn : v;
 }
 
-/** True when `line` gives the entry a mode git treats as a symlink (file type bits 0120000). */
-function isSymlinkModeLine(line: string): boolean {
+/** True when `line` gives the entry a mode git treats as a symlink (file type bits 0120000), as `git apply` reads it (the index line's mode too). */
+export function isSymlinkModeLine(line: string): boolean {
   const m = MODE_LINE_RE.exec(line);
   if (!m) return false;
   const mode = parseGitMode(m[1]!);
@@ -54,18 +54,61 @@ function isSymlinkModeLine(line: string): boolean {
  *   prefix is removed (`/dev/null` aside);
  * - a symlink (mode 120000) whose target is empty, absolute, names `.git`, leaves the workspace
  *   when resolved from the link's folder, or climbs (`..`) after descending (it could pass through
- *   another link), or whose target the patch does not show.
+ *   another link), or whose target the patch does not show;
+ * - an entry whose path runs through a symlink another entry of the patch makes (`l -> test`, then
+ *   `l/x.js`): GNU patch (the last strategy) follows such a link, so the file would land at its
+ *   target (e.g. in a protected folder, or a link made there pointing out of the tree), where no
+ *   check of the written path looks (atkD).
  * Every other entry is kept byte for byte. Pure; never throws.
  */
 export function dropUnsafeEntries(patch: string): SafePatch {
   const kept: string[] = [];
   const notes: string[] = [];
-  for (const entry of splitEntries(patch)) {
-    const why = unsafeReason(entry);
+  const entries = splitEntries(patch);
+  const links = new Set(entries.map(symlinkPath).filter((p): p is string => p !== null));
+  for (const entry of entries) {
+    const why = unsafeReason(entry) ?? throughLink(entry, links);
     if (why === null) kept.push(entry);
     else notes.push(`dropped the change to ${why.path}: ${why.reason}`);
   }
   return { patch: kept.join(''), unsafeEntriesDropped: notes.length, notes };
+}
+
+/** The paths an entry names in its header (`a/`/`b/` prefixes removed, `/dev/null` left out). */
+function entryPaths(entry: string): string[] {
+  const out: string[] = [];
+  for (const line of entry.split('\n').map((l) => l.replace(/\r$/, ''))) {
+    if (line.startsWith('@@ ')) break;
+    for (const [keyword, strips] of PATH_LINES) {
+      if (!line.startsWith(keyword)) continue;
+      const rest = line.slice(keyword.length);
+      for (const raw of keyword === 'diff --git ' ? gitHeaderPaths(rest) : [headerPath(rest, keyword.startsWith('-') || keyword.startsWith('+'))]) {
+        if (!(raw === '/dev/null' && strips)) out.push(posix.normalize(strips ? stripPrefix(raw) : raw));
+      }
+    }
+  }
+  return out;
+}
+
+/** The path of the symlink an entry makes or changes (any symlink mode line), or null. */
+function symlinkPath(entry: string): string | null {
+  const lines = entry.split('\n').map((l) => l.replace(/\r$/, ''));
+  const at = lines.findIndex((l) => l.startsWith('@@ '));
+  const head = at < 0 ? lines : lines.slice(0, at);
+  if (!head.some(isSymlinkModeLine)) return null;
+  return entryPaths(entry).at(-1) ?? null;
+}
+
+/** Why an entry whose path has one of `links` as a proper ancestor is unsafe, or null. */
+function throughLink(entry: string, links: ReadonlySet<string>): { path: string; reason: string } | null {
+  for (const p of entryPaths(entry)) {
+    const parts = p.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const anc = parts.slice(0, i).join('/');
+      if (links.has(anc)) return { path: JSON.stringify(p), reason: `its path runs through ${JSON.stringify(anc)}, a symlink this patch makes` };
+    }
+  }
+  return null;
 }
 
 /** The file entries of a unified diff, each with its lines (newlines kept); text before the first is dropped. */

@@ -70,6 +70,12 @@ describe('dropProtectedEntries', () => {
     const link = 'diff --git a/lib b/lib\nnew file mode 120000\n--- /dev/null\n+++ b/lib\n@@ -0,0 +1 @@\n+node_modules/mocha\n\\ No newline at end of file\n';
     expect(dropProtectedEntries(link, rule).dropped).toEqual(['lib']);
   });
+  it('regression (atkD): drops a link into a protected path whose mode is on the index line only, or spelled with leading zeros', () => {
+    for (const mode of ['index 0000000..1111111 120000', 'new file mode 0120000']) {
+      const link = `diff --git a/m b/m\n${mode}\n--- /dev/null\n+++ b/m\n@@ -0,0 +1 @@\n+test\n\\ No newline at end of file\n`;
+      expect(dropProtectedEntries(link, rule).dropped).toEqual(['m']);
+    }
+  });
   it('cuts plain ---/+++ diffs too', () => {
     const plain = '--- a/src/a.js\n+++ b/src/a.js\n@@ -1 +1 @@\n-a\n+b\n--- a/test/t.test.js\n+++ b/test/t.test.js\n@@ -1 +1 @@\n-a\n+b\n';
     expect(dropProtectedEntries(plain, rule).dropped).toEqual(['test/t.test.js']);

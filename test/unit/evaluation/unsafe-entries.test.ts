@@ -63,6 +63,28 @@ describe('dropUnsafeEntries', () => {
   });
 });
 
+describe('entries through a link the patch makes (atkD)', () => {
+  const indexLink = (path: string, target: string): string =>
+    `diff --git a/${path} b/${path}\nindex 0000000..1111111 120000\n--- /dev/null\n+++ b/${path}\n@@ -0,0 +1 @@\n+${target}\n\\ No newline at end of file\n`;
+  it('regression: drops a file written under a link another entry makes (GNU patch follows it), whatever the order', () => {
+    for (const l of [link('m', 'test'), indexLink('m', 'test')]) {
+      for (const patch of [l + create('m/zz-helper.js'), create('m/zz-helper.js') + l]) {
+        const res = dropUnsafeEntries(SAFE + patch);
+        expect(res.patch).toBe(SAFE + l);
+        expect(res.notes).toEqual(['dropped the change to "m/zz-helper.js": its path runs through "m", a symlink this patch makes']);
+      }
+    }
+  });
+  it('regression: drops a link made through a link (l -> ., then l/q -> ..: q would point out of the tree)', () => {
+    const res = dropUnsafeEntries(link('l', '.') + link('l/q', '..'));
+    expect(res).toMatchObject({ patch: link('l', '.'), unsafeEntriesDropped: 1 });
+  });
+  it('keeps a file beside a link, and a link whose name only starts like another entry', () => {
+    const patch = link('m', 'src') + create('m2/x.js') + create('src/x.js');
+    expect(dropUnsafeEntries(patch)).toEqual({ patch, unsafeEntriesDropped: 0, notes: [] });
+  });
+});
+
 describe('splitEntries', () => {
   it('splits git and plain entries, reading hunk bodies by their counts (a "--- " line inside a hunk is a removed line)', () => {
     const tricky = '--- a/f\n+++ b/f\n@@ -1,2 +1,1 @@\n--- not a header\n ctx\n';
