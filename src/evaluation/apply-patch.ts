@@ -9,6 +9,7 @@ import { hostGit, type HostRepo } from '../workspace/host-git.ts';
 import { diffFiles } from './diff-files.ts';
 import { APPLY_STRATEGIES, type ApplyStrategy } from '../core/records.ts';
 import { dropUnsafeEntries, splitEntries } from './unsafe-entries.ts';
+import { dropEntriesThroughCheckoutLinks } from './checkout-links.ts';
 import { hostPath } from '../core/host-path.ts';
 
 /** Strategies in the order they are tried (names as stored in `apply_strategy`; the enum lives with the record schema). */
@@ -20,7 +21,7 @@ export interface ApplyResult {
   strategy: ApplyStrategy | null;
   /** Every command tried with its output and exit status, for logs (dropped entries first). */
   log: string;
-  /** File entries dropped before any strategy ran because they would leave the work tree (`dropUnsafeEntries`). */
+  /** File entries dropped before any strategy ran because they would leave the work tree (`dropUnsafeEntries`) or meet a symlink of the checkout (`dropEntriesThroughCheckoutLinks`). */
   unsafeEntriesDropped: number;
 }
 
@@ -31,8 +32,10 @@ export interface ApplyResult {
  * LLM-written diffs whose `@@` counts are wrong), and `patch --batch --forward --fuzz=3 -p1`
  * (skipped, with a note in the log, when GNU patch is not installed). Before any strategy runs, the
  * entries that would leave the work tree (a `.git` component in any case, `..`, an absolute path,
- * a symlink leading out) are dropped once (`dropUnsafeEntries`), counted in
- * `unsafeEntriesDropped` and named in the log: no strategy ever sees them. Git runs against
+ * a symlink leading out) are dropped once (`dropUnsafeEntries`), and so are those meeting a
+ * symlink the checkout already holds (a path through it, a text change written through it, a new
+ * link's target through it: `dropEntriesThroughCheckoutLinks`, read with lstat before the first
+ * try); all are counted in `unsafeEntriesDropped` and named in the log: no strategy ever sees them. Git runs against
  * fixbench's own git directory (`hostGit`), GNU patch with a minimal environment and `-g0` (no
  * version-control checkouts).
  * Before each fallback and after a final failure the tree is reset (`git reset --hard` to the
@@ -42,11 +45,13 @@ export interface ApplyResult {
  * patch that looks reversed or already applied (`--batch` alone would assume `-R`). A patch not
  * ending in a newline gets exactly one appended. A model's patch is given here after
  * `normalizePatch` (prose, fences and binary entries removed). Never throws for a patch that does
- * not apply; throws only if the patch file cannot be written.
+ * not apply; throws only if the patch file cannot be written or the checkout cannot be read.
  */
 export async function applyPatch(repo: HostRepo, patch: string, opts: { strategies?: readonly ApplyStrategy[] } = {}): Promise<ApplyResult> {
   const strategies = opts.strategies ?? APPLY_STRATEGIES;
-  const safe = dropUnsafeEntries(patch);
+  const pure = dropUnsafeEntries(patch);
+  const linked = await dropEntriesThroughCheckoutLinks(repo.dir, pure.patch);
+  const safe = { patch: linked.patch, unsafeEntriesDropped: pure.unsafeEntriesDropped + linked.unsafeEntriesDropped, notes: [...pure.notes, ...linked.notes] };
   const log: string[] = safe.notes.map((n) => `unsafe entry: ${n}`);
   const done = (ok: boolean, strategy: ApplyStrategy | null): ApplyResult => ({ ok, strategy, log: log.join('\n'), unsafeEntriesDropped: safe.unsafeEntriesDropped });
   if (safe.patch.trim() === '') {

@@ -13,11 +13,13 @@ import type { EnvCache } from '../workspace/env-cache.ts';
 import type { Workspace } from '../workspace/types.ts';
 import { truncateText } from '../core/truncate.ts';
 import { applyPatch } from './apply-patch.ts';
-import { grade } from './grade.ts';
+import { failedTestsStatus, grade } from './grade.ts';
 import { dropImageOnlyBinaryEntries } from './image-entries.ts';
 import { guardRun, judgeRun, packageJsonBeforePatch } from './integrity.ts';
 import { normalizePatch } from './normalize-patch.ts';
-import { dropUnsafeEntries } from './unsafe-entries.ts';
+import { dropUnsafeEntries, entryPaths, splitEntries } from './unsafe-entries.ts';
+import { dropEntriesThroughCheckoutLinks } from './checkout-links.ts';
+import { appliedPathViolations } from './applied-paths.ts';
 import { prepareRunner, readRunnerResults } from './runner-run.ts';
 import { strictResolved } from './strict.ts';
 import { aliasFileNames, aliasFullNames } from './runners/index.ts';
@@ -108,15 +110,20 @@ export function startCheckout(task: TaskSpec, repoCache: RepoCache, workDir: str
  *    `unsafe_entries_dropped` (`dropUnsafeEntries`), before any application strategy sees them.
  *    A text with no diff in it → `patch_failed`; one whose every entry was dropped →
  *    `empty_patch` (both with `error` saying so);
- * 2. checkout at `base_commit` + `setup`; apply the normalised patch (`applyPatch`; its notes
- *    head `apply_log`) — none applies → `patch_failed`;
+ * 2. checkout at `base_commit` + `setup`; entries meeting a symlink the checkout holds (a path
+ *    through it, a change written through it: `dropEntriesThroughCheckoutLinks`) are dropped and
+ *    counted in `unsafe_entries_dropped` too (none left → `empty_patch`); apply the rest
+ *    (`applyPatch`; its notes head `apply_log`) — none applies → `patch_failed`;
  * 3. protected files (protected-files.ts: test files by the task's globs and test.patch, runner
  *    configurations, the runner keys and test scripts of package.json, lock files, installed and
  *    ignored paths): the patch's entries naming them are dropped before step 2 applies it, and
  *    whatever still differs from `base_commit` after it is restored; both are listed in
  *    `protected_files_edited` (test files also in `test_files_edited`). A patch left with no
- *    entry is `empty_patch`. Then test.patch is applied with `git apply` (failure → `infra_error`:
- *    the harness's fault);
+ *    entry is `empty_patch`. Then the backstop (`appliedPathViolations`): a file the apply touched
+ *    that is protected, or a path it named that now leads through a link or out of the checkout,
+ *    → `tampered` (the patch's doing, counted as the model's failure; the tests do not run).
+ *    Then test.patch is applied with `git apply` (failure, or an entry of it dropped as unsafe →
+ *    `infra_error`: the harness's fault);
  *    then append the canary tests and plan the second result channel (`guardRun`; a task read
  *    by exit code gets neither and is marked `unprotected`);
  * 4. delete any stale report file (one the patch planted), run `test_cmd` in the sandbox with
@@ -177,12 +184,21 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
       ...(opts.envCache ? { envCache: opts.envCache } : {}),
     });
 
-    // Both read the tree before the patch (independent reads, so at once).
-    const [protection, basePackageJson] = await Promise.all([
+    // All read the tree before the patch (independent reads, so at once).
+    const [protection, basePackageJson, linked] = await Promise.all([
       loadProtection(ws, task, safe?.patch ?? ''),
       packageJsonBeforePatch(ws.dir), // the canaries' decisions: never from the patched tree
+      empty ? null : dropEntriesThroughCheckoutLinks(ws.dir, safe!.patch), // links the checkout already holds
     ]);
-    const kept = empty ? null : dropProtectedEntries(safe!.patch, protection.rule);
+    if (linked?.unsafeEntriesDropped) {
+      result.unsafe_entries_dropped! += linked.unsafeEntriesDropped;
+      result.apply_log = [result.apply_log, ...linked.notes.map((n) => `unsafe entry: ${n}`)].filter(Boolean).join('\n');
+      if (linked.patch === '') {
+        if (!opts.gradeEmptyPatch) return { ...result, outcome: 'empty_patch', error: `every entry of the patch meets a symlink of the checkout (${linked.unsafeEntriesDropped} dropped): nothing to apply` };
+        empty = true;
+      }
+    }
+    const kept = empty ? null : dropProtectedEntries(linked!.patch, protection.rule);
     if (kept?.dropped.length) {
       result.protected_files_edited = kept.dropped;
       result.test_files_edited = testFilesOf(protection, kept.dropped);
@@ -206,12 +222,15 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     const restored = await restoreProtected(ws, protection, named);
     result.protected_files_edited = [...new Set([...result.protected_files_edited!, ...restored])].sort();
     result.test_files_edited = testFilesOf(protection, result.protected_files_edited);
+    // The backstop: where every file the apply touched really is (the model's doing, so `tampered`, never infra_error).
+    const beyond = empty ? [] : await appliedPathViolations(ws, protection, splitEntries(kept!.patch).flatMap(entryPaths));
+    if (beyond.length) return { ...result, outcome: 'tampered', error: `the applied patch changed what its entries may not (checked before the tests): ${beyond.join('; ')}` };
     if (task.test_patch.trim() !== '' && !opts.visibleOnly) {
       const images = dropImageOnlyBinaryEntries(task.test_patch);
       if (images.notes.length) result.apply_log = [result.apply_log, ...images.notes].filter(Boolean).join('\n');
       // A test.patch of image entries only leaves nothing to apply: the tests run as they are (as in SWE-bench).
-      const tp = images.patch.trim() === '' ? { ok: true, log: '' } : await applyPatch(ws, images.patch, { strategies: ['git apply'] });
-      if (!tp.ok) throw new InfraError(`test.patch of ${task.instance_id} did not apply after the model patch:\n${tp.log}`);
+      const tp = images.patch.trim() === '' ? { ok: true, log: '', unsafeEntriesDropped: 0 } : await applyPatch(ws, images.patch, { strategies: ['git apply'] });
+      if (!tp.ok || tp.unsafeEntriesDropped) throw new InfraError(`test.patch of ${task.instance_id} ${tp.ok ? 'lost entries that leave the work tree or meet a symlink' : 'did not apply'} after the model patch:\n${tp.log}`);
       // SWE-bench's test assets (the image fixtures those dropped entries stand for), as its eval script copies them.
       const assets = await writeTestAssets(task.dir, ws.dir);
       if (assets.length) result.apply_log = [result.apply_log, ...assets].filter(Boolean).join('\n');
@@ -316,12 +335,4 @@ function testOutput(cmd: string, run: ExecResult, cap: number): string {
 function describe(err: unknown): string {
   if (err instanceof Error) return `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}`;
   return String(err);
-}
-
-/** Every listed test counted as failed (the tests gave no verdict). */
-function failedTestsStatus(task: TaskSpec): TestsStatus {
-  return {
-    FAIL_TO_PASS: { success: [], failure: [...task.FAIL_TO_PASS] },
-    PASS_TO_PASS: { success: [], failure: [...task.PASS_TO_PASS] },
-  };
 }

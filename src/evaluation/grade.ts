@@ -137,3 +137,11 @@ export function twinStatuses(parsed: ReadonlyMap<string, TestStatus>, listed: re
   }
   return out;
 }
+
+/** Every listed test counted as failed (the tests gave no verdict). */
+export function failedTestsStatus(task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS'>): TestsStatus {
+  return {
+    FAIL_TO_PASS: { success: [], failure: [...task.FAIL_TO_PASS] },
+    PASS_TO_PASS: { success: [], failure: [...task.PASS_TO_PASS] },
+  };
+}

@@ -74,8 +74,8 @@ export function dropUnsafeEntries(patch: string): SafePatch {
   return { patch: kept.join(''), unsafeEntriesDropped: notes.length, notes };
 }
 
-/** The paths an entry names in its header (`a/`/`b/` prefixes removed, `/dev/null` left out). */
-function entryPaths(entry: string): string[] {
+/** The paths an entry names in its header (`a/`/`b/` prefixes removed, `/dev/null` left out, `posix.normalize`d). */
+export function entryPaths(entry: string): string[] {
   const out: string[] = [];
   for (const line of entry.split('\n').map((l) => l.replace(/\r$/, ''))) {
     if (line.startsWith('@@ ')) break;
@@ -90,8 +90,8 @@ function entryPaths(entry: string): string[] {
   return out;
 }
 
-/** The path of the symlink an entry makes or changes (any symlink mode line), or null. */
-function symlinkPath(entry: string): string | null {
+/** The path of the symlink an entry makes, changes or deletes (any symlink mode line), or null. */
+export function symlinkPath(entry: string): string | null {
   const lines = entry.split('\n').map((l) => l.replace(/\r$/, ''));
   const at = lines.findIndex((l) => l.startsWith('@@ '));
   const head = at < 0 ? lines : lines.slice(0, at);
@@ -204,8 +204,8 @@ function badTarget(linkPath: string, target: string): string | null {
   return null;
 }
 
-/** The target a symlink entry's hunk gives it: its single `+` line, or null. */
-function symlinkTarget(lines: string[]): string | null {
+/** The target a symlink entry's hunk gives it (`lines`: the entry's lines, `\r` removed): its single `+` line, or null. */
+export function symlinkTarget(lines: string[]): string | null {
   const start = lines.findIndex((l) => l.startsWith('@@ '));
   if (start < 0) return null;
   const added = lines.slice(start + 1).filter((l) => l.startsWith('+'));
