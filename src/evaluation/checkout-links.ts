@@ -5,7 +5,7 @@
 // checkout path through its links, never following one out of the checkout (`resolveInCheckout`).
 import { lstat, readlink } from 'node:fs/promises';
 import { isAbsolute, join, posix, relative } from 'node:path';
-import { entryPaths, isSymlinkModeLine, splitEntries, symlinkPath, symlinkTarget, type SafePatch } from './unsafe-entries.ts';
+import { entryPaths, isSymlinkModeLine, parseGitMode, splitEntries, symlinkPath, symlinkTarget, type SafePatch } from './unsafe-entries.ts';
 
 /** Links followed while resolving one path before giving up (Linux's own limit, `MAXSYMLINKS`). */
 const MAX_LINK_HOPS = 40;
@@ -98,7 +98,7 @@ export async function dropEntriesThroughCheckoutLinks(root: string, patch: strin
 
 async function checkoutLinkReason(entry: string, isLink: (rel: string) => Promise<boolean>, deletedBefore: ReadonlySet<string>): Promise<{ path: string; reason: string } | null> {
   const lines = head(entry);
-  const symlinkEntry = lines.some(isSymlinkModeLine);
+  const symlinkEntry = lines.some((l) => isSymlinkModeLine(l) || oldLinkMode(l));
   const creates = lines.some((l) => l.startsWith('new file mode') || /^--- \/dev\/null(?:\t|$)/.test(l));
   for (const p of entryPaths(entry)) {
     const through = await linkAmong(p.split('/').slice(0, -1), isLink);
@@ -124,6 +124,13 @@ async function linkAmong(parts: string[], isLink: (rel: string) => Promise<boole
     if (await isLink(p)) return p;
   }
   return null;
+}
+
+/** True when `line` says the entry's old side is a symlink (`deleted file mode 120000`, `old mode 120000`). */
+function oldLinkMode(line: string): boolean {
+  const m = /^(?:deleted file mode |old mode )(.*)$/.exec(line);
+  const mode = m ? parseGitMode(m[1]!) : null;
+  return mode !== null && (mode & 0o170000n) === 0o120000n;
 }
 
 /** The header lines of an entry (up to its first hunk), `\r` removed. */

@@ -1,0 +1,90 @@
+// Links a task's repository already commits (trust7): a model patch's entry that meets one is
+// dropped before git apply or GNU patch sees it, and nothing is written through it — into the
+// protected test folder, through a link to a link, a `..` chain, or out of the checkout.
+import { execFileSync } from 'node:child_process';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { applyPatch, type ApplyStrategy } from '../../../src/evaluation/apply-patch.ts';
+import { dropEntriesThroughCheckoutLinks, resolveInCheckout } from '../../../src/evaluation/checkout-links.ts';
+import { testGitEnv } from '../../helpers/git-repo.ts';
+import { cleanupHostRepos, hostRepoOf } from '../../helpers/host-repo.ts';
+import { ADD_BROKEN, ADD_FIXED, linkedRepo, SUM_TEST, type LinkedRepo } from '../../helpers/linked-repo.ts';
+
+const FIX = `diff --git a/src/add.js b/src/add.js\n--- a/src/add.js\n+++ b/src/add.js\n@@ -1 +1 @@\n-${ADD_BROKEN}+${ADD_FIXED}`;
+const create = (p: string, header = `diff --git a/${p} b/${p}\n`): string => `${header}new file mode 100644\n--- /dev/null\n+++ b/${p}\n@@ -0,0 +1 @@\n+planted\n`;
+const sumLines = SUM_TEST.trimEnd().split('\n');
+
+/** One hostile entry per way through a committed link (each appended to the real fix). */
+const HOSTILE: [name: string, entry: string][] = [
+  ['a new file through a relative link into test/', create('lib/t/zz-helper.js')],
+  ['a new file through a link to a link', create('lib/tt/zz-helper.js')],
+  ['a new file through a link to the root, then test/ (a `..` chain)', create('docs/x/test/zz-helper.js')],
+  ['a plain diff whose new name runs through the link', `--- a/lib/none.js\n+++ b/lib/t/zz-helper.js\n@@ -0,0 +1 @@\n+planted\n`],
+  ['a quoted, octal-escaped path through the link', create('lib/t/zz-helper.js', 'diff --git "a/lib\\057t/zz-helper.js" "b/lib\\057t/zz-helper.js"\n').replace('+++ b/lib/t/', '+++ "b/lib\\057t/').replace('zz-helper.js\n@@', 'zz-helper.js"\n@@')],
+  ['a deletion of a test file through the link', `diff --git a/lib/t/sum.test.js b/lib/t/sum.test.js\ndeleted file mode 100644\n--- a/lib/t/sum.test.js\n+++ /dev/null\n@@ -1,${sumLines.length} +0,0 @@\n${sumLines.map((l) => `-${l}`).join('\n')}\n`],
+  ['a rename into the linked folder', 'diff --git a/lib/keep.js b/lib/t/keep.js\nsimilarity index 100%\nrename from lib/keep.js\nrename to lib/t/keep.js\n'],
+  ['a text change of a link to a test file (the last component)', `--- a/lib/cfg.js\n+++ b/lib/cfg.js\n@@ -1,${sumLines.length} +1,${sumLines.length} @@\n${sumLines.slice(0, -1).map((l) => ` ${l}`).join('\n')}\n-${sumLines.at(-1)}\n+test('adds', () => {});\n`],
+  ['a new file through an absolute link out of the tree', create('out/new.js')],
+  ['a change to a host file through a relative link out of the tree', '--- a/up/keep.txt\n+++ b/up/keep.txt\n@@ -1 +1 @@\n-host data\n+forged\n'],
+  ['a new link whose target runs through a committed link', 'diff --git a/src/l b/src/l\nnew file mode 120000\n--- /dev/null\n+++ b/src/l\n@@ -0,0 +1 @@\n+../docs/x/test\n\\ No newline at end of file\n'],
+];
+
+describe('entries meeting a symlink the checkout already holds', () => {
+  let fx: LinkedRepo;
+  beforeAll(() => {
+    fx = linkedRepo();
+  });
+  afterAll(() => fx.cleanup());
+  afterEach(() => {
+    fx.repo.git('reset', '--quiet', '--hard');
+    fx.repo.git('clean', '-fdq');
+    cleanupHostRepos();
+  });
+  const testDir = (): Record<string, string> => Object.fromEntries(readdirSync(join(fx.repo.dir, 'test')).map((f) => [f, readFileSync(join(fx.repo.dir, 'test', f), 'utf8')]));
+  const status = (): string => fx.repo.git('status', '--porcelain', '--untracked-files=all');
+
+  for (const strategies of [undefined, ['patch --fuzz']] as (readonly ApplyStrategy[] | undefined)[]) {
+    const via = strategies ? 'GNU patch alone' : 'the whole chain (git apply first)';
+    for (const [name, entry] of HOSTILE) {
+      it(`${name}: dropped, the fix applied, nothing written through the link (${via})`, async () => {
+        const res = await applyPatch(await hostRepoOf(fx.repo.dir), FIX + entry, strategies ? { strategies } : {});
+        expect(res.log).toMatch(/unsafe entry: dropped the change to .*(a symlink in the checkout)/);
+        expect(res).toMatchObject({ ok: true, unsafeEntriesDropped: 1, strategy: strategies ? 'patch --fuzz' : 'git apply' });
+        expect(readFileSync(join(fx.repo.dir, 'src/add.js'), 'utf8')).toBe(ADD_FIXED);
+        expect(testDir()).toEqual({ 'sum.test.js': SUM_TEST });
+        expect(fx.hostFiles()).toEqual({ 'keep.txt': 'host data\n' });
+        expect(status()).toBe(' M src/add.js\n');
+      });
+    }
+  }
+
+  it('keeps what git writes for a link that became a file (the link deleted, then a file made in its place)', async () => {
+    const dir = fx.repo.dir;
+    execFileSync('sh', ['-c', 'rm lib/cfg.js && printf "module.exports = {};\\n" > lib/cfg.js && git add -A'], { cwd: dir, env: testGitEnv() });
+    const patch = fx.repo.git('diff', '--cached', '--no-color', 'HEAD');
+    fx.repo.git('reset', '--quiet', '--hard');
+    expect((await dropEntriesThroughCheckoutLinks(dir, patch)).unsafeEntriesDropped).toBe(0);
+    const res = await applyPatch(await hostRepoOf(dir), patch);
+    expect(res).toMatchObject({ ok: true, strategy: 'git apply', unsafeEntriesDropped: 0 });
+    expect(lstatSync(join(dir, 'lib/cfg.js')).isFile()).toBe(true);
+    expect(testDir()).toEqual({ 'sum.test.js': SUM_TEST });
+  });
+
+  it('keeps a committed link pointed somewhere else inside the tree (a symlink entry changing the link itself)', async () => {
+    const patch = 'diff --git a/lib/t b/lib/t\nindex 0000001..0000002 120000\n--- a/lib/t\n+++ b/lib/t\n@@ -1 +1 @@\n-../test\n\\ No newline at end of file\n+../src\n\\ No newline at end of file\n';
+    expect(await dropEntriesThroughCheckoutLinks(fx.repo.dir, patch)).toMatchObject({ patch, unsafeEntriesDropped: 0 });
+  });
+
+  it('resolves a path through the checkout\'s links as the kernel would, and says when one leads out', async () => {
+    const dir = fx.repo.dir;
+    expect(await resolveInCheckout(dir, 'lib/t/zz.js')).toEqual({ inside: true, rel: 'test/zz.js', links: ['lib/t'] });
+    expect(await resolveInCheckout(dir, 'lib/tt/zz.js')).toEqual({ inside: true, rel: 'test/zz.js', links: ['lib/tt', 'lib/t'] });
+    expect(await resolveInCheckout(dir, 'docs/x/docs/x/test')).toEqual({ inside: true, rel: 'test', links: ['docs/x', 'docs/x'] });
+    expect(await resolveInCheckout(dir, 'lib/cfg.js')).toEqual({ inside: true, rel: 'test/sum.test.js', links: ['lib/cfg.js'] });
+    expect(await resolveInCheckout(dir, 'src/missing/deeper.js')).toEqual({ inside: true, rel: 'src/missing/deeper.js', links: [] });
+    expect(await resolveInCheckout(dir, 'out/new.js')).toMatchObject({ inside: false, rel: null });
+    expect(await resolveInCheckout(dir, 'up/keep.txt')).toMatchObject({ inside: false, rel: null });
+    expect(await resolveInCheckout(dir, 'docs/x/..')).toMatchObject({ inside: false });
+  });
+});
