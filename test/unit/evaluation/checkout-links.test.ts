@@ -2,11 +2,16 @@
 // dropped before git apply or GNU patch sees it, and nothing is written through it — into the
 // protected test folder, through a link to a link, a `..` chain, or out of the checkout.
 import { execFileSync } from 'node:child_process';
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { applyPatch, type ApplyStrategy } from '../../../src/evaluation/apply-patch.ts';
 import { dropEntriesThroughCheckoutLinks, resolveInCheckout } from '../../../src/evaluation/checkout-links.ts';
+import { evaluate } from '../../../src/evaluation/evaluate.ts';
+import type { TaskSpec } from '../../../src/config/task.ts';
+import { LocalSandbox } from '../../../src/sandbox/local.ts';
+import { RepoCache } from '../../../src/workspace/repo-cache.ts';
 import { testGitEnv } from '../../helpers/git-repo.ts';
 import { cleanupHostRepos, hostRepoOf } from '../../helpers/host-repo.ts';
 import { ADD_BROKEN, ADD_FIXED, linkedRepo, SUM_TEST, type LinkedRepo } from '../../helpers/linked-repo.ts';
@@ -86,5 +91,42 @@ describe('entries meeting a symlink the checkout already holds', () => {
     expect(await resolveInCheckout(dir, 'out/new.js')).toMatchObject({ inside: false, rel: null });
     expect(await resolveInCheckout(dir, 'up/keep.txt')).toMatchObject({ inside: false, rel: null });
     expect(await resolveInCheckout(dir, 'docs/x/..')).toMatchObject({ inside: false });
+  });
+});
+
+describe('evaluate on a task whose repository commits such links', () => {
+  let fx: LinkedRepo;
+  let root: string;
+  let task: TaskSpec;
+  const sandbox = new LocalSandbox();
+  beforeAll(() => {
+    fx = linkedRepo();
+    root = mkdtempSync(join(tmpdir(), 'fixbench-linked-eval-'));
+    task = {
+      instance_id: 'linked-1', repo: fx.repo.dir, base_commit: fx.repo.commits[0]!, setup: '',
+      test_cmd: 'node --test --test-reporter=junit --test-reporter-destination=report.xml test/', test_report: 'junit:report.xml',
+      FAIL_TO_PASS: ['adds'], PASS_TO_PASS: [], timeout_s: 60, tags: [], dir: join(root, 'tasks', 'linked-1'),
+      problem_statement: 'add subtracts', patch: FIX, test_patch: '',
+    };
+  });
+  afterAll(async () => {
+    await sandbox.cleanup();
+    fx.cleanup();
+    rmSync(root, { recursive: true, force: true });
+  });
+  const run = (modelPatch: string) => evaluate({ task, modelPatch, sandbox, repoCache: new RepoCache({ cacheDir: join(root, 'cache'), tasksDir: join(root, 'tasks') }), workDir: join(root, 'work') });
+
+  it('grades the fix with the entry through lib/t dropped and counted, never planted', async () => {
+    const res = await run(FIX + HOSTILE[0]![1]);
+    expect(res).toMatchObject({ outcome: 'resolved', apply_strategy: 'git apply', unsafe_entries_dropped: 1 });
+    expect(res.apply_log).toContain('unsafe entry: dropped the change to "lib/t/zz-helper.js": its path runs through "lib/t", a symlink in the checkout');
+    expect(existsSync(join(fx.repo.dir, 'test', 'zz-helper.js'))).toBe(false);
+  });
+
+  it('a patch whose every entry meets a link is empty_patch, nothing applied', async () => {
+    const res = await run(HOSTILE[0]![1] + HOSTILE[8]![1]);
+    expect(res).toMatchObject({ outcome: 'empty_patch', unsafe_entries_dropped: 2, apply_strategy: null });
+    expect(res.error).toMatch(/every entry of the patch meets a symlink of the checkout \(2 dropped\)/);
+    expect(fx.hostFiles()).toEqual({ 'keep.txt': 'host data\n' });
   });
 });

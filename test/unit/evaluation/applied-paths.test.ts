@@ -1,0 +1,112 @@
+// The backstop after a model patch is applied (trust7): whatever wrote them, a protected file the
+// patch did not name or a path leading through a link or out of the checkout fails the attempt
+// closed (`tampered`) before the hidden tests run. The first-line filter
+// (`dropEntriesThroughCheckoutLinks`) is switched off in the evaluate test below, so the backstop
+// alone has to catch GNU patch writing through a committed link.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { TaskSpec } from '../../../src/config/task.ts';
+import { appliedPathViolations } from '../../../src/evaluation/applied-paths.ts';
+import { evaluate } from '../../../src/evaluation/evaluate.ts';
+import { gitBlobId } from '../../../src/evaluation/nofollow-fs.ts';
+import { compileRule, DEFAULT_TEST_FILES } from '../../../src/evaluation/protected-rule.ts';
+import { LocalSandbox } from '../../../src/sandbox/local.ts';
+import { RepoCache } from '../../../src/workspace/repo-cache.ts';
+import { cleanupHostRepos, hostRepoOf } from '../../helpers/host-repo.ts';
+import { ADD_BROKEN, ADD_FIXED, linkedRepo, SUM_TEST, type LinkedRepo } from '../../helpers/linked-repo.ts';
+
+// The first line of defence off: every entry passes, so only the backstop stands between GNU patch and the tests.
+vi.mock('../../../src/evaluation/checkout-links.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../../src/evaluation/checkout-links.ts')>();
+  return { ...real, dropEntriesThroughCheckoutLinks: async (_dir: string, patch: string) => ({ patch, unsafeEntriesDropped: 0, notes: [] }) };
+});
+
+const FIX = `diff --git a/src/add.js b/src/add.js\n--- a/src/add.js\n+++ b/src/add.js\n@@ -1 +1 @@\n-${ADD_BROKEN}+${ADD_FIXED}`;
+const PLANT = 'diff --git a/lib/t/zz-helper.js b/lib/t/zz-helper.js\nnew file mode 100644\n--- /dev/null\n+++ b/lib/t/zz-helper.js\n@@ -0,0 +1 @@\n+planted\n';
+const rule = compileRule({ test_cmd: 'node --test test/' }, { testFiles: DEFAULT_TEST_FILES, testPatchPaths: [], add: [], allow: [], ignored: new Set() });
+const base = new Map([['test/sum.test.js', { mode: '100644', id: gitBlobId(Buffer.from(SUM_TEST)) }]]);
+
+describe('appliedPathViolations', () => {
+  let fx: LinkedRepo;
+  beforeAll(() => {
+    fx = linkedRepo();
+  });
+  afterAll(() => fx.cleanup());
+  afterEach(() => {
+    fx.repo.git('reset', '--quiet', '--hard');
+    fx.repo.git('clean', '-fdq');
+    cleanupHostRepos();
+  });
+
+  it('names nothing for a plain fix, links committed in the tree or not', async () => {
+    writeFileSync(join(fx.repo.dir, 'src/add.js'), ADD_FIXED);
+    expect(await appliedPathViolations(await hostRepoOf(fx.repo.dir), { rule, base }, ['src/add.js'])).toEqual([]);
+  });
+
+  it('names a protected file the patch did not name (written through lib/t -> ../test)', async () => {
+    writeFileSync(join(fx.repo.dir, 'test/zz-helper.js'), 'planted\n');
+    expect(await appliedPathViolations(await hostRepoOf(fx.repo.dir), { rule, base }, ['lib/t/zz-helper.js'])).toEqual([
+      '"test/zz-helper.js" is a protected file (test) the patch\'s entries did not name',
+      'the patch\'s path "lib/t/zz-helper.js" runs through "lib/t", a symlink, to "test/zz-helper.js"',
+    ]);
+  });
+
+  it('names a changed protected file, but not one put back at its base_commit state', async () => {
+    writeFileSync(join(fx.repo.dir, 'test/sum.test.js'), 'forged\n');
+    expect(await appliedPathViolations(await hostRepoOf(fx.repo.dir), { rule, base }, [])).toEqual(['"test/sum.test.js" is a protected file (test) the patch\'s entries did not name']);
+    writeFileSync(join(fx.repo.dir, 'test/sum.test.js'), SUM_TEST);
+    expect(await appliedPathViolations(await hostRepoOf(fx.repo.dir), { rule, base }, [])).toEqual([]);
+  });
+
+  it('names a path that leads out of the checkout, through an absolute or a relative link', async () => {
+    const out = await appliedPathViolations(await hostRepoOf(fx.repo.dir), { rule, base }, ['out/new.js', 'up/keep.txt']);
+    expect(out).toEqual(['the patch\'s path "out/new.js" leads out of the checkout through "out"', 'the patch\'s path "up/keep.txt" leads out of the checkout through "up"']);
+  });
+
+  it('names a new link (untracked) that leads to a protected file or out', async () => {
+    mkdirSync(join(fx.repo.dir, 'src/more'));
+    const { symlinkSync } = await import('node:fs');
+    symlinkSync('../../lib/cfg.js', join(fx.repo.dir, 'src/more/l1'));
+    symlinkSync('../../out', join(fx.repo.dir, 'src/more/l2'));
+    expect(await appliedPathViolations(await hostRepoOf(fx.repo.dir), { rule, base }, [])).toEqual([
+      '"src/more/l1" is a link to "test/sum.test.js", a protected file',
+      '"src/more/l2" leads out of the checkout through "out"',
+    ]);
+  });
+});
+
+describe('evaluate with the first filter off: the backstop alone', () => {
+  let fx: LinkedRepo;
+  let root: string;
+  let task: TaskSpec;
+  const sandbox = new LocalSandbox();
+  beforeAll(() => {
+    fx = linkedRepo();
+    root = mkdtempSync(join(tmpdir(), 'fixbench-backstop-'));
+    task = {
+      instance_id: 'linked-1', repo: fx.repo.dir, base_commit: fx.repo.commits[0]!, setup: '',
+      test_cmd: 'node --test --test-reporter=junit --test-reporter-destination=report.xml test/', test_report: 'junit:report.xml',
+      FAIL_TO_PASS: ['adds'], PASS_TO_PASS: [], timeout_s: 60, tags: [], dir: join(root, 'tasks', 'linked-1'),
+      problem_statement: 'add subtracts', patch: FIX, test_patch: '',
+    };
+  });
+  afterAll(async () => {
+    await sandbox.cleanup();
+    fx.cleanup();
+    rmSync(root, { recursive: true, force: true });
+  });
+  const run = (modelPatch: string) => evaluate({ task, modelPatch, sandbox, repoCache: new RepoCache({ cacheDir: join(root, 'cache'), tasksDir: join(root, 'tasks') }), workDir: join(root, 'work'), removeWorkspace: false });
+
+  it('the fix alone resolves (the control)', async () => {
+    expect((await run(FIX)).outcome).toBe('resolved');
+  });
+
+  it('a fix plus a file GNU patch writes through lib/t into test/ is tampered, before the tests run', async () => {
+    const res = await run(FIX + PLANT);
+    expect(res).toMatchObject({ outcome: 'tampered', apply_strategy: 'patch --fuzz', test_ms: 0 });
+    expect(res.error).toContain('"test/zz-helper.js" is a protected file (test)');
+    expect(existsSync(join(fx.repo.dir, 'test', 'zz-helper.js'))).toBe(false); // the task's own repository is untouched
+  });
+});
