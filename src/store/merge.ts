@@ -20,7 +20,9 @@ const STATUS_ORDER: RunHeader['status'][] = ['finished', 'budget_exhausted', 'in
  * schemes differ); every record in the shard its key hashes to; no attempt key twice, and no
  * (contender, instance_id, attempt) twice; every record's contender and task in the header. Records come out in the task-major order of the suite, with `run_id` set to `runId`.
  * The merged header has no shard, `merged_from` = the shard run ids, the earliest start and latest
- * finish, and the least finished status of the shards.
+ * finish, and the least finished status of the shards. Its `models_file` is the shards' when every
+ * shard records the same one (path and content hash); when they differ (or some record none) it
+ * has none and its note says which (a resume of it then needs `--models-file`).
  * @throws UserInputError naming the folder (and the first shard it disagrees with) and what differs;
  * also when a shard of the set is absent, unless `allowMissing`.
  */
@@ -89,8 +91,13 @@ export function mergeShards(inputs: ShardInput[], runId: string, opts: { allowMi
   if (versions.length > 1) notes.push(`shards ran different fixbench versions: ${versions.join(', ')}`);
   const commits = [...new Set(headers.map((h) => h.harness.commit))];
   if (commits.length > 1) notes.push(`shards ran different harness commits: ${commits.join(', ')}`);
+  // The models file a resume reads (`models_file`): kept only when every shard names the same one (path and content).
+  const modelsFiles = [...new Set(headers.map((h) => (h.models_file ? `${h.models_file.file} (sha256 ${h.models_file.content_hash})` : 'none recorded')))].sort();
+  if (modelsFiles.length > 1) notes.push(`shards name different models files (${modelsFiles.join(', ')}): none is recorded, so --resume and --retry-errors of the merged run need --models-file`);
+  const { models_file: _first, ...rest0 } = h0;
   const header: RunHeader = {
-    ...h0,
+    ...rest0,
+    ...(modelsFiles.length === 1 && h0.models_file ? { models_file: h0.models_file } : {}),
     run_id: runId,
     status,
     started_at: headers.map((h) => h.started_at).sort()[0]!,

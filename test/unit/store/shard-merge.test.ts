@@ -51,6 +51,18 @@ describe('mergeShards', () => {
     expect(m.header).toMatchObject({ run_id: 'nightly', shard: null, merged_from: ['s1', 's2', 's3'], started_at: '2026-04-01T01:00:00.000Z' });
   });
 
+  it('keeps the models file the shards all name (so --resume of the merged run finds the models), and names none when they differ', () => {
+    const mf = { file: 'models.yaml', content_hash: 'aaaa' };
+    expect(mergeShards([shard(1, 2, { models_file: mf }), shard(2, 2, { models_file: mf })], 'm').header.models_file).toEqual(mf);
+    const other = mergeShards([shard(1, 2, { models_file: mf }), shard(2, 2, { models_file: { ...mf, content_hash: 'bbbb' } })], 'm').header;
+    expect(other.models_file).toBeUndefined();
+    expect(other.note).toContain('shards name different models files (models.yaml (sha256 aaaa), models.yaml (sha256 bbbb)): none is recorded, so --resume and --retry-errors of the merged run need --models-file');
+    const older = mergeShards([shard(1, 2), shard(2, 2, { models_file: mf })], 'm').header;
+    expect(older.models_file).toBeUndefined();
+    expect(older.note).toContain('none recorded');
+    expect(mergeShards([shard(1, 2), shard(2, 2)], 'm').header).not.toHaveProperty('models_file');
+  });
+
   it('refuses a different task suite, naming both folders', () => {
     const bad = shard(2, 2, { suite: { ...suite, hash: 'suite-b' } });
     expect(() => mergeShards([shard(1, 2), bad], 'm')).toThrow(/\/results\/s2: task suite suite-b, but \/results\/s1 ran suite suite-a/);
