@@ -79,3 +79,32 @@ export function contenderLine(c: Pick<ContenderSummary, 'id' | 'resolved' | 'gra
   if (!c.missing) return `${c.id}: resolved ${c.resolved}/${c.graded}${pct(c.resolved, c.graded)}, ${c.graded} graded${infra}`;
   return `${c.id}: resolved ${c.resolved}/${ran} of those run${pct(c.resolved, ran)}, ${ran} graded${infra}, ${c.missing} not run (${NOT_RUN[status] ?? (shard ? 'other shards' : 'no record')})`;
 }
+
+/**
+ * The refusal of a USD cap (`capFlag`, e.g. `--attempt-usd 0.5`) that cannot count the calls of
+ * `models` (no price in `priceFile`, no priced row to bound an unknown cost at), ending with the
+ * command to type. A new run: this command line (`argv`: `process.argv.slice(2)`, `run` first)
+ * with its `--budget-usd`/`--attempt-usd` flags replaced by `noneFlags`, after `commandPrefix`
+ * (`npm start -- …` when started by `npm start`). A resume (`resuming`: its flag and run id, `--resume <id>`): the run keeps
+ * its limits and price sheet — `--attempt-usd none` or a new price row would be refused as another
+ * configuration (src/store/compat.ts) — so no command continues it; the message says so and gives
+ * the new run of its models without the caps, to complete with the run's other flags.
+ */
+export function uncountedCapRefusal(o: { capFlag: string; models: readonly string[]; priceFile: string; noneFlags: readonly string[]; argv: readonly string[]; resuming?: string; script?: string; env?: NodeJS.ProcessEnv }): string {
+  const env = o.env ?? process.env;
+  const prefix = commandPrefix(o.script ?? process.argv[1], env);
+  const why = `${o.capFlag} cannot count the calls of ${o.models.join(', ')}: ${o.priceFile} has no price for them and no priced row to bound an unknown cost at`;
+  const none = o.noneFlags.join(' ');
+  if (o.resuming !== undefined) {
+    return `${o.resuming}: ${why}. A resume keeps the run's limits and price sheet (${none} or a new price row would be refused as another configuration), so this run cannot continue under them; start a new run of its models without the cap:\n  ${prefix} run --models ${o.models.join(',')} ${none}   (add the run's other flags: --task, --attempts, …)`;
+  }
+  const rest = o.argv[0] === 'run' ? o.argv.slice(1) : o.argv;
+  const flags: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a === '--budget-usd' || a === '--attempt-usd') i++;
+    else if (!a.startsWith('--budget-usd=') && !a.startsWith('--attempt-usd=')) flags.push(shellWord(a));
+  }
+  const line = env.npm_lifecycle_event === 'start' ? `npm start -- ${[...flags, none].join(' ')}` : `${prefix} run ${[...flags, none].join(' ')}`;
+  return `${why}; add a price row for them, or pass ${o.noneFlags.join(' and ')}:\n  ${line}`;
+}

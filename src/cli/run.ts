@@ -13,7 +13,7 @@ import { newRunId } from '../core/ids.ts';
 import { ExitCode, UserInputError } from '../core/errors.ts';
 import { existsSync } from 'node:fs';
 import { summarise } from '../analysis/leaderboard.ts';
-import { commandPrefix, contenderLine, resumeCommand, resumeStep, withModelsFileHint } from './hints.ts';
+import { commandPrefix, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from './hints.ts';
 import { bundledRelative, modelsFileChange, modelsFileIdentity } from './models-file.ts';
 import { suiteSandbox } from './trust.ts';
 import { RepoCache } from '../workspace/index.ts';
@@ -137,8 +137,8 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   // A USD cap (the run's or an attempt's) must be able to count every call: refused up front when a model's cost can be neither priced nor ceilinged.
   const uncounted = budgetUsd === null && attemptUsd === null ? [] : uncountableModels(modelPlansOf(contenders).flatMap((c) => (c.route ? [c.route.cheap.model, c.route.strong.model] : [c.model])));
   const capFlag = budgetUsd !== null ? `--budget-usd ${budgetUsd}` : `--attempt-usd ${attemptUsd}`;
-  const noneFlags = [...(budgetUsd !== null ? ['--budget-usd none'] : []), ...(attemptUsd !== null ? ['--attempt-usd none'] : [])].join(' and ');
-  if (uncounted.length) throw new UserInputError(`${capFlag} cannot count the calls of ${uncounted.join(', ')}: ${catalog.priceFile} has no price for them and no priced row to bound an unknown cost at; add a price row for them, or pass ${noneFlags}`);
+  const noneFlags = [...(budgetUsd !== null ? ['--budget-usd none'] : []), ...(attemptUsd !== null ? ['--attempt-usd none'] : [])];
+  if (uncounted.length) throw new UserInputError(uncountedCapRefusal({ capFlag, models: uncounted, priceFile: catalog.priceFile, noneFlags, argv: process.argv.slice(2), ...(resuming !== undefined ? { resuming: `--${o.retryErrors ? 'retry-errors' : 'resume'} ${resuming}` } : {}) }));
 
   const config = buildRunConfig({
     plans: contenders,

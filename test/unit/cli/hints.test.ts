@@ -2,7 +2,7 @@
 // contender line (rate over the attempts that ran when some did not), the --models-file hint on a
 // resume, the dry run's budget share (rounded) and a predictions file's progress line.
 import { describe, expect, it } from 'vitest';
-import { commandPrefix, contenderLine, resumeCommand, resumeStep, withModelsFileHint } from '../../../src/cli/hints.ts';
+import { commandPrefix, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from '../../../src/cli/hints.ts';
 import { budgetShare } from '../../../src/cli/forecast.ts';
 import { progressLine } from '../../../src/cli/progress.ts';
 import { UserInputError } from '../../../src/core/errors.ts';
@@ -75,5 +75,22 @@ describe('progressLine of a predictions file', () => {
     const line = progressLine(r, 1, 2);
     expect(line).toMatch(/^\[1\/2\] gold-predictions t1#\d+: resolved; tokens and cost not known \(a predictions file\) /);
     expect(line).not.toMatch(/tok\b|unknown/);
+  });
+});
+
+describe('uncountedCapRefusal: a USD cap that cannot count an unpriced model', () => {
+  const base = { capFlag: '--attempt-usd 0.5', models: ['m-free'], priceFile: 'prices/2026.yaml', noneFlags: ['--attempt-usd none'] };
+  it('a new run: names the exact command to type, this command line with the cap flags replaced', () => {
+    const msg = uncountedCapRefusal({ ...base, argv: ['run', '--models', 'm-free', '--attempt-usd', '0.5', '--run-id', 'nightly', '--task', 'a b'], script: '/usr/bin/fixbench', env: {} });
+    expect(msg).toBe("--attempt-usd 0.5 cannot count the calls of m-free: prices/2026.yaml has no price for them and no priced row to bound an unknown cost at; add a price row for them, or pass --attempt-usd none:\n  fixbench run --models m-free --run-id nightly --task 'a b' --attempt-usd none");
+    const both = uncountedCapRefusal({ ...base, capFlag: '--budget-usd 2', noneFlags: ['--budget-usd none', '--attempt-usd none'], argv: ['run', '--budget-usd=2'], script: '/x/bin/fixbench.mjs', env: { npm_command: 'exec' } });
+    expect(both.split('\n').at(-1)).toBe('  npx fixbench run --budget-usd none --attempt-usd none');
+    expect(uncountedCapRefusal({ ...base, argv: ['run', '--models', 'm-free'], env: { npm_lifecycle_event: 'start' } }).split('\n').at(-1)).toBe('  npm start -- --models m-free --attempt-usd none');
+  });
+  it('a resume: says the run cannot continue under its own cap (dropping it is refused as another configuration) and gives the new run of its models', () => {
+    const msg = uncountedCapRefusal({ ...base, argv: ['run', '--resume', 'old-run'], resuming: '--resume old-run', script: 'bin/fixbench.mjs', env: {} });
+    expect(msg).toContain('--resume old-run: --attempt-usd 0.5 cannot count the calls of m-free');
+    expect(msg).toContain('--attempt-usd none or a new price row would be refused as another configuration');
+    expect(msg.split('\n').at(-1)).toBe('  node bin/fixbench.mjs run --models m-free --attempt-usd none   (add the run\'s other flags: --task, --attempts, …)');
   });
 });
