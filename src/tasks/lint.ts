@@ -12,7 +12,7 @@ import { formatIssues } from '../config/load.ts';
 import { UserInputError } from '../core/errors.ts';
 import { canaryHosts, inferRunner, planCanaries, runnerOfFile } from '../evaluation/canary.ts';
 import { diffFiles } from '../evaluation/diff-files.ts';
-import { goldProtectedProblems } from './lint-protected.ts';
+import { committedLinkWarnings, goldProtectedProblems } from './lint-protected.ts';
 import type { RepoCache } from '../workspace/repo-cache.ts';
 import { findTaskFolders } from './folders.ts';
 import { scanProblemAssets } from './problem-assets.ts';
@@ -181,6 +181,7 @@ export async function lintTasks(tasksDir: string, repoCache: RepoCache, opts: { 
     const repoProblems = await preflightTask(task, repoCache, opts.workDir);
     problems.push(...repoProblems.map((p) => ({ instance_id: f, ...p })));
     warnings.push(...canaryWarnings(task));
+    if (!repoProblems.length) for (const message of await committedLinkWarnings(task, repoCache)) warnings.push({ instance_id: task.instance_id, file: path.join(task.dir, 'task.yaml'), field: 'repo', message });
     const leak = taskStatementLeak(task);
     if (leak) warnings.push({ instance_id: task.instance_id, file: path.join(task.dir, 'problem_statement.md'), field: null, message: leak });
     tasks.push(task);
