@@ -3,7 +3,7 @@
 // before any application strategy sees it (GNU patch, the last one, follows such a link: a link
 // `lib/t -> ../test` would let `lib/t/zz-helper.js` plant a file in test/), and the resolution of a
 // checkout path through its links, never following one out of the checkout (`resolveInCheckout`).
-import { lstat, readlink } from 'node:fs/promises';
+import { lstat, readlink, realpath } from 'node:fs/promises';
 import { isAbsolute, join, posix, relative } from 'node:path';
 import { entryPaths, isSymlinkModeLine, parseGitMode, splitEntries, symlinkPath, symlinkTarget, type SafePatch } from './unsafe-entries.ts';
 
@@ -24,8 +24,8 @@ export interface Resolved {
  * Resolves `rel` (repository-relative, `/`-separated) in the checkout at `root` the way the kernel
  * would, one component at a time with `lstat` and `readlink` (a link is read, never opened or
  * written through): a relative link target continues from the link's folder, `..` from the
- * physical folder reached; an absolute target counts as inside only when it names `root` or a
- * path under it. A component that does not exist ends the reading (the rest is taken as written).
+ * physical folder reached; an absolute target counts as inside only when it names `root` (or its
+ * real path) or a path under it. A component that does not exist ends the reading (the rest is taken as written).
  * Never throws for a missing path; rethrows other file-system errors.
  */
 export async function resolveInCheckout(root: string, rel: string): Promise<Resolved> {
@@ -59,8 +59,10 @@ export async function resolveInCheckout(root: string, rel: string): Promise<Reso
     if (links.length > MAX_LINK_HOPS) return { inside: false, rel: null, links };
     const target = await readlink(join(root, path));
     if (isAbsolute(target)) {
-      const back = relative(root, target);
-      if (back === '..' || back.startsWith('../') || isAbsolute(back)) return { inside: false, rel: null, links };
+      // The checkout as named, or by its real path (a link above it, e.g. /tmp on some systems).
+      const roots = [root, await realpath(root).catch(() => root)];
+      const back = roots.map((r) => relative(r, target)).find((b) => !(b === '..' || b.startsWith('../') || isAbsolute(b)));
+      if (back === undefined) return { inside: false, rel: null, links };
       cur.length = 0;
       queue.unshift(...back.split('/'));
     } else queue.unshift(...target.split('/'));

@@ -2,7 +2,7 @@
 // dropped before git apply or GNU patch sees it, and nothing is written through it — into the
 // protected test folder, through a link to a link, a `..` chain, or out of the checkout.
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -91,6 +91,9 @@ describe('entries meeting a symlink the checkout already holds', () => {
     expect(await resolveInCheckout(dir, 'out/new.js')).toMatchObject({ inside: false, rel: null });
     expect(await resolveInCheckout(dir, 'up/keep.txt')).toMatchObject({ inside: false, rel: null });
     expect(await resolveInCheckout(dir, 'docs/x/..')).toMatchObject({ inside: false });
+    symlinkSync(join(dir, 'test'), join(dir, 'src/abs-in')); // an absolute link back into the checkout
+    expect(await resolveInCheckout(dir, 'src/abs-in/zz.js')).toEqual({ inside: true, rel: 'test/zz.js', links: ['src/abs-in'] });
+    rmSync(join(dir, 'src/abs-in'));
   });
 });
 
