@@ -11,8 +11,8 @@ import { LocalSandbox } from '../src/sandbox/local.ts';
 import type { ExecOptions, Sandbox } from '../src/sandbox/types.ts';
 import { loadTasks } from '../src/tasks/load.ts';
 import { EnvCache, RepoCache } from '../src/workspace/index.ts';
-import { measurement } from './lib/measure.ts';
-import { offFirst, perTaskAdded, suiteAddedPercent, type CostPair, type RunCost } from './lib/paired-cost.ts';
+import { single } from './lib/measure.ts';
+import { offFirst, perTaskAdded, suiteAddedOfMedians, suiteAddedPercent, type CostPair, type RunCost } from './lib/paired-cost.ts';
 import { summarize } from './lib/stats.ts';
 import { childCpuMs, withTreeCpu } from './lib/tree-cpu.ts';
 import type { BenchContext, SectionResult } from './lib/types.ts';
@@ -116,14 +116,15 @@ export async function benchCanary(ctx: BenchContext): Promise<SectionResult> {
         try {
           evalPairs[round - 1]!.push({ task: t.instance_id, off: off.test.cost, on: on.test.cost });
           whole.push({ task: t.instance_id, off, on });
-          // The breakdown where the second channel changes the command: canaries alone, the second reporter alone.
+          // The breakdown where the second channel changes the command (canaries alone, the second
+          // reporter alone): in each round's first re-run (in every one with --thorough).
           const variants: Record<string, { cmd: string; opts: ExecOptions; exit: number | null }> = {
             off: { cmd: off.test.cmd, opts: off.test.opts, exit: off.test.exitCode },
             on: { cmd: on.test.cmd, opts: on.test.opts, exit: on.test.exitCode },
             ...(on.test.cmd === off.test.cmd ? {} : { canaries: { cmd: off.test.cmd, opts: on.test.opts, exit: on.test.exitCode }, channel: { cmd: on.test.cmd, opts: off.test.opts, exit: off.test.exitCode } }),
           };
           for (let k = 0; k < reruns; k++) {
-            const names = Object.keys(variants);
+            const names = k === 0 || ctx.thorough ? Object.keys(variants) : ['off', 'on'];
             const res: Record<string, RunCost> = {};
             for (const v of offFirst(k + ti + round, true) ? names : [...names].reverse()) {
               const r = await run(variants[v]!.cmd, variants[v]!.opts);
@@ -143,8 +144,8 @@ export async function benchCanary(ctx: BenchContext): Promise<SectionResult> {
   } finally {
     await local.cleanup();
   }
-  const wall = summarize(suiteAddedPercent(slots, 'wallMs'));
-  const cpu = summarize(suiteAddedPercent(slots, 'cpuMs'));
+  const wall = suiteAddedOfMedians(slots.flat(), 'wallMs');
+  const cpu = suiteAddedOfMedians(slots.flat(), 'cpuMs');
   const taskWall = perTaskAdded(slots.flat(), 'wallMs');
   const taskCpu = perTaskAdded(slots.flat(), 'cpuMs');
   const alone = (key: 'canaries' | 'channel', task: string): string => {
@@ -155,11 +156,12 @@ export async function benchCanary(ctx: BenchContext): Promise<SectionResult> {
   return {
     section: 'canary',
     measurements: [
-      measurement('tamper evidence (canaries + second channel): added test time of the suite', wall, '%', CANARY_TARGET, 1),
-      measurement('tamper evidence: added CPU time of the suite\'s test processes', cpu, '%', null, 1),
+      single('tamper evidence (canaries + second channel): added test time of the suite', wall, '%', CANARY_TARGET, 1),
+      single('tamper evidence: added CPU time of the suite\'s test processes', cpu, '%', null, 1),
     ],
     profile: [
-      `${tasks.length} task(s) × ${rounds} round(s) after a discarded warm-up round; per round and task a fresh evaluation with and without tamper evidence (gold patch, local sandbox, env cache warm, canaries drawn anew), then their two test commands re-run ${reruns}× in the evaluations' own workspaces as ABBA pairs: ${slots.length} slots of ${tasks.length} pairs (figures: median [min–max] over slots)`,
+      `${tasks.length} task(s) × ${rounds} round(s) after a discarded warm-up round; per round and task a fresh evaluation with and without tamper evidence (gold patch, local sandbox, env cache warm, canaries drawn anew), then their two test commands re-run ${reruns}× in the evaluations' own workspaces as ABBA pairs: ${slots.length} slots of ${tasks.length} pairs`,
+      `figures: Σ over tasks of the median paired difference ÷ Σ of the median run without (${slots.flat().length} pairs); per slot (Σ with ÷ Σ without − 1 over its ${tasks.length} pairs): wall ${pct(suiteAddedPercent(slots, 'wallMs'))}, CPU ${pct(suiteAddedPercent(slots, 'cpuMs'))}`,
       'added test time = the test command with the canaries in the test files and the second reporter on its command line, minus without: the copies\' own run, their failure reports, the second reporter\'s file; CPU = user + system of the command\'s whole process tree (bash `times`). Host-side work (planning and writing the canaries, reading and parsing the second report, judging) is not test time: it is in the whole-evaluation line',
       `the evaluations' own test runs (fresh checkout), per round: wall ${pct(suiteAddedPercent(evalPairs, 'wallMs'))}, CPU ${pct(suiteAddedPercent(evalPairs, 'cpuMs'))}`,
       `whole evaluation (checkout to verdict), added per task and round: wall ${ms(whole.map((w) => w.on.wallMs - w.off.wallMs))}; fixbench's own CPU ${ms(whole.map((w) => w.on.hostCpuMs - w.off.hostCpuMs))} (of ${ms(whole.map((w) => w.off.hostCpuMs))} without)`,

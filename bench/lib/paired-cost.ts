@@ -45,6 +45,19 @@ export function perTaskAdded(pairs: readonly CostPair[], key: keyof RunCost): Ma
 }
 
 /**
+ * The suite's added cost in percent from every pair at once: Σ over tasks of the median paired
+ * difference ÷ Σ over tasks of the median run without (`perTaskAdded`), × 100. A load spike in one
+ * run moves one task's median little, where it moves a whole slot's ratio (`suiteAddedPercent`).
+ * @throws RangeError when there is no pair or Σ of the medians without is not positive.
+ */
+export function suiteAddedOfMedians(pairs: readonly CostPair[], key: keyof RunCost): number {
+  const tasks = [...perTaskAdded(pairs, key).values()];
+  const off = tasks.reduce((s, t) => s + t.offMs, 0);
+  if (!(off > 0)) throw new RangeError(`no positive ${key} without the addition`);
+  return (tasks.reduce((s, t) => s + t.addedMs, 0) / off) * 100;
+}
+
+/**
  * Whether the pair at position `k` of a sequence runs `off` first: off-on, on-off, on-off, off-on, …
  * (ABBA), the sequence starting with on-off when `flip`. Over every four positions each side runs
  * first twice and a linear drift of the machine's speed cancels.

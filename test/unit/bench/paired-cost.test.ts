@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { offFirst, perTaskAdded, suiteAddedPercent, type CostPair } from '../../../bench/lib/paired-cost.ts';
+import { offFirst, perTaskAdded, suiteAddedOfMedians, suiteAddedPercent, type CostPair } from '../../../bench/lib/paired-cost.ts';
 import { childCpuMs, shellQuote, withTreeCpu } from '../../../bench/lib/tree-cpu.ts';
 
 const pair = (task: string, off: number, on: number, offCpu = off, onCpu = on): CostPair => ({ task, off: { wallMs: off, cpuMs: offCpu }, on: { wallMs: on, cpuMs: onCpu } });
@@ -67,5 +67,17 @@ describe('CPU time of a command tree', () => {
     expect(status).toBe(3);
     expect(out).toBe('out\n');
     expect(childCpuMs(readFileSync(file, 'utf8'))).toBeGreaterThan(0);
+  });
+});
+
+describe('added cost of the suite from per-task medians', () => {
+  it('sums the tasks\' median differences over their median runs without, so one spike moves it little', () => {
+    // a: differences 10, 10, 900 (a spike) → 10; b: 0, 0, 0
+    const pairs = [pair('a', 100, 110), pair('b', 1000, 1000), pair('a', 100, 110), pair('b', 1000, 1000), pair('a', 100, 1000), pair('b', 1000, 1000)];
+    expect(suiteAddedOfMedians(pairs, 'wallMs')).toBeCloseTo((10 / 1100) * 100);
+  });
+
+  it('refuses no pairs', () => {
+    expect(() => suiteAddedOfMedians([], 'cpuMs')).toThrow(RangeError);
   });
 });
