@@ -48,11 +48,13 @@ const pct = (xs: number[]): string => {
 /**
  * One task per repository (`--thorough`: every bundled task; `--quick`: one round, one re-run).
  * A warm-up round (discarded) evaluates every task once (with tamper evidence for every second task); then each of
- * `rounds` rounds evaluates it again both ways (fresh checkouts, canaries drawn anew, the order
- * alternating) and re-runs the two evaluations' test commands `reruns` times in their own
- * workspaces, ABBA. Checked figure: per slot (the k-th re-run pair of every task),
- * (Σ test wall with − Σ without) ÷ Σ without; the median over slots. Beside it the same for the
- * CPU time (user + system) of the test command's process tree. The profile gives the evaluations'
+ * `rounds` rounds evaluates it again both ways (fresh checkouts, canaries drawn anew, which goes
+ * first alternating by round and task) and re-runs the two evaluations' test commands `reruns`
+ * times in their own workspaces, in ABBA order along each task's re-runs. Checked figure, from the
+ * re-runs: Σ over tasks of the median paired difference of the test command's wall time ÷ Σ of
+ * its median without (`suiteAddedOfMedians`). Beside it the same for the CPU time (user + system)
+ * of the test command's whole process tree; per slot (the k-th re-run pair of every task) ratios
+ * of sums in the profile. The profile also gives the evaluations'
  * own test runs, the whole evaluation (wall, and fixbench's own CPU: planning, writing, the second
  * parse) and per task the added ms, split for a task with a second channel into canaries alone and
  * the second reporter alone.
@@ -111,7 +113,7 @@ export async function benchCanary(ctx: BenchContext): Promise<SectionResult> {
           continue;
         }
         const got: Partial<Record<'off' | 'on', Evaluated>> = {};
-        for (const mode of offFirst(round + ti) ? (['off', 'on'] as const) : (['on', 'off'] as const)) got[mode] = await evaluation(t, mode === 'on', dir(mode));
+        for (const mode of (round + ti) % 2 === 1 ? (['off', 'on'] as const) : (['on', 'off'] as const)) got[mode] = await evaluation(t, mode === 'on', dir(mode));
         const off = got.off!, on = got.on!;
         try {
           evalPairs[round - 1]!.push({ task: t.instance_id, off: off.test.cost, on: on.test.cost });
@@ -126,7 +128,7 @@ export async function benchCanary(ctx: BenchContext): Promise<SectionResult> {
           for (let k = 0; k < reruns; k++) {
             const names = k === 0 || ctx.thorough ? Object.keys(variants) : ['off', 'on'];
             const res: Record<string, RunCost> = {};
-            for (const v of offFirst(k + ti + round, true) ? names : [...names].reverse()) {
+            for (const v of offFirst((round - 1) * reruns + k + ti) ? names : [...names].reverse()) {
               const r = await run(variants[v]!.cmd, variants[v]!.opts);
               if (r.exitCode !== variants[v]!.exit) throw new Error(`${t.instance_id}: the ${v} test command exited ${r.exitCode} when re-run, ${variants[v]!.exit} in its evaluation`);
               res[v] = r.cost;
