@@ -154,6 +154,7 @@ export async function benchCanary(ctx: BenchContext): Promise<SectionResult> {
     const ps = split.filter((s) => s.task === task).map((s) => ({ task, off: s.off, on: s[key] }));
     return ps.length ? `${perTaskAdded(ps, 'cpuMs').get(task)!.addedMs.toFixed(0)} ms` : '';
   };
+  const firstCpu = perTaskAdded(evalPairs.flat(), 'cpuMs');
   const runnerOf = (id: string): string => tasks.find((t) => t.instance_id === id)!.test_cmd.split(' ').slice(0, 2).join(' ');
   return {
     section: 'canary',
@@ -170,7 +171,8 @@ export async function benchCanary(ctx: BenchContext): Promise<SectionResult> {
       ...[...taskWall].map(([id, w]) => {
         const c = taskCpu.get(id)!;
         const parts = alone('canaries', id) ? `; of it canaries alone ${alone('canaries', id)}, second reporter alone ${alone('channel', id)} CPU` : '';
-        return `${id} (${runnerOf(id)}): without ${w.offMs.toFixed(0)} ms wall, ${c.offMs.toFixed(0)} ms CPU; added ${w.addedMs.toFixed(0)} ms wall, ${c.addedMs.toFixed(0)} ms CPU (median of ${w.n} pairs)${parts}`;
+        const f = firstCpu.get(id)!;
+        return `${id} (${runnerOf(id)}): without ${w.offMs.toFixed(0)} ms wall, ${c.offMs.toFixed(0)} ms CPU; added ${w.addedMs.toFixed(0)} ms wall, ${c.addedMs.toFixed(0)} ms CPU (median of ${w.n} pairs)${parts}; in the evaluations' own runs ${f.addedMs.toFixed(0)} ms CPU added to ${f.offMs.toFixed(0)} (median of ${f.n})`;
       }),
     ],
     notes: ['Second channel: node --test tasks only (TAP beside JUnit); mocha and vitest tasks carry canaries alone (src/evaluation/channels.ts).'],
