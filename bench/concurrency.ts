@@ -32,16 +32,22 @@ export function repetitionOrder(i: number): readonly ('f1' | 'f2' | 's1' | 's2')
 /**
  * The profile line that says whose the row's verdict is, from the medians of the paired ratios:
  * `handRun` (the script's 2 ÷ 1) and `relative` (fixbench's ratio ÷ the script's, per pair).
+ * `load` (1-minute load average at the section's start) at or above `cores` adds that the ratios
+ * then measure the share of a busy machine the scheduler gave each side, not the work.
  */
-export function ceilingVerdict(handRun: number, relative: number, target = CONCURRENCY_TARGET.limit): string {
+export function ceilingVerdict(handRun: number, relative: number, load = 0, cores = 2, target = CONCURRENCY_TARGET.limit): string {
   const keeps = `fixbench keeps ${(relative * 100).toFixed(0)}% of it`;
-  return handRun < target
+  const verdict = handRun < target
     ? `the same work without fixbench reaches only ${handRun.toFixed(2)}× here (< ${target.toFixed(2)}×): a MISS of the row is this machine's (its cores), not fixbench's; ${keeps}`
     : `the same work without fixbench reaches ${handRun.toFixed(2)}× here (≥ ${target.toFixed(2)}×): the machine allows the target; ${keeps}`;
+  return load >= cores
+    ? `${verdict} (but the load was ${load.toFixed(1)} on ${cores} cores at the start: these ratios measure the share of a busy machine each run got, not the work; read them on an idle machine)`
+    : verdict;
 }
 
 export async function benchConcurrency(ctx: BenchContext): Promise<SectionResult> {
   // In fixbench's job order (tasks by instance_id, then attempts, then gold before noop), which the script follows.
+  const load = os.loadavg()[0]!;
   const tasks = (await selectTasks(ctx.root, ctx.quick)).sort((a, b) => a.instance_id.localeCompare(b.instance_id));
   const attemptsPerTask = ctx.quick ? 1 : 3;
   const reps = ctx.quick ? 1 : ctx.thorough ? 5 : 3;
@@ -103,7 +109,7 @@ export async function benchConcurrency(ctx: BenchContext): Promise<SectionResult
   ];
   const cpuLine = (xs: readonly Timed[]) => `${median(xs.map((x) => x.ms)).toFixed(0)} ms, CPU ${median(xs.map((x) => x.cpuMs)).toFixed(0)} ms (${(median(xs.map((x) => x.cpuMs / x.ms)) * 100).toFixed(0)}% of one core)`;
   const profile = [
-    ceilingVerdict(handRun.median, relative.median),
+    ceilingVerdict(handRun.median, relative.median, load, cores),
     `CPU time of the whole process tree: at 1 ${median(c1.map((x) => x.cpuMs)).toFixed(0)} ms (${(median(c1.map((x) => x.cpuMs / x.ms)) * 100).toFixed(0)}% of one core over the run), at 2 ${median(c2.map((x) => x.cpuMs)).toFixed(0)} ms (${(median(c2.map((x) => x.cpuMs / x.ms)) * 100).toFixed(0)}% of one core)`,
     `concurrency 1: ${median(c1.map((x) => x.ms)).toFixed(0)} ms (outside attempts ${median(c1.map((x) => x.profile.outsideMs)).toFixed(0)} ms, tests ${median(c1.map((x) => x.profile.testMs)).toFixed(0)} ms, harness work in attempts ${median(c1.map((x) => x.profile.harnessMs)).toFixed(0)} ms)`,
     `concurrency 2: ${median(c2.map((x) => x.ms)).toFixed(0)} ms (outside attempts ${median(c2.map((x) => x.profile.outsideMs)).toFixed(0)} ms, sum of tests ${median(c2.map((x) => x.profile.testMs)).toFixed(0)} ms — more than at 1 means the two test runs compete for the cores)`,

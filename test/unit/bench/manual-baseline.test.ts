@@ -127,6 +127,8 @@ describe('the concurrency section\'s verdict and order', () => {
   it('says whose a MISS is from the hand-run ratio', () => {
     expect(ceilingVerdict(1.5, 0.95)).toMatch(/reaches only 1\.50× here \(< 1\.70×\): a MISS of the row is this machine's .*keeps 95% of it/);
     expect(ceilingVerdict(1.8, 0.9)).toMatch(/reaches 1\.80× here \(≥ 1\.70×\): the machine allows the target; fixbench keeps 90% of it/);
+    expect(ceilingVerdict(1.5, 0.95, 1.9, 2)).not.toMatch(/busy machine/);
+    expect(ceilingVerdict(1.5, 0.95, 8.5, 2)).toMatch(/keeps 95% of it \(but the load was 8\.5 on 2 cores at the start: these ratios measure the share of a busy machine/);
   });
 
   it('alternates the four runs of a repetition, each 1-vs-2 pair side by side', () => {
