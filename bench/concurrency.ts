@@ -105,6 +105,7 @@ export async function benchConcurrency(ctx: BenchContext): Promise<SectionResult
     measurement('concurrency: cores kept busy at 1 (CPU time of the run at 1 ÷ its time)', summarize(c1.map((x) => x.cpuMs / x.ms)), '', null),
     measurement(`concurrency: use of the ${cores} cores at 2 (CPU time of the run at 2 ÷ (${cores} × its time))`, summarize(c2.map((x) => x.cpuMs / (cores * x.ms))), '', null),
     measurement('concurrency: cores kept busy at 1 by the hand-run script (its CPU time ÷ its time)', summarize(s1.map((x) => x.cpuMs / x.ms)), '', null),
+    measurement(`concurrency: the hand-run script's CPU-bound ceiling (its time at 1 ÷ (its CPU time at 2 ÷ ${cores} cores))`, pairedRatio(s1.map((x) => x.ms), s2.map((x) => x.cpuMs / cores)), '×', null),
     single('concurrency: cores available', cores, '', null, 0),
   ];
   const cpuLine = (xs: readonly Timed[]) => `${median(xs.map((x) => x.ms)).toFixed(0)} ms, CPU ${median(xs.map((x) => x.cpuMs)).toFixed(0)} ms (${(median(xs.map((x) => x.cpuMs / x.ms)) * 100).toFixed(0)}% of one core)`;
