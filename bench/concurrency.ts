@@ -31,15 +31,16 @@ export function repetitionOrder(i: number): readonly ('f1' | 'f2' | 's1' | 's2')
 
 /**
  * The profile line that says whose the row's verdict is, from the medians of the paired ratios:
- * `handRun` (the script's 2 ÷ 1) and `relative` (fixbench's ratio ÷ the script's, per pair).
- * `load` (1-minute load average at the section's start) at or above `cores` adds that the ratios
- * then measure the share of a busy machine the scheduler gave each side, not the work.
+ * `ratio` (fixbench's 2 ÷ 1), `handRun` (the script's 2 ÷ 1) and `relative` (fixbench's ratio ÷
+ * the script's, per pair). `load` (1-minute load average at the section's start) at or above
+ * `cores` adds that the ratios then measure the share of a busy machine the scheduler gave each
+ * side, not the work.
  */
-export function ceilingVerdict(handRun: number, relative: number, load = 0, cores = 2, target = CONCURRENCY_TARGET.limit): string {
-  const keeps = `fixbench keeps ${(relative * 100).toFixed(0)}% of it`;
-  const verdict = handRun < target
-    ? `the same work without fixbench reaches only ${handRun.toFixed(2)}× here (< ${target.toFixed(2)}×): a MISS of the row is this machine's (its cores), not fixbench's; ${keeps}`
-    : `the same work without fixbench reaches ${handRun.toFixed(2)}× here (≥ ${target.toFixed(2)}×): the machine allows the target; ${keeps}`;
+export function ceilingVerdict(ratio: number, handRun: number, relative: number, load = 0, cores = 2, target = CONCURRENCY_TARGET.limit): string {
+  const share = `fixbench's ratio is ${(relative * 100).toFixed(0)}% of the hand-run one`;
+  const machine = `the same work without fixbench reaches ${handRun < target ? 'only ' : ''}${handRun.toFixed(2)}× here (${handRun < target ? '<' : '≥'} ${target.toFixed(2)}×)`;
+  const whose = ratio >= target ? 'the row passes' : handRun < target ? "a MISS of the row is this machine's (its cores), not fixbench's" : "the machine allows the target: the MISS is fixbench's";
+  const verdict = `${machine}: ${whose}; ${share}`;
   return load >= cores
     ? `${verdict} (but the load was ${load.toFixed(1)} on ${cores} cores at the start: these ratios measure the share of a busy machine each run got, not the work; read them on an idle machine)`
     : verdict;
@@ -110,7 +111,7 @@ export async function benchConcurrency(ctx: BenchContext): Promise<SectionResult
   ];
   const cpuLine = (xs: readonly Timed[]) => `${median(xs.map((x) => x.ms)).toFixed(0)} ms, CPU ${median(xs.map((x) => x.cpuMs)).toFixed(0)} ms (${(median(xs.map((x) => x.cpuMs / x.ms)) * 100).toFixed(0)}% of one core)`;
   const profile = [
-    ceilingVerdict(handRun.median, relative.median, load, cores),
+    ceilingVerdict(whole.median, handRun.median, relative.median, load, cores),
     `CPU time of the whole process tree: at 1 ${median(c1.map((x) => x.cpuMs)).toFixed(0)} ms (${(median(c1.map((x) => x.cpuMs / x.ms)) * 100).toFixed(0)}% of one core over the run), at 2 ${median(c2.map((x) => x.cpuMs)).toFixed(0)} ms (${(median(c2.map((x) => x.cpuMs / x.ms)) * 100).toFixed(0)}% of one core)`,
     `concurrency 1: ${median(c1.map((x) => x.ms)).toFixed(0)} ms (outside attempts ${median(c1.map((x) => x.profile.outsideMs)).toFixed(0)} ms, tests ${median(c1.map((x) => x.profile.testMs)).toFixed(0)} ms, harness work in attempts ${median(c1.map((x) => x.profile.harnessMs)).toFixed(0)} ms)`,
     `concurrency 2: ${median(c2.map((x) => x.ms)).toFixed(0)} ms (outside attempts ${median(c2.map((x) => x.profile.outsideMs)).toFixed(0)} ms, sum of tests ${median(c2.map((x) => x.profile.testMs)).toFixed(0)} ms — more than at 1 means the two test runs compete for the cores)`,
