@@ -47,8 +47,8 @@ export function ceilingVerdict(ratio: number, handRun: number, relative: number,
 }
 
 export async function benchConcurrency(ctx: BenchContext): Promise<SectionResult> {
-  // In fixbench's job order (tasks by instance_id, then attempts, then gold before noop), which the script follows.
   const load = os.loadavg()[0]!;
+  // In fixbench's job order (tasks by instance_id, then attempts, then gold before noop), which the script follows.
   const tasks = (await selectTasks(ctx.root, ctx.quick)).sort((a, b) => a.instance_id.localeCompare(b.instance_id));
   const attemptsPerTask = ctx.quick ? 1 : 3;
   const reps = ctx.quick ? 1 : ctx.thorough ? 5 : 3;
