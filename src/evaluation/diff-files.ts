@@ -81,7 +81,7 @@ function toFile(d: Draft): DiffFile {
 }
 
 /** `a/x b/y` (possibly quoted) → [x, y] without prefixes; null when ambiguous. */
-function splitGitHeader(rest: string): [string, string] | null {
+export function splitGitHeader(rest: string): [string, string] | null {
   if (rest.startsWith('"')) {
     const end = quotedEnd(rest);
     const first = unquote(rest.slice(0, end));

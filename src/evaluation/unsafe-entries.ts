@@ -2,9 +2,10 @@
 // before any application strategy (git apply, --3way, --recount, patch --fuzz) sees it.
 import { posix } from 'node:path';
 import { unquote } from './diff-files.ts';
+import { canonicalEntry } from './header-names.ts';
 
 export interface SafePatch {
-  /** The patch without its unsafe entries (bytes of the kept entries unchanged; '' when none is left). */
+  /** The patch without its unsafe entries ('' when none is left); kept entries as `canonicalEntry` rewrites them (a canonical entry unchanged). */
   patch: string;
   /** Number of file entries dropped. */
   unsafeEntriesDropped: number;
@@ -59,12 +60,21 @@ export function isSymlinkModeLine(line: string): boolean {
  *   `l/x.js`): GNU patch (the last strategy) follows such a link, so the file would land at its
  *   target (e.g. in a protected folder, or a link made there pointing out of the tree), where no
  *   check of the written path looks (atkD).
- * Every other entry is kept byte for byte. Pure; never throws.
+ * - an entry whose file names cannot be read unambiguously, or are no valid paths (`canonicalEntry`:
+ *   a name starting with a blank, headers naming different files, a component over 255 bytes, …).
+ * Every other entry is kept with its name lines rewritten canonically from the one reading
+ * (`canonicalEntry`), so every later check and every applier reads the same names (atkA7); a
+ * canonical entry is kept byte for byte. Pure; never throws.
  */
 export function dropUnsafeEntries(patch: string): SafePatch {
   const kept: string[] = [];
   const notes: string[] = [];
-  const entries = splitEntries(patch);
+  const entries: string[] = [];
+  for (const raw of splitEntries(patch)) {
+    const c = canonicalEntry(raw);
+    if ('reason' in c) notes.push(`dropped the change to ${c.path}: ${c.reason}`);
+    else entries.push(c.entry);
+  }
   const links = new Set(entries.map(symlinkPath).filter((p): p is string => p !== null));
   for (const entry of entries) {
     const why = unsafeReason(entry) ?? throughLink(entry, links);

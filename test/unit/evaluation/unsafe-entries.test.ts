@@ -9,8 +9,29 @@ const link = (path: string, target: string): string =>
 
 describe('dropUnsafeEntries', () => {
   it('keeps a patch of ordinary entries byte for byte', () => {
-    const patch = SAFE + create('src/new file.js') + plain('lib/x.txt') + link('docs/link', '../src/a.js');
-    expect(dropUnsafeEntries(patch)).toEqual({ patch, unsafeEntriesDropped: 0, notes: [] });
+    const patch = SAFE + create('src/new-file.js') + plain('lib/x.txt') + link('docs/link', '../src/a.js') + create('"q"\\x');
+    expect(dropUnsafeEntries(patch)).toEqual({ patch: patch.replaceAll('a/"q"\\x', '"a/\\"q\\"\\\\x"').replaceAll('b/"q"\\x', '"b/\\"q\\"\\\\x"'), unsafeEntriesDropped: 0, notes: [] });
+  });
+
+  it('regression atkA7: rewrites every name line from one reading (quoted, timestamps kept, a/ b/ prefixes), so git apply and GNU patch read the same', () => {
+    const spaced = `diff --git a/src/new file.js b/src/new file.js\nnew file mode 100644\n--- /dev/null\n+++ b/src/new file.js\n@@ -0,0 +1 @@\n+x\n`;
+    expect(dropUnsafeEntries(spaced).patch).toBe(spaced.replaceAll('a/src/new file.js', '"a/src/new file.js"').replaceAll('b/src/new file.js', '"b/src/new file.js"'));
+    const stamped = '--- orig/lib/x.txt\t2024-01-01 10:00:00\n+++ "new/lib\\057x.txt"\t2024-01-02\nIndex: test/x.js\n@@ -1 +1 @@\n-a\n+b\n*** test/x.js\n';
+    expect(dropUnsafeEntries(stamped)).toEqual({ patch: '--- a/lib/x.txt\t2024-01-01 10:00:00\n+++ b/lib/x.txt\t2024-01-02\n@@ -1 +1 @@\n-a\n+b\n', unsafeEntriesDropped: 0, notes: [] });
+  });
+
+  it.each([
+    ['a name after two blanks (GNU patch skips them and unquotes, git reads them)', '--- /dev/null\n+++  "b/test\\057aa\\056test\\056js"\n@@ -0,0 +1 @@\n+x\n', /starting with a blank/],
+    ['a "diff --git" line naming another file than "+++"', 'diff --git a/src/a.js b/src/a.js\n--- a/src/a.js\n+++ b/test/a.test.js\n@@ -1 +1 @@\n-a\n+b\n', /different new files/],
+    ['"---" and "+++" naming different files without a rename', '--- a/src/a.js\n+++ b/test/a.test.js\n@@ -1 +1 @@\n-a\n+b\n', /different files without a rename/],
+    ['a quoted name not closed', '--- /dev/null\n+++ "b/x\n@@ -0,0 +1 @@\n+x\n', /not closed/],
+    ['a name with no prefix folder', '--- /dev/null\n+++ x.js\n@@ -0,0 +1 @@\n+x\n', /no prefix folder/],
+    ['a component over 255 bytes (ENAMETOOLONG would be the model\'s failure, never infra_error)', create('x'.repeat(300)), /component over 255 bytes/],
+    ['a path over 4095 bytes', create(`${'d'.repeat(200)}/`.repeat(21) + 'f'), /path over 4095 bytes/],
+  ])('regression atkA7: drops an entry with %s', (_name, entry, why) => {
+    const res = dropUnsafeEntries(SAFE + entry);
+    expect(res).toMatchObject({ patch: SAFE, unsafeEntriesDropped: 1 });
+    expect(res.notes[0]).toMatch(why);
   });
 
   it.each([
