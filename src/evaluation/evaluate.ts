@@ -19,7 +19,7 @@ import { guardRun, judgeRun, packageJsonBeforePatch } from './integrity.ts';
 import { normalizePatch } from './normalize-patch.ts';
 import { dropUnsafeEntries, entryPaths, splitEntries } from './unsafe-entries.ts';
 import { dropEntriesThroughCheckoutLinks } from './checkout-links.ts';
-import { appliedPathViolations } from './applied-paths.ts';
+import { appliedPathViolations, ignoredAfterSetup } from './applied-paths.ts';
 import { prepareRunner, readRunnerResults } from './runner-run.ts';
 import { strictResolved } from './strict.ts';
 import { aliasFileNames, aliasFullNames } from './runners/index.ts';
@@ -185,10 +185,11 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     });
 
     // All read the tree before the patch (independent reads, so at once).
-    const [protection, basePackageJson, linked] = await Promise.all([
+    const [protection, basePackageJson, linked, ignoredBefore] = await Promise.all([
       loadProtection(ws, task, safe?.patch ?? ''),
       packageJsonBeforePatch(ws.dir), // the canaries' decisions: never from the patched tree
       empty ? null : dropEntriesThroughCheckoutLinks(ws.dir, safe!.patch), // links the checkout already holds
+      empty ? new Set<string>() : ignoredAfterSetup(ws), // the backstop's baseline
     ]);
     if (linked?.unsafeEntriesDropped) {
       result.unsafe_entries_dropped! += linked.unsafeEntriesDropped;
@@ -223,7 +224,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     result.protected_files_edited = [...new Set([...result.protected_files_edited!, ...restored])].sort();
     result.test_files_edited = testFilesOf(protection, result.protected_files_edited);
     // The backstop: where every file the apply touched really is (the model's doing, so `tampered`, never infra_error).
-    const beyond = empty ? [] : await appliedPathViolations(ws, protection, splitEntries(kept!.patch).flatMap(entryPaths));
+    const beyond = empty ? [] : await appliedPathViolations(ws, protection, splitEntries(kept!.patch).flatMap(entryPaths), ignoredBefore);
     if (beyond.length) return { ...result, outcome: 'tampered', error: `the applied patch changed what its entries may not (checked before the tests): ${beyond.join('; ')}` };
     if (task.test_patch.trim() !== '' && !opts.visibleOnly) {
       const images = dropImageOnlyBinaryEntries(task.test_patch);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TaskSpec } from '../../../src/config/task.ts';
-import { appliedPathViolations } from '../../../src/evaluation/applied-paths.ts';
+import { appliedPathViolations, ignoredAfterSetup } from '../../../src/evaluation/applied-paths.ts';
 import { evaluate } from '../../../src/evaluation/evaluate.ts';
 import { gitBlobId } from '../../../src/evaluation/nofollow-fs.ts';
 import { compileRule, DEFAULT_TEST_FILES } from '../../../src/evaluation/protected-rule.ts';
@@ -42,12 +42,12 @@ describe('appliedPathViolations', () => {
 
   it('names nothing for a plain fix, links committed in the tree or not', async () => {
     writeFileSync(join(fx.repo.dir, 'src/add.js'), ADD_FIXED);
-    expect(await appliedPathViolations(await hostRepoOf(fx.repo.dir), { rule, base }, ['src/add.js'])).toEqual([]);
+    expect(await appliedPathViolations(await hostRepoOf(fx.repo.dir), { rule, base }, ['src/add.js'], new Set())).toEqual([]);
   });
 
   it('names a protected file the patch did not name (written through lib/t -> ../test)', async () => {
     writeFileSync(join(fx.repo.dir, 'test/zz-helper.js'), 'planted\n');
-    expect(await appliedPathViolations(await hostRepoOf(fx.repo.dir), { rule, base }, ['lib/t/zz-helper.js'])).toEqual([
+    expect(await appliedPathViolations(await hostRepoOf(fx.repo.dir), { rule, base }, ['lib/t/zz-helper.js'], new Set())).toEqual([
       '"test/zz-helper.js" is a protected file (test) the patch\'s entries did not name',
       'the patch\'s path "lib/t/zz-helper.js" runs through "lib/t", a symlink, to "test/zz-helper.js"',
     ]);
@@ -55,13 +55,43 @@ describe('appliedPathViolations', () => {
 
   it('names a changed protected file, but not one put back at its base_commit state', async () => {
     writeFileSync(join(fx.repo.dir, 'test/sum.test.js'), 'forged\n');
-    expect(await appliedPathViolations(await hostRepoOf(fx.repo.dir), { rule, base }, [])).toEqual(['"test/sum.test.js" is a protected file (test) the patch\'s entries did not name']);
+    expect(await appliedPathViolations(await hostRepoOf(fx.repo.dir), { rule, base }, [], new Set())).toEqual(['"test/sum.test.js" is a protected file (test) the patch\'s entries did not name']);
     writeFileSync(join(fx.repo.dir, 'test/sum.test.js'), SUM_TEST);
-    expect(await appliedPathViolations(await hostRepoOf(fx.repo.dir), { rule, base }, [])).toEqual([]);
+    expect(await appliedPathViolations(await hostRepoOf(fx.repo.dir), { rule, base }, [], new Set())).toEqual([]);
+  });
+
+  it('regression atkA7: sees files a planted .gitignore hides (its rules come from the patched tree), but not what was ignored after setup', async () => {
+    const repo = await hostRepoOf(fx.repo.dir);
+    mkdirSync(join(fx.repo.dir, 'node_modules/pkg'), { recursive: true });
+    writeFileSync(join(fx.repo.dir, '.git/info/exclude'), 'node_modules/\n');
+    writeFileSync(join(fx.repo.dir, 'node_modules/pkg/index.js'), 'x\n');
+    const before = await ignoredAfterSetup(repo);
+    expect([...before]).toEqual(['node_modules/']);
+    writeFileSync(join(fx.repo.dir, 'test/.gitignore'), '*\n');
+    writeFileSync(join(fx.repo.dir, 'test/aa.test.js'), 'planted\n');
+    mkdirSync(join(fx.repo.dir, 'src/gen'));
+    writeFileSync(join(fx.repo.dir, 'src/gen/.gitignore'), '*\n');
+    writeFileSync(join(fx.repo.dir, 'src/.gitignore'), 'gen/\n');
+    writeFileSync(join(fx.repo.dir, 'src/gen/lnk'), '');
+    rmSync(join(fx.repo.dir, 'src/gen/lnk'));
+    (await import('node:fs')).symlinkSync('../../out', join(fx.repo.dir, 'src/gen/lnk'));
+    try {
+      expect(await appliedPathViolations(repo, { rule, base }, [], before)).toEqual([
+        '"src/.gitignore" is a protected file (runner) the patch\'s entries did not name',
+        '"src/gen/.gitignore" is a protected file (runner) the patch\'s entries did not name',
+        '"src/gen/lnk" leads out of the checkout through "out"',
+        '"test/.gitignore" is a protected file (test) the patch\'s entries did not name',
+        '"test/aa.test.js" is a protected file (test) the patch\'s entries did not name',
+      ]);
+    } finally {
+      rmSync(join(fx.repo.dir, 'node_modules'), { recursive: true, force: true });
+      for (const f of ['src/gen', 'src/.gitignore', 'test/.gitignore', 'test/aa.test.js']) rmSync(join(fx.repo.dir, f), { recursive: true, force: true });
+      writeFileSync(join(fx.repo.dir, '.git/info/exclude'), '');
+    }
   });
 
   it('names a path that leads out of the checkout, through an absolute or a relative link', async () => {
-    const out = await appliedPathViolations(await hostRepoOf(fx.repo.dir), { rule, base }, ['out/new.js', 'up/keep.txt']);
+    const out = await appliedPathViolations(await hostRepoOf(fx.repo.dir), { rule, base }, ['out/new.js', 'up/keep.txt'], new Set());
     expect(out).toEqual(['the patch\'s path "out/new.js" leads out of the checkout through "out"', 'the patch\'s path "up/keep.txt" leads out of the checkout through "up"']);
   });
 
@@ -70,7 +100,7 @@ describe('appliedPathViolations', () => {
     const { symlinkSync } = await import('node:fs');
     symlinkSync('../../lib/cfg.js', join(fx.repo.dir, 'src/more/l1'));
     symlinkSync('../../out', join(fx.repo.dir, 'src/more/l2'));
-    expect(await appliedPathViolations(await hostRepoOf(fx.repo.dir), { rule, base }, [])).toEqual([
+    expect(await appliedPathViolations(await hostRepoOf(fx.repo.dir), { rule, base }, [], new Set())).toEqual([
       '"src/more/l1" is a link to "test/sum.test.js", a protected file',
       '"src/more/l2" leads out of the checkout through "out"',
     ]);
