@@ -9,7 +9,7 @@ import { hostGit, type HostRepo } from '../workspace/host-git.ts';
 import { diffFiles } from './diff-files.ts';
 import { APPLY_STRATEGIES, type ApplyStrategy } from '../core/records.ts';
 import { dropUnsafeEntries, splitEntries } from './unsafe-entries.ts';
-import { dropEntriesThroughCheckoutLinks } from './checkout-links.ts';
+import { dropEntriesThroughCheckoutLinks, PATH_ERRORS } from './checkout-links.ts';
 import { hostPath } from '../core/host-path.ts';
 
 /** Strategies in the order they are tried (names as stored in `apply_strategy`; the enum lives with the record schema). */
@@ -114,7 +114,7 @@ async function gitApply(repo: HostRepo, args: string[]): Promise<Try> {
 }
 
 /**
- * Files the patch creates that do not exist now (only these may be removed on reset): paths inside
+ * Files the patch creates that do not exist now (lstat: ENOENT; only these may be removed on reset): paths inside
  * `dir` whose every folder is a real folder, not a symlink (a reset never deletes through a link).
  */
 async function absentCreatedPaths(dir: string, patch: string): Promise<string[]> {
@@ -125,7 +125,8 @@ async function absentCreatedPaths(dir: string, patch: string): Promise<string[]>
     const rel = relative(dir, abs);
     if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) continue;
     if (await throughLink(dir, rel)) continue;
-    if (!(await lstat(abs).catch(() => null))) out.push(rel);
+    const absent = await lstat(abs).then(() => false, (err: NodeJS.ErrnoException) => err.code === 'ENOENT');
+    if (absent) out.push(rel);
   }
   return out;
 }
@@ -146,6 +147,12 @@ async function resetTree(repo: HostRepo, created: string[], log: string[]): Prom
   const git = hostGit(repo);
   const reset = await gitTry(git, ['reset', '--quiet', '--hard']);
   const clean = await gitTry(git, ['clean', '-fdq']);
-  for (const rel of created) if (!(await throughLink(repo.dir, rel))) await rm(join(repo.dir, rel), { recursive: true, force: true });
+  for (const rel of created) {
+    if (await throughLink(repo.dir, rel)) continue;
+    // A path the file system refuses (too long, …) was never written: the model's failure, never an infrastructure error.
+    await rm(join(repo.dir, rel), { recursive: true, force: true }).catch((err: NodeJS.ErrnoException) => {
+      if (!PATH_ERRORS.has(err.code ?? '')) throw err;
+    });
+  }
   if (!reset.ok || !clean.ok) log.push(`reset failed: ${reset.output}${clean.output}`);
 }

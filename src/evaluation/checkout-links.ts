@@ -10,6 +10,9 @@ import { entryPaths, isSymlinkModeLine, parseGitMode, splitEntries, symlinkPath,
 /** Links followed while resolving one path before giving up (Linux's own limit, `MAXSYMLINKS`). */
 const MAX_LINK_HOPS = 40;
 
+/** lstat errors caused by the path itself (named by a model's patch), read as "nothing there", never as an infrastructure error. */
+export const PATH_ERRORS: ReadonlySet<string> = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG', 'ELOOP', 'EINVAL']);
+
 /** Where a repository-relative path leads in a checkout once its symbolic links are followed. */
 export interface Resolved {
   /** False when a link leads out of the checkout (or the chain is too long to follow). */
@@ -26,7 +29,8 @@ export interface Resolved {
  * written through): a relative link target continues from the link's folder, `..` from the
  * physical folder reached; an absolute target counts as inside only when it names `root` (or its
  * real path) or a path under it. A component that does not exist ends the reading (the rest is taken as written).
- * Never throws for a missing path; rethrows other file-system errors.
+ * Never throws for a missing path or one the file system refuses by its shape (`PATH_ERRORS`: too
+ * long, a loop; nothing can be there, and the path is the patch's doing); rethrows other errors.
  */
 export async function resolveInCheckout(root: string, rel: string): Promise<Resolved> {
   const cur: string[] = [];
@@ -47,7 +51,7 @@ export async function resolveInCheckout(root: string, rel: string): Promise<Reso
     }
     const path = [...cur, c].join('/');
     const st = await lstat(join(root, path)).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return null;
+      if (PATH_ERRORS.has(err.code ?? '')) return null; // the path's own shape: nothing can be there
       throw err;
     });
     if (!st?.isSymbolicLink()) {

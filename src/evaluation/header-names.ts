@@ -10,9 +10,9 @@ export type Canonical = { entry: string; linesDropped: number } | { path: string
 /** Git header lines that carry no file name: kept as they are. */
 const GIT_INFO_RE = /^(?:index |old mode |new mode |deleted file mode |new file mode |similarity index |dissimilarity index |Binary files )/;
 const NAME_RE = /^(diff --git |--- |\+\+\+ |rename from |rename to |copy from |copy to )(.*)$/s;
-/** Longest component and path the kernel takes (NAME_MAX, PATH_MAX less the checkout's own prefix). */
+/** Longest component the kernel takes (NAME_MAX), and longest path (PATH_MAX 4096 less 256 bytes for the checkout's own folder). */
 const NAME_MAX = 255;
-const PATH_MAX = 4095;
+const PATH_MAX = 3840;
 
 /**
  * Reads the file names of one entry (as `splitEntries` gives it) once and rewrites its name lines

@@ -97,6 +97,11 @@ describe('entries meeting a symlink the checkout already holds', () => {
     expect(await resolveInCheckout(dir, 'src/abs-in/zz.js')).toEqual({ inside: true, rel: 'test/zz.js', links: ['src/abs-in'] });
     rmSync(join(dir, 'src/abs-in'));
   });
+
+  it('regression atkA7: a path the file system refuses by its shape (a 300-byte name) is nothing there, never a thrown error (infra_error)', async () => {
+    const long = `src/${'x'.repeat(300)}`;
+    expect(await resolveInCheckout(fx.repo.dir, long)).toEqual({ inside: true, rel: long, links: [] });
+  });
 });
 
 describe('evaluate on a task whose repository commits such links', () => {
