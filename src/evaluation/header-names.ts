@@ -9,6 +9,7 @@ export type Canonical = { entry: string; linesDropped: number } | { path: string
 
 /** Git header lines that carry no file name: kept as they are. */
 const GIT_INFO_RE = /^(?:index |old mode |new mode |deleted file mode |new file mode |similarity index |dissimilarity index |Binary files )/;
+const HUNK_RE = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/;
 const NAME_RE = /^(diff --git |--- |\+\+\+ |rename from |rename to |copy from |copy to )(.*)$/s;
 /** Longest component the kernel takes (NAME_MAX), and longest path (PATH_MAX 4096 less 256 bytes for the checkout's own folder). */
 const NAME_MAX = 255;
@@ -86,10 +87,21 @@ export function canonicalEntry(entry: string): Canonical {
   if (!moved && oldName !== null && newName !== null && oldName !== newName) return bad(`${oldName} / ${newName}`, 'its "---" and "+++" lines name different files without a rename');
   const out: string[] = [];
   let dropped = 0;
+  let oldLeft = 0; // lines of the current hunk still to come, by its `@@` counts (as GNU patch reads them)
+  let newLeft = 0;
   for (const [i, line] of lines.entries()) {
     const b = bare[i]!;
     const eol = line.slice(b.length);
     if (i >= headEnd) {
+      const m = HUNK_RE.exec(b);
+      if ((oldLeft > 0 || newLeft > 0) && (b === '' || ' +-\\'.includes(b[0]!))) {
+        if (b === '' || b[0] === ' ') { oldLeft--; newLeft--; }
+        else if (b[0] === '-') oldLeft--;
+        else if (b[0] === '+') newLeft--;
+      } else if (m) {
+        oldLeft = m[1] === undefined ? 1 : Number(m[1]);
+        newLeft = m[2] === undefined ? 1 : Number(m[2]);
+      } else if (/^(?:---|\+\+\+) /.test(b)) return bad(b, 'a "---"/"+++" line outside its hunks\' counted lines (GNU patch would read a file name from it)');
       if (b === '' || ' +-\\'.includes(b[0]!) || b.startsWith('@@ ')) out.push(line);
       else dropped++;
       continue;

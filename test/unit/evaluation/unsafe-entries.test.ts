@@ -24,6 +24,7 @@ describe('dropUnsafeEntries', () => {
     ['a name after two blanks (GNU patch skips them and unquotes, git reads them)', '--- /dev/null\n+++  "b/test\\057aa\\056test\\056js"\n@@ -0,0 +1 @@\n+x\n', /starting with a blank/],
     ['a "diff --git" line naming another file than "+++"', 'diff --git a/src/a.js b/src/a.js\n--- a/src/a.js\n+++ b/test/a.test.js\n@@ -1 +1 @@\n-a\n+b\n', /different new files/],
     ['"---" and "+++" naming different files without a rename', '--- a/src/a.js\n+++ b/test/a.test.js\n@@ -1 +1 @@\n-a\n+b\n', /different files without a rename/],
+    ['a "+++" line after its hunk (GNU patch takes the name for the "@@" hunk after it)', '--- a/src/a.js\n+++ b/src/a.js\n@@ -1 +1 @@\n-a\n+b\n+++ b/test/evil.test.js\n@@ -0,0 +1 @@\n+x\n', /outside its hunks/],
     ['a quoted name not closed', '--- /dev/null\n+++ "b/x\n@@ -0,0 +1 @@\n+x\n', /not closed/],
     ['a name with no prefix folder', '--- /dev/null\n+++ x.js\n@@ -0,0 +1 @@\n+x\n', /no prefix folder/],
     ['a component over 255 bytes (ENAMETOOLONG would be the model\'s failure, never infra_error)', create('x'.repeat(300)), /component over 255 bytes/],
