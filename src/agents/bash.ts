@@ -5,7 +5,7 @@ import { noRedaction } from '../core/redact.ts';
 import { truncateHeadTail, truncateOutput, type TruncatedOutput } from '../core/truncate.ts';
 import { promptTokens } from '../core/usage.ts';
 import { ModelCallError, type CallRecord, type ChatMessage, type ChatReply, type ModelClient, type StepContext } from '../models/types.ts';
-import type { ExecResult } from '../sandbox/types.ts';
+import type { ExecOptions, ExecResult } from '../sandbox/types.ts';
 import { BASH_TOOL, captureBytes, COMMAND_ENV, isSubmission, joinOutput, parseAction, refusal, SUBMIT_SENTINEL, withCacheBreakpoints } from './bash-protocol.ts';
 import { DEFAULT_TEMPLATES_DIR, loadTemplates, type Templates } from './bash-templates.ts';
 import { elideImages, problemMessage, problemView, type ProblemView } from './bash-images.ts';
@@ -125,6 +125,7 @@ class BashAttempt {
       this.ending = await this.loop(deadline.signal).catch((e: unknown): Ending => ({ exit: 'env_error', error: errorText(e) }));
     } finally {
       clearTimeout(timer);
+      this.ctx.sandbox.dropWarm?.();
       await this.save().catch((e: unknown) => {
         if (this.ending && this.ending.exit !== 'env_error') this.ending = { exit: 'env_error', error: `trajectory not written: ${errorText(e)}` };
       });
@@ -160,11 +161,16 @@ class BashAttempt {
     await this.save();
     let formatErrors = 0;
     const callSignal = signal ? AbortSignal.any([signal, deadline]) : deadline;
+    // Head and tail kept in bounded memory, however much it prints.
+    const capBytes = captureBytes(limits.outputChars);
+    const commandOpts = (timeoutMs: number): ExecOptions => ({ cwd: workspace.dir, timeoutMs, env: this.env, ...runtime, maxOutputBytes: capBytes, keepTailBytes: capBytes / 2 });
 
     for (;;) {
       const limit = this.limitReached();
       if (limit) return limit;
 
+      // The next command's container starts while the model thinks (src/sandbox/warm.ts): no command runs now.
+      this.ctx.sandbox.warmNext?.(commandOpts(1));
       let reply: ChatReply;
       try {
         const sent = this.cacheControl ? withCacheBreakpoints(this.messages) : this.messages;
@@ -209,16 +215,8 @@ class BashAttempt {
       step.command = action.command;
 
       const timeoutMs = Math.max(1, Math.min(limits.commandTimeoutMs, this.startMs + limits.wallMs - this.now()));
-      // Head and tail kept in bounded memory, however much it prints; one that cannot start is refused.
-      const capBytes = captureBytes(limits.outputChars);
-      const result = refusal(action.command) ?? (await this.ctx.sandbox.exec(`exec 2>&1\n${action.command}`, {
-        cwd: workspace.dir,
-        timeoutMs,
-        env: this.env,
-        ...runtime,
-        maxOutputBytes: capBytes,
-        keepTailBytes: capBytes / 2,
-      }));
+      // A command that cannot start is refused.
+      const result = refusal(action.command) ?? (await this.ctx.sandbox.exec(`exec 2>&1\n${action.command}`, commandOpts(timeoutMs)));
       this.previous = result.exitCode === 0 && !result.timedOut ? 'ok' : 'failed';
       // A command may print a secret it found (in local mode, e.g. another process's environment):
       // it never reaches the model or the trajectory.
