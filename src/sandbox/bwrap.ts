@@ -131,17 +131,19 @@ export class BwrapSandbox implements SandboxBackend {
 
   async exec(command: string, opts: ExecOptions, warm?: WarmContainer): Promise<ExecResult> {
     await this.init();
-    const cwd = await workingDirInside(opts.cwd, this.roots);
-    // An earlier command may have taken its workspace's owner bits (`chmod 000 .`): bwrap's
-    // `--chdir` would fail before the command starts, an infra error the model caused.
-    await restoreOwnerAccess(cwd);
     if (warm) {
-      if (warm.ready && warmEligible(command) && warm.key === this.#warmKey(cwd, opts)) {
+      // Its workspace was resolved, checked and given back its owner's access when it started, after
+      // the previous command had ended; no command of the attempt has run since.
+      if (warm.ready && warm.cwd.given === opts.cwd && warmEligible(command) && warm.key === this.#warmKey(warm.cwd.resolved, opts)) {
         const ran = await warm.run(command, opts);
         // no `started`: the command never ran in it (set-up failed, or it died waiting): run it cold
         if (ran.status === 'started' || ran.result.timedOut) return ran.result;
       } else warm.kill();
     }
+    const cwd = await workingDirInside(opts.cwd, this.roots);
+    // An earlier command may have taken its workspace's owner bits (`chmod 000 .`): bwrap's
+    // `--chdir` would fail before the command starts, an infra error the model caused.
+    await restoreOwnerAccess(cwd);
     const { result, started } = await this.#run(command, cwd, opts);
     if (!started && !result.timedOut) {
       throw new InfraError(`bubblewrap could not set up the sandbox (exit ${result.exitCode ?? result.signal}): ${result.stderr.trim() || 'no message'}`);
@@ -157,7 +159,7 @@ export class BwrapSandbox implements SandboxBackend {
     await restoreOwnerAccess(cwd);
     const key = this.#warmKey(cwd, opts)!;
     const args = this.#containerArgs(cwd, opts, false, opts.home ?? SANDBOX_HOME, false);
-    return WarmContainer.start(key, { file: this.#bwrap, args: [...args, ...WARM_LAUNCHER], cwd: '/', env: { PATH: this.#path } }, opts.signal);
+    return WarmContainer.start(key, { given: opts.cwd, resolved: cwd }, { file: this.#bwrap, args: [...args, ...WARM_LAUNCHER], cwd: '/', env: { PATH: this.#path } }, opts.signal);
   }
 
   /** What makes a warm container fit a command: the program and every container argument; null when none would. */

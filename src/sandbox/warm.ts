@@ -60,6 +60,8 @@ export type DispatchOptions = Pick<ExecOptions, 'timeoutMs' | 'signal' | 'input'
 export class WarmContainer {
   /** The options it was started with, as a string: a command whose own options give another key cannot use it. */
   readonly key: string;
+  /** The workspace as given (`ExecOptions.cwd`) and as resolved and checked when it was started (its bwrap `--chdir`). */
+  readonly cwd: { given: string; resolved: string };
   #handle: HelperHandle;
   #pid: number | undefined;
   #killed = false;
@@ -73,8 +75,9 @@ export class WarmContainer {
   /** Removes the start signal's listener (at `run`). */
   #unlisten: () => void = () => {};
 
-  private constructor(key: string, spawn: WarmSpawn, signal: AbortSignal | undefined) {
+  private constructor(key: string, cwd: { given: string; resolved: string }, spawn: WarmSpawn, signal: AbortSignal | undefined) {
     this.key = key;
+    this.cwd = cwd;
     this.#handle = helperSpawn(
       { file: spawn.file, args: spawn.args, cwd: spawn.cwd, env: spawn.env, statusFd: true, commandFd: true },
       {
@@ -96,9 +99,9 @@ export class WarmContainer {
     }
   }
 
-  /** Starts a warm container (see `WarmSpawn`); `signal` aborting before `run` kills it. */
-  static start(key: string, spawn: WarmSpawn, signal?: AbortSignal): WarmContainer {
-    return new WarmContainer(key, spawn, signal);
+  /** Starts a warm container (see `WarmSpawn`) for the workspace `cwd`; `signal` aborting before `run` kills it. */
+  static start(key: string, cwd: { given: string; resolved: string }, spawn: WarmSpawn, signal?: AbortSignal): WarmContainer {
+    return new WarmContainer(key, cwd, spawn, signal);
   }
 
   /** Not used, not killed, still running. */
@@ -180,25 +183,42 @@ export class WarmContainer {
 }
 
 /**
+ * How long after `WarmSlot.prepare` the container is started, milliseconds: the replies of many
+ * attempts tend to arrive together, and their commands (the critical path) should have the CPU
+ * first; a container's set-up can wait, since a model call takes longer than this. A reply that
+ * comes sooner just gets a cold container.
+ */
+export const WARM_DELAY_MS = 250;
+
+/**
  * One attempt's slot for a warm container (held by its sandbox view, src/sandbox/attempt.ts):
- * `prepare` starts one for the next command's options (when the backend has `startWarm` and none
- * is waiting), `exec` hands it to the backend with the command (the backend uses it only when the
- * command's options give the same container, else kills it and runs cold), `drop` kills one left
- * unused (the agent's end, the attempt's cleanup).
+ * `prepare` starts one for the next command's options `WARM_DELAY_MS` later (when the backend has
+ * `startWarm` and none is waiting), `exec` hands it to the backend with the command (the backend
+ * uses it only when the command's options give the same container, else kills it and runs cold),
+ * `drop` kills one left unused (the agent's end, the attempt's cleanup).
  */
 export class WarmSlot {
   #pending: Promise<WarmContainer | null> | null = null;
+  #timer: NodeJS.Timeout | null = null;
 
-  constructor(readonly backend: Sandbox) {}
+  constructor(
+    readonly backend: Sandbox,
+    readonly delayMs = WARM_DELAY_MS,
+  ) {}
 
-  /** Starts a warm container for a command with `opts`, unless one is waiting already. Never throws (a failure to start means a cold command). */
+  /** Starts a warm container for a command with `opts` after `delayMs`, unless one is waiting or due. Never throws (a failure to start means a cold command). */
   prepare(opts: ExecOptions): void {
-    if (this.#pending || !this.backend.startWarm) return;
-    this.#pending = this.backend.startWarm(opts).catch(() => null);
+    if (this.#pending || this.#timer || !this.backend.startWarm) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#pending = this.backend.startWarm!(opts).catch(() => null);
+    }, this.delayMs);
+    this.#timer.unref();
   }
 
-  /** Runs `command` through the backend, with the waiting container if any (consumed either way). */
+  /** Runs `command` through the backend, with the waiting container if any (consumed either way; one not started yet is not started). */
   async exec(command: string, opts: ExecOptions): Promise<ExecResult> {
+    this.#cancel();
     const pending = this.#pending;
     this.#pending = null;
     const warm = pending ? await pending : null;
@@ -207,8 +227,14 @@ export class WarmSlot {
 
   /** Kills a waiting container, if any (once it has started, if it is still starting). Never throws. */
   drop(): void {
+    this.#cancel();
     const pending = this.#pending;
     this.#pending = null;
     void pending?.then((w) => w?.kill());
+  }
+
+  #cancel(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
   }
 }

@@ -9,6 +9,7 @@ import { isolateAttempt, type AttemptIsolation } from '../../../src/sandbox/atte
 import { BwrapSandbox } from '../../../src/sandbox/bwrap.ts';
 import { killGroup } from '../../../src/sandbox/process-group.ts';
 import type { ExecOptions, ExecResult } from '../../../src/sandbox/types.ts';
+import { WARM_DELAY_MS } from '../../../src/sandbox/warm.ts';
 import { bwrapUsable } from './bwrap-usable.ts';
 
 /** Host pids whose command line or environment holds `marker`. */
@@ -99,8 +100,13 @@ describe.runIf(bwrapUsable)('warm containers (bwrap, an attempt\'s sandbox view)
     own.sandbox.warmNext!(opts({ env: { WARM_MARK: mark } }));
     expect(await until(() => marked(mark).length > 0)).toBe(true);
     await new Promise((r) => setTimeout(r, 1200));
-    const ok = await own.sandbox.exec('sleep 0.2; echo done', opts({ env: { WARM_MARK: mark }, timeoutMs: 1000 }));
-    expect(ok).toMatchObject({ exitCode: 0, timedOut: false, stdout: 'done\n' });
+    // the container (its PID 1) started over a second before the command: the warm one was used
+    const age = 'echo $(( $(cut -d" " -f22 /proc/self/stat) - $(cut -d" " -f22 /proc/1/stat) ))';
+    const ok = await own.sandbox.exec(`sleep 0.2; echo done; ${age}`, opts({ env: { WARM_MARK: mark }, timeoutMs: 1000 }));
+    expect(ok).toMatchObject({ exitCode: 0, timedOut: false });
+    const [done, ticks] = ok.stdout.trim().split('\n');
+    expect(done).toBe('done');
+    expect(Number(ticks)).toBeGreaterThanOrEqual(100); // clock ticks: 100 per second
     expect(ok.durationMs).toBeLessThan(1000);
     const late = await warmExec(`sleep 30 & echo started; wait`, opts({ timeoutMs: 300 }), mark);
     expect(late).toMatchObject({ exitCode: null, signal: 'SIGKILL', timedOut: true, stdout: 'started\n' });
@@ -169,7 +175,17 @@ describe.runIf(bwrapUsable)('warm containers (bwrap, an attempt\'s sandbox view)
     const other = await isolateAttempt(sandbox);
     const b = randomUUID();
     other.sandbox.warmNext!(opts({ env: { WARM_MARK: b } }));
-    await other.cleanup(); // at once: a container still starting is killed once it has started
+    expect(await until(() => marked(b).length > 0)).toBe(true);
+    await other.cleanup();
     expect(await until(() => marked(b).length === 0)).toBe(true);
+  });
+
+  it('a command sent before the container is due runs cold, and no container starts after it', async () => {
+    const mark = randomUUID();
+    own.sandbox.warmNext!(opts({ env: { WARM_MARK: mark } }));
+    const res = await own.sandbox.exec('echo now', opts({ env: { WARM_MARK: mark } }));
+    expect(res.stdout).toBe('now\n');
+    await new Promise((r) => setTimeout(r, WARM_DELAY_MS + 300));
+    expect(marked(mark)).toEqual([]);
   });
 });
