@@ -61,11 +61,13 @@ interface Live {
 }
 
 /**
- * Which helper forks a command: `commands` (sandboxed agent commands, setup, tests) or `git`
- * (fixbench's own host git, src/workspace/git-run.ts). Each lane has its own helper, so a fork
- * waiting for its child's exec (tens of ms on a loaded machine) in one lane never delays the other.
+ * Which helper forks a command: `commands` (sandboxed agent commands, setup, tests), `git`
+ * (fixbench's own host git, src/workspace/git-run.ts) or `warm` (warm containers, src/sandbox/warm.ts,
+ * which are forked in bursts while model calls are pending). Each lane has its own helper, so a fork
+ * waiting for its child's exec (tens of ms on a loaded machine) in one lane never delays another's
+ * forks, output or exit reports.
  */
-export type SpawnLane = 'commands' | 'git';
+export type SpawnLane = 'commands' | 'git' | 'warm';
 
 class SpawnHelper {
   readonly #child: ChildProcess;

@@ -90,6 +90,7 @@ export class WarmContainer {
         closed: (code, sig, ms) => this.#end({ code, signal: sig, ms }),
         failed: (err) => this.#end(err),
       },
+      'warm',
     );
     if (signal?.aborted) this.kill();
     else if (signal) {
@@ -109,9 +110,16 @@ export class WarmContainer {
     return !this.#used && !this.#killed && this.#ended === null;
   }
 
-  /** SIGKILLs its group (now, or as soon as its pid is known). Idempotent. */
+  /**
+   * SIGKILLs its group (now, or as soon as its pid is known), and when it has not been used, also
+   * closes its fd 4 empty, so its launcher exits by itself (exit 125, no `started`) even if a kill
+   * during bwrap's set-up missed the container's inside (bwrap's `--die-with-parent` is set only
+   * once its child runs). Idempotent.
+   */
   kill(): void {
+    if (this.#killed) return;
     this.#killed = true;
+    if (!this.#used) this.#handle.dispatch('', undefined);
     if (this.#pid !== undefined && this.#ended === null) killGroup(this.#pid);
   }
 
@@ -134,7 +142,10 @@ export class WarmContainer {
     this.#sink = (fd, chunk) => (fd === 1 ? out.push(chunk) : fd === 2 ? err.push(chunk) : status.push(chunk));
     for (const [fd, chunk] of this.#early.splice(0)) this.#sink(fd, chunk);
     const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>((resolve, reject) => {
-      const kill = () => (this.#pid !== undefined ? killGroup(this.#pid) : this.kill());
+      const kill = () => {
+        this.#killed = true;
+        if (this.#pid !== undefined && this.#ended === null) killGroup(this.#pid);
+      };
       const timer = setTimeout(() => {
         timedOut = true;
         kill();
@@ -199,6 +210,8 @@ export const WARM_DELAY_MS = 250;
  */
 export class WarmSlot {
   #pending: Promise<WarmContainer | null> | null = null;
+  /** What `#pending` resolved to; undefined while it is starting. */
+  #started: WarmContainer | null | undefined = undefined;
   #timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -206,12 +219,23 @@ export class WarmSlot {
     readonly delayMs = WARM_DELAY_MS,
   ) {}
 
-  /** Starts a warm container for a command with `opts` after `delayMs`, unless one is waiting or due. Never throws (a failure to start means a cold command). */
+  /**
+   * Starts a warm container for a command with `opts` after `delayMs`, unless one is due, starting
+   * or waiting (one that died or was killed meanwhile is replaced). Never throws (a failure to start
+   * means a cold command).
+   */
   prepare(opts: ExecOptions): void {
-    if (this.#pending || this.#timer || !this.backend.startWarm) return;
+    if (this.#timer || !this.backend.startWarm) return;
+    if (this.#pending && (this.#started === undefined || this.#started?.ready)) return;
+    this.#pending = null;
     this.#timer = setTimeout(() => {
       this.#timer = null;
-      this.#pending = this.backend.startWarm!(opts).catch(() => null);
+      this.#started = undefined;
+      const pending = this.backend.startWarm!(opts).catch(() => null);
+      this.#pending = pending;
+      void pending.then((w) => {
+        if (this.#pending === pending) this.#started = w;
+      });
     }, this.delayMs);
     this.#timer.unref();
   }

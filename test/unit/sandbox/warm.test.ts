@@ -116,8 +116,10 @@ describe.runIf(bwrapUsable)('warm containers (bwrap, an attempt\'s sandbox view)
   it('an abort kills the command as it does cold (timedOut stays false)', async () => {
     const mark = randomUUID();
     const ac = new AbortController();
+    own.sandbox.warmNext!(opts({ signal: ac.signal, env: { WARM_MARK: mark } }));
+    expect(await until(() => marked(mark).length > 0)).toBe(true);
     setTimeout(() => ac.abort(), 300);
-    const res = await warmExec('echo up; sleep 30', opts({ signal: ac.signal }), mark);
+    const res = await own.sandbox.exec('echo up; sleep 30', opts({ signal: ac.signal, env: { WARM_MARK: mark } }));
     expect(res).toMatchObject({ exitCode: null, signal: 'SIGKILL', timedOut: false, stdout: 'up\n' });
     expect(await until(() => marked(mark).length === 0)).toBe(true);
   });
@@ -178,6 +180,18 @@ describe.runIf(bwrapUsable)('warm containers (bwrap, an attempt\'s sandbox view)
     expect(await until(() => marked(b).length > 0)).toBe(true);
     await other.cleanup();
     expect(await until(() => marked(b).length === 0)).toBe(true);
+  });
+
+  it('an abort before the command kills the waiting container; the next hint starts a fresh one', async () => {
+    const mark = randomUUID();
+    const ac = new AbortController();
+    own.sandbox.warmNext!(opts({ signal: ac.signal, env: { WARM_MARK: mark } }));
+    expect(await until(() => marked(mark).length > 0)).toBe(true);
+    ac.abort();
+    expect(await until(() => marked(mark).length === 0)).toBe(true);
+    const next = randomUUID();
+    const res = await warmExec('echo again', opts(), next);
+    expect(res.stdout).toBe('again\n');
   });
 
   it('a command sent before the container is due runs cold, and no container starts after it', async () => {
