@@ -52,7 +52,7 @@ interface Ending {
  * head and tail to `limits.outputChars` characters and fed back.
  *
  * Ends as `submitted` (a command's output starts with the line `FIXBENCH_SUBMIT`), `step_limit`,
- * `cost_limit` (sum of the calls' `list_usd`, an unknown cost at its `cap_usd` ceiling), `time_limit` (`limits.wallMs`),
+ * `cost_limit` (sum of the calls' `list_usd`, an unknown cost at its `cap_usd` ceiling), `time_limit` (`limits.wallMs`, from the workspace made),
  * `format_errors` (`limits.formatErrors` replies in a row without one valid command),
  * `context_exceeded`, `api_error`, or `env_error` (sandbox, trajectory file or patch extraction
  * failed; `ctx.signal` aborted → error `interrupted`). The runner extracts the patch however it

@@ -18,8 +18,6 @@ import type { RunWriter } from '../store/store.ts';
 import { extractPatch, WorkspaceOverflowError } from '../workspace/extract-patch.ts';
 import { toAttemptRecord, type HarnessFault } from './attempt-record.ts';
 import { failedWork, startWorkspace, type Made, type Preparing } from './attempt-workspace.ts';
-
-export { prepareWorkspace } from './attempt-workspace.ts';
 import { meteredClient, type RunBudget } from './budget.ts';
 import { callBounder } from '../pricing/call-bound.ts';
 import { callLedger, carriedCapUsd, openAttemptLedger, type AttemptLedger } from './ledger-fold.ts';
@@ -28,6 +26,9 @@ import type { RepoCache } from '../workspace/index.ts';
 import type { EnvCache } from '../workspace/env-cache.ts';
 import type { Workspace } from '../workspace/types.ts';
 import type { TrajectorySink } from '../core/trajectory.ts';
+
+/** `prepareWorkspace` is in attempt-workspace.ts; exported here too, for the cascade runner and tests. */
+export { prepareWorkspace } from './attempt-workspace.ts';
 
 export type Job = { task: TaskSpec; plan: ContenderPlan; contender: Contender; attempt: number; key: string };
 
