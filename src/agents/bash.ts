@@ -5,11 +5,12 @@ import { noRedaction } from '../core/redact.ts';
 import { truncateHeadTail, truncateOutput, type TruncatedOutput } from '../core/truncate.ts';
 import { promptTokens } from '../core/usage.ts';
 import { ModelCallError, type CallRecord, type ChatMessage, type ChatReply, type ModelClient, type StepContext } from '../models/types.ts';
-import type { ExecResult } from '../sandbox/types.ts';
+import type { ExecOptions, ExecResult } from '../sandbox/types.ts';
 import { BASH_TOOL, captureBytes, COMMAND_ENV, isSubmission, joinOutput, parseAction, refusal, SUBMIT_SENTINEL, withCacheBreakpoints } from './bash-protocol.ts';
 import { DEFAULT_TEMPLATES_DIR, loadTemplates, type Templates } from './bash-templates.ts';
 import { elideImages, problemMessage, problemView, type ProblemView } from './bash-images.ts';
 import { taskRuntimeExecOptions } from '../workspace/node-runtime.ts';
+import { AttemptClock } from './bash-clock.ts';
 import type { Agent, AgentLimits, AttemptContext, AttemptResult, TrajectoryStep } from './types.ts';
 
 import { BASH_TRAJECTORY_FORMAT } from '../core/trajectory.ts';
@@ -51,7 +52,7 @@ interface Ending {
  * head and tail to `limits.outputChars` characters and fed back.
  *
  * Ends as `submitted` (a command's output starts with the line `FIXBENCH_SUBMIT`), `step_limit`,
- * `cost_limit` (sum of the calls' `list_usd`, an unknown cost at its `cap_usd` ceiling), `time_limit` (`limits.wallMs`),
+ * `cost_limit` (sum of the calls' `list_usd`, an unknown cost at its `cap_usd` ceiling), `time_limit` (`limits.wallMs`, from the workspace made),
  * `format_errors` (`limits.formatErrors` replies in a row without one valid command),
  * `context_exceeded`, `api_error`, or `env_error` (sandbox, trajectory file or patch extraction
  * failed; `ctx.signal` aborted → error `interrupted`). The runner extracts the patch however it
@@ -60,6 +61,8 @@ interface Ending {
  */
 export class BashAgent implements Agent {
   readonly name = 'bash';
+  /** Its first model call needs only the prompt: with `ctx.workspaceReady` it is sent while the workspace is made (bash-clock.ts). */
+  readonly waitsForWorkspace = true;
   readonly #toolCalls: boolean;
   readonly #templates: Templates;
   readonly #now: () => number;
@@ -96,7 +99,11 @@ class BashAttempt {
   readonly trajectory: TrajectoryStep[] = [];
   readonly calls: CallRecord[] = [];
   readonly limits: AgentLimits;
-  readonly startMs: number;
+  /** The wall clock (from the workspace made) and the wait for the workspace. */
+  readonly clock: AttemptClock;
+  /** Model calls sent, and whether one is pending (a warm hint deferred until the workspace is made is given only while its call is pending). */
+  sent = 0;
+  waiting = false;
   ending: Ending | null = null;
   view: ProblemView | null = null;
   /** How the last step ended, told to the client with the next call (a step-routing client picks its model by it). */
@@ -113,18 +120,17 @@ class BashAttempt {
     readonly images: boolean,
   ) {
     this.limits = ctx.limits;
-    this.startMs = now();
+    this.clock = new AttemptClock(now, ctx.limits.wallMs, ctx.workspaceReady);
   }
 
   async run(): Promise<AttemptResult> {
-    // Wall-time guard for in-flight model calls (setTimeout's range is ~24.8 days).
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new Error('wall time limit')), Math.min(Math.max(0, this.limits.wallMs), 2 ** 31 - 1));
-    timer.unref?.();
+    // Wall-time guard for in-flight model calls: `clock.deadline`.
     try {
-      this.ending = await this.loop(deadline.signal).catch((e: unknown): Ending => ({ exit: 'env_error', error: errorText(e) }));
+      this.ending = await this.loop(this.clock.deadline).catch((e: unknown): Ending => ({ exit: 'env_error', error: errorText(e) }));
     } finally {
-      clearTimeout(timer);
+      this.clock.stop();
+      this.waiting = false;
+      this.ctx.sandbox.dropWarm?.();
       await this.save().catch((e: unknown) => {
         if (this.ending && this.ending.exit !== 'env_error') this.ending = { exit: 'env_error', error: `trajectory not written: ${errorText(e)}` };
       });
@@ -160,11 +166,21 @@ class BashAttempt {
     await this.save();
     let formatErrors = 0;
     const callSignal = signal ? AbortSignal.any([signal, deadline]) : deadline;
+    // Head and tail kept in bounded memory, however much it prints.
+    const capBytes = captureBytes(limits.outputChars);
+    const commandOpts = (timeoutMs: number): ExecOptions => ({ cwd: workspace.dir, timeoutMs, env: this.env, ...runtime, maxOutputBytes: capBytes, keepTailBytes: capBytes / 2 });
 
     for (;;) {
       const limit = this.limitReached();
       if (limit) return limit;
 
+      // The next command's container starts while the model thinks (src/sandbox/warm.ts): no command runs now.
+      // Nothing touches a workspace still being made: the hint waits for it while this call is pending.
+      const call = ++this.sent;
+      const hint = () => this.waiting && this.sent === call && this.ctx.sandbox.warmNext?.(commandOpts(1));
+      this.waiting = true;
+      if (this.clock.made) hint();
+      else void this.clock.ready.then((made) => made && hint());
       let reply: ChatReply;
       try {
         const sent = this.cacheControl ? withCacheBreakpoints(this.messages) : this.messages;
@@ -178,6 +194,8 @@ class BashAttempt {
         if (signal?.aborted) return { exit: 'env_error', error: 'interrupted' };
         if (deadline.aborted) return { exit: 'time_limit', error: `wall time limit of ${round(limits.wallMs / 1000)} s reached during a model call` };
         throw e;
+      } finally {
+        this.waiting = false;
       }
       this.calls.push(reply.call);
       const { content, tool_calls } = reply.message;
@@ -207,18 +225,12 @@ class BashAttempt {
       }
       formatErrors = 0;
       step.command = action.command;
+      const made = await this.clock.workspace(signal);
+      if (made !== 'made') return { exit: 'env_error', error: made === 'aborted' ? 'interrupted' : 'harness: the workspace could not be made' };
 
-      const timeoutMs = Math.max(1, Math.min(limits.commandTimeoutMs, this.startMs + limits.wallMs - this.now()));
-      // Head and tail kept in bounded memory, however much it prints; one that cannot start is refused.
-      const capBytes = captureBytes(limits.outputChars);
-      const result = refusal(action.command) ?? (await this.ctx.sandbox.exec(`exec 2>&1\n${action.command}`, {
-        cwd: workspace.dir,
-        timeoutMs,
-        env: this.env,
-        ...runtime,
-        maxOutputBytes: capBytes,
-        keepTailBytes: capBytes / 2,
-      }));
+      const timeoutMs = Math.max(1, Math.min(limits.commandTimeoutMs, this.clock.startMs + limits.wallMs - this.now()));
+      // A command that cannot start is refused.
+      const result = refusal(action.command) ?? (await this.ctx.sandbox.exec(`exec 2>&1\n${action.command}`, commandOpts(timeoutMs)));
       this.previous = result.exitCode === 0 && !result.timedOut ? 'ok' : 'failed';
       // A command may print a secret it found (in local mode, e.g. another process's environment):
       // it never reaches the model or the trajectory.
@@ -254,7 +266,7 @@ class BashAttempt {
     const l = this.limits;
     const stepsLeft = l.steps - this.trajectory.length;
     const spent = this.spentUsd() ?? 0;
-    const elapsed = this.now() - this.startMs;
+    const elapsed = this.clock.started ? this.now() - this.clock.startMs : 0;
     const nearSteps = stepsLeft <= Math.max(2, Math.ceil(l.steps * 0.1));
     const nearCost = l.costUsd !== null && spent >= 0.8 * l.costUsd;
     const nearTime = elapsed >= 0.8 * l.wallMs;
@@ -280,7 +292,7 @@ class BashAttempt {
     if (this.ctx.signal?.aborted) return { exit: 'env_error', error: 'interrupted' };
     const overCap = capStop(limits.costUsd, this.calls);
     if (overCap) return { exit: 'cost_limit', error: overCap };
-    if (this.now() - this.startMs >= limits.wallMs) return { exit: 'time_limit', error: `wall time limit of ${round(limits.wallMs / 1000)} s reached` };
+    if (this.clock.over()) return { exit: 'time_limit', error: `wall time limit of ${round(limits.wallMs / 1000)} s reached` };
     if (this.trajectory.length >= limits.steps) return { exit: 'step_limit', error: `step limit of ${limits.steps} reached` };
     return null;
   }

@@ -61,6 +61,13 @@ export interface AttemptContext {
    */
   redact?: (text: string) => string;
   signal?: AbortSignal;
+  /**
+   * Present when the agent was started before its workspace exists (only for an agent that
+   * `waitsForWorkspace`): `workspace.dir` is already the workspace's final path, the tree is not
+   * there yet. Resolves once it is made (checkout and setup); rejects when it could not be (the
+   * runner records the harness's fault). Nothing may touch the workspace before it resolves.
+   */
+  workspaceReady?: Promise<void>;
 }
 
 /** A model route for the metering proxy (see `AttemptContext.upstream`). */
@@ -107,5 +114,11 @@ export interface AttemptResult {
 export interface Agent {
   /** `gold`, `noop`, `bash`, … */
   readonly name: string;
+  /**
+   * True: the runner may start `attempt` while the workspace is still being made (with
+   * `AttemptContext.workspaceReady`), the agent waiting for it before anything touches the workspace.
+   * Absent: the agent starts once the workspace is made.
+   */
+  readonly waitsForWorkspace?: boolean;
   attempt(ctx: AttemptContext): Promise<AttemptResult>;
 }

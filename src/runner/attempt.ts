@@ -15,9 +15,9 @@ import { gradeWithReruns } from '../evaluation/grade-attempt.ts';
 import type { ModelClient } from '../models/types.ts';
 import { removeTree, withAttemptIsolation } from '../sandbox/attempt.ts';
 import type { RunWriter } from '../store/store.ts';
-import { createWorkspace, runSetup } from '../workspace/index.ts';
 import { extractPatch, WorkspaceOverflowError } from '../workspace/extract-patch.ts';
 import { toAttemptRecord, type HarnessFault } from './attempt-record.ts';
+import { failedWork, startWorkspace, type Made, type Preparing } from './attempt-workspace.ts';
 import { meteredClient, type RunBudget } from './budget.ts';
 import { callBounder } from '../pricing/call-bound.ts';
 import { callLedger, carriedCapUsd, openAttemptLedger, type AttemptLedger } from './ledger-fold.ts';
@@ -26,6 +26,9 @@ import type { RepoCache } from '../workspace/index.ts';
 import type { EnvCache } from '../workspace/env-cache.ts';
 import type { Workspace } from '../workspace/types.ts';
 import type { TrajectorySink } from '../core/trajectory.ts';
+
+/** `prepareWorkspace` is in attempt-workspace.ts; exported here too, for the cascade runner and tests. */
+export { prepareWorkspace } from './attempt-workspace.ts';
 
 export type Job = { task: TaskSpec; plan: ContenderPlan; contender: Contender; attempt: number; key: string };
 
@@ -73,8 +76,9 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
   const ledger = plan.kind === 'model' ? await openAttemptLedger(writer.dir, ids, opts.resume ?? false, env.budget) : null;
   const meter = meterHooks(env, ledger);
   const attemptDir = await mkdtemp(path.join(env.workRoot, `${contender.id}-${task.instance_id}-${attempt}-`));
-  // The workspace (and setup) is made while the agent is built (the SDK import, its clients): neither needs the other.
-  const made = prepareWorkspace(task, plan.kind === 'model', env, attemptDir);
+  // The workspace (and setup) is made while the agent is built (the SDK import, its clients): neither
+  // needs the other. The built-in bash agent also makes its first model call meanwhile: its path is decided first.
+  const made = startWorkspace(task, plan.kind === 'model', env, attemptDir, plan.kind === 'model' && !plan.agent);
   let removal: Promise<Error | null> | undefined;
   // The grading's fresh checkout, started once the agent has finished (so it overlaps the patch
   // extraction and the agent workspace's removal); only the first grading uses it.
@@ -82,7 +86,7 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
   const afterAgent = () => void (checkout ??= startCheckout(task, opts.repoCache, attemptDir));
   try {
     const built = await attemptAgent(plan, meter.hooks, opts.config?.limits, { instanceId: task.instance_id, attempt }).catch(async (e: unknown) => {
-      await made.then((m) => ('fault' in m ? undefined : m.workspace.cleanup())).catch(() => undefined); // the attemptDir's removal takes what is left
+      await made.made.then((m) => ('fault' in m ? undefined : m.workspace.cleanup())).catch(() => undefined); // the attemptDir's removal takes what is left
       throw e;
     });
     const worked = await workAttempt(job, env, built, made, afterAgent, carriedCapUsd(ledger?.carried ?? null));
@@ -153,61 +157,28 @@ export interface Worked {
 }
 
 /**
- * Takes the workspace `preparing` makes (`prepareWorkspace`: the checkout, and `setup` for model-driven
- * agents only: reference agents need no installed environment), runs the agent in its private isolation, and extracts the patch, then starts
- * removing the workspace: `removed` settles when it is gone (with the removal's error, if any).
- * A fault of the harness (checkout, setup, sandbox, extraction) is returned, never thrown.
+ * Takes the workspace `preparing` makes (`startWorkspace`: the checkout, and `setup` for model-driven
+ * agents only: reference agents need no installed environment), runs the agent in its private
+ * isolation, and extracts the patch, then starts removing the workspace: `removed` settles when it
+ * is gone (with the removal's error, if any). An agent that `waitsForWorkspace` starts as soon as the
+ * workspace's path is decided; every other agent once it is made. A fault of the harness (checkout,
+ * setup, sandbox, extraction) is returned, never thrown; a workspace fault keeps the calls the agent made.
  */
-async function workAttempt(job: Job, env: AttemptEnv, built: AttemptAgent, preparing: ReturnType<typeof prepareWorkspace>, afterAgent?: () => void, spentBeforeUsd?: number): Promise<Worked & { removed: Promise<Error | null> }> {
-  const made = await preparing;
-  if ('fault' in made) return { ...made, removed: Promise.resolve(null) };
+async function workAttempt(job: Job, env: AttemptEnv, built: AttemptAgent, preparing: Preparing, afterAgent?: () => void, spentBeforeUsd?: number): Promise<Worked & { removed: Promise<Error | null> }> {
+  const early = built.agent.waitsForWorkspace === true ? await preparing.planned : null;
+  const made = early ? null : await preparing.made;
+  if (made && 'fault' in made) return { ...made, removed: Promise.resolve(null) };
+  const workspace = early ?? (made as Made).workspace;
   let removed: Promise<Error | null> | undefined;
   try {
     const saveTrajectory = job.plan.kind === 'model' ? env.writer.trajectorySink({ contender: job.contender.id, instance_id: job.task.instance_id, attempt: job.attempt }) : undefined;
-    const worked = await workIn({ task: job.task, built, workspace: made.workspace, envCache: made.envCache, saveTrajectory, spentBeforeUsd, ...(afterAgent ? { afterAgent } : {}) }, env);
+    const worked = await workIn({ task: job.task, built, workspace, envCache: made?.envCache ?? null, ...(early ? { making: preparing.made } : {}), saveTrajectory, spentBeforeUsd, ...(afterAgent ? { afterAgent } : {}) }, env);
     // Removed while the grading checks out and patches its own workspace; awaited before its tests.
-    removed = made.workspace.cleanup().then(() => null, (e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+    removed = workspace.cleanup().then(() => null, (e: unknown) => (e instanceof Error ? e : new Error(String(e))));
     return { ...worked, removed };
   } finally {
-    if (!removed) await made.workspace.cleanup().catch(() => undefined); // the attemptDir's removal takes what is left
+    if (!removed) await (early ? preparing.made.then(() => workspace.cleanup()) : workspace.cleanup()).catch(() => undefined); // the attemptDir's removal takes what is left
   }
-}
-
-/** A harness fault at `stage` as the workspace phase's result (no patch). */
-function failedWork(stage: HarnessFault['stage'], e: unknown, envCache: EnvCacheStatus | null, result?: AttemptResult): Worked {
-  return {
-    result: result ?? { exit_status: 'env_error', calls: [], steps: 0, trajectory: [], error: `harness: ${(e as Error).message}` },
-    patch: { text: '', binaryFilesDropped: 0 },
-    fault: { stage, message: `${stage === 'patch' ? 'patch extraction failed' : 'harness'}: ${(e as Error).message}` },
-    envCache,
-  };
-}
-
-/**
- * A fresh checkout of the task under `attemptDir`, with `setup` run when `withSetup` (model-driven
- * agents). The caller removes it (`workspace.cleanup()`). A harness fault is returned as a `Worked`.
- */
-export async function prepareWorkspace(task: TaskSpec, withSetup: boolean, env: AttemptEnv, attemptDir: string): Promise<{ workspace: Workspace; envCache: EnvCacheStatus | null } | Worked> {
-  const { opts, pools } = env;
-  let envCache: EnvCacheStatus | null = null;
-  let workspace: Workspace;
-  try {
-    workspace = await createWorkspace({ repoCache: opts.repoCache, repo: task.repo, baseCommit: task.base_commit, parentDir: attemptDir });
-  } catch (e) {
-    return failedWork('workspace', e, envCache);
-  }
-  try {
-    if (withSetup) {
-      const setup = () => runSetup(workspace, task, opts.sandbox, opts.envCache ? { envCache: opts.envCache, onCache: (r) => (envCache = r) } : {});
-      // An empty setup runs nothing, so it takes no test slot: a new attempt never waits behind queued gradings before its first model call.
-      await (task.setup.trim() ? pools.test(setup) : setup());
-      envCache ??= opts.envCache ? null : task.setup.trim() ? 'off' : null;
-    }
-  } catch (e) {
-    await workspace.cleanup().catch(() => undefined); // the attemptDir's removal takes what is left
-    return failedWork('workspace', e, envCache);
-  }
-  return { workspace, envCache };
 }
 
 /** What one agent run in a prepared workspace needs. `task` is the one shown to the agent. */
@@ -221,6 +192,12 @@ export interface WorkIn {
   spentBeforeUsd?: number | undefined;
   /** Called once the agent's run (and its isolation) has ended, before the patch is extracted. */
   afterAgent?: () => void;
+  /**
+   * The workspace being made (`Preparing.made`) when the agent starts before it exists (its
+   * `waitsForWorkspace`): the agent gets it as `workspaceReady`; the patch is extracted once it is
+   * made; its fault becomes the attempt's (stage workspace), with the agent's calls kept.
+   */
+  making?: Promise<Made | Worked>;
 }
 
 /**
@@ -229,8 +206,12 @@ export interface WorkIn {
  */
 export async function workIn(w: WorkIn, env: AttemptEnv): Promise<Worked> {
   const { opts } = env;
-  const { task, built, workspace, envCache } = w;
+  const { task, built, workspace } = w;
+  let envCache = w.envCache;
   let result: AttemptResult;
+  // Rejects when the workspace could not be made (its fault is `w.making`'s).
+  const workspaceReady = w.making?.then((m) => { if ('fault' in m) throw new Error(m.fault?.message ?? 'the workspace could not be made'); });
+  workspaceReady?.catch(() => undefined);
   try {
     const limits: AgentLimits = { ...opts.limits };
     if (limits.costUsd !== null && w.spentBeforeUsd) limits.costUsd = Math.max(0, limits.costUsd - w.spentBeforeUsd);
@@ -239,9 +220,17 @@ export async function workIn(w: WorkIn, env: AttemptEnv): Promise<Worked> {
       built.agent.attempt({
         task, workspace, sandbox: own.sandbox, proxyDir: own.runDir, infoDir: own.infoDir, limits,
         model: built.model, upstream: built.upstream, saveTrajectory: w.saveTrajectory, signal: opts.signal, redact: env.redact,
+        ...(workspaceReady ? { workspaceReady } : {}),
       }));
   } catch (e) {
-    return failedWork('workspace', e, envCache);
+    const m = await w.making;
+    return m && 'fault' in m ? m : failedWork('workspace', e, m?.envCache ?? envCache);
+  }
+  if (w.making) {
+    const m = await w.making;
+    // The workspace's fault is the attempt's; every call the agent made stays in its record.
+    if ('fault' in m) return { ...m, result: { ...result, exit_status: m.result.exit_status, ...(m.result.error !== undefined ? { error: m.result.error } : {}) } };
+    envCache = m.envCache;
   }
   w.afterAgent?.();
   if (result.given_patch !== undefined) return { result, patch: { text: result.given_patch, binaryFilesDropped: 0 }, fault: null, envCache };

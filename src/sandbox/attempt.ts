@@ -5,10 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { removeTreeAt } from './remove-tree.ts';
 import type { ExecOptions, ExecResult, Sandbox } from './types.ts';
+import { WarmSlot } from './warm.ts';
 
 /** The folders of one attempt, all under one `mkdtemp` folder (mode 0700) in the OS temp folder. */
 export interface AttemptIsolation {
-  /** The sandbox to hand the agent: every `exec` gets `home` and `tmpDir` (a caller's own values are overridden) and sees `infoDir` read-only. */
+  /**
+   * The sandbox to hand the agent: every `exec` gets `home` and `tmpDir` (a caller's own values are
+   * overridden) and sees `infoDir` read-only. With a backend that has `startWarm`, `warmNext` starts
+   * the next command's container ahead (src/sandbox/warm.ts); `dropWarm` and `cleanup` kill it unused.
+   */
   sandbox: Sandbox;
   /** HOME of the attempt's commands (real path). */
   home: string;
@@ -22,7 +27,7 @@ export interface AttemptIsolation {
   infoDir: string;
   /** Folder for the metering proxy's Unix socket (bound read-only into a sandbox without network). */
   runDir: string;
-  /** Removes the folders. Safe to call twice; never throws. */
+  /** Kills a warm container left unused, then removes the folders. Safe to call twice; never throws. */
   cleanup(): Promise<void>;
 }
 
@@ -42,17 +47,23 @@ export async function isolateAttempt(sandbox: Sandbox, base = tmpdir()): Promise
   const infoDir = join(root, 'info');
   await Promise.all([home, tmpDir, runDir, infoDir].map((d) => mkdir(d, { mode: 0o700 })));
   let gone: Promise<void> | null = null;
+  const own = (opts: ExecOptions): ExecOptions => ({ ...opts, home, tmpDir, readOnly: [...new Set([...(opts.readOnly ?? []), infoDir])] });
+  const warm = new WarmSlot(sandbox);
   return {
     sandbox: {
       kind: sandbox.kind,
-      exec: (command: string, opts: ExecOptions): Promise<ExecResult> =>
-        sandbox.exec(command, { ...opts, home, tmpDir, readOnly: [...new Set([...(opts.readOnly ?? []), infoDir])] }),
+      exec: (command: string, opts: ExecOptions): Promise<ExecResult> => warm.exec(command, own(opts)),
+      warmNext: (opts: ExecOptions) => warm.prepare(own(opts)),
+      dropWarm: () => warm.drop(),
     },
     home,
     tmpDir,
     infoDir,
     runDir,
-    cleanup: () => (gone ??= removeTree(root)),
+    cleanup: () => {
+      warm.drop();
+      return (gone ??= removeTree(root));
+    },
   };
 }
 

@@ -13,6 +13,7 @@ import { SANDBOX_PROXY_DIR, launcher, relayCommand, type RelayProgram } from './
 import { isStrictlyInside, readInside, resolveRoots, workingDirInside, writeInside } from './roots.ts';
 import { runProcessGroup } from './spawn.ts';
 import type { ExecOptions, ExecResult, SandboxBackend } from './types.ts';
+import { WARM_LAUNCHER, WarmContainer, warmEligible } from './warm.ts';
 
 /** Host folders shown read-only inside (a symlink, as in merged-/usr systems, is recreated as one). */
 const SYSTEM_PATHS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/etc'];
@@ -66,6 +67,15 @@ export interface BwrapSandboxOptions {
  *
  * A command killed by a signal inside shows as `exitCode` 128+n (bwrap's convention), not `signal`;
  * `signal` is SIGKILL only when fixbench killed the container (timeout).
+ *
+ * **Warm containers** (`startWarm`, src/sandbox/warm.ts; an attempt's agent commands only): the
+ * container of the next command is started with everything but the command (the same arguments as
+ * the cold one, `workingDirInside` and `restoreOwnerAccess` done first, after the previous command
+ * ended); `exec` then writes the command to it, and only when its options give the very same
+ * container arguments, else it is killed and the command runs cold. Still one fresh container per
+ * command, killed whole when the command ends; the timeout, abort and `durationMs` count from the
+ * dispatch; a container that died before taking the command means a cold run, never an error.
+ * Not for commands with network or the proxy (setup, external agents).
  */
 export class BwrapSandbox implements SandboxBackend {
   readonly kind = 'bwrap' as const;
@@ -119,8 +129,17 @@ export class BwrapSandbox implements SandboxBackend {
     return this.#ready;
   }
 
-  async exec(command: string, opts: ExecOptions): Promise<ExecResult> {
+  async exec(command: string, opts: ExecOptions, warm?: WarmContainer): Promise<ExecResult> {
     await this.init();
+    if (warm) {
+      // Its workspace was resolved, checked and given back its owner's access when it started, after
+      // the previous command had ended; no command of the attempt has run since.
+      if (warm.ready && warm.cwd.given === opts.cwd && warmEligible(command) && warm.key === this.#warmKey(warm.cwd.resolved, opts)) {
+        const ran = await warm.run(command, opts);
+        // no `started`: the command never ran in it (set-up failed, or it died waiting): run it cold
+        if (ran.status === 'started' || ran.result.timedOut) return ran.result;
+      } else warm.kill();
+    }
     const cwd = await workingDirInside(opts.cwd, this.roots);
     // An earlier command may have taken its workspace's owner bits (`chmod 000 .`): bwrap's
     // `--chdir` would fail before the command starts, an infra error the model caused.
@@ -130,6 +149,23 @@ export class BwrapSandbox implements SandboxBackend {
       throw new InfraError(`bubblewrap could not set up the sandbox (exit ${result.exitCode ?? result.signal}): ${result.stderr.trim() || 'no message'}`);
     }
     return result;
+  }
+
+  /** See the class's docstring ("Warm containers") and `Sandbox.startWarm`. */
+  async startWarm(opts: ExecOptions): Promise<WarmContainer | null> {
+    if (opts.network === true || opts.proxy) return null;
+    await this.init();
+    const cwd = await workingDirInside(opts.cwd, this.roots);
+    await restoreOwnerAccess(cwd);
+    const key = this.#warmKey(cwd, opts)!;
+    const args = this.#containerArgs(cwd, opts, false, opts.home ?? SANDBOX_HOME, false);
+    return WarmContainer.start(key, { given: opts.cwd, resolved: cwd }, { file: this.#bwrap, args: [...args, ...WARM_LAUNCHER], cwd: '/', env: { PATH: this.#path } }, opts.signal);
+  }
+
+  /** What makes a warm container fit a command: the program and every container argument; null when none would. */
+  #warmKey(cwd: string, opts: ExecOptions): string | null {
+    if (opts.network === true || opts.proxy) return null;
+    return JSON.stringify([this.#bwrap, this.#path, this.#containerArgs(cwd, opts, false, opts.home ?? SANDBOX_HOME, false)]);
   }
 
   read(path: string): Promise<Buffer> {
@@ -171,10 +207,27 @@ export class BwrapSandbox implements SandboxBackend {
   }
 
   async #runWith(command: string, workspace: string | null, opts: Omit<ExecOptions, 'cwd'>, network: boolean, home: string): Promise<{ result: ExecResult; started: boolean }> {
+    const relay = opts.proxy && !network ? { program: (this.#relay ??= relayCommand()), socket: `${SANDBOX_PROXY_DIR}/${basename(opts.proxy.socket)}`, port: opts.proxy.port } : undefined;
+    const { result, status } = await runProcessGroup({
+      file: this.#bwrap,
+      args: [...this.#containerArgs(workspace, opts, network, home, relay !== undefined), ...launcher(command, relay)],
+      cwd: '/',
+      env: { PATH: this.#path },
+      timeoutMs: opts.timeoutMs,
+      statusFd: true,
+      ...(opts.maxOutputBytes === undefined ? {} : { maxOutputBytes: opts.maxOutputBytes }),
+      ...(opts.keepTailBytes === undefined ? {} : { keepTailBytes: opts.keepTailBytes }),
+      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+      ...(opts.input === undefined ? {} : { input: opts.input }),
+    });
+    return { result, started: status === 'started' };
+  }
+
+  /** bwrap's arguments up to and including its `--` (the container without its launcher); `relay`: the proxy's folder is bound. */
+  #containerArgs(workspace: string | null, opts: Omit<ExecOptions, 'cwd'>, network: boolean, home: string, relay: boolean): string[] {
     const tmpDir = opts.tmpDir ?? '/tmp';
     const env = sandboxEnv({ path: [...(opts.pathPrefix ?? []), this.#path].join(':'), home, tmpDir }, opts.env);
-    const relay = opts.proxy && !network ? { program: (this.#relay ??= relayCommand()), socket: `${SANDBOX_PROXY_DIR}/${basename(opts.proxy.socket)}`, port: opts.proxy.port } : undefined;
-    const args = [
+    return [
       '--unshare-all',
       ...(network ? ['--share-net'] : []),
       '--die-with-parent',
@@ -194,21 +247,7 @@ export class BwrapSandbox implements SandboxBackend {
       '--clearenv',
       ...Object.entries(env).flatMap(([k, v]) => ['--setenv', k, v]),
       '--',
-      ...launcher(command, relay),
     ];
-    const { result, status } = await runProcessGroup({
-      file: this.#bwrap,
-      args,
-      cwd: '/',
-      env: { PATH: this.#path },
-      timeoutMs: opts.timeoutMs,
-      statusFd: true,
-      ...(opts.maxOutputBytes === undefined ? {} : { maxOutputBytes: opts.maxOutputBytes }),
-      ...(opts.keepTailBytes === undefined ? {} : { keepTailBytes: opts.keepTailBytes }),
-      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
-      ...(opts.input === undefined ? {} : { input: opts.input }),
-    });
-    return { result, started: status === 'started' };
   }
 }
 

@@ -18,6 +18,21 @@ export interface HelperRequest {
   env: Record<string, string>;
   input?: string;
   statusFd: boolean;
+  /**
+   * A warm container (src/sandbox/warm.ts): fd 3 and fd 4 are pipes, stdin is a pipe left open, and
+   * nothing is written until `HelperHandle.dispatch`; `input` is then ignored here (it goes with the dispatch).
+   */
+  commandFd?: boolean;
+}
+
+/** A command started through the helper. */
+export interface HelperHandle {
+  /**
+   * For a `commandFd` command: writes `text` to its fd 4 and closes it, writes `input` (if any) to its
+   * stdin and closes it; the run time reported by `closed` counts from here. Ignored by a helper
+   * that has died (the command's `failed` is called) or for a command already gone.
+   */
+  dispatch(text: string, input: string | undefined): void;
 }
 
 /** Callbacks of one command; exactly one of `closed` / `failed` is called, once, last. */
@@ -46,11 +61,13 @@ interface Live {
 }
 
 /**
- * Which helper forks a command: `commands` (sandboxed agent commands, setup, tests) or `git`
- * (fixbench's own host git, src/workspace/git-run.ts). Each lane has its own helper, so a fork
- * waiting for its child's exec (tens of ms on a loaded machine) in one lane never delays the other.
+ * Which helper forks a command: `commands` (sandboxed agent commands, setup, tests), `git`
+ * (fixbench's own host git, src/workspace/git-run.ts) or `warm` (warm containers, src/sandbox/warm.ts,
+ * which are forked in bursts while model calls are pending). Each lane has its own helper, so a fork
+ * waiting for its child's exec (tens of ms on a loaded machine) in one lane never delays another's
+ * forks, output or exit reports.
  */
-export type SpawnLane = 'commands' | 'git';
+export type SpawnLane = 'commands' | 'git' | 'warm';
 
 class SpawnHelper {
   readonly #child: ChildProcess;
@@ -80,11 +97,20 @@ class SpawnHelper {
     return this.#child.pid;
   }
 
-  run(req: HelperRequest, cb: HelperCallbacks): void {
+  run(req: HelperRequest, cb: HelperCallbacks): HelperHandle {
     const id = this.#nextId++;
     this.#live.set(id, { req, cb });
     if (this.#live.size === 1) this.#busy();
-    const body = Buffer.from(JSON.stringify({ id, ...req }), 'utf8');
+    this.#send({ id, ...req });
+    return {
+      dispatch: (text, input) => {
+        if (!this.dead && this.#live.has(id)) this.#send({ op: 'dispatch', id, text, ...(input === undefined ? {} : { input }) });
+      },
+    };
+  }
+
+  #send(msg: object): void {
+    const body = Buffer.from(JSON.stringify(msg), 'utf8');
     const head = Buffer.alloc(4);
     head.writeUInt32BE(body.length, 0);
     this.#child.stdin!.write(Buffer.concat([head, body]));
@@ -184,14 +210,14 @@ const helpers = new Map<SpawnLane, SpawnHelper>();
 const closeAll = (): Promise<void> => closeSpawnHelper();
 
 /** Starts `req` through the spawn helper of `lane` (started on first use, or again after one died). */
-export function helperSpawn(req: HelperRequest, cb: HelperCallbacks, lane: SpawnLane = 'commands'): void {
+export function helperSpawn(req: HelperRequest, cb: HelperCallbacks, lane: SpawnLane = 'commands'): HelperHandle {
   let helper = helpers.get(lane);
   if (!helper) {
     helper = new SpawnHelper(lane);
     helpers.set(lane, helper);
     onShutdown(closeAll);
   }
-  helper.run(req, cb);
+  return helper.run(req, cb);
 }
 
 /**

@@ -13,7 +13,11 @@
 // helper exits.
 //
 // Protocol (binary frames, lengths as unsigned 32-bit big-endian):
-//   main → helper, on stdin:  [len][JSON request {id, file, args, cwd, env, input?, statusFd}]
+//   main → helper, on stdin:  [len][JSON request {id, file, args, cwd, env, input?, statusFd, commandFd?}]
+//                             [len][JSON {op: 'dispatch', id, text, input?}]: a command started with
+//                             `commandFd` (a warm container, src/sandbox/warm.ts) gets `text` on its fd 4,
+//                             then fd 4 closed, and `input` (or nothing) on its stdin, then stdin closed;
+//                             its run time is counted from here. For a command already gone it is ignored.
 //   helper → main, on stdout: [len][type u8][id u32][payload], where len counts type, id and payload:
 //     1 started  JSON {pid}             2 stdout bytes   3 stderr bytes   4 fd 3 bytes
 //     5 closed   JSON {code, signal, ms} (the leader exited and every pipe closed; always last)
@@ -23,7 +27,7 @@ import { spawn } from 'node:child_process';
 const STARTED = 1;
 const FAILED = 6;
 const CLOSED = 5;
-/** @type {Map<number, number>} request id → pgid of its live command */
+/** @type {Map<number, {pid: number, child: import('node:child_process').ChildProcess, t0: number}>} request id → its live command */
 const live = new Map();
 /** Child output streams paused while stdout (to main) is full. */
 const paused = new Set();
@@ -71,7 +75,8 @@ function start(req) {
       env: req.env,
       detached: true,
       windowsHide: true,
-      stdio: [req.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe', ...(req.statusFd ? ['pipe'] : [])],
+      // with commandFd: stdin and fd 4 stay open until the command is dispatched (fd 3 is then always there)
+      stdio: [req.input === undefined && !req.commandFd ? 'ignore' : 'pipe', 'pipe', 'pipe', ...(req.statusFd || req.commandFd ? ['pipe'] : []), ...(req.commandFd ? ['pipe'] : [])],
     });
   } catch (err) {
     send(FAILED, id, Buffer.from(JSON.stringify({ message: String(err?.message ?? err) })));
@@ -86,9 +91,14 @@ function start(req) {
   });
   if (child.pid === undefined) return;
   const pid = child.pid;
-  live.set(id, pid);
+  const entry = { pid, child, t0 };
+  live.set(id, entry);
   send(STARTED, id, Buffer.from(JSON.stringify({ pid })));
-  if (req.input !== undefined && child.stdin) {
+  if (req.commandFd) {
+    // EPIPE when the container died before reading what it was sent: its closed frame says so
+    child.stdin.on('error', () => {});
+    child.stdio[4].on('error', () => {});
+  } else if (req.input !== undefined && child.stdin) {
     child.stdin.on('error', () => {}); // EPIPE when the command exits without reading its input
     child.stdin.end(req.input);
   }
@@ -100,8 +110,16 @@ function start(req) {
   child.once('close', (code, signal) => {
     live.delete(id);
     if (failed) return;
-    send(CLOSED, id, Buffer.from(JSON.stringify({ code, signal, ms: performance.now() - t0 })));
+    send(CLOSED, id, Buffer.from(JSON.stringify({ code, signal, ms: performance.now() - entry.t0 })));
   });
+}
+
+function dispatch(msg) {
+  const entry = live.get(msg.id);
+  if (!entry || !entry.child.stdio[4]) return;
+  entry.t0 = performance.now();
+  entry.child.stdio[4].end(msg.text);
+  entry.child.stdin.end(msg.input ?? '');
 }
 
 let pending = Buffer.alloc(0);
@@ -112,13 +130,14 @@ process.stdin.on('data', (chunk) => {
     if (pending.length < 4 + len) break;
     const req = JSON.parse(pending.subarray(4, 4 + len).toString('utf8'));
     pending = pending.subarray(4 + len);
-    start(req);
+    if (req.op === 'dispatch') dispatch(req);
+    else start(req);
   }
 });
 
 // The main process is gone (or closed the pipe): nothing it started may outlive it.
 function shutdown() {
-  for (const pgid of live.values()) killGroup(pgid);
+  for (const { pid } of live.values()) killGroup(pid);
   process.exit(0);
 }
 process.stdin.on('end', shutdown);

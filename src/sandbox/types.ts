@@ -1,5 +1,6 @@
 // The Sandbox contract: how agent commands and test runs are executed (DESIGN.md §1, §11).
 // Backends (`local`, `bwrap`; `docker` later) implement it; callers never spawn processes themselves.
+import type { WarmContainer } from './warm.ts';
 
 /** Result of one command. Never thrown for the command's own failure (execa `reject: false` style). */
 export interface ExecResult {
@@ -93,8 +94,27 @@ export interface Sandbox {
    * (non-zero exit, signal, timeout).
    * @throws InfraError when the sandbox itself fails: `cwd` not absolute, not a directory or
    *   outside the backend's `roots`; the backend cannot start.
+   *
+   * `warm` (from this backend's `startWarm`, src/sandbox/warm.ts) is consumed: the command runs in
+   * it when `opts` give the same container and it still waits, else it is killed and the command
+   * runs in a fresh container as without it; the result is the same either way.
    */
-  exec(command: string, opts: ExecOptions): Promise<ExecResult>;
+  exec(command: string, opts: ExecOptions, warm?: WarmContainer): Promise<ExecResult>;
+  /**
+   * Optional (`bwrap`): starts the container a command with `opts` would get, without the command,
+   * for `exec`'s `warm`; null when this backend gives such options no warm container (network,
+   * proxy). Called only when no command of the caller's runs (see src/sandbox/warm.ts).
+   * @throws InfraError as `exec` does for `opts.cwd`, or when the backend cannot start.
+   */
+  startWarm?(opts: ExecOptions): Promise<WarmContainer | null>;
+  /**
+   * Optional (an attempt's view, `isolateAttempt`): a hint that the next `exec` will have `opts`, so
+   * its container may be started now (while a model call is pending). Only between commands: no
+   * command of the attempt may be running. Never throws; without it, or when it cannot, nothing changes.
+   */
+  warmNext?(opts: ExecOptions): void;
+  /** Optional (with `warmNext`): kills a container `warmNext` started and no `exec` used. Never throws. */
+  dropWarm?(): void;
 }
 
 /**

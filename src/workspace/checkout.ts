@@ -43,13 +43,30 @@ export interface CreateWorkspaceOptions {
  * `repo` cannot be resolved.
  */
 export async function createWorkspace(opts: CreateWorkspaceOptions): Promise<Workspace> {
+  return (await planWorkspace(opts)).fill();
+}
+
+/** A workspace whose paths are decided (`planWorkspace`) and whose tree is not made yet. */
+export interface PlannedWorkspace {
+  /** The workspace as it will be: `dir` and `gitDir` do not exist until `fill` has resolved. `cleanup` works at any time. */
+  workspace: Workspace;
+  /** Makes the tree (as `createWorkspace`; call once). Throws as `createWorkspace` does, after removing the partial workspace. */
+  fill(): Promise<Workspace>;
+}
+
+/**
+ * Decides the workspace's paths (`createWorkspace`'s `<parentDir>/ws-XXXXXX/<repo name>`: the
+ * `ws-XXXXXX` folder is made now, empty) without making its tree, so a caller can show the path
+ * before the checkout exists. Throws `UserInputError` when `repo` cannot be resolved.
+ */
+export async function planWorkspace(opts: CreateWorkspaceOptions): Promise<PlannedWorkspace> {
   const { repoCache, repo, baseCommit } = opts;
   const tasksDir = opts.tasksDir ?? repoCache.tasksDir;
-  const source = await checkoutTemplate(repoCache, repo, baseCommit, tasksDir);
+  const name = resolveRepoSource(repo, tasksDir).name;
   const parentDir = resolve(opts.parentDir ?? tmpdir());
   await mkdir(parentDir, { recursive: true });
   const root = await mkdtemp(join(parentDir, 'ws-'));
-  const dir = join(root, resolveRepoSource(repo, tasksDir).name);
+  const dir = join(root, name);
   let removed = false;
   const cleanup = async (): Promise<void> => {
     if (removed) return;
@@ -58,14 +75,25 @@ export async function createWorkspace(opts: CreateWorkspaceOptions): Promise<Wor
     await removeTree(root);
   };
   const gitDir = join(root, 'host.git');
-  try {
-    await copyTree(source, dir);
-    await createHostGitDir(gitDir, { objects: join(source, '.git', 'objects'), index: join(source, '.git', 'index'), head: baseCommit });
-    return { dir, gitDir, baseCommit, cleanup };
-  } catch (err) {
-    await cleanup();
-    throw err instanceof InfraError ? err : new InfraError(`copying the checkout of ${baseCommit} of ${repo} from ${source}: ${(err as Error).message}`, { cause: err });
-  }
+  const workspace: Workspace = { dir, gitDir, baseCommit, cleanup };
+  const fill = async (): Promise<Workspace> => {
+    let source: string;
+    try {
+      source = await checkoutTemplate(repoCache, repo, baseCommit, tasksDir);
+    } catch (err) {
+      await cleanup();
+      throw err;
+    }
+    try {
+      await copyTree(source, dir);
+      await createHostGitDir(gitDir, { objects: join(source, '.git', 'objects'), index: join(source, '.git', 'index'), head: baseCommit });
+      return workspace;
+    } catch (err) {
+      await cleanup();
+      throw err instanceof InfraError ? err : new InfraError(`copying the checkout of ${baseCommit} of ${repo} from ${source}: ${(err as Error).message}`, { cause: err });
+    }
+  };
+  return { workspace, fill };
 }
 
 /**

@@ -2,7 +2,7 @@
 export type { Workspace } from './types.ts';
 export { RepoCache, type RepoCacheOptions } from './repo-cache.ts';
 export { resolveRepoSource, type RepoSource } from './repo-source.ts';
-export { createWorkspace, type CreateWorkspaceOptions } from './checkout.ts';
+export { createWorkspace, planWorkspace, type CreateWorkspaceOptions, type PlannedWorkspace } from './checkout.ts';
 export { extractPatch, type ExtractedPatch } from './extract-patch.ts';
 export { runSetup, DEFAULT_SETUP_TIMEOUT_MS } from './setup.ts';
 export { GIT_IDENTITY, WORKSPACE_BRANCH } from './git.ts';

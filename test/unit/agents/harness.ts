@@ -107,6 +107,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called with the trajectory path before the run (to read it from a script function). */
   onTrajectoryPath?: (p: string) => void;
+  /** Given to the agent as `AttemptContext.workspaceReady` (the workspace still being made). */
+  workspaceReady?: Promise<void>;
 }
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -154,6 +156,7 @@ export async function runBash(script: FakeScript, o: RunOptions = {}): Promise<A
     model: client,
     saveTrajectory: trajectorySink(outDir, { contender: 'fake', instance_id: 'demo-1', attempt: 0 }, noRedaction),
     ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.workspaceReady ? { workspaceReady: o.workspaceReady } : {}),
   });
   return {
     result: { ...result, model_patch: (await extractPatch(ws)).patch },
