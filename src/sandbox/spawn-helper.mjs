@@ -44,13 +44,6 @@ const CLOSED = 5;
 const INNER = 7;
 /** Longest wait for a killed container's init to be gone before `closed` is sent anyway, ms. */
 const INIT_GONE_MS = 5000;
-const OWN_PID_NS = (() => {
-  try {
-    return readlinkSync('/proc/self/ns/pid');
-  } catch {
-    return null;
-  }
-})();
 
 /** `/proc/<pid>/stat`'s ppid, state and start time (clock ticks since boot), or null when there is no such process. */
 function procStat(pid) {
@@ -65,9 +58,9 @@ function procStat(pid) {
 }
 
 /**
- * The init pid bwrap reported (`{"child-pid": N, ...}`) if it is believable: that process exists and
- * is bwrap's child, or lives in another PID namespace than this helper (bwrap already died). Its start
- * time is kept, so a later kill never hits a process that reused the pid.
+ * The init pid bwrap reported (`{"child-pid": N, "pid-namespace": I, ...}`) if it is believable: that
+ * process exists and lives in the PID namespace bwrap reported (inode I), or (no namespace reported)
+ * is bwrap's child. Its start time is kept, so a later kill never hits a process that reused the pid.
  */
 function initOf(text, leader) {
   const m = /"child-pid"\s*:\s*(\d+)/.exec(text);
@@ -75,13 +68,13 @@ function initOf(text, leader) {
   const pid = Number(m[1]);
   const st = procStat(pid);
   if (!st || st.state === 'Z' || st.state === 'X') return null;
-  let otherNs = false;
+  const ns = /"pid-namespace"\s*:\s*(\d+)/.exec(text)?.[1];
+  if (ns === undefined) return st.ppid === leader ? { pid, start: st.start } : null;
   try {
-    otherNs = OWN_PID_NS !== null && readlinkSync(`/proc/${pid}/ns/pid`) !== OWN_PID_NS;
+    return readlinkSync(`/proc/${pid}/ns/pid`) === `pid:[${ns}]` ? { pid, start: st.start } : null;
   } catch {
-    // not readable: decided by the parent alone
+    return null;
   }
-  return st.ppid === leader || otherNs ? { pid, start: st.start } : null;
 }
 
 /** SIGKILLs `init` when it is still that process. */

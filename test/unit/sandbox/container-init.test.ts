@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolateAttempt, type AttemptIsolation } from '../../../src/sandbox/attempt.ts';
 import { BwrapSandbox } from '../../../src/sandbox/bwrap.ts';
 import type { ExecOptions } from '../../../src/sandbox/types.ts';
+import { WARM_DELAY_MS } from '../../../src/sandbox/warm.ts';
 import { bwrapUsable } from './bwrap-usable.ts';
 
 /** Host pids whose command line or environment holds `marker`. */
@@ -75,12 +76,27 @@ describe.runIf(bwrapUsable)('no startup file of the agent runs in a container (b
     }
     expect(existsSync(join(cwd, 'rc-ran.log')) ? readFileSync(join(cwd, 'rc-ran.log'), 'utf8') : '').toBe('');
   });
+
+  it('warm containers dropped at random moments of their set-up, and cold commands with tiny timeouts, are gone once dropWarm / exec resolve', async () => {
+    const mark = randomUUID();
+    const o = opts({ env: { WARM_MARK: mark } });
+    for (let i = 0; i < 12; i++) {
+      own.sandbox.warmNext!(o);
+      await new Promise((r) => setTimeout(r, WARM_DELAY_MS + Math.random() * 60));
+      await own.sandbox.dropWarm!();
+      expect(marked(mark), `drop ${i}`).toEqual([]);
+      const res = await sandbox.exec('while :; do sleep 0.05; done', { ...o, timeoutMs: 1 + Math.floor(Math.random() * 40) });
+      expect(res.timedOut || res.exitCode !== 0, `cold ${i}`).toBe(true);
+      expect(marked(mark), `cold ${i}`).toEqual([]);
+    }
+  });
 });
 
 describe('a container init outside bwrap\'s process group is killed with it (a stand-in bwrap)', () => {
   // The stand-in does what bwrap's window between --new-session and --die-with-parent amounts to: its
   // "init" runs in a session of its own and outlives a kill of bwrap's group; it is reported on
-  // --info-fd as bwrap reports its child. The launcher runs on the host (test commands only).
+  // --info-fd as bwrap reports its child (with its PID namespace: here the host's). The launcher runs
+  // on the host (test commands only).
   const mark = `fixbench-init-${randomUUID()}`;
   let dir: string;
   let fake: string;
@@ -98,7 +114,8 @@ describe('a container init outside bwrap\'s process group is killed with it (a s
         'info=',
         'while [ $# -gt 0 ]; do case $1 in --info-fd) info=$2; shift 2;; --) shift; break;; *) shift;; esac; done',
         `setsid bash -c 'trap "" HUP TERM; while :; do sleep 0.05; done; : ${mark}' </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- &`,
-        'if [ -n "$info" ]; then printf \'{\\n    "child-pid": %d\\n}\\n\' $! >&"$info"; eval "exec $info>&-"; fi',
+        'ns=$(readlink /proc/$!/ns/pid); ns=${ns//[^0-9]/}',
+        'if [ -n "$info" ]; then printf \'{\\n    "child-pid": %d,\\n    "pid-namespace": %s\\n}\\n\' $! "$ns" >&"$info"; eval "exec $info>&-"; fi',
         'exec "$@"',
         '',
       ].join('\n'),
