@@ -27,7 +27,7 @@ export interface AttemptIsolation {
   infoDir: string;
   /** Folder for the metering proxy's Unix socket (bound read-only into a sandbox without network). */
   runDir: string;
-  /** Kills a warm container left unused, then removes the folders. Safe to call twice; never throws. */
+  /** Kills a warm container left unused and waits until it is gone, then removes the folders. Safe to call twice; never throws. */
   cleanup(): Promise<void>;
 }
 
@@ -60,10 +60,7 @@ export async function isolateAttempt(sandbox: Sandbox, base = tmpdir()): Promise
     tmpDir,
     infoDir,
     runDir,
-    cleanup: () => {
-      warm.drop();
-      return (gone ??= removeTree(root));
-    },
+    cleanup: () => (gone ??= warm.drop().then(() => removeTree(root))),
   };
 }
 

@@ -21,6 +21,9 @@ const SYSTEM_PATHS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/lib
 /** HOME of a command without network: an empty folder on its private /tmp. */
 const SANDBOX_HOME = '/tmp/.fixbench-home';
 
+/** The fd on which bwrap reports its container's init pid (`--info-fd`; the spawn helper's layout). */
+const INFO_FD = 6;
+
 /** Limit on `init()`'s trial run, milliseconds. */
 const INIT_TIMEOUT_MS = 30_000;
 
@@ -215,6 +218,7 @@ export class BwrapSandbox implements SandboxBackend {
       env: { PATH: this.#path },
       timeoutMs: opts.timeoutMs,
       statusFd: true,
+      infoFd: true,
       ...(opts.maxOutputBytes === undefined ? {} : { maxOutputBytes: opts.maxOutputBytes }),
       ...(opts.keepTailBytes === undefined ? {} : { keepTailBytes: opts.keepTailBytes }),
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
@@ -228,6 +232,8 @@ export class BwrapSandbox implements SandboxBackend {
     const tmpDir = opts.tmpDir ?? '/tmp';
     const env = sandboxEnv({ path: [...(opts.pathPrefix ?? []), this.#path].join(':'), home, tmpDir }, opts.env);
     return [
+      // bwrap reports its child (the container's init) here: killed with bwrap's group (spawn-helper.mjs)
+      '--info-fd', String(INFO_FD),
       '--unshare-all',
       ...(network ? ['--share-net'] : []),
       '--die-with-parent',

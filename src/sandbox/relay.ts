@@ -23,7 +23,7 @@ bind($l, sockaddr_in($port, INADDR_LOOPBACK)) or die "fixbench relay: cannot lis
 listen($l, 128) or die "fixbench relay: listen: $!\n";
 open(my $st, '>&=', 3) or die "fixbench relay: no status fd: $!\n";
 my $main = fork; defined $main or die "fixbench relay: fork: $!\n";
-if ($main) { close $l; syswrite($st, 'started'); close $st; exec('bash', '-c', $cmd) or die "fixbench relay: cannot run bash: $!\n" }
+if ($main) { close $l; syswrite($st, 'started'); close $st; exec('bash', '--norc', '--noprofile', '-c', $cmd) or die "fixbench relay: cannot run bash: $!\n" }
 close $st; close STDIN; close STDOUT; $SIG{CHLD} = 'IGNORE';
 while (1) {
   accept(my $c, $l) or next;
@@ -69,6 +69,17 @@ export function relayCommand(perl = '/usr/bin/perl'): RelayProgram {
 }
 
 /**
+ * bash's options for every shell fixbench starts in a container (the launchers and the `bash -c
+ * <command>` they exec, cold and warm alike): no startup file. bash sources ~/.bashrc (and
+ * /etc/bash.bashrc) even without a terminal when its stdin is a socket ("run by a remote shell";
+ * node's stdio pipes are socketpairs), and an attempt's HOME is the agent's and persists: its code
+ * would run before `started` (in a warm container, while it waits for its command). A command
+ * never gets startup files run for it, whatever its stdin. BASH_ENV/ENV come only from fixbench's
+ * environment (`sandboxEnv` plus the run's configured `env`), never from the agent.
+ */
+export const NO_RC = ['--norc', '--noprofile'];
+
+/**
  * The sandbox's launcher: arguments that write `started` to fd 3 (then closed) and exec `bash -c
  * <command>`, so a failure of the sandbox's own set-up (exit 1, message on stderr) is told apart
  * from a command that exits 1. With `relay` (`relayCommand()` plus the socket path inside and the
@@ -77,12 +88,13 @@ export function relayCommand(perl = '/usr/bin/perl'): RelayProgram {
  * `started`.
  */
 export function launcher(command: string, relay?: { program: RelayProgram; socket: string; port: number }): string[] {
-  if (!relay) return ['bash', '-c', 'printf started >&3 && exec bash -c "$1" 3>&-', 'fixbench-sandbox', command];
+  if (!relay) return ['bash', ...NO_RC, '-c', 'printf started >&3 && exec bash --norc --noprofile -c "$1" 3>&-', 'fixbench-sandbox', command];
   if (relay.program.launches) return [...relay.program.argv, command, relay.socket, String(relay.port)];
   return [
     'bash',
+    ...NO_RC,
     '-c',
-    'exec 4< <(exec "${@:2}" 3>&-) && read -r ok <&4 && [ "$ok" = ready ] && exec 4<&- && printf started >&3 && exec bash -c "$1" 3>&-',
+    'exec 4< <(exec "${@:2}" 3>&-) && read -r ok <&4 && [ "$ok" = ready ] && exec 4<&- && printf started >&3 && exec bash --norc --noprofile -c "$1" 3>&-',
     'fixbench-sandbox',
     command,
     ...relay.program.argv,

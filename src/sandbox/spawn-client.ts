@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InfraError } from '../core/errors.ts';
 import { onShutdown } from '../core/shutdown.ts';
-import { killGroup } from './process-group.ts';
+import { killGroup, killInit, trackInit, untrackInit } from './process-group.ts';
 
 /** What the helper is asked to start (see `GroupSpawnOptions` for each field). */
 export interface HelperRequest {
@@ -19,8 +19,15 @@ export interface HelperRequest {
   input?: string;
   statusFd: boolean;
   /**
-   * A warm container (src/sandbox/warm.ts): fd 3 and fd 4 are pipes, stdin is a pipe left open, and
-   * nothing is written until `HelperHandle.dispatch`; `input` is then ignored here (it goes with the dispatch).
+   * The command is bwrap started with `--info-fd 6`: fd 6 is a pipe; the helper reads the container's
+   * init pid there, SIGKILLs that init too once the leader is gone, and reports `closed` only after
+   * the init is gone (see src/sandbox/spawn-helper.mjs).
+   */
+  infoFd?: boolean;
+  /**
+   * A warm container (src/sandbox/warm.ts): fd 3, fd 4 and fd 5 are pipes, stdin is /dev/null, and
+   * nothing is written until `HelperHandle.dispatch`; `input` is then ignored here (it goes on fd 5
+   * with the dispatch, and the launcher makes fd 5 its stdin after reading fd 4).
    */
   commandFd?: boolean;
 }
@@ -29,7 +36,7 @@ export interface HelperRequest {
 export interface HelperHandle {
   /**
    * For a `commandFd` command: writes `text` to its fd 4 and closes it, writes `input` (if any) to its
-   * stdin and closes it; the run time reported by `closed` counts from here. Ignored by a helper
+   * fd 5 and closes it; the run time reported by `closed` counts from here. Ignored by a helper
    * that has died (the command's `failed` is called) or for a command already gone.
    */
   dispatch(text: string, input: string | undefined): void;
@@ -41,7 +48,9 @@ export interface HelperCallbacks {
   started(pid: number): void;
   /** Bytes of stdout (fd 1), stderr (fd 2) or the status pipe (fd 3). */
   data(fd: 1 | 2 | 3, chunk: Buffer): void;
-  /** The leader exited (`code`, or `signal` when killed) and every pipe closed; `ms` = its run time. */
+  /** An `infoFd` command's container init: its host pid and start time (`/proc/<pid>/stat` field 22). */
+  inner?(init: { pid: number; start: string }): void;
+  /** The leader exited (`code`, or `signal` when killed), every pipe closed and (`infoFd`) its container's init is gone; `ms` = its run time. */
   closed(code: number | null, signal: NodeJS.Signals | null, ms: number): void;
   /** It could not start (missing program or cwd), or the helper died while it ran. */
   failed(err: InfraError): void;
@@ -58,6 +67,7 @@ interface Live {
   req: HelperRequest;
   cb: HelperCallbacks;
   pid?: number;
+  init?: { pid: number; start: string };
 }
 
 /**
@@ -140,8 +150,13 @@ class SpawnHelper {
     } else if (type === 2 || type === 3 || type === 4) {
       // a copy: a kept chunk must not pin the whole buffer it was read in
       live.cb.data((type - 1) as 1 | 2 | 3, Buffer.from(payload));
+    } else if (type === 7) {
+      live.init = JSON.parse(payload.toString('utf8')) as { pid: number; start: string };
+      trackInit(live.init);
+      live.cb.inner?.(live.init);
     } else if (type === 5 || type === 6) {
       this.#end(id);
+      if (live.init) untrackInit(live.init);
       if (type === 5) {
         const r = JSON.parse(payload.toString('utf8')) as { code: number | null; signal: NodeJS.Signals | null; ms: number };
         live.cb.closed(r.code, r.signal, r.ms);
@@ -199,6 +214,10 @@ class SpawnHelper {
     this.#live.clear();
     for (const l of live) {
       if (l.pid !== undefined) killGroup(l.pid);
+      if (l.init) {
+        killInit(l.init);
+        untrackInit(l.init);
+      }
       l.cb.failed(err);
     }
     this.#child.kill('SIGKILL');

@@ -22,11 +22,86 @@
 //     1 started  JSON {pid}             2 stdout bytes   3 stderr bytes   4 fd 3 bytes
 //     5 closed   JSON {code, signal, ms} (the leader exited and every pipe closed; always last)
 //     6 failed   JSON {message}         (the program could not be started; always last)
+//     7 inner    JSON {pid, start}      (an `infoFd` command: the pid bwrap reported on fd 6 for its
+//                                        container's init, and that process's start time in clock ticks)
+//
+// Stdio of a command: 0 stdin (its `input`; /dev/null without, and for `commandFd`), 1 stdout, 2
+// stderr, 3 status (`statusFd`/`commandFd`), 4 command text and 5 input (`commandFd`: the launcher
+// takes its stdin from fd 5 only after reading fd 4), 6 bwrap's `--info-fd` (`infoFd`).
+//
+// A container's init (bwrap's child, the pid-1 of its PID namespace) leaves bwrap's process group
+// (`--new-session`) and is tied to bwrap's life (`--die-with-parent`) only some time after: a
+// group kill in between leaves it running. So, for an `infoFd` command, once the leader has exited
+// (by itself or killed) the init it reported is SIGKILLed too (which ends its whole namespace), as
+// soon as the report is read, and `closed` is sent only once that init is gone (or a zombie);
+// never later than INIT_GONE_MS.
 import { spawn } from 'node:child_process';
+import { readFileSync, readlinkSync } from 'node:fs';
 
 const STARTED = 1;
 const FAILED = 6;
 const CLOSED = 5;
+const INNER = 7;
+/** Longest wait for a killed container's init to be gone before `closed` is sent anyway, ms. */
+const INIT_GONE_MS = 5000;
+
+/** `/proc/<pid>/stat`'s ppid, state and start time (clock ticks since boot), or null when there is no such process. */
+function procStat(pid) {
+  let text;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return null;
+  }
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' '); // f[0] = field 3 (state)
+  return { state: f[0], ppid: Number(f[1]), start: f[19] };
+}
+
+/**
+ * The init pid bwrap reported (`{"child-pid": N, "pid-namespace": I, ...}`) if it is believable: that
+ * process exists and lives in the PID namespace bwrap reported (inode I), or (no namespace reported)
+ * is bwrap's child. Its start time is kept, so a later kill never hits a process that reused the pid.
+ */
+function initOf(text, leader) {
+  const m = /"child-pid"\s*:\s*(\d+)/.exec(text);
+  if (!m) return null;
+  const pid = Number(m[1]);
+  const st = procStat(pid);
+  if (!st || st.state === 'Z' || st.state === 'X') return null;
+  const ns = /"pid-namespace"\s*:\s*(\d+)/.exec(text)?.[1];
+  if (ns === undefined) return st.ppid === leader ? { pid, start: st.start } : null;
+  try {
+    return readlinkSync(`/proc/${pid}/ns/pid`) === `pid:[${ns}]` ? { pid, start: st.start } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** SIGKILLs `init` when it is still that process. */
+function killInit(init) {
+  if (!init || procStat(init.pid)?.start !== init.start) return;
+  try {
+    process.kill(init.pid, 'SIGKILL');
+  } catch {
+    // gone meanwhile
+  }
+}
+
+/** Whether `init` no longer runs (no such process, a zombie, or the pid reused). */
+function initGone(init) {
+  const st = procStat(init.pid);
+  return !st || st.start !== init.start || st.state === 'Z' || st.state === 'X';
+}
+
+/** Resolves once `init` is gone (see `initGone`), at most INIT_GONE_MS later. */
+function whenGone(init) {
+  if (!init || initGone(init)) return Promise.resolve();
+  const end = performance.now() + INIT_GONE_MS;
+  return new Promise((resolve) => {
+    const poll = () => (initGone(init) || performance.now() > end ? resolve() : setTimeout(poll, 2));
+    poll();
+  });
+}
 /** @type {Map<number, {pid: number, child: import('node:child_process').ChildProcess, t0: number}>} request id → its live command */
 const live = new Map();
 /** Child output streams paused while stdout (to main) is full. */
@@ -76,7 +151,7 @@ function start(req) {
       detached: true,
       windowsHide: true,
       // with commandFd: stdin and fd 4 stay open until the command is dispatched (fd 3 is then always there)
-      stdio: [req.input === undefined && !req.commandFd ? 'ignore' : 'pipe', 'pipe', 'pipe', ...(req.statusFd || req.commandFd ? ['pipe'] : []), ...(req.commandFd ? ['pipe'] : [])],
+      stdio: stdioOf(req),
     });
   } catch (err) {
     send(FAILED, id, Buffer.from(JSON.stringify({ message: String(err?.message ?? err) })));
@@ -91,13 +166,32 @@ function start(req) {
   });
   if (child.pid === undefined) return;
   const pid = child.pid;
-  const entry = { pid, child, t0 };
+  /** `init`: the container's init (see `initOf`); `infoDone`: bwrap's report read to its end (or none asked); `exited`: the leader is gone. */
+  const entry = { pid, child, t0, init: null, infoDone: !req.infoFd, exited: false };
   live.set(id, entry);
   send(STARTED, id, Buffer.from(JSON.stringify({ pid })));
+  if (req.infoFd) {
+    const info = [];
+    let size = 0;
+    const done = () => {
+      if (entry.infoDone) return;
+      entry.infoDone = true;
+      entry.init = initOf(Buffer.concat(info).toString('utf8'), pid);
+      if (entry.init) send(INNER, id, Buffer.from(JSON.stringify(entry.init)));
+      if (entry.exited || closing) killInit(entry.init);
+    };
+    child.stdio[6].on('data', (c) => {
+      if (size < 4096) info.push(c);
+      size += c.length;
+    });
+    child.stdio[6].on('end', done);
+    child.stdio[6].on('close', done);
+    child.stdio[6].on('error', () => {});
+  }
   if (req.commandFd) {
     // EPIPE when the container died before reading what it was sent: its closed frame says so
-    child.stdin.on('error', () => {});
     child.stdio[4].on('error', () => {});
+    child.stdio[5].on('error', () => {});
   } else if (req.input !== undefined && child.stdin) {
     child.stdin.on('error', () => {}); // EPIPE when the command exits without reading its input
     child.stdin.end(req.input);
@@ -105,12 +199,25 @@ function start(req) {
   relay(child.stdout, 2, id);
   relay(child.stderr, 3, id);
   relay(child.stdio[3], 4, id);
-  // The leader is gone: reap the rest of its group so nothing keeps running or holds the pipes.
-  child.once('exit', () => killGroup(pid));
+  // The leader is gone: reap the rest of its group and its container's init, so nothing keeps
+  // running or holds the pipes.
+  child.once('exit', () => {
+    entry.exited = true;
+    killGroup(pid);
+    killInit(entry.init);
+  });
   child.once('close', (code, signal) => {
-    live.delete(id);
-    if (failed) return;
-    send(CLOSED, id, Buffer.from(JSON.stringify({ code, signal, ms: performance.now() - entry.t0 })));
+    const ms = performance.now() - entry.t0;
+    if (failed) {
+      live.delete(id);
+      return;
+    }
+    killInit(entry.init);
+    void whenGone(entry.init).then(() => {
+      live.delete(id);
+      send(CLOSED, id, Buffer.from(JSON.stringify({ code, signal, ms })));
+      if (closing && live.size === 0) process.exit(0);
+    });
   });
 }
 
@@ -119,7 +226,15 @@ function dispatch(msg) {
   if (!entry || !entry.child.stdio[4]) return;
   entry.t0 = performance.now();
   entry.child.stdio[4].end(msg.text);
-  entry.child.stdin.end(msg.input ?? '');
+  entry.child.stdio[5].end(msg.input ?? '');
+}
+
+/** The command's stdio (see the layout at the top); unused trailing slots are left out. */
+function stdioOf(req) {
+  const pipe = (yes) => (yes ? 'pipe' : 'ignore');
+  const s = [pipe(req.input !== undefined && !req.commandFd), 'pipe', 'pipe', pipe(req.statusFd || req.commandFd), pipe(req.commandFd), pipe(req.commandFd), pipe(req.infoFd)];
+  while (s.length > 3 && s[s.length - 1] === 'ignore') s.pop();
+  return s;
 }
 
 let pending = Buffer.alloc(0);
@@ -135,10 +250,19 @@ process.stdin.on('data', (chunk) => {
   }
 });
 
-// The main process is gone (or closed the pipe): nothing it started may outlive it.
+// The main process is gone (or closed the pipe): nothing it started may outlive it. Each group is
+// killed now, each container's init as soon as bwrap's report of it is read; the helper exits once
+// every command is closed (see `closed`), at most INIT_GONE_MS + 1 s later.
+let closing = false;
 function shutdown() {
-  for (const { pid } of live.values()) killGroup(pid);
-  process.exit(0);
+  if (closing) return;
+  closing = true;
+  for (const e of live.values()) {
+    killGroup(e.pid);
+    killInit(e.init);
+  }
+  if (live.size === 0) process.exit(0);
+  setTimeout(() => process.exit(0), INIT_GONE_MS + 1000);
 }
 process.stdin.on('end', shutdown);
 process.stdin.on('error', shutdown);

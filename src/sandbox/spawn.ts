@@ -28,6 +28,8 @@ export interface GroupSpawnOptions {
   input?: string;
   /** Also open fd 3 as a pipe and return what the process wrote there (bwrap's `--json-status-fd 3`). */
   statusFd?: boolean;
+  /** The process is bwrap with `--info-fd 6`: its container's init is killed with it (see `HelperRequest.infoFd`). */
+  infoFd?: boolean;
 }
 
 export interface GroupSpawnResult {
@@ -64,7 +66,7 @@ export async function runProcessGroup(opts: GroupSpawnOptions): Promise<GroupSpa
 
   const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>((resolve, reject) => {
     helperSpawn(
-      { file: opts.file, args: opts.args, cwd: opts.cwd, env: opts.env, statusFd: opts.statusFd ?? false, ...(opts.input === undefined ? {} : { input: opts.input }) },
+      { file: opts.file, args: opts.args, cwd: opts.cwd, env: opts.env, statusFd: opts.statusFd ?? false, ...(opts.infoFd ? { infoFd: true } : {}), ...(opts.input === undefined ? {} : { input: opts.input }) },
       {
         started(pid) {
           group = pid;

@@ -113,7 +113,10 @@ export interface Sandbox {
    * command of the attempt may be running. Never throws; without it, or when it cannot, nothing changes.
    */
   warmNext?(opts: ExecOptions): void;
-  /** Optional (with `warmNext`): kills a container `warmNext` started and no `exec` used. Never throws. */
+  /**
+   * Optional (with `warmNext`): kills a container `warmNext` started and no `exec` used; resolves once
+   * it is gone (its PID namespace ended) when the view returns a promise (`isolateAttempt`s does). Never throws or rejects.
+   */
   dropWarm?(): void;
 }
 

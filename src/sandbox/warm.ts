@@ -3,6 +3,7 @@
 // between the model's reply and the command's output. Still one fresh container per command.
 import { DEFAULT_MAX_OUTPUT_BYTES, OutputCapture } from './capture.ts';
 import { killGroup, trackGroup, untrackGroup } from './process-group.ts';
+import { NO_RC } from './relay.ts';
 import { helperSpawn, type HelperHandle } from './spawn-client.ts';
 import type { GroupSpawnResult } from './spawn.ts';
 import type { ExecOptions, ExecResult, Sandbox } from './types.ts';
@@ -20,17 +21,20 @@ export const MAX_WARM_COMMAND_BYTES = 128 * 1024 - 1;
 
 /**
  * The launcher inside a warm container (after bwrap's `--`): it reads fd 4 to its end (the helper
- * writes one flag byte, `1` when stdin carries input, else `0`, then the command text, then closes
- * fd 4), closes it, and only then writes `started` to fd 3 and execs `bash -c "<command>"`, exactly
- * as the cold launcher (src/sandbox/relay.ts `launcher`) does. The text is only ever a variable's
- * value: never parsed by the launcher (`read -r` with an empty IFS and a NUL delimiter keeps
- * newlines, backslashes, blanks and a leading `-` as they are). No `started` (fd 4 closed empty, the
- * container killed while it waited) means the command never ran.
+ * writes one flag byte, `1` when the command has input, else `0`, then the command text, then closes
+ * fd 4), closes it, and only then takes its stdin (fd 5, the input's pipe, for `1`; else /dev/null,
+ * which it had until then), writes `started` to fd 3 and execs `bash -c "<command>"`, exactly as the
+ * cold launcher (src/sandbox/relay.ts `launcher`) does. Every bash runs with `NO_RC` (no startup
+ * file: its stdin is /dev/null before the read, and ~/.bashrc is the agent's). The text is only
+ * ever a variable's value: never parsed by the launcher (`read -r` with an empty IFS and a NUL
+ * delimiter keeps newlines, backslashes, blanks and a leading `-` as they are). No `started` (fd 4
+ * closed empty, the container killed while it waited) means the command never ran.
  */
 export const WARM_LAUNCHER = [
   'bash',
+  ...NO_RC,
   '-c',
-  'IFS= read -r -d "" cmd <&4; exec 4<&-; case $cmd in 0*) exec </dev/null;; 1*) ;; *) exit 125;; esac; printf started >&3 && exec bash -c "${cmd:1}" 3>&-',
+  'IFS= read -r -d "" cmd <&4; exec 4<&-; case $cmd in 0*) exec 5<&-;; 1*) exec <&5 5<&-;; *) exit 125;; esac; printf started >&3 && exec bash --norc --noprofile -c "${cmd:1}" 3>&-',
   'fixbench-sandbox',
 ];
 
@@ -69,6 +73,9 @@ export class WarmContainer {
   /** Set once the leader exited (or could not start): `run` then falls back. */
   #ended: { code: number | null; signal: NodeJS.Signals | null; ms: number } | InfraError | null = null;
   #onEnd: (() => void) | null = null;
+  #resolveGone: () => void = () => {};
+  /** Resolves when `#end` has run. */
+  readonly #gone = new Promise<void>((resolve) => (this.#resolveGone = resolve));
   /** Output before `run` (a failed set-up's message), then the run's sink. */
   #early: [1 | 2 | 3, Buffer][] = [];
   #sink: ((fd: 1 | 2 | 3, chunk: Buffer) => void) | null = null;
@@ -79,7 +86,7 @@ export class WarmContainer {
     this.key = key;
     this.cwd = cwd;
     this.#handle = helperSpawn(
-      { file: spawn.file, args: spawn.args, cwd: spawn.cwd, env: spawn.env, statusFd: true, commandFd: true },
+      { file: spawn.file, args: spawn.args, cwd: spawn.cwd, env: spawn.env, statusFd: true, commandFd: true, infoFd: true },
       {
         started: (pid) => {
           this.#pid = pid;
@@ -114,13 +121,16 @@ export class WarmContainer {
    * SIGKILLs its group (now, or as soon as its pid is known), and when it has not been used, also
    * closes its fd 4 empty, so its launcher exits by itself (exit 125, no `started`) even if a kill
    * during bwrap's set-up missed the container's inside (bwrap's `--die-with-parent` is set only
-   * once its child runs). Idempotent.
+   * once its child runs). Idempotent. Resolves once it has ended: its leader exited and its
+   * container's init is gone (the spawn helper's `closed`), or it could not start.
    */
-  kill(): void {
-    if (this.#killed) return;
-    this.#killed = true;
-    if (!this.#used) this.#handle.dispatch('', undefined);
-    if (this.#pid !== undefined && this.#ended === null) killGroup(this.#pid);
+  kill(): Promise<void> {
+    if (!this.#killed) {
+      this.#killed = true;
+      if (!this.#used) this.#handle.dispatch('', undefined);
+      if (this.#pid !== undefined && this.#ended === null) killGroup(this.#pid);
+    }
+    return this.#gone;
   }
 
   /**
@@ -185,6 +195,7 @@ export class WarmContainer {
   #end(how: { code: number | null; signal: NodeJS.Signals | null; ms: number } | InfraError): void {
     if (this.#ended !== null) return;
     this.#ended = how;
+    this.#resolveGone();
     if (!this.#used) this.#unlisten();
     if (this.#pid !== undefined) untrackGroup(this.#pid);
     const onEnd = this.#onEnd;
@@ -249,12 +260,15 @@ export class WarmSlot {
     return warm ? this.backend.exec(command, opts, warm) : this.backend.exec(command, opts);
   }
 
-  /** Kills a waiting container, if any (once it has started, if it is still starting). Never throws. */
-  drop(): void {
+  /**
+   * Kills a waiting container, if any (once it has started, if it is still starting). Resolves once
+   * it is gone (see `WarmContainer.kill`). Never rejects.
+   */
+  async drop(): Promise<void> {
     this.#cancel();
     const pending = this.#pending;
     this.#pending = null;
-    void pending?.then((w) => w?.kill());
+    await pending?.then((w) => w?.kill());
   }
 
   #cancel(): void {
