@@ -37,8 +37,9 @@ export function diffFiles(patch: string): DiffFile[] {
   for (const raw of patch.split('\n')) {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (oldLeft > 0 || newLeft > 0) {
-      const c = raw[0];
-      if (c === ' ' || raw === '') { oldLeft--; newLeft--; continue; }
+      // read without the CR, as splitEntries and GNU patch do: a CR-only line is a blank context line
+      const c = line[0];
+      if (c === ' ' || line === '') { oldLeft--; newLeft--; continue; }
       if (c === '-') { oldLeft--; continue; }
       if (c === '+') { newLeft--; continue; }
       if (c === '\\') continue;

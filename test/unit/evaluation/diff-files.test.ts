@@ -37,6 +37,11 @@ describe('diffFiles', () => {
       'diff --git a/q.sql b/q.sql\n--- a/q.sql\n+++ b/q.sql\n@@ -1,2 +1,2 @@\n--- comment\n+++ other\n keep\ndiff --git a/r.txt b/r.txt\n--- a/r.txt\n+++ b/r.txt\n@@ -1 +1 @@\n-a\n+b\n',
       [{ oldPath: 'q.sql', newPath: 'q.sql' }, { oldPath: 'r.txt', newPath: 'r.txt' }],
     ],
+    [
+      'a CR-only blank context line, then hunk lines that look like headers (atkC7)',
+      'diff --git a/src/a.js b/src/a.js\r\n--- a/src/a.js\r\n+++ b/src/a.js\r\n@@ -1,4 +1,4 @@\r\n l1\r\n\r\n--- a/test/t.test.js\r\n++++ b/test/t.test.js\r\n l4\r\n',
+      [{ oldPath: 'src/a.js', newPath: 'src/a.js' }],
+    ],
     ['CRLF header lines', 'diff --git a/w.txt b/w.txt\r\n--- a/w.txt\r\n+++ b/w.txt\r\n@@ -1 +1 @@\r\n-a\r\n+b\r\n', [{ oldPath: 'w.txt', newPath: 'w.txt' }]],
   ])('reads %s', (_what, patch, expected) => {
     expect(diffFiles(patch)).toEqual(expected);
