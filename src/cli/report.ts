@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { priceSheetAgeWarning } from '../config/price-age.ts';
+import { commandPrefix } from './hints.ts';
 import { readRun, readRunHeader } from '../store/store.ts';
 import { buildReportFromRun } from '../report/build-run.ts';
 import { readTrajectory, type AttemptRef } from '../store/trajectory.ts';
@@ -103,7 +104,7 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
     outDir = path.resolve(o.reports, `${header.run_id}-prices-${sheet.as_of}`);
   }
   if (header.contenders.some((c) => c.model !== null)) {
-    const stale = priceSheetAgeWarning(header.price_sheet.as_of, new Date(), `re-price this run's report under it: \`fixbench report ${header.run_id} --prices <newer sheet>\``);
+    const stale = priceSheetAgeWarning(header.price_sheet.as_of, new Date(), `re-price this run's report under it: \`${commandPrefix()} report ${header.run_id} --prices <newer sheet>\``, commandPrefix());
     if (stale) process.stderr.write(`warning: ${stale}\n`);
   }
   // a filtered report never replaces the full one: its own folder
