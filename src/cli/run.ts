@@ -13,7 +13,7 @@ import { newRunId } from '../core/ids.ts';
 import { ExitCode, UserInputError } from '../core/errors.ts';
 import { existsSync } from 'node:fs';
 import { summarise } from '../analysis/leaderboard.ts';
-import { commandPrefix, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from './hints.ts';
+import { commandPrefix, completeResumeStep, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from './hints.ts';
 import { bundledRelative, modelsFileChange, modelsFileIdentity } from './models-file.ts';
 import { suiteSandbox } from './trust.ts';
 import { RepoCache } from '../workspace/index.ts';
@@ -22,7 +22,7 @@ import type { RunHeader } from '../store/records.ts';
 import { readRun } from '../store/store.ts';
 import { formatUsd } from '../report/format.ts';
 import { freeRow, priceSheetAgeWarning } from '../config/price-age.ts';
-import { catalogFromOptions, checkRunIdOption, defaultTasksDir, nextStepAfterRun } from './common.ts';
+import { catalogFromOptions, checkRunIdOption, defaultTasksDir, nextStepAfterRun, rerunCommand } from './common.ts';
 import { poolSizes } from '../runner/pools.ts';
 import { PACKAGE_ROOT, harnessIdentity, preflightCache } from './paths.ts';
 import { existingRunFolder, runFolder } from './run-lookup.ts';
@@ -271,7 +271,9 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
       list_usd: progress.tally.usd, tokens: progress.tally.tokens, shard: summary.header.shard ?? null,
     });
   } else {
-    const resume = resumeStep(summary.header.status, resumeCommand(runId, o), rows.reduce((n, c) => n + c.missing, 0));
+    const notRun = rows.reduce((n, c) => n + c.missing, 0);
+    const resume = resumeStep(summary.header.status, resumeCommand(runId, o), notRun) +
+      (stored ? completeResumeStep(runId, summary.ran, notRun, summary.header.skipped, summary.header.contenders.filter((c) => c.model !== null).length, rerunCommand(process.argv.slice(2), process.argv[1], process.env)) : '');
     process.stdout.write(`results: ${summary.dir}\nreport: ${reportPath}\n${resume}${nextStepAfterRun(skipped, contenders.filter((c) => c.kind === 'model').length)}`);
   }
   if (controller.signal.aborted) return ExitCode.interrupted;
