@@ -287,7 +287,7 @@ describe('compare', () => {
     expect(report.exitCode).toBe(2);
     expect(report.stderr).toMatch(/no run "night-9"[^\n]*\nruns under [^\n]*\n  other-config\n/);
     const none = await runCli(['report', 'x', '--results', path.join(tmp, 'no-results-here')]);
-    expect(none.stderr).toMatch(/there is no run under .*no-results-here; start one with `fixbench run`/);
+    expect(none.stderr).toMatch(/there is no run under .*no-results-here; start one with `(npx fixbench|node \S+fixbench\.mjs) run`/);
   }, 120_000);
 });
 
