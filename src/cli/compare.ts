@@ -7,6 +7,7 @@ import { comparisonMarkdown } from '../history/markdown.ts';
 import { listRuns, resolveRunPair } from '../history/runs.ts';
 import { readRun } from '../store/store.ts';
 import { assertRunExists } from './run-lookup.ts';
+import { commandPrefix } from './hints.ts';
 import { textTable } from './table.ts';
 import { summarise } from '../analysis/leaderboard.ts';
 import { formatUsd } from '../report/format.ts';
@@ -31,7 +32,7 @@ export async function compareCommand(base: string, head: string, o: CompareCliOp
   const folder = (run: string): string => (path.isAbsolute(run) || run.includes(path.sep) ? path.resolve(run) : path.resolve(o.results, run));
   if (head !== 'latest') assertRunExists(head, folder(head), o.results);
   if (base !== 'previous') assertRunExists(base, folder(base), o.results);
-  const pair = await resolveRunPair(base, head, path.resolve(o.results));
+  const pair = await resolveRunPair(base, head, path.resolve(o.results), commandPrefix());
   if (pair.base === pair.head) throw new UserInputError(`compare: base and head are the same run (${pair.head}); name two runs`);
   const gates: Gates = {
     ...(o.maxDrop !== undefined ? { maxDropPp: o.maxDrop } : {}),
@@ -42,7 +43,7 @@ export async function compareCommand(base: string, head: string, o: CompareCliOp
   if (c.commonTasks === 0) {
     // nothing paired: every gate would hold vacuously, which a nightly job would read as "no regression"
     throw new UserInputError(
-      `compare: ${c.base.run_id} (suite ${c.base.suite}) and ${c.head.run_id} (suite ${c.head.suite}) have no task in common, so nothing can be compared; compare runs of the same task suite (\`fixbench history\` groups them)`,
+      `compare: ${c.base.run_id} (suite ${c.base.suite}) and ${c.head.run_id} (suite ${c.head.suite}) have no task in common, so nothing can be compared; compare runs of the same task suite (\`${commandPrefix()} history\` groups them)`,
     );
   }
   const md = comparisonMarkdown(c);

@@ -57,12 +57,15 @@ export function priceUsage(row: PriceRow | null, usage: TokenUsage, calls: numbe
 /**
  * Every stored attempt under `resultsDir` that says what an attempt of a model costs in tokens: a
  * model-driven contender's record that is not an `infra_error` (a harness or provider fault) and whose
- * token counts are complete. Runs that cannot be read are counted in `unreadable` and skipped.
+ * token counts are complete. `runs`: the runs that gave at least one of them (a run of reference
+ * agents only gives none). Runs that cannot be read are counted in `unreadable` and skipped.
  */
 export async function readHistory(resultsDir: string): Promise<{ attempts: HistoryAttempt[]; runs: number; unreadable: string[] }> {
   const attempts: HistoryAttempt[] = [];
   const unreadable: string[] = [];
   const runs = runFolders(resultsDir);
+  // runs counted: those that gave at least one attempt (a reference-only run, gold/noop, is no history)
+  let used = 0;
   for (const run of runs) {
     let stored;
     try {
@@ -72,14 +75,16 @@ export async function readHistory(resultsDir: string): Promise<{ attempts: Histo
       continue;
     }
     const models = new Map(stored.header.contenders.map((c) => [c.id, c.model]));
+    const before = attempts.length;
     for (const r of stored.attempts) {
       const model = models.get(r.contender);
       if (!model || r.outcome === 'infra_error' || r.usage_complete === false) continue;
       const stages = r.stages?.map((s) => ({ model: s.model, agent: s.contender.includes('@') ? s.contender.slice(s.contender.lastIndexOf('@') + 1) : 'bash', usage: s.usage, calls: s.calls, passed: s.passed }));
       attempts.push({ instanceId: r.instance_id, model, agent: r.agent, usage: r.usage, calls: r.calls, listUsd: r.list_usd, resolved: r.outcome === 'resolved', ...(stages ? { stages } : {}) });
     }
+    if (attempts.length > before) used++;
   }
-  return { attempts, runs: runs.length - unreadable.length, unreadable };
+  return { attempts, runs: used, unreadable };
 }
 
 /** Prints the forecast of the run `input` describes; exit 0 (warnings go to stderr). */

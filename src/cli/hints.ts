@@ -108,3 +108,17 @@ export function uncountedCapRefusal(o: { capFlag: string; models: readonly strin
   const line = env.npm_lifecycle_event === 'start' ? `npm start -- ${[...flags, none].join(' ')}` : `${prefix} run ${[...flags, none].join(' ')}`;
   return `${why}; add a price row for them, or pass ${o.noneFlags.join(' and ')}:\n  ${line}`;
 }
+
+/**
+ * The `next:` line of a `--resume`/`--retry-errors` that ran nothing (`ran` 0) because the run was
+ * already complete (`notRun` 0): it says so; when no model took part (`ranModels` 0) and models were
+ * skipped for a missing key (`skipped`: run.json's list), it adds how to run them — a new run (a
+ * resume keeps the run's contenders), `rerun` (`rerunCommand`: the flags given, less the run's
+ * name), to complete with the run's other flags. "" when attempts ran or some are still to run.
+ */
+export function completeResumeStep(runId: string, ran: number, notRun: number, skipped: ReadonlyArray<{ reason: string }>, ranModels: number, rerun: string): string {
+  if (ran > 0 || notRun > 0) return '';
+  const vars = ranModels > 0 ? [] : [...new Set(skipped.flatMap((s) => /^([A-Z0-9_]+) is not set/.exec(s.reason)?.[1] ?? []))];
+  const models = vars.length ? `\n  to run models, set the key and start a new run (a resume keeps the run's contenders):\n  ${vars.map((v) => `export ${v}=...`).join('; ')}; ${rerun}   (add the run's other flags: --task, --attempts, …)` : '';
+  return `next: run ${runId} was already complete: nothing ran (its report is rebuilt above)${models}\n`;
+}

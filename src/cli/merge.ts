@@ -7,6 +7,7 @@ import { mergeShards, type ShardInput } from '../store/merge.ts';
 import { RunId } from '../store/records.ts';
 import { RunWriter, readRun } from '../store/store.ts';
 import { assertNoLinks } from '../store/run-fs.ts';
+import { commandPrefix } from './hints.ts';
 
 /**
  * Reads every shard folder, checks and joins them (`mergeShards`), then writes `<out>/run.json`,
@@ -40,7 +41,7 @@ export async function mergeCommand(out: string, shards: string[], o: { runId?: s
   if (unfinished.length) {
     process.stderr.write(
       `warning: the merged run is "${merged.header.status}": ${unfinished.map((s) => `${s.dir} is "${s.header.status}"`).join(', ')}; ` +
-        'finish each with `fixbench run --resume <shard>` (a "running" shard may still be writing, or was killed), then merge again into a new folder\n',
+        `finish each with \`${commandPrefix()} run --resume <shard>\` (a "running" shard may still be writing, or was killed), then merge again into a new folder\n`,
     );
   }
   return ExitCode.ok;

@@ -9,6 +9,7 @@ import { loadModels } from '../config/catalog.ts';
 import { ExitCode, UserInputError } from '../core/errors.ts';
 import { catalogFromOptions } from './common.ts';
 import { priceSheetAgeWarning } from '../config/price-age.ts';
+import { commandPrefix } from './hints.ts';
 import { PACKAGE_ROOT } from './paths.ts';
 import { textTable } from './table.ts';
 import { describeRoute } from '../config/routes.ts';
@@ -63,7 +64,7 @@ export async function modelsPricesCommand(o: { modelsFile?: string; prices?: str
     blended_3_1: m.price ? blendedUsdPerMTok(m.price) : null,
     source: m.price?.source ?? null,
   }));
-  const stale = priceSheetAgeWarning(c.sheet.as_of);
+  const stale = priceSheetAgeWarning(c.sheet.as_of, new Date(), undefined, commandPrefix());
   if (stale) process.stderr.write(`warning: ${stale}\n`);
   if (o.json) {
     process.stdout.write(JSON.stringify({ file: c.priceFile, as_of: c.sheet.as_of, source: c.sheet.source, billed_at: c.sheet.billed_at ?? null, unit: 'USD per million tokens', models: rows }, null, 2) + '\n');
@@ -91,7 +92,7 @@ export async function modelsPricesCommand(o: { modelsFile?: string; prices?: str
   const sourced = rows.filter((r) => r.source !== null);
   if (sourced.length) process.stdout.write(`\nsources:\n${sourced.map((r) => `  ${r.id}: ${r.source}`).join('\n')}\n`);
   const unpriced = rows.filter((r) => r.input === null).map((r) => r.id);
-  if (unpriced.length) process.stdout.write(`\nno price in this sheet: ${unpriced.join(', ')} (their cost shows as "unknown"; add rows or run \`fixbench models import-prices openrouter\`)\n`);
+  if (unpriced.length) process.stdout.write(`\nno price in this sheet: ${unpriced.join(', ')} (their cost shows as "unknown"; add rows or run \`${commandPrefix()} models import-prices openrouter\`)\n`);
   return ExitCode.ok;
 }
 

@@ -13,6 +13,7 @@ import { bestSingleOf, leftOutOf } from '../report/recommend-view.ts';
 import { readRun } from '../store/store.ts';
 import { defaultTasksDir } from './common.ts';
 import { existingRunFolder } from './run-lookup.ts';
+import { commandPrefix } from './hints.ts';
 
 /** Options of {@link recommendCommand} (commander's parsed flags, as strings). */
 export interface RecommendOptions {
@@ -77,19 +78,20 @@ export async function recommendCommand(run: string, o: RecommendOptions): Promis
   const tasksDir = defaultTasksDir(o.tasks);
   const { meta, missing } = await readTaskMeta(tasksDir, header.suite.instance_ids);
   const matrix = buildMatrix(header, attempts);
+  const fb = commandPrefix();
   if (matrix.contenders.every((c) => c.costBasis === 'no_model')) {
     const skipped = header.skipped.length ? ` (skipped: ${header.skipped.map((s) => `${s.id}: ${s.reason}`).join('; ')})` : '';
-    throw new UserInputError(`recommend: run ${header.run_id}: no model ran in this run, only reference agents (${matrix.contenders.map((c) => c.id).join(', ')})${skipped}; there is no policy to recommend\n  fix: set OPENROUTER_API_KEY (or the api_key_env of the models you want) and run models, e.g. \`fixbench run --models step-3.5-flash,claude-opus-4.6\`, then \`fixbench recommend <that run>\``);
+    throw new UserInputError(`recommend: run ${header.run_id}: no model ran in this run, only reference agents (${matrix.contenders.map((c) => c.id).join(', ')})${skipped}; there is no policy to recommend\n  fix: set OPENROUTER_API_KEY (or the api_key_env of the models you want) and run models, e.g. \`${fb} run --models step-3.5-flash,claude-opus-4.6\`, then \`${fb} recommend <that run>\``);
   }
   if (!matrix.contenders.some((c) => c.costBasis === 'list_price')) {
-    throw new UserInputError(`recommend: run ${header.run_id} has no model with a known list price (contenders: ${matrix.contenders.map((c) => `${c.id} (${c.costBasis})`).join(', ')}); there is no priced policy to recommend\n  fix: re-price it with \`fixbench report ${run} --prices <sheet>\` to check the price rows, or run models with a price row`);
+    throw new UserInputError(`recommend: run ${header.run_id} has no model with a known list price (contenders: ${matrix.contenders.map((c) => `${c.id} (${c.costBasis})`).join(', ')}); there is no priced policy to recommend\n  fix: re-price it with \`${fb} report ${run} --prices <sheet>\` to check the price rows, or run models with a price row`);
   }
   let r: Recommendation;
   try {
     r = recommend(matrix, criterion, meta);
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
-    throw new UserInputError(`recommend: run ${header.run_id}: ${e.message}\n  fix: complete the run with \`fixbench run --retry-errors ${header.run_id}\`, or re-price it with \`fixbench report ${header.run_id} --prices <sheet>\``, { cause: e });
+    throw new UserInputError(`recommend: run ${header.run_id}: ${e.message}\n  fix: complete the run with \`${fb} run --retry-errors ${header.run_id}\`, or re-price it with \`${fb} report ${header.run_id} --prices <sheet>\``, { cause: e });
   }
   if (o.json) {
     process.stdout.write(JSON.stringify({ run_id: header.run_id, tasks_dir: tasksDir, tasks_without_metadata: missing, ...r }, null, 2) + '\n');

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { priceSheetAgeWarning } from '../config/price-age.ts';
+import { commandPrefix } from './hints.ts';
 import { readRun, readRunHeader } from '../store/store.ts';
 import { buildReportFromRun } from '../report/build-run.ts';
 import { readTrajectory, type AttemptRef } from '../store/trajectory.ts';
@@ -54,15 +55,15 @@ export interface ReportOptions {
 export async function reportCommand(run: string | undefined, o: ReportOptions): Promise<number> {
   const published = await loadPublishedScores(...(o.published ? [path.resolve(o.published)] : []));
   if (o.site !== undefined && o.site !== false) {
-    if (run !== undefined) throw new UserInputError(`report: give a run or --site, not both\n  fix: \`fixbench report <run>\` for one run, \`fixbench report --site [results]\` for all`);
-    if (o.prices) throw new UserInputError('report: --prices re-prices one run, not a site\n  fix: `fixbench report <run> --prices <sheet>`');
-    if (o.createdAfter !== undefined) throw new UserInputError('report: --created-after restricts one run, not a site\n  fix: `fixbench report <run> --created-after <date>`');
+    if (run !== undefined) throw new UserInputError(`report: give a run or --site, not both\n  fix: \`${commandPrefix()} report <run>\` for one run, \`${commandPrefix()} report --site [results]\` for all`);
+    if (o.prices) throw new UserInputError(`report: --prices re-prices one run, not a site\n  fix: \`${commandPrefix()} report <run> --prices <sheet>\``);
+    if (o.createdAfter !== undefined) throw new UserInputError(`report: --created-after restricts one run, not a site\n  fix: \`${commandPrefix()} report <run> --created-after <date>\``);
     const resultsDir = path.resolve(typeof o.site === 'string' ? o.site : o.results);
     const site = await buildSite({ resultsDir, outDir: path.resolve(o.out ?? o.reports), published });
     process.stdout.write(`site: ${site.index} (${site.runs} run(s))\n`);
     return ExitCode.ok;
   }
-  if (run === undefined) throw new UserInputError('report: which run?\n  fix: `fixbench report <run_id>`, or `fixbench report --site` for every run under --results');
+  if (run === undefined) throw new UserInputError(`report: which run?\n  fix: \`${commandPrefix()} report <run_id>\`, or \`${commandPrefix()} report --site\` for every run under --results`);
   const dir = existsSync(path.join(run, 'run.json')) ? path.resolve(run) : path.resolve(o.results, run);
   assertRunExists(run, dir, o.results);
   // A plain report reads the run as the report needs it (index from projected records, pages read
@@ -88,7 +89,7 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
   if (o.prices) {
     const sheet = await loadPriceSheet(path.resolve(o.prices));
     if (sameSheet(header.price_sheet, path.resolve(o.prices), sheet)) {
-      process.stderr.write(`note: run ${header.run_id} was priced with this sheet already (${header.price_sheet.file}, as of ${header.price_sheet.as_of}): the re-priced report shows the same costs as the run's own report (\`fixbench report ${header.run_id}\`); pass another sheet to see other prices\n`);
+      process.stderr.write(`note: run ${header.run_id} was priced with this sheet already (${header.price_sheet.file}, as of ${header.price_sheet.as_of}): the re-priced report shows the same costs as the run's own report (\`${commandPrefix()} report ${header.run_id}\`); pass another sheet to see other prices\n`);
     }
     // A catalog named with --models-file wins; else the key the run recorded; else the bundled catalog's.
     const catalogKeys = await priceKeysOf(o.modelsFile);
@@ -103,7 +104,7 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
     outDir = path.resolve(o.reports, `${header.run_id}-prices-${sheet.as_of}`);
   }
   if (header.contenders.some((c) => c.model !== null)) {
-    const stale = priceSheetAgeWarning(header.price_sheet.as_of, new Date(), `re-price this run's report under it: \`fixbench report ${header.run_id} --prices <newer sheet>\``);
+    const stale = priceSheetAgeWarning(header.price_sheet.as_of, new Date(), `re-price this run's report under it: \`${commandPrefix()} report ${header.run_id} --prices <newer sheet>\``, commandPrefix());
     if (stale) process.stderr.write(`warning: ${stale}\n`);
   }
   // a filtered report never replaces the full one: its own folder

@@ -3,6 +3,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { UserInputError } from '../core/errors.ts';
+import { commandPrefix } from './hints.ts';
 
 /** Most run names listed in the error. */
 const MAX_LISTED = 12;
@@ -32,8 +33,8 @@ export function assertRunExists(given: string, dir: string, resultsDir: string):
   const runs = runFolders(resultsDir);
   const where = path.resolve(resultsDir);
   const list = runs.length
-    ? `runs under ${where} (newest first):\n${runs.slice(0, MAX_LISTED).map((r) => `  ${r}`).join('\n')}${runs.length > MAX_LISTED ? `\n  … and ${runs.length - MAX_LISTED} more (\`fixbench history\` lists them all)` : ''}`
-    : `there is no run under ${where}; start one with \`fixbench run\`, or pass --results <folder>`;
+    ? `runs under ${where} (newest first):\n${runs.slice(0, MAX_LISTED).map((r) => `  ${r}`).join('\n')}${runs.length > MAX_LISTED ? `\n  … and ${runs.length - MAX_LISTED} more (\`${commandPrefix()} history\` lists them all)` : ''}`
+    : `there is no run under ${where}; start one with \`${commandPrefix()} run\`, or pass --results <folder>`;
   throw new UserInputError(`no run "${given}" (${path.join(dir, 'run.json')} does not exist)\n${list}`);
 }
 

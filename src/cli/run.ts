@@ -13,7 +13,7 @@ import { newRunId } from '../core/ids.ts';
 import { ExitCode, UserInputError } from '../core/errors.ts';
 import { existsSync } from 'node:fs';
 import { summarise } from '../analysis/leaderboard.ts';
-import { commandPrefix, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from './hints.ts';
+import { commandPrefix, completeResumeStep, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from './hints.ts';
 import { bundledRelative, modelsFileChange, modelsFileIdentity } from './models-file.ts';
 import { suiteSandbox } from './trust.ts';
 import { RepoCache } from '../workspace/index.ts';
@@ -22,7 +22,7 @@ import type { RunHeader } from '../store/records.ts';
 import { readRun } from '../store/store.ts';
 import { formatUsd } from '../report/format.ts';
 import { freeRow, priceSheetAgeWarning } from '../config/price-age.ts';
-import { catalogFromOptions, checkRunIdOption, defaultTasksDir, nextStepAfterRun } from './common.ts';
+import { catalogFromOptions, checkRunIdOption, defaultTasksDir, nextStepAfterRun, rerunCommand } from './common.ts';
 import { poolSizes } from '../runner/pools.ts';
 import { PACKAGE_ROOT, harnessIdentity, preflightCache } from './paths.ts';
 import { existingRunFolder, runFolder } from './run-lookup.ts';
@@ -94,7 +94,7 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   // costs are priced at the sheet: an old one is flagged when a model would be priced (a reference-only run costs nothing); a zero-priced row (a local model) does not age
   const paid = chosen.filter((m) => !freeRow(m.price));
   const priced = o.dryRun ? paid.length + picked.routes.length + (o.cascade?.length ?? 0) > 0 : Boolean(o.cascade?.length) || paid.some((m) => process.env[m.spec.api_key_env]);
-  const stale = priced ? priceSheetAgeWarning(catalog.sheet.as_of) : null;
+  const stale = priced ? priceSheetAgeWarning(catalog.sheet.as_of, new Date(), undefined, commandPrefix()) : null;
   if (stale) process.stderr.write(`warning: ${stale}\n`);
   if (o.dryRun) {
     // a dry run calls nothing, so it needs no key: every model --models names (or every catalog model) is forecast, keys set or not
@@ -271,7 +271,9 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
       list_usd: progress.tally.usd, tokens: progress.tally.tokens, shard: summary.header.shard ?? null,
     });
   } else {
-    const resume = resumeStep(summary.header.status, resumeCommand(runId, o), rows.reduce((n, c) => n + c.missing, 0));
+    const notRun = rows.reduce((n, c) => n + c.missing, 0);
+    const resume = resumeStep(summary.header.status, resumeCommand(runId, o), notRun) +
+      (stored ? completeResumeStep(runId, summary.ran, notRun, summary.header.skipped, summary.header.contenders.filter((c) => c.model !== null).length, rerunCommand(process.argv.slice(2), process.argv[1], process.env)) : '');
     process.stdout.write(`results: ${summary.dir}\nreport: ${reportPath}\n${resume}${nextStepAfterRun(skipped, contenders.filter((c) => c.kind === 'model').length)}`);
   }
   if (controller.signal.aborted) return ExitCode.interrupted;

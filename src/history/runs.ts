@@ -65,9 +65,10 @@ export async function listRuns(resultsDir: string): Promise<{ runs: RunEntry[]; 
 /**
  * Resolves the `compare` arguments: `latest` = the newest run; `previous` = the newest run of
  * head's group started before head (runs still running and shard runs are never picked). Other values are a folder or a run id under `resultsDir`.
+ * `prefix`: the words that start fixbench in the commands an error suggests (the CLI's `commandPrefix()`).
  * @throws UserInputError when there is no such run.
  */
-export async function resolveRunPair(base: string, head: string, resultsDir: string): Promise<{ base: string; head: string }> {
+export async function resolveRunPair(base: string, head: string, resultsDir: string, prefix = 'fixbench'): Promise<{ base: string; head: string }> {
   const needsHistory = base === 'previous' || head === 'latest';
   // a shard's rates divide by the whole suite: never "latest" or "previous" (merge the shards first)
   const history = needsHistory ? (await listRuns(resultsDir)).runs.filter((r) => r.header.status !== 'running' && !r.header.shard) : [];
@@ -84,7 +85,7 @@ export async function resolveRunPair(base: string, head: string, resultsDir: str
       return { dir: headDir, header, group: `${header.suite.hash}/${configHash(header)}` };
     })());
     const prev = history.find((r) => r.group === h.group && r.dir !== headDir && r.header.started_at < h.header.started_at);
-    if (!prev) throw new UserInputError(noPreviousMessage(h, history, resultsDir));
+    if (!prev) throw new UserInputError(noPreviousMessage(h, history, resultsDir, prefix));
     baseDir = prev.dir;
   } else baseDir = folder(base);
   return { base: baseDir, head: headDir };
@@ -97,8 +98,9 @@ const MAX_LISTED = 12;
  * Why `previous` found no base for `head`, and the finished runs that share tasks with it (newest
  * first, each with the tasks in common and whether its configuration is the same), so one can be
  * named as the base; `--task` / `--created-after` select another suite, which is the usual cause.
+ * `prefix` starts the commands it suggests (`fixbench`, `npx fixbench`, …).
  */
-export function noPreviousMessage(head: RunEntry, history: readonly RunEntry[], resultsDir: string): string {
+export function noPreviousMessage(head: RunEntry, history: readonly RunEntry[], resultsDir: string, prefix = 'fixbench'): string {
   const ids = new Set(head.header.suite.instance_ids);
   const config = head.group.split('/')[1];
   const sharing = history
@@ -111,6 +113,6 @@ export function noPreviousMessage(head: RunEntry, history: readonly RunEntry[], 
   const lines = sharing.slice(0, MAX_LISTED).map(({ r, shared }) =>
     `  ${r.header.run_id.padEnd(width)}  ${shared} of its ${r.header.suite.instance_ids.length} task(s) in common${r.group === head.group ? '' : r.group.split('/')[0] === head.group.split('/')[0] ? ', other configuration' : r.group.split('/')[1] === config ? ', other suite' : ', other suite and configuration'}`,
   );
-  const more = sharing.length > MAX_LISTED ? [`  … and ${sharing.length - MAX_LISTED} more (\`fixbench history\` lists them all)`] : [];
-  return `${what}.\nruns sharing tasks with it (newest first; compared on the tasks in common: \`fixbench compare <run> ${head.header.run_id}\`):\n${[...lines, ...more].join('\n')}`;
+  const more = sharing.length > MAX_LISTED ? [`  … and ${sharing.length - MAX_LISTED} more (\`${prefix} history\` lists them all)`] : [];
+  return `${what}.\nruns sharing tasks with it (newest first; compared on the tasks in common: \`${prefix} compare <run> ${head.header.run_id}\`):\n${[...lines, ...more].join('\n')}`;
 }

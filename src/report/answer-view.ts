@@ -27,8 +27,8 @@ export interface AnswerView {
   empty: string | null;
 }
 
-/** The ways on without a provider key, as the report's answer block says them (the CLI's line: noKeyHint in src/cli/common.ts). */
-export const NO_KEY_SENTENCE = 'No key? npx fixbench run --dry-run forecasts the cost; to run a local model see the README\'s "A local model"; or grade a predictions file with fixbench eval --predictions <file>.';
+/** The ways on without a provider key, as the report's answer block says them (the CLI's line: noKeyHint in src/cli/common.ts). A report is read later, away from the shell that made it, so its commands are written `npx fixbench …`, the README's convention. */
+export const NO_KEY_SENTENCE = 'No key? npx fixbench run --dry-run forecasts the cost; to run a local model see the README\'s "A local model"; or grade a predictions file with npx fixbench eval --predictions <file>.';
 
 const interval = (j: Judged): string => (j.interval ? `95% CI ${(j.interval.low * 100).toFixed(1)}–${(j.interval.high * 100).toFixed(1)}%` : 'no interval');
 const rateText = (j: Judged): string => `${formatPct(j.rate)} resolved (${j.resolved}/${j.tasks}; ${interval(j)})`;

@@ -4,14 +4,14 @@ import type { IndexRecord } from '../store/records.ts';
 
 /**
  * "2 attempts ended in infra errors (harness or provider faults): every rate leaves them out of its
- * denominator. Complete the run with: fixbench run --retry-errors <run_id>"; null when none did.
+ * denominator. Complete the run with: npx fixbench run --retry-errors <run_id>"; null when none did.
  */
 export function infraErrorsNote(runId: string, attempts: readonly IndexRecord[]): string | null {
   const n = attempts.filter((a) => a.outcome === 'infra_error').length;
   if (n === 0) return null;
   return (
     `${n} attempt${n === 1 ? '' : 's'} ended in infra errors (harness or provider faults, not the model's): ` +
-    `every rate leaves ${n === 1 ? 'it' : 'them'} out of its denominator. Complete the run with: fixbench run --retry-errors ${runId}`
+    `every rate leaves ${n === 1 ? 'it' : 'them'} out of its denominator. Complete the run with: npx fixbench run --retry-errors ${runId}`
   );
 }
 

@@ -25,7 +25,7 @@ export interface RecommendView {
   kind: string;
   rows: RecommendRow[];
   notes: string[];
-  /** The command that prints it, with other targets. */
+  /** The command that prints it, with other targets (`npx fixbench …`: a report is read away from the shell that made it, the README's convention). */
   command: string;
 }
 
@@ -79,6 +79,6 @@ export function recommendView(matrix: ResultMatrix, runId: string, meta?: Readon
     kind: r.policy.kind === 'assignment' ? `a policy per task ${r.policy.by}` : r.policy.kind,
     rows,
     notes,
-    command: `fixbench recommend ${runId} --target 80%   (or --budget 0.05 for USD per task)`,
+    command: `npx fixbench recommend ${runId} --target 80%   (or --budget 0.05 for USD per task)`,
   };
 }

@@ -43,6 +43,8 @@ export async function openForResume(dir: string, header: RunHeader, o: { redact:
     earlier = earlier.filter((r) => !dropped.has(r.key));
   }
   header.started_at = stored.started_at;
+  // the models the run skipped (no key) stay listed: a resume runs the stored contenders only, so this session's list is only those of them skipped now
+  header.skipped = [...stored.skipped.filter((s) => !header.skipped.some((h) => h.id === s.id)), ...header.skipped];
   header.resumed_at = [...(stored.resumed_at ?? []), new Date().toISOString()];
   if (stored.upgraded_from) header.upgraded_from = stored.upgraded_from;
   await writer.writeHeader(header);

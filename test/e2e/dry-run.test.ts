@@ -39,7 +39,8 @@ afterAll(async () => {
 
 describe('run --dry-run', () => {
   it('without history: forecasts from the stated prior, calls no model, creates no results or reports folder', async () => {
-    const r = await runCli(['run', ...flags, '--dry-run'], { env: env() });
+    // started as `node bin/fixbench.mjs` (no npm in the environment): the hints say so
+    const r = await runCli(['run', ...flags, '--dry-run'], { env: { ...env(), ...{ npm_command: undefined, npm_lifecycle_event: undefined } } });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(server.requests).toHaveLength(0);
     expect(existsSync(results)).toBe(false);
@@ -48,7 +49,7 @@ describe('run --dry-run', () => {
     expect(r.stdout).toMatch(/fake-coder +1 +250k +30\.0k +40 +\$0\.74 +1 from the prior \(no history\)/);
     expect(r.stdout).toContain('assumption: a model with no stored attempt is forecast at 250k prompt + 30k output tokens per attempt');
     // the test sheet is dated 2026-04-01: more than 90 days old by now
-    expect(r.stderr).toMatch(/^warning: prices dated 2026-04-01 are \d+ days old; add a newer sheet: /m);
+    expect(r.stderr).toMatch(/^warning: prices dated 2026-04-01 are \d+ days old; add a newer sheet: `node \S+fixbench\.mjs models import-prices openrouter /m);
   }, 120_000);
 
   it('warns when the forecast exceeds --budget-usd, still running nothing (exit 0)', async () => {
@@ -68,9 +69,9 @@ describe('run --dry-run', () => {
     const cost = records.reduce((s, a) => s + a.list_usd, 0);
     expect(cost).toBeGreaterThan(0);
     expect(first.stderr).toMatch(/^warning: prices dated 2026-04-01 are \d+ days old; add a newer sheet: /m);
-    const rebuilt = await runCli(['report', 'r1', '--results', results, '--reports', reports], { env: env() });
+    const rebuilt = await runCli(['report', 'r1', '--results', results, '--reports', reports], { env: { ...env(), ...{ npm_command: 'exec', npm_lifecycle_event: undefined } } });
     expect(rebuilt.exitCode, rebuilt.stderr).toBe(0);
-    expect(rebuilt.stderr).toMatch(/^warning: prices dated 2026-04-01 are \d+ days old; .*; re-price this run's report under it: `fixbench report r1 --prices <newer sheet>`$/m);
+    expect(rebuilt.stderr).toMatch(/^warning: prices dated 2026-04-01 are \d+ days old; add a newer sheet: `npx fixbench models import-prices .*; re-price this run's report under it: `npx fixbench report r1 --prices <newer sheet>`$/m);
     const reportsBefore = await readdir(reports);
 
     const r = await runCli(['run', ...flags, '--dry-run', '--json'], { env: env() });

@@ -77,10 +77,11 @@ describe('fixbench models import-prices / prices', () => {
     expect(recent.stderr).not.toMatch(/days old/);
     // the bundled 2026-03-31 sheet: well over 90 days before any day this test runs
     const days = Math.floor((Date.parse(`${today}T00:00:00Z`) - Date.parse('2026-03-31T00:00:00Z')) / 86_400_000);
-    const old = await runCli(['models', 'prices', '--prices', path.join(ROOT, 'prices', '2026-03-31.yaml'), '--json']);
+    // started through npm/npx (npm_command set), the fix starts with `npx fixbench`
+    const old = await runCli(['models', 'prices', '--prices', path.join(ROOT, 'prices', '2026-03-31.yaml'), '--json'], { env: { npm_command: 'exec', npm_lifecycle_event: undefined } });
     expect(old.exitCode, old.stderr).toBe(0);
     expect(JSON.parse(old.stdout).as_of).toBe('2026-03-31');
-    expect(old.stderr).toContain(`warning: prices dated 2026-03-31 are ${days} days old; add a newer sheet: \`fixbench models import-prices openrouter --out prices/${today}.yaml\``);
+    expect(old.stderr).toContain(`warning: prices dated 2026-03-31 are ${days} days old; add a newer sheet: \`npx fixbench models import-prices openrouter --out prices/${today}.yaml\``);
   });
 
   it('prints a LiteLLM import to stdout, detecting the format', async () => {

@@ -287,7 +287,7 @@ describe('compare', () => {
     expect(report.exitCode).toBe(2);
     expect(report.stderr).toMatch(/no run "night-9"[^\n]*\nruns under [^\n]*\n  other-config\n/);
     const none = await runCli(['report', 'x', '--results', path.join(tmp, 'no-results-here')]);
-    expect(none.stderr).toMatch(/there is no run under .*no-results-here; start one with `fixbench run`/);
+    expect(none.stderr).toMatch(/there is no run under .*no-results-here; start one with `(npx fixbench|node \S+fixbench\.mjs) run`/);
   }, 120_000);
 });
 
@@ -301,10 +301,10 @@ describe('compare previous latest without an earlier run of the suite', () => {
     await write('full-suite', '2026-04-01T02:00:00.000Z', 'suite-all', ['t1', 't2', 't3', 't4']);
     await write('unrelated', '2026-04-02T02:00:00.000Z', 'suite-other', ['u1']);
     await write('one-task', '2026-04-03T02:00:00.000Z', 'suite-t2', ['t2']); // as `run --task t2` makes
-    const r = await runCli(['compare', 'previous', 'latest', '--results', res]);
+    const r = await runCli(['compare', 'previous', 'latest', '--results', res], { env: { npm_command: 'exec', npm_lifecycle_event: undefined } });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('no earlier run of the same task suite and configuration as one-task (suite suite-t2, 1 task(s)); a run with --task or --created-after is a suite of its own.');
-    expect(r.stderr).toMatch(/runs sharing tasks with it \(newest first; compared on the tasks in common: `fixbench compare <run> one-task`\):\n  full-suite  1 of its 4 task\(s\) in common, other suite$/);
+    expect(r.stderr).toMatch(/runs sharing tasks with it \(newest first; compared on the tasks in common: `npx fixbench compare <run> one-task`\):\n  full-suite  1 of its 4 task\(s\) in common, other suite$/);
     expect(r.stderr).not.toMatch(/unrelated/);
     // the run named as base then compares on the shared task
     const named = await runCli(['compare', 'full-suite', 'latest', '--results', res]);

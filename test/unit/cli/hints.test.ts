@@ -2,7 +2,7 @@
 // contender line (rate over the attempts that ran when some did not), the --models-file hint on a
 // resume, the dry run's budget share (rounded) and a predictions file's progress line.
 import { describe, expect, it } from 'vitest';
-import { commandPrefix, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from '../../../src/cli/hints.ts';
+import { commandPrefix, completeResumeStep, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from '../../../src/cli/hints.ts';
 import { budgetShare } from '../../../src/cli/forecast.ts';
 import { progressLine } from '../../../src/cli/progress.ts';
 import { UserInputError } from '../../../src/core/errors.ts';
@@ -29,6 +29,17 @@ describe('resumeCommand and resumeStep', () => {
     expect(resumeStep('interrupted', 'npx fixbench run --resume r1', 3)).toBe('next: the run was interrupted; finish its 3 attempt(s) that did not run with:\n  npx fixbench run --resume r1\n');
     expect(resumeStep('finished', 'npx fixbench run --resume r1', 3)).toBe('');
     expect(resumeStep('interrupted', 'npx fixbench run --resume r1', 0)).toBe(''); // the Ctrl-C came after the last attempt: nothing to resume
+  });
+
+  it('after a resume that ran nothing, says the run was complete, and how to run the models it skipped for a key', () => {
+    const skipped = [{ reason: 'OPENROUTER_API_KEY is not set; set it to run this model' }, { reason: 'OPENROUTER_API_KEY is not set; set it to run this model' }];
+    expect(completeResumeStep('r1', 0, 0, [], 0, 'npx fixbench run')).toBe('next: run r1 was already complete: nothing ran (its report is rebuilt above)\n');
+    expect(completeResumeStep('r1', 0, 0, skipped, 0, 'npx fixbench run --attempts 2')).toBe(
+      "next: run r1 was already complete: nothing ran (its report is rebuilt above)\n  to run models, set the key and start a new run (a resume keeps the run's contenders):\n  export OPENROUTER_API_KEY=...; npx fixbench run --attempts 2   (add the run's other flags: --task, --attempts, …)\n",
+    );
+    expect(completeResumeStep('r1', 0, 0, skipped, 1, 'npx fixbench run')).not.toContain('export'); // a model ran: the report is what to read
+    expect(completeResumeStep('r1', 2, 0, skipped, 0, 'npx fixbench run')).toBe(''); // attempts ran: the run's own lines say the rest
+    expect(completeResumeStep('r1', 0, 3, skipped, 0, 'npx fixbench run')).toBe(''); // still attempts to run: resumeStep's line
   });
 });
 

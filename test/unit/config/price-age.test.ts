@@ -9,6 +9,8 @@ describe('the age of a price sheet', () => {
     expect(w).toBe('prices dated 2026-06-30 are 158 days old; add a newer sheet: `fixbench models import-prices openrouter --out prices/2026-12-05.yaml` (runs use the newest prices/<date>.yaml), or pass --prices <file>');
     expect(w).not.toContain('\n');
     expect(priceSheetAgeWarning('2026-06-30', today, 're-price the run: `fixbench report r1 --prices <it>`')).toMatch(/--prices <file>; re-price the run: `fixbench report r1 --prices <it>`$/);
+    // the command starts as fixbench was started (the CLI passes its commandPrefix)
+    expect(priceSheetAgeWarning('2026-06-30', today, undefined, 'npx fixbench')).toContain('add a newer sheet: `npx fixbench models import-prices openrouter --out prices/2026-12-05.yaml`');
   });
   it('is silent for a sheet of 90 days or less, one dated after today, or an unreadable date', () => {
     expect(priceSheetAgeWarning('2026-09-06', today)).toBeNull(); // 90 days

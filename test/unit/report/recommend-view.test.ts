@@ -23,7 +23,7 @@ describe('the report\'s recommended policy', () => {
       ['leave-one-task-out', '100.0%', '4/4 graded', '$0.105'],
       ['oracle router', '100.0%', '4/4 graded', '$0.105'],
     ]);
-    expect(v.command).toBe(`fixbench recommend ${header.run_id} --target 80%   (or --budget 0.05 for USD per task)`);
+    expect(v.command).toBe(`npx fixbench recommend ${header.run_id} --target 80%   (or --budget 0.05 for USD per task)`);
   });
 
   it('without task metadata it recommends among models and cascades; without a priced model there is no block', () => {

@@ -138,7 +138,7 @@ describe('infra errors and protected files in the view model', () => {
       makeAttempt('m', 't2', 'infra_error', 0.01),
     ]);
     expect(vm.rows[0]).toMatchObject({ resolved: '1/1', resolvedPct: '100.0%', gradedNote: '1 graded, 1 infra error', protectedEdits: { attempts: 1, paths: 2 } });
-    expect(vm.run.infraNote).toMatch(/^1 attempt ended in infra errors .*out of its denominator\. Complete the run with: fixbench run --retry-errors r1$/);
+    expect(vm.run.infraNote).toMatch(/^1 attempt ended in infra errors .*out of its denominator\. Complete the run with: npx fixbench run --retry-errors r1$/);
     expect(buildViewModel(header, [makeAttempt('m', 't1', 'resolved', 0.01)]).run.infraNote).toBeNull();
   });
 });
