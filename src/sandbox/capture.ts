@@ -1,6 +1,8 @@
 // Capped capture of one output stream as bytes, decoded once as UTF-8 at the end. Memory is bounded
 // by the cap whatever the stream's length: either the first bytes only, or the first and the last.
 
+import type { ExecResult } from './types.ts';
+
 /** Default cap on captured bytes per stream: 10 MiB. */
 export const DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
 
@@ -112,4 +114,28 @@ export function utf8Boundary(bytes: Uint8Array): number {
     return need > back + 1 ? end - back - 1 : end;
   }
   return end;
+}
+
+/**
+ * The `ExecResult` of a finished command from its stdout and stderr captures: `ended` is the
+ * process's exit (`code`, or `signal` when killed) and its run time in ms; with `keepTailBytes`, a
+ * cut stdout also gives its tail (`stdoutTail`) and the bytes dropped between (`stdoutOmittedBytes`).
+ */
+export function capturedResult(
+  ended: { code: number | null; signal: NodeJS.Signals | null; ms: number },
+  timedOut: boolean,
+  out: OutputCapture,
+  err: OutputCapture,
+  keepTailBytes?: number,
+): ExecResult {
+  return {
+    exitCode: ended.code,
+    signal: ended.signal,
+    timedOut,
+    stdout: out.text(),
+    stderr: err.text(),
+    durationMs: ended.ms,
+    truncated: out.truncated || err.truncated,
+    ...(keepTailBytes && out.truncated ? { stdoutTail: out.tailText(), stdoutOmittedBytes: out.omittedBytes } : {}),
+  };
 }

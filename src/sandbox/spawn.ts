@@ -1,6 +1,6 @@
 // Running one host process as the leader of its own process group, for every backend: a timeout
 // or the leader's exit kills the whole group, and output is captured capped and decoded once.
-import { DEFAULT_MAX_OUTPUT_BYTES, OutputCapture } from './capture.ts';
+import { capturedResult, DEFAULT_MAX_OUTPUT_BYTES, OutputCapture } from './capture.ts';
 import { killGroup, trackGroup, untrackGroup } from './process-group.ts';
 import { helperSpawn } from './spawn-client.ts';
 import type { ExecResult } from './types.ts';
@@ -96,16 +96,7 @@ export async function runProcessGroup(opts: GroupSpawnOptions): Promise<GroupSpa
   });
 
   return {
-    result: {
-      exitCode: ended.code,
-      signal: ended.signal,
-      timedOut,
-      stdout: out.text(),
-      stderr: err.text(),
-      durationMs: ended.ms,
-      truncated: out.truncated || err.truncated,
-      ...(opts.keepTailBytes && out.truncated ? { stdoutTail: out.tailText(), stdoutOmittedBytes: out.omittedBytes } : {}),
-    },
+    result: capturedResult(ended, timedOut, out, err, opts.keepTailBytes),
     status: Buffer.concat(status).toString('utf8'),
   };
 }

@@ -1,7 +1,7 @@
 // Warm containers: the sandbox container of an agent's NEXT command, started while the model call
 // that will write it is pending, so the container's set-up (namespaces, mounts) is off the path
 // between the model's reply and the command's output. Still one fresh container per command.
-import { DEFAULT_MAX_OUTPUT_BYTES, OutputCapture } from './capture.ts';
+import { capturedResult, DEFAULT_MAX_OUTPUT_BYTES, OutputCapture } from './capture.ts';
 import { killGroup, trackGroup, untrackGroup } from './process-group.ts';
 import { NO_RC } from './relay.ts';
 import { helperSpawn, type HelperHandle } from './spawn-client.ts';
@@ -178,16 +178,7 @@ export class WarmContainer {
     });
     const started = Buffer.concat(status).toString('utf8');
     return {
-      result: {
-        exitCode: ended.code,
-        signal: ended.signal,
-        timedOut,
-        stdout: out.text(),
-        stderr: err.text(),
-        durationMs: ended.ms, // from the dispatch (the helper's clock)
-        truncated: out.truncated || err.truncated,
-        ...(opts.keepTailBytes && out.truncated ? { stdoutTail: out.tailText(), stdoutOmittedBytes: out.omittedBytes } : {}),
-      },
+      result: capturedResult(ended, timedOut, out, err, opts.keepTailBytes), // durationMs from the dispatch (the helper's clock)
       status: started,
     };
   }

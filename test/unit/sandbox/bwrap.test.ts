@@ -1,6 +1,6 @@
 import { hostRepoOf } from '../../helpers/host-repo.ts';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,28 +16,10 @@ import { runSetup } from '../../../src/workspace/setup.ts';
 import { gitRepo, type GitRepo } from '../../helpers/git-repo.ts';
 import { gone } from '../../helpers/process.ts';
 import { bwrapProblem, bwrapUsable } from './bwrap-usable.ts';
+import { processesMarked } from '../../helpers/proc-marked.ts';
 
 const BIN = resolve(import.meta.dirname, '../../fixtures/bin');
 const MiB = 1024 * 1024;
-
-/** Host pids of every process whose command line or environment holds `marker`. */
-function processesMarked(marker: string): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    for (const file of ['cmdline', 'environ']) {
-      try {
-        if (readFileSync(`/proc/${name}/${file}`, 'latin1').includes(marker)) {
-          pids.push(Number(name));
-          break;
-        }
-      } catch {
-        // gone meanwhile, or not ours
-      }
-    }
-  }
-  return pids;
-}
 
 async function waitFor<T>(get: () => T, ok: (v: T) => boolean, limitMs = 10_000): Promise<T> {
   for (const end = Date.now() + limitMs; ; await new Promise((r) => setTimeout(r, 20))) {

@@ -4,7 +4,7 @@
 // --die-with-parent is armed) is killed from the pid bwrap reports on --info-fd, and exec / drop
 // resolve only once it is gone.
 import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,30 +13,7 @@ import { BwrapSandbox } from '../../../src/sandbox/bwrap.ts';
 import type { ExecOptions } from '../../../src/sandbox/types.ts';
 import { WARM_DELAY_MS } from '../../../src/sandbox/warm.ts';
 import { bwrapUsable } from './bwrap-usable.ts';
-
-/** Host pids whose command line or environment holds `marker`. */
-function marked(marker: string): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    for (const file of ['cmdline', 'environ']) {
-      try {
-        if (readFileSync(`/proc/${name}/${file}`, 'latin1').includes(marker)) {
-          pids.push(Number(name));
-          break;
-        }
-      } catch {
-        // gone meanwhile, or not ours
-      }
-    }
-  }
-  return pids;
-}
-
-async function until(ok: () => boolean, limitMs = 10_000): Promise<boolean> {
-  for (const end = Date.now() + limitMs; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) if (ok()) return true;
-  return ok();
-}
+import { processesMarked, until } from '../../helpers/proc-marked.ts';
 
 describe.runIf(bwrapUsable)('no startup file of the agent runs in a container (bwrap)', () => {
   const sandbox = new BwrapSandbox();
@@ -64,7 +41,7 @@ describe.runIf(bwrapUsable)('no startup file of the agent runs in a container (b
     expect(planted.stdout).toBe('planted\n');
     const mark = randomUUID();
     own.sandbox.warmNext!(opts({ env: { WARM_MARK: mark } }));
-    expect(await until(() => marked(mark).length > 0)).toBe(true);
+    expect(await until(() => processesMarked(mark).length > 0)).toBe(true);
     await new Promise((r) => setTimeout(r, 300)); // a startup file would have run by now
     const warm = await own.sandbox.exec('echo warm', opts({ env: { WARM_MARK: mark } }));
     expect(warm).toMatchObject({ exitCode: 0, stdout: 'warm\n' });
@@ -84,10 +61,10 @@ describe.runIf(bwrapUsable)('no startup file of the agent runs in a container (b
       own.sandbox.warmNext!(o);
       await new Promise((r) => setTimeout(r, WARM_DELAY_MS + Math.random() * 60));
       await own.sandbox.dropWarm!();
-      expect(marked(mark), `drop ${i}`).toEqual([]);
+      expect(processesMarked(mark), `drop ${i}`).toEqual([]);
       const res = await sandbox.exec('while :; do sleep 0.05; done', { ...o, timeoutMs: 1 + Math.floor(Math.random() * 40) });
       expect(res.timedOut || res.exitCode !== 0, `cold ${i}`).toBe(true);
-      expect(marked(mark), `cold ${i}`).toEqual([]);
+      expect(processesMarked(mark), `cold ${i}`).toEqual([]);
     }
   });
 });
@@ -126,24 +103,24 @@ describe('a container init outside bwrap\'s process group is killed with it (a s
   });
   afterAll(async () => {
     await sandbox.cleanup();
-    for (const p of marked(mark)) process.kill(p, 'SIGKILL');
+    for (const p of processesMarked(mark)) process.kill(p, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('a command that exits, one that times out and an unused warm container leave no init behind once exec / dropWarm resolve', async () => {
-    expect(marked(mark)).toEqual([]); // init()'s trial run left none
+    expect(processesMarked(mark)).toEqual([]); // init()'s trial run left none
     const ok = await sandbox.exec('echo hi', { cwd: root, timeoutMs: 30_000 });
     expect(ok).toMatchObject({ exitCode: 0, stdout: 'hi\n' });
-    expect(marked(mark)).toEqual([]);
+    expect(processesMarked(mark)).toEqual([]);
     const late = await sandbox.exec('sleep 100', { cwd: root, timeoutMs: 300 });
     expect(late.timedOut).toBe(true);
-    expect(marked(mark)).toEqual([]);
+    expect(processesMarked(mark)).toEqual([]);
     const own = await isolateAttempt(sandbox);
     try {
       own.sandbox.warmNext!({ cwd: root, timeoutMs: 30_000 });
-      expect(await until(() => marked(mark).length > 0)).toBe(true);
+      expect(await until(() => processesMarked(mark).length > 0)).toBe(true);
       await own.sandbox.dropWarm!();
-      expect(marked(mark)).toEqual([]);
+      expect(processesMarked(mark)).toEqual([]);
     } finally {
       await own.cleanup();
     }

@@ -1,7 +1,7 @@
 // Warm containers (src/sandbox/warm.ts) through an attempt's sandbox view: the same results as a
 // cold container, one container per command, nothing alive between commands, unused ones reaped.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,30 +11,7 @@ import { killGroup } from '../../../src/sandbox/process-group.ts';
 import type { ExecOptions, ExecResult } from '../../../src/sandbox/types.ts';
 import { WARM_DELAY_MS } from '../../../src/sandbox/warm.ts';
 import { bwrapUsable } from './bwrap-usable.ts';
-
-/** Host pids whose command line or environment holds `marker`. */
-function marked(marker: string): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    for (const file of ['cmdline', 'environ']) {
-      try {
-        if (readFileSync(`/proc/${name}/${file}`, 'latin1').includes(marker)) {
-          pids.push(Number(name));
-          break;
-        }
-      } catch {
-        // gone meanwhile, or not ours
-      }
-    }
-  }
-  return pids;
-}
-
-async function until(ok: () => boolean, limitMs = 10_000): Promise<boolean> {
-  for (const end = Date.now() + limitMs; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) if (ok()) return true;
-  return ok();
-}
+import { processesMarked, until } from '../../helpers/proc-marked.ts';
 
 /** The parts of a result both paths must agree on (not the time). */
 const same = (r: ExecResult) => ({ ...r, durationMs: 0 });
@@ -49,7 +26,7 @@ describe.runIf(bwrapUsable)('warm containers (bwrap, an attempt\'s sandbox view)
   const warmExec = async (command: string, o: ExecOptions, mark = randomUUID()): Promise<ExecResult> => {
     const withMark = { ...o, env: { ...o.env, WARM_MARK: mark } };
     own.sandbox.warmNext!(withMark);
-    expect(await until(() => marked(mark).length > 0)).toBe(true);
+    expect(await until(() => processesMarked(mark).length > 0)).toBe(true);
     return own.sandbox.exec(command, withMark);
   };
   /** The same command cold, with the view's own options (HOME, TMPDIR, info folder). */
@@ -91,14 +68,14 @@ describe.runIf(bwrapUsable)('warm containers (bwrap, an attempt\'s sandbox view)
       const warm = await warmExec(command, opts(), mark).then(same, (e: Error) => e.message);
       const cold = await coldExec(command, opts(), mark).then(same, (e: Error) => e.message);
       expect(warm).toEqual(cold);
-      expect(await until(() => marked(mark).length === 0)).toBe(true);
+      expect(await until(() => processesMarked(mark).length === 0)).toBe(true);
     }
   });
 
   it('times out from the dispatch, not from the container\'s start, and kills the group; durationMs counts from the dispatch', async () => {
     const mark = randomUUID();
     own.sandbox.warmNext!(opts({ env: { WARM_MARK: mark } }));
-    expect(await until(() => marked(mark).length > 0)).toBe(true);
+    expect(await until(() => processesMarked(mark).length > 0)).toBe(true);
     await new Promise((r) => setTimeout(r, 1200));
     // the container (its PID 1) started over a second before the command: the warm one was used
     const age = 'echo $(( $(cut -d" " -f22 /proc/self/stat) - $(cut -d" " -f22 /proc/1/stat) ))';
@@ -110,18 +87,18 @@ describe.runIf(bwrapUsable)('warm containers (bwrap, an attempt\'s sandbox view)
     expect(ok.durationMs).toBeLessThan(1000);
     const late = await warmExec(`sleep 30 & echo started; wait`, opts({ timeoutMs: 300 }), mark);
     expect(late).toMatchObject({ exitCode: null, signal: 'SIGKILL', timedOut: true, stdout: 'started\n' });
-    expect(await until(() => marked(mark).length === 0)).toBe(true);
+    expect(await until(() => processesMarked(mark).length === 0)).toBe(true);
   });
 
   it('an abort kills the command as it does cold (timedOut stays false)', async () => {
     const mark = randomUUID();
     const ac = new AbortController();
     own.sandbox.warmNext!(opts({ signal: ac.signal, env: { WARM_MARK: mark } }));
-    expect(await until(() => marked(mark).length > 0)).toBe(true);
+    expect(await until(() => processesMarked(mark).length > 0)).toBe(true);
     setTimeout(() => ac.abort(), 300);
     const res = await own.sandbox.exec('echo up; sleep 30', opts({ signal: ac.signal, env: { WARM_MARK: mark } }));
     expect(res).toMatchObject({ exitCode: null, signal: 'SIGKILL', timedOut: false, stdout: 'up\n' });
-    expect(await until(() => marked(mark).length === 0)).toBe(true);
+    expect(await until(() => processesMarked(mark).length === 0)).toBe(true);
   });
 
   it('no process of a command survives it: a background sleep of command 1 is gone before command 2\'s container starts', async () => {
@@ -129,13 +106,13 @@ describe.runIf(bwrapUsable)('warm containers (bwrap, an attempt\'s sandbox view)
     const first = await warmExec(`BG_MARK=${bg} setsid sleep 1000 >/dev/null 2>&1 & echo bg`, opts());
     expect(first.stdout).toBe('bg\n');
     // killed with the container's PID namespace, which the kernel empties just after the command ends (as cold)
-    expect(await until(() => marked(bg).length === 0, 2000)).toBe(true);
+    expect(await until(() => processesMarked(bg).length === 0, 2000)).toBe(true);
     const mark = randomUUID();
     own.sandbox.warmNext!(opts({ env: { WARM_MARK: mark } }));
-    expect(await until(() => marked(mark).length > 0)).toBe(true);
-    expect(marked(bg)).toEqual([]);
+    expect(await until(() => processesMarked(mark).length > 0)).toBe(true);
+    expect(processesMarked(bg)).toEqual([]);
     // the waiting container runs no command: its processes are bwrap's and the launcher's only
-    const names = marked(mark).map((p) => readFileSync(`/proc/${p}/comm`, 'utf8').trim());
+    const names = processesMarked(mark).map((p) => readFileSync(`/proc/${p}/comm`, 'utf8').trim());
     expect(names.filter((n) => n !== 'bwrap' && n !== 'bash')).toEqual([]);
     // and the command, once dispatched, sees only its own container's processes
     const ps = await own.sandbox.exec('ls /proc | grep -c "^[0-9]"', opts({ env: { WARM_MARK: mark } }));
@@ -145,24 +122,24 @@ describe.runIf(bwrapUsable)('warm containers (bwrap, an attempt\'s sandbox view)
   it('a command whose options differ discards the waiting container and runs with its own options', async () => {
     const mark = randomUUID();
     own.sandbox.warmNext!(opts({ env: { WARM_MARK: mark, WHICH: 'warm' } }));
-    expect(await until(() => marked(mark).length > 0)).toBe(true);
+    expect(await until(() => processesMarked(mark).length > 0)).toBe(true);
     const res = await own.sandbox.exec('echo "$WHICH"', opts({ env: { WHICH: 'other' } }));
     expect(res.stdout).toBe('other\n');
-    expect(await until(() => marked(mark).length === 0)).toBe(true);
+    expect(await until(() => processesMarked(mark).length === 0)).toBe(true);
   });
 
   it('a waiting container that was killed falls back to a fresh container (no error)', async () => {
     const mark = randomUUID();
     own.sandbox.warmNext!(opts({ env: { WARM_MARK: mark } }));
-    expect(await until(() => marked(mark).length > 0)).toBe(true);
-    for (const p of marked(mark)) {
+    expect(await until(() => processesMarked(mark).length > 0)).toBe(true);
+    for (const p of processesMarked(mark)) {
       try {
         killGroup(p);
       } catch {
         process.kill(p, 'SIGKILL');
       }
     }
-    expect(await until(() => marked(mark).length === 0)).toBe(true);
+    expect(await until(() => processesMarked(mark).length === 0)).toBe(true);
     const res = await own.sandbox.exec('echo fresh; exit 4', opts({ env: { WARM_MARK: mark } }));
     expect(res).toMatchObject({ exitCode: 4, stdout: 'fresh\n', timedOut: false });
   });
@@ -170,25 +147,25 @@ describe.runIf(bwrapUsable)('warm containers (bwrap, an attempt\'s sandbox view)
   it('an unused container is killed by dropWarm and by the attempt\'s cleanup', async () => {
     const a = randomUUID();
     own.sandbox.warmNext!(opts({ env: { WARM_MARK: a } }));
-    expect(await until(() => marked(a).length > 0)).toBe(true);
+    expect(await until(() => processesMarked(a).length > 0)).toBe(true);
     own.sandbox.dropWarm!();
-    expect(await until(() => marked(a).length === 0)).toBe(true);
+    expect(await until(() => processesMarked(a).length === 0)).toBe(true);
 
     const other = await isolateAttempt(sandbox);
     const b = randomUUID();
     other.sandbox.warmNext!(opts({ env: { WARM_MARK: b } }));
-    expect(await until(() => marked(b).length > 0)).toBe(true);
+    expect(await until(() => processesMarked(b).length > 0)).toBe(true);
     await other.cleanup();
-    expect(await until(() => marked(b).length === 0)).toBe(true);
+    expect(await until(() => processesMarked(b).length === 0)).toBe(true);
   });
 
   it('an abort before the command kills the waiting container; the next hint starts a fresh one', async () => {
     const mark = randomUUID();
     const ac = new AbortController();
     own.sandbox.warmNext!(opts({ signal: ac.signal, env: { WARM_MARK: mark } }));
-    expect(await until(() => marked(mark).length > 0)).toBe(true);
+    expect(await until(() => processesMarked(mark).length > 0)).toBe(true);
     ac.abort();
-    expect(await until(() => marked(mark).length === 0)).toBe(true);
+    expect(await until(() => processesMarked(mark).length === 0)).toBe(true);
     const next = randomUUID();
     const res = await warmExec('echo again', opts(), next);
     expect(res.stdout).toBe('again\n');
@@ -200,6 +177,6 @@ describe.runIf(bwrapUsable)('warm containers (bwrap, an attempt\'s sandbox view)
     const res = await own.sandbox.exec('echo now', opts({ env: { WARM_MARK: mark } }));
     expect(res.stdout).toBe('now\n');
     await new Promise((r) => setTimeout(r, WARM_DELAY_MS + 300));
-    expect(marked(mark)).toEqual([]);
+    expect(processesMarked(mark)).toEqual([]);
   });
 });
