@@ -5,6 +5,10 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import type { TaskSpec } from '../../src/config/task.ts';
+import { evaluate, type EvaluateOptions } from '../../src/evaluation/evaluate.ts';
+import type { LocalSandbox } from '../../src/sandbox/local.ts';
+import { RepoCache } from '../../src/workspace/repo-cache.ts';
 import { gitRepo, type GitRepo } from './git-repo.ts';
 
 export const SUM_TEST = "const { test } = require('node:test');\nconst assert = require('node:assert');\nconst { add } = require('../src/add.js');\ntest('adds', () => assert.equal(add(2, 3), 5));\n";
@@ -56,4 +60,22 @@ export function linkedRepo(): LinkedRepo {
       rmSync(parent, { recursive: true, force: true });
     },
   };
+}
+
+/** The fix of the linked repository's task: `src/add.js` made to add. */
+export const FIX = `diff --git a/src/add.js b/src/add.js\n--- a/src/add.js\n+++ b/src/add.js\n@@ -1 +1 @@\n-${ADD_BROKEN}+${ADD_FIXED}`;
+
+/**
+ * The task `linked-1` on `fx` (node --test with a JUnit report; FAIL_TO_PASS `adds`), its folder
+ * under `root`/tasks, and an `evaluate` of a model patch against it (cache and work folders under `root`).
+ */
+export function linkedTask(fx: LinkedRepo, root: string, sandbox: LocalSandbox, more: Partial<EvaluateOptions> = {}): { task: TaskSpec; run: (modelPatch: string) => ReturnType<typeof evaluate> } {
+  const task: TaskSpec = {
+    instance_id: 'linked-1', repo: fx.repo.dir, base_commit: fx.repo.commits[0]!, setup: '',
+    test_cmd: 'node --test --test-reporter=junit --test-reporter-destination=report.xml test/', test_report: 'junit:report.xml',
+    FAIL_TO_PASS: ['adds'], PASS_TO_PASS: [], timeout_s: 60, tags: [], dir: join(root, 'tasks', 'linked-1'),
+    problem_statement: 'add subtracts', patch: FIX, test_patch: '',
+  };
+  const repoCache = new RepoCache({ cacheDir: join(root, 'cache'), tasksDir: join(root, 'tasks') });
+  return { task, run: (modelPatch) => evaluate({ task, modelPatch, sandbox, repoCache, workDir: join(root, 'work'), ...more }) };
 }

@@ -13,9 +13,8 @@ import { evaluate } from '../../../src/evaluation/evaluate.ts';
 import { gitBlobId } from '../../../src/evaluation/nofollow-fs.ts';
 import { compileRule, DEFAULT_TEST_FILES } from '../../../src/evaluation/protected-rule.ts';
 import { LocalSandbox } from '../../../src/sandbox/local.ts';
-import { RepoCache } from '../../../src/workspace/repo-cache.ts';
 import { cleanupHostRepos, hostRepoOf } from '../../helpers/host-repo.ts';
-import { ADD_BROKEN, ADD_FIXED, linkedRepo, SUM_TEST, type LinkedRepo } from '../../helpers/linked-repo.ts';
+import { ADD_FIXED, FIX, linkedRepo, linkedTask, SUM_TEST, type LinkedRepo } from '../../helpers/linked-repo.ts';
 
 // The first line of defence off: every entry passes, so only the backstop stands between GNU patch and the tests.
 vi.mock('../../../src/evaluation/checkout-links.ts', async (importOriginal) => {
@@ -23,7 +22,6 @@ vi.mock('../../../src/evaluation/checkout-links.ts', async (importOriginal) => {
   return { ...real, dropEntriesThroughCheckoutLinks: async (_dir: string, patch: string) => ({ patch, unsafeEntriesDropped: 0, notes: [] }) };
 });
 
-const FIX = `diff --git a/src/add.js b/src/add.js\n--- a/src/add.js\n+++ b/src/add.js\n@@ -1 +1 @@\n-${ADD_BROKEN}+${ADD_FIXED}`;
 const PLANT = 'diff --git a/lib/t/zz-helper.js b/lib/t/zz-helper.js\nnew file mode 100644\n--- /dev/null\n+++ b/lib/t/zz-helper.js\n@@ -0,0 +1 @@\n+planted\n';
 const rule = compileRule({ test_cmd: 'node --test test/' }, { testFiles: DEFAULT_TEST_FILES, testPatchPaths: [], add: [], allow: [], ignored: new Set() });
 const base = new Map([['test/sum.test.js', { mode: '100644', id: gitBlobId(Buffer.from(SUM_TEST)) }]]);
@@ -111,23 +109,18 @@ describe('evaluate with the first filter off: the backstop alone', () => {
   let fx: LinkedRepo;
   let root: string;
   let task: TaskSpec;
+  let run: (modelPatch: string) => ReturnType<typeof evaluate>;
   const sandbox = new LocalSandbox();
   beforeAll(() => {
     fx = linkedRepo();
     root = mkdtempSync(join(tmpdir(), 'fixbench-backstop-'));
-    task = {
-      instance_id: 'linked-1', repo: fx.repo.dir, base_commit: fx.repo.commits[0]!, setup: '',
-      test_cmd: 'node --test --test-reporter=junit --test-reporter-destination=report.xml test/', test_report: 'junit:report.xml',
-      FAIL_TO_PASS: ['adds'], PASS_TO_PASS: [], timeout_s: 60, tags: [], dir: join(root, 'tasks', 'linked-1'),
-      problem_statement: 'add subtracts', patch: FIX, test_patch: '',
-    };
+    ({ task, run } = linkedTask(fx, root, sandbox, { removeWorkspace: false }));
   });
   afterAll(async () => {
     await sandbox.cleanup();
     fx.cleanup();
     rmSync(root, { recursive: true, force: true });
   });
-  const run = (modelPatch: string) => evaluate({ task, modelPatch, sandbox, repoCache: new RepoCache({ cacheDir: join(root, 'cache'), tasksDir: join(root, 'tasks') }), workDir: join(root, 'work'), removeWorkspace: false });
 
   it('the fix alone resolves (the control)', async () => {
     expect((await run(FIX)).outcome).toBe('resolved');

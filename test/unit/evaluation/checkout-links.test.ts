@@ -11,12 +11,10 @@ import { dropEntriesThroughCheckoutLinks, resolveInCheckout } from '../../../src
 import { evaluate } from '../../../src/evaluation/evaluate.ts';
 import type { TaskSpec } from '../../../src/config/task.ts';
 import { LocalSandbox } from '../../../src/sandbox/local.ts';
-import { RepoCache } from '../../../src/workspace/repo-cache.ts';
 import { testGitEnv } from '../../helpers/git-repo.ts';
 import { cleanupHostRepos, hostRepoOf } from '../../helpers/host-repo.ts';
-import { ADD_BROKEN, ADD_FIXED, linkedRepo, SUM_TEST, type LinkedRepo } from '../../helpers/linked-repo.ts';
+import { ADD_FIXED, FIX, linkedRepo, linkedTask, SUM_TEST, type LinkedRepo } from '../../helpers/linked-repo.ts';
 
-const FIX = `diff --git a/src/add.js b/src/add.js\n--- a/src/add.js\n+++ b/src/add.js\n@@ -1 +1 @@\n-${ADD_BROKEN}+${ADD_FIXED}`;
 const create = (p: string, header = `diff --git a/${p} b/${p}\n`): string => `${header}new file mode 100644\n--- /dev/null\n+++ b/${p}\n@@ -0,0 +1 @@\n+planted\n`;
 const sumLines = SUM_TEST.trimEnd().split('\n');
 
@@ -108,23 +106,18 @@ describe('evaluate on a task whose repository commits such links', () => {
   let fx: LinkedRepo;
   let root: string;
   let task: TaskSpec;
+  let run: (modelPatch: string) => ReturnType<typeof evaluate>;
   const sandbox = new LocalSandbox();
   beforeAll(() => {
     fx = linkedRepo();
     root = mkdtempSync(join(tmpdir(), 'fixbench-linked-eval-'));
-    task = {
-      instance_id: 'linked-1', repo: fx.repo.dir, base_commit: fx.repo.commits[0]!, setup: '',
-      test_cmd: 'node --test --test-reporter=junit --test-reporter-destination=report.xml test/', test_report: 'junit:report.xml',
-      FAIL_TO_PASS: ['adds'], PASS_TO_PASS: [], timeout_s: 60, tags: [], dir: join(root, 'tasks', 'linked-1'),
-      problem_statement: 'add subtracts', patch: FIX, test_patch: '',
-    };
+    ({ task, run } = linkedTask(fx, root, sandbox));
   });
   afterAll(async () => {
     await sandbox.cleanup();
     fx.cleanup();
     rmSync(root, { recursive: true, force: true });
   });
-  const run = (modelPatch: string) => evaluate({ task, modelPatch, sandbox, repoCache: new RepoCache({ cacheDir: join(root, 'cache'), tasksDir: join(root, 'tasks') }), workDir: join(root, 'work') });
 
   it('grades the fix with the entry through lib/t dropped and counted, never planted', async () => {
     const res = await run(FIX + HOSTILE[0]![1]);
