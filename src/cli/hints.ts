@@ -27,20 +27,24 @@ export interface ResumeFlags {
   results?: string;
   /** `--models-file <file>`: the catalog the run's models came from (run.json stores their specs, not the file). */
   modelsFile?: string;
+  /** `--tasks <dir>`: the task folders the run used (run.json stores the suite's hash, not the folder). */
+  tasks?: string;
   /** Option keys given on the command line. */
   given?: readonly string[];
 }
 
 /**
  * The command that continues run `runId`: `<prefix> run --resume <id>` (or `--retry-errors <id>`),
- * with `--results` and `--models-file` when this command line gave them: a resume finds the run
- * under `--results` and its model ids in `--models-file`, neither stored in run.json.
+ * with `--results`, `--models-file` and `--tasks` when this command line gave them: a resume finds
+ * the run under `--results`, its model ids in `--models-file` and its tasks under `--tasks`, none
+ * stored in run.json.
  */
 export function resumeCommand(runId: string, flags: ResumeFlags, opts: { retry?: boolean; prefix?: string } = {}): string {
   const given = flags.given ?? [];
   const extra = [
     ...(given.includes('results') && flags.results !== undefined ? ['--results', flags.results] : []),
     ...(given.includes('modelsFile') && flags.modelsFile !== undefined ? ['--models-file', flags.modelsFile] : []),
+    ...(given.includes('tasks') && flags.tasks !== undefined ? ['--tasks', flags.tasks] : []),
   ];
   return [opts.prefix ?? commandPrefix(), 'run', opts.retry ? '--retry-errors' : '--resume', runId, ...extra.map(shellWord)].join(' ');
 }

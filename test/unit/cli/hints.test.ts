@@ -23,6 +23,9 @@ describe('resumeCommand and resumeStep', () => {
     expect(resumeCommand('r1', { results: 'my res', modelsFile: 'local-models.yaml', given: ['results', 'modelsFile'] }, { prefix: 'fixbench', retry: true })).toBe(
       "fixbench run --retry-errors r1 --results 'my res' --models-file local-models.yaml",
     );
+    // a run of other task folders: without --tasks the resume would see another suite and refuse (atkD7)
+    expect(resumeCommand('r1', { tasks: 'my tasks', given: ['tasks'] }, { prefix: 'npx fixbench', retry: true })).toBe("npx fixbench run --retry-errors r1 --tasks 'my tasks'");
+    expect(resumeCommand('r1', { tasks: 'tasks', given: [] }, { prefix: 'npx fixbench' })).toBe('npx fixbench run --resume r1');
   });
 
   it('says the resume command first after an interrupted run, nothing after a finished one', () => {
