@@ -52,6 +52,18 @@ function script(tasks: TaskSpec[], latencyMs: number) {
   };
 }
 
+/** The assistant messages of a request (its attempt's turns so far). */
+const assistantTurns = (q: FakeRequest): Array<{ tool_calls?: Array<{ id?: string }> }> => (q.body?.messages ?? []).filter((m: { role: string }) => m.role === 'assistant');
+
+/**
+ * Index in the provider's log of the call whose reply this request answers: its last assistant
+ * message's tool call id is `call_<index>_0` (test/helpers/fake-provider.ts numbers replies by request).
+ */
+function previousCall(q: FakeRequest): number | undefined {
+  const m = /^call_(\d+)_\d+$/.exec(assistantTurns(q).at(-1)?.tool_calls?.[0]?.id ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
 export async function benchIoBound(ctx: BenchContext): Promise<SectionResult> {
   const tasks = await ioTasks(ctx.root, ctx.quick);
   const attempts = ctx.quick ? 8 : IO_ATTEMPTS;
@@ -92,7 +104,7 @@ export async function benchIoBound(ctx: BenchContext): Promise<SectionResult> {
     if (records.length !== total) throw new Error(`io-bound: ${records.length} attempt records, expected ${total}`);
     if (calls !== total * IO_CALLS_PER_ATTEMPT) throw new Error(`io-bound: ${calls} model calls recorded, expected ${total * IO_CALLS_PER_ATTEMPT} (outcomes: ${[...new Set(records.map((a) => a.outcome))].join(', ')})`);
     // The provider's side: each call's arrival and its attempt's turn (assistant messages before it).
-    const arrivals = server.requests.map((q) => ({ at: q.at, turn: (q.body?.messages ?? []).filter((m: { role: string }) => m.role === 'assistant').length }));
+    const arrivals = server.requests.map((q) => ({ at: q.at, turn: assistantTurns(q).length, after: previousCall(q) }));
     const tl = ioTimeline(arrivals, startMs, latencyMs, IO_CALLS_PER_ATTEMPT);
     // Ideal: every attempt slot busy with nothing but model latency.
     const idealMs = Math.ceil(total / attempts) * IO_CALLS_PER_ATTEMPT * latencyMs;
@@ -117,6 +129,7 @@ export async function benchIoBound(ctx: BenchContext): Promise<SectionResult> {
       ],
       profile: [
         `agent phase ${s1(tl.agentPhaseMs)} (ideal ${s1(idealMs)}): ${tl.loopsEnded}/${total} model loops ended; calls arrived, per turn, between ${tl.turns.map((t) => `${s1(t.first)}–${s1(t.last)}`).join(', ')} after the start (${tl.maxInFlight} waiting at once at most)`,
+        `fixbench's turnaround per turn (a reply → the same attempt's next call, median / largest): ${tl.turns.filter((t) => t.gap).map((t) => `turn ${t.turn + 1} ${t.gap!.median} / ${t.gap!.max} ms`).join(', ')}; the first call ${s1(tl.turns[0]!.first)}–${s1(tl.turns[0]!.last)} after the start`,
         `grading: the first attempt's model loop ended at ${s1(tl.firstLoopEndMs)}, the first record at ${s1(finished[0]!)}, ${gradedDuringAgentPhase} attempt(s) graded before the agent phase ended, the last at ${s1(finished.at(-1)!)}; run ${s1(suiteMs)} against the grading-bound ideal ${s1(gradingIdealMs)} (test commands ${(testMs / 1000).toFixed(1)} s summed ÷ ${slots} slots), whole process ${s1(r.ms)}`,
         `each grading holds a test slot ${((suiteMs - tl.firstLoopEndMs) * slots / total / 1000).toFixed(2)} s on average (test command ${(testMs / total / 1000).toFixed(2)} s, plus the canary runs, a fresh checkout and the apply chain); outcomes: ${outcomes}`,
         `fixbench's own CPU ${(cpuMs / 1000).toFixed(1)} s (${((cpuMs / r.ms) * 100).toFixed(0)}% of one core over the run; peak RSS ${(cpu.max_rss_kib / 1024).toFixed(0)} MiB; host git on workspaces, agent commands and test runs fork in the small spawn helper; only pre-flight's git still forks on the event loop): ${calls} calls through the SDK, ${total * (IO_CALLS_PER_ATTEMPT - 1)} agent commands, records, logs and the report`,

@@ -1,10 +1,13 @@
 // The I/O-bound bench's view of a run from the fake provider's side: when each model call arrived,
-// how many waited at once, and when each attempt's model loop ended. Pure (times in ms).
+// how many waited at once, when each attempt's model loop ended, and how long fixbench took between
+// a reply and the same attempt's next call. Pure (times in ms).
 
 /** One model call as the provider saw it: arrival time (ms since the epoch) and the attempt's turn (0-based: assistant messages before it). */
 export interface CallArrival {
   at: number;
   turn: number;
+  /** Index in the same list of this attempt's previous call (the one whose reply this call answers), when known. */
+  after?: number;
 }
 
 /** Arrivals of one turn of every attempt, relative to the run's start (ms). */
@@ -13,6 +16,12 @@ export interface TurnSpread {
   calls: number;
   first: number;
   last: number;
+  /**
+   * fixbench's turnaround into this turn (ms): from the reply to each attempt's previous call
+   * (its arrival + latency) to this call's arrival, median and largest; null for the first turn
+   * or when no call names its previous one.
+   */
+  gap: { median: number; max: number } | null;
 }
 
 export interface IoTimeline {
@@ -37,8 +46,11 @@ export interface IoTimeline {
 export function ioTimeline(calls: readonly CallArrival[], startMs: number, latencyMs: number, callsPerAttempt: number): IoTimeline {
   const turns: TurnSpread[] = [];
   for (let turn = 0; turn < callsPerAttempt; turn++) {
-    const at = calls.filter((c) => c.turn === turn).map((c) => c.at - startMs);
-    if (at.length) turns.push({ turn, calls: at.length, first: Math.min(...at), last: Math.max(...at) });
+    const of = calls.filter((c) => c.turn === turn);
+    const at = of.map((c) => c.at - startMs);
+    const gaps = of.flatMap((c) => (c.after === undefined || !calls[c.after] ? [] : [c.at - (calls[c.after]!.at + latencyMs)])).sort((a, b) => a - b);
+    const gap = gaps.length ? { median: gaps[Math.floor((gaps.length - 1) / 2)]!, max: gaps.at(-1)! } : null;
+    if (at.length) turns.push({ turn, calls: at.length, first: Math.min(...at), last: Math.max(...at), gap });
   }
   const last = turns.find((t) => t.turn === callsPerAttempt - 1);
   if (!last) throw new RangeError(`no call of turn ${callsPerAttempt} arrived: no attempt finished its model loop`);

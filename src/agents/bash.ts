@@ -12,8 +12,8 @@ import { elideImages, problemMessage, problemView, type ProblemView } from './ba
 import { taskRuntimeExecOptions } from '../workspace/node-runtime.ts';
 import { AttemptClock } from './bash-clock.ts';
 import type { Agent, AgentLimits, AttemptContext, AttemptResult, TrajectoryStep } from './types.ts';
-
-import { BASH_TRAJECTORY_FORMAT } from '../core/trajectory.ts';
+import { BASH_TRAJECTORY_FORMAT, type BashTrajectory } from '../core/trajectory.ts';
+import { SAVE_DELAY_MS, TrajectorySaver } from './bash-saver.ts';
 import { capStop, cappedUsd } from '../pricing/ceiling.ts';
 
 /** Format of the trajectory handed to `AttemptContext.saveTrajectory` (schema: src/core/trajectory.ts). */
@@ -37,6 +37,8 @@ export interface BashAgentOptions {
   cacheControl?: boolean;
   /** The model accepts images (`ModelSpec.input` lists `image`): the task's images are sent with the issue (bash-images.ts). Default false. */
   images?: boolean;
+  /** How long after a step its trajectory is written, ms (default `SAVE_DELAY_MS`; bash-saver.ts). */
+  saveDelayMs?: number;
 }
 
 /** Why the loop stopped. */
@@ -56,8 +58,9 @@ interface Ending {
  * `format_errors` (`limits.formatErrors` replies in a row without one valid command),
  * `context_exceeded`, `api_error`, or `env_error` (sandbox, trajectory file or patch extraction
  * failed; `ctx.signal` aborted → error `interrupted`). The runner extracts the patch however it
- * ended; the trajectory is handed to `ctx.saveTrajectory` after every step. The model only sees
- * `task.problem_statement`, and with `images` the task's problem_assets/ images (bash-images.ts).
+ * ended; the trajectory goes to `ctx.saveTrajectory` after every step, behind the loop (bash-saver.ts;
+ * a failed write is an `env_error` before the next call), and whole before `attempt` returns. The
+ * model only sees `task.problem_statement`, and with `images` the task's problem_assets/ images.
  */
 export class BashAgent implements Agent {
   readonly name = 'bash';
@@ -69,6 +72,7 @@ export class BashAgent implements Agent {
   readonly #env: Record<string, string>;
   readonly #cacheControl: boolean;
   readonly #images: boolean;
+  readonly #saveDelayMs: number;
 
   /** @throws when a template is missing or does not compile. */
   constructor(opts: BashAgentOptions) {
@@ -78,6 +82,7 @@ export class BashAgent implements Agent {
     this.#env = { ...COMMAND_ENV, ...opts.env };
     this.#cacheControl = opts.cacheControl ?? false;
     this.#images = opts.images ?? false;
+    this.#saveDelayMs = opts.saveDelayMs ?? SAVE_DELAY_MS;
   }
 
   /**
@@ -88,8 +93,7 @@ export class BashAgent implements Agent {
   async attempt(ctx: AttemptContext): Promise<AttemptResult> {
     const model = ctx.model;
     if (!model) throw new Error('the bash agent needs a model client (AttemptContext.model)');
-    const run = new BashAttempt(ctx, model, this.#toolCalls, this.#templates, this.#now, this.#env, this.#cacheControl, this.#images);
-    return run.run();
+    return new BashAttempt(ctx, model, this.#toolCalls, this.#templates, this.#now, this.#env, this.#cacheControl, this.#images, new TrajectorySaver(ctx.saveTrajectory, this.#saveDelayMs)).run();
   }
 }
 
@@ -118,6 +122,7 @@ class BashAttempt {
     readonly env: Record<string, string>,
     readonly cacheControl: boolean,
     readonly images: boolean,
+    readonly saver: TrajectorySaver,
   ) {
     this.limits = ctx.limits;
     this.clock = new AttemptClock(now, ctx.limits.wallMs, ctx.workspaceReady);
@@ -131,7 +136,7 @@ class BashAttempt {
       this.clock.stop();
       this.waiting = false;
       this.ctx.sandbox.dropWarm?.();
-      await this.save().catch((e: unknown) => {
+      await this.saver.now(this.document()).catch((e: unknown) => {
         if (this.ending && this.ending.exit !== 'env_error') this.ending = { exit: 'env_error', error: `trajectory not written: ${errorText(e)}` };
       });
     }
@@ -163,7 +168,7 @@ class BashAttempt {
     };
     this.view = await problemView(task, this.images);
     this.messages.push({ role: 'system', content: this.t.system(common) }, problemMessage(this.t.instance({ ...common, problem_statement: this.view.statement }), this.view));
-    await this.save();
+    this.saveLater();
     let formatErrors = 0;
     const callSignal = signal ? AbortSignal.any([signal, deadline]) : deadline;
     // Head and tail kept in bounded memory, however much it prints.
@@ -217,7 +222,7 @@ class BashAttempt {
         this.previous = 'no_command';
         step.observation = this.t.formatError({ tool_calls: this.toolCalls, sentinel: SUBMIT_SENTINEL, error: action.error }) + this.limitWarning();
         this.answer(reply, step.observation);
-        await this.save();
+        this.saveLater();
         if (formatErrors >= limits.formatErrors) {
           return { exit: 'format_errors', error: `${formatErrors} format errors in a row; the last: ${action.error}` };
         }
@@ -239,7 +244,6 @@ class BashAttempt {
       if (isSubmission(output) && !result.timedOut) {
         step.observation = output;
         this.answer(reply, output);
-        await this.save();
         return { exit: 'submitted' };
       }
       const cut =
@@ -248,7 +252,7 @@ class BashAttempt {
           : truncateHeadTail(output, redact(joinOutput({ ...result, stdout: result.stdoutTail })), result.stdoutOmittedBytes ?? 0, limits.outputChars);
       step.observation = this.observation(result, cut, timeoutMs) + this.limitWarning();
       this.answer(reply, step.observation);
-      await this.save();
+      this.saveLater();
     }
   }
 
@@ -290,6 +294,7 @@ class BashAttempt {
   limitReached(): Ending | null {
     const limits = this.limits;
     if (this.ctx.signal?.aborted) return { exit: 'env_error', error: 'interrupted' };
+    if (this.saver.error) return { exit: 'env_error', error: `trajectory not written: ${this.saver.error.message}` };
     const overCap = capStop(limits.costUsd, this.calls);
     if (overCap) return { exit: 'cost_limit', error: overCap };
     if (this.clock.over()) return { exit: 'time_limit', error: `wall time limit of ${round(limits.wallMs / 1000)} s reached` };
@@ -322,10 +327,11 @@ class BashAttempt {
     });
   }
 
-  /** Hands the trajectory to the store (`ctx.saveTrajectory`), if the context has one. */
-  async save(): Promise<void> {
-    if (!this.ctx.saveTrajectory) return;
-    await this.ctx.saveTrajectory({
+  /** Hands a snapshot of the trajectory (whole steps) to the saver, written behind the loop. */
+  saveLater = (): void => void (this.ctx.saveTrajectory && this.saver.later(this.document()));
+  /** The trajectory document as it stands: its own copies of the step and message lists (a later step changes neither). */
+  document(): BashTrajectory {
+    return {
       format: TRAJECTORY_FORMAT,
       agent: 'bash',
       model: this.model.id,
@@ -334,12 +340,11 @@ class BashAttempt {
       limits: this.limits,
       exit_status: this.ending?.exit ?? null,
       error: this.ending?.error ?? null,
-      steps: this.trajectory,
-      messages: this.view ? elideImages(this.messages, this.view.names) : this.messages,
-    });
+      steps: this.trajectory.map((s) => ({ ...s })),
+      messages: this.view ? elideImages(this.messages, this.view.names) : [...this.messages],
+    };
   }
 }
-
 
 const round = (x: number) => Math.round(x * 10) / 10;
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));

@@ -257,18 +257,20 @@ describe('bash agent: commands', () => {
 });
 
 describe('bash agent: trajectory', () => {
-  it('rewrites the trajectory file after every step, holding every step in the end', async () => {
-    let trajPath = '';
-    const seen: number[] = [];
-    const replies = [bash('echo one'), bash('echo two'), submit()];
-    const run = await runBash(
-      (_req, i) => {
-        seen.push(JSON.parse(readFileSync(trajPath, 'utf8')).steps.length);
-        return replies[i];
+  it('hands the store a document of whole steps after every step, and every step with the exit status in the end', async () => {
+    const written: Array<{ steps: number; whole: boolean }> = [];
+    const run = await runBash([bash('echo one'), bash('echo two'), submit()], {
+      agent: { saveDelayMs: 0 },
+      sink: (store) => async (doc) => {
+        const steps = doc.format === 'fixbench-trajectory/1' ? doc.steps : [];
+        written.push({ steps: steps.length, whole: steps.every((s) => s.observation !== null) });
+        await store(doc);
       },
-      { onTrajectoryPath: (p) => (trajPath = p) },
-    );
-    expect(seen).toEqual([0, 1, 2]);
+    });
+    // written behind the loop, so some steps may share a write; never half a step, never going back
+    expect(written.every((w) => w.whole)).toBe(true);
+    expect(written.map((w) => w.steps)).toEqual([...written.map((w) => w.steps)].sort((a, b) => a - b));
+    expect(written.at(-1)!.steps).toBe(3);
     const traj = await run.trajectory();
     expect(traj).toMatchObject({ format: 'fixbench-trajectory/1', agent: 'bash', model: 'fake-model', instance_id: 'demo-1', exit_status: 'submitted' });
     expect(traj.steps).toHaveLength(3);
@@ -278,5 +280,51 @@ describe('bash agent: trajectory', () => {
     expect(traj.steps[2].observation).toContain(SUBMIT_SENTINEL);
     expect(traj.messages.at(-1).role).toBe('tool');
     expect(traj.steps).toEqual(run.result.trajectory);
+  });
+
+  it('regression: the next model call does not wait for a trajectory write (each was awaited between the output and the call)', async () => {
+    // The store's first write is held until the model has been called 3 times (or 5 s, so old code ends too).
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const fallback = setTimeout(() => open(), 5000);
+    let held = true;
+    const heldAtCall: boolean[] = [];
+    const replies = [bash('echo one'), bash('echo two'), submit()];
+    let writes = 0;
+    const run = await runBash(
+      (_req, i) => {
+        heldAtCall.push(held);
+        if (i === 2) open();
+        return replies[i];
+      },
+      {
+        agent: { saveDelayMs: 0 },
+        sink: (store) => async (doc) => {
+          if (writes++ === 0) await gate.then(() => (held = false));
+          await store(doc);
+        },
+      },
+    );
+    clearTimeout(fallback);
+    expect(heldAtCall).toEqual([true, true, true]);
+    expect(run.result.exit_status).toBe('submitted');
+    // the steps finished meanwhile share writes: fewer than one per step (3) plus the first and the last
+    expect(writes).toBeLessThan(5);
+    expect((await run.trajectory()).steps).toHaveLength(3);
+  });
+
+  it('ends with env_error before the next model call when a trajectory write fails, and still writes the last document', async () => {
+    let writes = 0;
+    const run = await runBash([bash('echo one'), bash('echo two'), submit()], {
+      agent: { saveDelayMs: 0 },
+      sink: (store) => async (doc) => {
+        if (writes++ === 0) throw new Error('disk full');
+        await store(doc);
+      },
+    });
+    expect(run.result.exit_status).toBe('env_error');
+    expect(run.result.error).toBe('trajectory not written: disk full');
+    expect(run.server.requests).toHaveLength(1);
+    expect(await run.trajectory()).toMatchObject({ exit_status: 'env_error', error: 'trajectory not written: disk full' });
   });
 });

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { AgentLimits, AttemptResult } from '../../../src/agents/types.ts';
-import { trajectorySink } from '../../../src/store/trajectory.ts';
+import { trajectorySink, type TrajectorySink } from '../../../src/store/trajectory.ts';
 import { noRedaction } from '../../../src/core/redact.ts';
 import { extractPatch } from '../../../src/workspace/extract-patch.ts';
 import { BashAgent, type BashAgentOptions } from '../../../src/agents/bash.ts';
@@ -109,6 +109,8 @@ export interface RunOptions {
   onTrajectoryPath?: (p: string) => void;
   /** Given to the agent as `AttemptContext.workspaceReady` (the workspace still being made). */
   workspaceReady?: Promise<void>;
+  /** Wraps the store's trajectory sink (to watch or fail the agent's writes). */
+  sink?: (store: TrajectorySink) => TrajectorySink;
 }
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -154,7 +156,7 @@ export async function runBash(script: FakeScript, o: RunOptions = {}): Promise<A
     sandbox,
     limits: { ...defaultLimits(), ...o.limits },
     model: client,
-    saveTrajectory: trajectorySink(outDir, { contender: 'fake', instance_id: 'demo-1', attempt: 0 }, noRedaction),
+    saveTrajectory: (o.sink ?? ((store) => store))(trajectorySink(outDir, { contender: 'fake', instance_id: 'demo-1', attempt: 0 }, noRedaction)),
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.workspaceReady ? { workspaceReady: o.workspaceReady } : {}),
   });

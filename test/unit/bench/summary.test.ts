@@ -37,14 +37,23 @@ describe('the I/O-bound timeline (fake provider side)', () => {
     ];
     const tl = ioTimeline(calls, 900, 1000, 3);
     expect(tl.turns).toEqual([
-      { turn: 0, calls: 2, first: 100, last: 300 },
-      { turn: 1, calls: 2, first: 1150, last: 1400 },
-      { turn: 2, calls: 2, first: 2200, last: 2500 },
+      { turn: 0, calls: 2, first: 100, last: 300, gap: null },
+      { turn: 1, calls: 2, first: 1150, last: 1400, gap: null },
+      { turn: 2, calls: 2, first: 2200, last: 2500, gap: null },
     ]);
     expect(tl.maxInFlight).toBe(2);
     expect(tl.loopsEnded).toBe(2);
     expect(tl.agentPhaseMs).toBe(3500);
     expect(tl.firstLoopEndMs).toBe(3200);
+  });
+
+  it("gives fixbench's turnaround per turn from each call's link to the call it answers", () => {
+    // The same two attempts, each call naming its previous one: turnarounds 50 and 100 ms, then 50 and 100 ms.
+    const calls = [
+      { at: 1000, turn: 0 }, { at: 2050, turn: 1, after: 0 }, { at: 3100, turn: 2, after: 1 },
+      { at: 1200, turn: 0 }, { at: 2300, turn: 1, after: 3 }, { at: 3400, turn: 2, after: 4 },
+    ];
+    expect(ioTimeline(calls, 900, 1000, 3).turns.map((t) => t.gap)).toEqual([null, { median: 50, max: 100 }, { median: 50, max: 100 }]);
   });
 
   it('frees a slot at a reply before counting an arrival at the same instant; refuses a run where no loop ended', () => {
