@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, GateFailedError, UserInputError } from '../core/errors.ts';
 import { runShutdown } from '../core/shutdown.ts';
+import { prestartSpawnHelpers } from '../sandbox/spawn-client.ts';
 import { normaliseHostPath } from '../core/host-path.ts';
 import { harnessVersion } from './paths.ts';
 import { registerTaskCommands } from './tasks-commands.ts';
@@ -34,6 +35,10 @@ export function buildProgram(exit: { code: number }): Command {
     .addHelpText('after', '\nOn a terminal a progress bar shows attempts done, resolved so far, running USD and tokens, and ETA; otherwise one line per attempt goes to stderr.')
     .action(async (_opts, cmd: Command) => {
       const { shard, ...opts } = runOptionsOf(cmd);
+      // The run's spawn helpers (sandboxed commands, host git) boot now, on the other core while
+      // this process loads the run's modules and checks its inputs, instead of on the first
+      // attempt's path; a run refused before its first command ends them at shutdown.
+      if (!opts.dryRun) prestartSpawnHelpers(['commands', 'git']);
       let resolved = shard;
       if (shard === 'auto') {
         const env = (await import('./shard-env.ts')).shardFromEnv(process.env);
