@@ -44,11 +44,15 @@ export type { RunCliOptions };
 
 const log = (s: string) => process.stderr.write(s + '\n');
 
-/** Runs `fixbench run`; returns the exit code. @throws UserInputError before any work when an input is invalid. */
-export async function runCommand(o: RunCliOptions): Promise<number> {
+/**
+ * Runs `fixbench run`; returns the exit code. `early.harness`: `harnessIdentity()` already started
+ * by the caller (src/cli/main.ts starts it at dispatch); absent = started here.
+ * @throws UserInputError before any work when an input is invalid.
+ */
+export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType<typeof harnessIdentity> } = {}): Promise<number> {
   // 1. Every input is loaded and validated before any work starts. The harness's identity (two git
   // processes) is read meanwhile, for run.json.
-  const harness = harnessIdentity();
+  const harness = early.harness ?? harnessIdentity();
   const resuming = o.resume ?? o.retryErrors;
   if (o.resume && o.retryErrors) throw new UserInputError('--resume and --retry-errors both name a run; --retry-errors already resumes, keep one');
   if (o.dryRun && resuming !== undefined) throw new UserInputError(`--dry-run forecasts a new run; it does not combine with --${o.retryErrors ? 'retry-errors' : 'resume'}\n  fix: drop --dry-run to continue the run, or drop --${o.retryErrors ? 'retry-errors' : 'resume'} to forecast a fresh run of the same flags`);
