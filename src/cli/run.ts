@@ -220,6 +220,9 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
   // The report's modules (handlebars, the views) load while the first attempts run, not before them.
   const reporting = import('../report/index.ts');
   reporting.catch(() => {}); // a failure surfaces where the report is built
+  // …and the published scores it shows are read then too (an invalid file still fails the report, after the run, as before)
+  const published = reporting.then((r) => r.loadPublishedScores());
+  published.catch(() => {});
   const pools = poolSizes(o, hasModels);
   let summary;
   try {
@@ -258,8 +261,8 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
     if (st.hit + st.miss + st.uncacheable) log(`  env cache: ${st.hit} hit(s), ${st.miss} miss(es)${st.uncacheable ? `, ${st.uncacheable} uncacheable setup(s) (they change tracked files)` : ''}`);
   }
   const taskMeta = new Map(tasks.map((t) => [t.instance_id, { difficulty: t.difficulty, tags: t.tags }]));
-  const { buildReport, loadPublishedScores } = await reporting;
-  const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId), runDir: summary.dir, published: await loadPublishedScores(), taskMeta });
+  const { buildReport } = await reporting;
+  const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId), runDir: summary.dir, published: await published, taskMeta });
   const rows = summarise(summary.header, summary.attempts);
   for (const c of rows) log(`  ${contenderLine(c, summary.header.status, Boolean(o.shard))}${!isReference(c.agent) ? `, ${formatUsd(c.totalUsd)} total` : ''}`);
   for (const l of strictSummaryLines(summary.attempts)) log(l);
