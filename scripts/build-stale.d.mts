@@ -15,3 +15,9 @@ export function buildCheck(): { state: 'missing' | 'modified' | 'stale' | 'ok'; 
 export function sourceStats(): Record<string, string>;
 /** The stamp's source fields, taken before a build reads the sources: the stat record, its time (ms) and the content hash. */
 export function sourceStampFields(): { src_stats: Record<string, string>; stats_at: number; src_hash: string };
+/** Every file under `dir`, as sorted paths relative to it. */
+export function filesUnder(dir: string): string[];
+/** The first entry under `dir` (sorted walk, relative path) that is neither a regular file nor a folder, or null. */
+export function strayEntry(dir: string): string | null;
+/** One walk of `dir`: its regular files (sorted relative paths, as `filesUnder`) and the first entry that is neither a file nor a folder (as `strayEntry`), or null. */
+export function scanTree(dir: string): { files: string[]; stray: string | null };

@@ -71,13 +71,36 @@ export function strayEntry(dir, rel = '') {
 }
 
 /**
+ * One walk of `dir` for both of the above: `files`, as `filesUnder` lists them, and `stray`, the
+ * entry `strayEntry` names (the first in its sorted walk), or null. The start-up check walks each
+ * tree once instead of twice.
+ */
+export function scanTree(dir) {
+  const files = [];
+  let stray = null;
+  const walk = (rel) => {
+    const entries = readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const r = path.join(rel, e.name);
+      if (e.isDirectory()) walk(r);
+      else if (e.isFile()) files.push(r);
+      else stray ??= r;
+    }
+  };
+  walk('');
+  return { files: files.sort(), stray };
+}
+
+const sourceStrayReason = (stray) => `src/${stray} is a symbolic link or special file: the build reads only regular files and folders under src/ (put the file itself there)`;
+
+/**
  * Why the sources cannot be built as they are, or null: an entry under src/ that is not a regular
  * file or folder (`strayEntry`: a symbolic link, a FIFO, ...). esbuild would read a link's target,
  * which neither the stat record nor the source hash sees (atkA), so such a tree is refused.
  */
 export function sourceStray() {
   const stray = strayEntry(SRC);
-  return stray ? `src/${stray} is a symbolic link or special file: the build reads only regular files and folders under src/ (put the file itself there)` : null;
+  return stray ? sourceStrayReason(stray) : null;
 }
 
 /** sha256 (hex) over `files` (relative to `dir`): each path and its bytes, in sorted order. */
@@ -99,8 +122,11 @@ export function sourceHash() {
   return h.digest('hex');
 }
 
+/** The files of a built folder's listing (`filesUnder`) that its hash covers: every file but the stamp and the source maps (which never run). */
+const hashedDistFiles = (files) => files.filter((f) => f !== BUILD_STAMP && !f.endsWith('.map'));
+
 /** Content hash of a built folder: every file but the stamp and the source maps (which never run). */
-export const distHash = (dir = DIST) => hashFiles(dir, filesUnder(dir).filter((f) => f !== BUILD_STAMP && !f.endsWith('.map')));
+export const distHash = (dir = DIST) => hashFiles(dir, hashedDistFiles(filesUnder(dir)));
 
 /**
  * The stat of every file under src/ and of every build input: `{[path relative to the package]:
@@ -108,13 +134,13 @@ export const distHash = (dir = DIST) => hashFiles(dir, filesUnder(dir).filter((f
  * (`cp -p`, `touch -r`, `tar x`, `rsync -a --inplace`) still moves the ctime, which no user tool
  * can set back.
  */
-export function sourceStats() {
+export function sourceStats(srcFiles = filesUnder(SRC)) {
   const out = {};
   const one = (rel) => {
     const st = statSync(path.join(ROOT, rel), { throwIfNoEntry: false });
     out[rel] = st ? `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}` : 'absent';
   };
-  for (const f of filesUnder(SRC)) one(`src/${f}`);
+  for (const f of srcFiles) one(`src/${f}`);
   for (const f of BUILD_INPUTS) one(path.relative(ROOT, f));
   return out;
 }
@@ -157,8 +183,8 @@ function newerThanStamp() {
  * ctime/inode changed) or whose ctime is within RACY_MS of the record's time `at`, the one changed
  * last (newest of mtime and ctime; a removed one counts as now); null when there is none.
  */
-function lastMoved(was, at) {
-  const now = sourceStats();
+function lastMoved(was, at, srcFiles) {
+  const now = sourceStats(srcFiles);
   let last = null;
   for (const p of new Set([...Object.keys(was), ...Object.keys(now)])) {
     const [, mtime, ctime] = (now[p] ?? 'absent').split(':').map(Number);
@@ -180,15 +206,15 @@ function lastMoved(was, at) {
  */
 export function buildStale() {
   if (!existsSync(path.join(DIST, BUILD_STAMP))) return 'no build yet';
-  const stray = sourceStray();
-  if (stray) return stray;
+  const src = scanTree(SRC);
+  if (src.stray) return sourceStrayReason(src.stray);
   const stamp = readStamp();
   if (!stamp) {
     const n = newerThanStamp();
     return n ? `${path.relative(ROOT, n.file) || '.'} changed since the last build` : null;
   }
   const recorded = stamp.src_stats && typeof stamp.src_stats === 'object' && typeof stamp.stats_at === 'number';
-  const last = recorded ? lastMoved(stamp.src_stats, stamp.stats_at) : undefined;
+  const last = recorded ? lastMoved(stamp.src_stats, stamp.stats_at, src.files) : undefined;
   if (last === null || sourceHash() === stamp.src_hash) return null;
   return `${last ?? 'a source or build input'} changed since the last build`;
 }
@@ -198,15 +224,16 @@ export function buildStale() {
  * `modified` (a file of dist/ differs from what the build wrote: added, changed or removed; or an
  * entry of dist/ is neither a regular file nor a folder, `strayEntry`),
  * `stale` (`buildStale`), or `ok`; `buildHash` the build's dist hash (null for a missing or
- * older-format build). Cost: one hash of dist/'s files (~3 MB) and one stat per source, plus one
- * hash of src/ only when a stat differs from the stamp's record.
+ * older-format build). Cost: one walk of dist/ and one of src/ (`scanTree`), one hash of dist/'s
+ * files (~5.5 MB with the bundle) and one stat per source, plus one hash of src/ only when a stat
+ * differs from the stamp's record.
  */
 export function buildCheck() {
   if (!existsSync(path.join(DIST, BUILD_STAMP))) return { state: 'missing', reason: 'no build yet', buildHash: null };
   const stamp = readStamp();
-  const stray = strayEntry(DIST);
-  if (stray) return { state: 'modified', reason: `dist/${stray} is not a regular file or folder (a link or special file), which the build never writes`, buildHash: stamp?.dist_hash ?? null };
-  if (stamp && distHash() !== stamp.dist_hash) return { state: 'modified', reason: 'a file of dist/ differs from what the build wrote', buildHash: stamp.dist_hash };
+  const dist = scanTree(DIST);
+  if (dist.stray) return { state: 'modified', reason: `dist/${dist.stray} is not a regular file or folder (a link or special file), which the build never writes`, buildHash: stamp?.dist_hash ?? null };
+  if (stamp && hashFiles(DIST, hashedDistFiles(dist.files)) !== stamp.dist_hash) return { state: 'modified', reason: 'a file of dist/ differs from what the build wrote', buildHash: stamp.dist_hash };
   const stale = buildStale();
   return { state: stale ? 'stale' : 'ok', reason: stale, buildHash: stamp?.dist_hash ?? null };
 }

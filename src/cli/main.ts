@@ -3,8 +3,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, GateFailedError, UserInputError } from '../core/errors.ts';
 import { runShutdown } from '../core/shutdown.ts';
+import { prestartSpawnHelpers } from '../sandbox/spawn-client.ts';
 import { normaliseHostPath } from '../core/host-path.ts';
-import { harnessVersion } from './paths.ts';
+import { harnessIdentity, harnessVersion } from './paths.ts';
+import { currentGitVersion } from '../tasks/preflight-cache.ts';
 import { registerTaskCommands } from './tasks-commands.ts';
 import { fsErrorMessage } from './fs-error.ts';
 import { nonNegativeNumber, parseErrorThreshold, significanceLevel } from './args.ts';
@@ -34,6 +36,16 @@ export function buildProgram(exit: { code: number }): Command {
     .addHelpText('after', '\nOn a terminal a progress bar shows attempts done, resolved so far, running USD and tokens, and ETA; otherwise one line per attempt goes to stderr.')
     .action(async (_opts, cmd: Command) => {
       const { shard, ...opts } = runOptionsOf(cmd);
+      // What the run needs and does not depend on its inputs starts now, on the other core while
+      // this (still small) process loads the run's modules and checks its inputs: the spawn helpers
+      // (sandboxed commands, host git; instead of on the first attempt's path; a run refused before
+      // its first command ends them at shutdown), the harness's provenance gits and the git version
+      // of the pre-flight verdicts.
+      const early = opts.dryRun ? {} : { harness: harnessIdentity() };
+      if (!opts.dryRun) {
+        prestartSpawnHelpers(['commands', 'git']);
+        currentGitVersion().catch(() => {}); // a failure surfaces in pre-flight, which awaits it again
+      }
       let resolved = shard;
       if (shard === 'auto') {
         const env = (await import('./shard-env.ts')).shardFromEnv(process.env);
@@ -41,7 +53,7 @@ export function buildProgram(exit: { code: number }): Command {
         resolved = env.shard;
       }
       // commands are imported when used, so `--help` stays fast
-      exit.code = await (await import('./run.ts')).runCommand({ ...opts, ...(resolved && resolved !== 'auto' ? { shard: resolved } : {}) });
+      exit.code = await (await import('./run.ts')).runCommand({ ...opts, ...(resolved && resolved !== 'auto' ? { shard: resolved } : {}) }, early);
     });
 
   program

@@ -44,11 +44,15 @@ export type { RunCliOptions };
 
 const log = (s: string) => process.stderr.write(s + '\n');
 
-/** Runs `fixbench run`; returns the exit code. @throws UserInputError before any work when an input is invalid. */
-export async function runCommand(o: RunCliOptions): Promise<number> {
+/**
+ * Runs `fixbench run`; returns the exit code. `early.harness`: `harnessIdentity()` already started
+ * by the caller (src/cli/main.ts starts it at dispatch); absent = started here.
+ * @throws UserInputError before any work when an input is invalid.
+ */
+export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType<typeof harnessIdentity> } = {}): Promise<number> {
   // 1. Every input is loaded and validated before any work starts. The harness's identity (two git
   // processes) is read meanwhile, for run.json.
-  const harness = harnessIdentity();
+  const harness = early.harness ?? harnessIdentity();
   const resuming = o.resume ?? o.retryErrors;
   if (o.resume && o.retryErrors) throw new UserInputError('--resume and --retry-errors both name a run; --retry-errors already resumes, keep one');
   if (o.dryRun && resuming !== undefined) throw new UserInputError(`--dry-run forecasts a new run; it does not combine with --${o.retryErrors ? 'retry-errors' : 'resume'}\n  fix: drop --dry-run to continue the run, or drop --${o.retryErrors ? 'retry-errors' : 'resume'} to forecast a fresh run of the same flags`);
@@ -216,6 +220,9 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
   // The report's modules (handlebars, the views) load while the first attempts run, not before them.
   const reporting = import('../report/index.ts');
   reporting.catch(() => {}); // a failure surfaces where the report is built
+  // …and the published scores it shows are read then too (an invalid file still fails the report, after the run, as before)
+  const published = reporting.then((r) => r.loadPublishedScores());
+  published.catch(() => {});
   const pools = poolSizes(o, hasModels);
   let summary;
   try {
@@ -254,8 +261,8 @@ export async function runCommand(o: RunCliOptions): Promise<number> {
     if (st.hit + st.miss + st.uncacheable) log(`  env cache: ${st.hit} hit(s), ${st.miss} miss(es)${st.uncacheable ? `, ${st.uncacheable} uncacheable setup(s) (they change tracked files)` : ''}`);
   }
   const taskMeta = new Map(tasks.map((t) => [t.instance_id, { difficulty: t.difficulty, tags: t.tags }]));
-  const { buildReport, loadPublishedScores } = await reporting;
-  const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId), runDir: summary.dir, published: await loadPublishedScores(), taskMeta });
+  const { buildReport } = await reporting;
+  const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId), runDir: summary.dir, published: await published, taskMeta });
   const rows = summarise(summary.header, summary.attempts);
   for (const c of rows) log(`  ${contenderLine(c, summary.header.status, Boolean(o.shard))}${!isReference(c.agent) ? `, ${formatUsd(c.totalUsd)} total` : ''}`);
   for (const l of strictSummaryLines(summary.attempts)) log(l);

@@ -58,17 +58,39 @@ function part(h: Hash, s: string): void {
 /** Source folders whose code turns records and trajectories into an attempt page (views, formats, schemas, the store's reader). */
 const CODE_DIRS = ['report', 'core', 'store'] as const;
 
+/**
+ * The content hash of the compiled build this module runs from, when bin/fixbench.mjs checked it in
+ * this process: `$FIXBENCH_BUILD_HASH` (which bin sets to the hash it verified against dist/'s files,
+ * and deletes otherwise) equal to the `dist_hash` of the `.build-stamp` beside this module's
+ * folder. Null under tsx (`src/`), for a process bin did not start, or for any mismatch.
+ */
+export function verifiedBuildHash(env: NodeJS.ProcessEnv = process.env, moduleUrl: string = import.meta.url): string | null {
+  const claimed = env.FIXBENCH_BUILD_HASH;
+  if (!claimed || !/^[0-9a-f]{64}$/.test(claimed) || !moduleUrl.endsWith('.js')) return null;
+  try {
+    const stamp = JSON.parse(readFileSync(new URL('../.build-stamp', moduleUrl), 'utf8')) as { dist_hash?: unknown };
+    return stamp.dist_hash === claimed ? claimed : null;
+  } catch {
+    return null;
+  }
+}
+
 let codeVersion: string | null = null;
 /**
  * A digest of everything besides its inputs that shapes an attempt page: the templates and
- * stylesheet ({@link attemptPageTemplateVersion}) and every file of the running build's `report/`,
- * `core/` and `store/` folders (`src/` under tsx, `dist/` compiled), read once per process (about
- * 90 files, 0.5 MB). Any change there rewrites every page at the next build. Unreadable folders are
- * named in the digest instead (a packaging without sources then relies on the templates' digest).
+ * stylesheet ({@link attemptPageTemplateVersion}) and the code. Compiled and checked by bin
+ * ({@link verifiedBuildHash}): the build's content hash, which covers every file of dist/ (so every
+ * file of `report/`, `core/` and `store/`, and the templates) and costs no read. Otherwise every
+ * file of the running build's `report/`, `core/` and `store/` folders (`src/` under tsx, `dist/`
+ * compiled), read once per process (about 90 files, 0.5 MB). Any change there rewrites every page
+ * at the next build. Unreadable folders are named in the digest instead (a packaging without
+ * sources then relies on the templates' digest).
  */
 export function attemptPageCodeVersion(): string {
   if (!codeVersion) {
     const h = createHash('sha1').update(`templates ${attemptPageTemplateVersion()}\n`);
+    const build = verifiedBuildHash();
+    if (build) return (codeVersion = h.update(`build ${build}\n`).digest('base64url'));
     const root = new URL('../', import.meta.url);
     for (const dir of CODE_DIRS) {
       const base = new URL(`${dir}/`, root);

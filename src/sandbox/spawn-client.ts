@@ -1,8 +1,9 @@
 // The main process's side of the spawn helper (src/sandbox/spawn-helper.mjs): one long-lived small
 // node process that forks fixbench's host commands, so a spawn no longer forks fixbench's whole
-// (large) process synchronously on its event loop. Started on first use; if it dies, every command
-// it was running fails with InfraError (their groups are SIGKILLed) and the next command starts a
-// fresh helper. Nothing ever falls back to running a command some other way.
+// (large) process synchronously on its event loop. Started on first use (or ahead of it:
+// `prestartSpawnHelpers`); if it dies, every command it was running fails with InfraError (their
+// groups are SIGKILLed) and the next command starts a fresh helper. Nothing ever falls back to
+// running a command some other way.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -228,15 +229,31 @@ const helpers = new Map<SpawnLane, SpawnHelper>();
 /** One function for every registration: `onShutdown` keeps a step once per function. */
 const closeAll = (): Promise<void> => closeSpawnHelper();
 
-/** Starts `req` through the spawn helper of `lane` (started on first use, or again after one died). */
-export function helperSpawn(req: HelperRequest, cb: HelperCallbacks, lane: SpawnLane = 'commands'): HelperHandle {
+/** The live helper of `lane`, started now if none runs (first use, or after one died). */
+function helperOf(lane: SpawnLane): SpawnHelper {
   let helper = helpers.get(lane);
   if (!helper) {
     helper = new SpawnHelper(lane);
     helpers.set(lane, helper);
     onShutdown(closeAll);
   }
-  return helper.run(req, cb);
+  return helper;
+}
+
+/** Starts `req` through the spawn helper of `lane` (started on first use, or again after one died). */
+export function helperSpawn(req: HelperRequest, cb: HelperCallbacks, lane: SpawnLane = 'commands'): HelperHandle {
+  return helperOf(lane).run(req, cb);
+}
+
+/**
+ * Starts the helpers of `lanes` now (those not already running), so their node start-up (~50–70 ms
+ * each) runs beside the caller's own start-up instead of on its first command's path. An idle
+ * helper does not hold the event loop open, runs nothing until asked, and is ended like any other
+ * (`closeSpawnHelper`, a shutdown step); it is the same helper a first command would have started
+ * (same source text, empty environment).
+ */
+export function prestartSpawnHelpers(lanes: readonly SpawnLane[]): void {
+  for (const lane of lanes) helperOf(lane);
 }
 
 /**

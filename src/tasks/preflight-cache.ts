@@ -45,8 +45,11 @@ export const PreflightVerdictFile = z.strictObject({
 const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
 let gitVersion: Promise<string> | null = null;
-/** `git --version` of the git on PATH (once per process). @throws when git cannot run (pre-flight would fail anyway). */
-function currentGitVersion(): Promise<string> {
+/**
+ * `git --version` of the git on PATH (once per process: `fixbench run` starts it at dispatch, so it
+ * runs while the run's modules load). @throws when git cannot run (pre-flight would fail anyway).
+ */
+export function currentGitVersion(): Promise<string> {
   gitVersion ??= promisify(execFile)('git', ['--version']).then((r) => r.stdout.trim());
   return gitVersion;
 }
