@@ -175,6 +175,6 @@ export async function benchCanary(ctx: BenchContext): Promise<SectionResult> {
         return `${id} (${runnerOf(id)}): without ${w.offMs.toFixed(0)} ms wall, ${c.offMs.toFixed(0)} ms CPU; added ${w.addedMs.toFixed(0)} ms wall, ${c.addedMs.toFixed(0)} ms CPU (median of ${w.n} pairs)${parts}; in the evaluations' own runs ${f.addedMs.toFixed(0)} ms CPU added to ${f.offMs.toFixed(0)} (median of ${f.n})`;
       }),
     ],
-    notes: ['Second channel: node --test tasks only (TAP beside JUnit); mocha and vitest tasks carry canaries alone (src/evaluation/channels.ts).'],
+    notes: ['Second channel: node --test tasks only (fixbench\'s lean TAP reporter beside JUnit, src/evaluation/channel-reporter.ts); mocha and vitest tasks carry canaries alone (src/evaluation/channels.ts).'],
   };
 }

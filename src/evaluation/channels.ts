@@ -4,7 +4,8 @@
 //
 // Feasible per runner (checked against the bundled tasks):
 // - node:test (`node --test …`): yes. node takes several `--test-reporter`s, each with its
-//   `--test-reporter-destination`; fixbench adds TAP when the task reads JUnit, JUnit when it reads TAP.
+//   `--test-reporter-destination`; fixbench adds TAP when the task reads JUnit (its own lean TAP
+//   reporter, channel-reporter.ts: node's `tap` cost twice its CPU), JUnit when it reads TAP.
 // - mocha: no. mocha runs one reporter per run (`--reporter`); a second would need a reporter module
 //   loaded into the very process the code under test runs in.
 // - vitest: not added. vitest can run several reporters, but `--outputFile=<path>` (as tasks write
@@ -12,6 +13,7 @@
 //   flag rewritten.
 // - jest: no (one `--json` output).
 import { randomBytes } from 'node:crypto';
+import { LEAN_TAP_REPORTER } from './channel-reporter.ts';
 import { testCount, worseStatus, type ReportKind, type TestResults } from './parse/index.ts';
 import type { TestStatus } from './types.ts';
 
@@ -30,8 +32,9 @@ const NODE_TEST_RE = /(^|&&|;|\|\||\s)node\s+--test(?=\s|$)/g;
  * The second channel for `testCmd` reading `report`, or null where the runner gives none. Only a
  * command with exactly one `node --test` (that very spelling) whose `--test-reporter`s have each a
  * `--test-reporter-destination` (or is one reporter to stdout) and that reads `junit:` or `tap`:
- * the added reporter (TAP for JUnit, JUnit for TAP) is inserted right after `--test`, first in
- * both lists, so node pairs it with its own destination.
+ * the added reporter (TAP for JUnit — fixbench's lean TAP reporter, `LEAN_TAP_REPORTER`, single-quoted
+ * for the shell; node's `junit` for TAP) is inserted right after `--test`, first in both lists, so
+ * node pairs it with its own destination.
  */
 export function planSecondChannel(testCmd: string, report: ReportKind): SecondChannel | null {
   if (report.kind !== 'junit' && report.kind !== 'tap') return null;
@@ -42,7 +45,8 @@ export function planSecondChannel(testCmd: string, report: ReportKind): SecondCh
   if (!soleToStdout && (reporters === 0 || reporters !== destinations)) return null;
   const kind = report.kind === 'junit' ? 'tap' : 'junit';
   const path = `.fixbench-${randomBytes(8).toString('hex')}.${kind === 'tap' ? 'tap' : 'xml'}`;
-  const added = ` --test-reporter=${kind} --test-reporter-destination=${path}${soleToStdout ? ' --test-reporter-destination=stdout' : ''}`;
+  const reporter = kind === 'tap' ? `'--test-reporter=${LEAN_TAP_REPORTER}'` : '--test-reporter=junit';
+  const added = ` ${reporter} --test-reporter-destination=${path}${soleToStdout ? ' --test-reporter-destination=stdout' : ''}`;
   const cmd = testCmd.replace(NODE_TEST_RE, (m) => `${m}${added}`);
   return { cmd, path, kind };
 }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { canaryHosts, checkCanaries, inferRunner, planCanaries, tailOfTest, type CanaryPlan } from '../../../src/evaluation/canary.ts';
 import { compareChannels, planSecondChannel } from '../../../src/evaluation/channels.ts';
+import { LEAN_TAP_REPORTER } from '../../../src/evaluation/channel-reporter.ts';
 import { variantTitle } from '../../../src/evaluation/canary-mutate.ts';
 import { judgeRun, type Guard } from '../../../src/evaluation/integrity.ts';
 import { parseReportText, reportKind, type TestResults } from '../../../src/evaluation/parse/index.ts';
@@ -345,11 +346,12 @@ describe('checkCanaries', () => {
 });
 
 describe('second channel', () => {
-  it('adds a TAP reporter to a node --test JUnit command, first in both lists', () => {
+  it('adds fixbench\'s lean TAP reporter (single-quoted data: URL) to a node --test JUnit command, first in both lists', () => {
     const c = planSecondChannel('node --test --test-reporter=junit --test-reporter-destination=report.xml', reportKind('junit:report.xml'))!;
     expect(c.kind).toBe('tap');
     expect(c.path).toMatch(/^\.fixbench-[0-9a-f]{16}\.tap$/);
-    expect(c.cmd).toBe(`node --test --test-reporter=tap --test-reporter-destination=${c.path} --test-reporter=junit --test-reporter-destination=report.xml`);
+    expect(LEAN_TAP_REPORTER).toMatch(/^data:text\/javascript;base64,[A-Za-z0-9+/=]+$/);
+    expect(c.cmd).toBe(`node --test '--test-reporter=${LEAN_TAP_REPORTER}' --test-reporter-destination=${c.path} --test-reporter=junit --test-reporter-destination=report.xml`);
   });
 
   it('keeps a sole TAP reporter on stdout and adds JUnit beside it', () => {

@@ -1,13 +1,15 @@
 // The second channel on test names node --test's two reporters spell differently (CR, LF, CRLF, `"`,
 // U+2028/U+2029, other controls): read from a real `node --test` run that writes both reports, as
 // the second channel does, they must agree; and names that only a normalisation tells apart are
-// never matched to another test's result.
+// never matched to another test's result. The TAP channel is written by fixbench's lean reporter
+// (channel-reporter.ts), as the second channel writes it.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { channelKey, compareChannels } from '../../../src/evaluation/channels.ts';
+import { LEAN_TAP_REPORTER } from '../../../src/evaluation/channel-reporter.ts';
 import { judgeRun, type Guard } from '../../../src/evaluation/integrity.ts';
 import { parseJunit } from '../../../src/evaluation/parse/junit.ts';
 import { parseTap } from '../../../src/evaluation/parse/tap.ts';
@@ -29,7 +31,7 @@ describe('suite\\rwith cr', () => { for (const n of names) { test(n, () => {}); 
 for (const n of names) { test(n, () => {}); test('fails ' + n, () => { throw new Error('no'); }); }
 `);
   try {
-    execFileSync(process.execPath, ['--test', '--test-reporter=tap', '--test-reporter-destination=out.tap', '--test-reporter=junit', '--test-reporter-destination=out.xml', 'names.test.mjs'], { cwd: dir, stdio: 'ignore' });
+    execFileSync(process.execPath, ['--test', `--test-reporter=${LEAN_TAP_REPORTER}`, '--test-reporter-destination=out.tap', '--test-reporter=junit', '--test-reporter-destination=out.xml', 'names.test.mjs'], { cwd: dir, stdio: 'ignore' });
   } catch { /* the failing tests make it exit 1 */ }
   const tap = parseTap(readFileSync(join(dir, 'out.tap'), 'utf8'));
   const junit = parseJunit(readFileSync(join(dir, 'out.xml'), 'utf8'));
@@ -111,7 +113,7 @@ const cases = ${JSON.stringify(CASES)};
 cases.forEach((c, i) => describe('case ' + i, () => { for (const n of c.names) test(n, () => { if ((c.fail ?? []).includes(n)) throw new Error('no'); }); }));
 `);
   try {
-    execFileSync(process.execPath, ['--test', '--test-reporter=tap', '--test-reporter-destination=out.tap', '--test-reporter=junit', '--test-reporter-destination=out.xml', 'cases.test.mjs'], { cwd: dir, stdio: 'ignore' });
+    execFileSync(process.execPath, ['--test', `--test-reporter=${LEAN_TAP_REPORTER}`, '--test-reporter-destination=out.tap', '--test-reporter=junit', '--test-reporter-destination=out.xml', 'cases.test.mjs'], { cwd: dir, stdio: 'ignore' });
   } catch { /* failing tests make it exit 1 */ }
   const tap = parseTap(readFileSync(join(dir, 'out.tap'), 'utf8'));
   const junit = parseJunit(readFileSync(join(dir, 'out.xml'), 'utf8'));
