@@ -69,6 +69,8 @@ export interface AttemptEnv {
    * attempt may run them, and lets the next attempt start preparing. Absent = at once.
    */
   enterTests?: EnterTests;
+  /** Called once the attempt's test commands are over when no re-run can follow (`Stage.leaveTests`). */
+  leaveTests?: () => void;
 }
 
 /** Runs one attempt of a single contender and returns its record (not yet appended); logs are written. Never throws for the attempt's failures. @throws Error for a cascade plan (a bug: use `runAttempt`). */
@@ -112,6 +114,8 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
         // The agent's workspace is being removed meanwhile: gone before the graded tests start.
         beforeTests: () => removed.then((err) => { if (err) throw err; }).then(() => env.enterTests?.()),
         ...(premade ? { checkout: premade } : {}),
+        // With re-runs the tests may run again: the test place is kept until the attempt ends.
+        ...((opts.rerunFailed ?? 0) === 0 && env.leaveTests ? { afterTests: env.leaveTests } : {}),
       }).finally(() => (premade = undefined))),
     });
     // A workspace that could not be removed is this attempt's harness fault (infra_error, recorded), never the run's end.

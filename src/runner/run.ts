@@ -25,7 +25,7 @@ import { RunBudget } from './budget.ts';
 import { settleLedger } from '../store/ledger.ts';
 import { referenceGate } from './gate.ts';
 import { removeWorkRoot, runAttempt, type Job, type Pools } from './cascade-attempt.ts';
-import { AttemptStages, pipelines, type EnterTests } from './stages.ts';
+import { AttemptStages, pipelines, type Stage } from './stages.ts';
 
 export type { ContenderPlan };
 
@@ -168,7 +168,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   }
   opts.onStart?.({ total, done: earlier });
 
-  const runJob = async (job: Job, enterTests: EnterTests): Promise<void> => {
+  const runJob = async (job: Job, stage: Stage): Promise<void> => {
     if (opts.signal?.aborted) return;
     const isModel = job.plan.kind === 'model' || job.plan.kind === 'cascade';
     if (isModel && budget.exhausted) {
@@ -176,8 +176,8 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
       return;
     }
     const attemptOpts = { ...opts, limits, priceSheet: { file: config.price_sheet.file }, budgetUsd: config.run_budget.usd, budgetTokens: config.run_budget.tokens, rerunFailed: config.rerun_failed };
-    const attempted = await runAttempt(job, { opts: attemptOpts, writer, budget, workRoot, redact, pools, onBudgetRefused: () => (budgetStopped = true), enterTests });
-    await enterTests(); // the attempts before it (in their tests) are recorded first
+    const attempted = await runAttempt(job, { opts: attemptOpts, writer, budget, workRoot, redact, pools, onBudgetRefused: () => (budgetStopped = true), enterTests: stage.enterTests, leaveTests: stage.leaveTests });
+    await stage.recordTurn(); // the attempts that tested before it are recorded first
     // An attempt cut short by Ctrl-C is not a result: leave it unrecorded so a later run re-does it.
     if (opts.signal?.aborted && attempted.outcome === 'infra_error') return;
     const rec = await writer.appendAttempt(attempted);
@@ -189,7 +189,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   let ran = 0;
 
   try {
-    await Promise.all(jobs.map((j) => stages.run((enterTests) => runJob(j, enterTests))));
+    await Promise.all(jobs.map((j) => stages.run((stage) => runJob(j, stage))));
   } finally {
     await removeWorkRoot(workRoot); // after the attempt folders still being removed
     const notes: string[] = [];

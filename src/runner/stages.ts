@@ -32,6 +32,20 @@ export class Places {
 /** What an attempt calls when its tests are about to start: resolves once it holds a test place. Idempotent; never rejects. */
 export type EnterTests = () => Promise<void>;
 
+/** One attempt's hooks into its places (`AttemptStages.run`). */
+export interface Stage {
+  /** Right before the attempt's tests (and again before its record: a repeat returns the first call's promise). */
+  enterTests: EnterTests;
+  /**
+   * The attempt's test commands are over (no re-run follows): its test place goes to the next
+   * attempt now, while this one reads its results and writes its record. Once; a no-op before
+   * `enterTests` has resolved or when not pipelined.
+   */
+  leaveTests: () => void;
+  /** Resolves when the attempts that entered their tests before this one have been recorded (or given up); enters the tests first. Never rejects. */
+  recordTurn: () => Promise<void>;
+}
+
 /**
  * Whether a run pipelines its attempts (`AttemptStages`): only when the test pool can hold a grading
  * of every attempt in flight at once (`test >= 2 × attempts`), so an attempt waiting for a test place
@@ -43,18 +57,22 @@ export function pipelines(sizes: { attempts: number; test: number }): boolean {
 }
 
 /**
- * The run's attempt places. `run(work)` takes a preparation place, then runs `work(enterTests)`;
- * `enterTests()` (called right before the attempt's tests, and again by the runner before it
- * appends the record: a repeat returns the first call's promise) waits for a test place, then frees
- * the preparation place for the next attempt. Both places are given back when `work` settles.
- * So at most `attempts` attempts prepare and at most `attempts` are past their tests' start at any
- * time; attempts start in job order, and with one place each, the next attempt's tests (and its
- * record) come only after this one's record is appended. Not pipelined (`pipelined` false): one
- * place per attempt from its start to its end, as a plain pool; `enterTests` resolves at once.
+ * The run's attempt places. `run(work)` takes a preparation place, then runs `work(stage)`;
+ * `stage.enterTests()` (right before the attempt's tests) waits for a test place, then frees the
+ * preparation place for the next attempt; `stage.leaveTests()` gives the test place back once the
+ * test commands are over; `stage.recordTurn()` (before the record is appended) waits until every
+ * attempt that entered its tests earlier has settled, so records come in the order the attempts
+ * entered their tests. The places still held are given back when `work` settles. So at most
+ * `attempts` attempts prepare and at most `attempts` run test commands at any time; attempts start
+ * in job order, and with one place each, tests never overlap and records come in job order.
+ * Not pipelined (`pipelined` false): one place per attempt from its start to its end, as a plain
+ * pool; `enterTests` and `recordTurn` resolve at once (records in the order attempts finish).
  */
 export class AttemptStages {
   private readonly prepare: Places;
   private readonly testing: Places | null;
+  /** Settles when the attempt that last entered its tests has settled. */
+  private lastSettled: Promise<void> = Promise.resolve();
 
   constructor(attempts: number, pipelined: boolean) {
     this.prepare = new Places(attempts);
@@ -62,17 +80,35 @@ export class AttemptStages {
   }
 
   /** Runs `work` in its places (see the class); returns or throws what `work` does. */
-  async run<T>(work: (enterTests: EnterTests) => Promise<T>): Promise<T> {
+  async run<T>(work: (stage: Stage) => Promise<T>): Promise<T> {
     await this.prepare.take();
     const testing = this.testing;
     let entering: Promise<void> | null = null;
-    const enterTests: EnterTests = () => (entering ??= testing ? testing.take().then(() => this.prepare.give()) : Promise.resolve());
+    let holding = false;
+    let turn: Promise<void> = Promise.resolve();
+    let settle = () => {};
+    const enterTests: EnterTests = () =>
+      (entering ??= testing
+        ? testing.take().then(() => {
+            holding = true;
+            turn = this.lastSettled;
+            this.lastSettled = new Promise<void>((r) => (settle = r));
+            this.prepare.give();
+          })
+        : Promise.resolve());
+    const leaveTests = () => {
+      if (!holding) return;
+      holding = false;
+      testing!.give();
+    };
+    const recordTurn = () => enterTests().then(() => turn);
     try {
-      return await work(enterTests);
+      return await work({ enterTests, leaveTests, recordTurn });
     } finally {
       if (testing && entering) {
         await entering;
-        testing.give();
+        leaveTests();
+        settle();
       } else this.prepare.give();
     }
   }

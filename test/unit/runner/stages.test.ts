@@ -1,6 +1,6 @@
 // The attempt pipeline's places (src/runner/stages.ts): who may prepare and who may test, in order.
 import { describe, expect, it } from 'vitest';
-import { AttemptStages, Places, pipelines, type EnterTests } from '../../../src/runner/stages.ts';
+import { AttemptStages, Places, pipelines, type Stage } from '../../../src/runner/stages.ts';
 
 /** A promise with its resolve function, to step the works by hand. */
 function gate(): { promise: Promise<void>; open: () => void } {
@@ -45,12 +45,12 @@ describe('AttemptStages', () => {
     const log: string[] = [];
     const tests = [gate(), gate(), gate()];
     const runs = [0, 1, 2].map((i) =>
-      stages.run(async (enterTests: EnterTests) => {
+      stages.run(async (stage: Stage) => {
         log.push(`start ${i}`);
-        await enterTests();
+        await stage.enterTests();
         log.push(`test ${i}`);
         await tests[i]!.promise;
-        await enterTests(); // the runner's second call, before the record: the same place
+        await stage.recordTurn(); // the runner's call before the record
         log.push(`end ${i}`);
       }),
     );
@@ -89,7 +89,49 @@ describe('AttemptStages', () => {
     await expect(stages.run(async () => { throw new Error('boom'); })).rejects.toThrow('boom');
     expect(await stages.run(async () => 'no tests')).toBe('no tests');
     // a work that threw after entering its tests also frees its test place
-    await expect(stages.run(async (enter) => { await enter(); throw new Error('late'); })).rejects.toThrow('late');
-    expect(await stages.run(async (enter) => (await enter(), 'tested'))).toBe('tested');
+    await expect(stages.run(async (st) => { await st.enterTests(); throw new Error('late'); })).rejects.toThrow('late');
+    expect(await stages.run(async (st) => (await st.enterTests(), st.leaveTests(), st.leaveTests(), 'tested'))).toBe('tested');
+    // every place is free again: two works in a row run without waiting
+    expect(await stages.run(async (st) => (await st.recordTurn(), 'again'))).toBe('again');
+  });
+
+  it('leaveTests: the next attempt tests while this one reads its results, and records after it', async () => {
+    const stages = new AttemptStages(1, true);
+    const log: string[] = [];
+    const recordOf0 = gate();
+    const first = stages.run(async (st) => {
+      await st.enterTests();
+      log.push('test 0');
+      st.leaveTests(); // test commands over; results still being read
+      await recordOf0.promise;
+      await st.recordTurn();
+      log.push('record 0');
+    });
+    const second = stages.run(async (st) => {
+      await st.enterTests();
+      log.push('test 1');
+      st.leaveTests();
+      await st.recordTurn();
+      log.push('record 1');
+    });
+    await tick();
+    await tick();
+    expect(log).toEqual(['test 0', 'test 1']); // 1 tests before 0 is recorded, but does not record before it
+    recordOf0.open();
+    await Promise.all([first, second]);
+    expect(log).toEqual(['test 0', 'test 1', 'record 0', 'record 1']);
+  });
+
+  it('not pipelined: leaveTests changes nothing and recordTurn waits for no one', async () => {
+    const stages = new AttemptStages(2, false);
+    const log: string[] = [];
+    const slow = gate();
+    const a = stages.run(async (st) => { st.leaveTests(); await slow.promise; await st.recordTurn(); log.push('a'); });
+    const b = stages.run(async (st) => { await st.recordTurn(); log.push('b'); });
+    await b;
+    expect(log).toEqual(['b']);
+    slow.open();
+    await a;
+    expect(log).toEqual(['b', 'a']);
   });
 });
