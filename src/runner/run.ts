@@ -88,10 +88,10 @@ export interface RunSummary {
  * record. Stops starting attempts when `signal` aborts or the run budget is reached.
  * Scheduling: task-major order (every contender gets the same tasks first); three pools —
  * attempts (`concurrency`), model calls (`modelConcurrency`), test executions (`testConcurrency`).
- * When the test pool holds at least twice the attempts (`pipelines`: e.g. `--concurrency 1` on 2
- * cores), the attempts are pipelined (`AttemptStages`, stages.ts): the next attempt makes its
- * workspace, runs its agent and prepares its grading while this one runs its tests; each stage
- * holds `concurrency` attempts, so tests and records still come one attempt at a time, in job order.
+ * Without `--rerun-failed` (or when the test pool holds twice the attempts: `pipelines`), the
+ * attempts are pipelined (`AttemptStages`, stages.ts): an attempt makes its workspace, runs its
+ * agent and prepares its grading while the attempts before it run their tests; each stage holds
+ * `concurrency` attempts, so at `--concurrency 1` tests and records still come one at a time, in job order.
  * With `shard`, only keys of that shard; with `resume`, only keys without a record.
  * @throws UserInputError when resuming a run whose stored configuration differs; otherwise only on
  * faults of the store itself (disk).
@@ -143,7 +143,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   const workRoot = await mkdtemp(path.join(os.tmpdir(), `fixbench-${opts.runId}-`));
   const testSlots = Math.max(1, opts.testConcurrency ?? os.cpus().length);
   // The next attempt prepares while this one's tests run (stages.ts), when the test pool allows it.
-  const stages = new AttemptStages(opts.concurrency, pipelines({ attempts: opts.concurrency, test: testSlots }));
+  const stages = new AttemptStages(opts.concurrency, pipelines({ attempts: opts.concurrency, test: testSlots, rerunFailed: config.rerun_failed }));
   const pools: Pools = {
     model: pLimit(Math.max(1, opts.modelConcurrency ?? opts.concurrency)),
     test: pLimit(testSlots),

@@ -47,24 +47,26 @@ export interface Stage {
 }
 
 /**
- * Whether a run pipelines its attempts (`AttemptStages`): only when the test pool can hold a grading
- * of every attempt in flight at once (`test >= 2 × attempts`), so an attempt waiting for a test place
- * inside its grading's test slot can never keep one that an attempt holding a test place needs for a
- * re-run (`--rerun-failed`): no wait cycle. Otherwise attempts run one stage, as one pool.
+ * Whether a run pipelines its attempts (`AttemptStages`). An attempt waits for its test place inside
+ * its grading's test-pool slot; an attempt holding a test place needs another slot only for a
+ * re-run (`--rerun-failed`). So: without re-runs (a holder never waits for a slot: no wait cycle),
+ * or when the test pool can hold a grading of every attempt of both stages at once
+ * (`test >= 2 × attempts`). Otherwise attempts run one stage, as one pool.
  */
-export function pipelines(sizes: { attempts: number; test: number }): boolean {
-  return sizes.test >= 2 * Math.max(1, sizes.attempts);
+export function pipelines(o: { attempts: number; test: number; rerunFailed: number }): boolean {
+  return o.rerunFailed <= 0 || o.test >= 2 * Math.max(1, o.attempts);
 }
 
 /**
  * The run's attempt places. `run(work)` takes a preparation place, then runs `work(stage)`;
  * `stage.enterTests()` (right before the attempt's tests) waits for a test place, then frees the
  * preparation place for the next attempt; `stage.leaveTests()` gives the test place back once the
- * test commands are over; `stage.recordTurn()` (before the record is appended) waits until every
- * attempt that entered its tests earlier has settled, so records come in the order the attempts
- * entered their tests. The places still held are given back when `work` settles. So at most
- * `attempts` attempts prepare and at most `attempts` run test commands at any time; attempts start
- * in job order, and with one place each, tests never overlap and records come in job order.
+ * test commands are over; `stage.recordTurn()` (before the record is appended) waits, with one place, until the attempt
+ * that entered its tests before this one has settled (with more places it waits for no one: records
+ * in the order attempts finish, as before). The places still held are given back when `work`
+ * settles. So at most `attempts` attempts prepare and at most `attempts` run test commands at any
+ * time; attempts start in job order, and with one place each, tests never overlap and records come
+ * in job order.
  * Not pipelined (`pipelined` false): one place per attempt from its start to its end, as a plain
  * pool; `enterTests` and `recordTurn` resolve at once (records in the order attempts finish).
  */
@@ -73,10 +75,13 @@ export class AttemptStages {
   private readonly testing: Places | null;
   /** Settles when the attempt that last entered its tests has settled. */
   private lastSettled: Promise<void> = Promise.resolve();
+  /** Records in test-entry order: with one place only (with more, in the order attempts finish, as a plain pool: no finished attempt waits on another's long tests). */
+  private readonly ordered: boolean;
 
   constructor(attempts: number, pipelined: boolean) {
     this.prepare = new Places(attempts);
     this.testing = pipelined ? new Places(attempts) : null;
+    this.ordered = pipelined && Math.max(1, Math.floor(attempts)) === 1;
   }
 
   /** Runs `work` in its places (see the class); returns or throws what `work` does. */
@@ -91,8 +96,10 @@ export class AttemptStages {
       (entering ??= testing
         ? testing.take().then(() => {
             holding = true;
-            turn = this.lastSettled;
-            this.lastSettled = new Promise<void>((r) => (settle = r));
+            if (this.ordered) {
+              turn = this.lastSettled;
+              this.lastSettled = new Promise<void>((r) => (settle = r));
+            }
             this.prepare.give();
           })
         : Promise.resolve());

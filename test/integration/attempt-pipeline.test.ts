@@ -1,6 +1,6 @@
 // The attempt pipeline in runSuite (src/runner/stages.ts, issue 18): at --concurrency 1 with two test
 // slots, the next attempt's agent runs while this attempt's tests run; the tests still never overlap
-// and the records come in job order. With one test slot nothing is pipelined (the control).
+// and the records come in job order. With one test slot and --rerun-failed nothing is pipelined (the control).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,24 +59,24 @@ afterAll(async () => {
 });
 
 const plans = [{ kind: 'reference', agent: 'gold' }, { kind: 'reference', agent: 'noop' }] as const;
-const options = (runId: string, testConcurrency: number): RunOptions => ({
+const options = (runId: string, testConcurrency: number, rerunFailed: number): RunOptions => ({
   runId, resultsDir: join(root, 'results'), tasks, contenders: [...plans], skipped: [],
   config: buildRunConfig({
     plans: [...plans],
     priceSheet: { file: 'prices/test.yaml', sheet: { as_of: '2026-04-01', source: 'test', currency: 'USD', unit: 'USD per million tokens', models: {} } },
     limits: { steps: 1, attempt_usd: null, wall_ms: 60_000, command_timeout_ms: 10_000, output_chars: 1000 },
-    runBudget: { usd: null, tokens: null }, attempts: 1, rerunFailed: 0,
+    runBudget: { usd: null, tokens: null }, attempts: 1, rerunFailed,
   }),
   concurrency: 1, testConcurrency, sandbox: watching,
   repoCache: new RepoCache({ cacheDir: join(root, 'cache'), tasksDir: join(root, 'tasks') }),
   harness: { version: 'test', commit: null }, suiteHash: 'h',
 });
 
-async function run(runId: string, testConcurrency: number) {
+async function run(runId: string, testConcurrency: number, rerunFailed = 0) {
   testsInFlight = 0;
   maxTestsInFlight = 0;
   appliesDuringTests = 0;
-  const s = await runSuite(options(runId, testConcurrency));
+  const s = await runSuite(options(runId, testConcurrency, rerunFailed));
   const stored = (await readRun(join(root, 'results', runId))).attempts;
   return { s, order: stored.map((a) => `${a.instance_id}/${a.contender}`) };
 }
@@ -95,8 +95,8 @@ describe('the attempt pipeline at --concurrency 1', () => {
     expect(order).toEqual(JOB_ORDER(s.header.contenders.map((c) => c.id)));
   }, 120_000);
 
-  it('control: one test slot pipelines nothing (no apply during tests), same records in the same order', async () => {
-    const { s, order } = await run('plain', 1);
+  it('control: one test slot with --rerun-failed pipelines nothing (no apply during tests), same records in the same order', async () => {
+    const { s, order } = await run('plain', 1, 1);
     expect(appliesDuringTests).toBe(0);
     expect(maxTestsInFlight).toBe(1);
     expect(order).toEqual(JOB_ORDER(s.header.contenders.map((c) => c.id)));

@@ -29,12 +29,13 @@ describe('Places', () => {
 });
 
 describe('pipelines', () => {
-  it('only when the test pool holds every attempt of both stages at once', () => {
-    expect(pipelines({ attempts: 1, test: 2 })).toBe(true);
-    expect(pipelines({ attempts: 2, test: 4 })).toBe(true);
-    expect(pipelines({ attempts: 2, test: 2 })).toBe(false);
-    expect(pipelines({ attempts: 64, test: 2 })).toBe(false);
-    expect(pipelines({ attempts: 1, test: 1 })).toBe(false);
+  it('without re-runs always; with them only when the test pool holds every attempt of both stages at once', () => {
+    expect(pipelines({ attempts: 64, test: 2, rerunFailed: 0 })).toBe(true);
+    expect(pipelines({ attempts: 1, test: 1, rerunFailed: 0 })).toBe(true);
+    expect(pipelines({ attempts: 1, test: 2, rerunFailed: 2 })).toBe(true);
+    expect(pipelines({ attempts: 2, test: 4, rerunFailed: 1 })).toBe(true);
+    expect(pipelines({ attempts: 2, test: 2, rerunFailed: 1 })).toBe(false);
+    expect(pipelines({ attempts: 64, test: 2, rerunFailed: 1 })).toBe(false);
   });
 });
 
@@ -122,12 +123,12 @@ describe('AttemptStages', () => {
     expect(log).toEqual(['test 0', 'test 1', 'record 0', 'record 1']);
   });
 
-  it('not pipelined: leaveTests changes nothing and recordTurn waits for no one', async () => {
-    const stages = new AttemptStages(2, false);
+  it.each([false, true])('with two places (pipelined: %s), recordTurn waits for no one: records as attempts finish', async (pipelined) => {
+    const stages = new AttemptStages(2, pipelined);
     const log: string[] = [];
     const slow = gate();
-    const a = stages.run(async (st) => { st.leaveTests(); await slow.promise; await st.recordTurn(); log.push('a'); });
-    const b = stages.run(async (st) => { await st.recordTurn(); log.push('b'); });
+    const a = stages.run(async (st) => { await st.enterTests(); st.leaveTests(); await slow.promise; await st.recordTurn(); log.push('a'); });
+    const b = stages.run(async (st) => { await st.enterTests(); await st.recordTurn(); log.push('b'); });
     await b;
     expect(log).toEqual(['b']);
     slow.open();
