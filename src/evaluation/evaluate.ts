@@ -79,6 +79,8 @@ export interface EvaluateOptions {
    * harness's fault: `infra_error` with its message, and the tests do not run.
    */
   beforeTests?: () => Promise<void>;
+  /** Called once the test command has ended (whatever its outcome), before its results are read: the runner's `Stage.leaveTests`. Never called when the tests did not run. */
+  afterTests?: () => void;
   /**
    * The checkout this evaluation grades in, already being made by `startCheckout(task, repoCache,
    * workDir)` (so it overlaps the caller's work, e.g. the patch extraction). Used instead of making
@@ -247,6 +249,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
 
     await opts.beforeTests?.();
     const run = await sandbox.exec(runner?.plan.cmd ?? guard.cmd, { cwd: ws.dir, timeoutMs: task.timeout_s * 1000, ...(await taskRuntimeExecOptions(task)) });
+    opts.afterTests?.();
     result.test_ms = Math.round(run.durationMs);
     result.test_output = testOutput(runner?.plan.cmd ?? task.test_cmd, run, cap);
     if (run.timedOut) {

@@ -26,6 +26,7 @@ import type { RepoCache } from '../workspace/index.ts';
 import type { EnvCache } from '../workspace/env-cache.ts';
 import type { Workspace } from '../workspace/types.ts';
 import type { TrajectorySink } from '../core/trajectory.ts';
+import type { EnterTests } from './stages.ts';
 
 /** `prepareWorkspace` is in attempt-workspace.ts; exported here too, for the cascade runner and tests. */
 export { prepareWorkspace } from './attempt-workspace.ts';
@@ -63,6 +64,13 @@ export interface AttemptEnv {
   redact: Redactor;
   pools: Pools;
   onBudgetRefused: () => void;
+  /**
+   * Called right before the attempt's tests start (`AttemptStages`, stages.ts): resolves once the
+   * attempt may run them, and lets the next attempt start preparing. Absent = at once.
+   */
+  enterTests?: EnterTests;
+  /** Called once the attempt's test commands are over when no re-run can follow (`Stage.leaveTests`). */
+  leaveTests?: () => void;
 }
 
 /** Runs one attempt of a single contender and returns its record (not yet appended); logs are written. Never throws for the attempt's failures. @throws Error for a cascade plan (a bug: use `runAttempt`). */
@@ -104,8 +112,10 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
         ...(opts.envCache ? { envCache: opts.envCache } : {}),
         removeWorkspace: false, // attemptDir's removal below does it, after the record
         // The agent's workspace is being removed meanwhile: gone before the graded tests start.
-        beforeTests: () => removed.then((err) => { if (err) throw err; }),
+        beforeTests: () => removed.then((err) => { if (err) throw err; }).then(() => env.enterTests?.()),
         ...(premade ? { checkout: premade } : {}),
+        // With re-runs the tests may run again: the test place is kept until the attempt ends.
+        ...((opts.rerunFailed ?? 0) === 0 && env.leaveTests ? { afterTests: env.leaveTests } : {}),
       }).finally(() => (premade = undefined))),
     });
     // A workspace that could not be removed is this attempt's harness fault (infra_error, recorded), never the run's end.

@@ -25,6 +25,7 @@ import { RunBudget } from './budget.ts';
 import { settleLedger } from '../store/ledger.ts';
 import { referenceGate } from './gate.ts';
 import { removeWorkRoot, runAttempt, type Job, type Pools } from './cascade-attempt.ts';
+import { AttemptStages, pipelines, type Stage } from './stages.ts';
 
 export type { ContenderPlan };
 
@@ -85,8 +86,12 @@ export interface RunSummary {
 /**
  * Runs the suite and writes `results/<run_id>/`. Never throws for an attempt's failure: each ends as a
  * record. Stops starting attempts when `signal` aborts or the run budget is reached.
- * Scheduling: task-major order (every contender gets the same tasks first); three p-limit pools —
+ * Scheduling: task-major order (every contender gets the same tasks first); three pools —
  * attempts (`concurrency`), model calls (`modelConcurrency`), test executions (`testConcurrency`).
+ * Without `--rerun-failed` (or when the test pool holds twice the attempts: `pipelines`), the
+ * attempts are pipelined (`AttemptStages`, stages.ts): an attempt makes its workspace, runs its
+ * agent and prepares its grading while the attempts before it run their tests; each stage holds
+ * `concurrency` attempts, so at `--concurrency 1` tests and records still come one at a time, in job order.
  * With `shard`, only keys of that shard; with `resume`, only keys without a record.
  * @throws UserInputError when resuming a run whose stored configuration differs; otherwise only on
  * faults of the store itself (disk).
@@ -136,10 +141,12 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   // A resumed run's budget counts what its earlier sessions counted (`budget_usd`; `list_usd` in older records), records set aside by --retry-errors included.
   for (const r of [...earlier, ...(await readSuperseded(dir, header.limits))]) budget.carryOverRecord(r);
   const workRoot = await mkdtemp(path.join(os.tmpdir(), `fixbench-${opts.runId}-`));
-  const limit = pLimit(Math.max(1, opts.concurrency));
+  const testSlots = Math.max(1, opts.testConcurrency ?? os.cpus().length);
+  // The next attempt prepares while this one's tests run (stages.ts), when the test pool allows it.
+  const stages = new AttemptStages(opts.concurrency, pipelines({ attempts: opts.concurrency, test: testSlots, rerunFailed: config.rerun_failed }));
   const pools: Pools = {
     model: pLimit(Math.max(1, opts.modelConcurrency ?? opts.concurrency)),
-    test: pLimit(Math.max(1, opts.testConcurrency ?? os.cpus().length)),
+    test: pLimit(testSlots),
   };
   const records: AttemptRecord[] = []; // this session's
   const recorded = new Set(earlier.map((r) => r.key));
@@ -161,7 +168,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   }
   opts.onStart?.({ total, done: earlier });
 
-  const runJob = async (job: Job): Promise<void> => {
+  const runJob = async (job: Job, stage: Stage): Promise<void> => {
     if (opts.signal?.aborted) return;
     const isModel = job.plan.kind === 'model' || job.plan.kind === 'cascade';
     if (isModel && budget.exhausted) {
@@ -169,7 +176,8 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
       return;
     }
     const attemptOpts = { ...opts, limits, priceSheet: { file: config.price_sheet.file }, budgetUsd: config.run_budget.usd, budgetTokens: config.run_budget.tokens, rerunFailed: config.rerun_failed };
-    const attempted = await runAttempt(job, { opts: attemptOpts, writer, budget, workRoot, redact, pools, onBudgetRefused: () => (budgetStopped = true) });
+    const attempted = await runAttempt(job, { opts: attemptOpts, writer, budget, workRoot, redact, pools, onBudgetRefused: () => (budgetStopped = true), enterTests: stage.enterTests, leaveTests: stage.leaveTests });
+    await stage.recordTurn(); // the attempts that tested before it are recorded first
     // An attempt cut short by Ctrl-C is not a result: leave it unrecorded so a later run re-does it.
     if (opts.signal?.aborted && attempted.outcome === 'infra_error') return;
     const rec = await writer.appendAttempt(attempted);
@@ -181,7 +189,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   let ran = 0;
 
   try {
-    await Promise.all(jobs.map((j) => limit(() => runJob(j))));
+    await Promise.all(jobs.map((j) => stages.run((stage) => runJob(j, stage))));
   } finally {
     await removeWorkRoot(workRoot); // after the attempt folders still being removed
     const notes: string[] = [];

@@ -292,6 +292,25 @@ describe('evaluate', () => {
     expect(order.filter((o) => o.startsWith('exec node'))).toEqual([]);
   });
 
+  it('calls afterTests once, right after the test command; never when no test ran', async () => {
+    const order: string[] = [];
+    const watched: Sandbox = Object.assign(Object.create(sandbox) as Sandbox, {
+      exec: async (cmd: string, o: Parameters<Sandbox['exec']>[1]) => {
+        const r = await sandbox.exec(cmd, o);
+        order.push(`exec ${cmd.split(' ')[0]}`);
+        return r;
+      },
+    });
+    const ok = await evaluate({ task, modelPatch: gold, sandbox: watched, repoCache: cache, workDir, afterTests: () => void order.push('afterTests') });
+    expect(ok.outcome).toBe('resolved'); // its results were read after the call
+    expect(order.filter((o) => o === 'afterTests')).toHaveLength(1);
+    expect(order.at(-1)).toBe('afterTests'); // right after the last exec, the test command
+    order.length = 0;
+    const none = await evaluate({ task, modelPatch: gold, sandbox: watched, repoCache: cache, workDir, beforeTests: () => Promise.reject(new Error('EBUSY')), afterTests: () => void order.push('afterTests') });
+    expect(none.outcome).toBe('infra_error');
+    expect(order).not.toContain('afterTests');
+  });
+
   it('removes every workspace it made', () => {
     expect(existsSync(workDir) ? readdirSync(workDir) : []).toEqual([]);
   });
