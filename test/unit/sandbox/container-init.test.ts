@@ -4,7 +4,7 @@
 // --die-with-parent is armed) is killed from the pid bwrap reports on --info-fd, and exec / drop
 // resolve only once it is gone.
 import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +80,9 @@ describe('a container init outside bwrap\'s process group is killed with it (a s
   let sandbox: BwrapSandbox;
   let root: string;
 
+  /** The stand-in's "init reported on the info fd" marks, one per container. */
+  const reported = () => readdirSync(dir).filter((f) => f.startsWith('reported.'));
+
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fixbench-init-test-'));
     root = mkdtempSync(join(dir, 'ws-'));
@@ -93,6 +96,8 @@ describe('a container init outside bwrap\'s process group is killed with it (a s
         `setsid bash -c 'trap "" HUP TERM; while :; do sleep 0.05; done; : ${mark}' </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- &`,
         'ns=$(readlink /proc/$!/ns/pid); ns=${ns//[^0-9]/}',
         'if [ -n "$info" ]; then printf \'{\\n    "child-pid": %d,\\n    "pid-namespace": %s\\n}\\n\' $! "$ns" >&"$info"; eval "exec $info>&-"; fi',
+        // Only now is the init's pid in the helper's hands: a stand-in has no --die-with-parent, so a kill before this line would orphan it (real bwrap's init dies with bwrap).
+        `touch ${join(dir, 'reported')}.$$`,
         'exec "$@"',
         '',
       ].join('\n'),
@@ -117,8 +122,9 @@ describe('a container init outside bwrap\'s process group is killed with it (a s
     expect(processesMarked(mark)).toEqual([]);
     const own = await isolateAttempt(sandbox);
     try {
+      const reportedBefore = reported().length;
       own.sandbox.warmNext!({ cwd: root, timeoutMs: 30_000 });
-      expect(await until(() => processesMarked(mark).length > 0)).toBe(true);
+      expect(await until(() => processesMarked(mark).length > 0 && reported().length > reportedBefore)).toBe(true);
       await own.sandbox.dropWarm!();
       expect(processesMarked(mark)).toEqual([]);
     } finally {
