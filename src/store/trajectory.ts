@@ -1,7 +1,7 @@
 // The store's reader and writer of trajectory files (schemas: src/core/trajectory.ts). The only
 // module that builds their paths: `trajectories/<contender>/<instance_id>/<attempt>.json`.
 import { constants } from 'node:fs';
-import { readdir, readFile, rename } from 'node:fs/promises';
+import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Trajectory, type TrajectorySink } from '../core/trajectory.ts';
 import type { Redactor } from '../core/redact.ts';
@@ -33,7 +33,8 @@ export const trajectoryRel = (ref: AttemptRef): string => path.join('trajectorie
  * A sink writing `ref`'s trajectory in `runDir`: each call validates `doc` against `Trajectory`,
  * applies `redact` to the JSON text and replaces the file atomically (temp file + rename, folder
  * created), so a reader sees the previous or the new document, never half of one. No symbolic link
- * is followed (src/store/run-fs.ts): a link in the way is refused (UserInputError naming it).
+ * is followed (src/store/run-fs.ts): a link in the way is refused (UserInputError naming it). On a
+ * failed write (ENOSPC…) the temp file is removed and the previous document is left as it was.
  * @throws ZodError when `doc` does not match its format's schema (a harness bug); fs errors as they come.
  */
 export function trajectorySink(runDir: string, ref: AttemptRef, redact: Redactor): TrajectorySink {
@@ -44,12 +45,18 @@ export function trajectorySink(runDir: string, ref: AttemptRef, redact: Redactor
     const tmp = `${rel}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     const fh = await openInRun(runDir, tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL);
     try {
-      await fh.writeFile(redact(JSON.stringify(valid, null, 2)) + '\n');
-    } finally {
-      await fh.close();
+      try {
+        await fh.writeFile(redact(JSON.stringify(valid, null, 2)) + '\n');
+      } finally {
+        await fh.close();
+      }
+      // rename replaces a link at the target as a name; it never writes through it
+      await rename(path.join(runDir, tmp), path.join(runDir, rel));
+    } catch (e) {
+      // a failed write (ENOSPC) leaves no temp file for `merge` to copy; the previous document stays
+      await rm(path.join(runDir, tmp), { force: true }).catch(() => undefined);
+      throw e;
     }
-    // rename replaces a link at the target as a name; it never writes through it
-    await rename(path.join(runDir, tmp), path.join(runDir, rel));
   };
 }
 
