@@ -13,7 +13,10 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 const pkg = new URL('..', import.meta.url).pathname;
-const check = buildCheck();
+const command = process.argv.slice(2).find((a) => !a.startsWith('-'));
+// Commands that record results (run, eval, merge) need a build whose dist/ hashes can be checked.
+const records = ['run', 'eval', 'merge'].includes(command ?? '');
+const check = buildCheck({ strict: records });
 if (check.state === 'missing') {
   process.stderr.write(
     `fixbench: the compiled CLI is missing (${pkg}dist/).\n` +
@@ -29,8 +32,7 @@ if (check.state === 'modified') {
 // A checkout whose sources were edited after the build runs the build, not the edits: commands that
 // produce results (run, eval, merge) refuse; the others warn.
 if (check.state === 'stale') {
-  const command = process.argv.slice(2).find((a) => !a.startsWith('-'));
-  if (['run', 'eval', 'merge'].includes(command ?? '')) {
+  if (records) {
     process.stderr.write(`fixbench: the compiled CLI is older than its sources (${check.reason}): \`${command}\` would record results of code other than this checkout's. Run \`npm run build\` in ${pkg}, then the command again.\n`);
     process.exit(2);
   }

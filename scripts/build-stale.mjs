@@ -227,10 +227,16 @@ export function buildStale() {
  * older-format build). Cost: one walk of dist/ and one of src/ (`scanTree`), one hash of dist/'s
  * files (~5.5 MB with the bundle) and one stat per source, plus one hash of src/ only when a stat
  * differs from the stamp's record.
+ * `strict` (commands that record results: run, eval, merge): a stamp without its content hashes (an
+ * older format, or not JSON) is `modified`, since dist/ cannot be checked against it (it was
+ * otherwise read by mtimes only, and rewriting the stamp skipped the check). The stamp certifies
+ * accidents (an edit, a partial copy), not an attacker who can write dist/ (it could rewrite the
+ * stamp's hashes as well).
  */
-export function buildCheck() {
+export function buildCheck({ strict = false } = {}) {
   if (!existsSync(path.join(DIST, BUILD_STAMP))) return { state: 'missing', reason: 'no build yet', buildHash: null };
   const stamp = readStamp();
+  if (!stamp && strict) return { state: 'modified', reason: `dist/${BUILD_STAMP} holds no content hashes (an older build, or rewritten), so dist/ cannot be checked`, buildHash: null };
   const dist = scanTree(DIST);
   if (dist.stray) return { state: 'modified', reason: `dist/${dist.stray} is not a regular file or folder (a link or special file), which the build never writes`, buildHash: stamp?.dist_hash ?? null };
   if (stamp && hashFiles(DIST, hashedDistFiles(dist.files)) !== stamp.dist_hash) return { state: 'modified', reason: 'a file of dist/ differs from what the build wrote', buildHash: stamp.dist_hash };

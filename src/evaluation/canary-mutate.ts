@@ -41,7 +41,7 @@ export interface HostContext {
    * neighbouring-word pairs found there. Absent: balanced against the file's other titles.
    */
   visible?: string;
-  /** Titles already used in any host file (new titles are kept unique across them). */
+  /** Titles of tests and of suites already used in any host file (new titles are kept unique across them). */
   taken: Set<string>;
   /** How the runner joins nested suite titles in an id: ` > `, or one space for mocha (its `fullTitle`). */
   join: string;
@@ -78,9 +78,11 @@ export const MAX_FAIL_COPIES = 3;
  * random), at its indentation.
  */
 export function mutateHost(file: string, text: string, ctx: HostContext): { text: string; tests: MutatedTest[]; weak: boolean; hidden: number } | null {
-  const found = findTests(file, text)?.filter((t) => !t.unsafe);
+  const all = findTests(file, text);
+  // Suite titles too: a copy named like a sibling `describe` would share its id with the suite's (reporters differ on suites).
+  for (const t of all ?? []) for (const s of [t.title, ...t.suites]) ctx.taken.add(s);
+  const found = all?.filter((t) => !t.unsafe);
   if (!found?.length) return null;
-  for (const t of found) ctx.taken.add(t.title);
   const lineOf = (pos: number): number => text.slice(0, pos).split('\n').length;
   const isNew = (t: FoundTest): boolean => { for (let l = lineOf(t.start); l <= lineOf(t.end); l++) if (ctx.added.has(l)) return true; return false; };
   const tail = (t: FoundTest, title = t.title): string => (t.suites.length ? `${t.suites.join(ctx.join)}${ID_SEPARATOR}${title}` : title);

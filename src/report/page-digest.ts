@@ -55,8 +55,12 @@ function part(h: Hash, s: string): void {
   h.update(`${s.length}:`).update(s);
 }
 
-/** Source folders whose code turns records and trajectories into an attempt page (views, formats, schemas, the store's reader). */
-const CODE_DIRS = ['report', 'core', 'store'] as const;
+/**
+ * Folders whose code turns records and trajectories into an attempt page (views, formats, schemas,
+ * the store's reader), and `bundle`: the compiled start-up bundle bin runs (dist/bundle, its source
+ * maps left out), which holds that code again; absent under tsx (named unreadable in the digest).
+ */
+const CODE_DIRS = ['report', 'core', 'store', 'bundle'] as const;
 
 /**
  * The content hash of the compiled build this module runs from, when bin/fixbench.mjs checked it in
@@ -81,38 +85,49 @@ let codeVersion: string | null = null;
  * stylesheet ({@link attemptPageTemplateVersion}) and the code. Compiled and checked by bin
  * ({@link verifiedBuildHash}): the build's content hash, which covers every file of dist/ (so every
  * file of `report/`, `core/` and `store/`, and the templates) and costs no read. Otherwise every
- * file of the running build's `report/`, `core/` and `store/` folders (`src/` under tsx, `dist/`
- * compiled), read once per process (about 90 files, 0.5 MB). Any change there rewrites every page
+ * file of the running build's `report/`, `core/`, `store/` and `bundle/` folders (`src/` under tsx,
+ * `dist/` compiled; `.map` files left out), read once per process (about 90 files, 0.5 MB, plus the
+ * bundle's ~3 MB when compiled). Any change there rewrites every page
  * at the next build. Unreadable folders are named in the digest instead (a packaging without
  * sources then relies on the templates' digest).
  */
 export function attemptPageCodeVersion(): string {
   if (!codeVersion) {
-    const h = createHash('sha1').update(`templates ${attemptPageTemplateVersion()}\n`);
     const build = verifiedBuildHash();
-    if (build) return (codeVersion = h.update(`build ${build}\n`).digest('base64url'));
-    const root = new URL('../', import.meta.url);
-    for (const dir of CODE_DIRS) {
-      const base = new URL(`${dir}/`, root);
-      let files: string[];
-      try {
-        files = (readdirSync(base, { recursive: true }) as string[]).sort();
-      } catch {
-        h.update(`${dir}: unreadable\n`);
-        continue;
-      }
-      for (const f of files) {
-        let bytes: Buffer;
-        try {
-          bytes = readFileSync(new URL(f, base));
-        } catch {
-          continue; // a folder
-        }
-        part(h, `${dir}/${f}`);
-        h.update(`${bytes.length}:`).update(bytes);
-      }
-    }
-    codeVersion = h.digest('base64url');
+    codeVersion = build
+      ? createHash('sha1').update(`templates ${attemptPageTemplateVersion()}\n`).update(`build ${build}\n`).digest('base64url')
+      : codeFilesDigest(new URL('../', import.meta.url));
   }
   return codeVersion;
+}
+
+/**
+ * The digest `attemptPageCodeVersion` falls back to: the templates' digest, then every file of the
+ * CODE_DIRS folders under `root` (a folder URL ending in `/`: `src/` or `dist/`), `.map` files left
+ * out, each as its path and bytes; a folder that cannot be read is named instead. Never throws.
+ */
+export function codeFilesDigest(root: URL): string {
+  const h = createHash('sha1').update(`templates ${attemptPageTemplateVersion()}\n`);
+  for (const dir of CODE_DIRS) {
+    const base = new URL(`${dir}/`, root);
+    let files: string[];
+    try {
+      files = (readdirSync(base, { recursive: true }) as string[]).sort();
+    } catch {
+      h.update(`${dir}: unreadable\n`);
+      continue;
+    }
+    for (const f of files) {
+      if (f.endsWith('.map')) continue; // source maps: not code that runs
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(new URL(f, base));
+      } catch {
+        continue; // a folder
+      }
+      part(h, `${dir}/${f}`);
+      h.update(`${bytes.length}:`).update(bytes);
+    }
+  }
+  return h.digest('base64url');
 }

@@ -16,6 +16,7 @@ import type { ModelClient } from '../models/types.ts';
 import { removeTree, withAttemptIsolation } from '../sandbox/attempt.ts';
 import type { RunWriter } from '../store/store.ts';
 import { extractPatch, WorkspaceOverflowError } from '../workspace/extract-patch.ts';
+import { spaceBefore, type SpaceBefore } from '../workspace/disk-fill.ts';
 import { toAttemptRecord, type HarnessFault } from './attempt-record.ts';
 import { failedWork, startWorkspace, type Made, type Preparing } from './attempt-workspace.ts';
 import { meteredClient, type RunBudget } from './budget.ts';
@@ -219,12 +220,15 @@ export async function workIn(w: WorkIn, env: AttemptEnv): Promise<Worked> {
   const { task, built, workspace } = w;
   let envCache = w.envCache;
   let result: AttemptResult;
+  let space: SpaceBefore | null = null;
   // Rejects when the workspace could not be made (its fault is `w.making`'s).
   const workspaceReady = w.making?.then((m) => { if ('fault' in m) throw new Error(m.fault?.message ?? 'the workspace could not be made'); });
   workspaceReady?.catch(() => undefined);
   try {
     const limits: AgentLimits = { ...opts.limits };
     if (limits.costUsd !== null && w.spentBeforeUsd) limits.costUsd = Math.max(0, limits.costUsd - w.spentBeforeUsd);
+    // One statfs: the evidence extractPatch weighs should the disk be full after the agent (disk-fill.ts).
+    space = await spaceBefore(workspace.dir);
     // A private HOME / TMPDIR / proxy-socket folder for this attempt only; setup and grading never see it.
     result = await withAttemptIsolation(opts.sandbox, (own) =>
       built.agent.attempt({
@@ -245,7 +249,7 @@ export async function workIn(w: WorkIn, env: AttemptEnv): Promise<Worked> {
   w.afterAgent?.();
   if (result.given_patch !== undefined) return { result, patch: { text: result.given_patch, binaryFilesDropped: 0 }, fault: null, envCache };
   try {
-    const extracted = await extractPatch(workspace);
+    const extracted = await extractPatch(workspace, space);
     return { result, patch: { text: extracted.patch, binaryFilesDropped: extracted.binaryFilesDropped }, fault: null, envCache };
   } catch (e) {
     if (e instanceof WorkspaceOverflowError) return { result, patch: { text: '', binaryFilesDropped: 0 }, fault: null, agentFault: { stage: 'patch', message: e.message }, envCache };

@@ -1,6 +1,8 @@
 // The `bwrap` sandbox: runs each command in a throw-away bubblewrap container (DESIGN.md §11): no
 // network, its own PID namespace, a read-only system, and write access to its workspace only.
+import { execFile } from 'node:child_process';
 import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { removeTree } from './attempt.ts';
 import { restoreOwnerAccess } from './owner-access.ts';
@@ -15,6 +17,8 @@ import { runProcessGroup } from './spawn.ts';
 import type { ExecOptions, ExecResult, SandboxBackend } from './types.ts';
 import { WARM_LAUNCHER, WarmContainer, warmEligible } from './warm.ts';
 
+const execFileP = promisify(execFile);
+
 /** Host folders shown read-only inside (a symlink, as in merged-/usr systems, is recreated as one). */
 const SYSTEM_PATHS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/etc'];
 
@@ -23,6 +27,13 @@ const SANDBOX_HOME = '/tmp/.fixbench-home';
 
 /** The fd on which bwrap reports its container's init pid (`--info-fd`; the spawn helper's layout). */
 const INFO_FD = 6;
+
+/**
+ * Size cap of each container's private /tmp (a tmpfs, in RAM), bytes: 2 GiB. A command that fills it
+ * gets ENOSPC inside its own sandbox instead of filling the host's RAM. Set with `tmpfsBytes`.
+ * Needs bubblewrap ≥ 0.5 (`--size`); with an older one the /tmp is uncapped, as before.
+ */
+export const SANDBOX_TMPFS_BYTES = 2 * 1024 ** 3;
 
 /** Limit on `init()`'s trial run, milliseconds. */
 const INIT_TIMEOUT_MS = 30_000;
@@ -40,6 +51,20 @@ export interface BwrapSandboxOptions {
    * `node` is always shown.
    */
   readOnly?: string[];
+  /** Size cap of the private /tmp, bytes (default SANDBOX_TMPFS_BYTES). */
+  tmpfsBytes?: number;
+}
+
+/**
+ * Whether the bubblewrap of `--version` output `version` (`bubblewrap 0.8.0`) knows `--size`
+ * (0.5.0 and later). An unreadable version is taken as new enough: then a refusal shows in `init()`'s
+ * trial run, with bwrap's own message.
+ */
+export function bwrapHasSize(version: string | null): boolean {
+  const m = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(version ?? '');
+  if (!m) return true;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  return major > 0 || minor >= 5;
 }
 
 /**
@@ -54,7 +79,7 @@ export interface BwrapSandboxOptions {
  *   capabilities; it cannot see or signal fixbench nor read `/proc/<pid>/environ` of anything
  *   outside; it dies with fixbench (`--die-with-parent`);
  * - **files**: /usr, /bin, /lib*, /etc (and the running node's folder) read-only; a fresh /dev,
- *   /proc and a private, empty /tmp (TMPDIR) per command. The only host folder it can write is
+ *   /proc and a private, empty /tmp (TMPDIR) per command, capped at SANDBOX_TMPFS_BYTES. The only host folder it can write is
  *   its workspace, `cwd` (bound read-write at its real path), which must lie inside `roots`, and
  *   `home` / `tmpDir` when given (an attempt's private pair, bound read-write at their paths).
  *   Without them HOME is an empty folder on the private /tmp, so nothing it writes outside the
@@ -89,6 +114,8 @@ export class BwrapSandbox implements SandboxBackend {
   /** Folder (mode 0700) holding each setup's HOME while it runs; removed by `cleanup()`. */
   #homes: string | null = null;
   #relay: RelayProgram | null = null;
+  /** `--size <bytes>` before `--tmpfs /tmp` when this bwrap knows it (`init()` decides), else nothing. */
+  #tmpfsSize: string[] = [];
   #ready: Promise<void> | null = null;
 
   constructor(opts: BwrapSandboxOptions = {}) {
@@ -111,6 +138,8 @@ export class BwrapSandbox implements SandboxBackend {
         throw new InfraError(`bwrap sandbox: a folder to show read-only cannot be resolved: ${(err as Error).message}`, { cause: err });
       }
       this.#homes = await mkdtemp(join(tmpdir(), 'fixbench-bwrap-'));
+      const version = await execFileP(this.#bwrap, ['--version'], { env: { PATH: this.#path }, timeout: INIT_TIMEOUT_MS }).then((r) => r.stdout, () => null);
+      if (bwrapHasSize(version)) this.#tmpfsSize = ['--size', String(this.#opts.tmpfsBytes ?? SANDBOX_TMPFS_BYTES)];
       let trial: { result: ExecResult; started: boolean };
       try {
         trial = await this.#run('true', null, { timeoutMs: INIT_TIMEOUT_MS });
@@ -242,7 +271,7 @@ export class BwrapSandbox implements SandboxBackend {
       // /tmp first: binds below may lie inside it (a checkout under /tmp) and must sit on top of it
       '--proc', '/proc',
       '--dev', '/dev',
-      '--tmpfs', '/tmp',
+      ...this.#tmpfsSize, '--tmpfs', '/tmp',
       ...this.#systemArgs!,
       ...(network ? resolvConfArgs() : []),
       ...(home === SANDBOX_HOME ? ['--dir', SANDBOX_HOME] : ['--bind', home, home]),

@@ -1,7 +1,8 @@
 // The store's reader and writer of trajectory files (schemas: src/core/trajectory.ts). The only
 // module that builds their paths: `trajectories/<contender>/<instance_id>/<attempt>.json`.
 import { constants } from 'node:fs';
-import { readdir, readFile, rename } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../core/atomic-write.ts';
 import path from 'node:path';
 import { Trajectory, type TrajectorySink } from '../core/trajectory.ts';
 import type { Redactor } from '../core/redact.ts';
@@ -33,23 +34,22 @@ export const trajectoryRel = (ref: AttemptRef): string => path.join('trajectorie
  * A sink writing `ref`'s trajectory in `runDir`: each call validates `doc` against `Trajectory`,
  * applies `redact` to the JSON text and replaces the file atomically (temp file + rename, folder
  * created), so a reader sees the previous or the new document, never half of one. No symbolic link
- * is followed (src/store/run-fs.ts): a link in the way is refused (UserInputError naming it).
+ * is followed (src/store/run-fs.ts): a link in the way is refused (UserInputError naming it). On a
+ * failed write (ENOSPC…) the temp file is removed and the previous document is left as it was.
  * @throws ZodError when `doc` does not match its format's schema (a harness bug); fs errors as they come.
  */
 export function trajectorySink(runDir: string, ref: AttemptRef, redact: Redactor): TrajectorySink {
   const rel = trajectoryRel(ref);
   return async (doc) => {
     const valid = Trajectory.parse(doc);
-    // openInRun checks (and creates) every folder above the temp file, links refused, as ensureRunDir does
-    const tmp = `${rel}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    const fh = await openInRun(runDir, tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL);
-    try {
-      await fh.writeFile(redact(JSON.stringify(valid, null, 2)) + '\n');
-    } finally {
-      await fh.close();
-    }
-    // rename replaces a link at the target as a name; it never writes through it
-    await rename(path.join(runDir, tmp), path.join(runDir, rel));
+    // openInRun checks (and creates) every folder above the temp file, links refused, as ensureRunDir
+    // does; rename replaces a link at the target as a name, never writing through it. On a failed
+    // write (ENOSPC) the temp file is removed: none is left for `merge` to copy.
+    const file = path.join(runDir, rel);
+    await writeFileAtomic(file, redact(JSON.stringify(valid, null, 2)) + '\n', {
+      fsync: false,
+      openTemp: (tmp) => openInRun(runDir, path.join(path.dirname(rel), path.basename(tmp)), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL),
+    });
   };
 }
 

@@ -8,6 +8,7 @@ import { InfraError } from '../core/errors.ts';
 import { gitFailure, gitTry } from './git.ts';
 import { HOST_GIT_SILENT_LIMIT_MS, hostGit, snapshotCommit, type HostGit, type HostRepo } from './host-git.ts';
 import { restoreOwnerAccess } from '../sandbox/owner-access.ts';
+import { filledByAgent, isNoSpace, type SpaceBefore } from './disk-fill.ts';
 
 export interface ExtractedPatch {
   /** Unified diff (`git diff` format, `a/` `b/` prefixes); '' when nothing changed. */
@@ -40,9 +41,25 @@ export interface ExtractedPatch {
  * argument list, a buffer or the patch string overflows, or `git add` outlasts the host git silent
  * limit, HOST_GIT_SILENT_LIMIT_MS): the agent's doing, not the harness's. A FIFO, a socket or a
  * device is skipped by git, never read.
+ * A full file system (ENOSPC/EDQUOT) is the agent's too (`WorkspaceOverflowError`) when `space`, the
+ * workspace's file system read just before the agent ran (`spaceBefore`), shows the workspace grew by
+ * more than half of what was free (`filledByAgent`, a bounded walk run only then); otherwise, or
+ * without `space`, it is the harness's (another attempt or process filled it).
  * Throws `InfraError` when git itself fails otherwise.
  */
-export async function extractPatch(repo: HostRepo): Promise<ExtractedPatch> {
+export async function extractPatch(repo: HostRepo, space: SpaceBefore | null = null): Promise<ExtractedPatch> {
+  try {
+    return await extractIn(repo);
+  } catch (err) {
+    if (err instanceof WorkspaceOverflowError || !space || !isNoSpace(err)) throw err;
+    const fill = await filledByAgent(repo.dir, space);
+    if (!fill.filled) throw err;
+    throw new WorkspaceOverflowError(`the workspace filled its file system: it grew by ${fill.grewBytes} bytes in ${fill.grewFiles} entries while ${space.freeBytes} bytes and ${space.freeFiles} inodes were free before the agent ran (${(err as Error).message.slice(0, 200)})`, { cause: err });
+  }
+}
+
+/** `extractPatch` without the full-disk verdict. */
+async function extractIn(repo: HostRepo): Promise<ExtractedPatch> {
   // The agent's last command may have taken the workspace's owner bits: git could not open it (an
   // infra error the model caused). Folders below it that git cannot read are skipped (git warns).
   await restoreOwnerAccess(repo.dir);

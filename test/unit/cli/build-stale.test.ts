@@ -131,3 +131,22 @@ describe('buildStale and an edit that keeps its mtime', () => {
     }
   });
 });
+
+describe('buildCheck and a stamp without content hashes', () => {
+  it('regression (atkA8): is `modified` for commands that record results (an old-format stamp skipped the dist/ check)', async () => {
+    await writeFile(path.join(pkg, 'dist', 'main.js'), 'export {};\n');
+    await stampNow();
+    expect(mod.buildCheck({ strict: true }).state).toBe('ok');
+    await writeFile(path.join(pkg, 'dist', 'main.js'), 'export {}; // TAMPERED\n');
+    expect(mod.buildCheck({ strict: true }).state).toBe('modified');
+    for (const stamp of ['"2026-12-05T00:00:00Z"', '{"built_at":"2026-12-05T00:00:00Z"}', 'not json']) {
+      await writeFile(path.join(pkg, 'dist', mod.BUILD_STAMP), stamp);
+      const check = mod.buildCheck({ strict: true });
+      expect(check.state).toBe('modified');
+      expect(check.reason).toMatch(/holds no content hashes/);
+      expect(mod.buildCheck().state).not.toBe('modified'); // other commands: read by mtimes, as before
+    }
+    await rm(path.join(pkg, 'dist', 'main.js'));
+    await stampNow();
+  });
+});

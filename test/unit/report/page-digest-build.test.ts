@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifiedBuildHash } from '../../../src/report/page-digest.ts';
+import { codeFilesDigest, verifiedBuildHash } from '../../../src/report/page-digest.ts';
 
 // Compiled and checked by bin/fixbench.mjs, the attempt pages' code version is the build's content
 // hash (no read of the report, core and store folders); only a hash bin set and the build's stamp
@@ -41,5 +41,25 @@ describe('verifiedBuildHash', () => {
 
   it('is null when there is no stamp beside the module', () => {
     expect(verifiedBuildHash({ FIXBENCH_BUILD_HASH: hash }, pathToFileURL(join(root, 'elsewhere', 'report', 'page-digest.js')).href)).toBeNull();
+  });
+});
+
+// Without a verified build hash (an old-format stamp: bin sets none), the digest reads the code's files.
+describe('codeFilesDigest', () => {
+  it('regression (atkA8): covers dist/bundle, the code that runs (a tampered bundle kept the digest), not its source maps', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'fixbench-code-digest-'));
+    try {
+      for (const d of ['report', 'core', 'store', 'bundle']) await mkdir(join(root, d));
+      await writeFile(join(root, 'report', 'view.js'), 'export const v = 1;\n');
+      await writeFile(join(root, 'bundle', 'main.js'), 'export const main = 1;\n');
+      const url = pathToFileURL(`${root}/`);
+      const before = codeFilesDigest(url);
+      await writeFile(join(root, 'bundle', 'main.js.map'), '{}');
+      expect(codeFilesDigest(url)).toBe(before);
+      await writeFile(join(root, 'bundle', 'main.js'), 'export const main = 1; // TAMPERED\n');
+      expect(codeFilesDigest(url)).not.toBe(before);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,85 @@
+// Who filled the disk: evidence, cheap on the normal path, that a full file system (ENOSPC/EDQUOT)
+// met by the harness after the agent's phase is the agent's doing (DESIGN.md §11: a model's
+// failure is counted, never re-rolled as an infra error).
+import { lstat, readdir, statfs } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+/** The workspace's file system before the agent ran: free bytes (for an unprivileged user) and free inodes; `at`: epoch ms of the reading. */
+export interface SpaceBefore {
+  freeBytes: number;
+  freeFiles: number;
+  at: number;
+}
+
+/** File times come from the kernel's coarse clock, a tick behind `Date.now()`: a change this many ms before `at` counts as after. */
+const CTIME_SLACK_MS = 20;
+
+/** Entries a `filledByAgent` walk looks at, at most (it stops earlier once the verdict is known). */
+export const FILL_WALK_MAX_ENTRIES = 200_000;
+
+/**
+ * One `statfs` of the file system holding `dir` (or its parent, when `dir` is not made yet), taken
+ * just before the agent starts. Null when neither can be read (then a full disk stays the harness's).
+ * Never throws.
+ */
+export async function spaceBefore(dir: string): Promise<SpaceBefore | null> {
+  const at = Date.now();
+  for (const d of [dir, dirname(dir)]) {
+    try {
+      const s = await statfs(d);
+      return { freeBytes: s.bavail * s.bsize, freeFiles: s.ffree, at };
+    } catch {
+      // the next candidate
+    }
+  }
+  return null;
+}
+
+/** Whether `err` (or a git failure's message) says the file system is full: ENOSPC or EDQUOT. */
+export function isNoSpace(err: unknown): boolean {
+  const e = err as NodeJS.ErrnoException | undefined;
+  if (e?.code === 'ENOSPC' || e?.code === 'EDQUOT') return true;
+  const text = `${e?.message ?? String(err)} ${(e?.cause as Error | undefined)?.message ?? ''}`;
+  return /\b(ENOSPC|EDQUOT)\b|No space left on device|Disk quota exceeded/i.test(text);
+}
+
+/**
+ * Whether the agent filled the disk: what `dir` (its workspace) gained since `before.at`, counted as
+ * the allocated size (st_blocks × 512, so a sparse file counts what it holds) and the number of the
+ * entries whose ctime is at or after `before.at` (less CTIME_SLACK_MS) (a file the agent wrote or grew; `utimes` cannot set
+ * ctime back), is more than half of the bytes, or of the inodes, that were free. Run only after an
+ * ENOSPC/EDQUOT: a walk of at most FILL_WALK_MAX_ENTRIES entries (links never followed), which stops
+ * as soon as the threshold is passed; folders it cannot read are skipped. Never throws.
+ * @returns `{ filled, grewBytes, grewFiles }` (bytes, entries as far as the walk went).
+ */
+export async function filledByAgent(dir: string, before: SpaceBefore, maxEntries = FILL_WALK_MAX_ENTRIES): Promise<{ filled: boolean; grewBytes: number; grewFiles: number }> {
+  let grewBytes = 0;
+  let grewFiles = 0;
+  let seen = 0;
+  const over = () => grewBytes > before.freeBytes / 2 || grewFiles > before.freeFiles / 2;
+  const stack = [dir];
+  while (stack.length && seen < maxEntries && !over()) {
+    const d = stack.pop()!;
+    let names: string[];
+    try {
+      names = await readdir(d);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (++seen > maxEntries || over()) break;
+      const p = join(d, name);
+      try {
+        const st = await lstat(p);
+        if (st.ctimeMs >= before.at - CTIME_SLACK_MS) {
+          grewBytes += st.blocks * 512;
+          grewFiles += 1;
+        }
+        if (st.isDirectory()) stack.push(p);
+      } catch {
+        // gone or unreadable: skipped
+      }
+    }
+  }
+  return { filled: over(), grewBytes, grewFiles };
+}

@@ -1,0 +1,65 @@
+// A full disk (ENOSPC) met by patch extraction: the agent's failure (WorkspaceOverflowError, graded
+// as an empty patch, in the denominator) when its workspace grew by more than half of what was free
+// before it ran; the harness's (InfraError: infra_error) when the workspace did not grow (another
+// attempt, another process filled it) or when nothing was recorded before the agent ran.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+// The disk is "full" for the index copy extraction makes beside fixbench's git directory.
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const m = await importOriginal<typeof import('node:fs/promises')>();
+  const copyFile: typeof m.copyFile = async (src, dest, mode) => {
+    if (String(dest).includes('fixbench-index-')) throw Object.assign(new Error(`ENOSPC: no space left on device, copyfile '${String(src)}' -> '${String(dest)}'`), { code: 'ENOSPC' });
+    return m.copyFile(src, dest, mode);
+  };
+  return { ...m, copyFile, default: { ...m, copyFile } };
+});
+const { extractPatch, WorkspaceOverflowError } = await import('../../../src/workspace/extract-patch.ts');
+const { filledByAgent, isNoSpace, spaceBefore } = await import('../../../src/workspace/disk-fill.ts');
+const { gitRepo } = await import('../../helpers/git-repo.ts');
+const { cleanupHostRepos, hostRepoOf } = await import('../../helpers/host-repo.ts');
+
+describe('extractPatch on a full disk', () => {
+  let repo: ReturnType<typeof gitRepo>;
+  beforeEach(() => {
+    repo = gitRepo({ 'a.txt': 'a\n' });
+  });
+  afterEach(() => {
+    repo.cleanup();
+    cleanupHostRepos();
+  });
+
+  it('regression: the agent that filled it fails its attempt (it was a harness fault: infra_error, re-rolled by --retry-errors)', async () => {
+    const host = await hostRepoOf(repo.dir);
+    const before = { freeBytes: 1 << 20, freeFiles: 1_000_000, at: Date.now() - 1 };
+    writeFileSync(join(repo.dir, 'fill'), Buffer.alloc(2 << 20, 1)); // 2 MiB, more than half of the 1 MiB free
+    const err = await extractPatch(host, before).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkspaceOverflowError);
+    expect((err as Error).message).toMatch(/the workspace filled its file system/);
+  });
+
+  it('stays the harness\'s when the workspace did not grow, or nothing was recorded before the agent', async () => {
+    const host = await hostRepoOf(repo.dir);
+    writeFileSync(join(repo.dir, 'small'), 'x\n');
+    const before = { freeBytes: 1 << 30, freeFiles: 1_000_000, at: Date.now() - 1 };
+    for (const space of [before, null]) {
+      const err = await extractPatch(host, space).then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(err).not.toBeInstanceOf(WorkspaceOverflowError);
+      expect(isNoSpace(err)).toBe(true);
+    }
+  });
+
+  it('counts only what changed since the agent started, and many new entries like many bytes', async () => {
+    writeFileSync(join(repo.dir, 'old'), Buffer.alloc(2 << 20, 1));
+    const at = Date.now() + 1000; // "started" after every file was written
+    expect((await filledByAgent(repo.dir, { freeBytes: 1 << 20, freeFiles: 1e6, at })).filled).toBe(false);
+    const now = { freeBytes: 1 << 30, freeFiles: 4, at: Date.now() - 1 };
+    for (const n of [1, 2, 3]) writeFileSync(join(repo.dir, `n${n}`), '');
+    expect((await filledByAgent(repo.dir, now)).filled).toBe(true);
+    expect(await spaceBefore(repo.dir)).toMatchObject({ freeBytes: expect.any(Number), freeFiles: expect.any(Number) });
+    expect(isNoSpace(new Error('fatal: unable to write: Disk quota exceeded'))).toBe(true);
+    expect(isNoSpace(new Error('ENOENT'))).toBe(false);
+  });
+});
