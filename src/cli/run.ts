@@ -13,12 +13,13 @@ import { newRunId } from '../core/ids.ts';
 import { ExitCode, UserInputError } from '../core/errors.ts';
 import { existsSync } from 'node:fs';
 import { summarise } from '../analysis/leaderboard.ts';
-import { commandPrefix, completeResumeStep, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from './hints.ts';
+import { budgetStep, commandPrefix, completeResumeStep, raisedBudget, withoutFlag, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from './hints.ts';
 import { bundledRelative, modelsFileChange, modelsFileIdentity } from './models-file.ts';
 import { suiteSandbox } from './trust.ts';
 import { RepoCache } from '../workspace/index.ts';
 import { runSuite, type ContenderPlan } from '../runner/run.ts';
-import type { RunHeader } from '../store/records.ts';
+import type { AttemptRecord, RunHeader } from '../store/records.ts';
+import { promptTokens } from '../core/usage.ts';
 import { readRun } from '../store/store.ts';
 import { formatUsd } from '../report/format.ts';
 import { freeRow, priceSheetAgeWarning } from '../config/price-age.ts';
@@ -281,7 +282,7 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
     const notRun = rows.reduce((n, c) => n + c.missing, 0);
     const resume = resumeStep(summary.header.status, resumeCommand(runId, o), notRun) +
       (stored ? completeResumeStep(runId, summary.ran, notRun, summary.header.skipped, summary.header.contenders.filter((c) => c.model !== null).length, rerunCommand(process.argv.slice(2), process.argv[1], process.env)) : '');
-    process.stdout.write(`results: ${summary.dir}\nreport: ${reportPath}\n${resume}${nextStepAfterRun(skipped, contenders.filter((c) => c.kind === 'model').length)}`);
+    process.stdout.write(`results: ${summary.dir}\nreport: ${reportPath}\n${resume}${budgetNext(summary, budgetUsd, budgetTokens, Boolean(stored))}${nextStepAfterRun(skipped, contenders.filter((c) => c.kind === 'model').length)}`);
   }
   if (controller.signal.aborted) return ExitCode.interrupted;
   if (summary.gate.length) {
@@ -292,11 +293,24 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
     log(`fixbench: --fail-on-error: ${infraErrors} infra error(s) in ${summary.attempts.length} attempt(s); re-run them with: ${resumeCommand(runId, o, { retry: true })}`);
     return ExitCode.gateFailed;
   }
-  if (infraErrors) log(`  ${infraErrors} infra error(s) are left out of every rate's denominator; complete the run with: ${resumeCommand(runId, o, { retry: true })}`);
+  if (infraErrors && summary.header.status !== 'budget_exhausted') log(`  ${infraErrors} infra error(s) are left out of every rate's denominator; complete the run with: ${resumeCommand(runId, o, { retry: true })}`);
   return ExitCode.ok;
 }
 
 const isReference = (agent: string) => agent === 'gold' || agent === 'noop';
+
+/** `budgetStep` of a finished session: the cap that stopped it (USD first) raised from what the model attempts recorded used. */
+function budgetNext(s: { header: RunHeader; attempts: readonly AttemptRecord[] }, usd: number | null, tokens: number | null, resumed: boolean): string {
+  if (s.header.status !== 'budget_exhausted') return '';
+  const models = new Set(s.header.contenders.filter((c) => c.model !== null).map((c) => c.id));
+  const recs = s.attempts.filter((a) => models.has(a.contender));
+  const planned = models.size * s.header.suite.instance_ids.length * s.header.attempts_per_task;
+  const [flag, cap, used] = usd !== null
+    ? (['--budget-usd', usd, recs.reduce((n, a) => n + (a.budget_usd ?? a.list_usd ?? 0), 0)] as const)
+    : (['--budget-tokens', tokens ?? 0, recs.reduce((n, a) => n + promptTokens(a.usage) + a.usage.output, 0)] as const);
+  const raiseTo = flag === '--budget-tokens' ? Math.ceil(raisedBudget(cap, used, recs.length, planned)) : raisedBudget(cap, used, recs.length, planned);
+  return budgetStep({ status: s.header.status, rerun: rerunCommand(withoutFlag(process.argv.slice(2), flag), process.argv[1], process.env), flag, raiseTo, resumed });
+}
 
 /** A resume refusal with the flag beside each field a flag given on this command line decides (`config.limits.steps: 40 → 50 (--steps)`). */
 function withFlags(message: string, run: string, retry: boolean, given: readonly string[]): string {
