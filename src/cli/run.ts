@@ -94,7 +94,7 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
   const attemptUsd = capOrNull(o.attemptUsd);
 
   const agentIds = [...new Set(o.agents?.length ? o.agents : ['bash'])];
-  checkRunAgents(catalog.agents, agentIds, o.models === false ? [] : chosen.filter((m) => process.env[m.spec.api_key_env]), catalog.modelsFile);
+  checkRunAgents(catalog.agents, agentIds, o.models === false ? [] : chosen.filter((m) => process.env[m.spec.api_key_env]), catalog.modelsFile, { prefix: commandPrefix(), forecast: Boolean(o.dryRun) });
   if (!o.cascade?.length && o.given?.some((k) => k === 'cascadeMode' || k === 'cascadeSignal')) throw new UserInputError('--cascade-mode and --cascade-signal set how a cascade runs; add --cascade <cheap>,<strong>, or drop them');
   // costs are priced at the sheet: an old one is flagged when a model would be priced (a reference-only run costs nothing); a zero-priced row (a local model) does not age
   const paid = chosen.filter((m) => !freeRow(m.price));
