@@ -166,3 +166,18 @@ export function raisedBudget(capUsd: number, usedUsd: number, ran: number, plann
   const scale = 10 ** (Math.floor(Math.log10(want)) - 1);
   return want > 0 ? Number((Math.ceil(want / scale - 1e-9) * scale).toPrecision(2)) : 2 * capUsd;
 }
+
+/**
+ * Skipped contenders (run.json `skipped`) grouped by reason, one `reason: id, id, …` each in order
+ * of first appearance, joined by "; ". A missing key ("VAR is not set; set it to run this model") is
+ * grouped by its variable: `VAR is not set (set it to run these models): a, b`.
+ */
+export function groupedSkips(skipped: ReadonlyArray<{ id: string; reason: string }>): string {
+  const groups = new Map<string, string[]>();
+  for (const s of skipped) {
+    const v = /^([A-Z][A-Z0-9_]*) is not set/.exec(s.reason)?.[1];
+    const key = v ? `${v} is not set` : s.reason;
+    groups.set(key, [...(groups.get(key) ?? []), s.id]);
+  }
+  return [...groups].map(([reason, ids]) => (/ is not set$/.test(reason) ? `${reason} (set it to run ${ids.length > 1 ? 'these models' : 'this model'}): ${ids.join(', ')}` : `${reason}: ${ids.join(', ')}`)).join('; ');
+}

@@ -2,7 +2,7 @@
 // contender line (rate over the attempts that ran when some did not), the --models-file hint on a
 // resume, the dry run's budget share (rounded) and a predictions file's progress line.
 import { describe, expect, it } from 'vitest';
-import { budgetStep, commandPrefix, raisedBudget, withoutFlag, completeResumeStep, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from '../../../src/cli/hints.ts';
+import { budgetStep, commandPrefix, groupedSkips, raisedBudget, withoutFlag, completeResumeStep, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from '../../../src/cli/hints.ts';
 import { budgetShare } from '../../../src/cli/forecast.ts';
 import { progressLine } from '../../../src/cli/progress.ts';
 import { UserInputError } from '../../../src/core/errors.ts';
@@ -125,5 +125,14 @@ describe('budgetStep / raisedBudget / withoutFlag', () => {
   });
   it('drops a flag and its value in both spellings', () => {
     expect(withoutFlag(['run', '--budget-usd', '1', '--task', 'a', '--budget-usd=2'], '--budget-usd')).toEqual(['run', '--task', 'a']);
+  });
+});
+
+describe('groupedSkips', () => {
+  it('names a missing key once, with every model it skipped; other reasons by reason', () => {
+    const why = 'OPENROUTER_API_KEY is not set; set it to run this model';
+    const text = groupedSkips([{ id: 'a', reason: why }, { id: 'b', reason: 'no price' }, { id: 'c', reason: why }]);
+    expect(text).toBe('OPENROUTER_API_KEY is not set (set it to run these models): a, c; no price: b');
+    expect(text.match(/OPENROUTER_API_KEY/g)).toHaveLength(1);
   });
 });
