@@ -99,7 +99,7 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
   // costs are priced at the sheet: an old one is flagged when a model would be priced (a reference-only run costs nothing); a zero-priced row (a local model) does not age
   const paid = chosen.filter((m) => !freeRow(m.price));
   const priced = o.dryRun ? paid.length + picked.routes.length + (o.cascade?.length ?? 0) > 0 : Boolean(o.cascade?.length) || paid.some((m) => process.env[m.spec.api_key_env]);
-  const stale = priced ? priceSheetAgeWarning(catalog.sheet.as_of, new Date(), undefined, commandPrefix()) : null;
+  const stale = priced ? priceSheetAgeWarning(catalog.sheet.as_of, new Date(), undefined, commandPrefix(), o.given?.includes('prices') && o.prices !== undefined ? o.prices : undefined) : null;
   if (stale) process.stderr.write(`warning: ${stale}\n`);
   if (o.dryRun) {
     // a dry run calls nothing, so it needs no key: every model --models names (or every catalog model) is forecast, keys set or not
