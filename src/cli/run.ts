@@ -259,7 +259,7 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
   }
   if (envCache) {
     const st = envCache.stats;
-    if (st.hit + st.miss + st.uncacheable) log(`  env cache: ${st.hit} hit(s), ${st.miss} miss(es)${st.uncacheable ? `, ${st.uncacheable} uncacheable setup(s) (they change tracked files)` : ''}`);
+    if (st.hit + st.miss + st.uncacheable) log(`  env cache: ${st.hit} hit(s), ${st.miss} miss(es)${st.uncacheable ? `, ${st.uncacheable} uncacheable setup(s) (they change tracked files)` : ''} (every setup: agent workspaces and evaluation checkouts)`);
   }
   const taskMeta = new Map(tasks.map((t) => [t.instance_id, { difficulty: t.difficulty, tags: t.tags }]));
   const { buildReport } = await reporting;
