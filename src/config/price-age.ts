@@ -22,7 +22,7 @@ export function priceSheetAgeWarning(asOf: string, today: Date = new Date(), the
   const days = Math.floor((Date.parse(`${day}T00:00:00Z`) - dated) / 86_400_000);
   if (days <= STALE_PRICE_DAYS) return null;
   const newer = `\`${prefix} models import-prices openrouter --out prices/${day}.yaml\``;
-  if (given !== undefined) return `--prices ${given} is dated ${asOf} (its as_of), ${days} days old; pass a newer sheet, or make one: ${newer}${then ? `; ${then}` : ''}`;
+  if (given !== undefined) return `prices dated ${asOf} are ${days} days old; add a newer sheet: ${newer} and pass it instead of --prices ${given} (its as_of: ${asOf})${then ? `; ${then}` : ''}`;
   return `prices dated ${asOf} are ${days} days old; add a newer sheet: \`${prefix} models import-prices openrouter --out prices/${day}.yaml\` (runs use the newest prices/<date>.yaml), or pass --prices <file>${then ? `; ${then}` : ''}`;
 }
 
