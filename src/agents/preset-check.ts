@@ -11,10 +11,12 @@ import path from 'node:path';
  * @param agentIds `--agents` (may include the built-in `bash`)
  * @param models the selected models
  * @param where the models file, for messages
+ * @param o.prefix the words that start fixbench in the install hint (src/cli/hints.ts `commandPrefix()`; default `fixbench`)
+ * @param o.forecast a `--dry-run`: a preset not installed yet is no refusal (a forecast runs nothing)
  * @throws UserInputError naming the unknown ids, the presets to install (`fixbench agents install <id>`),
  *   or each pair that cannot work and why.
  */
-export function checkRunAgents(agents: readonly AgentSpec[], agentIds: readonly string[], models: readonly PricedModel[], where: string): void {
+export function checkRunAgents(agents: readonly AgentSpec[], agentIds: readonly string[], models: readonly PricedModel[], where: string, o: { prefix?: string; forecast?: boolean } = {}): void {
   const unknown = agentIds.filter((a) => a !== 'bash' && !agents.some((x) => x.id === a));
   if (unknown.length) {
     throw new UserInputError(
@@ -33,8 +35,8 @@ export function checkRunAgents(agents: readonly AgentSpec[], agentIds: readonly 
       if (p) problems.push(`${m.spec.id}@${id}: ${p}`);
     }
   }
-  if (missing.length) {
-    throw new UserInputError(`--agents: ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not installed; run \`fixbench agents install ${missing.join(' ')}\` first (it installs the pinned CLI into fixbench's cache)`);
+  if (missing.length && !o.forecast) {
+    throw new UserInputError(`--agents: ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not installed; run \`${o.prefix ?? 'fixbench'} agents install ${missing.join(' ')}\` first (it installs the pinned CLI into fixbench's cache)`);
   }
   if (problems.length) throw new UserInputError(`--agents × --models: these pairs cannot work: ${problems.join('; ')}; drop the agent or the model`);
 }

@@ -4,6 +4,7 @@ import { UserInputError } from '../core/errors.ts';
 import { AGENT_PRESETS, findPreset, presetPrefix } from '../agents/presets.ts';
 import { installPreset, readInstall } from '../agents/install.ts';
 import { defaultCacheDir } from '../workspace/env-cache.ts';
+import { commandPrefix } from './hints.ts';
 
 /**
  * Installs the named presets (`all` = every one). Exit 0 when all installed, 1 when one failed (the
@@ -46,7 +47,7 @@ export async function agentsListCommand(o: { json?: boolean } = {}): Promise<num
   const table = [['id', 'package', 'pinned', 'installed', 'protocols'], ...rows.map((r) => [r.id, r.package, r.pinned + (r.node ? ` (+node ${r.node})` : ''), r.installed ?? '-', r.protocols.join(', ')])];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   for (const row of table) process.stdout.write(row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd() + '\n');
-  process.stdout.write(`\ninstalled under ${cache}/agents (set FIXBENCH_CACHE_DIR to move it); install with: fixbench agents install <id…|all>\n`);
+  process.stdout.write(`\ninstalled under ${cache}/agents (set FIXBENCH_CACHE_DIR to move it); install with: ${commandPrefix()} agents install <id…|all>\n`);
   process.stdout.write('A models.yaml agents: entry with a preset\'s id replaces that preset (docs/agents.md).\n');
   return 0;
 }

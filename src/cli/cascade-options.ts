@@ -1,6 +1,7 @@
 // `fixbench run --cascade a,b[,…]` (repeatable), `--cascade-mode`, `--cascade-signal`: the live
 // cascade contenders of a run (src/runner/cascade-attempt.ts), every name checked before any work.
 import type { CascadePlan, ModelPlan } from '../agents/factory.ts';
+import { commandPrefix } from './hints.ts';
 import { checkRunAgents } from '../agents/preset-check.ts';
 import type { Catalog } from '../config/catalog.ts';
 import { UserInputError } from '../core/errors.ts';
@@ -81,7 +82,7 @@ function stagePlan(name: string, spec: string, catalog: Catalog, env: NodeJS.Pro
   const apiKey = env[model.spec.api_key_env];
   if (!apiKey) throw new UserInputError(`--cascade ${spec}: ${model.spec.api_key_env} is not set (the API key of ${modelId}); export it, or drop ${modelId} from the cascade`);
   if (agentId === null) return { kind: 'model', model, apiKey };
-  checkRunAgents(catalog.agents, [agentId], [model], catalog.modelsFile);
+  checkRunAgents(catalog.agents, [agentId], [model], catalog.modelsFile, { prefix: commandPrefix() });
   return { kind: 'model', model, apiKey, agent: catalog.agents.find((a) => a.id === agentId)! };
 }
 

@@ -2,7 +2,7 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, GateFailedError, UserInputError } from '../core/errors.ts';
-import { compareRuns, pct, type Gates } from '../history/compare.ts';
+import { compareRuns, pct, unevaluableGates, type Gates } from '../history/compare.ts';
 import { comparisonMarkdown } from '../history/markdown.ts';
 import { listRuns, resolveRunPair } from '../history/runs.ts';
 import { readRun } from '../store/store.ts';
@@ -46,7 +46,7 @@ export async function compareCommand(base: string, head: string, o: CompareCliOp
       `compare: ${c.base.run_id} (suite ${c.base.suite}) and ${c.head.run_id} (suite ${c.head.suite}) have no task in common, so nothing can be compared; compare runs of the same task suite (\`${commandPrefix()} history\` groups them)`,
     );
   }
-  const md = comparisonMarkdown(c);
+  const md = comparisonMarkdown(c, gates);
   if (o.markdown) {
     try {
       await mkdir(path.dirname(path.resolve(o.markdown)), { recursive: true });
@@ -81,11 +81,16 @@ export async function compareCommand(base: string, head: string, o: CompareCliOp
       }
     }
     for (const x of c.contenders) if (x.configChanges?.length) process.stdout.write(wrap(`${x.id} configuration changed: ${x.configChanges.join(', ')}`, COMPARE_WIDTH));
+    if (c.onlyInBase.length || c.onlyInHead.length) process.stdout.write(wrap(`not compared (in one run only): base ${c.onlyInBase.join(', ') || 'none'}; head ${c.onlyInHead.join(', ') || 'none'}`, COMPARE_WIDTH));
   }
   const configured = Object.keys(gates).length;
   if (!o.json) {
     if (c.failures.length) process.stdout.write(`gates: FAILED (${c.failures.length})\n`);
-    else process.stdout.write(configured ? `gates: all ${configured} configured gate(s) hold\n` : 'gates: none configured (--max-drop, --max-cost-increase, --significant-drop)\n');
+    else if (!configured) process.stdout.write('gates: none configured (--max-drop, --max-cost-increase, --significant-drop)\n');
+    else {
+      const open = unevaluableGates(c, gates);
+      process.stdout.write(open.length ? wrap(`gates: none of ${configured} configured gate(s) failed; not evaluable: ${open.join('; ')}`, COMPARE_WIDTH) : `gates: all ${configured} configured gate(s) hold\n`);
+    }
   }
   if (c.failures.length) throw new GateFailedError(c.failures.join('; '));
   return ExitCode.ok;

@@ -126,3 +126,58 @@ export function completeResumeStep(runId: string, ran: number, notRun: number, s
   const models = vars.length ? `\n  to run models, set the key and start a new run (a resume keeps the run's contenders):\n  ${vars.map((v) => `export ${v}=...`).join('; ')}; ${rerun}   (add the run's other flags: --task, --attempts, …)` : '';
   return `next: run ${runId} was already complete: nothing ran (its report is rebuilt above)${models}\n`;
 }
+
+/** `argv` without `flag` and its value (`--flag v` or `--flag=v`). */
+export function withoutFlag(argv: readonly string[], flag: string): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === flag) i++;
+    else if (!argv[i]!.startsWith(`${flag}=`)) kept.push(argv[i]!);
+  }
+  return kept;
+}
+
+/**
+ * The `next:` lines of a run whose run budget stopped it (`status` `budget_exhausted`); "" for any
+ * other status. A resume (`--resume`, `--retry-errors`) keeps the run's configuration, its budget
+ * included, and counts what the run already spent, so it would start no model attempt: the step is
+ * a new run, `rerun` (`rerunCommand` of this command line less the cap's `flag`: `withoutFlag`),
+ * with `<flag> raiseTo` (USD or tokens; `raisedBudget`). `resumed`: this command continued the run, so its flags may lack
+ * the run's others (the line says to add them). It also says which total counts what: the budget's
+ * figure (the run's note) counts every billed call of the run, records set aside by
+ * `--retry-errors` included; the contender totals count the recorded attempts only.
+ */
+export function budgetStep(o: { status: RunStatus; rerun: string; flag: '--budget-usd' | '--budget-tokens'; raiseTo: number; resumed: boolean }): string {
+  if (o.status !== 'budget_exhausted') return '';
+  const line = `${o.rerun}${o.rerun === 'npm start' ? ' --' : ''} ${o.flag} ${o.raiseTo}`;
+  return (
+    'next: the run budget stopped this run. A resume (--resume, --retry-errors) keeps its budget and counts what it spent, so it would start no model attempt;\n' +
+    `  start a new run with a larger cap (it runs every attempt again):\n  ${line}${o.resumed ? "   (add the run's other flags: --task, --attempts, …)" : ''}\n` +
+    '  (the note\'s "reached after $X" counts every billed call of the run, attempts set aside by --retry-errors included; the per-contender totals count the recorded attempts)\n'
+  );
+}
+
+/**
+ * A cap to suggest after a budget stop (USD or tokens): `usedUsd` spread over `ran` model attempts times the
+ * `planned` ones, with half again as headroom, at least twice `capUsd`; rounded up to 2 significant digits.
+ */
+export function raisedBudget(capUsd: number, usedUsd: number, ran: number, planned: number): number {
+  const want = Math.max(2 * capUsd, ran > 0 ? (1.5 * usedUsd * planned) / ran : 0);
+  const scale = 10 ** (Math.floor(Math.log10(want)) - 1);
+  return want > 0 ? Number((Math.ceil(want / scale - 1e-9) * scale).toPrecision(2)) : 2 * capUsd;
+}
+
+/**
+ * Skipped contenders (run.json `skipped`) grouped by reason, one `reason: id, id, …` each in order
+ * of first appearance, joined by "; ". A missing key ("VAR is not set; set it to run this model") is
+ * grouped by its variable: `VAR is not set (set it to run these models): a, b`.
+ */
+export function groupedSkips(skipped: ReadonlyArray<{ id: string; reason: string }>): string {
+  const groups = new Map<string, string[]>();
+  for (const s of skipped) {
+    const v = /^([A-Z][A-Z0-9_]*) is not set/.exec(s.reason)?.[1];
+    const key = v ? `${v} is not set` : s.reason;
+    groups.set(key, [...(groups.get(key) ?? []), s.id]);
+  }
+  return [...groups].map(([reason, ids]) => (/ is not set$/.test(reason) ? `${reason} (set it to run ${ids.length > 1 ? 'these models' : 'this model'}): ${ids.join(', ')}` : `${reason}: ${ids.join(', ')}`)).join('; ');
+}

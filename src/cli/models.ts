@@ -64,7 +64,7 @@ export async function modelsPricesCommand(o: { modelsFile?: string; prices?: str
     blended_3_1: m.price ? blendedUsdPerMTok(m.price) : null,
     source: m.price?.source ?? null,
   }));
-  const stale = priceSheetAgeWarning(c.sheet.as_of, new Date(), undefined, commandPrefix());
+  const stale = priceSheetAgeWarning(c.sheet.as_of, new Date(), undefined, commandPrefix(), o.prices);
   if (stale) process.stderr.write(`warning: ${stale}\n`);
   if (o.json) {
     process.stdout.write(JSON.stringify({ file: c.priceFile, as_of: c.sheet.as_of, source: c.sheet.source, billed_at: c.sheet.billed_at ?? null, unit: 'USD per million tokens', models: rows }, null, 2) + '\n');

@@ -13,7 +13,7 @@ import { bestSingleOf, leftOutOf } from '../report/recommend-view.ts';
 import { readRun } from '../store/store.ts';
 import { defaultTasksDir } from './common.ts';
 import { existingRunFolder } from './run-lookup.ts';
-import { commandPrefix } from './hints.ts';
+import { commandPrefix, groupedSkips } from './hints.ts';
 
 /** Options of {@link recommendCommand} (commander's parsed flags, as strings). */
 export interface RecommendOptions {
@@ -80,7 +80,7 @@ export async function recommendCommand(run: string, o: RecommendOptions): Promis
   const matrix = buildMatrix(header, attempts);
   const fb = commandPrefix();
   if (matrix.contenders.every((c) => c.costBasis === 'no_model')) {
-    const skipped = header.skipped.length ? ` (skipped: ${header.skipped.map((s) => `${s.id}: ${s.reason}`).join('; ')})` : '';
+    const skipped = header.skipped.length ? ` (skipped: ${groupedSkips(header.skipped)})` : '';
     throw new UserInputError(`recommend: run ${header.run_id}: no model ran in this run, only reference agents (${matrix.contenders.map((c) => c.id).join(', ')})${skipped}; there is no policy to recommend\n  fix: set OPENROUTER_API_KEY (or the api_key_env of the models you want) and run models, e.g. \`${fb} run --models step-3.5-flash,claude-opus-4.6\`, then \`${fb} recommend <that run>\``);
   }
   if (!matrix.contenders.some((c) => c.costBasis === 'list_price')) {

@@ -13,12 +13,13 @@ import { newRunId } from '../core/ids.ts';
 import { ExitCode, UserInputError } from '../core/errors.ts';
 import { existsSync } from 'node:fs';
 import { summarise } from '../analysis/leaderboard.ts';
-import { commandPrefix, completeResumeStep, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from './hints.ts';
+import { budgetStep, commandPrefix, completeResumeStep, raisedBudget, withoutFlag, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from './hints.ts';
 import { bundledRelative, modelsFileChange, modelsFileIdentity } from './models-file.ts';
 import { suiteSandbox } from './trust.ts';
 import { RepoCache } from '../workspace/index.ts';
 import { runSuite, type ContenderPlan } from '../runner/run.ts';
-import type { RunHeader } from '../store/records.ts';
+import type { AttemptRecord, RunHeader } from '../store/records.ts';
+import { promptTokens } from '../core/usage.ts';
 import { readRun } from '../store/store.ts';
 import { formatUsd } from '../report/format.ts';
 import { freeRow, priceSheetAgeWarning } from '../config/price-age.ts';
@@ -93,12 +94,12 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
   const attemptUsd = capOrNull(o.attemptUsd);
 
   const agentIds = [...new Set(o.agents?.length ? o.agents : ['bash'])];
-  checkRunAgents(catalog.agents, agentIds, o.models === false ? [] : chosen.filter((m) => process.env[m.spec.api_key_env]), catalog.modelsFile);
+  checkRunAgents(catalog.agents, agentIds, o.models === false ? [] : chosen.filter((m) => process.env[m.spec.api_key_env]), catalog.modelsFile, { prefix: commandPrefix(), forecast: Boolean(o.dryRun) });
   if (!o.cascade?.length && o.given?.some((k) => k === 'cascadeMode' || k === 'cascadeSignal')) throw new UserInputError('--cascade-mode and --cascade-signal set how a cascade runs; add --cascade <cheap>,<strong>, or drop them');
   // costs are priced at the sheet: an old one is flagged when a model would be priced (a reference-only run costs nothing); a zero-priced row (a local model) does not age
   const paid = chosen.filter((m) => !freeRow(m.price));
   const priced = o.dryRun ? paid.length + picked.routes.length + (o.cascade?.length ?? 0) > 0 : Boolean(o.cascade?.length) || paid.some((m) => process.env[m.spec.api_key_env]);
-  const stale = priced ? priceSheetAgeWarning(catalog.sheet.as_of, new Date(), undefined, commandPrefix()) : null;
+  const stale = priced ? priceSheetAgeWarning(catalog.sheet.as_of, new Date(), undefined, commandPrefix(), o.given?.includes('prices') && o.prices !== undefined ? o.prices : undefined) : null;
   if (stale) process.stderr.write(`warning: ${stale}\n`);
   if (o.dryRun) {
     // a dry run calls nothing, so it needs no key: every model --models names (or every catalog model) is forecast, keys set or not
@@ -258,7 +259,7 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
   }
   if (envCache) {
     const st = envCache.stats;
-    if (st.hit + st.miss + st.uncacheable) log(`  env cache: ${st.hit} hit(s), ${st.miss} miss(es)${st.uncacheable ? `, ${st.uncacheable} uncacheable setup(s) (they change tracked files)` : ''}`);
+    if (st.hit + st.miss + st.uncacheable) log(`  env cache: ${st.hit} hit(s), ${st.miss} miss(es)${st.uncacheable ? `, ${st.uncacheable} uncacheable setup(s) (they change tracked files)` : ''} (every setup: agent workspaces and evaluation checkouts)`);
   }
   const taskMeta = new Map(tasks.map((t) => [t.instance_id, { difficulty: t.difficulty, tags: t.tags }]));
   const { buildReport } = await reporting;
@@ -281,7 +282,7 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
     const notRun = rows.reduce((n, c) => n + c.missing, 0);
     const resume = resumeStep(summary.header.status, resumeCommand(runId, o), notRun) +
       (stored ? completeResumeStep(runId, summary.ran, notRun, summary.header.skipped, summary.header.contenders.filter((c) => c.model !== null).length, rerunCommand(process.argv.slice(2), process.argv[1], process.env)) : '');
-    process.stdout.write(`results: ${summary.dir}\nreport: ${reportPath}\n${resume}${nextStepAfterRun(skipped, contenders.filter((c) => c.kind === 'model').length)}`);
+    process.stdout.write(`results: ${summary.dir}\nreport: ${reportPath}\n${resume}${budgetNext(summary, budgetUsd, budgetTokens, Boolean(stored))}${nextStepAfterRun(skipped, contenders.filter((c) => c.kind === 'model').length)}`);
   }
   if (controller.signal.aborted) return ExitCode.interrupted;
   if (summary.gate.length) {
@@ -292,11 +293,24 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
     log(`fixbench: --fail-on-error: ${infraErrors} infra error(s) in ${summary.attempts.length} attempt(s); re-run them with: ${resumeCommand(runId, o, { retry: true })}`);
     return ExitCode.gateFailed;
   }
-  if (infraErrors) log(`  ${infraErrors} infra error(s) are left out of every rate's denominator; complete the run with: ${resumeCommand(runId, o, { retry: true })}`);
+  if (infraErrors && summary.header.status !== 'budget_exhausted') log(`  ${infraErrors} infra error(s) are left out of every rate's denominator; complete the run with: ${resumeCommand(runId, o, { retry: true })}`);
   return ExitCode.ok;
 }
 
 const isReference = (agent: string) => agent === 'gold' || agent === 'noop';
+
+/** `budgetStep` of a finished session: the cap that stopped it (USD first) raised from what the model attempts recorded used. */
+function budgetNext(s: { header: RunHeader; attempts: readonly AttemptRecord[] }, usd: number | null, tokens: number | null, resumed: boolean): string {
+  if (s.header.status !== 'budget_exhausted') return '';
+  const models = new Set(s.header.contenders.filter((c) => c.model !== null).map((c) => c.id));
+  const recs = s.attempts.filter((a) => models.has(a.contender));
+  const planned = models.size * s.header.suite.instance_ids.length * s.header.attempts_per_task;
+  const [flag, cap, used] = usd !== null
+    ? (['--budget-usd', usd, recs.reduce((n, a) => n + (a.budget_usd ?? a.list_usd ?? 0), 0)] as const)
+    : (['--budget-tokens', tokens ?? 0, recs.reduce((n, a) => n + promptTokens(a.usage) + a.usage.output, 0)] as const);
+  const raiseTo = flag === '--budget-tokens' ? Math.ceil(raisedBudget(cap, used, recs.length, planned)) : raisedBudget(cap, used, recs.length, planned);
+  return budgetStep({ status: s.header.status, rerun: rerunCommand(withoutFlag(process.argv.slice(2), flag), process.argv[1], process.env), flag, raiseTo, resumed });
+}
 
 /** A resume refusal with the flag beside each field a flag given on this command line decides (`config.limits.steps: 40 → 50 (--steps)`). */
 function withFlags(message: string, run: string, retry: boolean, given: readonly string[]): string {

@@ -4,7 +4,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pLimit from 'p-limit';
-import { ExitCode } from '../core/errors.ts';
+import { ExitCode, UserInputError } from '../core/errors.ts';
+import { commandPrefix, shellWord } from './hints.ts';
 import { EnvCache, defaultCacheDir } from '../workspace/env-cache.ts';
 import { createSandbox, type SandboxChoice } from '../sandbox/index.ts';
 import { untrustedWork } from './trust.ts';
@@ -60,6 +61,7 @@ export interface ValidateCliOptions {
  * `fixbench tasks validate [ids]`: lints, then validates every sound task (`validateTask`, `runs`
  * times), writes the JSON report to `--report` and a readable table beside it (`.txt`), prints the
  * table and the elapsed time. Exit 3 when any task is invalid.
+ * @throws UserInputError (exit 2, no report written) when the folder holds no task to validate.
  */
 export async function tasksValidateCommand(ids: string[], o: ValidateCliOptions): Promise<number> {
   const t0 = Date.now();
@@ -72,6 +74,10 @@ export async function tasksValidateCommand(ids: string[], o: ValidateCliOptions)
   const results: TaskValidation[] = [];
   try {
     const lint = await lintTasks(tasksDir, repoCache, { ids, workDir: work });
+    if (lint.checked.length === 0) {
+      // "0 tasks, all valid" would be a pass of nothing, and would overwrite the last real report
+      throw new UserInputError(`tasks validate: no task in ${tasksDir}; nothing validated, ${o.report} not written\n  fix: build tasks there first (\`${commandPrefix()} tasks fetch <suite.yaml> --tasks ${shellWord(tasksDir)}\` or \`${commandPrefix()} tasks create --tasks ${shellWord(tasksDir)} …\`), or name another --tasks folder`);
+    }
     const byTask = new Map<string, LintProblem[]>();
     for (const p of lint.problems) byTask.set(p.instance_id, [...(byTask.get(p.instance_id) ?? []), p]);
     log(`validating ${lint.checked.length} task(s) in ${tasksDir}: ${o.runs} run(s) each, sandbox ${sandbox.kind}; env cache ${envCache ? envCache.dir : 'off'}`);

@@ -3,9 +3,14 @@
 import { Option, type Command } from 'commander';
 import { SANDBOX_CHOICES } from '../sandbox/types.ts';
 import { list, positiveInt } from './args.ts';
+import { commandPrefix } from './hints.ts';
 
-const sandboxOption = () =>
-  new Option('--sandbox <kind>', 'where setup and tests run: bwrap (isolated), local (not isolated), or auto (bwrap when usable; else exit 2 with the fix for this host, see `fixbench doctor`; only validating the bundled tasks falls back to local)').choices(SANDBOX_CHOICES).default('auto');
+/**
+ * `--sandbox`, its help ending with what `auto` does without bwrap for this command (`fallback`):
+ * validating the bundled tasks falls back to local; building a task or grading predictions never does.
+ */
+const sandboxOption = (fallback = 'a task being built is untrusted (its repository\'s setup and tests run), so auto never falls back to local') =>
+  new Option('--sandbox <kind>', `where setup and tests run: bwrap (isolated), local (not isolated), or auto (bwrap when usable; else exit 2 with the fix for this host, see \`fixbench doctor\`; ${fallback})`).choices(SANDBOX_CHOICES).default('auto');
 
 // The options `tasks create`, `mine` and `fetch` share, defined once so their help and defaults agree.
 const testCmdOption = () => new Option('--test-cmd <cmd>', 'the plain command that runs the tests, as you type it (test_cmd; default: "npm test" when package.json has a test script)');
@@ -53,7 +58,7 @@ export function registerTaskCommands(program: Command, tasks: Command, exit: { c
     .option('--report <file>', 'validation report (JSON); the table goes beside it with .txt', 'reports/tasks-validation.json')
     .option('--cache-dir <dir>', 'environment cache of task setups, shared with `fixbench run` (default: $FIXBENCH_CACHE_DIR, else $XDG_CACHE_HOME/fixbench, else ~/.cache/fixbench)')
     .option('--no-env-cache', 'run setup afresh in every evaluation instead of restoring it from the environment cache')
-    .addOption(sandboxOption())
+    .addOption(sandboxOption('only validating the bundled tasks falls back to local'))
     .option('--json', 'print the report as JSON instead of the table')
     .action(async (ids: string[], opts) => {
       exit.code = await (await import('./tasks-check.ts')).tasksValidateCommand(ids, opts);
@@ -66,8 +71,11 @@ export function registerTaskCommands(program: Command, tasks: Command, exit: { c
         'into gold.patch (source) and test.patch (files matching --test-files), run the tests before and after the fix to compute ' +
         'FAIL_TO_PASS and PASS_TO_PASS, write <tasks>/repos/<name>.bundle (history up to --base only) and <tasks>/<id>/. Every flag, ' +
         'the repository and both commits are checked before any test runs, and the task is linted before it is written: on any ' +
-        'failure nothing is written (exit 2). Prints counts, the FAIL_TO_PASS ids and warnings (--verbose: every id).',
+        'failure nothing is written (exit 2). Prints counts, the FAIL_TO_PASS ids and warnings (--verbose: every id). Give your ' +
+        'own --tasks folder: the default, the bundled tasks/, is the shipped suite (its manifest test then fails, and refreshing ' +
+        'the manifest would mark your task trusted).',
     )
+    .addHelpText('after', () => ((fb) => `\nExample:\n  ${fb} tasks create --tasks my-tasks --repo ../mylib --base <sha> --fix <sha> --setup 'npm ci' --id mylib-1\n  ${fb} tasks validate --tasks my-tasks mylib-1\n  ${fb} run --tasks my-tasks --task mylib-1\n`)(commandPrefix()))
     .requiredOption('--repo <path|url>', 'the git repository (local path, bundle or URL)')
     .requiredOption('--base <sha>', 'base commit: the state before the fix')
     .requiredOption('--fix <sha|patch-file>', 'a commit holding the fix and its tests, or a patch file against --base')
@@ -206,7 +214,8 @@ export function registerTaskCommands(program: Command, tasks: Command, exit: { c
     .description(
       'Grade a SWE-bench predictions file (JSONL: instance_id, model_name_or_path, model_patch) made by any agent: every task of ' +
         'the suite is graded per model_name_or_path like an attempt (a task without a prediction, or with an empty or null ' +
-        'model_patch, is empty_patch and never run); writes results/<run_id>/ and reports/<run_id>/index.html.',
+        'model_patch, is empty_patch and never run); writes results/<run_id>/ and reports/<run_id>/index.html. A model_name_or_path ' +
+        '"gold" or "noop" becomes the contender "gold-predictions" or "noop-predictions" (the names gold and noop are the reference agents\').',
     )
     .requiredOption('--predictions <file.jsonl>', 'SWE-bench predictions, one JSON object per line')
     .option('--tasks <dir>', 'folder of task fixtures (default: the bundled tasks/)')
@@ -215,7 +224,7 @@ export function registerTaskCommands(program: Command, tasks: Command, exit: { c
     .option('--results <dir>', 'results folder', 'results')
     .option('--reports <dir>', 'reports folder', 'reports')
     .option('--run-id <id>', 'run id, a new folder under --results')
-    .addOption(sandboxOption())
+    .addOption(sandboxOption('a predictions file\'s patches are untrusted, so auto never falls back to local'))
     .option('--json', 'print a JSON summary on stdout instead of text')
     .action(async (opts) => {
       exit.code = await (await import('./eval.ts')).evalCommand(opts);

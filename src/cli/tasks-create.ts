@@ -12,6 +12,8 @@ import { defaultTasksDir } from './common.ts';
 import { commandPrefix, shellWord } from './hints.ts';
 import { repoCacheFor } from './tasks-check.ts';
 import { untrustedWork } from './trust.ts';
+import { existingFixes, patchPostImages, type TaskFix } from '../tasks/mine-dedupe.ts';
+import { loadTask } from '../tasks/load.ts';
 
 export interface CreateCliOptions {
   repo: string;
@@ -51,6 +53,19 @@ export const envCacheFor = (o: { cacheDir?: string; envCache?: boolean }): EnvCa
   o.envCache === false ? undefined : new EnvCache(path.resolve(o.cacheDir ?? defaultCacheDir()));
 
 /**
+ * The instance_id of a task of `before` (`existingFixes` of the tasks folder, read before this task
+ * was written) other than the task at `dir` with the same base_commit and the same post-image blob
+ * for every file its gold.patch + test.patch touch (the same fix however it was split), or null.
+ */
+export async function sameFixAs(dir: string, before: readonly TaskFix[]): Promise<string | null> {
+  const t = await loadTask(dir);
+  const files = new Map([...patchPostImages(t.patch), ...patchPostImages(t.test_patch)]);
+  const sameBlob = (a: string, b: string | undefined) => b !== undefined && a !== '' && b !== '' && (a.startsWith(b) || b.startsWith(a)); // ids abbreviated to any length
+  const same = (a: Map<string, string>) => a.size === files.size && [...a].every(([p, blob]) => sameBlob(blob, files.get(p)));
+  return before.find((b) => b.instance_id !== t.instance_id && b.base_commit === t.base_commit && same(b.files))?.instance_id ?? null;
+}
+
+/**
  * Runs `fixbench tasks create`: checks every flag and the repository before any test runs, runs
  * the tests, lints the task in memory, and only then writes it; prints a summary (the full
  * PASS_TO_PASS list with --verbose). @throws UserInputError for bad input (nothing written).
@@ -69,8 +84,11 @@ export async function tasksCreateCommand(o: CreateCliOptions): Promise<number> {
       tasksDir, bundle: o.bundle, bundleName: o.bundleName, upstream: o.upstream, force: o.force,
       sandbox, repoCache, workDir: work, log, ...(envCache ? { envCache } : {}),
     };
+    const before = await existingFixes(tasksDir);
     const r = await createTask(opts);
-    process.stdout.write(createSummary(r.dir, r.task, { verbose: o.verbose, warnings: r.warnings, run_ms: r.run_ms }));
+    const twin = await sameFixAs(r.dir, before);
+    const warnings = twin ? [...r.warnings, `task ${twin} in ${tasksDir} already has this base_commit and fix (as \`tasks mine\` calls it: exists); this one is a duplicate — remove one of them (a suite scores each fix once)`] : r.warnings;
+    process.stdout.write(createSummary(r.dir, r.task, { verbose: o.verbose, warnings, run_ms: r.run_ms }));
     log(`next: read FAIL_TO_PASS (each must be a test the issue asks for), then run: ${commandPrefix()} tasks validate ${r.task.instance_id}${o.tasks ? ` --tasks ${shellWord(o.tasks)}` : ''}`);
     return ExitCode.ok;
   } finally {

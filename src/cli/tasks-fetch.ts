@@ -36,6 +36,19 @@ export function mirrorMap(pairs: readonly string[] = []): Record<string, string>
 }
 
 /**
+ * The last lines of `tasks fetch`: `<built> of <n> built (<e> already there, <f> failed)`, then
+ * the next step (`tasks validate` of `tasksDir`) when some task was built or is there; when none
+ * is, says so and names no next step (the command exits 3).
+ */
+export function fetchSummary(results: ReadonlyArray<{ status: 'created' | 'exists' | 'failed' }>, tasksDir: string): string {
+  const n = (s: string) => results.filter((r) => r.status === s).length;
+  const [created, exists, failed] = [n('created'), n('exists'), n('failed')];
+  const counts = `${created} of ${results.length} built${exists ? `, ${exists} already there` : ''}${failed ? `, ${failed} failed` : ''}`;
+  if (created + exists === 0) return `${counts}: no task in ${tasksDir} to validate; fix the errors above (a recipe that "cannot be cloned" needs the network, or --mirror/--mirrors)\n`;
+  return `${counts}; tasks in ${tasksDir}; next: ${commandPrefix()} tasks validate --tasks ${shellWord(tasksDir)}\n`;
+}
+
+/**
  * Runs `fixbench tasks fetch`: builds every recipe (or `ids`) of `file` into --tasks, printing one
  * line per recipe and a table at the end. Exit 0 when every recipe was built (or existed), 3 when one failed.
  */
@@ -59,7 +72,7 @@ export async function tasksFetchCommand(file: string, ids: string[], o: FetchCli
           r.instance_id, r.status, r.result?.task.FAIL_TO_PASS.length ?? '', r.result?.task.PASS_TO_PASS.length ?? '', `${(r.wall_ms / 1000).toFixed(1)} s`,
           printable(r.error ?? r.result?.warnings.join('; ') ?? '').slice(0, 200),
         ]),
-      ) + `tasks in ${tasksDir}; next: ${commandPrefix()} tasks validate --tasks ${shellWord(tasksDir)}\n`,
+      ) + fetchSummary(results, tasksDir),
     );
     return results.some((r) => r.status === 'failed') ? ExitCode.gateFailed : ExitCode.ok;
   } finally {

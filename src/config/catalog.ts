@@ -11,6 +11,7 @@ import { defaultCacheDir } from '../workspace/env-cache.ts';
 import type { RouteSpec } from './routes.ts';
 import { ceilingRow } from '../pricing/ceiling.ts';
 import { servedPricer, type ServedPricer } from '../pricing/served.ts';
+import { commandPrefix } from '../cli/hints.ts';
 
 /** Contender ids reserved for the reference agents. */
 export const RESERVED_IDS = ['gold', 'noop'] as const;
@@ -113,7 +114,7 @@ export function selectModels(catalog: Pick<Catalog, 'models' | 'routes' | 'model
     throw new UserInputError(
       `unknown model id(s): ${unknown.join(', ')} (not in ${catalog.modelsFile}); known ids: ${catalog.models.map((m) => m.spec.id).join(', ')}; ` +
         (catalog.routes.length ? `step routes: ${catalog.routes.map((r) => r.id).join(', ')}` : 'step routes: none (a route id is defined under `routes:` in the models file, see docs/routing.md)'),
-      { where: catalog.modelsFile, fix: 'use a model or route id from the models file (`fixbench models list`), or add the model under `models:` or the route under `routes:` there (or in a --models-file; see docs/routing.md)' },
+      { where: catalog.modelsFile, fix: `use a model or route id from the models file (\`${commandPrefix()} models list\`), or add the model under \`models:\` or the route under \`routes:\` there (or in a --models-file; see docs/routing.md)` },
     );
   }
   return ids.map((id) => catalog.models.find((m) => m.spec.id === id)!);

@@ -10,14 +10,19 @@ export const STALE_PRICE_DAYS = 90;
  * One line warning that the sheet dated `asOf` (YYYY-MM-DD) is more than {@link STALE_PRICE_DAYS}
  * whole days older than `today` (UTC), with how to get a newer one; `then`, when given, is appended
  * (e.g. how to re-price a stored run). `prefix`: the words that start fixbench in the command it
- * gives (the CLI passes src/cli/hints.ts `commandPrefix()`). Null for a recent sheet or a date that does not parse.
+ * gives (the CLI passes src/cli/hints.ts `commandPrefix()`). `given`: the sheet passed with
+ * `--prices` (then the warning names that file and its as_of, and asks for a newer one rather than
+ * offering `--prices` again); absent for the default newest prices/<date>.yaml. Null for a recent
+ * sheet or a date that does not parse.
  */
-export function priceSheetAgeWarning(asOf: string, today: Date = new Date(), then?: string, prefix = 'fixbench'): string | null {
+export function priceSheetAgeWarning(asOf: string, today: Date = new Date(), then?: string, prefix = 'fixbench', given?: string): string | null {
   const dated = Date.parse(`${asOf}T00:00:00Z`);
   if (Number.isNaN(dated)) return null;
   const day = today.toISOString().slice(0, 10);
   const days = Math.floor((Date.parse(`${day}T00:00:00Z`) - dated) / 86_400_000);
   if (days <= STALE_PRICE_DAYS) return null;
+  const newer = `\`${prefix} models import-prices openrouter --out prices/${day}.yaml\``;
+  if (given !== undefined) return `prices dated ${asOf} are ${days} days old; add a newer sheet: ${newer} and pass it instead of --prices ${given} (its as_of: ${asOf})${then ? `; ${then}` : ''}`;
   return `prices dated ${asOf} are ${days} days old; add a newer sheet: \`${prefix} models import-prices openrouter --out prices/${day}.yaml\` (runs use the newest prices/<date>.yaml), or pass --prices <file>${then ? `; ${then}` : ''}`;
 }
 

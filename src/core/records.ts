@@ -315,7 +315,11 @@ export const AttemptRecord = z.object({
   /** The limit that ended the attempt; null when none did. */
   limit: AttemptLimit.nullable(),
   finished_at: z.string(),
-  /** Environment cache use of the agent's workspace setup; null when no setup ran for the agent. */
+  /**
+   * Environment cache use of the agent's workspace setup; null when no setup ran for the agent (gold,
+   * noop and predictions run none there); absent in records written before the field. The
+   * evaluation checkout's setup is not counted here (the CLI's `env cache:` line counts every setup).
+   */
   env_cache: EnvCacheStatus.nullable().optional(),
   /**
    * Images of the task's problem_assets/ the model was shown with the issue: 0 when the task has

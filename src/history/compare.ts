@@ -144,4 +144,18 @@ export function compareRuns(base: StoredRun, head: StoredRun, gates: Gates = {})
   };
 }
 
+/**
+ * The configured gates (`gates`) a contender of `c` could not be checked against, one phrase each
+ * (`gpt-x: --max-cost-increase (cost Δ n/a: a cost unknown or $0 in base)`): `--max-drop` without
+ * pairs, `--max-cost-increase` without a cost change. A gate not evaluable is not a gate that holds.
+ */
+export function unevaluableGates(c: Pick<Comparison, 'contenders'>, gates: Gates): string[] {
+  const out: string[] = [];
+  for (const x of c.contenders) {
+    if (gates.maxDropPp !== undefined && x.deltaPp === null) out.push(`${x.id}: --max-drop (no pair of attempts in both runs)`);
+    if (gates.maxCostIncreasePct !== undefined && x.costChangePct === null) out.push(`${x.id}: --max-cost-increase (cost Δ n/a: a cost unknown, or $0 in base)`);
+  }
+  return out;
+}
+
 export const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);

@@ -1,20 +1,27 @@
 // A comparison as Markdown, fit for a CI step summary ($GITHUB_STEP_SUMMARY). Pure.
-import type { Comparison } from './compare.ts';
-import { pct } from './compare.ts';
+import type { Comparison, Gates } from './compare.ts';
+import { pct, unevaluableGates } from './compare.ts';
+import { formatUsd } from '../report/format.ts';
 
 /** Escapes text for a Markdown table cell (pipes, backslashes, newlines, HTML). */
 export function mdCell(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n/g, ' ');
 }
 
-const usd = (x: number | null) => (x === null ? 'unknown' : `$${x.toFixed(4)}`);
+// every significant digit a small mean needs ($0.00056, not $0.0006): src/report/format.ts
+const usd = (x: number | null) => (x === null ? 'unknown' : formatUsd(x));
 const signed = (x: number | null, unit: string) => (x === null ? 'n/a' : `${x > 0 ? '+' : ''}${x.toFixed(1)}${unit}`);
 
-/** Markdown: verdict, one table row per contender, the flipped tasks, and gate failures. */
-export function comparisonMarkdown(c: Comparison): string {
+/**
+ * Markdown: verdict, one table row per contender, the flipped tasks, and gate failures. `gates`: the
+ * configured gates, so that one a contender cannot be checked against is named (`unevaluableGates`)
+ * rather than said to hold.
+ */
+export function comparisonMarkdown(c: Comparison, gates: Gates = {}): string {
   const lines: string[] = [];
   lines.push(`## fixbench: ${mdCell(c.head.run_id)} vs ${mdCell(c.base.run_id)}`, '');
-  lines.push(c.failures.length ? `**Gate failed** (${c.failures.length})` : '**All configured gates hold.**', '');
+  const open = unevaluableGates(c, gates);
+  lines.push(c.failures.length ? `**Gate failed** (${c.failures.length})` : open.length ? `**No configured gate failed; not evaluable:** ${open.map(mdCell).join('; ')}.` : '**All configured gates hold.**', '');
   if (!c.sameSuite) lines.push(`> The task suites differ (${mdCell(c.base.suite)} vs ${mdCell(c.head.suite)}); compared on the ${c.commonTasks} task(s) in both.`, '');
   lines.push('| contender | pairs | base resolved | head resolved | Δ pp | McNemar p | regressed | fixed | base USD/attempt | head USD/attempt | cost Δ |');
   lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');

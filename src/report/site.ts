@@ -13,6 +13,7 @@ import { lineChartSpec, renderChartSvg, type LinePoint } from './chart.ts';
 import { formatInt, formatPct, formatUsd } from './format.ts';
 import type { PublishedScore } from './published.ts';
 import { renderSiteHtml, type PageCharts } from './render.ts';
+import { commandPrefix } from '../cli/hints.ts';
 
 /**
  * A model's change since its previous run of the group: rate in percentage points and USD per task in
@@ -170,7 +171,7 @@ export async function buildSite(o: BuildSiteOptions): Promise<{ index: string; r
     .filter((d) => d.isDirectory() && existsSync(path.join(o.resultsDir, d.name, 'run.json')))
     .map((d) => d.name)
     .sort();
-  if (dirs.length === 0) throw new UserInputError(`${o.resultsDir}: no run folders (none has a run.json)\n  fix: run \`fixbench run\` first, or pass the folder that holds run folders`);
+  if (dirs.length === 0) throw new UserInputError(`${o.resultsDir}: no run folders (none has a run.json)\n  fix: run \`${commandPrefix()} run\` first, or pass the folder that holds run folders`);
   const points: RunPoint[] = [];
   const unreadable: SiteViewModel['unreadable'] = [];
   for (const d of dirs) {

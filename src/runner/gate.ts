@@ -17,7 +17,7 @@ export function referenceGate(header: RunHeader, attempts: readonly AttemptRecor
       problems.push(
         `gold did not resolve ${bad.map((a) => `${a.instance_id} (${a.outcome}${a.error ? `: ${a.error.message.split('\n')[0]}` : ''})`).join(', ')}; ` +
           (infra
-            ? 'these are infra errors (the harness, sandbox, cache or network failed, not the task): fix the cause named, then `fixbench run --retry-errors <run>`'
+            ? `these are infra errors (the harness, sandbox, cache or network failed, not the task): fix the cause named, then \`npx fixbench run --retry-errors ${header.run_id}\``
             : "fix the task's gold.patch, test.patch or test lists"),
       );
     }

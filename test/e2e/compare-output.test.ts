@@ -1,6 +1,6 @@
 // `fixbench compare` output files: an unwritable --markdown is a clear exit 2 (no stack trace); an
 // unwritable $GITHUB_STEP_SUMMARY is a warning that hides neither the comparison nor its gate (exit 3).
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,21 @@ afterAll(async () => {
 });
 
 describe('compare output files', () => {
+  it('names contenders in one run only, and a cost gate it cannot check as not evaluable', async () => {
+    const dir = path.join(tmp, 'two');
+    for (const [id, models, usd] of [['b2', ['m1', 'gone'], 0], ['h2', ['m1', 'new'], 0.00056]] as const) {
+      const w = await RunWriter.create(path.join(dir, id), makeHeader({ run_id: id, suite: { hash: 'h', instance_ids: ['t1'] }, contenders: models.map((m) => modelContender(m)) }));
+      for (const m of models) await w.appendAttempt(makeAttempt(m, 't1', 'resolved', usd, { run_id: id }));
+    }
+    const md = path.join(tmp, 'two.md');
+    const r = await runCli(['compare', 'b2', 'h2', '--results', dir, '--max-cost-increase', '10', '--max-drop', '5', '--markdown', md], { env: { GITHUB_STEP_SUMMARY: undefined } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('not compared (in one run only): base gone; head new');
+    expect(r.stdout).toMatch(/gates: none of 2 configured gate\(s\) failed; not evaluable: m1: --max-cost-increase/);
+    expect(r.stdout).not.toContain('configured gate(s) hold');
+    expect(await readFile(md, 'utf8')).toContain('$0.00056');
+  });
+
   it('refuses a --markdown path that is a folder with exit 2, naming the flag', async () => {
     const r = await runCli(['compare', 'base', 'head', '--results', results, '--markdown', tmp]);
     expect(r.exitCode).toBe(2);

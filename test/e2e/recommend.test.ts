@@ -71,7 +71,7 @@ describe('fixbench recommend', () => {
     await w.appendAttempt(makeAttempt('noop', 'e1', 'unresolved', null, { run_id: 'refonly', agent: 'noop' }));
     const r = await runCli(['recommend', 'refonly', '--results', results, '--tasks', tasksDir], { env: { npm_command: 'exec', npm_lifecycle_event: undefined } });
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain('recommend: run refonly: no model ran in this run, only reference agents (gold, noop) (skipped: step-3.5-flash: OPENROUTER_API_KEY is not set');
+    expect(r.stderr).toContain('recommend: run refonly: no model ran in this run, only reference agents (gold, noop) (skipped: OPENROUTER_API_KEY is not set (set it to run this model): step-3.5-flash');
     expect(r.stderr).toContain('fix: set OPENROUTER_API_KEY');
     expect(r.stderr).toContain('e.g. `npx fixbench run --models step-3.5-flash,claude-opus-4.6`, then `npx fixbench recommend <that run>`');
     expect(r.stderr).not.toContain('re-price');

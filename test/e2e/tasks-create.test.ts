@@ -57,6 +57,7 @@ describe('fixbench tasks create', () => {
     expect(r.stdout).not.toMatch(/base > truth/);
     expect(r.stdout).toMatch(/warning: the problem statement is the fix commit's message/);
     expect(r.stdout).toMatch(/warning: no upstream repository is known/);
+    expect(r.stdout).not.toMatch(/already has this base_commit and fix/);
     expect(y.created_at).toMatch(/^2024-01-01T01:00:00(?:Z|\+00:00)$/);
   });
 
@@ -74,6 +75,8 @@ describe('fixbench tasks create', () => {
     expect(r.stdout).toMatch(/PASS_TO_PASS:\n {4}- .*\n {4}- .*$/m);
     expect(r.stdout).toMatch(/- base > truth$/m);
     expect(r.stdout).not.toMatch(/commit's message/);
+    // the same base_commit and fix as tiny-1 (written by the test above): a duplicate, said so
+    expect(r.stdout).toMatch(/warning: task tiny-1 in .* already has this base_commit and fix .*exists/);
     expect(y.FAIL_TO_PASS).toEqual(F2P);
     expect([...(y.PASS_TO_PASS as string[])].sort()).toEqual([...P2P].sort());
     expect(await readFile(path.join(tasks, 'tiny-2', 'problem_statement.md'), 'utf8')).toBe('# add subtracts\n\nadd(2, 3) is -1.\n');

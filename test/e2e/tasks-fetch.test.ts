@@ -28,6 +28,16 @@ const recipe = (id: string, o: Record<string, unknown> = {}) => ({
 });
 
 describe('fixbench tasks fetch', () => {
+  it('says 0 of N built and names no next step when no recipe could be cloned (exit 3)', async () => {
+    const suite = path.join(tmp, 'offline.yaml');
+    await writeFile(suite, stringify({ format_version: 1, tasks: [recipe('off-1'), recipe('off-2')] }));
+    const r = await runCli(['tasks', 'fetch', suite, '--tasks', path.join(tmp, 'offline-tasks'), '--mirror', `acme/tiny=${path.join(tmp, 'no-such-mirror')}`, '--sandbox', 'local', '--no-env-cache']);
+    expect(r.exitCode, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/off-1: failed/);
+    expect(r.stdout).toMatch(/0 of 2 built, 2 failed: no task in .* to validate/);
+    expect(r.stdout).not.toMatch(/next:/);
+  });
+
   it('builds each recipe from a mirror of its URL with create\'s code; a failing recipe is reported and the others are built', async () => {
     const suite = path.join(tmp, 'suite.yaml');
     await writeFile(suite, stringify({ format_version: 1, tasks: [recipe('tiny-fix'), recipe('tiny-docs', { base_commit: repo.commits[1], fix_commit: repo.commits[2] })] }));
@@ -36,6 +46,7 @@ describe('fixbench tasks fetch', () => {
     expect(r.exitCode, r.stderr).toBe(3);
     expect(r.stderr).toMatch(/tiny-fix: created/);
     expect(r.stderr).toMatch(/tiny-docs: failed: the fix changes no test file/);
+    expect(r.stdout).toMatch(/1 of 2 built, 1 failed; tasks in .*; next: .* tasks validate --tasks /);
     const y = parse(await readFile(path.join(tasks, 'tiny-fix', 'task.yaml'), 'utf8')) as Record<string, unknown>;
     expect(y).toMatchObject({ repo: 'tiny', base_commit: repo.commits[0], FAIL_TO_PASS: F2P, swe_bench: { repo: 'acme/tiny' } });
     expect([...(y.PASS_TO_PASS as string[])].sort()).toEqual([...P2P].sort());

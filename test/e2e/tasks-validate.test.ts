@@ -1,6 +1,6 @@
 // `fixbench tasks lint` and `tasks validate` on tasks built here from a tiny repository: a sound task
 // passes; each deliberately broken one is rejected with its reason named.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,6 +105,18 @@ describe('fixbench tasks validate', () => {
     const r = await runCli(['tasks', 'validate', 'good', '--tasks', tasks, '--runs', '1', '--report', path.join(tmp, 'one.json')]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/validated 1 task\(s\) in \d+\.\d s: all valid/);
+  });
+
+  it('refuses a folder with no task (exit 2) and leaves the last report alone', async () => {
+    const empty = path.join(tmp, 'empty-tasks');
+    await mkdir(empty, { recursive: true });
+    const report = path.join(tmp, 'kept.json');
+    await writeFile(report, 'the last real report\n');
+    const r = await runCli(['tasks', 'validate', '--tasks', empty, '--runs', '1', '--report', report, '--sandbox', 'local']);
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/no task in .*empty-tasks; nothing validated/);
+    expect(r.stderr).not.toMatch(/all valid/);
+    expect(await readFile(report, 'utf8')).toBe('the last real report\n');
   });
 
   it('refuses an unknown id and a bad --runs with exit 2', async () => {

@@ -61,6 +61,10 @@ describe('agent presets', () => {
     const agents = withPresets(dir, []);
     expect(() => checkRunAgents(agents, ['nope'], [], 'models.yaml')).toThrow(/unknown agent id\(s\) nope; known: bash, claude-code/);
     expect(() => checkRunAgents(agents, ['claude-code'], [], 'models.yaml')).toThrow(/claude-code is not installed; run `fixbench agents install claude-code`/);
+    // the install hint starts as fixbench was started; a --dry-run forecasts without the CLI installed
+    expect(() => checkRunAgents(agents, ['claude-code'], [], 'models.yaml', { prefix: 'npx fixbench' })).toThrow(/run `npx fixbench agents install claude-code`/);
+    expect(() => checkRunAgents(agents, ['claude-code'], [], 'models.yaml', { forecast: true })).not.toThrow();
+    expect(() => checkRunAgents(agents, ['nope'], [], 'models.yaml', { forecast: true })).toThrow(/unknown agent id/);
     const cc = AGENT_PRESETS[0]!;
     mkdirSync(presetPrefix(dir, cc), { recursive: true });
     writeFileSync(path.join(presetPrefix(dir, cc), 'fixbench-installed.json'), '{}');

@@ -2,7 +2,7 @@
 // contender line (rate over the attempts that ran when some did not), the --models-file hint on a
 // resume, the dry run's budget share (rounded) and a predictions file's progress line.
 import { describe, expect, it } from 'vitest';
-import { commandPrefix, completeResumeStep, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from '../../../src/cli/hints.ts';
+import { budgetStep, commandPrefix, groupedSkips, raisedBudget, withoutFlag, completeResumeStep, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from '../../../src/cli/hints.ts';
 import { budgetShare } from '../../../src/cli/forecast.ts';
 import { progressLine } from '../../../src/cli/progress.ts';
 import { UserInputError } from '../../../src/core/errors.ts';
@@ -106,5 +106,33 @@ describe('uncountedCapRefusal: a USD cap that cannot count an unpriced model', (
     expect(msg).toContain('--resume old-run: --attempt-usd 0.5 cannot count the calls of m-free');
     expect(msg).toContain('--attempt-usd none or a new price row would be refused as another configuration');
     expect(msg.split('\n').at(-1)).toBe('  node bin/fixbench.mjs run --models m-free --attempt-usd none   (add the run\'s other flags: --task, --attempts, …)');
+  });
+});
+
+describe('budgetStep / raisedBudget / withoutFlag', () => {
+  it('a run stopped by its budget gets a new run with a larger cap, never a resume', () => {
+    const step = budgetStep({ status: 'budget_exhausted', rerun: 'npx fixbench run --task a', flag: '--budget-usd', raiseTo: 0.013, resumed: false });
+    expect(step).toContain('\n  npx fixbench run --task a --budget-usd 0.013\n');
+    expect(step).not.toMatch(/run --(resume|retry-errors)/);
+    expect(step).not.toContain("add the run's other flags");
+    expect(budgetStep({ status: 'budget_exhausted', rerun: 'npm start', flag: '--budget-usd', raiseTo: 4, resumed: true })).toContain("npm start -- --budget-usd 4   (add the run's other flags");
+    expect(budgetStep({ status: 'finished', rerun: 'x', flag: '--budget-usd', raiseTo: 1, resumed: false })).toBe('');
+  });
+  it('raises to at least twice the cap, else the projected spend with headroom, 2 significant digits up', () => {
+    expect(raisedBudget(0.006, 0.0084, 2, 2)).toBe(0.013);
+    expect(raisedBudget(2, 1, 10, 10)).toBe(4);
+    expect(raisedBudget(1, 0, 0, 5)).toBe(2);
+  });
+  it('drops a flag and its value in both spellings', () => {
+    expect(withoutFlag(['run', '--budget-usd', '1', '--task', 'a', '--budget-usd=2'], '--budget-usd')).toEqual(['run', '--task', 'a']);
+  });
+});
+
+describe('groupedSkips', () => {
+  it('names a missing key once, with every model it skipped; other reasons by reason', () => {
+    const why = 'OPENROUTER_API_KEY is not set; set it to run this model';
+    const text = groupedSkips([{ id: 'a', reason: why }, { id: 'b', reason: 'no price' }, { id: 'c', reason: why }]);
+    expect(text).toBe('OPENROUTER_API_KEY is not set (set it to run these models): a, c; no price: b');
+    expect(text.match(/OPENROUTER_API_KEY/g)).toHaveLength(1);
   });
 });

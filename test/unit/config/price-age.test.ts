@@ -20,6 +20,16 @@ describe('the age of a price sheet', () => {
   });
 });
 
+describe('priceSheetAgeWarning of a --prices sheet', () => {
+  it('names the file passed and its as_of instead of offering --prices again', () => {
+    const w = priceSheetAgeWarning('2026-04-01', new Date('2026-12-06T12:00:00Z'), undefined, 'npx fixbench', 'my/2026-04-01.yaml')!;
+    expect(w).toContain('prices dated 2026-04-01 are 249 days old;');
+    expect(w).toContain('and pass it instead of --prices my/2026-04-01.yaml (its as_of: 2026-04-01)');
+    expect(w).not.toContain('or pass --prices <file>');
+    expect(w).toContain('`npx fixbench models import-prices openrouter --out prices/2026-12-06.yaml`');
+  });
+});
+
 describe('freeRow', () => {
   it('is true only for a row pricing everything at 0 (a local model), so its sheet\'s age is not flagged', () => {
     expect(freeRow({ input: '0', output: '0', source: 'local server' })).toBe(true);

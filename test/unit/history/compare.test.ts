@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareRuns } from '../../../src/history/compare.ts';
 import { comparisonMarkdown, mdCell } from '../../../src/history/markdown.ts';
+import { unevaluableGates } from '../../../src/history/compare.ts';
 import { configHash } from '../../../src/history/runs.ts';
 import { makeAttempt, makeHeader, modelContender } from '../analysis/fixtures.ts';
 import type { Outcome } from '../../../src/core/outcome.ts';
@@ -71,9 +72,18 @@ describe('comparisonMarkdown', () => {
   it('gives a verdict, a row per contender, the flipped tasks and the gate failures', () => {
     const md = comparisonMarkdown(compareRuns(run('b', all('resolved')), run('h', ['unresolved', ...all('resolved').slice(1)]), { maxDropPp: 5 }));
     expect(md).toMatch(/^## fixbench: h vs b\n\n\*\*Gate failed\*\* \(1\)/);
-    expect(md).toContain('| m1 | 10 | 10 (100.0%) | 9 (90.0%) | -10.0 | 1.00 | 1 | 0 | $0.0100 | $0.0100 | 0.0% |');
+    expect(md).toContain('| m1 | 10 | 10 (100.0%) | 9 (90.0%) | -10.0 | 1.00 | 1 | 0 | $0.01 | $0.01 | 0.0% |');
     expect(md).toContain('- **m1** regressed: `t0#0`');
     expect(md).toMatch(/### Gate failures\n\n- m1: resolved rate fell 10\.0 pp/);
+  });
+
+  it('keeps the digits of a small mean cost, and names a gate it could not check instead of saying it holds', () => {
+    const gates = { maxCostIncreasePct: 10 };
+    const md = comparisonMarkdown(compareRuns(run('b', all('resolved'), 0), run('h', all('resolved'), 0.00056), gates), gates);
+    expect(md).toContain('| $0 | $0.00056 | n/a |');
+    expect(md).not.toContain('All configured gates hold');
+    expect(md).toContain('not evaluable:** m1: --max-cost-increase (cost Δ n/a');
+    expect(unevaluableGates(compareRuns(run('b', all('resolved'), 0.01), run('h', all('resolved'), 0.01)), gates)).toEqual([]);
   });
 
   it('escapes table cells', () => {
