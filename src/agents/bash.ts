@@ -173,7 +173,8 @@ class BashAttempt {
     const callSignal = signal ? AbortSignal.any([signal, deadline]) : deadline;
     // Head and tail kept in bounded memory, however much it prints.
     const capBytes = captureBytes(limits.outputChars);
-    const commandOpts = (timeoutMs: number): ExecOptions => ({ cwd: workspace.dir, timeoutMs, env: this.env, ...runtime, maxOutputBytes: capBytes, keepTailBytes: capBytes / 2 });
+    // The attempt's abort signal too: Ctrl-C (or SIGTERM) kills a running command at once instead of after --command-timeout.
+    const commandOpts = (timeoutMs: number): ExecOptions => ({ cwd: workspace.dir, timeoutMs, env: this.env, ...runtime, maxOutputBytes: capBytes, keepTailBytes: capBytes / 2, ...(signal ? { signal } : {}) });
 
     for (;;) {
       const limit = this.limitReached();
