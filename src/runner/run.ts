@@ -29,6 +29,11 @@ import { AttemptStages, pipelines, type Stage } from './stages.ts';
 
 export type { ContenderPlan };
 
+/** Whether a contender's agent runs untrusted code: a model agent, a cascade, an external agent CLI (not the reference agents gold/noop, nor graded predictions). */
+export function runsUntrustedCode(plan: ContenderPlan): boolean {
+  return plan.kind === 'model' || plan.kind === 'cascade';
+}
+
 export interface RunOptions {
   runId: string;
   resultsDir: string;
@@ -189,7 +194,8 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   let ran = 0;
 
   try {
-    await Promise.all(jobs.map((j) => stages.run((stage) => runJob(j, stage))));
+    // At --concurrency 1 an agent running untrusted code waits for the tests before it (stages.ts).
+    await Promise.all(jobs.map((j) => stages.run((stage) => runJob(j, stage), { untrusted: runsUntrustedCode(j.plan) })));
   } finally {
     await removeWorkRoot(workRoot); // after the attempt folders still being removed
     const notes: string[] = [];
