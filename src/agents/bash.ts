@@ -173,7 +173,7 @@ class BashAttempt {
     const callSignal = signal ? AbortSignal.any([signal, deadline]) : deadline;
     // Head and tail kept in bounded memory, however much it prints.
     const capBytes = captureBytes(limits.outputChars);
-    const commandOpts = (timeoutMs: number): ExecOptions => ({ cwd: workspace.dir, timeoutMs, env: this.env, ...runtime, maxOutputBytes: capBytes, keepTailBytes: capBytes / 2 });
+    const commandOpts = (timeoutMs: number): ExecOptions => ({ cwd: workspace.dir, timeoutMs, env: this.env, ...runtime, maxOutputBytes: capBytes, keepTailBytes: capBytes / 2, ...(signal ? { signal } : {}) }); // Ctrl-C kills a running command at once
 
     for (;;) {
       const limit = this.limitReached();

@@ -11,6 +11,7 @@ import { routePlans, selectRoutes } from './route-plans.ts';
 import { unpricedServedWarnings } from '../pricing/model-mix.ts';
 import { newRunId } from '../core/ids.ts';
 import { ExitCode, UserInputError } from '../core/errors.ts';
+import { interruptOn } from '../core/shutdown.ts';
 import { existsSync } from 'node:fs';
 import { summarise } from '../analysis/leaderboard.ts';
 import { budgetStep, commandPrefix, completeResumeStep, raisedBudget, withoutFlag, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from './hints.ts';
@@ -209,14 +210,9 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
   for (const a of catalog.agents.filter((x) => x.network === 'host' && agentIds.includes(x.id))) log(`  WARNING: agent ${a.id} has network: host — it can reach any host, not just the metering proxy (recorded in run.json)`);
   if (unpriced.length) log(`  price unknown for ${unpriced.join(', ')}: their cost is "unknown" and the USD caps cannot limit them (the step limit still does)`);
 
-  // 2. Ctrl-C stops new attempts; finished ones are already on disk.
+  // 2. Ctrl-C (or SIGTERM) stops new attempts; finished ones are already on disk.
   const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(ExitCode.interrupted);
-    log('\ninterrupted: finishing the attempts in flight (Ctrl-C again to quit now)…');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const offSignals = interruptOn(controller, (sig) => log(`\ninterrupted${sig === 'SIGTERM' ? ' (SIGTERM)' : ''}: finishing the attempts in flight (Ctrl-C again to quit now)…`), ExitCode.interrupted);
   const progress = new Progress({ json: o.json ? process.stdout : null });
   // The report's modules (handlebars, the views) load while the first attempts run, not before them.
   const reporting = import('../report/index.ts');
@@ -254,7 +250,7 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
     throw stored && e instanceof UserInputError && e.message.startsWith('cannot resume') ? new UserInputError(withFlags(e.message, resuming!, Boolean(o.retryErrors), o.given ?? []), { cause: e }) : e;
   } finally {
     progress.stop();
-    process.off('SIGINT', onSigint);
+    offSignals();
     await sandbox.cleanup();
   }
   if (envCache) {

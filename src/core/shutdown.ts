@@ -15,3 +15,25 @@ export async function runShutdown(): Promise<void> {
   steps.clear();
   await Promise.allSettled(now.map((s) => s()));
 }
+
+/**
+ * Handles SIGINT (Ctrl-C) and SIGTERM (CI cancel, `docker stop`, Kubernetes eviction, systemd) the same
+ * way until the returned function removes the handlers: the first signal calls `onFirst(name)` and
+ * aborts `controller` (attempts in flight finish or are dropped, the run ends `interrupted`); a second
+ * one, of either kind, exits at once with `exitCode`.
+ */
+export function interruptOn(controller: AbortController, onFirst: (signal: 'SIGINT' | 'SIGTERM') => void, exitCode: number): () => void {
+  const handle = (signal: 'SIGINT' | 'SIGTERM') => {
+    if (controller.signal.aborted) process.exit(exitCode);
+    onFirst(signal);
+    controller.abort();
+  };
+  const onInt = () => handle('SIGINT');
+  const onTerm = () => handle('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return () => {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  };
+}

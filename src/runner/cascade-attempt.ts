@@ -151,6 +151,9 @@ export async function runCascadeAttempt(job: Job & { plan: CascadePlan }, env: A
         task, modelPatch: final.patch.text, sandbox: opts.sandbox, repoCache: opts.repoCache, workDir: attemptDir,
         ...(opts.config ? { testOutputChars: opts.config.limits.test_output_chars } : {}),
         ...(opts.envCache ? { envCache: opts.envCache } : {}),
+        // its test place (at --concurrency 1 held since the cascade started: stages.ts); without re-runs given back once the tests are over
+        ...(env.enterTests ? { beforeTests: env.enterTests } : {}),
+        ...((opts.rerunFailed ?? 0) === 0 && env.leaveTests ? { afterTests: env.leaveTests } : {}),
       })),
     });
     const record = toAttemptRecord({

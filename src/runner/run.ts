@@ -18,6 +18,7 @@ import { RunWriter, readRun } from '../store/store.ts';
 import type { AttemptIndexEntry } from '../store/attempt-index.ts';
 import { openForResume } from './resume.ts';
 import { lockRun } from '../store/lock.ts';
+import { markOwner, sweepDeadWorkFolders } from '../core/work-owner.ts';
 import type { EnvCache } from '../workspace/env-cache.ts';
 import { UserInputError } from '../core/errors.ts';
 import { inShard } from '../store/shard.ts';
@@ -28,6 +29,11 @@ import { removeWorkRoot, runAttempt, type Job, type Pools } from './cascade-atte
 import { AttemptStages, pipelines, type Stage } from './stages.ts';
 
 export type { ContenderPlan };
+
+/** Whether a contender's agent runs untrusted code: a model agent, a cascade, an external agent CLI (not the reference agents gold/noop, nor graded predictions). */
+export function runsUntrustedCode(plan: ContenderPlan): boolean {
+  return plan.kind === 'model' || plan.kind === 'cascade';
+}
 
 export interface RunOptions {
   runId: string;
@@ -140,7 +146,10 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   const budget = new RunBudget(config.run_budget.usd, config.run_budget.tokens);
   // A resumed run's budget counts what its earlier sessions counted (`budget_usd`; `list_usd` in older records), records set aside by --retry-errors included.
   for (const r of [...earlier, ...(await readSuperseded(dir, header.limits))]) budget.carryOverRecord(r);
+  // Work folders of fixbench processes that died (kill -9, a second Ctrl-C) go meanwhile (src/core/work-owner.ts).
+  const swept = sweepDeadWorkFolders();
   const workRoot = await mkdtemp(path.join(os.tmpdir(), `fixbench-${opts.runId}-`));
+  await markOwner(workRoot);
   const testSlots = Math.max(1, opts.testConcurrency ?? os.cpus().length);
   // The next attempt prepares while this one's tests run (stages.ts), when the test pool allows it.
   const stages = new AttemptStages(opts.concurrency, pipelines({ attempts: opts.concurrency, test: testSlots, rerunFailed: config.rerun_failed }));
@@ -189,9 +198,11 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   let ran = 0;
 
   try {
-    await Promise.all(jobs.map((j) => stages.run((stage) => runJob(j, stage))));
+    // At --concurrency 1 an agent running untrusted code waits for the tests before it (stages.ts).
+    await Promise.all(jobs.map((j) => stages.run((stage) => runJob(j, stage), { untrusted: runsUntrustedCode(j.plan) })));
   } finally {
     await removeWorkRoot(workRoot); // after the attempt folders still being removed
+    await swept;
     const notes: string[] = [];
     if (budgetStopped) notes.push(`${budget.describe()}; later model attempts were not started`);
     if (opts.signal?.aborted) notes.push('interrupted; finished attempts are recorded, the rest were not started');

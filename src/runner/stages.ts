@@ -84,39 +84,59 @@ export class AttemptStages {
     this.ordered = pipelined && Math.max(1, Math.floor(attempts)) === 1;
   }
 
-  /** Runs `work` in its places (see the class); returns or throws what `work` does. */
-  async run<T>(work: (stage: Stage) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in its places (see the class); returns or throws what `work` does.
+   * `o.untrusted`: the attempt's agent runs untrusted code (a model agent, a cascade, an external
+   * agent CLI). With one place each (`--concurrency 1`), such an attempt takes its test place before
+   * `work` starts and keeps its preparation place until `enterTests`: its agent never runs beside
+   * another attempt's tests (the one before it has left them; the next one starts preparing only when
+   * this one's tests start). With more places it is ignored: attempts share the machine.
+   */
+  async run<T>(work: (stage: Stage) => Promise<T>, o: { untrusted?: boolean } = {}): Promise<T> {
     await this.prepare.take();
     const testing = this.testing;
     let entering: Promise<void> | null = null;
-    let holding = false;
+    let held = false; // holds a test place
+    let entered = false; // enterTests has resolved
     let turn: Promise<void> = Promise.resolve();
     let settle = () => {};
-    const enterTests: EnterTests = () =>
-      (entering ??= testing
-        ? testing.take().then(() => {
-            holding = true;
-            if (this.ordered) {
-              turn = this.lastSettled;
-              this.lastSettled = new Promise<void>((r) => (settle = r));
-            }
-            this.prepare.give();
-          })
-        : Promise.resolve());
-    const leaveTests = () => {
-      if (!holding) return;
-      holding = false;
-      testing!.give();
-    };
-    const recordTurn = () => enterTests().then(() => turn);
+    const takePlace = () => testing!.take().then(() => void (held = true));
+    // At one place, an untrusted agent waits until the tests before it are over (see above).
+    const early = testing && this.ordered && o.untrusted ? takePlace() : null;
     try {
-      return await work({ enterTests, leaveTests, recordTurn });
+      if (early) await early;
+      const enterTests: EnterTests = () =>
+        (entering ??= testing
+          ? (early ?? takePlace()).then(() => {
+              entered = true;
+              if (this.ordered) {
+                turn = this.lastSettled;
+                this.lastSettled = new Promise<void>((r) => (settle = r));
+              }
+              this.prepare.give();
+            })
+          : Promise.resolve());
+      const leaveTests = () => {
+        if (!entered || !held) return;
+        held = false;
+        testing!.give();
+      };
+      const recordTurn = () => enterTests().then(() => turn);
+      try {
+        return await work({ enterTests, leaveTests, recordTurn });
+      } finally {
+        if (testing && entering) {
+          await entering;
+          leaveTests();
+          settle();
+        }
+      }
     } finally {
-      if (testing && entering) {
-        await entering;
-        leaveTests();
-        settle();
-      } else this.prepare.give();
+      if (!entering || !testing) {
+        if (held) testing!.give();
+        held = false;
+        this.prepare.give();
+      }
     }
   }
 }

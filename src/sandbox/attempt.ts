@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { removeTreeAt } from './remove-tree.ts';
+import { markOwner } from '../core/work-owner.ts';
 import type { ExecOptions, ExecResult, Sandbox } from './types.ts';
 import { WarmSlot } from './warm.ts';
 
@@ -41,6 +42,7 @@ export interface AttemptIsolation {
 export async function isolateAttempt(sandbox: Sandbox, base = tmpdir()): Promise<AttemptIsolation> {
   await mkdir(base, { recursive: true });
   const root = await realpath(await mkdtemp(join(base, 'fixbench-attempt-')));
+  await markOwner(root); // a later run removes it if this process dies first (src/core/work-owner.ts)
   const home = join(root, 'home');
   const tmpDir = join(root, 'tmp');
   const runDir = join(root, 'run');

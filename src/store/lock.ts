@@ -1,8 +1,12 @@
 // One writer per run folder: `run.lock` holds the writing process's pid and host, so a second
 // `--resume` of a run still being written is refused instead of recording attempts twice.
-import { open, readFile, rm } from 'node:fs/promises';
+// Atomic: a lock is written whole to a file of its own, then linked to its name (`link` fails when
+// the name exists: never a torn lock); a dead holder's lock is removed only under `run.lock.takeover`
+// (taken the same way), so two processes taking over one stale lock cannot remove each other's.
+import { link, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { UserInputError } from '../core/errors.ts';
 
 /** True while a process with this pid exists on this host. */
@@ -15,42 +19,95 @@ function alive(pid: number): boolean {
   }
 }
 
+interface Holder {
+  pid?: number;
+  host?: string;
+}
+
+/** Creates `file` holding `content` whole, or returns false when it exists. @throws on other file-system errors. */
+async function createWhole(file: string, content: string): Promise<boolean> {
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(tmp, content, { flag: 'wx' });
+  try {
+    await link(tmp, file);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+/** The holder written in `file`; null when there is no file; `{}` when it cannot be read as one (damaged). */
+async function readHolder(file: string): Promise<Holder | null> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  try {
+    const h = JSON.parse(text) as unknown;
+    return h && typeof h === 'object' ? (h as Holder) : {};
+  } catch {
+    return {};
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /**
  * Takes `<dir>/run.lock` for this process. A lock left by a process that is gone (killed, crashed)
- * is taken over; one held by a live process on this host, or by another host, is refused.
+ * is taken over (by one process only, however many try at once); one held by a live process on this
+ * host, or by another host, is refused.
  * @returns a release function (removes the lock; safe to call twice).
- * @throws UserInputError naming the holder and what to do.
+ * @throws UserInputError naming the holder and what to do (also when a process died in the middle of
+ * a takeover, leaving `run.lock.takeover`: delete it).
  */
 export async function lockRun(dir: string): Promise<() => Promise<void>> {
   const file = path.join(dir, 'run.lock');
+  const takeover = `${file}.takeover`;
   const me = { pid: process.pid, host: os.hostname() };
-  for (let tries = 0; tries < 3; tries++) {
-    try {
-      const fh = await open(file, 'wx');
-      await fh.writeFile(JSON.stringify(me) + '\n');
-      await fh.close();
-      let released = false;
-      return async () => {
-        if (released) return;
-        released = true;
-        await rm(file, { force: true });
-      };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-    let holder: { pid?: number; host?: string } = {};
-    try {
-      holder = JSON.parse(await readFile(file, 'utf8'));
-    } catch {
-      /* torn or empty lock: treat as stale */
-    }
+  const mine = JSON.stringify(me) + '\n';
+  /** Refuses a holder that is alive or on another host; true when it is gone (the lock is stale). */
+  const stale = (holder: Holder): true => {
     if (holder.host && holder.host !== me.host) {
       throw new UserInputError(`${dir}: the run is being written on host ${holder.host} (pid ${holder.pid}); resume it there, or delete ${file} if that run is gone`);
     }
     if (typeof holder.pid === 'number' && holder.pid !== me.pid && alive(holder.pid)) {
       throw new UserInputError(`${dir}: the run is still being written by process ${holder.pid}; wait for it to finish or stop it, then resume`);
     }
-    await rm(file, { force: true }); // stale: its writer is gone
+    return true;
+  };
+  for (let tries = 0; tries < 500; tries++) {
+    if (await createWhole(file, mine)) {
+      let released = false;
+      return async () => {
+        if (released) return;
+        released = true;
+        await rm(file, { force: true });
+      };
+    }
+    const holder = await readHolder(file);
+    if (holder === null) continue; // released meanwhile
+    stale(holder);
+    // Stale: remove it under the takeover lock, after reading it again there (another taker may have replaced it).
+    if (!(await createWhole(takeover, mine))) {
+      const other = await readHolder(takeover);
+      if (other && typeof other.pid === 'number' && other.pid !== me.pid && !alive(other.pid) && (!other.host || other.host === me.host)) {
+        throw new UserInputError(`${dir}: process ${other.pid} died while taking over ${file}; delete ${takeover}, then resume`);
+      }
+      await sleep(10); // another process is taking over: see what it leaves
+      continue;
+    }
+    try {
+      const again = await readHolder(file);
+      if (again !== null && stale(again)) await rm(file, { force: true }); // stale: its writer is gone
+    } finally {
+      await rm(takeover, { force: true });
+    }
   }
   throw new UserInputError(`${dir}: could not take ${file}; another fixbench keeps taking it`);
 }

@@ -164,4 +164,17 @@ describe('live cascade contenders', () => {
     expect(rec!.stages![0]!.list_usd).toBeCloseTo(2 * STRONG_CALL, 12);
     expect(rec!.list_usd).toBeCloseTo(2 * STRONG_CALL, 12);
   });
+
+  it('--concurrency 1: a cascade (untrusted agents) starts only once the attempt before it has finished its tests', async () => {
+    const { records, exitCode, stderr } = await run(
+      { cheap: [bash(applyGold(), U), bash(SUBMIT, U), bash(applyGold(), U), bash(SUBMIT, U)], strong: [] },
+      ['--models', 'cheap', '--cascade', 'cheap,strong'],
+    );
+    expect(exitCode, stderr).toBe(0);
+    expect(records.map((r) => [r.contender, r.outcome])).toEqual([['cheap', 'resolved'], ['cascade:cheap>strong', 'resolved']]);
+    const at = server!.requests.map((q) => q.at);
+    expect(at).toHaveLength(4);
+    // the cheap attempt's tests start after its last call (1) and last test_ms; the cascade's first call (2) comes after them
+    expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(records[0]!.test_ms);
+  }, 180_000);
 });

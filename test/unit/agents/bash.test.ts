@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BASH_TOOL, SUBMIT_SENTINEL } from '../../../src/agents/bash-protocol.ts';
 import { InfraError } from '../../../src/core/errors.ts';
 import type { Sandbox } from '../../../src/sandbox/types.ts';
+import { LocalSandbox } from '../../../src/sandbox/local.ts';
 import { bashBlock, errorReply, textReply, toolCall, type FakeReply } from '../../helpers/fake-openai.ts';
 import { TEST_KEY, cleanupRuns, runBash } from './harness.ts';
 
@@ -253,6 +254,26 @@ describe('bash agent: commands', () => {
     expect(run.result.exit_status).toBe('env_error');
     expect(run.result.error).toBe('interrupted');
     expect(run.server.requests).toHaveLength(0);
+  });
+
+  it('an abort kills the running command at once, not after --command-timeout (the signal reaches sandbox.exec)', async () => {
+    const ac = new AbortController();
+    const real = new LocalSandbox();
+    const seen: Array<AbortSignal | undefined> = [];
+    const sandbox: Sandbox = {
+      kind: 'local',
+      exec: (cmd, opts) => {
+        seen.push(opts.signal);
+        if (cmd.includes('sleep 30')) setTimeout(() => ac.abort(), 200);
+        return real.exec(cmd, opts);
+      },
+    };
+    const t0 = Date.now();
+    const run = await runBash([bash('sleep 30')], { sandbox, signal: ac.signal, limits: { commandTimeoutMs: 60_000 } }).finally(() => real.cleanup());
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((s) => s !== undefined)).toBe(true);
+    expect(run.result).toMatchObject({ exit_status: 'env_error', error: 'interrupted' });
   });
 });
 

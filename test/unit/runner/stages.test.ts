@@ -1,6 +1,7 @@
 // The attempt pipeline's places (src/runner/stages.ts): who may prepare and who may test, in order.
 import { describe, expect, it } from 'vitest';
 import { AttemptStages, Places, pipelines, type Stage } from '../../../src/runner/stages.ts';
+import { runsUntrustedCode, type ContenderPlan } from '../../../src/runner/run.ts';
 
 /** A promise with its resolve function, to step the works by hand. */
 function gate(): { promise: Promise<void>; open: () => void } {
@@ -134,5 +135,78 @@ describe('AttemptStages', () => {
     slow.open();
     await a;
     expect(log).toEqual(['b', 'a']);
+  });
+
+  it('one place: an untrusted agent starts only once the tests before it are over, and nothing prepares beside it until its tests', async () => {
+    const stages = new AttemptStages(1, true);
+    const log: string[] = [];
+    const test0 = gate();
+    const agent1 = gate();
+    const trusted0 = stages.run(async (st) => {
+      log.push('start 0');
+      await st.enterTests();
+      log.push('test 0');
+      await test0.promise;
+      st.leaveTests();
+      log.push('left 0');
+      await st.recordTurn();
+    });
+    const untrusted1 = stages.run(async (st) => {
+      log.push('agent 1'); // the agent runs from the work's start
+      await agent1.promise;
+      await st.enterTests();
+      log.push('test 1');
+      st.leaveTests();
+      await st.recordTurn();
+    }, { untrusted: true });
+    const trusted2 = stages.run(async (st) => {
+      log.push('start 2');
+      await st.enterTests();
+      st.leaveTests();
+      await st.recordTurn();
+    });
+    await tick();
+    await tick();
+    expect(log).toEqual(['start 0', 'test 0']); // 1's agent waits while 0 tests
+    test0.open();
+    await tick();
+    await tick();
+    expect(log).toEqual(['start 0', 'test 0', 'left 0', 'agent 1']); // 2 does not prepare beside 1's agent
+    agent1.open();
+    await Promise.all([trusted0, untrusted1, trusted2]);
+    expect(log).toEqual(['start 0', 'test 0', 'left 0', 'agent 1', 'start 2', 'test 1']);
+  });
+
+  it('one place: an untrusted work that never tests (or throws) gives both its places back', async () => {
+    const stages = new AttemptStages(1, true);
+    expect(await stages.run(async () => 'budget stop', { untrusted: true })).toBe('budget stop');
+    await expect(stages.run(async () => { throw new Error('boom'); }, { untrusted: true })).rejects.toThrow('boom');
+    expect(await stages.run(async (st) => (await st.enterTests(), st.leaveTests(), await st.recordTurn(), 'tested'), { untrusted: true })).toBe('tested');
+    expect(await stages.run(async (st) => (await st.enterTests(), 'again'))).toBe('again');
+  });
+
+  it('two places: untrusted attempts are not held back (at --concurrency >= 2 attempts share the machine)', async () => {
+    const stages = new AttemptStages(2, true);
+    const log: string[] = [];
+    const t = gate();
+    const a = stages.run(async (st) => { await st.enterTests(); log.push('test a'); await t.promise; });
+    await tick();
+    const b = stages.run(async () => void log.push('agent b'), { untrusted: true });
+    await b;
+    expect(log).toEqual(['test a', 'agent b']);
+    t.open();
+    await a;
+  });
+});
+
+describe('runsUntrustedCode', () => {
+  it('model agents, external agents and cascades run untrusted code; gold, noop and predictions do not', () => {
+    const model = { kind: 'model' } as unknown as ContenderPlan;
+    expect(runsUntrustedCode(model)).toBe(true);
+    expect(runsUntrustedCode({ kind: 'model', agent: { id: 'claude-code' } } as unknown as ContenderPlan)).toBe(true);
+    expect(runsUntrustedCode({ kind: 'cascade', id: 'cascade:a>b', stages: [], signal: 'visible', mode: 'fresh' })).toBe(true);
+    expect(runsUntrustedCode({ kind: 'reference', agent: 'gold' })).toBe(false);
+    expect(runsUntrustedCode({ kind: 'reference', agent: 'noop' })).toBe(false);
+    expect(runsUntrustedCode({ kind: 'predictions', id: 'p', name: 'p', patches: new Map() })).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 // run.lock: one writer per run folder; a lock left by a killed process is taken over.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lockRun } from '../../../src/store/lock.ts';
 import { UserInputError } from '../../../src/core/errors.ts';
+import { ROOT } from '../../helpers/cli.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'fixbench-lock-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -38,5 +39,33 @@ describe('lockRun', () => {
     const release = await lockRun(root);
     expect(JSON.parse(await readFile(lockFile, 'utf8')).pid).toBe(process.pid);
     await release();
+  });
+
+  it('a stale lock taken over by several processes at once: never two holders at a time', async () => {
+    const child = execa('true');
+    const dead = child.pid!;
+    await child;
+    const fixture = path.join(ROOT, 'test', 'fixtures', 'lock', 'take-lock.mts');
+    for (let round = 0; round < 4; round++) {
+      const dir = mkdtempSync(path.join(root, 'race-'));
+      await writeFile(path.join(dir, 'run.lock'), JSON.stringify({ pid: dead, host: os.hostname() }));
+      const startAt = Date.now() + 1500; // past the processes' start-up
+      const outs = await Promise.all([0, 1, 2, 3].map(() => execa(process.execPath, ['--import', 'tsx', fixture, dir, String(startAt)], { cwd: ROOT })));
+      const held = outs.map((o) => o.stdout.trim()).filter((l) => l.startsWith('OK')).map((l) => l.split(' ').slice(1).map(Number) as [number, number]);
+      expect(held.length).toBeGreaterThanOrEqual(1);
+      held.sort((a, b) => a[0] - b[0]);
+      for (let i = 1; i < held.length; i++) expect(held[i]![0]).toBeGreaterThanOrEqual(held[i - 1]![1]); // no overlap
+      expect(readdirSync(dir).filter((f) => f.startsWith('run.lock'))).toEqual([]);
+    }
+  }, 60_000);
+
+  it('refuses (naming the file to delete) when a process died while taking a lock over', async () => {
+    const child = execa('true');
+    const dead = child.pid!;
+    await child;
+    const dir = mkdtempSync(path.join(root, 'takeover-'));
+    await writeFile(path.join(dir, 'run.lock'), JSON.stringify({ pid: dead, host: os.hostname() }));
+    await writeFile(path.join(dir, 'run.lock.takeover'), JSON.stringify({ pid: dead, host: os.hostname() }));
+    await expect(lockRun(dir)).rejects.toThrow(/died while taking over .*run\.lock; delete .*run\.lock\.takeover/);
   });
 });

@@ -1,0 +1,99 @@
+// Work folders left in the OS temp folder by a fixbench that was killed (kill -9, OOM, a second
+// Ctrl-C): each work folder (a run's `fixbench-<run_id>-*`, an attempt's `fixbench-attempt-*`) holds
+// `.fixbench-owner`, `{"pid":<n>,"start":"<process start>"}`; a later run removes the folders whose
+// owner is dead. A folder without that file, not a real folder, not ours, or of a live process is left.
+import { constants } from 'node:fs';
+import { lstat, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { removeTreeAt } from '../sandbox/remove-tree.ts';
+
+/** The owner file's name inside a work folder. */
+export const OWNER_FILE = '.fixbench-owner';
+
+/** Work folder names a sweep looks at (the run's and the attempts'); anything else in the temp folder is never touched. */
+const WORK_FOLDER = /^fixbench-(attempt-|[0-9]{8}T[0-9]{6}Z-|[A-Za-z0-9._-]+-)[A-Za-z0-9]{6}$/;
+
+/**
+ * A process's start time as the kernel gives it (`/proc/<pid>/stat` field 22, clock ticks since boot),
+ * so a pid reused by another process is not taken for the owner; null when it cannot be read (gone,
+ * or no /proc).
+ */
+export async function processStart(pid: number): Promise<string | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[19] ?? null; // field 22 counts pid, comm and state before it
+  } catch {
+    return null;
+  }
+}
+
+/** True while the process that wrote `owner` runs: same pid, same start time (pid alone without /proc). */
+async function ownerAlive(owner: { pid: number; start: string | null }): Promise<boolean> {
+  try {
+    process.kill(owner.pid, 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  if (owner.start === null) return true;
+  const now = await processStart(owner.pid);
+  return now === null || now === owner.start; // unreadable: assume alive (never remove a live folder)
+}
+
+/** Writes `dir/.fixbench-owner` for this process (call right after making the folder). @throws on file-system errors. */
+export async function markOwner(dir: string): Promise<void> {
+  await writeFile(path.join(dir, OWNER_FILE), JSON.stringify({ pid: process.pid, start: await processStart(process.pid) }) + '\n', { flag: 'wx', mode: 0o600 });
+}
+
+/** The owner written in `dir` (a regular file, not a link, ≤ 1 KB, ours); null when there is none or it is not one. */
+async function readOwner(dir: string): Promise<{ pid: number; start: string | null } | null> {
+  let fh;
+  try {
+    fh = await open(path.join(dir, OWNER_FILE), constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return null;
+  }
+  try {
+    const st = await fh.stat();
+    if (!st.isFile() || st.size > 1024 || (process.getuid && st.uid !== process.getuid())) return null;
+    const o = JSON.parse(await fh.readFile('utf8')) as { pid?: unknown; start?: unknown };
+    if (typeof o.pid !== 'number' || !Number.isInteger(o.pid) || o.pid <= 0) return null;
+    return { pid: o.pid, start: typeof o.start === 'string' ? o.start : null };
+  } catch {
+    return null;
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Removes the fixbench work folders of `base` (default: the OS temp folder) whose owning process is
+ * dead. Only real folders (never a link) owned by this user, named as fixbench names them, holding an
+ * owner file. Never throws.
+ * @returns the paths removed.
+ */
+export async function sweepDeadWorkFolders(base = tmpdir()): Promise<string[]> {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = await readdir(base);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!WORK_FOLDER.test(name)) continue;
+    const dir = path.join(base, name);
+    try {
+      const st = await lstat(dir);
+      if (!st.isDirectory() || (process.getuid && st.uid !== process.getuid())) continue;
+      const owner = await readOwner(dir);
+      if (!owner || owner.pid === process.pid || (await ownerAlive(owner))) continue;
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined); // never follows a link
+      if ((await removeTreeAt(dir)) === null) removed.push(dir); // what rm could not (folders made mode 000, deep chains)
+    } catch {
+      /* gone meanwhile, or unreadable: left */
+    }
+  }
+  return removed;
+}

@@ -1,0 +1,62 @@
+// Work folders of dead fixbench processes (src/core/work-owner.ts): removed by the next run's sweep;
+// a live owner's folder, one without an owner file, a link, or an owner file that is a link are left.
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { OWNER_FILE, markOwner, processStart, sweepDeadWorkFolders } from '../../../src/core/work-owner.ts';
+
+const base = mkdtempSync(path.join(os.tmpdir(), 'fbsweep-'));
+const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'fbsweep-target-'));
+afterAll(() => {
+  for (const d of [base, elsewhere]) rmSync(d, { recursive: true, force: true });
+});
+
+function folder(name: string, owner: unknown | null): string {
+  const dir = path.join(base, name);
+  mkdirSync(path.join(dir, 'home', 'deep'), { recursive: true });
+  writeFileSync(path.join(dir, 'home', 'deep', 'f'), 'x');
+  if (owner !== null) writeFileSync(path.join(dir, OWNER_FILE), JSON.stringify(owner));
+  return dir;
+}
+
+describe('work folders of dead processes', () => {
+  it('markOwner writes this process and its start time', async () => {
+    const dir = mkdtempSync(path.join(base, 'mark-'));
+    await markOwner(dir);
+    const o = JSON.parse(await readFile(path.join(dir, OWNER_FILE), 'utf8'));
+    expect(o).toEqual({ pid: process.pid, start: await processStart(process.pid) });
+    expect(o.start).toMatch(/^\d+$/);
+  });
+
+  it('the sweep removes only real, named fixbench folders whose owner is dead (pid gone, or reused)', async () => {
+    const child = execa('true');
+    const dead = child.pid!;
+    await child;
+    const live = { pid: process.ppid, start: await processStart(process.ppid) };
+    const gone = folder('fixbench-attempt-aaaaaa', { pid: dead, start: '1' });
+    chmodSync(path.join(gone, 'home', 'deep'), 0o000); // as an agent may leave it
+    const reused = folder('fixbench-20261206T001122Z-ab12-bbbbbb', { pid: live.pid, start: `${live.start}9` });
+    const alive = folder('fixbench-attempt-cccccc', live);
+    const unowned = folder('fixbench-attempt-dddddd', null);
+    const other = folder('notfixbench-eeeeee', { pid: dead, start: '1' });
+    // a link named as a work folder, to a folder with a dead owner: neither followed nor removed
+    const target = path.join(elsewhere, 'victim');
+    mkdirSync(target);
+    writeFileSync(path.join(target, OWNER_FILE), JSON.stringify({ pid: dead, start: '1' }));
+    symlinkSync(target, path.join(base, 'fixbench-attempt-ffffff'));
+    // an owner file that is a link to a dead owner's: not read
+    const linkedOwner = folder('fixbench-attempt-gggggg', null);
+    writeFileSync(path.join(elsewhere, 'owner'), JSON.stringify({ pid: dead, start: '1' }));
+    symlinkSync(path.join(elsewhere, 'owner'), path.join(linkedOwner, OWNER_FILE));
+
+    const removed = await sweepDeadWorkFolders(base);
+    expect(removed.sort()).toEqual([reused, gone].sort());
+    expect(existsSync(gone)).toBe(false);
+    expect(existsSync(reused)).toBe(false);
+    for (const d of [alive, unowned, other, linkedOwner, path.join(base, 'fixbench-attempt-ffffff')]) expect(existsSync(d)).toBe(true);
+    expect(readdirSync(target)).toEqual([OWNER_FILE]);
+  });
+});
