@@ -11,8 +11,8 @@ import { helperSpawn } from '../sandbox/spawn-client.ts';
  * sandboxed command could write through one into the cache) and never through a link. `from` is a
  * checkout template fixbench made (trusted, never changed once renamed into place).
  *
- * On Linux one `cp -R -P --preserve=mode --reflink=auto` per copy (at most `CP_AT_ONCE` at once),
- * forked by the spawn helper's `git` lane (fixbench's own host commands): 64 workspaces made at once otherwise put ~50 calls
+ * On Linux one `cp -R -P --preserve=mode --reflink=auto` per copy, forked by the spawn helper's
+ * `git` lane (fixbench's own host commands): 64 workspaces made at once otherwise put ~50 calls
  * each on libuv's four threads, where the ledger's fsyncs and the attempts' own folders queue behind
  * them (bench/RESULTS.md, "io8b"). A `cp` that fails (not GNU, missing) is not used again in this
  * process: the partial copy is removed and the tree copied by file-system calls (`copyByCalls`).
@@ -21,7 +21,7 @@ import { helperSpawn } from '../sandbox/spawn-client.ts';
 export async function copyTree(from: string, to: string): Promise<void> {
   if (cpUsable && process.platform === 'linux') {
     try {
-      return await cpSlot(() => copyByCp(from, to));
+      return await copyByCp(from, to);
     } catch {
       cpUsable = false;
       await rm(to, { recursive: true, force: true });
@@ -32,23 +32,6 @@ export async function copyTree(from: string, to: string): Promise<void> {
 
 /** False once a `cp` failed in this process. */
 let cpUsable = true;
-
-/** `cp` processes at most at once (`cpSlot`): a burst of 64 forks took both cores from the attempts' first model calls (first call 0.8–1.3 s after the start instead of 0.4–0.5 s: bench/RESULTS.md, "io8b"). */
-const CP_AT_ONCE = 2;
-let cpRunning = 0;
-const cpQueue: Array<() => void> = [];
-
-/** Runs `fn` once fewer than `CP_AT_ONCE` copies run (first come, first served). */
-async function cpSlot<T>(fn: () => Promise<T>): Promise<T> {
-  if (cpRunning >= CP_AT_ONCE) await new Promise<void>((r) => cpQueue.push(r));
-  cpRunning++;
-  try {
-    return await fn();
-  } finally {
-    cpRunning--;
-    cpQueue.shift()?.();
-  }
-}
 
 /** `cp -R -P --preserve=mode --reflink=auto -- from to` through the spawn helper, with a minimal environment. Rejects with cp's stderr on a non-zero exit. */
 function copyByCp(from: string, to: string): Promise<void> {
