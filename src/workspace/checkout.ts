@@ -182,7 +182,8 @@ const inFlight = new Map<string, Promise<string>>();
  * the template is made exactly as workspaces were. Throws `InfraError` when git fails.
  */
 async function checkoutTemplate(repoCache: RepoCache, repo: string, baseCommit: string, tasksDir: string): Promise<string> {
-  const mirror = await repoCache.mirror(repo, { tasksDir });
+  // The template's place follows from the mirror's; a template in place needs no mirror (made once, by `makeTemplate`).
+  const mirror = repoCache.mirrorPath(repo, { tasksDir });
   const dir = join(dirname(mirror), '.checkouts', `${basename(mirror, '.git')}.packed-${baseCommit}`);
   if (await isDir(join(dir, '.git'))) return dir;
   let pending = inFlight.get(dir);

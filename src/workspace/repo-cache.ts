@@ -33,6 +33,15 @@ export class RepoCache {
   }
 
   /**
+   * The absolute path the bare mirror of `repo` has (or will have) in this cache, without making or
+   * checking it: what `mirror` returns once the mirror exists. Pure apart from resolving `repo`.
+   * @throws UserInputError for an unresolvable `repo`.
+   */
+  mirrorPath(repo: string, opts: { tasksDir?: string } = {}): string {
+    return join(this.cacheDir, mirrorDirName(resolveRepoSource(repo, opts.tasksDir ?? this.tasksDir)));
+  }
+
+  /**
    * Returns the absolute path of the bare mirror of `repo`, creating it on first use. When
    * `commit` is given and the mirror lacks it (e.g. the bundle was regenerated), fetches from the
    * source once more. Throws `UserInputError` for an unresolvable `repo` and `InfraError` when git
