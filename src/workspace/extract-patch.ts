@@ -45,6 +45,9 @@ export interface ExtractedPatch {
  * workspace's file system read just before the agent ran (`spaceBefore`), shows the workspace grew by
  * more than half of what was free (`filledByAgent`, a bounded walk run only then); otherwise, or
  * without `space`, it is the harness's (another attempt or process filled it).
+ * A failed `git add` is a failure (`addFailure`): ENOSPC/EDQUOT goes to the full-disk verdict above,
+ * any other failure is an `InfraError`; only its per-path "could not add"/"unable to index" errors
+ * (a file the model made unreadable) are tolerated.
  * Throws `InfraError` when git itself fails otherwise.
  */
 export async function extractPatch(repo: HostRepo, space: SpaceBefore | null = null): Promise<ExtractedPatch> {
@@ -88,6 +91,7 @@ async function extractIn(repo: HostRepo): Promise<ExtractedPatch> {
       const added = await gitTry(git, ['add', '--all', '--ignore-errors', '--', '.']);
       // Killed at the silent limit: hashing what the agent left (a 2^40-byte sparse file) outlasted it.
       if (!added.ok && /block timeout reached/.test(added.output)) throw new WorkspaceOverflowError(`the workspace holds too much to extract: git add ran ${HOST_GIT_SILENT_LIMIT_MS / 1000} s without finishing (e.g. a huge, possibly sparse, file)`);
+      if (!added.ok) addFailure(added.output);
       // One process for both: `--numstat -z --patch` prints the numstat records, an empty record, then the patch.
       const { numstat, patch: whole } = splitNumstatPatch(await git.raw([...diff, '--numstat', '-z', '--patch', base, '--']));
       // A path that is not valid UTF-8 cannot be named back to git from decoded text (its bytes
@@ -143,6 +147,25 @@ async function resetToBase(repo: HostRepo, index: string, base: string, paths: s
   } finally {
     await rm(list, { force: true });
   }
+}
+
+/** Per-path complaints `git add --ignore-errors` skips past (a file or folder it cannot read or index, a FIFO, socket or device): the model's problem, tolerated. */
+const ADD_PATH_ERROR = /^(error: open\(".*"\): |error: .*: can only add regular files, symbolic links or git-directories|error: unable to stat |error: unable to index file |error: could not add |warning: could not open directory |error: .* does not have a commit checked out|warning: adding embedded git repository|hint: )/;
+
+/**
+ * The verdict on a failed `git add --all --ignore-errors` (its combined output `output`): returns when
+ * every complaint is one of the per-path errors --ignore-errors is there for (ADD_PATH_ERROR).
+ * @throws Error (code ENOSPC, message holding git's) when git met a full file system (ENOSPC/EDQUOT):
+ *   the index it wrote may be partial and the diff empty; `extractPatch` decides who filled it.
+ * @throws InfraError when the command failed otherwise (no per-path error, or any other complaint).
+ */
+export function addFailure(output: string): void {
+  const text = output.trim().slice(0, 500);
+  if (isNoSpace(new Error(output))) throw Object.assign(new Error(`git add could not write: ${text}`), { code: 'ENOSPC' });
+  const lines = output.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const pathErrors = lines.filter((l) => ADD_PATH_ERROR.test(l));
+  const other = lines.filter((l) => !ADD_PATH_ERROR.test(l) && /^(fatal|error):/i.test(l));
+  if (pathErrors.length === 0 || other.length > 0) throw new InfraError(`git add failed while extracting the patch: ${text}`);
 }
 
 /** Extraction failed because of what the workspace holds (its size), not because git or the host failed. */

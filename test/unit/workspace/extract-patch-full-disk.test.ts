@@ -13,7 +13,12 @@ vi.mock('node:fs/promises', async (importOriginal) => {
     if (String(dest).includes('fixbench-index-')) throw Object.assign(new Error(`ENOSPC: no space left on device, copyfile '${String(src)}' -> '${String(dest)}'`), { code: 'ENOSPC' });
     return m.copyFile(src, dest, mode);
   };
-  return { ...m, copyFile, default: { ...m, copyFile } };
+  // `inodesOut`: the file system now reports (almost) no free inode.
+  const statfs = (async (path: string, o?: object) => {
+    const st = await m.statfs(path, o as never);
+    return (globalThis as { inodesOut?: boolean }).inodesOut ? Object.assign(st, { files: 1_000_000, ffree: 0 }) : st;
+  }) as typeof m.statfs;
+  return { ...m, copyFile, statfs, default: { ...m, copyFile, statfs } };
 });
 const { extractPatch, WorkspaceOverflowError } = await import('../../../src/workspace/extract-patch.ts');
 const { filledByAgent, isNoSpace, spaceBefore } = await import('../../../src/workspace/disk-fill.ts');
@@ -51,15 +56,41 @@ describe('extractPatch on a full disk', () => {
     }
   });
 
-  it('counts only what changed since the agent started, and many new entries like many bytes', async () => {
+  it('counts only what changed since the agent started, and many new entries like many bytes when inodes ran out', async () => {
     writeFileSync(join(repo.dir, 'old'), Buffer.alloc(2 << 20, 1));
     const at = Date.now() + 1000; // "started" after every file was written
-    expect((await filledByAgent(repo.dir, { freeBytes: 1 << 20, freeFiles: 1e6, at })).filled).toBe(false);
-    const now = { freeBytes: 1 << 30, freeFiles: 4, at: Date.now() - 1 };
+    expect((await filledByAgent(repo.dir, { freeBytes: 1 << 20, freeFiles: 1e6, totalFiles: 2e6, at })).filled).toBe(false);
+    const now = { freeBytes: 1 << 30, freeFiles: 4, totalFiles: 1e6, at: Date.now() - 1 };
     for (const n of [1, 2, 3]) writeFileSync(join(repo.dir, `n${n}`), '');
-    expect((await filledByAgent(repo.dir, now)).filled).toBe(true);
+    (globalThis as { inodesOut?: boolean }).inodesOut = true;
+    try {
+      expect((await filledByAgent(repo.dir, now)).filled).toBe(true);
+    } finally {
+      (globalThis as { inodesOut?: boolean }).inodesOut = false;
+    }
     expect(await spaceBefore(repo.dir)).toMatchObject({ freeBytes: expect.any(Number), freeFiles: expect.any(Number) });
     expect(isNoSpace(new Error('fatal: unable to write: Disk quota exceeded'))).toBe(true);
     expect(isNoSpace(new Error('ENOENT'))).toBe(false);
+  });
+
+  it('regression: no inode test on a file system without inode counts (btrfs: f_files 0), nor when bytes (not inodes) ran out (any ENOSPC blamed the agent)', async () => {
+    writeFileSync(join(repo.dir, 'new'), 'x\n');
+    const at = Date.now() - 1;
+    // btrfs: statfs f_files == f_ffree == 0; one new file was "more than half of the 0 free inodes"
+    expect((await filledByAgent(repo.dir, { freeBytes: 1 << 30, freeFiles: 0, totalFiles: 0, at })).filled).toBe(false);
+    // few free inodes before, but the file system has plenty now: bytes ran out, not inodes
+    expect((await filledByAgent(repo.dir, { freeBytes: 1 << 30, freeFiles: 1, totalFiles: 1e6, at })).filled).toBe(false);
+    expect((await spaceBefore(repo.dir))?.totalFiles).toEqual(expect.any(Number));
+  });
+
+  it('regression: a walk cut short blames the agent once the entries it changed exceed the bound (many empty files hid a fill)', async () => {
+    const at = Date.now() - 1;
+    for (let n = 0; n < 8; n++) writeFileSync(join(repo.dir, `e${n}`), '');
+    const space = { freeBytes: 1 << 30, freeFiles: 1e6, totalFiles: 2e6, at };
+    // cut short at 6 entries, 5 or more of them new: more than the bound of 4
+    expect((await filledByAgent(repo.dir, space, 6, 4)).filled).toBe(true);
+    // cut short but under the bound, or not cut short: not the agent
+    expect((await filledByAgent(repo.dir, space, 6, 100)).filled).toBe(false);
+    expect((await filledByAgent(repo.dir, space, 1000, 4)).filled).toBe(false);
   });
 });
