@@ -221,14 +221,20 @@ export async function workIn(w: WorkIn, env: AttemptEnv): Promise<Worked> {
   let envCache = w.envCache;
   let result: AttemptResult;
   let space: SpaceBefore | null = null;
-  // Rejects when the workspace could not be made (its fault is `w.making`'s).
-  const workspaceReady = w.making?.then((m) => { if ('fault' in m) throw new Error(m.fault?.message ?? 'the workspace could not be made'); });
+  // Rejects when the workspace could not be made (its fault is `w.making`'s). Resolves once the
+  // workspace is made (checkout and setup done) and the "before" reading taken: the agent runs no
+  // command before it, and setup's own files (node_modules) are not counted as the agent's growth.
+  const workspaceReady = w.making?.then(async (m) => {
+    if ('fault' in m) throw new Error(m.fault?.message ?? 'the workspace could not be made');
+    space = await spaceBefore(workspace.dir);
+  });
   workspaceReady?.catch(() => undefined);
   try {
     const limits: AgentLimits = { ...opts.limits };
     if (limits.costUsd !== null && w.spentBeforeUsd) limits.costUsd = Math.max(0, limits.costUsd - w.spentBeforeUsd);
-    // One statfs: the evidence extractPatch weighs should the disk be full after the agent (disk-fill.ts).
-    space = await spaceBefore(workspace.dir);
+    // One statfs: the evidence extractPatch weighs should the disk be full after the agent (disk-fill.ts);
+    // an agent that starts before its workspace exists gets it once the workspace is made (above).
+    if (!workspaceReady) space = await spaceBefore(workspace.dir);
     // A private HOME / TMPDIR / proxy-socket folder for this attempt only; setup and grading never see it.
     result = await withAttemptIsolation(opts.sandbox, (own) =>
       built.agent.attempt({
