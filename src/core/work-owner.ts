@@ -1,9 +1,11 @@
 // Work folders left in the OS temp folder by a fixbench that was killed (kill -9, OOM, a second
 // Ctrl-C): each work folder (a run's `fixbench-<run_id>-*`, an attempt's `fixbench-attempt-*`) holds
-// `.fixbench-owner`, `{"pid":<n>,"start":"<process start>"}`; a later run removes the folders whose
-// owner is dead. A folder without that file, not a real folder, not ours, or of a live process is left.
+// `.fixbench-owner`, `{"pid":<n>,"start":"<process start>","pidns":"pid:[<inode>]","boot":"<boot id>"}`;
+// a later run removes the folders whose owner is dead. A folder without that file, not a real folder,
+// not ours, of a live process, or of another pid namespace or boot (a container sharing /tmp: its pids
+// mean nothing here) is left.
 import { constants } from 'node:fs';
-import { lstat, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, open, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { removeTreeAt } from '../sandbox/remove-tree.ts';
@@ -29,6 +31,30 @@ export async function processStart(pid: number): Promise<string | null> {
   }
 }
 
+/** Where a pid means something: this process's pid namespace and boot. */
+export interface PidScope {
+  /** `readlink /proc/self/ns/pid` (`pid:[4026531836]`); null without /proc. */
+  pidns: string | null;
+  /** `/proc/sys/kernel/random/boot_id`; null without /proc. */
+  boot: string | null;
+}
+
+let scope: Promise<PidScope> | undefined;
+
+/** This process's pid namespace and boot id (read once). Never throws. */
+export function pidScope(): Promise<PidScope> {
+  scope ??= (async () => ({
+    pidns: await readlink('/proc/self/ns/pid').catch(() => null),
+    boot: await readFile('/proc/sys/kernel/random/boot_id', 'utf8').then((t) => t.trim() || null, () => null),
+  }))();
+  return scope;
+}
+
+/** Whether `other` (a recorded owner's or holder's scope) is known to be this process's: both fields recorded, read here, and equal. */
+export function sameScope(mine: PidScope, other: { pidns?: unknown; boot?: unknown }): boolean {
+  return mine.pidns !== null && mine.boot !== null && other.pidns === mine.pidns && other.boot === mine.boot;
+}
+
 /** True while the process that wrote `owner` runs: same pid, same start time (pid alone without /proc). */
 async function ownerAlive(owner: { pid: number; start: string | null }): Promise<boolean> {
   try {
@@ -43,11 +69,11 @@ async function ownerAlive(owner: { pid: number; start: string | null }): Promise
 
 /** Writes `dir/.fixbench-owner` for this process (call right after making the folder). @throws on file-system errors. */
 export async function markOwner(dir: string): Promise<void> {
-  await writeFile(path.join(dir, OWNER_FILE), JSON.stringify({ pid: process.pid, start: await processStart(process.pid) }) + '\n', { flag: 'wx', mode: 0o600 });
+  await writeFile(path.join(dir, OWNER_FILE), JSON.stringify({ pid: process.pid, start: await processStart(process.pid), ...(await pidScope()) }) + '\n', { flag: 'wx', mode: 0o600 });
 }
 
 /** The owner written in `dir` (a regular file, not a link, ≤ 1 KB, ours); null when there is none or it is not one. */
-async function readOwner(dir: string): Promise<{ pid: number; start: string | null } | null> {
+async function readOwner(dir: string): Promise<{ pid: number; start: string | null; pidns?: unknown; boot?: unknown } | null> {
   let fh;
   try {
     fh = await open(path.join(dir, OWNER_FILE), constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -57,9 +83,9 @@ async function readOwner(dir: string): Promise<{ pid: number; start: string | nu
   try {
     const st = await fh.stat();
     if (!st.isFile() || st.size > 1024 || (process.getuid && st.uid !== process.getuid())) return null;
-    const o = JSON.parse(await fh.readFile('utf8')) as { pid?: unknown; start?: unknown };
+    const o = JSON.parse(await fh.readFile('utf8')) as { pid?: unknown; start?: unknown; pidns?: unknown; boot?: unknown };
     if (typeof o.pid !== 'number' || !Number.isInteger(o.pid) || o.pid <= 0) return null;
-    return { pid: o.pid, start: typeof o.start === 'string' ? o.start : null };
+    return { pid: o.pid, start: typeof o.start === 'string' ? o.start : null, pidns: o.pidns, boot: o.boot };
   } catch {
     return null;
   } finally {
@@ -70,7 +96,8 @@ async function readOwner(dir: string): Promise<{ pid: number; start: string | nu
 /**
  * Removes the fixbench work folders of `base` (default: the OS temp folder) whose owning process is
  * dead. Only real folders (never a link) owned by this user, named as fixbench names them, holding an
- * owner file. Never throws.
+ * owner file written in this pid namespace and boot (`sameScope`; an owner file without them, from an
+ * older fixbench, is left). Never throws.
  * @returns the paths removed.
  */
 export async function sweepDeadWorkFolders(base = tmpdir()): Promise<string[]> {
@@ -88,7 +115,7 @@ export async function sweepDeadWorkFolders(base = tmpdir()): Promise<string[]> {
       const st = await lstat(dir);
       if (!st.isDirectory() || (process.getuid && st.uid !== process.getuid())) continue;
       const owner = await readOwner(dir);
-      if (!owner || owner.pid === process.pid || (await ownerAlive(owner))) continue;
+      if (!owner || !sameScope(await pidScope(), owner) || owner.pid === process.pid || (await ownerAlive(owner))) continue;
       await rm(dir, { recursive: true, force: true }).catch(() => undefined); // never follows a link
       if ((await removeTreeAt(dir)) === null) removed.push(dir); // what rm could not (folders made mode 000, deep chains)
     } catch {

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { OWNER_FILE, markOwner, processStart, sweepDeadWorkFolders } from '../../../src/core/work-owner.ts';
+import { OWNER_FILE, markOwner, pidScope, processStart, sweepDeadWorkFolders } from '../../../src/core/work-owner.ts';
 
 const base = mkdtempSync(path.join(os.tmpdir(), 'fbsweep-'));
 const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'fbsweep-target-'));
@@ -27,7 +27,9 @@ describe('work folders of dead processes', () => {
     const dir = mkdtempSync(path.join(base, 'mark-'));
     await markOwner(dir);
     const o = JSON.parse(await readFile(path.join(dir, OWNER_FILE), 'utf8'));
-    expect(o).toEqual({ pid: process.pid, start: await processStart(process.pid) });
+    expect(o).toEqual({ pid: process.pid, start: await processStart(process.pid), ...(await pidScope()) });
+    expect(o.pidns).toMatch(/^pid:\[\d+\]$/);
+    expect(o.boot).toMatch(/^[0-9a-f-]{36}$/);
     expect(o.start).toMatch(/^\d+$/);
   });
 
@@ -35,10 +37,16 @@ describe('work folders of dead processes', () => {
     const child = execa('true');
     const dead = child.pid!;
     await child;
-    const live = { pid: process.ppid, start: await processStart(process.ppid) };
-    const gone = folder('fixbench-attempt-aaaaaa', { pid: dead, start: '1' });
+    const here = await pidScope();
+    const live = { pid: process.ppid, start: await processStart(process.ppid), ...here };
+    const gone = folder('fixbench-attempt-aaaaaa', { pid: dead, start: '1', ...here });
     chmodSync(path.join(gone, 'home', 'deep'), 0o000); // as an agent may leave it
-    const reused = folder('fixbench-20261206T001122Z-ab12-bbbbbb', { pid: live.pid, start: `${live.start}9` });
+    const reused = folder('fixbench-20261206T001122Z-ab12-bbbbbb', { ...live, start: `${live.start}9` });
+    // regression: another pid namespace sharing /tmp (a container), another boot, or an older owner
+    // file without them: its pid means nothing here, left (the live run's folder was deleted)
+    const otherNs = folder('fixbench-attempt-hhhhhh', { pid: dead, start: '1', pidns: 'pid:[1]', boot: here.boot });
+    const otherBoot = folder('fixbench-attempt-iiiiii', { pid: dead, start: '1', pidns: here.pidns, boot: '00000000-0000-0000-0000-000000000000' });
+    const oldOwner = folder('fixbench-attempt-jjjjjj', { pid: dead, start: '1' });
     const alive = folder('fixbench-attempt-cccccc', live);
     const unowned = folder('fixbench-attempt-dddddd', null);
     const other = folder('notfixbench-eeeeee', { pid: dead, start: '1' });
@@ -56,7 +64,7 @@ describe('work folders of dead processes', () => {
     expect(removed.sort()).toEqual([reused, gone].sort());
     expect(existsSync(gone)).toBe(false);
     expect(existsSync(reused)).toBe(false);
-    for (const d of [alive, unowned, other, linkedOwner, path.join(base, 'fixbench-attempt-ffffff')]) expect(existsSync(d)).toBe(true);
+    for (const d of [alive, unowned, other, linkedOwner, otherNs, otherBoot, oldOwner, path.join(base, 'fixbench-attempt-ffffff')]) expect(existsSync(d)).toBe(true);
     expect(readdirSync(target)).toEqual([OWNER_FILE]);
   });
 });
