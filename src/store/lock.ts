@@ -1,4 +1,5 @@
-// One writer per run folder: `run.lock` holds the writing process's pid and host, so a second
+// One writer per run folder: `run.lock` holds the writing process's pid, start time, pid namespace,
+// boot id and host, so a second
 // `--resume` of a run still being written is refused instead of recording attempts twice.
 // Atomic: a lock is written whole to a file of its own, then linked to its name (`link` fails when
 // the name exists: never a torn lock); a dead holder's lock is removed only under `run.lock.takeover`
@@ -8,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { UserInputError } from '../core/errors.ts';
+import { pidScope, processStart, sameScope } from '../core/work-owner.ts';
 
 /** True while a process with this pid exists on this host. */
 function alive(pid: number): boolean {
@@ -22,6 +24,11 @@ function alive(pid: number): boolean {
 interface Holder {
   pid?: number;
   host?: string;
+  /** `/proc/<pid>/stat` start time (clock ticks since boot): a reused pid is not the holder. */
+  start?: string | null;
+  /** Pid namespace (`pid:[<inode>]`) and boot id the pid belongs to; absent in older locks. */
+  pidns?: string | null;
+  boot?: string | null;
 }
 
 /** Creates `file` holding `content` whole, or returns false when it exists. @throws on other file-system errors. */
@@ -59,9 +66,11 @@ async function readHolder(file: string): Promise<Holder | null> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Takes `<dir>/run.lock` for this process. A lock left by a process that is gone (killed, crashed)
- * is taken over (by one process only, however many try at once); one held by a live process on this
- * host, or by another host, is refused.
+ * Takes `<dir>/run.lock` for this process. A lock left by a process that is gone (killed, crashed;
+ * or its pid now another process's: start time) is taken over (by one process only, however many try
+ * at once); one held by a live process on this host, by another host, or written in another pid
+ * namespace or boot (a container on this host: its pid cannot be checked from here) or without them
+ * (an older fixbench) is refused, naming the file to delete.
  * @returns a release function (removes the lock; safe to call twice).
  * @throws UserInputError naming the holder and what to do (also when a process died in the middle of
  * a takeover, leaving `run.lock.takeover`: delete it).
@@ -69,15 +78,20 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function lockRun(dir: string): Promise<() => Promise<void>> {
   const file = path.join(dir, 'run.lock');
   const takeover = `${file}.takeover`;
-  const me = { pid: process.pid, host: os.hostname() };
+  const scope = await pidScope();
+  const me = { pid: process.pid, host: os.hostname(), start: await processStart(process.pid), ...scope };
   const mine = JSON.stringify(me) + '\n';
-  /** Refuses a holder that is alive or on another host; true when it is gone (the lock is stale). */
-  const stale = (holder: Holder): true => {
+  /** Refuses a holder that is alive, on another host, or of another pid namespace or boot; true when it is gone (the lock is stale). */
+  const stale = async (holder: Holder): Promise<true> => {
     if (holder.host && holder.host !== me.host) {
       throw new UserInputError(`${dir}: the run is being written on host ${holder.host} (pid ${holder.pid}); resume it there, or delete ${file} if that run is gone`);
     }
+    if (typeof holder.pid === 'number' && !sameScope(scope, holder)) {
+      throw new UserInputError(`${dir}: ${file} was written by process ${holder.pid} in another pid namespace or boot (${holder.pidns ?? 'namespace not recorded'}, boot ${holder.boot ?? 'not recorded'}; here ${scope.pidns}, boot ${scope.boot}), so whether it still runs cannot be checked from here; if that run is gone, delete ${file}, then resume`);
+    }
     if (typeof holder.pid === 'number' && holder.pid !== me.pid && alive(holder.pid)) {
-      throw new UserInputError(`${dir}: the run is still being written by process ${holder.pid}; wait for it to finish or stop it, then resume`);
+      const now = typeof holder.start === 'string' ? await processStart(holder.pid) : null;
+      if (now === null || now === holder.start) throw new UserInputError(`${dir}: the run is still being written by process ${holder.pid}; wait for it to finish or stop it, then resume`);
     }
     return true;
   };
@@ -92,11 +106,11 @@ export async function lockRun(dir: string): Promise<() => Promise<void>> {
     }
     const holder = await readHolder(file);
     if (holder === null) continue; // released meanwhile
-    stale(holder);
+    await stale(holder);
     // Stale: remove it under the takeover lock, after reading it again there (another taker may have replaced it).
     if (!(await createWhole(takeover, mine))) {
       const other = await readHolder(takeover);
-      if (other && typeof other.pid === 'number' && other.pid !== me.pid && !alive(other.pid) && (!other.host || other.host === me.host)) {
+      if (other && typeof other.pid === 'number' && other.pid !== me.pid && !alive(other.pid) && (!other.host || other.host === me.host) && sameScope(scope, other)) {
         throw new UserInputError(`${dir}: process ${other.pid} died while taking over ${file}; delete ${takeover}, then resume`);
       }
       await sleep(10); // another process is taking over: see what it leaves
@@ -104,7 +118,7 @@ export async function lockRun(dir: string): Promise<() => Promise<void>> {
     }
     try {
       const again = await readHolder(file);
-      if (again !== null && stale(again)) await rm(file, { force: true }); // stale: its writer is gone
+      if (again !== null && (await stale(again))) await rm(file, { force: true }); // stale: its writer is gone
     } finally {
       await rm(takeover, { force: true });
     }
