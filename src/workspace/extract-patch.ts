@@ -149,8 +149,8 @@ async function resetToBase(repo: HostRepo, index: string, base: string, paths: s
   }
 }
 
-/** Per-path complaints `git add --ignore-errors` skips past (a file or folder it cannot read or index, a FIFO, socket or device): the model's problem, tolerated. */
-const ADD_PATH_ERROR = /^(error: open\(".*"\): |error: .*: can only add regular files, symbolic links or git-directories|error: unable to stat |error: unable to index file |error: could not add |warning: could not open directory |error: .* does not have a commit checked out|warning: adding embedded git repository|hint: )/;
+/** Per-path complaints `git add --ignore-errors` skips past (a file or folder it cannot read or index, a FIFO, socket or device, a name it refuses: `.GIT/config`): the model's problem, tolerated. */
+const ADD_PATH_ERROR = /^(error: open\(".*"\): |error: .*: can only add regular files, symbolic links or git-directories|error: unable to stat |error: invalid path '.*'$|error: unable to add '.*' to index$|error: unable to index file |error: could not add |warning: could not open directory |error: .* does not have a commit checked out|warning: adding embedded git repository|hint: )/;
 
 /**
  * The verdict on a failed `git add --all --ignore-errors` (its combined output `output`): returns when
