@@ -12,7 +12,8 @@ import type { ExecOptions, Sandbox } from '../../src/sandbox/types.ts';
 import { RepoCache } from '../../src/workspace/repo-cache.ts';
 import type { TaskSpec } from '../../src/config/task.ts';
 import { readRun } from '../../src/store/store.ts';
-import { gitRepo, patchFor, type GitRepo } from '../helpers/git-repo.ts';
+import type { GitRepo } from '../helpers/git-repo.ts';
+import { slowAddTasks } from '../helpers/slow-add-tasks.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'fixbench-pipeline-'));
 const local = new LocalSandbox();
@@ -38,19 +39,8 @@ const watching: Sandbox = {
 };
 
 beforeAll(() => {
-  repo = gitRepo({ 'package.json': '{ "type": "module" }\n', 'src/add.js': 'export const add = (a, b) => a - b;\n' });
-  const gold = patchFor(repo, { 'src/add.js': 'export const add = (a, b) => a + b;\n' });
   // The test waits 700 ms: far longer than an attempt's preparation, so the overlap is the scheduler's doing.
-  const testPatch = patchFor(repo, {
-    'test/add.test.js':
-      "import { it } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { add } from '../src/add.js';\nit('adds', async () => { await new Promise((r) => setTimeout(r, 700)); assert.equal(add(2, 3), 5); });\n",
-  });
-  tasks = ['a', 'b', 'c'].map((n) => ({
-    instance_id: `tiny-${n}`, repo: repo.dir, base_commit: repo.commits[0]!, setup: '',
-    test_cmd: 'node --test --test-reporter=junit --test-reporter-destination=report.xml', test_report: 'junit:report.xml',
-    FAIL_TO_PASS: ['adds'], PASS_TO_PASS: [], timeout_s: 60, tags: [], dir: join(root, 'tasks', `tiny-${n}`),
-    problem_statement: 'add subtracts', patch: gold, test_patch: testPatch,
-  }));
+  ({ repo, tasks } = slowAddTasks(root, 700));
 });
 afterAll(async () => {
   await local.cleanup();

@@ -12,7 +12,8 @@ import { RepoCache } from '../../src/workspace/repo-cache.ts';
 import type { TaskSpec } from '../../src/config/task.ts';
 import { inShard } from '../../src/store/shard.ts';
 import { readRun } from '../../src/store/store.ts';
-import { gitRepo, patchFor, type GitRepo } from '../helpers/git-repo.ts';
+import type { GitRepo } from '../helpers/git-repo.ts';
+import { slowAddTasks } from '../helpers/slow-add-tasks.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'fixbench-pools-'));
 const local = new LocalSandbox();
@@ -36,18 +37,7 @@ const counting: Sandbox = {
 };
 
 beforeAll(() => {
-  repo = gitRepo({ 'package.json': '{ "type": "module" }\n', 'src/add.js': 'export const add = (a, b) => a - b;\n' });
-  const gold = patchFor(repo, { 'src/add.js': 'export const add = (a, b) => a + b;\n' });
-  const testPatch = patchFor(repo, {
-    'test/add.test.js':
-      "import { it } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { add } from '../src/add.js';\nit('adds', async () => { await new Promise((r) => setTimeout(r, 300)); assert.equal(add(2, 3), 5); });\n",
-  });
-  tasks = ['a', 'b', 'c'].map((n) => ({
-    instance_id: `tiny-${n}`, repo: repo.dir, base_commit: repo.commits[0]!, setup: '',
-    test_cmd: 'node --test --test-reporter=junit --test-reporter-destination=report.xml', test_report: 'junit:report.xml',
-    FAIL_TO_PASS: ['adds'], PASS_TO_PASS: [], timeout_s: 60, tags: [], dir: join(root, 'tasks', `tiny-${n}`),
-    problem_statement: 'add subtracts', patch: gold, test_patch: testPatch,
-  }));
+  ({ repo, tasks } = slowAddTasks(root, 300));
 });
 afterAll(async () => {
   await local.cleanup();
