@@ -11,11 +11,9 @@ installTapYamlFastPath(); // the diagnostics blocks of node --test, read without
  * the names of the nested subtests (`# Subtest: <name>`), outermost first, then the test point's
  * description, joined with ` > `, TAP's backslash escapes undone (`\#` → `#`, so ids agree with
  * the JUnit report of the same run); every part is cleaned by `cleanName` (ANSI codes and one
- * appended duration removed; a `# time=12ms` directive is never part of the name). Leaf tests only,
- * as node's JUnit reporter counts them: the test point closing a subtest that holds test points (a
- * `describe`, a test with subtests) is a suite's, not a test; an empty subtest's is a test.
- * Status: `ok` → PASSED, `not ok` → FAILED, `# SKIP` or a passing `# TODO` → SKIPPED; a failing
- * `# TODO` is FAILED, as in node's JUnit report (`<failure>` beside `<skipped type="todo">`).
+ * appended duration removed; a `# time=12ms` directive is never part of the name). Every test
+ * point counts, including the one closing a subtest (a suite).
+ * Status: `ok` → PASSED, `not ok` → FAILED, `# SKIP` or `# TODO` → SKIPPED.
  * A duplicated id keeps its worst status. Non-TAP lines are ignored.
  *
  * TAP arrives on stdout, which the code under test shares: lines it prints there (or writes to
@@ -42,15 +40,10 @@ export function parseTap(text: string): TestResults {
   const attach = (p: Parser): void => {
     const path = p.parent ? [...(paths.get(p.parent) ?? []), unescapeTap(p.name)] : [];
     paths.set(p, path);
-    // The name of the subtest that just completed holding test points: the test point closing it is a suite's.
-    let suite: string | null = null;
     p.on('assert', (r: Result) => {
-      const closesSuite = suite !== null && suite === r.name.trim();
-      suite = null;
-      if (closesSuite) return;
       const id = joinId([...path, r.name].map(cleanName));
       if (!id) return;
-      record(results, id, r.skip || (r.todo && r.ok) ? 'SKIPPED' : r.ok ? 'PASSED' : 'FAILED');
+      record(results, id, r.skip || r.todo ? 'SKIPPED' : r.ok ? 'PASSED' : 'FAILED');
     });
     p.on('complete', (res: FinalResults) => {
       const where = p.fullname ? `in subtest ${JSON.stringify(p.fullname)}` : 'at the top level';
@@ -61,10 +54,7 @@ export function parseTap(text: string): TestResults {
         problems.push(`subtest ${JSON.stringify(p.name)} is closed by test point ${JSON.stringify(closing.name)}`);
       }
     });
-    p.on('child', (c: Parser) => {
-      attach(c);
-      c.on('complete', (res: FinalResults) => { suite = res.count > 0 ? unescapeTap(c.name) : null; });
-    });
+    p.on('child', attach);
   };
   const root = new Parser();
   attach(root);
