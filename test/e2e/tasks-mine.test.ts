@@ -116,7 +116,7 @@ describe('fixbench tasks mine', () => {
   });
 
   it('--help shows the same run-spec options as tasks create (one definition)', async () => {
-    const opts = (help: string) => help.split('\n  --').filter((o) => /^(test-cmd|test-report|setup|test-files|timeout|bundle-name|no-bundle|upstream|cache-dir|no-env-cache|sandbox) /.test(o)).map((o) => o.replace(/\s+/g, ' '));
+    const opts = (help: string) => help.split('\n  --').filter((o) => /^(test-cmd|test-report|setup|test-files|timeout|bundle-name|no-bundle|upstream|cache-dir|no-env-cache|sandbox) /.test(o)).map((o) => o.replace(/\s+/g, ' ').replace(/ -h, --help .*$/, '')); // the last option's text stops before --help and the examples
     const mine = opts((await runCli(['tasks', 'mine', '--help'])).stdout);
     const create = opts((await runCli(['tasks', 'create', '--help'])).stdout);
     expect(mine).toHaveLength(11);
