@@ -161,7 +161,9 @@ const ADD_PATH_ERROR = /^(error: open\(".*"\): |error: .*: can only add regular 
  */
 export function addFailure(output: string): void {
   const text = output.trim().slice(0, 500);
-  if (isNoSpace(new Error(output))) throw Object.assign(new Error(`git add could not write: ${text}`), { code: 'ENOSPC' });
+  // File names are the model's: a quoted name (`open("…")`, `'…'`) never counts as git's own words.
+  const unquoted = output.replace(/"(?:[^"\\\n]|\\.)*"|'[^'\n]*'/g, '""');
+  if (isNoSpace(new Error(unquoted))) throw Object.assign(new Error(`git add could not write: ${text}`), { code: 'ENOSPC' });
   const lines = output.split('\n').map((l) => l.trim()).filter((l) => l !== '');
   const pathErrors = lines.filter((l) => ADD_PATH_ERROR.test(l));
   const other = lines.filter((l) => !ADD_PATH_ERROR.test(l) && /^(fatal|error):/i.test(l));

@@ -71,5 +71,7 @@ describe('extractPatch when git add fails', () => {
     const got = await extractPatch(host, null);
     expect(got.patch).toMatch(/\+b/);
     expect(() => addFailure("error: open(\"x\"): Permission denied\nerror: unable to index file 'x'\nfatal: something else\n")).toThrow(InfraError);
+    // a file the model named like git's full-disk words is still only a per-path error (no full-disk verdict, no re-roll)
+    expect(() => addFailure("error: open(\"No space left on device\"): Permission denied\nerror: unable to index file 'ENOSPC Disk quota exceeded'\n")).not.toThrow();
   });
 });
