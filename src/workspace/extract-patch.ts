@@ -91,7 +91,16 @@ async function extractIn(repo: HostRepo): Promise<ExtractedPatch> {
       const added = await gitTry(git, ['add', '--all', '--ignore-errors', '--', '.']);
       // Killed at the silent limit: hashing what the agent left (a 2^40-byte sparse file) outlasted it.
       if (!added.ok && /block timeout reached/.test(added.output)) throw new WorkspaceOverflowError(`the workspace holds too much to extract: git add ran ${HOST_GIT_SILENT_LIMIT_MS / 1000} s without finishing (e.g. a huge, possibly sparse, file)`);
-      if (!added.ok) addFailure(added.output);
+      if (!added.ok) {
+        // git prints names raw: a name holding a newline could forge a line of git's own (the agent's fault, like a non-UTF-8 name).
+        const names = [
+          ...(await git.raw(['ls-files', '-z', '--others', '--exclude-standard'])).split('\0'),
+          ...(await git.raw(['diff', '--cached', '--name-only', '--no-renames', '-z', base, '--'])).split('\0'),
+        ];
+        const forged = names.find((n) => /[\n\r]/.test(n));
+        if (forged !== undefined) throw new WorkspaceOverflowError(`the workspace holds a file name with a line break (${JSON.stringify(forged)}); git's messages about it cannot be read`);
+        addFailure(added.output);
+      }
       // One process for both: `--numstat -z --patch` prints the numstat records, an empty record, then the patch.
       const { numstat, patch: whole } = splitNumstatPatch(await git.raw([...diff, '--numstat', '-z', '--patch', base, '--']));
       // A path that is not valid UTF-8 cannot be named back to git from decoded text (its bytes

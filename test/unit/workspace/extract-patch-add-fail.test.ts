@@ -2,7 +2,7 @@
 // full-disk verdict (the agent's when its workspace grew by more than half of what was free, else
 // the harness's); any other failure is an InfraError; only git's per-path "unable to index"/"could
 // not add" errors (a file the model made unreadable) are tolerated.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -62,6 +62,14 @@ describe('extractPatch when git add fails', () => {
       expect(err).toBeInstanceOf(InfraError);
       expect(isNoSpace(err)).toBe(false);
     }
+  });
+
+  it('a changed name with a line break (which could forge a line of git output) is the agent\'s fault, never an infra error', async () => {
+    const host = await hostRepoOf(repo.dir);
+    mkdirSync(join(repo.dir, 'd\nfatal: boom'));
+    writeFileSync(join(repo.dir, 'd\nfatal: boom', 'x'), 'x\n');
+    setAdd("error: invalid path 'd\nfatal: boom/.GIT/config'\n");
+    expect(await outcome(extractPatch(host, null))).toBeInstanceOf(WorkspaceOverflowError);
   });
 
   it("tolerates git's per-path errors (a file the model made unreadable): the rest is extracted", async () => {
