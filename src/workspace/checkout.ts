@@ -5,6 +5,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readlink, rename, rm, stat, symlink,
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import pLimit from 'p-limit';
 import { InfraError } from '../core/errors.ts';
 import { removeTree } from '../sandbox/attempt.ts';
 import { GIT_COMMAND_CONFIG, gitEnv, gitFailure, resetWorkspaceGitConfig, WORKSPACE_BRANCH } from './git.ts';
@@ -109,12 +110,23 @@ export async function planWorkspace(opts: CreateWorkspaceOptions): Promise<Plann
 async function copyTree(from: string, to: string): Promise<void> {
   const listing = await templateListing(from);
   await mkdir(to);
-  for (const level of listing.dirs) await Promise.all(level.map((d) => mkdir(join(to, d))));
+  for (const level of listing.dirs) await Promise.all(level.map((d) => bulkIo(() => mkdir(join(to, d)))));
   await Promise.all([
-    ...listing.files.map((f) => copyFile(join(from, f), join(to, f), constants.COPYFILE_FICLONE)),
-    ...listing.links.map((l) => symlink(l.target, join(to, l.path))),
+    ...listing.files.map((f) => bulkIo(() => copyFile(join(from, f), join(to, f), constants.COPYFILE_FICLONE))),
+    ...listing.links.map((l) => bulkIo(() => symlink(l.target, join(to, l.path)))),
   ]);
 }
+
+/** libuv's thread pool size (`UV_THREADPOOL_SIZE`, default 4): every promise-based fs call waits for one of its threads. */
+const POOL_THREADS = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+/**
+ * The copies' share of that pool: at most all but two of its threads copy at once, process-wide.
+ * 64 workspaces copied at once would otherwise queue thousands of calls ahead of every other file
+ * call of the run (a ledger's pending line, an attempt's HOME, a problem statement read), and a
+ * model call waits for those: the first calls of an I/O-bound run went out 0.5 s after the start
+ * instead of 0.25 s (bench/RESULTS.md, "io-bound").
+ */
+const bulkIo = pLimit(Math.max(1, POOL_THREADS - 2));
 
 /** A tree's entries, paths relative to its root: folders by depth (level 0 = the root's children), files, symlinks with their targets. */
 export interface TreeListing {
