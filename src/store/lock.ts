@@ -124,7 +124,7 @@ export async function lockRun(dir: string): Promise<() => Promise<void>> {
       if (state === 'unknown') {
         throw new UserInputError(`${dir}: ${guard} was left by process ${other.pid} on host ${other.host ?? 'not recorded'} (pid namespace ${other.pidns ?? 'not recorded'}, boot ${other.boot ?? 'not recorded'}; here ${me.host}, ${scope.pidns}, boot ${scope.boot}), so whether it is still taking over ${target} cannot be checked from here; if no fixbench is writing this run, delete ${guard}, then resume`);
       }
-      if (depth === 0) throw new UserInputError(`${dir}: process ${other.pid ?? '(damaged file)'} died while taking over ${target}; delete ${guard}, then resume`);
+      if (depth === 0) throw new UserInputError(`${dir}: ${namesProcess(other) ? `process ${other.pid}` : `a process (${guard} is damaged)`} died while taking over ${target}; delete ${guard}, then resume`);
       return removeAbandoned(guard, async (h) => (await taker(h)) === 'gone', depth - 1);
     }
     try {

@@ -103,6 +103,8 @@ describe('run.lock.takeover left behind', () => {
     for (const f of ['run.lock', 'run.lock.takeover', 'run.lock.takeover.takeover']) await writeFile(path.join(dir, f), JSON.stringify(dead));
     await expect(lockRun(dir)).rejects.toThrow(/process \d+ died while taking over .*run\.lock\.takeover; delete .*run\.lock\.takeover\.takeover, then resume/);
     expect(lockFiles(dir)).toEqual(['run.lock', 'run.lock.takeover', 'run.lock.takeover.takeover']);
+    await writeFile(path.join(dir, 'run.lock.takeover.takeover'), '');
+    await expect(lockRun(dir)).rejects.toThrow(/a process \(.*run\.lock\.takeover\.takeover is damaged\) died while taking over .*run\.lock\.takeover; delete .*run\.lock\.takeover\.takeover, then resume/);
   });
 
   it('several processes recovering one dead takeover at once: never two holders of the lock at a time', async () => {
