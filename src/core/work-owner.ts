@@ -1,9 +1,12 @@
 // Work folders left in the OS temp folder by a fixbench that was killed (kill -9, OOM, a second
-// Ctrl-C): each work folder (a run's `fixbench-<run_id>-*`, an attempt's `fixbench-attempt-*`) holds
-// `.fixbench-owner`, `{"pid":<n>,"start":"<process start>","pidns":"pid:[<inode>]","boot":"<boot id>"}`;
-// a later run removes the folders whose owner is dead. A folder without that file, not a real folder,
-// not ours, of a live process, or of another pid namespace or boot (a container sharing /tmp: its pids
-// mean nothing here) is left.
+// Ctrl-C): each work folder (a run's `fixbench-<run_id>-*`, an attempt's `fixbench-attempt-*`, the
+// bwrap sandbox's folder of setup HOMEs `fixbench-bwrap-*`, the local sandbox's HOME/TMPDIR pair
+// `fixbench-sandbox-*`) holds `.fixbench-owner`,
+// `{"pid":<n>,"start":"<process start>","pidns":"pid:[<inode>]","boot":"<boot id>"}`, at its top level,
+// which no sandbox binds (only folders below it are bound into containers); a later run removes the
+// folders whose owner is dead. A folder without that file, not a real folder, not ours, of a live
+// process, or of another pid namespace or boot (a container sharing /tmp: its pids mean nothing here)
+// is left. Also the one judge of "this process is provably gone" (`provablyGone`; run.lock uses it).
 import { constants } from 'node:fs';
 import { lstat, open, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,8 +16,11 @@ import { removeTreeAt } from '../sandbox/remove-tree.ts';
 /** The owner file's name inside a work folder. */
 export const OWNER_FILE = '.fixbench-owner';
 
-/** Work folder names a sweep looks at (the run's and the attempts'); anything else in the temp folder is never touched. */
-const WORK_FOLDER = /^fixbench-(attempt-|[0-9]{8}T[0-9]{6}Z-|[A-Za-z0-9._-]+-)[A-Za-z0-9]{6}$/;
+/**
+ * Work folder names a sweep looks at (`mkdtemp`'s 6-character tail after the attempts', the sandboxes',
+ * or a run's `fixbench-<run_id>-`); anything else in the temp folder is never touched.
+ */
+const WORK_FOLDER = /^fixbench-(attempt-|bwrap-|sandbox-|[0-9]{8}T[0-9]{6}Z-|[A-Za-z0-9._-]+-)[A-Za-z0-9]{6}$/;
 
 /**
  * A process's start time as the kernel gives it (`/proc/<pid>/stat` field 22, clock ticks since boot),
@@ -55,16 +61,31 @@ export function sameScope(mine: PidScope, other: { pidns?: unknown; boot?: unkno
   return mine.pidns !== null && mine.boot !== null && other.pidns === mine.pidns && other.boot === mine.boot;
 }
 
-/** True while the process that wrote `owner` runs: same pid, same start time (pid alone without /proc). */
-async function ownerAlive(owner: { pid: number; start: string | null }): Promise<boolean> {
+/** What an owner or lock file records of the process that wrote it. */
+export interface RecordedProcess {
+  pid: number;
+  /** `processStart` when written; anything but a string: not recorded. */
+  start?: unknown;
+  pidns?: unknown;
+  boot?: unknown;
+}
+
+/**
+ * True only when the process `owner` records is provably gone: it was recorded in this process's pid
+ * namespace and boot (`sameScope`), and no process has its pid now, or the one that has it started
+ * at another time (a reused pid). Anything unprovable (another namespace or boot, none recorded, a
+ * start time that cannot be read) counts as alive. Never throws.
+ */
+export async function provablyGone(owner: RecordedProcess): Promise<boolean> {
+  if (!Number.isInteger(owner.pid) || owner.pid <= 0 || !sameScope(await pidScope(), owner)) return false;
   try {
     process.kill(owner.pid, 0);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return true;
   }
-  if (owner.start === null) return true;
+  if (typeof owner.start !== 'string') return false;
   const now = await processStart(owner.pid);
-  return now === null || now === owner.start; // unreadable: assume alive (never remove a live folder)
+  return now !== null && now !== owner.start; // unreadable: assume alive (never remove a live folder)
 }
 
 /** Writes `dir/.fixbench-owner` for this process (call right after making the folder). @throws on file-system errors. */
@@ -115,7 +136,7 @@ export async function sweepDeadWorkFolders(base = tmpdir()): Promise<string[]> {
       const st = await lstat(dir);
       if (!st.isDirectory() || (process.getuid && st.uid !== process.getuid())) continue;
       const owner = await readOwner(dir);
-      if (!owner || !sameScope(await pidScope(), owner) || owner.pid === process.pid || (await ownerAlive(owner))) continue;
+      if (!owner || owner.pid === process.pid || !(await provablyGone(owner))) continue;
       await rm(dir, { recursive: true, force: true }).catch(() => undefined); // never follows a link
       if ((await removeTreeAt(dir)) === null) removed.push(dir); // what rm could not (folders made mode 000, deep chains)
     } catch {

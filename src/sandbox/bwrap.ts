@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { removeTree } from './attempt.ts';
 import { restoreOwnerAccess } from './owner-access.ts';
+import { markOwner } from '../core/work-owner.ts';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { InfraError } from '../core/errors.ts';
@@ -111,7 +112,10 @@ export class BwrapSandbox implements SandboxBackend {
   #opts: BwrapSandboxOptions;
   #path: string;
   #systemArgs: string[] | null = null;
-  /** Folder (mode 0700) holding each setup's HOME while it runs; removed by `cleanup()`. */
+  /**
+   * Folder (mode 0700) holding each setup's HOME while it runs, and its owner file (`markOwner`, never
+   * bound into a container); removed by `cleanup()`, or by a later run's sweep when this process was killed.
+   */
   #homes: string | null = null;
   #relay: RelayProgram | null = null;
   /** `--size <bytes>` before `--tmpfs /tmp` when this bwrap knows it (`init()` decides), else nothing. */
@@ -138,6 +142,9 @@ export class BwrapSandbox implements SandboxBackend {
         throw new InfraError(`bwrap sandbox: a folder to show read-only cannot be resolved: ${(err as Error).message}`, { cause: err });
       }
       this.#homes = await mkdtemp(join(tmpdir(), 'fixbench-bwrap-'));
+      // A later run removes it if this process dies first (src/core/work-owner.ts). The owner file
+      // sits beside the HOMEs: a container gets one HOME bound, never this folder, so it cannot reach it.
+      await markOwner(this.#homes);
       const version = await execFileP(this.#bwrap, ['--version'], { env: { PATH: this.#path }, timeout: INIT_TIMEOUT_MS }).then((r) => r.stdout, () => null);
       if (bwrapHasSize(version)) this.#tmpfsSize = ['--size', String(this.#opts.tmpfsBytes ?? SANDBOX_TMPFS_BYTES)];
       let trial: { result: ExecResult; started: boolean };

@@ -8,6 +8,7 @@ import { InfraError } from '../core/errors.ts';
 import { sandboxEnv } from './env.ts';
 import { readInside, resolveRoots, workingDirInside, writeInside } from './roots.ts';
 import { restoreOwnerAccess } from './owner-access.ts';
+import { markOwner } from '../core/work-owner.ts';
 import { MARKER_VAR, newMarker, reapMarked } from './reap.ts';
 import { runProcessGroup } from './spawn.ts';
 import type { ExecOptions, ExecResult, SandboxBackend } from './types.ts';
@@ -15,7 +16,11 @@ import type { ExecOptions, ExecResult, SandboxBackend } from './types.ts';
 export interface LocalSandboxOptions {
   /** Folders under which workspaces lie (see `SandboxBackend.roots`). Default: the OS temp folder. */
   roots?: string[];
-  /** HOME of every command. Default: a temp dir made on first use and removed by `cleanup()`. */
+  /**
+   * HOME of every command. Default: a temp dir made on first use (`fixbench-sandbox-*`, its owner
+   * file beside HOME and TMPDIR) and removed by `cleanup()`, or by a later run's sweep when this
+   * process was killed (src/core/work-owner.ts).
+   */
   home?: string;
   /** TMPDIR of every command. Default: a temp dir beside the default HOME. */
   tmpDir?: string;
@@ -102,6 +107,12 @@ export class LocalSandbox implements SandboxBackend {
       const { home, tmpDir } = this.#opts;
       if (home && tmpDir) return { home, tmpDir, made: null };
       const made = await mkdtemp(join(tmpdir(), 'fixbench-sandbox-'));
+      // A later run removes it if this process dies first (src/core/work-owner.ts); its HOME and
+      // TMPDIR are folders below, so the owner file is no command's HOME or TMPDIR content.
+      await markOwner(made).catch(async (e: unknown) => {
+        await rm(made, { recursive: true, force: true });
+        throw e;
+      });
       const dirs = { home: home ?? join(made, 'home'), tmpDir: tmpDir ?? join(made, 'tmp'), made };
       await mkdir(dirs.home, { recursive: true });
       await mkdir(dirs.tmpDir, { recursive: true });
