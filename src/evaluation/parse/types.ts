@@ -80,3 +80,57 @@ export function parseJsonReport<T>(text: string, schema: z.ZodType<T>, what: str
   }
   return parsed.data;
 }
+
+/** What the leaf tests recorded under one id say, for the channel comparison: their worst status and how many there are. */
+export interface LeafReading {
+  status: TestStatus;
+  count: number;
+}
+
+/**
+ * How a report's results read for the second-channel comparison (channels.ts `compareChannels`)
+ * where that differs from the grading view the parser returns (ids and statuses of which are kept
+ * as they are: tasks' lists name them). Set by parseTap: node's TAP has a test point for every
+ * suite (a `describe`, a test with subtests) and reads a failing todo SKIPPED, while node's JUnit
+ * report has leaf tests only and reads a failing todo FAILED; parseJunit sets `failingTodos` only.
+ */
+export interface ChannelReading {
+  /**
+   * Ids whose leaf tests read otherwise than the id's status: the id also names a suite, or one of
+   * its leaf tests is a failing todo. Each maps to its leaf tests (a failing todo FAILED; skips and
+   * passing todos SKIPPED), or null when the id names suites only.
+   */
+  leaves: Map<string, LeafReading | null>;
+  /** Ids that name a suite: the test point closing a subtest that holds test points. */
+  suites: Set<string>;
+  /** Ids whose every failed leaf test is a todo (node runs a failing todo without failing its suite). */
+  failingTodos: Set<string>;
+}
+
+const READINGS = new WeakMap<object, ChannelReading>();
+
+/** Attaches `reading` to `results` (a parser's own map). */
+export function setChannelReading(results: TestResults, reading: ChannelReading): void {
+  READINGS.set(results, reading);
+}
+
+/** The channel reading attached to `results`, or null (a report whose grading view is its leaf view: JUnit, or a map built by hand). */
+export function channelReading(results: ReadonlyMap<string, TestStatus>): ChannelReading | null {
+  return READINGS.get(results) ?? null;
+}
+
+/**
+ * `to` (a copy of `from` with entries added, never changed: the alias functions) with `from`'s
+ * channel reading, if any; returns `to`. The added entries are not in the reading, so they compare
+ * as they read.
+ */
+export function keepChannelReading<M extends ReadonlyMap<string, unknown>>(from: ReadonlyMap<string, unknown>, to: M): M {
+  const r = READINGS.get(from);
+  if (r && to !== from) READINGS.set(to, r);
+  return to;
+}
+
+/** The ids of `todoFailed` (a failing todo recorded under them) not in `otherFailed` (another failed test recorded under them). */
+export function failingTodos(todoFailed: ReadonlySet<string>, otherFailed: ReadonlySet<string>): Set<string> {
+  return new Set([...todoFailed].filter((id) => !otherFailed.has(id)));
+}
