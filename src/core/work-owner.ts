@@ -23,18 +23,32 @@ export const OWNER_FILE = '.fixbench-owner';
 const WORK_FOLDER = /^fixbench-(attempt-|bwrap-|sandbox-|[0-9]{8}T[0-9]{6}Z-|[A-Za-z0-9._-]+-)[A-Za-z0-9]{6}$/;
 
 /**
- * A process's start time as the kernel gives it (`/proc/<pid>/stat` field 22, clock ticks since boot),
- * so a pid reused by another process is not taken for the owner; null when it cannot be read (gone,
- * or no /proc).
+ * A process's start time as the kernel gives it (`/proc/<pid>/stat` field 22, clock ticks since boot;
+ * this process's own from `/proc/self/stat`), so a pid reused by another process is not taken for the
+ * owner; null when it cannot be read (gone, no /proc), or when /proc is not this process's pid
+ * namespace's (`procIsOurs`): its `/proc/<pid>` would be another process.
  */
 export async function processStart(pid: number): Promise<string | null> {
   try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    if (pid !== process.pid && !(await procIsOurs())) return null;
+    const stat = await readFile(pid === process.pid ? '/proc/self/stat' : `/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return fields[19] ?? null; // field 22 counts pid, comm and state before it
   } catch {
     return null;
   }
+}
+
+let procOurs: Promise<boolean> | undefined;
+
+/**
+ * Whether the mounted /proc shows this process's pid namespace: its `/proc/self/stat` names
+ * `process.pid`. A /proc mounted for another namespace (`unshare -p` without `--mount-proc`) lists
+ * other processes under the same numbers. Read once; false without /proc.
+ */
+function procIsOurs(): Promise<boolean> {
+  procOurs ??= readFile('/proc/self/stat', 'utf8').then((t) => Number(t.slice(0, t.indexOf(' '))) === process.pid, () => false);
+  return procOurs;
 }
 
 /** Where a pid means something: this process's pid namespace and boot. */
@@ -97,7 +111,8 @@ export async function markOwner(dir: string): Promise<void> {
 async function readOwner(dir: string): Promise<{ pid: number; start: string | null; pidns?: unknown; boot?: unknown } | null> {
   let fh;
   try {
-    fh = await open(path.join(dir, OWNER_FILE), constants.O_RDONLY | constants.O_NOFOLLOW);
+    // O_NONBLOCK: a FIFO put there would otherwise block the open (and the run's end) forever; it is no regular file, so left
+    fh = await open(path.join(dir, OWNER_FILE), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch {
     return null;
   }

@@ -6,7 +6,8 @@
 // (taken the same way), so two processes taking over one stale lock cannot remove each other's. A
 // takeover file whose taker died inside that window is recovered the same way, under
 // `run.lock.takeover.takeover`, when the taker is provably gone (`provablyGone`); else it is named.
-import { link, readFile, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { link, open, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -53,11 +54,19 @@ async function createWhole(file: string, content: string): Promise<boolean> {
 /** The holder written in `file`; null when there is no file; `{}` when it cannot be read as one (damaged). */
 async function readHolder(file: string): Promise<Holder | null> {
   let text: string;
+  let fh;
   try {
-    text = await readFile(file, 'utf8');
+    // O_NONBLOCK: a FIFO in its place would block the open forever; it is no lock file, so damaged
+    fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;
+  }
+  try {
+    if (!(await fh.stat()).isFile()) return {};
+    text = await fh.readFile('utf8');
+  } finally {
+    await fh.close();
   }
   try {
     const h = JSON.parse(text) as unknown;

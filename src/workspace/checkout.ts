@@ -117,8 +117,15 @@ async function copyTree(from: string, to: string): Promise<void> {
   ]);
 }
 
-/** libuv's thread pool size (`UV_THREADPOOL_SIZE`, default 4): every promise-based fs call waits for one of its threads. */
-const POOL_THREADS = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+/**
+ * libuv's thread pool size, read as libuv reads `UV_THREADPOOL_SIZE` (`atoi`: "5.5" is 5, "abc" is
+ * 0; 0 means 1; at most 1024; unset means 4): every promise-based fs call waits for one of its threads.
+ */
+export function poolThreads(value: string | undefined = process.env.UV_THREADPOOL_SIZE): number {
+  if (value === undefined) return 4;
+  const n = Number.parseInt(value.trimStart(), 10);
+  return Math.min(1024, Math.max(1, Number.isNaN(n) ? 1 : n));
+}
 /**
  * The copies' share of that pool: at most all but two of its threads copy at once, process-wide.
  * 64 workspaces copied at once would otherwise queue thousands of calls ahead of every other file
@@ -126,7 +133,7 @@ const POOL_THREADS = Number(process.env.UV_THREADPOOL_SIZE) || 4;
  * model call waits for those: the first calls of an I/O-bound run went out 0.5 s after the start
  * instead of 0.25 s (bench/RESULTS.md, "io-bound").
  */
-const bulkIo = pLimit(Math.max(1, POOL_THREADS - 2));
+const bulkIo = pLimit(Math.max(1, poolThreads() - 2));
 
 /** A tree's entries, paths relative to its root: folders by depth (level 0 = the root's children), files, symlinks with their targets. */
 export interface TreeListing {

@@ -31,21 +31,13 @@ describe('run.lock.takeover left behind', () => {
   it('regression: a process kill -9ed inside the takeover window left run.lock.takeover, and the next run stopped; now it is recovered', async () => {
     const dir = mkdtempSync(path.join(root, 'killed-'));
     const lock = path.join(dir, 'run.lock');
-    // run.lock as a FIFO: the taker's first read gets a dead holder through it; its second read, the
-    // one under run.lock.takeover, blocks there: a real lockRun held inside its takeover window.
-    execFileSync('mkfifo', [lock]);
-    const child = execa(process.execPath, ['--import', 'tsx', TAKE, dir, '0'], { cwd: ROOT, reject: false });
-    const fifo = await open(lock, 'w');
-    await fifo.writeFile(JSON.stringify({ pid: await deadPid(), host, start: '1', ...here }));
-    await fifo.close();
-    for (let i = 0; i < 500 && !lockFiles(dir).includes('run.lock.takeover'); i++) await new Promise((r) => setTimeout(r, 20));
-    const guard = JSON.parse(await readFile(`${lock}.takeover`, 'utf8'));
-    expect(guard).toEqual({ pid: child.pid, host, start: await processStart(child.pid!), ...here });
-    child.kill('SIGKILL');
-    await child;
-    // what the killed run left: its stale lock and its takeover file
-    await rm(lock);
+    // What a taker killed inside its window leaves: the stale lock it was taking over, and its own
+    // takeover file, written while it lived (its pid, start time, namespace and boot).
+    const taker = execa('sleep', ['30'], { reject: false });
+    await writeFile(`${lock}.takeover`, JSON.stringify({ pid: taker.pid, host, start: await processStart(taker.pid!), ...here }));
     await writeFile(lock, JSON.stringify({ pid: await deadPid(), host, start: '1', ...here }));
+    taker.kill('SIGKILL');
+    await taker;
     const release = await lockRun(dir);
     expect(JSON.parse(await readFile(lock, 'utf8')).pid).toBe(process.pid);
     expect(lockFiles(dir)).toEqual(['run.lock']);

@@ -62,3 +62,17 @@ describe('workspace copies and the thread pool', () => {
     }
   });
 });
+
+describe('poolThreads (UV_THREADPOOL_SIZE as libuv reads it)', () => {
+  it('reads whole numbers, cuts at the first non-digit, and never gives less than 1 or more than 1024', async () => {
+    const { poolThreads } = await import('../../../src/workspace/checkout.ts');
+    expect(poolThreads(undefined)).toBe(4);
+    expect(poolThreads('16')).toBe(16);
+    expect(poolThreads('5.5')).toBe(5);
+    expect(poolThreads(' 8')).toBe(8);
+    expect(poolThreads('abc')).toBe(1);
+    expect(poolThreads('0')).toBe(1);
+    expect(poolThreads('-3')).toBe(1);
+    expect(poolThreads('99999')).toBe(1024);
+  });
+});
