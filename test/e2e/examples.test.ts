@@ -178,6 +178,11 @@ describe('Kubernetes: examples/kubernetes.yaml', () => {
     // A retried pod of index 0 resumes its shard (--resume with --shard auto): nothing is run twice.
     const s0 = path.join(data, 'shards', 'nightly-20261205-s0');
     const before = await attempts(s0);
+    // The pod it retries was killed (OOM, eviction) in its own pid namespace: its run.lock stays, and
+    // fixbench cannot prove that process dead from the new pod. The Job only starts the retry once the
+    // failed pod is terminal (podReplacementPolicy: Failed), so the retry removes the lock.
+    expect((shards.spec as { podReplacementPolicy?: string }).podReplacementPolicy).toBe('Failed');
+    await writeFile(path.join(s0, 'run.lock'), JSON.stringify({ pid: 1, host: os.hostname(), start: '1', pidns: 'pid:[1]', boot: 'another-pod' }));
     const again = await run(shardC, '20261205', { JOB_COMPLETION_INDEX: '0', FIXBENCH_SHARD_TOTAL: '2' }, 'retried shard index 0');
     expect(again).toMatch(/\(resumed\)/);
     expect(await attempts(s0)).toBe(before);
