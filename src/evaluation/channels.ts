@@ -14,7 +14,7 @@
 // - jest: no (one `--json` output).
 import { randomBytes } from 'node:crypto';
 import { LEAN_TAP_REPORTER } from './channel-reporter.ts';
-import { channelReading, testCount, worseStatus, type ReportKind, type TestResults } from './parse/index.ts';
+import { testCount, worseStatus, type ReportKind, type TestResults } from './parse/index.ts';
 import type { TestStatus } from './types.ts';
 
 /** A second channel: the command that also writes it, where, and in which format. */
@@ -79,43 +79,10 @@ export interface ChannelComparison {
   ambiguous: string | null;
 }
 
-/** One channel's results as the comparison reads them: the leaf tests' statuses, and how many tests each id holds. */
-interface LeafView {
-  results: ReadonlyMap<string, TestStatus>;
-  count(id: string): number;
-}
-
-/**
- * `r` as the comparison reads it (`channelReading`; `r` itself for a report without one, JUnit's):
- * an id that also names a suite holds its leaf tests only, a failing todo reads FAILED, and an id
- * that names suites only is left out when `dropSuites` (the first channel: its suites are checked
- * against the second's leaf tests instead), else kept as the suite reads (the second channel: the
- * first's alias of a suite name, `aliasFileNames`, compares with it).
- */
-function leafView(r: TestResults, dropSuites: boolean): LeafView {
-  const reading = channelReading(r);
-  if (!reading) return { results: r, count: (id) => testCount(r, id) };
-  const results = new Map(r);
-  const counts = new Map<string, number>();
-  for (const [id, leaf] of reading.leaves) {
-    if (leaf) {
-      results.set(id, leaf.status);
-      counts.set(id, leaf.count);
-    } else if (dropSuites) results.delete(id);
-  }
-  return { results, count: (id) => (results.has(id) ? counts.get(id) ?? testCount(r, id) : 0) };
-}
-
-const failing = (s: TestStatus | undefined): boolean => s === 'FAILED' || s === 'ERROR';
-
 /**
  * Compares the two channels on the tests that decide the grade (`ids`: the listed tests and the
- * canaries, full ids of the first channel). Both are read as leaf tests (`leafView`): node's TAP
- * has a test point for every suite (a `describe`, a test with subtests: failing when any test in it
- * fails) and its JUnit report none, so an id naming a leaf test and a sibling suite reads as the
- * leaf; and a failing todo reads FAILED on both sides, as node's JUnit report reads it (TAP's
- * parser reads it SKIPPED). Each listed id must have the same status in both, or be absent from
- * both. Tests are grouped by `channelKey`; a parser's id recorded several times counts as that
+ * canaries, full ids of the first channel): each must have the same status in both, or be absent
+ * from both. Tests are grouped by `channelKey`; a parser's id recorded several times counts as that
  * many tests (`testCount`; its status is their worst). For an id, with `mine` the first channel's
  * ids under its key and `theirs` the second's:
  * - both hold the same ids: each is compared under its own id;
@@ -128,20 +95,12 @@ const failing = (s: TestStatus | undefined): boolean => s === 'FAILED' || s === 
  *   recorded several times has its worst and may hold any better one, or exactly PASSED when that is
  *   its worst), disagreement; when every test of the second under the key has exactly `id`'s status,
  *   agreement; else ambiguous (no verdict).
- * Then what the leaf view leaves unchecked:
- * - an id the first channel names a suite that its report does not read failed: the second must hold
- *   tests in that suite (`<id> > …`), none of them failed, else disagreement (a suite's pass is
- *   the pass of the tests in it, a failing todo's aside: node passes a suite around one);
- * - an id the first channel's report reads better than failed while its leaf tests failed (a
- *   failing todo, SKIPPED in TAP): ambiguous, so a failing listed test never passes (under
- *   `eval_type: fail_only` a SKIPPED one would).
  * So a forger that edits one report cannot borrow another test's status, nor turn a disagreement into
- * no verdict by adding a twin name to it, nor pass a failing test by naming a passing suite like it,
- * and a test failing in the second channel is never matched to a pass claimed in the first.
+ * no verdict by adding a twin name to it, and a test failing in the second channel is never matched
+ * to a pass claimed in the first.
  */
 export function compareChannels(first: TestResults, second: TestResults, ids: readonly string[], secondLabel: string): ChannelComparison {
-  const v1 = leafView(first, true), v2 = leafView(second, false);
-  const byKey = (r: ReadonlyMap<string, TestStatus>): Map<string, string[]> => {
+  const byKey = (r: TestResults): Map<string, string[]> => {
     const m = new Map<string, string[]>();
     for (const id of r.keys()) {
       const k = channelKey(id);
@@ -151,65 +110,42 @@ export function compareChannels(first: TestResults, second: TestResults, ids: re
     }
     return m;
   };
-  const keys1 = byKey(v1.results), keys2 = byKey(v2.results);
-  const suites1 = channelReading(first)?.suites;
+  const keys1 = byKey(first), keys2 = byKey(second);
   const diffs: string[] = [];
   const unsure: string[] = [];
-  const names = (xs: string[], v: LeafView): string => xs.map((x) => `${JSON.stringify(x)}${v.count(x) > 1 ? ` (${v.count(x)} tests)` : ''}`).join(', ') || 'none';
-  const count = (xs: string[], v: LeafView): number => xs.reduce((n, x) => n + v.count(x), 0);
-  const worst = (xs: string[], v: LeafView): TestStatus | undefined => xs.reduce<TestStatus | undefined>((w, x) => (w === undefined ? v.results.get(x) : worseStatus(w, v.results.get(x)!)), undefined);
-  /** The leaf comparison of `id`: a disagreement or an ambiguity pushed, or nothing. */
-  const compareLeaves = (id: string): void => {
+  const names = (xs: string[], r: TestResults): string => xs.map((x) => `${JSON.stringify(x)}${testCount(r, x) > 1 ? ` (${testCount(r, x)} tests)` : ''}`).join(', ') || 'none';
+  const count = (xs: string[], r: TestResults): number => xs.reduce((n, x) => n + testCount(r, x), 0);
+  const worst = (xs: string[], r: TestResults): TestStatus | undefined => xs.reduce<TestStatus | undefined>((w, x) => (w === undefined ? r.get(x) : worseStatus(w, r.get(x)!)), undefined);
+  for (const id of ids) {
     const k = channelKey(id);
     const mine = keys1.get(k) ?? [], theirs = keys2.get(k) ?? [];
-    const a = v1.results.get(id) ?? 'MISSING';
+    const a = first.get(id) ?? 'MISSING';
     let other: string | undefined;
-    if (mine.length === theirs.length && mine.every((x) => v2.results.has(x))) other = id;
+    if (mine.length === theirs.length && mine.every((x) => second.has(x))) other = id;
     else if (mine.length <= 1 && theirs.length <= 1 && (mine.length === 0 || mine[0] === id)) other = theirs[0];
     else {
-      const n1 = count(mine, v1), n2 = count(theirs, v2);
-      const both = `report has ${names(mine, v1)} under one name, ${secondLabel} ${names(theirs, v2)}`;
+      const n1 = count(mine, first), n2 = count(theirs, second);
+      const both = `report has ${names(mine, first)} under one name, ${secondLabel} ${names(theirs, second)}`;
       if (n1 > n2) {
         // The first report counts more tests under the key: it claims tests the second never saw.
         diffs.push(`${JSON.stringify(id)}: ${both}`);
-        return;
+        continue;
       }
-      const w1 = worst(mine, v1), w2 = worst(theirs, v2);
+      const w1 = worst(mine, first), w2 = worst(theirs, second);
       // An id of the second recorded several times may hold any status as good as its worst; PASSED as worst is exact.
-      const exact = (x: string): boolean => v2.count(x) === 1 || v2.results.get(x) === 'PASSED';
-      const possible = theirs.some((x) => v2.results.get(x) === a || (a !== 'MISSING' && !exact(x) && worseStatus(a, v2.results.get(x)!) === v2.results.get(x)));
-      const certain = theirs.length > 0 && theirs.every((x) => v2.results.get(x) === a && exact(x));
+      const exact = (x: string): boolean => testCount(second, x) === 1 || second.get(x) === 'PASSED';
+      const possible = theirs.some((x) => second.get(x) === a || (a !== 'MISSING' && !exact(x) && worseStatus(a, second.get(x)!) === second.get(x)));
+      const certain = theirs.length > 0 && theirs.every((x) => second.get(x) === a && exact(x));
       if ((n1 === n2 && w1 !== w2) || !possible) diffs.push(`${JSON.stringify(id)}: report ${a}, ${both} (${w2 ?? 'MISSING'} at worst)`);
       else if (!certain) unsure.push(`${JSON.stringify(id)} (${both})`);
-      return;
+      continue;
     }
-    const b = (other === undefined ? undefined : v2.results.get(other)) ?? 'MISSING';
+    const b = (other === undefined ? undefined : second.get(other)) ?? 'MISSING';
     if (a !== b) diffs.push(`${JSON.stringify(id)}: report ${a}, ${secondLabel} ${b}`);
-  };
-  const todos: string[] = [];
-  for (const id of ids) {
-    const before = diffs.length;
-    compareLeaves(id);
-    const claimed = first.get(id);
-    if (diffs.length === before && claimed !== undefined && !failing(claimed) && suites1?.has(id)) {
-      // A suite the report does not fail: every test the second channel has in it must not have failed.
-      const prefix = `${channelKey(id)} > `;
-      const inside = [...keys2].filter(([k]) => k.startsWith(prefix)).flatMap(([, xs]) => xs);
-      const todos2 = channelReading(second)?.failingTodos;
-      const failed = inside.filter((x) => failing(v2.results.get(x)) && !todos2?.has(x));
-      if (inside.length === 0) diffs.push(`${JSON.stringify(id)}: report ${claimed} (a suite), ${secondLabel} has no test in it`);
-      else if (failed.length) diffs.push(`${JSON.stringify(id)}: report ${claimed} (a suite), ${secondLabel} ${names(failed, v2)} in it ${v2.results.get(failed[0]!)}`);
-    }
-    if (claimed !== undefined && !failing(claimed) && failing(v1.results.get(id))) {
-      todos.push(`${JSON.stringify(id)} (report ${claimed}, its test ${v1.results.get(id)})`);
-    }
   }
   const list = (xs: string[]): string => `${xs.slice(0, 3).join('; ')}${xs.length > 3 ? '; …' : ''}`;
   return {
     disagree: diffs.length ? `the two result channels disagree on ${diffs.length} test(s): ${list(diffs)}` : null,
-    ambiguous: [
-      unsure.length ? `${unsure.length} test(s) cannot be matched across the two result channels (their names differ only in line breaks or quotes, which the reporters spell differently): ${list(unsure)}` : '',
-      todos.length ? `${todos.length} listed test(s) failed as todo tests, which the report reads as not failed: ${list(todos)}` : '',
-    ].filter((x) => x !== '').join('; ') || null,
+    ambiguous: unsure.length ? `${unsure.length} test(s) cannot be matched across the two result channels (their names differ only in line breaks or quotes, which the reporters spell differently): ${list(unsure)}` : null,
   };
 }

@@ -23,7 +23,7 @@ import { appliedPathViolations, ignoredAfterSetup } from './applied-paths.ts';
 import { prepareRunner, readRunnerResults } from './runner-run.ts';
 import { strictResolved } from './strict.ts';
 import { aliasFileNames, aliasFullNames } from './runners/index.ts';
-import { exitCodeResults, keepChannelReading, parseReportText, REPORT_LABEL, reportKind, type TestResults } from './parse/index.ts';
+import { exitCodeResults, parseReportText, REPORT_LABEL, reportKind, type TestResults } from './parse/index.ts';
 import { dropProtectedEntries, loadProtection, restoreProtected, testFilesOf } from './protected-files.ts';
 import { diffFiles } from './diff-files.ts';
 import { pathInside, readReportFile, removeStaleReport } from './report-file.ts';
@@ -289,19 +289,17 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     }
     // `ids: swe-bench`: each listed name also answers under its own spelling (trailing blanks kept).
     const listed = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS];
-    // The aliases add entries, never change one: the parser's channel reading (suites, todos) still holds.
-    const own = parsed;
     if (task.ids === 'swe-bench') parsed = aliasSweBenchNames(parsed, listed);
     // jasmine / karma: a listed full spec name (SWE-bench's name) answers with that spec's result.
     if (fullNames?.size) parsed = aliasFullNames(parsed, listed, fullNames);
     // A listed test file (SWE-bench's file-level names, e.g. react-pdf's jest) answers with its tests' result.
-    parsed = keepChannelReading(own, aliasFileNames(parsed, listed));
+    parsed = aliasFileNames(parsed, listed);
     // Zero results or a signal is no verdict whatever else the run shows (rules 2–3).
     if (parsed.size === 0 || run.exitCode === null) return noVerdict(grade(task, parsed, run.exitCode).error!);
     if (guard.channel) {
       try {
         second = parseReportText(guard.channel.kind, await readReportFile(ws.dir, guard.channel.path, `second-channel ${REPORT_LABEL[guard.channel.kind]}`, status));
-        if (task.ids === 'swe-bench') second = keepChannelReading(second, aliasSweBenchNames(second, listed));
+        if (task.ids === 'swe-bench') second = aliasSweBenchNames(second, listed);
       } catch (err) {
         return { ...result, outcome: 'tampered', parsed: Object.fromEntries(parsed), error: `the second result channel cannot be read: ${describe(err)}` };
       }

@@ -2,7 +2,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { TestStatus } from '../types.ts';
 import { cleanName, joinId } from './names.ts';
-import { failingTodos, record, ReportParseError, setChannelReading, type TestResults } from './types.ts';
+import { record, ReportParseError, type TestResults } from './types.ts';
 
 /** Source-file extensions that mark a `classname` as a test file path (as vitest writes it). */
 const FILE_EXT_RE = /\.(?:[cm]?[jt]sx?|py|rb|go|rs|java|kts?|scala|php|cs|fs|exs?|swift|dart|lua|c|cc|cpp|cxx|h|hpp|m|mm|vue|svelte|coffee|sh)$/i;
@@ -40,9 +40,7 @@ const parser = new XMLParser({
  *
  * Status: a `<failure>` child or a `failure` attribute (node --test writes both) → FAILED;
  * an `<error>` child → ERROR; a `<skipped>` child → SKIPPED; otherwise PASSED. A duplicated id
- * keeps its worst status. A failed testcase that is also `<skipped type="todo">` (node's failing todo)
- * is FAILED, and named in the map's `ChannelReading.failingTodos` (types.ts) for the second-channel
- * comparison. Throws `ReportParseError` for malformed XML or a root that is neither
+ * keeps its worst status. Throws `ReportParseError` for malformed XML or a root that is neither
  * `<testsuites>` nor `<testsuite>`. Source: the JUnit XML schema as written by node --test,
  * vitest, jest-junit and pytest (`<testsuites>`/`<testsuite>`/`<testcase>`).
  */
@@ -55,25 +53,17 @@ export function parseJunit(xml: string): TestResults {
   // strip-ansi cannot see; turn it into the raw character first so the code is stripped whole.
   const doc = parser.parse(xml.replace(/&#(?:0*27|[xX]0*1[bB]);/g, '\u001b')) as { testsuites?: XmlNode | string; testsuite?: XmlNode[] };
   const results: TestResults = new Map();
-  const failed: Failed = { todo: new Set(), other: new Set() };
   if (doc.testsuites !== undefined) {
-    if (typeof doc.testsuites === 'object') walk(doc.testsuites, [], results, failed);
+    if (typeof doc.testsuites === 'object') walk(doc.testsuites, [], results);
   } else if (doc.testsuite !== undefined) {
-    for (const suite of doc.testsuite) walk({ testsuite: [suite] }, [], results, failed);
+    for (const suite of doc.testsuite) walk({ testsuite: [suite] }, [], results);
   } else {
     throw new ReportParseError('JUnit report has neither <testsuites> nor <testsuite> at its root');
   }
-  if (failed.todo.size) setChannelReading(results, { leaves: new Map(), suites: new Set(), failingTodos: failingTodos(failed.todo, failed.other) });
   return results;
 }
 
-/** Ids with a failed testcase: a todo (node's `<skipped type="todo">` beside the failure), or another. */
-interface Failed {
-  todo: Set<string>;
-  other: Set<string>;
-}
-
-function walk(node: XmlNode, path: string[], results: TestResults, failed: Failed): void {
+function walk(node: XmlNode, path: string[], results: TestResults): void {
   for (const tc of node.testcase ?? []) {
     if (typeof tc !== 'object') continue;
     const name = clean(tc.$?.name);
@@ -81,14 +71,12 @@ function walk(node: XmlNode, path: string[], results: TestResults, failed: Faile
     const parts = [...path, name].filter((p) => p !== '');
     if (classname && (classname.includes('/') || FILE_EXT_RE.test(classname)) && parts[0] !== classname) parts.unshift(classname);
     if (parts.length === 0) continue;
-    const id = joinId(parts), st = status(tc);
-    record(results, id, st);
-    if (st === 'FAILED') (tc.skipped?.some((x) => typeof x === 'object' && (x as XmlNode).$?.type === 'todo') ? failed.todo : failed.other).add(id);
+    record(results, joinId(parts), status(tc));
   }
   for (const suite of node.testsuite ?? []) {
     if (typeof suite !== 'object') continue;
     const name = clean(suite.$?.name);
-    walk(suite, name ? [...path, name] : path, results, failed);
+    walk(suite, name ? [...path, name] : path, results);
   }
 }
 

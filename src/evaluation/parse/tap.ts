@@ -1,8 +1,7 @@
 // TAP (version 13/14, with node-style nested subtests) on stdout → per-test results.
 import { Parser, type FinalResults, type Result } from 'tap-parser';
 import { cleanName, joinId } from './names.ts';
-import type { TestStatus } from '../types.ts';
-import { failingTodos, record, ReportParseError, setChannelReading, worseStatus, type ChannelReading, type LeafReading, type TestResults } from './types.ts';
+import { record, ReportParseError, type TestResults } from './types.ts';
 import { installTapYamlFastPath } from './tap-yaml-fast.ts';
 
 installTapYamlFastPath(); // the diagnostics blocks of node --test, read without the YAML parser (issue 18)
@@ -16,13 +15,6 @@ installTapYamlFastPath(); // the diagnostics blocks of node --test, read without
  * point counts, including the one closing a subtest (a suite).
  * Status: `ok` → PASSED, `not ok` → FAILED, `# SKIP` or `# TODO` → SKIPPED.
  * A duplicated id keeps its worst status. Non-TAP lines are ignored.
- *
- * For the second-channel comparison the map carries a `ChannelReading` (`channelReading`): the
- * ids that name a suite (the test point closing a subtest that holds test points: node's JUnit
- * report has no test for it; an empty subtest's test point is a test, as in JUnit) and, for those
- * and for ids with a failing `# TODO`, what their leaf tests alone say, a failing todo FAILED (as
- * node's JUnit report reads it: `<failure>` beside `<skipped type="todo">`). The ids and statuses
- * above are not changed by it.
  *
  * TAP arrives on stdout, which the code under test shares: lines it prints there (or writes to
  * the runner's stdout) land in the stream. A stream that does not hold together is therefore no
@@ -45,28 +37,13 @@ export function parseTap(text: string): TestResults {
   const results: TestResults = new Map();
   const problems: string[] = [];
   const paths = new WeakMap<Parser, string[]>();
-  const leaves = new Map<string, LeafReading>();
-  const suites = new Set<string>();
-  const todoFailed = new Set<string>(), otherFailed = new Set<string>();
   const attach = (p: Parser): void => {
     const path = p.parent ? [...(paths.get(p.parent) ?? []), unescapeTap(p.name)] : [];
     paths.set(p, path);
-    // The name of the subtest that just completed holding test points: the test point closing it is a suite's.
-    let suite: string | null = null;
     p.on('assert', (r: Result) => {
-      const closesSuite = suite !== null && suite === r.name.trim();
-      suite = null;
       const id = joinId([...path, r.name].map(cleanName));
       if (!id) return;
       record(results, id, r.skip || r.todo ? 'SKIPPED' : r.ok ? 'PASSED' : 'FAILED');
-      if (closesSuite) {
-        suites.add(id);
-        return;
-      }
-      const leaf: TestStatus = r.skip || (r.todo && r.ok) ? 'SKIPPED' : r.ok ? 'PASSED' : 'FAILED';
-      if (leaf === 'FAILED') (r.todo ? todoFailed : otherFailed).add(id);
-      const prev = leaves.get(id);
-      leaves.set(id, prev ? { status: worseStatus(prev.status, leaf), count: prev.count + 1 } : { status: leaf, count: 1 });
     });
     p.on('complete', (res: FinalResults) => {
       const where = p.fullname ? `in subtest ${JSON.stringify(p.fullname)}` : 'at the top level';
@@ -77,10 +54,7 @@ export function parseTap(text: string): TestResults {
         problems.push(`subtest ${JSON.stringify(p.name)} is closed by test point ${JSON.stringify(closing.name)}`);
       }
     });
-    p.on('child', (c: Parser) => {
-      attach(c);
-      c.on('complete', (res: FinalResults) => { suite = res.count > 0 ? unescapeTap(c.name) : null; });
-    });
+    p.on('child', attach);
   };
   const root = new Parser();
   attach(root);
@@ -89,16 +63,7 @@ export function parseTap(text: string): TestResults {
   if (problems.length) {
     throw new ReportParseError(`TAP stream is inconsistent (output the code under test printed may be mixed in): ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''}`);
   }
-  if (suites.size || todoFailed.size) setChannelReading(results, { ...leafReading(results, leaves, suites), failingTodos: failingTodos(todoFailed, otherFailed) });
   return results;
-}
-
-/** The `ChannelReading` of `results`: the ids naming a suite, and every id whose leaf tests (`leaves`) read otherwise than it. */
-function leafReading(results: TestResults, leaves: ReadonlyMap<string, LeafReading>, suites: ReadonlySet<string>): Omit<ChannelReading, 'failingTodos'> {
-  const differ = new Map<string, LeafReading | null>();
-  for (const id of suites) differ.set(id, leaves.get(id) ?? null);
-  for (const [id, leaf] of leaves) if (!suites.has(id) && leaf.status !== results.get(id)) differ.set(id, leaf);
-  return { leaves: differ, suites: new Set(suites) };
 }
 
 /** A `# Subtest:` name without its backslash escapes (`\#` → `#`, `\\` → `\`), trimmed, as tap-parser reads test point names. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseJunit } from '../../../src/evaluation/parse/junit.ts';
-import { channelReading, ReportParseError } from '../../../src/evaluation/parse/types.ts';
+import { ReportParseError } from '../../../src/evaluation/parse/types.ts';
 
 const entries = (xml: string): Record<string, string> => Object.fromEntries(parseJunit(xml));
 
@@ -49,16 +49,6 @@ const VITEST_XML = `<?xml version="1.0" encoding="UTF-8" ?>
 `;
 
 describe('parseJunit', () => {
-  it('reads a failing todo FAILED and names it a failing todo for the comparison, unless another test of its id failed', () => {
-    const xml = (cases: string): string => `<testsuites><testsuite name="s">${cases}</testsuite></testsuites>`;
-    const todo = '<testcase name="t" failure="no"><skipped type="todo" message="true"/><failure message="no">x</failure></testcase>';
-    const r = parseJunit(xml(`${todo}<testcase name="u"><skipped type="todo" message="true"/></testcase>`));
-    expect(Object.fromEntries(r)).toEqual({ 's > t': 'FAILED', 's > u': 'SKIPPED' });
-    expect(channelReading(r)?.failingTodos).toEqual(new Set(['s > t']));
-    expect(channelReading(parseJunit(xml(`${todo}<testcase name="t" failure="no"><failure message="no">x</failure></testcase>`)))?.failingTodos).toEqual(new Set());
-    expect(channelReading(parseJunit(xml('<testcase name="t"/>')))).toBeNull();
-  });
-
   it('reads node --test output: nested suite names, failure attribute and child, skipped and todo', () => {
     expect(entries(NODE_XML)).toEqual({
       'outer > inner > works': 'PASSED',
