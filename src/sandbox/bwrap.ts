@@ -112,10 +112,7 @@ export class BwrapSandbox implements SandboxBackend {
   #opts: BwrapSandboxOptions;
   #path: string;
   #systemArgs: string[] | null = null;
-  /**
-   * Folder (mode 0700) holding each setup's HOME while it runs, and its owner file (`markOwner`, never
-   * bound into a container); removed by `cleanup()`, or by a later run's sweep when this process was killed.
-   */
+  /** Folder (0700) of each setup's HOME while it runs and of its owner file (`markOwner`, never bound): removed by `cleanup()` or a later run's sweep. */
   #homes: string | null = null;
   #relay: RelayProgram | null = null;
   /** `--size <bytes>` before `--tmpfs /tmp` when this bwrap knows it (`init()` decides), else nothing. */
@@ -142,8 +139,7 @@ export class BwrapSandbox implements SandboxBackend {
         throw new InfraError(`bwrap sandbox: a folder to show read-only cannot be resolved: ${(err as Error).message}`, { cause: err });
       }
       this.#homes = await mkdtemp(join(tmpdir(), 'fixbench-bwrap-'));
-      // A later run removes it if this process dies first (src/core/work-owner.ts). The owner file
-      // sits beside the HOMEs: a container gets one HOME bound, never this folder, so it cannot reach it.
+      // removed by a later run if this process dies first; a container gets one HOME bound, never this folder
       await markOwner(this.#homes);
       const version = await execFileP(this.#bwrap, ['--version'], { env: { PATH: this.#path }, timeout: INIT_TIMEOUT_MS }).then((r) => r.stdout, () => null);
       if (bwrapHasSize(version)) this.#tmpfsSize = ['--size', String(this.#opts.tmpfsBytes ?? SANDBOX_TMPFS_BYTES)];
