@@ -89,12 +89,64 @@ export async function writeInRun(runDir: string, rel: string, content: string | 
   }
 }
 
-/** Appends `content` to `runDir/rel` (created when missing), never through a link; fsynced when `sync`. */
+/**
+ * Appends `content` (whole JSON lines, each ending in "\n") to the JSONL file `runDir/rel` (created
+ * when missing), never through a link; fsynced when `sync`. A torn last line (no "\n" after it: a
+ * write cut short by ENOSPC, kill -9 or power loss) is cut first (`cutTornTail`), so `content`
+ * starts on a line of its own instead of fusing with it into one invalid line in the middle of the
+ * file. The torn text is lost: a record in it was never readable (readers skip a torn last line).
+ */
 export async function appendInRun(runDir: string, rel: string, content: string, sync = false): Promise<void> {
-  const fh = await openInRun(runDir, rel, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND);
+  const fh = await openInRun(runDir, rel, constants.O_RDWR | constants.O_CREAT | constants.O_APPEND);
   try {
+    await cutTornTail(fh);
     await fh.write(content);
     if (sync) await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Truncates the file open as `fh` (readable and writable) after its last newline (to 0 bytes when it
+ * has none); no-op when it is empty or ends with one. Reads only the tail, backwards in 64 KiB blocks
+ * (one 1-byte read when the file is whole). @returns whether it cut anything.
+ */
+export async function cutTornTail(fh: FileHandle): Promise<boolean> {
+  const { size } = await fh.stat();
+  if (size === 0) return false;
+  const last = Buffer.alloc(1);
+  await fh.read(last, 0, 1, size - 1);
+  if (last[0] === 0x0a) return false;
+  const buf = Buffer.alloc(64 * 1024);
+  let end = size;
+  let keep = 0;
+  while (end > 0) {
+    const start = Math.max(0, end - buf.length);
+    const { bytesRead } = await fh.read(buf, 0, end - start, start);
+    const nl = buf.subarray(0, bytesRead).lastIndexOf(0x0a);
+    if (nl >= 0) {
+      keep = start + nl + 1;
+      break;
+    }
+    end = start;
+  }
+  await fh.truncate(keep);
+  return true;
+}
+
+/**
+ * {@link cutTornTail} of `runDir/rel` (opened never through a link); false when the file does not exist.
+ * @returns whether it cut anything.
+ */
+export async function cutTornLine(runDir: string, rel: string): Promise<boolean> {
+  const fh = await openInRun(runDir, rel, constants.O_RDWR).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return null;
+    throw e;
+  });
+  if (!fh) return false;
+  try {
+    return await cutTornTail(fh);
   } finally {
     await fh.close();
   }
