@@ -72,7 +72,8 @@ export class RunWriter {
 
   /**
    * Opens an existing run folder to append to it (resume). A torn last line left by a crash
-   * mid-write is cut off first, so the next record starts on a line of its own. Reads only what a
+   * mid-write is cut off first (completed with its newline when it is whole JSON: `cutTornTail`),
+   * so the next record starts on a line of its own. Reads only what a
    * resume needs of each record (`done`: identity, outcome, spend and line), from the sidecar index
    * when it agrees with attempts.jsonl, which is completed or rebuilt here when it does not
    * (src/store/attempt-index.ts).
@@ -83,7 +84,7 @@ export class RunWriter {
     await assertNoLinks(dir);
     const header = await readRunHeader(dir);
     // the cut line never had an entry: the sidecar still describes what is left
-    if (await cutTornLine(dir, 'attempts.jsonl')) await touchAttemptIndex(dir);
+    if ((await cutTornLine(dir, 'attempts.jsonl')) === 'cut') await touchAttemptIndex(dir);
     const { entries, chain } = await readAttemptIndex(dir, header, { repair: true });
     return { writer: new RunWriter(dir, redact, new AttemptIndexAppender(dir, (entries.at(-1)?.line ?? 0) + 1, chain)), header, done: entries };
   }

@@ -116,6 +116,20 @@ describe('appends to a run JSONL file after a torn tail', () => {
     expect(await readFile(path.join(dir, 'y.jsonl'), 'utf8')).toBe('{"c":3}\n');
   });
 
+  it('a last line cut just before its newline (whole JSON, which readers take as a record) is completed, not cut', async () => {
+    const dir = await paidRun();
+    const whole = JSON.stringify(infra('t-9'));
+    await writeFile(path.join(dir, SUP), whole);
+    expect((await readSuperseded(dir, header.limits)).map((r) => r.key)).toEqual(['noop-t-9']);
+    const { writer } = await RunWriter.open(dir);
+    await writer.dropAttempts((r) => r.outcome === 'infra_error');
+    expect((await readSuperseded(dir, header.limits)).map((r) => r.key)).toEqual(['noop-t-9', 'noop-t-1', 'noop-t-2']);
+    // attempts.jsonl likewise: a resume keeps the record instead of cutting it
+    await appendFile(path.join(dir, 'attempts.jsonl'), JSON.stringify({ ...gold('t-1'), attempt: 1, key: 'gold-t-1#1' }));
+    expect((await RunWriter.open(dir)).done.map((e) => e.key)).toEqual(['gold-t-1', 'gold-t-2', 'gold-t-1#1']);
+    expect(await readFile(path.join(dir, 'attempts.jsonl'), 'utf8')).toMatch(/\n$/);
+  });
+
   it('a record appended after a torn attempts.jsonl line (an earlier append of the session cut short) starts on its own line', async () => {
     const dir = path.join(await mkdtemp(path.join(root, 'r-')), 'r1');
     const w = await RunWriter.create(dir, header);
