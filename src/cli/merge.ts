@@ -26,13 +26,16 @@ export async function mergeCommand(out: string, shards: string[], o: { runId?: s
     inputs.push({ dir, ...(await readRun(dir)) });
   }
   const merged = mergeShards(inputs, runId, o.allowMissing ? { allowMissing: true } : {});
+  // made exclusively and locked first: a merge refused here (another made <out> meanwhile) neither writes nor removes anything there
+  const { writer, unlock } = await RunWriter.createLocked(outDir, merged.header);
   try {
-    const writer = await RunWriter.create(outDir, merged.header);
     for (const r of merged.attempts) await writer.appendAttempt(r);
     for (const s of inputs) await writer.copyAttemptFilesFrom(s.dir);
   } catch (e) {
     await rm(outDir, { recursive: true, force: true });
     throw e;
+  } finally {
+    await unlock();
   }
   const summary = { run_id: runId, results: outDir, shards: merged.header.merged_from, attempts: merged.attempts.length, status: merged.header.status };
   if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');

@@ -13,7 +13,7 @@ import type { RepoCache } from '../workspace/index.ts';
 import { agentLimitsOf, attemptKeyOf, contenderOf, headerConfigFields, legacyAttemptKey } from './run-config.ts';
 import { secretRedactor } from '../core/redact.ts';
 import { STORE_FORMAT_VERSION, type AttemptRecord, type Contender, type RunHeader, type Shard } from '../store/records.ts';
-import { readSuperseded } from '../store/superseded.ts';
+import { supersededToCount } from '../store/superseded.ts';
 import { RunWriter, readRun } from '../store/store.ts';
 import type { AttemptIndexEntry } from '../store/attempt-index.ts';
 import { openForResume } from './resume.ts';
@@ -140,12 +140,12 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     writer = resumed.writer;
     earlier = resumed.earlier;
   } else {
-    writer = await RunWriter.create(dir, header, redact);
-    unlock = await lockRun(dir);
+    // made exclusively and locked before anything is written: a run refused here writes nothing into another's folder
+    ({ writer, unlock } = await RunWriter.createLocked(dir, header, redact));
   }
   const budget = new RunBudget(config.run_budget.usd, config.run_budget.tokens);
-  // A resumed run's budget counts what its earlier sessions counted (`budget_usd`; `list_usd` in older records), records set aside by --retry-errors included.
-  for (const r of [...earlier, ...(await readSuperseded(dir, header.limits))]) budget.carryOverRecord(r);
+  // A resumed run's budget counts what its earlier sessions counted (`budget_usd`; `list_usd` in older records), records set aside by --retry-errors included, each record once.
+  for (const r of [...earlier, ...(await supersededToCount(dir, header.limits, earlier))]) budget.carryOverRecord(r);
   // Work folders of fixbench processes that died (kill -9, a second Ctrl-C) go meanwhile (src/core/work-owner.ts).
   const swept = sweepDeadWorkFolders();
   const workRoot = await mkdtemp(path.join(os.tmpdir(), `fixbench-${opts.runId}-`));

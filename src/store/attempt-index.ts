@@ -17,7 +17,7 @@ import { UserInputError } from '../core/errors.ts';
 import { RESUME_FIELDS, scanAttempts, type LineAt } from './scan.ts';
 import { parseAttemptLine } from './checks.ts';
 import { newIndexChain, sealOf } from './index-chain.ts';
-import { appendInRun, openInRun } from './run-fs.ts';
+import { appendInRun, cutTornTail, openInRun } from './run-fs.ts';
 
 /** File name of the sidecar in a run folder. */
 export const ATTEMPT_INDEX_FILE = 'attempts.index.jsonl';
@@ -295,10 +295,11 @@ export class AttemptIndexAppender {
 
   /** Appends `json` (one record, no newline) and its entry. @throws the file-system error of the record's append. */
   async append(json: string, record: AttemptRecord): Promise<void> {
-    const fh = await openInRun(this.dir, ATTEMPTS_FILE, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND);
+    const fh = await openInRun(this.dir, ATTEMPTS_FILE, constants.O_RDWR | constants.O_CREAT | constants.O_APPEND);
     let offset: number;
     const bytes = Buffer.byteLength(json);
     try {
+      await cutTornTail(fh); // an earlier append of this session cut short (ENOSPC): never fuse with it
       offset = (await fh.stat()).size;
       await fh.write(json + '\n');
       await fh.sync();

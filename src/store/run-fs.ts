@@ -89,12 +89,84 @@ export async function writeInRun(runDir: string, rel: string, content: string | 
   }
 }
 
-/** Appends `content` to `runDir/rel` (created when missing), never through a link; fsynced when `sync`. */
+/**
+ * Appends `content` (whole JSON lines, each ending in "\n") to the JSONL file `runDir/rel` (created
+ * when missing), never through a link; fsynced when `sync`. A torn last line (no "\n" after it: a
+ * write cut short by ENOSPC, kill -9 or power loss) is cut first, or completed when it is whole JSON
+ * (`cutTornTail`), so `content` starts on a line of its own instead of fusing with it into one
+ * invalid line in the middle of the file. Cut text is lost: a record in it was never readable
+ * (readers skip a torn last line).
+ */
 export async function appendInRun(runDir: string, rel: string, content: string, sync = false): Promise<void> {
-  const fh = await openInRun(runDir, rel, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND);
+  const fh = await openInRun(runDir, rel, constants.O_RDWR | constants.O_CREAT | constants.O_APPEND);
   try {
+    await cutTornTail(fh);
     await fh.write(content);
     if (sync) await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Ends the file open as `fh` (readable and writable) on a newline: a last line without one is a
+ * write cut short. When that line is whole JSON (cut just before its newline: readers already take
+ * it as a record) a newline is added ('completed'); else it is truncated after the last newline, to
+ * 0 bytes when there is none ('cut': the text is lost, a record in it was never readable). Reads
+ * only the tail, backwards in 64 KiB blocks (one 1-byte read when the file ends on a newline).
+ * @returns false when the file is empty or ends on a newline (nothing done), else what was done.
+ */
+export async function cutTornTail(fh: FileHandle): Promise<false | 'cut' | 'completed'> {
+  const { size } = await fh.stat();
+  if (size === 0) return false;
+  const last = Buffer.alloc(1);
+  await fh.read(last, 0, 1, size - 1);
+  if (last[0] === 0x0a) return false;
+  const buf = Buffer.alloc(64 * 1024);
+  let end = size;
+  let keep = 0;
+  while (end > 0) {
+    const start = Math.max(0, end - buf.length);
+    const { bytesRead } = await fh.read(buf, 0, end - start, start);
+    const nl = buf.subarray(0, bytesRead).lastIndexOf(0x0a);
+    if (nl >= 0) {
+      keep = start + nl + 1;
+      break;
+    }
+    end = start;
+  }
+  const tail = Buffer.alloc(size - keep);
+  await fh.read(tail, 0, tail.length, keep);
+  if (isJson(tail.toString('utf8'))) {
+    await fh.write('\n', size);
+    return 'completed';
+  }
+  await fh.truncate(keep);
+  return 'cut';
+}
+
+/** Whether `text` parses as JSON. */
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * {@link cutTornTail} of `runDir/rel` (opened never through a link); false when the file does not exist.
+ * @returns what `cutTornTail` did.
+ */
+export async function cutTornLine(runDir: string, rel: string): Promise<false | 'cut' | 'completed'> {
+  const fh = await openInRun(runDir, rel, constants.O_RDWR).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return null;
+    throw e;
+  });
+  if (!fh) return false;
+  try {
+    return await cutTornTail(fh);
   } finally {
     await fh.close();
   }

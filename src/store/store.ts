@@ -2,7 +2,6 @@
 // plus per-attempt logs (logs.ts) and trajectories (trajectory.ts). Attempts are appended and flushed (fsync) one line each as they finish, so a crash
 // or Ctrl-C never loses a finished attempt; then each record's entry goes to the sidecar index
 // `attempts.index.jsonl` (attempt-index.ts), which a resume reads instead of every record.
-import { constants } from 'node:fs';
 import { lstat, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AttemptRecord, RunHeader } from './records.ts';
@@ -11,8 +10,10 @@ import { FULL, scanAttempts } from './scan.ts';
 import { upgradeRunHeader } from './upgrade.ts';
 import { writeAttemptLogs } from './logs.ts';
 import { trajectorySink, type AttemptRef, type TrajectorySink } from './trajectory.ts';
-import { appendInRun, assertNoLinks, copyTreeNoFollow, openInRun } from './run-fs.ts';
+import { appendInRun, assertNoLinks, copyTreeNoFollow, cutTornLine } from './run-fs.ts';
 import { AttemptIndexAppender, indexEntryOf, readAttemptIndex, touchAttemptIndex, writeAttemptIndex, type AttemptIndexEntry } from './attempt-index.ts';
+import { SUPERSEDED_FILE, readSuperseded, recordIdentity } from './superseded.ts';
+import { lockRun } from './lock.ts';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import { UserInputError } from '../core/errors.ts';
 import { noRedaction, type Redactor } from '../core/redact.ts';
@@ -32,11 +33,36 @@ export class RunWriter {
   ) {}
 
   /**
-   * Creates `dir` and writes the header. `redact` is applied to everything written (records,
-   * header, logs), so a known secret never reaches the store.
+   * Makes `dir`, a new run folder (`makeNewRunFolder`: never one that exists), and writes the header.
+   * `redact` is applied to everything written (records, header, logs), so a known secret never
+   * reaches the store. Takes no lock: a writer other processes may race uses {@link RunWriter.createLocked}.
+   * @throws UserInputError when `dir` exists (nothing is written into it); fs errors as they come.
    */
   static async create(dir: string, header: RunHeader, redact: Redactor = noRedaction): Promise<RunWriter> {
-    await mkdir(dir, { recursive: true });
+    await makeNewRunFolder(dir);
+    return RunWriter.init(dir, header, redact);
+  }
+
+  /**
+   * {@link RunWriter.create} holding `run.lock` (src/store/lock.ts) before anything is written:
+   * the folder is made exclusively, then locked, then the header written. Of two processes creating
+   * one run folder at once, the second is refused at the `mkdir` and writes nothing into it.
+   * @returns the writer and the lock's release function (the caller releases it when done).
+   * @throws UserInputError when `dir` exists or its lock cannot be taken; fs errors as they come.
+   */
+  static async createLocked(dir: string, header: RunHeader, redact: Redactor = noRedaction): Promise<{ writer: RunWriter; unlock: () => Promise<void> }> {
+    await makeNewRunFolder(dir);
+    const unlock = await lockRun(dir);
+    try {
+      return { writer: await RunWriter.init(dir, header, redact), unlock };
+    } catch (e) {
+      await unlock();
+      throw e;
+    }
+  }
+
+  /** The writer of the folder `dir` just made: an empty sidecar index, then the header. */
+  private static async init(dir: string, header: RunHeader, redact: Redactor): Promise<RunWriter> {
     await assertNoLinks(dir);
     const { entries, chain } = await readAttemptIndex(dir, header, { repair: true });
     const w = new RunWriter(dir, redact, new AttemptIndexAppender(dir, (entries.at(-1)?.line ?? 0) + 1, chain));
@@ -46,7 +72,8 @@ export class RunWriter {
 
   /**
    * Opens an existing run folder to append to it (resume). A torn last line left by a crash
-   * mid-write is cut off first, so the next record starts on a line of its own. Reads only what a
+   * mid-write is cut off first (completed with its newline when it is whole JSON: `cutTornTail`),
+   * so the next record starts on a line of its own. Reads only what a
    * resume needs of each record (`done`: identity, outcome, spend and line), from the sidecar index
    * when it agrees with attempts.jsonl, which is completed or rebuilt here when it does not
    * (src/store/attempt-index.ts).
@@ -57,23 +84,28 @@ export class RunWriter {
     await assertNoLinks(dir);
     const header = await readRunHeader(dir);
     // the cut line never had an entry: the sidecar still describes what is left
-    if (await cutTornLine(dir, 'attempts.jsonl')) await touchAttemptIndex(dir);
+    if ((await cutTornLine(dir, 'attempts.jsonl')) === 'cut') await touchAttemptIndex(dir);
     const { entries, chain } = await readAttemptIndex(dir, header, { repair: true });
     return { writer: new RunWriter(dir, redact, new AttemptIndexAppender(dir, (entries.at(-1)?.line ?? 0) + 1, chain)), header, done: entries };
   }
 
   /**
    * Atomically rewrites attempts.jsonl without the records `drop` selects (e.g. infra errors to
-   * re-run); the dropped lines are appended to `attempts.superseded.jsonl` for audit.
-   * @returns the records dropped.
+   * re-run); the dropped records are first appended (fsynced) to `attempts.superseded.jsonl` for
+   * audit and spend, except those already there (`recordIdentity`). A kill between the two writes
+   * leaves them in both files: never lost; `supersededToCount` counts them once, and the next call
+   * does not append them again.
+   * @returns the records dropped from attempts.jsonl.
    */
   async dropAttempts(drop: (r: AttemptRecord) => boolean): Promise<AttemptRecord[]> {
-    const { attempts } = await readRun(this.dir);
+    const { header, attempts } = await readRun(this.dir);
     const dropped = attempts.filter(drop);
     if (!dropped.length) return [];
     const kept = attempts.filter((r) => !drop(r));
     const file = path.join(this.dir, 'attempts.jsonl');
-    await appendInRun(this.dir, 'attempts.superseded.jsonl', dropped.map((r) => JSON.stringify(r) + '\n').join(''), true);
+    const already = new Set((await readSuperseded(this.dir, header.limits)).map(recordIdentity));
+    const fresh = dropped.filter((r) => !already.has(recordIdentity(r)));
+    if (fresh.length) await appendInRun(this.dir, SUPERSEDED_FILE, fresh.map((r) => JSON.stringify(r) + '\n').join(''), true);
     const lines = kept.map((r) => JSON.stringify(r));
     await writeFileAtomic(file, lines.map((l) => l + '\n').join(''));
     let offset = 0;
@@ -132,36 +164,17 @@ export class RunWriter {
 }
 
 /**
- * Truncates `file` after its last newline (to 0 bytes when it has none); no-op when it ends with
- * one or does not exist. Returns whether it cut anything. Reads only the tail, backwards in 64 KiB blocks: resume used to read the
- * whole file a second time for this (bench/RESULTS.md, "scale").
+ * Makes the run folder `dir` (its parents as needed), exclusively: `mkdir` without `recursive`, so
+ * of two runs given one run id only one gets it.
+ * @throws UserInputError when `dir` exists (naming `--resume`); fs errors as they come.
  */
-async function cutTornLine(dir: string, name: string): Promise<boolean> {
-  const fh = await openInRun(dir, name, constants.O_RDWR).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return null;
-    throw e;
-  });
-  if (!fh) return false;
+export async function makeNewRunFolder(dir: string): Promise<void> {
+  await mkdir(path.dirname(dir), { recursive: true });
   try {
-    const { size } = await fh.stat();
-    const buf = Buffer.alloc(64 * 1024);
-    let end = size;
-    let keep = 0;
-    while (end > 0) {
-      const start = Math.max(0, end - buf.length);
-      const { bytesRead } = await fh.read(buf, 0, end - start, start);
-      const nl = buf.subarray(0, bytesRead).lastIndexOf(0x0a);
-      if (nl >= 0) {
-        keep = start + nl + 1;
-        break;
-      }
-      end = start;
-    }
-    if (keep === size) return false;
-    await fh.truncate(keep);
-    return true;
-  } finally {
-    await fh.close();
+    await mkdir(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    throw new UserInputError(`${dir} already exists: a run id names one run; continue that run with --resume ${path.basename(dir)}, pick another run id, or remove that folder`, { where: dir });
   }
 }
 
