@@ -29,6 +29,13 @@ beforeAll(async () => {
       'if [ "$1" = run ]; then shift; set -- run --task "$EXAMPLE_TASK" "$@"; fi\nexec node "$EXAMPLE_BIN" "$@"\n',
   );
   await chmod(path.join(shim, 'npx'), 0o755);
+  // `node bin/fixbench.mjs` (the Kubernetes shard runs fixbench from bin/ so its PID 1 can pass SIGTERM on):
+  // the scripts run in tmp, so tmp/bin/fixbench.mjs is the same stand-in as the npx shim.
+  await writeFile(
+    path.join(shim, 'fixbench.mjs'),
+    "const args = process.argv.slice(2);\nif (args[0] === 'run') args.splice(1, 0, '--task', process.env.EXAMPLE_TASK);\n" +
+      "process.argv = [process.argv[0], process.env.EXAMPLE_BIN, ...args];\nawait import(new URL(`file://${process.env.EXAMPLE_BIN}`).href);\n",
+  );
 });
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });

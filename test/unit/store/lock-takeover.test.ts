@@ -11,12 +11,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { lockRun } from '../../../src/store/lock.ts';
 import { pidScope, processStart } from '../../../src/core/work-owner.ts';
 import { ROOT } from '../../helpers/cli.ts';
+import { expectOneHolderAtATime } from '../../helpers/lock-race.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'fixbench-lock-takeover-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const here = await pidScope();
 const host = os.hostname();
-const TAKE = path.join(ROOT, 'test', 'fixtures', 'lock', 'take-lock.mts');
 
 /** A pid that was this host's and this namespace's, now gone (reaped). */
 async function deadPid(): Promise<number> {
@@ -100,18 +100,12 @@ describe('run.lock.takeover left behind', () => {
   });
 
   it('several processes recovering one dead takeover at once: never two holders of the lock at a time', async () => {
-    const fixture = TAKE;
     for (let round = 0; round < 3; round++) {
       const dir = mkdtempSync(path.join(root, 'race-'));
       const dead = { pid: await deadPid(), host, start: '1', ...here };
       await writeFile(path.join(dir, 'run.lock'), JSON.stringify(dead));
       await writeFile(path.join(dir, 'run.lock.takeover'), JSON.stringify(dead));
-      const startAt = Date.now() + 1500; // past the processes' start-up
-      const outs = await Promise.all([0, 1, 2, 3].map(() => execa(process.execPath, ['--import', 'tsx', fixture, dir, String(startAt)], { cwd: ROOT })));
-      const held = outs.map((o) => o.stdout.trim()).filter((l) => l.startsWith('OK')).map((l) => l.split(' ').slice(1).map(Number) as [number, number]);
-      expect(held.length).toBeGreaterThanOrEqual(1);
-      held.sort((a, b) => a[0] - b[0]);
-      for (let i = 1; i < held.length; i++) expect(held[i]![0]).toBeGreaterThanOrEqual(held[i - 1]![1]); // no overlap
+      await expectOneHolderAtATime(dir);
       expect(lockFiles(dir)).toEqual([]);
     }
   }, 60_000);

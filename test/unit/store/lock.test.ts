@@ -9,6 +9,7 @@ import { lockRun } from '../../../src/store/lock.ts';
 import { pidScope, processStart } from '../../../src/core/work-owner.ts';
 import { UserInputError } from '../../../src/core/errors.ts';
 import { ROOT } from '../../helpers/cli.ts';
+import { expectOneHolderAtATime } from '../../helpers/lock-race.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'fixbench-lock-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -47,16 +48,10 @@ describe('lockRun', () => {
     const child = execa('true');
     const dead = child.pid!;
     await child;
-    const fixture = path.join(ROOT, 'test', 'fixtures', 'lock', 'take-lock.mts');
     for (let round = 0; round < 4; round++) {
       const dir = mkdtempSync(path.join(root, 'race-'));
       await writeFile(path.join(dir, 'run.lock'), JSON.stringify({ pid: dead, host: os.hostname(), ...here }));
-      const startAt = Date.now() + 1500; // past the processes' start-up
-      const outs = await Promise.all([0, 1, 2, 3].map(() => execa(process.execPath, ['--import', 'tsx', fixture, dir, String(startAt)], { cwd: ROOT })));
-      const held = outs.map((o) => o.stdout.trim()).filter((l) => l.startsWith('OK')).map((l) => l.split(' ').slice(1).map(Number) as [number, number]);
-      expect(held.length).toBeGreaterThanOrEqual(1);
-      held.sort((a, b) => a[0] - b[0]);
-      for (let i = 1; i < held.length; i++) expect(held[i]![0]).toBeGreaterThanOrEqual(held[i - 1]![1]); // no overlap
+      await expectOneHolderAtATime(dir);
       expect(readdirSync(dir).filter((f) => f.startsWith('run.lock'))).toEqual([]);
     }
   }, 60_000);
