@@ -301,7 +301,7 @@ export class AttemptIndexAppender {
     try {
       await cutTornTail(fh); // an earlier append of this session cut short (ENOSPC): never fuse with it
       offset = (await fh.stat()).size;
-      await fh.write(json + '\n');
+      await fh.writeFile(json + '\n'); // every byte, or the error (a full disk cuts a single write() short without one)
       await fh.sync();
     } finally {
       await fh.close();

@@ -6,7 +6,7 @@
 // appended, so each is counted once. Format 2 adds a `pending` line,
 // fsynced before each request is sent, that its billed (or `unbilled`) line settles by `call_id`: a
 // call in flight at a kill -9 is left pending and counted at its bound on `--resume`.
-import { closeSync, constants, fsync, fsyncSync, lstatSync, mkdirSync, openSync, write, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsync, fsyncSync, ftruncateSync, lstatSync, mkdirSync, openSync, write, writeSync } from 'node:fs';
 import { access, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -136,8 +136,15 @@ export class LedgerWriter {
 
   /** Writes one line and fsyncs it, blocking the event loop. Throws on I/O errors (the call is then not used: the attempt ends as a harness error). */
   append(entry: LedgerLine): void {
+    const line = Buffer.from(`${JSON.stringify(LedgerLine.parse(entry))}\n`);
     const fd = this.#open();
-    writeSync(fd, `${JSON.stringify(LedgerLine.parse(entry))}\n`);
+    const before = fstatSync(fd).size;
+    try {
+      for (let off = 0; off < line.length; ) off += writeSync(fd, line, off, line.length - off);
+    } catch (e) {
+      unwrite(fd, before);
+      throw e;
+    }
     fsyncSync(fd);
   }
 
@@ -149,7 +156,13 @@ export class LedgerWriter {
     const line = Buffer.from(`${JSON.stringify(LedgerLine.parse(entry))}\n`);
     const fd = this.#open();
     const done = this.#queue.then(async () => {
-      for (let off = 0; off < line.length; ) off += (await writeAsync(fd, line, off, line.length - off)).bytesWritten;
+      const before = fstatSync(fd).size;
+      try {
+        for (let off = 0; off < line.length; ) off += (await writeAsync(fd, line, off, line.length - off)).bytesWritten;
+      } catch (e) {
+        unwrite(fd, before);
+        throw e;
+      }
       await fsyncAsync(fd);
     });
     this.#queue = done.catch(() => {});
@@ -166,6 +179,20 @@ export class LedgerWriter {
 }
 
 const writeAsync = promisify(write);
+
+/**
+ * Takes back the part of a line a failed write left (a full disk writes part of a line, then fails):
+ * the file is cut to its size before the line, so the next line never fuses with a torn one into an
+ * unreadable line in the middle of the ledger. Best effort: when even that fails, the torn line stays
+ * last only until the next line, and the caller has the write's error already.
+ */
+function unwrite(fd: number, size: number): void {
+  try {
+    ftruncateSync(fd, size);
+  } catch {
+    /* the write's error is the one thrown */
+  }
+}
 const fsyncAsync = promisify(fsync);
 
 /** A ledger's billed lines in order (`splitLedger`'s `billed` of `readLedgerLines`: no pending or unbilled lines, no try lines whose call was billed whole). */

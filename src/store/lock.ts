@@ -51,19 +51,27 @@ async function createWhole(file: string, content: string): Promise<boolean> {
   }
 }
 
-/** The holder written in `file`; null when there is no file; `{}` when it cannot be read as one (damaged). */
+/**
+ * The holder written in `file`; null when there is no file; `{}` when it cannot be read as one
+ * (damaged: not JSON, not a regular file, over 4 KiB).
+ * @throws UserInputError when `file` is a symbolic link or a folder (never read through, never taken over)
+ */
 async function readHolder(file: string): Promise<Holder | null> {
   let text: string;
   let fh;
   try {
     // O_NONBLOCK: a FIFO in its place would block the open forever; it is no lock file, so damaged
-    fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    if (code === 'ELOOP') throw new UserInputError(`${file}: is a symbolic link; fixbench never reads or writes through links in results: remove it, then run again`);
     throw e;
   }
   try {
-    if (!(await fh.stat()).isFile()) return {};
+    const st = await fh.stat();
+    if (st.isDirectory()) throw new UserInputError(`${file}: is a folder, not a run lock: remove it, then run again`);
+    if (!st.isFile() || st.size > 4096) return {};
     text = await fh.readFile('utf8');
   } finally {
     await fh.close();

@@ -101,7 +101,7 @@ export async function appendInRun(runDir: string, rel: string, content: string, 
   const fh = await openInRun(runDir, rel, constants.O_RDWR | constants.O_CREAT | constants.O_APPEND);
   try {
     await cutTornTail(fh);
-    await fh.write(content);
+    await fh.writeFile(content); // every byte, or the error (a full disk cuts a single write() short without one)
     if (sync) await fh.sync();
   } finally {
     await fh.close();

@@ -1,14 +1,16 @@
 // Hostile or odd surroundings of the work-folder sweep and the run lock (src/core/work-owner.ts,
 // src/store/lock.ts): a FIFO where an owner or lock file should be never blocks a run, and a /proc
-// mounted for another pid namespace never makes a live owner look gone.
+// mounted for another pid namespace never makes a live owner look gone; a run.lock that is a link or a
+// folder is refused, never read through or taken over.
 import { execFileSync } from 'node:child_process';
-import { constants, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
+import { constants, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OWNER_FILE, sweepDeadWorkFolders } from '../../../src/core/work-owner.ts';
 import { lockRun } from '../../../src/store/lock.ts';
+import { UserInputError } from '../../../src/core/errors.ts';
 
 const base = mkdtempSync(path.join(os.tmpdir(), 'fbsweep-hostile-'));
 const fifos: string[] = [];
@@ -62,5 +64,27 @@ describe('a /proc of another pid namespace', () => {
     ].join('\n');
     const r = await execa('unshare', ['-pf', process.execPath, '--import', 'tsx', '--input-type=module', '-e', script], { cwd: path.resolve(import.meta.dirname, '../../..') });
     expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toEqual({ pid: 1, gone: false });
+  });
+});
+
+describe('run.lock that is no file', () => {
+  it('a run.lock linking elsewhere is refused, naming it, and nothing it points to is read', async () => {
+    const run = mkdtempSync(path.join(base, 'run-link-'));
+    const secret = path.join(base, 'secret.json');
+    writeFileSync(secret, JSON.stringify({ pid: 4242, host: 'SECRET-FROM-OUTSIDE' }));
+    symlinkSync(secret, path.join(run, 'run.lock'));
+    const err = await lockRun(run).then(() => null, (e: Error) => e);
+    expect(err).toBeInstanceOf(UserInputError);
+    expect(err!.message).toMatch(/run\.lock: is a symbolic link/);
+    expect(err!.message).not.toMatch(/SECRET/);
+  });
+
+  it('a folder named run.lock is refused with a clear error, not taken over', async () => {
+    const run = mkdtempSync(path.join(base, 'run-dir-'));
+    mkdirSync(path.join(run, 'run.lock'));
+    const err = await lockRun(run).then(() => null, (e: Error) => e);
+    expect(err).toBeInstanceOf(UserInputError);
+    expect(err!.message).toMatch(/run\.lock: is a folder/);
+    expect(existsSync(path.join(run, 'run.lock'))).toBe(true);
   });
 });
