@@ -1,6 +1,7 @@
 // Reader of `attempts.superseded.jsonl` (DESIGN.md §7): the records `run --retry-errors` set aside so
 // their attempts run again. They are no longer results, but their calls were paid for: the run
-// budget and the report's spend totals still count them.
+// budget (and its "reached after $X" note) still counts them; the report's per-contender totals are
+// of the recorded attempts only.
 // A record is told from another by its identity (`recordIdentity`: key and finish time), not by its
 // key alone: a key set aside and run again has a new record in attempts.jsonl, and the old one's
 // calls were paid too.
