@@ -6,12 +6,19 @@ import { ExitCode, UserInputError } from '../core/errors.ts';
 import { mergeShards, type ShardInput } from '../store/merge.ts';
 import { RunId } from '../store/records.ts';
 import { RunWriter, readRun } from '../store/store.ts';
+import { readSuperseded } from '../store/superseded.ts';
 import { assertNoLinks } from '../store/run-fs.ts';
 import { commandPrefix } from './hints.ts';
 
+/** The note of a merged run.json while the merge writes it: a merge killed (kill -9) leaves it so. */
+export const MERGE_IN_PROGRESS_NOTE = 'merge in progress: if this note stays, the merge was stopped before every record was copied; remove this folder and merge again';
+
 /**
- * Reads every shard folder, checks and joins them (`mergeShards`), then writes `<out>/run.json`,
- * `attempts.jsonl`, and copies each shard's `logs/` and `trajectories/`.
+ * Reads every shard folder, checks and joins them (`mergeShards`), then writes `<out>/run.json`
+ * with status "running" (and `MERGE_IN_PROGRESS_NOTE`), `attempts.jsonl`, each shard's
+ * `attempts.superseded.jsonl` records (paid calls set aside by `--retry-errors`, `run_id` set to the
+ * merged run's), `logs/` and `trajectories/`, and only then the merged header (its own status):
+ * a merge killed midway leaves a folder that says "running", never a finished run lacking attempts.
  * @throws UserInputError when `<out>` exists, a shard is unreadable, holds a symbolic link, or the shards disagree.
  */
 export async function mergeCommand(out: string, shards: string[], o: { runId?: string; allowMissing?: boolean; json?: boolean }): Promise<number> {
@@ -27,10 +34,18 @@ export async function mergeCommand(out: string, shards: string[], o: { runId?: s
   }
   const merged = mergeShards(inputs, runId, o.allowMissing ? { allowMissing: true } : {});
   // made exclusively and locked first: a merge refused here (another made <out> meanwhile) neither writes nor removes anything there
-  const { writer, unlock } = await RunWriter.createLocked(outDir, merged.header);
+  const final = merged.header;
+  const writing = { ...final, status: 'running' as const, finished_at: null, note: [MERGE_IN_PROGRESS_NOTE, final.note].filter(Boolean).join('; ') };
+  const { writer, unlock } = await RunWriter.createLocked(outDir, writing);
   try {
     for (const r of merged.attempts) await writer.appendAttempt(r);
+    const byIndex = [...inputs].sort((a, b) => a.header.shard!.index - b.header.shard!.index);
+    for (const s of byIndex) {
+      const setAside = await readSuperseded(s.dir, s.header.limits);
+      await writer.appendSuperseded(setAside.map((r) => ({ ...r, run_id: runId })), final.limits);
+    }
     for (const s of inputs) await writer.copyAttemptFilesFrom(s.dir);
+    await writer.writeHeader(final);
   } catch (e) {
     await rm(outDir, { recursive: true, force: true });
     throw e;
