@@ -3,15 +3,12 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, UserInputError } from '../core/errors.ts';
-import { mergeShards, type ShardInput } from '../store/merge.ts';
+import { MERGE_IN_PROGRESS_NOTE, mergeShards, mergeUnfinished, type ShardInput } from '../store/merge.ts';
 import { RunId } from '../store/records.ts';
-import { RunWriter, readRun } from '../store/store.ts';
+import { RunWriter, readRun, readRunHeader } from '../store/store.ts';
 import { readSuperseded } from '../store/superseded.ts';
 import { assertNoLinks } from '../store/run-fs.ts';
 import { commandPrefix } from './hints.ts';
-
-/** The note of a merged run.json while the merge writes it: a merge killed (kill -9) leaves it so. */
-export const MERGE_IN_PROGRESS_NOTE = 'merge in progress: if this note stays, the merge was stopped before every record was copied; remove this folder and merge again';
 
 /**
  * Reads every shard folder, checks and joins them (`mergeShards`), then writes `<out>/run.json`
@@ -23,7 +20,11 @@ export const MERGE_IN_PROGRESS_NOTE = 'merge in progress: if this note stays, th
  */
 export async function mergeCommand(out: string, shards: string[], o: { runId?: string; allowMissing?: boolean; json?: boolean }): Promise<number> {
   const outDir = path.resolve(out);
-  if (existsSync(outDir)) throw new UserInputError(`${outDir} already exists: merge writes a new run folder; name another or remove it`);
+  if (existsSync(outDir)) {
+    const killed = await readRunHeader(outDir).then(mergeUnfinished, () => false);
+    const why = killed ? ' (a merge into it was stopped before it finished: it lacks records)' : '';
+    throw new UserInputError(`${outDir} already exists${why}: merge writes a new run folder; name another or remove it`);
+  }
   const runId = o.runId ?? path.basename(outDir);
   if (!RunId.safeParse(runId).success) throw new UserInputError(`run id "${runId.slice(0, 120)}" (--run-id, or the name of <out>): use letters, digits, ".", "_" and "-", starting with a letter or digit`);
   const inputs: ShardInput[] = [];

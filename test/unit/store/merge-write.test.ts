@@ -7,12 +7,15 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MERGE_IN_PROGRESS_NOTE, mergeCommand } from '../../../src/cli/merge.ts';
+import { mergeCommand } from '../../../src/cli/merge.ts';
+import { MERGE_IN_PROGRESS_NOTE } from '../../../src/store/merge.ts';
 import { RunWriter, readRun } from '../../../src/store/store.ts';
 import { SUPERSEDED_FILE, readSuperseded, recordIdentity } from '../../../src/store/superseded.ts';
 import { inShard } from '../../../src/store/shard.ts';
 import { attemptKey } from '../../../src/core/ids.ts';
 import type { AttemptRecord } from '../../../src/store/records.ts';
+import { openForResume } from '../../../src/runner/resume.ts';
+import { noRedaction } from '../../../src/core/redact.ts';
 import { BIN, ROOT, runCli } from '../../helpers/cli.ts';
 import { makeAttempt, makeHeader, referenceContender } from '../analysis/fixtures.ts';
 
@@ -65,7 +68,10 @@ describe('merge killed midway', () => {
     // the folder is not taken for a new merge's output; a merge into a new folder is whole
     const again = await runCli(['merge', out, ...shards]);
     expect(again.exitCode).not.toBe(0);
-    expect(again.stderr).toContain('already exists');
+    expect(again.stderr).toContain('already exists (a merge into it was stopped before it finished: it lacks records)');
+    await expect(openForResume(out, makeHeader(), { redact: noRedaction, retryErrors: false, contenders: [] })).rejects.toThrow(/merge was stopped before it finished.*resume would run and pay for them again; remove it and merge the shards again/);
+    const report = await runCli(['report', out, '--reports', path.join(dir, 'rep')]);
+    expect(report.stderr).toContain('is a merged run still being written, or whose merge was stopped: it may lack attempts');
     await rm(out, { recursive: true, force: true });
     const ok = await runCli(['merge', out, ...shards, '--json']);
     expect(ok.exitCode).toBe(0);
@@ -74,6 +80,7 @@ describe('merge killed midway', () => {
     expect(whole.header.status).toBe('finished');
     expect(whole.header.finished_at).not.toBeNull();
     expect(whole.header.note ?? '').not.toContain('merge in progress');
+    expect((await runCli(['report', out, '--reports', path.join(dir, 'rep')])).stderr).not.toContain('merged run still being written');
   });
 });
 
