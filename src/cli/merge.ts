@@ -3,20 +3,28 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, UserInputError } from '../core/errors.ts';
-import { mergeShards, type ShardInput } from '../store/merge.ts';
+import { MERGE_IN_PROGRESS_NOTE, mergeShards, mergeUnfinished, type ShardInput } from '../store/merge.ts';
 import { RunId } from '../store/records.ts';
-import { RunWriter, readRun } from '../store/store.ts';
+import { RunWriter, readRun, readRunHeader } from '../store/store.ts';
+import { readSuperseded } from '../store/superseded.ts';
 import { assertNoLinks } from '../store/run-fs.ts';
 import { commandPrefix } from './hints.ts';
 
 /**
- * Reads every shard folder, checks and joins them (`mergeShards`), then writes `<out>/run.json`,
- * `attempts.jsonl`, and copies each shard's `logs/` and `trajectories/`.
+ * Reads every shard folder, checks and joins them (`mergeShards`), then writes `<out>/run.json`
+ * with status "running" (and `MERGE_IN_PROGRESS_NOTE`), `attempts.jsonl`, each shard's
+ * `attempts.superseded.jsonl` records (paid calls set aside by `--retry-errors`, `run_id` set to the
+ * merged run's), `logs/` and `trajectories/`, and only then the merged header (its own status):
+ * a merge killed midway leaves a folder that says "running", never a finished run lacking attempts.
  * @throws UserInputError when `<out>` exists, a shard is unreadable, holds a symbolic link, or the shards disagree.
  */
 export async function mergeCommand(out: string, shards: string[], o: { runId?: string; allowMissing?: boolean; json?: boolean }): Promise<number> {
   const outDir = path.resolve(out);
-  if (existsSync(outDir)) throw new UserInputError(`${outDir} already exists: merge writes a new run folder; name another or remove it`);
+  if (existsSync(outDir)) {
+    const killed = await readRunHeader(outDir).then(mergeUnfinished, () => false);
+    const why = killed ? ' (a merge into it was stopped before it finished: it lacks records)' : '';
+    throw new UserInputError(`${outDir} already exists${why}: merge writes a new run folder; name another or remove it`);
+  }
   const runId = o.runId ?? path.basename(outDir);
   if (!RunId.safeParse(runId).success) throw new UserInputError(`run id "${runId.slice(0, 120)}" (--run-id, or the name of <out>): use letters, digits, ".", "_" and "-", starting with a letter or digit`);
   const inputs: ShardInput[] = [];
@@ -27,10 +35,18 @@ export async function mergeCommand(out: string, shards: string[], o: { runId?: s
   }
   const merged = mergeShards(inputs, runId, o.allowMissing ? { allowMissing: true } : {});
   // made exclusively and locked first: a merge refused here (another made <out> meanwhile) neither writes nor removes anything there
-  const { writer, unlock } = await RunWriter.createLocked(outDir, merged.header);
+  const final = merged.header;
+  const writing = { ...final, status: 'running' as const, finished_at: null, note: [MERGE_IN_PROGRESS_NOTE, final.note].filter(Boolean).join('; ') };
+  const { writer, unlock } = await RunWriter.createLocked(outDir, writing);
   try {
     for (const r of merged.attempts) await writer.appendAttempt(r);
+    const byIndex = [...inputs].sort((a, b) => a.header.shard!.index - b.header.shard!.index);
+    for (const s of byIndex) {
+      const setAside = await readSuperseded(s.dir, s.header.limits);
+      await writer.appendSuperseded(setAside.map((r) => ({ ...r, run_id: runId })), final.limits);
+    }
     for (const s of inputs) await writer.copyAttemptFilesFrom(s.dir);
+    await writer.writeHeader(final);
   } catch (e) {
     await rm(outDir, { recursive: true, force: true });
     throw e;

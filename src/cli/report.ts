@@ -20,6 +20,7 @@ import { applyCreatedAfter } from './report-window.ts';
 import { createdAfterNote } from '../report/created-after.ts';
 import { readTaskMeta } from './recommend.ts';
 import { defaultTasksDir } from './common.ts';
+import { mergeUnfinished } from '../store/merge.ts';
 
 /** Options of {@link reportCommand} (commander's parsed flags). */
 export interface ReportOptions {
@@ -102,6 +103,9 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
     ({ header, attempts } = r);
     for (const n of r.notes) process.stderr.write(`note: ${n}\n`);
     outDir = path.resolve(o.reports, `${header.run_id}-prices-${sheet.as_of}`);
+  }
+  if (mergeUnfinished(header)) {
+    process.stderr.write(`warning: ${dir} is a merged run still being written, or whose merge was stopped: it may lack attempts of its shards; remove it and merge again\n`);
   }
   if (header.contenders.some((c) => c.model !== null)) {
     const stale = priceSheetAgeWarning(header.price_sheet.as_of, new Date(), `re-price this run's report under it: \`${commandPrefix()} report ${header.run_id} --prices <newer sheet>\``, commandPrefix());

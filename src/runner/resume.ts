@@ -7,6 +7,7 @@ import type { RunHeader } from '../store/records.ts';
 import { RunWriter } from '../store/store.ts';
 import type { AttemptIndexEntry } from '../store/attempt-index.ts';
 import { predatesRunConfig, resumeMismatches, resumeRefusal } from '../store/compat.ts';
+import { mergeUnfinished } from '../store/merge.ts';
 import type { Redactor } from '../core/redact.ts';
 import { contenderOf } from './run-config.ts';
 
@@ -23,11 +24,16 @@ export interface Resumed {
  * stored start time, resume times and upgrade mark are kept, and a run older than RunConfig keeps
  * its header shape. With `retryErrors`, records with outcome `infra_error` are set aside first
  * (attempts.superseded.jsonl) so they run again. The header is written before returning.
- * @throws UserInputError when the stored run differs from `header` (each field named), or as `RunWriter.open` does.
+ * @throws UserInputError when the stored run differs from `header` (each field named), when it is a
+ * merged run whose merge was stopped (`mergeUnfinished`: a resume would pay again for attempts its
+ * shards hold), or as `RunWriter.open` does.
  */
 export async function openForResume(dir: string, header: RunHeader, o: { redact: Redactor; retryErrors: boolean; contenders: readonly ContenderPlan[] }): Promise<Resumed> {
   const opened = await RunWriter.open(dir, o.redact);
   const stored = opened.header;
+  if (mergeUnfinished(stored)) {
+    throw new UserInputError(`${dir}: a merged run whose merge was stopped before it finished (run.json note): it lacks attempts its shards hold, and a resume would run and pay for them again; remove it and merge the shards again`);
+  }
   const problems = resumeMismatches(stored, header);
   if (problems.length) throw new UserInputError(resumeRefusal(dir, problems));
   const legacy = predatesRunConfig(stored);

@@ -103,9 +103,7 @@ export class RunWriter {
     if (!dropped.length) return [];
     const kept = attempts.filter((r) => !drop(r));
     const file = path.join(this.dir, 'attempts.jsonl');
-    const already = new Set((await readSuperseded(this.dir, header.limits)).map(recordIdentity));
-    const fresh = dropped.filter((r) => !already.has(recordIdentity(r)));
-    if (fresh.length) await appendInRun(this.dir, SUPERSEDED_FILE, fresh.map((r) => JSON.stringify(r) + '\n').join(''), true);
+    await this.appendSuperseded(dropped, header.limits);
     const lines = kept.map((r) => JSON.stringify(r));
     await writeFileAtomic(file, lines.map((l) => l + '\n').join(''));
     let offset = 0;
@@ -118,6 +116,22 @@ export class RunWriter {
     const chain = await writeAttemptIndex(this.dir, entries);
     this.index = new AttemptIndexAppender(this.dir, kept.length + 1, chain);
     return dropped;
+  }
+
+  /**
+   * Appends (fsynced) `records` to `attempts.superseded.jsonl` (the one writer of that file), except
+   * those already there or repeated in `records` (`recordIdentity`: key and finish time).
+   * @returns how many were appended.
+   * @throws UserInputError as `readSuperseded` does; fs errors as they come.
+   */
+  async appendSuperseded(records: readonly AttemptRecord[], limits: RunHeader['limits']): Promise<number> {
+    const seen = new Set((await readSuperseded(this.dir, limits)).map(recordIdentity));
+    const fresh = records.filter((r) => {
+      const id = recordIdentity(r);
+      return !seen.has(id) && (seen.add(id), true);
+    });
+    if (fresh.length) await appendInRun(this.dir, SUPERSEDED_FILE, fresh.map((r) => JSON.stringify(r) + '\n').join(''), true);
+    return fresh.length;
   }
 
   /** Atomically (re)writes run.json. */
