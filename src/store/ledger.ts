@@ -6,7 +6,7 @@
 // appended, so each is counted once. Format 2 adds a `pending` line,
 // fsynced before each request is sent, that its billed (or `unbilled`) line settles by `call_id`: a
 // call in flight at a kill -9 is left pending and counted at its bound on `--resume`.
-import { closeSync, constants, fstatSync, fsync, fsyncSync, ftruncateSync, lstatSync, mkdirSync, openSync, write, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsync, fsyncSync, ftruncateSync, lstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { access, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -110,11 +110,11 @@ export const ledgerPath = (runDir: string, key: string): string => path.join(led
 
 /**
  * Appends entries to one attempt's ledger; each line is written and fsynced before its promise (or
- * call) returns, so the reply is only used once its bill is on disk. `write` does the write and the
- * fsync on libuv's thread pool, so many attempts billing at once never hold up the event loop
- * (a synchronous fsync costs 1–30 ms here, and 64 attempts get their replies at once); `append` is
- * the synchronous form for callers that cannot wait (the metering proxy's hook). Lines of one
- * writer are written in call order.
+ * call) returns, so the reply is only used once its bill is on disk. `write` writes the line on the
+ * event loop (`writeWhole`: µs, the page cache) and fsyncs it on libuv's thread pool, so many
+ * attempts billing at once never hold up the event loop (a synchronous fsync costs 1–30 ms here,
+ * and 64 attempts get their replies at once); `append` is the synchronous form for callers that
+ * cannot wait (the metering proxy's hook). Lines of one writer are written in call order.
  */
 export class LedgerWriter {
   #fd: number | null = null;
@@ -136,33 +136,20 @@ export class LedgerWriter {
 
   /** Writes one line and fsyncs it, blocking the event loop. Throws on I/O errors (the call is then not used: the attempt ends as a harness error). */
   append(entry: LedgerLine): void {
-    const line = Buffer.from(`${JSON.stringify(LedgerLine.parse(entry))}\n`);
     const fd = this.#open();
-    const before = fstatSync(fd).size;
-    try {
-      for (let off = 0; off < line.length; ) off += writeSync(fd, line, off, line.length - off);
-    } catch (e) {
-      unwrite(fd, before);
-      throw e;
-    }
+    writeWhole(fd, Buffer.from(`${JSON.stringify(LedgerLine.parse(entry))}\n`));
     fsyncSync(fd);
   }
 
   /**
-   * Writes one line and fsyncs it off the event loop, after every earlier `write` of this writer.
+   * Writes one line (whole, or taken back: `writeWhole`) and fsyncs it off the event loop, after every earlier `write` of this writer.
    * @throws (rejects) on I/O errors, or at once (ZodError) for an entry that does not match `LedgerLine`.
    */
   write(entry: LedgerLine): Promise<void> {
     const line = Buffer.from(`${JSON.stringify(LedgerLine.parse(entry))}\n`);
     const fd = this.#open();
     const done = this.#queue.then(async () => {
-      const before = fstatSync(fd).size;
-      try {
-        for (let off = 0; off < line.length; ) off += (await writeAsync(fd, line, off, line.length - off)).bytesWritten;
-      } catch (e) {
-        unwrite(fd, before);
-        throw e;
-      }
+      writeWhole(fd, line); // on the event loop (µs, page cache): no `append` can land between the write and its take-back
       await fsyncAsync(fd);
     });
     this.#queue = done.catch(() => {});
@@ -178,21 +165,29 @@ export class LedgerWriter {
   }
 }
 
-const writeAsync = promisify(write);
-
 /**
- * Takes back the part of a line a failed write left (a full disk writes part of a line, then fails):
- * the file is cut to its size before the line, so the next line never fuses with a torn one into an
- * unreadable line in the middle of the ledger. Best effort: when even that fails, the torn line stays
- * last only until the next line, and the caller has the write's error already.
+ * Writes every byte of `line` at the end of `fd` (O_APPEND), synchronously; a write that fails
+ * partway (a full disk writes part of a line, then fails) is taken back: the file is cut to its size
+ * before the line, so the next line never fuses with a torn one into an unreadable line in the middle
+ * of the ledger. Synchronous on purpose: every writer of a ledger runs on the event loop, so no other
+ * line can be appended between the write and its take-back (the fsync, which can take 1–30 ms, stays
+ * off the loop in `write`).
+ * @throws the write's error (after the take-back; a failed take-back leaves the torn text last).
  */
-function unwrite(fd: number, size: number): void {
+function writeWhole(fd: number, line: Buffer): void {
+  const before = fstatSync(fd).size;
   try {
-    ftruncateSync(fd, size);
-  } catch {
-    /* the write's error is the one thrown */
+    for (let off = 0; off < line.length; ) off += writeSync(fd, line, off, line.length - off);
+  } catch (e) {
+    try {
+      ftruncateSync(fd, before);
+    } catch {
+      /* the write's error is the one thrown */
+    }
+    throw e;
   }
 }
+
 const fsyncAsync = promisify(fsync);
 
 /** A ledger's billed lines in order (`splitLedger`'s `billed` of `readLedgerLines`: no pending or unbilled lines, no try lines whose call was billed whole). */

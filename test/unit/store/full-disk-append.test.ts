@@ -20,4 +20,11 @@ describe('appends on a file system that fills up', () => {
     // the first line, the lines that were written whole, and the one after the space came back
     expect(out.ledgerLines).toBe(1 + (38 - out.ledgerThrew) + 1);
   }, 60_000);
+
+  it("a ledger write that fails on a full disk never takes back a billed line appended meanwhile", async () => {
+    const script = `set -e; m=$(mktemp -d); mount -t tmpfs -o size=64k tmpfs "$m"; exec "$0" --import tsx test/fixtures/store/ledger-interleave.mts "$m"`;
+    const r = await execa('unshare', ['-rm', 'sh', '-c', script, process.execPath], { cwd: ROOT, env: { ...process.env, UV_THREADPOOL_SIZE: '1' } });
+    expect(r.stdout).toMatch(/X write failed: ENOSPC/);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('HELD');
+  }, 60_000);
 });
