@@ -10,6 +10,7 @@ import { ExitCode, UserInputError } from '../core/errors.ts';
 import { newRunId } from '../core/ids.ts';
 import { buildReport, loadPublishedScores } from '../report/index.ts';
 import { runSuite, type ContenderPlan } from '../runner/run.ts';
+import { RunStoppedError } from '../runner/run-failure.ts';
 import { buildRunConfig } from '../runner/run-config.ts';
 import { createSandbox } from '../sandbox/index.ts';
 import { untrustedWork } from './trust.ts';
@@ -115,6 +116,9 @@ export async function evalCommand(o: EvalCliOptions): Promise<number> {
       suiteHash: suiteHash(tasks),
       onAttempt: (r, done, total) => log(progressLine(r, done, total)),
     });
+  } catch (e) {
+    if (e instanceof RunStoppedError) throw new RunStoppedError(`${e.message}; free space (or fix the folder), then evaluate again with another --run-id (or remove that run's folder)`, { ...e.details, cause: e.cause });
+    throw e;
   } finally {
     await sandbox.cleanup();
   }

@@ -22,7 +22,8 @@ export function buildProgram(exit: { code: number }): Command {
     .exitOverride()
     .addHelpText(
       'after',
-      '\nExit codes: 0 success; 1 internal error (a bug in fixbench); 2 invalid input or config (nothing was run);\n' +
+      '\nExit codes: 0 success; 1 internal error (a bug in fixbench); 2 invalid input or config (nothing was run),\n' +
+        'or a full results disk (the run stopped; run.json says "failed"; the message gives the --resume command);\n' +
         '3 gate failed (reference gate: gold did not resolve a task, or noop resolved one; tasks validate: a task is invalid; --fail-on-error; a compare gate); 130 interrupted (Ctrl-C).',
     );
 

@@ -19,6 +19,7 @@ import { bundledRelative, modelsFileChange, modelsFileIdentity } from './models-
 import { suiteSandbox } from './trust.ts';
 import { RepoCache } from '../workspace/index.ts';
 import { runSuite, type ContenderPlan } from '../runner/run.ts';
+import { RunStoppedError } from '../runner/run-failure.ts';
 import type { AttemptRecord, RunHeader } from '../store/records.ts';
 import { promptTokens } from '../core/usage.ts';
 import { readRun } from '../store/store.ts';
@@ -247,6 +248,7 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
       onAttempt: (r) => progress.attempt(r),
     });
   } catch (e) {
+    if (e instanceof RunStoppedError) throw new RunStoppedError(`${e.message}; free space (or fix the folder), then complete the run with: ${resumeCommand(runId, o)}`, { ...e.details, cause: e.cause });
     throw stored && e instanceof UserInputError && e.message.startsWith('cannot resume') ? new UserInputError(withFlags(e.message, resuming!, Boolean(o.retryErrors), o.given ?? []), { cause: e }) : e;
   } finally {
     progress.stop();

@@ -27,6 +27,7 @@ import { settleLedger } from '../store/ledger.ts';
 import { referenceGate } from './gate.ts';
 import { removeWorkRoot, runAttempt, type Job, type Pools } from './cascade-attempt.ts';
 import { AttemptStages, pipelines, type Stage } from './stages.ts';
+import { failureText, runFailure } from './run-failure.ts';
 
 export type { ContenderPlan };
 
@@ -100,7 +101,10 @@ export interface RunSummary {
  * `concurrency` attempts, so at `--concurrency 1` tests and records still come one at a time, in job order.
  * With `shard`, only keys of that shard; with `resume`, only keys without a record.
  * @throws UserInputError when resuming a run whose stored configuration differs; otherwise only on
- * faults of the store itself (disk).
+ * faults of the store itself (disk): then no attempt starts after the fault, those in flight are
+ * awaited (one ending in infra_error is left unrecorded), run.json says `failed` with the error in its
+ * note, the lock is released last, and it rejects with `runFailure`'s error (RunStoppedError for a
+ * full disk); `--resume` completes the run.
  */
 export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   const dir = path.join(opts.resultsDir, opts.runId);
@@ -177,8 +181,10 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   }
   opts.onStart?.({ total, done: earlier });
 
+  // The first error a job threw (the store's disk full, …): no attempt starts after it, and those in flight are awaited.
+  const failed: { error: unknown }[] = []; // [0] only
   const runJob = async (job: Job, stage: Stage): Promise<void> => {
-    if (opts.signal?.aborted) return;
+    if (opts.signal?.aborted || failed.length) return;
     const isModel = job.plan.kind === 'model' || job.plan.kind === 'cascade';
     if (isModel && budget.exhausted) {
       budgetStopped = true;
@@ -187,8 +193,8 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     const attemptOpts = { ...opts, limits, priceSheet: { file: config.price_sheet.file }, budgetUsd: config.run_budget.usd, budgetTokens: config.run_budget.tokens, rerunFailed: config.rerun_failed };
     const attempted = await runAttempt(job, { opts: attemptOpts, writer, budget, workRoot, redact, pools, onBudgetRefused: () => (budgetStopped = true), enterTests: stage.enterTests, leaveTests: stage.leaveTests });
     await stage.recordTurn(); // the attempts that tested before it are recorded first
-    // An attempt cut short by Ctrl-C is not a result: leave it unrecorded so a later run re-does it.
-    if (opts.signal?.aborted && attempted.outcome === 'infra_error') return;
+    // An attempt cut short by Ctrl-C (or failing beside a job's error: a full disk) is not a result: left unrecorded (its ledger too), a later run re-does it.
+    if ((opts.signal?.aborted || failed.length) && attempted.outcome === 'infra_error') return;
     const rec = await writer.appendAttempt(attempted);
     await settleLedger(writer.dir, rec.key);
     records.push(rec);
@@ -199,20 +205,29 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
 
   try {
     // At --concurrency 1 an agent running untrusted code waits for the tests before it (stages.ts).
-    await Promise.all(jobs.map((j) => stages.run((stage) => runJob(j, stage), { untrusted: runsUntrustedCode(j.plan) })));
+    const guarded = (job: Job, stage: Stage) => runJob(job, stage).catch((e: unknown) => void (failed.length || failed.push({ error: e })));
+    await Promise.all(jobs.map((j) => stages.run((stage) => guarded(j, stage), { untrusted: runsUntrustedCode(j.plan) })));
   } finally {
     await removeWorkRoot(workRoot); // after the attempt folders still being removed
     await swept;
     const notes: string[] = [];
     if (budgetStopped) notes.push(`${budget.describe()}; later model attempts were not started`);
     if (opts.signal?.aborted) notes.push('interrupted; finished attempts are recorded, the rest were not started');
+    const failure = failed[0];
+    if (failure) notes.unshift(`failed: ${failureText(failure.error)}; finished attempts are recorded, the attempts in flight were awaited and the rest not started; complete it with --resume`);
     notes.push(...budget.unknownCostNotes());
-    header.status = opts.signal?.aborted ? 'interrupted' : budgetStopped ? 'budget_exhausted' : 'finished';
+    header.status = failure ? 'failed' : opts.signal?.aborted ? 'interrupted' : budgetStopped ? 'budget_exhausted' : 'finished';
     header.finished_at = new Date().toISOString();
     header.note = notes.join('; ') || null;
-    await writer.writeHeader(header);
-    await unlock();
+    try {
+      await writer.writeHeader(header);
+    } catch (e) {
+      if (!failure) throw e; // else the job's error is the one to report (run.json then still says "running": a resume continues it)
+    } finally {
+      await unlock(); // last: nothing of this run is written after it
+    }
   }
+  if (failed[0]) throw runFailure(dir, failed[0].error);
   // Every record, the earlier sessions' read whole now (the report and the gate need them).
   const all = earlier.length ? (await readRun(dir)).attempts : records;
   // The reference agents validate the suite and the harness; an interrupted run proves nothing.
