@@ -7,6 +7,7 @@ import { MERGE_IN_PROGRESS_NOTE, mergeShards, mergeUnfinished, type ShardInput }
 import { RunId } from '../store/records.ts';
 import { RunWriter, readRun, readRunHeader } from '../store/store.ts';
 import { readSuperseded } from '../store/superseded.ts';
+import { settleRecordedLedgers } from '../store/ledger.ts';
 import { assertNoLinks } from '../store/run-fs.ts';
 import { commandPrefix } from './hints.ts';
 
@@ -14,7 +15,9 @@ import { commandPrefix } from './hints.ts';
  * Reads every shard folder, checks and joins them (`mergeShards`), then writes `<out>/run.json`
  * with status "running" (and `MERGE_IN_PROGRESS_NOTE`), `attempts.jsonl`, each shard's
  * `attempts.superseded.jsonl` records (paid calls set aside by `--retry-errors`, `run_id` set to the
- * merged run's), `logs/` and `trajectories/`, and only then the merged header (its own status):
+ * merged run's), `logs/`, `trajectories/` and `ledgers/` (a killed shard's billed calls of attempts it
+ * never recorded: a resume of the merged run folds them into those attempts' records, as a resume of
+ * the shard would; `settleRecordedLedgers` marks those its records already count), and only then the merged header (its own status):
  * a merge killed midway leaves a folder that says "running", never a finished run lacking attempts.
  * @throws UserInputError when `<out>` exists, a shard is unreadable, holds a symbolic link, or the shards disagree.
  */
@@ -46,6 +49,7 @@ export async function mergeCommand(out: string, shards: string[], o: { runId?: s
       await writer.appendSuperseded(setAside.map((r) => ({ ...r, run_id: runId })), final.limits);
     }
     for (const s of inputs) await writer.copyAttemptFilesFrom(s.dir);
+    await settleRecordedLedgers(outDir, new Set(merged.attempts.map((r) => r.key)));
     await writer.writeHeader(final);
   } catch (e) {
     await rm(outDir, { recursive: true, force: true });

@@ -7,7 +7,7 @@
 // fsynced before each request is sent, that its billed (or `unbilled`) line settles by `call_id`: a
 // call in flight at a kill -9 is left pending and counted at its bound on `--resume`.
 import { closeSync, constants, fstatSync, fsync, fsyncSync, ftruncateSync, lstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { access, readFile, rename } from 'node:fs/promises';
+import { access, readFile, readdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
@@ -278,4 +278,23 @@ export async function settleLedger(runDir: string, key: string): Promise<void> {
     const moved = await rename(path.join(dir, interruptedName(key, n)), path.join(dir, foldedName(key, n))).then(() => true, (e: NodeJS.ErrnoException) => (skipMissing(e), false));
     if (!moved && !(await exists(path.join(dir, foldedName(key, n))))) break;
   }
+}
+
+/**
+ * Settles (`settleLedger`) the ledgers in `runDir` left unsettled for an attempt that `recorded`
+ * holds (a kill between its record's append and `settleLedger`): a merge carries the shards' ledgers
+ * over, and the merged run's records already count these calls, so a later `--retry-errors` re-run
+ * of the key counts them once, not twice. Ledgers of keys without a record stay for a resume to fold.
+ */
+export async function settleRecordedLedgers(runDir: string, recorded: ReadonlySet<string>): Promise<void> {
+  const names = await readdir(ledgerDir(runDir)).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return [];
+    throw e;
+  });
+  const keys = new Set<string>();
+  for (const name of names) {
+    const m = /^(.+?)(?:\.interrupted-\d+)?\.jsonl$/.exec(name);
+    if (m && !name.endsWith('.folded.jsonl') && recorded.has(m[1]!)) keys.add(m[1]!);
+  }
+  for (const key of keys) await settleLedger(runDir, key);
 }

@@ -197,10 +197,11 @@ export async function assertNoLinks(runDir: string): Promise<void> {
 
 /**
  * Copies the tree `from` into `to` (a merge of shards' logs): folders are made real, files are
- * created exclusively (O_EXCL|O_NOFOLLOW), links are refused, nothing is dereferenced.
+ * created exclusively (O_EXCL|O_NOFOLLOW), links are refused, nothing is dereferenced. With
+ * `o.fsync`, each file copied is fsynced before it is closed (ledgers: billed calls).
  * @throws UserInputError for a link in `from`, or a file that already exists in `to` (named).
  */
-export async function copyTreeNoFollow(from: string, to: string): Promise<void> {
+export async function copyTreeNoFollow(from: string, to: string, o: { fsync?: boolean } = {}): Promise<void> {
   const fromSt = await lstat(from);
   if (fromSt.isSymbolicLink()) throw linkRefusal(from);
   if (!fromSt.isDirectory()) throw new UserInputError(`${from}: expected a folder`, { where: from });
@@ -212,7 +213,7 @@ export async function copyTreeNoFollow(from: string, to: string): Promise<void> 
     const dst = path.join(to, e.name);
     if (e.isSymbolicLink()) throw linkRefusal(src);
     if (e.isDirectory()) {
-      await copyTreeNoFollow(src, dst);
+      await copyTreeNoFollow(src, dst, o);
       continue;
     }
     if (!e.isFile()) throw new UserInputError(`${src}: not a regular file or folder; a run folder holds only those`, { where: src });
@@ -224,6 +225,7 @@ export async function copyTreeNoFollow(from: string, to: string): Promise<void> 
       });
       try {
         await out.writeFile(await inp.readFile());
+        if (o.fsync) await out.sync();
       } finally {
         await out.close();
       }

@@ -159,15 +159,17 @@ export class RunWriter {
   }
 
   /**
-   * Copies another run folder's per-attempt files (logs and trajectories) into this one (a merge of
-   * shards). A file that already exists here is an error, never overwritten; links are refused, never followed or copied.
+   * Copies another run folder's per-attempt files (logs, trajectories, and ledgers, fsynced: the
+   * billed calls of attempts a killed shard never recorded, which a resume of the merged run counts
+   * — `settleRecordedLedgers` marks those of recorded attempts) into this one (a merge of shards).
+   * A file that already exists here is an error, never overwritten; links are refused, never followed or copied.
    * @throws UserInputError when two runs hold the same attempt's file, or `runDir` holds a link (named); fs errors as they come.
    */
   async copyAttemptFilesFrom(runDir: string): Promise<void> {
     await assertNoLinks(runDir);
-    for (const sub of ['logs', 'trajectories']) {
+    for (const sub of ['logs', 'trajectories', 'ledgers']) {
       const from = path.join(runDir, sub);
-      if (await exists(from)) await copyTreeNoFollow(from, path.join(this.dir, sub));
+      if (await exists(from)) await copyTreeNoFollow(from, path.join(this.dir, sub), { fsync: sub === 'ledgers' });
     }
   }
 
