@@ -13,7 +13,7 @@ import { commandPrefix } from './hints.ts';
 
 /**
  * Reads every shard folder, checks and joins them (`mergeShards`), then writes `<out>/run.json`
- * with status "running" (and `MERGE_IN_PROGRESS_NOTE`), `attempts.jsonl`, each shard's
+ * with status "running", `merging: true` (and `MERGE_IN_PROGRESS_NOTE`), `attempts.jsonl`, each shard's
  * `attempts.superseded.jsonl` records (paid calls set aside by `--retry-errors`, `run_id` set to the
  * merged run's), `logs/`, `trajectories/` and `ledgers/` (a killed shard's billed calls of attempts it
  * never recorded: a resume of the merged run folds them into those attempts' records, as a resume of
@@ -39,7 +39,7 @@ export async function mergeCommand(out: string, shards: string[], o: { runId?: s
   const merged = mergeShards(inputs, runId, o.allowMissing ? { allowMissing: true } : {});
   // made exclusively and locked first: a merge refused here (another made <out> meanwhile) neither writes nor removes anything there
   const final = merged.header;
-  const writing = { ...final, status: 'running' as const, finished_at: null, note: [MERGE_IN_PROGRESS_NOTE, final.note].filter(Boolean).join('; ') };
+  const writing = { ...final, status: 'running' as const, finished_at: null, merging: true as const, note: [MERGE_IN_PROGRESS_NOTE, final.note].filter(Boolean).join('; ') };
   const { writer, unlock } = await RunWriter.createLocked(outDir, writing);
   try {
     for (const r of merged.attempts) await writer.appendAttempt(r);

@@ -119,6 +119,12 @@ export const RunHeader = z.object({
   models_file: z.object({ file: z.string(), content_hash: z.string() }).optional(),
   /** Shard run ids a `fixbench merge` joined into this run. */
   merged_from: z.array(z.string()).optional(),
+  /**
+   * True while `fixbench merge` writes this run (absent once its merged header is written): a run.json
+   * that still has it is a merge stopped before every record was copied, told apart from a merged run
+   * whose shards were themselves `running`. Merges of older versions say so by their note only.
+   */
+  merging: z.literal(true).optional(),
   /** The run's configuration, verbatim (docs/run-config.md); absent in runs older than RunConfig (compared on the fields above). */
   config: RunConfig.optional(),
   /** Format version the run was first written with, when an older one (a version-1 run resumed or merged by this fixbench). */

@@ -14,9 +14,12 @@ export interface ShardInput extends StoredRun {
 /** The note of a merged run.json while `fixbench merge` writes it (status "running"): a merge killed midway leaves it so. */
 export const MERGE_IN_PROGRESS_NOTE = 'merge in progress: if this note stays, the merge was stopped before every record was copied; remove this folder and merge again';
 
-/** Whether `header` is a merged run whose merge has not finished writing it (or was killed: kill -9 leaves it so). */
-export function mergeUnfinished(header: Pick<RunHeader, 'status' | 'note'>): boolean {
-  return header.status === 'running' && (header.note ?? '').includes(MERGE_IN_PROGRESS_NOTE);
+/**
+ * Whether `header` is a merged run whose merge has not finished writing it (or was killed: kill -9
+ * leaves it so): its `merging` mark, or, in a merge written before that field, the in-progress note.
+ */
+export function mergeUnfinished(header: Pick<RunHeader, 'status' | 'note' | 'merging'>): boolean {
+  return header.merging === true || (header.status === 'running' && (header.note ?? '').includes(MERGE_IN_PROGRESS_NOTE));
 }
 
 const STATUS_ORDER: RunHeader['status'][] = ['finished', 'budget_exhausted', 'interrupted', 'running', 'failed'];

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mergeCommand } from '../../../src/cli/merge.ts';
 import { RunWriter, readRun } from '../../../src/store/store.ts';
 import { inShard } from '../../../src/store/shard.ts';
+import { mergeUnfinished } from '../../../src/store/merge.ts';
 import { attemptKey } from '../../../src/core/ids.ts';
 import { zeroUsage } from '../../../src/core/usage.ts';
 import { ledgerPath } from '../../../src/store/ledger.ts';
@@ -48,7 +49,11 @@ describe('merge and ledgers', () => {
     await bill(shards[1]!, unsettled);
     const out = path.join(dir, 'M');
     await mergeCommand(out, shards, { json: true });
-    expect((await readRun(out)).attempts).toHaveLength(records.length - 1);
+    const merged = await readRun(out);
+    expect(merged.attempts).toHaveLength(records.length - 1);
+    // a merged run of a "running" shard is "running" too, but is no stopped merge: a resume may continue it
+    expect([merged.header.status, merged.header.merging, mergeUnfinished(merged.header)]).toEqual(['running', undefined, false]);
+    expect(mergeUnfinished({ status: 'finished', note: null, merging: true })).toBe(true);
     // the killed attempt's billed call is in the merged run, byte for byte
     expect(await readFile(ledgerPath(out, killed.key), 'utf8')).toBe(await readFile(ledgerPath(shards[0]!, killed.key), 'utf8'));
     // the recorded attempt's ledger is marked as counted by its record: a --retry-errors re-run never counts it again

@@ -65,6 +65,7 @@ describe('merge killed midway', () => {
     expect(left.header.status).toBe('running');
     expect(left.header.finished_at).toBeNull();
     expect(left.header.note).toContain(MERGE_IN_PROGRESS_NOTE);
+    expect(left.header.merging).toBe(true); // said by a field of run.json, not only by the note
     // the folder is not taken for a new merge's output; a merge into a new folder is whole
     const again = await runCli(['merge', out, ...shards]);
     expect(again.exitCode).not.toBe(0);
@@ -80,6 +81,7 @@ describe('merge killed midway', () => {
     expect(whole.header.status).toBe('finished');
     expect(whole.header.finished_at).not.toBeNull();
     expect(whole.header.note ?? '').not.toContain('merge in progress');
+    expect(whole.header.merging).toBeUndefined();
     expect((await runCli(['report', out, '--reports', path.join(dir, 'rep')])).stderr).not.toContain('merged run still being written');
   });
 });
