@@ -32,15 +32,16 @@ export function failureText(e: unknown): string {
  * The error a run rejects with when `e` stopped it (`runDir` is its results folder): for an error of
  * the environment (a full disk: "results disk full: <runDir>", naming the file when it is elsewhere) a
  * `RunStoppedError` saying what happened and that the run can be resumed; any other error (a bug) as
- * it is, with its trace.
+ * it is, with its trace. `o.headerWritten`: run.json could be updated (status `failed`); else (the disk
+ * too full even for it) it still says `running`, and the message says so.
  */
-export function runFailure(runDir: string, e: unknown): unknown {
+export function runFailure(runDir: string, e: unknown, o: { headerWritten: boolean }): unknown {
   const { code, path: file } = (e ?? {}) as NodeJS.ErrnoException;
   if (typeof code !== 'string' || !Object.hasOwn(ENVIRONMENT, code)) return e;
   const inRun = !file || !path.relative(runDir, path.resolve(file)).startsWith('..');
   const where = inRun ? `results ${ENVIRONMENT[code]}: ${runDir}${file && file !== runDir ? ` (${file})` : ''}` : `${ENVIRONMENT[code]}: ${file}`;
   return new RunStoppedError(
-    `${where} (${code}); the run stopped: the attempts in flight were awaited and no new one started, every finished attempt is recorded, and run.json says "failed"`,
+    `${where} (${code}); the run stopped: the attempts in flight were awaited and no new one started, every finished attempt is recorded, and ${o.headerWritten ? 'run.json says "failed"' : 'run.json could not be updated (it still says "running")'}`,
     { where: file ?? runDir, cause: e },
   );
 }

@@ -182,7 +182,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   opts.onStart?.({ total, done: earlier });
 
   // The first error a job threw (the store's disk full, …): no attempt starts after it, and those in flight are awaited.
-  const failed: { error: unknown }[] = []; // [0] only
+  const failed: { error: unknown; headerUnwritten?: boolean }[] = []; // [0] only
   const runJob = async (job: Job, stage: Stage): Promise<void> => {
     if (opts.signal?.aborted || failed.length) return;
     const isModel = job.plan.kind === 'model' || job.plan.kind === 'cascade';
@@ -223,11 +223,12 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
       await writer.writeHeader(header);
     } catch (e) {
       if (!failure) throw e; // else the job's error is the one to report (run.json then still says "running": a resume continues it)
+      failure.headerUnwritten = true;
     } finally {
       await unlock(); // last: nothing of this run is written after it
     }
   }
-  if (failed[0]) throw runFailure(dir, failed[0].error);
+  if (failed[0]) throw runFailure(dir, failed[0].error, { headerWritten: !failed[0].headerUnwritten });
   // Every record, the earlier sessions' read whole now (the report and the gate need them).
   const all = earlier.length ? (await readRun(dir)).attempts : records;
   // The reference agents validate the suite and the harness; an interrupted run proves nothing.
