@@ -280,6 +280,9 @@ export async function settleLedger(runDir: string, key: string): Promise<void> {
   }
 }
 
+/** Whether the ledger file `name` is one no record accounts for yet: a live `<key>.jsonl` or an unfolded `<key>.interrupted-<n>.jsonl` (not `.recorded…`/`.folded`). */
+export const unsettledLedger = (name: string): boolean => /\.jsonl$/.test(name) && !/\.(recorded(-\d+)?|folded)\.jsonl$/.test(name);
+
 /**
  * Settles (`settleLedger`) the ledgers in `runDir` left unsettled for an attempt that `recorded`
  * holds (a kill between its record's append and `settleLedger`): a merge carries the shards' ledgers
@@ -294,7 +297,7 @@ export async function settleRecordedLedgers(runDir: string, recorded: ReadonlySe
   const keys = new Set<string>();
   for (const name of names) {
     const m = /^(.+?)(?:\.interrupted-\d+)?\.jsonl$/.exec(name);
-    if (m && !name.endsWith('.folded.jsonl') && recorded.has(m[1]!)) keys.add(m[1]!);
+    if (m && unsettledLedger(name) && recorded.has(m[1]!)) keys.add(m[1]!);
   }
   for (const key of keys) await settleLedger(runDir, key);
 }

@@ -198,10 +198,11 @@ export async function assertNoLinks(runDir: string): Promise<void> {
 /**
  * Copies the tree `from` into `to` (a merge of shards' logs): folders are made real, files are
  * created exclusively (O_EXCL|O_NOFOLLOW), links are refused, nothing is dereferenced. With
- * `o.fsync`, each file copied is fsynced before it is closed (ledgers: billed calls).
+ * `o.fsync`, each file copied whose name it accepts is fsynced before it is closed, and each folder
+ * copied into is fsynced after (ledgers: billed calls).
  * @throws UserInputError for a link in `from`, or a file that already exists in `to` (named).
  */
-export async function copyTreeNoFollow(from: string, to: string, o: { fsync?: boolean } = {}): Promise<void> {
+export async function copyTreeNoFollow(from: string, to: string, o: { fsync?: (name: string) => boolean } = {}): Promise<void> {
   const fromSt = await lstat(from);
   if (fromSt.isSymbolicLink()) throw linkRefusal(from);
   if (!fromSt.isDirectory()) throw new UserInputError(`${from}: expected a folder`, { where: from });
@@ -225,12 +226,23 @@ export async function copyTreeNoFollow(from: string, to: string, o: { fsync?: bo
       });
       try {
         await out.writeFile(await inp.readFile());
-        if (o.fsync) await out.sync();
+        if (o.fsync?.(e.name)) await out.sync();
       } finally {
         await out.close();
       }
     } finally {
       await inp.close();
     }
+  }
+  if (o.fsync) await syncDir(to);
+}
+
+/** fsyncs the folder `dir` (its entries: files made or renamed in it). */
+export async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
 }

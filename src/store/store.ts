@@ -14,6 +14,7 @@ import { appendInRun, assertNoLinks, copyTreeNoFollow, cutTornLine } from './run
 import { AttemptIndexAppender, indexEntryOf, readAttemptIndex, touchAttemptIndex, writeAttemptIndex, type AttemptIndexEntry } from './attempt-index.ts';
 import { SUPERSEDED_FILE, readSuperseded, recordIdentity } from './superseded.ts';
 import { lockRun } from './lock.ts';
+import { unsettledLedger } from './ledger.ts';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import { UserInputError } from '../core/errors.ts';
 import { noRedaction, type Redactor } from '../core/redact.ts';
@@ -159,9 +160,9 @@ export class RunWriter {
   }
 
   /**
-   * Copies another run folder's per-attempt files (logs, trajectories, and ledgers, fsynced: the
-   * billed calls of attempts a killed shard never recorded, which a resume of the merged run counts
-   * — `settleRecordedLedgers` marks those of recorded attempts) into this one (a merge of shards).
+   * Copies another run folder's per-attempt files (logs, trajectories, and ledgers, the unsettled
+   * ones fsynced: the billed calls of attempts a killed shard never recorded, which a resume of the
+   * merged run counts — `settleRecordedLedgers` marks those of recorded attempts) into this one (a merge of shards).
    * A file that already exists here is an error, never overwritten; links are refused, never followed or copied.
    * @throws UserInputError when two runs hold the same attempt's file, or `runDir` holds a link (named); fs errors as they come.
    */
@@ -169,7 +170,7 @@ export class RunWriter {
     await assertNoLinks(runDir);
     for (const sub of ['logs', 'trajectories', 'ledgers']) {
       const from = path.join(runDir, sub);
-      if (await exists(from)) await copyTreeNoFollow(from, path.join(this.dir, sub), { fsync: sub === 'ledgers' });
+      if (await exists(from)) await copyTreeNoFollow(from, path.join(this.dir, sub), sub === 'ledgers' ? { fsync: unsettledLedger } : {});
     }
   }
 

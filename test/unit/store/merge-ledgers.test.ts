@@ -12,7 +12,7 @@ import { inShard } from '../../../src/store/shard.ts';
 import { mergeUnfinished } from '../../../src/store/merge.ts';
 import { attemptKey } from '../../../src/core/ids.ts';
 import { zeroUsage } from '../../../src/core/usage.ts';
-import { ledgerPath } from '../../../src/store/ledger.ts';
+import { ledgerPath, unsettledLedger } from '../../../src/store/ledger.ts';
 import { RunBudget } from '../../../src/runner/budget.ts';
 import { openAttemptLedger } from '../../../src/runner/ledger-fold.ts';
 import type { CallRecord } from '../../../src/models/types.ts';
@@ -67,5 +67,9 @@ describe('merge and ledgers', () => {
     const again = await openAttemptLedger(out, { key: unsettled.key, model: 'gold', instance_id: unsettled.instance_id, attempt: 0 }, true, budget);
     again.close();
     expect(again.carried).toBeNull();
+  });
+
+  it('unsettledLedger: live and unfolded interrupted ledgers only', () => {
+    expect(['k.jsonl', 'k.interrupted-2.jsonl', 'k.recorded.jsonl', 'k.recorded-3.jsonl', 'k.interrupted-1.folded.jsonl', 'k.tmp'].map(unsettledLedger)).toEqual([true, true, false, false, false, false]);
   });
 });
