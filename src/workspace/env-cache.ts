@@ -21,11 +21,12 @@
 import { execa } from 'execa';
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { cp, lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { stableHash } from '../core/ids.ts';
+import { markOwner, sweepDeadWorkFolders } from '../core/work-owner.ts';
 import { gitFailure } from './git.ts';
 import { hostGit, type HostRepo } from './host-git.ts';
 
@@ -74,6 +75,7 @@ export class EnvCache {
   readonly stats = { hit: 0, miss: 0, uncacheable: 0 };
   private readonly inflight = new Map<string, Promise<unknown>>();
   private gnuCp: Promise<boolean> | null = null;
+  private swept: Promise<unknown> | null = null;
 
   /** @param dir cache root (e.g. `defaultCacheDir()`); `envs/` and `tmp/` are made under it. */
   constructor(readonly dir: string) {}
@@ -196,16 +198,32 @@ export class EnvCache {
     }
   }
 
+  /**
+   * A fresh temp folder under `<dir>/tmp/` (`fixbench-env-XXXXXX`, holding `.fixbench-owner`), so
+   * one left by a killed fixbench is removed by a later one. The first call of a process first
+   * removes those whose owner is provably gone (src/core/work-owner.ts `sweepDeadWorkFolders`).
+   * @throws on file-system errors.
+   */
+  private async tempFolder(): Promise<string> {
+    const base = path.join(this.dir, 'tmp');
+    await mkdir(base, { recursive: true });
+    this.swept ??= sweepDeadWorkFolders(base);
+    await this.swept;
+    const tmp = await mkdtemp(path.join(base, 'fixbench-env-'));
+    await markOwner(tmp);
+    return tmp;
+  }
+
   /** Writes an entry to a temp folder, then renames it into place (first writer wins). */
   private async store(manifest: Manifest, workspaceDir: string): Promise<void> {
-    const tmp = path.join(this.dir, 'tmp', `${manifest.key}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const tmp = await this.tempFolder();
     const entry = path.join(this.dir, 'envs', manifest.key);
     try {
-      await mkdir(path.join(tmp, 'tree'), { recursive: true });
-      for (const p of manifest.paths) await this.copy(path.join(workspaceDir, p), path.join(tmp, 'tree', p));
-      await writeFile(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+      await mkdir(path.join(tmp, 'entry', 'tree'), { recursive: true });
+      for (const p of manifest.paths) await this.copy(path.join(workspaceDir, p), path.join(tmp, 'entry', 'tree', p));
+      await writeFile(path.join(tmp, 'entry', 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
       await mkdir(path.join(this.dir, 'envs'), { recursive: true });
-      await rename(tmp, entry);
+      await rename(path.join(tmp, 'entry'), entry);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       // ENOTEMPTY/EEXIST: another writer stored the same key first; theirs is as good as ours.
@@ -216,9 +234,8 @@ export class EnvCache {
   }
 
   private async discard(entry: string): Promise<void> {
-    const trash = path.join(this.dir, 'tmp', `trash-${randomBytes(4).toString('hex')}`);
-    await mkdir(path.dirname(trash), { recursive: true });
-    await rename(entry, trash).catch(() => {});
+    const trash = await this.tempFolder();
+    await rename(entry, path.join(trash, 'entry')).catch(() => {});
     await rm(trash, { recursive: true, force: true });
   }
 

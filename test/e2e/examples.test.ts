@@ -4,7 +4,7 @@
 // reported and compared — with the engine's variables as that engine sets them. `npx` is a shim
 // that runs this checkout's CLI and narrows `run` to one task (fast; reference agents only, as no
 // provider key is set).
-import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -55,7 +55,7 @@ async function sh(script: string, env: Record<string, string>, cwd: string, what
   return `${r.stdout}\n${r.stderr}`;
 }
 
-const mentionsFixbench = (s: unknown): s is string => typeof s === 'string' && /\bnpx fixbench\b/.test(s);
+const mentionsFixbench = (s: unknown): s is string => typeof s === 'string' && /\bnpx fixbench\b|\bnode bin\/fixbench\.mjs\b/.test(s);
 
 async function attempts(dir: string): Promise<number> {
   return (await readFile(path.join(dir, 'attempts.jsonl'), 'utf8')).split('\n').filter((l) => l.trim()).length;
@@ -69,6 +69,7 @@ describe('GitHub Actions: examples/nightly.yml', () => {
     const wf = parse(text);
     const work = path.join(tmp, 'github');
     await mkdir(work);
+    await symlink(shim, path.join(work, 'bin')); // the shard step runs `node bin/fixbench.mjs` from the checkout
     // ${{ }} expressions the fixbench steps may use, as GitHub evaluates them for job `index` of `total`.
     const expr = (s: string, ctx: Record<string, string>) =>
       s.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_, e: string) => {
@@ -87,6 +88,8 @@ describe('GitHub Actions: examples/nightly.yml', () => {
     };
     // The sandbox gate: the shard job checks bwrap before it runs and runs with --sandbox bwrap.
     const shardSteps = wf.jobs.shard.steps.map((s: { run?: string }) => s.run ?? '').join('\n');
+    // a cancelled job's SIGINT reaches the step's entry process only: the run step is fixbench itself
+    expect(shardSteps).toMatch(/^exec node bin\/fixbench\.mjs run /m);
     expect(shardSteps).toMatch(/fixbench doctor/);
     expect(shardSteps).toMatch(/--sandbox bwrap/);
     expect(shardSteps).toMatch(/apparmor_parser -r \/etc\/apparmor\.d\/bwrap/);

@@ -200,6 +200,16 @@ describe('renderReport with nothing to plot', () => {
     expect(chart).toMatch(/gold<\/span> \(no model cost\), <span class="mono">mystery<\/span> \(price unknown\)/);
   });
 
+  it('with the reference agents alone (no model ran), says so instead of an empty ranked table', async () => {
+    const header = makeHeader({ suite: { hash: 'h', instance_ids: ['t1'] }, contenders: [referenceContender('gold'), referenceContender('noop')] });
+    const board = section(await renderReport(header, [makeAttempt('gold', 't1', 'resolved', 0, { agent: 'gold' }), makeAttempt('noop', 't1', 'empty_patch', 0, { agent: 'noop' })]), 'leaderboard');
+    expect(board).not.toContain('id="leaderboard-table"');
+    expect(board).toContain('id="leaderboard-empty"');
+    expect(board).toContain('No model ran in this run');
+    const refs = board.slice(board.indexOf('id="reference-table"'));
+    expect([...refs.matchAll(/<td><span class="mono">([^<]+)<\/span>/g)].map((m) => m[1])).toEqual(['gold', 'noop']);
+  });
+
   it('renders a run with no contenders and no tasks', async () => {
     const html = await renderReport(makeHeader({ suite: { hash: 'h', instance_ids: [] }, contenders: [] }), []);
     expect(section(html, 'chart')).toContain('Nothing to plot: this run has no contenders.');

@@ -12,6 +12,7 @@ import { createWorkspace, RepoCache, runSetup } from '../../../src/workspace/ind
 import type { Workspace } from '../../../src/workspace/types.ts';
 import { gitRepo, type GitRepo } from '../../helpers/git-repo.ts';
 import { InfraError } from '../../../src/core/errors.ts';
+import { OWNER_FILE, pidScope, processStart } from '../../../src/core/work-owner.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'fixbench-envcache-'));
 const counter = path.join(root, 'setup-runs');
@@ -162,6 +163,27 @@ describe('environment cache', () => {
     expect(await readFile(path.join(b.dir, 'node_modules/dep/lock'), 'utf8')).toBe('{"lock":1}\n');
     await a.cleanup();
     await b.cleanup();
+  });
+
+  it("removes the temp folders a killed fixbench left (owner provably gone), never a live writer's, and leaves none of its own", async () => {
+    const dir = path.join(root, 'c7');
+    const child = execa('true');
+    const dead = child.pid!;
+    await child;
+    const here = await pidScope();
+    const leftover = path.join(dir, 'tmp', 'fixbench-env-aaaaaa');
+    const live = path.join(dir, 'tmp', 'fixbench-env-bbbbbb');
+    for (const [d, owner] of [[leftover, { pid: dead, start: '1', ...here }], [live, { pid: process.ppid, start: await processStart(process.ppid), ...here }]] as const) {
+      await mkdir(path.join(d, 'entry', 'tree', 'node_modules'), { recursive: true });
+      await writeFile(path.join(d, 'entry', 'tree', 'node_modules', 'big'), 'x'.repeat(1000));
+      await writeFile(path.join(d, OWNER_FILE), JSON.stringify(owner));
+    }
+    const cache = new EnvCache(dir);
+    const ws = await workspace(0);
+    expect(await setupIn(ws, cache)).toBe('miss');
+    expect((await readdir(path.join(dir, 'tmp'))).sort()).toEqual(['fixbench-env-bbbbbb']);
+    expect(await readdir(path.join(dir, 'envs'))).toHaveLength(1);
+    await ws.cleanup();
   });
 
   // Trust (DESIGN.md §11): a restore never writes through a link in the checkout, and entries are
