@@ -55,5 +55,14 @@ try {
 } catch {
   cache = undefined; // a build without its cache (older format): a plain compile
 }
-const { main: run } = loadBundle(bytes(BUNDLE_FILE), dist(BUNDLE_FILE), cache).exports;
+let code;
+try {
+  code = bytes(BUNDLE_FILE);
+} catch (e) {
+  if (e?.code !== 'ENOENT') throw e;
+  // a build of an older layout (its bundle was dist/bundle/main.js), current by its own stamp or only stale
+  process.stderr.write(`fixbench: the compiled CLI in ${pkg}dist/ has no ${BUNDLE_FILE} (a build of an older fixbench); rebuild it with \`npm run build\` in ${pkg}.\n`);
+  process.exit(2);
+}
+const { main: run } = loadBundle(code, dist(BUNDLE_FILE), cache).exports;
 process.exitCode = await run(process.argv.slice(2));

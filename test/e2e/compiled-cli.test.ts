@@ -6,6 +6,7 @@ import { appendFile, cp, mkdtemp, readdir, readFile, rm, symlink, utimes, writeF
 import { isBuiltin } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/cli.ts';
@@ -54,7 +55,8 @@ describe('compiled CLI', () => {
 
   it('bin/fixbench.mjs runs the start-up bundle with its code cache; the bundle is one file that requires no module of dist/ and no package of node_modules but the external ones, and imports nothing dynamically', async () => {
     const bin = await readFile(path.join(ROOT, 'bin', 'fixbench.mjs'), 'utf8');
-    expect(bin).toMatch(/loadBundle\(bytes\(BUNDLE_FILE\), dist\(BUNDLE_FILE\), cache\)/);
+    expect(bin).toMatch(/code = bytes\(BUNDLE_FILE\)/);
+    expect(bin).toMatch(/loadBundle\(code, dist\(BUNDLE_FILE\), cache\)/);
     const js = (await walk(path.join(ROOT, 'dist', 'bundle'))).filter((f) => !f.endsWith('.map'));
     expect(js.map((f) => path.relative(ROOT, f)).sort()).toEqual(['dist/bundle/main.cjs', 'dist/bundle/main.cjs.cache']);
     const text = await readFile(path.join(ROOT, 'dist', 'bundle', 'main.cjs'), 'utf8');
@@ -152,6 +154,21 @@ process.stdout.write(JSON.stringify({ rejected: r.rejected, main: typeof r.expor
     const bin2 = await packageCopy('added', ['bin', 'scripts', 'src', 'package.json', 'tsconfig.json', 'dist']);
     await writeFile(path.join(path.dirname(path.dirname(bin2)), 'dist', 'cli', 'extra.js'), 'export {};\n');
     expect((await runCli(['--version'], { bin: bin2, cwd: tmp })).exitCode).toBe(2);
+  });
+
+  it('a build of the older layout (no dist/bundle/main.cjs), whose stamp still matches its files, exits 2 naming `npm run build` (no stack trace)', async () => {
+    const bin = await packageCopy('old-layout', ['bin', 'scripts', 'src', 'package.json', 'tsconfig.json', 'dist']);
+    const pkg = path.dirname(path.dirname(bin));
+    await rm(path.join(pkg, 'dist', 'bundle', 'main.cjs'));
+    await rm(path.join(pkg, 'dist', 'bundle', 'main.cjs.cache'));
+    await writeFile(path.join(pkg, 'dist', 'bundle', 'main.js'), 'export const main = async () => 0;\n');
+    const { distHash } = (await import(pathToFileURL(path.join(pkg, 'scripts', 'build-stale.mjs')).href)) as typeof import('../../scripts/build-stale.mjs');
+    const stampFile = path.join(pkg, 'dist', '.build-stamp');
+    await writeFile(stampFile, JSON.stringify({ ...JSON.parse(await readFile(stampFile, 'utf8')), dist_hash: distHash(path.join(pkg, 'dist')) }));
+    const r = await runCli(['--version'], { bin, cwd: tmp });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/has no bundle\/main\.cjs \(a build of an older fixbench\); rebuild it with `npm run build`/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('regression: a dist/ entry that is not a regular file or folder (a node_modules link shadowing imports) is refused (exit 2), named', async () => {
