@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 // Entry point of the `fixbench` command: runs the compiled JavaScript in dist/ (built from src/ by
 // `npm run build`, which `npm ci` / `npm install` run through the `prepare` script): its start-up
-// bundle dist/bundle/main.js (scripts/build.mjs `bundleOptions`). No TypeScript
-// compiler at run time, and never a silent fallback to one: a missing build is an error.
+// bundle dist/bundle/main.cjs (scripts/build.mjs `bundleOptions`), compiled with the V8 code cache
+// the build made for it (scripts/bundle-load.mjs). No TypeScript compiler at run time, and never a
+// silent fallback to one: a missing build is an error.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { buildCheck } from '../scripts/build-stale.mjs';
+import { BUNDLE_FILE, CODE_CACHE_FILE, loadBundle } from '../scripts/bundle-load.mjs';
 
 // `fixbench … | head`: once the reader has gone, further output is dropped instead of an unhandled
 // EPIPE stack trace; the command itself carries on (a run still finishes and writes its results).
@@ -16,7 +20,8 @@ const pkg = new URL('..', import.meta.url).pathname;
 const command = process.argv.slice(2).find((a) => !a.startsWith('-'));
 // Commands that record results (run, eval, merge) need a build whose dist/ hashes can be checked.
 const records = ['run', 'eval', 'merge'].includes(command ?? '');
-const check = buildCheck({ strict: records });
+// The bundle and its code cache are kept as the check hashed them: what runs is what was checked.
+const check = buildCheck({ strict: records, keep: [BUNDLE_FILE, CODE_CACHE_FILE] });
 if (check.state === 'missing') {
   process.stderr.write(
     `fixbench: the compiled CLI is missing (${pkg}dist/).\n` +
@@ -41,5 +46,23 @@ if (check.state === 'stale') {
 // the build's content hash, for run.json's harness identity (src/cli/paths.ts harnessIdentity)
 if (check.buildHash) process.env.FIXBENCH_BUILD_HASH = check.buildHash;
 else delete process.env.FIXBENCH_BUILD_HASH;
-const { main: run } = await import(new URL('../dist/bundle/main.js', import.meta.url).href);
+const dist = (f) => fileURLToPath(new URL(`../dist/${f}`, import.meta.url));
+// (read here only when the check hashed nothing: a stamp of an older format, for a command that records nothing)
+const bytes = (f) => check.kept?.get(f) ?? readFileSync(dist(f));
+let cache;
+try {
+  cache = bytes(CODE_CACHE_FILE);
+} catch {
+  cache = undefined; // a build without its cache (older format): a plain compile
+}
+let code;
+try {
+  code = bytes(BUNDLE_FILE);
+} catch (e) {
+  if (e?.code !== 'ENOENT') throw e;
+  // a build of an older layout (its bundle was dist/bundle/main.js), current by its own stamp or only stale
+  process.stderr.write(`fixbench: the compiled CLI in ${pkg}dist/ has no ${BUNDLE_FILE} (a build of an older fixbench); rebuild it with \`npm run build\` in ${pkg}.\n`);
+  process.exit(2);
+}
+const { main: run } = loadBundle(code, dist(BUNDLE_FILE), cache).exports;
 process.exitCode = await run(process.argv.slice(2));

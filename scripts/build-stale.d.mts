@@ -10,7 +10,7 @@ export function sourceHash(): string;
 /** Content hash (sha256 hex) of a built folder's files, the stamp excepted. */
 export function distHash(dir?: string): string;
 /** The start-up check of bin/fixbench.mjs; `strict` (run, eval, merge): a stamp without content hashes is `modified`. */
-export function buildCheck(opts?: { strict?: boolean }): { state: 'missing' | 'modified' | 'stale' | 'ok'; reason: string | null; buildHash: string | null };
+export function buildCheck(opts?: { strict?: boolean; keep?: string[] }): { state: 'missing' | 'modified' | 'stale' | 'ok'; reason: string | null; buildHash: string | null; kept?: Map<string, Buffer | null> };
 /** Stat of every source and build input: `{[path relative to the package]: "size:mtimeMs:ctimeMs:ino" | "absent"}`. */
 export function sourceStats(): Record<string, string>;
 /** The stamp's source fields, taken before a build reads the sources: the stat record, its time (ms) and the content hash. */

@@ -14,12 +14,13 @@ export const DIST = path.join(ROOT, 'dist');
 /** Written last into dist/: its mtime is the build's time; absent means no (complete) build. */
 export const BUILD_STAMP = '.build-stamp';
 /**
- * Files besides src/ whose change changes the build: the build scripts, package.json, tsconfig.json
+ * Files besides src/ whose change changes the build: the build scripts (the code cache's warm-up and
+ * loader among them), package.json, tsconfig.json
  * (esbuild reads it: e.g. `useDefineForClassFields` changes the output), and the versions of the
  * npm packages the start-up bundle holds a frozen copy of — the lock file and npm's record of what
  * is installed (node_modules/.package-lock.json, rewritten by every install).
  */
-export const BUILD_INPUTS = ['scripts/build.mjs', 'scripts/build-stale.mjs', 'package.json', 'tsconfig.json', 'package-lock.json', 'node_modules/.package-lock.json'].map((f) => path.join(ROOT, f));
+export const BUILD_INPUTS = ['scripts/build.mjs', 'scripts/build-stale.mjs', 'scripts/bundle-load.mjs', 'scripts/warm-cache.mjs', 'package.json', 'tsconfig.json', 'package-lock.json', 'node_modules/.package-lock.json'].map((f) => path.join(ROOT, f));
 
 /**
  * A change to a file whose ctime lies this close (ms) before the stamp's stat record may share its
@@ -103,12 +104,18 @@ export function sourceStray() {
   return stray ? sourceStrayReason(stray) : null;
 }
 
-/** sha256 (hex) over `files` (relative to `dir`): each path and its bytes, in sorted order. */
-function hashFiles(dir, files) {
+/**
+ * sha256 (hex) over `files` (relative to `dir`): each path and its bytes, in sorted order. The bytes
+ * read of a file named in `keep` (a Map of relative path → Buffer, filled here) are kept, so that
+ * a caller runs the very bytes it hashed.
+ */
+function hashFiles(dir, files, keep) {
   const h = createHash('sha256');
   for (const f of files) {
+    const bytes = readFileSync(path.join(dir, f));
+    if (keep?.has(f)) keep.set(f, bytes);
     h.update(`${f}\0`);
-    h.update(readFileSync(path.join(dir, f)));
+    h.update(bytes);
     h.update('\0');
   }
   return h.digest('hex');
@@ -232,14 +239,18 @@ export function buildStale() {
  * otherwise read by mtimes only, and rewriting the stamp skipped the check). The stamp certifies
  * accidents (an edit, a partial copy), not an attacker who can write dist/ (it could rewrite the
  * stamp's hashes as well).
+ * `keep`: files of dist/ (relative paths) whose bytes the check returns as it hashed them, in
+ * `kept` (a Map of path → Buffer; a path not hashed — no such file, or a stamp without hashes —
+ * maps to null): bin runs the bundle from these bytes, not from a second read.
  */
-export function buildCheck({ strict = false } = {}) {
+export function buildCheck({ strict = false, keep = [] } = {}) {
   if (!existsSync(path.join(DIST, BUILD_STAMP))) return { state: 'missing', reason: 'no build yet', buildHash: null };
   const stamp = readStamp();
   if (!stamp && strict) return { state: 'modified', reason: `dist/${BUILD_STAMP} holds no content hashes (an older build, or rewritten), so dist/ cannot be checked`, buildHash: null };
   const dist = scanTree(DIST);
   if (dist.stray) return { state: 'modified', reason: `dist/${dist.stray} is not a regular file or folder (a link or special file), which the build never writes`, buildHash: stamp?.dist_hash ?? null };
-  if (stamp && hashFiles(DIST, hashedDistFiles(dist.files)) !== stamp.dist_hash) return { state: 'modified', reason: 'a file of dist/ differs from what the build wrote', buildHash: stamp.dist_hash };
+  const kept = new Map(keep.map((f) => [f, null]));
+  if (stamp && hashFiles(DIST, hashedDistFiles(dist.files), kept) !== stamp.dist_hash) return { state: 'modified', reason: 'a file of dist/ differs from what the build wrote', buildHash: stamp.dist_hash };
   const stale = buildStale();
-  return { state: stale ? 'stale' : 'ok', reason: stale, buildHash: stamp?.dist_hash ?? null };
+  return { state: stale ? 'stale' : 'ok', reason: stale, buildHash: stamp?.dist_hash ?? null, kept };
 }

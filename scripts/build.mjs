@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 // Builds the CLI: every src/**/*.ts file → dist/**/*.js (same layout, relative `.ts` imports
 // rewritten to `.js`), every other file under src/ (templates) copied beside them, and the
-// start-up bundle dist/bundle/ (main.js and its chunks, `bundleOptions`) that bin/fixbench.mjs runs:
+// start-up bundle dist/bundle/main.cjs (`bundleOptions`) and its V8 code cache that bin/fixbench.mjs runs:
 // plain JavaScript with no TypeScript compiler at run time.
 // Types are not checked here (`npm run typecheck` / `npm test` do that); esbuild only strips them.
 // The build goes to a fresh folder that replaces dist/ in one rename, so a CLI started while a
 // build runs sees either the old build or the new one, never a half-written mix.
 // Usage: node scripts/build.mjs [--if-stale]   (--if-stale: do nothing when dist/ is current)
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BUNDLE_FILE } from './bundle-load.mjs';
 import { buildStale, BUILD_STAMP, DIST, distHash, ROOT, sourceStampFields, sourceStray, SRC } from './build-stale.mjs';
 
 // esbuild comes with tsx (a dependency): resolved from tsx's own folder so hoisting does not matter.
@@ -47,7 +49,7 @@ const relativeImportsExternal = {
   },
 };
 
-/** Folder of dist/ holding the bundle that bin/fixbench.mjs runs (`<BUNDLE_DIR>/main.js`). */
+/** Folder of dist/ holding the bundle that bin/fixbench.mjs runs (`<BUNDLE_DIR>/main.cjs`). */
 export const BUNDLE_DIR = 'bundle';
 
 /**
@@ -57,9 +59,12 @@ export const BUNDLE_DIR = 'bundle';
  */
 export const BUNDLE_EXTERNAL = ['vega', 'vega-lite', 'openai', '@anthropic-ai/sdk', 'playwright-core'];
 
+/** The name every `import.meta.url` of the bundle reads (scripts/bundle-load.mjs passes the bundle's URL). */
+const IMPORT_META_URL = '__fixbench_import_meta_url';
+
 /**
  * `import.meta.url` in the source `file` (absolute, under src/) as the URL its one-file-per-module
- * twin in dist/ has, written relative to the bundle chunk that will hold it (one folder below dist/):
+ * twin in dist/ has, written relative to the bundle (one folder below dist/):
  * `new URL("../report/render.js", import.meta.url).href`. So a module finding its templates or the
  * package root beside itself finds the same files from the bundle as from dist/<module>.js.
  */
@@ -82,28 +87,45 @@ const importMetaUrlAsBuilt = {
 
 /**
  * The start-up bundle: src/cli/main.ts and everything it imports, node_modules included (but
- * `BUNDLE_EXTERNAL`), as ES modules split at every dynamic import (each command, the report, …)
- * into `outdir`. Loading a few large files instead of ~500 small ones halves the CLI's start-up CPU
- * (bench/RESULTS.md, fixed18). A CommonJS package's `require` of a Node built-in goes through the
- * `require` the banner makes.
+ * `BUNDLE_EXTERNAL`), as one CommonJS-format file `outfile` that scripts/bundle-load.mjs compiles
+ * with V8's code cache (Node 20 has none for ES modules). A module the sources import dynamically
+ * (each command, the report, …) is in it too but runs only when imported, as from its own chunk
+ * before; V8 compiles a function only when it first runs (or from the cache). `import.meta.url` is
+ * the bundle's URL (`IMPORT_META_URL`, the loader passes it). Loading one file instead of ~500 small
+ * ones halved the CLI's start-up CPU (bench/RESULTS.md, fixed18); the code cache takes most of the rest.
  */
-export function bundleOptions(outdir) {
+export function bundleOptions(outfile) {
   return {
     entryPoints: [path.join(SRC, 'cli', 'main.ts')],
-    outdir,
+    outfile,
     bundle: true,
-    splitting: true,
     external: BUNDLE_EXTERNAL,
     plugins: [importMetaUrlAsBuilt],
+    define: { 'import.meta.url': IMPORT_META_URL },
     platform: 'node',
-    format: 'esm',
+    format: 'cjs',
     target: 'node20',
     sourcemap: 'linked',
     sourcesContent: false,
     keepNames: true,
     logLevel: 'warning',
-    banner: { js: "import { createRequire as __fixbenchRequire } from 'node:module'; const require = __fixbenchRequire(import.meta.url);" },
+    logOverride: { 'empty-import-meta': 'error' },
+    metafile: true,
   };
+}
+
+/**
+ * Why the bundle esbuild wrote cannot run as scripts/bundle-load.mjs runs it, or null: a dynamic
+ * `import()` left in it (a `vm.Script` without a loader for it would throw at the call, in the
+ * middle of a run). (An `import.meta` other than `.url`, which CommonJS leaves empty, fails the
+ * build already: `logOverride` makes esbuild's warning an error.)
+ */
+export function bundleProblem(metafile) {
+  for (const [out, o] of Object.entries(metafile.outputs)) {
+    const dynamic = (o.imports ?? []).filter((i) => i.kind === 'dynamic-import');
+    if (dynamic.length) return `${out} keeps a dynamic import() of ${dynamic.map((i) => i.path).join(', ')}`;
+  }
+  return null;
 }
 
 export async function build({ ifStale = false, quiet = false } = {}) {
@@ -133,7 +155,9 @@ export async function build({ ifStale = false, quiet = false } = {}) {
     keepNames: true, // class and function names as in the sources (error names, stack traces)
     logLevel: 'warning',
   });
-  await esbuild.build(bundleOptions(path.join(tmp, BUNDLE_DIR)));
+  const bundled = await esbuild.build(bundleOptions(path.join(tmp, BUNDLE_FILE)));
+  const problem = bundleProblem(bundled.metafile);
+  if (problem) throw new Error(`build: ${problem}`);
   for (const f of files.filter((f) => !/\.[cm]?ts$/.test(f))) {
     mkdirSync(path.dirname(path.join(tmp, f)), { recursive: true });
     cpSync(path.join(SRC, f), path.join(tmp, f));
@@ -147,6 +171,9 @@ export async function build({ ifStale = false, quiet = false } = {}) {
   // the format; a file edited after the build misses and is parsed at load).
   const { buildYamlCache, YAML_CACHE_FILE } = await import(pathToFileURL(path.join(tmp, 'config', 'yaml-cache.js')).href);
   writeFileSync(path.join(tmp, YAML_CACHE_FILE), `${JSON.stringify(buildYamlCache(packageYamlFiles().map((f) => readFileSync(f, 'utf8'))))}\n`);
+  // The bundle's V8 code cache, made by a warm-up of the bundle just built (scripts/warm-cache.mjs),
+  // before the stamp: the stamp's dist hash covers it like every other file of dist/.
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'warm-cache.mjs'), tmp], { stdio: ['ignore', 'ignore', 'inherit'] });
   // the stamp: the sources' content hash (read before the build: a source edited during it makes the
   // build stale) and the built files' hash (bin/fixbench.mjs refuses a dist/ that no longer matches)
   writeFileSync(path.join(tmp, BUILD_STAMP), `${JSON.stringify({ built_at: started.toISOString(), ...sources, dist_hash: distHash(tmp) })}\n`);

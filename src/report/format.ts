@@ -3,9 +3,14 @@
 
 const UNKNOWN = 'unknown';
 // One formatter each, built once: `toLocaleString` builds a new Intl formatter on every call, which
-// dominates building the tens of thousands of attempt pages of a large run.
-const USD_2 = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+// dominates building the tens of thousands of attempt pages of a large run. Built at first use, not
+// when the module loads: the first Intl.NumberFormat of a process loads ICU's number data (10–35 ms),
+// and `fixbench run` loads this module before its first attempt, though a run of the reference
+// agents never formats an amount of $1 or more.
+let usd2: Intl.NumberFormat | undefined;
+let int: Intl.NumberFormat | undefined;
+const USD_2 = (): Intl.NumberFormat => (usd2 ??= new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+const INT = (): Intl.NumberFormat => (int ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 }));
 
 /**
  * USD for a reader: null → "unknown" (never "$0"); 0 → "$0"; below $1 three significant digits with
@@ -18,7 +23,7 @@ export function formatUsd(usd: number | null): string {
   const sign = usd < 0 ? '-' : '';
   const v = Math.abs(usd);
   if (v >= 1) {
-    return `${sign}$${USD_2.format(v)}`;
+    return `${sign}$${USD_2().format(v)}`;
   }
   const decimals = Math.min(20, Math.max(2, 2 - Math.floor(Math.log10(v))));
   let s = v.toFixed(decimals);
@@ -38,7 +43,7 @@ export function formatInt(n: number): string {
   // Safe integers are grouped here, the same digits and commas en-US gives (Intl's `format` costs
   // about a microsecond a call, and an attempt page calls this a dozen times); -0, NaN, ±∞ and
   // beyond 2^53 stay Intl's.
-  if (!Number.isSafeInteger(r) || Object.is(r, -0)) return INT.format(r);
+  if (!Number.isSafeInteger(r) || Object.is(r, -0)) return INT().format(r);
   const digits = String(r < 0 ? -r : r);
   let out = digits.length > 3 ? '' : digits;
   if (digits.length > 3) {

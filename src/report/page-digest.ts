@@ -87,7 +87,7 @@ let codeVersion: string | null = null;
  * file of `report/`, `core/` and `store/`, and the templates) and costs no read. Otherwise every
  * file of the running build's `report/`, `core/`, `store/` and `bundle/` folders (`src/` under tsx,
  * `dist/` compiled; `.map` files left out), read once per process (about 90 files, 0.5 MB, plus the
- * bundle's ~3 MB when compiled). Any change there rewrites every page
+ * bundle's ~6 MB with its code cache when compiled). Any change there rewrites every page
  * at the next build. Unreadable folders are named in the digest instead (a packaging without
  * sources then relies on the templates' digest).
  */

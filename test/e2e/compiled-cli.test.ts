@@ -6,6 +6,7 @@ import { appendFile, cp, mkdtemp, readdir, readFile, rm, symlink, utimes, writeF
 import { isBuiltin } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/cli.ts';
@@ -41,41 +42,60 @@ async function walk(dir: string): Promise<string[]> {
 describe('compiled CLI', () => {
   it('dist/ holds plain JavaScript: no import of a .ts file or of tsx, and the templates beside it', async () => {
     const files = await walk(path.join(ROOT, 'dist'));
-    const js = files.filter((f) => f.endsWith('.js'));
+    const js = files.filter((f) => /\.c?js$/.test(f));
     expect(js.length).toBeGreaterThan(100);
     for (const f of js) {
       const text = await readFile(f, 'utf8');
       expect(text, f).not.toMatch(/from\s+["'][^"']+\.ts["']|import\(\s*["'][^"']+\.ts["']\s*\)/);
       expect(text, f).not.toMatch(/["']tsx(\/[^"']*)?["']/);
     }
-    expect(files.map((f) => path.relative(ROOT, f))).toEqual(expect.arrayContaining(['dist/cli/main.js', 'dist/bundle/main.js', 'dist/agents/templates/system.hbs', 'dist/report/templates/layout.hbs', 'dist/report/templates/precompiled.cjs']));
+    expect(files.map((f) => path.relative(ROOT, f))).toEqual(expect.arrayContaining(['dist/cli/main.js', 'dist/bundle/main.cjs', 'dist/bundle/main.cjs.cache', 'dist/agents/templates/system.hbs', 'dist/report/templates/layout.hbs', 'dist/report/templates/precompiled.cjs']));
     expect(await readFile(path.join(ROOT, 'bin', 'fixbench.mjs'), 'utf8')).not.toMatch(/tsx/);
   });
 
-  it('bin/fixbench.mjs runs the start-up bundle, which imports no module of dist/ by file and no package of node_modules but the external ones', async () => {
-    expect(await readFile(path.join(ROOT, 'bin', 'fixbench.mjs'), 'utf8')).toMatch(/import\(new URL\('\.\.\/dist\/bundle\/main\.js'/);
-    const chunks = (await walk(path.join(ROOT, 'dist', 'bundle'))).filter((f) => f.endsWith('.js'));
-    expect(chunks.length).toBeGreaterThan(1); // split at the commands' dynamic imports
-    for (const f of chunks) {
-      const text = await readFile(f, 'utf8');
-      for (const m of text.matchAll(/(?:^|[\s;])(?:import|export)\s*(?:[^'"]*?from\s*)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/gm)) {
-        const spec = m[1] ?? m[2]!;
-        if (isBuiltin(spec) || spec.startsWith('./')) continue; // built-ins, sibling chunks
-        expect(BUNDLE_EXTERNAL.some((p) => spec === p || spec.startsWith(`${p}/`)), `${path.relative(ROOT, f)} imports ${spec}`).toBe(true);
-      }
-      // a CommonJS package's require inside the bundle: Node built-ins only
-      for (const m of text.matchAll(/__require\(\s*["']([^"']+)["']\s*\)/g)) expect(isBuiltin(m[1]!), `${path.relative(ROOT, f)} requires ${m[1]}`).toBe(true);
-    }
+  it('bin/fixbench.mjs runs the start-up bundle with its code cache; the bundle is one file that requires no module of dist/ and no package of node_modules but the external ones, and imports nothing dynamically', async () => {
+    const bin = await readFile(path.join(ROOT, 'bin', 'fixbench.mjs'), 'utf8');
+    expect(bin).toMatch(/code = bytes\(BUNDLE_FILE\)/);
+    expect(bin).toMatch(/loadBundle\(code, dist\(BUNDLE_FILE\), cache\)/);
+    const js = (await walk(path.join(ROOT, 'dist', 'bundle'))).filter((f) => !f.endsWith('.map'));
+    expect(js.map((f) => path.relative(ROOT, f)).sort()).toEqual(['dist/bundle/main.cjs', 'dist/bundle/main.cjs.cache']);
+    const text = await readFile(path.join(ROOT, 'dist', 'bundle', 'main.cjs'), 'utf8');
+    // esbuild writes every require of the bundle as require("…"); the sources' own generated code (test helpers, relays) quotes with '
+    const required = [...text.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]!);
+    expect(required.length).toBeGreaterThan(10);
+    for (const spec of required) expect(isBuiltin(spec) || BUNDLE_EXTERNAL.some((p) => spec === p || spec.startsWith(`${p}/`)), `the bundle requires ${spec}`).toBe(true);
+    // no import() call left (bundle-load runs the bundle without a module loader); comment lines aside
+    const code = text.split('\n').filter((l) => !/^\s*(\*|\/\/|\/\*)/.test(l));
+    expect(code.filter((l) => /(?:^|[^\w.$])import\(\s*["'`a-zA-Z_$]/.test(l))).toEqual([]);
   });
 
-  it("a module's import.meta.url in the bundle is its dist/ twin's URL, from the chunk one folder below dist/", () => {
+  it("the build's code cache is taken by this Node for the bundle, and a changed cache is refused like any file of dist/ (exit 2)", async () => {
+    const probe = `import { readFileSync } from 'node:fs';
+import { loadBundle } from ${JSON.stringify(path.join(ROOT, 'scripts', 'bundle-load.mjs'))};
+const f = ${JSON.stringify(path.join(ROOT, 'dist', 'bundle', 'main.cjs'))};
+const r = loadBundle(readFileSync(f), f, readFileSync(f + '.cache'));
+process.stdout.write(JSON.stringify({ rejected: r.rejected, main: typeof r.exports.main }));`;
+    const r = await execa('node', ['--input-type=module', '-e', probe], { cwd: tmp, reject: false });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ rejected: false, main: 'function' });
+    const bin = await packageCopy('cache-modified', ['bin', 'scripts', 'src', 'package.json', 'tsconfig.json', 'dist']);
+    const cache = path.join(path.dirname(path.dirname(bin)), 'dist', 'bundle', 'main.cjs.cache');
+    const bytes = await readFile(cache);
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 1, bytes.length - 1);
+    await writeFile(cache, bytes);
+    const run = await runCli(['--version'], { bin, cwd: tmp });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/the compiled CLI was modified after it was built \(a file of dist\/ differs from what the build wrote\)/);
+  });
+
+  it("a module's import.meta.url in the bundle is its dist/ twin's URL, from the bundle one folder below dist/", () => {
     const url = importMetaUrlOf(path.join(ROOT, 'src', 'report', 'render.ts'));
     expect(url).toBe('new URL("../report/render.js", import.meta.url).href');
-    const chunk = new URL('file:///pkg/dist/bundle/chunk-X.js');
+    const chunk = new URL('file:///pkg/dist/bundle/main.cjs');
     expect(new URL('../report/render.js', chunk).href).toBe('file:///pkg/dist/report/render.js');
   });
 
-  it('--help lists every command, and a command in a chunk of its own loads (models list, tasks list, report)', async () => {
+  it('--help lists every command, and a command its sources import lazily loads (models list, tasks list, report)', async () => {
     const help = await runCli(['--help']);
     expect(help.exitCode).toBe(0);
     for (const c of ['run', 'merge', 'compare', 'recommend', 'history', 'report', 'tasks', 'doctor', 'agents', 'models']) expect(help.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
@@ -86,7 +106,7 @@ describe('compiled CLI', () => {
     expect(tasks.exitCode, tasks.stderr).toBe(0);
     expect((JSON.parse(tasks.stdout) as unknown[]).length).toBeGreaterThan(0);
     const report = await runCli(['report', 'no-such-run', '--results', tmp]);
-    expect(report.exitCode).toBe(2); // the report command's own answer, from its chunk
+    expect(report.exitCode).toBe(2); // the report command's own answer, from its lazily run module
     expect(report.stderr).toMatch(/no-such-run/);
   });
 
@@ -134,6 +154,21 @@ describe('compiled CLI', () => {
     const bin2 = await packageCopy('added', ['bin', 'scripts', 'src', 'package.json', 'tsconfig.json', 'dist']);
     await writeFile(path.join(path.dirname(path.dirname(bin2)), 'dist', 'cli', 'extra.js'), 'export {};\n');
     expect((await runCli(['--version'], { bin: bin2, cwd: tmp })).exitCode).toBe(2);
+  });
+
+  it('a build of the older layout (no dist/bundle/main.cjs), whose stamp still matches its files, exits 2 naming `npm run build` (no stack trace)', async () => {
+    const bin = await packageCopy('old-layout', ['bin', 'scripts', 'src', 'package.json', 'tsconfig.json', 'dist']);
+    const pkg = path.dirname(path.dirname(bin));
+    await rm(path.join(pkg, 'dist', 'bundle', 'main.cjs'));
+    await rm(path.join(pkg, 'dist', 'bundle', 'main.cjs.cache'));
+    await writeFile(path.join(pkg, 'dist', 'bundle', 'main.js'), 'export const main = async () => 0;\n');
+    const { distHash } = (await import(pathToFileURL(path.join(pkg, 'scripts', 'build-stale.mjs')).href)) as typeof import('../../scripts/build-stale.mjs');
+    const stampFile = path.join(pkg, 'dist', '.build-stamp');
+    await writeFile(stampFile, JSON.stringify({ ...JSON.parse(await readFile(stampFile, 'utf8')), dist_hash: distHash(path.join(pkg, 'dist')) }));
+    const r = await runCli(['--version'], { bin, cwd: tmp });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/has no bundle\/main\.cjs \(a build of an older fixbench\); rebuild it with `npm run build`/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('regression: a dist/ entry that is not a regular file or folder (a node_modules link shadowing imports) is refused (exit 2), named', async () => {

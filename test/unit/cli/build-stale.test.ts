@@ -26,7 +26,7 @@ const LOCK = '{"name":"p","lockfileVersion":3,"packages":{"node_modules/yaml":{"
 beforeAll(async () => {
   pkg = await mkdtemp(path.join(os.tmpdir(), 'fixbench-build-stale-'));
   await mkdir(path.join(pkg, 'scripts'));
-  for (const f of ['build.mjs', 'build-stale.mjs']) await cp(path.join(ROOT, 'scripts', f), path.join(pkg, 'scripts', f));
+  for (const f of ['build.mjs', 'build-stale.mjs', 'bundle-load.mjs', 'warm-cache.mjs']) await cp(path.join(ROOT, 'scripts', f), path.join(pkg, 'scripts', f));
   await mkdir(path.join(pkg, 'src'));
   await writeFile(path.join(pkg, 'src', 'a.ts'), 'export const a = 1;\n');
   await writeFile(path.join(pkg, 'package.json'), '{"name":"p"}\n');
