@@ -179,10 +179,10 @@ class BashAttempt {
       const limit = this.limitReached();
       if (limit) return limit;
 
-      // The next command's container starts while the model thinks (src/sandbox/warm.ts): no command runs now.
-      // Nothing touches a workspace still being made: the hint waits for it while this call is pending.
-      const call = ++this.sent;
-      const hint = () => this.waiting && this.sent === call && this.ctx.sandbox.warmNext?.(commandOpts(1));
+      // The next command's container starts while the model thinks (src/sandbox/warm.ts): no command runs now. Nothing touches
+      // a workspace still being made: the hint waits for it while this call is pending (the start delay counts from `sentAt`).
+      const [call, sentAt] = [++this.sent, performance.now()];
+      const hint = () => this.waiting && this.sent === call && this.ctx.sandbox.warmNext?.(commandOpts(1), sentAt);
       this.waiting = true;
       if (this.clock.made) hint();
       else void this.clock.ready.then((made) => made && hint());

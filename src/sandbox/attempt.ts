@@ -55,7 +55,7 @@ export async function isolateAttempt(sandbox: Sandbox, base = tmpdir()): Promise
     sandbox: {
       kind: sandbox.kind,
       exec: (command: string, opts: ExecOptions): Promise<ExecResult> => warm.exec(command, own(opts)),
-      warmNext: (opts: ExecOptions) => warm.prepare(own(opts)),
+      warmNext: (opts: ExecOptions, pendingSinceMs?: number) => warm.prepare(own(opts), pendingSinceMs),
       dropWarm: () => warm.drop(),
     },
     home,

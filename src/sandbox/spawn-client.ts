@@ -80,6 +80,18 @@ interface Live {
  */
 export type SpawnLane = 'commands' | 'git' | 'warm';
 
+/**
+ * At most this many helpers share the `warm` lane. A helper's fork blocks its own loop (tens of ms
+ * under load), and so the dispatch and exit report of every warm container it holds, whose commands
+ * are on the agents' critical path: with many attempts at once, spread over four helpers, a burst of
+ * forks holds up a quarter of them. A warm container goes to the helper holding the fewest live
+ * commands; another helper starts only when each running one holds `WARM_PER_HELPER` or more, so a
+ * run of a few attempts at a time keeps one.
+ */
+export const WARM_HELPERS = 4;
+/** Live commands a `warm` helper holds before another is started (see `WARM_HELPERS`). */
+export const WARM_PER_HELPER = 8;
+
 class SpawnHelper {
   readonly #child: ChildProcess;
   readonly #live = new Map<number, Live>();
@@ -88,7 +100,8 @@ class SpawnHelper {
   #stderr = '';
   dead = false;
 
-  constructor(readonly lane: SpawnLane) {
+  /** @param key the helper's key in `helpers` (its lane, or `warm:<n>`) */
+  constructor(readonly key: string) {
     // An empty environment (so no key, and nothing of fixbench's NODE_OPTIONS): each command gets its
     // own, complete, environment. Its own session, so a terminal's Ctrl-C reaches fixbench alone,
     // which decides what to stop.
@@ -106,6 +119,11 @@ class SpawnHelper {
 
   get pid(): number | undefined {
     return this.#child.pid;
+  }
+
+  /** Commands started through it and not yet closed (a warm container counts from its start). */
+  get liveCount(): number {
+    return this.#live.size;
   }
 
   run(req: HelperRequest, cb: HelperCallbacks): HelperHandle {
@@ -209,7 +227,7 @@ class SpawnHelper {
   #die(why: string): void {
     if (this.dead) return;
     this.dead = true;
-    if (helpers.get(this.lane) === this) helpers.delete(this.lane);
+    if (helpers.get(this.key) === this) helpers.delete(this.key);
     const err = new InfraError(`fixbench's spawn helper died (${why})${this.#stderr ? `: ${this.#stderr.trim()}` : ''}; its commands were killed`);
     const live = [...this.#live.values()];
     this.#live.clear();
@@ -225,16 +243,36 @@ class SpawnHelper {
   }
 }
 
-const helpers = new Map<SpawnLane, SpawnHelper>();
+/** Live helpers by key: `commands`, `git`, and `warm:0` … `warm:<WARM_HELPERS − 1>`. */
+const helpers = new Map<string, SpawnHelper>();
 /** One function for every registration: `onShutdown` keeps a step once per function. */
 const closeAll = (): Promise<void> => closeSpawnHelper();
 
-/** The live helper of `lane`, started now if none runs (first use, or after one died). */
-function helperOf(lane: SpawnLane): SpawnHelper {
-  let helper = helpers.get(lane);
+/**
+ * The key of `lane`'s helper for its next command: the lane itself; for `warm`, the running `warm:<n>`
+ * holding the fewest live commands, or a new one when each holds `WARM_PER_HELPER` or more and fewer
+ * than `WARM_HELPERS` run (see `WARM_HELPERS`).
+ */
+function keyOf(lane: SpawnLane): string {
+  if (lane !== 'warm') return lane;
+  let best: string | null = null;
+  let fewest = Infinity;
+  let free: string | null = null;
+  for (let n = 0; n < WARM_HELPERS; n++) {
+    const key = `warm:${n}`;
+    const live = helpers.get(key)?.liveCount;
+    if (live === undefined) free ??= key;
+    else if (live < fewest) [best, fewest] = [key, live];
+  }
+  return best !== null && (fewest < WARM_PER_HELPER || free === null) ? best : free!;
+}
+
+/** The live helper of `key` (see `keyOf`), started now if none runs (first use, or after one died). */
+function helperOf(key: string): SpawnHelper {
+  let helper = helpers.get(key);
   if (!helper) {
-    helper = new SpawnHelper(lane);
-    helpers.set(lane, helper);
+    helper = new SpawnHelper(key);
+    helpers.set(key, helper);
     onShutdown(closeAll);
   }
   return helper;
@@ -242,7 +280,7 @@ function helperOf(lane: SpawnLane): SpawnHelper {
 
 /** Starts `req` through the spawn helper of `lane` (started on first use, or again after one died). */
 export function helperSpawn(req: HelperRequest, cb: HelperCallbacks, lane: SpawnLane = 'commands'): HelperHandle {
-  return helperOf(lane).run(req, cb);
+  return helperOf(keyOf(lane)).run(req, cb);
 }
 
 /**
@@ -253,7 +291,7 @@ export function helperSpawn(req: HelperRequest, cb: HelperCallbacks, lane: Spawn
  * (same source text, empty environment).
  */
 export function prestartSpawnHelpers(lanes: readonly SpawnLane[]): void {
-  for (const lane of lanes) helperOf(lane);
+  for (const lane of lanes) helperOf(lane === 'warm' ? 'warm:0' : lane);
 }
 
 /**
@@ -268,7 +306,7 @@ export async function closeSpawnHelper(graceMs = 2000): Promise<void> {
   await Promise.all(all.map((h) => h.close(graceMs)));
 }
 
-/** The running helper's pid of `lane`, if one runs (for tests that kill it). */
+/** The running helper's pid of `lane` (for `warm`, its first helper, `warm:0`), if one runs (for tests that kill it). */
 export function spawnHelperPid(lane: SpawnLane = 'commands'): number | undefined {
-  return helpers.get(lane)?.pid;
+  return helpers.get(lane === 'warm' ? 'warm:0' : lane)?.pid;
 }

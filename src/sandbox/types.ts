@@ -110,9 +110,12 @@ export interface Sandbox {
   /**
    * Optional (an attempt's view, `isolateAttempt`): a hint that the next `exec` will have `opts`, so
    * its container may be started now (while a model call is pending). Only between commands: no
-   * command of the attempt may be running. Never throws; without it, or when it cannot, nothing changes.
+   * command of the attempt may be running. `pendingSinceMs` (`performance.now()` when the model call
+   * that will write the command was sent): the container's start delay counts from then, so a hint
+   * given late (the workspace made after the call was sent) does not wait the whole delay again.
+   * Never throws; without it, or when it cannot, nothing changes.
    */
-  warmNext?(opts: ExecOptions): void;
+  warmNext?(opts: ExecOptions, pendingSinceMs?: number): void;
   /**
    * Optional (with `warmNext`): kills a container `warmNext` started and no `exec` used; resolves once
    * it is gone (its PID namespace ended) when the view returns a promise (`isolateAttempt`s does). Never throws or rejects.

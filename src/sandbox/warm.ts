@@ -222,11 +222,12 @@ export class WarmSlot {
   ) {}
 
   /**
-   * Starts a warm container for a command with `opts` after `delayMs`, unless one is due, starting
-   * or waiting (one that died or was killed meanwhile is replaced). Never throws (a failure to start
-   * means a cold command).
+   * Starts a warm container for a command with `opts` `delayMs` after `sinceMs` (`performance.now()`
+   * when the model call was sent; default now), unless one is due, starting or waiting (one that died
+   * or was killed meanwhile is replaced). A hint given `delayMs` or more after `sinceMs` starts it at
+   * once. Never throws (a failure to start means a cold command).
    */
-  prepare(opts: ExecOptions): void {
+  prepare(opts: ExecOptions, sinceMs: number = performance.now()): void {
     if (this.#timer || !this.backend.startWarm) return;
     if (this.#pending && (this.#started === undefined || this.#started?.ready)) return;
     this.#pending = null;
@@ -238,7 +239,7 @@ export class WarmSlot {
       void pending.then((w) => {
         if (this.#pending === pending) this.#started = w;
       });
-    }, this.delayMs);
+    }, Math.max(0, this.delayMs - (performance.now() - sinceMs)));
     this.#timer.unref();
   }
 

@@ -67,6 +67,34 @@ describe('bash agent: started before its workspace is made', () => {
     }
   });
 
+  it('the hint given once the workspace is made carries when its call was sent (the warm delay counts from there)', async () => {
+    const local = new LocalSandbox();
+    const since: Array<number | undefined> = [];
+    const sandbox: Sandbox = { kind: 'local', exec: (c, o) => local.exec(c, o), warmNext: (_o, s) => void since.push(s), dropWarm: () => {} };
+    const ready = gate();
+    let sentBy = 0;
+    let madeAt = 0;
+    try {
+      const run = await runBash((_r, i) => {
+        if (i === 0) {
+          // the call is at the provider: it was sent before this; the workspace is made now, while it is pending
+          sentBy = performance.now();
+          madeAt = performance.now();
+          ready.resolve();
+          return bash('true');
+        }
+        return i === 1 ? bash(`echo ${SUBMIT_SENTINEL}`) : undefined;
+      }, { sandbox, workspaceReady: ready.promise });
+      expect(run.result.exit_status).toBe('submitted');
+      expect(since).toHaveLength(2);
+      expect(since[0]).toBeLessThanOrEqual(sentBy);
+      expect(since[0]).toBeLessThanOrEqual(madeAt);
+      expect(since[1]).toBeGreaterThan(since[0]!);
+    } finally {
+      await local.cleanup();
+    }
+  });
+
   it('a workspace that cannot be made ends the attempt after the call, with it, and runs nothing', async () => {
     const rec = recording();
     const ready = gate();
