@@ -20,8 +20,8 @@ export type BuildRunReportOptions = Omit<BuildReportOptions, 'header' | 'attempt
  */
 export async function buildReportFromRun(o: BuildRunReportOptions): Promise<string> {
   const header = await readRunHeader(o.runDir);
-  // the chart modules load while this thread waits for the scan's worker, if it does (idle time)
-  const { records, lines } = await readRunIndex(o.runDir, header, { onWorkerWait: preloadCharts });
+  // the chart modules load while the scan's worker starts (the ranges it then takes share their cost)
+  const { records, lines } = await readRunIndex(o.runDir, header, { onWorkerStart: preloadCharts });
   const reader = await openAttemptsAt(o.runDir, header);
   try {
     return await writeReport({ ...o, header }, records, (rs) => reader.read(rs.map((r) => lines.get(r.key)!)));

@@ -62,10 +62,9 @@ export const SPLIT_FROM = 32 * 2 ** 20;
  * passed to `onRecord`, key → its place (the map the duplicate-key check keeps anyway, so a consumer
  * that needs it builds no second one). `onWorkerWait`: called once on this thread when no range is
  * left for it and the worker's are not all in: idle time a caller may fill with work it would do
- * next anyway (the report loads its chart modules there). `rangeBytes`, `workerOnly`: as
- * {@link ShareOptions} (tests).
+ * next anyway. `onWorkerStart`, `rangeBytes`, `workerOnly` (tests): as {@link ShareOptions}.
  */
-export interface ScanOptions extends Pick<ShareOptions, 'rangeBytes' | 'workerOnly'> {
+export interface ScanOptions extends Pick<ShareOptions, 'rangeBytes' | 'workerOnly' | 'onWorkerStart'> {
   splitFrom?: number;
   onSplit?: (s: { ranges: number; byWorker: number }) => void;
   lines?: Map<string, LineAt>;
@@ -214,12 +213,12 @@ export async function readResumeScan(dir: string, header: RunHeader): Promise<Re
 /**
  * What the report's index page reads: every record's index columns (`INDEX_COLUMNS`), and where
  * each line is (to read the whole record back for its attempt page, {@link openAttemptsAt}).
- * `o.onWorkerWait`: as {@link ScanOptions}.
+ * `o.onWorkerWait`, `o.onWorkerStart`: as {@link ScanOptions}.
  * @throws UserInputError as `scanAttempts` does.
  */
-export async function readRunIndex(dir: string, header: RunHeader, o: Pick<ScanOptions, 'onWorkerWait'> = {}): Promise<{ records: IndexRecord[]; lines: Map<string, LineAt> }> {
+export async function readRunIndex(dir: string, header: RunHeader, o: Pick<ScanOptions, 'onWorkerWait' | 'onWorkerStart'> = {}): Promise<{ records: IndexRecord[]; lines: Map<string, LineAt> }> {
   const records: IndexRecord[] = [];
   const lines = new Map<string, LineAt>();
-  await scanAttempts(dir, header, INDEX_FIELDS, (r) => void records.push(r), undefined, { lines, onWorkerWait: o.onWorkerWait });
+  await scanAttempts(dir, header, INDEX_FIELDS, (r) => void records.push(r), undefined, { lines, onWorkerWait: o.onWorkerWait, onWorkerStart: o.onWorkerStart });
   return { records, lines };
 }

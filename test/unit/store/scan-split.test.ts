@@ -98,15 +98,15 @@ describe('scanAttempts shared with a worker thread, range by range', () => {
     expect(two.at).toEqual(one.at);
   });
 
-  it('calls onWorkerWait once when no range is left for it and the worker is not done, never on one thread', async () => {
+  it('calls onWorkerStart once before any record and onWorkerWait once when no range is left for it and the worker is not done, neither on one thread', async () => {
     const dir = await runWith(twelve);
-    const waits: number[] = [];
+    const calls: string[] = [];
     const records: unknown[] = [];
-    await scanAttempts(dir, header, INDEX_FIELDS, (r) => void records.push(r), undefined, { splitFrom: 0, rangeBytes: SMALL, workerOnly: true, onWorkerWait: () => void waits.push(records.length) });
-    expect(waits).toEqual([0]);
+    await scanAttempts(dir, header, INDEX_FIELDS, (r) => void records.push(r), undefined, { splitFrom: 0, rangeBytes: SMALL, workerOnly: true, onWorkerStart: () => void calls.push(`start ${records.length}`), onWorkerWait: () => void calls.push(`wait ${records.length}`) });
+    expect(calls).toEqual(['start 0', 'wait 0']);
     expect(records).toEqual((await scan(dir, { splitFrom: Infinity })).records);
     const oneThread: number[] = [];
-    await scanAttempts(dir, header, INDEX_FIELDS, () => {}, undefined, { splitFrom: Infinity, onWorkerWait: () => void oneThread.push(1) });
+    await scanAttempts(dir, header, INDEX_FIELDS, () => {}, undefined, { splitFrom: Infinity, onWorkerStart: () => void oneThread.push(1), onWorkerWait: () => void oneThread.push(2) });
     expect(oneThread).toEqual([]);
   });
 
