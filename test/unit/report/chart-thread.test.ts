@@ -1,11 +1,9 @@
 // The price charts drawn on a worker thread (src/report/chart-thread.ts, chart-worker.ts): the page
 // is byte-identical to the one drawn on one thread, and a chart the worker cannot give (the thread
 // gone) is drawn on this thread instead.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../../src/report/build.ts';
 import { startChartThread } from '../../../src/report/chart-thread.ts';
@@ -34,13 +32,5 @@ describe('price charts on a worker thread', () => {
     await new Promise((r) => setTimeout(r, 200)); // the thread's exit is seen
     expect(await t.render(spec)).toBe(there);
     expect(there).toBe(await renderChartSvg(spec));
-  }, 60_000);
-
-  it('works in a process of its own on the built modules: the chart comes back, and the process exits once the thread is closed', () => {
-    // plain node on dist/, as the CLI runs it (vitest's setup builds dist/); a thread left open would hang it (timeout)
-    const script = path.join(root, 'alone.mjs');
-    const built = (f: string) => JSON.stringify(pathToFileURL(path.resolve('dist/report', f)).href);
-    writeFileSync(script, `import { startChartThread } from ${built('chart-thread.js')};\nimport { lineChartSpec } from ${built('chart.js')};\nconst t = startChartThread();\nconst svg = await t.render(lineChartSpec([{ series: 'a', x: 1, y: 2 }], { xTitle: 'x', yTitle: 'y' }));\nt.close();\nprocess.stdout.write(svg.slice(0, 4));\n`);
-    expect(execFileSync(process.execPath, [script], { encoding: 'utf8', timeout: 60_000 })).toBe('<svg');
   }, 60_000);
 });
