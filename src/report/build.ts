@@ -12,8 +12,6 @@ import { compactRestCascades, firstAttemptPoints, priceChart, PRICE_CHART_SIZES,
 import { modelColours } from './colours.ts';
 import { markDisagreement, type FilterableRow } from './matrix-filter.ts';
 import { assertInertSvg, lineChartSpec, renderChartSvg, type InertSvg, type LinePoint } from './chart.ts';
-import { startChartThread, type ChartThread } from './chart-thread.ts';
-import { availableParallelism } from 'node:os';
 import { writeAttemptPages, type PageJob } from './attempt-pages.ts';
 import { pageInputDigest, trajectoryStamp, type TrajectoryStamp } from './page-digest.ts';
 import type { PublishedScore } from './published.ts';
@@ -44,12 +42,7 @@ export interface BuildReportOptions {
   attemptPages?: boolean;
   /** Difficulty and tags of the run's tasks (task.yaml), for the recommendation's per-group policies; absent: single models and cascades only. */
   taskMeta?: ReadonlyMap<string, TaskMeta>;
-  /** Draw the price charts on a worker thread (src/report/chart-thread.ts) while this one analyses and draws the rest; default: from {@link CHART_THREAD_FROM} records, on more than one core. Same page either way. */
-  chartThread?: boolean;
 }
-
-/** Records from which a report draws its price charts on a worker thread by default (below, the thread's start costs more than it saves). */
-export const CHART_THREAD_FROM = 20_000;
 
 /** Options of {@link renderReport}. */
 export type RenderOptions = Pick<BuildReportOptions, 'published' | 'repricedFrom' | 'attemptPages' | 'filterNote' | 'taskMeta'> & {
@@ -57,8 +50,6 @@ export type RenderOptions = Pick<BuildReportOptions, 'published' | 'repricedFrom
   trajectories?: ReadonlyMap<string, readonly StepSeries[]>;
   /** The run's analysis, when the caller has it ({@link buildReport} does); computed otherwise. */
   analysis?: RunAnalysis;
-  /** Where the price charts are drawn (a worker, src/report/chart-thread.ts); absent: every chart on this thread, one after the other. */
-  chartThread?: ChartThread;
 };
 
 /** The everything-view of a report page: the run's view model plus the analysis sections. */
@@ -140,24 +131,20 @@ const lineSvg = async (points: LinePoint[], spec: Parameters<typeof lineChartSpe
 export async function renderReport(header: RunHeader, attempts: readonly IndexRecord[], o: RenderOptions = {}): Promise<string> {
   const page = reportPage(header, attempts, o);
   const colours = page.colours;
-  const draw = o.chartThread?.render ?? renderChartSvg;
   const price = async (size: (typeof PRICE_CHART_SIZES)[keyof typeof PRICE_CHART_SIZES]): Promise<{ svg: InertSvg; key: KeyEntry[] } | null> => {
     if (page.chart.points.length === 0) return null;
     const c = priceChart(page.chart.points, page.analysis.routing.points, { ...size, colours, rest: size === PRICE_CHART_SIZES.wide });
-    return { svg: assertInertSvg(compactRestCascades(titleMarks(await draw(c.spec)))), key: c.key };
+    return { svg: assertInertSvg(compactRestCascades(titleMarks(await renderChartSvg(c.spec)))), key: c.key };
   };
-  // with a chart thread, both price charts are drawn there while this thread draws the line charts
-  const pending = o.chartThread ? [price(PRICE_CHART_SIZES.wide), price(PRICE_CHART_SIZES.narrow)] : null;
-  pending?.forEach((p) => p.catch(() => {})); // awaited below; not an unhandled rejection meanwhile
-  const [wide, narrow] = pending ? [null, null] : [await price(PRICE_CHART_SIZES.wide), await price(PRICE_CHART_SIZES.narrow)];
-  const lines = {
+  const [wide, narrow] = [await price(PRICE_CHART_SIZES.wide), await price(PRICE_CHART_SIZES.narrow)];
+  const charts: PageCharts = {
+    price: wide?.svg ?? null,
+    priceNarrow: narrow?.svg ?? null,
     budgetUsd: await lineSvg(page.analysis.budget.usd, { xTitle: 'USD cap per attempt (log scale)', yTitle: 'resolved (%)', xLog: true, xFormat: '$~g', yDomain: [0, 100], step: true, colours }),
     budgetSteps: await lineSvg(page.analysis.budget.steps, { xTitle: 'step cap per attempt (log scale)', yTitle: 'resolved (%)', xLog: true, yDomain: [0, 100], step: true, colours }),
     context: await lineSvg(page.analysis.steps.context, { xTitle: 'step', yTitle: 'prompt tokens (mean over attempts reaching the step)', colours }),
   };
-  const [w, n] = pending ? [await pending[0]!, await pending[1]!] : [wide, narrow];
-  const charts: PageCharts = { price: w?.svg ?? null, priceNarrow: n?.svg ?? null, ...lines };
-  const withKey = { ...page, priceKey: { wide: w?.key ?? [], narrow: n?.key ?? [] } };
+  const withKey = { ...page, priceKey: { wide: wide?.key ?? [], narrow: narrow?.key ?? [] } };
   return renderReportHtml(withKey, charts);
 }
 
@@ -178,16 +165,6 @@ export async function buildReport(o: BuildReportOptions): Promise<string> {
  * built. Attempt pages are written incrementally (src/report/attempt-pages.ts).
  */
 export async function writeReport<R extends IndexRecord>(o: Omit<BuildReportOptions, 'attempts'>, attempts: readonly R[], whole: (rs: R[]) => Promise<readonly AttemptRecord[]>): Promise<string> {
-  // the chart thread (if any) starts first: vega loads there while this thread analyses
-  const chartThread = (o.chartThread ?? (attempts.length >= CHART_THREAD_FROM && availableParallelism() > 1)) ? startChartThread() : undefined;
-  try {
-    return await writeReportWith(o, attempts, whole, chartThread);
-  } finally {
-    chartThread?.close();
-  }
-}
-
-async function writeReportWith<R extends IndexRecord>(o: Omit<BuildReportOptions, 'attempts'>, attempts: readonly R[], whole: (rs: R[]) => Promise<readonly AttemptRecord[]>, chartThread: ChartThread | undefined): Promise<string> {
   const { header, outDir } = o;
   const withPages = o.attemptPages ?? true;
   const modelDriven = new Set(header.contenders.filter((c) => c.model !== null).map((c) => c.id));
@@ -212,8 +189,7 @@ async function writeReportWith<R extends IndexRecord>(o: Omit<BuildReportOptions
     });
   }
 
-  const html = await renderReport(header, attempts, { published: o.published, repricedFrom: o.repricedFrom, filterNote: o.filterNote, attemptPages: withPages, trajectories: series, analysis, chartThread, ...(o.taskMeta ? { taskMeta: o.taskMeta } : {}) });
-  chartThread?.close(); // its charts are drawn
+  const html = await renderReport(header, attempts, { published: o.published, repricedFrom: o.repricedFrom, filterNote: o.filterNote, attemptPages: withPages, trajectories: series, analysis, ...(o.taskMeta ? { taskMeta: o.taskMeta } : {}) });
   await mkdir(outDir, { recursive: true });
   const path = join(outDir, 'index.html');
   await writeFile(path, html, 'utf8');
