@@ -7,6 +7,15 @@ import { readRunHeader } from '../store/store.ts';
 import { writeReport, type BuildReportOptions } from './build.ts';
 import { preloadCharts } from './chart.ts';
 
+/** Loads the chart modules now; a load that fails is left to the first chart to report (not taken for an error of the scan it runs in). */
+function preload(): void {
+  try {
+    preloadCharts();
+  } catch {
+    // the first chart loads them again and says what failed
+  }
+}
+
 /** Options of {@link buildReportFromRun}: those of `buildReport` with the run folder in place of the records. */
 export type BuildRunReportOptions = Omit<BuildReportOptions, 'header' | 'attempts' | 'runDir'> & {
   /** The run folder (`results/<run_id>`). */
@@ -20,8 +29,8 @@ export type BuildRunReportOptions = Omit<BuildReportOptions, 'header' | 'attempt
  */
 export async function buildReportFromRun(o: BuildRunReportOptions): Promise<string> {
   const header = await readRunHeader(o.runDir);
-  // the chart modules load while this thread waits for the scan's worker, if it does (idle time)
-  const { records, lines } = await readRunIndex(o.runDir, header, { onWorkerWait: preloadCharts });
+  // the chart modules load while the scan's worker starts (the ranges it then takes share their cost)
+  const { records, lines } = await readRunIndex(o.runDir, header, { onWorkerStart: preload });
   const reader = await openAttemptsAt(o.runDir, header);
   try {
     return await writeReport({ ...o, header }, records, (rs) => reader.read(rs.map((r) => lines.get(r.key)!)));

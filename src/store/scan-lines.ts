@@ -1,8 +1,8 @@
 // The part of the `attempts.jsonl` scan (src/store/scan.ts) that needs no other line: reading a
 // range of the file in 1 MiB blocks, splitting it into lines on bytes, and judging each line alone
 // (JSON, format version, zod, projected to the fields a consumer reads). The checks across lines
-// (duplicate key, stray record) stay with the scan, which may hand a range of the file to a worker
-// thread (src/store/scan-worker.ts) running this same code.
+// (duplicate key, stray record) stay with the scan, which may share the file's ranges with a worker
+// thread (src/store/scan-share.ts, scan-worker.ts) running this same code.
 import type { FileHandle } from 'node:fs/promises';
 import type { z } from 'zod';
 import type { RunHeader } from '../core/records.ts';

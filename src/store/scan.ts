@@ -2,8 +2,8 @@
 // read in 1 MiB blocks and split into lines on bytes; each line is judged as it comes (JSON, format
 // version, zod, duplicate key, stray record), and a consumer that needs only some fields gets only
 // those decoded and validated (a resume needs keys and spend, the report's index its columns,
-// INDEX_COLUMNS: bench/RESULTS.md, issue 18.4); a large file's second half is read by a worker
-// thread (src/store/scan-worker.ts). `readRun` (store.ts) is this reader
+// INDEX_COLUMNS: bench/RESULTS.md, issue 18.4); a large file is read by this thread and a worker
+// thread together, range by range (src/store/scan-share.ts). `readRun` (store.ts) is this reader
 // with every field.
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,11 +11,10 @@ import { z } from 'zod';
 import { AttemptRecord, INDEX_COLUMNS, type IndexRecord, type RunHeader } from '../core/records.ts';
 import { UserInputError } from '../core/errors.ts';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { NameSet } from './project-line.ts';
 import { StrayCheck, checkFormatVersion, parseAttemptLine, type RecordIdentity } from './checks.ts';
-import { judgeLine, lineStartAfter, readLines, type LineAt } from './scan-lines.ts';
-import type { ScanWorkerChunk, ScanWorkerReply } from './scan-worker.ts';
+import { judgeLine, readLines, type LineAt } from './scan-lines.ts';
+import { scanShared, type ShareOptions } from './scan-share.ts';
 
 export type { LineAt } from './scan-lines.ts';
 
@@ -58,20 +57,18 @@ export const SPLIT_FROM = 32 * 2 ** 20;
 
 /**
  * How a scan may share its work: `splitFrom` (bytes, default {@link SPLIT_FROM}, or never on one
- * core); `onSplit` is told where the file was split (null: one thread) and whether the worker's
- * records were used. `lines` (empty; not with a `from`): filled with each record passed to
- * `onRecord`, key → its place (the map the duplicate-key check keeps anyway, so a consumer that
- * needs it builds no second one). `onWorkerWait`: called once on this thread when its own lines are
- * done and the worker's reply has not come yet: idle time a caller may fill with work it would do
- * next anyway (the report loads its chart modules there); the reply is read when it returns.
+ * core); `onSplit` is told into how many ranges the file was cut (1: one thread) and how many of
+ * them the worker's records came from. `lines` (empty; not with a `from`): filled with each record
+ * passed to `onRecord`, key → its place (the map the duplicate-key check keeps anyway, so a consumer
+ * that needs it builds no second one). `onWorkerWait`: called once on this thread when no range is
+ * left for it and the worker's are not all in: idle time a caller may fill with work it would do
+ * next anyway. `onWorkerStart`, `rangeBytes`, `workerOnly` (tests): as {@link ShareOptions}.
  */
-export interface ScanOptions {
+export interface ScanOptions extends Pick<ShareOptions, 'rangeBytes' | 'workerOnly' | 'onWorkerStart'> {
   splitFrom?: number;
-  onSplit?: (s: { at: number | null; worker: boolean }) => void;
+  onSplit?: (s: { ranges: number; byWorker: number }) => void;
   lines?: Map<string, LineAt>;
   onWorkerWait?: () => void;
-  /** Records per message from the worker (default 4,096; tests use small ones). */
-  workerChunk?: number;
 }
 
 /**
@@ -80,10 +77,10 @@ export interface ScanOptions {
  * (no newline after it, not JSON): it is skipped, as a crash mid-append leaves it; every other bad
  * line is collected and reported together. With `from`, the scan starts there (see {@link ScanFrom}).
  * A projection's scan of a file of `o.splitFrom` bytes or more (default {@link SPLIT_FROM}) from the
- * start hands the lines of its second half to a worker thread (src/store/scan-worker.ts); the checks
- * across lines (duplicate key, stray record) and `onRecord` stay on this thread, in file order, and
- * when the worker found any bad line (or failed) this thread reads that half itself, so the records
- * and every message are those of a one-thread scan.
+ * start is shared with a worker thread range by range (src/store/scan-share.ts); the checks across
+ * lines (duplicate key, stray record) and `onRecord` stay on this thread, in file order, and a range
+ * where either thread found any bad line (or the worker failed) is read again by this thread in
+ * order, so the records and every message are those of a one-thread scan.
  * @throws UserInputError naming the file and each bad line (`<file>:<line>: …`) with the fix; or
  *   the file when it cannot be read.
  */
@@ -126,33 +123,20 @@ export async function scanAttempts<T extends RecordIdentity>(dir: string, header
     throw new UserInputError(`${file}: cannot read (${(e as Error).message}); check the run folder`, { cause: e });
   }
   let lastNonEmpty = 0;
-  let worker: ReturnType<typeof scanInWorker> | null = null;
   try {
     const size = (await fh.stat()).size;
-    const split = !from && p.fields && size >= (o.splitFrom ?? (availableParallelism() > 1 ? SPLIT_FROM : Infinity)) ? await lineStartAfter(fh, Math.floor(size / 2), size) : null;
-    if (split !== null) worker = scanInWorker(file, header, p.fields!, split, o.workerChunk);
-    else o.onSplit?.({ at: null, worker: false });
-    const head = await readLines(fh, from?.offset ?? 0, split, from?.linesBefore ?? 0, onLine);
-    lastNonEmpty = head.lastNonEmpty;
-    if (worker) {
-      if (!worker.replied()) o.onWorkerWait?.();
-      const w = await worker.reply;
-      o.onSplit?.({ at: split, worker: w.ok });
-      if (w.ok) {
-        // the worker's records, parsed as their chunks came (the worker numbers its lines from its range's start)
-        const { records, at } = worker.parsed;
-        for (let i = 0; i < records.length; i++) accept(records[i] as T, { line: at[3 * i]! + head.line, offset: at[3 * i + 1]!, bytes: at[3 * i + 2]! });
-        if (w.lastNonEmpty) lastNonEmpty = w.lastNonEmpty + head.line;
-      } else {
-        const tail = await readLines(fh, split!, null, head.line, onLine);
-        lastNonEmpty = tail.lastNonEmpty || lastNonEmpty;
-      }
+    if (!from && p.fields && size >= (o.splitFrom ?? (availableParallelism() > 1 ? SPLIT_FROM : Infinity))) {
+      const shared = await scanShared(fh, size, { ...judge, file, fields: p.fields }, accept, onLine, o);
+      lastNonEmpty = shared.lastNonEmpty;
+      o.onSplit?.({ ranges: shared.ranges, byWorker: shared.byWorker });
+    } else {
+      o.onSplit?.({ ranges: 1, byWorker: 0 });
+      lastNonEmpty = (await readLines(fh, from?.offset ?? 0, null, from?.linesBefore ?? 0, onLine)).lastNonEmpty;
     }
   } catch (e) {
     if (e instanceof UserInputError) throw e;
     throw new UserInputError(`${file}: cannot read (${(e as Error).message}); check the run folder`, { cause: e });
   } finally {
-    worker?.stop();
     await fh.close();
   }
   for (const b of badJson) {
@@ -171,53 +155,6 @@ export async function scanAttempts<T extends RecordIdentity>(dir: string, header
       { where: file, problems: lines },
     );
   }
-}
-
-/** The worker's file beside this one: `.ts` when run from the sources (loaded through tsx's API, as `--import` does not reach a worker on Node 20), `.js` when built. */
-const WORKER = new URL(import.meta.url.endsWith('.ts') ? './scan-worker.ts' : './scan-worker.js', import.meta.url);
-
-/** The sources' worker bootstrap (scripts/ts-worker.mjs: loads `workerData.tsEntry` through tsx), outside dist/: the built CLI never loads tsx. */
-const TS_WORKER = new URL('../../scripts/ts-worker.mjs', import.meta.url);
-
-/**
- * Starts the worker's scan of `file` from byte `start` (src/store/scan-worker.ts); `reply` is
- * `ok: false` when the worker fails in any way. `parsed`: the records of the chunks posted so far,
- * each JSON text parsed on this thread as its chunk comes (while this thread reads its own half,
- * between its reads, or waits), with their places (three numbers each, as the worker numbers them);
- * valid only when `reply` is `ok`. `chunk`: records a message (default the worker's).
- */
-function scanInWorker(file: string, header: RunHeader, fields: readonly string[], start: number, chunk?: number): { reply: Promise<ScanWorkerReply>; replied: () => boolean; parsed: { records: unknown[]; at: number[] }; stop: () => void } {
-  const workerData = { file, header, fields, start, chunk };
-  const parsed = { records: [] as unknown[], at: [] as number[] };
-  let w: Worker;
-  try {
-    w = WORKER.pathname.endsWith('.ts')
-      ? new Worker(TS_WORKER, { workerData: { ...workerData, tsEntry: WORKER.href } })
-      : new Worker(WORKER, { workerData });
-  } catch {
-    return { reply: Promise.resolve({ ok: false }), replied: () => true, parsed, stop: () => {} }; // no worker here: this thread reads it all
-  }
-  let done = false;
-  const reply = new Promise<ScanWorkerReply>((resolve) => {
-    let broken = false; // a chunk this thread could not read: the reply counts as failed
-    w.on('message', (m: ScanWorkerReply | ScanWorkerChunk) => {
-      if (!('kind' in m)) return resolve(broken ? { ok: false } : m);
-      try {
-        const texts = Buffer.from(m.records.buffer, m.records.byteOffset, m.bytes);
-        for (let s = 0; s < texts.length; ) {
-          const nl = texts.indexOf(0x0a, s);
-          parsed.records.push(JSON.parse(texts.toString('utf8', s, nl)));
-          s = nl + 1;
-        }
-        for (const x of m.at) parsed.at.push(x);
-      } catch {
-        broken = true;
-      }
-    });
-    w.once('error', () => resolve({ ok: false }));
-    w.once('exit', () => resolve({ ok: false }));
-  }).finally(() => void (done = true));
-  return { reply, replied: () => done, parsed, stop: () => void w.terminate() };
 }
 
 /** What a resume needs of each finished attempt: its identity, outcome (`--retry-errors`) and spend (the run budget). */
@@ -276,12 +213,12 @@ export async function readResumeScan(dir: string, header: RunHeader): Promise<Re
 /**
  * What the report's index page reads: every record's index columns (`INDEX_COLUMNS`), and where
  * each line is (to read the whole record back for its attempt page, {@link openAttemptsAt}).
- * `o.onWorkerWait`: as {@link ScanOptions}.
+ * `o.onWorkerWait`, `o.onWorkerStart`: as {@link ScanOptions}.
  * @throws UserInputError as `scanAttempts` does.
  */
-export async function readRunIndex(dir: string, header: RunHeader, o: Pick<ScanOptions, 'onWorkerWait'> = {}): Promise<{ records: IndexRecord[]; lines: Map<string, LineAt> }> {
+export async function readRunIndex(dir: string, header: RunHeader, o: Pick<ScanOptions, 'onWorkerWait' | 'onWorkerStart'> = {}): Promise<{ records: IndexRecord[]; lines: Map<string, LineAt> }> {
   const records: IndexRecord[] = [];
   const lines = new Map<string, LineAt>();
-  await scanAttempts(dir, header, INDEX_FIELDS, (r) => void records.push(r), undefined, { lines, onWorkerWait: o.onWorkerWait });
+  await scanAttempts(dir, header, INDEX_FIELDS, (r) => void records.push(r), undefined, { lines, onWorkerWait: o.onWorkerWait, onWorkerStart: o.onWorkerStart });
   return { records, lines };
 }
