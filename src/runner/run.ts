@@ -107,7 +107,10 @@ export interface RunSummary {
  * faults of the store itself (disk): then no attempt starts after the fault, those in flight are
  * awaited (one ending in infra_error is left unrecorded), run.json says `failed` with the error in its
  * note, the lock is released last, and it rejects with `runFailure`'s error (RunStoppedError for a
- * full disk); `--resume` completes the run.
+ * full disk); `--resume` completes the run. A full disk at the run's first write (its folder, then
+ * removed), at a resume's opening or at run.json's last rewrite also rejects with a RunStoppedError.
+ * On resume, killed sessions' ledgers are counted against the budget before any job starts, and a
+ * model job with one that the spent budget does not start is recorded as budget-cut (`budgetCutRecord`).
  */
 export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   const dir = path.join(opts.resultsDir, opts.runId);
