@@ -10,6 +10,7 @@ import { readSuperseded } from '../store/superseded.ts';
 import { settleRecordedLedgers } from '../store/ledger.ts';
 import { assertNoLinks } from '../store/run-fs.ts';
 import { commandPrefix } from './hints.ts';
+import { RunStoppedError, environmentWhere } from '../runner/run-failure.ts';
 
 /**
  * Reads every shard folder, checks and joins them (`mergeShards`), then writes `<out>/run.json`
@@ -19,7 +20,8 @@ import { commandPrefix } from './hints.ts';
  * never recorded: a resume of the merged run folds them into those attempts' records, as a resume of
  * the shard would; `settleRecordedLedgers` marks those its records already count), and only then the merged header (its own status):
  * a merge killed midway leaves a folder that says "running", never a finished run lacking attempts.
- * @throws UserInputError when `<out>` exists, a shard is unreadable, holds a symbolic link, or the shards disagree.
+ * @throws UserInputError when `<out>` exists, a shard is unreadable, holds a symbolic link, or the shards disagree;
+ * RunStoppedError (exit 2) when the environment stops the writing (a full disk: `mergeStopped`), `<out>` then removed.
  */
 export async function mergeCommand(out: string, shards: string[], o: { runId?: string; allowMissing?: boolean; json?: boolean }): Promise<number> {
   const outDir = path.resolve(out);
@@ -40,7 +42,9 @@ export async function mergeCommand(out: string, shards: string[], o: { runId?: s
   // made exclusively and locked first: a merge refused here (another made <out> meanwhile) neither writes nor removes anything there
   const final = merged.header;
   const writing = { ...final, status: 'running' as const, finished_at: null, merging: true as const, note: [MERGE_IN_PROGRESS_NOTE, final.note].filter(Boolean).join('; ') };
-  const { writer, unlock } = await RunWriter.createLocked(outDir, writing);
+  const { writer, unlock } = await RunWriter.createLocked(outDir, writing).catch((e: unknown) => {
+    throw mergeStopped(outDir, e); // createLocked removed the folder it made
+  });
   try {
     for (const r of merged.attempts) await writer.appendAttempt(r);
     const byIndex = [...inputs].sort((a, b) => a.header.shard!.index - b.header.shard!.index);
@@ -53,7 +57,7 @@ export async function mergeCommand(out: string, shards: string[], o: { runId?: s
     await writer.writeHeader(final);
   } catch (e) {
     await rm(outDir, { recursive: true, force: true });
-    throw e;
+    throw mergeStopped(outDir, e);
   } finally {
     await unlock();
   }
@@ -68,4 +72,11 @@ export async function mergeCommand(out: string, shards: string[], o: { runId?: s
     );
   }
   return ExitCode.ok;
+}
+
+/** The error a merge into `outDir` stopped by `e` rejects with: a `RunStoppedError` ("results disk full: <out> …", exit 2) for a fault of the environment, `<out>` having been removed; any other error as it is. */
+function mergeStopped(outDir: string, e: unknown): unknown {
+  const env = environmentWhere(outDir, e);
+  if (!env) return e;
+  return new RunStoppedError(`${env.where}; the merge stopped and ${outDir} was removed (the shards are unchanged); free space, then merge again`, { where: env.file ?? outDir, cause: e }, false);
 }

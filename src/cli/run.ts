@@ -248,7 +248,10 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
       onAttempt: (r) => progress.attempt(r),
     });
   } catch (e) {
-    if (e instanceof RunStoppedError) throw new RunStoppedError(`${e.message}; free space (or fix the folder), then complete the run with: ${resumeCommand(runId, o)}`, { ...e.details, cause: e.cause });
+    if (e instanceof RunStoppedError) {
+      const next = e.resumable ? `complete the run with: ${resumeCommand(runId, o)}` : 'run it again';
+      throw new RunStoppedError(`${e.message}; free space (or fix the folder), then ${next}`, { ...e.details, cause: e.cause }, e.resumable);
+    }
     throw stored && e instanceof UserInputError && e.message.startsWith('cannot resume') ? new UserInputError(withFlags(e.message, resuming!, Boolean(o.retryErrors), o.given ?? []), { cause: e }) : e;
   } finally {
     progress.stop();

@@ -42,6 +42,7 @@ export class RunBudget {
   #maxCallUsd = 0;
   #maxCallTokens = 0;
   #waiters: Array<() => void> = [];
+  #ledgersCounted = new Set<string>();
 
   /**
    * @param capUsd run cap, USD at list price; null = none
@@ -97,6 +98,17 @@ export class RunBudget {
   carryOver(usd: number | null, tokens: number): void {
     if (usd !== null) this.spentUsd += usd;
     this.spentTokens += tokens;
+  }
+
+  /**
+   * Counts the calls of attempt `key`'s killed sessions (its unsettled ledgers, `carryOver`'s units)
+   * once per key: a resume counts them all before any job starts (`countUnsettledLedgers`), and the
+   * attempt that folds them later calls this again, which then adds nothing.
+   */
+  carryOverLedger(key: string, usd: number | null, tokens: number): void {
+    if (this.#ledgersCounted.has(key)) return;
+    this.#ledgersCounted.add(key);
+    this.carryOver(usd, tokens);
   }
 
   /**

@@ -5,7 +5,7 @@ import { addUsage, promptTokens, zeroUsage } from '../core/usage.ts';
 import type { CallRecord, ChatMessage, ChatOptions } from '../models/types.ts';
 import { budgetUsd, sumUsd } from '../pricing/cost.ts';
 import { randomUUID } from 'node:crypto';
-import { LEDGER_FORMAT_VERSION, LedgerWriter, ledgerPath, splitLedger, takeInterruptedLines, type LedgerEntry } from '../store/ledger.ts';
+import { LEDGER_FORMAT_VERSION, LedgerWriter, ledgerPath, readUnsettledLedgers, splitLedger, takeInterruptedLines, type LedgerEntry, type LedgerLine } from '../store/ledger.ts';
 import type { CallBound } from '../pricing/call-bound.ts';
 import type { AttemptRecord, InterruptedCalls } from '../store/records.ts';
 import type { CallLedger, RunBudget } from './budget.ts';
@@ -32,7 +32,7 @@ export interface AttemptLedger {
 /**
  * Opens the ledger of one attempt in `runDir`. With `resume`, the ledgers left by killed earlier
  * sessions (every one not yet covered by a record: `takeInterruptedLines`) are taken aside first, their calls
- * summed into `carried` and counted against `budget`; its pending calls never settled (in flight at
+ * summed into `carried` and counted against `budget` (unless `countUnsettledLedgers` counted them already); its pending calls never settled (in flight at
  * the kill) are counted at their bound (`unsettled_calls`, `unsettled_usd`, in `budget_usd`).
  */
 export async function openAttemptLedger(
@@ -41,20 +41,8 @@ export async function openAttemptLedger(
   resume: boolean,
   budget: RunBudget,
 ): Promise<AttemptLedger> {
-  const { billed: earlier, unsettled } = splitLedger(resume ? await takeInterruptedLines(runDir, id.key) : []);
-  let carried: InterruptedCalls | null = null;
-  if (earlier.length || unsettled.length) {
-    const unsettledUsd = unsettled.reduce((s, p) => s + (p.bound_usd ?? 0), 0);
-    carried = {
-      calls: earlier.filter((e) => e.try === undefined).length,
-      usage: earlier.reduce((u, e) => addUsage(u, e.usage), zeroUsage()),
-      list_usd: sumUsd(earlier.map((e) => e.list_usd)),
-      billed_usd: earlier.some((e) => e.billed_usd !== null) ? earlier.reduce((s, e) => s + (e.billed_usd ?? 0), 0) : null,
-      budget_usd: budgetUsd(earlier) + unsettledUsd,
-      ...(unsettled.length ? { unsettled_calls: unsettled.length, unsettled_usd: unsettledUsd } : {}),
-    };
-    budget.carryOver(carried.budget_usd!, promptTokens(carried.usage) + carried.usage.output);
-  }
+  const carried = carriedOf(resume ? await takeInterruptedLines(runDir, id.key) : []);
+  if (carried) budget.carryOverLedger(id.key, carried.budget_usd!, promptTokens(carried.usage) + carried.usage.output);
   const writer = new LedgerWriter(ledgerPath(runDir, id.key));
   const entry = (call: CallRecord, callId?: string): LedgerEntry => ({
     format_version: LEDGER_FORMAT_VERSION, ...(callId ? { call_id: callId } : {}), ...id, at: new Date().toISOString(),
@@ -75,6 +63,41 @@ export async function openAttemptLedger(
     billedSync: (call, callId) => writer.append(entry(call, callId)),
     close: () => writer.close(),
   };
+}
+
+/**
+ * The calls of a killed session's ledger lines (`splitLedger`): billed ones summed, pending ones never
+ * settled counted at their bound (`unsettled_calls`, `unsettled_usd`, in `budget_usd`); null when none.
+ */
+function carriedOf(lines: readonly LedgerLine[]): InterruptedCalls | null {
+  const { billed: earlier, unsettled } = splitLedger(lines);
+  if (!earlier.length && !unsettled.length) return null;
+  const unsettledUsd = unsettled.reduce((s, p) => s + (p.bound_usd ?? 0), 0);
+  return {
+    calls: earlier.filter((e) => e.try === undefined).length,
+    usage: earlier.reduce((u, e) => addUsage(u, e.usage), zeroUsage()),
+    list_usd: sumUsd(earlier.map((e) => e.list_usd)),
+    billed_usd: earlier.some((e) => e.billed_usd !== null) ? earlier.reduce((s, e) => s + (e.billed_usd ?? 0), 0) : null,
+    budget_usd: budgetUsd(earlier) + unsettledUsd,
+    ...(unsettled.length ? { unsettled_calls: unsettled.length, unsettled_usd: unsettledUsd } : {}),
+  };
+}
+
+/**
+ * Counts the unsettled ledgers of `runDir` (killed sessions' calls no record holds yet) against
+ * `budget` before a resumed run starts any job, each key once (`RunBudget.carryOverLedger`: the attempt
+ * that folds one later does not count it again), so the budget check and its note include them.
+ * @returns the keys that have such a ledger (their attempt must be recorded even when not run: `budgetCutRecord`).
+ */
+export async function countUnsettledLedgers(runDir: string, budget: RunBudget): Promise<Set<string>> {
+  const keys = new Set<string>();
+  for (const [key, lines] of await readUnsettledLedgers(runDir)) {
+    const carried = carriedOf(lines);
+    if (!carried) continue;
+    keys.add(key);
+    budget.carryOverLedger(key, carried.budget_usd!, promptTokens(carried.usage) + carried.usage.output);
+  }
+  return keys;
 }
 
 /**

@@ -8,6 +8,7 @@ import { RunWriter } from '../store/store.ts';
 import type { AttemptIndexEntry } from '../store/attempt-index.ts';
 import { predatesRunConfig, resumeMismatches, resumeRefusal } from '../store/compat.ts';
 import { mergeUnfinished } from '../store/merge.ts';
+import { settleRecordedLedgers } from '../store/ledger.ts';
 import type { Redactor } from '../core/redact.ts';
 import { contenderOf } from './run-config.ts';
 
@@ -43,6 +44,9 @@ export async function openForResume(dir: string, header: RunHeader, o: { redact:
   }
   const writer = opened.writer;
   let earlier = opened.done;
+  // A kill between a record's append and its ledger's settle left that ledger live: its calls are in the
+  // record, so it is settled now, before a record is set aside, or a re-run of the key would fold them again (atkF10 2).
+  await settleRecordedLedgers(dir, new Set(earlier.map((r) => r.key)));
   // the whole records are read only when there is an infra error to set aside
   if (o.retryErrors && earlier.some((r) => r.outcome === 'infra_error')) {
     const dropped = new Set((await writer.dropAttempts((r) => r.outcome === 'infra_error')).map((r) => r.key));

@@ -26,6 +26,9 @@ import { RunBudget } from './budget.ts';
 import { settleLedger } from '../store/ledger.ts';
 import { referenceGate } from './gate.ts';
 import { removeWorkRoot, runAttempt, type Job, type Pools } from './cascade-attempt.ts';
+import { limitsOf } from './attempt.ts';
+import { budgetCutRecord } from './budget-cut.ts';
+import { countUnsettledLedgers } from './ledger-fold.ts';
 import { AttemptStages, pipelines, type Stage } from './stages.ts';
 import { failureText, runFailure } from './run-failure.ts';
 
@@ -104,7 +107,10 @@ export interface RunSummary {
  * faults of the store itself (disk): then no attempt starts after the fault, those in flight are
  * awaited (one ending in infra_error is left unrecorded), run.json says `failed` with the error in its
  * note, the lock is released last, and it rejects with `runFailure`'s error (RunStoppedError for a
- * full disk); `--resume` completes the run.
+ * full disk); `--resume` completes the run. A full disk at the run's first write (its folder, then
+ * removed), at a resume's opening or at run.json's last rewrite also rejects with a RunStoppedError.
+ * On resume, killed sessions' ledgers are counted against the budget before any job starts, and a
+ * model job with one that the spent budget does not start is recorded as budget-cut (`budgetCutRecord`).
  */
 export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   const dir = path.join(opts.resultsDir, opts.runId);
@@ -138,18 +144,27 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     unlock = await lockRun(dir);
     const resumed = await openForResume(dir, header, { redact, retryErrors: Boolean(opts.retryErrors), contenders: opts.contenders }).catch(async (e: unknown) => {
       await unlock();
-      throw e;
+      throw runFailure(dir, e, { headerWritten: false, stage: 'open' });
     });
     if (resumed.legacy) keyOf = (plan, instanceId, a) => legacyAttemptKey(plan, limits, instanceId, a);
     writer = resumed.writer;
     earlier = resumed.earlier;
   } else {
     // made exclusively and locked before anything is written: a run refused here writes nothing into another's folder
-    ({ writer, unlock } = await RunWriter.createLocked(dir, header, redact));
+    ({ writer, unlock } = await RunWriter.createLocked(dir, header, redact).catch((e: unknown) => {
+      throw runFailure(dir, e, { headerWritten: false, stage: 'create' }); // the folder it made is removed
+    }));
   }
   const budget = new RunBudget(config.run_budget.usd, config.run_budget.tokens);
   // A resumed run's budget counts what its earlier sessions counted (`budget_usd`; `list_usd` in older records), records set aside by --retry-errors included, each record once.
-  for (const r of [...earlier, ...(await supersededToCount(dir, header.limits, earlier))]) budget.carryOverRecord(r);
+  // …and the billed calls killed sessions left on ledgers no record holds yet (each key once), before any job starts.
+  const killedLedgers = await (async () => {
+    for (const r of [...earlier, ...(await supersededToCount(dir, header.limits, earlier))]) budget.carryOverRecord(r);
+    return opts.resume ? await countUnsettledLedgers(dir, budget) : new Set<string>();
+  })().catch(async (e: unknown) => {
+    await unlock();
+    throw runFailure(dir, e, { headerWritten: false, stage: 'open' });
+  });
   // Work folders of fixbench processes that died (kill -9, a second Ctrl-C) go meanwhile (src/core/work-owner.ts).
   const swept = sweepDeadWorkFolders();
   const workRoot = await mkdtemp(path.join(os.tmpdir(), `fixbench-${opts.runId}-`));
@@ -186,12 +201,17 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   const runJob = async (job: Job, stage: Stage): Promise<void> => {
     if (opts.signal?.aborted || failed.length) return;
     const isModel = job.plan.kind === 'model' || job.plan.kind === 'cascade';
+    const attemptOpts = { ...opts, limits, priceSheet: { file: config.price_sheet.file }, budgetUsd: config.run_budget.usd, budgetTokens: config.run_budget.tokens, rerunFailed: config.rerun_failed };
+    let attempted: AttemptRecord;
     if (isModel && budget.exhausted) {
       budgetStopped = true;
-      return;
+      // not started; a killed session's billed calls of it are recorded all the same (in no record otherwise)
+      if (!killedLedgers.has(job.key)) return;
+      attempted = await budgetCutRecord(job, { runDir: dir, runId: opts.runId, budget, limits: limitsOf(attemptOpts), formatErrors: limits.formatErrors, priceSheet: config.price_sheet.file });
+      await writer.writeAttemptLogs(attempted, { test_output: '' });
+    } else {
+      attempted = await runAttempt(job, { opts: attemptOpts, writer, budget, workRoot, redact, pools, onBudgetRefused: () => (budgetStopped = true), enterTests: stage.enterTests, leaveTests: stage.leaveTests });
     }
-    const attemptOpts = { ...opts, limits, priceSheet: { file: config.price_sheet.file }, budgetUsd: config.run_budget.usd, budgetTokens: config.run_budget.tokens, rerunFailed: config.rerun_failed };
-    const attempted = await runAttempt(job, { opts: attemptOpts, writer, budget, workRoot, redact, pools, onBudgetRefused: () => (budgetStopped = true), enterTests: stage.enterTests, leaveTests: stage.leaveTests });
     await stage.recordTurn(); // the attempts that tested before it are recorded first
     // An attempt cut short by Ctrl-C (or failing beside a job's error: a full disk) is not a result: left unrecorded (its ledger too), a later run re-does it.
     if ((opts.signal?.aborted || failed.length) && attempted.outcome === 'infra_error') return;
@@ -222,8 +242,9 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     try {
       await writer.writeHeader(header);
     } catch (e) {
-      if (!failure) throw e; // else the job's error is the one to report (run.json then still says "running": a resume continues it)
-      failure.headerUnwritten = true;
+      // the job's error, if any, is the one to report (run.json then still says "running": a resume continues it)
+      if (failure) failure.headerUnwritten = true;
+      else failed.push({ error: e, headerUnwritten: true });
     } finally {
       await unlock(); // last: nothing of this run is written after it
     }
@@ -235,7 +256,9 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   const gate = opts.signal?.aborted ? [] : referenceGate(header, all);
   if (gate.length) {
     header.note = [header.note, `reference gate failed: ${gate.join('; ')}`].filter(Boolean).join('; ');
-    await writer.writeHeader(header);
+    await writer.writeHeader(header).catch((e: unknown) => {
+      throw runFailure(dir, e, { headerWritten: false });
+    });
   }
   return { dir, header, gate, attempts: all, ran };
 }

@@ -262,8 +262,8 @@ export async function takeInterruptedLines(runDir: string, key: string): Promise
  * live one renamed `<key>.recorded.jsonl` (`<key>.recorded-<n>.jsonl`, n = 2, 3, … when the key was
  * recorded before: a re-run never loses an earlier billed call's line), each interrupted one `<key>.interrupted-<n>.folded.jsonl`
  * (never folded again). Missing files are skipped. A kill between the append and these renames
- * leaves them to be counted again only if the record is re-run (`--retry-errors`): counted twice,
- * never lost.
+ * leaves them unsettled: the next resume settles them (`settleRecordedLedgers`, in `openForResume`)
+ * before a `--retry-errors` could set the record aside and fold them again.
  */
 export async function settleLedger(runDir: string, key: string): Promise<void> {
   const dir = ledgerDir(runDir);
@@ -290,14 +290,29 @@ export const unsettledLedger = (name: string): boolean => /\.jsonl$/.test(name) 
  * of the key counts them once, not twice. Ledgers of keys without a record stay for a resume to fold.
  */
 export async function settleRecordedLedgers(runDir: string, recorded: ReadonlySet<string>): Promise<void> {
+  const keys = new Set((await unsettledLedgerFiles(runDir)).map((f) => f.key).filter((k) => recorded.has(k)));
+  for (const key of keys) await settleLedger(runDir, key);
+}
+
+/** The unsettled ledger files (`unsettledLedger`) of `runDir`, each with its attempt key, in name order; [] without a ledgers folder. */
+async function unsettledLedgerFiles(runDir: string): Promise<{ key: string; file: string }[]> {
   const names = await readdir(ledgerDir(runDir)).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return [];
     throw e;
   });
-  const keys = new Set<string>();
-  for (const name of names) {
+  return names.sort().flatMap((name) => {
     const m = /^(.+?)(?:\.interrupted-\d+)?\.jsonl$/.exec(name);
-    if (m && unsettledLedger(name) && recorded.has(m[1]!)) keys.add(m[1]!);
-  }
-  for (const key of keys) await settleLedger(runDir, key);
+    return m && unsettledLedger(name) ? [{ key: m[1]!, file: path.join(ledgerDir(runDir), name) }] : [];
+  });
+}
+
+/**
+ * Every line of the unsettled ledgers of `runDir` by attempt key, read without moving anything (the
+ * lines `takeInterruptedLines` would take for that key): what a resume counts against its budget
+ * before any job starts (`countUnsettledLedgers`). Throws as `readLedgerLines` does.
+ */
+export async function readUnsettledLedgers(runDir: string): Promise<Map<string, LedgerLine[]>> {
+  const out = new Map<string, LedgerLine[]>();
+  for (const { key, file } of await unsettledLedgerFiles(runDir)) out.set(key, [...(out.get(key) ?? []), ...(await readLedgerLines(file))]);
+  return out;
 }

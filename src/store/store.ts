@@ -2,7 +2,7 @@
 // plus per-attempt logs (logs.ts) and trajectories (trajectory.ts). Attempts are appended and flushed (fsync) one line each as they finish, so a crash
 // or Ctrl-C never loses a finished attempt; then each record's entry goes to the sidecar index
 // `attempts.index.jsonl` (attempt-index.ts), which a resume reads instead of every record.
-import { lstat, mkdir, readFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AttemptRecord, RunHeader } from './records.ts';
 import { checkFormatVersion } from './checks.ts';
@@ -49,16 +49,22 @@ export class RunWriter {
    * the folder is made exclusively, then locked, then the header written. Of two processes creating
    * one run folder at once, the second is refused at the `mkdir` and writes nothing into it.
    * @returns the writer and the lock's release function (the caller releases it when done).
-   * @throws UserInputError when `dir` exists or its lock cannot be taken; fs errors as they come.
+   * @throws UserInputError when `dir` exists or its lock cannot be taken; fs errors as they come (the folder it made then removed).
    */
   static async createLocked(dir: string, header: RunHeader, redact: Redactor = noRedaction): Promise<{ writer: RunWriter; unlock: () => Promise<void> }> {
     await makeNewRunFolder(dir);
-    const unlock = await lockRun(dir);
+    // A failure here (a full disk) removes the folder just made, which holds nothing yet: never a
+    // headless folder that `--resume` does not know and a new run refuses as existing (atkF10 4).
+    const removeMade = async (e: unknown): Promise<never> => {
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      throw e;
+    };
+    const unlock = await lockRun(dir).catch(removeMade);
     try {
       return { writer: await RunWriter.init(dir, header, redact), unlock };
     } catch (e) {
-      await unlock();
-      throw e;
+      await unlock().catch(() => undefined);
+      return removeMade(e);
     }
   }
 

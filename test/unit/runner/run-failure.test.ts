@@ -20,4 +20,16 @@ describe('runFailure', () => {
     expect(runFailure('/r/run1', bug, { headerWritten: true })).toBe(bug);
     expect(failureText(new Error('a\n  b'))).toBe('a b');
   });
+
+  it('names the stage: a folder that could not be made (not resumable), an opening, attempts running (no claim that every finished attempt is recorded)', () => {
+    const create = runFailure('/r/run1', errno('ENOSPC'), { headerWritten: false, stage: 'create' }) as RunStoppedError;
+    expect(create.message).toMatch(/^results disk full: \/r\/run1 \(ENOSPC\); the run could not be created: no attempt ran, and its folder was removed$/);
+    expect(create.resumable).toBe(false);
+    const open = runFailure('/r/run1', errno('ENOSPC'), { headerWritten: false, stage: 'open' }) as RunStoppedError;
+    expect(open.message).toMatch(/the run stopped before any attempt started/);
+    expect(open.resumable).toBe(true);
+    const running = (runFailure('/r/run1', errno('ENOSPC'), { headerWritten: true }) as Error).message;
+    expect(running).not.toMatch(/every finished attempt is recorded/);
+    expect(running).toMatch(/every finished attempt whose record could be written is recorded/);
+  });
 });
