@@ -1,6 +1,7 @@
 // `fixbench run`: load and validate every input, then run the suite, then build the report.
 import { strictSummaryLines } from '../evaluation/strict.ts';
 import path from 'node:path';
+import { setMaxListeners } from 'node:events';
 import { loadTasks } from '../tasks/load.ts';
 import { createdAfter } from '../tasks/select.ts';
 import { preflightTasks } from '../tasks/preflight.ts';
@@ -213,6 +214,8 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
 
   // 2. Ctrl-C (or SIGTERM) stops new attempts; finished ones are already on disk.
   const controller = new AbortController();
+  // every attempt in flight listens on it (more than EventTarget's default warning threshold of 10 at --concurrency > 10)
+  setMaxListeners(0, controller.signal);
   const offSignals = interruptOn(controller, (sig) => log(`\ninterrupted${sig === 'SIGTERM' ? ' (SIGTERM)' : ''}: finishing the attempts in flight (Ctrl-C again to quit now)…`), ExitCode.interrupted);
   const progress = new Progress({ json: o.json ? process.stdout : null });
   // The report's modules (handlebars, the views) load while the first attempts run, not before them.
