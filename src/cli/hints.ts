@@ -70,6 +70,14 @@ export function withModelsFileHint(e: unknown, flag: string, given: readonly str
 const NOT_RUN: Partial<Record<RunStatus, string>> = { interrupted: 'interrupted', budget_exhausted: 'run budget exhausted', running: 'still running' };
 
 /**
+ * A contender's `graded` and `missing` over a shard's own attempts: `planned` (the attempts of this
+ * contender in the shard) minus its infra errors, and minus its records.
+ */
+export function shardCounts(c: Pick<ContenderSummary, 'recorded' | 'infraErrors'>, planned: number): Pick<ContenderSummary, 'graded' | 'missing'> {
+  return { graded: planned - c.infraErrors, missing: Math.max(0, planned - c.recorded) };
+}
+
+/**
  * One contender's line of a run's end: `resolved R/G (P%), G graded[, I infra errors]`; when trials
  * have no record (not run), the rate is over the attempts that ran and says so, and the trials not
  * run are named with the reason from the run's status (a shard's: the other shards' tasks):

@@ -1,6 +1,7 @@
 // `fixbench run`: load and validate every input, then run the suite, then build the report.
 import { strictSummaryLines } from '../evaluation/strict.ts';
 import path from 'node:path';
+import { setMaxListeners } from 'node:events';
 import { loadTasks } from '../tasks/load.ts';
 import { createdAfter } from '../tasks/select.ts';
 import { preflightTasks } from '../tasks/preflight.ts';
@@ -14,7 +15,7 @@ import { ExitCode, UserInputError } from '../core/errors.ts';
 import { interruptOn } from '../core/shutdown.ts';
 import { existsSync } from 'node:fs';
 import { summarise } from '../analysis/leaderboard.ts';
-import { budgetStep, commandPrefix, completeResumeStep, raisedBudget, withoutFlag, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from './hints.ts';
+import { budgetStep, commandPrefix, shardCounts, completeResumeStep, raisedBudget, withoutFlag, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from './hints.ts';
 import { bundledRelative, modelsFileChange, modelsFileIdentity } from './models-file.ts';
 import { suiteSandbox } from './trust.ts';
 import { RepoCache } from '../workspace/index.ts';
@@ -213,6 +214,8 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
 
   // 2. Ctrl-C (or SIGTERM) stops new attempts; finished ones are already on disk.
   const controller = new AbortController();
+  // every attempt in flight listens on it (more than EventTarget's default warning threshold of 10 at --concurrency > 10)
+  setMaxListeners(0, controller.signal);
   const offSignals = interruptOn(controller, (sig) => log(`\ninterrupted${sig === 'SIGTERM' ? ' (SIGTERM)' : ''}: finishing the attempts in flight (Ctrl-C again to quit now)…`), ExitCode.interrupted);
   const progress = new Progress({ json: o.json ? process.stdout : null });
   // The report's modules (handlebars, the views) load while the first attempts run, not before them.
@@ -265,7 +268,8 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
   const taskMeta = new Map(tasks.map((t) => [t.instance_id, { difficulty: t.difficulty, tags: t.tags }]));
   const { buildReport } = await reporting;
   const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId), runDir: summary.dir, published: await published, taskMeta });
-  const rows = summarise(summary.header, summary.attempts);
+  // a shard's lines count its own attempts, not the other shards' (summarise plans the whole suite)
+  const rows = summarise(summary.header, summary.attempts).map((c) => (o.shard ? { ...c, ...shardCounts(c, summary.planned[c.id] ?? 0) } : c));
   for (const c of rows) log(`  ${contenderLine(c, summary.header.status, Boolean(o.shard))}${!isReference(c.agent) ? `, ${formatUsd(c.totalUsd)} total` : ''}`);
   for (const l of strictSummaryLines(summary.attempts)) log(l);
   for (const w of unpricedServedWarnings(summary.attempts)) log(`  WARNING: ${w}`);

@@ -91,6 +91,8 @@ export interface RunSummary {
   attempts: AttemptRecord[];
   /** Attempts this session ran (the rest were recorded before, or belong to other shards). */
   ran: number;
+  /** Attempts this run (this shard of it, with `shard`) plans per contender id: its records plus those not run. */
+  planned: Record<string, number>;
 }
 
 /**
@@ -182,6 +184,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
 
   const jobs: Job[] = [];
   let total = 0;
+  const planned: Record<string, number> = {};
   // Task by task, every contender in turn: a run stopped early by its budget has given every
   // model the same tasks, instead of spending it all on the first models of the catalog.
   for (const task of opts.tasks) {
@@ -190,6 +193,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
         const key = keyOf(plan, task.instance_id, a);
         if (!inShard(key, opts.shard)) continue;
         total++;
+        planned[header.contenders[i]!.id] = (planned[header.contenders[i]!.id] ?? 0) + 1;
         if (!recorded.has(key)) jobs.push({ task, plan, contender: header.contenders[i]!, attempt: a, key });
       }
     }
@@ -231,12 +235,14 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     await removeWorkRoot(workRoot); // after the attempt folders still being removed
     await swept;
     const notes: string[] = [];
+    // an interrupt after the last attempt was recorded cut nothing: the run is complete
+    const interrupted = opts.signal?.aborted && earlier.length + records.length < total;
     if (budgetStopped) notes.push(`${budget.describe()}; later model attempts were not started`);
-    if (opts.signal?.aborted) notes.push('interrupted; finished attempts are recorded, the rest were not started');
+    if (interrupted) notes.push('interrupted; finished attempts are recorded, the rest were not started');
     const failure = failed[0];
     if (failure) notes.unshift(`failed: ${failureText(failure.error)}; finished attempts are recorded, the attempts in flight were awaited and the rest not started; complete it with --resume`);
     notes.push(...budget.unknownCostNotes());
-    header.status = failure ? 'failed' : opts.signal?.aborted ? 'interrupted' : budgetStopped ? 'budget_exhausted' : 'finished';
+    header.status = failure ? 'failed' : interrupted ? 'interrupted' : budgetStopped ? 'budget_exhausted' : 'finished';
     header.finished_at = new Date().toISOString();
     header.note = notes.join('; ') || null;
     try {
@@ -260,5 +266,5 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
       throw runFailure(dir, e, { headerWritten: false });
     });
   }
-  return { dir, header, gate, attempts: all, ran };
+  return { dir, header, gate, attempts: all, ran, planned };
 }

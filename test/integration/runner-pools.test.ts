@@ -83,6 +83,9 @@ describe('runSuite pools, shards and resume', () => {
     expect(part.attempts.length).toBeGreaterThan(0);
     expect(part.attempts.every((a) => inShard(a.key, shard))).toBe(true);
     expect(part.header.shard).toEqual(shard);
+    // `planned` counts this shard's attempts per contender (the CLI's lines count them, not the other shards')
+    expect(Object.values(part.planned).reduce((a, b) => a + b, 0)).toBe(part.attempts.length);
+    for (const [id, n] of Object.entries(part.planned)) expect(part.attempts.filter((a) => a.contender === id)).toHaveLength(n);
     // A resume with another shard is refused, naming it; the records are untouched.
     await expect(runSuite(options('shard-1', { resume: true, shard: { index: 2, count: 2 } }))).rejects.toThrow(/shard\.index: 1 → 2/);
     expect((await readRun(join(root, 'results', 'shard-1'))).attempts).toHaveLength(part.attempts.length);
@@ -93,4 +96,14 @@ describe('runSuite pools, shards and resume', () => {
     expect(resumed.ran).toBe(0); // nothing left in this shard
     expect(resumed.attempts).toHaveLength(part.attempts.length);
   }, 180_000);
+
+  it('an interrupt that comes after the last attempt was recorded leaves the run finished, not interrupted', async () => {
+    const ctl = new AbortController();
+    let total = 0;
+    const done = await runSuite(options('late-interrupt', { signal: ctl.signal, onStart: (i) => (total = i.total), onAttempt: (_r, n) => void (n === total && ctl.abort()) }));
+    expect(ctl.signal.aborted).toBe(true);
+    expect(done.attempts).toHaveLength(total);
+    expect(done.header.status).toBe('finished');
+    expect(done.header.note ?? '').not.toMatch(/interrupted/);
+  }, 120_000);
 });

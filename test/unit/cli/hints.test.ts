@@ -2,7 +2,7 @@
 // contender line (rate over the attempts that ran when some did not), the --models-file hint on a
 // resume, the dry run's budget share (rounded) and a predictions file's progress line.
 import { describe, expect, it } from 'vitest';
-import { budgetStep, commandPrefix, groupedSkips, raisedBudget, withoutFlag, completeResumeStep, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from '../../../src/cli/hints.ts';
+import { budgetStep, commandPrefix, groupedSkips, raisedBudget, withoutFlag, completeResumeStep, contenderLine, shardCounts, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from '../../../src/cli/hints.ts';
 import { budgetShare } from '../../../src/cli/forecast.ts';
 import { progressLine } from '../../../src/cli/progress.ts';
 import { UserInputError } from '../../../src/core/errors.ts';
@@ -53,6 +53,14 @@ describe('contenderLine', () => {
     expect(contenderLine({ ...c, resolved: 1, infraErrors: 1, graded: 3 }, 'budget_exhausted')).toBe('gold: resolved 1/1 of those run (100.0%), 1 graded, 1 infra error, 2 not run (run budget exhausted)');
     expect(contenderLine(c, 'finished', true)).toContain('2 not run (other shards)');
     expect(contenderLine({ ...c, resolved: 0, graded: 2 }, 'interrupted')).toBe('gold: resolved 0/0 of those run, 0 graded, 2 not run (interrupted)');
+  });
+  it("a shard's line counts its own attempts: an interrupted shard names only its own not run", () => {
+    // summarise planned the whole suite (16 trials, 3 recorded); the shard planned 8 of them
+    const whole = { id: 'gold', resolved: 3, recorded: 3, infraErrors: 0, graded: 16, missing: 13 };
+    expect(contenderLine({ ...whole, ...shardCounts(whole, 8) }, 'interrupted', true)).toBe('gold: resolved 3/3 of those run (100.0%), 3 graded, 5 not run (interrupted)');
+    expect(contenderLine({ ...whole, ...shardCounts(whole, 3) }, 'finished', true)).toBe('gold: resolved 3/3 (100.0%), 3 graded');
+    const infra = { ...whole, recorded: 4, infraErrors: 1 };
+    expect(shardCounts(infra, 4)).toEqual({ graded: 3, missing: 0 });
   });
   it('keeps the plain form when every trial ran', () => {
     expect(contenderLine({ ...c, missing: 0, infraErrors: 2, graded: 2 }, 'finished')).toBe('gold: resolved 2/2 (100.0%), 2 graded, 2 infra errors');
