@@ -21,7 +21,9 @@ const command = process.argv.slice(2).find((a) => !a.startsWith('-'));
 // Commands that record results (run, eval, merge) need a build whose dist/ hashes can be checked.
 const records = ['run', 'eval', 'merge'].includes(command ?? '');
 // The bundle and its code cache are kept as the check hashed them: what runs is what was checked.
-const check = buildCheck({ strict: records, keep: [BUNDLE_FILE, CODE_CACHE_FILE] });
+// So are the prompt and report templates and the YAML cache the bundle reads later (src/core/built-files.ts): a rebuild
+// during a run cannot mix two builds' templates under the one build hash run.json names.
+const check = buildCheck({ strict: records, keep: [BUNDLE_FILE, CODE_CACHE_FILE, 'agents/templates/', 'report/templates/', 'yaml-cache.json'] });
 if (check.state === 'missing') {
   process.stderr.write(
     `fixbench: the compiled CLI is missing (${pkg}dist/).\n` +
@@ -64,5 +66,6 @@ try {
   process.stderr.write(`fixbench: the compiled CLI in ${pkg}dist/ has no ${BUNDLE_FILE} (a build of an older fixbench); rebuild it with \`npm run build\` in ${pkg}.\n`);
   process.exit(2);
 }
+if (check.kept) globalThis[Symbol.for('fixbench.builtFiles')] = { dir: fileURLToPath(new URL('../dist/', import.meta.url)), files: check.kept, hash: check.buildHash };
 const { main: run } = loadBundle(code, dist(BUNDLE_FILE), cache).exports;
 process.exitCode = await run(process.argv.slice(2));

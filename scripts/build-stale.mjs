@@ -241,7 +241,8 @@ export function buildStale() {
  * stamp's hashes as well).
  * `keep`: files of dist/ (relative paths) whose bytes the check returns as it hashed them, in
  * `kept` (a Map of path → Buffer; a path not hashed — no such file, or a stamp without hashes —
- * maps to null): bin runs the bundle from these bytes, not from a second read.
+ * maps to null): bin runs the bundle from these bytes, not from a second read. A path ending in `/`
+ * keeps every file under that folder.
  */
 export function buildCheck({ strict = false, keep = [] } = {}) {
   if (!existsSync(path.join(DIST, BUILD_STAMP))) return { state: 'missing', reason: 'no build yet', buildHash: null };
@@ -249,7 +250,7 @@ export function buildCheck({ strict = false, keep = [] } = {}) {
   if (!stamp && strict) return { state: 'modified', reason: `dist/${BUILD_STAMP} holds no content hashes (an older build, or rewritten), so dist/ cannot be checked`, buildHash: null };
   const dist = scanTree(DIST);
   if (dist.stray) return { state: 'modified', reason: `dist/${dist.stray} is not a regular file or folder (a link or special file), which the build never writes`, buildHash: stamp?.dist_hash ?? null };
-  const kept = new Map(keep.map((f) => [f, null]));
+  const kept = new Map([...keep.filter((f) => !f.endsWith('/')), ...dist.files.filter((f) => keep.some((k) => k.endsWith('/') && f.startsWith(k)))].map((f) => [f, null]));
   if (stamp && hashFiles(DIST, hashedDistFiles(dist.files), kept) !== stamp.dist_hash) return { state: 'modified', reason: 'a file of dist/ differs from what the build wrote', buildHash: stamp.dist_hash };
   const stale = buildStale();
   return { state: stale ? 'stale' : 'ok', reason: stale, buildHash: stamp?.dist_hash ?? null, kept };

@@ -1,8 +1,8 @@
 // The prompt templates of the built-in `bash` agent (Handlebars, plain text for the model).
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import { readBuilt } from '../core/built-files.ts';
 
 export interface Templates {
   system: HandlebarsTemplateDelegate;
@@ -32,13 +32,13 @@ function compileOnce(source: string): HandlebarsTemplateDelegate {
 }
 
 /**
- * Reads the five templates of `dir` (each call reads the files again) and returns their compiled
- * delegates, shared with every earlier load of the same texts.
+ * Reads the five templates of `dir` (each call reads the files again; those of dist/ as the start-up
+ * check hashed them, core/built-files.ts) and returns their compiled delegates, shared with every earlier load of the same texts.
  * @throws when a file is missing or cannot be read; a template that does not parse throws at its
  *   first use (Handlebars compiles lazily).
  */
 export function loadTemplates(dir: string): Templates {
-  const load = (file: string) => compileOnce(readFileSync(path.join(dir, file), 'utf8'));
+  const load = (file: string) => compileOnce(readBuilt(path.join(dir, file)).toString('utf8'));
   return {
     system: load('system.hbs'),
     instance: load('instance.hbs'),

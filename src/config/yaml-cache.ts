@@ -3,10 +3,11 @@
 // parse them again. Entries are keyed by the sha256 of the file's text: `loadYamlFile` uses one
 // only for a text with exactly that hash, so an edited or a user's file is parsed as usual.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { readBuilt } from '../core/built-files.ts';
 
 /** The cache's file name, in dist/ beside the per-file build's folders. */
 export const YAML_CACHE_FILE = 'yaml-cache.json';
@@ -80,7 +81,7 @@ export function bundledYamlCache(): YamlCache {
   if (!bundled) {
     let file: YamlCacheFile | null = null;
     try {
-      const parsed = YamlCacheFile.safeParse(JSON.parse(readFileSync(new URL(`../${YAML_CACHE_FILE}`, import.meta.url), 'utf8')));
+      const parsed = YamlCacheFile.safeParse(JSON.parse(readBuilt(fileURLToPath(new URL(`../${YAML_CACHE_FILE}`, import.meta.url))).toString('utf8')));
       file = parsed.success ? parsed.data : null;
     } catch {
       file = null;

@@ -11,6 +11,7 @@ import { hostGit, type HostRepo } from '../workspace/host-git.ts';
 import { diffFiles } from './diff-files.ts';
 import { clearLinkedAncestors, gitBlobId, lstatOrNull, readNoFollow, removeNoFollow, sameAsBase, writeNoFollow } from './nofollow-fs.ts';
 import { isSymlinkModeLine } from './unsafe-entries.ts';
+import { restorePytestConfig } from './pytest-config.ts';
 import { ancestors, compileRule, DEFAULT_TEST_FILES, type ProtectedReason, type ProtectedRule } from './protected-rule.ts';
 
 /** One entry of the base commit's tree: mode (`100644`, `100755`, `120000`, `160000`) and blob id. */
@@ -210,7 +211,8 @@ export function splitEntries(patch: string): string[] {
  * setup made it (`beforePatch`: a file under node_modules), folders above it made real (a link or a
  * file in their place is unlinked: a host folder a link points to is never touched). Then the
  * protected keys of the root `package.json` are put back (`package.json#<key>`), the model's other
- * edits to it kept. Returns the paths restored, sorted. Throws `InfraError` when git fails.
+ * edits to it kept, and every `setup.cfg` / `pyproject.toml` whose pytest part changed is put back
+ * whole (pytest-config.ts). Returns the paths restored, sorted. Throws `InfraError` when git fails.
  */
 export async function restoreProtected(ws: HostRepo, p: Protection, alsoCheck: readonly string[]): Promise<string[]> {
   const dir = ws.dir;
@@ -253,6 +255,8 @@ export async function restoreProtected(ws: HostRepo, p: Protection, alsoCheck: r
     else await writeNoFollow(dir, path, blob, base.mode === '100755' ? 0o755 : 0o644);
   }
   for (const k of await restorePackageKeys(dir, p, git)) edited.add(k);
+  const readBase = (id: string): Promise<Buffer> => git.showBuffer([id]).catch((err: unknown) => { throw gitFailure('reading a pytest configuration at base_commit', err); });
+  for (const f of await restorePytestConfig(dir, p, alsoCheck.filter(safePath), readBase)) edited.add(f);
   return [...edited].sort();
 }
 

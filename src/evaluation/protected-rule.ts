@@ -36,7 +36,13 @@ export const RUNNER_FILES = [
   '**/.taprc', '**/.taprc.*',
   '**/karma.conf.*', '**/playwright.config.*', '**/cypress.config.*', '**/uvu.config.*',
   '**/.c8rc', '**/.c8rc.*', '**/.nycrc', '**/.nycrc.*', '**/nyc.config.*',
-  '**/pytest.ini', '**/tox.ini', '**/.coveragerc',
+  // pytest: its own files (with the hidden `.pytest.ini` and pytest 9's `pytest.toml`), conftest.py whatever
+  // `test_files` says, the packaging metadata it finds `pytest11` plugin entry points in (sys.path
+  // holds the working folder), and what Python itself runs from a PYTHONPATH folder at start-up.
+  // setup.cfg's `[tool:pytest]` and pyproject.toml's `[tool.pytest…]`: pytest-config.ts.
+  '**/pytest.ini', '**/.pytest.ini', '**/pytest.toml', '**/.pytest.toml', '**/tox.ini', '**/.coveragerc', '**/conftest.py',
+  '**/*.dist-info', '**/*.dist-info/**', '**/*.egg-info', '**/*.egg-info/**', '**/*.egg-link',
+  '**/sitecustomize.py', '**/usercustomize.py',
   // loaders and transpilers a runner reads
   '**/babel.config.*', '**/.babelrc', '**/.babelrc.*', '**/.swcrc',
   '**/tsconfig.json', '**/tsconfig.*.json', '**/jsconfig.json',
@@ -79,6 +85,8 @@ export interface ProtectedRule {
    * (`scripts.<name>`), less those `allow` names as `package.json#<key>`.
    */
   packageKeys(baseScripts: Readonly<Record<string, unknown>>): string[];
+  /** Whether `protected_files.allow` names `path` (its pytest part may then change: pytest-config.ts). */
+  allowed(path: string): boolean;
 }
 
 /** Compiles the rule for `task` (test_cmd decides which package.json scripts are protected). */
@@ -106,6 +114,7 @@ export function compileRule(task: Pick<TaskSpec, 'test_cmd'>, o: ProtectedRuleOp
       const keys = [...RUNNER_PACKAGE_KEYS, ...testScripts(task.test_cmd, baseScripts).map((s) => `scripts.${s}`)];
       return keys.filter((k) => !isAllowed(`package.json#${k}`));
     },
+    allowed: (path) => isAllowed(path),
   };
 }
 

@@ -3,8 +3,9 @@
 // escaping `{{ }}` only. Attempt pages, thousands per report, are written in TypeScript with the
 // same escaping (src/report/attempt-html.ts). No file writing here.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import { listBuilt, readBuilt } from '../core/built-files.ts';
 import type { InertSvg } from './chart.ts';
 import { REPORT_SCRIPT, REPORT_SCRIPT_CSP, SORT_SCRIPT, SORT_SCRIPT_CSP } from './sortable.ts';
 import type { AttemptPageView } from './trajectory.ts';
@@ -32,8 +33,8 @@ function page(name: PageName): Template {
     const hbs = Handlebars.create();
     const compiled = new Map<PageName, Template>();
     const precompiled = loadPrecompiled(TEMPLATES_DIR);
-    for (const f of readdirSync(TEMPLATES_DIR).filter((x) => x.endsWith('.hbs'))) {
-      const source = readFileSync(new URL(f, TEMPLATES_DIR), 'utf8');
+    for (const f of listBuilt(fileURLToPath(TEMPLATES_DIR)).filter((x) => x.endsWith('.hbs'))) {
+      const source = readBuilt(fileURLToPath(new URL(f, TEMPLATES_DIR))).toString('utf8');
       if (source.includes('{{{')) throw new Error(`template ${f} uses triple-stash; every value must be escaped`);
       const base = f.slice(0, -'.hbs'.length);
       const spec = precompiled?.(base, source);
@@ -74,7 +75,7 @@ export function renderReportHtml(vm: ReportViewModel, charts: PageCharts): strin
  * The stylesheet every attempt page links (`templates/attempt.css`, written to `attempts/attempt.css`, allowed by the pages' CSP as
  * `'self'`): one file instead of the same CSS inline in each of thousands of pages.
  */
-export const ATTEMPT_CSS = readFileSync(new URL('attempt.css', TEMPLATES_DIR), 'utf8');
+export const ATTEMPT_CSS = readBuilt(fileURLToPath(new URL('attempt.css', TEMPLATES_DIR))).toString('utf8');
 
 let templateVersion: string | null = null;
 /**
@@ -86,7 +87,7 @@ let templateVersion: string | null = null;
 export function attemptPageTemplateVersion(): string {
   if (!templateVersion) {
     const h = createHash('sha256').update(`handlebars ${Handlebars.VERSION}\n`);
-    for (const f of readdirSync(TEMPLATES_DIR).filter((x) => x !== PRECOMPILED_FILE).sort()) h.update(`${f}\n`).update(readFileSync(new URL(f, TEMPLATES_DIR)));
+    for (const f of listBuilt(fileURLToPath(TEMPLATES_DIR)).filter((x) => x !== PRECOMPILED_FILE).sort()) h.update(`${f}\n`).update(readBuilt(fileURLToPath(new URL(f, TEMPLATES_DIR))));
     templateVersion = h.digest('base64url');
   }
   return templateVersion;

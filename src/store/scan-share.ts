@@ -8,6 +8,7 @@
 // the one-thread judge, so every record, place and message is the one-thread scan's.
 import type { FileHandle } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
+import { sameBuildAsStartup } from '../core/built-files.ts';
 import type { RunHeader } from '../core/records.ts';
 import { judgeLine, lineStartAfter, readLines, type LineAt, type LineJudge } from './scan-lines.ts';
 import type { ScanWorkerMessage } from './scan-worker.ts';
@@ -142,6 +143,8 @@ const TS_WORKER = new URL('../../scripts/ts-worker.mjs', import.meta.url);
 function startWorker(workerData: object, onRange: (index: number, r: RangeDone<unknown>) => void): { started: boolean; finished: () => boolean; change: () => Promise<void>; stop: () => void } {
   let w: Worker;
   try {
+    // a rebuild since start-up: the worker's file is another build's code; this thread reads it all
+    if (!WORKER.pathname.endsWith('.ts') && !sameBuildAsStartup()) throw new Error('dist/ was rebuilt');
     w = WORKER.pathname.endsWith('.ts') ? new Worker(TS_WORKER, { workerData: { ...workerData, tsEntry: WORKER.href } }) : new Worker(WORKER, { workerData });
   } catch {
     return { started: false, finished: () => true, change: async () => {}, stop: () => {} }; // no worker here: this thread reads it all

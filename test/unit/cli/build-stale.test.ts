@@ -150,3 +150,20 @@ describe('buildCheck and a stamp without content hashes', () => {
     await stampNow();
   });
 });
+
+describe('buildCheck keep', () => {
+  it('keeps every file under a folder named with a trailing `/`, as hashed (atkS10 #4: templates read after start-up)', async () => {
+    await mkdir(path.join(pkg, 'dist', 'agents', 'templates'), { recursive: true });
+    await writeFile(path.join(pkg, 'dist', 'agents', 'templates', 'system.hbs'), 'system v1\n');
+    await writeFile(path.join(pkg, 'dist', 'agents', 'templates', 'instance.hbs'), 'instance v1\n');
+    await writeFile(path.join(pkg, 'dist', 'other.js'), 'x\n');
+    await stampNow();
+    const check = mod.buildCheck({ strict: true, keep: ['agents/templates/', 'other.js'] });
+    expect(check.state).toBe('ok');
+    expect([...check.kept!.keys()].sort()).toEqual(['agents/templates/instance.hbs', 'agents/templates/system.hbs', 'other.js']);
+    expect(check.kept!.get('agents/templates/system.hbs')?.toString()).toBe('system v1\n');
+    await rm(path.join(pkg, 'dist', 'agents'), { recursive: true });
+    await rm(path.join(pkg, 'dist', 'other.js'));
+    await stampNow();
+  });
+});
