@@ -15,8 +15,8 @@ import { gradeWithReruns } from '../evaluation/grade-attempt.ts';
 import type { ModelClient } from '../models/types.ts';
 import { removeTree, withAttemptIsolation } from '../sandbox/attempt.ts';
 import type { RunWriter } from '../store/store.ts';
-import { extractPatch, WorkspaceOverflowError } from '../workspace/extract-patch.ts';
-import { spaceBefore, type SpaceBefore } from '../workspace/disk-fill.ts';
+import { extractPatch, workTreeUnchanged, WorkspaceOverflowError } from '../workspace/extract-patch.ts';
+import { isNoSpace, spaceBefore, type SpaceBefore } from '../workspace/disk-fill.ts';
 import { toAttemptRecord, type HarnessFault } from './attempt-record.ts';
 import { failedWork, startWorkspace, type Made, type Preparing } from './attempt-workspace.ts';
 import { meteredClient, type RunBudget } from './budget.ts';
@@ -28,6 +28,7 @@ import type { EnvCache } from '../workspace/env-cache.ts';
 import type { Workspace } from '../workspace/types.ts';
 import type { TrajectorySink } from '../core/trajectory.ts';
 import type { EnterTests } from './stages.ts';
+import { blameFullDisk, otherFilled, type DiskWatch } from './disk-watch.ts';
 
 /** `prepareWorkspace` is in attempt-workspace.ts; exported here too, for the cascade runner and tests. */
 export { prepareWorkspace } from './attempt-workspace.ts';
@@ -72,6 +73,8 @@ export interface AttemptEnv {
   enterTests?: EnterTests;
   /** Called once the attempt's test commands are over when no re-run can follow (`Stage.leaveTests`). */
   leaveTests?: () => void;
+  /** The run's temp-disk watch (disk-watch.ts): a grading failed while another attempt held the disk full is `infra_error`. Absent = not weighed. */
+  diskWatch?: DiskWatch;
 }
 
 /** Runs one attempt of a single contender and returns its record (not yet appended); logs are written. Never throws for the attempt's failures. @throws Error for a cascade plan (a bug: use `runAttempt`). */
@@ -85,6 +88,8 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
   const ledger = plan.kind === 'model' ? await openAttemptLedger(writer.dir, ids, opts.resume ?? false, env.budget) : null;
   const meter = meterHooks(env, ledger);
   const attemptDir = await mkdtemp(path.join(env.workRoot, `${contender.id}-${task.instance_id}-${attempt}-`));
+  const leaveWatch = (await env.diskWatch?.enter(key, attemptDir)) ?? (() => {});
+  let gradingFrom = t0; // the disk's state counts from the agent's end on (the checkout, the grading)
   // The workspace (and setup) is made while the agent is built (the SDK import, its clients): neither
   // needs the other. The built-in bash agent also makes its first model call meanwhile: its path is decided first.
   const made = startWorkspace(task, plan.kind === 'model', env, attemptDir, plan.kind === 'model' && !plan.agent);
@@ -92,7 +97,7 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
   // The grading's fresh checkout, started once the agent has finished (so it overlaps the patch
   // extraction and the agent workspace's removal); only the first grading uses it.
   let checkout: Promise<Workspace> | undefined;
-  const afterAgent = () => void (checkout ??= startCheckout(task, opts.repoCache, attemptDir));
+  const afterAgent = () => void (checkout ??= ((gradingFrom = Date.now()), startCheckout(task, opts.repoCache, attemptDir)));
   try {
     const built = await attemptAgent(plan, meter.hooks, opts.config?.limits, { instanceId: task.instance_id, attempt }).catch(async (e: unknown) => {
       await made.made.then((m) => ('fault' in m ? undefined : m.workspace.cleanup())).catch(() => undefined); // the attemptDir's removal takes what is left
@@ -119,9 +124,12 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
         ...((opts.rerunFailed ?? 0) === 0 && env.leaveTests ? { afterTests: env.leaveTests } : {}),
       }).finally(() => (premade = undefined))),
     });
+    if (env.diskWatch) graded.evaluation = blameFullDisk(graded.evaluation, await env.diskWatch.verdict(key, gradingFrom));
     // A workspace that could not be removed is this attempt's harness fault (infra_error, recorded), never the run's end.
     const removalError = await removed;
-    const harnessFault = worked.fault ?? (removalError ? { stage: 'workspace' as const, message: `harness: removing the agent's workspace: ${removalError.message}` } : null);
+    // A harness fault met while another attempt held the disk full says so (still infra_error: no verdict exists).
+    const filled = worked.fault && env.diskWatch ? otherFilled(await env.diskWatch.verdict(key, t0)) : null;
+    const harnessFault = (worked.fault && filled ? { ...worked.fault, message: `${filled}; ${worked.fault.message}` } : worked.fault) ?? (removalError ? { stage: 'workspace' as const, message: `harness: removing the agent's workspace: ${removalError.message}` } : null);
     const record = toAttemptRecord({
       runId: opts.runId, instanceId: task.instance_id, contender, kind: plan.kind, attempt, key,
       result: worked.result, patch: worked.patch, harnessFault, agentFault: worked.agentFault ?? null, graded,
@@ -132,6 +140,7 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
     await writer.writeAttemptLogs(record, graded.evaluation);
     return record;
   } finally {
+    leaveWatch();
     ledger?.close();
     await removal;
     await checkout?.catch(() => undefined); // never removed while being copied
@@ -259,6 +268,8 @@ export async function workIn(w: WorkIn, env: AttemptEnv): Promise<Worked> {
     return { result, patch: { text: extracted.patch, binaryFilesDropped: extracted.binaryFilesDropped }, fault: null, envCache };
   } catch (e) {
     if (e instanceof WorkspaceOverflowError) return { result, patch: { text: '', binaryFilesDropped: 0 }, fault: null, agentFault: { stage: 'patch', message: e.message }, envCache };
+    // A full disk (another attempt's doing) in a workspace the agent left unchanged: its empty patch needs no disk to be graded.
+    if (isNoSpace(e) && (await workTreeUnchanged(workspace))) return { result, patch: { text: '', binaryFilesDropped: 0 }, fault: null, envCache };
     // No patch can be trusted: the attempt is the harness's failure, whatever else happened.
     return failedWork('patch', e, envCache, { ...result, exit_status: 'env_error', error: `patch extraction failed: ${(e as Error).message}${result.error ? `; before that: ${result.error}` : ''}` });
   }
