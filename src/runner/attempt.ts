@@ -88,7 +88,8 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
   const ledger = plan.kind === 'model' ? await openAttemptLedger(writer.dir, ids, opts.resume ?? false, env.budget) : null;
   const meter = meterHooks(env, ledger);
   const attemptDir = await mkdtemp(path.join(env.workRoot, `${contender.id}-${task.instance_id}-${attempt}-`));
-  const leaveWatch = (await env.diskWatch?.enter(key, attemptDir)) ?? (() => {});
+  const party = plan.kind === 'model' ? `contender ${contender.id}` : `attempt ${key}`; // disk-watch.ts `enter`
+  const leaveWatch = (await env.diskWatch?.enter(party, attemptDir)) ?? (() => {});
   let gradingFrom = t0; // the disk's state counts from the agent's end on (the checkout, the grading)
   // The workspace (and setup) is made while the agent is built (the SDK import, its clients): neither
   // needs the other. The built-in bash agent also makes its first model call meanwhile: its path is decided first.
@@ -124,11 +125,11 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
         ...((opts.rerunFailed ?? 0) === 0 && env.leaveTests ? { afterTests: env.leaveTests } : {}),
       }).finally(() => (premade = undefined))),
     });
-    if (env.diskWatch) graded.evaluation = blameFullDisk(graded.evaluation, await env.diskWatch.verdict(key, gradingFrom));
+    if (env.diskWatch) graded.evaluation = blameFullDisk(graded.evaluation, await env.diskWatch.verdict(party, gradingFrom));
     // A workspace that could not be removed is this attempt's harness fault (infra_error, recorded), never the run's end.
     const removalError = await removed;
     // A harness fault met while another attempt held the disk full says so (still infra_error: no verdict exists).
-    const filled = worked.fault && env.diskWatch ? otherFilled(await env.diskWatch.verdict(key, t0)) : null;
+    const filled = worked.fault && env.diskWatch ? otherFilled(await env.diskWatch.verdict(party, t0)) : null;
     const harnessFault = (worked.fault && filled ? { ...worked.fault, message: `${filled}; ${worked.fault.message}` } : worked.fault) ?? (removalError ? { stage: 'workspace' as const, message: `harness: removing the agent's workspace: ${removalError.message}` } : null);
     const record = toAttemptRecord({
       runId: opts.runId, instanceId: task.instance_id, contender, kind: plan.kind, attempt, key,

@@ -15,15 +15,15 @@ export const DISK_FULL_BYTES = 1 << 20;
 /** While the disk stays full, the live folders are walked again at most this often (ms). */
 const WALK_EVERY_MS = 2000;
 
-/** One time the disk was seen full: epoch ms, and the keys of the live attempts whose folder had filled it (none found: empty). */
+/** One time the disk was seen full: epoch ms, and the parties (`DiskWatch.enter`) of the live attempts whose folder had filled it (none found: empty). */
 export interface FillEvent {
   at: number;
   by: string[];
 }
 
-/** A live attempt: its key, its folder (mkdtemp under the run's work root) and the disk before it wrote there. */
+/** A live attempt: its party, its folder (mkdtemp under the run's work root) and the disk before it wrote there. */
 interface Claim {
-  key: string;
+  party: string;
   dir: string;
   before: SpaceBefore;
 }
@@ -32,10 +32,15 @@ interface Claim {
 export type FillVerdict = { kind: 'own' | 'other' | 'unknown'; by: string[] } | null;
 
 export interface DiskWatch {
-  /** Registers an attempt's folder (read: one statfs now); returns its release. Never throws. */
-  enter(key: string, dir: string): Promise<() => void>;
-  /** Whether the disk was seen full since `since` (epoch ms; one more reading is taken now), and whose doing. Never throws. */
-  verdict(key: string, since: number): Promise<FillVerdict>;
+  /**
+   * Registers an attempt's folder (read: one statfs now); returns its release. `party`: who answers for
+   * what the attempt writes — the contender for a model (its attempts are one party: filling the disk
+   * from one never excuses another's failure), the attempt's key otherwise (a fixed patch, re-graded
+   * as it is). Never throws.
+   */
+  enter(party: string, dir: string): Promise<() => void>;
+  /** Whether the disk was seen full since `since` (epoch ms; one more reading is taken now), and whose doing, for `party`. Never throws. */
+  verdict(party: string, since: number): Promise<FillVerdict>;
   /** Stops the timer (the run's end). */
   close(): void;
 }
@@ -49,15 +54,19 @@ export function diskWatch(probeDir: string, o: { intervalMs?: number; keepMs?: n
   const intervalMs = o.intervalMs ?? 250;
   const keepMs = o.keepMs ?? 30 * 60_000;
   const fullBytes = o.fullBytes ?? DISK_FULL_BYTES;
-  const claims = new Map<string, Claim>();
+  const claims = new Set<Claim>();
   let events: FillEvent[] = [];
   let timer: NodeJS.Timeout | null = null;
   let reading: Promise<void> | null = null;
 
+  // What was free at the last reading that found the disk not full: the baseline of an attempt that starts while it is full.
+  let lastFree: { bytes: number; files: number } | null = null;
   const full = async (): Promise<boolean> => {
     try {
       const s = await statfs(probeDir);
-      return s.bavail * s.bsize < fullBytes || (s.files > 0 && s.ffree < Math.max(16, s.files / 1000));
+      const isFull = s.bavail * s.bsize < fullBytes || (s.files > 0 && s.ffree < Math.max(16, s.files / 1000));
+      if (!isFull) lastFree = { bytes: s.bavail * s.bsize, files: s.ffree };
+      return isFull;
     } catch {
       return false;
     }
@@ -69,29 +78,33 @@ export function diskWatch(probeDir: string, o: { intervalMs?: number; keepMs?: n
       const last = events.at(-1);
       // Still full: the last walk's answer stands for WALK_EVERY_MS (a walk reads every entry of the live folders).
       if (last && last.at >= at - WALK_EVERY_MS) return void events.push({ at, by: last.by });
-      const by: string[] = [];
-      for (const c of [...claims.values()]) if ((await filledByAgent(c.dir, c.before)).filled) by.push(c.key);
-      events = [...events.filter((e) => e.at >= at - keepMs), { at, by }];
+      const by = new Set<string>();
+      for (const c of [...claims.values()]) if ((await filledByAgent(c.dir, c.before)).filled) by.add(c.party);
+      events = [...events.filter((e) => e.at >= at - keepMs), { at, by: [...by] }];
     })().finally(() => (reading = null)));
 
   return {
-    async enter(key, dir) {
-      const before = await spaceBefore(dir);
-      if (!before) return () => {};
-      claims.set(key, { key, dir, before });
+    async enter(party, dir) {
+      const read = await spaceBefore(dir);
+      if (!read) return () => {};
+      // Started on a full disk: weighed against what was free before it filled, never against ~0 (its first write would blame it).
+      const before = read.freeBytes < fullBytes && lastFree ? { ...read, freeBytes: Math.max(read.freeBytes, lastFree.bytes), freeFiles: Math.max(read.freeFiles, lastFree.files) } : read;
+      if (before === read && read.freeBytes >= fullBytes) lastFree = { bytes: read.freeBytes, files: read.freeFiles };
+      const claim = { party, dir, before };
+      claims.add(claim);
       timer ??= setInterval(() => void readOnce(), intervalMs).unref();
       return () => {
-        claims.delete(key);
+        claims.delete(claim);
         if (claims.size === 0 && timer) (clearInterval(timer), (timer = null));
       };
     },
-    async verdict(key, since) {
+    async verdict(party, since) {
       await reading;
       await readOnce();
       const seen = events.filter((e) => e.at >= since);
       if (!seen.length) return null;
       const by = [...new Set(seen.flatMap((e) => e.by))].sort();
-      return { kind: by.includes(key) ? 'own' : by.length ? 'other' : 'unknown', by };
+      return { kind: by.includes(party) ? 'own' : by.length ? 'other' : 'unknown', by };
     },
     close() {
       if (timer) clearInterval(timer);
