@@ -18,7 +18,7 @@ import { modelMix } from '../pricing/model-mix.ts';
 import { removeTree } from '../sandbox/attempt.ts';
 import { trajectoryRel } from '../store/trajectory.ts';
 import type { Workspace } from '../workspace/types.ts';
-import { limitsOf, meterHooks, prepareWorkspace, runOneAttempt, workIn, type AttemptEnv, type Job, type Worked } from './attempt.ts';
+import { limitsOf, meterHooks, partyOf, prepareWorkspace, runOneAttempt, workIn, type AttemptEnv, type Job, type Worked } from './attempt.ts';
 import { toAttemptRecord } from './attempt-record.ts';
 import { withEarlierStages, type EarlierStage } from './cascade-summary.ts';
 import { carriedCapUsd, openAttemptLedger } from './ledger-fold.ts';
@@ -68,7 +68,7 @@ export async function runCascadeAttempt(job: Job & { plan: CascadePlan }, env: A
   const ledger = await openAttemptLedger(writer.dir, { key, model: contender.id, instance_id: task.instance_id, attempt }, opts.resume ?? false, env.budget);
   const meter = meterHooks(env, ledger);
   const attemptDir = await mkdtemp(path.join(env.workRoot, `cascade-${task.instance_id}-${attempt}-`));
-  const party = `contender ${contender.id}`; // its stages are one party (disk-watch.ts)
+  const party = partyOf(job); // its stages are one party (disk-watch.ts)
   const leaveWatch = (await env.diskWatch?.enter(party, attemptDir)) ?? (() => {});
   const stages: CascadeStage[] = [];
   const earlier: EarlierStage[] = [];

@@ -12,9 +12,15 @@ import { startFakeOpenAI, toolCall } from '../../helpers/fake-openai.ts';
 import { fakeCoderFiles } from '../../helpers/killed-run.ts';
 
 const usage = { prompt_tokens: 1000, completion_tokens: 100 };
-const seen = { a: 0, b: 0 };
+const seen = { a: 0, b: 0, own: 0 };
+let phase: 'sibling' | 'own' = 'sibling';
 const server = await startFakeOpenAI((req) => {
   const cmd = (command: string) => toolCall('bash', { command }, { usage });
+  if (phase === 'own') {
+    // js-duration-1 fills the disk from its own TMPDIR (not its workspace) while its trajectory is saved; js-duration-2 submits at once
+    if (JSON.stringify(req.body).includes('rounding gives')) return cmd('echo FIXBENCH_SUBMIT');
+    return cmd(seen.own++ === 0 ? 'sleep 2; cat /dev/zero > "$TMPDIR/fill" 2>/dev/null; sleep 3; echo filled' : 'echo FIXBENCH_SUBMIT');
+  }
   // B (js-duration-2: "rounding gives") waits until A has filled the disk, then submits no change
   if (JSON.stringify(req.body).includes('rounding gives')) return cmd(seen.b++ === 0 ? 'sleep 8' : 'echo FIXBENCH_SUBMIT');
   // A (js-duration-1) fills the disk and holds it full
@@ -35,5 +41,17 @@ describe('an empty patch on a disk another attempt filled', () => {
     const by = new Map(records.map((r) => [r.instance_id, r]));
     expect(by.get('js-duration-1')?.outcome).toBe('agent_error');
     expect(by.get('js-duration-2')).toMatchObject({ outcome: 'empty_patch', error: null });
+  }, 180_000);
+
+  it('regression: an agent whose own TMPDIR filled the disk (results on it too: its trajectory not written) is agent_error, never an infra_error re-roll', async () => {
+    phase = 'own';
+    const { modelsFile, prices, env } = await fakeCoderFiles(tmp, server);
+    const script = `set -e; m=$(mktemp -d); mount -t tmpfs -o size=48m tmpfs "$m"; mkdir "$m/tmp"; TMPDIR="$m/tmp" "$0" "$1" run --task js-duration-1,js-duration-2 --no-reference --concurrency 2 --models-file "$3" --prices "$4" --results "$m/results" --reports "$2/rep" --run-id r >/dev/null; cp "$m/results/r/attempts.jsonl" "$2/own.jsonl"`;
+    await execa('unshare', ['-rm', 'sh', '-c', script, process.execPath, BIN, tmp, modelsFile, prices], { cwd: ROOT, env: { ...process.env, ...env, NO_COLOR: '1' } });
+    const records = (await readFile(path.join(tmp, 'own.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { instance_id: string; outcome: string; error: { stage: string; message: string } | null });
+    const by = new Map(records.map((r) => [r.instance_id, r]));
+    expect(by.get('js-duration-2')?.outcome).toBe('empty_patch');
+    expect(by.get('js-duration-1')?.outcome).toBe('agent_error');
+    expect(by.get('js-duration-1')?.error).toMatchObject({ stage: 'agent', message: expect.stringMatching(/^contender fake-coder filled the temp disk the run shares: trajectory not written: .*ENOSPC/) });
   }, 180_000);
 });
