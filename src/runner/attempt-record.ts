@@ -36,7 +36,7 @@ export interface AttemptFacts {
    * The patch could not be extracted because of what the agent left in the workspace (too many
    * files, a patch too large): the agent's failure (`agent_error`, in the denominator), not the harness's.
    */
-  agentFault?: { stage: 'patch'; message: string } | null;
+  agentFault?: { stage: 'patch' | 'agent'; message: string } | null;
   graded: GradedAttempt;
   /** A call was refused by the run budget during the attempt. */
   refusedByBudget: boolean;

@@ -15,8 +15,8 @@ import { gradeWithReruns } from '../evaluation/grade-attempt.ts';
 import type { ModelClient } from '../models/types.ts';
 import { removeTree, withAttemptIsolation } from '../sandbox/attempt.ts';
 import type { RunWriter } from '../store/store.ts';
-import { extractPatch, WorkspaceOverflowError } from '../workspace/extract-patch.ts';
-import { spaceBefore, type SpaceBefore } from '../workspace/disk-fill.ts';
+import { extractPatch, workTreeUnchanged, WorkspaceOverflowError } from '../workspace/extract-patch.ts';
+import { isNoSpace, spaceBefore, type SpaceBefore } from '../workspace/disk-fill.ts';
 import { toAttemptRecord, type HarnessFault } from './attempt-record.ts';
 import { failedWork, startWorkspace, type Made, type Preparing } from './attempt-workspace.ts';
 import { meteredClient, type RunBudget } from './budget.ts';
@@ -28,6 +28,7 @@ import type { EnvCache } from '../workspace/env-cache.ts';
 import type { Workspace } from '../workspace/types.ts';
 import type { TrajectorySink } from '../core/trajectory.ts';
 import type { EnterTests } from './stages.ts';
+import { blameFullDisk, otherFilled, type DiskWatch } from './disk-watch.ts';
 
 /** `prepareWorkspace` is in attempt-workspace.ts; exported here too, for the cascade runner and tests. */
 export { prepareWorkspace } from './attempt-workspace.ts';
@@ -72,6 +73,8 @@ export interface AttemptEnv {
   enterTests?: EnterTests;
   /** Called once the attempt's test commands are over when no re-run can follow (`Stage.leaveTests`). */
   leaveTests?: () => void;
+  /** The run's temp-disk watch (disk-watch.ts): a grading failed while another attempt held the disk full is `infra_error`. Absent = not weighed. */
+  diskWatch?: DiskWatch;
 }
 
 /** Runs one attempt of a single contender and returns its record (not yet appended); logs are written. Never throws for the attempt's failures. @throws Error for a cascade plan (a bug: use `runAttempt`). */
@@ -85,6 +88,9 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
   const ledger = plan.kind === 'model' ? await openAttemptLedger(writer.dir, ids, opts.resume ?? false, env.budget) : null;
   const meter = meterHooks(env, ledger);
   const attemptDir = await mkdtemp(path.join(env.workRoot, `${contender.id}-${task.instance_id}-${attempt}-`));
+  const party = partyOf(job);
+  const leaveWatch = (await env.diskWatch?.enter(party, attemptDir)) ?? (() => {});
+  let gradingFrom = t0; // the disk's state counts from the agent's end on (the checkout, the grading)
   // The workspace (and setup) is made while the agent is built (the SDK import, its clients): neither
   // needs the other. The built-in bash agent also makes its first model call meanwhile: its path is decided first.
   const made = startWorkspace(task, plan.kind === 'model', env, attemptDir, plan.kind === 'model' && !plan.agent);
@@ -92,7 +98,7 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
   // The grading's fresh checkout, started once the agent has finished (so it overlaps the patch
   // extraction and the agent workspace's removal); only the first grading uses it.
   let checkout: Promise<Workspace> | undefined;
-  const afterAgent = () => void (checkout ??= startCheckout(task, opts.repoCache, attemptDir));
+  const afterAgent = () => void (checkout ??= ((gradingFrom = Date.now()), startCheckout(task, opts.repoCache, attemptDir)));
   try {
     const built = await attemptAgent(plan, meter.hooks, opts.config?.limits, { instanceId: task.instance_id, attempt }).catch(async (e: unknown) => {
       await made.made.then((m) => ('fault' in m ? undefined : m.workspace.cleanup())).catch(() => undefined); // the attemptDir's removal takes what is left
@@ -119,12 +125,19 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
         ...((opts.rerunFailed ?? 0) === 0 && env.leaveTests ? { afterTests: env.leaveTests } : {}),
       }).finally(() => (premade = undefined))),
     });
+    if (env.diskWatch) graded.evaluation = blameFullDisk(graded.evaluation, await env.diskWatch.verdict(party, gradingFrom));
     // A workspace that could not be removed is this attempt's harness fault (infra_error, recorded), never the run's end.
     const removalError = await removed;
-    const harnessFault = worked.fault ?? (removalError ? { stage: 'workspace' as const, message: `harness: removing the agent's workspace: ${removalError.message}` } : null);
+    // A harness fault met while another attempt held the disk full says so (still infra_error: no verdict exists).
+    const fault = worked.fault ?? (worked.result.exit_status === 'env_error' && isNoSpace(worked.result.error ?? '') ? { stage: 'agent' as const, message: worked.result.error! } : null);
+    const fill = fault && env.diskWatch ? await env.diskWatch.verdict(party, t0) : null;
+    const filled = otherFilled(fill);
+    // Its own party filled the disk (its workspace, HOME or TMPDIR): a full-disk fault is its failure, never an infra_error re-roll.
+    const ownFill = fill?.kind === 'own' && isNoSpace(fault!.message) ? { stage: fault!.stage === 'agent' ? 'agent' as const : 'patch' as const, message: `${party} filled the temp disk the run shares: ${fault!.message}` } : null;
+    const harnessFault = ownFill ? null : (worked.fault && filled ? { ...worked.fault, message: `${filled}; ${worked.fault.message}` } : worked.fault) ?? (removalError ? { stage: 'workspace' as const, message: `harness: removing the agent's workspace: ${removalError.message}` } : null);
     const record = toAttemptRecord({
       runId: opts.runId, instanceId: task.instance_id, contender, kind: plan.kind, attempt, key,
-      result: worked.result, patch: worked.patch, harnessFault, agentFault: worked.agentFault ?? null, graded,
+      result: worked.result, patch: worked.patch, harnessFault, agentFault: worked.agentFault ?? ownFill, graded,
       refusedByBudget: meter.refused(), limits: limitsOf(opts), formatErrors: opts.limits.formatErrors,
       priceSheet: opts.priceSheet.file, wallMs: Date.now() - t0, finishedAt: new Date().toISOString(),
       envCache: worked.envCache, carried: ledger?.carried ?? null,
@@ -132,11 +145,17 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
     await writer.writeAttemptLogs(record, graded.evaluation);
     return record;
   } finally {
+    leaveWatch();
     ledger?.close();
     await removal;
     await checkout?.catch(() => undefined); // never removed while being copied
     removeLater(attemptDir);
   }
+}
+
+/** Who answers for what an attempt writes on the shared temp disk (disk-watch.ts `enter`): a model's contender (its attempts are one party), else the attempt itself. */
+export function partyOf(job: Pick<Job, 'plan' | 'contender' | 'key'>): string {
+  return job.plan.kind === 'model' || job.plan.kind === 'cascade' ? `contender ${job.contender.id}` : `attempt ${job.key}`;
 }
 
 /** Attempt folders being removed: the record does not wait for their removal, the run's end does (`removeWorkRoot`). */
@@ -163,7 +182,7 @@ export interface Worked {
   patch: { text: string; binaryFilesDropped: number };
   fault: HarnessFault | null;
   /** The workspace held too much to extract a patch from (the agent's failure; graded as an empty patch). */
-  agentFault?: { stage: 'patch'; message: string };
+  agentFault?: { stage: 'patch' | 'agent'; message: string };
   envCache: EnvCacheStatus | null;
 }
 
@@ -183,7 +202,7 @@ async function workAttempt(job: Job, env: AttemptEnv, built: AttemptAgent, prepa
   let removed: Promise<Error | null> | undefined;
   try {
     const saveTrajectory = job.plan.kind === 'model' ? env.writer.trajectorySink({ contender: job.contender.id, instance_id: job.task.instance_id, attempt: job.attempt }) : undefined;
-    const worked = await workIn({ task: job.task, built, workspace, envCache: made?.envCache ?? null, ...(early ? { making: preparing.made } : {}), saveTrajectory, spentBeforeUsd, ...(afterAgent ? { afterAgent } : {}) }, env);
+    const worked = await workIn({ task: job.task, built, workspace, fillParty: partyOf(job), envCache: made?.envCache ?? null, ...(early ? { making: preparing.made } : {}), saveTrajectory, spentBeforeUsd, ...(afterAgent ? { afterAgent } : {}) }, env);
     // Removed while the grading checks out and patches its own workspace; awaited before its tests.
     removed = workspace.cleanup().then(() => null, (e: unknown) => (e instanceof Error ? e : new Error(String(e))));
     return { ...worked, removed };
@@ -203,6 +222,8 @@ export interface WorkIn {
   spentBeforeUsd?: number | undefined;
   /** Called once the agent's run (and its isolation) has ended, before the patch is extracted. */
   afterAgent?: () => void;
+  /** Who answers for what the agent writes in its HOME / TMPDIR on the shared temp disk (`partyOf`; env.diskWatch). */
+  fillParty?: string;
   /**
    * The workspace being made (`Preparing.made`) when the agent starts before it exists (its
    * `waitsForWorkspace`): the agent gets it as `workspaceReady`; the patch is extracted once it is
@@ -236,12 +257,14 @@ export async function workIn(w: WorkIn, env: AttemptEnv): Promise<Worked> {
     // an agent that starts before its workspace exists gets it once the workspace is made (above).
     if (!workspaceReady) space = await spaceBefore(workspace.dir);
     // A private HOME / TMPDIR / proxy-socket folder for this attempt only; setup and grading never see it.
-    result = await withAttemptIsolation(opts.sandbox, (own) =>
-      built.agent.attempt({
+    result = await withAttemptIsolation(opts.sandbox, async (own) => {
+      const leave = (w.fillParty && (await env.diskWatch?.enter(w.fillParty, path.dirname(own.home)))) || (() => {});
+      return built.agent.attempt({
         task, workspace, sandbox: own.sandbox, proxyDir: own.runDir, infoDir: own.infoDir, limits,
         model: built.model, upstream: built.upstream, saveTrajectory: w.saveTrajectory, signal: opts.signal, redact: env.redact,
         ...(workspaceReady ? { workspaceReady } : {}),
-      }));
+      }).finally(leave);
+    });
   } catch (e) {
     const m = await w.making;
     return m && 'fault' in m ? m : failedWork('workspace', e, m?.envCache ?? envCache);
@@ -259,6 +282,8 @@ export async function workIn(w: WorkIn, env: AttemptEnv): Promise<Worked> {
     return { result, patch: { text: extracted.patch, binaryFilesDropped: extracted.binaryFilesDropped }, fault: null, envCache };
   } catch (e) {
     if (e instanceof WorkspaceOverflowError) return { result, patch: { text: '', binaryFilesDropped: 0 }, fault: null, agentFault: { stage: 'patch', message: e.message }, envCache };
+    // A full disk (another attempt's doing) in a workspace the agent left unchanged: its empty patch needs no disk to be graded.
+    if (isNoSpace(e) && (await workTreeUnchanged(workspace))) return { result, patch: { text: '', binaryFilesDropped: 0 }, fault: null, envCache };
     // No patch can be trusted: the attempt is the harness's failure, whatever else happened.
     return failedWork('patch', e, envCache, { ...result, exit_status: 'env_error', error: `patch extraction failed: ${(e as Error).message}${result.error ? `; before that: ${result.error}` : ''}` });
   }

@@ -18,10 +18,11 @@ import { modelMix } from '../pricing/model-mix.ts';
 import { removeTree } from '../sandbox/attempt.ts';
 import { trajectoryRel } from '../store/trajectory.ts';
 import type { Workspace } from '../workspace/types.ts';
-import { limitsOf, meterHooks, prepareWorkspace, runOneAttempt, workIn, type AttemptEnv, type Job, type Worked } from './attempt.ts';
+import { limitsOf, meterHooks, partyOf, prepareWorkspace, runOneAttempt, workIn, type AttemptEnv, type Job, type Worked } from './attempt.ts';
 import { toAttemptRecord } from './attempt-record.ts';
 import { withEarlierStages, type EarlierStage } from './cascade-summary.ts';
 import { carriedCapUsd, openAttemptLedger } from './ledger-fold.ts';
+import { blameFullDisk } from './disk-watch.ts';
 import { visibleCheck } from './visible-check.ts';
 
 export type { Job, Pools } from './attempt.ts';
@@ -67,6 +68,8 @@ export async function runCascadeAttempt(job: Job & { plan: CascadePlan }, env: A
   const ledger = await openAttemptLedger(writer.dir, { key, model: contender.id, instance_id: task.instance_id, attempt }, opts.resume ?? false, env.budget);
   const meter = meterHooks(env, ledger);
   const attemptDir = await mkdtemp(path.join(env.workRoot, `cascade-${task.instance_id}-${attempt}-`));
+  const party = partyOf(job); // its stages are one party (disk-watch.ts)
+  const leaveWatch = (await env.diskWatch?.enter(party, attemptDir)) ?? (() => {});
   const stages: CascadeStage[] = [];
   const earlier: EarlierStage[] = [];
   const calls: CallRecord[] = [];
@@ -143,6 +146,7 @@ export async function runCascadeAttempt(job: Job & { plan: CascadePlan }, env: A
       ? { ...final.result, calls, steps, exit_status: 'env_error', error: 'interrupted' }
       : { ...final.result, calls, steps };
     if (lastDoc !== null) await writer.trajectorySink({ contender: contender.id, instance_id: task.instance_id, attempt })(lastDoc as never);
+    const gradingFrom = Date.now();
     const graded = await gradeWithReruns({
       task,
       rerunFailed: opts.rerunFailed ?? 0,
@@ -156,6 +160,8 @@ export async function runCascadeAttempt(job: Job & { plan: CascadePlan }, env: A
         ...((opts.rerunFailed ?? 0) === 0 && env.leaveTests ? { afterTests: env.leaveTests } : {}),
       })),
     });
+    // a grading failed while another party held the shared temp disk full is infra_error (disk-watch.ts)
+    if (env.diskWatch) graded.evaluation = blameFullDisk(graded.evaluation, await env.diskWatch.verdict(party, gradingFrom));
     const record = toAttemptRecord({
       runId: opts.runId, instanceId: task.instance_id, contender, kind: 'model', attempt, key,
       result, patch: final.patch, harnessFault: final.fault, agentFault: final.agentFault ?? null, graded,
@@ -167,6 +173,7 @@ export async function runCascadeAttempt(job: Job & { plan: CascadePlan }, env: A
     await writer.writeAttemptLogs(withStages, graded.evaluation);
     return withStages;
   } finally {
+    leaveWatch();
     ledger.close();
     await kept?.workspace.cleanup().catch(() => {});
     await removeTree(attemptDir); // holds agent-written trees (a stage's workspace): also locked folders; never throws

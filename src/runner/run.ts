@@ -31,6 +31,7 @@ import { budgetCutRecord } from './budget-cut.ts';
 import { countUnsettledLedgers } from './ledger-fold.ts';
 import { AttemptStages, pipelines, type Stage } from './stages.ts';
 import { failureText, runFailure } from './run-failure.ts';
+import { diskWatch } from './disk-watch.ts';
 
 export type { ContenderPlan };
 
@@ -171,6 +172,8 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   const swept = sweepDeadWorkFolders();
   const workRoot = await mkdtemp(path.join(os.tmpdir(), `fixbench-${opts.runId}-`));
   await markOwner(workRoot);
+  // Attempts side by side share the temp disk: a grading failed while another filled it is not the patch's (disk-watch.ts).
+  const watch = opts.concurrency > 1 ? diskWatch(workRoot) : undefined;
   const testSlots = Math.max(1, opts.testConcurrency ?? os.cpus().length);
   // The next attempt prepares while this one's tests run (stages.ts), when the test pool allows it.
   const stages = new AttemptStages(opts.concurrency, pipelines({ attempts: opts.concurrency, test: testSlots, rerunFailed: config.rerun_failed }));
@@ -214,7 +217,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
       attempted = await budgetCutRecord(job, { runDir: dir, runId: opts.runId, budget, limits: limitsOf(attemptOpts), formatErrors: limits.formatErrors, priceSheet: config.price_sheet.file });
       await writer.writeAttemptLogs(attempted, { test_output: '' });
     } else {
-      attempted = await runAttempt(job, { opts: attemptOpts, writer, budget, workRoot, redact, pools, onBudgetRefused: () => (budgetStopped = true), enterTests: stage.enterTests, leaveTests: stage.leaveTests });
+      attempted = await runAttempt(job, { opts: attemptOpts, writer, budget, workRoot, redact, pools, onBudgetRefused: () => (budgetStopped = true), enterTests: stage.enterTests, leaveTests: stage.leaveTests, ...(watch ? { diskWatch: watch } : {}) });
     }
     await stage.recordTurn(); // the attempts that tested before it are recorded first
     // An attempt cut short by Ctrl-C (or failing beside a job's error: a full disk) is not a result: left unrecorded (its ledger too), a later run re-does it.
@@ -232,6 +235,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     const guarded = (job: Job, stage: Stage) => runJob(job, stage).catch((e: unknown) => void (failed.length || failed.push({ error: e })));
     await Promise.all(jobs.map((j) => stages.run((stage) => guarded(j, stage), { untrusted: runsUntrustedCode(j.plan) })));
   } finally {
+    watch?.close();
     await removeWorkRoot(workRoot); // after the attempt folders still being removed
     await swept;
     const notes: string[] = [];

@@ -50,12 +50,12 @@ export async function spaceBefore(dir: string): Promise<SpaceBefore | null> {
   return null;
 }
 
-/** Whether `err` (or a git failure's message) says the file system is full: ENOSPC or EDQUOT. */
+/** Whether `err` (or a git failure's message) says the file system is full: ENOSPC or EDQUOT (git's own "Out of diskspace" too, its words for a short write of the index). */
 export function isNoSpace(err: unknown): boolean {
   const e = err as NodeJS.ErrnoException | undefined;
   if (e?.code === 'ENOSPC' || e?.code === 'EDQUOT') return true;
   const text = `${e?.message ?? String(err)} ${(e?.cause as Error | undefined)?.message ?? ''}`;
-  return /\b(ENOSPC|EDQUOT)\b|No space left on device|Disk quota exceeded/i.test(text);
+  return /\b(ENOSPC|EDQUOT)\b|No space left on device|Disk quota exceeded|Out of diskspace/i.test(text);
 }
 
 /**

@@ -61,6 +61,23 @@ export async function extractPatch(repo: HostRepo, space: SpaceBefore | null = n
   }
 }
 
+/**
+ * Whether the work tree of `repo.dir` holds no change a patch would carry: no tracked file differs
+ * from the state setup left (`snapshotCommit`) and no untracked, non-ignored file exists — what
+ * `git add --all` would add, read without writing anything (`GIT_OPTIONAL_LOCKS=0`: no index refresh),
+ * so it answers on a full disk too. False when git fails or cannot tell. Never throws.
+ */
+export async function workTreeUnchanged(repo: HostRepo): Promise<boolean> {
+  try {
+    const git = hostGit(repo, { GIT_OPTIONAL_LOCKS: '0' });
+    const base = await snapshotCommit(repo);
+    const same = await gitTry(git, ['diff', '--quiet', '--no-ext-diff', '--no-textconv', '--no-renames', '--ignore-submodules=all', base, '--']);
+    return same.ok && (await git.raw(['ls-files', '-z', '--others', '--exclude-standard'])) === '';
+  } catch {
+    return false;
+  }
+}
+
 /** `extractPatch` without the full-disk verdict. */
 async function extractIn(repo: HostRepo): Promise<ExtractedPatch> {
   // The agent's last command may have taken the workspace's owner bits: git could not open it (an
