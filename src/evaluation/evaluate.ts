@@ -130,7 +130,8 @@ export function startCheckout(task: TaskSpec, repoCache: RepoCache, workDir: str
  *    then append the canary tests and plan the second result channel (`guardRun`; a task read
  *    by exit code gets neither and is marked `unprotected`);
  * 4. delete any stale report file (one the patch planted), run `test_cmd` in the sandbox with
- *    `timeout_s` (expiry → `timeout`, the process group killed);
+ *    `timeout_s` (expiry → `timeout`, the process group killed), its test files, runner files and
+ *    helpers locked (test-lock.ts: read-only in bwrap, hashed around the run: a change → `tampered`);
  * 5. parse the report (`junit:`, `vitest-json:`, `jest-json:`, `mocha-json:<path>` read from the
  *    file as bytes without following links and decoded once as UTF-8; `tap` on stdout; or
  *    `exit-code`; ANSI escapes stripped first); a missing, symlinked, oversized or unreadable

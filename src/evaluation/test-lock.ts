@@ -4,16 +4,18 @@
 // an isolating sandbox binds it read-only (ExecOptions.lockedPaths, src/sandbox/locked-binds.ts),
 // and on every sandbox its bytes are hashed before and after the run: a difference is `tampered`.
 import { createHash } from 'node:crypto';
-import { MAX_LOCKED_PATHS } from '../sandbox/locked-binds.ts';
 import { lstatOrNull, readNoFollow } from './nofollow-fs.ts';
 import type { Protection } from './protected-files.ts';
+
+/** Most files locked (hashed around the run; bwrap binds the first of them, src/sandbox/locked-binds.ts MAX_LOCKED_MOUNTS). */
+export const MAX_LOCKED_FILES = 5000;
 
 /** Folders of installed code: protected (runner rule) but never locked, for their size. */
 const INSTALLED = /(^|\/)(node_modules|vendor|third_party|\.yarn)(\/|$)/;
 
 /**
  * The repository-relative files to lock for one graded run, most important first, at most
- * MAX_LOCKED_PATHS: fixbench's own files in the workspace (`own`: the runner's report helpers),
+ * {@link MAX_LOCKED_FILES}: fixbench's own files in the workspace (`own`: the runner's report helpers),
  * the files test.patch touches (the canaries' hosts among them), then every other regular file of
  * the base tree the protected rule covers (test files, runner configurations, `protected_files.add`;
  * not installed code: node_modules, vendor, third_party, .yarn), sorted. Past the cap the base
@@ -28,7 +30,7 @@ export function lockedTestPaths(p: Pick<Protection, 'rule' | 'base' | 'testPatch
     if (why === 'test' || why === 'runner' || why === 'task') rest.push(path);
   }
   for (const path of rest.sort()) out.add(path);
-  return [...out].slice(0, MAX_LOCKED_PATHS);
+  return [...out].slice(0, MAX_LOCKED_FILES);
 }
 
 /** Each path's state: `sha256:<hex>` of a regular file's bytes (read without following a link), `absent`, or `not a file`. */

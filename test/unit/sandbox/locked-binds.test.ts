@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BwrapSandbox } from '../../../src/sandbox/bwrap.ts';
-import { lockedBindArgs, MAX_LOCKED_PATHS } from '../../../src/sandbox/locked-binds.ts';
+import { lockedBindArgs, MAX_LOCKED_MOUNTS } from '../../../src/sandbox/locked-binds.ts';
 import { bwrapUsable } from './bwrap-usable.ts';
 
 let root: string;
@@ -39,9 +39,13 @@ describe('lockedBindArgs', () => {
   it('skips absent paths, links, paths through a link and unsafe paths (a link is never bound: its target may be outside)', () => {
     expect(lockedBindArgs(ws, ['gone.test.js', 'link.test.js', 'up/secret', '../secret', '/etc/passwd', 'test//b.test.js', 'test/./b.test.js'])).toEqual([]);
   });
-  it(`locks at most ${MAX_LOCKED_PATHS} paths`, () => {
-    const many = Array.from({ length: MAX_LOCKED_PATHS + 5 }, () => 'x.test.js');
-    expect(lockedBindArgs(ws, many).filter((a) => a === '--ro-bind')).toHaveLength(MAX_LOCKED_PATHS);
+  it(`stays within ${MAX_LOCKED_MOUNTS} mounts (folders above counted), keeping the first paths given`, () => {
+    const many = ['test/sub/a.test.js', ...Array.from({ length: MAX_LOCKED_MOUNTS + 5 }, (_, i) => `f${i}.test.js`)];
+    for (const f of many.slice(1)) writeFileSync(join(ws, f), 'F\n');
+    const args = lockedBindArgs(ws, many);
+    expect(args.length / 3).toBe(MAX_LOCKED_MOUNTS);
+    expect(args).toContain(join(ws, 'test/sub/a.test.js'));
+    expect(args).not.toContain(join(ws, `f${MAX_LOCKED_MOUNTS}.test.js`));
   });
 });
 
