@@ -29,6 +29,7 @@ import { diffFiles } from './diff-files.ts';
 import { pathInside, readReportFile, removeStaleReport } from './report-file.ts';
 import type { EvaluationResult, TestsStatus } from './types.ts';
 import { writeTestAssets } from './test-assets.ts';
+import { evidenceMoved, fingerprint, lockedTestPaths } from './test-lock.ts';
 import { aliasSweBenchNames } from '../core/swe-ids.ts';
 
 export { REPORT_MAX_BYTES } from './report-file.ts';
@@ -129,7 +130,8 @@ export function startCheckout(task: TaskSpec, repoCache: RepoCache, workDir: str
  *    then append the canary tests and plan the second result channel (`guardRun`; a task read
  *    by exit code gets neither and is marked `unprotected`);
  * 4. delete any stale report file (one the patch planted), run `test_cmd` in the sandbox with
- *    `timeout_s` (expiry → `timeout`, the process group killed);
+ *    `timeout_s` (expiry → `timeout`, the process group killed), its test files, runner files and
+ *    helpers locked (test-lock.ts: read-only in bwrap, hashed around the run: a change → `tampered`);
  * 5. parse the report (`junit:`, `vitest-json:`, `jest-json:`, `mocha-json:<path>` read from the
  *    file as bytes without following links and decoded once as UTF-8; `tap` on stdout; or
  *    `exit-code`; ANSI escapes stripped first); a missing, symlinked, oversized or unreadable
@@ -247,11 +249,16 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     result.unprotected = guard.unprotected;
     if (guard.tampered) return { ...result, outcome: 'tampered', error: guard.tampered };
 
+    // The evidence held still: test files, runner configurations and helpers locked (read-only in bwrap), hashed around the run.
+    const locked = lockedTestPaths(protection, (runner?.runs ?? []).flatMap((r) => (r.helper ? [r.helper.path] : [])));
+    const before = await fingerprint(ws.dir, locked);
     await opts.beforeTests?.();
-    const run = await sandbox.exec(runner?.plan.cmd ?? guard.cmd, { cwd: ws.dir, timeoutMs: task.timeout_s * 1000, ...(await taskRuntimeExecOptions(task)) });
+    const run = await sandbox.exec(runner?.plan.cmd ?? guard.cmd, { cwd: ws.dir, timeoutMs: task.timeout_s * 1000, lockedPaths: locked, ...(await taskRuntimeExecOptions(task)) });
     opts.afterTests?.();
     result.test_ms = Math.round(run.durationMs);
     result.test_output = testOutput(runner?.plan.cmd ?? task.test_cmd, run, cap);
+    const moved = evidenceMoved(before, await fingerprint(ws.dir, locked));
+    if (moved) return { ...result, outcome: 'tampered', error: moved };
     if (run.timedOut) {
       return { ...result, outcome: 'timeout', error: `test command exceeded timeout_s=${task.timeout_s}; its process group was killed` };
     }

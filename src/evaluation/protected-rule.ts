@@ -5,9 +5,19 @@ import picomatch from 'picomatch';
 import type { TaskSpec } from '../config/task.ts';
 
 /**
+ * The file names `node --test` runs when given no file (its default discovery: Node 20's
+ * `test`, `test-*`, `*.test`, `*-test`, `*_test` and `test/**`; Node 22's glob
+ * `**\/{test,test/**\/*,test-*,*[._-]test}.{js,mjs,cjs}`, with `ts,mts,cts` when it strips types,
+ * the default from Node 23.6). `test/**` and `*.test.*` are in {@link DEFAULT_TEST_FILES} already.
+ */
+export const NODE_TEST_FILES = ['**/test.{js,mjs,cjs,ts,mts,cts}', '**/test-*.{js,mjs,cjs,ts,mts,cts}', '**/*-test.{js,mjs,cjs,ts,mts,cts}', '**/*_test.{js,mjs,cjs,ts,mts,cts}'] as const;
+
+/**
  * Default test-file globs (picomatch, repository-relative, dot files included): test folders and
- * the usual test file names of JavaScript/TypeScript, Python and Go. A task replaces them with its
- * own `test_files`; `tasks create --test-files` uses the same defaults to split a fix.
+ * the usual test file names of JavaScript/TypeScript, Python and Go, and every file `node --test`
+ * discovers by itself ({@link NODE_TEST_FILES}: a new `a_test.cjs` would run in the graded run).
+ * A task replaces them with its own `test_files`; `tasks create --test-files` uses the same
+ * defaults to split a fix.
  */
 export const DEFAULT_TEST_FILES = [
   '**/test/**',
@@ -16,6 +26,7 @@ export const DEFAULT_TEST_FILES = [
   '**/spec/**',
   '**/*.test.*',
   '**/*.spec.*',
+  ...NODE_TEST_FILES,
   '**/test_*.py',
   '**/*_test.py',
   '**/conftest.py',
@@ -62,7 +73,7 @@ export const RUNNER_PACKAGE_KEYS = ['mocha', 'jest', 'ava', 'c8', 'nyc', 'tap', 
 export type ProtectedReason = 'test' | 'runner' | 'ignored' | 'task';
 
 export interface ProtectedRuleOptions {
-  /** Test-file globs (`task.test_files`, default {@link DEFAULT_TEST_FILES}). */
+  /** Test-file globs (`task.test_files`, default {@link DEFAULT_TEST_FILES}); {@link NODE_TEST_FILES} are always added. */
   testFiles: readonly string[];
   /** Paths test.patch touches: protected whatever the globs say. */
   testPatchPaths: readonly string[];
@@ -92,7 +103,8 @@ export interface ProtectedRule {
 /** Compiles the rule for `task` (test_cmd decides which package.json scripts are protected). */
 export function compileRule(task: Pick<TaskSpec, 'test_cmd'>, o: ProtectedRuleOptions): ProtectedRule {
   const opts = { dot: true };
-  const isTest = picomatch([...o.testFiles], opts);
+  // node --test's own discovery whatever the task's globs: its files run in the graded run.
+  const isTest = picomatch([...new Set([...o.testFiles, ...NODE_TEST_FILES])], opts);
   const isRunner = picomatch([...RUNNER_FILES], opts);
   const isAdded = o.add.length ? picomatch([...o.add], opts) : () => false;
   const isAllowed = o.allow.length ? picomatch([...o.allow], opts) : () => false;

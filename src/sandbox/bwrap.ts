@@ -13,11 +13,11 @@ import { InfraError } from '../core/errors.ts';
 import { BWRAP_ENV } from './probe.ts';
 import { sandboxEnv } from './env.ts';
 import { SANDBOX_PROXY_DIR, launcher, relayCommand, type RelayProgram } from './relay.ts';
+import { lockedBindArgs } from './locked-binds.ts';
 import { isStrictlyInside, readInside, resolveRoots, workingDirInside, writeInside } from './roots.ts';
 import { runProcessGroup } from './spawn.ts';
 import type { ExecOptions, ExecResult, SandboxBackend } from './types.ts';
 import { WARM_LAUNCHER, WarmContainer, warmEligible } from './warm.ts';
-
 const execFileP = promisify(execFile);
 
 /** Host folders shown read-only inside (a symlink, as in merged-/usr systems, is recreated as one). */
@@ -281,7 +281,7 @@ export class BwrapSandbox implements SandboxBackend {
       ...(opts.tmpDir ? ['--bind', opts.tmpDir, opts.tmpDir] : []),
       ...(opts.readOnly ?? []).flatMap((p) => ['--ro-bind', p, p]),
       ...(relay ? ['--ro-bind', dirname(opts.proxy!.socket), SANDBOX_PROXY_DIR] : []),
-      ...(workspace ? ['--bind', workspace, workspace, '--chdir', workspace] : ['--chdir', '/']),
+      ...(workspace ? ['--bind', workspace, workspace, ...lockedBindArgs(workspace, opts.lockedPaths ?? []), '--chdir', workspace] : ['--chdir', '/']),
       '--clearenv',
       ...Object.entries(env).flatMap(([k, v]) => ['--setenv', k, v]),
       '--',

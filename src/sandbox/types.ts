@@ -74,6 +74,13 @@ export interface ExecOptions {
    * reachable. `local` ignores it (the proxy's host port is the same one).
    */
   proxy?: { socket: string; port: number };
+  /**
+   * Paths relative to `cwd` the command may not change (a graded test run's test files and
+   * runner configurations: src/evaluation/test-lock.ts). `bwrap` binds each read-only over the
+   * workspace and each folder above it onto itself (src/sandbox/locked-binds.ts); absent paths
+   * and paths through a link are skipped. `local` cannot: its caller hashes them before and after.
+   */
+  lockedPaths?: string[];
 }
 
 /** A sandbox backend. */

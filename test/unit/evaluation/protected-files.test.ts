@@ -51,6 +51,19 @@ describe('the rule', () => {
     ['package.json', null],
   ])('%s → %s', (path, reason) => expect(rule.reason(path)).toBe(reason));
 
+  // round 10 atk-repro/6: node --test's own discovery runs these, so a model's new one would run in the graded run.
+  it.each(['a_test.cjs', 'b-test.js', 'test-c.mjs', 'test.js', 'src/test.cjs', 'lib/x_test.ts', 'pkg/test-y.mts'])('%s (node --test discovers it) → test', (path) => {
+    expect(rule.reason(path)).toBe('test');
+  });
+  it.each(['latest.js', 'src/contest.js', 'src/test.py', 'src/testing.js', 'x_test.jsx'])('%s (not node --test discovery) → not test', (path) => {
+    expect(rule.reason(path)).not.toBe('test');
+  });
+  it("protects node --test's discovery even when a task names its own test_files", () => {
+    const own = compileRule({ test_cmd: 'node --test' }, { testFiles: ['spec/**'], testPatchPaths: [], add: [], allow: [], ignored: new Set() });
+    expect(own.reason('a_test.cjs')).toBe('test');
+    expect(own.reason('src/parse.js')).toBeNull();
+  });
+
   it('protects the scripts test_cmd runs, their pre/post hooks and what they call', () => {
     expect(testScripts('npm test', { test: 'npm run lint && mocha', lint: 'eslint .' })).toEqual(['lint', 'postlint', 'posttest', 'prelint', 'pretest', 'test']);
     expect(testScripts('npx mocha --reporter json', {})).toEqual([]);

@@ -1,0 +1,66 @@
+// The test run's evidence held still (DESIGN.md §11 rule 3; atk-repro/9 of round 10): the code under
+// test runs with the test files already restored, so it could rewrite one before the runner loads it
+// (a `return;` atop the FAIL_TO_PASS tests). Every file that decides what the run reports is locked:
+// an isolating sandbox binds it read-only (ExecOptions.lockedPaths, src/sandbox/locked-binds.ts),
+// and on every sandbox its bytes are hashed before and after the run: a difference is `tampered`.
+import { createHash } from 'node:crypto';
+import { lstatOrNull, readNoFollow } from './nofollow-fs.ts';
+import type { Protection } from './protected-files.ts';
+
+/** Most files locked (hashed around the run; bwrap binds the first of them, src/sandbox/locked-binds.ts MAX_LOCKED_MOUNTS). */
+export const MAX_LOCKED_FILES = 5000;
+
+/** Folders of installed code: protected (runner rule) but never locked, for their size. */
+const INSTALLED = /(^|\/)(node_modules|vendor|third_party|\.yarn)(\/|$)/;
+
+/**
+ * The repository-relative files to lock for one graded run, most important first, at most
+ * {@link MAX_LOCKED_FILES}: fixbench's own files in the workspace (`own`: the runner's report helpers),
+ * the files test.patch touches (the canaries' hosts among them), then every other regular file of
+ * the base tree the protected rule covers (test files, runner configurations, `protected_files.add`;
+ * not installed code: node_modules, vendor, third_party, .yarn), sorted. Past the cap the base
+ * tree's later files are left out (a huge repository: test.patch's files and fixbench's stay locked).
+ */
+export function lockedTestPaths(p: Pick<Protection, 'rule' | 'base' | 'testPatchPaths'>, own: readonly string[]): string[] {
+  const out = new Set<string>([...own, ...p.testPatchPaths]);
+  const rest: string[] = [];
+  for (const [path, entry] of p.base) {
+    if (out.has(path) || (entry.mode !== '100644' && entry.mode !== '100755') || INSTALLED.test(path)) continue;
+    const why = p.rule.reason(path);
+    if (why === 'test' || why === 'runner' || why === 'task') rest.push(path);
+  }
+  for (const path of rest.sort()) out.add(path);
+  return [...out].slice(0, MAX_LOCKED_FILES);
+}
+
+/** Each path's state: `sha256:<hex>` of a regular file's bytes (read without following a link), `absent`, or `not a file`. */
+export type Fingerprints = Map<string, string>;
+
+/** Fingerprints of `paths` in workspace `dir`. Never throws for the workspace's content. */
+export async function fingerprint(dir: string, paths: readonly string[]): Promise<Fingerprints> {
+  const out: Fingerprints = new Map();
+  for (const path of paths) {
+    const st = await lstatOrNull(dir, path).catch(() => null);
+    if (!st) out.set(path, 'absent');
+    else if (!st.isFile()) out.set(path, 'not a file');
+    else {
+      try {
+        out.set(path, `sha256:${createHash('sha256').update(await readNoFollow(dir, path)).digest('hex')}`);
+      } catch (err) {
+        out.set(path, `unreadable (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Why the run's evidence did not hold (`tampered`'s error), or null: the locked files whose
+ * fingerprint after the run differs from before it (at most 5 named).
+ */
+export function evidenceMoved(before: Fingerprints, after: Fingerprints): string | null {
+  const moved = [...before].filter(([path, fp]) => after.get(path) !== fp).map(([path]) => path);
+  if (!moved.length) return null;
+  const named = moved.slice(0, 5).join(', ') + (moved.length > 5 ? `, … (${moved.length} in all)` : '');
+  return `the test run changed ${moved.length} locked file(s) (test files, runner configurations or fixbench's report helpers, fixed before the run): ${named}`;
+}

@@ -1,0 +1,48 @@
+// What a graded run locks and how a change to it is told (round 10 atk-repro/9).
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compileRule, DEFAULT_TEST_FILES } from '../../../src/evaluation/protected-rule.ts';
+import { evidenceMoved, fingerprint, lockedTestPaths } from '../../../src/evaluation/test-lock.ts';
+
+const file = (id = 'a') => ({ mode: '100644', id });
+
+describe('lockedTestPaths', () => {
+  it("fixbench's helpers and test.patch's files first, then the base tree's test and runner files (no installed code, links or src)", () => {
+    const rule = compileRule({ test_cmd: 'npm test' }, { testFiles: DEFAULT_TEST_FILES, testPatchPaths: ['test/new.test.js'], add: [], allow: [], ignored: new Set() });
+    const base = new Map([
+      ['src/index.js', file()],
+      ['test/b.test.js', file()],
+      ['test/a.test.js', file()],
+      ['.mocharc.yml', file()],
+      ['node_modules/x/test/t.js', file()],
+      ['vendor/y.test.js', file()],
+      ['test/link.js', { mode: '120000', id: 'l' }],
+      ['a_test.cjs', file()],
+    ]);
+    expect(lockedTestPaths({ rule, base, testPatchPaths: ['test/new.test.js'] }, ['.fixbench-1-helper.cjs'])).toEqual([
+      '.fixbench-1-helper.cjs', 'test/new.test.js', '.mocharc.yml', 'a_test.cjs', 'test/a.test.js', 'test/b.test.js',
+    ]);
+  });
+});
+
+describe('fingerprint and evidenceMoved', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fixbench-test-lock-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  it('names each locked file that changed, vanished, appeared or became a link', async () => {
+    mkdirSync(join(dir, 'test'));
+    for (const f of ['test/a.js', 'test/b.js', 'test/c.js', 'test/same.js']) writeFileSync(join(dir, f), f);
+    const paths = ['test/a.js', 'test/b.js', 'test/c.js', 'test/d.js', 'test/same.js'];
+    const before = await fingerprint(dir, paths);
+    expect(evidenceMoved(before, await fingerprint(dir, paths))).toBeNull();
+    writeFileSync(join(dir, 'test/a.js'), 'return;');
+    rmSync(join(dir, 'test/b.js'));
+    rmSync(join(dir, 'test/c.js'));
+    symlinkSync(join(dir, 'test/same.js'), join(dir, 'test/c.js'));
+    writeFileSync(join(dir, 'test/d.js'), 'new');
+    expect(evidenceMoved(before, await fingerprint(dir, paths))).toBe(
+      "the test run changed 4 locked file(s) (test files, runner configurations or fixbench's report helpers, fixed before the run): test/a.js, test/b.js, test/c.js, test/d.js",
+    );
+  });
+});
