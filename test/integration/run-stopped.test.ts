@@ -7,14 +7,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSuite, type RunOptions } from '../../src/runner/run.ts';
 import { RunStoppedError } from '../../src/runner/run-failure.ts';
-import { buildRunConfig } from '../../src/runner/run-config.ts';
 import { LocalSandbox } from '../../src/sandbox/local.ts';
 import type { ExecOptions, Sandbox } from '../../src/sandbox/types.ts';
-import { RepoCache } from '../../src/workspace/repo-cache.ts';
 import type { TaskSpec } from '../../src/config/task.ts';
 import { readRun } from '../../src/store/store.ts';
 import type { GitRepo } from '../helpers/git-repo.ts';
 import { slowAddTasks } from '../helpers/slow-add-tasks.ts';
+import { enospc, referenceRunOptions } from '../helpers/reference-run.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'fixbench-stopped-'));
 const local = new LocalSandbox();
@@ -47,21 +46,7 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const plans = [{ kind: 'reference', agent: 'gold' }, { kind: 'reference', agent: 'noop' }] as const;
-const options = (runId: string, over: Partial<RunOptions> = {}): RunOptions => ({
-  runId, resultsDir: join(root, 'results'), tasks, contenders: [...plans], skipped: [],
-  config: buildRunConfig({
-    plans: [...plans],
-    priceSheet: { file: 'prices/test.yaml', sheet: { as_of: '2026-04-01', source: 'test', currency: 'USD', unit: 'USD per million tokens', models: {} } },
-    limits: { steps: 1, attempt_usd: null, wall_ms: 60_000, command_timeout_ms: 10_000, output_chars: 1000 },
-    runBudget: { usd: null, tokens: null }, attempts: 1, rerunFailed: 0,
-  }),
-  concurrency: 2, testConcurrency: 2, sandbox: counting,
-  repoCache: new RepoCache({ cacheDir: join(root, 'cache'), tasksDir: join(root, 'tasks') }),
-  harness: { version: 'test', commit: null }, suiteHash: 'h', ...over,
-});
-
-const enospc = (): NodeJS.ErrnoException => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+const options = (runId: string, over: Partial<RunOptions> = {}): RunOptions => referenceRunOptions(root, tasks, counting, runId, over);
 
 describe('a run stopped by a job error (a full results disk)', () => {
   it('awaits the attempts in flight, starts none after, says "failed", unlocks; --resume completes it', async () => {
