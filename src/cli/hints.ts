@@ -29,15 +29,17 @@ export interface ResumeFlags {
   modelsFile?: string;
   /** `--tasks <dir>`: the task folders the run used (run.json stores the suite's hash, not the folder). */
   tasks?: string;
+  /** `--reports <dir>`: where the run's report goes (a resume rebuilds it there). */
+  reports?: string;
   /** Option keys given on the command line. */
   given?: readonly string[];
 }
 
 /**
  * The command that continues run `runId`: `<prefix> run --resume <id>` (or `--retry-errors <id>`),
- * with `--results`, `--models-file` and `--tasks` when this command line gave them: a resume finds
- * the run under `--results`, its model ids in `--models-file` and its tasks under `--tasks`, none
- * stored in run.json.
+ * with `--results`, `--models-file`, `--tasks` and `--reports` when this command line gave them: a
+ * resume finds the run under `--results`, its model ids in `--models-file` and its tasks under
+ * `--tasks`, and writes its report under `--reports`, none stored in run.json.
  */
 export function resumeCommand(runId: string, flags: ResumeFlags, opts: { retry?: boolean; prefix?: string } = {}): string {
   const given = flags.given ?? [];
@@ -45,6 +47,7 @@ export function resumeCommand(runId: string, flags: ResumeFlags, opts: { retry?:
     ...(given.includes('results') && flags.results !== undefined ? ['--results', flags.results] : []),
     ...(given.includes('modelsFile') && flags.modelsFile !== undefined ? ['--models-file', flags.modelsFile] : []),
     ...(given.includes('tasks') && flags.tasks !== undefined ? ['--tasks', flags.tasks] : []),
+    ...(given.includes('reports') && flags.reports !== undefined ? ['--reports', flags.reports] : []),
   ];
   return [opts.prefix ?? commandPrefix(), 'run', opts.retry ? '--retry-errors' : '--resume', runId, ...extra.map(shellWord)].join(' ');
 }

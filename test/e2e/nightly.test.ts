@@ -120,7 +120,7 @@ describe('resume after SIGKILL', () => {
     expect(String(done.stderr)).toMatch(/interrupted: finishing the attempts in flight/);
     // the summary's rate is over the attempts that ran, and the next step is the resume, with the flags run.json does not hold
     expect(String(done.stderr)).toMatch(/^  fake-coder: resolved 0\/\d of those run \(0\.0%\), \d graded, \d not run \(interrupted\)/m);
-    expect(String(done.stdout)).toMatch(/^next: the run was interrupted; finish its \d attempt\(s\) that did not run with:\n  (npx fixbench|node \S+fixbench\.mjs) run --resume int --results \S+ --models-file \S+$/m);
+    expect(String(done.stdout)).toMatch(/^next: the run was interrupted; finish its \d attempt\(s\) that did not run with:\n  (npx fixbench|node \S+fixbench\.mjs) run --resume int --results \S+ --models-file \S+ --reports \S+$/m);
     const header = JSON.parse(await readFile(path.join(dir, 'run.json'), 'utf8'));
     expect(header.status).toBe('interrupted');
     const part = await records(dir);

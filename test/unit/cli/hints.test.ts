@@ -26,6 +26,8 @@ describe('resumeCommand and resumeStep', () => {
     // a run of other task folders: without --tasks the resume would see another suite and refuse (atkD7)
     expect(resumeCommand('r1', { tasks: 'my tasks', given: ['tasks'] }, { prefix: 'npx fixbench', retry: true })).toBe("npx fixbench run --retry-errors r1 --tasks 'my tasks'");
     expect(resumeCommand('r1', { tasks: 'tasks', given: [] }, { prefix: 'npx fixbench' })).toBe('npx fixbench run --resume r1');
+    // the report goes where the interrupted run put it, not to ./reports
+    expect(resumeCommand('r1', { results: '/mnt/res', reports: '/tmp/rep', given: ['results', 'reports'] }, { prefix: 'npx fixbench' })).toBe('npx fixbench run --resume r1 --results /mnt/res --reports /tmp/rep');
   });
 
   it('says the resume command first after an interrupted run, nothing after a finished one', () => {
