@@ -45,6 +45,8 @@ export interface ContenderComparison {
    * one `field: base → head` line each; [] = same `config_hash`; null = a run predates RunConfig.
    */
   configChanges: string[] | null;
+  /** True when it drives no model in either run (gold, noop, a predictions label): no model cost, so no cost gate. */
+  modelless?: boolean;
 }
 
 /** The configuration changes of contender `id` between two run headers (see `ContenderComparison.configChanges`). */
@@ -119,6 +121,7 @@ export function compareRuns(base: StoredRun, head: StoredRun, gates: Gates = {})
       baseUsd, headUsd,
       costChangePct: baseUsd === null || headUsd === null || baseUsd === 0 ? null : ((headUsd - baseUsd) / baseUsd) * 100,
       configChanges: contenderConfigChanges(base.header, head.header, id),
+      ...([base, head].every((r) => r.header.contenders.find((x) => x.id === id)?.model === null) ? { modelless: true } : {}),
     };
     contenders.push(c);
     if (gates.maxDropPp !== undefined && c.deltaPp !== null && -c.deltaPp > gates.maxDropPp + 1e-9) {
@@ -147,13 +150,14 @@ export function compareRuns(base: StoredRun, head: StoredRun, gates: Gates = {})
 /**
  * The configured gates (`gates`) a contender of `c` could not be checked against, one phrase each
  * (`gpt-x: --max-cost-increase (cost Δ n/a: a cost unknown or $0 in base)`): `--max-drop` without
- * pairs, `--max-cost-increase` without a cost change. A gate not evaluable is not a gate that holds.
+ * pairs, `--max-cost-increase` without a cost change (never for a contender that drives no model: it
+ * has no model cost to gate). A gate not evaluable is not a gate that holds.
  */
 export function unevaluableGates(c: Pick<Comparison, 'contenders'>, gates: Gates): string[] {
   const out: string[] = [];
   for (const x of c.contenders) {
     if (gates.maxDropPp !== undefined && x.deltaPp === null) out.push(`${x.id}: --max-drop (no pair of attempts in both runs)`);
-    if (gates.maxCostIncreasePct !== undefined && x.costChangePct === null) out.push(`${x.id}: --max-cost-increase (cost Δ n/a: a cost unknown, or $0 in base)`);
+    if (gates.maxCostIncreasePct !== undefined && x.costChangePct === null && !x.modelless) out.push(`${x.id}: --max-cost-increase (cost Δ n/a: a cost unknown, or $0 in base)`);
   }
   return out;
 }

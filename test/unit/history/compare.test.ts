@@ -4,7 +4,7 @@ import { compareRuns } from '../../../src/history/compare.ts';
 import { comparisonMarkdown, mdCell } from '../../../src/history/markdown.ts';
 import { unevaluableGates } from '../../../src/history/compare.ts';
 import { configHash } from '../../../src/history/runs.ts';
-import { makeAttempt, makeHeader, modelContender } from '../analysis/fixtures.ts';
+import { makeAttempt, makeHeader, modelContender, referenceContender } from '../analysis/fixtures.ts';
 import type { Outcome } from '../../../src/core/outcome.ts';
 import type { StoredRun } from '../../../src/store/store.ts';
 
@@ -84,6 +84,16 @@ describe('comparisonMarkdown', () => {
     expect(md).not.toContain('All configured gates hold');
     expect(md).toContain('not evaluable:** m1: --max-cost-increase (cost Δ n/a');
     expect(unevaluableGates(compareRuns(run('b', all('resolved'), 0.01), run('h', all('resolved'), 0.01)), gates)).toEqual([]);
+  });
+
+  it('never lists a contender that drives no model (gold, noop) as not evaluable by the cost gate', () => {
+    const gates = { maxCostIncreasePct: 10 };
+    const ref = (runId: string): StoredRun => {
+      const r = run(runId, all('resolved'), 0, 'gold');
+      return { ...r, header: makeHeader({ run_id: runId, contenders: [referenceContender('gold')], suite: { hash: 's', instance_ids: ids } }) };
+    };
+    expect(unevaluableGates(compareRuns(ref('b'), ref('h'), gates), gates)).toEqual([]);
+    expect(unevaluableGates(compareRuns(run('b', all('resolved'), 0), run('h', all('resolved'), 0), gates), gates)).toEqual([expect.stringMatching(/^m1: --max-cost-increase/)]); // a model's $0 still is
   });
 
   it('escapes table cells', () => {
