@@ -126,8 +126,12 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
   const routed = routePlans(catalog, picked.routes, agentIds, explicit);
   contenders.push(...routed.plans);
   if (explicit && skipped.length) {
+    const unset = [...new Set(chosen.filter((m) => !process.env[m.spec.api_key_env]).map((m) => m.spec.api_key_env))].join(', ');
+    const ids = skipped.map((s) => s.id).join(', ');
     throw new UserInputError(
-      `--models asks for ${skipped.map((s) => s.id).join(', ')}, but ${[...new Set(chosen.filter((m) => !process.env[m.spec.api_key_env]).map((m) => m.spec.api_key_env))].join(', ')} is not set; export it, or drop those ids`,
+      resuming !== undefined
+        ? `--${o.retryErrors ? 'retry-errors' : 'resume'} ${resuming}: the run's models ${ids} need ${unset}, which is not set; export it, then resume again (a resume keeps the run's models)`
+        : `--models asks for ${ids}, but ${unset} is not set; export it, or drop those ids`,
     );
   }
 

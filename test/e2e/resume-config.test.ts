@@ -146,6 +146,14 @@ describe('run --resume under another configuration', () => {
     expect(server.requests.length).toBe(before);
     expect(await records('r1')).toHaveLength(1);
   }, 120_000);
+
+  it("without the model's key: exit 2 naming the run's models and the key to export, not a --models the user never gave", async () => {
+    const r = await runCli(['run', '--resume', 'r1', '--results', results, '--reports', path.join(tmp, 'reports'), '--models-file', await file('m.yaml', models())], { env: { ...env(), FAKE_PROVIDER_API_KEY: undefined } });
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toContain("--resume r1: the run's models fake-coder need FAKE_PROVIDER_API_KEY, which is not set; export it, then resume again");
+    expect(r.stderr).not.toContain('--models asks for');
+    expect(await records('r1')).toHaveLength(1);
+  }, 120_000);
 });
 
 describe('a run.json written before RunConfig', () => {
