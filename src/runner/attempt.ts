@@ -153,9 +153,13 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
   }
 }
 
-/** Who answers for what an attempt writes on the shared temp disk (disk-watch.ts `enter`): a model's contender (its attempts are one party), else the attempt itself. */
+/**
+ * Who answers for what an attempt writes on the shared temp disk (disk-watch.ts `enter`): a model's
+ * or a predictions file's contender (its attempts are one party: one of its patches filling the disk
+ * never excuses another of them), else (gold, noop: the task's own patches) the attempt itself.
+ */
 export function partyOf(job: Pick<Job, 'plan' | 'contender' | 'key'>): string {
-  return job.plan.kind === 'model' || job.plan.kind === 'cascade' ? `contender ${job.contender.id}` : `attempt ${job.key}`;
+  return job.plan.kind === 'reference' ? `attempt ${job.key}` : `contender ${job.contender.id}`;
 }
 
 /** Attempt folders being removed: the record does not wait for their removal, the run's end does (`removeWorkRoot`). */
