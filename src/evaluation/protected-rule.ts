@@ -34,6 +34,16 @@ export const DEFAULT_TEST_FILES = [
 ] as const;
 
 /**
+ * Top-level Python modules a Python test runner imports before any test (pytest and its start-up
+ * dependencies, unittest, nose, coverage): protected at the repository's root, where `python -m`
+ * finds them first.
+ */
+export const PYTHON_RUNNER_MODULES = [
+  'pytest', '_pytest', 'pluggy', 'iniconfig', 'py', 'packaging', 'exceptiongroup', 'tomli', 'colorama',
+  'unittest', 'nose', 'nose2', 'coverage', 'xdist', 'execnet',
+] as const;
+
+/**
  * Files that configure how tests run, at any depth: runner and coverage configurations, the
  * compiler/transpiler configurations a runner loads, lock files and package-manager settings,
  * ignore rules, and the installed dependencies. A new file by one of these names counts too.
@@ -54,6 +64,10 @@ export const RUNNER_FILES = [
   '**/pytest.ini', '**/.pytest.ini', '**/pytest.toml', '**/.pytest.toml', '**/tox.ini', '**/.coveragerc', '**/conftest.py',
   '**/*.dist-info', '**/*.dist-info/**', '**/*.egg-info', '**/*.egg-info/**', '**/*.egg-link',
   '**/sitecustomize.py', '**/usercustomize.py',
+  // `python -m pytest` puts the working folder (the checkout's root) first on sys.path: a root-level
+  // module or package named like pytest or a module it imports at start would replace the real one
+  // (atkG10 1). Root level only: a repository's own `src/pytest/` (pytest's) is not on that path.
+  ...PYTHON_RUNNER_MODULES.flatMap((m) => [`${m}.*`, m, `${m}/**`]),
   // loaders and transpilers a runner reads
   '**/babel.config.*', '**/.babelrc', '**/.babelrc.*', '**/.swcrc',
   '**/tsconfig.json', '**/tsconfig.*.json', '**/jsconfig.json',

@@ -58,6 +58,14 @@ describe('the rule', () => {
   it.each(['latest.js', 'src/contest.js', 'src/test.py', 'src/testing.js', 'x_test.jsx'])('%s (not node --test discovery) → not test', (path) => {
     expect(rule.reason(path)).not.toBe('test');
   });
+  // atkG10 1: `python -m pytest` finds a root-level `pytest/` (or pluggy.py, …) before the installed one.
+  it.each(['pytest/__init__.py', 'pytest/__main__.py', 'pytest', 'pytest.py', '_pytest/main.py', 'pluggy.py', 'pluggy/__init__.py', 'iniconfig.py', 'unittest/__init__.py', 'py.py', 'packaging/version.py', 'pytest.cpython-311-x86_64-linux-gnu.so'])(
+    '%s (shadows a Python runner module at the root) → runner',
+    (path) => expect(rule.reason(path)).toBe('runner'),
+  );
+  it.each(['src/pytest/__init__.py', 'src/_pytest/main.py', 'lib/pluggy.py', 'pytests/a.py', 'mypy.py'])('%s (not on python -m\'s path) → not a runner file', (path) => {
+    expect(rule.reason(path)).toBeNull();
+  });
   it("protects node --test's discovery even when a task names its own test_files", () => {
     const own = compileRule({ test_cmd: 'node --test' }, { testFiles: ['spec/**'], testPatchPaths: [], add: [], allow: [], ignored: new Set() });
     expect(own.reason('a_test.cjs')).toBe('test');
