@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { lstatOrNull, readNoFollow } from './nofollow-fs.ts';
 import type { Protection } from './protected-files.ts';
 
-/** Most files locked (hashed around the run; bwrap binds the first of them, src/sandbox/locked-binds.ts MAX_LOCKED_MOUNTS). */
+/** Most files locked (hashed around the run; bwrap binds the first one by one, the rest through their folders: src/sandbox/locked-binds.ts). */
 export const MAX_LOCKED_FILES = 5000;
 
 /** Folders of installed code: protected (runner rule) but never locked, for their size. */

@@ -14,6 +14,7 @@ import { BWRAP_ENV } from './probe.ts';
 import { sandboxEnv } from './env.ts';
 import { SANDBOX_PROXY_DIR, launcher, relayCommand, type RelayProgram } from './relay.ts';
 import { lockedBindArgs } from './locked-binds.ts';
+import { lockedPycacheArgs, lockedPythonEnv } from './locked-python.ts';
 import { isStrictlyInside, readInside, resolveRoots, workingDirInside, writeInside } from './roots.ts';
 import { runProcessGroup } from './spawn.ts';
 import type { ExecOptions, ExecResult, SandboxBackend } from './types.ts';
@@ -261,8 +262,8 @@ export class BwrapSandbox implements SandboxBackend {
 
   /** bwrap's arguments up to and including its `--` (the container without its launcher); `relay`: the proxy's folder is bound. */
   #containerArgs(workspace: string | null, opts: Omit<ExecOptions, 'cwd'>, network: boolean, home: string, relay: boolean): string[] {
-    const tmpDir = opts.tmpDir ?? '/tmp';
-    const env = sandboxEnv({ path: [...(opts.pathPrefix ?? []), this.#path].join(':'), home, tmpDir }, opts.env);
+    const locked = opts.lockedPaths !== undefined, path = [...(opts.pathPrefix ?? []), this.#path].join(':');
+    const env = sandboxEnv({ path, home, tmpDir: opts.tmpDir ?? '/tmp' }, { ...opts.env, ...(locked ? lockedPythonEnv() : {}) });
     return [
       // bwrap reports its child (the container's init) here: killed with bwrap's group (spawn-helper.mjs)
       '--info-fd', String(INFO_FD),
@@ -281,6 +282,7 @@ export class BwrapSandbox implements SandboxBackend {
       ...(opts.tmpDir ? ['--bind', opts.tmpDir, opts.tmpDir] : []),
       ...(opts.readOnly ?? []).flatMap((p) => ['--ro-bind', p, p]),
       ...(relay ? ['--ro-bind', dirname(opts.proxy!.socket), SANDBOX_PROXY_DIR] : []),
+      ...(locked ? lockedPycacheArgs() : []),
       ...(workspace ? ['--bind', workspace, workspace, ...lockedBindArgs(workspace, opts.lockedPaths ?? []), '--chdir', workspace] : ['--chdir', '/']),
       '--clearenv',
       ...Object.entries(env).flatMap(([k, v]) => ['--setenv', k, v]),

@@ -77,8 +77,9 @@ export interface ExecOptions {
   /**
    * Paths relative to `cwd` the command may not change (a graded test run's test files and
    * runner configurations: src/evaluation/test-lock.ts). `bwrap` binds each read-only over the
-   * workspace and each folder above it onto itself (src/sandbox/locked-binds.ts); absent paths
-   * and paths through a link are skipped. `local` cannot: its caller hashes them before and after.
+   * workspace and each folder above it onto itself, past its mount cap their folders read-only
+   * (src/sandbox/locked-binds.ts); absent paths and paths through a link are skipped. It gives Python an empty read-only bytecode cache folder
+   * (src/sandbox/locked-python.ts). `local` cannot: its caller hashes them before and after.
    */
   lockedPaths?: string[];
 }
