@@ -36,7 +36,7 @@ afterAll(async () => {
 /** Builds attack `n`'s task, grades its predictions on bwrap; contender → outcome. */
 async function grade(n: 3 | 4): Promise<Record<string, string>> {
   const tasks = path.join(tmp, `tasks-${n}`);
-  execFileSync('bash', [path.join(DIR, `make-task-${n}.sh`), tasks], { stdio: 'ignore' });
+  execFileSync('bash', [path.join(DIR, 'make-task.sh'), tasks, String(n)], { stdio: 'ignore' });
   const r = await runCli(['eval', '--sandbox', 'bwrap', '--tasks', tasks, '--predictions', path.join(DIR, `predictions-${n}.jsonl`), '--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports'), '--run-id', `a${n}`, '--json'], { timeoutMs: 240_000 });
   expect(r.exitCode, r.stderr).toBe(0);
   const lines = (await readFile(path.join(tmp, 'results', `a${n}`, 'attempts.jsonl'), 'utf8')).trim().split('\n');
