@@ -4,6 +4,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { stableHash } from '../core/ids.ts';
 import { runConfigHash } from '../config/run-config.ts';
+import { configDiff } from '../config/run-config-diff.ts';
 import { UserInputError } from '../core/errors.ts';
 import type { RunHeader } from '../store/records.ts';
 import { readRun } from '../store/store.ts';
@@ -114,5 +115,30 @@ export function noPreviousMessage(head: RunEntry, history: readonly RunEntry[], 
     `  ${r.header.run_id.padEnd(width)}  ${shared} of its ${r.header.suite.instance_ids.length} task(s) in common${r.group === head.group ? '' : r.group.split('/')[0] === head.group.split('/')[0] ? ', other configuration' : r.group.split('/')[1] === config ? ', other suite' : ', other suite and configuration'}`,
   );
   const more = sharing.length > MAX_LISTED ? [`  … and ${sharing.length - MAX_LISTED} more (\`${prefix} history\` lists them all)`] : [];
-  return `${what}.\nruns sharing tasks with it (newest first; compared on the tasks in common: \`${prefix} compare <run> ${head.header.run_id}\`):\n${[...lines, ...more].join('\n')}`;
+  // The usual nightly cause: the same suite, but a price sheet, model or limit changed since.
+  const sameSuite = sharing.find((x) => x.r.group !== head.group && x.r.group.split('/')[0] === head.group.split('/')[0]);
+  const changed = sameSuite ? configChanges(sameSuite.r.header, head.header) : [];
+  const why = changed.length
+    ? [`${sameSuite!.r.header.run_id} ran the same suite with another configuration; what changed (${sameSuite!.r.header.run_id} → ${head.header.run_id}):`, ...changed.slice(0, MAX_CHANGES).map((l) => `  ${l}`), ...(changed.length > MAX_CHANGES ? [`  … and ${changed.length - MAX_CHANGES} more`] : [])]
+    : [];
+  return `${what}.\nruns sharing tasks with it (newest first; compared on the tasks in common: \`${prefix} compare <run> ${head.header.run_id}\`):\n${[...lines, ...more, ...why].join('\n')}`;
+}
+
+/** Most configuration differences named when `previous` finds none. */
+const MAX_CHANGES = 8;
+
+/**
+ * The configuration fields that differ between two runs' headers, one `path: before → after` line
+ * each (run-config-diff.ts), from their RunConfig when both have one, else from the fields an older
+ * run's configuration hash covers (`configHash`). Empty when nothing differs.
+ */
+export function configChanges(before: RunHeader, after: RunHeader): string[] {
+  const legacy = (h: RunHeader) => ({
+    contenders: h.contenders.map((c) => ({ id: c.id, agent: c.agent, upstream: c.upstream, price: c.price })),
+    limits: h.limits,
+    attempts_per_task: h.attempts_per_task,
+    rerun_failed: h.rerun_failed,
+    price_sheet: h.price_sheet.file,
+  });
+  return before.config && after.config ? configDiff(before.config, after.config) : configDiff(legacy(before), legacy(after));
 }

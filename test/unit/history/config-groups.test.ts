@@ -1,7 +1,7 @@
 // History groups runs by the RunConfig's canonical hash (older runs keep the hash they always had),
 // and compare names each contender's configuration changes.
 import { describe, expect, it } from 'vitest';
-import { configHash } from '../../../src/history/runs.ts';
+import { configChanges, configHash, noPreviousMessage } from '../../../src/history/runs.ts';
 import { compareRuns, contenderConfigChanges } from '../../../src/history/compare.ts';
 import { comparisonMarkdown } from '../../../src/history/markdown.ts';
 import { buildRunConfig, headerConfigFields, type ContenderPlan } from '../../../src/runner/run-config.ts';
@@ -45,5 +45,35 @@ describe('compare', () => {
     const c = compareRuns({ header: base, attempts: rec('b') }, { header: head, attempts: rec('h') });
     expect(c.contenders[0]!.configChanges).toEqual(['model.params.temperature: 0 → 1']);
     expect(comparisonMarkdown(c)).toContain('- **gpt-x**: `model.params.temperature: 0 → 1`');
+  });
+});
+
+describe('compare previous with no run of the same configuration', () => {
+  const priced = (input: string, over: Partial<RunHeader>): RunHeader => {
+    const plans: ContenderPlan[] = [{ kind: 'model', model: { spec: spec({ temperature: 0 }), price: { input, output: '2.00' } }, apiKey: 'sk-x' }];
+    const config = buildRunConfig({
+      plans, limits: { steps: 40, attempt_usd: 0.5, wall_ms: 1000, command_timeout_ms: 1000 }, runBudget: { usd: null, tokens: null }, attempts: 1, rerunFailed: 0,
+      priceSheet: { file: 'prices/p.yaml', sheet: { as_of: '2026-04-01', source: 's', currency: 'USD', unit: 'USD per million tokens', models: {} } as never },
+    });
+    return makeHeader({ ...headerConfigFields(config, plans), ...over });
+  };
+  const entry = (h: RunHeader) => ({ dir: `/r/${h.run_id}`, header: h, group: `${h.suite.hash}/${configHash(h)}` });
+
+  it('names the fields that changed since the last run of the same suite (a price-sheet change)', () => {
+    const before = entry(priced('1.00', { run_id: 'night-1', started_at: '2026-04-01T02:00:00.000Z' }));
+    const after = entry(priced('1.25', { run_id: 'night-2', started_at: '2026-04-02T02:00:00.000Z' }));
+    expect(before.group).not.toBe(after.group);
+    const msg = noPreviousMessage(after, [after, before], '/r');
+    expect(msg).toContain('  night-1  ');
+    expect(msg).toMatch(/night-1 ran the same suite with another configuration; what changed \(night-1 → night-2\):\n  contenders\[gpt-x\]\.model\.price\.input: "1\.00" → "1\.25"$/);
+    expect(configChanges(before.header, after.header)).toEqual(['contenders[gpt-x].model.price.input: "1.00" → "1.25"']);
+  });
+
+  it('names older runs\' differences from the fields their hash covers, and nothing for another suite', () => {
+    const a = makeHeader({ run_id: 'a', attempts_per_task: 1 });
+    const b = makeHeader({ run_id: 'b', attempts_per_task: 3 });
+    expect(configChanges(a, b)).toEqual(['attempts_per_task: 1 → 3']);
+    const other = entry(makeHeader({ run_id: 'o', suite: { hash: 'other', instance_ids: a.suite.instance_ids }, attempts_per_task: 3 }));
+    expect(noPreviousMessage(entry(a), [entry(a), other], '/r')).not.toMatch(/what changed/);
   });
 });
