@@ -2,7 +2,7 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, GateFailedError, UserInputError } from '../core/errors.ts';
-import { compareRuns, pct, unevaluableGates, type Gates } from '../history/compare.ts';
+import { compareRuns, pct, unevaluableGates, unfinishedRuns, type Gates } from '../history/compare.ts';
 import { comparisonMarkdown } from '../history/markdown.ts';
 import { listRuns, resolveRunPair } from '../history/runs.ts';
 import { readRun } from '../store/store.ts';
@@ -45,6 +45,11 @@ export async function compareCommand(base: string, head: string, o: CompareCliOp
     throw new UserInputError(
       `compare: ${c.base.run_id} (suite ${c.base.suite}) and ${c.head.run_id} (suite ${c.head.suite}) have no task in common, so nothing can be compared; compare runs of the same task suite (\`${commandPrefix()} history\` groups them)`,
     );
+  }
+  // A run still running, interrupted, cut by its budget or failed pairs only what it recorded: say so, and how to complete it.
+  for (const u of unfinishedRuns(c)) {
+    const id = u.startsWith('base') ? c.base.run_id : c.head.run_id;
+    process.stderr.write(wrap(`warning: ${u}; complete it with \`${commandPrefix()} run --resume ${id}\` before trusting the comparison`, COMPARE_WIDTH));
   }
   const md = comparisonMarkdown(c, gates);
   if (o.markdown) {

@@ -58,9 +58,18 @@ export function contenderConfigChanges(base: RunHeader, head: RunHeader, id: str
   return configDiff(view(base), view(head));
 }
 
+/** Which run a side of a comparison is: id, suite hash, start (ISO), run.json `status`, and the attempt records it holds. */
+export interface ComparedRun {
+  run_id: string;
+  suite: string;
+  started_at: string;
+  status: RunHeader['status'];
+  attempts: number;
+}
+
 export interface Comparison {
-  base: { run_id: string; suite: string; started_at: string };
-  head: { run_id: string; suite: string; started_at: string };
+  base: ComparedRun;
+  head: ComparedRun;
   sameSuite: boolean;
   /** Tasks in both suites. */
   commonTasks: number;
@@ -134,7 +143,7 @@ export function compareRuns(base: StoredRun, head: StoredRun, gates: Gates = {})
       failures.push(`${id}: mean USD per attempt rose ${c.costChangePct.toFixed(1)}% ($${c.baseUsd!.toFixed(4)} → $${c.headUsd!.toFixed(4)}), more than --max-cost-increase ${gates.maxCostIncreasePct}%`);
     }
   }
-  const who = (r: StoredRun) => ({ run_id: r.header.run_id, suite: r.header.suite.hash, started_at: r.header.started_at });
+  const who = (r: StoredRun): ComparedRun => ({ run_id: r.header.run_id, suite: r.header.suite.hash, started_at: r.header.started_at, status: r.header.status, attempts: r.attempts.length });
   return {
     base: who(base),
     head: who(head),
@@ -163,3 +172,14 @@ export function unevaluableGates(c: Pick<Comparison, 'contenders'>, gates: Gates
 }
 
 export const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+
+/**
+ * One sentence per compared run that did not finish (`running`, `interrupted`, `budget_exhausted`,
+ * `failed`): its pairs cover only the attempts it recorded, so its rates and flips are partial.
+ * Empty when both finished.
+ */
+export function unfinishedRuns(c: Pick<Comparison, 'base' | 'head'>): string[] {
+  return (['base', 'head'] as const)
+    .filter((side) => c[side].status !== 'finished')
+    .map((side) => `${side} ${c[side].run_id} is ${c[side].status.replace('_', ' ')} (${c[side].attempts} attempt(s) recorded): only the attempts it recorded are compared`);
+}

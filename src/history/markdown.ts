@@ -1,6 +1,6 @@
 // A comparison as Markdown, fit for a CI step summary ($GITHUB_STEP_SUMMARY). Pure.
 import type { Comparison, Gates } from './compare.ts';
-import { pct, unevaluableGates } from './compare.ts';
+import { pct, unevaluableGates, unfinishedRuns } from './compare.ts';
 import { formatUsd } from '../report/format.ts';
 
 /** Escapes text for a Markdown table cell (pipes, backslashes, newlines, HTML). */
@@ -22,6 +22,7 @@ export function comparisonMarkdown(c: Comparison, gates: Gates = {}): string {
   lines.push(`## fixbench: ${mdCell(c.head.run_id)} vs ${mdCell(c.base.run_id)}`, '');
   const open = unevaluableGates(c, gates);
   lines.push(c.failures.length ? `**Gate failed** (${c.failures.length})` : open.length ? `**No configured gate failed; not evaluable:** ${open.map(mdCell).join('; ')}.` : '**All configured gates hold.**', '');
+  for (const u of unfinishedRuns(c)) lines.push(`> **Not finished:** ${mdCell(u)}.`, '');
   if (!c.sameSuite) lines.push(`> The task suites differ (${mdCell(c.base.suite)} vs ${mdCell(c.head.suite)}); compared on the ${c.commonTasks} task(s) in both.`, '');
   lines.push('| contender | pairs | base resolved | head resolved | Δ pp | McNemar p | regressed | fixed | base USD/attempt | head USD/attempt | cost Δ |');
   lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');

@@ -41,6 +41,19 @@ describe('compare output files', () => {
     expect(await readFile(md, 'utf8')).toContain('$0.00056');
   });
 
+  it('warns that a run which did not finish pairs only what it recorded, and says how to complete it', async () => {
+    const dir = path.join(tmp, 'cut');
+    const w = await RunWriter.create(path.join(dir, 'night-2'), makeHeader({ run_id: 'night-2', status: 'interrupted', suite: { hash: 'h', instance_ids: ['t1', 't2'] }, contenders: [modelContender('m1')] }));
+    await w.appendAttempt(makeAttempt('m1', 't1', 'resolved', 0.01, { run_id: 'night-2' }));
+    const b = await RunWriter.create(path.join(dir, 'night-1'), makeHeader({ run_id: 'night-1', suite: { hash: 'h', instance_ids: ['t1', 't2'] }, contenders: [modelContender('m1')] }));
+    for (const t of ['t1', 't2']) await b.appendAttempt(makeAttempt('m1', t, 'resolved', 0.01, { run_id: 'night-1' }));
+    const md = path.join(tmp, 'cut.md');
+    const r = await runCli(['compare', 'night-1', 'night-2', '--results', dir, '--markdown', md], { env: { GITHUB_STEP_SUMMARY: undefined } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: head night-2 is interrupted \(1 attempt\(s\) recorded\): only the attempts it recorded are compared; complete it\s+with `(npx fixbench|node \S+fixbench\.mjs) run --resume night-2` before trusting the comparison/);
+    expect(await readFile(md, 'utf8')).toContain('> **Not finished:** head night-2 is interrupted');
+  });
+
   it('refuses a --markdown path that is a folder with exit 2, naming the flag', async () => {
     const r = await runCli(['compare', 'base', 'head', '--results', results, '--markdown', tmp]);
     expect(r.exitCode).toBe(2);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareRuns } from '../../../src/history/compare.ts';
 import { comparisonMarkdown, mdCell } from '../../../src/history/markdown.ts';
-import { unevaluableGates } from '../../../src/history/compare.ts';
+import { unevaluableGates, unfinishedRuns } from '../../../src/history/compare.ts';
 import { configHash } from '../../../src/history/runs.ts';
 import { makeAttempt, makeHeader, modelContender, referenceContender } from '../analysis/fixtures.ts';
 import type { Outcome } from '../../../src/core/outcome.ts';
@@ -106,5 +106,28 @@ describe('configHash', () => {
     const h = makeHeader({ contenders: [modelContender('m1')] });
     expect(configHash({ ...h, run_id: 'x', started_at: 'y', shard: { index: 1, count: 2 } })).toBe(configHash(h));
     expect(configHash({ ...h, attempts_per_task: 2 })).not.toBe(configHash(h));
+  });
+});
+
+describe('a comparison with a run that did not finish', () => {
+  it('says which run, its status and how many attempts it recorded, in the sentences and the Markdown', () => {
+    const base = run('b', all('resolved'));
+    const cut = run('h', all('resolved').slice(0, 4));
+    const head: StoredRun = { ...cut, header: { ...cut.header, status: 'interrupted' } };
+    const c = compareRuns(base, head);
+    expect(c.head).toMatchObject({ run_id: 'h', status: 'interrupted', attempts: 4 });
+    expect(unfinishedRuns(c)).toEqual(['head h is interrupted (4 attempt(s) recorded): only the attempts it recorded are compared']);
+    expect(comparisonMarkdown(c)).toContain('> **Not finished:** head h is interrupted (4 attempt(s) recorded): only the attempts it recorded are compared.');
+    const budget: StoredRun = { ...base, header: { ...base.header, status: 'budget_exhausted' } };
+    expect(unfinishedRuns(compareRuns(budget, head))).toEqual([
+      'base b is budget exhausted (10 attempt(s) recorded): only the attempts it recorded are compared',
+      'head h is interrupted (4 attempt(s) recorded): only the attempts it recorded are compared',
+    ]);
+  });
+
+  it('says nothing when both finished', () => {
+    const c = compareRuns(run('b', all('resolved')), run('h', all('resolved')));
+    expect(unfinishedRuns(c)).toEqual([]);
+    expect(comparisonMarkdown(c)).not.toContain('Not finished');
   });
 });
