@@ -10,6 +10,7 @@ import { readSuperseded } from '../store/superseded.ts';
 import { settleRecordedLedgers } from '../store/ledger.ts';
 import { assertNoLinks } from '../store/run-fs.ts';
 import { commandPrefix } from './hints.ts';
+import { runFolders } from './run-lookup.ts';
 import { RunStoppedError, environmentWhere } from '../runner/run-failure.ts';
 
 /**
@@ -35,6 +36,11 @@ export async function mergeCommand(out: string, shards: string[], o: { runId?: s
   const inputs: ShardInput[] = [];
   for (const s of shards) {
     const dir = path.resolve(s);
+    // A shell pattern that matched nothing reaches us as it was typed (`shards/nightly-1-s*`): say so, and list what is there.
+    if (!existsSync(path.join(dir, 'run.json'))) {
+      const why = /[*?[]/.test(s) && !existsSync(dir) ? 'no folder matches this pattern (the shell passes a pattern that matches nothing as it is)' : `${path.join(dir, 'run.json')} does not exist`;
+      throw new UserInputError(`shard "${s}": ${why}; name the shard run folders (\`run --shard\` writes them)\n${shardList(path.dirname(dir))}`);
+    }
     await assertNoLinks(dir);
     inputs.push({ dir, ...(await readRun(dir)) });
   }
@@ -79,4 +85,11 @@ function mergeStopped(outDir: string, e: unknown): unknown {
   const env = environmentWhere(outDir, e);
   if (!env) return e;
   return new RunStoppedError(`${env.where}; the merge stopped and ${outDir} was removed (the shards are unchanged); free space, then merge again`, { where: env.file ?? outDir, cause: e }, false);
+}
+
+/** The run folders under `parent`, for an error naming shards that do not exist (newest name first, at most 12). */
+function shardList(parent: string): string {
+  const runs = runFolders(parent);
+  if (!runs.length) return `there is no run folder under ${parent}`;
+  return `run folders under ${parent} (newest first):\n${runs.slice(0, 12).map((r) => `  ${r}`).join('\n')}${runs.length > 12 ? `\n  … and ${runs.length - 12} more` : ''}`;
 }

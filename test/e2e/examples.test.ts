@@ -108,6 +108,11 @@ describe('GitHub Actions: examples/nightly.yml', () => {
       compared = await runJob(wf.jobs.merge, base, 'merge');
     }
     expect(await attempts(path.join(work, 'results', 'nightly-1002-1'))).toBe(2); // gold and noop on one task, both shards
+    // GitHub's "re-run failed jobs": attempt 2 of shard 1 finds the shard attempt 1 uploaded (same id) and resumes it
+    const before = await attempts(path.join(work, 'shards', 'nightly-1002-s1'));
+    const rerun = await runJob(wf.jobs.shard, { 'github.run_id': '1002', 'github.run_attempt': '2', 'strategy.job-index': '0', 'strategy.job-total': String(matrix.length), 'matrix.shard': String(matrix[0]) }, 'shard 0, attempt 2');
+    expect(rerun).toMatch(/next: run nightly-1002-s1 was already complete: nothing ran/);
+    expect(await attempts(path.join(work, 'shards', 'nightly-1002-s1'))).toBe(before);
     expect(compared).toMatch(/base nightly-1001-1 → head nightly-1002-1\ncontender[\s\S]*gates: all 2 configured gate\(s\) hold/); // gold and noop have no model cost: no cost gate to name
     expect(await readFile(path.join(work, 'site', 'compare.md'), 'utf8')).toMatch(/nightly-1002-1/);
     // the site publishes the trend: every night's report and the index over them, not only the latest night

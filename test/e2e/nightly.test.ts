@@ -335,6 +335,11 @@ describe('bad input to the nightly flags', () => {
     expect(threshold.stderr).toMatch(/a number of attempts such as 3, or a percentage such as 5%/);
     const merge = await runCli(['merge', path.join(res, 'out'), path.join(res, 'nothing-here')]);
     expect(merge.exitCode).toBe(2);
-    expect(merge.stderr).toMatch(/nothing-here\/run\.json: cannot read run header/);
+    expect(merge.stderr).toMatch(/shard ".*nothing-here": .*nothing-here\/run\.json does not exist; name the shard run folders/);
+    // a shell pattern that matched nothing (GitHub's re-run with another RUN_ID) is named as one, with the runs that are there
+    const glob = await runCli(['merge', path.join(res, 'out'), path.join(res, 'nightly-9-s*')]);
+    expect(glob.exitCode).toBe(2);
+    expect(glob.stderr).toMatch(/shard ".*nightly-9-s\*": no folder matches this pattern \(the shell passes a pattern that matches nothing as it is\)/);
+    expect(glob.stderr).not.toMatch(/ENOENT/);
   }, 120_000);
 });
