@@ -173,7 +173,7 @@ export async function build({ ifStale = false, quiet = false } = {}) {
   writeFileSync(path.join(tmp, YAML_CACHE_FILE), `${JSON.stringify(buildYamlCache(packageYamlFiles().map((f) => readFileSync(f, 'utf8'))))}\n`);
   // The bundle's V8 code cache, made by a warm-up of the bundle just built (scripts/warm-cache.mjs),
   // before the stamp: the stamp's dist hash covers it like every other file of dist/.
-  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'warm-cache.mjs'), tmp], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'warm-cache.mjs'), tmp, DIST], { stdio: ['ignore', 'ignore', 'inherit'] });
   // the stamp: the sources' content hash (read before the build: a source edited during it makes the
   // build stale) and the built files' hash (bin/fixbench.mjs refuses a dist/ that no longer matches)
   writeFileSync(path.join(tmp, BUILD_STAMP), `${JSON.stringify({ built_at: started.toISOString(), ...sources, dist_hash: distHash(tmp) })}\n`);

@@ -6,4 +6,4 @@ export const CODE_CACHE_FILE: string;
 /** The bundle's text as the script V8 compiles: one strict-mode function over Node's CommonJS parameters and the bundle's `import.meta.url`. */
 export function wrapBundle(code: string): string;
 /** Compiles (with `cachedData` when given) and runs the bundle; `rejected`: V8 refused `cachedData` and compiled without it. */
-export function loadBundle(code: string | Buffer, file: string, cachedData?: Buffer): { exports: Record<string, unknown>; script: Script; rejected: boolean };
+export function loadBundle(code: string | Buffer, file: string, cachedData?: Buffer, shownAs?: string): { exports: Record<string, unknown>; script: Script; rejected: boolean };

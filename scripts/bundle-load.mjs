@@ -29,14 +29,16 @@ export const wrapBundle = (code) => `(function (${PARAMS.join(', ')}) {'use stri
 
 /**
  * Compiles and runs the bundle. `code`: its text (string or Buffer, as read); `file`: its absolute
- * path (stack traces, `require` resolution, `import.meta.url`); `cachedData`: the code cache's
- * bytes, or undefined for a plain compile.
+ * path (`require` resolution, `__dirname`, `import.meta.url`); `cachedData`: the code cache's
+ * bytes, or undefined for a plain compile; `shownAs`: the path stack traces name (default `file`).
+ * V8 keeps the script name the cache was made under for the functions it holds, so the build's
+ * warm-up, which runs in a temporary folder, passes the path the bundle will have once installed.
  * @returns `{exports, script, rejected}`: the bundle's exports (`main`), the compiled script (the
  * warm-up asks it for a cache), and whether V8 rejected `cachedData` (then compiled without it).
  * @throws what the bundle's top level throws.
  */
-export function loadBundle(code, file, cachedData) {
-  const script = new vm.Script(wrapBundle(String(code)), { filename: file, lineOffset: -1, ...(cachedData ? { cachedData } : {}) });
+export function loadBundle(code, file, cachedData, shownAs = file) {
+  const script = new vm.Script(wrapBundle(String(code)), { filename: shownAs, lineOffset: -1, ...(cachedData ? { cachedData } : {}) });
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file), pathToFileURL(file).href);
   return { exports: module.exports, script, rejected: Boolean(cachedData) && script.cachedDataRejected === true };

@@ -6,7 +6,8 @@
 // schemas), which reads and writes nothing outside a temporary folder — then asks V8 for the cache,
 // which now holds the functions the warm-up compiled as well as the top level. Run in a process of
 // its own: the warm-up's spawn helpers and timers end with it.
-// Usage: node scripts/warm-cache.mjs <built dist folder>   (writes <dist>/bundle/main.cjs.cache)
+// Usage: node scripts/warm-cache.mjs <built dist folder> [<the folder it becomes>]   (writes <dist>/bundle/main.cjs.cache)
+// The second folder (the build renames its temporary folder to dist/) is the one stack traces name.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +18,7 @@ const warmUpArgs = (results) => ['run', '--dry-run', '--no-models', '--json', '-
 
 const dist = path.resolve(process.argv[2] ?? '');
 const file = path.join(dist, BUNDLE_FILE);
-const { exports, script } = loadBundle(readFileSync(file), file);
+const { exports, script } = loadBundle(readFileSync(file), file, undefined, path.join(path.resolve(process.argv[3] ?? dist), BUNDLE_FILE));
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'fixbench-warm-'));
 // The warm-up's output and its exit code are of no use (a package copy without tasks/ fails it, and
 // what it compiled until then is still cached); only the bundle failing to load fails the build.

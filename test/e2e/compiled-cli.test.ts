@@ -74,10 +74,20 @@ describe('compiled CLI', () => {
 import { loadBundle } from ${JSON.stringify(path.join(ROOT, 'scripts', 'bundle-load.mjs'))};
 const f = ${JSON.stringify(path.join(ROOT, 'dist', 'bundle', 'main.cjs'))};
 const r = loadBundle(readFileSync(f), f, readFileSync(f + '.cache'));
-process.stdout.write(JSON.stringify({ rejected: r.rejected, main: typeof r.exports.main }));`;
+// a stack trace through the cached functions (an argument that throws when commander reads it)
+let trace = '';
+const write = process.stderr.write;
+process.stderr.write = (s) => { trace += s; return true; };
+await r.exports.main(['run', '--concurrency', { toString() { throw new Error('probe'); } }]).catch(() => {});
+process.stderr.write = write;
+process.stdout.write(JSON.stringify({ rejected: r.rejected, main: typeof r.exports.main, trace }));`;
     const r = await execa('node', ['--input-type=module', '-e', probe], { cwd: tmp, reject: false });
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ rejected: false, main: 'function' });
+    const out = JSON.parse(r.stdout) as { rejected: boolean; main: string; trace: string };
+    expect(out).toMatchObject({ rejected: false, main: 'function' });
+    // the trace names the bundle where it is installed, not the build's temporary folder the cache was made in
+    expect(out.trace).toContain(`(${path.join(ROOT, 'dist', 'bundle', 'main.cjs')}:`);
+    expect(out.trace).not.toMatch(/dist\.tmp-/);
     const bin = await packageCopy('cache-modified', ['bin', 'scripts', 'src', 'package.json', 'tsconfig.json', 'dist']);
     const cache = path.join(path.dirname(path.dirname(bin)), 'dist', 'bundle', 'main.cjs.cache');
     const bytes = await readFile(cache);
