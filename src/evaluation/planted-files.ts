@@ -9,7 +9,11 @@ import { join } from 'node:path';
 import { shadowsModule, initDirs, type PythonLayout } from './python-shadow.ts';
 import type { ProtectedRule } from './protected-rule.ts';
 
-/** Most entries listed per walk (files, links and folders): past it the walk stops and the check is skipped for that run. */
+/**
+ * Most entries listed per walk (files, links and folders): past it the walk stops. A checkout that
+ * large before the run is not checked; one that grows past it during the run is (the code under
+ * test cannot hide a planted file behind a flood of others).
+ */
 export const MAX_TREE_ENTRIES = 200_000;
 
 /**
@@ -51,6 +55,9 @@ export async function listTree(dir: string, max = MAX_TREE_ENTRIES): Promise<Tre
   return { paths, dirs, complete: true };
 }
 
+/** What {@link plantedPaths} names when the run grew the checkout past {@link MAX_TREE_ENTRIES} entries. */
+export const FLOODED = `(more than ${MAX_TREE_ENTRIES} entries after the run: its new files cannot all be checked)`;
+
 /** Python files and the runner's configuration: what a run can load after it starts. */
 const LOADABLE = /(\.(py|pyc|pth|so|pyd)|^(pytest|\.pytest|tox)\.ini|^\.?pytest\.toml)$/;
 /** pytest's default test file names, conftest.py and its configuration files. */
@@ -62,10 +69,11 @@ const PYTEST_FILE = /^((test_.*|.*_test|conftest)\.py|(pytest|\.pytest|tox)\.ini
  * ({@link shadowsModule}, with the folders holding an `__init__.py` before or after the run), or a
  * Python file or pytest configuration the rule protects (for reason `test`, only pytest's test
  * file names, conftest.py and its configurations: an honest test may write data files into its folder). Empty when
- * either listing is incomplete.
+ * the listing before the run is incomplete; {@link FLOODED} alone when only the one after it is.
  */
 export function plantedPaths(before: TreeListing, after: TreeListing, rule: ProtectedRule, python: PythonLayout): string[] {
-  if (!before.complete || !after.complete) return [];
+  if (!before.complete) return [];
+  if (!after.complete) return [FLOODED];
   const added = [...after.paths].filter((p) => !before.paths.has(p));
   if (!added.length) return [];
   const initBefore = initDirs(before.paths);

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listTree, plantedPaths } from '../../../src/evaluation/planted-files.ts';
+import { FLOODED, listTree, plantedPaths } from '../../../src/evaluation/planted-files.ts';
 import { compileRule, DEFAULT_TEST_FILES } from '../../../src/evaluation/protected-rule.ts';
 import { initDirs, pythonPathDirs, type PythonLayout } from '../../../src/evaluation/python-shadow.ts';
 import { evidence, evidenceChanged } from '../../../src/evaluation/test-lock.ts';
@@ -41,13 +41,14 @@ describe('plantedPaths', () => {
     expect(plantedPaths(before, await listTree(dir), rule(), python())).toEqual([]);
   });
 
-  it('files that were there before the run are not planted; an incomplete listing checks nothing', async () => {
+  it('files that were there before the run are not planted; a checkout too large to list is not checked, one flooded during the run is', async () => {
     write(['tests/sub/conftest.py']);
     const before = await listTree(dir);
     expect(plantedPaths(before, await listTree(dir), rule(), python())).toEqual([]);
     write(['pprint.py']);
     expect(plantedPaths({ ...before, complete: false }, await listTree(dir), rule(), python())).toEqual([]);
     expect((await listTree(dir, 3)).complete).toBe(false);
+    expect(plantedPaths(before, await listTree(dir, before.paths.size), rule(), python())).toEqual([FLOODED]);
   });
 
   it('evidenceChanged names planted files (a test fails on the old check, which compared the locked files only)', async () => {
