@@ -5,6 +5,7 @@ import { dropProtectedEntries, loadProtection } from '../../../src/evaluation/pr
 import { compileRule, DEFAULT_TEST_FILES } from '../../../src/evaluation/protected-rule.ts';
 import { initDirs, moduleName, pythonPathDirs, shadowsModule, type PythonLayout } from '../../../src/evaluation/python-shadow.ts';
 import { PYTHON_STDLIB_MODULES } from '../../../src/evaluation/python-stdlib-names.ts';
+import { goldProtectedProblems } from '../../../src/tasks/lint-protected.ts';
 import { gitRepo, type GitRepo } from '../../helpers/git-repo.ts';
 
 const BASE = ['calc.py', 'mypkg/__init__.py', 'mypkg/core.py', 'src/app/__init__.py', 'src/app/main.py', 'tests/__init__.py', 'tests/test_a.py', 'pylib/pytest/__init__.py', 'pylib/_pytest/main.py', 'lib/util.py', 'src/_pytest/__init__.py', 'src/_pytest/python.py'];
@@ -84,3 +85,12 @@ describe('the rule drops shadowing modules from a patch', () => {
     expect(rule.reason('pprint.py')).toBe(null);
   });
 });
+
+describe('tasks lint', () => {
+  it('names a gold patch that edits the runner in a PYTHONPATH folder (grading would drop it)', () => {
+    const yaml = { test_cmd: 'PYTHONPATH=src python -m pytest' } as unknown as Parameters<typeof goldProtectedProblems>[0];
+    expect(goldProtectedProblems(yaml, ['src/_pytest/python.py', 'src/app/json.py'], [])).toEqual([expect.stringMatching(/^the fix changes protected file\(s\) src\/_pytest\/python\.py \(runner\), /)]);
+    expect(goldProtectedProblems({ ...yaml, test_cmd: 'python -m pytest' }, ['src/_pytest/python.py'], [])).toEqual([]);
+  });
+});
+
