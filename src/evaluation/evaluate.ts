@@ -251,13 +251,13 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
 
     // The evidence held still: test files, runner configurations and helpers locked (read-only in bwrap), fingerprinted around the run; no protected file planted.
     const locked = lockedTestPaths(protection, (runner?.runs ?? []).flatMap((r) => (r.helper ? [r.helper.path] : [])));
-    const before = await evidence(ws.dir, locked);
+    const before = await evidence(ws.dir, locked, protection);
     await opts.beforeTests?.();
     const run = await sandbox.exec(runner?.plan.cmd ?? guard.cmd, { cwd: ws.dir, timeoutMs: task.timeout_s * 1000, lockedPaths: locked, ...(await taskRuntimeExecOptions(task)) });
     opts.afterTests?.();
     result.test_ms = Math.round(run.durationMs);
     result.test_output = testOutput(runner?.plan.cmd ?? task.test_cmd, run, cap);
-    const moved = evidenceChanged(before, await evidence(ws.dir, locked), protection);
+    const moved = evidenceChanged(before, await evidence(ws.dir, locked, protection), protection);
     if (moved) return { ...result, outcome: 'tampered', error: moved };
     if (run.timedOut) {
       return { ...result, outcome: 'timeout', error: `test command exceeded timeout_s=${task.timeout_s}; its process group was killed` };

@@ -70,6 +70,20 @@ export function shadowsModule(path: string, l: PythonLayout): boolean {
   return false;
 }
 
+/**
+ * Whether `path` is in a runner module of a `pathDirs` folder other than the root (a vendored
+ * runner, `pylib/_pytest/main.py` under `PYTHONPATH=pylib`): protected, but fingerprinted rather
+ * than bound read-only for the run (test-lock.ts), as its size would take the test files' binds.
+ */
+export function inVendoredRunner(path: string, pathDirs: ReadonlySet<string>): boolean {
+  const parts = path.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    const name = i === parts.length - 1 ? moduleName(parts[i]!) : parts[i]!;
+    if (name !== null && RUNNER.has(name) && pathDirs.has(parts.slice(0, i).join('/'))) return true;
+  }
+  return false;
+}
+
 /** Whether folder `dir` may be on sys.path: a `pathDirs` entry, or not a package. */
 function searchFolder(dir: string, l: PythonLayout): boolean {
   if (l.pathDirs.has(dir)) return true;

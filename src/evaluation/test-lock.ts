@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { readNoFollow } from './nofollow-fs.ts';
 import { listTree, plantedPaths, type TreeListing } from './planted-files.ts';
 import type { Protection } from './protected-files.ts';
+import { inVendoredRunner } from './python-shadow.ts';
 
 /** Most files locked (hashed around the run; bwrap binds the first one by one, the rest through their folders: src/sandbox/locked-binds.ts). */
 export const MAX_LOCKED_FILES = 5000;
@@ -25,12 +26,14 @@ const INSTALLED = /(^|\/)(node_modules|vendor|third_party|\.yarn)(\/|$)/;
  * the base tree the protected rule covers (test files, runner configurations, `protected_files.add`;
  * not installed code: node_modules, vendor, third_party, .yarn), sorted. Past the cap the base
  * tree's later files are left out (a huge repository: test.patch's files and fixbench's stay locked).
+ * A runner vendored in a PYTHONPATH folder is left to {@link evidence}'s fingerprints.
  */
-export function lockedTestPaths(p: Pick<Protection, 'rule' | 'base' | 'testPatchPaths'>, own: readonly string[]): string[] {
+export function lockedTestPaths(p: Pick<Protection, 'rule' | 'base' | 'testPatchPaths'> & { python?: Pick<Protection['python'], 'pathDirs'> }, own: readonly string[]): string[] {
   const out = new Set<string>([...own, ...p.testPatchPaths]);
   const rest: string[] = [];
   for (const [path, entry] of p.base) {
     if (out.has(path) || (entry.mode !== '100644' && entry.mode !== '100755') || INSTALLED.test(path)) continue;
+    if (p.python && inVendoredRunner(path, p.python.pathDirs)) continue; // fingerprinted only: evidence()
     const why = p.rule.reason(path);
     if (why === 'test' || why === 'runner' || why === 'task') rest.push(path);
   }
@@ -81,9 +84,16 @@ export interface Evidence {
   tree: TreeListing;
 }
 
-/** The locked files' {@link fingerprint}s and the workspace's listing, taken on the host before or after the run. */
-export async function evidence(dir: string, locked: readonly string[]): Promise<Evidence> {
-  return { files: await fingerprint(dir, locked), tree: await listTree(dir) };
+/**
+ * The locked files' {@link fingerprint}s (with those of a runner vendored in a PYTHONPATH folder
+ * when `p` is given: protected, not bound) and the workspace's listing, taken on the host before
+ * or after the run.
+ */
+export async function evidence(dir: string, locked: readonly string[], p?: Pick<Protection, 'base' | 'python'>): Promise<Evidence> {
+  const regular = (mode: string) => mode === '100644' || mode === '100755';
+  const vendored = p ? [...p.base].filter(([path, e]) => regular(e.mode) && inVendoredRunner(path, p.python.pathDirs)).map(([path]) => path) : [];
+  const paths = [...locked, ...vendored.sort()].slice(0, MAX_LOCKED_FILES);
+  return { files: await fingerprint(dir, paths), tree: await listTree(dir) };
 }
 
 /**

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileRule, DEFAULT_TEST_FILES } from '../../../src/evaluation/protected-rule.ts';
-import { evidenceMoved, fingerprint, lockedTestPaths } from '../../../src/evaluation/test-lock.ts';
+import { evidence, evidenceMoved, fingerprint, lockedTestPaths } from '../../../src/evaluation/test-lock.ts';
+import { pythonPathDirs } from '../../../src/evaluation/python-shadow.ts';
 
 const file = (id = 'a') => ({ mode: '100644', id });
 
@@ -24,6 +25,24 @@ describe('lockedTestPaths', () => {
     expect(lockedTestPaths({ rule, base, testPatchPaths: ['test/new.test.js'] }, ['.fixbench-1-helper.cjs'])).toEqual([
       '.fixbench-1-helper.cjs', 'test/new.test.js', '.mocharc.yml', 'a_test.cjs', 'test/a.test.js', 'test/b.test.js',
     ]);
+  });
+});
+
+describe('a runner vendored in a PYTHONPATH folder', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fixbench-test-lock-vendored-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  it('is fingerprinted around the run but not bound (its size would take the test files\' binds)', async () => {
+    mkdirSync(join(dir, 'pylib/_pytest'), { recursive: true });
+    mkdirSync(join(dir, 'tests'));
+    for (const f of ['pylib/_pytest/main.py', 'pylib/pluggy.py', 'pylib/other.py', 'tests/test_a.py']) writeFileSync(join(dir, f), f);
+    const python = { pathDirs: pythonPathDirs('PYTHONPATH=pylib python -m pytest tests') };
+    const rule = compileRule({ test_cmd: 'x' }, { testFiles: DEFAULT_TEST_FILES, testPatchPaths: [], add: [], allow: [], ignored: new Set(), python: { ...python, inBase: () => true, initBase: new Set(), initAfter: new Set(), baseDirs: new Set() } });
+    const base = new Map(['pylib/_pytest/main.py', 'pylib/pluggy.py', 'pylib/other.py', 'tests/test_a.py'].map((p) => [p, file()]));
+    expect(['pylib/_pytest/main.py', 'pylib/pluggy.py', 'pylib/other.py'].map((p) => rule.reason(p))).toEqual(['runner', 'runner', null]);
+    const locked = lockedTestPaths({ rule, base, testPatchPaths: [], python }, []);
+    expect(locked).toEqual(['tests/test_a.py']);
+    const ev = await evidence(dir, locked, { base, python: { ...python, inBase: () => true, initBase: new Set(), initAfter: new Set(), baseDirs: new Set() } });
+    expect([...ev.files.keys()]).toEqual(['tests/test_a.py', 'pylib/_pytest/main.py', 'pylib/pluggy.py']);
   });
 });
 
