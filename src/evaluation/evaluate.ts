@@ -29,7 +29,7 @@ import { diffFiles } from './diff-files.ts';
 import { pathInside, readReportFile, removeStaleReport } from './report-file.ts';
 import type { EvaluationResult, TestsStatus } from './types.ts';
 import { writeTestAssets } from './test-assets.ts';
-import { evidenceMoved, fingerprint, lockedTestPaths } from './test-lock.ts';
+import { evidence, evidenceChanged, lockedTestPaths } from './test-lock.ts';
 import { aliasSweBenchNames } from '../core/swe-ids.ts';
 
 export { REPORT_MAX_BYTES } from './report-file.ts';
@@ -249,15 +249,15 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     result.unprotected = guard.unprotected;
     if (guard.tampered) return { ...result, outcome: 'tampered', error: guard.tampered };
 
-    // The evidence held still: test files, runner configurations and helpers locked (read-only in bwrap), hashed around the run.
+    // The evidence held still: test files, runner configurations and helpers locked (read-only in bwrap), fingerprinted around the run; no protected file planted.
     const locked = lockedTestPaths(protection, (runner?.runs ?? []).flatMap((r) => (r.helper ? [r.helper.path] : [])));
-    const before = await fingerprint(ws.dir, locked);
+    const before = await evidence(ws.dir, locked, protection);
     await opts.beforeTests?.();
     const run = await sandbox.exec(runner?.plan.cmd ?? guard.cmd, { cwd: ws.dir, timeoutMs: task.timeout_s * 1000, lockedPaths: locked, ...(await taskRuntimeExecOptions(task)) });
     opts.afterTests?.();
     result.test_ms = Math.round(run.durationMs);
     result.test_output = testOutput(runner?.plan.cmd ?? task.test_cmd, run, cap);
-    const moved = evidenceMoved(before, await fingerprint(ws.dir, locked));
+    const moved = evidenceChanged(before, await evidence(ws.dir, locked, protection), protection);
     if (moved) return { ...result, outcome: 'tampered', error: moved };
     if (run.timedOut) {
       return { ...result, outcome: 'timeout', error: `test command exceeded timeout_s=${task.timeout_s}; its process group was killed` };

@@ -13,6 +13,7 @@ import { clearLinkedAncestors, gitBlobId, lstatOrNull, readNoFollow, removeNoFol
 import { isSymlinkModeLine } from './unsafe-entries.ts';
 import { restorePytestConfig } from './pytest-config.ts';
 import { ancestors, compileRule, DEFAULT_TEST_FILES, type ProtectedReason, type ProtectedRule } from './protected-rule.ts';
+import { initDirs, pythonPathDirs, type PythonLayout } from './python-shadow.ts';
 
 /** One entry of the base commit's tree: mode (`100644`, `100755`, `120000`, `160000`) and blob id. */
 interface BaseEntry {
@@ -26,6 +27,8 @@ export interface Protection {
   base: Map<string, BaseEntry>;
   /** Folders of the base tree. */
   baseDirs: Set<string>;
+  /** The Python layout the rule was compiled with (the base tree, the patch's `__init__.py` files, test_cmd's search folders). */
+  python: PythonLayout;
   /** Paths test.patch touches. */
   testPatchPaths: string[];
   /**
@@ -56,6 +59,8 @@ function safePath(p: string): boolean {
 interface BaseTree {
   base: Map<string, BaseEntry>;
   baseDirs: Set<string>;
+  /** Folders holding an `__init__.py`. */
+  initDirs: Set<string>;
 }
 
 /** Base trees listed so far in this process, by commit id (the id fixes the tree), at most `BASE_TREES_KEPT`, oldest dropped first. */
@@ -81,7 +86,7 @@ function baseTreeOf(git: ReturnType<typeof hostGit>, commit: string): Promise<Ba
         baseTrees.delete(commit);
         throw gitFailure('listing the base commit for protected files', err);
       }
-      return { base, baseDirs };
+      return { base, baseDirs, initDirs: initDirs(base.keys()) };
     })();
     baseTrees.set(commit, tree);
     if (baseTrees.size > BASE_TREES_KEPT) baseTrees.delete(baseTrees.keys().next().value!);
@@ -98,8 +103,14 @@ function baseTreeOf(git: ReturnType<typeof hostGit>, commit: string): Promise<Ba
 export async function loadProtection(ws: HostRepo, task: TaskSpec, modelPatch: string): Promise<Protection> {
   const dir = ws.dir;
   const git = hostGit(ws);
-  const { base, baseDirs } = await baseTreeOf(git, task.base_commit);
-  const named = diffFiles(modelPatch).flatMap((f) => [f.oldPath, f.newPath]).filter((p): p is string => p !== null && safePath(p));
+  const { base, baseDirs, initDirs: initBase } = await baseTreeOf(git, task.base_commit);
+  const files = diffFiles(modelPatch);
+  const named = files.flatMap((f) => [f.oldPath, f.newPath]).filter((p): p is string => p !== null && safePath(p));
+  // `__init__.py` after the patch: the base's, less those it deletes or renames away, plus those it writes.
+  const initAfter = new Set(initBase);
+  for (const d of initDirs(files.flatMap((f) => (f.oldPath !== null && f.oldPath !== f.newPath ? [f.oldPath] : [])))) initAfter.delete(d);
+  for (const d of initDirs(files.flatMap((f) => (f.newPath !== null ? [f.newPath] : [])))) initAfter.add(d);
+  const python: PythonLayout = { inBase: (p) => base.has(p), initBase, initAfter, baseDirs, pathDirs: pythonPathDirs(task.test_cmd) };
   const ignored = new Set<string>();
   for (let i = 0; i < named.length; i += 200) {
     const r = await gitTry(git, ['check-ignore', '--no-index', '-z', '--', ...named.slice(i, i + 200)]);
@@ -112,6 +123,7 @@ export async function loadProtection(ws: HostRepo, task: TaskSpec, modelPatch: s
     add: task.protected_files?.add ?? [],
     allow: task.protected_files?.allow ?? [],
     ignored,
+    python,
   });
   const beforePatch = new Map<string, Buffer | null>();
   for (const path of named) {
@@ -120,7 +132,7 @@ export async function loadProtection(ws: HostRepo, task: TaskSpec, modelPatch: s
     if (!st) continue;
     beforePatch.set(path, st.isFile() && st.size <= SNAPSHOT_MAX_BYTES ? await readNoFollow(dir, path) : null);
   }
-  return { rule, base, baseDirs, testPatchPaths, beforePatch };
+  return { rule, base, baseDirs, python, testPatchPaths, beforePatch };
 }
 
 export interface DroppedEntries {

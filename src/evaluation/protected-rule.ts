@@ -3,6 +3,7 @@
 // Pure: paths in, verdicts out. The file operations live in protected-files.ts.
 import picomatch from 'picomatch';
 import type { TaskSpec } from '../config/task.ts';
+import { PYTHON_RUNNER_MODULES, shadowsModule, type PythonLayout } from './python-shadow.ts';
 
 /**
  * The file names `node --test` runs when given no file (its default discovery: Node 20's
@@ -33,15 +34,7 @@ export const DEFAULT_TEST_FILES = [
   '**/*_test.go',
 ] as const;
 
-/**
- * Top-level Python modules a Python test runner imports before any test (pytest and its start-up
- * dependencies, unittest, nose, coverage): protected at the repository's root, where `python -m`
- * finds them first.
- */
-export const PYTHON_RUNNER_MODULES = [
-  'pytest', '_pytest', 'pluggy', 'iniconfig', 'py', 'packaging', 'exceptiongroup', 'tomli', 'colorama',
-  'unittest', 'nose', 'nose2', 'coverage', 'xdist', 'execnet',
-] as const;
+export { PYTHON_RUNNER_MODULES } from './python-shadow.ts';
 
 /**
  * Files that configure how tests run, at any depth: runner and coverage configurations, the
@@ -63,10 +56,12 @@ export const RUNNER_FILES = [
   // setup.cfg's `[tool:pytest]` and pyproject.toml's `[tool.pytest…]`: pytest-config.ts.
   '**/pytest.ini', '**/.pytest.ini', '**/pytest.toml', '**/.pytest.toml', '**/tox.ini', '**/.coveragerc', '**/conftest.py',
   '**/*.dist-info', '**/*.dist-info/**', '**/*.egg-info', '**/*.egg-info/**', '**/*.egg-link',
-  '**/sitecustomize.py', '**/usercustomize.py',
+  '**/sitecustomize.py', '**/usercustomize.py', '**/*.pth',
   // `python -m pytest` puts the working folder (the checkout's root) first on sys.path: a root-level
   // module or package named like pytest or a module it imports at start would replace the real one
-  // (atkG10 1). Root level only: a repository's own `src/pytest/` (pytest's) is not on that path.
+  // (atkG10 1). Root level here, whatever the base tree holds: a repository's own `src/pytest/`
+  // (pytest's) is not on that path. New modules named like the standard library or the runner in
+  // other folders, and the runner in the test command's PYTHONPATH folders: python-shadow.ts.
   ...PYTHON_RUNNER_MODULES.flatMap((m) => [`${m}.*`, m, `${m}/**`]),
   // loaders and transpilers a runner reads
   '**/babel.config.*', '**/.babelrc', '**/.babelrc.*', '**/.swcrc',
@@ -100,6 +95,8 @@ export interface ProtectedRuleOptions {
   allow: readonly string[];
   /** Paths git ignores at base (checked by the caller against the base commit's ignore rules). */
   ignored: ReadonlySet<string>;
+  /** The workspace's Python layout: modules that shadow the standard library or the runner are runner files (python-shadow.ts); none when absent. */
+  python?: PythonLayout;
 }
 
 /** A compiled rule: `reason(path)` says why a repository-relative path is protected, or null. */
@@ -132,6 +129,7 @@ export function compileRule(task: Pick<TaskSpec, 'test_cmd'>, o: ProtectedRuleOp
       if (isAllowed(path)) return null;
       if (isTest(path) || isTest(`${path}/x`)) return 'test';
       if (isRunner(path) || isRunner(`${path}/x`)) return 'runner';
+      if (o.python && shadowsModule(path, o.python)) return 'runner';
       if (isAdded(path) || isAdded(`${path}/x`)) return 'task';
       if (o.ignored.has(path) || ancestors(path).some((a) => o.ignored.has(a))) return 'ignored';
       return null;

@@ -6,12 +6,15 @@ import path, { posix } from 'node:path';
 import type { TaskSpec, TaskYaml } from '../config/task.ts';
 import { testPatchFiles } from '../evaluation/protected-files.ts';
 import { compileRule, DEFAULT_TEST_FILES } from '../evaluation/protected-rule.ts';
+import { pythonPathDirs } from '../evaluation/python-shadow.ts';
 import { gitAt, gitFailure } from '../workspace/git.ts';
 import type { RepoCache } from '../workspace/repo-cache.ts';
 
 /**
  * Problems of a task's protected files, each a sentence naming the fix: gold.patch paths the rule
- * protects (ignored paths are checked at grading, where git's ignore rules are read). Pure.
+ * protects (ignored paths are checked at grading, where git's ignore rules are read; so are new
+ * modules named like the standard library, which need the base tree: every gold path counts as a
+ * base file here, so only the runner in test_cmd's PYTHONPATH folders is seen). Pure.
  */
 export function goldProtectedProblems(yaml: TaskYaml, goldPaths: readonly string[], testPatchPaths: readonly string[]): string[] {
   const rule = compileRule(yaml, {
@@ -20,6 +23,7 @@ export function goldProtectedProblems(yaml: TaskYaml, goldPaths: readonly string
     add: yaml.protected_files?.add ?? [],
     allow: yaml.protected_files?.allow ?? [],
     ignored: new Set(),
+    python: { inBase: () => true, initBase: new Set(), initAfter: new Set(), baseDirs: new Set(), pathDirs: pythonPathDirs(yaml.test_cmd) },
   });
   const problems: string[] = [];
   const hit = goldPaths.filter((p) => rule.reason(p) !== null).sort();

@@ -1,10 +1,11 @@
 // What a graded run locks and how a change to it is told (round 10 atk-repro/9).
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileRule, DEFAULT_TEST_FILES } from '../../../src/evaluation/protected-rule.ts';
-import { evidenceMoved, fingerprint, lockedTestPaths } from '../../../src/evaluation/test-lock.ts';
+import { evidence, evidenceMoved, fingerprint, lockedTestPaths } from '../../../src/evaluation/test-lock.ts';
+import { pythonPathDirs } from '../../../src/evaluation/python-shadow.ts';
 
 const file = (id = 'a') => ({ mode: '100644', id });
 
@@ -27,6 +28,24 @@ describe('lockedTestPaths', () => {
   });
 });
 
+describe('a runner vendored in a PYTHONPATH folder', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fixbench-test-lock-vendored-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  it('is fingerprinted around the run but not bound (its size would take the test files\' binds)', async () => {
+    mkdirSync(join(dir, 'pylib/_pytest'), { recursive: true });
+    mkdirSync(join(dir, 'tests'));
+    for (const f of ['pylib/_pytest/main.py', 'pylib/pluggy.py', 'pylib/other.py', 'tests/test_a.py']) writeFileSync(join(dir, f), f);
+    const python = { pathDirs: pythonPathDirs('PYTHONPATH=pylib python -m pytest tests') };
+    const rule = compileRule({ test_cmd: 'x' }, { testFiles: DEFAULT_TEST_FILES, testPatchPaths: [], add: [], allow: [], ignored: new Set(), python: { ...python, inBase: () => true, initBase: new Set(), initAfter: new Set(), baseDirs: new Set() } });
+    const base = new Map(['pylib/_pytest/main.py', 'pylib/pluggy.py', 'pylib/other.py', 'tests/test_a.py'].map((p) => [p, file()]));
+    expect(['pylib/_pytest/main.py', 'pylib/pluggy.py', 'pylib/other.py'].map((p) => rule.reason(p))).toEqual(['runner', 'runner', null]);
+    const locked = lockedTestPaths({ rule, base, testPatchPaths: [], python }, []);
+    expect(locked).toEqual(['tests/test_a.py']);
+    const ev = await evidence(dir, locked, { base, python: { ...python, inBase: () => true, initBase: new Set(), initAfter: new Set(), baseDirs: new Set() } });
+    expect([...ev.files.keys()]).toEqual(['tests/test_a.py', 'pylib/_pytest/main.py', 'pylib/pluggy.py']);
+  });
+});
+
 describe('fingerprint and evidenceMoved', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fixbench-test-lock-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,5 +63,21 @@ describe('fingerprint and evidenceMoved', () => {
     expect(evidenceMoved(before, await fingerprint(dir, paths))).toBe(
       "the test run changed 4 locked file(s) (test files, runner configurations or fixbench's report helpers, fixed before the run): test/a.js, test/b.js, test/c.js, test/d.js",
     );
+  });
+
+  // atkZ10 3: past the bind cap a test file is only fingerprinted; code rewrites it at import and
+  // puts its bytes and mtime back at exit. The rewrite still moved its ctime (no call sets it).
+  it('names a locked file rewritten and restored (same bytes, size, inode and mtime)', async () => {
+    writeFileSync(join(dir, 'test/restored.py'), 'def test_x():\n    assert sub(5, 3) == 2\n');
+    utimesSync(join(dir, 'test/restored.py'), 1_700_000_000, 1_700_000_000); // whole seconds: restorable exactly
+    const { mtime, atime } = statSync(join(dir, 'test/restored.py'));
+    const before = await fingerprint(dir, ['test/restored.py']);
+    // The file system's coarse clock (a few ms a tick) must move on, as it does between checkout and the run.
+    await new Promise((r) => setTimeout(r, 30));
+    writeFileSync(join(dir, 'test/restored.py'), 'def test_x():\n    assert True  # padded to same size.\n'.slice(0, 44));
+    writeFileSync(join(dir, 'test/restored.py'), 'def test_x():\n    assert sub(5, 3) == 2\n');
+    utimesSync(join(dir, 'test/restored.py'), atime, mtime);
+    expect(statSync(join(dir, 'test/restored.py'), { bigint: true }).mtimeNs).toBe(1_700_000_000_000_000_000n);
+    expect(evidenceMoved(before, await fingerprint(dir, ['test/restored.py']))).toMatch(/changed 1 locked file\(s\).*: test\/restored\.py$/);
   });
 });
