@@ -65,7 +65,7 @@ describe('loadBundle', () => {
 // V8's budget counts bytecode, not time: the same program tiers up at the same point every run.
 describe('tierUpLater', () => {
   const loader = pathToFileURL(fileURLToPath(new URL('../../../scripts/bundle-load.mjs', import.meta.url))).href;
-  /** How many times V8 reports `work` (20 calls × `turns` loop turns) marked or compiled for optimisation after `tierUpLater(command)`. */
+  /** How many times V8 reports `work` (20 calls × `turns` loop turns) marked or compiled for TurboFan after `tierUpLater(command)`. */
   const optimisations = (command: string, turns: number): number => {
     const program = [
       `const { tierUpLater } = await import(${JSON.stringify(loader)});`,
@@ -74,10 +74,11 @@ describe('tierUpLater', () => {
       `for (let j = 0; j < 20; j++) work(${turns});`,
     ].join('\n');
     const out = execFileSync(process.execPath, ['--trace-opt', '--input-type=module', '-e', program], { encoding: 'utf8' });
-    return out.split('\n').filter((l) => /<JSFunction work\b/.test(l)).length;
+    return out.split('\n').filter((l) => /<JSFunction work\b.*TURBOFAN/.test(l)).length;
   };
 
-  it('raises the budget for run and eval only, so a lukewarm function stays unoptimised there', () => {
+  // The turn counts fit V8 11.3's default budget (Node 20, this repository's CI); Node 22's V8 has another default.
+  it.runIf(process.versions.v8.startsWith('11.3.'))('raises the budget for run and eval only, so a lukewarm function stays unoptimised there', () => {
     expect(TIER_UP_LATER_COMMANDS).toEqual(['run', 'eval']);
     expect(optimisations('report', 200)).toBeGreaterThan(0); // default budget: optimised
     expect(optimisations('run', 200)).toBe(0);
