@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildCheck } from '../scripts/build-stale.mjs';
-import { BUNDLE_FILE, CODE_CACHE_FILE, loadBundle } from '../scripts/bundle-load.mjs';
+import { BUNDLE_FILE, CODE_CACHE_FILE, loadBundle, tierUpLater } from '../scripts/bundle-load.mjs';
 
 // `fixbench … | head`: once the reader has gone, further output is dropped instead of an unhandled
 // EPIPE stack trace; the command itself carries on (a run still finishes and writes its results).
@@ -68,4 +68,6 @@ try {
 }
 if (check.kept) globalThis[Symbol.for('fixbench.builtFiles')] = { dir: fileURLToPath(new URL('../dist/', import.meta.url)), files: check.kept, hash: check.buildHash };
 const { main: run } = loadBundle(code, dist(BUNDLE_FILE), cache).exports;
+// A grading run optimises only its hot functions (after the load: the code cache was checked against the default flags).
+tierUpLater(command);
 process.exitCode = await run(process.argv.slice(2));

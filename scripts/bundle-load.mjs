@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
 import vm from 'node:vm';
 
 /** The bundle and its V8 code cache, relative to dist/. */
@@ -42,4 +43,30 @@ export function loadBundle(code, file, cachedData, shownAs = file) {
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file), pathToFileURL(file).href);
   return { exports: module.exports, script, rejected: Boolean(cachedData) && script.cachedDataRejected === true };
+}
+
+/**
+ * V8's interrupt budget (bytes of bytecode a function runs between two checks of whether to optimise
+ * it) for the commands that grade: 4 × V8 11.3's default (66 KiB, Node 20; Node 22's V8 12 has 132 KiB).
+ * A `fixbench run` is short-lived and goes through thousands of lukewarm functions of the bundle
+ * once per attempt (schemas, parsers, globs, the canaries' planning): with the default budget V8
+ * spends ~0.7 s of a background core per 18-attempt run optimising them with TurboFan (bench/RESULTS.md,
+ * ovh11), CPU that attempts running side by side need. With 4× only the hot ones get there (a loop
+ * of a large report or resume still does, a little later); the main thread's CPU stays the same.
+ */
+export const GRADING_INTERRUPT_BUDGET = 4 * 66 * 1024;
+
+/** The commands `tierUpLater` is for: those that grade attempts (many short-lived functions, per attempt). */
+export const TIER_UP_LATER_COMMANDS = ['run', 'eval'];
+
+/**
+ * Raises V8's interrupt budget to {@link GRADING_INTERRUPT_BUDGET} when `command` is one of
+ * {@link TIER_UP_LATER_COMMANDS}; returns whether it did. Call it after `loadBundle`: the code
+ * cache is checked against V8's flags when the bundle is compiled, and it was made with the
+ * defaults. The flag only decides when a function is optimised, never what it computes.
+ */
+export function tierUpLater(command) {
+  if (!TIER_UP_LATER_COMMANDS.includes(command ?? '')) return false;
+  v8.setFlagsFromString(`--interrupt-budget=${GRADING_INTERRUPT_BUDGET}`);
+  return true;
 }

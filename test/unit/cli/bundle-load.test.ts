@@ -1,9 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadBundle } from '../../../scripts/bundle-load.mjs';
+import { loadBundle, tierUpLater, TIER_UP_LATER_COMMANDS } from '../../../scripts/bundle-load.mjs';
 
 // bin/fixbench.mjs runs the start-up bundle through loadBundle with the build's V8 code cache: the
 // cache must be taken when it fits, a cache that does not fit must cost a plain compile and nothing
@@ -56,5 +57,37 @@ describe('loadBundle', () => {
     const garbage = loadBundle(`${code}\n// garbage`, file, Buffer.from('not a code cache'));
     expect(garbage.rejected).toBe(true);
     expect((garbage.exports.twice as (n: number) => number)(1)).toBe(2);
+  });
+});
+
+// bin/fixbench.mjs raises V8's interrupt budget for the grading commands (ovh11): a function run a
+// few thousand loop turns is then left to the baseline tiers instead of being optimised by TurboFan.
+// V8's budget counts bytecode, not time: the same program tiers up at the same point every run.
+describe('tierUpLater', () => {
+  const loader = pathToFileURL(fileURLToPath(new URL('../../../scripts/bundle-load.mjs', import.meta.url))).href;
+  /** How many times V8 reports `work` (20 calls × `turns` loop turns) marked or compiled for TurboFan after `tierUpLater(command)`. */
+  const optimisations = (command: string, turns: number): number => {
+    const program = [
+      `const { tierUpLater } = await import(${JSON.stringify(loader)});`,
+      `tierUpLater(${JSON.stringify(command)});`,
+      'function work(n) { let s = 0; for (let i = 0; i < n; i++) s = (s + i * 7) % 1000003; return s; }',
+      `for (let j = 0; j < 20; j++) work(${turns});`,
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['--trace-opt', '--input-type=module', '-e', program], { encoding: 'utf8' });
+    return out.split('\n').filter((l) => /<JSFunction work\b.*TURBOFAN/.test(l)).length;
+  };
+
+  // The turn counts fit V8 11.3's default budget (Node 20, this repository's CI); Node 22's V8 has another default.
+  it.runIf(process.versions.v8.startsWith('11.3.'))('raises the budget for run and eval only, so a lukewarm function stays unoptimised there', () => {
+    expect(TIER_UP_LATER_COMMANDS).toEqual(['run', 'eval']);
+    expect(optimisations('report', 200)).toBeGreaterThan(0); // default budget: optimised
+    expect(optimisations('run', 200)).toBe(0);
+    expect(optimisations('eval', 200)).toBe(0);
+    expect(optimisations('run', 5000)).toBeGreaterThan(0); // a hot function still is
+  });
+
+  it('says whether it raised the budget', () => {
+    expect(tierUpLater(undefined)).toBe(false);
+    expect(tierUpLater('tasks')).toBe(false);
   });
 });
