@@ -16,6 +16,16 @@ export const tailOfTest = (t: CanaryTest): string => sweBenchKey(t.suite ? `${t.
 /** `id` ends in `tail`, also once a runner adapter's duplicate suffix (` #2`) is taken off: a twin of a canary is still one. */
 const hasTail = (id: string, tail: string): boolean => endsIn(id, tail) || (DUPLICATE_SUFFIX_RE.test(id) && endsIn(id.replace(DUPLICATE_SUFFIX_RE, ''), tail));
 const endsIn = (id: string, tail: string): boolean => id === tail || id.endsWith(`${ID_SEPARATOR}${tail}`);
+/** `id` is one result of the family `tail` (`tail[params]`: a parametrized pytest test). */
+const inFamily = (id: string, tail: string): boolean => id.endsWith(']') && (id.startsWith(`${tail}[`) || id.includes(`${ID_SEPARATOR}${tail}[`));
+/** `id` is a result of canary `t`: its tail (a duplicate suffix aside), or for a family canary its tail with parameter ids. */
+export const isCanaryResult = (id: string, t: CanaryTest): boolean => hasTail(id, tailOfTest(t)) || (t.family === true && inFamily(id, tailOfTest(t)));
+/**
+ * The one status of a family's results (`must`: what the canary must come out as): an error or a
+ * skip when any is, else the first result other than `must`, else `must`.
+ */
+export const familyStatus = (statuses: readonly TestStatus[], must: TestStatus): TestStatus =>
+  statuses.find((s) => s === 'ERROR') ?? statuses.find((s) => s === 'SKIPPED') ?? statuses.find((s) => s !== must) ?? must;
 /** `id` is a subtest of the canary `tail` (a copied node:test parent test brings its subtests): never one of the task's tests. */
 const under = (id: string, tail: string): boolean => id.startsWith(`${tail}${ID_SEPARATOR}`) || id.includes(`${ID_SEPARATOR}${tail}${ID_SEPARATOR}`);
 
@@ -38,20 +48,22 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: Te
   const named = [...parsed.keys()].some((id) => plan.tests.some((t) => id.startsWith(`${t.file}${ID_SEPARATOR}`)));
   const inFile = (id: string, file: string): boolean => !named || id.startsWith(`${file}${ID_SEPARATOR}`);
   for (const id of parsed.keys()) {
-    if (plan.tests.some((t) => inFile(id, t.file) && (hasTail(id, tailOfTest(t)) || under(id, tailOfTest(t)))) || id.split(ID_SEPARATOR).some((p) => synthetic.has(p))) rest.delete(id);
+    if (plan.tests.some((t) => inFile(id, t.file) && (isCanaryResult(id, t) || under(id, tailOfTest(t)))) || id.split(ID_SEPARATOR).some((p) => synthetic.has(p))) rest.delete(id);
   }
   settleSuites(parsed, rest);
   const canaries: CanaryResults = { fail: 'failed', pass: 'passed', kind: plan.kind, guess: plan.guess, ...(plan.weak.length ? { weak: plan.weak } : {}) };
   let problem: string | null = null;
   let seen = 0;
   const silent: string[] = [];
-  const statusesOf = (tail: string, file: string): TestStatus[] => [...parsed].filter(([id]) => inFile(id, file) && hasTail(id, tail)).map(([, s]) => s);
+  const statusesOf = (tail: string, file: string, family = false): TestStatus[] =>
+    [...parsed].filter(([id]) => inFile(id, file) && (hasTail(id, tail) || (family && inFamily(id, tail)))).map(([, s]) => s);
   // A canary is one test: its name reported more than once means tests were registered that are
   // not in the test files (e.g. failing twins meant to excuse it), so the results are not evidence.
   const duplicated: string[] = [];
   const statusOf = (t: CanaryTest): CanaryStatus => {
-    const statuses = statusesOf(tailOfTest(t), t.file);
+    const statuses = statusesOf(tailOfTest(t), t.file, t.family);
     if (statuses.length === 0) return 'missing';
+    if (t.family) return LOWER[familyStatus(statuses, t.must)];
     if (statuses.length > 1) {
       duplicated.push(tailOfTest(t));
       return 'error';
@@ -61,7 +73,8 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: Te
   /** The copied test's single result failed: a must-pass copy may then fail too (an honest break of a PASS_TO_PASS test). */
   const originalFailed = (t: CanaryTest): boolean => {
     if (t.original === undefined) return false;
-    const s = statusesOf(sweBenchKey(t.original), t.file);
+    const s = statusesOf(sweBenchKey(t.original), t.file, t.family);
+    if (t.family) return s.some((x) => x === 'FAILED' || x === 'ERROR');
     return s.length === 1 && (s[0] === 'FAILED' || s[0] === 'ERROR');
   };
   // One pair per host file; a file with no canary reported at all is one the command does not
