@@ -148,7 +148,9 @@ export function findPythonTests(text: string): PyTest[] | null {
       if (l.blank || l.indent !== indent) continue;
       const end = blockEnd(n);
       const cm = /^class\s+(Test\w*)\s*(?:\([^()]*\))?\s*:\s*(?:#.*)?$/.exec(l.head.trim());
-      if (cls === null && cm && !l.multi && end > n) {
+      // A class pytest may not run as a whole (`__test__`, a skip/xfail mark on it or in its `pytestmark`) lends no tests.
+      const marked = cm && (/\b(?:skip\w*|xfail)\b/.test(decoratorsOf(n)) || /\b__test__\b|^\s*pytestmark\b/m.test(text.slice(starts[l.first]!, lineEnd(logical[end]!.last))));
+      if (cls === null && cm && !marked && !l.multi && end > n) {
         const body = logical.slice(n + 1, end + 1).find((x) => !x.blank)!;
         scanLevel(n + 1, end, body.indent, cm[1]!);
       }
@@ -157,19 +159,24 @@ export function findPythonTests(text: string): PyTest[] | null {
       n = end;
     }
   };
-  const testAt = (n: number, end: number, name: string, cls: string | null): PyTest => {
-    const l = logical[n]!;
-    // Decorators above at the same indentation (blank and comment lines between them kept with them).
+  /** The first logical line of `n`'s decorators (at its indentation; blank and comment lines between them kept with them), or `n`. */
+  const firstOf = (n: number): number => {
     let first = n;
     for (let m = n - 1; m >= 0; m--) {
       const x = logical[m]!;
       if (x.blank) continue;
-      if (x.indent !== l.indent || !x.head.trimStart().startsWith('@')) break;
+      if (x.indent !== logical[n]!.indent || !x.head.trimStart().startsWith('@')) break;
       first = m;
     }
+    return first;
+  };
+  const decoratorsOf = (n: number): string => text.slice(starts[logical[firstOf(n)]!.first]!, starts[logical[n]!.first]!);
+  const testAt = (n: number, end: number, name: string, cls: string | null): PyTest => {
+    const l = logical[n]!;
+    const first = firstOf(n);
     let blankAbove = 0;
     for (let k = logical[first]!.first - 1; k >= 0 && lineText(k).trim() === ''; k--) blankAbove++;
-    const decorators = text.slice(starts[logical[first]!.first]!, starts[l.first]!);
+    const decorators = decoratorsOf(n);
     const bodyLines = logical.slice(n + 1, end + 1).filter((x) => !x.blank);
     const bodyText = text.slice(starts[l.first]!, lineEnd(logical[end]!.last));
     const unsafe = /\b(?:skip\w*|xfail|fixture|flaky)\b/.test(decorators) || /\b(?:skip|xfail|importorskip|yield)\b/.test(bodyText);

@@ -198,7 +198,9 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
   const base = named ? [...hosts].map(([f, t]) => [...t.split('\n').filter((_, i) => !added.get(f)?.has(i + 1)), removed.get(f) ?? ''].join('\n')).join('\n') : undefined;
   const known = base === undefined ? undefined : (name: string): boolean => new RegExp(`(?<![\\p{L}\\p{N}_])${name}(?![\\p{L}\\p{N}_])`, 'u').test(base);
   const visible = base === undefined ? undefined : visibleWords(`${base}\n${task.problem_statement ?? ''}`);
-  const taken = new Set<string>([...hosts.values()].flatMap((t) => t.match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? []));
+  // pytest's ids name no file: a new name is none of the hosts' identifiers, nor a listed test's name (of any file).
+  const listedNames = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS].map((id) => id.split(ID_SEPARATOR).at(-1)!.split('::').at(-1)!.replace(/\[.*\]$/s, ''));
+  const taken = new Set<string>([...listedNames, ...[...hosts.values()].flatMap((t) => t.match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? [])]);
   const texts = new Map<string, string>();
   const tests: CanaryTest[] = [];
   const weak: string[] = [];

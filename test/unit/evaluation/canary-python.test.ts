@@ -87,6 +87,13 @@ describe('findPythonTests', () => {
     expect(findPythonTests("def test_a():\n    x = f'{y # no}'\n")).toBeNull();
     expect(findPythonTests('def test_a():\r\n    assert f() == 1\r\n')).toBeNull();
   });
+  it('lends no tests from a class pytest may skip whole (a skip mark on it, pytestmark, __test__)', () => {
+    const cls = (head: string, body = ''): string => `${head}class TestA:\n${body}    def test_x(self):\n        assert f() == 1\n`;
+    expect(findPythonTests(cls(''))!.map((t) => t.name)).toEqual(['test_x']);
+    expect(findPythonTests(cls('@pytest.mark.skipif(sys.platform == "win32", reason="posix")\n'))).toEqual([]);
+    expect(findPythonTests(cls('', '    pytestmark = pytest.mark.xfail\n\n'))).toEqual([]);
+    expect(findPythonTests(cls('', '    __test__ = False\n\n'))).toEqual([]);
+  });
   it('follows strings across lines: a def inside a triple-quoted string is not a test', () => {
     expect(findPythonTests('X = """\ndef test_no():\n    assert 1 == 1\n"""\n\n\ndef test_yes():\n    assert g() == \'a\'\n')!.map((t) => t.name)).toEqual(['test_yes']);
   });
@@ -174,6 +181,12 @@ describe('checkCanaries on pytest ids', () => {
     expect(ok.problem).toBeNull();
     expect([...ok.rest.keys()]).toEqual(['pytest > test_adds_pairs[1-2]', 'pytest > test_adds_pairs[3-4]', 'pytest > test_adds_small']);
     expect(checkCanaries(p, ids(true)).problem).toMatch(/"test_adds_pair" .* came out passed/);
+  });
+  it('takes a file whose canaries all skipped (a module pytest skips) as not run; one skipped among run ones is a fault', () => {
+    const skipped = new Map([...ids(false)].map(([id]) => [id, 'SKIPPED' as const]));
+    expect(checkCanaries(p, skipped)).toMatchObject({ silent: ['tests/test_a.py'] });
+    const one = new Map([...ids(false), ['pytest > test_adds_big', 'SKIPPED' as const]]);
+    expect(checkCanaries(p, one).problem).toMatch(/"test_adds_big" .* came out skipped/);
   });
 });
 
