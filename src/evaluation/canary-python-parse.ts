@@ -20,7 +20,7 @@ export interface PyTest {
   blankAbove: number;
   /** Expected literals of its top-level `assert <expr> == <literal>` lines (empty: it cannot be mutated). */
   literals: ExpectedLiteral[];
-  /** True when a copy of it must not be made: skip/xfail marks or calls, a fixture, a generator. */
+  /** True when a copy of it must not be made: skip/xfail marks or calls, a fixture, a generator, a name-keyed store (`request`, snapshots, `*_regression`). */
   unsafe: boolean;
 }
 
@@ -179,13 +179,16 @@ export function findPythonTests(text: string): PyTest[] | null {
     const decorators = decoratorsOf(n);
     const bodyLines = logical.slice(n + 1, end + 1).filter((x) => !x.blank);
     const bodyText = text.slice(starts[l.first]!, lineEnd(logical[end]!.last));
-    const unsafe = /\b(?:skip\w*|xfail|fixture|flaky)\b/.test(decorators) || /\b(?:skip|xfail|importorskip|yield)\b/.test(bodyText);
+    // A copy must run as its original does: not under a name-keyed store (snapshots, regression files, the requesting node's name).
+    const unsafe = /\b(?:skip\w*|xfail|expectedFailure|fixture|flaky)\b/.test(decorators) || /\b(?:skip|xfail|importorskip|yield|request|snapshot\w*|\w+_regression)\b/.test(bodyText);
     const literals: ExpectedLiteral[] = [];
     const inner = bodyLines[0]!.indent;
     for (const b of bodyLines) {
+      // Past a `return` (at any depth) a test may pass without running its later asserts.
+      if (/^return\b/.test(b.head.trimStart())) break;
       if (b.indent !== inner) continue;
       const stmt = b.head.slice(inner);
-      if (/^(?:return|raise|yield|break|continue)\b/.test(stmt)) break;
+      if (/^(?:raise|yield|break|continue)\b/.test(stmt)) break;
       if (b.multi || !stmt.startsWith('assert ')) continue;
       const lit = assertLiteral(stmt.slice(7));
       if (lit) literals.push({ ...lit, start: lit.start + starts[b.first]! + inner + 7, end: lit.end + starts[b.first]! + inner + 7 });

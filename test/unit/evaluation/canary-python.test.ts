@@ -81,6 +81,11 @@ describe('findPythonTests', () => {
     expect(found[3]!.literals.map((l) => [FILE.slice(l.start, l.end), l.value])).toEqual([['2', 2]]);
     expect(found[5]!.literals).toEqual([]);
   });
+  it('takes no literal past a return (the test may pass without it); marks name-keyed tests unsafe', () => {
+    const [a, b] = findPythonTests('def test_a(x):\n    assert f() == 1\n    if x:\n        return\n    assert f() == 2\n\n\ndef test_b(snapshot):\n    assert f() == snapshot\n')!;
+    expect(a!.literals.map((l) => l.value)).toEqual([1]);
+    expect(b!.unsafe).toBe(true);
+  });
   it('gives null for what it cannot scan exactly', () => {
     expect(findPythonTests('def test_a():\n\tassert f() == 1\n')).toBeNull();
     expect(findPythonTests('def test_a():\n    assert f(1 == 1\n')).toBeNull();
