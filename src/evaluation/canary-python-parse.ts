@@ -189,9 +189,11 @@ export function findPythonTests(text: string): PyTest[] | null {
       if (b.indent !== inner) continue;
       const stmt = b.head.slice(inner);
       if (/^(?:raise|yield|break|continue)\b/.test(stmt)) break;
-      if (b.multi || !stmt.startsWith('assert ')) continue;
-      const lit = assertLiteral(stmt.slice(7));
-      if (lit) literals.push({ ...lit, start: lit.start + starts[b.first]! + inner + 7, end: lit.end + starts[b.first]! + inner + 7 });
+      const call = /^self\.assertEquals?(?=\()/.exec(stmt)?.[0].length ?? 0;
+      if (b.multi || (!call && !stmt.startsWith('assert '))) continue;
+      const at = call || 7;
+      const lit = call ? assertEqualLiteral(stmt.slice(at)) : assertLiteral(stmt.slice(at));
+      if (lit) literals.push({ ...lit, start: lit.start + starts[b.first]! + inner + at, end: lit.end + starts[b.first]! + inner + at });
     }
     const nameStart = starts[l.first]! + l.indent + l.head.slice(l.indent).indexOf(name, 4);
     return { start: starts[logical[first]!.first]!, end: lineEnd(logical[end]!.last), nameStart, nameEnd: nameStart + name.length, name, cls, blankAbove, literals, unsafe };
@@ -263,15 +265,38 @@ export function assertLiteral(s: string): ExpectedLiteral | null {
     else if (depth === 0 && t.kind === 'op' && t.text === '==') { if (eq >= 0) return null; eq = k; }
   }
   if (depth !== 0 || eq <= 0 || eq === toks.length - 1) return null;
-  const side = (ts: Tok[]): ExpectedLiteral | null => {
-    const [a, b] = ts;
-    if (ts.length === 2 && a!.kind === 'op' && a!.text === '-' && b!.kind === 'num') ts = [b!];
-    else if (ts.length !== 1) return null;
-    const t = ts[0]!;
-    if (t.kind === 'num' && isPythonNumber(t.text)) return { start: t.start, end: t.end, value: Number(t.text.replace(/_/g, '')) };
-    if (t.kind === 'str') return { start: t.start, end: t.end, value: t.text.slice(1, -1), quote: t.text[0]! };
-    if (t.kind === 'name' && (t.text === 'True' || t.text === 'False')) return { start: t.start, end: t.end, value: t.text === 'True' };
-    return null;
-  };
-  return side(toks.slice(eq + 1)) ?? side(toks.slice(0, eq));
+  return literalOf(toks.slice(eq + 1)) ?? literalOf(toks.slice(0, eq));
+}
+
+/**
+ * The expected literal of a unittest `self.assertEqual` call, `s` being its argument list
+ * (`(<expr>, <literal>)`, one line): exactly two arguments, one of them a whole literal (as
+ * {@link assertLiteral} takes them; the second first). Offsets are into `s`. Null otherwise.
+ */
+export function assertEqualLiteral(s: string): ExpectedLiteral | null {
+  const toks = tokens(s);
+  if (!toks?.length || toks[0]!.text !== '(' || toks.at(-1)!.text !== ')') return null;
+  const args: Tok[][] = [[]];
+  let depth = 0;
+  for (const t of toks.slice(1, -1)) {
+    if (t.kind === 'op' && '([{'.includes(t.text)) depth++;
+    else if (t.kind === 'op' && ')]}'.includes(t.text)) { if (--depth < 0) return null; }
+    else if (depth === 0 && t.kind === 'op' && (t.text === '=' || t.text === ':=' || t.text === '*' || t.text === '**')) return null;
+    if (depth === 0 && t.kind === 'op' && t.text === ',') { args.push([]); continue; }
+    args.at(-1)!.push(t);
+  }
+  if (depth !== 0 || args.length !== 2 || !args[0]!.length || !args[1]!.length) return null;
+  return literalOf(args[1]!) ?? literalOf(args[0]!);
+}
+
+/** The literal `ts` is as a whole: an int or float (a leading `-` left out of its span), a plain string, `True` or `False`; else null. */
+function literalOf(ts: Tok[]): ExpectedLiteral | null {
+  const [a, b] = ts;
+  if (ts.length === 2 && a!.kind === 'op' && a!.text === '-' && b!.kind === 'num') ts = [b!];
+  else if (ts.length !== 1) return null;
+  const t = ts[0]!;
+  if (t.kind === 'num' && isPythonNumber(t.text)) return { start: t.start, end: t.end, value: Number(t.text.replace(/_/g, '')) };
+  if (t.kind === 'str') return { start: t.start, end: t.end, value: t.text.slice(1, -1), quote: t.text[0]! };
+  if (t.kind === 'name' && (t.text === 'True' || t.text === 'False')) return { start: t.start, end: t.end, value: t.text === 'True' };
+  return null;
 }

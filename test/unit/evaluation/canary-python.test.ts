@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkCanaries } from '../../../src/evaluation/canary-check.ts';
 import type { CanaryPlan } from '../../../src/evaluation/canary.ts';
-import { assertLiteral, findPythonTests } from '../../../src/evaluation/canary-python-parse.ts';
+import { assertEqualLiteral, assertLiteral, findPythonTests } from '../../../src/evaluation/canary-python-parse.ts';
 import { isPytestTask, mutatePythonHost, planPythonCanaries, pytestSelectionProblem, pythonCanaryHosts } from '../../../src/evaluation/canary-python.ts';
 import { parseJunit } from '../../../src/evaluation/parse/junit.ts';
 
@@ -122,6 +122,25 @@ describe('assertLiteral', () => {
   ])('%s → %s', (s, want) => {
     const lit = assertLiteral(s);
     expect(lit ? s.slice(lit.start, lit.end) : null).toBe(want);
+  });
+});
+
+describe('assertEqualLiteral (unittest methods)', () => {
+  it.each([
+    ['(f(1, 2), 5)', '5'],
+    ["('abc', g(x))", "'abc'"],
+    ['(f(), True)  # c', 'True'],
+    ['(f(), 5, "msg")', null],
+    ['(f(), 5, msg="m")', null],
+    ['(f(), g())', null],
+    ['(f(), 5) or x', null],
+  ])('%s → %s', (s, want) => {
+    const lit = assertEqualLiteral(s);
+    expect(lit ? s.slice(lit.start, lit.end) : null).toBe(want);
+  });
+  it('is read in Test-class methods', () => {
+    const [t] = findPythonTests('class TestA(unittest.TestCase):\n    def test_a(self):\n        self.assertEqual(f(), 7)\n')!;
+    expect(t!.literals.map((l) => l.value)).toEqual([7]);
   });
 });
 
