@@ -43,6 +43,7 @@ export function pythonCanaryHosts(testPatch: string): string[] {
   return testPatchFiles(testPatch).filter((f) => extname(f) === '.py' && /^test_.*\.py$|_test\.py$/.test(basename(f))).sort();
 }
 
+const IDENT = /[\p{L}_][\p{L}\p{N}_]*/gu;
 const pick = <T>(xs: readonly T[]): T => xs[randomInt(xs.length)]!;
 const shuffle = <T>(xs: readonly T[]): T[] => {
   const out = [...xs];
@@ -196,11 +197,12 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
   const removed = removedText(task.test_patch);
   const named = [...hosts.keys()].some((f) => added.has(f));
   const base = named ? [...hosts].map(([f, t]) => [...t.split('\n').filter((_, i) => !added.get(f)?.has(i + 1)), removed.get(f) ?? ''].join('\n')).join('\n') : undefined;
-  const known = base === undefined ? undefined : (name: string): boolean => new RegExp(`(?<![\\p{L}\\p{N}_])${name}(?![\\p{L}\\p{N}_])`, 'u').test(base);
+  const baseNames = new Set(base?.match(IDENT) ?? []);
+  const known = base === undefined ? undefined : (name: string): boolean => baseNames.has(name);
   const visible = base === undefined ? undefined : visibleWords(`${base}\n${task.problem_statement ?? ''}`);
   // pytest's ids name no file: a new name is none of the hosts' identifiers, nor a listed test's name (of any file).
   const listedNames = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS].map((id) => id.split(ID_SEPARATOR).at(-1)!.split('::').at(-1)!.replace(/\[.*\]$/s, ''));
-  const taken = new Set<string>([...listedNames, ...[...hosts.values()].flatMap((t) => t.match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? [])]);
+  const taken = new Set<string>([...listedNames, ...[...hosts.values()].flatMap((t) => t.match(IDENT) ?? [])]);
   const texts = new Map<string, string>();
   const tests: CanaryTest[] = [];
   const weak: string[] = [];

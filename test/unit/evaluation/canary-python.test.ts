@@ -174,6 +174,17 @@ describe('mutatePythonHost', () => {
 });
 
 describe('planPythonCanaries', () => {
+  it('copies into the failing canary a test test.patch brings, under a name found nowhere before test.patch', () => {
+    const base = 'def test_adds_small_values():\n    assert add(1, 2) == 3\n\n\ndef test_keeps_large_values():\n    assert add(0, 5000) == 5000\n';
+    const added = '\n\ndef test_adds_large_values():\n    assert add(2000, 3000) == 5000\n';
+    const patch = `diff --git a/tests/test_a.py b/tests/test_a.py\n--- a/tests/test_a.py\n+++ b/tests/test_a.py\n@@ -6,0 +7,4 @@\n${added.slice(1).split('\n').slice(0, -1).map((l) => `+${l}`).join('\n')}\n`;
+    for (let k = 0; k < 10; k++) {
+      const p = plan(planPythonCanaries('pytest tests', new Map([['tests/test_a.py', base + added]]), { FAIL_TO_PASS: [], PASS_TO_PASS: [], test_patch: patch }));
+      const fail = p.tests.filter((t) => t.must === 'FAILED');
+      expect(fail.map((t) => t.original)).toEqual(['test_adds_large_values']);
+      for (const t of p.tests) expect(base).not.toContain(t.title);
+    }
+  });
   it('hosts: the pytest test files test.patch touches; pytest tasks; commands that would not run canaries are unprotected', () => {
     const patch = ['tests/test_a.py', 'tests/b_test.py', 'tests/conftest.py', 'tests/util.py'].map((f) => `diff --git a/${f} b/${f}\n--- a/${f}\n+++ b/${f}\n@@ -1 +1 @@\n-x\n+y\n`).join('');
     expect(pythonCanaryHosts(patch)).toEqual(['tests/b_test.py', 'tests/test_a.py']);
