@@ -217,6 +217,12 @@ describe('checkCanaries on pytest ids', () => {
     expect([...ok.rest.keys()]).toEqual(['pytest > test_adds_pairs[1-2]', 'pytest > test_adds_pairs[3-4]', 'pytest > test_adds_small']);
     expect(checkCanaries(p, ids(true)).problem).toMatch(/"test_adds_pair" .* came out passed/);
   });
+  it('excuses a copy that errs with its original (a failing fixture or setup_module), not one whose original passed', () => {
+    const errs = new Map([...ids(false)].map(([id]) => [id, 'ERROR' as const]));
+    expect(checkCanaries(p, errs).problem).toBeNull();
+    const alone = new Map([...ids(false), ['pytest > test_adds_pair[1-2]', 'ERROR' as const]]);
+    expect(checkCanaries(p, alone).problem).toMatch(/"test_adds_pair" .* came out error/);
+  });
   it('takes a file whose canaries all skipped (a module pytest skips) as not run; one skipped among run ones is a fault', () => {
     const skipped = new Map([...ids(false)].map(([id]) => [id, 'SKIPPED' as const]));
     expect(checkCanaries(p, skipped)).toMatchObject({ silent: ['tests/test_a.py'] });
