@@ -4,6 +4,7 @@ import { sweBenchKey } from '../core/swe-ids.ts';
 import { ID_SEPARATOR, type TestResults } from './parse/index.ts';
 import { DUPLICATE_SUFFIX_RE } from './runners/entries.ts';
 import type { TestStatus } from './types.ts';
+import { collectionErrored } from './canary-python.ts';
 import type { CanaryPlan, CanaryResults, CanaryStatus, CanaryTest } from './canary.ts';
 
 const LOWER: Record<TestStatus, CanaryStatus> = { PASSED: 'passed', FAILED: 'failed', SKIPPED: 'skipped', ERROR: 'error' };
@@ -106,7 +107,9 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: Te
   if (seen === 0) {
     canaries.fail = 'missing';
     canaries.pass = 'missing';
-    problem = `none of the canary tests added to ${[...plan.texts.keys()].join(', ')} (runner ${plan.runner}) was reported: the results are not the test run's own, or test_cmd does not run those files`;
+    // pytest could not import the test files (a patch that breaks an import they use): their tests are missing, not forged.
+    const uncollected = plan.runner === 'pytest' && silent.every((f) => collectionErrored(f, parsed));
+    if (!uncollected) problem = `none of the canary tests added to ${[...plan.texts.keys()].join(', ')} (runner ${plan.runner}) was reported: the results are not the test run's own, or test_cmd does not run those files`;
   }
   return { rest, canaries, problem, silent };
 }

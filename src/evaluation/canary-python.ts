@@ -38,6 +38,21 @@ export function pytestSelectionProblem(testCmd: string): string | null {
   return null;
 }
 
+/**
+ * Whether pytest's JUnit results (`parsed`) hold a collection error of `file` (repository-relative):
+ * an ERROR whose id's last part is the file's module path as pytest names it there
+ * (`tests/test_a.py` → `tests.test_a`; a rootdir above or below the repository's root allowed).
+ */
+export function collectionErrored(file: string, parsed: ReadonlyMap<string, string>): boolean {
+  const dotted = file.replace(/\.py$/, '').replace(/\//g, '.');
+  for (const [id, status] of parsed) {
+    if (status !== 'ERROR') continue;
+    const last = id.split(ID_SEPARATOR).at(-1)!;
+    if (last === dotted || dotted.endsWith(`.${last}`) || last.endsWith(`.${dotted}`)) return true;
+  }
+  return false;
+}
+
 /** Python files test.patch leaves in the tree that pytest collects by default (`test_*.py`, `*_test.py`), sorted. */
 export function pythonCanaryHosts(testPatch: string): string[] {
   return testPatchFiles(testPatch).filter((f) => extname(f) === '.py' && /^test_.*\.py$|_test\.py$/.test(basename(f))).sort();

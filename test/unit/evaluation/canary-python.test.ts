@@ -223,6 +223,13 @@ describe('checkCanaries on pytest ids', () => {
     const alone = new Map([...ids(false), ['pytest > test_adds_pair[1-2]', 'ERROR' as const]]);
     expect(checkCanaries(p, alone).problem).toMatch(/"test_adds_pair" .* came out error/);
   });
+  it('takes a test file pytest could not import (a collection error) as not run, not as forged results', () => {
+    const err = new Map([['pytest > tests.test_a', 'ERROR' as const], ['pytest > test_b', 'PASSED' as const]]);
+    const q: CanaryPlan = { ...p, texts: new Map([['tests/test_a.py', '']]), tests: p.tests.map((t) => ({ ...t, file: 'tests/test_a.py' })) };
+    expect(checkCanaries(q, err)).toMatchObject({ problem: null, silent: ['tests/test_a.py'], canaries: { fail: 'missing', pass: 'missing' } });
+    expect(checkCanaries(q, new Map([['pytest > test_b', 'PASSED' as const]])).problem).toMatch(/none of the canary tests/);
+    expect(checkCanaries(q, new Map([['pytest > tests.test_other', 'ERROR' as const]])).problem).toMatch(/none of the canary tests/);
+  });
   it('takes a file whose canaries all skipped (a module pytest skips) as not run; one skipped among run ones is a fault', () => {
     const skipped = new Map([...ids(false)].map(([id]) => [id, 'SKIPPED' as const]));
     expect(checkCanaries(p, skipped)).toMatchObject({ silent: ['tests/test_a.py'] });
