@@ -4,6 +4,7 @@ import { sweBenchKey } from '../core/swe-ids.ts';
 import { ID_SEPARATOR, type TestResults } from './parse/index.ts';
 import { DUPLICATE_SUFFIX_RE } from './runners/entries.ts';
 import type { TestStatus } from './types.ts';
+import { collectionErrored } from './canary-python.ts';
 import type { CanaryPlan, CanaryResults, CanaryStatus, CanaryTest } from './canary.ts';
 
 const LOWER: Record<TestStatus, CanaryStatus> = { PASSED: 'passed', FAILED: 'failed', SKIPPED: 'skipped', ERROR: 'error' };
@@ -16,6 +17,16 @@ export const tailOfTest = (t: CanaryTest): string => sweBenchKey(t.suite ? `${t.
 /** `id` ends in `tail`, also once a runner adapter's duplicate suffix (` #2`) is taken off: a twin of a canary is still one. */
 const hasTail = (id: string, tail: string): boolean => endsIn(id, tail) || (DUPLICATE_SUFFIX_RE.test(id) && endsIn(id.replace(DUPLICATE_SUFFIX_RE, ''), tail));
 const endsIn = (id: string, tail: string): boolean => id === tail || id.endsWith(`${ID_SEPARATOR}${tail}`);
+/** `id` is one result of the family `tail` (`tail[params]`: a parametrized pytest test). */
+const inFamily = (id: string, tail: string): boolean => id.endsWith(']') && (id.startsWith(`${tail}[`) || id.includes(`${ID_SEPARATOR}${tail}[`));
+/** `id` is a result of canary `t`: its tail (a duplicate suffix aside), or for a family canary its tail with parameter ids. */
+export const isCanaryResult = (id: string, t: CanaryTest): boolean => hasTail(id, tailOfTest(t)) || (t.family === true && inFamily(id, tailOfTest(t)));
+/**
+ * The one status of a family's results (`must`: what the canary must come out as): an error or a
+ * skip when any is, else the first result other than `must`, else `must`.
+ */
+export const familyStatus = (statuses: readonly TestStatus[], must: TestStatus): TestStatus =>
+  statuses.find((s) => s === 'ERROR') ?? statuses.find((s) => s === 'SKIPPED') ?? statuses.find((s) => s !== must) ?? must;
 /** `id` is a subtest of the canary `tail` (a copied node:test parent test brings its subtests): never one of the task's tests. */
 const under = (id: string, tail: string): boolean => id.startsWith(`${tail}${ID_SEPARATOR}`) || id.includes(`${ID_SEPARATOR}${tail}${ID_SEPARATOR}`);
 
@@ -38,20 +49,22 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: Te
   const named = [...parsed.keys()].some((id) => plan.tests.some((t) => id.startsWith(`${t.file}${ID_SEPARATOR}`)));
   const inFile = (id: string, file: string): boolean => !named || id.startsWith(`${file}${ID_SEPARATOR}`);
   for (const id of parsed.keys()) {
-    if (plan.tests.some((t) => inFile(id, t.file) && (hasTail(id, tailOfTest(t)) || under(id, tailOfTest(t)))) || id.split(ID_SEPARATOR).some((p) => synthetic.has(p))) rest.delete(id);
+    if (plan.tests.some((t) => inFile(id, t.file) && (isCanaryResult(id, t) || under(id, tailOfTest(t)))) || id.split(ID_SEPARATOR).some((p) => synthetic.has(p))) rest.delete(id);
   }
   settleSuites(parsed, rest);
   const canaries: CanaryResults = { fail: 'failed', pass: 'passed', kind: plan.kind, guess: plan.guess, ...(plan.weak.length ? { weak: plan.weak } : {}) };
   let problem: string | null = null;
   let seen = 0;
   const silent: string[] = [];
-  const statusesOf = (tail: string, file: string): TestStatus[] => [...parsed].filter(([id]) => inFile(id, file) && hasTail(id, tail)).map(([, s]) => s);
+  const statusesOf = (tail: string, file: string, family = false): TestStatus[] =>
+    [...parsed].filter(([id]) => inFile(id, file) && (hasTail(id, tail) || (family && inFamily(id, tail)))).map(([, s]) => s);
   // A canary is one test: its name reported more than once means tests were registered that are
   // not in the test files (e.g. failing twins meant to excuse it), so the results are not evidence.
   const duplicated: string[] = [];
   const statusOf = (t: CanaryTest): CanaryStatus => {
-    const statuses = statusesOf(tailOfTest(t), t.file);
+    const statuses = statusesOf(tailOfTest(t), t.file, t.family);
     if (statuses.length === 0) return 'missing';
+    if (t.family) return LOWER[familyStatus(statuses, t.must)];
     if (statuses.length > 1) {
       duplicated.push(tailOfTest(t));
       return 'error';
@@ -61,14 +74,16 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: Te
   /** The copied test's single result failed: a must-pass copy may then fail too (an honest break of a PASS_TO_PASS test). */
   const originalFailed = (t: CanaryTest): boolean => {
     if (t.original === undefined) return false;
-    const s = statusesOf(sweBenchKey(t.original), t.file);
+    const s = statusesOf(sweBenchKey(t.original), t.file, t.family);
+    if (t.family) return s.some((x) => x === 'FAILED' || x === 'ERROR');
     return s.length === 1 && (s[0] === 'FAILED' || s[0] === 'ERROR');
   };
   // One pair per host file; a file with no canary reported at all is one the command does not
   // run (its listed tests, if any, are missing too and count as failed).
   for (const file of new Set(plan.tests.map((t) => t.file))) {
     const mine = plan.tests.filter((t) => t.file === file).map((t) => ({ t, got: statusOf(t) }));
-    if (mine.every((m) => m.got === 'missing')) { silent.push(file); continue; }
+    // pytest skips a whole module (`pytestmark`, a skipping fixture) with the task's tests in it: a family file whose canaries all skipped is not run either.
+    if (mine.every((m) => m.got === 'missing' || (m.t.family === true && m.got === 'skipped'))) { silent.push(file); continue; }
     seen++;
     for (const { t, got } of mine) {
       const key = t.must === 'FAILED' ? 'fail' : 'pass';
@@ -81,7 +96,9 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: Te
       // A string-literal mutant that passes is not excused (`strict`): an honest wrong result equals a
       // one-character change by chance only, while a forger that took it for the original passes it.
       const guessedWrong = t.strict === true && got === 'passed';
-      if ((got === 'passed' || got === 'failed') && !guessedWrong && !duplicated.includes(tailOfTest(t)) && originalFailed(t)) continue;
+      // pytest reports a fixture's or module's setup failure as an error of every test using it: a family copy errs with its original.
+      const excusable = got === 'passed' || got === 'failed' || (t.family === true && got === 'error');
+      if (excusable && !guessedWrong && !duplicated.includes(tailOfTest(t)) && originalFailed(t)) continue;
       if (canaries[key] === want || RANK[got] > RANK[canaries[key]]) canaries[key] = got;
       if (duplicated.includes(tailOfTest(t))) problem ??= `the canary test ${JSON.stringify(tailOfTest(t))} in ${file} was reported more than once: the results hold tests that are not in the test files`;
       problem ??= `the ${key === 'fail' ? 'failing' : 'passing'} canary test ${JSON.stringify(tailOfTest(t))} in ${file} (runner ${plan.runner}, ${plan.kind}) came out ${got}, not ${want}${t.original !== undefined && !originalFailed(t) ? ` while the test it copies, ${JSON.stringify(t.original)}, did not fail` : ''}: the run's results cannot be trusted`;
@@ -90,7 +107,9 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: Te
   if (seen === 0) {
     canaries.fail = 'missing';
     canaries.pass = 'missing';
-    problem = `none of the canary tests added to ${[...plan.texts.keys()].join(', ')} (runner ${plan.runner}) was reported: the results are not the test run's own, or test_cmd does not run those files`;
+    // pytest could not import the test files (a patch that breaks an import they use): their tests are missing, not forged.
+    const uncollected = plan.runner === 'pytest' && silent.every((f) => collectionErrored(f, parsed));
+    if (!uncollected) problem = `none of the canary tests added to ${[...plan.texts.keys()].join(', ')} (runner ${plan.runner}) was reported: the results are not the test run's own, or test_cmd does not run those files`;
   }
   return { rest, canaries, problem, silent };
 }

@@ -15,8 +15,8 @@ import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { addedLines, mutateHost, removedText, visibleWords } from './canary-mutate.ts';
 
-/** Test runners fixbench can write canaries for (`karma`: jasmine specs in karma; `karma-mocha`: mocha specs in karma, through karma-mocha). */
-export type CanaryRunner = 'node:test' | 'mocha' | 'vitest' | 'jest' | 'jasmine' | 'karma' | 'karma-mocha';
+/** Test runners fixbench can write canaries for (`karma`: jasmine specs in karma; `karma-mocha`: mocha specs in karma, through karma-mocha; `pytest`: canary-python.ts). */
+export type CanaryRunner = 'node:test' | 'mocha' | 'vitest' | 'jest' | 'jasmine' | 'karma' | 'karma-mocha' | 'pytest';
 
 /** What a canary came out as: a parsed status, or `missing` when the runner did not report it. */
 export type CanaryStatus = 'passed' | 'failed' | 'skipped' | 'error' | 'missing';
@@ -53,6 +53,11 @@ export interface CanaryTest {
   original?: string;
   /** A must-fail copy of a string literal: never excused for passing (canary-mutate.ts `MutatedTest.strict`). */
   strict?: boolean;
+  /**
+   * Reported under its title or its title with parameter ids (`test_x[a-b]`, pytest's parametrized
+   * tests): every such result is this canary's, judged together (canary-check.ts `familyStatus`).
+   */
+  family?: boolean;
 }
 
 /** The canaries of one run: each file's new text, and the tests it registers. */

@@ -3,6 +3,8 @@
 // channels and the exit code must agree with the results, or the attempt is `tampered`.
 import type { TaskSpec } from '../config/task.ts';
 import { canaryHosts, checkCanaries, inferRunner, planCanaries, tailOfTest, writeCanaries, type CanaryPlan, type CanaryResults, type CanaryRunner } from './canary.ts';
+import { isCanaryResult } from './canary-check.ts';
+import { isPytestTask, planPythonCanaries, pythonCanaryHosts } from './canary-python.ts';
 import { compareChannels, planSecondChannel, type SecondChannel } from './channels.ts';
 import { ID_SEPARATOR, type ReportKind, type TestResults } from './parse/index.ts';
 import { noLinkPath, readSmallFile } from './report-file.ts';
@@ -60,6 +62,7 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
   } catch {
     pkg = null;
   }
+  if (isPytestTask(task)) return guardPytest(dir, task, guard);
   const hosts = new Map<string, string>();
   for (const f of canaryHosts(task.test_patch)) {
     const text = await readSmallFile(dir, f, MAX_READ);
@@ -78,6 +81,27 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
     runner = framework;
   }
   const plan = planCanaries(runner, hosts, type, task);
+  if ('unprotected' in plan) {
+    guard.unprotected = plan.unprotected;
+    return guard;
+  }
+  try {
+    await writeCanaries(dir, plan, noLinkPath);
+    guard.plan = plan;
+  } catch (err) {
+    guard.tampered = `the canary tests could not be added to the test files: ${(err as Error).message}`;
+  }
+  return guard;
+}
+
+/** guardRun's canaries for a pytest task (canary-python.ts) in the test files test.patch touches. */
+async function guardPytest(dir: string, task: TaskSpec, guard: Guard): Promise<Guard> {
+  const hosts = new Map<string, string>();
+  for (const f of pythonCanaryHosts(task.test_patch)) {
+    const text = await readSmallFile(dir, f, MAX_READ);
+    if (text !== null) hosts.set(f, text);
+  }
+  const plan = planPythonCanaries(task.test_cmd, hosts, task);
   if ('unprotected' in plan) {
     guard.unprotected = plan.unprotected;
     return guard;
@@ -123,7 +147,8 @@ export function judgeRun(guard: Guard, task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PA
     verdict.tampered = c.problem;
     verdict.silentFiles = c.silent;
     const tails = guard.plan.tests.map(tailOfTest);
-    for (const id of parsed.keys()) if (tails.some((t) => id === t || id.endsWith(`${ID_SEPARATOR}${t}`))) canaryIds.push(id);
+    const plan = guard.plan;
+    for (const id of parsed.keys()) if (tails.some((t) => id === t || id.endsWith(`${ID_SEPARATOR}${t}`)) || plan.tests.some((t) => t.family && isCanaryResult(id, t))) canaryIds.push(id);
   }
   if (!verdict.tampered && second && guard.channel) {
     const c = compareChannels(parsed, second, [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS, ...canaryIds], `${guard.channel.kind === 'tap' ? 'TAP' : 'JUnit'} channel`);

@@ -11,6 +11,7 @@ import { TaskYaml, type TaskSpec } from '../config/task.ts';
 import { formatIssues } from '../config/load.ts';
 import { UserInputError } from '../core/errors.ts';
 import { canaryHosts, inferRunner, planCanaries, runnerOfFile } from '../evaluation/canary.ts';
+import { isPytestTask, pytestSelectionProblem, pythonCanaryHosts } from '../evaluation/canary-python.ts';
 import { diffFiles } from '../evaluation/diff-files.ts';
 import { committedLinkWarnings, goldProtectedProblems } from './lint-protected.ts';
 import type { RepoCache } from '../workspace/repo-cache.ts';
@@ -192,7 +193,8 @@ export async function lintTasks(tasksDir: string, repoCache: RepoCache, opts: { 
 /**
  * Why `task`'s grading runs cannot carry canary tests, as warnings: `test_report: exit-code` (no
  * per-test results: the results are marked unprotected; the fix is a per-test report), a
- * `test.patch` with no JS/TS file to hold them, or a runner fixbench does not write canaries for
+ * `test.patch` with no JS/TS file (pytest: no `test_*.py`/`*_test.py` file, or a `test_cmd` that would
+ * not run canaries: canary-python.ts `pytestSelectionProblem`) to hold them, or a runner fixbench does not write canaries for
  * (judged from `test_cmd`/`test_report` and the imports test.patch adds; a `npm test` command is
  * resolved at run time).
  */
@@ -200,6 +202,12 @@ export function canaryWarnings(task: TaskSpec): LintProblem[] {
   const at = (field: string, message: string): LintProblem => ({ instance_id: task.instance_id, file: path.join(task.dir, 'task.yaml'), field, message });
   if (task.test_report === 'exit-code') {
     return [at('test_report', 'exit-code: graded without canary tests, so its results are unprotected (not tamper-evident); give the task a per-test report (test_report: auto or a runner name, or junit:, tap, vitest-json:, jest-json:, mocha-json:)')];
+  }
+  if (isPytestTask(task)) {
+    const why = pythonCanaryHosts(task.test_patch).length === 0 ? null : pytestSelectionProblem(task.test_cmd);
+    if (why) return [at('test_cmd', `${why}: its results are unprotected`)];
+    if (pythonCanaryHosts(task.test_patch).length) return [];
+    return [{ ...at('test_patch', 'touches no pytest test file (test_*.py, *_test.py), so no canary test can be added: its results are unprotected'), file: path.join(task.dir, 'test.patch'), field: null }];
   }
   if (canaryHosts(task.test_patch).length === 0) {
     return [{ ...at('test_patch', 'touches no JS/TS test file, so no canary test can be added: its results are unprotected'), file: path.join(task.dir, 'test.patch'), field: null }];

@@ -27,3 +27,14 @@ describe('canaryWarnings: weakly protected test files', () => {
     expect(canaryWarnings(task(created('spec/pad-spec.js', two)))).toEqual([]);
   });
 });
+
+describe('canaryWarnings: pytest tasks', () => {
+  const py = (cmd: string, testPatch: string): TaskSpec => ({ instance_id: 'p-1', dir: '/tasks/p-1', test_cmd: cmd, test_report: 'junit:r.xml', test_patch: testPatch, FAIL_TO_PASS: ['pytest > test_add'], PASS_TO_PASS: [] }) as unknown as TaskSpec;
+  const tests = created('tests/test_calc.py', 'def test_add():\n    assert add(2, 3) == 5\n');
+  it('no warning for a pytest test file; a warning for a command that would not run the canaries or no pytest test file', () => {
+    expect(canaryWarnings(py('python3 -m pytest --junitxml=r.xml tests', tests))).toEqual([]);
+    expect(canaryWarnings(py('python3 -m pytest --junitxml=r.xml tests/test_calc.py::test_add', tests))[0]!.message).toMatch(/node id.*unprotected/);
+    expect(canaryWarnings(py('pytest -x --junitxml=r.xml tests', tests))[0]!.message).toMatch(/first failure.*unprotected/);
+    expect(canaryWarnings(py('pytest --junitxml=r.xml tests', created('tests/helpers.py', 'X = 1\n')))[0]!.message).toMatch(/no pytest test file/);
+  });
+});

@@ -1,0 +1,241 @@
+// pytest's canaries (DESIGN.md §11 rule 3), as canary.ts writes them for the JS runners: in each
+// Python test file test.patch touches, must-fail copies of the file's own tests (FAIL_TO_PASS
+// first) with one expected literal of an `assert … == …` changed, and a must-pass verbatim copy of
+// another test, each beside its original (module level, or in its `class Test…`, decorators kept)
+// under a name made of the file's own words; a file with no copyable test gets the synthetic pair
+// (`kind: 'synthetic'`). pytest's JUnit report names a test by its function name alone
+// (`pytest > test_x`, `pytest > test_x[a-b]` when parametrized), so each canary is matched as a
+// family (`CanaryTest.family`): its name, or its name with any parameter ids.
+import { randomBytes, randomInt } from 'node:crypto';
+import { basename, extname } from 'node:path/posix';
+import { testPatchFiles } from './protected-files.ts';
+import { ID_SEPARATOR } from './parse/index.ts';
+import { addedLines, MAX_FAIL_COPIES, removedText, variantTitleOf, visibleWords } from './canary-mutate.ts';
+import { mutateNumber, mutateString } from './canary-literal.ts';
+import { findPythonTests, isPlainPythonString, isPythonNumber, type PyTest } from './canary-python-parse.ts';
+import type { ExpectedLiteral } from './canary-parse.ts';
+import type { CanaryKind, CanaryPlan, CanaryTask, CanaryTest } from './canary.ts';
+
+/** Whether the task's tests run under pytest (`pytest` / `py.test` in test_cmd, or test_report `pytest`). */
+export function isPytestTask(task: { test_cmd: string; test_report: string }): boolean {
+  return task.test_report === 'pytest' || /(?:^|[\s/;&|(])(?:pytest|py\.test)(?=\s|$|;|&|\|)/.test(task.test_cmd);
+}
+
+/**
+ * Why canaries cannot run under `test_cmd` (it selects tests by node id or `-k`/`-m`, or stops at
+ * a first failure: `-x`, `--maxfail`, `--sw`, `--lf`), or null.
+ */
+export function pytestSelectionProblem(testCmd: string): string | null {
+  const at = /(?:^|[\s/;&|(])(?:pytest|py\.test)(?=\s|$)/.exec(testCmd);
+  const args = at ? testCmd.slice(at.index + at[0].length).split(/\s+/).filter(Boolean) : [];
+  // Options whose value may hold `::` (`-W ignore::DeprecationWarning`).
+  const takesValue = /^(?:-[WopcrR]|--(?:pythonwarnings|override-ini|config-file|rootdir|junitxml|junit-xml|basetemp))$/;
+  for (const [i, a] of args.entries()) {
+    if (/^-[a-zA-Z]*[km]/.test(a) || /^--(?:keyword|markers?|deselect)(?:=|$)/.test(a)) return 'test_cmd selects pytest tests by -k, -m or --deselect: canary tests would not run';
+    if (!a.startsWith('-') && a.includes('::') && !takesValue.test(args[i - 1] ?? '')) return 'test_cmd selects pytest tests by node id: canary tests would not run';
+    if (/^(?:-(?!r)[a-zA-Z]*x[a-zA-Z]*|--exitfirst|--maxfail(?:=.*)?|--sw|--stepwise|--lf|--last-failed|--ff|--failed-first)$/.test(a)) return 'test_cmd stops pytest at a first failure or reruns failures first: canary tests would not all run';
+  }
+  return null;
+}
+
+/**
+ * Whether pytest's JUnit results (`parsed`) hold a collection error of `file` (repository-relative):
+ * an ERROR whose id's last part is the file's module path as pytest names it there
+ * (`tests/test_a.py` → `tests.test_a`; a rootdir above or below the repository's root allowed).
+ */
+export function collectionErrored(file: string, parsed: ReadonlyMap<string, string>): boolean {
+  const dotted = file.replace(/\.py$/, '').replace(/\//g, '.');
+  for (const [id, status] of parsed) {
+    if (status !== 'ERROR') continue;
+    const last = id.split(ID_SEPARATOR).at(-1)!;
+    if (last === dotted || dotted.endsWith(`.${last}`) || last.endsWith(`.${dotted}`)) return true;
+  }
+  return false;
+}
+
+/** Python files test.patch leaves in the tree that pytest collects by default (`test_*.py`, `*_test.py`), sorted. */
+export function pythonCanaryHosts(testPatch: string): string[] {
+  return testPatchFiles(testPatch).filter((f) => extname(f) === '.py' && /^test_.*\.py$|_test\.py$/.test(basename(f))).sort();
+}
+
+const IDENT = /[\p{L}_][\p{L}\p{N}_]*/gu;
+const pick = <T>(xs: readonly T[]): T => xs[randomInt(xs.length)]!;
+const shuffle = <T>(xs: readonly T[]): T[] => {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+};
+/** `name` is listed in `ids` (fixbench ids `… > name`, `… > name[params]`, or SWE-bench `path::Class::name[params]`). */
+const listed = (ids: readonly string[], name: string): boolean =>
+  ids.some((id) => id.split(ID_SEPARATOR).at(-1)!.split('::').at(-1)!.replace(/\[.*\]$/s, '') === name);
+/** A test name's words after `test_` joined by spaces (`test_adds_two` → `adds two`), or null for another shape. */
+const wordsOf = (name: string): string | null => (/^test(?:_[\p{L}\p{N}]+)+$/u.test(name) ? name.slice(5).replace(/_/g, ' ') : null);
+const nameOf = (words: string): string => `test_${words.replace(/ /g, '_')}`;
+
+/** What mutatePythonHost reads of the run (see canary-mutate.ts `HostContext`). */
+export interface PyHostContext {
+  failToPass: readonly string[];
+  passToPass: readonly string[];
+  added: ReadonlySet<number>;
+  known?: (name: string) => boolean;
+  visible?: string;
+  /** Every identifier of every host file, and the names given so far: a new name is none of them. */
+  taken: Set<string>;
+}
+
+/**
+ * The file's text with up to {@link MAX_FAIL_COPIES} must-fail copies and one must-pass copy
+ * inserted (chosen as canary-mutate.ts `mutateHost` chooses), or null when the file has no test
+ * with a mutable literal (or cannot be scanned). A copy's name replaces one word of its original's
+ * (`variantTitleOf` over the words after `test_`), else appends `_N`.
+ */
+export function mutatePythonHost(text: string, ctx: PyHostContext): { text: string; tests: Omit<CanaryTest, 'file'>[]; weak: boolean; hidden: number } | null {
+  const found = findPythonTests(text)?.filter((t) => !t.unsafe);
+  if (!found?.length) return null;
+  const lineOf = (pos: number): number => text.slice(0, pos).split('\n').length;
+  const isNew = (t: PyTest): boolean => { for (let l = lineOf(t.start); l <= lineOf(t.end); l++) if (ctx.added.has(l)) return true; return false; };
+  const f2p = (t: PyTest): boolean => listed(ctx.failToPass, t.name);
+  const isKnown = (t: PyTest): boolean => ctx.known?.(t.name) === true;
+  const mutable = found.filter((t) => t.literals.length > 0);
+  if (!mutable.length) return null;
+  const hiddenSrcs = mutable.filter((t) => !isKnown(t));
+  const rank = (t: PyTest): number => (f2p(t) ? 0 : isNew(t) ? 1 : 2);
+  const failSrcs = shuffle(hiddenSrcs.length ? hiddenSrcs : mutable).sort((a, b) => rank(a) - rank(b)).slice(0, MAX_FAIL_COPIES);
+  if (failSrcs.length > 1 && failSrcs.length === found.length) failSrcs.pop();
+  const others = found.filter((t) => !failSrcs.includes(t));
+  const p2p = others.filter((t) => listed(ctx.passToPass, t.name) && !f2p(t));
+  const nonF2p = others.filter((t) => !f2p(t));
+  const passSrc = others.length ? pick(p2p.length ? p2p : nonF2p.length ? nonF2p : others) : null;
+  const titles = found.flatMap((t) => wordsOf(t.name) ?? []);
+  const takenWords = { has: (w: string) => ctx.taken.has(nameOf(w)) } as ReadonlySet<string>;
+  const knownWords = (w: string): boolean => ctx.known?.(nameOf(w)) === true;
+  const pool = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' ? [...l.value] : [])));
+  const lengths = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' && l.value !== '' ? [[...l.value].length] : [])));
+  const edits: { at: number; code: string }[] = [];
+  const tests: Omit<CanaryTest, 'file'>[] = [];
+  const told = new Set<PyTest>();
+  for (const [src, must] of [...failSrcs.map((t) => [t, 'FAILED'] as const), ...(passSrc ? [[passSrc, 'PASSED'] as const] : [])]) {
+    const words = wordsOf(src.name);
+    let name: string;
+    if (words !== null) {
+      const v = variantTitleOf(words, titles, takenWords, knownWords, ctx.visible);
+      name = nameOf(v.title);
+      if (!v.balanced) told.add(src);
+    } else {
+      let n = 2;
+      while (ctx.taken.has(`${src.name}_${n}`)) n++;
+      name = `${src.name}_${n}`;
+      told.add(src);
+    }
+    ctx.taken.add(name);
+    const parts = [{ start: src.nameStart, end: src.nameEnd, code: name }];
+    let strict = false;
+    if (must === 'FAILED') {
+      const m = mutatePythonLiteral(src.literals, text, pool, lengths);
+      if (!m) { told.add(src); continue; }
+      strict = m.strict;
+      if (m.tell) told.add(src);
+      parts.push({ start: m.lit.start, end: m.lit.end, code: m.code });
+    }
+    parts.sort((a, b) => b.start - a.start);
+    let copy = text.slice(src.start, src.end);
+    for (const p of parts) copy = copy.slice(0, p.start - src.start) + p.code + copy.slice(p.end - src.start);
+    const gap = '\n'.repeat(Math.max(1, src.blankAbove) + 1);
+    edits.push(randomInt(2) === 0 ? { at: src.start, code: `${copy}${gap}` } : { at: src.end, code: `${gap}${copy}` });
+    tests.push({ suite: '', title: name, must, original: src.name, family: true, ...(strict ? { strict } : {}) });
+  }
+  if (!tests.some((t) => t.must === 'FAILED')) return null;
+  edits.sort((a, b) => b.at - a.at);
+  let out = text;
+  for (const e of edits) out = out.slice(0, e.at) + e.code + out.slice(e.at);
+  const hidden = failSrcs.filter((t) => !isKnown(t) && !told.has(t)).length;
+  return { text: out, tests, weak: passSrc === null || hidden === 0, hidden };
+}
+
+/**
+ * One of `literals` (strings first, as `mutateHost` picks) changed to a Python literal of another
+ * value: `True`/`False` flipped, a number with one digit changed (canary-literal.ts), a plain
+ * string with one character changed; null when no mutant is a plain Python literal.
+ */
+export function mutatePythonLiteral(literals: readonly ExpectedLiteral[], text: string, pool: readonly string[], lengths: readonly number[]): { lit: ExpectedLiteral; code: string; tell: boolean; strict: boolean } | null {
+  const strings = literals.filter((l) => typeof l.value === 'string' && l.value !== '');
+  const rest = literals.filter((l) => typeof l.value !== 'string');
+  for (const group of [strings, rest, literals]) {
+    for (const lit of shuffle(group)) {
+      const src = text.slice(lit.start, lit.end);
+      if (typeof lit.value === 'boolean') return { lit, code: lit.value ? 'False' : 'True', tell: false, strict: false };
+      for (let k = 0; k < 8; k++) {
+        const m = typeof lit.value === 'number' ? mutateNumber(src) : mutateString(src, pool, undefined, lengths);
+        if (typeof lit.value === 'number' ? isPythonNumber(m.code) : isPlainPythonString(m.code)) return { lit, code: m.code, tell: m.tell, strict: m.strict === true };
+      }
+    }
+  }
+  return null;
+}
+
+const VERBS = ['keeps', 'reads', 'handles', 'returns', 'accepts', 'rejects', 'parses', 'formats', 'splits', 'joins', 'counts', 'maps', 'trims', 'checks'];
+const NOUNS = ['empty_input', 'nested_values', 'trailing_spaces', 'unicode_text', 'large_numbers', 'mixed_case', 'line_breaks', 'default_options', 'repeated_keys', 'short_values', 'long_lines'];
+
+/** The synthetic pair appended to a Python test file: a must-fail and a must-pass module-level test of plain arithmetic. */
+function syntheticPair(taken: Set<string>): { code: string; tests: Omit<CanaryTest, 'file'>[] } {
+  const name = (): string => {
+    let n: string;
+    do n = `test_${pick(VERBS)}_${pick(NOUNS)}_${randomBytes(3).toString('hex')}`;
+    while (taken.has(n));
+    taken.add(n);
+    return n;
+  };
+  const [a, b, off] = [randomInt(2, 9000), randomInt(2, 9000), randomInt(1, 50)];
+  const [fail, pass] = [name(), name()];
+  const f = `def ${fail}():\n    assert ${a} + ${b} == ${a + b + off}\n`;
+  const p = `def ${pass}():\n    assert ${a} * ${b} == ${a * b}\n`;
+  return {
+    code: randomInt(2) === 0 ? `${f}\n\n${p}` : `${p}\n\n${f}`,
+    tests: [{ suite: '', title: fail, must: 'FAILED', family: true }, { suite: '', title: pass, must: 'PASSED', family: true }],
+  };
+}
+
+/**
+ * Plans a pytest run's canaries for `hosts` (each file `pythonCanaryHosts` names → its text as
+ * test.patch left it): a mutated set (`mutatePythonHost`) where the file has a copyable test, else
+ * the synthetic pair appended. A reason instead when no canary can be placed (no host file, a
+ * command that would not run them: `pytestSelectionProblem`).
+ */
+export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, string>, task: CanaryTask): CanaryPlan | { unprotected: string } {
+  if (hosts.size === 0) return { unprotected: 'test.patch touches no pytest test file (test_*.py, *_test.py) to hold the canaries' };
+  const selection = pytestSelectionProblem(testCmd);
+  if (selection) return { unprotected: selection };
+  const added = addedLines(task.test_patch);
+  const removed = removedText(task.test_patch);
+  const named = [...hosts.keys()].some((f) => added.has(f));
+  const base = named ? [...hosts].map(([f, t]) => [...t.split('\n').filter((_, i) => !added.get(f)?.has(i + 1)), removed.get(f) ?? ''].join('\n')).join('\n') : undefined;
+  const baseNames = new Set(base?.match(IDENT) ?? []);
+  const known = base === undefined ? undefined : (name: string): boolean => baseNames.has(name);
+  const visible = base === undefined ? undefined : visibleWords(`${base}\n${task.problem_statement ?? ''}`);
+  // pytest's ids name no file: a new name is none of the hosts' identifiers, nor a listed test's name (of any file).
+  const listedNames = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS].map((id) => id.split(ID_SEPARATOR).at(-1)!.split('::').at(-1)!.replace(/\[.*\]$/s, ''));
+  const taken = new Set<string>([...listedNames, ...[...hosts.values()].flatMap((t) => t.match(IDENT) ?? [])]);
+  const texts = new Map<string, string>();
+  const tests: CanaryTest[] = [];
+  const weak: string[] = [];
+  let kind: CanaryKind = 'mutated';
+  let guess = 1;
+  for (const [file, text] of hosts) {
+    const m = mutatePythonHost(text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken });
+    if (m) {
+      texts.set(file, m.text);
+      tests.push(...m.tests.map((t) => ({ file, ...t })));
+      if (m.weak) weak.push(file);
+      guess /= 2 ** m.hidden;
+      continue;
+    }
+    kind = 'synthetic';
+    const s = syntheticPair(taken);
+    texts.set(file, `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}\n\n${s.code}`);
+    tests.push(...s.tests.map((t) => ({ file, ...t })));
+  }
+  return { runner: 'pytest', kind, texts, tests, guess, weak };
+}

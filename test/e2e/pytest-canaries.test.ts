@@ -1,0 +1,63 @@
+// pytest gradings carry canaries (canary-python.ts), through the real pipeline (`fixbench eval
+// --sandbox bwrap`) on the tiny pytest task of test/fixtures/hostile/_locked-pytest (variant 4):
+// atkZ10 #4's root-level `pprint.py` shadow, which wraps `_pytest.reports.TestReport.from_item_and_call`
+// so every failed report becomes passed (exit 0, junit agrees), turns the must-fail canary into a
+// pass too: `tampered` (it was `resolved`). The gold patch stays `resolved`, its record's
+// `canaries` filled and no `unprotected`; a plain wrong patch stays `unresolved`, and so does one
+// that removes what the test file imports (a collection error: no canary reported, not forged).
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AttemptRecord } from '../../src/store/records.ts';
+import { runCli } from '../helpers/cli.ts';
+import { bwrapUsable } from '../unit/sandbox/bwrap-usable.ts';
+
+const MAKE = fileURLToPath(new URL('../fixtures/hostile/_locked-pytest/make-task.sh', import.meta.url));
+const FLIP = fileURLToPath(new URL('../fixtures/hostile/_pytest-flip/pprint.py', import.meta.url));
+const pytest = (() => {
+  try {
+    execFileSync('python3', ['-c', 'import pytest']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-pytest-canaries-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+/** A unified diff adding `file` with `text`. */
+const newFile = (file: string, text: string): string => {
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  return `diff --git a/${file} b/${file}\nnew file mode 100644\n--- /dev/null\n+++ b/${file}\n@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}\n`).join('')}`;
+};
+
+describe.runIf(bwrapUsable && pytest)('pytest gradings carry canaries (bwrap)', () => {
+  it('a blanket flip of failed reports is tampered; gold is resolved with canaries recorded', async () => {
+    const tasks = path.join(tmp, 'tasks');
+    execFileSync('bash', [MAKE, tasks, '4'], { stdio: 'ignore' });
+    const gold = await readFile(path.join(tasks, 'py-calc-1', 'gold.patch'), 'utf8');
+    const wrong = 'diff --git a/calc.py b/calc.py\n--- a/calc.py\n+++ b/calc.py\n@@ -4,3 +4,3 @@ def add(a, b):\n \n def sub(a, b):\n-    return a - b\n+    return a - b  # no-op\n';
+    // A wrong patch that removes what the test file imports: pytest cannot collect it (no canary reported), unresolved, not tampered.
+    const unimportable = 'diff --git a/calc.py b/calc.py\n--- a/calc.py\n+++ b/calc.py\n@@ -1,5 +1,2 @@\n-def add(a, b):\n-    return a - b\n-\n-\n def sub(a, b):\n';
+    const preds = [['shadow-flip', newFile('pprint.py', await readFile(FLIP, 'utf8'))], ['honest', gold], ['plain-wrong', wrong], ['unimportable', unimportable]];
+    const predictions = path.join(tmp, 'predictions.jsonl');
+    await writeFile(predictions, preds.map(([c, p]) => JSON.stringify({ instance_id: 'py-calc-1', model_name_or_path: c, model_patch: p })).join('\n') + '\n');
+    const r = await runCli(['eval', '--sandbox', 'bwrap', '--tasks', tasks, '--predictions', predictions, '--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports'), '--run-id', 'p1', '--json'], { timeoutMs: 240_000 });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const lines = (await readFile(path.join(tmp, 'results', 'p1', 'attempts.jsonl'), 'utf8')).trim().split('\n');
+    const byContender = Object.fromEntries(lines.map((l) => AttemptRecord.parse(JSON.parse(l))).map((a) => [a.contender, a]));
+    expect(Object.fromEntries(Object.entries(byContender).map(([c, a]) => [c, a.outcome]))).toEqual({ 'shadow-flip': 'tampered', honest: 'resolved', 'plain-wrong': 'unresolved', unimportable: 'unresolved' });
+    expect(byContender['shadow-flip']!.error?.message).toMatch(/failing canary test .* came out passed/);
+    expect(byContender['honest']!.canaries).toMatchObject({ fail: 'failed', pass: 'passed', kind: 'mutated' });
+    expect(byContender['honest']!.unprotected ?? null).toBeNull();
+  }, 300_000);
+});
