@@ -1,8 +1,8 @@
 // pytest gradings carry canaries (canary-python.ts), through the real pipeline (`fixbench eval
 // --sandbox bwrap`) on the tiny pytest task of test/fixtures/hostile/_locked-pytest (variant 4):
-// atkZ10 #4's root-level `pprint.py` shadow, which wraps `_pytest.reports.TestReport.from_item_and_call`
-// so every failed report becomes passed (exit 0, junit agrees), turns the must-fail canary into a
-// pass too: `tampered` (it was `resolved`). The gold patch stays `resolved`, its record's
+// a wrong patch whose module under test wraps `_pytest.reports.TestReport.from_item_and_call` so
+// every failed report becomes passed (exit 0, junit agrees) turns the must-fail canary into a pass
+// too: `tampered` (atkZ10 #4 did it from a root-level `pprint.py`, now dropped as a runner file: `empty_patch`). The gold patch stays `resolved`, its record's
 // `canaries` filled and no `unprotected`; a plain wrong patch stays `unresolved`, and so does one
 // that removes what the test file imports (a collection error: no canary reported, not forged).
 import { execFileSync } from 'node:child_process';
@@ -48,15 +48,19 @@ describe.runIf(bwrapUsable && pytest)('pytest gradings carry canaries (bwrap)', 
     const wrong = 'diff --git a/calc.py b/calc.py\n--- a/calc.py\n+++ b/calc.py\n@@ -4,3 +4,3 @@ def add(a, b):\n \n def sub(a, b):\n-    return a - b\n+    return a - b  # no-op\n';
     // A wrong patch that removes what the test file imports: pytest cannot collect it (no canary reported), unresolved, not tampered.
     const unimportable = 'diff --git a/calc.py b/calc.py\n--- a/calc.py\n+++ b/calc.py\n@@ -1,5 +1,2 @@\n-def add(a, b):\n-    return a - b\n-\n-\n def sub(a, b):\n';
-    const preds = [['shadow-flip', newFile('pprint.py', await readFile(FLIP, 'utf8'))], ['honest', gold], ['plain-wrong', wrong], ['unimportable', unimportable]];
+    // The same flip from the module under test itself, which pytest imports (calc.py, still wrong): the in-process route no file rule stops.
+    const flip = ['', 'import _pytest.reports as _r', '_orig = _r.TestReport.from_item_and_call.__func__', '', '', 'def _flip(cls, item, call):', '    rep = _orig(cls, item, call)', '    if rep.failed:', "        rep.outcome = 'passed'", '        rep.longrepr = None', '    return rep', '', '', '_r.TestReport.from_item_and_call = classmethod(_flip)'];
+    const moduleFlip = `diff --git a/calc.py b/calc.py\n--- a/calc.py\n+++ b/calc.py\n@@ -4,3 +4,${3 + flip.length} @@ def add(a, b):\n \n def sub(a, b):\n     return a - b\n${flip.map((l) => `+${l}\n`).join('')}`;
+    const preds = [['shadow-flip', newFile('pprint.py', await readFile(FLIP, 'utf8'))], ['module-flip', moduleFlip], ['honest', gold], ['plain-wrong', wrong], ['unimportable', unimportable]];
     const predictions = path.join(tmp, 'predictions.jsonl');
     await writeFile(predictions, preds.map(([c, p]) => JSON.stringify({ instance_id: 'py-calc-1', model_name_or_path: c, model_patch: p })).join('\n') + '\n');
     const r = await runCli(['eval', '--sandbox', 'bwrap', '--tasks', tasks, '--predictions', predictions, '--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports'), '--run-id', 'p1', '--json'], { timeoutMs: 240_000 });
     expect(r.exitCode, r.stderr).toBe(0);
     const lines = (await readFile(path.join(tmp, 'results', 'p1', 'attempts.jsonl'), 'utf8')).trim().split('\n');
     const byContender = Object.fromEntries(lines.map((l) => AttemptRecord.parse(JSON.parse(l))).map((a) => [a.contender, a]));
-    expect(Object.fromEntries(Object.entries(byContender).map(([c, a]) => [c, a.outcome]))).toEqual({ 'shadow-flip': 'tampered', honest: 'resolved', 'plain-wrong': 'unresolved', unimportable: 'unresolved' });
-    expect(byContender['shadow-flip']!.error?.message).toMatch(/failing canary test .* came out passed/);
+    // the root-level stdlib shadow is dropped as a runner file (python-shadow.ts), leaving nothing to grade
+    expect(Object.fromEntries(Object.entries(byContender).map(([c, a]) => [c, a.outcome]))).toEqual({ 'shadow-flip': 'empty_patch', 'module-flip': 'tampered', honest: 'resolved', 'plain-wrong': 'unresolved', unimportable: 'unresolved' });
+    expect(byContender['module-flip']!.error?.message).toMatch(/failing canary test .* came out passed/);
     expect(byContender['honest']!.canaries).toMatchObject({ fail: 'failed', pass: 'passed', kind: 'mutated' });
     expect(byContender['honest']!.unprotected ?? null).toBeNull();
   }, 300_000);
