@@ -6,7 +6,6 @@
 // running a command some other way.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { getPriority, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { InfraError } from '../core/errors.ts';
 import { onShutdown } from '../core/shutdown.ts';
@@ -92,31 +91,6 @@ export type SpawnLane = 'commands' | 'git' | 'warm';
 export const WARM_HELPERS = 4;
 /** Live commands a `warm` helper holds before another is started (see `WARM_HELPERS`). */
 export const WARM_PER_HELPER = 8;
-/**
- * Niceness added to a `warm` helper (so to the warm containers it forks: the agents' commands and
- * their bwrap), set as it starts, before it forks anything. With many attempts at once, every reply
- * of a turn arrives together and fixbench's one event loop serves them all (the reply, the ledger,
- * the command's dispatch and output, the next request) while up to one command per attempt runs: at
- * equal priority the scheduler shares the cores among all those processes and the loop, which every
- * attempt waits on in turn, got about half the CPU it asked for in the io-bound bench's turns. A
- * lower priority for the commands lets the loop run first; the commands get every cycle it leaves
- * (on an idle core it changes nothing). Only the warm lane: tests, setup and git keep the caller's
- * priority, so a test's time against its timeout is as before.
- */
-export const WARM_NICENESS = 10;
-
-/**
- * Lowers the scheduling priority of process `pid` by `by` niceness steps (at most to 19), as an
- * unprivileged process may. Never throws: a platform or process that refuses keeps its priority.
- */
-export function lowerPriority(pid: number | undefined, by: number): void {
-  if (pid === undefined) return;
-  try {
-    setPriority(pid, Math.min(19, getPriority(pid) + by));
-  } catch {
-    /* a scheduling hint only */
-  }
-}
 
 class SpawnHelper {
   readonly #child: ChildProcess;
@@ -132,8 +106,6 @@ class SpawnHelper {
     // own, complete, environment. Its own session, so a terminal's Ctrl-C reaches fixbench alone,
     // which decides what to stop.
     this.#child = spawn(process.execPath, ['--input-type=module', '-e', HELPER_SOURCE], { env: {}, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-    // before its first request (so before it forks anything): every container it starts inherits it
-    if (key.startsWith('warm')) lowerPriority(this.#child.pid, WARM_NICENESS);
     this.#child.stdout!.on('data', (c: Buffer) => this.#read(c));
     this.#child.stderr!.on('data', (c: Buffer) => {
       if (this.#stderr.length < 4096) this.#stderr += c.toString('utf8');
