@@ -82,12 +82,23 @@ export function replyPricing(cfg: ClientSettings, usage: TokenUsage, usageMissin
 
 /** The request of one try as sent (its JSON text) and the bytes of reply received so far: what `unknownUsageBound` reads when the reply carries no usage. */
 export interface Sent {
-  request: string;
+  readonly request: string;
   received(): number;
 }
 
-/** `Sent` for a request body whose whole reply is `reply` (or, while it streams, whatever `reply` returns). */
+/**
+ * `Sent` for a request body whose whole reply is `reply` (or, while it streams, whatever `reply`
+ * returns). The body's JSON text is made when `request` is first read (then kept), not here: only a
+ * reply without usage needs it, and the whole history was already serialised once for the request
+ * itself. The clients read it before the call returns, while the agent awaits the call and so
+ * cannot change the body's message list.
+ */
 export const sentOf = (request: unknown, reply: () => unknown): Sent => {
-  const text = JSON.stringify(request);
-  return { request: text, received: () => Buffer.byteLength(JSON.stringify(reply() ?? null) ?? '', 'utf8') };
+  let text: string | undefined;
+  return {
+    get request(): string {
+      return (text ??= JSON.stringify(request));
+    },
+    received: () => Buffer.byteLength(JSON.stringify(reply() ?? null) ?? '', 'utf8'),
+  };
 };

@@ -85,6 +85,19 @@ export type LedgerUnbilled = z.infer<typeof LedgerUnbilled>;
 export const LedgerLine = z.union([LedgerPending, LedgerUnbilled, LedgerEntry]);
 export type LedgerLine = z.infer<typeof LedgerLine>;
 
+/**
+ * `LedgerLine.parse(entry)` for a line being written, checked against the one member its `kind`
+ * selects (`pending`, `unbilled`, else a billed line): the same verdict and output as the union
+ * (no member accepts another's `kind`), without building the failed members' issues first — the
+ * union tries `LedgerPending` and `LedgerUnbilled` before every billed line, which cost a billed
+ * write about ten times a pending one's check (320 billed lines in the io-bound bench).
+ * @throws ZodError when `entry` does not match its member (an unknown `kind` is checked as a billed line, and fails there)
+ */
+export function parseLedgerLine(entry: unknown): LedgerLine {
+  const kind = typeof entry === 'object' && entry !== null ? (entry as { kind?: unknown }).kind : undefined;
+  return kind === 'pending' ? LedgerPending.parse(entry) : kind === 'unbilled' ? LedgerUnbilled.parse(entry) : LedgerEntry.parse(entry);
+}
+
 const isBilled = (l: LedgerLine): l is LedgerEntry => l.kind === undefined || l.kind === 'billed';
 
 /**
@@ -137,7 +150,7 @@ export class LedgerWriter {
   /** Writes one line and fsyncs it, blocking the event loop. Throws on I/O errors (the call is then not used: the attempt ends as a harness error). */
   append(entry: LedgerLine): void {
     const fd = this.#open();
-    writeWhole(fd, Buffer.from(`${JSON.stringify(LedgerLine.parse(entry))}\n`));
+    writeWhole(fd, Buffer.from(`${JSON.stringify(parseLedgerLine(entry))}\n`));
     fsyncSync(fd);
   }
 
@@ -146,7 +159,7 @@ export class LedgerWriter {
    * @throws (rejects) on I/O errors, or at once (ZodError) for an entry that does not match `LedgerLine`.
    */
   write(entry: LedgerLine): Promise<void> {
-    const line = Buffer.from(`${JSON.stringify(LedgerLine.parse(entry))}\n`);
+    const line = Buffer.from(`${JSON.stringify(parseLedgerLine(entry))}\n`);
     const fd = this.#open();
     const done = this.#queue.then(async () => {
       writeWhole(fd, line); // on the event loop (µs, page cache): no `append` can land between the write and its take-back

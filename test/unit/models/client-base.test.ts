@@ -35,3 +35,17 @@ describe('clientSettings', () => {
     }
   });
 });
+
+describe('sentOf', () => {
+  it('serialises the request only when its text is read, once', async () => {
+    const { sentOf } = await import('../../../src/models/client-base.ts');
+    let serialised = 0;
+    const body = { model: 'm', messages: [{ role: 'user', content: 'hi' }], toJSON: () => (serialised++, { model: 'm' }) };
+    const sent = sentOf(body, () => ({ ok: true }));
+    expect(serialised).toBe(0);
+    expect(sent.request).toBe('{"model":"m"}');
+    expect(sent.request).toBe('{"model":"m"}');
+    expect(serialised).toBe(1);
+    expect(sent.received()).toBe(Buffer.byteLength('{"ok":true}'));
+  });
+});
