@@ -5,11 +5,21 @@
 const SEP = ' > ';
 
 /**
- * The fixbench id a SWE-bench test name stands for: each ` > `-separated part with its
- * surrounding whitespace trimmed, empty parts left out (as the report parsers build ids).
+ * A pytest node id as SWE-bench lists it: `<file>.py::<class>::…::<function>` and parameter ids in
+ * brackets, which may hold anything (`test_x[a::b]`). Group 1: the part before the brackets; 2: the brackets.
+ */
+const PYTEST_NODE_RE = /^([^\s[\]:]+\.py(?:::[^\s[\]:]+)+)(\[.*\])?$/s;
+
+/**
+ * The fixbench id a SWE-bench test name stands for. A pytest node id becomes the id the JUnit parser
+ * gives that test (`tests/test_a.py::TestX::test_y[p]` → `tests/test_a.py > TestX > test_y[p]`,
+ * parse/junit.ts `pytestParts`). Any other name: each ` > `-separated part with its surrounding
+ * whitespace trimmed, empty parts left out (as the report parsers build ids):
  * `"a > b "` → `"a > b"`; a name without blanks at either end of a part is returned unchanged.
  */
 export function sweBenchKey(name: string): string {
+  const node = PYTEST_NODE_RE.exec(name);
+  if (node) return `${node[1]!.split('::').join(SEP)}${node[2] ?? ''}`;
   return name
     .split(SEP)
     .map((p) => p.trim())

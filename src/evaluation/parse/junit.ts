@@ -34,6 +34,8 @@ const parser = new XMLParser({
  * outermost first, then the `<testcase name>`, joined with ` > `; `<testsuites>` is not part of
  * the id. If the testcase's `classname` contains a `/` or ends in a source-file extension (vitest
  * writes the test file path there) and is not already the first element, it is prefixed.
+ * pytest's testcases (`<testsuite name="pytest">` with a dotted `classname`) are named by their
+ * node id instead: `tests/test_calc.py > TestX > test_add[p]` (`pytestParts`).
  * Every part is cleaned by `cleanName`: ANSI escape codes stripped (raw, or written as
  * `&#27;`/`&#x1b;`) and one appended duration removed (` (12ms)`, ` 12ms`, ` [1.2s]`: see
  * `DURATION_SUFFIX_RE`); empty parts are left out.
@@ -63,13 +65,36 @@ export function parseJunit(xml: string): TestResults {
   return results;
 }
 
+/** A dotted Python name: what pytest writes as a test's `classname`. */
+const DOTTED_RE = /^[\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*$/u;
+
+/**
+ * The id parts of a pytest test: pytest's node id (`tests/test_calc.py::TestX::test_add[p]`) as
+ * ` > ` parts, `['tests/test_calc.py', 'TestX', 'test_add[p]']`, so a test is named with its file
+ * and classes (the form SWE-bench lists, see swe-ids.ts) and not by its function name alone. pytest
+ * writes the node id into `<testsuite name="pytest">` as `classname` = the module's dotted path
+ * with its classes (`tests.test_calc.TestX`) and `name` = the function with its parameter ids
+ * (`_pytest/junitxml.py` `mangle_test_address`); the classes are the trailing parts that start with
+ * a capital letter (pytest collects `Test…` classes by default), the rest is the file's path.
+ * Null for any other testcase (another runner, a collection error with no classname, a module
+ * part only).
+ */
+function pytestParts(path: readonly string[], classname: string, name: string): string[] | null {
+  if (path.length !== 1 || path[0] !== 'pytest' || !name || !DOTTED_RE.test(classname)) return null;
+  const dotted = classname.split('.');
+  let modules = dotted.length;
+  while (modules > 1 && /^[A-Z]/.test(dotted[modules - 1]!)) modules--;
+  return [`${dotted.slice(0, modules).join('/')}.py`, ...dotted.slice(modules), name];
+}
+
 function walk(node: XmlNode, path: string[], results: TestResults): void {
   for (const tc of node.testcase ?? []) {
     if (typeof tc !== 'object') continue;
     const name = clean(tc.$?.name);
     const classname = clean(tc.$?.classname);
-    const parts = [...path, name].filter((p) => p !== '');
-    if (classname && (classname.includes('/') || FILE_EXT_RE.test(classname)) && parts[0] !== classname) parts.unshift(classname);
+    const pytest = pytestParts(path, classname, name);
+    const parts = pytest ?? [...path, name].filter((p) => p !== '');
+    if (!pytest && classname && (classname.includes('/') || FILE_EXT_RE.test(classname)) && parts[0] !== classname) parts.unshift(classname);
     if (parts.length === 0) continue;
     record(results, joinId(parts), status(tc));
   }

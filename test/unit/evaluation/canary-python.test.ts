@@ -254,7 +254,7 @@ describe.runIf(pytestInstalled)('canaries under a real pytest run', () => {
       mkdirSync(path.join(dir, 'tests'));
       writeFileSync(path.join(dir, 'calc.py'), 'def add(a, b):\n    return a + b\n');
       writeFileSync(path.join(dir, 'tests', '__init__.py'), '');
-      const p = plan(planPythonCanaries('pytest tests', new Map([['tests/test_calc.py', FILE]]), task(['pytest > test_adds_pairs[1-2]'])));
+      const p = plan(planPythonCanaries('pytest tests', new Map([['tests/test_calc.py', FILE]]), task(['tests/test_calc.py > test_adds_pairs[1-2]'])));
       expect(p.kind).toBe('mutated');
       writeFileSync(path.join(dir, 'tests', 'test_calc.py'), p.texts.get('tests/test_calc.py')!);
       const run = (): ReturnType<typeof checkCanaries> => {
@@ -267,7 +267,7 @@ describe.runIf(pytestInstalled)('canaries under a real pytest run', () => {
       expect(honest.problem).toBeNull();
       expect(honest.canaries).toMatchObject({ fail: 'failed', pass: 'passed' });
       // Every task test passes but the async one (no asyncio plugin installed); nothing of the canaries is left.
-      expect([...honest.rest].filter(([, s]) => s !== 'PASSED' && s !== 'SKIPPED')).toEqual([['pytest > test_adds_later', 'FAILED']]);
+      expect([...honest.rest].filter(([, s]) => s !== 'PASSED' && s !== 'SKIPPED')).toEqual([['tests/test_calc.py > test_adds_later', 'FAILED']]);
       expect(honest.rest.size).toBe(9); // 7 functions, one parametrized twice, one skipped
       writeFileSync(path.join(dir, 'conftest.py'), [
         'import _pytest.reports as r',

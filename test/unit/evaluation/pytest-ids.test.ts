@@ -1,0 +1,69 @@
+// pytest's tests are named by their node id (parse/junit.ts `pytestParts`): file, classes, function
+// with parameter ids — so two files' `test_add` are two tests, and a SWE-bench task's listed
+// `tests/test_calc.py::TestX::test_y[p]` (swe-ids.ts `sweBenchKey`) is the id the report gives.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseJunit } from '../../../src/evaluation/parse/junit.ts';
+import { aliasSweBenchNames, sweBenchKey } from '../../../src/core/swe-ids.ts';
+
+const pytestInstalled = (() => {
+  try {
+    execFileSync('python3', ['-c', 'import pytest']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe('pytest node ids', () => {
+  it('a pytest testcase is named file > classes > function[params]; other runners keep their ids', () => {
+    const xml = `<?xml version="1.0"?><testsuites><testsuite name="pytest" tests="4">
+<testcase classname="tests.test_calc" name="test_add"/>
+<testcase classname="tests.test_calc.TestSub.TestInner" name="test_sub[a::b-1]"><failure message="x"/></testcase>
+<testcase classname="test_root" name="test_top"/>
+<testcase classname="" name="tests.test_broken"><error message="collection"/></testcase>
+</testsuite><testsuite name="vitest"><testcase classname="src/a.test.ts" name="adds"/></testsuite></testsuites>`;
+    expect([...parseJunit(xml)]).toEqual([
+      ['tests/test_calc.py > test_add', 'PASSED'],
+      ['tests/test_calc.py > TestSub > TestInner > test_sub[a::b-1]', 'FAILED'],
+      ['test_root.py > test_top', 'PASSED'],
+      ['pytest > tests.test_broken', 'ERROR'], // a collection error: no classname, the module as name
+      ['src/a.test.ts > vitest > adds', 'PASSED'],
+    ]);
+  });
+
+  it("SWE-bench's node ids map to those ids; other names are only trimmed", () => {
+    expect(sweBenchKey('tests/test_calc.py::TestSub::TestInner::test_sub[a::b-1]')).toBe('tests/test_calc.py > TestSub > TestInner > test_sub[a::b-1]');
+    expect(sweBenchKey('test_root.py::test_top')).toBe('test_root.py > test_top');
+    expect(sweBenchKey('renders the cell :: twice ')).toBe('renders the cell :: twice');
+    expect(sweBenchKey('a > b ')).toBe('a > b');
+    const results = new Map([['tests/test_calc.py > test_add', 'PASSED']]);
+    expect(aliasSweBenchNames(results, ['tests/test_calc.py::test_add']).get('tests/test_calc.py::test_add')).toBe('PASSED');
+  });
+
+  it.runIf(pytestInstalled)('a real pytest run: same-named tests of two files are two ids, each the SWE-bench node id mapped', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fixbench-pytest-ids-'));
+    try {
+      mkdirSync(path.join(dir, 'tests', 'sub'), { recursive: true });
+      writeFileSync(path.join(dir, 'tests', 'test_a.py'), 'import pytest\n\n\ndef test_same():\n    assert True\n\n\nclass TestK:\n    @pytest.mark.parametrize("v", ["x::y", 2])\n    def test_p(self, v):\n        assert v != 2\n');
+      writeFileSync(path.join(dir, 'tests', 'sub', 'test_b.py'), 'def test_same():\n    assert False\n');
+      try {
+        execFileSync('python3', ['-m', 'pytest', '-p', 'no:cacheprovider', '-q', '--junitxml=r.xml', 'tests'], { cwd: dir, stdio: 'ignore', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+      } catch { /* a failing test: exit 1 */ }
+      const parsed = parseJunit(readFileSync(path.join(dir, 'r.xml'), 'utf8'));
+      const want: Record<string, string> = {
+        'tests/test_a.py::test_same': 'PASSED',
+        'tests/sub/test_b.py::test_same': 'FAILED',
+        'tests/test_a.py::TestK::test_p[x::y]': 'PASSED',
+        'tests/test_a.py::TestK::test_p[2]': 'FAILED',
+      };
+      for (const [node, status] of Object.entries(want)) expect(parsed.get(sweBenchKey(node)), node).toBe(status);
+      expect(parsed.size).toBe(4);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
