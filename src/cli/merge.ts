@@ -11,6 +11,7 @@ import { settleRecordedLedgers } from '../store/ledger.ts';
 import { assertNoLinks } from '../store/run-fs.ts';
 import { commandPrefix } from './hints.ts';
 import { runFolders } from './run-lookup.ts';
+import picomatch from 'picomatch';
 import { RunStoppedError, environmentWhere } from '../runner/run-failure.ts';
 
 /**
@@ -38,7 +39,11 @@ export async function mergeCommand(out: string, shards: string[], o: { runId?: s
     const dir = path.resolve(s);
     // A shell pattern that matched nothing reaches us as it was typed (`shards/nightly-1-s*`): say so, and list what is there.
     if (!existsSync(path.join(dir, 'run.json'))) {
-      const why = /[*?[]/.test(s) && !existsSync(dir) ? 'no folder matches this pattern (the shell passes a pattern that matches nothing as it is)' : `${path.join(dir, 'run.json')} does not exist`;
+      const isMatch = picomatch(path.basename(dir));
+      const matching = /[*?[]/.test(s) ? runFolders(path.dirname(dir)).filter((name) => isMatch(name)) : [];
+      const why = matching.length
+        ? `fixbench does not expand patterns, and the shell did not (the pattern is quoted): ${matching.length} folder(s) match it; leave it unquoted`
+        : /[*?[]/.test(s) && !existsSync(dir) ? 'no folder matches this pattern (the shell passes a pattern that matches nothing as it is)' : `${path.join(dir, 'run.json')} does not exist`;
       throw new UserInputError(`shard "${s}": ${why}; name the shard run folders (\`run --shard\` writes them)\n${shardList(path.dirname(dir))}`);
     }
     await assertNoLinks(dir);

@@ -1,7 +1,7 @@
 // Nightly runs at scale through the real CLI: a run killed with SIGKILL and resumed records every
 // attempt exactly once; shards merged equal the run in one piece; --retry-errors re-runs infra
 // errors; compare flags a planted regression with exit 3.
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -341,5 +341,11 @@ describe('bad input to the nightly flags', () => {
     expect(glob.exitCode).toBe(2);
     expect(glob.stderr).toMatch(/shard ".*nightly-9-s\*": no folder matches this pattern \(the shell passes a pattern that matches nothing as it is\)/);
     expect(glob.stderr).not.toMatch(/ENOENT/);
+    // the same pattern quoted, with folders that match it: the shell did not expand it, and fixbench does not
+    await mkdir(path.join(res, 'nightly-9-s1'), { recursive: true });
+    await writeFile(path.join(res, 'nightly-9-s1', 'run.json'), '{}');
+    const quoted = await runCli(['merge', path.join(res, 'out'), path.join(res, 'nightly-9-s*')]);
+    expect(quoted.exitCode).toBe(2);
+    expect(quoted.stderr).toMatch(/fixbench does not expand patterns, and the shell did not \(the pattern is quoted\): 1 folder\(s\) match it; leave it unquoted/);
   }, 120_000);
 });
