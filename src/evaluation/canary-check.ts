@@ -78,12 +78,15 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: Te
     if (t.family) return s.some((x) => x === 'FAILED' || x === 'ERROR');
     return s.length === 1 && (s[0] === 'FAILED' || s[0] === 'ERROR');
   };
+  /** The statuses of the results named in `file` (pytest's ids begin with the file: parse/junit.ts `pytestParts`). */
+  const resultsOf = (file: string): TestStatus[] => [...parsed].filter(([id]) => id.startsWith(`${file}${ID_SEPARATOR}`)).map(([, st]) => st);
   // One pair per host file; a file with no canary reported at all is one the command does not
   // run (its listed tests, if any, are missing too and count as failed).
   for (const file of new Set(plan.tests.map((t) => t.file))) {
     const mine = plan.tests.filter((t) => t.file === file).map((t) => ({ t, got: statusOf(t) }));
     // pytest skips a whole module (`pytestmark`, a skipping fixture) with the task's tests in it: a family file whose canaries all skipped is not run either.
-    if (mine.every((m) => m.got === 'missing' || (m.t.family === true && m.got === 'skipped'))) { silent.push(file); continue; }
+    // …only when every result of the file is a skip (a forger's skipped `[…]` twins beside a forged pass do not silence it).
+    if (mine.every((m) => m.got === 'missing' || (m.t.family === true && m.got === 'skipped' && resultsOf(file).every((x) => x === 'SKIPPED')))) { silent.push(file); continue; }
     seen++;
     for (const { t, got } of mine) {
       const key = t.must === 'FAILED' ? 'fail' : 'pass';
@@ -97,7 +100,8 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: Te
       // one-character change by chance only, while a forger that took it for the original passes it.
       const guessedWrong = t.strict === true && got === 'passed';
       // pytest reports a fixture's or module's setup failure as an error of every test using it: a family copy errs with its original.
-      const excusable = got === 'passed' || got === 'failed' || (t.family === true && got === 'error');
+      // An error is never excused: a forger can add an erring `[…]` result to every test, canaries and originals alike.
+      const excusable = got === 'passed' || got === 'failed';
       if (excusable && !guessedWrong && !duplicated.includes(tailOfTest(t)) && originalFailed(t)) continue;
       if (canaries[key] === want || RANK[got] > RANK[canaries[key]]) canaries[key] = got;
       if (duplicated.includes(tailOfTest(t))) problem ??= `the canary test ${JSON.stringify(tailOfTest(t))} in ${file} was reported more than once: the results hold tests that are not in the test files`;
@@ -108,7 +112,8 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: Te
     canaries.fail = 'missing';
     canaries.pass = 'missing';
     // pytest could not import the test files (a patch that breaks an import they use): their tests are missing, not forged.
-    const uncollected = plan.runner === 'pytest' && silent.every((f) => collectionErrored(f, parsed));
+    // …and a file with any test result of its own was collected (a forged error named like its module does not make it so).
+    const uncollected = plan.runner === 'pytest' && silent.every((f) => collectionErrored(f, parsed) && resultsOf(f).length === 0);
     if (!uncollected) problem = `none of the canary tests added to ${[...plan.texts.keys()].join(', ')} (runner ${plan.runner}) was reported: the results are not the test run's own, or test_cmd does not run those files`;
   }
   return { rest, canaries, problem, silent };

@@ -3,8 +3,8 @@
 // first) with one expected literal of an `assert … == …` changed, and a must-pass verbatim copy of
 // another test, each beside its original (module level, or in its `class Test…`, decorators kept)
 // under a name made of the file's own words; a file with no copyable test gets the synthetic pair
-// (`kind: 'synthetic'`). pytest's JUnit report names a test by its function name alone
-// (`pytest > test_x`, `pytest > test_x[a-b]` when parametrized), so each canary is matched as a
+// (`kind: 'synthetic'`). pytest's JUnit report names a test by its node id
+// (`tests/test_a.py > test_x`, `… > test_x[a-b]` when parametrized), so each canary is matched as a
 // family (`CanaryTest.family`): its name, or its name with any parameter ids.
 import { randomBytes, randomInt } from 'node:crypto';
 import { basename, extname } from 'node:path/posix';

@@ -217,9 +217,13 @@ describe('checkCanaries on pytest ids', () => {
     expect([...ok.rest.keys()]).toEqual(['pytest > test_adds_pairs[1-2]', 'pytest > test_adds_pairs[3-4]', 'pytest > test_adds_small']);
     expect(checkCanaries(p, ids(true)).problem).toMatch(/"test_adds_pair" .* came out passed/);
   });
-  it('excuses a copy that errs with its original (a failing fixture or setup_module), not one whose original passed', () => {
+  it('never excuses an erring canary, even beside an erring original (atkP11 1: a forger adds an erring `[…]` twin to every test)', () => {
     const errs = new Map([...ids(false)].map(([id]) => [id, 'ERROR' as const]));
-    expect(checkCanaries(p, errs).problem).toBeNull();
+    expect(checkCanaries(p, errs).problem).toMatch(/came out error/);
+    // the forgery: every failure flipped to a pass, every test given an erring [zz] twin
+    const forged = new Map<string, 'PASSED' | 'ERROR'>([...ids(false)].map(([id]) => [`tests/test_a.py > ${id.slice('pytest > '.length)}`, 'PASSED' as const]));
+    for (const id of [...forged.keys()]) forged.set(`${id.replace(/\[.*\]$/, '')}[zz]`, 'ERROR');
+    expect(checkCanaries(p, forged).problem).toMatch(/came out error/);
     const alone = new Map([...ids(false), ['pytest > test_adds_pair[1-2]', 'ERROR' as const]]);
     expect(checkCanaries(p, alone).problem).toMatch(/"test_adds_pair" .* came out error/);
   });
@@ -229,12 +233,20 @@ describe('checkCanaries on pytest ids', () => {
     expect(checkCanaries(q, err)).toMatchObject({ problem: null, silent: ['tests/test_a.py'], canaries: { fail: 'missing', pass: 'missing' } });
     expect(checkCanaries(q, new Map([['pytest > test_b', 'PASSED' as const]])).problem).toMatch(/none of the canary tests/);
     expect(checkCanaries(q, new Map([['pytest > tests.test_other', 'ERROR' as const]])).problem).toMatch(/none of the canary tests/);
+    // atkP11 5: a forged collection error beside the file's own (forged) results does not make it uncollected
+    const forged = new Map([['pytest > tests.test_a', 'ERROR' as const], ['tests/test_a.py > test_add', 'PASSED' as const]]);
+    expect(checkCanaries(q, forged).problem).toMatch(/none of the canary tests/);
   });
   it('takes a file whose canaries all skipped (a module pytest skips) as not run; one skipped among run ones is a fault', () => {
     const skipped = new Map([...ids(false)].map(([id]) => [id, 'SKIPPED' as const]));
     expect(checkCanaries(p, skipped)).toMatchObject({ silent: ['tests/test_a.py'] });
     const one = new Map([...ids(false), ['pytest > test_adds_big', 'SKIPPED' as const]]);
     expect(checkCanaries(p, one).problem).toMatch(/"test_adds_big" .* came out skipped/);
+    // atkP11 5: skipped `[…]` twins of every test beside the file's forged passes: not a skipped module
+    const twins = new Map<string, 'PASSED' | 'SKIPPED'>([['tests/test_a.py > test_add', 'PASSED'], ['tests/test_a.py > test_adds_pair[zz]', 'SKIPPED'], ['tests/test_a.py > test_adds_big[zz]', 'SKIPPED']]);
+    const r = checkCanaries(p, twins);
+    expect(r.silent).toEqual([]);
+    expect(r.problem).toMatch(/came out skipped/);
   });
 });
 
