@@ -25,12 +25,13 @@ import { strictResolved } from './strict.ts';
 import { aliasFileNames, aliasFullNames } from './runners/index.ts';
 import { exitCodeResults, parseReportText, REPORT_LABEL, reportKind, type TestResults } from './parse/index.ts';
 import { dropProtectedEntries, loadProtection, restoreProtected, testFilesOf } from './protected-files.ts';
-import { diffFiles } from './diff-files.ts';
 import { pathInside, readReportFile, removeStaleReport } from './report-file.ts';
 import type { EvaluationResult, TestsStatus } from './types.ts';
 import { writeTestAssets } from './test-assets.ts';
 import { evidence, evidenceChanged, lockedTestPaths } from './test-lock.ts';
 import { aliasSweBenchNames } from '../core/swe-ids.ts';
+import { diffFiles } from './diff-files.ts';
+import { patchSizeProblem } from './patch-size.ts';
 
 export { REPORT_MAX_BYTES } from './report-file.ts';
 
@@ -163,6 +164,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
   if (empty && !opts.gradeEmptyPatch) return { ...result, outcome: 'empty_patch' };
   const normalized = empty ? null : normalizePatch(modelPatch);
   const safe = normalized ? dropUnsafeEntries(normalized.patch) : null;
+  const tooLarge = safe && patchSizeProblem(safe.patch); // a flood of files or folders: the model's fault
+  if (tooLarge) return { ...result, outcome: 'patch_failed', error: tooLarge };
   if (normalized && safe) {
     result.binary_hunks_dropped = normalized.binaryHunksDropped;
     result.unsafe_entries_dropped = safe.unsafeEntriesDropped;
@@ -287,10 +290,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
         // The report holds the failure messages the console output lacks: keep it in the log.
         result.test_output += `--- ${report.path} ---\n${truncateText(text, cap)}`;
         // Jest/vitest/mocha name test files by absolute path: as the runner saw the workspace.
-        const roots = [...new Set([ws.dir, await realpath(ws.dir)])];
-        parsed = parseReportText(report.kind, text, { roots });
-      }
-      else parsed = exitCodeResults(task.test_cmd, run.exitCode);
+        parsed = parseReportText(report.kind, text, { roots: [...new Set([ws.dir, await realpath(ws.dir)])] });
+      } else parsed = exitCodeResults(task.test_cmd, run.exitCode);
     } catch (err) {
       return noVerdict(describe(err));
     }
