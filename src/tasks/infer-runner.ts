@@ -35,7 +35,8 @@ export async function inferRun(mirror: string, base: string, testCmd: string | u
   if (testReport !== 'auto') return { test_cmd: cmd, test_report: testReport };
   const found = detectRunner(cmd, pkg);
   if (!found) {
-    throw new UserInputError(`no test runner fixbench knows found in ${JSON.stringify(cmd)}${testCmd ? '' : ' (package.json\'s "test" script)'}; pass --test-report vitest|jest|mocha|tape|node-test|uvu|ava|node-tap|jasmine|karma, or a report file kind (junit:<path>, …)`);
+    const pytest = /\b(?:pytest|py\.test)\b/.test(cmd) ? ' (pytest: add --junitxml=report.xml to --test-cmd and pass --test-report junit:report.xml; README "Test runners")' : '';
+    throw new UserInputError(`no test runner fixbench knows found in ${JSON.stringify(cmd)}${testCmd ? '' : ' (package.json\'s "test" script)'}; pass --test-report vitest|jest|mocha|tape|node-test|uvu|ava|node-tap|jasmine|karma, or a report file kind (junit:<path>, …)${pytest}`);
   }
   // node takes its reporter flags only before the test files, which `npm test -- …` cannot do: run the script's own command.
   const script = (pkg as { scripts?: Record<string, string> } | null)?.scripts?.[found.script ?? ''];
