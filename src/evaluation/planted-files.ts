@@ -58,6 +58,8 @@ export async function listTree(dir: string, max = MAX_TREE_ENTRIES): Promise<Tre
 /** What {@link plantedPaths} names when the run grew the checkout past {@link MAX_TREE_ENTRIES} entries. */
 export const FLOODED = `(more than ${MAX_TREE_ENTRIES} entries after the run: its new files cannot all be checked)`;
 
+/** A file Python imports as a module: source, bytecode, an extension. */
+const PYTHON_MODULE = /\.(py|pyc|so|pyd)$/;
 /** Python files and the runner's configuration: what a run can load after it starts. */
 const LOADABLE = /(\.(py|pyc|pth|so|pyd)|^(pytest|\.pytest|tox)\.ini|^\.?pytest\.toml)$/;
 /** pytest's default test file names, conftest.py and its configuration files. */
@@ -87,7 +89,8 @@ export function plantedPaths(before: TreeListing, after: TreeListing, rule: Prot
   const out: string[] = [];
   for (const p of added) {
     const name = p.slice(p.lastIndexOf('/') + 1);
-    if (shadowsModule(p, layout)) out.push(p);
+    // only what Python loads as a module (a package through its new __init__.py): a new folder (coverage/, html/) is a namespace at most, never ahead of an installed module
+    if (PYTHON_MODULE.test(name) && shadowsModule(p, layout)) out.push(p);
     else if (LOADABLE.test(name)) {
       const why = rule.reason(p);
       if (why === 'runner' || why === 'task' || (why === 'test' && PYTEST_FILE.test(name))) out.push(p);

@@ -31,13 +31,15 @@ describe('plantedPaths', () => {
     write(['tests/sub/conftest.py', 'tests/sub/test_new.py', 'src/pprint.py', 'json/__init__.py', 'extra.pth', 'tests/sub/pytest.ini', 'sitecustomize.py']);
     symlinkSync('/usr/lib/python3/inspect.py', join(dir, 'inspect.py'));
     expect(plantedPaths(before, await listTree(dir), rule(), python())).toEqual([
-      'extra.pth', 'inspect.py', 'json', 'json/__init__.py', 'sitecustomize.py', 'src/pprint.py', 'tests/sub/conftest.py', 'tests/sub/pytest.ini', 'tests/sub/test_new.py',
+      'extra.pth', 'inspect.py', 'json/__init__.py', 'sitecustomize.py', 'src/pprint.py', 'tests/sub/conftest.py', 'tests/sub/pytest.ini', 'tests/sub/test_new.py',
     ]);
   });
 
   it('an honest run: report, caches, data files in test folders, modules inside packages, node_modules', async () => {
     const before = await listTree(dir);
-    write(['report.xml', '.pytest_cache/v/cache/nodeids', 'tests/__pycache__/test_a.cpython-311.pyc', 'tests/sub/__pycache__/conftest.cpython-311.pyc', 'tests/output.txt', 'tests/sub/snap.json', 'mypkg/json.py', 'mypkg/gen.py', 'node_modules/.cache/x.js', 'node_modules/conftest.py', '.coverage', 'build/out.txt']);
+    write(['report.xml', '.pytest_cache/v/cache/nodeids', 'tests/__pycache__/test_a.cpython-311.pyc', 'tests/sub/__pycache__/conftest.cpython-311.pyc', 'tests/output.txt', 'tests/sub/snap.json', 'mypkg/json.py', 'mypkg/gen.py', 'node_modules/.cache/x.js', 'node_modules/conftest.py', '.coverage', 'build/out.txt',
+      // folders named like a module with no Python in them (atkL11 2: NODE_V8_COVERAGE=coverage, vitest's html reporter)
+      'coverage/coverage-1.json', 'html/index.html', 'site/index.html', 'types/a.d.ts', 'logging/run.log']);
     expect(plantedPaths(before, await listTree(dir), rule(), python())).toEqual([]);
   });
 
