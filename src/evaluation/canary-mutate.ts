@@ -47,9 +47,10 @@ export interface HostContext {
   join: string;
 }
 
-const pick = <T>(xs: readonly T[]): T => xs[randomInt(xs.length)]!;
+/** One element of `xs`, chosen with crypto randomness. */
+export const pick = <T>(xs: readonly T[]): T => xs[randomInt(xs.length)]!;
 /** A copy of `xs` in random order (Fisher–Yates, crypto randomness). */
-const shuffle = <T>(xs: readonly T[]): T[] => {
+export const shuffle = <T>(xs: readonly T[]): T[] => {
   const out = [...xs];
   for (let i = out.length - 1; i > 0; i--) {
     const j = randomInt(i + 1);

@@ -10,7 +10,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { basename, extname } from 'node:path/posix';
 import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
-import { addedLines, MAX_FAIL_COPIES, removedText, variantTitleOf, visibleWords } from './canary-mutate.ts';
+import { addedLines, MAX_FAIL_COPIES, pick, removedText, shuffle, variantTitleOf, visibleWords } from './canary-mutate.ts';
 import { mutateNumber, mutateString } from './canary-literal.ts';
 import { findPythonTests, isPlainPythonString, isPythonNumber, type PyTest } from './canary-python-parse.ts';
 import type { ExpectedLiteral } from './canary-parse.ts';
@@ -59,15 +59,6 @@ export function pythonCanaryHosts(testPatch: string): string[] {
 }
 
 const IDENT = /[\p{L}_][\p{L}\p{N}_]*/gu;
-const pick = <T>(xs: readonly T[]): T => xs[randomInt(xs.length)]!;
-const shuffle = <T>(xs: readonly T[]): T[] => {
-  const out = [...xs];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-};
 /** `name` is listed in `ids` (fixbench ids `… > name`, `… > name[params]`, or SWE-bench `path::Class::name[params]`). */
 const listed = (ids: readonly string[], name: string): boolean =>
   ids.some((id) => id.split(ID_SEPARATOR).at(-1)!.split('::').at(-1)!.replace(/\[.*\]$/s, '') === name);

@@ -80,7 +80,11 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
     }
     runner = framework;
   }
-  const plan = planCanaries(runner, hosts, type, task);
+  return installPlan(dir, planCanaries(runner, hosts, type, task), guard);
+}
+
+/** Writes `plan`'s canaries into the test files and records it in `guard` (or why the run is unprotected, or tampered when they cannot be written). */
+async function installPlan(dir: string, plan: CanaryPlan | { unprotected: string }, guard: Guard): Promise<Guard> {
   if ('unprotected' in plan) {
     guard.unprotected = plan.unprotected;
     return guard;
@@ -101,18 +105,7 @@ async function guardPytest(dir: string, task: TaskSpec, guard: Guard): Promise<G
     const text = await readSmallFile(dir, f, MAX_READ);
     if (text !== null) hosts.set(f, text);
   }
-  const plan = planPythonCanaries(task.test_cmd, hosts, task);
-  if ('unprotected' in plan) {
-    guard.unprotected = plan.unprotected;
-    return guard;
-  }
-  try {
-    await writeCanaries(dir, plan, noLinkPath);
-    guard.plan = plan;
-  } catch (err) {
-    guard.tampered = `the canary tests could not be added to the test files: ${(err as Error).message}`;
-  }
-  return guard;
+  return installPlan(dir, planPythonCanaries(task.test_cmd, hosts, task), guard);
 }
 
 /** The judgement of one run's evidence. */

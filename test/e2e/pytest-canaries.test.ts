@@ -14,17 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttemptRecord } from '../../src/store/records.ts';
 import { runCli } from '../helpers/cli.ts';
 import { bwrapUsable } from '../unit/sandbox/bwrap-usable.ts';
+import { pytestInstalled as pytest } from '../helpers/pytest.ts';
 
 const MAKE = fileURLToPath(new URL('../fixtures/hostile/_locked-pytest/make-task.sh', import.meta.url));
 const FLIP = fileURLToPath(new URL('../fixtures/hostile/_pytest-flip/pprint.py', import.meta.url));
-const pytest = (() => {
-  try {
-    execFileSync('python3', ['-c', 'import pytest']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
 let tmp: string;
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-pytest-canaries-'));

@@ -16,16 +16,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AttemptRecord } from '../../src/store/records.ts';
 import { runCli } from '../helpers/cli.ts';
 import { bwrapUsable } from '../unit/sandbox/bwrap-usable.ts';
+import { pytestInstalled as pytest } from '../helpers/pytest.ts';
 
 const DIR = fileURLToPath(new URL('../fixtures/hostile/_locked-pytest/', import.meta.url));
-const pytest = (() => {
-  try {
-    execFileSync('python3', ['-c', 'import pytest']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'fixbench-python-shadow-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

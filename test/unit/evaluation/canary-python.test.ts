@@ -12,6 +12,7 @@ import type { CanaryPlan } from '../../../src/evaluation/canary.ts';
 import { assertEqualLiteral, assertLiteral, findPythonTests } from '../../../src/evaluation/canary-python-parse.ts';
 import { isPytestTask, mutatePythonHost, planPythonCanaries, pytestSelectionProblem, pythonCanaryHosts } from '../../../src/evaluation/canary-python.ts';
 import { parseJunit } from '../../../src/evaluation/parse/junit.ts';
+import { pytestInstalled } from '../../helpers/pytest.ts';
 
 const FILE = `import pytest
 from calc import add
@@ -250,14 +251,6 @@ describe('checkCanaries on pytest ids', () => {
   });
 });
 
-const pytestInstalled = (() => {
-  try {
-    execFileSync('python3', ['-c', 'import pytest']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 describe.runIf(pytestInstalled)('canaries under a real pytest run', () => {
   it('hold for an honest run and catch a blanket flip of failed reports', () => {

@@ -8,15 +8,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseJunit } from '../../../src/evaluation/parse/junit.ts';
 import { aliasSweBenchNames, sweBenchKey } from '../../../src/core/swe-ids.ts';
+import { pytestInstalled } from '../../helpers/pytest.ts';
 
-const pytestInstalled = (() => {
-  try {
-    execFileSync('python3', ['-c', 'import pytest']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 describe('pytest node ids', () => {
   it('a pytest testcase is named file > classes > function[params]; other runners keep their ids', () => {
