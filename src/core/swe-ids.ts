@@ -29,17 +29,20 @@ export function sweBenchKey(name: string): string {
 
 /**
  * `results` with each listed SWE-bench name added under its own spelling, holding the result of
- * its fixbench id (`sweBenchKey`), when the two differ and the name itself is not a result.
+ * its fixbench id (`sweBenchKey`), when the two differ; a result under the listed spelling itself
+ * is replaced (or dropped when the id has none): no report parser makes one.
  * The other entries are kept as they are. Generic over the value so every result map can use it.
  * @returns a new map; `results` is not changed.
  */
 export function aliasSweBenchNames<V>(results: ReadonlyMap<string, V>, listed: readonly string[]): Map<string, V> {
   const out = new Map(results);
   for (const name of listed) {
-    if (out.has(name)) continue;
     const key = sweBenchKey(name);
+    if (key === name) continue;
+    // the listed spelling answers with its key's result only: a result of that raw spelling is none a parser makes (a forged `a.py::test_x`, atkR11 1)
     const v = results.get(key);
-    if (key !== name && v !== undefined) out.set(name, v);
+    if (v !== undefined) out.set(name, v);
+    else out.delete(name);
   }
   return out;
 }

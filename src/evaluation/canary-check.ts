@@ -27,6 +27,25 @@ export const isCanaryResult = (id: string, t: CanaryTest): boolean => hasTail(id
  */
 export const familyStatus = (statuses: readonly TestStatus[], must: TestStatus): TestStatus =>
   statuses.find((s) => s === 'ERROR') ?? statuses.find((s) => s === 'SKIPPED') ?? statuses.find((s) => s !== must) ?? must;
+/**
+ * Why pytest's results cannot be its own JUnit report's, or null: a result named by a raw node id
+ * (`a.py::test_x`, which parse/junit.ts never makes: it splits node ids into ` > ` parts), or a test
+ * reported both plain and with parameter ids (pytest gives one function one form; a forger's
+ * `test_x[zz]` twins beside `test_x`, atkP11 1, atkR11 2). Parameter ids may hold anything (`[a::b]`).
+ */
+export function pytestShapeProblem(parsed: TestResults): string | null {
+  const head = (id: string): string => id.replace(/\[.*\]$/s, '');
+  const plain = new Set<string>();
+  for (const id of parsed.keys()) {
+    if (head(id).includes('::')) return `a test result is named by a raw node id (${JSON.stringify(id.slice(0, 120))}), which pytest's JUnit report never holds: the results are not the run's own`;
+    if (head(id) === id) plain.add(id);
+  }
+  for (const id of parsed.keys()) {
+    if (head(id) !== id && plain.has(head(id))) return `${JSON.stringify(head(id).slice(0, 120))} was reported both plain and with parameter ids (${JSON.stringify(id.slice(0, 120))}): pytest gives a test one form, so the results hold tests that are not in the test files`;
+  }
+  return null;
+}
+
 /** `id` is a subtest of the canary `tail` (a copied node:test parent test brings its subtests): never one of the task's tests. */
 const under = (id: string, tail: string): boolean => id.startsWith(`${tail}${ID_SEPARATOR}`) || id.includes(`${ID_SEPARATOR}${tail}${ID_SEPARATOR}`);
 
@@ -53,7 +72,7 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: Te
   }
   settleSuites(parsed, rest);
   const canaries: CanaryResults = { fail: 'failed', pass: 'passed', kind: plan.kind, guess: plan.guess, ...(plan.weak.length ? { weak: plan.weak } : {}) };
-  let problem: string | null = null;
+  let problem: string | null = plan.runner === 'pytest' ? pytestShapeProblem(parsed) : null;
   let seen = 0;
   const silent: string[] = [];
   const statusesOf = (tail: string, file: string, family = false): TestStatus[] =>
@@ -71,15 +90,34 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: Te
     }
     return LOWER[statuses[0]!];
   };
-  /** The copied test's single result failed: a must-pass copy may then fail too (an honest break of a PASS_TO_PASS test). */
+  /** A family's results in `file` by their parameter part (`[1-2]`; '' for a plain result). */
+  const familyOf = (tail: string, file: string): Map<string, TestStatus> => {
+    const out = new Map<string, TestStatus>();
+    for (const [id, st] of parsed) {
+      if (!inFile(id, file)) continue;
+      if (hasTail(id, tail)) out.set('', st);
+      else if (inFamily(id, tail)) out.set(id.slice(id.lastIndexOf(`${tail}[`) + tail.length), st);
+    }
+    return out;
+  };
+  /**
+   * The copied test's single result failed: a must-pass copy may then fail too (an honest break of a
+   * PASS_TO_PASS test). For a family, pairwise: every instance of the copy that came out otherwise
+   * than it must has the same instance of the original failed (a forger's failing `[…]` twins
+   * beside flipped passes excuse nothing, atkR11 2).
+   */
   const originalFailed = (t: CanaryTest): boolean => {
     if (t.original === undefined) return false;
-    const s = statusesOf(sweBenchKey(t.original), t.file, t.family);
-    if (t.family) return s.some((x) => x === 'FAILED' || x === 'ERROR');
+    if (t.family) {
+      const orig = familyOf(sweBenchKey(t.original), t.file);
+      const off = [...familyOf(tailOfTest(t), t.file)].filter(([, st]) => st !== t.must);
+      return off.length > 0 && off.every(([k]) => orig.get(k) === 'FAILED' || orig.get(k) === 'ERROR');
+    }
+    const s = statusesOf(sweBenchKey(t.original), t.file);
     return s.length === 1 && (s[0] === 'FAILED' || s[0] === 'ERROR');
   };
-  /** The statuses of the results named in `file` (pytest's ids begin with the file: parse/junit.ts `pytestParts`). */
-  const resultsOf = (file: string): TestStatus[] => [...parsed].filter(([id]) => id.startsWith(`${file}${ID_SEPARATOR}`)).map(([, st]) => st);
+  /** The statuses of the results that name `file` in any spelling (pytest's ids begin with the file: parse/junit.ts `pytestParts`). */
+  const resultsOf = (file: string): TestStatus[] => [...parsed].filter(([id]) => id.includes(file)).map(([, st]) => st);
   // One pair per host file; a file with no canary reported at all is one the command does not
   // run (its listed tests, if any, are missing too and count as failed).
   for (const file of new Set(plan.tests.map((t) => t.file))) {

@@ -224,7 +224,24 @@ describe('checkCanaries on pytest ids', () => {
     // the forgery: every failure flipped to a pass, every test given an erring [zz] twin
     const forged = new Map<string, 'PASSED' | 'ERROR'>([...ids(false)].map(([id]) => [`tests/test_a.py > ${id.slice('pytest > '.length)}`, 'PASSED' as const]));
     for (const id of [...forged.keys()]) forged.set(`${id.replace(/\[.*\]$/, '')}[zz]`, 'ERROR');
-    expect(checkCanaries(p, forged).problem).toMatch(/came out error/);
+    expect(checkCanaries(p, forged).problem).toMatch(/was reported both plain and with parameter ids|came out error/);
+  });
+  it('refuses results pytest never writes: a raw node id, a test both plain and parametrized (atkR11 1, 2)', () => {
+    const raw = new Map([...ids(false), ['tests/test_a.py::test_add', 'PASSED' as const]]);
+    expect(checkCanaries(p, raw).problem).toMatch(/raw node id .*tests\/test_a\.py::test_add/);
+    const twin = new Map([...ids(false), ['pytest > test_adds_small[zz]', 'FAILED' as const]]);
+    expect(checkCanaries(p, twin).problem).toMatch(/"pytest > test_adds_small" was reported both plain and with parameter ids/);
+    // parameter ids may hold `::`: not a raw node id
+    expect(checkCanaries(p, new Map([...ids(false), ['pytest > test_adds_pairs[a::b]', 'PASSED' as const]])).problem).toBeNull();
+  });
+  it('excuses a parametrized copy pairwise only: failing [zz] twins beside flipped passes excuse nothing (atkR11 2)', () => {
+    // every failure stripped to a pass, then a failing [zz] twin added to every parametrized family
+    const forged = new Map<string, 'PASSED' | 'FAILED'>([...ids(false)].map(([id]) => [id, 'PASSED']));
+    for (const id of [...forged.keys()]) if (id.endsWith(']')) forged.set(`${id.replace(/\[.*\]$/, '')}[zz]`, 'FAILED');
+    expect(checkCanaries(p, forged).problem).toMatch(/"test_adds_pair" .* came out passed/);
+    // the honest case: the copy's instance passes where the original's same instance failed (a wrong patch hit the mutated value)
+    const honest = new Map([...ids(false), ['pytest > test_adds_pairs[3-4]', 'FAILED' as const], ['pytest > test_adds_pair[3-4]', 'PASSED' as const]]);
+    expect(checkCanaries(p, honest).problem).toBeNull();
     const alone = new Map([...ids(false), ['pytest > test_adds_pair[1-2]', 'ERROR' as const]]);
     expect(checkCanaries(p, alone).problem).toMatch(/"test_adds_pair" .* came out error/);
   });

@@ -35,6 +35,10 @@ describe('pytest node ids', () => {
     expect(sweBenchKey('a > b ')).toBe('a > b');
     const results = new Map([['tests/test_calc.py > test_add', 'PASSED']]);
     expect(aliasSweBenchNames(results, ['tests/test_calc.py::test_add']).get('tests/test_calc.py::test_add')).toBe('PASSED');
+    // a result under the raw spelling is none a parser makes (a forged report, atkR11 1): the listed name answers with its id's result only
+    const forged = new Map([['tests/test_calc.py::test_add', 'PASSED'], ['tests/test_calc.py > test_add', 'FAILED']]);
+    expect(aliasSweBenchNames(forged, ['tests/test_calc.py::test_add']).get('tests/test_calc.py::test_add')).toBe('FAILED');
+    expect(aliasSweBenchNames(new Map([['tests/test_calc.py::test_add', 'PASSED']]), ['tests/test_calc.py::test_add']).has('tests/test_calc.py::test_add')).toBe(false);
   });
 
   it.runIf(pytestInstalled)('a real pytest run: same-named tests of two files are two ids, each the SWE-bench node id mapped', () => {
