@@ -32,12 +32,14 @@ export const familyStatus = (statuses: readonly TestStatus[], must: TestStatus):
  * (`a.py::test_x`, which parse/junit.ts never makes: it splits node ids into ` > ` parts), or a test
  * reported both plain and with parameter ids (pytest gives one function one form; a forger's
  * `test_x[zz]` twins beside `test_x`, atkP11 1, atkR11 2). Parameter ids may hold anything (`[a::b]`).
+ * `listed`: the task's FAIL_TO_PASS and PASS_TO_PASS names, whose raw node ids are aliases, not results.
  */
-export function pytestShapeProblem(parsed: TestResults): string | null {
+export function pytestShapeProblem(parsed: TestResults, listed: ReadonlySet<string> = new Set()): string | null {
   const head = (id: string): string => id.replace(/\[.*\]$/s, '');
   const plain = new Set<string>();
   for (const id of parsed.keys()) {
-    if (head(id).includes('::')) return `a test result is named by a raw node id (${JSON.stringify(id.slice(0, 120))}), which pytest's JUnit report never holds: the results are not the run's own`;
+    // a listed SWE-bench node id is an alias evaluate.ts adds, holding its id's result (swe-ids.ts `aliasSweBenchNames`)
+    if (head(id).includes('::') && !listed.has(id)) return `a test result is named by a raw node id (${JSON.stringify(id.slice(0, 120))}), which pytest's JUnit report never holds: the results are not the run's own`;
     if (head(id) === id) plain.add(id);
   }
   for (const id of parsed.keys()) {
@@ -61,7 +63,7 @@ const under = (id: string, tail: string): boolean => id.startsWith(`${tail}${ID_
  * when none): the caller grades the attempt `tampered`. `silent`: host files with no canary reported
  * (not run, or crashed on load; under fail_only their tests fail, grade.ts `unrunFileStatus`).
  */
-export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: TestResults; canaries: CanaryResults; problem: string | null; silent: string[] } {
+export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: ReadonlySet<string> = new Set()): { rest: TestResults; canaries: CanaryResults; problem: string | null; silent: string[] } {
   const rest: TestResults = new Map(parsed);
   const synthetic = new Set(plan.tests.filter((t) => t.original === undefined).map((t) => t.suite));
   // Ids that name their file (`file > …`) are matched in the canary's own file only: a canary titled like a test of another file is not that test.
@@ -72,7 +74,7 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults): { rest: Te
   }
   settleSuites(parsed, rest);
   const canaries: CanaryResults = { fail: 'failed', pass: 'passed', kind: plan.kind, guess: plan.guess, ...(plan.weak.length ? { weak: plan.weak } : {}) };
-  let problem: string | null = plan.runner === 'pytest' ? pytestShapeProblem(parsed) : null;
+  let problem: string | null = plan.runner === 'pytest' ? pytestShapeProblem(parsed, listed) : null;
   let seen = 0;
   const silent: string[] = [];
   const statusesOf = (tail: string, file: string, family = false): TestStatus[] =>

@@ -134,7 +134,7 @@ export function judgeRun(guard: Guard, task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PA
   const verdict: Verdict = { rest: parsed, canaries: null, channels: second ? 2 : 1, tampered: null, noVerdict: null, silentFiles: [] };
   const canaryIds: string[] = [];
   if (guard.plan) {
-    const c = checkCanaries(guard.plan, parsed);
+    const c = checkCanaries(guard.plan, parsed, new Set([...task.FAIL_TO_PASS, ...task.PASS_TO_PASS]));
     verdict.rest = c.rest;
     verdict.canaries = c.canaries;
     verdict.tampered = c.problem;
