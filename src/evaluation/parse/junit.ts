@@ -74,16 +74,20 @@ const DOTTED_RE = /^[\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*$/u;
  * and classes (the form SWE-bench lists, see swe-ids.ts) and not by its function name alone. pytest
  * writes the node id into `<testsuite name="pytest">` as `classname` = the module's dotted path
  * with its classes (`tests.test_calc.TestX`) and `name` = the function with its parameter ids
- * (`_pytest/junitxml.py` `mangle_test_address`); the classes are the trailing parts that start with
- * a capital letter (pytest collects `Test…` classes by default), the rest is the file's path.
+ * (`_pytest/junitxml.py` `mangle_test_address`); the module is the last part named like pytest's
+ * default test files (`test_*`, `*_test`), else the parts before the trailing capitalised ones
+ * (pytest collects `Test…` classes by default); the classes follow it.
  * Null for any other testcase (another runner, a collection error with no classname, a module
  * part only).
  */
 function pytestParts(path: readonly string[], classname: string, name: string): string[] | null {
   if (path.length !== 1 || path[0] !== 'pytest' || !name || !DOTTED_RE.test(classname)) return null;
   const dotted = classname.split('.');
-  let modules = dotted.length;
-  while (modules > 1 && /^[A-Z]/.test(dotted[modules - 1]!)) modules--;
+  // the module is the last part named like pytest's default test files (`test_*.py`, `*_test.py`: `Calc_test` too)…
+  let modules = 0;
+  dotted.forEach((part, i) => { if (/^test_|_test$/.test(part)) modules = i + 1; });
+  // …else the parts before the trailing capitalised ones (classes)
+  if (modules === 0) for (modules = dotted.length; modules > 1 && /^[A-Z]/.test(dotted[modules - 1]!); ) modules--;
   return [`${dotted.slice(0, modules).join('/')}.py`, ...dotted.slice(modules), name];
 }
 

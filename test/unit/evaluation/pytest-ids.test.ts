@@ -17,12 +17,16 @@ describe('pytest node ids', () => {
 <testcase classname="tests.test_calc" name="test_add"/>
 <testcase classname="tests.test_calc.TestSub.TestInner" name="test_sub[a::b-1]"><failure message="x"/></testcase>
 <testcase classname="test_root" name="test_top"/>
+<testcase classname="tests.Calc_test" name="test_add"/>
+<testcase classname="tests.Calc_test.TestK" name="test_k"/>
 <testcase classname="" name="tests.test_broken"><error message="collection"/></testcase>
 </testsuite><testsuite name="vitest"><testcase classname="src/a.test.ts" name="adds"/></testsuite></testsuites>`;
     expect([...parseJunit(xml)]).toEqual([
       ['tests/test_calc.py > test_add', 'PASSED'],
       ['tests/test_calc.py > TestSub > TestInner > test_sub[a::b-1]', 'FAILED'],
       ['test_root.py > test_top', 'PASSED'],
+      ['tests/Calc_test.py > test_add', 'PASSED'], // a capitalised module pytest's `*_test.py` collects (atkR11 3)
+      ['tests/Calc_test.py > TestK > test_k', 'PASSED'],
       ['pytest > tests.test_broken', 'ERROR'], // a collection error: no classname, the module as name
       ['src/a.test.ts > vitest > adds', 'PASSED'],
     ]);
