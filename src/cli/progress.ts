@@ -6,13 +6,14 @@ import cliProgress from 'cli-progress';
 import type { AttemptRecord } from '../store/records.ts';
 import { formatUsd } from '../report/format.ts';
 import { promptTokens } from '../core/usage.ts';
+import { clipAtWord } from '../core/truncate.ts';
 
 /** One line per finished attempt for logs and non-terminal output: `[done/total] <contender> <task>#<k>: <outcome> <USD> <tokens> tok <s>s`; a predictions file's attempt says its tokens and cost are not known. */
 export function progressLine(r: AttemptRecord, done: number, total: number): string {
   const drift = driftFlagged(r.cost_drift ?? null) ? ` (provider billed ${formatUsd(r.billed_usd)}, ${r.cost_drift! > 0 ? '+' : ''}${(r.cost_drift! * 100).toFixed(0)}% vs list)` : '';
   // a predictions file (`fixbench eval`) carries patches only: its tokens and cost were never seen
   const cost = r.agent === 'predictions' ? '; tokens and cost not known (a predictions file)' : r.agent !== 'gold' && r.agent !== 'noop' ? ` ${formatUsd(r.list_usd)}${drift} ${promptTokens(r.usage) + r.usage.output} tok` : '';
-  return `[${done}/${total}] ${r.contender} ${r.instance_id}#${r.attempt}: ${r.outcome}${cost} ${(r.wall_ms / 1000).toFixed(1)}s${r.error ? ` (${r.error.message.split('\n')[0]!.slice(0, 160)})` : ''}`;
+  return `[${done}/${total}] ${r.contender} ${r.instance_id}#${r.attempt}: ${r.outcome}${cost} ${(r.wall_ms / 1000).toFixed(1)}s${r.error ? ` (${clipAtWord(r.error.message.split('\n')[0]!, 160)})` : ''}`;
 }
 
 /** Running totals of a run's records: attempts, resolved, USD at list price (null parts skipped), tokens. */

@@ -72,3 +72,14 @@ export function formatTruncated(cut: TruncatedOutput, marker: (elidedChars: numb
 export function truncateText(text: string, maxChars: number, marker?: (elidedChars: number) => string): string {
   return formatTruncated(truncateOutput(text, maxChars), marker);
 }
+
+/**
+ * `text` cut to at most `maxChars` characters for one line of output, at the last space before the
+ * limit when there is one in its last third, with "…" marking the cut; `text` when it fits. Pure.
+ */
+export function clipAtWord(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  const cut = text.slice(0, maxChars - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space >= (maxChars * 2) / 3 ? cut.slice(0, space) : cut}…`;
+}

@@ -108,20 +108,20 @@ export function noPreviousMessage(head: RunEntry, history: readonly RunEntry[], 
     .filter((r) => r.dir !== head.dir)
     .map((r) => ({ r, shared: r.header.suite.instance_ids.filter((id) => ids.has(id)).length }))
     .filter((x) => x.shared > 0);
-  const what = `${resultsDir}: no earlier run of the same task suite and configuration as ${head.header.run_id} (suite ${head.header.suite.hash.slice(0, 12)}, ${ids.size} task(s)); a run with --task or --created-after is a suite of its own`;
+  // The usual nightly cause: the same suite, but a price sheet, model or limit changed since; else another suite (--task, --created-after).
+  const sameSuite = sharing.find((x) => x.r.group !== head.group && x.r.group.split('/')[0] === head.group.split('/')[0]);
+  const what = `${resultsDir}: no earlier run of the same task suite and configuration as ${head.header.run_id} (suite ${head.header.suite.hash.slice(0, 12)}, ${ids.size} task(s))${sameSuite ? '' : '; a run with --task or --created-after is a suite of its own'}`;
   if (!sharing.length) return `${what}, and no other run shares a task with it; run the same suite again, then compare`;
   const width = Math.max(...sharing.slice(0, MAX_LISTED).map((x) => x.r.header.run_id.length));
   const lines = sharing.slice(0, MAX_LISTED).map(({ r, shared }) =>
     `  ${r.header.run_id.padEnd(width)}  ${shared} of its ${r.header.suite.instance_ids.length} task(s) in common${r.group === head.group ? '' : r.group.split('/')[0] === head.group.split('/')[0] ? ', other configuration' : r.group.split('/')[1] === config ? ', other suite' : ', other suite and configuration'}`,
   );
   const more = sharing.length > MAX_LISTED ? [`  … and ${sharing.length - MAX_LISTED} more (\`${prefix} history\` lists them all)`] : [];
-  // The usual nightly cause: the same suite, but a price sheet, model or limit changed since.
-  const sameSuite = sharing.find((x) => x.r.group !== head.group && x.r.group.split('/')[0] === head.group.split('/')[0]);
   const changed = sameSuite ? configChanges(sameSuite.r.header, head.header) : [];
   const why = changed.length
     ? [`${sameSuite!.r.header.run_id} ran the same suite with another configuration; what changed (${sameSuite!.r.header.run_id} → ${head.header.run_id}):`, ...changed.slice(0, MAX_CHANGES).map((l) => `  ${l}`), ...(changed.length > MAX_CHANGES ? [`  … and ${changed.length - MAX_CHANGES} more`] : [])]
     : [];
-  return `${what}.\nruns sharing tasks with it (newest first; compared on the tasks in common: \`${prefix} compare <run> ${head.header.run_id}\`):\n${[...lines, ...more, ...why].join('\n')}`;
+  return `${what}.\n${[...why, `runs sharing tasks with it (newest first; compared on the tasks in common: \`${prefix} compare <run> ${head.header.run_id}\`):`, ...lines, ...more].join('\n')}`;
 }
 
 /** Most configuration differences named when `previous` finds none. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { elisionLine, formatTruncated, truncateHeadTail, truncateOutput, truncateText } from '../../../src/core/truncate.ts';
+import { clipAtWord, elisionLine, formatTruncated, truncateHeadTail, truncateOutput, truncateText } from '../../../src/core/truncate.ts';
 
 describe('truncateOutput', () => {
   it('keeps text that fits, up to and including maxChars', () => {
@@ -53,5 +53,16 @@ describe('truncateText / formatTruncated', () => {
     expect(truncateText('abcdefghij', 4)).toBe(`ab${elisionLine(6)}ij`);
     expect(truncateText('abcd', 4)).toBe('abcd');
     expect(formatTruncated(truncateOutput('abcdefghij', 4), (n) => `<${n}>`)).toBe('ab<6>ij');
+  });
+});
+
+describe('clipAtWord', () => {
+  it('keeps a text that fits, cuts a longer one at its last space in the last third with "…", or mid-word when there is none', () => {
+    expect(clipAtWord('short reason', 160)).toBe('short reason');
+    const reason = 'the failing canary test "test_add_2" in tests/test_calc.py (runner pytest, mutated) came out passed, not failed while the test it copies, "test_add", did not fail';
+    const cut = clipAtWord(reason, 160);
+    expect(cut.length).toBeLessThanOrEqual(160);
+    expect(cut).toBe('the failing canary test "test_add_2" in tests/test_calc.py (runner pytest, mutated) came out passed, not failed while the test it copies, "test_add", did not…');
+    expect(clipAtWord('x'.repeat(200), 10)).toBe(`${'x'.repeat(9)}…`);
   });
 });

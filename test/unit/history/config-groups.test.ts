@@ -65,7 +65,9 @@ describe('compare previous with no run of the same configuration', () => {
     expect(before.group).not.toBe(after.group);
     const msg = noPreviousMessage(after, [after, before], '/r');
     expect(msg).toContain('  night-1  ');
-    expect(msg).toMatch(/night-1 ran the same suite with another configuration; what changed \(night-1 → night-2\):\n  contenders\[gpt-x\]\.model\.price\.input: "1\.00" → "1\.25"$/);
+    // the configuration change leads, and the --task hint (another suite) is not given: it is the same suite
+    expect(msg).toMatch(/ \(suite \w+, 4 task\(s\)\)\.\nnight-1 ran the same suite with another configuration; what changed \(night-1 → night-2\):\n  contenders\[gpt-x\]\.model\.price\.input: "1\.00" → "1\.25"\nruns sharing tasks/);
+    expect(msg).not.toMatch(/--task/);
     expect(configChanges(before.header, after.header)).toEqual(['contenders[gpt-x].model.price.input: "1.00" → "1.25"']);
   });
 
