@@ -65,8 +65,8 @@ export function parseJunit(xml: string): TestResults {
   return results;
 }
 
-/** A dotted Python name: what pytest writes as a test's `classname`. */
-const DOTTED_RE = /^[\p{L}_][\p{L}\p{N}_]*(?:\.[\p{L}_][\p{L}\p{N}_]*)*$/u;
+/** pytest's `classname`: the file's path with `.` for `/` (folder names may hold any character but `/`), then its classes. */
+const DOTTED_RE = /^[^/.\s][^/]*$/u;
 
 /**
  * The id parts of a pytest test: pytest's node id (`tests/test_calc.py::TestX::test_add[p]`) as
@@ -85,7 +85,8 @@ function pytestParts(path: readonly string[], classname: string, name: string): 
   const dotted = classname.split('.');
   // the module is the last part named like pytest's default test files (`test_*.py`, `*_test.py`: `Calc_test` too)…
   let modules = 0;
-  dotted.forEach((part, i) => { if (/^test_|_test$/.test(part)) modules = i + 1; });
+  if (dotted.some((part) => part === '')) return null;
+  dotted.forEach((part, i) => { if (/^test_|_test$/.test(part) && !/^Test/.test(part)) modules = i + 1; });
   // …else the parts before the trailing capitalised ones (classes)
   if (modules === 0) for (modules = dotted.length; modules > 1 && /^[A-Z]/.test(dotted[modules - 1]!); ) modules--;
   return [`${dotted.slice(0, modules).join('/')}.py`, ...dotted.slice(modules), name];

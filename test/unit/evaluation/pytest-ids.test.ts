@@ -19,6 +19,8 @@ describe('pytest node ids', () => {
 <testcase classname="test_root" name="test_top"/>
 <testcase classname="tests.Calc_test" name="test_add"/>
 <testcase classname="tests.Calc_test.TestK" name="test_k"/>
+<testcase classname="tests.my-pkg.test_calc" name="test_add"/>
+<testcase classname="tests.test_calc.TestAdd_test" name="test_add"/>
 <testcase classname="" name="tests.test_broken"><error message="collection"/></testcase>
 </testsuite><testsuite name="vitest"><testcase classname="src/a.test.ts" name="adds"/></testsuite></testsuites>`;
     expect([...parseJunit(xml)]).toEqual([
@@ -27,6 +29,8 @@ describe('pytest node ids', () => {
       ['test_root.py > test_top', 'PASSED'],
       ['tests/Calc_test.py > test_add', 'PASSED'], // a capitalised module pytest's `*_test.py` collects (atkR11 3)
       ['tests/Calc_test.py > TestK > test_k', 'PASSED'],
+      ['tests/my-pkg/test_calc.py > test_add', 'PASSED'], // a folder name that is no Python name keeps its file (atkS11 1, 2)
+      ['tests/test_calc.py > TestAdd_test > test_add', 'PASSED'], // a Test… class named like a test file is a class (atkS11 3)
       ['pytest > tests.test_broken', 'ERROR'], // a collection error: no classname, the module as name
       ['src/a.test.ts > vitest > adds', 'PASSED'],
     ]);
