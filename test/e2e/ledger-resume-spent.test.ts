@@ -13,6 +13,8 @@ import { fakeCoderFiles, runUntilKilled } from '../helpers/killed-run.ts';
 
 let tmp: string;
 let server: FakeOpenAI;
+// Attempt keys hash the model's base_url, so the fake server's random port decides which shard
+// an attempt falls in (src/store/shard.ts): a test that needs both shards non-empty checks the layout.
 const small = { prompt_tokens: 1000, completion_tokens: 100 }; // 0.0028 USD
 const big = { prompt_tokens: 30000, completion_tokens: 100 }; // 0.0608 USD
 let reply: (i: number) => ReturnType<typeof toolCall> | ReturnType<typeof errorReply> = () => toolCall('bash', { command: 'echo FIXBENCH_SUBMIT' }, { usage: small });
@@ -31,13 +33,34 @@ const records = async (dir: string, file = 'attempts.jsonl'): Promise<AttemptRec
 
 describe('billed calls of killed sessions', () => {
   it("a merged run whose budget its records already spent: the killed shard's call is recorded (the budget-cut attempt carries it), once", async () => {
-    const { modelsFile, prices, env } = await fakeCoderFiles(tmp, server);
-    const results = path.join(tmp, 'results');
-    const common = ['--models-file', modelsFile, '--results', results, '--reports', path.join(tmp, 'reports')];
-    const run = (shard: string, id: string) => ['run', '--task', 'js-duration-1,js-duration-2,js-ini-1,js-ini-2', '--no-reference', '--prices', prices, '--run-id', id, '--budget-usd', '0.06', '--concurrency', '1', '--shard', shard, ...common];
+    const tasks = ['js-duration-1', 'js-duration-2', 'js-ini-1', 'js-ini-2'];
     reply = () => toolCall('bash', { command: 'echo FIXBENCH_SUBMIT' }, { usage: big }); // shard 1 spends past the budget
-    expect((await runCli(run('1/2', 's1'), { env })).exitCode).toBe(0);
+    // shard 1 first; a port that leaves either shard without an attempt is traded for another (at most 20 tries)
+    let setup: { modelsFile: string; prices: string; env: Record<string, string> } | undefined;
+    let results = '';
+    let run = (_shard: string, _id: string): string[] => [];
+    for (let tries = 0; tries < 20 && !setup; tries++) {
+      const sub = path.join(tmp, `layout-${tries}`);
+      await mkdir(sub, { recursive: true });
+      if (tries > 0) {
+        await server.close();
+        server = await startFakeOpenAI((_req, i) => reply(i));
+      }
+      const files = await fakeCoderFiles(sub, server);
+      results = path.join(sub, 'results');
+      const common = ['--models-file', files.modelsFile, '--results', results, '--reports', path.join(sub, 'reports')];
+      run = (shard, id) => ['run', '--task', tasks.join(','), '--no-reference', '--prices', files.prices, '--run-id', id, '--budget-usd', '0.06', '--concurrency', '1', '--shard', shard, ...common];
+      const s1 = await runCli([...run('1/2', 's1'), '--json'], { env: files.env });
+      expect(s1.exitCode, s1.stderr).toBe(0);
+      const start = s1.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; total?: number }).find((e) => e.type === 'start');
+      expect(start?.total, s1.stdout).toBeTypeOf('number');
+      if (start!.total! > 0 && start!.total! < tasks.length) setup = files;
+    }
+    expect(setup, 'no fake-server port in 20 split the attempts over both shards').toBeDefined();
+    const { modelsFile, env } = setup!;
+    const common = ['--models-file', modelsFile, '--results', results, '--reports', path.join(path.dirname(results), 'reports')];
     const before = server.requests.length;
+    expect(before).toBe(1); // shard 1's first call spent the budget: nothing after it was called
     reply = () => toolCall('bash', { command: 'sleep 60' }, { usage: small }); // shard 2: one billed call, killed in its sleep
     await runUntilKilled(run('2/2', 's2'), env, server, before + 1);
     const m = await execa('node', [BIN, 'merge', path.join(results, 'm'), path.join(results, 's1'), path.join(results, 's2')], { cwd: ROOT, env: { ...process.env, ...env }, reject: false });
