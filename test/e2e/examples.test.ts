@@ -119,6 +119,13 @@ describe('GitHub Actions: examples/nightly.yml', () => {
     expect(await readdir(path.join(work, 'site'))).toEqual(expect.arrayContaining(['index.html', 'nightly-1001-1', 'nightly-1002-1']));
     const index = await readFile(path.join(work, 'site', 'index.html'), 'utf8');
     for (const night of ['nightly-1001-1', 'nightly-1002-1']) expect(index).toContain(night);
+    // …and the re-run's merge job: its merged run replaces attempt 1's, so the night is one run, compared with the night before
+    const again = await runJob(wf.jobs.merge, { 'github.run_id': '1002', 'github.run_attempt': '2' }, 'merge, attempt 2');
+    expect(again).toMatch(/base nightly-1001-1 → head nightly-1002-2\n/);
+    expect((await readdir(path.join(work, 'results'))).sort()).toEqual(['nightly-1001-1', 'nightly-1002-2']);
+    const reindex = await readFile(path.join(work, 'site', 'index.html'), 'utf8');
+    expect(reindex).toContain('nightly-1002-2');
+    expect(reindex).not.toMatch(/href="nightly-1002-1\//);
   }, 600_000);
 });
 
