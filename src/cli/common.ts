@@ -76,18 +76,20 @@ export function rerunCommand(argv: readonly string[], script: string | undefined
  * When every model of the catalog was skipped for a missing API key (a first run on a new machine
  * runs the reference agents only), the lines to type next, naming the key variables to set and the
  * command to re-run (`rerun`, default: this process's own, see `rerunCommand`), then `noKeyHint`;
- * "" otherwise. Never prints a key's value, only its variable's name.
+ * "" otherwise. Never prints a key's value, only its variable's name. `afterResumeStep`: a "next:"
+ * line to finish the run (`resumeStep`) comes first, so this one is worded as the alternative.
  */
 export function nextStepAfterRun(
   skipped: ReadonlyArray<{ id: string; reason: string }>,
   ranModels: number,
   rerun: string = rerunCommand(process.argv.slice(2), process.argv[1], process.env),
   prefix: string = commandPrefix(),
+  afterResumeStep = false,
 ): string {
   if (ranModels > 0 || skipped.length === 0) return '';
   const vars = [...new Set(skipped.flatMap((s) => /^([A-Z0-9_]+) is not set/.exec(s.reason)?.[1] ?? []))];
   if (vars.length === 0) return '';
-  return `next: no model ran (${skipped.length} skipped: ${vars.join(', ')} not set). Set the key and run again:\n  ${vars.map((v) => `export ${v}=...`).join('; ')}; ${rerun}\n${noKeyHint(prefix)}\n`;
+  return `${afterResumeStep ? 'or, for a new run with the models' : 'next'}: no model ran (${skipped.length} skipped: ${vars.join(', ')} not set). Set the key and run again:\n  ${vars.map((v) => `export ${v}=...`).join('; ')}; ${rerun}\n${noKeyHint(prefix)}\n`;
 }
 
 /** The ways on without a provider key, one line, its commands starting with `prefix` (`commandPrefix`). */

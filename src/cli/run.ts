@@ -291,7 +291,7 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
     const notRun = rows.reduce((n, c) => n + c.missing, 0);
     const resume = resumeStep(summary.header.status, resumeCommand(runId, o), notRun) +
       (stored ? completeResumeStep(runId, summary.ran, notRun, summary.header.skipped, summary.header.contenders.filter((c) => c.model !== null).length, rerunCommand(process.argv.slice(2), process.argv[1], process.env)) : '');
-    process.stdout.write(`results: ${summary.dir}\nreport: ${reportPath}\n${resume}${budgetNext(summary, budgetUsd, budgetTokens, Boolean(stored))}${nextStepAfterRun(skipped, contenders.filter((c) => c.kind === 'model').length)}`);
+    process.stdout.write(`results: ${summary.dir}\nreport: ${reportPath}\n${resume}${budgetNext(summary, budgetUsd, budgetTokens, Boolean(stored))}${nextStepAfterRun(skipped, contenders.filter((c) => c.kind === 'model').length, undefined, undefined, resume !== '')}`);
   }
   if (controller.signal.aborted) return ExitCode.interrupted;
   if (summary.gate.length) {
