@@ -28,6 +28,20 @@ export function sweBenchKey(name: string): string {
 }
 
 /**
+ * The pytest test files (repo-relative paths ending in `.py`) that `ids` name: the first part of
+ * each id as `sweBenchKey` gives it (`tests/v1.2/test_x.py::test_a` → `tests/v1.2/test_x.py`),
+ * once each, in order. Ids of other runners name none.
+ */
+export function listedPytestFiles(ids: readonly string[]): string[] {
+  const files = new Set<string>();
+  for (const id of ids) {
+    const first = sweBenchKey(id).split(SEP)[0]!;
+    if (first.endsWith('.py') && first !== id) files.add(first);
+  }
+  return [...files];
+}
+
+/**
  * `results` with each listed SWE-bench name added under its own spelling, holding the result of
  * its fixbench id (`sweBenchKey`), when the two differ; a result under the listed spelling itself
  * is replaced (or dropped when the id has none): no report parser makes one.

@@ -29,7 +29,7 @@ import { pathInside, readReportFile, removeStaleReport } from './report-file.ts'
 import type { EvaluationResult, TestsStatus } from './types.ts';
 import { writeTestAssets } from './test-assets.ts';
 import { evidence, evidenceChanged, lockedTestPaths } from './test-lock.ts';
-import { aliasSweBenchNames } from '../core/swe-ids.ts';
+import { aliasSweBenchNames, listedPytestFiles } from '../core/swe-ids.ts';
 import { diffFiles } from './diff-files.ts';
 import { patchSizeProblem } from './patch-size.ts';
 
@@ -289,8 +289,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
         const text = await readReportFile(ws.dir, report.path, REPORT_LABEL[report.kind], status);
         // The report holds the failure messages the console output lacks: keep it in the log.
         result.test_output += `--- ${report.path} ---\n${truncateText(text, cap)}`;
-        // Jest/vitest/mocha name test files by absolute path: as the runner saw the workspace.
-        parsed = parseReportText(report.kind, text, { roots: [...new Set([ws.dir, await realpath(ws.dir)])] });
+        // Jest/vitest/mocha name test files by absolute path (as the runner saw the workspace); pytest by dotted module path (the listed ids' files settle dotted folders).
+        parsed = parseReportText(report.kind, text, { roots: [...new Set([ws.dir, await realpath(ws.dir)])], pytestFiles: listedPytestFiles([...task.FAIL_TO_PASS, ...task.PASS_TO_PASS]) });
       } else parsed = exitCodeResults(task.test_cmd, run.exitCode);
     } catch (err) {
       return noVerdict(describe(err));

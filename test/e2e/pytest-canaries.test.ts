@@ -57,4 +57,20 @@ describe.runIf(bwrapUsable && pytest)('pytest gradings carry canaries (bwrap)', 
     expect(byContender['honest']!.canaries).toMatchObject({ fail: 'failed', pass: 'passed', kind: 'mutated' });
     expect(byContender['honest']!.unprotected ?? null).toBeNull();
   }, 300_000);
+
+  it('tests in a folder whose name holds a dot (tests/v1.2/): gold resolved with canaries, a wrong patch unresolved', async () => {
+    const tasks = path.join(tmp, 'tasks-dotted');
+    execFileSync('bash', [MAKE, tasks, '6'], { stdio: 'ignore' });
+    const gold = await readFile(path.join(tasks, 'py-calc-1', 'gold.patch'), 'utf8');
+    const wrong = 'diff --git a/calc.py b/calc.py\n--- a/calc.py\n+++ b/calc.py\n@@ -4,3 +4,3 @@ def add(a, b):\n \n def sub(a, b):\n-    return a - b\n+    return a - b  # no-op\n';
+    const predictions = path.join(tmp, 'predictions-dotted.jsonl');
+    await writeFile(predictions, [['honest', gold], ['plain-wrong', wrong]].map(([c, p]) => JSON.stringify({ instance_id: 'py-calc-1', model_name_or_path: c, model_patch: p })).join('\n') + '\n');
+    const r = await runCli(['eval', '--sandbox', 'bwrap', '--tasks', tasks, '--predictions', predictions, '--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports'), '--run-id', 'p6', '--json'], { timeoutMs: 240_000 });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const recs = (await readFile(path.join(tmp, 'results', 'p6', 'attempts.jsonl'), 'utf8')).trim().split('\n').map((l) => AttemptRecord.parse(JSON.parse(l)));
+    const by = Object.fromEntries(recs.map((a) => [a.contender, a]));
+    expect(by['honest'], JSON.stringify(by['honest']?.error)).toMatchObject({ outcome: 'resolved', canaries: { fail: 'failed', pass: 'passed' } });
+    expect(by['honest']!.tests_status).toEqual({ FAIL_TO_PASS: { success: ['tests/v1.2/test_calc.py > test_add'], failure: [] }, PASS_TO_PASS: { success: ['tests/v1.2/test_a.py > test_a'], failure: [] } });
+    expect(by['plain-wrong']).toMatchObject({ outcome: 'unresolved' });
+  }, 300_000);
 });

@@ -10,7 +10,7 @@ import type { ReportParseOptions, TestResults } from './types.ts';
 
 /** Parser of each text format: text (ANSI already stripped) → per-test results. */
 const PARSERS: Record<ReportFileKind | 'tap', (text: string, opts: ReportParseOptions) => TestResults> = {
-  junit: (text) => parseJunit(text),
+  junit: (text, opts) => parseJunit(text, opts.pytestFiles),
   'vitest-json': parseJestJson,
   'jest-json': parseJestJson,
   'mocha-json': parseMochaJson,

@@ -35,7 +35,8 @@ const parser = new XMLParser({
  * the id. If the testcase's `classname` contains a `/` or ends in a source-file extension (vitest
  * writes the test file path there) and is not already the first element, it is prefixed.
  * pytest's testcases (`<testsuite name="pytest">` with a dotted `classname`) are named by their
- * node id instead: `tests/test_calc.py > TestX > test_add[p]` (`pytestParts`).
+ * node id instead: `tests/test_calc.py > TestX > test_add[p]` (`pytestParts`); `pytestFiles` (the
+ * `.py` files the task's listed ids name) settle a `classname` whose folders hold a `.`.
  * Every part is cleaned by `cleanName`: ANSI escape codes stripped (raw, or written as
  * `&#27;`/`&#x1b;`) and one appended duration removed (` (12ms)`, ` 12ms`, ` [1.2s]`: see
  * `DURATION_SUFFIX_RE`); empty parts are left out.
@@ -46,7 +47,7 @@ const parser = new XMLParser({
  * `<testsuites>` nor `<testsuite>`. Source: the JUnit XML schema as written by node --test,
  * vitest, jest-junit and pytest (`<testsuites>`/`<testsuite>`/`<testcase>`).
  */
-export function parseJunit(xml: string): TestResults {
+export function parseJunit(xml: string, pytestFiles: readonly string[] = []): TestResults {
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
     throw new ReportParseError(`JUnit report is not well-formed XML: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
@@ -55,10 +56,11 @@ export function parseJunit(xml: string): TestResults {
   // strip-ansi cannot see; turn it into the raw character first so the code is stripped whole.
   const doc = parser.parse(xml.replace(/&#(?:0*27|[xX]0*1[bB]);/g, '\u001b')) as { testsuites?: XmlNode | string; testsuite?: XmlNode[] };
   const results: TestResults = new Map();
+  const known = dottedFolderFiles(pytestFiles);
   if (doc.testsuites !== undefined) {
-    if (typeof doc.testsuites === 'object') walk(doc.testsuites, [], results);
+    if (typeof doc.testsuites === 'object') walk(doc.testsuites, [], results, known);
   } else if (doc.testsuite !== undefined) {
-    for (const suite of doc.testsuite) walk({ testsuite: [suite] }, [], results);
+    for (const suite of doc.testsuite) walk({ testsuite: [suite] }, [], results, known);
   } else {
     throw new ReportParseError('JUnit report has neither <testsuites> nor <testsuite> at its root');
   }
@@ -67,6 +69,27 @@ export function parseJunit(xml: string): TestResults {
 
 /** pytest's `classname`: the file's path with `.` for `/` (folder names may hold any character but `/`), then its classes. */
 const DOTTED_RE = /^[^/.\s][^/]*$/u;
+
+/**
+ * The listed pytest files whose folders hold a `.` (`tests/v1.2/test_x.py`), by the dotted module
+ * path pytest writes for them (`tests.v1.2.test_x`): the one case `pytestParts`' split of a
+ * `classname` at its dots cannot tell apart from folders (`tests/v1/2/test_x.py`). A dotted path
+ * two listed files share is left out (pytest itself writes one `classname` for both).
+ */
+function dottedFolderFiles(files: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const shared = new Set<string>();
+  const seen = new Set<string>();
+  for (const f of new Set(files)) {
+    if (!f.endsWith('.py')) continue;
+    const dotted = f.slice(0, -3).split('/').join('.');
+    if (seen.has(dotted)) shared.add(dotted);
+    seen.add(dotted);
+    if (f.split('/').slice(0, -1).some((d) => d.includes('.'))) out.set(dotted, f);
+  }
+  for (const d of shared) out.delete(d);
+  return out;
+}
 
 /**
  * The id parts of a pytest test: pytest's node id (`tests/test_calc.py::TestX::test_add[p]`) as
@@ -80,8 +103,15 @@ const DOTTED_RE = /^[^/.\s][^/]*$/u;
  * Null for any other testcase (another runner, a collection error with no classname, a module
  * part only).
  */
-function pytestParts(path: readonly string[], classname: string, name: string): string[] | null {
+function pytestParts(path: readonly string[], classname: string, name: string, known: ReadonlyMap<string, string>): string[] | null {
   if (path.length !== 1 || path[0] !== 'pytest' || !name || !DOTTED_RE.test(classname)) return null;
+  // a listed file with a `.` in a folder name: the longest such module the classname starts with
+  let file: string | undefined;
+  let rest = '';
+  for (const [module, f] of known) {
+    if ((classname === module || classname.startsWith(`${module}.`)) && (file === undefined || module.length > rest.length)) [file, rest] = [f, module];
+  }
+  if (file !== undefined) return [file, ...classname.slice(rest.length + 1).split('.').filter((c) => c !== ''), name];
   const dotted = classname.split('.');
   // the module is the last part named like pytest's default test files (`test_*.py`, `*_test.py`: `Calc_test` too)…
   let modules = 0;
@@ -92,12 +122,12 @@ function pytestParts(path: readonly string[], classname: string, name: string): 
   return [`${dotted.slice(0, modules).join('/')}.py`, ...dotted.slice(modules), name];
 }
 
-function walk(node: XmlNode, path: string[], results: TestResults): void {
+function walk(node: XmlNode, path: string[], results: TestResults, known: ReadonlyMap<string, string>): void {
   for (const tc of node.testcase ?? []) {
     if (typeof tc !== 'object') continue;
     const name = clean(tc.$?.name);
     const classname = clean(tc.$?.classname);
-    const pytest = pytestParts(path, classname, name);
+    const pytest = pytestParts(path, classname, name, known);
     const parts = pytest ?? [...path, name].filter((p) => p !== '');
     if (!pytest && classname && (classname.includes('/') || FILE_EXT_RE.test(classname)) && parts[0] !== classname) parts.unshift(classname);
     if (parts.length === 0) continue;
@@ -106,7 +136,7 @@ function walk(node: XmlNode, path: string[], results: TestResults): void {
   for (const suite of node.testsuite ?? []) {
     if (typeof suite !== 'object') continue;
     const name = clean(suite.$?.name);
-    walk(suite, name ? [...path, name] : path, results);
+    walk(suite, name ? [...path, name] : path, results, known);
   }
 }
 

@@ -23,6 +23,12 @@ export interface ReportParseOptions {
    * adapter whose runner it names in more than one way (mocha); default `full`.
    */
   nameForm?: SweNameForm;
+  /**
+   * The pytest test files (repo-relative `.py` paths) the task's listed ids name
+   * (`listedPytestFiles`): JUnit's dotted `classname` of a file in a folder whose name holds a `.`
+   * is read as that file (parse/junit.ts).
+   */
+  pytestFiles?: readonly string[];
 }
 
 const RANK: Record<TestStatus, number> = { PASSED: 0, SKIPPED: 1, ERROR: 2, FAILED: 3 };

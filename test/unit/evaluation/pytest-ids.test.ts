@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseJunit } from '../../../src/evaluation/parse/junit.ts';
-import { aliasSweBenchNames, sweBenchKey } from '../../../src/core/swe-ids.ts';
+import { aliasSweBenchNames, listedPytestFiles, sweBenchKey } from '../../../src/core/swe-ids.ts';
 import { pytestInstalled } from '../../helpers/pytest.ts';
 
 
@@ -34,6 +34,27 @@ describe('pytest node ids', () => {
       ['pytest > tests.test_broken', 'ERROR'], // a collection error: no classname, the module as name
       ['src/a.test.ts > vitest > adds', 'PASSED'],
     ]);
+  });
+
+  it('a folder whose name holds a dot: the listed files settle the dotted classname; without them it is split at every dot', () => {
+    const xml = `<?xml version="1.0"?><testsuites><testsuite name="pytest" tests="4">
+<testcase classname="tests.v1.2.test_x" name="test_a"/>
+<testcase classname="tests.v1.2.test_x.TestK" name="test_k[p.q]"><failure message="x"/></testcase>
+<testcase classname="tests.test_calc" name="test_add"/>
+<testcase classname="pkg.data.v3.test_y" name="test_b"/>
+</testsuite></testsuites>`;
+    const listed = ['tests/v1.2/test_x.py::test_a', 'tests/v1.2/test_x.py::TestK::test_k[p.q]', 'tests/test_calc.py::test_add', 'a plain > name'];
+    expect(listedPytestFiles(listed)).toEqual(['tests/v1.2/test_x.py', 'tests/test_calc.py']);
+    expect([...parseJunit(xml, listedPytestFiles(listed))]).toEqual([
+      ['tests/v1.2/test_x.py > test_a', 'PASSED'],
+      ['tests/v1.2/test_x.py > TestK > test_k[p.q]', 'FAILED'],
+      ['tests/test_calc.py > test_add', 'PASSED'],
+      ['pkg/data/v3/test_y.py > test_b', 'PASSED'], // a file no listed id names: the dots are folders
+    ]);
+    for (const id of listed.slice(0, 3)) expect(parseJunit(xml, listedPytestFiles(listed)).has(sweBenchKey(id)), id).toBe(true);
+    // without the listed files (or with two listed files pytest writes one classname for) the split is at every dot
+    expect([...parseJunit(xml).keys()][0]).toBe('tests/v1/2/test_x.py > test_a');
+    expect([...parseJunit(xml, ['tests/v1.2/test_x.py', 'tests/v1/2/test_x.py']).keys()][0]).toBe('tests/v1/2/test_x.py > test_a');
   });
 
   it("SWE-bench's node ids map to those ids; other names are only trimmed", () => {
@@ -67,6 +88,14 @@ describe('pytest node ids', () => {
       };
       for (const [node, status] of Object.entries(want)) expect(parsed.get(sweBenchKey(node)), node).toBe(status);
       expect(parsed.size).toBe(4);
+      // a folder named with a dot: pytest's classname is `tests.v1.2.test_c`; the listed id names the file
+      mkdirSync(path.join(dir, 'tests', 'v1.2'));
+      writeFileSync(path.join(dir, 'tests', 'v1.2', 'test_c.py'), 'class TestD:\n    def test_d(self):\n        assert False\n');
+      try {
+        execFileSync('python3', ['-m', 'pytest', '-p', 'no:cacheprovider', '-q', '--junitxml=r2.xml', 'tests/v1.2/test_c.py'], { cwd: dir, stdio: 'ignore', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+      } catch { /* the test fails: exit 1 */ }
+      const listed = ['tests/v1.2/test_c.py::TestD::test_d'];
+      expect([...parseJunit(readFileSync(path.join(dir, 'r2.xml'), 'utf8'), listedPytestFiles(listed))]).toEqual([[sweBenchKey(listed[0]!), 'FAILED']]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
