@@ -24,7 +24,7 @@ import { prepareRunner, readRunnerResults } from './runner-run.ts';
 import { strictResolved } from './strict.ts';
 import { aliasFileNames, aliasFullNames } from './runners/index.ts';
 import { exitCodeResults, parseReportText, REPORT_LABEL, reportKind, type TestResults } from './parse/index.ts';
-import { dropProtectedEntries, loadProtection, restoreProtected, testFilesOf } from './protected-files.ts';
+import { dropProtectedEntries, loadProtection, restoreProtected, testFilesOf, testPatchFiles } from './protected-files.ts';
 import { pathInside, readReportFile, removeStaleReport } from './report-file.ts';
 import type { EvaluationResult, TestsStatus } from './types.ts';
 import { writeTestAssets } from './test-assets.ts';
@@ -289,8 +289,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
         const text = await readReportFile(ws.dir, report.path, REPORT_LABEL[report.kind], status);
         // The report holds the failure messages the console output lacks: keep it in the log.
         result.test_output += `--- ${report.path} ---\n${truncateText(text, cap)}`;
-        // Jest/vitest/mocha name test files by absolute path (as the runner saw the workspace); pytest by dotted module path (the listed ids' files settle dotted folders).
-        parsed = parseReportText(report.kind, text, { roots: [...new Set([ws.dir, await realpath(ws.dir)])], pytestFiles: listedPytestFiles([...task.FAIL_TO_PASS, ...task.PASS_TO_PASS]) });
+        // Jest/vitest/mocha name test files by absolute path (as the runner saw the workspace); pytest by dotted module path (listed and test.patch files settle dotted folders).
+        parsed = parseReportText(report.kind, text, { roots: [...new Set([ws.dir, await realpath(ws.dir)])], pytestFiles: [...listedPytestFiles([...task.FAIL_TO_PASS, ...task.PASS_TO_PASS]), ...testPatchFiles(task.test_patch)] });
       } else parsed = exitCodeResults(task.test_cmd, run.exitCode);
     } catch (err) {
       return noVerdict(describe(err));

@@ -24,9 +24,9 @@ export interface ReportParseOptions {
    */
   nameForm?: SweNameForm;
   /**
-   * The pytest test files (repo-relative `.py` paths) the task's listed ids name
-   * (`listedPytestFiles`): JUnit's dotted `classname` of a file in a folder whose name holds a `.`
-   * is read as that file (parse/junit.ts).
+   * The task's pytest test files (repo-relative paths: those its listed ids name,
+   * `listedPytestFiles`, and test.patch's; other than `.py` ones are ignored): JUnit's dotted
+   * `classname` of a file in a folder whose name holds a `.` is read as that file (parse/junit.ts).
    */
   pytestFiles?: readonly string[];
 }
