@@ -182,54 +182,88 @@ export function variantTitle(title: string, titles: readonly string[], taken: Re
  * when none is left): the pair's titles may tell the copy, whose odds then count as 1.
  */
 export function variantTitleOf(title: string, titles: readonly string[], taken: ReadonlySet<string>, known: (t: string) => boolean = () => false, visible?: string): { title: string; balanced: boolean } {
+  const c = variantCandidates(title, titles, taken, known, visible);
+  if (c.balanced.length) return { title: pick(c.balanced), balanced: true };
+  if (c.sameSlot.length) return { title: pick(c.sameSlot), balanced: false };
+  const any = c.any();
+  if (any.length) return { title: pick(any), balanced: false };
+  for (let n = 2; ; n++) if (!taken.has(`${title} ${n}`)) return { title: `${title} ${n}`, balanced: false };
+}
+
+/**
+ * The titles {@link variantTitleOf} draws from, in its order (each list as it picks from it, a title
+ * repeated as often as it is drawn): `balanced` (the best level's), `sameSlot` (distinct), and
+ * `any()` (every acceptable one-word replacement; computed on demand, since it is needed only when
+ * both others are empty, and checking each candidate against `known` is most of the cost).
+ */
+export function variantCandidates(title: string, titles: readonly string[], taken: ReadonlySet<string>, known: (t: string) => boolean = () => false, visible?: string): { balanced: string[]; sameSlot: string[]; any: () => string[] } {
   const words = title.split(' ');
   const others = [...titles];
   const self = others.indexOf(title);
   if (self >= 0) others.splice(self, 1);
-  const vocab = [...new Set(titles.flatMap((t) => t.split(/\s+/)).filter((w) => /^[\p{L}][\p{L}\p{N}'-]*$/u.test(w)))];
-  const pairs = new Set(others.map((t) => t.split(/\s+/).filter(Boolean)).flatMap((ws) => ['', ...ws, ''].slice(1).map((w, i) => `${i === 0 ? '' : ws[i - 1]}\u0000${w}`)));
+  const vocab = new Set(titles.flatMap((t) => t.split(/\s+/)).filter((w) => /^[\p{L}][\p{L}\p{N}'-]*$/u.test(w)));
+  const otherWords = others.map((t) => t.split(/\s+/).filter(Boolean));
+  const pairs = new Set(otherWords.flatMap((ws) => ['', ...ws, ''].slice(1).map((w, i) => `${i === 0 ? '' : ws[i - 1]}\u0000${w}`)));
+  const fitsMemo = new Map<string, number>();
   const fits = visible === undefined
     ? (a: string, b: string): number => (pairs.has(`${a}\u0000${b}`) ? 1 : 0)
     : (a: string, b: string): number => {
-      const pair = visibleWords(`${a} ${b}`);
-      return a && b && pair.trim().includes(' ') && visible.includes(pair) ? 1 : 0;
+      const k = `${a}\u0000${b}`;
+      let v = fitsMemo.get(k);
+      if (v === undefined) {
+        const pair = visibleWords(`${a} ${b}`);
+        v = a && b && pair.trim().includes(' ') && visible.includes(pair) ? 1 : 0;
+        fitsMemo.set(k, v);
+      }
+      return v;
     };
-  const ok = (t: string): boolean => t !== title && !taken.has(t) && !known(t) && !/(?:^| )(\S+) \1(?: |$)/.test(t);
+  // A candidate is acceptable when new, unknown to the patch, and with no word twice in a row; the cheap half first.
+  const fresh = (t: string): boolean => t !== title && !taken.has(t);
+  const unknown = (t: string): boolean => !known(t) && !/(?:^| )(\S+) \1(?: |$)/.test(t);
   // The slots each word fills in the other titles: a replacement fills the replaced word's slot (canary-title-slot.ts).
   const slots = new Map<string, Set<string>>();
-  for (const ws of others.map((t) => t.split(/\s+/).filter(Boolean))) ws.forEach((w, i) => slots.set(w, (slots.get(w) ?? new Set()).add(slotOf(ws, i))));
+  for (const ws of otherWords) ws.forEach((w, i) => slots.set(w, (slots.get(w) ?? new Set()).add(slotOf(ws, i))));
   const sameSlot = new Set<string>();
   // Words as often as the other titles use them: the original's word is such a draw, so the new one is too.
   const counts = new Map<string, number>();
-  for (const w of others.flatMap((t) => t.split(/\s+/))) if (vocab.includes(w)) counts.set(w, (counts.get(w) ?? 0) + 1);
+  for (const w of others.flatMap((t) => t.split(/\s+/))) if (vocab.has(w)) counts.set(w, (counts.get(w) ?? 0) + 1);
   const byLevel = new Map<number, string[]>();
-  const any: string[] = [];
+  // Every fresh candidate in order; `checked` when it is known acceptable, else `unknown` decides later.
+  const candidates: { t: string; checked: boolean }[] = [];
   // Only a word the other titles also use is replaced (else the one word found nowhere else marks the original).
-  const shared = words.map((w, i) => (counts.has(w) ? i : -1)).filter((i) => i >= 0);
+  const shared = new Set(words.map((w, i) => (counts.has(w) ? i : -1)).filter((i) => i >= 0));
   words.forEach((orig, i) => {
-    if (shared.length && !shared.includes(i)) return;
+    if (shared.size && !shared.has(i)) return;
     const prev = i === 0 ? '' : words[i - 1]!;
     const next = words[i + 1] ?? '';
     const own = fits(prev, orig) + fits(orig, next);
     const slot = slotOf(words, i);
     // Both ways (atkA): the original's word fills this slot in another title too, else "the word found in that slot elsewhere is the copy's".
     const both = slots.get(orig)?.has(slot) === true;
+    // The title with word i replaced is `head + w + tail` (as joining the words with w in place).
+    const head = i === 0 ? '' : `${words.slice(0, i).join(' ')} `;
+    const tail = i === words.length - 1 ? '' : ` ${words.slice(i + 1).join(' ')}`;
     for (const [w, n] of counts) {
       if (w === orig) continue;
-      const t = [...words.slice(0, i), w, ...words.slice(i + 1)].join(' ');
-      if (!ok(t)) continue;
-      any.push(t);
+      const t = head + w + tail;
+      if (!fresh(t)) continue;
       // Only a word of the same slot (and a/an kept right): else the copy reads ungrammatically and the original is the sensible one.
-      if (!slots.get(w)?.has(slot) || !articleFits(words[i - 1], w)) continue;
+      if (!slots.get(w)?.has(slot) || !articleFits(words[i - 1], w)) {
+        candidates.push({ t, checked: false });
+        continue;
+      }
+      if (!unknown(t)) continue;
+      candidates.push({ t, checked: true });
       sameSlot.add(t);
       if (both && fits(prev, w) + fits(w, next) === own) byLevel.set(own, [...(byLevel.get(own) ?? []), ...Array<string>(n).fill(t)]);
     }
   });
   const best = Math.max(-1, ...byLevel.keys());
-  if (best >= 0) return { title: pick(byLevel.get(best)!), balanced: true };
-  if (sameSlot.size) return { title: pick([...sameSlot]), balanced: false };
-  if (any.length) return { title: pick(any), balanced: false };
-  for (let n = 2; ; n++) if (!taken.has(`${title} ${n}`)) return { title: `${title} ${n}`, balanced: false };
+  return {
+    balanced: best >= 0 ? byLevel.get(best)! : [],
+    sameSlot: [...sameSlot],
+    any: () => candidates.filter((c) => c.checked || unknown(c.t)).map((c) => c.t),
+  };
 }
 
 /** A JS string literal for `s` in the quote `q` (`'`, `"` or a backtick). */
