@@ -11,7 +11,7 @@ import { isContextOverflow } from '../core/context-overflow.ts';
 import type { ExitStatus } from '../core/outcome.ts';
 import { noRedaction, secretRedactor } from '../core/redact.ts';
 import { formatTruncated, truncateHeadTail } from '../core/truncate.ts';
-import { startMeteringProxy, type MeteringProxy, type ProxyCall } from '../proxy/server.ts';
+import type { MeteringProxy, ProxyCall } from '../proxy/types.ts';
 import { callSteps, COMMAND_TRAJECTORY_FORMAT, type CommandTrajectory } from '../core/trajectory.ts';
 import { taskRuntimeExecOptions } from '../workspace/node-runtime.ts';
 import { taskRuntimePrelude } from './task-runtime.ts';
@@ -163,6 +163,8 @@ export class CommandAgent implements Agent {
       const view = await problemView(ctx.task, false);
       imagesSent = view.images ? 0 : undefined;
       await writeFile(problemFile, view.statement.endsWith('\n') ? view.statement : `${view.statement}\n`);
+      // Loaded here, not with this module: a run without external agents (gold/noop, the built-in agent) never needs it.
+      const { startMeteringProxy } = await import('../proxy/server.ts');
       proxy = await startMeteringProxy({
         upstream: { dialect: up.dialect, baseURL: up.baseURL, apiKey: up.apiKey, model: up.model },
         price: up.price,

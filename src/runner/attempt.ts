@@ -96,8 +96,10 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
   const made = startWorkspace(task, plan.kind === 'model', env, attemptDir, plan.kind === 'model' && !plan.agent);
   let removal: Promise<Error | null> | undefined;
   // The grading's fresh checkout, started once the agent has finished (so it overlaps the patch
-  // extraction and the agent workspace's removal); only the first grading uses it.
-  let checkout: Promise<Workspace> | undefined;
+  // extraction and the agent workspace's removal); only the first grading uses it. A reference agent
+  // (gold, noop: the task's own patches, no untrusted code) has it made beside its own workspace, from
+  // the start (`premadeFromStart`): the first attempt's preparation is the run's critical path.
+  let checkout: Promise<Workspace> | undefined = premadeFromStart(plan) ? startCheckout(task, opts.repoCache, attemptDir) : undefined;
   const afterAgent = () => void (checkout ??= ((gradingFrom = Date.now()), startCheckout(task, opts.repoCache, attemptDir)));
   try {
     const built = await attemptAgent(plan, meter.hooks, opts.config?.limits, { instanceId: task.instance_id, attempt }).catch(async (e: unknown) => {
@@ -160,6 +162,16 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
  */
 export function partyOf(job: Pick<Job, 'plan' | 'contender' | 'key'>): string {
   return job.plan.kind === 'reference' ? `attempt ${job.key}` : `contender ${job.contender.id}`;
+}
+
+/**
+ * Whether the grading's checkout of an attempt of `plan` is started with its agent's workspace rather
+ * than once its agent has run: only for the reference agents (gold, noop), which run no untrusted code,
+ * so nothing can act beside the checkout being made; a model's or a predictions file's attempt keeps
+ * the checkout after its agent (its disk verdict counts from the agent's end, disk-watch.ts).
+ */
+export function premadeFromStart(plan: Job['plan']): boolean {
+  return plan.kind === 'reference';
 }
 
 /** Attempt folders being removed: the record does not wait for their removal, the run's end does (`removeWorkRoot`). */

@@ -168,8 +168,12 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     await unlock();
     throw runFailure(dir, e, { headerWritten: false, stage: 'open' });
   });
-  // Work folders of fixbench processes that died (kill -9, a second Ctrl-C) go meanwhile (src/core/work-owner.ts).
-  const swept = sweepDeadWorkFolders();
+  // Work folders of fixbench processes that died (kill -9, a second Ctrl-C) go meanwhile (src/core/work-owner.ts),
+  // from the moment the first attempt enters its tests: a sweep of a full temp folder (an lstat and an owner
+  // read per fixbench-* entry) then runs beside a test command instead of on the first attempt's preparation;
+  // the run's end starts it if no attempt got that far, and awaits it in every case.
+  let swept: Promise<string[]> | undefined;
+  const sweep = (): Promise<string[]> => (swept ??= sweepDeadWorkFolders());
   const workRoot = await mkdtemp(path.join(os.tmpdir(), `fixbench-${opts.runId}-`));
   await markOwner(workRoot);
   // Attempts side by side share the temp disk: a grading failed while another filled it is not the patch's (disk-watch.ts).
@@ -217,7 +221,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
       attempted = await budgetCutRecord(job, { runDir: dir, runId: opts.runId, budget, limits: limitsOf(attemptOpts), formatErrors: limits.formatErrors, priceSheet: config.price_sheet.file });
       await writer.writeAttemptLogs(attempted, { test_output: '' });
     } else {
-      attempted = await runAttempt(job, { opts: attemptOpts, writer, budget, workRoot, redact, pools, onBudgetRefused: () => (budgetStopped = true), enterTests: stage.enterTests, leaveTests: stage.leaveTests, ...(watch ? { diskWatch: watch } : {}) });
+      attempted = await runAttempt(job, { opts: attemptOpts, writer, budget, workRoot, redact, pools, onBudgetRefused: () => (budgetStopped = true), enterTests: () => { void sweep(); return stage.enterTests(); }, leaveTests: stage.leaveTests, ...(watch ? { diskWatch: watch } : {}) });
     }
     await stage.recordTurn(); // the attempts that tested before it are recorded first
     // An attempt cut short by Ctrl-C (or failing beside a job's error: a full disk) is not a result: left unrecorded (its ledger too), a later run re-does it.
@@ -237,7 +241,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   } finally {
     watch?.close();
     await removeWorkRoot(workRoot); // after the attempt folders still being removed
-    await swept;
+    await sweep();
     const notes: string[] = [];
     // an interrupt after the last attempt was recorded cut nothing: the run is complete
     const interrupted = opts.signal?.aborted && earlier.length + records.length < total;
