@@ -31,8 +31,9 @@ export interface HostContext {
   added: ReadonlySet<number>;
   /**
    * Whether a title (as parsed, or as written between its quotes) occurs in the test files as they
-   * were before test.patch (`baseTexts`): a patch can read those, so a copy of a test whose title it
-   * knows is given away by its new title. Absent: no title is known (no test.patch to tell).
+   * were before test.patch (`baseTexts`) or in the problem statement: a patch can read those, so a
+   * copy of a test whose title it knows is given away by its new title. Absent: no title is known
+   * (no test.patch to tell).
    */
   known?: (title: string) => boolean;
   /**
@@ -76,9 +77,10 @@ export const MAX_FAIL_COPIES = 3;
  * comes from: a PASS_TO_PASS test that is not FAIL_TO_PASS, else any other (a verbatim copy of a
  * failing copy's source would leave the mutant as the one body without a twin, which a patch
  * comparing test bodies spots). Each copy goes right before or right after its original (at
- * random), at its indentation.
+ * random), at its indentation. `hiddenFailToPass`: the file's FAIL_TO_PASS tests whose titles the
+ * patch cannot and can know (see `failToPassKnown`).
  */
-export function mutateHost(file: string, text: string, ctx: HostContext): { text: string; tests: MutatedTest[]; weak: boolean; hidden: number } | null {
+export function mutateHost(file: string, text: string, ctx: HostContext): { text: string; tests: MutatedTest[]; weak: boolean; hidden: number; failToPass: FailToPassCount } | null {
   const all = findTests(file, text);
   // Suite titles too: a copy named like a sibling `describe` would share its id with the suite's (reporters differ on suites).
   for (const t of all ?? []) for (const s of [t.title, ...t.suites]) ctx.taken.add(s);
@@ -137,7 +139,7 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   let out = text;
   for (const e of edits) out = out.slice(0, e.at) + e.code + out.slice(e.at);
   const hidden = failSrcs.filter((t) => !isKnown(t) && !told.has(t)).length;
-  return { text: out, tests, weak: passSrc === null || hidden === 0, hidden };
+  return { text: out, tests, weak: passSrc === null || hidden === 0, hidden, failToPass: countFailToPass((all ?? []).filter(f2p).map(isKnown)) };
 }
 
 /**
@@ -315,4 +317,27 @@ export function removedText(patch: string): Map<string, string> {
     if (cur && l.startsWith('-')) cur.push(l.slice(1));
   }
   return new Map([...out].map(([f, ls]) => [f, ls.join('\n')]));
+}
+
+/** A host file's (or a run's) FAIL_TO_PASS tests by whether the patch can read their titles. */
+export interface FailToPassCount {
+  hidden: number;
+  known: number;
+}
+
+/** The count of FAIL_TO_PASS tests from each one's `known`. */
+export function countFailToPass(known: readonly boolean[]): FailToPassCount {
+  return { hidden: known.filter((k) => !k).length, known: known.filter(Boolean).length };
+}
+
+/**
+ * The plan's odds and weak files once the FAIL_TO_PASS tests are counted (atkD12 #5): when the host
+ * files hold FAIL_TO_PASS tests and none has a title the patch cannot read (each was in the test
+ * files before test.patch, or is named in the problem statement), a patch that turns exactly those
+ * tests' failures into passes needs no guess, whatever copies the other tests got: odds 1, and every
+ * host file is weakly protected. Else `plan` as it is.
+ */
+export function failToPassKnown(plan: { guess: number; weak: string[] }, count: FailToPassCount, hostFiles: Iterable<string>): { guess: number; weak: string[] } {
+  if (count.hidden > 0 || count.known === 0) return plan;
+  return { guess: 1, weak: [...new Set([...plan.weak, ...hostFiles])] };
 }

@@ -10,7 +10,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { basename, extname } from 'node:path/posix';
 import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
-import { addedLines, MAX_FAIL_COPIES, pick, removedText, shuffle, variantTitleOf, visibleWords } from './canary-mutate.ts';
+import { addedLines, countFailToPass, failToPassKnown, MAX_FAIL_COPIES, type FailToPassCount, pick, removedText, shuffle, variantTitleOf, visibleWords } from './canary-mutate.ts';
 import { mutateNumber, mutateString } from './canary-literal.ts';
 import { findPythonTests, isPlainPythonString, isPythonNumber, type PyTest } from './canary-python-parse.ts';
 import type { ExpectedLiteral } from './canary-parse.ts';
@@ -83,7 +83,7 @@ export interface PyHostContext {
  * with a mutable literal (or cannot be scanned). A copy's name replaces one word of its original's
  * (`variantTitleOf` over the words after `test_`), else appends `_N`.
  */
-export function mutatePythonHost(text: string, ctx: PyHostContext): { text: string; tests: Omit<CanaryTest, 'file'>[]; weak: boolean; hidden: number } | null {
+export function mutatePythonHost(text: string, ctx: PyHostContext): { text: string; tests: Omit<CanaryTest, 'file'>[]; weak: boolean; hidden: number; failToPass: FailToPassCount } | null {
   const found = findPythonTests(text)?.filter((t) => !t.unsafe);
   if (!found?.length) return null;
   const lineOf = (pos: number): number => text.slice(0, pos).split('\n').length;
@@ -143,7 +143,7 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
   let out = text;
   for (const e of edits) out = out.slice(0, e.at) + e.code + out.slice(e.at);
   const hidden = failSrcs.filter((t) => !isKnown(t) && !told.has(t)).length;
-  return { text: out, tests, weak: passSrc === null || hidden === 0, hidden };
+  return { text: out, tests, weak: passSrc === null || hidden === 0, hidden, failToPass: countFailToPass(found.filter(f2p).map(isKnown)) };
 }
 
 /**
@@ -203,7 +203,8 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
   const removed = removedText(task.test_patch);
   const named = [...hosts.keys()].some((f) => added.has(f));
   const base = named ? [...hosts].map(([f, t]) => [...t.split('\n').filter((_, i) => !added.get(f)?.has(i + 1)), removed.get(f) ?? ''].join('\n')).join('\n') : undefined;
-  const baseNames = new Set(base?.match(IDENT) ?? []);
+  // a name the problem statement gives is known too (atkD12 #4)
+  const baseNames = new Set([...(base?.match(IDENT) ?? []), ...((task.problem_statement ?? '').match(IDENT) ?? [])]);
   const known = base === undefined ? undefined : (name: string): boolean => baseNames.has(name);
   const visible = base === undefined ? undefined : visibleWords(`${base}\n${task.problem_statement ?? ''}`);
   // pytest's ids name no file: a new name is none of the hosts' identifiers, nor a listed test's name (of any file).
@@ -214,6 +215,7 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
   const weak: string[] = [];
   let kind: CanaryKind = 'mutated';
   let guess = 1;
+  const failToPass: FailToPassCount = { hidden: 0, known: 0 };
   for (const [file, text] of hosts) {
     const m = mutatePythonHost(text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken });
     if (m) {
@@ -221,6 +223,8 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
       tests.push(...m.tests.map((t) => ({ file, ...t })));
       if (m.weak) weak.push(file);
       guess /= 2 ** m.hidden;
+      failToPass.hidden += m.failToPass.hidden;
+      failToPass.known += m.failToPass.known;
       continue;
     }
     kind = 'synthetic';
@@ -228,5 +232,5 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
     texts.set(file, `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}\n\n${s.code}`);
     tests.push(...s.tests.map((t) => ({ file, ...t })));
   }
-  return { runner: 'pytest', kind, texts, tests, guess, weak };
+  return { runner: 'pytest', kind, texts, tests, ...failToPassKnown({ guess, weak }, failToPass, texts.keys()) };
 }

@@ -11,6 +11,7 @@ import { TaskYaml, type TaskSpec } from '../config/task.ts';
 import { formatIssues } from '../config/load.ts';
 import { UserInputError } from '../core/errors.ts';
 import { canaryHosts, inferRunner, planCanaries, runnerOfFile } from '../evaluation/canary.ts';
+import { knownFailToPassWarning } from './lint-known-f2p.ts';
 import { isPytestTask, pytestSelectionProblem, pythonCanaryHosts } from '../evaluation/canary-python.ts';
 import { diffFiles } from '../evaluation/diff-files.ts';
 import { committedLinkWarnings, goldProtectedProblems } from './lint-protected.ts';
@@ -185,6 +186,8 @@ export async function lintTasks(tasksDir: string, repoCache: RepoCache, opts: { 
     if (!repoProblems.length) for (const message of await committedLinkWarnings(task, repoCache)) warnings.push({ instance_id: task.instance_id, file: path.join(task.dir, 'task.yaml'), field: 'repo', message });
     const leak = taskStatementLeak(task);
     if (leak) warnings.push({ instance_id: task.instance_id, file: path.join(task.dir, 'problem_statement.md'), field: null, message: leak });
+    const knownFailing = knownFailToPassWarning(task);
+    if (knownFailing) warnings.push({ instance_id: task.instance_id, file: path.join(task.dir, 'test.patch'), field: null, message: knownFailing });
     tasks.push(task);
   }
   return { checked, tasks, problems, warnings };

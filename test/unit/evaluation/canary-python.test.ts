@@ -11,6 +11,7 @@ import { checkCanaries } from '../../../src/evaluation/canary-check.ts';
 import type { CanaryPlan } from '../../../src/evaluation/canary.ts';
 import { assertEqualLiteral, assertLiteral, findPythonTests } from '../../../src/evaluation/canary-python-parse.ts';
 import { isPytestTask, mutatePythonHost, planPythonCanaries, pytestSelectionProblem, pythonCanaryHosts } from '../../../src/evaluation/canary-python.ts';
+import { failToPassKnown } from '../../../src/evaluation/canary-mutate.ts';
 import { parseJunit } from '../../../src/evaluation/parse/junit.ts';
 import { pytestInstalled } from '../../helpers/pytest.ts';
 
@@ -185,6 +186,27 @@ describe('planPythonCanaries', () => {
       expect(fail.map((t) => t.original)).toEqual(['test_adds_large_values']);
       for (const t of p.tests) expect(base).not.toContain(t.title);
     }
+  });
+  it('FAIL_TO_PASS tests whose names the patch can read (test.patch edits their bodies, or the problem statement names them): odds 1, the file weak (atkD12 #4, #5)', () => {
+    // base: test_adds_small_values exists; test.patch changes its body (it becomes the failing test) and adds a passing test
+    const base = 'def test_adds_small_values():\n    assert add(1, 2) == 3\n\n\ndef test_keeps_large_values():\n    assert add(0, 5000) == 5000\n';
+    const after = 'def test_adds_small_values():\n    assert add(1, 2, 3) == 6\n\n\ndef test_keeps_large_values():\n    assert add(0, 5000) == 5000\n\n\ndef test_adds_large_values():\n    assert add(2000, 3000) == 5000\n';
+    const patch = 'diff --git a/tests/test_a.py b/tests/test_a.py\n--- a/tests/test_a.py\n+++ b/tests/test_a.py\n@@ -2 +2 @@ def test_adds_small_values():\n-    assert add(1, 2) == 3\n+    assert add(1, 2, 3) == 6\n@@ -6,0 +7,4 @@\n+\n+\n+def test_adds_large_values():\n+    assert add(2000, 3000) == 5000\n';
+    const known = plan(planPythonCanaries('pytest tests', new Map([['tests/test_a.py', after]]), { FAIL_TO_PASS: ['tests/test_a.py > test_adds_small_values'], PASS_TO_PASS: [], test_patch: patch }));
+    expect(known).toMatchObject({ guess: 1, weak: ['tests/test_a.py'] });
+    expect(base).toContain('test_adds_small_values');
+    // the same file with the new test as FAIL_TO_PASS: its title is hidden, and counted so…
+    const ctx = { failToPass: ['tests/test_a.py > test_adds_large_values'], passToPass: [], added: new Set([7, 8, 9, 10]), taken: new Set<string>() };
+    const baseNames = new Set(base.match(/[A-Za-z_]\w*/g));
+    expect(mutatePythonHost(after, { ...ctx, known: (n) => baseNames.has(n) })!.failToPass).toEqual({ hidden: 1, known: 0 });
+    // …unless the problem statement names it
+    expect(mutatePythonHost(after, { ...ctx, taken: new Set<string>(), known: (n) => baseNames.has(n) || n === 'test_adds_large_values' })!.failToPass).toEqual({ hidden: 0, known: 1 });
+    const named = plan(planPythonCanaries('pytest tests', new Map([['tests/test_a.py', after]]), { FAIL_TO_PASS: ['tests/test_a.py > test_adds_large_values'], PASS_TO_PASS: [], test_patch: patch, problem_statement: 'add() drops its third argument: test_adds_large_values shows it.' }));
+    expect(named).toMatchObject({ guess: 1, weak: ['tests/test_a.py'] });
+    // the rule: odds 1 only when FAIL_TO_PASS tests are there and none is hidden
+    expect(failToPassKnown({ guess: 0.25, weak: [] }, { hidden: 1, known: 1 }, ['a.py'])).toEqual({ guess: 0.25, weak: [] });
+    expect(failToPassKnown({ guess: 0.25, weak: [] }, { hidden: 0, known: 0 }, ['a.py'])).toEqual({ guess: 0.25, weak: [] });
+    expect(failToPassKnown({ guess: 0.25, weak: ['b.py'] }, { hidden: 0, known: 2 }, ['a.py', 'b.py'])).toEqual({ guess: 1, weak: ['b.py', 'a.py'] });
   });
   it('hosts: the pytest test files test.patch touches; pytest tasks; commands that would not run canaries are unprotected', () => {
     const patch = ['tests/test_a.py', 'tests/b_test.py', 'tests/conftest.py', 'tests/util.py'].map((f) => `diff --git a/${f} b/${f}\n--- a/${f}\n+++ b/${f}\n@@ -1 +1 @@\n-x\n+y\n`).join('');

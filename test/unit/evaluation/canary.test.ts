@@ -149,6 +149,18 @@ describe('mutated canaries', () => {
   const task = { FAIL_TO_PASS: ['test/p.test.js > parse > parses minutes'], PASS_TO_PASS: ['test/p.test.js > parse > parses hours'], test_patch: '' };
   const identifiers = (s: string): Set<string> => new Set(s.replace(/(['"])(?:\\.|(?!\1).)*\1/g, '').match(/[A-Za-z_$][\w$]*/g));
 
+  it('a FAIL_TO_PASS test whose title was there before test.patch (test.patch edits its body) or that the problem statement names: odds 1, the file weak (atkD12 #4, #5)', () => {
+    const lines = FILE.split('\n');
+    const at = lines.findIndex((l) => l.includes("parse.all('2m')")) + 1;
+    const edit = { ...task, test_patch: `diff --git a/test/p.test.js b/test/p.test.js\n--- a/test/p.test.js\n+++ b/test/p.test.js\n@@ -${at} +${at} @@\n-    assert.deepEqual(parse.all('2m'), [120000]);\n+${lines[at - 1]}\n` };
+    for (let i = 0; i < 5; i++) expect(plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, edit))).toMatchObject({ guess: 1, weak: ['test/p.test.js'] });
+    // a test.patch that adds the failing test: hidden, a guess's odds…
+    const add = { ...task, test_patch: `diff --git a/test/p.test.js b/test/p.test.js\n--- a/test/p.test.js\n+++ b/test/p.test.js\n@@ -${at - 2},0 +${at - 1},3 @@\n${lines.slice(at - 2, at + 1).map((l) => `+${l}`).join('\n')}\n` };
+    expect(plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, add)).guess).toBeLessThan(1);
+    // …unless the problem statement gives its title
+    expect(plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, { ...add, problem_statement: "parse.all: the test 'parses minutes' fails" }))).toMatchObject({ guess: 1, weak: ['test/p.test.js'] });
+  });
+
   it('mutates up to 3 different tests (FAIL_TO_PASS first) and copies verbatim a test no mutant comes from, so no mutant is the odd one out', () => {
     for (let i = 0; i < 20; i++) {
       const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, task));

@@ -1,0 +1,25 @@
+// `tasks lint`'s check that a task's failing tests are not all knowable before the tests run
+// (atkD12 #4, #5): canaries protect the FAIL_TO_PASS tests whose titles a patch cannot read; when
+// every one of them was already in the test files at base_commit (test.patch only edits its body)
+// or is named in the problem statement, a patch that turns exactly those tests' failures into passes
+// needs no guess. The grading record says so too (`canaries.guess` 1, the file in `canaries.weak`).
+import type { TaskSpec } from '../config/task.ts';
+import { ID_SEPARATOR } from '../evaluation/parse/index.ts';
+
+/** A listed id's own title: its last ` > ` part, after a pytest node id's last `::`, without `[params]`. */
+const titleOf = (id: string): string => id.split(ID_SEPARATOR).at(-1)!.split('::').at(-1)!.replace(/\[.*\]$/s, '').trim();
+
+/**
+ * The warning for `task` when each FAIL_TO_PASS title is found on a line test.patch keeps or
+ * removes (so the file held it before test.patch) or in the problem statement, else null. A title
+ * found nowhere in test.patch is taken as hidden (it may be spelt otherwise there: mocha's full
+ * titles), so the check never warns on a guess. Pure.
+ */
+export function knownFailToPassWarning(task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'test_patch'> & Partial<Pick<TaskSpec, 'problem_statement'>>): string | null {
+  const titles = [...new Set(task.FAIL_TO_PASS.map(titleOf))].filter((t) => t !== '');
+  if (!titles.length) return null;
+  const before = task.test_patch.split('\n').filter((l) => (l.startsWith(' ') || l.startsWith('-')) && !l.startsWith('---')).join('\n');
+  const statement = task.problem_statement ?? '';
+  if (!titles.every((t) => before.includes(t) || statement.includes(t))) return null;
+  return `every FAIL_TO_PASS test's title can be read before the tests run (${titles.slice(0, 3).map((t) => JSON.stringify(t)).join(', ')}${titles.length > 3 ? ', …' : ''}: in the test files at base_commit or in problem_statement.md): a patch that turns exactly those tests' failures into passes beats the canaries (its record says canaries.guess 1 and names the file in canaries.weak); add a new failing test in test.patch whose title the problem statement does not give`;
+}

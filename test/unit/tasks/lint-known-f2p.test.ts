@@ -1,0 +1,19 @@
+// Lint warns when every FAIL_TO_PASS test's title can be read before the tests run (atkD12 #4, #5):
+// canaries then cannot stop a patch that flips exactly those tests.
+import { describe, expect, it } from 'vitest';
+import { knownFailToPassWarning } from '../../../src/tasks/lint-known-f2p.ts';
+
+const edit = 'diff --git a/tests/test_a.py b/tests/test_a.py\n--- a/tests/test_a.py\n+++ b/tests/test_a.py\n@@ -1,2 +1,2 @@\n def test_add():\n-    assert add(1, 2) == 3\n+    assert add(1, 2, 3) == 6\n@@ -5,0 +5,3 @@\n+\n+def test_add_large():\n+    assert add(2000, 3000) == 5000\n';
+
+describe('knownFailToPassWarning', () => {
+  it('warns when each FAIL_TO_PASS title was in the file before test.patch or is in the problem statement', () => {
+    expect(knownFailToPassWarning({ FAIL_TO_PASS: ['tests/test_a.py::test_add'], test_patch: edit })).toMatch(/every FAIL_TO_PASS test's title can be read before the tests run \("test_add"[\s\S]*canaries\.guess 1/);
+    // a new failing test (only on added lines) is hidden: no warning
+    expect(knownFailToPassWarning({ FAIL_TO_PASS: ['tests/test_a.py::test_add', 'tests/test_a.py > test_add_large'], test_patch: edit })).toBeNull();
+    // …unless the problem statement names it
+    expect(knownFailToPassWarning({ FAIL_TO_PASS: ['tests/test_a.py > test_add_large[p-1]'], test_patch: edit, problem_statement: 'test_add_large fails' })).toMatch(/"test_add_large"/);
+    // a title found nowhere in test.patch (spelt otherwise there) is taken as hidden; no FAIL_TO_PASS, nothing to say
+    expect(knownFailToPassWarning({ FAIL_TO_PASS: ['pad pads short values'], test_patch: edit })).toBeNull();
+    expect(knownFailToPassWarning({ FAIL_TO_PASS: [], test_patch: edit })).toBeNull();
+  });
+});
