@@ -67,6 +67,13 @@ describe('GitHub Actions: examples/nightly.yml', () => {
     expect(await githubWorkflowProblems('nightly.yml', text)).toEqual([]);
     expect((await githubWorkflowProblems('nightly.yml', text.replace('runs-on:', 'runs_on:'))).join('\n')).toMatch(/runs_on/); // the validator is live
     const wf = parse(text);
+    // results/ history: the restore takes the newest save of any night (its key, tried as a prefix too, names no save; atkD12 #1)
+    const cacheStep = (uses: string) => wf.jobs.merge.steps.find((st: { uses?: string; with?: { path?: string } }) => st.uses?.startsWith(uses) && st.with?.path === 'results').with as { key: string; 'restore-keys'?: string };
+    const restore = cacheStep('actions/cache/restore');
+    const save = cacheStep('actions/cache/save');
+    const saved = save.key.replace(/\$\{\{[^}]*\}\}/g, '7');
+    expect(saved.startsWith(restore.key.replace(/\$\{\{[^}]*\}\}/g, '7')), `${restore.key} would restore a save of this run: ${save.key}`).toBe(false);
+    expect(saved.startsWith(restore['restore-keys']!)).toBe(true);
     const work = path.join(tmp, 'github');
     await mkdir(work);
     await symlink(shim, path.join(work, 'bin')); // the shard step runs `node bin/fixbench.mjs` from the checkout
