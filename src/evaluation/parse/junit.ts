@@ -36,7 +36,8 @@ const parser = new XMLParser({
  * writes the test file path there) and is not already the first element, it is prefixed.
  * pytest's testcases (`<testsuite name="pytest">` with a dotted `classname`) are named by their
  * node id instead: `tests/test_calc.py > TestX > test_add[p]` (`pytestParts`); `pytestFiles` (the
- * `.py` files the task's listed ids name) settle a `classname` whose folders hold a `.`.
+ * `.py` files the task's listed ids and test.patch name) settle a `classname`, also where a folder
+ * or file name holds a `.`.
  * Every part is cleaned by `cleanName`: ANSI escape codes stripped (raw, or written as
  * `&#27;`/`&#x1b;`) and one appended duration removed (` (12ms)`, ` 12ms`, ` [1.2s]`: see
  * `DURATION_SUFFIX_RE`); empty parts are left out.
@@ -56,7 +57,7 @@ export function parseJunit(xml: string, pytestFiles: readonly string[] = []): Te
   // strip-ansi cannot see; turn it into the raw character first so the code is stripped whole.
   const doc = parser.parse(xml.replace(/&#(?:0*27|[xX]0*1[bB]);/g, '\u001b')) as { testsuites?: XmlNode | string; testsuite?: XmlNode[] };
   const results: TestResults = new Map();
-  const known = dottedFolderFiles(pytestFiles);
+  const known = knownPytestFiles(pytestFiles);
   if (doc.testsuites !== undefined) {
     if (typeof doc.testsuites === 'object') walk(doc.testsuites, [], results, known);
   } else if (doc.testsuite !== undefined) {
@@ -71,21 +72,20 @@ export function parseJunit(xml: string, pytestFiles: readonly string[] = []): Te
 const DOTTED_RE = /^[^/.\s][^/]*$/u;
 
 /**
- * The listed pytest files whose folders hold a `.` (`tests/v1.2/test_x.py`), by the dotted module
- * path pytest writes for them (`tests.v1.2.test_x`): the one case `pytestParts`' split of a
- * `classname` at its dots cannot tell apart from folders (`tests/v1/2/test_x.py`). A dotted path
- * two listed files share is left out (pytest itself writes one `classname` for both).
+ * The task's pytest files (`.py` paths its listed ids and test.patch name) by the dotted module path
+ * pytest writes for them (`tests/v1.2/test_x.py` → `tests.v1.2.test_x`): `pytestParts` reads a
+ * `classname` as the longest of these it starts with, so a `.` in a folder or file name
+ * (`tests/test_calc.v2.py` under `--import-mode=importlib`) is not taken for a folder. A dotted path
+ * two files share is left out (pytest itself writes one `classname` for both).
  */
-function dottedFolderFiles(files: readonly string[]): Map<string, string> {
+function knownPytestFiles(files: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
   const shared = new Set<string>();
-  const seen = new Set<string>();
   for (const f of new Set(files)) {
     if (!f.endsWith('.py')) continue;
     const dotted = f.slice(0, -3).split('/').join('.');
-    if (seen.has(dotted)) shared.add(dotted);
-    seen.add(dotted);
-    if (f.split('/').slice(0, -1).some((d) => d.includes('.'))) out.set(dotted, f);
+    if (out.has(dotted)) shared.add(dotted);
+    out.set(dotted, f);
   }
   for (const d of shared) out.delete(d);
   return out;
@@ -105,7 +105,7 @@ function dottedFolderFiles(files: readonly string[]): Map<string, string> {
  */
 function pytestParts(path: readonly string[], classname: string, name: string, known: ReadonlyMap<string, string>): string[] | null {
   if (path.length !== 1 || path[0] !== 'pytest' || !name || !DOTTED_RE.test(classname)) return null;
-  // a listed file with a `.` in a folder name: the longest such module the classname starts with
+  // a file the task names: the longest such module the classname starts with
   let file: string | undefined;
   let rest = '';
   for (const [module, f] of known) {

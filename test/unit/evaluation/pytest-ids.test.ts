@@ -55,6 +55,17 @@ describe('pytest node ids', () => {
     // without the listed files (or with two listed files pytest writes one classname for) the split is at every dot
     expect([...parseJunit(xml).keys()][0]).toBe('tests/v1/2/test_x.py > test_a');
     expect([...parseJunit(xml, ['tests/v1.2/test_x.py', 'tests/v1/2/test_x.py']).keys()][0]).toBe('tests/v1/2/test_x.py > test_a');
+    // a dot in the file's own name (importlib mode), and the longest named module winning over a dotted helper's prefix (atkD12 #2, #3)
+    const odd = `<?xml version="1.0"?><testsuites><testsuite name="pytest" tests="3">
+<testcase classname="tests.test_calc.v2" name="test_add"/>
+<testcase classname="tests.a.b.c.test_x" name="test_fn"/>
+<testcase classname="tests.a.b.c.TestK" name="test_k"/>
+</testsuite></testsuites>`;
+    expect([...parseJunit(odd, ['tests/test_calc.v2.py', 'tests/a.b/c.py', 'tests/a/b/c/test_x.py']).keys()]).toEqual([
+      'tests/test_calc.v2.py > test_add',
+      'tests/a/b/c/test_x.py > test_fn',
+      'tests/a.b/c.py > TestK > test_k',
+    ]);
   });
 
   it("SWE-bench's node ids map to those ids; other names are only trimmed", () => {
