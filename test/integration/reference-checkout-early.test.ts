@@ -3,19 +3,13 @@
 // attempt's preparation is the run's critical path); still one fresh checkout per grading, made once
 // per attempt, and the records stay those of a run graded after the agent. Any other plan keeps the
 // checkout after its agent.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runSuite } from '../../src/runner/run.ts';
 import { premadeFromStart } from '../../src/runner/attempt.ts';
 import { readRun } from '../../src/store/store.ts';
-import { LocalSandbox } from '../../src/sandbox/local.ts';
-import type { ExecOptions, Sandbox } from '../../src/sandbox/types.ts';
-import type { TaskSpec } from '../../src/config/task.ts';
-import type { GitRepo } from '../helpers/git-repo.ts';
 import { referenceRunOptions } from '../helpers/reference-run.ts';
-import { slowAddTasks } from '../helpers/slow-add-tasks.ts';
+import { watchedRun } from '../helpers/watched-run.ts';
 
 /** In order: `checkout` (the grading's checkout started), `apply` (gold's agent applies its patch), `test`. */
 const events: string[] = [];
@@ -33,32 +27,11 @@ vi.mock('../../src/evaluation/evaluate.ts', async (orig) => {
   };
 });
 
-const root = mkdtempSync(join(tmpdir(), 'fixbench-ref-checkout-'));
-const local = new LocalSandbox();
-let repo: GitRepo;
-let tasks: TaskSpec[];
-const watching: Sandbox = {
-  kind: 'local',
-  async exec(command: string, o: ExecOptions) {
-    if (command.startsWith('git apply')) events.push('apply');
-    if (command.includes('node --test')) events.push('test');
-    return local.exec(command, o);
-  },
-};
-
-beforeAll(() => {
-  ({ repo, tasks } = slowAddTasks(root, 0));
-});
-beforeEach(() => void events.splice(0));
-afterAll(async () => {
-  await local.cleanup();
-  repo?.cleanup();
-  rmSync(root, { recursive: true, force: true });
-});
+const { root, watching, tasks } = watchedRun('fixbench-ref-checkout-', events);
 
 describe("a reference agent's grading checkout", () => {
   it('gold: started before its agent applies the patch, once, in a folder of its own; gold resolves, noop does not', async () => {
-    const s = await runSuite(referenceRunOptions(root, tasks.slice(0, 1), watching, 'early', { concurrency: 1, testConcurrency: 1 }));
+    const s = await runSuite(referenceRunOptions(root, tasks().slice(0, 1), watching, 'early', { concurrency: 1, testConcurrency: 1 }));
     expect(s.gate).toEqual([]);
     // gold's attempt: checkout, then the agent's apply, then its tests; noop's: checkout, then its tests (no apply)
     expect(events).toEqual(['checkout', 'apply', 'test', 'checkout', 'test']);

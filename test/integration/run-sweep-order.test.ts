@@ -3,17 +3,10 @@
 // an owner read per fixbench-* entry, then runs beside a test command instead of on the first attempt's
 // critical path; ovh12, issue 18); exactly once; and a run whose attempts never reach their tests
 // (none planned here) still sweeps, and awaits the sweep, before it returns.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runSuite } from '../../src/runner/run.ts';
-import { LocalSandbox } from '../../src/sandbox/local.ts';
-import type { ExecOptions, Sandbox } from '../../src/sandbox/types.ts';
-import type { TaskSpec } from '../../src/config/task.ts';
-import type { GitRepo } from '../helpers/git-repo.ts';
 import { referenceRunOptions } from '../helpers/reference-run.ts';
-import { slowAddTasks } from '../helpers/slow-add-tasks.ts';
+import { watchedRun } from '../helpers/watched-run.ts';
 
 /** What happened, in order: `apply` (gold's agent), `test` (a test command starts), `sweep` (started), `swept` (finished). */
 const events: string[] = [];
@@ -31,32 +24,11 @@ vi.mock('../../src/core/work-owner.ts', async (orig) => {
   };
 });
 
-const root = mkdtempSync(join(tmpdir(), 'fixbench-sweep-order-'));
-const local = new LocalSandbox();
-let repo: GitRepo;
-let tasks: TaskSpec[];
-const watching: Sandbox = {
-  kind: 'local',
-  async exec(command: string, o: ExecOptions) {
-    if (command.startsWith('git apply')) events.push('apply');
-    if (command.includes('node --test')) events.push('test');
-    return local.exec(command, o);
-  },
-};
-
-beforeAll(() => {
-  ({ repo, tasks } = slowAddTasks(root, 0));
-});
-beforeEach(() => void events.splice(0));
-afterAll(async () => {
-  await local.cleanup();
-  repo?.cleanup();
-  rmSync(root, { recursive: true, force: true });
-});
+const { root, watching, tasks } = watchedRun('fixbench-sweep-order-', events);
 
 describe('the sweep of dead work folders in a run', () => {
   it('starts once the first attempt enters its tests (after its agent ran), once, and is over when the run returns', async () => {
-    const s = await runSuite(referenceRunOptions(root, tasks.slice(0, 1), watching, 'ordered', { concurrency: 1, testConcurrency: 1 }));
+    const s = await runSuite(referenceRunOptions(root, tasks().slice(0, 1), watching, 'ordered', { concurrency: 1, testConcurrency: 1 }));
     expect(s.gate).toEqual([]);
     expect(events.filter((e) => e === 'sweep')).toHaveLength(1);
     expect(events.indexOf('apply')).toBeGreaterThanOrEqual(0);
