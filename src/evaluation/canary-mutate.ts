@@ -2,6 +2,7 @@
 // under titles made from the file's own words. The failing one has one expected literal changed
 // so it cannot pass; the passing one is verbatim. Nothing in them (names, values, shape, place)
 // tells them from the file's tests by a rule that does not also hit the tests themselves.
+import { countFailToPass, type FailToPassCount } from './canary-odds.ts';
 import { randomInt } from 'node:crypto';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { findTests, type ExpectedLiteral, type FoundTest } from './canary-parse.ts';
@@ -319,25 +320,3 @@ export function removedText(patch: string): Map<string, string> {
   return new Map([...out].map(([f, ls]) => [f, ls.join('\n')]));
 }
 
-/** A host file's (or a run's) FAIL_TO_PASS tests by whether the patch can read their titles. */
-export interface FailToPassCount {
-  hidden: number;
-  known: number;
-}
-
-/** The count of FAIL_TO_PASS tests from each one's `known`. */
-export function countFailToPass(known: readonly boolean[]): FailToPassCount {
-  return { hidden: known.filter((k) => !k).length, known: known.filter(Boolean).length };
-}
-
-/**
- * The plan's odds and weak files once the FAIL_TO_PASS tests are counted (atkD12 #5): when the host
- * files hold FAIL_TO_PASS tests and none has a title the patch cannot read (each was in the test
- * files before test.patch, or is named in the problem statement), a patch that turns exactly those
- * tests' failures into passes needs no guess, whatever copies the other tests got: odds 1, and every
- * host file is weakly protected. Else `plan` as it is.
- */
-export function failToPassKnown(plan: { guess: number; weak: string[] }, count: FailToPassCount, hostFiles: Iterable<string>): { guess: number; weak: string[] } {
-  if (count.hidden > 0 || count.known === 0) return plan;
-  return { guess: 1, weak: [...new Set([...plan.weak, ...hostFiles])] };
-}

@@ -10,7 +10,8 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { basename, extname } from 'node:path/posix';
 import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
-import { addedLines, countFailToPass, failToPassKnown, MAX_FAIL_COPIES, type FailToPassCount, pick, removedText, shuffle, variantTitleOf, visibleWords } from './canary-mutate.ts';
+import { addedLines, MAX_FAIL_COPIES, pick, removedText, shuffle, variantTitleOf, visibleWords } from './canary-mutate.ts';
+import { countFailToPass, failToPassKnown, foldText, type FailToPassCount } from './canary-odds.ts';
 import { mutateNumber, mutateString } from './canary-literal.ts';
 import { findPythonTests, isPlainPythonString, isPythonNumber, type PyTest } from './canary-python-parse.ts';
 import type { ExpectedLiteral } from './canary-parse.ts';
@@ -84,7 +85,8 @@ export interface PyHostContext {
  * (`variantTitleOf` over the words after `test_`), else appends `_N`.
  */
 export function mutatePythonHost(text: string, ctx: PyHostContext): { text: string; tests: Omit<CanaryTest, 'file'>[]; weak: boolean; hidden: number; failToPass: FailToPassCount } | null {
-  const found = findPythonTests(text)?.filter((t) => !t.unsafe);
+  const parsed = findPythonTests(text);
+  const found = parsed?.filter((t) => !t.unsafe);
   if (!found?.length) return null;
   const lineOf = (pos: number): number => text.slice(0, pos).split('\n').length;
   const isNew = (t: PyTest): boolean => { for (let l = lineOf(t.start); l <= lineOf(t.end); l++) if (ctx.added.has(l)) return true; return false; };
@@ -143,7 +145,7 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
   let out = text;
   for (const e of edits) out = out.slice(0, e.at) + e.code + out.slice(e.at);
   const hidden = failSrcs.filter((t) => !isKnown(t) && !told.has(t)).length;
-  return { text: out, tests, weak: passSrc === null || hidden === 0, hidden, failToPass: countFailToPass(found.filter(f2p).map(isKnown)) };
+  return { text: out, tests, weak: passSrc === null || hidden === 0, hidden, failToPass: countFailToPass((parsed ?? []).filter(f2p).map(isKnown)) };
 }
 
 /**
@@ -203,9 +205,10 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
   const removed = removedText(task.test_patch);
   const named = [...hosts.keys()].some((f) => added.has(f));
   const base = named ? [...hosts].map(([f, t]) => [...t.split('\n').filter((_, i) => !added.get(f)?.has(i + 1)), removed.get(f) ?? ''].join('\n')).join('\n') : undefined;
-  // a name the problem statement gives is known too (atkD12 #4)
-  const baseNames = new Set([...(base?.match(IDENT) ?? []), ...((task.problem_statement ?? '').match(IDENT) ?? [])]);
-  const known = base === undefined ? undefined : (name: string): boolean => baseNames.has(name);
+  const baseNames = new Set(base?.match(IDENT) ?? []);
+  // a name the problem statement gives, in any case, is known too (atkD12 #4, atkE12 #3)
+  const statementNames = new Set((foldText(task.problem_statement ?? '').match(IDENT) ?? []));
+  const known = base === undefined ? undefined : (name: string): boolean => baseNames.has(name) || statementNames.has(foldText(name));
   const visible = base === undefined ? undefined : visibleWords(`${base}\n${task.problem_statement ?? ''}`);
   // pytest's ids name no file: a new name is none of the hosts' identifiers, nor a listed test's name (of any file).
   const listedNames = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS].map((id) => id.split(ID_SEPARATOR).at(-1)!.split('::').at(-1)!.replace(/\[.*\]$/s, ''));
@@ -232,5 +235,5 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
     texts.set(file, `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}\n\n${s.code}`);
     tests.push(...s.tests.map((t) => ({ file, ...t })));
   }
-  return { runner: 'pytest', kind, texts, tests, ...failToPassKnown({ guess, weak }, failToPass, texts.keys()) };
+  return { runner: 'pytest', kind, texts, tests, ...failToPassKnown({ guess, weak }, failToPass, texts.keys(), task.FAIL_TO_PASS.length) };
 }

@@ -13,7 +13,8 @@ import { extname } from 'node:path';
 import type { TaskSpec } from '../config/task.ts';
 import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
-import { addedLines, failToPassKnown, mutateHost, removedText, visibleWords, type FailToPassCount } from './canary-mutate.ts';
+import { addedLines, mutateHost, removedText, visibleWords } from './canary-mutate.ts';
+import { failToPassKnown, foldText, type FailToPassCount } from './canary-odds.ts';
 
 /** Test runners fixbench can write canaries for (`karma`: jasmine specs in karma; `karma-mocha`: mocha specs in karma, through karma-mocha; `pytest`: canary-python.ts). */
 export type CanaryRunner = 'node:test' | 'mocha' | 'vitest' | 'jest' | 'jasmine' | 'karma' | 'karma-mocha' | 'pytest';
@@ -140,8 +141,8 @@ export function planCanaries(
   const tests: CanaryTest[] = [];
   const added = addedLines(task.test_patch);
   const base = baseText(hosts, added, removedText(task.test_patch));
-  const statement = task.problem_statement ?? '';
-  const known = base === undefined ? undefined : (title: string): boolean => title !== '' && (base.includes(title) || statement.includes(title));
+  const statement = foldText(task.problem_statement ?? '');
+  const known = base === undefined ? undefined : (title: string): boolean => title !== '' && (base.includes(title) || statement.includes(foldText(title)));
   // What a patch can read, for balancing new titles' word pairs: the test files before test.patch and the problem statement.
   const visible = base === undefined ? undefined : visibleWords(`${base}\n${task.problem_statement ?? ''}`);
   const taken = new Set<string>();
@@ -178,7 +179,7 @@ export function planCanaries(
   if (texts.size === 0) {
     return { unprotected: hosts.size && !runner ? 'the test runner is not one fixbench writes canaries for (node:test, mocha, vitest, jest, jasmine, karma with jasmine or mocha)' : 'test.patch touches no JS/TS test file to hold the canaries' };
   }
-  return { runner: runner ?? runnerOfFile([...hosts.values()].join('\n'))!, kind, texts, tests, ...failToPassKnown({ guess, weak }, failToPass, texts.keys()) };
+  return { runner: runner ?? runnerOfFile([...hosts.values()].join('\n'))!, kind, texts, tests, ...failToPassKnown({ guess, weak }, failToPass, texts.keys(), task.FAIL_TO_PASS.length) };
 }
 
 /**

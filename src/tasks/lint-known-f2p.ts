@@ -5,21 +5,24 @@
 // needs no guess. The grading record says so too (`canaries.guess` 1, the file in `canaries.weak`).
 import type { TaskSpec } from '../config/task.ts';
 import { ID_SEPARATOR } from '../evaluation/parse/index.ts';
+import { foldText } from '../evaluation/canary-odds.ts';
 
 /** A listed id's own title: its last ` > ` part, after a pytest node id's last `::`, without `[params]`. */
 const titleOf = (id: string): string => id.split(ID_SEPARATOR).at(-1)!.split('::').at(-1)!.replace(/\[.*\]$/s, '').trim();
 
 /**
  * The warning for `task` when each FAIL_TO_PASS title is found on a line test.patch keeps or
- * removes (so the file held it before test.patch) or in the problem statement, else null. A title
- * found nowhere in test.patch is taken as hidden (it may be spelt otherwise there: mocha's full
- * titles), so the check never warns on a guess. Pure.
+ * removes or in a hunk header (so the file held it before test.patch), or in the problem statement
+ * (compared folded: `foldText`), else null. Lint sees test.patch, not the base files: a title found
+ * nowhere there (mocha's full titles, a title built at run time) is taken as hidden, so this warns
+ * only where it is sure; the grading record (`canaries.guess`, `canaries.weak`) counts those too. Pure.
  */
 export function knownFailToPassWarning(task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'test_patch'> & Partial<Pick<TaskSpec, 'problem_statement'>>): string | null {
   const titles = [...new Set(task.FAIL_TO_PASS.map(titleOf))].filter((t) => t !== '');
   if (!titles.length) return null;
-  const before = task.test_patch.split('\n').filter((l) => (l.startsWith(' ') || l.startsWith('-')) && !l.startsWith('---')).join('\n');
-  const statement = task.problem_statement ?? '';
-  if (!titles.every((t) => before.includes(t) || statement.includes(t))) return null;
+  // lines test.patch keeps or removes, and the text a hunk header repeats (`@@ -1,2 +1,2 @@ def test_add():`)
+  const before = task.test_patch.split('\n').flatMap((l) => (l.startsWith('@@') ? [l.replace(/^@@[^@]*@@/, '')] : (l.startsWith(' ') || l.startsWith('-')) && !l.startsWith('---') ? [l] : [])).join('\n');
+  const statement = foldText(task.problem_statement ?? '');
+  if (!titles.every((t) => before.includes(t) || statement.includes(foldText(t)))) return null;
   return `every FAIL_TO_PASS test's title can be read before the tests run (${titles.slice(0, 3).map((t) => JSON.stringify(t)).join(', ')}${titles.length > 3 ? ', …' : ''}: in the test files at base_commit or in problem_statement.md): a patch that turns exactly those tests' failures into passes beats the canaries (its record says canaries.guess 1 and names the file in canaries.weak); add a new failing test in test.patch whose title the problem statement does not give`;
 }

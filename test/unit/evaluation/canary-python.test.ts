@@ -11,7 +11,7 @@ import { checkCanaries } from '../../../src/evaluation/canary-check.ts';
 import type { CanaryPlan } from '../../../src/evaluation/canary.ts';
 import { assertEqualLiteral, assertLiteral, findPythonTests } from '../../../src/evaluation/canary-python-parse.ts';
 import { isPytestTask, mutatePythonHost, planPythonCanaries, pytestSelectionProblem, pythonCanaryHosts } from '../../../src/evaluation/canary-python.ts';
-import { failToPassKnown } from '../../../src/evaluation/canary-mutate.ts';
+import { failToPassKnown } from '../../../src/evaluation/canary-odds.ts';
 import { parseJunit } from '../../../src/evaluation/parse/junit.ts';
 import { pytestInstalled } from '../../helpers/pytest.ts';
 
@@ -203,10 +203,11 @@ describe('planPythonCanaries', () => {
     expect(mutatePythonHost(after, { ...ctx, taken: new Set<string>(), known: (n) => baseNames.has(n) || n === 'test_adds_large_values' })!.failToPass).toEqual({ hidden: 0, known: 1 });
     const named = plan(planPythonCanaries('pytest tests', new Map([['tests/test_a.py', after]]), { FAIL_TO_PASS: ['tests/test_a.py > test_adds_large_values'], PASS_TO_PASS: [], test_patch: patch, problem_statement: 'add() drops its third argument: test_adds_large_values shows it.' }));
     expect(named).toMatchObject({ guess: 1, weak: ['tests/test_a.py'] });
-    // the rule: odds 1 only when FAIL_TO_PASS tests are there and none is hidden
-    expect(failToPassKnown({ guess: 0.25, weak: [] }, { hidden: 1, known: 1 }, ['a.py'])).toEqual({ guess: 0.25, weak: [] });
-    expect(failToPassKnown({ guess: 0.25, weak: [] }, { hidden: 0, known: 0 }, ['a.py'])).toEqual({ guess: 0.25, weak: [] });
-    expect(failToPassKnown({ guess: 0.25, weak: ['b.py'] }, { hidden: 0, known: 2 }, ['a.py', 'b.py'])).toEqual({ guess: 1, weak: ['b.py', 'a.py'] });
+    // the rule: the odds of a guess stand only when a listed FAIL_TO_PASS test is a parsed test with a hidden title
+    expect(failToPassKnown({ guess: 0.25, weak: [] }, { hidden: 1, known: 1 }, ['a.py'], 2)).toEqual({ guess: 0.25, weak: [] });
+    expect(failToPassKnown({ guess: 0.25, weak: [] }, { hidden: 0, known: 0 }, ['a.py'], 0)).toEqual({ guess: 0.25, weak: [] }); // nothing listed
+    expect(failToPassKnown({ guess: 0.25, weak: [] }, { hidden: 0, known: 0 }, ['a.py'], 1)).toEqual({ guess: 1, weak: ['a.py'] }); // listed, matched by no parsed test (atkE12 #1, #2)
+    expect(failToPassKnown({ guess: 0.25, weak: ['b.py'] }, { hidden: 0, known: 2 }, ['a.py', 'b.py'], 2)).toEqual({ guess: 1, weak: ['b.py', 'a.py'] });
   });
   it('hosts: the pytest test files test.patch touches; pytest tasks; commands that would not run canaries are unprotected', () => {
     const patch = ['tests/test_a.py', 'tests/b_test.py', 'tests/conftest.py', 'tests/util.py'].map((f) => `diff --git a/${f} b/${f}\n--- a/${f}\n+++ b/${f}\n@@ -1 +1 @@\n-x\n+y\n`).join('');

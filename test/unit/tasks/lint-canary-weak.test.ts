@@ -8,7 +8,7 @@ const created = (file: string, text: string): string => {
   const lines = text.trimEnd().split('\n');
   return `diff --git a/${file} b/${file}\nnew file mode 100644\n--- /dev/null\n+++ b/${file}\n@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}`).join('\n')}\n`;
 };
-const task = (testPatch: string): TaskSpec => ({ instance_id: 'w-1', dir: '/tasks/w-1', test_cmd: 'npx jasmine', test_report: 'jasmine', test_patch: testPatch, FAIL_TO_PASS: ['pad pads'], PASS_TO_PASS: [] }) as unknown as TaskSpec;
+const task = (testPatch: string): TaskSpec => ({ instance_id: 'w-1', dir: '/tasks/w-1', test_cmd: 'npx jasmine', test_report: 'jasmine', test_patch: testPatch, FAIL_TO_PASS: ['pad > pads short values'], PASS_TO_PASS: [] }) as unknown as TaskSpec;
 
 describe('canaryWarnings: weakly protected test files', () => {
   it('warns for a created file with one test, naming it; not for one whose titles lend each other words both ways', () => {

@@ -12,6 +12,9 @@ describe('knownFailToPassWarning', () => {
     expect(knownFailToPassWarning({ FAIL_TO_PASS: ['tests/test_a.py::test_add', 'tests/test_a.py > test_add_large'], test_patch: edit })).toBeNull();
     // …unless the problem statement names it
     expect(knownFailToPassWarning({ FAIL_TO_PASS: ['tests/test_a.py > test_add_large[p-1]'], test_patch: edit, problem_statement: 'test_add_large fails' })).toMatch(/"test_add_large"/);
+    // a hunk header's text counts as before test.patch; the statement is compared folded (case, spaces)
+    expect(knownFailToPassWarning({ FAIL_TO_PASS: ['t.py::test_far'], test_patch: '--- a/t.py\n+++ b/t.py\n@@ -9,1 +9,1 @@ def test_far():\n-    assert f() == 1\n+    assert f() == 2\n' })).toMatch(/"test_far"/);
+    expect(knownFailToPassWarning({ FAIL_TO_PASS: ['a > ignores a byte order mark'], test_patch: edit, problem_statement: 'It  Ignores A Byte\nOrder Mark wrongly.' })).toMatch(/byte order mark/);
     // a title found nowhere in test.patch (spelt otherwise there) is taken as hidden; no FAIL_TO_PASS, nothing to say
     expect(knownFailToPassWarning({ FAIL_TO_PASS: ['pad pads short values'], test_patch: edit })).toBeNull();
     expect(knownFailToPassWarning({ FAIL_TO_PASS: [], test_patch: edit })).toBeNull();

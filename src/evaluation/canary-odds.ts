@@ -1,0 +1,37 @@
+// The odds a run's canaries are recorded with, beyond the per-copy guess (canary-mutate.ts): whether
+// the task's FAIL_TO_PASS tests can be read before the tests run (their titles at base_commit or in
+// the problem statement), in which case a patch needs no guess (atkD12 #4, #5; atkE12).
+
+/** A host file's (or a run's) FAIL_TO_PASS tests by whether the patch can read their titles. */
+export interface FailToPassCount {
+  hidden: number;
+  known: number;
+}
+
+/** The count of FAIL_TO_PASS tests from each one's `known`. */
+export function countFailToPass(known: readonly boolean[]): FailToPassCount {
+  return { hidden: known.filter((k) => !k).length, known: known.filter(Boolean).length };
+}
+
+/**
+ * The plan's odds and weak files once the FAIL_TO_PASS tests are counted (atkD12 #5, atkE12): the
+ * odds of a guess stand only when at least one listed FAIL_TO_PASS test is a parsed test of a host
+ * file whose title the patch cannot read. Else (each one's title was in the test files before
+ * test.patch or is in the problem statement, or its id matches no parsed test: a title built at run
+ * time, a test the parser does not take, a file test.patch does not touch) a patch that turns
+ * exactly the knowable tests' failures into passes needs no guess: odds 1, every host file weakly
+ * protected. `listed`: how many FAIL_TO_PASS ids the task has (none: nothing to say).
+ */
+export function failToPassKnown(plan: { guess: number; weak: string[] }, count: FailToPassCount, hostFiles: Iterable<string>, listed: number): { guess: number; weak: string[] } {
+  if (count.hidden > 0 || listed === 0) return plan;
+  return { guess: 1, weak: [...new Set([...plan.weak, ...hostFiles])] };
+}
+
+/**
+ * Text as compared for "the problem statement gives this title": Unicode NFKC, lower case, curly
+ * quotes as straight ones, every run of white space one blank (a statement that spells a title
+ * with other capitals or spacing still gives it away: atkE12 #3).
+ */
+export function foldText(s: string): string {
+  return s.normalize('NFKC').toLowerCase().replace(/[\u2018\u2019\u201b\u2032`]/g, "'").replace(/[\u201c\u201d\u2033]/g, '"').replace(/\s+/g, ' ');
+}
