@@ -192,3 +192,10 @@ export function groupedSkips(skipped: ReadonlyArray<{ id: string; reason: string
   }
   return [...groups].map(([reason, ids]) => (/ is not set$/.test(reason) ? `${reason} (set it to run ${ids.length > 1 ? 'these models' : 'this model'}): ${ids.join(', ')}` : `${reason}: ${ids.join(', ')}`)).join('; ');
 }
+
+/** A resume's "unknown task id(s)" with the fix: run.json names the tasks, not their folder, so `--tasks` is given again. */
+export function resumedTasksHint(e: unknown, runId: string, tasksDir: string, given: boolean): unknown {
+  if (!(e instanceof UserInputError) || !e.message.startsWith('unknown task id')) return e;
+  const fix = given ? `check that ${tasksDir} is the tasks folder run ${runId} was made from` : `run ${runId} was made from another tasks folder (run.json names its tasks, not their folder): add --tasks <that folder>`;
+  return new UserInputError(`${e.message}\n  fix: ${fix}`, { cause: e });
+}

@@ -15,7 +15,7 @@ import { ExitCode, UserInputError } from '../core/errors.ts';
 import { interruptOn } from '../core/shutdown.ts';
 import { existsSync } from 'node:fs';
 import { summarise } from '../analysis/leaderboard.ts';
-import { budgetStep, commandPrefix, shardCounts, completeResumeStep, raisedBudget, withoutFlag, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from './hints.ts';
+import { budgetStep, commandPrefix, resumedTasksHint, shardCounts, completeResumeStep, raisedBudget, withoutFlag, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from './hints.ts';
 import { bundledRelative, modelsFileChange, modelsFileIdentity } from './models-file.ts';
 import { suiteSandbox } from './trust.ts';
 import { RepoCache } from '../workspace/index.ts';
@@ -77,7 +77,7 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
     o = resumedOptions(o, stored);
   }
   const tasksDir = defaultTasksDir(o.tasks);
-  const tasks = createdAfter(await loadTasks(tasksDir, o.task), o.createdAfter);
+  const tasks = createdAfter(await loadTasks(tasksDir, o.task).catch((e: unknown) => { throw stored ? resumedTasksHint(e, stored.run_id, tasksDir, o.tasks !== undefined) : e; }), o.createdAfter);
   const catalog = await catalogFromOptions(o);
   const modelsFile = modelsFileIdentity(catalog.modelsFile); // run.json `models_file`
   modelsFile.catch(() => {}); // awaited below; a dry run or a refusal does not need it

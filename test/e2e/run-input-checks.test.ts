@@ -38,6 +38,21 @@ describe('run --resume with other flags', () => {
     expect(await readFile(path.join(tmp, 'results', 'r1', 'run.json'), 'utf8')).toBe(before);
   });
 
+  it('a run whose tasks are not in the tasks folder given (run.json names tasks by id): the error says to give --tasks again', async () => {
+    const dir = path.join(tmp, 'results', 'r2');
+    await mkdir(dir, { recursive: true });
+    const header = makeHeader({ run_id: 'r2', status: 'interrupted', contenders: [reference('gold'), reference('noop')], suite: { hash: 'c0ffee', instance_ids: ['mine-1'] } });
+    await writeFile(path.join(dir, 'run.json'), JSON.stringify(header));
+    await writeFile(path.join(dir, 'attempts.jsonl'), '');
+    const r = await runCli(['run', '--resume', 'r2', '--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports')]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('unknown task id(s): mine-1');
+    expect(r.stderr).toContain('fix: run r2 was made from another tasks folder (run.json names its tasks, not their folder): add --tasks <that folder>');
+    const given = await runCli(['run', '--retry-errors', 'r2', '--tasks', path.join(tmp, 'no-such-tasks'), '--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports')]);
+    expect(given.exitCode).toBe(2);
+    expect(given.stderr).not.toContain('add --tasks');
+  });
+
   it('refuses --no-reference on --retry-errors of a run with the reference agents', async () => {
     const r = await runCli(['run', '--retry-errors', 'r1', '--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports'), '--no-reference']);
     expect(r.exitCode).toBe(2);
