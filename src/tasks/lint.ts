@@ -12,7 +12,7 @@ import { formatIssues } from '../config/load.ts';
 import { UserInputError } from '../core/errors.ts';
 import { canaryHosts, inferRunner, planCanaries, runnerOfFile } from '../evaluation/canary.ts';
 import { knownFailToPassWarning } from './lint-known-f2p.ts';
-import { isPytestTask, pytestSelectionProblem, pythonCanaryHosts } from '../evaluation/canary-python.ts';
+import { isPytestTask, planPythonCanaries, pytestSelectionProblem, pythonCanaryHosts } from '../evaluation/canary-python.ts';
 import { diffFiles } from '../evaluation/diff-files.ts';
 import { committedLinkWarnings, goldProtectedProblems } from './lint-protected.ts';
 import type { RepoCache } from '../workspace/repo-cache.ts';
@@ -209,7 +209,14 @@ export function canaryWarnings(task: TaskSpec): LintProblem[] {
   if (isPytestTask(task)) {
     const why = pythonCanaryHosts(task.test_patch).length === 0 ? null : pytestSelectionProblem(task.test_cmd);
     if (why) return [at('test_cmd', `${why}: its results are unprotected`)];
-    if (pythonCanaryHosts(task.test_patch).length) return [];
+    if (pythonCanaryHosts(task.test_patch).length) {
+      const created = createdFiles(task.test_patch, pythonCanaryHosts(task.test_patch));
+      const plan = created.size ? planPythonCanaries(task.test_cmd, created, task) : null;
+      if (plan && !('unprotected' in plan) && plan.weak.length) {
+        return [{ ...at('test_patch', `${plan.weak.join(', ')} hold(s) a single test, or tests whose canary copies a patch can tell from them (a one-word name such as \`test_add\` leaves its copy no word of the file's other names to take: \`test_add_2\`): weakly protected; give the tests names that share words in the same places (\`test_pads_short_values\`, \`test_keeps_long_values\`, \`test_pads_long_strings\`)`), file: path.join(task.dir, 'test.patch'), field: null }];
+      }
+      return [];
+    }
     return [{ ...at('test_patch', 'touches no pytest test file (test_*.py, *_test.py), so no canary test can be added: its results are unprotected'), file: path.join(task.dir, 'test.patch'), field: null }];
   }
   if (canaryHosts(task.test_patch).length === 0) {
@@ -219,15 +226,21 @@ export function canaryWarnings(task: TaskSpec): LintProblem[] {
     return [at('test_cmd', 'runs no test runner fixbench writes canaries for (node --test, mocha, vitest, jest, jasmine, karma): its results are unprotected')];
   }
   // Files test.patch creates are known whole here: one holding a single test is weakly protected.
-  const created = new Map<string, string>();
-  for (const chunk of task.test_patch.split(/^(?=diff --git )/m)) {
-    const file = /^\+\+\+ b\/(.+)$/m.exec(chunk)?.[1];
-    if (!file || !/^new file mode/m.test(chunk) || !canaryHosts(chunk).includes(file)) continue;
-    created.set(file, chunk.slice(chunk.search(/^@@/m)).split('\n').filter((l) => l.startsWith('+')).map((l) => l.slice(1)).join('\n'));
-  }
+  const created = createdFiles(task.test_patch, canaryHosts(task.test_patch));
   const plan = created.size ? planCanaries(inferRunner(task, null), created, null, task) : null;
   if (plan && !('unprotected' in plan) && plan.weak.length) {
     return [{ ...at('test_patch', `${plan.weak.join(', ')} hold(s) a single test, or tests whose canary copies a patch can tell from them (no word of its titles fills the same grammatical slot in another title as a different word does: \`pads\` → \`pads 2\`): weakly protected; add tests whose titles share words in the same places (\`pads short values\`, \`keeps long values\`, \`pads long strings\`)`), file: path.join(task.dir, 'test.patch'), field: null }];
   }
   return [];
+}
+
+/** The files among `hosts` that `testPatch` creates, with their whole text (they are known whole from the patch alone). */
+function createdFiles(testPatch: string, hosts: readonly string[]): Map<string, string> {
+  const created = new Map<string, string>();
+  for (const chunk of testPatch.split(/^(?=diff --git )/m)) {
+    const file = /^\+\+\+ b\/(.+)$/m.exec(chunk)?.[1];
+    if (!file || !/^new file mode/m.test(chunk) || !hosts.includes(file)) continue;
+    created.set(file, chunk.slice(chunk.search(/^@@/m)).split('\n').filter((l) => l.startsWith('+')).map((l) => l.slice(1)).join('\n'));
+  }
+  return created;
 }

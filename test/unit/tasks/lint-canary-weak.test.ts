@@ -30,9 +30,13 @@ describe('canaryWarnings: weakly protected test files', () => {
 
 describe('canaryWarnings: pytest tasks', () => {
   const py = (cmd: string, testPatch: string): TaskSpec => ({ instance_id: 'p-1', dir: '/tasks/p-1', test_cmd: cmd, test_report: 'junit:r.xml', test_patch: testPatch, FAIL_TO_PASS: ['pytest > test_add'], PASS_TO_PASS: [] }) as unknown as TaskSpec;
-  const tests = created('tests/test_calc.py', 'def test_add():\n    assert add(2, 3) == 5\n');
+  const tests = created('tests/test_calc.py', 'def test_pads_short_values():\n    assert pad("7", 3) == "  7"\n\n\ndef test_keeps_long_values():\n    assert pad("777", 3) == "777"\n\n\ndef test_pads_long_strings():\n    assert pad("77", 3) == " 77"\n');
   it('no warning for a pytest test file; a warning for a command that would not run the canaries or no pytest test file', () => {
-    expect(canaryWarnings(py('python3 -m pytest --junitxml=r.xml tests', tests))).toEqual([]);
+    expect(canaryWarnings({ ...py('python3 -m pytest --junitxml=r.xml tests', tests), FAIL_TO_PASS: ['tests/test_calc.py > test_pads_short_values'] })).toEqual([]);
+    // a created file with one one-word test: its copy is told apart (newcomer12 #2)
+    const single = canaryWarnings(py('python3 -m pytest --junitxml=r.xml tests', created('tests/test_calc.py', 'def test_add():\n    assert add(2, 3) == 5\n')));
+    expect(single).toHaveLength(1);
+    expect(single[0]!.message).toMatch(/tests\/test_calc\.py hold\(s\) a single test.*weakly protected/);
     expect(canaryWarnings(py('python3 -m pytest --junitxml=r.xml tests/test_calc.py::test_add', tests))[0]!.message).toMatch(/node id.*unprotected/);
     expect(canaryWarnings(py('pytest -x --junitxml=r.xml tests', tests))[0]!.message).toMatch(/first failure.*unprotected/);
     expect(canaryWarnings(py('pytest --junitxml=r.xml tests', created('tests/helpers.py', 'X = 1\n')))[0]!.message).toMatch(/no pytest test file/);
