@@ -28,6 +28,18 @@ export function sweBenchKey(name: string): string {
 }
 
 /**
+ * A fixbench pytest id as SWE-bench's pytest node id (`tests/a.py > TestX > test_y[p]` →
+ * `tests/a.py::TestX::test_y[p]`), the inverse of `sweBenchKey` for pytest ids; any other id (not
+ * starting with a `.py` file, or already a node id) is returned unchanged.
+ */
+export function pytestNodeId(id: string): string {
+  const parts = id.split(SEP);
+  if (parts.length < 2 || !parts[0]!.endsWith('.py') || id.includes('::')) return id;
+  const node = parts.join('::');
+  return sweBenchKey(node) === id ? node : id;
+}
+
+/**
  * The pytest test files (repo-relative paths ending in `.py`) that `ids` name: the first part of
  * each id as `sweBenchKey` gives it (`tests/v1.2/test_x.py::test_a` → `tests/v1.2/test_x.py`),
  * once each, in order. Ids of other runners name none.

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { Difficulty, TaskYaml, TestReport, type TaskSpec } from '../config/task.ts';
 import { formatIssues } from '../config/load.ts';
 import { UserInputError } from '../core/errors.ts';
+import { pytestNodeId } from '../core/swe-ids.ts';
+import { isPytestTask } from '../evaluation/canary-python.ts';
 
 /**
  * A test list as SWE-bench stores it: a JSON-encoded array of strings (the Hugging Face dataset) or
@@ -223,7 +225,9 @@ export function instanceToTask(inst: SweBenchInstance, spec: RunSpec, repo: stri
  */
 export function taskToInstance(task: TaskSpec, opts: { lists?: 'json' | 'array'; withRunSpec?: boolean } = {}): Record<string, unknown> {
   const extras = { ...(task.swe_bench ?? {}) };
-  const list = (l: string[]) => (opts.lists === 'array' ? [...l] : pythonJsonList(l));
+  // a pytest task's ids as SWE-bench's node ids (its pytest log parser's names); other ids as they are
+  const ids = (l: string[]) => (isPytestTask(task) ? l.map(pytestNodeId) : [...l]);
+  const list = (l: string[]) => (opts.lists === 'array' ? ids(l) : pythonJsonList(ids(l)));
   const origRepo = typeof extras.repo === 'string' ? extras.repo : (ownerName(task.repo) ?? task.repo);
   delete extras.repo;
   const created = extras.created_at ?? task.created_at;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserInputError } from '../../../src/core/errors.ts';
+import { sweBenchKey } from '../../../src/core/swe-ids.ts';
 import {
   instanceToTask, ownerName, parseJsonl, repoUrl, runSpecFor, SweBenchInstance, SweBenchPrediction, taskToInstance,
 } from '../../../src/tasks/swe-bench.ts';
@@ -54,6 +55,13 @@ describe('SWE-bench instances', () => {
     expect(taskToInstance(task, { withRunSpec: false })).toEqual(row);
     expect(taskToInstance(task, { lists: 'array' }).FAIL_TO_PASS).toEqual(['tests/test_w.py::test_new[a-b]']);
     expect(taskToInstance(task).fixbench).toMatchObject(spec);
+    // a pytest task made by fixbench (`tasks create`: fixbench ids) exports SWE-bench's node ids, which import and grade as the same tests (newcomer12 #4)
+    const made = { ...task, FAIL_TO_PASS: ['tests/v1.2/test_w.py > TestW > test_new[a-b]', 'tests/test_w.py > test_old'], PASS_TO_PASS: ['a plain > name'] };
+    const out = taskToInstance(made, { lists: 'array' });
+    expect(out.FAIL_TO_PASS).toEqual(['tests/v1.2/test_w.py::TestW::test_new[a-b]', 'tests/test_w.py::test_old']);
+    expect(out.PASS_TO_PASS).toEqual(['a plain > name']);
+    expect((out.FAIL_TO_PASS as string[]).map(sweBenchKey)).toEqual(made.FAIL_TO_PASS);
+    expect(taskToInstance({ ...made, test_cmd: 'node --test' }, { lists: 'array' }).FAIL_TO_PASS).toEqual(made.FAIL_TO_PASS); // not pytest: as they are
   });
 
   it('keep a created_at our schema does not accept under swe_bench', () => {
