@@ -89,7 +89,10 @@ export function nextStepAfterRun(
   if (ranModels > 0 || skipped.length === 0) return '';
   const vars = [...new Set(skipped.flatMap((s) => /^([A-Z0-9_]+) is not set/.exec(s.reason)?.[1] ?? []))];
   if (vars.length === 0) return '';
-  return `${afterResumeStep ? 'or, for a new run with the models' : 'next'}: no model ran (${skipped.length} skipped: ${vars.join(', ')} not set). Set the key and run again:\n  ${vars.map((v) => `export ${v}=...`).join('; ')}; ${rerun}\n${noKeyHint(prefix)}\n`;
+  const head = afterResumeStep
+    ? `or, to run the models too, start a new run once the key is set (no model ran: ${skipped.length} skipped, ${vars.join(', ')} not set):`
+    : `next: no model ran (${skipped.length} skipped: ${vars.join(', ')} not set). Set the key and run again:`;
+  return `${head}\n  ${vars.map((v) => `export ${v}=...`).join('; ')}; ${rerun}\n${noKeyHint(prefix)}\n`;
 }
 
 /** The ways on without a provider key, one line, its commands starting with `prefix` (`commandPrefix`). */

@@ -32,7 +32,7 @@ describe('nextStepAfterRun', () => {
         'no key? `npx fixbench run --dry-run` forecasts the cost; a local model: README § A local model; or grade a predictions file: `npx fixbench eval --predictions <file>`\n',
     );
     // after an interrupted run's "next: … finish … with" line, the key line is the alternative (one "next:" only)
-    expect(nextStepAfterRun(skipped, 0, 'npm start', 'npx fixbench', true)).toMatch(/^or, for a new run with the models: no model ran \(3 skipped: OPENROUTER_API_KEY, ANTHROPIC_API_KEY not set\)\. Set the key and run again:\n  export OPENROUTER_API_KEY=\.\.\.; export ANTHROPIC_API_KEY=\.\.\.; npm start\n/);
+    expect(nextStepAfterRun(skipped, 0, 'npm start', 'npx fixbench', true)).toMatch(/^or, to run the models too, start a new run once the key is set \(no model ran: 3 skipped, OPENROUTER_API_KEY, ANTHROPIC_API_KEY not set\):\n  export OPENROUTER_API_KEY=\.\.\.; export ANTHROPIC_API_KEY=\.\.\.; npm start\n/);
     expect(nextStepAfterRun(skipped, 1)).toBe(''); // some model ran: the report is the next thing to read
     expect(nextStepAfterRun([], 0)).toBe(''); // --no-models: nothing was skipped
   });
