@@ -70,6 +70,8 @@ describe('buildReport', () => {
     expect(ids).toEqual(['claude-sonnet-4.5', 'deepseek-v3.2', 'gpt-5-mini', 'glm-4.6', 'qwen3-coder', 'gold', 'noop']);
     const refs = board.slice(board.indexOf('id="reference-table"'));
     expect([...refs.matchAll(/<td><span class="mono">([^<]+)<\/span>/g)].map((m) => m[1])).toEqual(['gold', 'noop']);
+    // not ranked, so no rank number (newcomer12 #8)
+    expect([...refs.matchAll(/<td class="num" data-v="[^"]*">([^<]*)<\/td>\s*<td><span class="mono">/g)].map((m) => m[1])).toEqual(['—', '—']);
     expect(board).toContain('6/8');
     expect(board).toContain('75.0%');
     expect(board).toContain('40.9–92.9%');
