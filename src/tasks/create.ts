@@ -92,7 +92,10 @@ export async function buildTask(o: CreateOptions, given?: CreatePlan): Promise<B
         throw new CreateRejected('tampered', `the test run's evidence did not hold ${label}, run ${run}: ${first}; --test-cmd must run the test files test.patch touches (fixbench adds canary tests there) and exit non-zero when a test fails`);
       }
       if (r.outcome === 'infra_error' || r.outcome === 'timeout' || r.outcome === 'patch_failed' || n === 0) {
-        throw new CreateRejected('no_results', `the tests gave no results ${label}, run ${run}: ${r.outcome}${first ? `: ${first}` : ''}; check --setup, --test-cmd and --test-report\n${r.test_output.slice(-2000)}`);
+        // a Python module the sandbox's /usr python3 lacks (pytest installed by pyenv or in ~/.local is not visible there)
+        const missing = /No module named '?([\w.]+)'?/.exec(r.test_output)?.[1];
+        const hint = missing ? `; the sandbox runs /usr's python3, which has no module ${missing}: install it system-wide (apt-get install python3-${missing.split('.')[0]}) or in --setup (README "Test runners", pytest)` : '';
+        throw new CreateRejected('no_results', `the tests gave no results ${label}, run ${run}: ${r.outcome}${first ? `: ${first}` : ''}; check --setup, --test-cmd and --test-report${hint}\n${r.test_output.slice(-2000)}`);
       }
       log(`run ${run} ${label}: ${Object.values(r.parsed).filter((s) => s === 'PASSED').length}/${n} passed`);
       results.push(r.parsed);

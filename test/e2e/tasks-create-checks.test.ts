@@ -65,6 +65,13 @@ describe('fixbench tasks create refuses before running any test', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
+  it("a test command whose Python module the sandbox's python3 lacks: the refusal says where python3 comes from and how to install it", async () => {
+    const r = await runCli(['tasks', 'create', '--repo', repo.dir, '--base', repo.commits[0]!, '--fix', repo.commits[1]!, '--test-cmd', 'python3 -m fixbench_no_such_runner --junitxml=report.xml', '--test-report', 'junit:report.xml', '--tasks', tasks, '--sandbox', 'local', '--no-env-cache']);
+    expect(r.exitCode, r.stderr).not.toBe(0);
+    expect(r.stderr).toMatch(/check --setup, --test-cmd and --test-report; the sandbox runs \/usr's python3, which has no module fixbench_no_such_runner: install it system-wide \(apt-get install python3-fixbench_no_such_runner\) or in --setup/);
+    expect(existsSync(tasks) ? await readdir(tasks) : []).toEqual([]);
+  });
+
   it('a task that would fail its own lint is refused after the tests, with nothing written', async () => {
     const r = await create('--base', repo.commits[2]!, '--fix', repo.commits[3]!, '--test-files', 'test/**', '--id', 'locked');
     // The tests ran (the lists are computed), but the gold patch changes a protected lock file.
