@@ -28,10 +28,24 @@ export function failToPassKnown(plan: { guess: number; weak: string[] }, count: 
 }
 
 /**
- * Text as compared for "the problem statement gives this title": Unicode NFKC, lower case, curly
- * quotes as straight ones, every run of white space one blank (a statement that spells a title
+ * Text as compared for "the problem statement gives this title": Markdown's backslash escapes
+ * undone (`test\_add` → `test_add`, atkF12 1c), Unicode NFKC, lower case, curly quotes as straight
+ * ones, every run of white space one blank (a statement that spells a title
  * with other capitals or spacing still gives it away: atkE12 #3).
  */
 export function foldText(s: string): string {
-  return s.normalize('NFKC').toLowerCase().replace(/[\u2018\u2019\u201b\u2032`]/g, "'").replace(/[\u201c\u201d\u2033]/g, '"').replace(/\s+/g, ' ');
+  return s.replace(/\\([\\`*_{}[\]()#+\-.!<>|~])/g, '$1').normalize('NFKC').toLowerCase().replace(/[\u2018\u2019\u201b\u2032`]/g, "'").replace(/[\u201c\u201d\u2033]/g, '"').replace(/\s+/g, ' ');
+}
+
+/**
+ * The lines test.patch removes from the files it deletes (`+++ /dev/null`): tests a patch could read
+ * at base_commit though no host file holds them any more (a test moved into a host: atkF12 1b).
+ */
+export function deletedText(testPatch: string): string {
+  const out: string[] = [];
+  for (const chunk of testPatch.split(/^(?=diff --git )/m)) {
+    if (!/^\+\+\+ \/dev\/null$/m.test(chunk)) continue;
+    for (const l of chunk.split('\n')) if (l.startsWith('-') && !l.startsWith('--- ')) out.push(l.slice(1));
+  }
+  return out.join('\n');
 }

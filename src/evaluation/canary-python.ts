@@ -11,7 +11,7 @@ import { basename, extname } from 'node:path/posix';
 import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { addedLines, MAX_FAIL_COPIES, pick, removedText, shuffle, variantTitleOf, visibleWords } from './canary-mutate.ts';
-import { countFailToPass, failToPassKnown, foldText, type FailToPassCount } from './canary-odds.ts';
+import { countFailToPass, deletedText, failToPassKnown, foldText, type FailToPassCount } from './canary-odds.ts';
 import { mutateNumber, mutateString } from './canary-literal.ts';
 import { findPythonTests, isPlainPythonString, isPythonNumber, type PyTest } from './canary-python-parse.ts';
 import type { ExpectedLiteral } from './canary-parse.ts';
@@ -206,8 +206,8 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
   const named = [...hosts.keys()].some((f) => added.has(f));
   const base = named ? [...hosts].map(([f, t]) => [...t.split('\n').filter((_, i) => !added.get(f)?.has(i + 1)), removed.get(f) ?? ''].join('\n')).join('\n') : undefined;
   const baseNames = new Set(base?.match(IDENT) ?? []);
-  // a name the problem statement gives, in any case, is known too (atkD12 #4, atkE12 #3)
-  const statementNames = new Set((foldText(task.problem_statement ?? '').match(IDENT) ?? []));
+  // a name the problem statement gives (in any case), or a file test.patch deletes held, is known too (atkD12 #4, atkE12 #3, atkF12 1b)
+  const statementNames = new Set((foldText(`${task.problem_statement ?? ''}\n${deletedText(task.test_patch)}`).match(IDENT) ?? []));
   const known = base === undefined ? undefined : (name: string): boolean => baseNames.has(name) || statementNames.has(foldText(name));
   const visible = base === undefined ? undefined : visibleWords(`${base}\n${task.problem_statement ?? ''}`);
   // pytest's ids name no file: a new name is none of the hosts' identifiers, nor a listed test's name (of any file).

@@ -14,7 +14,7 @@ import type { TaskSpec } from '../config/task.ts';
 import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { addedLines, mutateHost, removedText, visibleWords } from './canary-mutate.ts';
-import { failToPassKnown, foldText, type FailToPassCount } from './canary-odds.ts';
+import { deletedText, failToPassKnown, foldText, type FailToPassCount } from './canary-odds.ts';
 
 /** Test runners fixbench can write canaries for (`karma`: jasmine specs in karma; `karma-mocha`: mocha specs in karma, through karma-mocha; `pytest`: canary-python.ts). */
 export type CanaryRunner = 'node:test' | 'mocha' | 'vitest' | 'jest' | 'jasmine' | 'karma' | 'karma-mocha' | 'pytest';
@@ -141,7 +141,7 @@ export function planCanaries(
   const tests: CanaryTest[] = [];
   const added = addedLines(task.test_patch);
   const base = baseText(hosts, added, removedText(task.test_patch));
-  const statement = foldText(task.problem_statement ?? '');
+  const statement = foldText(`${task.problem_statement ?? ''}\n${deletedText(task.test_patch)}`);
   const known = base === undefined ? undefined : (title: string): boolean => title !== '' && (base.includes(title) || statement.includes(foldText(title)));
   // What a patch can read, for balancing new titles' word pairs: the test files before test.patch and the problem statement.
   const visible = base === undefined ? undefined : visibleWords(`${base}\n${task.problem_statement ?? ''}`);

@@ -226,7 +226,7 @@ export function instanceToTask(inst: SweBenchInstance, spec: RunSpec, repo: stri
 export function taskToInstance(task: TaskSpec, opts: { lists?: 'json' | 'array'; withRunSpec?: boolean } = {}): Record<string, unknown> {
   const extras = { ...(task.swe_bench ?? {}) };
   // a pytest task's ids as SWE-bench's node ids (its pytest log parser's names); other ids as they are
-  const ids = (l: string[]) => (isPytestTask(task) ? l.map(pytestNodeId) : [...l]);
+  const ids = (l: string[]) => (pytestIdsRewritten(task) ? l.map(pytestNodeId) : [...l]);
   const list = (l: string[]) => (opts.lists === 'array' ? ids(l) : pythonJsonList(ids(l)));
   const origRepo = typeof extras.repo === 'string' ? extras.repo : (ownerName(task.repo) ?? task.repo);
   delete extras.repo;
@@ -258,11 +258,17 @@ export function taskToInstance(task: TaskSpec, opts: { lists?: 'json' | 'array';
       ...(task.difficulty ? { difficulty: task.difficulty } : {}),
       ...(task.language ? { language: task.language } : {}),
       tags: task.tags,
-      ...(task.ids ? { ids: task.ids } : {}),
+      // ids rewritten to node ids above are SWE-bench's names: the import aliases them (atkF12 2)
+      ...(task.ids ? { ids: task.ids } : pytestIdsRewritten(task) ? { ids: 'swe-bench' } : {}),
       ...(task.node ? { node: task.node } : {}),
       ...(task.browser ? { browser: task.browser } : {}),
       ...(task.strict_pass_to_pass ? { strict_pass_to_pass: task.strict_pass_to_pass } : {}),
     };
   }
   return inst;
+}
+
+/** Whether `taskToInstance` writes `task`'s pytest ids as SWE-bench node ids (a pytest task with a listed id `pytestNodeId` changes). */
+function pytestIdsRewritten(task: TaskSpec): boolean {
+  return isPytestTask(task) && [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS].some((id) => pytestNodeId(id) !== id);
 }

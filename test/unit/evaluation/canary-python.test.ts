@@ -11,7 +11,7 @@ import { checkCanaries } from '../../../src/evaluation/canary-check.ts';
 import type { CanaryPlan } from '../../../src/evaluation/canary.ts';
 import { assertEqualLiteral, assertLiteral, findPythonTests } from '../../../src/evaluation/canary-python-parse.ts';
 import { isPytestTask, mutatePythonHost, planPythonCanaries, pytestSelectionProblem, pythonCanaryHosts } from '../../../src/evaluation/canary-python.ts';
-import { failToPassKnown } from '../../../src/evaluation/canary-odds.ts';
+import { deletedText, failToPassKnown } from '../../../src/evaluation/canary-odds.ts';
 import { parseJunit } from '../../../src/evaluation/parse/junit.ts';
 import { pytestInstalled } from '../../helpers/pytest.ts';
 
@@ -203,6 +203,12 @@ describe('planPythonCanaries', () => {
     expect(mutatePythonHost(after, { ...ctx, taken: new Set<string>(), known: (n) => baseNames.has(n) || n === 'test_adds_large_values' })!.failToPass).toEqual({ hidden: 0, known: 1 });
     const named = plan(planPythonCanaries('pytest tests', new Map([['tests/test_a.py', after]]), { FAIL_TO_PASS: ['tests/test_a.py > test_adds_large_values'], PASS_TO_PASS: [], test_patch: patch, problem_statement: 'add() drops its third argument: test_adds_large_values shows it.' }));
     expect(named).toMatchObject({ guess: 1, weak: ['tests/test_a.py'] });
+    // a Markdown-escaped name in the statement, or a test in a file test.patch deletes, is known too (atkF12 1b, 1c)
+    const escaped = plan(planPythonCanaries('pytest tests', new Map([['tests/test_a.py', after]]), { FAIL_TO_PASS: ['tests/test_a.py > test_adds_large_values'], PASS_TO_PASS: [], test_patch: patch, problem_statement: 'see test\\_adds\\_large\\_values' }));
+    expect(escaped).toMatchObject({ guess: 1, weak: ['tests/test_a.py'] });
+    const moved = `${patch}diff --git a/tests/test_old.py b/tests/test_old.py\ndeleted file mode 100644\n--- a/tests/test_old.py\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-def test_adds_large_values():\n-    assert add(2000, 3000) == 5000\n`;
+    expect(deletedText(moved)).toBe('def test_adds_large_values():\n    assert add(2000, 3000) == 5000');
+    expect(plan(planPythonCanaries('pytest tests', new Map([['tests/test_a.py', after]]), { FAIL_TO_PASS: ['tests/test_a.py > test_adds_large_values'], PASS_TO_PASS: [], test_patch: moved }))).toMatchObject({ guess: 1, weak: ['tests/test_a.py'] });
     // the rule: the odds of a guess stand only when a listed FAIL_TO_PASS test is a parsed test with a hidden title
     expect(failToPassKnown({ guess: 0.25, weak: [] }, { hidden: 1, known: 1 }, ['a.py'], 2)).toEqual({ guess: 0.25, weak: [] });
     expect(failToPassKnown({ guess: 0.25, weak: [] }, { hidden: 0, known: 0 }, ['a.py'], 0)).toEqual({ guess: 0.25, weak: [] }); // nothing listed

@@ -62,6 +62,12 @@ describe('SWE-bench instances', () => {
     expect(out.PASS_TO_PASS).toEqual(['a plain > name']);
     expect((out.FAIL_TO_PASS as string[]).map(sweBenchKey)).toEqual(made.FAIL_TO_PASS);
     expect(taskToInstance({ ...made, test_cmd: 'node --test' }, { lists: 'array' }).FAIL_TO_PASS).toEqual(made.FAIL_TO_PASS); // not pytest: as they are
+    // …and says they are SWE-bench's names, so the import aliases them: export → import keeps every test (atkF12 2)
+    expect(taskToInstance(made).fixbench).toMatchObject({ ids: 'swe-bench' });
+    const back = instanceToTask(SweBenchInstance.parse(taskToInstance(made)), spec, 'https://github.com/acme/widget');
+    expect(back.yaml).toMatchObject({ ids: 'swe-bench', FAIL_TO_PASS: out.FAIL_TO_PASS });
+    expect(taskToInstance({ ...made, ...back.yaml } as typeof made, { lists: 'array' }).FAIL_TO_PASS).toEqual(out.FAIL_TO_PASS); // and again: the same lines
+    expect(taskToInstance({ ...task, ids: undefined }).fixbench).not.toHaveProperty('ids'); // ids already node ids: nothing rewritten
   });
 
   it('keep a created_at our schema does not accept under swe_bench', () => {
