@@ -17,6 +17,11 @@ import { findPythonTests, isPlainPythonString, isPythonNumber, type PyTest } fro
 import type { ExpectedLiteral } from './canary-parse.ts';
 import type { CanaryKind, CanaryPlan, CanaryTask, CanaryTest } from './canary.ts';
 
+/** A listed id's own test name: its last ` > ` part, after a pytest node id's last `::`, without `[params]` (`a.py::C::test_x[p]` → `test_x`). */
+export function listedTestName(id: string): string {
+  return id.split(ID_SEPARATOR).at(-1)!.split('::').at(-1)!.replace(/\[.*\]$/s, '');
+}
+
 /** Whether the task's tests run under pytest (`pytest` / `py.test` in test_cmd, or test_report `pytest`). */
 export function isPytestTask(task: { test_cmd: string; test_report: string }): boolean {
   return task.test_report === 'pytest' || /(?:^|[\s/;&|(])(?:pytest|py\.test)(?=\s|$|;|&|\|)/.test(task.test_cmd);
@@ -211,7 +216,7 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
   const known = base === undefined ? undefined : (name: string): boolean => baseNames.has(name) || statementNames.has(foldText(name));
   const visible = base === undefined ? undefined : visibleWords(`${base}\n${task.problem_statement ?? ''}`);
   // pytest's ids name no file: a new name is none of the hosts' identifiers, nor a listed test's name (of any file).
-  const listedNames = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS].map((id) => id.split(ID_SEPARATOR).at(-1)!.split('::').at(-1)!.replace(/\[.*\]$/s, ''));
+  const listedNames = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS].map(listedTestName);
   const taken = new Set<string>([...listedNames, ...[...hosts.values()].flatMap((t) => t.match(IDENT) ?? [])]);
   const texts = new Map<string, string>();
   const tests: CanaryTest[] = [];

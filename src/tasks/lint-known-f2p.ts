@@ -4,11 +4,9 @@
 // or is named in the problem statement, a patch that turns exactly those tests' failures into passes
 // needs no guess. The grading record says so too (`canaries.guess` 1, the file in `canaries.weak`).
 import type { TaskSpec } from '../config/task.ts';
-import { ID_SEPARATOR } from '../evaluation/parse/index.ts';
+import { listedTestName } from '../evaluation/canary-python.ts';
 import { foldText } from '../evaluation/canary-odds.ts';
 
-/** A listed id's own title: its last ` > ` part, after a pytest node id's last `::`, without `[params]`. */
-const titleOf = (id: string): string => id.split(ID_SEPARATOR).at(-1)!.split('::').at(-1)!.replace(/\[.*\]$/s, '').trim();
 
 /**
  * The warning for `task` when each FAIL_TO_PASS title is found on a line test.patch keeps or
@@ -18,7 +16,7 @@ const titleOf = (id: string): string => id.split(ID_SEPARATOR).at(-1)!.split('::
  * only where it is sure; the grading record (`canaries.guess`, `canaries.weak`) counts those too. Pure.
  */
 export function knownFailToPassWarning(task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'test_patch'> & Partial<Pick<TaskSpec, 'problem_statement'>>): string | null {
-  const titles = [...new Set(task.FAIL_TO_PASS.map(titleOf))].filter((t) => t !== '');
+  const titles = [...new Set(task.FAIL_TO_PASS.map((id) => listedTestName(id).trim()))].filter((t) => t !== '');
   if (!titles.length) return null;
   // lines test.patch keeps or removes, and the text a hunk header repeats (`@@ -1,2 +1,2 @@ def test_add():`)
   const before = task.test_patch.split('\n').flatMap((l) => (l.startsWith('@@') ? [l.replace(/^@@[^@]*@@/, '')] : (l.startsWith(' ') || l.startsWith('-')) && !l.startsWith('---') ? [l] : [])).join('\n');
