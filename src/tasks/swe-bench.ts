@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { Difficulty, TaskYaml, TestReport, type TaskSpec } from '../config/task.ts';
 import { formatIssues } from '../config/load.ts';
 import { UserInputError } from '../core/errors.ts';
-import { pytestNodeId } from '../core/swe-ids.ts';
+import { pytestNodeId, sweBenchKey } from '../core/swe-ids.ts';
 import { isPytestTask } from '../evaluation/canary-python.ts';
 
 /**
@@ -268,7 +268,14 @@ export function taskToInstance(task: TaskSpec, opts: { lists?: 'json' | 'array';
   return inst;
 }
 
-/** Whether `taskToInstance` writes `task`'s pytest ids as SWE-bench node ids (a pytest task with a listed id `pytestNodeId` changes). */
+/**
+ * Whether `taskToInstance` writes `task`'s pytest ids as SWE-bench node ids and marks them `ids:
+ * swe-bench`: a pytest task with a listed id `pytestNodeId` changes, and every listed id reads back
+ * as itself through `sweBenchKey` (what the import's aliasing applies to each). An id that would
+ * read back as another (`test_x[a  > b]` → `test_x[a > b]`: another test, atkG12 1) keeps the
+ * whole task's ids as they are, unmarked.
+ */
 function pytestIdsRewritten(task: TaskSpec): boolean {
-  return isPytestTask(task) && [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS].some((id) => pytestNodeId(id) !== id);
+  const ids = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS];
+  return isPytestTask(task) && ids.some((id) => pytestNodeId(id) !== id) && ids.every((id) => sweBenchKey(pytestNodeId(id)) === id);
 }

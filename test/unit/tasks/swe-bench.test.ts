@@ -68,6 +68,12 @@ describe('SWE-bench instances', () => {
     expect(back.yaml).toMatchObject({ ids: 'swe-bench', FAIL_TO_PASS: out.FAIL_TO_PASS });
     expect(taskToInstance({ ...made, ...back.yaml } as typeof made, { lists: 'array' }).FAIL_TO_PASS).toEqual(out.FAIL_TO_PASS); // and again: the same lines
     expect(taskToInstance({ ...task, ids: undefined }).fixbench).not.toHaveProperty('ids'); // ids already node ids: nothing rewritten
+    // an id that would read back as another test (blanks around ` > ` in its parameters) keeps the task's ids as they are, unmarked (atkG12 1)
+    const odd = { ...made, ids: undefined, FAIL_TO_PASS: ['tests/test_a.py > test_x[a  > b]'], PASS_TO_PASS: ['tests/test_a.py > test_plain'] };
+    expect(sweBenchKey('tests/test_a.py > test_x[a  > b]')).not.toBe('tests/test_a.py > test_x[a  > b]');
+    const oddOut = taskToInstance(odd, { lists: 'array' });
+    expect([oddOut.FAIL_TO_PASS, oddOut.PASS_TO_PASS]).toEqual([odd.FAIL_TO_PASS, odd.PASS_TO_PASS]);
+    expect(oddOut.fixbench).not.toHaveProperty('ids');
   });
 
   it('keep a created_at our schema does not accept under swe_bench', () => {
