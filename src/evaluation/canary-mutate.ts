@@ -8,6 +8,7 @@ import { ID_SEPARATOR } from './parse/index.ts';
 import { findTests, type ExpectedLiteral, type FoundTest } from './canary-parse.ts';
 import { mutateNumber, mutateString, type LiteralMutation, type Rng } from './canary-literal.ts';
 import { articleFits, slotOf } from './canary-title-slot.ts';
+import { swappableTitle } from './canary-swap.ts';
 
 /** A copy placed in a file: its id tail, what it must come out as, and its original's id tail. */
 export interface MutatedTest {
@@ -47,6 +48,12 @@ export interface HostContext {
   taken: Set<string>;
   /** How the runner joins nested suite titles in an id: ` > `, or one space for mocha (its `fullTitle`). */
   join: string;
+  /**
+   * Whether a title's source text (with its quotes, as written) occurs once in all the host files:
+   * only such a test's pair may be swapped (canary-swap.ts), since its result ids are then its own.
+   * Absent: no pair is swapped.
+   */
+  unique?: (source: string) => boolean;
 }
 
 /** One element of `xs`, chosen with crypto randomness. */
@@ -81,7 +88,7 @@ export const MAX_FAIL_COPIES = 3;
  * random), at its indentation. `hiddenFailToPass`: the file's FAIL_TO_PASS tests whose titles the
  * patch cannot and can know (see `failToPassKnown`).
  */
-export function mutateHost(file: string, text: string, ctx: HostContext): { text: string; tests: MutatedTest[]; weak: boolean; hidden: number; failToPass: FailToPassCount } | null {
+export function mutateHost(file: string, text: string, ctx: HostContext): { text: string; tests: MutatedTest[]; swaps: { a: string; b: string }[]; weak: boolean; hidden: number; failToPass: FailToPassCount } | null {
   const all = findTests(file, text);
   // Suite titles too: a copy named like a sibling `describe` would share its id with the suite's (reporters differ on suites).
   for (const t of all ?? []) for (const s of [t.title, ...t.suites]) ctx.taken.add(s);
@@ -94,9 +101,17 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   const isKnown = (t: FoundTest): boolean => ctx.known !== undefined && (ctx.known(t.title) || ctx.known(text.slice(t.titleStart + 1, t.titleEnd - 1)));
   const mutable = found.filter((t) => t.literals.length > 0);
   if (!mutable.length) return null;
-  // Mutants only of tests whose titles the patch cannot know (test.patch brought them), where the
-  // file has any: the copy of a known test is the one of the pair with an unknown title.
-  const hiddenSrcs = mutable.filter((t) => !isKnown(t));
+  // A pair may be swapped (the mutant under the original's title) when the grader can find both
+  // titles' results by plain search and they are the test's alone: plain titles, written once in
+  // the hosts, no test nested in it (its children's ids would move with it).
+  const canSwap = (t: FoundTest): boolean =>
+    ctx.unique !== undefined && [t.title, ...t.suites].every(swappableTitle) && ctx.unique(text.slice(t.titleStart, t.titleEnd)) && !(all ?? []).some((o) => o !== t && o.start >= t.start && o.end <= t.end);
+  // The literals a mutant may change so the pair hides which twin is the copy: any, when the patch
+  // cannot know the title (test.patch brought the test); when it can, only in a swappable pair and on
+  // a line test.patch adds (a value it cannot read before the run; a body it could read tells the twins apart).
+  const hidingLiterals = (t: FoundTest): ExpectedLiteral[] => (!isKnown(t) ? t.literals : canSwap(t) ? t.literals.filter((l) => ctx.added.has(lineOf(l.start))) : []);
+  // Mutants only of tests a pair can hide, where the file has any.
+  const hiddenSrcs = mutable.filter((t) => hidingLiterals(t).length > 0);
   const rank = (t: FoundTest): number => (f2p(t) ? 0 : isNew(t) ? 1 : 2);
   const failSrcs = shuffle(hiddenSrcs.length ? hiddenSrcs : mutable).sort((a, b) => rank(a) - rank(b)).slice(0, MAX_FAIL_COPIES);
   // At least one test stays without a mutant, for the passing copy, where the file has two or more.
@@ -106,24 +121,30 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   const nonF2p = others.filter((t) => !f2p(t));
   // A file with one test gets no passing copy: a verbatim twin of the one mutated test would give the mutant away.
   const passSrc = others.length ? pick(p2p.length ? p2p : nonF2p.length ? nonF2p : others) : null;
-  const edits: { at: number; code: string }[] = [];
+  const edits: { start: number; end: number; code: string }[] = [];
   const tests: MutatedTest[] = [];
+  const swaps: { a: string; b: string }[] = [];
   // Copies whose change gives the original away (the odds of guessing them are 1, not 1/2).
   const told = new Set<FoundTest>();
   const pool = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' ? [...l.value] : [])));
   const lengths = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' && l.value !== '' ? [[...l.value].length] : [])));
   for (const [src, must] of [...failSrcs.map((t) => [t, 'FAILED'] as const), ...(passSrc ? [[passSrc, 'PASSED'] as const] : [])]) {
     const { title, balanced } = variantTitleOf(src.title, found.map((t) => t.title), ctx.taken, ctx.known, ctx.visible);
-    if (!balanced) told.add(src);
+    // A swappable pair's titles tell nothing (which twin holds the mutant is a coin flip); another's must read alike.
+    const swappable = must === 'FAILED' && hiddenSrcs.includes(src) && canSwap(src);
+    if (!balanced && !swappable) told.add(src);
     ctx.taken.add(title);
-    const parts = [{ start: src.titleStart, end: src.titleEnd, code: quoteAs(title, src.quote) }];
+    const swap = swappable && randomInt(2) === 1;
+    const copyTitle = { start: src.titleStart, end: src.titleEnd, code: quoteAs(title, src.quote) };
+    const parts = swap ? [] : [copyTitle];
     let strict = false;
     if (must === 'FAILED') {
       // A string where the test has one (a substituted character: its copy passing while the original fails is then a forger's wrong guess).
       // An empty string only as a last resort: it can only grow, so its mutant is the longer one.
-      const strings = src.literals.filter((l) => typeof l.value === 'string' && l.value !== '');
-      const rest = src.literals.filter((l) => typeof l.value !== 'string');
-      const lit = pick(strings.length ? strings : rest.length ? rest : src.literals);
+      const lits = hiddenSrcs.includes(src) ? hidingLiterals(src) : src.literals;
+      const strings = lits.filter((l) => typeof l.value === 'string' && l.value !== '');
+      const rest = lits.filter((l) => typeof l.value !== 'string');
+      const lit = pick(strings.length ? strings : rest.length ? rest : lits);
       const m = mutateLiteral(lit, text, pool, undefined, lengths);
       strict = m.strict === true;
       if (m.tell) told.add(src);
@@ -133,14 +154,22 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
     let copy = text.slice(src.start, src.end);
     for (const p of parts) copy = copy.slice(0, p.start - src.start) + p.code + copy.slice(p.end - src.start);
     const indent = /[ \t]*$/.exec(text.slice(text.lastIndexOf('\n', src.start - 1) + 1, src.start))![0];
-    edits.push(randomInt(2) === 0 ? { at: src.start, code: `${copy}\n${indent}` } : { at: src.end, code: `\n${indent}${copy}` });
+    edits.push(randomInt(2) === 0 ? { start: src.start, end: src.start, code: `${copy}\n${indent}` } : { start: src.end, end: src.end, code: `\n${indent}${copy}` });
+    // Swapped: the copy (the mutant) keeps the original's title, and the original takes the new one.
+    if (swap) {
+      edits.push({ ...copyTitle });
+      swaps.push({ a: tail(src), b: tail(src, title) });
+    }
     tests.push({ suite: src.suites.join(ctx.join), title, must, original: tail(src), ...(strict ? { strict } : {}) });
   }
-  edits.sort((a, b) => b.at - a.at);
+  edits.sort((a, b) => b.start - a.start);
   let out = text;
-  for (const e of edits) out = out.slice(0, e.at) + e.code + out.slice(e.at);
-  const hidden = failSrcs.filter((t) => !isKnown(t) && !told.has(t)).length;
-  return { text: out, tests, weak: passSrc === null || hidden === 0, hidden, failToPass: countFailToPass((all ?? []).filter(f2p).map(isKnown)) };
+  for (const e of edits) out = out.slice(0, e.start) + e.code + out.slice(e.end);
+  const hides = (t: FoundTest): boolean => hiddenSrcs.includes(t) && !told.has(t);
+  const hidden = failSrcs.filter(hides).length;
+  // A FAIL_TO_PASS test is hidden when its title is, or when a swappable pair hides it.
+  const swapHidden = (t: FoundTest): boolean => failSrcs.includes(t) && hides(t) && canSwap(t);
+  return { text: out, tests, swaps, weak: passSrc === null || hidden === 0, hidden, failToPass: countFailToPass((all ?? []).filter(f2p).map((t) => isKnown(t) && !swapHidden(t))) };
 }
 
 /**

@@ -16,6 +16,7 @@ import { mutateNumber, mutateString } from './canary-literal.ts';
 import { findPythonTests, isPlainPythonString, isPythonNumber, type PyTest } from './canary-python-parse.ts';
 import type { ExpectedLiteral } from './canary-parse.ts';
 import type { CanaryKind, CanaryPlan, CanaryTask, CanaryTest } from './canary.ts';
+import type { CanarySwap } from './canary-swap.ts';
 
 /** A listed id's own test name: its last ` > ` part, after a pytest node id's last `::`, without `[params]` (`a.py::C::test_x[p]` → `test_x`). */
 export function listedTestName(id: string): string {
@@ -81,6 +82,8 @@ export interface PyHostContext {
   visible?: string;
   /** Every identifier of every host file, and the names given so far: a new name is none of them. */
   taken: Set<string>;
+  /** Whether a name occurs once, as a whole identifier, in all the host files (its pair may then be swapped: canary-swap.ts); absent: none is. */
+  unique?: (name: string) => boolean;
 }
 
 /**
@@ -89,7 +92,7 @@ export interface PyHostContext {
  * with a mutable literal (or cannot be scanned). A copy's name replaces one word of its original's
  * (`variantTitleOf` over the words after `test_`), else appends `_N`.
  */
-export function mutatePythonHost(text: string, ctx: PyHostContext): { text: string; tests: Omit<CanaryTest, 'file'>[]; weak: boolean; hidden: number; failToPass: FailToPassCount } | null {
+export function mutatePythonHost(text: string, ctx: PyHostContext): { text: string; tests: Omit<CanaryTest, 'file'>[]; swaps: { a: string; b: string }[]; weak: boolean; hidden: number; failToPass: FailToPassCount } | null {
   const parsed = findPythonTests(text);
   const found = parsed?.filter((t) => !t.unsafe);
   if (!found?.length) return null;
@@ -99,7 +102,10 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
   const isKnown = (t: PyTest): boolean => ctx.known?.(t.name) === true;
   const mutable = found.filter((t) => t.literals.length > 0);
   if (!mutable.length) return null;
-  const hiddenSrcs = mutable.filter((t) => !isKnown(t));
+  // As canary-mutate.ts `mutateHost`: a known name's pair hides its copy only swapped, with the changed value on a line test.patch adds.
+  const canSwap = (t: PyTest): boolean => ctx.unique?.(t.name) === true;
+  const hidingLiterals = (t: PyTest): ExpectedLiteral[] => (!isKnown(t) ? t.literals : canSwap(t) ? t.literals.filter((l) => ctx.added.has(lineOf(l.start))) : []);
+  const hiddenSrcs = mutable.filter((t) => hidingLiterals(t).length > 0);
   const rank = (t: PyTest): number => (f2p(t) ? 0 : isNew(t) ? 1 : 2);
   const failSrcs = shuffle(hiddenSrcs.length ? hiddenSrcs : mutable).sort((a, b) => rank(a) - rank(b)).slice(0, MAX_FAIL_COPIES);
   if (failSrcs.length > 1 && failSrcs.length === found.length) failSrcs.pop();
@@ -112,27 +118,32 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
   const knownWords = (w: string): boolean => ctx.known?.(nameOf(w)) === true;
   const pool = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' ? [...l.value] : [])));
   const lengths = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' && l.value !== '' ? [[...l.value].length] : [])));
-  const edits: { at: number; code: string }[] = [];
+  const edits: { start: number; end: number; code: string }[] = [];
   const tests: Omit<CanaryTest, 'file'>[] = [];
+  const swaps: { a: string; b: string }[] = [];
   const told = new Set<PyTest>();
   for (const [src, must] of [...failSrcs.map((t) => [t, 'FAILED'] as const), ...(passSrc ? [[passSrc, 'PASSED'] as const] : [])]) {
     const words = wordsOf(src.name);
+    // A swappable pair's names tell nothing (which twin holds the mutant is a coin flip); another's must read alike.
+    const swappable = must === 'FAILED' && hiddenSrcs.includes(src) && canSwap(src);
     let name: string;
     if (words !== null) {
       const v = variantTitleOf(words, titles, takenWords, knownWords, ctx.visible);
       name = nameOf(v.title);
-      if (!v.balanced) told.add(src);
+      if (!v.balanced && !swappable) told.add(src);
     } else {
       let n = 2;
       while (ctx.taken.has(`${src.name}_${n}`)) n++;
       name = `${src.name}_${n}`;
-      told.add(src);
+      if (!swappable) told.add(src);
     }
     ctx.taken.add(name);
-    const parts = [{ start: src.nameStart, end: src.nameEnd, code: name }];
+    const swap = swappable && randomInt(2) === 1;
+    const copyName = { start: src.nameStart, end: src.nameEnd, code: name };
+    const parts = swap ? [] : [copyName];
     let strict = false;
     if (must === 'FAILED') {
-      const m = mutatePythonLiteral(src.literals, text, pool, lengths);
+      const m = mutatePythonLiteral(hiddenSrcs.includes(src) ? hidingLiterals(src) : src.literals, text, pool, lengths);
       if (!m) { told.add(src); continue; }
       strict = m.strict;
       if (m.tell) told.add(src);
@@ -142,15 +153,23 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
     let copy = text.slice(src.start, src.end);
     for (const p of parts) copy = copy.slice(0, p.start - src.start) + p.code + copy.slice(p.end - src.start);
     const gap = '\n'.repeat(Math.max(1, src.blankAbove) + 1);
-    edits.push(randomInt(2) === 0 ? { at: src.start, code: `${copy}${gap}` } : { at: src.end, code: `${gap}${copy}` });
+    edits.push(randomInt(2) === 0 ? { start: src.start, end: src.start, code: `${copy}${gap}` } : { start: src.end, end: src.end, code: `${gap}${copy}` });
+    // Swapped: the copy (the mutant) keeps the original's name, and the original takes the new one.
+    if (swap) {
+      edits.push({ ...copyName });
+      swaps.push({ a: src.name, b: name });
+    }
     tests.push({ suite: '', title: name, must, original: src.name, family: true, ...(strict ? { strict } : {}) });
   }
   if (!tests.some((t) => t.must === 'FAILED')) return null;
-  edits.sort((a, b) => b.at - a.at);
+  edits.sort((a, b) => b.start - a.start);
   let out = text;
-  for (const e of edits) out = out.slice(0, e.at) + e.code + out.slice(e.at);
-  const hidden = failSrcs.filter((t) => !isKnown(t) && !told.has(t)).length;
-  return { text: out, tests, weak: passSrc === null || hidden === 0, hidden, failToPass: countFailToPass((parsed ?? []).filter(f2p).map(isKnown)) };
+  for (const e of edits) out = out.slice(0, e.start) + e.code + out.slice(e.end);
+  const hides = (t: PyTest): boolean => hiddenSrcs.includes(t) && !told.has(t) && tests.some((c) => c.must === 'FAILED' && c.original === t.name);
+  const hidden = failSrcs.filter(hides).length;
+  // A FAIL_TO_PASS test is hidden when its name is, or when a swappable pair hides it.
+  const swapHidden = (t: PyTest): boolean => failSrcs.includes(t) && hides(t) && canSwap(t);
+  return { text: out, tests, swaps, weak: passSrc === null || hidden === 0, hidden, failToPass: countFailToPass((parsed ?? []).filter(f2p).map((t) => isKnown(t) && !swapHidden(t))) };
 }
 
 /**
@@ -221,14 +240,20 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
   const texts = new Map<string, string>();
   const tests: CanaryTest[] = [];
   const weak: string[] = [];
+  // How often each identifier occurs in all the hosts: a name written once (its `def`) is the test's alone.
+  const occurrences = new Map<string, number>();
+  for (const t of hosts.values()) for (const w of t.match(IDENT) ?? []) occurrences.set(w, (occurrences.get(w) ?? 0) + 1);
+  const unique = (name: string): boolean => occurrences.get(name) === 1;
+  const swaps: CanarySwap[] = [];
   let kind: CanaryKind = 'mutated';
   let guess = 1;
   const failToPass: FailToPassCount = { hidden: 0, known: 0 };
   for (const [file, text] of hosts) {
-    const m = mutatePythonHost(text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken });
+    const m = mutatePythonHost(text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, unique });
     if (m) {
       texts.set(file, m.text);
       tests.push(...m.tests.map((t) => ({ file, ...t })));
+      swaps.push(...m.swaps.map((x) => ({ file, ...x })));
       if (m.weak) weak.push(file);
       guess /= 2 ** m.hidden;
       failToPass.hidden += m.failToPass.hidden;
@@ -240,5 +265,5 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
     texts.set(file, `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}\n\n${s.code}`);
     tests.push(...s.tests.map((t) => ({ file, ...t })));
   }
-  return { runner: 'pytest', kind, texts, tests, ...failToPassKnown({ guess, weak }, failToPass, texts.keys(), task.FAIL_TO_PASS.length) };
+  return { runner: 'pytest', kind, texts, tests, swaps, ...failToPassKnown({ guess, weak }, failToPass, texts.keys(), task.FAIL_TO_PASS.length) };
 }

@@ -15,6 +15,7 @@ import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { addedLines, mutateHost, removedText, visibleWords } from './canary-mutate.ts';
 import { deletedText, failToPassKnown, foldText, type FailToPassCount } from './canary-odds.ts';
+import type { CanarySwap } from './canary-swap.ts';
 
 /** Test runners fixbench can write canaries for (`karma`: jasmine specs in karma; `karma-mocha`: mocha specs in karma, through karma-mocha; `pytest`: canary-python.ts). */
 export type CanaryRunner = 'node:test' | 'mocha' | 'vitest' | 'jest' | 'jasmine' | 'karma' | 'karma-mocha' | 'pytest';
@@ -72,6 +73,12 @@ export interface CanaryPlan {
   guess: number;
   /** Files with a single test (one mutant, no must-pass canary: weakly protected). */
   weak: string[];
+  /**
+   * The pairs written swapped (the mutant under the original's title, the original under the
+   * copy's; canary-swap.ts): the grader exchanges their result ids before reading them. `tests`
+   * describe every pair unswapped. Empty for synthetic canaries; absent in plans made before swaps.
+   */
+  swaps?: CanarySwap[];
 }
 
 /** What planCanaries reads of the task to choose the tests it copies. */
@@ -146,6 +153,9 @@ export function planCanaries(
   // What a patch can read, for balancing new titles' word pairs: the test files before test.patch and the problem statement.
   const visible = base === undefined ? undefined : visibleWords(`${base}\n${task.problem_statement ?? ''}`);
   const taken = new Set<string>();
+  const all = [...hosts.values()];
+  const unique = (source: string): boolean => all.reduce((n, t) => n + t.split(source).length - 1, 0) === 1;
+  const swaps: CanarySwap[] = [];
   let kind: CanaryKind = 'mutated';
   let guess = 1;
   const weak: string[] = [];
@@ -154,10 +164,11 @@ export function planCanaries(
     if (!/\b(?:it|test|describe|suite)\s*\(/.test(text)) continue;
     const fileRunner = runner ?? runnerOfFile(text);
     if (!fileRunner) continue;
-    const mutated = mutateHost(file, text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, join: fileRunner === 'mocha' ? ' ' : ID_SEPARATOR });
+    const mutated = mutateHost(file, text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, join: fileRunner === 'mocha' ? ' ' : ID_SEPARATOR, unique });
     if (mutated) {
       texts.set(file, mutated.text);
       tests.push(...mutated.tests.map((t) => ({ file, ...t })));
+      swaps.push(...mutated.swaps.map((x) => ({ file, ...x })));
       if (mutated.weak) weak.push(file);
       guess /= 2 ** mutated.hidden;
       failToPass.hidden += mutated.failToPass.hidden;
@@ -179,7 +190,7 @@ export function planCanaries(
   if (texts.size === 0) {
     return { unprotected: hosts.size && !runner ? 'the test runner is not one fixbench writes canaries for (node:test, mocha, vitest, jest, jasmine, karma with jasmine or mocha)' : 'test.patch touches no JS/TS test file to hold the canaries' };
   }
-  return { runner: runner ?? runnerOfFile([...hosts.values()].join('\n'))!, kind, texts, tests, ...failToPassKnown({ guess, weak }, failToPass, texts.keys(), task.FAIL_TO_PASS.length) };
+  return { runner: runner ?? runnerOfFile([...hosts.values()].join('\n'))!, kind, texts, tests, swaps, ...failToPassKnown({ guess, weak }, failToPass, texts.keys(), task.FAIL_TO_PASS.length) };
 }
 
 /**

@@ -31,6 +31,7 @@ import { writeTestAssets } from './test-assets.ts';
 import { evidence, evidenceChanged, lockedTestPaths } from './test-lock.ts';
 import { aliasSweBenchNames, listedPytestFiles } from '../core/swe-ids.ts';
 import { diffFiles } from './diff-files.ts';
+import { unswapResults } from './canary-swap.ts';
 import { patchSizeProblem } from './patch-size.ts';
 
 export { REPORT_MAX_BYTES } from './report-file.ts';
@@ -137,9 +138,9 @@ export function startCheckout(task: TaskSpec, repoCache: RepoCache, workDir: str
  *    file as bytes without following links and decoded once as UTF-8; `tap` on stdout; or
  *    `exit-code`; ANSI escapes stripped first); a missing, symlinked, oversized or unreadable
  *    report is no verdict (docs/decisions.md#the-no-verdict-rule: `unresolved` with `error`);
- * 6. judge the evidence (`judgeRun`): canaries not as they must be, channels that disagree, or
- *    exit 0 with the failing canary failed → `tampered`; canaries are then removed from
- *    `parsed` and kept in `canaries`;
+ *    swapped canary pairs' ids are exchanged back in both channels first (canary-swap.ts);
+ * 6. judge the evidence (`judgeRun`): canaries not as they must be, channels that disagree, or exit 0
+ *    with the failing canary failed → `tampered`; canaries then leave `parsed` for `canaries`;
  * 7. `resolved` / `unresolved` by `grade` (no verdict → `unresolved` with `error`).
  * `visible_check` = the patch applied and every PASS_TO_PASS test passed.
  * Never throws: harness faults (git, setup, sandbox, report) become `infra_error` with `error`.
@@ -266,14 +267,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
       return { ...result, outcome: 'timeout', error: `test command exceeded timeout_s=${task.timeout_s}; its process group was killed` };
     }
 
-    // No verdict with the model's patch applied is the model's failure, never infra_error:
-    // docs/decisions.md#the-no-verdict-rule.
-    const noVerdict = (why: string): EvaluationResult => ({
-      ...result,
-      outcome: 'unresolved',
-      tests_status: failedTestsStatus(task),
-      error: `no test verdict with this patch: ${why}`,
-    });
+    // No verdict with the model's patch applied is the model's failure, never infra_error: docs/decisions.md#the-no-verdict-rule.
+    const noVerdict = (why: string): EvaluationResult => ({ ...result, outcome: 'unresolved', tests_status: failedTestsStatus(task), error: `no test verdict with this patch: ${why}` });
     const status = String(run.exitCode ?? run.signal);
     let parsed: TestResults;
     let second: TestResults | null = null;
@@ -295,6 +290,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     } catch (err) {
       return noVerdict(describe(err));
     }
+    const swaps = guard.plan?.swaps ?? []; // swapped canary pairs back under their own titles before anything reads a result (canary-swap.ts)
+    parsed = unswapResults(swaps, parsed);
     // `ids: swe-bench`: each listed name also answers under its own spelling (trailing blanks kept).
     const listed = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS];
     if (task.ids === 'swe-bench') parsed = aliasSweBenchNames(parsed, listed);
@@ -306,7 +303,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     if (parsed.size === 0 || run.exitCode === null) return noVerdict(grade(task, parsed, run.exitCode).error!);
     if (guard.channel) {
       try {
-        second = parseReportText(guard.channel.kind, await readReportFile(ws.dir, guard.channel.path, `second-channel ${REPORT_LABEL[guard.channel.kind]}`, status));
+        second = unswapResults(swaps, parseReportText(guard.channel.kind, await readReportFile(ws.dir, guard.channel.path, `second-channel ${REPORT_LABEL[guard.channel.kind]}`, status)));
         if (task.ids === 'swe-bench') second = aliasSweBenchNames(second, listed);
       } catch (err) {
         return { ...result, outcome: 'tampered', parsed: Object.fromEntries(parsed), error: `the second result channel cannot be read: ${describe(err)}` };

@@ -73,4 +73,34 @@ describe.runIf(bwrapUsable && pytest)('pytest gradings carry canaries (bwrap)', 
     expect(by['honest']!.tests_status).toEqual({ FAIL_TO_PASS: { success: ['tests/v1.2/test_calc.py > test_add'], failure: [] }, PASS_TO_PASS: { success: ['tests/v1.2/test_a.py > test_a'], failure: [] } });
     expect(by['plain-wrong']).toMatchObject({ outcome: 'unresolved' });
   }, 300_000);
+  it('a patch that forges exactly the failing test whose name it can read (test.patch only edits its body) is no longer sure to win: the mutant sits under that name half the time (canary-swap.ts)', async () => {
+    const tasks = path.join(tmp, 'tasks-known');
+    execFileSync('bash', [MAKE, tasks, '7'], { stdio: 'ignore' });
+    const gold = await readFile(path.join(tasks, 'py-calc-1', 'gold.patch'), 'utf8');
+    // calc.py stays wrong and flips, in pytest's process, the failed result of the test named test_add (its name is in the base tree) into a pass
+    const forge = ['', 'import _pytest.reports as _r', '_orig = _r.TestReport.from_item_and_call.__func__', '', '', 'def _forge(cls, item, call):', '    rep = _orig(cls, item, call)', "    if rep.failed and item.name == 'test_add':", "        rep.outcome = 'passed'", '        rep.longrepr = None', '    return rep', '', '', '_r.TestReport.from_item_and_call = classmethod(_forge)'];
+    const forger = `diff --git a/calc.py b/calc.py\n--- a/calc.py\n+++ b/calc.py\n@@ -4,3 +4,${3 + forge.length} @@ def add(a, b):\n \n def sub(a, b):\n     return a - b\n${forge.map((l) => `+${l}\n`).join('')}`;
+    const N = 16;
+    const preds = [['honest', gold], ...Array.from({ length: N }, (_, i) => [`forger-${i}`, forger])];
+    const predictions = path.join(tmp, 'predictions-known.jsonl');
+    await writeFile(predictions, preds.map(([c, p]) => JSON.stringify({ instance_id: 'py-calc-1', model_name_or_path: c, model_patch: p })).join('\n') + '\n');
+    const r = await runCli(['eval', '--sandbox', 'bwrap', '--tasks', tasks, '--predictions', predictions, '--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports'), '--run-id', 'p7', '--json'], { timeoutMs: 400_000 });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const recs = (await readFile(path.join(tmp, 'results', 'p7', 'attempts.jsonl'), 'utf8')).trim().split('\n').map((l) => AttemptRecord.parse(JSON.parse(l)));
+    const honest = recs.find((a) => a.contender === 'honest')!;
+    // the name is readable, but a swapped pair hides which twin is the mutant: odds 1/2, not weak
+    expect(honest, JSON.stringify(honest.error)).toMatchObject({ outcome: 'resolved', canaries: { fail: 'failed', pass: 'passed', kind: 'mutated', guess: 0.5 } });
+    expect(honest.canaries?.weak).toBeUndefined();
+    expect(honest.tests_status).toEqual({ FAIL_TO_PASS: { success: ['tests/test_calc.py > test_add'], failure: [] }, PASS_TO_PASS: { success: ['tests/test_a.py > test_a'], failure: [] } });
+    const forgers = recs.filter((a) => a.contender.startsWith('forger-'));
+    expect(forgers).toHaveLength(N);
+    // Unswapped, the forged name is the original's (resolved: the limit of 1/2); swapped, it is the mutant's: the mutant
+    // passes while the original fails (excused: a number mutant), and the original's failure is graded under its own name.
+    for (const a of forgers) {
+      expect(['resolved', 'unresolved', 'tampered'], JSON.stringify(a.error)).toContain(a.outcome);
+      if (a.outcome === 'unresolved') expect(a.tests_status?.FAIL_TO_PASS).toEqual({ success: [], failure: ['tests/test_calc.py > test_add'] });
+    }
+    // Before swaps every forger resolved; now each does with odds 1/2 (all 16 resolving: 2^-16).
+    expect(forgers.filter((a) => a.outcome !== 'resolved').length).toBeGreaterThan(0);
+  }, 450_000);
 });

@@ -149,16 +149,38 @@ describe('mutated canaries', () => {
   const task = { FAIL_TO_PASS: ['test/p.test.js > parse > parses minutes'], PASS_TO_PASS: ['test/p.test.js > parse > parses hours'], test_patch: '' };
   const identifiers = (s: string): Set<string> => new Set(s.replace(/(['"])(?:\\.|(?!\1).)*\1/g, '').match(/[A-Za-z_$][\w$]*/g));
 
-  it('a FAIL_TO_PASS test whose title was there before test.patch (test.patch edits its body) or that the problem statement names: odds 1, the file weak (atkD12 #4, #5)', () => {
+  it('a FAIL_TO_PASS test whose title was there before test.patch (test.patch edits its body) or that the problem statement names is hidden by a swapped pair (odds 1/2); odds 1 when its pair cannot be swapped (atkD12 #4, #5)', () => {
     const lines = FILE.split('\n');
     const at = lines.findIndex((l) => l.includes("parse.all('2m')")) + 1;
     const edit = { ...task, test_patch: `diff --git a/test/p.test.js b/test/p.test.js\n--- a/test/p.test.js\n+++ b/test/p.test.js\n@@ -${at} +${at} @@\n-    assert.deepEqual(parse.all('2m'), [120000]);\n+${lines[at - 1]}\n` };
-    for (let i = 0; i < 5; i++) expect(plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, edit))).toMatchObject({ guess: 1, weak: ['test/p.test.js'] });
-    // a test.patch that adds the failing test: hidden, a guess's odds…
+    const swapped = new Set<boolean>();
+    for (let i = 0; i < 30; i++) {
+      const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, edit));
+      // only the edited test is copied with a changed value (the untouched one's value is readable before the run)
+      expect(p).toMatchObject({ guess: 1 / 2, weak: [] });
+      const [fail] = p.tests.filter((t) => t.must === 'FAILED');
+      expect(fail!.original).toBe('parse > parses minutes');
+      swapped.add(p.swaps!.length > 0);
+      if (p.swaps!.length) expect(p.swaps).toEqual([{ file: 'test/p.test.js', a: 'parse > parses minutes', b: tailOfTest(fail!) }]);
+      // the title a patch knows holds the mutant exactly when the pair is swapped
+      const text = p.texts.get('test/p.test.js')!;
+      const under = (title: string): string => new RegExp(`it\\('${title}', \\(\\) => \\{\\n    (.*)\\n`).exec(text)![1]!;
+      expect(under(p.swaps!.length ? fail!.title : 'parses minutes')).toBe("assert.deepEqual(parse.all('2m'), [120000, 'ms']);");
+      expect(under(p.swaps!.length ? 'parses minutes' : fail!.title)).not.toBe("assert.deepEqual(parse.all('2m'), [120000, 'ms']);");
+    }
+    expect([...swapped].sort()).toEqual([false, true]);
+    // a test.patch that adds the failing test: hidden, a guess's odds, and so when the problem statement gives its title
     const add = { ...task, test_patch: `diff --git a/test/p.test.js b/test/p.test.js\n--- a/test/p.test.js\n+++ b/test/p.test.js\n@@ -${at - 2},0 +${at - 1},3 @@\n${lines.slice(at - 2, at + 1).map((l) => `+${l}`).join('\n')}\n` };
-    expect(plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, add)).guess).toBeLessThan(1);
-    // …unless the problem statement gives its title
-    expect(plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, { ...add, problem_statement: "parse.all: the test 'parses minutes' fails" }))).toMatchObject({ guess: 1, weak: ['test/p.test.js'] });
+    expect(plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, add)).guess).toBe(1 / 2);
+    expect(plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, { ...add, problem_statement: "parse.all: the test 'parses minutes' fails" })).guess).toBe(1 / 2);
+    // a title written twice in the hosts, or one with a quote, cannot be swapped: a known one's pair is told by its new title, odds 1
+    const twice = `${FILE}// see 'parses minutes'\n`;
+    const quoted = FILE.replace("it('parses minutes'", 'it("parses \'minutes\'"');
+    for (let i = 0; i < 5; i++) {
+      expect(plan(planCanaries('node:test', new Map([['test/p.test.js', twice]]), null, edit))).toMatchObject({ guess: 1, weak: ['test/p.test.js'], swaps: [] });
+      const q = { ...edit, FAIL_TO_PASS: ["test/p.test.js > parse > parses 'minutes'"], test_patch: edit.test_patch.replace('-    assert', '-    assert') };
+      expect(plan(planCanaries('node:test', new Map([['test/p.test.js', quoted]]), null, q))).toMatchObject({ guess: 1, weak: ['test/p.test.js'], swaps: [] });
+    }
   });
 
   it('mutates up to 3 different tests (FAIL_TO_PASS first) and copies verbatim a test no mutant comes from, so no mutant is the odd one out', () => {
@@ -180,9 +202,10 @@ describe('mutated canaries', () => {
         expect(t.title.split(' ').every((w) => words.has(w))).toBe(true);
         expect(text.split(`'${t.title}'`)).toHaveLength(2);
       }
-      // The failing copy of minutes: the original's body with exactly one literal of the expected value changed.
+      // The failing copy of minutes: the original's body with exactly one literal of the expected value changed (under the original's title when swapped).
       const minutes = fails.find((t) => t.original === 'parse > parses minutes')!;
-      const copy = new RegExp(`  it\\('${minutes.title}', \\(\\) => \\{\\n    assert\\.deepEqual\\(parse\\.all\\('2m'\\), \\[(.*), (.*)\\]\\);\\n  \\}\\);`);
+      const mutantTitle = p.swaps!.some((x) => x.b === tailOfTest(minutes)) ? 'parses minutes' : minutes.title;
+      const copy = new RegExp(`  it\\('${mutantTitle}', \\(\\) => \\{\\n    assert\\.deepEqual\\(parse\\.all\\('2m'\\), \\[(.*), (.*)\\]\\);\\n  \\}\\);`);
       const m = copy.exec(text)!;
       expect(m, text).not.toBeNull();
       expect((m[1] === '120000' ? 0 : 1) + (m[2] === "'ms'" ? 0 : 1)).toBe(1);
@@ -194,17 +217,17 @@ describe('mutated canaries', () => {
     }
   });
 
-  it('a file with one test gets its mutant only, no verbatim twin to give it away (weakly protected; odds 1: no other title lends it a word, so its title `adds 2` marks it)', () => {
+  it('a file with one test gets its mutant only, no verbatim twin to give it away (weakly protected; odds 1/2: its title `adds 2` marks the copy\'s title, and which title holds the mutant is a coin flip)', () => {
     const one = "const assert = require('node:assert');\nconst { it } = require('node:test');\nit('adds', () => {\n  assert.equal(1 + 1, 2);\n});\n";
     const p = plan(planCanaries('node:test', new Map([['test/one.test.js', one]]), null));
     expect(p.tests.map((t) => [t.must, t.original])).toEqual([['FAILED', 'adds']]);
     expect(p.weak).toEqual(['test/one.test.js']);
     expect(p.tests[0]!.title).toBe('adds 2');
-    expect(p.guess).toBe(1);
+    expect(p.guess).toBe(1 / 2);
     expect(p.texts.get('test/one.test.js')!.split('assert.equal(1 + 1, 2);')).toHaveLength(2);
     const r = checkCanaries(p, new Map([[p.tests[0]!.title, 'FAILED'], ['adds', 'PASSED']]));
     expect(r.problem).toBeNull();
-    expect(r.canaries).toEqual({ fail: 'failed', pass: 'passed', kind: 'mutated', guess: 1, weak: ['test/one.test.js'] });
+    expect(r.canaries).toEqual({ fail: 'failed', pass: 'passed', kind: 'mutated', guess: 1 / 2, weak: ['test/one.test.js'] });
     expect(checkCanaries(p, new Map([[p.tests[0]!.title, 'PASSED'], ['adds', 'PASSED']])).problem).toMatch(/failing canary/);
   });
 
@@ -291,26 +314,35 @@ describe('mutated canaries a patch cannot single out by title (it reads the test
   const known = new Set(['reads hours', 'parses minutes']);
   const task = { FAIL_TO_PASS: ['test/p.test.js > parse > parses minutes', 'test/p.test.js > parse > parses days'], PASS_TO_PASS: ['test/p.test.js > parse > reads hours'], test_patch: PATCH };
 
-  it('regression: mutates only tests test.patch brought, never the edited test whose title the patch knows (its mutant\'s new title would mark it)', () => {
+  it('mutates tests test.patch brought, and an edited test whose title the patch knows only in a swappable pair with the value test.patch wrote; never the untouched one (its body is readable)', () => {
+    const swappedKnown = new Set<boolean>();
     for (let i = 0; i < 30; i++) {
       const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FINAL]]), null, task));
       const fails = p.tests.filter((t) => t.must === 'FAILED');
-      expect(fails.map((t) => t.original).sort()).toEqual(['parse > parses days', 'parse > parses whole weeks']);
-      // A forger taking, of each near-twin pair, the one with a title it knows for the original finds no pair with one.
-      for (const t of fails) expect(known.has(t.original!.slice('parse > '.length))).toBe(false);
+      expect(fails.map((t) => t.original).sort()).toEqual(['parse > parses days', 'parse > parses minutes', 'parse > parses whole weeks']);
+      // A forger taking, of each near-twin pair, the one with a title it knows for the original is right only when the known pair is not swapped.
+      const minutes = fails.find((t) => t.original === 'parse > parses minutes')!;
+      swappedKnown.add(p.swaps!.some((x) => x.a === 'parse > parses minutes' && x.b === tailOfTest(minutes)));
+      expect(p.tests.find((t) => t.must === 'PASSED')!.original).toBe('parse > reads hours');
       for (const t of p.tests) expect(FINAL.includes(`'${t.title}'`), t.title).toBe(false);
-      expect(p.guess).toBe(1 / 4);
+      expect(known.has('parses minutes')).toBe(true);
+      expect(p.guess).toBe(1 / 8);
       expect(p.weak).toEqual([]);
     }
+    expect([...swappedKnown].sort()).toEqual([false, true]);
   });
 
-  it('when test.patch brings no test (it only edits known ones), the copies are marked by their titles: odds 1, the file is weak', () => {
+  it('when test.patch brings no test (it only edits known ones), the edited one is hidden by a swapped pair (odds 1/2); when its pair cannot be swapped the copies are marked by their titles: odds 1, the file is weak', () => {
     const editOnly = PATCH.replace('@@ -6,6 +6,12 @@', '@@ -6,6 +6,6 @@').split('\n').filter((l) => !/^\+ {2}(it\(|  assert\.equal\(parse\('1[dw]'|\}\);)/.test(l)).join('\n');
     const text = FINAL.split('\n').filter((_, i) => i < 10 || i > 15).join('\n');
     const p = plan(planCanaries('node:test', new Map([['test/p.test.js', text]]), null, { ...task, test_patch: editOnly }));
-    expect(p.tests.filter((t) => t.must === 'FAILED').length).toBeGreaterThan(0);
-    expect(p.guess).toBe(1);
-    expect(p.weak).toEqual(['test/p.test.js']);
+    expect(p.tests.filter((t) => t.must === 'FAILED').map((t) => t.original)).toEqual(['parse > parses minutes']);
+    expect(p.guess).toBe(1 / 2);
+    expect(p.weak).toEqual([]);
+    // its title also in a comment: the pair is not swapped, the copy's new title marks it
+    const q = plan(planCanaries('node:test', new Map([['test/p.test.js', `${text}// 'parses minutes'\n`]]), null, { ...task, test_patch: editOnly }));
+    expect(q.tests.filter((t) => t.must === 'FAILED').length).toBeGreaterThan(0);
+    expect(q).toMatchObject({ guess: 1, weak: ['test/p.test.js'], swaps: [] });
   });
 
   it('regression: a copy\'s title has its original\'s word count (an added word marked the longer title of a pair as the copy)', () => {

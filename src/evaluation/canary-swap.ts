@@ -1,0 +1,68 @@
+// Swapped canary pairs (canary.ts, canary-python.ts): for a must-fail copy, the planner flips a coin
+// and, on heads, writes the mutant under the original test's title and the original under the new
+// title. A patch that knows a failing test's title (at base_commit, or from the problem statement)
+// and forges exactly that title's result then forges the mutant half the time (`tampered`), and
+// the original's real result stays where the grader reads it. The grader undoes the swap on the
+// parsed results before anything else reads them, so every later step (canary check, second
+// channel, aliases, grade) sees the pair as if unswapped: original under its title, mutant under
+// the copy's.
+import { ID_SEPARATOR, type TestResults } from './parse/index.ts';
+
+/** One swapped pair of a host file: `a`, the original's id tail (the mutant runs under it); `b`, the copy's (the original runs under it). Id tails as `tailOfTest` spells them. */
+export interface CanarySwap {
+  file: string;
+  a: string;
+  b: string;
+}
+
+/**
+ * Whether a title can take part in a swap: the grader finds it in both result channels by plain
+ * string search, so it holds nothing a report escapes or a parser reads as structure (quotes,
+ * backslashes, `&`, control characters, `#`, brackets, `>`), and no blank at an end.
+ */
+export function swappableTitle(title: string): boolean {
+  return title !== '' && title === title.trim() && !/["'\\&#[\]<>`\u0000-\u001f\u007f]/.test(title);
+}
+
+/**
+ * The position in `id` where `tail` stands as whole ` > ` parts, followed by nothing, by a child's
+ * ` > …`, by pytest parameter ids `[…]` or by a duplicate suffix (` #2`); -1 when it does not. The
+ * leftmost position after the file part (`from`) is taken.
+ */
+function tailAt(id: string, tail: string, from: number): number {
+  for (let i = id.indexOf(tail, from); i >= 0; i = id.indexOf(tail, i + 1)) {
+    if (i > 0 && !id.slice(0, i).endsWith(ID_SEPARATOR)) continue;
+    const rest = id.slice(i + tail.length);
+    if (rest === '' || rest.startsWith(ID_SEPARATOR) || (rest.startsWith('[') && rest.endsWith(']')) || /^ #\d+$/.test(rest)) return i;
+  }
+  return -1;
+}
+
+/**
+ * `results` with each swapped pair's ids exchanged (`a` ↔ `b`, keeping what precedes and follows
+ * the tail: the file part, a child test's parts, parameter ids, a duplicate suffix). Ids that name
+ * files (`file > …`, when any id starts with a swapped file's name) are exchanged only in the
+ * pair's own file. A bijection on ids: a result reported twice stays twice (the canary check then
+ * sees the twin). Pure; returns a new map in the same order.
+ */
+export function unswapResults(swaps: readonly CanarySwap[], results: TestResults): TestResults {
+  if (swaps.length === 0) return results;
+  const named = [...results.keys()].some((id) => swaps.some((s) => id.startsWith(`${s.file}${ID_SEPARATOR}`)));
+  const out: TestResults = new Map();
+  for (const [id, status] of results) out.set(swapId(swaps, id, named), status);
+  return out;
+}
+
+/** `id` with the first swap that matches it applied (see `unswapResults`). */
+function swapId(swaps: readonly CanarySwap[], id: string, named: boolean): string {
+  for (const s of swaps) {
+    const prefix = `${s.file}${ID_SEPARATOR}`;
+    if (named && !id.startsWith(prefix)) continue;
+    const from = named ? prefix.length : 0;
+    for (const [x, y] of [[s.a, s.b], [s.b, s.a]] as const) {
+      const i = tailAt(id, x, from);
+      if (i >= 0) return `${id.slice(0, i)}${y}${id.slice(i + x.length)}`;
+    }
+  }
+  return id;
+}

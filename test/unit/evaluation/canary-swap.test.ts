@@ -1,0 +1,66 @@
+// Swapped canary pairs (canary-swap.ts): the grader exchanges a swapped pair's result ids before
+// anything reads them, in every spelling a runner gives an id, and only in the pair's own file.
+import { describe, expect, it } from 'vitest';
+import { swappableTitle, unswapResults } from '../../../src/evaluation/canary-swap.ts';
+import type { TestResults } from '../../../src/evaluation/parse/index.ts';
+
+const swaps = [{ file: 'test/p.test.js', a: 'parse > parses minutes', b: 'parse > parses hours' }];
+
+describe('unswapResults', () => {
+  it('exchanges the pair\'s ids in the pair\'s file: the mutant\'s result goes under the copy\'s title, the original\'s under its own', () => {
+    const raw: TestResults = new Map([
+      ['test/p.test.js > parse > parses minutes', 'FAILED'], // the mutant ran under the original's title
+      ['test/p.test.js > parse > parses hours', 'PASSED'], // the original ran under the copy's
+      ['test/p.test.js > parse > reads days', 'PASSED'],
+      ['test/q.test.js > parse > parses minutes', 'PASSED'], // another file's test of that name: not the pair's
+    ]);
+    expect([...unswapResults(swaps, raw)]).toEqual([
+      ['test/p.test.js > parse > parses hours', 'FAILED'],
+      ['test/p.test.js > parse > parses minutes', 'PASSED'],
+      ['test/p.test.js > parse > reads days', 'PASSED'],
+      ['test/q.test.js > parse > parses minutes', 'PASSED'],
+    ]);
+  });
+
+  it('ids without a file part, a child test\'s parts, pytest parameter ids and a duplicate suffix move with the tail', () => {
+    const raw: TestResults = new Map([
+      ['parse > parses minutes', 'FAILED'],
+      ['parse > parses minutes > sub', 'FAILED'],
+      ['parse > parses hours[1-2]', 'PASSED'],
+      ['parse > parses hours #2', 'PASSED'],
+      ['parse > parses minutes extra', 'PASSED'], // another title that begins like it
+      ['other > parse > parses minutesx', 'PASSED'],
+    ]);
+    expect([...unswapResults(swaps, raw).keys()]).toEqual([
+      'parse > parses hours',
+      'parse > parses hours > sub',
+      'parse > parses minutes[1-2]',
+      'parse > parses minutes #2',
+      'parse > parses minutes extra',
+      'other > parse > parses minutesx',
+    ]);
+  });
+
+  it('is a bijection: a title reported twice stays twice, and undoing it twice gives the run back', () => {
+    const raw: TestResults = new Map([
+      ['tests/test_a.py > test_adds_pairs', 'PASSED'],
+      ['tests/test_a.py > TestX > test_adds_pairs', 'FAILED'],
+      ['tests/test_a.py > test_adds_values', 'FAILED'],
+    ]);
+    const py = [{ file: 'tests/test_a.py', a: 'test_adds_pairs', b: 'test_adds_values' }];
+    const once = unswapResults(py, raw);
+    expect([...once]).toEqual([
+      ['tests/test_a.py > test_adds_values', 'PASSED'],
+      ['tests/test_a.py > TestX > test_adds_values', 'FAILED'],
+      ['tests/test_a.py > test_adds_pairs', 'FAILED'],
+    ]);
+    expect(once.size).toBe(raw.size);
+    expect([...unswapResults(py, once)]).toEqual([...raw]);
+    expect(unswapResults([], raw)).toBe(raw);
+  });
+
+  it('titles a report may escape or a parser may read as structure are never swapped', () => {
+    for (const t of ['parses minutes', 'test_adds_pairs', 'rejects 0 values', 'keeps a-b values']) expect(swappableTitle(t), t).toBe(true);
+    for (const t of ['', ' lead', 'trail ', 'a "q"', "it's", 'a\\b', 'a & b', 'a #2', 'a[1]', 'a > b', 'a <b>', 'a\nb', 'a `b`']) expect(swappableTitle(t), t).toBe(false);
+  });
+});
