@@ -76,9 +76,9 @@ export interface CanaryPlan {
   /**
    * The pairs written swapped (the mutant under the original's title, the original under the
    * copy's; canary-swap.ts): the grader exchanges their result ids before reading them. `tests`
-   * describe every pair unswapped. Empty for synthetic canaries; absent in plans made before swaps.
+   * describe every pair unswapped. Empty for synthetic canaries.
    */
-  swaps?: CanarySwap[];
+  swaps: CanarySwap[];
 }
 
 /** What planCanaries reads of the task to choose the tests it copies. */

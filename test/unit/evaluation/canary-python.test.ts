@@ -201,7 +201,7 @@ describe('planPythonCanaries', () => {
       expect(known).toMatchObject({ guess: 1 / 4, weak: [] });
       const small = known.tests.find((t) => t.original === 'test_adds_small_values')!;
       expect(small.must).toBe('FAILED');
-      const sw = known.swaps!.find((x) => x.a === 'test_adds_small_values');
+      const sw = known.swaps.find((x) => x.a === 'test_adds_small_values');
       swapped.add(sw !== undefined);
       const text = known.texts.get('tests/test_a.py')!;
       // the original body is under the copy's name when swapped, under its own otherwise; the mutant under the other
@@ -216,7 +216,7 @@ describe('planPythonCanaries', () => {
     for (let i = 0; i < 10; i++) {
       const p = plan(planPythonCanaries('pytest tests', new Map([['tests/test_a.py', referenced]]), { FAIL_TO_PASS: ['tests/test_a.py > test_adds_small_values'], PASS_TO_PASS: [], test_patch: patch }));
       expect(p).toMatchObject({ guess: 1, weak: ['tests/test_a.py'] });
-      expect(p.swaps!.some((x) => x.a === 'test_adds_small_values')).toBe(false);
+      expect(p.swaps.some((x) => x.a === 'test_adds_small_values')).toBe(false);
     }
     // a known test whose changed value is not on a line test.patch adds (the value could be read before the run): odds 1
     const callOnly = 'def test_adds_small_values():\n    r = add(1, 2, 3)\n    assert r == 6\n\n\ndef test_keeps_large_values():\n    assert add(0, 5000) == 5000\n';
@@ -259,7 +259,7 @@ describe('planPythonCanaries', () => {
 
 describe('checkCanaries on pytest ids', () => {
   const p: CanaryPlan = {
-    runner: 'pytest', kind: 'mutated', texts: new Map([['tests/test_a.py', '']]), guess: 0.5, weak: [],
+    runner: 'pytest', kind: 'mutated', texts: new Map([['tests/test_a.py', '']]), guess: 0.5, weak: [], swaps: [],
     tests: [
       { file: 'tests/test_a.py', suite: '', title: 'test_adds_pair', must: 'FAILED', original: 'test_adds_pairs', family: true },
       { file: 'tests/test_a.py', suite: '', title: 'test_adds_big', must: 'PASSED', original: 'test_adds_small', family: true },
@@ -341,7 +341,7 @@ describe.runIf(pytestInstalled)('canaries under a real pytest run', () => {
         try {
           execFileSync('python3', ['-m', 'pytest', '-p', 'no:cacheprovider', '-q', '--junitxml=r.xml', 'tests'], { cwd: dir, stdio: 'ignore', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
         } catch { /* failing canaries: exit 1 */ }
-        return checkCanaries(p, unswapResults(p.swaps ?? [], parseJunit(readFileSync(path.join(dir, 'r.xml'), 'utf8'))));
+        return checkCanaries(p, unswapResults(p.swaps, parseJunit(readFileSync(path.join(dir, 'r.xml'), 'utf8'))));
       };
       const honest = run();
       expect(honest.problem).toBeNull();

@@ -160,13 +160,13 @@ describe('mutated canaries', () => {
       expect(p).toMatchObject({ guess: 1 / 2, weak: [] });
       const [fail] = p.tests.filter((t) => t.must === 'FAILED');
       expect(fail!.original).toBe('parse > parses minutes');
-      swapped.add(p.swaps!.length > 0);
-      if (p.swaps!.length) expect(p.swaps).toEqual([{ file: 'test/p.test.js', a: 'parse > parses minutes', b: tailOfTest(fail!) }]);
+      swapped.add(p.swaps.length > 0);
+      if (p.swaps.length) expect(p.swaps).toEqual([{ file: 'test/p.test.js', a: 'parse > parses minutes', b: tailOfTest(fail!) }]);
       // the title a patch knows holds the mutant exactly when the pair is swapped
       const text = p.texts.get('test/p.test.js')!;
       const under = (title: string): string => new RegExp(`it\\('${title}', \\(\\) => \\{\\n    (.*)\\n`).exec(text)![1]!;
-      expect(under(p.swaps!.length ? fail!.title : 'parses minutes')).toBe("assert.deepEqual(parse.all('2m'), [120000, 'ms']);");
-      expect(under(p.swaps!.length ? 'parses minutes' : fail!.title)).not.toBe("assert.deepEqual(parse.all('2m'), [120000, 'ms']);");
+      expect(under(p.swaps.length ? fail!.title : 'parses minutes')).toBe("assert.deepEqual(parse.all('2m'), [120000, 'ms']);");
+      expect(under(p.swaps.length ? 'parses minutes' : fail!.title)).not.toBe("assert.deepEqual(parse.all('2m'), [120000, 'ms']);");
     }
     expect([...swapped].sort()).toEqual([false, true]);
     // a test.patch that adds the failing test: hidden, a guess's odds, and so when the problem statement gives its title
@@ -204,7 +204,7 @@ describe('mutated canaries', () => {
       }
       // The failing copy of minutes: the original's body with exactly one literal of the expected value changed (under the original's title when swapped).
       const minutes = fails.find((t) => t.original === 'parse > parses minutes')!;
-      const mutantTitle = p.swaps!.some((x) => x.b === tailOfTest(minutes)) ? 'parses minutes' : minutes.title;
+      const mutantTitle = p.swaps.some((x) => x.b === tailOfTest(minutes)) ? 'parses minutes' : minutes.title;
       const copy = new RegExp(`  it\\('${mutantTitle}', \\(\\) => \\{\\n    assert\\.deepEqual\\(parse\\.all\\('2m'\\), \\[(.*), (.*)\\]\\);\\n  \\}\\);`);
       const m = copy.exec(text)!;
       expect(m, text).not.toBeNull();
@@ -322,7 +322,7 @@ describe('mutated canaries a patch cannot single out by title (it reads the test
       expect(fails.map((t) => t.original).sort()).toEqual(['parse > parses days', 'parse > parses minutes', 'parse > parses whole weeks']);
       // A forger taking, of each near-twin pair, the one with a title it knows for the original is right only when the known pair is not swapped.
       const minutes = fails.find((t) => t.original === 'parse > parses minutes')!;
-      swappedKnown.add(p.swaps!.some((x) => x.a === 'parse > parses minutes' && x.b === tailOfTest(minutes)));
+      swappedKnown.add(p.swaps.some((x) => x.a === 'parse > parses minutes' && x.b === tailOfTest(minutes)));
       expect(p.tests.find((t) => t.must === 'PASSED')!.original).toBe('parse > reads hours');
       for (const t of p.tests) expect(FINAL.includes(`'${t.title}'`), t.title).toBe(false);
       expect(known.has('parses minutes')).toBe(true);
