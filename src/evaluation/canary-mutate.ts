@@ -8,7 +8,7 @@ import { ID_SEPARATOR } from './parse/index.ts';
 import { findTests, type ExpectedLiteral, type FoundTest } from './canary-parse.ts';
 import { mutateNumber, mutateString, type LiteralMutation, type Rng } from './canary-literal.ts';
 import { articleFits, slotOf } from './canary-title-slot.ts';
-import { swappableTitle } from './canary-swap.ts';
+import { swappableTitle, valueIsNew, type ReadableBefore } from './canary-swap.ts';
 
 /** A copy placed in a file: its id tail, what it must come out as, and its original's id tail. */
 export interface MutatedTest {
@@ -54,6 +54,8 @@ export interface HostContext {
    * Absent: no pair is swapped.
    */
   unique?: (source: string) => boolean;
+  /** What a patch could read before the run (canary-swap.ts `valueIsNew`); absent: every value on a line test.patch adds counts as new. */
+  before?: ReadableBefore;
 }
 
 /** One element of `xs`, chosen with crypto randomness. */
@@ -109,7 +111,9 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   // The literals a mutant may change so the pair hides which twin is the copy: any, when the patch
   // cannot know the title (test.patch brought the test); when it can, only in a swappable pair and on
   // a line test.patch adds (a value it cannot read before the run; a body it could read tells the twins apart).
-  const hidingLiterals = (t: FoundTest): ExpectedLiteral[] => (!isKnown(t) ? t.literals : canSwap(t) ? t.literals.filter((l) => ctx.added.has(lineOf(l.start))) : []);
+  const lineAt = (pos: number): string => text.slice(text.lastIndexOf('\n', pos - 1) + 1, (text.indexOf('\n', pos) + 1 || text.length + 1) - 1);
+  const newValue = (l: ExpectedLiteral): boolean => ctx.added.has(lineOf(l.start)) && (!ctx.before || valueIsNew(lineAt(l.start), text.slice(l.start, l.end), ctx.before));
+  const hidingLiterals = (t: FoundTest): ExpectedLiteral[] => (!isKnown(t) ? t.literals : canSwap(t) ? t.literals.filter(newValue) : []);
   // Mutants only of tests a pair can hide, where the file has any.
   const hiddenSrcs = mutable.filter((t) => hidingLiterals(t).length > 0);
   const rank = (t: FoundTest): number => (f2p(t) ? 0 : isNew(t) ? 1 : 2);

@@ -16,7 +16,7 @@ import { mutateNumber, mutateString } from './canary-literal.ts';
 import { findPythonTests, isPlainPythonString, isPythonNumber, type PyTest } from './canary-python-parse.ts';
 import type { ExpectedLiteral } from './canary-parse.ts';
 import type { CanaryKind, CanaryPlan, CanaryTask, CanaryTest } from './canary.ts';
-import type { CanarySwap } from './canary-swap.ts';
+import { valueIsNew, type CanarySwap, type ReadableBefore } from './canary-swap.ts';
 
 /** A listed id's own test name: its last ` > ` part, after a pytest node id's last `::`, without `[params]` (`a.py::C::test_x[p]` → `test_x`). */
 export function listedTestName(id: string): string {
@@ -84,6 +84,8 @@ export interface PyHostContext {
   taken: Set<string>;
   /** Whether a name occurs once, as a whole identifier, in all the host files (its pair may then be swapped: canary-swap.ts); absent: none is. */
   unique?: (name: string) => boolean;
+  /** What a patch could read before the run (canary-swap.ts `valueIsNew`); absent: every value on a line test.patch adds counts as new. */
+  before?: ReadableBefore;
 }
 
 /**
@@ -104,7 +106,9 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
   if (!mutable.length) return null;
   // As canary-mutate.ts `mutateHost`: a known name's pair hides its copy only swapped, with the changed value on a line test.patch adds.
   const canSwap = (t: PyTest): boolean => ctx.unique?.(t.name) === true;
-  const hidingLiterals = (t: PyTest): ExpectedLiteral[] => (!isKnown(t) ? t.literals : canSwap(t) ? t.literals.filter((l) => ctx.added.has(lineOf(l.start))) : []);
+  const lineAt = (pos: number): string => text.slice(text.lastIndexOf('\n', pos - 1) + 1, (text.indexOf('\n', pos) + 1 || text.length + 1) - 1);
+  const newValue = (l: ExpectedLiteral): boolean => ctx.added.has(lineOf(l.start)) && (!ctx.before || valueIsNew(lineAt(l.start), text.slice(l.start, l.end), ctx.before));
+  const hidingLiterals = (t: PyTest): ExpectedLiteral[] => (!isKnown(t) ? t.literals : canSwap(t) ? t.literals.filter(newValue) : []);
   const hiddenSrcs = mutable.filter((t) => hidingLiterals(t).length > 0);
   const rank = (t: PyTest): number => (f2p(t) ? 0 : isNew(t) ? 1 : 2);
   const failSrcs = shuffle(hiddenSrcs.length ? hiddenSrcs : mutable).sort((a, b) => rank(a) - rank(b)).slice(0, MAX_FAIL_COPIES);
@@ -230,6 +234,7 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
   const named = [...hosts.keys()].some((f) => added.has(f));
   const base = named ? [...hosts].map(([f, t]) => [...t.split('\n').filter((_, i) => !added.get(f)?.has(i + 1)), removed.get(f) ?? ''].join('\n')).join('\n') : undefined;
   const baseNames = new Set(base?.match(IDENT) ?? []);
+  const baseLines = new Set(base?.split('\n').map((l) => l.trim()) ?? []);
   // a name the problem statement gives (in any case), or a file test.patch deletes held, is known too (atkD12 #4, atkE12 #3, atkF12 1b)
   const statementNames = new Set((foldText(`${task.problem_statement ?? ''}\n${deletedText(task.test_patch)}`).match(IDENT) ?? []));
   const known = base === undefined ? undefined : (name: string): boolean => baseNames.has(name) || statementNames.has(foldText(name));
@@ -249,7 +254,7 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
   let guess = 1;
   const failToPass: FailToPassCount = { hidden: 0, known: 0 };
   for (const [file, text] of hosts) {
-    const m = mutatePythonHost(text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, unique });
+    const m = mutatePythonHost(text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, unique, before: { lines: baseLines, removed: removed.get(file) ?? '' } });
     if (m) {
       texts.set(file, m.text);
       tests.push(...m.tests.map((t) => ({ file, ...t })));

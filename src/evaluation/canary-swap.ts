@@ -24,6 +24,23 @@ export function swappableTitle(title: string): boolean {
   return title !== '' && title === title.trim() && !/["'\\&#[\]<>`\u0000-\u001f\u007f]/.test(title);
 }
 
+/** What a patch could read before the run that a swapped pair's changed value must not be: the hosts' lines before test.patch (trimmed), and the lines test.patch removes from the pair's file. */
+export interface ReadableBefore {
+  lines: ReadonlySet<string>;
+  removed: string;
+}
+
+/**
+ * Whether the expected literal `source` on `line` (a line test.patch adds) is a value a patch could
+ * not read before the run, so a swapped pair of a test whose title it knows still hides which twin
+ * is the mutant: the line (trimmed) is nowhere in the hosts before test.patch (not a copied or
+ * moved line), and `source` is on none of the lines test.patch removes from the file (a value it
+ * kept while changing the line, `[1]` → `[1, 'ms']`, would tell the original by matching them).
+ */
+export function valueIsNew(line: string, source: string, before: ReadableBefore): boolean {
+  return !before.lines.has(line.trim()) && !before.removed.includes(source);
+}
+
 /**
  * The position in `id` where `tail` stands as whole ` > ` parts, followed by nothing, by a child's
  * ` > …`, by pytest parameter ids `[…]` or by a duplicate suffix (` #2`); -1 when it does not. The

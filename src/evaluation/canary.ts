@@ -147,7 +147,9 @@ export function planCanaries(
   const texts = new Map<string, string>();
   const tests: CanaryTest[] = [];
   const added = addedLines(task.test_patch);
-  const base = baseText(hosts, added, removedText(task.test_patch));
+  const removed = removedText(task.test_patch);
+  const base = baseText(hosts, added, removed);
+  const baseLines = new Set(base?.split('\n').map((l) => l.trim()) ?? []);
   const statement = foldText(`${task.problem_statement ?? ''}\n${deletedText(task.test_patch)}`);
   const known = base === undefined ? undefined : (title: string): boolean => title !== '' && (base.includes(title) || statement.includes(foldText(title)));
   // What a patch can read, for balancing new titles' word pairs: the test files before test.patch and the problem statement.
@@ -164,7 +166,7 @@ export function planCanaries(
     if (!/\b(?:it|test|describe|suite)\s*\(/.test(text)) continue;
     const fileRunner = runner ?? runnerOfFile(text);
     if (!fileRunner) continue;
-    const mutated = mutateHost(file, text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, join: fileRunner === 'mocha' ? ' ' : ID_SEPARATOR, unique });
+    const mutated = mutateHost(file, text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, join: fileRunner === 'mocha' ? ' ' : ID_SEPARATOR, unique, before: { lines: baseLines, removed: removed.get(file) ?? '' } });
     if (mutated) {
       texts.set(file, mutated.text);
       tests.push(...mutated.tests.map((t) => ({ file, ...t })));

@@ -1,7 +1,7 @@
 // Swapped canary pairs (canary-swap.ts): the grader exchanges a swapped pair's result ids before
 // anything reads them, in every spelling a runner gives an id, and only in the pair's own file.
 import { describe, expect, it } from 'vitest';
-import { swappableTitle, unswapResults } from '../../../src/evaluation/canary-swap.ts';
+import { swappableTitle, unswapResults, valueIsNew } from '../../../src/evaluation/canary-swap.ts';
 import type { TestResults } from '../../../src/evaluation/parse/index.ts';
 
 const swaps = [{ file: 'test/p.test.js', a: 'parse > parses minutes', b: 'parse > parses hours' }];
@@ -62,5 +62,13 @@ describe('unswapResults', () => {
   it('titles a report may escape or a parser may read as structure are never swapped', () => {
     for (const t of ['parses minutes', 'test_adds_pairs', 'rejects 0 values', 'keeps a-b values']) expect(swappableTitle(t), t).toBe(true);
     for (const t of ['', ' lead', 'trail ', 'a "q"', "it's", 'a\\b', 'a & b', 'a #2', 'a[1]', 'a > b', 'a <b>', 'a\nb', 'a `b`']) expect(swappableTitle(t), t).toBe(false);
+  });
+
+  it('a value hides a known test only when a patch could not read it before the run: a new line, and not a value the replaced line held', () => {
+    const before = { lines: new Set(["assert.equal(parse('1h'), 3600000);", "assert.deepEqual(parse.all('2m'), [120000]);"]), removed: "    assert.deepEqual(parse.all('2m'), [120000]);" };
+    expect(valueIsNew("    assert.deepEqual(parse.all('2m'), [120000, 'ms']);", "'ms'", before)).toBe(true);
+    expect(valueIsNew("    assert.deepEqual(parse.all('2m'), [120000, 'ms']);", '120000', before)).toBe(false);
+    // a line copied from elsewhere in the files before test.patch
+    expect(valueIsNew("  assert.equal(parse('1h'), 3600000);", '3600000', before)).toBe(false);
   });
 });

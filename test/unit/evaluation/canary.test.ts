@@ -167,8 +167,17 @@ describe('mutated canaries', () => {
       const under = (title: string): string => new RegExp(`it\\('${title}', \\(\\) => \\{\\n    (.*)\\n`).exec(text)![1]!;
       expect(under(p.swaps.length ? fail!.title : 'parses minutes')).toBe("assert.deepEqual(parse.all('2m'), [120000, 'ms']);");
       expect(under(p.swaps.length ? 'parses minutes' : fail!.title)).not.toBe("assert.deepEqual(parse.all('2m'), [120000, 'ms']);");
+      // 120000 was on the line test.patch replaced (a patch could match it to tell the original): only 'ms', the value test.patch wrote, changes
+      expect(text.split("[120000, '").length - 1).toBe(2);
     }
     expect([...swapped].sort()).toEqual([false, true]);
+    // numbers only: the value the replaced line held (120000) is never the one changed, the new one (60) always
+    const nums = FILE.replace("[120000, 'ms']", '[120000, 60]');
+    const numsEdit = { ...edit, test_patch: edit.test_patch.replace("[120000, 'ms']", '[120000, 60]') };
+    for (let i = 0; i < 20; i++) {
+      const text = plan(planCanaries('node:test', new Map([['test/p.test.js', nums]]), null, numsEdit)).texts.get('test/p.test.js')!;
+      expect(text.split('[120000, ').length - 1, text).toBe(2);
+    }
     // a test.patch that adds the failing test: hidden, a guess's odds, and so when the problem statement gives its title
     const add = { ...task, test_patch: `diff --git a/test/p.test.js b/test/p.test.js\n--- a/test/p.test.js\n+++ b/test/p.test.js\n@@ -${at - 2},0 +${at - 1},3 @@\n${lines.slice(at - 2, at + 1).map((l) => `+${l}`).join('\n')}\n` };
     expect(plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, add)).guess).toBe(1 / 2);
