@@ -292,6 +292,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     }
     const swaps = guard.plan?.swaps ?? []; // swapped canary pairs back under their own titles before anything reads a result (canary-swap.ts)
     parsed = unswapResults(swaps, parsed);
+    if (swaps.length) result.test_output += `\n--- fixbench: canary pairs ran swapped (the mutant under the test's title; each result read back under its own): ${swaps.map((x) => `${x.file}: ${JSON.stringify(x.a)} ⇄ ${JSON.stringify(x.b)}`).join('; ')}\n`;
     // `ids: swe-bench`: each listed name also answers under its own spelling (trailing blanks kept).
     const listed = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS];
     if (task.ids === 'swe-bench') parsed = aliasSweBenchNames(parsed, listed);

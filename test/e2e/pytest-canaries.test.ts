@@ -100,6 +100,11 @@ describe.runIf(bwrapUsable && pytest)('pytest gradings carry canaries (bwrap)', 
       expect(['resolved', 'unresolved', 'tampered'], JSON.stringify(a.error)).toContain(a.outcome);
       if (a.outcome === 'unresolved') expect(a.tests_status?.FAIL_TO_PASS).toEqual({ success: [], failure: ['tests/test_calc.py > test_add'] });
     }
+    // Exactly the forgers whose pair ran swapped (the log says so) are not resolved.
+    for (const a of forgers) {
+      const log = await readFile(path.join(tmp, 'results', 'p7', 'logs', a.contender, a.instance_id, String(a.attempt), 'test_output.txt'), 'utf8');
+      expect(/canary pairs ran swapped[^\n]*"test_add" ⇄/.test(log), `${a.contender}: ${a.outcome}`).toBe(a.outcome !== 'resolved');
+    }
     // Before swaps every forger resolved; now each does with odds 1/2 (all 16 resolving: 2^-16).
     expect(forgers.filter((a) => a.outcome !== 'resolved').length).toBeGreaterThan(0);
   }, 450_000);
