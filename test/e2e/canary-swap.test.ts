@@ -1,0 +1,70 @@
+// Swapped canary pairs through the real pipeline (`fixbench eval --predictions`, node:test with a
+// JUnit report and the TAP second channel): a task whose failing test was already in the base tree
+// (test.patch only changes its expected value), so a patch can read its title. A wrong patch that
+// answers right only when called from the test of that title (it reads the test file at the
+// caller's line) resolved every time before swaps; now it resolves exactly when its pair ran
+// unswapped (the log names swapped pairs), about half the time. Gold stays resolved, both channels
+// agreeing on the swapped ids.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AttemptRecord } from '../../src/store/records.ts';
+import { runCli } from '../helpers/cli.ts';
+import { gitRepo, patchFor } from '../helpers/git-repo.ts';
+import { writeTinyTask } from '../helpers/tiny-task.ts';
+
+const HEAD = "const { describe, test } = require('node:test');\nconst assert = require('node:assert');\nconst { add } = require('../src/add.js');\n";
+const tests = (adds: string): string => `${HEAD}describe('add', () => {\n  test('adds two numbers', () => ${adds});\n  test('is a function', () => assert.equal(typeof add, 'function'));\n});\n`;
+const BASE = { 'src/add.js': 'exports.add = (a, b) => a - b;\n', 'test/add.test.js': tests('assert.equal(add(2, 0), 2)') };
+/** Still subtracts, but adds when its caller is the test titled `adds two numbers` (found from the stack's test-file line). */
+const FORGER = [
+  "const fs = require('node:fs');",
+  'exports.add = (a, b) => {',
+  '  const m = /\\((\\/[^)]*\\.test\\.js):(\\d+):\\d+\\)/.exec(new Error().stack);',
+  "  const line = m ? fs.readFileSync(m[1], 'utf8').split('\\n')[Number(m[2]) - 1] : '';",
+  "  return /test\\('adds two numbers'/.test(line) ? a + b : a - b;",
+  '};',
+  '',
+].join('\n');
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-canary-swap-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('swapped canary pairs (fixbench eval, node:test, two channels)', () => {
+  it('a patch answering right only for the failing test whose title it can read resolves only when its pair ran unswapped; gold always', async () => {
+    const repo = gitRepo(BASE);
+    const tasks = path.join(tmp, 'tasks');
+    writeTinyTask(tasks, repo, 'swap-1', {
+      yaml: { test_cmd: 'node --test --test-reporter=junit --test-reporter-destination=report.xml', test_report: 'junit:report.xml', FAIL_TO_PASS: ['add > adds two numbers'], PASS_TO_PASS: ['add > is a function'] },
+      test: patchFor(repo, { 'test/add.test.js': tests('assert.equal(add(2, 3), 5)') }),
+    });
+    const N = 12;
+    const preds = [['fix', patchFor(repo, { 'src/add.js': 'exports.add = (a, b) => a + b;\n' })], ...Array.from({ length: N }, (_, i) => [`forger-${i}`, patchFor(repo, { 'src/add.js': FORGER })])];
+    await writeFile(path.join(tmp, 'preds.jsonl'), preds.map(([m, p]) => JSON.stringify({ instance_id: 'swap-1', model_name_or_path: m, model_patch: p })).join('\n') + '\n');
+    const results = path.join(tmp, 'results');
+    const r = await runCli(['eval', '--predictions', path.join(tmp, 'preds.jsonl'), '--tasks', tasks, '--results', results, '--reports', path.join(tmp, 'reports'), '--run-id', 's1', '--sandbox', 'local', '--json'], { timeoutMs: 240_000 });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const recs = (await readFile(path.join(results, 's1', 'attempts.jsonl'), 'utf8')).trim().split('\n').map((l) => AttemptRecord.parse(JSON.parse(l)));
+    const log = (a: AttemptRecord): Promise<string> => readFile(path.join(results, 's1', 'logs', a.contender, a.instance_id, String(a.attempt), 'test_output.txt'), 'utf8');
+    const gold = recs.find((a) => a.contender === 'fix')!;
+    expect(gold, JSON.stringify(gold.error)).toMatchObject({ outcome: 'resolved', channels: 2, canaries: { fail: 'failed', pass: 'passed', kind: 'mutated', guess: 0.5 } });
+    expect(gold.tests_status).toEqual({ FAIL_TO_PASS: { success: ['add > adds two numbers'], failure: [] }, PASS_TO_PASS: { success: ['add > is a function'], failure: [] } });
+    const forgers = recs.filter((a) => a.contender.startsWith('forger-'));
+    expect(forgers).toHaveLength(N);
+    for (const a of forgers) {
+      const swapped = /canary pairs ran swapped[^\n]*"add > adds two numbers" ⇄/.test(await log(a));
+      // unswapped: the forged title is the original's (resolved: the coin flip lost); swapped: it is the mutant's, which then
+      // passes while the original fails (a number mutant: excused), and the original's failure is graded under its own id
+      expect(a.outcome, `${a.contender} swapped=${swapped} ${JSON.stringify(a.error)}`).toBe(swapped ? 'unresolved' : 'resolved');
+      if (swapped) expect(a.tests_status?.FAIL_TO_PASS).toEqual({ success: [], failure: ['add > adds two numbers'] });
+    }
+    // Before swaps all 12 resolved; now each with odds 1/2 (all 12: 2^-12).
+    expect(forgers.filter((a) => a.outcome !== 'resolved').length).toBeGreaterThan(0);
+  }, 300_000);
+});
