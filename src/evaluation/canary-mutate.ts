@@ -8,7 +8,7 @@ import { ID_SEPARATOR } from './parse/index.ts';
 import { findTests, type ExpectedLiteral, type FoundTest } from './canary-parse.ts';
 import { mutateNumber, mutateString, type LiteralMutation, type Rng } from './canary-literal.ts';
 import { articleFits, slotOf } from './canary-title-slot.ts';
-import { swappableTitle, valueIsNew, type ReadableBefore } from './canary-swap.ts';
+import { hidingLiterals, swappableTitle, type ReadableBefore } from './canary-swap.ts';
 
 /** A copy placed in a file: its id tail, what it must come out as, and its original's id tail. */
 export interface MutatedTest {
@@ -75,14 +75,15 @@ const listed = (ids: readonly string[], tail: string): boolean => ids.some((id) 
 export const MAX_FAIL_COPIES = 3;
 
 /**
- * The file's text with failing copies and a passing copy inserted, the copies, `hidden` (how many
- * failing copies come from tests whose titles the patch cannot know: `ctx.known`) and `weak` (true
+ * The file's text with failing copies and a passing copy inserted, the copies, the pairs written
+ * swapped (`swaps`, id tails: canary-swap.ts; a swappable failing copy's pair is swapped at random,
+ * half the time), `hidden` (how many failing copies' pairs hide which twin is the copy: a title the
+ * patch cannot know, `ctx.known`, or a swappable pair with a value test.patch wrote) and `weak` (true
  * when the file has only one test — it then gets its mutant only, no passing copy, since a verbatim
  * twin would make the mutant the odd one out; one mutant is a 1/2 guess — or when no failing copy
  * is hidden), or null when the file has no test with a mutable expected literal (or does not
- * parse). Up to {@link MAX_FAIL_COPIES} failing copies, each of a different test whose title is not
- * known (only when every mutable test's title is known, of known ones: each such copy is marked
- * outright by its new title, odds 1), picked in this order: FAIL_TO_PASS tests, tests test.patch
+ * parse). Up to {@link MAX_FAIL_COPIES} failing copies, each of a different test a pair hides (only
+ * when none is, of others: odds 1), picked in this order: FAIL_TO_PASS tests, tests test.patch
  * adds, any (random within each). The passing one is a verbatim copy of a test no failing copy
  * comes from: a PASS_TO_PASS test that is not FAIL_TO_PASS, else any other (a verbatim copy of a
  * failing copy's source would leave the mutant as the one body without a twin, which a patch
@@ -108,14 +109,9 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   // the hosts, no test nested in it (its children's ids would move with it).
   const canSwap = (t: FoundTest): boolean =>
     ctx.unique !== undefined && [t.title, ...t.suites].every(swappableTitle) && ctx.unique(text.slice(t.titleStart, t.titleEnd)) && !(all ?? []).some((o) => o !== t && o.start >= t.start && o.end <= t.end);
-  // The literals a mutant may change so the pair hides which twin is the copy: any, when the patch
-  // cannot know the title (test.patch brought the test); when it can, only in a swappable pair and on
-  // a line test.patch adds (a value it cannot read before the run; a body it could read tells the twins apart).
-  const lineAt = (pos: number): string => text.slice(text.lastIndexOf('\n', pos - 1) + 1, (text.indexOf('\n', pos) + 1 || text.length + 1) - 1);
-  const newValue = (l: ExpectedLiteral): boolean => ctx.added.has(lineOf(l.start)) && (!ctx.before || valueIsNew(lineAt(l.start), text.slice(l.start, l.end), ctx.before));
-  const hidingLiterals = (t: FoundTest): ExpectedLiteral[] => (!isKnown(t) ? t.literals : canSwap(t) ? t.literals.filter(newValue) : []);
-  // Mutants only of tests a pair can hide, where the file has any.
-  const hiddenSrcs = mutable.filter((t) => hidingLiterals(t).length > 0);
+  // Mutants only of tests a pair can hide (canary-swap.ts `hidingLiterals`), where the file has any.
+  const hiding = (t: FoundTest): ExpectedLiteral[] => hidingLiterals(t.literals, text, { known: isKnown(t), swappable: canSwap(t), added: ctx.added, ...(ctx.before ? { before: ctx.before } : {}) });
+  const hiddenSrcs = mutable.filter((t) => hiding(t).length > 0);
   const rank = (t: FoundTest): number => (f2p(t) ? 0 : isNew(t) ? 1 : 2);
   const failSrcs = shuffle(hiddenSrcs.length ? hiddenSrcs : mutable).sort((a, b) => rank(a) - rank(b)).slice(0, MAX_FAIL_COPIES);
   // At least one test stays without a mutant, for the passing copy, where the file has two or more.
@@ -145,7 +141,7 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
     if (must === 'FAILED') {
       // A string where the test has one (a substituted character: its copy passing while the original fails is then a forger's wrong guess).
       // An empty string only as a last resort: it can only grow, so its mutant is the longer one.
-      const lits = hiddenSrcs.includes(src) ? hidingLiterals(src) : src.literals;
+      const lits = hiddenSrcs.includes(src) ? hiding(src) : src.literals;
       const strings = lits.filter((l) => typeof l.value === 'string' && l.value !== '');
       const rest = lits.filter((l) => typeof l.value !== 'string');
       const lit = pick(strings.length ? strings : rest.length ? rest : lits);

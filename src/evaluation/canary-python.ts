@@ -16,7 +16,7 @@ import { mutateNumber, mutateString } from './canary-literal.ts';
 import { findPythonTests, isPlainPythonString, isPythonNumber, type PyTest } from './canary-python-parse.ts';
 import type { ExpectedLiteral } from './canary-parse.ts';
 import type { CanaryKind, CanaryPlan, CanaryTask, CanaryTest } from './canary.ts';
-import { valueIsNew, type CanarySwap, type ReadableBefore } from './canary-swap.ts';
+import { hidingLiterals, type CanarySwap, type ReadableBefore } from './canary-swap.ts';
 
 /** A listed id's own test name: its last ` > ` part, after a pytest node id's last `::`, without `[params]` (`a.py::C::test_x[p]` → `test_x`). */
 export function listedTestName(id: string): string {
@@ -106,10 +106,8 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
   if (!mutable.length) return null;
   // As canary-mutate.ts `mutateHost`: a known name's pair hides its copy only swapped, with the changed value on a line test.patch adds.
   const canSwap = (t: PyTest): boolean => ctx.unique?.(t.name) === true;
-  const lineAt = (pos: number): string => text.slice(text.lastIndexOf('\n', pos - 1) + 1, (text.indexOf('\n', pos) + 1 || text.length + 1) - 1);
-  const newValue = (l: ExpectedLiteral): boolean => ctx.added.has(lineOf(l.start)) && (!ctx.before || valueIsNew(lineAt(l.start), text.slice(l.start, l.end), ctx.before));
-  const hidingLiterals = (t: PyTest): ExpectedLiteral[] => (!isKnown(t) ? t.literals : canSwap(t) ? t.literals.filter(newValue) : []);
-  const hiddenSrcs = mutable.filter((t) => hidingLiterals(t).length > 0);
+  const hiding = (t: PyTest): ExpectedLiteral[] => hidingLiterals(t.literals, text, { known: isKnown(t), swappable: canSwap(t), added: ctx.added, ...(ctx.before ? { before: ctx.before } : {}) });
+  const hiddenSrcs = mutable.filter((t) => hiding(t).length > 0);
   const rank = (t: PyTest): number => (f2p(t) ? 0 : isNew(t) ? 1 : 2);
   const failSrcs = shuffle(hiddenSrcs.length ? hiddenSrcs : mutable).sort((a, b) => rank(a) - rank(b)).slice(0, MAX_FAIL_COPIES);
   if (failSrcs.length > 1 && failSrcs.length === found.length) failSrcs.pop();
@@ -147,7 +145,7 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
     const parts = swap ? [] : [copyName];
     let strict = false;
     if (must === 'FAILED') {
-      const m = mutatePythonLiteral(hiddenSrcs.includes(src) ? hidingLiterals(src) : src.literals, text, pool, lengths);
+      const m = mutatePythonLiteral(hiddenSrcs.includes(src) ? hiding(src) : src.literals, text, pool, lengths);
       if (!m) { told.add(src); continue; }
       strict = m.strict;
       if (m.tell) told.add(src);

@@ -42,6 +42,24 @@ export function valueIsNew(line: string, source: string, before: ReadableBefore)
 }
 
 /**
+ * The expected literals of a test (`literals`, offsets into `text`, the host file as test.patch
+ * left it) a must-fail copy may change so that its pair hides which twin is the copy: any when the
+ * patch cannot know the title (test.patch brought the test); when it can, only in a swappable pair
+ * and only values test.patch wrote (a line it adds, `added`: 1-based line numbers, checked by
+ * `valueIsNew` against `before` when given); none otherwise.
+ */
+export function hidingLiterals<L extends { start: number; end: number }>(literals: readonly L[], text: string, o: { known: boolean; swappable: boolean; added: ReadonlySet<number>; before?: ReadableBefore }): L[] {
+  if (!o.known) return [...literals];
+  if (!o.swappable) return [];
+  return literals.filter((l) => {
+    const from = text.lastIndexOf('\n', l.start - 1) + 1;
+    const to = text.indexOf('\n', l.start);
+    const line = text.slice(from, to < 0 ? text.length : to);
+    return o.added.has(text.slice(0, l.start).split('\n').length) && (!o.before || valueIsNew(line, text.slice(l.start, l.end), o.before));
+  });
+}
+
+/**
  * The position in `id` where `tail` stands as whole ` > ` parts, followed by nothing, by a child's
  * ` > …`, by pytest parameter ids `[…]` or by a duplicate suffix (` #2`); -1 when it does not. The
  * leftmost position after the file part (`from`) is taken.
