@@ -9,6 +9,7 @@ import { findTests, type ExpectedLiteral, type FoundTest } from './canary-parse.
 import { mutateNumber, mutateString, type LiteralMutation, type Rng } from './canary-literal.ts';
 import { articleFits, slotOf } from './canary-title-slot.ts';
 import { hidingLiterals, swappableTitle, type ReadableBefore } from './canary-swap.ts';
+import { pick, shuffle } from './canary-random.ts';
 
 /** A copy placed in a file: its id tail, what it must come out as, and its original's id tail. */
 export interface MutatedTest {
@@ -58,17 +59,6 @@ export interface HostContext {
   before?: ReadableBefore;
 }
 
-/** One element of `xs`, chosen with crypto randomness. */
-export const pick = <T>(xs: readonly T[]): T => xs[randomInt(xs.length)]!;
-/** A copy of `xs` in random order (Fisher–Yates, crypto randomness). */
-export const shuffle = <T>(xs: readonly T[]): T[] => {
-  const out = [...xs];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-};
 const listed = (ids: readonly string[], tail: string): boolean => ids.some((id) => id === tail || id.endsWith(`${ID_SEPARATOR}${tail}`));
 
 /** Most must-fail copies per file, each from a different test: a patch guessing which of an original and its mutant is the canary beats them all with odds 1/2 per copy (1/8 at 3). */
@@ -132,8 +122,8 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
     const { title, balanced } = variantTitleOf(src.title, found.map((t) => t.title), ctx.taken, ctx.known, ctx.visible);
     // A swappable pair's titles tell nothing (which twin holds the mutant is a coin flip); another's must read alike.
     const swappable = must === 'FAILED' && hiddenSrcs.includes(src) && canSwap(src);
-    if (!balanced && !swappable) told.add(src);
     ctx.taken.add(title);
+    if (!balanced && !swappable) told.add(src);
     const swap = swappable && randomInt(2) === 1;
     const copyTitle = { start: src.titleStart, end: src.titleEnd, code: quoteAs(title, src.quote) };
     const parts = swap ? [] : [copyTitle];
