@@ -16,6 +16,7 @@ import { ID_SEPARATOR } from './parse/index.ts';
 import { addedLines, mutateHost, removedText, visibleWords } from './canary-mutate.ts';
 import { deletedText, failToPassKnown, foldText, type FailToPassCount } from './canary-odds.ts';
 import type { CanarySwap } from './canary-swap.ts';
+import { pick } from './canary-random.ts';
 
 /** Test runners fixbench can write canaries for (`karma`: jasmine specs in karma; `karma-mocha`: mocha specs in karma, through karma-mocha; `pytest`: canary-python.ts). */
 export type CanaryRunner = 'node:test' | 'mocha' | 'vitest' | 'jest' | 'jasmine' | 'karma' | 'karma-mocha' | 'pytest';
@@ -91,7 +92,6 @@ const VERBS = ['keeps', 'reads', 'handles', 'returns', 'accepts', 'rejects', 'pa
 const NOUNS = ['empty input', 'nested values', 'trailing spaces', 'unicode text', 'large numbers', 'mixed case', 'line breaks', 'default options', 'repeated keys', 'quoted fields', 'short values', 'long lines'];
 const SUITES = ['edge cases', 'regressions', 'round trips', 'options', 'input forms', 'boundaries', 'defaults'];
 
-const pick = <T>(xs: readonly T[]): T => xs[randomInt(xs.length)]!;
 const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
 const ident = (): string => `_${pick(['v', 'k', 't', 'r'])}${hex(4)}`;
 
