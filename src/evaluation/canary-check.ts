@@ -5,6 +5,7 @@ import { ID_SEPARATOR, type TestResults } from './parse/index.ts';
 import { DUPLICATE_SUFFIX_RE } from './runners/entries.ts';
 import type { TestStatus } from './types.ts';
 import { collectionErrored } from './canary-python.ts';
+import { inHostFile } from './canary-swap.ts';
 import type { CanaryPlan, CanaryResults, CanaryStatus, CanaryTest } from './canary.ts';
 
 const LOWER: Record<TestStatus, CanaryStatus> = { PASSED: 'passed', FAILED: 'failed', SKIPPED: 'skipped', ERROR: 'error' };
@@ -66,9 +67,8 @@ const under = (id: string, tail: string): boolean => id.startsWith(`${tail}${ID_
 export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: ReadonlySet<string> = new Set()): { rest: TestResults; canaries: CanaryResults; problem: string | null; silent: string[] } {
   const rest: TestResults = new Map(parsed);
   const synthetic = new Set(plan.tests.filter((t) => t.original === undefined).map((t) => t.suite));
-  // Ids that name their file (`file > …`) are matched in the canary's own file only: a canary titled like a test of another file is not that test.
-  const named = [...parsed.keys()].some((id) => plan.tests.some((t) => id.startsWith(`${t.file}${ID_SEPARATOR}`)));
-  const inFile = (id: string, file: string): boolean => !named || id.startsWith(`${file}${ID_SEPARATOR}`);
+  // An id that names another file (`other.test.js > …`) is not the canary's, whatever else the results hold (canary-swap.ts `inHostFile`).
+  const inFile = inHostFile;
   for (const id of parsed.keys()) {
     if (plan.tests.some((t) => inFile(id, t.file) && (isCanaryResult(id, t) || under(id, tailOfTest(t)))) || id.split(ID_SEPARATOR).some((p) => synthetic.has(p))) rest.delete(id);
   }

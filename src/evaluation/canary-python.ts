@@ -106,7 +106,7 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
   const mutable = found.filter((t) => t.literals.length > 0);
   if (!mutable.length) return null;
   // As canary-mutate.ts `mutateHost`: a known name's pair hides its copy only swapped, with the changed value on a line test.patch adds.
-  const canSwap = (t: PyTest): boolean => ctx.unique?.(t.name) === true;
+  const canSwap = (t: PyTest): boolean => ctx.unique?.(t.name) === true && (t.cls === null || ctx.unique(t.cls));
   const hiding = (t: PyTest): ExpectedLiteral[] => hidingLiterals(t.literals, text, { known: isKnown(t), swappable: canSwap(t), added: ctx.added, ...(ctx.before ? { before: ctx.before } : {}) });
   const hiddenSrcs = mutable.filter((t) => hiding(t).length > 0);
   const rank = (t: PyTest): number => (f2p(t) ? 0 : isNew(t) ? 1 : 2);
@@ -160,7 +160,7 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
     // Swapped: the copy (the mutant) keeps the original's name, and the original takes the new one.
     if (swap) {
       edits.push({ ...copyName });
-      swaps.push({ a: src.name, b: name });
+      swaps.push({ a: src.cls ? `${src.cls}${ID_SEPARATOR}${src.name}` : src.name, b: src.cls ? `${src.cls}${ID_SEPARATOR}${name}` : name });
     }
     tests.push({ suite: '', title: name, must, original: src.name, family: true, ...(strict ? { strict } : {}) });
   }
@@ -222,9 +222,10 @@ function syntheticPair(taken: Set<string>): { code: string; tests: Omit<CanaryTe
  * Plans a pytest run's canaries for `hosts` (each file `pythonCanaryHosts` names → its text as
  * test.patch left it): a mutated set (`mutatePythonHost`) where the file has a copyable test, else
  * the synthetic pair appended. A reason instead when no canary can be placed (no host file, a
- * command that would not run them: `pytestSelectionProblem`).
+ * command that would not run them: `pytestSelectionProblem`). `elsewhere`: the hosts' test and
+ * class names also written in another file at base_commit (canary-elsewhere.ts), never swapped.
  */
-export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, string>, task: CanaryTask): CanaryPlan | { unprotected: string } {
+export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, string>, task: CanaryTask, elsewhere: ReadonlySet<string> = new Set()): CanaryPlan | { unprotected: string } {
   if (hosts.size === 0) return { unprotected: 'test.patch touches no pytest test file (test_*.py, *_test.py) to hold the canaries' };
   const selection = pytestSelectionProblem(testCmd);
   if (selection) return { unprotected: selection };
@@ -247,13 +248,14 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
   // How often each identifier occurs in all the hosts: a name written once (its `def`) is the test's alone.
   const occurrences = new Map<string, number>();
   for (const t of hosts.values()) for (const w of t.match(IDENT) ?? []) occurrences.set(w, (occurrences.get(w) ?? 0) + 1);
-  const unique = (name: string): boolean => occurrences.get(name) === 1;
+  // …and in no other file at base_commit (`elsewhere`: canary-elsewhere.ts; a class subclassed there runs these methods there too).
+  const unique = (name: string): boolean => occurrences.get(name) === 1 && !elsewhere.has(name);
   const swaps: CanarySwap[] = [];
   let kind: CanaryKind = 'mutated';
   let guess = 1;
   const failToPass: FailToPassCount = { hidden: 0, known: 0 };
   for (const [file, text] of hosts) {
-    const m = mutatePythonHost(text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, unique, before: { lines: baseLines, removed: removed.get(file) ?? '' } });
+    const m = mutatePythonHost(text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, unique, before: { lines: baseLines, removed: removed.get(file) ?? '', statement: task.problem_statement ?? '' } });
     if (m) {
       texts.set(file, m.text);
       tests.push(...m.tests.map((t) => ({ file, ...t })));

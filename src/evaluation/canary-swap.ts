@@ -8,6 +8,23 @@
 // the copy's.
 import { ID_SEPARATOR, type TestResults } from './parse/index.ts';
 
+const FILE_LIKE = /\/|\.(?:[cm]?[jt]sx?|py)$/i;
+/** Two spellings of one repository file: equal, or one a `/`-bounded tail of the other (a runner rooted in a package folder). */
+const sameFile = (a: string, b: string): boolean => a === b || a.endsWith(`/${b}`) || b.endsWith(`/${a}`);
+
+/**
+ * Whether result `id` may be a test of host file `file`: unless its first ` > ` part names another
+ * file (holds a `/` or ends in a source extension, and is not `file`). Decided per id, never from
+ * which other ids the results hold: code under test can register suites named like a test file
+ * (atkH13 #3, #4), and its results then count beside the runner's own, not instead of them.
+ */
+export function inHostFile(id: string, file: string): boolean {
+  const at = id.indexOf(ID_SEPARATOR);
+  if (at < 0) return true;
+  const first = id.slice(0, at);
+  return !FILE_LIKE.test(first) || sameFile(first, file);
+}
+
 /** One swapped pair of a host file: `a`, the original's id tail (the mutant runs under it); `b`, the copy's (the original runs under it). Id tails as `tailOfTest` spells them. */
 export interface CanarySwap {
   file: string;
@@ -24,10 +41,11 @@ export function swappableTitle(title: string): boolean {
   return title !== '' && title === title.trim() && !/["'\\&#[\]<>`\u0000-\u001f\u007f]/.test(title);
 }
 
-/** What a patch could read before the run that a swapped pair's changed value must not be: the hosts' lines before test.patch (trimmed), and the lines test.patch removes from the pair's file. */
+/** What a patch could read before the run that a swapped pair's changed value must not be: the hosts' lines before test.patch (trimmed), the lines test.patch removes from the pair's file, and the problem statement. */
 export interface ReadableBefore {
   lines: ReadonlySet<string>;
   removed: string;
+  statement?: string;
 }
 
 /**
@@ -35,10 +53,12 @@ export interface ReadableBefore {
  * not read before the run, so a swapped pair of a test whose title it knows still hides which twin
  * is the mutant: the line (trimmed) is nowhere in the hosts before test.patch (not a copied or
  * moved line), and `source` is on none of the lines test.patch removes from the file (a value it
- * kept while changing the line, `[1]` → `[1, 'ms']`, would tell the original by matching them).
+ * kept while changing the line, `[1]` → `[1, 'ms']`, would tell the original by matching them) nor
+ * in the problem statement (a statement that gives the expected value tells the original outright).
  */
 export function valueIsNew(line: string, source: string, before: ReadableBefore): boolean {
-  return !before.lines.has(line.trim()) && !before.removed.includes(source);
+  const value = /^(['"`])(.*)\1$/s.exec(source)?.[2] ?? source;
+  return !before.lines.has(line.trim()) && !before.removed.includes(source) && !(value.trim() !== '' && before.statement?.includes(value));
 }
 
 /**
@@ -60,13 +80,16 @@ export function hidingLiterals<L extends { start: number; end: number }>(literal
 }
 
 /**
- * The position in `id` where `tail` stands as whole ` > ` parts, followed by nothing, by a child's
- * ` > …`, by pytest parameter ids `[…]` or by a duplicate suffix (` #2`); -1 when it does not. The
- * leftmost position after the file part (`from`) is taken.
+ * The position in `id` where `tail` stands as the whole test id: at the start, or right after a
+ * first part naming a file (`file > `), and followed by nothing, by a child's ` > …`, by pytest
+ * parameter ids `[…]` or by a duplicate suffix (` #2`); -1 when it does not (a tail after some
+ * other suite's parts is another test's).
  */
-function tailAt(id: string, tail: string, from: number): number {
-  for (let i = id.indexOf(tail, from); i >= 0; i = id.indexOf(tail, i + 1)) {
-    if (i > 0 && !id.slice(0, i).endsWith(ID_SEPARATOR)) continue;
+function tailAt(id: string, tail: string): number {
+  const at = id.indexOf(ID_SEPARATOR);
+  const starts = [0, ...(at > 0 && FILE_LIKE.test(id.slice(0, at)) ? [at + ID_SEPARATOR.length] : [])];
+  for (const i of starts) {
+    if (!id.startsWith(tail, i)) continue;
     const rest = id.slice(i + tail.length);
     if (rest === '' || rest.startsWith(ID_SEPARATOR) || (rest.startsWith('[') && rest.endsWith(']')) || /^ #\d+$/.test(rest)) return i;
   }
@@ -75,27 +98,23 @@ function tailAt(id: string, tail: string, from: number): number {
 
 /**
  * `results` with each swapped pair's ids exchanged (`a` ↔ `b`, keeping what precedes and follows
- * the tail: the file part, a child test's parts, parameter ids, a duplicate suffix). Ids that name
- * files (`file > …`, when any id starts with a swapped file's name) are exchanged only in the
- * pair's own file. A bijection on ids: a result reported twice stays twice (the canary check then
- * sees the twin). Pure; returns a new map in the same order.
+ * the tail: the file part, a child test's parts, parameter ids, a duplicate suffix), in every id
+ * that may be the pair's file's (`inHostFile`). A bijection on ids: a result reported twice stays
+ * twice (the canary check then sees the twin). Pure; returns a new map in the same order.
  */
 export function unswapResults(swaps: readonly CanarySwap[], results: TestResults): TestResults {
   if (swaps.length === 0) return results;
-  const named = [...results.keys()].some((id) => swaps.some((s) => id.startsWith(`${s.file}${ID_SEPARATOR}`)));
   const out: TestResults = new Map();
-  for (const [id, status] of results) out.set(swapId(swaps, id, named), status);
+  for (const [id, status] of results) out.set(swapId(swaps, id), status);
   return out;
 }
 
 /** `id` with the first swap that matches it applied (see `unswapResults`). */
-function swapId(swaps: readonly CanarySwap[], id: string, named: boolean): string {
+function swapId(swaps: readonly CanarySwap[], id: string): string {
   for (const s of swaps) {
-    const prefix = `${s.file}${ID_SEPARATOR}`;
-    if (named && !id.startsWith(prefix)) continue;
-    const from = named ? prefix.length : 0;
+    if (!inHostFile(id, s.file)) continue;
     for (const [x, y] of [[s.a, s.b], [s.b, s.a]] as const) {
-      const i = tailAt(id, x, from);
+      const i = tailAt(id, x);
       if (i >= 0) return `${id.slice(0, i)}${y}${id.slice(i + x.length)}`;
     }
   }

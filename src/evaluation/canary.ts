@@ -135,7 +135,9 @@ export function canaryHosts(testPatch: string): string[] {
  * `import '…'` line, CommonJS when it calls `require(`, otherwise ESM for `.mjs`/`.mts`/TypeScript
  * or `"type": "module"`, else CommonJS. A file's runner is `runner` (from the command), else the
  * one it imports (`node:test`, `vitest`, `@jest/globals`). `task` (its FAIL_TO_PASS /
- * PASS_TO_PASS ids and test.patch) picks the tests copied; without it any test may be.
+ * PASS_TO_PASS ids and test.patch) picks the tests copied; without it any test may be. `elsewhere`:
+ * the hosts' titles also written in another file at base_commit (canary-elsewhere.ts), whose pairs
+ * are never swapped.
  * Returns a reason instead when no canary can be placed (unknown runner, no host file).
  */
 export function planCanaries(
@@ -143,6 +145,7 @@ export function planCanaries(
   hosts: ReadonlyMap<string, string>,
   packageType: string | null,
   task: CanaryTask = { FAIL_TO_PASS: [], PASS_TO_PASS: [], test_patch: '' },
+  elsewhere: ReadonlySet<string> = new Set(),
 ): CanaryPlan | { unprotected: string } {
   const texts = new Map<string, string>();
   const tests: CanaryTest[] = [];
@@ -156,7 +159,8 @@ export function planCanaries(
   const visible = base === undefined ? undefined : visibleWords(`${base}\n${task.problem_statement ?? ''}`);
   const taken = new Set<string>();
   const all = [...hosts.values()];
-  const unique = (source: string): boolean => all.reduce((n, t) => n + t.split(source).length - 1, 0) === 1;
+  // A title swaps only when written once in the hosts and in no other file at base_commit (`elsewhere`: canary-elsewhere.ts).
+  const unique = (source: string): boolean => !elsewhere.has(source.slice(1, -1)) && all.reduce((n, t) => n + t.split(source).length - 1, 0) === 1;
   const swaps: CanarySwap[] = [];
   let kind: CanaryKind = 'mutated';
   let guess = 1;
@@ -166,7 +170,7 @@ export function planCanaries(
     if (!/\b(?:it|test|describe|suite)\s*\(/.test(text)) continue;
     const fileRunner = runner ?? runnerOfFile(text);
     if (!fileRunner) continue;
-    const mutated = mutateHost(file, text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, join: fileRunner === 'mocha' ? ' ' : ID_SEPARATOR, unique, before: { lines: baseLines, removed: removed.get(file) ?? '' } });
+    const mutated = mutateHost(file, text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, join: fileRunner === 'mocha' ? ' ' : ID_SEPARATOR, unique, before: { lines: baseLines, removed: removed.get(file) ?? '', statement: task.problem_statement ?? '' } });
     if (mutated) {
       texts.set(file, mutated.text);
       tests.push(...mutated.tests.map((t) => ({ file, ...t })));

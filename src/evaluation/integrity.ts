@@ -5,6 +5,7 @@ import type { TaskSpec } from '../config/task.ts';
 import { canaryHosts, checkCanaries, inferRunner, planCanaries, tailOfTest, writeCanaries, type CanaryPlan, type CanaryResults, type CanaryRunner } from './canary.ts';
 import { isCanaryResult } from './canary-check.ts';
 import { isPytestTask, planPythonCanaries, pythonCanaryHosts } from './canary-python.ts';
+import { jsTitles, pythonNames, type NamesElsewhere } from './canary-elsewhere.ts';
 import { compareChannels, planSecondChannel, type SecondChannel } from './channels.ts';
 import { ID_SEPARATOR, type ReportKind, type TestResults } from './parse/index.ts';
 import { noLinkPath, readSmallFile } from './report-file.ts';
@@ -44,7 +45,7 @@ export function packageJsonBeforePatch(dir: string): Promise<string | null> {
  * {@link packageJsonBeforePatch}), never from the patched tree, so a patch cannot lower the protection
  * (e.g. by dropping karma-jasmine from dependencies). Karma's framework is `karmaFramework`'s.
  */
-export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, canaries: boolean, basePackageJson: string | null): Promise<Guard> {
+export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, canaries: boolean, basePackageJson: string | null, elsewhere?: NamesElsewhere): Promise<Guard> {
   const guard: Guard = { cmd: task.test_cmd, plan: null, channel: null, unprotected: null, tampered: null };
   if (report.kind === 'exit-code') {
     guard.unprotected = 'test_report is exit-code: no per-test results, so no canaries or second channel (give the task a per-test report)';
@@ -62,7 +63,7 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
   } catch {
     pkg = null;
   }
-  if (isPytestTask(task)) return guardPytest(dir, task, guard);
+  if (isPytestTask(task)) return guardPytest(dir, task, guard, elsewhere);
   const hosts = new Map<string, string>();
   for (const f of canaryHosts(task.test_patch)) {
     const text = await readSmallFile(dir, f, MAX_READ);
@@ -80,7 +81,8 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
     }
     runner = framework;
   }
-  return installPlan(dir, planCanaries(runner, hosts, type, task), guard);
+  const written = elsewhere ? await elsewhere(jsTitles(hosts), [...hosts.keys()], false) : new Set<string>();
+  return installPlan(dir, planCanaries(runner, hosts, type, task, written), guard);
 }
 
 /** Writes `plan`'s canaries into the test files and records it in `guard` (or why the run is unprotected, or tampered when they cannot be written). */
@@ -99,13 +101,14 @@ async function installPlan(dir: string, plan: CanaryPlan | { unprotected: string
 }
 
 /** guardRun's canaries for a pytest task (canary-python.ts) in the test files test.patch touches. */
-async function guardPytest(dir: string, task: TaskSpec, guard: Guard): Promise<Guard> {
+async function guardPytest(dir: string, task: TaskSpec, guard: Guard, elsewhere?: NamesElsewhere): Promise<Guard> {
   const hosts = new Map<string, string>();
   for (const f of pythonCanaryHosts(task.test_patch)) {
     const text = await readSmallFile(dir, f, MAX_READ);
     if (text !== null) hosts.set(f, text);
   }
-  return installPlan(dir, planPythonCanaries(task.test_cmd, hosts, task), guard);
+  const written = elsewhere ? await elsewhere(pythonNames(hosts), [...hosts.keys()], true) : new Set<string>();
+  return installPlan(dir, planPythonCanaries(task.test_cmd, hosts, task, written), guard);
 }
 
 /** The judgement of one run's evidence. */

@@ -5,6 +5,7 @@
 // caller's line) resolved every time before swaps; now it resolves exactly when its pair ran
 // unswapped (the log names swapped pairs), about half the time. Gold stays resolved, both channels
 // agreeing on the swapped ids.
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,7 +29,27 @@ const FORGER = [
   '',
 ].join('\n');
 
+const SUITE_FORGER = readFileSync(new URL('../fixtures/hostile/_canary-swap/suite-named-like-file.js', import.meta.url), 'utf8');
+
 let tmp: string;
+
+/** Grades `preds` (contender → src/add.js) on task `id` made from `base` and the hidden `hidden` test file; the records and a reader of their logs. */
+async function grade(id: string, base: Record<string, string>, hidden: string, preds: [string, string][]): Promise<{ recs: AttemptRecord[]; log: (a: AttemptRecord) => Promise<string> }> {
+  const repo = gitRepo(base);
+  const tasks = path.join(tmp, `tasks-${id}`);
+  writeTinyTask(tasks, repo, id, {
+    yaml: { test_cmd: 'node --test --test-reporter=junit --test-reporter-destination=report.xml', test_report: 'junit:report.xml', FAIL_TO_PASS: ['add > adds two numbers'], PASS_TO_PASS: ['add > is a function'] },
+    test: patchFor(repo, { 'test/add.test.js': hidden }),
+  });
+  await writeFile(path.join(tasks, id, 'problem_statement.md'), 'add() subtracts instead of adding.\n');
+  const file = path.join(tmp, `preds-${id}.jsonl`);
+  await writeFile(file, preds.map(([m, src]) => JSON.stringify({ instance_id: id, model_name_or_path: m, model_patch: patchFor(repo, { 'src/add.js': src }) })).join('\n') + '\n');
+  const results = path.join(tmp, `results-${id}`);
+  const r = await runCli(['eval', '--predictions', file, '--tasks', tasks, '--results', results, '--reports', path.join(tmp, `reports-${id}`), '--run-id', 's1', '--sandbox', 'local', '--json'], { timeoutMs: 240_000 });
+  expect(r.exitCode, r.stderr).toBe(0);
+  const recs = (await readFile(path.join(results, 's1', 'attempts.jsonl'), 'utf8')).trim().split('\n').map((l) => AttemptRecord.parse(JSON.parse(l)));
+  return { recs, log: (a) => readFile(path.join(results, 's1', 'logs', a.contender, a.instance_id, String(a.attempt), 'test_output.txt'), 'utf8') };
+}
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-canary-swap-'));
 });
@@ -44,6 +65,8 @@ describe('swapped canary pairs (fixbench eval, node:test, two channels)', () => 
       yaml: { test_cmd: 'node --test --test-reporter=junit --test-reporter-destination=report.xml', test_report: 'junit:report.xml', FAIL_TO_PASS: ['add > adds two numbers'], PASS_TO_PASS: ['add > is a function'] },
       test: patchFor(repo, { 'test/add.test.js': tests('assert.equal(add(2, 3), 5)') }),
     });
+    // a statement that gave the expected value (5) would tell the original twin: no odds would be claimed
+    await writeFile(path.join(tasks, 'swap-1', 'problem_statement.md'), 'add() subtracts instead of adding.\n');
     const N = 12;
     const preds = [['fix', patchFor(repo, { 'src/add.js': 'exports.add = (a, b) => a + b;\n' })], ...Array.from({ length: N }, (_, i) => [`forger-${i}`, patchFor(repo, { 'src/add.js': FORGER })])];
     await writeFile(path.join(tmp, 'preds.jsonl'), preds.map(([m, p]) => JSON.stringify({ instance_id: 'swap-1', model_name_or_path: m, model_patch: p })).join('\n') + '\n');
@@ -66,5 +89,23 @@ describe('swapped canary pairs (fixbench eval, node:test, two channels)', () => 
     }
     // Before swaps all 12 resolved; now each with odds 1/2 (all 12: 2^-12).
     expect(forgers.filter((a) => a.outcome !== 'resolved').length).toBeGreaterThan(0);
+  }, 300_000);
+  it('a test of the same title in an untouched test file (ids without file names) keeps the pair unswapped: gold resolved every time, odds 1 (atkH13 #1)', async () => {
+    const other = `${HEAD}describe('add', () => {\n  test('adds two numbers', () => assert.ok(add));\n});\n`;
+    const fix = 'exports.add = (a, b) => a + b;\n';
+    const { recs, log } = await grade('swap-2', { ...BASE, 'test/other.test.js': other }, tests('assert.equal(add(2, 3), 5)'), Array.from({ length: 6 }, (_, i) => [`fix-${i}`, fix] as [string, string]));
+    for (const a of recs) {
+      expect(a.outcome, JSON.stringify(a.error)).toBe('resolved');
+      expect(a.canaries).toMatchObject({ guess: 1, weak: ['test/add.test.js'] });
+      expect(await log(a)).not.toMatch(/canary pairs ran swapped/);
+    }
+  }, 300_000);
+
+  it('code under test that registers a suite named like the test file (its copies of the twins, statuses as canaries must be) is tampered: such ids count beside the runner\'s own (atkH13 #3)', async () => {
+    const { recs } = await grade('swap-3', BASE, tests('assert.equal(add(2, 3), 5)'), Array.from({ length: 6 }, (_, i) => [`suite-forger-${i}`, SUITE_FORGER] as [string, string]));
+    for (const a of recs) {
+      expect(a.outcome, JSON.stringify(a.error)).toBe('tampered');
+      expect(a.error?.message).toMatch(/reported more than once/);
+    }
   }, 300_000);
 });

@@ -218,6 +218,17 @@ describe('planPythonCanaries', () => {
       expect(p).toMatchObject({ guess: 1, weak: ['tests/test_a.py'] });
       expect(p.swaps.some((x) => x.a === 'test_adds_small_values')).toBe(false);
     }
+    // a method of a class subclassed in the hosts, or whose class or name another file at base_commit writes, is not swapped (atkH13 #5)
+    const inClass = after.replace(/^def (test_\w+)\(\):\n    /gm, '    def $1(self):\n        ').replace(/^/, 'class TestCalc:\n');
+    const classPatch = patch.replace('@@ -2 +2 @@ def test_adds_small_values():\n-    assert add(1, 2) == 3\n+    assert add(1, 2, 3) == 6', '@@ -3 +3 @@ def test_adds_small_values(self):\n-        assert add(1, 2) == 3\n+        assert add(1, 2, 3) == 6').replace('@@ -6,0 +7,4 @@\n+\n+\n+def test_adds_large_values():\n+    assert add(2000, 3000) == 5000', '@@ -7,0 +8,4 @@\n+\n+\n+    def test_adds_large_values(self):\n+        assert add(2000, 3000) == 5000');
+    const classTask = { FAIL_TO_PASS: ['tests/test_a.py > TestCalc > test_adds_small_values'], PASS_TO_PASS: [], test_patch: classPatch };
+    const seen = new Set<string>();
+    for (let i = 0; i < 30; i++) for (const x of plan(planPythonCanaries('pytest tests', new Map([['tests/test_a.py', inClass]]), classTask)).swaps) seen.add(x.a);
+    expect([...seen].sort()).toEqual(['TestCalc > test_adds_large_values', 'TestCalc > test_adds_small_values']);
+    for (let i = 0; i < 10; i++) {
+      expect(plan(planPythonCanaries('pytest tests', new Map([['tests/test_a.py', `${inClass}\n\nclass TestMore(TestCalc):\n    pass\n`]]), classTask))).toMatchObject({ guess: 1, swaps: [] });
+      expect(plan(planPythonCanaries('pytest tests', new Map([['tests/test_a.py', inClass]]), classTask, new Set(['TestCalc'])))).toMatchObject({ guess: 1, swaps: [] });
+    }
     // a known test whose changed value is not on a line test.patch adds (the value could be read before the run): odds 1
     const callOnly = 'def test_adds_small_values():\n    r = add(1, 2, 3)\n    assert r == 6\n\n\ndef test_keeps_large_values():\n    assert add(0, 5000) == 5000\n';
     const callPatch = 'diff --git a/tests/test_a.py b/tests/test_a.py\n--- a/tests/test_a.py\n+++ b/tests/test_a.py\n@@ -2 +2 @@ def test_adds_small_values():\n-    r = add(1, 2)\n+    r = add(1, 2, 3)\n';

@@ -1,7 +1,7 @@
 // Swapped canary pairs (canary-swap.ts): the grader exchanges a swapped pair's result ids before
 // anything reads them, in every spelling a runner gives an id, and only in the pair's own file.
 import { describe, expect, it } from 'vitest';
-import { swappableTitle, unswapResults, valueIsNew } from '../../../src/evaluation/canary-swap.ts';
+import { inHostFile, swappableTitle, unswapResults, valueIsNew } from '../../../src/evaluation/canary-swap.ts';
 import type { TestResults } from '../../../src/evaluation/parse/index.ts';
 
 const swaps = [{ file: 'test/p.test.js', a: 'parse > parses minutes', b: 'parse > parses hours' }];
@@ -30,6 +30,8 @@ describe('unswapResults', () => {
       ['parse > parses hours #2', 'PASSED'],
       ['parse > parses minutes extra', 'PASSED'], // another title that begins like it
       ['other > parse > parses minutesx', 'PASSED'],
+      ['other > parse > parses minutes', 'PASSED'], // the tail after another suite: another test
+      ['test/p.test.js > parse > parses minutes', 'FAILED'], // after the file part
     ]);
     expect([...unswapResults(swaps, raw).keys()]).toEqual([
       'parse > parses hours',
@@ -38,6 +40,8 @@ describe('unswapResults', () => {
       'parse > parses minutes #2',
       'parse > parses minutes extra',
       'other > parse > parses minutesx',
+      'other > parse > parses minutes',
+      'test/p.test.js > parse > parses hours',
     ]);
   });
 
@@ -49,14 +53,31 @@ describe('unswapResults', () => {
     ]);
     const py = [{ file: 'tests/test_a.py', a: 'test_adds_pairs', b: 'test_adds_values' }];
     const once = unswapResults(py, raw);
+    // a method of the same name in a class is another test (its id's tail is `TestX > test_adds_pairs`)
     expect([...once]).toEqual([
       ['tests/test_a.py > test_adds_values', 'PASSED'],
-      ['tests/test_a.py > TestX > test_adds_values', 'FAILED'],
+      ['tests/test_a.py > TestX > test_adds_pairs', 'FAILED'],
       ['tests/test_a.py > test_adds_pairs', 'FAILED'],
     ]);
+    const inClass = unswapResults([{ file: 'tests/test_a.py', a: 'TestX > test_adds_pairs', b: 'TestX > test_adds_values' }], raw);
+    expect([...inClass.keys()]).toEqual(['tests/test_a.py > test_adds_pairs', 'tests/test_a.py > TestX > test_adds_values', 'tests/test_a.py > test_adds_values']);
     expect(once.size).toBe(raw.size);
     expect([...unswapResults(py, once)]).toEqual([...raw]);
     expect(unswapResults([], raw)).toBe(raw);
+  });
+
+  it('an id whose first part names another file is not the pair\'s; one registered under the pair\'s own file name is (code under test can name a suite so: atkH13 #3)', () => {
+    const raw: TestResults = new Map([
+      ['add > parses minutes', 'FAILED'],
+      ['test/p.test.js > parse > parses minutes', 'PASSED'],
+      ['src/q.js > parse > parses minutes', 'PASSED'],
+      ['p.test.js > parse > parses minutes', 'PASSED'], // a runner rooted in the file's folder
+    ]);
+    expect([...unswapResults(swaps, raw).keys()]).toEqual(['add > parses minutes', 'test/p.test.js > parse > parses hours', 'src/q.js > parse > parses minutes', 'p.test.js > parse > parses hours']);
+    expect(inHostFile('parse > x', 'test/p.test.js')).toBe(true);
+    expect(inHostFile('test/p.test.js > parse > x', 'test/p.test.js')).toBe(true);
+    expect(inHostFile('test/q.test.js > parse > x', 'test/p.test.js')).toBe(false);
+    expect(inHostFile('packages/a/test/p.test.js > parse > x', 'test/p.test.js')).toBe(true);
   });
 
   it('titles a report may escape or a parser may read as structure are never swapped', () => {
@@ -70,5 +91,9 @@ describe('unswapResults', () => {
     expect(valueIsNew("    assert.deepEqual(parse.all('2m'), [120000, 'ms']);", '120000', before)).toBe(false);
     // a line copied from elsewhere in the files before test.patch
     expect(valueIsNew("  assert.equal(parse('1h'), 3600000);", '3600000', before)).toBe(false);
+    // a value the problem statement gives (atkH13 LOW): the original is the twin expecting it
+    expect(valueIsNew("    assert.equal(parse('2m'), 120000);", '120000', { ...before, removed: '', statement: 'parse("2m") should be 120000 ms' })).toBe(false);
+    expect(valueIsNew("    assert.equal(fmt(2), '2 minutes');", "'2 minutes'", { ...before, removed: '', statement: 'fmt(2) gives "2 minute", not 2 minutes' })).toBe(false);
+    expect(valueIsNew("    assert.equal(fmt(2), '2 minutes');", "'2 minutes'", { ...before, removed: '', statement: 'fmt(2) is wrong' })).toBe(true);
   });
 });

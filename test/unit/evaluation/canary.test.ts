@@ -178,6 +178,10 @@ describe('mutated canaries', () => {
       const text = plan(planCanaries('node:test', new Map([['test/p.test.js', nums]]), null, numsEdit)).texts.get('test/p.test.js')!;
       expect(text.split('[120000, ').length - 1, text).toBe(2);
     }
+    // the statement gives the value test.patch writes: the twin expecting it is the original, no odds claimed (atkH13 LOW)
+    expect(plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, { ...edit, problem_statement: "parse.all('2m') should also give the unit, 'ms'" }))).toMatchObject({ guess: 1, weak: ['test/p.test.js'], swaps: [] });
+    // a title also written in another file at base_commit (canary-elsewhere.ts) is not swapped (atkH13 #1)
+    expect(plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, edit, new Set(['parses minutes'])))).toMatchObject({ guess: 1, swaps: [] });
     // a test.patch that adds the failing test: hidden, a guess's odds, and so when the problem statement gives its title
     const add = { ...task, test_patch: `diff --git a/test/p.test.js b/test/p.test.js\n--- a/test/p.test.js\n+++ b/test/p.test.js\n@@ -${at - 2},0 +${at - 1},3 @@\n${lines.slice(at - 2, at + 1).map((l) => `+${l}`).join('\n')}\n` };
     expect(plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, add)).guess).toBe(1 / 2);
