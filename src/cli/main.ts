@@ -13,6 +13,11 @@ import { nonNegativeNumber, parseErrorThreshold, significanceLevel } from './arg
 import { addRunOptions, runOptionsOf } from './run-options.ts';
 import { formatItem } from './help-format.ts';
 
+/** `opts` of `cmd` with `given`: the option keys given on its command line (commander's value source `cli`), for the commands it suggests (src/cli/hints.ts `givenFlags`). */
+function withGiven<T extends object>(opts: T, cmd: Command): T & { given: string[] } {
+  return { ...opts, given: Object.keys(opts).filter((k) => cmd.getOptionValueSource(k) === 'cli') };
+}
+
 export function buildProgram(exit: { code: number }): Command {
   const program = new Command('fixbench')
     .description('Measure how well, and at what price, language models fix real issues in real repositories.')
@@ -80,8 +85,8 @@ export function buildProgram(exit: { code: number }): Command {
     .addOption(new Option('--significant-drop <alpha>', 'gate: fail when a contender\'s drop is significant at this level (McNemar exact test, two-sided), e.g. 0.05').argParser(significanceLevel))
     .option('--markdown <file>', 'also write the comparison as Markdown (appended to $GITHUB_STEP_SUMMARY too when it is set)')
     .option('--json', 'print JSON')
-    .action(async (base: string, head: string, opts) => {
-      exit.code = await (await import('./compare.ts')).compareCommand(base, head, opts);
+    .action(async (base: string, head: string, opts, cmd: Command) => {
+      exit.code = await (await import('./compare.ts')).compareCommand(base, head, withGiven(opts, cmd));
     });
 
   program
@@ -123,8 +128,8 @@ export function buildProgram(exit: { code: number }): Command {
     .option('--site [results-dir]', 'build a report per run of the results folder (default --results) and a site index with nightly trends, grouped by task suite')
     .option('--out <dir>', 'write here instead of reports/<run_id> (or reports/ for --site)')
     .option('--published <file>', 'published reference scores shown beside measured ones (YAML; default data/published-scores.yaml)')
-    .action(async (run: string | undefined, opts) => {
-      exit.code = await (await import('./report.ts')).reportCommand(run, opts);
+    .action(async (run: string | undefined, opts, cmd: Command) => {
+      exit.code = await (await import('./report.ts')).reportCommand(run, withGiven(opts, cmd));
     });
 
   const tasks = program.command('tasks').description('Task fixtures: list, lint, validate, create (from a fix), mine (from a repository\'s history), fetch (from a suite file of recipes), import and export (SWE-bench).');
