@@ -3,7 +3,7 @@
 // report plus a site index with the trend over time.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { priceSheetAgeWarning } from '../config/price-age.ts';
+import { chosenSheetAgeNote, priceSheetAgeWarning } from '../config/price-age.ts';
 import { commandPrefix, givenFlags, shellWord } from './hints.ts';
 import { readRun, readRunHeader } from '../store/store.ts';
 import { buildReportFromRun } from '../report/build-run.ts';
@@ -112,7 +112,11 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
   if (mergeUnfinished(header)) {
     process.stderr.write(`warning: ${dir} is a merged run still being written, or whose merge was stopped: it may lack attempts of its shards; remove it and merge again\n`);
   }
-  if (header.contenders.some((c) => c.model !== null)) {
+  if (header.contenders.some((c) => c.model !== null) && o.prices) {
+    // a sheet named with --prices was picked on purpose (to see the run at that date's prices): information, not a warning (newcomer12 #9)
+    const chosen = chosenSheetAgeNote(header.price_sheet.as_of, o.prices, new Date(), fb);
+    if (chosen) process.stderr.write(`note: ${chosen}\n`);
+  } else if (header.contenders.some((c) => c.model !== null)) {
     const stale = priceSheetAgeWarning(header.price_sheet.as_of, new Date(), `re-price this run's report under it: \`${fb} report ${shellWord(run)} --prices <newer sheet>${givenFlags(o, ['results', 'reports', 'tasks', 'modelsFile'])}\``, fb);
     if (stale) process.stderr.write(`warning: ${stale}\n`);
   }

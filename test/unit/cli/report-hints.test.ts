@@ -83,3 +83,22 @@ describe('compare previous: the commands it suggests carry --results', () => {
     expect(msg).toContain('`fixbench compare <run> r2 --results /r`');
   });
 });
+
+describe('report --prices <old sheet>: a sheet picked on purpose (newcomer12 #9)', () => {
+  it('gets a note that its costs are shown as asked, not a staleness warning', async () => {
+    const results = await storedRun();
+    const out = captured();
+    const sheet = path.join(tmp, 'april.yaml');
+    await writeFile(sheet, 'as_of: "2026-04-01"\nsource: test\nmodels:\n  m1: { input: "1.00", output: "2.00" }\n');
+    expect(await reportCommand('r1', { results, reports: path.join(tmp, 'reps'), prices: sheet, given: ['results', 'prices'] })).toBe(0);
+    expect(out.err()).not.toMatch(/^warning: prices dated/m);
+    expect(out.err()).toMatch(new RegExp(`^note: the costs shown are those of ${sheet.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(as of 2026-04-01, \\d+ days ago\\), as asked`, 'm'));
+  });
+
+  it("a report without --prices still warns that the run's own sheet is old", async () => {
+    const results = await storedRun();
+    const out = captured();
+    expect(await reportCommand('r1', { results, reports: path.join(tmp, 'reps'), given: [] })).toBe(0);
+    expect(out.err()).toMatch(/^warning: prices dated 2026-03-31 are \d+ days old/m);
+  });
+});
