@@ -49,6 +49,20 @@ export interface SiteGroup {
   usdChart: string | null;
   /** Latest figure per model in this group: resolved rate and USD per task of its newest run. */
   latest: Array<{ id: string; rate: string; usd: string; runs: string; change: string }>;
+  /** Said in the place of an empty `latest` table: why there is no model figure ({@link latestNote}); "" when `latest` has rows. */
+  latestEmpty: string;
+}
+
+/**
+ * Why a suite's "Latest per model" table has no row (newcomer12 #7): "" when `hasLatest`; else its
+ * runs with models are all shards (`modelShards`: their rates divide by every task of the suite, so
+ * they stay out until merged), or no run of it had a model (only the reference agents gold and noop,
+ * which are not plotted). One sentence with what to do.
+ */
+export function latestNote(hasLatest: boolean, modelShards: boolean): string {
+  if (hasLatest) return '';
+  if (modelShards) return 'No model figures yet: the runs of this suite with models are shards (run --shard), whose rates divide by every task of the suite; join them with fixbench merge and their figures appear here.';
+  return 'No model runs yet: the runs of this suite ran only the reference agents (gold, noop), which check the tasks and the harness and are not plotted; their results are on each run\'s page. Set a provider key and run models to see figures here.';
 }
 
 /** Everything `templates/site-page.hbs` shows. */
@@ -144,6 +158,7 @@ export function siteView(points: readonly RunPoint[], unreadable: SiteViewModel[
         latest: [...latest.entries()]
           .sort(([, a], [, b]) => (b.rate ?? -1) - (a.rate ?? -1))
           .map(([id, l]) => ({ id, rate: `${formatPct(l.rate)}${l.infra ? ` (${l.infra} infra error${l.infra === 1 ? '' : 's'} left out)` : ''}`, usd: formatUsd(l.usd), runs: formatInt(l.runs), change: changeSince(l, l.prev) })),
+        latestEmpty: latestNote(latest.size > 0, sorted.some((r) => r.shard && r.models.length > 0)),
       };
     });
   return { vm: { title: 'fixbench runs', runCount: formatInt(points.length), groups, unreadable }, series };

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserInputError } from '../../../src/core/errors.ts';
-import { buildSite, siteView, type RunPoint } from '../../../src/report/site.ts';
+import { buildSite, latestNote, siteView, type RunPoint } from '../../../src/report/site.ts';
 import { RunWriter } from '../../../src/store/store.ts';
-import { makeAttempt, makeHeader, modelContender } from '../analysis/fixtures.ts';
+import { makeAttempt, makeHeader, modelContender, referenceContender } from '../analysis/fixtures.ts';
 
 async function writeRun(results: string, id: string, startedAt: string, suite: string, rate: number): Promise<void> {
   const tasks = ['t1', 't2', 't3', 't4'];
@@ -105,5 +105,29 @@ describe('siteView', () => {
     expect(vm.groups[0]!.runs[0]!.status).toBe('finished (shard 2/2: not in the trend)');
     expect(series.get('rate-0')!.points).toEqual([{ series: 'm', x: Date.parse('2026-04-01T00:00:00Z'), y: 75 }]);
     expect(vm.groups[0]!.latest).toEqual([{ id: 'm', rate: '75.0%', usd: '$0.10', runs: '1', change: 'first run' }]);
+  });
+});
+
+describe('"Latest per model" of a suite with no model figure (newcomer12 #7)', () => {
+  it('a site of reference-agent runs only says so in the table\'s place, not an empty table', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fixbench-site-ref-'));
+    try {
+      const header = makeHeader({ run_id: 'ref-only', suite: { hash: 'suite-rrrrrrrrrrrr', instance_ids: ['t1'] }, contenders: [referenceContender('gold'), referenceContender('noop')] });
+      const w = await RunWriter.create(join(dir, 'results', 'ref-only'), header);
+      await w.appendAttempt(makeAttempt('gold', 't1', 'resolved', null, { run_id: 'ref-only' }));
+      await w.appendAttempt(makeAttempt('noop', 't1', 'unresolved', null, { run_id: 'ref-only' }));
+      const index = await readFile((await buildSite({ resultsDir: join(dir, 'results'), outDir: join(dir, 'site') })).index, 'utf8');
+      const latest = index.slice(index.indexOf('<h3>Latest per model</h3>'), index.indexOf('<h3>Runs</h3>'));
+      expect(latest).toContain('No model runs yet: the runs of this suite ran only the reference agents (gold, noop)');
+      expect(latest).not.toContain('<table');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names shards as the reason when the suite\'s model runs are all shards, and says nothing when there are figures', () => {
+    const shard: RunPoint = { id: 's1', startedAt: '2026-04-02T00:00:00Z', status: 'finished', suiteHash: 'h', tasks: 4, contenders: 1, spend: 0.1, models: [{ id: 'm', rate: 0.5, usdPerTask: 0.1 }], shard: '1/2' };
+    expect(siteView([shard]).vm.groups[0]!.latestEmpty).toMatch(/^No model figures yet: the runs of this suite with models are shards .*fixbench merge/);
+    expect(latestNote(true, true)).toBe('');
   });
 });
