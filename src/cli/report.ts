@@ -67,6 +67,8 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
     const resultsDir = path.resolve(typeof o.site === 'string' ? o.site : o.results);
     const site = await buildSite({ resultsDir, outDir: path.resolve(o.out ?? o.reports), published });
     process.stdout.write(`site: ${site.index} (${site.runs} run(s))\n`);
+    if (site.gone.removed.length) process.stdout.write(`removed the reports of ${site.gone.removed.length} run(s) no longer under ${resultsDir} (written by an earlier report --site): ${site.gone.removed.join(', ')}\n`);
+    for (const k of site.gone.kept) process.stderr.write(`note: run ${k.id} is no longer under ${resultsDir}: ${k.reason}\n`);
     return ExitCode.ok;
   }
   if (run === undefined) throw new UserInputError(`report: which run?\n  fix: \`${fb} report <run_id>${where}\`, or \`${fb} report --site${where}\` for every run under --results`);

@@ -14,6 +14,7 @@ import { formatInt, formatPct, formatUsd } from './format.ts';
 import type { PublishedScore } from './published.ts';
 import { renderSiteHtml, type PageCharts } from './render.ts';
 import { commandPrefix } from '../cli/hints.ts';
+import { readSiteManifest, recordWritten, removeGoneRuns, writeSiteManifest, type GoneRuns, type SiteManifest } from './site-owned.ts';
 
 /**
  * A model's change since its previous run of the group: rate in percentage points and USD per task in
@@ -178,15 +179,20 @@ export interface BuildSiteOptions {
 /**
  * Builds every run's report into `outDir/<run_id>/` and the site index `outDir/index.html`.
  * A folder with a run.json that cannot be read is listed on the index with the reason, not fatal.
+ * The reports of runs an earlier build wrote (`outDir/.fixbench-site.json`) whose folder is no longer
+ * in `resultsDir` are removed (`gone.removed`), only their report's own files, or left with the
+ * reason (`gone.kept`; src/report/site-owned.ts).
  * @throws UserInputError when `resultsDir` does not exist or holds no run folder.
  */
-export async function buildSite(o: BuildSiteOptions): Promise<{ index: string; runs: number }> {
+export async function buildSite(o: BuildSiteOptions): Promise<{ index: string; runs: number; gone: GoneRuns }> {
   if (!existsSync(o.resultsDir)) throw new UserInputError(`${o.resultsDir}: no such results folder\n  fix: pass the folder that holds run folders (default: results)`);
   const dirs = (await readdir(o.resultsDir, { withFileTypes: true }))
     .filter((d) => d.isDirectory() && existsSync(path.join(o.resultsDir, d.name, 'run.json')))
     .map((d) => d.name)
     .sort();
   if (dirs.length === 0) throw new UserInputError(`${o.resultsDir}: no run folders (none has a run.json)\n  fix: run \`${commandPrefix()} run\` first, or pass the folder that holds run folders`);
+  const before = await readSiteManifest(o.outDir);
+  const written: SiteManifest['runs'] = {};
   const points: RunPoint[] = [];
   const unreadable: SiteViewModel['unreadable'] = [];
   for (const d of dirs) {
@@ -204,8 +210,13 @@ export async function buildSite(o: BuildSiteOptions): Promise<{ index: string; r
       continue;
     }
     await buildReport({ header: run.header, attempts: run.attempts, outDir: path.join(o.outDir, run.header.run_id), runDir, published: o.published, attemptPages: o.attemptPages });
+    const rec = await recordWritten(o.outDir, run.header.run_id);
+    if (rec) written[run.header.run_id] = rec;
     points.push(runPoint(run));
   }
+  // a run still in the results folder but not built now (unreadable) keeps its report and its entry
+  for (const [id, e] of Object.entries(before.runs)) if (dirs.includes(id) && !written[id]) written[id] = e;
+  const gone = await removeGoneRuns(o.outDir, before, Object.keys(before.runs).filter((id) => !dirs.includes(id)));
   const { vm, series } = siteView(points, unreadable);
   const charts: PageCharts = {};
   for (const [k, s] of series) {
@@ -218,5 +229,6 @@ export async function buildSite(o: BuildSiteOptions): Promise<{ index: string; r
   await mkdir(o.outDir, { recursive: true });
   const index = path.join(o.outDir, 'index.html');
   await writeFile(index, renderSiteHtml(vm, charts), 'utf8');
-  return { index, runs: points.length };
+  await writeSiteManifest(o.outDir, written);
+  return { index, runs: points.length, gone };
 }

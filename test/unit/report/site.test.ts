@@ -131,3 +131,72 @@ describe('"Latest per model" of a suite with no model figure (newcomer12 #7)', (
     expect(latestNote(true, true)).toBe('');
   });
 });
+
+describe('report --site removes the reports it wrote of runs gone from the results folder (newcomer12 #11)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fixbench-site-gone-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A results folder with runs `ids`, a site built over it, then `gone` removed from the results folder. */
+  async function siteThenRemove(name: string, ids: string[], gone: string[]): Promise<{ results: string; site: string }> {
+    const results = join(dir, name, 'results');
+    const site = join(dir, name, 'site');
+    for (const [i, id] of ids.entries()) await writeRun(results, id, `2026-04-0${i + 1}T02:00:00.000Z`, 'suite-aaaaaaaaaaaa', 2);
+    await buildSite({ resultsDir: results, outDir: site });
+    for (const id of gone) await rm(join(results, id), { recursive: true });
+    return { results, site };
+  }
+
+  it('removes the gone run\'s report folder and says so; the others and files it never wrote stay', async () => {
+    const { results, site } = await siteThenRemove('plain', ['keep', 'gone'], ['gone']);
+    expect(existsSync(join(site, 'gone', 'attempts', '0', '0.html'))).toBe(true);
+    // a report fixbench run wrote there, which no site build recorded: never touched
+    await mkdir(join(site, 'by-run'), { recursive: true });
+    await writeFile(join(site, 'by-run', 'index.html'), '<html>a run\'s own report</html>');
+    await writeFile(join(site, 'notes.txt'), 'mine');
+    const again = await buildSite({ resultsDir: results, outDir: site });
+    expect(again.gone).toEqual({ removed: ['gone'], kept: [] });
+    expect(existsSync(join(site, 'gone'))).toBe(false);
+    expect(existsSync(join(site, 'keep', 'index.html'))).toBe(true);
+    expect(existsSync(join(site, 'by-run', 'index.html'))).toBe(true);
+    expect(existsSync(join(site, 'notes.txt'))).toBe(true);
+    expect(await readFile(again.index, 'utf8')).not.toContain('gone/index.html');
+    // the next build has nothing more to remove
+    expect((await buildSite({ resultsDir: results, outDir: site })).gone).toEqual({ removed: [], kept: [] });
+  });
+
+  it('keeps a file it did not write in the gone run\'s folder, and the folder holding it', async () => {
+    const { results, site } = await siteThenRemove('extra', ['keep', 'gone'], ['gone']);
+    await writeFile(join(site, 'gone', 'attempts', '0', 'mine.txt'), 'mine');
+    const again = await buildSite({ resultsDir: results, outDir: site });
+    expect(again.gone.removed).toEqual([]);
+    expect(again.gone.kept[0]!.reason).toMatch(/holds other files fixbench did not write/);
+    expect(await readFile(join(site, 'gone', 'attempts', '0', 'mine.txt'), 'utf8')).toBe('mine');
+    expect(existsSync(join(site, 'gone', 'index.html'))).toBe(false);
+    expect(existsSync(join(site, 'gone', 'attempts', '0', '0.html'))).toBe(false);
+  });
+
+  it('leaves a report whose index.html changed since the site wrote it, and never follows a link', async () => {
+    const { results, site } = await siteThenRemove('changed', ['keep', 'edited', 'linked'], ['edited', 'linked']);
+    await writeFile(join(site, 'edited', 'index.html'), '<html>rewritten since</html>');
+    // linked/attempts → a folder outside the site holding a file named like a page
+    const outside = join(dir, 'changed', 'outside');
+    await mkdir(join(outside, '0'), { recursive: true });
+    await writeFile(join(outside, '0', '0.html'), 'not fixbench\'s');
+    await writeFile(join(outside, 'pages.json'), await readFile(join(site, 'linked', 'attempts', 'pages.json'), 'utf8'));
+    await rm(join(site, 'linked', 'attempts'), { recursive: true });
+    const { symlink } = await import('node:fs/promises');
+    await symlink(outside, join(site, 'linked', 'attempts'));
+    const again = await buildSite({ resultsDir: results, outDir: site });
+    expect(again.gone.kept.map((k) => k.id).sort()).toEqual(['edited', 'linked']);
+    expect(again.gone.kept.find((k) => k.id === 'edited')!.reason).toMatch(/is not the report report --site wrote/);
+    expect(await readFile(join(site, 'edited', 'index.html'), 'utf8')).toBe('<html>rewritten since</html>');
+    expect(existsSync(join(site, 'edited', 'attempts', '0', '0.html'))).toBe(true);
+    expect(await readFile(join(outside, '0', '0.html'), 'utf8')).toBe('not fixbench\'s');
+    expect(existsSync(join(outside, 'pages.json'))).toBe(true);
+  });
+});
