@@ -15,8 +15,12 @@ import { removeAttemptPages } from './attempt-pages.ts';
 /** The site folder's record of the run reports it wrote. */
 const SiteManifest = z.object({
   format_version: z.literal(1),
-  /** Run id → SHA-1 (hex) of the `<run_id>/index.html` this site build wrote (an integrity check, not a security boundary). */
-  runs: z.record(RunId, z.object({ index_sha1: z.string().regex(/^[0-9a-f]{40}$/) })),
+  /**
+   * Run id → SHA-1 (hex) of the `<run_id>/index.html` a site build wrote (an integrity check, not a
+   * security boundary) and the results folder (absolute) it was built from: a build over another
+   * results folder sharing this site folder never removes it.
+   */
+  runs: z.record(RunId, z.object({ index_sha1: z.string().regex(/^[0-9a-f]{40}$/), results: z.string() })),
 });
 export type SiteManifest = z.infer<typeof SiteManifest>;
 
@@ -47,10 +51,10 @@ export async function readSiteManifest(outDir: string): Promise<SiteManifest> {
   return { format_version: 1, runs: {} };
 }
 
-/** The manifest entry of a report just written at `<outDir>/<runId>/index.html`. */
-export async function recordWritten(outDir: string, runId: string): Promise<{ index_sha1: string } | null> {
+/** The manifest entry of a report just written at `<outDir>/<runId>/index.html` from the results folder `results` (absolute). */
+export async function recordWritten(outDir: string, runId: string, results: string): Promise<SiteManifest['runs'][string] | null> {
   const sha = await fileSha1(join(outDir, runId, 'index.html'));
-  return sha ? { index_sha1: sha } : null;
+  return sha ? { index_sha1: sha, results } : null;
 }
 
 /** Writes the manifest (runs sorted by id), atomically. */

@@ -179,8 +179,8 @@ export interface BuildSiteOptions {
 /**
  * Builds every run's report into `outDir/<run_id>/` and the site index `outDir/index.html`.
  * A folder with a run.json that cannot be read is listed on the index with the reason, not fatal.
- * The reports of runs an earlier build wrote (`outDir/.fixbench-site.json`) whose folder is no longer
- * in `resultsDir` are removed (`gone.removed`), only their report's own files, or left with the
+ * The reports of runs an earlier build over the same `resultsDir` wrote (`outDir/.fixbench-site.json`)
+ * whose folder is no longer there are removed (`gone.removed`), only their report's own files, or left with the
  * reason (`gone.kept`; src/report/site-owned.ts).
  * @throws UserInputError when `resultsDir` does not exist or holds no run folder.
  */
@@ -210,13 +210,15 @@ export async function buildSite(o: BuildSiteOptions): Promise<{ index: string; r
       continue;
     }
     await buildReport({ header: run.header, attempts: run.attempts, outDir: path.join(o.outDir, run.header.run_id), runDir, published: o.published, attemptPages: o.attemptPages });
-    const rec = await recordWritten(o.outDir, run.header.run_id);
+    const rec = await recordWritten(o.outDir, run.header.run_id, path.resolve(o.resultsDir));
     if (rec) written[run.header.run_id] = rec;
     points.push(runPoint(run));
   }
-  // a run still in the results folder but not built now (unreadable) keeps its report and its entry
-  for (const [id, e] of Object.entries(before.runs)) if (dirs.includes(id) && !written[id]) written[id] = e;
-  const gone = await removeGoneRuns(o.outDir, before, Object.keys(before.runs).filter((id) => !dirs.includes(id)));
+  // a run still in the results folder but not built now (unreadable), or built from another results
+  // folder sharing this site folder, keeps its report and its entry; one gone from this results folder goes
+  const here = (e: SiteManifest['runs'][string]) => e.results === path.resolve(o.resultsDir);
+  for (const [id, e] of Object.entries(before.runs)) if (!written[id] && (!here(e) || dirs.includes(id))) written[id] = e;
+  const gone = await removeGoneRuns(o.outDir, before, Object.entries(before.runs).filter(([id, e]) => here(e) && !dirs.includes(id)).map(([id]) => id));
   const { vm, series } = siteView(points, unreadable);
   const charts: PageCharts = {};
   for (const [k, s] of series) {

@@ -169,6 +169,19 @@ describe('report --site removes the reports it wrote of runs gone from the resul
     expect((await buildSite({ resultsDir: results, outDir: site })).gone).toEqual({ removed: [], kept: [] });
   });
 
+  it('a build over another results folder sharing the site folder removes none of the first folder\'s reports', async () => {
+    const { results, site } = await siteThenRemove('two-results', ['first'], []);
+    const other = join(dir, 'two-results', 'other-results');
+    await writeRun(other, 'second', '2026-04-05T02:00:00.000Z', 'suite-aaaaaaaaaaaa', 1);
+    expect((await buildSite({ resultsDir: other, outDir: site })).gone).toEqual({ removed: [], kept: [] });
+    expect(existsSync(join(site, 'first', 'index.html'))).toBe(true);
+    // …and the first folder's own build still knows it wrote `first`
+    await rm(join(results, 'first'), { recursive: true });
+    await writeRun(results, 'later', '2026-04-06T02:00:00.000Z', 'suite-aaaaaaaaaaaa', 1);
+    expect((await buildSite({ resultsDir: results, outDir: site })).gone.removed).toEqual(['first']);
+    expect(existsSync(join(site, 'second', 'index.html'))).toBe(true);
+  });
+
   it('keeps a file it did not write in the gone run\'s folder, and the folder holding it', async () => {
     const { results, site } = await siteThenRemove('extra', ['keep', 'gone'], ['gone']);
     await writeFile(join(site, 'gone', 'attempts', '0', 'mine.txt'), 'mine');
