@@ -125,7 +125,7 @@ export function buildProgram(exit: { code: number }): Command {
     .option('--tasks <dir>', 'the run\'s task folders: created_at for --created-after, difficulty and tags for the recommended policy (default: the bundled tasks/; use the folder the run used)')
     .option('--results <dir>', 'results folder', 'results')
     .option('--reports <dir>', 'reports folder', 'reports')
-    .option('--site [results-dir]', 'build a report per run of the results folder (default --results) and a site index with nightly trends, grouped by task suite; removes the reports an earlier --site build wrote there of runs no longer in the results folder (only their report files, recorded in .fixbench-site.json; never a file it did not write)')
+    .option('--site [results-dir]', 'build a report per run of the results folder (default --results) and a site index with nightly trends, grouped by task suite; removes the reports an earlier --site build over the same results folder wrote there of runs no longer in it (only their report files, recorded in .fixbench-site.json; never a file it did not write)')
     .option('--out <dir>', 'write here instead of reports/<run_id> (or reports/ for --site)')
     .option('--published <file>', 'published reference scores shown beside measured ones (YAML; default data/published-scores.yaml)')
     .action(async (run: string | undefined, opts, cmd: Command) => {
