@@ -7,7 +7,7 @@ import { comparisonMarkdown } from '../history/markdown.ts';
 import { listRuns, resolveRunPair } from '../history/runs.ts';
 import { readRun } from '../store/store.ts';
 import { assertRunExists } from './run-lookup.ts';
-import { commandPrefix } from './hints.ts';
+import { commandPrefix, givenFlags, resumeCommand } from './hints.ts';
 import { textTable } from './table.ts';
 import { summarise } from '../analysis/leaderboard.ts';
 import { formatUsd } from '../report/format.ts';
@@ -19,6 +19,8 @@ export interface CompareCliOptions {
   significantDrop?: number;
   markdown?: string;
   json?: boolean;
+  /** Option keys given on the command line: a suggested command carries `--results` when given. */
+  given?: readonly string[];
 }
 
 /**
@@ -30,9 +32,10 @@ export interface CompareCliOptions {
 export async function compareCommand(base: string, head: string, o: CompareCliOptions): Promise<number> {
   // A run named that does not exist: list the runs that do (before "previous" would read it raw).
   const folder = (run: string): string => (path.isAbsolute(run) || run.includes(path.sep) ? path.resolve(run) : path.resolve(o.results, run));
-  if (head !== 'latest') assertRunExists(head, folder(head), o.results);
-  if (base !== 'previous') assertRunExists(base, folder(base), o.results);
-  const pair = await resolveRunPair(base, head, path.resolve(o.results), commandPrefix());
+  const where = givenFlags(o, ['results']);
+  if (head !== 'latest') assertRunExists(head, folder(head), o.results, where);
+  if (base !== 'previous') assertRunExists(base, folder(base), o.results, where);
+  const pair = await resolveRunPair(base, head, path.resolve(o.results), commandPrefix(), where);
   if (pair.base === pair.head) throw new UserInputError(`compare: base and head are the same run (${pair.head}); name two runs`);
   const gates: Gates = {
     ...(o.maxDrop !== undefined ? { maxDropPp: o.maxDrop } : {}),
@@ -43,13 +46,13 @@ export async function compareCommand(base: string, head: string, o: CompareCliOp
   if (c.commonTasks === 0) {
     // nothing paired: every gate would hold vacuously, which a nightly job would read as "no regression"
     throw new UserInputError(
-      `compare: ${c.base.run_id} (suite ${c.base.suite}) and ${c.head.run_id} (suite ${c.head.suite}) have no task in common, so nothing can be compared; compare runs of the same task suite (\`${commandPrefix()} history\` groups them)`,
+      `compare: ${c.base.run_id} (suite ${c.base.suite}) and ${c.head.run_id} (suite ${c.head.suite}) have no task in common, so nothing can be compared; compare runs of the same task suite (\`${commandPrefix()} history${where}\` groups them)`,
     );
   }
   // A run still running, interrupted, cut by its budget or failed pairs only what it recorded: say so, and how to complete it.
   for (const u of unfinishedRuns(c)) {
     const id = u.startsWith('base') ? c.base.run_id : c.head.run_id;
-    process.stderr.write(wrap(`warning: ${u}; complete it with \`${commandPrefix()} run --resume ${id}\` before trusting the comparison`, COMPARE_WIDTH));
+    process.stderr.write(wrap(`warning: ${u}; complete it with \`${resumeCommand(id, o)}\` before trusting the comparison`, COMPARE_WIDTH));
   }
   const md = comparisonMarkdown(c, gates);
   if (o.markdown) {

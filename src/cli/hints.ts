@@ -35,6 +35,24 @@ export interface ResumeFlags {
   given?: readonly string[];
 }
 
+/** The flags a suggested command may carry from this command line: option key → flag. */
+const CARRIED_FLAGS = { results: '--results', modelsFile: '--models-file', tasks: '--tasks', reports: '--reports' } as const;
+
+/** An option key a suggested command may carry (`CARRIED_FLAGS`). */
+export type CarriedKey = keyof typeof CARRIED_FLAGS;
+
+/**
+ * The flags (` --results /x --reports /y`, each value quoted for a shell; "" when none) that a
+ * command suggested to the user carries from this command line, so it reads and writes the same
+ * folders: each of `keys` (in that order) that `flags.given` names, with the value as given. The
+ * one place every next-step hint gets them from (newcomer12 #5: a hint without the user's
+ * `--results` reads the default folder).
+ */
+export function givenFlags(flags: ResumeFlags, keys: readonly CarriedKey[]): string {
+  const given = flags.given ?? [];
+  return keys.flatMap((k) => (given.includes(k) && flags[k] !== undefined ? [` ${CARRIED_FLAGS[k]} ${shellWord(flags[k]!)}`] : [])).join('');
+}
+
 /**
  * The command that continues run `runId`: `<prefix> run --resume <id>` (or `--retry-errors <id>`),
  * with `--results`, `--models-file`, `--tasks` and `--reports` when this command line gave them: a
@@ -42,14 +60,7 @@ export interface ResumeFlags {
  * `--tasks`, and writes its report under `--reports`, none stored in run.json.
  */
 export function resumeCommand(runId: string, flags: ResumeFlags, opts: { retry?: boolean; prefix?: string } = {}): string {
-  const given = flags.given ?? [];
-  const extra = [
-    ...(given.includes('results') && flags.results !== undefined ? ['--results', flags.results] : []),
-    ...(given.includes('modelsFile') && flags.modelsFile !== undefined ? ['--models-file', flags.modelsFile] : []),
-    ...(given.includes('tasks') && flags.tasks !== undefined ? ['--tasks', flags.tasks] : []),
-    ...(given.includes('reports') && flags.reports !== undefined ? ['--reports', flags.reports] : []),
-  ];
-  return [opts.prefix ?? commandPrefix(), 'run', opts.retry ? '--retry-errors' : '--resume', runId, ...extra.map(shellWord)].join(' ');
+  return `${opts.prefix ?? commandPrefix()} run ${opts.retry ? '--retry-errors' : '--resume'} ${shellWord(runId)}${givenFlags(flags, ['results', 'modelsFile', 'tasks', 'reports'])}`;
 }
 
 /**

@@ -13,6 +13,11 @@ import { nonNegativeNumber, parseErrorThreshold, significanceLevel } from './arg
 import { addRunOptions, runOptionsOf } from './run-options.ts';
 import { formatItem } from './help-format.ts';
 
+/** `opts` of `cmd` with `given`: the option keys given on its command line (commander's value source `cli`), for the commands it suggests (src/cli/hints.ts `givenFlags`). */
+function withGiven<T extends object>(opts: T, cmd: Command): T & { given: string[] } {
+  return { ...opts, given: Object.keys(opts).filter((k) => cmd.getOptionValueSource(k) === 'cli') };
+}
+
 export function buildProgram(exit: { code: number }): Command {
   const program = new Command('fixbench')
     .description('Measure how well, and at what price, language models fix real issues in real repositories.')
@@ -80,8 +85,8 @@ export function buildProgram(exit: { code: number }): Command {
     .addOption(new Option('--significant-drop <alpha>', 'gate: fail when a contender\'s drop is significant at this level (McNemar exact test, two-sided), e.g. 0.05').argParser(significanceLevel))
     .option('--markdown <file>', 'also write the comparison as Markdown (appended to $GITHUB_STEP_SUMMARY too when it is set)')
     .option('--json', 'print JSON')
-    .action(async (base: string, head: string, opts) => {
-      exit.code = await (await import('./compare.ts')).compareCommand(base, head, opts);
+    .action(async (base: string, head: string, opts, cmd: Command) => {
+      exit.code = await (await import('./compare.ts')).compareCommand(base, head, withGiven(opts, cmd));
     });
 
   program
@@ -114,17 +119,17 @@ export function buildProgram(exit: { code: number }): Command {
       'Build reports/<run_id>/index.html (chart, leaderboard, routing, significance, budget curves, per-task matrix) and a page per model and task with its attempts and trajectories (reports/<run_id>/attempts/) from results/<run_id>/; with --site, every run under the results folder plus reports/index.html with the trend per model over time.',
     )
     .argument('[run]', 'a run id under --results, or a path to a results/<run_id> folder')
-    .option('--prices <file>', 're-price every attempt from its stored tokens under this price sheet (USD per million tokens) and write reports/<run_id>-prices-<as_of>/; the stored results are not changed')
+    .option('--prices <file>', 're-price every attempt from its stored tokens under this price sheet (USD per million tokens) and write reports/<run_id>-prices-<as_of>/; the stored results are not changed. A sheet older than 90 days gets a note, not a warning (you picked it); without --prices, a run priced with a sheet older than 90 days gets a warning')
     .option('--models-file <file>', 'with --prices: the catalog whose `price` keys name the models\' rows (default: the key each model had in the run, recorded in run.json; else the bundled models.yaml; else the model id)')
     .option('--created-after <date>', 'only the run\'s tasks whose created_at is after this ISO date (a model\'s training cutoff: the contamination window); tasks without created_at are left out and counted; the report states the filter and goes to reports/<run_id>-created-after-<date>/')
     .option('--tasks <dir>', 'the run\'s task folders: created_at for --created-after, difficulty and tags for the recommended policy (default: the bundled tasks/; use the folder the run used)')
     .option('--results <dir>', 'results folder', 'results')
     .option('--reports <dir>', 'reports folder', 'reports')
-    .option('--site [results-dir]', 'build a report per run of the results folder (default --results) and a site index with nightly trends, grouped by task suite')
+    .option('--site [results-dir]', 'build a report per run of the results folder (default --results) and a site index with nightly trends, grouped by task suite; removes the reports an earlier --site build over the same results folder wrote there of runs no longer in it (only their report files, recorded in .fixbench-site.json; never a file it did not write)')
     .option('--out <dir>', 'write here instead of reports/<run_id> (or reports/ for --site)')
     .option('--published <file>', 'published reference scores shown beside measured ones (YAML; default data/published-scores.yaml)')
-    .action(async (run: string | undefined, opts) => {
-      exit.code = await (await import('./report.ts')).reportCommand(run, opts);
+    .action(async (run: string | undefined, opts, cmd: Command) => {
+      exit.code = await (await import('./report.ts')).reportCommand(run, withGiven(opts, cmd));
     });
 
   const tasks = program.command('tasks').description('Task fixtures: list, lint, validate, create (from a fix), mine (from a repository\'s history), fetch (from a suite file of recipes), import and export (SWE-bench).');

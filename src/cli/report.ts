@@ -3,8 +3,8 @@
 // report plus a site index with the trend over time.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { priceSheetAgeWarning } from '../config/price-age.ts';
-import { commandPrefix } from './hints.ts';
+import { chosenSheetAgeNote, priceSheetAgeWarning } from '../config/price-age.ts';
+import { commandPrefix, givenFlags, shellWord } from './hints.ts';
 import { readRun, readRunHeader } from '../store/store.ts';
 import { buildReportFromRun } from '../report/build-run.ts';
 import { readTrajectory, type AttemptRef } from '../store/trajectory.ts';
@@ -40,6 +40,8 @@ export interface ReportOptions {
   createdAfter?: string;
   /** `--tasks <dir>`: the run's task folders: created_at for `--created-after`, difficulty and tags for the recommended policy (default: the bundled tasks/). */
   tasks?: string;
+  /** Option keys given on the command line (commander's value source `cli`): the commands this one suggests carry `--results`, `--reports`, `--tasks` and `--models-file` when given. */
+  given?: readonly string[];
 }
 
 /**
@@ -54,19 +56,24 @@ export interface ReportOptions {
  * @throws UserInputError when the run folder or the price sheet is missing or invalid, or neither a run nor --site is given.
  */
 export async function reportCommand(run: string | undefined, o: ReportOptions): Promise<number> {
+  // a suggested command reads and writes where this one does (newcomer12 #5)
+  const fb = commandPrefix();
+  const where = givenFlags(o, ['results', 'reports']);
   const published = await loadPublishedScores(...(o.published ? [path.resolve(o.published)] : []));
   if (o.site !== undefined && o.site !== false) {
-    if (run !== undefined) throw new UserInputError(`report: give a run or --site, not both\n  fix: \`${commandPrefix()} report <run>\` for one run, \`${commandPrefix()} report --site [results]\` for all`);
-    if (o.prices) throw new UserInputError(`report: --prices re-prices one run, not a site\n  fix: \`${commandPrefix()} report <run> --prices <sheet>\``);
-    if (o.createdAfter !== undefined) throw new UserInputError(`report: --created-after restricts one run, not a site\n  fix: \`${commandPrefix()} report <run> --created-after <date>\``);
+    if (run !== undefined) throw new UserInputError(`report: give a run or --site, not both\n  fix: \`${fb} report <run>${where}\` for one run, \`${fb} report --site [results]${givenFlags(o, ['reports'])}\` for all`);
+    if (o.prices) throw new UserInputError(`report: --prices re-prices one run, not a site\n  fix: \`${fb} report <run> --prices <sheet>${where}\``);
+    if (o.createdAfter !== undefined) throw new UserInputError(`report: --created-after restricts one run, not a site\n  fix: \`${fb} report <run> --created-after <date>${givenFlags(o, ['results', 'reports', 'tasks'])}\``);
     const resultsDir = path.resolve(typeof o.site === 'string' ? o.site : o.results);
     const site = await buildSite({ resultsDir, outDir: path.resolve(o.out ?? o.reports), published });
     process.stdout.write(`site: ${site.index} (${site.runs} run(s))\n`);
+    if (site.gone.removed.length) process.stdout.write(`removed the reports of ${site.gone.removed.length} run(s) no longer under ${resultsDir} (written by an earlier report --site): ${site.gone.removed.join(', ')}\n`);
+    for (const k of site.gone.kept) process.stderr.write(`note: run ${k.id} is no longer under ${resultsDir}: ${k.reason}\n`);
     return ExitCode.ok;
   }
-  if (run === undefined) throw new UserInputError(`report: which run?\n  fix: \`${commandPrefix()} report <run_id>\`, or \`${commandPrefix()} report --site\` for every run under --results`);
+  if (run === undefined) throw new UserInputError(`report: which run?\n  fix: \`${fb} report <run_id>${where}\`, or \`${fb} report --site${where}\` for every run under --results`);
   const dir = existsSync(path.join(run, 'run.json')) ? path.resolve(run) : path.resolve(o.results, run);
-  assertRunExists(run, dir, o.results);
+  assertRunExists(run, dir, o.results, givenFlags(o, ['results']));
   // A plain report reads the run as the report needs it (index from projected records, pages read
   // back and written incrementally: src/report/build-run.ts); a filtered or re-priced one changes
   // the records first, so it reads them whole.
@@ -90,7 +97,7 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
   if (o.prices) {
     const sheet = await loadPriceSheet(path.resolve(o.prices));
     if (sameSheet(header.price_sheet, path.resolve(o.prices), sheet)) {
-      process.stderr.write(`note: run ${header.run_id} was priced with this sheet already (${header.price_sheet.file}, as of ${header.price_sheet.as_of}): the re-priced report shows the same costs as the run's own report (\`${commandPrefix()} report ${header.run_id}\`); pass another sheet to see other prices\n`);
+      process.stderr.write(`note: run ${header.run_id} was priced with this sheet already (${header.price_sheet.file}, as of ${header.price_sheet.as_of}): the re-priced report shows the same costs as the run's own report (\`${fb} report ${shellWord(run)}${givenFlags(o, ['results', 'reports', 'tasks'])}\`); pass another sheet to see other prices\n`);
     }
     // A catalog named with --models-file wins; else the key the run recorded; else the bundled catalog's.
     const catalogKeys = await priceKeysOf(o.modelsFile);
@@ -107,8 +114,12 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
   if (mergeUnfinished(header)) {
     process.stderr.write(`warning: ${dir} is a merged run still being written, or whose merge was stopped: it may lack attempts of its shards; remove it and merge again\n`);
   }
-  if (header.contenders.some((c) => c.model !== null)) {
-    const stale = priceSheetAgeWarning(header.price_sheet.as_of, new Date(), `re-price this run's report under it: \`${commandPrefix()} report ${header.run_id} --prices <newer sheet>\``, commandPrefix());
+  if (header.contenders.some((c) => c.model !== null) && o.prices) {
+    // a sheet named with --prices was picked on purpose (to see the run at that date's prices): information, not a warning (newcomer12 #9)
+    const chosen = chosenSheetAgeNote(header.price_sheet.as_of, o.prices, new Date(), fb);
+    if (chosen) process.stderr.write(`note: ${chosen}\n`);
+  } else if (header.contenders.some((c) => c.model !== null)) {
+    const stale = priceSheetAgeWarning(header.price_sheet.as_of, new Date(), `re-price this run's report under it: \`${fb} report ${shellWord(run)} --prices <newer sheet>${givenFlags(o, ['results', 'reports', 'tasks', 'modelsFile'])}\``, fb);
     if (stale) process.stderr.write(`warning: ${stale}\n`);
   }
   // a filtered report never replaces the full one: its own folder

@@ -25,16 +25,18 @@ export function runFolders(resultsDir: string): string[] {
 }
 
 /**
+ * `carried`: the flags the commands it suggests carry from the command line (src/cli/hints.ts
+ * `givenFlags`: ` --results <dir>` when given, else "").
  * @throws UserInputError when `dir` holds no run.json, naming the run as given and listing the runs
  *   under `resultsDir` (newest first, at most 12) with the command to use one, or saying there are none.
  */
-export function assertRunExists(given: string, dir: string, resultsDir: string): void {
+export function assertRunExists(given: string, dir: string, resultsDir: string, carried = ''): void {
   if (existsSync(path.join(dir, 'run.json'))) return;
   const runs = runFolders(resultsDir);
   const where = path.resolve(resultsDir);
   const list = runs.length
-    ? `runs under ${where} (newest first):\n${runs.slice(0, MAX_LISTED).map((r) => `  ${r}`).join('\n')}${runs.length > MAX_LISTED ? `\n  … and ${runs.length - MAX_LISTED} more (\`${commandPrefix()} history\` lists them all)` : ''}`
-    : `there is no run under ${where}; start one with \`${commandPrefix()} run\`, or pass --results <folder>`;
+    ? `runs under ${where} (newest first):\n${runs.slice(0, MAX_LISTED).map((r) => `  ${r}`).join('\n')}${runs.length > MAX_LISTED ? `\n  … and ${runs.length - MAX_LISTED} more (\`${commandPrefix()} history${carried}\` lists them all)` : ''}`
+    : `there is no run under ${where}; start one with \`${commandPrefix()} run${carried}\`, or pass --results <folder>`;
   throw new UserInputError(`no run "${given}" (${path.join(dir, 'run.json')} does not exist)\n${list}`);
 }
 
@@ -44,11 +46,11 @@ export function runFolder(run: string, results: string): string {
 }
 
 /**
- * `runFolder`, for a run that must exist (`run --resume`, `run --retry-errors`).
+ * `runFolder`, for a run that must exist (`run --resume`, `run --retry-errors`); `carried` as for `assertRunExists`.
  * @throws UserInputError as `assertRunExists` when it holds no run.json.
  */
-export function existingRunFolder(run: string, results: string): string {
+export function existingRunFolder(run: string, results: string, carried = ''): string {
   const dir = runFolder(run, results);
-  assertRunExists(run, dir, results);
+  assertRunExists(run, dir, results, carried);
   return dir;
 }

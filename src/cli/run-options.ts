@@ -130,7 +130,7 @@ export const RUN_OPTIONS: readonly RunOptionDef[] = [
   def({ key: 'retryErrors', flags: '--retry-errors <run>', help: 'like --resume, after setting aside the run\'s infra_error records (kept in attempts.superseded.jsonl) so they run again' }),
   def({
     key: 'shard', flags: '--shard <i/n|auto>', parse: parseShardOrAuto, stored: { of: (h) => h.shard ?? undefined, fields: ['shard'] },
-    help: 'run only shard i of n: attempts split by a stable hash of their key; join shard folders with `fixbench merge`. auto: from the CI engine\'s variables (FIXBENCH_SHARD_INDEX/FIXBENCH_SHARD_TOTAL, 0-based; GitLab CI_NODE_INDEX/CI_NODE_TOTAL; Buildkite BUILDKITE_PARALLEL_JOB/BUILDKITE_PARALLEL_JOB_COUNT; Kubernetes JOB_COMPLETION_INDEX with FIXBENCH_SHARD_TOTAL)',
+    help: 'run only shard i of n: attempts split by a stable hash of their key; join shard folders with `fixbench merge`. auto: the first of these pairs whose index is set: FIXBENCH_SHARD_INDEX/FIXBENCH_SHARD_TOTAL (0-based; set by you or your workflow on any machine: GitHub Actions sets no shard variable itself), GitLab CI_NODE_INDEX/CI_NODE_TOTAL, Buildkite BUILDKITE_PARALLEL_JOB/BUILDKITE_PARALLEL_JOB_COUNT, Kubernetes JOB_COMPLETION_INDEX with FIXBENCH_SHARD_TOTAL; none set (e.g. on your own machine): exit 2 before any work, naming them',
   }),
   def({ key: 'failOnError', flags: '--fail-on-error <n|p%>', help: 'exit 3 when more than n attempts (or p% of them) end as infra_error', parse: parseErrorThreshold }),
   def({ key: 'cacheDir', flags: '--cache-dir <dir>', help: 'environment cache of task setups (default: $FIXBENCH_CACHE_DIR, else $XDG_CACHE_HOME/fixbench, else ~/.cache/fixbench)' }),

@@ -15,7 +15,7 @@ import { ExitCode, UserInputError } from '../core/errors.ts';
 import { interruptOn } from '../core/shutdown.ts';
 import { existsSync } from 'node:fs';
 import { summarise } from '../analysis/leaderboard.ts';
-import { budgetStep, commandPrefix, resumedTasksHint, shardCounts, completeResumeStep, raisedBudget, withoutFlag, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from './hints.ts';
+import { budgetStep, commandPrefix, givenFlags, resumedTasksHint, shardCounts, completeResumeStep, raisedBudget, withoutFlag, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from './hints.ts';
 import { bundledRelative, modelsFileChange, modelsFileIdentity } from './models-file.ts';
 import { suiteSandbox } from './trust.ts';
 import { RepoCache } from '../workspace/index.ts';
@@ -62,7 +62,7 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
   if (o.dryRun && resuming !== undefined) throw new UserInputError(`--dry-run forecasts a new run; it does not combine with --${o.retryErrors ? 'retry-errors' : 'resume'}\n  fix: drop --dry-run to continue the run, or drop --${o.retryErrors ? 'retry-errors' : 'resume'} to forecast a fresh run of the same flags`);
   let stored: RunHeader | null = null;
   if (resuming !== undefined) {
-    const folder = existingRunFolder(resuming, o.results);
+    const folder = existingRunFolder(resuming, o.results, givenFlags(o, ['results']));
     stored = (await readRun(folder)).header;
     if (path.basename(folder) !== stored.run_id) {
       // results go to <results>/<run_id>: resuming a renamed or copied folder would write into another run

@@ -5,15 +5,16 @@ import type { Shard } from '../store/records.ts';
 /**
  * The variable pairs read by `--shard auto`, in order of precedence. `base` is the index of the
  * first shard (fixbench's `--shard i/n` counts from 1).
- * - fixbench's own pair, for any engine (GitHub Actions: set them from `strategy.job-index`, 0-based,
- *   and `strategy.job-total`);
+ * - fixbench's own pair, which nothing sets for you: you (or your workflow) set them, on any engine
+ *   or machine (GitHub Actions sets no shard variable of its own: its workflow sets them from
+ *   `strategy.job-index`, 0-based, and `strategy.job-total`, as examples/nightly.yml does);
  * - GitLab CI `parallel:` (1-based);
  * - Buildkite `parallelism:` (0-based);
  * - Kubernetes Indexed Jobs (0-based `JOB_COMPLETION_INDEX`; the count is not in the pod's
  *   environment, so set `FIXBENCH_SHARD_TOTAL` to the Job's `completions`).
  */
 export const SHARD_ENV_SOURCES = [
-  { engine: 'fixbench (GitHub Actions matrix)', index: 'FIXBENCH_SHARD_INDEX', total: 'FIXBENCH_SHARD_TOTAL', base: 0 },
+  { engine: 'fixbench\'s own variables, set by you or your workflow', index: 'FIXBENCH_SHARD_INDEX', total: 'FIXBENCH_SHARD_TOTAL', base: 0 },
   { engine: 'GitLab CI', index: 'CI_NODE_INDEX', total: 'CI_NODE_TOTAL', base: 1 },
   { engine: 'Buildkite', index: 'BUILDKITE_PARALLEL_JOB', total: 'BUILDKITE_PARALLEL_JOB_COUNT', base: 0 },
   { engine: 'Kubernetes Indexed Job', index: 'JOB_COMPLETION_INDEX', total: 'FIXBENCH_SHARD_TOTAL', base: 0 },
@@ -28,16 +29,19 @@ export interface ShardFromEnv {
 /**
  * Resolves `--shard auto` from `env`: the first source of `SHARD_ENV_SOURCES` whose index variable
  * is set, as fixbench's 1-based `{ index, count }` (the same shard `--shard i/n` names).
- * @throws UserInputError when no index variable is set (naming them all), when the pair is
+ * Outside CI (no index variable set) it guesses nothing: it throws, and the run does not start.
+ * @throws UserInputError when no index variable is set (naming them all, with the fix), when the pair is
  *   incomplete, or a value is not a whole number in range (naming the variable and its value).
  */
 export function shardFromEnv(env: NodeJS.ProcessEnv): ShardFromEnv {
   const src = SHARD_ENV_SOURCES.find((s) => env[s.index] !== undefined && env[s.index] !== '');
   if (!src) {
     throw new UserInputError(
-      '--shard auto: no CI shard variables are set; it reads ' +
-        SHARD_ENV_SOURCES.map((s) => `${s.index} and ${s.total} (${s.engine}, ${s.base === 0 ? '0' : '1'}-based)`).join('; ') +
-        '. Set one pair (see README "Nightly in CI"), or give the shard as --shard i/n',
+      '--shard auto: none of the shard variables it reads is set, so there is no shard to take and nothing was run ' +
+        '(expected outside a CI job that sets them, e.g. on your own machine; GitHub Actions sets none of them itself). ' +
+        'It takes the first pair whose index is set: ' +
+        SHARD_ENV_SOURCES.map((s) => `${s.index} and ${s.total} (${s.engine}; index from ${s.base})`).join('; ') +
+        '.\n  fix: give the shard as --shard i/n (1-based), or set FIXBENCH_SHARD_INDEX=<i-1> FIXBENCH_SHARD_TOTAL=<n> (see README "Nightly in CI"), or leave out --shard to run every attempt',
     );
   }
   const rawIndex = env[src.index]!;

@@ -16,15 +16,36 @@ export const STALE_PRICE_DAYS = 90;
  * sheet or a date that does not parse.
  */
 export function priceSheetAgeWarning(asOf: string, today: Date = new Date(), then?: string, prefix = 'fixbench', given?: string): string | null {
+  const days = staleDays(asOf, today);
+  if (days === null) return null;
+  const newer = importCommand(prefix, today);
+  if (given !== undefined) return `prices dated ${asOf} are ${days} days old; add a newer sheet: ${newer} and pass it instead of --prices ${given} (its as_of: ${asOf})${then ? `; ${then}` : ''}`;
+  return `prices dated ${asOf} are ${days} days old; add a newer sheet: ${newer} (runs use the newest prices/<date>.yaml), or pass --prices <file>${then ? `; ${then}` : ''}`;
+}
+
+/**
+ * The information line (not a warning) for a sheet the user picked on purpose to re-price a stored
+ * run (`report --prices <file>`: to see a run at another date's prices is what it is for), when
+ * `asOf` is more than {@link STALE_PRICE_DAYS} whole days before `today`: that the costs shown are
+ * that sheet's, its age, and the command for today's prices. Null for a recent sheet or a date that
+ * does not parse. `file`: the sheet as given; `prefix` as for {@link priceSheetAgeWarning}.
+ */
+export function chosenSheetAgeNote(asOf: string, file: string, today: Date = new Date(), prefix = 'fixbench'): string | null {
+  const days = staleDays(asOf, today);
+  if (days === null) return null;
+  return `the costs shown are those of ${file} (as of ${asOf}, ${days} days ago), as asked; for today's prices: ${importCommand(prefix, today)}`;
+}
+
+/** Whole days `asOf` (YYYY-MM-DD) lies before `today` (UTC) when more than {@link STALE_PRICE_DAYS}; else (or unparsable) null. */
+function staleDays(asOf: string, today: Date): number | null {
   const dated = Date.parse(`${asOf}T00:00:00Z`);
   if (Number.isNaN(dated)) return null;
-  const day = today.toISOString().slice(0, 10);
-  const days = Math.floor((Date.parse(`${day}T00:00:00Z`) - dated) / 86_400_000);
-  if (days <= STALE_PRICE_DAYS) return null;
-  const newer = `\`${prefix} models import-prices openrouter --out prices/${day}.yaml\``;
-  if (given !== undefined) return `prices dated ${asOf} are ${days} days old; add a newer sheet: ${newer} and pass it instead of --prices ${given} (its as_of: ${asOf})${then ? `; ${then}` : ''}`;
-  return `prices dated ${asOf} are ${days} days old; add a newer sheet: \`${prefix} models import-prices openrouter --out prices/${day}.yaml\` (runs use the newest prices/<date>.yaml), or pass --prices <file>${then ? `; ${then}` : ''}`;
+  const days = Math.floor((Date.parse(`${today.toISOString().slice(0, 10)}T00:00:00Z`) - dated) / 86_400_000);
+  return days > STALE_PRICE_DAYS ? days : null;
 }
+
+/** The command that writes today's sheet, quoted in backticks. */
+const importCommand = (prefix: string, today: Date): string => `\`${prefix} models import-prices openrouter --out prices/${today.toISOString().slice(0, 10)}.yaml\``;
 
 /**
  * Whether `row` prices every token and request at 0 (a local model's row, e.g. `input: "0",

@@ -7,8 +7,12 @@
 // folders whose owner is dead. A folder without that file, not a real folder, not ours, of a live
 // process, or of another pid namespace or boot (a container sharing /tmp: its pids mean nothing here)
 // is left. Also the one judge of "this process is provably gone" (`provablyGone`; run.lock uses it).
-import { constants } from 'node:fs';
-import { lstat, open, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+// A work folder gets its name only once marked (`mkdtempOwned`: made as `.fixbench-new-*`, marked,
+// renamed): a kill -9 between making and marking leaves a staging folder, which no other code names
+// that way, so a sweep removes it once old and empty (atkE12).
+import { constants, type Stats } from 'node:fs';
+import { randomInt } from 'node:crypto';
+import { lstat, mkdtemp, open, readdir, readFile, readlink, rename, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { removeTreeAt } from '../sandbox/remove-tree.ts';
@@ -21,6 +25,18 @@ export const OWNER_FILE = '.fixbench-owner';
  * or a run's `fixbench-<run_id>-`); anything else in the temp folder is never touched.
  */
 const WORK_FOLDER = /^fixbench-(attempt-|bwrap-|sandbox-|[0-9]{8}T[0-9]{6}Z-|[A-Za-z0-9._-]+-)[A-Za-z0-9]{6}$/;
+
+/** Name of a work folder being made (`mkdtempOwned`): only it makes such names, in any folder. */
+const STAGING_PREFIX = '.fixbench-new-';
+const STAGING_FOLDER = /^\.fixbench-new-[A-Za-z0-9]{6}$/;
+
+/**
+ * Age (ms since its last change) after which a sweep removes a staging folder left without an owner:
+ * empty, or holding only an empty owner file (killed between `mkdtemp` and the owner's write, which
+ * follow each other within microseconds). A process paused that long in between (a suspended
+ * machine) finds its folder gone and fails with ENOENT; the folder is never removed once marked.
+ */
+export const UNMARKED_AGE_MS = 60 * 60_000;
 
 /**
  * A process's start time as the kernel gives it (`/proc/<pid>/stat` field 22, clock ticks since boot;
@@ -107,6 +123,59 @@ export async function markOwner(dir: string): Promise<void> {
   await writeFile(path.join(dir, OWNER_FILE), JSON.stringify({ pid: process.pid, start: await processStart(process.pid), ...(await pidScope()) }) + '\n', { flag: 'wx', mode: 0o600 });
 }
 
+const SUFFIX_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * Makes the work folder `<base>/<prefix>XXXXXX` (mode 0700, like `mkdtemp`) already holding this
+ * process's `.fixbench-owner` when it gets that name: made as `<base>/.fixbench-new-XXXXXX`, marked
+ * (`markOwner`), then renamed to a name not taken. A kill -9 before the rename leaves the staging
+ * folder, which `sweepDeadWorkFolders` removes (dead owner, or unmarked and older than
+ * {@link UNMARKED_AGE_MS}); so no work folder is ever left without an owner (atkE12).
+ * @param prefix e.g. `fixbench-attempt-` (no path separator).
+ * @returns the folder's path.
+ * @throws on file-system errors (the staging folder is removed first).
+ */
+export async function mkdtempOwned(base: string, prefix: string): Promise<string> {
+  const staged = await mkdtemp(path.join(base, STAGING_PREFIX));
+  try {
+    await markOwner(staged);
+    for (;;) {
+      const dir = path.join(base, prefix + Array.from({ length: 6 }, () => SUFFIX_CHARS[randomInt(SUFFIX_CHARS.length)]).join(''));
+      // a taken name is never renamed over (rename would replace an empty folder): 62⁶ names, so a
+      // folder made under the same name between this check and the rename is out of reach
+      if (await lstat(dir).then(() => true, () => false)) continue;
+      await rename(staged, dir);
+      return dir;
+    }
+  } catch (e) {
+    await rm(staged, { recursive: true, force: true }).catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * Removes `dir`, a staging folder (`mkdtempOwned`) without an owner: only when it and its content
+ * are this user's, unchanged for {@link UNMARKED_AGE_MS}, and it holds nothing or only an empty
+ * `.fixbench-owner` (a kill between creating and writing it). `rmdir`: a folder written meanwhile
+ * is not empty and stays. True when removed; never throws.
+ */
+async function removeUnmarkedStaging(dir: string, st: Stats, now = Date.now()): Promise<boolean> {
+  try {
+    if (now - st.mtimeMs < UNMARKED_AGE_MS) return false;
+    const entries = await readdir(dir);
+    if (entries.length > 1 || (entries.length === 1 && entries[0] !== OWNER_FILE)) return false;
+    if (entries.length === 1) {
+      const o = await lstat(path.join(dir, OWNER_FILE));
+      if (!o.isFile() || o.size !== 0 || (process.getuid && o.uid !== process.getuid()) || now - o.mtimeMs < UNMARKED_AGE_MS) return false;
+      await unlink(path.join(dir, OWNER_FILE));
+    }
+    await rmdir(dir);
+    return true;
+  } catch {
+    return false; // changed meanwhile, or unreadable: left
+  }
+}
+
 /** The owner written in `dir` (a regular file, not a link, ≤ 1 KB, ours); null when there is none or it is not one. */
 async function readOwner(dir: string): Promise<{ pid: number; start: string | null; pidns?: unknown; boot?: unknown } | null> {
   let fh;
@@ -133,7 +202,8 @@ async function readOwner(dir: string): Promise<{ pid: number; start: string | nu
  * Removes the fixbench work folders of `base` (default: the OS temp folder) whose owning process is
  * dead. Only real folders (never a link) owned by this user, named as fixbench names them, holding an
  * owner file written in this pid namespace and boot (`sameScope`; an owner file without them, from an
- * older fixbench, is left). Never throws.
+ * older fixbench, is left). A staging folder (`mkdtempOwned`'s `.fixbench-new-*`) is judged the same
+ * way, and one without an owner is removed once old and empty (`removeUnmarkedStaging`). Never throws.
  * @returns the paths removed.
  */
 export async function sweepDeadWorkFolders(base = tmpdir()): Promise<string[]> {
@@ -145,12 +215,14 @@ export async function sweepDeadWorkFolders(base = tmpdir()): Promise<string[]> {
     return removed;
   }
   for (const name of names) {
-    if (!WORK_FOLDER.test(name)) continue;
+    const staging = STAGING_FOLDER.test(name);
+    if (!staging && !WORK_FOLDER.test(name)) continue;
     const dir = path.join(base, name);
     try {
       const st = await lstat(dir);
       if (!st.isDirectory() || (process.getuid && st.uid !== process.getuid())) continue;
       const owner = await readOwner(dir);
+      if (!owner && staging && (await removeUnmarkedStaging(dir, st))) removed.push(dir);
       if (!owner || owner.pid === process.pid || !(await provablyGone(owner))) continue;
       await rm(dir, { recursive: true, force: true }).catch(() => undefined); // never follows a link
       if ((await removeTreeAt(dir)) === null) removed.push(dir); // what rm could not (folders made mode 000, deep chains)

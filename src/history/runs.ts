@@ -66,10 +66,11 @@ export async function listRuns(resultsDir: string): Promise<{ runs: RunEntry[]; 
 /**
  * Resolves the `compare` arguments: `latest` = the newest run; `previous` = the newest run of
  * head's group started before head (runs still running and shard runs are never picked). Other values are a folder or a run id under `resultsDir`.
- * `prefix`: the words that start fixbench in the commands an error suggests (the CLI's `commandPrefix()`).
+ * `prefix`: the words that start fixbench in the commands an error suggests (the CLI's `commandPrefix()`);
+ * `carried`: the flags they carry from the command line (src/cli/hints.ts `givenFlags`: ` --results <dir>` or "").
  * @throws UserInputError when there is no such run.
  */
-export async function resolveRunPair(base: string, head: string, resultsDir: string, prefix = 'fixbench'): Promise<{ base: string; head: string }> {
+export async function resolveRunPair(base: string, head: string, resultsDir: string, prefix = 'fixbench', carried = ''): Promise<{ base: string; head: string }> {
   const needsHistory = base === 'previous' || head === 'latest';
   // a shard's rates divide by the whole suite: never "latest" or "previous" (merge the shards first)
   const history = needsHistory ? (await listRuns(resultsDir)).runs.filter((r) => r.header.status !== 'running' && !r.header.shard) : [];
@@ -86,7 +87,7 @@ export async function resolveRunPair(base: string, head: string, resultsDir: str
       return { dir: headDir, header, group: `${header.suite.hash}/${configHash(header)}` };
     })());
     const prev = history.find((r) => r.group === h.group && r.dir !== headDir && r.header.started_at < h.header.started_at);
-    if (!prev) throw new UserInputError(noPreviousMessage(h, history, resultsDir, prefix));
+    if (!prev) throw new UserInputError(noPreviousMessage(h, history, resultsDir, prefix, carried));
     baseDir = prev.dir;
   } else baseDir = folder(base);
   return { base: baseDir, head: headDir };
@@ -99,9 +100,10 @@ const MAX_LISTED = 12;
  * Why `previous` found no base for `head`, and the finished runs that share tasks with it (newest
  * first, each with the tasks in common and whether its configuration is the same), so one can be
  * named as the base; `--task` / `--created-after` select another suite, which is the usual cause.
- * `prefix` starts the commands it suggests (`fixbench`, `npx fixbench`, …).
+ * `prefix` starts the commands it suggests (`fixbench`, `npx fixbench`, …), `carried` ends them
+ * (` --results <dir>` when the command line gave it).
  */
-export function noPreviousMessage(head: RunEntry, history: readonly RunEntry[], resultsDir: string, prefix = 'fixbench'): string {
+export function noPreviousMessage(head: RunEntry, history: readonly RunEntry[], resultsDir: string, prefix = 'fixbench', carried = ''): string {
   const ids = new Set(head.header.suite.instance_ids);
   const config = head.group.split('/')[1];
   const sharing = history
@@ -116,12 +118,12 @@ export function noPreviousMessage(head: RunEntry, history: readonly RunEntry[], 
   const lines = sharing.slice(0, MAX_LISTED).map(({ r, shared }) =>
     `  ${r.header.run_id.padEnd(width)}  ${shared} of its ${r.header.suite.instance_ids.length} task(s) in common${r.group === head.group ? '' : r.group.split('/')[0] === head.group.split('/')[0] ? ', other configuration' : r.group.split('/')[1] === config ? ', other suite' : ', other suite and configuration'}`,
   );
-  const more = sharing.length > MAX_LISTED ? [`  … and ${sharing.length - MAX_LISTED} more (\`${prefix} history\` lists them all)`] : [];
+  const more = sharing.length > MAX_LISTED ? [`  … and ${sharing.length - MAX_LISTED} more (\`${prefix} history${carried}\` lists them all)`] : [];
   const changed = sameSuite ? configChanges(sameSuite.r.header, head.header) : [];
   const why = changed.length
     ? [`${sameSuite!.r.header.run_id} ran the same suite with another configuration; what changed (${sameSuite!.r.header.run_id} → ${head.header.run_id}):`, ...changed.slice(0, MAX_CHANGES).map((l) => `  ${l}`), ...(changed.length > MAX_CHANGES ? [`  … and ${changed.length - MAX_CHANGES} more`] : [])]
     : [];
-  return `${what}.\n${[...why, `runs sharing tasks with it (newest first; compared on the tasks in common: \`${prefix} compare <run> ${head.header.run_id}\`):`, ...lines, ...more].join('\n')}`;
+  return `${what}.\n${[...why, `runs sharing tasks with it (newest first; compared on the tasks in common: \`${prefix} compare <run> ${head.header.run_id}${carried}\`):`, ...lines, ...more].join('\n')}`;
 }
 
 /** Most configuration differences named when `previous` finds none. */

@@ -4,7 +4,7 @@
 // changed since the last build of the same folder. The digests live in `attempts/pages.json` (written last, atomically); a
 // missing, unreadable or foreign manifest means every page is written. An incremental build leaves
 // the folder byte-identical to a full one (test/unit/report/incremental.test.ts).
-import { readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { lstat, readFile, rm, rmdir, stat, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../core/atomic-write.ts';
@@ -96,6 +96,37 @@ export async function writeAttemptPages(outDir: string, jobs: Iterable<PageJob> 
   const sorted: PagesManifest = { ...after, pages: Object.fromEntries(Object.entries(after.pages).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
   await writeFileAtomic(join(outDir, MANIFEST), JSON.stringify(sorted) + '\n', { fsync: false });
   return counts;
+}
+
+/**
+ * Removes a report folder's attempt pages — only those its manifest names, each a regular file in a
+ * real contender folder (never through a link) — then its stylesheet and manifest, then each folder
+ * of `outDir/attempts/` left empty (`report --site` removing the report of a run gone from the
+ * results folder: src/report/site-owned.ts). Files it did not write stay, and so do their folders.
+ * @returns true when `attempts/` is gone (or never was); false when something else is left in it.
+ */
+export async function removeAttemptPages(outDir: string): Promise<boolean> {
+  const dir = join(outDir, ATTEMPTS_DIR);
+  const top = await lstat(dir).catch(() => null);
+  if (!top) return true;
+  if (!top.isDirectory()) return false; // a link or a file: not ours to follow
+  const isFile = (f: string) => lstat(f).then((st) => st.isFile(), () => false);
+  const isDir = (f: string) => lstat(f).then((st) => st.isDirectory(), () => false);
+  const folders = new Set<string>();
+  for (const key of Object.keys((await readManifest(outDir))?.pages ?? {})) {
+    if (!PAGE_PATH.test(key)) continue;
+    const folder = join(dir, key.split('/')[0]!);
+    if (!(await isDir(folder))) continue;
+    folders.add(folder);
+    if (await isFile(join(dir, key))) await rm(join(dir, key));
+  }
+  for (const f of [join(outDir, ATTEMPT_CSS_PATH), join(outDir, MANIFEST)]) if (await isFile(f)) await rm(f);
+  const emptied = async (d: string): Promise<boolean> => rmdir(d).then(() => true, (e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOTEMPTY' || e.code === 'EEXIST') return false;
+    throw e;
+  });
+  for (const f of folders) await emptied(f);
+  return emptied(dir);
 }
 
 /** The previous build's manifest; null when there is none or it is not one (every page is then written). */

@@ -14,6 +14,7 @@ import { formatInt, formatPct, formatUsd } from './format.ts';
 import type { PublishedScore } from './published.ts';
 import { renderSiteHtml, type PageCharts } from './render.ts';
 import { commandPrefix } from '../cli/hints.ts';
+import { readSiteManifest, recordWritten, removeGoneRuns, writeSiteManifest, type GoneRuns, type SiteManifest } from './site-owned.ts';
 
 /**
  * A model's change since its previous run of the group: rate in percentage points and USD per task in
@@ -49,6 +50,20 @@ export interface SiteGroup {
   usdChart: string | null;
   /** Latest figure per model in this group: resolved rate and USD per task of its newest run. */
   latest: Array<{ id: string; rate: string; usd: string; runs: string; change: string }>;
+  /** Said in the place of an empty `latest` table: why there is no model figure ({@link latestNote}); "" when `latest` has rows. */
+  latestEmpty: string;
+}
+
+/**
+ * Why a suite's "Latest per model" table has no row (newcomer12 #7): "" when `hasLatest`; else its
+ * runs with models are all shards (`modelShards`: their rates divide by every task of the suite, so
+ * they stay out until merged), or no run of it had a model (only the reference agents gold and noop,
+ * which are not plotted). One sentence with what to do.
+ */
+export function latestNote(hasLatest: boolean, modelShards: boolean): string {
+  if (hasLatest) return '';
+  if (modelShards) return 'No model figures yet: the runs of this suite with models are shards (run --shard), whose rates divide by every task of the suite; join them with fixbench merge and their figures appear here.';
+  return 'No model runs yet: the runs of this suite ran only the reference agents (gold, noop), which check the tasks and the harness and are not plotted; their results are on each run\'s page. Set a provider key and run models to see figures here.';
 }
 
 /** Everything `templates/site-page.hbs` shows. */
@@ -144,6 +159,7 @@ export function siteView(points: readonly RunPoint[], unreadable: SiteViewModel[
         latest: [...latest.entries()]
           .sort(([, a], [, b]) => (b.rate ?? -1) - (a.rate ?? -1))
           .map(([id, l]) => ({ id, rate: `${formatPct(l.rate)}${l.infra ? ` (${l.infra} infra error${l.infra === 1 ? '' : 's'} left out)` : ''}`, usd: formatUsd(l.usd), runs: formatInt(l.runs), change: changeSince(l, l.prev) })),
+        latestEmpty: latestNote(latest.size > 0, sorted.some((r) => r.shard && r.models.length > 0)),
       };
     });
   return { vm: { title: 'fixbench runs', runCount: formatInt(points.length), groups, unreadable }, series };
@@ -163,15 +179,20 @@ export interface BuildSiteOptions {
 /**
  * Builds every run's report into `outDir/<run_id>/` and the site index `outDir/index.html`.
  * A folder with a run.json that cannot be read is listed on the index with the reason, not fatal.
+ * The reports of runs an earlier build over the same `resultsDir` wrote (`outDir/.fixbench-site.json`)
+ * whose folder is no longer there are removed (`gone.removed`), only their report's own files, or left with the
+ * reason (`gone.kept`; src/report/site-owned.ts).
  * @throws UserInputError when `resultsDir` does not exist or holds no run folder.
  */
-export async function buildSite(o: BuildSiteOptions): Promise<{ index: string; runs: number }> {
+export async function buildSite(o: BuildSiteOptions): Promise<{ index: string; runs: number; gone: GoneRuns }> {
   if (!existsSync(o.resultsDir)) throw new UserInputError(`${o.resultsDir}: no such results folder\n  fix: pass the folder that holds run folders (default: results)`);
   const dirs = (await readdir(o.resultsDir, { withFileTypes: true }))
     .filter((d) => d.isDirectory() && existsSync(path.join(o.resultsDir, d.name, 'run.json')))
     .map((d) => d.name)
     .sort();
   if (dirs.length === 0) throw new UserInputError(`${o.resultsDir}: no run folders (none has a run.json)\n  fix: run \`${commandPrefix()} run\` first, or pass the folder that holds run folders`);
+  const before = await readSiteManifest(o.outDir);
+  const written: SiteManifest['runs'] = {};
   const points: RunPoint[] = [];
   const unreadable: SiteViewModel['unreadable'] = [];
   for (const d of dirs) {
@@ -189,8 +210,15 @@ export async function buildSite(o: BuildSiteOptions): Promise<{ index: string; r
       continue;
     }
     await buildReport({ header: run.header, attempts: run.attempts, outDir: path.join(o.outDir, run.header.run_id), runDir, published: o.published, attemptPages: o.attemptPages });
+    const rec = await recordWritten(o.outDir, run.header.run_id, path.resolve(o.resultsDir));
+    if (rec) written[run.header.run_id] = rec;
     points.push(runPoint(run));
   }
+  // a run still in the results folder but not built now (unreadable), or built from another results
+  // folder sharing this site folder, keeps its report and its entry; one gone from this results folder goes
+  const here = (e: SiteManifest['runs'][string]) => e.results === path.resolve(o.resultsDir);
+  for (const [id, e] of Object.entries(before.runs)) if (!written[id] && (!here(e) || dirs.includes(id))) written[id] = e;
+  const gone = await removeGoneRuns(o.outDir, before, Object.entries(before.runs).filter(([id, e]) => here(e) && !dirs.includes(id)).map(([id]) => id));
   const { vm, series } = siteView(points, unreadable);
   const charts: PageCharts = {};
   for (const [k, s] of series) {
@@ -203,5 +231,6 @@ export async function buildSite(o: BuildSiteOptions): Promise<{ index: string; r
   await mkdir(o.outDir, { recursive: true });
   const index = path.join(o.outDir, 'index.html');
   await writeFile(index, renderSiteHtml(vm, charts), 'utf8');
-  return { index, runs: points.length };
+  await writeSiteManifest(o.outDir, written);
+  return { index, runs: points.length, gone };
 }

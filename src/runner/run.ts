@@ -1,6 +1,5 @@
 // Runs a suite: every task × contender × attempt, each through workspace → agent → evaluation →
 // results store (src/runner/attempt.ts), under a shared run budget. Attempts are recorded as they finish.
-import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pLimit from 'p-limit';
@@ -18,7 +17,7 @@ import { RunWriter, readRun } from '../store/store.ts';
 import type { AttemptIndexEntry } from '../store/attempt-index.ts';
 import { openForResume } from './resume.ts';
 import { lockRun } from '../store/lock.ts';
-import { markOwner, sweepDeadWorkFolders } from '../core/work-owner.ts';
+import { mkdtempOwned, sweepDeadWorkFolders } from '../core/work-owner.ts';
 import type { EnvCache } from '../workspace/env-cache.ts';
 import { UserInputError } from '../core/errors.ts';
 import { inShard } from '../store/shard.ts';
@@ -174,8 +173,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
   // the run's end starts it if no attempt got that far, and awaits it in every case.
   let swept: Promise<string[]> | undefined;
   const sweep = (): Promise<string[]> => (swept ??= sweepDeadWorkFolders());
-  const workRoot = await mkdtemp(path.join(os.tmpdir(), `fixbench-${opts.runId}-`));
-  await markOwner(workRoot);
+  const workRoot = await mkdtempOwned(os.tmpdir(), `fixbench-${opts.runId}-`); // holds its owner from the moment it has its name
   // Attempts side by side share the temp disk: a grading failed while another filled it is not the patch's (disk-watch.ts).
   const watch = opts.concurrency > 1 ? diskWatch(workRoot) : undefined;
   const testSlots = Math.max(1, opts.testConcurrency ?? os.cpus().length);

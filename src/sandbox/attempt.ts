@@ -1,14 +1,14 @@
 // One attempt's private corner of the host (DESIGN.md §11): a fresh HOME, TMPDIR and proxy-socket
 // folder, outside every workspace, given to every command of the attempt and removed after it.
-import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
+import { mkdir, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { removeTreeAt } from './remove-tree.ts';
-import { markOwner } from '../core/work-owner.ts';
+import { mkdtempOwned } from '../core/work-owner.ts';
 import type { ExecOptions, ExecResult, Sandbox } from './types.ts';
 import { WarmSlot } from './warm.ts';
 
-/** The folders of one attempt, all under one `mkdtemp` folder (mode 0700) in the OS temp folder. */
+/** The folders of one attempt, all under one `mkdtempOwned` folder (mode 0700) in the OS temp folder. */
 export interface AttemptIsolation {
   /**
    * The sandbox to hand the agent: every `exec` gets `home` and `tmpDir` (a caller's own values are
@@ -41,8 +41,8 @@ export interface AttemptIsolation {
  */
 export async function isolateAttempt(sandbox: Sandbox, base = tmpdir()): Promise<AttemptIsolation> {
   await mkdir(base, { recursive: true });
-  const root = await realpath(await mkdtemp(join(base, 'fixbench-attempt-')));
-  await markOwner(root); // a later run removes it if this process dies first (src/core/work-owner.ts)
+  // holds its owner from the moment it has its name: a later run removes it if this process dies first (src/core/work-owner.ts)
+  const root = await realpath(await mkdtempOwned(base, 'fixbench-attempt-'));
   const home = join(root, 'home');
   const tmpDir = join(root, 'tmp');
   const runDir = join(root, 'run');

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { removeTree } from './attempt.ts';
 import { restoreOwnerAccess } from './owner-access.ts';
-import { markOwner } from '../core/work-owner.ts';
+import { mkdtempOwned } from '../core/work-owner.ts';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { InfraError } from '../core/errors.ts';
@@ -113,7 +113,7 @@ export class BwrapSandbox implements SandboxBackend {
   #opts: BwrapSandboxOptions;
   #path: string;
   #systemArgs: string[] | null = null;
-  /** Folder (0700) of each setup's HOME while it runs and of its owner file (`markOwner`, never bound): removed by `cleanup()` or a later run's sweep. */
+  /** Folder (0700) of each setup's HOME while it runs and of its owner file (`mkdtempOwned`, never bound): removed by `cleanup()` or a later run's sweep. */
   #homes: string | null = null;
   #relay: RelayProgram | null = null;
   /** `--size <bytes>` before `--tmpfs /tmp` when this bwrap knows it (`init()` decides), else nothing. */
@@ -139,9 +139,8 @@ export class BwrapSandbox implements SandboxBackend {
       } catch (err) {
         throw new InfraError(`bwrap sandbox: a folder to show read-only cannot be resolved: ${(err as Error).message}`, { cause: err });
       }
-      this.#homes = await mkdtemp(join(tmpdir(), 'fixbench-bwrap-'));
-      // removed by a later run if this process dies first; a container gets one HOME bound, never this folder
-      await markOwner(this.#homes);
+      // marked before it has its name: removed by a later run if this process dies first; a container gets one HOME bound, never this folder
+      this.#homes = await mkdtempOwned(tmpdir(), 'fixbench-bwrap-');
       const version = await execFileP(this.#bwrap, ['--version'], { env: { PATH: this.#path }, timeout: INIT_TIMEOUT_MS }).then((r) => r.stdout, () => null);
       if (bwrapHasSize(version)) this.#tmpfsSize = ['--size', String(this.#opts.tmpfsBytes ?? SANDBOX_TMPFS_BYTES)];
       let trial: { result: ExecResult; started: boolean };

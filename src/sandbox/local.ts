@@ -1,14 +1,14 @@
 // The `local` sandbox: runs commands on the host as the current user, in their own process group,
 // with a scrubbed environment, a timeout that kills the whole group, and capped output.
 // It is NOT isolated (no network or filesystem restriction); see `createSandbox` for the warning.
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InfraError } from '../core/errors.ts';
 import { sandboxEnv } from './env.ts';
 import { readInside, resolveRoots, workingDirInside, writeInside } from './roots.ts';
 import { restoreOwnerAccess } from './owner-access.ts';
-import { markOwner } from '../core/work-owner.ts';
+import { mkdtempOwned } from '../core/work-owner.ts';
 import { MARKER_VAR, newMarker, reapMarked } from './reap.ts';
 import { runProcessGroup } from './spawn.ts';
 import type { ExecOptions, ExecResult, SandboxBackend } from './types.ts';
@@ -106,13 +106,10 @@ export class LocalSandbox implements SandboxBackend {
     this.#root ??= (async () => {
       const { home, tmpDir } = this.#opts;
       if (home && tmpDir) return { home, tmpDir, made: null };
-      const made = await mkdtemp(join(tmpdir(), 'fixbench-sandbox-'));
-      // A later run removes it if this process dies first (src/core/work-owner.ts); its HOME and
-      // TMPDIR are folders below, so the owner file is no command's HOME or TMPDIR content.
-      await markOwner(made).catch(async (e: unknown) => {
-        await rm(made, { recursive: true, force: true });
-        throw e;
-      });
+      // Marked before it has its name: a later run removes it if this process dies first
+      // (src/core/work-owner.ts); its HOME and TMPDIR are folders below, so the owner file is no
+      // command's HOME or TMPDIR content.
+      const made = await mkdtempOwned(tmpdir(), 'fixbench-sandbox-');
       const dirs = { home: home ?? join(made, 'home'), tmpDir: tmpDir ?? join(made, 'tmp'), made };
       await mkdir(dirs.home, { recursive: true });
       await mkdir(dirs.tmpDir, { recursive: true });

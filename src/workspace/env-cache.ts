@@ -21,12 +21,12 @@
 import { execa } from 'execa';
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { cp, lstat, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { stableHash } from '../core/ids.ts';
-import { markOwner, sweepDeadWorkFolders } from '../core/work-owner.ts';
+import { mkdtempOwned, sweepDeadWorkFolders } from '../core/work-owner.ts';
 import { gitFailure } from './git.ts';
 import { hostGit, type HostRepo } from './host-git.ts';
 
@@ -209,8 +209,7 @@ export class EnvCache {
     await mkdir(base, { recursive: true });
     this.swept ??= sweepDeadWorkFolders(base);
     await this.swept;
-    const tmp = await mkdtemp(path.join(base, 'fixbench-env-'));
-    await markOwner(tmp);
+    const tmp = await mkdtempOwned(base, 'fixbench-env-'); // holds its owner from the moment it has its name
     return tmp;
   }
 

@@ -71,7 +71,7 @@ describe('run --dry-run', () => {
     expect(first.stderr).toMatch(/^warning: prices dated 2026-04-01 are \d+ days old; add a newer sheet: /m);
     const rebuilt = await runCli(['report', 'r1', '--results', results, '--reports', reports], { env: { ...env(), ...{ npm_command: 'exec', npm_lifecycle_event: undefined } } });
     expect(rebuilt.exitCode, rebuilt.stderr).toBe(0);
-    expect(rebuilt.stderr).toMatch(/^warning: prices dated 2026-04-01 are \d+ days old; add a newer sheet: `npx fixbench models import-prices .*; re-price this run's report under it: `npx fixbench report r1 --prices <newer sheet>`$/m);
+    expect(rebuilt.stderr).toMatch(/^warning: prices dated 2026-04-01 are \d+ days old; add a newer sheet: `npx fixbench models import-prices .*; re-price this run's report under it: `npx fixbench report r1 --prices <newer sheet> --results \S+ --reports \S+`$/m);
     const reportsBefore = await readdir(reports);
 
     const r = await runCli(['run', ...flags, '--dry-run', '--json'], { env: env() });

@@ -287,7 +287,8 @@ describe('compare', () => {
     expect(report.exitCode).toBe(2);
     expect(report.stderr).toMatch(/no run "night-9"[^\n]*\nruns under [^\n]*\n  other-config\n/);
     const none = await runCli(['report', 'x', '--results', path.join(tmp, 'no-results-here')]);
-    expect(none.stderr).toMatch(/there is no run under .*no-results-here; start one with `(npx fixbench|node \S+fixbench\.mjs) run`/);
+    // the run it suggests writes under the --results given (newcomer12 #5)
+    expect(none.stderr).toMatch(/there is no run under .*no-results-here; start one with `(npx fixbench|node \S+fixbench\.mjs) run --results \S+no-results-here`/);
   }, 120_000);
 });
 
@@ -304,7 +305,7 @@ describe('compare previous latest without an earlier run of the suite', () => {
     const r = await runCli(['compare', 'previous', 'latest', '--results', res], { env: { npm_command: 'exec', npm_lifecycle_event: undefined } });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('no earlier run of the same task suite and configuration as one-task (suite suite-t2, 1 task(s)); a run with --task or --created-after is a suite of its own.');
-    expect(r.stderr).toMatch(/runs sharing tasks with it \(newest first; compared on the tasks in common: `npx fixbench compare <run> one-task`\):\n  full-suite  1 of its 4 task\(s\) in common, other suite$/);
+    expect(r.stderr).toMatch(/runs sharing tasks with it \(newest first; compared on the tasks in common: `npx fixbench compare <run> one-task --results \S+results-no-previous`\):\n  full-suite  1 of its 4 task\(s\) in common, other suite$/);
     expect(r.stderr).not.toMatch(/unrelated/);
     // the run named as base then compares on the shared task
     const named = await runCli(['compare', 'full-suite', 'latest', '--results', res]);

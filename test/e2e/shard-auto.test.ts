@@ -52,7 +52,7 @@ describe('--shard auto', () => {
   it('no engine variables, or malformed ones: exit 2 before any work, naming the variables', async () => {
     const none = await runCli([...base, '--shard', 'auto', ...out('none')], { env: env() });
     expect(none.exitCode).toBe(2);
-    expect(none.stderr).toMatch(/--shard auto: no CI shard variables are set; it reads FIXBENCH_SHARD_INDEX and FIXBENCH_SHARD_TOTAL .*CI_NODE_INDEX .*BUILDKITE_PARALLEL_JOB .*JOB_COMPLETION_INDEX/);
+    expect(none.stderr).toMatch(/--shard auto: none of the shard variables it reads is set, so there is no shard to take and nothing was run .*FIXBENCH_SHARD_INDEX and FIXBENCH_SHARD_TOTAL .*CI_NODE_INDEX .*BUILDKITE_PARALLEL_JOB .*JOB_COMPLETION_INDEX/);
     const bad = await runCli([...base, '--shard', 'auto', ...out('bad')], { env: env({ JOB_COMPLETION_INDEX: '3', FIXBENCH_SHARD_TOTAL: '2' }) });
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/JOB_COMPLETION_INDEX=3 is outside 0…1 for FIXBENCH_SHARD_TOTAL=2/);

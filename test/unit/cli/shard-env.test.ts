@@ -30,19 +30,27 @@ describe('shardFromEnv', () => {
     });
   }
 
+  it('outside CI (nothing set): says nothing was run, that GitHub Actions sets none itself, what it reads in order, and the fix (newcomer12 #10)', () => {
+    const m = err({});
+    expect(m).toMatch(/^--shard auto: none of the shard variables it reads is set, so there is no shard to take and nothing was run \(expected outside a CI job that sets them, e\.g\. on your own machine; GitHub Actions sets none of them itself\)/);
+    expect(m).toMatch(/FIXBENCH_SHARD_INDEX and FIXBENCH_SHARD_TOTAL \(fixbench's own variables, set by you or your workflow; index from 0\); CI_NODE_INDEX and CI_NODE_TOTAL \(GitLab CI; index from 1\)/);
+    expect(m).toContain('fix: give the shard as --shard i/n (1-based), or set FIXBENCH_SHARD_INDEX=<i-1> FIXBENCH_SHARD_TOTAL=<n>');
+    expect(shardFromEnv({ FIXBENCH_SHARD_INDEX: '0', FIXBENCH_SHARD_TOTAL: '2' }).source).toBe("fixbench's own variables, set by you or your workflow (FIXBENCH_SHARD_INDEX=0, FIXBENCH_SHARD_TOTAL=2)");
+  });
+
   it('says where the shard came from', () => {
     expect(shardFromEnv({ CI_NODE_INDEX: '2', CI_NODE_TOTAL: '4' }).source).toBe('GitLab CI (CI_NODE_INDEX=2, CI_NODE_TOTAL=4)');
   });
 
   it('GitLab without parallel: (CI_NODE_TOTAL=1, no index) is "not set"; fixbench\'s own pair wins over an engine\'s', () => {
-    expect(err({ CI_NODE_TOTAL: '1' })).toMatch(/no CI shard variables are set/);
+    expect(err({ CI_NODE_TOTAL: '1' })).toMatch(/none of the shard variables it reads is set/);
     expect(shardFromEnv({ FIXBENCH_SHARD_INDEX: '0', FIXBENCH_SHARD_TOTAL: '2', CI_NODE_INDEX: '2', CI_NODE_TOTAL: '2' }).shard).toEqual({ index: 1, count: 2 });
   });
 
   it('none set: refuses, naming every variable it reads', () => {
     const m = err({});
     for (const v of ['FIXBENCH_SHARD_INDEX', 'FIXBENCH_SHARD_TOTAL', 'CI_NODE_INDEX', 'CI_NODE_TOTAL', 'BUILDKITE_PARALLEL_JOB', 'BUILDKITE_PARALLEL_JOB_COUNT', 'JOB_COMPLETION_INDEX']) expect(m).toContain(v);
-    expect(m).toMatch(/or give the shard as --shard i\/n/);
+    expect(m).toMatch(/give the shard as --shard i\/n/);
   });
 
   it('malformed values: clear errors naming the variable, its value and the engine\'s numbering', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { freeRow, priceSheetAgeWarning, STALE_PRICE_DAYS } from '../../../src/config/price-age.ts';
+import { chosenSheetAgeNote, freeRow, priceSheetAgeWarning, STALE_PRICE_DAYS } from '../../../src/config/price-age.ts';
 
 describe('the age of a price sheet', () => {
   const today = new Date('2026-12-05T12:38:00Z');
@@ -27,6 +27,16 @@ describe('priceSheetAgeWarning of a --prices sheet', () => {
     expect(w).toContain('and pass it instead of --prices my/2026-04-01.yaml (its as_of: 2026-04-01)');
     expect(w).not.toContain('or pass --prices <file>');
     expect(w).toContain('`npx fixbench models import-prices openrouter --out prices/2026-12-06.yaml`');
+  });
+});
+
+describe('chosenSheetAgeNote: a sheet picked on purpose (report --prices)', () => {
+  it('informs that the costs are that sheet\'s, as asked, with its age and the command for today\'s prices', () => {
+    const today = new Date('2026-12-06T12:00:00Z');
+    const n = chosenSheetAgeNote('2026-04-01', 'prices/2026-04-01.yaml', today, 'npx fixbench')!;
+    expect(n).toBe('the costs shown are those of prices/2026-04-01.yaml (as of 2026-04-01, 249 days ago), as asked; for today\'s prices: `npx fixbench models import-prices openrouter --out prices/2026-12-06.yaml`');
+    expect(chosenSheetAgeNote('2026-09-07', 'x.yaml', today)).toBeNull(); // 90 days: recent
+    expect(chosenSheetAgeNote('nope', 'x.yaml', today)).toBeNull();
   });
 });
 

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserInputError } from '../../../src/core/errors.ts';
-import { buildSite, siteView, type RunPoint } from '../../../src/report/site.ts';
+import { buildSite, latestNote, siteView, type RunPoint } from '../../../src/report/site.ts';
 import { RunWriter } from '../../../src/store/store.ts';
-import { makeAttempt, makeHeader, modelContender } from '../analysis/fixtures.ts';
+import { makeAttempt, makeHeader, modelContender, referenceContender } from '../analysis/fixtures.ts';
 
 async function writeRun(results: string, id: string, startedAt: string, suite: string, rate: number): Promise<void> {
   const tasks = ['t1', 't2', 't3', 't4'];
@@ -105,5 +105,111 @@ describe('siteView', () => {
     expect(vm.groups[0]!.runs[0]!.status).toBe('finished (shard 2/2: not in the trend)');
     expect(series.get('rate-0')!.points).toEqual([{ series: 'm', x: Date.parse('2026-04-01T00:00:00Z'), y: 75 }]);
     expect(vm.groups[0]!.latest).toEqual([{ id: 'm', rate: '75.0%', usd: '$0.10', runs: '1', change: 'first run' }]);
+  });
+});
+
+describe('"Latest per model" of a suite with no model figure (newcomer12 #7)', () => {
+  it('a site of reference-agent runs only says so in the table\'s place, not an empty table', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fixbench-site-ref-'));
+    try {
+      const header = makeHeader({ run_id: 'ref-only', suite: { hash: 'suite-rrrrrrrrrrrr', instance_ids: ['t1'] }, contenders: [referenceContender('gold'), referenceContender('noop')] });
+      const w = await RunWriter.create(join(dir, 'results', 'ref-only'), header);
+      await w.appendAttempt(makeAttempt('gold', 't1', 'resolved', null, { run_id: 'ref-only' }));
+      await w.appendAttempt(makeAttempt('noop', 't1', 'unresolved', null, { run_id: 'ref-only' }));
+      const index = await readFile((await buildSite({ resultsDir: join(dir, 'results'), outDir: join(dir, 'site') })).index, 'utf8');
+      const latest = index.slice(index.indexOf('<h3>Latest per model</h3>'), index.indexOf('<h3>Runs</h3>'));
+      expect(latest).toContain('No model runs yet: the runs of this suite ran only the reference agents (gold, noop)');
+      expect(latest).not.toContain('<table');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names shards as the reason when the suite\'s model runs are all shards, and says nothing when there are figures', () => {
+    const shard: RunPoint = { id: 's1', startedAt: '2026-04-02T00:00:00Z', status: 'finished', suiteHash: 'h', tasks: 4, contenders: 1, spend: 0.1, models: [{ id: 'm', rate: 0.5, usdPerTask: 0.1 }], shard: '1/2' };
+    expect(siteView([shard]).vm.groups[0]!.latestEmpty).toMatch(/^No model figures yet: the runs of this suite with models are shards .*fixbench merge/);
+    expect(latestNote(true, true)).toBe('');
+  });
+});
+
+describe('report --site removes the reports it wrote of runs gone from the results folder (newcomer12 #11)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fixbench-site-gone-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A results folder with runs `ids`, a site built over it, then `gone` removed from the results folder. */
+  async function siteThenRemove(name: string, ids: string[], gone: string[]): Promise<{ results: string; site: string }> {
+    const results = join(dir, name, 'results');
+    const site = join(dir, name, 'site');
+    for (const [i, id] of ids.entries()) await writeRun(results, id, `2026-04-0${i + 1}T02:00:00.000Z`, 'suite-aaaaaaaaaaaa', 2);
+    await buildSite({ resultsDir: results, outDir: site });
+    for (const id of gone) await rm(join(results, id), { recursive: true });
+    return { results, site };
+  }
+
+  it('removes the gone run\'s report folder and says so; the others and files it never wrote stay', async () => {
+    const { results, site } = await siteThenRemove('plain', ['keep', 'gone'], ['gone']);
+    expect(existsSync(join(site, 'gone', 'attempts', '0', '0.html'))).toBe(true);
+    // a report fixbench run wrote there, which no site build recorded: never touched
+    await mkdir(join(site, 'by-run'), { recursive: true });
+    await writeFile(join(site, 'by-run', 'index.html'), '<html>a run\'s own report</html>');
+    await writeFile(join(site, 'notes.txt'), 'mine');
+    const again = await buildSite({ resultsDir: results, outDir: site });
+    expect(again.gone).toEqual({ removed: ['gone'], kept: [] });
+    expect(existsSync(join(site, 'gone'))).toBe(false);
+    expect(existsSync(join(site, 'keep', 'index.html'))).toBe(true);
+    expect(existsSync(join(site, 'by-run', 'index.html'))).toBe(true);
+    expect(existsSync(join(site, 'notes.txt'))).toBe(true);
+    expect(await readFile(again.index, 'utf8')).not.toContain('gone/index.html');
+    // the next build has nothing more to remove
+    expect((await buildSite({ resultsDir: results, outDir: site })).gone).toEqual({ removed: [], kept: [] });
+  });
+
+  it('a build over another results folder sharing the site folder removes none of the first folder\'s reports', async () => {
+    const { results, site } = await siteThenRemove('two-results', ['first'], []);
+    const other = join(dir, 'two-results', 'other-results');
+    await writeRun(other, 'second', '2026-04-05T02:00:00.000Z', 'suite-aaaaaaaaaaaa', 1);
+    expect((await buildSite({ resultsDir: other, outDir: site })).gone).toEqual({ removed: [], kept: [] });
+    expect(existsSync(join(site, 'first', 'index.html'))).toBe(true);
+    // …and the first folder's own build still knows it wrote `first`
+    await rm(join(results, 'first'), { recursive: true });
+    await writeRun(results, 'later', '2026-04-06T02:00:00.000Z', 'suite-aaaaaaaaaaaa', 1);
+    expect((await buildSite({ resultsDir: results, outDir: site })).gone.removed).toEqual(['first']);
+    expect(existsSync(join(site, 'second', 'index.html'))).toBe(true);
+  });
+
+  it('keeps a file it did not write in the gone run\'s folder, and the folder holding it', async () => {
+    const { results, site } = await siteThenRemove('extra', ['keep', 'gone'], ['gone']);
+    await writeFile(join(site, 'gone', 'attempts', '0', 'mine.txt'), 'mine');
+    const again = await buildSite({ resultsDir: results, outDir: site });
+    expect(again.gone.removed).toEqual([]);
+    expect(again.gone.kept[0]!.reason).toMatch(/holds other files fixbench did not write/);
+    expect(await readFile(join(site, 'gone', 'attempts', '0', 'mine.txt'), 'utf8')).toBe('mine');
+    expect(existsSync(join(site, 'gone', 'index.html'))).toBe(false);
+    expect(existsSync(join(site, 'gone', 'attempts', '0', '0.html'))).toBe(false);
+  });
+
+  it('leaves a report whose index.html changed since the site wrote it, and never follows a link', async () => {
+    const { results, site } = await siteThenRemove('changed', ['keep', 'edited', 'linked'], ['edited', 'linked']);
+    await writeFile(join(site, 'edited', 'index.html'), '<html>rewritten since</html>');
+    // linked/attempts → a folder outside the site holding a file named like a page
+    const outside = join(dir, 'changed', 'outside');
+    await mkdir(join(outside, '0'), { recursive: true });
+    await writeFile(join(outside, '0', '0.html'), 'not fixbench\'s');
+    await writeFile(join(outside, 'pages.json'), await readFile(join(site, 'linked', 'attempts', 'pages.json'), 'utf8'));
+    await rm(join(site, 'linked', 'attempts'), { recursive: true });
+    const { symlink } = await import('node:fs/promises');
+    await symlink(outside, join(site, 'linked', 'attempts'));
+    const again = await buildSite({ resultsDir: results, outDir: site });
+    expect(again.gone.kept.map((k) => k.id).sort()).toEqual(['edited', 'linked']);
+    expect(again.gone.kept.find((k) => k.id === 'edited')!.reason).toMatch(/is not the report report --site wrote/);
+    expect(await readFile(join(site, 'edited', 'index.html'), 'utf8')).toBe('<html>rewritten since</html>');
+    expect(existsSync(join(site, 'edited', 'attempts', '0', '0.html'))).toBe(true);
+    expect(await readFile(join(outside, '0', '0.html'), 'utf8')).toBe('not fixbench\'s');
+    expect(existsSync(join(outside, 'pages.json'))).toBe(true);
   });
 });
