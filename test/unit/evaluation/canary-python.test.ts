@@ -12,7 +12,7 @@ import { unswapResults } from '../../../src/evaluation/canary-swap.ts';
 import type { CanaryPlan } from '../../../src/evaluation/canary.ts';
 import { assertEqualLiteral, assertLiteral, findPythonTests } from '../../../src/evaluation/canary-python-parse.ts';
 import { isPytestTask, mutatePythonHost, planPythonCanaries, pytestSelectionProblem, pythonCanaryHosts } from '../../../src/evaluation/canary-python.ts';
-import { deletedText, failToPassKnown } from '../../../src/evaluation/canary-odds.ts';
+import { failToPassKnown } from '../../../src/evaluation/canary-odds.ts';
 import { parseJunit } from '../../../src/evaluation/parse/junit.ts';
 import { pytestInstalled } from '../../helpers/pytest.ts';
 
@@ -188,67 +188,8 @@ describe('planPythonCanaries', () => {
       for (const t of p.tests) expect(base).not.toContain(t.title);
     }
   });
-  it('FAIL_TO_PASS tests whose names the patch can read (test.patch edits their bodies, or the problem statement names them) are hidden by a swapped pair: odds 1/2 each; odds 1 when the pair cannot be swapped or the changed value is readable (atkD12 #4, #5)', () => {
-    // base: test_adds_small_values exists; test.patch changes its body (it becomes the failing test) and adds a passing test
-    const base = 'def test_adds_small_values():\n    assert add(1, 2) == 3\n\n\ndef test_keeps_large_values():\n    assert add(0, 5000) == 5000\n';
-    const after = 'def test_adds_small_values():\n    assert add(1, 2, 3) == 6\n\n\ndef test_keeps_large_values():\n    assert add(0, 5000) == 5000\n\n\ndef test_adds_large_values():\n    assert add(2000, 3000) == 5000\n';
-    const patch = 'diff --git a/tests/test_a.py b/tests/test_a.py\n--- a/tests/test_a.py\n+++ b/tests/test_a.py\n@@ -2 +2 @@ def test_adds_small_values():\n-    assert add(1, 2) == 3\n+    assert add(1, 2, 3) == 6\n@@ -6,0 +7,4 @@\n+\n+\n+def test_adds_large_values():\n+    assert add(2000, 3000) == 5000\n';
-    expect(base).toContain('test_adds_small_values');
-    const swapped = new Set<boolean>();
-    for (let i = 0; i < 40; i++) {
-      const known = plan(planPythonCanaries('pytest tests', new Map([['tests/test_a.py', after]]), { FAIL_TO_PASS: ['tests/test_a.py > test_adds_small_values'], PASS_TO_PASS: [], test_patch: patch }));
-      // both tests test.patch changed are copied with a changed value (the known one swapped half the time), the untouched one verbatim
-      expect(known).toMatchObject({ guess: 1 / 4, weak: [] });
-      const small = known.tests.find((t) => t.original === 'test_adds_small_values')!;
-      expect(small.must).toBe('FAILED');
-      const sw = known.swaps.find((x) => x.a === 'test_adds_small_values');
-      swapped.add(sw !== undefined);
-      const text = known.texts.get('tests/test_a.py')!;
-      // the original body is under the copy's name when swapped, under its own otherwise; the mutant under the other
-      const bodyOf = (name: string): string => new RegExp(`def ${name}\\(\\):\\n    (assert add\\(1, 2, 3\\) == \\d+)`).exec(text)![1]!;
-      expect(bodyOf(sw ? small.title : 'test_adds_small_values')).toBe('assert add(1, 2, 3) == 6');
-      expect(bodyOf(sw ? 'test_adds_small_values' : small.title)).not.toBe('assert add(1, 2, 3) == 6');
-      if (sw) expect(sw).toEqual({ file: 'tests/test_a.py', a: 'test_adds_small_values', b: small.title });
-    }
-    expect([...swapped].sort()).toEqual([false, true]);
-    // a name written twice in the hosts (a reference to the test function) cannot be swapped: its pair would be told by its new name, odds 1
-    const referenced = `${after}\n\nALIAS = test_adds_small_values\n`;
-    for (let i = 0; i < 10; i++) {
-      const p = plan(planPythonCanaries('pytest tests', new Map([['tests/test_a.py', referenced]]), { FAIL_TO_PASS: ['tests/test_a.py > test_adds_small_values'], PASS_TO_PASS: [], test_patch: patch }));
-      expect(p).toMatchObject({ guess: 1, weak: ['tests/test_a.py'] });
-      expect(p.swaps.some((x) => x.a === 'test_adds_small_values')).toBe(false);
-    }
-    // a method of a class subclassed in the hosts, or whose class or name another file at base_commit writes, is not swapped (atkH13 #5)
-    const inClass = after.replace(/^def (test_\w+)\(\):\n    /gm, '    def $1(self):\n        ').replace(/^/, 'class TestCalc:\n');
-    const classPatch = patch.replace('@@ -2 +2 @@ def test_adds_small_values():\n-    assert add(1, 2) == 3\n+    assert add(1, 2, 3) == 6', '@@ -3 +3 @@ def test_adds_small_values(self):\n-        assert add(1, 2) == 3\n+        assert add(1, 2, 3) == 6').replace('@@ -6,0 +7,4 @@\n+\n+\n+def test_adds_large_values():\n+    assert add(2000, 3000) == 5000', '@@ -7,0 +8,4 @@\n+\n+\n+    def test_adds_large_values(self):\n+        assert add(2000, 3000) == 5000');
-    const classTask = { FAIL_TO_PASS: ['tests/test_a.py > TestCalc > test_adds_small_values'], PASS_TO_PASS: [], test_patch: classPatch };
-    const seen = new Set<string>();
-    for (let i = 0; i < 30; i++) for (const x of plan(planPythonCanaries('pytest tests', new Map([['tests/test_a.py', inClass]]), classTask)).swaps) seen.add(x.a);
-    expect([...seen].sort()).toEqual(['TestCalc > test_adds_large_values', 'TestCalc > test_adds_small_values']);
-    for (let i = 0; i < 10; i++) {
-      expect(plan(planPythonCanaries('pytest tests', new Map([['tests/test_a.py', `${inClass}\n\nclass TestMore(TestCalc):\n    pass\n`]]), classTask))).toMatchObject({ guess: 1, swaps: [] });
-      expect(plan(planPythonCanaries('pytest tests', new Map([['tests/test_a.py', inClass]]), classTask, new Set(['TestCalc'])))).toMatchObject({ guess: 1, swaps: [] });
-    }
-    // a known test whose changed value is not on a line test.patch adds (the value could be read before the run): odds 1
-    const callOnly = 'def test_adds_small_values():\n    r = add(1, 2, 3)\n    assert r == 6\n\n\ndef test_keeps_large_values():\n    assert add(0, 5000) == 5000\n';
-    const callPatch = 'diff --git a/tests/test_a.py b/tests/test_a.py\n--- a/tests/test_a.py\n+++ b/tests/test_a.py\n@@ -2 +2 @@ def test_adds_small_values():\n-    r = add(1, 2)\n+    r = add(1, 2, 3)\n';
-    expect(plan(planPythonCanaries('pytest tests', new Map([['tests/test_a.py', callOnly]]), { FAIL_TO_PASS: ['tests/test_a.py > test_adds_small_values'], PASS_TO_PASS: [], test_patch: callPatch }))).toMatchObject({ guess: 1, weak: ['tests/test_a.py'] });
-    // the same file with the new test as FAIL_TO_PASS: its title is hidden, and counted so…
-    const ctx = { failToPass: ['tests/test_a.py > test_adds_large_values'], passToPass: [], added: new Set([7, 8, 9, 10]), taken: new Set<string>() };
-    const baseNames = new Set(base.match(/[A-Za-z_]\w*/g));
-    expect(mutatePythonHost(after, { ...ctx, known: (n) => baseNames.has(n) })!.failToPass).toEqual({ hidden: 1, known: 0 });
-    // …and known when the problem statement names it, unless a swappable pair hides it
-    expect(mutatePythonHost(after, { ...ctx, taken: new Set<string>(), known: (n) => baseNames.has(n) || n === 'test_adds_large_values' })!.failToPass).toEqual({ hidden: 0, known: 1 });
-    expect(mutatePythonHost(after, { ...ctx, taken: new Set<string>(), known: (n) => baseNames.has(n) || n === 'test_adds_large_values', unique: () => true })!.failToPass).toEqual({ hidden: 1, known: 0 });
-    for (const problem_statement of ['add() drops its third argument: test_adds_large_values shows it.', 'see test\\_adds\\_large\\_values']) {
-      const named = plan(planPythonCanaries('pytest tests', new Map([['tests/test_a.py', after]]), { FAIL_TO_PASS: ['tests/test_a.py > test_adds_large_values'], PASS_TO_PASS: [], test_patch: patch, problem_statement }));
-      expect(named).toMatchObject({ guess: 1 / 4, weak: [] });
-    }
-    // a Markdown-escaped name in the statement, or a test in a file test.patch deletes, is known (atkF12 1b, 1c): without a swap its pair would be told
-    const moved = `${patch}diff --git a/tests/test_old.py b/tests/test_old.py\ndeleted file mode 100644\n--- a/tests/test_old.py\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-def test_adds_large_values():\n-    assert add(2000, 3000) == 5000\n`;
-    expect(deletedText(moved)).toBe('def test_adds_large_values():\n    assert add(2000, 3000) == 5000');
-    const movedCtx = { ...ctx, taken: new Set<string>(), known: (n: string) => baseNames.has(n) || deletedText(moved).includes(n) };
-    expect(mutatePythonHost(after, movedCtx)!.failToPass).toEqual({ hidden: 0, known: 1 });
+
+  it('the odds of a guess stand only when a listed FAIL_TO_PASS test is hidden (canary-odds.ts failToPassKnown)', () => {
     // the rule: the odds of a guess stand only when a listed FAIL_TO_PASS test is a parsed test with a hidden title
     expect(failToPassKnown({ guess: 0.25, weak: [] }, { hidden: 1, known: 1 }, ['a.py'], 2)).toEqual({ guess: 0.25, weak: [] });
     expect(failToPassKnown({ guess: 0.25, weak: [] }, { hidden: 0, known: 0 }, ['a.py'], 0)).toEqual({ guess: 0.25, weak: [] }); // nothing listed

@@ -7,6 +7,7 @@ import { LEAN_TAP_REPORTER } from '../../../src/evaluation/channel-reporter.ts';
 import { variantTitle } from '../../../src/evaluation/canary-mutate.ts';
 import { judgeRun, type Guard } from '../../../src/evaluation/integrity.ts';
 import { parseReportText, reportKind, type TestResults } from '../../../src/evaluation/parse/index.ts';
+import { PARSE_FILE, PARSE_TASK } from './canary-fixture.ts';
 
 // Files with no equality assertion on a literal: only the synthetic canaries fit them.
 const CJS = "'use strict';\nconst { describe, it } = require('node:test');\nconst assert = require('node:assert/strict');\ndescribe('x', () => { it('y', () => assert.ok(1)); });\n";
@@ -131,70 +132,9 @@ describe('planCanaries', () => {
 });
 
 describe('mutated canaries', () => {
-  const FILE = [
-    "const { describe, it } = require('node:test');",
-    "const assert = require('node:assert/strict');",
-    "const { parse } = require('../src');",
-    "describe('parse', () => {",
-    "  it('parses hours', () => {",
-    "    assert.equal(parse('1h'), 3600000);",
-    "  });",
-    "  it('parses minutes', () => {",
-    "    assert.deepEqual(parse.all('2m'), [120000, 'ms']);",
-    "  });",
-    "  it('rejects empty input', () => assert.throws(() => parse('')));",
-    "});",
-    "",
-  ].join('\n');
-  const task = { FAIL_TO_PASS: ['test/p.test.js > parse > parses minutes'], PASS_TO_PASS: ['test/p.test.js > parse > parses hours'], test_patch: '' };
+  const FILE = PARSE_FILE;
+  const task = PARSE_TASK;
   const identifiers = (s: string): Set<string> => new Set(s.replace(/(['"])(?:\\.|(?!\1).)*\1/g, '').match(/[A-Za-z_$][\w$]*/g));
-
-  it('a FAIL_TO_PASS test whose title was there before test.patch (test.patch edits its body) or that the problem statement names is hidden by a swapped pair (odds 1/2); odds 1 when its pair cannot be swapped (atkD12 #4, #5)', () => {
-    const lines = FILE.split('\n');
-    const at = lines.findIndex((l) => l.includes("parse.all('2m')")) + 1;
-    const edit = { ...task, test_patch: `diff --git a/test/p.test.js b/test/p.test.js\n--- a/test/p.test.js\n+++ b/test/p.test.js\n@@ -${at} +${at} @@\n-    assert.deepEqual(parse.all('2m'), [120000]);\n+${lines[at - 1]}\n` };
-    const swapped = new Set<boolean>();
-    for (let i = 0; i < 30; i++) {
-      const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, edit));
-      // only the edited test is copied with a changed value (the untouched one's value is readable before the run)
-      expect(p).toMatchObject({ guess: 1 / 2, weak: [] });
-      const [fail] = p.tests.filter((t) => t.must === 'FAILED');
-      expect(fail!.original).toBe('parse > parses minutes');
-      swapped.add(p.swaps.length > 0);
-      if (p.swaps.length) expect(p.swaps).toEqual([{ file: 'test/p.test.js', a: 'parse > parses minutes', b: tailOfTest(fail!) }]);
-      // the title a patch knows holds the mutant exactly when the pair is swapped
-      const text = p.texts.get('test/p.test.js')!;
-      const under = (title: string): string => new RegExp(`it\\('${title}', \\(\\) => \\{\\n    (.*)\\n`).exec(text)![1]!;
-      expect(under(p.swaps.length ? fail!.title : 'parses minutes')).toBe("assert.deepEqual(parse.all('2m'), [120000, 'ms']);");
-      expect(under(p.swaps.length ? 'parses minutes' : fail!.title)).not.toBe("assert.deepEqual(parse.all('2m'), [120000, 'ms']);");
-      // 120000 was on the line test.patch replaced (a patch could match it to tell the original): only 'ms', the value test.patch wrote, changes
-      expect(text.split("[120000, '").length - 1).toBe(2);
-    }
-    expect([...swapped].sort()).toEqual([false, true]);
-    // numbers only: the value the replaced line held (120000) is never the one changed, the new one (60) always
-    const nums = FILE.replace("[120000, 'ms']", '[120000, 60]');
-    const numsEdit = { ...edit, test_patch: edit.test_patch.replace("[120000, 'ms']", '[120000, 60]') };
-    for (let i = 0; i < 20; i++) {
-      const text = plan(planCanaries('node:test', new Map([['test/p.test.js', nums]]), null, numsEdit)).texts.get('test/p.test.js')!;
-      expect(text.split('[120000, ').length - 1, text).toBe(2);
-    }
-    // the statement gives the value test.patch writes: the twin expecting it is the original, no odds claimed (atkH13 LOW)
-    expect(plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, { ...edit, problem_statement: "parse.all('2m') should also give the unit, 'ms'" }))).toMatchObject({ guess: 1, weak: ['test/p.test.js'], swaps: [] });
-    // a title also written in another file at base_commit (canary-elsewhere.ts) is not swapped (atkH13 #1)
-    expect(plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, edit, new Set(['parses minutes'])))).toMatchObject({ guess: 1, swaps: [] });
-    // a test.patch that adds the failing test: hidden, a guess's odds, and so when the problem statement gives its title
-    const add = { ...task, test_patch: `diff --git a/test/p.test.js b/test/p.test.js\n--- a/test/p.test.js\n+++ b/test/p.test.js\n@@ -${at - 2},0 +${at - 1},3 @@\n${lines.slice(at - 2, at + 1).map((l) => `+${l}`).join('\n')}\n` };
-    expect(plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, add)).guess).toBe(1 / 2);
-    expect(plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, { ...add, problem_statement: "parse.all: the test 'parses minutes' fails" })).guess).toBe(1 / 2);
-    // a title written twice in the hosts, or one with a quote, cannot be swapped: a known one's pair is told by its new title, odds 1
-    const twice = `${FILE}// see 'parses minutes'\n`;
-    const quoted = FILE.replace("it('parses minutes'", 'it("parses \'minutes\'"');
-    for (let i = 0; i < 5; i++) {
-      expect(plan(planCanaries('node:test', new Map([['test/p.test.js', twice]]), null, edit))).toMatchObject({ guess: 1, weak: ['test/p.test.js'], swaps: [] });
-      const q = { ...edit, FAIL_TO_PASS: ["test/p.test.js > parse > parses 'minutes'"], test_patch: edit.test_patch.replace('-    assert', '-    assert') };
-      expect(plan(planCanaries('node:test', new Map([['test/p.test.js', quoted]]), null, q))).toMatchObject({ guess: 1, weak: ['test/p.test.js'], swaps: [] });
-    }
-  });
 
   it('mutates up to 3 different tests (FAIL_TO_PASS first) and copies verbatim a test no mutant comes from, so no mutant is the odd one out', () => {
     for (let i = 0; i < 20; i++) {
