@@ -4,7 +4,7 @@ import { realpath } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { TaskSpec } from '../config/task.ts';
 import { InfraError } from '../core/errors.ts';
-import type { Sandbox, ExecResult } from '../sandbox/types.ts';
+import type { Sandbox } from '../sandbox/types.ts';
 import { createWorkspace } from '../workspace/checkout.ts';
 import type { RepoCache } from '../workspace/repo-cache.ts';
 import { runSetup } from '../workspace/setup.ts';
@@ -34,6 +34,7 @@ import { diffFiles } from './diff-files.ts';
 import { unswapResults } from './canary-swap.ts';
 import { namesElsewhere } from './canary-elsewhere.ts';
 import { patchSizeProblem } from './patch-size.ts';
+import { describe, testOutput } from './eval-text.ts';
 
 export { REPORT_MAX_BYTES } from './report-file.ts';
 
@@ -85,6 +86,12 @@ export interface EvaluateOptions {
   beforeTests?: () => Promise<void>;
   /** Called once the test command has ended (whatever its outcome), before its results are read: the runner's `Stage.leaveTests`. Never called when the tests did not run. */
   afterTests?: () => void;
+  /**
+   * The run's test pool (a p-limit): a non-empty `setup` and the test command each run inside one of
+   * its slots, taken after `beforeTests`; the rest of the grading (patching, protection, canaries,
+   * fingerprints, reading the report) runs outside it, beside other attempts' tests. Absent = at once.
+   */
+  testSlot?: <T>(run: () => Promise<T>) => Promise<T>;
   /**
    * The checkout this evaluation grades in, already being made by `startCheckout(task, repoCache,
    * workDir)` (so it overlaps the caller's work, e.g. the patch extraction). Used instead of making
@@ -150,6 +157,7 @@ export function startCheckout(task: TaskSpec, repoCache: RepoCache, workDir: str
 export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult> {
   const { task, modelPatch, sandbox } = opts;
   const cap = opts.testOutputChars ?? TEST_OUTPUT_CAP_CHARS;
+  const slot = opts.testSlot ?? (<T>(run: () => Promise<T>) => run());
   const result: EvaluationResult = {
     outcome: 'infra_error',
     tests_status: null,
@@ -188,10 +196,11 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
   let ws: Workspace | null = null;
   try {
     ws = await (opts.checkout ?? startCheckout(task, opts.repoCache, opts.workDir));
-    await runSetup(ws, task, sandbox, {
+    const setup = () => runSetup(ws!, task, sandbox, {
       ...(opts.setupTimeoutMs === undefined ? {} : { timeoutMs: opts.setupTimeoutMs }),
       ...(opts.envCache ? { envCache: opts.envCache } : {}),
     });
+    await (task.setup.trim() ? slot(setup) : setup()); // an empty setup runs nothing: no slot
 
     // All read the tree before the patch (independent reads, so at once).
     const [protection, basePackageJson, linked, ignoredBefore] = await Promise.all([
@@ -258,7 +267,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     const locked = lockedTestPaths(protection, (runner?.runs ?? []).flatMap((r) => (r.helper ? [r.helper.path] : [])));
     const before = await evidence(ws.dir, locked, protection);
     await opts.beforeTests?.();
-    const run = await sandbox.exec(runner?.plan.cmd ?? guard.cmd, { cwd: ws.dir, timeoutMs: task.timeout_s * 1000, lockedPaths: locked, ...(await taskRuntimeExecOptions(task)) });
+    const execOpts = { cwd: ws.dir, timeoutMs: task.timeout_s * 1000, lockedPaths: locked, ...(await taskRuntimeExecOptions(task)) };
+    const run = await slot(() => sandbox.exec(runner?.plan.cmd ?? guard.cmd, execOpts));
     opts.afterTests?.();
     result.test_ms = Math.round(run.durationMs);
     result.test_output = testOutput(runner?.plan.cmd ?? task.test_cmd, run, cap);
@@ -334,16 +344,4 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
   } finally {
     if (opts.removeWorkspace ?? true) await ws?.cleanup().catch(() => undefined);
   }
-}
-
-/** `$ cmd`, stdout, stderr and the exit status, cut to head and tail past `cap` characters. */
-function testOutput(cmd: string, run: ExecResult, cap: number): string {
-  const status = run.timedOut ? 'timed out' : `exit ${run.exitCode ?? run.signal}`;
-  const text = `$ ${cmd}\n${run.stdout}${run.stderr ? `\n--- stderr ---\n${run.stderr}` : ''}\n--- ${status}${run.truncated ? ', output truncated' : ''} ---\n`;
-  return truncateText(text, cap);
-}
-
-function describe(err: unknown): string {
-  if (err instanceof Error) return `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}`;
-  return String(err);
 }

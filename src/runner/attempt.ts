@@ -113,8 +113,9 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
       task,
       rerunFailed: opts.rerunFailed ?? 0,
       harnessError: worked.fault?.message ?? null,
-      grade: () => env.pools.test(() => evaluate({
-        task, modelPatch: worked.patch.text, sandbox: opts.sandbox, repoCache: opts.repoCache, workDir: attemptDir,
+      // Only its test command takes a test slot (`testSlot`): its patching and checks run beside other attempts' tests.
+      grade: () => evaluate({
+        task, modelPatch: worked.patch.text, sandbox: opts.sandbox, repoCache: opts.repoCache, workDir: attemptDir, testSlot: env.pools.test,
         // noop's empty patch is still graded, so the run checks that no task resolves without a fix
         gradeEmptyPatch: plan.kind === 'reference' && plan.agent === 'noop',
         ...(opts.config ? { testOutputChars: opts.config.limits.test_output_chars } : {}),
@@ -125,7 +126,7 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
         ...(premade ? { checkout: premade } : {}),
         // With re-runs the tests may run again: the test place is kept until the attempt ends.
         ...((opts.rerunFailed ?? 0) === 0 && env.leaveTests ? { afterTests: env.leaveTests } : {}),
-      }).finally(() => (premade = undefined))),
+      }).finally(() => (premade = undefined)),
     });
     if (env.diskWatch) graded.evaluation = blameFullDisk(graded.evaluation, await env.diskWatch.verdict(party, gradingFrom));
     // A workspace that could not be removed is this attempt's harness fault (infra_error, recorded), never the run's end.

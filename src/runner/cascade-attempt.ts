@@ -151,14 +151,14 @@ export async function runCascadeAttempt(job: Job & { plan: CascadePlan }, env: A
       task,
       rerunFailed: opts.rerunFailed ?? 0,
       harnessError: final.fault?.message ?? null,
-      grade: () => env.pools.test(() => evaluate({
-        task, modelPatch: final.patch.text, sandbox: opts.sandbox, repoCache: opts.repoCache, workDir: attemptDir,
+      grade: () => evaluate({
+        task, modelPatch: final.patch.text, sandbox: opts.sandbox, repoCache: opts.repoCache, workDir: attemptDir, testSlot: env.pools.test,
         ...(opts.config ? { testOutputChars: opts.config.limits.test_output_chars } : {}),
         ...(opts.envCache ? { envCache: opts.envCache } : {}),
         // its test place (at --concurrency 1 held since the cascade started: stages.ts); without re-runs given back once the tests are over
         ...(env.enterTests ? { beforeTests: env.enterTests } : {}),
         ...((opts.rerunFailed ?? 0) === 0 && env.leaveTests ? { afterTests: env.leaveTests } : {}),
-      })),
+      }),
     });
     // a grading failed while another party held the shared temp disk full is infra_error (disk-watch.ts)
     if (env.diskWatch) graded.evaluation = blameFullDisk(graded.evaluation, await env.diskWatch.verdict(party, gradingFrom));

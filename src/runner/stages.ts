@@ -47,11 +47,12 @@ export interface Stage {
 }
 
 /**
- * Whether a run pipelines its attempts (`AttemptStages`). An attempt waits for its test place inside
- * its grading's test-pool slot; an attempt holding a test place needs another slot only for a
- * re-run (`--rerun-failed`). So: without re-runs (a holder never waits for a slot: no wait cycle),
- * or when the test pool can hold a grading of every attempt of both stages at once
- * (`test >= 2 × attempts`). Otherwise attempts run one stage, as one pool.
+ * Whether a run pipelines its attempts (`AttemptStages`): without re-runs (`--rerun-failed`), or
+ * when the test pool can hold a grading of every attempt of both stages at once
+ * (`test >= 2 × attempts`). Otherwise attempts run one stage, as one pool. (The rule dates from when
+ * a grading waited for its test place inside a test-pool slot; since perf13 a grading takes a slot
+ * only around its setup and test command (evaluate.ts `testSlot`), after its place, so no wait
+ * cycle is possible either way: the rule is kept as it was, a narrower pipelining than needed.)
  */
 export function pipelines(o: { attempts: number; test: number; rerunFailed: number }): boolean {
   return o.rerunFailed <= 0 || o.test >= 2 * Math.max(1, o.attempts);

@@ -311,6 +311,34 @@ describe('evaluate', () => {
     expect(order).not.toContain('afterTests');
   });
 
+  it('testSlot: only a non-empty setup and the test command run inside it, the test command after beforeTests (perf13)', async () => {
+    const order: string[] = [];
+    let inSlot = false;
+    const watched: Sandbox = Object.assign(Object.create(sandbox) as Sandbox, {
+      exec: async (cmd: string, o: Parameters<Sandbox['exec']>[1]) => {
+        order.push(`${inSlot ? 'slot' : 'free'} ${cmd.startsWith('true') ? 'setup' : 'test'}`);
+        return sandbox.exec(cmd, o);
+      },
+    });
+    const testSlot = async <T>(run: () => Promise<T>): Promise<T> => {
+      order.push('take');
+      inSlot = true;
+      try {
+        return await run();
+      } finally {
+        inSlot = false;
+      }
+    };
+    // the apply chain, protection, test.patch and the canary plan run before any slot is taken
+    const ok = await evaluate({ task, modelPatch: gold, sandbox: watched, repoCache: cache, workDir, testSlot, beforeTests: async () => void order.push('beforeTests') });
+    expect(ok.outcome).toBe('resolved');
+    expect(order).toEqual(['beforeTests', 'take', 'slot test']);
+    order.length = 0;
+    const withSetup = await evaluate({ task: { ...task, setup: 'true' }, modelPatch: gold, sandbox: watched, repoCache: cache, workDir, testSlot, beforeTests: async () => void order.push('beforeTests') });
+    expect(withSetup.outcome).toBe('resolved');
+    expect(order).toEqual(['take', 'slot setup', 'beforeTests', 'take', 'slot test']);
+  });
+
   it('removes every workspace it made', () => {
     expect(existsSync(workDir) ? readdirSync(workDir) : []).toEqual([]);
   });

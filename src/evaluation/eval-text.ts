@@ -1,0 +1,16 @@
+// The texts an evaluation stores (evaluate.ts): the test command's log and a fault's message.
+import { truncateText } from '../core/truncate.ts';
+import type { ExecResult } from '../sandbox/types.ts';
+
+/** `$ cmd`, stdout, stderr and the exit status, cut to head and tail past `cap` characters. */
+export function testOutput(cmd: string, run: ExecResult, cap: number): string {
+  const status = run.timedOut ? 'timed out' : `exit ${run.exitCode ?? run.signal}`;
+  const text = `$ ${cmd}\n${run.stdout}${run.stderr ? `\n--- stderr ---\n${run.stderr}` : ''}\n--- ${status}${run.truncated ? ', output truncated' : ''} ---\n`;
+  return truncateText(text, cap);
+}
+
+/** An error's message, prefixed by its name unless it is a plain `Error`; anything else as `String`. */
+export function describe(err: unknown): string {
+  if (err instanceof Error) return `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}`;
+  return String(err);
+}
