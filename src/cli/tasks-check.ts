@@ -96,6 +96,8 @@ export async function tasksValidateCommand(ids: string[], o: ValidateCliOptions)
           });
           results.push(v);
           log(`  ${v.instance_id}: ${v.valid ? 'valid' : 'INVALID'} (${(v.wall_ms / 1000).toFixed(1)} s)`);
+          const weak = weaklyProtected(v);
+          if (weak) log(`  warning: ${v.instance_id}: ${weak}`);
         }),
       ),
     );
@@ -126,6 +128,17 @@ export async function tasksValidateCommand(ids: string[], o: ValidateCliOptions)
   const invalid = results.filter((r) => !r.valid).length;
   log(`validated ${results.length} task(s) in ${(wall_ms / 1000).toFixed(1)} s: ${invalid ? `${invalid} invalid` : 'all valid'}; report: ${reportFile}`);
   return invalid ? ExitCode.gateFailed : ExitCode.ok;
+}
+
+/**
+ * The warning for a task whose gold runs carried canaries a patch beats without a guess
+ * (`canaries.guess` 1: every FAIL_TO_PASS title and expected value readable before the run, or a
+ * single test, or only synthetic canaries), naming the weak files; null otherwise.
+ */
+export function weaklyProtected(v: Pick<TaskValidation, 'runs'>): string | null {
+  const c = v.runs.find((r) => r.phase === 'gold_and_test_patch' && r.canaries?.guess === 1)?.canaries;
+  if (!c) return null;
+  return `weakly protected: its gold runs record canaries.guess 1${c.weak?.length ? ` (${c.weak.join(', ')})` : ''}: a patch that forges exactly its FAIL_TO_PASS tests' results beats the canaries; give it a failing test test.patch adds, or have test.patch write the expected value (tasks/README.md "Canary tests and result channels")`;
 }
 
 /** The report as text: one row per task (reasons: their count, "-" for none), then every reason of every invalid task. */

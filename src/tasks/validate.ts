@@ -33,8 +33,11 @@ export const PhaseRun = z.object({
   tests: z.record(z.string(), RunStatus),
   test_ms: z.number(),
   error: z.string().nullable(),
-  /** How the canary tests came out (`{fail: 'failed', pass: 'passed'}` when the run's evidence held); null when none ran. */
-  canaries: z.object({ fail: z.string(), pass: z.string() }).nullable().optional(),
+  /**
+   * How the canary tests came out (`{fail: 'failed', pass: 'passed'}` when the run's evidence held), with the odds a
+   * guessing patch beats them (`guess`, 0–1) and the weakly protected files (`weak`); null when none ran.
+   */
+  canaries: z.object({ fail: z.string(), pass: z.string(), guess: z.number().optional(), weak: z.array(z.string()).optional() }).nullable().optional(),
   /** Why the run carried no canaries (an `exit-code` task); null when it did. */
   unprotected: z.string().nullable().optional(),
   /** Result channels compared (1, or 2 where the runner writes a second report). */
