@@ -68,7 +68,7 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: Rea
   const rest: TestResults = new Map(parsed);
   const synthetic = new Set(plan.tests.filter((t) => t.original === undefined).map((t) => t.suite));
   // An id that names another file (`other.test.js > …`) is not the canary's, whatever else the results hold (canary-swap.ts `inHostFile`).
-  const inFile = inHostFile;
+  const inFile = (id: string, file: string): boolean => inHostFile(id, file, plan.namedIds);
   for (const id of parsed.keys()) {
     if (plan.tests.some((t) => inFile(id, t.file) && (isCanaryResult(id, t) || under(id, tailOfTest(t)))) || id.split(ID_SEPARATOR).some((p) => synthetic.has(p))) rest.delete(id);
   }

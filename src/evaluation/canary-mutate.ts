@@ -2,7 +2,7 @@
 // under titles made from the file's own words. The failing one has one expected literal changed
 // so it cannot pass; the passing one is verbatim. Nothing in them (names, values, shape, place)
 // tells them from the file's tests by a rule that does not also hit the tests themselves.
-import { countFailToPass, type FailToPassCount } from './canary-odds.ts';
+import { countFailToPass, frequencyTells, type FailToPassCount } from './canary-odds.ts';
 import { randomInt } from 'node:crypto';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { findTests, type ExpectedLiteral, type FoundTest } from './canary-parse.ts';
@@ -50,11 +50,11 @@ export interface HostContext {
   /** How the runner joins nested suite titles in an id: ` > `, or one space for mocha (its `fullTitle`). */
   join: string;
   /**
-   * Whether a title's source text (with its quotes, as written) occurs once in all the host files:
-   * only such a test's pair may be swapped (canary-swap.ts), since its result ids are then its own.
-   * Absent: no pair is swapped.
+   * Whether a test's title (as parsed, and its source text with quotes, as written) is its alone in
+   * the hosts and the repository: only such a test's pair may be swapped (canary-swap.ts), since its
+   * result ids are then its own. Absent: no pair is swapped.
    */
-  unique?: (source: string) => boolean;
+  unique?: (title: string, source: string) => boolean;
   /** What a patch could read before the run (canary-swap.ts `valueIsNew`); absent: every value on a line test.patch adds counts as new. */
   before?: ReadableBefore;
 }
@@ -98,7 +98,7 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   // titles' results by plain search and they are the test's alone: plain titles, written once in
   // the hosts, no test nested in it (its children's ids would move with it).
   const canSwap = (t: FoundTest): boolean =>
-    ctx.unique !== undefined && [t.title, ...t.suites].every(swappableTitle) && ctx.unique(text.slice(t.titleStart, t.titleEnd)) && !(all ?? []).some((o) => o !== t && o.start >= t.start && o.end <= t.end);
+    ctx.unique !== undefined && [t.title, ...t.suites].every(swappableTitle) && ctx.unique(t.title, text.slice(t.titleStart, t.titleEnd)) && !(all ?? []).some((o) => o !== t && o.start >= t.start && o.end <= t.end);
   // Mutants only of tests a pair can hide (canary-swap.ts `hidingLiterals`), where the file has any.
   const hiding = (t: FoundTest): ExpectedLiteral[] => hidingLiterals(t.literals, text, { known: isKnown(t), swappable: canSwap(t), added: ctx.added, ...(ctx.before ? { before: ctx.before } : {}) });
   const hiddenSrcs = mutable.filter((t) => hiding(t).length > 0);
@@ -117,6 +117,7 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   // Copies whose change gives the original away (the odds of guessing them are 1, not 1/2).
   const told = new Set<FoundTest>();
   const pool = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' ? [...l.value] : [])));
+  const sources = found.flatMap((t) => t.literals.map((l) => text.slice(l.start, l.end)));
   const lengths = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' && l.value !== '' ? [[...l.value].length] : [])));
   for (const [src, must] of [...failSrcs.map((t) => [t, 'FAILED'] as const), ...(passSrc ? [[passSrc, 'PASSED'] as const] : [])]) {
     const { title, balanced } = variantTitleOf(src.title, found.map((t) => t.title), ctx.taken, ctx.known, ctx.visible);
@@ -135,9 +136,11 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
       const strings = lits.filter((l) => typeof l.value === 'string' && l.value !== '');
       const rest = lits.filter((l) => typeof l.value !== 'string');
       const lit = pick(strings.length ? strings : rest.length ? rest : lits);
-      const m = mutateLiteral(lit, text, pool, undefined, lengths);
+      // Redrawn (up to 8 times) while the new value is written in the file more or less often than the original's others.
+      let m = mutateLiteral(lit, text, pool, undefined, lengths);
+      for (let k = 0; k < 8 && frequencyTells(text.slice(lit.start, lit.end), m.code, sources); k++) m = mutateLiteral(lit, text, pool, undefined, lengths);
       strict = m.strict === true;
-      if (m.tell) told.add(src);
+      if (m.tell || frequencyTells(text.slice(lit.start, lit.end), m.code, sources)) told.add(src);
       parts.push({ start: lit.start, end: lit.end, code: m.code });
     }
     parts.sort((a, b) => b.start - a.start);

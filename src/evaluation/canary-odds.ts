@@ -28,6 +28,19 @@ export function failToPassKnown(plan: { guess: number; weak: string[] }, count: 
 }
 
 /**
+ * Whether a mutant's value gives the original away by how often the file uses it (atkI13 #4: a patch
+ * returning, of two twin assertions, the value the file expects more often won 8 of 8 gradings
+ * recorded at 1/8): `original` and `mutant` are literal sources, `sources` every expected literal's
+ * source in the file before the copies (the original's among them). The pair is symmetric only when,
+ * once the copy is in, each value is written as often: the original's count without it equals the
+ * mutant's count.
+ */
+export function frequencyTells(original: string, mutant: string, sources: readonly string[]): boolean {
+  const count = (v: string): number => sources.filter((s) => s === v).length;
+  return count(original) - 1 !== count(mutant);
+}
+
+/**
  * Text as compared for "the problem statement gives this title": Markdown's backslash escapes
  * undone (`test\_add` → `test_add`, atkF12 1c), Unicode NFKC, lower case, curly quotes as straight
  * ones, every run of white space one blank (a statement that spells a title

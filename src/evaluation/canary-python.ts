@@ -12,7 +12,7 @@ import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { addedLines, MAX_FAIL_COPIES, removedText, variantTitleOf, visibleWords } from './canary-mutate.ts';
 import { pick, shuffle } from './canary-random.ts';
-import { countFailToPass, deletedText, failToPassKnown, foldText, type FailToPassCount } from './canary-odds.ts';
+import { countFailToPass, deletedText, failToPassKnown, foldText, frequencyTells, type FailToPassCount } from './canary-odds.ts';
 import { mutateNumber, mutateString } from './canary-literal.ts';
 import { findPythonTests, isPlainPythonString, isPythonNumber, type PyTest } from './canary-python-parse.ts';
 import type { ExpectedLiteral } from './canary-parse.ts';
@@ -120,6 +120,7 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
   const takenWords = { has: (w: string) => ctx.taken.has(nameOf(w)) } as ReadonlySet<string>;
   const knownWords = (w: string): boolean => ctx.known?.(nameOf(w)) === true;
   const pool = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' ? [...l.value] : [])));
+  const sources = found.flatMap((t) => t.literals.map((l) => text.slice(l.start, l.end)));
   const lengths = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' && l.value !== '' ? [[...l.value].length] : [])));
   const edits: { start: number; end: number; code: string }[] = [];
   const tests: Omit<CanaryTest, 'file'>[] = [];
@@ -146,10 +147,13 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
     const parts = swap ? [] : [copyName];
     let strict = false;
     if (must === 'FAILED') {
-      const m = mutatePythonLiteral(hiddenSrcs.includes(src) ? hiding(src) : src.literals, text, pool, lengths);
+      const lits = hiddenSrcs.includes(src) ? hiding(src) : src.literals;
+      // Redrawn (up to 8 times) while the new value is written in the file more or less often than the original's others.
+      let m = mutatePythonLiteral(lits, text, pool, lengths);
+      for (let k = 0; k < 8 && m && frequencyTells(text.slice(m.lit.start, m.lit.end), m.code, sources); k++) m = mutatePythonLiteral(lits, text, pool, lengths);
       if (!m) { told.add(src); continue; }
       strict = m.strict;
-      if (m.tell) told.add(src);
+      if (m.tell || frequencyTells(text.slice(m.lit.start, m.lit.end), m.code, sources)) told.add(src);
       parts.push({ start: m.lit.start, end: m.lit.end, code: m.code });
     }
     parts.sort((a, b) => b.start - a.start);
@@ -271,5 +275,5 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
     texts.set(file, `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}\n\n${s.code}`);
     tests.push(...s.tests.map((t) => ({ file, ...t })));
   }
-  return { runner: 'pytest', kind, texts, tests, swaps, ...failToPassKnown({ guess, weak }, failToPass, texts.keys(), task.FAIL_TO_PASS.length) };
+  return { runner: 'pytest', kind, texts, tests, swaps, namedIds: true, ...failToPassKnown({ guess, weak }, failToPass, texts.keys(), task.FAIL_TO_PASS.length) };
 }

@@ -8,21 +8,32 @@
 // the copy's.
 import { ID_SEPARATOR, type TestResults } from './parse/index.ts';
 
-const FILE_LIKE = /\/|\.(?:[cm]?[jt]sx?|py)$/i;
 /** Two spellings of one repository file: equal, or one a `/`-bounded tail of the other (a runner rooted in a package folder). */
 const sameFile = (a: string, b: string): boolean => a === b || a.endsWith(`/${b}`) || b.endsWith(`/${a}`);
 
 /**
- * Whether result `id` may be a test of host file `file`: unless its first ` > ` part names another
- * file (holds a `/` or ends in a source extension, and is not `file`). Decided per id, never from
- * which other ids the results hold: code under test can register suites named like a test file
- * (atkH13 #3, #4), and its results then count beside the runner's own, not instead of them.
+ * Whether the runner's ids begin with their test file (`file > suite > title`: pytest, jest and
+ * vitest JSON, mocha JSON…) rather than with suite titles (node:test, TAP, jasmine): read from the
+ * task's own listed ids (FAIL_TO_PASS and PASS_TO_PASS, which gold's results answer), never from a
+ * run's results, which code under test can add to (atkH13 #3: a suite named like the test file),
+ * nor from how a first part looks (atkI13 #1: `describe('GET /add')`).
  */
-export function inHostFile(id: string, file: string): boolean {
+export function listedIdsNameFiles(listed: readonly string[], hosts: Iterable<string>): boolean {
+  const files = [...hosts];
+  return listed.some((id) => files.some((f) => id === f || id.startsWith(`${f}${ID_SEPARATOR}`) || id.startsWith(`${f}::`)));
+}
+
+/**
+ * Whether result `id` may be a test of host file `file`: any id when the runner's ids carry no file
+ * (`named` false: a suite title comes first, whatever it looks like); else only an id whose first
+ * ` > ` part is that file (in any spelling `sameFile` accepts). Decided from the task, never from
+ * which other ids the results hold: results that code under test registers count beside the
+ * runner's own, as twins, never instead of them.
+ */
+export function inHostFile(id: string, file: string, named: boolean): boolean {
+  if (!named) return true;
   const at = id.indexOf(ID_SEPARATOR);
-  if (at < 0) return true;
-  const first = id.slice(0, at);
-  return !FILE_LIKE.test(first) || sameFile(first, file);
+  return sameFile(at < 0 ? id : id.slice(0, at), file);
 }
 
 /** One swapped pair of a host file: `a`, the original's id tail (the mutant runs under it); `b`, the copy's (the original runs under it). Id tails as `tailOfTest` spells them. */
@@ -80,15 +91,14 @@ export function hidingLiterals<L extends { start: number; end: number }>(literal
 }
 
 /**
- * The position in `id` where `tail` stands as the whole test id: at the start, or right after a
- * first part naming a file (`file > `), and followed by nothing, by a child's ` > …`, by pytest
+ * The position in `id` where `tail` stands as the whole test id: at the start, or right after its
+ * file part when the runner's ids begin with one (`named`), and followed by nothing, by a child's ` > …`, by pytest
  * parameter ids `[…]` or by a duplicate suffix (` #2`); -1 when it does not (a tail after some
  * other suite's parts is another test's).
  */
-function tailAt(id: string, tail: string): number {
+function tailAt(id: string, tail: string, named: boolean): number {
   const at = id.indexOf(ID_SEPARATOR);
-  const starts = [0, ...(at > 0 && FILE_LIKE.test(id.slice(0, at)) ? [at + ID_SEPARATOR.length] : [])];
-  for (const i of starts) {
+  for (const i of named ? (at > 0 ? [at + ID_SEPARATOR.length] : []) : [0]) {
     if (!id.startsWith(tail, i)) continue;
     const rest = id.slice(i + tail.length);
     if (rest === '' || rest.startsWith(ID_SEPARATOR) || (rest.startsWith('[') && rest.endsWith(']')) || /^ #\d+$/.test(rest)) return i;
@@ -99,22 +109,22 @@ function tailAt(id: string, tail: string): number {
 /**
  * `results` with each swapped pair's ids exchanged (`a` ↔ `b`, keeping what precedes and follows
  * the tail: the file part, a child test's parts, parameter ids, a duplicate suffix), in every id
- * that may be the pair's file's (`inHostFile`). A bijection on ids: a result reported twice stays
+ * that may be the pair's file's (`inHostFile`; `named`: the plan's `namedIds`). A bijection on ids: a result reported twice stays
  * twice (the canary check then sees the twin). Pure; returns a new map in the same order.
  */
-export function unswapResults(swaps: readonly CanarySwap[], results: TestResults): TestResults {
+export function unswapResults(swaps: readonly CanarySwap[], results: TestResults, named: boolean): TestResults {
   if (swaps.length === 0) return results;
   const out: TestResults = new Map();
-  for (const [id, status] of results) out.set(swapId(swaps, id), status);
+  for (const [id, status] of results) out.set(swapId(swaps, id, named), status);
   return out;
 }
 
 /** `id` with the first swap that matches it applied (see `unswapResults`). */
-function swapId(swaps: readonly CanarySwap[], id: string): string {
+function swapId(swaps: readonly CanarySwap[], id: string, named: boolean): string {
   for (const s of swaps) {
-    if (!inHostFile(id, s.file)) continue;
+    if (!inHostFile(id, s.file, named)) continue;
     for (const [x, y] of [[s.a, s.b], [s.b, s.a]] as const) {
-      const i = tailAt(id, x);
+      const i = tailAt(id, x, named);
       if (i >= 0) return `${id.slice(0, i)}${y}${id.slice(i + x.length)}`;
     }
   }

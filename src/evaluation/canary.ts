@@ -14,8 +14,9 @@ import type { TaskSpec } from '../config/task.ts';
 import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { addedLines, mutateHost, removedText, visibleWords } from './canary-mutate.ts';
+import { findTests } from './canary-parse.ts';
 import { deletedText, failToPassKnown, foldText, type FailToPassCount } from './canary-odds.ts';
-import type { CanarySwap } from './canary-swap.ts';
+import { listedIdsNameFiles, type CanarySwap } from './canary-swap.ts';
 import { pick } from './canary-random.ts';
 
 /** Test runners fixbench can write canaries for (`karma`: jasmine specs in karma; `karma-mocha`: mocha specs in karma, through karma-mocha; `pytest`: canary-python.ts). */
@@ -80,6 +81,8 @@ export interface CanaryPlan {
    * describe every pair unswapped. Empty for synthetic canaries.
    */
   swaps: CanarySwap[];
+  /** Whether the runner's ids begin with their test file, read from the task's listed ids (canary-swap.ts `listedIdsNameFiles`). */
+  namedIds: boolean;
 }
 
 /** What planCanaries reads of the task to choose the tests it copies. */
@@ -159,8 +162,13 @@ export function planCanaries(
   const visible = base === undefined ? undefined : visibleWords(`${base}\n${task.problem_statement ?? ''}`);
   const taken = new Set<string>();
   const all = [...hosts.values()];
-  // A title swaps only when written once in the hosts and in no other file at base_commit (`elsewhere`: canary-elsewhere.ts).
-  const unique = (source: string): boolean => !elsewhere.has(source.slice(1, -1)) && all.reduce((n, t) => n + t.split(source).length - 1, 0) === 1;
+  // A title swaps only when it is one test's and no suite's in the hosts (parsed: any quotes, atkI13 #3), its source is
+  // written once there, and no other file at base_commit writes it (`elsewhere`: canary-elsewhere.ts).
+  const titleUses = new Map<string, number>();
+  const suiteTitles = new Set<string>();
+  for (const [f, t] of hosts) for (const x of findTests(f, t) ?? []) { titleUses.set(x.title, (titleUses.get(x.title) ?? 0) + 1); for (const s of x.suites) suiteTitles.add(s); }
+  const unique = (title: string, source: string): boolean =>
+    titleUses.get(title) === 1 && !suiteTitles.has(title) && !elsewhere.has(source.slice(1, -1)) && all.reduce((n, t) => n + t.split(source).length - 1, 0) === 1;
   const swaps: CanarySwap[] = [];
   let kind: CanaryKind = 'mutated';
   let guess = 1;
@@ -196,7 +204,8 @@ export function planCanaries(
   if (texts.size === 0) {
     return { unprotected: hosts.size && !runner ? 'the test runner is not one fixbench writes canaries for (node:test, mocha, vitest, jest, jasmine, karma with jasmine or mocha)' : 'test.patch touches no JS/TS test file to hold the canaries' };
   }
-  return { runner: runner ?? runnerOfFile([...hosts.values()].join('\n'))!, kind, texts, tests, swaps, ...failToPassKnown({ guess, weak }, failToPass, texts.keys(), task.FAIL_TO_PASS.length) };
+  const namedIds = listedIdsNameFiles([...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], hosts.keys());
+  return { runner: runner ?? runnerOfFile([...hosts.values()].join('\n'))!, kind, texts, tests, swaps, namedIds, ...failToPassKnown({ guess, weak }, failToPass, texts.keys(), task.FAIL_TO_PASS.length) };
 }
 
 /**

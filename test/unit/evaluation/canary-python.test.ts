@@ -211,7 +211,7 @@ describe('planPythonCanaries', () => {
 
 describe('checkCanaries on pytest ids', () => {
   const p: CanaryPlan = {
-    runner: 'pytest', kind: 'mutated', texts: new Map([['tests/test_a.py', '']]), guess: 0.5, weak: [], swaps: [],
+    runner: 'pytest', kind: 'mutated', texts: new Map([['tests/test_a.py', '']]), guess: 0.5, weak: [], swaps: [], namedIds: false,
     tests: [
       { file: 'tests/test_a.py', suite: '', title: 'test_adds_pair', must: 'FAILED', original: 'test_adds_pairs', family: true },
       { file: 'tests/test_a.py', suite: '', title: 'test_adds_big', must: 'PASSED', original: 'test_adds_small', family: true },
@@ -293,7 +293,7 @@ describe.runIf(pytestInstalled)('canaries under a real pytest run', () => {
         try {
           execFileSync('python3', ['-m', 'pytest', '-p', 'no:cacheprovider', '-q', '--junitxml=r.xml', 'tests'], { cwd: dir, stdio: 'ignore', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
         } catch { /* failing canaries: exit 1 */ }
-        return checkCanaries(p, unswapResults(p.swaps, parseJunit(readFileSync(path.join(dir, 'r.xml'), 'utf8'))));
+        return checkCanaries(p, unswapResults(p.swaps, parseJunit(readFileSync(path.join(dir, 'r.xml'), 'utf8')), p.namedIds));
       };
       const honest = run();
       expect(honest.problem).toBeNull();

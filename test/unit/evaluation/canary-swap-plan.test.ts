@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { planCanaries, tailOfTest, type CanaryPlan } from '../../../src/evaluation/canary.ts';
 import { PARSE_FILE as FILE, PARSE_TASK as task } from './canary-fixture.ts';
 import { mutatePythonHost, planPythonCanaries } from '../../../src/evaluation/canary-python.ts';
-import { deletedText } from '../../../src/evaluation/canary-odds.ts';
+import { deletedText, frequencyTells } from '../../../src/evaluation/canary-odds.ts';
 
 const plan = (r: ReturnType<typeof planCanaries>): CanaryPlan => {
   if ('unprotected' in r) throw new Error(r.unprotected);
@@ -63,8 +63,8 @@ describe('swapped pairs (planning)', () => {
 describe('swapped pairs (planning, pytest)', () => {
   it('FAIL_TO_PASS tests whose names the patch can read (test.patch edits their bodies, or the problem statement names them) are hidden by a swapped pair: odds 1/2 each; odds 1 when the pair cannot be swapped or the changed value is readable (atkD12 #4, #5)', () => {
     // base: test_adds_small_values exists; test.patch changes its body (it becomes the failing test) and adds a passing test
-    const base = 'def test_adds_small_values():\n    assert add(1, 2) == 3\n\n\ndef test_keeps_large_values():\n    assert add(0, 5000) == 5000\n';
-    const after = 'def test_adds_small_values():\n    assert add(1, 2, 3) == 6\n\n\ndef test_keeps_large_values():\n    assert add(0, 5000) == 5000\n\n\ndef test_adds_large_values():\n    assert add(2000, 3000) == 5000\n';
+    const base = 'def test_adds_small_values():\n    assert add(1, 2) == 3\n\n\ndef test_keeps_large_values():\n    assert add(0, 4000) == 4000\n';
+    const after = 'def test_adds_small_values():\n    assert add(1, 2, 3) == 6\n\n\ndef test_keeps_large_values():\n    assert add(0, 4000) == 4000\n\n\ndef test_adds_large_values():\n    assert add(2000, 3000) == 5000\n';
     const patch = 'diff --git a/tests/test_a.py b/tests/test_a.py\n--- a/tests/test_a.py\n+++ b/tests/test_a.py\n@@ -2 +2 @@ def test_adds_small_values():\n-    assert add(1, 2) == 3\n+    assert add(1, 2, 3) == 6\n@@ -6,0 +7,4 @@\n+\n+\n+def test_adds_large_values():\n+    assert add(2000, 3000) == 5000\n';
     expect(base).toContain('test_adds_small_values');
     const swapped = new Set<boolean>();
@@ -103,7 +103,7 @@ describe('swapped pairs (planning, pytest)', () => {
       expect(plan(planPythonCanaries('pytest tests', new Map([['tests/test_a.py', inClass]]), classTask, new Set(['TestCalc'])))).toMatchObject({ guess: 1, swaps: [] });
     }
     // a known test whose changed value is not on a line test.patch adds (the value could be read before the run): odds 1
-    const callOnly = 'def test_adds_small_values():\n    r = add(1, 2, 3)\n    assert r == 6\n\n\ndef test_keeps_large_values():\n    assert add(0, 5000) == 5000\n';
+    const callOnly = 'def test_adds_small_values():\n    r = add(1, 2, 3)\n    assert r == 6\n\n\ndef test_keeps_large_values():\n    assert add(0, 4000) == 4000\n';
     const callPatch = 'diff --git a/tests/test_a.py b/tests/test_a.py\n--- a/tests/test_a.py\n+++ b/tests/test_a.py\n@@ -2 +2 @@ def test_adds_small_values():\n-    r = add(1, 2)\n+    r = add(1, 2, 3)\n';
     expect(plan(planPythonCanaries('pytest tests', new Map([['tests/test_a.py', callOnly]]), { FAIL_TO_PASS: ['tests/test_a.py > test_adds_small_values'], PASS_TO_PASS: [], test_patch: callPatch }))).toMatchObject({ guess: 1, weak: ['tests/test_a.py'] });
     // the same file with the new test as FAIL_TO_PASS: its title is hidden, and counted so…
@@ -122,5 +122,20 @@ describe('swapped pairs (planning, pytest)', () => {
     expect(deletedText(moved)).toBe('def test_adds_large_values():\n    assert add(2000, 3000) == 5000');
     const movedCtx = { ...ctx, taken: new Set<string>(), known: (n: string) => baseNames.has(n) || deletedText(moved).includes(n) };
     expect(mutatePythonHost(after, movedCtx)!.failToPass).toEqual({ hidden: 0, known: 1 });
+  });
+});
+
+describe('values whose frequency tells the original (atkI13 #4)', () => {
+  it('a pair counts as told unless, with the copy in, the file writes each of its two values as often', () => {
+    expect(frequencyTells('5', '6', ['5', '12'])).toBe(false);
+    expect(frequencyTells('5', '6', ['5', '5', '12'])).toBe(true); // 5 twice, 6 once: the more frequent is the original
+    expect(frequencyTells('5', '6', ['5', '5', '6'])).toBe(false);
+    expect(frequencyTells('true', 'false', ['true', 'true'])).toBe(true);
+    // planned: the new test's expected 5000 is also another test's; its mutant is told (odds 1), the other pair hides (1/2)
+    const text = 'def test_adds_small_values():\n    assert add(1, 2, 3) == 6\n\n\ndef test_keeps_large_values():\n    assert add(0, 5000) == 5000\n\n\ndef test_adds_large_values():\n    assert add(2000, 3000) == 5000\n';
+    for (let i = 0; i < 10; i++) {
+      const p = mutatePythonHost(text, { failToPass: ['tests/test_a.py > test_adds_large_values'], passToPass: [], added: new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), taken: new Set<string>() })!;
+      expect(p.hidden).toBe(p.tests.some((t) => t.must === 'FAILED' && t.original === 'test_adds_small_values') ? 1 : 0);
+    }
   });
 });

@@ -1,7 +1,7 @@
 // Swapped canary pairs (canary-swap.ts): the grader exchanges a swapped pair's result ids before
 // anything reads them, in every spelling a runner gives an id, and only in the pair's own file.
 import { describe, expect, it } from 'vitest';
-import { inHostFile, swappableTitle, unswapResults, valueIsNew } from '../../../src/evaluation/canary-swap.ts';
+import { inHostFile, listedIdsNameFiles, swappableTitle, unswapResults, valueIsNew } from '../../../src/evaluation/canary-swap.ts';
 import type { TestResults } from '../../../src/evaluation/parse/index.ts';
 
 const swaps = [{ file: 'test/p.test.js', a: 'parse > parses minutes', b: 'parse > parses hours' }];
@@ -14,7 +14,7 @@ describe('unswapResults', () => {
       ['test/p.test.js > parse > reads days', 'PASSED'],
       ['test/q.test.js > parse > parses minutes', 'PASSED'], // another file's test of that name: not the pair's
     ]);
-    expect([...unswapResults(swaps, raw)]).toEqual([
+    expect([...unswapResults(swaps, raw, true)]).toEqual([
       ['test/p.test.js > parse > parses hours', 'FAILED'],
       ['test/p.test.js > parse > parses minutes', 'PASSED'],
       ['test/p.test.js > parse > reads days', 'PASSED'],
@@ -31,9 +31,8 @@ describe('unswapResults', () => {
       ['parse > parses minutes extra', 'PASSED'], // another title that begins like it
       ['other > parse > parses minutesx', 'PASSED'],
       ['other > parse > parses minutes', 'PASSED'], // the tail after another suite: another test
-      ['test/p.test.js > parse > parses minutes', 'FAILED'], // after the file part
     ]);
-    expect([...unswapResults(swaps, raw).keys()]).toEqual([
+    expect([...unswapResults(swaps, raw, false).keys()]).toEqual([
       'parse > parses hours',
       'parse > parses hours > sub',
       'parse > parses minutes[1-2]',
@@ -41,7 +40,6 @@ describe('unswapResults', () => {
       'parse > parses minutes extra',
       'other > parse > parses minutesx',
       'other > parse > parses minutes',
-      'test/p.test.js > parse > parses hours',
     ]);
   });
 
@@ -52,32 +50,37 @@ describe('unswapResults', () => {
       ['tests/test_a.py > test_adds_values', 'FAILED'],
     ]);
     const py = [{ file: 'tests/test_a.py', a: 'test_adds_pairs', b: 'test_adds_values' }];
-    const once = unswapResults(py, raw);
+    const once = unswapResults(py, raw, true);
     // a method of the same name in a class is another test (its id's tail is `TestX > test_adds_pairs`)
     expect([...once]).toEqual([
       ['tests/test_a.py > test_adds_values', 'PASSED'],
       ['tests/test_a.py > TestX > test_adds_pairs', 'FAILED'],
       ['tests/test_a.py > test_adds_pairs', 'FAILED'],
     ]);
-    const inClass = unswapResults([{ file: 'tests/test_a.py', a: 'TestX > test_adds_pairs', b: 'TestX > test_adds_values' }], raw);
+    const inClass = unswapResults([{ file: 'tests/test_a.py', a: 'TestX > test_adds_pairs', b: 'TestX > test_adds_values' }], raw, true);
     expect([...inClass.keys()]).toEqual(['tests/test_a.py > test_adds_pairs', 'tests/test_a.py > TestX > test_adds_values', 'tests/test_a.py > test_adds_values']);
     expect(once.size).toBe(raw.size);
-    expect([...unswapResults(py, once)]).toEqual([...raw]);
-    expect(unswapResults([], raw)).toBe(raw);
+    expect([...unswapResults(py, once, true)]).toEqual([...raw]);
+    expect(unswapResults([], raw, true)).toBe(raw);
   });
 
-  it('an id whose first part names another file is not the pair\'s; one registered under the pair\'s own file name is (code under test can name a suite so: atkH13 #3)', () => {
-    const raw: TestResults = new Map([
-      ['add > parses minutes', 'FAILED'],
-      ['test/p.test.js > parse > parses minutes', 'PASSED'],
-      ['src/q.js > parse > parses minutes', 'PASSED'],
-      ['p.test.js > parse > parses minutes', 'PASSED'], // a runner rooted in the file's folder
-    ]);
-    expect([...unswapResults(swaps, raw).keys()]).toEqual(['add > parses minutes', 'test/p.test.js > parse > parses hours', 'src/q.js > parse > parses minutes', 'p.test.js > parse > parses hours']);
-    expect(inHostFile('parse > x', 'test/p.test.js')).toBe(true);
-    expect(inHostFile('test/p.test.js > parse > x', 'test/p.test.js')).toBe(true);
-    expect(inHostFile('test/q.test.js > parse > x', 'test/p.test.js')).toBe(false);
-    expect(inHostFile('packages/a/test/p.test.js > parse > x', 'test/p.test.js')).toBe(true);
+  it('whether ids begin with their file is read from the task\'s listed ids, never from the results or from how a suite title looks (atkH13 #3, atkI13 #1)', () => {
+    expect(listedIdsNameFiles(['test/p.test.js > parse > parses minutes'], ['test/p.test.js'])).toBe(true);
+    expect(listedIdsNameFiles(['tests/test_a.py::test_add'], ['tests/test_a.py'])).toBe(true);
+    expect(listedIdsNameFiles(['parse > parses minutes', 'GET /add > works'], ['test/p.test.js'])).toBe(false);
+    // ids without a file part: every id may be the host's, a suite titled like a path included
+    for (const id of ['parse > x', 'GET /add > x', 'utils.js > x', 'test/q.test.js > parse > x']) expect(inHostFile(id, 'test/p.test.js', false), id).toBe(true);
+    // ids with one: only the host's own file, in any spelling of it
+    expect(inHostFile('test/p.test.js > parse > x', 'test/p.test.js', true)).toBe(true);
+    expect(inHostFile('packages/a/test/p.test.js > parse > x', 'test/p.test.js', true)).toBe(true);
+    expect(inHostFile('test/q.test.js > parse > x', 'test/p.test.js', true)).toBe(false);
+    expect(inHostFile('parse > x', 'test/p.test.js', true)).toBe(false);
+    // a suite registered under the host file's name in a run whose ids carry none is not swapped (its twins count beside the runner's own)
+    const raw: TestResults = new Map([['parse > parses minutes', 'FAILED'], ['test/p.test.js > parse > parses minutes', 'PASSED'], ['GET /add > parse > parses minutes', 'PASSED']]);
+    expect([...unswapResults(swaps, raw, false).keys()]).toEqual(['parse > parses hours', 'test/p.test.js > parse > parses minutes', 'GET /add > parse > parses minutes']);
+    // with file parts, another file's test of the same tail is not swapped
+    const named: TestResults = new Map([['test/p.test.js > parse > parses minutes', 'FAILED'], ['src/q.js > parse > parses minutes', 'PASSED'], ['p.test.js > parse > parses hours', 'PASSED']]);
+    expect([...unswapResults(swaps, named, true).keys()]).toEqual(['test/p.test.js > parse > parses hours', 'src/q.js > parse > parses minutes', 'p.test.js > parse > parses minutes']);
   });
 
   it('titles a report may escape or a parser may read as structure are never swapped', () => {
