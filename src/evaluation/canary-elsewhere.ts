@@ -17,7 +17,7 @@ export type NamesElsewhere = (names: readonly string[], hosts: readonly string[]
 const MAX_NAMES = 2000;
 
 /**
- * The NamesElsewhere of workspace `ws` at `commit`: one `git grep -I -F -o -h [-w] -f <names>
+ * The NamesElsewhere of workspace `ws` at `commit`: one `git grep -a -F -o -h [-w] -f <names>
  * <commit> -- :(exclude)<host>…` through host git (its patterns file in fixbench's own git
  * directory). Resolves to the names found; to all of `names` when git fails or there are more
  * than MAX_NAMES (no swap is the safe side: its odds are recorded as such). Names holding a line
@@ -32,7 +32,8 @@ export function namesElsewhere(ws: HostRepo, commit: string): NamesElsewhere {
     const patterns = join(ws.gitDir, `canary-names-${words ? 'w' : 's'}`);
     try {
       await writeFile(patterns, `${asked.join('\n')}\n`);
-      const args = ['grep', '-I', '-F', '-o', '-h', ...(words ? ['-w'] : []), '-f', patterns, commit, '--', '.', ...hosts.map((h) => `:(exclude,literal)${h}`)];
+      // -a, not -I: a .gitattributes in the patched work tree could mark files binary and hide them (atkI13 #7)
+      const args = ['grep', '-a', '-F', '-o', '-h', ...(words ? ['-w'] : []), '-f', patterns, commit, '--', '.', ...hosts.map((h) => `:(exclude,literal)${h}`)];
       const out = await hostGit(ws).raw(args).catch((err: unknown) => {
         // git grep exits 1 when nothing matched (an error is 128)
         if (/^git grep exited with code 1$|^$/.test(String((err as Error)?.message ?? '').trim())) return '';
@@ -51,7 +52,16 @@ export function jsTitles(hosts: ReadonlyMap<string, string>): string[] {
   return [...hosts].flatMap(([file, text]) => (findTests(file, text) ?? []).map((t) => text.slice(t.titleStart + 1, t.titleEnd - 1)));
 }
 
-/** The test function names and their class names in pytest host files. */
+/**
+ * The test function names and their class names in pytest host files, and each host's module name
+ * (`tests/test_calc.py` → `test_calc`): another file that imports the module (`from tests.test_calc
+ * import *`) makes pytest collect its tests there too (atkI13 #2).
+ */
 export function pythonNames(hosts: ReadonlyMap<string, string>): string[] {
-  return [...hosts.values()].flatMap((text) => (findPythonTests(text) ?? []).flatMap((t) => (t.cls ? [t.name, t.cls] : [t.name])));
+  return [...hosts].flatMap(([file, text]) => [pythonModuleName(file), ...(findPythonTests(text) ?? []).flatMap((t) => (t.cls ? [t.name, t.cls] : [t.name]))]);
+}
+
+/** A Python file's module name: its base name without `.py`. */
+export function pythonModuleName(file: string): string {
+  return file.replace(/^.*\//, '').replace(/\.py$/, '');
 }

@@ -17,6 +17,7 @@ import { mutateNumber, mutateString } from './canary-literal.ts';
 import { findPythonTests, isPlainPythonString, isPythonNumber, type PyTest } from './canary-python-parse.ts';
 import type { ExpectedLiteral } from './canary-parse.ts';
 import type { CanaryKind, CanaryPlan, CanaryTask, CanaryTest } from './canary.ts';
+import { pythonModuleName } from './canary-elsewhere.ts';
 import { hidingLiterals, type CanarySwap, type ReadableBefore } from './canary-swap.ts';
 
 /** A listed id's own test name: its last ` > ` part, after a pytest node id's last `::`, without `[params]` (`a.py::C::test_x[p]` → `test_x`). */
@@ -259,7 +260,8 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
   let guess = 1;
   const failToPass: FailToPassCount = { hidden: 0, known: 0 };
   for (const [file, text] of hosts) {
-    const m = mutatePythonHost(text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, unique, before: { lines: baseLines, removed: removed.get(file) ?? '', statement: task.problem_statement ?? '' } });
+    // a module another file imports has its tests collected there too: none of its pairs swaps
+    const m = mutatePythonHost(text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, unique: elsewhere.has(pythonModuleName(file)) ? () => false : unique, before: { lines: baseLines, removed: removed.get(file) ?? '', statement: task.problem_statement ?? '' } });
     if (m) {
       texts.set(file, m.text);
       tests.push(...m.tests.map((t) => ({ file, ...t })));

@@ -162,13 +162,13 @@ export function planCanaries(
   const visible = base === undefined ? undefined : visibleWords(`${base}\n${task.problem_statement ?? ''}`);
   const taken = new Set<string>();
   const all = [...hosts.values()];
-  // A title swaps only when it is one test's and no suite's in the hosts (parsed: any quotes, atkI13 #3), its source is
-  // written once there, and no other file at base_commit writes it (`elsewhere`: canary-elsewhere.ts).
+  // A title swaps only when it is one test's and no suite's in the hosts (parsed), its text is written once there (in any
+  // quotes, a describe or a comment too: atkI13 #3), and no other file at base_commit writes it (`elsewhere`: canary-elsewhere.ts).
   const titleUses = new Map<string, number>();
   const suiteTitles = new Set<string>();
   for (const [f, t] of hosts) for (const x of findTests(f, t) ?? []) { titleUses.set(x.title, (titleUses.get(x.title) ?? 0) + 1); for (const s of x.suites) suiteTitles.add(s); }
   const unique = (title: string, source: string): boolean =>
-    titleUses.get(title) === 1 && !suiteTitles.has(title) && !elsewhere.has(source.slice(1, -1)) && all.reduce((n, t) => n + t.split(source).length - 1, 0) === 1;
+    titleUses.get(title) === 1 && !suiteTitles.has(title) && !elsewhere.has(source.slice(1, -1)) && all.reduce((n, t) => n + t.split(source.slice(1, -1)).length - 1, 0) === 1;
   const swaps: CanarySwap[] = [];
   let kind: CanaryKind = 'mutated';
   let guess = 1;

@@ -139,3 +139,18 @@ describe('values whose frequency tells the original (atkI13 #4)', () => {
     }
   });
 });
+
+describe('pairs that never swap (their ids would not be the test\'s own)', () => {
+  it('a title that a describe also has, in any quotes (atkI13 #3), or a pytest module another file imports (atkI13 #2)', () => {
+    const withSuite = FILE.replace("describe('parse', () => {", 'describe(\'parse\', () => {\n  describe("parses minutes", () => { it(\'keeps\', () => assert.ok(1)); });');
+    const edit = { ...task, test_patch: `diff --git a/test/p.test.js b/test/p.test.js\n--- a/test/p.test.js\n+++ b/test/p.test.js\n@@ -9 +10 @@\n-    assert.deepEqual(parse.all('2m'), [120000]);\n+    assert.deepEqual(parse.all('2m'), [120000, 'ms']);\n` };
+    for (let i = 0; i < 10; i++) expect(plan(planCanaries('node:test', new Map([['test/p.test.js', withSuite]]), null, edit)).swaps).toEqual([]);
+    const py = 'def test_adds_small_values():\n    assert add(1, 2) == 3\n\n\ndef test_keeps_large_values():\n    assert add(0, 4000) == 4000\n';
+    const seen = new Set<number>();
+    for (let i = 0; i < 20; i++) {
+      seen.add(plan(planPythonCanaries('pytest tests', new Map([['tests/test_a.py', py]]), { FAIL_TO_PASS: ['tests/test_a.py > test_adds_small_values'], PASS_TO_PASS: [], test_patch: '' })).swaps.length);
+      expect(plan(planPythonCanaries('pytest tests', new Map([['tests/test_a.py', py]]), { FAIL_TO_PASS: ['tests/test_a.py > test_adds_small_values'], PASS_TO_PASS: [], test_patch: '' }, new Set(['test_a']))).swaps).toEqual([]);
+    }
+    expect(seen.has(1)).toBe(true);
+  });
+});
