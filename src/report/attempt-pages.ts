@@ -58,7 +58,14 @@ export async function writeAttemptPages(outDir: string, jobs: Iterable<PageJob> 
   const before = await readManifest(outDir);
   const reuse = before?.template === template; // other code or templates: every page is written again
   const after: PagesManifest = { format_version: 1, template, pages: {} };
-  await mkdir(join(outDir, ATTEMPTS_DIR), { recursive: true });
+  const folders = new Map<string, Promise<void>>();
+  // attempts/ and each attempts/<n>/ are folders, made here if missing; never a link (atkI13 #5: pages written or removed through it)
+  const realFolder = (dir: string): Promise<void> => {
+    let p = folders.get(dir);
+    if (!p) folders.set(dir, (p = ownFolder(dir)));
+    return p;
+  };
+  await realFolder(join(outDir, ATTEMPTS_DIR));
   const css = join(outDir, ATTEMPT_CSS_PATH);
   if ((await readFile(css, 'utf8').catch(() => null)) !== ATTEMPT_CSS) await writeFile(css, ATTEMPT_CSS, 'utf8');
   const counts: PagesWritten = { written: 0, unchanged: 0, removed: 0 };
@@ -78,6 +85,7 @@ export async function writeAttemptPages(outDir: string, jobs: Iterable<PageJob> 
           return;
         }
         const html = renderAttemptHtml(await page.view());
+        await realFolder(join(outDir, ATTEMPTS_DIR, key.split('/')[0]!));
         await writer.write(join(outDir, rel), html);
         after.pages[key] = { digest, bytes: Buffer.byteLength(html) };
         counts.written++;
@@ -89,6 +97,8 @@ export async function writeAttemptPages(outDir: string, jobs: Iterable<PageJob> 
   }
   for (const key of Object.keys(before?.pages ?? {})) {
     if (after.pages[key] || !PAGE_PATH.test(key)) continue;
+    const folder = await lstat(join(outDir, ATTEMPTS_DIR, key.split('/')[0]!)).catch(() => null);
+    if (!folder?.isDirectory()) continue; // a link, or gone: nothing of ours to remove there
     await rm(join(outDir, ATTEMPTS_DIR, key), { force: true });
     counts.removed++;
   }
@@ -127,6 +137,18 @@ export async function removeAttemptPages(outDir: string): Promise<boolean> {
   });
   for (const f of folders) await emptied(f);
   return emptied(dir);
+}
+
+/**
+ * Makes `dir` when missing; resolves when it is a folder. @throws Error naming `dir` when it is a
+ * symbolic link or a file: report pages are written only into folders, never through a link.
+ */
+async function ownFolder(dir: string): Promise<void> {
+  const st = await lstat(dir).catch(() => null);
+  if (st?.isDirectory()) return;
+  if (st) throw new Error(`${dir} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}: fixbench writes report pages only into folders it made; remove it and build the report again`);
+  await mkdir(dir).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'EEXIST') throw e; });
+  if (!(await lstat(dir)).isDirectory()) throw new Error(`${dir} is not a folder`);
 }
 
 /** The previous build's manifest; null when there is none or it is not one (every page is then written). */

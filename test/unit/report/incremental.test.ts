@@ -178,3 +178,29 @@ describe('buildReportFromRun (index from projected records, pages read back by l
     expect(readFileSync(path.join(b, 'index.html'), 'utf8')).toBe(readFileSync(path.join(a, 'index.html'), 'utf8'));
   });
 });
+
+describe('attempt pages never go through a link (atkI13 #5)', () => {
+  it('a linked attempts/<n> folder stops the build with its name; a stale page behind one is not removed', async () => {
+    const { header, attempts } = sampleRun();
+    const out = fresh();
+    await buildReport({ header, attempts, outDir: out });
+    const victim = path.join(root, `victim-${n++}`);
+    await mkdir(victim);
+    await writeFile(path.join(victim, '0.html'), 'keep me');
+    const { rm, symlink, rename } = await import('node:fs/promises');
+    // the contender folder 0 replaced by a link to the victim: writing through it is refused
+    await rename(path.join(out, 'attempts', '0'), path.join(out, 'attempts', '0-old'));
+    await symlink(victim, path.join(out, 'attempts', '0'));
+    await expect(buildReport({ header, attempts, outDir: out })).rejects.toThrow(/attempts\/0 is a symbolic link/);
+    expect(await readFile(path.join(victim, '0.html'), 'utf8')).toBe('keep me');
+    await rm(path.join(out, 'attempts', '0'));
+    await rename(path.join(out, 'attempts', '0-old'), path.join(out, 'attempts', '0'));
+    // a stale page whose folder is a link: left alone (the build that drops it never follows the link)
+    const manifest = JSON.parse(await readFile(path.join(out, 'attempts', 'pages.json'), 'utf8'));
+    manifest.pages['97/0.html'] = { digest: 'x', bytes: 1 };
+    await writeFile(path.join(out, 'attempts', 'pages.json'), JSON.stringify(manifest));
+    await symlink(victim, path.join(out, 'attempts', '97'));
+    await buildReport({ header, attempts, outDir: out });
+    expect(await readFile(path.join(victim, '0.html'), 'utf8')).toBe('keep me');
+  });
+});
