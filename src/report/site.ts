@@ -187,7 +187,8 @@ export interface BuildSiteOptions {
 export async function buildSite(o: BuildSiteOptions): Promise<{ index: string; runs: number; gone: GoneRuns }> {
   if (!existsSync(o.resultsDir)) throw new UserInputError(`${o.resultsDir}: no such results folder\n  fix: pass the folder that holds run folders (default: results)`);
   const dirs = (await readdir(o.resultsDir, { withFileTypes: true }))
-    .filter((d) => d.isDirectory() && existsSync(path.join(o.resultsDir, d.name, 'run.json')))
+    // a run folder moved away and linked back is a run (atkI13 #6: not "gone")
+    .filter((d) => (d.isDirectory() || d.isSymbolicLink()) && existsSync(path.join(o.resultsDir, d.name, 'run.json')))
     .map((d) => d.name)
     .sort();
   if (dirs.length === 0) throw new UserInputError(`${o.resultsDir}: no run folders (none has a run.json)\n  fix: run \`${commandPrefix()} run\` first, or pass the folder that holds run folders`);

@@ -169,6 +169,16 @@ describe('report --site removes the reports it wrote of runs gone from the resul
     expect((await buildSite({ resultsDir: results, outDir: site })).gone).toEqual({ removed: [], kept: [] });
   });
 
+  it('a run folder moved away and linked back is still a run: its report stays (atkI13 #6)', async () => {
+    const { results, site } = await siteThenRemove('linked', ['keep', 'moved'], []);
+    const { rename, symlink } = await import('node:fs/promises');
+    await rename(join(results, 'moved'), join(dir, 'linked', 'archive-moved'));
+    await symlink(join(dir, 'linked', 'archive-moved'), join(results, 'moved'));
+    const again = await buildSite({ resultsDir: results, outDir: site });
+    expect(again.gone).toEqual({ removed: [], kept: [] });
+    expect(existsSync(join(site, 'moved', 'index.html'))).toBe(true);
+  });
+
   it('a build over another results folder sharing the site folder removes none of the first folder\'s reports', async () => {
     const { results, site } = await siteThenRemove('two-results', ['first'], []);
     const other = join(dir, 'two-results', 'other-results');
