@@ -92,9 +92,11 @@ export function nextStepAfterRun(
   const head = afterResumeStep
     ? `or, to run the models too, start a new run once the key is set (no model ran: ${skipped.length} skipped, ${vars.join(', ')} not set):`
     : `next: no model ran (${skipped.length} skipped: ${vars.join(', ')} not set). Set the key and run again:`;
-  return `${head}\n  ${vars.map((v) => `export ${v}=...`).join('; ')}; ${rerun}\n${noKeyHint(prefix)}\n`;
+  // the forecast of this very run: its flags kept (--tasks, --results, --models-file…; newcomer13 #5)
+  const dryRun = /^npm start(?!.* -- )/.test(rerun) ? `${rerun} -- --dry-run` : `${rerun} --dry-run`; // npm would take a bare --dry-run as its own
+  return `${head}\n  ${vars.map((v) => `export ${v}=...`).join('; ')}; ${rerun}\n${noKeyHint(prefix, dryRun)}\n`;
 }
 
-/** The ways on without a provider key, one line, its commands starting with `prefix` (`commandPrefix`). */
-export const noKeyHint = (prefix: string): string =>
-  `no key? \`${prefix} run --dry-run\` forecasts the cost; a local model: README § A local model; or grade a predictions file: \`${prefix} eval --predictions <file>\``;
+/** The ways on without a provider key, one line, its commands starting with `prefix` (`commandPrefix`); `dryRun`: the forecast command to name. */
+export const noKeyHint = (prefix: string, dryRun = `${prefix} run --dry-run`): string =>
+  `no key? \`${dryRun}\` forecasts the cost; a local model: README § A local model; or grade a predictions file: \`${prefix} eval --predictions <file>\``;

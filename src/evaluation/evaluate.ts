@@ -303,7 +303,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     }
     const swaps = guard.plan?.swaps ?? []; // swapped canary pairs back under their own titles before anything reads a result (canary-swap.ts)
     parsed = unswapResults(swaps, parsed, guard.plan?.namedIds ?? false);
-    if (swaps.length) result.test_output += `\n--- fixbench: canary pairs ran swapped (the mutant under the test's title; each result read back under its own): ${swaps.map((x) => `${x.file}: ${JSON.stringify(x.a)} ⇄ ${JSON.stringify(x.b)}`).join('; ')}\n`;
+    // first in the log, so a reader of a resolved run's output knows why the test's own title failed there (newcomer13 #4)
+    if (swaps.length) result.test_output = `--- fixbench: canary pairs ran swapped (the mutant under the test's title; each result read back under its own): ${swaps.map((x) => `${x.file}: ${JSON.stringify(x.a)} ⇄ ${JSON.stringify(x.b)}`).join('; ')}\n${result.test_output}`;
     // `ids: swe-bench`: each listed name also answers under its own spelling (trailing blanks kept).
     const listed = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS];
     if (task.ids === 'swe-bench') parsed = aliasSweBenchNames(parsed, listed);

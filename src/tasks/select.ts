@@ -17,7 +17,9 @@ export function createdAfter<T extends Pick<TaskYaml, 'instance_id' | 'created_a
   const kept = tasks.filter((t) => t.created_at !== undefined && Date.parse(t.created_at) > cut);
   if (!kept.length) {
     const undated = tasks.filter((t) => t.created_at === undefined).length;
-    throw new UserInputError(`${flag} ${date}: no task was created after that date (${tasks.length} task(s)${undated ? `, ${undated} without created_at` : ''}); choose an earlier date`);
+    throw new UserInputError(
+      `${flag} ${date}: no task was created after that date (${tasks.length} task(s)${undated ? `, ${undated} without created_at` : ''}); ${undated === tasks.length ? 'no date selects a task without created_at: set created_at (e.g. created_at: "2026-01-15T00:00:00Z", the issue\'s date) in each task.yaml, or leave out ' + flag : 'choose an earlier date'}`,
+    );
   }
   return kept;
 }

@@ -29,8 +29,11 @@ describe('nextStepAfterRun', () => {
     ];
     expect(nextStepAfterRun(skipped, 0, 'npm start -- --agent bash', 'npx fixbench')).toBe(
       'next: no model ran (3 skipped: OPENROUTER_API_KEY, ANTHROPIC_API_KEY not set). Set the key and run again:\n  export OPENROUTER_API_KEY=...; export ANTHROPIC_API_KEY=...; npm start -- --agent bash\n' +
-        'no key? `npx fixbench run --dry-run` forecasts the cost; a local model: README § A local model; or grade a predictions file: `npx fixbench eval --predictions <file>`\n',
+        'no key? `npm start -- --agent bash --dry-run` forecasts the cost; a local model: README § A local model; or grade a predictions file: `npx fixbench eval --predictions <file>`\n',
     );
+    // the forecast keeps the run's own folders (newcomer13 #5); a bare `npm start` gets the `--` npm needs
+    expect(nextStepAfterRun(skipped, 0, 'npx fixbench run --tasks my-tasks --results X', 'npx fixbench')).toContain('no key? `npx fixbench run --tasks my-tasks --results X --dry-run` forecasts');
+    expect(nextStepAfterRun(skipped, 0, 'npm start', 'npx fixbench')).toContain('no key? `npm start -- --dry-run` forecasts');
     // after an interrupted run's "next: … finish … with" line, the key line is the alternative (one "next:" only)
     expect(nextStepAfterRun(skipped, 0, 'npm start', 'npx fixbench', true)).toMatch(/^or, to run the models too, start a new run once the key is set \(no model ran: 3 skipped, OPENROUTER_API_KEY, ANTHROPIC_API_KEY not set\):\n  export OPENROUTER_API_KEY=\.\.\.; export ANTHROPIC_API_KEY=\.\.\.; npm start\n/);
     expect(nextStepAfterRun(skipped, 1)).toBe(''); // some model ran: the report is the next thing to read

@@ -13,7 +13,9 @@ describe('createdAfter (the contamination window)', () => {
   });
   it('refuses an unreadable date and an empty window, naming the flag', () => {
     expect(() => createdAfter(tasks, 'last year')).toThrow(/--created-after last year: give an ISO date/);
-    expect(() => createdAfter(tasks, '2030-01-01')).toThrow(/no task was created after that date \(4 task\(s\), 1 without created_at\)/);
+    expect(() => createdAfter(tasks, '2030-01-01')).toThrow(/no task was created after that date \(4 task\(s\), 1 without created_at\); choose an earlier date/);
+    // none has created_at (a task made from a patch file): no date can help; say how to set it (newcomer13 #8)
+    expect(() => createdAfter([{ instance_id: 'x-1' }], '2020-01-01')).toThrow(/no date selects a task without created_at: set created_at .* in each task\.yaml, or leave out --created-after/);
   });
 });
 
