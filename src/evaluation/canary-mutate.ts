@@ -2,7 +2,7 @@
 // under titles made from the file's own words. The failing one has one expected literal changed
 // so it cannot pass; the passing one is verbatim. Nothing in them (names, values, shape, place)
 // tells them from the file's tests by a rule that does not also hit the tests themselves.
-import { countFailToPass, frequencyTells, type FailToPassCount } from './canary-odds.ts';
+import { countFailToPass, frequencyOdds, type FailToPassCount } from './canary-odds.ts';
 import { randomInt } from 'node:crypto';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { findTests, type ExpectedLiteral, type FoundTest } from './canary-parse.ts';
@@ -81,7 +81,7 @@ export const MAX_FAIL_COPIES = 3;
  * random), at its indentation. `hiddenFailToPass`: the file's FAIL_TO_PASS tests whose titles the
  * patch cannot and can know (see `failToPassKnown`).
  */
-export function mutateHost(file: string, text: string, ctx: HostContext): { text: string; tests: MutatedTest[]; swaps: { a: string; b: string }[]; weak: boolean; hidden: number; failToPass: FailToPassCount } | null {
+export function mutateHost(file: string, text: string, ctx: HostContext): { text: string; tests: MutatedTest[]; swaps: { a: string; b: string }[]; weak: boolean; hidden: number; odds: number; failToPass: FailToPassCount } | null {
   const all = findTests(file, text);
   // Suite titles too: a copy named like a sibling `describe` would share its id with the suite's (reporters differ on suites).
   for (const t of all ?? []) for (const s of [t.title, ...t.suites]) ctx.taken.add(s);
@@ -116,6 +116,8 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   const swaps: { a: string; b: string }[] = [];
   // Copies whose change gives the original away (the odds of guessing them are 1, not 1/2).
   const told = new Set<FoundTest>();
+  // Each hidden pair's odds of a pick by value frequency (1/2 when its values are written as often).
+  const pairOdds = new Map<FoundTest, number>();
   const pool = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' ? [...l.value] : [])));
   const sources = found.flatMap((t) => t.literals.map((l) => text.slice(l.start, l.end)));
   const lengths = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' && l.value !== '' ? [[...l.value].length] : [])));
@@ -138,9 +140,10 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
       const lit = pick(strings.length ? strings : rest.length ? rest : lits);
       // Redrawn (up to 8 times) while the new value is written in the file more or less often than the original's others.
       let m = mutateLiteral(lit, text, pool, undefined, lengths);
-      for (let k = 0; k < 8 && frequencyTells(text.slice(lit.start, lit.end), m.code, sources); k++) m = mutateLiteral(lit, text, pool, undefined, lengths);
+      for (let k = 0; k < 8 && frequencyOdds(text.slice(lit.start, lit.end), m.code, sources) > 0.5; k++) m = mutateLiteral(lit, text, pool, undefined, lengths);
       strict = m.strict === true;
-      if (m.tell || frequencyTells(text.slice(lit.start, lit.end), m.code, sources)) told.add(src);
+      if (m.tell) told.add(src);
+      pairOdds.set(src, frequencyOdds(text.slice(lit.start, lit.end), m.code, sources));
       parts.push({ start: lit.start, end: lit.end, code: m.code });
     }
     parts.sort((a, b) => b.start - a.start);
@@ -160,9 +163,10 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   for (const e of edits) out = out.slice(0, e.start) + e.code + out.slice(e.end);
   const hides = (t: FoundTest): boolean => hiddenSrcs.includes(t) && !told.has(t);
   const hidden = failSrcs.filter(hides).length;
+  const odds = failSrcs.filter(hides).reduce((o, t) => o * (pairOdds.get(t) ?? 0.5), 1);
   // A FAIL_TO_PASS test is hidden when its title is, or when a swappable pair hides it.
   const swapHidden = (t: FoundTest): boolean => failSrcs.includes(t) && hides(t) && canSwap(t);
-  return { text: out, tests, swaps, weak: passSrc === null || hidden === 0, hidden, failToPass: countFailToPass((all ?? []).filter(f2p).map((t) => isKnown(t) && !swapHidden(t))) };
+  return { text: out, tests, swaps, weak: passSrc === null || hidden === 0, hidden, odds, failToPass: countFailToPass((all ?? []).filter(f2p).map((t) => isKnown(t) && !swapHidden(t))) };
 }
 
 /**

@@ -28,16 +28,18 @@ export function failToPassKnown(plan: { guess: number; weak: string[] }, count: 
 }
 
 /**
- * Whether a mutant's value gives the original away by how often the file uses it (atkI13 #4: a patch
- * returning, of two twin assertions, the value the file expects more often won 8 of 8 gradings
- * recorded at 1/8): `original` and `mutant` are literal sources, `sources` every expected literal's
- * source in the file before the copies (the original's among them). The pair is symmetric only when,
- * once the copy is in, each value is written as often: the original's count without it equals the
- * mutant's count.
+ * The odds that a patch picking, of a pair's two values, the one the file writes more often as an
+ * expected value picks the original (atkI13 #4: such a patch won 8 of 8 gradings recorded at 1/8):
+ * with the copy in, the original's value is written `a` times and the mutant's `b` times, and the
+ * better of the two picks is right max(a, b) / (a + b) of the time; 1/2 when they are written as
+ * often. `original` and `mutant` are literal sources; `sources`, every expected literal's source in
+ * the file before the copies (the original's among them).
  */
-export function frequencyTells(original: string, mutant: string, sources: readonly string[]): boolean {
+export function frequencyOdds(original: string, mutant: string, sources: readonly string[]): number {
   const count = (v: string): number => sources.filter((s) => s === v).length;
-  return count(original) - 1 !== count(mutant);
+  const a = count(original);
+  const b = count(mutant) + 1;
+  return Math.max(a, b) / (a + b);
 }
 
 /**

@@ -12,7 +12,7 @@ import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { addedLines, MAX_FAIL_COPIES, removedText, variantTitleOf, visibleWords } from './canary-mutate.ts';
 import { pick, shuffle } from './canary-random.ts';
-import { countFailToPass, deletedText, failToPassKnown, foldText, frequencyTells, type FailToPassCount } from './canary-odds.ts';
+import { countFailToPass, deletedText, failToPassKnown, foldText, frequencyOdds, type FailToPassCount } from './canary-odds.ts';
 import { mutateNumber, mutateString } from './canary-literal.ts';
 import { findPythonTests, isPlainPythonString, isPythonNumber, type PyTest } from './canary-python-parse.ts';
 import type { ExpectedLiteral } from './canary-parse.ts';
@@ -96,7 +96,7 @@ export interface PyHostContext {
  * with a mutable literal (or cannot be scanned). A copy's name replaces one word of its original's
  * (`variantTitleOf` over the words after `test_`), else appends `_N`.
  */
-export function mutatePythonHost(text: string, ctx: PyHostContext): { text: string; tests: Omit<CanaryTest, 'file'>[]; swaps: { a: string; b: string }[]; weak: boolean; hidden: number; failToPass: FailToPassCount } | null {
+export function mutatePythonHost(text: string, ctx: PyHostContext): { text: string; tests: Omit<CanaryTest, 'file'>[]; swaps: { a: string; b: string }[]; weak: boolean; hidden: number; odds: number; failToPass: FailToPassCount } | null {
   const parsed = findPythonTests(text);
   const found = parsed?.filter((t) => !t.unsafe);
   if (!found?.length) return null;
@@ -127,6 +127,7 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
   const tests: Omit<CanaryTest, 'file'>[] = [];
   const swaps: { a: string; b: string }[] = [];
   const told = new Set<PyTest>();
+  const pairOdds = new Map<PyTest, number>();
   for (const [src, must] of [...failSrcs.map((t) => [t, 'FAILED'] as const), ...(passSrc ? [[passSrc, 'PASSED'] as const] : [])]) {
     const words = wordsOf(src.name);
     // A swappable pair's names tell nothing (which twin holds the mutant is a coin flip); another's must read alike.
@@ -151,10 +152,11 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
       const lits = hiddenSrcs.includes(src) ? hiding(src) : src.literals;
       // Redrawn (up to 8 times) while the new value is written in the file more or less often than the original's others.
       let m = mutatePythonLiteral(lits, text, pool, lengths);
-      for (let k = 0; k < 8 && m && frequencyTells(text.slice(m.lit.start, m.lit.end), m.code, sources); k++) m = mutatePythonLiteral(lits, text, pool, lengths);
+      for (let k = 0; k < 8 && m && frequencyOdds(text.slice(m.lit.start, m.lit.end), m.code, sources) > 0.5; k++) m = mutatePythonLiteral(lits, text, pool, lengths);
       if (!m) { told.add(src); continue; }
       strict = m.strict;
-      if (m.tell || frequencyTells(text.slice(m.lit.start, m.lit.end), m.code, sources)) told.add(src);
+      if (m.tell) told.add(src);
+      pairOdds.set(src, frequencyOdds(text.slice(m.lit.start, m.lit.end), m.code, sources));
       parts.push({ start: m.lit.start, end: m.lit.end, code: m.code });
     }
     parts.sort((a, b) => b.start - a.start);
@@ -175,9 +177,10 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
   for (const e of edits) out = out.slice(0, e.start) + e.code + out.slice(e.end);
   const hides = (t: PyTest): boolean => hiddenSrcs.includes(t) && !told.has(t) && tests.some((c) => c.must === 'FAILED' && c.original === t.name);
   const hidden = failSrcs.filter(hides).length;
+  const odds = failSrcs.filter(hides).reduce((o, t) => o * (pairOdds.get(t) ?? 0.5), 1);
   // A FAIL_TO_PASS test is hidden when its name is, or when a swappable pair hides it.
   const swapHidden = (t: PyTest): boolean => failSrcs.includes(t) && hides(t) && canSwap(t);
-  return { text: out, tests, swaps, weak: passSrc === null || hidden === 0, hidden, failToPass: countFailToPass((parsed ?? []).filter(f2p).map((t) => isKnown(t) && !swapHidden(t))) };
+  return { text: out, tests, swaps, weak: passSrc === null || hidden === 0, hidden, odds, failToPass: countFailToPass((parsed ?? []).filter(f2p).map((t) => isKnown(t) && !swapHidden(t))) };
 }
 
 /**
@@ -267,7 +270,7 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
       tests.push(...m.tests.map((t) => ({ file, ...t })));
       swaps.push(...m.swaps.map((x) => ({ file, ...x })));
       if (m.weak) weak.push(file);
-      guess /= 2 ** m.hidden;
+      guess *= m.odds;
       failToPass.hidden += m.failToPass.hidden;
       failToPass.known += m.failToPass.known;
       continue;

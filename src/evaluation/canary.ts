@@ -184,7 +184,7 @@ export function planCanaries(
       tests.push(...mutated.tests.map((t) => ({ file, ...t })));
       swaps.push(...mutated.swaps.map((x) => ({ file, ...x })));
       if (mutated.weak) weak.push(file);
-      guess /= 2 ** mutated.hidden;
+      guess *= mutated.odds;
       failToPass.hidden += mutated.failToPass.hidden;
       failToPass.known += mutated.failToPass.known;
       continue;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { planCanaries, tailOfTest, type CanaryPlan } from '../../../src/evaluation/canary.ts';
 import { PARSE_FILE as FILE, PARSE_TASK as task } from './canary-fixture.ts';
 import { mutatePythonHost, planPythonCanaries } from '../../../src/evaluation/canary-python.ts';
-import { deletedText, frequencyTells } from '../../../src/evaluation/canary-odds.ts';
+import { deletedText, frequencyOdds } from '../../../src/evaluation/canary-odds.ts';
 
 const plan = (r: ReturnType<typeof planCanaries>): CanaryPlan => {
   if ('unprotected' in r) throw new Error(r.unprotected);
@@ -126,17 +126,16 @@ describe('swapped pairs (planning, pytest)', () => {
 });
 
 describe('values whose frequency tells the original (atkI13 #4)', () => {
-  it('a pair counts as told unless, with the copy in, the file writes each of its two values as often', () => {
-    expect(frequencyTells('5', '6', ['5', '12'])).toBe(false);
-    expect(frequencyTells('5', '6', ['5', '5', '12'])).toBe(true); // 5 twice, 6 once: the more frequent is the original
-    expect(frequencyTells('5', '6', ['5', '5', '6'])).toBe(false);
-    expect(frequencyTells('true', 'false', ['true', 'true'])).toBe(true);
-    // planned: the new test's expected 5000 is also another test's; its mutant is told (odds 1), the other pair hides (1/2)
-    const text = 'def test_adds_small_values():\n    assert add(1, 2, 3) == 6\n\n\ndef test_keeps_large_values():\n    assert add(0, 5000) == 5000\n\n\ndef test_adds_large_values():\n    assert add(2000, 3000) == 5000\n';
-    for (let i = 0; i < 10; i++) {
-      const p = mutatePythonHost(text, { failToPass: ['tests/test_a.py > test_adds_large_values'], passToPass: [], added: new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), taken: new Set<string>() })!;
-      expect(p.hidden).toBe(p.tests.some((t) => t.must === 'FAILED' && t.original === 'test_adds_small_values') ? 1 : 0);
-    }
+  it('a pair\'s odds are those of picking the value the file writes more often: 1/2 when written as often', () => {
+    expect(frequencyOdds('5', '6', ['5', '12'])).toBe(0.5);
+    expect(frequencyOdds('5', '6', ['5', '5', '12'])).toBe(2 / 3); // 5 twice, 6 once with the copy in
+    expect(frequencyOdds('5', '6', ['5', '5', '6'])).toBe(0.5);
+    expect(frequencyOdds('true', 'false', ['true', 'true', 'true', 'false'])).toBe(3 / 5);
+    // planned: a file of booleans, mostly true; each mutant counted at the frequency pick's odds, not 1/2
+    const text = ['def test_accepts_short_values():\n    assert ok("a") == True', 'def test_accepts_long_values():\n    assert ok("aaaa") == True', 'def test_accepts_empty_values():\n    assert ok("") == True', 'def test_rejects_long_values():\n    assert ok("x" * 99) == False', ''].join('\n\n\n');
+    const p = mutatePythonHost(text, { failToPass: [], passToPass: [], added: new Set(Array.from({ length: 20 }, (_, i) => i + 1)), taken: new Set<string>() })!;
+    expect(p.hidden).toBeGreaterThan(0);
+    expect(p.odds).toBeGreaterThan(0.5 ** p.hidden);
   });
 });
 
