@@ -50,7 +50,7 @@ describe('compare output files', () => {
     const md = path.join(tmp, 'cut.md');
     const r = await runCli(['compare', 'night-1', 'night-2', '--results', dir, '--markdown', md], { env: { GITHUB_STEP_SUMMARY: undefined } });
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/warning: head night-2 is interrupted \(1 attempt\(s\) recorded\): only the attempts it recorded are compared; complete it\s+with `(npx fixbench|node \S+fixbench\.mjs) run --resume night-2` before trusting the comparison/);
+    expect(r.stderr).toMatch(/warning: head night-2 is interrupted \(1 attempt\(s\) recorded\): only the attempts it recorded are compared; complete it\s+with `(npx fixbench|node \S+fixbench\.mjs) run --resume night-2 --results \S+cut` before trusting the comparison/);
     expect(await readFile(md, 'utf8')).toContain('> **Not finished:** head night-2 is interrupted');
   });
 
