@@ -20,7 +20,9 @@ const sameFile = (a: string, b: string): boolean => a === b || a.endsWith(`/${b}
  */
 export function listedIdsNameFiles(listed: readonly string[], hosts: Iterable<string>): boolean {
   const files = [...hosts];
-  return listed.some((id) => files.some((f) => id === f || id.startsWith(`${f}${ID_SEPARATOR}`) || id.startsWith(`${f}::`)));
+  // the first part in any spelling of the host (a runner rooted in a package folder: atkJ13 #4)
+  const first = (id: string): string => id.split(ID_SEPARATOR, 1)[0]!.split('::', 1)[0]!;
+  return listed.some((id) => files.some((f) => sameFile(first(id), f)));
 }
 
 /**
@@ -91,14 +93,16 @@ export function hidingLiterals<L extends { start: number; end: number }>(literal
 }
 
 /**
- * The position in `id` where `tail` stands as the whole test id: at the start, or right after its
- * file part when the runner's ids begin with one (`named`), and followed by nothing, by a child's ` > …`, by pytest
+ * The position in `id` where `tail` stands as the whole test id: right after a first part naming
+ * the host `file`, or (unless the runner's ids begin with their file, `named`) at the start; followed by nothing, by a child's ` > …`, by pytest
  * parameter ids `[…]` or by a duplicate suffix (` #2`); -1 when it does not (a tail after some
  * other suite's parts is another test's).
  */
-function tailAt(id: string, tail: string, named: boolean): number {
+function tailAt(id: string, tail: string, named: boolean, file: string): number {
   const at = id.indexOf(ID_SEPARATOR);
-  for (const i of named ? (at > 0 ? [at + ID_SEPARATOR.length] : []) : [0]) {
+  // right after the host's own file part, whatever the listed ids' form says (mocha full titles listed, file-first ids: atkJ13 #1)
+  const afterFile = at > 0 && sameFile(id.slice(0, at), file) ? [at + ID_SEPARATOR.length] : [];
+  for (const i of named ? afterFile : [0, ...afterFile]) {
     if (!id.startsWith(tail, i)) continue;
     const rest = id.slice(i + tail.length);
     if (rest === '' || rest.startsWith(ID_SEPARATOR) || (rest.startsWith('[') && rest.endsWith(']')) || /^ #\d+$/.test(rest)) return i;
@@ -124,7 +128,7 @@ function swapId(swaps: readonly CanarySwap[], id: string, named: boolean): strin
   for (const s of swaps) {
     if (!inHostFile(id, s.file, named)) continue;
     for (const [x, y] of [[s.a, s.b], [s.b, s.a]] as const) {
-      const i = tailAt(id, x, named);
+      const i = tailAt(id, x, named, s.file);
       if (i >= 0) return `${id.slice(0, i)}${y}${id.slice(i + x.length)}`;
     }
   }

@@ -68,6 +68,10 @@ describe('unswapResults', () => {
     expect(listedIdsNameFiles(['test/p.test.js > parse > parses minutes'], ['test/p.test.js'])).toBe(true);
     expect(listedIdsNameFiles(['tests/test_a.py::test_add'], ['tests/test_a.py'])).toBe(true);
     expect(listedIdsNameFiles(['parse > parses minutes', 'GET /add > works'], ['test/p.test.js'])).toBe(false);
+    // a runner rooted in a package folder lists ids relative to it (atkJ13 #4)
+    expect(listedIdsNameFiles(['test/add.test.js > add > adds'], ['packages/foo/test/add.test.js'])).toBe(true);
+    // listed in another form (mocha full titles) while the runner's ids begin with the file: the swap is still undone there (atkJ13 #1)
+    expect([...unswapResults(swaps, new Map([['test/p.test.js > parse > parses minutes', 'FAILED']]), false).keys()]).toEqual(['test/p.test.js > parse > parses hours']);
     // ids without a file part: every id may be the host's, a suite titled like a path included
     for (const id of ['parse > x', 'GET /add > x', 'utils.js > x', 'test/q.test.js > parse > x']) expect(inHostFile(id, 'test/p.test.js', false), id).toBe(true);
     // ids with one: only the host's own file, in any spelling of it
@@ -75,9 +79,9 @@ describe('unswapResults', () => {
     expect(inHostFile('packages/a/test/p.test.js > parse > x', 'test/p.test.js', true)).toBe(true);
     expect(inHostFile('test/q.test.js > parse > x', 'test/p.test.js', true)).toBe(false);
     expect(inHostFile('parse > x', 'test/p.test.js', true)).toBe(false);
-    // a suite registered under the host file's name in a run whose ids carry none is not swapped (its twins count beside the runner's own)
+    // a suite registered under the host file's name in a run whose ids carry none is swapped like the runner's own (its twins count beside them); another suite's is not
     const raw: TestResults = new Map([['parse > parses minutes', 'FAILED'], ['test/p.test.js > parse > parses minutes', 'PASSED'], ['GET /add > parse > parses minutes', 'PASSED']]);
-    expect([...unswapResults(swaps, raw, false).keys()]).toEqual(['parse > parses hours', 'test/p.test.js > parse > parses minutes', 'GET /add > parse > parses minutes']);
+    expect([...unswapResults(swaps, raw, false).keys()]).toEqual(['parse > parses hours', 'test/p.test.js > parse > parses hours', 'GET /add > parse > parses minutes']);
     // with file parts, another file's test of the same tail is not swapped
     const named: TestResults = new Map([['test/p.test.js > parse > parses minutes', 'FAILED'], ['src/q.js > parse > parses minutes', 'PASSED'], ['p.test.js > parse > parses hours', 'PASSED']]);
     expect([...unswapResults(swaps, named, true).keys()]).toEqual(['test/p.test.js > parse > parses hours', 'src/q.js > parse > parses minutes', 'p.test.js > parse > parses minutes']);
