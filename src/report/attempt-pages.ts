@@ -4,10 +4,11 @@
 // changed since the last build of the same folder. The digests live in `attempts/pages.json` (written last, atomically); a
 // missing, unreadable or foreign manifest means every page is written. An incremental build leaves
 // the folder byte-identical to a full one (test/unit/report/incremental.test.ts).
-import { lstat, readFile, rm, rmdir, stat, writeFile, mkdir } from 'node:fs/promises';
+import { lstat, readFile, rm, rmdir, stat, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../core/atomic-write.ts';
+import { writeFileNoFollow } from '../core/nofollow-write.ts';
 import { ATTEMPTS_DIR, ATTEMPT_CSS_PATH, attemptPagePath } from './paths.ts';
 import { attemptPageCodeVersion } from './page-digest.ts';
 import { ATTEMPT_CSS, renderAttemptHtml } from './render.ts';
@@ -67,7 +68,7 @@ export async function writeAttemptPages(outDir: string, jobs: Iterable<PageJob> 
   };
   await realFolder(join(outDir, ATTEMPTS_DIR));
   const css = join(outDir, ATTEMPT_CSS_PATH);
-  if ((await readFile(css, 'utf8').catch(() => null)) !== ATTEMPT_CSS) await writeFile(css, ATTEMPT_CSS, 'utf8');
+  if ((await readFile(css, 'utf8').catch(() => null)) !== ATTEMPT_CSS) await writeFileNoFollow(css, ATTEMPT_CSS);
   const counts: PagesWritten = { written: 0, unchanged: 0, removed: 0 };
   const work: Array<Promise<void>> = [];
   const writer = new PageWriter(); // pages are written by a worker thread, in batches (src/report/page-writer.ts)

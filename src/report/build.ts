@@ -1,6 +1,7 @@
 // Builds a run's report: view models (pure) → charts (vega → inert SVG) → HTML (handlebars) →
 // `outDir/index.html` plus one attempts page per contender and task under `outDir/attempts/`.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileNoFollow } from '../core/nofollow-write.ts';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { analyseRun, type RunAnalysis } from '../analysis/run.ts';
@@ -192,7 +193,7 @@ export async function writeReport<R extends IndexRecord>(o: Omit<BuildReportOpti
   const html = await renderReport(header, attempts, { published: o.published, repricedFrom: o.repricedFrom, filterNote: o.filterNote, attemptPages: withPages, trajectories: series, analysis, ...(o.taskMeta ? { taskMeta: o.taskMeta } : {}) });
   await mkdir(outDir, { recursive: true });
   const path = join(outDir, 'index.html');
-  await writeFile(path, html, 'utf8');
+  await writeFileNoFollow(path, html);
 
   if (withPages) {
     // how each record's trajectory will be read: stamped (stat) before it is read, for the page digest

@@ -7,13 +7,15 @@
 // worker the writes overlap with it. A build of fewer files than one batch (a run's report of a few
 // tasks) never starts the worker: starting a thread costs more than writing them on the main thread.
 import { mkdir, writeFile } from 'node:fs/promises';
+import { WRITE_NOFOLLOW } from '../core/nofollow-write.ts';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 /** The worker: `[file, text][]` batches in, `{ done }` or `{ error, code, file }` out; makes each file's folder once. */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
-const { mkdirSync, writeFileSync } = require('node:fs');
+const { mkdirSync, writeFileSync, constants } = require('node:fs');
+const NOFOLLOW = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW; // never through a link
 const { dirname } = require('node:path');
 const made = new Set();
 parentPort.on('message', (batch) => {
@@ -26,7 +28,7 @@ parentPort.on('message', (batch) => {
         mkdirSync(dir, { recursive: true });
         made.add(dir);
       }
-      writeFileSync(f, text);
+      writeFileSync(f, text, { flag: NOFOLLOW });
     }
     parentPort.postMessage({ done: batch.length });
   } catch (e) {
@@ -94,7 +96,7 @@ export class PageWriter {
           await mkdir(dir, { recursive: true });
           made.add(dir);
         }
-        await writeFile(f, text);
+        await writeFile(f, text, { flag: WRITE_NOFOLLOW });
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
         this.#fail(f, String(err?.message ?? err), err?.code ?? null);

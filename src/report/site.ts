@@ -1,7 +1,8 @@
 // The site index over every run of a results folder (DESIGN.md §9): one report per run, and an index
 // page grouping runs by task suite (hash) with the nightly trend of each model's resolved rate and
 // USD per task over time. Only runs of the same suite are comparable, hence the grouping.
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
+import { writeFileNoFollow } from '../core/nofollow-write.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { rankSummaries, summarise } from '../analysis/leaderboard.ts';
@@ -231,7 +232,7 @@ export async function buildSite(o: BuildSiteOptions): Promise<{ index: string; r
   }
   await mkdir(o.outDir, { recursive: true });
   const index = path.join(o.outDir, 'index.html');
-  await writeFile(index, renderSiteHtml(vm, charts), 'utf8');
+  await writeFileNoFollow(index, renderSiteHtml(vm, charts));
   await writeSiteManifest(o.outDir, written);
   return { index, runs: points.length, gone };
 }

@@ -204,3 +204,22 @@ describe('attempt pages never go through a link (atkI13 #5)', () => {
     expect(await readFile(path.join(victim, '0.html'), 'utf8')).toBe('keep me');
   });
 });
+
+describe('report files are never written through a link (atkJ13 #3)', () => {
+  it('a page, the stylesheet or index.html replaced by a link: the build fails naming it, the link\'s target untouched', async () => {
+    const { header, attempts } = sampleRun();
+    const { rm, symlink } = await import('node:fs/promises');
+    for (const rel of ['attempts/0/0.html', 'attempts/attempt.css', 'index.html']) {
+      const out = fresh();
+      await buildReport({ header, attempts: attempts.slice(0, 1), outDir: out });
+      const victim = path.join(root, `victim-${n++}.txt`);
+      await writeFile(victim, 'keep me');
+      await rm(path.join(out, rel));
+      await symlink(victim, path.join(out, rel));
+      // a changed record makes every page new (a template change would too)
+      const changed = attempts.slice(0, 1).map((a) => ({ ...a, wall_ms: a.wall_ms + 1 }));
+      await expect(buildReport({ header, attempts: changed, outDir: out }), rel).rejects.toThrow(/ELOOP|symbolic link/);
+      expect(await readFile(victim, 'utf8'), rel).toBe('keep me');
+    }
+  });
+});
