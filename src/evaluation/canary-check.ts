@@ -5,7 +5,7 @@ import { ID_SEPARATOR, type TestResults } from './parse/index.ts';
 import { DUPLICATE_SUFFIX_RE } from './runners/entries.ts';
 import type { TestStatus } from './types.ts';
 import { collectionErrored } from './canary-python.ts';
-import { inHostFile } from './canary-swap.ts';
+import { inHostFile, namedIdsOf } from './canary-swap.ts';
 import type { CanaryPlan, CanaryResults, CanaryStatus, CanaryTest } from './canary.ts';
 
 const LOWER: Record<TestStatus, CanaryStatus> = { PASSED: 'passed', FAILED: 'failed', SKIPPED: 'skipped', ERROR: 'error' };
@@ -68,7 +68,8 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: Rea
   const rest: TestResults = new Map(parsed);
   const synthetic = new Set(plan.tests.filter((t) => t.original === undefined).map((t) => t.suite));
   // An id that names another file (`other.test.js > …`) is not the canary's, whatever else the results hold (canary-swap.ts `inHostFile`).
-  const inFile = (id: string, file: string): boolean => inHostFile(id, file, plan.namedIds);
+  const named = namedIdsOf(plan, parsed);
+  const inFile = (id: string, file: string): boolean => inHostFile(id, file, named);
   for (const id of parsed.keys()) {
     if (plan.tests.some((t) => inFile(id, t.file) && (isCanaryResult(id, t) || under(id, tailOfTest(t)))) || id.split(ID_SEPARATOR).some((p) => synthetic.has(p))) rest.delete(id);
   }

@@ -26,6 +26,15 @@ export function listedIdsNameFiles(listed: readonly string[], hosts: Iterable<st
 }
 
 /**
+ * The plan's `namedIds`, or, when the task lists no ids yet (null: `tasks create` finding the lists
+ * from the fix's own run, no model's code), whether some result id begins with a host file.
+ */
+export function namedIdsOf(plan: { namedIds: boolean | null; texts: ReadonlyMap<string, string> }, results: TestResults): boolean {
+  if (plan.namedIds !== null) return plan.namedIds;
+  return [...results.keys()].some((id) => [...plan.texts.keys()].some((f) => id.startsWith(`${f}${ID_SEPARATOR}`)));
+}
+
+/**
  * Whether result `id` may be a test of host file `file`: any id when the runner's ids carry no file
  * (`named` false: a suite title comes first, whatever it looks like); else only an id whose first
  * ` > ` part is that file (in any spelling `sameFile` accepts). Decided from the task, never from

@@ -81,8 +81,12 @@ export interface CanaryPlan {
    * describe every pair unswapped. Empty for synthetic canaries.
    */
   swaps: CanarySwap[];
-  /** Whether the runner's ids begin with their test file, read from the task's listed ids (canary-swap.ts `listedIdsNameFiles`). */
-  namedIds: boolean;
+  /**
+   * Whether the runner's ids begin with their test file, read from the task's listed ids (canary-swap.ts
+   * `listedIdsNameFiles`); null when the task lists none yet (`tasks create` runs the tests to find them),
+   * when the run's own results decide (`namedIdsOf`).
+   */
+  namedIds: boolean | null;
 }
 
 /** What planCanaries reads of the task to choose the tests it copies. */
@@ -204,7 +208,8 @@ export function planCanaries(
   if (texts.size === 0) {
     return { unprotected: hosts.size && !runner ? 'the test runner is not one fixbench writes canaries for (node:test, mocha, vitest, jest, jasmine, karma with jasmine or mocha)' : 'test.patch touches no JS/TS test file to hold the canaries' };
   }
-  const namedIds = listedIdsNameFiles([...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], hosts.keys());
+  const listed = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS];
+  const namedIds = listed.length ? listedIdsNameFiles(listed, hosts.keys()) : null;
   return { runner: runner ?? runnerOfFile([...hosts.values()].join('\n'))!, kind, texts, tests, swaps, namedIds, ...failToPassKnown({ guess, weak }, failToPass, texts.keys(), task.FAIL_TO_PASS.length) };
 }
 

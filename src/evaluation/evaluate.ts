@@ -31,7 +31,7 @@ import { writeTestAssets } from './test-assets.ts';
 import { evidence, evidenceChanged, lockedTestPaths } from './test-lock.ts';
 import { aliasSweBenchNames, listedPytestFiles } from '../core/swe-ids.ts';
 import { diffFiles } from './diff-files.ts';
-import { unswapResults } from './canary-swap.ts';
+import { namedIdsOf, unswapResults } from './canary-swap.ts';
 import { namesElsewhere } from './canary-elsewhere.ts';
 import { patchSizeProblem } from './patch-size.ts';
 import { describe, testOutput } from './eval-text.ts';
@@ -302,7 +302,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
       return noVerdict(describe(err));
     }
     const swaps = guard.plan?.swaps ?? []; // swapped canary pairs back under their own titles before anything reads a result (canary-swap.ts)
-    parsed = unswapResults(swaps, parsed, guard.plan?.namedIds ?? false);
+    const namedIds = guard.plan ? namedIdsOf(guard.plan, parsed) : false;
+    parsed = unswapResults(swaps, parsed, namedIds);
     // first in the log, so a reader of a resolved run's output knows why the test's own title failed there (newcomer13 #4)
     if (swaps.length) result.test_output = `--- fixbench: canary pairs ran swapped (the mutant under the test's title; each result read back under its own): ${swaps.map((x) => `${x.file}: ${JSON.stringify(x.a)} ⇄ ${JSON.stringify(x.b)}`).join('; ')}\n${result.test_output}`;
     // `ids: swe-bench`: each listed name also answers under its own spelling (trailing blanks kept).
@@ -316,7 +317,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     if (parsed.size === 0 || run.exitCode === null) return noVerdict(grade(task, parsed, run.exitCode).error!);
     if (guard.channel) {
       try {
-        second = unswapResults(swaps, parseReportText(guard.channel.kind, await readReportFile(ws.dir, guard.channel.path, `second-channel ${REPORT_LABEL[guard.channel.kind]}`, status)), guard.plan?.namedIds ?? false);
+        second = unswapResults(swaps, parseReportText(guard.channel.kind, await readReportFile(ws.dir, guard.channel.path, `second-channel ${REPORT_LABEL[guard.channel.kind]}`, status)), namedIds);
         if (task.ids === 'swe-bench') second = aliasSweBenchNames(second, listed);
       } catch (err) {
         return { ...result, outcome: 'tampered', parsed: Object.fromEntries(parsed), error: `the second result channel cannot be read: ${describe(err)}` };

@@ -293,7 +293,7 @@ describe.runIf(pytestInstalled)('canaries under a real pytest run', () => {
         try {
           execFileSync('python3', ['-m', 'pytest', '-p', 'no:cacheprovider', '-q', '--junitxml=r.xml', 'tests'], { cwd: dir, stdio: 'ignore', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
         } catch { /* failing canaries: exit 1 */ }
-        return checkCanaries(p, unswapResults(p.swaps, parseJunit(readFileSync(path.join(dir, 'r.xml'), 'utf8')), p.namedIds));
+        return checkCanaries(p, unswapResults(p.swaps, parseJunit(readFileSync(path.join(dir, 'r.xml'), 'utf8')), p.namedIds ?? true));
       };
       const honest = run();
       expect(honest.problem).toBeNull();

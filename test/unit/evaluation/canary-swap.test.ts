@@ -1,7 +1,7 @@
 // Swapped canary pairs (canary-swap.ts): the grader exchanges a swapped pair's result ids before
 // anything reads them, in every spelling a runner gives an id, and only in the pair's own file.
 import { describe, expect, it } from 'vitest';
-import { inHostFile, listedIdsNameFiles, swappableTitle, unswapResults, valueIsNew } from '../../../src/evaluation/canary-swap.ts';
+import { inHostFile, listedIdsNameFiles, namedIdsOf, swappableTitle, unswapResults, valueIsNew } from '../../../src/evaluation/canary-swap.ts';
 import type { TestResults } from '../../../src/evaluation/parse/index.ts';
 
 const swaps = [{ file: 'test/p.test.js', a: 'parse > parses minutes', b: 'parse > parses hours' }];
@@ -68,6 +68,11 @@ describe('unswapResults', () => {
     expect(listedIdsNameFiles(['test/p.test.js > parse > parses minutes'], ['test/p.test.js'])).toBe(true);
     expect(listedIdsNameFiles(['tests/test_a.py::test_add'], ['tests/test_a.py'])).toBe(true);
     expect(listedIdsNameFiles(['parse > parses minutes', 'GET /add > works'], ['test/p.test.js'])).toBe(false);
+    // a task that lists no ids yet (tasks create finding them from the fix's run): the run's own ids decide
+    const noList = { namedIds: null, texts: new Map([['test/p.test.js', '']]) };
+    expect(namedIdsOf(noList, new Map([['test/p.test.js > adds', 'PASSED']]))).toBe(true);
+    expect(namedIdsOf(noList, new Map([['adds', 'PASSED']]))).toBe(false);
+    expect(namedIdsOf({ ...noList, namedIds: false }, new Map([['test/p.test.js > adds', 'PASSED']]))).toBe(false);
     // a runner rooted in a package folder lists ids relative to it (atkJ13 #4)
     expect(listedIdsNameFiles(['test/add.test.js > add > adds'], ['packages/foo/test/add.test.js'])).toBe(true);
     // listed in another form (mocha full titles) while the runner's ids begin with the file: the swap is still undone there (atkJ13 #1)
