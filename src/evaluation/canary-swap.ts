@@ -8,8 +8,12 @@
 // the copy's.
 import { ID_SEPARATOR, type TestResults } from './parse/index.ts';
 
-/** Two spellings of one repository file: equal, or one a `/`-bounded tail of the other (a runner rooted in a package folder). */
-const sameFile = (a: string, b: string): boolean => a === b || a.endsWith(`/${b}`) || b.endsWith(`/${a}`);
+/**
+ * Two spellings of one repository file: equal, or both paths with folders and one a `/`-bounded
+ * tail of the other (a runner rooted in a package folder). A bare name (`add.test.js`) matches only
+ * itself: a suite may be titled so (atkK13 #1).
+ */
+const sameFile = (a: string, b: string): boolean => a === b || (a.includes('/') && b.includes('/') && (a.endsWith(`/${b}`) || b.endsWith(`/${a}`)));
 
 /**
  * Whether the runner's ids begin with their test file (`file > suite > title`: pytest, jest and

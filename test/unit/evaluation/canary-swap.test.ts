@@ -75,6 +75,10 @@ describe('unswapResults', () => {
     expect(namedIdsOf({ ...noList, namedIds: false }, new Map([['test/p.test.js > adds', 'PASSED']]))).toBe(false);
     // a runner rooted in a package folder lists ids relative to it (atkJ13 #4)
     expect(listedIdsNameFiles(['test/add.test.js > add > adds'], ['packages/foo/test/add.test.js'])).toBe(true);
+    // …but a suite titled like the file's bare name is a suite (atkK13 #1: node:test ids then read as naming files)
+    expect(listedIdsNameFiles(['add.test.js > adds two numbers', 'add from ESM > adds'], ['test/add.test.js', 'test/add-esm.test.mjs'])).toBe(false);
+    expect(listedIdsNameFiles(['add.test.js > adds'], ['add.test.js'])).toBe(true);
+    expect(inHostFile('add.test.js > adds', 'test/add.test.js', true)).toBe(false);
     // listed in another form (mocha full titles) while the runner's ids begin with the file: the swap is still undone there (atkJ13 #1)
     expect([...unswapResults(swaps, new Map([['test/p.test.js > parse > parses minutes', 'FAILED']]), false).keys()]).toEqual(['test/p.test.js > parse > parses hours']);
     // ids without a file part: every id may be the host's, a suite titled like a path included
@@ -89,7 +93,8 @@ describe('unswapResults', () => {
     expect([...unswapResults(swaps, raw, false).keys()]).toEqual(['parse > parses hours', 'test/p.test.js > parse > parses hours', 'GET /add > parse > parses minutes']);
     // with file parts, another file's test of the same tail is not swapped
     const named: TestResults = new Map([['test/p.test.js > parse > parses minutes', 'FAILED'], ['src/q.js > parse > parses minutes', 'PASSED'], ['p.test.js > parse > parses hours', 'PASSED']]);
-    expect([...unswapResults(swaps, named, true).keys()]).toEqual(['test/p.test.js > parse > parses hours', 'src/q.js > parse > parses minutes', 'p.test.js > parse > parses minutes']);
+    // (a bare `p.test.js` is not the host's spelling: a suite may be titled so)
+    expect([...unswapResults(swaps, named, true).keys()]).toEqual(['test/p.test.js > parse > parses hours', 'src/q.js > parse > parses minutes', 'p.test.js > parse > parses hours']);
   });
 
   it('titles a report may escape or a parser may read as structure are never swapped', () => {
