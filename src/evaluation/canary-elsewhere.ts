@@ -3,12 +3,15 @@
 // needs its title to be its test's alone: a runner whose ids carry no file name reports another
 // file's same-titled test under the same id (atkH13 #1), and a pytest class subclassed in another
 // file runs the host's methods there too (atkH13 #5). Read from the commit with host git (never
-// the patched tree: a patch that writes a title elsewhere cannot switch swaps off).
+// the patched tree: a patch that writes a title elsewhere cannot switch swaps off). Also which words
+// of the hosts' expected strings the repository writes at base_commit: the vocabulary a word-level
+// mutant draws on (canary-words.ts).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findTests } from './canary-parse.ts';
 import { findPythonTests } from './canary-python-parse.ts';
 import { hostGit, type HostRepo } from '../workspace/host-git.ts';
+import { letterRuns } from './canary-words.ts';
 
 /** Answers which of `names` occur in the base tree outside `hosts` (`words`: as whole words). Every name on failure. */
 export type NamesElsewhere = (names: readonly string[], hosts: readonly string[], words: boolean) => Promise<Set<string>>;
@@ -24,27 +27,51 @@ const MAX_NAMES = 2000;
  * break are never asked (a pattern file is one name per line) and count as found.
  */
 export function namesElsewhere(ws: HostRepo, commit: string): NamesElsewhere {
-  return async (names, hosts, words) => {
-    const asked = [...new Set(names)].filter((n) => n !== '' && !/[\r\n]/.test(n));
-    const all = new Set(names);
-    if (asked.length === 0) return new Set([...all].filter((n) => /[\r\n]/.test(n)));
-    if (asked.length > MAX_NAMES) return all;
-    const patterns = join(ws.gitDir, `canary-names-${words ? 'w' : 's'}`);
-    try {
-      await writeFile(patterns, `${asked.join('\n')}\n`);
-      // -a, not -I: a .gitattributes in the patched work tree could mark files binary and hide them (atkI13 #7)
-      const args = ['grep', '-a', '-F', '-o', '-h', ...(words ? ['-w'] : []), '-f', patterns, commit, '--', '.', ...hosts.map((h) => `:(exclude,literal)${h}`)];
-      const out = await hostGit(ws).raw(args).catch((err: unknown) => {
-        // git grep exits 1 when nothing matched (an error is 128)
-        if (/^git grep exited with code 1$|^$/.test(String((err as Error)?.message ?? '').trim())) return '';
-        throw err;
-      });
-      const found = new Set(out.split('\n').filter((l) => l !== ''));
-      return new Set([...all].filter((n) => found.has(n) || /[\r\n]/.test(n)));
-    } catch {
-      return all;
-    }
-  };
+  return (names, hosts, words) => grepFixed(ws, commit, names, words ? ['-w'] : [], hosts, `canary-names-${words ? 'w' : 's'}`);
+}
+
+/** Answers which of `words` (lower case) a patch can read as words at base_commit (see {@link wordsAtBase}). */
+export type WordsAtBase = (words: readonly string[]) => Promise<Set<string>>;
+
+/**
+ * The WordsAtBase of workspace `ws` at `commit`: one `git grep -a -F -o -h -i -w` over the whole
+ * tree at the commit (test files as they were before test.patch included: a patch can read them),
+ * through host git. Resolves to the words found, lower-cased; to all of `words` when git fails or
+ * there are more than MAX_NAMES (every word then counts as one a patch can read).
+ */
+export function wordsAtBase(ws: HostRepo, commit: string): WordsAtBase {
+  return async (words) => new Set([...(await grepFixed(ws, commit, words, ['-w', '-i'], [], 'canary-words'))].map((w) => w.toLowerCase()));
+}
+
+/** The shared `git grep -F -o -h` of {@link namesElsewhere} and {@link wordsAtBase} (`flags` added, `hosts` excluded, patterns in `<gitDir>/<patternsName>`). */
+async function grepFixed(ws: HostRepo, commit: string, names: readonly string[], flags: readonly string[], hosts: readonly string[], patternsName: string): Promise<Set<string>> {
+  const asked = [...new Set(names)].filter((n) => n !== '' && !/[\r\n]/.test(n));
+  const all = new Set(names);
+  if (asked.length === 0) return new Set([...all].filter((n) => /[\r\n]/.test(n)));
+  if (asked.length > MAX_NAMES) return all;
+  const patterns = join(ws.gitDir, patternsName);
+  const fold = flags.includes('-i') ? (s: string): string => s.toLowerCase() : (s: string): string => s;
+  try {
+    await writeFile(patterns, `${asked.join('\n')}\n`);
+    // -a, not -I: a .gitattributes in the patched work tree could mark files binary and hide them (atkI13 #7)
+    const args = ['grep', '-a', '-F', '-o', '-h', ...flags, '-f', patterns, commit, '--', '.', ...hosts.map((h) => `:(exclude,literal)${h}`)];
+    const out = await hostGit(ws).raw(args).catch((err: unknown) => {
+      // git grep exits 1 when nothing matched (an error is 128)
+      if (/^git grep exited with code 1$|^$/.test(String((err as Error)?.message ?? '').trim())) return '';
+      throw err;
+    });
+    const found = new Set(out.split('\n').filter((l) => l !== '').map(fold));
+    return new Set([...all].filter((n) => found.has(fold(n)) || /[\r\n]/.test(n)));
+  } catch {
+    return all;
+  }
+}
+
+/** The words (letter runs, lower case) of the expected string literals of JS/TS host files and pytest host files: what {@link wordsAtBase} is asked. */
+export function literalWords(hosts: ReadonlyMap<string, string>, python: boolean): string[] {
+  const tests = (file: string, text: string): { literals: { value: unknown }[] }[] => (python ? findPythonTests(text) : findTests(file, text)) ?? [];
+  const lits = [...hosts].flatMap(([file, text]) => tests(file, text)).flatMap((t) => t.literals);
+  return [...new Set(lits.flatMap((l) => (typeof l.value === 'string' ? letterRuns(l.value.toLowerCase()) : [])))];
 }
 
 /** The titles (as written between their quotes) of the tests and suites in JS/TS host files. */

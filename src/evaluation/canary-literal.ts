@@ -35,7 +35,7 @@ export interface LiteralMutation {
 }
 
 /** One character of a string literal's source: its source text and the value it stands for ('' for a line continuation). */
-interface Unit {
+export interface Unit {
   src: string;
   ch: string;
 }
@@ -46,7 +46,7 @@ const CONTINUATION = /^\\(?:\r\n|[\n\r\u2028\u2029])$/u;
 const ESC: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f', '\v': '\\v', '\\': '\\\\' };
 
 /** The units of a literal's body; a high-surrogate escape then a low-surrogate escape (`\uD83D\uDE00`) are one unit, so no edit splits the pair. */
-function units(body: string): Unit[] {
+export function units(body: string): Unit[] {
   const out: Unit[] = [];
   for (const [src] of body.matchAll(UNIT)) {
     const ch = CONTINUATION.test(src) ? '' : decode(src);
@@ -80,7 +80,7 @@ function decode(src: string): string {
  * backslash and the quote, and raw otherwise (a template's `$` and `{` too: `fixTemplate` escapes
  * only a `${` that would start an interpolation).
  */
-function encoder(us: readonly Unit[], q: string): (ch: string) => string {
+export function encoder(us: readonly Unit[], q: string): (ch: string) => string {
   const seen = new Map<string, string>();
   // A template's `$` and `{` are written raw and escaped only where they would meet (`fixTemplate`).
   for (const u of us) if (u.ch && !seen.has(u.ch) && !(q === '`' && (u.ch === '$' || u.ch === '{'))) seen.set(u.ch, u.src);

@@ -6,7 +6,8 @@ import { countFailToPass, frequencyOdds, type FailToPassCount } from './canary-o
 import { randomInt } from 'node:crypto';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { findTests, type ExpectedLiteral, type FoundTest } from './canary-parse.ts';
-import { mutateNumber, mutateString, type LiteralMutation, type Rng } from './canary-literal.ts';
+import { letterRuns, mutateLiteral } from './canary-words.ts';
+export { mutateLiteral } from './canary-words.ts';
 import { articleFits, slotOf } from './canary-title-slot.ts';
 import { hidingLiterals, swappableTitle, type ReadableBefore } from './canary-swap.ts';
 import { pick, shuffle } from './canary-random.ts';
@@ -57,6 +58,8 @@ export interface HostContext {
   unique?: (title: string, source: string) => boolean;
   /** What a patch could read before the run (canary-swap.ts `valueIsNew`); absent: every value on a line test.patch adds counts as new. */
   before?: ReadableBefore;
+  /** Whether a word (lower case) is one a patch can read as a word (canary-words.ts `WordSource`); absent: every word is. */
+  vocab?: (lower: string) => boolean;
 }
 
 const listed = (ids: readonly string[], tail: string): boolean => ids.some((id) => id === tail || id.endsWith(`${ID_SEPARATOR}${tail}`));
@@ -119,6 +122,7 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   // Each hidden pair's odds of a pick by value frequency (1/2 when its values are written as often).
   const pairOdds = new Map<FoundTest, number>();
   const pool = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' ? [...l.value] : [])));
+  const words = { vocab: ctx.vocab ?? ((): boolean => true), pool: found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' ? letterRuns(l.value) : []))) };
   const sources = found.flatMap((t) => t.literals.map((l) => text.slice(l.start, l.end)));
   const lengths = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' && l.value !== '' ? [[...l.value].length] : [])));
   for (const [src, must] of [...failSrcs.map((t) => [t, 'FAILED'] as const), ...(passSrc ? [[passSrc, 'PASSED'] as const] : [])]) {
@@ -139,8 +143,8 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
       const rest = lits.filter((l) => typeof l.value !== 'string');
       const lit = pick(strings.length ? strings : rest.length ? rest : lits);
       // Redrawn (up to 8 times) while the new value is written in the file more or less often than the original's others.
-      let m = mutateLiteral(lit, text, pool, undefined, lengths);
-      for (let k = 0; k < 8 && frequencyOdds(text.slice(lit.start, lit.end), m.code, sources) > 0.5; k++) m = mutateLiteral(lit, text, pool, undefined, lengths);
+      let m = mutateLiteral(lit, text, pool, undefined, lengths, words);
+      for (let k = 0; k < 8 && frequencyOdds(text.slice(lit.start, lit.end), m.code, sources) > 0.5; k++) m = mutateLiteral(lit, text, pool, undefined, lengths, words);
       strict = m.strict === true;
       if (m.tell) told.add(src);
       pairOdds.set(src, frequencyOdds(text.slice(lit.start, lit.end), m.code, sources));
@@ -167,21 +171,6 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   // A FAIL_TO_PASS test is hidden when its title is, or when a swappable pair hides it.
   const swapHidden = (t: FoundTest): boolean => failSrcs.includes(t) && hides(t) && canSwap(t);
   return { text: out, tests, swaps, weak: passSrc === null || hidden === 0, hidden, odds, failToPass: countFailToPass((all ?? []).filter(f2p).map((t) => isKnown(t) && !swapHidden(t))) };
-}
-
-/**
- * The literal's source (`text` is the file) changed so no value equal to the original (strictly or
- * loosely) matches, with no rule telling the mutant from the original (canary-literal.ts): a string
- * with one character inserted, deleted or substituted (new characters drawn from `pool`, the file's
- * string literals' characters; insert or delete as `editOdds` gives for `lengths`, the file's
- * non-empty string literals' lengths), a number with one digit changed in its own notation, a boolean
- * flipped. `tell`: the pair gives the original away (an empty string can only grow).
- */
-export function mutateLiteral(lit: ExpectedLiteral, text: string, pool: readonly string[], rng?: Rng, lengths?: readonly number[]): LiteralMutation {
-  const v = lit.value;
-  if (typeof v === 'boolean') return { code: String(!v), tell: false };
-  const src = text.slice(lit.start, lit.end);
-  return typeof v === 'number' ? mutateNumber(src, rng) : mutateString(src, pool, rng, lengths);
 }
 
 /** `text` lower-cased, every run of characters other than letters, digits, `'` and `-` made one space, with a space at each end: what `variantTitleOf` looks word pairs up in. */

@@ -13,7 +13,8 @@ import { ID_SEPARATOR } from './parse/index.ts';
 import { addedLines, MAX_FAIL_COPIES, removedText, variantTitleOf, visibleWords } from './canary-mutate.ts';
 import { pick, shuffle } from './canary-random.ts';
 import { countFailToPass, deletedText, failToPassKnown, foldText, frequencyOdds, type FailToPassCount } from './canary-odds.ts';
-import { mutateNumber, mutateString } from './canary-literal.ts';
+import { mutateNumber } from './canary-literal.ts';
+import { letterRuns, mutateText, vocabOf, type WordSource } from './canary-words.ts';
 import { findPythonTests, isPlainPythonString, isPythonNumber, type PyTest } from './canary-python-parse.ts';
 import type { ExpectedLiteral } from './canary-parse.ts';
 import type { CanaryKind, CanaryPlan, CanaryTask, CanaryTest } from './canary.ts';
@@ -88,6 +89,8 @@ export interface PyHostContext {
   unique?: (name: string) => boolean;
   /** What a patch could read before the run (canary-swap.ts `valueIsNew`); absent: every value on a line test.patch adds counts as new. */
   before?: ReadableBefore;
+  /** Whether a word (lower case) is one a patch can read as a word (canary-words.ts `WordSource`); absent: every word is. */
+  vocab?: (lower: string) => boolean;
 }
 
 /**
@@ -121,6 +124,7 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
   const takenWords = { has: (w: string) => ctx.taken.has(nameOf(w)) } as ReadonlySet<string>;
   const knownWords = (w: string): boolean => ctx.known?.(nameOf(w)) === true;
   const pool = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' ? [...l.value] : [])));
+  const wordSrc = { vocab: ctx.vocab ?? ((): boolean => true), pool: found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' ? letterRuns(l.value) : []))) };
   const sources = found.flatMap((t) => t.literals.map((l) => text.slice(l.start, l.end)));
   const lengths = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' && l.value !== '' ? [[...l.value].length] : [])));
   const edits: { start: number; end: number; code: string }[] = [];
@@ -151,8 +155,8 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
     if (must === 'FAILED') {
       const lits = hiddenSrcs.includes(src) ? hiding(src) : src.literals;
       // Redrawn (up to 8 times) while the new value is written in the file more or less often than the original's others.
-      let m = mutatePythonLiteral(lits, text, pool, lengths);
-      for (let k = 0; k < 8 && m && frequencyOdds(text.slice(m.lit.start, m.lit.end), m.code, sources) > 0.5; k++) m = mutatePythonLiteral(lits, text, pool, lengths);
+      let m = mutatePythonLiteral(lits, text, pool, lengths, wordSrc);
+      for (let k = 0; k < 8 && m && frequencyOdds(text.slice(m.lit.start, m.lit.end), m.code, sources) > 0.5; k++) m = mutatePythonLiteral(lits, text, pool, lengths, wordSrc);
       if (!m) { told.add(src); continue; }
       strict = m.strict;
       if (m.tell) told.add(src);
@@ -186,9 +190,10 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
 /**
  * One of `literals` (strings first, as `mutateHost` picks) changed to a Python literal of another
  * value: `True`/`False` flipped, a number with one digit changed (canary-literal.ts), a plain
- * string with one character changed; null when no mutant is a plain Python literal.
+ * string with one word or character changed (canary-words.ts `mutateText`, `words` as there); null
+ * when no mutant is a plain Python literal.
  */
-export function mutatePythonLiteral(literals: readonly ExpectedLiteral[], text: string, pool: readonly string[], lengths: readonly number[]): { lit: ExpectedLiteral; code: string; tell: boolean; strict: boolean } | null {
+export function mutatePythonLiteral(literals: readonly ExpectedLiteral[], text: string, pool: readonly string[], lengths: readonly number[], words?: WordSource): { lit: ExpectedLiteral; code: string; tell: boolean; strict: boolean } | null {
   const strings = literals.filter((l) => typeof l.value === 'string' && l.value !== '');
   const rest = literals.filter((l) => typeof l.value !== 'string');
   for (const group of [strings, rest, literals]) {
@@ -196,7 +201,7 @@ export function mutatePythonLiteral(literals: readonly ExpectedLiteral[], text: 
       const src = text.slice(lit.start, lit.end);
       if (typeof lit.value === 'boolean') return { lit, code: lit.value ? 'False' : 'True', tell: false, strict: false };
       for (let k = 0; k < 8; k++) {
-        const m = typeof lit.value === 'number' ? mutateNumber(src) : mutateString(src, pool, undefined, lengths);
+        const m = typeof lit.value === 'number' ? mutateNumber(src) : mutateText(src, pool, undefined, lengths, words);
         if (typeof lit.value === 'number' ? isPythonNumber(m.code) : isPlainPythonString(m.code)) return { lit, code: m.code, tell: m.tell, strict: m.strict === true };
       }
     }
@@ -232,8 +237,11 @@ function syntheticPair(taken: Set<string>): { code: string; tests: Omit<CanaryTe
  * the synthetic pair appended. A reason instead when no canary can be placed (no host file, a
  * command that would not run them: `pytestSelectionProblem`). `elsewhere`: the hosts' test and
  * class names also written in another file at base_commit (canary-elsewhere.ts), never swapped.
+ * `baseWords`: the words (lower case) of the hosts' expected strings written at base_commit
+ * (canary-elsewhere.ts `wordsAtBase`); with the problem statement's, the vocabulary of word-level
+ * mutants (canary-words.ts). Absent: every word counts.
  */
-export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, string>, task: CanaryTask, elsewhere: ReadonlySet<string> = new Set()): CanaryPlan | { unprotected: string } {
+export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, string>, task: CanaryTask, elsewhere: ReadonlySet<string> = new Set(), baseWords?: ReadonlySet<string>): CanaryPlan | { unprotected: string } {
   if (hosts.size === 0) return { unprotected: 'test.patch touches no pytest test file (test_*.py, *_test.py) to hold the canaries' };
   const selection = pytestSelectionProblem(testCmd);
   if (selection) return { unprotected: selection };
@@ -259,12 +267,13 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
   // …and in no other file at base_commit (`elsewhere`: canary-elsewhere.ts; a class subclassed there runs these methods there too).
   const unique = (name: string): boolean => occurrences.get(name) === 1 && !elsewhere.has(name);
   const swaps: CanarySwap[] = [];
+  const vocab = vocabOf(baseWords, task.problem_statement);
   let kind: CanaryKind = 'mutated';
   let guess = 1;
   const failToPass: FailToPassCount = { hidden: 0, known: 0 };
   for (const [file, text] of hosts) {
     // a module another file imports has its tests collected there too: none of its pairs swaps
-    const m = mutatePythonHost(text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, unique: elsewhere.has(pythonModuleName(file)) ? () => false : unique, before: { lines: baseLines, removed: removed.get(file) ?? '', statement: task.problem_statement ?? '' } });
+    const m = mutatePythonHost(text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, unique: elsewhere.has(pythonModuleName(file)) ? () => false : unique, before: { lines: baseLines, removed: removed.get(file) ?? '', statement: task.problem_statement ?? '' }, vocab });
     if (m) {
       texts.set(file, m.text);
       tests.push(...m.tests.map((t) => ({ file, ...t })));

@@ -18,6 +18,7 @@ import { findTests } from './canary-parse.ts';
 import { deletedText, failToPassKnown, foldText, type FailToPassCount } from './canary-odds.ts';
 import { listedIdsNameFiles, type CanarySwap } from './canary-swap.ts';
 import { pick } from './canary-random.ts';
+import { vocabOf } from './canary-words.ts';
 
 /** Test runners fixbench can write canaries for (`karma`: jasmine specs in karma; `karma-mocha`: mocha specs in karma, through karma-mocha; `pytest`: canary-python.ts). */
 export type CanaryRunner = 'node:test' | 'mocha' | 'vitest' | 'jest' | 'jasmine' | 'karma' | 'karma-mocha' | 'pytest';
@@ -144,7 +145,9 @@ export function canaryHosts(testPatch: string): string[] {
  * one it imports (`node:test`, `vitest`, `@jest/globals`). `task` (its FAIL_TO_PASS /
  * PASS_TO_PASS ids and test.patch) picks the tests copied; without it any test may be. `elsewhere`:
  * the hosts' titles also written in another file at base_commit (canary-elsewhere.ts), whose pairs
- * are never swapped.
+ * are never swapped. `baseWords`: the words (lower case) of the hosts' expected strings written at
+ * base_commit (canary-elsewhere.ts `wordsAtBase`); with the problem statement's, the vocabulary of
+ * word-level mutants (canary-words.ts). Absent: every word counts.
  * Returns a reason instead when no canary can be placed (unknown runner, no host file).
  */
 export function planCanaries(
@@ -153,6 +156,7 @@ export function planCanaries(
   packageType: string | null,
   task: CanaryTask = { FAIL_TO_PASS: [], PASS_TO_PASS: [], test_patch: '' },
   elsewhere: ReadonlySet<string> = new Set(),
+  baseWords?: ReadonlySet<string>,
 ): CanaryPlan | { unprotected: string } {
   const texts = new Map<string, string>();
   const tests: CanaryTest[] = [];
@@ -174,6 +178,7 @@ export function planCanaries(
   const unique = (title: string, source: string): boolean =>
     titleUses.get(title) === 1 && !suiteTitles.has(title) && !elsewhere.has(source.slice(1, -1)) && all.reduce((n, t) => n + t.split(source.slice(1, -1)).length - 1, 0) === 1;
   const swaps: CanarySwap[] = [];
+  const vocab = vocabOf(baseWords, task.problem_statement);
   let kind: CanaryKind = 'mutated';
   let guess = 1;
   const weak: string[] = [];
@@ -182,7 +187,7 @@ export function planCanaries(
     if (!/\b(?:it|test|describe|suite)\s*\(/.test(text)) continue;
     const fileRunner = runner ?? runnerOfFile(text);
     if (!fileRunner) continue;
-    const mutated = mutateHost(file, text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, join: fileRunner === 'mocha' ? ' ' : ID_SEPARATOR, unique, before: { lines: baseLines, removed: removed.get(file) ?? '', statement: task.problem_statement ?? '' } });
+    const mutated = mutateHost(file, text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, join: fileRunner === 'mocha' ? ' ' : ID_SEPARATOR, unique, before: { lines: baseLines, removed: removed.get(file) ?? '', statement: task.problem_statement ?? '' }, vocab });
     if (mutated) {
       texts.set(file, mutated.text);
       tests.push(...mutated.tests.map((t) => ({ file, ...t })));

@@ -5,7 +5,7 @@ import type { TaskSpec } from '../config/task.ts';
 import { canaryHosts, checkCanaries, inferRunner, planCanaries, tailOfTest, writeCanaries, type CanaryPlan, type CanaryResults, type CanaryRunner } from './canary.ts';
 import { isCanaryResult } from './canary-check.ts';
 import { isPytestTask, planPythonCanaries, pythonCanaryHosts } from './canary-python.ts';
-import { jsTitles, pythonNames, type NamesElsewhere } from './canary-elsewhere.ts';
+import { jsTitles, literalWords, pythonNames, type NamesElsewhere, type WordsAtBase } from './canary-elsewhere.ts';
 import { compareChannels, planSecondChannel, type SecondChannel } from './channels.ts';
 import { ID_SEPARATOR, type ReportKind, type TestResults } from './parse/index.ts';
 import { noLinkPath, readSmallFile } from './report-file.ts';
@@ -45,7 +45,7 @@ export function packageJsonBeforePatch(dir: string): Promise<string | null> {
  * {@link packageJsonBeforePatch}), never from the patched tree, so a patch cannot lower the protection
  * (e.g. by dropping karma-jasmine from dependencies). Karma's framework is `karmaFramework`'s.
  */
-export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, canaries: boolean, basePackageJson: string | null, elsewhere?: NamesElsewhere): Promise<Guard> {
+export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, canaries: boolean, basePackageJson: string | null, elsewhere?: NamesElsewhere, wordsAt?: WordsAtBase): Promise<Guard> {
   const guard: Guard = { cmd: task.test_cmd, plan: null, channel: null, unprotected: null, tampered: null };
   if (report.kind === 'exit-code') {
     guard.unprotected = 'test_report is exit-code: no per-test results, so no canaries or second channel (give the task a per-test report)';
@@ -63,7 +63,7 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
   } catch {
     pkg = null;
   }
-  if (isPytestTask(task)) return guardPytest(dir, task, guard, elsewhere);
+  if (isPytestTask(task)) return guardPytest(dir, task, guard, elsewhere, wordsAt);
   const hosts = new Map<string, string>();
   for (const f of canaryHosts(task.test_patch)) {
     const text = await readSmallFile(dir, f, MAX_READ);
@@ -82,7 +82,8 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
     runner = framework;
   }
   const written = elsewhere ? await elsewhere(jsTitles(hosts), [...hosts.keys()], false) : new Set<string>();
-  return installPlan(dir, planCanaries(runner, hosts, type, task, written), guard);
+  const baseWords = wordsAt ? await wordsAt(literalWords(hosts, false)) : undefined;
+  return installPlan(dir, planCanaries(runner, hosts, type, task, written, baseWords), guard);
 }
 
 /** Writes `plan`'s canaries into the test files and records it in `guard` (or why the run is unprotected, or tampered when they cannot be written). */
@@ -101,14 +102,15 @@ async function installPlan(dir: string, plan: CanaryPlan | { unprotected: string
 }
 
 /** guardRun's canaries for a pytest task (canary-python.ts) in the test files test.patch touches. */
-async function guardPytest(dir: string, task: TaskSpec, guard: Guard, elsewhere?: NamesElsewhere): Promise<Guard> {
+async function guardPytest(dir: string, task: TaskSpec, guard: Guard, elsewhere?: NamesElsewhere, wordsAt?: WordsAtBase): Promise<Guard> {
   const hosts = new Map<string, string>();
   for (const f of pythonCanaryHosts(task.test_patch)) {
     const text = await readSmallFile(dir, f, MAX_READ);
     if (text !== null) hosts.set(f, text);
   }
   const written = elsewhere ? await elsewhere(pythonNames(hosts), [...hosts.keys()], true) : new Set<string>();
-  return installPlan(dir, planPythonCanaries(task.test_cmd, hosts, task, written), guard);
+  const baseWords = wordsAt ? await wordsAt(literalWords(hosts, true)) : undefined;
+  return installPlan(dir, planPythonCanaries(task.test_cmd, hosts, task, written, baseWords), guard);
 }
 
 /** The judgement of one run's evidence. */

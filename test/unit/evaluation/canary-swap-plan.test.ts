@@ -6,6 +6,8 @@ import { PARSE_FILE as FILE, PARSE_TASK as task } from './canary-fixture.ts';
 import { mutatePythonHost, planPythonCanaries } from '../../../src/evaluation/canary-python.ts';
 import { deletedText, frequencyOdds } from '../../../src/evaluation/canary-odds.ts';
 
+/** A repository that writes none of the fixture's expected words ('ms'): its strings keep the character edit (canary-words.ts). */
+const NO_WORDS = new Set<string>();
 const plan = (r: ReturnType<typeof planCanaries>): CanaryPlan => {
   if ('unprotected' in r) throw new Error(r.unprotected);
   return r;
@@ -18,7 +20,7 @@ describe('swapped pairs (planning)', () => {
     const edit = { ...task, test_patch: `diff --git a/test/p.test.js b/test/p.test.js\n--- a/test/p.test.js\n+++ b/test/p.test.js\n@@ -${at} +${at} @@\n-    assert.deepEqual(parse.all('2m'), [120000]);\n+${lines[at - 1]}\n` };
     const swapped = new Set<boolean>();
     for (let i = 0; i < 30; i++) {
-      const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, edit));
+      const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, edit, new Set(), NO_WORDS));
       // only the edited test is copied with a changed value (the untouched one's value is readable before the run)
       expect(p).toMatchObject({ guess: 1 / 2, weak: [] });
       const [fail] = p.tests.filter((t) => t.must === 'FAILED');
@@ -38,22 +40,22 @@ describe('swapped pairs (planning)', () => {
     const nums = FILE.replace("[120000, 'ms']", '[120000, 60]');
     const numsEdit = { ...edit, test_patch: edit.test_patch.replace("[120000, 'ms']", '[120000, 60]') };
     for (let i = 0; i < 20; i++) {
-      const text = plan(planCanaries('node:test', new Map([['test/p.test.js', nums]]), null, numsEdit)).texts.get('test/p.test.js')!;
+      const text = plan(planCanaries('node:test', new Map([['test/p.test.js', nums]]), null, numsEdit, new Set(), NO_WORDS)).texts.get('test/p.test.js')!;
       expect(text.split('[120000, ').length - 1, text).toBe(2);
     }
     // the statement gives the value test.patch writes: the twin expecting it is the original, no odds claimed (atkH13 LOW)
-    expect(plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, { ...edit, problem_statement: "parse.all('2m') should also give the unit, 'ms'" }))).toMatchObject({ guess: 1, weak: ['test/p.test.js'], swaps: [] });
+    expect(plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, { ...edit, problem_statement: "parse.all('2m') should also give the unit, 'ms'" }, new Set(), NO_WORDS))).toMatchObject({ guess: 1, weak: ['test/p.test.js'], swaps: [] });
     // a title also written in another file at base_commit (canary-elsewhere.ts) is not swapped (atkH13 #1)
-    expect(plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, edit, new Set(['parses minutes'])))).toMatchObject({ guess: 1, swaps: [] });
+    expect(plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, edit, new Set(['parses minutes']), NO_WORDS))).toMatchObject({ guess: 1, swaps: [] });
     // a test.patch that adds the failing test: hidden, a guess's odds, and so when the problem statement gives its title
     const add = { ...task, test_patch: `diff --git a/test/p.test.js b/test/p.test.js\n--- a/test/p.test.js\n+++ b/test/p.test.js\n@@ -${at - 2},0 +${at - 1},3 @@\n${lines.slice(at - 2, at + 1).map((l) => `+${l}`).join('\n')}\n` };
-    expect(plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, add)).guess).toBe(1 / 2);
-    expect(plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, { ...add, problem_statement: "parse.all: the test 'parses minutes' fails" })).guess).toBe(1 / 2);
+    expect(plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, add, new Set(), NO_WORDS)).guess).toBe(1 / 2);
+    expect(plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, { ...add, problem_statement: "parse.all: the test 'parses minutes' fails" }, new Set(), NO_WORDS)).guess).toBe(1 / 2);
     // a title written twice in the hosts, or one with a quote, cannot be swapped: a known one's pair is told by its new title, odds 1
     const twice = `${FILE}// see 'parses minutes'\n`;
     const quoted = FILE.replace("it('parses minutes'", 'it("parses \'minutes\'"');
     for (let i = 0; i < 5; i++) {
-      expect(plan(planCanaries('node:test', new Map([['test/p.test.js', twice]]), null, edit))).toMatchObject({ guess: 1, weak: ['test/p.test.js'], swaps: [] });
+      expect(plan(planCanaries('node:test', new Map([['test/p.test.js', twice]]), null, edit, new Set(), NO_WORDS))).toMatchObject({ guess: 1, weak: ['test/p.test.js'], swaps: [] });
       const q = { ...edit, FAIL_TO_PASS: ["test/p.test.js > parse > parses 'minutes'"], test_patch: edit.test_patch.replace('-    assert', '-    assert') };
       expect(plan(planCanaries('node:test', new Map([['test/p.test.js', quoted]]), null, q))).toMatchObject({ guess: 1, weak: ['test/p.test.js'], swaps: [] });
     }
