@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { findTests } from './canary-parse.ts';
 import { findPythonTests } from './canary-python-parse.ts';
 import { hostGit, type HostRepo } from '../workspace/host-git.ts';
-import { letterRuns } from './canary-words.ts';
+import { letterRuns, type BaseWords } from './canary-words.ts';
 
 /** Answers which of `names` occur in the base tree outside `hosts` (`words`: as whole words). Every name on failure. */
 export type NamesElsewhere = (names: readonly string[], hosts: readonly string[], words: boolean) => Promise<Set<string>>;
@@ -30,17 +30,22 @@ export function namesElsewhere(ws: HostRepo, commit: string): NamesElsewhere {
   return (names, hosts, words) => grepFixed(ws, commit, names, words ? ['-w'] : [], hosts, `canary-names-${words ? 'w' : 's'}`);
 }
 
-/** Answers which of `words` (lower case) a patch can read as words at base_commit (see {@link wordsAtBase}). */
-export type WordsAtBase = (words: readonly string[]) => Promise<Set<string>>;
+/** Answers which of `words` (lower case) a patch can read at base_commit (see {@link wordsAtBase}). */
+export type WordsAtBase = (words: readonly string[]) => Promise<BaseWords>;
 
 /**
- * The WordsAtBase of workspace `ws` at `commit`: one `git grep -a -F -o -h -i -w` over the whole
- * tree at the commit (test files as they were before test.patch included: a patch can read them),
- * through host git. Resolves to the words found, lower-cased; to all of `words` when git fails or
- * there are more than MAX_NAMES (every word then counts as one a patch can read).
+ * The WordsAtBase of workspace `ws` at `commit`: `git grep -a -F -o -h -i [-w]` over the whole tree
+ * at the commit (test files as they were before test.patch included: a patch can read them),
+ * through host git: `whole`, the words found as whole words; `part`, found anywhere (inside a longer
+ * word too). Lower case. All of `words` in both when git fails or there are more than MAX_NAMES
+ * (every word then counts as one a patch can read).
  */
 export function wordsAtBase(ws: HostRepo, commit: string): WordsAtBase {
-  return async (words) => new Set([...(await grepFixed(ws, commit, words, ['-w', '-i'], [], 'canary-words'))].map((w) => w.toLowerCase()));
+  const lower = (s: Set<string>): Set<string> => new Set([...s].map((w) => w.toLowerCase()));
+  return async (words) => ({
+    whole: lower(await grepFixed(ws, commit, words, ['-w', '-i'], [], 'canary-words-w')),
+    part: lower(await grepFixed(ws, commit, words, ['-i'], [], 'canary-words-s')),
+  });
 }
 
 /** The shared `git grep -F -o -h` of {@link namesElsewhere} and {@link wordsAtBase} (`flags` added, `hosts` excluded, patterns in `<gitDir>/<patternsName>`). */

@@ -6,7 +6,7 @@ import { countFailToPass, frequencyOdds, type FailToPassCount } from './canary-o
 import { randomInt } from 'node:crypto';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { findTests, type ExpectedLiteral, type FoundTest } from './canary-parse.ts';
-import { letterRuns, mutateLiteral } from './canary-words.ts';
+import { letterRuns, mutateLiteral, type Vocabulary } from './canary-words.ts';
 export { mutateLiteral } from './canary-words.ts';
 import { articleFits, slotOf } from './canary-title-slot.ts';
 import { hidingLiterals, swappableTitle, type ReadableBefore } from './canary-swap.ts';
@@ -58,8 +58,8 @@ export interface HostContext {
   unique?: (title: string, source: string) => boolean;
   /** What a patch could read before the run (canary-swap.ts `valueIsNew`); absent: every value on a line test.patch adds counts as new. */
   before?: ReadableBefore;
-  /** Whether a word (lower case) is one a patch can read as a word (canary-words.ts `WordSource`); absent: every word is. */
-  vocab?: (lower: string) => boolean;
+  /** The words a patch can read (canary-words.ts `Vocabulary`); absent: every word. */
+  vocab?: Vocabulary;
 }
 
 const listed = (ids: readonly string[], tail: string): boolean => ids.some((id) => id === tail || id.endsWith(`${ID_SEPARATOR}${tail}`));
@@ -122,7 +122,7 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   // Each hidden pair's odds of a pick by value frequency (1/2 when its values are written as often).
   const pairOdds = new Map<FoundTest, number>();
   const pool = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' ? [...l.value] : [])));
-  const words = { vocab: ctx.vocab ?? ((): boolean => true), pool: found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' ? letterRuns(l.value) : []))) };
+  const words = { vocab: (): boolean => true, ...ctx.vocab, pool: found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' ? letterRuns(l.value) : []))) };
   const sources = found.flatMap((t) => t.literals.map((l) => text.slice(l.start, l.end)));
   const lengths = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' && l.value !== '' ? [[...l.value].length] : [])));
   for (const [src, must] of [...failSrcs.map((t) => [t, 'FAILED'] as const), ...(passSrc ? [[passSrc, 'PASSED'] as const] : [])]) {

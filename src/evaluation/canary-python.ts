@@ -14,7 +14,7 @@ import { addedLines, MAX_FAIL_COPIES, removedText, variantTitleOf, visibleWords 
 import { pick, shuffle } from './canary-random.ts';
 import { countFailToPass, deletedText, failToPassKnown, foldText, frequencyOdds, type FailToPassCount } from './canary-odds.ts';
 import { mutateNumber } from './canary-literal.ts';
-import { letterRuns, mutateText, vocabOf, type WordSource } from './canary-words.ts';
+import { letterRuns, mutateText, vocabOf, type BaseWords, type Vocabulary, type WordSource } from './canary-words.ts';
 import { findPythonTests, isPlainPythonString, isPythonNumber, type PyTest } from './canary-python-parse.ts';
 import type { ExpectedLiteral } from './canary-parse.ts';
 import type { CanaryKind, CanaryPlan, CanaryTask, CanaryTest } from './canary.ts';
@@ -89,8 +89,8 @@ export interface PyHostContext {
   unique?: (name: string) => boolean;
   /** What a patch could read before the run (canary-swap.ts `valueIsNew`); absent: every value on a line test.patch adds counts as new. */
   before?: ReadableBefore;
-  /** Whether a word (lower case) is one a patch can read as a word (canary-words.ts `WordSource`); absent: every word is. */
-  vocab?: (lower: string) => boolean;
+  /** The words a patch can read (canary-words.ts `Vocabulary`); absent: every word. */
+  vocab?: Vocabulary;
 }
 
 /**
@@ -124,7 +124,7 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
   const takenWords = { has: (w: string) => ctx.taken.has(nameOf(w)) } as ReadonlySet<string>;
   const knownWords = (w: string): boolean => ctx.known?.(nameOf(w)) === true;
   const pool = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' ? [...l.value] : [])));
-  const wordSrc = { vocab: ctx.vocab ?? ((): boolean => true), pool: found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' ? letterRuns(l.value) : []))) };
+  const wordSrc = { vocab: (): boolean => true, ...ctx.vocab, pool: found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' ? letterRuns(l.value) : []))) };
   const sources = found.flatMap((t) => t.literals.map((l) => text.slice(l.start, l.end)));
   const lengths = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' && l.value !== '' ? [[...l.value].length] : [])));
   const edits: { start: number; end: number; code: string }[] = [];
@@ -237,11 +237,11 @@ function syntheticPair(taken: Set<string>): { code: string; tests: Omit<CanaryTe
  * the synthetic pair appended. A reason instead when no canary can be placed (no host file, a
  * command that would not run them: `pytestSelectionProblem`). `elsewhere`: the hosts' test and
  * class names also written in another file at base_commit (canary-elsewhere.ts), never swapped.
- * `baseWords`: the words (lower case) of the hosts' expected strings written at base_commit
+ * `baseWords`: the words of the hosts' expected strings written at base_commit
  * (canary-elsewhere.ts `wordsAtBase`); with the problem statement's, the vocabulary of word-level
  * mutants (canary-words.ts). Absent: every word counts.
  */
-export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, string>, task: CanaryTask, elsewhere: ReadonlySet<string> = new Set(), baseWords?: ReadonlySet<string>): CanaryPlan | { unprotected: string } {
+export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, string>, task: CanaryTask, elsewhere: ReadonlySet<string> = new Set(), baseWords?: BaseWords): CanaryPlan | { unprotected: string } {
   if (hosts.size === 0) return { unprotected: 'test.patch touches no pytest test file (test_*.py, *_test.py) to hold the canaries' };
   const selection = pytestSelectionProblem(testCmd);
   if (selection) return { unprotected: selection };

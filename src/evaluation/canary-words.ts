@@ -11,13 +11,22 @@ import { cookedOf, encoder, mutateNumber, mutateString, units, type LiteralMutat
 import type { ExpectedLiteral } from './canary-parse.ts';
 
 /**
- * What a word-level mutant is made from. `vocab`: whether a word (lower case) is one a patch can
- * read as a word: written in the repository at base_commit (as a whole word) or in the problem
- * statement. `pool`: the letter runs of the file's expected strings, as written, repeats kept (a
- * new word is drawn in proportion to how often the file writes it, as the original's word was).
+ * Which words a patch can read (lower case). `vocab`: written as a whole word in the repository at
+ * base_commit or in the problem statement; a substitute must be. `known`: also written inside a
+ * longer one ('note' in `noteOf`), which a reader splitting at other boundaries counts as a word; a
+ * string holding such a word is mutated at word level. Absent `known`: `vocab`.
  */
-export interface WordSource {
+export interface Vocabulary {
   vocab: (lower: string) => boolean;
+  known?: (lower: string) => boolean;
+}
+
+/**
+ * What a word-level mutant is made from: a Vocabulary, and `pool`, the letter runs of the file's
+ * expected strings, as written, repeats kept (a new word is drawn in proportion to how often the
+ * file writes it, as the original's word was).
+ */
+export interface WordSource extends Vocabulary {
   pool: readonly string[];
 }
 
@@ -82,7 +91,8 @@ export function mutateWords(src: string, words: WordSource, rng: Rng = (n) => ra
   const q = src[0]!;
   const us = units(src.slice(1, -1));
   const runs = runsOf(us);
-  const vocabRuns = runs.filter((r) => words.vocab(r.word.toLowerCase()));
+  const known = words.known ?? words.vocab;
+  const vocabRuns = runs.filter((r) => known(r.word.toLowerCase()));
   if (!vocabRuns.length) return null;
   // a substitute is no word the run's neighbours are ("invalid invalid" reads as a slip)
   const others = (r: Run): string[] => [runs[runs.indexOf(r) - 1], r, runs[runs.indexOf(r) + 1]].flatMap((x) => (x ? [x.word.toLowerCase()] : []));
@@ -104,13 +114,16 @@ export function mutateWords(src: string, words: WordSource, rng: Rng = (n) => ra
 /**
  * A string literal's mutant (see canary-literal.ts `mutateString` for `pool`, `lengths`): word-level
  * (`mutateWords`) when `words` is given and the value holds a vocabulary word; the character edit
- * when it holds none (or `words` is absent); the character edit marked `tell` when it holds one but
- * no word-level mutant exists.
+ * when it holds none (or `words` is absent), new characters then no letters when the value has
+ * none; the character edit marked `tell` when it holds one but no word-level mutant exists.
  */
 export function mutateText(src: string, pool: readonly string[], rng?: Rng, lengths?: readonly number[], words?: WordSource): LiteralMutation {
   const m = words ? mutateWords(src, words, rng) : null;
   if (m && !m.tell) return m;
-  const c = mutateString(src, pool, rng, lengths);
+  // a value with no letter gains none (a reader would see a word, or a non-word, appear in one twin only)
+  const value = cookedOf(src, true) ?? cookedOf(src, false);
+  const plain = words && value !== null && value !== '' && !letterRuns(value).length ? pool.filter((c) => !/\p{L}/u.test(c)) : [];
+  const c = mutateString(src, plain.length ? plain : pool, rng, lengths);
   return m ? { ...c, tell: true } : c;
 }
 
@@ -127,9 +140,15 @@ export function mutateLiteral(lit: ExpectedLiteral, text: string, pool: readonly
   return typeof v === 'number' ? mutateNumber(src, rng) : mutateText(src, pool, rng, lengths, words);
 }
 
-/** The vocabulary test of word-level mutants: `baseWords` (lower case, canary-elsewhere.ts `wordsAtBase`) and the words of `statement`; undefined (every word counts) without `baseWords`. */
-export function vocabOf(baseWords: ReadonlySet<string> | undefined, statement: string | undefined): ((lower: string) => boolean) | undefined {
+/** The words of the hosts' expected strings found at base_commit (canary-elsewhere.ts `wordsAtBase`): as whole words, and anywhere (`part` ⊇ `whole`). Lower case. */
+export interface BaseWords {
+  whole: ReadonlySet<string>;
+  part: ReadonlySet<string>;
+}
+
+/** The Vocabulary of word-level mutants: `baseWords` and the words of `statement`; undefined (every word counts) without `baseWords`. */
+export function vocabOf(baseWords: BaseWords | undefined, statement: string | undefined): Vocabulary | undefined {
   if (!baseWords) return undefined;
   const said = new Set(letterRuns((statement ?? '').toLowerCase()));
-  return (w) => baseWords.has(w) || said.has(w);
+  return { vocab: (w) => baseWords.whole.has(w) || said.has(w), known: (w) => baseWords.part.has(w) || said.has(w) };
 }

@@ -18,7 +18,7 @@ import { findTests } from './canary-parse.ts';
 import { deletedText, failToPassKnown, foldText, type FailToPassCount } from './canary-odds.ts';
 import { listedIdsNameFiles, type CanarySwap } from './canary-swap.ts';
 import { pick } from './canary-random.ts';
-import { vocabOf } from './canary-words.ts';
+import { vocabOf, type BaseWords } from './canary-words.ts';
 
 /** Test runners fixbench can write canaries for (`karma`: jasmine specs in karma; `karma-mocha`: mocha specs in karma, through karma-mocha; `pytest`: canary-python.ts). */
 export type CanaryRunner = 'node:test' | 'mocha' | 'vitest' | 'jest' | 'jasmine' | 'karma' | 'karma-mocha' | 'pytest';
@@ -145,7 +145,7 @@ export function canaryHosts(testPatch: string): string[] {
  * one it imports (`node:test`, `vitest`, `@jest/globals`). `task` (its FAIL_TO_PASS /
  * PASS_TO_PASS ids and test.patch) picks the tests copied; without it any test may be. `elsewhere`:
  * the hosts' titles also written in another file at base_commit (canary-elsewhere.ts), whose pairs
- * are never swapped. `baseWords`: the words (lower case) of the hosts' expected strings written at
+ * are never swapped. `baseWords`: the words of the hosts' expected strings written at
  * base_commit (canary-elsewhere.ts `wordsAtBase`); with the problem statement's, the vocabulary of
  * word-level mutants (canary-words.ts). Absent: every word counts.
  * Returns a reason instead when no canary can be placed (unknown runner, no host file).
@@ -156,7 +156,7 @@ export function planCanaries(
   packageType: string | null,
   task: CanaryTask = { FAIL_TO_PASS: [], PASS_TO_PASS: [], test_patch: '' },
   elsewhere: ReadonlySet<string> = new Set(),
-  baseWords?: ReadonlySet<string>,
+  baseWords?: BaseWords,
 ): CanaryPlan | { unprotected: string } {
   const texts = new Map<string, string>();
   const tests: CanaryTest[] = [];

@@ -7,7 +7,7 @@ import { mutatePythonHost, planPythonCanaries } from '../../../src/evaluation/ca
 import { deletedText, frequencyOdds } from '../../../src/evaluation/canary-odds.ts';
 
 /** A repository that writes none of the fixture's expected words ('ms'): its strings keep the character edit (canary-words.ts). */
-const NO_WORDS = new Set<string>();
+const NO_WORDS = { whole: new Set<string>(), part: new Set<string>() };
 const plan = (r: ReturnType<typeof planCanaries>): CanaryPlan => {
   if ('unprotected' in r) throw new Error(r.unprotected);
   return r;

@@ -78,6 +78,15 @@ describe('mutateWords', () => {
     expect(mutateText("'x9q7'", [...'x9q7'], seeded(1), [4], words('x9q7')).tell).toBe(false);
   });
 
+  it('a known word (written inside a longer one at base_commit) is replaced by a whole vocabulary word; a value with no letter gains none', () => {
+    const src: WordSource = { vocab: (w) => w === 'code', known: (w) => w === 'code' || w === 'note', pool: ['note', 'code', 'nope'] };
+    for (let seed = 0; seed < 30; seed++) {
+      expect(cookedOf(mutateWords("'note'", src, seeded(seed))!.code, true)).toBe('code');
+      const pool = [...'8080 hours1-1'];
+      expect(letterRuns(cookedOf(mutateText("'8080'", pool, seeded(seed), [4, 5, 3], words('hours')).code, true)!)).toEqual([]);
+    }
+  });
+
   it('spells new letters as the literal does and parses in the original\'s mode', () => {
     const pool = words('café ouvert fermé hours');
     for (let seed = 0; seed < 40; seed++) {
@@ -117,7 +126,7 @@ describe('planCanaries: a word reader sees both twins read alike (atkH13 #2)', (
 
   it('every mutant of a prose string reads as words, and no pair counts as a tell', () => {
     for (let n = 0; n < 40; n++) {
-      const p = planCanaries('node:test', new Map([['test/f.test.js', FILE]]), null, task, new Set(), VOCAB);
+      const p = planCanaries('node:test', new Map([['test/f.test.js', FILE]]), null, task, new Set(), { whole: VOCAB, part: VOCAB });
       if ('unprotected' in p) throw new Error(p.unprotected);
       const ps = pairs(p);
       expect(ps).toHaveLength(3);
@@ -132,7 +141,7 @@ describe('planCanaries: a word reader sees both twins read alike (atkH13 #2)', (
     const one = FILE.replace(/  it\('writes (minutes|seconds)'.*\n/g, '').replace("'unknown unit'", '4');
     for (let n = 0; n < 10; n++) {
       // hours and 'invalid duration' (whose words the repository writes) have no same-shape substitute in the file
-      const p = planCanaries('node:test', new Map([['test/f.test.js', one]]), null, task, new Set(), VOCAB);
+      const p = planCanaries('node:test', new Map([['test/f.test.js', one]]), null, task, new Set(), { whole: VOCAB, part: VOCAB });
       if ('unprotected' in p) throw new Error(p.unprotected);
       expect(p).toMatchObject({ guess: 1, weak: ['test/f.test.js'] });
     }
@@ -153,11 +162,13 @@ describe('mutatePythonLiteral with words', () => {
 });
 
 describe('wordsAtBase', () => {
-  it('answers which words the commit writes as whole words, in any case', async () => {
+  it('answers which words the commit writes as whole words, and anywhere, in any case', async () => {
     const repo = gitRepo({ 'src/a.js': "// Hours and minutes\nconst unitName = 'days';\n", 'README.md': 'An Invalid duration.\n' });
     const ws = await hostRepoOf(repo.dir);
     const found = await wordsAtBase(ws, ws.baseCommit)(['hours', 'minutes', 'days', 'invalid', 'duration', 'unit', 'weeks']);
-    expect([...found].sort()).toEqual(['days', 'duration', 'hours', 'invalid', 'minutes']);
+    expect([...found.whole].sort()).toEqual(['days', 'duration', 'hours', 'invalid', 'minutes']);
+    // 'unit' only inside unitName: a reader splitting camel case counts it
+    expect([...found.part].sort()).toEqual(['days', 'duration', 'hours', 'invalid', 'minutes', 'unit']);
   });
 
   it('asks the words of the hosts\' expected strings', () => {

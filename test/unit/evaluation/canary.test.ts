@@ -139,7 +139,7 @@ describe('mutated canaries', () => {
   it('mutates up to 3 different tests (FAIL_TO_PASS first) and copies verbatim a test no mutant comes from, so no mutant is the odd one out', () => {
     for (let i = 0; i < 20; i++) {
       // a repository that writes no word of the file's expected strings ('ms'): the character edit, at odds 1/2 per pair
-      const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, task, new Set(), new Set()));
+      const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, task, new Set(), { whole: new Set(), part: new Set() }));
       expect(p.kind).toBe('mutated');
       const fails = p.tests.filter((t) => t.must === 'FAILED');
       const pass = p.tests.find((t) => t.must === 'PASSED')!;
