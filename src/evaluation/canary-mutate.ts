@@ -22,7 +22,8 @@ export interface MutatedTest {
    * A must-fail copy whose changed literal is a string with one character substituted: it may not
    * pass while its original fails (an honest wrong result equals it by chance only; a forger that
    * took the copy for the original does that). Absent for a character inserted or deleted (an honest
-   * off-by-one equals it), numbers and booleans, which an honest wrong patch can return.
+   * off-by-one equals it), a word replaced (canary-words.ts: another word of the file), numbers and
+   * booleans, which an honest wrong patch can return.
    */
   strict?: boolean;
 }
