@@ -132,11 +132,14 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
     if (o.tasks !== undefined) throw e; // a folder the user named must be valid
     process.stderr.write(`note: the recommended policy leaves out per-difficulty and per-tag assignments: ${(e as Error).message.split('\n')[0]}\n`);
   }
-  const out = plain ? await buildReportFromRun({ runDir: dir, outDir: path.resolve(o.out ?? outDir), published, ...(taskMeta ? { taskMeta } : {}) }) : await buildReport({
+  // the folder the user named: no folder below it on the way to a report file may be a link (src/core/owned-tree.ts)
+  const root = path.resolve(o.out ?? o.reports);
+  const out = plain ? await buildReportFromRun({ runDir: dir, outDir: path.resolve(o.out ?? outDir), root, published, ...(taskMeta ? { taskMeta } : {}) }) : await buildReport({
     ...(taskMeta ? { taskMeta } : {}),
     header,
     attempts,
     outDir: path.resolve(o.out ?? outDir),
+    root,
     runDir: dir,
     published,
     ...(repricedFrom !== undefined ? { repricedFrom } : {}),
