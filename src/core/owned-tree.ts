@@ -117,14 +117,22 @@ async function realFolder(dir: string, root: string): Promise<void> {
 
 /**
  * JavaScript source (CommonJS, for a worker thread: src/report/page-writer.ts) defining
- * `writeByRenameSync(file, text)`: {@link OwnedTree.write}'s file step done synchronously — a
- * temporary file beside `file` created exclusively, then renamed over it; the temporary file is
- * removed when a step fails. Its folders must have been checked with {@link OwnedTree.folder} first.
+ * `writeByRenameSync(file, text)`: {@link OwnedTree.write}'s file step done synchronously. A name
+ * where nothing is yet is created exclusively (O_EXCL: no link can be in the way) and written; over
+ * anything already there, a temporary file beside `file` is created exclusively, then renamed over
+ * it (removed when a step fails). The first saves a rename per page of a fresh build (11,000 for
+ * the 20 × 500 × 3 bench). Its folders must have been checked with {@link OwnedTree.folder} first.
  */
 export const WRITE_BY_RENAME_SYNC_JS = `
 const { writeFileSync: __wf, renameSync: __rn, rmSync: __rm } = require('node:fs');
 const { randomBytes: __rb } = require('node:crypto');
 function writeByRenameSync(file, text) {
+  try {
+    __wf(file, text, { flag: 'wx' });
+    return;
+  } catch (e) {
+    if (!e || e.code !== 'EEXIST') throw e;
+  }
   const tmp = file + '.' + process.pid + '.' + __rb(6).toString('hex') + '.tmp';
   try {
     __wf(tmp, text, { flag: 'wx' });
