@@ -59,4 +59,23 @@ describe('PageWriter', () => {
     await w.close();
     expect(readFileSync(path.join(tmp, 'not-a-folder'), 'utf8')).toBe('a file where a folder should be');
   });
+
+  it('the worker replaces a hard or symbolic link at a page\'s name, never writing through it', async () => {
+    const { linkSync, symlinkSync, lstatSync } = await import('node:fs');
+    const victim = path.join(tmp, 'victim.txt');
+    writeFileSync(victim, 'keep me');
+    mkdirSync(path.join(tmp, 'linked'), { recursive: true });
+    linkSync(victim, path.join(tmp, 'linked', '0.html'));
+    symlinkSync(victim, path.join(tmp, 'linked', '1.html'));
+    const w = new PageWriter(new OwnedTree(tmp));
+    for (let i = 0; i < 130; i++) await w.write(path.join(tmp, 'linked', `${i}.html`), `page ${i}`); // two full batches: the worker writes them
+    await w.close();
+    expect(w.threaded).toBe(true);
+    expect(readFileSync(victim, 'utf8')).toBe('keep me');
+    expect(lstatSync(victim).nlink).toBe(1);
+    for (const i of [0, 1, 2]) {
+      expect(lstatSync(path.join(tmp, 'linked', `${i}.html`)).isFile()).toBe(true);
+      expect(readFileSync(path.join(tmp, 'linked', `${i}.html`), 'utf8')).toBe(`page ${i}`);
+    }
+  });
 });
