@@ -1,4 +1,5 @@
 // Option defaults shared by commands: bundled tasks, models.yaml and price sheets.
+import { access, constants, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PACKAGE_ROOT } from './paths.ts';
 import { loadCatalog, newestPriceSheet, type Catalog } from '../config/catalog.ts';
@@ -100,3 +101,17 @@ export function nextStepAfterRun(
 /** The ways on without a provider key, one line, its commands starting with `prefix` (`commandPrefix`); `dryRun`: the forecast command to name. */
 export const noKeyHint = (prefix: string, dryRun = `${prefix} run --dry-run`): string =>
   `no key? \`${dryRun}\` forecasts the cost; a local model: README § A local model; or grade a predictions file: \`${prefix} eval --predictions <file>\``;
+
+
+/**
+ * Creates `dir` if needed and checks that it is a writable folder.
+ * @throws UserInputError naming the flag.
+ */
+export async function ensureWritableDir(dir: string, flag: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (e) {
+    throw new UserInputError(`${flag} ${dir}: not a writable folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); name a folder you can write to`, { cause: e });
+  }
+}

@@ -122,7 +122,7 @@ export async function evalCommand(o: EvalCliOptions): Promise<number> {
   } finally {
     await sandbox.cleanup();
   }
-  const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId), runDir: summary.dir, published: await loadPublishedScores() });
+  const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId), root: path.resolve(o.reports), runDir: summary.dir, published: await loadPublishedScores() });
   const summaries = summarise(summary.header, summary.attempts);
   const lines = summaries.map((c) => ({ model: c.name ?? c.id, id: c.id, resolved: c.resolved, tasks: c.trials, graded: c.graded, infra_errors: c.infraErrors, protected_files_edited: c.protectedFileEdits }));
   for (const [i, l] of lines.entries()) {

@@ -2,6 +2,7 @@
 // optionally re-priced under another price sheet; `fixbench report --site [results]`: every run's
 // report plus a site index with the trend over time.
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chosenSheetAgeNote, priceSheetAgeWarning } from '../config/price-age.ts';
 import { commandPrefix, givenFlags, shellWord } from './hints.ts';
@@ -18,6 +19,7 @@ import { attemptRef, repriceRun } from '../pricing/reprice.ts';
 import type { TokenUsage } from '../core/usage.ts';
 import { applyCreatedAfter } from './report-window.ts';
 import { createdAfterNote } from '../report/created-after.ts';
+import { repricedReportName } from '../report/paths.ts';
 import { readTaskMeta } from './recommend.ts';
 import { defaultTasksDir } from './common.ts';
 import { mergeUnfinished } from '../store/merge.ts';
@@ -47,11 +49,11 @@ export interface ReportOptions {
 /**
  * Builds `reports/<run_id>/index.html`; with `--prices <sheet>`, every cost is recomputed from the
  * stored tokens under that sheet (results are not changed) and the report goes to
- * `reports/<run_id>-prices-<as_of>/`. A model's row is its `price` key in `modelsFile` when given and
+ * `reports/<run_id>-prices-<as_of>-<sheet digest>/` (src/report/paths.ts `repricedReportName`). A model's row is its `price` key in `modelsFile` when given and
  * the model is listed there; else the key the run recorded (run.json `price_key`); else its key in the
  * bundled models.yaml; else its id. With `--created-after <date>`, only the run's tasks created after
  * the date count (created_at from `--tasks`, default the bundled tasks); the report says so in a banner
- * and goes to `reports/<run_id>[-prices-<as_of>]-created-after-<date>/`.
+ * and goes to `reports/<run_id>[-prices-<as_of>-<sheet digest>]-created-after-<date>/`.
  * With `--site`, builds every run's report and the site index.
  * @throws UserInputError when the run folder or the price sheet is missing or invalid, or neither a run nor --site is given.
  */
@@ -109,7 +111,8 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
     const r = repriceRun({ header, attempts, sheet, sheetFile: o.prices, priceKeys, callUsages });
     ({ header, attempts } = r);
     for (const n of r.notes) process.stderr.write(`note: ${n}\n`);
-    outDir = path.resolve(o.reports, `${header.run_id}-prices-${sheet.as_of}`);
+    // one folder per sheet, not per as_of: two sheets of one date never overwrite each other (newcomer13 #7)
+    outDir = path.resolve(o.reports, repricedReportName(header.run_id, sheet.as_of, await readFile(path.resolve(o.prices))));
   }
   if (mergeUnfinished(header)) {
     process.stderr.write(`warning: ${dir} is a merged run still being written, or whose merge was stopped: it may lack attempts of its shards; remove it and merge again\n`);
@@ -132,11 +135,14 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
     if (o.tasks !== undefined) throw e; // a folder the user named must be valid
     process.stderr.write(`note: the recommended policy leaves out per-difficulty and per-tag assignments: ${(e as Error).message.split('\n')[0]}\n`);
   }
-  const out = plain ? await buildReportFromRun({ runDir: dir, outDir: path.resolve(o.out ?? outDir), published, ...(taskMeta ? { taskMeta } : {}) }) : await buildReport({
+  // the folder the user named: no folder below it on the way to a report file may be a link (src/core/owned-tree.ts)
+  const root = path.resolve(o.out ?? o.reports);
+  const out = plain ? await buildReportFromRun({ runDir: dir, outDir: path.resolve(o.out ?? outDir), root, published, ...(taskMeta ? { taskMeta } : {}) }) : await buildReport({
     ...(taskMeta ? { taskMeta } : {}),
     header,
     attempts,
     outDir: path.resolve(o.out ?? outDir),
+    root,
     runDir: dir,
     published,
     ...(repricedFrom !== undefined ? { repricedFrom } : {}),

@@ -5,7 +5,6 @@ import { setMaxListeners } from 'node:events';
 import { loadTasks } from '../tasks/load.ts';
 import { createdAfter } from '../tasks/select.ts';
 import { preflightTasks } from '../tasks/preflight.ts';
-import { access, constants, mkdir } from 'node:fs/promises';
 import { suiteHash } from '../tasks/suite-hash.ts';
 import { selectModels } from '../config/catalog.ts';
 import { routePlans, selectRoutes } from './route-plans.ts';
@@ -15,7 +14,7 @@ import { ExitCode, UserInputError } from '../core/errors.ts';
 import { interruptOn } from '../core/shutdown.ts';
 import { existsSync } from 'node:fs';
 import { summarise } from '../analysis/leaderboard.ts';
-import { budgetStep, commandPrefix, givenFlags, resumedTasksHint, shardCounts, completeResumeStep, raisedBudget, withoutFlag, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from './hints.ts';
+import { budgetStep, commandPrefix, givenFlags, shellWord, resumedTasksHint, shardCounts, completeResumeStep, raisedBudget, withoutFlag, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from './hints.ts';
 import { bundledRelative, modelsFileChange, modelsFileIdentity } from './models-file.ts';
 import { suiteSandbox } from './trust.ts';
 import { RepoCache } from '../workspace/index.ts';
@@ -25,8 +24,9 @@ import type { AttemptRecord, RunHeader } from '../store/records.ts';
 import { promptTokens } from '../core/usage.ts';
 import { readRun } from '../store/store.ts';
 import { formatUsd } from '../report/format.ts';
-import { freeRow, priceSheetAgeWarning } from '../config/price-age.ts';
-import { catalogFromOptions, checkRunIdOption, defaultTasksDir, nextStepAfterRun, rerunCommand } from './common.ts';
+import { freeRow, priceSheetAgeWarning, resumedSheetAgeWarning } from '../config/price-age.ts';
+import { shardMergeHint } from './merge-hint.ts';
+import { catalogFromOptions, checkRunIdOption, defaultTasksDir, ensureWritableDir, nextStepAfterRun, rerunCommand } from './common.ts';
 import { poolSizes } from '../runner/pools.ts';
 import { PACKAGE_ROOT, harnessIdentity, preflightCache } from './paths.ts';
 import { existingRunFolder, runFolder } from './run-lookup.ts';
@@ -102,7 +102,9 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
   // costs are priced at the sheet: an old one is flagged when a model would be priced (a reference-only run costs nothing); a zero-priced row (a local model) does not age
   const paid = chosen.filter((m) => !freeRow(m.price));
   const priced = o.dryRun ? paid.length + picked.routes.length + (o.cascade?.length ?? 0) > 0 : Boolean(o.cascade?.length) || paid.some((m) => process.env[m.spec.api_key_env]);
-  const stale = priced ? priceSheetAgeWarning(catalog.sheet.as_of, new Date(), undefined, commandPrefix(), o.given?.includes('prices') && o.prices !== undefined ? o.prices : undefined) : null;
+  const stale = !priced ? null : stored // a resume keeps the run's sheet: re-price its report afterwards (newcomer13 #6)
+    ? resumedSheetAgeWarning(catalog.sheet.as_of, new Date(), `\`${commandPrefix()} report ${shellWord(stored.run_id)} --prices <newer sheet>${givenFlags(o, ['results', 'reports', 'modelsFile'])}\``, commandPrefix())
+    : priceSheetAgeWarning(catalog.sheet.as_of, new Date(), undefined, commandPrefix(), o.given?.includes('prices') && o.prices !== undefined ? o.prices : undefined);
   if (stale) process.stderr.write(`warning: ${stale}\n`);
   if (o.dryRun) {
     // a dry run calls nothing, so it needs no key: every model --models names (or every catalog model) is forecast, keys set or not
@@ -216,11 +218,13 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
   for (const a of catalog.agents.filter((x) => x.network === 'host' && agentIds.includes(x.id))) log(`  WARNING: agent ${a.id} has network: host — it can reach any host, not just the metering proxy (recorded in run.json)`);
   if (unpriced.length) log(`  price unknown for ${unpriced.join(', ')}: their cost is "unknown" and the USD caps cannot limit them (the step limit still does)`);
 
-  // 2. Ctrl-C (or SIGTERM) stops new attempts; finished ones are already on disk.
+  // 2. Ctrl-C (or SIGTERM) stops new attempts; finished ones are already on disk. After the last
+  // attempt is recorded it only says so: the run is whole, the report is finished (newcomer13 #10).
   const controller = new AbortController();
   // every attempt in flight listens on it (more than EventTarget's default warning threshold of 10 at --concurrency > 10)
   setMaxListeners(0, controller.signal);
-  const offSignals = interruptOn(controller, (sig) => log(`\ninterrupted${sig === 'SIGTERM' ? ' (SIGTERM)' : ''}: finishing the attempts in flight (Ctrl-C again to quit now)…`), ExitCode.interrupted);
+  let recorded = false; // every attempt of this session recorded: an interrupt now stops only the report's writing
+  const offSignals = interruptOn(controller, (sig) => log(`\ninterrupted${sig === 'SIGTERM' ? ' (SIGTERM)' : ''}: ${recorded ? `every attempt is recorded in ${path.join(resultsDir, runId)}; finishing its report (Ctrl-C again to quit now; \`${commandPrefix()} report ${shellWord(runId)}\` rebuilds it)` : 'finishing the attempts in flight (Ctrl-C again to quit now)'}…`), ExitCode.interrupted);
   const progress = new Progress({ json: o.json ? process.stdout : null });
   // The report's modules (handlebars, the views) load while the first attempts run, not before them.
   const reporting = import('../report/index.ts');
@@ -255,6 +259,7 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
       onAttempt: (r) => progress.attempt(r),
     });
   } catch (e) {
+    offSignals();
     if (e instanceof RunStoppedError) {
       const next = e.resumable ? `complete the run with: ${resumeCommand(runId, o)}` : 'run it again';
       throw new RunStoppedError(`${e.message}; free space (or fix the folder), then ${next}`, { ...e.details, cause: e.cause }, e.resumable);
@@ -262,22 +267,22 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
     throw stored && e instanceof UserInputError && e.message.startsWith('cannot resume') ? new UserInputError(withFlags(e.message, resuming!, Boolean(o.retryErrors), o.given ?? []), { cause: e }) : e;
   } finally {
     progress.stop();
-    offSignals();
     await sandbox.cleanup();
   }
+  recorded = summary.header.status !== 'interrupted';
   if (envCache) {
     const st = envCache.stats;
     if (st.hit + st.miss + st.uncacheable) log(`  env cache: ${st.hit} hit(s), ${st.miss} miss(es)${st.uncacheable ? `, ${st.uncacheable} uncacheable setup(s) (they change tracked files)` : ''} (every setup: agent workspaces and evaluation checkouts)`);
   }
   const taskMeta = new Map(tasks.map((t) => [t.instance_id, { difficulty: t.difficulty, tags: t.tags }]));
   const { buildReport } = await reporting;
-  const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId), runDir: summary.dir, published: await published, taskMeta });
+  const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId), root: path.resolve(o.reports), runDir: summary.dir, published: await published, taskMeta });
   // a shard's lines count its own attempts, not the other shards' (summarise plans the whole suite)
   const rows = summarise(summary.header, summary.attempts).map((c) => (o.shard ? { ...c, ...shardCounts(c, summary.planned[c.id] ?? 0) } : c));
   for (const c of rows) log(`  ${contenderLine(c, summary.header.status, Boolean(o.shard))}${!isReference(c.agent) ? `, ${formatUsd(c.totalUsd)} total` : ''}`);
   for (const l of strictSummaryLines(summary.attempts)) log(l);
   for (const w of unpricedServedWarnings(summary.attempts)) log(`  WARNING: ${w}`);
-  if (o.shard) log(`  shard ${o.shard.index}/${o.shard.count}: the rates above are over this shard's attempts; \`${commandPrefix()} merge\` the shards for the run's scores`);
+  if (o.shard) log((await shardMergeHint(o.results, summary.header)).trimEnd()); // the exact merge command (newcomer13 #10)
   if (summary.header.note) log(`note: ${summary.header.note}`);
   const infraErrors = summary.attempts.filter((a) => a.outcome === 'infra_error').length;
   const errorGate = o.failOnError && exceedsThreshold(o.failOnError, infraErrors, summary.attempts.length);
@@ -293,7 +298,10 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
       (stored ? completeResumeStep(runId, summary.ran, notRun, summary.header.skipped, summary.header.contenders.filter((c) => c.model !== null).length, rerunCommand(process.argv.slice(2), process.argv[1], process.env)) : '');
     process.stdout.write(`results: ${summary.dir}\nreport: ${reportPath}\n${resume}${budgetNext(summary, budgetUsd, budgetTokens, Boolean(stored))}${nextStepAfterRun(skipped, contenders.filter((c) => c.kind === 'model').length, undefined, undefined, resume !== '')}`);
   }
-  if (controller.signal.aborted) return ExitCode.interrupted;
+  offSignals();
+  if (controller.signal.aborted && summary.header.status !== 'interrupted') log('  the interrupt came after every attempt was recorded: the run is complete, exit status as without it');
+  // interrupted before every attempt ran: 130; an interrupt after the last was recorded changed nothing
+  if (summary.header.status === 'interrupted') return ExitCode.interrupted;
   if (summary.gate.length) {
     log(`fixbench: reference gate failed: ${summary.gate.join('; ')}`);
     return ExitCode.gateFailed;
@@ -329,18 +337,4 @@ function withFlags(message: string, run: string, retry: boolean, given: readonly
     return flag ? `${l} (${flag})` : l;
   });
   return `--${retry ? 'retry-errors' : 'resume'} ${run}: ${lines.join('\n')}`;
-}
-
-
-/**
- * Creates `dir` if needed and checks that it is a writable folder.
- * @throws UserInputError naming the flag.
- */
-async function ensureWritableDir(dir: string, flag: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-    await access(dir, constants.W_OK);
-  } catch (e) {
-    throw new UserInputError(`${flag} ${dir}: not a writable folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); name a folder you can write to`, { cause: e });
-  }
 }

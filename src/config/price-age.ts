@@ -24,6 +24,19 @@ export function priceSheetAgeWarning(asOf: string, today: Date = new Date(), the
 }
 
 /**
+ * The warning for a resumed run (`run --resume` / `--retry-errors`) whose sheet, dated `asOf`, is more
+ * than {@link STALE_PRICE_DAYS} days old (newcomer13 #6). A resume keeps the sheet the run started
+ * with (another `--prices` is refused), so the advice is to re-price the run's report once it
+ * finishes: `reprice`, the `report <run> --prices <newer sheet>` command (in backticks), and how to
+ * get a newer sheet. `prefix` as for {@link priceSheetAgeWarning}. Null for a recent sheet or a date that does not parse.
+ */
+export function resumedSheetAgeWarning(asOf: string, today: Date, reprice: string, prefix = 'fixbench'): string | null {
+  const days = staleDays(asOf, today);
+  if (days === null) return null;
+  return `this run's prices (dated ${asOf}) are ${days} days old; a resume keeps the sheet the run started with, so its costs stay at those prices; once it finishes, see them at newer prices with ${reprice} (a newer sheet: ${importCommand(prefix, today)})`;
+}
+
+/**
  * The information line (not a warning) for a sheet the user picked on purpose to re-price a stored
  * run (`report --prices <file>`: to see a run at another date's prices is what it is for), when
  * `asOf` is more than {@link STALE_PRICE_DAYS} whole days before `today`: that the costs shown are

@@ -4,11 +4,10 @@
 // changed since the last build of the same folder. The digests live in `attempts/pages.json` (written last, atomically); a
 // missing, unreadable or foreign manifest means every page is written. An incremental build leaves
 // the folder byte-identical to a full one (test/unit/report/incremental.test.ts).
-import { lstat, readFile, rm, rmdir, stat, mkdir } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../core/atomic-write.ts';
-import { writeFileNoFollow } from '../core/nofollow-write.ts';
+import type { OwnedTree } from '../core/owned-tree.ts';
 import { ATTEMPTS_DIR, ATTEMPT_CSS_PATH, attemptPagePath } from './paths.ts';
 import { attemptPageCodeVersion } from './page-digest.ts';
 import { ATTEMPT_CSS, renderAttemptHtml } from './render.ts';
@@ -52,26 +51,22 @@ export interface PagesWritten {
  * Brings `outDir/attempts/` to exactly the pages of `jobs` (plus the stylesheet and the manifest):
  * a page whose input digest, code version and size on disk match the previous build's manifest is kept,
  * every other one is rendered and written; pages of the previous build no longer in `jobs` are
- * removed. `limit` bounds the files in flight.
+ * removed. `limit` bounds the files in flight. Every file is written and removed through `tree`
+ * (the report's root: src/core/owned-tree.ts), never through a link.
+ * @throws UserInputError when `attempts/` or a folder above it, or an `attempts/<n>/` written to, is a link.
  */
-export async function writeAttemptPages(outDir: string, jobs: Iterable<PageJob> | AsyncIterable<PageJob>, limit: <T>(f: () => Promise<T>) => Promise<T>): Promise<PagesWritten> {
+export async function writeAttemptPages(tree: OwnedTree, outDir: string, jobs: Iterable<PageJob> | AsyncIterable<PageJob>, limit: <T>(f: () => Promise<T>) => Promise<T>): Promise<PagesWritten> {
   const template = attemptPageCodeVersion();
   const before = await readManifest(outDir);
   const reuse = before?.template === template; // other code or templates: every page is written again
   const after: PagesManifest = { format_version: 1, template, pages: {} };
-  const folders = new Map<string, Promise<void>>();
-  // attempts/ and each attempts/<n>/ are folders, made here if missing; never a link (atkI13 #5: pages written or removed through it)
-  const realFolder = (dir: string): Promise<void> => {
-    let p = folders.get(dir);
-    if (!p) folders.set(dir, (p = ownFolder(dir)));
-    return p;
-  };
-  await realFolder(join(outDir, ATTEMPTS_DIR));
+  // attempts/ and each attempts/<n>/ are real folders, made if missing; never a link (atkI13 #5)
+  await tree.folder(join(outDir, ATTEMPTS_DIR));
   const css = join(outDir, ATTEMPT_CSS_PATH);
-  if ((await readFile(css, 'utf8').catch(() => null)) !== ATTEMPT_CSS) await writeFileNoFollow(css, ATTEMPT_CSS);
+  if ((await readFile(css, 'utf8').catch(() => null)) !== ATTEMPT_CSS) await tree.write(css, ATTEMPT_CSS);
   const counts: PagesWritten = { written: 0, unchanged: 0, removed: 0 };
   const work: Array<Promise<void>> = [];
-  const writer = new PageWriter(); // pages are written by a worker thread, in batches (src/report/page-writer.ts)
+  const writer = new PageWriter(tree); // pages are written by a worker thread, in batches (src/report/page-writer.ts)
   try {
     for await (const job of jobs) {
       work.push(limit(async () => {
@@ -86,7 +81,6 @@ export async function writeAttemptPages(outDir: string, jobs: Iterable<PageJob> 
           return;
         }
         const html = renderAttemptHtml(await page.view());
-        await realFolder(join(outDir, ATTEMPTS_DIR, key.split('/')[0]!));
         await writer.write(join(outDir, rel), html);
         after.pages[key] = { digest, bytes: Buffer.byteLength(html) };
         counts.written++;
@@ -98,14 +92,12 @@ export async function writeAttemptPages(outDir: string, jobs: Iterable<PageJob> 
   }
   for (const key of Object.keys(before?.pages ?? {})) {
     if (after.pages[key] || !PAGE_PATH.test(key)) continue;
-    const folder = await lstat(join(outDir, ATTEMPTS_DIR, key.split('/')[0]!)).catch(() => null);
-    if (!folder?.isDirectory()) continue; // a link, or gone: nothing of ours to remove there
-    await rm(join(outDir, ATTEMPTS_DIR, key), { force: true });
-    counts.removed++;
+    // behind a link, or gone: nothing of ours to remove there
+    if (await tree.remove(join(outDir, ATTEMPTS_DIR, key))) counts.removed++;
   }
   // keys sorted: the manifest is the same bytes whatever order the pages were written in
   const sorted: PagesManifest = { ...after, pages: Object.fromEntries(Object.entries(after.pages).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
-  await writeFileAtomic(join(outDir, MANIFEST), JSON.stringify(sorted) + '\n', { fsync: false });
+  await tree.write(join(outDir, MANIFEST), JSON.stringify(sorted) + '\n');
   return counts;
 }
 
@@ -114,42 +106,21 @@ export async function writeAttemptPages(outDir: string, jobs: Iterable<PageJob> 
  * real contender folder (never through a link) — then its stylesheet and manifest, then each folder
  * of `outDir/attempts/` left empty (`report --site` removing the report of a run gone from the
  * results folder: src/report/site-owned.ts). Files it did not write stay, and so do their folders.
- * @returns true when `attempts/` is gone (or never was); false when something else is left in it.
+ * All through `tree` (src/core/owned-tree.ts): nothing behind a link is removed.
+ * @returns true when `attempts/` is gone (or never was); false when something else is left in it, or it is a link.
  */
-export async function removeAttemptPages(outDir: string): Promise<boolean> {
+export async function removeAttemptPages(tree: OwnedTree, outDir: string): Promise<boolean> {
   const dir = join(outDir, ATTEMPTS_DIR);
-  const top = await lstat(dir).catch(() => null);
-  if (!top) return true;
-  if (!top.isDirectory()) return false; // a link or a file: not ours to follow
-  const isFile = (f: string) => lstat(f).then((st) => st.isFile(), () => false);
-  const isDir = (f: string) => lstat(f).then((st) => st.isDirectory(), () => false);
+  if (!(await tree.isOwnedFolder(dir))) return tree.removeFolder(dir); // gone (true) or a link (false): its manifest is not read
   const folders = new Set<string>();
   for (const key of Object.keys((await readManifest(outDir))?.pages ?? {})) {
     if (!PAGE_PATH.test(key)) continue;
-    const folder = join(dir, key.split('/')[0]!);
-    if (!(await isDir(folder))) continue;
-    folders.add(folder);
-    if (await isFile(join(dir, key))) await rm(join(dir, key));
+    folders.add(join(dir, key.split('/')[0]!));
+    await tree.remove(join(dir, key));
   }
-  for (const f of [join(outDir, ATTEMPT_CSS_PATH), join(outDir, MANIFEST)]) if (await isFile(f)) await rm(f);
-  const emptied = async (d: string): Promise<boolean> => rmdir(d).then(() => true, (e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOTEMPTY' || e.code === 'EEXIST') return false;
-    throw e;
-  });
-  for (const f of folders) await emptied(f);
-  return emptied(dir);
-}
-
-/**
- * Makes `dir` when missing; resolves when it is a folder. @throws Error naming `dir` when it is a
- * symbolic link or a file: report pages are written only into folders, never through a link.
- */
-async function ownFolder(dir: string): Promise<void> {
-  const st = await lstat(dir).catch(() => null);
-  if (st?.isDirectory()) return;
-  if (st) throw new Error(`${dir} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}: fixbench writes report pages only into folders it made; remove it and build the report again`);
-  await mkdir(dir).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'EEXIST') throw e; });
-  if (!(await lstat(dir)).isDirectory()) throw new Error(`${dir} is not a folder`);
+  for (const f of [join(outDir, ATTEMPT_CSS_PATH), join(outDir, MANIFEST)]) await tree.remove(f);
+  for (const f of folders) await tree.removeFolder(f);
+  return tree.removeFolder(dir);
 }
 
 /** The previous build's manifest; null when there is none or it is not one (every page is then written). */

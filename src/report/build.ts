@@ -1,7 +1,6 @@
 // Builds a run's report: view models (pure) → charts (vega → inert SVG) → HTML (handlebars) →
 // `outDir/index.html` plus one attempts page per contender and task under `outDir/attempts/`.
-import { mkdir } from 'node:fs/promises';
-import { writeFileNoFollow } from '../core/nofollow-write.ts';
+import { OwnedTree } from '../core/owned-tree.ts';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { analyseRun, type RunAnalysis } from '../analysis/run.ts';
@@ -31,6 +30,12 @@ export interface BuildReportOptions {
   attempts: readonly AttemptRecord[];
   /** Folder to write into; created if missing. */
   outDir: string;
+  /**
+   * The folder the user named, `outDir` or a folder above it (`reports/` for `reports/<run_id>`, the
+   * site folder for its run reports): no folder from below it down to every file written may be a
+   * link (src/core/owned-tree.ts). Default `outDir`.
+   */
+  root?: string;
   /** The run's folder, to read trajectories from (`trajectories/<model>/<instance_id>/<n>.json`); without it attempt pages show no steps. */
   runDir?: string;
   /** Published reference figures shown beside measured ones (default: none; the CLI passes data/published-scores.yaml). */
@@ -155,6 +160,8 @@ export async function renderReport(header: RunHeader, attempts: readonly IndexRe
  * attempts page per matrix cell (every attempt of a contender at a task, `#attempt-<n>`) to
  * `outDir/attempts/<contender index>/<task index>.html`.
  * Returns the index path. Trajectory files that are missing or invalid show as a note on their page.
+ * Every file replaces whatever is at its name (a link there is replaced, never written through).
+ * @throws UserInputError when a folder below `root` on the way to a file is a link or not a folder.
  */
 export async function buildReport(o: BuildReportOptions): Promise<string> {
   return writeReport(o, o.attempts, async (rs) => rs);
@@ -191,9 +198,10 @@ export async function writeReport<R extends IndexRecord>(o: Omit<BuildReportOpti
   }
 
   const html = await renderReport(header, attempts, { published: o.published, repricedFrom: o.repricedFrom, filterNote: o.filterNote, attemptPages: withPages, trajectories: series, analysis, ...(o.taskMeta ? { taskMeta: o.taskMeta } : {}) });
-  await mkdir(outDir, { recursive: true });
+  const tree = new OwnedTree(o.root ?? outDir); // every file by temporary file and rename, no folder a link
+  await tree.folder(outDir);
   const path = join(outDir, 'index.html');
-  await writeFileNoFollow(path, html);
+  await tree.write(path, html);
 
   if (withPages) {
     // how each record's trajectory will be read: stamped (stat) before it is read, for the page digest
@@ -221,7 +229,7 @@ export async function writeReport<R extends IndexRecord>(o: Omit<BuildReportOpti
         });
       });
     });
-    await writeAttemptPages(outDir, jobs, limit);
+    await writeAttemptPages(tree, outDir, jobs, limit);
   }
   return path;
 }

@@ -6,29 +6,23 @@
 // synchronously instead, every write would stall the rendering whenever the disk is slow; in a
 // worker the writes overlap with it. A build of fewer files than one batch (a run's report of a few
 // tasks) never starts the worker: starting a thread costs more than writing them on the main thread.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { WRITE_NOFOLLOW } from '../core/nofollow-write.ts';
 import { dirname } from 'node:path';
+import { WRITE_BY_RENAME_SYNC_JS, type OwnedTree } from '../core/owned-tree.ts';
 import { Worker } from 'node:worker_threads';
 
-/** The worker: `[file, text][]` batches in, `{ done }` or `{ error, code, file }` out; makes each file's folder once. */
+/**
+ * The worker: `[file, text][]` batches in, `{ done }` or `{ error, code, file }` out. Each file is
+ * written by temporary file and rename (src/core/owned-tree.ts); its folder was checked before it was queued.
+ */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
-const { mkdirSync, writeFileSync, constants } = require('node:fs');
-const NOFOLLOW = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW; // never through a link
-const { dirname } = require('node:path');
-const made = new Set();
+${WRITE_BY_RENAME_SYNC_JS}
 parentPort.on('message', (batch) => {
   let file = null;
   try {
     for (const [f, text] of batch) {
       file = f;
-      const dir = dirname(f);
-      if (!made.has(dir)) {
-        mkdirSync(dir, { recursive: true });
-        made.add(dir);
-      }
-      writeFileSync(f, text, { flag: NOFOLLOW });
+      writeByRenameSync(f, text);
     }
     parentPort.postMessage({ done: batch.length });
   } catch (e) {
@@ -43,8 +37,10 @@ const BATCH = 64;
 const IN_FLIGHT = 8;
 
 /**
- * A writer of many small files through one worker thread. `write` queues a file (its folder is made
- * when missing) and resolves once the queue has room; `close` writes what is queued, waits for every
+ * A writer of many small files of one {@link OwnedTree} through one worker thread. `write` checks
+ * the file's folders (made when missing, refused when a link: `tree.folder`), queues the file and
+ * resolves once the queue has room; every file replaces whatever is at its name (temporary file and
+ * rename, never through a link); `close` writes what is queued, waits for every
  * file and ends the worker. The worker starts with the first full batch (`BATCH` files); when
  * `close` comes first, the few files queued are written on the main thread and no thread is started.
  * The first failed write rejects every later `write` and `close` with an Error naming the file and
@@ -56,6 +52,11 @@ export class PageWriter {
   #inFlight = 0;
   #failure: Error | null = null;
   #waiters: Array<() => void> = [];
+  readonly #tree: OwnedTree;
+
+  constructor(tree: OwnedTree) {
+    this.#tree = tree;
+  }
 
   /** Whether a worker thread was started (false while every file fitted in one batch). */
   get threaded(): boolean {
@@ -86,17 +87,11 @@ export class PageWriter {
     this.#failure ??= Object.assign(new Error(`cannot write ${file ?? 'a report page'}: ${message}`), { code: code ?? undefined });
   }
 
-  /** The queued files written here, one after another (folders made as needed), as the worker would. */
+  /** The queued files written here, one after another, as the worker would. */
   async #writeHere(): Promise<void> {
-    const made = new Set<string>();
     for (const [f, text] of this.#batch.splice(0)) {
       try {
-        const dir = dirname(f);
-        if (!made.has(dir)) {
-          await mkdir(dir, { recursive: true });
-          made.add(dir);
-        }
-        await writeFile(f, text, { flag: WRITE_NOFOLLOW });
+        await this.#tree.write(f, text);
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
         this.#fail(f, String(err?.message ?? err), err?.code ?? null);
@@ -126,6 +121,7 @@ export class PageWriter {
   /** Queues `text` (UTF-8) to be written to `file`. */
   async write(file: string, text: string): Promise<void> {
     if (this.#failure) throw this.#failure;
+    await this.#tree.folder(dirname(file));
     this.#batch.push([file, text]);
     if (this.#batch.length >= BATCH) {
       this.#send();

@@ -5,10 +5,10 @@
 // attempt pages its pages.json names, the stylesheet, pages.json), never through a link, and each
 // folder only once empty: anything else placed there stays, and so does its folder.
 import { createHash } from 'node:crypto';
-import { lstat, readFile, rm, rmdir } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../core/atomic-write.ts';
+import { OwnedTree } from '../core/owned-tree.ts';
 import { RunId } from '../core/records.ts';
 import { removeAttemptPages } from './attempt-pages.ts';
 
@@ -57,10 +57,10 @@ export async function recordWritten(outDir: string, runId: string, results: stri
   return sha ? { index_sha1: sha, results } : null;
 }
 
-/** Writes the manifest (runs sorted by id), atomically. */
-export async function writeSiteManifest(outDir: string, runs: SiteManifest['runs']): Promise<void> {
+/** Writes the manifest (runs sorted by id) through `tree` (the site folder's: src/core/owned-tree.ts), atomically. */
+export async function writeSiteManifest(tree: OwnedTree, runs: SiteManifest['runs']): Promise<void> {
   const sorted = Object.fromEntries(Object.entries(runs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  await writeFileAtomic(join(outDir, SITE_MANIFEST), JSON.stringify({ format_version: 1, runs: sorted }) + '\n', { fsync: false });
+  await tree.write(join(tree.root, SITE_MANIFEST), JSON.stringify({ format_version: 1, runs: sorted }) + '\n');
 }
 
 /**
@@ -69,10 +69,12 @@ export async function writeSiteManifest(outDir: string, runs: SiteManifest['runs
  * reason, when it is not a real folder (a link), or its index.html is not the one the site wrote
  * (replaced or removed since); a folder that still holds files fixbench did not write keeps them
  * and is itself left (removed: its report's own files are). Never throws for a file that cannot be
- * removed: that run is kept with the error.
+ * removed: that run is kept with the error. Every removal goes through `tree` (rooted at `<outDir>`,
+ * the site folder: src/core/owned-tree.ts), so nothing behind a link is removed.
  */
-export async function removeGoneRuns(outDir: string, before: SiteManifest, gone: readonly string[]): Promise<GoneRuns> {
+export async function removeGoneRuns(tree: OwnedTree, before: SiteManifest, gone: readonly string[]): Promise<GoneRuns> {
   const out: GoneRuns = { removed: [], kept: [] };
+  const outDir = tree.root;
   for (const id of gone) {
     const entry = before.runs[id];
     if (!entry || !RunId.safeParse(id).success) continue;
@@ -89,12 +91,11 @@ export async function removeGoneRuns(outDir: string, before: SiteManifest, gone:
     }
     const others = `its report's files were removed; ${dir} holds other files fixbench did not write, so it is left`;
     try {
-      await rm(join(dir, 'index.html'));
-      if (!(await removeAttemptPages(dir))) {
+      await tree.remove(join(dir, 'index.html'));
+      if (!(await removeAttemptPages(tree, dir)) || !(await tree.removeFolder(dir))) {
         out.kept.push({ id, reason: others });
         continue;
       }
-      await rmdir(dir);
       out.removed.push(id);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;

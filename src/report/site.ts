@@ -1,8 +1,8 @@
 // The site index over every run of a results folder (DESIGN.md §9): one report per run, and an index
 // page grouping runs by task suite (hash) with the nightly trend of each model's resolved rate and
 // USD per task over time. Only runs of the same suite are comparable, hence the grouping.
-import { mkdir, readdir } from 'node:fs/promises';
-import { writeFileNoFollow } from '../core/nofollow-write.ts';
+import { readdir } from 'node:fs/promises';
+import { OwnedTree } from '../core/owned-tree.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { rankSummaries, summarise } from '../analysis/leaderboard.ts';
@@ -182,8 +182,9 @@ export interface BuildSiteOptions {
  * A folder with a run.json that cannot be read is listed on the index with the reason, not fatal.
  * The reports of runs an earlier build over the same `resultsDir` wrote (`outDir/.fixbench-site.json`)
  * whose folder is no longer there are removed (`gone.removed`), only their report's own files, or left with the
- * reason (`gone.kept`; src/report/site-owned.ts).
- * @throws UserInputError when `resultsDir` does not exist or holds no run folder.
+ * reason (`gone.kept`; src/report/site-owned.ts). Files are written and removed only through real
+ * folders below `outDir` (src/core/owned-tree.ts): a run's report folder replaced by a link stops the build.
+ * @throws UserInputError when `resultsDir` does not exist or holds no run folder, or a folder below `outDir` is a link.
  */
 export async function buildSite(o: BuildSiteOptions): Promise<{ index: string; runs: number; gone: GoneRuns }> {
   if (!existsSync(o.resultsDir)) throw new UserInputError(`${o.resultsDir}: no such results folder\n  fix: pass the folder that holds run folders (default: results)`);
@@ -194,6 +195,7 @@ export async function buildSite(o: BuildSiteOptions): Promise<{ index: string; r
     .sort();
   if (dirs.length === 0) throw new UserInputError(`${o.resultsDir}: no run folders (none has a run.json)\n  fix: run \`${commandPrefix()} run\` first, or pass the folder that holds run folders`);
   const before = await readSiteManifest(o.outDir);
+  const tree = new OwnedTree(o.outDir); // no folder below the site folder a link; files by temporary file and rename
   const written: SiteManifest['runs'] = {};
   const points: RunPoint[] = [];
   const unreadable: SiteViewModel['unreadable'] = [];
@@ -211,7 +213,7 @@ export async function buildSite(o: BuildSiteOptions): Promise<{ index: string; r
       unreadable.push({ dir: d, reason: `${path.join(runDir, 'run.json')}: run_id is "${run.header.run_id}" but the folder is named "${d}"; rename the folder back to ${run.header.run_id}` });
       continue;
     }
-    await buildReport({ header: run.header, attempts: run.attempts, outDir: path.join(o.outDir, run.header.run_id), runDir, published: o.published, attemptPages: o.attemptPages });
+    await buildReport({ header: run.header, attempts: run.attempts, outDir: path.join(o.outDir, run.header.run_id), root: o.outDir, runDir, published: o.published, attemptPages: o.attemptPages });
     const rec = await recordWritten(o.outDir, run.header.run_id, path.resolve(o.resultsDir));
     if (rec) written[run.header.run_id] = rec;
     points.push(runPoint(run));
@@ -220,7 +222,7 @@ export async function buildSite(o: BuildSiteOptions): Promise<{ index: string; r
   // folder sharing this site folder, keeps its report and its entry; one gone from this results folder goes
   const here = (e: SiteManifest['runs'][string]) => e.results === path.resolve(o.resultsDir);
   for (const [id, e] of Object.entries(before.runs)) if (!written[id] && (!here(e) || dirs.includes(id))) written[id] = e;
-  const gone = await removeGoneRuns(o.outDir, before, Object.entries(before.runs).filter(([id, e]) => here(e) && !dirs.includes(id)).map(([id]) => id));
+  const gone = await removeGoneRuns(tree, before, Object.entries(before.runs).filter(([id, e]) => here(e) && !dirs.includes(id)).map(([id]) => id));
   const { vm, series } = siteView(points, unreadable);
   const charts: PageCharts = {};
   for (const [k, s] of series) {
@@ -230,9 +232,8 @@ export async function buildSite(o: BuildSiteOptions): Promise<{ index: string; r
         : { xTitle: 'run started (UTC date)', yTitle: 'mean USD per task', xTime: true, width: 560, height: 240, colours: modelColours(s.points.map((p) => p.series)) }),
     );
   }
-  await mkdir(o.outDir, { recursive: true });
   const index = path.join(o.outDir, 'index.html');
-  await writeFileNoFollow(index, renderSiteHtml(vm, charts));
-  await writeSiteManifest(o.outDir, written);
+  await tree.write(index, renderSiteHtml(vm, charts));
+  await writeSiteManifest(tree, written);
   return { index, runs: points.length, gone };
 }

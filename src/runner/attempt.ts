@@ -100,7 +100,7 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
   // (gold, noop: the task's own patches, no untrusted code) has it made beside its own workspace, from
   // the start (`premadeFromStart`): the first attempt's preparation is the run's critical path.
   let checkout: Promise<Workspace> | undefined = premadeFromStart(plan) ? startCheckout(task, opts.repoCache, attemptDir) : undefined;
-  const afterAgent = () => void (checkout ??= ((gradingFrom = Date.now()), startCheckout(task, opts.repoCache, attemptDir)));
+  const afterAgent = () => void (meter.done(), checkout ??= ((gradingFrom = Date.now()), startCheckout(task, opts.repoCache, attemptDir)));
   try {
     const built = await attemptAgent(plan, meter.hooks, opts.config?.limits, { instanceId: task.instance_id, attempt }).catch(async (e: unknown) => {
       await made.made.then((m) => ('fault' in m ? undefined : m.workspace.cleanup())).catch(() => undefined); // the attemptDir's removal takes what is left
@@ -148,6 +148,7 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
     await writer.writeAttemptLogs(record, graded.evaluation);
     return record;
   } finally {
+    meter.done();
     leaveWatch();
     ledger?.close();
     await removal;
@@ -307,8 +308,9 @@ export async function workIn(w: WorkIn, env: AttemptEnv): Promise<Worked> {
 }
 
 /** The run budget's and the ledger's hooks for the agent, and whether the budget refused a call. */
-export function meterHooks(env: AttemptEnv, ledger: AttemptLedger | null): { hooks: MeterHooks; refused: () => boolean } {
+export function meterHooks(env: AttemptEnv, ledger: AttemptLedger | null): { hooks: MeterHooks; refused: () => boolean; done: () => void } {
   let refused = false;
+  const seat = {}; // this attempt's seat at the run budget (RunBudget.acquire), left by `done` when its agent is done
   const onRefused = () => {
     refused = true;
     env.onBudgetRefused();
@@ -317,7 +319,7 @@ export function meterHooks(env: AttemptEnv, ledger: AttemptLedger | null): { hoo
   const billedSync: AttemptLedger['billedSync'] = ledger ? ledger.billedSync : () => {};
   const hooks: MeterHooks = {
     // the pool slot first: a call's pending ledger line is written when it is about to be sent, not while it queues
-    wrapClient: (client, models) => pooledClient(meteredClient(client, env.budget, onRefused, ledger ? callLedger(ledger, callBounder(models)) : billed), env.pools.model),
+    wrapClient: (client, models) => pooledClient(meteredClient(client, env.budget, onRefused, ledger ? callLedger(ledger, callBounder(models)) : billed, seat), env.pools.model),
     refuse: () => {
       if (!env.budget.exhausted) return null;
       onRefused();
@@ -326,7 +328,7 @@ export function meterHooks(env: AttemptEnv, ledger: AttemptLedger | null): { hoo
     onCall: (c, callId) => (billedSync(c, callId), env.budget.add(c.list_usd, promptTokens(c.usage) + c.usage.output, c.cap_usd)),
     ...(ledger ? { pending: ledger.pending, unbilled: (id: string) => void ledger.unbilled(id).catch(() => {}) } : {}),
   };
-  return { hooks, refused: () => refused };
+  return { hooks, refused: () => refused, done: () => env.budget.leave(seat) };
 }
 
 /** A client whose calls wait for a slot of the model pool. */

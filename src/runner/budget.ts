@@ -24,6 +24,12 @@ export const callTokens = (c: CallRecord): number => promptTokens(c.usage) + c.u
  * are in flight — only when all of them plus this one fit under each cap even if every one costs as
  * much as the largest call seen so far (the first call of a run runs alone, to measure that). So a
  * cap is passed by at most one call, unless a call costs more than any before it.
+ *
+ * Attempts before calls (newcomer13 #10): an attempt's first call (`acquire(seat)` with a seat not
+ * yet seated) starts only when no other attempt is seated, or when one more call for every seated
+ * attempt, plus this one, fits under the caps as above. So a small budget at a high `--concurrency`
+ * lets the attempts already started finish (and be graded) instead of starting every attempt at
+ * once and cutting them all; an attempt gives its seat back with `leave` when its agent is done.
  */
 export class RunBudget {
   /** USD of the calls so far: list price, an unknown-price call at its ceiling cost (`cap_usd`; see `ceilingCalls`). */
@@ -42,6 +48,8 @@ export class RunBudget {
   #maxCallUsd = 0;
   #maxCallTokens = 0;
   #waiters: Array<() => void> = [];
+  /** Seats of the attempts that have made a call and whose agent has not yet finished. */
+  #seated = new Set<object>();
   #ledgersCounted = new Set<string>();
 
   /**
@@ -141,15 +149,20 @@ export class RunBudget {
   }
 
   /**
-   * Waits until a call may start under the overshoot guarantee.
+   * Waits until a call may start under the overshoot guarantee; the first call of `seat` (one
+   * attempt's, any object) waits too until the attempt may start (see the class).
    * @returns false when the budget is reached (the call must not start); true after reserving a slot,
-   *   which the caller must give back with `release`
+   *   which the caller must give back with `release` (and the seat, when the attempt is done, with `leave`)
    */
-  async acquire(): Promise<boolean> {
+  async acquire(seat?: object): Promise<boolean> {
     for (;;) {
       if (this.exhausted) return false;
-      if (this.#inFlight === 0 || this.#fits(this.#inFlight + 1)) {
+      const admitted = seat !== undefined && !this.#seated.has(seat)
+        ? (this.#seated.size === 0 && this.#inFlight === 0) || this.#fits(Math.max(this.#seated.size, this.#inFlight) + 1)
+        : this.#inFlight === 0 || this.#fits(this.#inFlight + 1);
+      if (admitted) {
         this.#inFlight++;
+        if (seat !== undefined) this.#seated.add(seat);
         return true;
       }
       await new Promise<void>((resolve) => this.#waiters.push(resolve));
@@ -160,6 +173,15 @@ export class RunBudget {
   release(call: CallRecord | null): void {
     this.#inFlight--;
     if (call) this.add(call.list_usd, callTokens(call), call.cap_usd);
+    this.#wake();
+  }
+
+  /** The attempt of `seat` makes no more calls (its agent is done): another attempt may take its place. Idempotent. */
+  leave(seat: object): void {
+    if (this.#seated.delete(seat)) this.#wake();
+  }
+
+  #wake(): void {
     const waiters = this.#waiters.splice(0);
     for (const w of waiters) w();
   }
@@ -204,15 +226,16 @@ export interface CallLedger {
  * try in flight, none billed). An aborted call (kind `aborted`, `opts.signal`) is recorded and counted with
  * its billed tries and, when a try was in flight, that try at the pending line's bound (`boundTry`;
  * the error rethrown carries the call so counted); without a ledger the in-flight try is not counted.
- * Any other error leaves the call pending.
+ * Any other error leaves the call pending. `seat`: the attempt's (`RunBudget.acquire`), shared by
+ * every client of one attempt; the caller leaves it when the attempt's agent is done.
  */
-export function meteredClient(inner: ModelClient, budget: RunBudget, onRefused: () => void, onBilled?: ((call: CallRecord) => void | Promise<void>) | CallLedger): ModelClient {
+export function meteredClient(inner: ModelClient, budget: RunBudget, onRefused: () => void, onBilled?: ((call: CallRecord) => void | Promise<void>) | CallLedger, seat?: object): ModelClient {
   const ledger = typeof onBilled === 'object' ? onBilled : null;
   const bill = typeof onBilled === 'function' ? onBilled : undefined;
   return {
     id: inner.id,
     async chat(messages: ChatMessage[], opts?: ChatOptions): Promise<ChatReply> {
-      if (!(await budget.acquire())) {
+      if (!(await budget.acquire(seat))) {
         onRefused();
         throw new ModelCallError(`${budget.describe()}; no further model calls`, 'budget', null);
       }

@@ -173,6 +173,7 @@ export async function runCascadeAttempt(job: Job & { plan: CascadePlan }, env: A
     await writer.writeAttemptLogs(withStages, graded.evaluation);
     return withStages;
   } finally {
+    meter.done(); // its seat at the run budget (RunBudget.acquire), held across its stages
     leaveWatch();
     ledger.close();
     await kept?.workspace.cleanup().catch(() => {});

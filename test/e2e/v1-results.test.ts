@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/cli.ts';
 import { inShard } from '../../src/store/shard.ts';
+import { repricedReportName } from '../../src/report/paths.ts';
 
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'results-v1', 'v1-run');
 let tmp: string;
@@ -55,7 +56,7 @@ describe('a version-1 results folder', () => {
     const r = await runCli(['report', 'v1-run', '--results', results, '--reports', reports, '--prices', sheet]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/per-call tokens are not available|cost unknown/);
-    const pages = await attemptPages(path.join(reports, 'v1-run-prices-2026-05-01'));
+    const pages = await attemptPages(path.join(reports, repricedReportName('v1-run', '2026-05-01', await readFile(sheet))));
     for (const who of ['fake-coder@scripted', 'fake-coder']) {
       const page = pages.find((p) => p.includes(`${who} · js-duration-1`))!;
       expect(page, who).toMatch(/USD at list price[\s\S]{0,200}\$0\.0128/);
@@ -68,7 +69,7 @@ describe('a version-1 results folder', () => {
     const r = await runCli(['report', 'v1-run', '--results', results, '--reports', path.join(tmp, 'reports-same'), '--prices', sheet]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toContain('note: run v1-run was priced with this sheet already (/fixture/2026-04-01.yaml, as of 2026-04-01)');
-    expect(r.stdout).toContain('v1-run-prices-2026-04-01');
+    expect(r.stdout).toContain(repricedReportName('v1-run', '2026-04-01', await readFile(sheet)));
   }, 60_000);
 
   it('compares with itself and lists in history', async () => {

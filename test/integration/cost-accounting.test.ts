@@ -9,6 +9,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/cli.ts';
 import { errorReply, startFakeProvider, textReply, toolCall, type FakeProvider, type FakeReply } from '../helpers/fake-provider.ts';
 import type { AttemptRecord, RunHeader } from '../../src/store/records.ts';
+import { repricedReportName } from '../../src/report/paths.ts';
 
 const TASK = 'js-duration-1';
 const KEY = 'sk-test-cost-secret-0123456789';
@@ -100,8 +101,9 @@ describe('cost accounting, end to end', () => {
     await writeFile(dearer, 'as_of: "2026-06-01"\nsource: dearer sheet\nmodels:\n  fake-coder: { input: "4.00", output: "16.00", cache_read: "1.00" }\n');
     const rep = await runCli(['report', dir, '--prices', dearer, '--reports', path.join(tmp, 'reports')]);
     expect(rep.exitCode, rep.stderr).toBe(0);
-    expect(rep.stdout).toMatch(/cost-run-prices-2026-06-01/);
-    const html = await readFile(path.join(tmp, 'reports', 'cost-run-prices-2026-06-01', 'index.html'), 'utf8');
+    const folder = repricedReportName('cost-run', '2026-06-01', await readFile(dearer));
+    expect(rep.stdout).toContain(folder);
+    const html = await readFile(path.join(tmp, 'reports', folder, 'index.html'), 'utf8');
     expect(html).toContain('2026-06-01');
     expect(html).toMatch(/\$0\.01(27|266)/); // the re-priced total, $0.012656, in the report's format
     // The stored results are untouched.

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { reportCommand } from '../../../src/cli/report.ts';
+import { repricedReportName } from '../../../src/report/paths.ts';
 import { makeAttempt, makeHeader, modelContender } from '../analysis/fixtures.ts';
 
 let tmp: string;
@@ -38,8 +39,20 @@ describe('report --prices', () => {
     // No "no price" note: the recorded key "shared-row" was used, not the id.
     expect(err.mock.calls.map((c) => String(c[0])).join('')).not.toMatch(/no price/);
     const { readFile } = await import('node:fs/promises');
-    const html = await readFile(path.join(tmp, 'reports', 'r1-prices-2026-06-01', 'index.html'), 'utf8');
+    const html = await readFile(path.join(tmp, 'reports', repricedReportName('r1', '2026-06-01', await readFile(sheet)), 'index.html'), 'utf8');
     expect(html).toContain('$3.00'); // (1e6·1.00 + 1e6·2.00) / 1e6
+
+    // another sheet of the same as_of (newcomer13 #7): its own folder, the first report kept
+    const other = path.join(tmp, 'sheet-b.yaml');
+    await writeFile(other, 'as_of: "2026-06-01"\nsource: another test\nmodels:\n  shared-row: { input: "2.00", output: "4.00" }\n');
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    expect(await reportCommand(run, { results: path.join(tmp, 'results'), reports: path.join(tmp, 'reports'), prices: other })).toBe(0);
+    const second = repricedReportName('r1', '2026-06-01', await readFile(other));
+    expect(second).not.toBe(repricedReportName('r1', '2026-06-01', await readFile(sheet)));
+    expect(second).toMatch(/^r1-prices-2026-06-01-[0-9a-f]{8}$/);
+    expect(out.mock.calls.map((c) => String(c[0])).join('')).toContain(path.join(tmp, 'reports', second, 'index.html'));
+    expect(await readFile(path.join(tmp, 'reports', second, 'index.html'), 'utf8')).toContain('$6.00');
+    expect(await readFile(path.join(tmp, 'reports', repricedReportName('r1', '2026-06-01', await readFile(sheet)), 'index.html'), 'utf8')).toContain('$3.00');
   });
 
   it('moves the answer where the bundled sheets say it should: MiniMax M2.5 passes DeepSeek V3.2 on value under the June sheet', async () => {
@@ -63,7 +76,8 @@ describe('report --prices', () => {
     const bestValue = async (sheet: string): Promise<string> => {
       const code = await reportCommand(run, { results: path.join(tmp, 'results'), reports: path.join(tmp, 'reports'), prices: path.join(ROOT, 'prices', `${sheet}.yaml`) });
       expect(code).toBe(0);
-      const html = await readFile(path.join(tmp, 'reports', `r2-prices-${sheet}`, 'index.html'), 'utf8');
+      const file = path.join(ROOT, 'prices', `${sheet}.yaml`);
+      const html = await readFile(path.join(tmp, 'reports', repricedReportName('r2', sheet, await readFile(file)), 'index.html'), 'utf8');
       const block = html.slice(html.indexOf('<section id="answer"'), html.indexOf('</section>', html.indexOf('<section id="answer"')));
       const m = /Best value<\/div>\s*<div class="answer-name mono">([^<]+)<\/div>\s*<div>[^<]*<\/div>\s*<div>([^<]+)<\/div>/.exec(block);
       expect(m, block).not.toBeNull();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chosenSheetAgeNote, freeRow, priceSheetAgeWarning, STALE_PRICE_DAYS } from '../../../src/config/price-age.ts';
+import { chosenSheetAgeNote, freeRow, priceSheetAgeWarning, resumedSheetAgeWarning, STALE_PRICE_DAYS } from '../../../src/config/price-age.ts';
 
 describe('the age of a price sheet', () => {
   const today = new Date('2026-12-05T12:38:00Z');
@@ -48,5 +48,16 @@ describe('freeRow', () => {
     expect(freeRow({ input: '0', output: '0', request: '0.001' })).toBe(false);
     expect(freeRow({ input: '0', output: '0', tiers: [{ above_prompt_tokens: 1000, input: '1' }] })).toBe(false);
     expect(freeRow(null)).toBe(false); // an unknown price is not free
+  });
+});
+
+describe('resumedSheetAgeWarning (newcomer13 #6)', () => {
+  const today = new Date('2026-12-05T12:00:00Z');
+  it('advises re-pricing the report after the run, never --prices on the resume (which refuses another sheet)', () => {
+    const w = resumedSheetAgeWarning('2026-06-30', today, '`fixbench report r1 --prices <newer sheet>`')!;
+    expect(w).toBe("this run's prices (dated 2026-06-30) are 158 days old; a resume keeps the sheet the run started with, so its costs stay at those prices; once it finishes, see them at newer prices with `fixbench report r1 --prices <newer sheet>` (a newer sheet: `fixbench models import-prices openrouter --out prices/2026-12-05.yaml`)");
+    expect(w).not.toMatch(/pass --prices|instead of --prices/);
+    expect(resumedSheetAgeWarning('2026-09-06', today, 'x')).toBeNull();
+    expect(resumedSheetAgeWarning('not-a-date', today, 'x')).toBeNull();
   });
 });

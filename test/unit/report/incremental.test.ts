@@ -205,21 +205,28 @@ describe('attempt pages never go through a link (atkI13 #5)', () => {
   });
 });
 
-describe('report files are never written through a link (atkJ13 #3)', () => {
-  it('a page, the stylesheet or index.html replaced by a link: the build fails naming it, the link\'s target untouched', async () => {
+describe('report files are never written through a link (atkJ13 #3, atkK13 #3)', () => {
+  it('a page, the stylesheet or index.html replaced by a symbolic or hard link: the link is replaced, its target untouched', async () => {
     const { header, attempts } = sampleRun();
-    const { rm, symlink } = await import('node:fs/promises');
-    for (const rel of ['attempts/0/0.html', 'attempts/attempt.css', 'index.html']) {
-      const out = fresh();
-      await buildReport({ header, attempts: attempts.slice(0, 1), outDir: out });
-      const victim = path.join(root, `victim-${n++}.txt`);
-      await writeFile(victim, 'keep me');
-      await rm(path.join(out, rel));
-      await symlink(victim, path.join(out, rel));
-      // a changed record makes every page new (a template change would too)
-      const changed = attempts.slice(0, 1).map((a) => ({ ...a, wall_ms: a.wall_ms + 1 }));
-      await expect(buildReport({ header, attempts: changed, outDir: out }), rel).rejects.toThrow(/ELOOP|symbolic link/);
-      expect(await readFile(victim, 'utf8'), rel).toBe('keep me');
+    const { link, lstat, rm, symlink } = await import('node:fs/promises');
+    for (const kind of ['symbolic', 'hard'] as const) {
+      for (const rel of ['attempts/0/0.html', 'attempts/attempt.css', 'index.html']) {
+        const out = fresh();
+        await buildReport({ header, attempts: attempts.slice(0, 1), outDir: out });
+        const full = fresh();
+        const changed = attempts.slice(0, 1).map((a) => ({ ...a, wall_ms: a.wall_ms + 1 }));
+        await buildReport({ header, attempts: changed, outDir: full });
+        const victim = path.join(root, `victim-${n++}.txt`);
+        await writeFile(victim, 'keep me');
+        await rm(path.join(out, rel));
+        await (kind === 'symbolic' ? symlink(victim, path.join(out, rel)) : link(victim, path.join(out, rel)));
+        // a changed record makes every page new (a template change would too)
+        await buildReport({ header, attempts: changed, outDir: out });
+        expect(await readFile(victim, 'utf8'), `${kind} ${rel}`).toBe('keep me');
+        expect((await lstat(path.join(out, rel))).isFile(), `${kind} ${rel}`).toBe(true);
+        expect((await lstat(victim)).nlink, `${kind} ${rel}`).toBe(1);
+        await expectSameTree(out, full); // the report is the one a build in an empty folder writes
+      }
     }
   });
 });

@@ -222,4 +222,35 @@ describe('report --site removes the reports it wrote of runs gone from the resul
     expect(await readFile(join(outside, '0', '0.html'), 'utf8')).toBe('not fixbench\'s');
     expect(existsSync(join(outside, 'pages.json'))).toBe(true);
   });
+
+  it('a run\'s report folder, its attempts/ or attempts/<n> replaced by a link elsewhere: the build stops naming it, nothing written there (atkK13 #3)', async () => {
+    const { results, site } = await siteThenRemove('link-folders', ['only'], []);
+    const { link, lstat, readdir, rename, symlink } = await import('node:fs/promises');
+    for (const rel of ['only', 'only/attempts', 'only/attempts/0']) {
+      const outside = join(dir, 'link-folders', `outside-${rel.replaceAll('/', '-')}`);
+      await mkdir(outside, { recursive: true });
+      await writeFile(join(outside, 'index.html'), 'keep me');
+      await writeFile(join(outside, '0.html'), 'keep me');
+      await rename(join(site, rel), `${join(site, rel)}-moved`);
+      await symlink(outside, join(site, rel));
+      const err = await buildSite({ resultsDir: results, outDir: site }).catch((e: unknown) => e);
+      expect(err, rel).toBeInstanceOf(UserInputError);
+      expect((err as Error).message, rel).toContain(`${join(site, rel)} is a symbolic link`);
+      expect((err as Error).message, rel).toMatch(/fix: remove .* and build the report again/);
+      expect((await readdir(outside)).sort(), rel).toEqual(['0.html', 'index.html']);
+      expect(await readFile(join(outside, 'index.html'), 'utf8'), rel).toBe('keep me');
+      expect(await readFile(join(outside, '0.html'), 'utf8'), rel).toBe('keep me');
+      await rm(join(site, rel));
+      await rename(`${join(site, rel)}-moved`, join(site, rel));
+    }
+    // a hard link planted at the site's index.html: replaced, the file it shared untouched
+    const victim = join(dir, 'link-folders', 'victim.html');
+    await writeFile(victim, 'keep me');
+    await rm(join(site, 'index.html'));
+    await link(victim, join(site, 'index.html'));
+    await buildSite({ resultsDir: results, outDir: site });
+    expect(await readFile(victim, 'utf8')).toBe('keep me');
+    expect((await lstat(victim)).nlink).toBe(1);
+    expect(await readFile(join(site, 'index.html'), 'utf8')).toContain('only/index.html');
+  });
 });

@@ -28,7 +28,7 @@ function checkedOut(workRoot: string): string[] {
 function env(workRoot: string) {
   return {
     opts: { runId: 'r', sandbox, repoCache: repoCache(), limits: {}, priceSheet: { file: 'p' }, budgetUsd: null },
-    writer: { dir: join(root, 'run') }, budget: {}, workRoot, redact: (s: string) => s, pools: { test: pLimit(2), model: pLimit(64) }, onBudgetRefused: () => {},
+    writer: { dir: join(root, 'run') }, budget: { leave: () => {} }, workRoot, redact: (s: string) => s, pools: { test: pLimit(2), model: pLimit(64) }, onBudgetRefused: () => {},
   } as never;
 }
 

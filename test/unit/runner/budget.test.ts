@@ -171,3 +171,48 @@ describe('RunBudget.carryOverRecord (--resume)', () => {
     expect(b.spentUsd).toBeCloseTo(0.3, 12);
   });
 });
+
+describe('RunBudget seats: attempts already started come first (newcomer13 #10)', () => {
+  const call = (usd: number) => ({ usage: zeroUsage(), raw_usage: {}, list_usd: usd, billed_usd: null, ms: 1 });
+
+  it('a new attempt waits while the started one\'s next call and its own would not fit; it starts once the first leaves', async () => {
+    // room for about two calls of $0.003: attempt A's two calls, then B
+    const budget = new RunBudget(0.007);
+    const [a, b] = [{}, {}];
+    expect(await budget.acquire(a)).toBe(true); // the run's first call: alone
+    let bStarted = false;
+    const bCall = budget.acquire(b).then((ok) => ((bStarted = true), ok));
+    budget.release(call(0.003));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(bStarted).toBe(false); // $0.003 + 2 × $0.003 > $0.007: B would take A's next call's room
+    expect(await budget.acquire(a)).toBe(true); // A continues
+    budget.release(call(0.003));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(bStarted).toBe(false);
+    budget.leave(a); // A's agent is done (it is graded)
+    expect(await bCall).toBe(true); // alone now: B starts
+    budget.release(call(0.003));
+    expect(await budget.acquire(b)).toBe(false); // $0.009: the cap is reached
+  });
+
+  it('without a cap, or with room for every seated attempt, attempts start at once', async () => {
+    const free = new RunBudget(null);
+    expect(await Promise.all([{}, {}, {}].map((s) => free.acquire(s)))).toEqual([true, true, true]);
+    const roomy = new RunBudget(10);
+    const [a, b, c] = [{}, {}, {}];
+    expect(await roomy.acquire(a)).toBe(true);
+    roomy.release(call(0.01));
+    expect(await Promise.all([roomy.acquire(b), roomy.acquire(c), roomy.acquire(a)])).toEqual([true, true, true]);
+  });
+
+  it('leave is idempotent and meteredClient seats each attempt once', async () => {
+    const budget = new RunBudget(0.007);
+    const seat = {};
+    const client = meteredClient(fakeClient([0.003, 0.003, 0.003]), budget, () => {}, undefined, seat);
+    await client.chat([]);
+    await client.chat([]); // the same attempt: not a new seat, so not held back by the seat rule
+    budget.leave(seat);
+    budget.leave(seat);
+    expect(budget.spentUsd).toBeCloseTo(0.006);
+  });
+});

@@ -40,7 +40,7 @@ describe('a failed removal of the agent workspace', () => {
     const env = {
       opts: { runId: 'r', sandbox, repoCache: repoCache(), limits: {}, priceSheet: { file: 'p' }, budgetUsd: null },
       writer: { dir: join(root, 'run'), writeAttemptLogs: async (r: AttemptRecord) => void logged.push(r) },
-      budget: {}, workRoot, redact: (s: string) => s, pools: { test: pLimit(2), model: pLimit(64) }, onBudgetRefused: () => {},
+      budget: { leave: () => {} }, workRoot, redact: (s: string) => s, pools: { test: pLimit(2), model: pLimit(64) }, onBudgetRefused: () => {},
     } as never;
     const job = { task: task(), plan: { kind: 'reference', agent: 'gold' }, contender: { id: 'gold' }, attempt: 1, key: 'k' } as never;
     const rec = await runOneAttempt(job, env);

@@ -1,0 +1,42 @@
+// The `merge` command printed after a shard run (newcomer13 #10): the exact command, with the run
+// folders of the other shards of the same split found under the results folder, and a placeholder
+// for each shard run elsewhere (another machine).
+import path from 'node:path';
+import { resumeMismatches } from '../store/compat.ts';
+import type { RunHeader } from '../store/records.ts';
+import { readRunHeader } from '../store/store.ts';
+import { commandPrefix, shellWord } from './hints.ts';
+import { runFolders } from './run-lookup.ts';
+
+/**
+ * The lines (each starting with two spaces, ending in a newline) saying how to merge the shard run
+ * `header` (which has a `shard`), stored at `<results>/<header.run_id>`: `<prefix> merge <out>
+ * <shard folders…>` ordered by shard index, where `<out>` is `<results>/<run_id>-merged` and each
+ * shard is this run's folder, the folder under `results` holding that shard of the same suite and
+ * configuration (the last by name when several; run.json unreadable: skipped), or `<shard i/n run folder>`
+ * when none is there, with a line naming those to copy in. `results` is the `--results` folder as the
+ * user gave it (relative paths stay relative). "" for a run that is not a shard.
+ */
+export async function shardMergeHint(results: string, header: RunHeader, prefix = commandPrefix()): Promise<string> {
+  const shard = header.shard;
+  if (!shard) return '';
+  const found = new Map<number, string>([[shard.index, header.run_id]]);
+  for (const name of runFolders(path.resolve(results))) {
+    if (name === header.run_id) continue;
+    const h = await readRunHeader(path.join(path.resolve(results), name)).catch(() => null);
+    if (!h?.shard || h.shard.count !== shard.count || found.has(h.shard.index)) continue;
+    if (resumeMismatches({ ...header, shard: null }, { ...h, shard: null }).length) continue; // another suite or configuration
+    found.set(h.shard.index, name); // runFolders lists names in reverse order: the last by name wins
+  }
+  const missing: string[] = [];
+  const folders = Array.from({ length: shard.count }, (_, i) => i + 1).map((i) => {
+    const name = found.get(i);
+    if (name) return shellWord(path.join(results, name));
+    missing.push(`${i}/${shard.count}`);
+    return `<shard ${i}/${shard.count} run folder>`;
+  });
+  const out = shellWord(path.join(results, `${header.run_id}-merged`));
+  const lines = [`  shard ${shard.index}/${shard.count}: the rates above are over this shard's attempts; for the run's scores, merge every shard's run folder:`, `    ${prefix} merge ${out} ${folders.join(' ')}`];
+  if (missing.length) lines.push(`  (shard ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not under ${results}: name ${missing.length === 1 ? 'its run folder' : 'their run folders'} where ${missing.length === 1 ? 'it is' : 'they are'}, or copy ${missing.length === 1 ? 'it' : 'them'} there first)`);
+  return lines.map((l) => `${l}\n`).join('');
+}
