@@ -48,12 +48,44 @@ export function wordsAtBase(ws: HostRepo, commit: string): WordsAtBase {
   });
 }
 
+/** Answers how many times each of `values` is written, as a whole word, at base_commit outside `hosts`; null when that cannot be read. */
+export type ValuesAtBase = (values: readonly string[], hosts: readonly string[]) => Promise<Map<string, number> | null>;
+
+/**
+ * The ValuesAtBase of workspace `ws` at `commit`: `git grep -a -F -o -h -w` over the tree at the
+ * commit outside the hosts, through host git: each value's count of whole-word matches (a match
+ * another asked value's longer match covers is not counted). Null when git fails, a value holds a
+ * line break, or there are more than MAX_NAMES values: the caller then counts every pair a tell.
+ */
+export function valuesAtBase(ws: HostRepo, commit: string): ValuesAtBase {
+  return async (values, hosts) => {
+    const asked = [...new Set(values)].filter((v) => v !== '');
+    if (asked.some((v) => /[\r\n]/.test(v))) return null;
+    const counts = await grepCounts(ws, commit, asked, ['-w'], hosts, 'canary-values');
+    return counts && new Map(asked.map((v) => [v, counts.get(v) ?? 0]));
+  };
+}
+
 /** The shared `git grep -F -o -h` of {@link namesElsewhere} and {@link wordsAtBase} (`flags` added, `hosts` excluded, patterns in `<gitDir>/<patternsName>`). */
 async function grepFixed(ws: HostRepo, commit: string, names: readonly string[], flags: readonly string[], hosts: readonly string[], patternsName: string): Promise<Set<string>> {
   const asked = [...new Set(names)].filter((n) => n !== '' && !/[\r\n]/.test(n));
   const all = new Set(names);
   if (asked.length === 0) return new Set([...all].filter((n) => /[\r\n]/.test(n)));
-  if (asked.length > MAX_NAMES) return all;
+  const fold = flags.includes('-i') ? (s: string): string => s.toLowerCase() : (s: string): string => s;
+  const counts = await grepCounts(ws, commit, asked, flags, hosts, patternsName);
+  if (counts === null) return all;
+  return new Set([...all].filter((n) => counts.has(fold(n)) || /[\r\n]/.test(n)));
+}
+
+/**
+ * One `git grep -a -F -o -h <flags> -f <patterns> <commit> -- . :(exclude)<host>…` through host git
+ * (its patterns file in fixbench's own git directory): how many times each matched text was printed
+ * (lower-cased under `-i`). Null when git fails or there are more than MAX_NAMES patterns. `asked`
+ * holds no empty pattern and no line break.
+ */
+async function grepCounts(ws: HostRepo, commit: string, asked: readonly string[], flags: readonly string[], hosts: readonly string[], patternsName: string): Promise<Map<string, number> | null> {
+  if (asked.length === 0) return new Map();
+  if (asked.length > MAX_NAMES) return null;
   const patterns = join(ws.gitDir, patternsName);
   const fold = flags.includes('-i') ? (s: string): string => s.toLowerCase() : (s: string): string => s;
   try {
@@ -65,10 +97,11 @@ async function grepFixed(ws: HostRepo, commit: string, names: readonly string[],
       if (/^git grep exited with code 1$|^$/.test(String((err as Error)?.message ?? '').trim())) return '';
       throw err;
     });
-    const found = new Set(out.split('\n').filter((l) => l !== '').map(fold));
-    return new Set([...all].filter((n) => found.has(fold(n)) || /[\r\n]/.test(n)));
+    const counts = new Map<string, number>();
+    for (const l of out.split('\n')) if (l !== '') counts.set(fold(l), (counts.get(fold(l)) ?? 0) + 1);
+    return counts;
   } catch {
-    return all;
+    return null;
   }
 }
 

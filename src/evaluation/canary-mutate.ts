@@ -2,7 +2,7 @@
 // under titles made from the file's own words. The failing one has one expected literal changed
 // so it cannot pass; the passing one is verbatim. Nothing in them (names, values, shape, place)
 // tells them from the file's tests by a rule that does not also hit the tests themselves.
-import { countFailToPass, frequencyOdds, type FailToPassCount } from './canary-odds.ts';
+import { countFailToPass, frequencyOdds, type FailToPassCount, type ValuePair } from './canary-odds.ts';
 import { randomInt } from 'node:crypto';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { findTests, type ExpectedLiteral, type FoundTest } from './canary-parse.ts';
@@ -85,7 +85,7 @@ export const MAX_FAIL_COPIES = 3;
  * random), at its indentation. `hiddenFailToPass`: the file's FAIL_TO_PASS tests whose titles the
  * patch cannot and can know (see `failToPassKnown`).
  */
-export function mutateHost(file: string, text: string, ctx: HostContext): { text: string; tests: MutatedTest[]; swaps: { a: string; b: string }[]; weak: boolean; hidden: number; odds: number; failToPass: FailToPassCount } | null {
+export function mutateHost(file: string, text: string, ctx: HostContext): { text: string; tests: MutatedTest[]; swaps: { a: string; b: string }[]; weak: boolean; hidden: number; odds: number; pairs: ValuePair[]; failToPass: FailToPassCount } | null {
   const all = findTests(file, text);
   // Suite titles too: a copy named like a sibling `describe` would share its id with the suite's (reporters differ on suites).
   for (const t of all ?? []) for (const s of [t.title, ...t.suites]) ctx.taken.add(s);
@@ -122,6 +122,7 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   const told = new Set<FoundTest>();
   // Each hidden pair's odds of a pick by value frequency (1/2 when its values are written as often).
   const pairOdds = new Map<FoundTest, number>();
+  const pairValues = new Map<FoundTest, { original: string; mutant: string }>();
   const pool = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' ? [...l.value] : [])));
   const words = { vocab: (): boolean => true, ...ctx.vocab, pool: found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' ? letterRuns(l.value) : []))) };
   const sources = found.flatMap((t) => t.literals.map((l) => text.slice(l.start, l.end)));
@@ -149,6 +150,7 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
       strict = m.strict === true;
       if (m.tell) told.add(src);
       pairOdds.set(src, frequencyOdds(text.slice(lit.start, lit.end), m.code, sources));
+      pairValues.set(src, { original: text.slice(lit.start, lit.end), mutant: m.code });
       parts.push({ start: lit.start, end: lit.end, code: m.code });
     }
     parts.sort((a, b) => b.start - a.start);
@@ -171,7 +173,8 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   const odds = failSrcs.filter(hides).reduce((o, t) => o * (pairOdds.get(t) ?? 0.5), 1);
   // A FAIL_TO_PASS test is hidden when its title is, or when a swappable pair hides it.
   const swapHidden = (t: FoundTest): boolean => failSrcs.includes(t) && hides(t) && canSwap(t);
-  return { text: out, tests, swaps, weak: passSrc === null || hidden === 0, hidden, odds, failToPass: countFailToPass((all ?? []).filter(f2p).map((t) => isKnown(t) && !swapHidden(t))) };
+  const pairs = failSrcs.filter(hides).map((t) => ({ ...pairValues.get(t)!, odds: pairOdds.get(t) ?? 0.5 }));
+  return { text: out, tests, swaps, weak: passSrc === null || hidden === 0, hidden, odds, pairs, failToPass: countFailToPass((all ?? []).filter(f2p).map((t) => isKnown(t) && !swapHidden(t))) };
 }
 
 /** `text` lower-cased, every run of characters other than letters, digits, `'` and `-` made one space, with a space at each end: what `variantTitleOf` looks word pairs up in. */

@@ -64,3 +64,47 @@ export function deletedText(testPatch: string): string {
   }
   return out.join('\n');
 }
+
+/** A hidden must-fail pair's two expected literals as written (sources: quotes, prefixes, escapes) and the odds counted for it. */
+export interface ValuePair {
+  original: string;
+  mutant: string;
+  /** The pair's factor in `canaries.guess` before documented values count (1/2, or `frequencyOdds`). */
+  odds: number;
+}
+
+/**
+ * What a reader of the repository looks a literal up by: a string literal's body (its prefix letters
+ * and quotes removed, escapes as written), a number or keyword as written.
+ */
+export function valueText(src: string): string {
+  const m = /^[A-Za-z]{0,2}("""|'''|"|'|`)([\s\S]*)\1$/.exec(src);
+  return m ? m[2]! : src;
+}
+
+/**
+ * The plan's odds and weak files once each pair's values are counted in the rest of the repository
+ * at base_commit (atkJ13 #2, atkK13 #2: a forger keeping, of each pair, the value the README
+ * documents resolved 8 of 8 gradings recorded at 1/64). A pair whose original's value the
+ * repository writes (as a whole word, `valueText`) while it writes the mutant's nowhere is a tell
+ * (odds 1): "keep the twin whose value the repository writes" picks the original every time. A pair
+ * both of whose values are written, or neither, keeps its odds: a bare value's count in code (`1`,
+ * `'id'`) says nothing of this test's answer, and pricing it as a frequency pick made most bundled
+ * pairs tells (measured: bench/RESULTS.md, round 14). A file all of whose pairs are tells is weak.
+ * `counts` null (the repository could not be read): every pair a tell. A plan at odds 1 is returned
+ * as it is.
+ */
+export function documentedOdds(plan: { guess: number; weak: string[] }, pairs: readonly (ValuePair & { file: string })[], counts: ReadonlyMap<string, number> | null): { guess: number; weak: string[] } {
+  if (plan.guess >= 1 || pairs.length === 0) return plan;
+  let guess = plan.guess;
+  const fileOdds = new Map<string, number>();
+  for (const p of pairs) {
+    const a = counts?.get(valueText(p.original)) ?? 0;
+    const b = counts?.get(valueText(p.mutant)) ?? 0;
+    const odds = counts === null || (a > 0 && b === 0) ? 1 : p.odds;
+    guess *= odds / p.odds;
+    fileOdds.set(p.file, (fileOdds.get(p.file) ?? 1) * odds);
+  }
+  const told = [...fileOdds].filter(([, o]) => o >= 1).map(([f]) => f);
+  return { guess: Math.min(1, guess), weak: [...new Set([...plan.weak, ...told])] };
+}

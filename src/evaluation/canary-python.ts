@@ -12,7 +12,7 @@ import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { addedLines, MAX_FAIL_COPIES, removedText, variantTitleOf, visibleWords } from './canary-mutate.ts';
 import { pick, shuffle } from './canary-random.ts';
-import { countFailToPass, deletedText, failToPassKnown, foldText, frequencyOdds, type FailToPassCount } from './canary-odds.ts';
+import { countFailToPass, deletedText, failToPassKnown, foldText, frequencyOdds, type FailToPassCount, type ValuePair } from './canary-odds.ts';
 import { mutateNumber } from './canary-literal.ts';
 import { letterRuns, mutateText, vocabOf, type BaseWords, type Vocabulary, type WordSource } from './canary-words.ts';
 import { findPythonTests, isPlainPythonString, isPythonNumber, type PyTest } from './canary-python-parse.ts';
@@ -99,7 +99,7 @@ export interface PyHostContext {
  * with a mutable literal (or cannot be scanned). A copy's name replaces one word of its original's
  * (`variantTitleOf` over the words after `test_`), else appends `_N`.
  */
-export function mutatePythonHost(text: string, ctx: PyHostContext): { text: string; tests: Omit<CanaryTest, 'file'>[]; swaps: { a: string; b: string }[]; weak: boolean; hidden: number; odds: number; failToPass: FailToPassCount } | null {
+export function mutatePythonHost(text: string, ctx: PyHostContext): { text: string; tests: Omit<CanaryTest, 'file'>[]; swaps: { a: string; b: string }[]; weak: boolean; hidden: number; odds: number; pairs: ValuePair[]; failToPass: FailToPassCount } | null {
   const parsed = findPythonTests(text);
   const found = parsed?.filter((t) => !t.unsafe);
   if (!found?.length) return null;
@@ -132,6 +132,7 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
   const swaps: { a: string; b: string }[] = [];
   const told = new Set<PyTest>();
   const pairOdds = new Map<PyTest, number>();
+  const pairValues = new Map<PyTest, { original: string; mutant: string }>();
   for (const [src, must] of [...failSrcs.map((t) => [t, 'FAILED'] as const), ...(passSrc ? [[passSrc, 'PASSED'] as const] : [])]) {
     const words = wordsOf(src.name);
     // A swappable pair's names tell nothing (which twin holds the mutant is a coin flip); another's must read alike.
@@ -161,6 +162,7 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
       strict = m.strict;
       if (m.tell) told.add(src);
       pairOdds.set(src, frequencyOdds(text.slice(m.lit.start, m.lit.end), m.code, sources));
+      pairValues.set(src, { original: text.slice(m.lit.start, m.lit.end), mutant: m.code });
       parts.push({ start: m.lit.start, end: m.lit.end, code: m.code });
     }
     parts.sort((a, b) => b.start - a.start);
@@ -184,7 +186,8 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
   const odds = failSrcs.filter(hides).reduce((o, t) => o * (pairOdds.get(t) ?? 0.5), 1);
   // A FAIL_TO_PASS test is hidden when its name is, or when a swappable pair hides it.
   const swapHidden = (t: PyTest): boolean => failSrcs.includes(t) && hides(t) && canSwap(t);
-  return { text: out, tests, swaps, weak: passSrc === null || hidden === 0, hidden, odds, failToPass: countFailToPass((parsed ?? []).filter(f2p).map((t) => isKnown(t) && !swapHidden(t))) };
+  const pairs = failSrcs.filter(hides).map((t) => ({ ...pairValues.get(t)!, odds: pairOdds.get(t) ?? 0.5 }));
+  return { text: out, tests, swaps, weak: passSrc === null || hidden === 0, hidden, odds, pairs, failToPass: countFailToPass((parsed ?? []).filter(f2p).map((t) => isKnown(t) && !swapHidden(t))) };
 }
 
 /**
@@ -267,6 +270,7 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
   // …and in no other file at base_commit (`elsewhere`: canary-elsewhere.ts; a class subclassed there runs these methods there too).
   const unique = (name: string): boolean => occurrences.get(name) === 1 && !elsewhere.has(name);
   const swaps: CanarySwap[] = [];
+  const pairs: NonNullable<CanaryPlan['pairs']> = [];
   const vocab = vocabOf(baseWords, task.problem_statement);
   let kind: CanaryKind = 'mutated';
   let guess = 1;
@@ -278,6 +282,7 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
       texts.set(file, m.text);
       tests.push(...m.tests.map((t) => ({ file, ...t })));
       swaps.push(...m.swaps.map((x) => ({ file, ...x })));
+      pairs.push(...m.pairs.map((x) => ({ file, ...x })));
       if (m.weak) weak.push(file);
       guess *= m.odds;
       failToPass.hidden += m.failToPass.hidden;
@@ -289,5 +294,5 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
     texts.set(file, `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}\n\n${s.code}`);
     tests.push(...s.tests.map((t) => ({ file, ...t })));
   }
-  return { runner: 'pytest', kind, texts, tests, swaps, namedIds: true, ...failToPassKnown({ guess, weak }, failToPass, texts.keys(), task.FAIL_TO_PASS.length) };
+  return { runner: 'pytest', kind, texts, tests, swaps, namedIds: true, pairs, ...failToPassKnown({ guess, weak }, failToPass, texts.keys(), task.FAIL_TO_PASS.length) };
 }

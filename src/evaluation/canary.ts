@@ -15,7 +15,7 @@ import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { addedLines, mutateHost, removedText, visibleWords } from './canary-mutate.ts';
 import { findTests } from './canary-parse.ts';
-import { deletedText, failToPassKnown, foldText, type FailToPassCount } from './canary-odds.ts';
+import { deletedText, failToPassKnown, foldText, type FailToPassCount, type ValuePair } from './canary-odds.ts';
 import { listedIdsNameFiles, type CanarySwap } from './canary-swap.ts';
 import { pick } from './canary-random.ts';
 import { vocabOf, type BaseWords } from './canary-words.ts';
@@ -88,6 +88,8 @@ export interface CanaryPlan {
    * when the run's own results decide (`namedIdsOf`).
    */
   namedIds: boolean | null;
+  /** The hidden must-fail pairs' literals and odds, per file: what `documentedOdds` (canary-odds.ts) prices once the repository is counted; absent: none. */
+  pairs?: (ValuePair & { file: string })[];
 }
 
 /** What planCanaries reads of the task to choose the tests it copies. */
@@ -178,6 +180,7 @@ export function planCanaries(
   const unique = (title: string, source: string): boolean =>
     titleUses.get(title) === 1 && !suiteTitles.has(title) && !elsewhere.has(source.slice(1, -1)) && all.reduce((n, t) => n + t.split(source.slice(1, -1)).length - 1, 0) === 1;
   const swaps: CanarySwap[] = [];
+  const pairs: NonNullable<CanaryPlan['pairs']> = [];
   const vocab = vocabOf(baseWords, task.problem_statement);
   let kind: CanaryKind = 'mutated';
   let guess = 1;
@@ -192,6 +195,7 @@ export function planCanaries(
       texts.set(file, mutated.text);
       tests.push(...mutated.tests.map((t) => ({ file, ...t })));
       swaps.push(...mutated.swaps.map((x) => ({ file, ...x })));
+      pairs.push(...mutated.pairs.map((x) => ({ file, ...x })));
       if (mutated.weak) weak.push(file);
       guess *= mutated.odds;
       failToPass.hidden += mutated.failToPass.hidden;
@@ -215,7 +219,7 @@ export function planCanaries(
   }
   const listed = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS];
   const namedIds = listed.length ? listedIdsNameFiles(listed, hosts.keys()) : null;
-  return { runner: runner ?? runnerOfFile([...hosts.values()].join('\n'))!, kind, texts, tests, swaps, namedIds, ...failToPassKnown({ guess, weak }, failToPass, texts.keys(), task.FAIL_TO_PASS.length) };
+  return { runner: runner ?? runnerOfFile([...hosts.values()].join('\n'))!, kind, texts, tests, swaps, namedIds, pairs, ...failToPassKnown({ guess, weak }, failToPass, texts.keys(), task.FAIL_TO_PASS.length) };
 }
 
 /**

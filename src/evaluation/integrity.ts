@@ -5,7 +5,8 @@ import type { TaskSpec } from '../config/task.ts';
 import { canaryHosts, checkCanaries, inferRunner, planCanaries, tailOfTest, writeCanaries, type CanaryPlan, type CanaryResults, type CanaryRunner } from './canary.ts';
 import { isCanaryResult } from './canary-check.ts';
 import { isPytestTask, planPythonCanaries, pythonCanaryHosts } from './canary-python.ts';
-import { jsTitles, literalWords, pythonNames, type NamesElsewhere, type WordsAtBase } from './canary-elsewhere.ts';
+import { jsTitles, literalWords, pythonNames, type NamesElsewhere, type ValuesAtBase, type WordsAtBase } from './canary-elsewhere.ts';
+import { documentedOdds, valueText } from './canary-odds.ts';
 import { compareChannels, planSecondChannel, type SecondChannel } from './channels.ts';
 import { ID_SEPARATOR, type ReportKind, type TestResults } from './parse/index.ts';
 import { noLinkPath, readSmallFile } from './report-file.ts';
@@ -45,7 +46,7 @@ export function packageJsonBeforePatch(dir: string): Promise<string | null> {
  * {@link packageJsonBeforePatch}), never from the patched tree, so a patch cannot lower the protection
  * (e.g. by dropping karma-jasmine from dependencies). Karma's framework is `karmaFramework`'s.
  */
-export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, canaries: boolean, basePackageJson: string | null, elsewhere?: NamesElsewhere, wordsAt?: WordsAtBase): Promise<Guard> {
+export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, canaries: boolean, basePackageJson: string | null, elsewhere?: NamesElsewhere, wordsAt?: WordsAtBase, valuesAt?: ValuesAtBase): Promise<Guard> {
   const guard: Guard = { cmd: task.test_cmd, plan: null, channel: null, unprotected: null, tampered: null };
   if (report.kind === 'exit-code') {
     guard.unprotected = 'test_report is exit-code: no per-test results, so no canaries or second channel (give the task a per-test report)';
@@ -63,7 +64,7 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
   } catch {
     pkg = null;
   }
-  if (isPytestTask(task)) return guardPytest(dir, task, guard, elsewhere, wordsAt);
+  if (isPytestTask(task)) return guardPytest(dir, task, guard, elsewhere, wordsAt, valuesAt);
   const hosts = new Map<string, string>();
   for (const f of canaryHosts(task.test_patch)) {
     const text = await readSmallFile(dir, f, MAX_READ);
@@ -83,7 +84,18 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
   }
   const written = elsewhere ? await elsewhere(jsTitles(hosts), [...hosts.keys()], false) : new Set<string>();
   const baseWords = wordsAt ? await wordsAt(literalWords(hosts, false)) : undefined;
-  return installPlan(dir, planCanaries(runner, hosts, type, task, written, baseWords), guard);
+  return installPlan(dir, await priced(planCanaries(runner, hosts, type, task, written, baseWords), [...hosts.keys()], valuesAt), guard);
+}
+
+/**
+ * `plan` with its odds and weak files priced by how often the rest of the repository writes each
+ * hidden pair's two values (canary-odds.ts `documentedOdds`, read by `valuesAt` at base_commit with
+ * the hosts excluded); as it is without `valuesAt` (tests, `tasks lint`).
+ */
+async function priced(plan: CanaryPlan | { unprotected: string }, hosts: string[], valuesAt?: ValuesAtBase): Promise<CanaryPlan | { unprotected: string }> {
+  if ('unprotected' in plan || !valuesAt || !plan.pairs?.length || plan.guess >= 1) return plan;
+  const counts = await valuesAt(plan.pairs.flatMap((p) => [valueText(p.original), valueText(p.mutant)]), hosts);
+  return { ...plan, ...documentedOdds(plan, plan.pairs, counts) };
 }
 
 /** Writes `plan`'s canaries into the test files and records it in `guard` (or why the run is unprotected, or tampered when they cannot be written). */
@@ -102,7 +114,7 @@ async function installPlan(dir: string, plan: CanaryPlan | { unprotected: string
 }
 
 /** guardRun's canaries for a pytest task (canary-python.ts) in the test files test.patch touches. */
-async function guardPytest(dir: string, task: TaskSpec, guard: Guard, elsewhere?: NamesElsewhere, wordsAt?: WordsAtBase): Promise<Guard> {
+async function guardPytest(dir: string, task: TaskSpec, guard: Guard, elsewhere?: NamesElsewhere, wordsAt?: WordsAtBase, valuesAt?: ValuesAtBase): Promise<Guard> {
   const hosts = new Map<string, string>();
   for (const f of pythonCanaryHosts(task.test_patch)) {
     const text = await readSmallFile(dir, f, MAX_READ);
@@ -110,7 +122,7 @@ async function guardPytest(dir: string, task: TaskSpec, guard: Guard, elsewhere?
   }
   const written = elsewhere ? await elsewhere(pythonNames(hosts), [...hosts.keys()], true) : new Set<string>();
   const baseWords = wordsAt ? await wordsAt(literalWords(hosts, true)) : undefined;
-  return installPlan(dir, planPythonCanaries(task.test_cmd, hosts, task, written, baseWords), guard);
+  return installPlan(dir, await priced(planPythonCanaries(task.test_cmd, hosts, task, written, baseWords), [...hosts.keys()], valuesAt), guard);
 }
 
 /** The judgement of one run's evidence. */
