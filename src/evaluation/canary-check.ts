@@ -63,8 +63,12 @@ const under = (id: string, tail: string): boolean => id.startsWith(`${tail}${ID_
  * the command does not run); at least one pair is reported. `problem` names the first fault (null
  * when none): the caller grades the attempt `tampered`. `silent`: host files with no canary reported
  * (not run, or crashed on load; under fail_only their tests fail, grade.ts `unrunFileStatus`).
+ * `suites`: the results name suites as tests (TAP of a runner other than node's, every point
+ * kept): a suite that held a canary then takes its own tests' status (`settleSuites`). Without it
+ * every id is a test's (JUnit, JSON, node:test's TAP read leaves-only), and an id that is also a
+ * suite's title path keeps its own result.
  */
-export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: ReadonlySet<string> = new Set()): { rest: TestResults; canaries: CanaryResults; problem: string | null; silent: string[] } {
+export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: ReadonlySet<string> = new Set(), suites = false): { rest: TestResults; canaries: CanaryResults; problem: string | null; silent: string[] } {
   const rest: TestResults = new Map(parsed);
   const synthetic = new Set(plan.tests.filter((t) => t.original === undefined).map((t) => t.suite));
   // An id that names another file (`other.test.js > …`) is not the canary's, whatever else the results hold (canary-swap.ts `inHostFile`).
@@ -73,7 +77,7 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: Rea
   for (const id of parsed.keys()) {
     if (plan.tests.some((t) => inFile(id, t.file) && (isCanaryResult(id, t) || under(id, tailOfTest(t)))) || id.split(ID_SEPARATOR).some((p) => synthetic.has(p))) rest.delete(id);
   }
-  settleSuites(parsed, rest);
+  if (suites) settleSuites(parsed, rest);
   const canaries: CanaryResults = { fail: 'failed', pass: 'passed', kind: plan.kind, guess: plan.guess, ...(plan.weak.length ? { weak: plan.weak } : {}) };
   let problem: string | null = plan.runner === 'pytest' ? pytestShapeProblem(parsed, listed) : null;
   let seen = 0;
@@ -161,7 +165,7 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: Rea
 }
 
 /**
- * Runners that report suites (node:test) fail a suite that holds the must-fail copy: a suite whose
+ * Reports that name suites (TAP with every point kept) fail a suite that holds the must-fail copy: a suite whose
  * subtree held a canary gets the status of its own tests instead (FAILED when any failed or
  * errored, else PASSED). `rest` is `parsed` less the canaries; it is updated in place.
  */
