@@ -58,13 +58,19 @@ const under = (id: string, tail: string): boolean => id.startsWith(`${tail}${ID_
  * canary suite's ids, removed) and the canaries' statuses, and judges them: every reported canary
  * must come out as it must, except a copy whose original's single result failed or errored (a
  * wrong patch breaks a verbatim copy with its original, and may return the value a mutated copy
- * expects); a canary reported more than once (twins registered from outside the test
- * files) is tampering; a file's pair is reported whole or not at all (a file
+ * expects); a canary reported under the ids of more than one test (twins registered from outside
+ * the test files) is tampering, while one test's id with a runner adapter's ` #n` twins (the same
+ * test reported again: a test file another test file loads) must come out as it must in every
+ * result; a file's pair is reported whole or not at all (a file
  * the command does not run); at least one pair is reported. `problem` names the first fault (null
  * when none): the caller grades the attempt `tampered`. `silent`: host files with no canary reported
  * (not run, or crashed on load; under fail_only their tests fail, grade.ts `unrunFileStatus`).
+ * `suites`: the results name suites as tests (TAP of a runner other than node's, every point
+ * kept): a suite that held a canary then takes its own tests' status (`settleSuites`). Without it
+ * every id is a test's (JUnit, JSON, node:test's TAP read leaves-only), and an id that is also a
+ * suite's title path keeps its own result.
  */
-export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: ReadonlySet<string> = new Set()): { rest: TestResults; canaries: CanaryResults; problem: string | null; silent: string[] } {
+export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: ReadonlySet<string> = new Set(), suites = false): { rest: TestResults; canaries: CanaryResults; problem: string | null; silent: string[] } {
   const rest: TestResults = new Map(parsed);
   const synthetic = new Set(plan.tests.filter((t) => t.original === undefined).map((t) => t.suite));
   // An id that names another file (`other.test.js > …`) is not the canary's, whatever else the results hold (canary-swap.ts `inHostFile`).
@@ -73,25 +79,41 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: Rea
   for (const id of parsed.keys()) {
     if (plan.tests.some((t) => inFile(id, t.file) && (isCanaryResult(id, t) || under(id, tailOfTest(t)))) || id.split(ID_SEPARATOR).some((p) => synthetic.has(p))) rest.delete(id);
   }
-  settleSuites(parsed, rest);
+  if (suites) settleSuites(parsed, rest);
   const canaries: CanaryResults = { fail: 'failed', pass: 'passed', kind: plan.kind, guess: plan.guess, ...(plan.weak.length ? { weak: plan.weak } : {}) };
   let problem: string | null = plan.runner === 'pytest' ? pytestShapeProblem(parsed, listed) : null;
   let seen = 0;
   const silent: string[] = [];
   const statusesOf = (tail: string, file: string, family = false): TestStatus[] =>
     [...parsed].filter(([id]) => inFile(id, file) && (hasTail(id, tail) || (family && inFamily(id, tail)))).map(([, s]) => s);
-  // A canary is one test: its name reported more than once means tests were registered that are
-  // not in the test files (e.g. failing twins meant to excuse it), so the results are not evidence.
+  /**
+   * The results of the test `tail` in `file` in report order: its id, and the ` #n` twins a runner
+   * adapter gives the same id reported again; null when they are under ids of more than one test.
+   */
+  const twinsOf = (tail: string, file: string): [string, TestStatus][] | null => {
+    const rs = [...parsed].filter(([id]) => inFile(id, file) && hasTail(id, tail));
+    return new Set(rs.map(([id]) => id.replace(DUPLICATE_SUFFIX_RE, ''))).size > 1 ? null : rs;
+  };
+  // A canary is one test: its name reported under ids of more than one test (`compat > parse > t`
+  // beside `parse > t`) means tests were registered that are not in the test files (e.g. failing
+  // twins meant to excuse it), so the results are not evidence. One test's id with a runner
+  // adapter's twins (`t`, `t #2`: a test file another test file loads runs in both files'
+  // processes, node:test) is that test reported again: every result must come out as the canary must.
   const duplicated: string[] = [];
   const statusOf = (t: CanaryTest): CanaryStatus => {
-    const statuses = statusesOf(tailOfTest(t), t.file, t.family);
-    if (statuses.length === 0) return 'missing';
-    if (t.family) return LOWER[familyStatus(statuses, t.must)];
-    if (statuses.length > 1) {
+    if (t.family) {
+      const statuses = statusesOf(tailOfTest(t), t.file, true);
+      return statuses.length === 0 ? 'missing' : LOWER[familyStatus(statuses, t.must)];
+    }
+    const rs = twinsOf(tailOfTest(t), t.file);
+    if (rs === null) {
       duplicated.push(tailOfTest(t));
       return 'error';
     }
-    return LOWER[statuses[0]!];
+    if (rs.length === 0) return 'missing';
+    // the worst result otherwise than the canary must (an error or skip before a pass or fail), else as it must
+    const off = rs.map(([, st]) => LOWER[st]).filter((c) => c !== LOWER[t.must]);
+    return off.reduce<CanaryStatus>((w, c) => (RANK[c] > RANK[w] ? c : w), off[0] ?? LOWER[t.must]);
   };
   /** A family's results in `file` by their parameter part (`[1-2]`; '' for a plain result). */
   const familyOf = (tail: string, file: string): Map<string, TestStatus> => {
@@ -104,8 +126,11 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: Rea
     return out;
   };
   /**
-   * The copied test's single result failed: a must-pass copy may then fail too (an honest break of a
-   * PASS_TO_PASS test). For a family, pairwise: every instance of the copy that came out otherwise
+   * The copied test's result failed: a must-pass copy may then fail too (an honest break of a
+   * PASS_TO_PASS test). A test reported again (` #n` twins, `twinsOf`), pairwise in report order:
+   * the original has as many results as the copy, and each of the copy's results otherwise than it
+   * must has the original's of the same place failed — so the original fails its grade too (grade.ts
+   * folds twins into the worst status). For a family, pairwise: every instance of the copy that came out otherwise
    * than it must has the same instance of the original failed (a forger's failing `[…]` twins
    * beside flipped passes excuse nothing, atkR11 2).
    */
@@ -116,8 +141,10 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: Rea
       const off = [...familyOf(tailOfTest(t), t.file)].filter(([, st]) => st !== t.must);
       return off.length > 0 && off.every(([k]) => orig.get(k) === 'FAILED' || orig.get(k) === 'ERROR');
     }
-    const s = statusesOf(sweBenchKey(t.original), t.file);
-    return s.length === 1 && (s[0] === 'FAILED' || s[0] === 'ERROR');
+    // pairwise over one test's twins in report order (each file's process reports the pair together)
+    const copy = twinsOf(tailOfTest(t), t.file), orig = twinsOf(sweBenchKey(t.original), t.file);
+    if (copy === null || orig === null || orig.length === 0 || orig.length !== copy.length) return false;
+    return copy.every(([, st], k) => st === t.must || orig[k]![1] === 'FAILED' || orig[k]![1] === 'ERROR');
   };
   /** The statuses of the results that name `file` in any spelling (pytest's ids begin with the file: parse/junit.ts `pytestParts`). */
   const resultsOf = (file: string): TestStatus[] => [...parsed].filter(([id]) => id.includes(file)).map(([, st]) => st);
@@ -161,7 +188,7 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: Rea
 }
 
 /**
- * Runners that report suites (node:test) fail a suite that holds the must-fail copy: a suite whose
+ * Reports that name suites (TAP with every point kept) fail a suite that holds the must-fail copy: a suite whose
  * subtree held a canary gets the status of its own tests instead (FAILED when any failed or
  * errored, else PASSED). `rest` is `parsed` less the canaries; it is updated in place.
  */

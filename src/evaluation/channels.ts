@@ -52,6 +52,21 @@ export function planSecondChannel(testCmd: string, report: ReportKind): SecondCh
 }
 
 /**
+ * Whether `testCmd` runs node's test runner (`node --test`, or `node --test-reporter…` running
+ * test files directly; other node flags may come first, a script's arguments do not count) with
+ * node's own reporters only (`tap`, `spec`, `dot`, `junit`, `lcov`; none named is node's default):
+ * its TAP is then node's, read with `tapLeaves` (parse/tap.ts `leaves`: a describe or a parent test
+ * is no test, as in node's JUnit report), so a suite titled like a test at its level never shares
+ * that test's id. A reporter module of the task's own writes whatever it writes, and other runners'
+ * TAP (node-tap, whose tests are subtests of assertions) keeps every point.
+ */
+export function readsNodeTestTap(testCmd: string): boolean {
+  if (!/(?:^|[\s;&|(])node\s+(?:-\S+\s+)*?--test(?:-reporter)?(?=[\s=]|$)/.test(testCmd)) return false;
+  const reporters = [...testCmd.matchAll(/--test-reporter[=\s]+(['"]?)([^\s'"]*)\1/g)].map((m) => m[2]);
+  return reporters.every((r) => ['tap', 'spec', 'dot', 'junit', 'lcov'].includes(r!));
+}
+
+/**
  * The key two channels' spellings of one test id are compared under: the one form both reporters'
  * spellings of a name come to (measured on node 20.20). TAP escapes a CR as `\r`, an LF as `\n`
  * and doubles a backslash (tap-parser undoes the doubling, so a literal backslash-`n` reads like an

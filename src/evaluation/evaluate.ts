@@ -290,7 +290,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
         result.test_output += r.log;
         parsed = r.results;
         fullNames = r.fullNames;
-      } else if (report.kind === 'tap') parsed = parseReportText('tap', run.stdout);
+      } else if (report.kind === 'tap') parsed = parseReportText('tap', run.stdout, { tapLeaves: guard.tapLeaves });
       else if (report.kind !== 'exit-code' && report.kind !== 'runner') {
         const text = await readReportFile(ws.dir, report.path, REPORT_LABEL[report.kind], status);
         // The report holds the failure messages the console output lacks: keep it in the log.
@@ -317,7 +317,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     if (parsed.size === 0 || run.exitCode === null) return noVerdict(grade(task, parsed, run.exitCode).error!);
     if (guard.channel) {
       try {
-        second = unswapResults(swaps, parseReportText(guard.channel.kind, await readReportFile(ws.dir, guard.channel.path, `second-channel ${REPORT_LABEL[guard.channel.kind]}`, status)), namedIds);
+        second = unswapResults(swaps, parseReportText(guard.channel.kind, await readReportFile(ws.dir, guard.channel.path, `second-channel ${REPORT_LABEL[guard.channel.kind]}`, status), { tapLeaves: true }), namedIds);
         if (task.ids === 'swe-bench') second = aliasSweBenchNames(second, listed);
       } catch (err) {
         return { ...result, outcome: 'tampered', parsed: Object.fromEntries(parsed), error: `the second result channel cannot be read: ${describe(err)}` };

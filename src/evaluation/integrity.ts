@@ -7,7 +7,7 @@ import { isCanaryResult } from './canary-check.ts';
 import { isPytestTask, planPythonCanaries, pythonCanaryHosts } from './canary-python.ts';
 import { jsTitles, literalWords, pythonNames, type NamesElsewhere, type ValuesAtBase, type WordsAtBase } from './canary-elsewhere.ts';
 import { documentedOdds, valueText } from './canary-odds.ts';
-import { compareChannels, planSecondChannel, type SecondChannel } from './channels.ts';
+import { compareChannels, planSecondChannel, readsNodeTestTap, type SecondChannel } from './channels.ts';
 import { ID_SEPARATOR, type ReportKind, type TestResults } from './parse/index.ts';
 import { noLinkPath, readSmallFile } from './report-file.ts';
 import type { EvaluationResult } from './types.ts';
@@ -22,6 +22,10 @@ export interface Guard {
   unprotected: string | null;
   /** Set when the canaries could not be placed because of what the patch did (a linked test file): the attempt is `tampered`. */
   tampered: string | null;
+  /** TAP on stdout is read with `tapLeaves` (node's test runner: channels.ts `readsNodeTestTap`): no suite has an id. */
+  tapLeaves: boolean;
+  /** The first report names suites as tests (TAP of another runner, every point kept): a suite that held a canary takes its own tests' status (checkCanaries `suites`). */
+  suites: boolean;
 }
 
 /** Largest package.json or test file read to plan canaries, bytes. */
@@ -47,7 +51,8 @@ export function packageJsonBeforePatch(dir: string): Promise<string | null> {
  * (e.g. by dropping karma-jasmine from dependencies). Karma's framework is `karmaFramework`'s.
  */
 export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, canaries: boolean, basePackageJson: string | null, elsewhere?: NamesElsewhere, wordsAt?: WordsAtBase, valuesAt?: ValuesAtBase): Promise<Guard> {
-  const guard: Guard = { cmd: task.test_cmd, plan: null, channel: null, unprotected: null, tampered: null };
+  const tapLeaves = readsNodeTestTap(task.test_cmd);
+  const guard: Guard = { cmd: task.test_cmd, plan: null, channel: null, unprotected: null, tampered: null, tapLeaves, suites: report.kind === 'tap' && !tapLeaves };
   if (report.kind === 'exit-code') {
     guard.unprotected = 'test_report is exit-code: no per-test results, so no canaries or second channel (give the task a per-test report)';
     return guard;
@@ -151,7 +156,7 @@ export function judgeRun(guard: Guard, task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PA
   const verdict: Verdict = { rest: parsed, canaries: null, channels: second ? 2 : 1, tampered: null, noVerdict: null, silentFiles: [] };
   const canaryIds: string[] = [];
   if (guard.plan) {
-    const c = checkCanaries(guard.plan, parsed, new Set([...task.FAIL_TO_PASS, ...task.PASS_TO_PASS]));
+    const c = checkCanaries(guard.plan, parsed, new Set([...task.FAIL_TO_PASS, ...task.PASS_TO_PASS]), guard.suites);
     verdict.rest = c.rest;
     verdict.canaries = c.canaries;
     verdict.tampered = c.problem;

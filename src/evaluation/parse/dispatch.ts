@@ -14,7 +14,7 @@ const PARSERS: Record<ReportFileKind | 'tap', (text: string, opts: ReportParseOp
   'vitest-json': parseJestJson,
   'jest-json': parseJestJson,
   'mocha-json': parseMochaJson,
-  tap: (text) => parseTap(text),
+  tap: (text, opts) => parseTap(text, { leaves: opts.tapLeaves === true }),
 };
 
 /** Names of the text formats in messages. */

@@ -12,7 +12,13 @@ installTapYamlFastPath(); // the diagnostics blocks of node --test, read without
  * description, joined with ` > `, TAP's backslash escapes undone (`\#` → `#`, so ids agree with
  * the JUnit report of the same run); every part is cleaned by `cleanName` (ANSI codes and one
  * appended duration removed; a `# time=12ms` directive is never part of the name). Every test
- * point counts, including the one closing a subtest (a suite).
+ * point counts, including the one closing a subtest (a suite), except with `leaves`: then a point
+ * that closes a subtest holding test points (node:test's `describe`, or a test with subtests) is
+ * left out, so the ids are those of the tests alone, as node's JUnit reporter gives them (it
+ * writes such a test as a `<testsuite>`): a suite point never shares an id with a test, which it
+ * would when a suite is titled like a test at its level (`describe('parses ms')` beside
+ * `test('parses ms')`: the suite's failure, e.g. a must-fail canary inside it, read as the test's).
+ * A subtest with a plan and no test points (an empty `describe`) is a test, as in JUnit.
  * Status: `ok` → PASSED, `not ok` → FAILED, `# SKIP` or `# TODO` → SKIPPED.
  * A duplicated id keeps its worst status. Non-TAP lines are ignored.
  *
@@ -33,16 +39,24 @@ installTapYamlFastPath(); // the diagnostics blocks of node --test, read without
  * was lost: no tests at all): it is read as node's escaped spelling of the text `\u{2028}` / `\u{2029}`,
  * so a test name holding one gets the id the JUnit report's name gets (`normalizeTitle`).
  */
-export function parseTap(text: string): TestResults {
+export function parseTap(text: string, opts: { leaves?: boolean } = {}): TestResults {
   const results: TestResults = new Map();
   const problems: string[] = [];
   const paths = new WeakMap<Parser, string[]>();
   const attach = (p: Parser): void => {
     const path = p.parent ? [...(paths.get(p.parent) ?? []), unescapeTap(p.name)] : [];
     paths.set(p, path);
+    // the subtest that ended last at this level and held test points: the next point closes it (tap-parser completes a child before its parent reads the closing point)
+    let parent: Parser | null = null;
+    p.on('child', (c: Parser) => {
+      parent = null;
+      c.on('complete', (res: FinalResults) => { parent = res.count > 0 ? c : null; });
+    });
     p.on('assert', (r: Result) => {
+      const closesParent = parent !== null && unescapeTap(parent.name) === r.name.trim();
+      parent = null;
       const id = joinId([...path, r.name].map(cleanName));
-      if (!id) return;
+      if (!id || (opts.leaves && closesParent)) return;
       record(results, id, r.skip || r.todo ? 'SKIPPED' : r.ok ? 'PASSED' : 'FAILED');
     });
     p.on('complete', (res: FinalResults) => {

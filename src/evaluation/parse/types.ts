@@ -29,6 +29,11 @@ export interface ReportParseOptions {
    * `classname` of a file in a folder whose name holds a `.` is read as that file (parse/junit.ts).
    */
   pytestFiles?: readonly string[];
+  /**
+   * TAP only: leave out the points that close a subtest holding tests (parse/tap.ts `leaves`), for
+   * node:test's TAP, whose ids are then its JUnit report's (`readsNodeTestTap`).
+   */
+  tapLeaves?: boolean;
 }
 
 const RANK: Record<TestStatus, number> = { PASSED: 0, SKIPPED: 1, ERROR: 2, FAILED: 3 };

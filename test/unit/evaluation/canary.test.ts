@@ -377,7 +377,7 @@ describe('second channel', () => {
 
 describe('judgeRun', () => {
   const p = plan(planCanaries('node:test', new Map([['test/a.test.js', CJS.replace('assert.ok(1)', 'assert.equal(1, 1)')]]), null));
-  const guard: Guard = { cmd: 'x', plan: p, channel: { cmd: 'x', path: '.f.tap', kind: 'tap' }, unprotected: null, tampered: null };
+  const guard: Guard = { cmd: 'x', plan: p, channel: { cmd: 'x', path: '.f.tap', kind: 'tap' }, unprotected: null, tampered: null, tapLeaves: true, suites: false };
   const tail = (i: number) => tailOfTest(p.tests[i]!);
   // A file with one test: one must-fail copy, no must-pass one (weakly protected).
   const parsed: TestResults = new Map([['x > y', 'PASSED'], [tail(0), 'FAILED']]);
