@@ -12,3 +12,7 @@ export const BUNDLE_EXTERNAL: string[];
 export function importMetaUrlOf(file: string): string;
 /** The package's YAML files whose parsed data the build caches (dist/yaml-cache.json): absolute paths. */
 export function packageYamlFiles(): string[];
+/** esbuild's options for the start-up bundle written to `outfile`. */
+export function bundleOptions(outfile: string): import('esbuild').BuildOptions & { metafile: true };
+/** `code` with every character above U+007F as its `\uXXXX` escape (UTF-16 units): the bundle made ASCII. */
+export function asciiOnly(code: string): string;

@@ -77,32 +77,54 @@ async function grepFixed(ws: HostRepo, commit: string, names: readonly string[],
   return new Set([...all].filter((n) => counts.has(fold(n)) || /[\r\n]/.test(n)));
 }
 
+/** How many answers `grepCounts` remembers (a few per task a run grades). */
+export const ELSEWHERE_CACHE_SIZE = 256;
+const answers = new Map<string, Promise<ReadonlyMap<string, number>>>();
+
 /**
  * One `git grep -a -F -o -h <flags> -f <patterns> <commit> -- . :(exclude)<host>…` through host git
  * (its patterns file in fixbench's own git directory): how many times each matched text was printed
  * (lower-cased under `-i`). Null when git fails or there are more than MAX_NAMES patterns. `asked`
  * holds no empty pattern and no line break.
+ * The grep reads only `commit`'s tree (a content address: every workspace at that commit sees the
+ * same files), so an answer is remembered per (commit, flags, hosts, patterns asked), for the last
+ * `ELSEWHERE_CACHE_SIZE` questions, and shared by the attempts of one task (gold and noop, every
+ * attempt: the same test.patch on the same base commit) and by concurrent askers; a failed grep
+ * is not remembered (perf14). Each call resolves to a new Map.
  */
 async function grepCounts(ws: HostRepo, commit: string, asked: readonly string[], flags: readonly string[], hosts: readonly string[], patternsName: string): Promise<Map<string, number> | null> {
   if (asked.length === 0) return new Map();
   if (asked.length > MAX_NAMES) return null;
-  const patterns = join(ws.gitDir, patternsName);
-  const fold = flags.includes('-i') ? (s: string): string => s.toLowerCase() : (s: string): string => s;
+  const key = JSON.stringify([commit, flags, [...hosts].sort(), [...asked].sort()]);
+  let found = answers.get(key);
+  if (found === undefined) {
+    found = grepRaw(ws, commit, asked, flags, hosts, patternsName);
+    if (answers.size >= ELSEWHERE_CACHE_SIZE) answers.delete(answers.keys().next().value!);
+    answers.set(key, found);
+    found.catch(() => { if (answers.get(key) === found) answers.delete(key); });
+  }
   try {
-    await writeFile(patterns, `${asked.join('\n')}\n`);
-    // -a, not -I: a .gitattributes in the patched work tree could mark files binary and hide them (atkI13 #7)
-    const args = ['grep', '-a', '-F', '-o', '-h', ...flags, '-f', patterns, commit, '--', '.', ...hosts.map((h) => `:(exclude,literal)${h}`)];
-    const out = await hostGit(ws).raw(args).catch((err: unknown) => {
-      // git grep exits 1 when nothing matched (an error is 128)
-      if (/^git grep exited with code 1$|^$/.test(String((err as Error)?.message ?? '').trim())) return '';
-      throw err;
-    });
-    const counts = new Map<string, number>();
-    for (const l of out.split('\n')) if (l !== '') counts.set(fold(l), (counts.get(fold(l)) ?? 0) + 1);
-    return counts;
+    return new Map(await found);
   } catch {
     return null;
   }
+}
+
+/** The uncached grep of {@link grepCounts}; rejects when git fails. */
+async function grepRaw(ws: HostRepo, commit: string, asked: readonly string[], flags: readonly string[], hosts: readonly string[], patternsName: string): Promise<ReadonlyMap<string, number>> {
+  const patterns = join(ws.gitDir, patternsName);
+  const fold = flags.includes('-i') ? (s: string): string => s.toLowerCase() : (s: string): string => s;
+  await writeFile(patterns, `${asked.join('\n')}\n`);
+  // -a, not -I: a .gitattributes in the patched work tree could mark files binary and hide them (atkI13 #7)
+  const args = ['grep', '-a', '-F', '-o', '-h', ...flags, '-f', patterns, commit, '--', '.', ...hosts.map((h) => `:(exclude,literal)${h}`)];
+  const out = await hostGit(ws).raw(args).catch((err: unknown) => {
+    // git grep exits 1 when nothing matched (an error is 128)
+    if (/^git grep exited with code 1$|^$/.test(String((err as Error)?.message ?? '').trim())) return '';
+    throw err;
+  });
+  const counts = new Map<string, number>();
+  for (const l of out.split('\n')) if (l !== '') counts.set(fold(l), (counts.get(fold(l)) ?? 0) + 1);
+  return counts;
 }
 
 /** The words (letter runs, lower case) of the expected string literals of JS/TS host files and pytest host files: what {@link wordsAtBase} is asked. */

@@ -111,14 +111,33 @@ export interface ProtectedRule {
   allowed(path: string): boolean;
 }
 
+/** How many compiled glob lists `globMatcher` remembers (a run's tasks use a handful: their test_files, add, allow). */
+export const GLOB_MATCHER_CACHE_SIZE = 256;
+const matchers = new Map<string, (path: string) => boolean>();
+
+/**
+ * picomatch's matcher (`dot: true`) for the glob list `globs`: true when a path matches any. A pure
+ * function of the list, so it is compiled once per list (the last `GLOB_MATCHER_CACHE_SIZE` lists)
+ * and shared by every attempt that grades with it.
+ */
+export function globMatcher(globs: readonly string[]): (path: string) => boolean {
+  const key = JSON.stringify(globs);
+  let m = matchers.get(key);
+  if (m === undefined) {
+    m = picomatch([...globs], { dot: true });
+    if (matchers.size >= GLOB_MATCHER_CACHE_SIZE) matchers.delete(matchers.keys().next().value!);
+    matchers.set(key, m);
+  }
+  return m;
+}
+
 /** Compiles the rule for `task` (test_cmd decides which package.json scripts are protected). */
 export function compileRule(task: Pick<TaskSpec, 'test_cmd'>, o: ProtectedRuleOptions): ProtectedRule {
-  const opts = { dot: true };
   // node --test's own discovery whatever the task's globs: its files run in the graded run.
-  const isTest = picomatch([...new Set([...o.testFiles, ...NODE_TEST_FILES])], opts);
-  const isRunner = picomatch([...RUNNER_FILES], opts);
-  const isAdded = o.add.length ? picomatch([...o.add], opts) : () => false;
-  const isAllowed = o.allow.length ? picomatch([...o.allow], opts) : () => false;
+  const isTest = globMatcher([...new Set([...o.testFiles, ...NODE_TEST_FILES])]);
+  const isRunner = globMatcher(RUNNER_FILES);
+  const isAdded = o.add.length ? globMatcher(o.add) : () => false;
+  const isAllowed = o.allow.length ? globMatcher(o.allow) : () => false;
   const testPatch = new Set(o.testPatchPaths);
   // A folder above a protected path is protected as a whole: replacing `test/` by a link or a file
   // would take every test file with it.

@@ -35,13 +35,13 @@ const when = (cond: unknown, then: () => Html, otherwise: () => Html = () => EMP
 const joined = <T>(items: readonly T[], f: (x: T) => Html, sep: Html): Html => new Html(items.map((x) => f(x).text).join(sep.text));
 
 /** A capped text: its head, and when something was elided the count and the tail (ends with a newline). */
-const capped = (c: CappedText): Html => h`<pre>${c.head}</pre>${when(c.elided, () => h`<p class="elided">… ${c.elided} characters left out …</p><pre>${c.tail}</pre>`)}\n`;
+const capped = (c: CappedText): Html => h`<pre>${c.head}</pre>${when(c.elided, () => h`<p class="elided">\u2026 ${c.elided} characters left out \u2026</p><pre>${c.tail}</pre>`)}\n`;
 
 const COMMA = new Html(', ');
 const DOT = new Html(' · ');
 
 function step(s: StepView): Html {
-  return h`<div class="step"><b>Step ${s.n}</b> <span class="muted">${when(s.usage, () => h`${s.usage} · `)}context ${s.context} tokens</span>
+  return h`<div class="step"><b>Step ${s.n}</b> <span class="muted">${when(s.usage, () => h`${s.usage} \u00b7 `)}context ${s.context} tokens</span>
 ${when(s.thought, () => h`<details open><summary>thought</summary>${capped(s.thought!)}</details>`)}
 ${when(s.command, () => h`<b class="label">command</b>${capped(s.command!)}`)}
 ${when(s.observation, () => h`<details><summary>output</summary>${capped(s.observation!)}</details>`)}
@@ -97,8 +97,8 @@ export function attemptHtml(vm: AttemptPageView): string {
 <title>${vm.title}</title>
 <link rel="stylesheet" href="../attempt.css">
 <header>
-<p><a href="${vm.back}">← report</a>
-<h1><code>${vm.contender}</code> · <code>${vm.instanceId}</code></h1>
+<p><a href="${vm.back}">\u2190 report</a>
+<h1><code>${vm.contender}</code> \u00b7 <code>${vm.instanceId}</code></h1>
 <p class="muted">run <code>${vm.runId}</code>
 <p>Attempts: ${joined(vm.index, (i) => (i.anchor ? h`<a href="#${i.anchor}">${i.attempt} (${i.outcome})</a>` : h`<span class="muted">${i.attempt} (${i.outcome})</span>`), DOT)}
 </header>

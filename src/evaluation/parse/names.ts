@@ -9,7 +9,7 @@ import { normalizeTitle } from '../../core/test-id.ts';
 export const ID_SEPARATOR = ' > ';
 
 const NUM = String.raw`\d+(?:\.\d+)?`;
-const UNIT = String.raw`(?:ns|µs|μs|us|ms|s|sec|secs)`;
+const UNIT = String.raw`(?:ns|\u00b5s|\u03bcs|us|ms|s|sec|secs)`;
 
 /**
  * A timing a runner appended to a name, at its very end, after whitespace. Exactly three forms:

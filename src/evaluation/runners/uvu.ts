@@ -11,7 +11,7 @@ import type { RunnerAdapter } from './types.ts';
 /** Name given to the suite of uvu's top-level `test` export (it prints none). */
 export const UVU_DEFAULT_SUITE = '(default suite)';
 
-const SUITE_RE = /^(?: (.+?) )?\s*((?:[•✘] ?)+)\s*\((\d+) \/ (\d+)\)\s*$/u;
+const SUITE_RE = /^(?: (.+?) )?\s*((?:[\u2022\u2718] ?)+)\s*\((\d+) \/ (\d+)\)\s*$/u;
 const FAIL_RE = /^\s+FAIL\s+(?:(.+?)\s{2})?"(.*)"\s*$/u;
 const TOTAL_RE = /^\s+Total:\s+(\d+)\s*$/;
 const FILE_RE = /^\S.*\.[cm]?[jt]sx?$/;
