@@ -53,27 +53,28 @@ describe('documentedOdds', () => {
 
 const HOST = 'test/add.test.js';
 const BEFORE = "const test = require('node:test');\nconst assert = require('node:assert');\nconst { add, label } = require('../src/add.js');\n\ntest('adds small numbers', () => assert.equal(add(1, 1), 2));\n";
-const HIDDEN = "test('adds two and three', () => assert.equal(add(2, 3), 5));\ntest('names a sum', () => assert.equal(label(2, 3), 'five in all'));\ntest('adds ten and ten', () => assert.equal(add(10, 10), 20));\n";
+// String answers of distinct shapes: no one-word change of one is another (a mutant equal to another documented answer is written too).
+const HIDDEN = "test('names a sum', () => assert.equal(label(2, 3), 'five in all'));\ntest('names no sum', () => assert.equal(label(), 'nothing given'));\ntest('names a large sum', () => assert.equal(label(1e9, 1), 'sum too large'));\n";
 
 /** A node:test task whose README at base_commit documents (or not) the hidden tests' expected values, with test.patch applied in its work tree. */
 function documentedTask(readme: string) {
   const repo = gitRepo({ 'README.md': readme, 'src/add.js': 'exports.add = (a, b) => a - b;\nexports.label = () => "";\n', [HOST]: BEFORE });
   const patch = `diff --git a/${HOST} b/${HOST}\n--- a/${HOST}\n+++ b/${HOST}\n@@ -5 +5,4 @@\n ${BEFORE.split('\n')[4]}\n${HIDDEN.trimEnd().split('\n').map((l) => `+${l}`).join('\n')}\n`;
   writeFileSync(path.join(repo.dir, HOST), BEFORE + HIDDEN);
-  const task = { instance_id: 'add-1', test_cmd: 'node --test --test-reporter=junit --test-reporter-destination=report.xml', test_report: 'junit:report.xml', test_patch: patch, FAIL_TO_PASS: ['adds two and three', 'names a sum', 'adds ten and ten'], PASS_TO_PASS: ['adds small numbers'], problem_statement: 'add subtracts.' } as unknown as Parameters<typeof guardRun>[1];
+  const task = { instance_id: 'add-1', test_cmd: 'node --test --test-reporter=junit --test-reporter-destination=report.xml', test_report: 'junit:report.xml', test_patch: patch, FAIL_TO_PASS: ['names a sum', 'names no sum', 'names a large sum'], PASS_TO_PASS: ['adds small numbers'], problem_statement: 'add subtracts.' } as unknown as Parameters<typeof guardRun>[1];
   return { repo, task };
 }
 
 describe('guardRun prices pairs by the values the repository documents', () => {
   it('a README giving every hidden expected value makes the plan odds 1 and the host weak; one giving none leaves the odds of a guess', async () => {
-    const documented = documentedTask('# add\n\n```js\nadd(2, 3);      // 5\nlabel(2, 3);    // five in all\nadd(10, 10);    // 20\n```\n');
+    const documented = documentedTask('# add\n\n```js\nadd(2, 3);        // 5\nlabel(2, 3);      // five in all\nlabel();          // nothing given\nlabel(1e9, 1);    // sum too large\n```\n');
     const plain = documentedTask('# add\n\nAdds numbers.\n');
     for (const { repo, task } of [documented, plain]) {
       const ws = await hostRepoOf(repo.dir);
       const values = valuesAtBase(ws, ws.baseCommit);
-      const counted = await values(['5', 'five in all', '20', '2', '7'], [HOST]);
+      const counted = await values(['5', 'five in all', 'nothing given', '2', '7'], [HOST]);
       expect(counted?.get('2'), 'the host is not counted').toBe(repo === documented.repo ? 2 : 0);
-      for (let k = 0; k < 6; k++) {
+      for (let k = 0; k < 12; k++) {
         const guard = await guardRun(repo.dir, task, reportKind(task.test_report), true, null, undefined, undefined, values);
         writeFileSync(path.join(repo.dir, HOST), BEFORE + HIDDEN);
         const plan = guard.plan!;
