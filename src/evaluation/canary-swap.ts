@@ -6,7 +6,7 @@
 // parsed results before anything else reads them, so every later step (canary check, second
 // channel, aliases, grade) sees the pair as if unswapped: original under its title, mutant under
 // the copy's.
-import { ID_SEPARATOR, type TestResults } from './parse/index.ts';
+import { ID_SEPARATOR, recordCounted, testCount, type TestResults } from './parse/index.ts';
 
 /**
  * Two spellings of one repository file: equal, or both paths with folders and one a `/`-bounded
@@ -125,14 +125,15 @@ function tailAt(id: string, tail: string, named: boolean, file: string): number 
 
 /**
  * `results` with each swapped pair's ids exchanged (`a` ↔ `b`, keeping what precedes and follows
- * the tail: the file part, a child test's parts, parameter ids, a duplicate suffix), in every id
+ * the tail: the file part, a child test's parts, parameter ids, a duplicate suffix; each id keeps its `testCount`), in every id
  * that may be the pair's file's (`inHostFile`; `named`: the plan's `namedIds`). A bijection on ids: a result reported twice stays
  * twice (the canary check then sees the twin). Pure; returns a new map in the same order.
  */
 export function unswapResults(swaps: readonly CanarySwap[], results: TestResults, named: boolean): TestResults {
   if (swaps.length === 0) return results;
   const out: TestResults = new Map();
-  for (const [id, status] of results) out.set(swapId(swaps, id, named), status);
+  // each id keeps how many tests were recorded under it (testCount: the channels' comparison reads it)
+  for (const [id, status] of results) recordCounted(out, swapId(swaps, id, named), status, testCount(results, id));
   return out;
 }
 

@@ -66,6 +66,16 @@ export function testCount(results: TestResults, id: string): number {
   return COUNTS.get(results)?.get(id) ?? 1;
 }
 
+/** Sets `status` for `id` as recorded `count` times (a map built from another keeps its `testCount`s: `unswapResults`). */
+export function recordCounted(results: TestResults, id: string, status: TestStatus, count: number): void {
+  results.set(id, status);
+  if (count > 1) {
+    let counts = COUNTS.get(results);
+    if (!counts) COUNTS.set(results, (counts = new Map()));
+    counts.set(id, count);
+  }
+}
+
 /** The worse of two statuses (FAILED > ERROR > SKIPPED > PASSED). */
 export const worseStatus = (a: TestStatus, b: TestStatus): TestStatus => (RANK[b] > RANK[a] ? b : a);
 

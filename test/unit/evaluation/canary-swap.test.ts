@@ -2,7 +2,7 @@
 // anything reads them, in every spelling a runner gives an id, and only in the pair's own file.
 import { describe, expect, it } from 'vitest';
 import { inHostFile, listedIdsNameFiles, namedIdsOf, swappableTitle, unswapResults, valueIsNew } from '../../../src/evaluation/canary-swap.ts';
-import type { TestResults } from '../../../src/evaluation/parse/index.ts';
+import { record, testCount, type TestResults } from '../../../src/evaluation/parse/index.ts';
 
 const swaps = [{ file: 'test/p.test.js', a: 'parse > parses minutes', b: 'parse > parses hours' }];
 
@@ -20,6 +20,20 @@ describe('unswapResults', () => {
       ['test/p.test.js > parse > reads days', 'PASSED'],
       ['test/q.test.js > parse > parses minutes', 'PASSED'],
     ]);
+  });
+
+  it('keeps how many tests were recorded under each id (a twin registered beside a swapped test stays two tests for the channels\' comparison)', () => {
+    const raw: TestResults = new Map();
+    record(raw, 'test/p.test.js > parse > parses minutes', 'PASSED');
+    record(raw, 'test/p.test.js > parse > parses minutes', 'PASSED');
+    record(raw, 'test/p.test.js > parse > reads days', 'PASSED');
+    record(raw, 'test/p.test.js > parse > reads days', 'FAILED');
+    record(raw, 'test/p.test.js > parse > parses hours', 'FAILED');
+    const out = unswapResults(swaps, raw, true);
+    expect(testCount(out, 'test/p.test.js > parse > parses hours')).toBe(2);
+    expect(testCount(out, 'test/p.test.js > parse > reads days')).toBe(2);
+    expect(testCount(out, 'test/p.test.js > parse > parses minutes')).toBe(1);
+    expect(out.get('test/p.test.js > parse > reads days')).toBe('FAILED');
   });
 
   it('ids without a file part, a child test\'s parts, pytest parameter ids and a duplicate suffix move with the tail', () => {
