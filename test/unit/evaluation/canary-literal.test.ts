@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cookedOf, mutateNumber, mutateString, type Rng } from '../../../src/evaluation/canary-literal.ts';
+import { seeded } from '../../helpers/seeded-rng.ts';
 
-/** A seeded RNG (mulberry32): the statistics below are the same on every run. */
-function seeded(seed: number): Rng {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
 
 // Expected strings as CSV/parser tests write them (the attack measured on js-csv).
 const STRINGS = [

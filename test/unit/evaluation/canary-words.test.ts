@@ -13,20 +13,10 @@ import { literalWords, wordsAtBase } from '../../../src/evaluation/canary-elsewh
 import { isPlainPythonString } from '../../../src/evaluation/canary-python-parse.ts';
 import { gitRepo } from '../../helpers/git-repo.ts';
 import { cleanupHostRepos, hostRepoOf } from '../../helpers/host-repo.ts';
+import { seeded } from '../../helpers/seeded-rng.ts';
 
 afterAll(cleanupHostRepos);
 
-/** A seeded Rng (mulberry32). */
-function seeded(seed: number): Rng {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
 
 const VOCAB = new Set('invalid duration unknown unit hours minutes seconds days weeks ms s m h d and or component value empty input'.split(' '));
 const words = (pool: string): WordSource => ({ vocab: (w) => VOCAB.has(w), pool: letterRuns(pool) });
