@@ -19,7 +19,7 @@ import { extractPatch, workTreeUnchanged, WorkspaceOverflowError } from '../work
 import { isNoSpace, spaceBefore, type SpaceBefore } from '../workspace/disk-fill.ts';
 import { toAttemptRecord, type HarnessFault } from './attempt-record.ts';
 import { failedWork, startWorkspace, type Made, type Preparing } from './attempt-workspace.ts';
-import { meteredClient, type RunBudget } from './budget.ts';
+import { meteredClient, seatedClient, type RunBudget } from './budget.ts';
 import { callBounder } from '../pricing/call-bound.ts';
 import { callLedger, carriedCapUsd, openAttemptLedger, type AttemptLedger } from './ledger-fold.ts';
 import type { Sandbox } from '../sandbox/types.ts';
@@ -318,8 +318,8 @@ export function meterHooks(env: AttemptEnv, ledger: AttemptLedger | null): { hoo
   const billed = ledger ? ledger.billed : async () => {};
   const billedSync: AttemptLedger['billedSync'] = ledger ? ledger.billedSync : () => {};
   const hooks: MeterHooks = {
-    // the pool slot first: a call's pending ledger line is written when it is about to be sent, not while it queues
-    wrapClient: (client, models) => pooledClient(meteredClient(client, env.budget, onRefused, ledger ? callLedger(ledger, callBounder(models)) : billed, seat), env.pools.model),
+    // the seat before the pool slot (atkL14 #2), the slot before the pending ledger line
+    wrapClient: (client, models) => seatedClient(pooledClient(meteredClient(client, env.budget, onRefused, ledger ? callLedger(ledger, callBounder(models)) : billed, seat), env.pools.model), env.budget, seat, onRefused),
     refuse: () => {
       if (!env.budget.exhausted) return null;
       onRefused();

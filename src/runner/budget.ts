@@ -169,6 +169,31 @@ export class RunBudget {
     }
   }
 
+  /**
+   * Waits until the attempt of `seat` may make calls, and seats it (see the class): at once when it
+   * is seated. Call it before taking a model-pool slot (`seatedClient`): a first call waiting for its
+   * seat inside a slot holds the slot a seated attempt needs for its next call, and with fewer slots
+   * than attempts nothing moves again (atkL14 #2: `--model-concurrency 1 --concurrency 2` hung).
+   * @returns false when the budget is reached, or `signal` aborted while waiting.
+   */
+  async admit(seat: object, signal?: AbortSignal): Promise<boolean> {
+    const wake = (): void => this.#wake();
+    signal?.addEventListener('abort', wake, { once: true });
+    try {
+      for (;;) {
+        if (this.exhausted || signal?.aborted) return false;
+        if (this.#seated.has(seat)) return true;
+        if ((this.#seated.size === 0 && this.#inFlight === 0) || this.#fits(Math.max(this.#seated.size, this.#inFlight) + 1)) {
+          this.#seated.add(seat);
+          return true;
+        }
+        await new Promise<void>((resolve) => this.#waiters.push(resolve));
+      }
+    } finally {
+      signal?.removeEventListener('abort', wake);
+    }
+  }
+
   /** Ends a call started by `acquire`, counting what it was billed (null `call`: not billed). */
   release(call: CallRecord | null): void {
     this.#inFlight--;
@@ -194,6 +219,26 @@ export class RunBudget {
     const tokOk = this.capTokens === null || this.spentTokens + n * this.#maxCallTokens < this.capTokens;
     return usdOk && tokOk;
   }
+}
+
+/**
+ * A client whose calls first wait for the attempt's seat at the run budget (`RunBudget.admit`), then
+ * go to `inner` (the model pool's client, whose metered client reserves the call). A call refused for
+ * the budget calls `onRefused` and throws ModelCallError kind `budget`; one whose `signal` aborts
+ * while it waits throws kind `aborted` (nothing was sent).
+ */
+export function seatedClient(inner: ModelClient, budget: RunBudget, seat: object, onRefused: () => void): ModelClient {
+  return {
+    id: inner.id,
+    async chat(messages: ChatMessage[], opts?: ChatOptions): Promise<ChatReply> {
+      if (!(await budget.admit(seat, opts?.signal))) {
+        if (opts?.signal?.aborted) throw new ModelCallError('the call was aborted while its attempt waited for its place at the run budget', 'aborted', null);
+        onRefused();
+        throw new ModelCallError(`${budget.describe()}; no further model calls`, 'budget', null);
+      }
+      return inner.chat(messages, opts);
+    },
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RunBudget, meteredClient, uncountableModels } from '../../../src/runner/budget.ts';
+import pLimit from 'p-limit';
+import { RunBudget, meteredClient, seatedClient, uncountableModels } from '../../../src/runner/budget.ts';
 import { ModelCallError, type ChatReply, type ModelClient } from '../../../src/models/types.ts';
 import { zeroUsage } from '../../../src/core/usage.ts';
 
@@ -214,5 +215,43 @@ describe('RunBudget seats: attempts already started come first (newcomer13 #10)'
     budget.leave(seat);
     budget.leave(seat);
     expect(budget.spentUsd).toBeCloseTo(0.006);
+  });
+
+  it('a first call waits for its seat before it takes a model-pool slot: one slot, two attempts and a small budget finish (atkL14 #2)', async () => {
+    const budget = new RunBudget(0.007);
+    const pool = pLimit(1);
+    const log: string[] = [];
+    // the run's wiring (attempt.ts meterHooks): seat, then pool slot, then the metered call
+    const attempt = async (who: string, seat: object, delay: number): Promise<void> => {
+      await new Promise((r) => setTimeout(r, delay));
+      const metered = meteredClient(fakeClient([0.003, 0.003, 0.003]), budget, () => {}, undefined, seat);
+      const client = seatedClient({ id: 'm', chat: (m, o) => pool(() => metered.chat(m, o)) }, budget, seat, () => log.push(`${who} refused`));
+      try {
+        for (let i = 0; i < 3; i++) { await client.chat([]); log.push(`${who} ${i + 1}`); }
+      } catch (e) {
+        expect((e as ModelCallError).kind).toBe('budget');
+      } finally {
+        budget.leave(seat);
+      }
+    };
+    const all = Promise.all([attempt('A', {}, 0), attempt('B', {}, 1)]).then(() => 'done');
+    // before the fix B's first call held the only slot waiting for a seat while seated A waited for the slot: never done
+    expect(await Promise.race([all, new Promise((r) => setTimeout(() => r('hung'), 2000))])).toBe('done');
+    expect(log.slice(0, 2)).toEqual(['A 1', 'A 2']);
+    expect(budget.spentUsd).toBeLessThan(0.007 + 0.003 + 1e-9);
+  });
+
+  it('a call waiting for its seat ends, unsent, when its signal aborts', async () => {
+    const budget = new RunBudget(0.007);
+    const [a, b] = [{}, {}];
+    expect(await budget.acquire(a)).toBe(true);
+    budget.release(call(0.003));
+    const inner = fakeClient([0.003]);
+    const ctl = new AbortController();
+    const waiting = seatedClient(inner, budget, b, () => {}).chat([], { signal: ctl.signal });
+    await new Promise((r) => setTimeout(r, 5));
+    ctl.abort();
+    await expect(waiting).rejects.toMatchObject({ kind: 'aborted' });
+    expect(inner.calls).toBe(0);
   });
 });
