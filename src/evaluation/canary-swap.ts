@@ -6,7 +6,7 @@
 // parsed results before anything else reads them, so every later step (canary check, second
 // channel, aliases, grade) sees the pair as if unswapped: original under its title, mutant under
 // the copy's.
-import { ID_SEPARATOR, recordCounted, testCount, type TestResults } from './parse/index.ts';
+import { copyResult, ID_SEPARATOR, type TestResults } from './parse/index.ts';
 
 /**
  * Two spellings of one repository file: equal, or both paths with folders and one a `/`-bounded
@@ -132,8 +132,8 @@ function tailAt(id: string, tail: string, named: boolean, file: string): number 
 export function unswapResults(swaps: readonly CanarySwap[], results: TestResults, named: boolean): TestResults {
   if (swaps.length === 0) return results;
   const out: TestResults = new Map();
-  // each id keeps how many tests were recorded under it (testCount: the channels' comparison reads it)
-  for (const [id, status] of results) recordCounted(out, swapId(swaps, id, named), status, testCount(results, id));
+  // each id keeps how many tests were recorded under it and whether its failure is inherited (the channels' comparison reads both)
+  for (const id of results.keys()) copyResult(results, id, out, swapId(swaps, id, named));
   return out;
 }
 

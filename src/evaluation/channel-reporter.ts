@@ -16,8 +16,11 @@
  * - `test:start` → `<indent># Subtest: <name>`;
  * - `test:pass` / `test:fail` → `<indent>ok|not ok <n> - <name>` with ` # SKIP [reason]` or
  *   ` # TODO [reason]`;
+ * - `test:fail` also → a YAML block holding only node's `failureType` (`subtestsFailed`,
+ *   `testCodeFailure`, `hookFailed`, …), which parseTap reads to tell a parent's own failure from its
+ *   tests' (parse/tap.ts `leaves`);
  * - `test:plan` → `<indent>1..<count>`;
- * - everything else (diagnostics, the tests' stdout/stderr, coverage, YAML details) is dropped.
+ * - everything else (diagnostics, the tests' stdout/stderr, coverage, other YAML details) is dropped.
  * `<indent>` is 4 spaces per nesting level; names are escaped exactly as node 20's `tapEscape`
  * (`\b \f \t \n \r \v` as backslash escapes, then every backslash doubled, `#` as `\#`), so
  * parseTap gives every test the id node's own TAP reporter gives it (test/unit/evaluation/channel-names.test.ts).
@@ -38,6 +41,8 @@ export default new Transform({
       if (data.skip !== undefined) line += ' # SKIP' + (typeof data.skip === 'string' && data.skip.length ? ' ' + esc(data.skip) : '');
       else if (data.todo !== undefined) line += ' # TODO' + (typeof data.todo === 'string' && data.todo.length ? ' ' + esc(data.todo) : '');
       out += line + '\n';
+      const kind = type === 'test:fail' ? data.details?.error?.failureType : undefined;
+      if (typeof kind === 'string' && /^[A-Za-z]+$/.test(kind)) out += indent(data.nesting) + '  ---\n' + indent(data.nesting) + "  failureType: '" + kind + "'\n" + indent(data.nesting) + '  ...\n';
     } else if (type === 'test:plan') out += indent(data.nesting) + '1..' + data.count + '\n';
     done();
   },

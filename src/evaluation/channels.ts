@@ -14,7 +14,7 @@
 // - jest: no (one `--json` output).
 import { randomBytes } from 'node:crypto';
 import { LEAN_TAP_REPORTER } from './channel-reporter.ts';
-import { testCount, worseStatus, type ReportKind, type TestResults } from './parse/index.ts';
+import { inheritedFailure, testCount, worseStatus, type ReportKind, type TestResults } from './parse/index.ts';
 import type { TestStatus } from './types.ts';
 
 /** A second channel: the command that also writes it, where, and in which format. */
@@ -128,6 +128,7 @@ export function compareChannels(first: TestResults, second: TestResults, ids: re
   const keys1 = byKey(first), keys2 = byKey(second);
   const diffs: string[] = [];
   const unsure: string[] = [];
+  const inherited: string[] = [];
   const names = (xs: string[], r: TestResults): string => xs.map((x) => `${JSON.stringify(x)}${testCount(r, x) > 1 ? ` (${testCount(r, x)} tests)` : ''}`).join(', ') || 'none';
   const count = (xs: string[], r: TestResults): number => xs.reduce((n, x) => n + testCount(r, x), 0);
   const worst = (xs: string[], r: TestResults): TestStatus | undefined => xs.reduce<TestStatus | undefined>((w, x) => (w === undefined ? r.get(x) : worseStatus(w, r.get(x)!)), undefined);
@@ -156,11 +157,16 @@ export function compareChannels(first: TestResults, second: TestResults, ids: re
       continue;
     }
     const b = (other === undefined ? undefined : second.get(other)) ?? 'MISSING';
-    if (a !== b) diffs.push(`${JSON.stringify(id)}: report ${a}, ${secondLabel} ${b}`);
+    // a failure of a parent's own code that only one report can carry (node's TAP, not its JUnit): no verdict
+    if (a !== b && ((a === 'FAILED' && inheritedFailure(first, id)) || (b === 'FAILED' && inheritedFailure(second, other!)))) inherited.push(JSON.stringify(id));
+    else if (a !== b) diffs.push(`${JSON.stringify(id)}: report ${a}, ${secondLabel} ${b}`);
   }
   const list = (xs: string[]): string => `${xs.slice(0, 3).join('; ')}${xs.length > 3 ? '; …' : ''}`;
   return {
     disagree: diffs.length ? `the two result channels disagree on ${diffs.length} test(s): ${list(diffs)}` : null,
-    ambiguous: unsure.length ? `${unsure.length} test(s) cannot be matched across the two result channels (their names differ only in line breaks or quotes, which the reporters spell differently): ${list(unsure)}` : null,
+    ambiguous: [
+      unsure.length ? `${unsure.length} test(s) cannot be matched across the two result channels (their names differ only in line breaks or quotes, which the reporters spell differently): ${list(unsure)}` : '',
+      inherited.length ? `${inherited.length} test(s) failed with a test or suite around them that failed in its own code (a hook, or a parent test's own body), which only one of the two result channels can report (node's JUnit report cannot): ${list(inherited)}` : '',
+    ].filter((s) => s !== '').join('; ') || null,
   };
 }

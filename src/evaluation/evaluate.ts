@@ -23,7 +23,7 @@ import { appliedPathViolations, ignoredAfterSetup } from './applied-paths.ts';
 import { prepareRunner, readRunnerResults } from './runner-run.ts';
 import { strictResolved } from './strict.ts';
 import { aliasFileNames, aliasFullNames } from './runners/index.ts';
-import { exitCodeResults, parseReportText, REPORT_LABEL, reportKind, type TestResults } from './parse/index.ts';
+import { carryMeta, exitCodeResults, parseReportText, REPORT_LABEL, reportKind, type TestResults } from './parse/index.ts';
 import { dropProtectedEntries, loadProtection, restoreProtected, testFilesOf, testPatchFiles } from './protected-files.ts';
 import { pathInside, readReportFile, removeStaleReport } from './report-file.ts';
 import type { EvaluationResult, TestsStatus } from './types.ts';
@@ -308,7 +308,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     if (swaps.length) result.test_output = `--- fixbench: canary pairs ran swapped (the mutant under the test's title; each result read back under its own): ${swaps.map((x) => `${x.file}: ${JSON.stringify(x.a)} ⇄ ${JSON.stringify(x.b)}`).join('; ')}\n${result.test_output}`;
     // `ids: swe-bench`: each listed name also answers under its own spelling (trailing blanks kept).
     const listed = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS];
-    if (task.ids === 'swe-bench') parsed = aliasSweBenchNames(parsed, listed);
+    if (task.ids === 'swe-bench') parsed = carryMeta(parsed, aliasSweBenchNames(parsed, listed));
     // jasmine / karma: a listed full spec name (SWE-bench's name) answers with that spec's result.
     if (fullNames?.size) parsed = aliasFullNames(parsed, listed, fullNames);
     // A listed test file (SWE-bench's file-level names, e.g. react-pdf's jest) answers with its tests' result.
@@ -318,7 +318,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     if (guard.channel) {
       try {
         second = unswapResults(swaps, parseReportText(guard.channel.kind, await readReportFile(ws.dir, guard.channel.path, `second-channel ${REPORT_LABEL[guard.channel.kind]}`, status), { tapLeaves: true }), namedIds);
-        if (task.ids === 'swe-bench') second = aliasSweBenchNames(second, listed);
+        if (task.ids === 'swe-bench') second = carryMeta(second, aliasSweBenchNames(second, listed));
       } catch (err) {
         return { ...result, outcome: 'tampered', parsed: Object.fromEntries(parsed), error: `the second result channel cannot be read: ${describe(err)}` };
       }

@@ -6,5 +6,5 @@ export { parseMochaJson, MochaJsonReport } from './mocha-json.ts';
 export { exitCodeResults } from './exit-code.ts';
 export { cleanName, DURATION_SUFFIX_RE, ID_SEPARATOR, joinId, repoRelativeFile } from './names.ts';
 export { reportKind, REPORT_FILE_KINDS, RUNNER_REPORTS, type ReportFileKind, type ReportKind, type RunnerReport } from './report-kind.ts';
-export { parseJsonReport, ReportParseError, record, recordCounted, testCount, worseStatus, type ReportParseOptions, type TestResults } from './types.ts';
+export { parseJsonReport, ReportParseError, carryMeta, copyResult, inheritedFailure, inheritFailure, record, testCount, worseStatus, type ReportParseOptions, type TestResults } from './types.ts';
 export { parseReportText, REPORT_LABEL } from './dispatch.ts';

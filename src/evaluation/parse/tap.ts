@@ -1,7 +1,7 @@
 // TAP (version 13/14, with node-style nested subtests) on stdout → per-test results.
 import { Parser, type FinalResults, type Result } from 'tap-parser';
 import { cleanName, joinId } from './names.ts';
-import { record, ReportParseError, type TestResults } from './types.ts';
+import { inheritFailure, record, ReportParseError, type TestResults } from './types.ts';
 import { installTapYamlFastPath } from './tap-yaml-fast.ts';
 
 installTapYamlFastPath(); // the diagnostics blocks of node --test, read without the YAML parser (issue 18)
@@ -18,7 +18,11 @@ installTapYamlFastPath(); // the diagnostics blocks of node --test, read without
  * writes such a test as a `<testsuite>`): a suite point never shares an id with a test, which it
  * would when a suite is titled like a test at its level (`describe('parses ms')` beside
  * `test('parses ms')`: the suite's failure, e.g. a must-fail canary inside it, read as the test's).
- * A subtest with a plan and no test points (an empty `describe`) is a test, as in JUnit.
+ * A subtest with a plan and no test points (an empty `describe`) is a test, as in JUnit. A left-out
+ * point that is `not ok` for a failure of the parent's own code (node's `failureType` other than
+ * `subtestsFailed`: a hook, an assertion in a parent test's own body) fails every test under it
+ * (`inheritFailure`), since no id carries that failure otherwise (node's JUnit writes such a parent
+ * as a `<testsuite>` without it: atkM14 #1, a wrong patch failing only there resolved).
  * Status: `ok` → PASSED, `not ok` → FAILED, `# SKIP` or `# TODO` → SKIPPED.
  * A duplicated id keeps its worst status. Non-TAP lines are ignored.
  *
@@ -56,6 +60,10 @@ export function parseTap(text: string, opts: { leaves?: boolean } = {}): TestRes
       const closesParent = parent !== null && unescapeTap(parent.name) === r.name.trim();
       parent = null;
       const id = joinId([...path, r.name].map(cleanName));
+      if (opts.leaves && closesParent && id && !r.ok && !(r.skip || r.todo) && r.diag?.failureType !== 'subtestsFailed') {
+        // the parent failed in its own code (its body, a hook): every test under it fails with it (atkM14 #1)
+        for (const leaf of [...results.keys()]) if (leaf.startsWith(`${id} > `)) inheritFailure(results, leaf);
+      }
       if (!id || (opts.leaves && closesParent)) return;
       record(results, id, r.skip || r.todo ? 'SKIPPED' : r.ok ? 'PASSED' : 'FAILED');
     });

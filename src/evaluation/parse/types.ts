@@ -66,14 +66,56 @@ export function testCount(results: TestResults, id: string): number {
   return COUNTS.get(results)?.get(id) ?? 1;
 }
 
-/** Sets `status` for `id` as recorded `count` times (a map built from another keeps its `testCount`s: `unswapResults`). */
-export function recordCounted(results: TestResults, id: string, status: TestStatus, count: number): void {
-  results.set(id, status);
+/** Ids whose FAILED status a parser set because a test or suite around them failed in its own code (`inheritFailure`). */
+const INHERITED = new WeakMap<TestResults, Set<string>>();
+
+/**
+ * Sets `id` FAILED because a test or suite holding it failed in its own code (a hook, or a parent
+ * test's own body: node:test's TAP read leaves-only, parse/tap.ts), and marks it so
+ * (`inheritedFailure`): a report that cannot carry such a failure (node's JUnit) then does not
+ * contradict it (`compareChannels`: no verdict, not tampering).
+ */
+export function inheritFailure(results: TestResults, id: string): void {
+  record(results, id, 'FAILED');
+  let ids = INHERITED.get(results);
+  if (!ids) INHERITED.set(results, (ids = new Set()));
+  ids.add(id);
+}
+
+/** Whether `id`'s FAILED in `results` came from a test or suite around it (`inheritFailure`). */
+export function inheritedFailure(results: TestResults, id: string): boolean {
+  return INHERITED.get(results)?.has(id) === true;
+}
+
+/**
+ * Sets `to`'s `toId` as `from`'s `fromId` is: its status, its `testCount` and whether its failure is
+ * inherited (a map built from another keeps them: `unswapResults`). No-op when `from` lacks `fromId`.
+ */
+export function copyResult(from: TestResults, fromId: string, to: TestResults, toId: string): void {
+  const status = from.get(fromId);
+  if (status === undefined) return;
+  to.set(toId, status);
+  const count = testCount(from, fromId);
   if (count > 1) {
-    let counts = COUNTS.get(results);
-    if (!counts) COUNTS.set(results, (counts = new Map()));
-    counts.set(id, count);
+    let counts = COUNTS.get(to);
+    if (!counts) COUNTS.set(to, (counts = new Map()));
+    counts.set(toId, count);
   }
+  if (inheritedFailure(from, fromId)) {
+    let ids = INHERITED.get(to);
+    if (!ids) INHERITED.set(to, (ids = new Set()));
+    ids.add(toId);
+  }
+}
+
+/**
+ * `to` (a map built from `from`: an alias step) with each id that `from` also holds given `from`'s
+ * `testCount` and inherited failure (`copyResult`), where `to` keeps `from`'s status for it.
+ * @returns `to`.
+ */
+export function carryMeta(from: TestResults, to: TestResults): TestResults {
+  for (const [id, status] of to) if (from.get(id) === status) copyResult(from, id, to, id);
+  return to;
 }
 
 /** The worse of two statuses (FAILED > ERROR > SKIPPED > PASSED). */

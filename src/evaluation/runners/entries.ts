@@ -3,7 +3,7 @@
 import type { TestStatus } from '../types.ts';
 import { normalizeTitle } from '../../core/test-id.ts';
 import { cleanName, joinId } from '../parse/names.ts';
-import { record, type TestResults } from '../parse/types.ts';
+import { carryMeta, record, type TestResults } from '../parse/types.ts';
 
 /** One test as a runner adapter read it: `parts` are `[file, suite…, title]` (raw, cleaned here; empty parts left out). */
 export interface TestEntry {
@@ -76,7 +76,7 @@ export function resultsOf(entries: Iterable<TestEntry>): { results: TestResults;
  * names cannot tell them apart). @returns a new map; `results` is not changed.
  */
 export function aliasFullNames(results: ReadonlyMap<string, TestStatus>, listed: readonly string[], fullNames: ReadonlyMap<string, readonly string[]>): TestResults {
-  const out: TestResults = new Map(results);
+  const out: TestResults = carryMeta(results as TestResults, new Map(results));
   for (const name of listed) {
     if (out.has(name)) continue;
     for (const id of fullNames.get(fullNameKey(name)) ?? []) record(out, name, results.get(id)!);
@@ -92,7 +92,7 @@ export function aliasFullNames(results: ReadonlyMap<string, TestStatus>, listed:
  * left as they are.
  */
 export function aliasFileNames(results: ReadonlyMap<string, TestStatus>, listed: readonly string[]): TestResults {
-  const out: TestResults = new Map(results);
+  const out: TestResults = carryMeta(results as TestResults, new Map(results));
   const byFile = new Map<string, TestStatus[]>();
   for (const [id, status] of results) {
     const at = id.indexOf(' > ');
