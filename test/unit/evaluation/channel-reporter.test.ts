@@ -69,9 +69,14 @@ describe('the lean TAP reporter of the node --test second channel', () => {
     expect(leanText).toMatch(/ok \d+ - todo # TODO later\\\\nmaybe\n/);
   });
 
-  it('writes no YAML details and nothing the tests printed', () => {
+  it('writes no YAML details but a failure\'s failureType, and nothing the tests printed', () => {
     expect(leanText.startsWith('TAP version 13\n')).toBe(true);
-    expect(leanText).not.toMatch(/^\s*(---|\.\.\.|duration_ms:|error:|stack:)/m);
+    expect(leanText).not.toMatch(/^\s*(duration_ms:|error:|stack:)/m);
+    // each YAML block is exactly node's failureType, after a failing point
+    const blocks = [...leanText.matchAll(/^( *)---\n((?:.*\n)*?)\1\.\.\.$/gm)].map((m) => m[2]!.trim());
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const b of blocks) expect(b).toMatch(/^failureType: '(?:subtestsFailed|testCodeFailure|hookFailed|[A-Za-z]+)'$/);
+    expect(blocks.length).toBe((leanText.match(/^ *not ok /gm) ?? []).length);
     expect(leanText).not.toMatch(/printed by the code under test|forged/);
   });
 
