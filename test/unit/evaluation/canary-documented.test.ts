@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { documentedOdds, valueText } from '../../../src/evaluation/canary-odds.ts';
+import { documentedOdds, echoTell, valueText } from '../../../src/evaluation/canary-odds.ts';
 import { valuesAtBase } from '../../../src/evaluation/canary-elsewhere.ts';
 import { guardRun } from '../../../src/evaluation/integrity.ts';
 import { reportKind } from '../../../src/evaluation/parse/index.ts';
@@ -88,5 +88,20 @@ describe('guardRun prices pairs by the values the repository documents', () => {
         }
       }
     }
+  });
+});
+
+describe('echoTell', () => {
+  it('tells a pair whose changed token only one twin\'s value shares with the rest of its test, either way', () => {
+    const rest = "it('reads a host', () => assert.deepEqual(parse('host = localhost\\nport = 80'), { host: , port: '80' }));";
+    expect(echoTell(rest, "'localhost'", "'internal'")).toBe(true); // the input writes the original's word
+    expect(echoTell(rest, "'internal'", "'localhost'")).toBe(true); // … or the mutant's
+    expect(echoTell(rest, "'localhost'", "'host'")).toBe(false); // both written there
+    expect(echoTell(rest, "'gateway'", "'internal'")).toBe(false); // neither
+    expect(echoTell('assert.equal(add(2, 3), )', '5', '3')).toBe(true);
+    expect(echoTell('assert.equal(add(2, 3), )', '5', '7')).toBe(false);
+    // tokens both values hold are no evidence: only the changed ones count, in any case
+    expect(echoTell("f('Invalid Duration')", "'invalid duration'", "'invalid minutes'")).toBe(true);
+    expect(echoTell("f('invalid')", "'invalid duration'", "'invalid minutes'")).toBe(false);
   });
 });
