@@ -2,7 +2,7 @@
 // as an empty patch, in the denominator) when its workspace grew by more than half of what was free
 // before it ran; the harness's (InfraError: infra_error) when the workspace did not grow (another
 // attempt, another process filled it) or when nothing was recorded before the agent ran.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -85,12 +85,15 @@ describe('extractPatch on a full disk', () => {
 
   it('regression: a walk cut short blames the agent once the entries it changed exceed the bound (many empty files hid a fill)', async () => {
     const at = Date.now() - 1;
-    for (let n = 0; n < 8; n++) writeFileSync(join(repo.dir, `e${n}`), '');
+    // a folder of new files only: which entries a walk cut short at 6 sees first is the file system's readdir order
+    const fill = join(repo.dir, 'fill');
+    mkdirSync(fill);
+    for (let n = 0; n < 8; n++) writeFileSync(join(fill, `e${n}`), '');
     const space = { freeBytes: 1 << 30, freeFiles: 1e6, totalFiles: 2e6, at };
-    // cut short at 6 entries, 5 or more of them new: more than the bound of 4
-    expect((await filledByAgent(repo.dir, space, 6, 4)).filled).toBe(true);
+    // cut short at 6 entries, all of them new: more than the bound of 4
+    expect((await filledByAgent(fill, space, 6, 4)).filled).toBe(true);
     // cut short but under the bound, or not cut short: not the agent
-    expect((await filledByAgent(repo.dir, space, 6, 100)).filled).toBe(false);
-    expect((await filledByAgent(repo.dir, space, 1000, 4)).filled).toBe(false);
+    expect((await filledByAgent(fill, space, 6, 100)).filled).toBe(false);
+    expect((await filledByAgent(fill, space, 1000, 4)).filled).toBe(false);
   });
 });
