@@ -118,26 +118,38 @@ function parseTests(text: string, plugins: ('typescript' | 'jsx')[]): FoundTest[
   return found;
 }
 
+/** Members of node:test's test context a test may use without registering tests (`t.assert`, `t.mock`, …). */
+const CONTEXT_SAFE = new Set(['assert', 'mock', 'diagnostic', 'plan', 'name', 'fullName', 'signal', 'before', 'after', 'beforeEach', 'afterEach', 'timeout', 'slow', 'retries', 'currentTest', 'done']);
+
 /**
- * Whether function `fn` (a test's callback) registers tests or suites inside: a call of `it`, `test`,
- * `specify`, `describe`, `suite` or `context` by name, or of `test`/`it`/`describe` on its first
- * parameter (node:test's `t.test(…)`), anywhere in its body.
+ * Whether function `fn` (a test's callback) may register tests or suites inside, failing closed
+ * (atkN14 #2: a helper given `t`, `t['test']`): a call of `it`, `test`, `specify`, `describe`,
+ * `suite` or `context` by name anywhere in its body; its first parameter (node:test's context,
+ * mocha's `done`) used other than as `<param>.<member>` of CONTEXT_SAFE or called (`done()`), or not
+ * a plain name (destructured); `arguments` used. Not seen: a function declared outside the test that
+ * calls `test(…)` itself.
  */
 function holdsTests(fn: N): boolean {
-  const ctx: string | null = fn.params?.[0]?.type === 'Identifier' ? fn.params[0].name : null;
-  const seen = (n: unknown): boolean => {
+  const first: N | undefined = fn.params?.[0];
+  if (first !== undefined && first.type !== 'Identifier') return true;
+  const ctx: string | null = first?.name ?? null;
+  const seen = (n: unknown, parent: N | null, key: string): boolean => {
     if (n === null || typeof n !== 'object') return false;
-    if (Array.isArray(n)) return n.some(seen);
+    if (Array.isArray(n)) return n.some((c) => seen(c, parent, key));
     const x = n as N;
-    if (x.type === 'CallExpression') {
-      const c = x.callee;
-      if (c.type === 'Identifier' && (TEST_FNS.has(c.name) || SUITE_FNS.has(c.name))) return true;
-      if (c.type === 'MemberExpression' && ctx !== null && c.object.type === 'Identifier' && c.object.name === ctx && c.property.type === 'Identifier' && ['test', 'it', 'describe', 'suite'].includes(c.property.name)) return true;
+    if (x.type === 'CallExpression' && x.callee.type === 'Identifier' && (TEST_FNS.has(x.callee.name) || SUITE_FNS.has(x.callee.name))) return true;
+    if (x.type === 'Identifier' && (x.name === 'arguments' || (ctx !== null && x.name === ctx))) {
+      if (x.name === 'arguments') return true;
+      const member = parent?.type === 'MemberExpression' && key === 'object' && !parent.computed && parent.property.type === 'Identifier' && CONTEXT_SAFE.has(parent.property.name);
+      const called = parent?.type === 'CallExpression' && key === 'callee';
+      // a property key or a member named like it (`x.t`, `{ t: 1 }`) is not the parameter
+      const notRef = (parent?.type === 'MemberExpression' && key === 'property' && !parent.computed) || (parent?.type === 'ObjectProperty' && key === 'key' && !parent.computed);
+      if (!member && !called && !notRef) return true;
     }
-    for (const k of Object.keys(x)) if (k !== 'loc' && k !== 'start' && k !== 'end' && seen(x[k])) return true;
+    for (const k of Object.keys(x)) if (k !== 'loc' && k !== 'start' && k !== 'end' && seen(x[k], x, k)) return true;
     return false;
   };
-  return seen(fn.body);
+  return seen(fn.body, null, 'body');
 }
 
 function stringOf(n: N): string | null {

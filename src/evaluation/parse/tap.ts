@@ -20,7 +20,8 @@ installTapYamlFastPath(); // the diagnostics blocks of node --test, read without
  * `test('parses ms')`: the suite's failure, e.g. a must-fail canary inside it, read as the test's).
  * A subtest with a plan and no test points (an empty `describe`) is a test, as in JUnit. A left-out
  * point that is `not ok` for a failure of the parent's own code (node's `failureType` other than
- * `subtestsFailed`: a hook, an assertion in a parent test's own body) fails every test under it
+ * `subtestsFailed`: a hook, an assertion in a parent test's own body) fails every test inside that
+ * subtest (its own, never another suite's of the same title: atkN14 #1)
  * (`inheritFailure`), since no id carries that failure otherwise (node's JUnit writes such a parent
  * as a `<testsuite>` without it: atkM14 #1, a wrong patch failing only there resolved).
  * Status: `ok` → PASSED, `not ok` → FAILED, `# SKIP` or `# TODO` → SKIPPED.
@@ -47,9 +48,12 @@ export function parseTap(text: string, opts: { leaves?: boolean } = {}): TestRes
   const results: TestResults = new Map();
   const problems: string[] = [];
   const paths = new WeakMap<Parser, string[]>();
+  // the ids recorded inside each subtest (its own subtree only: two suites of one title, in two files, share an id prefix)
+  const inside = new WeakMap<Parser, string[]>();
   const attach = (p: Parser): void => {
     const path = p.parent ? [...(paths.get(p.parent) ?? []), unescapeTap(p.name)] : [];
     paths.set(p, path);
+    inside.set(p, []);
     // the subtest that ended last at this level and held test points: the next point closes it (tap-parser completes a child before its parent reads the closing point)
     let parent: Parser | null = null;
     p.on('child', (c: Parser) => {
@@ -57,15 +61,16 @@ export function parseTap(text: string, opts: { leaves?: boolean } = {}): TestRes
       c.on('complete', (res: FinalResults) => { parent = res.count > 0 ? c : null; });
     });
     p.on('assert', (r: Result) => {
-      const closesParent = parent !== null && unescapeTap(parent.name) === r.name.trim();
+      const closed: Parser | null = parent !== null && unescapeTap(parent.name) === r.name.trim() ? parent : null;
       parent = null;
       const id = joinId([...path, r.name].map(cleanName));
-      if (opts.leaves && closesParent && id && !r.ok && !(r.skip || r.todo) && r.diag?.failureType !== 'subtestsFailed') {
-        // the parent failed in its own code (its body, a hook): every test under it fails with it (atkM14 #1)
-        for (const leaf of [...results.keys()]) if (leaf.startsWith(`${id} > `)) inheritFailure(results, leaf);
+      if (opts.leaves && closed && id && !r.ok && !(r.skip || r.todo) && r.diag?.failureType !== 'subtestsFailed') {
+        // the parent failed in its own code (its body, a hook): every test inside it fails with it (atkM14 #1)
+        for (const leaf of inside.get(closed) ?? []) inheritFailure(results, leaf);
       }
-      if (!id || (opts.leaves && closesParent)) return;
+      if (!id || (opts.leaves && closed)) return;
       record(results, id, r.skip || r.todo ? 'SKIPPED' : r.ok ? 'PASSED' : 'FAILED');
+      for (let q: Parser | null = p; q; q = q.parent ?? null) inside.get(q)?.push(id);
     });
     p.on('complete', (res: FinalResults) => {
       const where = p.fullname ? `in subtest ${JSON.stringify(p.fullname)}` : 'at the top level';

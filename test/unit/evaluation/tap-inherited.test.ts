@@ -49,6 +49,15 @@ describe('node:test TAP read leaves-only: a parent\'s own failure', () => {
     expect(all.get('hours')).toBe('FAILED');
   });
 
+  it('passes it only to the tests inside that very subtest, never to another suite of the same title (atkN14 #1)', () => {
+    writeFileSync(path.join(dir, 'a.test.js'), "const { describe, it } = require('node:test');\ndescribe('units', () => { it('reads hours', () => {}); });\n");
+    writeFileSync(path.join(dir, 'z.test.js'), "const { describe, it, after } = require('node:test');\ndescribe('units', () => { after(() => { throw new Error('teardown'); }); it('cleans up', () => {}); });\ndescribe('units', () => { it('reads days', () => {}); });\n");
+    const r = spawnSync(process.execPath, ['--test', `--test-reporter=${LEAN_TAP_REPORTER}`, 'a.test.js', 'z.test.js'], { cwd: dir, encoding: 'utf8' });
+    const res = parseTap(r.stdout, { leaves: true });
+    expect(Object.fromEntries(res)).toEqual({ 'units > reads hours': 'PASSED', 'units > cleans up': 'FAILED', 'units > reads days': 'PASSED' });
+    expect(inheritedFailure(res, 'units > cleans up')).toBe(true);
+  });
+
   it('node\'s JUnit report cannot carry it: compared with it, the inherited failures are no verdict, a real disagreement stays one', () => {
     const junit = parseJunit(out.junit);
     expect(junit.get('hours > reads one')).toBe('PASSED');
@@ -70,5 +79,21 @@ describe('canary sources', () => {
     const found = findTests('a.test.js', `${SHAPES}it('plain', () => { assert.equal(f(), 2); });\nit('regex', () => { assert.equal(/x/.test('x'), true); });\n`)!;
     const unsafe = Object.fromEntries(found.map((t) => [t.title, t.unsafe]));
     expect(unsafe).toMatchObject({ parent: true, 'fine parent': true, plain: false, regex: false, 'reads one': false });
+  });
+
+  it('fails closed on every other use of the test\'s context (atkN14 #2: a helper given t, t[\'test\'])', () => {
+    const src = [
+      "const sub = (t) => t.test('inner', () => {});",
+      "it('helper', async (t) => { await sub(t); assert.equal(f(), 2); });",
+      "it('computed', async (t) => { await t['test']('inner', () => {}); assert.equal(f(), 2); });",
+      "it('bound', async (t) => { const s = t.test.bind(t); assert.equal(f(), 2); });",
+      "it('destructured', async ({ test }) => { assert.equal(f(), 2); });",
+      "it('arguments', async function () { await arguments[0].test('x', () => {}); assert.equal(f(), 2); });",
+      "it('context asserts', (t) => { t.assert.equal(f(), 2); t.diagnostic('ok'); t.mock.fn(); });",
+      "it('done', function (done) { assert.equal(f(), 2); done(); });",
+      "it('a key named t', (t) => { const o = { t: 1 }; assert.equal(o.t, 2); });",
+    ].join('\n');
+    const unsafe = Object.fromEntries(findTests('b.test.js', src)!.map((t) => [t.title, t.unsafe]));
+    expect(unsafe).toEqual({ helper: true, computed: true, bound: true, destructured: true, arguments: true, 'context asserts': false, done: false, 'a key named t': false });
   });
 });
