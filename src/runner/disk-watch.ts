@@ -73,8 +73,9 @@ export function diskWatch(probeDir: string, o: { intervalMs?: number; keepMs?: n
   };
   const readOnce = (): Promise<void> =>
     (reading ??= (async () => {
-      if (!(await full())) return;
+      // the reading's time is when it was asked: a reading answered after a verdict's window opened saw the disk before it
       const at = Date.now();
+      if (!(await full())) return;
       const last = events.at(-1);
       // Still full: the last walk's answer stands for WALK_EVERY_MS (a walk reads every entry of the live folders).
       if (last && last.at >= at - WALK_EVERY_MS) return void events.push({ at, by: last.by });
