@@ -20,6 +20,7 @@ import { isNoSpace, spaceBefore, type SpaceBefore } from '../workspace/disk-fill
 import { toAttemptRecord, type HarnessFault } from './attempt-record.ts';
 import { failedWork, startWorkspace, type Made, type Preparing } from './attempt-workspace.ts';
 import { meteredClient, seatedClient, type RunBudget } from './budget.ts';
+import { pooledClient } from './pooled-client.ts';
 import { callBounder } from '../pricing/call-bound.ts';
 import { callLedger, carriedCapUsd, openAttemptLedger, type AttemptLedger } from './ledger-fold.ts';
 import type { Sandbox } from '../sandbox/types.ts';
@@ -329,11 +330,6 @@ export function meterHooks(env: AttemptEnv, ledger: AttemptLedger | null): { hoo
     ...(ledger ? { pending: ledger.pending, unbilled: (id: string) => void ledger.unbilled(id).catch(() => {}) } : {}),
   };
   return { hooks, refused: () => refused, done: () => env.budget.leave(seat) };
-}
-
-/** A client whose calls wait for a slot of the model pool. */
-function pooledClient(inner: ModelClient, pool: Pools['model']): ModelClient {
-  return { id: inner.id, chat: (messages, o) => pool(() => inner.chat(messages, o)) };
 }
 
 /** The run's limits as recorded (for the record's `limit.value`). */

@@ -50,6 +50,8 @@ export class RunBudget {
   #waiters: Array<() => void> = [];
   /** Seats of the attempts that have made a call and whose agent has not yet finished. */
   #seated = new Set<object>();
+  /** Seats given back with `leave`: a late call of such an attempt is never seated again. */
+  #left = new WeakSet<object>();
   #ledgersCounted = new Set<string>();
 
   /**
@@ -157,12 +159,12 @@ export class RunBudget {
   async acquire(seat?: object): Promise<boolean> {
     for (;;) {
       if (this.exhausted) return false;
-      const admitted = seat !== undefined && !this.#seated.has(seat)
+      const admitted = seat !== undefined && !this.#seated.has(seat) && !this.#left.has(seat)
         ? (this.#seated.size === 0 && this.#inFlight === 0) || this.#fits(Math.max(this.#seated.size, this.#inFlight) + 1)
         : this.#inFlight === 0 || this.#fits(this.#inFlight + 1);
       if (admitted) {
         this.#inFlight++;
-        if (seat !== undefined) this.#seated.add(seat);
+        if (seat !== undefined && !this.#left.has(seat)) this.#seated.add(seat);
         return true;
       }
       await new Promise<void>((resolve) => this.#waiters.push(resolve));
@@ -174,14 +176,15 @@ export class RunBudget {
    * is seated. Call it before taking a model-pool slot (`seatedClient`): a first call waiting for its
    * seat inside a slot holds the slot a seated attempt needs for its next call, and with fewer slots
    * than attempts nothing moves again (atkL14 #2: `--model-concurrency 1 --concurrency 2` hung).
-   * @returns false when the budget is reached, or `signal` aborted while waiting.
+   * @returns false when the budget is reached, `signal` aborted while waiting, or the seat has left
+   *   (`hasLeft`: the attempt's agent is done, so a late call of it is not sent).
    */
   async admit(seat: object, signal?: AbortSignal): Promise<boolean> {
     const wake = (): void => this.#wake();
     signal?.addEventListener('abort', wake, { once: true });
     try {
       for (;;) {
-        if (this.exhausted || signal?.aborted) return false;
+        if (this.exhausted || signal?.aborted || this.#left.has(seat)) return false;
         if (this.#seated.has(seat)) return true;
         if ((this.#seated.size === 0 && this.#inFlight === 0) || this.#fits(Math.max(this.#seated.size, this.#inFlight) + 1)) {
           this.#seated.add(seat);
@@ -201,9 +204,20 @@ export class RunBudget {
     this.#wake();
   }
 
-  /** The attempt of `seat` makes no more calls (its agent is done): another attempt may take its place. Idempotent. */
+  /**
+   * The attempt of `seat` makes no more calls (its agent is done): another attempt may take its place.
+   * Idempotent and final: the seat is never taken again (`admit` refuses it; `acquire` of a call
+   * already past `admit` counts it in flight without seating it), so a late call cannot hold a seat
+   * no one leaves.
+   */
   leave(seat: object): void {
+    this.#left.add(seat);
     if (this.#seated.delete(seat)) this.#wake();
+  }
+
+  /** Whether `seat` was given back with `leave`. */
+  hasLeft(seat: object): boolean {
+    return this.#left.has(seat);
   }
 
   #wake(): void {
@@ -225,13 +239,15 @@ export class RunBudget {
  * A client whose calls first wait for the attempt's seat at the run budget (`RunBudget.admit`), then
  * go to `inner` (the model pool's client, whose metered client reserves the call). A call refused for
  * the budget calls `onRefused` and throws ModelCallError kind `budget`; one whose `signal` aborts
- * while it waits throws kind `aborted` (nothing was sent).
+ * while it waits, or made after the attempt left its seat (`RunBudget.leave`), throws kind `aborted`
+ * (nothing was sent).
  */
 export function seatedClient(inner: ModelClient, budget: RunBudget, seat: object, onRefused: () => void): ModelClient {
   return {
     id: inner.id,
     async chat(messages: ChatMessage[], opts?: ChatOptions): Promise<ChatReply> {
       if (!(await budget.admit(seat, opts?.signal))) {
+        if (budget.hasLeft(seat)) throw new ModelCallError('the attempt\'s agent is done: a call made after it is not sent', 'aborted', null);
         if (opts?.signal?.aborted) throw new ModelCallError('the call was aborted while its attempt waited for its place at the run budget', 'aborted', null);
         onRefused();
         throw new ModelCallError(`${budget.describe()}; no further model calls`, 'budget', null);

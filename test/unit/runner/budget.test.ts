@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import pLimit from 'p-limit';
 import { RunBudget, meteredClient, seatedClient, uncountableModels } from '../../../src/runner/budget.ts';
+import { pooledClient } from '../../../src/runner/pooled-client.ts';
 import { ModelCallError, type ChatReply, type ModelClient } from '../../../src/models/types.ts';
 import { zeroUsage } from '../../../src/core/usage.ts';
 
@@ -253,5 +254,53 @@ describe('RunBudget seats: attempts already started come first (newcomer13 #10)'
     ctl.abort();
     await expect(waiting).rejects.toMatchObject({ kind: 'aborted' });
     expect(inner.calls).toBe(0);
+  });
+
+  it('a call made after its attempt left its seat is not sent and never takes a seat again, so a small budget still admits the next attempt', async () => {
+    const budget = new RunBudget(0.007);
+    const [a, b] = [{}, {}];
+    const inner = fakeClient([0.003, 0.003, 0.003]);
+    const lateA = seatedClient(meteredClient(inner, budget, () => {}, undefined, a), budget, a, () => {});
+    await lateA.chat([]);
+    budget.leave(a); // A's agent is done
+    await expect(lateA.chat([])).rejects.toMatchObject({ kind: 'aborted' }); // a straggler (an agent CLI's late request)
+    expect(inner.calls).toBe(1);
+    // one more call of A and one of B would not fit (0.003 + 2 × 0.003 ≥ 0.007): B is admitted only because A is gone for good
+    const admitted = await Promise.race([budget.admit(b), new Promise((r) => setTimeout(() => r('waiting'), 200))]);
+    expect(admitted).toBe(true);
+  });
+
+  it('a call past admit whose attempt leaves before it is metered is counted in flight but not seated', async () => {
+    const budget = new RunBudget(0.007);
+    const [a, b] = [{}, {}];
+    expect(await budget.admit(a)).toBe(true);
+    budget.leave(a);
+    expect(await budget.acquire(a)).toBe(true); // the call already past admit (in a pool queue) still runs
+    budget.release(call(0.003));
+    expect(await Promise.race([budget.admit(b), new Promise((r) => setTimeout(() => r('waiting'), 200))])).toBe(true);
+  });
+
+  it('a call queued for a model slot ends, unsent, when its signal aborts (the attempt\'s wall time), and its slot goes back unused', async () => {
+    const pool = pLimit(1);
+    const inner = fakeClient([0.001, 0.001]);
+    let release!: () => void;
+    const busy = pool(() => new Promise<void>((r) => (release = r))); // another attempt's call holds the only slot
+    const client = pooledClient(inner, pool);
+    const ctl = new AbortController();
+    const queued = client.chat([], { signal: ctl.signal });
+    await new Promise((r) => setTimeout(r, 5));
+    ctl.abort();
+    // before: the call waited for the slot however long the other call took
+    const outcome = await Promise.race([queued.then(() => 'sent', (e: ModelCallError) => e.kind), new Promise((r) => setTimeout(() => r('still queued'), 500))]);
+    expect(outcome).toBe('aborted');
+    release();
+    await busy;
+    await client.chat([]); // the slot is free again, and the aborted call was never sent
+    expect(inner.calls).toBe(1);
+    expect(pool.activeCount + pool.pendingCount).toBe(0);
+    const pre = new AbortController();
+    pre.abort();
+    await expect(client.chat([], { signal: pre.signal })).rejects.toMatchObject({ kind: 'aborted' });
+    expect(inner.calls).toBe(1);
   });
 });
