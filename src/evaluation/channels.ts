@@ -26,15 +26,17 @@ export interface SecondChannel {
   kind: 'junit' | 'tap';
 }
 
-const NODE_TEST_RE = /(^|&&|;|\|\||\s)node\s+--test(?=\s|$)/g;
+/** `node --test`, node's own flags (one token each, `--x=y`) allowed before `--test` (atkO15 #2). */
+const NODE_TEST_RE = /(^|&&|;|\|\||\s)node\s+(?:-\S+\s+)*?--test(?=\s|$)/g;
 
 /**
  * The second channel for `testCmd` reading `report`, or null where the runner gives none. Only a
- * command with exactly one `node --test` (that very spelling) whose `--test-reporter`s have each a
+ * command with exactly one `node --test` (node flags written as one token each may come before
+ * `--test`: `node --test-reporter=junit --test`) whose `--test-reporter`s have each a
  * `--test-reporter-destination` (or is one reporter to stdout) and that reads `junit:` or `tap`:
  * the added reporter (TAP for JUnit — fixbench's lean TAP reporter, `LEAN_TAP_REPORTER`, single-quoted
- * for the shell; node's `junit` for TAP) is inserted right after `--test`, first in both lists, so
- * node pairs it with its own destination.
+ * for the shell; node's `junit` for TAP) is inserted right after `--test` with its destination, at
+ * the same place in both lists, so node pairs it with its own destination.
  */
 export function planSecondChannel(testCmd: string, report: ReportKind): SecondChannel | null {
   if (report.kind !== 'junit' && report.kind !== 'tap') return null;

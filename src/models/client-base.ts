@@ -102,3 +102,31 @@ export const sentOf = (request: unknown, reply: () => unknown): Sent => {
     received: () => Buffer.byteLength(JSON.stringify(reply() ?? null) ?? '', 'utf8'),
   };
 };
+
+/** A 2xx reply's body as read: its JSON, or why it could not be read and the text that came. */
+export type ReplyBody = { raw: unknown } | { cut: string; kind: 'network' | 'bad_response'; partial: string };
+
+/**
+ * Reads the body of a 2xx reply the SDK handed over unread (`.asResponse()`: the SDK has already
+ * thrown its APIError for any other status). A body cut mid-way (the connection dropped) or not
+ * JSON comes back as `cut` with the text received: the request was answered 2xx, so the provider
+ * may have billed it, and the caller records the try as billed with unknown tokens, as a cut stream
+ * is (atkO15 #4: such a try was retried as unbilled, its cost lost).
+ * @throws `signal.reason` when `signal` aborted while reading
+ */
+export async function readReplyBody(res: Response, signal?: AbortSignal): Promise<ReplyBody> {
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    if (res.body) for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) text += decoder.decode(chunk, { stream: true });
+    text += decoder.decode();
+  } catch (e) {
+    if (signal?.aborted) throw signal.reason;
+    return { cut: e instanceof Error ? e.message : String(e), kind: 'network', partial: text };
+  }
+  try {
+    return { raw: JSON.parse(text) };
+  } catch (e) {
+    return { cut: `malformed JSON: ${(e as Error).message}`, kind: 'bad_response', partial: text };
+  }
+}

@@ -6,7 +6,7 @@ import type { ModelSpec } from '../config/models.ts';
 import type { PriceRow } from '../config/prices.ts';
 import { classifyFailure, sdkTransportFailure } from './retry.ts';
 import { callWithRetries, idleAbort, streamCutFailure, type TryFailure, type TryResult } from './call-loop.ts';
-import { clientSettings, replyPricing, sentOf, type ClientSettings, type HttpClientOptions, type Sent } from './client-base.ts';
+import { clientSettings, readReplyBody, replyPricing, sentOf, type ClientSettings, type HttpClientOptions, type Sent } from './client-base.ts';
 import { unknownUsageBound } from '../pricing/usage-bound.ts';
 import { accumulateChatStream } from './openai-stream.ts';
 import type { CallRecord, ChatMessage, ChatOptions, ChatReply, ModelClient, ToolCall, ToolDef } from './types.ts';
@@ -86,8 +86,15 @@ export class OpenAIChatClient implements ModelClient {
   async #tryPlain(body: Record<string, unknown>, signal?: AbortSignal): Promise<TryResult<Omit<ChatReply, 'call'>>> {
     const t0 = performance.now();
     const sent = { ...body, stream: false };
-    const raw = await this.#sdk.chat.completions.create(sent as unknown as ChatCompletionCreateParamsNonStreaming, { signal });
-    return this.#parseReply(raw, Math.round(performance.now() - t0), sentOf(sent, () => raw));
+    const res = await this.#sdk.chat.completions.create(sent as unknown as ChatCompletionCreateParamsNonStreaming, { signal }).asResponse();
+    const got = await readReplyBody(res, signal);
+    const ms = Math.round(performance.now() - t0);
+    if ('cut' in got) {
+      // answered 2xx, so possibly billed: counted with unknown tokens and retried, as a cut stream
+      const message = `the ${res.status} reply's body could not be read (${redactSecrets(got.cut, [this.#sdk.apiKey])}); tokens unknown`;
+      return { failure: { kind: got.kind, retry: true, status: res.status, message, call: this.#callRecord(undefined, ms, undefined, sentOf(sent, () => got.partial)) } };
+    }
+    return this.#parseReply(got.raw, ms, sentOf(sent, () => got.raw));
   }
 
   /**

@@ -80,9 +80,11 @@ export function backoffDelayMs(retry: number, serverMs: number | null, o: Backof
 }
 
 /**
- * A failure without an HTTP status (connection refused or reset, timeout, a 2xx body that is not
- * JSON), as either SDK throws it. A malformed body is `bad_response` and a network fault `network`;
- * both are retried, and neither is billed (no usage was received). A network fault's message names
+ * A failure without an HTTP status (connection refused or reset, timeout before any reply), as
+ * either SDK throws it. A malformed body is `bad_response` and a network fault `network`; both are
+ * retried, and neither is billed (no reply was received). A non-streamed 2xx reply whose body cannot
+ * be read is not this: the clients read it themselves (client-base.ts `readReplyBody`) and count it
+ * as billed with unknown tokens. A network fault's message names
  * `baseUrl` (the model's `base_url`, without user info, query or fragment) and asks whether the
  * server is running, e.g. `Connection error. (http://127.0.0.1:11434/v1: is the server running?)`.
  */

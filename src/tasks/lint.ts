@@ -14,6 +14,8 @@ import { canaryHosts, inferRunner, planCanaries, runnerOfFile } from '../evaluat
 import { knownFailToPassWarning } from './lint-known-f2p.ts';
 import { isPytestTask, planPythonCanaries, pytestSelectionProblem, pythonCanaryHosts } from '../evaluation/canary-python.ts';
 import { diffFiles } from '../evaluation/diff-files.ts';
+import { planSecondChannel, readsNodeTestTap } from '../evaluation/channels.ts';
+import { reportKind } from '../evaluation/parse/report-kind.ts';
 import { committedLinkWarnings, goldProtectedProblems } from './lint-protected.ts';
 import type { RepoCache } from '../workspace/repo-cache.ts';
 import { findTaskFolders } from './folders.ts';
@@ -199,7 +201,8 @@ export async function lintTasks(tasksDir: string, repoCache: RepoCache, opts: { 
  * `test.patch` with no JS/TS file (pytest: no `test_*.py`/`*_test.py` file, or a `test_cmd` that would
  * not run canaries: canary-python.ts `pytestSelectionProblem`) to hold them, or a runner fixbench does not write canaries for
  * (judged from `test_cmd`/`test_report` and the imports test.patch adds; a `npm test` command is
- * resolved at run time).
+ * resolved at run time); and a node:test command read by JUnit or TAP that no second channel can be
+ * added to (channels.ts `planSecondChannel`: a parent test's own failure would not show in JUnit).
  */
 export function canaryWarnings(task: TaskSpec): LintProblem[] {
   const at = (field: string, message: string): LintProblem => ({ instance_id: task.instance_id, file: path.join(task.dir, 'task.yaml'), field, message });
@@ -225,13 +228,18 @@ export function canaryWarnings(task: TaskSpec): LintProblem[] {
   if (!/\b(?:npm|yarn|pnpm)\b/.test(task.test_cmd) && inferRunner(task, null) === null && runnerOfFile(task.test_patch) === null) {
     return [at('test_cmd', 'runs no test runner fixbench writes canaries for (node --test, mocha, vitest, jest, jasmine, karma): its results are unprotected')];
   }
+  const out: LintProblem[] = [];
+  const report = task.test_report === 'tap' || task.test_report.startsWith('junit:') ? reportKind(task.test_report) : null;
+  if (report && readsNodeTestTap(task.test_cmd) && !planSecondChannel(task.test_cmd, report)) {
+    out.push(at('test_cmd', 'runs node --test in a way fixbench cannot add its second report to (more than one `node --test`, a flag with a separate value before `--test`, or a reporter without its own --test-reporter-destination): node\'s JUnit report cannot show a failure in a parent test\'s own body or a file-level hook, and a second channel is what would; write one `node --test` with `--test-reporter=junit --test-reporter-destination=<file>` (or TAP to stdout)'));
+  }
   // Files test.patch creates are known whole here: one holding a single test is weakly protected.
   const created = createdFiles(task.test_patch, canaryHosts(task.test_patch));
   const plan = created.size ? planCanaries(inferRunner(task, null), created, null, task) : null;
   if (plan && !('unprotected' in plan) && plan.weak.length) {
-    return [{ ...at('test_patch', `${plan.weak.join(', ')} hold(s) a single test, or tests whose canary copies a patch can tell from them (no word of its titles fills the same grammatical slot in another title as a different word does: \`pads\` → \`pads 2\`): weakly protected; add tests whose titles share words in the same places (\`pads short values\`, \`keeps long values\`, \`pads long strings\`)`), file: path.join(task.dir, 'test.patch'), field: null }];
+    return [...out, { ...at('test_patch', `${plan.weak.join(', ')} hold(s) a single test, or tests whose canary copies a patch can tell from them (no word of its titles fills the same grammatical slot in another title as a different word does: \`pads\` → \`pads 2\`): weakly protected; add tests whose titles share words in the same places (\`pads short values\`, \`keeps long values\`, \`pads long strings\`)`), file: path.join(task.dir, 'test.patch'), field: null }];
   }
-  return [];
+  return out;
 }
 
 /** The files among `hosts` that `testPatch` creates, with their whole text (they are known whole from the patch alone). */

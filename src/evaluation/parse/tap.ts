@@ -21,7 +21,13 @@ installTapYamlFastPath(); // the diagnostics blocks of node --test, read without
  * A subtest with a plan and no test points (an empty `describe`) is a test, as in JUnit. A left-out
  * point that is `not ok` for a failure of the parent's own code (node's `failureType` other than
  * `subtestsFailed`: a hook, an assertion in a parent test's own body) fails every test inside that
- * subtest (its own, never another suite's of the same title: atkN14 #1)
+ * subtest (its own, never another suite's of the same title: atkN14 #1); so does one that says
+ * `subtestsFailed` while no test inside it failed (the code under test can throw an error of node's
+ * own with that label: atkO15 #1). A top-level point that is `not ok` with `hookFailed` is a
+ * file-level hook's failure (`after()` outside any describe; node names the point by the file's
+ * path, which says nothing of its tests, and its JUnit by a `<testcase>` of that name): every test
+ * of the report that did not skip fails with it, marked inherited (atkO15 #3: the file is the
+ * outermost parent; which of the run's files it was is not in the lean TAP, so all of them).
  * (`inheritFailure`), since no id carries that failure otherwise (node's JUnit writes such a parent
  * as a `<testsuite>` without it: atkM14 #1, a wrong patch failing only there resolved).
  * Status: `ok` → PASSED, `not ok` → FAILED, `# SKIP` or `# TODO` → SKIPPED.
@@ -50,6 +56,8 @@ export function parseTap(text: string, opts: { leaves?: boolean } = {}): TestRes
   const paths = new WeakMap<Parser, string[]>();
   // the ids recorded inside each subtest (its own subtree only: two suites of one title, in two files, share an id prefix)
   const inside = new WeakMap<Parser, string[]>();
+  // a file-level hook failed (node names its point by the file's path): it fails the tests it ran around (atkO15 #3)
+  let fileHookFailed = false;
   const attach = (p: Parser): void => {
     const path = p.parent ? [...(paths.get(p.parent) ?? []), unescapeTap(p.name)] : [];
     paths.set(p, path);
@@ -64,10 +72,13 @@ export function parseTap(text: string, opts: { leaves?: boolean } = {}): TestRes
       const closed: Parser | null = parent !== null && unescapeTap(parent.name) === r.name.trim() ? parent : null;
       parent = null;
       const id = joinId([...path, r.name].map(cleanName));
-      if (opts.leaves && closed && id && !r.ok && !(r.skip || r.todo) && r.diag?.failureType !== 'subtestsFailed') {
-        // the parent failed in its own code (its body, a hook): every test inside it fails with it (atkM14 #1)
-        for (const leaf of inside.get(closed) ?? []) inheritFailure(results, leaf);
+      if (opts.leaves && closed && id && !r.ok && !(r.skip || r.todo)) {
+        const ids = inside.get(closed) ?? [];
+        // the parent failed in its own code (its body, a hook): every test inside it fails with it (atkM14 #1);
+        // `subtestsFailed` is believed only when a test inside did fail (atkO15 #1: code under test can throw an error node labels so)
+        if (r.diag?.failureType !== 'subtestsFailed' || !ids.some((leaf) => results.get(leaf) === 'FAILED')) for (const leaf of ids) inheritFailure(results, leaf);
       }
+      if (opts.leaves && !p.parent && !closed && !r.ok && !(r.skip || r.todo) && r.diag?.failureType === 'hookFailed') fileHookFailed = true;
       if (!id || (opts.leaves && closed)) return;
       record(results, id, r.skip || r.todo ? 'SKIPPED' : r.ok ? 'PASSED' : 'FAILED');
       for (let q: Parser | null = p; q; q = q.parent ?? null) inside.get(q)?.push(id);
@@ -87,6 +98,7 @@ export function parseTap(text: string, opts: { leaves?: boolean } = {}): TestRes
   attach(root);
   const body = text.replace(/\r(?!\n)/g, '\\r').replace(/[\u2028\u2029]/g, (c) => `\\\\u{${c.charCodeAt(0).toString(16).toUpperCase()}}`);
   root.end(body.endsWith('\n') ? body : body + '\n');
+  if (fileHookFailed) for (const id of [...results.keys()]) if (results.get(id) !== 'SKIPPED') inheritFailure(results, id);
   if (problems.length) {
     throw new ReportParseError(`TAP stream is inconsistent (output the code under test printed may be mixed in): ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''}`);
   }

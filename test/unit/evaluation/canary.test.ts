@@ -353,6 +353,12 @@ describe('second channel', () => {
     expect(c.cmd).toBe(`node --test '--test-reporter=${LEAN_TAP_REPORTER}' --test-reporter-destination=${c.path} --test-reporter=junit --test-reporter-destination=report.xml`);
   });
 
+  it('finds node\'s --test after other node flags (atkO15 #2: no channel, so JUnit alone judged a parent\'s own failure)', () => {
+    const c = planSecondChannel('node --test-reporter=junit --test-reporter-destination=report.xml --test', reportKind('junit:report.xml'))!;
+    expect(c.cmd).toBe(`node --test-reporter=junit --test-reporter-destination=report.xml --test '--test-reporter=${LEAN_TAP_REPORTER}' --test-reporter-destination=${c.path}`);
+    expect(planSecondChannel('node --no-warnings --test --test-reporter=junit --test-reporter-destination=r.xml', reportKind('junit:r.xml'))!.cmd).toMatch(/^node --no-warnings --test '--test-reporter=data:/);
+  });
+
   it('keeps a sole TAP reporter on stdout and adds JUnit beside it', () => {
     const c = planSecondChannel('node --test --test-reporter=tap', reportKind('tap'))!;
     expect(c.cmd).toBe(`node --test --test-reporter=junit --test-reporter-destination=${c.path} --test-reporter-destination=stdout --test-reporter=tap`);

@@ -58,6 +58,40 @@ describe('node:test TAP read leaves-only: a parent\'s own failure', () => {
     expect(inheritedFailure(res, 'units > cleans up')).toBe(true);
   });
 
+  it('a parent labelled subtestsFailed with no failed test inside failed in its own code: the label is node\'s own error code, which code under test can throw (atkO15 #1)', () => {
+    // the spoof: a node error (kIsNodeError) relabelled ERR_TEST_FAILURE/subtestsFailed passes node's Test.run unwrapped
+    const spoof = "const { it } = require('node:test');\nconst assert = require('node:assert');\n" +
+      "function spoofed(e) { let n; try { Buffer.alloc(-1); } catch (x) { n = x; } n.code = 'ERR_TEST_FAILURE'; n.failureType = 'subtestsFailed'; n.message = e.message; return n; }\n" +
+      "it('lists', async (t) => { await t.test('keeps order', () => {}); try { assert.ok(false); } catch (e) { throw spoofed(e); } });\n" +
+      "it('honest', async (t) => { await t.test('fails', () => assert.ok(false)); await t.test('passes', () => {}); });\n";
+    writeFileSync(path.join(dir, 'spoof.test.js'), spoof);
+    const r = spawnSync(process.execPath, ['--test', `--test-reporter=${LEAN_TAP_REPORTER}`, 'spoof.test.js'], { cwd: dir, encoding: 'utf8' });
+    expect(r.stdout).toMatch(/failureType: 'subtestsFailed'/); // node did label the parent's own failure so
+    const res = parseTap(r.stdout, { leaves: true });
+    expect(Object.fromEntries(res)).toEqual({ 'lists > keeps order': 'FAILED', 'honest > fails': 'FAILED', 'honest > passes': 'PASSED' });
+    expect(inheritedFailure(res, 'lists > keeps order')).toBe(true);
+    expect(inheritedFailure(res, 'honest > passes')).toBe(false);
+  });
+
+  it('a file-level hook\'s failure (a point named by the file\'s path) fails the tests of the report, marked inherited (atkO15 #3)', () => {
+    writeFileSync(path.join(dir, 'hook.test.js'), "const { test, after } = require('node:test');\nconst assert = require('node:assert');\ntest('one', () => {});\ntest.skip('later', () => {});\nafter(() => assert.equal(1, 2));\n");
+    writeFileSync(path.join(dir, 'other.test.js'), "const { test } = require('node:test');\ntest('two', () => {});\n");
+    const r = spawnSync(process.execPath, ['--test', `--test-reporter=${LEAN_TAP_REPORTER}`, '--test-reporter-destination=stdout', '--test-reporter=junit', '--test-reporter-destination=hook.xml', 'hook.test.js', 'other.test.js'], { cwd: dir, encoding: 'utf8' });
+    const res = parseTap(r.stdout, { leaves: true });
+    expect(res.get('one')).toBe('FAILED');
+    expect(res.get('two')).toBe('FAILED');
+    expect(res.get('later')).toBe('SKIPPED');
+    expect(inheritedFailure(res, 'one')).toBe(true);
+    // node's JUnit shows every test passed (the hook is a testcase named by the path): compared, no verdict
+    const junit = parseJunit(readFileSync(path.join(dir, 'hook.xml'), 'utf8'));
+    expect(junit.get('one')).toBe('PASSED');
+    expect(compareChannels(junit, res, ['one'], 'TAP channel')).toMatchObject({ disagree: null, ambiguous: expect.stringMatching(/"one"/) });
+    // a failing test (no hook) fails alone
+    writeFileSync(path.join(dir, 'plain.test.js'), "const { test } = require('node:test');\ntest('bad', () => { throw new Error('x'); });\ntest('good', () => {});\n");
+    const plain = parseTap(spawnSync(process.execPath, ['--test', `--test-reporter=${LEAN_TAP_REPORTER}`, 'plain.test.js'], { cwd: dir, encoding: 'utf8' }).stdout, { leaves: true });
+    expect(Object.fromEntries(plain)).toEqual({ bad: 'FAILED', good: 'PASSED' });
+  });
+
   it('node\'s JUnit report cannot carry it: compared with it, the inherited failures are no verdict, a real disagreement stays one', () => {
     const junit = parseJunit(out.junit);
     expect(junit.get('hours > reads one')).toBe('PASSED');
@@ -83,7 +117,7 @@ describe('canary sources', () => {
 
   it('fails closed on every other use of the test\'s context (atkN14 #2: a helper given t, t[\'test\'])', () => {
     const src = [
-      "const sub = (t) => t.test('inner', () => {});",
+      // `sub` (given t) lives in another module: were it declared here, its t.test would make the whole file no source
       "it('helper', async (t) => { await sub(t); assert.equal(f(), 2); });",
       "it('computed', async (t) => { await t['test']('inner', () => {}); assert.equal(f(), 2); });",
       "it('bound', async (t) => { const s = t.test.bind(t); assert.equal(f(), 2); });",
@@ -95,5 +129,34 @@ describe('canary sources', () => {
     ].join('\n');
     const unsafe = Object.fromEntries(findTests('b.test.js', src)!.map((t) => [t.title, t.unsafe]));
     expect(unsafe).toEqual({ helper: true, computed: true, bound: true, destructured: true, arguments: true, 'context asserts': false, done: false, 'a key named t': false });
+  });
+
+  it('a `function` callback\'s this is the context too (atkO15 #5: this.test)', () => {
+    const src = [
+      "test('p', function () { this.test('k', () => {}); assert.equal(f(), 1); });",
+      "it('m', function () { this.timeout(5); assert.equal(f(), 1); });",
+      "test('n', function () { const go = () => this; go(); assert.equal(f(), 1); });",
+      "test('arrow', () => { assert.equal(f(), 1); });",
+    ].join('\n');
+    expect(Object.fromEntries(findTests('c.test.js', src)!.map((t) => [t.title, t.unsafe]))).toEqual({ p: true, m: false, n: true, arrow: false });
+  });
+
+  it('a file that may register tests from a function outside a test gives no canary source (a helper declared outside calling test)', () => {
+    const H = "const { test, describe } = require('node:test');\nconst assert = require('node:assert');\n";
+    const unsafe = (src: string): boolean[] => findTests('d.test.js', src)!.map((t) => t.unsafe);
+    // registrations at collection time (top level, a suite's callback, a loop there) are fine
+    expect(unsafe(`${H}test('a', () => { assert.equal(f(), 2); });\ndescribe('s', () => { for (const x of [1]) test('b' + x, () => {}); test('c', () => { assert.equal(1, 1); }); });\n`)).toEqual([false, false]);
+    expect(unsafe("test.each([1])('n %i', () => {});\ntest('a', () => { expect(f()).toBe(2); });\ndescribe.skip('q', () => {});\n")).toEqual([false]);
+    expect(unsafe("import { describe, it, expect } from 'vitest';\ndescribe('s', () => { it('a', () => { expect(f()).toBe(2); }); });\n")).toEqual([false]);
+    // a function that registers when a test calls it, under any name
+    for (const src of [
+      `${H}function reg() { test('sub', () => {}); }\ntest('a', () => { reg(); assert.equal(f(), 2); });\n`,
+      `${H}const check = test;\ntest('a', () => { assert.equal(f(), 2); });\n`,
+      `${H}const h = { go() { return require('x').test('y', () => {}); } };\ntest('a', () => { assert.equal(f(), 2); });\n`,
+      `${H}const { beforeEach } = require('node:test');\nbeforeEach(() => { test('z', () => {}); });\ntest('a', () => { assert.equal(f(), 2); });\n`,
+      "const nt = require('node:test');\nconst { test } = require('node:test');\ntest('a', () => { assert.equal(f(), 2); });\n",
+      "import { test as check } from 'node:test';\nimport { test } from 'node:test';\ntest('b', () => { assert.equal(f(), 2); });\n",
+      "const { test: check, test } = require('node:test');\ntest('b', () => { assert.equal(f(), 2); });\n",
+    ]) expect(unsafe(src), src).toEqual([true]);
   });
 });
