@@ -90,7 +90,7 @@ export async function mirrorRepo(o: { repo: string; repoCache: RepoCache; tasksD
   if (!isUrl && !existsSync(repo)) throw new UserInputError(`--repo ${o.repo}: no such path; give a local git repository, a bundle or a git URL`);
   let mirror: string;
   try {
-    mirror = await o.repoCache.mirror(repo, { tasksDir: o.tasksDir });
+    mirror = await o.repoCache.mirror(repo, { tasksDir: o.tasksDir, refresh: true }); // --base/--fix name branches as they are now
   } catch (e) {
     throw new UserInputError(`--repo ${o.repo}: cannot be cloned (${(e as Error).message.split('\n')[0]}); give a git repository you can read`, { cause: e });
   }

@@ -44,23 +44,26 @@ export class RepoCache {
   /**
    * Returns the absolute path of the bare mirror of `repo`, creating it on first use. When
    * `commit` is given and the mirror lacks it (e.g. the bundle was regenerated), fetches from the
-   * source once more. Throws `UserInputError` for an unresolvable `repo` and `InfraError` when git
-   * fails or the commit is still missing.
+   * source once more; with `refresh`, fetches in any case, so branch names resolve to where they
+   * are now (`tasks create --fix main` after a new commit: the mirror made earlier still had the old
+   * `main`, or lacked the commit, atkO15's note). Throws `UserInputError` for an unresolvable `repo`
+   * and `InfraError` when git fails or the commit is still missing.
    */
-  async mirror(repo: string, opts: { commit?: string; tasksDir?: string } = {}): Promise<string> {
+  async mirror(repo: string, opts: { commit?: string; tasksDir?: string; refresh?: boolean } = {}): Promise<string> {
     const source = resolveRepoSource(repo, opts.tasksDir ?? this.tasksDir);
     const dir = join(this.cacheDir, mirrorDirName(source));
-    await this.#serial(dir, () => this.#create(source, dir));
-    if (opts.commit && !(await hasCommit(dir, opts.commit))) {
+    let created = false;
+    await this.#serial(dir, async () => void (created = await this.#create(source, dir)));
+    if ((opts.refresh && !created) || (opts.commit && !(await hasCommit(dir, opts.commit)))) {
       await this.#serial(dir, async () => {
-        if (await hasCommit(dir, opts.commit!)) return;
+        if (!opts.refresh && (await hasCommit(dir, opts.commit!))) return;
         try {
           await gitAt(dir, { hermetic: source.kind !== 'url' }).raw(['fetch', '--quiet', '--no-tags', source.location, '+refs/*:refs/*']);
         } catch (err) {
           throw gitFailure(`refreshing the mirror of ${source.location}`, err);
         }
       });
-      if (!(await hasCommit(dir, opts.commit))) {
+      if (opts.commit && !(await hasCommit(dir, opts.commit))) {
         throw new InfraError(`commit ${opts.commit} is not in ${source.location} (mirror ${dir})`);
       }
     }
@@ -75,8 +78,9 @@ export class RepoCache {
     return next;
   }
 
-  async #create(source: RepoSource, dir: string): Promise<void> {
-    if (await isBareRepo(dir)) return;
+  /** Clones the mirror at `dir` unless one is there. @returns whether it cloned one (so it is fresh). */
+  async #create(source: RepoSource, dir: string): Promise<boolean> {
+    if (await isBareRepo(dir)) return false;
     await mkdir(this.cacheDir, { recursive: true });
     const tmp = join(this.cacheDir, `.tmp-${mirrorDirName(source)}-${process.pid}-${randomBytes(4).toString('hex')}`);
     try {
@@ -96,6 +100,7 @@ export class RepoCache {
         const code = (err as NodeJS.ErrnoException).code;
         if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || !(await isBareRepo(dir))) throw err;
       }
+      return true;
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }

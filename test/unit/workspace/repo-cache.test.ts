@@ -71,4 +71,13 @@ describe('RepoCache', () => {
   it('throws InfraError when the commit is in neither the mirror nor the source', async () => {
     await expect(cache.mirror('tiny', { commit: 'f'.repeat(40) })).rejects.toBeInstanceOf(InfraError);
   });
+
+  it('with refresh, fetches the branches where they are now (a local repository that moved on since its mirror was made)', async () => {
+    const first = await cache.mirror(repo.dir);
+    expect(gitIn(first, 'rev-parse', 'refs/heads/main').trim()).toBe(repo.head);
+    const newer = repo.commit({ 'a.txt': 'three\n' });
+    // without refresh, the mirror made earlier still names the old main (`tasks create --fix main` took the stale one)
+    expect(gitIn(await cache.mirror(repo.dir), 'rev-parse', 'refs/heads/main').trim()).not.toBe(newer);
+    expect(gitIn(await cache.mirror(repo.dir, { refresh: true }), 'rev-parse', 'refs/heads/main').trim()).toBe(newer);
+  });
 });
