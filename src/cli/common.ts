@@ -10,6 +10,20 @@ import { commandPrefix, shellWord } from './hints.ts';
 
 export const defaultTasksDir = (opt?: string): string => path.resolve(opt ?? path.join(PACKAGE_ROOT, 'tasks'));
 
+/**
+ * The folder a command that writes tasks (`tasks create`, `mine`, `fetch`, `import`) writes into:
+ * `--tasks`, resolved. There is no default: the bundled tasks/ is the shipped suite of the checkout
+ * (a task written there breaks its manifest test), and a guessed folder of the working directory
+ * would be the checkout's own tasks/ when run from it.
+ * @throws UserInputError naming the command and the fix when `--tasks` is absent.
+ */
+export function writeTasksDir(opt: string | undefined, command: string): string {
+  if (opt === undefined) {
+    throw new UserInputError(`${command} needs --tasks <dir>: the folder to write tasks into (created when missing), e.g. --tasks my-tasks; the bundled tasks/ is the shipped suite and is not written by default`);
+  }
+  return path.resolve(opt);
+}
+
 /** Loads models.yaml and the price sheet named by the options, or the bundled defaults. */
 export async function catalogFromOptions(opts: { modelsFile?: string; prices?: string }): Promise<Catalog> {
   const modelsFile = path.resolve(opts.modelsFile ?? path.join(PACKAGE_ROOT, 'models.yaml'));

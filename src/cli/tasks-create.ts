@@ -8,7 +8,7 @@ import { createTask, DEFAULT_TEST_FILES, type CreateOptions } from '../tasks/cre
 import { checkCreateFlags } from '../tasks/create-plan.ts';
 import { createSummary } from '../tasks/create-summary.ts';
 import { EnvCache, defaultCacheDir } from '../workspace/env-cache.ts';
-import { defaultTasksDir } from './common.ts';
+import { writeTasksDir } from './common.ts';
 import { commandPrefix, shellWord } from './hints.ts';
 import { repoCacheFor } from './tasks-check.ts';
 import { untrustedWork } from './trust.ts';
@@ -71,7 +71,7 @@ export async function sameFixAs(dir: string, before: readonly TaskFix[]): Promis
  * PASS_TO_PASS list with --verbose). @throws UserInputError for bad input (nothing written).
  */
 export async function tasksCreateCommand(o: CreateCliOptions): Promise<number> {
-  const tasksDir = defaultTasksDir(o.tasks);
+  const tasksDir = writeTasksDir(o.tasks, 'tasks create');
   const flags = createFlags(o);
   checkCreateFlags({ ...flags, id: o.id, bundleName: o.bundleName, upstream: o.upstream });
   const repoCache = repoCacheFor(tasksDir);
@@ -89,7 +89,7 @@ export async function tasksCreateCommand(o: CreateCliOptions): Promise<number> {
     const twin = await sameFixAs(r.dir, before);
     const warnings = twin ? [...r.warnings, `task ${twin} in ${tasksDir} already has this base_commit and fix (as \`tasks mine\` calls it: exists); this one is a duplicate — remove one of them (a suite scores each fix once)`] : r.warnings;
     process.stdout.write(createSummary(r.dir, r.task, { verbose: o.verbose, warnings, run_ms: r.run_ms }));
-    log(`next: read FAIL_TO_PASS (each must be a test the issue asks for), then run: ${commandPrefix()} tasks validate ${r.task.instance_id}${o.tasks ? ` --tasks ${shellWord(o.tasks)}` : ''}`);
+    log(`next: read FAIL_TO_PASS (each must be a test the issue asks for), then run: ${commandPrefix()} tasks validate ${r.task.instance_id} --tasks ${shellWord(o.tasks!)}`);
     return ExitCode.ok;
   } finally {
     await sandbox.cleanup();

@@ -8,7 +8,7 @@ import { checkCreateFlags } from '../tasks/create-plan.ts';
 import { printable } from '../tasks/create-summary.ts';
 import { mineRepo, type MineReport } from '../tasks/mine.ts';
 import { createdAfter } from '../tasks/select.ts';
-import { defaultTasksDir } from './common.ts';
+import { writeTasksDir } from './common.ts';
 import { textTable } from './table.ts';
 import { createFlags, envCacheFor, type CreateCliOptions } from './tasks-create.ts';
 import { repoCacheFor } from './tasks-check.ts';
@@ -40,7 +40,7 @@ export function mineTable(r: MineReport): string {
  * kept tasks. Exit 0 when at least one task was kept, 3 when none was.
  */
 export async function tasksMineCommand(o: MineCliOptions): Promise<number> {
-  const tasksDir = defaultTasksDir(o.tasks);
+  const tasksDir = writeTasksDir(o.tasks, 'tasks mine');
   const flags = createFlags(o);
   checkCreateFlags({ ...flags, bundleName: o.bundleName, upstream: o.upstream });
   if (o.since !== undefined && Number.isNaN(Date.parse(o.since))) throw new UserInputError(`--since ${o.since}: give an ISO date such as 2025-01-31`);
