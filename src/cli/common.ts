@@ -118,6 +118,18 @@ export const noKeyHint = (prefix: string, dryRun = `${prefix} run --dry-run`): s
 
 
 /**
+ * The report file of a command with `--report <file>` and `--reports <dir>` (`tasks validate`,
+ * `tasks mine`): `--report` when given, else `<--reports>/<name>`, resolved; its folder is created
+ * and checked writable before any work, so a long run never ends unable to write its report.
+ * @throws UserInputError naming the flag whose folder is not writable.
+ */
+export async function reportFileOption(o: { report?: string; reports: string }, name: string): Promise<string> {
+  const file = path.resolve(o.report ?? path.join(o.reports, name));
+  await ensureWritableDir(path.dirname(file), o.report !== undefined ? '--report' : '--reports');
+  return file;
+}
+
+/**
  * Creates `dir` if needed and checks that it is a writable folder.
  * @throws UserInputError naming the flag.
  */
