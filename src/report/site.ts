@@ -8,6 +8,7 @@ import path from 'node:path';
 import { rankSummaries, summarise } from '../analysis/leaderboard.ts';
 import { UserInputError } from '../core/errors.ts';
 import { readRun, type StoredRun } from '../store/store.ts';
+import { runStatusLabel } from '../store/run-label.ts';
 import { buildReport } from './build.ts';
 import { modelColours } from './colours.ts';
 import { lineChartSpec, renderChartSvg, type LinePoint } from './chart.ts';
@@ -80,6 +81,7 @@ export interface SiteViewModel {
 export interface RunPoint {
   id: string;
   startedAt: string;
+  /** The run's status as every run listing shows it (`runStatusLabel`: `finished (shard 1/2)`, …). */
   status: string;
   suiteHash: string;
   tasks: number;
@@ -98,7 +100,7 @@ export function runPoint(run: StoredRun): RunPoint {
   return {
     id: run.header.run_id,
     startedAt: run.header.started_at,
-    status: run.header.status,
+    status: runStatusLabel(run.header),
     suiteHash: run.header.suite.hash,
     tasks: run.header.suite.instance_ids.length,
     contenders: run.header.contenders.length,
@@ -148,7 +150,7 @@ export function siteView(points: readonly RunPoint[], unreadable: SiteViewModel[
             id: r.id,
             href: `${encodeURIComponent(r.id)}/index.html`,
             startedAt: r.startedAt,
-            status: r.shard ? `${r.status} (shard ${r.shard}: not in the trend)` : r.status,
+            status: r.shard ? `${r.status}: not in the trend` : r.status,
             contenders: formatInt(r.contenders),
             best: best ? `${best.id} (${formatPct(best.rate)})` : '—',
             spend: formatUsd(r.spend),
