@@ -161,7 +161,7 @@ export async function historyCommand(o: { results: string; json?: boolean }): Pr
   if (o.json) {
     process.stdout.write(
       JSON.stringify(
-        runs.map((r, i) => ({ group: r.group, run_id: r.header.run_id, started_at: r.header.started_at, status: r.header.status, shard: r.header.shard ?? null, dir: r.dir, contenders: scores[i] })),
+        runs.map((r, i) => ({ group: r.group, run_id: r.header.run_id, started_at: r.header.started_at, ...(r.header.merged_at ? { merged_at: r.header.merged_at } : {}), status: r.header.status, shard: r.header.shard ?? null, missing_shards: r.header.missing_shards ?? [], dir: r.dir, contenders: scores[i] })),
         null,
         2,
       ) + '\n',

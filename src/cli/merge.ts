@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ExitCode, UserInputError } from '../core/errors.ts';
 import { MERGE_IN_PROGRESS_NOTE, mergeShards, mergeUnfinished, type ShardInput } from '../store/merge.ts';
 import { RunId } from '../store/records.ts';
+import { missingText, runStatusLabel } from '../store/run-label.ts';
 import { RunWriter, readRun, readRunHeader } from '../store/store.ts';
 import { readSuperseded } from '../store/superseded.ts';
 import { settleRecordedLedgers } from '../store/ledger.ts';
@@ -74,9 +75,10 @@ export async function mergeCommand(out: string, shards: string[], o: { runId?: s
   } finally {
     await unlock();
   }
-  const summary = { run_id: runId, results: outDir, shards: merged.header.merged_from, attempts: merged.attempts.length, status: merged.header.status };
+  const missing = final.missing_shards ?? [];
+  const summary = { run_id: runId, results: outDir, shards: final.merged_from, attempts: merged.attempts.length, status: final.status, merged_at: final.merged_at, missing_shards: missing };
   if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');
-  else process.stdout.write(`merged ${inputs.length} shard(s), ${merged.attempts.length} attempt(s) into ${outDir}\n`);
+  else process.stdout.write(`merged ${inputs.length} shard(s), ${merged.attempts.length} attempt(s) into ${outDir}${missing.length ? `: a partial run, ${missingText(missing)} (--allow-missing; history and the site list it as "${runStatusLabel(final)}")` : ''}\n`);
   const unfinished = inputs.filter((s) => s.header.status !== 'finished' && s.header.status !== 'budget_exhausted');
   if (unfinished.length) {
     process.stderr.write(
