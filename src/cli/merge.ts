@@ -96,7 +96,7 @@ function mergeStopped(outDir: string, e: unknown): unknown {
   return new RunStoppedError(`${env.where}; the merge stopped and ${outDir} was removed (the shards are unchanged); free space, then merge again`, { where: env.file ?? outDir, cause: e }, false);
 }
 
-/** The run folders under `parent`, for an error naming shards that do not exist (newest name first, at most 12). */
+/** The run folders under `parent`, for an error naming shards that do not exist (newest run first, at most 12). */
 function shardList(parent: string): string {
   const runs = runFolders(parent);
   if (!runs.length) return `there is no run folder under ${parent}`;
