@@ -117,6 +117,8 @@ export const RunHeader = z.object({
   resumed_at: z.array(z.string()).optional(),
   /** The models file the run's models came from (`--models-file`; package-relative when bundled) and the first 16 hex of its sha256; absent in older runs. A resume reads it when `--models-file` is not given. */
   models_file: z.object({ file: z.string(), content_hash: z.string() }).optional(),
+  /** The task folder the run's tasks came from (`--tasks`; `tasks` when bundled, else absolute); absent in older runs. A resume without `--tasks` loads from it (the suite hash still checked). */
+  tasks_dir: z.string().optional(),
   /** Shard run ids a `fixbench merge` joined into this run. */
   merged_from: z.array(z.string()).optional(),
   /** When `fixbench merge` wrote this run (ISO); `started_at` stays the earliest shard's start. Absent in older merges and in runs not merged. */
