@@ -10,6 +10,20 @@ import { commandPrefix, shellWord } from './hints.ts';
 
 export const defaultTasksDir = (opt?: string): string => path.resolve(opt ?? path.join(PACKAGE_ROOT, 'tasks'));
 
+/**
+ * The folder a command that writes tasks (`tasks create`, `mine`, `fetch`, `import`) writes into:
+ * `--tasks`, resolved. There is no default: the bundled tasks/ is the shipped suite of the checkout
+ * (a task written there breaks its manifest test), and a guessed folder of the working directory
+ * would be the checkout's own tasks/ when run from it.
+ * @throws UserInputError naming the command and the fix when `--tasks` is absent.
+ */
+export function writeTasksDir(opt: string | undefined, command: string): string {
+  if (opt === undefined) {
+    throw new UserInputError(`${command} needs --tasks <dir>: the folder to write tasks into (created when missing), e.g. --tasks my-tasks; the bundled tasks/ is the shipped suite and is not written by default`);
+  }
+  return path.resolve(opt);
+}
+
 /** Loads models.yaml and the price sheet named by the options, or the bundled defaults. */
 export async function catalogFromOptions(opts: { modelsFile?: string; prices?: string }): Promise<Catalog> {
   const modelsFile = path.resolve(opts.modelsFile ?? path.join(PACKAGE_ROOT, 'models.yaml'));
@@ -102,6 +116,18 @@ export function nextStepAfterRun(
 export const noKeyHint = (prefix: string, dryRun = `${prefix} run --dry-run`): string =>
   `no key? \`${dryRun}\` forecasts the cost; a local model: README § A local model; or grade a predictions file: \`${prefix} eval --predictions <file>\``;
 
+
+/**
+ * The report file of a command with `--report <file>` and `--reports <dir>` (`tasks validate`,
+ * `tasks mine`): `--report` when given, else `<--reports>/<name>`, resolved; its folder is created
+ * and checked writable before any work, so a long run never ends unable to write its report.
+ * @throws UserInputError naming the flag whose folder is not writable.
+ */
+export async function reportFileOption(o: { report?: string; reports: string }, name: string): Promise<string> {
+  const file = path.resolve(o.report ?? path.join(o.reports, name));
+  await ensureWritableDir(path.dirname(file), o.report !== undefined ? '--report' : '--reports');
+  return file;
+}
 
 /**
  * Creates `dir` if needed and checks that it is a writable folder.

@@ -6,6 +6,7 @@ import { compareRuns, pct, unevaluableGates, unfinishedRuns, type Gates } from '
 import { comparisonMarkdown } from '../history/markdown.ts';
 import { listRuns, resolveRunPair } from '../history/runs.ts';
 import { readRun } from '../store/store.ts';
+import { runStatusLabel } from '../store/run-label.ts';
 import { assertRunExists } from './run-lookup.ts';
 import { commandPrefix, givenFlags, resumeCommand } from './hints.ts';
 import { textTable } from './table.ts';
@@ -160,7 +161,7 @@ export async function historyCommand(o: { results: string; json?: boolean }): Pr
   if (o.json) {
     process.stdout.write(
       JSON.stringify(
-        runs.map((r, i) => ({ group: r.group, run_id: r.header.run_id, started_at: r.header.started_at, status: r.header.status, shard: r.header.shard ?? null, dir: r.dir, contenders: scores[i] })),
+        runs.map((r, i) => ({ group: r.group, run_id: r.header.run_id, started_at: r.header.started_at, ...(r.header.merged_at ? { merged_at: r.header.merged_at } : {}), status: r.header.status, shard: r.header.shard ?? null, missing_shards: r.header.missing_shards ?? [], dir: r.dir, contenders: scores[i] })),
         null,
         2,
       ) + '\n',
@@ -177,9 +178,9 @@ export async function historyCommand(o: { results: string; json?: boolean }): Pr
           r.group !== g
             ? []
             : [[
-                r.header.run_id + (r.header.shard ? ` (shard ${r.header.shard.index}/${r.header.shard.count})` : ''),
+                r.header.run_id,
                 r.header.started_at,
-                r.header.status,
+                runStatusLabel(r.header),
                 scores[i]?.map((c) => `${c.id} ${c.resolved}/${c.graded}${c.infra_errors ? ` (${c.infra_errors} infra error${c.infra_errors === 1 ? '' : 's'})` : ''}${c.list_usd === null ? ' (USD unknown)' : c.list_usd > 0 ? ` (${formatUsd(c.list_usd)})` : ''}`).join(', ') ?? 'records unreadable',
               ]],
         ),

@@ -56,8 +56,9 @@ export function givenFlags(flags: ResumeFlags, keys: readonly CarriedKey[]): str
 /**
  * The command that continues run `runId`: `<prefix> run --resume <id>` (or `--retry-errors <id>`),
  * with `--results`, `--models-file`, `--tasks` and `--reports` when this command line gave them: a
- * resume finds the run under `--results`, its model ids in `--models-file` and its tasks under
- * `--tasks`, and writes its report under `--reports`, none stored in run.json.
+ * resume finds the run under `--results` and writes its report under `--reports` (neither stored in
+ * run.json); `--models-file` and `--tasks` are carried though run.json records them (`models_file`,
+ * `tasks_dir`), so the command stays the user's own.
  */
 export function resumeCommand(runId: string, flags: ResumeFlags, opts: { retry?: boolean; prefix?: string } = {}): string {
   return `${opts.prefix ?? commandPrefix()} run ${opts.retry ? '--retry-errors' : '--resume'} ${shellWord(runId)}${givenFlags(flags, ['results', 'modelsFile', 'tasks', 'reports'])}`;
@@ -204,9 +205,16 @@ export function groupedSkips(skipped: ReadonlyArray<{ id: string; reason: string
   return [...groups].map(([reason, ids]) => (/ is not set$/.test(reason) ? `${reason} (set it to run ${ids.length > 1 ? 'these models' : 'this model'}): ${ids.join(', ')}` : `${reason}: ${ids.join(', ')}`)).join('; ');
 }
 
-/** A resume's "unknown task id(s)" with the fix: run.json names the tasks, not their folder, so `--tasks` is given again. */
-export function resumedTasksHint(e: unknown, runId: string, tasksDir: string, given: boolean): unknown {
-  if (!(e instanceof UserInputError) || !e.message.startsWith('unknown task id')) return e;
-  const fix = given ? `check that ${tasksDir} is the tasks folder run ${runId} was made from` : `run ${runId} was made from another tasks folder (run.json names its tasks, not their folder): add --tasks <that folder>`;
+/**
+ * A resume's failure to load its tasks ("unknown task id(s)", or a folder not found) with the fix,
+ * by where `tasksDir` came from: `flag` (`--tasks`), `run.json` (its `tasks_dir`), or `default`
+ * (the bundled tasks/: a run older than `tasks_dir` names its tasks, not their folder).
+ */
+export function resumedTasksHint(e: unknown, runId: string, tasksDir: string, from: 'flag' | 'run.json' | 'default'): unknown {
+  if (!(e instanceof UserInputError) || !(e.message.startsWith('unknown task id') || (from === 'run.json' && /task folder not found/.test(e.message)))) return e;
+  const fix =
+    from === 'flag' ? `check that ${tasksDir} is the tasks folder run ${runId} was made from`
+    : from === 'run.json' ? `run ${runId}'s run.json names ${tasksDir} (tasks_dir), which no longer holds its tasks (moved, or another machine): add --tasks <the folder they are in now>`
+    : `run ${runId} was made from another tasks folder (its run.json is older than tasks_dir and names its tasks, not their folder): add --tasks <that folder>`;
   return new UserInputError(`${e.message}\n  fix: ${fix}`, { cause: e });
 }

@@ -135,7 +135,7 @@ export function buildProgram(exit: { code: number }): Command {
   const tasks = program.command('tasks').description('Task fixtures: list, lint, validate, create (from a fix), mine (from a repository\'s history), fetch (from a suite file of recipes), import and export (SWE-bench).');
   tasks
     .command('list')
-    .description('List the tasks with their repository, difficulty and test counts (validates every task.yaml).')
+    .description('List the tasks with their repository, difficulty and test counts (validates every task.yaml): a task that does not load is named on stderr with its problems after the list of the others; exit 2 then.')
     .option('--tasks <dir>', 'folder of task fixtures (default: the bundled tasks/)')
     .option('--json', 'print JSON')
     .action(async (opts) => {

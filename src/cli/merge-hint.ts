@@ -13,7 +13,7 @@ import { runFolders } from './run-lookup.ts';
  * `header` (which has a `shard`), stored at `<results>/<header.run_id>`: `<prefix> merge <out>
  * <shard folders…>` ordered by shard index, where `<out>` is `<results>/<run_id>-merged` and each
  * shard is this run's folder, the folder under `results` holding that shard of the same suite and
- * configuration (the last by name when several; run.json unreadable: skipped), or `<shard i/n run folder>`
+ * configuration (the newest run when several; run.json unreadable: skipped), or `<shard i/n run folder>`
  * when none is there, with a line naming those to copy in. `results` is the `--results` folder as the
  * user gave it (relative paths stay relative). "" for a run that is not a shard.
  */
@@ -26,7 +26,7 @@ export async function shardMergeHint(results: string, header: RunHeader, prefix 
     const h = await readRunHeader(path.join(path.resolve(results), name)).catch(() => null);
     if (!h?.shard || h.shard.count !== shard.count || found.has(h.shard.index)) continue;
     if (resumeMismatches({ ...header, shard: null }, { ...h, shard: null }).length) continue; // another suite or configuration
-    found.set(h.shard.index, name); // runFolders lists names in reverse order: the last by name wins
+    found.set(h.shard.index, name); // runFolders lists the newest run first: it wins
   }
   const missing: string[] = [];
   const folders = Array.from({ length: shard.count }, (_, i) => i + 1).map((i) => {

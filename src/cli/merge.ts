@@ -5,11 +5,12 @@ import path from 'node:path';
 import { ExitCode, UserInputError } from '../core/errors.ts';
 import { MERGE_IN_PROGRESS_NOTE, mergeShards, mergeUnfinished, type ShardInput } from '../store/merge.ts';
 import { RunId } from '../store/records.ts';
+import { missingText, runStatusLabel } from '../store/run-label.ts';
 import { RunWriter, readRun, readRunHeader } from '../store/store.ts';
 import { readSuperseded } from '../store/superseded.ts';
 import { settleRecordedLedgers } from '../store/ledger.ts';
 import { assertNoLinks } from '../store/run-fs.ts';
-import { commandPrefix } from './hints.ts';
+import { commandPrefix, shellWord } from './hints.ts';
 import { runFolders } from './run-lookup.ts';
 import picomatch from 'picomatch';
 import { RunStoppedError, environmentWhere } from '../runner/run-failure.ts';
@@ -22,6 +23,8 @@ import { RunStoppedError, environmentWhere } from '../runner/run-failure.ts';
  * never recorded: a resume of the merged run folds them into those attempts' records, as a resume of
  * the shard would; `settleRecordedLedgers` marks those its records already count), and only then the merged header (its own status):
  * a merge killed midway leaves a folder that says "running", never a finished run lacking attempts.
+ * Prints what was merged and, when every shard had finished, the `report` command of the merged run
+ * (`next:` on stderr; `out` as given).
  * @throws UserInputError when `<out>` exists, a shard is unreadable, holds a symbolic link, or the shards disagree;
  * RunStoppedError (exit 2) when the environment stops the writing (a full disk: `mergeStopped`), `<out>` then removed.
  */
@@ -72,16 +75,17 @@ export async function mergeCommand(out: string, shards: string[], o: { runId?: s
   } finally {
     await unlock();
   }
-  const summary = { run_id: runId, results: outDir, shards: merged.header.merged_from, attempts: merged.attempts.length, status: merged.header.status };
+  const missing = final.missing_shards ?? [];
+  const summary = { run_id: runId, results: outDir, shards: final.merged_from, attempts: merged.attempts.length, status: final.status, merged_at: final.merged_at, missing_shards: missing };
   if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');
-  else process.stdout.write(`merged ${inputs.length} shard(s), ${merged.attempts.length} attempt(s) into ${outDir}\n`);
+  else process.stdout.write(`merged ${inputs.length} shard(s), ${merged.attempts.length} attempt(s) into ${outDir}${missing.length ? `: a partial run, ${missingText(missing)} (--allow-missing; history and the site list it as "${runStatusLabel(final)}")` : ''}\n`);
   const unfinished = inputs.filter((s) => s.header.status !== 'finished' && s.header.status !== 'budget_exhausted');
   if (unfinished.length) {
     process.stderr.write(
       `warning: the merged run is "${merged.header.status}": ${unfinished.map((s) => `${s.dir} is "${s.header.status}"`).join(', ')}; ` +
         `finish each with \`${commandPrefix()} run --resume <shard>\` (a "running" shard may still be writing, or was killed), then merge again into a new folder\n`,
     );
-  }
+  } else process.stderr.write(`next: build its report: ${commandPrefix()} report ${shellWord(out)}\n`);
   return ExitCode.ok;
 }
 
@@ -92,7 +96,7 @@ function mergeStopped(outDir: string, e: unknown): unknown {
   return new RunStoppedError(`${env.where}; the merge stopped and ${outDir} was removed (the shards are unchanged); free space, then merge again`, { where: env.file ?? outDir, cause: e }, false);
 }
 
-/** The run folders under `parent`, for an error naming shards that do not exist (newest name first, at most 12). */
+/** The run folders under `parent`, for an error naming shards that do not exist (newest run first, at most 12). */
 function shardList(parent: string): string {
   const runs = runFolders(parent);
   if (!runs.length) return `there is no run folder under ${parent}`;

@@ -27,6 +27,12 @@ export function storedModelsFile(h: Pick<RunHeader, 'models_file'>): string | un
   return f === undefined ? undefined : path.isAbsolute(f) ? f : path.join(PACKAGE_ROOT, f);
 }
 
+/** The absolute path run.json's `tasks_dir` names (package-relative ones under the package); undefined when absent (older runs: the bundled tasks/). */
+export function storedTasksDir(h: Pick<RunHeader, 'tasks_dir'>): string | undefined {
+  const d = h.tasks_dir;
+  return d === undefined ? undefined : path.isAbsolute(d) ? d : path.join(PACKAGE_ROOT, d);
+}
+
 /**
  * A warning when the models file a resume reads is the run's but its content changed since (hash
  * differs), else null. Not a refusal: the run's own model entries are compared field by field with

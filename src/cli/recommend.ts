@@ -8,7 +8,7 @@ import { recommend, type Criterion, type Estimate, type Recommendation, type Tas
 import { loadYamlFile } from '../config/load.ts';
 import { TaskYaml } from '../config/task.ts';
 import { ExitCode, UserInputError } from '../core/errors.ts';
-import { formatPct, formatUsd } from '../report/format.ts';
+import { costDifferenceText, formatPct, formatUsd } from '../report/format.ts';
 import { bestSingleOf, leftOutOf } from '../report/recommend-view.ts';
 import { readRun } from '../store/store.ts';
 import { defaultTasksDir } from './common.ts';
@@ -127,8 +127,7 @@ export function recommendationText(r: Recommendation, runId: string, pricesAsOf:
   if (r.oracle) {
     lines.push(`  oracle router:       ${estimateLine(r.oracle)}  (per task the cheapest model that fixed it: an upper bound no router reaches)`);
     if (r.gapToOracle) {
-      const more = -r.gapToOracle.usdPerTask;
-      lines.push(`  gap to the oracle:   ${(100 * r.gapToOracle.rate).toFixed(1)} pp resolved; the pick costs ${formatUsd(Math.abs(more))} per task ${more >= 0 ? 'more' : 'less'}`);
+      lines.push(`  gap to the oracle:   ${(100 * r.gapToOracle.rate).toFixed(1)} pp resolved; the pick costs ${costDifferenceText(-r.gapToOracle.usdPerTask, 'the oracle')}`);
     }
   }
   const g = r.considered.groupings;

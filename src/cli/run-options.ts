@@ -6,7 +6,7 @@ import { SANDBOX_CHOICES } from '../sandbox/types.ts';
 import type { RunHeader, Shard } from '../store/records.ts';
 import type { SuiteCliOptions } from './common.ts';
 import { PACKAGE_ROOT } from './paths.ts';
-import { storedModelsFile } from './models-file.ts';
+import { storedModelsFile, storedTasksDir } from './models-file.ts';
 import { CASCADE_MODES, CASCADE_SIGNALS, cascadeArg, storedCascadeSettings, storedCascades, type CascadeMode, type CascadeSignal } from './cascade-options.ts';
 import {
   list, nonNegativeInt, parseErrorThreshold, parseShardOrAuto, positiveInt, seconds, tokensOrNone, usdOrNone, type ErrorThreshold,
@@ -87,7 +87,7 @@ const none = (v: number | null | undefined): number => v ?? Number.POSITIVE_INFI
 
 /** Every option of `fixbench run`, in `--help` order. */
 export const RUN_OPTIONS: readonly RunOptionDef[] = [
-  def({ key: 'tasks', flags: '--tasks <dir>', help: 'folder of task fixtures (default: the bundled tasks/)' }),
+  def({ key: 'tasks', flags: '--tasks <dir>', help: 'folder of task fixtures (default: the bundled tasks/; on --resume the run\'s, from run.json tasks_dir)', stored: { of: storedTasksDir, fields: ['tasks_dir'] } }),
   def({ key: 'task', flags: '--task <ids>', help: 'only these instance_ids (comma-separated; repeatable)', parse: list, stored: { of: (h) => h.suite.instance_ids, fields: ['suite.instance_ids', 'suite.hash'] } }),
   def({ key: 'createdAfter', flags: '--created-after <date>', help: 'only tasks whose created_at (the fix commit\'s date) is after this ISO date: the contamination window after a model\'s training cutoff; tasks without created_at are left out' }),
   def({ key: 'modelsFile', flags: '--models-file <file>', help: 'models catalog (default: the bundled models.yaml; on --resume the run\'s, from run.json models_file)', stored: { of: storedModelsFile, fields: ['models_file'] } }),

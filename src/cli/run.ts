@@ -77,7 +77,7 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
     o = resumedOptions(o, stored);
   }
   const tasksDir = defaultTasksDir(o.tasks);
-  const tasks = createdAfter(await loadTasks(tasksDir, o.task).catch((e: unknown) => { throw stored ? resumedTasksHint(e, stored.run_id, tasksDir, o.tasks !== undefined) : e; }), o.createdAfter);
+  const tasks = createdAfter(await loadTasks(tasksDir, o.task).catch((e: unknown) => { throw stored ? resumedTasksHint(e, stored.run_id, tasksDir, o.given?.includes('tasks') ? 'flag' : stored.tasks_dir ? 'run.json' : 'default') : e; }), o.createdAfter);
   const catalog = await catalogFromOptions(o);
   const modelsFile = modelsFileIdentity(catalog.modelsFile); // run.json `models_file`
   modelsFile.catch(() => {}); // awaited below; a dry run or a refusal does not need it
@@ -254,6 +254,7 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
       harness: await harness,
       suiteHash: suiteHash(tasks),
       modelsFile: await modelsFile,
+      tasksDir: bundledRelative(tasksDir),
       signal: controller.signal,
       onStart: ({ total, done }) => progress.start(total, done),
       onAttempt: (r) => progress.attempt(r),

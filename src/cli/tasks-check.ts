@@ -12,7 +12,7 @@ import { untrustedWork } from './trust.ts';
 import { lintTasks, formatProblem, type LintProblem } from '../tasks/lint.ts';
 import { validateTask, type TaskValidation, type ValidationReport } from '../tasks/validate.ts';
 import { RepoCache } from '../workspace/index.ts';
-import { defaultTasksDir } from './common.ts';
+import { defaultTasksDir, reportFileOption } from './common.ts';
 import { PACKAGE_ROOT } from './paths.ts';
 import { textTable } from './table.ts';
 
@@ -49,7 +49,10 @@ export interface ValidateCliOptions {
   runs: number;
   concurrency: number;
   sandbox: SandboxChoice;
-  report: string;
+  /** `--report <file>`: the JSON report (default `<reports>/tasks-validation.json`). */
+  report?: string;
+  /** `--reports <dir>`: the reports folder, as `run` and `eval` take it. */
+  reports: string;
   json?: boolean;
   /** `--cache-dir`: environment cache folder (default {@link defaultCacheDir}). */
   cacheDir?: string;
@@ -59,7 +62,8 @@ export interface ValidateCliOptions {
 
 /**
  * `fixbench tasks validate [ids]`: lints, then validates every sound task (`validateTask`, `runs`
- * times), writes the JSON report to `--report` and a readable table beside it (`.txt`), prints the
+ * times), writes the JSON report to `--report` (default `<--reports>/tasks-validation.json`) and a
+ * readable table beside it (`.txt`), prints the
  * table and the elapsed time. Exit 3 when any task is invalid.
  * @throws UserInputError (exit 2, no report written) when the folder holds no task to validate.
  */
@@ -67,6 +71,7 @@ export async function tasksValidateCommand(ids: string[], o: ValidateCliOptions)
   const t0 = Date.now();
   const started_at = new Date().toISOString();
   const tasksDir = defaultTasksDir(o.tasks);
+  const reportFile = await reportFileOption(o, 'tasks-validation.json');
   const repoCache = repoCacheFor(tasksDir);
   const sandbox = await createSandbox(o.sandbox, { untrusted: untrustedWork({ tasksDir, taskIds: ids }) });
   const work = await mkdtemp(path.join(os.tmpdir(), 'fixbench-validate-'));
@@ -76,7 +81,7 @@ export async function tasksValidateCommand(ids: string[], o: ValidateCliOptions)
     const lint = await lintTasks(tasksDir, repoCache, { ids, workDir: work });
     if (lint.checked.length === 0) {
       // "0 tasks, all valid" would be a pass of nothing, and would overwrite the last real report
-      throw new UserInputError(`tasks validate: no task in ${tasksDir}; nothing validated, ${o.report} not written\n  fix: build tasks there first (\`${commandPrefix()} tasks fetch <suite.yaml> --tasks ${shellWord(tasksDir)}\` or \`${commandPrefix()} tasks create --tasks ${shellWord(tasksDir)} …\`), or name another --tasks folder`);
+      throw new UserInputError(`tasks validate: no task in ${tasksDir}; nothing validated, ${reportFile} not written\n  fix: build tasks there first (\`${commandPrefix()} tasks fetch <suite.yaml> --tasks ${shellWord(tasksDir)}\` or \`${commandPrefix()} tasks create --tasks ${shellWord(tasksDir)} …\`), or name another --tasks folder`);
     }
     const byTask = new Map<string, LintProblem[]>();
     for (const p of lint.problems) byTask.set(p.instance_id, [...(byTask.get(p.instance_id) ?? []), p]);
@@ -119,7 +124,6 @@ export async function tasksValidateCommand(ids: string[], o: ValidateCliOptions)
     tasks: results,
   };
   const table = validationTable(report);
-  const reportFile = path.resolve(o.report);
   await mkdir(path.dirname(reportFile), { recursive: true });
   await writeFile(reportFile, JSON.stringify(report, null, 2) + '\n');
   await writeFile(reportFile.replace(/(\.json)?$/, '.txt'), table);

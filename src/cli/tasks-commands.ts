@@ -20,7 +20,7 @@ const setupOption = () => new Option('--setup <cmd>', 'install command run befor
 const testFilesOption = () =>
   new Option('--test-files <globs>', 'globs of test files (comma-separated; repeatable; default: test/, tests/, __tests__/, spec/ folders and *.test.*, *.spec.*, test_*.py, *_test.py, conftest.py, *_test.go)').argParser(list);
 const timeoutOption = () => new Option('--timeout <seconds>', 'timeout_s of the test command').default(300).argParser(positiveInt);
-const writeTasksOption = () => new Option('--tasks <dir>', 'folder to write the tasks into (default: the bundled tasks/; tasks you add there are not trusted: they run only in the sandbox)');
+const writeTasksOption = () => new Option('--tasks <dir>', 'folder to write the tasks into, created when missing (required: the bundled tasks/ is the shipped suite; tasks you add anywhere are not trusted and run only in the sandbox)');
 const bundleNameOption = () => new Option('--bundle-name <name>', 'file name of the bundle under <tasks>/repos/ (default: the repository name; no "/": see --upstream)');
 const noBundleOption = () => new Option('--no-bundle', 'write no bundle; task.yaml names the repository as given');
 const upstreamOption = () => new Option('--upstream <owner/name>', 'the public repository, kept as swe_bench.repo for `tasks export` (default: from a GitHub URL --repo or the clone\'s origin remote)');
@@ -55,7 +55,8 @@ export function registerTaskCommands(program: Command, tasks: Command, exit: { c
     .option('--tasks <dir>', 'folder of task fixtures (default: the bundled tasks/)')
     .addOption(new Option('--runs <n>', 'repetitions of the whole check').default(3).argParser(positiveInt))
     .addOption(new Option('--concurrency <n>', 'tasks validated at once').default(2).argParser(positiveInt))
-    .option('--report <file>', 'validation report (JSON); the table goes beside it with .txt', 'reports/tasks-validation.json')
+    .option('--reports <dir>', 'reports folder, as run and eval take it; the report is <dir>/tasks-validation.json', 'reports')
+    .option('--report <file>', 'validation report (JSON; default: <reports>/tasks-validation.json); the table goes beside it with .txt')
     .option('--cache-dir <dir>', 'environment cache of task setups, shared with `fixbench run` (default: $FIXBENCH_CACHE_DIR, else $XDG_CACHE_HOME/fixbench, else ~/.cache/fixbench)')
     .option('--no-env-cache', 'run setup afresh in every evaluation instead of restoring it from the environment cache')
     .addOption(sandboxOption('only validating the bundled tasks falls back to local'))
@@ -71,9 +72,9 @@ export function registerTaskCommands(program: Command, tasks: Command, exit: { c
         'into gold.patch (source) and test.patch (files matching --test-files), run the tests before and after the fix to compute ' +
         'FAIL_TO_PASS and PASS_TO_PASS, write <tasks>/repos/<name>.bundle (history up to --base only) and <tasks>/<id>/. Every flag, ' +
         'the repository and both commits are checked before any test runs, and the task is linted before it is written: on any ' +
-        'failure nothing is written (exit 2). Prints counts, the FAIL_TO_PASS ids and warnings (--verbose: every id). Give your ' +
-        'own --tasks folder: the default, the bundled tasks/, is the shipped suite (its manifest test then fails, and refreshing ' +
-        'the manifest would mark your task trusted).',
+        'failure nothing is written (exit 2). Prints counts, the FAIL_TO_PASS ids and warnings (--verbose: every id). --tasks is ' +
+        'required: the bundled tasks/ is the shipped suite (a task written there fails its manifest test, and refreshing the ' +
+        'manifest would mark your task trusted).',
     )
     .addHelpText('after', () => ((fb) => `\nExample:\n  ${fb} tasks create --tasks my-tasks --repo ../mylib --base <sha> --fix <sha> --setup 'npm ci' --id mylib-1\n  ${fb} tasks validate --tasks my-tasks mylib-1\n  ${fb} run --tasks my-tasks --task mylib-1\n`)(commandPrefix()))
     .requiredOption('--repo <path|url>', 'the git repository (local path, bundle or URL)')
@@ -92,6 +93,7 @@ export function registerTaskCommands(program: Command, tasks: Command, exit: { c
     .addOption(noBundleOption())
     .addOption(upstreamOption())
     .option('--force', 'replace an existing task folder')
+    .option('--allow-duplicate', 'write the task although another task of --tasks has the same base_commit and fix (refused by default, before any test runs)')
     .option('--verbose', 'print every PASS_TO_PASS id too (default: counts and the FAIL_TO_PASS ids)')
     .addOption(cacheDirOption())
     .addOption(noEnvCacheOption())
@@ -123,7 +125,8 @@ export function registerTaskCommands(program: Command, tasks: Command, exit: { c
     .addOption(testFilesOption())
     .addOption(timeoutOption())
     .addOption(writeTasksOption())
-    .option('--report <file>', 'the report of every candidate (JSON); the table goes beside it with .txt', 'reports/tasks-mine.json')
+    .option('--reports <dir>', 'reports folder; the report is <dir>/tasks-mine.json', 'reports')
+    .option('--report <file>', 'the report of every candidate (JSON; default: <reports>/tasks-mine.json); the table goes beside it with .txt')
     .addOption(bundleNameOption())
     .addOption(noBundleOption())
     .addOption(upstreamOption())
@@ -170,7 +173,7 @@ export function registerTaskCommands(program: Command, tasks: Command, exit: { c
     )
     .option('--swe-bench <file.jsonl>', 'SWE-bench instances, one JSON object per line')
     .option('--swe-bench-tasks <folder>', 'a SWE-bench task folder (task.yaml + tests.json + …) or a folder of them')
-    .option('--tasks <dir>', 'folder to write the tasks into (default: the bundled tasks/)')
+    .addOption(writeTasksOption())
     .option('--spec <file.yaml>', 'per-repo run spec: "owner/name" (or "*") → setup, test_cmd, test_report, timeout_s')
     .option('--setup <cmd>', 'setup for every instance (wins over --spec)')
     .option('--test-cmd <cmd>', 'test_cmd for every instance (wins over --spec)')

@@ -4,16 +4,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { ExitCode } from '../core/errors.ts';
 import { createSandbox, type SandboxChoice } from '../sandbox/index.ts';
-import { createTask, DEFAULT_TEST_FILES, type CreateOptions } from '../tasks/create.ts';
-import { checkCreateFlags } from '../tasks/create-plan.ts';
+import { buildTask, DEFAULT_TEST_FILES, saveTask, type CreateOptions } from '../tasks/create.ts';
+import { checkCreateFlags, planCreate } from '../tasks/create-plan.ts';
 import { createSummary } from '../tasks/create-summary.ts';
 import { EnvCache, defaultCacheDir } from '../workspace/env-cache.ts';
-import { defaultTasksDir } from './common.ts';
+import { writeTasksDir } from './common.ts';
 import { commandPrefix, shellWord } from './hints.ts';
 import { repoCacheFor } from './tasks-check.ts';
 import { untrustedWork } from './trust.ts';
-import { existingFixes, patchPostImages, type TaskFix } from '../tasks/mine-dedupe.ts';
-import { loadTask } from '../tasks/load.ts';
+import { existingFixes, sameFixAs } from '../tasks/mine-dedupe.ts';
+import { UserInputError } from '../core/errors.ts';
 
 export interface CreateCliOptions {
   repo: string;
@@ -32,6 +32,8 @@ export interface CreateCliOptions {
   bundle: boolean;
   upstream?: string;
   force?: boolean;
+  /** `--allow-duplicate`: write the task although another task of the folder holds the same base_commit and fix. */
+  allowDuplicate?: boolean;
   verbose?: boolean;
   cacheDir?: string;
   envCache?: boolean;
@@ -53,25 +55,13 @@ export const envCacheFor = (o: { cacheDir?: string; envCache?: boolean }): EnvCa
   o.envCache === false ? undefined : new EnvCache(path.resolve(o.cacheDir ?? defaultCacheDir()));
 
 /**
- * The instance_id of a task of `before` (`existingFixes` of the tasks folder, read before this task
- * was written) other than the task at `dir` with the same base_commit and the same post-image blob
- * for every file its gold.patch + test.patch touch (the same fix however it was split), or null.
- */
-export async function sameFixAs(dir: string, before: readonly TaskFix[]): Promise<string | null> {
-  const t = await loadTask(dir);
-  const files = new Map([...patchPostImages(t.patch), ...patchPostImages(t.test_patch)]);
-  const sameBlob = (a: string, b: string | undefined) => b !== undefined && a !== '' && b !== '' && (a.startsWith(b) || b.startsWith(a)); // ids abbreviated to any length
-  const same = (a: Map<string, string>) => a.size === files.size && [...a].every(([p, blob]) => sameBlob(blob, files.get(p)));
-  return before.find((b) => b.instance_id !== t.instance_id && b.base_commit === t.base_commit && same(b.files))?.instance_id ?? null;
-}
-
-/**
- * Runs `fixbench tasks create`: checks every flag and the repository before any test runs, runs
+ * Runs `fixbench tasks create`: checks every flag and the repository before any test runs (and
+ * refuses a fix another task of the folder holds, unless --allow-duplicate), runs
  * the tests, lints the task in memory, and only then writes it; prints a summary (the full
  * PASS_TO_PASS list with --verbose). @throws UserInputError for bad input (nothing written).
  */
 export async function tasksCreateCommand(o: CreateCliOptions): Promise<number> {
-  const tasksDir = defaultTasksDir(o.tasks);
+  const tasksDir = writeTasksDir(o.tasks, 'tasks create');
   const flags = createFlags(o);
   checkCreateFlags({ ...flags, id: o.id, bundleName: o.bundleName, upstream: o.upstream });
   const repoCache = repoCacheFor(tasksDir);
@@ -84,12 +74,16 @@ export async function tasksCreateCommand(o: CreateCliOptions): Promise<number> {
       tasksDir, bundle: o.bundle, bundleName: o.bundleName, upstream: o.upstream, force: o.force,
       sandbox, repoCache, workDir: work, log, ...(envCache ? { envCache } : {}),
     };
-    const before = await existingFixes(tasksDir);
-    const r = await createTask(opts);
-    const twin = await sameFixAs(r.dir, before);
-    const warnings = twin ? [...r.warnings, `task ${twin} in ${tasksDir} already has this base_commit and fix (as \`tasks mine\` calls it: exists); this one is a duplicate — remove one of them (a suite scores each fix once)`] : r.warnings;
+    const plan = await planCreate(opts);
+    const twin = sameFixAs({ instance_id: plan.id, base_commit: plan.base, patch: plan.split.gold, test_patch: plan.split.test }, await existingFixes(tasksDir));
+    const twinText = `task ${twin} in ${tasksDir} already has this base_commit and fix (as \`tasks mine\` calls it: exists)`;
+    if (twin && !o.allowDuplicate) {
+      throw new UserInputError(`${twinText}; a suite scores each fix once, so nothing was run or written: remove ${path.join(tasksDir, twin)} first, or pass --allow-duplicate to add ${plan.id} beside it`);
+    }
+    const r = await saveTask(opts, await buildTask(opts, plan));
+    const warnings = twin ? [...r.warnings, `${twinText}; ${plan.id} is a duplicate written by --allow-duplicate (a suite scores each fix once)`] : r.warnings;
     process.stdout.write(createSummary(r.dir, r.task, { verbose: o.verbose, warnings, run_ms: r.run_ms }));
-    log(`next: read FAIL_TO_PASS (each must be a test the issue asks for), then run: ${commandPrefix()} tasks validate ${r.task.instance_id}${o.tasks ? ` --tasks ${shellWord(o.tasks)}` : ''}`);
+    log(`next: read FAIL_TO_PASS (each must be a test the issue asks for), then run: ${commandPrefix()} tasks validate ${r.task.instance_id} --tasks ${shellWord(o.tasks!)}`);
     return ExitCode.ok;
   } finally {
     await sandbox.cleanup();

@@ -7,7 +7,7 @@ import { createSandbox, type SandboxChoice } from '../sandbox/index.ts';
 import { printable } from '../tasks/create-summary.ts';
 import { fetchSuite } from '../tasks/fetch.ts';
 import { loadSuiteFile } from '../tasks/recipe.ts';
-import { defaultTasksDir } from './common.ts';
+import { writeTasksDir } from './common.ts';
 import { textTable } from './table.ts';
 import { envCacheFor } from './tasks-create.ts';
 import { repoCacheFor } from './tasks-check.ts';
@@ -53,9 +53,9 @@ export function fetchSummary(results: ReadonlyArray<{ status: 'created' | 'exist
  * line per recipe and a table at the end. Exit 0 when every recipe was built (or existed), 3 when one failed.
  */
 export async function tasksFetchCommand(file: string, ids: string[], o: FetchCliOptions): Promise<number> {
+  const tasksDir = writeTasksDir(o.tasks, 'tasks fetch');
   const suite = await loadSuiteFile(file);
   const mirrors = mirrorMap(o.mirror);
-  const tasksDir = defaultTasksDir(o.tasks);
   const repoCache = repoCacheFor(tasksDir);
   const sandbox = await createSandbox(o.sandbox, { untrusted: untrustedWork({ repo: [...new Set(suite.tasks.map((t) => t.repo))].join(', ') }) });
   const work = await mkdtemp(path.join(os.tmpdir(), 'fixbench-fetch-'));

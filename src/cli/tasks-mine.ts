@@ -8,7 +8,7 @@ import { checkCreateFlags } from '../tasks/create-plan.ts';
 import { printable } from '../tasks/create-summary.ts';
 import { mineRepo, type MineReport } from '../tasks/mine.ts';
 import { createdAfter } from '../tasks/select.ts';
-import { defaultTasksDir } from './common.ts';
+import { reportFileOption, writeTasksDir } from './common.ts';
 import { textTable } from './table.ts';
 import { createFlags, envCacheFor, type CreateCliOptions } from './tasks-create.ts';
 import { repoCacheFor } from './tasks-check.ts';
@@ -20,7 +20,10 @@ export interface MineCliOptions extends Omit<CreateCliOptions, 'base' | 'fix' | 
   createdAfter?: string;
   max?: number;
   maxFailToPass: number;
-  report: string;
+  /** `--report <file>`: the JSON report (default `<reports>/tasks-mine.json`). */
+  report?: string;
+  /** `--reports <dir>`: the reports folder. */
+  reports: string;
 }
 
 /** The readable table of a mine report: one row per candidate, then the totals by verdict. */
@@ -40,7 +43,8 @@ export function mineTable(r: MineReport): string {
  * kept tasks. Exit 0 when at least one task was kept, 3 when none was.
  */
 export async function tasksMineCommand(o: MineCliOptions): Promise<number> {
-  const tasksDir = defaultTasksDir(o.tasks);
+  const tasksDir = writeTasksDir(o.tasks, 'tasks mine');
+  const file = await reportFileOption(o, 'tasks-mine.json');
   const flags = createFlags(o);
   checkCreateFlags({ ...flags, bundleName: o.bundleName, upstream: o.upstream });
   if (o.since !== undefined && Number.isNaN(Date.parse(o.since))) throw new UserInputError(`--since ${o.since}: give an ISO date such as 2025-01-31`);
@@ -59,7 +63,6 @@ export async function tasksMineCommand(o: MineCliOptions): Promise<number> {
       sandbox, repoCache, workDir: work, ...(envCache ? { envCache } : {}),
       onCandidate: (c) => process.stderr.write(`${c.commit.slice(0, 10)} ${c.verdict}${c.reason ? `: ${printable(c.reason).slice(0, 200)}` : ''}\n`),
     });
-    const file = path.resolve(o.report);
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, JSON.stringify(report, null, 2) + '\n');
     const table = mineTable(report);

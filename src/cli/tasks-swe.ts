@@ -13,7 +13,7 @@ import { importSweBench, importSweBenchTasks } from '../tasks/import.ts';
 import { writePublishedFolder } from '../tasks/swe-folder.ts';
 import { loadTasks } from '../tasks/load.ts';
 import { taskToInstance, type RunSpec } from '../tasks/swe-bench.ts';
-import { defaultTasksDir } from './common.ts';
+import { defaultTasksDir, writeTasksDir } from './common.ts';
 import { repoCacheFor } from './tasks-check.ts';
 
 export interface ImportCliOptions {
@@ -46,7 +46,7 @@ export function parseRepoDirs(values: string[] = []): Map<string, string> {
 
 /** Runs `fixbench tasks import`. @throws UserInputError listing every problem; nothing is written then. */
 export async function tasksImportCommand(o: ImportCliOptions): Promise<number> {
-  const tasksDir = defaultTasksDir(o.tasks);
+  const tasksDir = writeTasksDir(o.tasks, 'tasks import');
   const flags: Partial<RunSpec> = { setup: o.setup, test_cmd: o.testCmd, test_report: o.testReport, timeout_s: o.timeout };
   const source = o.sweBench ?? o.sweBenchTasks;
   if (!source || (o.sweBench && o.sweBenchTasks)) {

@@ -117,13 +117,16 @@ export const RunHeader = z.object({
   resumed_at: z.array(z.string()).optional(),
   /** The models file the run's models came from (`--models-file`; package-relative when bundled) and the first 16 hex of its sha256; absent in older runs. A resume reads it when `--models-file` is not given. */
   models_file: z.object({ file: z.string(), content_hash: z.string() }).optional(),
+  /** The task folder the run's tasks came from (`--tasks`; `tasks` when bundled, else absolute); absent in older runs. A resume without `--tasks` loads from it (the suite hash still checked). */
+  tasks_dir: z.string().optional(),
   /** Shard run ids a `fixbench merge` joined into this run. */
   merged_from: z.array(z.string()).optional(),
-  /**
-   * True while `fixbench merge` writes this run (absent once its merged header is written): a run.json
-   * that still has it is a merge stopped before every record was copied, told apart from a merged run
-   * whose shards were themselves `running`. Merges of older versions say so by their note only.
-   */
+  /** When `fixbench merge` wrote this run (ISO); `started_at` stays the earliest shard's start. Absent in older merges and in runs not merged. */
+  merged_at: z.string().optional(),
+  /** The shards of the split a `fixbench merge --allow-missing` lacked: the run is partial (their attempts never ran). Absent = none missing. */
+  missing_shards: z.array(Shard).min(1).optional(),
+  /** True while `fixbench merge` writes this run (absent once its merged header is written): a run.json that still has it is a merge stopped
+   * before every record was copied, told apart from a merged run whose shards were themselves `running`. Merges of older versions say so by their note only. */
   merging: z.literal(true).optional(),
   /** The run's configuration, verbatim (docs/run-config.md); absent in runs older than RunConfig (compared on the fields above). */
   config: RunConfig.optional(),

@@ -8,6 +8,7 @@ import { configDiff } from '../config/run-config-diff.ts';
 import { UserInputError } from '../core/errors.ts';
 import type { RunHeader } from '../store/records.ts';
 import { readRun } from '../store/store.ts';
+import { newestFirst } from '../store/run-label.ts';
 
 export interface RunEntry {
   dir: string;
@@ -34,7 +35,7 @@ export function configHash(h: RunHeader): string {
 }
 
 /**
- * Every readable run folder under `resultsDir`, newest first (by `started_at`). Shard runs that
+ * Every readable run folder under `resultsDir`, newest first (`newestFirst`: by `started_at`, then `merged_at`). Shard runs that
  * were merged are left out; folders that are not runs are skipped, and unreadable runs are
  * returned in `problems` instead of failing the listing.
  */
@@ -59,7 +60,7 @@ export async function listRuns(resultsDir: string): Promise<{ runs: RunEntry[]; 
   }
   const merged = new Set(runs.flatMap((r) => r.header.merged_from ?? []));
   const kept = runs.filter((r) => !merged.has(r.header.run_id));
-  kept.sort((a, b) => (a.header.started_at < b.header.started_at ? 1 : a.header.started_at > b.header.started_at ? -1 : 0));
+  kept.sort((a, b) => newestFirst(a.header, b.header));
   return { runs: kept, problems };
 }
 

@@ -13,6 +13,17 @@ const USD_2 = (): Intl.NumberFormat => (usd2 ??= new Intl.NumberFormat('en-US', 
 const INT = (): Intl.NumberFormat => (int ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 }));
 
 /**
+ * A cost difference in words, for "<subject> costs …": `diffUsd` = the subject's USD per task minus
+ * `than`'s. "$0.0287 more per task than the oracle", "$0.0287 less per task than the oracle", or
+ * "the same per task as the oracle" when the difference is within a billionth of a dollar (float
+ * noise), never "$0 more".
+ */
+export function costDifferenceText(diffUsd: number, than: string): string {
+  if (Math.abs(diffUsd) <= 1e-9) return `the same per task as ${than}`;
+  return `${formatUsd(Math.abs(diffUsd))} ${diffUsd > 0 ? 'more' : 'less'} per task than ${than}`;
+}
+
+/**
  * USD for a reader: null → "unknown" (never "$0"); 0 → "$0"; below $1 three significant digits with
  * at least two decimals ("$0.0123", "$0.50", "$0.000412"); from $1 two decimals with thousands
  * separators ("$12.35", "$1,234.50").

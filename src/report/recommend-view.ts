@@ -3,7 +3,7 @@
 // leave-one-task-out estimates and the oracle router, as display strings. Pure.
 import type { ResultMatrix } from '../analysis/matrix.ts';
 import { recommend, type Estimate, type Recommendation, type TaskMeta } from '../analysis/recommend.ts';
-import { formatPct, formatUsd } from './format.ts';
+import { costDifferenceText, formatPct, formatUsd } from './format.ts';
 
 /** One row of the estimates table. */
 export interface RecommendRow {
@@ -64,7 +64,7 @@ export function recommendView(matrix: ResultMatrix, runId: string, meta?: Readon
   if (r.loto) rows.push(row('leave-one-task-out', r.loto, `chosen on the other tasks, scored on each task left out; same pick in ${r.loto.samePick} of ${r.loto.tasks}`));
   if (r.oracle) rows.push(row('oracle router', r.oracle, 'per task the cheapest model that fixed it: an upper bound no router reaches'));
   const notes: string[] = [];
-  if (r.gapToOracle) notes.push(`Gap to the oracle: ${(100 * r.gapToOracle.rate).toFixed(1)} percentage points resolved; the pick costs ${formatUsd(Math.abs(r.gapToOracle.usdPerTask))} per task ${r.gapToOracle.usdPerTask <= 0 ? 'more' : 'less'}.`);
+  if (r.gapToOracle) notes.push(`Gap to the oracle: ${(100 * r.gapToOracle.rate).toFixed(1)} percentage points resolved; the pick costs ${costDifferenceText(-r.gapToOracle.usdPerTask, 'the oracle')}.`);
   if (r.loto && r.inSample.rate !== null && r.loto.rate !== null && r.inSample.rate - r.loto.rate > 0.05) {
     notes.push(`The held-out rate is ${(100 * (r.inSample.rate - r.loto.rate)).toFixed(1)} points below the in-sample one: the pick is fitted to these tasks; expect the held-out figure on new ones.`);
   }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { rankSummaries, summarise } from '../analysis/leaderboard.ts';
 import { UserInputError } from '../core/errors.ts';
 import { readRun, type StoredRun } from '../store/store.ts';
+import { newestFirst, runStatusLabel } from '../store/run-label.ts';
 import { buildReport } from './build.ts';
 import { modelColours } from './colours.ts';
 import { lineChartSpec, renderChartSvg, type LinePoint } from './chart.ts';
@@ -80,6 +81,9 @@ export interface SiteViewModel {
 export interface RunPoint {
   id: string;
   startedAt: string;
+  /** When a `fixbench merge` wrote the run (ISO), if it is one: orders merges of the same shards. */
+  mergedAt?: string;
+  /** The run's status as every run listing shows it (`runStatusLabel`: `finished (shard 1/2)`, …). */
   status: string;
   suiteHash: string;
   tasks: number;
@@ -98,7 +102,8 @@ export function runPoint(run: StoredRun): RunPoint {
   return {
     id: run.header.run_id,
     startedAt: run.header.started_at,
-    status: run.header.status,
+    ...(run.header.merged_at ? { mergedAt: run.header.merged_at } : {}),
+    status: runStatusLabel(run.header),
     suiteHash: run.header.suite.hash,
     tasks: run.header.suite.instance_ids.length,
     contenders: run.header.contenders.length,
@@ -120,7 +125,7 @@ export function siteView(points: readonly RunPoint[], unreadable: SiteViewModel[
   const groups = [...bySuite.entries()]
     .sort(([, a], [, b]) => (newest(a) > newest(b) ? -1 : newest(a) < newest(b) ? 1 : 0))
     .map(([hash, runs], gi): SiteGroup => {
-      const sorted = [...runs].sort((a, b) => (a.startedAt > b.startedAt ? -1 : a.startedAt < b.startedAt ? 1 : 0));
+      const sorted = [...runs].sort((a, b) => newestFirst({ started_at: a.startedAt, merged_at: a.mergedAt }, { started_at: b.startedAt, merged_at: b.mergedAt }));
       const rate: LinePoint[] = [];
       const usd: LinePoint[] = [];
       const latest = new Map<string, { rate: number | null; usd: number | null; runs: number; infra: number; prev: { rate: number | null; usd: number | null } | null }>();
@@ -148,7 +153,7 @@ export function siteView(points: readonly RunPoint[], unreadable: SiteViewModel[
             id: r.id,
             href: `${encodeURIComponent(r.id)}/index.html`,
             startedAt: r.startedAt,
-            status: r.shard ? `${r.status} (shard ${r.shard}: not in the trend)` : r.status,
+            status: r.shard ? `${r.status}: not in the trend` : r.status,
             contenders: formatInt(r.contenders),
             best: best ? `${best.id} (${formatPct(best.rate)})` : '—',
             spend: formatUsd(r.spend),

@@ -77,6 +77,8 @@ export interface RunOptions {
   suiteHash: string;
   /** The models file, for run.json `models_file` (what a resume reads); absent = not recorded. */
   modelsFile?: { file: string; content_hash: string };
+  /** The task folder, for run.json `tasks_dir` (`bundledRelative`; what a resume reads); absent = not recorded. */
+  tasksDir?: string;
   /** Called once per finished attempt (progress output); `done` counts records the run held before a resume too. */
   onAttempt?: (record: AttemptRecord, done: number, total: number) => void;
   signal?: AbortSignal;
@@ -133,6 +135,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     note: null,
     shard: opts.shard ?? null,
     ...(opts.modelsFile ? { models_file: opts.modelsFile } : {}),
+    ...(opts.tasksDir ? { tasks_dir: opts.tasksDir } : {}),
     ...headerConfigFields(config, opts.contenders),
   };
   // Every API key of the run is redacted from everything stored and from what commands show a model.

@@ -2,6 +2,7 @@
 // run. Pure: checks and joins stored runs; the CLI does the file system work.
 import { UserInputError } from '../core/errors.ts';
 import { inShard } from './shard.ts';
+import { missingText } from './run-label.ts';
 import { predatesRunConfig, resumeMismatches } from './compat.ts';
 import type { AttemptRecord, RunHeader } from './records.ts';
 import { strayRecord, type StoredRun } from './store.ts';
@@ -30,14 +31,15 @@ const STATUS_ORDER: RunHeader['status'][] = ['finished', 'budget_exhausted', 'in
  * index of one count at most once; all shards written before RunConfig or all after (the key
  * schemes differ); every record in the shard its key hashes to; no attempt key twice, and no
  * (contender, instance_id, attempt) twice; every record's contender and task in the header. Records come out in the task-major order of the suite, with `run_id` set to `runId`.
- * The merged header has no shard, `merged_from` = the shard run ids, the earliest start and latest
- * finish, and the least finished status of the shards. Its `models_file` is the shards' when every
+ * The merged header has no shard, `merged_from` = the shard run ids, `merged_at` = `opts.mergedAt`
+ * (default: now), the earliest start and latest finish, the least finished status of the shards, and
+ * `missing_shards` (with a "partial merge" note) when some shard of the split is absent. Its `models_file` is the shards' when every
  * shard records the same one (path and content hash); when they differ (or some record none) it
  * has none and its note says which (a resume of it then needs `--models-file`).
  * @throws UserInputError naming the folder (and the first shard it disagrees with) and what differs;
  * also when a shard of the set is absent, unless `allowMissing`.
  */
-export function mergeShards(inputs: ShardInput[], runId: string, opts: { allowMissing?: boolean } = {}): StoredRun {
+export function mergeShards(inputs: ShardInput[], runId: string, opts: { allowMissing?: boolean; mergedAt?: string } = {}): StoredRun {
   if (!inputs.length) throw new UserInputError('merge: name at least one shard folder');
   const first = inputs[0]!;
   const count = first.header.shard?.count;
@@ -96,7 +98,7 @@ export function mergeShards(inputs: ShardInput[], runId: string, opts: { allowMi
   const status = headers.map((h) => h.status).sort((a, b) => STATUS_ORDER.indexOf(b) - STATUS_ORDER.indexOf(a))[0]!;
   const finished = headers.map((h) => h.finished_at);
   const notes = inputs.flatMap((s) => (s.header.note ? [`shard ${s.header.shard!.index}/${count}: ${s.header.note}`] : []));
-  if (missing.length) notes.unshift(`partial merge: shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')} missing`);
+  if (missing.length) notes.unshift(`partial merge: ${missingText(missing.map((index) => ({ index, count: count! })))}`);
   // another fixbench version or commit is noted, not refused (docs/run-config.md): the RunConfig decides what an attempt means
   const versions = [...new Set(headers.map((h) => h.harness.version))];
   if (versions.length > 1) notes.push(`shards ran different fixbench versions: ${versions.join(', ')}`);
@@ -118,6 +120,8 @@ export function mergeShards(inputs: ShardInput[], runId: string, opts: { allowMi
     shard: null,
     resumed_at: [],
     merged_from: [...inputs].sort((a, b) => a.header.shard!.index - b.header.shard!.index).map((s) => s.header.run_id),
+    merged_at: opts.mergedAt ?? new Date().toISOString(),
+    ...(missing.length ? { missing_shards: missing.map((index) => ({ index, count: count! })) } : {}),
   };
   return { header, attempts: all };
 }

@@ -64,24 +64,44 @@ export async function loadTask(dir: string): Promise<TaskSpec> {
   return { ...yaml, dir: path.resolve(dir), problem_statement, patch, test_patch, ...(digest ? { problem_assets_digest: digest } : {}) };
 }
 
+/** A task folder that did not load: its path and every problem (file and field named, with the fix). */
+export interface InvalidTask {
+  dir: string;
+  problems: string[];
+}
+
 /**
- * Loads every task under `tasksDir` (folders holding a task.yaml; `repos/` is skipped), or only `ids`.
+ * Loads every task under `tasksDir` (folders holding a task.yaml; `repos/` is skipped), or only
+ * `ids`, keeping going past a task that does not load.
+ * @returns the tasks that load, sorted by instance_id, and every one that does not (a broken link
+ *   among them, when `ids` is not given).
+ * @throws UserInputError when `tasksDir` cannot be read or an id is unknown (`findTaskFolders`).
+ */
+export async function readTasks(tasksDir: string, ids?: string[]): Promise<{ tasks: TaskSpec[]; invalid: InvalidTask[] }> {
+  const { folders: chosen, broken } = await findTaskFolders(tasksDir, ids);
+  const invalid: InvalidTask[] = ids?.length ? [] : broken.map((dir) => ({ dir, problems: [`${dir}: cannot be read (a broken link?); remove it or point it at a task folder`] }));
+  const tasks: TaskSpec[] = [];
+  for (const f of chosen) {
+    const dir = path.join(tasksDir, f);
+    try {
+      tasks.push(await loadTask(dir));
+    } catch (e) {
+      if (!(e instanceof UserInputError)) throw e;
+      invalid.push({ dir, problems: e.details.problems ?? [e.message] });
+    }
+  }
+  return { tasks, invalid };
+}
+
+/**
+ * Loads every task under `tasksDir` (`readTasks`), or only `ids`; all must load.
  * @returns tasks sorted by instance_id.
  * @throws UserInputError naming every invalid task, unknown id or empty suite at once.
  */
 export async function loadTasks(tasksDir: string, ids?: string[]): Promise<TaskSpec[]> {
-  const { folders: chosen, broken } = await findTaskFolders(tasksDir, ids);
-  const problems: string[] = ids?.length ? [] : broken.map((dir) => `${dir}: cannot be read (a broken link?); remove it or point it at a task folder`);
-  const tasks: TaskSpec[] = [];
-  for (const f of chosen) {
-    try {
-      tasks.push(await loadTask(path.join(tasksDir, f)));
-    } catch (e) {
-      if (!(e instanceof UserInputError)) throw e;
-      problems.push(e.message);
-    }
-  }
-  if (problems.length) {
+  const { tasks, invalid } = await readTasks(tasksDir, ids);
+  if (invalid.length) {
+    const problems = invalid.map((t) => t.problems.join('\n'));
     throw new UserInputError(`${problems.length} invalid task(s):\n${problems.join('\n')}`, { problems });
   }
   if (!tasks.length) throw new UserInputError(`${tasksDir}: no tasks found (a task is a folder with task.yaml)`);

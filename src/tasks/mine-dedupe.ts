@@ -76,3 +76,15 @@ export async function duplicateOf(mirror: string, c: { sha: string; parent: stri
   }
   return null;
 }
+
+/**
+ * The instance_id of a task in `fixes` other than `t.instance_id` with the same base_commit and the
+ * same post-image blob for every file `t`'s gold.patch + test.patch touch (the same fix however it
+ * was split; blob ids compared at the shorter abbreviation), or null. Patches are diff text.
+ */
+export function sameFixAs(t: { instance_id: string; base_commit: string; patch: string; test_patch: string }, fixes: readonly TaskFix[]): string | null {
+  const files = new Map([...patchPostImages(t.patch), ...patchPostImages(t.test_patch)]);
+  const sameBlob = (a: string, b: string | undefined) => b !== undefined && a !== '' && b !== '' && (a.startsWith(b) || b.startsWith(a));
+  const same = (a: Map<string, string>) => a.size === files.size && [...a].every(([p, blob]) => sameBlob(blob, files.get(p)));
+  return fixes.find((b) => b.instance_id !== t.instance_id && b.base_commit === t.base_commit && same(b.files))?.instance_id ?? null;
+}

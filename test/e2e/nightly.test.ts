@@ -278,14 +278,15 @@ describe('compare', () => {
     const histText = await runCli(['history', '--results', res]);
     expect(histText.stdout).toMatch(/^suite s \(4 tasks\) · m1 · 1 attempt\(s\)\/task, 50 steps \(run predates RunConfig\)  \[config \w{8}\]$/m);
     expect(histText.stdout).toMatch(/^suite s \(4 tasks\) · m1 · 3 attempt\(s\)\/task, 50 steps/m);
-    // A run that does not exist: the runs that do are listed, newest name first (no raw ENOENT).
+    // A run that does not exist: the runs that do are listed, newest run first by its started_at, not
+    // by name (other-config sorts first by name but started with night-1; a tie goes by name), no raw ENOENT.
     const missing = await runCli(['compare', 'night-0', 'night-2', '--results', res]);
     expect(missing.exitCode).toBe(2);
-    expect(missing.stderr).toMatch(/no run "night-0" \(.*night-0\/run\.json does not exist\)\nruns under .*results-compare \(newest first\):\n  other-config\n  night-2\n  night-1$/);
+    expect(missing.stderr).toMatch(/no run "night-0" \(.*night-0\/run\.json does not exist\)\nruns under .*results-compare \(newest first\):\n  night-2\n  other-config\n  night-1$/);
     expect(missing.stderr).not.toMatch(/ENOENT/);
     const report = await runCli(['report', 'night-9', '--results', res, '--reports', path.join(tmp, 'reports-missing')]);
     expect(report.exitCode).toBe(2);
-    expect(report.stderr).toMatch(/no run "night-9"[^\n]*\nruns under [^\n]*\n  other-config\n/);
+    expect(report.stderr).toMatch(/no run "night-9"[^\n]*\nruns under [^\n]*\n  night-2\n/);
     const none = await runCli(['report', 'x', '--results', path.join(tmp, 'no-results-here')]);
     // the run it suggests writes under the --results given (newcomer12 #5)
     expect(none.stderr).toMatch(/there is no run under .*no-results-here; start one with `(npx fixbench|node \S+fixbench\.mjs) run --results \S+no-results-here`/);

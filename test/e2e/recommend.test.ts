@@ -48,7 +48,7 @@ describe('fixbench recommend', () => {
     expect(r.stdout).toMatch(/in-sample: +100\.0% \(8\/8 graded\) +\$0\.105 per task/);
     expect(r.stdout).toMatch(/leave-one-task-out: +100\.0% \(8\/8 graded\) +\$0\.105 per task +\(chosen on n−1 tasks, scored on the one left out; same pick in 8 of 8 folds\)/);
     expect(r.stdout).toMatch(/oracle router: +100\.0% \(8\/8 graded\) +\$0\.105 per task/);
-    expect(r.stdout).toContain('gap to the oracle:   0.0 pp resolved');
+    expect(r.stdout).toContain('gap to the oracle:   0.0 pp resolved; the pick costs the same per task as the oracle\n'); // not "$0 per task more"
   });
 
   it('without the task folders it still recommends among models and cascades, and says why groups are missing', async () => {

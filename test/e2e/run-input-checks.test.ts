@@ -47,7 +47,7 @@ describe('run --resume with other flags', () => {
     const r = await runCli(['run', '--resume', 'r2', '--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports')]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('unknown task id(s): mine-1');
-    expect(r.stderr).toContain('fix: run r2 was made from another tasks folder (run.json names its tasks, not their folder): add --tasks <that folder>');
+    expect(r.stderr).toContain('fix: run r2 was made from another tasks folder (its run.json is older than tasks_dir and names its tasks, not their folder): add --tasks <that folder>');
     const given = await runCli(['run', '--retry-errors', 'r2', '--tasks', path.join(tmp, 'no-such-tasks'), '--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports')]);
     expect(given.exitCode).toBe(2);
     expect(given.stderr).not.toContain('add --tasks');

@@ -56,6 +56,13 @@ describe('fixbench tasks create refuses before running any test', () => {
     await nothingWritten();
   });
 
+  it('no --tasks: refused before anything runs (the bundled tasks/ is never the default destination)', async () => {
+    const r = await runCli(['tasks', 'create', '--repo', repo.dir, ...fix(), '--test-cmd', `touch ${marker} && ${TEST_CMD}`, '--test-report', 'tap', '--sandbox', 'local', '--no-env-cache']);
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/tasks create needs --tasks <dir>: the folder to write tasks into/);
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it('a --tasks path that is a file', async () => {
     const file = path.join(tmp, 'a-file');
     await writeFile(file, '');

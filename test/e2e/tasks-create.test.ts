@@ -66,7 +66,14 @@ describe('fixbench tasks create', () => {
     await writeFile(fix, repo.git('diff', repo.commits[0]!, repo.commits[1]!));
     const issue = path.join(tmp, 'issue.md');
     await writeFile(issue, '# add subtracts\n\nadd(2, 3) is -1.\n');
-    const r = await create('--base', repo.commits[0]!, '--fix', fix, '--issue', issue, '--no-bundle', '--id', 'tiny-2', '--verbose', '--upstream', 'acme/tiny');
+    const args = ['--base', repo.commits[0]!, '--fix', fix, '--issue', issue, '--no-bundle', '--id', 'tiny-2', '--verbose', '--upstream', 'acme/tiny'];
+    // the same base_commit and fix as tiny-1 (written by the test above): refused before any test runs, nothing written
+    const dup = await create(...args);
+    expect(dup.exitCode, dup.stderr).toBe(2);
+    expect(dup.stderr).toMatch(/task tiny-1 in .* already has this base_commit and fix .*nothing was run or written: remove .*tiny-1 first, or pass --allow-duplicate to add tiny-2 beside it/);
+    expect(dup.stderr).not.toMatch(/run 1 before the fix/);
+    expect(existsSync(path.join(tasks, 'tiny-2'))).toBe(false);
+    const r = await create(...args, '--allow-duplicate');
     expect(r.exitCode, r.stderr).toBe(0);
     const y = await yamlOf('tiny-2');
     expect(y.repo).toBe(repo.dir);
@@ -75,8 +82,8 @@ describe('fixbench tasks create', () => {
     expect(r.stdout).toMatch(/PASS_TO_PASS:\n {4}- .*\n {4}- .*$/m);
     expect(r.stdout).toMatch(/- base > truth$/m);
     expect(r.stdout).not.toMatch(/commit's message/);
-    // the same base_commit and fix as tiny-1 (written by the test above): a duplicate, said so
-    expect(r.stdout).toMatch(/warning: task tiny-1 in .* already has this base_commit and fix .*exists/);
+    // written on request, and still said so
+    expect(r.stdout).toMatch(/warning: task tiny-1 in .* already has this base_commit and fix .*exists.*tiny-2 is a duplicate written by --allow-duplicate/);
     expect(y.FAIL_TO_PASS).toEqual(F2P);
     expect([...(y.PASS_TO_PASS as string[])].sort()).toEqual([...P2P].sort());
     expect(await readFile(path.join(tasks, 'tiny-2', 'problem_statement.md'), 'utf8')).toBe('# add subtracts\n\nadd(2, 3) is -1.\n');

@@ -1,5 +1,6 @@
 // `fixbench tasks lint` and `tasks validate` on tasks built here from a tiny repository: a sound task
 // passes; each deliberately broken one is rejected with its reason named.
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -101,10 +102,22 @@ describe('fixbench tasks validate', () => {
     expect(table).toMatch(/^flaky\s+INVALID\s+4\s+2\s/m);
   });
 
-  it('exits 0 when every task is valid, and prints the time it took', async () => {
-    const r = await runCli(['tasks', 'validate', 'good', '--tasks', tasks, '--runs', '1', '--report', path.join(tmp, 'one.json')]);
+  it('exits 0 when every task is valid, and prints the time it took; --reports names the folder of the report', async () => {
+    const reports = path.join(tmp, 'my-reports');
+    const r = await runCli(['tasks', 'validate', 'good', '--tasks', tasks, '--runs', '1', '--reports', reports]);
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/validated 1 task\(s\) in \d+\.\d s: all valid/);
+    expect(r.stderr).toMatch(/validated 1 task\(s\) in \d+\.\d s: all valid; report: .*my-reports\/tasks-validation\.json/);
+    expect(JSON.parse(await readFile(path.join(reports, 'tasks-validation.json'), 'utf8'))).toMatchObject({ valid: true });
+    expect(existsSync(path.join(reports, 'tasks-validation.txt'))).toBe(true);
+  });
+
+  it('refuses a --reports folder it cannot write before validating anything', async () => {
+    const file = path.join(tmp, 'a-file');
+    await writeFile(file, '');
+    const r = await runCli(['tasks', 'validate', 'good', '--tasks', tasks, '--runs', '1', '--reports', path.join(file, 'sub')]);
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/--reports .*a-file\/sub: not a writable folder/);
+    expect(r.stderr).not.toMatch(/validating 1 task/);
   });
 
   it('refuses a folder with no task (exit 2) and leaves the last report alone', async () => {

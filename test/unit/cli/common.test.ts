@@ -1,6 +1,7 @@
 // checkRunIdOption: the --run-id check shared by `fixbench run` and `fixbench eval`.
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkRunIdOption } from '../../../src/cli/common.ts';
+import { checkRunIdOption, writeTasksDir } from '../../../src/cli/common.ts';
 import { UserInputError } from '../../../src/core/errors.ts';
 
 describe('checkRunIdOption', () => {
@@ -16,6 +17,14 @@ describe('checkRunIdOption', () => {
     expect(() => checkRunIdOption('a b')).toThrow(/--run-id "a b": start with a letter or digit/);
     const long = 'y'.repeat(300);
     expect(() => checkRunIdOption(long)).toThrow(`--run-id "${'y'.repeat(120)}": `);
+  });
+});
+
+describe('writeTasksDir', () => {
+  it('has no default: a command that writes tasks refuses without --tasks, naming itself and the fix', () => {
+    expect(() => writeTasksDir(undefined, 'tasks create')).toThrow(UserInputError);
+    expect(() => writeTasksDir(undefined, 'tasks create')).toThrow(/^tasks create needs --tasks <dir>: .*e\.g\. --tasks my-tasks; the bundled tasks\/ is the shipped suite/);
+    expect(writeTasksDir('my-tasks', 'tasks mine')).toBe(path.resolve('my-tasks'));
   });
 });
 

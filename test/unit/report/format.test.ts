@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatInt, formatMs, formatPct, formatTokens, formatUsd } from '../../../src/report/format.ts';
+import { costDifferenceText, formatInt, formatMs, formatPct, formatTokens, formatUsd } from '../../../src/report/format.ts';
 
 describe('formatUsd', () => {
   it.each([
@@ -61,5 +61,14 @@ describe('formatInt', () => {
     const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const spread = Array.from({ length: 5000 }, () => (next() - 0.5) * 10 ** (next() * 17));
     for (const v of [...edge, ...spread]) expect(formatInt(v), String(v)).toBe(intl.format(Math.round(v)));
+  });
+});
+
+describe('costDifferenceText', () => {
+  it('says more, less, or the same (never "$0 more", float noise included)', () => {
+    expect(costDifferenceText(0.0287, 'the oracle')).toBe('$0.0287 more per task than the oracle');
+    expect(costDifferenceText(-0.0287, 'the oracle')).toBe('$0.0287 less per task than the oracle');
+    expect(costDifferenceText(0, 'the oracle')).toBe('the same per task as the oracle');
+    expect(costDifferenceText(0.105 - 0.1 - 0.005, 'the oracle')).toBe('the same per task as the oracle'); // 8.7e-19, not "$0.0000…1 more"
   });
 });

@@ -98,11 +98,11 @@ describe('siteView', () => {
 
   it('lists a shard run but leaves it out of the trend and the latest figures (its rate divides by the whole suite)', () => {
     const run = (id: string, startedAt: string, rate: number, shard: string | null): RunPoint => ({
-      id, startedAt, status: 'finished', suiteHash: 'h', tasks: 4, contenders: 1, spend: 0.1, models: [{ id: 'm', rate, usdPerTask: 0.1 }], shard,
+      id, startedAt, status: shard ? `finished (shard ${shard})` : 'finished', suiteHash: 'h', tasks: 4, contenders: 1, spend: 0.1, models: [{ id: 'm', rate, usdPerTask: 0.1 }], shard,
     });
     const { vm, series } = siteView([run('full', '2026-04-01T00:00:00Z', 0.75, null), run('s1', '2026-04-02T00:00:00Z', 0.25, '1/2'), run('s2', '2026-04-02T00:00:01Z', 0.5, '2/2')]);
     expect(vm.groups[0]!.runs.map((r) => r.id)).toEqual(['s2', 's1', 'full']);
-    expect(vm.groups[0]!.runs[0]!.status).toBe('finished (shard 2/2: not in the trend)');
+    expect(vm.groups[0]!.runs[0]!.status).toBe('finished (shard 2/2): not in the trend');
     expect(series.get('rate-0')!.points).toEqual([{ series: 'm', x: Date.parse('2026-04-01T00:00:00Z'), y: 75 }]);
     expect(vm.groups[0]!.latest).toEqual([{ id: 'm', rate: '75.0%', usd: '$0.10', runs: '1', change: 'first run' }]);
   });

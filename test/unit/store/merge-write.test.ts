@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { mergeCommand } from '../../../src/cli/merge.ts';
 import { MERGE_IN_PROGRESS_NOTE } from '../../../src/store/merge.ts';
 import { RunWriter, readRun } from '../../../src/store/store.ts';
@@ -17,6 +17,7 @@ import type { AttemptRecord } from '../../../src/store/records.ts';
 import { openForResume } from '../../../src/runner/resume.ts';
 import { noRedaction } from '../../../src/core/redact.ts';
 import { BIN, ROOT, runCli } from '../../helpers/cli.ts';
+import { commandPrefix } from '../../../src/cli/hints.ts';
 import { makeAttempt, makeHeader, referenceContender } from '../analysis/fixtures.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'fixbench-merge-write-'));
@@ -109,5 +110,22 @@ describe('merge and set-aside records', () => {
     const none = await writeShards(path.join(dir, 'n'), 1, 2, 1);
     await mergeCommand(path.join(dir, 'N'), none.shards, { json: true });
     await expect(readFile(path.join(dir, 'N', SUPERSEDED_FILE))).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('merge output', () => {
+  it('ends with the report command of the merged run, as run does', async () => {
+    const dir = mkdtempSync(path.join(root, 'next-'));
+    const { shards } = await writeShards(dir, 2, 2, 1);
+    const err: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      await mergeCommand(path.join(dir, 'a dir', 'M'), shards, {});
+    } finally {
+      spy.mockRestore();
+      out.mockRestore();
+    }
+    expect(err.join('')).toBe(`next: build its report: ${commandPrefix()} report '${path.join(dir, 'a dir', 'M')}'\n`);
   });
 });

@@ -6,6 +6,7 @@ import { mergeShards, type ShardInput } from '../../../src/store/merge.ts';
 import { resumeMismatches } from '../../../src/store/compat.ts';
 import { attemptKey } from '../../../src/core/ids.ts';
 import { UserInputError } from '../../../src/core/errors.ts';
+import { newestFirst, runStatusLabel } from '../../../src/store/run-label.ts';
 import { makeAttempt, makeHeader, referenceContender } from '../analysis/fixtures.ts';
 import type { AttemptRecord } from '../../../src/store/records.ts';
 
@@ -51,6 +52,15 @@ describe('mergeShards', () => {
     expect(m.header).toMatchObject({ run_id: 'nightly', shard: null, merged_from: ['s1', 's2', 's3'], started_at: '2026-04-01T01:00:00.000Z' });
   });
 
+  it('dates each merge by its own merged_at (started_at stays the earliest shard start): two merges of the same shards are told apart and ordered', () => {
+    const first = mergeShards([shard(1, 2), shard(2, 2)], 'm1', { mergedAt: '2026-04-02T00:00:00.000Z' }).header;
+    const second = mergeShards([shard(1, 2), shard(2, 2)], 'm2', { mergedAt: '2026-04-03T00:00:00.000Z' }).header;
+    expect(first.started_at).toBe(second.started_at);
+    expect([first.merged_at, second.merged_at]).toEqual(['2026-04-02T00:00:00.000Z', '2026-04-03T00:00:00.000Z']);
+    expect([first, second].sort(newestFirst).map((h) => h.run_id)).toEqual(['m2', 'm1']);
+    expect(Date.parse(mergeShards([shard(1, 2), shard(2, 2)], 'm').header.merged_at!)).toBeGreaterThan(Date.parse('2026-04-04T00:00:00Z')); // default: now
+  });
+
   it('keeps the models file the shards all name (so --resume of the merged run finds the models), and names none when they differ', () => {
     const mf = { file: 'models.yaml', content_hash: 'aaaa' };
     expect(mergeShards([shard(1, 2, { models_file: mf }), shard(2, 2, { models_file: mf })], 'm').header.models_file).toEqual(mf);
@@ -77,7 +87,13 @@ describe('mergeShards', () => {
     expect(() => mergeShards([shard(1, 2), shard(2, 2, { attempts_per_task: 3 })], 'm')).toThrow(/s2: its configuration differs from \/results\/s1: attempts_per_task: 1 → 3/);
     expect(() => mergeShards([shard(1, 2), { ...shard(1, 2), dir: '/results/copy' }], 'm')).toThrow(/\/results\/copy: shard 1\/2 is also \/results\/s1/);
     expect(() => mergeShards([shard(1, 3), shard(3, 3)], 'm')).toThrow(/shard\(s\) 2\/3 missing/);
-    expect(mergeShards([shard(1, 3), shard(3, 3)], 'm', { allowMissing: true }).header.note).toMatch(/partial merge: shard\(s\) 2\/3 missing/);
+    const partial = mergeShards([shard(1, 3), shard(3, 3)], 'm', { allowMissing: true }).header;
+    expect(partial.note).toMatch(/^partial merge: shard 2\/3 missing/);
+    // marked partial by a field, so every listing says so (not only the note): "finished" alone would read as whole
+    expect(partial.missing_shards).toEqual([{ index: 2, count: 3 }]);
+    expect(partial.status).toBe('finished');
+    expect(runStatusLabel(partial)).toBe('finished (partial merge: shard 2/3 missing)');
+    expect(mergeShards([shard(1, 3), shard(2, 3), shard(3, 3)], 'm').header).not.toHaveProperty('missing_shards');
     expect(() => mergeShards([{ ...shard(1, 1), header: makeHeader({ suite, contenders }) }], 'm')).toThrow(UserInputError);
   });
 

@@ -1,0 +1,71 @@
+// A run's status as listed has one owner (runStatusLabel): `fixbench history` and the site index
+// show a shard and a partial merge alike (newcomer14 #9, #2), and order merges by their own time.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { historyCommand } from '../../../src/cli/compare.ts';
+import { runPoint, siteView } from '../../../src/report/site.ts';
+import { runStatusLabel } from '../../../src/store/run-label.ts';
+import { RunWriter } from '../../../src/store/store.ts';
+import { makeHeader, referenceContender } from '../analysis/fixtures.ts';
+
+let results: string;
+const shardHeader = makeHeader({ run_id: 'night-s2', contenders: [referenceContender('gold')], shard: { index: 2, count: 3 }, status: 'finished' });
+const wholeHeader = makeHeader({ run_id: 'night', contenders: [referenceContender('gold')], status: 'interrupted' });
+// two merges of the same shards (one partial, one whole) share started_at; each has its own merged_at
+const merge = (run_id: string, merged_at: string, missing: boolean) =>
+  makeHeader({ run_id, contenders: [referenceContender('gold')], status: 'finished', started_at: '2026-04-01T00:00:00.000Z', merged_from: ['a', 'b'], merged_at, ...(missing ? { missing_shards: [{ index: 2, count: 2 }] } : {}) });
+const partialHeader = merge('merged-partial', '2026-04-01T05:00:00.000Z', true);
+const laterHeader = merge('merged-whole', '2026-04-01T09:00:00.000Z', false);
+
+beforeAll(async () => {
+  results = await mkdtemp(path.join(os.tmpdir(), 'fixbench-run-label-'));
+  await RunWriter.create(path.join(results, 'night-s2'), shardHeader);
+  await RunWriter.create(path.join(results, 'night'), wholeHeader);
+  await RunWriter.create(path.join(results, 'merged-whole'), laterHeader);
+  await RunWriter.create(path.join(results, 'merged-partial'), partialHeader);
+});
+afterAll(async () => {
+  await rm(results, { recursive: true, force: true });
+});
+
+async function history(): Promise<string> {
+  const out: string[] = [];
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+  try {
+    await historyCommand({ results });
+  } finally {
+    spy.mockRestore();
+  }
+  return out.join('');
+}
+
+describe('runStatusLabel', () => {
+  it('is the status, with the shard in parentheses for a shard run', () => {
+    expect(runStatusLabel(shardHeader)).toBe('finished (shard 2/3)');
+    expect(runStatusLabel(wholeHeader)).toBe('interrupted');
+  });
+
+  it('history and the site show the same label', async () => {
+    const text = await history();
+    const row = (id: string) => text.split('\n').find((l) => l.startsWith(`${id} `))!;
+    expect(row('night-s2')).toMatch(/^night-s2 +\S+ +finished \(shard 2\/3\) /);
+    expect(row('night')).toMatch(/^night +\S+ +interrupted /);
+    expect(runPoint({ header: shardHeader, attempts: [] }).status).toBe('finished (shard 2/3)');
+    expect(runPoint({ header: wholeHeader, attempts: [] }).status).toBe('interrupted');
+  });
+
+  it('a partial merge is marked partial in both, naming the missing shards', async () => {
+    expect(runStatusLabel(partialHeader)).toBe('finished (partial merge: shard 2/2 missing)');
+    expect((await history()).split('\n').find((l) => l.startsWith('merged-partial '))).toMatch(/ finished \(partial merge: shard 2\/2 missing\) /);
+    expect(runPoint({ header: partialHeader, attempts: [] }).status).toBe('finished (partial merge: shard 2/2 missing)');
+  });
+
+  it('two merges of the same shards (same started_at) are listed newest merge first, by history and the site', async () => {
+    const text = await history();
+    expect(text.indexOf('merged-whole ')).toBeLessThan(text.indexOf('merged-partial '));
+    const { vm } = siteView([runPoint({ header: partialHeader, attempts: [] }), runPoint({ header: laterHeader, attempts: [] })]);
+    expect(vm.groups[0]!.runs.map((r) => r.id)).toEqual(['merged-whole', 'merged-partial']);
+  });
+});
