@@ -80,8 +80,8 @@ export interface AttemptAgent {
 }
 
 /**
- * Builds the agent of one attempt. The provider SDKs are loaded only when a bash-agent model runs
- * (they are a large part of start-up, bench/RESULTS.md). `limits` gives the model request timeout,
+ * Builds the agent of one attempt. A provider SDK is loaded only when a bash-agent model of its
+ * protocol runs (src/models/load.ts; they are a large part of start-up, bench/RESULTS.md). `limits` gives the model request timeout,
  * stream idle timeout and external-agent output kept (default `LIMIT_DEFAULTS`); `at`, the task and
  * attempt index a step route's random draws are tied to.
  */
