@@ -6,6 +6,7 @@ import { requestBound, type CallBound } from '../pricing/call-bound.ts';
 import type { AgentSpec } from '../config/agents.ts';
 import type { CallRecord } from '../core/calls.ts';
 import type { ModelClient } from '../models/types.ts';
+import type { ModelSpec } from '../config/models.ts';
 import { createAgent } from './index.ts';
 import { PredictionsAgent } from './predictions.ts';
 import type { Agent, AgentUpstream } from './types.ts';
@@ -33,6 +34,9 @@ export type ModelPlan = { kind: 'model'; model: PricedModel; apiKey: string; age
  * continues in the earlier one's. `id` is `cascade:<stage>><stage>…`.
  */
 export type CascadePlan = { kind: 'cascade'; id: string; stages: ModelPlan[]; signal: 'visible' | 'submitted'; mode: 'fresh' | 'continue' };
+
+/** The wire protocols (`ModelSpec.api`) a model plan's built-in agent calls: its model's, or a route's two models'. */
+export const planApis = (plan: ModelPlan): ModelSpec['api'][] => (plan.route ? [plan.route.cheap.model.spec.api, plan.route.strong.model.spec.api] : [plan.model.spec.api]);
 
 /** The model plans of `plans`, a cascade's stages included (for keys, trust and sandbox decisions). */
 export const modelPlansOf = (plans: readonly ContenderPlan[]): ModelPlan[] => plans.flatMap((p) => (p.kind === 'model' ? [p] : p.kind === 'cascade' ? p.stages : []));
@@ -76,8 +80,8 @@ export interface AttemptAgent {
 }
 
 /**
- * Builds the agent of one attempt. The provider SDKs are loaded only when a bash-agent model runs
- * (they are a large part of start-up, bench/RESULTS.md). `limits` gives the model request timeout,
+ * Builds the agent of one attempt. A provider SDK is loaded only when a bash-agent model of its
+ * protocol runs (src/models/load.ts; they are a large part of start-up, bench/RESULTS.md). `limits` gives the model request timeout,
  * stream idle timeout and external-agent output kept (default `LIMIT_DEFAULTS`); `at`, the task and
  * attempt index a step route's random draws are tied to.
  */
@@ -108,7 +112,7 @@ export async function attemptAgent(
     const caps = { requestTimeoutMs: limits.model_request_timeout_ms, outputKeepBytes: limits.agent_output_bytes };
     return { agent: createAgent('command', { id, command, env, vars, network, ...caps, ...(timeout_s ? { timeoutMs: timeout_s * 1000 } : {}) }), upstream };
   }
-  const { createModelClient } = await import('../models/index.ts');
+  const createModelClient = await (await import('../models/load.ts')).modelClientsFor(planApis(plan));
   const clientOf = (m: PricedModel, apiKey: string) =>
     createModelClient(m.spec, apiKey, m.price, { requestTimeoutMs: limits.model_request_timeout_ms, streamIdleMs: limits.stream_idle_ms, ceiling: m.ceiling ?? null, ...(m.served ? { servedPricer: m.served } : {}) });
   const takesImages = (m: PricedModel) => m.spec.input.includes('image');

@@ -38,7 +38,7 @@ import { flagOfField, resumedOptions, type RunCliOptions } from './run-options.t
 import { buildRunConfig, headerConfigFields } from '../runner/run-config.ts';
 import { harnessChange, resumeMismatches, resumeRefusal } from '../store/compat.ts';
 import os from 'node:os';
-import { modelPlansOf } from '../agents/factory.ts';
+import { modelPlansOf, planApis } from '../agents/factory.ts';
 import { uncountableModels } from '../runner/budget.ts';
 import { cascadePlans } from './cascade-options.ts';
 
@@ -185,8 +185,9 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
   const sandboxWarnings: string[] = [];
   const sandboxReady = suiteSandbox(o.sandbox, contenders, tasksDir, tasks.map((t) => t.instance_id), (m) => sandboxWarnings.push(m));
   sandboxReady.catch(() => {}); // awaited below, after pre-flight
-  // The provider SDKs (src/models/, ~350 ms to load) load while pre-flight runs, not when the first attempts build their agents.
-  if (modelPlansOf(contenders).some((p) => !p.agent)) void import('../models/index.ts').catch(() => {});
+  // The provider SDKs the built-in agent's models speak (src/models/load.ts, ~60-160 ms each) load while pre-flight runs, not when the first attempts build their agents.
+  const sdkApis = modelPlansOf(contenders).flatMap((p) => (p.agent ? [] : planApis(p)));
+  if (sdkApis.length) void import('../models/load.ts').then((m) => m.modelClientsFor(sdkApis)).catch(() => {});
   const runId = stored?.run_id ?? o.runId ?? newRunId();
   const resultsDir = stored ? path.dirname(runFolder(resuming!, o.results)) : path.resolve(o.results);
   try {

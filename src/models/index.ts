@@ -6,7 +6,8 @@ import { OpenAIChatClient, type OpenAIChatClientOptions } from './openai-chat.ts
 import type { ModelClient } from './types.ts';
 
 /**
- * A ModelClient for `spec.api`: `openai` → OpenAIChatClient, `anthropic` → AnthropicClient.
+ * A ModelClient for `spec.api` (this module loads both SDKs; a run loads only those its models need
+ * through src/models/load.ts `modelClientsFor`, which makes the same choice): `openai` → OpenAIChatClient, `anthropic` → AnthropicClient.
  * @param price the model's row, USD per million tokens; null = unknown price (costs stay null)
  * @throws UserInputError when `apiKey` is empty
  */

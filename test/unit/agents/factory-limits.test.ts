@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { LIMIT_DEFAULTS } from '../../../src/config/run-config.ts';
 
 const seen: { client: unknown[]; agent: unknown[] } = { client: [], agent: [] };
-vi.mock('../../../src/models/index.ts', () => ({ createModelClient: (...a: unknown[]) => { seen.client.push(a[3]); return {}; } }));
+vi.mock('../../../src/models/load.ts', () => ({ modelClientsFor: async () => (...a: unknown[]) => { seen.client.push(a[3]); return {}; } }));
 vi.mock('../../../src/agents/index.ts', () => ({ createAgent: (...a: unknown[]) => { seen.agent.push(a[1]); return {}; } }));
 const { attemptAgent } = await import('../../../src/agents/factory.ts');
 const { ModelSpec } = await import('../../../src/config/models.ts');
