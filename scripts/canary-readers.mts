@@ -6,7 +6,8 @@
 // nothing). Readers: `word` (atkH13 #2: every letter run a word of the repository or problem
 // statement), `echo` (atkL14 #1: the changed token written in the rest of its own test), `doc`
 // (atkJ13 #2: the value written in the repository outside the hosts), `rarer` / `commoner` (the
-// changed token the rest of its test writes less / more often: a frequency pick over the test).
+// changed token the rest of its test writes less / more often: a frequency pick over the test),
+// `best` (the first of echo, rarer, doc, word that tells the twins apart).
 // Prints per task the mean recorded odds (after `documentedOdds`, as a grading records them), the
 // share of plans at odds 1, and each reader's win rate.
 import { execFileSync } from 'node:child_process';
@@ -29,7 +30,7 @@ const N = Number(n);
 const ids = asked.length ? asked : readdirSync(tasksDir).filter((d) => /^(js|ts)-/.test(d)).sort();
 const tmp = mkdtempSync(path.join(tmpdir(), 'fixbench-readers-'));
 const git = (repo: string, ...args: string[]): string => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'], maxBuffer: 1 << 28 });
-const READERS = ['word', 'echo', 'doc', 'rarer', 'commoner'] as const;
+const READERS = ['word', 'echo', 'doc', 'rarer', 'commoner', 'best'] as const;
 try {
   for (const id of ids) {
     const task = parse(readFileSync(path.join(tasksDir, id, 'task.yaml'), 'utf8'));
@@ -104,6 +105,11 @@ try {
           doc: pick((counts.get(valueText(so)) ?? 0) > 0 ? 1 : 0, (counts.get(valueText(sm)) ?? 0) > 0 ? 1 : 0),
           rarer: pick(restCount(onlyO), restCount(onlyM), false),
           commoner: pick(restCount(onlyO), restCount(onlyM), true),
+          // the first rule that tells the twins apart: echo, then the rarer token in the test, then documented, then words
+          best: echoes(onlyO) !== echoes(onlyM) ? echoes(onlyO) > echoes(onlyM)
+            : restCount(onlyO) !== restCount(onlyM) ? restCount(onlyO) < restCount(onlyM)
+              : ((counts.get(valueText(so)) ?? 0) > 0) !== ((counts.get(valueText(sm)) ?? 0) > 0) ? (counts.get(valueText(so)) ?? 0) > 0
+                : reads(lo.value) !== reads(lm.value) ? reads(lo.value) : coin(),
         };
       });
       for (const r of READERS) if (picks.every((p) => p[r])) wins[r]++;

@@ -1,10 +1,10 @@
-// Parser tests whose inputs hold their expected values (the js-csv tasks' shape), through the real
+// Tests whose inputs hold their expected values (a field picked out of a line), through the real
 // pipeline (`fixbench eval --predictions`, node:test, JUnit and the TAP second channel). Every
 // random mutant of such a value is told by its own test's input (echoTell, atkL14 #1), which
-// recorded these files at odds 1 (weak); the mutant is now drawn from the strings its test writes
-// (canary-echo.ts), so both twins are echoed and the odds are a guess's again. The mutant must still
-// be a wrong answer: gold resolves in every grading (its must-fail canary fails), and a patch that
-// changes nothing is not resolved.
+// recorded these files at odds 1 (weak) in most plans; the mutant is now drawn from the strings
+// its test writes (canary-echo.ts: another field of the line, written as often), so both twins are
+// echoed alike and the odds are a guess's again. The mutant must still be a wrong answer: gold
+// resolves in every grading (its must-fail canary fails), and a patch that keeps the bug does not.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,17 +14,17 @@ import { runCli } from '../helpers/cli.ts';
 import { gitRepo, patchFor } from '../helpers/git-repo.ts';
 import { writeTinyTask } from '../helpers/tiny-task.ts';
 
-/** Splits text into rows of fields; the bug: a field's blanks are kept. */
-const SPLIT = (trim: boolean): string => `exports.split = (text) => text.split('\\n').filter(Boolean).map((l) => l.split(',')${trim ? '.map((f) => f.trim())' : ''});\n`;
+/** Field `i` of a comma-separated line; the bug: its blanks are kept. */
+const SPLIT = (trim: boolean): string => `exports.nth = (line, i) => line.split(',')[i]${trim ? '?.trim()' : ''};\n`;
 const TESTS = [
   "const { describe, test } = require('node:test');",
   "const assert = require('node:assert');",
-  "const { split } = require('../src/split.js');",
+  "const { nth } = require('../src/split.js');",
   "describe('split', () => {",
-  "  test('reads one row', () => assert.deepEqual(split('x, y'), [['x', 'y']]));",
-  "  test('reads two rows', () => assert.deepEqual(split('u ,v\\nw, z'), [['u', 'v'], ['w', 'z']]));",
-  "  test('reads a row of three', () => assert.deepEqual(split('p, q, r'), [['p', 'q', 'r']]));",
-  "  test('reads nothing', () => assert.deepEqual(split(''), []));",
+  "  test('picks the second field', () => assert.equal(nth('x, y, z', 1), 'y'));",
+  "  test('picks the first field', () => assert.equal(nth('u ,v ,w', 0), 'u'));",
+  "  test('picks the last field', () => assert.equal(nth('p, q, r', 2), 'r'));",
+  "  test('picks no field', () => assert.equal(nth('', 1), undefined));",
   '});',
   '',
 ].join('\n');
@@ -38,15 +38,15 @@ afterAll(async () => {
 });
 
 describe('mutants drawn from their own test\'s input (atkL14 #1, round 15)', () => {
-  it('records odds under 1 for parser tests whose inputs hold their answers; gold resolved in every grading, a no-op not', async () => {
+  it('records odds under 1 for tests whose inputs hold their answers; gold resolved in every grading, a patch keeping the bug not', async () => {
     const repo = gitRepo({ 'src/split.js': SPLIT(false) });
     const tasks = path.join(tmp, 'tasks');
     writeTinyTask(tasks, repo, 'split-1', {
       yaml: {
         test_cmd: 'node --test --test-reporter=junit --test-reporter-destination=report.xml',
         test_report: 'junit:report.xml',
-        FAIL_TO_PASS: ['split > reads one row', 'split > reads two rows', 'split > reads a row of three'],
-        PASS_TO_PASS: ['split > reads nothing'],
+        FAIL_TO_PASS: ['split > picks the second field', 'split > picks the first field', 'split > picks the last field'],
+        PASS_TO_PASS: ['split > picks no field'],
       },
       gold: patchFor(repo, { 'src/split.js': SPLIT(true) }),
       test: patchFor(repo, { 'test/split.test.js': TESTS }),

@@ -33,8 +33,9 @@ describe('tokenMutants', () => {
 });
 
 describe('restOdds', () => {
-  it('prices a frequency pick over the rest of the test: max(a, b) / (a + b), 1/2 when neither is written', () => {
-    expect(restOdds("f('a,b'), [, 'b']", "'a'", "'b'")).toBeCloseTo(2 / 3);
+  it('tells (1) a pair whose changed tokens the rest of the test writes unequally often, 1/2 when as often', () => {
+    // a parser test: the input token drawn for the mutant is written there once more than the original's (the rarer is the original)
+    expect(restOdds("f('a,b'), [, 'b']", "'a'", "'b'")).toBe(1);
     expect(restOdds("f('a,b')", "'a'", "'b'")).toBe(0.5);
     expect(restOdds('f(1)', "'x'", "'y'")).toBe(0.5);
   });
@@ -42,15 +43,21 @@ describe('restOdds', () => {
 
 describe('drawMutant', () => {
   const always = (code: string) => () => ({ code, tell: false });
-  it('draws from the test\'s own input where every random draw echoes one twin: both twins echoed, at a priced odds', () => {
-    const rest = "assert.deepEqual(parse('a,b'), [[, 'b']])";
-    for (let k = 0; k < 20; k++) {
-      const m = drawMutant("'a'", always("'q'"), { rest, sources: ["'a'", "'b'"] });
-      expect(m).toMatchObject({ code: "'b'", tell: false });
-      expect(echoTell(rest, "'a'", m.code)).toBe(false);
-      // the file writes 'b' once more with the copy in, the test writes b twice and a once: 2/3
-      expect(m.odds).toBeCloseTo(2 / 3);
+  it('draws from the test\'s own input where every random draw echoes one twin: both twins echoed as often, odds 1/2', () => {
+    const rest = "assert.equal(nth('a,b,c', 1), )";
+    const drawn = new Set<string>();
+    for (let k = 0; k < 30; k++) {
+      const m = drawMutant("'b'", always("'q'"), { rest, sources: ["'b'"] });
+      expect(m).toMatchObject({ tell: false, odds: 0.5 });
+      expect(echoTell(rest, "'b'", m.code)).toBe(false);
+      drawn.add(m.code);
     }
+    expect([...drawn].sort()).toEqual(["'a'", "'c'"]);
+  });
+
+  it('leaves a parser test\'s answer a tell: every token of its input is written once more than the original\'s', () => {
+    const m = drawMutant("'a'", always("'q'"), { rest: "assert.deepEqual(parse('a,b'), [[, 'b']])", sources: ["'a'", "'b'"] });
+    expect(m).toMatchObject({ code: "'q'", tell: true, odds: 1 });
   });
 
   it('keeps a random draw that tells nothing (it is not replaced by a token)', () => {
@@ -78,21 +85,31 @@ describe('drawMutant', () => {
 });
 
 describe('mutateHost with parser tests whose inputs hold their answers', () => {
-  const head = "const { test } = require('node:test');\nconst assert = require('node:assert');\nconst { parse } = require('../src/csv.js');\n";
+  const head = "const { test } = require('node:test');\nconst assert = require('node:assert');\nconst { parse, nth } = require('../src/csv.js');\n";
   const ctx = (text: string) => ({ failToPass: [], passToPass: [], added: new Set(text.split('\n').map((_, i) => i + 1)), taken: new Set<string>(), join: ' > ', unique: () => true });
 
   it('hides the pairs (odds under 1): each mutant\'s new token is one its own test\'s input writes', () => {
-    const text = `${head}test('reads one row', () => assert.deepEqual(parse('x,y'), [['x', 'y']]));\ntest('reads two rows', () => assert.deepEqual(parse('u,v\\nw,z'), [['u', 'v'], ['w', 'z']]));\ntest('reads a quoted field', () => assert.deepEqual(parse('"p",q'), [['p', 'q']]));\ntest('reads nothing', () => assert.deepEqual(parse(''), []));\n`;
+    const text = `${head}test('picks the second field', () => assert.equal(nth('x,y,z', 1), 'y'));\ntest('picks the first field', () => assert.equal(nth('u,v,w', 0), 'u'));\ntest('picks the last field', () => assert.equal(nth('p,q,r', 2), 'r'));\ntest('picks nothing', () => assert.equal(nth('', 0), undefined));\n`;
     for (let k = 0; k < 20; k++) {
-      const m = mutateHost('test/csv.test.js', text, ctx(text))!;
+      const m = mutateHost('test/nth.test.js', text, ctx(text))!;
       expect(m.weak).toBe(false);
-      expect(m.hidden).toBeGreaterThan(0);
-      expect(m.odds).toBeLessThan(1);
+      expect(m.hidden).toBe(3);
+      expect(m.odds).toBe(1 / 8);
       for (const p of m.pairs) {
-        const test = findTests('test/csv.test.js', text)!.find((t) => text.slice(t.start, t.end).includes(p.original))!;
-        const input = /parse\('([^']*)'\)/.exec(text.slice(test.start, test.end))![1]!;
+        const test = findTests('test/nth.test.js', text)!.find((t) => text.slice(t.start, t.end).includes(p.original))!;
+        const input = /nth\('([^']*)'/.exec(text.slice(test.start, test.end))![1]!;
         expect(tokensOf(input), `${p.original} → ${p.mutant}`).toContain(p.mutant.slice(1, -1));
       }
+    }
+  });
+
+  it('leaves parser tests whose outputs repeat their inputs weak, at odds 1 (no token is written as often as the original\'s)', () => {
+    const text = `${head}test('reads one row', () => assert.deepEqual(parse('x,y'), [['x', 'y']]));\ntest('reads two rows', () => assert.deepEqual(parse('u,v\\nw,z'), [['u', 'v'], ['w', 'z']]));\ntest('reads nothing', () => assert.deepEqual(parse(''), []));\n`;
+    for (let k = 0; k < 10; k++) {
+      const m = mutateHost('test/csv.test.js', text, ctx(text))!;
+      expect(m.hidden).toBe(0);
+      expect(m.weak).toBe(true);
+      expect(m.odds).toBe(1);
     }
   });
 
