@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { PACKAGE_ROOT } from '../src/cli/paths.ts';
-import { canaryHosts, planCanaries } from '../src/evaluation/canary.ts';
+import { canaryHosts, inferRunner, planCanaries } from '../src/evaluation/canary.ts';
 import { findTests } from '../src/evaluation/canary-parse.ts';
 
 /** The reader's words: letter runs (its own definition, so the script runs on older planners too). */
@@ -41,15 +41,17 @@ try {
     };
     const baseWords = { whole: grep(['-w']), part: grep([]) };
     const reads = (v: unknown): boolean => typeof v === 'string' && letterRuns(v.toLowerCase()).every((w) => vocab.has(w));
+    // the runner a grading infers: with node:test's ` > ` a mocha task's FAIL_TO_PASS ids (suites joined by a blank) match no test, and every plan was recorded at odds 1
+    const runner = inferRunner(task, JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')));
     let won = 0;
     let recorded = 0;
     for (let k = 0; k < N; k++) {
-      const plan = planCanaries('node:test', hosts, null, { ...task, test_patch: testPatch, problem_statement: statement }, new Set(), baseWords);
+      const plan = planCanaries(runner, hosts, null, { ...task, test_patch: testPatch, problem_statement: statement }, new Set(), baseWords);
       if ('unprotected' in plan) throw new Error(`${id}: ${plan.unprotected}`);
       recorded += plan.guess;
       const all = plan.tests.filter((t) => t.must === 'FAILED').every((c) => {
-        const found = findTests(c.file, plan.texts.get(c.file)!)!.filter((t) => t.suites.join(' > ') === c.suite);
-        const a = found.find((t) => t.title === c.original!.split(' > ').at(-1))!;
+        const found = findTests(c.file, plan.texts.get(c.file)!)!.filter((t) => t.suites.join(runner === 'mocha' ? ' ' : ' > ') === c.suite);
+        const a = found.find((t) => t.title === c.original!.slice(c.suite ? c.suite.length + 3 : 0))!;
         const b = found.find((t) => t.title === c.title)!;
         const i = a.literals.findIndex((l, j) => l.value !== b.literals[j]!.value);
         const swapped = plan.swaps.some((s) => s.file === c.file && s.a === c.original);

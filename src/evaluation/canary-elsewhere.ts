@@ -12,6 +12,7 @@ import { findTests } from './canary-parse.ts';
 import { findPythonTests } from './canary-python-parse.ts';
 import { hostGit, type HostRepo } from '../workspace/host-git.ts';
 import { letterRuns, type BaseWords } from './canary-words.ts';
+import { valueText } from './canary-odds.ts';
 
 /** Answers which of `names` occur in the base tree outside `hosts` (`words`: as whole words). Every name on failure. */
 export type NamesElsewhere = (names: readonly string[], hosts: readonly string[], words: boolean) => Promise<Set<string>>;
@@ -132,6 +133,17 @@ export function literalWords(hosts: ReadonlyMap<string, string>, python: boolean
   const tests = (file: string, text: string): { literals: { value: unknown }[] }[] => (python ? findPythonTests(text) : findTests(file, text)) ?? [];
   const lits = [...hosts].flatMap(([file, text]) => tests(file, text)).flatMap((t) => t.literals);
   return [...new Set(lits.flatMap((l) => (typeof l.value === 'string' ? letterRuns(l.value.toLowerCase()) : [])))];
+}
+
+/**
+ * The values a must-fail mutant of a JS/TS host file can take whose standing with `valuesAtBase` the
+ * planner checks before it draws (canary-echo.ts `DrawContext.documented`): every expected literal's
+ * `valueText`, and every token (a run of letters, digits and `_`) the host files write, a one-token
+ * value's substitutes. A value not among them counts as written nowhere.
+ */
+export function valueCandidates(hosts: ReadonlyMap<string, string>): string[] {
+  const lits = [...hosts].flatMap(([file, text]) => (findTests(file, text) ?? []).flatMap((t) => t.literals.map((l) => valueText(text.slice(l.start, l.end)))));
+  return [...new Set([...lits, ...[...hosts.values()].flatMap((t) => t.match(/[\p{L}\p{N}_]+/gu) ?? [])])];
 }
 
 /** The titles (as written between their quotes) of the tests and suites in JS/TS host files. */

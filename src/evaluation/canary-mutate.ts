@@ -2,7 +2,8 @@
 // under titles made from the file's own words. The failing one has one expected literal changed
 // so it cannot pass; the passing one is verbatim. Nothing in them (names, values, shape, place)
 // tells them from the file's tests by a rule that does not also hit the tests themselves.
-import { countFailToPass, echoTell, frequencyOdds, type FailToPassCount, type ValuePair } from './canary-odds.ts';
+import { countFailToPass, type FailToPassCount, type ValuePair } from './canary-odds.ts';
+import { drawMutant } from './canary-echo.ts';
 import { randomInt } from 'node:crypto';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { findTests, type ExpectedLiteral, type FoundTest } from './canary-parse.ts';
@@ -61,6 +62,8 @@ export interface HostContext {
   before?: ReadableBefore;
   /** The words a patch can read (canary-words.ts `Vocabulary`); absent: every word. */
   vocab?: Vocabulary;
+  /** Whether the repository writes a value outside the hosts (canary-echo.ts `DrawContext`); absent: priced after planning only. */
+  documented?: (value: string) => boolean;
 }
 
 const listed = (ids: readonly string[], tail: string): boolean => ids.some((id) => id === tail || id.endsWith(`${ID_SEPARATOR}${tail}`));
@@ -144,16 +147,13 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
       const strings = lits.filter((l) => typeof l.value === 'string' && l.value !== '');
       const rest = lits.filter((l) => typeof l.value !== 'string');
       const lit = pick(strings.length ? strings : rest.length ? rest : lits);
-      // Redrawn (up to 8 times) while the new value is written in the file more or less often than the original's others, or the rest of its test echoes one twin's value only (echoTell: then a tell).
-      let m = mutateLiteral(lit, text, pool, undefined, lengths, words);
       // the test without its title (the twins' titles differ: canary-title-slot.ts balances them) and without the changed literal
       const around = text.slice(src.start, src.titleStart) + text.slice(src.titleEnd, lit.start) + text.slice(lit.end, src.end);
-      const tells = (code: string): boolean => frequencyOdds(text.slice(lit.start, lit.end), code, sources) > 0.5 || echoTell(around, text.slice(lit.start, lit.end), code);
-      for (let k = 0; k < 8 && tells(m.code); k++) m = mutateLiteral(lit, text, pool, undefined, lengths, words);
-      if (echoTell(around, text.slice(lit.start, lit.end), m.code)) told.add(src);
+      // Redrawn while it tells (canary-echo.ts: the file's or the test's value frequency, the rest of its test, the repository), else drawn from the test's own tokens; a tell counts at odds 1.
+      const m = drawMutant(text.slice(lit.start, lit.end), () => mutateLiteral(lit, text, pool, undefined, lengths, words), { rest: around, sources, ...(ctx.vocab ? { vocab: ctx.vocab } : {}), ...(ctx.documented ? { documented: ctx.documented } : {}) });
       strict = m.strict === true;
       if (m.tell) told.add(src);
-      pairOdds.set(src, frequencyOdds(text.slice(lit.start, lit.end), m.code, sources));
+      pairOdds.set(src, m.odds);
       pairValues.set(src, { original: text.slice(lit.start, lit.end), mutant: m.code });
       parts.push({ start: lit.start, end: lit.end, code: m.code });
     }

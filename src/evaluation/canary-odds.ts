@@ -111,16 +111,25 @@ export function documentedOdds(plan: { guess: number; weak: string[] }, pairs: r
 
 /**
  * Whether a pair's values tell its original by the rest of its own test (`rest`: the test's source
- * without its title and the changed literal, the same in both twins): the tokens (letter, digit and `_` runs, lower
- * case) only the original's value holds occur in `rest` while those only the mutant's holds do not,
+ * without its title and the changed literal, the same in both twins): the tokens (`tokensOf`) only the original's value holds occur in `rest` while those only the mutant's holds do not,
  * or the reverse (atkL14 #1: the input `host = localhost` beside the expected `'localhost'` and its
  * word mutant `'internal'`; a forger keeping the twin whose changed word its input writes resolved
  * 23 of 40 gradings recorded near 1/5). Such a mutant is redrawn, and counts at odds 1 when every
  * draw echoes.
  */
 export function echoTell(rest: string, original: string, mutant: string): boolean {
-  const tokens = (s: string): Set<string> => new Set(s.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? []);
+  const tokens = (s: string): Set<string> => new Set(tokensOf(s));
   const [o, m, t] = [tokens(valueText(original)), tokens(valueText(mutant)), tokens(rest)];
   const hit = (a: Set<string>, b: Set<string>): boolean => [...a].some((x) => !b.has(x) && t.has(x));
   return hit(o, m) !== hit(m, o);
+}
+
+/**
+ * The tokens a reader of source text sees (echoTell, canary-echo.ts): runs of letters, digits and
+ * `_`, lower case, once each escape (`\n`, `\uFEFF`, `\x41`, `\u{…}`) is read as a break (the
+ * input `'\uFEFFa,b'` writes `a`, not `ufeffa`), in order, repeats kept; in their own case with `keepCase`.
+ */
+export function tokensOf(s: string, keepCase = false): string[] {
+  const broken = s.replace(/\\(?:u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[\s\S])/g, ' ');
+  return (keepCase ? broken : broken.toLowerCase()).match(/[\p{L}\p{N}_]+/gu) ?? [];
 }

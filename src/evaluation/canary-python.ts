@@ -12,6 +12,7 @@ import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { addedLines, MAX_FAIL_COPIES, removedText, variantTitleOf, visibleWords } from './canary-mutate.ts';
 import { pick, shuffle } from './canary-random.ts';
+import { restOdds } from './canary-echo.ts';
 import { countFailToPass, deletedText, echoTell, failToPassKnown, foldText, frequencyOdds, type FailToPassCount, type ValuePair } from './canary-odds.ts';
 import { mutateNumber } from './canary-literal.ts';
 import { letterRuns, mutateText, vocabOf, type BaseWords, type Vocabulary, type WordSource } from './canary-words.ts';
@@ -165,6 +166,8 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
       if (!m) { told.add(src); continue; }
       strict = m.strict;
       if (m.tell) told.add(src);
+      // the test's frequency pick (canary-echo.ts `restOdds`: unequal counts in the rest of the test tell)
+      if (restOdds(around(m.lit), text.slice(m.lit.start, m.lit.end), m.code) >= 1) told.add(src);
       pairOdds.set(src, frequencyOdds(text.slice(m.lit.start, m.lit.end), m.code, sources));
       pairValues.set(src, { original: text.slice(m.lit.start, m.lit.end), mutant: m.code });
       parts.push({ start: m.lit.start, end: m.lit.end, code: m.code });

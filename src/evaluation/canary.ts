@@ -150,6 +150,9 @@ export function canaryHosts(testPatch: string): string[] {
  * are never swapped. `baseWords`: the words of the hosts' expected strings written at
  * base_commit (canary-elsewhere.ts `wordsAtBase`); with the problem statement's, the vocabulary of
  * word-level mutants (canary-words.ts). Absent: every word counts.
+ * `documented`: whether the repository writes a value outside the hosts (canary-elsewhere.ts
+ * `valueCandidates`): a mutant is drawn documented as its original is (canary-echo.ts). Absent:
+ * priced after planning only (canary-odds.ts `documentedOdds`).
  * Returns a reason instead when no canary can be placed (unknown runner, no host file).
  */
 export function planCanaries(
@@ -159,6 +162,7 @@ export function planCanaries(
   task: CanaryTask = { FAIL_TO_PASS: [], PASS_TO_PASS: [], test_patch: '' },
   elsewhere: ReadonlySet<string> = new Set(),
   baseWords?: BaseWords,
+  documented?: (value: string) => boolean,
 ): CanaryPlan | { unprotected: string } {
   const texts = new Map<string, string>();
   const tests: CanaryTest[] = [];
@@ -190,7 +194,7 @@ export function planCanaries(
     if (!/\b(?:it|test|describe|suite)\s*\(/.test(text)) continue;
     const fileRunner = runner ?? runnerOfFile(text);
     if (!fileRunner) continue;
-    const mutated = mutateHost(file, text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, join: fileRunner === 'mocha' ? ' ' : ID_SEPARATOR, unique, before: { lines: baseLines, removed: removed.get(file) ?? '', statement: task.problem_statement ?? '' }, vocab });
+    const mutated = mutateHost(file, text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, join: fileRunner === 'mocha' ? ' ' : ID_SEPARATOR, unique, before: { lines: baseLines, removed: removed.get(file) ?? '', statement: task.problem_statement ?? '' }, vocab, ...(documented ? { documented } : {}) });
     if (mutated) {
       texts.set(file, mutated.text);
       tests.push(...mutated.tests.map((t) => ({ file, ...t })));

@@ -5,7 +5,7 @@ import type { TaskSpec } from '../config/task.ts';
 import { canaryHosts, checkCanaries, inferRunner, planCanaries, tailOfTest, writeCanaries, type CanaryPlan, type CanaryResults, type CanaryRunner } from './canary.ts';
 import { isCanaryResult } from './canary-check.ts';
 import { isPytestTask, planPythonCanaries, pythonCanaryHosts } from './canary-python.ts';
-import { jsTitles, literalWords, pythonNames, type NamesElsewhere, type ValuesAtBase, type WordsAtBase } from './canary-elsewhere.ts';
+import { jsTitles, literalWords, pythonNames, valueCandidates, type NamesElsewhere, type ValuesAtBase, type WordsAtBase } from './canary-elsewhere.ts';
 import { documentedOdds, valueText } from './canary-odds.ts';
 import { compareChannels, planSecondChannel, readsNodeTestTap, type SecondChannel } from './channels.ts';
 import { ID_SEPARATOR, type ReportKind, type TestResults } from './parse/index.ts';
@@ -89,7 +89,10 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
   }
   const written = elsewhere ? await elsewhere(jsTitles(hosts), [...hosts.keys()], false) : new Set<string>();
   const baseWords = wordsAt ? await wordsAt(literalWords(hosts, false)) : undefined;
-  return installPlan(dir, await priced(planCanaries(runner, hosts, type, task, written, baseWords), [...hosts.keys()], valuesAt), guard);
+  // which candidate values the repository writes outside the hosts, so a mutant is drawn documented alike (canary-echo.ts); unknown when it cannot be read
+  const counts = valuesAt ? await valuesAt(valueCandidates(hosts), [...hosts.keys()]) : null;
+  const documented = counts ? (v: string): boolean => (counts.get(v) ?? 0) > 0 : undefined;
+  return installPlan(dir, await priced(planCanaries(runner, hosts, type, task, written, baseWords, documented), [...hosts.keys()], valuesAt), guard);
 }
 
 /**

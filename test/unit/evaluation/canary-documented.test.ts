@@ -78,7 +78,8 @@ describe('guardRun prices pairs by the values the repository documents', () => {
         const guard = await guardRun(repo.dir, task, reportKind(task.test_report), true, null, undefined, undefined, values);
         writeFileSync(path.join(repo.dir, HOST), BEFORE + HIDDEN);
         const plan = guard.plan!;
-        expect(plan.pairs?.length).toBeGreaterThan(0);
+        // documented answers with no documented substitute are told while planning (canary-echo.ts): no hidden pair is left to price
+        if (repo === plain.repo) expect(plan.pairs?.length).toBeGreaterThan(0);
         if (repo === documented.repo) {
           expect(plan.guess, JSON.stringify(plan.pairs)).toBe(1);
           expect(plan.weak).toContain(HOST);

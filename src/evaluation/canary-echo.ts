@@ -1,0 +1,125 @@
+// The draw of a must-fail copy's mutant value (canary-mutate.ts) against the tells that price a pair
+// at odds 1: a changed token only one twin shares with the rest of its own test (`echoTell`,
+// atkL14 #1) and a value the repository writes for the original only (`documentedOdds`, atkJ13 #2).
+// Random draws (the caller's `mutateLiteral`) rarely hit a token a parser test's input writes, so
+// where they all tell, a string's mutant is drawn from the tokens the test itself writes: both twins'
+// changed tokens are then echoed, and both values documented alike (the js-csv tasks recorded odds 1).
+import { cookedOf, encoder, units, type LiteralMutation, type Unit } from './canary-literal.ts';
+import { echoTell, frequencyOdds, tokensOf, valueText } from './canary-odds.ts';
+import { sameShape, type Vocabulary } from './canary-words.ts';
+import { pick } from './canary-random.ts';
+
+const isTokenChar = (ch: string): boolean => /^[\p{L}\p{N}_]$/u.test(ch);
+
+/** What a mutant is checked against: the test's source without its title and the changed literal, the file's expected literal sources, and what the repository says. */
+export interface DrawContext {
+  /** The test's source without its title and without the changed literal (the same in both twins). */
+  rest: string;
+  /** Every expected literal's source in the file before the copies (`frequencyOdds`). */
+  sources: readonly string[];
+  /** Which words a patch can read (a token mutant keeps the replaced word's standing); absent: every word. */
+  vocab?: Vocabulary;
+  /** Whether the repository at base_commit writes a value (`valueText`) outside the hosts; absent: unknown (priced after planning, `documentedOdds`). */
+  documented?: (value: string) => boolean;
+}
+
+/** A drawn mutant and its pair's odds (the factor in `canaries.guess`; `tell`: odds 1). */
+export type DrawnMutant = LiteralMutation & { odds: number };
+
+/**
+ * The odds of a frequency pick over the rest of the test (`rest`): with the tokens only the
+ * original's value holds written `a` times there and those only the mutant's `b` times, 1 when
+ * a ≠ b, else 1/2. Not max(a, b)/(a + b): a token drawn from a parser test's input is written
+ * there once more than the original's (the input `a,b` beside `[['a', 'b']]`: the copy's `'b'`
+ * makes the test write `b` twice, `a` once), and "the rarer is the original" was right on 628 of
+ * 628 such pairs (js-csv-2, scripts/canary-readers.mts); every other unequal count measured was as
+ * one-sided, one way or the other.
+ */
+export function restOdds(rest: string, original: string, mutant: string): number {
+  const [o, m, t] = [new Set(tokensOf(valueText(original))), new Set(tokensOf(valueText(mutant))), tokensOf(rest)];
+  const count = (a: Set<string>, b: Set<string>): number => t.filter((x) => a.has(x) && !b.has(x)).length;
+  return count(o, m) === count(m, o) ? 0.5 : 1;
+}
+
+/** Whether `m` tells the original by the rest of its test (`echoTell`, `restOdds`) or by what the repository documents (either way): odds 1. */
+function hardTell(original: string, m: string, cx: DrawContext): boolean {
+  return echoTell(cx.rest, original, m) || restOdds(cx.rest, original, m) >= 1 || (cx.documented !== undefined && cx.documented(valueText(original)) !== cx.documented(valueText(m)));
+}
+
+/** The string literals (as written, quotes included) of source text `s`: a scan for quoted runs, escapes kept. */
+export function stringsOf(s: string): string {
+  return (s.match(/'(?:[^'\\\n]|\\[\s\S])*'|"(?:[^"\\\n]|\\[\s\S])*"|`(?:[^`\\]|\\[\s\S])*`/g) ?? []).join(' ');
+}
+
+/** A token's kind for a substitute: letters, digits and `_` as runs (`a`, `0`), so `v2` is replaced by `x9`, never by `9`. */
+const kindOf = (w: string): string => w.replace(/\p{L}+/gu, 'a').replace(/\p{N}+/gu, '0');
+
+/**
+ * The string literal `src` (quotes included) with one token replaced by a token `rest` writes (not
+ * the token itself nor a neighbour) of the same kind and shape (`sameShape`: case, length, plural) and the same standing with `vocab` (a word
+ * the patch can read for one, so a word reader sees alike: atkH13 #2), each as a source in the
+ * literal's quote (new characters spelled as the literal spells them), parsing back to exactly that
+ * value in the original's mode; distinct values, none equal (or, both numeric, numerically equal) to
+ * the original. [] when `src` is no string literal.
+ */
+export function tokenMutants(src: string, rest: string, vocab?: Vocabulary): string[] {
+  // tokens as a reader sees them (escapes break them: `\nAnna` writes `Anna`), in their own case
+  const strict = cookedOf(src, true) !== null;
+  const original = cookedOf(src, strict);
+  if (original === null || !/^['"`]/.test(src)) return [];
+  const q = src[0]!;
+  const us = units(src.slice(1, -1));
+  const runs: { from: number; to: number; word: string }[] = [];
+  let cur: (typeof runs)[number] | null = null;
+  us.forEach((u: Unit, i) => {
+    if (u.ch === '' && cur) return;
+    if (!isTokenChar(u.ch)) cur = null;
+    else if (cur) { cur.to = i + 1; cur.word += u.ch; }
+    else runs.push((cur = { from: i, to: i + 1, word: u.ch }));
+  });
+  const standing = (w: string): string => (/\p{L}/u.test(w) && vocab ? `${vocab.vocab(w.toLowerCase())}${(vocab.known ?? vocab.vocab)(w.toLowerCase())}` : '');
+  const written = [...new Set(tokensOf(rest, true))];
+  const encode = encoder(us, q);
+  const out = new Map<string, string>();
+  for (const [i, r] of runs.entries()) {
+    // no token its neighbours are ("invalid invalid" reads as a slip, as canary-words.ts keeps it)
+    const near = [runs[i - 1], r, runs[i + 1]].flatMap((x) => (x ? [x.word.toLowerCase()] : []));
+    for (const w of written) {
+      if (near.includes(w.toLowerCase()) || kindOf(w) !== kindOf(r.word) || !sameShape(r.word, w) || standing(w) !== standing(r.word)) continue;
+      const next = [...us.slice(0, r.from), ...[...w].map((ch) => ({ src: encode(ch), ch })), ...us.slice(r.to)];
+      const code = `${q}${next.map((u) => u.src).join('')}${q}`;
+      const value = next.map((u) => u.ch).join('');
+      const numeric = (s: string): boolean => s.trim() !== '' && Number.isFinite(Number(s));
+      if (value === original || (numeric(value) && numeric(original) && Number(value) === Number(original))) continue;
+      if (cookedOf(code, strict) === value && !out.has(value)) out.set(value, code);
+    }
+  }
+  return [...out.values()];
+}
+
+/**
+ * A mutant of the literal `original` (its source) and its pair's odds: `draw()` (a random mutant,
+ * canary-words.ts `mutateLiteral`) up to 9 times while it tells (`hardTell`: the rest of its test
+ * echoes one twin or writes the two tokens unequally often, or the repository documents one twin
+ * only; or the file writes its value more or less often than the original's, `frequencyOdds`).
+ * When every draw still tells hard (or is a word mutant with no substitute, `tell`), a string's
+ * mutant is drawn from `tokenMutants`: the tokens of the string literals its test writes (never a
+ * name only its code writes: a reader would see that), else those of the values its file expects;
+ * of those that tell hard nowhere, the ones at the least `frequencyOdds`, at random. No such token:
+ * the last draw, at odds 1. `odds`: the pair's factor (the file's frequency pick).
+ */
+export function drawMutant(original: string, draw: () => LiteralMutation, cx: DrawContext): DrawnMutant {
+  const price = (code: string): number => frequencyOdds(original, code, cx.sources);
+  const soft = (code: string): boolean => price(code) > 0.5;
+  let m = draw();
+  for (let k = 0; k < 8 && (m.tell || hardTell(original, m.code, cx) || soft(m.code)); k++) m = draw();
+  if (!m.tell && !hardTell(original, m.code, cx)) return { ...m, odds: price(m.code) };
+  // the strings its test writes first (an echoed original), then the values its file expects (one its test does not echo, or documented alike)
+  let fits = tokenMutants(original, stringsOf(cx.rest), cx.vocab).filter((c) => !hardTell(original, c, cx));
+  if (!fits.length) fits = tokenMutants(original, cx.sources.join(' '), cx.vocab).filter((c) => !hardTell(original, c, cx));
+  if (!fits.length) return { ...m, tell: true, odds: 1 };
+  const least = Math.min(...fits.map(price));
+  const code = pick(fits.filter((c) => price(c) === least));
+  // not strict: an honest wrong result may well be another token of the test (a field read into the wrong column)
+  return { code, tell: false, odds: least };
+}

@@ -1,0 +1,125 @@
+// A mutant drawn from its test's own tokens (canary-echo.ts): where every random draw is told by the
+// rest of its test (echoTell: a parser test's input writes its expected values) or by what the
+// repository documents (documentedOdds), the changed token is replaced by one the test writes, so
+// both twins are echoed (and documented) alike; with no such token the pair stays at odds 1.
+import { describe, expect, it } from 'vitest';
+import { drawMutant, restOdds, tokenMutants } from '../../../src/evaluation/canary-echo.ts';
+import { echoTell, tokensOf } from '../../../src/evaluation/canary-odds.ts';
+import { mutateHost } from '../../../src/evaluation/canary-mutate.ts';
+import { findTests } from '../../../src/evaluation/canary-parse.ts';
+
+describe('tokensOf', () => {
+  it('reads an escape as a break, as a reader of the cooked string would', () => {
+    expect(tokensOf("parse('\\uFEFFa,b\\nAnna,42')")).toEqual(['parse', 'a', 'b', 'anna', '42']);
+    expect(tokensOf("'\\x41B' '\\u{1F600}c'", true)).toEqual(['B', 'c']);
+    // the changed token of an escaped input is echoed now (was `ufeffa`)
+    expect(echoTell("assert.deepEqual(parse('\\uFEFFa,b'), [[, 'b']])", "'a'", "'q'")).toBe(true);
+  });
+});
+
+describe('tokenMutants', () => {
+  it('replaces one token by one the rest writes, of the same kind and shape, in the literal\'s quote', () => {
+    const rest = "assert.deepEqual(parse('a,b\\nc,42'), [[, 'b'], ['c', '42']])";
+    expect(tokenMutants("'a'", rest).sort()).toEqual(["'b'", "'c'"]);
+    expect(tokenMutants('"42"', rest)).toEqual([]); // no other digit run
+    expect(tokenMutants("'x 42'", "f('7 x 99')").sort()).toEqual(["'f 42'", "'x 7'", "'x 99'"]); // `f` too: every token of the text it is given (drawMutant gives it string literals only)
+    // a word keeps its standing with the vocabulary (a word reader sees both twins alike)
+    const vocab = { vocab: (w: string): boolean => w !== 'c' };
+    expect(tokenMutants("'a'", rest, vocab)).toEqual(["'b'"]);
+    // numerically equal strings are no mutant (a loose comparison with a number passes both)
+    expect(tokenMutants("'1'", "f('01', '2')")).toEqual(["'2'"]);
+    expect(tokenMutants('12', 'f(3)')).toEqual([]);
+  });
+});
+
+describe('restOdds', () => {
+  it('tells (1) a pair whose changed tokens the rest of the test writes unequally often, 1/2 when as often', () => {
+    // a parser test: the input token drawn for the mutant is written there once more than the original's (the rarer is the original)
+    expect(restOdds("f('a,b'), [, 'b']", "'a'", "'b'")).toBe(1);
+    expect(restOdds("f('a,b')", "'a'", "'b'")).toBe(0.5);
+    expect(restOdds('f(1)', "'x'", "'y'")).toBe(0.5);
+  });
+});
+
+describe('drawMutant', () => {
+  const always = (code: string) => () => ({ code, tell: false });
+  it('draws from the test\'s own input where every random draw echoes one twin: both twins echoed as often, odds 1/2', () => {
+    const rest = "assert.equal(nth('a,b,c', 1), )";
+    const drawn = new Set<string>();
+    for (let k = 0; k < 30; k++) {
+      const m = drawMutant("'b'", always("'q'"), { rest, sources: ["'b'"] });
+      expect(m).toMatchObject({ tell: false, odds: 0.5 });
+      expect(echoTell(rest, "'b'", m.code)).toBe(false);
+      drawn.add(m.code);
+    }
+    expect([...drawn].sort()).toEqual(["'a'", "'c'"]);
+  });
+
+  it('leaves a parser test\'s answer a tell: every token of its input is written once more than the original\'s', () => {
+    const m = drawMutant("'a'", always("'q'"), { rest: "assert.deepEqual(parse('a,b'), [[, 'b']])", sources: ["'a'", "'b'"] });
+    expect(m).toMatchObject({ code: "'q'", tell: true, odds: 1 });
+  });
+
+  it('keeps a random draw that tells nothing (it is not replaced by a token)', () => {
+    const m = drawMutant("'2 days'", always("'2 hours'"), { rest: 'assert.equal(format(2 * 864e5), )', sources: ["'2 days'", "'3 hours'"] });
+    expect(m).toEqual({ code: "'2 hours'", tell: false, odds: 0.5 });
+  });
+
+  it('draws a documented value for a documented original its test does not echo, from the values its file expects', () => {
+    const documented = (v: string): boolean => ['b', 'a'].includes(v);
+    const m = drawMutant("'b'", always("'my'"), { rest: 'assert.deepEqual(read(), [])', sources: ["'b'", "'a'", "'zz'"], documented });
+    expect(m).toMatchObject({ code: "'a'", tell: false });
+  });
+
+  it('never draws a name the test writes only as code (a reader would tell that twin)', () => {
+    const m = drawMutant("'ms'", () => ({ code: "'mx'", tell: true }), { rest: "assert.deepEqual(parse.all('2m'), [120000, ])", sources: ['120000', "'ms'"] });
+    // 'all' has the shape of 'ms' but only the code writes it; '2m' is no word: the character edit stays, at odds 1
+    expect(m).toMatchObject({ code: "'mx'", tell: true, odds: 1 });
+  });
+
+  it('stays a tell (odds 1) where no token of the test or file fits', () => {
+    const rest = "assert.deepEqual(parse('host = localhost'), { host:  })";
+    const m = drawMutant("'localhost'", always("'internal'"), { rest, sources: ["'localhost'"] });
+    expect(m).toMatchObject({ code: "'internal'", tell: true, odds: 1 });
+  });
+});
+
+describe('mutateHost with parser tests whose inputs hold their answers', () => {
+  const head = "const { test } = require('node:test');\nconst assert = require('node:assert');\nconst { parse, nth } = require('../src/csv.js');\n";
+  const ctx = (text: string) => ({ failToPass: [], passToPass: [], added: new Set(text.split('\n').map((_, i) => i + 1)), taken: new Set<string>(), join: ' > ', unique: () => true });
+
+  it('hides the pairs (odds under 1): each mutant\'s new token is one its own test\'s input writes', () => {
+    const text = `${head}test('picks the second field', () => assert.equal(nth('x,y,z', 1), 'y'));\ntest('picks the first field', () => assert.equal(nth('u,v,w', 0), 'u'));\ntest('picks the last field', () => assert.equal(nth('p,q,r', 2), 'r'));\ntest('picks nothing', () => assert.equal(nth('', 0), undefined));\n`;
+    for (let k = 0; k < 20; k++) {
+      const m = mutateHost('test/nth.test.js', text, ctx(text))!;
+      expect(m.weak).toBe(false);
+      expect(m.hidden).toBe(3);
+      expect(m.odds).toBe(1 / 8);
+      for (const p of m.pairs) {
+        const test = findTests('test/nth.test.js', text)!.find((t) => text.slice(t.start, t.end).includes(p.original))!;
+        const input = /nth\('([^']*)'/.exec(text.slice(test.start, test.end))![1]!;
+        expect(tokensOf(input), `${p.original} → ${p.mutant}`).toContain(p.mutant.slice(1, -1));
+      }
+    }
+  });
+
+  it('leaves parser tests whose outputs repeat their inputs weak, at odds 1 (no token is written as often as the original\'s)', () => {
+    const text = `${head}test('reads one row', () => assert.deepEqual(parse('x,y'), [['x', 'y']]));\ntest('reads two rows', () => assert.deepEqual(parse('u,v\\nw,z'), [['u', 'v'], ['w', 'z']]));\ntest('reads nothing', () => assert.deepEqual(parse(''), []));\n`;
+    for (let k = 0; k < 10; k++) {
+      const m = mutateHost('test/csv.test.js', text, ctx(text))!;
+      expect(m.hidden).toBe(0);
+      expect(m.weak).toBe(true);
+      expect(m.odds).toBe(1);
+    }
+  });
+
+  it('leaves a file whose inputs hold the only token of each answer\'s shape weak, at odds 1', () => {
+    const text = `${head}test('reads a host', () => assert.deepEqual(parse('host = localhost'), { host: 'localhost' }));\ntest('reads a port', () => assert.deepEqual(parse('port = 8080'), { port: '8080' }));\ntest('reads a user', () => assert.deepEqual(parse('user = administrator'), { user: 'administrator' }));\n`;
+    for (let k = 0; k < 10; k++) {
+      const m = mutateHost('test/ini.test.js', text, ctx(text))!;
+      expect(m.hidden).toBe(0);
+      expect(m.weak).toBe(true);
+      expect(m.odds).toBe(1);
+    }
+  });
+});
