@@ -5,6 +5,7 @@
 import { parse } from '@babel/parser';
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
+import { refersTo, registeringNames } from './canary-registers.ts';
 
 /** A literal a canary may change: its source span (UTF-16 offsets into the file) and value. */
 export interface ExpectedLiteral {
@@ -89,6 +90,8 @@ function parseTests(text: string, plugins: ('typescript' | 'jsx')[]): FoundTest[
     return null;
   }
   const found: FoundTest[] = [];
+  // a test that calls a function of the file registering tests (under any name) may register subtests when run
+  const { names, hooked } = registeringNames(ast);
   const visit = (stmts: N[], suites: string[]): void => {
     for (const st of stmts) {
       if (st.type !== 'ExpressionStatement' || st.expression.type !== 'CallExpression') continue;
@@ -110,72 +113,14 @@ function parseTests(text: string, plugins: ('typescript' | 'jsx')[]): FoundTest[
         // them, so the copy's id could not be found as written.
         // A test with subtests (atkM14 #1): node reports it as a suite (no id of its own in JUnit, none in
         // TAP read leaves-only), so a copy's failure in its own body would read as missing.
-        unsafe: /Snapshot\b|\.only\b|\.skip\b|\.todo\b/.test(src) || [title, ...suites].some((t) => /[\u0000-\u001f\u007f]/.test(t)) || holdsTests(fn),
+        unsafe: /Snapshot\b|\.only\b|\.skip\b|\.todo\b/.test(src) || [title, ...suites].some((t) => /[\u0000-\u001f\u007f]/.test(t)) || holdsTests(fn) || hooked || refersTo(fn.body, names),
       });
     }
   };
   visit(ast.program.body, []);
-  // A test may call a function of the file that registers tests when run (node:test makes them its subtests).
-  if (registersOutsideTests(ast)) for (const t of found) t.unsafe = true;
   return found;
 }
 
-const REGISTERS = new Set([...TEST_FNS, ...SUITE_FNS]);
-/** Modules whose exports register tests: a binding of theirs under another name hides a registration from the name checks. */
-const TEST_MODULES = /^(?:node:test|test|mocha|vitest|@jest\/globals|bun:test|tap|uvu|ava)$/;
-const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'ObjectMethod', 'ClassMethod', 'ClassPrivateMethod']);
-
-/**
- * Whether file `ast` may register a test or suite while a test runs, other than in the test's own
- * callback (`holdsTests` judges those), failing closed (atkN14 #2's open case: a function declared
- * outside the test that calls `test(…)` when the test calls it): a call whose callee is named
- * `it`/`test`/`specify`/`describe`/`suite`/`context` (or is a member of one, `test.skip(…)`, or a
- * member named so, `nt.test(…)`) inside any function but a suite's callback; one of those names
- * used other than as such a callee, an import or require of its own name, or a property name
- * (`const check = test`, `helper(test)`); a test module's export bound under another name
- * (`import { test as check }`, `const nt = require('node:test')`). A callback of a test statement
- * is not entered.
- */
-function registersOutsideTests(ast: N): boolean {
-  const rootOf = (c: N): N => (c.type === 'MemberExpression' || c.type === 'CallExpression' ? rootOf(c.type === 'MemberExpression' ? c.object : c.callee) : c);
-  const registering = (callee: N): boolean => {
-    const root = rootOf(callee);
-    if (root.type === 'Identifier' && REGISTERS.has(root.name)) return true;
-    return callee.type === 'MemberExpression' && (callee.property.type === 'Identifier' ? !callee.computed && REGISTERS.has(callee.property.name) : stringOf(callee.property) !== null && REGISTERS.has(stringOf(callee.property)!));
-  };
-  const fromTestModule = (n: N | null | undefined): boolean => !!n && ((n.type === 'StringLiteral' && TEST_MODULES.test(n.value)) || (n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'require' && fromTestModule(n.arguments[0])));
-  const renamed = (id: N | null | undefined, name: string): boolean => !id || id.type !== 'Identifier' || (id.name !== name && !REGISTERS.has(id.name));
-  const bad = (n: unknown, parent: N | null, key: string, inFunction: boolean): boolean => {
-    if (n === null || typeof n !== 'object') return false;
-    if (Array.isArray(n)) return n.some((c) => bad(c, parent, key, inFunction));
-    const x = n as N;
-    if (x.type === 'ImportDeclaration' && fromTestModule(x.source)) {
-      return x.specifiers.some((sp: N) => (sp.type === 'ImportSpecifier' ? renamed(sp.local, sp.imported.name ?? sp.imported.value) : !REGISTERS.has(sp.local.name)));
-    }
-    if (x.type === 'VariableDeclarator' && fromTestModule(x.init)) {
-      if (x.id.type === 'Identifier') return !REGISTERS.has(x.id.name);
-      return x.id.type !== 'ObjectPattern' || x.id.properties.some((p: N) => p.type !== 'ObjectProperty' || p.computed || renamed(p.value, p.key.name ?? p.key.value));
-    }
-    if (x.type === 'CallExpression' && registering(x.callee)) {
-      if (inFunction) return true;
-      const fn = x.arguments[1];
-      const isTest = rootOf(x.callee).type === 'Identifier' && TEST_FNS.has(rootOf(x.callee).name);
-      const args = isTest && fn && FUNCTION_TYPES.has(fn.type) ? x.arguments.filter((a: N) => a !== fn) : x.arguments;
-      const isSuite = rootOf(x.callee).type === 'Identifier' && SUITE_FNS.has(rootOf(x.callee).name);
-      return bad(args.filter((a: N) => !(isSuite && a === fn)), x, 'arguments', inFunction) || (isSuite && !!fn && bad(fn.body, fn, 'body', inFunction)) || (x.callee.type !== 'Identifier' && bad(x.callee, x, 'callee', inFunction));
-    }
-    if (x.type === 'Identifier' && REGISTERS.has(x.name)) {
-      const callee = parent?.type === 'CallExpression' && key === 'callee';
-      const object = parent?.type === 'MemberExpression' && key === 'object';
-      const property = (parent?.type === 'MemberExpression' && key === 'property' && !parent.computed) || ((parent?.type === 'ObjectProperty' || parent?.type === 'ObjectMethod' || parent?.type === 'ClassMethod') && key === 'key' && !parent.computed);
-      return !callee && !object && !property;
-    }
-    const entering = FUNCTION_TYPES.has(x.type);
-    for (const k of Object.keys(x)) if (k !== 'loc' && k !== 'start' && k !== 'end' && bad(x[k], x, k, inFunction || entering)) return true;
-    return false;
-  };
-  return bad(ast.program.body, null, 'body', false);
-}
 
 /** Members of node:test's test context a test may use without registering tests (`t.assert`, `t.mock`, …). */
 const CONTEXT_SAFE = new Set(['assert', 'mock', 'diagnostic', 'plan', 'name', 'fullName', 'signal', 'before', 'after', 'beforeEach', 'afterEach', 'timeout', 'slow', 'retries', 'currentTest', 'done']);
@@ -187,7 +132,7 @@ const CONTEXT_SAFE = new Set(['assert', 'mock', 'diagnostic', 'plan', 'name', 'f
  * mocha's `done`) used other than as `<param>.<member>` of CONTEXT_SAFE or called (`done()`), or not
  * a plain name (destructured); `this` of a `function` callback (node's context as well) used other
  * than as `this.<member>` of CONTEXT_SAFE; `arguments` used. A function declared outside the test
- * that registers tests is `registersOutsideTests`' concern.
+ * that registers tests is canary-registers.ts' `registeringNames`' concern.
  */
 function holdsTests(fn: N): boolean {
   const first: N | undefined = fn.params?.[0];

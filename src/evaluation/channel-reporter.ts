@@ -16,9 +16,9 @@
  * - `test:start` → `<indent># Subtest: <name>`;
  * - `test:pass` / `test:fail` → `<indent>ok|not ok <n> - <name>` with ` # SKIP [reason]` or
  *   ` # TODO [reason]`;
- * - `test:fail` also → a YAML block holding only node's `failureType` (`subtestsFailed`,
- *   `testCodeFailure`, `hookFailed`, …), which parseTap reads to tell a parent's own failure from its
- *   tests' (parse/tap.ts `leaves`);
+ * - `test:fail` also → a YAML block holding only node's `type: 'suite'` (a describe's point, as node
+ *   writes it) and `failureType` (`subtestsFailed`, `testCodeFailure`, `hookFailed`, …), which
+ *   parseTap reads to tell a parent's own failure from its tests' (parse/tap.ts `leaves`);
  * - `test:plan` → `<indent>1..<count>`;
  * - everything else (diagnostics, the tests' stdout/stderr, coverage, other YAML details) is dropped.
  * `<indent>` is 4 spaces per nesting level; names are escaped exactly as node 20's `tapEscape`
@@ -42,7 +42,7 @@ export default new Transform({
       else if (data.todo !== undefined) line += ' # TODO' + (typeof data.todo === 'string' && data.todo.length ? ' ' + esc(data.todo) : '');
       out += line + '\n';
       const kind = type === 'test:fail' ? data.details?.error?.failureType : undefined;
-      if (typeof kind === 'string' && /^[A-Za-z]+$/.test(kind)) out += indent(data.nesting) + '  ---\n' + indent(data.nesting) + "  failureType: '" + kind + "'\n" + indent(data.nesting) + '  ...\n';
+      if (typeof kind === 'string' && /^[A-Za-z]+$/.test(kind)) out += indent(data.nesting) + '  ---\n' + (data.details?.type === 'suite' ? indent(data.nesting) + "  type: 'suite'\n" : '') + indent(data.nesting) + "  failureType: '" + kind + "'\n" + indent(data.nesting) + '  ...\n';
     } else if (type === 'test:plan') out += indent(data.nesting) + '1..' + data.count + '\n';
     done();
   },

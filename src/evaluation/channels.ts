@@ -26,8 +26,13 @@ export interface SecondChannel {
   kind: 'junit' | 'tap';
 }
 
-/** `node --test`, node's own flags (one token each, `--x=y`) allowed before `--test` (atkO15 #2). */
-const NODE_TEST_RE = /(^|&&|;|\|\||\s)node\s+(?:-\S+\s+)*?--test(?=\s|$)/g;
+/**
+ * node's options before `--test`: one token (`--no-warnings`, `--conditions=dev`), or an option that
+ * takes a value given as the next word (`--import tsx`, `-r ./setup.cjs`, `--conditions dev`: atkP15 #2).
+ */
+const NODE_OPTIONS = String.raw`(?:(?:--(?:import|require|conditions|loader|experimental-loader|env-file|input-type|test-name-pattern|test-skip-pattern|test-reporter|test-reporter-destination|test-concurrency|test-timeout|test-shard|test-coverage-include|test-coverage-exclude|disable-warning|title|watch-path|experimental-default-type|stack-trace-limit|max-old-space-size|inspect-port|redirect-warnings|diagnostic-dir|report-dir|localstorage-file)|-[rC])\s+[^\s-]\S*\s+|-\S+\s+)*?`;
+/** `node --test` (node's own options allowed before `--test`, atkO15 #2). */
+const NODE_TEST_RE = new RegExp(String.raw`(^|&&|;|\|\||\s)node\s+${NODE_OPTIONS}--test(?=\s|$)`, 'g');
 
 /**
  * The second channel for `testCmd` reading `report`, or null where the runner gives none. Only a
@@ -63,7 +68,7 @@ export function planSecondChannel(testCmd: string, report: ReportKind): SecondCh
  * TAP (node-tap, whose tests are subtests of assertions) keeps every point.
  */
 export function readsNodeTestTap(testCmd: string): boolean {
-  if (!/(?:^|[\s;&|(])node\s+(?:-\S+\s+)*?--test(?:-reporter)?(?=[\s=]|$)/.test(testCmd)) return false;
+  if (!new RegExp(String.raw`(?:^|[\s;&|(])node\s+${NODE_OPTIONS}--test(?:-reporter)?(?=[\s=]|$)`).test(testCmd)) return false;
   const reporters = [...testCmd.matchAll(/--test-reporter[=\s]+(['"]?)([^\s'"]*)\1/g)].map((m) => m[2]);
   return reporters.every((r) => ['tap', 'spec', 'dot', 'junit', 'lcov'].includes(r!));
 }

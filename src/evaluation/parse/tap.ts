@@ -21,9 +21,12 @@ installTapYamlFastPath(); // the diagnostics blocks of node --test, read without
  * A subtest with a plan and no test points (an empty `describe`) is a test, as in JUnit. A left-out
  * point that is `not ok` for a failure of the parent's own code (node's `failureType` other than
  * `subtestsFailed`: a hook, an assertion in a parent test's own body) fails every test inside that
- * subtest (its own, never another suite's of the same title: atkN14 #1); so does one that says
- * `subtestsFailed` while no test inside it failed (the code under test can throw an error of node's
- * own with that label: atkO15 #1). A top-level point that is `not ok` with `hookFailed` is a
+ * subtest (its own, never another suite's of the same title: atkN14 #1); so does every failed
+ * parent that is not a describe (`type: 'suite'`), whatever its label, and a describe labelled
+ * `subtestsFailed` while no test inside it failed: a parent test's label is that of the error its
+ * body threw, which the code under test can make one of node's own labelled so (atkO15 #1), beside
+ * a failing subtest it registers (atkP15 #1). An honest parent test with one failing subtest so
+ * fails all its subtests. A top-level point that is `not ok` with `hookFailed` is a
  * file-level hook's failure (`after()` outside any describe; node names the point by the file's
  * path, which says nothing of its tests, and its JUnit by a `<testcase>` of that name): every test
  * of the report that did not skip fails with it, marked inherited (atkO15 #3: the file is the
@@ -74,9 +77,12 @@ export function parseTap(text: string, opts: { leaves?: boolean } = {}): TestRes
       const id = joinId([...path, r.name].map(cleanName));
       if (opts.leaves && closed && id && !r.ok && !(r.skip || r.todo)) {
         const ids = inside.get(closed) ?? [];
-        // the parent failed in its own code (its body, a hook): every test inside it fails with it (atkM14 #1);
-        // `subtestsFailed` is believed only when a test inside did fail (atkO15 #1: code under test can throw an error node labels so)
-        if (r.diag?.failureType !== 'subtestsFailed' || !ids.some((leaf) => results.get(leaf) === 'FAILED')) for (const leaf of ids) inheritFailure(results, leaf);
+        // the parent failed in its own code (its body, a hook): every test inside it fails with it (atkM14 #1). Only a
+        // describe's `subtestsFailed` with a test inside failed is believed: a parent test's label comes from the error its
+        // body threw, which code under test can make one of node's own so labelled (atkO15 #1), and can register a failing
+        // subtest beside it (atkP15 #1); node sets a suite's label itself (its hooks' errors are always `hookFailed`)
+        const believed = r.diag?.failureType === 'subtestsFailed' && r.diag?.type === 'suite' && ids.some((leaf) => results.get(leaf) === 'FAILED');
+        if (!believed) for (const leaf of ids) inheritFailure(results, leaf);
       }
       if (opts.leaves && !p.parent && !closed && !r.ok && !(r.skip || r.todo) && r.diag?.failureType === 'hookFailed') fileHookFailed = true;
       if (!id || (opts.leaves && closed)) return;

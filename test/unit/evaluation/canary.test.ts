@@ -357,6 +357,12 @@ describe('second channel', () => {
     const c = planSecondChannel('node --test-reporter=junit --test-reporter-destination=report.xml --test', reportKind('junit:report.xml'))!;
     expect(c.cmd).toBe(`node --test-reporter=junit --test-reporter-destination=report.xml --test '--test-reporter=${LEAN_TAP_REPORTER}' --test-reporter-destination=${c.path}`);
     expect(planSecondChannel('node --no-warnings --test --test-reporter=junit --test-reporter-destination=r.xml', reportKind('junit:r.xml'))!.cmd).toMatch(/^node --no-warnings --test '--test-reporter=data:/);
+    // an option whose value is the next word (atkP15 #2: the channel was left out, and JUnit alone judged)
+    for (const pre of ['--conditions development', '--import tsx', '-r ./setup.cjs', '--require ./a.cjs --no-warnings']) {
+      expect(planSecondChannel(`node ${pre} --test --test-reporter=junit --test-reporter-destination=r.xml`, reportKind('junit:r.xml'))?.cmd, pre).toMatch(new RegExp(`^node ${pre.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} --test '--test-reporter=data:`));
+    }
+    // a script's own --test argument is no node:test run
+    expect(planSecondChannel('node script.js --test --test-reporter=junit --test-reporter-destination=r.xml', reportKind('junit:r.xml'))).toBeNull();
   });
 
   it('keeps a sole TAP reporter on stdout and adds JUnit beside it', () => {

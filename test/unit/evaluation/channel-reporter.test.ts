@@ -72,10 +72,12 @@ describe('the lean TAP reporter of the node --test second channel', () => {
   it('writes no YAML details but a failure\'s failureType, and nothing the tests printed', () => {
     expect(leanText.startsWith('TAP version 13\n')).toBe(true);
     expect(leanText).not.toMatch(/^\s*(duration_ms:|error:|stack:)/m);
-    // each YAML block is exactly node's failureType, after a failing point
+    // each YAML block is exactly node's failureType (after `type: 'suite'` for a describe), after a failing point
     const blocks = [...leanText.matchAll(/^( *)---\n((?:.*\n)*?)\1\.\.\.$/gm)].map((m) => m[2]!.trim());
     expect(blocks.length).toBeGreaterThan(0);
-    for (const b of blocks) expect(b).toMatch(/^failureType: '(?:subtestsFailed|testCodeFailure|hookFailed|[A-Za-z]+)'$/);
+    for (const b of blocks) expect(b).toMatch(/^(?:type: 'suite'\n *)?failureType: '(?:subtestsFailed|testCodeFailure|hookFailed|[A-Za-z]+)'$/);
+    // the failing describes (outer, inner: a test inside failed) say so; the failing parent test does not
+    expect(blocks.filter((b) => b.startsWith("type: 'suite'"))).toHaveLength(2);
     expect(blocks.length).toBe((leanText.match(/^ *not ok /gm) ?? []).length);
     expect(leanText).not.toMatch(/printed by the code under test|forged/);
   });

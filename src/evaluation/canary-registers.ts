@@ -1,0 +1,102 @@
+// Which names of a test file may register tests when a test calls them (canary-parse.ts): node:test
+// makes a test registered while another runs that test's subtest, so the caller is reported as a
+// suite (no id of its own in JUnit, none in TAP read leaves-only) and a canary copy of it would come
+// out `missing` (gold `tampered`). Parsing only: nothing here runs the file.
+
+/** The babel AST, typed loosely: only the fields read below. */
+type N = { type: string; start: number; end: number; [k: string]: any };
+
+/** Functions that register a test or a suite (mocha, jasmine, node:test, vitest, jest). */
+export const REGISTERS = new Set(['it', 'test', 'specify', 'describe', 'suite', 'context']);
+/** Hooks: their callbacks run while tests run. */
+const HOOKS = new Set(['before', 'after', 'beforeEach', 'afterEach', 'beforeAll', 'afterAll']);
+/** Modules whose exports register tests: a binding of theirs under another name is a registering name. */
+const TEST_MODULES = /^(?:node:test|test|mocha|vitest|@jest\/globals|bun:test|tap|uvu|ava)$/;
+const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'ObjectMethod', 'ClassMethod', 'ClassPrivateMethod']);
+
+/** Every node under `n` (arrays and objects alike), `visit` called with each and its parent; stops early when `visit` returns true. */
+function some(n: unknown, visit: (x: N, parent: N | null, key: string) => boolean, parent: N | null = null, key = ''): boolean {
+  if (n === null || typeof n !== 'object') return false;
+  if (Array.isArray(n)) return n.some((c) => some(c, visit, parent, key));
+  const x = n as N;
+  if (typeof x.type === 'string' && visit(x, parent, key)) return true;
+  for (const k of Object.keys(x)) if (k !== 'loc' && k !== 'start' && k !== 'end' && k !== 'extra' && some(x[k], visit, x, k)) return true;
+  return false;
+}
+
+const rootOf = (c: N): N => (c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression' || c.type === 'CallExpression' ? rootOf(c.type === 'CallExpression' ? c.callee : c.object) : c);
+const keyName = (k: N): string | null => (k.type === 'Identifier' ? k.name : k.type === 'StringLiteral' ? k.value : null);
+const fromTestModule = (n: N | null | undefined): boolean =>
+  !!n && ((n.type === 'StringLiteral' && TEST_MODULES.test(n.value)) || (n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'require' && fromTestModule(n.arguments[0])) || (n.type === 'AwaitExpression' && n.argument.type === 'ImportExpression' && fromTestModule(n.argument.source)));
+
+/** Whether `body` calls something that registers: a name of REGISTERS or `names` (or a member of one: `test.skip`), or a member named like REGISTERS (`nt.test`, `t['test']`). */
+export function registersIn(body: unknown, names: ReadonlySet<string>): boolean {
+  return some(body, (x) => {
+    if (x.type !== 'CallExpression' && x.type !== 'OptionalCallExpression') return false;
+    const root = rootOf(x.callee);
+    if (root.type === 'Identifier' && (REGISTERS.has(root.name) || names.has(root.name))) return true;
+    const c = x.callee;
+    return (c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') && REGISTERS.has(keyName(c.property) ?? '');
+  });
+}
+
+/**
+ * The names of file `ast` a test may register tests through, failing closed: the registering
+ * functions bound under another name (`const check = test`, `import { test as check }`,
+ * `const { test: check } = require('node:test')`, `const nt = require('node:test')`), then, to a
+ * fixed point, every name bound to a function, object or class whose code registers through those
+ * (`function reg() { test(…) }`, `const h = { go() { nt.test(…) } }`, and one calling such a
+ * helper). A function bound to no name (a top-level `cases.forEach((c) => test(…))`, which
+ * registers while the file loads) gives none. `hooked`: a hook's callback (`beforeEach(() => …)`)
+ * registers, which runs while tests run: every test of the file may then be a parent.
+ */
+export function registeringNames(ast: N): { names: Set<string>; hooked: boolean } {
+  const names = new Set<string>();
+  const bound: { name: string; node: N }[] = [];
+  some(ast.program, (x) => {
+    if (x.type === 'ImportDeclaration' && fromTestModule(x.source)) {
+      for (const sp of x.specifiers) {
+        const imported = sp.type === 'ImportSpecifier' ? keyName(sp.imported) : null;
+        if (sp.type === 'ImportSpecifier' ? imported !== sp.local.name && REGISTERS.has(imported ?? '') : !REGISTERS.has(sp.local.name)) names.add(sp.local.name);
+      }
+    } else if (x.type === 'VariableDeclarator' && fromTestModule(x.init)) {
+      if (x.id.type === 'Identifier' && !REGISTERS.has(x.id.name)) names.add(x.id.name);
+      if (x.id.type === 'ObjectPattern') {
+        for (const p of x.id.properties) if (p.type === 'ObjectProperty' && p.value.type === 'Identifier' && REGISTERS.has(keyName(p.key) ?? '') && p.value.name !== keyName(p.key)) names.add(p.value.name);
+      }
+    } else if (x.type === 'VariableDeclarator' && x.id.type === 'Identifier' && x.init) bound.push({ name: x.id.name, node: x.init });
+    else if ((x.type === 'FunctionDeclaration' || x.type === 'ClassDeclaration') && x.id) bound.push({ name: x.id.name, node: x });
+    else if (x.type === 'AssignmentExpression' && x.left.type === 'Identifier') bound.push({ name: x.left.name, node: x.right });
+    return false;
+  });
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const b of bound) {
+      if (names.has(b.name) || REGISTERS.has(b.name)) continue;
+      // an alias (`const check = test`, `= someHelper`) or code that registers through a known name
+      const alias = b.node.type === 'Identifier' && (REGISTERS.has(b.node.name) || names.has(b.node.name));
+      const code = FUNCTIONS.has(b.node.type) || b.node.type === 'ObjectExpression' || b.node.type === 'ClassExpression' || b.node.type === 'ClassDeclaration' || b.node.type === 'CallExpression';
+      if (alias || (code && registersIn(b.node, names))) {
+        names.add(b.name);
+        grew = true;
+      }
+    }
+  }
+  const hooked = some(ast.program, (x) => {
+    if (x.type !== 'CallExpression') return false;
+    const root = rootOf(x.callee);
+    return root.type === 'Identifier' && HOOKS.has(root.name) && x.arguments.some((a: N) => FUNCTIONS.has(a.type) && registersIn(a, names));
+  });
+  return { names, hooked };
+}
+
+/** Whether `body` refers to any of `names` (a call, or handing one on), other than as a property name (`x.reg`, `{ reg: 1 }`). */
+export function refersTo(body: unknown, names: ReadonlySet<string>): boolean {
+  if (!names.size) return false;
+  return some(body, (x, parent, key) => {
+    if (x.type !== 'Identifier' || !names.has(x.name)) return false;
+    const property = (parent?.type === 'MemberExpression' || parent?.type === 'OptionalMemberExpression') && key === 'property' && !parent.computed;
+    const objectKey = (parent?.type === 'ObjectProperty' || parent?.type === 'ObjectMethod') && key === 'key' && !parent.computed;
+    return !property && !objectKey;
+  });
+}
