@@ -41,9 +41,49 @@ export function restOdds(rest: string, original: string, mutant: string): number
   return count(o, m) === count(m, o) ? 0.5 : 1;
 }
 
-/** Whether `m` tells the original by the rest of its test (`echoTell`, `restOdds`) or by what the repository documents (either way): odds 1. */
+/** A value's text as a reader of its source sees it: escapes read as breaks (`tokensOf`), blanks at either end dropped. */
+const plainText = (s: string): string => s.replace(/\\(?:u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[\s\S])/g, ' ').trim();
+/** Adjacent token pairs of `s` (`a b`, lower case), repeats kept. */
+const tokenPairs = (s: string): string[] => tokensOf(s).flatMap((t, i, all) => (i ? [`${all[i - 1]} ${t}`] : []));
+
+/**
+ * Whether the strings the rest of the test writes (`rest`: its source, title and changed literal
+ * left out) tell the original from the mutant by the value taken whole (atkQ15 #1): one value (of
+ * two characters or more) is written inside one of those strings, bounded by no letter, digit or
+ * `_` on either side, and the other is not (`get('web = /var/www', 'web')` expecting `'/var/www'`,
+ * where a token mutant `'/var/root'` is written nowhere); or the two values' adjacent token pairs
+ * are written there a different number of times (`var www` once, `var root` never). A getter's or
+ * parser's answer is a slice of its input, and a forger keeping the twin its input holds resolved
+ * 26 of 30 gradings recorded at 1/8–1/4.
+ */
+export function inputTell(rest: string, original: string, mutant: string): boolean {
+  const literals = stringsOf(rest).match(/'(?:[^'\\\n]|\\[\s\S])*'|"(?:[^"\\\n]|\\[\s\S])*"|`(?:[^`\\]|\\[\s\S])*`/g) ?? [];
+  // the strings as a reader may read them: escapes as breaks, or cooked (`\n` a line break); and the rest's source itself
+  const strings = [...literals.map((l) => plainText(l.slice(1, -1))), ...literals.map((l) => cookedOf(l, false) ?? ''), rest];
+  const [o, m] = [valueText(original), valueText(mutant)].map((v) => cookedOf(`'${v}'`, false) ?? plainText(v)) as [string, string];
+  const bounded = (v: string): boolean => strings.some((s) => {
+    for (let i = s.indexOf(v); i >= 0; i = s.indexOf(v, i + 1)) if (!isTokenChar(s[i - 1] ?? ' ') && !isTokenChar(s[i + v.length] ?? ' ')) return true;
+    return false;
+  });
+  const anywhere = (v: string): boolean => strings.some((s) => s.includes(v));
+  // adjacent tokens with what is written between them (`1-1`), and as a pair of tokens (`var www`)
+  const spans = (v: string): string[] => {
+    const ts = [...v.matchAll(/[\p{L}\p{N}_]+/gu)];
+    return ts.slice(1).map((t, k) => v.slice(ts[k]!.index!, t.index! + t[0].length));
+  };
+  const pairsWritten = new Set(strings.flatMap(tokenPairs));
+  const readers: ((v: string) => number)[] = [
+    (v) => (v.length > 1 && bounded(v) ? 1 : 0),
+    (v) => (v.length > 1 && anywhere(v) ? 1 : 0),
+    (v) => spans(v).filter(anywhere).length,
+    (v) => tokenPairs(v).filter((p) => pairsWritten.has(p)).length,
+  ];
+  return readers.some((read) => read(o) !== read(m));
+}
+
+/** Whether `m` tells the original by the rest of its test (`echoTell`, `restOdds`, `inputTell`) or by what the repository documents (either way): odds 1. */
 function hardTell(original: string, m: string, cx: DrawContext): boolean {
-  return echoTell(cx.rest, original, m) || restOdds(cx.rest, original, m) >= 1 || (cx.documented !== undefined && cx.documented(valueText(original)) !== cx.documented(valueText(m)));
+  return echoTell(cx.rest, original, m) || restOdds(cx.rest, original, m) >= 1 || inputTell(cx.rest, original, m) || (cx.documented !== undefined && cx.documented(valueText(original)) !== cx.documented(valueText(m)));
 }
 
 /** The string literals (as written, quotes included) of source text `s`: a scan for quoted runs, escapes kept. */

@@ -12,7 +12,7 @@ import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { addedLines, MAX_FAIL_COPIES, removedText, variantTitleOf, visibleWords } from './canary-mutate.ts';
 import { pick, shuffle } from './canary-random.ts';
-import { restOdds } from './canary-echo.ts';
+import { inputTell, restOdds } from './canary-echo.ts';
 import { countFailToPass, deletedText, echoTell, failToPassKnown, foldText, frequencyOdds, type FailToPassCount, type ValuePair } from './canary-odds.ts';
 import { mutateNumber } from './canary-literal.ts';
 import { letterRuns, mutateText, vocabOf, type BaseWords, type Vocabulary, type WordSource } from './canary-words.ts';
@@ -160,9 +160,9 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
       let m = mutatePythonLiteral(lits, text, pool, lengths, wordSrc);
       // the test without its name (the twins' names differ) and without the changed literal
       const around = (l: { start: number; end: number }): string => text.slice(src.start, src.nameStart) + text.slice(src.nameEnd, l.start) + text.slice(l.end, src.end);
-      const tells = (x: NonNullable<typeof m>): boolean => frequencyOdds(text.slice(x.lit.start, x.lit.end), x.code, sources) > 0.5 || echoTell(around(x.lit), text.slice(x.lit.start, x.lit.end), x.code);
+      const tells = (x: NonNullable<typeof m>): boolean => frequencyOdds(text.slice(x.lit.start, x.lit.end), x.code, sources) > 0.5 || echoTell(around(x.lit), text.slice(x.lit.start, x.lit.end), x.code) || inputTell(around(x.lit), text.slice(x.lit.start, x.lit.end), x.code);
       for (let k = 0; k < 8 && m && tells(m); k++) m = mutatePythonLiteral(lits, text, pool, lengths, wordSrc);
-      if (m && echoTell(around(m.lit), text.slice(m.lit.start, m.lit.end), m.code)) told.add(src);
+      if (m && (echoTell(around(m.lit), text.slice(m.lit.start, m.lit.end), m.code) || inputTell(around(m.lit), text.slice(m.lit.start, m.lit.end), m.code))) told.add(src);
       if (!m) { told.add(src); continue; }
       strict = m.strict;
       if (m.tell) told.add(src);

@@ -3,7 +3,7 @@
 // repository documents (documentedOdds), the changed token is replaced by one the test writes, so
 // both twins are echoed (and documented) alike; with no such token the pair stays at odds 1.
 import { describe, expect, it } from 'vitest';
-import { drawMutant, restOdds, tokenMutants } from '../../../src/evaluation/canary-echo.ts';
+import { drawMutant, inputTell, restOdds, tokenMutants } from '../../../src/evaluation/canary-echo.ts';
 import { echoTell, tokensOf } from '../../../src/evaluation/canary-odds.ts';
 import { mutateHost } from '../../../src/evaluation/canary-mutate.ts';
 import { findTests } from '../../../src/evaluation/canary-parse.ts';
@@ -38,6 +38,20 @@ describe('restOdds', () => {
     expect(restOdds("f('a,b'), [, 'b']", "'a'", "'b'")).toBe(1);
     expect(restOdds("f('a,b')", "'a'", "'b'")).toBe(0.5);
     expect(restOdds('f(1)', "'x'", "'y'")).toBe(0.5);
+  });
+});
+
+describe('inputTell (atkQ15 #1: the answer is a slice of the test\'s input)', () => {
+  const rest = "test('', () => { assert.equal(get('root = /srv\\nweb = /var/www\\nlogs = /tmp/app', 'web'), ); });";
+  it('tells a pair where the input holds one value whole and not the other', () => {
+    expect(inputTell(rest, "'/var/www'", "'/var/root'")).toBe(true); // token counts equal, the value whole only for the original
+    expect(inputTell(rest, "'/srv'", "'/app'")).toBe(true); // '/app' is inside '/tmp/app', not bounded
+    expect(inputTell(rest, "'/var/www'", "'/tmp/app'")).toBe(false); // both fields of the input: no tell
+  });
+  it('tells by adjacent tokens as written (`1-1`) or as a pair of tokens', () => {
+    expect(inputTell("t(() => { f('a 1-1 b'); });", "'x 1-1'", "'x 1:1'")).toBe(true);
+    expect(inputTell("t(() => { f('hello big world'); });", "'big world'", "'big hello'")).toBe(true);
+    expect(inputTell("t(() => { f('nothing here'); });", "'abc'", "'abd'")).toBe(false);
   });
 });
 
