@@ -16,17 +16,25 @@ export async function runShutdown(): Promise<void> {
   await Promise.allSettled(now.map((s) => s()));
 }
 
+/** The reason a run's controller is aborted with on SIGINT or SIGTERM (`interruptOn`): an attempt cut by it is run again on `--resume`. */
+export class RunInterrupted extends Error {
+  override name = 'RunInterrupted';
+  constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
+    super(`interrupted (${signal})`);
+  }
+}
+
 /**
  * Handles SIGINT (Ctrl-C) and SIGTERM (CI cancel, `docker stop`, Kubernetes eviction, systemd) the same
  * way until the returned function removes the handlers: the first signal calls `onFirst(name)` and
- * aborts `controller` (attempts in flight finish or are dropped, the run ends `interrupted`); a second
+ * aborts `controller` with a `RunInterrupted` reason (attempts in flight finish or are dropped, the run ends `interrupted`); a second
  * one, of either kind, exits at once with `exitCode`.
  */
 export function interruptOn(controller: AbortController, onFirst: (signal: 'SIGINT' | 'SIGTERM') => void, exitCode: number): () => void {
   const handle = (signal: 'SIGINT' | 'SIGTERM') => {
     if (controller.signal.aborted) process.exit(exitCode);
     onFirst(signal);
-    controller.abort();
+    controller.abort(new RunInterrupted(signal));
   };
   const onInt = () => handle('SIGINT');
   const onTerm = () => handle('SIGTERM');

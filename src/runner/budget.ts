@@ -4,6 +4,7 @@ import { ModelCallError } from '../models/types.ts';
 import { mergeCalls } from '../models/call-loop.ts';
 import type { PricedModel } from '../config/catalog.ts';
 import { promptTokens, type TokenUsage } from '../core/usage.ts';
+import { RunInterrupted } from '../core/shutdown.ts';
 
 /**
  * Ids of `models` (deduplicated, in order) whose calls a USD budget cannot count: no price of their
@@ -96,7 +97,7 @@ export class RunBudget {
    */
   unknownCostNotes(): string[] {
     const out: string[] = [];
-    if (this.ceilingCalls) out.push(`${this.ceilingCalls} model call(s) had an unknown price and were counted against the caps at the price sheet's dearest input and output rates ($${this.ceilingUsd.toFixed(4)}); their recorded cost stays unknown`);
+    if (this.ceilingCalls) out.push(`${this.ceilingCalls} model call(s) had an unknown cost (tokens unknown: a reply cut or without usage; or no price) and were counted against the caps at their bound ($${this.ceilingUsd.toFixed(4)}: the tokens bounded by the request, at the model's price or the sheet's dearest rates); their recorded cost stays unknown`);
     if (this.unpricedCalls) out.push(`${this.unpricedCalls} model call(s) had an unknown price and unknown tokens (or a sheet with no priced row) and are not counted in the USD budget`);
     return out;
   }
@@ -284,7 +285,9 @@ export interface CallLedger {
  * in flight at a kill is counted at its bound on `--resume`), settled by its billed or unbilled line;
  * a rejected `pending` is thrown and nothing is sent. Only a `ModelCallError` without a billed call
  * settles it as unbilled, and so does one aborted before its first try was sent (kind `aborted`, no
- * try in flight, none billed). An aborted call (kind `aborted`, `opts.signal`) is recorded and counted with
+ * try in flight, none billed). A call aborted by the run's interrupt (`RunInterrupted`, Ctrl-C or
+ * SIGTERM) is left pending, its billed tries already on disk: its attempt has no record and runs again
+ * on `--resume`, which counts it at its bound apart from the known costs, as after a kill. Any other aborted call (kind `aborted`, `opts.signal`) is recorded and counted with
  * its billed tries and, when a try was in flight, that try at the pending line's bound (`boundTry`;
  * the error rethrown carries the call so counted); without a ledger the in-flight try is not counted.
  * Any other error leaves the call pending. `seat`: the attempt's (`RunBudget.acquire`), shared by
@@ -310,7 +313,10 @@ export function meteredClient(inner: ModelClient, budget: RunBudget, onRefused: 
         await record(billed);
         return reply;
       } catch (e) {
-        if (e instanceof ModelCallError && billed === null && e.kind === 'aborted' && (e.call || (e.inFlight && callId !== null))) {
+        if (e instanceof ModelCallError && e.kind === 'aborted' && callId !== null && opts?.signal?.reason instanceof RunInterrupted) {
+          // Ctrl-C: the call stays pending (its billed tries are on disk as try lines); the attempt runs again on --resume, which
+          // counts it at its bound apart from the known costs, as after a kill
+        } else if (e instanceof ModelCallError && billed === null && e.kind === 'aborted' && (e.call || (e.inFlight && callId !== null))) {
           // an aborted call: its billed tries, and the try in flight at its bound (its request may have been billed)
           const inFlight = e.inFlight && callId !== null ? ledger!.boundTry(callId) : null;
           billed = inFlight ? mergeCalls([...(e.call ? [e.call] : []), inFlight], e.call?.ms ?? 0, (e.call?.tries ?? 0) + 1) : e.call!;

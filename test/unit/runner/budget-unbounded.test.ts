@@ -26,7 +26,7 @@ describe('run budget and unbounded calls', () => {
     expect(calls.n).toBe(2);
     expect(refused).toBe(1);
     expect(budget.spentUsd).toBeCloseTo(0.06, 12);
-    expect(budget.unknownCostNotes()[0]).toMatch(/2 model call\(s\) had an unknown price and were counted against the caps/);
+    expect(budget.unknownCostNotes()[0]).toMatch(/2 model call\(s\) had an unknown cost .* and were counted against the caps/);
   });
 
   it('concurrent calls: an unbounded call in flight holds the others back until its cost is counted', async () => {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import pLimit from 'p-limit';
 import { RunBudget, meteredClient, seatedClient, uncountableModels } from '../../../src/runner/budget.ts';
 import { pooledClient } from '../../../src/runner/pooled-client.ts';
+import { RunInterrupted } from '../../../src/core/shutdown.ts';
+import type { CallLedger } from '../../../src/runner/budget.ts';
 import { ModelCallError, type ChatReply, type ModelClient } from '../../../src/models/types.ts';
 import { zeroUsage } from '../../../src/core/usage.ts';
 
@@ -302,5 +304,35 @@ describe('RunBudget seats: attempts already started come first (newcomer13 #10)'
     pre.abort();
     await expect(client.chat([], { signal: pre.signal })).rejects.toMatchObject({ kind: 'aborted' });
     expect(inner.calls).toBe(1);
+  });
+
+  it('a call cut by the run\'s interrupt (Ctrl-C) stays pending in its ledger; one cut by the wall time is settled at its bound (newcomer15 #1)', async () => {
+    const run = async (reason: unknown) => {
+      const log: string[] = [];
+      const ledger: CallLedger = {
+        pending: async () => (log.push('pending'), 'c1'),
+        billed: async (c) => void log.push(`billed ${c.list_usd}`),
+        billedTry: async () => void log.push('try'),
+        unbilled: async () => void log.push('unbilled'),
+        boundTry: () => ({ ...call(null), usage_unknown: true, cap_usd: 0.05 }),
+      };
+      const ctl = new AbortController();
+      const inner: ModelClient = {
+        id: 'm',
+        chat: (_m, o) => new Promise((_r, reject) => o!.signal!.addEventListener('abort', () => reject(new ModelCallError('aborted during try 1', 'aborted', null, null, true)))),
+      };
+      const budget = new RunBudget(10);
+      const pending = meteredClient(inner, budget, () => {}, ledger).chat([], { signal: ctl.signal });
+      await new Promise((r) => setTimeout(r, 5));
+      ctl.abort(reason);
+      await expect(pending).rejects.toMatchObject({ kind: 'aborted' });
+      return { log, spent: budget.spentUsd };
+    };
+    // Ctrl-C: nothing settles it (README: a call cut by Ctrl-C stays pending; --resume counts it at its bound apart from the known costs)
+    expect(await run(new RunInterrupted('SIGINT'))).toEqual({ log: ['pending'], spent: 0 });
+    // the wall time: the attempt is recorded, so the try in flight is settled now, at its bound
+    const wall = await run(new Error('wall time limit'));
+    expect(wall.log).toEqual(['pending', 'billed null']);
+    expect(wall.spent).toBeCloseTo(0.05);
   });
 });
