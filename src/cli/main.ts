@@ -97,7 +97,7 @@ export function buildProgram(exit: { code: number }): Command {
     .argument('<run>', 'the run (run id under --results, or its folder)')
     .option('--target <rate>', 'resolved rate to reach: a percentage (80%) or a fraction (0.8)')
     .option('--budget <usd>', 'USD per task at list price to stay within (e.g. 0.05)')
-    .option('--tasks <dir>', 'task folders whose task.yaml gives difficulty and tags (default: the bundled tasks/)')
+    .option('--tasks <dir>', 'task folders whose task.yaml gives difficulty and tags (default: the run\'s own folder, run.json tasks_dir, else the bundled tasks/)')
     .option('--results <dir>', 'results folder', 'results')
     .option('--json', 'print JSON')
     .action(async (run: string, opts) => {
@@ -122,7 +122,7 @@ export function buildProgram(exit: { code: number }): Command {
     .option('--prices <file>', 're-price every attempt from its stored tokens under this price sheet (USD per million tokens) and write reports/<run_id>-prices-<as_of>-<digest>/ (digest: the first 8 hex digits of the SHA-256 of the sheet file, so two sheets of one date never share a folder); the stored results are not changed. A sheet older than 90 days gets a note, not a warning (you picked it); without --prices, a run priced with a sheet older than 90 days gets a warning')
     .option('--models-file <file>', 'with --prices: the catalog whose `price` keys name the models\' rows (default: the key each model had in the run, recorded in run.json; else the bundled models.yaml; else the model id)')
     .option('--created-after <date>', 'only the run\'s tasks whose created_at is after this ISO date (a model\'s training cutoff: the contamination window); tasks without created_at are left out and counted; the report states the filter and goes to reports/<run_id>-created-after-<date>/')
-    .option('--tasks <dir>', 'the run\'s task folders: created_at for --created-after, difficulty and tags for the recommended policy (default: the bundled tasks/; use the folder the run used)')
+    .option('--tasks <dir>', 'the run\'s task folders: created_at for --created-after, difficulty and tags for the recommended policy (default: the run\'s own folder, run.json tasks_dir, else the bundled tasks/)')
     .option('--results <dir>', 'results folder', 'results')
     .option('--reports <dir>', 'reports folder', 'reports')
     .option('--site [results-dir]', 'build a report per run of the results folder (default --results) and a site index with nightly trends, grouped by task suite; removes the reports an earlier --site build over the same results folder wrote there of runs no longer in it (only their report files, recorded in .fixbench-site.json; never a file it did not write)')

@@ -1,6 +1,7 @@
 // `fixbench recommend <run> [--target <rate>|--budget <usd>]`: reads a stored run and the difficulty and
 // tags of its tasks, prints the recommended routing policy (src/analysis/recommend.ts) with its
 // in-sample and leave-one-task-out estimates and the gap to the oracle router.
+import { storedTasksDir } from './models-file.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { buildMatrix } from '../analysis/matrix.ts';
@@ -75,7 +76,7 @@ export async function recommendCommand(run: string, o: RecommendOptions): Promis
   const criterion = criterionOf(o);
   const dir = existingRunFolder(run, o.results);
   const { header, attempts } = await readRun(dir);
-  const tasksDir = defaultTasksDir(o.tasks);
+  const tasksDir = defaultTasksDir(o.tasks ?? storedTasksDir(header)); // the run's own folder (run.json tasks_dir) unless --tasks names one
   const { meta, missing } = await readTaskMeta(tasksDir, header.suite.instance_ids);
   const matrix = buildMatrix(header, attempts);
   const fb = commandPrefix();

@@ -1,5 +1,6 @@
 // `fixbench report <run> --created-after <date> [--tasks <dir>]`: reads the created_at of the run's
 // tasks from their task folders and restricts the run to those created after the date.
+import { storedTasksDir } from './models-file.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { TaskYaml } from '../config/task.ts';
@@ -29,6 +30,6 @@ export async function applyCreatedAfter(
   date: string,
   tasks: string | undefined,
 ): Promise<{ header: RunHeader; attempts: AttemptRecord[]; window: CreatedAfterWindow }> {
-  const tasksDir = defaultTasksDir(tasks);
+  const tasksDir = defaultTasksDir(tasks ?? storedTasksDir(header)); // the run's own folder (run.json tasks_dir) unless --tasks names one
   return restrictToCreatedAfter(header, attempts, await readCreatedAt(tasksDir, header.suite.instance_ids), date, tasksDir);
 }

@@ -30,6 +30,11 @@ describe('run --resume without --tasks', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(JSON.parse(await readFile(path.join(tmp, 'results', 't1', 'run.json'), 'utf8'))).toMatchObject({ tasks_dir: tasks });
 
+    // report --created-after reads the run's own task folder too (newcomer15 #3; recommend likewise)
+    const created = await runCli(['report', 't1', '--created-after', '2000-01-01', ...flags()]);
+    expect(created.stderr).not.toMatch(/none of the run's/);
+    expect(created.exitCode, created.stderr).toBe(0);
+
     const again = await runCli(['run', '--resume', 't1', ...flags()]);
     expect(again.exitCode, again.stderr).toBe(0);
     expect(again.stderr).toContain('resuming: 2 of 2 attempt(s) already recorded');

@@ -314,7 +314,7 @@ describe('RunBudget seats: attempts already started come first (newcomer13 #10)'
         billed: async (c) => void log.push(`billed ${c.list_usd}`),
         billedTry: async () => void log.push('try'),
         unbilled: async () => void log.push('unbilled'),
-        boundTry: () => ({ ...call(null), usage_unknown: true, cap_usd: 0.05 }),
+        boundTry: () => ({ ...call(0), list_usd: null, usage_unknown: true, cap_usd: 0.05 }),
       };
       const ctl = new AbortController();
       const inner: ModelClient = {
