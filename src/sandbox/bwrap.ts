@@ -235,7 +235,8 @@ export class BwrapSandbox implements SandboxBackend {
     // without one gets a fresh host folder, removed when it exits.
     const ownHome = !opts.home && network ? await mkdtemp(join(this.#homes!, 'home-')) : null;
     try {
-      return await this.#runWith(command, workspace, opts, network, opts.home ?? ownHome ?? SANDBOX_HOME);
+      const ran = await this.#runWith(command, workspace, opts, network, opts.home ?? ownHome ?? SANDBOX_HOME);
+      return ownHome ? { ...ran, result: { ...ran.result, removedDirs: [ownHome] } } : ran;
     } finally {
       if (ownHome) await removeTree(ownHome);
     }

@@ -23,6 +23,11 @@ export interface ExecResult {
   stdoutTail?: string;
   /** With `stdoutTail`: bytes of stdout between head and tail that were dropped. */
   stdoutOmittedBytes?: number;
+  /**
+   * Host folders the command used that were removed when it exited (`bwrap`: a setup's own HOME):
+   * a path under one of them in its output no longer exists. Absent when there were none.
+   */
+  removedDirs?: string[];
 }
 
 export interface ExecOptions {

@@ -7,6 +7,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TaskSpec, TaskYaml } from '../config/task.ts';
 import { UserInputError } from '../core/errors.ts';
+import { truncateText } from '../core/truncate.ts';
 import { evaluate } from '../evaluation/evaluate.ts';
 import { reportKind } from '../evaluation/parse/index.ts';
 import { DEFAULT_TEST_FILES } from '../evaluation/protected-rule.ts';
@@ -86,7 +87,8 @@ export async function buildTask(o: CreateOptions, given?: CreatePlan): Promise<B
       const n = Object.keys(r.parsed).length;
       const first = r.error?.split('\n')[0] ?? '';
       if (r.outcome === 'infra_error' && /^(?:InfraError: )?setup of /.test(first)) {
-        throw new CreateRejected('setup_failed', `setup failed ${label}, run ${run}: ${first}; check --setup\n${r.error!.slice(-2000)}`);
+        // the rest of the message is setup's output, already cut to head and tail (setupFailureOutput)
+        throw new CreateRejected('setup_failed', `setup failed ${label}, run ${run}: ${first}; check --setup\n${r.error!.split('\n').slice(1).join('\n')}`);
       }
       if (r.outcome === 'tampered') {
         throw new CreateRejected('tampered', `the test run's evidence did not hold ${label}, run ${run}: ${first}; --test-cmd must run the test files test.patch touches (fixbench adds canary tests there) and exit non-zero when a test fails`);
@@ -95,7 +97,7 @@ export async function buildTask(o: CreateOptions, given?: CreatePlan): Promise<B
         // a Python module the sandbox's /usr python3 lacks (pytest installed by pyenv or in ~/.local is not visible there)
         const missing = /No module named '?([\w.]+)'?/.exec(r.test_output)?.[1];
         const hint = missing ? `; the sandbox runs /usr's python3, which has no module ${missing}: install it system-wide (apt-get install python3-${missing.split('.')[0]}) or in --setup (README "Test runners", pytest)` : '';
-        throw new CreateRejected('no_results', `the tests gave no results ${label}, run ${run}: ${r.outcome}${first ? `: ${first}` : ''}; check --setup, --test-cmd and --test-report${hint}\n${r.test_output.slice(-2000)}`);
+        throw new CreateRejected('no_results', `the tests gave no results ${label}, run ${run}: ${r.outcome}${first ? `: ${first}` : ''}; check --setup, --test-cmd and --test-report${hint}\n${truncateText(r.test_output, 2000)}`);
       }
       log(`run ${run} ${label}: ${Object.values(r.parsed).filter((s) => s === 'PASSED').length}/${n} passed`);
       results.push(r.parsed);

@@ -4,6 +4,7 @@ import path from 'node:path';
 // creates out of the attempt's patch.
 import type { TaskSpec } from '../config/task.ts';
 import { InfraError } from '../core/errors.ts';
+import { truncateText } from '../core/truncate.ts';
 import type { ExecResult, Sandbox } from '../sandbox/types.ts';
 import type { EnvCache, EnvCacheResult } from './env-cache.ts';
 import { taskBrowser } from './browser.ts';
@@ -14,8 +15,28 @@ import type { Workspace } from './types.ts';
 /** Default limit on `setup`: 30 minutes, in milliseconds. */
 export const DEFAULT_SETUP_TIMEOUT_MS = 30 * 60 * 1000;
 
-/** Characters of output quoted in a setup failure message. */
-const TAIL_CHARS = 4000;
+/** Characters of output quoted in a setup failure message (its head and tail, `truncateText`). */
+const OUTPUT_CHARS = 4000;
+
+/** What stands for a folder `ExecResult.removedDirs` names in a quoted output. */
+const REMOVED_HOME = '<setup HOME, deleted>';
+
+/**
+ * A failed setup's stdout and stderr as quoted in its error: head and tail past `OUTPUT_CHARS`,
+ * each folder of `res.removedDirs` (the sandbox's setup HOME: npm's debug log lies there) replaced
+ * by `REMOVED_HOME`, with a line saying those files are gone. Pure.
+ */
+export function setupFailureOutput(res: Pick<ExecResult, 'stdout' | 'stderr' | 'removedDirs'>): string {
+  let out = `${res.stdout}${res.stderr && res.stdout ? '\n--- stderr ---\n' : ''}${res.stderr}`;
+  let gone = false;
+  for (const dir of res.removedDirs ?? []) {
+    if (!out.includes(dir)) continue;
+    out = out.split(dir).join(REMOVED_HOME);
+    gone = true;
+  }
+  const cut = truncateText(out, OUTPUT_CHARS);
+  return gone ? `${cut}\n(${REMOVED_HOME}: the sandbox's HOME for setup, deleted when setup exited; files under it, such as a debug log, are gone: run the setup command in a checkout of your own to keep them)` : cut;
+}
 
 /**
  * Runs `task.setup` (when non-empty) with `bash -c` in the sandbox, cwd = the workspace, with
@@ -33,7 +54,7 @@ const TAIL_CHARS = 4000;
  * `uncacheable`. A restored environment returns a synthetic result (exit 0, stdout naming the cache).
  *
  * Returns the command's result, or null when there is no setup. Throws `InfraError` (with the
- * exit status and the tail of stdout+stderr) when setup exits non-zero or times out.
+ * exit status and `setupFailureOutput`) when setup exits non-zero or times out.
  */
 export async function runSetup(
   workspace: Workspace,
@@ -49,8 +70,7 @@ export async function runSetup(
     const res = await sandbox.exec(task.setup, { cwd: workspace.dir, timeoutMs, network: true, ...runtime, ...(opts.env || runtime.env ? { env: { ...runtime.env, ...opts.env } } : {}) });
     if (res.timedOut || res.exitCode !== 0) {
       const status = res.timedOut ? `timed out after ${timeoutMs} ms` : `exited with ${res.exitCode ?? res.signal}`;
-      const tail = (res.stdout + res.stderr).slice(-TAIL_CHARS);
-      throw new InfraError(`setup of ${task.instance_id} ${status}: ${task.setup}\n--- output tail ---\n${tail}`);
+      throw new InfraError(`setup of ${task.instance_id} ${status}: ${task.setup}\n--- output ---\n${setupFailureOutput(res)}`);
     }
     return res;
   };

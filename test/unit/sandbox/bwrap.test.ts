@@ -156,6 +156,22 @@ describe.runIf(bwrapUsable)('BwrapSandbox', () => {
       expect(home.startsWith('/tmp/.fixbench-home')).toBe(false);
       expect((await run('cat "$HOME/.npmrc" "$HOME/.npm/entry" 2>/dev/null || echo absent', { network: true })).stdout).toBe('absent\n');
       expect(existsSync(home)).toBe(false);
+      expect(first.removedDirs).toEqual([home]);
+      expect((await run('true')).removedDirs).toBeUndefined();
+    });
+
+    it('a failed setup\'s error names no path under its removed HOME (npm\'s debug log lies there)', async () => {
+      const repo = gitRepo({ 'a.txt': 'a\n' });
+      try {
+        const ws = { ...(await hostRepoOf(repo.dir)), cleanup: async () => repo.cleanup() };
+        const err = (await runSetup(ws, { instance_id: 'npm-1', setup: 'mkdir -p "$HOME/.npm/_logs"; echo "log in: $HOME/.npm/_logs/debug-0.log" >&2; echo "$HOME" > home.txt; exit 1' }, sandbox).catch((e: unknown) => e)) as Error;
+        const home = readFileSync(join(repo.dir, 'home.txt'), 'utf8').trim();
+        expect(home.length).toBeGreaterThan(5);
+        expect(err.message).not.toContain(home);
+        expect(err.message).toContain('log in: <setup HOME, deleted>/.npm/_logs/debug-0.log');
+      } finally {
+        repo.cleanup();
+      }
     });
 
     it('shows readOnly folders at their paths, read-only', async () => {
