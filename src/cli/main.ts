@@ -69,9 +69,10 @@ export function buildProgram(exit: { code: number }): Command {
     .argument('<shards...>', 'shard run folders (results/<run_id>)')
     .option('--run-id <id>', 'run id of the merged run (default: the folder name of <out>)')
     .option('--allow-missing', 'merge even when some shards of the set are absent (the run is then partial)')
+    .option('--reports <dir>', 'the reports folder the `report` command printed at the end writes to (merge itself writes no report)')
     .option('--json', 'print a JSON summary')
-    .action(async (out: string, shards: string[], opts) => {
-      exit.code = await (await import('./merge.ts')).mergeCommand(out, shards, opts);
+    .action(async (out: string, shards: string[], opts, cmd: Command) => {
+      exit.code = await (await import('./merge.ts')).mergeCommand(out, shards, withGiven(opts, cmd));
     });
 
   program

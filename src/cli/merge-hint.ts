@@ -5,7 +5,7 @@ import path from 'node:path';
 import { resumeMismatches } from '../store/compat.ts';
 import type { RunHeader } from '../store/records.ts';
 import { readRunHeader } from '../store/store.ts';
-import { commandPrefix, shellWord } from './hints.ts';
+import { commandPrefix, givenFlags, shellWord, type ResumeFlags } from './hints.ts';
 import { runFolders } from './run-lookup.ts';
 
 /**
@@ -15,9 +15,10 @@ import { runFolders } from './run-lookup.ts';
  * shard is this run's folder, the folder under `results` holding that shard of the same suite and
  * configuration (the newest run when several; run.json unreadable: skipped), or `<shard i/n run folder>`
  * when none is there, with a line naming those to copy in. `results` is the `--results` folder as the
- * user gave it (relative paths stay relative). "" for a run that is not a shard.
+ * user gave it (relative paths stay relative). `--reports` follows when `flags.given` names it (merge passes it on to
+ * the `report` command it prints). "" for a run that is not a shard.
  */
-export async function shardMergeHint(results: string, header: RunHeader, prefix = commandPrefix()): Promise<string> {
+export async function shardMergeHint(results: string, header: RunHeader, prefix = commandPrefix(), flags: ResumeFlags = {}): Promise<string> {
   const shard = header.shard;
   if (!shard) return '';
   const found = new Map<number, string>([[shard.index, header.run_id]]);
@@ -36,7 +37,7 @@ export async function shardMergeHint(results: string, header: RunHeader, prefix 
     return `<shard ${i}/${shard.count} run folder>`;
   });
   const out = shellWord(path.join(results, `${header.run_id}-merged`));
-  const lines = [`  shard ${shard.index}/${shard.count}: the rates above are over this shard's attempts; for the run's scores, merge every shard's run folder:`, `    ${prefix} merge ${out} ${folders.join(' ')}`];
+  const lines = [`  shard ${shard.index}/${shard.count}: the rates above are over this shard's attempts; for the run's scores, merge every shard's run folder:`, `    ${prefix} merge ${out} ${folders.join(' ')}${givenFlags(flags, ['reports'])}`];
   if (missing.length) lines.push(`  (shard ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not under ${results}: name ${missing.length === 1 ? 'its run folder' : 'their run folders'} where ${missing.length === 1 ? 'it is' : 'they are'}, or copy ${missing.length === 1 ? 'it' : 'them'} there first)`);
   return lines.map((l) => `${l}\n`).join('');
 }

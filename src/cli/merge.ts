@@ -10,7 +10,7 @@ import { RunWriter, readRun, readRunHeader } from '../store/store.ts';
 import { readSuperseded } from '../store/superseded.ts';
 import { settleRecordedLedgers } from '../store/ledger.ts';
 import { assertNoLinks } from '../store/run-fs.ts';
-import { commandPrefix, shellWord } from './hints.ts';
+import { commandPrefix, givenFlags, shellWord } from './hints.ts';
 import { runFolders } from './run-lookup.ts';
 import picomatch from 'picomatch';
 import { RunStoppedError, environmentWhere } from '../runner/run-failure.ts';
@@ -24,11 +24,11 @@ import { RunStoppedError, environmentWhere } from '../runner/run-failure.ts';
  * the shard would; `settleRecordedLedgers` marks those its records already count), and only then the merged header (its own status):
  * a merge killed midway leaves a folder that says "running", never a finished run lacking attempts.
  * Prints what was merged and, when every shard had finished, the `report` command of the merged run
- * (`next:` on stderr; `out` as given).
+ * (`next:` on stderr; `out` as given, with `--reports` when `o.given` names it: merge only passes it on).
  * @throws UserInputError when `<out>` exists, a shard is unreadable, holds a symbolic link, or the shards disagree;
  * RunStoppedError (exit 2) when the environment stops the writing (a full disk: `mergeStopped`), `<out>` then removed.
  */
-export async function mergeCommand(out: string, shards: string[], o: { runId?: string; allowMissing?: boolean; json?: boolean }): Promise<number> {
+export async function mergeCommand(out: string, shards: string[], o: { runId?: string; allowMissing?: boolean; json?: boolean; reports?: string; given?: readonly string[] }): Promise<number> {
   const outDir = path.resolve(out);
   if (existsSync(outDir)) {
     const killed = await readRunHeader(outDir).then(mergeUnfinished, () => false);
@@ -85,7 +85,7 @@ export async function mergeCommand(out: string, shards: string[], o: { runId?: s
       `warning: the merged run is "${merged.header.status}": ${unfinished.map((s) => `${s.dir} is "${s.header.status}"`).join(', ')}; ` +
         `finish each with \`${commandPrefix()} run --resume <shard>\` (a "running" shard may still be writing, or was killed), then merge again into a new folder\n`,
     );
-  } else process.stderr.write(`next: build its report: ${commandPrefix()} report ${shellWord(out)}\n`);
+  } else process.stderr.write(`next: build its report: ${commandPrefix()} report ${shellWord(out)}${givenFlags(o, ['reports'])}\n`);
   return ExitCode.ok;
 }
 

@@ -284,7 +284,7 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
   for (const c of rows) log(`  ${contenderLine(c, summary.header.status, Boolean(o.shard))}${!isReference(c.agent) ? `, ${formatUsd(c.totalUsd)} total` : ''}`);
   for (const l of strictSummaryLines(summary.attempts)) log(l);
   for (const w of unpricedServedWarnings(summary.attempts)) log(`  WARNING: ${w}`);
-  if (o.shard) log((await shardMergeHint(o.results, summary.header)).trimEnd()); // the exact merge command (newcomer13 #10)
+  if (o.shard) log((await shardMergeHint(o.results, summary.header, commandPrefix(), o)).trimEnd()); // the exact merge command (newcomer13 #10)
   if (summary.header.note) log(`note: ${summary.header.note}`);
   const infraErrors = summary.attempts.filter((a) => a.outcome === 'infra_error').length;
   const errorGate = o.failOnError && exceedsThreshold(o.failOnError, infraErrors, summary.attempts.length);

@@ -61,14 +61,15 @@ describe('newcomer13', () => {
     const first = await runCli([...base, '--shard', '1/2', '--run-id', 's1'], { env });
     expect(first.exitCode, first.stderr).toBe(0);
     // shard 2 is not there yet: a placeholder, and what to do
-    expect(first.stderr).toContain(`node ${BIN} merge ${path.join(results, 's1-merged')} ${path.join(results, 's1')} <shard 2/2 run folder>`);
+    expect(first.stderr).toContain(`node ${BIN} merge ${path.join(results, 's1-merged')} ${path.join(results, 's1')} <shard 2/2 run folder> --reports ${path.join(tmp, 'shard-reports')}`);
     expect(first.stderr).toMatch(/shard 2\/2 is not under \S+: name its run folder where it is, or copy it there first/);
     const second = await runCli([...base, '--shard', '2/2', '--run-id', 's2'], { env });
     expect(second.exitCode, second.stderr).toBe(0);
     const line = second.stderr.split('\n').map((l) => l.trim()).find((l) => l.startsWith(`node ${BIN} merge `));
-    expect(line).toBe(`node ${BIN} merge ${path.join(results, 's2-merged')} ${path.join(results, 's1')} ${path.join(results, 's2')}`);
+    expect(line).toBe(`node ${BIN} merge ${path.join(results, 's2-merged')} ${path.join(results, 's1')} ${path.join(results, 's2')} --reports ${path.join(tmp, 'shard-reports')}`);
     const merged = await runCli(line!.split(' ').slice(2), { env: files.env });
     expect(merged.exitCode, merged.stderr).toBe(0);
+    expect(merged.stderr).toContain(`report ${path.join(results, 's2-merged')} --reports ${path.join(tmp, 'shard-reports')}`);
     expect((await records(path.join(results, 's2-merged'))).length).toBe(2);
   }, 600_000);
 

@@ -2,7 +2,7 @@
 // "running" (never a finished run lacking attempts), and the shards' set-aside records
 // (attempts.superseded.jsonl: paid calls) are merged too (atk-repro R9 /2 and /1).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -127,5 +127,29 @@ describe('merge output', () => {
       out.mockRestore();
     }
     expect(err.join('')).toBe(`next: build its report: ${commandPrefix()} report '${path.join(dir, 'a dir', 'M')}'\n`);
+  });
+
+  it('carries the --reports the user gave into that report command (merge writes no report itself)', async () => {
+    const dir = mkdtempSync(path.join(root, 'next-reports-'));
+    const { shards } = await writeShards(dir, 2, 2, 1);
+    const err: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      await mergeCommand(path.join(dir, 'M'), shards, { reports: 'my reports', given: ['reports'] });
+    } finally {
+      spy.mockRestore();
+      out.mockRestore();
+    }
+    expect(err.join('')).toBe(`next: build its report: ${commandPrefix()} report ${path.join(dir, 'M')} --reports 'my reports'\n`);
+    expect(existsSync(path.join(dir, 'my reports'))).toBe(false);
+  });
+
+  it('takes --reports on the command line', async () => {
+    const dir = mkdtempSync(path.join(root, 'next-cli-'));
+    const { shards } = await writeShards(dir, 2, 2, 1);
+    const r = await runCli(['merge', path.join(dir, 'M'), ...shards, '--reports', path.join(dir, 'rep')]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toContain(` report ${path.join(dir, 'M')} --reports ${path.join(dir, 'rep')}`);
   });
 });
