@@ -11,7 +11,7 @@ import { runFolders } from './run-lookup.ts';
 /**
  * The lines (each starting with two spaces, ending in a newline) saying how to merge the shard run
  * `header` (which has a `shard`), stored at `<results>/<header.run_id>`: `<prefix> merge <out>
- * <shard folders…>` ordered by shard index, where `<out>` is `<results>/<run_id>-merged` and each
+ * <shard folders…>` ordered by shard index, where `<out>` is `<results>/<mergedRunId(…)>` and each
  * shard is this run's folder, the folder under `results` holding that shard of the same suite and
  * configuration (the newest run when several; run.json unreadable: skipped), or `<shard i/n run folder>`
  * when none is there, with a line naming those to copy in. `results` is the `--results` folder as the
@@ -36,8 +36,34 @@ export async function shardMergeHint(results: string, header: RunHeader, prefix 
     missing.push(`${i}/${shard.count}`);
     return `<shard ${i}/${shard.count} run folder>`;
   });
-  const out = shellWord(path.join(results, `${header.run_id}-merged`));
+  const out = shellWord(path.join(results, mergedRunId(header.run_id, shard, header.suite.hash)));
   const lines = [`  shard ${shard.index}/${shard.count}: the rates above are over this shard's attempts; for the run's scores, merge every shard's run folder:`, `    ${prefix} merge ${out} ${folders.join(' ')}${givenFlags(flags, ['reports'])}`];
   if (missing.length) lines.push(`  (shard ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not under ${results}: name ${missing.length === 1 ? 'its run folder' : 'their run folders'} where ${missing.length === 1 ? 'it is' : 'they are'}, or copy ${missing.length === 1 ? 'it' : 'them'} there first)`);
   return lines.map((l) => `${l}\n`).join('');
+}
+
+/** A run id `newRunId` made (`20261129T080102Z-3f9a`): it has no part the other shards share. */
+const GENERATED_ID = /^\d{8}T\d{6}Z-[0-9a-f]{4}$/;
+
+/** A shard suffix: `[-_.]`, `shard`/`s` (after a separator or at the start), `[-_.]`, the number, each part but the number optional. */
+const SUFFIX = String.raw`[-_.]?(?:(?<=^|[-_.])(?:shard|s)[-_.]?)?(\d+)`;
+/** The run id as base + suffix + `of<count>`/`-<count>`, then as base + suffix alone (base as short as the rest allows). */
+const SHARD_SUFFIXES = [new RegExp(String.raw`^(.*?)${SUFFIX}(?:of|[-_.])(\d+)$`, 'i'), new RegExp(String.raw`^(.*?)${SUFFIX}$`, 'i')];
+
+/**
+ * The merged run's folder name every shard of one split suggests alike: the shard's run id without
+ * its shard suffix (`nightly-42-s1`, `nightly-42-shard-1`, `nightly-42_1of3` → `nightly-42-merged`;
+ * the suffix's number is the shard's index, or the index - 1 as a 0-based job index gives; a count
+ * after it is the shard count), else, when the id has no such suffix or nothing before it,
+ * `merged-<count>-shards-<first 8 of suiteHash>`. Pure.
+ */
+export function mergedRunId(runId: string, shard: { index: number; count: number }, suiteHash: string): string {
+  for (const re of GENERATED_ID.test(runId) ? [] : SHARD_SUFFIXES) {
+    const m = re.exec(runId);
+    if (!m || (m[3] !== undefined && Number(m[3]) !== shard.count)) continue;
+    const n = Number(m[2]);
+    const base = m[1]!.replace(/[-_.]+$/, '');
+    if ((n === shard.index || n === shard.index - 1) && base) return `${base}-merged`;
+  }
+  return `merged-${shard.count}-shards-${suiteHash.slice(0, 8)}`;
 }

@@ -53,24 +53,24 @@ describe('newcomer13', () => {
     expect(warning).not.toMatch(/or pass --prices/);
   }, 600_000);
 
-  it('#10a: a shard run prints the exact merge command, with the other shard\'s folder, and it works', async () => {
+  it('#10a: a shard run prints the exact merge command, with the other shard\'s folder and a merged folder both shards name alike, and it works', async () => {
     const results = path.join(tmp, 'shard-results');
     const base = ['run', '--task', 'js-duration-1,js-ini-1', '--no-reference', '--models-file', files.modelsFile, '--prices', files.prices, '--attempts', '1',
       '--results', results, '--reports', path.join(tmp, 'shard-reports'), '--budget-usd', 'none'];
     const env = { ...files.env, npm_lifecycle_event: undefined, npm_command: undefined }; // the printed prefix is then `node <bin>`
-    const first = await runCli([...base, '--shard', '1/2', '--run-id', 's1'], { env });
+    const first = await runCli([...base, '--shard', '1/2', '--run-id', 'n-s1'], { env });
     expect(first.exitCode, first.stderr).toBe(0);
     // shard 2 is not there yet: a placeholder, and what to do
-    expect(first.stderr).toContain(`node ${BIN} merge ${path.join(results, 's1-merged')} ${path.join(results, 's1')} <shard 2/2 run folder> --reports ${path.join(tmp, 'shard-reports')}`);
+    expect(first.stderr).toContain(`node ${BIN} merge ${path.join(results, 'n-merged')} ${path.join(results, 'n-s1')} <shard 2/2 run folder> --reports ${path.join(tmp, 'shard-reports')}`);
     expect(first.stderr).toMatch(/shard 2\/2 is not under \S+: name its run folder where it is, or copy it there first/);
-    const second = await runCli([...base, '--shard', '2/2', '--run-id', 's2'], { env });
+    const second = await runCli([...base, '--shard', '2/2', '--run-id', 'n-s2'], { env });
     expect(second.exitCode, second.stderr).toBe(0);
     const line = second.stderr.split('\n').map((l) => l.trim()).find((l) => l.startsWith(`node ${BIN} merge `));
-    expect(line).toBe(`node ${BIN} merge ${path.join(results, 's2-merged')} ${path.join(results, 's1')} ${path.join(results, 's2')} --reports ${path.join(tmp, 'shard-reports')}`);
+    expect(line).toBe(`node ${BIN} merge ${path.join(results, 'n-merged')} ${path.join(results, 'n-s1')} ${path.join(results, 'n-s2')} --reports ${path.join(tmp, 'shard-reports')}`);
     const merged = await runCli(line!.split(' ').slice(2), { env: files.env });
     expect(merged.exitCode, merged.stderr).toBe(0);
-    expect(merged.stderr).toContain(`report ${path.join(results, 's2-merged')} --reports ${path.join(tmp, 'shard-reports')}`);
-    expect((await records(path.join(results, 's2-merged'))).length).toBe(2);
+    expect(merged.stderr).toContain(`report ${path.join(results, 'n-merged')} --reports ${path.join(tmp, 'shard-reports')}`);
+    expect((await records(path.join(results, 'n-merged'))).length).toBe(2);
   }, 600_000);
 
   it('#10b: Ctrl-C after the last attempt was recorded: the run finishes, exit 0, report written', async () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { shardMergeHint } from '../../../src/cli/merge-hint.ts';
+import { mergedRunId, shardMergeHint } from '../../../src/cli/merge-hint.ts';
 import { RunWriter } from '../../../src/store/store.ts';
 import type { RunHeader } from '../../../src/store/records.ts';
 import { makeHeader, referenceContender } from '../analysis/fixtures.ts';
@@ -30,5 +30,29 @@ describe('shardMergeHint', () => {
     const hint = await shardMergeHint(results, h, 'fixbench', { reports: 'my reports', results, given: ['reports', 'results'] });
     expect(mergeLine(hint)).toMatch(/ <shard 2\/2 run folder> --reports 'my reports'$/);
     expect(mergeLine(await shardMergeHint(results, h, 'fixbench', { reports: 'reports' }))).toMatch(/<shard 2\/2 run folder>$/); // the default, not given
+  });
+
+  it('suggests one merged folder for every shard of a split: the run id without its shard suffix', async () => {
+    const results = mkdtempSync(path.join(root, 'shared-'));
+    const first = mergeLine(await shardMergeHint(results, await shardRun(results, 'nightly-7-s1', 1, 2), 'fixbench'));
+    const second = mergeLine(await shardMergeHint(results, await shardRun(results, 'nightly-7-s2', 2, 2), 'fixbench'));
+    expect(first).toContain(`merge ${path.join(results, 'nightly-7-merged')} `);
+    expect(second).toBe(`fixbench merge ${path.join(results, 'nightly-7-merged')} ${path.join(results, 'nightly-7-s1')} ${path.join(results, 'nightly-7-s2')}`);
+  });
+});
+
+describe('mergedRunId', () => {
+  const name = (id: string, index: number, count = 2) => mergedRunId(id, { index, count }, 'abcdef0123456789');
+  it('drops the shard suffix, whatever shard it names', () => {
+    for (const [id, i] of [['nightly-42-s1', 1], ['nightly-42-s2', 2], ['nightly-42-shard-1', 1], ['nightly-42-shard2', 2], ['nightly-42_1of2', 1], ['nightly-42.2-2', 2], ['nightly-42-s0', 1]] as const) {
+      expect(name(id, i), id).toBe('nightly-42-merged');
+    }
+  });
+  it('falls back to a name from what every shard shares (their count and the suite) when the id has no shard suffix or nothing before it', () => {
+    for (const [id, i] of [['s1', 1], ['shard-2', 2], ['nightly', 1], ['20261129T080102Z-3f91', 1], ['nightly-42-s5', 1], ['nightly-42-1of3', 1]] as const) {
+      expect(name(id, i), id).toBe('merged-2-shards-abcdef01');
+    }
+    expect(name('runs1', 1)).toBe('runs-merged'); // "s" is a shard word only after a separator
+    expect([name('run-7-1', 1), name('run-7-2', 2)]).toEqual(['run-7-merged', 'run-7-merged']); // "-1" / "-2" read as the shard, not as a count
   });
 });
