@@ -15,7 +15,7 @@ const signed = (x: number | null, unit: string) => (x === null ? 'n/a' : `${x > 
 /**
  * Markdown: verdict, one table row per contender, the flipped tasks, and gate failures. `gates`: the
  * configured gates, so that one a contender cannot be checked against is named (`unevaluableGates`)
- * rather than said to hold.
+ * rather than said to hold. Ends with one newline (the whole `--markdown` file).
  */
 export function comparisonMarkdown(c: Comparison, gates: Gates = {}): string {
   const lines: string[] = [];

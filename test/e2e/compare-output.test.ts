@@ -38,7 +38,9 @@ describe('compare output files', () => {
     expect(r.stdout).toContain('not compared (in one run only): base gone; head new');
     expect(r.stdout).toMatch(/gates: none of 2 configured gate\(s\) failed; not evaluable: m1: --max-cost-increase/);
     expect(r.stdout).not.toContain('configured gate(s) hold');
-    expect(await readFile(md, 'utf8')).toContain('$0.00056');
+    const text = await readFile(md, 'utf8');
+    expect(text).toContain('$0.00056');
+    expect(text.endsWith('._\n')).toBe(true); // a text file: one final newline, no blank line after the last
   });
 
   it('warns that a run which did not finish pairs only what it recorded, and says how to complete it', async () => {
