@@ -7,7 +7,9 @@ import { DEFAULT_PRIOR, forecastRun, type Forecast, type HistoryAttempt, type Pl
 import { effectiveRow, callCostUsd } from '../pricing/cost.ts';
 import { promptTokens, type TokenUsage } from '../core/usage.ts';
 import { ExitCode, UserInputError } from '../core/errors.ts';
-import { readRun } from '../store/store.ts';
+import { readRun, readRunHeader } from '../store/store.ts';
+import type { RunHeader } from '../store/records.ts';
+import { withoutMergedShards } from '../history/runs.ts';
 import { formatTokens, formatUsd } from '../report/format.ts';
 import { runFolders } from './run-lookup.ts';
 import { textTable } from './table.ts';
@@ -58,20 +60,27 @@ export function priceUsage(row: PriceRow | null, usage: TokenUsage, calls: numbe
  * Every stored attempt under `resultsDir` that says what an attempt of a model costs in tokens: a
  * model-driven contender's record that is not an `infra_error` (a harness or provider fault) and whose
  * token counts are complete. `runs`: the runs that gave at least one of them (a run of reference
- * agents only gives none). Runs that cannot be read are counted in `unreadable` and skipped.
+ * agents only gives none). A shard run merged into a run that is also there is left out
+ * (`withoutMergedShards`: its attempts are the merged run's). Runs that cannot be read are counted in
+ * `unreadable` and skipped.
  */
 export async function readHistory(resultsDir: string): Promise<{ attempts: HistoryAttempt[]; runs: number; unreadable: string[] }> {
   const attempts: HistoryAttempt[] = [];
   const unreadable: string[] = [];
-  const runs = runFolders(resultsDir);
+  const headers: { name: string; header: RunHeader }[] = [];
+  for (const name of runFolders(resultsDir)) {
+    const header = await readRunHeader(path.join(resultsDir, name)).catch(() => null);
+    if (header) headers.push({ name, header });
+    else unreadable.push(name);
+  }
   // runs counted: those that gave at least one attempt (a reference-only run, gold/noop, is no history)
   let used = 0;
-  for (const run of runs) {
+  for (const { name } of withoutMergedShards(headers)) {
     let stored;
     try {
-      stored = await readRun(path.join(resultsDir, run));
+      stored = await readRun(path.join(resultsDir, name));
     } catch {
-      unreadable.push(run);
+      unreadable.push(name);
       continue;
     }
     const models = new Map(stored.header.contenders.map((c) => [c.id, c.model]));

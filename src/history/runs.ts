@@ -35,6 +35,15 @@ export function configHash(h: RunHeader): string {
 }
 
 /**
+ * `runs` less each shard run another of them was merged from (`merged_from` names its run id): the
+ * merged run holds the shard's attempts, so a shard would count them twice. Order kept. Pure.
+ */
+export function withoutMergedShards<T extends { header: Pick<RunHeader, 'run_id' | 'merged_from'> }>(runs: readonly T[]): T[] {
+  const merged = new Set(runs.flatMap((r) => r.header.merged_from ?? []));
+  return runs.filter((r) => !merged.has(r.header.run_id));
+}
+
+/**
  * Every readable run folder under `resultsDir`, newest first (`newestFirst`: by `started_at`, then `merged_at`). Shard runs that
  * were merged are left out; folders that are not runs are skipped, and unreadable runs are
  * returned in `problems` instead of failing the listing.
@@ -58,8 +67,7 @@ export async function listRuns(resultsDir: string): Promise<{ runs: RunEntry[]; 
       problems.push((e as Error).message);
     }
   }
-  const merged = new Set(runs.flatMap((r) => r.header.merged_from ?? []));
-  const kept = runs.filter((r) => !merged.has(r.header.run_id));
+  const kept = withoutMergedShards(runs);
   kept.sort((a, b) => newestFirst(a.header, b.header));
   return { runs: kept, problems };
 }

@@ -30,4 +30,21 @@ describe('readHistory', () => {
     expect(h.runs).toBe(1);
     expect(h.attempts).toHaveLength(1);
   });
+
+  it('counts a run merged from shards once: its shards are left out when the merged run is there, and counted when it is not', async () => {
+    const dir = await mkdtemp(path.join(tmp, 'shards-'));
+    const suite = { hash: 'h', instance_ids: ['e1', 'e2', 'e3'] };
+    const write = async (id: string, tasks: string[], extra: Parameters<typeof makeHeader>[0] = {}) => {
+      const w = await RunWriter.create(path.join(dir, id), makeHeader({ run_id: id, suite, contenders: [modelContender('m1')], ...extra }));
+      for (const t of tasks) await w.appendAttempt(makeAttempt('m1', t, 'resolved', 0.01, { run_id: id }));
+    };
+    await write('n-s1', ['e1', 'e2'], { shard: { index: 1, count: 2 } });
+    await write('n-s2', ['e3'], { shard: { index: 2, count: 2 } });
+    expect(await readHistory(dir)).toMatchObject({ runs: 2, attempts: { length: 3 } }); // not merged yet: the shards are the history
+    await write('n-merged', ['e1', 'e2', 'e3'], { merged_from: ['n-s1', 'n-s2'] });
+    const h = await readHistory(dir);
+    expect(h.runs).toBe(1);
+    expect(h.attempts).toHaveLength(3);
+    expect(h.unreadable).toEqual([]);
+  });
 });
