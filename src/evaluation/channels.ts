@@ -27,18 +27,22 @@ export interface SecondChannel {
 }
 
 /**
- * node's options before `--test`: one token (`--no-warnings`, `--conditions=dev`), or an option that
- * takes a value given as the next word (`--import tsx`, `-r ./setup.cjs`, `--conditions dev`: atkP15 #2).
+ * node's options before `--test`: each one token (`--no-warnings`, `--conditions=dev`) with at most
+ * one word after it that does not start with `-`, its value when it takes one (`--import tsx`,
+ * `-r ./setup.cjs`, `--unhandled-rejections strict`: atkP15 #2, atkR15 #1; no hand-kept list of
+ * the options that take values). A script named there (`node --no-warnings run.js --test`) is read
+ * as such a value: its command then gets reporter flags it does not read, and the missing second
+ * report fails the grade closed.
  */
-const NODE_OPTIONS = String.raw`(?:(?:--(?:import|require|conditions|loader|experimental-loader|env-file|input-type|test-name-pattern|test-skip-pattern|test-reporter|test-reporter-destination|test-concurrency|test-timeout|test-shard|test-coverage-include|test-coverage-exclude|disable-warning|title|watch-path|experimental-default-type|stack-trace-limit|max-old-space-size|inspect-port|redirect-warnings|diagnostic-dir|report-dir|localstorage-file)|-[rC])\s+[^\s-]\S*\s+|-\S+\s+)*?`;
+const NODE_OPTIONS = String.raw`(?:-\S+\s+(?:[^\s-]\S*\s+)?)*?`;
 /** `node --test` (node's own options allowed before `--test`, atkO15 #2). */
 const NODE_TEST_RE = new RegExp(String.raw`(^|&&|;|\|\||\s)node\s+${NODE_OPTIONS}--test(?=\s|$)`, 'g');
 
 /**
  * The second channel for `testCmd` reading `report`, or null where the runner gives none. Only a
- * command with exactly one `node --test` (node flags written as one token each may come before
- * `--test`: `node --test-reporter=junit --test`) whose `--test-reporter`s have each a
- * `--test-reporter-destination` (or is one reporter to stdout) and that reads `junit:` or `tap`:
+ * command with exactly one `node --test` (node's options may come before `--test`: `NODE_OPTIONS`)
+ * whose `--test-reporter`s have each a `--test-reporter-destination` (or is one reporter to stdout,
+ * or none at all read as `tap`: node's default TAP, then named) and that reads `junit:` or `tap`:
  * the added reporter (TAP for JUnit — fixbench's lean TAP reporter, `LEAN_TAP_REPORTER`, single-quoted
  * for the shell; node's `junit` for TAP) is inserted right after `--test` with its destination, at
  * the same place in both lists, so node pairs it with its own destination.
@@ -49,11 +53,13 @@ export function planSecondChannel(testCmd: string, report: ReportKind): SecondCh
   const reporters = (testCmd.match(/--test-reporter(?=[=\s])/g) ?? []).length;
   const destinations = (testCmd.match(/--test-reporter-destination(?=[=\s])/g) ?? []).length;
   const soleToStdout = reporters === 1 && destinations === 0;
-  if (!soleToStdout && (reporters === 0 || reporters !== destinations)) return null;
+  // no reporter named, read as TAP: node's default off a terminal, named now so the added one does not replace it
+  const bareTap = reporters === 0 && destinations === 0 && report.kind === 'tap';
+  if (!soleToStdout && !bareTap && (reporters === 0 || reporters !== destinations)) return null;
   const kind = report.kind === 'junit' ? 'tap' : 'junit';
   const path = `.fixbench-${randomBytes(8).toString('hex')}.${kind === 'tap' ? 'tap' : 'xml'}`;
   const reporter = kind === 'tap' ? `'--test-reporter=${LEAN_TAP_REPORTER}'` : '--test-reporter=junit';
-  const added = ` ${reporter} --test-reporter-destination=${path}${soleToStdout ? ' --test-reporter-destination=stdout' : ''}`;
+  const added = ` ${reporter} --test-reporter-destination=${path}${soleToStdout ? ' --test-reporter-destination=stdout' : ''}${bareTap ? ' --test-reporter=tap --test-reporter-destination=stdout' : ''}`;
   const cmd = testCmd.replace(NODE_TEST_RE, (m) => `${m}${added}`);
   return { cmd, path, kind };
 }

@@ -22,6 +22,8 @@ export interface Guard {
   unprotected: string | null;
   /** Set when the canaries could not be placed because of what the patch did (a linked test file): the attempt is `tampered`. */
   tampered: string | null;
+  /** Why the run gives no verdict whatever it reports (a node:test run read by JUnit or TAP that no second channel can be added to); null otherwise. */
+  noChannel: string | null;
   /** TAP on stdout is read with `tapLeaves` (node's test runner: channels.ts `readsNodeTestTap`): no suite has an id. */
   tapLeaves: boolean;
   /** The first report names suites as tests (TAP of another runner, every point kept): a suite that held a canary takes its own tests' status (checkCanaries `suites`). */
@@ -52,7 +54,7 @@ export function packageJsonBeforePatch(dir: string): Promise<string | null> {
  */
 export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, canaries: boolean, basePackageJson: string | null, elsewhere?: NamesElsewhere, wordsAt?: WordsAtBase, valuesAt?: ValuesAtBase): Promise<Guard> {
   const tapLeaves = readsNodeTestTap(task.test_cmd);
-  const guard: Guard = { cmd: task.test_cmd, plan: null, channel: null, unprotected: null, tampered: null, tapLeaves, suites: report.kind === 'tap' && !tapLeaves };
+  const guard: Guard = { cmd: task.test_cmd, plan: null, channel: null, unprotected: null, tampered: null, noChannel: null, tapLeaves, suites: report.kind === 'tap' && !tapLeaves };
   if (report.kind === 'exit-code') {
     guard.unprotected = 'test_report is exit-code: no per-test results, so no canaries or second channel (give the task a per-test report)';
     return guard;
@@ -77,6 +79,10 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
   }
   const type = typeof (pkg as { type?: unknown } | null)?.type === 'string' ? ((pkg as { type: string }).type) : null;
   const inferred = inferRunner(task, pkg);
+  if (inferred === 'node:test' && !guard.channel && (report.kind === 'junit' || report.kind === 'tap')) {
+    // node's JUnit (or its TAP read with every point) cannot show a parent test's or a hook's own failure: the second channel does (atkR15 #1)
+    guard.noChannel = `test_cmd runs node --test in a way fixbench cannot add its second report to (an npm script, more than one \`node --test\`, or a reporter without its own --test-reporter-destination), and ${report.kind === 'junit' ? 'node\'s JUnit report' : 'this TAP'} alone cannot show a failure in a parent test's own body or a hook: write test_cmd as one \`node --test …\` with --test-reporter=junit --test-reporter-destination=<file> (or --test-report node-test)`;
+  }
   let runner: CanaryRunner | null = inferred;
   if (inferred === 'karma') {
     // karma's canaries are specs of the framework karma runs (jasmine's, or mocha's through karma-mocha).
@@ -90,7 +96,8 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
   const written = elsewhere ? await elsewhere(jsTitles(hosts), [...hosts.keys()], false) : new Set<string>();
   const baseWords = wordsAt ? await wordsAt(literalWords(hosts, false)) : undefined;
   // which candidate values the repository writes outside the hosts, so a mutant is drawn documented alike (canary-echo.ts); unknown when it cannot be read
-  const counts = valuesAt ? await valuesAt(valueCandidates(hosts), [...hosts.keys()]) : null;
+  // (a value with a line break is never written as a whole word on one line: not asked, so one cannot turn the check off, atkQ15 #4)
+  const counts = valuesAt ? await valuesAt(valueCandidates(hosts).filter((v) => !/[\r\n]/.test(v)), [...hosts.keys()]) : null;
   const documented = counts ? (v: string): boolean => (counts.get(v) ?? 0) > 0 : undefined;
   return installPlan(dir, await priced(planCanaries(runner, hosts, type, task, written, baseWords, documented), [...hosts.keys()], valuesAt), guard);
 }
@@ -173,6 +180,7 @@ export function judgeRun(guard: Guard, task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PA
     verdict.tampered = c.disagree;
     verdict.noVerdict = c.ambiguous;
   }
+  if (!verdict.tampered && !verdict.noVerdict && guard.noChannel) verdict.noVerdict = guard.noChannel;
   if (!verdict.tampered && guard.plan && exitCode === 0) {
     verdict.tampered = 'the test command exited 0 although the failing canary test failed: its exit code does not follow its results';
   }

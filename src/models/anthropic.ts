@@ -153,7 +153,7 @@ export class AnthropicClient implements ModelClient {
     const call = this.#callRecord(body.usage, ms, body.model, sent);
     const msg = fromAnthropicMessage(body);
     if (!msg) {
-      return { failure: { kind: 'bad_response', retry: false, status: 200, message: 'reply has no content array', call: isRecord(body.usage) ? call : null } };
+      return { failure: { kind: 'bad_response', retry: false, status: 200, message: 'reply has no content array', call } }; // a 2xx answer: billed, its tokens unknown without usage (atkP15 #3)
     }
     return { reply: { message: { content: msg.content, tool_calls: msg.tool_calls }, finish_reason: msg.finish_reason }, call };
   }

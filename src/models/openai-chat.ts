@@ -150,10 +150,13 @@ export class OpenAIChatClient implements ModelClient {
     return sdkTransportFailure(e, message, this.#sdk.baseURL);
   }
 
-  /** Turns a 2xx body into a reply, or a failure when it carries an error or no usable choice. */
+  /**
+   * Turns a 2xx body into a reply, or a failure when it carries an error or no usable choice. Either
+   * way the try was answered 2xx, so it may have been billed: its call is recorded, with unknown
+   * tokens (`usage_unknown`, cost at its bound) when the body has no usage (atkP15 #3).
+   */
   #parseReply(raw: unknown, ms: number, sent: Sent): TryResult<Omit<ChatReply, 'call'>> {
     const body = isRecord(raw) ? raw : {};
-    const hasUsage = isRecord(body.usage);
     const call = this.#callRecord(body.usage, ms, body.model, sent);
 
     // Some gateways (OpenRouter) report upstream failures as a 2xx body `{error: {code, message}}`.
@@ -162,13 +165,13 @@ export class OpenAIChatClient implements ModelClient {
       const message = redactSecrets(str(err.message) ?? JSON.stringify(err), [this.#sdk.apiKey]);
       const status = typeof err.code === 'number' ? err.code : 502;
       const cls = classifyFailure(status, str(err.code), str(err.type), message);
-      return { failure: { ...cls, status, message: `provider error in a 2xx reply: ${message}`, call: hasUsage ? call : null } };
+      return { failure: { ...cls, status, message: `provider error in a 2xx reply: ${message}`, call } };
     }
     const choice = Array.isArray(body.choices) ? body.choices[0] : undefined;
     const msg = isRecord(choice) && isRecord(choice.message) ? choice.message : null;
     if (!msg) {
       return {
-        failure: { kind: 'bad_response', retry: false, status: 200, message: 'reply has no choices[0].message', call: hasUsage ? call : null },
+        failure: { kind: 'bad_response', retry: false, status: 200, message: 'reply has no choices[0].message', call },
       };
     }
     const toolCalls: ToolCall[] = [];

@@ -74,6 +74,10 @@ describe('guardRun prices pairs by the values the repository documents', () => {
       const values = valuesAtBase(ws, ws.baseCommit);
       const counted = await values(['5', 'five in all', 'nothing given', '2', '7'], [HOST]);
       expect(counted?.get('2'), 'the host is not counted').toBe(repo === documented.repo ? 2 : 0);
+      // more values than one grep takes (a large test file's candidates, atkQ15 #4): asked in parts, never given up
+      const many = await values([...Array.from({ length: 4500 }, (_, i) => `v${i}x`), '5'], [HOST]);
+      expect(many?.size).toBe(4501);
+      expect(many?.get('5')).toBe(repo === documented.repo ? 1 : 0);
       for (let k = 0; k < 12; k++) {
         const guard = await guardRun(repo.dir, task, reportKind(task.test_report), true, null, undefined, undefined, values);
         writeFileSync(path.join(repo.dir, HOST), BEFORE + HIDDEN);

@@ -5,7 +5,10 @@ import { canaryHosts, checkCanaries, inferRunner, planCanaries, tailOfTest, type
 import { compareChannels, planSecondChannel } from '../../../src/evaluation/channels.ts';
 import { LEAN_TAP_REPORTER } from '../../../src/evaluation/channel-reporter.ts';
 import { variantTitle } from '../../../src/evaluation/canary-mutate.ts';
-import { judgeRun, type Guard } from '../../../src/evaluation/integrity.ts';
+import { guardRun, judgeRun, type Guard } from '../../../src/evaluation/integrity.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { parseReportText, reportKind, type TestResults } from '../../../src/evaluation/parse/index.ts';
 import { PARSE_FILE, PARSE_TASK } from './canary-fixture.ts';
 
@@ -389,7 +392,7 @@ describe('second channel', () => {
 
 describe('judgeRun', () => {
   const p = plan(planCanaries('node:test', new Map([['test/a.test.js', CJS.replace('assert.ok(1)', 'assert.equal(1, 1)')]]), null));
-  const guard: Guard = { cmd: 'x', plan: p, channel: { cmd: 'x', path: '.f.tap', kind: 'tap' }, unprotected: null, tampered: null, tapLeaves: true, suites: false };
+  const guard: Guard = { cmd: 'x', plan: p, channel: { cmd: 'x', path: '.f.tap', kind: 'tap' }, unprotected: null, tampered: null, noChannel: null, tapLeaves: true, suites: false };
   const tail = (i: number) => tailOfTest(p.tests[i]!);
   // A file with one test: one must-fail copy, no must-pass one (weakly protected).
   const parsed: TestResults = new Map([['x > y', 'PASSED'], [tail(0), 'FAILED']]);
@@ -405,6 +408,32 @@ describe('judgeRun', () => {
     expect(judgeRun(guard, lists, parsed, new Map([...parsed, ['x > y', 'FAILED']]), 1).tampered).toMatch(/two result channels disagree .*"x > y"/);
     expect(judgeRun(guard, lists, parsed, new Map([...parsed, [tail(0), 'PASSED']]), 1).tampered).toMatch(/disagree/);
     expect(judgeRun(guard, lists, parsed, new Map(parsed), 0).tampered).toMatch(/exited 0 although the failing canary test failed/);
+  });
+  it('gives no verdict for a node:test run that could get no second channel (atkR15 #1: JUnit alone resolved a wrong patch failing only in a hook)', async () => {
+    const v = judgeRun({ ...guard, channel: null, noChannel: 'why' }, lists, parsed, null, 1);
+    expect(v).toMatchObject({ tampered: null, noVerdict: 'why', channels: 1 });
+    const dir = mkdtempSync(path.join(tmpdir(), 'fixbench-nochannel-'));
+    try {
+      writeFileSync(path.join(dir, 'a.test.js'), CJS);
+      const pkg = JSON.stringify({ scripts: { test: 'node --test --test-reporter=junit --test-reporter-destination=r.xml' } });
+      const task = (cmd: string, report: string) => ({ instance_id: 'n-1', test_cmd: cmd, test_report: report, test_patch: `diff --git a/a.test.js b/a.test.js\nnew file mode 100644\n--- /dev/null\n+++ b/a.test.js\n@@ -0,0 +1 @@\n+x\n`, FAIL_TO_PASS: ['x > y'], PASS_TO_PASS: [] }) as unknown as Parameters<typeof guardRun>[1];
+      // an npm script running node --test: canaries, but no channel can be added, so no verdict
+      const viaNpm = await guardRun(dir, task('npm test', 'junit:r.xml'), reportKind('junit:r.xml'), true, pkg, undefined, undefined, undefined);
+      expect(viaNpm.channel).toBeNull();
+      expect(viaNpm.noChannel).toMatch(/cannot add its second report to .*write test_cmd as one `node --test …`/);
+      writeFileSync(path.join(dir, 'a.test.js'), CJS);
+      // the same command written out, with an option's value as a separate word: a channel, nothing withheld
+      const direct = await guardRun(dir, task('node --unhandled-rejections strict --test --test-reporter=junit --test-reporter-destination=r.xml', 'junit:r.xml'), reportKind('junit:r.xml'), true, pkg, undefined, undefined, undefined);
+      expect(direct.channel?.kind).toBe('tap');
+      expect(direct.noChannel).toBeNull();
+      writeFileSync(path.join(dir, 'a.test.js'), CJS);
+      // node's default reporter read as TAP: named, with JUnit beside it
+      const bare = await guardRun(dir, task('node --test', 'tap'), reportKind('tap'), true, pkg, undefined, undefined, undefined);
+      expect(bare.channel?.cmd).toMatch(/^node --test --test-reporter=junit --test-reporter-destination=\S+ --test-reporter=tap --test-reporter-destination=stdout$/);
+      expect(bare.noChannel).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

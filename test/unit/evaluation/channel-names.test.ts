@@ -85,7 +85,7 @@ describe('names that share a key across the channels', () => {
   });
 
   it('judgeRun: an ambiguous listed test is no verdict, not tampered', () => {
-    const guard: Guard = { cmd: 'x', plan: null, channel: { cmd: 'x', path: '.f.tap', kind: 'tap' }, unprotected: null, tampered: null, tapLeaves: true, suites: false };
+    const guard: Guard = { cmd: 'x', plan: null, channel: { cmd: 'x', path: '.f.tap', kind: 'tap' }, unprotected: null, tampered: null, noChannel: null, tapLeaves: true, suites: false };
     const v = judgeRun(guard, { FAIL_TO_PASS: ['t > a\\nb'], PASS_TO_PASS: [] }, junit, tap, 1);
     expect(v.tampered).toBeNull();
     expect(v.noVerdict).toMatch(/cannot be matched/);

@@ -10,6 +10,7 @@ import type { PriceRow } from '../../../src/config/prices.ts';
 import { OpenAIChatClient } from '../../../src/models/openai-chat.ts';
 import { AnthropicClient } from '../../../src/models/anthropic.ts';
 import { RunBudget, meteredClient } from '../../../src/runner/budget.ts';
+import type { ModelCallError } from '../../../src/models/types.ts';
 
 const price: PriceRow = { input: '1.00', output: '2.00' };
 const OPENAI = JSON.stringify({ id: 'c1', object: 'chat.completion', model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'a long answer' }, finish_reason: 'stop' }], usage: { prompt_tokens: 100000, completion_tokens: 50000 } });
@@ -18,7 +19,7 @@ let server: http.Server | undefined;
 afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
 
 /** Answers the first request 200 with `first` (`cut`: all but its last 40 bytes, then the connection drops); later ones whole. */
-async function start(full: string, first: 'cut' | 'html'): Promise<{ url: string; requests: () => number }> {
+async function start(full: string, first: 'cut' | 'html' | string): Promise<{ url: string; requests: () => number }> {
   let n = 0;
   server = http.createServer((req, res) => {
     req.resume();
@@ -26,6 +27,7 @@ async function start(full: string, first: 'cut' | 'html'): Promise<{ url: string
       n++;
       if (n > 1) return void res.writeHead(200, { 'content-type': 'application/json' }).end(full);
       if (first === 'html') return void res.writeHead(200, { 'content-type': 'application/json' }).end('<html>maintenance</html>');
+      if (first !== 'cut') return void res.writeHead(200, { 'content-type': 'application/json' }).end(first);
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(full.length) });
       res.write(full.slice(0, full.length - 40));
       setTimeout(() => res.socket?.destroy(), 50);
@@ -56,5 +58,17 @@ describe('a 2xx reply whose body cannot be read is a billed try with unknown tok
         expect(budget.spentUsd).toBeGreaterThan(0.2);
       });
     }
+  }
+
+  // a whole 2xx body with no usable message (a gateway's error, no choices) and no usage: answered, so maybe billed (atkP15 #3)
+  for (const body of [JSON.stringify({ error: { code: 502, message: 'upstream failed' } }), JSON.stringify({ id: 'x', choices: [] })]) {
+    it(`openai: a 2xx ${body.slice(0, 20)}… is a billed try with unknown tokens`, async () => {
+      const { url } = await start(OPENAI, body);
+      const spec = ModelSpec.parse({ id: 'm', provider: 'p', api: 'openai', base_url: `${url}/v1`, api_key_env: 'K', model: 'm', vendor: 'v', region: 'US', params: { max_tokens: 60000 } });
+      const inner = new OpenAIChatClient(spec, 'sk-test-key', price, { sleep: async () => {}, random: () => 0, ceiling: { input: '10', output: '40' }, maxTries: 1 } as never);
+      const err = await inner.chat([{ role: 'user', content: 'hi' }]).then(() => null, (e: ModelCallError) => e);
+      expect(err?.call).toMatchObject({ usage_unknown: true, list_usd: null });
+      expect(err?.call?.cap_usd).toBeGreaterThan(0);
+    });
   }
 });
