@@ -186,6 +186,10 @@ export function judgeRuns(task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS'> 
             failing.slice(0, 5).map((id) => `${q(id)} ${first.tests[id]}`).join(', ') + (failing.length > 5 ? ', …' : ''),
         );
       }
+      // every listed test may read PASSED in the report while the grade is no verdict (a parent test's own failure: atkR15 #3)
+      for (const r of ok) {
+        if (r.outcome !== 'resolved' && !failing.length) reasons.push(`gold is not resolved ${PHASE_LABEL[phase]} (run ${r.run}) although its listed tests pass${r.error ? `: ${r.error.split('\n')[0]}` : ''}`);
+      }
     }
   }
   return { reasons, flaky };

@@ -39,6 +39,13 @@ describe('eval_type fail_only', () => {
     expect(judgeRuns({ ...task, eval_type: 'fail_only' }, runs).reasons).toEqual([]);
     expect(judgeRuns(task, runs).reasons.join('\n')).toMatch(/gold does not fix it.*"t > b" MISSING/);
   });
+  it('validate: gold whose listed tests all pass but whose grade is no verdict is no valid task (atkR15 #3)', () => {
+    const task = { FAIL_TO_PASS: ['t > a'], PASS_TO_PASS: [] };
+    const noop = { run: 1, phase: 'test_patch_only' as const, outcome: 'unresolved' as const, tests: { 't > a': 'FAILED' as const }, test_ms: 1, error: null, canaries: null, unprotected: null };
+    const gold = { ...noop, phase: 'gold_and_test_patch' as const, tests: { 't > a': 'PASSED' as const }, error: 'no test verdict with this patch: 1 test(s) failed with a test or suite around them' };
+    expect(judgeRuns(task, [noop, gold]).reasons.join('\n')).toMatch(/gold is not resolved .*run 1.* although its listed tests pass: no test verdict with this patch/);
+    expect(judgeRuns(task, [noop, { ...gold, outcome: 'resolved' as const, error: null }]).reasons).toEqual([]);
+  });
   it('fails a missing listed test whose file crashed on load, was not reported, or held silent canaries', () => {
     const ft = { FAIL_TO_PASS: ['test/a.test.js > add > adds'], PASS_TO_PASS: ['test/b.test.js > mul > ones', 'test/b.test.js > mul > gone'], eval_type: 'fail_only' as const };
     // Honest: every file ran; a listed test legitimately absent from a file that ran passes.
