@@ -108,7 +108,9 @@ function parseTests(text: string, plugins: ('typescript' | 'jsx')[]): FoundTest[
       const t0 = call.arguments[0];
       found.push({
         start: st.start, end: st.end, titleStart: t0.start, titleEnd: t0.end, quote: text[t0.start]!, title, suites,
-        literals: body.flatMap((s) => expectedOf(s, text)),
+        // only the assertions after the body's last other statement: a must-fail copy stops at its changed assertion, and
+        // what came after it (a release, a close) would be skipped, failing a describe's clean-up check (atkR15 #2)
+        literals: body.slice(trailingAssertions(body)).flatMap((s) => expectedOf(s, text)),
         // Control characters (ANSI colours, tabs) in a title: reporters and id normalisation change
         // them, so the copy's id could not be found as written.
         // A test with subtests (atkM14 #1): node reports it as a suite (no id of its own in JUnit, none in
@@ -163,6 +165,29 @@ function stringOf(n: N): string | null {
   if (n.type === 'StringLiteral') return n.value;
   if (n.type === 'TemplateLiteral' && n.expressions.length === 0) return n.quasis[0].value.cooked ?? null;
   return null;
+}
+
+/** Names an assertion's call starts from (`assert.equal`, `expect(x).toBe`, `t.assert.ok`, `should`, chai's `assert`). */
+const ASSERTS = new Set(['assert', 'expect', 'should', 'chai']);
+
+/** The index of the first statement of `body`'s trailing run of assertions (statements calling `assert…`/`expect(…)…`, awaited or not). */
+function trailingAssertions(body: N[]): number {
+  const asserts = (st: N): boolean => {
+    if (st.type !== 'ExpressionStatement') return false;
+    let e = st.expression.type === 'AwaitExpression' ? st.expression.argument : st.expression;
+    if (e.type !== 'CallExpression') return false;
+    for (let c: N = e.callee; ; ) {
+      if (c.type === 'Identifier') return ASSERTS.has(c.name);
+      if (c.type === 'MemberExpression') {
+        if (!c.computed && c.property.type === 'Identifier' && c.property.name === 'assert') return true;
+        c = c.object;
+      } else if (c.type === 'CallExpression') c = c.callee;
+      else return false;
+    }
+  };
+  let i = body.length;
+  while (i > 0 && asserts(body[i - 1]!)) i--;
+  return i;
 }
 
 /** The literals of a statement's expected value when it is an equality assertion (`assert.equal(x, LIT)`, `expect(x).toBe(LIT)`). */

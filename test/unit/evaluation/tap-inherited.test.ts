@@ -182,3 +182,15 @@ describe('canary sources', () => {
     expect(unsafe(`${H}const { beforeEach } = require('node:test');\nbeforeEach(() => { test('z', () => {}); });\ntest('a', () => { assert.equal(f(), 2); });\n`)).toEqual({ a: true });
   });
 });
+
+describe('canary literals', () => {
+  it('come only from the assertions after a test\'s last other statement, so a must-fail copy skips no clean-up (atkR15 #2)', () => {
+    const src = [
+      "it('releases', () => { const b = take(); assert.equal(count(), 2); release(b); });",
+      "it('asserts last', async () => { const r = await f(); assert.equal(r, 1); await expect(g()).resolves.toBe(3); expect(h()).toEqual([4]); t.assert.equal(k(), 5); });",
+      "it('closes between', () => { assert.equal(f(), 1); db.close(); assert.equal(g(), 2); });",
+    ].join('\n');
+    const lits = Object.fromEntries(findTests('e.test.js', src)!.map((t) => [t.title, t.literals.map((l) => l.value)]));
+    expect(lits).toEqual({ releases: [], 'asserts last': [1, 4, 5], 'closes between': [2] });
+  });
+});
