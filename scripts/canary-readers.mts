@@ -7,9 +7,12 @@
 // statement), `echo` (atkL14 #1: the changed token written in the rest of its own test), `doc`
 // (atkJ13 #2: the value written in the repository outside the hosts), `rarer` / `commoner` (the
 // changed token the rest of its test writes less / more often: a frequency pick over the test),
-// `best` (the first of echo, rarer, doc, word that tells the twins apart).
+// `best` (the first of echo, rarer, doc, word that tells the twins apart), `substr` / `grams`
+// (atkQ15 #1: the value found whole in the rest of its test, its adjacent tokens as written there),
+// `best2` (echo, rarer, substr, grams, doc, word).
 // Prints per task the mean recorded odds (after `documentedOdds`, as a grading records them), the
-// share of plans at odds 1, and each reader's win rate.
+// share of plans at odds 1, each reader's win rate, and over the plans recorded below odds 1 the
+// sum of their odds beside the plans `best` and `best2` won (a reader beats the odds when it wins more).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +23,8 @@ import { canaryHosts, inferRunner, planCanaries } from '../src/evaluation/canary
 import { findTests } from '../src/evaluation/canary-parse.ts';
 import * as elsewhere from '../src/evaluation/canary-elsewhere.ts';
 import { documentedOdds, valueText } from '../src/evaluation/canary-odds.ts';
+import { stringsOf } from '../src/evaluation/canary-echo.ts';
+import { cookedOf } from '../src/evaluation/canary-literal.ts';
 
 const letterRuns = (s: string): string[] => s.match(/\p{L}+/gu) ?? [];
 /** The reader's tokens: letter, digit and `_` runs, lower case, an escape (`\n`, `\uFEFF`) read as a break (as echoTell reads them since round 15). */
@@ -30,7 +35,7 @@ const N = Number(n);
 const ids = asked.length ? asked : readdirSync(tasksDir).filter((d) => /^(js|ts)-/.test(d)).sort();
 const tmp = mkdtempSync(path.join(tmpdir(), 'fixbench-readers-'));
 const git = (repo: string, ...args: string[]): string => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'], maxBuffer: 1 << 28 });
-const READERS = ['word', 'echo', 'doc', 'rarer', 'commoner', 'best'] as const;
+const READERS = ['word', 'echo', 'doc', 'rarer', 'commoner', 'best', 'substr', 'grams', 'best2'] as const;
 try {
   for (const id of ids) {
     const task = parse(readFileSync(path.join(tasksDir, id, 'task.yaml'), 'utf8'));
@@ -72,6 +77,7 @@ try {
     const documented = before ? (v: string): boolean => (before.get(v) ?? 0) > 0 : undefined;
     const wins = Object.fromEntries(READERS.map((r) => [r, 0])) as Record<(typeof READERS)[number], number>;
     let recorded = 0;
+    const sub = { n: 0, odds: 0, best: 0, best2: 0 };
     let ones = 0;
     for (let k = 0; k < N; k++) {
       const plan = planCanaries(runner, hosts, null, { ...task, test_patch: testPatch, problem_statement: statement }, new Set(), baseWords, documented);
@@ -99,7 +105,26 @@ try {
         const coin = (): boolean => Math.random() < 0.5;
         const pick = (fo: number, fm: number, origWhenHigher = true): boolean => (fo === fm ? coin() : (fo > fm) === origWhenHigher);
         const echoes = (xs: string[]): number => (xs.some((x) => restTokens.includes(x)) ? 1 : 0);
+        // substr, grams (atkQ15): the value, cooked, found whole inside the rest of the test's text or strings; its adjacent tokens with what is written between them
+        const restCooked = rest + '\u0000' + (stringsOf(rest).match(/'(?:[^'\\\n]|\\[\s\S])*'|"(?:[^"\\\n]|\\[\s\S])*"|`(?:[^`\\]|\\[\s\S])*`/g) ?? []).map((q) => cookedOf(q, false) ?? '').join('\u0000');
+        const inRest = (v: unknown): number => (typeof v === 'string' && v.length > 1 && restCooked.includes(v) ? 1 : 0);
+        const grams = (v: unknown): number => {
+          if (typeof v !== 'string') return 0;
+          const ts = [...v.matchAll(/[\p{L}\p{N}_]+/gu)];
+          let n = 0;
+          for (let j = 0; j + 1 < ts.length; j++) if (restCooked.includes(v.slice(ts[j]!.index!, ts[j + 1]!.index! + ts[j + 1]![0].length))) n++;
+          return n;
+        };
+        const [so2, sm2, go, gm] = [inRest(lo.value), inRest(lm.value), grams(lo.value), grams(lm.value)];
+        if (process.env.SUBSTR_DEBUG && (so2 !== sm2 || go !== gm)) console.log('PAIR', JSON.stringify({ orig: so, mut: sm, so2, sm2, go, gm, echo: [echoes(onlyO), echoes(onlyM)], rc: [restCount(onlyO), restCount(onlyM)] }));
         return {
+          substr: pick(so2, sm2),
+          grams: pick(go, gm),
+          best2: echoes(onlyO) !== echoes(onlyM) ? echoes(onlyO) > echoes(onlyM)
+            : restCount(onlyO) !== restCount(onlyM) ? restCount(onlyO) < restCount(onlyM)
+              : so2 !== sm2 ? so2 > sm2 : go !== gm ? go > gm
+              : ((counts.get(valueText(so)) ?? 0) > 0) !== ((counts.get(valueText(sm)) ?? 0) > 0) ? (counts.get(valueText(so)) ?? 0) > 0
+                : reads(lo.value) !== reads(lm.value) ? reads(lo.value) : coin(),
           word: pick(reads(lo.value) ? 1 : 0, reads(lm.value) ? 1 : 0),
           echo: pick(echoes(onlyO), echoes(onlyM)),
           doc: pick((counts.get(valueText(so)) ?? 0) > 0 ? 1 : 0, (counts.get(valueText(sm)) ?? 0) > 0 ? 1 : 0),
@@ -113,7 +138,9 @@ try {
         };
       });
       for (const r of READERS) if (picks.every((p) => p[r])) wins[r]++;
+      if (guess < 1) { sub.n++; sub.odds += guess; if (picks.every((p) => p.best2)) sub.best2++; if (picks.every((p) => p.best)) sub.best++; }
     }
+    console.log(`${id} [plans at odds<1: ${sub.n}; sum of recorded odds ${sub.odds.toFixed(1)}; best won ${sub.best}; best2 won ${sub.best2}]`);
     console.log(`${id}: recorded ${(recorded / N).toFixed(3)} (odds 1 in ${ones}/${N}); readers won ${READERS.map((r) => `${r} ${(wins[r] / N).toFixed(3)}`).join(', ')}`);
   }
 } finally {
