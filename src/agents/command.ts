@@ -242,7 +242,8 @@ export class CommandAgent implements Agent {
     return {
       ...(imagesSent !== undefined ? { images_sent: imagesSent } : {}),
       exit_status: exit,
-      calls: markSideCalls(calls()).map(({ usage, raw_usage, list_usd, billed_usd, ms, side }) => ({ usage, raw_usage, list_usd, billed_usd, ms, ...(side ? { side } : {}) })),
+      // the whole CallRecord (an unknown cost's cap_usd and usage_unknown, a router's served model: atkS15 #3), not the proxy's own fields
+      calls: markSideCalls(calls()).map(({ path: _p, status: _s, stream: _st, requested_model: _r, offered_tools: _o, side, ...call }) => ({ ...call, ...(side ? { side } : {}) })),
       steps: steps.length,
       trajectory: steps,
       ...(error !== undefined ? { error: redact(error) } : {}),

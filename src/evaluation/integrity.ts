@@ -79,10 +79,6 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
   }
   const type = typeof (pkg as { type?: unknown } | null)?.type === 'string' ? ((pkg as { type: string }).type) : null;
   const inferred = inferRunner(task, pkg);
-  if (inferred === 'node:test' && !guard.channel && (report.kind === 'junit' || report.kind === 'tap')) {
-    // node's JUnit (or its TAP read with every point) cannot show a parent test's or a hook's own failure: the second channel does (atkR15 #1)
-    guard.noChannel = `test_cmd runs node --test in a way fixbench cannot add its second report to (an npm script, more than one \`node --test\`, or a reporter without its own --test-reporter-destination), and ${report.kind === 'junit' ? 'node\'s JUnit report' : 'this TAP'} alone cannot show a failure in a parent test's own body or a hook: write test_cmd as one \`node --test …\` with --test-reporter=junit --test-reporter-destination=<file> (or --test-report node-test)`;
-  }
   let runner: CanaryRunner | null = inferred;
   if (inferred === 'karma') {
     // karma's canaries are specs of the framework karma runs (jasmine's, or mocha's through karma-mocha).
@@ -99,7 +95,13 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
   // (a value with a line break is never written as a whole word on one line: not asked, so one cannot turn the check off, atkQ15 #4)
   const counts = valuesAt ? await valuesAt(valueCandidates(hosts).filter((v) => !/[\r\n]/.test(v)), [...hosts.keys()]) : null;
   const documented = counts ? (v: string): boolean => (counts.get(v) ?? 0) > 0 : undefined;
-  return installPlan(dir, await priced(planCanaries(runner, hosts, type, task, written, baseWords, documented), [...hosts.keys()], valuesAt), guard);
+  const plan = await priced(planCanaries(runner, hosts, type, task, written, baseWords, documented), [...hosts.keys()], valuesAt);
+  // node's JUnit (or its TAP read with every point) cannot show a parent test's or a hook's own failure: the second channel does.
+  // node:test by the command, its npm script or the test files' own imports (atkR15 #1, atkS15 #1: a script, node without --test)
+  if (!guard.channel && (report.kind === 'junit' || report.kind === 'tap') && (inferred === 'node:test' || (!('unprotected' in plan) && plan.runner === 'node:test'))) {
+    guard.noChannel = `test_cmd runs node's test runner in a way fixbench cannot add its second report to (an npm or shell script, node without --test, more than one \`node --test\`, or a reporter without its own --test-reporter-destination), and ${report.kind === 'junit' ? 'node\'s JUnit report' : 'this TAP'} alone cannot show a failure in a parent test's own body or a hook: write test_cmd as one \`node --test …\` with --test-reporter=junit --test-reporter-destination=<file> (or --test-report node-test)`;
+  }
+  return installPlan(dir, plan, guard);
 }
 
 /**

@@ -20,14 +20,15 @@ export function proxyCallPricing(opts: Pick<MeteringProxyOptions, 'price' | 'ser
   if (usage?.partial) return partialPricing(opts, usage, sent);
   const bound = !usage && sent ? unknownUsageBound(sent.request.toString('utf8'), sent.received) : undefined;
   const cap = (list: number | null) => ceilingCost(list, usage?.usage ?? null, !usage, opts.ceiling, { bound, billed: usage?.billed_usd ?? null, priced: !opts.servedPricer && opts.price !== null });
+  const unknown = usage ? {} : { usage_unknown: true as const }; // no usage: its tokens are unknown, as the built-in clients record it (atkS15 #3)
   if (!opts.servedPricer) {
     const list = usage ? callCostUsd(usage.usage, opts.price) : null;
-    return { list_usd: list, ...cap(list) };
+    return { list_usd: list, ...cap(list), ...unknown };
   }
   const served = usage?.served ?? null;
   const priced = served === null ? null : opts.servedPricer(served);
   const list = usage && priced ? callCostUsd(usage.usage, priced.row) : null;
-  return { list_usd: list, served_model: served, price_key: priced?.key ?? null, ...cap(list) };
+  return { list_usd: list, served_model: served, price_key: priced?.key ?? null, ...cap(list), ...unknown };
 }
 
 /**

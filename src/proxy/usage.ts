@@ -33,6 +33,8 @@ const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(
  */
 export function normaliseAnthropicUsage(raw: unknown): ExtractedUsage | null {
   if (!isRecord(raw)) return null;
+  // no count at all (`{}`, counts as strings): unknown, never 0 (atkS15 #2)
+  if (!['input_tokens', 'output_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens'].some((k) => typeof raw[k] === 'number' && Number.isFinite(raw[k]))) return null;
   const creation = isRecord(raw.cache_creation) ? raw.cache_creation : null;
   const w5 = creation ? count(creation.ephemeral_5m_input_tokens) : count(raw.cache_creation_input_tokens);
   const w1h = creation ? count(creation.ephemeral_1h_input_tokens) : 0;
@@ -60,6 +62,7 @@ export function normaliseAnthropicUsage(raw: unknown): ExtractedUsage | null {
 export function normaliseOpenAIUsage(raw: unknown): ExtractedUsage | null {
   if (!isRecord(raw)) return null;
   if (raw.prompt_tokens === undefined && (raw.input_tokens !== undefined || raw.output_tokens !== undefined)) {
+    if (![raw.input_tokens, raw.output_tokens].some((v) => typeof v === 'number' && Number.isFinite(v))) return null; // no count: unknown (atkS15 #2)
     const inDetails = isRecord(raw.input_tokens_details) ? raw.input_tokens_details : {};
     const outDetails = isRecord(raw.output_tokens_details) ? raw.output_tokens_details : {};
     const n = normaliseUsage({

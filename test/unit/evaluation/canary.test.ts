@@ -427,6 +427,13 @@ describe('judgeRun', () => {
       expect(direct.channel?.kind).toBe('tap');
       expect(direct.noChannel).toBeNull();
       writeFileSync(path.join(dir, 'a.test.js'), CJS);
+      // a shell script, or node's runner without --test: the test files import node:test, so the same (atkS15 #1)
+      for (const cmd of ['sh test.sh', 'node --test-reporter=junit --test-reporter-destination=r.xml a.test.js']) {
+        const g = await guardRun(dir, task(cmd, 'junit:r.xml'), reportKind('junit:r.xml'), true, null, undefined, undefined, undefined);
+        writeFileSync(path.join(dir, 'a.test.js'), CJS);
+        expect(g.plan?.runner, cmd).toBe('node:test');
+        expect(g.noChannel, cmd).toMatch(/cannot add its second report/);
+      }
       // node's default reporter read as TAP: named, with JUnit beside it
       const bare = await guardRun(dir, task('node --test', 'tap'), reportKind('tap'), true, pkg, undefined, undefined, undefined);
       expect(bare.channel?.cmd).toMatch(/^node --test --test-reporter=junit --test-reporter-destination=\S+ --test-reporter=tap --test-reporter-destination=stdout$/);

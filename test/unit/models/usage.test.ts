@@ -4,6 +4,11 @@ import { normaliseUsage } from '../../../src/models/usage.ts';
 const zero = { input_uncached: 0, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: 0, reasoning: 0 };
 
 describe('normaliseUsage', () => {
+  it('an object with no count is unknown usage, never 0 tokens (atkS15 #2)', () => {
+    for (const raw of [{}, { total_tokens: 51234 }, { prompt_tokens: '10', completion_tokens: '5' }]) expect(normaliseUsage(raw), JSON.stringify(raw)).toMatchObject({ missing: true });
+    expect(normaliseUsage({ completion_tokens: 5 })).toMatchObject({ missing: false, usage: { output: 5 } });
+  });
+
   const table: Array<[string, unknown, Partial<typeof zero>, number | null]> = [
     ['OpenAI plain: prompt and completion', { prompt_tokens: 1200, completion_tokens: 80, total_tokens: 1280 }, { input_uncached: 1200, output: 80 }, null],
     [

@@ -75,3 +75,14 @@ describe('SseSplitter', () => {
     expect(s.push('\n\ndata: x\n\n')).toEqual({ events: [], overflow: '\n\ndata: x\n\n' });
   });
 });
+
+describe('a usage object with no count (atkS15 #2)', () => {
+  it('is no usage in either dialect: the call is priced as unknown, never $0', () => {
+    for (const raw of [{}, { total_tokens: 51234 }, { input_tokens: '10' }]) {
+      expect(normaliseOpenAIUsage(raw), JSON.stringify(raw)).toBeNull();
+      expect(normaliseAnthropicUsage(raw), JSON.stringify(raw)).toBeNull();
+    }
+    expect(normaliseAnthropicUsage({ output_tokens: 3 })?.usage.output).toBe(3);
+    expect(normaliseOpenAIUsage({ input_tokens: 4, output_tokens: 2 })?.usage.output).toBe(2);
+  });
+});
