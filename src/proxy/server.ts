@@ -256,7 +256,14 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
     }
   };
 
-  const server = http.createServer((req, res) => void handle(req, res));
+  // the handlers still running: close() waits for them, so a call in flight at the close is recorded before it resolves (atkS15 #3)
+  const running = new Set<Promise<void>>();
+  const serve = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const p = handle(req, res);
+    running.add(p);
+    void p.finally(() => running.delete(p));
+  };
+  const server = http.createServer(serve);
   server.requestTimeout = 0; // an agent's streamed call may last long; the upstream timeout bounds it
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -264,7 +271,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
   });
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
-  const onSocket = opts.socketPath ? await serveOnSocket((req, res) => void handle(req, res), opts.socketPath).catch(async (e: unknown) => {
+  const onSocket = opts.socketPath ? await serveOnSocket(serve, opts.socketPath).catch(async (e: unknown) => {
     server.close();
     throw e;
   }) : null;
@@ -283,7 +290,9 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
     close: () =>
       (closed ??= new Promise<void>((resolve) => {
         server.closeAllConnections();
-        void Promise.all([new Promise((r) => server.close(r)), onSocket?.close()]).then(() => resolve());
+        void Promise.all([new Promise((r) => server.close(r)), onSocket?.close()])
+          .then(() => Promise.allSettled([...running]))
+          .then(() => resolve());
       })),
   };
 }

@@ -90,6 +90,6 @@ export interface MeteringProxy {
   readonly refusals: { count: number; last: string | null };
   /** Upstream failures without usage (network errors, non-2xx replies), with the last message. */
   readonly upstreamErrors: { count: number; last: string | null };
-  /** Stops listening and drops open connections. Safe to call twice. */
+  /** Stops listening, drops open connections, and resolves once every request handler has finished (a call in flight at the close is in `calls`). Safe to call twice. */
   close(): Promise<void>;
 }

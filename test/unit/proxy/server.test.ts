@@ -362,3 +362,28 @@ describe('metering proxy: guards', () => {
     expect(u('https://api.anthropic.com/v1', 'anthropic', '/v1/messages')).toBe('https://api.anthropic.com/v1/messages');
   });
 });
+
+describe('metering proxy: close', () => {
+  it('resolves only once a call in flight at the close is recorded, at its bound (atkS15 #3: the agent read calls right after close)', async () => {
+    const http = await import('node:http');
+    const up = http.createServer((req) => void req.resume()); // never answers
+    await new Promise<void>((r) => up.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(up.address() as { port: number }).port}`;
+    const row = { input: '3', output: '15' };
+    const lines: string[] = [];
+    const p = await startMeteringProxy({ upstream: { dialect: 'openai', baseURL: `${base}/v1`, apiKey: 'sk-up', model: 'm' }, price: row, ceiling: row, capUsd: null, pending: async () => (lines.push('pending'), 'id1'), onCall: () => void lines.push('billed'), unbilled: () => void lines.push('unbilled') } as unknown as MeteringProxyOptions);
+    try {
+      fetch(`${p.origin}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${p.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] }) }).catch(() => {});
+      for (let k = 0; k < 100 && !lines.length; k++) await new Promise((r) => setTimeout(r, 10));
+      expect(lines).toEqual(['pending']);
+      await p.close();
+      expect(lines).toEqual(['pending', 'billed']);
+      expect(p.calls).toHaveLength(1);
+      expect(p.calls[0]).toMatchObject({ list_usd: null, usage_unknown: true });
+      expect(p.calls[0]!.cap_usd).toBeGreaterThan(0);
+    } finally {
+      up.closeAllConnections();
+      up.close();
+    }
+  });
+});
