@@ -48,13 +48,14 @@ function maybeCount(v: unknown): number | null {
  *   reasoning than completion tokens, its completion count evidently excludes reasoning, and
  *   `output = completion + reasoning` so that reasoning stays a part of output.
  * - OpenRouter's `usage.cost` (USD) becomes `billed_usd`.
- * - A missing or non-object usage gives zeros with `missing: true` and `raw: null`; an object with no
- *   count (`{}`, only `total_tokens`, counts as strings) gives zeros with `missing: true` (unknown, never 0).
+ * - A missing or non-object usage gives zeros with `missing: true` and `raw: null`; an object without
+ *   a numeric `completion_tokens` (`{}`, only `total_tokens` or `prompt_tokens`, counts as strings)
+ *   gives zeros with `missing: true` (unknown, never a known 0).
  */
 export function normaliseUsage(rawUsage: unknown): NormalisedUsage {
   if (!isRecord(rawUsage)) return { usage: zeroUsage(), raw: null, missing: true, billed_usd: null };
-  // a usage object without one count (`{}`, only `total_tokens`, counts as strings) says nothing: unknown, never 0 (atkS15 #2)
-  if (['prompt_tokens', 'completion_tokens', 'prompt_cache_hit_tokens', 'prompt_cache_miss_tokens'].every((k) => maybeCount(rawUsage[k]) === null)) {
+  // a usage object without an output count (`{}`, only `total_tokens` or `prompt_tokens`, counts as strings) is unknown, never a known 0 (atkS15 #2, atkT15 #3)
+  if (maybeCount(rawUsage.completion_tokens) === null) {
     return { usage: zeroUsage(), raw: rawUsage, missing: true, billed_usd: null };
   }
 

@@ -195,8 +195,8 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
         const bill = (): void => {
           if (billed && !usage && !ok) (unbilled = null), callId && opts.unbilled?.(callId); // an HTTP error without usage: not billed
           if (!(billed && (usage || ok))) return;
-          unbilled = null;
-          record({
+          // built before `unbilled` is cleared: a fault while pricing it leaves the call to the unknown-cost record (atkT15 #2)
+          const call = {
             usage: usage?.usage ?? { input_uncached: 0, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: 0, reasoning: 0 },
             raw_usage: usage?.raw ?? null,
             ...proxyCallPricing(opts, usage, { request: body, received: got.bytes }),
@@ -207,7 +207,9 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
             stream,
             requested_model: requestedModel,
             offered_tools: offeredTools,
-          }, callId);
+          };
+          unbilled = null;
+          record(call, callId);
         };
         const upBody = upstream.body && countingBody(upstream.body, got);
         if (isSse && upBody) {

@@ -33,8 +33,8 @@ const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(
  */
 export function normaliseAnthropicUsage(raw: unknown): ExtractedUsage | null {
   if (!isRecord(raw)) return null;
-  // no count at all (`{}`, counts as strings): unknown, never 0 (atkS15 #2)
-  if (!['input_tokens', 'output_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens'].some((k) => typeof raw[k] === 'number' && Number.isFinite(raw[k]))) return null;
+  // no output count (`{}`, `{input_tokens}` alone, counts as strings): unknown, never a known 0 (atkS15 #2, atkT15 #3)
+  if (!(typeof raw.output_tokens === 'number' && Number.isFinite(raw.output_tokens))) return null;
   const creation = isRecord(raw.cache_creation) ? raw.cache_creation : null;
   const w5 = creation ? count(creation.ephemeral_5m_input_tokens) : count(raw.cache_creation_input_tokens);
   const w1h = creation ? count(creation.ephemeral_1h_input_tokens) : 0;
@@ -62,7 +62,7 @@ export function normaliseAnthropicUsage(raw: unknown): ExtractedUsage | null {
 export function normaliseOpenAIUsage(raw: unknown): ExtractedUsage | null {
   if (!isRecord(raw)) return null;
   if (raw.prompt_tokens === undefined && (raw.input_tokens !== undefined || raw.output_tokens !== undefined)) {
-    if (![raw.input_tokens, raw.output_tokens].some((v) => typeof v === 'number' && Number.isFinite(v))) return null; // no count: unknown (atkS15 #2)
+    if (!(typeof raw.output_tokens === 'number' && Number.isFinite(raw.output_tokens))) return null; // no output count: unknown (atkS15 #2, atkT15 #3)
     const inDetails = isRecord(raw.input_tokens_details) ? raw.input_tokens_details : {};
     const outDetails = isRecord(raw.output_tokens_details) ? raw.output_tokens_details : {};
     const n = normaliseUsage({
@@ -131,7 +131,8 @@ export class StreamUsage {
     // Null fields in a delta (e.g. `cache_read_input_tokens: null`) do not erase message_start's counts.
     const merged: Record<string, unknown> = { ...this.#start };
     for (const [k, v] of Object.entries(this.#delta ?? {})) if (v !== null && v !== undefined) merged[k] = v;
-    const n = normaliseAnthropicUsage(merged)!;
+    const n = normaliseAnthropicUsage(merged);
+    if (!n) return null; // no count in either event: the call's usage is unknown (atkT15 #2)
     const partial = !this.#delta || !this.#stopped ? { partial: true as const } : {};
     return { ...n, raw: { message_start: this.#start, message_delta: this.#delta }, ...servedOf(this.#served), ...partial };
   }

@@ -5,7 +5,7 @@ const zero = { input_uncached: 0, cache_read: 0, cache_write_5m: 0, cache_write_
 
 describe('normaliseUsage', () => {
   it('an object with no count is unknown usage, never 0 tokens (atkS15 #2)', () => {
-    for (const raw of [{}, { total_tokens: 51234 }, { prompt_tokens: '10', completion_tokens: '5' }]) expect(normaliseUsage(raw), JSON.stringify(raw)).toMatchObject({ missing: true });
+    for (const raw of [{}, { total_tokens: 51234 }, { prompt_tokens: '10', completion_tokens: '5' }, { prompt_tokens: 1000 }]) expect(normaliseUsage(raw), JSON.stringify(raw)).toMatchObject({ missing: true });
     expect(normaliseUsage({ completion_tokens: 5 })).toMatchObject({ missing: false, usage: { output: 5 } });
   });
 
@@ -42,7 +42,7 @@ describe('normaliseUsage', () => {
       { input_uncached: 10, output: 25, reasoning: 20 },
       null,
     ],
-    ['nulls and junk count as 0', { prompt_tokens: 10, completion_tokens: null, prompt_tokens_details: null, cost: 'x' }, { input_uncached: 10 }, null],
+    ['null details and junk count as 0', { prompt_tokens: 10, completion_tokens: 0, prompt_tokens_details: null, cost: 'x' }, { input_uncached: 10 }, null],
     ['cached above prompt never makes input negative', { prompt_tokens: 10, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 50 } }, { cache_read: 10, output: 1 }, null],
   ];
   it.each(table)('%s', (_name, raw, expected, billed) => {

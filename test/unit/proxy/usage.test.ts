@@ -51,6 +51,12 @@ describe('StreamUsage', () => {
   it('is null when the stream reported no usage', () => {
     expect(new StreamUsage('openai').result()).toBeNull();
     expect(new StreamUsage('anthropic').result()).toBeNull();
+    // events whose usage holds no count: unknown, not a crash of the pricing after it (atkT15 #2)
+    const empty = new StreamUsage('anthropic');
+    empty.add({ type: 'message_start', message: { usage: {} } });
+    empty.add({ type: 'message_delta', usage: {} });
+    empty.add({ type: 'message_stop' });
+    expect(empty.result()).toBeNull();
   });
 });
 
@@ -82,6 +88,11 @@ describe('a usage object with no count (atkS15 #2)', () => {
       expect(normaliseOpenAIUsage(raw), JSON.stringify(raw)).toBeNull();
       expect(normaliseAnthropicUsage(raw), JSON.stringify(raw)).toBeNull();
     }
+    // an input count without an output count is no usage either (atkT15 #3: priced as output 0)
+    expect(normaliseAnthropicUsage({ input_tokens: 1000 })).toBeNull();
+    expect(normaliseAnthropicUsage({ cache_read_input_tokens: 0 })).toBeNull();
+    expect(normaliseOpenAIUsage({ prompt_tokens: 1000 })).toBeNull();
+    expect(normaliseOpenAIUsage({ input_tokens: 1000 })).toBeNull();
     expect(normaliseAnthropicUsage({ output_tokens: 3 })?.usage.output).toBe(3);
     expect(normaliseOpenAIUsage({ input_tokens: 4, output_tokens: 2 })?.usage.output).toBe(2);
   });
