@@ -98,9 +98,16 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
   const plan = await priced(planCanaries(runner, hosts, type, task, written, baseWords, documented), [...hosts.keys()], valuesAt);
   // node's JUnit (or its TAP read with every point) cannot show a parent test's or a hook's own failure: the second channel does.
   // node:test by the command, its npm script or the test files' own imports (atkR15 #1, atkS15 #1: a script, node without --test)
-  // with no runner known from the command, node:test written in test.patch or anywhere in the repository at base_commit
-  // counts too (a helper module re-exporting it, a test.patch adding only data: atkT15 #1); unreadable counts as written
-  const nodeTestAtBase = async (): Promise<boolean> => task.test_patch.includes('node:test') || (valuesAt !== undefined && ((await valuesAt(['node:test'], []))?.get('node:test') ?? 1) > 0);
+  // with no runner known from the command, node:test as a quoted module name (an import or require, not prose: atkU15 #2) in
+  // test.patch or the repository at base_commit counts too (a helper re-exporting it, a data-only test.patch: atkT15 #1);
+  // unreadable counts as written
+  const SPECIFIERS = ["'node:test'", '"node:test"'];
+  const nodeTestAtBase = async (): Promise<boolean> => {
+    if (SPECIFIERS.some((q) => task.test_patch.includes(q))) return true;
+    if (valuesAt === undefined) return false;
+    const counts = await valuesAt(SPECIFIERS, []);
+    return counts === null || SPECIFIERS.some((q) => (counts.get(q) ?? 0) > 0);
+  };
   if (!guard.channel && (report.kind === 'junit' || report.kind === 'tap') && (inferred === 'node:test' || (!('unprotected' in plan) && plan.runner === 'node:test') || (inferred === null && (await nodeTestAtBase())))) {
     guard.noChannel = `test_cmd runs node's test runner in a way fixbench cannot add its second report to (an npm or shell script, node without --test, more than one \`node --test\`, or a reporter without its own --test-reporter-destination), and ${report.kind === 'junit' ? 'node\'s JUnit report' : 'this TAP'} alone cannot show a failure in a parent test's own body or a hook: write test_cmd as one \`node --test …\` with --test-reporter=junit --test-reporter-destination=<file> (or --test-report node-test)`;
   }

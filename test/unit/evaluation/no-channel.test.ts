@@ -17,9 +17,9 @@ const HELPERS = "export { describe, it, after } from 'node:test';\n";
 const TEST = "import { describe, it } from './helpers.mjs';\nimport assert from 'node:assert';\ndescribe('pool', () => { it('takes', () => assert.equal(1, 1)); });\n";
 
 describe('noChannel when the runner is known from no command', () => {
-  it('a helper module at base_commit re-exporting node:test, or a data-only test.patch, still gives no verdict; a vitest repository does not', async () => {
+  it('a helper module at base_commit re-exporting node:test, or a data-only test.patch, still gives no verdict; a vitest repository whose README names node:test in prose does not (atkU15 #2)', async () => {
     for (const [helpers, expected] of [[HELPERS, true], ["export { describe, it } from 'vitest';\n", false]] as const) {
-      const repo = gitRepo({ 'test.sh': 'exec node --test --test-reporter=junit --test-reporter-destination=report.xml test/\n', 'test/helpers.mjs': helpers, 'test/a.test.mjs': TEST });
+      const repo = gitRepo({ 'README.md': 'We do not use node:test (we support Node 14).\n', 'test.sh': 'exec node --test --test-reporter=junit --test-reporter-destination=report.xml test/\n', 'test/helpers.mjs': helpers, 'test/a.test.mjs': TEST });
       const ws = await hostRepoOf(repo.dir);
       for (const [file, text] of [['test/b.test.mjs', TEST], ['test/cases.json', '[1]\n']] as const) {
         writeFileSync(path.join(repo.dir, file), text);
