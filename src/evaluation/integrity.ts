@@ -108,7 +108,8 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
     const counts = await valuesAt(SPECIFIERS, []);
     return counts === null || SPECIFIERS.some((q) => (counts.get(q) ?? 0) > 0);
   };
-  if (!guard.channel && (report.kind === 'junit' || report.kind === 'tap') && (inferred === 'node:test' || (!('unprotected' in plan) && plan.runner === 'node:test') || (inferred === null && (await nodeTestAtBase())))) {
+  // (node's own TAP read leaves-only carries a parent's own failure itself: only JUnit, or TAP read with every point, needs the channel)
+  if (!guard.channel && (report.kind === 'junit' || (report.kind === 'tap' && !guard.tapLeaves)) && (inferred === 'node:test' || (!('unprotected' in plan) && plan.runner === 'node:test') || (inferred === null && (await nodeTestAtBase())))) {
     guard.noChannel = `test_cmd runs node's test runner in a way fixbench cannot add its second report to (an npm or shell script, node without --test, more than one \`node --test\`, or a reporter without its own --test-reporter-destination), and ${report.kind === 'junit' ? 'node\'s JUnit report' : 'this TAP'} alone cannot show a failure in a parent test's own body or a hook: write test_cmd as one \`node --test …\` with --test-reporter=junit --test-reporter-destination=<file> (or --test-report node-test)`;
   }
   return installPlan(dir, plan, guard);
