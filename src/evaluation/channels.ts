@@ -35,6 +35,8 @@ export interface SecondChannel {
  * report fails the grade closed.
  */
 const NODE_OPTIONS = String.raw`(?:-\S+\s+(?:[^\s-]\S*\s+)?)*?`;
+/** node's runner told to run the test files in its own process (node ≥ 22.8: `--test-isolation=none`, `--experimental-test-isolation=none`). */
+const TEST_ISOLATION_NONE = /--(?:experimental-)?test-isolation(?:=|\s+)['"]?none\b/;
 /** `node --test` (node's own options allowed before `--test`, atkO15 #2). */
 const NODE_TEST_RE = new RegExp(String.raw`(^|&&|;|\|\||\s)node\s+${NODE_OPTIONS}--test(?=\s|$)`, 'g');
 
@@ -49,6 +51,7 @@ const NODE_TEST_RE = new RegExp(String.raw`(^|&&|;|\|\||\s)node\s+${NODE_OPTIONS
  */
 export function planSecondChannel(testCmd: string, report: ReportKind): SecondChannel | null {
   if (report.kind !== 'junit' && report.kind !== 'tap') return null;
+  if (TEST_ISOLATION_NONE.test(testCmd)) return null;
   if ((testCmd.match(NODE_TEST_RE) ?? []).length !== 1) return null;
   const reporters = (testCmd.match(/--test-reporter(?=[=\s])/g) ?? []).length;
   const destinations = (testCmd.match(/--test-reporter-destination(?=[=\s])/g) ?? []).length;
@@ -77,6 +80,24 @@ export function readsNodeTestTap(testCmd: string): boolean {
   if (!new RegExp(String.raw`(?:^|[\s;&|(])node\s+${NODE_OPTIONS}--test(?:-reporter)?(?=[\s=]|$)`).test(testCmd)) return false;
   const reporters = [...testCmd.matchAll(/--test-reporter[=\s]+(['"]?)([^\s'"]*)\1/g)].map((m) => m[2]);
   return reporters.every((r) => ['tap', 'spec', 'dot', 'junit', 'lcov'].includes(r!));
+}
+
+/**
+ * Whether every node `testCmd` starts is a `node --test` run whose options before `--test` are
+ * flags alone (`node --test …`, `node --no-warnings --test-reporter=tap --test …`), without
+ * `--test-isolation=none`: node's reporters then run in the runner's own process and each test file
+ * in a child, so code under test cannot rewrite the report. node run on test files without `--test`
+ * (`node --test-reporter=tap test/a.js`) runs them in the reporter's process: patched code can
+ * replace `process.stdout.write` and turn `not ok` into `ok` (atkV15 #1), so its report is evidence
+ * only beside a second channel, which such a command cannot get. Fail closed: a flag followed by a
+ * value word before `--test` (`--import tsx --test`) is not told from a script named before a
+ * script argument `--test` (`node --test-reporter=tap a.js --test`), so it counts as in-process.
+ */
+export function reporterApartFromTests(testCmd: string): boolean {
+  if (TEST_ISOLATION_NONE.test(testCmd)) return false;
+  const nodes = (testCmd.match(/(?:^|[\s;&|(])node(?=\s|$)/g) ?? []).length;
+  const runs = (testCmd.match(/(?:^|[\s;&|(])node(?:\s+-\S+)*?\s+--test(?=\s|$)/g) ?? []).length;
+  return nodes > 0 && runs === nodes;
 }
 
 /**

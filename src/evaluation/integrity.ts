@@ -7,7 +7,7 @@ import { isCanaryResult } from './canary-check.ts';
 import { isPytestTask, planPythonCanaries, pythonCanaryHosts } from './canary-python.ts';
 import { jsTitles, literalWords, pythonNames, valueCandidates, type NamesElsewhere, type ValuesAtBase, type WordsAtBase } from './canary-elsewhere.ts';
 import { documentedOdds, valueText } from './canary-odds.ts';
-import { compareChannels, planSecondChannel, readsNodeTestTap, type SecondChannel } from './channels.ts';
+import { compareChannels, planSecondChannel, readsNodeTestTap, reporterApartFromTests, type SecondChannel } from './channels.ts';
 import { ID_SEPARATOR, type ReportKind, type TestResults } from './parse/index.ts';
 import { noLinkPath, readSmallFile } from './report-file.ts';
 import type { EvaluationResult } from './types.ts';
@@ -108,9 +108,16 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
     const counts = await valuesAt(SPECIFIERS, []);
     return counts === null || SPECIFIERS.some((q) => (counts.get(q) ?? 0) > 0);
   };
-  // (node's own TAP read leaves-only carries a parent's own failure itself: only JUnit, or TAP read with every point, needs the channel)
-  if (!guard.channel && (report.kind === 'junit' || (report.kind === 'tap' && !guard.tapLeaves)) && (inferred === 'node:test' || (!('unprotected' in plan) && plan.runner === 'node:test') || (inferred === null && (await nodeTestAtBase())))) {
-    guard.noChannel = `test_cmd runs node's test runner in a way fixbench cannot add its second report to (an npm or shell script, node without --test, more than one \`node --test\`, or a reporter without its own --test-reporter-destination), and ${report.kind === 'junit' ? 'node\'s JUnit report' : 'this TAP'} alone cannot show a failure in a parent test's own body or a hook: write test_cmd as one \`node --test …\` with --test-reporter=junit --test-reporter-destination=<file> (or --test-report node-test)`;
+  // node's own TAP read leaves-only carries a parent's own failure itself, but is evidence alone only when its reporter runs apart
+  // from the tests (`node --test`): node on test files without --test runs them in the reporter's process, which patched code can
+  // make print `ok` (atkV15 #1)
+  // (node's reporters read leaves-only are the command's own: node:test whatever the files import)
+  const inProcess = (report.kind === 'junit' || report.kind === 'tap') && guard.tapLeaves && !reporterApartFromTests(task.test_cmd);
+  const needsChannel = report.kind === 'junit' || (report.kind === 'tap' && !guard.tapLeaves);
+  if (!guard.channel && (inProcess || (needsChannel && (inferred === 'node:test' || (!('unprotected' in plan) && plan.runner === 'node:test') || (inferred === null && (await nodeTestAtBase())))))) {
+    guard.noChannel = inProcess
+      ? `test_cmd runs the test files in node's reporter process (node without --test, or --test-isolation=none), where the code under test can rewrite its report, and fixbench cannot add its second report to such a command: write test_cmd as one \`node --test …\` (e.g. \`node --test --test-reporter=tap test/a.test.js\`; or --test-report node-test)`
+      : `test_cmd runs node's test runner in a way fixbench cannot add its second report to (an npm or shell script, more than one \`node --test\`, or a reporter without its own --test-reporter-destination), and ${report.kind === 'junit' ? 'node\'s JUnit report' : 'this TAP'} alone cannot show a failure in a parent test's own body or a hook: write test_cmd as one \`node --test …\` with --test-reporter=junit --test-reporter-destination=<file> (or --test-report node-test)`;
   }
   return installPlan(dir, plan, guard);
 }

@@ -14,7 +14,7 @@ import { canaryHosts, inferRunner, planCanaries, runnerOfFile } from '../evaluat
 import { knownFailToPassWarning } from './lint-known-f2p.ts';
 import { isPytestTask, planPythonCanaries, pytestSelectionProblem, pythonCanaryHosts } from '../evaluation/canary-python.ts';
 import { diffFiles } from '../evaluation/diff-files.ts';
-import { planSecondChannel, readsNodeTestTap } from '../evaluation/channels.ts';
+import { planSecondChannel, readsNodeTestTap, reporterApartFromTests } from '../evaluation/channels.ts';
 import { reportKind } from '../evaluation/parse/report-kind.ts';
 import { committedLinkWarnings, goldProtectedProblems } from './lint-protected.ts';
 import type { RepoCache } from '../workspace/repo-cache.ts';
@@ -201,8 +201,9 @@ export async function lintTasks(tasksDir: string, repoCache: RepoCache, opts: { 
  * `test.patch` with no JS/TS file (pytest: no `test_*.py`/`*_test.py` file, or a `test_cmd` that would
  * not run canaries: canary-python.ts `pytestSelectionProblem`) to hold them, or a runner fixbench does not write canaries for
  * (judged from `test_cmd`/`test_report` and the imports test.patch adds; a `npm test` command is
- * resolved at run time); and a node:test command read by JUnit or TAP that no second channel can be
- * added to (channels.ts `planSecondChannel`: a parent test's own failure would not show in JUnit).
+ * resolved at run time); a node:test command that runs the test files in its reporter's process (channels.ts
+ * `reporterApartFromTests`: no verdict); and a node:test command read by JUnit or TAP that no second
+ * channel can be added to (channels.ts `planSecondChannel`: a parent test's own failure would not show in JUnit).
  */
 export function canaryWarnings(task: TaskSpec): LintProblem[] {
   const at = (field: string, message: string): LintProblem => ({ instance_id: task.instance_id, file: path.join(task.dir, 'task.yaml'), field, message });
@@ -230,7 +231,9 @@ export function canaryWarnings(task: TaskSpec): LintProblem[] {
   }
   const out: LintProblem[] = [];
   const report = task.test_report === 'tap' || task.test_report.startsWith('junit:') ? reportKind(task.test_report) : null;
-  if (report && readsNodeTestTap(task.test_cmd) && !planSecondChannel(task.test_cmd, report)) {
+  if (report && readsNodeTestTap(task.test_cmd) && !reporterApartFromTests(task.test_cmd)) {
+    out.push(at('test_cmd', 'runs the test files in node\'s reporter process (node without --test, or --test-isolation=none): the code under test can rewrite that report, so no patch gets a verdict; write one `node --test …` (e.g. `node --test --test-reporter=tap test/a.test.js`), which runs each test file apart from the reporter and gets a second report'));
+  } else if (report && readsNodeTestTap(task.test_cmd) && !planSecondChannel(task.test_cmd, report)) {
     out.push(at('test_cmd', 'runs node --test in a way fixbench cannot add its second report to (more than one `node --test`, a flag with a separate value before `--test`, or a reporter without its own --test-reporter-destination): node\'s JUnit report cannot show a failure in a parent test\'s own body or a file-level hook, and a second channel is what would; write one `node --test` with `--test-reporter=junit --test-reporter-destination=<file>` (or TAP to stdout)'));
   }
   // Files test.patch creates are known whole here: one holding a single test is weakly protected.

@@ -82,7 +82,7 @@ describe('task.yaml node: <version>', () => {
       instance_id: 'tiny-node-1', repo: repo.dir, base_commit: repo.commits[0],
       // setup runs on the task's node too: it records the version it saw (kept by the env cache).
       setup: 'node -p process.version > .setup-node-version',
-      test_cmd: 'test "$(cat .setup-node-version)" = v18.20.4 && node --test-reporter=tap test/v.test.js',
+      test_cmd: 'test "$(cat .setup-node-version)" = v18.20.4 && node --test --test-reporter=tap test/v.test.js',
       test_report: 'tap', FAIL_TO_PASS: ['v > adds'], PASS_TO_PASS: ['v > runs on the task node'], timeout_s: 60, node: VERSION,
     }));
     writeFileSync(path.join(dir, 'problem_statement.md'), 'add subtracts.\n');
