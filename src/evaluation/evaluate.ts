@@ -15,7 +15,7 @@ import { truncateText } from '../core/truncate.ts';
 import { applyPatch } from './apply-patch.ts';
 import { failedTestsStatus, grade } from './grade.ts';
 import { dropImageOnlyBinaryEntries } from './image-entries.ts';
-import { guardRun, judgeRun, packageJsonBeforePatch } from './integrity.ts';
+import { guardRun, judgeRun, noteNodeTestReport, packageJsonBeforePatch } from './integrity.ts';
 import { normalizePatch } from './normalize-patch.ts';
 import { dropUnsafeEntries, entryPaths, splitEntries } from './unsafe-entries.ts';
 import { dropEntriesThroughCheckoutLinks } from './checkout-links.ts';
@@ -49,10 +49,7 @@ export interface EvaluateOptions {
   repoCache: RepoCache;
   /** Folder under which the evaluation's workspace is made (and removed). */
   workDir: string;
-  /**
-   * Run the tests even for an empty patch (the `noop` reference agent: checks that no task
-   * resolves without a fix). Default false: an empty patch is `empty_patch`, never run.
-   */
+  /** Run the tests even for an empty patch (the `noop` reference agent: checks that no task resolves without a fix). Default false: an empty patch is `empty_patch`, never run. */
   gradeEmptyPatch?: boolean;
   /** Characters of test output and report text kept in `test_output`, head and tail (default `TEST_OUTPUT_CAP_CHARS`; RunConfig `limits.test_output_chars`). */
   testOutputChars?: number;
@@ -290,9 +287,12 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
         result.test_output += r.log;
         parsed = r.results;
         fullNames = r.fullNames;
-      } else if (report.kind === 'tap') parsed = parseReportText('tap', run.stdout, { tapLeaves: guard.tapLeaves });
-      else if (report.kind !== 'exit-code' && report.kind !== 'runner') {
+      } else if (report.kind === 'tap') {
+        noteNodeTestReport(guard, 'tap', run.stdout); // node:test known from its own report (atkU15 #1)
+        parsed = parseReportText('tap', run.stdout, { tapLeaves: guard.tapLeaves });
+      } else if (report.kind !== 'exit-code' && report.kind !== 'runner') {
         const text = await readReportFile(ws.dir, report.path, REPORT_LABEL[report.kind], status);
+        noteNodeTestReport(guard, report.kind, text);
         // The report holds the failure messages the console output lacks: keep it in the log.
         result.test_output += `--- ${report.path} ---\n${truncateText(text, cap)}`;
         // Jest/vitest/mocha name test files by absolute path (as the runner saw the workspace); pytest by dotted module path (listed and test.patch files settle dotted folders).

@@ -28,6 +28,8 @@ export interface Guard {
   tapLeaves: boolean;
   /** The first report names suites as tests (TAP of another runner, every point kept): a suite that held a canary takes its own tests' status (checkCanaries `suites`). */
   suites: boolean;
+  /** Canaries and the second channel turned off for this evaluation (fixbench's own tests and bench): no evidence rule applies. */
+  off?: boolean;
 }
 
 /** Largest package.json or test file read to plan canaries, bytes. */
@@ -61,6 +63,7 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
   }
   if (!canaries) {
     guard.unprotected = 'canaries and the second channel turned off for this evaluation';
+    guard.off = true;
     return guard;
   }
   guard.channel = planSecondChannel(task.test_cmd, report);
@@ -158,6 +161,28 @@ async function guardPytest(dir: string, task: TaskSpec, guard: Guard, elsewhere?
   const written = elsewhere ? await elsewhere(pythonNames(hosts), [...hosts.keys()], true) : new Set<string>();
   const baseWords = wordsAt ? await wordsAt(literalWords(hosts, true)) : undefined;
   return installPlan(dir, await priced(planPythonCanaries(task.test_cmd, hosts, task, written, baseWords), [...hosts.keys()], valuesAt), guard);
+}
+
+/** node's JUnit reporter's closing comments (`<!-- suites 1 -->`, `<!-- duration_ms 33.6 -->`), and its TAP reporter's trailer (`# suites 1`, `# cancelled 0`): no other runner writes them. */
+const NODE_REPORT_MARKS = { junit: [/<!--\s*suites \d+\s*-->/, /<!--\s*duration_ms [\d.]+\s*-->/], tap: [/^# suites \d+$/m, /^# cancelled \d+$/m] } as const;
+
+/**
+ * Marks `guard` no verdict (`noChannel`) when the run's own report was written by node's test
+ * runner (`NODE_REPORT_MARKS`) and the run has no second channel where one is needed: JUnit, TAP
+ * read with every point, or TAP read leaves-only from a reporter sharing the tests' process
+ * (`reporterApartFromTests`). `guardRun` knows node:test only from the command and the repository's
+ * text; a repository that reaches it otherwise (an import built at run time, an untracked package,
+ * behind a script that masks the exit status) showed nothing there, and JUnit alone judged it
+ * (atkU15 #1: a wrong patch failing only in a describe's `after()` hook resolved). `report` is
+ * the first report's kind, `text` its text; the report is evidence of its writer only as the
+ * grading run wrote it, so this can only take a verdict away.
+ */
+export function noteNodeTestReport(guard: Guard, report: string, text: string): void {
+  if (guard.off || guard.channel || guard.noChannel || (report !== 'junit' && report !== 'tap')) return;
+  if (report === 'tap' && guard.tapLeaves && reporterApartFromTests(guard.cmd)) return;
+  if (NODE_REPORT_MARKS[report].every((re) => re.test(text))) {
+    guard.noChannel = `node's test runner wrote this ${report === 'junit' ? 'JUnit' : 'TAP'} report (its closing counts), but test_cmd does not run it as one \`node --test …\` fixbench can add its second report to, and this report alone cannot show a failure in a parent test's own body or a hook: write test_cmd as one \`node --test …\` with --test-reporter=junit --test-reporter-destination=<file> (or --test-report node-test)`;
+  }
 }
 
 /** The judgement of one run's evidence. */
