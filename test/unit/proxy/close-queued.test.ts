@@ -60,4 +60,35 @@ describe('metering proxy: close with a call queued behind the cap', () => {
     expect(proxy.calls[0]).toMatchObject({ list_usd: null, usage_unknown: true });
     expect(proxy.calls[0]!.cap_usd).toBeGreaterThan(0);
   });
+
+  it('a call whose pending line is being written at the close is not sent: the line is settled unbilled', async () => {
+    let received = 0;
+    up = http.createServer((req) => (received++, void req.resume()));
+    await new Promise<void>((r) => up!.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(up.address() as { port: number }).port}`;
+    const ledger: string[] = [];
+    let written!: () => void;
+    const proxy = await startMeteringProxy({
+      upstream: { dialect: 'openai', baseURL: `${base}/v1`, apiKey: 'sk-up-0123456789', model: 'm' },
+      price: { input: '3', output: '15' },
+      capUsd: null,
+      pending: () => (ledger.push('pending c1'), new Promise<string>((r) => (written = () => r('c1')))),
+      onCall: (_c, id) => void ledger.push(`billed ${id}`),
+      unbilled: (id) => void ledger.push(`unbilled ${id}`),
+    });
+    void fetch(`${proxy.origin}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${proxy.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] }),
+    }).catch(() => null);
+    for (let k = 0; k < 200 && !ledger.length; k++) await new Promise((r) => setTimeout(r, 10));
+    const closed = proxy.close();
+    await new Promise((r) => setTimeout(r, 50));
+    written(); // the pending line is on disk only now, after the close
+    const settled = await Promise.race([closed.then(() => true), new Promise((r) => setTimeout(() => r(false), 10_000))]);
+    expect(settled, 'close() waited for a call it should never have sent').toBe(true);
+    expect(ledger).toEqual(['pending c1', 'unbilled c1']);
+    expect(received).toBe(0);
+    expect(proxy.calls).toEqual([]);
+  });
 });
