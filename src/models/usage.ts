@@ -49,22 +49,23 @@ function maybeCount(v: unknown): number | null {
  *   `output = completion + reasoning` so that reasoning stays a part of output.
  * - OpenRouter's `usage.cost` (USD) becomes `billed_usd`.
  * - A missing or non-object usage gives zeros with `missing: true` and `raw: null`; an object without
- *   a numeric `completion_tokens` (`{}`, only `total_tokens` or `prompt_tokens`, counts as strings)
- *   gives zeros with `missing: true` (unknown, never a known 0).
+ *   a numeric `completion_tokens` (`{}`, only `total_tokens` or `prompt_tokens`, counts as strings),
+ *   or without an input count (neither a numeric `prompt_tokens` nor both DeepSeek halves), gives
+ *   zeros with `missing: true` (unknown, never a known 0: the call is billed at its bound).
  */
 export function normaliseUsage(rawUsage: unknown): NormalisedUsage {
   if (!isRecord(rawUsage)) return { usage: zeroUsage(), raw: null, missing: true, billed_usd: null };
-  // a usage object without an output count (`{}`, only `total_tokens` or `prompt_tokens`, counts as strings) is unknown, never a known 0 (atkS15 #2, atkT15 #3)
-  if (maybeCount(rawUsage.completion_tokens) === null) {
+  const hit = maybeCount(rawUsage.prompt_cache_hit_tokens);
+  const miss = maybeCount(rawUsage.prompt_cache_miss_tokens);
+  const promptField = maybeCount(rawUsage.prompt_tokens);
+  // a usage object without an output count (`{}`, only `total_tokens` or `prompt_tokens`, counts as
+  // strings) or without an input count (`completion_tokens` alone: input priced at 0) is unknown, never a known 0
+  if (maybeCount(rawUsage.completion_tokens) === null || (promptField === null && (hit === null || miss === null))) {
     return { usage: zeroUsage(), raw: rawUsage, missing: true, billed_usd: null };
   }
 
   const promptDetails = isRecord(rawUsage.prompt_tokens_details) ? rawUsage.prompt_tokens_details : {};
   const completionDetails = isRecord(rawUsage.completion_tokens_details) ? rawUsage.completion_tokens_details : {};
-
-  const hit = maybeCount(rawUsage.prompt_cache_hit_tokens);
-  const miss = maybeCount(rawUsage.prompt_cache_miss_tokens);
-  const promptField = maybeCount(rawUsage.prompt_tokens);
 
   let cacheRead: number;
   let prompt: number;

@@ -35,6 +35,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
   const token = `fxb-${randomBytes(24).toString('hex')}`;
   const tokenBytes = Buffer.from(token);
   const calls: ProxyCall[] = [];
+  let closing = false; // set by close(): no request is sent upstream after it
   const refusals = { count: 0, last: null as string | null };
   const upstreamErrors = { count: 0, last: null as string | null };
   const maxRequest = opts.maxRequestBytes ?? 32 * 1024 * 1024;
@@ -78,6 +79,13 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
     // Set once a billed request is on its way upstream, cleared when it is recorded: a call the
     // client abandons (or that breaks) after it was sent is still recorded, at an unknown cost.
     let unbilled: (() => void) | null = null;
+    // The client gone (or the proxy closing) aborts the upstream exchange; before the request leaves,
+    // nothing is sent: a call queued behind the cap's turn at close() never reached the provider.
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort(new Error('client closed the connection'));
+    });
+    const gone = () => closing || abort.signal.aborted;
     try {
       if (!authorised(req)) throw new HttpFailure(401, 'fixbench proxy: missing or wrong token; use the per-attempt key from OPENAI_API_KEY / ANTHROPIC_API_KEY', 'auth');
       const tr = dialect === up.dialect ? null : translationFor(dialect, up.dialect, req.method ?? 'GET', url.pathname);
@@ -145,12 +153,10 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
       if (up.dialect === 'anthropic') headers['x-api-key'] = up.apiKey;
       else headers.authorization = `Bearer ${up.apiKey}`;
 
+      if (gone()) return void res.destroy(); // never sent: not billed, no ledger line
       const callId = billed && opts.pending ? await opts.pending(body) : undefined; // on disk before the request leaves
-      const abort = new AbortController();
+      if (gone()) return void (callId && opts.unbilled?.(callId), res.destroy()); // never sent: settled as unbilled
       const timer = setTimeout(() => abort.abort(new Error(`upstream timeout after ${timeoutMs} ms`)), timeoutMs);
-      res.on('close', () => {
-        if (!res.writableFinished) abort.abort(new Error('client closed the connection'));
-      });
       let upstream: Response;
       const got = { bytes: 0 }; // reply bytes read: the bound of a call whose reply has no usage
       if (billed) {
@@ -291,6 +297,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
     upstreamErrors,
     close: () =>
       (closed ??= new Promise<void>((resolve) => {
+        closing = true;
         server.closeAllConnections();
         void Promise.all([new Promise((r) => server.close(r)), onSocket?.close()])
           .then(() => Promise.allSettled([...running]))

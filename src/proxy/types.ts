@@ -90,6 +90,11 @@ export interface MeteringProxy {
   readonly refusals: { count: number; last: string | null };
   /** Upstream failures without usage (network errors, non-2xx replies), with the last message. */
   readonly upstreamErrors: { count: number; last: string | null };
-  /** Stops listening, drops open connections, and resolves once every request handler has finished (a call in flight at the close is in `calls`). Safe to call twice. */
+  /**
+   * Stops listening, drops open connections, and resolves once every request handler has finished:
+   * a call sent upstream and unanswered at the close is in `calls` at its bound; one not yet sent
+   * (queued behind the cap's turn, or its pending ledger line still being written) is never sent and
+   * never recorded (its pending line, if written, settled by `unbilled`). Safe to call twice.
+   */
   close(): Promise<void>;
 }

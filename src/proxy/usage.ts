@@ -22,6 +22,7 @@ export interface ExtractedUsage {
 const servedOf = (v: unknown): { served?: string } => (typeof v === 'string' && v ? { served: v } : {});
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v) : 0);
 
 /**
@@ -29,12 +30,13 @@ const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(
  * `cache_creation_input_tokens` and `cache_read_input_tokens`. Cache writes are split by TTL from
  * `cache_creation.ephemeral_5m_input_tokens` / `ephemeral_1h_input_tokens` when given, else all of
  * `cache_creation_input_tokens` are 5-minute writes. Anthropic bills thinking as output and reports
- * no separate count, so `reasoning` is 0. Returns null for a missing or non-object usage.
+ * no separate count, so `reasoning` is 0. Returns null (unknown usage) for a missing or non-object
+ * usage, or one without a numeric `input_tokens` or `output_tokens`.
  */
 export function normaliseAnthropicUsage(raw: unknown): ExtractedUsage | null {
   if (!isRecord(raw)) return null;
-  // no output count (`{}`, `{input_tokens}` alone, counts as strings): unknown, never a known 0 (atkS15 #2, atkT15 #3)
-  if (!(typeof raw.output_tokens === 'number' && Number.isFinite(raw.output_tokens))) return null;
+  // no output count (`{}`, `{input_tokens}` alone, counts as strings) or no input count (`{output_tokens}` alone): unknown, never a known 0
+  if (!isNumber(raw.output_tokens) || !isNumber(raw.input_tokens)) return null;
   const creation = isRecord(raw.cache_creation) ? raw.cache_creation : null;
   const w5 = creation ? count(creation.ephemeral_5m_input_tokens) : count(raw.cache_creation_input_tokens);
   const w1h = creation ? count(creation.ephemeral_1h_input_tokens) : 0;
@@ -57,12 +59,13 @@ export function normaliseAnthropicUsage(raw: unknown): ExtractedUsage | null {
 /**
  * Normalises an OpenAI usage object of either API: Chat Completions (`prompt_tokens`, …) with the
  * rules of `normaliseUsage`, or Responses (`input_tokens` INCLUDING `input_tokens_details.cached_tokens`,
- * `output_tokens` INCLUDING `output_tokens_details.reasoning_tokens`). Null for a missing usage.
+ * `output_tokens` INCLUDING `output_tokens_details.reasoning_tokens`). Null (unknown usage) for a
+ * missing usage, or one without an input or an output count.
  */
 export function normaliseOpenAIUsage(raw: unknown): ExtractedUsage | null {
   if (!isRecord(raw)) return null;
   if (raw.prompt_tokens === undefined && (raw.input_tokens !== undefined || raw.output_tokens !== undefined)) {
-    if (!(typeof raw.output_tokens === 'number' && Number.isFinite(raw.output_tokens))) return null; // no output count: unknown (atkS15 #2, atkT15 #3)
+    if (!isNumber(raw.output_tokens) || !isNumber(raw.input_tokens)) return null; // no output or no input count: unknown
     const inDetails = isRecord(raw.input_tokens_details) ? raw.input_tokens_details : {};
     const outDetails = isRecord(raw.output_tokens_details) ? raw.output_tokens_details : {};
     const n = normaliseUsage({

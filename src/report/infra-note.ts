@@ -1,6 +1,7 @@
 // The report header's line about infra errors (DESIGN.md §6): rates leave them out of their
 // denominators, so a run with any says so up front, with the command that completes it.
 import type { IndexRecord } from '../store/records.ts';
+import { formatUsd } from './format.ts';
 
 /**
  * "2 attempts ended in infra errors (harness or provider faults): every rate leaves them out of its
@@ -15,18 +16,47 @@ export function infraErrorsNote(runId: string, attempts: readonly IndexRecord[])
   );
 }
 
+/** Calls the records carry unsettled, and the USD of their bounds (`unsettledCalls`). */
+export interface Unsettled {
+  calls: number;
+  usd: number;
+}
+
+/**
+ * The calls `attempts` carry unsettled (`interrupted_calls.unsettled_calls`: in flight at a kill or
+ * a Ctrl-C and never settled, so the provider may have billed them) and the USD of their bounds
+ * (`unsettled_usd`, which the budget counted); null when none.
+ */
+export function unsettledCalls(attempts: readonly Pick<IndexRecord, 'interrupted_calls'>[]): Unsettled | null {
+  const calls = attempts.reduce((s, a) => s + (a.interrupted_calls?.unsettled_calls ?? 0), 0);
+  return calls ? { calls, usd: attempts.reduce((s, a) => s + (a.interrupted_calls?.unsettled_usd ?? 0), 0) } : null;
+}
+
+/** "1 call unsettled, bounded at $0.0123": the one wording of unsettled calls (report header, run summary). */
+export const unsettledText = (u: Unsettled): string => `${u.calls} call${u.calls === 1 ? '' : 's'} unsettled, bounded at ${formatUsd(u.usd)}`;
+
+/**
+ * A contender's spend as the run summary states it: "$0.0084 total"; when its records carry
+ * unsettled calls, whose tokens and list cost are unknown and not in `totalUsd`, the total is a floor:
+ * "≥ $0.0084 total, 1 call unsettled, bounded at $0.0123" ("unknown total, …" when `totalUsd` is null).
+ */
+export function spendText(totalUsd: number | null, attempts: readonly Pick<IndexRecord, 'interrupted_calls'>[]): string {
+  const u = unsettledCalls(attempts);
+  if (!u) return `${formatUsd(totalUsd)} total`;
+  return `${totalUsd === null ? 'unknown' : `≥ ${formatUsd(totalUsd)}`} total, ${unsettledText(u)}`;
+}
+
 /**
  * "1 billed call(s) of interrupted attempts (a killed session) are counted, from their ledgers, in
- * 1 attempt record(s)", then how many calls were unsettled (in flight at the kill) and the USD of
- * their bounds, which the budget counted; null when no record carries any.
+ * 1 attempt record(s)", then the unsettled calls (`unsettledText`: in flight at the kill and never
+ * settled) and the USD of their bounds, which the budget counted; null when no record carries any.
  */
 export function interruptedCallsNote(attempts: readonly IndexRecord[]): string | null {
   const carrying = attempts.filter((a) => a.interrupted_calls);
   if (!carrying.length) return null;
   const calls = carrying.reduce((s, a) => s + a.interrupted_calls!.calls, 0);
   const base = `${calls} billed call(s) of interrupted attempts (a killed session, re-run on --resume) are counted, from their ledgers, in ${carrying.length} attempt record(s).`;
-  const unsettled = carrying.reduce((s, a) => s + (a.interrupted_calls!.unsettled_calls ?? 0), 0);
-  if (!unsettled) return base;
-  const usd = carrying.reduce((s, a) => s + (a.interrupted_calls!.unsettled_usd ?? 0), 0);
-  return `${base} ${unsettled} call(s) were in flight at the kill and never settled: the provider may have billed them, so the budget counts each at its bound ($${usd.toFixed(4)} in all); their tokens and list cost are unknown and not in the totals.`;
+  const u = unsettledCalls(carrying);
+  if (!u) return base;
+  return `${base} ${unsettledText(u)}: in flight at the kill (or Ctrl-C) and never settled, the provider may have billed them, so the budget counts each at its bound; their tokens and list cost are unknown and not in the totals.`;
 }

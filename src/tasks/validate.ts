@@ -56,6 +56,11 @@ export const TaskValidation = z.object({
   reasons: z.array(z.string()),
   flaky: z.array(FlakyTest),
   runs: z.array(PhaseRun),
+  /**
+   * Gold evaluated once more without the canaries (and the second channel), made only when gold was
+   * not resolved with them: a diagnosis, never a grade (`canaryCause`). Absent otherwise.
+   */
+  gold_without_canaries: PhaseRun.optional(),
   /** Wall time of this task's validation, milliseconds. */
   wall_ms: z.number(),
 });
@@ -95,30 +100,61 @@ export interface ValidateOptions {
 /**
  * Validates one structurally sound task (run `lintTasks` first): `runs` times, evaluates it with an
  * empty patch (test.patch alone, as the `noop` agent) and with gold.patch, each in a fresh
- * workspace with `setup`, then judges the runs with `judgeRuns`. Never throws for a task's fault.
+ * workspace with `setup`, then judges the runs with `judgeRuns`. When gold was not resolved, it is
+ * evaluated once more without canaries (`gold_without_canaries`), and a gold that fails only with
+ * them in is named as such (`canaryCause`); that run never makes a task valid. Never throws for a task's fault.
  */
 export async function validateTask(task: TaskSpec, opts: ValidateOptions): Promise<TaskValidation> {
   const t0 = Date.now();
   const runs: PhaseRun[] = [];
   const n = opts.runs ?? 3;
+  const evaluateAs = (phase: Phase, canaries: boolean) =>
+    evaluate({
+      task,
+      modelPatch: phase === 'gold_and_test_patch' ? task.patch : '',
+      gradeEmptyPatch: true,
+      sandbox: opts.sandbox,
+      repoCache: opts.repoCache,
+      workDir: opts.workDir,
+      ...(opts.envCache ? { envCache: opts.envCache } : {}),
+      ...(canaries ? {} : { canaries: false }),
+    });
   for (let run = 1; run <= n; run++) {
     for (const phase of Phase.options) {
-      const r = await evaluate({
-        task,
-        modelPatch: phase === 'gold_and_test_patch' ? task.patch : '',
-        gradeEmptyPatch: true,
-        sandbox: opts.sandbox,
-        repoCache: opts.repoCache,
-        workDir: opts.workDir,
-        ...(opts.envCache ? { envCache: opts.envCache } : {}),
-      });
-      const pr = phaseRun(task, run, phase, r);
+      const pr = phaseRun(task, run, phase, await evaluateAs(phase, true));
       runs.push(pr);
       opts.onRun?.(pr);
     }
   }
   const { reasons, flaky } = judgeRuns(task, runs);
-  return { instance_id: task.instance_id, valid: reasons.length === 0, reasons, flaky, runs, wall_ms: Date.now() - t0 };
+  const goldFailed = runs.some((r) => r.phase === 'gold_and_test_patch' && r.outcome !== 'resolved');
+  const plain = goldFailed ? phaseRun(task, n + 1, 'gold_and_test_patch', await evaluateAs('gold_and_test_patch', false)) : undefined;
+  const cause = plain ? canaryCause(task, runs, flaky, plain) : null;
+  if (cause) reasons.unshift(cause);
+  return { instance_id: task.instance_id, valid: reasons.length === 0, reasons, flaky, runs, ...(plain ? { gold_without_canaries: plain } : {}), wall_ms: Date.now() - t0 };
+}
+
+/**
+ * Why gold fails only with the canaries in, or null: gold is resolved in `plain` (its run without
+ * canaries) and no listed test was flaky with gold, yet every run with canaries was not resolved.
+ * Names the listed tests that failed with the canaries in (or the evidence's failure when none did),
+ * the likely cause (the task's tests share state or depend on their order: each canary is a copy of
+ * one of the file's tests run beside it) and the fix. Pure.
+ */
+export function canaryCause(task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS'> & Partial<Pick<TaskSpec, 'eval_type'>>, runs: readonly PhaseRun[], flaky: readonly FlakyTest[], plain: PhaseRun): string | null {
+  const gold = runs.filter((r) => r.phase === 'gold_and_test_patch');
+  if (plain.outcome !== 'resolved' || !gold.length || gold.some((r) => r.outcome === 'resolved') || flaky.some((f) => f.phase === 'gold_and_test_patch')) return null;
+  // a tampered run's results are no evidence of which test failed: only its outcome is named
+  const first = gold.find((r) => r.outcome !== 'tampered') ?? gold[0]!;
+  const failing = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS].filter((id) => first.outcome !== 'tampered' && !listedTestPasses(first.tests[id], task.eval_type));
+  const what = failing.length
+    ? `listed test(s) fail: ${failing.slice(0, 5).map((id) => `${JSON.stringify(id)} ${first.tests[id] ?? 'MISSING'}`).join(', ')}${failing.length > 5 ? ', …' : ''}`
+    : `the run is not resolved (${first.outcome}${first.error ? `: ${first.error.split('\n')[0]}` : ''})`;
+  return (
+    `gold fails only with the canary tests in: without them gold is resolved (run ${plain.run}, a diagnosis with no canaries), but with them ${what} (run ${first.run}). ` +
+    'Likely cause: the tests share state or depend on their order (a counter, a cache or a fixture one test leaves for the next): each canary is a copy of one of the file\'s tests, run right before or after it, so a test counting on what earlier tests did sees it changed. ' +
+    'Fix: make each test independent (its own state, or reset shared state in a beforeEach); there is no option to grade a task without canaries (tasks/README.md "Canary tests and result channels")'
+  );
 }
 
 function phaseRun(task: TaskSpec, run: number, phase: Phase, r: EvaluationResult): PhaseRun {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_OUTPUT_TOKENS } from '../../src/pricing/call-bound.ts';
+import { formatUsd } from '../../src/report/format.ts';
 import { AttemptRecord } from '../../src/store/records.ts';
 import { BIN, ROOT, runCli } from '../helpers/cli.ts';
 import { startFakeOpenAI, toolCall, type FakeOpenAI } from '../helpers/fake-openai.ts';
@@ -82,6 +83,10 @@ describe('billed-call ledger', () => {
     expect(bound).toBeGreaterThan(DEFAULT_OUTPUT_TOKENS * 8e-6 + 0.5 * sent * 2e-6);
     expect(bound).toBeLessThan(DEFAULT_OUTPUT_TOKENS * 8e-6 + 2 * sent * 2e-6);
     expect(rec!.budget_usd).toBeCloseTo(billed * 0.0028 + bound, 10);
-    expect(html).toMatch(/1 call\(s\) were in flight at the kill and never settled/);
+    expect(html).toContain(`1 call unsettled, bounded at ${formatUsd(bound)}: in flight at the kill`);
+    // The run summary states the spend as the floor it is, in the same words (it said "$0.0084 total")
+    const line = r.stderr.split('\n').find((l) => l.trim().startsWith('fake-coder: '));
+    expect(line, r.stderr).toMatch(new RegExp(`, ≥ \\${formatUsd(billed * 0.0028)} total, 1 call unsettled, bounded at \\${formatUsd(bound)}$`));
+    expect(summary).toMatchObject({ unsettled_calls: 1, unsettled_usd: bound });
   }, 300_000);
 });

@@ -6,7 +6,9 @@ const zero = { input_uncached: 0, cache_read: 0, cache_write_5m: 0, cache_write_
 describe('normaliseUsage', () => {
   it('an object with no count is unknown usage, never 0 tokens (atkS15 #2)', () => {
     for (const raw of [{}, { total_tokens: 51234 }, { prompt_tokens: '10', completion_tokens: '5' }, { prompt_tokens: 1000 }]) expect(normaliseUsage(raw), JSON.stringify(raw)).toMatchObject({ missing: true });
-    expect(normaliseUsage({ completion_tokens: 5 })).toMatchObject({ missing: false, usage: { output: 5 } });
+    // an output count without an input count is unknown too: its input would be priced at 0
+    expect(normaliseUsage({ completion_tokens: 5 })).toMatchObject({ missing: true });
+    expect(normaliseUsage({ prompt_tokens: 0, completion_tokens: 5 })).toMatchObject({ missing: false, usage: { output: 5 } });
   });
 
   const table: Array<[string, unknown, Partial<typeof zero>, number | null]> = [

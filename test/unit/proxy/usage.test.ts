@@ -93,7 +93,10 @@ describe('a usage object with no count (atkS15 #2)', () => {
     expect(normaliseAnthropicUsage({ cache_read_input_tokens: 0 })).toBeNull();
     expect(normaliseOpenAIUsage({ prompt_tokens: 1000 })).toBeNull();
     expect(normaliseOpenAIUsage({ input_tokens: 1000 })).toBeNull();
-    expect(normaliseAnthropicUsage({ output_tokens: 3 })?.usage.output).toBe(3);
+    // and an output count without an input count (its input would be priced at 0)
+    expect(normaliseAnthropicUsage({ output_tokens: 3 })).toBeNull();
+    expect(normaliseOpenAIUsage({ completion_tokens: 3 })).toBeNull();
+    expect(normaliseAnthropicUsage({ input_tokens: 0, output_tokens: 3 })?.usage.output).toBe(3);
     expect(normaliseOpenAIUsage({ input_tokens: 4, output_tokens: 2 })?.usage.output).toBe(2);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeRuns, type PhaseRun } from '../../../src/tasks/validate.ts';
+import { canaryCause, judgeRuns, type PhaseRun } from '../../../src/tasks/validate.ts';
 
 const lists = { FAIL_TO_PASS: ['t > f2p'], PASS_TO_PASS: ['t > p2p'] };
 type S = PhaseRun['tests'][string];
@@ -49,5 +49,28 @@ describe('judgeRuns', () => {
     const runs = sound();
     runs[1] = run(1, 'gold_and_test_patch', 'MISSING', 'MISSING', 'infra_error', 'test.patch of x did not apply\nmore');
     expect(judgeRuns(lists, runs).reasons).toEqual(['with gold.patch + test.patch, run 1: no test verdict (infra_error: test.patch of x did not apply)']);
+  });
+});
+
+describe('canaryCause', () => {
+  const plain = (outcome: string): PhaseRun => ({ ...run(4, 'gold_and_test_patch', 'PASSED', 'PASSED', outcome), unprotected: 'no canaries' });
+  const goldFails = (outcome = 'unresolved', error: string | null = null) => sound().map((r) => (r.phase === 'gold_and_test_patch' ? { ...r, outcome, error, tests: { ...r.tests, 't > p2p': 'FAILED' as const } } : r));
+
+  it('gold resolved without canaries, a listed test failing with them: names the test, the likely cause and the fix', () => {
+    const reason = canaryCause(lists, goldFails(), [], plain('resolved'));
+    expect(reason).toMatch(/^gold fails only with the canary tests in: without them gold is resolved \(run 4, a diagnosis with no canaries\), but with them listed test\(s\) fail: "t > p2p" FAILED \(run 1\)\. /);
+    expect(reason).toMatch(/Likely cause: the tests share state or depend on their order/);
+    expect(reason).toMatch(/Fix: make each test independent/);
+  });
+  it('a tampered gold run: its outcome, not its results, is named', () => {
+    expect(canaryCause(lists, goldFails('tampered', 'the canary that must pass failed\nmore'), [], plain('resolved'))).toMatch(/but with them the run is not resolved \(tampered: the canary that must pass failed\) \(run 1\)/);
+  });
+  it('no cause to name: gold fails without canaries too, gold resolved in some run, or a gold test flaky', () => {
+    expect(canaryCause(lists, goldFails(), [], plain('unresolved'))).toBeNull();
+    expect(canaryCause(lists, sound(), [], plain('resolved'))).toBeNull();
+    const runs = goldFails();
+    runs[5] = { ...runs[5]!, outcome: 'resolved', tests: { 't > f2p': 'PASSED', 't > p2p': 'PASSED' } };
+    expect(canaryCause(lists, runs, [], plain('resolved'))).toBeNull();
+    expect(canaryCause(lists, goldFails(), [{ test: 't > p2p', phase: 'gold_and_test_patch', runs: [] }], plain('resolved'))).toBeNull();
   });
 });
