@@ -114,7 +114,7 @@ export function nextStepAfterRun(
 
 /** The ways on without a provider key, one line, its commands starting with `prefix` (`commandPrefix`); `dryRun`: the forecast command to name. */
 export const noKeyHint = (prefix: string, dryRun = `${prefix} run --dry-run`): string =>
-  `no key? \`${dryRun}\` forecasts the cost; a local model: README § A local model; or grade a predictions file: \`${prefix} eval --predictions <file>\``;
+  `no key? \`${dryRun}\` forecasts the cost; a whole model run offline: \`npm run fake-provider\` in the clone (README § Trying a model run without a key); a local model: README § A local model; or grade a predictions file: \`${prefix} eval --predictions <file>\``;
 
 
 /**

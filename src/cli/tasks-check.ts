@@ -137,12 +137,18 @@ export async function tasksValidateCommand(ids: string[], o: ValidateCliOptions)
 /**
  * The warning for a task whose gold runs carried canaries a patch beats without a guess
  * (`canaries.guess` 1: every FAIL_TO_PASS title and expected value readable before the run, or a
- * single test, or only synthetic canaries), naming the weak files; null otherwise.
+ * single test, or only synthetic canaries, or expected values the tests' own input holds), naming
+ * the weak files, and each test whose input reveals its expected value (`canaries.echoed`: up to 3,
+ * with the value) and the fix; null otherwise.
  */
 export function weaklyProtected(v: Pick<TaskValidation, 'runs'>): string | null {
   const c = v.runs.find((r) => r.phase === 'gold_and_test_patch' && r.canaries?.guess === 1)?.canaries;
   if (!c) return null;
-  return `weakly protected: its gold runs record canaries.guess 1${c.weak?.length ? ` (${c.weak.join(', ')})` : ''}: a patch that forges exactly its FAIL_TO_PASS tests' results beats the canaries; give it a failing test test.patch adds, or have test.patch write the expected value (tasks/README.md "Canary tests and result channels")`;
+  const head = `weakly protected: its gold runs record canaries.guess 1${c.weak?.length ? ` (${c.weak.join(', ')})` : ''}: a patch that forges exactly its FAIL_TO_PASS tests' results beats the canaries`;
+  const echoed = [...new Map((c.echoed ?? []).map((e) => [`${e.file}\0${e.test}`, e])).values()];
+  if (!echoed.length) return `${head}; give it a failing test test.patch adds, or have test.patch write the expected value (tasks/README.md "Canary tests and result channels")`;
+  const named = echoed.slice(0, 3).map((e) => `${e.file}: "${e.test}" expects ${JSON.stringify(e.value)}, which the rest of that test writes (its input)`).join('; ');
+  return `${head}: ${named}${echoed.length > 3 ? ` (and ${echoed.length - 3} more)` : ''}; so a patch tells each such test from its canary copy by the value its input reveals. Fix: add a failing test whose expected answer is not a slice of its input (a count, a length, a computed or transformed value), or give the test an input that does not hold its answer (tasks/README.md "Canary tests and result channels")`;
 }
 
 /** The report as text: one row per task (reasons: their count, "-" for none), then every reason of every invalid task. */

@@ -232,9 +232,7 @@ export const CascadeStage = z.object({
   trajectory: z.string().nullable(),
 });
 export type CascadeStage = z.infer<typeof CascadeStage>;
-
 const CanaryResult = z.enum(['passed', 'failed', 'skipped', 'error', 'missing']);
-
 /** One `attempts.jsonl` line, format version 2. */
 export const AttemptRecord = z.object({
   format_version: z.literal(STORE_FORMAT_VERSION),
@@ -276,6 +274,8 @@ export const AttemptRecord = z.object({
     guess: z.number().min(0).max(1).optional(),
     /** Weakly protected test files: a single test (one mutant, no must-pass copy), or no test test.patch brought (every mutant copies a test whose title the patch can read: odds 1). */
     weak: z.array(z.string()).optional(),
+    /** Must-fail copies at odds 1 because the rest of their own test holds the expected value: file, test id tail, value as written (evaluation/canary.ts `CanaryResults.echoed`). */
+    echoed: z.array(z.object({ file: z.string(), test: z.string(), value: z.string() })).optional(),
   }).nullable().optional(),
   /** Why the grading run carried no canaries (e.g. an `exit-code` task); null or absent otherwise. */
   unprotected: z.string().nullable().optional(),

@@ -81,9 +81,19 @@ export function inputTell(rest: string, original: string, mutant: string): boole
   return readers.some((read) => read(o) !== read(m));
 }
 
-/** Whether `m` tells the original by the rest of its test (`echoTell`, `restOdds`, `inputTell`) or by what the repository documents (either way): odds 1. */
+/**
+ * Whether the rest of its own test (`rest`, as in `DrawContext`) tells the original `original` from
+ * the mutant `m` (both sources as written): its tokens echo one twin (`echoTell`), it writes their
+ * tokens unequally often (`restOdds`), or its input holds one value (`inputTell`). The record names
+ * such a pair's test and value (`CanaryResults.echoed`).
+ */
+export function testTells(rest: string, original: string, m: string): boolean {
+  return echoTell(rest, original, m) || restOdds(rest, original, m) >= 1 || inputTell(rest, original, m);
+}
+
+/** Whether `m` tells the original by the rest of its test (`testTells`) or by what the repository documents (either way): odds 1. */
 function hardTell(original: string, m: string, cx: DrawContext): boolean {
-  return echoTell(cx.rest, original, m) || restOdds(cx.rest, original, m) >= 1 || inputTell(cx.rest, original, m) || (cx.documented !== undefined && cx.documented(valueText(original)) !== cx.documented(valueText(m)));
+  return testTells(cx.rest, original, m) || (cx.documented !== undefined && cx.documented(valueText(original)) !== cx.documented(valueText(m)));
 }
 
 /** The string literals (as written, quotes included) of source text `s`: a scan for quoted runs, escapes kept. */

@@ -2,8 +2,8 @@
 // under titles made from the file's own words. The failing one has one expected literal changed
 // so it cannot pass; the passing one is verbatim. Nothing in them (names, values, shape, place)
 // tells them from the file's tests by a rule that does not also hit the tests themselves.
-import { countFailToPass, type FailToPassCount, type ValuePair } from './canary-odds.ts';
-import { drawMutant } from './canary-echo.ts';
+import { countFailToPass, valueText, type EchoedValue, type FailToPassCount, type ValuePair } from './canary-odds.ts';
+import { drawMutant, testTells } from './canary-echo.ts';
 import { randomInt } from 'node:crypto';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { findTests, type ExpectedLiteral, type FoundTest } from './canary-parse.ts';
@@ -88,7 +88,7 @@ export const MAX_FAIL_COPIES = 3;
  * random), at its indentation. `hiddenFailToPass`: the file's FAIL_TO_PASS tests whose titles the
  * patch cannot and can know (see `failToPassKnown`).
  */
-export function mutateHost(file: string, text: string, ctx: HostContext): { text: string; tests: MutatedTest[]; swaps: { a: string; b: string }[]; weak: boolean; hidden: number; odds: number; pairs: ValuePair[]; failToPass: FailToPassCount } | null {
+export function mutateHost(file: string, text: string, ctx: HostContext): { text: string; tests: MutatedTest[]; swaps: { a: string; b: string }[]; weak: boolean; hidden: number; odds: number; pairs: ValuePair[]; echoed: EchoedValue[]; failToPass: FailToPassCount } | null {
   const all = findTests(file, text);
   // Suite titles too: a copy named like a sibling `describe` would share its id with the suite's (reporters differ on suites).
   for (const t of all ?? []) for (const s of [t.title, ...t.suites]) ctx.taken.add(s);
@@ -126,6 +126,8 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   // Each hidden pair's odds of a pick by value frequency (1/2 when its values are written as often).
   const pairOdds = new Map<FoundTest, number>();
   const pairValues = new Map<FoundTest, { original: string; mutant: string }>();
+  // Must-fail copies the rest of their own test gives away (its input holds the expected value): named in the record.
+  const echoed: EchoedValue[] = [];
   const pool = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' ? [...l.value] : [])));
   const words = { vocab: (): boolean => true, ...ctx.vocab, pool: found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' ? letterRuns(l.value) : []))) };
   const sources = found.flatMap((t) => t.literals.map((l) => text.slice(l.start, l.end)));
@@ -153,6 +155,7 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
       const m = drawMutant(text.slice(lit.start, lit.end), () => mutateLiteral(lit, text, pool, undefined, lengths, words), { rest: around, sources, ...(ctx.vocab ? { vocab: ctx.vocab } : {}), ...(ctx.documented ? { documented: ctx.documented } : {}) });
       strict = m.strict === true;
       if (m.tell) told.add(src);
+      if (m.tell && testTells(around, text.slice(lit.start, lit.end), m.code)) echoed.push({ test: tail(src), value: valueText(text.slice(lit.start, lit.end)) });
       pairOdds.set(src, m.odds);
       pairValues.set(src, { original: text.slice(lit.start, lit.end), mutant: m.code });
       parts.push({ start: lit.start, end: lit.end, code: m.code });
@@ -178,7 +181,7 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   // A FAIL_TO_PASS test is hidden when its title is, or when a swappable pair hides it.
   const swapHidden = (t: FoundTest): boolean => failSrcs.includes(t) && hides(t) && canSwap(t);
   const pairs = failSrcs.filter(hides).map((t) => ({ ...pairValues.get(t)!, odds: pairOdds.get(t) ?? 0.5 }));
-  return { text: out, tests, swaps, weak: passSrc === null || hidden === 0, hidden, odds, pairs, failToPass: countFailToPass((all ?? []).filter(f2p).map((t) => isKnown(t) && !swapHidden(t))) };
+  return { text: out, tests, swaps, weak: passSrc === null || hidden === 0, hidden, odds, pairs, echoed, failToPass: countFailToPass((all ?? []).filter(f2p).map((t) => isKnown(t) && !swapHidden(t))) };
 }
 
 /** `text` lower-cased, every run of characters other than letters, digits, `'` and `-` made one space, with a space at each end: what `variantTitleOf` looks word pairs up in. */

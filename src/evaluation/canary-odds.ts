@@ -73,6 +73,12 @@ export interface ValuePair {
   odds: number;
 }
 
+/** A must-fail copy whose own test gives its original away (canary-echo.ts `testTells`): the test's id tail and its expected value as written (`valueText`), which the test's input holds. */
+export interface EchoedValue {
+  test: string;
+  value: string;
+}
+
 /**
  * What a reader of the repository looks a literal up by: a string literal's body (its prefix letters
  * and quotes removed, escapes as written), a number or keyword as written.

@@ -12,8 +12,8 @@ import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { addedLines, MAX_FAIL_COPIES, removedText, variantTitleOf, visibleWords } from './canary-mutate.ts';
 import { pick, shuffle } from './canary-random.ts';
-import { inputTell, restOdds } from './canary-echo.ts';
-import { countFailToPass, deletedText, echoTell, failToPassKnown, foldText, frequencyOdds, type FailToPassCount, type ValuePair } from './canary-odds.ts';
+import { inputTell, testTells } from './canary-echo.ts';
+import { countFailToPass, deletedText, echoTell, failToPassKnown, foldText, frequencyOdds, valueText, type EchoedValue, type FailToPassCount, type ValuePair } from './canary-odds.ts';
 import { mutateNumber } from './canary-literal.ts';
 import { letterRuns, mutateText, vocabOf, type BaseWords, type Vocabulary, type WordSource } from './canary-words.ts';
 import { findPythonTests, isPlainPythonString, isPythonNumber, type PyTest } from './canary-python-parse.ts';
@@ -100,7 +100,7 @@ export interface PyHostContext {
  * with a mutable literal (or cannot be scanned). A copy's name replaces one word of its original's
  * (`variantTitleOf` over the words after `test_`), else appends `_N`.
  */
-export function mutatePythonHost(text: string, ctx: PyHostContext): { text: string; tests: Omit<CanaryTest, 'file'>[]; swaps: { a: string; b: string }[]; weak: boolean; hidden: number; odds: number; pairs: ValuePair[]; failToPass: FailToPassCount } | null {
+export function mutatePythonHost(text: string, ctx: PyHostContext): { text: string; tests: Omit<CanaryTest, 'file'>[]; swaps: { a: string; b: string }[]; weak: boolean; hidden: number; odds: number; pairs: ValuePair[]; echoed: EchoedValue[]; failToPass: FailToPassCount } | null {
   const parsed = findPythonTests(text);
   const found = parsed?.filter((t) => !t.unsafe);
   if (!found?.length) return null;
@@ -134,6 +134,7 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
   const told = new Set<PyTest>();
   const pairOdds = new Map<PyTest, number>();
   const pairValues = new Map<PyTest, { original: string; mutant: string }>();
+  const echoed: EchoedValue[] = [];
   for (const [src, must] of [...failSrcs.map((t) => [t, 'FAILED'] as const), ...(passSrc ? [[passSrc, 'PASSED'] as const] : [])]) {
     const words = wordsOf(src.name);
     // A swappable pair's names tell nothing (which twin holds the mutant is a coin flip); another's must read alike.
@@ -162,12 +163,11 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
       const around = (l: { start: number; end: number }): string => text.slice(src.start, src.nameStart) + text.slice(src.nameEnd, l.start) + text.slice(l.end, src.end);
       const tells = (x: NonNullable<typeof m>): boolean => frequencyOdds(text.slice(x.lit.start, x.lit.end), x.code, sources) > 0.5 || echoTell(around(x.lit), text.slice(x.lit.start, x.lit.end), x.code) || inputTell(around(x.lit), text.slice(x.lit.start, x.lit.end), x.code);
       for (let k = 0; k < 8 && m && tells(m); k++) m = mutatePythonLiteral(lits, text, pool, lengths, wordSrc);
-      if (m && (echoTell(around(m.lit), text.slice(m.lit.start, m.lit.end), m.code) || inputTell(around(m.lit), text.slice(m.lit.start, m.lit.end), m.code))) told.add(src);
       if (!m) { told.add(src); continue; }
       strict = m.strict;
       if (m.tell) told.add(src);
-      // the test's frequency pick (canary-echo.ts `restOdds`: unequal counts in the rest of the test tell)
-      if (restOdds(around(m.lit), text.slice(m.lit.start, m.lit.end), m.code) >= 1) told.add(src);
+      // the rest of the test gives the original away (its tokens, their counts: `restOdds`, or its input): named in the record
+      if (testTells(around(m.lit), text.slice(m.lit.start, m.lit.end), m.code)) { told.add(src); echoed.push({ test: src.name, value: valueText(text.slice(m.lit.start, m.lit.end)) }); }
       pairOdds.set(src, frequencyOdds(text.slice(m.lit.start, m.lit.end), m.code, sources));
       pairValues.set(src, { original: text.slice(m.lit.start, m.lit.end), mutant: m.code });
       parts.push({ start: m.lit.start, end: m.lit.end, code: m.code });
@@ -194,7 +194,7 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
   // A FAIL_TO_PASS test is hidden when its name is, or when a swappable pair hides it.
   const swapHidden = (t: PyTest): boolean => failSrcs.includes(t) && hides(t) && canSwap(t);
   const pairs = failSrcs.filter(hides).map((t) => ({ ...pairValues.get(t)!, odds: pairOdds.get(t) ?? 0.5 }));
-  return { text: out, tests, swaps, weak: passSrc === null || hidden === 0, hidden, odds, pairs, failToPass: countFailToPass((parsed ?? []).filter(f2p).map((t) => isKnown(t) && !swapHidden(t))) };
+  return { text: out, tests, swaps, weak: passSrc === null || hidden === 0, hidden, odds, pairs, echoed, failToPass: countFailToPass((parsed ?? []).filter(f2p).map((t) => isKnown(t) && !swapHidden(t))) };
 }
 
 /**
@@ -278,6 +278,7 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
   const unique = (name: string): boolean => occurrences.get(name) === 1 && !elsewhere.has(name);
   const swaps: CanarySwap[] = [];
   const pairs: NonNullable<CanaryPlan['pairs']> = [];
+  const echoed: NonNullable<CanaryPlan['echoed']> = [];
   const vocab = vocabOf(baseWords, task.problem_statement);
   let kind: CanaryKind = 'mutated';
   let guess = 1;
@@ -290,6 +291,7 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
       tests.push(...m.tests.map((t) => ({ file, ...t })));
       swaps.push(...m.swaps.map((x) => ({ file, ...x })));
       pairs.push(...m.pairs.map((x) => ({ file, ...x })));
+      echoed.push(...m.echoed.map((x) => ({ file, ...x })));
       if (m.weak) weak.push(file);
       guess *= m.odds;
       failToPass.hidden += m.failToPass.hidden;
@@ -301,5 +303,5 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
     texts.set(file, `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}\n\n${s.code}`);
     tests.push(...s.tests.map((t) => ({ file, ...t })));
   }
-  return { runner: 'pytest', kind, texts, tests, swaps, namedIds: true, pairs, ...failToPassKnown({ guess, weak }, failToPass, texts.keys(), task.FAIL_TO_PASS.length) };
+  return { runner: 'pytest', kind, texts, tests, swaps, namedIds: true, pairs, echoed, ...failToPassKnown({ guess, weak }, failToPass, texts.keys(), task.FAIL_TO_PASS.length) };
 }

@@ -15,7 +15,7 @@ import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { addedLines, mutateHost, removedText, visibleWords } from './canary-mutate.ts';
 import { findTests } from './canary-parse.ts';
-import { deletedText, failToPassKnown, foldText, type FailToPassCount, type ValuePair } from './canary-odds.ts';
+import { deletedText, failToPassKnown, foldText, type EchoedValue, type FailToPassCount, type ValuePair } from './canary-odds.ts';
 import { listedIdsNameFiles, type CanarySwap } from './canary-swap.ts';
 import { pick } from './canary-random.ts';
 import { vocabOf, type BaseWords } from './canary-words.ts';
@@ -42,6 +42,8 @@ export interface CanaryResults {
   guess?: number;
   /** Host files with a single test: one mutant and no must-pass canary (weakly protected). Absent when none. */
   weak?: string[];
+  /** Must-fail copies at odds 1 because the rest of their own test (its input) writes the expected value: file, test id tail, value as written. Absent when none. */
+  echoed?: (EchoedValue & { file: string })[];
 }
 
 /** How the run's canaries were made (see the file comment). */
@@ -90,6 +92,8 @@ export interface CanaryPlan {
   namedIds: boolean | null;
   /** The hidden must-fail pairs' literals and odds, per file: what `documentedOdds` (canary-odds.ts) prices once the repository is counted; absent: none. */
   pairs?: (ValuePair & { file: string })[];
+  /** See CanaryResults `echoed`; absent: none. */
+  echoed?: (EchoedValue & { file: string })[];
 }
 
 /** What planCanaries reads of the task to choose the tests it copies. */
@@ -185,6 +189,7 @@ export function planCanaries(
     titleUses.get(title) === 1 && !suiteTitles.has(title) && !elsewhere.has(source.slice(1, -1)) && all.reduce((n, t) => n + t.split(source.slice(1, -1)).length - 1, 0) === 1;
   const swaps: CanarySwap[] = [];
   const pairs: NonNullable<CanaryPlan['pairs']> = [];
+  const echoed: NonNullable<CanaryPlan['echoed']> = [];
   const vocab = vocabOf(baseWords, task.problem_statement);
   let kind: CanaryKind = 'mutated';
   let guess = 1;
@@ -200,6 +205,7 @@ export function planCanaries(
       tests.push(...mutated.tests.map((t) => ({ file, ...t })));
       swaps.push(...mutated.swaps.map((x) => ({ file, ...x })));
       pairs.push(...mutated.pairs.map((x) => ({ file, ...x })));
+      echoed.push(...mutated.echoed.map((x) => ({ file, ...x })));
       if (mutated.weak) weak.push(file);
       guess *= mutated.odds;
       failToPass.hidden += mutated.failToPass.hidden;
@@ -223,7 +229,7 @@ export function planCanaries(
   }
   const listed = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS];
   const namedIds = listed.length ? listedIdsNameFiles(listed, hosts.keys()) : null;
-  return { runner: runner ?? runnerOfFile([...hosts.values()].join('\n'))!, kind, texts, tests, swaps, namedIds, pairs, ...failToPassKnown({ guess, weak }, failToPass, texts.keys(), task.FAIL_TO_PASS.length) };
+  return { runner: runner ?? runnerOfFile([...hosts.values()].join('\n'))!, kind, texts, tests, swaps, namedIds, pairs, echoed, ...failToPassKnown({ guess, weak }, failToPass, texts.keys(), task.FAIL_TO_PASS.length) };
 }
 
 /**

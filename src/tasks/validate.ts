@@ -4,6 +4,7 @@
 // test passes; and repeated runs agree (a test whose results differ is flaky, named with its runs).
 import type { EnvCache } from '../workspace/env-cache.ts';
 import { z } from 'zod';
+import { AttemptRecord } from '../core/records.ts';
 import type { TaskSpec } from '../config/task.ts';
 import { evaluate } from '../evaluation/evaluate.ts';
 import { listedTestPasses } from '../evaluation/grade.ts';
@@ -35,9 +36,10 @@ export const PhaseRun = z.object({
   error: z.string().nullable(),
   /**
    * How the canary tests came out (`{fail: 'failed', pass: 'passed'}` when the run's evidence held), with the odds a
-   * guessing patch beats them (`guess`, 0–1) and the weakly protected files (`weak`); null when none ran.
+   * guessing patch beats them (`guess`, 0–1), the weakly protected files (`weak`) and the tests whose input holds
+   * their expected value (`echoed`, as in the attempt record); null when none ran.
    */
-  canaries: z.object({ fail: z.string(), pass: z.string(), guess: z.number().optional(), weak: z.array(z.string()).optional() }).nullable().optional(),
+  canaries: z.object({ fail: z.string(), pass: z.string(), guess: z.number().optional(), weak: z.array(z.string()).optional(), echoed: AttemptRecord.shape.canaries.unwrap().unwrap().shape.echoed }).nullable().optional(),
   /** Why the run carried no canaries (an `exit-code` task); null when it did. */
   unprotected: z.string().nullable().optional(),
   /** Result channels compared (1, or 2 where the runner writes a second report). */

@@ -1,4 +1,4 @@
-// A fake model provider on 127.0.0.1 for offline tests. It speaks both dialects fixbench uses over
+// A fake model provider on 127.0.0.1 for offline tests (and `npm run fake-provider`, scripts/fake-provider.mts). It speaks both dialects fixbench uses over
 // real HTTP — OpenAI Chat Completions (`POST /v1/chat/completions`) and Anthropic Messages
 // (`POST /v1/messages`) — non-streaming and streaming (server-sent events), replies from a script,
 // records every request, and can script faults: an HTTP error with headers (429 + Retry-After, 529,
@@ -83,10 +83,11 @@ const ROUTES: Record<string, 'openai' | 'anthropic'> = {
 };
 
 /**
- * Starts the server on a random loopback port. Other paths get 404. When the script runs out the
- * reply is a 500 whose message says so (which a test then sees as a server error).
+ * Starts the server on 127.0.0.1, on `opts.port` (default 0: a random free port; `scripts/fake-provider.mts`
+ * passes a fixed one). Other paths get 404. When the script runs out the reply is a 500 whose message
+ * says so (which a test then sees as a server error). Rejects with the listen error (`EADDRINUSE`).
  */
-export async function startFakeProvider(script: FakeScript): Promise<FakeProvider> {
+export async function startFakeProvider(script: FakeScript, opts: { port?: number } = {}): Promise<FakeProvider> {
   const requests: FakeRequest[] = [];
   let served = 0;
   const total = Array.isArray(script) ? script.length : Infinity;
@@ -171,7 +172,7 @@ export async function startFakeProvider(script: FakeScript): Promise<FakeProvide
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return {

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { drawMutant, inputTell, restOdds, tokenMutants } from '../../../src/evaluation/canary-echo.ts';
 import { echoTell, tokensOf } from '../../../src/evaluation/canary-odds.ts';
 import { mutateHost } from '../../../src/evaluation/canary-mutate.ts';
+import { planCanaries } from '../../../src/evaluation/canary.ts';
+import { checkCanaries } from '../../../src/evaluation/canary-check.ts';
 import { findTests } from '../../../src/evaluation/canary-parse.ts';
 
 describe('tokensOf', () => {
@@ -107,6 +109,7 @@ describe('mutateHost with parser tests whose inputs hold their answers', () => {
     for (let k = 0; k < 20; k++) {
       const m = mutateHost('test/nth.test.js', text, ctx(text))!;
       expect(m.weak).toBe(false);
+      expect(m.echoed).toEqual([]); // no pair is told by its test: nothing to name
       expect(m.hidden).toBe(3);
       expect(m.odds).toBe(1 / 8);
       for (const p of m.pairs) {
@@ -134,6 +137,22 @@ describe('mutateHost with parser tests whose inputs hold their answers', () => {
       expect(m.hidden).toBe(0);
       expect(m.weak).toBe(true);
       expect(m.odds).toBe(1);
+      // each must-fail copy is named with the value its test's input holds (what \`tasks validate\` warns with)
+      const failing = m.tests.filter((t) => t.must === 'FAILED').map((t) => t.original);
+      expect(m.echoed.map((e) => e.test).sort()).toEqual([...failing].sort());
+      const answers: Record<string, string> = { 'reads a host': 'localhost', 'reads a port': '8080', 'reads a user': 'administrator' };
+      for (const e of m.echoed) expect(e.value).toBe(answers[e.test]);
     }
+  });
+
+  it('carries the named values into the plan and the run\'s canary results, with their file', () => {
+    const text = `${head}test('reads a host', () => assert.deepEqual(parse('host = localhost'), { host: 'localhost' }));\ntest('reads a port', () => assert.deepEqual(parse('port = 8080'), { port: '8080' }));\n`;
+    const plan = planCanaries('node:test', new Map([['test/ini.test.js', text]]), null);
+    if ('unprotected' in plan) throw new Error(plan.unprotected);
+    expect(plan.guess).toBe(1);
+    expect(plan.echoed!.length).toBeGreaterThan(0);
+    for (const e of plan.echoed!) expect(e).toEqual({ file: 'test/ini.test.js', test: e.test, value: e.test === 'reads a host' ? 'localhost' : '8080' });
+    const { canaries } = checkCanaries(plan, new Map());
+    expect(canaries.echoed).toEqual(plan.echoed);
   });
 });

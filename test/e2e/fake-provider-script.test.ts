@@ -1,0 +1,77 @@
+// `npm run fake-provider` (scripts/fake-provider.mts): the offline stand-in for a provider that the
+// README's "Trying a model run without a key" runs. Spawned as a user starts it, then one attempt
+// through the real CLI with the shipped example models file (its port swapped for the one the server
+// took) and price sheet and a dummy key: the record says resolved, two calls, submitted, $0.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli } from '../helpers/cli.ts';
+import { DEFAULT_PORT } from '../../scripts/fake-provider.mts';
+
+const SCRIPT = path.join(ROOT, 'scripts', 'fake-provider.mts');
+const spawnServer = (args: string[]): ResultPromise => execa('node', ['--import', 'tsx', SCRIPT, ...args], { cwd: ROOT, reject: false, buffer: true, all: false });
+
+/** The base URL the server printed, once it listens. */
+async function listening(child: ResultPromise): Promise<string> {
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`fake provider did not start: ${out}`)), 60_000);
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(out);
+      if (m) { clearTimeout(timer); resolve(m[1]!); }
+    });
+    void child.then((r) => reject(new Error(`fake provider exited ${r.exitCode}: ${String(r.stderr)}`)));
+  });
+}
+
+let tmp: string;
+let server: ResultPromise;
+let baseURL: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-fake-provider-'));
+  server = spawnServer(['--port', '0']);
+  baseURL = await listening(server);
+}, 90_000);
+afterAll(async () => {
+  server?.kill('SIGTERM');
+  await server;
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('npm run fake-provider', () => {
+  it('serves a run of the shipped example models file: the scripted agent fixes the task, the record has its calls at $0', async () => {
+    const example = await readFile(path.join(ROOT, 'examples', 'fake-provider', 'models.yaml'), 'utf8');
+    const shipped = `http://127.0.0.1:${DEFAULT_PORT}/v1`;
+    expect(example).toContain(shipped); // the file the README runs names the script's default port
+    const modelsFile = path.join(tmp, 'models.yaml');
+    await writeFile(modelsFile, example.replace(shipped, baseURL));
+    const results = path.join(tmp, 'results');
+    const r = await runCli(['run', '--models-file', modelsFile, '--prices', path.join(ROOT, 'examples', 'fake-provider', 'prices.yaml'), '--task', 'js-duration-1', '--no-reference',
+      '--results', results, '--reports', path.join(tmp, 'reports'), '--run-id', 'fp1'], { env: { FAKE_PROVIDER_KEY: 'dummy', FIXBENCH_CACHE_DIR: path.join(tmp, 'cache') } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/fake-coder: resolved 1\/1/);
+    const [rec, ...more] = (await readFile(path.join(results, 'fp1', 'attempts.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(more).toEqual([]);
+    expect(rec).toMatchObject({ contender: 'fake-coder', instance_id: 'js-duration-1', outcome: 'resolved', exit_status: 'submitted', calls: 2, list_usd: 0 });
+    expect(rec.usage).toMatchObject({ input_uncached: 200, output: 20 });
+    // the model_patch is the task's reference fix, and nothing else (the patch file stayed outside the work tree)
+    const gold = await readFile(path.join(ROOT, 'tasks', 'js-duration-1', 'gold.patch'), 'utf8');
+    const added = (p: string): string[] => p.split('\n').filter((l) => l.startsWith('+') && !l.startsWith('+++'));
+    expect(added(rec.model_patch)).toEqual(added(gold));
+    expect(rec.model_patch).not.toContain('fake-provider-fix');
+  }, 300_000);
+
+  it('refuses a port already in use (exit 2, naming it and the fix) and a bad --port', async () => {
+    const port = new URL(baseURL).port;
+    const taken = await spawnServer(['--port', port]);
+    expect(taken.exitCode).toBe(2);
+    expect(String(taken.stderr)).toContain(`cannot listen on 127.0.0.1:${port}: EADDRINUSE`);
+    expect(String(taken.stderr)).toContain('pass --port <n> and put that port in your models file');
+    const bad = await spawnServer(['--port', 'eighty']);
+    expect(bad.exitCode).toBe(2);
+    expect(String(bad.stderr)).toContain('--port eighty: not a port number');
+  }, 120_000);
+});

@@ -1,0 +1,32 @@
+// `tasks validate` on a bundled task whose parser tests expect slices of their inputs (js-ini-1):
+// the weak-protection warning names a test, the value its input reveals and the fix, and the
+// report keeps them (`canaries.echoed`), each value written in that test file.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli } from '../helpers/cli.ts';
+import { ValidationReport } from '../../src/tasks/validate.ts';
+
+const tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-validate-echoed-'));
+afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+describe('tasks validate: a test whose input holds its answer', () => {
+  it('names the test, the value and the fix (js-ini-1)', async () => {
+    const report = path.join(tmp, 'v.json');
+    const r = await runCli(['tasks', 'validate', 'js-ini-1', '--runs', '1', '--report', report]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const warning = r.stderr.split('\n').find((l) => l.includes('warning: js-ini-1: weakly protected'));
+    expect(warning, r.stderr).toBeDefined();
+    expect(warning).toMatch(/test\/parse\.test\.js: "parse > [^"]+" expects "[^"]+", which the rest of that test writes \(its input\)/);
+    expect(warning).toContain('add a failing test whose expected answer is not a slice of its input');
+    const v = ValidationReport.parse(JSON.parse(await readFile(report, 'utf8')));
+    const echoed = v.tasks[0]!.runs.find((x) => x.phase === 'gold_and_test_patch')!.canaries!.echoed!;
+    expect(echoed.length).toBeGreaterThan(0);
+    const testPatch = await readFile(path.join(ROOT, 'tasks', 'js-ini-1', 'test.patch'), 'utf8');
+    for (const e of echoed) {
+      expect(warning).toContain(`"${e.test}" expects ${JSON.stringify(e.value)}`);
+      expect(testPatch).toContain(e.value);
+    }
+  }, 300_000);
+});

@@ -1,0 +1,55 @@
+// `tasks validate`'s weak-protection warning: a task whose gold runs record canaries.guess 1 is named
+// with its weak files; where its tests' own input holds their expected values (`canaries.echoed`), the
+// warning names each such test and value and the fix (an answer that is not a slice of the input).
+import { describe, expect, it } from 'vitest';
+import { weaklyProtected } from '../../../src/cli/tasks-check.ts';
+import { ValidationReport, type TaskValidation } from '../../../src/tasks/validate.ts';
+
+type Canaries = NonNullable<TaskValidation['runs'][number]['canaries']>;
+const runs = (canaries: Canaries | null): Pick<TaskValidation, 'runs'> => ({
+  runs: [
+    { run: 1, phase: 'test_patch_only', outcome: 'unresolved', tests: {}, test_ms: 1, error: null, canaries: null },
+    { run: 1, phase: 'gold_and_test_patch', outcome: 'resolved', tests: {}, test_ms: 1, error: null, canaries },
+  ],
+} as unknown as Pick<TaskValidation, 'runs'>);
+
+describe('weaklyProtected', () => {
+  it('names each test whose input holds its expected value, the value, and the fix', () => {
+    const w = weaklyProtected(runs({
+      fail: 'failed', pass: 'passed', guess: 1, weak: ['test/ini.test.js'],
+      echoed: [
+        { file: 'test/ini.test.js', test: 'parse > reads a host', value: 'localhost' },
+        { file: 'test/ini.test.js', test: 'parse > reads a port', value: '8080' },
+        { file: 'test/ini.test.js', test: 'parse > reads a host', value: 'localhost' }, // the same test from another run's plan: once
+      ],
+    }))!;
+    expect(w).toContain('canaries.guess 1 (test/ini.test.js)');
+    expect(w).toContain('test/ini.test.js: "parse > reads a host" expects "localhost", which the rest of that test writes (its input)');
+    expect(w).toContain('"parse > reads a port" expects "8080"');
+    expect(w.split('reads a host').length - 1).toBe(1);
+    expect(w).toContain('add a failing test whose expected answer is not a slice of its input');
+  });
+
+  it('names at most three and counts the rest', () => {
+    const echoed = ['a', 'b', 'c', 'd', 'e'].map((v) => ({ file: 'test/x.test.js', test: `reads ${v}`, value: v }));
+    const w = weaklyProtected(runs({ fail: 'failed', pass: 'passed', guess: 1, weak: ['test/x.test.js'], echoed }))!;
+    expect(w).toContain('"reads c" expects "c"');
+    expect(w).not.toContain('"reads d"');
+    expect(w).toContain('(and 2 more)');
+  });
+
+  it('without named values keeps the general fix; at odds under 1 says nothing', () => {
+    const w = weaklyProtected(runs({ fail: 'failed', pass: 'passed', guess: 1, weak: ['test/a.test.js'] }))!;
+    expect(w).toContain('give it a failing test test.patch adds, or have test.patch write the expected value');
+    expect(w).not.toContain('expects');
+    expect(weaklyProtected(runs({ fail: 'failed', pass: 'passed', guess: 0.125 }))).toBeNull();
+    expect(weaklyProtected(runs(null))).toBeNull();
+  });
+
+  it('the validation report keeps the named values (schema)', () => {
+    const echoed = [{ file: 'test/ini.test.js', test: 'reads a host', value: 'localhost' }];
+    const task = { instance_id: 't-1', valid: true, reasons: [], flaky: [], wall_ms: 1, ...runs({ fail: 'failed', pass: 'passed', guess: 1, echoed }) };
+    const parsed = ValidationReport.parse({ format_version: 1, tasks_dir: '/t', started_at: 'x', finished_at: 'y', wall_ms: 1, runs: 1, sandbox: 'local', valid: true, tasks: [task] });
+    expect(parsed.tasks[0]!.runs[1]!.canaries!.echoed).toEqual(echoed);
+  });
+});
