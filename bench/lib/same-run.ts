@@ -9,7 +9,7 @@ import path from 'node:path';
  * `data-v` sort keys in the report), the durations test runners print (`time="0.012"`,
  * `duration_ms 3.1`), the paths of temporary folders, the `+dirty` mark of the harness commit
  * (a file of the package checkout edited between the two runs), and a record's canary `guess`
- * odds and `weak` files: they follow which canary copies were drawn (random on purpose: a copy whose
+ * odds, `weak` files and `echoed` values: they follow which canary copies were drawn (random on purpose: a copy whose
  * new title word is not attested in the same slot, or whose mutant the rest of its test or the
  * repository tells, counts at odds 1), as the mutated test names do.
  */
@@ -30,7 +30,8 @@ export function withoutTimes(text: string): string {
     .replace(/"digest"\s*:\s*"[A-Za-z0-9_-]{43}"(,\s*"bytes"\s*:\s*\d+)?/g, '"digest":"<d>"')
     .replace(/\/tmp\/fixbench-[^\s"'<>)]*/g, '<tmp>')
     .replace(/"guess"\s*:\s*[\d.e-]+/g, '"guess":<odds>')
-    .replace(/,\s*"weak"\s*:\s*\[[^\]]*\]/g, '');
+    .replace(/,\s*"weak"\s*:\s*\[[^\]]*\]/g, '')
+    .replace(/,\s*"echoed"\s*:\s*\[(?:\s*\{(?:[^{}"]|"(?:[^"\\]|\\.)*")*\}\s*,?)*\s*\]/g, '');
 }
 
 /**

@@ -52,6 +52,15 @@ describe('sameApartFromTimes (the compiled-vs-uncompiled check)', () => {
     expect(withoutTimes(c(0.25))).not.toBe(withoutTimes(c(0.25, 'failed')));
   });
 
+  it("ignores a record's canary echoed values (which test tells its mutant follows the draw), not what follows them", () => {
+    const c = (echoed: string, kind = 'mutated') => `"canaries":{"fail":"failed","pass":"passed","guess":1${echoed},"kind":"${kind}"}`;
+    const one = ',"echoed":[{"file":"test/a.test.js","test":"a > reads \\"}\\" keys","value":"}"}]';
+    const two = ',"echoed":[{"file":"t.js","test":"x","value":"1"}, {"file":"t.js","test":"y","value":"{2}"}]';
+    expect(withoutTimes(c(one))).toBe(withoutTimes(c('')));
+    expect(withoutTimes(c(two))).toBe(withoutTimes(c('')));
+    expect(withoutTimes(c(one))).not.toBe(withoutTimes(c('', 'synthetic')));
+  });
+
   it('leaves numbers that are not times alone', () => {
     expect(withoutTimes('"calls":5,"steps":12 resolved 3/16')).toBe('"calls":5,"steps":12 resolved 3/16');
   });
