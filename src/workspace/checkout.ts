@@ -190,11 +190,13 @@ const inFlight = new Map<string, Promise<string>>();
 
 /**
  * The prepared checkout of `baseCommit` that workspaces are copied from:
- * `<repo cache>/.checkouts/<mirror name>.packed-<baseCommit>/` (`.packed`: the layout with its objects in
- * one pack and no template folder; older caches' loose-object templates are left unused), made once per repository and commit with
+ * `<repo cache>/.checkouts/<mirror name>.lean-<baseCommit>/` (`.lean`: the layout with its objects in
+ * one pack, no template folder and no `TEMPLATE_DROPPED` entry; older caches' `.packed-` and
+ * loose-object templates are left unused), made once per repository and commit with
  * git (`git init`, `git fetch --no-tags <mirror> <baseCommit>`, a single branch `main` at
- * `baseCommit`, checked out, canonical `.git/config`), verified (HEAD is `baseCommit`), and
- * renamed into place atomically, so concurrent processes never see a partial one.
+ * `baseCommit`, checked out, canonical `.git/config`), verified (HEAD is `baseCommit`), stripped
+ * of `TEMPLATE_DROPPED`, and renamed into place atomically, so concurrent processes never see a
+ * partial one.
  *
  * Why: a workspace copied from it costs one tree copy instead of six git processes (one of them a
  * fetch that packs the history): bench/RESULTS.md, "checkout". The history rule is unchanged, since
@@ -203,7 +205,7 @@ const inFlight = new Map<string, Promise<string>>();
 async function checkoutTemplate(repoCache: RepoCache, repo: string, baseCommit: string, tasksDir: string): Promise<string> {
   // The template's place follows from the mirror's; a template in place needs no mirror (made once, by `makeTemplate`).
   const mirror = repoCache.mirrorPath(repo, { tasksDir });
-  const dir = join(dirname(mirror), '.checkouts', `${basename(mirror, '.git')}.packed-${baseCommit}`);
+  const dir = join(dirname(mirror), '.checkouts', `${basename(mirror, '.git')}.lean-${baseCommit}`);
   if (await isDir(join(dir, '.git'))) return dir;
   let pending = inFlight.get(dir);
   if (!pending) {
@@ -212,6 +214,15 @@ async function checkoutTemplate(repoCache: RepoCache, repo: string, baseCommit: 
   }
   return pending;
 }
+
+/**
+ * Entries of a fresh template's `.git` that it does not keep, relative to `.git`: the reflogs and
+ * `ORIG_HEAD` of its own making (`update-ref`, `reset`; nothing of the task's history) and the two
+ * folders `git init` leaves empty (`refs/tags`, `objects/info`), which git makes again when it
+ * needs them. Every workspace copies the template's `.git`, and each entry is a file made and
+ * later removed per workspace, two per attempt (bench/RESULTS.md, "perf16"): 8 of its 21 entries.
+ */
+export const TEMPLATE_DROPPED = ['ORIG_HEAD', 'logs', 'refs/tags', 'objects/info'] as const;
 
 async function makeTemplate(repoCache: RepoCache, repo: string, baseCommit: string, tasksDir: string, dir: string): Promise<string> {
   // The mirror may lack the commit (e.g. the bundle was regenerated): this refreshes it.
@@ -240,6 +251,7 @@ async function makeTemplate(repoCache: RepoCache, repo: string, baseCommit: stri
     }
     const head = (await git.raw(['rev-parse', 'HEAD'])).trim();
     if (head !== baseCommit) throw new InfraError(`workspace HEAD is ${head}, expected ${baseCommit}`);
+    await Promise.all(TEMPLATE_DROPPED.map((p) => rm(join(tmp, '.git', p), { recursive: true, force: true })));
     try {
       await rename(tmp, dir);
     } catch (err) {

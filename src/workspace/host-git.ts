@@ -85,17 +85,17 @@ export interface HostGitDirSource {
 /**
  * Makes the host git directory `gitDir` (which must not exist) for a work tree checked out at
  * `src.head`: `HEAD` (detached at `src.head`), the config and `info/attributes` above, an empty
- * `info/exclude`, `objects/info/alternates` naming `src.objects` (fixbench's own, so no object is
- * copied), and a copy of `src.index`. Plain file writes, no git process: about a millisecond.
+ * `refs/` (git needs the folder; host git makes no ref), `objects/info/alternates` naming
+ * `src.objects` (fixbench's own, so no object is copied), and a copy of `src.index`; no
+ * `info/exclude` until `recordSetupState` has a line for it. Plain file writes, no git process:
+ * about a millisecond, 10 entries (each a file made and removed per workspace: bench/RESULTS.md, "perf16").
  * @throws the file-system error when a file cannot be written.
  */
 export async function createHostGitDir(gitDir: string, src: HostGitDirSource): Promise<void> {
   await mkdir(join(gitDir, 'objects', 'info'), { recursive: true });
   await Promise.all([
-    mkdir(join(gitDir, 'refs', 'heads'), { recursive: true }),
-    mkdir(join(gitDir, 'info'), { recursive: true }).then(() =>
-      Promise.all([writeFile(join(gitDir, 'info', 'attributes'), HOST_ATTRIBUTES), writeFile(join(gitDir, 'info', 'exclude'), '')]),
-    ),
+    mkdir(join(gitDir, 'refs')),
+    mkdir(join(gitDir, 'info')).then(() => writeFile(join(gitDir, 'info', 'attributes'), HOST_ATTRIBUTES)),
     writeFile(join(gitDir, 'HEAD'), `${src.head}\n`),
     writeFile(join(gitDir, 'config'), HOST_CONFIG),
     writeFile(join(gitDir, 'objects', 'info', 'alternates'), `${src.objects}\n`),

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlink
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkspace } from '../../../src/workspace/checkout.ts';
+import { createWorkspace, TEMPLATE_DROPPED } from '../../../src/workspace/checkout.ts';
 import { RepoCache } from '../../../src/workspace/repo-cache.ts';
 import type { Workspace } from '../../../src/workspace/types.ts';
 import { gitRepo, type GitRepo } from '../../helpers/git-repo.ts';
@@ -67,6 +67,25 @@ describe('createWorkspace', () => {
     expect(gitIn(ws.dir, 'for-each-ref', '--format=%(refname)').trim()).toBe('refs/heads/main');
     expect(gitIn(ws.dir, 'remote').trim()).toBe('');
     expect(existsSync(join(ws.dir, '.git', 'FETCH_HEAD'))).toBe(false);
+  });
+
+  it('copies a lean .git (no reflogs, ORIG_HEAD or empty folders of its making) in which the agent\'s git works as in a clone', async () => {
+    const fresh = await createWorkspace({ repoCache: cache, repo: 'tiny', baseCommit: base, parentDir: join(root, 'work') });
+    try {
+      for (const p of TEMPLATE_DROPPED) expect(existsSync(join(fresh.dir, '.git', p)), p).toBe(false);
+      expect(readdirSync(join(fresh.dir, '.git')).sort()).toEqual(['HEAD', 'config', 'index', 'info', 'objects', 'refs']);
+      expect(gitIn(fresh.dir, 'status', '--porcelain')).toBe('');
+      writeFileSync(join(fresh.dir, 'new.txt'), 'x\n');
+      gitIn(fresh.dir, 'add', 'new.txt');
+      gitIn(fresh.dir, 'commit', '-q', '-m', 'agent commit');
+      gitIn(fresh.dir, 'tag', 'mine');
+      gitIn(fresh.dir, 'reset', '-q', '--hard', 'HEAD~1');
+      expect(gitIn(fresh.dir, 'rev-parse', 'HEAD', 'ORIG_HEAD', 'mine~1').trim().split('\n')).toEqual([base, gitIn(fresh.dir, 'rev-parse', 'mine').trim(), base]);
+      expect(gitIn(fresh.dir, 'reflog', '--format=%gs').trim().split('\n')).toEqual(['reset: moving to HEAD~1', 'commit: agent commit']);
+      expect(gitIn(fresh.dir, 'fsck', '--no-progress', '--strict')).toBe('');
+    } finally {
+      await fresh.cleanup();
+    }
   });
 
   it('contains only the repository files at base (no gold or test patch)', () => {

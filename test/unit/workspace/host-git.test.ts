@@ -2,7 +2,7 @@
 // writes into the workspace's `.git` or tree (commondir, config with drivers, hooks, alternates,
 // attributes), host git runs nothing it names, and the work tree is still diffed.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -192,5 +192,19 @@ describe('the patch is taken against the state after setup (14.6)', () => {
     expect(patch).not.toContain('generated.txt');
     // The workspace's own .git still says base_commit: the agent sees setup's edit as a change.
     expect(execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ws.dir, env: testGitEnv(), encoding: 'utf8' })).toBe(' M src/b.js\n');
+  });
+});
+
+describe('the host git directory itself', () => {
+  it('holds only what host git needs (no refs/heads, no empty info/exclude); an untracked file setup leaves gets info/exclude, so it is never the model\'s', async () => {
+    const entries = (dir: string, rel = ''): string[] =>
+      readdirSync(join(dir, rel), { withFileTypes: true }).flatMap((e) => [join(rel, e.name), ...(e.isDirectory() ? entries(dir, join(rel, e.name)) : [])]);
+    expect(entries(ws.gitDir).sort()).toEqual(['HEAD', 'config', 'index', 'info', 'info/attributes', 'objects', 'objects/info', 'objects/info/alternates', 'refs']);
+    write('src/a.js', 'exports.a = 2;\n');
+    expect((await extractPatch(ws)).patch).toContain('+exports.a = 2;\n');
+    execFileSync('git', ['checkout', '--', 'src/a.js'], { cwd: ws.dir, env: testGitEnv() });
+    await runSetup(ws, { instance_id: 'demo-1', setup: 'echo gen > generated.txt' }, sandbox);
+    expect(readFileSync(join(ws.gitDir, 'info', 'exclude'), 'utf8')).toContain('/generated.txt\n');
+    expect((await extractPatch(ws)).patch).toBe('');
   });
 });

@@ -19,9 +19,9 @@ describe('workspace copies and the cached template listing', () => {
       const make = () => createWorkspace({ repoCache, repo: repo.dir, baseCommit: repo.head, parentDir: join(root, 'ws') });
       const first = await make();
       expect(existsSync(join(first.dir, 'src', 'b.js'))).toBe(true);
-      // the lean layout every workspace copies: no sample hooks, the objects in one pack (no loose-object folders)
+      // the lean layout every workspace copies: no sample hooks, the objects in one pack (no loose-object folders, no empty objects/info)
       expect(existsSync(join(first.dir, '.git', 'hooks'))).toBe(false);
-      expect(readdirSync(join(first.dir, '.git', 'objects')).sort()).toEqual(['info', 'pack']);
+      expect(readdirSync(join(first.dir, '.git', 'objects')).sort()).toEqual(['pack']);
       expect(readdirSync(join(first.dir, '.git', 'objects', 'pack')).filter((f) => f.endsWith('.pack'))).toHaveLength(1);
       await first.cleanup();
       // the template replaced by another folder (a new inode) holding one more file
