@@ -60,10 +60,11 @@ export interface SiteGroup {
  * Why a suite's "Latest per model" table has no row (newcomer12 #7): "" when `hasLatest`; else its
  * runs with models are all shards (`modelShards`: their rates divide by every task of the suite, so
  * they stay out until merged), or no run of it had a model (only the reference agents gold and noop,
- * which are not plotted). One sentence with what to do.
+ * which are not plotted), or they did not finish (`modelUnfinished`, {@link RunPoint.unfinished}). One sentence with what to do.
  */
-export function latestNote(hasLatest: boolean, modelShards: boolean): string {
+export function latestNote(hasLatest: boolean, modelShards: boolean, modelUnfinished = false): string {
   if (hasLatest) return '';
+  if (modelUnfinished && !modelShards) return 'No model figures yet: the runs of this suite with models did not finish (running, interrupted or failed), so their rates cover only the attempts they ran; finish one with run --resume <id> and its figures appear here.';
   if (modelShards) return 'No model figures yet: the runs of this suite with models are shards (run --shard), whose rates divide by every task of the suite; join them with fixbench merge and their figures appear here.';
   return 'No model runs yet: the runs of this suite ran only the reference agents (gold, noop), which check the tasks and the harness and are not plotted; their results are on each run\'s page. Set a provider key and run models to see figures here.';
 }
@@ -93,7 +94,16 @@ export interface RunPoint {
   models: Array<{ id: string; rate: number | null; usdPerTask: number | null; infraErrors?: number }>;
   /** `i/n` for a shard of a run (`run --shard`): listed, but left out of the trend and latest figures, whose rates divide by every task of the suite. */
   shard?: string | null;
+  /**
+   * Set when the run did not finish (`running`: being written or killed; `interrupted`; `failed`): listed, but
+   * left out of the trend and latest figures, like a shard, since its rates cover only the attempts it ran
+   * (`compare previous` never picks a running run either). A `budget_exhausted` run is a point: its stop is its result.
+   */
+  unfinished?: 'running' | 'interrupted' | 'failed' | null;
 }
+
+/** The statuses {@link RunPoint.unfinished} names. */
+const UNFINISHED = new Set(['running', 'interrupted', 'failed']);
 
 /** The trend figures of a stored run (models only: reference agents are not plotted). */
 export function runPoint(run: StoredRun): RunPoint {
@@ -110,6 +120,7 @@ export function runPoint(run: StoredRun): RunPoint {
     spend,
     models: ranked.filter((s) => s.costBasis !== 'no_model').map((s) => ({ id: s.id, rate: s.resolvedRate, usdPerTask: s.meanUsdPerTask, infraErrors: s.infraErrors })),
     shard: run.header.shard ? `${run.header.shard.index}/${run.header.shard.count}` : null,
+    unfinished: UNFINISHED.has(run.header.status) ? (run.header.status as NonNullable<RunPoint['unfinished']>) : null,
   };
 }
 
@@ -130,7 +141,8 @@ export function siteView(points: readonly RunPoint[], unreadable: SiteViewModel[
       const usd: LinePoint[] = [];
       const latest = new Map<string, { rate: number | null; usd: number | null; runs: number; infra: number; prev: { rate: number | null; usd: number | null } | null }>();
       for (const r of [...sorted].reverse()) {
-        if (r.shard) continue; // a shard's rates divide by every task of the suite: not a point of the trend
+        // a shard's rates divide by every task of the suite, an unfinished run's cover only what it ran: not points of the trend
+        if (r.shard || r.unfinished) continue;
         const t = Date.parse(r.startedAt);
         for (const m of r.models) {
           if (Number.isFinite(t) && m.rate !== null) rate.push({ series: m.id, x: t, y: m.rate * 100 });
@@ -153,7 +165,7 @@ export function siteView(points: readonly RunPoint[], unreadable: SiteViewModel[
             id: r.id,
             href: `${encodeURIComponent(r.id)}/index.html`,
             startedAt: r.startedAt,
-            status: r.shard ? `${r.status}: not in the trend` : r.status,
+            status: r.shard || r.unfinished ? `${r.status}: not in the trend` : r.status,
             contenders: formatInt(r.contenders),
             best: best ? `${best.id} (${formatPct(best.rate)})` : '—',
             spend: formatUsd(r.spend),
@@ -165,7 +177,7 @@ export function siteView(points: readonly RunPoint[], unreadable: SiteViewModel[
         latest: [...latest.entries()]
           .sort(([, a], [, b]) => (b.rate ?? -1) - (a.rate ?? -1))
           .map(([id, l]) => ({ id, rate: `${formatPct(l.rate)}${l.infra ? ` (${l.infra} infra error${l.infra === 1 ? '' : 's'} left out)` : ''}`, usd: formatUsd(l.usd), runs: formatInt(l.runs), change: changeSince(l, l.prev) })),
-        latestEmpty: latestNote(latest.size > 0, sorted.some((r) => r.shard && r.models.length > 0)),
+        latestEmpty: latestNote(latest.size > 0, sorted.some((r) => r.shard && r.models.length > 0), sorted.some((r) => r.unfinished && r.models.length > 0)),
       };
     });
   return { vm: { title: 'fixbench runs', runCount: formatInt(points.length), groups, unreadable }, series };
