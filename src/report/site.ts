@@ -8,7 +8,8 @@ import path from 'node:path';
 import { rankSummaries, summarise } from '../analysis/leaderboard.ts';
 import { UserInputError } from '../core/errors.ts';
 import { readRun, type StoredRun } from '../store/store.ts';
-import { newestFirst, runStatusLabel } from '../store/run-label.ts';
+import { liveStatusLabel, newestFirst, runStatusLabel } from '../store/run-label.ts';
+import { runWriterState } from '../store/lock.ts';
 import { buildReport } from './build.ts';
 import { modelColours } from './colours.ts';
 import { lineChartSpec, renderChartSvg, type LinePoint } from './chart.ts';
@@ -105,15 +106,15 @@ export interface RunPoint {
 /** The statuses {@link RunPoint.unfinished} names. */
 const UNFINISHED = new Set(['running', 'interrupted', 'failed']);
 
-/** The trend figures of a stored run (models only: reference agents are not plotted). */
-export function runPoint(run: StoredRun): RunPoint {
+/** The trend figures of a stored run (models only: reference agents are not plotted); `status` as listed (default `runStatusLabel`). */
+export function runPoint(run: StoredRun, status = runStatusLabel(run.header)): RunPoint {
   const ranked = rankSummaries(summarise(run.header, run.attempts));
   const spend = ranked.reduce<number | null>((s, r) => (s === null || r.totalUsd === null ? null : s + r.totalUsd), 0);
   return {
     id: run.header.run_id,
     startedAt: run.header.started_at,
     ...(run.header.merged_at ? { mergedAt: run.header.merged_at } : {}),
-    status: runStatusLabel(run.header),
+    status,
     suiteHash: run.header.suite.hash,
     tasks: run.header.suite.instance_ids.length,
     contenders: run.header.contenders.length,
@@ -230,10 +231,12 @@ export async function buildSite(o: BuildSiteOptions): Promise<{ index: string; r
       unreadable.push({ dir: d, reason: `${path.join(runDir, 'run.json')}: run_id is "${run.header.run_id}" but the folder is named "${d}"; rename the folder back to ${run.header.run_id}` });
       continue;
     }
-    await buildReport({ header: run.header, attempts: run.attempts, outDir: path.join(o.outDir, run.header.run_id), root: o.outDir, runDir, published: o.published, attemptPages: o.attemptPages });
+    // a run left `running` by a killed process says so (run.lock's holder is gone), with the command that finishes it
+    const status = liveStatusLabel(run.header, run.header.status === 'running' ? await runWriterState(runDir) : 'alive', `${commandPrefix()} run --resume ${run.header.run_id}`);
+    await buildReport({ header: run.header, attempts: run.attempts, outDir: path.join(o.outDir, run.header.run_id), root: o.outDir, runDir, published: o.published, attemptPages: o.attemptPages, status });
     const rec = await recordWritten(o.outDir, run.header.run_id, path.resolve(o.resultsDir));
     if (rec) written[run.header.run_id] = rec;
-    points.push(runPoint(run));
+    points.push(runPoint(run, status));
   }
   // a run still in the results folder but not built now (unreadable), or built from another results
   // folder sharing this site folder, keeps its report and its entry; one gone from this results folder goes

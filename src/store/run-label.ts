@@ -30,3 +30,17 @@ export function newestFirst(a: Pick<RunHeader, 'started_at' | 'merged_at'>, b: P
   for (let i = 0; i < 2; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? 1 : -1;
   return 0;
 }
+
+/**
+ * {@link runStatusLabel} of a run, with `(no live process)` after `running` when `writer` (src/store/lock.ts
+ * `runWriterState`) says no process writes it any more (killed: kill -9, a crash, a closed terminal),
+ * then `: <resume>` when given: the command that finishes it, e.g.
+ * `running (no live process): npx fixbench run --resume r1`. A merge left running says to merge again.
+ */
+export function liveStatusLabel(h: Pick<RunHeader, 'status' | 'shard' | 'missing_shards' | 'merging'>, writer: 'alive' | 'gone' | 'unknown', resume?: string): string {
+  const label = runStatusLabel(h);
+  if (h.status !== 'running' || writer !== 'gone') return label;
+  const dead = label.replace(/^running/, 'running (no live process)');
+  if (h.merging) return `${dead}: a killed merge; run the same fixbench merge again`;
+  return resume ? `${dead}: ${resume}` : dead;
+}

@@ -6,7 +6,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { historyCommand } from '../../../src/cli/compare.ts';
 import { runPoint, siteView } from '../../../src/report/site.ts';
-import { runStatusLabel } from '../../../src/store/run-label.ts';
+import { liveStatusLabel, runStatusLabel } from '../../../src/store/run-label.ts';
+import { runWriterState } from '../../../src/store/lock.ts';
+import { pidScope } from '../../../src/core/work-owner.ts';
+import { execa } from 'execa';
+import { writeFile } from 'node:fs/promises';
 import { RunWriter } from '../../../src/store/store.ts';
 import { makeHeader, referenceContender } from '../analysis/fixtures.ts';
 
@@ -69,3 +73,53 @@ describe('runStatusLabel', () => {
     expect(vm.groups[0]!.runs.map((r) => r.id)).toEqual(['merged-whole', 'merged-partial']);
   });
 });
+
+describe('a run left running by a killed process (newcomer16 #2)', () => {
+  let dir: string;
+  const header = (run_id: string) => makeHeader({ run_id, contenders: [referenceContender('gold')], status: 'running' });
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'fixbench-live-'));
+    const child = execa('true');
+    const dead = child.pid!;
+    await child;
+    const here = await pidScope();
+    // killed: its lock names a process that is gone; live: this process holds the lock; no lock at all: killed too
+    await RunWriter.create(path.join(dir, 'k9b'), header('k9b'));
+    await writeFile(path.join(dir, 'k9b', 'run.lock'), JSON.stringify({ pid: dead, host: os.hostname(), start: '1', ...here }));
+    await RunWriter.createLocked(path.join(dir, 'live'), header('live')); // this process holds its lock
+    await RunWriter.create(path.join(dir, 'nolock'), header('nolock'));
+    await RunWriter.create(path.join(dir, 'elsewhere'), header('elsewhere'));
+    await writeFile(path.join(dir, 'elsewhere', 'run.lock'), JSON.stringify({ pid: dead, host: 'another-host', start: '1', ...here }));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runWriterState tells a dead writer from a live one, and one it cannot check', async () => {
+    expect(await runWriterState(path.join(dir, 'k9b'))).toBe('gone');
+    expect(await runWriterState(path.join(dir, 'nolock'))).toBe('gone');
+    expect(await runWriterState(path.join(dir, 'live'))).toBe('alive');
+    expect(await runWriterState(path.join(dir, 'elsewhere'))).toBe('unknown');
+  });
+
+  it('history says "running (no live process)" with the resume command; a live or uncheckable run stays "running"', async () => {
+    const out: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+    try {
+      await historyCommand({ results: dir, given: ['results'] });
+    } finally {
+      spy.mockRestore();
+    }
+    const row = (id: string) => out.join('').split('\n').find((l) => l.startsWith(`${id} `))!;
+    expect(row('k9b')).toMatch(new RegExp(` running \\(no live process\\): .*fixbench run --resume k9b --results ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `));
+    expect(row('nolock')).toMatch(/ running \(no live process\): .* --resume nolock /);
+    expect(row('live')).toMatch(/^live +\S+ +running +gold/);
+    expect(row('elsewhere')).toMatch(/^elsewhere +\S+ +running +gold/);
+  });
+
+  it('a killed merge says to merge again, not to resume', () => {
+    expect(liveStatusLabel({ ...header('m'), merging: true }, 'gone', 'fixbench run --resume m')).toBe('running (no live process): a killed merge; run the same fixbench merge again');
+    expect(liveStatusLabel({ ...header('m'), status: 'finished' }, 'gone', 'x')).toBe('finished');
+  });
+});
+
