@@ -164,7 +164,7 @@ export async function historyCommand(o: { results: string; json?: boolean; given
   if (o.json) {
     process.stdout.write(
       JSON.stringify(
-        runs.map((r, i) => ({ group: r.group, run_id: r.header.run_id, started_at: r.header.started_at, ...(r.header.merged_at ? { merged_at: r.header.merged_at } : {}), status: r.header.status, ...(r.header.status === 'running' ? { live_process: writers[i] } : {}), shard: r.header.shard ?? null, missing_shards: r.header.missing_shards ?? [], dir: r.dir, contenders: scores[i] })),
+        runs.map((r, i) => ({ group: r.group, run_id: r.header.run_id, started_at: r.header.started_at, ...(r.header.merged_at ? { merged_at: r.header.merged_at } : {}), status: r.header.status, ...(r.header.status === 'running' ? { live_process: writers[i] } : {}), shard: r.header.shard ?? null, ...(r.mergedInto ? { merged_into: r.mergedInto } : {}), missing_shards: r.header.missing_shards ?? [], dir: r.dir, contenders: scores[i] })),
         null,
         2,
       ) + '\n',
@@ -183,7 +183,7 @@ export async function historyCommand(o: { results: string; json?: boolean; given
             : [[
                 r.header.run_id,
                 r.header.started_at,
-                liveStatusLabel(r.header, writers[i]!, resumeCommand(r.header.run_id, o)),
+                liveStatusLabel(r.header, writers[i]!, resumeCommand(r.header.run_id, o), r.mergedInto),
                 scores[i]?.map((c) => `${c.id} ${c.resolved}/${c.graded}${c.infra_errors ? ` (${c.infra_errors} infra error${c.infra_errors === 1 ? '' : 's'})` : ''}${c.list_usd === null ? ' (USD unknown)' : c.list_usd > 0 ? ` (${formatUsd(c.list_usd)})` : ''}`).join(', ') ?? 'records unreadable',
               ]],
         ),

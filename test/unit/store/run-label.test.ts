@@ -123,3 +123,35 @@ describe('a run left running by a killed process (newcomer16 #2)', () => {
   });
 });
 
+
+describe('history lists a shard joined by a merge, marked, as the site does (newcomer16 #6)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'fixbench-merged-shards-'));
+    const shard = (index: number) => makeHeader({ run_id: `n-s${index}`, contenders: [referenceContender('gold')], shard: { index, count: 2 }, status: 'finished' });
+    await RunWriter.create(path.join(dir, 'n-s1'), shard(1));
+    await RunWriter.create(path.join(dir, 'n-s2'), shard(2));
+    await RunWriter.create(path.join(dir, 'n'), makeHeader({ run_id: 'n', contenders: [referenceContender('gold')], status: 'finished', merged_from: ['n-s1', 'n-s2'], merged_at: '2026-04-01T05:00:00.000Z' }));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('text and JSON name the merged run; the merged run is listed as itself', async () => {
+    const out: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+    try {
+      await historyCommand({ results: dir });
+      await historyCommand({ results: dir, json: true });
+    } finally {
+      spy.mockRestore();
+    }
+    const [text, json] = [out.slice(0, -1).join(''), out.at(-1)!];
+    const row = (id: string) => text.split('\n').find((l) => l.startsWith(`${id} `))!;
+    expect(row('n-s2')).toMatch(/ finished \(shard 2\/2, merged into n\) /);
+    expect(row('n-s1')).toMatch(/ finished \(shard 1\/2, merged into n\) /);
+    expect(row('n')).toMatch(/^n +\S+ +finished +gold/);
+    const entries = JSON.parse(json) as Array<{ run_id: string; merged_into?: string }>;
+    expect(entries.map((e) => [e.run_id, e.merged_into ?? null]).sort()).toEqual([['n', null], ['n-s1', 'n'], ['n-s2', 'n']]);
+  });
+});
