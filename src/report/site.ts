@@ -46,6 +46,7 @@ export interface SiteRunRow {
 export interface SiteGroup {
   suiteHash: string;
   suiteHashShort: string;
+  /** The suite's size with its noun: `1 task`, `16 tasks`. */
   tasks: string;
   runs: SiteRunRow[];
   /** Keys of this group's trend charts in the page's charts (null: fewer than two points to draw). */
@@ -159,7 +160,7 @@ export function siteView(points: readonly RunPoint[], unreadable: SiteViewModel[
       return {
         suiteHash: hash,
         suiteHashShort: hash.slice(0, 12),
-        tasks: formatInt(sorted[0]!.tasks),
+        tasks: `${formatInt(sorted[0]!.tasks)} task${sorted[0]!.tasks === 1 ? '' : 's'}`,
         runs: sorted.map((r) => {
           const best = [...r.models].sort((a, b) => (b.rate ?? -1) - (a.rate ?? -1))[0];
           return {

@@ -118,6 +118,11 @@ describe('siteView', () => {
     expect(siteView([run('k9b', '2026-04-03T00:00:00Z', 0.25, 'running')]).vm.groups[0]!.latestEmpty).toMatch(/^No model figures yet: the runs of this suite with models did not finish .*run --resume/);
   });
 
+  it('names the suite\'s size with its noun: "1 task", "4 tasks" (newcomer16 #9)', () => {
+    const point = (suiteHash: string, tasks: number): RunPoint => ({ id: suiteHash, startedAt: '2026-04-01T00:00:00Z', status: 'finished', suiteHash, tasks, contenders: 1, spend: 0, models: [] });
+    expect(siteView([point('a', 1), point('b', 4)]).vm.groups.map((g) => g.tasks).sort()).toEqual(['1 task', '4 tasks']);
+  });
+
   it('runPoint marks a stored run that is running, interrupted or failed as unfinished; finished and budget_exhausted are points', () => {
     const point = (status: string) => runPoint({ header: makeHeader({ run_id: 'r', status: status as 'finished' }), attempts: [] } as unknown as StoredRun).unfinished;
     expect(['running', 'interrupted', 'failed', 'finished', 'budget_exhausted'].map(point)).toEqual(['running', 'interrupted', 'failed', null, null]);
