@@ -28,7 +28,7 @@ export interface AnswerView {
 }
 
 /** The ways on without a provider key, as the report's answer block says them (the CLI's line: noKeyHint in src/cli/common.ts). A report is read later, away from the shell that made it, so its commands are written `npx fixbench …`, the README's convention. */
-export const NO_KEY_SENTENCE = 'No key? npx fixbench run --dry-run forecasts the cost; npm run fake-provider in the clone serves a scripted model for a whole run offline (the README\'s "Trying a model run without a key"); to run a local model see the README\'s "A local model"; or grade a predictions file with npx fixbench eval --predictions <file>.';
+export const NO_KEY_SENTENCE = 'No key? npx fixbench run --dry-run forecasts the cost; npm run fake-provider in the clone serves a scripted model for a whole run offline, then FAKE_PROVIDER_KEY=dummy npx fixbench run --models-file examples/fake-provider/models.yaml --prices examples/fake-provider/prices.yaml runs against it (the README\'s "Trying a model run without a key"); to run a local model see the README\'s "A local model"; or grade a predictions file with npx fixbench eval --predictions <file>.';
 
 const interval = (j: Judged): string => (j.interval ? `95% CI ${(j.interval.low * 100).toFixed(1)}–${(j.interval.high * 100).toFixed(1)}%` : 'no interval');
 const rateText = (j: Judged): string => `${formatPct(j.rate)} resolved (${j.resolved}/${j.tasks}; ${interval(j)})`;
