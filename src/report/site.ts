@@ -26,7 +26,8 @@ import { readSiteManifest, recordWritten, removeGoneRuns, writeSiteManifest, typ
 export function changeSince(now: { rate: number | null; usd: number | null }, prev: { rate: number | null; usd: number | null } | null): string {
   if (prev === null) return 'first run';
   const pp = now.rate !== null && prev.rate !== null ? (now.rate - prev.rate) * 100 : null;
-  const usd = now.usd !== null && prev.usd !== null && prev.usd > 0 ? ((now.usd - prev.usd) / prev.usd) * 100 : null;
+  // free both times (a price of 0 is known): no change; from free to paid has no percentage
+  const usd = now.usd !== null && prev.usd !== null && prev.usd > 0 ? ((now.usd - prev.usd) / prev.usd) * 100 : now.usd === 0 && prev.usd === 0 ? 0 : null;
   const sign = (v: number, s: string): string => `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v).toFixed(s === 'pp' ? 1 : 0)}${s === 'pp' ? ' pp' : '% USD'}`;
   return `${pp === null ? 'n/a' : sign(pp, 'pp')}, ${usd === null ? 'USD n/a' : sign(usd, 'usd')}`;
 }

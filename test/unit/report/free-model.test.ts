@@ -2,6 +2,7 @@
 // provenance agree, none of them calls it unpriced. An unknown price (null) still is.
 import { describe, expect, it } from 'vitest';
 import { reportPage } from '../../../src/report/build.ts';
+import { changeSince } from '../../../src/report/site.ts';
 import { makeAttempt, makeHeader, modelContender, referenceContender } from '../analysis/fixtures.ts';
 
 const tasks = ['t1', 't2', 't3', 't4'];
@@ -31,5 +32,12 @@ describe('a model priced at 0 (newcomer16 #4)', () => {
   it('the region table shows its cheapest USD per task as $0, not unknown', () => {
     expect(page.analysis.regions.find((r) => r.region === 'US')!.cheapestUsd).toBe('$0');
     expect(page.analysis.regions.find((r) => r.region === 'EU')!.cheapestUsd).toBe('unknown');
+  });
+});
+
+describe('the site\'s change of a model free in both runs', () => {
+  it('is ±0% USD, not n/a; from free to paid has no percentage', () => {
+    expect(changeSince({ rate: 1, usd: 0 }, { rate: 1, usd: 0 })).toBe('±0.0 pp, ±0% USD');
+    expect(changeSince({ rate: 1, usd: 0.1 }, { rate: 1, usd: 0 })).toBe('±0.0 pp, USD n/a');
   });
 });
