@@ -36,12 +36,12 @@ export function newestFirst(a: Pick<RunHeader, 'started_at' | 'merged_at'>, b: P
  * {@link runStatusLabel} of a run, with `(no live process)` after `running` when `writer` (src/store/lock.ts
  * `runWriterState`) says no process writes it any more (killed: kill -9, a crash, a closed terminal),
  * then `: <resume>` when given: the command that finishes it, e.g.
- * `running (no live process): npx fixbench run --resume r1`. A merge left running says to merge again.
+ * `running (no live process): npx fixbench run --resume r1`. A merge left running says to remove it and merge again (a merge never writes into an existing folder).
  */
 export function liveStatusLabel(h: Pick<RunHeader, 'status' | 'shard' | 'missing_shards' | 'merging'>, writer: 'alive' | 'gone' | 'unknown', resume?: string, mergedInto?: string): string {
   const label = runStatusLabel(h, mergedInto);
   if (h.status !== 'running' || writer !== 'gone') return label;
   const dead = label.replace(/^running/, 'running (no live process)');
-  if (h.merging) return `${dead}: a killed merge; run the same fixbench merge again`;
+  if (h.merging) return `${dead}: a killed merge: remove its folder and merge again`;
   return resume ? `${dead}: ${resume}` : dead;
 }

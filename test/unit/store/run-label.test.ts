@@ -118,7 +118,7 @@ describe('a run left running by a killed process (newcomer16 #2)', () => {
   });
 
   it('a killed merge says to merge again, not to resume', () => {
-    expect(liveStatusLabel({ ...header('m'), merging: true }, 'gone', 'fixbench run --resume m')).toBe('running (no live process): a killed merge; run the same fixbench merge again');
+    expect(liveStatusLabel({ ...header('m'), merging: true }, 'gone', 'fixbench run --resume m')).toBe('running (no live process): a killed merge: remove its folder and merge again');
     expect(liveStatusLabel({ ...header('m'), status: 'finished' }, 'gone', 'x')).toBe('finished');
   });
 });
