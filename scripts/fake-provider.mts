@@ -4,17 +4,22 @@
 // scripted agent: on its first turn it applies the reference fix (gold.patch) of the task whose
 // problem statement the prompt holds, then submits. It measures nothing about any model: it shows
 // what a model run writes (records, trajectories, costs, the report). Runs until Ctrl-C or SIGTERM.
+// A prompt holding no problem statement it knows makes it read its tasks folder again (a task added
+// since it started), then, still unknown, answer an HTTP 400 whose message says so and names
+// `--tasks`: the attempt records it (an infra error, shown on the run's progress line), never a silent
+// empty patch graded as the model's failure.
 //
 // Usage: npm run fake-provider [-- --port <n>] [--tasks <dir>]
 //   --port   port on 127.0.0.1 (default 18080, the one examples/fake-provider/models.yaml names; 0: any free port)
-//   --tasks  the task folder whose problem statements and gold patches it knows (default: the bundled tasks/)
+//   --tasks  the task folder whose problem statements and gold patches it knows (default: the bundled tasks/;
+//            your own tasks, e.g. made by `fixbench tasks create --tasks my-tasks`: pass that folder)
 // Prints `fake provider: listening on http://127.0.0.1:<port>/v1` on stdout once it listens, then one line
 // per request on stderr. Exit 2 on a bad flag or a port in use.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { bashBlock, startFakeProvider, toolCall, type FakeReply, type FakeRequest } from '../test/helpers/fake-provider.ts';
+import { bashBlock, errorReply, startFakeProvider, toolCall, type FakeReply, type FakeRequest } from '../test/helpers/fake-provider.ts';
 
 export const DEFAULT_PORT = 18080;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,15 +48,16 @@ const textOf = (content: unknown): string =>
  * The command of the fake agent's next turn (`turn`: assistant messages so far): on the first, the
  * gold.patch of the task whose problem statement the user messages hold (the longest such), applied
  * with git apply or GNU patch; after it, the submission. `says`: the turn in a few words, for the log.
+ * `command` is null on a first turn whose prompt holds no known statement (the caller answers an error).
  */
-export function nextCommand(req: FakeRequest, tasks: readonly KnownTask[]): { command: string; says: string; task: string | null; turn: number } {
+export function nextCommand(req: FakeRequest, tasks: readonly KnownTask[]): { command: string | null; says: string; task: string | null; turn: number } {
   const messages: Array<{ role?: string; content?: unknown }> = Array.isArray(req.body?.messages) ? req.body.messages : [];
   const turn = messages.filter((m) => m.role === 'assistant').length;
   const prompt = fold(messages.filter((m) => m.role === 'user').map((m) => textOf(m.content)).join('\n'));
   // the longest statement the prompt holds (one task's statement may begin another's)
   const task = tasks.filter((t) => t.statement && prompt.includes(t.statement)).sort((a, b) => b.statement.length - a.statement.length)[0] ?? null;
   if (turn > 0) return { command: 'echo FIXBENCH_SUBMIT', says: 'submits', task: task?.id ?? null, turn };
-  if (!task) return { command: "echo 'fake provider: no task of its --tasks folder has this problem statement; submitting no change'", says: 'knows no such task', task: null, turn };
+  if (!task) return { command: null, says: 'knows no such task', task: null, turn };
   // The patch goes to a file outside the work tree (it would be part of the diff otherwise), named by the
   // shell's pid (attempts run at once without a sandbox share /tmp), then git apply, else GNU patch.
   const file = '"${TMPDIR:-/tmp}/fake-provider-fix-$$.patch"';
@@ -80,17 +86,27 @@ async function main(): Promise<void> {
     process.stderr.write(`fake provider: --tasks ${dir}: no such folder\n`);
     process.exit(2);
   }
-  const tasks = knownTasks(dir);
+  let tasks = knownTasks(dir);
   const script = (req: FakeRequest, index: number): FakeReply => {
-    const { command, says, task, turn } = nextCommand(req, tasks);
+    let next = nextCommand(req, tasks);
+    if (next.command === null) {
+      tasks = knownTasks(dir); // a task added to the folder since it started
+      next = nextCommand(req, tasks);
+    }
+    const { command, says, task, turn } = next;
     process.stderr.write(`fake provider: #${index + 1} ${req.path} ${task ?? '(unknown task)'} turn ${turn + 1}: ${says}\n`);
+    if (command === null) {
+      // the fix first: the run's progress line shows the first 160 characters of the error
+      const message = `fake provider: task not in its tasks folder; restart it with npm run fake-provider -- --tasks <dir> (it reads ${dir}: ${tasks.length} task${tasks.length === 1 ? '' : 's'})`;
+      return errorReply(400, { message, type: 'invalid_request_error' });
+    }
     return Array.isArray(req.body?.tools) && req.body.tools.length ? toolCall('bash', { command }) : bashBlock(command);
   };
   const server = await startFakeProvider(script, { port }).catch((e: NodeJS.ErrnoException) => {
     process.stderr.write(`fake provider: cannot listen on 127.0.0.1:${port}: ${e.code ?? e.message}${e.code === 'EADDRINUSE' ? ' (another process holds it: stop it, or pass --port <n> and put that port in your models file)' : ''}\n`);
     process.exit(2);
   });
-  process.stdout.write(`fake provider: listening on ${server.baseURL} (${tasks.length} tasks of ${dir}); Ctrl-C stops it\n`);
+  process.stdout.write(`fake provider: listening on ${server.baseURL} (${tasks.length} task${tasks.length === 1 ? '' : 's'} of ${dir}); Ctrl-C stops it\n`);
   const stop = (): void => void server.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

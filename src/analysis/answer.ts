@@ -107,7 +107,8 @@ function judged(id: string, resolved: number, tasks: number, usd: number | null)
 
 const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const cost = (j: Judged): number => j.usdPerTask ?? Number.POSITIVE_INFINITY;
-const priced = (j: Judged): j is Judged & { usdPerTask: number; rate: number } => j.usdPerTask !== null && j.usdPerTask > 0 && j.rate !== null;
+/** A known price, 0 (free) included: only an unknown one (`usdPerTask` null) leaves a model out of value and cascades. */
+const priced = (j: Judged): j is Judged & { usdPerTask: number; rate: number } => j.usdPerTask !== null && j.rate !== null;
 
 /** Analyses {@link answer} can reuse instead of computing them again (see src/analysis/run.ts). */
 export interface AnswerInputs {
@@ -130,8 +131,10 @@ export function answer(matrix: ResultMatrix, shared: AnswerInputs = {}): Answer 
   const mostAccurate = [...models].filter((m) => m.rate !== null).sort((a, b) => b.rate! - a.rate! || cost(a) - cost(b) || byId(a, b))[0] ?? null;
 
   const frontier = new Set(paretoFrontier(pricedModels.map((m) => ({ id: m.id, usd: m.usdPerTask, rate: m.rate }))));
-  const perUsd = (m: { rate: number; usdPerTask: number }): number => m.rate / m.usdPerTask;
-  const bestValue = pricedModels.filter((m) => frontier.has(m.id)).sort((a, b) => perUsd(b) - perUsd(a) || b.rate - a.rate || byId(a, b))[0] ?? null;
+  // tasks per dollar; a free model that resolves any is worth more than every paid one (Infinity), one that resolves none 0
+  const perUsd = (m: { rate: number; usdPerTask: number }): number => (m.usdPerTask === 0 ? (m.rate > 0 ? Number.POSITIVE_INFINITY : 0) : m.rate / m.usdPerTask);
+  const moreValue = (a: { rate: number; usdPerTask: number }, b: { rate: number; usdPerTask: number }): number => (perUsd(a) === perUsd(b) ? 0 : perUsd(b) > perUsd(a) ? 1 : -1);
+  const bestValue = pricedModels.filter((m) => frontier.has(m.id)).sort((a, b) => moreValue(a, b) || b.rate - a.rate || byId(a, b))[0] ?? null;
 
   const near = mostAccurate?.rate == null ? [] : pricedModels.filter((m) => m.rate >= mostAccurate.rate! - NEAR_BEST_PP - 1e-12);
   const cheapestNearBest = near.sort((a, b) => a.usdPerTask - b.usdPerTask || b.rate - a.rate || byId(a, b))[0] ?? null;

@@ -112,9 +112,13 @@ export function nextStepAfterRun(
   return `${head}\n  ${vars.map((v) => `export ${v}=...`).join('; ')}; ${rerun}\n${noKeyHint(prefix, dryRun)}\n`;
 }
 
+/** The fake provider's run (README § Trying a model run without a key), its command starting with `prefix`: the models file, price sheet and key variable it needs. */
+export const fakeProviderRun = (prefix: string): string =>
+  `FAKE_PROVIDER_KEY=dummy ${prefix} run --models-file examples/fake-provider/models.yaml --prices examples/fake-provider/prices.yaml`;
+
 /** The ways on without a provider key, one line, its commands starting with `prefix` (`commandPrefix`); `dryRun`: the forecast command to name. */
 export const noKeyHint = (prefix: string, dryRun = `${prefix} run --dry-run`): string =>
-  `no key? \`${dryRun}\` forecasts the cost; a whole model run offline: \`npm run fake-provider\` in the clone (README § Trying a model run without a key); a local model: README § A local model; or grade a predictions file: \`${prefix} eval --predictions <file>\``;
+  `no key? \`${dryRun}\` forecasts the cost; a whole model run offline: \`npm run fake-provider\` in the clone, then in another terminal \`${fakeProviderRun(prefix)}\` (README § Trying a model run without a key); a local model: README § A local model; or grade a predictions file: \`${prefix} eval --predictions <file>\``;
 
 
 /**

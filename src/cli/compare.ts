@@ -6,7 +6,8 @@ import { compareRuns, pct, unevaluableGates, unfinishedRuns, type Gates } from '
 import { comparisonMarkdown } from '../history/markdown.ts';
 import { listRuns, resolveRunPair } from '../history/runs.ts';
 import { readRun } from '../store/store.ts';
-import { runStatusLabel } from '../store/run-label.ts';
+import { liveStatusLabel } from '../store/run-label.ts';
+import { runWriterState } from '../store/lock.ts';
 import { assertRunExists } from './run-lookup.ts';
 import { commandPrefix, givenFlags, resumeCommand } from './hints.ts';
 import { textTable } from './table.ts';
@@ -143,8 +144,10 @@ export function groupLabel(h: { suite: { hash: string; instance_ids: string[] };
 }
 
 /** Lists the runs under --results grouped by suite and configuration. */
-export async function historyCommand(o: { results: string; json?: boolean }): Promise<number> {
+export async function historyCommand(o: { results: string; json?: boolean; given?: readonly string[] }): Promise<number> {
   const { runs, problems } = await listRuns(path.resolve(o.results));
+  // a run left `running` by a killed process is told from one being written (its run.lock's holder)
+  const writers = await Promise.all(runs.map((r) => (r.header.status === 'running' ? runWriterState(r.dir) : Promise.resolve('alive' as const))));
   for (const p of problems) process.stderr.write(`fixbench: skipped: ${p}\n`);
   // Resolved / trials and list-price USD per contender, from each run's records.
   const scores = await Promise.all(
@@ -161,7 +164,7 @@ export async function historyCommand(o: { results: string; json?: boolean }): Pr
   if (o.json) {
     process.stdout.write(
       JSON.stringify(
-        runs.map((r, i) => ({ group: r.group, run_id: r.header.run_id, started_at: r.header.started_at, ...(r.header.merged_at ? { merged_at: r.header.merged_at } : {}), status: r.header.status, shard: r.header.shard ?? null, missing_shards: r.header.missing_shards ?? [], dir: r.dir, contenders: scores[i] })),
+        runs.map((r, i) => ({ group: r.group, run_id: r.header.run_id, started_at: r.header.started_at, ...(r.header.merged_at ? { merged_at: r.header.merged_at } : {}), status: r.header.status, ...(r.header.status === 'running' ? { live_process: writers[i] } : {}), shard: r.header.shard ?? null, ...(r.mergedInto ? { merged_into: r.mergedInto } : {}), missing_shards: r.header.missing_shards ?? [], dir: r.dir, contenders: scores[i] })),
         null,
         2,
       ) + '\n',
@@ -180,7 +183,7 @@ export async function historyCommand(o: { results: string; json?: boolean }): Pr
             : [[
                 r.header.run_id,
                 r.header.started_at,
-                runStatusLabel(r.header),
+                liveStatusLabel(r.header, writers[i]!, resumeCommand(r.header.run_id, o), r.mergedInto),
                 scores[i]?.map((c) => `${c.id} ${c.resolved}/${c.graded}${c.infra_errors ? ` (${c.infra_errors} infra error${c.infra_errors === 1 ? '' : 's'})` : ''}${c.list_usd === null ? ' (USD unknown)' : c.list_usd > 0 ? ` (${formatUsd(c.list_usd)})` : ''}`).join(', ') ?? 'records unreadable',
               ]],
         ),

@@ -107,11 +107,11 @@ export function buildProgram(exit: { code: number }): Command {
 
   program
     .command('history')
-    .description('List stored runs grouped by task suite and configuration, newest first, with each contender\'s resolved / trials and USD at list price (shards marked).')
+    .description('List stored runs grouped by task suite and configuration, newest first, with each contender\'s resolved / trials and USD at list price (shards marked; a run left `running` by a killed process says `running (no live process)` and the command that finishes it).')
     .option('--results <dir>', 'results folder', 'results')
     .option('--json', 'print JSON')
-    .action(async (opts) => {
-      exit.code = await (await import('./compare.ts')).historyCommand(opts);
+    .action(async (opts, cmd: Command) => {
+      exit.code = await (await import('./compare.ts')).historyCommand(withGiven(opts, cmd));
     });
 
   program

@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chosenSheetAgeNote, priceSheetAgeWarning } from '../config/price-age.ts';
-import { commandPrefix, givenFlags, shellWord } from './hints.ts';
+import { commandPrefix, givenFlags, resumeCommand, shellWord } from './hints.ts';
+import { runWriterState } from '../store/lock.ts';
+import { liveStatusLabel } from '../store/run-label.ts';
 import { readRun, readRunHeader } from '../store/store.ts';
 import { buildReportFromRun } from '../report/build-run.ts';
 import { readTrajectory, type AttemptRef } from '../store/trajectory.ts';
@@ -114,6 +116,10 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
     // one folder per sheet, not per as_of: two sheets of one date never overwrite each other (newcomer13 #7)
     outDir = path.resolve(o.reports, repricedReportName(header.run_id, sheet.as_of, await readFile(path.resolve(o.prices))));
   }
+  // a run left `running` by a killed process: the page and this note say so, with the command that finishes it
+  const writer = header.status === 'running' ? await runWriterState(dir) : 'alive';
+  const status = liveStatusLabel(header, writer, resumeCommand(header.run_id, o));
+  if (writer === 'gone' && !mergeUnfinished(header)) process.stderr.write(`warning: run ${header.run_id} is ${status}; its report shows only the attempts recorded before it was killed\n`);
   if (mergeUnfinished(header)) {
     process.stderr.write(`warning: ${dir} is a merged run still being written, or whose merge was stopped: it may lack attempts of its shards; remove it and merge again\n`);
   }
@@ -137,8 +143,9 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
   }
   // the folder the user named: no folder below it on the way to a report file may be a link (src/core/owned-tree.ts)
   const root = path.resolve(o.out ?? o.reports);
-  const out = plain ? await buildReportFromRun({ runDir: dir, outDir: path.resolve(o.out ?? outDir), root, published, ...(taskMeta ? { taskMeta } : {}) }) : await buildReport({
+  const out = plain ? await buildReportFromRun({ runDir: dir, outDir: path.resolve(o.out ?? outDir), root, published, status, ...(taskMeta ? { taskMeta } : {}) }) : await buildReport({
     ...(taskMeta ? { taskMeta } : {}),
+    status,
     header,
     attempts,
     outDir: path.resolve(o.out ?? outDir),

@@ -2,6 +2,7 @@
 import { strictSummaryLines } from '../evaluation/strict.ts';
 import path from 'node:path';
 import { setMaxListeners } from 'node:events';
+import { assertPriceRows } from './price-rows.ts';
 import { loadTasks } from '../tasks/load.ts';
 import { createdAfter } from '../tasks/select.ts';
 import { preflightTasks } from '../tasks/preflight.ts';
@@ -108,7 +109,9 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
     : priceSheetAgeWarning(catalog.sheet.as_of, new Date(), undefined, commandPrefix(), o.given?.includes('prices') && o.prices !== undefined ? o.prices : undefined);
   if (stale) process.stderr.write(`warning: ${stale}\n`);
   if (o.dryRun) {
-    // a dry run calls nothing, so it needs no key: every model --models names (or every catalog model) is forecast, keys set or not
+    // a dry run calls nothing, so it needs no key: every model --models names (or every catalog model) is forecast, keys set or not;
+    // a model the run would refuse for want of a price row is refused here the same way
+    assertPriceRows(catalog, chosen.map((m) => m.spec));
     const { dryRunCommand, dryRunLayered } = await import('./forecast.ts');
     const layered = dryRunLayered(o.cascade ?? [], picked.routes, catalog, agentIds, explicit);
     return dryRunCommand({ resultsDir: path.resolve(o.results), tasks: tasks.map((t) => t.instance_id), catalog, models: chosen, ...layered, agentIds, reference: o.reference, attemptsPerTask: o.attempts, budgetUsd, budgetTokens, attemptUsd, json: Boolean(o.json), shard: o.shard ?? null });
@@ -138,16 +141,8 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
     );
   }
 
-  // Every contending model needs a row in the price sheet (null for an unknown price), so a typo
-  // in a price key cannot silently make a model's cost unknown and lift its USD caps.
-  const noRow = [...new Set(modelPlansOf(contenders).flatMap((c) => (!c.route && !c.model.spec.router && !Object.hasOwn(catalog.sheet.models, c.model.spec.price ?? c.model.spec.id) ? [c.model.spec] : [])))];
-  if (noRow.length) {
-    throw new UserInputError(
-      noRow
-        .map((m) => `${catalog.priceFile}: models: no row "${m.price ?? m.id}" for model ${m.id}${m.price ? ` (its price key in ${catalog.modelsFile})` : ''}; add the row, or "${m.price ?? m.id}: null" for an unknown price`)
-        .join('\n'),
-    );
-  }
+  // Every contending model needs a row in the price sheet (null for an unknown price), as in the dry run.
+  assertPriceRows(catalog, modelPlansOf(contenders).flatMap((c) => (c.route ? [] : [c.model.spec])));
 
   // A USD cap (the run's or an attempt's) must be able to count every call: refused up front when a model's cost can be neither priced nor ceilinged.
   const uncounted = budgetUsd === null && attemptUsd === null ? [] : uncountableModels(modelPlansOf(contenders).flatMap((c) => (c.route ? [c.route.cheap.model, c.route.strong.model] : [c.model])));

@@ -21,12 +21,24 @@ const log = (s: string) => process.stderr.write(s + '\n');
 /** The repo cache every task command shares with `fixbench run`. */
 export const repoCacheFor = (tasksDir: string): RepoCache => new RepoCache({ tasksDir, cacheDir: path.join(PACKAGE_ROOT, '.fixbench-cache', 'repos') });
 
+/**
+ * An unknown task id of `tasks lint`/`validate` run without `--tasks` (the bundled folder): the same error,
+ * with the fix of the usual cause, a task of one's own folder (`tasks create --tasks <dir>` wrote it
+ * there). Any other error, or one with `--tasks` given, unchanged.
+ */
+function ownTasksHint(e: unknown, command: 'lint' | 'validate', ids: readonly string[], given: string | undefined): unknown {
+  if (given !== undefined || !(e instanceof UserInputError) || !e.message.startsWith('unknown task id')) return e;
+  return new UserInputError(`${e.message}\n  fix: a task of your own folder? name it: \`${commandPrefix()} tasks ${command} ${ids.map(shellWord).join(' ')} --tasks <dir>\` (the --tasks folder tasks create wrote)`, { cause: e });
+}
+
 /** `fixbench tasks lint [ids]`: prints every problem (`file: field: message`), then a summary line (stdout; stderr with --json); exit 2 when there is any. */
 export async function tasksLintCommand(ids: string[], o: { tasks?: string; json?: boolean }): Promise<number> {
   const tasksDir = defaultTasksDir(o.tasks);
   const work = await mkdtemp(path.join(os.tmpdir(), 'fixbench-lint-'));
   try {
-    const r = await lintTasks(tasksDir, repoCacheFor(tasksDir), { ids, workDir: work });
+    const r = await lintTasks(tasksDir, repoCacheFor(tasksDir), { ids, workDir: work }).catch((e: unknown) => {
+      throw ownTasksHint(e, 'lint', ids, o.tasks);
+    });
     if (o.json) process.stdout.write(JSON.stringify({ checked: r.checked, problems: r.problems, warnings: r.warnings }, null, 2) + '\n');
     else {
       for (const p of r.problems) process.stdout.write(formatProblem(p) + '\n');
@@ -78,7 +90,9 @@ export async function tasksValidateCommand(ids: string[], o: ValidateCliOptions)
   const envCache = o.envCache === false ? undefined : new EnvCache(path.resolve(o.cacheDir ?? defaultCacheDir()));
   const results: TaskValidation[] = [];
   try {
-    const lint = await lintTasks(tasksDir, repoCache, { ids, workDir: work });
+    const lint = await lintTasks(tasksDir, repoCache, { ids, workDir: work }).catch((e: unknown) => {
+      throw ownTasksHint(e, 'validate', ids, o.tasks);
+    });
     if (lint.checked.length === 0) {
       // "0 tasks, all valid" would be a pass of nothing, and would overwrite the last real report
       throw new UserInputError(`tasks validate: no task in ${tasksDir}; nothing validated, ${reportFile} not written\n  fix: build tasks there first (\`${commandPrefix()} tasks fetch <suite.yaml> --tasks ${shellWord(tasksDir)}\` or \`${commandPrefix()} tasks create --tasks ${shellWord(tasksDir)} …\`), or name another --tasks folder`);

@@ -1,5 +1,6 @@
 // The texts an evaluation stores (evaluate.ts): the test command's log and a fault's message.
 import { truncateText } from '../core/truncate.ts';
+import { InfraError } from '../core/errors.ts';
 import type { ExecResult } from '../sandbox/types.ts';
 
 /** `$ cmd`, stdout, stderr and the exit status, cut to head and tail past `cap` characters. */
@@ -9,8 +10,12 @@ export function testOutput(cmd: string, run: ExecResult, cap: number): string {
   return truncateText(text, cap);
 }
 
-/** An error's message, prefixed by its name unless it is a plain `Error`; anything else as `String`. */
+/**
+ * An error's message, prefixed by its name unless it is a plain `Error` or fixbench's `InfraError`
+ * (whose messages are written for the user: `setup of … failed`, never `InfraError: setup of …`);
+ * another class keeps its name (`TypeError: …`: a fault of fixbench); anything else as `String`.
+ */
 export function describe(err: unknown): string {
-  if (err instanceof Error) return `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}`;
+  if (err instanceof Error) return `${err.name === 'Error' || err instanceof InfraError ? '' : `${err.name}: `}${err.message}`;
   return String(err);
 }

@@ -15,6 +15,8 @@ export interface RunEntry {
   header: RunHeader;
   /** Suite hash + config hash: runs with the same group are comparable night to night. */
   group: string;
+  /** For a shard run a `fixbench merge` joined: the run id of the merged run (listed, never "latest" or "previous"). */
+  mergedInto?: string;
 }
 
 /**
@@ -44,8 +46,9 @@ export function withoutMergedShards<T extends { header: Pick<RunHeader, 'run_id'
 }
 
 /**
- * Every readable run folder under `resultsDir`, newest first (`newestFirst`: by `started_at`, then `merged_at`). Shard runs that
- * were merged are left out; folders that are not runs are skipped, and unreadable runs are
+ * Every readable run folder under `resultsDir`, newest first (`newestFirst`: by `started_at`, then `merged_at`). A shard run
+ * that was merged is listed with `mergedInto` (the merged run holds its attempts: a sum over runs takes
+ * {@link withoutMergedShards}); folders that are not runs are skipped, and unreadable runs are
  * returned in `problems` instead of failing the listing.
  */
 export async function listRuns(resultsDir: string): Promise<{ runs: RunEntry[]; problems: string[] }> {
@@ -67,9 +70,10 @@ export async function listRuns(resultsDir: string): Promise<{ runs: RunEntry[]; 
       problems.push((e as Error).message);
     }
   }
-  const kept = withoutMergedShards(runs);
-  kept.sort((a, b) => newestFirst(a.header, b.header));
-  return { runs: kept, problems };
+  const into = new Map(runs.flatMap((r) => (r.header.merged_from ?? []).map((id) => [id, r.header.run_id] as const)));
+  const listed = runs.map((r) => (into.has(r.header.run_id) ? { ...r, mergedInto: into.get(r.header.run_id)! } : r));
+  listed.sort((a, b) => newestFirst(a.header, b.header));
+  return { runs: listed, problems };
 }
 
 /**

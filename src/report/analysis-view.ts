@@ -169,7 +169,7 @@ export function buildAnalysisView(
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([region, list]): RegionRow => {
       const best = list[0]!; // ranked order: best rate first
-      const priced = list.filter((s) => s.meanUsdPerTask !== null && s.meanUsdPerTask > 0);
+      const priced = list.filter((s) => s.meanUsdPerTask !== null); // a price of 0 is known: free, shown as $0
       const cheapest = priced.length ? Math.min(...priced.map((s) => s.meanUsdPerTask as number)) : null;
       return {
         region,

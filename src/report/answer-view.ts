@@ -28,7 +28,7 @@ export interface AnswerView {
 }
 
 /** The ways on without a provider key, as the report's answer block says them (the CLI's line: noKeyHint in src/cli/common.ts). A report is read later, away from the shell that made it, so its commands are written `npx fixbench …`, the README's convention. */
-export const NO_KEY_SENTENCE = 'No key? npx fixbench run --dry-run forecasts the cost; npm run fake-provider in the clone serves a scripted model for a whole run offline (the README\'s "Trying a model run without a key"); to run a local model see the README\'s "A local model"; or grade a predictions file with npx fixbench eval --predictions <file>.';
+export const NO_KEY_SENTENCE = 'No key? npx fixbench run --dry-run forecasts the cost; npm run fake-provider in the clone serves a scripted model for a whole run offline, then FAKE_PROVIDER_KEY=dummy npx fixbench run --models-file examples/fake-provider/models.yaml --prices examples/fake-provider/prices.yaml runs against it (the README\'s "Trying a model run without a key"); to run a local model see the README\'s "A local model"; or grade a predictions file with npx fixbench eval --predictions <file>.';
 
 const interval = (j: Judged): string => (j.interval ? `95% CI ${(j.interval.low * 100).toFixed(1)}–${(j.interval.high * 100).toFixed(1)}%` : 'no interval');
 const rateText = (j: Judged): string => `${formatPct(j.rate)} resolved (${j.resolved}/${j.tasks}; ${interval(j)})`;
@@ -66,9 +66,10 @@ export function answerView(a: Answer, priceAsOf: string, skipped: readonly { id:
   const pp = Math.round(a.nearBestPp * 100);
 
   if (a.bestValue) {
+    const free = a.bestValue.usdPerTask === 0;
     const v = a.bestValue.rate !== null && a.bestValue.usdPerTask ? a.bestValue.rate / a.bestValue.usdPerTask : null;
     const perDollar = v === null ? '—' : v >= 100 ? String(Math.round(v)) : v.toFixed(1);
-    cards.push(card('Best value', a.bestValue, `On the price–accuracy frontier, the most tasks resolved per dollar (${perDollar} per $1 of attempts).`));
+    cards.push(card('Best value', a.bestValue, free ? 'On the price–accuracy frontier and free at list price ($0 per task): no paid model resolves more per dollar.' : `On the price–accuracy frontier, the most tasks resolved per dollar (${perDollar} per $1 of attempts).`));
   }
   cards.push(card('Most accurate', best, a.tiedWithBest.length ? `Highest rate, but not significantly above ${list(a.tiedWithBest.map((t) => t.id))}.` : a.models.length > 1 ? 'Highest rate, significantly above every other model.' : 'The only model of the run.'));
   if (a.cheapestNearBest) {
@@ -79,7 +80,7 @@ export function answerView(a: Answer, priceAsOf: string, skipped: readonly { id:
         a.cheapestNearBest,
         same
           ? `No cheaper model comes within ${pp} percentage points of ${best.id}.`
-          : `${a.nearVsBestP !== null && a.nearVsBestP > ANSWER_ALPHA ? 'Not significantly below' : 'Within ' + pp + ' points of'} ${best.id}${best.usdPerTask && a.cheapestNearBest.usdPerTask ? `, at ${Math.round((1 - a.cheapestNearBest.usdPerTask / best.usdPerTask) * 100)}% less per task` : ''}.`,
+          : `${a.nearVsBestP !== null && a.nearVsBestP > ANSWER_ALPHA ? 'Not significantly below' : 'Within ' + pp + ' points of'} ${best.id}${best.usdPerTask && a.cheapestNearBest.usdPerTask !== null ? `, at ${Math.round((1 - a.cheapestNearBest.usdPerTask / best.usdPerTask) * 100)}% less per task` : ''}.`,
       ),
     );
   }

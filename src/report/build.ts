@@ -48,10 +48,12 @@ export interface BuildReportOptions {
   attemptPages?: boolean;
   /** Difficulty and tags of the run's tasks (task.yaml), for the recommendation's per-group policies; absent: single models and cascades only. */
   taskMeta?: ReadonlyMap<string, TaskMeta>;
+  /** The run's status as the page shows it (src/store/run-label.ts `liveStatusLabel`: `running (no live process): …`); default the header's `status`. */
+  status?: string;
 }
 
 /** Options of {@link renderReport}. */
-export type RenderOptions = Pick<BuildReportOptions, 'published' | 'repricedFrom' | 'attemptPages' | 'filterNote' | 'taskMeta'> & {
+export type RenderOptions = Pick<BuildReportOptions, 'published' | 'repricedFrom' | 'attemptPages' | 'filterNote' | 'taskMeta' | 'status'> & {
   /** Per-step series of trajectories by contender id (context growth). */
   trajectories?: ReadonlyMap<string, readonly StepSeries[]>;
   /** The run's analysis, when the caller has it ({@link buildReport} does); computed otherwise. */
@@ -127,7 +129,7 @@ export function reportPage(header: RunHeader, attempts: readonly IndexRecord[], 
   const note = vm.repricedFrom ? vm.run.note?.replace(/(^|; )re-priced under .*?; the run was priced with [^;]*/, '').replace(/^; /, '') || null : vm.run.note;
   const filterNote = o.filterNote ?? null;
   const title = filterNote ? `${vm.title} (${filterNote})` : vm.title;
-  return { ...vm, title, filterNote, run: { ...vm.run, note }, chart, analysis, answer: answerView(analysed.answer, header.price_sheet.as_of, header.skipped), chartFirstAttempts, colours, leaderboard, routingHidden, matrixView, agentDimension: agentComparisons(analysed.ranked), recommendation: recommendView(analysed.matrix, header.run_id, o.taskMeta), modelMix: modelMixViews(header.contenders.map((c) => c.id), countedRecords(analysed)) };
+  return { ...vm, title, filterNote, run: { ...vm.run, note, status: o.status ?? vm.run.status }, chart, analysis, answer: answerView(analysed.answer, header.price_sheet.as_of, header.skipped), chartFirstAttempts, colours, leaderboard, routingHidden, matrixView, agentDimension: agentComparisons(analysed.ranked), recommendation: recommendView(analysed.matrix, header.run_id, o.taskMeta), modelMix: modelMixViews(header.contenders.map((c) => c.id), countedRecords(analysed)) };
 }
 
 const lineSvg = async (points: LinePoint[], spec: Parameters<typeof lineChartSpec>[1]): Promise<InertSvg | null> =>
@@ -197,7 +199,7 @@ export async function writeReport<R extends IndexRecord>(o: Omit<BuildReportOpti
     });
   }
 
-  const html = await renderReport(header, attempts, { published: o.published, repricedFrom: o.repricedFrom, filterNote: o.filterNote, attemptPages: withPages, trajectories: series, analysis, ...(o.taskMeta ? { taskMeta: o.taskMeta } : {}) });
+  const html = await renderReport(header, attempts, { published: o.published, repricedFrom: o.repricedFrom, filterNote: o.filterNote, status: o.status, attemptPages: withPages, trajectories: series, analysis, ...(o.taskMeta ? { taskMeta: o.taskMeta } : {}) });
   const tree = new OwnedTree(o.root ?? outDir); // every file by temporary file and rename, no folder a link
   await tree.folder(outDir);
   const path = join(outDir, 'index.html');

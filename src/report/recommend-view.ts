@@ -60,7 +60,7 @@ export function recommendView(matrix: ResultMatrix, runId: string, meta?: Readon
     if (e instanceof RangeError) return null; // no policy with a known cost (e.g. every priced model has an attempt of unknown USD)
     throw e;
   }
-  const rows = [row('in-sample', r.inSample, `chosen and scored on the same ${r.inSample.tasks} tasks (optimistic)`)];
+  const rows = [row('in-sample', r.inSample, `chosen and scored on the same ${r.inSample.tasks} task${r.inSample.tasks === 1 ? '' : 's'} (optimistic)`)];
   if (r.loto) rows.push(row('leave-one-task-out', r.loto, `chosen on the other tasks, scored on each task left out; same pick in ${r.loto.samePick} of ${r.loto.tasks}`));
   if (r.oracle) rows.push(row('oracle router', r.oracle, 'per task the cheapest model that fixed it: an upper bound no router reaches'));
   const notes: string[] = [];

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { rankSummaries, summarise } from '../analysis/leaderboard.ts';
 import { UserInputError } from '../core/errors.ts';
 import { readRun, type StoredRun } from '../store/store.ts';
-import { newestFirst, runStatusLabel } from '../store/run-label.ts';
+import { liveStatusLabel, newestFirst, runStatusLabel } from '../store/run-label.ts';
+import { runWriterState } from '../store/lock.ts';
 import { buildReport } from './build.ts';
 import { modelColours } from './colours.ts';
 import { lineChartSpec, renderChartSvg, type LinePoint } from './chart.ts';
@@ -25,7 +26,8 @@ import { readSiteManifest, recordWritten, removeGoneRuns, writeSiteManifest, typ
 export function changeSince(now: { rate: number | null; usd: number | null }, prev: { rate: number | null; usd: number | null } | null): string {
   if (prev === null) return 'first run';
   const pp = now.rate !== null && prev.rate !== null ? (now.rate - prev.rate) * 100 : null;
-  const usd = now.usd !== null && prev.usd !== null && prev.usd > 0 ? ((now.usd - prev.usd) / prev.usd) * 100 : null;
+  // free both times (a price of 0 is known): no change; from free to paid has no percentage
+  const usd = now.usd !== null && prev.usd !== null && prev.usd > 0 ? ((now.usd - prev.usd) / prev.usd) * 100 : now.usd === 0 && prev.usd === 0 ? 0 : null;
   const sign = (v: number, s: string): string => `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v).toFixed(s === 'pp' ? 1 : 0)}${s === 'pp' ? ' pp' : '% USD'}`;
   return `${pp === null ? 'n/a' : sign(pp, 'pp')}, ${usd === null ? 'USD n/a' : sign(usd, 'usd')}`;
 }
@@ -45,6 +47,7 @@ export interface SiteRunRow {
 export interface SiteGroup {
   suiteHash: string;
   suiteHashShort: string;
+  /** The suite's size with its noun: `1 task`, `16 tasks`. */
   tasks: string;
   runs: SiteRunRow[];
   /** Keys of this group's trend charts in the page's charts (null: fewer than two points to draw). */
@@ -60,10 +63,11 @@ export interface SiteGroup {
  * Why a suite's "Latest per model" table has no row (newcomer12 #7): "" when `hasLatest`; else its
  * runs with models are all shards (`modelShards`: their rates divide by every task of the suite, so
  * they stay out until merged), or no run of it had a model (only the reference agents gold and noop,
- * which are not plotted). One sentence with what to do.
+ * which are not plotted), or they did not finish (`modelUnfinished`, {@link RunPoint.unfinished}). One sentence with what to do.
  */
-export function latestNote(hasLatest: boolean, modelShards: boolean): string {
+export function latestNote(hasLatest: boolean, modelShards: boolean, modelUnfinished = false): string {
   if (hasLatest) return '';
+  if (modelUnfinished && !modelShards) return 'No model figures yet: the runs of this suite with models did not finish (running, interrupted or failed), so their rates cover only the attempts they ran; finish one with run --resume <id> and its figures appear here.';
   if (modelShards) return 'No model figures yet: the runs of this suite with models are shards (run --shard), whose rates divide by every task of the suite; join them with fixbench merge and their figures appear here.';
   return 'No model runs yet: the runs of this suite ran only the reference agents (gold, noop), which check the tasks and the harness and are not plotted; their results are on each run\'s page. Set a provider key and run models to see figures here.';
 }
@@ -93,23 +97,33 @@ export interface RunPoint {
   models: Array<{ id: string; rate: number | null; usdPerTask: number | null; infraErrors?: number }>;
   /** `i/n` for a shard of a run (`run --shard`): listed, but left out of the trend and latest figures, whose rates divide by every task of the suite. */
   shard?: string | null;
+  /**
+   * Set when the run did not finish (`running`: being written or killed; `interrupted`; `failed`): listed, but
+   * left out of the trend and latest figures, like a shard, since its rates cover only the attempts it ran
+   * (`compare previous` never picks a running run either). A `budget_exhausted` run is a point: its stop is its result.
+   */
+  unfinished?: 'running' | 'interrupted' | 'failed' | null;
 }
 
-/** The trend figures of a stored run (models only: reference agents are not plotted). */
-export function runPoint(run: StoredRun): RunPoint {
+/** The statuses {@link RunPoint.unfinished} names. */
+const UNFINISHED = new Set(['running', 'interrupted', 'failed']);
+
+/** The trend figures of a stored run (models only: reference agents are not plotted); `status` as listed (default `runStatusLabel`). */
+export function runPoint(run: StoredRun, status = runStatusLabel(run.header)): RunPoint {
   const ranked = rankSummaries(summarise(run.header, run.attempts));
   const spend = ranked.reduce<number | null>((s, r) => (s === null || r.totalUsd === null ? null : s + r.totalUsd), 0);
   return {
     id: run.header.run_id,
     startedAt: run.header.started_at,
     ...(run.header.merged_at ? { mergedAt: run.header.merged_at } : {}),
-    status: runStatusLabel(run.header),
+    status,
     suiteHash: run.header.suite.hash,
     tasks: run.header.suite.instance_ids.length,
     contenders: run.header.contenders.length,
     spend,
     models: ranked.filter((s) => s.costBasis !== 'no_model').map((s) => ({ id: s.id, rate: s.resolvedRate, usdPerTask: s.meanUsdPerTask, infraErrors: s.infraErrors })),
     shard: run.header.shard ? `${run.header.shard.index}/${run.header.shard.count}` : null,
+    unfinished: UNFINISHED.has(run.header.status) ? (run.header.status as NonNullable<RunPoint['unfinished']>) : null,
   };
 }
 
@@ -130,7 +144,8 @@ export function siteView(points: readonly RunPoint[], unreadable: SiteViewModel[
       const usd: LinePoint[] = [];
       const latest = new Map<string, { rate: number | null; usd: number | null; runs: number; infra: number; prev: { rate: number | null; usd: number | null } | null }>();
       for (const r of [...sorted].reverse()) {
-        if (r.shard) continue; // a shard's rates divide by every task of the suite: not a point of the trend
+        // a shard's rates divide by every task of the suite, an unfinished run's cover only what it ran: not points of the trend
+        if (r.shard || r.unfinished) continue;
         const t = Date.parse(r.startedAt);
         for (const m of r.models) {
           if (Number.isFinite(t) && m.rate !== null) rate.push({ series: m.id, x: t, y: m.rate * 100 });
@@ -146,14 +161,14 @@ export function siteView(points: readonly RunPoint[], unreadable: SiteViewModel[
       return {
         suiteHash: hash,
         suiteHashShort: hash.slice(0, 12),
-        tasks: formatInt(sorted[0]!.tasks),
+        tasks: `${formatInt(sorted[0]!.tasks)} task${sorted[0]!.tasks === 1 ? '' : 's'}`,
         runs: sorted.map((r) => {
           const best = [...r.models].sort((a, b) => (b.rate ?? -1) - (a.rate ?? -1))[0];
           return {
             id: r.id,
             href: `${encodeURIComponent(r.id)}/index.html`,
             startedAt: r.startedAt,
-            status: r.shard ? `${r.status}: not in the trend` : r.status,
+            status: r.shard || r.unfinished ? `${r.status}: not in the trend` : r.status,
             contenders: formatInt(r.contenders),
             best: best ? `${best.id} (${formatPct(best.rate)})` : '—',
             spend: formatUsd(r.spend),
@@ -165,7 +180,7 @@ export function siteView(points: readonly RunPoint[], unreadable: SiteViewModel[
         latest: [...latest.entries()]
           .sort(([, a], [, b]) => (b.rate ?? -1) - (a.rate ?? -1))
           .map(([id, l]) => ({ id, rate: `${formatPct(l.rate)}${l.infra ? ` (${l.infra} infra error${l.infra === 1 ? '' : 's'} left out)` : ''}`, usd: formatUsd(l.usd), runs: formatInt(l.runs), change: changeSince(l, l.prev) })),
-        latestEmpty: latestNote(latest.size > 0, sorted.some((r) => r.shard && r.models.length > 0)),
+        latestEmpty: latestNote(latest.size > 0, sorted.some((r) => r.shard && r.models.length > 0), sorted.some((r) => r.unfinished && r.models.length > 0)),
       };
     });
   return { vm: { title: 'fixbench runs', runCount: formatInt(points.length), groups, unreadable }, series };
@@ -218,10 +233,12 @@ export async function buildSite(o: BuildSiteOptions): Promise<{ index: string; r
       unreadable.push({ dir: d, reason: `${path.join(runDir, 'run.json')}: run_id is "${run.header.run_id}" but the folder is named "${d}"; rename the folder back to ${run.header.run_id}` });
       continue;
     }
-    await buildReport({ header: run.header, attempts: run.attempts, outDir: path.join(o.outDir, run.header.run_id), root: o.outDir, runDir, published: o.published, attemptPages: o.attemptPages });
+    // a run left `running` by a killed process says so (run.lock's holder is gone), with the command that finishes it
+    const status = liveStatusLabel(run.header, run.header.status === 'running' ? await runWriterState(runDir) : 'alive', `${commandPrefix()} run --resume ${run.header.run_id}`);
+    await buildReport({ header: run.header, attempts: run.attempts, outDir: path.join(o.outDir, run.header.run_id), root: o.outDir, runDir, published: o.published, attemptPages: o.attemptPages, status });
     const rec = await recordWritten(o.outDir, run.header.run_id, path.resolve(o.resultsDir));
     if (rec) written[run.header.run_id] = rec;
-    points.push(runPoint(run));
+    points.push(runPoint(run, status));
   }
   // a run still in the results folder but not built now (unreadable), or built from another results
   // folder sharing this site folder, keeps its report and its entry; one gone from this results folder goes

@@ -84,6 +84,25 @@ function carriedOf(lines: readonly LedgerLine[]): InterruptedCalls | null {
 }
 
 /**
+ * The attempts of `runDir` cut after a call (a ledger no record settled holds a billed or pending call):
+ * how many, and their calls' list USD (null when a call's price is unknown). What an interrupt leaves
+ * unrecorded but paid for; `--resume` folds them into the re-run attempts' records.
+ */
+export async function cutAttemptCalls(runDir: string): Promise<{ attempts: number; calls: number; listUsd: number | null }> {
+  let attempts = 0;
+  let calls = 0;
+  const usd: Array<number | null> = [];
+  for (const lines of (await readUnsettledLedgers(runDir)).values()) {
+    const c = carriedOf(lines);
+    if (!c) continue;
+    attempts++;
+    calls += c.calls + (c.unsettled_calls ?? 0);
+    usd.push(c.list_usd);
+  }
+  return { attempts, calls, listUsd: sumUsd(usd) };
+}
+
+/**
  * Counts the unsettled ledgers of `runDir` (killed sessions' calls no record holds yet) against
  * `budget` before a resumed run starts any job, each key once (`RunBudget.carryOverLedger`: the attempt
  * that folds one later does not count it again), so the budget check and its note include them.

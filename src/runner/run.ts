@@ -27,7 +27,8 @@ import { referenceGate } from './gate.ts';
 import { removeWorkRoot, runAttempt, type Job, type Pools } from './cascade-attempt.ts';
 import { limitsOf } from './attempt.ts';
 import { budgetCutRecord } from './budget-cut.ts';
-import { countUnsettledLedgers } from './ledger-fold.ts';
+import { countUnsettledLedgers, cutAttemptCalls } from './ledger-fold.ts';
+import { formatUsd } from '../report/format.ts';
 import { AttemptStages, pipelines, type Stage } from './stages.ts';
 import { failureText, runFailure } from './run-failure.ts';
 import { diskWatch } from './disk-watch.ts';
@@ -247,7 +248,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     // an interrupt after the last attempt was recorded cut nothing: the run is complete
     const interrupted = opts.signal?.aborted && earlier.length + records.length < total;
     if (budgetStopped) notes.push(`${budget.describe()}; later model attempts were not started`);
-    if (interrupted) notes.push('interrupted; finished attempts are recorded, the rest were not started');
+    if (interrupted) notes.push(await interruptedNote(dir));
     const failure = failed[0];
     if (failure) notes.unshift(`failed: ${failureText(failure.error)}; finished attempts are recorded, the attempts in flight were awaited and the rest not started; complete it with --resume`);
     notes.push(...budget.unknownCostNotes());
@@ -276,4 +277,17 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     });
   }
   return { dir, header, gate, attempts: all, ran, planned };
+}
+
+/**
+ * The note of an interrupted run: finished attempts are recorded; those cut after a call (their
+ * calls on the run's ledgers, `cutAttemptCalls`) are not, and `--resume` re-runs them counting
+ * those calls; the rest were not started. Never throws (an unreadable ledger folder: not counted).
+ */
+export async function interruptedNote(dir: string): Promise<string> {
+  const cut = await cutAttemptCalls(dir).catch(() => null);
+  const paid = cut && cut.attempts
+    ? `; ${cut.attempts} attempt(s) were cut after ${cut.calls} model call(s)${cut.listUsd === null ? '' : ` (${formatUsd(cut.listUsd)} at list price)`}: not recorded, their calls are on the run's ledgers and --resume re-runs them counting those calls`
+    : '';
+  return `interrupted; finished attempts are recorded${paid}; the rest were not started (--resume runs them)`;
 }

@@ -169,3 +169,22 @@ export async function lockRun(dir: string): Promise<() => Promise<void>> {
   }
   throw new UserInputError(`${dir}: could not take ${file}; another fixbench keeps taking it`);
 }
+
+/**
+ * Whether a process still writes the run in `dir`, judged from its `run.lock` as {@link lockRun} judges it:
+ * `'alive'` (its holder runs here), `'gone'` (no lock file, a damaged one, or its holder provably gone:
+ * every writer of a run, `run` and `merge`, holds the lock while the run is `running`, so a `running`
+ * run without a live holder was killed), `'unknown'` (written on another host, pid namespace or boot,
+ * or by an older fixbench: it cannot be checked from here). Never throws (an unreadable lock: `'unknown'`).
+ */
+export async function runWriterState(dir: string): Promise<'alive' | 'gone' | 'unknown'> {
+  let h: Holder | null;
+  try {
+    h = await readHolder(path.join(dir, 'run.lock'));
+  } catch {
+    return 'unknown';
+  }
+  if (h === null || !namesProcess(h)) return 'gone';
+  if ((h.host && h.host !== os.hostname()) || !sameScope(await pidScope(), h)) return 'unknown';
+  return (await provablyGone(h)) ? 'gone' : 'alive';
+}

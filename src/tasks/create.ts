@@ -86,7 +86,7 @@ export async function buildTask(o: CreateOptions, given?: CreatePlan): Promise<B
       run_ms.push(Date.now() - t0);
       const n = Object.keys(r.parsed).length;
       const first = r.error?.split('\n')[0] ?? '';
-      if (r.outcome === 'infra_error' && /^(?:InfraError: )?setup of /.test(first)) {
+      if (r.outcome === 'infra_error' && /^setup of /.test(first)) {
         // the rest of the message is setup's output, already cut to head and tail (setupFailureOutput)
         throw new CreateRejected('setup_failed', `setup failed ${label}, run ${run}: ${first}; check --setup\n${r.error!.split('\n').slice(1).join('\n')}`);
       }

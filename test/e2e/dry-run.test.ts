@@ -121,6 +121,23 @@ describe('run --dry-run', () => {
     expect(r.stderr).not.toContain('days old');
   }, 120_000);
 
+  it('a model with no row in the price sheet: the dry run refuses it as the run does (exit 2), naming --prices and the fake provider\'s sheet (newcomer16 #8)', async () => {
+    const other = path.join(tmp, 'other-prices.yaml');
+    await writeFile(other, 'as_of: "2026-04-01"\nsource: test sheet\nmodels:\n  someone-else: { input: "1", output: "1" }\n');
+    const at = flags.indexOf('--prices');
+    const args = [...flags.slice(0, at + 1), other, ...flags.slice(at + 2)];
+    const calls = server.requests.length;
+    const dry = await runCli(['run', ...args, '--dry-run'], { env: env() });
+    const real = await runCli(['run', ...args], { env: env() });
+    for (const r of [dry, real]) {
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`${other}: models: no row "fake-coder" for model fake-coder; add the row, or "fake-coder: null" for an unknown price`);
+      expect(r.stderr).toMatch(/fix: or pass --prices <file>, a price sheet with that row \(the fake provider's: --prices \S*examples\/fake-provider\/prices\.yaml\)/);
+    }
+    expect(dry.stdout).not.toContain('forecast');
+    expect(server.requests).toHaveLength(calls);
+  }, 120_000);
+
   it('refuses --dry-run with --resume (exit 2, the fix named)', async () => {
     const r = await runCli(['run', '--resume', 'r1', '--results', results, '--dry-run'], { env: env() });
     expect(r.exitCode).toBe(2);

@@ -2,7 +2,7 @@
 // README's "Trying a model run without a key" runs. Spawned as a user starts it, then one attempt
 // through the real CLI with the shipped example models file (its port swapped for the one the server
 // took) and price sheet and a dummy key: the record says resolved, two calls, submitted, $0.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -62,6 +62,34 @@ describe('npm run fake-provider', () => {
     const added = (p: string): string[] => p.split('\n').filter((l) => l.startsWith('+') && !l.startsWith('+++'));
     expect(added(rec.model_patch)).toEqual(added(gold));
     expect(rec.model_patch).not.toContain('fake-provider-fix');
+  }, 300_000);
+
+  it('a task its --tasks folder lacks: the attempt records the provider\'s error naming --tasks (not a silent empty patch); a task added to the folder meanwhile is read again and fixed (newcomer16 #3)', async () => {
+    const own = path.join(tmp, 'own-tasks');
+    await mkdir(own, { recursive: true });
+    const mine = spawnServer(['--port', '0', '--tasks', own]);
+    try {
+      const url = await listening(mine);
+      const modelsFile = path.join(tmp, 'own-models.yaml');
+      const example = await readFile(path.join(ROOT, 'examples', 'fake-provider', 'models.yaml'), 'utf8');
+      await writeFile(modelsFile, example.replace(`http://127.0.0.1:${DEFAULT_PORT}/v1`, url));
+      const run = (id: string) => runCli(['run', '--models-file', modelsFile, '--prices', path.join(ROOT, 'examples', 'fake-provider', 'prices.yaml'), '--task', 'js-duration-2', '--no-reference',
+        '--results', path.join(tmp, 'own-results'), '--reports', path.join(tmp, 'own-reports'), '--run-id', id], { env: { FAKE_PROVIDER_KEY: 'dummy', FIXBENCH_CACHE_DIR: path.join(tmp, 'cache') } });
+      const unknown = await run('own1');
+      expect(unknown.stderr).toMatch(/fake-coder js-duration-2#0: infra_error .*fake provider: task not in its tasks folder; restart it with npm run fake-provider -- --tasks <dir>/);
+      const [rec] = (await readFile(path.join(tmp, 'own-results', 'own1', 'attempts.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+      expect(rec.outcome).toBe('infra_error');
+      expect(rec.error.message).toMatch(/npm run fake-provider -- --tasks <dir> \(it reads \S*own-tasks: 0 tasks\)/);
+      // the task appears in the folder while the server runs: read again, fixed
+      await mkdir(path.join(own, 'js-duration-2'));
+      for (const f of ['problem_statement.md', 'gold.patch']) await copyFile(path.join(ROOT, 'tasks', 'js-duration-2', f), path.join(own, 'js-duration-2', f));
+      const known = await run('own2');
+      expect(known.exitCode, known.stderr).toBe(0);
+      expect(known.stderr).toMatch(/fake-coder: resolved 1\/1/);
+    } finally {
+      mine.kill('SIGTERM');
+      await mine;
+    }
   }, 300_000);
 
   it('refuses a port already in use (exit 2, naming it and the fix) and a bad --port', async () => {

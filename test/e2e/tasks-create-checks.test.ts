@@ -72,6 +72,14 @@ describe('fixbench tasks create refuses before running any test', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
+  it('a failing --setup: the refusal quotes the setup failure without an error class name (newcomer16 #9)', async () => {
+    const r = await runCli(['tasks', 'create', '--repo', repo.dir, '--base', repo.commits[0]!, '--fix', repo.commits[1]!, '--test-cmd', TEST_CMD, '--test-report', 'tap', '--setup', 'echo no-such-dependency >&2; exit 3', '--tasks', tasks, '--sandbox', 'local', '--no-env-cache']);
+    expect(r.exitCode, r.stderr).not.toBe(0);
+    expect(r.stderr).toMatch(/setup failed before the fix \(test\.patch alone\), run 1: setup of \S+ /);
+    expect(r.stderr).not.toMatch(/InfraError/);
+    expect(existsSync(tasks) ? await readdir(tasks) : []).toEqual([]);
+  });
+
   it("a test command whose Python module the sandbox's python3 lacks: the refusal says where python3 comes from and how to install it", async () => {
     const r = await runCli(['tasks', 'create', '--repo', repo.dir, '--base', repo.commits[0]!, '--fix', repo.commits[1]!, '--test-cmd', 'python3 -m fixbench_no_such_runner --junitxml=report.xml', '--test-report', 'junit:report.xml', '--tasks', tasks, '--sandbox', 'local', '--no-env-cache']);
     expect(r.exitCode, r.stderr).not.toBe(0);

@@ -136,5 +136,14 @@ describe('fixbench tasks validate', () => {
     expect((await runCli(['tasks', 'validate', 'nope', '--tasks', tasks])).stderr).toMatch(/unknown task id\(s\): nope/);
     expect((await runCli(['tasks', 'validate', '--runs', '0', '--tasks', tasks])).exitCode).toBe(2);
   });
+
+  it('an id not in the bundled tasks, without --tasks: lint and validate suggest --tasks (newcomer16 #9); with --tasks, no such line', async () => {
+    for (const cmd of ['lint', 'validate']) {
+      const r = await runCli(['tasks', cmd, 'mylib-1', ...(cmd === 'validate' ? ['--report', path.join(path.dirname(tasks), 'own-validation.json')] : [])]);
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`unknown task id\\(s\\): mylib-1; known tasks in \\S+tasks: .*\\n  fix: a task of your own folder\\? name it: \`.*fixbench(\\.mjs)? tasks ${cmd} mylib-1 --tasks <dir>\``));
+    }
+    expect((await runCli(['tasks', 'lint', 'mylib-1', '--tasks', tasks])).stderr).not.toMatch(/a task of your own folder/);
+  });
 });
 void FIX_FILES;

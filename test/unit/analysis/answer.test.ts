@@ -89,7 +89,7 @@ describe('answer', () => {
     const skipped = [{ id: 'step-3.5-flash', reason: 'OPENROUTER_API_KEY is not set; set it to run this model' }, { id: 'claude-opus-4.6', reason: 'OPENROUTER_API_KEY is not set; set it to run this model' }];
     expect(answerView(empty, '2026-03-31', skipped).empty).toBe(
       'No model took part in this run (only reference agents): nothing to choose between. Set OPENROUTER_API_KEY and run again (npm start in the clone, or npx fixbench run) to compare models; this run skipped step-3.5-flash and claude-opus-4.6 (see "Skipped contenders" below). ' +
-        'No key? npx fixbench run --dry-run forecasts the cost; npm run fake-provider in the clone serves a scripted model for a whole run offline (the README\'s "Trying a model run without a key"); to run a local model see the README\'s "A local model"; or grade a predictions file with npx fixbench eval --predictions <file>.',
+        'No key? npx fixbench run --dry-run forecasts the cost; npm run fake-provider in the clone serves a scripted model for a whole run offline, then FAKE_PROVIDER_KEY=dummy npx fixbench run --models-file examples/fake-provider/models.yaml --prices examples/fake-provider/prices.yaml runs against it (the README\'s "Trying a model run without a key"); to run a local model see the README\'s "A local model"; or grade a predictions file with npx fixbench eval --predictions <file>.',
     );
   });
 

@@ -38,7 +38,7 @@ describe('nextStepAfterRun', () => {
     ];
     expect(nextStepAfterRun(skipped, 0, 'npm start -- --agent bash', 'npx fixbench')).toBe(
       'next: no model ran (3 skipped: OPENROUTER_API_KEY, ANTHROPIC_API_KEY not set). Set the key and run again:\n  export OPENROUTER_API_KEY=...; export ANTHROPIC_API_KEY=...; npm start -- --agent bash\n' +
-        'no key? `npm start -- --agent bash --dry-run` forecasts the cost; a whole model run offline: `npm run fake-provider` in the clone (README § Trying a model run without a key); a local model: README § A local model; or grade a predictions file: `npx fixbench eval --predictions <file>`\n',
+        'no key? `npm start -- --agent bash --dry-run` forecasts the cost; a whole model run offline: `npm run fake-provider` in the clone, then in another terminal `FAKE_PROVIDER_KEY=dummy npx fixbench run --models-file examples/fake-provider/models.yaml --prices examples/fake-provider/prices.yaml` (README § Trying a model run without a key); a local model: README § A local model; or grade a predictions file: `npx fixbench eval --predictions <file>`\n',
     );
     // the forecast keeps the run's own folders (newcomer13 #5); a bare `npm start` gets the `--` npm needs
     expect(nextStepAfterRun(skipped, 0, 'npx fixbench run --tasks my-tasks --results X', 'npx fixbench')).toContain('no key? `npx fixbench run --tasks my-tasks --results X --dry-run` forecasts');

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserInputError } from '../../../src/core/errors.ts';
-import { buildSite, latestNote, siteView, type RunPoint } from '../../../src/report/site.ts';
+import { buildSite, latestNote, runPoint, siteView, type RunPoint } from '../../../src/report/site.ts';
+import type { StoredRun } from '../../../src/store/store.ts';
 import { RunWriter } from '../../../src/store/store.ts';
 import { makeAttempt, makeHeader, modelContender, referenceContender } from '../analysis/fixtures.ts';
 
@@ -105,6 +106,26 @@ describe('siteView', () => {
     expect(vm.groups[0]!.runs[0]!.status).toBe('finished (shard 2/2): not in the trend');
     expect(series.get('rate-0')!.points).toEqual([{ series: 'm', x: Date.parse('2026-04-01T00:00:00Z'), y: 75 }]);
     expect(vm.groups[0]!.latest).toEqual([{ id: 'm', rate: '75.0%', usd: '$0.10', runs: '1', change: 'first run' }]);
+  });
+  it('lists a run that did not finish (killed, still "running"; interrupted) but leaves it out of the trend, the latest figures and their change (newcomer16 #1)', () => {
+    const run = (id: string, startedAt: string, rate: number, unfinished: RunPoint['unfinished']): RunPoint => ({
+      id, startedAt, status: unfinished ?? 'finished', suiteHash: 'h', tasks: 1, contenders: 1, spend: 0, models: [{ id: 'm', rate, usdPerTask: 0 }], unfinished,
+    });
+    const { vm, series } = siteView([run('k9', '2026-04-01T00:00:00Z', 1, null), run('int', '2026-04-02T00:00:00Z', 0.5, 'interrupted'), run('k9b', '2026-04-03T00:00:00Z', 0.25, 'running')]);
+    expect(vm.groups[0]!.runs.map((r) => [r.id, r.status])).toEqual([['k9b', 'running: not in the trend'], ['int', 'interrupted: not in the trend'], ['k9', 'finished']]);
+    expect(series.get('rate-0')!.points).toEqual([{ series: 'm', x: Date.parse('2026-04-01T00:00:00Z'), y: 100 }]);
+    expect(vm.groups[0]!.latest).toEqual([{ id: 'm', rate: '100.0%', usd: '$0', runs: '1', change: 'first run' }]);
+    expect(siteView([run('k9b', '2026-04-03T00:00:00Z', 0.25, 'running')]).vm.groups[0]!.latestEmpty).toMatch(/^No model figures yet: the runs of this suite with models did not finish .*run --resume/);
+  });
+
+  it('names the suite\'s size with its noun: "1 task", "4 tasks" (newcomer16 #9)', () => {
+    const point = (suiteHash: string, tasks: number): RunPoint => ({ id: suiteHash, startedAt: '2026-04-01T00:00:00Z', status: 'finished', suiteHash, tasks, contenders: 1, spend: 0, models: [] });
+    expect(siteView([point('a', 1), point('b', 4)]).vm.groups.map((g) => g.tasks).sort()).toEqual(['1 task', '4 tasks']);
+  });
+
+  it('runPoint marks a stored run that is running, interrupted or failed as unfinished; finished and budget_exhausted are points', () => {
+    const point = (status: string) => runPoint({ header: makeHeader({ run_id: 'r', status: status as 'finished' }), attempts: [] } as unknown as StoredRun).unfinished;
+    expect(['running', 'interrupted', 'failed', 'finished', 'budget_exhausted'].map(point)).toEqual(['running', 'interrupted', 'failed', null, null]);
   });
 });
 
