@@ -102,7 +102,8 @@ export async function planWorkspace(opts: CreateWorkspaceOptions): Promise<Plann
  * (copy-on-write clones where the file system has them), symlinks as they are. Never hard links:
  * a sandboxed command could write through one into the cache. Written by hand because `fs.cp`
  * spends 3–4× as long on its per-entry checks (bench/RESULTS.md, "checkout"). `from` is a checkout
- * template, never changed once renamed into place, so its listing is read once per process
+ * template, never changed once renamed into place (its entries; host git may refresh a pack's mtime
+ * when it finds an object there through a workspace's alternates: atkC16 #3), so its listing is read once per process
  * (`templateListing`); each copy then makes the folders, parents first, and copies the files and
  * symlinks all at once: no `readdir` per folder per workspace (64 workspaces at once share libuv's
  * four threads).

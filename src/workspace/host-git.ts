@@ -109,9 +109,10 @@ export async function createHostGitDir(gitDir: string, src: HostGitDirSource): P
  */
 export const HOST_GIT_SILENT_LIMIT_MS = 5 * 60 * 1000;
 
-/** Host git on one workspace: `raw` gives stdout as text (decoded once, whole), `showBuffer` runs `git show` and gives its bytes. Both reject as `runGit` does. */
+/** Host git on one workspace: `raw` gives stdout as text (decoded once, whole), `bytes` as bytes, `showBuffer` runs `git show` and gives its bytes. All reject as `runGit` does. */
 export interface HostGit {
   raw(args: string[]): Promise<string>;
+  bytes(args: string[]): Promise<Buffer>;
   showBuffer(args: string[]): Promise<Buffer>;
 }
 
@@ -143,8 +144,19 @@ export function hostGit(repo: HostRepo, env: Record<string, string> = {}): HostG
   };
   return {
     raw: async (args) => (await runGit(args, o)).toString('utf8'),
+    bytes: (args) => runGit(args, o),
     showBuffer: (args) => runGit(['show', ...args], o),
   };
+}
+
+/**
+ * The `info/exclude` line matching exactly the workspace path `p` (bytes as latin1 characters):
+ * anchored with `/`, gitignore's special characters escaped. gitignore has no escape for a line
+ * break, so each CR or LF becomes `?` (one character of that folder; atkC16 #2: a raw one split the
+ * name into a line of its own that hid the agent's file of that name at any depth).
+ */
+function excludeLine(p: string): string {
+  return '/' + p.replace(/([\\*?[!#])/g, '\\$1').replace(/[\r\n]/g, '?').replace(/^ /, '\\ ').replace(/ $/, '\\ ');
 }
 
 /** The commit host git diffs a workspace against: `HEAD` of its host git directory (a full sha). */
@@ -166,19 +178,19 @@ export async function snapshotCommit(repo: HostRepo): Promise<string> {
  */
 export async function recordSetupState(repo: HostRepo): Promise<void> {
   const git = hostGit(repo);
-  let status: string;
+  let status: Buffer;
   try {
     // One process for both questions: `?? path` records (untracked, not ignored; folders collapsed)
     // and records of changed tracked files.
-    status = await git.raw(['status', '--porcelain=v1', '-z', '--untracked-files=normal', '--ignore-submodules=all', '--no-renames']);
+    status = await git.bytes(['status', '--porcelain=v1', '-z', '--untracked-files=normal', '--ignore-submodules=all', '--no-renames']);
   } catch (err) {
     throw gitFailure(`listing the state setup left in ${repo.dir}`, err);
   }
-  const records = status.split('\0').filter(Boolean);
+  // names as bytes (latin1 keeps each byte one character): a name that is not UTF-8 is excluded as it is (atkC16 #1)
+  const records = status.toString('latin1').split('\0').filter(Boolean);
   const untracked = records.filter((r) => r.startsWith('?? ')).map((r) => r.slice(3));
   if (untracked.length) {
-    const lines = untracked.map((p) => '/' + p.replace(/([\\*?[!#])/g, '\\$1').replace(/^ /, '\\ ').replace(/ $/, '\\ '));
-    await appendFile(join(repo.gitDir, 'info', 'exclude'), `# fixbench: setup output\n${lines.join('\n')}\n`);
+    await appendFile(join(repo.gitDir, 'info', 'exclude'), Buffer.from(`# fixbench: setup output\n${untracked.map(excludeLine).join('\n')}\n`, 'latin1'));
   }
   if (untracked.length === records.length) return; // setup changed no tracked file: the base commit stands
   try {

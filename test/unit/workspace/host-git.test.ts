@@ -207,4 +207,17 @@ describe('the host git directory itself', () => {
     expect(readFileSync(join(ws.gitDir, 'info', 'exclude'), 'utf8')).toContain('/generated.txt\n');
     expect((await extractPatch(ws)).patch).toBe('');
   });
+  it('setup output named with bytes that are not UTF-8, or with a line break, is excluded as it is: the agent\'s files of other names stay in its patch (atkC16 #1, #2)', async () => {
+    // gen-\xff.txt (latin1), "gen<LF>fix.js", "gen2<CR>", a name with a leading space
+    await runSetup(ws, { instance_id: 'demo-1', setup: `printf x > "$(printf 'gen-\\377.txt')" && printf y > "$(printf 'gen\\nfix.js')" && printf z > "$(printf 'gen2\\r')" && printf w > ' lead.txt'` }, sandbox);
+    expect(readdirSync(ws.dir)).toContain('gen\nfix.js');
+    write('fix.js', 'agent work\n');
+    write('other.js', 'more agent work\n');
+    const { patch } = await extractPatch(ws);
+    expect([...patch.matchAll(/^diff --git a\/(.+?) b\//gm)].map((m) => m[1]).sort()).toEqual(['fix.js', 'other.js']);
+    const exclude = readFileSync(join(ws.gitDir, 'info', 'exclude'));
+    expect(exclude.includes(Buffer.from('/gen-\xff.txt\n', 'latin1'))).toBe(true);
+    expect(exclude.toString('latin1')).toContain('/gen?fix.js\n');
+    expect(exclude.toString('latin1')).not.toMatch(/^fix\.js$/m);
+  });
 });
