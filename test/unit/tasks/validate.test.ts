@@ -72,5 +72,7 @@ describe('canaryCause', () => {
     runs[5] = { ...runs[5]!, outcome: 'resolved', tests: { 't > f2p': 'PASSED', 't > p2p': 'PASSED' } };
     expect(canaryCause(lists, runs, [], plain('resolved'))).toBeNull();
     expect(canaryCause(lists, goldFails(), [{ test: 't > p2p', phase: 'gold_and_test_patch', runs: [] }], plain('resolved'))).toBeNull();
+    // gold without a verdict (e.g. node on test files without --test): the run without canaries resolves, but the canaries are not the cause
+    expect(canaryCause(lists, goldFails('unresolved', "no test verdict with this patch: test_cmd runs the test files in node's reporter process"), [], plain('resolved'))).toBeNull();
   });
 });
