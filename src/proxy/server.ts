@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { proxyCallPricing } from './served-pricing.ts';
 import { cappedUsd, unboundedCost } from '../pricing/ceiling.ts';
 import { secretRedactor } from '../core/redact.ts';
+import { neverSent, upstreamFetch } from '../core/upstream-fetch.ts';
 import { pipeSse } from './sse-redact.ts';
 import { serveOnSocket } from './socket.ts';
 import { capRefusal, classifyEndpoint, serverSideFeature } from './endpoints.ts';
@@ -41,6 +42,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
   const maxRequest = opts.maxRequestBytes ?? 32 * 1024 * 1024;
   const maxResponse = opts.maxResponseBytes ?? 64 * 1024 * 1024;
   const timeoutMs = opts.upstreamTimeoutMs ?? 600_000;
+  const send = upstreamFetch(timeoutMs); // undici's own timeouts never cut before `timeoutMs`
   const rewriteModel = opts.rewriteModel ?? true;
   const up = opts.upstream;
   const scrub = secretRedactor([up.apiKey]);
@@ -174,7 +176,7 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
         }, callId);
       }
       try {
-        upstream = await fetch(target, {
+        upstream = await send(target, {
           method: req.method ?? 'GET',
           headers,
           ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body: new Uint8Array(body) }),
@@ -183,9 +185,13 @@ export async function startMeteringProxy(opts: MeteringProxyOptions): Promise<Me
         });
       } catch (e) {
         clearTimeout(timer);
-        // Not aborted: the connection itself failed, so nothing reached the provider to bill.
-        if (!abort.signal.aborted) (unbilled = null), callId && opts.unbilled?.(callId);
-        throw new HttpFailure(502, `fixbench proxy: upstream ${target.origin} unreachable: ${scrub((e as Error).message)}`, 'upstream');
+        // Only a failure proving no connection was made settles the call unbilled; any other (a reset
+        // after sending, a timeout, an abort) may follow a request the provider received: the outer
+        // catch records it at its bound (atkB16 #2).
+        const unsent = neverSent(e);
+        if (unsent) (unbilled = null), callId && opts.unbilled?.(callId);
+        const why = scrub(`${(e as Error).message}${(e as Error).cause instanceof Error ? ` (${((e as Error).cause as Error).message})` : ''}`);
+        throw new HttpFailure(502, `fixbench proxy: upstream ${target.origin} ${unsent ? 'unreachable' : 'failed after the request was sent'}: ${why}`, 'upstream');
       }
       try {
         const outHeaders: Record<string, string> = {};
