@@ -5,12 +5,13 @@ import type { ModelSpec } from '../config/models.ts';
 import type { PriceRow } from '../config/prices.ts';
 import { accumulateAnthropicStream, fromAnthropicMessage, toAnthropicRequest } from './anthropic-messages.ts';
 import { callWithRetries, idleAbort, streamCutFailure, type TryFailure, type TryResult } from './call-loop.ts';
-import { clientSettings, readReplyBody, replyPricing, sentOf, type ClientSettings, type HttpClientOptions, type Sent } from './client-base.ts';
+import { clientSettings, readReplyBody, replyPricing, sentOf, type ClientSettings, type HttpClientOptions, type Sent, type TryUnderWay } from './client-base.ts';
 import { unknownUsageBound } from '../pricing/usage-bound.ts';
 import { classifyFailure, sdkTransportFailure } from './retry.ts';
 import type { CallRecord, ChatMessage, ChatOptions, ChatReply, ModelClient, ToolDef } from './types.ts';
 import { normaliseAnthropicUsage } from './usage.ts';
 import { redactSecrets } from '../core/redact.ts';
+import { upstreamFetch } from '../core/upstream-fetch.ts';
 
 /** Options of the client: the retry policy plus request and stream timeouts ({@link HttpClientOptions}). */
 export type AnthropicClientOptions = HttpClientOptions;
@@ -60,6 +61,7 @@ export class AnthropicClient implements ModelClient {
       authToken: null,
       maxRetries: 0,
       timeout: this.#cfg.requestTimeoutMs,
+      fetch: upstreamFetch(this.#cfg.requestTimeoutMs), // undici's own timeouts never cut before `timeout`
       logLevel: 'off',
     });
   }
@@ -75,14 +77,17 @@ export class AnthropicClient implements ModelClient {
     const params: Record<string, unknown> = { max_tokens: DEFAULT_MAX_TOKENS, ...this.#cfg.spec.params };
     for (const p of REJECTED_PARAMS) delete params[p];
     const body = { ...params, model: this.#cfg.spec.model, ...toAnthropicRequest(messages, opts.tools) };
-    const tryOnce = this.#cfg.spec.stream ? () => this.#tryStream(body, opts.signal) : () => this.#tryPlain(body, opts.signal);
-    const { reply, call } = await callWithRetries(this.id, tryOnce, (e) => this.#fromSdkError(e), this.#cfg.retry, opts.signal, opts.billedTry);
+    // the try under way: a transport failure that may follow its sending is billed at its bound
+    const cur: TryUnderWay = { sent: body, t0: 0 };
+    const tryOnce = this.#cfg.spec.stream ? () => this.#tryStream(body, opts.signal, cur) : () => this.#tryPlain(body, opts.signal, cur);
+    const bound = () => this.#callRecord(undefined, Math.round(performance.now() - cur.t0), undefined, sentOf(cur.sent, () => ''));
+    const { reply, call } = await callWithRetries(this.id, tryOnce, (e) => this.#fromSdkError(e, bound), this.#cfg.retry, opts.signal, opts.billedTry);
     return { ...reply, call };
   }
 
-  async #tryPlain(body: Record<string, unknown>, signal?: AbortSignal): Promise<TryResult<Omit<ChatReply, 'call'>>> {
-    const t0 = performance.now();
-    const sent = { ...body, stream: false };
+  async #tryPlain(body: Record<string, unknown>, signal: AbortSignal | undefined, cur: TryUnderWay): Promise<TryResult<Omit<ChatReply, 'call'>>> {
+    const t0 = (cur.t0 = performance.now());
+    const sent = (cur.sent = { ...body, stream: false });
     const res = await this.#sdk.messages.create(sent as unknown as Anthropic.MessageCreateParamsNonStreaming, { signal }).asResponse();
     const got = await readReplyBody(res, signal);
     const ms = Math.round(performance.now() - t0);
@@ -95,12 +100,12 @@ export class AnthropicClient implements ModelClient {
   }
 
   /** One streamed try; a cut or silent stream is a retryable failure billed with unknown tokens. */
-  async #tryStream(body: Record<string, unknown>, signal?: AbortSignal): Promise<TryResult<Omit<ChatReply, 'call'>>> {
-    const t0 = performance.now();
+  async #tryStream(body: Record<string, unknown>, signal: AbortSignal | undefined, cur: TryUnderWay): Promise<TryResult<Omit<ChatReply, 'call'>>> {
+    const t0 = (cur.t0 = performance.now());
     const idle = idleAbort(signal, this.#cfg.streamIdleMs);
     try {
       let stream: AsyncIterable<unknown>;
-      const params = { ...body, stream: true };
+      const params = (cur.sent = { ...body, stream: true });
       try {
         stream = await this.#sdk.messages.create(params as unknown as Anthropic.MessageCreateParamsStreaming, { signal: idle.signal });
       } catch (e) {
@@ -137,7 +142,7 @@ export class AnthropicClient implements ModelClient {
     }
   }
 
-  #fromSdkError(e: unknown): TryFailure {
+  #fromSdkError(e: unknown, bound: () => CallRecord): TryFailure {
     const message = redactSecrets(e instanceof Error ? e.message : String(e), [this.#key]);
     if (e instanceof APIError && typeof e.status === 'number') {
       const body = isRecord(e.error) ? e.error : {};
@@ -145,7 +150,7 @@ export class AnthropicClient implements ModelClient {
       const cls = classifyFailure(e.status, null, str(inner.type), message);
       return { ...cls, status: e.status, message, headers: e.headers, call: null };
     }
-    return sdkTransportFailure(e, message, this.#sdk.baseURL);
+    return sdkTransportFailure(e, message, this.#sdk.baseURL, bound);
   }
 
   #parseReply(raw: unknown, ms: number, sent: Sent): TryResult<Omit<ChatReply, 'call'>> {

@@ -103,6 +103,12 @@ export const sentOf = (request: unknown, reply: () => unknown): Sent => {
   };
 };
 
+/** The try of a call under way: its request body as sent and when it started (`performance.now()`), for the bound of a try whose transport failed. */
+export interface TryUnderWay {
+  sent: unknown;
+  t0: number;
+}
+
 /** A 2xx reply's body as read: its JSON, or why it could not be read and the text that came. */
 export type ReplyBody = { raw: unknown } | { cut: string; kind: 'network' | 'bad_response'; partial: string };
 

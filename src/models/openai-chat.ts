@@ -6,12 +6,13 @@ import type { ModelSpec } from '../config/models.ts';
 import type { PriceRow } from '../config/prices.ts';
 import { classifyFailure, sdkTransportFailure } from './retry.ts';
 import { callWithRetries, idleAbort, streamCutFailure, type TryFailure, type TryResult } from './call-loop.ts';
-import { clientSettings, readReplyBody, replyPricing, sentOf, type ClientSettings, type HttpClientOptions, type Sent } from './client-base.ts';
+import { clientSettings, readReplyBody, replyPricing, sentOf, type ClientSettings, type HttpClientOptions, type Sent, type TryUnderWay } from './client-base.ts';
 import { unknownUsageBound } from '../pricing/usage-bound.ts';
 import { accumulateChatStream } from './openai-stream.ts';
 import type { CallRecord, ChatMessage, ChatOptions, ChatReply, ModelClient, ToolCall, ToolDef } from './types.ts';
 import { normaliseUsage } from './usage.ts';
 import { redactSecrets } from '../core/redact.ts';
+import { upstreamFetch } from '../core/upstream-fetch.ts';
 
 /** Options of the client: the retry policy plus request and stream timeouts ({@link HttpClientOptions}). */
 export type OpenAIChatClientOptions = HttpClientOptions;
@@ -31,7 +32,8 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v
  * Retries: up to `maxTries` tries with exponential back-off and jitter, honouring `retry-after-ms`
  * / `retry-after`, on 408, 409, 429, 5xx and network errors. Never retried: 401/403, 404, 402 or
  * `insufficient_quota`, context-length errors, other 4xx, and a 2xx reply that cannot be used.
- * Failed tries without a usable body are not billed and leave no CallRecord.
+ * A failed try with an error status and no usable body, or whose connection was never made, is not
+ * billed; any other transport failure (timeout, socket dropped after sending) is billed at its bound.
  *
  * The API key goes to the SDK only: it is not kept on this object and is redacted from every error
  * message.
@@ -55,6 +57,7 @@ export class OpenAIChatClient implements ModelClient {
       apiKey,
       maxRetries: 0,
       timeout: this.#cfg.requestTimeoutMs,
+      fetch: upstreamFetch(this.#cfg.requestTimeoutMs), // undici's own timeouts never cut before `timeout`
       // Never pick these up from the environment: they would be sent to a non-OpenAI provider.
       organization: null,
       project: null,
@@ -78,14 +81,17 @@ export class OpenAIChatClient implements ModelClient {
       messages,
       ...(opts.tools?.length ? { tools: opts.tools } : {}),
     };
-    const tryOnce = this.#cfg.spec.stream ? () => this.#tryStream(body, opts.signal) : () => this.#tryPlain(body, opts.signal);
-    const { reply, call } = await callWithRetries(this.id, tryOnce, (e) => this.#fromSdkError(e), this.#cfg.retry, opts.signal, opts.billedTry);
+    // the try under way: a transport failure that may follow its sending is billed at its bound
+    const cur: TryUnderWay = { sent: body, t0: 0 };
+    const tryOnce = this.#cfg.spec.stream ? () => this.#tryStream(body, opts.signal, cur) : () => this.#tryPlain(body, opts.signal, cur);
+    const bound = () => this.#callRecord(undefined, Math.round(performance.now() - cur.t0), undefined, sentOf(cur.sent, () => ''));
+    const { reply, call } = await callWithRetries(this.id, tryOnce, (e) => this.#fromSdkError(e, bound), this.#cfg.retry, opts.signal, opts.billedTry);
     return { ...reply, call };
   }
 
-  async #tryPlain(body: Record<string, unknown>, signal?: AbortSignal): Promise<TryResult<Omit<ChatReply, 'call'>>> {
-    const t0 = performance.now();
-    const sent = { ...body, stream: false };
+  async #tryPlain(body: Record<string, unknown>, signal: AbortSignal | undefined, cur: TryUnderWay): Promise<TryResult<Omit<ChatReply, 'call'>>> {
+    const t0 = (cur.t0 = performance.now());
+    const sent = (cur.sent = { ...body, stream: false });
     const res = await this.#sdk.chat.completions.create(sent as unknown as ChatCompletionCreateParamsNonStreaming, { signal }).asResponse();
     const got = await readReplyBody(res, signal);
     const ms = Math.round(performance.now() - t0);
@@ -103,11 +109,11 @@ export class OpenAIChatClient implements ModelClient {
    * was billed with unknown tokens (`usage_unknown`, `list_usd` null); a stream that ends without a
    * usage chunk gives a reply whose usage is unknown.
    */
-  async #tryStream(body: Record<string, unknown>, signal?: AbortSignal): Promise<TryResult<Omit<ChatReply, 'call'>>> {
-    const t0 = performance.now();
+  async #tryStream(body: Record<string, unknown>, signal: AbortSignal | undefined, cur: TryUnderWay): Promise<TryResult<Omit<ChatReply, 'call'>>> {
+    const t0 = (cur.t0 = performance.now());
     const idle = idleAbort(signal, this.#cfg.streamIdleMs);
     try {
-      const params = { ...body, stream: true, stream_options: { include_usage: true } } as unknown as ChatCompletionCreateParamsStreaming;
+      const params = (cur.sent = { ...body, stream: true, stream_options: { include_usage: true } }) as unknown as ChatCompletionCreateParamsStreaming;
       let stream: AsyncIterable<ChatCompletionChunk>;
       try {
         stream = await this.#sdk.chat.completions.create(params, { signal: idle.signal });
@@ -140,14 +146,14 @@ export class OpenAIChatClient implements ModelClient {
   }
 
   /** Classifies an error thrown by the SDK; the message is redacted of the key. */
-  #fromSdkError(e: unknown): TryFailure {
+  #fromSdkError(e: unknown, bound: () => CallRecord): TryFailure {
     const message = redactSecrets(e instanceof Error ? e.message : String(e), [this.#sdk.apiKey]);
     if (e instanceof APIError && typeof e.status === 'number') {
       const errBody = isRecord(e.error) ? e.error : {};
       const cls = classifyFailure(e.status, str(e.code) ?? str(errBody.code), str(e.type) ?? str(errBody.type), message);
       return { ...cls, status: e.status, message, headers: e.headers, call: null };
     }
-    return sdkTransportFailure(e, message, this.#sdk.baseURL);
+    return sdkTransportFailure(e, message, this.#sdk.baseURL, bound);
   }
 
   /**

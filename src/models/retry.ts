@@ -1,6 +1,7 @@
 // fixbench's retry policy for provider calls: which failures are retried, how long to wait. Pure.
 import { isContextOverflow } from '../core/context-overflow.ts';
 import type { CallRecord, ModelErrorKind } from './types.ts';
+import { neverSent } from '../core/upstream-fetch.ts';
 
 /** How a failed HTTP exchange is treated. */
 export interface FailureClass {
@@ -81,18 +82,22 @@ export function backoffDelayMs(retry: number, serverMs: number | null, o: Backof
 
 /**
  * A failure without an HTTP status (connection refused or reset, timeout before any reply), as
- * either SDK throws it. A malformed body is `bad_response` and a network fault `network`; both are
- * retried, and neither is billed (no reply was received). A non-streamed 2xx reply whose body cannot
- * be read is not this: the clients read it themselves (client-base.ts `readReplyBody`) and count it
- * as billed with unknown tokens. A network fault's message names
- * `baseUrl` (the model's `base_url`, without user info, query or fragment) and asks whether the
- * server is running, e.g. `Connection error. (http://127.0.0.1:11434/v1: is the server running?)`.
+ * either SDK throws it. A malformed body is `bad_response` (not billed) and a network fault
+ * `network`; both are retried. A network fault is billed unless it proves no connection was made
+ * (`neverSent`: refused, host not found …): a reset or a timeout may come after the provider got the
+ * whole request, so its `call` is `bound()`, the try's record at its bound (unknown tokens, atkB16 #3).
+ * A non-streamed 2xx reply whose body cannot be read is not this: the clients read it themselves
+ * (client-base.ts `readReplyBody`) and count it as billed with unknown tokens. A network fault's
+ * message names `baseUrl` (the model's `base_url`, without user info, query or fragment) and asks
+ * whether the server is running, e.g. `Connection error. (http://127.0.0.1:11434/v1: is the server running?)`,
+ * or, when the request may have been received, says that it is billed at its bound.
  */
-export function sdkTransportFailure(e: unknown, message: string, baseUrl?: string): TryFailure {
+export function sdkTransportFailure(e: unknown, message: string, baseUrl: string | undefined, bound: () => CallRecord): TryFailure {
   if (e instanceof SyntaxError) return { kind: 'bad_response', retry: true, status: 200, message: `malformed JSON in the reply: ${message}`, call: null };
   const cls = classifyFailure(null, null, null, message);
-  const where = cls.kind === 'network' && baseUrl ? ` (${shownUrl(baseUrl)}: is the server running?)` : '';
-  return { ...cls, status: null, message: `${message}${where}`, call: null };
+  const unsent = neverSent(e);
+  const where = !unsent ? ' (the request may have reached the provider: billed at its bound)' : cls.kind === 'network' && baseUrl ? ` (${shownUrl(baseUrl)}: is the server running?)` : '';
+  return { ...cls, status: null, message: `${message}${where}`, call: unsent ? null : bound() };
 }
 
 /** `url` without user info, query or fragment (they may hold a secret); as given when it does not parse. */

@@ -51,10 +51,20 @@ describe('backoffDelayMs', () => {
 });
 
 describe('sdkTransportFailure', () => {
-  it('names the base URL of a network failure, never its user info or query, and asks whether the server runs', () => {
-    const f = sdkTransportFailure(new Error('Connection error.'), 'Connection error.', 'http://me:pw@127.0.0.1:11434/v1?token=t');
-    expect(f).toMatchObject({ kind: 'network', retry: true, status: null });
+  const refused = Object.assign(new Error('Connection error.'), { cause: Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) }) });
+  const bound = { usage: { input_uncached: 0, cache_read: 0, cache_write_5m: 0, cache_write_1h: 0, output: 0, reasoning: 0 }, raw_usage: null, list_usd: null, billed_usd: null, ms: 1, usage_unknown: true, cap_usd: 0.5, cap_bound: true as const };
+  it('names the base URL of a connection that was never made, never its user info or query, and asks whether the server runs; not billed', () => {
+    const f = sdkTransportFailure(refused, 'Connection error.', 'http://me:pw@127.0.0.1:11434/v1?token=t', () => bound);
+    expect(f).toMatchObject({ kind: 'network', retry: true, status: null, call: null });
     expect(f.message).toBe('Connection error. (http://127.0.0.1:11434/v1: is the server running?)');
-    expect(sdkTransportFailure(new SyntaxError('x'), 'x', 'http://h/v1').message).toBe('malformed JSON in the reply: x'); // not a network fault: no hint
+    expect(sdkTransportFailure(new SyntaxError('x'), 'x', 'http://h/v1', () => bound).message).toBe('malformed JSON in the reply: x'); // not a network fault: no hint
+  });
+  it('a failure that does not prove the request unsent (reset, timeout) is billed at the try\'s bound (atkB16 #3)', () => {
+    const reset = Object.assign(new Error('Connection error.'), { cause: Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }) });
+    for (const e of [reset, new Error('Request timed out.')]) {
+      const f = sdkTransportFailure(e, e.message, 'http://h/v1', () => bound);
+      expect(f).toMatchObject({ kind: 'network', retry: true, status: null, call: bound });
+      expect(f.message).toContain('billed at its bound');
+    }
   });
 });
