@@ -1,6 +1,7 @@
 // Translation between fixbench's chat messages (OpenAI Chat Completions shapes) and the Anthropic
 // Messages API, and the folding of an Anthropic event stream into a message. Pure.
 import type { ChatMessage, ToolCall, ToolDef } from './types.ts';
+import { mergeAnthropicUsage } from './usage.ts';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -141,7 +142,7 @@ export function accumulateAnthropicStream(): { add(event: unknown): void; body()
         case 'message_delta':
           if (isRecord(ev.delta) && 'stop_reason' in ev.delta) stop = ev.delta.stop_reason;
           if (isRecord(ev.usage)) {
-            usage = { ...(usage ?? {}), ...ev.usage };
+            usage = mergeAnthropicUsage(usage, ev.usage);
             finalUsage = true;
           }
           break;

@@ -104,14 +104,17 @@ export function normaliseUsage(rawUsage: unknown): NormalisedUsage {
 }
 
 /**
- * Normalises an Anthropic Messages `usage` object (DESIGN.md §3), keeping the raw object.
+ * Normalises an Anthropic Messages `usage` object (DESIGN.md §3), keeping the raw object. The one
+ * owner of this rule: the built-in client and the metering proxy (src/proxy/usage.ts) both use it.
  *
  * - `input_tokens` EXCLUDES cache reads and writes: `input_uncached = input_tokens`.
  * - `cache_read_input_tokens` → `cache_read`.
- * - Cache writes: `cache_creation.ephemeral_5m_input_tokens` / `ephemeral_1h_input_tokens` when the
- *   breakdown is given; otherwise all of `cache_creation_input_tokens` are 5-minute writes (the default TTL).
+ * - Cache writes: `cache_creation.ephemeral_1h_input_tokens` are 1-hour writes; the rest of
+ *   `cache_creation_input_tokens` (or of the split's sum, when larger) are 5-minute writes (the
+ *   default TTL): a split that names fewer tokens than the total (a TTL missing from it) never drops
+ *   the rest (atkB16 #1b).
  * - `output_tokens` INCLUDES thinking: `output = output_tokens`,
- *   `reasoning = output_tokens_details.thinking_tokens` (0 when absent).
+ *   `reasoning = output_tokens_details.thinking_tokens` (0 when absent, at most `output`).
  * - No provider cost is reported: `billed_usd` is null.
  * - A missing or non-object usage, or one without `input_tokens`/`output_tokens` numbers, gives zeros
  *   with `missing: true` (unknown, not zero).
@@ -120,19 +123,17 @@ export function normaliseAnthropicUsage(rawUsage: unknown): NormalisedUsage {
   if (!isRecord(rawUsage) || maybeCount(rawUsage.input_tokens) === null || maybeCount(rawUsage.output_tokens) === null) {
     return { usage: zeroUsage(), raw: isRecord(rawUsage) ? rawUsage : null, missing: true, billed_usd: null };
   }
-  const creation = isRecord(rawUsage.cache_creation) ? rawUsage.cache_creation : null;
-  const w5 = creation ? maybeCount(creation.ephemeral_5m_input_tokens) : null;
-  const w1h = creation ? maybeCount(creation.ephemeral_1h_input_tokens) : null;
-  const writes = count(rawUsage.cache_creation_input_tokens);
-  const split = w5 !== null || w1h !== null;
+  const creation = isRecord(rawUsage.cache_creation) ? rawUsage.cache_creation : {};
+  const w1h = count(creation.ephemeral_1h_input_tokens);
+  const writes = Math.max(count(rawUsage.cache_creation_input_tokens), count(creation.ephemeral_5m_input_tokens) + w1h);
   const outDetails = isRecord(rawUsage.output_tokens_details) ? rawUsage.output_tokens_details : {};
   const output = count(rawUsage.output_tokens);
   return {
     usage: {
       input_uncached: count(rawUsage.input_tokens),
       cache_read: count(rawUsage.cache_read_input_tokens),
-      cache_write_5m: split ? (w5 ?? 0) : writes,
-      cache_write_1h: split ? (w1h ?? 0) : 0,
+      cache_write_5m: writes - w1h,
+      cache_write_1h: w1h,
       output,
       reasoning: Math.min(count(outDetails.thinking_tokens), output),
     },
@@ -140,4 +141,16 @@ export function normaliseAnthropicUsage(rawUsage: unknown): NormalisedUsage {
     missing: false,
     billed_usd: null,
   };
+}
+
+/**
+ * The usage of an Anthropic stream so far: `message_start`'s usage with each `message_delta`'s
+ * fields over it (the delta's counts are cumulative), skipping a delta's null or absent fields
+ * (the API's `MessageDeltaUsage` sends `cache_read_input_tokens: null` …): they never erase
+ * `message_start`'s counts (atkB16 #1). Used by the built-in client's and the proxy's stream readers.
+ */
+export function mergeAnthropicUsage(base: Record<string, unknown> | null, delta: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(delta)) if (v !== null && v !== undefined) merged[k] = v;
+  return merged;
 }

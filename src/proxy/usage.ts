@@ -1,7 +1,7 @@
 // Usage extraction for the metering proxy: from whole JSON replies and from SSE streams, in the
 // OpenAI (Chat Completions, Responses) and Anthropic (Messages) dialects. Pure. Units: tokens.
 import { zeroUsage, type TokenUsage } from '../core/usage.ts';
-import { normaliseUsage } from '../models/usage.ts';
+import { mergeAnthropicUsage, normaliseAnthropicUsage as normaliseAnthropic, normaliseUsage } from '../models/usage.ts';
 
 /** The wire dialect of a request: OpenAI-compatible or Anthropic Messages. */
 export type Dialect = 'openai' | 'anthropic';
@@ -26,34 +26,13 @@ const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.is
 const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v) : 0);
 
 /**
- * Normalises an Anthropic Messages `usage` object (DESIGN.md §3): `input_tokens` EXCLUDES
- * `cache_creation_input_tokens` and `cache_read_input_tokens`. Cache writes are split by TTL from
- * `cache_creation.ephemeral_5m_input_tokens` / `ephemeral_1h_input_tokens` when given, else all of
- * `cache_creation_input_tokens` are 5-minute writes. Anthropic bills thinking as output and reports
- * no separate count, so `reasoning` is 0. Returns null (unknown usage) for a missing or non-object
- * usage, or one without a numeric `input_tokens` or `output_tokens`.
+ * An Anthropic Messages `usage` object normalised by the one rule (`normaliseAnthropicUsage` of
+ * src/models/usage.ts); null (unknown usage) for a missing or non-object usage, or one without a
+ * numeric `input_tokens` or `output_tokens`.
  */
 export function normaliseAnthropicUsage(raw: unknown): ExtractedUsage | null {
-  if (!isRecord(raw)) return null;
-  // no output count (`{}`, `{input_tokens}` alone, counts as strings) or no input count (`{output_tokens}` alone): unknown, never a known 0
-  if (!isNumber(raw.output_tokens) || !isNumber(raw.input_tokens)) return null;
-  const creation = isRecord(raw.cache_creation) ? raw.cache_creation : null;
-  const w5 = creation ? count(creation.ephemeral_5m_input_tokens) : count(raw.cache_creation_input_tokens);
-  const w1h = creation ? count(creation.ephemeral_1h_input_tokens) : 0;
-  // A total larger than the split (an unknown TTL) counts as 5-minute writes.
-  const writes = Math.max(count(raw.cache_creation_input_tokens), w5 + w1h);
-  return {
-    usage: {
-      ...zeroUsage(),
-      input_uncached: count(raw.input_tokens),
-      cache_read: count(raw.cache_read_input_tokens),
-      cache_write_5m: writes - w1h,
-      cache_write_1h: w1h,
-      output: count(raw.output_tokens),
-    },
-    raw,
-    billed_usd: null,
-  };
+  const n = normaliseAnthropic(raw);
+  return n.missing ? null : { usage: n.usage, raw, billed_usd: null };
 }
 
 /**
@@ -114,7 +93,7 @@ export class StreamUsage {
     }
     if (this.dialect === 'anthropic') {
       if (data.type === 'message_start' && isRecord(data.message) && isRecord(data.message.usage)) this.#start = data.message.usage;
-      else if (data.type === 'message_delta' && isRecord(data.usage)) this.#delta = { ...this.#delta, ...data.usage };
+      else if (data.type === 'message_delta' && isRecord(data.usage)) this.#delta = mergeAnthropicUsage(this.#delta, data.usage);
       else if (data.type === 'message_stop') this.#stopped = true;
       return;
     }
@@ -131,10 +110,7 @@ export class StreamUsage {
       return u && { ...u, ...servedOf(this.#served) };
     }
     if (!this.#start && !this.#delta) return null;
-    // Null fields in a delta (e.g. `cache_read_input_tokens: null`) do not erase message_start's counts.
-    const merged: Record<string, unknown> = { ...this.#start };
-    for (const [k, v] of Object.entries(this.#delta ?? {})) if (v !== null && v !== undefined) merged[k] = v;
-    const n = normaliseAnthropicUsage(merged);
+    const n = normaliseAnthropicUsage(mergeAnthropicUsage(this.#start, this.#delta ?? {}));
     if (!n) return null; // no count in either event: the call's usage is unknown (atkT15 #2)
     const partial = !this.#delta || !this.#stopped ? { partial: true as const } : {};
     return { ...n, raw: { message_start: this.#start, message_delta: this.#delta }, ...servedOf(this.#served), ...partial };
