@@ -47,6 +47,9 @@ function maybeCount(v: unknown): number | null {
  *   `output = completion_tokens`, `reasoning = reasoning_tokens`. If a provider reports more
  *   reasoning than completion tokens, its completion count evidently excludes reasoning, and
  *   `output = completion + reasoning` so that reasoning stays a part of output.
+ * - `total_tokens` larger than `prompt_tokens` + that output: the difference is output too, counted
+ *   as reasoning (a Gemini gateway reports thought tokens only in the total, mozilla-ai/any-llm
+ *   issues #1290 and #1291; they are billed as output). A smaller or absent total changes nothing.
  * - OpenRouter's `usage.cost` (USD) becomes `billed_usd`.
  * - A missing or non-object usage gives zeros with `missing: true` and `raw: null`; an object without
  *   a numeric `completion_tokens` (`{}`, only `total_tokens` or `prompt_tokens`, counts as strings),
@@ -82,8 +85,13 @@ export function normaliseUsage(rawUsage: unknown): NormalisedUsage {
   const inputUncached = Math.max(0, prompt - cacheRead - cacheWrite);
 
   const completion = count(rawUsage.completion_tokens);
-  const reasoning = count(completionDetails.reasoning_tokens ?? rawUsage.reasoning_tokens);
-  const output = reasoning > completion ? completion + reasoning : completion;
+  const reported = count(completionDetails.reasoning_tokens ?? rawUsage.reasoning_tokens);
+  const counted = reported > completion ? completion + reported : completion;
+  // tokens in `total_tokens` beyond prompt + output (thought tokens a Gemini gateway counts only
+  // there: mozilla-ai/any-llm issues #1290, #1291) are billed output, counted as reasoning
+  const beyond = Math.max(0, count(rawUsage.total_tokens) - prompt - counted);
+  const output = counted + beyond;
+  const reasoning = reported + beyond;
 
   const cost = rawUsage.cost;
   const billed = typeof cost === 'number' && Number.isFinite(cost) && cost >= 0 ? cost : null;

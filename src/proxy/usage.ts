@@ -52,6 +52,7 @@ export function normaliseOpenAIUsage(raw: unknown): ExtractedUsage | null {
       completion_tokens: count(raw.output_tokens),
       prompt_tokens_details: { cached_tokens: count(inDetails.cached_tokens) },
       completion_tokens_details: { reasoning_tokens: count(outDetails.reasoning_tokens) },
+      ...(raw.total_tokens !== undefined ? { total_tokens: raw.total_tokens } : {}),
       ...(raw.cost !== undefined ? { cost: raw.cost } : {}),
     });
     return { usage: n.usage, raw, billed_usd: n.billed_usd };

@@ -60,3 +60,18 @@ describe('normaliseUsage', () => {
     expect(n).toEqual({ usage: zero, raw: null, missing: true, billed_usd: null });
   });
 });
+
+describe('normaliseUsage: total_tokens beyond prompt + completion (atkB16 #6)', () => {
+  it('prices the tokens only the total counts as output (Gemini thought tokens, mozilla-ai/any-llm #1290)', () => {
+    expect(normaliseUsage({ prompt_tokens: 20, completion_tokens: 151, total_tokens: 553 }).usage).toEqual({ ...zero, input_uncached: 20, output: 533, reasoning: 382 });
+  });
+  it('never counts reported reasoning twice, and a total that adds nothing changes nothing', () => {
+    // completion includes its reasoning; the total agrees
+    expect(normaliseUsage({ prompt_tokens: 10, completion_tokens: 100, total_tokens: 110, completion_tokens_details: { reasoning_tokens: 60 } }).usage).toEqual({ ...zero, input_uncached: 10, output: 100, reasoning: 60 });
+    // completion excludes reasoning (reasoning > completion): output = completion + reasoning; the total agrees
+    expect(normaliseUsage({ prompt_tokens: 10, completion_tokens: 5, total_tokens: 95, completion_tokens_details: { reasoning_tokens: 80 } }).usage).toEqual({ ...zero, input_uncached: 10, output: 85, reasoning: 80 });
+    // a total smaller than prompt + completion, or none: as before
+    expect(normaliseUsage({ prompt_tokens: 10, completion_tokens: 5, total_tokens: 3 }).usage).toEqual({ ...zero, input_uncached: 10, output: 5 });
+    expect(normaliseUsage({ prompt_tokens: 10, completion_tokens: 5 }).usage).toEqual({ ...zero, input_uncached: 10, output: 5 });
+  });
+});

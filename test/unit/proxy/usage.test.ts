@@ -100,3 +100,10 @@ describe('a usage object with no count (atkS15 #2)', () => {
     expect(normaliseOpenAIUsage({ input_tokens: 4, output_tokens: 2 })?.usage.output).toBe(2);
   });
 });
+
+describe('total_tokens beyond input + output is output (atkB16 #6)', () => {
+  it('in both OpenAI usage shapes', () => {
+    expect(normaliseOpenAIUsage({ prompt_tokens: 20, completion_tokens: 151, total_tokens: 553 })?.usage).toMatchObject({ input_uncached: 20, output: 533, reasoning: 382 });
+    expect(normaliseOpenAIUsage({ input_tokens: 20, output_tokens: 151, total_tokens: 553 })?.usage).toMatchObject({ input_uncached: 20, output: 533, reasoning: 382 });
+  });
+});
