@@ -26,6 +26,7 @@ import { promptTokens } from '../core/usage.ts';
 import { readRun } from '../store/store.ts';
 import { formatUsd } from '../report/format.ts';
 import { spendText, unsettledCalls } from '../report/infra-note.ts';
+import { sumUsd } from '../core/cost.ts';
 import { freeRow, priceSheetAgeWarning, resumedSheetAgeWarning } from '../config/price-age.ts';
 import { shardMergeHint } from './merge-hint.ts';
 import { catalogFromOptions, checkRunIdOption, defaultTasksDir, ensureWritableDir, nextStepAfterRun, rerunCommand } from './common.ts';
@@ -277,20 +278,22 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
   const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId), root: path.resolve(o.reports), runDir: summary.dir, published: await published, taskMeta });
   // a shard's lines count its own attempts, not the other shards' (summarise plans the whole suite)
   const rows = summarise(summary.header, summary.attempts).map((c) => (o.shard ? { ...c, ...shardCounts(c, summary.planned[c.id] ?? 0) } : c));
-  for (const c of rows) log(`  ${contenderLine(c, summary.header.status, Boolean(o.shard))}${!isReference(c.agent) ? `, ${spendText(c.totalUsd, summary.attempts.filter((a) => a.contender === c.id))}` : ''}`);
+  for (const c of rows) log(`  ${contenderLine(c, summary.header.status, Boolean(o.shard))}${!isReference(c.agent) ? `, ${spendText(c.totalUsd, summary.attempts.filter((a) => a.contender === c.id), summary.unrecorded.filter((u) => u.contender === c.id))}` : ''}`);
   for (const l of strictSummaryLines(summary.attempts)) log(l);
   for (const w of unpricedServedWarnings(summary.attempts)) log(`  WARNING: ${w}`);
   if (o.shard) log((await shardMergeHint(o.results, summary.header, commandPrefix(), o)).trimEnd()); // the exact merge command (newcomer13 #10)
   if (summary.header.note) log(`note: ${summary.header.note}`);
   const infraErrors = summary.attempts.filter((a) => a.outcome === 'infra_error').length;
   const errorGate = o.failOnError && exceedsThreshold(o.failOnError, infraErrors, summary.attempts.length);
-  const unsettled = unsettledCalls(summary.attempts);
+  const unsettled = unsettledCalls([...summary.attempts, ...summary.unrecorded]);
+  const cut = summary.unrecorded.map((u) => u.interrupted_calls);
   if (o.json) {
     progress.emit({
       type: 'summary', run_id: runId, results: summary.dir, report: reportPath, status: summary.header.status,
       attempts: summary.attempts.length, ran: summary.ran, resolved: progress.tally.resolved, infra_errors: infraErrors,
       list_usd: progress.tally.usd, tokens: progress.tally.tokens, shard: summary.header.shard ?? null,
       ...(unsettled ? { unsettled_calls: unsettled.calls, unsettled_usd: unsettled.usd } : {}), // calls list_usd cannot count: it is a floor
+      ...(cut.length ? { unrecorded_calls: cut.reduce((n, c) => n + c.calls, 0), unrecorded_list_usd: sumUsd(cut.map((c) => c.list_usd)) } : {}), // on ledgers of cut attempts, not in list_usd
     });
   } else {
     const notRun = rows.reduce((n, c) => n + c.missing, 0);

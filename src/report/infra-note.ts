@@ -2,6 +2,8 @@
 // denominators, so a run with any says so up front, with the command that completes it.
 import type { IndexRecord } from '../store/records.ts';
 import { formatUsd } from './format.ts';
+import { sumUsd } from '../core/cost.ts';
+import type { InterruptedCalls } from '../core/records.ts';
 
 /**
  * "2 attempts ended in infra errors (harness or provider faults): every rate leaves them out of its
@@ -35,15 +37,37 @@ export function unsettledCalls(attempts: readonly Pick<IndexRecord, 'interrupted
 /** "1 call unsettled, bounded at $0.0123": the one wording of unsettled calls (report header, run summary). */
 export const unsettledText = (u: Unsettled): string => `${u.calls} call${u.calls === 1 ? '' : 's'} unsettled, bounded at ${formatUsd(u.usd)}`;
 
+/** Calls on the ledgers of attempts no record holds yet (runner/ledger-fold.ts `unrecordedCalls`). */
+type Unrecorded = { interrupted_calls: InterruptedCalls };
+
 /**
  * A contender's spend as the run summary states it: "$0.0084 total"; when its records carry
  * unsettled calls, whose tokens and list cost are unknown and not in `totalUsd`, the total is a floor:
  * "≥ $0.0084 total, 1 call unsettled, bounded at $0.0123" ("unknown total, …" when `totalUsd` is null).
+ * `unrecorded`: the calls on the ledgers of its attempts an interrupt cut (in no record until
+ * `--resume`): their list USD is added to the total, and said: "≥ $0.0120 total, $0.0036 of it in
+ * 2 billed calls not yet recorded, 1 call unsettled, bounded at $0.27".
  */
-export function spendText(totalUsd: number | null, attempts: readonly Pick<IndexRecord, 'interrupted_calls'>[]): string {
-  const u = unsettledCalls(attempts);
-  if (!u) return `${formatUsd(totalUsd)} total`;
-  return `${totalUsd === null ? 'unknown' : `≥ ${formatUsd(totalUsd)}`} total, ${unsettledText(u)}`;
+export function spendText(totalUsd: number | null, attempts: readonly Pick<IndexRecord, 'interrupted_calls'>[], unrecorded: readonly Unrecorded[] = []): string {
+  const u = unsettledCalls([...attempts, ...unrecorded]);
+  const calls = unrecorded.reduce((s, r) => s + r.interrupted_calls.calls, 0);
+  const ledgerUsd = sumUsd(unrecorded.map((r) => r.interrupted_calls.list_usd));
+  const total = calls ? sumUsd([totalUsd, ledgerUsd]) : totalUsd;
+  const pending = calls ? `, ${formatUsd(ledgerUsd)} of it in ${calls} billed call${calls === 1 ? '' : 's'} not yet recorded` : '';
+  if (!u) return `${formatUsd(total)} total${pending}`;
+  return `${total === null ? 'unknown' : `≥ ${formatUsd(total)}`} total${pending}, ${unsettledText(u)}`;
+}
+
+/**
+ * What an interrupted run's note adds to its count of the calls of the attempts it cut (runner
+ * `interruptedNote`) when some of them are unsettled: "of those calls, 1 call unsettled, bounded at
+ * $0.27: in flight at the interrupt, the provider may have billed it; not in that list price"; null
+ * when none is.
+ */
+export function unsettledCutNote(unrecorded: readonly Unrecorded[]): string | null {
+  const u = unsettledCalls(unrecorded);
+  if (!u) return null;
+  return `of those calls, ${unsettledText(u)}: in flight at the interrupt, the provider may have billed ${u.calls === 1 ? 'it' : 'them'}; not in that list price`;
 }
 
 /**

@@ -89,17 +89,8 @@ function carriedOf(lines: readonly LedgerLine[]): InterruptedCalls | null {
  * unrecorded but paid for; `--resume` folds them into the re-run attempts' records.
  */
 export async function cutAttemptCalls(runDir: string): Promise<{ attempts: number; calls: number; listUsd: number | null }> {
-  let attempts = 0;
-  let calls = 0;
-  const usd: Array<number | null> = [];
-  for (const lines of (await readUnsettledLedgers(runDir)).values()) {
-    const c = carriedOf(lines);
-    if (!c) continue;
-    attempts++;
-    calls += c.calls + (c.unsettled_calls ?? 0);
-    usd.push(c.list_usd);
-  }
-  return { attempts, calls, listUsd: sumUsd(usd) };
+  const cut = (await unrecordedCalls(runDir, () => null)).map((u) => u.interrupted_calls);
+  return { attempts: cut.length, calls: cut.reduce((n, c) => n + c.calls + (c.unsettled_calls ?? 0), 0), listUsd: sumUsd(cut.map((c) => c.list_usd)) };
 }
 
 /**
@@ -117,6 +108,30 @@ export async function countUnsettledLedgers(runDir: string, budget: RunBudget): 
     budget.carryOverLedger(key, carried.budget_usd!, promptTokens(carried.usage) + carried.usage.output);
   }
   return keys;
+}
+
+/** The billed and unsettled calls on the ledger of one attempt that no record holds (`unrecordedCalls`). */
+export interface Unrecorded {
+  /** Attempt key of the ledger. */
+  key: string;
+  /** The contender id of the attempt, null when it is not one of `contenderOf`'s keys (another shard's). */
+  contender: string | null;
+  interrupted_calls: InterruptedCalls;
+}
+
+/**
+ * The calls on the unsettled ledgers of `runDir` (attempts cut by an interrupt or a kill, and not
+ * re-run yet), per attempt key: billed ones summed, pending ones at their bound (`carriedOf`), as a
+ * `--resume` will fold them into records. For the end of an interrupted session, whose totals
+ * would miss them otherwise. @throws as `readUnsettledLedgers`.
+ */
+export async function unrecordedCalls(runDir: string, contenderOf: (key: string) => string | null): Promise<Unrecorded[]> {
+  const out: Unrecorded[] = [];
+  for (const [key, lines] of await readUnsettledLedgers(runDir)) {
+    const carried = carriedOf(lines);
+    if (carried) out.push({ key, contender: contenderOf(key), interrupted_calls: carried });
+  }
+  return out;
 }
 
 /**

@@ -27,8 +27,9 @@ import { referenceGate } from './gate.ts';
 import { removeWorkRoot, runAttempt, type Job, type Pools } from './cascade-attempt.ts';
 import { limitsOf } from './attempt.ts';
 import { budgetCutRecord } from './budget-cut.ts';
-import { countUnsettledLedgers, cutAttemptCalls } from './ledger-fold.ts';
+import { countUnsettledLedgers, cutAttemptCalls, unrecordedCalls, type Unrecorded } from './ledger-fold.ts';
 import { formatUsd } from '../report/format.ts';
+import { unsettledCutNote } from '../report/infra-note.ts';
 import { AttemptStages, pipelines, type Stage } from './stages.ts';
 import { failureText, runFailure } from './run-failure.ts';
 import { diskWatch } from './disk-watch.ts';
@@ -96,6 +97,8 @@ export interface RunSummary {
   ran: number;
   /** Attempts this run (this shard of it, with `shard`) plans per contender id: its records plus those not run. */
   planned: Record<string, number>;
+  /** After an interrupt: the calls on the ledgers of attempts no record holds (`unrecordedCalls`); else []. */
+  unrecorded: Unrecorded[];
 }
 
 /**
@@ -235,6 +238,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     opts.onAttempt?.(rec, earlier.length + records.length, total);
   };
   let ran = 0;
+  let unrecorded: Unrecorded[] = [];
 
   try {
     // At --concurrency 1 an agent running untrusted code waits for the tests before it (stages.ts).
@@ -249,6 +253,13 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     const interrupted = opts.signal?.aborted && earlier.length + records.length < total;
     if (budgetStopped) notes.push(`${budget.describe()}; later model attempts were not started`);
     if (interrupted) notes.push(await interruptedNote(dir));
+    // the cut attempts' calls are on their ledgers only: their unsettled bound is said, and the summary counts them (atkB16 #5)
+    if (interrupted) {
+      const contenderOfKey = new Map(jobs.map((j) => [j.key, j.contender.id]));
+      unrecorded = await unrecordedCalls(dir, (k) => contenderOfKey.get(k) ?? null).catch(() => []);
+      const note = unsettledCutNote(unrecorded);
+      if (note) notes.push(note);
+    }
     const failure = failed[0];
     if (failure) notes.unshift(`failed: ${failureText(failure.error)}; finished attempts are recorded, the attempts in flight were awaited and the rest not started; complete it with --resume`);
     notes.push(...budget.unknownCostNotes());
@@ -276,7 +287,7 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
       throw runFailure(dir, e, { headerWritten: false });
     });
   }
-  return { dir, header, gate, attempts: all, ran, planned };
+  return { dir, header, gate, attempts: all, ran, planned, unrecorded };
 }
 
 /**
