@@ -292,7 +292,7 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
       type: 'summary', run_id: runId, results: summary.dir, report: reportPath, status: summary.header.status,
       attempts: summary.attempts.length, ran: summary.ran, resolved: progress.tally.resolved, infra_errors: infraErrors,
       list_usd: progress.tally.usd, tokens: progress.tally.tokens, shard: summary.header.shard ?? null,
-      ...(unsettled ? { unsettled_calls: unsettled.calls, unsettled_usd: unsettled.usd } : {}), // calls list_usd cannot count: it is a floor
+      ...(unsettled ? { unsettled_calls: unsettled.calls, unsettled_usd: unsettled.usd, ...(unsettled.unbounded ? { unbounded_calls: unsettled.unbounded } : {}) } : {}), // calls list_usd cannot count: it is a floor
       ...(cut.length ? { unrecorded_calls: cut.reduce((n, c) => n + c.calls, 0), unrecorded_list_usd: sumUsd(cut.map((c) => c.list_usd)) } : {}), // on ledgers of cut attempts, not in list_usd
     });
   } else {

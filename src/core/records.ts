@@ -151,6 +151,11 @@ export const InterruptedCalls = z.object({
   unsettled_calls: z.number().int().positive().optional(),
   /** USD of those calls' bounds (counted in `budget_usd`). */
   unsettled_usd: z.number().nonnegative().optional(),
+  /**
+   * Of `unsettled_calls`, those whose pending line had no bound (`bound_usd` null: an unpriced model
+   * and no ceiling): `unsettled_usd` counts them at 0, so it bounds the others only. Absent when none.
+   */
+  unbounded_calls: z.number().int().positive().optional(),
 });
 export type InterruptedCalls = z.infer<typeof InterruptedCalls>;
 

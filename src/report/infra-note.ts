@@ -18,24 +18,39 @@ export function infraErrorsNote(runId: string, attempts: readonly IndexRecord[])
   );
 }
 
-/** Calls the records carry unsettled, and the USD of their bounds (`unsettledCalls`). */
+/** Calls the records carry unsettled, the USD of their bounds (`unsettledCalls`), and how many of them have no bound (not in `usd`). */
 export interface Unsettled {
   calls: number;
   usd: number;
+  unbounded: number;
 }
 
 /**
  * The calls `attempts` carry unsettled (`interrupted_calls.unsettled_calls`: in flight at a kill or
- * a Ctrl-C and never settled, so the provider may have billed them) and the USD of their bounds
- * (`unsettled_usd`, which the budget counted); null when none.
+ * a Ctrl-C and never settled, so the provider may have billed them), the USD of their bounds
+ * (`unsettled_usd`, which the budget counted) and those without a bound (`unbounded_calls`); null when none.
  */
 export function unsettledCalls(attempts: readonly Pick<IndexRecord, 'interrupted_calls'>[]): Unsettled | null {
   const calls = attempts.reduce((s, a) => s + (a.interrupted_calls?.unsettled_calls ?? 0), 0);
-  return calls ? { calls, usd: attempts.reduce((s, a) => s + (a.interrupted_calls?.unsettled_usd ?? 0), 0) } : null;
+  if (!calls) return null;
+  return {
+    calls,
+    usd: attempts.reduce((s, a) => s + (a.interrupted_calls?.unsettled_usd ?? 0), 0),
+    unbounded: attempts.reduce((s, a) => s + (a.interrupted_calls?.unbounded_calls ?? 0), 0),
+  };
 }
 
-/** "1 call unsettled, bounded at $0.0123": the one wording of unsettled calls (report header, run summary). */
-export const unsettledText = (u: Unsettled): string => `${u.calls} call${u.calls === 1 ? '' : 's'} unsettled, bounded at ${formatUsd(u.usd)}`;
+/**
+ * "1 call unsettled, bounded at $0.0123" — or, with calls whose pending line had no bound, "1 call
+ * unsettled, unbounded" / "3 calls unsettled, 1 unbounded, the rest bounded at $0.50" (never
+ * "bounded at $0" for a call nothing bounds): the one wording of unsettled calls (report header, run summary).
+ */
+export const unsettledText = (u: Unsettled): string => {
+  const head = `${u.calls} call${u.calls === 1 ? '' : 's'} unsettled`;
+  if (!u.unbounded) return `${head}, bounded at ${formatUsd(u.usd)}`;
+  if (u.unbounded >= u.calls) return `${head}, unbounded`;
+  return `${head}, ${u.unbounded} unbounded, the rest bounded at ${formatUsd(u.usd)}`;
+};
 
 /** Calls on the ledgers of attempts no record holds yet (runner/ledger-fold.ts `unrecordedCalls`). */
 type Unrecorded = { interrupted_calls: InterruptedCalls };
@@ -82,5 +97,5 @@ export function interruptedCallsNote(attempts: readonly IndexRecord[]): string |
   const base = `${calls} billed call(s) of interrupted attempts (a killed session, re-run on --resume) are counted, from their ledgers, in ${carrying.length} attempt record(s).`;
   const u = unsettledCalls(carrying);
   if (!u) return base;
-  return `${base} ${unsettledText(u)}: in flight at the kill (or Ctrl-C) and never settled, the provider may have billed them, so the budget counts each at its bound; their tokens and list cost are unknown and not in the totals.`;
+  return `${base} ${unsettledText(u)}: in flight at the kill (or Ctrl-C) and never settled, the provider may have billed them, so the budget counts each at its bound${u.unbounded ? ` (an unbounded one at nothing: see the unknown-cost note)` : ''}; their tokens and list cost are unknown and not in the totals.`;
 }

@@ -114,12 +114,14 @@ export class RunBudget {
   /**
    * Counts the calls of attempt `key`'s killed sessions (its unsettled ledgers, `carryOver`'s units)
    * once per key: a resume counts them all before any job starts (`countUnsettledLedgers`), and the
-   * attempt that folds them later calls this again, which then adds nothing.
+   * attempt that folds them later calls this again, which then adds nothing. `unbounded`: its
+   * unsettled calls without a bound, which `usd` cannot count: they join `unpricedCalls` (the note).
    */
-  carryOverLedger(key: string, usd: number | null, tokens: number): void {
+  carryOverLedger(key: string, usd: number | null, tokens: number, unbounded = 0): void {
     if (this.#ledgersCounted.has(key)) return;
     this.#ledgersCounted.add(key);
     this.carryOver(usd, tokens);
+    this.unpricedCalls += unbounded;
   }
 
   /**

@@ -42,7 +42,7 @@ export async function openAttemptLedger(
   budget: RunBudget,
 ): Promise<AttemptLedger> {
   const carried = carriedOf(resume ? await takeInterruptedLines(runDir, id.key) : []);
-  if (carried) budget.carryOverLedger(id.key, carried.budget_usd!, promptTokens(carried.usage) + carried.usage.output);
+  if (carried) budget.carryOverLedger(id.key, carried.budget_usd!, promptTokens(carried.usage) + carried.usage.output, carried.unbounded_calls ?? 0);
   const writer = new LedgerWriter(ledgerPath(runDir, id.key));
   const entry = (call: CallRecord, callId?: string): LedgerEntry => ({
     format_version: LEDGER_FORMAT_VERSION, ...(callId ? { call_id: callId } : {}), ...id, at: new Date().toISOString(),
@@ -73,6 +73,7 @@ function carriedOf(lines: readonly LedgerLine[]): InterruptedCalls | null {
   const { billed: earlier, unsettled } = splitLedger(lines);
   if (!earlier.length && !unsettled.length) return null;
   const unsettledUsd = unsettled.reduce((s, p) => s + (p.bound_usd ?? 0), 0);
+  const unbounded = unsettled.filter((p) => p.bound_usd === null).length; // no bound: never a known $0
   return {
     calls: earlier.filter((e) => e.try === undefined).length,
     usage: earlier.reduce((u, e) => addUsage(u, e.usage), zeroUsage()),
@@ -80,6 +81,7 @@ function carriedOf(lines: readonly LedgerLine[]): InterruptedCalls | null {
     billed_usd: earlier.some((e) => e.billed_usd !== null) ? earlier.reduce((s, e) => s + (e.billed_usd ?? 0), 0) : null,
     budget_usd: budgetUsd(earlier) + unsettledUsd,
     ...(unsettled.length ? { unsettled_calls: unsettled.length, unsettled_usd: unsettledUsd } : {}),
+    ...(unbounded ? { unbounded_calls: unbounded } : {}),
   };
 }
 
@@ -105,7 +107,7 @@ export async function countUnsettledLedgers(runDir: string, budget: RunBudget): 
     const carried = carriedOf(lines);
     if (!carried) continue;
     keys.add(key);
-    budget.carryOverLedger(key, carried.budget_usd!, promptTokens(carried.usage) + carried.usage.output);
+    budget.carryOverLedger(key, carried.budget_usd!, promptTokens(carried.usage) + carried.usage.output, carried.unbounded_calls ?? 0);
   }
   return keys;
 }

@@ -17,7 +17,7 @@ const carried = (unsettled?: { calls: number; usd: number }) => ({
 describe('unsettled calls', () => {
   it('a contender whose records carry an unsettled call: the total is a floor, with the calls and their bound', () => {
     const recs = [carried({ calls: 1, usd: 0.25 }), {}, carried({ calls: 2, usd: 0.5 })];
-    expect(unsettledCalls(recs)).toEqual({ calls: 3, usd: 0.75 });
+    expect(unsettledCalls(recs)).toEqual({ calls: 3, usd: 0.75, unbounded: 0 });
     expect(spendText(0, recs)).toBe('≥ $0 total, 3 calls unsettled, bounded at $0.75');
     expect(spendText(0.0028, [recs[0]!])).toBe('≥ $0.0028 total, 1 call unsettled, bounded at $0.25');
     expect(spendText(null, [recs[0]!])).toBe('unknown total, 1 call unsettled, bounded at $0.25');
