@@ -49,16 +49,18 @@ const agents = new Map<number, Promise<Dispatcher | null>>();
 /**
  * Node's bundled undici `Agent` class, read from its global dispatcher (shared by every undici copy
  * under `Symbol.for('undici.globalDispatcher.1')`, set by the first `fetch`; a `data:` fetch sets it
- * without a connection). Null when this Node has none (then fetch keeps its defaults).
+ * without a connection). Null when this Node has none, or the global dispatcher is not a plain
+ * `Agent` (one the user's code set, e.g. a proxy agent): fetch then keeps its defaults.
  */
 function undiciAgent() {
   return (agentClass ??= (async () => {
     const key = Symbol.for('undici.globalDispatcher.1');
     const g = globalThis as Record<symbol, unknown>;
     if (!g[key]) await fetch('data:,').then((r) => r.arrayBuffer());
-    const d = g[key] as { constructor?: unknown; dispatch?: unknown } | undefined;
-    return d && typeof d.dispatch === 'function' && typeof d.constructor === 'function' ? (d.constructor as new (o: { headersTimeout: number; bodyTimeout: number }) => Dispatcher) : null;
-  })());
+    const d = g[key] as { constructor?: { name?: unknown }; dispatch?: unknown } | undefined;
+    // only undici's plain Agent: a dispatcher set by the user's own code (a proxy agent) is kept as fetch's default
+    return d && typeof d.dispatch === 'function' && typeof d.constructor === 'function' && d.constructor.name === 'Agent' ? (d.constructor as unknown as new (o: { headersTimeout: number; bodyTimeout: number }) => Dispatcher) : null;
+  })().catch(() => null));
 }
 
 /**
@@ -70,7 +72,7 @@ export function upstreamDispatcher(timeoutMs: number): Promise<Dispatcher | null
   let a = agents.get(timeoutMs);
   if (!a) {
     const ms = timeoutMs + UNDICI_MARGIN_MS;
-    a = undiciAgent().then((A) => (A ? new A({ headersTimeout: ms, bodyTimeout: ms }) : null));
+    a = undiciAgent().then((A) => (A ? new A({ headersTimeout: ms, bodyTimeout: ms }) : null)).catch(() => null);
     agents.set(timeoutMs, a);
   }
   return a;
