@@ -48,6 +48,20 @@ export function capRefusal(capUsd: number | null, spentUsd: number, unknownCostC
   return null;
 }
 
+/**
+ * The field of an OpenAI Responses request that makes the provider replay context it stores, or
+ * null: `previous_response_id`, `conversation`, a stored `prompt` (by `id`), an `item_reference`
+ * input item (atkD16 #1: 102 request bytes billed as 200,000 input tokens).
+ */
+function storedContext(body: Readonly<Record<string, unknown>>): string | null {
+  if (body.previous_response_id !== undefined && body.previous_response_id !== null) return '`previous_response_id`';
+  if (body.conversation !== undefined && body.conversation !== null) return '`conversation`';
+  if (typeof body.prompt === 'object' && body.prompt !== null) return 'a stored `prompt`';
+  const input = Array.isArray(body.input) ? body.input : [];
+  if (input.some((i) => typeof i === 'object' && i !== null && (i as { type?: unknown }).type === 'item_reference')) return 'an `item_reference` input item';
+  return null;
+}
+
 /** Anthropic tool types the provider runs itself (network, code, MCP): never the agent's sandbox. */
 const ANTHROPIC_SERVER_TOOL = /^(web_search|web_fetch|code_execution|mcp)/;
 /** OpenAI tool types the provider runs itself (Responses API). */
@@ -62,7 +76,7 @@ const OPENAI_SERVER_TOOLS = new Set(['web_search', 'web_search_preview', 'file_s
  * Also refused: a content part whose source the provider would fetch (an `http(s)` image or file
  * URL, an Anthropic `source: {type: 'url'|'file'}`, a `file_id`): a way out of the sandbox (the
  * URL can carry data to any host) and a prompt its bytes do not bound. Inline `data:` URLs and
- * base64 sources pass.
+ * base64 sources pass. And context the provider stores (`storedContext`): a prompt its bytes do not bound.
  */
 export function serverSideFeature(dialect: Dialect, body: Readonly<Record<string, unknown>>): string | null {
   const why = (what: string): string => `fixbench proxy: ${what} is refused: the provider would act outside the sandbox for the agent, and its fees are not metered (use function tools the agent runs itself)`;
@@ -76,6 +90,8 @@ export function serverSideFeature(dialect: Dialect, body: Readonly<Record<string
     if (type === null) continue;
     if (dialect === 'anthropic' ? ANTHROPIC_SERVER_TOOL.test(type) : OPENAI_SERVER_TOOLS.has(type)) return why(`the server-side tool \`${type}\``);
   }
+  const stored = storedContext(body);
+  if (stored) return `fixbench proxy: ${stored} is refused: the provider would replay context it stores, whose prompt tokens the request's bytes do not bound (a cut reply would be recorded far below its bill); send the whole conversation in \`input\` (\`store: false\`)`;
   const remote = requestMedia(body).remote[0];
   if (remote) {
     const shown = remote.source.length > 80 ? `${remote.source.slice(0, 80)}…` : remote.source;
