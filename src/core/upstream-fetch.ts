@@ -22,6 +22,9 @@ const NO_CONNECTION = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
+/** Of {@link NO_CONNECTION}, the codes a socket can also report after it connected (an ICMP error on a read or write): no connection only from `connect`. */
+const ON_CONNECT_ONLY = new Set(['ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'EHOSTDOWN', 'EADDRNOTAVAIL']);
+
 /**
  * Whether the failure `e` of a `fetch` (or of an SDK call wrapping one) proves the request was never
  * sent: some error on its `cause` chain (an AggregateError's `errors` too: every one of them) has a
@@ -29,8 +32,9 @@ const NO_CONNECTION = new Set([
  */
 export function neverSent(e: unknown): boolean {
   for (let x: unknown = e, depth = 0; x && typeof x === 'object' && depth < 6; x = (x as { cause?: unknown }).cause, depth++) {
-    const code = (x as { code?: unknown }).code;
-    if (typeof code === 'string' && NO_CONNECTION.has(code)) return true;
+    const { code, syscall } = x as { code?: unknown; syscall?: unknown };
+    // a network error surfacing on an established socket (read, write) may follow the request: only `connect`'s (atkD16 #2)
+    if (typeof code === 'string' && NO_CONNECTION.has(code) && (!ON_CONNECT_ONLY.has(code) || syscall === 'connect')) return true;
     // fetch refuses a port of the Fetch standard's "bad port" list (e.g. 9, 6000) before connecting
     if (depth === 1 && (x as { message?: unknown }).message === 'bad port') return true;
     const errs = (x as { errors?: unknown }).errors;

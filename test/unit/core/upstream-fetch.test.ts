@@ -26,3 +26,12 @@ it('a reset, a headers timeout, an abort or an unknown error do not', () => {
   expect(neverSent(new TypeError('fetch failed', { cause: new AggregateError([Object.assign(new Error('a'), { code: 'ECONNREFUSED' }), Object.assign(new Error('b'), { code: 'ECONNREFUSED' })]) }))).toBe(true);
   expect(neverSent(new TypeError('fetch failed', { cause: new AggregateError([Object.assign(new Error('a'), { code: 'ECONNREFUSED' }), Object.assign(new Error('b'), { code: 'ECONNRESET' })]) }))).toBe(false);
 });
+
+it('an unreachable network or host proves nothing was sent only when connect reported it, not a read or write of an established socket (atkD16 #2)', () => {
+  const err = (code: string, syscall: string) => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(code), { code, syscall }) });
+  expect(neverSent(err('EHOSTUNREACH', 'connect'))).toBe(true);
+  expect(neverSent(err('ENETUNREACH', 'connect'))).toBe(true);
+  expect(neverSent(err('EHOSTUNREACH', 'read'))).toBe(false);
+  expect(neverSent(err('ENETUNREACH', 'write'))).toBe(false);
+  expect(neverSent(err('ECONNREFUSED', 'connect'))).toBe(true);
+});
