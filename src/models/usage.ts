@@ -91,7 +91,8 @@ export function normaliseUsage(rawUsage: unknown): NormalisedUsage {
   // there: mozilla-ai/any-llm issues #1290, #1291) are billed output, counted as reasoning
   const beyond = Math.max(0, count(rawUsage.total_tokens) - prompt - counted);
   const output = counted + beyond;
-  const reasoning = reported + beyond;
+  // (beyond exactly the reported reasoning: completion left the reported reasoning out, atkD16 #4: counted once)
+  const reasoning = reported + (beyond === reported ? 0 : beyond);
 
   const cost = rawUsage.cost;
   const billed = typeof cost === 'number' && Number.isFinite(cost) && cost >= 0 ? cost : null;

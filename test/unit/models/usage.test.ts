@@ -70,6 +70,8 @@ describe('normaliseUsage: total_tokens beyond prompt + completion (atkB16 #6)', 
     expect(normaliseUsage({ prompt_tokens: 10, completion_tokens: 100, total_tokens: 110, completion_tokens_details: { reasoning_tokens: 60 } }).usage).toEqual({ ...zero, input_uncached: 10, output: 100, reasoning: 60 });
     // completion excludes reasoning (reasoning > completion): output = completion + reasoning; the total agrees
     expect(normaliseUsage({ prompt_tokens: 10, completion_tokens: 5, total_tokens: 95, completion_tokens_details: { reasoning_tokens: 80 } }).usage).toEqual({ ...zero, input_uncached: 10, output: 85, reasoning: 80 });
+    // completion excludes a reasoning count smaller than itself: the total shows it once, as output and as reasoning (atkD16 #4)
+    expect(normaliseUsage({ prompt_tokens: 100, completion_tokens: 500, total_tokens: 900, completion_tokens_details: { reasoning_tokens: 300 } }).usage).toEqual({ ...zero, input_uncached: 100, output: 800, reasoning: 300 });
     // a total smaller than prompt + completion, or none: as before
     expect(normaliseUsage({ prompt_tokens: 10, completion_tokens: 5, total_tokens: 3 }).usage).toEqual({ ...zero, input_uncached: 10, output: 5 });
     expect(normaliseUsage({ prompt_tokens: 10, completion_tokens: 5 }).usage).toEqual({ ...zero, input_uncached: 10, output: 5 });
