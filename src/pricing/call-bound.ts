@@ -45,10 +45,18 @@ export function callBounder(models: readonly PricedModel[]): (messages: ChatMess
   };
 }
 
-/** `usage` priced at `m`'s own row, else the ceiling (a router entry, an unpriced model: then no bound). */
+/**
+ * `usage` priced at `m`'s own row, else the ceiling (a router entry, an unpriced model: then no bound).
+ * Its prompt (`input_uncached`) is priced at the dearest of the row's input and cache-write rates:
+ * a request may ask for its prompt to be cached (`cache_control`), and a write costs 1.25× (5 minutes)
+ * or 2× (1 hour) the input rate at Anthropic (atkD16 #3).
+ */
 function priced(usage: TokenUsage, bounded: boolean, m: Pick<PricedModel, 'spec' | 'price' | 'served' | 'ceiling'>): CallBound {
   const own = m.served ? null : m.price;
-  const usd = callCostUsd(usage, own ?? m.ceiling ?? null);
+  const row = own ?? m.ceiling ?? null;
+  const asWrites = (k: 'cache_write_5m' | 'cache_write_1h'): TokenUsage => ({ ...usage, input_uncached: 0, [k]: usage[k] + usage.input_uncached });
+  const costs = [usage, asWrites('cache_write_5m'), asWrites('cache_write_1h')].map((u) => callCostUsd(u, row));
+  const usd = costs.some((c) => c === null) ? null : Math.max(...(costs as number[]));
   if (usd === null) return { usd: null, price_key: null, bounded: false };
   return { usd, price_key: own ? (m.spec.price ?? m.spec.id) : 'ceiling', bounded: bounded && own !== null };
 }

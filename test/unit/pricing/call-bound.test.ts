@@ -26,6 +26,15 @@ describe('callBounder (the pending line\'s bound)', () => {
     expect(b.usd!).toBeLessThanOrEqual(((bytes + 24) * 2 + 1000 * 8) / 1e6);
   });
 
+  it('prices the prompt at the dearest of input and cache-write rates: a request may ask for its prompt to be cached (atkD16 #3)', () => {
+    const withWrites = { input: '2.00', output: '8.00', cache_write: '2.50', cache_write_1h: '4.00' };
+    const m: PricedModel = { spec: spec({ params: { max_tokens: 1000 } }), price: withWrites, ceiling };
+    const b = callBounder([m])(messages);
+    const bytes = Buffer.byteLength(JSON.stringify({ max_tokens: 1000, model: 'fake/m', messages }));
+    expect(b.usd!).toBeGreaterThanOrEqual((bytes * 4 + 1000 * 8) / 1e6);
+    expect(b.usd!).toBeLessThanOrEqual(((bytes + 24) * 4 + 1000 * 8) / 1e6);
+  });
+
   it('an Anthropic request without max_tokens is bounded by the client\'s default', () => {
     const b = callBounder([{ spec: spec({ api: 'anthropic' }), price: row, ceiling }])(messages);
     expect(b.bounded).toBe(true);
