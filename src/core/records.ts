@@ -151,10 +151,7 @@ export const InterruptedCalls = z.object({
   unsettled_calls: z.number().int().positive().optional(),
   /** USD of those calls' bounds (counted in `budget_usd`). */
   unsettled_usd: z.number().nonnegative().optional(),
-  /**
-   * Of `unsettled_calls`, those whose pending line had no bound (`bound_usd` null: an unpriced model
-   * and no ceiling): `unsettled_usd` counts them at 0, so it bounds the others only. Absent when none.
-   */
+  /** Of `unsettled_calls`, those whose pending line had no bound (`bound_usd` null: an unpriced model, no ceiling): `unsettled_usd` counts them at 0, so it bounds the others only. Absent when none. */
   unbounded_calls: z.number().int().positive().optional(),
 });
 export type InterruptedCalls = z.infer<typeof InterruptedCalls>;
@@ -335,11 +332,7 @@ export const AttemptRecord = z.object({
    * evaluation checkout's setup is not counted here (the CLI's `env cache:` line counts every setup).
    */
   env_cache: EnvCacheStatus.nullable().optional(),
-  /**
-   * Images of the task's problem_assets/ the model was shown with the issue: 0 when the task has
-   * images but the contender saw none (a text-only model, an external agent); absent when the task
-   * has no images (or the record predates the field).
-   */
+  /** Images of the task's problem_assets/ shown with the issue: 0 when the task has images but the contender saw none (a text-only model, an external agent); absent when it has none (or in older records). */
   images_sent: z.number().int().nonnegative().optional(),
   /**
    * A live cascade attempt's stages in the order run (absent for every other contender). The
