@@ -12,6 +12,13 @@ export const DEFAULT_OUTPUT_TOKENS = 32_000;
 /** `max_tokens` the Anthropic client sends when `params` has none (= `DEFAULT_MAX_TOKENS` of src/models/anthropic.ts, not imported: that loads the SDK). */
 export const ANTHROPIC_DEFAULT_MAX_TOKENS = 8192;
 
+/**
+ * Prompt tokens Anthropic adds to a request that has `tools` (its tool-use system prompt), not in the
+ * request's bytes: above the largest count its pricing page lists per model and tool choice (530,
+ * Claude 3 Opus with `auto`; docs.anthropic.com, "Tool use: pricing and tokens"; atkD16 #3).
+ */
+export const ANTHROPIC_TOOL_PROMPT_TOKENS = 600;
+
 /** A call's bound: USD (null when no row prices it), the row used (price key, `ceiling`, or null) and whether it is a bound (false: output estimated, or priced at the ceiling, which is no bound for a router or an unpriced model). */
 export interface CallBound {
   usd: number | null;
@@ -24,7 +31,8 @@ export interface CallBound {
  * A call is bounded as a reply without usage is (`unknownUsageBound`), from the request the client
  * sends (`model`, `messages`, `tools`, the entry's `params`, the Anthropic default `max_tokens`)
  * without building or parsing it: every byte of its JSON one prompt token plus `IMAGE_TOKENS` per
- * image part (a stated worst case: a request with an image is never `bounded`), output at its `max_tokens` × `n` (`outputBound`), or {@link DEFAULT_OUTPUT_TOKENS} when
+ * image part (a stated worst case: a request with an image is never `bounded`), plus {@link ANTHROPIC_TOOL_PROMPT_TOKENS}
+ * for an Anthropic request with tools, output at its `max_tokens` × `n` (`outputBound`), or {@link DEFAULT_OUTPUT_TOKENS} when
  * it sets none; priced at the model's row, or the sheet's ceiling for a router entry (it may serve
  * any model) or an unpriced model. One try: billed retries of a call (cut streams) are not in it; the ledger has each as a `try` line (`LedgerEntry.try`).
  */
@@ -37,7 +45,8 @@ export function callBounder(models: readonly PricedModel[]): (messages: ChatMess
       const params = { ...(m.spec.api === 'anthropic' ? { max_tokens: ANTHROPIC_DEFAULT_MAX_TOKENS } : {}), ...m.spec.params, model: m.spec.model };
       const limit = outputBound(params);
       // `{…,"messages":…,"tools":…}`: the params' bytes plus the keys' 24
-      const usage = { ...zeroUsage(), input_uncached: bytes + Buffer.byteLength(JSON.stringify(params)) + 24, output: limit ?? DEFAULT_OUTPUT_TOKENS };
+      const toolPrompt = m.spec.api === 'anthropic' && opts?.tools?.length ? ANTHROPIC_TOOL_PROMPT_TOKENS : 0;
+      const usage = { ...zeroUsage(), input_uncached: bytes + Buffer.byteLength(JSON.stringify(params)) + 24 + toolPrompt, output: limit ?? DEFAULT_OUTPUT_TOKENS };
       const b = priced(usage, limit !== null && media.images === 0 && media.documents === 0 && media.remote.length === 0, m);
       if (b.usd !== null && (best.usd === null || b.usd > best.usd)) best = b;
     }
@@ -70,5 +79,8 @@ function priced(usage: TokenUsage, bounded: boolean, m: Pick<PricedModel, 'spec'
 export function requestBound(request: string, m: Pick<PricedModel, 'spec' | 'price' | 'served' | 'ceiling'>): CallBound {
   const b = unknownUsageBound(request, 0);
   const limited = b.usage.output > 0;
-  return priced(limited ? b.usage : { ...b.usage, output: DEFAULT_OUTPUT_TOKENS }, b.bounded && limited, m);
+  // a `"tools": [{` key of the request's own object (inside a string its quotes are escaped); a false match only raises the bound
+  const toolPrompt = m.spec.api === 'anthropic' && /"tools"\s*:\s*\[\s*\{/.test(request) ? ANTHROPIC_TOOL_PROMPT_TOKENS : 0;
+  const usage = { ...b.usage, input_uncached: b.usage.input_uncached + toolPrompt };
+  return priced(limited ? usage : { ...usage, output: DEFAULT_OUTPUT_TOKENS }, b.bounded && limited, m);
 }

@@ -3,7 +3,7 @@ import { ModelSpec } from '../../../src/config/models.ts';
 import type { PricedModel } from '../../../src/config/catalog.ts';
 import { DEFAULT_MAX_TOKENS } from '../../../src/models/anthropic.ts';
 import type { ChatMessage } from '../../../src/models/types.ts';
-import { ANTHROPIC_DEFAULT_MAX_TOKENS, DEFAULT_OUTPUT_TOKENS, callBounder } from '../../../src/pricing/call-bound.ts';
+import { ANTHROPIC_DEFAULT_MAX_TOKENS, ANTHROPIC_TOOL_PROMPT_TOKENS, DEFAULT_OUTPUT_TOKENS, callBounder, requestBound } from '../../../src/pricing/call-bound.ts';
 
 const spec = (over: Record<string, unknown> = {}) =>
   ModelSpec.parse({ id: 'm', provider: 'fake', api: 'openai', base_url: 'http://127.0.0.1:9/v1', api_key_env: 'K', model: 'fake/m', vendor: 'F', region: 'US', ...over });
@@ -33,6 +33,20 @@ describe('callBounder (the pending line\'s bound)', () => {
     const bytes = Buffer.byteLength(JSON.stringify({ max_tokens: 1000, model: 'fake/m', messages }));
     expect(b.usd!).toBeGreaterThanOrEqual((bytes * 4 + 1000 * 8) / 1e6);
     expect(b.usd!).toBeLessThanOrEqual(((bytes + 24) * 4 + 1000 * 8) / 1e6);
+  });
+
+  it('an Anthropic request with tools counts the tool-use system prompt Anthropic adds, not in its bytes (atkD16 #3); an OpenAI one does not', () => {
+    const tools = [{ type: 'function' as const, function: { name: 'bash', description: 'run', parameters: { type: 'object', properties: {} } } }];
+    const per = (api: string, t?: typeof tools) => callBounder([{ spec: spec({ api, params: { max_tokens: 1000 } }), price: row, ceiling }])(messages, t ? { tools: t } : undefined).usd!;
+    const toolsBytes = Buffer.byteLength(JSON.stringify(tools));
+    expect(per('anthropic', tools) - per('anthropic')).toBeCloseTo(((toolsBytes + ANTHROPIC_TOOL_PROMPT_TOKENS) * 2) / 1e6, 9);
+    expect(per('openai', tools) - per('openai')).toBeCloseTo((toolsBytes * 2) / 1e6, 9);
+    // the proxy's pending line, from the body it forwards
+    const body = JSON.stringify({ model: 'm', max_tokens: 100, messages: [{ role: 'user', content: 'say "tools": [{ here' }] });
+    const withTools = JSON.stringify({ model: 'm', max_tokens: 100, tools: [{ name: 'bash', input_schema: { type: 'object' } }], messages: [{ role: 'user', content: 'x' }] });
+    const m = (api: string): PricedModel => ({ spec: spec({ api }), price: row, ceiling });
+    expect(requestBound(body, m('anthropic')).usd).toBeCloseTo(requestBound(body, m('openai')).usd!, 12);
+    expect(requestBound(withTools, m('anthropic')).usd! - requestBound(withTools, m('openai')).usd!).toBeCloseTo((ANTHROPIC_TOOL_PROMPT_TOKENS * 2) / 1e6, 12);
   });
 
   it('an Anthropic request without max_tokens is bounded by the client\'s default', () => {
