@@ -19,3 +19,13 @@ export function describe(err: unknown): string {
   if (err instanceof Error) return `${err.name === 'Error' || err instanceof InfraError ? '' : `${err.name}: `}${err.message}`;
   return String(err);
 }
+
+/** The start of the `error` of an `unresolved` evaluation with no test verdict (docs/decisions.md#the-no-verdict-rule). */
+export const NO_VERDICT = 'no test verdict with this patch: ';
+
+/**
+ * Whether an evaluation ended for want of a test verdict: outcome `unresolved` and an error starting
+ * with `NO_VERDICT`. Another outcome (an infra error, a timeout, a tampered run) is never a no-verdict,
+ * whatever its message says. Pure.
+ */
+export const isNoVerdict = (r: { outcome: string; error?: string | null }): boolean => r.outcome === 'unresolved' && r.error?.startsWith(NO_VERDICT) === true;

@@ -34,7 +34,7 @@ import { diffFiles } from './diff-files.ts';
 import { namedIdsOf, unswapResults } from './canary-swap.ts';
 import { namesElsewhere, valuesAtBase, wordsAtBase } from './canary-elsewhere.ts';
 import { patchSizeProblem } from './patch-size.ts';
-import { describe, testOutput } from './eval-text.ts';
+import { describe, NO_VERDICT, testOutput } from './eval-text.ts';
 
 export { REPORT_MAX_BYTES } from './report-file.ts';
 
@@ -276,7 +276,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     }
 
     // No verdict with the model's patch applied is the model's failure, never infra_error: docs/decisions.md#the-no-verdict-rule.
-    const noVerdict = (why: string): EvaluationResult => ({ ...result, outcome: 'unresolved', tests_status: failedTestsStatus(task), error: `no test verdict with this patch: ${why}` });
+    const noVerdict = (why: string): EvaluationResult => ({ ...result, outcome: 'unresolved', tests_status: failedTestsStatus(task), error: `${NO_VERDICT}${why}` });
     const status = String(run.exitCode ?? run.signal);
     let parsed: TestResults;
     let second: TestResults | null = null;

@@ -3,6 +3,7 @@
 // test.patch and without FAIL_TO_PASS, so the escalation decision never sees the hidden tests.
 import type { TaskSpec } from '../config/task.ts';
 import { evaluate } from '../evaluation/evaluate.ts';
+import { isNoVerdict } from '../evaluation/eval-text.ts';
 import type { RepoCache } from '../workspace/index.ts';
 import type { EnvCache } from '../workspace/env-cache.ts';
 import type { Sandbox } from '../sandbox/types.ts';
@@ -37,7 +38,7 @@ export async function visibleCheck(o: VisibleCheckOptions): Promise<VisibleCheck
   });
   const ms = r.test_ms;
   const p2p = o.task.PASS_TO_PASS.length;
-  if (r.outcome === 'unresolved' && r.error?.startsWith('no test verdict')) return { kind: 'failed', reason: `visible check failed: ${r.error}`, ms };
+  if (isNoVerdict(r)) return { kind: 'failed', reason: `visible check failed: ${r.error}`, ms };
   if (r.outcome === 'unresolved' && r.tests_status) {
     const failures = r.tests_status.PASS_TO_PASS.failure;
     const failed = failures.filter((id) => Object.hasOwn(r.parsed, id));

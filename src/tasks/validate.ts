@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { AttemptRecord } from '../core/records.ts';
 import type { TaskSpec } from '../config/task.ts';
 import { evaluate } from '../evaluation/evaluate.ts';
+import { isNoVerdict } from '../evaluation/eval-text.ts';
 import { listedTestPasses } from '../evaluation/grade.ts';
 import type { EvaluationResult, TestStatus } from '../evaluation/types.ts';
 import type { Sandbox } from '../sandbox/types.ts';
@@ -138,8 +139,9 @@ export async function validateTask(task: TaskSpec, opts: ValidateOptions): Promi
 
 /**
  * Why gold fails only with the canaries in, or null: gold is resolved in `plain` (its run without
- * canaries) and no listed test was flaky with gold, yet every run with canaries was not resolved,
- * none for want of a verdict (`plain` runs without the second channel and the no-verdict rules too).
+ * canaries) and no listed test was flaky with gold, yet every run with canaries was `unresolved` with
+ * a verdict or `tampered` (never `isNoVerdict`: `plain` runs without the second channel and the
+ * no-verdict rules too; never an infra error, a timeout or another outcome the canaries do not cause).
  * Names the listed tests that failed with the canaries in (or the evidence's failure when none did),
  * the likely cause (the task's tests share state or depend on their order: each canary is a copy of
  * one of the file's tests run beside it) and the fix. Pure.
@@ -147,8 +149,9 @@ export async function validateTask(task: TaskSpec, opts: ValidateOptions): Promi
 export function canaryCause(task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS'> & Partial<Pick<TaskSpec, 'eval_type'>>, runs: readonly PhaseRun[], flaky: readonly FlakyTest[], plain: PhaseRun): string | null {
   const gold = runs.filter((r) => r.phase === 'gold_and_test_patch');
   if (plain.outcome !== 'resolved' || !gold.length || gold.some((r) => r.outcome === 'resolved') || flaky.some((f) => f.phase === 'gold_and_test_patch')) return null;
-  // no verdict (a node:test run no second channel fits, an ambiguous channel): the evidence rule's doing, named by its own reason, not the canaries'
-  if (gold.some((r) => r.error?.startsWith('no test verdict'))) return null;
+  // only a verdict (unresolved) or broken canary evidence (tampered) can be the canaries' doing; no verdict (a node:test run no second
+  // channel fits), an infra error, a timeout or a patch that did not apply is named by judgeRuns' own reason
+  if (gold.some((r) => isNoVerdict(r) || (r.outcome !== 'unresolved' && r.outcome !== 'tampered'))) return null;
   // a tampered run's results are no evidence of which test failed: only its outcome is named
   const first = gold.find((r) => r.outcome !== 'tampered') ?? gold[0]!;
   const failing = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS].filter((id) => first.outcome !== 'tampered' && !listedTestPasses(first.tests[id], task.eval_type));

@@ -75,4 +75,13 @@ describe('canaryCause', () => {
     // gold without a verdict (e.g. node on test files without --test): the run without canaries resolves, but the canaries are not the cause
     expect(canaryCause(lists, goldFails('unresolved', "no test verdict with this patch: test_cmd runs the test files in node's reporter process"), [], plain('resolved'))).toBeNull();
   });
+  it('an outcome the canaries do not cause (infra error, timeout, patch not applied) gets no canary cause, whatever its message', () => {
+    for (const outcome of ['infra_error', 'timeout', 'patch_failed']) {
+      expect(canaryCause(lists, goldFails(outcome, 'sandbox setup failed'), [], plain('resolved'))).toBeNull();
+      expect(canaryCause(lists, goldFails(outcome, 'no test verdict with this patch: reads like one'), [], plain('resolved'))).toBeNull();
+    }
+  });
+  it('a no-verdict is an unresolved outcome with that message: a tampered run whose message starts so is still named', () => {
+    expect(canaryCause(lists, goldFails('tampered', 'no test verdict with this patch: a canary said so'), [], plain('resolved'))).toMatch(/but with them the run is not resolved \(tampered: no test verdict/);
+  });
 });
