@@ -149,6 +149,18 @@ export async function tasksValidateCommand(ids: string[], o: ValidateCliOptions)
 }
 
 /**
+ * One `canaries.echoed` entry as the warning names it: its file, test, value (as written, sign kept)
+ * and its tell: the value the rest of the test writes (`input`, also an older record's entry without
+ * a tell), or the value its token counts give away (`count`).
+ */
+export function echoedText(e: { file: string; test: string; value: string; tell?: 'input' | 'count' | undefined }): string {
+  const head = `${e.file}: "${e.test}" expects ${JSON.stringify(e.value)}`;
+  return e.tell === 'count'
+    ? `${head}, which the rest of that test gives away by a count (its input writes that value's words a different number of times than a changed value's)`
+    : `${head}, which the rest of that test writes (its input)`;
+}
+
+/**
  * The warning for a task whose gold runs carried canaries a patch beats without a guess
  * (`canaries.guess` 1: every FAIL_TO_PASS title and expected value readable before the run, or a
  * single test, or only synthetic canaries, or expected values the tests' own input holds), naming
@@ -161,8 +173,8 @@ export function weaklyProtected(v: Pick<TaskValidation, 'runs'>): string | null 
   const head = `weakly protected: its gold runs record canaries.guess 1${c.weak?.length ? ` (${c.weak.join(', ')})` : ''}: a patch that forges exactly its FAIL_TO_PASS tests' results beats the canaries`;
   const echoed = [...new Map((c.echoed ?? []).map((e) => [`${e.file}\0${e.test}`, e])).values()];
   if (!echoed.length) return `${head}; give it a failing test test.patch adds, or have test.patch write the expected value (tasks/README.md "Canary tests and result channels")`;
-  const named = echoed.slice(0, 3).map((e) => `${e.file}: "${e.test}" expects ${JSON.stringify(e.value)}, which the rest of that test writes (its input)`).join('; ');
-  return `${head}: ${named}${echoed.length > 3 ? ` (and ${echoed.length - 3} more)` : ''}; so a patch tells each such test from its canary copy by the value its input reveals. Fix: add a failing test whose expected answer is not a slice of its input (a count, a length, a computed or transformed value), or give the test an input that does not hold its answer (tasks/README.md "Canary tests and result channels")`;
+  const named = echoed.slice(0, 3).map(echoedText).join('; ');
+  return `${head}: ${named}${echoed.length > 3 ? ` (and ${echoed.length - 3} more)` : ''}; so a patch tells each such test from its canary copy by what its input reveals. Fix: add a failing test whose expected answer is not a slice of its input (a count, a length, a computed or transformed value), or give the test an input that does not hold its answer (tasks/README.md "Canary tests and result channels")`;
 }
 
 /** The report as text: one row per task (reasons: their count, "-" for none), then every reason of every invalid task. */

@@ -276,8 +276,8 @@ export const AttemptRecord = z.object({
     guess: z.number().min(0).max(1).optional(),
     /** Weakly protected test files: a single test (one mutant, no must-pass copy), or no test test.patch brought (every mutant copies a test whose title the patch can read: odds 1). */
     weak: z.array(z.string()).optional(),
-    /** Must-fail copies at odds 1 because the rest of their own test holds the expected value: file, test id tail, value as written (evaluation/canary.ts `CanaryResults.echoed`). */
-    echoed: z.array(z.object({ file: z.string(), test: z.string(), value: z.string() })).optional(),
+    /** Must-fail copies at odds 1 because the rest of their own test gives the expected value away: file, test id tail, value as written (`-5`), tell (`input`: it writes the value; `count`: it writes the twins' tokens unequally often; absent in older records: `input`) (evaluation/canary-odds.ts `EchoedValue`). */
+    echoed: z.array(z.object({ file: z.string(), test: z.string(), value: z.string(), tell: z.enum(['input', 'count']).optional() })).optional(),
   }).nullable().optional(),
   /** Why the grading run carried no canaries (e.g. an `exit-code` task); null or absent otherwise. */
   unprotected: z.string().nullable().optional(),

@@ -5,7 +5,8 @@
 // where they all tell, a string's mutant is drawn from the tokens the test itself writes: both twins'
 // changed tokens are then echoed, and both values documented alike (the js-csv tasks recorded odds 1).
 import { cookedOf, encoder, units, type LiteralMutation, type Unit } from './canary-literal.ts';
-import { echoTell, frequencyOdds, tokensOf, valueText } from './canary-odds.ts';
+import { echoTell, frequencyOdds, tokensOf, valueText, type EchoedValue } from './canary-odds.ts';
+import type { ExpectedLiteral } from './canary-parse.ts';
 import { sameShape, type Vocabulary } from './canary-words.ts';
 import { pick } from './canary-random.ts';
 
@@ -82,13 +83,30 @@ export function inputTell(rest: string, original: string, mutant: string): boole
 }
 
 /**
- * Whether the rest of its own test (`rest`, as in `DrawContext`) tells the original `original` from
- * the mutant `m` (both sources as written): its tokens echo one twin (`echoTell`), it writes their
- * tokens unequally often (`restOdds`), or its input holds one value (`inputTell`). The record names
- * such a pair's test and value (`CanaryResults.echoed`).
+ * How the rest of its own test (`rest`, as in `DrawContext`) tells the original `original` from the
+ * mutant `m` (both sources as written), or null: `input` when it writes one twin's tokens and not
+ * the other's (`echoTell`) or holds one value (`inputTell`); else `count` when it writes their
+ * tokens unequally often (`restOdds`). The record names such a pair (`echoedValue`).
  */
+export function testTell(rest: string, original: string, m: string): EchoedValue['tell'] | null {
+  if (echoTell(rest, original, m) || inputTell(rest, original, m)) return 'input';
+  return restOdds(rest, original, m) >= 1 ? 'count' : null;
+}
+
+/** Whether the rest of its own test tells the pair (`testTell` not null). */
 export function testTells(rest: string, original: string, m: string): boolean {
-  return echoTell(rest, original, m) || restOdds(rest, original, m) >= 1 || inputTell(rest, original, m);
+  return testTell(rest, original, m) !== null;
+}
+
+/**
+ * The record's entry (`CanaryResults.echoed`) for test `test` whose expected literal `lit` (in the
+ * host's `text`) became `mutant`, when the rest of the test (`rest`) tells the pair (`testTell`), or
+ * null: the value as written, with the unary minus its span leaves out (`-5`, not `5`), and the tell.
+ */
+export function echoedValue(test: string, rest: string, text: string, lit: ExpectedLiteral, mutant: string): EchoedValue | null {
+  const original = text.slice(lit.start, lit.end);
+  const tell = testTell(rest, original, mutant);
+  return tell ? { test, value: `${lit.negative ? '-' : ''}${valueText(original)}`, tell } : null;
 }
 
 /** Whether `m` tells the original by the rest of its test (`testTells`) or by what the repository documents (either way): odds 1. */

@@ -2,8 +2,8 @@
 // under titles made from the file's own words. The failing one has one expected literal changed
 // so it cannot pass; the passing one is verbatim. Nothing in them (names, values, shape, place)
 // tells them from the file's tests by a rule that does not also hit the tests themselves.
-import { countFailToPass, valueText, type EchoedValue, type FailToPassCount, type ValuePair } from './canary-odds.ts';
-import { drawMutant, testTells } from './canary-echo.ts';
+import { countFailToPass, type EchoedValue, type FailToPassCount, type ValuePair } from './canary-odds.ts';
+import { drawMutant, echoedValue } from './canary-echo.ts';
 import { randomInt } from 'node:crypto';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { findTests, type ExpectedLiteral, type FoundTest } from './canary-parse.ts';
@@ -155,7 +155,8 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
       const m = drawMutant(text.slice(lit.start, lit.end), () => mutateLiteral(lit, text, pool, undefined, lengths, words), { rest: around, sources, ...(ctx.vocab ? { vocab: ctx.vocab } : {}), ...(ctx.documented ? { documented: ctx.documented } : {}) });
       strict = m.strict === true;
       if (m.tell) told.add(src);
-      if (m.tell && testTells(around, text.slice(lit.start, lit.end), m.code)) echoed.push({ test: tail(src), value: valueText(text.slice(lit.start, lit.end)) });
+      const echo = m.tell ? echoedValue(tail(src), around, text, lit, m.code) : null;
+      if (echo) echoed.push(echo);
       pairOdds.set(src, m.odds);
       pairValues.set(src, { original: text.slice(lit.start, lit.end), mutant: m.code });
       parts.push({ start: lit.start, end: lit.end, code: m.code });

@@ -73,10 +73,16 @@ export interface ValuePair {
   odds: number;
 }
 
-/** A must-fail copy whose own test gives its original away (canary-echo.ts `testTells`): the test's id tail and its expected value as written (`valueText`), which the test's input holds. */
+/**
+ * A must-fail copy whose own test gives its original away (canary-echo.ts `testTell`): the test's id
+ * tail, its expected value as written (`valueText`, a unary minus kept: `-5`), and the tell: `input`,
+ * the rest of the test writes the value (or its tokens) and not the mutant's; `count`, it writes the
+ * two values' tokens a different number of times (`restOdds`).
+ */
 export interface EchoedValue {
   test: string;
   value: string;
+  tell: 'input' | 'count';
 }
 
 /**

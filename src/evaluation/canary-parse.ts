@@ -14,6 +14,8 @@ export interface ExpectedLiteral {
   value: number | string | boolean;
   /** The quote the literal is written with (`'`, `"`, or a backtick), for strings. */
   quote?: string;
+  /** A number written after a unary minus (`-5`), which the span (and `value`) leave out; absent otherwise. */
+  negative?: true;
 }
 
 /** One test call of the file, as a statement (`it('title', () => { … });`). */
@@ -218,7 +220,7 @@ function literalsOf(n: N, text: string): ExpectedLiteral[] {
   const walk = (x: N): boolean => {
     if (x.type === 'NumericLiteral' || x.type === 'BooleanLiteral') out.push({ start: x.start, end: x.end, value: x.value });
     else if (x.type === 'StringLiteral') out.push({ start: x.start, end: x.end, value: x.value, quote: text[x.start] });
-    else if (x.type === 'UnaryExpression' && x.operator === '-' && x.argument.type === 'NumericLiteral') return walk(x.argument);
+    else if (x.type === 'UnaryExpression' && x.operator === '-' && x.argument.type === 'NumericLiteral') out.push({ start: x.argument.start, end: x.argument.end, value: x.argument.value, negative: true });
     else if (x.type === 'NullLiteral' || (x.type === 'Identifier' && x.name === 'undefined')) return true;
     else if (x.type === 'ArrayExpression') return x.elements.every((el: N | null) => el !== null && walk(el));
     else if (x.type === 'ObjectExpression') return x.properties.every((p: N) => p.type === 'ObjectProperty' && !p.computed && walk(p.value));

@@ -292,10 +292,11 @@ export function assertEqualLiteral(s: string): ExpectedLiteral | null {
 /** The literal `ts` is as a whole: an int or float (a leading `-` left out of its span), a plain string, `True` or `False`; else null. */
 function literalOf(ts: Tok[]): ExpectedLiteral | null {
   const [a, b] = ts;
-  if (ts.length === 2 && a!.kind === 'op' && a!.text === '-' && b!.kind === 'num') ts = [b!];
+  const negative = ts.length === 2 && a!.kind === 'op' && a!.text === '-' && b!.kind === 'num';
+  if (negative) ts = [b!];
   else if (ts.length !== 1) return null;
   const t = ts[0]!;
-  if (t.kind === 'num' && isPythonNumber(t.text)) return { start: t.start, end: t.end, value: Number(t.text.replace(/_/g, '')) };
+  if (t.kind === 'num' && isPythonNumber(t.text)) return { start: t.start, end: t.end, value: Number(t.text.replace(/_/g, '')), ...(negative ? { negative } : {}) };
   if (t.kind === 'str') return { start: t.start, end: t.end, value: t.text.slice(1, -1), quote: t.text[0]! };
   if (t.kind === 'name' && (t.text === 'True' || t.text === 'False')) return { start: t.start, end: t.end, value: t.text === 'True' };
   return null;

@@ -12,7 +12,7 @@ import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { addedLines, MAX_FAIL_COPIES, removedText, variantTitleOf, visibleWords } from './canary-mutate.ts';
 import { pick, shuffle } from './canary-random.ts';
-import { inputTell, testTells } from './canary-echo.ts';
+import { echoedValue, inputTell } from './canary-echo.ts';
 import { countFailToPass, deletedText, echoTell, failToPassKnown, foldText, frequencyOdds, valueText, type EchoedValue, type FailToPassCount, type ValuePair } from './canary-odds.ts';
 import { mutateNumber } from './canary-literal.ts';
 import { letterRuns, mutateText, vocabOf, type BaseWords, type Vocabulary, type WordSource } from './canary-words.ts';
@@ -167,7 +167,8 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
       strict = m.strict;
       if (m.tell) told.add(src);
       // the rest of the test gives the original away (its tokens, their counts: `restOdds`, or its input): named in the record
-      if (testTells(around(m.lit), text.slice(m.lit.start, m.lit.end), m.code)) { told.add(src); echoed.push({ test: src.name, value: valueText(text.slice(m.lit.start, m.lit.end)) }); }
+      const echo = echoedValue(src.name, around(m.lit), text, m.lit, m.code);
+      if (echo) { told.add(src); echoed.push(echo); }
       pairOdds.set(src, frequencyOdds(text.slice(m.lit.start, m.lit.end), m.code, sources));
       pairValues.set(src, { original: text.slice(m.lit.start, m.lit.end), mutant: m.code });
       parts.push({ start: m.lit.start, end: m.lit.end, code: m.code });

@@ -30,6 +30,19 @@ describe('weaklyProtected', () => {
     expect(w).toContain('add a failing test whose expected answer is not a slice of its input');
   });
 
+  it('says which tell gives each value away (written in its input, or given away by a count) and keeps a negative value\'s sign', () => {
+    const w = weaklyProtected(runs({
+      fail: 'failed', pass: 'passed', guess: 1, weak: ['test/csv.test.js'],
+      echoed: [
+        { file: 'test/csv.test.js', test: 'reads a row', value: 'b', tell: 'count' },
+        { file: 'test/csv.test.js', test: 'reads a debt', value: '-5', tell: 'input' },
+      ],
+    }))!;
+    expect(w).toContain('"reads a row" expects "b", which the rest of that test gives away by a count');
+    expect(w).not.toMatch(/"reads a row" expects "b", which the rest of that test writes/);
+    expect(w).toContain('"reads a debt" expects "-5", which the rest of that test writes (its input)');
+  });
+
   it('names at most three and counts the rest', () => {
     const echoed = ['a', 'b', 'c', 'd', 'e'].map((v) => ({ file: 'test/x.test.js', test: `reads ${v}`, value: v }));
     const w = weaklyProtected(runs({ fail: 'failed', pass: 'passed', guess: 1, weak: ['test/x.test.js'], echoed }))!;
@@ -47,7 +60,7 @@ describe('weaklyProtected', () => {
   });
 
   it('the validation report keeps the named values (schema)', () => {
-    const echoed = [{ file: 'test/ini.test.js', test: 'reads a host', value: 'localhost' }];
+    const echoed = [{ file: 'test/ini.test.js', test: 'reads a host', value: 'localhost', tell: 'count' as const }];
     const task = { instance_id: 't-1', valid: true, reasons: [], flaky: [], wall_ms: 1, ...runs({ fail: 'failed', pass: 'passed', guess: 1, echoed }) };
     const parsed = ValidationReport.parse({ format_version: 1, tasks_dir: '/t', started_at: 'x', finished_at: 'y', wall_ms: 1, runs: 1, sandbox: 'local', valid: true, tasks: [task] });
     expect(parsed.tasks[0]!.runs[1]!.canaries!.echoed).toEqual(echoed);

@@ -3,7 +3,9 @@
 // repository documents (documentedOdds), the changed token is replaced by one the test writes, so
 // both twins are echoed (and documented) alike; with no such token the pair stays at odds 1.
 import { describe, expect, it } from 'vitest';
-import { drawMutant, inputTell, restOdds, tokenMutants } from '../../../src/evaluation/canary-echo.ts';
+import { drawMutant, echoedValue, inputTell, restOdds, testTell, tokenMutants } from '../../../src/evaluation/canary-echo.ts';
+import { findPythonTests } from '../../../src/evaluation/canary-python-parse.ts';
+import { mutatePythonHost } from '../../../src/evaluation/canary-python.ts';
 import { echoTell, tokensOf } from '../../../src/evaluation/canary-odds.ts';
 import { mutateHost } from '../../../src/evaluation/canary-mutate.ts';
 import { planCanaries } from '../../../src/evaluation/canary.ts';
@@ -151,8 +153,41 @@ describe('mutateHost with parser tests whose inputs hold their answers', () => {
     if ('unprotected' in plan) throw new Error(plan.unprotected);
     expect(plan.guess).toBe(1);
     expect(plan.echoed!.length).toBeGreaterThan(0);
-    for (const e of plan.echoed!) expect(e).toEqual({ file: 'test/ini.test.js', test: e.test, value: e.test === 'reads a host' ? 'localhost' : '8080' });
+    for (const e of plan.echoed!) expect(e).toEqual({ file: 'test/ini.test.js', test: e.test, value: e.test === 'reads a host' ? 'localhost' : '8080', tell: 'input' });
     const { canaries } = checkCanaries(plan, new Map());
     expect(canaries.echoed).toEqual(plan.echoed);
+  });
+});
+
+describe('echoedValue: the record names which tell gives a value away, sign kept', () => {
+  it('tells `input` where the rest writes one twin, `count` where it writes both twins\' tokens unequally often, null where neither', () => {
+    expect(testTell("f('host = localhost')", "'localhost'", "'internal'")).toBe('input');
+    // both `a` and `b` are written, `b` twice: a count gives the original away, not its being written
+    expect(testTell("f('a b b')", "'a'", "'b'")).toBe('count');
+    expect(testTell("f('a b')", "'a'", "'b'")).toBeNull();
+  });
+
+  it('keeps the unary minus a negative literal\'s span leaves out (JS and Python parsers)', () => {
+    const js = "test('reads a debt', () => assert.equal(parse('owes -5'), -5));\n";
+    const lit = findTests('test/a.test.js', js)![0]!.literals[0]!;
+    expect(js.slice(lit.start, lit.end)).toBe('5');
+    expect(echoedValue('reads a debt', "parse('owes -5')", js, lit, '7')).toEqual({ test: 'reads a debt', value: '-5', tell: 'input' });
+    const py = "def test_debt():\n    assert parse('owes -5') == -5\n";
+    const plit = findPythonTests(py)![0]!.literals[0]!;
+    expect(echoedValue('test_debt', "parse('owes -5')", py, plit, '7')).toMatchObject({ value: '-5' });
+    const { negative: _, ...unsigned } = lit;
+    expect(echoedValue('t', "parse('owes 5')", js, unsigned, '7')).toMatchObject({ value: '5' });
+  });
+
+  it('a planned negative answer its input holds is named with its sign, in JS and Python', () => {
+    const head = "const { test } = require('node:test');\nconst assert = require('node:assert');\n";
+    const js = `${head}test('reads a debt', () => assert.equal(parse('owes -5'), -5));\ntest('reads nothing', () => assert.equal(parse(''), 0));\n`;
+    const py = "def test_reads_debt():\n    assert parse('owes -5') == -5\n\n\ndef test_reads_nothing():\n    assert parse('') == 0\n";
+    for (let k = 0; k < 5; k++) {
+      const m = mutateHost('test/a.test.js', js, { failToPass: ['reads a debt'], passToPass: [], added: new Set(), taken: new Set<string>(), join: ' > ' })!;
+      expect(m.echoed).toEqual([{ test: 'reads a debt', value: '-5', tell: 'input' }]);
+      const p = mutatePythonHost(py, { failToPass: ['test_reads_debt'], passToPass: [], added: new Set(), taken: new Set(py.match(/\w+/g)) })!;
+      expect(p.echoed).toEqual([{ test: 'test_reads_debt', value: '-5', tell: 'input' }]);
+    }
   });
 });
