@@ -65,6 +65,23 @@ export function resumeCommand(runId: string, flags: ResumeFlags, opts: { retry?:
 }
 
 /**
+ * The line `fixbench run` prints on the first Ctrl-C or SIGTERM (`interruptOn`), saying what that
+ * signal does. Before every attempt of the session is recorded: no attempt starts after it; an
+ * attempt whose agent is working is stopped (its model call aborted, its command or agent CLI
+ * killed) and left unrecorded, its billed calls kept on its ledger, so `resume` re-runs it counting
+ * them; one whose agent is done is graded to the end and recorded. After (`recorded`): only the
+ * report is being written, and `report` rebuilds it. A second signal quits at once (src/core/shutdown.ts).
+ */
+export function interruptLine(signal: 'SIGINT' | 'SIGTERM', recorded: boolean, o: { runDir: string; resume: string; report: string }): string {
+  const head = `\ninterrupted${signal === 'SIGTERM' ? ' (SIGTERM)' : ''}: `;
+  if (recorded) return `${head}every attempt is recorded in ${o.runDir}; finishing its report (Ctrl-C again to quit now; \`${o.report}\` rebuilds it)…`;
+  return (
+    `${head}no new attempt starts; an attempt whose agent is still working is stopped and not recorded (its billed calls stay on its ledger, counted on resume); ` +
+    `one already past its agent is graded and recorded (Ctrl-C again to quit now, leaving those unrecorded too). Finish the rest later with:\n  ${o.resume}`
+  );
+}
+
+/**
  * The `next:` line of a run interrupted before every attempt ran: status `interrupted` and `notRun`
  * (trials with no record, summed over contenders) > 0; "" otherwise.
  */

@@ -15,7 +15,7 @@ import { ExitCode, UserInputError } from '../core/errors.ts';
 import { interruptOn } from '../core/shutdown.ts';
 import { existsSync } from 'node:fs';
 import { summarise } from '../analysis/leaderboard.ts';
-import { budgetStep, commandPrefix, givenFlags, shellWord, resumedTasksHint, shardCounts, completeResumeStep, raisedBudget, withoutFlag, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from './hints.ts';
+import { budgetStep, commandPrefix, givenFlags, shellWord, resumedTasksHint, shardCounts, completeResumeStep, interruptLine, raisedBudget, withoutFlag, contenderLine, resumeCommand, resumeStep, uncountedCapRefusal, withModelsFileHint } from './hints.ts';
 import { bundledRelative, modelsFileChange, modelsFileIdentity } from './models-file.ts';
 import { suiteSandbox } from './trust.ts';
 import { RepoCache } from '../workspace/index.ts';
@@ -222,7 +222,7 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
   // every attempt in flight listens on it (more than EventTarget's default warning threshold of 10 at --concurrency > 10)
   setMaxListeners(0, controller.signal);
   let recorded = false; // every attempt of this session recorded: an interrupt now stops only the report's writing
-  const offSignals = interruptOn(controller, (sig) => log(`\ninterrupted${sig === 'SIGTERM' ? ' (SIGTERM)' : ''}: ${recorded ? `every attempt is recorded in ${path.join(resultsDir, runId)}; finishing its report (Ctrl-C again to quit now; \`${commandPrefix()} report ${shellWord(runId)}\` rebuilds it)` : 'finishing the attempts in flight (Ctrl-C again to quit now)'}…`), ExitCode.interrupted);
+  const offSignals = interruptOn(controller, (sig) => log(interruptLine(sig, recorded, { runDir: path.join(resultsDir, runId), resume: resumeCommand(runId, o), report: `${commandPrefix()} report ${shellWord(runId)}` })), ExitCode.interrupted);
   const progress = new Progress({ json: o.json ? process.stdout : null });
   // The report's modules (handlebars, the views) load while the first attempts run, not before them.
   const reporting = import('../report/index.ts');

@@ -106,7 +106,7 @@ describe('resume after SIGKILL', () => {
     expect(await records(dir)).toEqual(after);
   }, 300_000);
 
-  it('Ctrl-C (SIGINT) finishes the attempts in flight, records them, exits 130; --resume completes the run', async () => {
+  it('Ctrl-C (SIGINT) stops the attempt in flight unrecorded and says so with the resume command, exits 130; --resume completes the run', async () => {
     const results = path.join(tmp, 'results-int');
     const args = ['run', '--task', 'js-duration-1,js-duration-2', '--no-reference', '--models-file', modelsFile, '--prices', prices, '--attempts', '3',
       '--concurrency', '1', '--results', results, '--reports', path.join(tmp, 'reports'), '--run-id', 'int', '--budget-usd', 'none'];
@@ -117,7 +117,11 @@ describe('resume after SIGKILL', () => {
     child.kill('SIGINT');
     const done = await child;
     expect(done.exitCode, String(done.stderr)).toBe(130);
-    expect(String(done.stderr)).toMatch(/interrupted: finishing the attempts in flight/);
+    // the interrupt's line says what happens to the attempts in flight and gives the command that finishes the run (the one `next:` gives)
+    const said = /^interrupted: no new attempt starts; an attempt whose agent is still working is stopped and not recorded .*; one already past its agent is graded and recorded .*Finish the rest later with:\n  (.*)$/m.exec(String(done.stderr));
+    expect(said, String(done.stderr)).not.toBeNull();
+    expect(String(done.stdout)).toContain(`finish its`);
+    expect(String(done.stdout).split('\n')).toContain(`  ${said![1]}`);
     // the summary's rate is over the attempts that ran, and the next step is the resume, with the flags run.json does not hold
     expect(String(done.stderr)).toMatch(/^  fake-coder: resolved 0\/\d of those run \(0\.0%\), \d graded, \d not run \(interrupted\)/m);
     expect(String(done.stdout)).toMatch(/^next: the run was interrupted; finish its \d attempt\(s\) that did not run with:\n  (npx fixbench|node \S+fixbench\.mjs) run --resume int --results \S+ --models-file \S+ --reports \S+$/m);
