@@ -22,6 +22,8 @@ export interface DrawContext {
   vocab?: Vocabulary;
   /** Whether the repository at base_commit writes a value (`valueText`) outside the hosts; absent: unknown (priced after planning, `documentedOdds`). */
   documented?: (value: string) => boolean;
+  /** Whether a token mutant's source is a literal the host's language reads as written (pytest: a plain Python string); absent: every one. */
+  fits?: (code: string) => boolean;
 }
 
 /** A drawn mutant and its pair's odds (the factor in `canaries.guess`; `tell`: odds 1). */
@@ -183,8 +185,9 @@ export function drawMutant(original: string, draw: () => LiteralMutation, cx: Dr
   for (let k = 0; k < 8 && (m.tell || hardTell(original, m.code, cx) || soft(m.code)); k++) m = draw();
   if (!m.tell && !hardTell(original, m.code, cx)) return { ...m, odds: price(m.code) };
   // the strings its test writes first (an echoed original), then the values its file expects (one its test does not echo, or documented alike)
-  let fits = tokenMutants(original, stringsOf(cx.rest), cx.vocab).filter((c) => !hardTell(original, c, cx));
-  if (!fits.length) fits = tokenMutants(original, cx.sources.join(' '), cx.vocab).filter((c) => !hardTell(original, c, cx));
+  const usable = (c: string): boolean => (cx.fits?.(c) ?? true) && !hardTell(original, c, cx);
+  let fits = tokenMutants(original, stringsOf(cx.rest), cx.vocab).filter(usable);
+  if (!fits.length) fits = tokenMutants(original, cx.sources.join(' '), cx.vocab).filter(usable);
   if (!fits.length) return { ...m, tell: true, odds: 1 };
   const least = Math.min(...fits.map(price));
   const code = pick(fits.filter((c) => price(c) === least));

@@ -12,9 +12,9 @@ import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { addedLines, MAX_FAIL_COPIES, removedText, variantTitleOf, visibleWords } from './canary-mutate.ts';
 import { pick, shuffle } from './canary-random.ts';
-import { echoedValue, inputTell } from './canary-echo.ts';
-import { countFailToPass, deletedText, echoTell, failToPassKnown, foldText, frequencyOdds, valueText, type EchoedValue, type FailToPassCount, type ValuePair } from './canary-odds.ts';
-import { mutateNumber } from './canary-literal.ts';
+import { drawMutant, echoedValue } from './canary-echo.ts';
+import { countFailToPass, deletedText, failToPassKnown, foldText, type EchoedValue, type FailToPassCount, type ValuePair } from './canary-odds.ts';
+import { mutateNumber, type LiteralMutation } from './canary-literal.ts';
 import { letterRuns, mutateText, vocabOf, type BaseWords, type Vocabulary, type WordSource } from './canary-words.ts';
 import { findPythonTests, isPlainPythonString, isPythonNumber, type PyTest } from './canary-python-parse.ts';
 import type { ExpectedLiteral } from './canary-parse.ts';
@@ -157,21 +157,24 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
     let strict = false;
     if (must === 'FAILED') {
       const lits = hiddenSrcs.includes(src) ? hiding(src) : src.literals;
-      // Redrawn (up to 8 times) while the new value is written in the file more or less often than the original's others.
-      let m = mutatePythonLiteral(lits, text, pool, lengths, wordSrc);
+      // the literal: the first of `lits` (strings first) with a mutant that is a plain Python literal
+      const first = mutatePythonLiteral(lits, text, pool, lengths, wordSrc);
+      if (!first) { told.add(src); continue; }
+      const { lit } = first;
+      const original = text.slice(lit.start, lit.end);
       // the test without its name (the twins' names differ) and without the changed literal
-      const around = (l: { start: number; end: number }): string => text.slice(src.start, src.nameStart) + text.slice(src.nameEnd, l.start) + text.slice(l.end, src.end);
-      const tells = (x: NonNullable<typeof m>): boolean => frequencyOdds(text.slice(x.lit.start, x.lit.end), x.code, sources) > 0.5 || echoTell(around(x.lit), text.slice(x.lit.start, x.lit.end), x.code) || inputTell(around(x.lit), text.slice(x.lit.start, x.lit.end), x.code);
-      for (let k = 0; k < 8 && m && tells(m); k++) m = mutatePythonLiteral(lits, text, pool, lengths, wordSrc);
-      if (!m) { told.add(src); continue; }
-      strict = m.strict;
+      const around = text.slice(src.start, src.nameStart) + text.slice(src.nameEnd, lit.start) + text.slice(lit.end, src.end);
+      // Redrawn while it tells, else drawn from the test's own tokens; a tell counts at odds 1: the JS planner's rule (canary-echo.ts `drawMutant`).
+      let next: LiteralMutation | null = first;
+      const draw = (): LiteralMutation => { const m = next ?? mutatePythonLiteral([lit], text, pool, lengths, wordSrc) ?? first; next = null; return m; };
+      const m = drawMutant(original, draw, { rest: around, sources, fits: isPlainPythonString, ...(ctx.vocab ? { vocab: ctx.vocab } : {}) });
+      strict = m.strict === true;
       if (m.tell) told.add(src);
-      // the rest of the test gives the original away (its tokens, their counts: `restOdds`, or its input): named in the record
-      const echo = echoedValue(src.name, around(m.lit), text, m.lit, m.code);
-      if (echo) { told.add(src); echoed.push(echo); }
-      pairOdds.set(src, frequencyOdds(text.slice(m.lit.start, m.lit.end), m.code, sources));
-      pairValues.set(src, { original: text.slice(m.lit.start, m.lit.end), mutant: m.code });
-      parts.push({ start: m.lit.start, end: m.lit.end, code: m.code });
+      const echo = m.tell ? echoedValue(src.name, around, text, lit, m.code) : null;
+      if (echo) echoed.push(echo);
+      pairOdds.set(src, m.odds);
+      pairValues.set(src, { original, mutant: m.code });
+      parts.push({ start: lit.start, end: lit.end, code: m.code });
     }
     parts.sort((a, b) => b.start - a.start);
     let copy = text.slice(src.start, src.end);

@@ -191,3 +191,28 @@ describe('echoedValue: the record names which tell gives a value away, sign kept
     }
   });
 });
+
+describe('one redraw rule for JS and Python (drawMutant)', () => {
+  // Three getters whose inputs hold their answers, and one test with nothing to change (the passing copy's source).
+  const js = "const { test } = require('node:test');\nconst assert = require('node:assert');\n" +
+    "test('picks the second field', () => assert.equal(nth('x,y,z', 1), 'y'));\ntest('picks the first field', () => assert.equal(nth('u,v,w', 0), 'u'));\n" +
+    "test('picks the last field', () => assert.equal(nth('p,q,r', 2), 'r'));\ntest('picks nothing', () => assert.equal(nth('', 0), undefined));\n";
+  const py = "def test_picks_second_field():\n    assert nth('x,y,z', 1) == 'y'\n\n\ndef test_picks_first_field():\n    assert nth('u,v,w', 0) == 'u'\n\n\n" +
+    "def test_picks_last_field():\n    assert nth('p,q,r', 2) == 'r'\n\n\ndef test_picks_nothing():\n    assert nth('', 0) is None\n";
+  const every = (text: string) => new Set(text.split('\n').map((_, i) => i + 1));
+
+  it('gives the same shape the same odds in both languages: each mutant drawn from its test\'s input, 1/2 a pair', () => {
+    for (let k = 0; k < 10; k++) {
+      const j = mutateHost('test/nth.test.js', js, { failToPass: [], passToPass: [], added: every(js), taken: new Set<string>(), join: ' > ', unique: () => true })!;
+      const p = mutatePythonHost(py, { failToPass: [], passToPass: [], added: every(py), taken: new Set(py.match(/\w+/g)), unique: () => true })!;
+      expect([j.odds, j.hidden, j.echoed]).toEqual([1 / 8, 3, []]);
+      expect([p.odds, p.hidden, p.echoed]).toEqual([1 / 8, 3, []]);
+      // each Python mutant is a token of its own test's input, as in JS, and never the original's value
+      for (const pair of p.pairs) {
+        const body = py.split('\n\n\n').find((t) => t.includes(`== ${pair.original}`))!;
+        expect(tokensOf(/nth\('([^']*)'/.exec(body)![1]!)).toContain(pair.mutant.slice(1, -1));
+        expect(pair.mutant).not.toBe(pair.original);
+      }
+    }
+  });
+});
