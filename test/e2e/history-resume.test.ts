@@ -1,13 +1,14 @@
 // `fixbench history` names the command that finishes a run a killed process left `running`: typed
 // as printed (from another folder), it completes the run: `--resume` reads the models file, price
 // sheet, tasks and limits from run.json, so the command needs only the run id and --results.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, runCli } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 import { startFakeOpenAI, toolCall, type FakeOpenAI } from '../helpers/fake-openai.ts';
+import { fakeCoderFiles, runUntilKilled } from '../helpers/killed-run.ts';
 
 let tmp: string;
 let server: FakeOpenAI;
@@ -20,33 +21,23 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-const env = () => ({ FIXBENCH_CACHE_DIR: path.join(tmp, 'env-cache'), FAKE_PROVIDER_API_KEY: 'sk-fake-history-0123456789' });
 const lines = async (dir: string): Promise<number> => (await readFile(path.join(dir, 'attempts.jsonl'), 'utf8').catch(() => '')).split('\n').filter((l) => l.startsWith('{') && l.endsWith('}')).length;
 
 describe('history\'s resume command for a killed run', () => {
   it('works as printed, from another folder: a run started with --models-file and --prices is completed by it (run.json names both)', async () => {
-    const modelsFile = path.join(tmp, 'my-models.yaml');
-    await writeFile(modelsFile, `models:\n  - id: fake-coder\n    provider: fake\n    api: openai-chat\n    base_url: ${server.baseURL}\n    api_key_env: FAKE_PROVIDER_API_KEY\n    model: fake/coder-1\n    vendor: Fake Labs\n    region: US\n`);
-    const prices = path.join(tmp, '2026-04-01.yaml');
-    await writeFile(prices, 'as_of: "2026-04-01"\nsource: test sheet\nmodels:\n  fake-coder: { input: "2.00", output: "8.00" }\n');
+    const { modelsFile, prices, env } = await fakeCoderFiles(tmp, server);
     const results = path.join(tmp, 'results');
-    const args = ['run', '--task', 'js-duration-1,js-duration-2', '--no-reference', '--models-file', modelsFile, '--prices', prices, '--attempts', '2',
-      '--concurrency', '1', '--results', results, '--reports', path.join(tmp, 'reports'), '--run-id', 'k', '--budget-usd', 'none'];
-    const child = execa('node', [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env(), NO_COLOR: '1' }, detached: true, reject: false });
-    const deadline = Date.now() + 120_000;
-    while ((await lines(path.join(results, 'k'))) < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-    process.kill(-child.pid!, 'SIGKILL');
-    await child;
+    await runUntilKilled(['run', '--task', 'js-duration-1,js-duration-2', '--no-reference', '--models-file', modelsFile, '--prices', prices, '--attempts', '2',
+      '--concurrency', '1', '--results', results, '--reports', path.join(tmp, 'reports'), '--run-id', 'k', '--budget-usd', 'none'], env, server, 2);
     expect(await lines(path.join(results, 'k'))).toBeLessThan(4);
 
     // started as `node bin/fixbench.mjs` (not through npm): the command says so
-    const h = await runCli(['history', '--results', results], { env: { ...env(), npm_command: undefined, npm_lifecycle_event: undefined } });
+    const h = await runCli(['history', '--results', results], { env: { ...env, npm_command: undefined, npm_lifecycle_event: undefined } });
     expect(h.exitCode, h.stderr).toBe(0);
     const row = h.stdout.split('\n').find((l) => l.startsWith('k '))!;
     const cmd = /running \(no live process\): (.*?)\s{2,}/.exec(`${row}  `)?.[1];
     expect(cmd, row).toMatch(/^node \S+fixbench\.mjs run --resume k /);
-    // typed as printed, from another folder
-    const r = await execa(cmd!, { shell: true, cwd: tmp, env: { ...process.env, ...env(), NO_COLOR: '1' }, reject: false });
+    const r = await execa(cmd!, { shell: true, cwd: tmp, env: { ...process.env, ...env, NO_COLOR: '1' }, reject: false });
     expect(r.exitCode, String(r.stderr)).toBe(0);
     expect(await lines(path.join(results, 'k'))).toBe(4);
   }, 300_000);
