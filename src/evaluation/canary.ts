@@ -4,9 +4,9 @@
 // a different test (FAIL_TO_PASS first) with one expected literal changed, and a passing one, a
 // verbatim copy of yet another test, each beside its original under a title made of the file's
 // words, so no rule tells them from the task's tests (odds of a blind guess: `guess`); a node:test
-// file also gets a must-fail test failed by its beforeEach hook (canary-hook.ts). A file with no test to copy gets the older synthetic pair (a suite of its own, appended; weaker:
-// recognisable), and the run is marked `kind: 'synthetic'`. A run whose results do not show the
-// canaries as they must be is not evidence: the attempt is `tampered`.
+// file also gets a must-fail test failed by its beforeEach hook (canary-hook.ts). A file with no
+// test to copy gets the older synthetic pair (a suite of its own, appended; weaker: recognisable),
+// and the run is marked `kind: 'synthetic'`. Results not showing the canaries as they must: `tampered`.
 import { randomBytes, randomInt } from 'node:crypto';
 import { constants, open } from 'node:fs/promises';
 import { extname } from 'node:path';
