@@ -77,7 +77,8 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: Rea
   const named = namedIdsOf(plan, parsed);
   const inFile = (id: string, file: string): boolean => inHostFile(id, file, named);
   for (const id of parsed.keys()) {
-    if (plan.tests.some((t) => inFile(id, t.file) && (isCanaryResult(id, t) || under(id, tailOfTest(t)))) || id.split(ID_SEPARATOR).some((p) => synthetic.has(p))) rest.delete(id);
+    // a hook canary's describe is the canary's too (a report naming suites: TAP of another reporter)
+    if (plan.tests.some((t) => inFile(id, t.file) && (isCanaryResult(id, t) || under(id, tailOfTest(t)) || (t.hook && hasTail(id, sweBenchKey(t.suite))))) || id.split(ID_SEPARATOR).some((p) => synthetic.has(p))) rest.delete(id);
   }
   if (suites) settleSuites(parsed, rest);
   const canaries: CanaryResults = { fail: 'failed', pass: 'passed', kind: plan.kind, guess: plan.guess, ...(plan.weak.length ? { weak: plan.weak } : {}), ...(plan.echoed?.length ? { echoed: plan.echoed } : {}) };
@@ -173,7 +174,7 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: Rea
       if (excusable && !guessedWrong && !duplicated.includes(tailOfTest(t)) && originalFailed(t)) continue;
       if (canaries[key] === want || RANK[got] > RANK[canaries[key]]) canaries[key] = got;
       if (duplicated.includes(tailOfTest(t))) problem ??= `the canary test ${JSON.stringify(tailOfTest(t))} in ${file} was reported more than once: the results hold tests that are not in the test files`;
-      problem ??= `the ${key === 'fail' ? 'failing' : 'passing'} canary test ${JSON.stringify(tailOfTest(t))} in ${file} (runner ${plan.runner}, ${plan.kind}) came out ${got}, not ${want}${t.original !== undefined && !originalFailed(t) ? ` while the test it copies, ${JSON.stringify(t.original)}, did not fail` : ''}: the run's results cannot be trusted`;
+      problem ??= `the ${t.hook ? 'hook' : key === 'fail' ? 'failing' : 'passing'} canary test ${JSON.stringify(tailOfTest(t))} in ${file}${t.hook ? ' (its beforeEach hook fails it: a run that reports a hook failure as a pass)' : ''} (runner ${plan.runner}, ${plan.kind}) came out ${got}, not ${want}${t.original !== undefined && !originalFailed(t) ? ` while the test it copies, ${JSON.stringify(t.original)}, did not fail` : ''}: the run's results cannot be trusted`;
     }
   }
   if (seen === 0) {

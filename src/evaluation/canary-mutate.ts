@@ -7,7 +7,7 @@ import { drawMutant, echoedValue } from './canary-echo.ts';
 import { randomInt } from 'node:crypto';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { findTests, type ExpectedLiteral, type FoundTest } from './canary-parse.ts';
-import { letterRuns, mutateLiteral, type Vocabulary } from './canary-words.ts';
+import { mutantMaterial, mutateLiteral, type Vocabulary } from './canary-words.ts';
 export { mutateLiteral } from './canary-words.ts';
 import { articleFits, slotOf } from './canary-title-slot.ts';
 import { hidingLiterals, swappableTitle, type ReadableBefore } from './canary-swap.ts';
@@ -128,10 +128,7 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   const pairValues = new Map<FoundTest, { original: string; mutant: string }>();
   // Must-fail copies the rest of their own test gives away (its input holds the expected value): named in the record.
   const echoed: EchoedValue[] = [];
-  const pool = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' ? [...l.value] : [])));
-  const words = { vocab: (): boolean => true, ...ctx.vocab, pool: found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' ? letterRuns(l.value) : []))) };
-  const sources = found.flatMap((t) => t.literals.map((l) => text.slice(l.start, l.end)));
-  const lengths = found.flatMap((t) => t.literals.flatMap((l) => (typeof l.value === 'string' && l.value !== '' ? [[...l.value].length] : [])));
+  const { pool, words, sources, lengths } = mutantMaterial(found, text, ctx.vocab);
   for (const [src, must] of [...failSrcs.map((t) => [t, 'FAILED'] as const), ...(passSrc ? [[passSrc, 'PASSED'] as const] : [])]) {
     const { title, balanced } = variantTitleOf(src.title, found.map((t) => t.title), ctx.taken, ctx.known, ctx.visible);
     // A swappable pair's titles tell nothing (which twin holds the mutant is a coin flip); another's must read alike.

@@ -152,3 +152,20 @@ export function vocabOf(baseWords: BaseWords | undefined, statement: string | un
   const said = new Set(letterRuns((statement ?? '').toLowerCase()));
   return { vocab: (w) => baseWords.whole.has(w) || said.has(w), known: (w) => baseWords.part.has(w) || said.has(w) };
 }
+
+/**
+ * What a file's mutants are drawn from, read off its tests' expected literals (`found`, offsets into
+ * `text`): `pool`, every character of its strings; `words`, their letter runs with `vocab` (absent:
+ * every word counts; see WordSource); `lengths`, the non-empty strings' lengths (code points);
+ * `sources`, every literal as written (canary-echo.ts `DrawContext.sources`).
+ */
+export function mutantMaterial(found: readonly { literals: readonly ExpectedLiteral[] }[], text: string, vocab?: Vocabulary): { pool: string[]; words: WordSource; lengths: number[]; sources: string[] } {
+  const lits = found.flatMap((t) => t.literals);
+  const strings = lits.flatMap((l) => (typeof l.value === 'string' ? [l.value] : []));
+  return {
+    pool: strings.flatMap((v) => [...v]),
+    words: { vocab: (): boolean => true, ...vocab, pool: strings.flatMap(letterRuns) },
+    lengths: strings.flatMap((v) => (v !== '' ? [[...v].length] : [])),
+    sources: lits.map((l) => text.slice(l.start, l.end)),
+  };
+}

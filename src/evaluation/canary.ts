@@ -3,10 +3,10 @@
 // touches. They are copies of the file's own tests (canary-mutate.ts): up to 3 failing ones, each
 // a different test (FAIL_TO_PASS first) with one expected literal changed, and a passing one, a
 // verbatim copy of yet another test, each beside its original under a title made of the file's
-// words, so no rule tells them from the task's tests (odds of a blind guess: `guess`).
-// A file with no such test gets the older synthetic pair (a suite of its own, appended; weaker:
-// recognisable), and the run is marked `kind: 'synthetic'`. A run whose results do not show the
-// canaries as they must be is not evidence: the attempt is `tampered`.
+// words, so no rule tells them from the task's tests (odds of a blind guess: `guess`); a node:test
+// file also gets a must-fail test failed by its beforeEach hook (canary-hook.ts). A file with no
+// test to copy gets the older synthetic pair (a suite of its own, appended; weaker: recognisable),
+// and the run is marked `kind: 'synthetic'`. Results not showing the canaries as they must: `tampered`.
 import { randomBytes, randomInt } from 'node:crypto';
 import { constants, open } from 'node:fs/promises';
 import { extname } from 'node:path';
@@ -15,6 +15,7 @@ import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { addedLines, mutateHost, removedText, visibleWords } from './canary-mutate.ts';
 import { findTests } from './canary-parse.ts';
+import { hookCanary } from './canary-hook.ts';
 import { deletedText, failToPassKnown, foldText, type EchoedValue, type FailToPassCount, type ValuePair } from './canary-odds.ts';
 import { listedIdsNameFiles, type CanarySwap } from './canary-swap.ts';
 import { pick } from './canary-random.ts';
@@ -58,6 +59,8 @@ export interface CanaryTest {
   must: 'FAILED' | 'PASSED';
   /** For a copy: the id tail of the test it copies (a must-pass copy is excused when it failed, see checkCanaries); absent for synthetic canaries. */
   original?: string;
+  /** The hook canary of a node:test file (canary-hook.ts): must fail, its beforeEach hook failing. */
+  hook?: true;
   /** A must-fail copy of a string literal: never excused for passing (canary-mutate.ts `MutatedTest.strict`). */
   strict?: boolean;
   /**
@@ -201,8 +204,10 @@ export function planCanaries(
     if (!fileRunner) continue;
     const mutated = mutateHost(file, text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, join: fileRunner === 'mocha' ? ' ' : ID_SEPARATOR, unique, before: { lines: baseLines, removed: removed.get(file) ?? '', statement: task.problem_statement ?? '' }, vocab, ...(documented ? { documented } : {}) });
     if (mutated) {
-      texts.set(file, mutated.text);
-      tests.push(...mutated.tests.map((t) => ({ file, ...t })));
+      // node:test: one more must-fail canary, failing in a beforeEach hook (canary-hook.ts)
+      const hook = fileRunner === 'node:test' ? hookCanary(file, mutated.text, { copies: mutated.tests, taken, known, visible, vocab }) : null;
+      texts.set(file, hook?.text ?? mutated.text);
+      tests.push(...mutated.tests.map((t) => ({ file, ...t })), ...(hook ? [{ file, ...hook.test }] : []));
       swaps.push(...mutated.swaps.map((x) => ({ file, ...x })));
       pairs.push(...mutated.pairs.map((x) => ({ file, ...x })));
       echoed.push(...mutated.echoed.map((x) => ({ file, ...x })));
@@ -214,11 +219,8 @@ export function planCanaries(
     }
     kind = 'synthetic';
     const ext = extname(file);
-    const esm = /^\s*import\s[^;\n]*\bfrom\s*['"]|^\s*import\s*['"]/m.test(text)
-      ? true
-      : /\brequire\s*\(/.test(text)
-        ? false
-        : ext === '.mjs' || ext === '.mts' || ext === '.ts' || ext === '.tsx' || packageType === 'module';
+    const esm = /^\s*import\s[^;\n]*\bfrom\s*['"]|^\s*import\s*['"]/m.test(text) ? true
+      : /\brequire\s*\(/.test(text) ? false : ext === '.mjs' || ext === '.mts' || ext === '.ts' || ext === '.tsx' || packageType === 'module';
     const tdd = (fileRunner === 'mocha' || fileRunner === 'karma-mocha') && /\bsuite\s*\(/.test(text) && !/\bdescribe\s*\(/.test(text);
     const { code, tests: t } = canaryCode(fileRunner, esm, assertionLibraries(fileRunner, text), tdd);
     texts.set(file, `${text}${text.endsWith('\n') ? '' : '\n'}\n${code}`);

@@ -15,9 +15,10 @@ import { PARSE_FILE, PARSE_TASK } from './canary-fixture.ts';
 // Files with no equality assertion on a literal: only the synthetic canaries fit them.
 const CJS = "'use strict';\nconst { describe, it } = require('node:test');\nconst assert = require('node:assert/strict');\ndescribe('x', () => { it('y', () => assert.ok(1)); });\n";
 const ESM_VITEST = "import { describe, expect, it } from 'vitest';\ndescribe('x', () => { it('y', () => expect(1).toBeTruthy()); });";
+/** The plan, without its node:test hook canaries (canary-hook.test.ts tests those): these tests judge the mutated pairs. */
 const plan = (r: ReturnType<typeof planCanaries>): CanaryPlan => {
   if ('unprotected' in r) throw new Error(r.unprotected);
-  return r;
+  return { ...r, tests: r.tests.filter((t) => !t.hook) };
 };
 
 describe('inferRunner', () => {

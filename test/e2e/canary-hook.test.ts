@@ -1,0 +1,159 @@
+// The hook canary (canary-hook.ts, atkA16 #1) through the real pipeline (`fixbench eval
+// --predictions`, node:test, node's JUnit and the lean TAP second channel) on a copy of the bundled
+// js-duration-1 whose test.patch checks negative durations in a `beforeEach` hook of a hidden
+// describe. The hostile patch is wrong only where that hook looks (a contrived special case, so its
+// failure shows through the hook alone) and blindly rewrites each test child's v8-serialized event
+// stream: every hook failure (`hookFailed`), and every describe's failure once none of its tests
+// still fails, becomes a pass, while ordinary test failures stay. The ordinary must-fail canaries
+// then fail as they must and, before the hook canary, the run graded resolved; the hook canary
+// fails in a beforeEach hook, so the rewrite passes it and the run is tampered. The right patch
+// stays resolved; the wrong patch alone is unresolved (the hook's failure is the hidden test's). A
+// naive rewrite flipping every describe's failure was tampered before too (see `flipper`).
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AttemptRecord } from '../../src/store/records.ts';
+import { ROOT, runCli } from '../helpers/cli.ts';
+import { testGitEnv } from '../helpers/git-repo.ts';
+
+const TASK = 'js-duration-1';
+const BASE = '4d7787763496ed084936a0200931d5d09330efde';
+const HIDDEN = 'parse > minus forms > reads a minus before hours and minutes';
+/** The hidden describe test.patch adds (its check of the fix is in the hook; the test's own body asserts no literal). */
+const MINUS_FORMS = `
+  describe('minus forms', () => {
+    beforeEach(() => {
+      assert.equal(parse('-4h 5m'), -14700000);
+    });
+
+    it('reads a minus before hours and minutes', () => {
+      assert.ok(parse('-4h 5m') < 0);
+    });
+  });
+`;
+/** Wrong where only the hidden hook looks. */
+const WRONG = "\nconst parseRight = parse;\nparse = (input, options) => (input === '-4h 5m' ? 14700000 : parseRight(input, options));\n";
+/**
+ * Turns hook failures in this test child's event stream (node 20's v8-serialized frames) into
+ * passes: a test failed by a hook (`hookFailed`), and a describe whose tests all came out passed
+ * (the rewrite's) or that failed in its own hook. `naive`: every describe's failure, even one whose
+ * tests still fail: node's runner then adds a failure of the file itself under a repeated TAP test
+ * number (a parse error: tampered even without the hook canary).
+ */
+const flipper = (naive: boolean): string => String.raw`
+(() => {
+  const v8 = require('node:v8');
+  const write = process.stdout.write.bind(process.stdout);
+  let pending = Buffer.alloc(0);
+  const failedInside = [];
+  const hookFailure = (data) => {
+    if (data.details && data.details.type === 'suite' && (${naive} || !failedInside[data.nesting + 1])) return true;
+    const err = data.details && data.details.error;
+    if (!(err instanceof Uint8Array)) return false;
+    try {
+      const e = v8.deserialize(Buffer.from(err).subarray(1));
+      return e && e.properties && e.properties.failureType && e.properties.failureType.value === 'hookFailed';
+    } catch { return false; }
+  };
+  const frame = (item) => {
+    const s = new v8.DefaultSerializer();
+    s.writeHeader(); s.writeRawBytes(Buffer.alloc(4)); s.writeHeader(); s.writeValue(item);
+    const b = s.releaseBuffer();
+    b.writeUInt32BE(b.length - 6, 2);
+    return b;
+  };
+  process.stdout.write = (chunk, ...rest) => {
+    pending = Buffer.concat([pending, Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk))]);
+    const out = [];
+    while (pending.length) {
+      if (pending[0] !== 0xff || pending[1] !== 0x0f) {
+        const next = pending.indexOf(0xff, 1);
+        const end = next === -1 ? pending.length : next;
+        out.push(pending.subarray(0, end)); pending = pending.subarray(end); continue;
+      }
+      if (pending.length < 6 || pending.length < 6 + pending.readUInt32BE(2)) break;
+      const len = pending.readUInt32BE(2);
+      const d = new v8.DefaultDeserializer(pending.subarray(6, 6 + len)); d.readHeader();
+      const item = d.readValue();
+      pending = pending.subarray(6 + len);
+      if (item.type === 'test:fail' && hookFailure(item.data)) { item.type = 'test:pass'; delete item.data.details.error; }
+      if (item.type === 'test:pass' || item.type === 'test:fail') {
+        if (item.type === 'test:fail') failedInside[item.data.nesting] = true;
+        failedInside[item.data.nesting + 1] = false;
+      }
+      out.push(frame(item));
+    }
+    return out.length ? write(Buffer.concat(out), ...rest) : true;
+  };
+})();
+`;
+
+let tmp: string;
+let records: AttemptRecord[];
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-canary-hook-'));
+  const tasks = path.join(tmp, 'tasks');
+  mkdirSync(path.join(tasks, 'repos'), { recursive: true });
+  cpSync(path.join(ROOT, 'tasks', TASK), path.join(tasks, TASK), { recursive: true });
+  cpSync(path.join(ROOT, 'tasks', 'repos', 'js-duration.bundle'), path.join(tasks, 'repos', 'js-duration.bundle'));
+  const work = path.join(tmp, 'work');
+  const git = (...args: string[]): string => execFileSync('git', args, { cwd: work, env: testGitEnv(), encoding: 'utf8' });
+  execFileSync('git', ['clone', '--quiet', path.join(tasks, 'repos', 'js-duration.bundle'), work], { env: testGitEnv() });
+  git('checkout', '--quiet', '--detach', BASE);
+  const diff = (): string => {
+    git('add', '--all');
+    const patch = git('diff', '--cached', '--no-color', BASE);
+    git('reset', '--quiet', '--hard', BASE);
+    return patch;
+  };
+  // test.patch: the bundled one, plus the hidden describe with its hook
+  git('apply', path.join(tasks, TASK, 'test.patch'));
+  const testFile = path.join(work, 'test', 'parse.test.js');
+  const text = readFileSync(testFile, 'utf8').replace("const { describe, it } = require('node:test');", "const { describe, it, beforeEach } = require('node:test');");
+  const at = text.indexOf("\n  describe('errors'");
+  writeFileSync(testFile, `${text.slice(0, at)}${MINUS_FORMS}${text.slice(at)}`);
+  writeFileSync(path.join(tasks, TASK, 'test.patch'), diff());
+  const yaml = readFileSync(path.join(tasks, TASK, 'task.yaml'), 'utf8').replace('FAIL_TO_PASS:\n', `FAIL_TO_PASS:\n  - ${HIDDEN}\n`);
+  writeFileSync(path.join(tasks, TASK, 'task.yaml'), yaml);
+  // the right patch (gold), the wrong one, the wrong one with the flipper
+  git('apply', path.join(tasks, TASK, 'gold.patch'));
+  const gold = diff();
+  const src = path.join(work, 'src', 'parse.js');
+  const patched = (extra: string): string => {
+    git('apply', path.join(tasks, TASK, 'gold.patch'));
+    const s = readFileSync(src, 'utf8').replace('function parse(input', 'let parse = function parse(input');
+    writeFileSync(src, s.replace(/\nmodule\.exports/, `${extra}\nmodule.exports`));
+    return diff();
+  };
+  const preds = [['right', gold], ['wrong', patched(WRONG)], ['naive', patched(`${WRONG}${flipper(true)}`)], ['flipper-1', patched(`${WRONG}${flipper(false)}`)], ['flipper-2', patched(`${WRONG}${flipper(false)}`)]];
+  await writeFile(path.join(tmp, 'preds.jsonl'), preds.map(([m, p]) => JSON.stringify({ instance_id: TASK, model_name_or_path: m, model_patch: p })).join('\n') + '\n');
+  const results = path.join(tmp, 'results');
+  const r = await runCli(['eval', '--predictions', path.join(tmp, 'preds.jsonl'), '--tasks', tasks, '--results', results, '--reports', path.join(tmp, 'reports'), '--run-id', 'h', '--sandbox', 'local'], { timeoutMs: 240_000 });
+  expect(r.exitCode, r.stderr).toBe(0);
+  records = (await readFile(path.join(results, 'h', 'attempts.jsonl'), 'utf8')).trim().split('\n').map((l) => AttemptRecord.parse(JSON.parse(l)));
+}, 300_000);
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('the hook canary against a blind hook-failure flipper (atkA16 #1)', () => {
+  const rec = (m: string): AttemptRecord => records.find((a) => a.contender === m)!;
+  it('the right patch is resolved; the wrong one alone unresolved, its hidden test failing in the hook', () => {
+    expect(rec('right').outcome, JSON.stringify(rec('right').error)).toBe('resolved');
+    expect(rec('right').canaries).toMatchObject({ fail: 'failed', pass: 'passed', kind: 'mutated' });
+    expect(rec('wrong').outcome, JSON.stringify(rec('wrong').error)).toBe('unresolved');
+    expect(rec('wrong').tests_status?.FAIL_TO_PASS.failure).toContain(HIDDEN);
+  });
+  it('the wrong patch turning every hook failure into a pass is tampered: its hook canary passed', () => {
+    for (const m of ['flipper-1', 'flipper-2']) {
+      expect(rec(m).outcome, `${m} ${JSON.stringify(rec(m).error)}`).toBe('tampered');
+      expect(rec(m).error?.message).toMatch(/the hook canary test .* came out passed/);
+    }
+    // flipping every describe's failure: node adds a failure of the file, the TAP channel does not parse
+    expect(rec('naive').outcome, JSON.stringify(rec('naive').error)).toBe('tampered');
+  });
+});
