@@ -16,26 +16,19 @@ import { processesMarked, until } from '../../helpers/proc-marked.ts';
 
 const dash = ['/usr/bin/dash', '/bin/dash'].find((p) => existsSync(p));
 
-/**
- * Runs argv with fd 3 (status) a pipe; with `fds`, fds 4 and 5 are pipes given `fds[0]` and `fds[1]`
- * (each then closed) and stdin is /dev/null, as a warm container's launcher has them; else `stdin`
- * (if any) is its stdin, as a cold command's input. stdout and stderr are read as one text.
- */
-function run(argv: readonly string[], fds: [string, string | null] | null, stdin?: string): Promise<{ code: number | null; out: string; status: string }> {
+/** Runs argv with fds 3 (status), 4 and 5 as pipes; writes `fd4` to fd 4 and `fd5` to fd 5 (each then closed). */
+function run(argv: readonly string[], fd4: string | null, fd5: string | null): Promise<{ code: number | null; out: string; status: string }> {
   return new Promise((resolve, reject) => {
-    const stdio = fds ? ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'] : [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe', 'pipe'];
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: stdio as ('pipe' | 'ignore')[], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
-    const streams = child.stdio as unknown as Array<NodeJS.ReadableStream & NodeJS.WritableStream>;
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
     const out: Buffer[] = [];
     const status: Buffer[] = [];
-    streams[1]!.on('data', (c: Buffer) => out.push(c));
-    streams[2]!.on('data', (c: Buffer) => out.push(c));
-    streams[3]!.on('data', (c: Buffer) => status.push(c));
-    const writes: [number, string | null | undefined][] = fds ? [[4, fds[0]], [5, fds[1]]] : [[0, stdin]];
-    for (const [fd, text] of writes) {
-      if (!streams[fd]) continue;
-      streams[fd].on('error', () => {});
-      streams[fd].end(text ?? '');
+    child.stdout!.on('data', (c: Buffer) => out.push(c));
+    child.stderr!.on('data', (c: Buffer) => out.push(c));
+    (child.stdio[3] as NodeJS.ReadableStream).on('data', (c: Buffer) => status.push(c));
+    for (const [fd, text] of [[4, fd4], [5, fd5]] as const) {
+      const w = (child.stdio as unknown as NodeJS.WritableStream[])[fd]!;
+      w.on('error', () => {});
+      w.end(text ?? '');
     }
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, out: Buffer.concat(out).toString('utf8'), status: Buffer.concat(status).toString('utf8') }));
@@ -76,20 +69,37 @@ describe('the launchers\' shell', () => {
     it.runIf(sh !== null)(`${name}: the warm launcher runs exactly the text sent on fd 4, as the cold launcher runs its argument`, async () => {
       for (const command of COMMANDS) {
         for (const input of [undefined, 'in 1\nin 2']) {
-          const warm = await run(warmLauncher(sh!), [(input === undefined ? '0' : '1') + command, input ?? null]);
-          const cold = await run(launcher(command, undefined, sh!), null, input);
-          expect(warm, `${name} ${JSON.stringify(command.slice(0, 30))}`).toEqual(cold);
+          const warm = await run(warmLauncher(sh!), (input === undefined ? '0' : '1') + command, input ?? null);
+          const cold = await run(launcher(command, undefined, sh!), null, null);
+          const coldIn = input === undefined ? cold : await runWithStdin(launcher(command, undefined, sh!), input);
+          expect(warm, `${name} ${JSON.stringify(command.slice(0, 30))}`).toEqual(coldIn);
           expect(warm.status).toBe('started');
         }
       }
     });
 
     it.runIf(sh !== null)(`${name}: fd 4 closed empty, or without a flag byte: exit 125 and no \`started\` (the command never ran)`, async () => {
-      expect(await run(warmLauncher(sh!), ['', null])).toEqual({ code: 125, out: '', status: '' });
-      expect(await run(warmLauncher(sh!), ['echo ran', null])).toEqual({ code: 125, out: '', status: '' });
+      expect(await run(warmLauncher(sh!), '', null)).toEqual({ code: 125, out: '', status: '' });
+      expect(await run(warmLauncher(sh!), 'echo ran', null)).toEqual({ code: 125, out: '', status: '' });
     });
   }
 });
+
+/** The cold launcher with `input` on its stdin (fd 0), as the spawn helper gives a cold command's input. */
+function runWithStdin(argv: readonly string[], input: string): Promise<{ code: number | null; out: string; status: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+    const out: Buffer[] = [];
+    const status: Buffer[] = [];
+    child.stdout!.on('data', (c: Buffer) => out.push(c));
+    child.stderr!.on('data', (c: Buffer) => out.push(c));
+    (child.stdio[3] as NodeJS.ReadableStream).on('data', (c: Buffer) => status.push(c));
+    child.stdin!.on('error', () => {});
+    child.stdin!.end(input);
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out: Buffer.concat(out).toString('utf8'), status: Buffer.concat(status).toString('utf8') }));
+  });
+}
 
 describe.runIf(bwrapUsable && dash !== undefined)('a bwrap container\'s launcher (dash here)', () => {
   const sandbox = new BwrapSandbox();
