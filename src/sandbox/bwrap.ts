@@ -18,7 +18,7 @@ import { lockedPycacheArgs, lockedPythonEnv } from './locked-python.ts';
 import { isStrictlyInside, readInside, resolveRoots, workingDirInside, writeInside } from './roots.ts';
 import { runProcessGroup } from './spawn.ts';
 import type { ExecOptions, ExecResult, SandboxBackend } from './types.ts';
-import { WarmContainer, warmEligible, warmLauncher } from './warm.ts';
+import { WARM_LAUNCHER, WarmContainer, warmEligible } from './warm.ts';
 const execFileP = promisify(execFile);
 
 /** Host folders shown read-only inside (a symlink, as in merged-/usr systems, is recreated as one). */
@@ -194,7 +194,7 @@ export class BwrapSandbox implements SandboxBackend {
     await restoreOwnerAccess(cwd);
     const key = this.#warmKey(cwd, opts)!;
     const args = this.#containerArgs(cwd, opts, false, opts.home ?? SANDBOX_HOME, false);
-    return WarmContainer.start(key, { given: opts.cwd, resolved: cwd }, { file: this.#bwrap, args: [...args, ...warmLauncher()], cwd: '/', env: { PATH: this.#path } }, opts.signal);
+    return WarmContainer.start(key, { given: opts.cwd, resolved: cwd }, { file: this.#bwrap, args: [...args, ...WARM_LAUNCHER], cwd: '/', env: { PATH: this.#path } }, opts.signal);
   }
 
   /** What makes a warm container fit a command: the program and every container argument; null when none would. */

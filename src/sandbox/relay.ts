@@ -69,58 +69,26 @@ export function relayCommand(perl = '/usr/bin/perl'): RelayProgram {
 }
 
 /**
- * bash's options for every bash fixbench starts in a container (the `bash -c <command>` the launchers
- * exec, cold and warm alike, and a launcher run by bash): no startup file. bash sources ~/.bashrc
- * (and /etc/bash.bashrc) even without a terminal when its stdin is a socket ("run by a remote
- * shell"; node's stdio pipes are socketpairs), and an attempt's HOME is the agent's and persists: its
- * code would run before `started` (in a warm container, while it waits for its command). A command
+ * bash's options for every shell fixbench starts in a container (the launchers and the `bash -c
+ * <command>` they exec, cold and warm alike): no startup file. bash sources ~/.bashrc (and
+ * /etc/bash.bashrc) even without a terminal when its stdin is a socket ("run by a remote shell";
+ * node's stdio pipes are socketpairs), and an attempt's HOME is the agent's and persists: its code
+ * would run before `started` (in a warm container, while it waits for its command). A command
  * never gets startup files run for it, whatever its stdin. BASH_ENV/ENV come only from fixbench's
  * environment (`sandboxEnv` plus the run's configured `env`), never from the agent.
  */
 export const NO_RC = ['--norc', '--noprofile'];
 
-/** Where dash may be, in the folders every container shows read-only at the same path (src/sandbox/bwrap.ts). */
-const DASH_PATHS = ['/usr/bin/dash', '/bin/dash'];
-
-/**
- * The shell that runs a launcher's few fixed lines (cold: `launcher`; warm: src/sandbox/warm.ts)
- * before it execs `bash --norc --noprofile -c <command>`: dash when the host has it under /usr or
- * /bin (resolved there too), else bash with `NO_RC`. dash reads no startup file when it is not
- * interactive (its `ENV` only for interactive shells; no login shell here), and its start costs a
- * fraction of bash's (perf17: ~3 ms less CPU per command on a 2-core VM, where process starts
- * dominate an I/O-bound run). The launchers' text is POSIX sh, the same under either shell.
- * Decided once per process.
- */
-export function launcherShell(): readonly string[] {
-  return (shell ??= findLauncherShell(DASH_PATHS));
-}
-let shell: readonly string[] | undefined;
-
-/** `[dash]` for the first of `candidates` that exists and resolves inside /usr or /bin, else `['bash', ...NO_RC]`. */
-export function findLauncherShell(candidates: readonly string[]): readonly string[] {
-  for (const c of candidates) {
-    let real: string;
-    try {
-      real = realpathSync(c);
-    } catch {
-      continue;
-    }
-    if (/^\/(usr|bin)\//.test(real)) return [real];
-  }
-  return ['bash', ...NO_RC];
-}
-
 /**
  * The sandbox's launcher: arguments that write `started` to fd 3 (then closed) and exec `bash -c
  * <command>`, so a failure of the sandbox's own set-up (exit 1, message on stderr) is told apart
- * from a command that exits 1; the command is only ever a positional parameter (`$1`). With `relay`
- * (`relayCommand()` plus the socket path inside and the port), the relay listens first: Perl
- * launches the command itself; with Node, bash starts it in the background and awaits its `ready`
- * line. A relay that cannot listen exits non-zero before `started`. `sh`: the launcher's shell
- * (default `launcherShell()`).
+ * from a command that exits 1. With `relay` (`relayCommand()` plus the socket path inside and the
+ * port), the relay listens first: Perl launches the command itself; with Node, bash starts it in
+ * the background and awaits its `ready` line. A relay that cannot listen exits non-zero before
+ * `started`.
  */
-export function launcher(command: string, relay?: { program: RelayProgram; socket: string; port: number }, sh: readonly string[] = launcherShell()): string[] {
-  if (!relay) return [...sh, '-c', 'printf started >&3 && exec bash --norc --noprofile -c "$1" 3>&-', 'fixbench-sandbox', command];
+export function launcher(command: string, relay?: { program: RelayProgram; socket: string; port: number }): string[] {
+  if (!relay) return ['bash', ...NO_RC, '-c', 'printf started >&3 && exec bash --norc --noprofile -c "$1" 3>&-', 'fixbench-sandbox', command];
   if (relay.program.launches) return [...relay.program.argv, command, relay.socket, String(relay.port)];
   return [
     'bash',

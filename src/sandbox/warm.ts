@@ -3,7 +3,7 @@
 // between the model's reply and the command's output. Still one fresh container per command.
 import { capturedResult, DEFAULT_MAX_OUTPUT_BYTES, OutputCapture } from './capture.ts';
 import { killGroup, trackGroup, untrackGroup } from './process-group.ts';
-import { launcherShell } from './relay.ts';
+import { NO_RC } from './relay.ts';
 import { helperSpawn, type HelperHandle } from './spawn-client.ts';
 import type { GroupSpawnResult } from './spawn.ts';
 import type { ExecOptions, ExecResult, Sandbox } from './types.ts';
@@ -20,24 +20,23 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export const MAX_WARM_COMMAND_BYTES = 128 * 1024 - 1;
 
 /**
- * The launcher inside a warm container (after bwrap's `--`), run by `sh` (default `launcherShell()`:
- * dash where the host has it, else bash with `NO_RC`): it reads fd 4 to its end (the helper writes
- * one flag byte, `1` when the command has input, else `0`, then the command text, then closes fd 4),
- * line by line with `IFS= read -r` (so newlines, backslashes, blanks, a leading `-` and a last line
- * without a newline stay as they are), closes it, and only then takes its stdin (fd 5, the input's
- * pipe, for `1`; else /dev/null, which it had until then), writes `started` to fd 3 and execs `bash
- * --norc --noprofile -c "<command>"`, exactly as the cold launcher (src/sandbox/relay.ts `launcher`)
- * does. The text is only ever a variable's value: never parsed by the launcher. No `started` (fd 4
+ * The launcher inside a warm container (after bwrap's `--`): it reads fd 4 to its end (the helper
+ * writes one flag byte, `1` when the command has input, else `0`, then the command text, then closes
+ * fd 4), closes it, and only then takes its stdin (fd 5, the input's pipe, for `1`; else /dev/null,
+ * which it had until then), writes `started` to fd 3 and execs `bash -c "<command>"`, exactly as the
+ * cold launcher (src/sandbox/relay.ts `launcher`) does. Every bash runs with `NO_RC` (no startup
+ * file: its stdin is /dev/null before the read, and ~/.bashrc is the agent's). The text is only
+ * ever a variable's value: never parsed by the launcher (`read -r` with an empty IFS and a NUL
+ * delimiter keeps newlines, backslashes, blanks and a leading `-` as they are). No `started` (fd 4
  * closed empty, the container killed while it waited) means the command never ran.
  */
-export function warmLauncher(sh: readonly string[] = launcherShell()): string[] {
-  return [
-    ...sh,
-    '-c',
-    'cmd=; while IFS= read -r line; do cmd="$cmd$line\n"; done <&4; cmd="$cmd$line"; exec 4<&-; case $cmd in 0*) exec 5<&-;; 1*) exec <&5 5<&-;; *) exit 125;; esac; printf started >&3 && exec bash --norc --noprofile -c "${cmd#?}" 3>&-',
-    'fixbench-sandbox',
-  ];
-}
+export const WARM_LAUNCHER = [
+  'bash',
+  ...NO_RC,
+  '-c',
+  'IFS= read -r -d "" cmd <&4; exec 4<&-; case $cmd in 0*) exec 5<&-;; 1*) exec <&5 5<&-;; *) exit 125;; esac; printf started >&3 && exec bash --norc --noprofile -c "${cmd:1}" 3>&-',
+  'fixbench-sandbox',
+];
 
 /** Whether `command` may go through a warm container (no NUL byte, which no command line carries; short enough for one argument). */
 export function warmEligible(command: string): boolean {
