@@ -8,6 +8,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildCheck } from '../scripts/build-stale.mjs';
 import { BUNDLE_FILE, CODE_CACHE_FILE, loadBundle, tierUpLater } from '../scripts/bundle-load.mjs';
+import { closeInheritedFds } from '../scripts/inherited-fds.mjs';
+
+// Before anything starts a process: no descriptor this process inherited reaches a sandboxed command.
+closeInheritedFds();
 
 // `fixbench … | head`: once the reader has gone, further output is dropped instead of an unhandled
 // EPIPE stack trace; the command itself carries on (a run still finishes and writes its results).
