@@ -7,6 +7,7 @@ import { UserInputError } from '../core/errors.ts';
 import type { SandboxChoice } from '../sandbox/index.ts';
 import { RunId } from '../store/records.ts';
 import { commandPrefix, shellWord } from './hints.ts';
+import { DEFAULT_BUDGET_USD } from './run-options.ts';
 
 export const defaultTasksDir = (opt?: string): string => path.resolve(opt ?? path.join(PACKAGE_ROOT, 'tasks'));
 
@@ -109,7 +110,9 @@ export function nextStepAfterRun(
     : `next: no model ran (${skipped.length} skipped: ${vars.join(', ')} not set). Set the key and run again:`;
   // the forecast of this very run: its flags kept (--tasks, --results, --models-file…; newcomer13 #5)
   const dryRun = /^npm start(?!.* -- )/.test(rerun) ? `${rerun} -- --dry-run` : `${rerun} --dry-run`; // npm would take a bare --dry-run as its own
-  return `${head}\n  ${vars.map((v) => `export ${v}=...`).join('; ')}; ${rerun}\n${noKeyHint(prefix, dryRun)}\n`;
+  // every model of the catalog at the default budget stops after a few percent of its forecast (the bundled catalog: ~$67 against $2)
+  const whole = /(^| )--(models|budget-usd)[ =]/.test(rerun) ? '' : `  (that runs every model with a key at the default budget of $${DEFAULT_BUDGET_USD} (--budget-usd), which stops it early: \`${dryRun}\` forecasts its cost against the budget; run one model with --models <id>, or give a larger --budget-usd)\n`;
+  return `${head}\n  ${vars.map((v) => `export ${v}=...`).join('; ')}; ${rerun}\n${whole}${noKeyHint(prefix, dryRun)}\n`;
 }
 
 /** The fake provider's run (README § Trying a model run without a key), its command starting with `prefix`: the models file, price sheet and key variable it needs. */

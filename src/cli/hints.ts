@@ -69,7 +69,9 @@ export function resumeCommand(runId: string, flags: ResumeFlags, opts: { retry?:
  * signal does. Before every attempt of the session is recorded: no attempt starts after it; an
  * attempt whose agent is working is stopped (its model call aborted, its command or agent CLI
  * killed) and left unrecorded, its billed calls kept on its ledger, so `resume` re-runs it counting
- * them; one whose agent is done is graded to the end and recorded. After (`recorded`): only the
+ * them; an attempt with no billed call (gold, noop, predictions: src/runner/cut-grading.ts) not yet
+ * recorded is stopped too, grading included, and left unrecorded (nothing is lost); a billed one whose
+ * agent is done is graded to the end and recorded. After (`recorded`): only the
  * report is being written, and `report` rebuilds it. A second signal quits at once (src/core/shutdown.ts).
  */
 export function interruptLine(signal: 'SIGINT' | 'SIGTERM', recorded: boolean, o: { runDir: string; resume: string; report: string }): string {
@@ -77,7 +79,8 @@ export function interruptLine(signal: 'SIGINT' | 'SIGTERM', recorded: boolean, o
   if (recorded) return `${head}every attempt is recorded in ${o.runDir}; finishing its report (Ctrl-C again to quit now; \`${o.report}\` rebuilds it)…`;
   return (
     `${head}no new attempt starts; an attempt whose agent is still working is stopped and not recorded (its billed calls stay on its ledger, counted on resume); ` +
-    `one already past its agent is graded and recorded (Ctrl-C again to quit now, leaving those unrecorded too). Finish the rest later with:\n  ${o.resume}`
+    `so is a gold, noop or predictions attempt still being graded (no billed call: nothing is lost); ` +
+    `a model's attempt already past its agent is graded and recorded (Ctrl-C again to quit now, leaving those unrecorded too). Finish the rest later with:\n  ${o.resume}`
   );
 }
 

@@ -61,6 +61,9 @@ export interface RunCliOptions extends Omit<SuiteCliOptions, 'concurrency'> {
   given?: readonly string[];
 }
 
+
+/** The run-wide USD cap when `--budget-usd` is not given (list price). */
+export const DEFAULT_BUDGET_USD = 2;
 /** One option of `fixbench run`. */
 interface RunOptionDef<K extends keyof RunCliOptions = keyof RunCliOptions> {
   key: K;
@@ -106,7 +109,7 @@ export const RUN_OPTIONS: readonly RunOptionDef[] = [
     key: 'prices', flags: '--prices <file>', help: 'price sheet, USD per million tokens (default: the newest prices/<YYYY-MM-DD>.yaml)',
     stored: { of: (h) => (path.isAbsolute(h.price_sheet.file) ? h.price_sheet.file : path.join(PACKAGE_ROOT, h.price_sheet.file)), fields: ['config.price_sheet', 'price_sheet'] },
   }),
-  def({ key: 'budgetUsd', flags: '--budget-usd <usd>', help: 'run-wide cap on model spend at list price, USD; "none" for no cap', default: [2, '2'], parse: usdOrNone, stored: { of: (h) => none(h.limits.run_budget_usd), fields: ['config.run_budget.usd', 'limits.run_budget_usd'] } }),
+  def({ key: 'budgetUsd', flags: '--budget-usd <usd>', help: 'run-wide cap on model spend at list price, USD; "none" for no cap', default: [DEFAULT_BUDGET_USD, String(DEFAULT_BUDGET_USD)], parse: usdOrNone, stored: { of: (h) => none(h.limits.run_budget_usd), fields: ['config.run_budget.usd', 'limits.run_budget_usd'] } }),
   def({
     key: 'budgetTokens', flags: '--budget-tokens <n>', help: 'run-wide cap on model tokens (prompt + output of every call, retries included); "none" for no cap',
     default: [Number.POSITIVE_INFINITY, 'none'], parse: tokensOrNone, stored: { of: (h) => none(h.limits.run_budget_tokens), fields: ['config.run_budget.tokens', 'limits.run_budget_tokens'] },

@@ -27,7 +27,7 @@ export class RunInterrupted extends Error {
 /**
  * Handles SIGINT (Ctrl-C) and SIGTERM (CI cancel, `docker stop`, Kubernetes eviction, systemd) the same
  * way until the returned function removes the handlers: the first signal calls `onFirst(name)` and
- * aborts `controller` with a `RunInterrupted` reason (an attempt whose agent is working stops unrecorded, one past its agent is graded and recorded: src/cli/hints.ts `interruptLine`); a second
+ * aborts `controller` with a `RunInterrupted` reason (an attempt whose agent is working, or with no billed call and not yet recorded, stops unrecorded; a billed one past its agent is graded and recorded: src/cli/hints.ts `interruptLine`); a second
  * one, of either kind, exits at once with `exitCode`.
  */
 export function interruptOn(controller: AbortController, onFirst: (signal: 'SIGINT' | 'SIGTERM') => void, exitCode: number): () => void {

@@ -21,6 +21,7 @@ import { toAttemptRecord, type HarnessFault } from './attempt-record.ts';
 import { failedWork, startWorkspace, type Made, type Preparing } from './attempt-workspace.ts';
 import { meteredClient, seatedClient, type RunBudget } from './budget.ts';
 import { pooledClient } from './pooled-client.ts';
+import { gradingUntil, stopsOnInterrupt } from './cut-grading.ts';
 import { callBounder } from '../pricing/call-bound.ts';
 import { callLedger, carriedCapUsd, openAttemptLedger, type AttemptLedger } from './ledger-fold.ts';
 import type { Sandbox } from '../sandbox/types.ts';
@@ -114,9 +115,9 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
       task,
       rerunFailed: opts.rerunFailed ?? 0,
       harnessError: worked.fault?.message ?? null,
-      // Only its test command takes a test slot (`testSlot`): its patching and checks run beside other attempts' tests.
+      // Only its setup and test command take a test slot (`testSlot`): its patching and checks run beside other attempts' tests. One with no billed call stops at the run's interrupt (cut-grading.ts).
       grade: () => evaluate({
-        task, modelPatch: worked.patch.text, sandbox: opts.sandbox, repoCache: opts.repoCache, workDir: attemptDir, testSlot: env.pools.test,
+        task, modelPatch: worked.patch.text, ...gradingUntil(stopsOnInterrupt(plan), opts.signal, opts.sandbox, env.pools.test), repoCache: opts.repoCache, workDir: attemptDir,
         // noop's empty patch is still graded, so the run checks that no task resolves without a fix
         gradeEmptyPatch: plan.kind === 'reference' && plan.agent === 'noop',
         ...(opts.config ? { testOutputChars: opts.config.limits.test_output_chars } : {}),

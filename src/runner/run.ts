@@ -33,6 +33,7 @@ import { unsettledCutNote } from '../report/infra-note.ts';
 import { AttemptStages, pipelines, type Stage } from './stages.ts';
 import { failureText, runFailure } from './run-failure.ts';
 import { diskWatch } from './disk-watch.ts';
+import { stopsOnInterrupt } from './cut-grading.ts';
 
 export type { ContenderPlan };
 
@@ -230,7 +231,9 @@ export async function runSuite(opts: RunOptions): Promise<RunSummary> {
     }
     await stage.recordTurn(); // the attempts that tested before it are recorded first
     // An attempt cut short by Ctrl-C (or failing beside a job's error: a full disk) is not a result: left unrecorded (its ledger too), a later run re-does it.
+    // One with no billed call (gold, noop, predictions) is left unrecorded after Ctrl-C whatever its grading gave (its re-runs may have been cut): nothing is lost.
     if ((opts.signal?.aborted || failed.length) && attempted.outcome === 'infra_error') return;
+    if (opts.signal?.aborted && stopsOnInterrupt(job.plan)) return;
     const rec = await writer.appendAttempt(attempted);
     await settleLedger(writer.dir, rec.key);
     records.push(rec);

@@ -1,7 +1,7 @@
 // `npm run fake-provider` (scripts/fake-provider.mts): the offline stand-in for a provider that the
 // README's "Trying a model run without a key" runs. Spawned as a user starts it, then one attempt
 // through the real CLI with the shipped example models file (its port swapped for the one the server
-// took) and price sheet and a dummy key: the record says resolved, two calls, submitted, $0.
+// took) and price sheet and a dummy key: the record says resolved, two calls, submitted, at the sheet's made-up price.
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 describe('npm run fake-provider', () => {
-  it('serves a run of the shipped example models file: the scripted agent fixes the task, the record has its calls at $0', async () => {
+  it('serves a run of the shipped example models file: the scripted agent fixes the task, the record has its calls at the sheet\'s made-up price', async () => {
     const example = await readFile(path.join(ROOT, 'examples', 'fake-provider', 'models.yaml'), 'utf8');
     const shipped = `http://127.0.0.1:${DEFAULT_PORT}/v1`;
     expect(example).toContain(shipped); // the file the README runs names the script's default port
@@ -55,7 +55,10 @@ describe('npm run fake-provider', () => {
     expect(r.stderr).toMatch(/fake-coder: resolved 1\/1/);
     const [rec, ...more] = (await readFile(path.join(results, 'fp1', 'attempts.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     expect(more).toEqual([]);
-    expect(rec).toMatchObject({ contender: 'fake-coder', instance_id: 'js-duration-1', outcome: 'resolved', exit_status: 'submitted', calls: 2, list_usd: 0 });
+    expect(rec).toMatchObject({ contender: 'fake-coder', instance_id: 'js-duration-1', outcome: 'resolved', exit_status: 'submitted', calls: 2 });
+    // 200 input and 20 output tokens at the example sheet's made-up $3 / $15 per million: a cost the demo's report can chart
+    expect(rec.list_usd).toBeCloseTo(0.0009, 10);
+    expect(r.stderr).toMatch(/fake-coder: resolved 1\/1 .*\$0\.0009 total/);
     expect(rec.usage).toMatchObject({ input_uncached: 200, output: 20 });
     // the model_patch is the task's reference fix, and nothing else (the patch file stayed outside the work tree)
     const gold = await readFile(path.join(ROOT, 'tasks', 'js-duration-1', 'gold.patch'), 'utf8');

@@ -118,7 +118,7 @@ describe('resume after SIGKILL', () => {
     const done = await child;
     expect(done.exitCode, String(done.stderr)).toBe(130);
     // the interrupt's line says what happens to the attempts in flight and gives the command that finishes the run (the one `next:` gives)
-    const said = /^interrupted: no new attempt starts; an attempt whose agent is still working is stopped and not recorded .*; one already past its agent is graded and recorded .*Finish the rest later with:\n  (.*)$/m.exec(String(done.stderr));
+    const said = /^interrupted: no new attempt starts; an attempt whose agent is still working is stopped and not recorded .*; so is a gold, noop or predictions attempt still being graded \(no billed call: nothing is lost\); a model's attempt already past its agent is graded and recorded .*Finish the rest later with:\n  (.*)$/m.exec(String(done.stderr));
     expect(said, String(done.stderr)).not.toBeNull();
     expect(String(done.stdout)).toContain(`finish its`);
     expect(String(done.stdout).split('\n')).toContain(`  ${said![1]}`);
@@ -160,6 +160,37 @@ describe('resume after SIGKILL', () => {
     expect(r.stderr).toMatch(/env cache: 1 hit\(s\), 1 miss\(es\)/);
     // the patch never includes the installed node_modules
     expect(recs.every((x) => x.model_patch === '')).toBe(true);
+  }, 300_000);
+});
+
+describe('Ctrl-C in a run of the reference agents', () => {
+  it('stops the gold/noop gradings in flight unrecorded (no billed call: nothing lost) instead of finishing them; --resume completes the run', async () => {
+    const results = path.join(tmp, 'results-ref-int');
+    const tasks = ['js-duration-1', 'js-duration-2', 'js-duration-3', 'js-duration-4', 'js-csv-1', 'js-csv-2', 'js-csv-3', 'js-csv-4'];
+    // 16 attempts all started at once, their tests one at a time: most are waiting to be graded when the signal comes
+    const args = ['run', '--task', tasks.join(','), '--no-models', '--concurrency', '16', '--test-concurrency', '1', '--results', results, '--reports', path.join(tmp, 'reports'), '--run-id', 'ref-int'];
+    const child = execa('node', [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env(), NO_COLOR: '1' }, reject: false });
+    const dir = path.join(results, 'ref-int');
+    const deadline = Date.now() + 120_000;
+    while ((await records(dir)).length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    const sent = Date.now();
+    child.kill('SIGINT');
+    const done = await child;
+    const tookMs = Date.now() - sent;
+    expect(done.exitCode, String(done.stderr)).toBe(130);
+    const header = JSON.parse(await readFile(path.join(dir, 'run.json'), 'utf8'));
+    expect(header.status).toBe('interrupted');
+    const part = await records(dir);
+    // the attempts waiting for their grading were not graded after the signal (before the fix all 16 were)
+    expect(part.length, String(done.stderr)).toBeLessThan(8);
+    expect(part.every((r) => r.outcome !== 'infra_error')).toBe(true); // a stopped grading is not recorded
+    expect(tookMs).toBeLessThan(15_000);
+    const r = await runCli(['run', '--resume', 'ref-int', '--results', results, '--reports', path.join(tmp, 'reports')], { env: env() });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const all = await records(dir);
+    expect(all).toHaveLength(16);
+    expect(new Set(all.map((a) => a.key)).size).toBe(16);
+    expect(all.filter((a) => a.contender === 'gold').every((a) => a.outcome === 'resolved')).toBe(true);
   }, 300_000);
 });
 

@@ -38,6 +38,7 @@ describe('nextStepAfterRun', () => {
     ];
     expect(nextStepAfterRun(skipped, 0, 'npm start -- --agent bash', 'npx fixbench')).toBe(
       'next: no model ran (3 skipped: OPENROUTER_API_KEY, ANTHROPIC_API_KEY not set). Set the key and run again:\n  export OPENROUTER_API_KEY=...; export ANTHROPIC_API_KEY=...; npm start -- --agent bash\n' +
+        '  (that runs every model with a key at the default budget of $2 (--budget-usd), which stops it early: `npm start -- --agent bash --dry-run` forecasts its cost against the budget; run one model with --models <id>, or give a larger --budget-usd)\n' +
         'no key? `npm start -- --agent bash --dry-run` forecasts the cost; a whole model run offline: `npm run fake-provider` in the clone, then in another terminal `FAKE_PROVIDER_KEY=dummy npx fixbench run --models-file examples/fake-provider/models.yaml --prices examples/fake-provider/prices.yaml` (README § Trying a model run without a key); a local model: README § A local model; or grade a predictions file: `npx fixbench eval --predictions <file>`\n',
     );
     // the forecast keeps the run's own folders (newcomer13 #5); a bare `npm start` gets the `--` npm needs
@@ -45,6 +46,9 @@ describe('nextStepAfterRun', () => {
     expect(nextStepAfterRun(skipped, 0, 'npm start', 'npx fixbench')).toContain('no key? `npm start -- --dry-run` forecasts');
     // after an interrupted run's "next: … finish … with" line, the key line is the alternative (one "next:" only)
     expect(nextStepAfterRun(skipped, 0, 'npm start', 'npx fixbench', true)).toMatch(/^or, to run the models too, start a new run once the key is set \(no model ran: 3 skipped, OPENROUTER_API_KEY, ANTHROPIC_API_KEY not set\):\n  export OPENROUTER_API_KEY=\.\.\.; export ANTHROPIC_API_KEY=\.\.\.; npm start\n/);
+    // a run that names its models or its budget is not told about the default budget
+    expect(nextStepAfterRun(skipped, 0, 'npx fixbench run --models step-3.5-flash', 'npx fixbench')).not.toContain('default budget');
+    expect(nextStepAfterRun(skipped, 0, 'npx fixbench run --budget-usd 80', 'npx fixbench')).not.toContain('default budget');
     expect(nextStepAfterRun(skipped, 1)).toBe(''); // some model ran: the report is the next thing to read
     expect(nextStepAfterRun([], 0)).toBe(''); // --no-models: nothing was skipped
   });
