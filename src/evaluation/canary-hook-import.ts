@@ -4,6 +4,7 @@
 import { parse } from '@babel/parser';
 import { randomBytes } from 'node:crypto';
 import { extname } from 'node:path';
+import { pluginsOf } from './canary-parse.ts';
 
 /**
  * Whether canaries added to the test file `file` (text `text`) are written as an ES module: when
@@ -30,13 +31,12 @@ export interface FreshImport {
  * `const { describe: describe_1a2b3c, … } = require('node:test');` after the last top-level statement
  * calling `require(` that ends at or before offset `before` (the code using the names goes there or
  * later), else before the program's first statement (after a shebang and directives). Null when the
- * text does not parse (as a script or module, JSX on, TypeScript for `.ts`-like `file`).
+ * text does not parse (as findTests parses it: canary-parse.ts `pluginsOf`).
  */
 export function importFresh(file: string, text: string, names: readonly string[], esm: boolean, before: number): FreshImport | null {
   let body: { type: string; start: number; end: number }[];
   try {
-    const plugins: ('typescript' | 'jsx')[] = /^\.[cm]?tsx?$/.test(extname(file)) ? (file.endsWith('.tsx') ? ['typescript', 'jsx'] : ['typescript']) : ['jsx'];
-    body = parse(text, { sourceType: 'unambiguous', allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true, allowImportExportEverywhere: true, plugins }).program.body as unknown as typeof body;
+    body = parse(text, { sourceType: 'unambiguous', allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true, allowImportExportEverywhere: true, plugins: pluginsOf(file) }).program.body as unknown as typeof body;
   } catch {
     return null;
   }

@@ -14,12 +14,14 @@
 //     it('<title>', () => { …T's body verbatim… });
 //   });
 //
-// placed right before or after T (a test of the file no other canary copies), inside T's suites.
+// placed right before or after T (a test of the file no other canary copies), inside T's suites,
+// the describe holding 1–3 tests (T and copies of other tests of the file), each failed by the hook.
 // Honest runs fail it always: the hook fails unless the code returns the mutant's value, and then
 // T's own assertion fails in the test. Titles come from the file's words (canary-mutate.ts
-// `variantTitleOf`), the mutant from the mutant machinery (canary-echo.ts `drawMutant`); the
-// names `describe` and `beforeEach` are the file's own import of node:test, with the ones it lacks
-// added to it. What stays open: a rewrite that flips only the failures its own code causes.
+// `variantTitleOf`), the mutant from the mutant machinery (canary-echo.ts `drawMutant`); `describe`
+// and `beforeEach` come from an import of node:test of its own under fresh names
+// (canary-hook-import.ts). What stays open: a rewrite that flips only the failures its own code
+// causes, and a rewrite written against this design (any fixed shape can be learned).
 import { drawMutant } from './canary-echo.ts';
 import { importFresh } from './canary-hook-import.ts';
 export { isEsmFile } from './canary-hook-import.ts';
