@@ -120,22 +120,31 @@ export function hookCanary(file: string, text: string, ctx: HookContext): HookCa
   const suiteOf = (variant(shuffle(suiteTitles), suiteTitles) ?? variant(shuffle(titles), titles))?.[1];
   if (suiteOf === undefined) return { unhooked: 'no title of the file has a one-word variant to name the canary\'s describe' };
   ctx.taken.add(suiteOf);
-  const T = pick(sources);
+  // each test of the describe under its own title (not where a test at top level or another canary has it: ids are
+  // matched by their tails) or a variant, at even odds; null when neither can be
+  const canaries = new Set(ctx.copies.map((c) => (c.suite ? `${c.suite}${ID_SEPARATOR}${c.title}` : c.title)));
+  const topLevel = new Set(parsed.filter((t) => !t.suites.length).map((t) => t.title));
+  const titleOf = (t: FoundTest): string | null => {
+    const own = !topLevel.has(t.title) && !canaries.has(t.title);
+    if (own && pick([0, 1]) === 0) return t.title;
+    const v = variant([t.title], titles)?.[1];
+    if (v !== undefined) ctx.taken.add(v);
+    return v ?? (own ? t.title : null);
+  };
+  let first: { t: FoundTest; title: string } | undefined;
+  for (const t of shuffle(sources)) {
+    const title = titleOf(t);
+    if (title !== null) { first = { t, title }; break; }
+  }
+  if (!first) return { unhooked: 'no title of the file has a one-word variant to name the canary\'s tests' };
+  const T = first.t;
   const bound = importFresh(file, text, ['describe', 'beforeEach'], ctx.esm, T.start);
   if (!bound) return { unhooked: 'the file does not parse' };
   const [src, at] = [bound.text, bound.at];
-  // the describe's tests: T and up to 2 others of distinct titles, in a random order, each under its title or a variant
-  // (not the other canaries; its own title only where no test of the file has it at top level: ids are matched by their tails)
-  const canaries = new Set(ctx.copies.map((c) => (c.suite ? `${c.suite}${ID_SEPARATOR}${c.title}` : c.title)));
+  // the describe's tests: T and up to 2 other tests of the file (not canaries) of distinct titles, in a random order
   const others = shuffle(usable.filter((t) => t !== T && t.title !== T.title && !canaries.has(tail(t)))).filter((t, i, all) => all.findIndex((u) => u.title === t.title) === i);
-  const topLevel = new Set(parsed.filter((t) => !t.suites.length).map((t) => t.title));
-  const named = shuffle([T, ...others.slice(0, pick([0, 1, 2]))]).map((t) => {
-    const v = pick([0, 1]) === 1 || topLevel.has(t.title) || canaries.has(t.title) ? variant([t.title], titles) : null;
-    if (!v && (topLevel.has(t.title) || canaries.has(t.title))) return null;
-    if (v) ctx.taken.add(v[1]);
-    return { t, title: v ? v[1] : t.title };
-  }).filter((x) => x !== null);
-  if (!named.length) return { unhooked: 'no title of the file has a one-word variant to name the canary\'s tests' };
+  const extra = others.slice(0, pick([0, 1, 2])).map((t) => ({ t, title: titleOf(t) })).filter((x): x is { t: FoundTest; title: string } => x.title !== null);
+  const named = shuffle([first, ...extra]);
   const strings = T.literals.filter((l) => typeof l.value === 'string' && l.value !== '');
   const lit = pick(strings.length ? strings : T.literals);
   const [s, e, ls, le, te] = [at(T.start), at(T.end), at(lit.start), at(lit.end), at(T.titleEnd)];
