@@ -115,8 +115,7 @@ export async function tasksValidateCommand(ids: string[], o: ValidateCliOptions)
           });
           results.push(v);
           log(`  ${v.instance_id}: ${v.valid ? 'valid' : 'INVALID'} (${(v.wall_ms / 1000).toFixed(1)} s)`);
-          const weak = weaklyProtected(v);
-          if (weak) log(`  warning: ${v.instance_id}: ${weak}`);
+          for (const w of [weaklyProtected(v), withoutHookCanary(v)]) if (w) log(`  warning: ${v.instance_id}: ${w}`);
         }),
       ),
     );
@@ -175,6 +174,17 @@ export function weaklyProtected(v: Pick<TaskValidation, 'runs'>): string | null 
   if (!echoed.length) return `${head}; give it a failing test test.patch adds, or have test.patch write the expected value (tasks/README.md "Canary tests and result channels")`;
   const named = echoed.slice(0, 3).map(echoedText).join('; ');
   return `${head}: ${named}${echoed.length > 3 ? ` (and ${echoed.length - 3} more)` : ''}; so a patch tells each such test from its canary copy by what its input reveals. Fix: add a failing test whose expected answer is not a slice of its input (a count, a length, a computed or transformed value), or give the test an input that does not hold its answer (tasks/README.md "Canary tests and result channels")`;
+}
+
+/**
+ * The warning for a task whose gold runs left node:test test files without a hook canary
+ * (`canaries.unhooked`, evaluation/canary-hook.ts), naming each file and why (the first gold run
+ * that records any); null otherwise.
+ */
+export function withoutHookCanary(v: Pick<TaskValidation, 'runs'>): string | null {
+  const u = v.runs.find((r) => r.phase === 'gold_and_test_patch' && r.canaries?.unhooked?.length)?.canaries?.unhooked;
+  if (!u) return null;
+  return `no hook canary in ${u.map((x) => `${x.file} (${x.why})`).join('; ')}: a patch rewriting that file's test events to turn hook failures (\`beforeEach\`) into passes goes unseen there; give the file a test asserting the equality of a literal (\`assert.equal(f(2), 4)\`) in a test function with no parameter or one used only as \`t.assert\` (tasks/README.md "Canary tests and result channels")`;
 }
 
 /** The report as text: one row per task (reasons: their count, "-" for none), then every reason of every invalid task. */

@@ -278,6 +278,8 @@ export const AttemptRecord = z.object({
     weak: z.array(z.string()).optional(),
     /** Must-fail copies at odds 1 because the rest of their own test gives the expected value away: file, test id tail, value as written (`-5`), tell (`input`: it writes the value; `count`: it writes the twins' tokens unequally often; absent in older records: `input`) (evaluation/canary-odds.ts `EchoedValue`). */
     echoed: z.array(z.object({ file: z.string(), test: z.string(), value: z.string(), tell: z.enum(['input', 'count']).optional() })).optional(),
+    /** node:test test files that got no hook canary, and why (evaluation/canary-hook.ts): a rewrite of their event stream flipping hook failures goes unseen there. Absent when none and in older records. */
+    unhooked: z.array(z.object({ file: z.string(), why: z.string() })).optional(),
   }).nullable().optional(),
   /** Why the grading run carried no canaries (e.g. an `exit-code` task); null or absent otherwise. */
   unprotected: z.string().nullable().optional(),

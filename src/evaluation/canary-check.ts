@@ -81,7 +81,7 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: Rea
     if (plan.tests.some((t) => inFile(id, t.file) && (isCanaryResult(id, t) || under(id, tailOfTest(t)) || (t.hook && hasTail(id, sweBenchKey(t.suite))))) || id.split(ID_SEPARATOR).some((p) => synthetic.has(p))) rest.delete(id);
   }
   if (suites) settleSuites(parsed, rest);
-  const canaries: CanaryResults = { fail: 'failed', pass: 'passed', kind: plan.kind, guess: plan.guess, ...(plan.weak.length ? { weak: plan.weak } : {}), ...(plan.echoed?.length ? { echoed: plan.echoed } : {}) };
+  const canaries: CanaryResults = { fail: 'failed', pass: 'passed', kind: plan.kind, guess: plan.guess, ...(plan.weak.length ? { weak: plan.weak } : {}), ...(plan.echoed?.length ? { echoed: plan.echoed } : {}), ...(plan.unhooked?.length ? { unhooked: plan.unhooked } : {}) };
   let problem: string | null = plan.runner === 'pytest' ? pytestShapeProblem(parsed, listed) : null;
   let seen = 0;
   const silent: string[] = [];

@@ -14,13 +14,17 @@
 //     it('<title>', () => { …T's body verbatim… });
 //   });
 //
-// placed right before or after T (a test of the file no other canary copies), inside T's suites.
+// placed right before or after T (a test of the file no other canary copies), inside T's suites,
+// the describe holding 1–3 tests (T and copies of other tests of the file), each failed by the hook.
 // Honest runs fail it always: the hook fails unless the code returns the mutant's value, and then
 // T's own assertion fails in the test. Titles come from the file's words (canary-mutate.ts
-// `variantTitleOf`), the mutant from the mutant machinery (canary-echo.ts `drawMutant`); the
-// names `describe` and `beforeEach` are the file's own import of node:test, with the ones it lacks
-// added to it. What stays open: a rewrite that flips only the failures its own code causes.
+// `variantTitleOf`), the mutant from the mutant machinery (canary-echo.ts `drawMutant`); `describe`
+// and `beforeEach` come from an import of node:test of its own under fresh names
+// (canary-hook-import.ts). What stays open: a rewrite that flips only the failures its own code
+// causes, and a rewrite written against this design (any fixed shape can be learned).
 import { drawMutant } from './canary-echo.ts';
+import { importFresh } from './canary-hook-import.ts';
+export { isEsmFile } from './canary-hook-import.ts';
 import { quoteAs, variantTitleOf, type MutatedTest } from './canary-mutate.ts';
 import { findTests, type FoundTest } from './canary-parse.ts';
 import { pick, shuffle } from './canary-random.ts';
@@ -36,73 +40,73 @@ export interface HookContext {
   known?: (title: string) => boolean;
   visible?: string;
   vocab?: Vocabulary;
+  /** Whether the file is written as an ES module (canary-hook-import.ts `isEsmFile`). */
+  esm: boolean;
 }
 
-/** The hook canary as planned: the file's new text and the canary test (its suite path, title, must FAILED, `hook`). */
+/** The hook canary as planned: the file's new text and the canary's tests (each: its suite path, title, must FAILED, `hook`). */
 export interface HookCanary {
   text: string;
-  test: { suite: string; title: string; must: 'FAILED'; hook: true };
+  tests: { suite: string; title: string; must: 'FAILED'; hook: true }[];
 }
 
-/** A test function with no parameter written right after the title (`() =>`, `async () =>`, `function () {`): the hook can take its body as is. */
-const PLAIN_FN = /^\s*,\s*(?:async\s+)?(?:\(\s*\)\s*=>|function\s*\w*\s*\(\s*\))/;
-/** node:test's named imports: ESM `import { … } from 'node:test'`, CommonJS `const { … } = require('node:test')`. */
-const ESM_IMPORT = /^[ \t]*import\s*\{([^}]*)\}\s*from\s*(['"])node:test\2/m;
-const CJS_IMPORT = /\b(?:const|let|var)\s*\{([^}]*)\}\s*=\s*require\(\s*(['"])node:test\2\s*\)/;
+/** A test function right after the title: no parameter or one (node:test's context, named in group 1–3): `() =>`, `async (t) =>`, `t =>`, `function (t) {`. */
+const TEST_FN = /^\s*,\s*(?:async\s+)?(?:\(\s*([\w$]*)\s*\)\s*=>|([\w$]+)\s*=>|function\s*[\w$]*\s*\(\s*([\w$]*)\s*\))/;
+/** Members of the test context that behave alike in a `beforeEach` (node 20.20: the hook gets the test's context; measured): not `plan` (it counts the test's assertions), hooks, `skip`/`todo`, subtests. */
+const HOOK_SAFE = '(?:assert|mock|diagnostic|name|fullName|signal)\\b';
 
 /**
- * The local names `names` (node:test exports) are bound to in `text`'s node:test import, adding
- * those it lacks to that import's braces (the text changed so), or null when the file has no such
- * import (a default import, `import * as`) or a missing name is already used in the file.
- * `describe` may be the file's `suite` (node:test's alias). `at`: an offset of `text` in the new text.
+ * Whether the test function of `code` (a test's text from right after its title to its end) can
+ * run as a `beforeEach` hook: no parameter, or one whose every use is `<param>.<member>` of
+ * HOOK_SAFE; and no `this` (a `function`'s context too) used other than so. Reads the text (in
+ * strings and comments too): fails closed.
  */
-export function bindNames(text: string, names: readonly string[]): { text: string; local: Map<string, string>; at: (offset: number) => number } | null {
-  const esm = ESM_IMPORT.exec(text);
-  const m = esm ?? CJS_IMPORT.exec(text);
-  if (!m) return null;
-  const entries = m[1]!.split(',').map((s) => s.trim()).filter(Boolean);
-  const local = new Map<string, string>();
-  for (const e of entries) {
-    const [from, to] = e.split(esm ? /\s+as\s+/ : /\s*:\s*/).map((s) => s.trim());
-    if (from && /^[\w$]+$/.test(from)) local.set(from, to && /^[\w$]+$/.test(to) ? to : from);
-  }
-  if (!local.has('describe') && local.has('suite')) local.set('describe', local.get('suite')!);
-  const missing = names.filter((n) => !local.has(n));
-  if (missing.some((n) => new RegExp(`(?<![\\w$.])${n}(?![\\w$])`).test(text))) return null;
-  for (const n of missing) local.set(n, n);
-  if (!missing.length) return { text, local, at: (n) => n };
-  const open = m.index + m[0].indexOf('{') + 1;
-  const close = m.index + m[0].indexOf('}');
-  const inner = text.slice(open, close);
-  const body = inner.trimEnd();
-  const comma = body.endsWith(',') ? ' ' : ', ';
-  const added = `${body}${comma}${missing.join(', ')}${inner.slice(body.length)}`;
-  const shift = added.length - inner.length;
-  return { text: text.slice(0, open) + added + text.slice(close), local, at: (n) => (n >= close ? n + shift : n) };
+export function hookSafe(code: string): boolean {
+  const m = TEST_FN.exec(code);
+  if (!m) return false;
+  const param = m[1] || m[2] || m[3];
+  const body = code.slice(m[0].length);
+  const bad = (name: string): RegExp => new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])(?!\\s*\\.\\s*${HOOK_SAFE})`);
+  return !(param && bad(param).test(body)) && !bad('this').test(body);
+}
+
+/** Why a node:test host file got no hook canary (canary.ts `CanaryPlan.unhooked`, the record's `canaries.unhooked`). */
+export interface Unhooked {
+  file: string;
+  why: string;
+}
+
+/** The files a plan or a record names as left without a hook canary; absent when none. */
+export interface HookNotes {
+  /** node:test host files with no hook canary, and why: a rewrite of that file's event stream flipping hook failures goes unseen there. Absent when none (and in older records). */
+  unhooked?: Unhooked[];
 }
 
 /**
  * Plans the hook canary of the node:test file `file` whose text (its other canaries in) is `text`:
- * the text with the canary's describe inserted beside a test T it copies and the names it calls
- * imported (`bindNames`), or null when the file has no test to copy (one with an equality
- * assertion of a literal and a parameterless function right after its title, outside the
- * must-fail pairs: `HookContext.copies`), no title of the file has a one-word variant for the
- * describe, or the file has no named import of node:test.
+ * the text with the canary's describe inserted beside a test T it copies and node:test's
+ * `describe` and `beforeEach` imported under fresh names (canary-hook-import.ts `importFresh`,
+ * module system `ctx.esm`). The describe holds 1–3 tests, each failed by the hook: T verbatim and
+ * up to 2 verbatim copies of other tests of the file, each under its own title (the describe's
+ * new title keeps the ids unique), a one-word variant of it where a test at top level or another
+ * canary has that title. T is a test
+ * with an equality assertion of a literal and a test function `hookSafe` accepts, outside the
+ * must-fail pairs (`HookContext.copies`). `{ unhooked }` (why, a sentence) when there is no such
+ * test, no title of the file has a one-word variant for the describe, or the file does not parse.
  */
-export function hookCanary(file: string, text: string, ctx: HookContext): HookCanary | null {
+export function hookCanary(file: string, text: string, ctx: HookContext): HookCanary | { unhooked: string } {
   const tail = (t: FoundTest): string => [...t.suites, t.title].join(ID_SEPARATOR);
   const tails = (must?: string): Set<string> => new Set(ctx.copies.filter((c) => must === undefined || c.must === must).flatMap((c) => [c.original, c.suite ? `${c.suite}${ID_SEPARATOR}${c.title}` : c.title]));
   const [copied, mutants] = [tails(), tails('FAILED')];
-  const found = findTests(file, text)?.filter((t) => !t.unsafe) ?? [];
-  const fit = found.filter((t) => t.literals.length > 0 && !mutants.has(tail(t)) && PLAIN_FN.test(text.slice(t.titleEnd, t.end)));
+  const parsed = findTests(file, text);
+  if (!parsed) return { unhooked: 'the file does not parse' };
+  const found = parsed.filter((t) => !t.unsafe);
+  const usable = found.filter((t) => !mutants.has(tail(t)) && hookSafe(text.slice(t.titleEnd, t.end)));
+  const fit = usable.filter((t) => t.literals.length > 0);
   // a test no canary copies, else the must-pass pair's (verbatim, both)
   const fresh = fit.filter((t) => !copied.has(tail(t)));
   const sources = fresh.length ? fresh : fit;
-  if (!sources.length) return null;
-  const bound = bindNames(text, ['describe', 'beforeEach']);
-  if (!bound) return null;
-  const src = bound.text;
-  const at = bound.at;
+  if (!sources.length) return { unhooked: 'no test to copy into a beforeEach hook: none outside the must-fail copies asserts the equality of a literal in a test function with no parameter or one used only as `t.assert`, `t.mock`, `t.diagnostic`, `t.name`, `t.fullName`, `t.signal`' };
   const titles = found.map((t) => t.title);
   const suiteTitles = [...new Set(found.flatMap((t) => t.suites))];
   // a variant of the first of `from` that has one with a word replaced (variantTitleOf's last resort, `<title> 2`, would tell)
@@ -113,20 +117,42 @@ export function hookCanary(file: string, text: string, ctx: HookContext): HookCa
     }
     return null;
   };
-  // the describe's title: a variant of one of the file's suite titles (else test titles); the test's: of T's
+  // the describe's title: a variant of one of the file's suite titles (else test titles)
   const suiteOf = (variant(shuffle(suiteTitles), suiteTitles) ?? variant(shuffle(titles), titles))?.[1];
-  if (suiteOf === undefined) return null;
+  if (suiteOf === undefined) return { unhooked: 'no title of the file has a one-word variant to name the canary\'s describe' };
   ctx.taken.add(suiteOf);
-  const drawn = variant(shuffle(sources.map((t) => t.title)), titles);
-  if (drawn === null) return null;
-  const [T, title] = [sources.find((t) => t.title === drawn[0])!, drawn[1]];
-  ctx.taken.add(title);
+  // each test of the describe under its own title, else (a test at top level or another canary has it: ids are matched
+  // by their tails) a variant; null when neither can be. (A variant drawn at even odds left a lone test one word from
+  // another title, the shape atkA17 #1's flipper spared, in about 1 plan in 6.)
+  const canaries = new Set(ctx.copies.map((c) => (c.suite ? `${c.suite}${ID_SEPARATOR}${c.title}` : c.title)));
+  const topLevel = new Set(parsed.filter((t) => !t.suites.length).map((t) => t.title));
+  const titleOf = (t: FoundTest): string | null => {
+    const own = !topLevel.has(t.title) && !canaries.has(t.title);
+    if (own) return t.title;
+    const v = variant([t.title], titles)?.[1];
+    if (v !== undefined) ctx.taken.add(v);
+    return v ?? (own ? t.title : null);
+  };
+  let first: { t: FoundTest; title: string } | undefined;
+  for (const t of shuffle(sources)) {
+    const title = titleOf(t);
+    if (title !== null) { first = { t, title }; break; }
+  }
+  if (!first) return { unhooked: 'no title of the file has a one-word variant to name the canary\'s tests' };
+  const T = first.t;
+  const bound = importFresh(file, text, ['describe', 'beforeEach'], ctx.esm, T.start);
+  if (!bound) return { unhooked: 'the file does not parse' };
+  const [src, at] = [bound.text, bound.at];
+  // the describe's tests: T and up to 2 other tests of the file (not canaries) of distinct titles, in a random order
+  const others = shuffle(usable.filter((t) => t !== T && t.title !== T.title && !canaries.has(tail(t)))).filter((t, i, all) => all.findIndex((u) => u.title === t.title) === i);
+  const extra = others.slice(0, pick([0, 1, 2])).map((t) => ({ t, title: titleOf(t) })).filter((x): x is { t: FoundTest; title: string } => x.title !== null);
+  const named = shuffle([first, ...extra]);
   const strings = T.literals.filter((l) => typeof l.value === 'string' && l.value !== '');
   const lit = pick(strings.length ? strings : T.literals);
-  const [s, e, ls, le, ts, te] = [at(T.start), at(T.end), at(lit.start), at(lit.end), at(T.titleStart), at(T.titleEnd)];
+  const [s, e, ls, le, te] = [at(T.start), at(T.end), at(lit.start), at(lit.end), at(T.titleEnd)];
   const { pool, words, lengths, sources: written } = mutantMaterial(found, text, ctx.vocab);
   const shifted = { ...lit, start: ls, end: le };
-  const around = src.slice(s, ts) + src.slice(te, ls) + src.slice(le, e);
+  const around = src.slice(s, at(T.titleStart)) + src.slice(te, ls) + src.slice(le, e);
   const m = drawMutant(src.slice(ls, le), () => mutateLiteral(shifted, src, pool, undefined, lengths, words), { rest: around, sources: written, ...(ctx.vocab ? { vocab: ctx.vocab } : {}) });
   const fnStart = te + /^\s*,\s*/.exec(src.slice(te, e))![0].length;
   const indent = /[ \t]*$/.exec(src.slice(src.lastIndexOf('\n', s - 1) + 1, s))![0];
@@ -134,9 +160,10 @@ export function hookCanary(file: string, text: string, ctx: HookContext): HookCa
   // one level deeper, except where a template literal may span lines (its text would change)
   const deeper = (code: string): string => (code.includes('`') ? code : code.replace(/\n/g, `\n${unit}`));
   const hook = `${bound.local.get('beforeEach')}(${src.slice(fnStart, ls)}${m.code}${src.slice(le, e)}`;
-  const test = `${src.slice(s, ts)}${quoteAs(title, T.quote)}${src.slice(te, e)}`;
+  const copy = ({ t, title }: { t: FoundTest; title: string }): string => `${src.slice(at(t.start), at(t.titleStart))}${quoteAs(title, t.quote)}${src.slice(at(t.titleEnd), at(t.end))}`;
   const arrow = !/^\s*,\s*(?:async\s+)?function\b/.test(src.slice(te, e));
-  const code = `${bound.local.get('describe')}(${quoteAs(suiteOf, T.quote)}, ${arrow ? '() =>' : 'function ()'} {\n${indent}${unit}${deeper(hook)}\n${indent}${unit}${deeper(test)}\n${indent}});`;
+  const code = `${bound.local.get('describe')}(${quoteAs(suiteOf, T.quote)}, ${arrow ? '() =>' : 'function ()'} {\n${[hook, ...named.map(copy)].map((c) => `${indent}${unit}${deeper(c)}`).join('\n')}\n${indent}});`;
   const out = pick([0, 1]) === 0 ? src.slice(0, s) + code + `\n${indent}` + src.slice(s) : src.slice(0, e) + `\n${indent}` + code + src.slice(e);
-  return { text: out, test: { suite: [...T.suites, suiteOf].join(ID_SEPARATOR), title, must: 'FAILED', hook: true } };
+  const suite = [...T.suites, suiteOf].join(ID_SEPARATOR);
+  return { text: out, tests: named.map(({ title }) => ({ suite, title, must: 'FAILED' as const, hook: true as const })) };
 }

@@ -72,7 +72,7 @@ export function findTests(file: string, text: string): FoundTest[] | null {
 }
 
 /** Babel's syntax plugins for a test file named `file`: TypeScript for .ts/.cts/.mts/.tsx, JSX for .tsx and JavaScript. */
-function pluginsOf(file: string): ('typescript' | 'jsx')[] {
+export function pluginsOf(file: string): ('typescript' | 'jsx')[] {
   const ext = extname(file);
   const ts = /^\.[cm]?tsx?$/.test(ext);
   return ts ? (ext === '.tsx' ? ['typescript', 'jsx'] : ['typescript']) : ['jsx'];

@@ -15,7 +15,7 @@ import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { addedLines, mutateHost, removedText, visibleWords } from './canary-mutate.ts';
 import { findTests } from './canary-parse.ts';
-import { hookCanary } from './canary-hook.ts';
+import { hookCanary, isEsmFile, type HookNotes, type Unhooked } from './canary-hook.ts';
 import { deletedText, failToPassKnown, foldText, type EchoedValue, type FailToPassCount, type ValuePair } from './canary-odds.ts';
 import { listedIdsNameFiles, type CanarySwap } from './canary-swap.ts';
 import { pick } from './canary-random.ts';
@@ -28,7 +28,7 @@ export type CanaryRunner = 'node:test' | 'mocha' | 'vitest' | 'jest' | 'jasmine'
 export type CanaryStatus = 'passed' | 'failed' | 'skipped' | 'error' | 'missing';
 
 /** The canaries' results of one run, kept apart from the task's tests (the worst of each kind over all files). */
-export interface CanaryResults {
+export interface CanaryResults extends HookNotes {
   /** The canary that must fail: `failed` when the evidence holds. */
   fail: CanaryStatus;
   /** The canary that must pass: `passed` when the evidence holds. */
@@ -71,7 +71,7 @@ export interface CanaryTest {
 }
 
 /** The canaries of one run: each file's new text, and the tests it registers. */
-export interface CanaryPlan {
+export interface CanaryPlan extends HookNotes {
   runner: CanaryRunner;
   kind: CanaryKind;
   /** Repository-relative file → its whole text with the canaries in. */
@@ -197,6 +197,7 @@ export function planCanaries(
   let kind: CanaryKind = 'mutated';
   let guess = 1;
   const weak: string[] = [];
+  const unhooked: Unhooked[] = [];
   const failToPass: FailToPassCount = { hidden: 0, known: 0 };
   for (const [file, text] of hosts) {
     if (!/\b(?:it|test|describe|suite)\s*\(/.test(text)) continue;
@@ -205,9 +206,10 @@ export function planCanaries(
     const mutated = mutateHost(file, text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, join: fileRunner === 'mocha' ? ' ' : ID_SEPARATOR, unique, before: { lines: baseLines, removed: removed.get(file) ?? '', statement: task.problem_statement ?? '' }, vocab, ...(documented ? { documented } : {}) });
     if (mutated) {
       // node:test: one more must-fail canary, failing in a beforeEach hook (canary-hook.ts)
-      const hook = fileRunner === 'node:test' ? hookCanary(file, mutated.text, { copies: mutated.tests, taken, known, visible, vocab }) : null;
-      texts.set(file, hook?.text ?? mutated.text);
-      tests.push(...mutated.tests.map((t) => ({ file, ...t })), ...(hook ? [{ file, ...hook.test }] : []));
+      const hook = fileRunner === 'node:test' ? hookCanary(file, mutated.text, { copies: mutated.tests, taken, known, visible, vocab, esm: isEsmFile(file, text, packageType) }) : null;
+      if (hook && 'unhooked' in hook) unhooked.push({ file, why: hook.unhooked });
+      texts.set(file, hook && 'text' in hook ? hook.text : mutated.text);
+      tests.push(...mutated.tests.map((t) => ({ file, ...t })), ...(hook && 'tests' in hook ? hook.tests.map((t) => ({ file, ...t })) : []));
       swaps.push(...mutated.swaps.map((x) => ({ file, ...x })));
       pairs.push(...mutated.pairs.map((x) => ({ file, ...x })));
       echoed.push(...mutated.echoed.map((x) => ({ file, ...x })));
@@ -218,9 +220,7 @@ export function planCanaries(
       continue;
     }
     kind = 'synthetic';
-    const ext = extname(file);
-    const esm = /^\s*import\s[^;\n]*\bfrom\s*['"]|^\s*import\s*['"]/m.test(text) ? true
-      : /\brequire\s*\(/.test(text) ? false : ext === '.mjs' || ext === '.mts' || ext === '.ts' || ext === '.tsx' || packageType === 'module';
+    const esm = isEsmFile(file, text, packageType);
     const tdd = (fileRunner === 'mocha' || fileRunner === 'karma-mocha') && /\bsuite\s*\(/.test(text) && !/\bdescribe\s*\(/.test(text);
     const { code, tests: t } = canaryCode(fileRunner, esm, assertionLibraries(fileRunner, text), tdd);
     texts.set(file, `${text}${text.endsWith('\n') ? '' : '\n'}\n${code}`);
@@ -231,7 +231,7 @@ export function planCanaries(
   }
   const listed = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS];
   const namedIds = listed.length ? listedIdsNameFiles(listed, hosts.keys()) : null;
-  return { runner: runner ?? runnerOfFile([...hosts.values()].join('\n'))!, kind, texts, tests, swaps, namedIds, pairs, echoed, ...failToPassKnown({ guess, weak }, failToPass, texts.keys(), task.FAIL_TO_PASS.length) };
+  return { runner: runner ?? runnerOfFile([...hosts.values()].join('\n'))!, kind, texts, tests, swaps, namedIds, pairs, echoed, ...(unhooked.length ? { unhooked } : {}), ...failToPassKnown({ guess, weak }, failToPass, texts.keys(), task.FAIL_TO_PASS.length) };
 }
 
 /**

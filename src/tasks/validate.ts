@@ -40,7 +40,7 @@ export const PhaseRun = z.object({
    * guessing patch beats them (`guess`, 0–1), the weakly protected files (`weak`) and the tests whose input holds
    * their expected value (`echoed`, as in the attempt record); null when none ran.
    */
-  canaries: z.object({ fail: z.string(), pass: z.string(), guess: z.number().optional(), weak: z.array(z.string()).optional(), echoed: AttemptRecord.shape.canaries.unwrap().unwrap().shape.echoed }).nullable().optional(),
+  canaries: z.object({ fail: z.string(), pass: z.string(), guess: z.number().optional(), weak: z.array(z.string()).optional(), echoed: AttemptRecord.shape.canaries.unwrap().unwrap().shape.echoed, unhooked: AttemptRecord.shape.canaries.unwrap().unwrap().shape.unhooked }).nullable().optional(),
   /** Why the run carried no canaries (an `exit-code` task); null when it did. */
   unprotected: z.string().nullable().optional(),
   /** Result channels compared (1, or 2 where the runner writes a second report). */

@@ -8,7 +8,9 @@
 // then fail as they must and, before the hook canary, the run graded resolved; the hook canary
 // fails in a beforeEach hook, so the rewrite passes it and the run is tampered. The right patch
 // stays resolved; the wrong patch alone is unresolved (the hook's failure is the hidden test's). A
-// naive rewrite flipping every describe's failure was tampered before too (see `flipper`).
+// naive rewrite flipping every describe's failure was tampered before too (see `flipper`). The same
+// holds with the test files written `it('…', (t) => …)` and importing node:test as a module object
+// (atkA17 #4, #4b: before, such files got no hook canary and the flipper's patch was resolved).
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -91,11 +93,21 @@ const flipper = (naive: boolean): string => String.raw`
 })();
 `;
 
-let tmp: string;
-let records: AttemptRecord[];
+/** How the task's test files are written: as bundled, or every test taking the context `(t) =>` and node:test imported as a module object (atkA17 #4, #4b). */
+const STYLES: Record<string, (text: string) => string> = {
+  named: (text) => text,
+  'context and module object': (text) => text
+    .replace(/^(\s*it\('[^']*', )\(\) =>/gm, '$1(t) =>')
+    .replace(/^const \{(.*)\} = require\('node:test'\);/m, "const nodeTest = require('node:test');\nconst {$1} = nodeTest;"),
+};
 
-beforeAll(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-canary-hook-'));
+const tmps: string[] = [];
+const records = new Map<string, AttemptRecord[]>();
+
+/** Builds the task copy with its test files written in `style`, the predictions (`naive`: one more), runs `eval`; the records. */
+async function gradeIn(style: string, naive: boolean): Promise<AttemptRecord[]> {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-canary-hook-'));
+  tmps.push(tmp);
   const tasks = path.join(tmp, 'tasks');
   mkdirSync(path.join(tasks, 'repos'), { recursive: true });
   cpSync(path.join(ROOT, 'tasks', TASK), path.join(tasks, TASK), { recursive: true });
@@ -110,12 +122,14 @@ beforeAll(async () => {
     git('reset', '--quiet', '--hard', BASE);
     return patch;
   };
-  // test.patch: the bundled one, plus the hidden describe with its hook
+  // test.patch: the bundled one, plus the hidden describe with its hook, the test files in `style`
   git('apply', path.join(tasks, TASK, 'test.patch'));
   const testFile = path.join(work, 'test', 'parse.test.js');
   const text = readFileSync(testFile, 'utf8').replace("const { describe, it } = require('node:test');", "const { describe, it, beforeEach } = require('node:test');");
   const at = text.indexOf("\n  describe('errors'");
-  writeFileSync(testFile, `${text.slice(0, at)}${MINUS_FORMS}${text.slice(at)}`);
+  writeFileSync(testFile, STYLES[style]!(`${text.slice(0, at)}${MINUS_FORMS}${text.slice(at)}`));
+  const formatFile = path.join(work, 'test', 'format.test.js');
+  writeFileSync(formatFile, STYLES[style]!(readFileSync(formatFile, 'utf8')));
   writeFileSync(path.join(tasks, TASK, 'test.patch'), diff());
   const yaml = readFileSync(path.join(tasks, TASK, 'task.yaml'), 'utf8').replace('FAIL_TO_PASS:\n', `FAIL_TO_PASS:\n  - ${HIDDEN}\n`);
   writeFileSync(path.join(tasks, TASK, 'task.yaml'), yaml);
@@ -129,22 +143,28 @@ beforeAll(async () => {
     writeFileSync(src, s.replace(/\nmodule\.exports/, `${extra}\nmodule.exports`));
     return diff();
   };
-  const preds = [['right', gold], ['wrong', patched(WRONG)], ['naive', patched(`${WRONG}${flipper(true)}`)], ['flipper-1', patched(`${WRONG}${flipper(false)}`)], ['flipper-2', patched(`${WRONG}${flipper(false)}`)]];
+  const preds = [['right', gold], ['wrong', patched(WRONG)], ...(naive ? [['naive', patched(`${WRONG}${flipper(true)}`)]] : []), ['flipper-1', patched(`${WRONG}${flipper(false)}`)], ['flipper-2', patched(`${WRONG}${flipper(false)}`)]];
   await writeFile(path.join(tmp, 'preds.jsonl'), preds.map(([m, p]) => JSON.stringify({ instance_id: TASK, model_name_or_path: m, model_patch: p })).join('\n') + '\n');
   const results = path.join(tmp, 'results');
   const r = await runCli(['eval', '--predictions', path.join(tmp, 'preds.jsonl'), '--tasks', tasks, '--results', results, '--reports', path.join(tmp, 'reports'), '--run-id', 'h', '--sandbox', 'local'], { timeoutMs: 240_000 });
   expect(r.exitCode, r.stderr).toBe(0);
-  records = (await readFile(path.join(results, 'h', 'attempts.jsonl'), 'utf8')).trim().split('\n').map((l) => AttemptRecord.parse(JSON.parse(l)));
-}, 300_000);
+  return (await readFile(path.join(results, 'h', 'attempts.jsonl'), 'utf8')).trim().split('\n').map((l) => AttemptRecord.parse(JSON.parse(l)));
+}
+
+beforeAll(async () => {
+  records.set('named', await gradeIn('named', true));
+  records.set('context and module object', await gradeIn('context and module object', false));
+}, 540_000);
 afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
+  for (const tmp of tmps) await rm(tmp, { recursive: true, force: true });
 });
 
-describe('the hook canary against a blind hook-failure flipper (atkA16 #1)', () => {
-  const rec = (m: string): AttemptRecord => records.find((a) => a.contender === m)!;
-  it('the right patch is resolved; the wrong one alone unresolved, its hidden test failing in the hook', () => {
+describe.each(Object.keys(STYLES))('the hook canary against a blind hook-failure flipper (atkA16 #1), test files %s (atkA17 #4, #4b)', (style) => {
+  const rec = (m: string): AttemptRecord => records.get(style)!.find((a) => a.contender === m)!;
+  it('the right patch is resolved, no test file left without a hook canary; the wrong one alone unresolved, its hidden test failing in the hook', () => {
     expect(rec('right').outcome, JSON.stringify(rec('right').error)).toBe('resolved');
     expect(rec('right').canaries).toMatchObject({ fail: 'failed', pass: 'passed', kind: 'mutated' });
+    expect(rec('right').canaries?.unhooked).toBeUndefined();
     expect(rec('wrong').outcome, JSON.stringify(rec('wrong').error)).toBe('unresolved');
     expect(rec('wrong').tests_status?.FAIL_TO_PASS.failure).toContain(HIDDEN);
   });
@@ -154,6 +174,6 @@ describe('the hook canary against a blind hook-failure flipper (atkA16 #1)', () 
       expect(rec(m).error?.message).toMatch(/the hook canary test .* came out passed/);
     }
     // flipping every describe's failure: node adds a failure of the file, the TAP channel does not parse
-    expect(rec('naive').outcome, JSON.stringify(rec('naive').error)).toBe('tampered');
+    if (style === 'named') expect(rec('naive').outcome, JSON.stringify(rec('naive').error)).toBe('tampered');
   });
 });

@@ -1,15 +1,19 @@
 // The hook canary of a node:test file (canary-hook.ts): the plan's text registers it (a describe
-// beside a copied test, a beforeEach with one expected literal of that test changed, the test
-// verbatim under a new title), imports the names it calls into the file's own node:test import
-// (CommonJS and ESM, aliases kept), and node 20 runs it: both channels (node's JUnit, the lean TAP)
-// report its test failed by the hook, and the plan's canaries all come out as they must.
+// beside a copied test, a beforeEach with one expected literal of that test changed, 1–3 tests
+// copied verbatim), imports the names it calls under fresh names (CommonJS and ESM, whatever the
+// file's own import: named, aliased, a module object, a default import), accepts tests taking the
+// context (`(t) =>`) used only as hooks allow, and node 20 runs it: both channels (node's JUnit, the
+// lean TAP) report each of its tests failed by the hook, and the plan's canaries all come out as
+// they must. A file left without one is named, with why, in the plan and the `tasks validate` warning.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkCanaries, planCanaries, tailOfTest, type CanaryPlan } from '../../../src/evaluation/canary.ts';
-import { bindNames } from '../../../src/evaluation/canary-hook.ts';
+import { hookSafe } from '../../../src/evaluation/canary-hook.ts';
+import { withoutHookCanary } from '../../../src/cli/tasks-check.ts';
+import type { TaskValidation } from '../../../src/tasks/validate.ts';
 import { unswapResults } from '../../../src/evaluation/canary-swap.ts';
 import { findTests } from '../../../src/evaluation/canary-parse.ts';
 import { LEAN_TAP_REPORTER } from '../../../src/evaluation/channel-reporter.ts';
@@ -47,6 +51,17 @@ const FILE = (head: string, load: string): string => [
   '',
 ].join('\n');
 const CJS = FILE("const { describe, it } = require('node:test');\nconst assert = require('node:assert/strict');", "const { double, name } = require('../src.js');");
+/** `(t) =>` tests (atkA17 #4), node:test imported as a module object (#4b). */
+const CONTEXT = FILE("const nodeTest = require('node:test');\nconst { describe, it } = nodeTest;\nconst assert = require('node:assert/strict');", "const { double, name } = require('../src.js');")
+  .replace(/\(\) =>/g, '(t) =>').replace('function ()', 'function (t)').replace('assert.equal(double(3), 6)', 't.assert.equal(double(3), 6)');
+/** A default import (`test` is node:test's `test`), tests at top level. */
+const DEFAULT = [
+  "import test from 'node:test';",
+  "import assert from 'node:assert/strict';",
+  "import { double } from '../src.js';",
+  '',
+  ...['two', 'three', 'four'].map((w, i) => `test('doubles ${w}', (t) => {\n  assert.equal(double(${i + 2}), ${2 * (i + 2)});\n});\n`),
+].join('\n');
 const ESM = FILE("import { suite, test } from 'node:test';\nimport assert from 'node:assert/strict';", "import { double, name } from '../src.js';").replace(/\bit\(/g, 'test(').replace(/\bdescribe\(/g, 'suite(');
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'fixbench-hook-canary-'));
@@ -76,58 +91,107 @@ function run(plan: CanaryPlan, file: string, n: number): { junit: ReturnType<typ
 
 describe('the hook canary (node:test)', () => {
   it.each([
-    ['CommonJS', 'test/a.test.js', CJS, "const { describe, it, beforeEach } = require('node:test');", 'describe(', 'beforeEach('],
-    ['ESM, `suite` for describe', 'test/a.test.mjs', ESM, "import { suite, test, beforeEach } from 'node:test';", 'suite(', 'beforeEach('],
-  ])('%s: the text registers it beside a copied test, with the names it calls imported; node runs it failing in its hook, in both channels', (_, file, text, imported, d, be) => {
+    ['CommonJS', 'test/a.test.js', CJS, 'describe(', 'beforeEach('],
+    ['ESM, `suite` for describe', 'test/a.test.mjs', ESM, 'suite(', 'beforeEach('],
+    ['CommonJS, `(t) =>` tests, node:test as a module object', 'test/a.test.js', CONTEXT, 'describe(', 'beforeEach('],
+    ['ESM, a default import, `(t) =>` tests at top level', 'test/a.test.mjs', DEFAULT, 'test(', 'beforeEach('],
+  ])('%s: the text registers it beside a copied test under fresh imported names; node runs it failing in its hook, in both channels', (_, file, text) => {
     for (let n = 0; n < 4; n++) {
       const p = planOf(file, text);
+      expect(p.unhooked).toBeUndefined();
       const hooks = p.tests.filter((t) => t.hook);
-      expect(hooks).toHaveLength(1);
-      const hook = hooks[0]!;
-      expect(hook).toMatchObject({ file, must: 'FAILED' });
-      expect(hook.original).toBeUndefined();
-      const out = p.texts.get(file)!;
-      expect(out.split('\n')[0]).toBe(imported);
-      // its describe: a new suite inside the copied test's, its test registered under it
+      expect(hooks.length).toBeGreaterThanOrEqual(1);
+      expect(hooks.length).toBeLessThanOrEqual(3);
+      expect(new Set(hooks.map((h) => h.suite)).size).toBe(1);
+      for (const hook of hooks) {
+        expect(hook).toMatchObject({ file, must: 'FAILED' });
+        expect(hook.original).toBeUndefined();
+      }
+      const raw = p.texts.get(file)!;
+      // its own import of node:test, under names the file did not write
+      const imp = /^(?:const \{ describe: (describe_[0-9a-f]{6}), beforeEach: (beforeEach_[0-9a-f]{6}) \} = require\('node:test'\);|import \{ describe as (describe_[0-9a-f]{6}), beforeEach as (beforeEach_[0-9a-f]{6}) \} from 'node:test';)$/m.exec(raw);
+      expect(imp, raw).not.toBeNull();
+      expect(imp![0].startsWith('import')).toBe(file.endsWith('.mjs'));
+      const [d, be] = [imp![1] ?? imp![3]!, imp![2] ?? imp![4]!];
+      expect(text).not.toContain(d);
+      // read with its describe under the name findTests knows (offsets: of this text)
+      const out = raw.split(`${d}(`).join('describe(');
+      // its describe: a new suite inside the copied test's, its tests registered under it
       const found = findTests(file, out)!;
-      const inner = found.find((t) => [...t.suites, t.title].join(' > ') === tailOfTest(hook))!;
-      expect(inner, out).toBeDefined();
-      const parent = inner.suites.at(-1)!;
+      const inner = hooks.map((h) => found.find((t) => [...t.suites, t.title].join(' > ') === tailOfTest(h))!);
+      expect(inner.every(Boolean), out).toBe(true);
+      const parent = inner[0]!.suites.at(-1)!;
       expect(text).not.toContain(`'${parent}'`);
-      expect(text).not.toContain(`'${hook.title}'`);
-      // the hook: the copied test's body with one expected literal changed; the test: that body verbatim
-      const block = out.slice(out.indexOf(`${d}'${parent}'`));
-      const hookBody = block.slice(block.indexOf(be) + be.length, block.indexOf(`'${hook.title}'`));
-      const testBody = out.slice(inner.titleEnd, inner.end);
-      expect(hookBody.replace(/\s+/g, ' ')).not.toBe(testBody.replace(/\s+/g, ' ').replace(/^, /, ''));
-      const flat = (code: string): string => code.replace(/\s+/g, ' ');
-      const copied = found.find((t) => t !== inner && flat(out.slice(t.titleEnd, t.end)) === flat(testBody));
-      expect(copied, `no test of the file has the body ${testBody}`).toBeDefined();
-      expect(inner.literals).toHaveLength(1);
-      // the plan's canaries come out as they must, the hook canary failed by its hook in both reports
-      const { junit, tap, xml } = run(p, file, n + (file.endsWith('.mjs') ? 10 : 0));
+      expect(raw).toContain(`${d}('${parent}'`);
+      // the hook: a test's body with one expected literal changed; the tests: bodies of the file's tests verbatim
+      const flat = (code: string): string => code.replace(/\s+/g, ' ').replace(/^, /, '');
+      const block = out.slice(out.indexOf(`describe('${parent}'`));
+      const hookBody = flat(block.slice(block.indexOf(`${be}(`) + be.length + 1, block.indexOf(`'${hooks[0]!.title}'`)));
+      for (const i of inner) {
+        const body = out.slice(i.titleEnd, i.end);
+        expect(found.some((t) => t !== i && !inner.includes(t) && flat(out.slice(t.titleEnd, t.end)) === flat(body)), `no test of the file has the body ${body}`).toBe(true);
+      }
+      expect(found.some((t) => flat(out.slice(t.titleEnd, t.end)) === hookBody.replace(/\s*\}\);?\s*$/, '').trim())).toBe(false);
+      // the plan's canaries come out as they must, each hook canary test failed by its hook in both reports
+      const { junit, tap, xml } = run(p, file, n + 10 * ['CommonJS', 'ESM', 'CONTEXT', 'DEFAULT'].indexOf(_.split(/[ ,]/)[0]!) + (text === CONTEXT ? 20 : text === DEFAULT ? 30 : 0));
       for (const r of [junit, tap]) {
-        expect(r.get(tailOfTest(hook)), xml).toBe('FAILED');
+        for (const hook of hooks) expect(r.get(tailOfTest(hook)), xml).toBe('FAILED');
         expect(checkCanaries({ ...p, namedIds: false }, unswapResults(p.swaps, r, false)).problem).toBeNull();
       }
-      expect(xml).toMatch(new RegExp(`<testcase name="${hook.title}"[^>]*failure="failed running beforeEach hook"`));
+      for (const hook of hooks) expect(xml).toMatch(new RegExp(`<testcase name="${hook.title}"[^>]*failure="failed running beforeEach hook"`));
       // a report turning hook failures into passes: tampered
       const flipped = unswapResults(p.swaps, junit, false);
-      flipped.set(tailOfTest(hook), 'PASSED');
+      for (const hook of hooks) flipped.set(tailOfTest(hook), 'PASSED');
       expect(checkCanaries({ ...p, namedIds: false }, flipped).problem).toMatch(/the hook canary test .* came out passed/);
     }
-  }, 60_000);
+  }, 120_000);
 
-  it('binds names into the file\'s node:test import, or gives none where that would break the file', () => {
-    expect(bindNames("const { it } = require('node:test');\n", ['describe', 'beforeEach'])?.text).toBe("const { it, describe, beforeEach } = require('node:test');\n");
-    expect(bindNames("import {\n  it,\n} from 'node:test';\n", ['describe'])?.text).toBe("import {\n  it, describe\n} from 'node:test';\n");
-    expect([...bindNames("const { describe: d, beforeEach } = require('node:test');\n", ['describe', 'beforeEach'])!.local]).toEqual([['describe', 'd'], ['beforeEach', 'beforeEach']]);
-    // no named import, or the name taken by the file's own code
-    expect(bindNames("import test from 'node:test';\n", ['describe'])).toBeNull();
-    expect(bindNames("const { it } = require('node:test');\nconst beforeEach = 1;\n", ['beforeEach'])).toBeNull();
-    // offsets after the import move by what was added
-    const b = bindNames("const { it } = require('node:test');\nit('x');\n", ['describe'])!;
-    expect(b.text.slice(b.at(37), b.at(37) + 3)).toBe('it(');
+  it('puts 1 to 3 tests in its describe under their own titles, variants only where a test at top level has the title', () => {
+    // more tests than the other canaries take (up to 3 mutants and a must-pass pair)
+    const big = `${CJS}\ndescribe('halve', () => {\n${[2, 4, 6, 8].map((n) => `  it('halves ${n}', () => {\n    assert.equal(double(${n}) / 4, ${n / 2});\n  });\n`).join('\n')}});\n`;
+    const titles = new Set(findTests('test/a.test.js', big)!.map((t) => t.title));
+    const sizes = new Set<number>();
+    for (let n = 0; n < 40; n++) {
+      const hooks = planOf('test/a.test.js', big).tests.filter((t) => t.hook);
+      sizes.add(hooks.length);
+      for (const h of hooks) expect(titles.has(h.title), h.title).toBe(true);
+    }
+    expect([...sizes].sort()).toEqual([1, 2, 3]);
+    // tests at top level: their ids are their titles, so the copies take variants
+    const top = new Set(findTests('test/a.test.mjs', DEFAULT)!.map((t) => t.title));
+    for (let n = 0; n < 10; n++) for (const h of planOf('test/a.test.mjs', DEFAULT).tests.filter((t) => t.hook)) expect(top.has(h.title), h.title).toBe(false);
+  });
+
+  it('takes a test function with a context parameter only where each use of it behaves alike in a hook', () => {
+    expect(hookSafe(", () => {\n  assert.equal(f(), 1);\n});")).toBe(true);
+    expect(hookSafe(", async (t) => {\n  t.assert.equal(await f(), 1);\n  t.diagnostic('x');\n});")).toBe(true);
+    expect(hookSafe(", t => { assert.equal(f(t.name), 1); }")).toBe(true);
+    expect(hookSafe(", function (t) { this.assert.equal(f(), 1); }")).toBe(true);
+    // counted by the test, registering, skipping, handed on: not in a hook
+    for (const fn of ['t.plan(1);', 't.skip();', "t.test('x', () => {});", 'helper(t);', 't.before(() => {});', 'this.plan(1);', 't["assert"].ok(1);']) {
+      expect(hookSafe(`, function (t) { ${fn} assert.equal(f(), 1); }`), fn).toBe(false);
+    }
+    expect(hookSafe(", (t, done) => { done(); }")).toBe(false);
+  });
+
+  it('names a node:test file left without a hook canary, and why, in the plan and in the tasks validate warning', () => {
+    const planned = FILE("const { describe, it } = require('node:test');\nconst assert = require('node:assert/strict');", "const { double, name } = require('../src.js');")
+      .replace(/\(\) =>/g, '(t) =>').replace('function ()', 'function (t)').replace(/\n(\s*)assert\.equal/g, '\n$1t.plan(1);\n$1assert.equal');
+    const p = planOf('test/p.test.js', planned);
+    expect(p.tests.filter((t) => t.hook)).toEqual([]);
+    expect(p.unhooked).toEqual([{ file: 'test/p.test.js', why: expect.stringMatching(/^no test to copy into a beforeEach hook/) }]);
+    const runs = (unhooked?: { file: string; why: string }[]): Pick<TaskValidation, 'runs'> => ({
+      runs: [{ run: 1, phase: 'gold_and_test_patch', outcome: 'resolved', tests: {}, test_ms: 1, error: null, canaries: { fail: 'failed', pass: 'passed', ...(unhooked ? { unhooked } : {}) } }],
+    }) as unknown as Pick<TaskValidation, 'runs'>;
+    const w = withoutHookCanary(runs(p.unhooked))!;
+    expect(w).toContain('no hook canary in test/p.test.js (no test to copy into a beforeEach hook');
+    expect(w).toContain('hook failures');
+    expect(withoutHookCanary(runs())).toBeNull();
+    // the other files of the plan still get theirs
+    const both = planCanaries('node:test', new Map([['test/p.test.js', planned], ['test/a.test.js', CJS]]), null);
+    if ('unprotected' in both) throw new Error(both.unprotected);
+    expect(both.unhooked?.map((u) => u.file)).toEqual(['test/p.test.js']);
+    expect(both.tests.filter((t) => t.hook).every((t) => t.file === 'test/a.test.js')).toBe(true);
   });
 
   it('gives a file with no test outside the must-fail pairs no hook canary', () => {

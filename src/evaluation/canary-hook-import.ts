@@ -1,0 +1,57 @@
+// The hook canary's own import of node:test (canary-hook.ts): a separate import under fresh local
+// names, so the canary does not depend on how (or whether) the file imports node:test itself (a
+// default or namespace import, `const nodeTest = require('node:test')`, aliases: atkA17 #4b).
+import { parse } from '@babel/parser';
+import { randomBytes } from 'node:crypto';
+import { extname } from 'node:path';
+import { pluginsOf } from './canary-parse.ts';
+
+/**
+ * Whether canaries added to the test file `file` (text `text`) are written as an ES module: when
+ * it has an `import … from` / `import '…'` line; CommonJS when it calls `require(`; otherwise ESM
+ * for `.mjs`/`.mts`/TypeScript or `packageType` `"module"`, else CommonJS.
+ */
+export function isEsmFile(file: string, text: string, packageType: string | null): boolean {
+  const ext = extname(file);
+  return /^\s*import\s[^;\n]*\bfrom\s*['"]|^\s*import\s*['"]/m.test(text) ? true
+    : /\brequire\s*\(/.test(text) ? false : ext === '.mjs' || ext === '.mts' || ext === '.ts' || ext === '.tsx' || packageType === 'module';
+}
+
+/** What `importFresh` gives: the new text, each name's local name, and where an offset of the old text is in the new. */
+export interface FreshImport {
+  text: string;
+  local: Map<string, string>;
+  at: (offset: number) => number;
+}
+
+/**
+ * `text` with one more import of node:test's exports `names`, each under a fresh local name (`<name>_<6 hex>`,
+ * not written anywhere in `text`): ESM (`esm`) `import { describe as describe_1a2b3c, … } from 'node:test';`
+ * after the program's last top-level import declaration (imports are hoisted), CommonJS
+ * `const { describe: describe_1a2b3c, … } = require('node:test');` after the last top-level statement
+ * calling `require(` that ends at or before offset `before` (the code using the names goes there or
+ * later), else before the program's first statement (after a shebang and directives). Null when the
+ * text does not parse (as findTests parses it: canary-parse.ts `pluginsOf`).
+ */
+export function importFresh(file: string, text: string, names: readonly string[], esm: boolean, before: number): FreshImport | null {
+  let body: { type: string; start: number; end: number }[];
+  try {
+    body = parse(text, { sourceType: 'unambiguous', allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true, allowImportExportEverywhere: true, plugins: pluginsOf(file) }).program.body as unknown as typeof body;
+  } catch {
+    return null;
+  }
+  const local = new Map<string, string>();
+  for (const n of names) {
+    let name: string;
+    do name = `${n}_${randomBytes(3).toString('hex')}`; while (text.includes(name));
+    local.set(n, name);
+  }
+  const spec = [...local].map(([n, l]) => (esm ? `${n} as ${l}` : `${n}: ${l}`)).join(', ');
+  const line = esm ? `import { ${spec} } from 'node:test';` : `const { ${spec} } = require('node:test');`;
+  const after = esm
+    ? body.filter((s) => s.type === 'ImportDeclaration').at(-1)
+    : body.filter((s) => s.end <= before && /\brequire\s*\(/.test(text.slice(s.start, s.end))).at(-1);
+  const first = body[0]?.start ?? text.length;
+  const [at, added] = after ? [after.end, `\n${line}`] : [first, `${line}\n`];
+  return { text: text.slice(0, at) + added + text.slice(at), local, at: (n) => (n >= at ? n + added.length : n) };
+}
