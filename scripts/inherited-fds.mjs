@@ -6,7 +6,10 @@
 // every sandbox. A directory fd gives the whole host (`/proc/self/fd/<n>/../..`), a file fd that file.
 // Node opens every descriptor of its own close-on-exec (libuv), so at start-up every descriptor
 // above 2 without O_CLOEXEC is an inherited one; those are closed, except node's IPC channel
-// (`NODE_CHANNEL_FD`, set when a parent forked fixbench with an `ipc` pipe).
+// (`process.channel`, when a parent started fixbench with an `ipc` pipe: node reads and deletes
+// NODE_CHANNEL_FD before any user code runs). The spawn helper, which starts every sandboxed
+// command, applies the same rule at its own start (src/sandbox/spawn-helper.mjs), so it holds too
+// when fixbench's modules run without this entry point (tsx, tests, benches).
 import { closeSync, readdirSync, readFileSync } from 'node:fs';
 
 /** O_CLOEXEC as /proc/<pid>/fdinfo's octal `flags:` field shows it (Linux, asm-generic/fcntl.h). */
@@ -14,15 +17,15 @@ const O_CLOEXEC = 0o2000000;
 
 /**
  * Closes every descriptor above 2 of this process that is not close-on-exec (read from
- * /proc/self/fdinfo), but `keep` and `NODE_CHANNEL_FD`. Returns the descriptors closed, ascending.
+ * /proc/self/fdinfo), but `keep` and node's IPC channel (`process.channel`). Returns the descriptors closed, ascending.
  * Without /proc (not Linux) it closes nothing and returns []. Never throws.
  * @param {{ keep?: number[] }} [o]
  * @returns {number[]}
  */
 export function closeInheritedFds(o = {}) {
   const keep = new Set(o.keep ?? []);
-  const channel = Number(process.env.NODE_CHANNEL_FD);
-  if (Number.isInteger(channel)) keep.add(channel);
+  const channel = /** @type {{ fd?: unknown } | undefined} */ (process.channel)?.fd;
+  if (typeof channel === 'number') keep.add(channel);
   let names;
   try {
     names = readdirSync('/proc/self/fdinfo');

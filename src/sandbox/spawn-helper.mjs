@@ -36,7 +36,28 @@
 // soon as the report is read, and `closed` is sent only once that init is gone (or a zombie);
 // never later than INIT_GONE_MS.
 import { spawn } from 'node:child_process';
-import { readFileSync, readlinkSync } from 'node:fs';
+import { closeSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+
+// Before it starts anything: every descriptor above 2 this helper inherited (not close-on-exec: node
+// opens its own so, and the helper is started with stdio pipes only) is closed, so none reaches a
+// sandboxed command whoever started fixbench's process (scripts/inherited-fds.mjs states the rule and
+// applies it in bin/fixbench.mjs; this text runs as `node -e` and cannot import it).
+let inherited = [];
+try {
+  inherited = readdirSync('/proc/self/fdinfo');
+} catch {
+  // no /proc (not Linux): nothing to read; the bwrap sandbox refuses to start without it
+}
+for (const name of inherited) {
+  const fd = Number(name);
+  if (!(fd > 2)) continue;
+  try {
+    const flags = /^flags:\s*([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'latin1'))?.[1];
+    if (flags !== undefined && (parseInt(flags, 8) & 0o2000000) === 0) closeSync(fd);
+  } catch {
+    // gone (readdir's own descriptor)
+  }
+}
 
 const STARTED = 1;
 const FAILED = 6;

@@ -27,24 +27,29 @@ afterAll(async () => {
 });
 
 describe('inherited descriptors', () => {
-  it.runIf(bwrapUsable)('a directory fd and a file fd open in the shell that ran fixbench reach no test run', async () => {
-    const hostDir = path.join(tmp, 'host');
-    mkdirSync(hostDir);
+  // bin/fixbench.mjs closes them at start; the spawn helper too, for fixbench's modules run without it (tsx: bench/lib/fixbench-tsx.mjs, atkC17 #1)
+  it.runIf(bwrapUsable).each([
+    ['bin/fixbench.mjs', BIN],
+    ['the sources through tsx (no bin)', path.join(ROOT, 'bench', 'lib', 'fixbench-tsx.mjs')],
+  ])('a directory fd and a file fd open in the shell that ran fixbench reach no test run: %s', async (_, entry) => {
+    const run = path.basename(entry, '.mjs');
+    const hostDir = path.join(tmp, run, 'host');
+    mkdirSync(hostDir, { recursive: true });
     writeFileSync(path.join(hostDir, 'secret.txt'), 'host secret\n');
-    const lock = path.join(tmp, 'lock.txt');
+    const lock = path.join(tmp, run, 'lock.txt');
     writeFileSync(lock, '');
-    const tasks = path.join(tmp, 'tasks');
+    const tasks = path.join(tmp, run, 'tasks');
     // gold's code, loaded by the hidden tests: copies the host secret out through fd 100, appends to fd 200
     const probe =
       "try { const fs = require('fs'); fs.writeFileSync('/proc/self/fd/100/pwned.txt', fs.readFileSync('/proc/self/fd/100/secret.txt')); } catch {}\n" +
       "try { require('fs').writeSync(200, 'leaked\\n'); } catch {}\n";
     writeTinyTask(tasks, repo, 'fd-1', { gold: patchFor(repo, { 'src/add.js': `${FIX_FILES['src/add.js']}${probe}` }) });
-    const r = await execa('bash', ['-c', 'exec 100<"$1" 200>>"$2"; shift 2; exec node "$@"', 'fixbench-fds', hostDir, lock, BIN,
-      'run', '--tasks', tasks, '--no-models', '--sandbox', 'bwrap', '--results', path.join(tmp, 'results'), '--reports', path.join(tmp, 'reports'),
-      '--cache-dir', path.join(tmp, 'cache'), '--run-id', 'fds'], { cwd: ROOT, reject: false, env: { NO_COLOR: '1' }, timeout: 240_000 });
+    const r = await execa('bash', ['-c', 'exec 100<"$1" 200>>"$2"; shift 2; exec node "$@"', 'fixbench-fds', hostDir, lock, entry,
+      'run', '--tasks', tasks, '--no-models', '--sandbox', 'bwrap', '--results', path.join(tmp, run, 'results'), '--reports', path.join(tmp, run, 'reports'),
+      '--cache-dir', path.join(tmp, run, 'cache'), '--run-id', 'fds'], { cwd: ROOT, reject: false, env: { NO_COLOR: '1' }, timeout: 240_000 });
     expect(r.exitCode, String(r.stderr)).toBe(0);
     // the gold attempt ran its tests (the probe's code was loaded: resolved), and nothing got out
-    const records = readFileSync(path.join(tmp, 'results', 'fds', 'attempts.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { agent: string; outcome: string });
+    const records = readFileSync(path.join(tmp, run, 'results', 'fds', 'attempts.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { agent: string; outcome: string });
     expect(records.find((x) => x.agent === 'gold')?.outcome).toBe('resolved');
     expect(existsSync(path.join(hostDir, 'pwned.txt'))).toBe(false);
     expect(readFileSync(lock, 'utf8')).toBe('');
