@@ -77,8 +77,8 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: Rea
   const named = namedIdsOf(plan, parsed);
   const inFile = (id: string, file: string): boolean => inHostFile(id, file, named);
   for (const id of parsed.keys()) {
-    // a hook canary's describe is the canary's too (a report naming suites: TAP of another reporter)
-    if (plan.tests.some((t) => inFile(id, t.file) && (isCanaryResult(id, t) || under(id, tailOfTest(t)) || (t.hook && hasTail(id, sweBenchKey(t.suite))))) || id.split(ID_SEPARATOR).some((p) => synthetic.has(p))) rest.delete(id);
+    // a hook canary's describe and every test in it (its unjudged decoys: canary-hook.ts) are the canary's, never the task's
+    if (plan.tests.some((t) => inFile(id, t.file) && (isCanaryResult(id, t) || under(id, tailOfTest(t)) || (t.hook && (hasTail(id, sweBenchKey(t.suite)) || under(id, sweBenchKey(t.suite)))))) || id.split(ID_SEPARATOR).some((p) => synthetic.has(p))) rest.delete(id);
   }
   if (suites) settleSuites(parsed, rest);
   const canaries: CanaryResults = { fail: 'failed', pass: 'passed', kind: plan.kind, guess: plan.guess, ...(plan.weak.length ? { weak: plan.weak } : {}), ...(plan.echoed?.length ? { echoed: plan.echoed } : {}), ...(plan.unhooked?.length ? { unhooked: plan.unhooked } : {}) };

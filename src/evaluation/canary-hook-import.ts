@@ -7,14 +7,29 @@ import { extname } from 'node:path';
 import { pluginsOf } from './canary-parse.ts';
 
 /**
- * Whether canaries added to the test file `file` (text `text`) are written as an ES module: when
- * it has an `import … from` / `import '…'` line; CommonJS when it calls `require(`; otherwise ESM
- * for `.mjs`/`.mts`/TypeScript or `packageType` `"module"`, else CommonJS.
+ * Whether canaries added to the test file `file` (text `text`) are written as an ES module, as node
+ * loads it: `.mjs`/`.mts` always, `.cjs`/`.cts` never; else when its program (parsed as findTests
+ * parses it) has a top-level `import`/`export` declaration; CommonJS when it calls `require(`;
+ * otherwise ESM for TypeScript or `packageType` `"module"`, else CommonJS. Never read from raw
+ * text lines: an `import … from` inside a string or a comment of a CommonJS file, or an import
+ * written over several lines, would mislead it (atkD17 #3, #5).
  */
 export function isEsmFile(file: string, text: string, packageType: string | null): boolean {
   const ext = extname(file);
-  return /^\s*import\s[^;\n]*\bfrom\s*['"]|^\s*import\s*['"]/m.test(text) ? true
-    : /\brequire\s*\(/.test(text) ? false : ext === '.mjs' || ext === '.mts' || ext === '.ts' || ext === '.tsx' || packageType === 'module';
+  if (ext === '.mjs' || ext === '.mts') return true;
+  if (ext === '.cjs' || ext === '.cts') return false;
+  const body = programOf(file, text);
+  if (body?.some((s) => s.type === 'ImportDeclaration' || s.type.startsWith('Export'))) return true;
+  return /\brequire\s*\(/.test(text) ? false : ext === '.ts' || ext === '.tsx' || packageType === 'module';
+}
+
+/** The top-level statements of `text` (their type and offsets), or null when it does not parse. */
+function programOf(file: string, text: string): { type: string; start: number; end: number }[] | null {
+  try {
+    return parse(text, { sourceType: 'unambiguous', allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true, allowImportExportEverywhere: true, plugins: pluginsOf(file) }).program.body as unknown as { type: string; start: number; end: number }[];
+  } catch {
+    return null;
+  }
 }
 
 /** What `importFresh` gives: the new text, each name's local name, and where an offset of the old text is in the new. */
@@ -34,12 +49,8 @@ export interface FreshImport {
  * text does not parse (as findTests parses it: canary-parse.ts `pluginsOf`).
  */
 export function importFresh(file: string, text: string, names: readonly string[], esm: boolean, before: number): FreshImport | null {
-  let body: { type: string; start: number; end: number }[];
-  try {
-    body = parse(text, { sourceType: 'unambiguous', allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true, allowImportExportEverywhere: true, plugins: pluginsOf(file) }).program.body as unknown as typeof body;
-  } catch {
-    return null;
-  }
+  const body = programOf(file, text);
+  if (!body) return null;
   const local = new Map<string, string>();
   for (const n of names) {
     let name: string;

@@ -165,5 +165,8 @@ export function hookCanary(file: string, text: string, ctx: HookContext): HookCa
   const code = `${bound.local.get('describe')}(${quoteAs(suiteOf, T.quote)}, ${arrow ? '() =>' : 'function ()'} {\n${[hook, ...named.map(copy)].map((c) => `${indent}${unit}${deeper(c)}`).join('\n')}\n${indent}});`;
   const out = pick([0, 1]) === 0 ? src.slice(0, s) + code + `\n${indent}` + src.slice(s) : src.slice(0, e) + `\n${indent}` + code + src.slice(e);
   const suite = [...T.suites, suiteOf].join(ID_SEPARATOR);
-  return { text: out, tests: named.map(({ title }) => ({ suite, title, must: 'FAILED' as const, hook: true as const })) };
+  // Only T's copy is judged: the hook fails it for an honest run, and when the code returns the mutant's value (the hook
+  // passes) T's own assertion does; the other copies then pass, so they are decoys, never judged (atkD17 #4). Their
+  // ids are the canary's all the same (under its describe: canary-check.ts), never the task's.
+  return { text: out, tests: [{ suite, title: first.title, must: 'FAILED' as const, hook: true as const }] };
 }

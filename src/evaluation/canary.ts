@@ -219,7 +219,8 @@ export function planCanaries(
       failToPass.known += mutated.failToPass.known;
       continue;
     }
-    kind = 'synthetic';
+    kind = 'synthetic'; // node:test: no hook canary either (atkD17 #2), recorded so `tasks validate` warns
+    if (fileRunner === 'node:test') unhooked.push({ file, why: 'no test of the file can be copied (synthetic canaries only), so none into a beforeEach hook either' });
     const esm = isEsmFile(file, text, packageType);
     const tdd = (fileRunner === 'mocha' || fileRunner === 'karma-mocha') && /\bsuite\s*\(/.test(text) && !/\bdescribe\s*\(/.test(text);
     const { code, tests: t } = canaryCode(fileRunner, esm, assertionLibraries(fileRunner, text), tdd);

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkCanaries, planCanaries, tailOfTest, type CanaryPlan } from '../../../src/evaluation/canary.ts';
-import { hookSafe } from '../../../src/evaluation/canary-hook.ts';
+import { hookSafe, isEsmFile } from '../../../src/evaluation/canary-hook.ts';
+import { ID_SEPARATOR } from '../../../src/evaluation/parse/index.ts';
 import { withoutHookCanary } from '../../../src/cli/tasks-check.ts';
 import type { TaskValidation } from '../../../src/tasks/validate.ts';
 import { unswapResults } from '../../../src/evaluation/canary-swap.ts';
@@ -139,6 +140,14 @@ describe('the hook canary (node:test)', () => {
         expect(checkCanaries({ ...p, namedIds: false }, unswapResults(p.swaps, r, false)).problem).toBeNull();
       }
       for (const hook of hooks) expect(xml).toMatch(new RegExp(`<testcase name="${hook.title}"[^>]*failure="failed running beforeEach hook"`));
+      // the describe's other tests are decoys: never judged (the code returning the mutant's value passes the hook and
+      // them, and fails T's copy: atkD17 #4), never the task's tests either
+      const decoys = [...junit.keys()].filter((id) => id.split(' > ').includes(parent) && !hooks.some((h) => id.endsWith(tailOfTest(h))));
+      const honestWrong = unswapResults(p.swaps, junit, false);
+      for (const id of decoys) honestWrong.set(id, 'PASSED');
+      const judged = checkCanaries({ ...p, namedIds: false }, honestWrong);
+      expect(judged.problem).toBeNull();
+      expect([...judged.rest.keys()].filter((id) => id.split(' > ').includes(parent))).toEqual([]);
       // a report turning hook failures into passes: tampered
       const flipped = unswapResults(p.swaps, junit, false);
       for (const hook of hooks) flipped.set(tailOfTest(hook), 'PASSED');
@@ -152,14 +161,49 @@ describe('the hook canary (node:test)', () => {
     const titles = new Set(findTests('test/a.test.js', big)!.map((t) => t.title));
     const sizes = new Set<number>();
     for (let n = 0; n < 40; n++) {
-      const hooks = planOf('test/a.test.js', big).tests.filter((t) => t.hook);
-      sizes.add(hooks.length);
-      for (const h of hooks) expect(titles.has(h.title), h.title).toBe(true);
+      const p = planOf('test/a.test.js', big);
+      // one judged test (T's copy), the rest of its describe decoys
+      const hooks = p.tests.filter((t) => t.hook);
+      expect(hooks).toHaveLength(1);
+      const raw = p.texts.get('test/a.test.js')!;
+      const d = /describe: (describe_[0-9a-f]{6})/.exec(raw)![1]!;
+      const inDescribe = findTests('test/a.test.js', raw.split(`${d}(`).join('describe('))!.filter((t) => t.suites.join(' > ') === hooks[0]!.suite.split(ID_SEPARATOR).join(' > '));
+      sizes.add(inDescribe.length);
+      expect(inDescribe.map((t) => t.title)).toContain(hooks[0]!.title);
+      for (const t of inDescribe) expect(titles.has(t.title), t.title).toBe(true);
     }
     expect([...sizes].sort()).toEqual([1, 2, 3]);
     // tests at top level: their ids are their titles, so the copies take variants
     const top = new Set(findTests('test/a.test.mjs', DEFAULT)!.map((t) => t.title));
     for (let n = 0; n < 10; n++) for (const h of planOf('test/a.test.mjs', DEFAULT).tests.filter((t) => t.hook)) expect(top.has(h.title), h.title).toBe(false);
+  });
+
+  it('writes its import in the module system node loads the file in: from the program and the extension, not from raw lines (atkD17 #3, #5)', () => {
+    // an `import … from` line inside a CommonJS file's template literal (a README snippet under test)
+    const cjs = "'use strict';\nconst { describe, it } = require('node:test');\nconst snippet = `\nimport { parse } from 'duration';\n`;\nit('x', () => {});\n";
+    expect(isEsmFile('test/a.test.js', cjs, null)).toBe(false);
+    expect(isEsmFile('test/a.test.js', cjs, 'module')).toBe(false);
+    // an .mjs file whose imports span lines and which makes its own require
+    const mjs = "import {\n  describe,\n  it,\n} from 'node:test';\nimport { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\nconst { add } = require('../src.js');\nit('x', () => {});\n";
+    expect(isEsmFile('test/a.test.mjs', mjs, null)).toBe(true);
+    expect(isEsmFile('test/a.test.js', mjs, null)).toBe(true);
+    expect(isEsmFile('test/a.test.cjs', "import('x');\nit('x', () => {});\n", 'module')).toBe(false);
+    // the planned text runs: its canaries come out as they must under node
+    const cjsRun = `'use strict';\n${CJS.replace("const { double, name } = require('../src.js');", "const { double, name } = require('../src.js');\nconst snippet = `\\nimport { parse } from 'duration';\\n`;")}`;
+    const mjsRun = `${mjs.replace("it('x', () => {});\n", '').replace("const { add } = require('../src.js');", "const { double, name } = require('../src.js');\nconst assert = require('node:assert/strict');")}${CJS.slice(CJS.indexOf('describe('))}`;
+    for (const [file, text] of [['test/a.test.js', cjsRun], ['test/a.test.mjs', mjsRun]] as const) {
+      const p = planOf(file, text);
+      expect(p.tests.some((t) => t.hook), file).toBe(true);
+      const { junit, xml } = run(p, file, 90 + (file.endsWith('.mjs') ? 1 : 0));
+      expect(checkCanaries({ ...p, namedIds: false }, unswapResults(p.swaps, junit, false)).problem, xml).toBeNull();
+    }
+  }, 60_000);
+
+  it('names a node:test file with synthetic canaries only (nothing to copy) as left without a hook canary (atkD17 #2)', () => {
+    const okOnly = "const { describe, it } = require('node:test');\nconst assert = require('node:assert');\nconst { double } = require('../src.js');\ndescribe('double', () => {\n  it('is a function', () => {\n    assert.ok(double);\n  });\n  it('gives a number', () => {\n    assert.ok(double(2));\n  });\n});\n";
+    const p = planOf('test/ok.test.js', okOnly);
+    expect(p.kind).toBe('synthetic');
+    expect(p.unhooked).toEqual([{ file: 'test/ok.test.js', why: expect.stringMatching(/synthetic canaries only/) }]);
   });
 
   it('takes a test function with a context parameter only where each use of it behaves alike in a hook', () => {
