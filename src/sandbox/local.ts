@@ -72,7 +72,7 @@ export class LocalSandbox implements SandboxBackend {
     };
     const { result } = await runProcessGroup({
       file: 'bash',
-      args: ['-c', command],
+      args: ['-c', '--', command], // `--`: a command starting with - or + is a command, not bash's options
       cwd: opts.cwd,
       env,
       timeoutMs: opts.timeoutMs,

@@ -11,7 +11,7 @@ export const SANDBOX_PROXY_DIR = '/run/fixbench-proxy';
  * The relay in Perl with only the core `Socket` module (perl-base is part of every Debian/Ubuntu
  * system; starts in a few ms, where IO::Socket would add tens). It is also the launcher: it
  * listens, forks the relay (one forked child per connection, copying both ways with half-close),
- * then writes `started` to fd 3 and execs `bash -c <command>` — so the port is open before the
+ * then writes `started` to fd 3 and execs `bash -c -- <command>` — so the port is open before the
  * command starts, with no extra shell or readiness round trip. Arguments: command, socket, port.
  * A failure to listen exits non-zero before `started`.
  */
@@ -23,7 +23,7 @@ bind($l, sockaddr_in($port, INADDR_LOOPBACK)) or die "fixbench relay: cannot lis
 listen($l, 128) or die "fixbench relay: listen: $!\n";
 open(my $st, '>&=', 3) or die "fixbench relay: no status fd: $!\n";
 my $main = fork; defined $main or die "fixbench relay: fork: $!\n";
-if ($main) { close $l; syswrite($st, 'started'); close $st; exec('bash', '--norc', '--noprofile', '-c', $cmd) or die "fixbench relay: cannot run bash: $!\n" }
+if ($main) { close $l; syswrite($st, 'started'); close $st; exec('bash', '--norc', '--noprofile', '-c', '--', $cmd) or die "fixbench relay: cannot run bash: $!\n" }
 close $st; close STDIN; close STDOUT; $SIG{CHLD} = 'IGNORE';
 while (1) {
   accept(my $c, $l) or next;
@@ -85,16 +85,17 @@ export const NO_RC = ['--norc', '--noprofile'];
  * from a command that exits 1. With `relay` (`relayCommand()` plus the socket path inside and the
  * port), the relay listens first: Perl launches the command itself; with Node, bash starts it in
  * the background and awaits its `ready` line. A relay that cannot listen exits non-zero before
- * `started`.
+ * `started`. Every command operand follows a `--` (bash's, and perl's before its arguments): a
+ * command text starting with `-` or `+` (`-O`) runs as a command, never as options.
  */
 export function launcher(command: string, relay?: { program: RelayProgram; socket: string; port: number }): string[] {
-  if (!relay) return ['bash', ...NO_RC, '-c', 'printf started >&3 && exec bash --norc --noprofile -c "$1" 3>&-', 'fixbench-sandbox', command];
-  if (relay.program.launches) return [...relay.program.argv, command, relay.socket, String(relay.port)];
+  if (!relay) return ['bash', ...NO_RC, '-c', 'printf started >&3 && exec bash --norc --noprofile -c -- "$1" 3>&-', 'fixbench-sandbox', command];
+  if (relay.program.launches) return [...relay.program.argv, '--', command, relay.socket, String(relay.port)]; // `--`: perl's switches end before the command
   return [
     'bash',
     ...NO_RC,
     '-c',
-    'exec 4< <(exec "${@:2}" 3>&-) && read -r ok <&4 && [ "$ok" = ready ] && exec 4<&- && printf started >&3 && exec bash --norc --noprofile -c "$1" 3>&-',
+    'exec 4< <(exec "${@:2}" 3>&-) && read -r ok <&4 && [ "$ok" = ready ] && exec 4<&- && printf started >&3 && exec bash --norc --noprofile -c -- "$1" 3>&-',
     'fixbench-sandbox',
     command,
     ...relay.program.argv,

@@ -103,7 +103,7 @@ export type SandboxChoice = (typeof SANDBOX_CHOICES)[number];
 export interface Sandbox {
   readonly kind: SandboxKind;
   /**
-   * Runs `bash -c <command>` in `opts.cwd`; resolves with the result whatever the command did
+   * Runs `bash -c -- <command>` in `opts.cwd`; resolves with the result whatever the command did
    * (non-zero exit, signal, timeout).
    * @throws InfraError when the sandbox itself fails: `cwd` not absolute, not a directory or
    *   outside the backend's `roots`; the backend cannot start.

@@ -34,7 +34,7 @@ export const WARM_LAUNCHER = [
   'bash',
   ...NO_RC,
   '-c',
-  'IFS= read -r -d "" cmd <&4; exec 4<&-; case $cmd in 0*) exec 5<&-;; 1*) exec <&5 5<&-;; *) exit 125;; esac; printf started >&3 && exec bash --norc --noprofile -c "${cmd:1}" 3>&-',
+  'IFS= read -r -d "" cmd <&4; exec 4<&-; case $cmd in 0*) exec 5<&-;; 1*) exec <&5 5<&-;; *) exit 125;; esac; printf started >&3 && exec bash --norc --noprofile -c -- "${cmd:1}" 3>&-',
   'fixbench-sandbox',
 ];
 

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { expectRanAsCommand, OPTION_LIKE } from '../../helpers/option-like.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InfraError } from '../../../src/core/errors.ts';
 import { LocalSandbox } from '../../../src/sandbox/local.ts';
@@ -34,6 +35,13 @@ describe('LocalSandbox', () => {
   it('runs in the given cwd and pipes input to stdin', async () => {
     const res = await run('pwd; cat', { input: 'hello' });
     expect(res.stdout).toBe(`${cwd}\nhello`);
+  });
+
+  it('runs a command text starting with - or + as a command, not as bash\'s options (`bash -c -O` would print shopt, exit 0)', async () => {
+    for (const [command] of OPTION_LIKE) {
+      const res = await run(command);
+      expectRanAsCommand(command, res);
+    }
   });
 
   it('gives an empty stdin when no input is given (a reader does not hang)', async () => {

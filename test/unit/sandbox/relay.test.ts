@@ -6,6 +6,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { expectRanAsCommand, OPTION_LIKE } from '../../helpers/option-like.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serveOnSocket } from '../../../src/proxy/socket.ts';
 import { launcher, relayCommand, type RelayProgram } from '../../../src/sandbox/relay.ts';
@@ -28,6 +29,22 @@ const programs: Array<[string, () => RelayProgram]> = [
   ['perl', () => relayCommand()],
   ['node (no perl)', () => relayCommand('/nonexistent/perl')],
 ];
+
+/** `launcher(command, relay)` run on the host, as the sandbox runs it in a container. */
+async function launch(command: string, relay?: Parameters<typeof launcher>[1]) {
+  const argv = launcher(command, relay);
+  return runProcessGroup({ file: argv[0]!, args: argv.slice(1), cwd: os.tmpdir(), env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, timeoutMs: 20_000, statusFd: true });
+}
+
+it('the launcher without a relay runs a command starting with - or + as a command, and ordinary ones as before', async () => {
+  for (const [command] of OPTION_LIKE) {
+    const { result, status } = await launch(command);
+    expect(status, command).toBe('started');
+    expectRanAsCommand(command, result);
+  }
+  const { result } = await launch('printf "%s|%s\\n" "$0" "$#"; exit 3');
+  expect(result).toMatchObject({ exitCode: 3, stdout: 'bash|0\n' });
+}, 30_000);
 
 describe.each(programs)('relay in %s', (_name, program) => {
   it('pipes HTTP on 127.0.0.1:<port> to the Unix socket, both ways, for several requests', async () => {
@@ -52,6 +69,15 @@ describe.each(programs)('relay in %s', (_name, program) => {
     });
     expect(status).toBe('started');
     expect(result.stdout, result.stderr).toBe('got POST /v1/x 0 bytes\ngot POST /v1/x 200000 bytes\n');
+  }, 30_000);
+
+  it('runs a command starting with - or + as a command, not as bash\'s options', async () => {
+    for (const command of [...OPTION_LIKE.map(([c]) => c), 'echo ran "$#"']) {
+      const { result, status } = await launch(command, { program: program(), socket: '/nonexistent.sock', port: await freePort() });
+      expect(status, command).toBe('started');
+      if (command.startsWith('echo')) expect(result).toMatchObject({ exitCode: 0, stdout: 'ran 0\n' });
+      else expectRanAsCommand(command, result);
+    }
   }, 30_000);
 
   it('fails before `started` when it cannot listen (the port is taken)', async () => {

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expectRanAsCommand, OPTION_LIKE } from '../../helpers/option-like.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolateAttempt, type AttemptIsolation } from '../../../src/sandbox/attempt.ts';
 import { BwrapSandbox } from '../../../src/sandbox/bwrap.ts';
@@ -47,7 +48,7 @@ describe.runIf(bwrapUsable)('warm containers (bwrap, an attempt\'s sandbox view)
   it('gives the cold path\'s output, exit code and stdin, for text the launcher must not interpret', async () => {
     const commands: [string, Partial<ExecOptions>][] = [
       ['echo out; echo err >&2; exit 7', {}],
-      ['-x', {}], // a leading dash: bash's own complaint, as cold
+      ['-x', {}], // a leading dash: a command (not found), as cold
       ["printf '%s|' \"$0\" \"$#\"; echo 'a\\b'\n\n  echo \"  x  \"\n\n", {}],
       ['cat; echo; ls -l /proc/self/fd/0 | sed "s/.*-> //"', {}], // empty stdin: /dev/null, as cold
       ['cat', { input: 'line 1\nline 2 \\ $HOME' }],
@@ -61,6 +62,15 @@ describe.runIf(bwrapUsable)('warm containers (bwrap, an attempt\'s sandbox view)
       expect(same(warm), command.slice(0, 40)).toEqual(same(cold));
     }
   });
+
+  it('runs a command starting with - or + as a command, not as bash\'s options (warm and cold alike)', async () => {
+    for (const [command] of OPTION_LIKE) {
+      const mark = randomUUID();
+      for (const res of [await warmExec(command, opts(), mark), await coldExec(command, opts(), mark)]) {
+        expectRanAsCommand(command, res);
+      }
+    }
+  }, 60_000);
 
   it('a NUL byte or a command over one argument\'s limit goes the cold way, with the cold result', async () => {
     for (const command of ['echo a\0b', `echo ${'z'.repeat(140_000)}`]) {
