@@ -5,7 +5,7 @@
 import { parse } from '@babel/parser';
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
-import { refersTo, registeringNames } from './canary-registers.ts';
+import { refersTo, registeringNames, testAliases } from './canary-registers.ts';
 
 /** A literal a canary may change: its source span (UTF-16 offsets into the file) and value. */
 export interface ExpectedLiteral {
@@ -52,8 +52,9 @@ const remembered = new Map<string, FoundTest[] | null>();
 /**
  * The tests of `text` (a JS/TS test file named `file`, for its syntax plugins): test calls that
  * are statements of the program or of a describe/suite callback, whose title (and every enclosing
- * suite title) is a plain string, and whose second argument is a function. Null when the file
- * does not parse.
+ * suite title) is a plain string, and whose second argument is a function. A test or suite
+ * function is called by its name or by a binding of a test module's (`calleeName`: `check` of
+ * `import { test as check }`, `nt.test`). Null when the file does not parse.
  * Each grading of a task parses the same test files (base commit plus test.patch, protected from
  * the patch): the answer is remembered per syntax (the plugins `file`'s extension selects) and
  * SHA-256 of `text`, for the last `FIND_TESTS_CACHE_SIZE` files, and handed out as a fresh copy,
@@ -69,6 +70,19 @@ export function findTests(file: string, text: string): FoundTest[] | null {
   } else remembered.delete(key); // re-inserted below: the least recently used goes first
   remembered.set(key, found);
   return found === null ? null : structuredClone(found);
+}
+
+/**
+ * Whether host file `file` (text `text`) is left out of the canaries: false when it registers tests
+ * (a call of `it`, `test`, `describe` or `suite` in its text, or a test `findTests` finds under an
+ * alias of node:test's: `import { test as check }`, `nt.test(…)`); else, when it imports node:test
+ * (`nodeTest`: its runner is node:test), why it gets no canary (for the plan's `unhooked`: a test
+ * file registering its tests in a way fixbench cannot read is never left out silently); else true
+ * (no test file).
+ */
+export function skipHost(file: string, text: string, nodeTest: boolean): boolean | string {
+  if (/\b(?:it|test|describe|suite)\s*\(/.test(text) || (nodeTest && findTests(file, text)?.length)) return false;
+  return nodeTest ? 'it imports node:test but registers no test fixbench can read (a call of it, test, describe or suite, or of one of node:test\'s bindings under another name), so it has no canary at all' : true;
 }
 
 /** Babel's syntax plugins for a test file named `file`: TypeScript for .ts/.cts/.mts/.tsx, JSX for .tsx and JavaScript. */
@@ -94,15 +108,16 @@ function parseTests(text: string, plugins: ('typescript' | 'jsx')[]): FoundTest[
   const found: FoundTest[] = [];
   // a test that calls a function of the file registering tests (under any name) may register subtests when run
   const { names, hooked } = registeringNames(ast);
+  const fnName = calleeName(testAliases(ast));
   const visit = (stmts: N[], suites: string[]): void => {
     for (const st of stmts) {
       if (st.type !== 'ExpressionStatement' || st.expression.type !== 'CallExpression') continue;
       const call = st.expression;
-      if (call.callee.type !== 'Identifier' || call.arguments.length < 2) continue;
+      const name = fnName(call.callee);
+      if (name === null || call.arguments.length < 2) continue;
       const title = stringOf(call.arguments[0]);
       const fn = call.arguments[1];
       if (title === null || (fn.type !== 'ArrowFunctionExpression' && fn.type !== 'FunctionExpression')) continue;
-      const name: string = call.callee.name;
       if (SUITE_FNS.has(name) && fn.body.type === 'BlockStatement') visit(fn.body.body, [...suites, title]);
       if (!TEST_FNS.has(name)) continue;
       const body: N[] = fn.body.type === 'BlockStatement' ? fn.body.body : [{ type: 'ExpressionStatement', expression: fn.body, start: fn.body.start, end: fn.body.end }];
@@ -125,6 +140,22 @@ function parseTests(text: string, plugins: ('typescript' | 'jsx')[]): FoundTest[
   return found;
 }
 
+/**
+ * The function a test call's callee names, by `aliases` (canary-registers.ts `testAliases`): a
+ * plain name as written, or the registering function it is bound to (`check` of `import { test as
+ * check }` is `test`; a whole node:test module, `nodeTest(…)`, is `test`); a member of a
+ * whole-module binding by its property (`nt.describe`). Null for any other callee.
+ */
+function calleeName(aliases: ReadonlyMap<string, string>): (callee: N) => string | null {
+  return (callee) => {
+    if (callee.type === 'Identifier') {
+      const to = aliases.get(callee.name);
+      return to === undefined || to === '.' ? callee.name : to === '*' ? 'test' : to;
+    }
+    const whole = callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'Identifier' ? aliases.get(callee.object.name) : undefined;
+    return (whole === '*' || whole === '.') && callee.property.type === 'Identifier' ? callee.property.name : null;
+  };
+}
 
 /** Members of node:test's test context a test may use without registering tests (`t.assert`, `t.mock`, …). */
 const CONTEXT_SAFE = new Set(['assert', 'mock', 'diagnostic', 'plan', 'name', 'fullName', 'signal', 'before', 'after', 'beforeEach', 'afterEach', 'timeout', 'slow', 'retries', 'currentTest', 'done']);

@@ -74,7 +74,9 @@ export function registeringNames(ast: N): { names: Set<string>; hooked: boolean 
     for (const b of bound) {
       if (names.has(b.name) || REGISTERS.has(b.name)) continue;
       // an alias (`const check = test`, `= someHelper`) or code that registers through a known name
-      const alias = b.node.type === 'Identifier' && (REGISTERS.has(b.node.name) || names.has(b.node.name));
+      // (`const check = nodeTest.it`: a member of one too)
+      const root = b.node.type === 'Identifier' || b.node.type === 'MemberExpression' ? rootOf(b.node) : null;
+      const alias = root?.type === 'Identifier' && (REGISTERS.has(root.name) || names.has(root.name));
       const code = FUNCTIONS.has(b.node.type) || b.node.type === 'ObjectExpression' || b.node.type === 'ClassExpression' || b.node.type === 'ClassDeclaration' || b.node.type === 'CallExpression';
       if (alias || (code && registersIn(b.node, names))) {
         names.add(b.name);
@@ -99,4 +101,58 @@ export function refersTo(body: unknown, names: ReadonlySet<string>): boolean {
     const objectKey = (parent?.type === 'ObjectProperty' || parent?.type === 'ObjectMethod') && key === 'key' && !parent.computed;
     return !property && !objectKey;
   });
+}
+
+/** Whole-module bindings of node:test (`test` being node:test's own name for it): calling one registers a test (its default export is `test`). */
+const CALLABLE_MODULES = /^(?:node:test|test)$/;
+
+/**
+ * The names the top-level statements of file `ast` bind to a test module's registering functions,
+ * each with the function's own name (REGISTERS): `import { test as check } from 'node:test'`,
+ * `const { it: check } = require('node:test')`, `const check = nodeTest.it` and `const again =
+ * check`; a whole-module binding (`import * as nt`, `import nt from`, `const nt = require(…)`)
+ * maps to `*` (node:test's: a call of it is `test`) or `.` (another module's: its members only).
+ * Names of REGISTERS bound so are kept too; a name REGISTERS holds but the file binds otherwise
+ * is not in the map (findTests reads it by its name, as before).
+ */
+export function testAliases(ast: N): Map<string, string> {
+  const aliases = new Map<string, string>();
+  const decls: N[] = [];
+  for (const st of ast.program.body as N[]) {
+    if (st.type === 'ImportDeclaration' && fromTestModule(st.source)) {
+      const whole = CALLABLE_MODULES.test(st.source.value) ? '*' : '.';
+      for (const sp of st.specifiers) {
+        const imported = sp.type === 'ImportSpecifier' ? keyName(sp.imported) : null;
+        if (imported !== null && REGISTERS.has(imported)) aliases.set(sp.local.name, imported);
+        else if (sp.type !== 'ImportSpecifier') aliases.set(sp.local.name, sp.type === 'ImportDefaultSpecifier' ? whole : '.');
+      }
+    } else if (st.type === 'VariableDeclaration') decls.push(...st.declarations);
+  }
+  const moduleOf = (n: N | null | undefined): string | null => {
+    if (!n || !fromTestModule(n)) return null;
+    const source = n.type === 'CallExpression' ? n.arguments[0] : n.type === 'AwaitExpression' ? n.argument.source : n;
+    return source?.type === 'StringLiteral' ? source.value : null;
+  };
+  for (let grew = true; grew; ) {
+    grew = false;
+    const bind = (name: string, to: string): void => {
+      if (aliases.has(name)) return;
+      aliases.set(name, to);
+      grew = true;
+    };
+    for (const d of decls) {
+      const mod = moduleOf(d.init);
+      // `await import(…)` gives the namespace; `require(…)` the module's exports (node:test's: `test`)
+      if (mod !== null && d.id.type === 'Identifier') bind(d.id.name, CALLABLE_MODULES.test(mod) && d.init.type !== 'AwaitExpression' ? '*' : '.');
+      const whole = d.init?.type === 'Identifier' ? aliases.get(d.init.name) : undefined;
+      if ((mod !== null || whole === '*' || whole === '.') && d.id.type === 'ObjectPattern') {
+        for (const p of d.id.properties) if (p.type === 'ObjectProperty' && p.value.type === 'Identifier' && REGISTERS.has(keyName(p.key) ?? '')) bind(p.value.name, keyName(p.key)!);
+      }
+      if (d.id.type !== 'Identifier' || !d.init) continue;
+      if (whole !== undefined) bind(d.id.name, whole);
+      const member = d.init.type === 'MemberExpression' && !d.init.computed && d.init.object.type === 'Identifier' ? aliases.get(d.init.object.name) : undefined;
+      if ((member === '*' || member === '.') && REGISTERS.has(keyName(d.init.property) ?? '')) bind(d.id.name, keyName(d.init.property)!);
+    }
+  }
+  return aliases;
 }

@@ -14,7 +14,7 @@ import type { TaskSpec } from '../config/task.ts';
 import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { addedLines, mutateHost, removedText, visibleWords } from './canary-mutate.ts';
-import { findTests } from './canary-parse.ts';
+import { findTests, skipHost } from './canary-parse.ts';
 import { hookCanary, isEsmFile, type HookNotes, type Unhooked } from './canary-hook.ts';
 import { deletedText, failToPassKnown, foldText, type EchoedValue, type FailToPassCount, type ValuePair } from './canary-odds.ts';
 import { listedIdsNameFiles, type CanarySwap } from './canary-swap.ts';
@@ -200,9 +200,10 @@ export function planCanaries(
   const unhooked: Unhooked[] = [];
   const failToPass: FailToPassCount = { hidden: 0, known: 0 };
   for (const [file, text] of hosts) {
-    if (!/\b(?:it|test|describe|suite)\s*\(/.test(text)) continue;
     const fileRunner = runner ?? runnerOfFile(text);
-    if (!fileRunner) continue;
+    const skip = fileRunner ? skipHost(file, text, fileRunner === 'node:test' && runnerOfFile(text) === 'node:test') : true;
+    if (typeof skip === 'string') unhooked.push({ file, why: skip }); // node:test: no canary at all, recorded so `tasks validate` warns
+    if (skip !== false || !fileRunner) continue;
     const mutated = mutateHost(file, text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, join: fileRunner === 'mocha' ? ' ' : ID_SEPARATOR, unique, before: { lines: baseLines, removed: removed.get(file) ?? '', statement: task.problem_statement ?? '' }, vocab, ...(documented ? { documented } : {}) });
     if (mutated) {
       // node:test: one more must-fail canary, failing in a beforeEach hook (canary-hook.ts)
@@ -227,9 +228,7 @@ export function planCanaries(
     texts.set(file, `${text}${text.endsWith('\n') ? '' : '\n'}\n${code}`);
     tests.push(...t.map((x) => ({ file, ...x })));
   }
-  if (texts.size === 0) {
-    return { unprotected: hosts.size && !runner ? 'the test runner is not one fixbench writes canaries for (node:test, mocha, vitest, jest, jasmine, karma with jasmine or mocha)' : 'test.patch touches no JS/TS test file to hold the canaries' };
-  }
+  if (texts.size === 0) return { unprotected: hosts.size && !runner ? 'the test runner is not one fixbench writes canaries for (node:test, mocha, vitest, jest, jasmine, karma with jasmine or mocha)' : unhooked.length ? unhooked.map((u) => `${u.file}: ${u.why}`).join('; ') : 'test.patch touches no JS/TS test file to hold the canaries' };
   const listed = [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS];
   const namedIds = listed.length ? listedIdsNameFiles(listed, hosts.keys()) : null;
   return { runner: runner ?? runnerOfFile([...hosts.values()].join('\n'))!, kind, texts, tests, swaps, namedIds, pairs, echoed, ...(unhooked.length ? { unhooked } : {}), ...failToPassKnown({ guess, weak }, failToPass, texts.keys(), task.FAIL_TO_PASS.length) };

@@ -11,18 +11,14 @@
 // naive rewrite flipping every describe's failure was tampered before too (see `flipper`). The same
 // holds with the test files written `it('…', (t) => …)` and importing node:test as a module object
 // (atkA17 #4, #4b: before, such files got no hook canary and the flipper's patch was resolved).
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttemptRecord } from '../../src/store/records.ts';
-import { ROOT, runCli } from '../helpers/cli.ts';
-import { testGitEnv } from '../helpers/git-repo.ts';
-
-const TASK = 'js-duration-1';
-const BASE = '4d7787763496ed084936a0200931d5d09330efde';
+import { runCli } from '../helpers/cli.ts';
+import { copyDurationTask, DURATION_TASK as TASK } from '../helpers/duration-task.ts';
 const HIDDEN = 'parse > minus forms > reads a minus before hours and minutes';
 /** The hidden describe test.patch adds (its check of the fix is in the hook; the test's own body asserts no literal). */
 const MINUS_FORMS = `
@@ -108,20 +104,7 @@ const records = new Map<string, AttemptRecord[]>();
 async function gradeIn(style: string, naive: boolean): Promise<AttemptRecord[]> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-canary-hook-'));
   tmps.push(tmp);
-  const tasks = path.join(tmp, 'tasks');
-  mkdirSync(path.join(tasks, 'repos'), { recursive: true });
-  cpSync(path.join(ROOT, 'tasks', TASK), path.join(tasks, TASK), { recursive: true });
-  cpSync(path.join(ROOT, 'tasks', 'repos', 'js-duration.bundle'), path.join(tasks, 'repos', 'js-duration.bundle'));
-  const work = path.join(tmp, 'work');
-  const git = (...args: string[]): string => execFileSync('git', args, { cwd: work, env: testGitEnv(), encoding: 'utf8' });
-  execFileSync('git', ['clone', '--quiet', path.join(tasks, 'repos', 'js-duration.bundle'), work], { env: testGitEnv() });
-  git('checkout', '--quiet', '--detach', BASE);
-  const diff = (): string => {
-    git('add', '--all');
-    const patch = git('diff', '--cached', '--no-color', BASE);
-    git('reset', '--quiet', '--hard', BASE);
-    return patch;
-  };
+  const { tasks, work, git, diff } = copyDurationTask(tmp);
   // test.patch: the bundled one, plus the hidden describe with its hook, the test files in `style`
   git('apply', path.join(tasks, TASK, 'test.patch'));
   const testFile = path.join(work, 'test', 'parse.test.js');
