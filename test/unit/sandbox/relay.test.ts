@@ -72,10 +72,10 @@ describe.each(programs)('relay in %s', (_name, program) => {
   }, 30_000);
 
   it('runs a command starting with - or + as a command, not as bash\'s options', async () => {
-    for (const command of [...OPTION_LIKE.map(([c]) => c), 'echo ran "$#"']) {
+    for (const command of [...OPTION_LIKE.map(([c]) => c), 'echo ran "$0" "$#"']) {
       const { result, status } = await launch(command, { program: program(), socket: '/nonexistent.sock', port: await freePort() });
       expect(status, command).toBe('started');
-      if (command.startsWith('echo')) expect(result).toMatchObject({ exitCode: 0, stdout: 'ran 0\n' });
+      if (command.startsWith('echo')) expect(result).toMatchObject({ exitCode: 0, stdout: 'ran bash 0\n' });
       else expectRanAsCommand(command, result);
     }
   }, 30_000);
