@@ -86,8 +86,10 @@ export function registeringNames(ast: N): { names: Set<string>; hooked: boolean 
   }
   const hooked = some(ast.program, (x) => {
     if (x.type !== 'CallExpression') return false;
-    const root = rootOf(x.callee);
-    return root.type === 'Identifier' && HOOKS.has(root.name) && x.arguments.some((a: N) => FUNCTIONS.has(a.type) && registersIn(a, names));
+    const [root, c] = [rootOf(x.callee), x.callee];
+    // a hook by its name (`beforeEach.x`), or a member of a module object (`nt.beforeEach`)
+    const hook = (root.type === 'Identifier' && HOOKS.has(root.name)) || (c.type === 'MemberExpression' && !c.computed && HOOKS.has(keyName(c.property) ?? ''));
+    return hook && x.arguments.some((a: N) => FUNCTIONS.has(a.type) && registersIn(a, names));
   });
   return { names, hooked };
 }

@@ -83,6 +83,9 @@ describe('node:test files registering tests under other names (atkD17 #6)', () =
       .replace("assert.equal(double(3), 6);", "nodeTest.test('inner', () => {});\n    assert.equal(double(3), 6);");
     const found = findTests('test/a.test.js', text)!;
     expect(found.filter((t) => t.unsafe).map((t) => t.title)).toEqual(['doubles two', 'doubles three']);
+    // a hook of the module object registering tests: every test of the file may be a parent
+    const hooked = `${FORMS[3]![2]}nt.beforeEach(() => {\n  nt.test('inner', () => {});\n});\n`;
+    expect(findTests('test/a.test.mjs', hooked)!.map((t) => t.unsafe)).toEqual([true, true, true, true]);
   });
 
   it('names a node:test file whose tests it cannot read in `unhooked`, so tasks validate warns; a helper without node:test stays out', () => {
