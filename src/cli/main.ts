@@ -60,6 +60,8 @@ export function buildProgram(exit: { code: number }): Command {
       }
       // commands are imported when used, so `--help` stays fast
       exit.code = await (await import('./run.ts')).runCommand({ ...opts, ...(resolved && resolved !== 'auto' ? { shard: resolved } : {}) }, early);
+      const npmLine = (await import('./npm-exit.ts')).npmExitLine(exit.code);
+      if (npmLine) process.stderr.write(`${npmLine}\n`);
     });
 
   program
