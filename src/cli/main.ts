@@ -60,6 +60,8 @@ export function buildProgram(exit: { code: number }): Command {
       }
       // commands are imported when used, so `--help` stays fast
       exit.code = await (await import('./run.ts')).runCommand({ ...opts, ...(resolved && resolved !== 'auto' ? { shard: resolved } : {}) }, early);
+      const npmLine = (await import('./npm-exit.ts')).npmExitLine(exit.code);
+      if (npmLine) process.stderr.write(`${npmLine}\n`);
     });
 
   program
@@ -120,7 +122,7 @@ export function buildProgram(exit: { code: number }): Command {
       'Build reports/<run_id>/index.html (chart, leaderboard, routing, significance, budget curves, per-task matrix) and a page per model and task with its attempts and trajectories (reports/<run_id>/attempts/) from results/<run_id>/; with --site, every run under the results folder plus reports/index.html with the trend per model over time.',
     )
     .argument('[run]', 'a run id under --results, or a path to a results/<run_id> folder')
-    .option('--prices <file>', 're-price every attempt from its stored tokens under this price sheet (USD per million tokens) and write reports/<run_id>-prices-<as_of>-<digest>/ (digest: the first 8 hex digits of the SHA-256 of the sheet file, so two sheets of one date never share a folder); the stored results are not changed. A sheet older than 90 days gets a note, not a warning (you picked it); without --prices, a run priced with a sheet older than 90 days gets a warning')
+    .option('--prices <file>', 're-price every attempt from its stored tokens under this price sheet (USD per million tokens) and write reports/<run_id>-prices-<as_of>-<digest>/ (digest: the first 8 hex digits of the SHA-256 of the sheet file, so two sheets of one date never share a folder); the stored results are not changed. A sheet older than 90 days gets a note, not a warning (you picked it); without --prices, a run priced with a sheet older than 90 days gets a warning (an illustrative sheet, `illustrative: true`, never does)')
     .option('--models-file <file>', 'with --prices: the catalog whose `price` keys name the models\' rows (default: the key each model had in the run, recorded in run.json; else the bundled models.yaml; else the model id)')
     .option('--created-after <date>', 'only the run\'s tasks whose created_at is after this ISO date (a model\'s training cutoff: the contamination window); tasks without created_at are left out and counted; the report states the filter and goes to reports/<run_id>-created-after-<date>/')
     .option('--tasks <dir>', 'the run\'s task folders: created_at for --created-after, difficulty and tags for the recommended policy (default: the run\'s own folder, run.json tasks_dir, else the bundled tasks/)')

@@ -64,14 +64,15 @@ export async function modelsPricesCommand(o: { modelsFile?: string; prices?: str
     blended_3_1: m.price ? blendedUsdPerMTok(m.price) : null,
     source: m.price?.source ?? null,
   }));
-  const stale = priceSheetAgeWarning(c.sheet.as_of, new Date(), undefined, commandPrefix(), o.prices);
+  const stale = priceSheetAgeWarning(c.sheet, new Date(), undefined, commandPrefix(), o.prices);
   if (stale) process.stderr.write(`warning: ${stale}\n`);
   if (o.json) {
-    process.stdout.write(JSON.stringify({ file: c.priceFile, as_of: c.sheet.as_of, source: c.sheet.source, billed_at: c.sheet.billed_at ?? null, unit: 'USD per million tokens', models: rows }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ file: c.priceFile, as_of: c.sheet.as_of, source: c.sheet.source, billed_at: c.sheet.billed_at ?? null, illustrative: c.sheet.illustrative === true, unit: 'USD per million tokens', models: rows }, null, 2) + '\n');
     return ExitCode.ok;
   }
   const billedAt = c.sheet.billed_at ? `billed at: ${c.sheet.billed_at} (where the vendor's price differs, the row's source says so)\n` : '';
-  process.stdout.write(`price sheet: ${c.priceFile}\nas of: ${c.sheet.as_of}\nsource: ${c.sheet.source}\n${billedAt}unit: USD per million tokens (blended = (3 × input + output) / 4)\n\n`);
+  const made = c.sheet.illustrative ? 'illustrative: yes (made-up prices, no provider\'s; they do not age)\n' : '';
+  process.stdout.write(`price sheet: ${c.priceFile}\nas of: ${c.sheet.as_of}\nsource: ${c.sheet.source}\n${made}${billedAt}unit: USD per million tokens (blended = (3 × input + output) / 4)\n\n`);
   const u = (v: string | null, fallback: string) => v ?? fallback;
   process.stdout.write(
     textTable(

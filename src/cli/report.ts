@@ -125,10 +125,10 @@ export async function reportCommand(run: string | undefined, o: ReportOptions): 
   }
   if (header.contenders.some((c) => c.model !== null) && o.prices) {
     // a sheet named with --prices was picked on purpose (to see the run at that date's prices): information, not a warning (newcomer12 #9)
-    const chosen = chosenSheetAgeNote(header.price_sheet.as_of, o.prices, new Date(), fb);
+    const chosen = chosenSheetAgeNote(header.price_sheet, o.prices, new Date(), fb);
     if (chosen) process.stderr.write(`note: ${chosen}\n`);
   } else if (header.contenders.some((c) => c.model !== null)) {
-    const stale = priceSheetAgeWarning(header.price_sheet.as_of, new Date(), `re-price this run's report under it: \`${fb} report ${shellWord(run)} --prices <newer sheet>${givenFlags(o, ['results', 'reports', 'tasks', 'modelsFile'])}\``, fb);
+    const stale = priceSheetAgeWarning(header.price_sheet, new Date(), `re-price this run's report under it: \`${fb} report ${shellWord(run)} --prices <newer sheet>${givenFlags(o, ['results', 'reports', 'tasks', 'modelsFile'])}\``, fb);
     if (stale) process.stderr.write(`warning: ${stale}\n`);
   }
   // a filtered report never replaces the full one: its own folder

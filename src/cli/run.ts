@@ -106,8 +106,8 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
   const paid = chosen.filter((m) => !freeRow(m.price));
   const priced = o.dryRun ? paid.length + picked.routes.length + (o.cascade?.length ?? 0) > 0 : Boolean(o.cascade?.length) || paid.some((m) => process.env[m.spec.api_key_env]);
   const stale = !priced ? null : stored // a resume keeps the run's sheet: re-price its report afterwards (newcomer13 #6)
-    ? resumedSheetAgeWarning(catalog.sheet.as_of, new Date(), `\`${commandPrefix()} report ${shellWord(stored.run_id)} --prices <newer sheet>${givenFlags(o, ['results', 'reports', 'modelsFile'])}\``, commandPrefix())
-    : priceSheetAgeWarning(catalog.sheet.as_of, new Date(), undefined, commandPrefix(), o.given?.includes('prices') && o.prices !== undefined ? o.prices : undefined);
+    ? resumedSheetAgeWarning(catalog.sheet, new Date(), `\`${commandPrefix()} report ${shellWord(stored.run_id)} --prices <newer sheet>${givenFlags(o, ['results', 'reports', 'modelsFile'])}\``, commandPrefix())
+    : priceSheetAgeWarning(catalog.sheet, new Date(), undefined, commandPrefix(), o.given?.includes('prices') && o.prices !== undefined ? o.prices : undefined);
   if (stale) process.stderr.write(`warning: ${stale}\n`);
   if (o.dryRun) {
     // a dry run calls nothing, so it needs no key: every model --models names (or every catalog model) is forecast, keys set or not;

@@ -115,7 +115,8 @@ export async function tasksValidateCommand(ids: string[], o: ValidateCliOptions)
           });
           results.push(v);
           log(`  ${v.instance_id}: ${v.valid ? 'valid' : 'INVALID'} (${(v.wall_ms / 1000).toFixed(1)} s)`);
-          for (const w of [weaklyProtected(v), withoutHookCanary(v)]) if (w) log(`  warning: ${v.instance_id}: ${w}`);
+          const weakFiles = lint.warnings.find((p) => p.instance_id === v.instance_id && p.weak);
+          for (const w of [weaklyProtected(v, weakFiles ? formatProblem(weakFiles) : null), withoutHookCanary(v)]) if (w) log(`  warning: ${v.instance_id}: ${w}`);
         }),
       ),
     );
@@ -164,16 +165,19 @@ export function echoedText(e: { file: string; test: string; value: string; tell?
  * (`canaries.guess` 1: every FAIL_TO_PASS title and expected value readable before the run, or a
  * single test, or only synthetic canaries, or expected values the tests' own input holds), naming
  * the weak files, and each test whose input reveals its expected value (`canaries.echoed`: up to 3,
- * with the value) and the fix; null otherwise.
+ * with the value) and the fix; null otherwise. `lintWeak`: the task's lint warning on its weakly
+ * protected test files (src/tasks/lint.ts `canaryWarnings`, a `weak` problem, as `formatProblem`
+ * gives it), or null: when given it is the fix named, word for word what `tasks create` and
+ * `tasks lint` printed for that file, so the commands never give two fixes for one file.
  */
-export function weaklyProtected(v: Pick<TaskValidation, 'runs'>): string | null {
+export function weaklyProtected(v: Pick<TaskValidation, 'runs'>, lintWeak: string | null = null): string | null {
   const c = v.runs.find((r) => r.phase === 'gold_and_test_patch' && r.canaries?.guess === 1)?.canaries;
   if (!c) return null;
   const head = `weakly protected: its gold runs record canaries.guess 1${c.weak?.length ? ` (${c.weak.join(', ')})` : ''}: a patch that forges exactly its FAIL_TO_PASS tests' results beats the canaries`;
   const echoed = [...new Map((c.echoed ?? []).map((e) => [`${e.file}\0${e.test}`, e])).values()];
-  if (!echoed.length) return `${head}; give it a failing test test.patch adds, or have test.patch write the expected value (tasks/README.md "Canary tests and result channels")`;
+  if (!echoed.length) return lintWeak ? `${head}; fix: ${lintWeak}` : `${head}; give it a failing test test.patch adds, or have test.patch write the expected value (tasks/README.md "Canary tests and result channels")`;
   const named = echoed.slice(0, 3).map(echoedText).join('; ');
-  return `${head}: ${named}${echoed.length > 3 ? ` (and ${echoed.length - 3} more)` : ''}; so a patch tells each such test from its canary copy by what its input reveals. Fix: add a failing test whose expected answer is not a slice of its input (a count, a length, a computed or transformed value), or give the test an input that does not hold its answer (tasks/README.md "Canary tests and result channels")`;
+  return `${head}: ${named}${echoed.length > 3 ? ` (and ${echoed.length - 3} more)` : ''}; so a patch tells each such test from its canary copy by what its input reveals. Fix: add a failing test whose expected answer is not a slice of its input (a count, a length, a computed or transformed value), or give the test an input that does not hold its answer (tasks/README.md "Canary tests and result channels")${lintWeak ? `; and: ${lintWeak}` : ''}`;
 }
 
 /**

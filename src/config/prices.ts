@@ -64,6 +64,12 @@ export const PriceSheet = z
      * (the bundled models are all called through it). Optional: sheets written before it stay readable.
      */
     billed_at: z.string().min(1).optional(),
+    /**
+     * `true` for a sheet whose prices are made up (a demo's, e.g. examples/fake-provider/prices.yaml):
+     * no provider charges them, so they never age (no staleness warning, src/config/price-age.ts) and
+     * reports and `models prices` label its costs as illustrative. Absent on a real sheet.
+     */
+    illustrative: z.literal(true).optional(),
     currency: z.literal('USD').default('USD'),
     unit: z.literal('USD per million tokens').default('USD per million tokens'),
     /** Rows by price key; a model with no row (or `null`) has an unknown price. */

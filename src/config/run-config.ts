@@ -162,8 +162,8 @@ export const RunConfig = z
     attempts_per_task: z.number().int().positive(),
     /** Extra test runs of an unresolved attempt to find flaky tests (`--rerun-failed`). */
     rerun_failed: z.number().int().nonnegative(),
-    /** The price sheet: file (relative to the fixbench package when bundled), canonical hash of its content, date and source. */
-    price_sheet: z.object({ file: z.string(), content_hash: z.string(), as_of: z.string(), source: z.string() }).strict(),
+    /** The price sheet: file (relative to the fixbench package when bundled), canonical hash of its content, date, source and its made-up marker (present only when true). */
+    price_sheet: z.object({ file: z.string(), content_hash: z.string(), as_of: z.string(), source: z.string(), illustrative: z.literal(true).optional() }).strict(),
   })
   .strict();
 export type RunConfig = z.infer<typeof RunConfig>;

@@ -100,7 +100,7 @@ export const RunHeader = z.object({
   suite: z.object({ hash: z.string(), instance_ids: z.array(z.string()) }),
   contenders: z.array(Contender),
   skipped: z.array(z.object({ id: z.string(), reason: z.string() })),
-  price_sheet: z.object({ file: z.string(), as_of: z.string(), source: z.string() }),
+  price_sheet: z.object({ file: z.string(), as_of: z.string(), source: z.string(), illustrative: z.literal(true).optional() }), // illustrative: PriceSheet's made-up marker, only when true
   limits: RunLimits,
   attempts_per_task: z.number().int().positive(),
   /** `--rerun-failed`: extra test runs of an unresolved attempt to detect flaky tests (0 = none). */

@@ -104,7 +104,7 @@ export function repriceRun(input: RepriceInput): Repriced {
     header: {
       ...header,
       contenders,
-      price_sheet: { file: input.sheetFile, as_of: sheet.as_of, source: sheet.source },
+      price_sheet: { file: input.sheetFile, as_of: sheet.as_of, source: sheet.source, ...(sheet.illustrative ? { illustrative: true as const } : {}) },
       note: [header.note, `re-priced under ${input.sheetFile} (as of ${sheet.as_of}); the run was priced with ${was}`].filter(Boolean).join('; '),
     },
     attempts,

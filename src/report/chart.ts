@@ -97,7 +97,7 @@ export interface LineChartOptions {
 export function lineChartSpec(points: readonly LinePoint[], o: LineChartOptions): TopLevelSpec {
   const xs = points.map((p) => p.x);
   const x = o.xTime
-    ? { field: 'x', type: 'temporal' as const, title: o.xTitle, scale: { type: 'utc' as const, domain: [dayTicks(xs)[0]!, Math.max(...xs)] }, axis: { format: '%Y-%m-%d', values: dayTicks(xs), labelAngle: -30 } }
+    ? { field: 'x', type: 'temporal' as const, title: o.xTitle, ...timeAxis(xs) }
     : {
         field: 'x',
         type: 'quantitative' as const,
@@ -121,6 +121,24 @@ export function lineChartSpec(points: readonly LinePoint[], o: LineChartOptions)
       order: { field: 'x', type: o.xTime ? 'temporal' : 'quantitative' },
     },
   };
+}
+
+/**
+ * The scale and axis of a temporal x (epoch ms, non-empty), widened on each side by a twentieth of
+ * its span so that no point sits on the plot's border (runs of one day were drawn at its right edge).
+ * Points of several days: from the first day's midnight to the last point (padding at least an hour),
+ * ticked at the days' midnights ({@link dayTicks}, `YYYY-MM-DD`). Points of one day: from the first
+ * point to the last (padding at least 15 minutes), so that runs of that day stand apart, ticked at the
+ * first and last, labelled with their time (`YYYY-MM-DD HH:MM`, UTC).
+ */
+export function timeAxis(epochMs: readonly number[]): { scale: { type: 'utc'; domain: [number, number] }; axis: { format: string; values: number[]; labelAngle: number } } {
+  const days = dayTicks(epochMs);
+  const hi = Math.max(...epochMs);
+  const oneDay = new Set(epochMs.map((t) => Math.floor(t / 86_400_000))).size === 1;
+  const lo = oneDay ? Math.min(...epochMs) : days[0]!;
+  const pad = Math.max((hi - lo) / 20, oneDay ? 15 * 60_000 : 3_600_000);
+  const axis = oneDay ? { format: '%Y-%m-%d %H:%M', values: [...new Set([lo, hi])] } : { format: '%Y-%m-%d', values: days };
+  return { scale: { type: 'utc', domain: [lo - pad, hi + pad] }, axis: { ...axis, labelAngle: -30 } };
 }
 
 /** Midnight UTC of each distinct day of `epochMs`, thinned to at most 8 evenly spaced ticks (date ticks for nightly runs, never hours). */

@@ -13,6 +13,7 @@ import { runWriterState } from '../store/lock.ts';
 import { buildReport } from './build.ts';
 import { modelColours } from './colours.ts';
 import { lineChartSpec, renderChartSvg, type LinePoint } from './chart.ts';
+import { suiteName } from './suite-name.ts';
 import { formatInt, formatPct, formatUsd } from './format.ts';
 import type { PublishedScore } from './published.ts';
 import { renderSiteHtml, type PageCharts } from './render.ts';
@@ -47,6 +48,8 @@ export interface SiteRunRow {
 export interface SiteGroup {
   suiteHash: string;
   suiteHashShort: string;
+  /** The suite by its task ids (src/report/suite-name.ts `suiteName`); null when the runs stored none (the hash names it). */
+  suiteName: string | null;
   /** The suite's size with its noun: `1 task`, `16 tasks`. */
   tasks: string;
   runs: SiteRunRow[];
@@ -91,6 +94,8 @@ export interface RunPoint {
   status: string;
   suiteHash: string;
   tasks: number;
+  /** The suite's task ids (`header.suite.instance_ids`); absent: the suite is named by its hash. */
+  taskIds?: readonly string[];
   contenders: number;
   spend: number | null;
   /** `rate` divides by graded trials; `infraErrors` left it (shown beside the rate). */
@@ -119,6 +124,7 @@ export function runPoint(run: StoredRun, status = runStatusLabel(run.header)): R
     status,
     suiteHash: run.header.suite.hash,
     tasks: run.header.suite.instance_ids.length,
+    taskIds: run.header.suite.instance_ids,
     contenders: run.header.contenders.length,
     spend,
     models: ranked.filter((s) => s.costBasis !== 'no_model').map((s) => ({ id: s.id, rate: s.resolvedRate, usdPerTask: s.meanUsdPerTask, infraErrors: s.infraErrors })),
@@ -161,6 +167,7 @@ export function siteView(points: readonly RunPoint[], unreadable: SiteViewModel[
       return {
         suiteHash: hash,
         suiteHashShort: hash.slice(0, 12),
+        suiteName: suiteName(sorted[0]!.taskIds ?? []),
         tasks: `${formatInt(sorted[0]!.tasks)} task${sorted[0]!.tasks === 1 ? '' : 's'}`,
         runs: sorted.map((r) => {
           const best = [...r.models].sort((a, b) => (b.rate ?? -1) - (a.rate ?? -1))[0];
@@ -250,8 +257,8 @@ export async function buildSite(o: BuildSiteOptions): Promise<{ index: string; r
   for (const [k, s] of series) {
     charts[k] = await renderChartSvg(
       lineChartSpec(s.points, s.kind === 'rate'
-        ? { xTitle: 'run started (UTC date)', yTitle: 'resolved (%)', xTime: true, yDomain: [0, 100], width: 560, height: 240, colours: modelColours(s.points.map((p) => p.series)) }
-        : { xTitle: 'run started (UTC date)', yTitle: 'mean USD per task', xTime: true, width: 560, height: 240, colours: modelColours(s.points.map((p) => p.series)) }),
+        ? { xTitle: 'run started (UTC)', yTitle: 'resolved (%)', xTime: true, yDomain: [0, 100], width: 560, height: 240, colours: modelColours(s.points.map((p) => p.series)) }
+        : { xTitle: 'run started (UTC)', yTitle: 'mean USD per task', xTime: true, width: 560, height: 240, colours: modelColours(s.points.map((p) => p.series)) }),
     );
   }
   const index = path.join(o.outDir, 'index.html');

@@ -220,7 +220,7 @@ export function buildRunConfig(i: RunConfigInput): RunConfig {
     run_budget: i.runBudget,
     attempts_per_task: i.attempts,
     rerun_failed: i.rerunFailed,
-    price_sheet: { file: i.priceSheet.file, content_hash: canonicalHash(i.priceSheet.sheet).slice(0, 16), as_of: i.priceSheet.sheet.as_of, source: i.priceSheet.sheet.source },
+    price_sheet: { file: i.priceSheet.file, content_hash: canonicalHash(i.priceSheet.sheet).slice(0, 16), as_of: i.priceSheet.sheet.as_of, source: i.priceSheet.sheet.source, ...(i.priceSheet.sheet.illustrative ? { illustrative: true } : {}) },
   });
 }
 
@@ -232,7 +232,7 @@ export function headerConfigFields(config: RunConfig, plans: readonly ContenderP
   const { limits, run_budget: budget, price_sheet: sheet } = config;
   return {
     contenders: plans.map((p) => contenderOf(p, config)),
-    price_sheet: { file: sheet.file, as_of: sheet.as_of, source: sheet.source },
+    price_sheet: { file: sheet.file, as_of: sheet.as_of, source: sheet.source, ...(sheet.illustrative ? { illustrative: true } : {}) },
     limits: { steps: limits.steps, attempt_usd: limits.attempt_usd, wall_ms: limits.wall_ms, command_timeout_ms: limits.command_timeout_ms, run_budget_usd: budget.usd, run_budget_tokens: budget.tokens },
     attempts_per_task: config.attempts_per_task,
     rerun_failed: config.rerun_failed,

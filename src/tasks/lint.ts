@@ -28,6 +28,13 @@ export interface LintProblem {
   file: string;
   field: string | null;
   message: string;
+  /**
+   * Set on the warning naming test files test.patch creates that are weakly protected (a single
+   * test, or tests whose canary copies a patch can tell apart): its message is the one advice for
+   * them, printed by `tasks lint` and `tasks create` and repeated by `tasks validate` when the gold
+   * runs find the task weak.
+   */
+  weak?: true;
 }
 
 export interface LintResult {
@@ -217,7 +224,7 @@ export function canaryWarnings(task: TaskSpec): LintProblem[] {
       const created = createdFiles(task.test_patch, pythonCanaryHosts(task.test_patch));
       const plan = created.size ? planPythonCanaries(task.test_cmd, created, task) : null;
       if (plan && !('unprotected' in plan) && plan.weak.length) {
-        return [{ ...at('test_patch', `${plan.weak.join(', ')} hold(s) a single test, or tests whose canary copies a patch can tell from them (a one-word name such as \`test_add\` leaves its copy no word of the file's other names to take: \`test_add_2\`): weakly protected; give the tests names that share words in the same places (\`test_pads_short_values\`, \`test_keeps_long_values\`, \`test_pads_long_strings\`)`), file: path.join(task.dir, 'test.patch'), field: null }];
+        return [{ ...at('test_patch', `${plan.weak.join(', ')} hold(s) a single test, or tests whose canary copies a patch can tell from them (a one-word name such as \`test_add\` leaves its copy no word of the file's other names to take: \`test_add_2\`): weakly protected; give the tests names that share words in the same places (\`test_pads_short_values\`, \`test_keeps_long_values\`, \`test_pads_long_strings\`)`), file: path.join(task.dir, 'test.patch'), field: null, weak: true }];
       }
       return [];
     }
@@ -240,7 +247,7 @@ export function canaryWarnings(task: TaskSpec): LintProblem[] {
   const created = createdFiles(task.test_patch, canaryHosts(task.test_patch));
   const plan = created.size ? planCanaries(inferRunner(task, null), created, null, task) : null;
   if (plan && !('unprotected' in plan) && plan.weak.length) {
-    return [...out, { ...at('test_patch', `${plan.weak.join(', ')} hold(s) a single test, or tests whose canary copies a patch can tell from them (no word of its titles fills the same grammatical slot in another title as a different word does: \`pads\` → \`pads 2\`): weakly protected; add tests whose titles share words in the same places (\`pads short values\`, \`keeps long values\`, \`pads long strings\`)`), file: path.join(task.dir, 'test.patch'), field: null }];
+    return [...out, { ...at('test_patch', `${plan.weak.join(', ')} hold(s) a single test, or tests whose canary copies a patch can tell from them (no word of its titles fills the same grammatical slot in another title as a different word does: \`pads\` → \`pads 2\`): weakly protected; add tests whose titles share words in the same places (\`pads short values\`, \`keeps long values\`, \`pads long strings\`)`), file: path.join(task.dir, 'test.patch'), field: null, weak: true }];
   }
   return out;
 }

@@ -65,6 +65,12 @@ describe('npm run fake-provider', () => {
     const added = (p: string): string[] => p.split('\n').filter((l) => l.startsWith('+') && !l.startsWith('+++'));
     expect(added(rec.model_patch)).toEqual(added(gold));
     expect(rec.model_patch).not.toContain('fake-provider-fix');
+    // the sheet is marked illustrative: the run records the marker and its report labels the costs as made up
+    const header = JSON.parse(await readFile(path.join(results, 'fp1', 'run.json'), 'utf8'));
+    expect(header.price_sheet).toMatchObject({ illustrative: true });
+    expect(header.config.price_sheet).toMatchObject({ illustrative: true });
+    const html = await readFile(path.join(tmp, 'reports', 'fp1', 'index.html'), 'utf8');
+    expect(html).toContain('id="illustrative-prices">Illustrative prices: the sheet\'s prices are made up');
   }, 300_000);
 
   it('a task its --tasks folder lacks: the attempt records the provider\'s error naming --tasks (not a silent empty patch); a task added to the folder meanwhile is read again and fixed (newcomer16 #3)', async () => {

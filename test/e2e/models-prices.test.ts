@@ -84,6 +84,25 @@ describe('fixbench models import-prices / prices', () => {
     expect(old.stderr).toContain(`warning: prices dated 2026-03-31 are ${days} days old; add a newer sheet: \`npx fixbench models import-prices openrouter --out prices/${today}.yaml\``);
   });
 
+  it('the offline demo\'s illustrative sheet never warns, however old its as_of; its listing says its prices are made up', async () => {
+    // the shipped sheet, its as_of moved years back: the marker keeps it quiet on any day the test runs
+    const shipped = await readFile(path.join(ROOT, 'examples', 'fake-provider', 'prices.yaml'), 'utf8');
+    expect(shipped).toMatch(/^illustrative: true$/m);
+    const aged = path.join(tmp, 'demo-aged.yaml');
+    await writeFile(aged, shipped.replace(/^as_of: .*$/m, 'as_of: "2020-01-01"'));
+    const r = await runCli(['models', 'prices', '--prices', aged, '--models-file', path.join(ROOT, 'examples', 'fake-provider', 'models.yaml')]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/days old/);
+    expect(r.stdout).toContain("illustrative: yes (made-up prices, no provider's; they do not age)");
+    // without the marker the same sheet is stale
+    const real = path.join(tmp, 'demo-unmarked.yaml');
+    await writeFile(real, shipped.replace(/^as_of: .*$/m, 'as_of: "2020-01-01"').replace(/^illustrative: true\n/m, ''));
+    const w = await runCli(['models', 'prices', '--prices', real, '--models-file', path.join(ROOT, 'examples', 'fake-provider', 'models.yaml'), '--json']);
+    expect(w.exitCode, w.stderr).toBe(0);
+    expect(w.stderr).toMatch(/warning: prices dated 2020-01-01 are \d+ days old/);
+    expect(JSON.parse(w.stdout).illustrative).toBe(false);
+  });
+
   it('prints a LiteLLM import to stdout, detecting the format', async () => {
     const r = await runCli(['models', 'import-prices', path.join(fixtures, 'litellm-prices.json'), '--as-of', '2026-04-02']);
     expect(r.exitCode, r.stderr).toBe(0);

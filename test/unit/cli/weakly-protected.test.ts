@@ -2,7 +2,9 @@
 // with its weak files; where its tests' own input holds their expected values (`canaries.echoed`), the
 // warning names each such test and value and the fix (an answer that is not a slice of the input).
 import { describe, expect, it } from 'vitest';
+import type { TaskSpec } from '../../../src/config/task.ts';
 import { weaklyProtected } from '../../../src/cli/tasks-check.ts';
+import { canaryWarnings, formatProblem } from '../../../src/tasks/lint.ts';
 import { ValidationReport, type TaskValidation } from '../../../src/tasks/validate.ts';
 
 type Canaries = NonNullable<TaskValidation['runs'][number]['canaries']>;
@@ -64,5 +66,23 @@ describe('weaklyProtected', () => {
     const task = { instance_id: 't-1', valid: true, reasons: [], flaky: [], wall_ms: 1, ...runs({ fail: 'failed', pass: 'passed', guess: 1, echoed }) };
     const parsed = ValidationReport.parse({ format_version: 1, tasks_dir: '/t', started_at: 'x', finished_at: 'y', wall_ms: 1, runs: 1, sandbox: 'local', valid: true, tasks: [task] });
     expect(parsed.tasks[0]!.runs[1]!.canaries!.echoed).toEqual(echoed);
+  });
+
+  it('for a file the lint finds weak, gives word for word the fix `tasks create` and `tasks lint` printed, not another (newcomer17 #3)', () => {
+    // test.patch creates spec/pad-spec.js with a single test: `tasks create` warns through canaryWarnings
+    const one = "describe('pad', () => {\n  it('pads', () => expect(pad('7', 3)).toBe('  7'));\n});\n";
+    const testPatch = `diff --git a/spec/pad-spec.js b/spec/pad-spec.js\nnew file mode 100644\n--- /dev/null\n+++ b/spec/pad-spec.js\n@@ -0,0 +1,3 @@\n${one.trimEnd().split('\n').map((l) => `+${l}`).join('\n')}\n`;
+    const task = { instance_id: 'w-1', dir: '/tasks/w-1', test_cmd: 'npx jasmine', test_report: 'jasmine', test_patch: testPatch, FAIL_TO_PASS: ['pad > pads'], PASS_TO_PASS: [] } as unknown as TaskSpec;
+    const [lint] = canaryWarnings(task);
+    expect(lint?.weak).toBe(true);
+    const created = formatProblem(lint!); // what `tasks create` prints after "warning: "
+    const w = weaklyProtected(runs({ fail: 'failed', pass: 'passed', guess: 1, weak: ['spec/pad-spec.js'] }), created)!;
+    expect(w).toContain(`; fix: ${created}`);
+    expect(w).toContain('add tests whose titles share words in the same places');
+    expect(w).not.toContain('give it a failing test test.patch adds'); // the second, different fix is gone
+    // with echoed values too, both tells are named: the echoed tests' fix and the lint's
+    const e = weaklyProtected(runs({ fail: 'failed', pass: 'passed', guess: 1, weak: ['spec/pad-spec.js'], echoed: [{ file: 'spec/pad-spec.js', test: 'pad > pads', value: '7' }] }), created)!;
+    expect(e).toContain('not a slice of its input');
+    expect(e).toContain(`; and: ${created}`);
   });
 });

@@ -68,6 +68,10 @@ describe('buildSite', () => {
     expect(group).not.toMatch(/>\d\d? ?(AM|PM)<\/text>|>\d\d:\d\d<\/text>/);
   });
 
+  it('names a suite by its task ids, the hash a tooltip beside them (newcomer17 #4)', () => {
+    expect(index).toContain('<h2>Suite t1, t2, t3 and 1 more · 4 tasks <span class="mono muted" title="suite hash suite-aaaaaaaaaaaa">suite-aaaaaa</span></h2>');
+  });
+
   it('lists a run folder it cannot read, with the reason, and ignores folders without run.json', () => {
     expect(index).toContain('<span class="mono">broken</span>: ');
     expect(index).toContain('format_version 99');
@@ -121,6 +125,12 @@ describe('siteView', () => {
   it('names the suite\'s size with its noun: "1 task", "4 tasks" (newcomer16 #9)', () => {
     const point = (suiteHash: string, tasks: number): RunPoint => ({ id: suiteHash, startedAt: '2026-04-01T00:00:00Z', status: 'finished', suiteHash, tasks, contenders: 1, spend: 0, models: [] });
     expect(siteView([point('a', 1), point('b', 4)]).vm.groups.map((g) => g.tasks).sort()).toEqual(['1 task', '4 tasks']);
+  });
+
+  it('a suite stored without task ids is named by its hash, as before', () => {
+    const bare: RunPoint = { id: 'r', startedAt: '2026-04-01T00:00:00Z', status: 'finished', suiteHash: 'abcdef0123456789', tasks: 2, contenders: 1, spend: 0, models: [] };
+    expect(siteView([bare]).vm.groups[0]!.suiteName).toBeNull();
+    expect(siteView([{ ...bare, taskIds: ['b-2', 'a-1'] }]).vm.groups[0]!.suiteName).toBe('a-1, b-2');
   });
 
   it('runPoint marks a stored run that is running, interrupted or failed as unfinished; finished and budget_exhausted are points', () => {
