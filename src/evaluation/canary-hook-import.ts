@@ -1,10 +1,9 @@
 // The hook canary's own import of node:test (canary-hook.ts): a separate import under fresh local
 // names, so the canary does not depend on how (or whether) the file imports node:test itself (a
 // default or namespace import, `const nodeTest = require('node:test')`, aliases: atkA17 #4b).
-import { parse } from '@babel/parser';
 import { randomBytes } from 'node:crypto';
 import { extname } from 'node:path';
-import { pluginsOf } from './canary-parse.ts';
+import { topLevelOf } from './canary-parse.ts';
 
 /**
  * Whether canaries added to the test file `file` (text `text`) are written as an ES module, as node
@@ -18,19 +17,11 @@ export function isEsmFile(file: string, text: string, packageType: string | null
   const ext = extname(file);
   if (ext === '.mjs' || ext === '.mts') return true;
   if (ext === '.cjs' || ext === '.cts') return false;
-  const body = programOf(file, text);
+  const body = topLevelOf(file, text);
   if (body?.some((s) => s.type === 'ImportDeclaration' || s.type.startsWith('Export'))) return true;
   return /\brequire\s*\(/.test(text) ? false : ext === '.ts' || ext === '.tsx' || packageType === 'module';
 }
 
-/** The top-level statements of `text` (their type and offsets), or null when it does not parse. */
-function programOf(file: string, text: string): { type: string; start: number; end: number }[] | null {
-  try {
-    return parse(text, { sourceType: 'unambiguous', allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true, allowImportExportEverywhere: true, plugins: pluginsOf(file) }).program.body as unknown as { type: string; start: number; end: number }[];
-  } catch {
-    return null;
-  }
-}
 
 /** What `importFresh` gives: the new text, each name's local name, and where an offset of the old text is in the new. */
 export interface FreshImport {
@@ -46,10 +37,10 @@ export interface FreshImport {
  * `const { describe: describe_1a2b3c, … } = require('node:test');` after the last top-level statement
  * calling `require(` that ends at or before offset `before` (the code using the names goes there or
  * later), else before the program's first statement (after a shebang and directives). Null when the
- * text does not parse (as findTests parses it: canary-parse.ts `pluginsOf`).
+ * text does not parse (as findTests parses it, one parse for both: canary-parse.ts `topLevelOf`).
  */
 export function importFresh(file: string, text: string, names: readonly string[], esm: boolean, before: number): FreshImport | null {
-  const body = programOf(file, text);
+  const body = topLevelOf(file, text);
   if (!body) return null;
   const local = new Map<string, string>();
   for (const n of names) {

@@ -47,7 +47,20 @@ type N = { type: string; start: number; end: number; [k: string]: any };
 
 /** How many parsed files `findTests` remembers (the hidden test files of the tasks a run grades). */
 export const FIND_TESTS_CACHE_SIZE = 256;
-const remembered = new Map<string, FoundTest[] | null>();
+const remembered = new Map<string, Parsed | null>();
+
+/** A top-level statement of a parsed program: its babel node type (`ImportDeclaration`, `ExpressionStatement`, …) and span (UTF-16 offsets). */
+export interface TopLevel {
+  type: string;
+  start: number;
+  end: number;
+}
+
+/** What one parse of a file gives: its tests (findTests) and its top-level statements (topLevelOf). */
+interface Parsed {
+  tests: FoundTest[];
+  body: TopLevel[];
+}
 
 /**
  * The tests of `text` (a JS/TS test file named `file`, for its syntax plugins): test calls that
@@ -61,15 +74,31 @@ const remembered = new Map<string, FoundTest[] | null>();
  * so a caller's changes never reach the next caller. Pure: the same answer as parsing again.
  */
 export function findTests(file: string, text: string): FoundTest[] | null {
+  const parsed = parsedOf(file, text);
+  return parsed === null ? null : structuredClone(parsed.tests);
+}
+
+/**
+ * The top-level statements of `text` (a JS/TS file named `file`), parsed as findTests parses it
+ * and remembered with its answer (one parse serves both: canary-hook-import.ts reads the program
+ * of the texts findTests has just read). Null when the file does not parse. A fresh copy.
+ */
+export function topLevelOf(file: string, text: string): TopLevel[] | null {
+  const parsed = parsedOf(file, text);
+  return parsed === null ? null : parsed.body.map((s) => ({ ...s }));
+}
+
+/** The remembered parse of `text` under `file`'s syntax (findTests' cache), parsing on a miss. */
+function parsedOf(file: string, text: string): Parsed | null {
   const plugins = pluginsOf(file);
   const key = `${plugins.join('+')}\0${createHash('sha256').update(text).digest('hex')}`;
-  let found = remembered.get(key);
-  if (found === undefined) {
-    found = parseTests(text, plugins);
+  let parsed = remembered.get(key);
+  if (parsed === undefined) {
+    parsed = parseTests(text, plugins);
     if (remembered.size >= FIND_TESTS_CACHE_SIZE) remembered.delete(remembered.keys().next().value!);
   } else remembered.delete(key); // re-inserted below: the least recently used goes first
-  remembered.set(key, found);
-  return found === null ? null : structuredClone(found);
+  remembered.set(key, parsed);
+  return parsed;
 }
 
 /**
@@ -92,7 +121,7 @@ export function pluginsOf(file: string): ('typescript' | 'jsx')[] {
   return ts ? (ext === '.tsx' ? ['typescript', 'jsx'] : ['typescript']) : ['jsx'];
 }
 
-function parseTests(text: string, plugins: ('typescript' | 'jsx')[]): FoundTest[] | null {
+function parseTests(text: string, plugins: ('typescript' | 'jsx')[]): Parsed | null {
   let ast: N;
   try {
     ast = parse(text, {
@@ -137,7 +166,7 @@ function parseTests(text: string, plugins: ('typescript' | 'jsx')[]): FoundTest[
     }
   };
   visit(ast.program.body, []);
-  return found;
+  return { tests: found, body: (ast.program.body as N[]).map((s) => ({ type: s.type, start: s.start, end: s.end })) };
 }
 
 /**
