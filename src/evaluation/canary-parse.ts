@@ -5,7 +5,7 @@
 import { parse } from '@babel/parser';
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
-import { refersTo, registeringNames, testAliases } from './canary-registers.ts';
+import { refersTo, registeringNames, stringOf, SUITE_FNS, TEST_FNS, testAliases } from './canary-registers.ts';
 
 /** A literal a canary may change: its source span (UTF-16 offsets into the file) and value. */
 export interface ExpectedLiteral {
@@ -36,8 +36,6 @@ export interface FoundTest {
   unsafe: boolean;
 }
 
-const TEST_FNS = new Set(['it', 'test', 'specify']);
-const SUITE_FNS = new Set(['describe', 'suite', 'context']);
 const ASSERT_EQ = new Set(['equal', 'strictEqual', 'deepEqual', 'deepStrictEqual']);
 const EXPECT_EQ = new Set(['toBe', 'toEqual', 'toStrictEqual', 'equal', 'equals', 'eql', 'strictEqual']);
 const CHAIN = new Set(['to', 'be', 'deep', 'been', 'is', 'that', 'which', 'and', 'has', 'have', 'with', 'strict']);
@@ -99,19 +97,6 @@ function parsedOf(file: string, text: string): Parsed | null {
   } else remembered.delete(key); // re-inserted below: the least recently used goes first
   remembered.set(key, parsed);
   return parsed;
-}
-
-/**
- * Whether host file `file` (text `text`) is left out of the canaries: false when it registers tests
- * (a call of `it`, `test`, `describe` or `suite` in its text, or a test `findTests` finds under an
- * alias of node:test's: `import { test as check }`, `nt.test(…)`); else, when it imports node:test
- * (`nodeTest`: its runner is node:test), why it gets no canary (for the plan's `unhooked`: a test
- * file registering its tests in a way fixbench cannot read is never left out silently); else true
- * (no test file).
- */
-export function skipHost(file: string, text: string, nodeTest: boolean): boolean | string {
-  if (/\b(?:it|test|describe|suite)\s*\(/.test(text) || (nodeTest && findTests(file, text)?.length)) return false;
-  return nodeTest ? 'it imports node:test but registers no test fixbench can read (a call of it, test, describe or suite, or of one of node:test\'s bindings under another name), so it has no canary at all' : true;
 }
 
 /** Babel's syntax plugins for a test file named `file`: TypeScript for .ts/.cts/.mts/.tsx, JSX for .tsx and JavaScript. */
@@ -221,12 +206,6 @@ function holdsTests(fn: N): boolean {
     return false;
   };
   return seen(fn.body, null, 'body');
-}
-
-function stringOf(n: N): string | null {
-  if (n.type === 'StringLiteral') return n.value;
-  if (n.type === 'TemplateLiteral' && n.expressions.length === 0) return n.quasis[0].value.cooked ?? null;
-  return null;
 }
 
 /** Names an assertion's call starts from (`assert.equal`, `expect(x).toBe`, `t.assert.ok`, `should`, chai's `assert`). */

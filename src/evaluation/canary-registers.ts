@@ -6,8 +6,12 @@
 /** The babel AST, typed loosely: only the fields read below. */
 type N = { type: string; start: number; end: number; [k: string]: any };
 
-/** Functions that register a test or a suite (mocha, jasmine, node:test, vitest, jest). */
-export const REGISTERS = new Set(['it', 'test', 'specify', 'describe', 'suite', 'context']);
+/** Functions that register a test (mocha's BDD and TDD names, jasmine, node:test, vitest, jest): what canary-parse.ts findTests reads as tests. */
+export const TEST_FNS: ReadonlySet<string> = new Set(['it', 'test', 'specify']);
+/** Functions that register a suite: what findTests reads as describe blocks. */
+export const SUITE_FNS: ReadonlySet<string> = new Set(['describe', 'suite', 'context']);
+/** Functions that register a test or a suite: TEST_FNS and SUITE_FNS. */
+export const REGISTERS: ReadonlySet<string> = new Set([...TEST_FNS, ...SUITE_FNS]);
 /** Hooks: their callbacks run while tests run. */
 const HOOKS = new Set(['before', 'after', 'beforeEach', 'afterEach', 'beforeAll', 'afterAll']);
 /** Modules whose exports register tests: a binding of theirs under another name is a registering name. */
@@ -26,17 +30,37 @@ function some(n: unknown, visit: (x: N, parent: N | null, key: string) => boolea
 
 const rootOf = (c: N): N => (c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression' || c.type === 'CallExpression' ? rootOf(c.type === 'CallExpression' ? c.callee : c.object) : c);
 const keyName = (k: N): string | null => (k.type === 'Identifier' ? k.name : k.type === 'StringLiteral' ? k.value : null);
-const fromTestModule = (n: N | null | undefined): boolean =>
-  !!n && ((n.type === 'StringLiteral' && TEST_MODULES.test(n.value)) || (n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'require' && fromTestModule(n.arguments[0])) || (n.type === 'AwaitExpression' && n.argument.type === 'ImportExpression' && fromTestModule(n.argument.source)));
+/** The string a literal writes: a string literal's, or a template literal's without expressions (`` `node:test` ``); null for anything else. */
+export function stringOf(n: N | null | undefined): string | null {
+  if (n?.type === 'StringLiteral') return n.value;
+  if (n?.type === 'TemplateLiteral' && n.expressions.length === 0) return n.quasis[0].value.cooked ?? null;
+  return null;
+}
+/** The module `n` loads: the name a `require(…)`, `await import(…)` (babel's `import` callee or an ImportExpression) or import source writes (stringOf); null otherwise. */
+function loadedModule(n: N | null | undefined): string | null {
+  if (n?.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'require') return stringOf(n.arguments[0]);
+  if (n?.type === 'AwaitExpression') return n.argument.type === 'ImportExpression' ? stringOf(n.argument.source) : n.argument.type === 'CallExpression' && n.argument.callee.type === 'Import' ? stringOf(n.argument.arguments[0]) : null;
+  return stringOf(n);
+}
+const fromTestModule = (n: N | null | undefined): boolean => TEST_MODULES.test(loadedModule(n) ?? '');
 
-/** Whether `body` calls something that registers: a name of REGISTERS or `names` (or a member of one: `test.skip`), or a member named like REGISTERS (`nt.test`, `t['test']`). */
-export function registersIn(body: unknown, names: ReadonlySet<string>): boolean {
+/**
+ * Whether `body` calls something that registers: a name of REGISTERS or `names` (or a member of one:
+ * `test.skip`), or a member named like REGISTERS (`nt.describe`, `t['it']`). A member named `test` is
+ * RegExp's too (`/re/.test(s)`, `re.test(s)`): it registers only on a name of `modules` (a test
+ * module's binding), on a function's first parameter in `body` (a test context: `(t) => t.test(…)`)
+ * or on `this`.
+ */
+export function registersIn(body: unknown, names: ReadonlySet<string>, modules: ReadonlySet<string> = new Set()): boolean {
+  const contexts = new Set(modules);
+  some(body, (x) => (FUNCTIONS.has(x.type) && x.params?.[0]?.type === 'Identifier' && contexts.add(x.params[0].name), false));
   return some(body, (x) => {
     if (x.type !== 'CallExpression' && x.type !== 'OptionalCallExpression') return false;
     const root = rootOf(x.callee);
     if (root.type === 'Identifier' && (REGISTERS.has(root.name) || names.has(root.name))) return true;
     const c = x.callee;
-    return (c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') && REGISTERS.has(keyName(c.property) ?? '');
+    const called = (c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') ? keyName(c.property) ?? '' : '';
+    return REGISTERS.has(called) && (called !== 'test' || c.object.type === 'ThisExpression' || (c.object.type === 'Identifier' && contexts.has(c.object.name)));
   });
 }
 
@@ -52,6 +76,7 @@ export function registersIn(body: unknown, names: ReadonlySet<string>): boolean 
  */
 export function registeringNames(ast: N): { names: Set<string>; hooked: boolean } {
   const names = new Set<string>();
+  const modules = new Set([...testAliases(ast)].filter(([, to]) => to === '*' || to === '.').map(([name]) => name));
   const bound: { name: string; node: N }[] = [];
   some(ast.program, (x) => {
     if (x.type === 'ImportDeclaration' && fromTestModule(x.source)) {
@@ -78,7 +103,7 @@ export function registeringNames(ast: N): { names: Set<string>; hooked: boolean 
       const root = b.node.type === 'Identifier' || b.node.type === 'MemberExpression' ? rootOf(b.node) : null;
       const alias = root?.type === 'Identifier' && (REGISTERS.has(root.name) || names.has(root.name));
       const code = FUNCTIONS.has(b.node.type) || b.node.type === 'ObjectExpression' || b.node.type === 'ClassExpression' || b.node.type === 'ClassDeclaration' || b.node.type === 'CallExpression';
-      if (alias || (code && registersIn(b.node, names))) {
+      if (alias || (code && registersIn(b.node, names, modules))) {
         names.add(b.name);
         grew = true;
       }
@@ -87,9 +112,10 @@ export function registeringNames(ast: N): { names: Set<string>; hooked: boolean 
   const hooked = some(ast.program, (x) => {
     if (x.type !== 'CallExpression') return false;
     const [root, c] = [rootOf(x.callee), x.callee];
-    // a hook by its name (`beforeEach.x`), or a member of a module object (`nt.beforeEach`)
-    const hook = (root.type === 'Identifier' && HOOKS.has(root.name)) || (c.type === 'MemberExpression' && !c.computed && HOOKS.has(keyName(c.property) ?? ''));
-    return hook && x.arguments.some((a: N) => FUNCTIONS.has(a.type) && registersIn(a, names));
+    // a hook by its name (`beforeEach.x`), or a member of a test module's binding (`nt.beforeEach`; a test's own
+    // `t.after(…)` runs around that test only, and holdsTests reads what its body does with `t`)
+    const hook = (root.type === 'Identifier' && HOOKS.has(root.name)) || (c.type === 'MemberExpression' && !c.computed && c.object.type === 'Identifier' && modules.has(c.object.name) && HOOKS.has(keyName(c.property) ?? ''));
+    return hook && x.arguments.some((a: N) => FUNCTIONS.has(a.type) && registersIn(a, names, modules));
   });
   return { names, hooked };
 }
@@ -130,11 +156,7 @@ export function testAliases(ast: N): Map<string, string> {
       }
     } else if (st.type === 'VariableDeclaration') decls.push(...st.declarations);
   }
-  const moduleOf = (n: N | null | undefined): string | null => {
-    if (!n || !fromTestModule(n)) return null;
-    const source = n.type === 'CallExpression' ? n.arguments[0] : n.type === 'AwaitExpression' ? n.argument.source : n;
-    return source?.type === 'StringLiteral' ? source.value : null;
-  };
+  const moduleOf = (n: N | null | undefined): string | null => (fromTestModule(n) ? loadedModule(n) : null);
   for (let grew = true; grew; ) {
     grew = false;
     const bind = (name: string, to: string): void => {

@@ -14,7 +14,8 @@ import type { TaskSpec } from '../config/task.ts';
 import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { addedLines, mutateHost, removedText, visibleWords } from './canary-mutate.ts';
-import { findTests, skipHost } from './canary-parse.ts';
+import { findTests } from './canary-parse.ts';
+import { skipHost } from './canary-host.ts';
 import { hookCanary, isEsmFile, type HookNotes, type Unhooked } from './canary-hook.ts';
 import { deletedText, failToPassKnown, foldText, type EchoedValue, type FailToPassCount, type ValuePair } from './canary-odds.ts';
 import { listedIdsNameFiles, type CanarySwap } from './canary-swap.ts';
@@ -100,7 +101,7 @@ export interface CanaryPlan extends HookNotes {
 }
 
 /** What planCanaries reads of the task to choose the tests it copies. */
-export type CanaryTask = Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS' | 'test_patch'> & Partial<Pick<TaskSpec, 'problem_statement'>>;
+export type CanaryTask = Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS' | 'test_patch'> & Partial<Pick<TaskSpec, 'problem_statement' | 'test_cmd'>>;
 
 /** Largest test file a canary is appended to, bytes (a bigger one is not read: no canary there). */
 const MAX_TEMPLATE_BYTES = 4 * 1024 * 1024;
@@ -201,7 +202,7 @@ export function planCanaries(
   const failToPass: FailToPassCount = { hidden: 0, known: 0 };
   for (const [file, text] of hosts) {
     const fileRunner = runner ?? runnerOfFile(text);
-    const skip = fileRunner ? skipHost(file, text, fileRunner === 'node:test' && runnerOfFile(text) === 'node:test') : true;
+    const skip = skipHost(file, text, { runner: fileRunner, importsNodeTest: runnerOfFile(text) === 'node:test', testCmd: task.test_cmd ?? '', hosts });
     if (typeof skip === 'string') unhooked.push({ file, why: skip }); // node:test: no canary at all, recorded so `tasks validate` warns
     if (skip !== false || !fileRunner) continue;
     const mutated = mutateHost(file, text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, join: fileRunner === 'mocha' ? ' ' : ID_SEPARATOR, unique, before: { lines: baseLines, removed: removed.get(file) ?? '', statement: task.problem_statement ?? '' }, vocab, ...(documented ? { documented } : {}) });
@@ -249,9 +250,9 @@ function baseText(hosts: ReadonlyMap<string, string>, added: Map<string, Set<num
 
 /** The runner a test file imports its test functions from (`node:test`, `vitest`, `@jest/globals`), or null. */
 export function runnerOfFile(text: string): CanaryRunner | null {
-  if (/['"]node:test['"]/.test(text)) return 'node:test';
-  if (/['"]vitest['"]/.test(text)) return 'vitest';
-  if (/['"]@jest\/globals['"]/.test(text)) return 'jest';
+  if (/(['"`])node:test\1/.test(text)) return 'node:test';
+  if (/(['"`])vitest\1/.test(text)) return 'vitest';
+  if (/(['"`])@jest\/globals\1/.test(text)) return 'jest';
   return null;
 }
 

@@ -88,16 +88,21 @@ describe('node:test files registering tests under other names (atkD17 #6)', () =
     expect(findTests('test/a.test.mjs', hooked)!.map((t) => t.unsafe)).toEqual([true, true, true, true]);
   });
 
-  it('names a node:test file whose tests it cannot read in `unhooked`, so tasks validate warns; a helper without node:test stays out', () => {
+  it('a node:test file whose tests it cannot read: synthetic canaries and an `unhooked` note when node runs it as a test file; else named in `unhooked` with no canary, so tasks validate warns; a helper without node:test stays out', () => {
     const unreadable = "const { test: check } = require('node:test');\nconst assert = require('node:assert');\nconst { double } = require('../src.js');\nfor (const n of [1, 2]) check(`doubles ${n}`, () => assert.equal(double(n), n * 2));\n";
     const helper = "exports.twice = (f) => (x) => f(f(x));\n";
     const [okFile, okText] = [FORMS[1]![1].replace('a.test', 'b.test'), FORMS[1]![2]];
-    const p = planOf([['test/u.test.js', unreadable], ['test/helper.js', helper], [okFile, okText]]);
-    expect(p.unhooked).toEqual([{ file: 'test/u.test.js', why: expect.stringMatching(/imports node:test but registers no test fixbench can read/) }]);
-    expect([...p.texts.keys()]).toEqual([okFile]);
+    const p = planOf([['test/u.test.js', unreadable], ['test/u.js', unreadable], ['test/helper.js', helper], [okFile, okText]]);
+    expect(p.kind).toBe('synthetic');
+    expect(p.unhooked).toEqual([
+      { file: 'test/u.test.js', why: expect.stringMatching(/^no test of the file can be copied \(synthetic canaries only\)/) },
+      { file: 'test/u.js', why: expect.stringMatching(/imports node:test but registers no test fixbench can read.*so it has no canary at all$/) },
+    ]);
+    expect([...p.texts.keys()]).toEqual(['test/u.test.js', okFile]);
+    expect(p.texts.get('test/u.test.js')!.startsWith(unreadable)).toBe(true);
     const runs = { runs: [{ run: 1, phase: 'gold_and_test_patch', outcome: 'resolved', tests: {}, test_ms: 1, error: null, canaries: { fail: 'failed', pass: 'passed', unhooked: p.unhooked } }] } as unknown as Pick<TaskValidation, 'runs'>;
-    expect(withoutHookCanary(runs)).toContain('no hook canary in test/u.test.js (it imports node:test but registers no test');
-    // the only host: no canary can be placed, and the plan says why
-    expect(planCanaries('node:test', new Map([['test/u.test.js', unreadable]]), null)).toEqual({ unprotected: expect.stringMatching(/^test\/u\.test\.js: it imports node:test but registers no test/) });
+    expect(withoutHookCanary(runs)).toMatch(/^no canary in test\/u\.js \(it imports node:test.*any failure into a pass goes unseen.*; and no hook canary in test\/u\.test\.js/);
+    // the only host, not named as a test file: no canary can be placed, and the plan says why
+    expect(planCanaries('node:test', new Map([['test/u.js', unreadable]]), null)).toEqual({ unprotected: expect.stringMatching(/^test\/u\.js: it imports node:test but registers no test/) });
   });
 });
