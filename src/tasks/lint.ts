@@ -246,6 +246,8 @@ export function canaryWarnings(task: TaskSpec): LintProblem[] {
   // Files test.patch creates are known whole here: one holding a single test is weakly protected.
   const created = createdFiles(task.test_patch, canaryHosts(task.test_patch));
   const plan = created.size ? planCanaries(inferRunner(task, null), created, null, task) : null;
+  // the runner known, every host created by test.patch (known whole) and none can hold a canary: the runs will be unprotected
+  if (plan && 'unprotected' in plan && inferRunner(task, null) && created.size === canaryHosts(task.test_patch).length) return [...out, { ...at('test_patch', `no canary test can be added (${plan.unprotected}): its results are unprotected`), file: path.join(task.dir, 'test.patch'), field: null }];
   if (plan && !('unprotected' in plan) && plan.weak.length) {
     return [...out, { ...at('test_patch', `${plan.weak.join(', ')} hold(s) a single test, or tests whose canary copies a patch can tell from them (no word of its titles fills the same grammatical slot in another title as a different word does: \`pads\` → \`pads 2\`): weakly protected; add tests whose titles share words in the same places (\`pads short values\`, \`keeps long values\`, \`pads long strings\`)`), file: path.join(task.dir, 'test.patch'), field: null, weak: true }];
   }

@@ -9,6 +9,8 @@
 // no canary at all.
 import { describe, expect, it } from 'vitest';
 import { withoutHookCanary } from '../../../src/cli/tasks-check.ts';
+import type { TaskSpec } from '../../../src/config/task.ts';
+import { canaryWarnings } from '../../../src/tasks/lint.ts';
 import { planCanaries, type CanaryPlan, type CanaryRunner } from '../../../src/evaluation/canary.ts';
 import { loadedByHost, nodeTestFileName, skipHost } from '../../../src/evaluation/canary-host.ts';
 import { findTests } from '../../../src/evaluation/canary-parse.ts';
@@ -128,6 +130,16 @@ describe('tasks validate on a file with no canary and on a gold run recorded unp
   it('warns on an unprotected gold run, naming why', () => {
     expect(withoutHookCanary(goldRun({ canaries: null, unprotected: 'test/loop.js: it imports node:test but … so it has no canary at all' }))).toMatch(/^unprotected: its gold run carried no canaries \(test\/loop\.js: .*\): .*goes unseen; register its tests by a name fixbench reads/);
     expect(withoutHookCanary(goldRun({ canaries: { fail: 'failed', pass: 'passed' }, unprotected: null }))).toBeNull();
+  });
+  it('tasks lint warns when every test file test.patch creates is left without a canary', () => {
+    const created = (file: string, text: string): string => {
+      const lines = text.trimEnd().split('\n');
+      return `diff --git a/${file} b/${file}\nnew file mode 100644\n--- /dev/null\n+++ b/${file}\n@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}`).join('\n')}\n`;
+    };
+    const loop = "const { it: check } = require('node:test');\nfor (const n of [1, 2]) check(`n ${n}`, () => {});\n";
+    const task = (patch: string): TaskSpec => ({ instance_id: 'l-1', dir: '/tasks/l-1', test_cmd: 'node --test --test-reporter=junit --test-reporter-destination=r.xml', test_report: 'junit:r.xml', test_patch: patch, FAIL_TO_PASS: ['n 1'], PASS_TO_PASS: [] }) as unknown as TaskSpec;
+    expect(canaryWarnings(task(created('test/loop.js', loop))).map((w) => w.message)).toEqual([expect.stringMatching(/^no canary test can be added \(test\/loop\.js: it imports node:test .*\): its results are unprotected$/)]);
+    expect(canaryWarnings(task(created('test/loop.test.js', loop))).filter((w) => /no canary test/.test(w.message))).toEqual([]);
   });
   it('a file with no canary at all: any flipped failure goes unseen, and the fix is a readable test, not a literal-equality one', () => {
     const w = withoutHookCanary(goldRun({ canaries: { fail: 'failed', pass: 'passed', unhooked: [{ file: 'test/loop.js', why: 'it imports node:test but … so it has no canary at all' }] } }))!;
