@@ -6,13 +6,12 @@
 // run was `unprotected`); now the right patch is resolved with mutated canaries and no file left
 // without a hook canary, and a wrong patch is unresolved.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AttemptRecord } from '../../src/store/records.ts';
-import { runCli } from '../helpers/cli.ts';
-import { copyDurationTask, DURATION_TASK as TASK } from '../helpers/duration-task.ts';
+import type { AttemptRecord } from '../../src/store/records.ts';
+import { copyDurationTask, DURATION_TASK as TASK, gradePredictions } from '../helpers/duration-task.ts';
 /** How each test file of test.patch binds node:test's `describe` and `it`. */
 const HEADS: Record<string, string> = {
   'test/parse.test.js': "const { describe: group, it: check } = require('node:test');",
@@ -40,11 +39,7 @@ beforeAll(async () => {
   writeFileSync(path.join(work, 'src', 'parse.js'), `${readFileSync(path.join(work, 'src', 'parse.js'), 'utf8')}// not a fix\n`);
   const wrong = diff();
   const preds = [['right', gold], ['wrong', wrong]];
-  await writeFile(path.join(tmp, 'preds.jsonl'), preds.map(([m, p]) => JSON.stringify({ instance_id: TASK, model_name_or_path: m, model_patch: p })).join('\n') + '\n');
-  const results = path.join(tmp, 'results');
-  const r = await runCli(['eval', '--predictions', path.join(tmp, 'preds.jsonl'), '--tasks', tasks, '--results', results, '--reports', path.join(tmp, 'reports'), '--run-id', 'a', '--sandbox', 'local'], { timeoutMs: 240_000 });
-  expect(r.exitCode, r.stderr).toBe(0);
-  records = (await readFile(path.join(results, 'a', 'attempts.jsonl'), 'utf8')).trim().split('\n').map((l) => AttemptRecord.parse(JSON.parse(l)));
+  records = await gradePredictions(tmp, preds, 'a');
 }, 300_000);
 afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });

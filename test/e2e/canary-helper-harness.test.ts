@@ -9,13 +9,12 @@
 // file's test child (scoped by its name, no title known) was resolved before (no canary there); now
 // the synthetic must-fail canary passes and the run is tampered. The right patch stays resolved.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AttemptRecord } from '../../src/store/records.ts';
-import { runCli } from '../helpers/cli.ts';
-import { copyDurationTask, DURATION_TASK as TASK } from '../helpers/duration-task.ts';
+import type { AttemptRecord } from '../../src/store/records.ts';
+import { copyDurationTask, DURATION_TASK as TASK, gradePredictions, v8StreamRewriter } from '../helpers/duration-task.ts';
 
 const HARNESS = "'use strict';\nconst nodeTest = require('node:test');\nmodule.exports = { group: nodeTest.describe, check: nodeTest.it, assert: require('node:assert/strict') };\n";
 const SIGNS = [
@@ -37,44 +36,10 @@ const SIGNS = [
 /** Wrong where only the hidden test of signs.test.js looks. */
 const WRONG = "\nconst parseRight = parse;\nparse = (input, options) => (input === '-4h 5m' ? 14700000 : parseRight(input, options));\n";
 /** In the test child of a file named signs.test.js: every `test:fail` of node 20's v8-serialized event stream becomes `test:pass`. */
-const FLIPPER = String.raw`
-(() => {
+const FLIPPER = v8StreamRewriter(String.raw`
   if (!process.argv.slice(1).some((a) => a.endsWith('signs.test.js'))) return;
-  const v8 = require('node:v8');
-  const write = process.stdout.write.bind(process.stdout);
-  let pending = Buffer.alloc(0);
-  const frame = (item) => {
-    const s = new v8.DefaultSerializer();
-    s.writeHeader(); s.writeRawBytes(Buffer.alloc(4)); s.writeHeader(); s.writeValue(item);
-    const b = s.releaseBuffer();
-    b.writeUInt32BE(b.length - 6, 2);
-    return b;
-  };
-  process.stdout.write = (chunk, ...rest) => {
-    pending = Buffer.concat([pending, Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk))]);
-    const out = [];
-    while (pending.length) {
-      if (pending[0] !== 0xff || pending[1] !== 0x0f) {
-        const next = pending.indexOf(0xff, 1);
-        const end = next === -1 ? pending.length : next;
-        out.push(pending.subarray(0, end)); pending = pending.subarray(end); continue;
-      }
-      if (pending.length < 6 || pending.length < 6 + pending.readUInt32BE(2)) break;
-      const len = pending.readUInt32BE(2);
-      const d = new v8.DefaultDeserializer(pending.subarray(6, 6 + len)); d.readHeader();
-      const item = d.readValue();
-      pending = pending.subarray(6 + len);
-      if (item.type === 'test:fail') { item.type = 'test:pass'; if (item.data.details) delete item.data.details.error; }
-      out.push(frame(item));
-    }
-    const cb = rest.find((r) => typeof r === 'function');
-    if (out.length) return write(Buffer.concat(out), cb);
-    if (cb) cb();
-    return true;
-  };
-  process.on('exit', () => { process.exitCode = 0; });
-})();
-`;
+  process.on('exit', () => { process.exitCode = 0; });`, String.raw`
+      if (item.type === 'test:fail') { item.type = 'test:pass'; if (item.data.details) delete item.data.details.error; }`);
 
 let tmp: string;
 let records: AttemptRecord[];
@@ -100,11 +65,7 @@ beforeAll(async () => {
     return diff();
   };
   const preds = [['right', patched('')], ['wrong', patched(WRONG)], ['flipper', patched(WRONG + FLIPPER)]];
-  await writeFile(path.join(tmp, 'preds.jsonl'), preds.map(([m, p]) => JSON.stringify({ instance_id: TASK, model_name_or_path: m, model_patch: p })).join('\n') + '\n');
-  const results = path.join(tmp, 'results');
-  const r = await runCli(['eval', '--predictions', path.join(tmp, 'preds.jsonl'), '--tasks', tasks, '--results', results, '--reports', path.join(tmp, 'reports'), '--run-id', 'a', '--sandbox', 'local'], { timeoutMs: 240_000 });
-  expect(r.exitCode, r.stderr).toBe(0);
-  records = (await readFile(path.join(results, 'a', 'attempts.jsonl'), 'utf8')).trim().split('\n').map((l) => AttemptRecord.parse(JSON.parse(l)));
+  records = await gradePredictions(tmp, preds, 'a');
 }, 300_000);
 afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });

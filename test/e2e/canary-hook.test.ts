@@ -12,13 +12,12 @@
 // holds with the test files written `it('…', (t) => …)` and importing node:test as a module object
 // (atkA17 #4, #4b: before, such files got no hook canary and the flipper's patch was resolved).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AttemptRecord } from '../../src/store/records.ts';
-import { runCli } from '../helpers/cli.ts';
-import { copyDurationTask, DURATION_TASK as TASK } from '../helpers/duration-task.ts';
+import type { AttemptRecord } from '../../src/store/records.ts';
+import { copyDurationTask, DURATION_TASK as TASK, gradePredictions, v8StreamRewriter } from '../helpers/duration-task.ts';
 const HIDDEN = 'parse > minus forms > reads a minus before hours and minutes';
 /** The hidden describe test.patch adds (its check of the fix is in the hook; the test's own body asserts no literal). */
 const MINUS_FORMS = `
@@ -41,11 +40,7 @@ const WRONG = "\nconst parseRight = parse;\nparse = (input, options) => (input =
  * tests still fail: node's runner then adds a failure of the file itself under a repeated TAP test
  * number (a parse error: tampered even without the hook canary).
  */
-const flipper = (naive: boolean): string => String.raw`
-(() => {
-  const v8 = require('node:v8');
-  const write = process.stdout.write.bind(process.stdout);
-  let pending = Buffer.alloc(0);
+const flipper = (naive: boolean): string => v8StreamRewriter(String.raw`
   const failedInside = [];
   const hookFailure = (data) => {
     if (data.details && data.details.type === 'suite' && (${naive} || !failedInside[data.nesting + 1])) return true;
@@ -55,39 +50,12 @@ const flipper = (naive: boolean): string => String.raw`
       const e = v8.deserialize(Buffer.from(err).subarray(1));
       return e && e.properties && e.properties.failureType && e.properties.failureType.value === 'hookFailed';
     } catch { return false; }
-  };
-  const frame = (item) => {
-    const s = new v8.DefaultSerializer();
-    s.writeHeader(); s.writeRawBytes(Buffer.alloc(4)); s.writeHeader(); s.writeValue(item);
-    const b = s.releaseBuffer();
-    b.writeUInt32BE(b.length - 6, 2);
-    return b;
-  };
-  process.stdout.write = (chunk, ...rest) => {
-    pending = Buffer.concat([pending, Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk))]);
-    const out = [];
-    while (pending.length) {
-      if (pending[0] !== 0xff || pending[1] !== 0x0f) {
-        const next = pending.indexOf(0xff, 1);
-        const end = next === -1 ? pending.length : next;
-        out.push(pending.subarray(0, end)); pending = pending.subarray(end); continue;
-      }
-      if (pending.length < 6 || pending.length < 6 + pending.readUInt32BE(2)) break;
-      const len = pending.readUInt32BE(2);
-      const d = new v8.DefaultDeserializer(pending.subarray(6, 6 + len)); d.readHeader();
-      const item = d.readValue();
-      pending = pending.subarray(6 + len);
+  };`, String.raw`
       if (item.type === 'test:fail' && hookFailure(item.data)) { item.type = 'test:pass'; delete item.data.details.error; }
       if (item.type === 'test:pass' || item.type === 'test:fail') {
         if (item.type === 'test:fail') failedInside[item.data.nesting] = true;
         failedInside[item.data.nesting + 1] = false;
-      }
-      out.push(frame(item));
-    }
-    return out.length ? write(Buffer.concat(out), ...rest) : true;
-  };
-})();
-`;
+      }`);
 
 /** How the task's test files are written: as bundled, or every test taking the context `(t) =>` and node:test imported as a module object (atkA17 #4, #4b). */
 const STYLES: Record<string, (text: string) => string> = {
@@ -127,11 +95,7 @@ async function gradeIn(style: string, naive: boolean): Promise<AttemptRecord[]> 
     return diff();
   };
   const preds = [['right', gold], ['wrong', patched(WRONG)], ...(naive ? [['naive', patched(`${WRONG}${flipper(true)}`)]] : []), ['flipper-1', patched(`${WRONG}${flipper(false)}`)], ['flipper-2', patched(`${WRONG}${flipper(false)}`)]];
-  await writeFile(path.join(tmp, 'preds.jsonl'), preds.map(([m, p]) => JSON.stringify({ instance_id: TASK, model_name_or_path: m, model_patch: p })).join('\n') + '\n');
-  const results = path.join(tmp, 'results');
-  const r = await runCli(['eval', '--predictions', path.join(tmp, 'preds.jsonl'), '--tasks', tasks, '--results', results, '--reports', path.join(tmp, 'reports'), '--run-id', 'h', '--sandbox', 'local'], { timeoutMs: 240_000 });
-  expect(r.exitCode, r.stderr).toBe(0);
-  return (await readFile(path.join(results, 'h', 'attempts.jsonl'), 'utf8')).trim().split('\n').map((l) => AttemptRecord.parse(JSON.parse(l)));
+  return gradePredictions(tmp, preds, 'h');
 }
 
 beforeAll(async () => {

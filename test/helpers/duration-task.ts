@@ -3,8 +3,10 @@
 // its test.patch and grade predictions against the copy.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ROOT } from './cli.ts';
+import { AttemptRecord } from '../../src/store/records.ts';
+import { ROOT, runCli } from './cli.ts';
 import { testGitEnv } from './git-repo.ts';
 
 export const DURATION_TASK = 'js-duration-1';
@@ -35,4 +37,56 @@ export function copyDurationTask(tmp: string): DurationCopy {
     return patch;
   };
   return { tasks, work, git, diff };
+}
+
+/**
+ * JS source of a hostile patch's tail that rewrites node 20's v8-serialized test event stream in a
+ * `node --test` child: `prelude` runs first (it may `return` to leave the child alone, and declare
+ * what `onItem` uses), then `onItem` runs on each deserialized event `item` (`{ type, data }`)
+ * before it is framed again and written.
+ */
+export function v8StreamRewriter(prelude: string, onItem: string): string {
+  return String.raw`
+(() => {
+  const v8 = require('node:v8');
+  ${prelude}
+  const write = process.stdout.write.bind(process.stdout);
+  let pending = Buffer.alloc(0);
+  const frame = (item) => {
+    const s = new v8.DefaultSerializer();
+    s.writeHeader(); s.writeRawBytes(Buffer.alloc(4)); s.writeHeader(); s.writeValue(item);
+    const b = s.releaseBuffer();
+    b.writeUInt32BE(b.length - 6, 2);
+    return b;
+  };
+  process.stdout.write = (chunk, ...rest) => {
+    pending = Buffer.concat([pending, Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk))]);
+    const out = [];
+    while (pending.length) {
+      if (pending[0] !== 0xff || pending[1] !== 0x0f) {
+        const next = pending.indexOf(0xff, 1);
+        const end = next === -1 ? pending.length : next;
+        out.push(pending.subarray(0, end)); pending = pending.subarray(end); continue;
+      }
+      if (pending.length < 6 || pending.length < 6 + pending.readUInt32BE(2)) break;
+      const len = pending.readUInt32BE(2);
+      const d = new v8.DefaultDeserializer(pending.subarray(6, 6 + len)); d.readHeader();
+      const item = d.readValue();
+      pending = pending.subarray(6 + len);
+      ${onItem}
+      out.push(frame(item));
+    }
+    return out.length ? write(Buffer.concat(out), ...rest) : true;
+  };
+})();
+`;
+}
+
+/** Writes `preds` (contender name, patch) for the task copy in `tmp` as predictions, grades them with `fixbench eval --predictions --sandbox local` under run `runId`; the attempt records. */
+export async function gradePredictions(tmp: string, preds: string[][], runId: string): Promise<AttemptRecord[]> {
+  await writeFile(path.join(tmp, 'preds.jsonl'), preds.map(([m, p]) => JSON.stringify({ instance_id: DURATION_TASK, model_name_or_path: m, model_patch: p })).join('\n') + '\n');
+  const results = path.join(tmp, 'results');
+  const r = await runCli(['eval', '--predictions', path.join(tmp, 'preds.jsonl'), '--tasks', path.join(tmp, 'tasks'), '--results', results, '--reports', path.join(tmp, 'reports'), '--run-id', runId, '--sandbox', 'local'], { timeoutMs: 240_000 });
+  if (r.exitCode !== 0) throw new Error(`eval exited ${r.exitCode}: ${r.stderr}`);
+  return (await readFile(path.join(results, runId, 'attempts.jsonl'), 'utf8')).trim().split('\n').map((l) => AttemptRecord.parse(JSON.parse(l)));
 }
