@@ -52,10 +52,12 @@ describe('canaryWarnings: node:test without a second channel (atkO15 #2)', () =>
   const file = created('test/pad.test.js', "const { test } = require('node:test');\nconst assert = require('node:assert');\ntest('pads short values', () => assert.equal(pad('7', 3), '  7'));\ntest('keeps long values', () => assert.equal(pad('777', 3), '777'));\ntest('pads long strings', () => assert.equal(pad('77', 3), ' 77'));\n");
   const node = (cmd: string, report = 'junit:r.xml'): TaskSpec => ({ ...task(file), test_cmd: cmd, test_report: report, FAIL_TO_PASS: ['pads short values'] }) as TaskSpec;
   it('warns where no second report can be added, not where one can', () => {
-    expect(canaryWarnings(node('node --test --test-reporter=junit --test-reporter-destination=r.xml'))).toEqual([]);
-    expect(canaryWarnings(node('node --test-reporter=junit --test-reporter-destination=r.xml --test'))).toEqual([]);
+    // The weak-protection warning comes from a random canary plan (rarely weak for this file): not what this test is about.
+    const reportWarnings = (t: TaskSpec) => canaryWarnings(t).filter((w) => !w.weak);
+    expect(reportWarnings(node('node --test --test-reporter=junit --test-reporter-destination=r.xml'))).toEqual([]);
+    expect(reportWarnings(node('node --test-reporter=junit --test-reporter-destination=r.xml --test'))).toEqual([]);
     for (const cmd of ['node --test test/a.test.js && node --test --test-reporter=junit --test-reporter-destination=r.xml', 'node --test --test-reporter=junit --test-reporter=spec --test-reporter-destination=r.xml']) {
-      const w = canaryWarnings(node(cmd));
+      const w = reportWarnings(node(cmd));
       expect(w, cmd).toHaveLength(1);
       expect(w[0]!.field).toBe('test_cmd');
       expect(w[0]!.message).toMatch(/second report.*parent test's own body/);
