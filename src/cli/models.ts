@@ -12,6 +12,7 @@ import { priceSheetAgeWarning } from '../config/price-age.ts';
 import { commandPrefix } from './hints.ts';
 import { PACKAGE_ROOT } from './paths.ts';
 import { textTable } from './table.ts';
+import { unpricedNote } from './unpriced-hint.ts';
 import { describeRoute } from '../config/routes.ts';
 
 /** @throws UserInputError for an invalid models.yaml or price sheet. */
@@ -93,7 +94,8 @@ export async function modelsPricesCommand(o: { modelsFile?: string; prices?: str
   const sourced = rows.filter((r) => r.source !== null);
   if (sourced.length) process.stdout.write(`\nsources:\n${sourced.map((r) => `  ${r.id}: ${r.source}`).join('\n')}\n`);
   const unpriced = rows.filter((r) => r.input === null).map((r) => r.id);
-  if (unpriced.length) process.stdout.write(`\nno price in this sheet: ${unpriced.join(', ')} (their cost shows as "unknown"; add rows or run \`${commandPrefix()} models import-prices openrouter\`)\n`);
+  const note = unpricedNote({ unpriced, catalogSize: rows.length, sheetRows: Object.keys(c.sheet.models), modelsFile: c.modelsFile, priceFile: c.priceFile, prefix: commandPrefix() });
+  if (note) process.stdout.write(`\n${note}\n`);
   return ExitCode.ok;
 }
 
