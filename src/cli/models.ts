@@ -13,6 +13,7 @@ import { commandPrefix } from './hints.ts';
 import { PACKAGE_ROOT } from './paths.ts';
 import { textTable } from './table.ts';
 import { unpricedNote } from './unpriced-hint.ts';
+import { MADE_UP_PRICES } from '../pricing/illustrative.ts';
 import { describeRoute } from '../config/routes.ts';
 
 /** @throws UserInputError for an invalid models.yaml or price sheet. */
@@ -72,7 +73,7 @@ export async function modelsPricesCommand(o: { modelsFile?: string; prices?: str
     return ExitCode.ok;
   }
   const billedAt = c.sheet.billed_at ? `billed at: ${c.sheet.billed_at} (where the vendor's price differs, the row's source says so)\n` : '';
-  const made = c.sheet.illustrative ? 'illustrative: yes (made-up prices, no provider\'s; they do not age)\n' : '';
+  const made = c.sheet.illustrative ? `illustrative: yes (${MADE_UP_PRICES}, no provider's; they do not age)\n` : '';
   process.stdout.write(`price sheet: ${c.priceFile}\nas of: ${c.sheet.as_of}\nsource: ${c.sheet.source}\n${made}${billedAt}unit: USD per million tokens (blended = (3 × input + output) / 4)\n\n`);
   const u = (v: string | null, fallback: string) => v ?? fallback;
   process.stdout.write(
