@@ -73,7 +73,8 @@ describe('npm run fake-provider', () => {
     expect(header.price_sheet).toMatchObject({ illustrative: true });
     expect(header.config.price_sheet).toMatchObject({ illustrative: true });
     const html = await readFile(path.join(tmp, 'reports', 'fp1', 'index.html'), 'utf8');
-    expect(html).toContain('id="illustrative-prices">Illustrative prices: the sheet\'s prices are made up');
+    expect(html).toContain('id="illustrative-prices">Illustrative prices: the sheet&#x27;s prices are made up');
+    expect(html).toContain('illustrative: made-up prices)</dd>');
     expect(html).toMatch(/USD at list prices as of \d{4}-\d{2}-\d{2} \(made-up prices\)\./);
   }, 300_000);
 
