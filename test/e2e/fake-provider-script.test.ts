@@ -76,6 +76,8 @@ describe('npm run fake-provider', () => {
     expect(html).toContain('id="illustrative-prices">Illustrative prices: the sheet&#x27;s prices are made up');
     expect(html).toContain('illustrative: made-up prices)</dd>');
     expect(html).toMatch(/USD at list prices as of \d{4}-\d{2}-\d{2} \(made-up prices\)\./);
+    const history = await runCli(['history', '--results', results]);
+    expect(history.stdout).toMatch(/^fp1 .*fake-coder 1\/1 \(\$0\.0009\) \(made-up prices\)/m);
   }, 300_000);
 
   it('a task its --tasks folder lacks: the attempt records the provider\'s error naming --tasks (not a silent empty patch); a task added to the folder meanwhile is read again and fixed (newcomer16 #3)', async () => {
