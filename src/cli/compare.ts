@@ -13,6 +13,7 @@ import { commandPrefix, givenFlags, resumeCommand } from './hints.ts';
 import { textTable } from './table.ts';
 import { summarise } from '../analysis/leaderboard.ts';
 import { formatUsd } from '../report/format.ts';
+import { madeUpTag } from '../pricing/illustrative.ts';
 
 export interface CompareCliOptions {
   results: string;
@@ -184,7 +185,7 @@ export async function historyCommand(o: { results: string; json?: boolean; given
                 r.header.run_id,
                 r.header.started_at,
                 liveStatusLabel(r.header, writers[i]!, resumeCommand(r.header.run_id, o), r.mergedInto),
-                scores[i]?.map((c) => `${c.id} ${c.resolved}/${c.graded}${c.infra_errors ? ` (${c.infra_errors} infra error${c.infra_errors === 1 ? '' : 's'})` : ''}${c.list_usd === null ? ' (USD unknown)' : c.list_usd > 0 ? ` (${formatUsd(c.list_usd)})` : ''}`).join(', ') ?? 'records unreadable',
+                scores[i]?.map((c) => `${c.id} ${c.resolved}/${c.graded}${c.infra_errors ? ` (${c.infra_errors} infra error${c.infra_errors === 1 ? '' : 's'})` : ''}${c.list_usd === null ? ' (USD unknown)' : c.list_usd > 0 ? ` (${formatUsd(c.list_usd)})` : ''}`).join(', ').concat(madeUpTag(r.header.price_sheet)) ?? 'records unreadable',
               ]],
         ),
       ),

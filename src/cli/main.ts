@@ -12,6 +12,7 @@ import { fsErrorMessage } from './fs-error.ts';
 import { nonNegativeNumber, parseErrorThreshold, significanceLevel } from './args.ts';
 import { addRunOptions, runOptionsOf } from './run-options.ts';
 import { formatItem } from './help-format.ts';
+import { npmExitLine } from './npm-exit.ts';
 
 /** `opts` of `cmd` with `given`: the option keys given on its command line (commander's value source `cli`), for the commands it suggests (src/cli/hints.ts `givenFlags`). */
 function withGiven<T extends object>(opts: T, cmd: Command): T & { given: string[] } {
@@ -60,8 +61,6 @@ export function buildProgram(exit: { code: number }): Command {
       }
       // commands are imported when used, so `--help` stays fast
       exit.code = await (await import('./run.ts')).runCommand({ ...opts, ...(resolved && resolved !== 'auto' ? { shard: resolved } : {}) }, early);
-      const npmLine = (await import('./npm-exit.ts')).npmExitLine(exit.code);
-      if (npmLine) process.stderr.write(`${npmLine}\n`);
     });
 
   program
@@ -212,8 +211,19 @@ export function buildProgram(exit: { code: number }): Command {
   return program;
 }
 
-/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+/**
+ * Runs the CLI with `argv` (without node and script) and returns the exit code; `run` started
+ * through npm in a CI job ends with that code on stderr (src/cli/npm-exit.ts), however it ended.
+ */
 export async function main(argv: string[]): Promise<number> {
+  const code = await dispatch(argv);
+  const npmLine = npmExitLine(argv, code);
+  if (npmLine) process.stderr.write(`${npmLine}\n`);
+  return code;
+}
+
+/** `main` without the npm exit line: parses `argv`, runs the command and maps its errors to an exit code. */
+async function dispatch(argv: string[]): Promise<number> {
   const exit = { code: ExitCode.ok as number };
   // Host commands (git, patch, bwrap, …) start with their cwd in agent-written trees: PATH's empty and relative entries go.
   normaliseHostPath();

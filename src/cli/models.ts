@@ -12,6 +12,8 @@ import { priceSheetAgeWarning } from '../config/price-age.ts';
 import { commandPrefix } from './hints.ts';
 import { PACKAGE_ROOT } from './paths.ts';
 import { textTable } from './table.ts';
+import { unpricedNote } from './unpriced-hint.ts';
+import { MADE_UP_PRICES } from '../pricing/illustrative.ts';
 import { describeRoute } from '../config/routes.ts';
 
 /** @throws UserInputError for an invalid models.yaml or price sheet. */
@@ -71,7 +73,7 @@ export async function modelsPricesCommand(o: { modelsFile?: string; prices?: str
     return ExitCode.ok;
   }
   const billedAt = c.sheet.billed_at ? `billed at: ${c.sheet.billed_at} (where the vendor's price differs, the row's source says so)\n` : '';
-  const made = c.sheet.illustrative ? 'illustrative: yes (made-up prices, no provider\'s; they do not age)\n' : '';
+  const made = c.sheet.illustrative ? `illustrative: yes (${MADE_UP_PRICES}, no provider's; they do not age)\n` : '';
   process.stdout.write(`price sheet: ${c.priceFile}\nas of: ${c.sheet.as_of}\nsource: ${c.sheet.source}\n${made}${billedAt}unit: USD per million tokens (blended = (3 × input + output) / 4)\n\n`);
   const u = (v: string | null, fallback: string) => v ?? fallback;
   process.stdout.write(
@@ -93,7 +95,8 @@ export async function modelsPricesCommand(o: { modelsFile?: string; prices?: str
   const sourced = rows.filter((r) => r.source !== null);
   if (sourced.length) process.stdout.write(`\nsources:\n${sourced.map((r) => `  ${r.id}: ${r.source}`).join('\n')}\n`);
   const unpriced = rows.filter((r) => r.input === null).map((r) => r.id);
-  if (unpriced.length) process.stdout.write(`\nno price in this sheet: ${unpriced.join(', ')} (their cost shows as "unknown"; add rows or run \`${commandPrefix()} models import-prices openrouter\`)\n`);
+  const note = unpricedNote({ unpriced, catalogSize: rows.length, sheetRows: Object.keys(c.sheet.models), modelsFile: c.modelsFile, priceFile: c.priceFile, prefix: commandPrefix() });
+  if (note) process.stdout.write(`\n${note}\n`);
   return ExitCode.ok;
 }
 

@@ -4,13 +4,22 @@
 // `kill -INT <npx pid>`: run.json `finished`, fixbench's exit 0, the job's 130). The line gives
 // fixbench's own exit code so that a job log shows which of the two it is.
 
+/** `argv`'s command: its first word not starting with `-` (the program's own options take no value). */
+function commandOf(argv: readonly string[]): string | undefined {
+  return argv.find((a) => !a.startsWith('-'));
+}
+
 /**
- * `fixbench: exit <code> …` for `fixbench run` started through npm (`npm_command` or
+ * `fixbench: exit <code> (…)` for `fixbench run` started through npm (`npm_command` or
  * `npm_lifecycle_event` set in `env`) whose stderr is not a terminal (`isTTY` false: a CI job, a
- * pipe); null otherwise: on a terminal Ctrl-C signals the whole foreground process group, fixbench
- * included, so the codes agree. `code`: the exit code fixbench is about to return (0–130).
+ * pipe), whatever ended it (an early input error included); null otherwise: for another command,
+ * `run --dry-run` (it runs nothing to signal), `run --help`, and on a terminal, where Ctrl-C
+ * signals the whole foreground process group, fixbench included, so the codes agree.
+ * `argv`: the command line without node and script; `code`: the exit code fixbench returns (0–130).
  */
-export function npmExitLine(code: number, env: NodeJS.ProcessEnv = process.env, isTTY: boolean = Boolean(process.stderr.isTTY)): string | null {
+export function npmExitLine(argv: readonly string[], code: number, env: NodeJS.ProcessEnv = process.env, isTTY: boolean = Boolean(process.stderr.isTTY)): string | null {
   if (isTTY || !(env.npm_command || env.npm_lifecycle_event)) return null;
-  return `fixbench: exit ${code}, fixbench's own; started through npm, whose exit code a job sees: npm does not pass a signal sent to its process alone on to fixbench, and then exits 130 however the run ended (read run.json's status). Signal fixbench itself or its process group, or start it without npm (node_modules/.bin/fixbench, or node bin/fixbench.mjs in the clone): README § The command, exit codes`;
+  const options = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length);
+  if (commandOf(argv) !== 'run' || options.some((a) => a === '--dry-run' || a === '--help' || a === '-h')) return null;
+  return `fixbench: exit ${code} (fixbench's own; npm may report 130 when it alone was signalled: README § The command, exit codes)`;
 }

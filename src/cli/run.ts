@@ -26,6 +26,7 @@ import { promptTokens } from '../core/usage.ts';
 import { readRun } from '../store/store.ts';
 import { formatUsd } from '../report/format.ts';
 import { spendText, unsettledCalls } from '../report/infra-note.ts';
+import { madeUpTag } from '../pricing/illustrative.ts';
 import { sumUsd } from '../core/cost.ts';
 import { freeRow, priceSheetAgeWarning, resumedSheetAgeWarning } from '../config/price-age.ts';
 import { shardMergeHint } from './merge-hint.ts';
@@ -278,7 +279,7 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
   const reportPath = await buildReport({ header: summary.header, attempts: summary.attempts, outDir: path.resolve(o.reports, runId), root: path.resolve(o.reports), runDir: summary.dir, published: await published, taskMeta });
   // a shard's lines count its own attempts, not the other shards' (summarise plans the whole suite)
   const rows = summarise(summary.header, summary.attempts).map((c) => (o.shard ? { ...c, ...shardCounts(c, summary.planned[c.id] ?? 0) } : c));
-  for (const c of rows) log(`  ${contenderLine(c, summary.header.status, Boolean(o.shard))}${!isReference(c.agent) ? `, ${spendText(c.totalUsd, summary.attempts.filter((a) => a.contender === c.id), summary.unrecorded.filter((u) => u.contender === c.id))}` : ''}`);
+  for (const c of rows) log(`  ${contenderLine(c, summary.header.status, Boolean(o.shard))}${!isReference(c.agent) ? `, ${spendText(c.totalUsd, summary.attempts.filter((a) => a.contender === c.id), summary.unrecorded.filter((u) => u.contender === c.id))}${madeUpTag(summary.header.price_sheet)}` : ''}`);
   for (const l of strictSummaryLines(summary.attempts)) log(l);
   for (const w of unpricedServedWarnings(summary.attempts)) log(`  WARNING: ${w}`);
   if (o.shard) log((await shardMergeHint(o.results, summary.header, commandPrefix(), o)).trimEnd()); // the exact merge command (newcomer13 #10)

@@ -93,7 +93,7 @@ export function registerTaskCommands(program: Command, tasks: Command, exit: { c
     .addOption(noBundleOption())
     .addOption(upstreamOption())
     .option('--force', 'replace an existing task folder')
-    .option('--allow-duplicate', 'write the task although another task of --tasks has the same base_commit and fix (refused by default, before any test runs)')
+    .option('--allow-duplicate', 'write the task although another task of --tasks has the same base_commit and fix (refused by default, before any test runs; one with only the same gold.patch is written with a warning)')
     .option('--verbose', 'print every PASS_TO_PASS id too (default: counts and the FAIL_TO_PASS ids)')
     .addOption(cacheDirOption())
     .addOption(noEnvCacheOption())

@@ -76,12 +76,15 @@ export async function tasksCreateCommand(o: CreateCliOptions): Promise<number> {
     };
     const plan = await planCreate(opts);
     const twin = sameFixAs({ instance_id: plan.id, base_commit: plan.base, patch: plan.split.gold, test_patch: plan.split.test }, await existingFixes(tasksDir));
-    const twinText = `task ${twin} in ${tasksDir} already has this base_commit and fix (as \`tasks mine\` calls it: exists)`;
-    if (twin && !o.allowDuplicate) {
-      throw new UserInputError(`${twinText}; a suite scores each fix once, so nothing was run or written: remove ${path.join(tasksDir, twin)} first, or pass --allow-duplicate to add ${plan.id} beside it`);
+    const twinText = `task ${twin?.id} in ${tasksDir} already has this base_commit and fix (as \`tasks mine\` calls it: exists)`;
+    if (twin?.same === 'fix' && !o.allowDuplicate) {
+      throw new UserInputError(`${twinText}; a suite scores each fix once, so nothing was run or written: remove ${path.join(tasksDir, twin.id)} first, or pass --allow-duplicate to add ${plan.id} beside it`);
     }
     const r = await saveTask(opts, await buildTask(opts, plan));
-    const warnings = twin ? [...r.warnings, `${twinText}; ${plan.id} is a duplicate written by --allow-duplicate (a suite scores each fix once)`] : r.warnings;
+    const twinWarning = !twin ? null
+      : twin.same === 'fix' ? `${twinText}; ${plan.id} is a duplicate written by --allow-duplicate (a suite scores each fix once)`
+      : `task ${twin.id} in ${tasksDir} already has this base_commit and gold.patch; only the tests differ, so the suite scores this fix twice: add these tests to ${twin.id} instead, unless they ask for other behaviour`;
+    const warnings = twinWarning ? [...r.warnings, twinWarning] : r.warnings;
     process.stdout.write(createSummary(r.dir, r.task, { verbose: o.verbose, warnings, run_ms: r.run_ms }));
     log(`next: read FAIL_TO_PASS (each must be a test the issue asks for), then run: ${commandPrefix()} tasks validate ${r.task.instance_id} --tasks ${shellWord(o.tasks!)}`);
     return ExitCode.ok;

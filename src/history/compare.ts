@@ -65,6 +65,8 @@ export interface ComparedRun {
   started_at: string;
   status: RunHeader['status'];
   attempts: number;
+  /** Priced with an illustrative sheet (made-up prices): its USD figures are labelled so (src/pricing/illustrative.ts). */
+  illustrative?: true;
 }
 
 export interface Comparison {
@@ -143,7 +145,7 @@ export function compareRuns(base: StoredRun, head: StoredRun, gates: Gates = {})
       failures.push(`${id}: mean USD per attempt rose ${c.costChangePct.toFixed(1)}% ($${c.baseUsd!.toFixed(4)} → $${c.headUsd!.toFixed(4)}), more than --max-cost-increase ${gates.maxCostIncreasePct}%`);
     }
   }
-  const who = (r: StoredRun): ComparedRun => ({ run_id: r.header.run_id, suite: r.header.suite.hash, started_at: r.header.started_at, status: r.header.status, attempts: r.attempts.length });
+  const who = (r: StoredRun): ComparedRun => ({ run_id: r.header.run_id, suite: r.header.suite.hash, started_at: r.header.started_at, status: r.header.status, attempts: r.attempts.length, ...(r.header.price_sheet.illustrative ? { illustrative: true as const } : {}) });
   return {
     base: who(base),
     head: who(head),

@@ -2,6 +2,7 @@
 import type { Comparison, Gates } from './compare.ts';
 import { pct, unevaluableGates, unfinishedRuns } from './compare.ts';
 import { formatUsd } from '../report/format.ts';
+import { madeUpTag } from '../pricing/illustrative.ts';
 
 /** Escapes text for a Markdown table cell (pipes, backslashes, newlines, HTML). */
 export function mdCell(s: string): string {
@@ -24,7 +25,7 @@ export function comparisonMarkdown(c: Comparison, gates: Gates = {}): string {
   lines.push(c.failures.length ? `**Gate failed** (${c.failures.length})` : open.length ? `**No configured gate failed; not evaluable:** ${open.map(mdCell).join('; ')}.` : '**All configured gates hold.**', '');
   for (const u of unfinishedRuns(c)) lines.push(`> **Not finished:** ${mdCell(u)}.`, '');
   if (!c.sameSuite) lines.push(`> The task suites differ (${mdCell(c.base.suite)} vs ${mdCell(c.head.suite)}); compared on the ${c.commonTasks} task(s) in both.`, '');
-  lines.push('| contender | pairs | base resolved | head resolved | Δ pp | McNemar p | regressed | fixed | base USD/attempt | head USD/attempt | cost Δ |');
+  lines.push(`| contender | pairs | base resolved | head resolved | Δ pp | McNemar p | regressed | fixed | base USD/attempt${madeUpTag(c.base)} | head USD/attempt${madeUpTag(c.head)} | cost Δ |`);
   lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const x of c.contenders) {
     lines.push(

@@ -3,6 +3,7 @@
 import { ANSWER_ALPHA, type Answer, type Judged } from '../analysis/answer.ts';
 import { formatP } from './analysis-view.ts';
 import { formatPct, formatUsd } from './format.ts';
+import { madeUpTag } from '../pricing/illustrative.ts';
 
 /** One pick of the answer block. */
 export interface AnswerCard {
@@ -53,12 +54,13 @@ export function noModelText(skipped: readonly { id: string; reason: string }[]):
 }
 
 /**
- * The answer block of a report. `priceAsOf` is the sheet's date (the USD figures are at its prices).
+ * The answer block of a report. `sheet`: the run's price sheet (header `price_sheet`): its date, the
+ * USD figures being at its prices, and whether they are made up ({@link madeUpTag}).
  * Sentences say "not significant" where the paired McNemar test with Holm's adjustment cannot tell
  * two picks apart at α = 0.05, so a reader does not pay for a difference that may be noise.
  * `skipped` (the run header's skipped models) feeds the sentence of a run with no model.
  */
-export function answerView(a: Answer, priceAsOf: string, skipped: readonly { id: string; reason: string }[] = []): AnswerView {
+export function answerView(a: Answer, sheet: { as_of: string; illustrative?: boolean }, skipped: readonly { id: string; reason: string }[] = []): AnswerView {
   if (a.models.length === 0 || a.mostAccurate === null) return { cards: [], notes: [], empty: noModelText(skipped) };
   const cards: AnswerCard[] = [];
   const notes: string[] = [];
@@ -104,7 +106,7 @@ export function answerView(a: Answer, priceAsOf: string, skipped: readonly { id:
     notes.push(`Differences between ${best.id} and ${list(a.tiedWithBest.map((t) => t.id))} are not significant (McNemar, Holm-adjusted p > ${ANSWER_ALPHA}); more tasks would be needed to rank them.`);
   }
   notes.push(
-    `Rates and USD are on ${a.attemptsPerTask > 1 ? 'first attempts (attempt 0 of each task), the basis cascades are played on; the leaderboard pools all attempts' : 'one attempt per task'}; USD at list prices as of ${priceAsOf}.`,
+    `Rates and USD are on ${a.attemptsPerTask > 1 ? 'first attempts (attempt 0 of each task), the basis cascades are played on; the leaderboard pools all attempts' : 'one attempt per task'}; USD at list prices as of ${sheet.as_of}${madeUpTag(sheet)}.`,
   );
   if (a.unpriced.length) notes.push(`No price for ${list(a.unpriced)}: left out of value and cascades.`);
   return { cards, notes, empty: null };

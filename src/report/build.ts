@@ -129,7 +129,7 @@ export function reportPage(header: RunHeader, attempts: readonly IndexRecord[], 
   const note = vm.repricedFrom ? vm.run.note?.replace(/(^|; )re-priced under .*?; the run was priced with [^;]*/, '').replace(/^; /, '') || null : vm.run.note;
   const filterNote = o.filterNote ?? null;
   const title = filterNote ? `${vm.title} (${filterNote})` : vm.title;
-  return { ...vm, title, filterNote, run: { ...vm.run, note, status: o.status ?? vm.run.status }, chart, analysis, answer: answerView(analysed.answer, header.price_sheet.as_of, header.skipped), chartFirstAttempts, colours, leaderboard, routingHidden, matrixView, agentDimension: agentComparisons(analysed.ranked), recommendation: recommendView(analysed.matrix, header.run_id, o.taskMeta), modelMix: modelMixViews(header.contenders.map((c) => c.id), countedRecords(analysed)) };
+  return { ...vm, title, filterNote, run: { ...vm.run, note, status: o.status ?? vm.run.status }, chart, analysis, answer: answerView(analysed.answer, header.price_sheet, header.skipped), chartFirstAttempts, colours, leaderboard, routingHidden, matrixView, agentDimension: agentComparisons(analysed.ranked), recommendation: recommendView(analysed.matrix, header.run_id, o.taskMeta), modelMix: modelMixViews(header.contenders.map((c) => c.id), countedRecords(analysed)) };
 }
 
 const lineSvg = async (points: LinePoint[], spec: Parameters<typeof lineChartSpec>[1]): Promise<InertSvg | null> =>

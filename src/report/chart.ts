@@ -128,25 +128,32 @@ export function lineChartSpec(points: readonly LinePoint[], o: LineChartOptions)
  * its span so that no point sits on the plot's border (runs of one day were drawn at its right edge).
  * Points of several days: from the first day's midnight to the last point (padding at least an hour),
  * ticked at the days' midnights ({@link dayTicks}, `YYYY-MM-DD`). Points of one day: from the first
- * point to the last (padding at least 15 minutes), so that runs of that day stand apart, ticked at the
- * first and last, labelled with their time (`YYYY-MM-DD HH:MM`, UTC).
+ * point to the last (padding at least a minute, so that runs minutes apart fill the plot), ticked at
+ * each run ({@link thinTicks}: every one up to 8), labelled with its time (`YYYY-MM-DD HH:MM`, UTC;
+ * `HH:MM:SS` when two ticks share a minute).
  */
 export function timeAxis(epochMs: readonly number[]): { scale: { type: 'utc'; domain: [number, number] }; axis: { format: string; values: number[]; labelAngle: number } } {
   const days = dayTicks(epochMs);
   const hi = Math.max(...epochMs);
   const oneDay = new Set(epochMs.map((t) => Math.floor(t / 86_400_000))).size === 1;
   const lo = oneDay ? Math.min(...epochMs) : days[0]!;
-  const pad = Math.max((hi - lo) / 20, oneDay ? 15 * 60_000 : 3_600_000);
-  const axis = oneDay ? { format: '%Y-%m-%d %H:%M', values: [...new Set([lo, hi])] } : { format: '%Y-%m-%d', values: days };
+  const pad = Math.max((hi - lo) / 20, oneDay ? 60_000 : 3_600_000);
+  const runs = thinTicks([...new Set(epochMs)].sort((a, b) => a - b));
+  const sameMinute = new Set(runs.map((t) => Math.floor(t / 60_000))).size < runs.length;
+  const axis = oneDay ? { format: sameMinute ? '%Y-%m-%d %H:%M:%S' : '%Y-%m-%d %H:%M', values: runs } : { format: '%Y-%m-%d', values: days };
   return { scale: { type: 'utc', domain: [lo - pad, hi + pad] }, axis: { ...axis, labelAngle: -30 } };
 }
 
 /** Midnight UTC of each distinct day of `epochMs`, thinned to at most 8 evenly spaced ticks (date ticks for nightly runs, never hours). */
 export function dayTicks(epochMs: readonly number[]): number[] {
-  const days = [...new Set(epochMs.map((t) => Math.floor(t / 86_400_000) * 86_400_000))].sort((a, b) => a - b);
-  if (days.length <= 8) return days;
-  const step = Math.ceil((days.length - 1) / 7);
-  return days.filter((_, i) => i % step === 0);
+  return thinTicks([...new Set(epochMs.map((t) => Math.floor(t / 86_400_000) * 86_400_000))].sort((a, b) => a - b));
+}
+
+/** `sorted` (ascending, distinct) when it has at most 8 values; else at most 8 evenly spaced of them, the first included. */
+function thinTicks(sorted: readonly number[]): number[] {
+  if (sorted.length <= 8) return [...sorted];
+  const step = Math.ceil((sorted.length - 1) / 7);
+  return sorted.filter((_, i) => i % step === 0);
 }
 
 function seriesScale(points: readonly LinePoint[], colours: ReadonlyMap<string, string> | undefined, count: number): Record<string, unknown> {

@@ -14,6 +14,7 @@ import { buildReport } from './build.ts';
 import { modelColours } from './colours.ts';
 import { lineChartSpec, renderChartSvg, type LinePoint } from './chart.ts';
 import { suiteName } from './suite-name.ts';
+import { madeUpTag } from '../pricing/illustrative.ts';
 import { formatInt, formatPct, formatUsd } from './format.ts';
 import type { PublishedScore } from './published.ts';
 import { renderSiteHtml, type PageCharts } from './render.ts';
@@ -98,6 +99,8 @@ export interface RunPoint {
   taskIds?: readonly string[];
   contenders: number;
   spend: number | null;
+  /** The run was priced with an illustrative sheet: its USD figures are labelled made up ({@link madeUpTag}). */
+  illustrative?: boolean;
   /** `rate` divides by graded trials; `infraErrors` left it (shown beside the rate). */
   models: Array<{ id: string; rate: number | null; usdPerTask: number | null; infraErrors?: number }>;
   /** `i/n` for a shard of a run (`run --shard`): listed, but left out of the trend and latest figures, whose rates divide by every task of the suite. */
@@ -127,6 +130,7 @@ export function runPoint(run: StoredRun, status = runStatusLabel(run.header)): R
     taskIds: run.header.suite.instance_ids,
     contenders: run.header.contenders.length,
     spend,
+    ...(run.header.price_sheet.illustrative ? { illustrative: true } : {}),
     models: ranked.filter((s) => s.costBasis !== 'no_model').map((s) => ({ id: s.id, rate: s.resolvedRate, usdPerTask: s.meanUsdPerTask, infraErrors: s.infraErrors })),
     shard: run.header.shard ? `${run.header.shard.index}/${run.header.shard.count}` : null,
     unfinished: UNFINISHED.has(run.header.status) ? (run.header.status as NonNullable<RunPoint['unfinished']>) : null,
@@ -178,7 +182,7 @@ export function siteView(points: readonly RunPoint[], unreadable: SiteViewModel[
             status: r.shard || r.unfinished ? `${r.status}: not in the trend` : r.status,
             contenders: formatInt(r.contenders),
             best: best ? `${best.id} (${formatPct(best.rate)})` : '—',
-            spend: formatUsd(r.spend),
+            spend: `${formatUsd(r.spend)}${madeUpTag(r)}`,
             sort: { started: r.startedAt },
           };
         }),

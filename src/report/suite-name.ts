@@ -7,7 +7,7 @@ export const NAMED_TASKS = 3;
 /**
  * A suite's name from its task ids (`header.suite.instance_ids`, in any order): the first
  * {@link NAMED_TASKS} ids in name order, then `and <n> more` for the rest; e.g.
- * `js-duration-1, js-ini-1, py-slug-1 and 13 more`. `null` for no ids (a run stored without them).
+ * `js-csv-1, js-csv-2, js-csv-3 and 13 more` (the bundled suite). `null` for no ids (a run stored without them).
  */
 export function suiteName(ids: readonly string[]): string | null {
   if (ids.length === 0) return null;

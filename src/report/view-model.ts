@@ -14,6 +14,7 @@ import { publishedFor, type PublishedScore } from './published.ts';
 import { formatInt, formatMs, formatUsd, type Field } from './format.ts';
 import { chartPoints, leaderboardRows, type LeaderboardRow, type NotPlotted } from './leaderboard-view.ts';
 import { MATRIX_LEGEND, matrixView, type MatrixRow } from './matrix-view.ts';
+import { ILLUSTRATIVE_PAGE_NOTE, MADE_UP_PRICES } from '../pricing/illustrative.ts';
 
 export type { Field } from './format.ts';
 export { chartPoints, notPlottedReason, type LeaderboardRow, type NotPlotted } from './leaderboard-view.ts';
@@ -41,8 +42,8 @@ export interface ReportViewModel {
   /** Header facts in display order (tasks, attempts, records, spend). */
   facts: Field[];
   limits: Field[];
-  /** `illustrative`: the sheet's prices are made up (src/config/prices.ts `PriceSheet`); the page labels its costs so. */
-  priceSheet: { file: string; asOf: string; source: string; illustrative: boolean };
+  /** `illustrative`: the sheet's prices are made up (src/config/prices.ts `PriceSheet`): the page's note and label for its costs (src/pricing/illustrative.ts); null for a real sheet. */
+  priceSheet: { file: string; asOf: string; source: string; illustrative: { note: string; label: string } | null };
   /** Set when the run was re-priced under another sheet (`report --prices`): the sheet the run was recorded with. */
   repricedFrom: { file: string; asOf: string } | null;
   /** Contenders that drive a model with no price row in the sheet (their USD is "unknown"). */
@@ -155,7 +156,7 @@ export function buildViewModel(header: RunHeader, attempts: readonly IndexRecord
       { label: 'run budget', value: header.limits.run_budget_usd === null ? 'no cap' : formatUsd(header.limits.run_budget_usd) },
       ...(typeof header.limits.run_budget_tokens === 'number' ? [{ label: 'run token budget', value: `${formatInt(header.limits.run_budget_tokens)} tokens` }] : []),
     ],
-    priceSheet: { file: header.price_sheet.file, asOf: header.price_sheet.as_of, source: header.price_sheet.source, illustrative: header.price_sheet.illustrative === true },
+    priceSheet: { file: header.price_sheet.file, asOf: header.price_sheet.as_of, source: header.price_sheet.source, illustrative: header.price_sheet.illustrative ? { note: ILLUSTRATIVE_PAGE_NOTE, label: MADE_UP_PRICES } : null },
     repricedFrom: repriced === null ? null : { file: repriced.file, asOf: repriced.as_of },
     unknownPrices: header.contenders.filter((c) => c.model !== null && (c.cascade ? c.cascade.stages.some((s) => s.price === null) : c.price === null)).map((c) => c.id),
     published: published.map((p) => ({

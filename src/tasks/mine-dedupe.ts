@@ -1,18 +1,24 @@
 // `tasks mine` must not build a second task for a fix already in the suite: an existing task is the
 // same candidate when it has the same base_commit and its gold.patch + test.patch make the files
 // they touch what the fix commit makes them (the post-image blob of every file equals the commit's),
-// whatever its instance_id and however its diff was written (context lines, file order).
+// whatever its instance_id and however its diff was written (context lines, file order). `tasks create`
+// also names a task whose gold.patch alone is the same (only the tests differ): the same fix scored twice.
 import path from 'node:path';
 import { UserInputError } from '../core/errors.ts';
 import { gitAt } from '../workspace/git.ts';
 import { findTaskFolders } from './folders.ts';
 import { loadTask } from './load.ts';
 
-/** An existing task reduced to what identifies its fix: base_commit and path → post-image blob id (abbreviated as in the patch; all zeros: deleted). */
+/**
+ * An existing task reduced to what identifies its fix: base_commit and path → post-image blob id
+ * (abbreviated as in the patch; all zeros: deleted) of its gold.patch + test.patch (`files`) and of
+ * its gold.patch alone (`gold`; absent: not compared).
+ */
 export interface TaskFix {
   instance_id: string;
   base_commit: string;
   files: Map<string, string>;
+  gold?: Map<string, string>;
 }
 
 /** path → post-image blob id of each file section of a unified git diff (`index a..b` line; '' when the section has none, a mode change say). */
@@ -39,7 +45,8 @@ export async function existingFixes(tasksDir: string): Promise<TaskFix[]> {
   for (const f of folders) {
     try {
       const t = await loadTask(path.join(tasksDir, f));
-      out.push({ instance_id: t.instance_id, base_commit: t.base_commit, files: new Map([...patchPostImages(t.patch), ...patchPostImages(t.test_patch)]) });
+      const gold = patchPostImages(t.patch);
+      out.push({ instance_id: t.instance_id, base_commit: t.base_commit, files: new Map([...gold, ...patchPostImages(t.test_patch)]), gold });
     } catch (e) {
       if (!(e instanceof UserInputError)) throw e;
     }
@@ -78,13 +85,19 @@ export async function duplicateOf(mirror: string, c: { sha: string; parent: stri
 }
 
 /**
- * The instance_id of a task in `fixes` other than `t.instance_id` with the same base_commit and the
- * same post-image blob for every file `t`'s gold.patch + test.patch touch (the same fix however it
- * was split; blob ids compared at the shorter abbreviation), or null. Patches are diff text.
+ * The task in `fixes` other than `t.instance_id` with the same base_commit that `t` repeats, or null:
+ * `same: 'fix'` when every file `t`'s gold.patch + test.patch touch has the same post-image blob (the
+ * same fix however it was split), else `same: 'gold'` when its gold.patch alone does (the same fix
+ * with other tests). Blob ids are compared at the shorter abbreviation; patches are diff text.
  */
-export function sameFixAs(t: { instance_id: string; base_commit: string; patch: string; test_patch: string }, fixes: readonly TaskFix[]): string | null {
-  const files = new Map([...patchPostImages(t.patch), ...patchPostImages(t.test_patch)]);
+export function sameFixAs(t: { instance_id: string; base_commit: string; patch: string; test_patch: string }, fixes: readonly TaskFix[]): { id: string; same: 'fix' | 'gold' } | null {
+  const gold = patchPostImages(t.patch);
+  const files = new Map([...gold, ...patchPostImages(t.test_patch)]);
   const sameBlob = (a: string, b: string | undefined) => b !== undefined && a !== '' && b !== '' && (a.startsWith(b) || b.startsWith(a));
-  const same = (a: Map<string, string>) => a.size === files.size && [...a].every(([p, blob]) => sameBlob(blob, files.get(p)));
-  return fixes.find((b) => b.instance_id !== t.instance_id && b.base_commit === t.base_commit && same(b.files))?.instance_id ?? null;
+  const same = (a: Map<string, string> | undefined, want: Map<string, string>) => a !== undefined && a.size > 0 && a.size === want.size && [...a].every(([p, blob]) => sameBlob(blob, want.get(p)));
+  const others = fixes.filter((b) => b.instance_id !== t.instance_id && b.base_commit === t.base_commit);
+  const fix = others.find((b) => same(b.files, files));
+  if (fix) return { id: fix.instance_id, same: 'fix' };
+  const g = others.find((b) => same(b.gold, gold));
+  return g ? { id: g.instance_id, same: 'gold' } : null;
 }

@@ -58,7 +58,10 @@ describe('npm run fake-provider', () => {
     expect(rec).toMatchObject({ contender: 'fake-coder', instance_id: 'js-duration-1', outcome: 'resolved', exit_status: 'submitted', calls: 2 });
     // 200 input and 20 output tokens at the example sheet's made-up $3 / $15 per million: a cost the demo's report can chart
     expect(rec.list_usd).toBeCloseTo(0.0009, 10);
-    expect(r.stderr).toMatch(/fake-coder: resolved 1\/1 .*\$0\.0009 total/);
+    // the summary line labels the made-up price, as the README quotes it
+    const summary = /fake-coder: resolved 1\/1 .*\$0\.0009 total.*/.exec(r.stderr)?.[0];
+    expect(summary).toBe('fake-coder: resolved 1/1 (100.0%), 1 graded, $0.0009 total (made-up prices)');
+    expect(await readFile(path.join(ROOT, 'README.md'), 'utf8')).toContain(`\`${summary}\``);
     expect(rec.usage).toMatchObject({ input_uncached: 200, output: 20 });
     // the model_patch is the task's reference fix, and nothing else (the patch file stayed outside the work tree)
     const gold = await readFile(path.join(ROOT, 'tasks', 'js-duration-1', 'gold.patch'), 'utf8');
@@ -70,7 +73,11 @@ describe('npm run fake-provider', () => {
     expect(header.price_sheet).toMatchObject({ illustrative: true });
     expect(header.config.price_sheet).toMatchObject({ illustrative: true });
     const html = await readFile(path.join(tmp, 'reports', 'fp1', 'index.html'), 'utf8');
-    expect(html).toContain('id="illustrative-prices">Illustrative prices: the sheet\'s prices are made up');
+    expect(html).toContain('id="illustrative-prices">Illustrative prices: the sheet&#x27;s prices are made up');
+    expect(html).toContain('illustrative: made-up prices)</dd>');
+    expect(html).toMatch(/USD at list prices as of \d{4}-\d{2}-\d{2} \(made-up prices\)\./);
+    const history = await runCli(['history', '--results', results]);
+    expect(history.stdout).toMatch(/^fp1 .*fake-coder 1\/1 \(\$0\.0009\) \(made-up prices\)/m);
   }, 300_000);
 
   it('a task its --tasks folder lacks: the attempt records the provider\'s error naming --tasks (not a silent empty patch); a task added to the folder meanwhile is read again and fixed (newcomer16 #3)', async () => {

@@ -144,4 +144,13 @@ describe('fixbench models list', () => {
     expect(r.stdout).toContain('step routes (docs/routing.md)');
     expect(r.stdout).toMatch(/flash-first-5 /);
   }, 60_000);
+  it('a sheet that prices none of the catalog\'s models (the fake provider\'s) names --models-file with the catalog beside it, not import-prices', async () => {
+    const r = await runCli(['models', 'prices', '--prices', 'examples/fake-provider/prices.yaml']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/none of the 9 model\(s\) of models\.yaml has a row in this sheet \(its rows: fake-coder\): it prices another catalog; show that one with `.* models prices --prices examples\/fake-provider\/prices\.yaml --models-file examples\/fake-provider\/models\.yaml`/);
+    expect(r.stdout).not.toContain('import-prices');
+    const own = await runCli(['models', 'prices', '--prices', 'examples/fake-provider/prices.yaml', '--models-file', 'examples/fake-provider/models.yaml']);
+    expect(own.stdout).toMatch(/^fake-coder +3\.00 +15\.00/m);
+    expect(own.stdout).not.toContain('none of the');
+  });
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
-import { gitRepo, testGitEnv, type GitRepo } from '../helpers/git-repo.ts';
+import { gitRepo, patchFor, testGitEnv, type GitRepo } from '../helpers/git-repo.ts';
 import { BASE_FILES, F2P, FIX_FILES, HIDDEN_TESTS, P2P, TEST_CMD } from '../helpers/tiny-task.ts';
 
 let tmp: string;
@@ -101,5 +101,17 @@ describe('fixbench tasks create', () => {
     expect(exists.stderr).toMatch(/tiny-1 already exists; .*--force/);
     // Refused before the tests run (no "run 1 before the fix" progress), so nothing was touched.
     expect(exists.stderr).not.toMatch(/run 1 before the fix/);
+  });
+
+  it('warns (and writes) when an existing task has the same base_commit and gold.patch, only the tests differing', async () => {
+    // tiny-1 (the first test) holds this fix; these tests add a case to its test file
+    const more = String(HIDDEN_TESTS['test/add.test.js']).replace("test('is a function'", "test('adds negatives', () => assert.equal(add(-2, -3), -5));\n  test('is a function'");
+    const fix = path.join(tmp, 'same-gold.patch');
+    await writeFile(fix, patchFor(repo, { ...FIX_FILES, 'test/add.test.js': more }));
+    const r = await create('--base', repo.commits[0]!, '--fix', fix, '--issue', path.join(tmp, 'issue.md'), '--no-bundle', '--id', 'tiny-gold');
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/warning: task tiny-1 in .* already has this base_commit and gold\.patch; only the tests differ, so the suite scores this fix twice: add these tests to tiny-1 instead/);
+    expect(r.stdout).not.toMatch(/duplicate written by --allow-duplicate/);
+    expect(existsSync(path.join(tasks, 'tiny-gold', 'task.yaml'))).toBe(true);
   });
 });

@@ -59,7 +59,7 @@ describe('answer', () => {
   });
 
   it('renders plain sentences: picks with rate, interval and USD per task, and what is not significant', () => {
-    const v = answerView(a, '2026-03-31');
+    const v = answerView(a, { as_of: '2026-03-31' });
     expect(v.cards.map((c) => [c.role, c.name])).toEqual([
       ['Best value', 'cheap'],
       ['Most accurate', 'strong'],
@@ -73,21 +73,24 @@ describe('answer', () => {
     expect(v.notes.join('\n')).toMatch(/strong resolves significantly more than cheap/);
     expect(v.notes.join('\n')).toMatch(/Differences between strong and mid are not significant/);
     expect(v.notes.join('\n')).toMatch(/No price for unk/);
+    expect(v.notes.join('\n')).toContain('USD at list prices as of 2026-03-31.');
+    // a run priced with an illustrative sheet: the line says its USD is made up
+    expect(answerView(a, { as_of: '2026-03-31', illustrative: true }).notes.join('\n')).toContain('USD at list prices as of 2026-03-31 (made-up prices).');
   });
 
   it('has nothing to say for a run of reference agents only', () => {
     const h = makeHeader({ contenders: [referenceContender('gold')] });
     const empty = answer(buildMatrix(h, [makeAttempt('gold', 't1', 'resolved', null)]));
     expect(empty).toMatchObject({ bestValue: null, mostAccurate: null, bestCascade: null, models: [] });
-    expect(answerView(empty, '2026-03-31').empty).toMatch(/nothing to choose/);
-    expect(answerView(empty, '2026-03-31').empty).toContain('Set OPENROUTER_API_KEY (the key of the bundled models) and run models');
+    expect(answerView(empty, { as_of: '2026-03-31' }).empty).toMatch(/nothing to choose/);
+    expect(answerView(empty, { as_of: '2026-03-31' }).empty).toContain('Set OPENROUTER_API_KEY (the key of the bundled models) and run models');
   });
 
   it('a keyless run: the first sentence of the answer block says to set the key and run again, naming the skipped models', () => {
     const h = makeHeader({ contenders: [referenceContender('gold')] });
     const empty = answer(buildMatrix(h, [makeAttempt('gold', 't1', 'resolved', null)]));
     const skipped = [{ id: 'step-3.5-flash', reason: 'OPENROUTER_API_KEY is not set; set it to run this model' }, { id: 'claude-opus-4.6', reason: 'OPENROUTER_API_KEY is not set; set it to run this model' }];
-    expect(answerView(empty, '2026-03-31', skipped).empty).toBe(
+    expect(answerView(empty, { as_of: '2026-03-31' }, skipped).empty).toBe(
       'No model took part in this run (only reference agents): nothing to choose between. Set OPENROUTER_API_KEY and run again (npm start in the clone, or npx fixbench run) to compare models; this run skipped step-3.5-flash and claude-opus-4.6 (see "Skipped contenders" below). ' +
         'No key? npx fixbench run --dry-run forecasts the cost; npm run fake-provider in the clone serves a scripted model for a whole run offline, then FAKE_PROVIDER_KEY=dummy npx fixbench run --models-file examples/fake-provider/models.yaml --prices examples/fake-provider/prices.yaml runs against it (the README\'s "Trying a model run without a key"); to run a local model see the README\'s "A local model"; or grade a predictions file with npx fixbench eval --predictions <file>.',
     );
@@ -102,6 +105,6 @@ describe('answer', () => {
     ]));
     expect(r.mostAccurate).toMatchObject({ resolved: 1, tasks: 2, rate: 0.5 });
     expect(r.mostAccurate!.usdPerTask).toBeCloseTo(0.2, 12);
-    expect(answerView(r, 'x').notes.join(' ')).toMatch(/first attempts \(attempt 0/);
+    expect(answerView(r, { as_of: 'x' }).notes.join(' ')).toMatch(/first attempts \(attempt 0/);
   });
 });

@@ -75,6 +75,13 @@ describe('comparisonMarkdown', () => {
     expect(md).toContain('| m1 | 10 | 10 (100.0%) | 9 (90.0%) | -10.0 | 1.00 | 1 | 0 | $0.01 | $0.01 | 0.0% |');
     expect(md).toContain('- **m1** regressed: `t0#0`');
     expect(md).toMatch(/### Gate failures\n\n- m1: resolved rate fell 10\.0 pp/);
+    expect(md).toContain('| base USD/attempt | head USD/attempt |');
+  });
+
+  it('labels the USD of a run priced with an illustrative sheet as made up', () => {
+    const made = (r: StoredRun): StoredRun => ({ ...r, header: { ...r.header, price_sheet: { ...r.header.price_sheet, illustrative: true } } });
+    expect(comparisonMarkdown(compareRuns(run('b', all('resolved')), made(run('h', all('resolved')))))).toContain('| base USD/attempt | head USD/attempt (made-up prices) |');
+    expect(comparisonMarkdown(compareRuns(made(run('b', all('resolved'))), made(run('h', all('resolved')))))).toContain('| base USD/attempt (made-up prices) | head USD/attempt (made-up prices) |');
   });
 
   it('keeps the digits of a small mean cost, and names a gate it could not check instead of saying it holds', () => {

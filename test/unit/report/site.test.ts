@@ -137,6 +137,13 @@ describe('siteView', () => {
     const point = (status: string) => runPoint({ header: makeHeader({ run_id: 'r', status: status as 'finished' }), attempts: [] } as unknown as StoredRun).unfinished;
     expect(['running', 'interrupted', 'failed', 'finished', 'budget_exhausted'].map(point)).toEqual(['running', 'interrupted', 'failed', null, null]);
   });
+
+  it('labels the spend of a run priced with an illustrative sheet as made up', () => {
+    const header = makeHeader({ run_id: 'r', contenders: [modelContender('m')] });
+    const stored = (illustrative: boolean) => ({ header: { ...header, price_sheet: { ...header.price_sheet, ...(illustrative ? { illustrative: true } : {}) } }, attempts: [makeAttempt('m', 't1', 'resolved', 0.0009)] }) as unknown as StoredRun;
+    expect(siteView([runPoint(stored(true))]).vm.groups[0]!.runs[0]!.spend).toBe('$0.0009 (made-up prices)');
+    expect(siteView([runPoint(stored(false))]).vm.groups[0]!.runs[0]!.spend).toBe('$0.0009');
+  });
 });
 
 describe('"Latest per model" of a suite with no model figure (newcomer12 #7)', () => {

@@ -1,5 +1,7 @@
 // A suite's name on the site: its task ids, in name order, the rest counted (newcomer17 #4).
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { ROOT } from '../../helpers/cli.ts';
 import { NAMED_TASKS, suiteName } from '../../../src/report/suite-name.ts';
 
 describe('suiteName', () => {
@@ -10,5 +12,11 @@ describe('suiteName', () => {
     expect(suiteName(['d', 'c', 'b', 'a', 'e'])).toBe('a, b, c and 2 more');
     expect(suiteName(['a', 'a'])).toBe('a');
     expect(suiteName([])).toBeNull();
+  });
+  it('the README\'s example is the name the site gives the bundled suite', () => {
+    const bundled = Object.keys(JSON.parse(readFileSync(`${ROOT}/tasks/bundled-manifest.json`, 'utf8')).tasks as Record<string, string>);
+    const example = /`Suite (.+?) · (\d+) tasks`/.exec(readFileSync(`${ROOT}/README.md`, 'utf8'));
+    expect(example?.[1]).toBe(suiteName(bundled));
+    expect(Number(example?.[2])).toBe(bundled.length);
   });
 });
