@@ -1,29 +1,22 @@
 // Which of test.patch's JS/TS files hold canaries (canary.ts planCanaries): a file that registers
 // tests fixbench can read or writes a registering call by name gets them as planned; in a node:test
-// task, a file node runs as a test file (by its name) gets the synthetic pair even when fixbench
+// task, a file node runs as a test file (node-test-files.ts: by the test command's file operands,
+// else node's defaults) gets the synthetic pair even when fixbench
 // reads no test of it (a table loop, functions from a helper module), so a file's tests never go
 // without a canary only because they are registered in a way the parser does not follow. Reading
 // only: nothing here runs the file.
 import { posix } from 'node:path';
 import { findTests } from './canary-parse.ts';
 import { REGISTERS } from './canary-registers.ts';
+import { nodeRunsAsTest } from './node-test-files.ts';
+
+export { nodeTestFileName } from './node-test-files.ts';
 
 /** A call of a registering function by its own name (`it(`, `specify(`, `context(`, …: canary-registers.ts REGISTERS). */
 const REGISTERING_CALL = new RegExp(`\\b(?:${[...REGISTERS].join('|')})\\s*\\(`);
 
 /** The end of every `unhooked` reason for a file with no canary at all (cli/tasks-check.ts tells those from files lacking only a hook canary by it). */
 export const NO_CANARY = 'so it has no canary at all';
-
-/**
- * Whether node's test runner (`node --test` with no file arguments) takes a file named `file` for a
- * test file by its name (node's documented defaults: `*.test.*`, `*-test.*`, `*_test.*`, `test-*`,
- * `test.*`), with the extension `.js`, `.cjs` or `.mjs`, or `.ts`, `.cts` or `.mts` when `ts` (the
- * task's test command loads TypeScript). Node's rule that every file under a `test` directory is one
- * is left out: it would take a helper module for a test file.
- */
-export function nodeTestFileName(file: string, ts: boolean): boolean {
-  return new RegExp(`^(?:.+[.\\-_]test|test-.+|test)\\.[cm]?${ts ? '[jt]' : 'j'}s$`).test(posix.basename(file));
-}
 
 /** What planCanaries learns of a host file for skipHost. */
 export interface HostOf {
@@ -58,15 +51,15 @@ export function loadedByHost(file: string, hosts: ReadonlyMap<string, string>): 
  * Whether host file `file` (text `text`) is left out of the canaries. False (it gets canaries:
  * mutated, else the synthetic pair) when findTests reads a test of it under any runner, or its text
  * calls a registering function by name (REGISTERS), or, in a node:test task, node runs it as a test
- * file by its name (nodeTestFileName; with no readable test canary.ts gives it the synthetic pair and
- * an `unhooked` note). Otherwise: a file importing node:test itself that no other host loads
- * (loadedByHost), why it has no canary (for the plan's `unhooked`, ending in NO_CANARY); else true
- * (a helper module, never named as a test file).
+ * file (nodeRunsAsTest, from the test command; with no readable test canary.ts gives it the synthetic
+ * pair and an `unhooked` note; a file node runs is never a helper, even when another host loads it).
+ * Otherwise: a file importing node:test itself that no other host loads (loadedByHost), why it has no canary (for the plan's `unhooked`, ending in NO_CANARY); else true
+ * (a helper module, which node does not run as a test file).
  */
 export function skipHost(file: string, text: string, host: HostOf): boolean | string {
   if (!host.runner) return true;
   if (findTests(file, text)?.length || REGISTERING_CALL.test(text)) return false;
   if (host.runner !== 'node:test') return true;
-  if (nodeTestFileName(file, /--(?:import|require|loader|experimental-loader)\b|(?:^|\s)-r\s|\btsx\b|\bts-node\b/.test(host.testCmd))) return false;
-  return host.importsNodeTest && !loadedByHost(file, host.hosts) ? `it imports node:test but registers no test fixbench can read and is not named as node runs test files (*.test.js, test-*.js, …), ${NO_CANARY}` : true;
+  if (nodeRunsAsTest(file, host.testCmd, /--(?:import|require|loader|experimental-loader)\b|(?:^|\s)-r\s|\btsx\b|\bts-node\b/.test(host.testCmd))) return false;
+  return host.importsNodeTest && !loadedByHost(file, host.hosts) ? `it imports node:test but registers no test fixbench can read and is not a file node runs as a test file (by the test command's files, else *.test.js, test-*.js, test/**/*.js, …), ${NO_CANARY}` : true;
 }

@@ -138,7 +138,8 @@ describe('tasks validate on a file with no canary and on a gold run recorded unp
     };
     const loop = "const { it: check } = require('node:test');\nfor (const n of [1, 2]) check(`n ${n}`, () => {});\n";
     const task = (patch: string): TaskSpec => ({ instance_id: 'l-1', dir: '/tasks/l-1', test_cmd: 'node --test --test-reporter=junit --test-reporter-destination=r.xml', test_report: 'junit:r.xml', test_patch: patch, FAIL_TO_PASS: ['n 1'], PASS_TO_PASS: [] }) as unknown as TaskSpec;
-    expect(canaryWarnings(task(created('test/loop.js', loop))).map((w) => w.message)).toEqual([expect.stringMatching(/^no canary test can be added \(test\/loop\.js: it imports node:test .*\): its results are unprotected$/)]);
+    // spec/loop.js: not a file `node --test` (no operands) runs (no test-file name, not under test/)
+    expect(canaryWarnings(task(created('spec/loop.js', loop))).map((w) => w.message)).toEqual([expect.stringMatching(/^no canary test can be added \(spec\/loop\.js: it imports node:test .*\): its results are unprotected$/)]);
     expect(canaryWarnings(task(created('test/loop.test.js', loop))).filter((w) => /no canary test/.test(w.message))).toEqual([]);
   });
   it('a file with no canary at all: any flipped failure goes unseen, and the fix is a readable test, not a literal-equality one', () => {

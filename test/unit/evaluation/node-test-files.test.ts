@@ -1,0 +1,76 @@
+// Which files `node --test` runs as test files, from the task's test command (node-test-files.ts,
+// atkB18 #1, #2, #3, #11): the invocation's file operands (flags taking a value skipped), else node
+// 20's defaults (test-file names plus every .js under a `test` directory); an unreadable command
+// keeps the name rule. skipHost gives every file node runs canaries, even one another test file loads.
+import { describe, expect, it } from 'vitest';
+import { planCanaries, type CanaryPlan } from '../../../src/evaluation/canary.ts';
+import { skipHost } from '../../../src/evaluation/canary-host.ts';
+import { nodeRunsAsTest, nodeTestOperands } from '../../../src/evaluation/node-test-files.ts';
+
+const REPORT = '--test-reporter=junit --test-reporter-destination=report.xml';
+const harness = "const nodeTest = require('node:test');\nmodule.exports = { group: nodeTest.describe, check: nodeTest.it, assert: require('node:assert/strict') };\n";
+const signs = "const { group, check, assert } = require('./harness');\n\ngroup('signs', () => {\n  check('doubles two', () => {\n    assert.equal(2 * 2, 4);\n  });\n});\n";
+const plan = (hosts: Array<[string, string]>, test_cmd: string): CanaryPlan => {
+  const p = planCanaries('node:test', new Map(hosts), null, { FAIL_TO_PASS: [], PASS_TO_PASS: [], test_patch: '', test_cmd });
+  if ('unprotected' in p) throw new Error(p.unprotected);
+  return p;
+};
+
+describe('the operands of the node --test invocation', () => {
+  it('reads file operands, skipping flags, their separate values and redirections', () => {
+    expect(nodeTestOperands(`node --test ${REPORT} test/*.test.js test/*.spec.js`)).toEqual(['test/*.test.js', 'test/*.spec.js']);
+    expect(nodeTestOperands('node --import tsx -r ./setup.cjs --test --test-reporter junit --test-reporter-destination out.xml ./test/ 2> err.log')).toEqual(['test']);
+    expect(nodeTestOperands(`cd . && NODE_ENV=test node --test ${REPORT}`)).toEqual([]);
+    expect(nodeTestOperands('node --test "test/a b.test.js" && echo done')).toEqual(['test/a b.test.js']);
+  });
+  it('null when there is no readable node --test invocation', () => {
+    for (const cmd of ['npm test', '', 'node scripts/run-tests.js', 'npx mocha test/']) expect(nodeTestOperands(cmd), cmd).toBeNull();
+  });
+});
+
+describe('which files node runs as test files', () => {
+  it('no operands: node 20 defaults, every .js/.cjs/.mjs under a test directory too (#1, #2)', () => {
+    const cmd = `node --test ${REPORT}`;
+    for (const f of ['test/signs.js', 'test/harness.js', 'lib/test/x.mjs', 'a.test.js', 'src/test-a.cjs']) expect(nodeRunsAsTest(f, cmd, false), f).toBe(true);
+    for (const f of ['spec/signs.js', 'node_modules/x/test/a.js', 'test/a.json', 'test/a.ts', 'testing/a.js']) expect(nodeRunsAsTest(f, cmd, false), f).toBe(false);
+    expect(nodeRunsAsTest('test/a.ts', 'node --import tsx --test', true)).toBe(true);
+  });
+  it('operands: a listed file, a glob match, or a file by default inside a listed directory only (#3, #11)', () => {
+    const globs = `node --test ${REPORT} test/*.test.js test/*.spec.js`;
+    expect(nodeRunsAsTest('test/signs.spec.js', globs, false)).toBe(true);
+    expect(nodeRunsAsTest('test/fixtures/test-cli.js', `node --test ${REPORT} test/*.test.js`, false)).toBe(false);
+    expect(nodeRunsAsTest('test/harness.js', globs, false)).toBe(false);
+    expect(nodeRunsAsTest('spec/signs.js', 'node --test spec/signs.js', false)).toBe(true);
+    expect(nodeRunsAsTest('spec/sub/a.test.js', 'node --test spec', false)).toBe(true);
+    expect(nodeRunsAsTest('spec/sub/helper.js', 'node --test spec', false)).toBe(false);
+    expect(nodeRunsAsTest('other/a.test.js', 'node --test spec', false)).toBe(false);
+  });
+  it('an unreadable command keeps the name rule', () => {
+    expect(nodeRunsAsTest('test/signs.js', 'npm test', false)).toBe(false);
+    expect(nodeRunsAsTest('test/fixtures/test-cli.js', 'npm test', false)).toBe(true);
+  });
+});
+
+describe('canaries follow the command (atkB18 #1, #2, #3, #11)', () => {
+  it('#1: test/signs.js and the harness under test/ both get the synthetic pair with no operands', () => {
+    const p = plan([['test/harness.js', harness], ['test/signs.js', signs]], `node --test ${REPORT}`);
+    expect([...p.texts.keys()].sort()).toEqual(['test/harness.js', 'test/signs.js']);
+    expect(p.kind).toBe('synthetic');
+  });
+  it('#2: a file node runs is never a helper, though another test file loads it', () => {
+    const table = "const { it: check } = require('node:test');\nconst CASES = [['a', 1]];\nfor (const [t, n] of CASES) check(t, () => {});\nmodule.exports = { CASES };\n";
+    const hosts = new Map([['test/signs.js', table], ['test/format-signs.test.js', "const { CASES } = require('./signs');\n"]]);
+    expect(skipHost('test/signs.js', table, { runner: 'node:test', importsNodeTest: true, testCmd: `node --test ${REPORT}`, hosts })).toBe(false);
+    expect(skipHost('test/signs.js', table, { runner: 'node:test', importsNodeTest: true, testCmd: 'npm test', hosts })).toBe(true);
+  });
+  it('#3: a *.spec.js file named by a glob operand gets canaries; the harness it loads does not', () => {
+    const p = plan([['test/harness.js', harness], ['test/signs.spec.js', signs]], `node --test ${REPORT} test/*.test.js test/*.spec.js`);
+    expect([...p.texts.keys()]).toEqual(['test/signs.spec.js']);
+  });
+  it('#11: a test-named fixture outside the operands is left untouched', () => {
+    const cli = "const { parse } = require('../../src');\nconsole.log(parse(process.argv[2]));\n";
+    const t = "const { it } = require('node:test');\nconst assert = require('node:assert');\nit('prints', () => {\n  assert.equal(1, 1);\n});\n";
+    const p = plan([['test/fixtures/test-cli.js', cli], ['test/cli.test.js', t]], `node --test ${REPORT} test/*.test.js`);
+    expect([...p.texts.keys()]).toEqual(['test/cli.test.js']);
+  });
+});
