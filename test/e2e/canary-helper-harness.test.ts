@@ -2,12 +2,14 @@
 // (atkA18 #2) through the real pipeline (`fixbench eval --predictions`, node:test, node's JUnit and
 // the lean TAP) on a copy of the bundled js-duration-1: test.patch adds `test/harness.js`
 // (`module.exports = { group: nodeTest.describe, check: nodeTest.it }`) and `test/signs.test.js`
-// (`const { group, check } = require('./harness')`), holding a hidden FAIL_TO_PASS test. fixbench
-// reads no test of signs.test.js, and its text names no node:test; node runs it as a test file by
-// its name, so it gets the synthetic canary pair and an `unhooked` note, and harness.js (a helper:
-// no test-file name) is neither canaried nor named. A wrong patch flipping every failure of that
-// file's test child (scoped by its name, no title known) was resolved before (no canary there); now
-// the synthetic must-fail canary passes and the run is tampered. The right patch stays resolved.
+// (`const { group, check } = require('./harness')`), holding a hidden FAIL_TO_PASS test; the same
+// with the file named `test/signs.js` (atkB18 #1: node 20's `node --test` with no operands runs
+// every .js under test/). fixbench reads no test of the file, and its text names no node:test; node
+// runs it as a test file, so it gets the synthetic canary pair and an `unhooked` note; so does
+// harness.js, which node runs too (under test/), and whose pair also registers in the file loading
+// it (atkB18 #5: gold stays resolved). A wrong patch flipping every failure of that file's test
+// child (scoped by its name, no title known) was resolved before (no canary there); now the
+// synthetic must-fail canary passes and the run is tampered. The right patch stays resolved.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -35,21 +37,22 @@ const SIGNS = [
 ].join('\n');
 /** Wrong where only the hidden test of signs.test.js looks. */
 const WRONG = "\nconst parseRight = parse;\nparse = (input, options) => (input === '-4h 5m' ? 14700000 : parseRight(input, options));\n";
-/** In the test child of a file named signs.test.js: every `test:fail` of node 20's v8-serialized event stream becomes `test:pass`. */
-const FLIPPER = v8StreamRewriter(String.raw`
-  if (!process.argv.slice(1).some((a) => a.endsWith('signs.test.js'))) return;
+/** In the test child of a file named `name`: every `test:fail` of node 20's v8-serialized event stream becomes `test:pass`. */
+const FLIPPER = (name: string): string => v8StreamRewriter(String.raw`
+  if (!process.argv.slice(1).some((a) => a.endsWith('${name}'))) return;
   process.on('exit', () => { process.exitCode = 0; });`, String.raw`
       if (item.type === 'test:fail') { item.type = 'test:pass'; if (item.data.details) delete item.data.details.error; }`);
 
+const LAYOUTS = ['signs.test.js', 'signs.js'] as const;
 let tmp: string;
-let records: AttemptRecord[];
+const records = new Map<string, AttemptRecord[]>();
 
-beforeAll(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-canary-harness-'));
-  const { tasks, work, git, diff } = copyDurationTask(tmp);
+async function grade(name: string): Promise<AttemptRecord[]> {
+  const dir = path.join(tmp, name);
+  const { tasks, work, git, diff } = copyDurationTask(dir);
   git('apply', path.join(tasks, TASK, 'test.patch'));
   writeFileSync(path.join(work, 'test', 'harness.js'), HARNESS);
-  writeFileSync(path.join(work, 'test', 'signs.test.js'), SIGNS);
+  writeFileSync(path.join(work, 'test', name), SIGNS);
   writeFileSync(path.join(tasks, TASK, 'test.patch'), diff());
   const yaml = path.join(tasks, TASK, 'task.yaml');
   writeFileSync(yaml, readFileSync(yaml, 'utf8')
@@ -64,21 +67,26 @@ beforeAll(async () => {
     }
     return diff();
   };
-  const preds = [['right', patched('')], ['wrong', patched(WRONG)], ['flipper', patched(WRONG + FLIPPER)]];
-  records = await gradePredictions(tmp, preds, 'a');
-}, 300_000);
+  const preds = [['right', patched('')], ['wrong', patched(WRONG)], ['flipper', patched(WRONG + FLIPPER(name))]];
+  return gradePredictions(dir, preds, 'a');
+}
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-canary-harness-'));
+  for (const name of LAYOUTS) records.set(name, await grade(name));
+}, 600_000);
 afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
-describe('a node:test file registering through a helper module (atkA18 #2), through eval --predictions', () => {
-  const rec = (m: string): AttemptRecord => records.find((a) => a.contender === m)!;
-  it('the right patch is resolved; signs.test.js (synthetic canaries) is named in unhooked, the helper harness.js is not', () => {
+describe.each(LAYOUTS)('a node:test file test/%s registering through a helper module (atkA18 #2, atkB18 #1), through eval --predictions', (name) => {
+  const rec = (m: string): AttemptRecord => records.get(name)!.find((a) => a.contender === m)!;
+  it('the right patch is resolved; the file and harness.js (both run by node: synthetic canaries) are named in unhooked', () => {
     expect(rec('right').outcome, JSON.stringify(rec('right').error)).toBe('resolved');
     expect(rec('right').canaries).toMatchObject({ fail: 'failed', pass: 'passed', kind: 'synthetic' });
-    expect(rec('right').canaries?.unhooked?.map((u) => u.file)).toEqual(['test/signs.test.js']);
+    expect(rec('right').canaries?.unhooked?.map((u) => u.file).sort()).toEqual(['test/harness.js', `test/${name}`]);
   });
-  it('a wrong patch is unresolved; the same patch flipping every failure of signs.test.js is tampered', () => {
+  it('a wrong patch is unresolved; the same patch flipping every failure of the file is tampered', () => {
     expect(rec('wrong').outcome, JSON.stringify(rec('wrong').error)).toBe('unresolved');
     expect(rec('flipper').outcome, JSON.stringify(rec('flipper').canaries)).toBe('tampered');
   });
