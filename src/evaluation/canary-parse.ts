@@ -52,6 +52,8 @@ export interface TopLevel {
   type: string;
   start: number;
   end: number;
+  /** True when the statement holds an `await` (or `for await`) outside any function: a top-level await, which only an ES module may hold. */
+  awaits: boolean;
 }
 
 /** What one parse of a file gives: its tests (findTests) and its top-level statements (topLevelOf). */
@@ -151,7 +153,17 @@ function parseTests(text: string, plugins: ('typescript' | 'jsx')[]): Parsed | n
     }
   };
   visit(ast.program.body, []);
-  return { tests: found, body: (ast.program.body as N[]).map((s) => ({ type: s.type, start: s.start, end: s.end })) };
+  return { tests: found, body: (ast.program.body as N[]).map((s) => ({ type: s.type, start: s.start, end: s.end, awaits: awaitsOutsideFunctions(s) })) };
+}
+
+/** Whether `n` holds an `await` expression or a `for await` loop not inside a function (or class) of its own. */
+function awaitsOutsideFunctions(n: unknown): boolean {
+  if (Array.isArray(n)) return n.some(awaitsOutsideFunctions);
+  if (!n || typeof n !== 'object' || typeof (n as N).type !== 'string') return false;
+  const node = n as N;
+  if (node.type === 'AwaitExpression' || (node.type === 'ForOfStatement' && node.await)) return true;
+  if (/Function|Class|Method/.test(node.type)) return false;
+  return Object.entries(node).some(([k, v]) => k !== 'loc' && k !== 'leadingComments' && k !== 'trailingComments' && awaitsOutsideFunctions(v));
 }
 
 /**

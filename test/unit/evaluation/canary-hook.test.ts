@@ -188,6 +188,11 @@ describe('the hook canary (node:test)', () => {
     expect(isEsmFile('test/a.test.mjs', mjs, null)).toBe(true);
     expect(isEsmFile('test/a.test.js', mjs, null)).toBe(true);
     expect(isEsmFile('test/a.test.cjs', "import('x');\nit('x', () => {});\n", 'module')).toBe(false);
+    // a top-level await (a .js under a nested `"type": "module"` package.json loading through import(): atkB18 #9) is ESM; an await in a function is not
+    const tla = "const { describe, it } = await import('node:test');\nconst { default: assert } = await import('node:assert/strict');\ndescribe('s', () => {\n  it('x', () => {\n    assert.equal(1, 1);\n  });\n});\n";
+    expect(isEsmFile('test/esm/a.test.js', tla, null)).toBe(true);
+    expect(isEsmFile('test/esm/a.test.js', `for await (const x of []) {}\nconst { it } = require('node:test');\n`, null)).toBe(true);
+    expect(isEsmFile('test/a.test.js', "const { it } = require('node:test');\nasync function f() { await g(); }\nit('x', async () => { await f(); });\n", null)).toBe(false);
     // the planned text runs: its canaries come out as they must under node
     const cjsRun = `'use strict';\n${CJS.replace("const { double, name } = require('../src.js');", "const { double, name } = require('../src.js');\nconst snippet = `\\nimport { parse } from 'duration';\\n`;")}`;
     const mjsRun = `${mjs.replace("it('x', () => {});\n", '').replace("const { add } = require('../src.js');", "const { double, name } = require('../src.js');\nconst assert = require('node:assert/strict');")}${CJS.slice(CJS.indexOf('describe('))}`;
