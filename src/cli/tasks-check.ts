@@ -15,7 +15,7 @@ import { RepoCache } from '../workspace/index.ts';
 import { defaultTasksDir, reportFileOption } from './common.ts';
 import { PACKAGE_ROOT } from './paths.ts';
 import { textTable } from './table.ts';
-import { NO_CANARY } from '../evaluation/canary-host.ts';
+import { NO_CANARY, SYNTHETIC_ONLY } from '../evaluation/canary-host.ts';
 
 const log = (s: string) => process.stderr.write(s + '\n');
 
@@ -186,19 +186,23 @@ export function weaklyProtected(v: Pick<TaskValidation, 'runs'>, lintWeak: strin
  * (`canaries.unhooked`, evaluation/canary-hook.ts), naming each file and why (the first gold run
  * that records any), or whose gold run carried no canaries (`unprotected`, naming why); null
  * otherwise. A file with no canary at all (its why ends in canary-host.ts NO_CANARY) is told apart:
- * any flipped failure of it goes unseen, not only a hook's.
+ * any flipped failure of it goes unseen, not only a hook's; and so is a file holding the synthetic
+ * pair only (why = SYNTHETIC_ONLY): the pair has a fixed, recognisable shape, so a patch flipping the
+ * file's other failures and leaving the pair alone goes unseen.
  */
 export function withoutHookCanary(v: Pick<TaskValidation, 'runs'>): string | null {
   const gold = v.runs.filter((r) => r.phase === 'gold_and_test_patch');
   const u = gold.find((r) => r.canaries?.unhooked?.length)?.canaries?.unhooked ?? [];
   const none = u.filter((x) => x.why.endsWith(NO_CANARY));
-  const hookless = u.filter((x) => !x.why.endsWith(NO_CANARY));
+  const synthetic = u.filter((x) => x.why === SYNTHETIC_ONLY);
+  const hookless = u.filter((x) => !x.why.endsWith(NO_CANARY) && x.why !== SYNTHETIC_ONLY);
   const unprotected = gold.find((r) => r.unprotected)?.unprotected;
   const named = (xs: typeof u): string => xs.map((x) => `${x.file} (${x.why})`).join('; ');
   const noneFix = 'register its tests by a name fixbench reads (`it`, `test`, `describe`, … or node:test\'s functions imported under another name, called with a literal title and a function) or name it as node runs test files (`*.test.js`), so it gets canaries (tasks/README.md "Canary tests and result channels")';
   const out = [
     unprotected ? `unprotected: its gold run carried no canaries (${unprotected}): a patch rewriting the test results to turn failures into passes goes unseen; ${unprotected.includes(NO_CANARY) ? noneFix : 'tasks/README.md "Canary tests and result channels" says which tasks get them'}` : '',
     none.length ? `no canary in ${named(none)}: a patch rewriting that file's test events to turn any failure into a pass goes unseen there; ${noneFix}` : '',
+    synthetic.length ? `only the synthetic canary pair in ${synthetic.map((x) => x.file).join('; ')} (no test of the file can be copied): the pair is recognisable by its fixed shape, so a patch rewriting that file's test events to turn its other failures into passes, leaving the pair alone, goes unseen there; give the file tests fixbench reads and can copy (\`it('…', () => { assert.equal(f(2), 4); })\`: tasks/README.md "Canary tests and result channels")` : '',
     hookless.length ? `no hook canary in ${named(hookless)}: a patch rewriting that file's test events to turn hook failures (\`beforeEach\`) into passes goes unseen there; give the file a test asserting the equality of a literal (\`assert.equal(f(2), 4)\`) in a test function with no parameter or one used only as \`t.assert\` (tasks/README.md "Canary tests and result channels")` : '',
   ].filter(Boolean);
   return out.length ? out.join('; and ') : null;

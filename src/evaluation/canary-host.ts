@@ -18,6 +18,9 @@ const REGISTERING_CALL = new RegExp(`\\b(?:${[...REGISTERS].join('|')})\\s*\\(`)
 /** The end of every `unhooked` reason for a file with no canary at all (cli/tasks-check.ts tells those from files lacking only a hook canary by it). */
 export const NO_CANARY = 'so it has no canary at all';
 
+/** The `unhooked` reason of a node:test file holding the synthetic pair only (canary.ts; cli/tasks-check.ts words its warning by it). */
+export const SYNTHETIC_ONLY = 'no test of the file can be copied (synthetic canaries only), so none into a beforeEach hook either';
+
 /** What planCanaries learns of a host file for skipHost. */
 export interface HostOf {
   /** The file's runner (the task's, else the one it imports from: canary.ts runnerOfFile); null when none is known. */

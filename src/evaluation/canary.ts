@@ -15,7 +15,7 @@ import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { addedLines, mutateHost, removedText, visibleWords } from './canary-mutate.ts';
 import { findTests } from './canary-parse.ts';
-import { skipHost } from './canary-host.ts';
+import { skipHost, SYNTHETIC_ONLY } from './canary-host.ts';
 import { hookCanary, isEsmFile, type HookNotes, type Unhooked } from './canary-hook.ts';
 import { deletedText, failToPassKnown, foldText, type EchoedValue, type FailToPassCount, type ValuePair } from './canary-odds.ts';
 import { listedIdsNameFiles, type CanarySwap } from './canary-swap.ts';
@@ -222,7 +222,7 @@ export function planCanaries(
       continue;
     }
     kind = 'synthetic'; // node:test: no hook canary either (atkD17 #2), recorded so `tasks validate` warns
-    if (fileRunner === 'node:test') unhooked.push({ file, why: 'no test of the file can be copied (synthetic canaries only), so none into a beforeEach hook either' });
+    if (fileRunner === 'node:test') unhooked.push({ file, why: SYNTHETIC_ONLY });
     const esm = isEsmFile(file, text, packageType);
     const tdd = (fileRunner === 'mocha' || fileRunner === 'karma-mocha') && /\bsuite\s*\(/.test(text) && !/\bdescribe\s*\(/.test(text);
     const { code, tests: t } = canaryCode(fileRunner, esm, assertionLibraries(fileRunner, text), tdd);

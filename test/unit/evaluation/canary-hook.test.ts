@@ -209,6 +209,10 @@ describe('the hook canary (node:test)', () => {
     const p = planOf('test/ok.test.js', okOnly);
     expect(p.kind).toBe('synthetic');
     expect(p.unhooked).toEqual([{ file: 'test/ok.test.js', why: expect.stringMatching(/synthetic canaries only/) }]);
+    // tasks validate says what is true of it: the recognisable pair leaves the file's other failures open to a flip (not only hook failures)
+    const w = withoutHookCanary({ runs: [{ run: 1, phase: 'gold_and_test_patch', outcome: 'resolved', tests: {}, test_ms: 1, error: null, canaries: { fail: 'failed', pass: 'passed', unhooked: p.unhooked } }] } as unknown as Pick<TaskValidation, 'runs'>)!;
+    expect(w).toMatch(/^only the synthetic canary pair in test\/ok\.test\.js .*recognisable.*turn its other failures into passes, leaving the pair alone, goes unseen there/);
+    expect(w).not.toContain('hook failures');
   });
 
   it('takes a test function with a context parameter only where each use of it behaves alike in a hook', () => {
