@@ -47,21 +47,38 @@ const fromTestModule = (n: N | null | undefined): boolean => TEST_MODULES.test(l
 /**
  * Whether `body` calls something that registers: a name of REGISTERS or `names` (or a member of one:
  * `test.skip`), or a member named like REGISTERS (`nt.describe`, `t['it']`). A member named `test` is
- * RegExp's too (`/re/.test(s)`, `re.test(s)`): it registers only on a name of `modules` (a test
- * module's binding), on a function's first parameter in `body` (a test context: `(t) => t.test(…)`)
- * or on `this`.
+ * RegExp's too: failing closed, it registers on anything but a regular expression (a literal,
+ * `new RegExp(…)`, or a name of `regexes`: `/re/.test(s)`, `re.test(s)` with `const re = /x/`), so
+ * `require('x').test(…)` or a context's `t.test(…)` counts.
  */
-export function registersIn(body: unknown, names: ReadonlySet<string>, modules: ReadonlySet<string> = new Set()): boolean {
-  const contexts = new Set(modules);
-  some(body, (x) => (FUNCTIONS.has(x.type) && x.params?.[0]?.type === 'Identifier' && contexts.add(x.params[0].name), false));
+export function registersIn(body: unknown, names: ReadonlySet<string>, regexes: ReadonlySet<string> = new Set()): boolean {
   return some(body, (x) => {
     if (x.type !== 'CallExpression' && x.type !== 'OptionalCallExpression') return false;
     const root = rootOf(x.callee);
     if (root.type === 'Identifier' && (REGISTERS.has(root.name) || names.has(root.name))) return true;
     const c = x.callee;
     const called = (c.type === 'MemberExpression' || c.type === 'OptionalMemberExpression') ? keyName(c.property) ?? '' : '';
-    return REGISTERS.has(called) && (called !== 'test' || c.object.type === 'ThisExpression' || (c.object.type === 'Identifier' && contexts.has(c.object.name)));
+    return REGISTERS.has(called) && (called !== 'test' || !isRegex(c.object, regexes));
   });
+}
+
+/** A regular expression by its syntax: a literal, `new RegExp(…)`/`RegExp(…)`, or a name of `regexes` (bound to one). */
+function isRegex(n: N, regexes: ReadonlySet<string>): boolean {
+  if (n.type === 'RegExpLiteral') return true;
+  if ((n.type === 'NewExpression' || n.type === 'CallExpression') && n.callee.type === 'Identifier' && n.callee.name === 'RegExp') return true;
+  return n.type === 'Identifier' && regexes.has(n.name);
+}
+
+/** The names file `ast` binds (`const re = /x/`, anywhere) to a regular expression and to nothing else. */
+function regexNames(ast: N): Set<string> {
+  const regexes = new Set<string>();
+  const other = new Set<string>();
+  some(ast.program, (x) => {
+    if (x.type === 'VariableDeclarator' && x.id.type === 'Identifier') (x.init && isRegex(x.init, new Set()) ? regexes : other).add(x.id.name);
+    return false;
+  });
+  for (const name of other) regexes.delete(name);
+  return regexes;
 }
 
 /**
@@ -77,6 +94,7 @@ export function registersIn(body: unknown, names: ReadonlySet<string>, modules: 
 export function registeringNames(ast: N): { names: Set<string>; hooked: boolean } {
   const names = new Set<string>();
   const modules = new Set([...testAliases(ast)].filter(([, to]) => to === '*' || to === '.').map(([name]) => name));
+  const regexes = regexNames(ast);
   const bound: { name: string; node: N }[] = [];
   some(ast.program, (x) => {
     if (x.type === 'ImportDeclaration' && fromTestModule(x.source)) {
@@ -103,7 +121,7 @@ export function registeringNames(ast: N): { names: Set<string>; hooked: boolean 
       const root = b.node.type === 'Identifier' || b.node.type === 'MemberExpression' ? rootOf(b.node) : null;
       const alias = root?.type === 'Identifier' && (REGISTERS.has(root.name) || names.has(root.name));
       const code = FUNCTIONS.has(b.node.type) || b.node.type === 'ObjectExpression' || b.node.type === 'ClassExpression' || b.node.type === 'ClassDeclaration' || b.node.type === 'CallExpression';
-      if (alias || (code && registersIn(b.node, names, modules))) {
+      if (alias || (code && registersIn(b.node, names, regexes))) {
         names.add(b.name);
         grew = true;
       }
@@ -115,7 +133,7 @@ export function registeringNames(ast: N): { names: Set<string>; hooked: boolean 
     // a hook by its name (`beforeEach.x`), or a member of a test module's binding (`nt.beforeEach`; a test's own
     // `t.after(…)` runs around that test only, and holdsTests reads what its body does with `t`)
     const hook = (root.type === 'Identifier' && HOOKS.has(root.name)) || (c.type === 'MemberExpression' && !c.computed && c.object.type === 'Identifier' && modules.has(c.object.name) && HOOKS.has(keyName(c.property) ?? ''));
-    return hook && x.arguments.some((a: N) => FUNCTIONS.has(a.type) && registersIn(a, names, modules));
+    return hook && x.arguments.some((a: N) => FUNCTIONS.has(a.type) && registersIn(a, names, regexes));
   });
   return { names, hooked };
 }
