@@ -8,8 +8,8 @@ import { topLevelOf } from './canary-parse.ts';
 /**
  * Whether canaries added to the test file `file` (text `text`) are written as an ES module, as node
  * loads it: `.mjs`/`.mts` always, `.cjs`/`.cts` never; else when its program (parsed as findTests
- * parses it) has a top-level `import`/`export` declaration or a top-level `await` (node 20 loads
- * only an ES module with one: atkB18 #9); CommonJS when it calls `require(`;
+ * parses it) has a top-level `import`/`export` declaration, a top-level `await` or `import.meta`
+ * (node 20 loads only an ES module with one: atkB18 #9, atkC18 #3); CommonJS when it calls `require(`;
  * otherwise ESM for TypeScript or `packageType` `"module"`, else CommonJS. Never read from raw
  * text lines: an `import … from` inside a string or a comment of a CommonJS file, or an import
  * written over several lines, would mislead it (atkD17 #3, #5).
@@ -19,7 +19,7 @@ export function isEsmFile(file: string, text: string, packageType: string | null
   if (ext === '.mjs' || ext === '.mts') return true;
   if (ext === '.cjs' || ext === '.cts') return false;
   const body = topLevelOf(file, text);
-  if (body?.some((s) => s.type === 'ImportDeclaration' || s.type.startsWith('Export') || s.awaits)) return true;
+  if (body?.some((s) => s.type === 'ImportDeclaration' || s.type.startsWith('Export') || s.esm)) return true;
   return /\brequire\s*\(/.test(text) ? false : ext === '.ts' || ext === '.tsx' || packageType === 'module';
 }
 

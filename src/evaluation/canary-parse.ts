@@ -52,8 +52,8 @@ export interface TopLevel {
   type: string;
   start: number;
   end: number;
-  /** True when the statement holds an `await` (or `for await`) outside any function: a top-level await, which only an ES module may hold. */
-  awaits: boolean;
+  /** True when the statement holds syntax only an ES module may: an `await` (or `for await`) outside any function (a top-level await), or `import.meta` anywhere. */
+  esm: boolean;
 }
 
 /** What one parse of a file gives: its tests (findTests) and its top-level statements (topLevelOf). */
@@ -153,17 +153,18 @@ function parseTests(text: string, plugins: ('typescript' | 'jsx')[]): Parsed | n
     }
   };
   visit(ast.program.body, []);
-  return { tests: found, body: (ast.program.body as N[]).map((s) => ({ type: s.type, start: s.start, end: s.end, awaits: awaitsOutsideFunctions(s) })) };
+  return { tests: found, body: (ast.program.body as N[]).map((s) => ({ type: s.type, start: s.start, end: s.end, esm: esmOnly(s, false) })) };
 }
 
-/** Whether `n` holds an `await` expression or a `for await` loop not inside a function (or class) of its own. */
-function awaitsOutsideFunctions(n: unknown): boolean {
-  if (Array.isArray(n)) return n.some(awaitsOutsideFunctions);
+/** Whether `n` holds syntax only an ES module may: `import.meta` anywhere, or (`inFunction` false) an `await` expression or `for await` loop not inside a function (or class) of its own. */
+function esmOnly(n: unknown, inFunction: boolean): boolean {
+  if (Array.isArray(n)) return n.some((x) => esmOnly(x, inFunction));
   if (!n || typeof n !== 'object' || typeof (n as N).type !== 'string') return false;
   const node = n as N;
-  if (node.type === 'AwaitExpression' || (node.type === 'ForOfStatement' && node.await)) return true;
-  if (/Function|Class|Method/.test(node.type)) return false;
-  return Object.entries(node).some(([k, v]) => k !== 'loc' && k !== 'leadingComments' && k !== 'trailingComments' && awaitsOutsideFunctions(v));
+  if (node.type === 'MetaProperty' && node.meta?.name === 'import') return true;
+  if (!inFunction && (node.type === 'AwaitExpression' || (node.type === 'ForOfStatement' && node.await))) return true;
+  const inner = inFunction || /Function|Class|Method/.test(node.type);
+  return Object.entries(node).some(([k, v]) => k !== 'loc' && k !== 'leadingComments' && k !== 'trailingComments' && esmOnly(v, inner));
 }
 
 /**

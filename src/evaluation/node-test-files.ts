@@ -13,10 +13,23 @@ const TAKES_VALUE = new Set([
   '--heap-prof-dir', '--icu-data-dir', '--openssl-config', '--disable-warning', '--experimental-config-file',
 ]);
 
-/** The command's words, split at blanks outside quotes, with the quotes removed; a shell operator (`&&`, `;`, `|`, …) is a word of its own. */
+/**
+ * The command's words, split at blanks outside quotes, with the quotes removed; a redirection
+ * (`2>&1`, `>&2`, `&>`, `2>`, `<`) and a shell operator (`&&`, `;`, `|`, …) are words of their own.
+ */
 function words(cmd: string): string[] {
-  return [...cmd.matchAll(/&&|\|\||[;|&]|(?:"[^"]*"|'[^']*'|[^\s;|&"'])+/g)].map((m) => m[0].replace(/"([^"]*)"|'([^']*)'/g, '$1$2'));
+  return [...cmd.matchAll(/\d*[<>]+(?:&\d*-?)?|&>+|&&|\|\||[;|&]|(?:"[^"]*"|'[^']*'|[^\s;|&<>"'])+/g)].map((m) => m[0].replace(/"([^"]*)"|'([^']*)'/g, '$1$2'));
 }
+
+/** Words a command may start with before the program it runs (`timeout 300 node …`, `env X=1 node …`). */
+const WRAPPERS = /^(?:timeout|time|env|nice|nohup|exec|command|stdbuf|ionice|xvfb-run|\{|\()$/;
+
+/** node's options known to take no value: a word after one is an operand for sure. */
+const NO_VALUE = new Set([
+  '--test', '--test-only', '--test-force-exit', '--experimental-test-coverage', '--experimental-test-module-mocks', '--experimental-test-snapshots',
+  '--enable-source-maps', '--no-warnings', '--trace-warnings', '--trace-uncaught', '--expose-gc', '--preserve-symlinks', '--experimental-vm-modules',
+  '--experimental-strip-types', '--experimental-transform-types', '--experimental-detect-module', '--no-experimental-detect-module', '--watch', '--abort-on-uncaught-exception',
+]);
 
 /**
  * The file operands of the task's `node … --test …` invocation (repository-relative, `./` removed,
@@ -25,19 +38,37 @@ function words(cmd: string): string[] {
  * can read (`npm test`, a script, an empty command).
  */
 export function nodeTestOperands(cmd: string): string[] | null {
+  return invocation(cmd)?.operands ?? null;
+}
+
+/**
+ * nodeTestOperands' reading, with `doubtful`: some operand follows a flag of node's not known to take
+ * no value and written without `=` (`--dns-result-order ipv4first`): it may be that flag's value.
+ */
+function invocation(cmd: string): { operands: string[]; doubtful: boolean } | null {
   const all = words(cmd);
+  const operator = (w: string): boolean => /^(?:&&|\|\||[;|&])$/.test(w);
   for (let i = 0; i < all.length; i++) {
-    if (!/^(?:.*\/)?node$/.test(all[i]!) || (i > 0 && !/^(?:&&|\|\||[;|&])$/.test(all[i - 1]!) && !/^\w+=/.test(all[i - 1]!))) continue;
+    if (!/^(?:.*\/)?node$/.test(all[i]!)) continue;
+    // `node` as the segment's program: after an operator, `VAR=x`, or a wrapper (`timeout 300`, `env`)
+    let k = i - 1;
+    while (k >= 0 && !operator(all[k]!) && !WRAPPERS.test(all[k]!) && (/^\w+=/.test(all[k]!) || /^-|^\d+[smhd]?$/.test(all[k]!))) k--;
+    if (k >= 0 && !operator(all[k]!) && !WRAPPERS.test(all[k]!)) continue;
     const operands: string[] = [];
     let test = false;
-    for (let j = i + 1; j < all.length && !/^(?:&&|\|\||[;|&])$/.test(all[j]!); j++) {
+    let doubtful = false;
+    for (let j = i + 1; j < all.length && !operator(all[j]!); j++) {
       const w = all[j]!;
       if (w === '--test') test = true;
-      else if (/^\d*[<>]/.test(w)) { if (/^\d*[<>]&?$/.test(w)) j++; } // a redirection and its target
+      else if (/^(?:\d*[<>]|&>)/.test(w)) { if (!/&\d*-?$/.test(w) || /^&>/.test(w)) j++; } // a redirection and its target (none after `2>&1`)
       else if (w.startsWith('-')) { if (TAKES_VALUE.has(w)) j++; }
-      else operands.push(posix.normalize(w).replace(/\/$/, ''));
+      else {
+        const before = all[j - 1]!;
+        if (before.startsWith('-') && !before.includes('=') && !NO_VALUE.has(before)) doubtful = true;
+        operands.push(posix.normalize(w).replace(/\/$/, ''));
+      }
     }
-    if (test) return operands;
+    if (test) return { operands, doubtful };
   }
   return null;
 }
@@ -67,10 +98,16 @@ export function nodeTestFileName(file: string, ts: boolean): boolean {
  * (nodeTestFileName).
  */
 export function nodeRunsAsTest(file: string, testCmd: string, ts: boolean): boolean {
-  const operands = nodeTestOperands(testCmd);
+  const read = invocation(testCmd);
+  const operands = read?.operands ?? null;
   const byDefault = (f: string): boolean => nodeTestFileName(f, ts) || (underTestDir(f) && new RegExp(`\\.[cm]?${ts ? '[jt]' : 'j'}s$`).test(f));
-  if (operands === null) return nodeTestFileName(file, ts);
-  if (operands.length === 0) return byDefault(file);
+  // unreadable: by name, and node's defaults too when a `--test` word is there (`env -u X node --test`)
+  if (operands === null) return nodeTestFileName(file, ts) || (words(testCmd).includes('--test') && byDefault(file));
+  // no operand, or one that may be an unknown flag's value (`--dns-result-order ipv4first`): node's
+  // defaults too, failing towards more canaries, never fewer
+  if (operands.length === 0 || read!.doubtful) {
+    if (byDefault(file)) return true;
+  }
   return operands.some((op) => {
     if (op === file) return true;
     if (picomatch.scan(op).isGlob) return picomatch(op)(file);

@@ -193,6 +193,10 @@ describe('the hook canary (node:test)', () => {
     expect(isEsmFile('test/esm/a.test.js', tla, null)).toBe(true);
     expect(isEsmFile('test/esm/a.test.js', `for await (const x of []) {}\nconst { it } = require('node:test');\n`, null)).toBe(true);
     expect(isEsmFile('test/a.test.js', "const { it } = require('node:test');\nasync function f() { await g(); }\nit('x', async () => { await f(); });\n", null)).toBe(false);
+    // import.meta anywhere (inside a function too) is ESM-only syntax (atkC18 #3); the words in a string are not
+    const meta = "const here = () => new URL('.', import.meta.url);\nimport('node:test').then(({ test }) => test('x', () => {}));\n";
+    expect(isEsmFile('test/where.test.js', meta, null)).toBe(true);
+    expect(isEsmFile('test/a.test.js', "const { it } = require('node:test');\nconst doc = 'uses import.meta.url';\nit('x', () => {});\n", null)).toBe(false);
     // the planned text runs: its canaries come out as they must under node
     const cjsRun = `'use strict';\n${CJS.replace("const { double, name } = require('../src.js');", "const { double, name } = require('../src.js');\nconst snippet = `\\nimport { parse } from 'duration';\\n`;")}`;
     const mjsRun = `${mjs.replace("it('x', () => {});\n", '').replace("const { add } = require('../src.js');", "const { double, name } = require('../src.js');\nconst assert = require('node:assert/strict');")}${CJS.slice(CJS.indexOf('describe('))}`;

@@ -51,6 +51,29 @@ describe('which files node runs as test files', () => {
   });
 });
 
+describe('commands read failing towards more canaries (atkC18 #1, #2, #5)', () => {
+  it('a redirection is no operand: 2>&1, >&2, &> file, > file 2>&1 | tee', () => {
+    for (const tail of ['2>&1', '>&2', '&> out.log', '> out.log 2>&1 | tee log', '2>/dev/null', '1>&2 </dev/null']) {
+      expect(nodeTestOperands(`node --test ${REPORT} ${tail}`), tail).toEqual([]);
+    }
+    expect(nodeTestOperands(`node --test ${REPORT} test/a.test.js 2>&1`)).toEqual(['test/a.test.js']);
+  });
+  it('a wrapper before node (timeout, env, nice, exec) keeps the invocation readable', () => {
+    for (const pre of ['timeout 300', 'timeout -k 5 300', 'env', 'nice -n 5', 'exec', 'env NODE_ENV=test']) {
+      expect(nodeTestOperands(`${pre} node --test ${REPORT}`), pre).toEqual([]);
+    }
+    expect(nodeTestOperands(`echo node --test ${REPORT}`)).toBeNull();
+  });
+  it('an operand that may be an unknown flag\'s value, or an unreadable command with --test, keeps node\'s defaults', () => {
+    for (const cmd of [`node --dns-result-order ipv4first --test ${REPORT}`, `node --unhandled-rejections strict --test ${REPORT}`, `env -u X node --test ${REPORT}`]) {
+      expect(nodeRunsAsTest('test/signs.js', cmd, false), cmd).toBe(true);
+    }
+    // operands that read as paths still decide alone (#11 stays)
+    expect(nodeRunsAsTest('test/fixtures/test-cli.js', `node --test ${REPORT} test/*.test.js 2>&1`, false)).toBe(false);
+    expect(nodeRunsAsTest('test/signs.js', 'npm test', false)).toBe(false);
+  });
+});
+
 describe('canaries follow the command (atkB18 #1, #2, #3, #11)', () => {
   it('#1: test/signs.js and the harness under test/ both get the synthetic pair with no operands', () => {
     const p = plan([['test/harness.js', harness], ['test/signs.js', signs]], `node --test ${REPORT}`);
