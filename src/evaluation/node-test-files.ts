@@ -65,6 +65,8 @@ function invocation(cmd: string): { operands: string[]; doubtful: boolean } | nu
       else {
         const before = all[j - 1]!;
         if (before.startsWith('-') && !before.includes('=') && !NO_VALUE.has(before)) doubtful = true;
+        // the shell makes something else of it: a substitution, a variable, `~`, an escape; or a path outside the repository
+        if (/[$`~\\()]/.test(w) || w.startsWith('/')) doubtful = true;
         operands.push(posix.normalize(w).replace(/\/$/, ''));
       }
     }
@@ -101,8 +103,8 @@ export function nodeRunsAsTest(file: string, testCmd: string, ts: boolean): bool
   const read = invocation(testCmd);
   const operands = read?.operands ?? null;
   const byDefault = (f: string): boolean => nodeTestFileName(f, ts) || (underTestDir(f) && new RegExp(`\\.[cm]?${ts ? '[jt]' : 'j'}s$`).test(f));
-  // unreadable: by name, and node's defaults too when a `--test` word is there (`env -u X node --test`)
-  if (operands === null) return nodeTestFileName(file, ts) || (words(testCmd).includes('--test') && byDefault(file));
+  // unreadable: by name, and node's defaults too when a `--test` word is there (`env -u X node --test`, `bash -c "node --test"`)
+  if (operands === null) return nodeTestFileName(file, ts) || (/(?:^|[\s"'])--test(?:[\s"']|$)/.test(testCmd) && byDefault(file));
   // no operand, or one that may be an unknown flag's value (`--dns-result-order ipv4first`): node's
   // defaults too, failing towards more canaries, never fewer
   if (operands.length === 0 || read!.doubtful) {

@@ -68,6 +68,11 @@ describe('commands read failing towards more canaries (atkC18 #1, #2, #5)', () =
     for (const cmd of [`node --dns-result-order ipv4first --test ${REPORT}`, `node --unhandled-rejections strict --test ${REPORT}`, `env -u X node --test ${REPORT}`]) {
       expect(nodeRunsAsTest('test/signs.js', cmd, false), cmd).toBe(true);
     }
+    // what the shell expands is no path fixbench can match (atkD18 #1): node's defaults count too
+    for (const tail of ['$(ls test/*.js)', '`ls test/*.js`', '"$PWD"/test/*.js', '$(git ls-files "test/*.js")', 'spec/\\*.js', '~/x/test/*.js', '/abs/test']) {
+      expect(nodeRunsAsTest('test/signs.js', `node --test ${REPORT} ${tail}`, false), tail).toBe(true);
+    }
+    expect(nodeRunsAsTest('test/signs.js', `bash -c "node --test ${REPORT}"`, false)).toBe(true);
     // operands that read as paths still decide alone (#11 stays)
     expect(nodeRunsAsTest('test/fixtures/test-cli.js', `node --test ${REPORT} test/*.test.js 2>&1`, false)).toBe(false);
     expect(nodeRunsAsTest('test/signs.js', 'npm test', false)).toBe(false);
