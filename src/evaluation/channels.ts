@@ -13,6 +13,8 @@
 //   flag rewritten.
 // - jest: no (one `--json` output).
 import { randomBytes } from 'node:crypto';
+import { posix } from 'node:path';
+import { shellQuote } from '../core/shell-quote.ts';
 import { LEAN_TAP_REPORTER } from './channel-reporter.ts';
 import { inheritedFailure, testCount, worseStatus, type ReportKind, type TestResults } from './parse/index.ts';
 import type { TestStatus } from './types.ts';
@@ -21,7 +23,7 @@ import type { TestStatus } from './types.ts';
 export interface SecondChannel {
   /** `test_cmd` with the second reporter added. */
   cmd: string;
-  /** Repository-relative path of the second report (random name, at the root). */
+  /** Repository-relative path of the second report (random name, at the root), where fixbench reads it. */
   path: string;
   kind: 'junit' | 'tap';
 }
@@ -47,9 +49,13 @@ const NODE_TEST_RE = new RegExp(String.raw`(^|&&|;|\|\||\s)node\s+${NODE_OPTIONS
  * or none at all read as `tap`: node's default TAP, then named) and that reads `junit:` or `tap`:
  * the added reporter (TAP for JUnit — fixbench's lean TAP reporter, `LEAN_TAP_REPORTER`, single-quoted
  * for the shell; node's `junit` for TAP) is inserted right after `--test` with its destination, at
- * the same place in both lists, so node pairs it with its own destination.
+ * the same place in both lists, so node pairs it with its own destination. The destination is
+ * absolute, `root` (the workspace as the command sees it: sandbox/roots.ts `workspaceSeenByCommand`)
+ * joined with `path`, so it lands at the repository's root whatever folder the command runs node in
+ * (`cd packages/x && node --test …`, atkC18 #6); single-quoted for the shell when `root` holds a
+ * character the shell would read.
  */
-export function planSecondChannel(testCmd: string, report: ReportKind): SecondChannel | null {
+export function planSecondChannel(testCmd: string, report: ReportKind, root: string): SecondChannel | null {
   if (report.kind !== 'junit' && report.kind !== 'tap') return null;
   if (TEST_ISOLATION_NONE.test(testCmd)) return null;
   if ((testCmd.match(NODE_TEST_RE) ?? []).length !== 1) return null;
@@ -62,7 +68,8 @@ export function planSecondChannel(testCmd: string, report: ReportKind): SecondCh
   const kind = report.kind === 'junit' ? 'tap' : 'junit';
   const path = `.fixbench-${randomBytes(8).toString('hex')}.${kind === 'tap' ? 'tap' : 'xml'}`;
   const reporter = kind === 'tap' ? `'--test-reporter=${LEAN_TAP_REPORTER}'` : '--test-reporter=junit';
-  const added = ` ${reporter} --test-reporter-destination=${path}${soleToStdout ? ' --test-reporter-destination=stdout' : ''}${bareTap ? ' --test-reporter=tap --test-reporter-destination=stdout' : ''}`;
+  const destination = `--test-reporter-destination=${posix.join(root, path)}`;
+  const added = ` ${reporter} ${/^[\w./=+:,@%-]+$/.test(destination) ? destination : shellQuote(destination)}${soleToStdout ? ' --test-reporter-destination=stdout' : ''}${bareTap ? ' --test-reporter=tap --test-reporter-destination=stdout' : ''}`;
   const cmd = testCmd.replace(NODE_TEST_RE, (m) => `${m}${added}`);
   return { cmd, path, kind };
 }

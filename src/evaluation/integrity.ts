@@ -7,6 +7,7 @@ import { isCanaryResult } from './canary-check.ts';
 import { isPytestTask, planPythonCanaries, pythonCanaryHosts } from './canary-python.ts';
 import { jsTitles, literalWords, pythonNames, valueCandidates, type NamesElsewhere, type ValuesAtBase, type WordsAtBase } from './canary-elsewhere.ts';
 import { documentedOdds, valueText } from './canary-odds.ts';
+import { workspaceSeenByCommand } from '../sandbox/roots.ts';
 import { compareChannels, planSecondChannel, readsNodeTestTap, reporterApartFromTests, type SecondChannel } from './channels.ts';
 import { ID_SEPARATOR, type ReportKind, type TestResults } from './parse/index.ts';
 import { noLinkPath, readSmallFile } from './report-file.ts';
@@ -66,7 +67,7 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
     guard.off = true;
     return guard;
   }
-  guard.channel = planSecondChannel(task.test_cmd, report);
+  guard.channel = planSecondChannel(task.test_cmd, report, await workspaceSeenByCommand(dir));
   if (guard.channel) guard.cmd = guard.channel.cmd;
   let pkg: unknown = null;
   try {

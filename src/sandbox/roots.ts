@@ -56,6 +56,18 @@ export async function realPathInside(path: string, roots: readonly string[], wha
 }
 
 /**
+ * Where every backend shows workspace `dir` (absolute) to the command it runs there: `dir`'s real
+ * path (symlinks resolved). bwrap (warm and relay containers too) binds the real path that
+ * workingDirInside gives at that same path and starts the command there; local runs the command on
+ * the host in `dir`, the same folder. So a path fixbench writes into a command (the second result
+ * channel's destination, evaluation/channels.ts) is this one joined with a repository-relative path.
+ * @throws Error (ENOENT, EACCES) when `dir` cannot be resolved.
+ */
+export function workspaceSeenByCommand(dir: string): Promise<string> {
+  return realpath(dir);
+}
+
+/**
  * The real path of a command's working directory: absolute, inside `roots`, an existing folder.
  * @throws InfraError otherwise.
  */

@@ -240,7 +240,7 @@ export function canaryWarnings(task: TaskSpec): LintProblem[] {
   const report = task.test_report === 'tap' || task.test_report.startsWith('junit:') ? reportKind(task.test_report) : null;
   if (report && readsNodeTestTap(task.test_cmd) && !reporterApartFromTests(task.test_cmd)) {
     out.push(at('test_cmd', 'runs the test files in node\'s reporter process (node without --test, or --test-isolation=none): the code under test can rewrite that report, so no patch gets a verdict; write one `node --test …` (e.g. `node --test --test-reporter=tap test/a.test.js`), which runs each test file apart from the reporter and gets a second report'));
-  } else if (report && readsNodeTestTap(task.test_cmd) && !planSecondChannel(task.test_cmd, report)) {
+  } else if (report && readsNodeTestTap(task.test_cmd) && !planSecondChannel(task.test_cmd, report, '/')) { // whether one can be added: where it goes does not matter here
     out.push(at('test_cmd', 'runs node --test in a way fixbench cannot add its second report to (more than one `node --test`, a flag with a separate value before `--test`, or a reporter without its own --test-reporter-destination): node\'s JUnit report cannot show a failure in a parent test\'s own body or a file-level hook, and a second channel is what would; write one `node --test` with `--test-reporter=junit --test-reporter-destination=<file>` (or TAP to stdout)'));
   }
   // Files test.patch creates are known whole here: one holding a single test is weakly protected.

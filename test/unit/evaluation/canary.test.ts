@@ -351,28 +351,36 @@ describe('checkCanaries', () => {
 
 describe('second channel', () => {
   it('adds fixbench\'s lean TAP reporter (single-quoted data: URL) to a node --test JUnit command, first in both lists', () => {
-    const c = planSecondChannel('node --test --test-reporter=junit --test-reporter-destination=report.xml', reportKind('junit:report.xml'))!;
+    const c = planSecondChannel('node --test --test-reporter=junit --test-reporter-destination=report.xml', reportKind('junit:report.xml'), '/ws')!;
     expect(c.kind).toBe('tap');
     expect(c.path).toMatch(/^\.fixbench-[0-9a-f]{16}\.tap$/);
     expect(LEAN_TAP_REPORTER).toMatch(/^data:text\/javascript;base64,[A-Za-z0-9+/=]+$/);
-    expect(c.cmd).toBe(`node --test '--test-reporter=${LEAN_TAP_REPORTER}' --test-reporter-destination=${c.path} --test-reporter=junit --test-reporter-destination=report.xml`);
+    expect(c.cmd).toBe(`node --test '--test-reporter=${LEAN_TAP_REPORTER}' --test-reporter-destination=/ws/${c.path} --test-reporter=junit --test-reporter-destination=report.xml`);
   });
 
   it('finds node\'s --test after other node flags (atkO15 #2: no channel, so JUnit alone judged a parent\'s own failure)', () => {
-    const c = planSecondChannel('node --test-reporter=junit --test-reporter-destination=report.xml --test', reportKind('junit:report.xml'))!;
-    expect(c.cmd).toBe(`node --test-reporter=junit --test-reporter-destination=report.xml --test '--test-reporter=${LEAN_TAP_REPORTER}' --test-reporter-destination=${c.path}`);
-    expect(planSecondChannel('node --no-warnings --test --test-reporter=junit --test-reporter-destination=r.xml', reportKind('junit:r.xml'))!.cmd).toMatch(/^node --no-warnings --test '--test-reporter=data:/);
+    const c = planSecondChannel('node --test-reporter=junit --test-reporter-destination=report.xml --test', reportKind('junit:report.xml'), '/ws')!;
+    expect(c.cmd).toBe(`node --test-reporter=junit --test-reporter-destination=report.xml --test '--test-reporter=${LEAN_TAP_REPORTER}' --test-reporter-destination=/ws/${c.path}`);
+    expect(planSecondChannel('node --no-warnings --test --test-reporter=junit --test-reporter-destination=r.xml', reportKind('junit:r.xml'), '/ws')!.cmd).toMatch(/^node --no-warnings --test '--test-reporter=data:/);
     // an option whose value is the next word (atkP15 #2: the channel was left out, and JUnit alone judged)
     for (const pre of ['--conditions development', '--import tsx', '-r ./setup.cjs', '--require ./a.cjs --no-warnings']) {
-      expect(planSecondChannel(`node ${pre} --test --test-reporter=junit --test-reporter-destination=r.xml`, reportKind('junit:r.xml'))?.cmd, pre).toMatch(new RegExp(`^node ${pre.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} --test '--test-reporter=data:`));
+      expect(planSecondChannel(`node ${pre} --test --test-reporter=junit --test-reporter-destination=r.xml`, reportKind('junit:r.xml'), '/ws')?.cmd, pre).toMatch(new RegExp(`^node ${pre.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} --test '--test-reporter=data:`));
     }
     // a script's own --test argument is no node:test run
-    expect(planSecondChannel('node script.js --test --test-reporter=junit --test-reporter-destination=r.xml', reportKind('junit:r.xml'))).toBeNull();
+    expect(planSecondChannel('node script.js --test --test-reporter=junit --test-reporter-destination=r.xml', reportKind('junit:r.xml'), '/ws')).toBeNull();
   });
 
   it('keeps a sole TAP reporter on stdout and adds JUnit beside it', () => {
-    const c = planSecondChannel('node --test --test-reporter=tap', reportKind('tap'))!;
-    expect(c.cmd).toBe(`node --test --test-reporter=junit --test-reporter-destination=${c.path} --test-reporter-destination=stdout --test-reporter=tap`);
+    const c = planSecondChannel('node --test --test-reporter=tap', reportKind('tap'), '/ws')!;
+    expect(c.cmd).toBe(`node --test --test-reporter=junit --test-reporter-destination=/ws/${c.path} --test-reporter-destination=stdout --test-reporter=tap`);
+  });
+
+  it('writes it at the repository root whatever folder the command runs node in: an absolute destination, quoted when the shell would read the root (atkC18 #6)', () => {
+    const c = planSecondChannel('cd packages/x && node --test --test-reporter=junit --test-reporter-destination=../../r.xml', reportKind('junit:r.xml'), '/tmp/ws-1')!;
+    expect(c.path).toMatch(/^\.fixbench-[0-9a-f]{16}\.tap$/);
+    expect(c.cmd).toBe(`cd packages/x && node --test '--test-reporter=${LEAN_TAP_REPORTER}' --test-reporter-destination=/tmp/ws-1/${c.path} --test-reporter=junit --test-reporter-destination=../../r.xml`);
+    const spaced = planSecondChannel('node --test --test-reporter=junit --test-reporter-destination=r.xml', reportKind('junit:r.xml'), "/tmp/my work/it's")!;
+    expect(spaced.cmd).toContain(` '--test-reporter-destination=/tmp/my work/it'\\''s/${spaced.path}' `);
   });
 
   it.each([
@@ -381,7 +389,7 @@ describe('second channel', () => {
     ['node --test && node --test --test-reporter=junit --test-reporter-destination=r.xml', 'junit:r.xml'],
     ['node --test --test-reporter=junit --test-reporter=spec --test-reporter-destination=r.xml', 'junit:r.xml'],
   ])('gives none where the runner has no second report: %s', (cmd, report) => {
-    expect(planSecondChannel(cmd, reportKind(report))).toBeNull();
+    expect(planSecondChannel(cmd, reportKind(report), '/ws')).toBeNull();
   });
 
   it('names the tests the channels disagree on', () => {

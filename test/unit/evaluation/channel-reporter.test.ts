@@ -4,7 +4,7 @@
 // channel does not read (YAML details, the tests' own output), and run as the second channel's
 // command line writes it (through a shell).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -42,7 +42,7 @@ describe('the lean TAP reporter of the node --test second channel', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'a.test.mjs'), FILE);
   writeFileSync(join(dir, 'b.test.mjs'), `import { test } from 'node:test';\ntest('b passes', () => {});\ntest('b fails', () => { throw new Error('b'); });\n`);
-  const plan = planSecondChannel('node --test --test-reporter=junit --test-reporter-destination=report.xml', reportKind('junit:report.xml'))!;
+  const plan = planSecondChannel('node --test --test-reporter=junit --test-reporter-destination=report.xml', reportKind('junit:report.xml'), realpathSync(dir))!;
   // node's own TAP beside it, written in the same run (one event stream for all three reporters).
   const cmd = plan.cmd.replace('node --test ', 'node --test --test-reporter=tap --test-reporter-destination=node.tap ');
   try {
@@ -92,5 +92,22 @@ describe('the lean TAP reporter of the node --test second channel', () => {
   it('is a data: URL of an ES module, so nothing in the workspace is loaded as the reporter', () => {
     expect(LEAN_TAP_REPORTER.startsWith('data:text/javascript;base64,')).toBe(true);
     expect(plan.cmd).not.toMatch(/--test-reporter=tap\b/);
+  });
+});
+
+describe('the second channel of a command that runs node in a folder of the repository (atkC18 #6)', () => {
+  it('is written at the repository root, where fixbench reads it, beside the task\'s own report', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fixbench-cd-channel-'));
+    try {
+      mkdirSync(join(dir, 'test'));
+      writeFileSync(join(dir, 'test', 'a.test.mjs'), `import { test } from 'node:test';\ntest('a passes', () => {});\n`);
+      const plan = planSecondChannel('cd test && node --test --test-reporter=junit --test-reporter-destination=../report.xml', reportKind('junit:report.xml'), realpathSync(dir))!;
+      execFileSync('bash', ['-c', plan.cmd], { cwd: dir, stdio: 'ignore' });
+      expect(parseTap(readFileSync(join(dir, plan.path), 'utf8'))).toEqual(new Map([['a passes', 'PASSED']]));
+      expect(parseJunit(readFileSync(join(dir, 'report.xml'), 'utf8')).get('a passes')).toBe('PASSED');
+      expect(existsSync(join(dir, 'test', plan.path))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
