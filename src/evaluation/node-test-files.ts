@@ -33,19 +33,45 @@ const NO_VALUE = new Set([
 
 /**
  * The file operands of the task's `node … --test …` invocation (repository-relative, `./` removed,
- * in order; flags and the values of TAKES_VALUE flags and shell redirections left out): `[]` when it
- * has none (node's defaults apply), null when the command has no `node --test` invocation fixbench
- * can read (`npm test`, a script, an empty command).
+ * in order; flags and the values of TAKES_VALUE flags and shell redirections left out; joined with
+ * the folder a `cd test && …` before node runs it in, `folderOfNode`; relative to an unknown folder
+ * when that `cd` cannot be read): `[]` when it has none (node's defaults apply), null when the
+ * command has no `node --test` invocation fixbench can read (`npm test`, a script, an empty command).
  */
 export function nodeTestOperands(cmd: string): string[] | null {
   return invocation(cmd)?.operands ?? null;
 }
 
+/** A shell word that changes the shell's folder, or opens a subshell or group that may. */
+const CHANGES_FOLDER = /^[({]*(?:cd|pushd|popd)$/;
+
+/**
+ * The folder (repository-relative, `.` for the root) the shell runs the node of word `i` in:
+ * the one `cd <dir>` or `pushd <dir>` before it, a command of its own (first in the command or after
+ * `&&` or `;`, followed by `&&` or `;`), with a plain relative `<dir>` inside the repository; `.`
+ * with none. Null (some folder, unknown) for any other folder change before node: several, one in a
+ * subshell or group, `cd -`, `cd` alone, a `<dir>` the shell expands (`$DIR`, `$(…)`, `~`, a glob)
+ * or outside the repository (absolute, `..`).
+ */
+function folderOfNode(all: string[], i: number): string | null {
+  const changes = all.slice(0, i).flatMap((w, k) => (CHANGES_FOLDER.test(w) ? [k] : []));
+  if (changes.length === 0) return '.';
+  const k = changes[0]!;
+  const dir = all[k + 1];
+  if (changes.length > 1 || !/^(?:cd|pushd)$/.test(all[k]!) || all.slice(0, k).some((w) => /^[({]/.test(w))) return null;
+  if ((k > 0 && !/^(?:&&|;)$/.test(all[k - 1]!)) || !/^(?:&&|;)$/.test(all[k + 2] ?? '')) return null;
+  if (dir === undefined || /^-|^\/|[$`~\\()*?[\]{}]/.test(dir)) return null;
+  const folder = posix.normalize(dir).replace(/\/$/, '');
+  return folder === '..' || folder.startsWith('../') ? null : folder;
+}
+
 /**
  * nodeTestOperands' reading, with `doubtful`: some operand follows a flag of node's not known to take
- * no value and written without `=` (`--dns-result-order ipv4first`): it may be that flag's value.
+ * no value and written without `=` (`--dns-result-order ipv4first`): it may be that flag's value; or
+ * is one the shell makes something else of; or node runs in a folder that cannot be read (`folder`
+ * null: folderOfNode). `folder`: where node runs, `.` for the repository's root.
  */
-function invocation(cmd: string): { operands: string[]; doubtful: boolean } | null {
+function invocation(cmd: string): { operands: string[]; doubtful: boolean; folder: string | null } | null {
   const all = words(cmd);
   const operator = (w: string): boolean => /^(?:&&|\|\||[;|&])$/.test(w);
   for (let i = 0; i < all.length; i++) {
@@ -55,10 +81,11 @@ function invocation(cmd: string): { operands: string[]; doubtful: boolean } | nu
     while (k >= 0 && !operator(all[k]!) && !WRAPPERS.test(all[k]!) && (/^\w+=/.test(all[k]!) || /^-|^\d+[smhd]?$/.test(all[k]!))) k--;
     if (k >= 0 && !operator(all[k]!) && !WRAPPERS.test(all[k]!)) continue;
     const operands: string[] = [];
+    const folder = folderOfNode(all, i);
     let test = false;
-    let doubtful = false;
+    let doubtful = folder === null;
     for (let j = i + 1; j < all.length && !operator(all[j]!); j++) {
-      const w = all[j]!;
+      const w = all[j]!.includes('(') ? all[j]! : all[j]!.replace(/\)+$/, ''); // `(cd test && node --test a.js)`: the subshell's end is no part of the word
       if (w === '--test') test = true;
       else if (/^(?:\d*[<>]|&>)/.test(w)) { if (!/&\d*-?$/.test(w) || /^&>/.test(w)) j++; } // a redirection and its target (none after `2>&1`)
       else if (w.startsWith('-')) { if (TAKES_VALUE.has(w)) j++; }
@@ -67,10 +94,12 @@ function invocation(cmd: string): { operands: string[]; doubtful: boolean } | nu
         if (before.startsWith('-') && !before.includes('=') && !NO_VALUE.has(before)) doubtful = true;
         // the shell makes something else of it: a substitution, a variable, `~`, an escape; or a path outside the repository
         if (/[$`~\\()]/.test(w) || w.startsWith('/')) doubtful = true;
-        operands.push(posix.normalize(w).replace(/\/$/, ''));
+        const op = posix.normalize(posix.join(folder ?? '.', w)).replace(/\/$/, '');
+        if (op === '..' || op.startsWith('../')) doubtful = true; // outside the repository
+        operands.push(op);
       }
     }
-    if (test) return { operands, doubtful };
+    if (test) return { operands, doubtful, folder };
   }
   return null;
 }
@@ -94,25 +123,33 @@ export function nodeTestFileName(file: string, ts: boolean): boolean {
 /**
  * Whether `node --test` runs `file` (repository-relative) as a test file, given the task's test
  * command `testCmd` (nodeTestOperands): with operands, when the file is one, lies under one (a
- * directory: node's defaults inside), or matches one as a
- * shell glob (picomatch); with none, node's defaults (nodeTestFileName, or a .js/.cjs/.mjs file, or
- * with `ts` a TypeScript one, under a `test` directory); with an unreadable command, by name only
- * (nodeTestFileName).
+ * directory: node's defaults inside), or matches one as a shell glob (picomatch); with none, node's
+ * defaults (nodeTestFileName, or a .js/.cjs/.mjs file, or with `ts` a TypeScript one, under a `test`
+ * directory) inside the folder node runs in (`cd test && node --test`: folderOfNode); with an
+ * unreadable command, by name only (nodeTestFileName). A doubtful reading adds node's defaults
+ * anywhere; one whose folder is unknown (`cd "$DIR" && …`) matches the operands against every tail
+ * of `file`'s path (`test/a.js`, `a.js`): whatever the folder was, failing towards more canaries.
  */
 export function nodeRunsAsTest(file: string, testCmd: string, ts: boolean): boolean {
   const read = invocation(testCmd);
-  const operands = read?.operands ?? null;
   const byDefault = (f: string): boolean => nodeTestFileName(f, ts) || (underTestDir(f) && new RegExp(`\\.[cm]?${ts ? '[jt]' : 'j'}s$`).test(f));
   // unreadable: by name, and node's defaults too when a `--test` word is there (`env -u X node --test`, `bash -c "node --test"`)
-  if (operands === null) return nodeTestFileName(file, ts) || (/(?:^|[\s"'])--test(?:[\s"']|$)/.test(testCmd) && byDefault(file));
-  // no operand, or one that may be an unknown flag's value (`--dns-result-order ipv4first`): node's
-  // defaults too, failing towards more canaries, never fewer
-  if (operands.length === 0 || read!.doubtful) {
-    if (byDefault(file)) return true;
-  }
-  return operands.some((op) => {
-    if (op === file) return true;
-    if (picomatch.scan(op).isGlob) return picomatch(op)(file);
-    return (op === '.' || file.startsWith(`${op}/`)) && byDefault(file); // a directory operand
+  if (read === null) return nodeTestFileName(file, ts) || (/(?:^|[\s"'])--test(?:[\s"']|$)/.test(testCmd) && byDefault(file));
+  const { operands, doubtful, folder } = read;
+  const under = (dir: string, f: string): boolean => dir === '.' || f.startsWith(`${dir}/`);
+  // one that may be an unknown flag's value (`--dns-result-order ipv4first`), or an unknown folder:
+  // node's defaults anywhere, failing towards more canaries, never fewer
+  if (doubtful && byDefault(file)) return true;
+  // none: node's defaults, relative to the folder node runs in
+  if (operands.length === 0) return folder === null || folder === '.' ? byDefault(file) : under(folder, file) && byDefault(file.slice(folder.length + 1));
+  const parts = file.split('/');
+  const paths = folder === null ? parts.map((_, k) => parts.slice(k).join('/')) : [file];
+  return operands.some((given) => {
+    const op = folder === null ? given.replace(/^(?:\.\.\/)+/, '') : given;
+    return paths.some((f) => {
+      if (op === f) return true;
+      if (picomatch.scan(op).isGlob) return picomatch(op)(f);
+      return under(op, f) && byDefault(file); // a directory operand
+    });
   });
 }

@@ -10,6 +10,9 @@
 // it (atkB18 #5: gold stays resolved). A wrong patch flipping every failure of that file's test
 // child (scoped by its name, no title known) was resolved before (no canary there); now the
 // synthetic must-fail canary passes and the run is tampered. The right patch stays resolved.
+// Third layout (atkD18 #2, atkC18 #6): test/signs.js run by `cd test && node --test … *.js`: the
+// operands are read in test/ (the file gets its canaries), and the second channel is written at the
+// repository root whatever node's folder (it was not, and every patch, the gold too, was tampered).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -43,12 +46,17 @@ const FLIPPER = (name: string): string => v8StreamRewriter(String.raw`
   process.on('exit', () => { process.exitCode = 0; });`, String.raw`
       if (item.type === 'test:fail') { item.type = 'test:pass'; if (item.data.details) delete item.data.details.error; }`);
 
-const LAYOUTS = ['signs.test.js', 'signs.js'] as const;
+/** The layouts: the file's name, and the task's test command when it is not the bundled one. */
+const LAYOUTS: Array<[string, string | null]> = [
+  ['signs.test.js', null],
+  ['signs.js', null],
+  ['signs.js', 'cd test && node --test --test-reporter=junit --test-reporter-destination=../report.xml *.js'],
+];
 let tmp: string;
 const records = new Map<string, AttemptRecord[]>();
 
-async function grade(name: string): Promise<AttemptRecord[]> {
-  const dir = path.join(tmp, name);
+async function grade(name: string, cmd: string | null): Promise<AttemptRecord[]> {
+  const dir = path.join(tmp, `${name}${cmd ? '-cd' : ''}`);
   const { tasks, work, git, diff } = copyDurationTask(dir);
   git('apply', path.join(tasks, TASK, 'test.patch'));
   writeFileSync(path.join(work, 'test', 'harness.js'), HARNESS);
@@ -56,6 +64,7 @@ async function grade(name: string): Promise<AttemptRecord[]> {
   writeFileSync(path.join(tasks, TASK, 'test.patch'), diff());
   const yaml = path.join(tasks, TASK, 'task.yaml');
   writeFileSync(yaml, readFileSync(yaml, 'utf8')
+    .replace(/^test_cmd: .*$/m, (line) => (cmd ? `test_cmd: ${JSON.stringify(cmd)}` : line))
     .replace('FAIL_TO_PASS:\n', 'FAIL_TO_PASS:\n  - signs > reads a minus before hours and minutes\n')
     .replace('PASS_TO_PASS:\n', 'PASS_TO_PASS:\n  - signs > keeps positive forms positive\n'));
   const patched = (extra: string): string => {
@@ -73,16 +82,17 @@ async function grade(name: string): Promise<AttemptRecord[]> {
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-canary-harness-'));
-  for (const name of LAYOUTS) records.set(name, await grade(name));
-}, 600_000);
+  for (const [name, cmd] of LAYOUTS) records.set(`${name} ${cmd}`, await grade(name, cmd));
+}, 900_000);
 afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
-describe.each(LAYOUTS)('a node:test file test/%s registering through a helper module (atkA18 #2, atkB18 #1), through eval --predictions', (name) => {
-  const rec = (m: string): AttemptRecord => records.get(name)!.find((a) => a.contender === m)!;
-  it('the right patch is resolved; the file and harness.js (both run by node: synthetic canaries) are named in unhooked', () => {
+describe.each(LAYOUTS)('a node:test file test/%s registering through a helper module (atkA18 #2, atkB18 #1, test_cmd %s), through eval --predictions', (name, cmd) => {
+  const rec = (m: string): AttemptRecord => records.get(`${name} ${cmd}`)!.find((a) => a.contender === m)!;
+  it('the right patch is resolved (both result channels read); the file and harness.js (both run by node: synthetic canaries) are named in unhooked', () => {
     expect(rec('right').outcome, JSON.stringify(rec('right').error)).toBe('resolved');
+    expect(rec('right').channels).toBe(2);
     expect(rec('right').canaries).toMatchObject({ fail: 'failed', pass: 'passed', kind: 'synthetic' });
     expect(rec('right').canaries?.unhooked?.map((u) => u.file).sort()).toEqual(['test/harness.js', `test/${name}`]);
   });

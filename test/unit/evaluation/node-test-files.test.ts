@@ -79,6 +79,42 @@ describe('commands read failing towards more canaries (atkC18 #1, #2, #5)', () =
   });
 });
 
+describe('a cd before node: operands and node\'s defaults are read in that folder (atkD18 #2)', () => {
+  const CD = '--test-reporter=junit --test-reporter-destination=../report.xml';
+  it('reads `cd <dir> &&` / `pushd <dir>;` before node: operands joined with the folder', () => {
+    expect(nodeTestOperands(`cd test && node --test ${CD} *.js`)).toEqual(['test/*.js']);
+    expect(nodeTestOperands(`pushd packages/x; node --test ${REPORT} ./a.test.js lib/`)).toEqual(['packages/x/a.test.js', 'packages/x/lib']);
+    expect(nodeTestOperands(`cd ./test/ && node --test ${CD}`)).toEqual([]);
+    for (const f of ['test/signs.js', 'test/harness.js', 'test/parse.test.js']) expect(nodeRunsAsTest(f, `cd test && node --test ${CD} *.js`, false), f).toBe(true);
+    for (const f of ['signs.js', 'lib/signs.js', 'test/sub/a.js']) expect(nodeRunsAsTest(f, `cd test && node --test ${CD} *.js`, false), f).toBe(false);
+  });
+  it('with no operand, node\'s defaults inside the folder node runs in', () => {
+    const cmd = `cd test && node --test ${CD}`;
+    for (const f of ['test/parse.test.js', 'test/test/x.js', 'test/sub/test-a.mjs']) expect(nodeRunsAsTest(f, cmd, false), f).toBe(true);
+    // test/signs.js is no default test file seen from test/ (it is no *.test.js, nor under test/ there); nothing outside the folder runs
+    for (const f of ['test/signs.js', 'a.test.js', 'lib/test/x.js']) expect(nodeRunsAsTest(f, cmd, false), f).toBe(false);
+    expect(nodeRunsAsTest('packages/x/test/a.js', `pushd packages/x; node --test ${REPORT}`, false)).toBe(true);
+  });
+  it('a folder change it cannot read is doubtful: node\'s defaults anywhere, and operands matched against every tail of the path', () => {
+    for (const pre of ['cd "$DIR" &&', 'cd $(dirname x) &&', 'cd - &&', 'cd a && cd b &&', 'cd ~/x &&', 'cd /abs &&', 'cd .. &&', 'cd test || exit 1;', 'cd &&', '( cd lib &&', '{ cd lib;', 'cd lib | true &&']) {
+      const cmd = `${pre} node --test ${REPORT} *.js`;
+      for (const f of ['lib/signs.js', 'test/signs.js', 'signs.js', 'a/b/c.js']) expect(nodeRunsAsTest(f, cmd, false), `${cmd}: ${f}`).toBe(true);
+      expect(nodeRunsAsTest('lib/signs.txt', cmd, false), cmd).toBe(false);
+    }
+    expect(nodeRunsAsTest('lib/signs.js', `(cd lib && node --test ${REPORT} *.js)`, false)).toBe(true);
+    expect(nodeRunsAsTest('lib/x/a.js', `cd "$D" && node --test ${REPORT} x/a.js`, false)).toBe(true);
+    expect(nodeRunsAsTest('lib/y/a.js', `cd "$D" && node --test ${REPORT} x/a.js`, false)).toBe(false);
+  });
+  it('an operand reaching out of the folder (`cd test && node --test ../spec`) still reads; out of the repository, doubtful', () => {
+    expect(nodeTestOperands(`cd test && node --test ${CD} ../spec/a.js`)).toEqual(['spec/a.js']);
+    expect(nodeRunsAsTest('test/signs.js', `cd test && node --test ${CD} ../../x.js`, false)).toBe(true);
+  });
+  it('the canaries follow: test/signs.js, run by `cd test && node --test … *.js`, gets them', () => {
+    const p = plan([['test/harness.js', harness], ['test/signs.js', signs]], `cd test && node --test ${CD} *.js`);
+    expect([...p.texts.keys()]).toContain('test/signs.js');
+  });
+});
+
 describe('canaries follow the command (atkB18 #1, #2, #3, #11)', () => {
   it('#1: test/signs.js and the harness under test/ both get the synthetic pair with no operands', () => {
     const p = plan([['test/harness.js', harness], ['test/signs.js', signs]], `node --test ${REPORT}`);
