@@ -1,6 +1,7 @@
 // How fixbench labels a USD figure computed with an illustrative price sheet (`illustrative: true`,
 // src/config/prices.ts `PriceSheet`: made-up prices, e.g. the offline demo's), wherever it shows one:
-// the run's summary lines, the report, `models prices`, `compare --markdown`, `history` and the site index.
+// the run's summary lines, the report and its attempt pages, `models prices`, `compare --markdown`,
+// `history` and the site index.
 
 /** The label's words. */
 export const MADE_UP_PRICES = 'made-up prices';

@@ -16,6 +16,7 @@ import { writeAttemptPages, type PageJob } from './attempt-pages.ts';
 import { pageInputDigest, trajectoryStamp, type TrajectoryStamp } from './page-digest.ts';
 import type { PublishedScore } from './published.ts';
 import { renderReportHtml, type PageCharts } from './render.ts';
+import { madeUpTag } from '../pricing/illustrative.ts';
 import { attemptPageView, stepSeriesOf } from './trajectory.ts';
 import { contendersWithTrajectories, readTrajectory, type TrajectoryRead } from '../store/trajectory.ts';
 import { buildViewModel, type ReportViewModel } from './view-model.ts';
@@ -209,7 +210,7 @@ export async function writeReport<R extends IndexRecord>(o: Omit<BuildReportOpti
     // how each record's trajectory will be read: stamped (stat) before it is read, for the page digest
     const stampOf = async (r: AttemptRecord): Promise<TrajectoryStamp> => (!modelDriven.has(r.contender) ? 'none' : !runDir ? 'not_read' : withFolder.has(r.contender) ? trajectoryStamp(runDir, r) : 'missing');
     const trajectoryOf = async (r: AttemptRecord): Promise<TrajectoryRead | null> => (!modelDriven.has(r.contender) ? null : !runDir ? { kind: 'not_read' } : withFolder.has(r.contender) ? readTrajectory(runDir, r) : { kind: 'missing' });
-    const page = { back: '../../index.html#matrix', attemptsPerTask: header.attempts_per_task };
+    const page = { back: '../../index.html#matrix', attemptsPerTask: header.attempts_per_task, madeUp: madeUpTag(header.price_sheet) };
     const context = JSON.stringify(page);
     const jobs: PageJob[] = [];
     header.contenders.forEach((c, ci) => {

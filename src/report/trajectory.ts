@@ -90,11 +90,13 @@ const capOrNull = (s: string | null): CappedText | null => (s === null || s === 
 /**
  * The view model of the attempts page of one contender at one task. `attempts` are its records with
  * their trajectories (null for agents that make no model calls), at most one per attempt index;
- * `attemptsPerTask` sizes the index (attempts with no record show as "not run").
+ * `attemptsPerTask` sizes the index (attempts with no record show as "not run"); `madeUp` follows
+ * every list-price USD figure (src/pricing/illustrative.ts `madeUpTag` of the sheet the report
+ * prices with; `''` for a real sheet).
  */
 export function attemptPageView(
   attempts: ReadonlyArray<{ record: AttemptRecord; trajectory: TrajectoryRead | null }>,
-  o: { back: string; attemptsPerTask: number },
+  o: { back: string; attemptsPerTask: number; madeUp: string },
 ): AttemptPageView {
   const sorted = [...attempts].sort((a, b) => a.record.attempt - b.record.attempt);
   const first = sorted[0]?.record;
@@ -109,25 +111,26 @@ export function attemptPageView(
       const r = byIndex.get(n);
       return { attempt: n, anchor: r ? attemptAnchor(n) : null, outcome: r?.outcome ?? 'not run' };
     }),
-    attempts: sorted.map((a) => attemptView(a.record, a.trajectory)),
+    attempts: sorted.map((a) => attemptView(a.record, a.trajectory, o.madeUp)),
   };
 }
 
-/** The view of one attempt: its record, tests, patch and trajectory (texts capped). */
-export function attemptView(record: AttemptRecord, trajectory: TrajectoryRead | null): AttemptView {
+/** The view of one attempt: its record, tests, patch and trajectory (texts capped); `madeUp` follows each list-price USD figure (attemptPageView). */
+export function attemptView(record: AttemptRecord, trajectory: TrajectoryRead | null, madeUp = ''): AttemptView {
   const u = record.usage;
+  const listUsd = (usd: number | null): string => (usd === null ? formatUsd(usd) : `${formatUsd(usd)}${madeUp}`);
   const facts: Field[] = [
     { label: 'outcome', value: record.outcome },
     { label: 'agent ended', value: record.exit_status ?? '—' },
     ...(record.limit ? [{ label: 'limit reached', value: record.limit.value === null ? record.limit.kind : `${record.limit.kind} = ${record.limit.value}` }] : []),
     { label: 'visible check', value: record.visible_check ? 'passed (patch applied, PASS_TO_PASS held)' : 'failed' },
-    { label: 'USD at list price', value: formatUsd(record.list_usd) },
+    { label: 'USD at list price', value: listUsd(record.list_usd) },
     { label: 'USD billed', value: record.billed_usd === null ? 'not reported' : formatUsd(record.billed_usd) },
     { label: 'price sheet', value: record.price_sheet },
     { label: 'steps', value: formatInt(record.steps) },
     ...attemptImagesFacts(record),
     { label: 'model calls', value: formatInt(record.calls) },
-    ...(record.model_mix ? [{ label: 'models that answered', value: record.model_mix.map((m) => `${m.model}: ${formatInt(m.calls)} call(s), ${m.price_key === null ? 'price unknown' : formatUsd(m.list_usd)}`).join('; ') }] : []),
+    ...(record.model_mix ? [{ label: 'models that answered', value: record.model_mix.map((m) => `${m.model}: ${formatInt(m.calls)} call(s), ${m.price_key === null ? 'price unknown' : listUsd(m.list_usd)}`).join('; ') }] : []),
     { label: 'tokens', value: `${formatInt(promptTokens(u))} in (${formatInt(u.cache_read)} cache read), ${formatInt(u.output)} out (${formatInt(u.reasoning)} reasoning)` },
     { label: 'wall time', value: `${formatMs(record.wall_ms)} (model ${formatMs(record.model_ms)}, tests ${formatMs(record.test_ms)})` },
     { label: 'patch applied with', value: record.apply_strategy ?? '—' },
@@ -161,7 +164,7 @@ export function attemptView(record: AttemptRecord, trajectory: TrajectoryRead | 
           command: capOrNull(s.command),
           observation: capOrNull(s.observation),
           usage: c
-            ? `${c.served_model !== undefined ? `${c.served_model ?? '(unnamed)'} · ` : c.model ? `${c.model} · ` : ''}${formatTokens(promptTokens(c.usage))} in (${formatTokens(c.usage.cache_read)} cached) · ${formatTokens(c.usage.output)} out · ${formatUsd(c.list_usd)} · ${formatMs(c.ms)}`
+            ? `${c.served_model !== undefined ? `${c.served_model ?? '(unnamed)'} · ` : c.model ? `${c.model} · ` : ''}${formatTokens(promptTokens(c.usage))} in (${formatTokens(c.usage.cache_read)} cached) · ${formatTokens(c.usage.output)} out · ${listUsd(c.list_usd)} · ${formatMs(c.ms)}`
             : '',
           context: formatInt(s.context_tokens),
         };
@@ -190,7 +193,7 @@ export function attemptView(record: AttemptRecord, trajectory: TrajectoryRead | 
       steps: formatInt(s.steps),
       calls: formatInt(s.calls),
       tokens: `${formatInt(promptTokens(s.usage))} in, ${formatInt(s.usage.output)} out`,
-      usd: formatUsd(s.list_usd),
+      usd: listUsd(s.list_usd),
       wall: `${formatMs(s.wall_ms)}${s.check_ms ? ` (check ${formatMs(s.check_ms)})` : ''}`,
       trajectory: s.trajectory ?? '—',
     })),

@@ -239,3 +239,22 @@ describe('renderReport: errors and limits', () => {
     expect(html).not.toContain('<section id="problems">');
   });
 });
+
+describe('attempt pages of a run priced with an illustrative sheet', () => {
+  let dir: string;
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  it('label every list-price USD figure "(made-up prices)" as the summary does; a real sheet\'s pages carry no label', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fixbench-report-made-up-'));
+    const { header, attempts } = sampleRun();
+    const made = { ...header, price_sheet: { ...header.price_sheet, illustrative: true as const } };
+    await buildReport({ header: made, attempts, outDir: join(dir, 'made-up') });
+    await buildReport({ header, attempts, outDir: join(dir, 'real') });
+    const page = await readFile(join(dir, 'made-up', 'attempts', '0', '0.html'), 'utf8');
+    expect(page).toMatch(/<dt>USD at list price<dd>\$[0-9.]+ \(made-up prices\)/);
+    expect(page).not.toMatch(/<dt>USD billed<dd>[^<]*made-up/); // what a provider billed is no sheet's price
+    expect(await readFile(join(dir, 'made-up', 'index.html'), 'utf8')).toContain('made-up');
+    expect(await readFile(join(dir, 'real', 'attempts', '0', '0.html'), 'utf8')).not.toContain('made-up');
+  });
+});
