@@ -87,6 +87,7 @@ export async function tasksCreateCommand(o: CreateCliOptions): Promise<number> {
     const warnings = twinWarning ? [...r.warnings, twinWarning] : r.warnings;
     process.stdout.write(createSummary(r.dir, r.task, { verbose: o.verbose, warnings, run_ms: r.run_ms }));
     log(`next: read FAIL_TO_PASS (each must be a test the issue asks for), then run: ${commandPrefix()} tasks validate ${r.task.instance_id} --tasks ${shellWord(o.tasks!)}`);
+    log('tamper protection not judged yet: create ran the canaries, tasks validate says how well they cover this task (weak odds, files with no canary or no hook canary, a gold run left unprotected)');
     return ExitCode.ok;
   } finally {
     await sandbox.cleanup();

@@ -34,6 +34,8 @@ describe('fixbench tasks create', () => {
   it('from a fix commit: splits the fix, computes the lists by hand-written expectation, writes a bundle without the fix', async () => {
     const r = await create('--base', repo.commits[0]!, '--fix', repo.commits[1]!, '--id', 'tiny-1');
     expect(r.exitCode, r.stderr).toBe(0);
+    // how well the canaries cover the task is judged by validate, not create: it says so (newcomer18 #5)
+    expect(r.stderr).toMatch(/next: read FAIL_TO_PASS .* tasks validate tiny-1 .*\ntamper protection not judged yet: create ran the canaries, tasks validate says how well they cover this task/);
     const y = await yamlOf('tiny-1');
     expect(y.FAIL_TO_PASS).toEqual(F2P);
     expect([...(y.PASS_TO_PASS as string[])].sort()).toEqual([...P2P].sort());
