@@ -84,11 +84,16 @@ export const UNFOUND = '(listed tests)';
 const CAPPED = `over the cap of ${MAX_EXTRA_HOSTS} extra canary files (${MAX_EXTRA_BYTES / 1024 / 1024} MiB in all)`;
 const firstPart = (id: string): string => id.split(ID_SEPARATOR, 1)[0]!.split('::', 1)[0]!;
 
-/** The ids a parsed JS/TS test is reported under: suites and title joined by ` > ` (by a space too for mocha), bare and after the file. */
+/**
+ * The ids a parsed JS/TS test is reported under, bare and after the file: suites and title joined by
+ * ` > `; for mocha also its JSON's (parse/mocha-json.ts: the suites joined by a space as one part, then
+ * the title) and its full title (all joined by a space).
+ */
 function idsOf(file: string, text: string, runner: string | null): Set<string> {
   const out = new Set<string>();
   for (const t of findTests(file, text) ?? []) {
-    const joined = [[...t.suites, t.title].join(ID_SEPARATOR), ...(runner === 'mocha' ? [[...t.suites, t.title].join(' ')] : [])];
+    const mocha = runner === 'mocha' ? [[t.suites.join(' '), t.title].filter((p) => p !== '').join(ID_SEPARATOR), [...t.suites, t.title].join(' ')] : [];
+    const joined = [[...t.suites, t.title].join(ID_SEPARATOR), ...mocha];
     for (const j of joined) out.add(j).add(`${file}${ID_SEPARATOR}${j}`);
   }
   return out;

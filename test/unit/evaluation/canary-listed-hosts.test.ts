@@ -38,6 +38,13 @@ describe('listedHosts', () => {
     expect(r.unhooked[0]!.why.endsWith(NO_CANARY)).toBe(true);
   });
 
+  it('mocha JSON ids: nested describes are one part joined by a space', async () => {
+    const files = { 'test/parse.spec.js': `describe('parse', () => {\n  describe('rows', () => {\n    it('splits lines', () => { assert.equal(1, 1); });\n  });\n});\n` };
+    const r = await listedHosts(new Map(), ctx(files, { runner: 'mocha', testCmd: 'npx mocha', listed: ['test/parse.spec.js > parse rows > splits lines'] }));
+    expect([...r.hosts.keys()]).toEqual(['test/parse.spec.js']);
+    expect(r.unhooked).toEqual([]);
+  });
+
   it('of two files writing a listed title, keeps only the one whose suites and title make the id', async () => {
     const files = { 'test/a.test.js': nodeFile('units', 'returns undefined'), 'test/b.test.js': nodeFile('format', 'returns undefined') };
     const r = await listedHosts(new Map(), ctx(files, { listed: ['units > returns undefined'] }));
