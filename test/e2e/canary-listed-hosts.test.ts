@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttemptRecord } from '../../src/store/records.ts';
-import { copyDurationTask, DURATION_TASK as TASK, gradePredictions, v8StreamRewriter } from '../helpers/duration-task.ts';
+import { copyDurationTask, DURATION_TASK as TASK, gradePredictions, UNITS_FILE, v8StreamRewriter } from '../helpers/duration-task.ts';
 
 const FLIP = String.raw`
       if (item.type === 'test:fail') { item.type = 'test:pass'; if (item.data.details) delete item.data.details.error; }`;
@@ -56,6 +56,9 @@ describe('canaries in a test file test.patch leaves alone that holds listed test
     expect(of('right').outcome, JSON.stringify(of('right').error)).toBe('resolved');
     expect(of('right').canaries).toMatchObject({ fail: 'failed', pass: 'passed', kind: 'mutated' });
     expect(of('wrong').outcome).toBe('unresolved');
+    // units.test.js holds canaries (mutated copies; its four tests leave none for a hook canary)
+    const units = of('right').canaries?.unhooked?.find((u) => u.file === UNITS_FILE);
+    expect(units?.why).toMatch(/^no test to copy into a beforeEach hook/);
   });
   it('a flipper of base-identical test files no longer resolves the wrong patch', () => {
     expect(['unresolved', 'tampered']).toContain(of('flip-base').outcome);
