@@ -36,7 +36,8 @@ export const MAX_CANDIDATES = 96;
 /**
  * The FilesAtBase of workspace `ws` at `commit`: `git grep -a -l -F -f <patterns> <commit> -- .`
  * through host git (its patterns file in fixbench's own git directory), in greps of MAX_PATTERNS;
- * repository-relative paths, sorted. Texts holding a line break are not asked. Null when git fails.
+ * repository-relative paths, sorted. Texts holding a line break are not asked. Null when git fails
+ * or its patterns file cannot be written.
  */
 export function filesAtBase(ws: HostRepo, commit: string): FilesAtBase {
   return async (texts) => {
@@ -44,7 +45,7 @@ export function filesAtBase(ws: HostRepo, commit: string): FilesAtBase {
     const found = new Set<string>();
     const patterns = join(ws.gitDir, 'canary-listed-files');
     for (let i = 0; i < asked.length; i += MAX_PATTERNS) {
-      await writeFile(patterns, `${asked.slice(i, i + MAX_PATTERNS).join('\n')}\n`);
+      if (!(await writeFile(patterns, `${asked.slice(i, i + MAX_PATTERNS).join('\n')}\n`).then(() => true, () => false))) return null;
       // -a, not -I: a .gitattributes could mark files binary (atkI13 #7); git grep exits 1 when nothing matched
       const out = await hostGit(ws).raw(['grep', '-a', '-l', '-F', '-f', patterns, commit, '--', '.']).catch((err: unknown) => {
         if (/^git grep exited with code 1$|^$/.test(String((err as Error)?.message ?? '').trim())) return '';

@@ -1,7 +1,11 @@
 // canary-listed-hosts.ts: which files beyond test.patch's get canaries because they hold a listed test (atkC18 #7).
-import { describe, expect, it } from 'vitest';
-import { listedHosts, MAX_EXTRA_HOSTS, UNFOUND, type FilesAtBase, type ListedContext } from '../../../src/evaluation/canary-listed-hosts.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { filesAtBase, listedHosts, MAX_EXTRA_HOSTS, UNFOUND, type FilesAtBase, type ListedContext } from '../../../src/evaluation/canary-listed-hosts.ts';
 import { NO_CANARY } from '../../../src/evaluation/canary-host.ts';
+import { gitRepo } from '../../helpers/git-repo.ts';
+import { cleanupHostRepos, hostRepoOf } from '../../helpers/host-repo.ts';
 
 const nodeFile = (suite: string, ...titles: string[]): string =>
   `const { describe, it } = require('node:test');\nconst assert = require('node:assert');\ndescribe(${JSON.stringify(suite)}, () => {\n${titles.map((t) => `  it(${JSON.stringify(t)}, () => { assert.equal(1 + 1, 2); });`).join('\n')}\n});\n`;
@@ -90,5 +94,17 @@ describe('listedHosts', () => {
     const r = await listedHosts(new Map(), ctx(files, { runner: 'pytest', python: true, listed: ['tests/test_units.py::test_finds', 'tests/helpers.py > test_x'] }));
     expect([...r.hosts.keys()]).toEqual(['tests/test_units.py']);
     expect(r.unhooked[0]!.why).toContain('names no file pytest collects');
+  });
+});
+
+describe('filesAtBase', () => {
+  afterAll(() => cleanupHostRepos());
+  it('lists the files of the commit writing a text (not the work tree\'s), repository-relative; null when git fails', async () => {
+    const repo = gitRepo({ 'test/units.test.js': "it('returns undefined for unknown names', () => {});\n", 'src/index.js': 'module.exports = {};\n' });
+    writeFileSync(join(repo.dir, 'test', 'planted.test.js'), "it('returns undefined for unknown names', () => {});\n");
+    const ws = await hostRepoOf(repo.dir);
+    expect(await filesAtBase(ws, repo.head)(['returns undefined for unknown names', 'nowhere'])).toEqual(['test/units.test.js']);
+    expect(await filesAtBase(ws, repo.head)(['nowhere'])).toEqual([]);
+    expect(await filesAtBase({ dir: repo.dir, gitDir: join(ws.gitDir, 'missing') }, repo.head)(['module'])).toBeNull();
   });
 });
