@@ -104,7 +104,9 @@ function idsOf(file: string, text: string, runner: string | null): Set<string> {
  * The test files beyond `known` (test.patch's hosts: file → text) that hold a listed test, within
  * MAX_EXTRA_HOSTS / MAX_EXTRA_BYTES, read through `ctx.read`: for an id whose first part (before
  * ` > ` or `::`) is a JS/TS file (pytest: a `.py` file pytest collects), that file when it exists (JS/TS:
- * and a test parsed from it has the id); for any other id, the files at base_commit writing its last
+ * and a test parsed from it has the id; a JS/TS path with a folder that does not exist, as a runner
+ * rooted in a package folder writes it, is searched by title below, kept in files whose path ends in
+ * it and whose parsed test has the rest of the id); for any other id, the files at base_commit writing its last
  * ` > ` part (`ctx.filesAt`, at most MAX_CANDIDATES read) of which a parsed test has the id, and for
  * node:test only files node runs as tests (nodeRunsAsTest). An id held by a known host (parsed, or
  * its title written there) needs none. A listed id no host holds, by the caps, an unreadable file or
@@ -123,15 +125,17 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
   const add = (file: string, text: string): void => { hosts.set(file, text); bytes += Buffer.byteLength(text); };
   const ts = /--(?:import|require|loader|experimental-loader)\b|(?:^|\s)-r\s|\btsx\b|\bts-node\b/.test(ctx.testCmd);
   const named = (f: string): boolean => (python ? extname(f) === '.py' && /^test_.*\.py$|_test\.py$/.test(basename(f)) : JS_EXT.test(f));
-  const byTitle: string[] = [];
+  // ids searched by title: `want`, the id a parsed test must have; `tail`, the file a candidate's path must end in (a runner rooted in a package folder), or null
+  const byTitle: { id: string; want: string; tail: string | null }[] = [];
   for (const id of open) {
     const f = firstPart(id);
     if (f === id || !named(f)) {
       if (python) why.set(id, { file: UNFOUND, reason: 'its id names no file pytest collects' });
-      else byTitle.push(id);
+      else byTitle.push({ id, want: id, tail: null });
       continue;
     }
     const text = hosts.get(f) ?? (await ctx.read(f));
+    if (text === null && !python && f.includes('/')) { byTitle.push({ id, want: id.slice(f.length + ID_SEPARATOR.length), tail: f }); continue; }
     if (text === null) { why.set(id, { file: f, reason: 'not readable in the workspace (absent, a link, or over 4 MiB)' }); continue; }
     if (!python && !idsOf(f, text, ctx.runner).has(id)) { why.set(id, { file: f, reason: 'no test fixbench parses there has this id (a table loop or a computed title)' }); continue; }
     if (!hosts.has(f) && !room(text)) { why.set(id, { file: f, reason: CAPPED }); continue; }
@@ -139,19 +143,20 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
   }
   if (byTitle.length) {
     const last = (id: string): string => id.split(ID_SEPARATOR).at(-1)!;
-    const files = ctx.filesAt ? await ctx.filesAt(byTitle.map(last)) : [];
-    if (files === null) for (const id of byTitle) why.set(id, { file: UNFOUND, reason: 'the files at base_commit could not be searched for its title' });
+    const files = ctx.filesAt ? await ctx.filesAt(byTitle.map((b) => last(b.want))) : [];
+    if (files === null) for (const b of byTitle) why.set(b.id, { file: b.tail ?? UNFOUND, reason: 'the files at base_commit could not be searched for its title' });
     const texts = new Map<string, string>();
     for (const f of (files ?? []).filter((f) => JS_EXT.test(f) && !known.has(f)).slice(0, MAX_CANDIDATES)) {
       const text = hosts.get(f) ?? (await ctx.read(f));
       if (text !== null && (ctx.runner !== 'node:test' || nodeRunsAsTest(f, ctx.testCmd, ts))) texts.set(f, text);
     }
-    for (const id of byTitle) {
+    for (const { id, want, tail } of byTitle) {
       if (files === null) break;
-      const holders = [...texts].filter(([f, t]) => idsOf(f, t, ctx.runner).has(id));
+      const holders = [...texts].filter(([f, t]) => (tail === null || f.endsWith(`/${tail}`)) && idsOf(f, t, ctx.runner).has(want));
       if (holders.length === 0) {
         // a title written in a known host (a table loop there): that file has canaries already
-        if (![...known.values()].some((t) => t.includes(last(id)))) why.set(id, { file: UNFOUND, reason: `no file at base_commit that ${ctx.runner === 'node:test' ? 'node runs as a test file and ' : ''}writes a test fixbench parses with this id (a table loop, a computed title)` });
+        if (tail !== null) why.set(id, { file: tail, reason: 'not readable in the workspace (absent, a link, or over 4 MiB), and no file at base_commit whose path ends in it holds a test fixbench parses with this id' });
+        else if (![...known.values()].some((t) => t.includes(last(id)))) why.set(id, { file: UNFOUND, reason: `no file at base_commit that ${ctx.runner === 'node:test' ? 'node runs as a test file and ' : ''}writes a test fixbench parses with this id (a table loop, a computed title)` });
         continue;
       }
       for (const [f, t] of holders) {

@@ -49,6 +49,13 @@ describe('listedHosts', () => {
     expect(r.unhooked).toEqual([]);
   });
 
+  it('a runner rooted in a package folder: an id naming test/a.test.js finds packages/x/test/a.test.js at base_commit, not another package\'s file without it', async () => {
+    const files = { 'packages/x/test/a.test.js': nodeFile('a', 'works'), 'packages/y/test/b.test.js': nodeFile('a', 'works') };
+    const r = await listedHosts(new Map(), ctx(files, { runner: 'jest', testCmd: 'npx jest', listed: ['test/a.test.js > a > works', 'test/c.test.js > a > works'] }));
+    expect([...r.hosts.keys()]).toEqual(['packages/x/test/a.test.js']);
+    expect(r.unhooked).toEqual([expect.objectContaining({ file: 'test/c.test.js' })]);
+  });
+
   it('of two files writing a listed title, keeps only the one whose suites and title make the id', async () => {
     const files = { 'test/a.test.js': nodeFile('units', 'returns undefined'), 'test/b.test.js': nodeFile('format', 'returns undefined') };
     const r = await listedHosts(new Map(), ctx(files, { listed: ['units > returns undefined'] }));
