@@ -8,6 +8,7 @@ import { isPytestTask, planPythonCanaries, pythonCanaryHosts } from './canary-py
 import { jsTitles, literalWords, pythonNames, valueCandidates, type NamesElsewhere, type ValuesAtBase, type WordsAtBase } from './canary-elsewhere.ts';
 import { documentedOdds, valueText } from './canary-odds.ts';
 import { workspaceSeenByCommand } from '../sandbox/roots.ts';
+import { listedHosts, type FilesAtBase } from './canary-listed-hosts.ts';
 import { compareChannels, planSecondChannel, readsNodeTestTap, reporterApartFromTests, type SecondChannel } from './channels.ts';
 import { ID_SEPARATOR, type ReportKind, type TestResults } from './parse/index.ts';
 import { noLinkPath, readSmallFile } from './report-file.ts';
@@ -55,7 +56,7 @@ export function packageJsonBeforePatch(dir: string): Promise<string | null> {
  * {@link packageJsonBeforePatch}), never from the patched tree, so a patch cannot lower the protection
  * (e.g. by dropping karma-jasmine from dependencies). Karma's framework is `karmaFramework`'s.
  */
-export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, canaries: boolean, basePackageJson: string | null, elsewhere?: NamesElsewhere, wordsAt?: WordsAtBase, valuesAt?: ValuesAtBase): Promise<Guard> {
+export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, canaries: boolean, basePackageJson: string | null, elsewhere?: NamesElsewhere, wordsAt?: WordsAtBase, valuesAt?: ValuesAtBase, filesAt?: FilesAtBase): Promise<Guard> {
   const tapLeaves = readsNodeTestTap(task.test_cmd);
   const guard: Guard = { cmd: task.test_cmd, plan: null, channel: null, unprotected: null, tampered: null, noChannel: null, tapLeaves, suites: report.kind === 'tap' && !tapLeaves };
   if (report.kind === 'exit-code') {
@@ -75,7 +76,7 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
   } catch {
     pkg = null;
   }
-  if (isPytestTask(task)) return guardPytest(dir, task, guard, elsewhere, wordsAt, valuesAt);
+  if (isPytestTask(task)) return guardPytest(dir, task, guard, elsewhere, wordsAt, valuesAt, filesAt);
   const hosts = new Map<string, string>();
   for (const f of canaryHosts(task.test_patch)) {
     const text = await readSmallFile(dir, f, MAX_READ);
@@ -83,6 +84,9 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
   }
   const type = typeof (pkg as { type?: unknown } | null)?.type === 'string' ? ((pkg as { type: string }).type) : null;
   const inferred = inferRunner(task, pkg);
+  // every file holding a listed test gets canaries too, not only test.patch's (atkC18 #7: canary-listed-hosts.ts)
+  const extra = await listedHosts(hosts, { listed: [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], runner: inferred, testCmd: task.test_cmd, read: (f) => readSmallFile(dir, f, MAX_READ), ...(filesAt ? { filesAt } : {}) });
+  for (const [f, t] of extra.hosts) hosts.set(f, t);
   let runner: CanaryRunner | null = inferred;
   if (inferred === 'karma') {
     // karma's canaries are specs of the framework karma runs (jasmine's, or mocha's through karma-mocha).
@@ -99,7 +103,7 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
   // (a value with a line break is never written as a whole word on one line: not asked, so one cannot turn the check off, atkQ15 #4)
   const counts = valuesAt ? await valuesAt(valueCandidates(hosts).filter((v) => !/[\r\n]/.test(v)), [...hosts.keys()]) : null;
   const documented = counts ? (v: string): boolean => (counts.get(v) ?? 0) > 0 : undefined;
-  const plan = await priced(planCanaries(runner, hosts, type, task, written, baseWords, documented), [...hosts.keys()], valuesAt);
+  const plan = withNotes(await priced(planCanaries(runner, hosts, type, task, written, baseWords, documented), [...hosts.keys()], valuesAt), extra.unhooked);
   // node's JUnit (or its TAP read with every point) cannot show a parent test's or a hook's own failure: the second channel does.
   // node:test by the command, its npm script or the test files' own imports (atkR15 #1, atkS15 #1: a script, node without --test)
   // with no runner known from the command, node:test as a quoted module name (an import or require, not prose: atkU15 #2) in
@@ -137,6 +141,11 @@ async function priced(plan: CanaryPlan | { unprotected: string }, hosts: string[
   return { ...plan, ...documentedOdds(plan, plan.pairs, counts) };
 }
 
+/** `plan` with `notes` (listed tests left without canary: canary-listed-hosts.ts) added to its `unhooked`. */
+function withNotes(plan: CanaryPlan | { unprotected: string }, notes: CanaryPlan['unhooked'] & object): CanaryPlan | { unprotected: string } {
+  return 'unprotected' in plan || notes.length === 0 ? plan : { ...plan, unhooked: [...(plan.unhooked ?? []), ...notes] };
+}
+
 /** Writes `plan`'s canaries into the test files and records it in `guard` (or why the run is unprotected, or tampered when they cannot be written). */
 async function installPlan(dir: string, plan: CanaryPlan | { unprotected: string }, guard: Guard): Promise<Guard> {
   if ('unprotected' in plan) {
@@ -152,16 +161,18 @@ async function installPlan(dir: string, plan: CanaryPlan | { unprotected: string
   return guard;
 }
 
-/** guardRun's canaries for a pytest task (canary-python.ts) in the test files test.patch touches. */
-async function guardPytest(dir: string, task: TaskSpec, guard: Guard, elsewhere?: NamesElsewhere, wordsAt?: WordsAtBase, valuesAt?: ValuesAtBase): Promise<Guard> {
+/** guardRun's canaries for a pytest task (canary-python.ts) in the test files test.patch touches and those its listed ids name. */
+async function guardPytest(dir: string, task: TaskSpec, guard: Guard, elsewhere?: NamesElsewhere, wordsAt?: WordsAtBase, valuesAt?: ValuesAtBase, filesAt?: FilesAtBase): Promise<Guard> {
   const hosts = new Map<string, string>();
   for (const f of pythonCanaryHosts(task.test_patch)) {
     const text = await readSmallFile(dir, f, MAX_READ);
     if (text !== null) hosts.set(f, text);
   }
+  const extra = await listedHosts(hosts, { listed: [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], runner: 'pytest', testCmd: task.test_cmd, read: (f) => readSmallFile(dir, f, MAX_READ), python: true, ...(filesAt ? { filesAt } : {}) });
+  for (const [f, t] of extra.hosts) hosts.set(f, t);
   const written = elsewhere ? await elsewhere(pythonNames(hosts), [...hosts.keys()], true) : new Set<string>();
   const baseWords = wordsAt ? await wordsAt(literalWords(hosts, true)) : undefined;
-  return installPlan(dir, await priced(planPythonCanaries(task.test_cmd, hosts, task, written, baseWords), [...hosts.keys()], valuesAt), guard);
+  return installPlan(dir, withNotes(await priced(planPythonCanaries(task.test_cmd, hosts, task, written, baseWords), [...hosts.keys()], valuesAt), extra.unhooked), guard);
 }
 
 /** node's JUnit reporter's closing comments (`<!-- suites 1 -->`, `<!-- duration_ms 33.6 -->`), and its TAP reporter's trailer (`# suites 1`, `# cancelled 0`): no other runner writes them. */

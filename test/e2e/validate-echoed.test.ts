@@ -1,6 +1,6 @@
 // `tasks validate` on a bundled task whose parser tests expect slices of their inputs (js-ini-1):
 // the weak-protection warning names a test, the value its input reveals and the fix, and the
-// report keeps them (`canaries.echoed`), each value written in that test file.
+// report keeps them (`canaries.echoed`), each value of a file test.patch touches written in test.patch.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,9 +26,8 @@ describe('tasks validate: a test whose input holds its answer', () => {
     const echoed = v.tasks[0]!.runs.find((x) => x.phase === 'gold_and_test_patch')!.canaries!.echoed!;
     expect(echoed.length).toBeGreaterThan(0);
     const testPatch = await readFile(path.join(ROOT, 'tasks', 'js-ini-1', 'test.patch'), 'utf8');
-    for (const e of echoed) {
-      expect(warning).toContain(echoedText(e));
-      expect(testPatch).toContain(e.value);
-    }
+    // the warning names the first three; a file test.patch leaves alone holding listed tests is a host too (atkC18 #7)
+    for (const e of echoed.slice(0, 3)) expect(warning).toContain(echoedText(e));
+    for (const e of echoed.filter((x) => testPatch.includes(`+++ b/${x.file}\n`))) expect(testPatch).toContain(e.value);
   }, 300_000);
 });

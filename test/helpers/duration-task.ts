@@ -90,3 +90,15 @@ export async function gradePredictions(tmp: string, preds: string[][], runId: st
   if (r.exitCode !== 0) throw new Error(`eval exited ${r.exitCode}: ${r.stderr}`);
   return (await readFile(path.join(results, runId, 'attempts.jsonl'), 'utf8')).trim().split('\n').map((l) => AttemptRecord.parse(JSON.parse(l)));
 }
+
+/**
+ * js-duration's test/units.test.js: it holds listed tests, so it is a canary host (atkC18 #7), but its
+ * four tests all go to mutated copies and none is left for a hook canary, so every run on this
+ * repository names it in `canaries.unhooked`.
+ */
+export const UNITS_FILE = 'test/units.test.js';
+
+/** The files `rec`'s canaries name as unhooked, test/units.test.js (UNITS_FILE) left out, sorted. */
+export function unhookedBeyondUnits(rec: AttemptRecord): string[] {
+  return (rec.canaries?.unhooked ?? []).map((u) => u.file).filter((f) => f !== UNITS_FILE).sort();
+}

@@ -1,0 +1,183 @@
+// Canary hosts beyond test.patch's files (DESIGN.md §11 rule 3): grading counts only the listed
+// tests (FAIL_TO_PASS ∪ PASS_TO_PASS), so every test file holding one gets canaries, not only the
+// files test.patch touches (atkC18 #7: a PASS_TO_PASS test in a file test.patch leaves alone ran in
+// a child process without a must-fail test beside it, and a flipper of base-identical files
+// resolved a wrong patch). A listed id that names its file (`test/a.spec.js > s > t`, pytest's
+// `tests/test_a.py::test_t`) gives that file; one that does not (node:test's `suite > title`) gives
+// the files at base_commit that write its last title (host git, never the patched tree's listing),
+// kept only when a test parsed from the file's text in the workspace has that very id. The host
+// only reads text here: nothing is run.
+import { writeFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { hostGit, type HostRepo } from '../workspace/host-git.ts';
+import { findTests } from './canary-parse.ts';
+import { NO_CANARY } from './canary-host.ts';
+import type { Unhooked } from './canary-hook.ts';
+import { nodeRunsAsTest } from './node-test-files.ts';
+import { ID_SEPARATOR } from './parse/index.ts';
+
+/** Answers which files of the tree at base_commit write one of `texts` (fixed strings); null when that cannot be read. */
+export type FilesAtBase = (texts: readonly string[]) => Promise<string[] | null>;
+
+/** Most patterns in one `git grep` (as canary-elsewhere.ts). */
+const MAX_PATTERNS = 2000;
+/**
+ * Most files added as hosts beyond test.patch's, and most bytes they may hold together: each host is
+ * parsed, mutated and run with its canaries, so a task listing tests from hundreds of files would
+ * slow every grading run; 24 files of up to 4 MiB in all covers every bundled task many times over.
+ * A listed test beyond the caps gets no canary, and says so (an `unhooked` note ending in NO_CANARY:
+ * `tasks validate` warns).
+ */
+export const MAX_EXTRA_HOSTS = 24;
+export const MAX_EXTRA_BYTES = 4 * 1024 * 1024;
+/** Most candidate files (found by title at base_commit) read and parsed per run: a common title ("works") may be written in many files. */
+export const MAX_CANDIDATES = 96;
+
+/**
+ * The FilesAtBase of workspace `ws` at `commit`: `git grep -a -l -F -f <patterns> <commit> -- .`
+ * through host git (its patterns file in fixbench's own git directory), in greps of MAX_PATTERNS;
+ * repository-relative paths, sorted. Texts holding a line break are not asked. Null when git fails
+ * or its patterns file cannot be written.
+ */
+export function filesAtBase(ws: HostRepo, commit: string): FilesAtBase {
+  return async (texts) => {
+    const asked = [...new Set(texts)].filter((t) => t !== '' && !/[\r\n]/.test(t));
+    const found = new Set<string>();
+    const patterns = join(ws.gitDir, 'canary-listed-files');
+    for (let i = 0; i < asked.length; i += MAX_PATTERNS) {
+      if (!(await writeFile(patterns, `${asked.slice(i, i + MAX_PATTERNS).join('\n')}\n`).then(() => true, () => false))) return null;
+      // -a, not -I: a .gitattributes could mark files binary (atkI13 #7); git grep exits 1 when nothing matched
+      const out = await hostGit(ws).raw(['grep', '-a', '-l', '-F', '-f', patterns, commit, '--', '.']).catch((err: unknown) => {
+        if (/^git grep exited with code 1$|^$/.test(String((err as Error)?.message ?? '').trim())) return '';
+        return null;
+      });
+      if (out === null) return null;
+      for (const l of out.split('\n')) if (l.startsWith(`${commit}:`)) found.add(l.slice(commit.length + 1));
+    }
+    return [...found].sort();
+  };
+}
+
+/** What listedHosts reads. */
+export interface ListedContext {
+  /** FAIL_TO_PASS ∪ PASS_TO_PASS. */
+  listed: readonly string[];
+  /** The task's runner (canary.ts inferRunner); `mocha` joins suite titles and title by a space. */
+  runner: string | null;
+  testCmd: string;
+  /** A workspace file's text (readSmallFile: no link followed), null when absent, linked or too large. */
+  read: (file: string) => Promise<string | null>;
+  /** Files at base_commit by text; absent (tests, `tasks lint`): only ids naming their file count. */
+  filesAt?: FilesAtBase;
+  /** pytest: ids name `.py` files pytest collects (`test_*.py`, `*_test.py`). */
+  python?: boolean;
+}
+
+/** The hosts to add (file → text as read) and the listed tests left without canary (one note per file, or per unfound test). */
+export interface ListedHosts {
+  hosts: Map<string, string>;
+  unhooked: Unhooked[];
+}
+
+const JS_EXT = /\.[cm]?[jt]sx?$/;
+/** The `file` of a note whose test's file is not known. */
+export const UNFOUND = '(listed tests)';
+const CAPPED = `over the cap of ${MAX_EXTRA_HOSTS} extra canary files (${MAX_EXTRA_BYTES / 1024 / 1024} MiB in all)`;
+const firstPart = (id: string): string => id.split(ID_SEPARATOR, 1)[0]!.split('::', 1)[0]!;
+
+/**
+ * The ids a parsed JS/TS test is reported under, bare and after the file: suites and title joined by
+ * ` > `; for mocha also its JSON's (parse/mocha-json.ts: the suites joined by a space as one part, then
+ * the title) and its full title (all joined by a space).
+ */
+function idsOf(file: string, text: string, runner: string | null): Set<string> {
+  const out = new Set<string>();
+  for (const t of findTests(file, text) ?? []) {
+    const mocha = runner === 'mocha' ? [[t.suites.join(' '), t.title].filter((p) => p !== '').join(ID_SEPARATOR), [...t.suites, t.title].join(' ')] : [];
+    const joined = [[...t.suites, t.title].join(ID_SEPARATOR), ...mocha];
+    for (const j of joined) out.add(j).add(`${file}${ID_SEPARATOR}${j}`);
+  }
+  return out;
+}
+
+/**
+ * The test files beyond `known` (test.patch's hosts: file → text) that hold a listed test, within
+ * MAX_EXTRA_HOSTS / MAX_EXTRA_BYTES, read through `ctx.read`: for an id whose first part (before
+ * ` > ` or `::`) is a JS/TS file (pytest: a `.py` file pytest collects), that file when it exists (JS/TS:
+ * and a test parsed from it has the id; a JS/TS path with a folder that does not exist, as a runner
+ * rooted in a package folder writes it, is searched by title below, kept in files whose path ends in
+ * it and whose parsed test has the rest of the id); for any other id, the files at base_commit writing its last
+ * ` > ` part (`ctx.filesAt`, at most MAX_CANDIDATES read) of which a parsed test has the id, and for
+ * node:test only files node runs as tests (nodeRunsAsTest). An id held by a known host (parsed, or
+ * its title written there) needs none. A listed id no host holds, by the caps, an unreadable file or
+ * a title fixbench cannot parse (a table loop, a computed title), is an `unhooked` note ending in
+ * NO_CANARY, so it is never silent.
+ */
+export async function listedHosts(known: ReadonlyMap<string, string>, ctx: ListedContext): Promise<ListedHosts> {
+  const held = new Set<string>();
+  const python = ctx.python === true;
+  if (!python) for (const [f, t] of known) for (const id of idsOf(f, t, ctx.runner)) held.add(id);
+  const open = [...new Set(ctx.listed)].filter((id) => !held.has(id) && !known.has(firstPart(id)));
+  const hosts = new Map<string, string>();
+  const why = new Map<string, { file: string; reason: string }>(); // id → where and why no host holds it
+  let bytes = 0;
+  const room = (text: string): boolean => hosts.size < MAX_EXTRA_HOSTS && bytes + Buffer.byteLength(text) <= MAX_EXTRA_BYTES;
+  const add = (file: string, text: string): void => { hosts.set(file, text); bytes += Buffer.byteLength(text); };
+  const ts = /--(?:import|require|loader|experimental-loader)\b|(?:^|\s)-r\s|\btsx\b|\bts-node\b/.test(ctx.testCmd);
+  const named = (f: string): boolean => (python ? extname(f) === '.py' && /^test_.*\.py$|_test\.py$/.test(basename(f)) : JS_EXT.test(f));
+  // ids searched by title: `want`, the id a parsed test must have; `tail`, the file a candidate's path must end in (a runner rooted in a package folder), or null
+  const byTitle: { id: string; want: string; tail: string | null }[] = [];
+  for (const id of open) {
+    const f = firstPart(id);
+    if (f === id || !named(f)) {
+      if (python) why.set(id, { file: UNFOUND, reason: 'its id names no file pytest collects' });
+      else byTitle.push({ id, want: id, tail: null });
+      continue;
+    }
+    const text = hosts.get(f) ?? (await ctx.read(f));
+    if (text === null && !python && f.includes('/')) { byTitle.push({ id, want: id.slice(f.length + ID_SEPARATOR.length), tail: f }); continue; }
+    if (text === null) { why.set(id, { file: f, reason: 'not readable in the workspace (absent, a link, or over 4 MiB)' }); continue; }
+    if (!python && !idsOf(f, text, ctx.runner).has(id)) { why.set(id, { file: f, reason: 'no test fixbench parses there has this id (a table loop or a computed title)' }); continue; }
+    if (!hosts.has(f) && !room(text)) { why.set(id, { file: f, reason: CAPPED }); continue; }
+    add(f, text);
+  }
+  if (byTitle.length) {
+    const last = (id: string): string => id.split(ID_SEPARATOR).at(-1)!;
+    const files = ctx.filesAt ? await ctx.filesAt(byTitle.map((b) => last(b.want))) : [];
+    if (files === null) for (const b of byTitle) why.set(b.id, { file: b.tail ?? UNFOUND, reason: 'the files at base_commit could not be searched for its title' });
+    const texts = new Map<string, string>();
+    for (const f of (files ?? []).filter((f) => JS_EXT.test(f) && !known.has(f)).slice(0, MAX_CANDIDATES)) {
+      const text = hosts.get(f) ?? (await ctx.read(f));
+      if (text !== null && (ctx.runner !== 'node:test' || nodeRunsAsTest(f, ctx.testCmd, ts))) texts.set(f, text);
+    }
+    for (const { id, want, tail } of byTitle) {
+      if (files === null) break;
+      const holders = [...texts].filter(([f, t]) => (tail === null || f.endsWith(`/${tail}`)) && idsOf(f, t, ctx.runner).has(want));
+      if (holders.length === 0) {
+        // a title written in a known host (a table loop there): that file has canaries already
+        if (tail !== null) why.set(id, { file: tail, reason: 'not readable in the workspace (absent, a link, or over 4 MiB), and no file at base_commit whose path ends in it holds a test fixbench parses with this id' });
+        else if (![...known.values()].some((t) => t.includes(last(id)))) why.set(id, { file: UNFOUND, reason: `no file at base_commit that ${ctx.runner === 'node:test' ? 'node runs as a test file and ' : ''}writes a test fixbench parses with this id (a table loop, a computed title)` });
+        continue;
+      }
+      for (const [f, t] of holders) {
+        if (hosts.has(f)) continue;
+        if (room(t)) add(f, t);
+        else why.set(id, { file: f, reason: CAPPED });
+      }
+    }
+  }
+  return { hosts, unhooked: notes(why) };
+}
+
+/** One note per file and reason, naming up to 3 of its tests. */
+function notes(why: ReadonlyMap<string, { file: string; reason: string }>): Unhooked[] {
+  const by = new Map<string, { file: string; reason: string; ids: string[] }>();
+  for (const [id, w] of why) {
+    const k = JSON.stringify([w.file, w.reason]);
+    by.set(k, { ...w, ids: [...(by.get(k)?.ids ?? []), id] });
+  }
+  return [...by.values()].map(({ file, reason, ids }) => ({
+    file,
+    why: `listed test${ids.length > 1 ? 's' : ''} ${ids.slice(0, 3).map((i) => JSON.stringify(i)).join(', ')}${ids.length > 3 ? ` (and ${ids.length - 3} more)` : ''}: ${reason}, ${NO_CANARY}`,
+  }));
+}

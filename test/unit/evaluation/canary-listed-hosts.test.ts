@@ -1,0 +1,117 @@
+// canary-listed-hosts.ts: which files beyond test.patch's get canaries because they hold a listed test (atkC18 #7).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { filesAtBase, listedHosts, MAX_EXTRA_HOSTS, UNFOUND, type FilesAtBase, type ListedContext } from '../../../src/evaluation/canary-listed-hosts.ts';
+import { NO_CANARY } from '../../../src/evaluation/canary-host.ts';
+import { gitRepo } from '../../helpers/git-repo.ts';
+import { cleanupHostRepos, hostRepoOf } from '../../helpers/host-repo.ts';
+
+const nodeFile = (suite: string, ...titles: string[]): string =>
+  `const { describe, it } = require('node:test');\nconst assert = require('node:assert');\ndescribe(${JSON.stringify(suite)}, () => {\n${titles.map((t) => `  it(${JSON.stringify(t)}, () => { assert.equal(1 + 1, 2); });`).join('\n')}\n});\n`;
+
+/** A workspace of `files` (path → text) and a FilesAtBase answering by plain substring search over `base` (the files at base_commit; `files` by default). */
+function ctx(files: Record<string, string>, over: Partial<ListedContext> & { base?: Record<string, string> } = {}): ListedContext & { asked: string[][] } {
+  const asked: string[][] = [];
+  const base = over.base ?? files;
+  const filesAt: FilesAtBase = async (texts) => {
+    asked.push([...texts]);
+    return Object.keys(base).filter((f) => texts.some((t) => base[f]!.includes(t))).sort();
+  };
+  return { listed: [], runner: 'node:test', testCmd: 'node --test', read: async (f) => files[f] ?? null, filesAt, asked, ...over };
+}
+
+describe('listedHosts', () => {
+  it('adds the file holding a listed node:test id that test.patch does not touch (suite > title found at base_commit, parsed)', async () => {
+    const files = { 'test/units.test.js': nodeFile('units', 'finds a unit', 'rejects unknown names'), 'test/parse.test.js': nodeFile('parse', 'reads') };
+    const known = new Map([['test/parse.test.js', files['test/parse.test.js']]]);
+    const c = ctx(files, { listed: ['parse > reads', 'units > rejects unknown names'] });
+    const r = await listedHosts(known, c);
+    expect([...r.hosts.keys()]).toEqual(['test/units.test.js']);
+    expect(r.unhooked).toEqual([]);
+    expect(c.asked).toEqual([['rejects unknown names']]); // an id a known host holds is not searched for
+  });
+
+  it('takes the file an id names (vitest, mocha JSON) when a parsed test has the id; a named file without it is a note', async () => {
+    const files = { 'test/a.test.ts': `import { describe, it, expect } from 'vitest';\ndescribe('a', () => { it('works', () => { expect(1).toBe(1); }); });\n`, 'test/b.test.ts': `import { it } from 'vitest';\nfor (const n of [1, 2]) it('case ' + n, () => {});\n` };
+    const r = await listedHosts(new Map(), ctx(files, { runner: 'vitest', testCmd: 'npx vitest run', listed: ['test/a.test.ts > a > works', 'test/b.test.ts > case 1'] }));
+    expect([...r.hosts.keys()]).toEqual(['test/a.test.ts']);
+    expect(r.unhooked).toHaveLength(1);
+    expect(r.unhooked[0]).toMatchObject({ file: 'test/b.test.ts' });
+    expect(r.unhooked[0]!.why).toContain('"test/b.test.ts > case 1"');
+    expect(r.unhooked[0]!.why.endsWith(NO_CANARY)).toBe(true);
+  });
+
+  it('mocha JSON ids: nested describes are one part joined by a space', async () => {
+    const files = { 'test/parse.spec.js': `describe('parse', () => {\n  describe('rows', () => {\n    it('splits lines', () => { assert.equal(1, 1); });\n  });\n});\n` };
+    const r = await listedHosts(new Map(), ctx(files, { runner: 'mocha', testCmd: 'npx mocha', listed: ['test/parse.spec.js > parse rows > splits lines'] }));
+    expect([...r.hosts.keys()]).toEqual(['test/parse.spec.js']);
+    expect(r.unhooked).toEqual([]);
+  });
+
+  it('a runner rooted in a package folder: an id naming test/a.test.js finds packages/x/test/a.test.js at base_commit, not another package\'s file without it', async () => {
+    const files = { 'packages/x/test/a.test.js': nodeFile('a', 'works'), 'packages/y/test/b.test.js': nodeFile('a', 'works') };
+    const r = await listedHosts(new Map(), ctx(files, { runner: 'jest', testCmd: 'npx jest', listed: ['test/a.test.js > a > works', 'test/c.test.js > a > works'] }));
+    expect([...r.hosts.keys()]).toEqual(['packages/x/test/a.test.js']);
+    expect(r.unhooked).toEqual([expect.objectContaining({ file: 'test/c.test.js' })]);
+  });
+
+  it('of two files writing a listed title, keeps only the one whose suites and title make the id', async () => {
+    const files = { 'test/a.test.js': nodeFile('units', 'returns undefined'), 'test/b.test.js': nodeFile('format', 'returns undefined') };
+    const r = await listedHosts(new Map(), ctx(files, { listed: ['units > returns undefined'] }));
+    expect([...r.hosts.keys()]).toEqual(['test/a.test.js']);
+  });
+
+  it('keeps both when both files register the listed id (node:test reports the two under one id)', async () => {
+    const files = { 'test/a.test.js': nodeFile('units', 'returns undefined'), 'test/b.test.js': nodeFile('units', 'returns undefined') };
+    const r = await listedHosts(new Map(), ctx(files, { listed: ['units > returns undefined'] }));
+    expect([...r.hosts.keys()].sort()).toEqual(['test/a.test.js', 'test/b.test.js']);
+  });
+
+  it('leaves out a file node does not run as a test file (by the command\'s operands, or its defaults), and notes the test', async () => {
+    const files = { 'lib/examples.js': nodeFile('units', 'returns undefined'), 'test/units.test.js': nodeFile('units', 'finds') };
+    const r = await listedHosts(new Map(), ctx(files, { listed: ['units > returns undefined', 'units > finds'], testCmd: 'node --test test/' }));
+    expect([...r.hosts.keys()]).toEqual(['test/units.test.js']);
+    expect(r.unhooked).toEqual([expect.objectContaining({ file: UNFOUND, why: expect.stringContaining('"units > returns undefined"') })]);
+  });
+
+  it('searches the files at base_commit, never the workspace listing: a file only the patched tree has is no candidate', async () => {
+    const files = { 'test/units.test.js': nodeFile('units', 'finds'), 'test/planted.test.js': nodeFile('units', 'finds') };
+    const r = await listedHosts(new Map(), ctx(files, { listed: ['units > finds'], base: { 'test/units.test.js': files['test/units.test.js'] } }));
+    expect([...r.hosts.keys()]).toEqual(['test/units.test.js']);
+  });
+
+  it(`stops at ${MAX_EXTRA_HOSTS} extra files and notes each test beyond the cap`, async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < MAX_EXTRA_HOSTS + 2; i++) files[`test/f${String(i).padStart(2, '0')}.test.js`] = nodeFile(`s${i}`, `t${i}`);
+    const listed = Object.keys(files).map((_, i) => `s${i} > t${i}`);
+    const r = await listedHosts(new Map(), ctx(files, { listed }));
+    expect(r.hosts.size).toBe(MAX_EXTRA_HOSTS);
+    expect(r.unhooked.map((u) => u.why.match(/over the cap/)?.[0])).toEqual(['over the cap', 'over the cap']);
+  });
+
+  it('notes every unfound test when base_commit cannot be searched', async () => {
+    const r = await listedHosts(new Map(), { ...ctx({}), listed: ['units > finds'], filesAt: async () => null });
+    expect(r.hosts.size).toBe(0);
+    expect(r.unhooked[0]!.why).toContain('could not be searched');
+  });
+
+  it('pytest: the collected file an id names (path::name and path > name), not one pytest does not collect', async () => {
+    const files = { 'tests/test_units.py': 'def test_finds():\n    assert 1 == 1\n', 'tests/helpers.py': 'def test_x():\n    pass\n' };
+    const r = await listedHosts(new Map(), ctx(files, { runner: 'pytest', python: true, listed: ['tests/test_units.py::test_finds', 'tests/helpers.py > test_x'] }));
+    expect([...r.hosts.keys()]).toEqual(['tests/test_units.py']);
+    expect(r.unhooked[0]!.why).toContain('names no file pytest collects');
+  });
+});
+
+describe('filesAtBase', () => {
+  afterAll(() => cleanupHostRepos());
+  it('lists the files of the commit writing a text (not the work tree\'s), repository-relative; null when git fails', async () => {
+    const repo = gitRepo({ 'test/units.test.js': "it('returns undefined for unknown names', () => {});\n", 'src/index.js': 'module.exports = {};\n' });
+    writeFileSync(join(repo.dir, 'test', 'planted.test.js'), "it('returns undefined for unknown names', () => {});\n");
+    const ws = await hostRepoOf(repo.dir);
+    expect(await filesAtBase(ws, repo.head)(['returns undefined for unknown names', 'nowhere'])).toEqual(['test/units.test.js']);
+    expect(await filesAtBase(ws, repo.head)(['nowhere'])).toEqual([]);
+    expect(await filesAtBase({ dir: repo.dir, gitDir: join(ws.gitDir, 'missing') }, repo.head)(['module'])).toBeNull();
+  });
+});
