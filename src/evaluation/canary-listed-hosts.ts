@@ -10,6 +10,7 @@
 import { writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { hostGit, type HostRepo } from '../workspace/host-git.ts';
+import { gitBlobId } from './nofollow-fs.ts';
 import { findTests } from './canary-parse.ts';
 import { NO_CANARY } from './canary-host.ts';
 import type { Unhooked } from './canary-hook.ts';
@@ -55,6 +56,34 @@ export function filesAtBase(ws: HostRepo, commit: string): FilesAtBase {
       for (const l of out.split('\n')) if (l.startsWith(`${commit}:`)) found.add(l.slice(commit.length + 1));
     }
     return [...found].sort();
+  };
+}
+
+/** A candidate host's text as base_commit has it, given the workspace's (see {@link baseTextOf}); null: not a host. */
+export type BaseText = (file: string, workspace: string) => Promise<string | null>;
+
+/** Largest base blob read as a host's text, bytes (as integrity.ts reads the workspace's). */
+const MAX_BASE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The BaseText of workspace `ws` whose base_commit tree is `tree` (protected-files.ts
+ * `Protection.base`: repository-relative path → mode and blob id). The workspace's text when its
+ * blob id is the base entry's (no git run: the usual case, test files being protected); else the
+ * base blob's text (`git cat-file blob`, host git), so an edit of the patch's to a file holding a
+ * listed test that no test-file glob protects neither hides the test from the parse (a computed
+ * title) nor survives: the file is planned on and written as base_commit's text with the canaries
+ * in, as a protected test file would be. The workspace's text for a path not in the tree (added by
+ * setup or the patch). Null for a base entry that is not a regular file, a blob over 4 MiB, or when
+ * git fails.
+ */
+export function baseTextOf(ws: HostRepo, tree: ReadonlyMap<string, { mode: string; id: string }>): BaseText {
+  return async (file, workspace) => {
+    const entry = tree.get(file);
+    if (!entry) return workspace;
+    if (entry.mode !== '100644' && entry.mode !== '100755') return null;
+    if (gitBlobId(Buffer.from(workspace, 'utf8')) === entry.id) return workspace;
+    const blob = await hostGit(ws).bytes(['cat-file', 'blob', entry.id]).catch(() => null);
+    return blob === null || blob.length > MAX_BASE_BYTES ? null : blob.toString('utf8');
   };
 }
 

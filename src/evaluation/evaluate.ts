@@ -33,7 +33,7 @@ import { aliasSweBenchNames, listedPytestFiles } from '../core/swe-ids.ts';
 import { diffFiles } from './diff-files.ts';
 import { namedIdsOf, unswapResults } from './canary-swap.ts';
 import { namesElsewhere, valuesAtBase, wordsAtBase } from './canary-elsewhere.ts';
-import { filesAtBase } from './canary-listed-hosts.ts';
+import { baseTextOf, filesAtBase } from './canary-listed-hosts.ts';
 import { patchSizeProblem } from './patch-size.ts';
 import { describe, NO_VERDICT, testOutput } from './eval-text.ts';
 
@@ -257,7 +257,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     const runner = report.kind === 'runner' ? await prepareRunner(ws.dir, task, report.runner) : null;
     const reportPath = report.kind === 'tap' || report.kind === 'exit-code' || report.kind === 'runner' ? null : pathInside(ws.dir, report.path);
     if (reportPath) await removeStaleReport(ws.dir, reportPath);
-    const guard = await guardRun(ws.dir, task, report, opts.canaries ?? true, basePackageJson, namesElsewhere(ws, ws.baseCommit), wordsAtBase(ws, ws.baseCommit), valuesAtBase(ws, ws.baseCommit), filesAtBase(ws, ws.baseCommit));
+    const guard = await guardRun(ws.dir, task, report, opts.canaries ?? true, basePackageJson, namesElsewhere(ws, ws.baseCommit), wordsAtBase(ws, ws.baseCommit), valuesAtBase(ws, ws.baseCommit), { files: filesAtBase(ws, ws.baseCommit), text: baseTextOf(ws, protection.base) });
     result.unprotected = guard.unprotected;
     if (guard.tampered) return { ...result, outcome: 'tampered', error: guard.tampered };
 

@@ -8,7 +8,7 @@ import { isPytestTask, planPythonCanaries, pythonCanaryHosts } from './canary-py
 import { jsTitles, literalWords, pythonNames, valueCandidates, type NamesElsewhere, type ValuesAtBase, type WordsAtBase } from './canary-elsewhere.ts';
 import { documentedOdds, valueText } from './canary-odds.ts';
 import { workspaceSeenByCommand } from '../sandbox/roots.ts';
-import { listedHosts, type FilesAtBase } from './canary-listed-hosts.ts';
+import { listedHosts, type BaseText, type FilesAtBase } from './canary-listed-hosts.ts';
 import { compareChannels, planSecondChannel, readsNodeTestTap, reporterApartFromTests, type SecondChannel } from './channels.ts';
 import { ID_SEPARATOR, type ReportKind, type TestResults } from './parse/index.ts';
 import { noLinkPath, readSmallFile } from './report-file.ts';
@@ -56,7 +56,7 @@ export function packageJsonBeforePatch(dir: string): Promise<string | null> {
  * {@link packageJsonBeforePatch}), never from the patched tree, so a patch cannot lower the protection
  * (e.g. by dropping karma-jasmine from dependencies). Karma's framework is `karmaFramework`'s.
  */
-export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, canaries: boolean, basePackageJson: string | null, elsewhere?: NamesElsewhere, wordsAt?: WordsAtBase, valuesAt?: ValuesAtBase, filesAt?: FilesAtBase): Promise<Guard> {
+export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, canaries: boolean, basePackageJson: string | null, elsewhere?: NamesElsewhere, wordsAt?: WordsAtBase, valuesAt?: ValuesAtBase, base?: BaseFiles): Promise<Guard> {
   const tapLeaves = readsNodeTestTap(task.test_cmd);
   const guard: Guard = { cmd: task.test_cmd, plan: null, channel: null, unprotected: null, tampered: null, noChannel: null, tapLeaves, suites: report.kind === 'tap' && !tapLeaves };
   if (report.kind === 'exit-code') {
@@ -76,7 +76,7 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
   } catch {
     pkg = null;
   }
-  if (isPytestTask(task)) return guardPytest(dir, task, guard, elsewhere, wordsAt, valuesAt, filesAt);
+  if (isPytestTask(task)) return guardPytest(dir, task, guard, elsewhere, wordsAt, valuesAt, base);
   const hosts = new Map<string, string>();
   for (const f of canaryHosts(task.test_patch)) {
     const text = await readSmallFile(dir, f, MAX_READ);
@@ -85,7 +85,7 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
   const type = typeof (pkg as { type?: unknown } | null)?.type === 'string' ? ((pkg as { type: string }).type) : null;
   const inferred = inferRunner(task, pkg);
   // every file holding a listed test gets canaries too, not only test.patch's (atkC18 #7: canary-listed-hosts.ts)
-  const extra = await listedHosts(hosts, { listed: [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], runner: inferred, testCmd: task.test_cmd, read: (f) => readSmallFile(dir, f, MAX_READ), ...(filesAt ? { filesAt } : {}) });
+  const extra = await listedHosts(hosts, { listed: [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], runner: inferred, testCmd: task.test_cmd, ...listedReads(dir, base) });
   for (const [f, t] of extra.hosts) hosts.set(f, t);
   let runner: CanaryRunner | null = inferred;
   if (inferred === 'karma') {
@@ -141,6 +141,21 @@ async function priced(plan: CanaryPlan | { unprotected: string }, hosts: string[
   return { ...plan, ...documentedOdds(plan, plan.pairs, counts) };
 }
 
+/** How guardRun finds listed tests' files beyond test.patch's (canary-listed-hosts.ts): `files`, by title at base_commit; `text`, a candidate's text as base_commit has it. */
+export interface BaseFiles {
+  files: FilesAtBase;
+  text: BaseText;
+}
+
+/** listedHosts' reads in workspace `dir`: a file's text (no link followed, up to 4 MiB) as base_commit has it when `base` says, else as the workspace has it. */
+function listedReads(dir: string, base?: BaseFiles): { read: (f: string) => Promise<string | null>; filesAt?: FilesAtBase } {
+  const read = async (f: string): Promise<string | null> => {
+    const text = await readSmallFile(dir, f, MAX_READ);
+    return text === null || !base ? text : base.text(f, text);
+  };
+  return base ? { read, filesAt: base.files } : { read };
+}
+
 /** `plan` with `notes` (listed tests left without canary: canary-listed-hosts.ts) added to its `unhooked`. */
 function withNotes(plan: CanaryPlan | { unprotected: string }, notes: CanaryPlan['unhooked'] & object): CanaryPlan | { unprotected: string } {
   return 'unprotected' in plan || notes.length === 0 ? plan : { ...plan, unhooked: [...(plan.unhooked ?? []), ...notes] };
@@ -162,13 +177,13 @@ async function installPlan(dir: string, plan: CanaryPlan | { unprotected: string
 }
 
 /** guardRun's canaries for a pytest task (canary-python.ts) in the test files test.patch touches and those its listed ids name. */
-async function guardPytest(dir: string, task: TaskSpec, guard: Guard, elsewhere?: NamesElsewhere, wordsAt?: WordsAtBase, valuesAt?: ValuesAtBase, filesAt?: FilesAtBase): Promise<Guard> {
+async function guardPytest(dir: string, task: TaskSpec, guard: Guard, elsewhere?: NamesElsewhere, wordsAt?: WordsAtBase, valuesAt?: ValuesAtBase, base?: BaseFiles): Promise<Guard> {
   const hosts = new Map<string, string>();
   for (const f of pythonCanaryHosts(task.test_patch)) {
     const text = await readSmallFile(dir, f, MAX_READ);
     if (text !== null) hosts.set(f, text);
   }
-  const extra = await listedHosts(hosts, { listed: [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], runner: 'pytest', testCmd: task.test_cmd, read: (f) => readSmallFile(dir, f, MAX_READ), python: true, ...(filesAt ? { filesAt } : {}) });
+  const extra = await listedHosts(hosts, { listed: [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], runner: 'pytest', testCmd: task.test_cmd, python: true, ...listedReads(dir, base) });
   for (const [f, t] of extra.hosts) hosts.set(f, t);
   const written = elsewhere ? await elsewhere(pythonNames(hosts), [...hosts.keys()], true) : new Set<string>();
   const baseWords = wordsAt ? await wordsAt(literalWords(hosts, true)) : undefined;

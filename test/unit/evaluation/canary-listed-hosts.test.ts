@@ -1,8 +1,9 @@
 // canary-listed-hosts.ts: which files beyond test.patch's get canaries because they hold a listed test (atkC18 #7).
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { filesAtBase, listedHosts, MAX_EXTRA_HOSTS, UNFOUND, type FilesAtBase, type ListedContext } from '../../../src/evaluation/canary-listed-hosts.ts';
+import { baseTextOf, filesAtBase, listedHosts, MAX_EXTRA_HOSTS, UNFOUND, type FilesAtBase, type ListedContext } from '../../../src/evaluation/canary-listed-hosts.ts';
 import { NO_CANARY } from '../../../src/evaluation/canary-host.ts';
 import { gitRepo } from '../../helpers/git-repo.ts';
 import { cleanupHostRepos, hostRepoOf } from '../../helpers/host-repo.ts';
@@ -113,5 +114,23 @@ describe('filesAtBase', () => {
     expect(await filesAtBase(ws, repo.head)(['returns undefined for unknown names', 'nowhere'])).toEqual(['test/units.test.js']);
     expect(await filesAtBase(ws, repo.head)(['nowhere'])).toEqual([]);
     expect(await filesAtBase({ dir: repo.dir, gitDir: join(ws.gitDir, 'missing') }, repo.head)(['module'])).toBeNull();
+  });
+});
+
+describe('baseTextOf', () => {
+  afterAll(() => cleanupHostRepos());
+  it('gives the workspace text when it is the base blob, the base blob when the patch changed it, the workspace for a path not at base, null for a link at base', async () => {
+    const units = "it('returns undefined for unknown names', () => {});\n";
+    const repo = gitRepo({ 'test/units.js': units, 'test/other.js': 'module.exports = 1;\n' });
+    const tree = new Map(execFileSync('git', ['ls-tree', '-r', repo.head], { cwd: repo.dir, encoding: 'utf8' }).trim().split('\n').map((l) => {
+      const m = /^(\d+) blob ([0-9a-f]+)\t(.+)$/.exec(l)!;
+      return [m[3]!, { mode: m[1]!, id: m[2]! }] as const;
+    }));
+    const text = baseTextOf(await hostRepoOf(repo.dir), tree);
+    expect(await text('test/units.js', units)).toBe(units);
+    const edited = "it(Buffer.from('cmV0dXJucw==', 'base64').toString(), () => {});\n";
+    expect(await text('test/units.js', edited)).toBe(units);
+    expect(await text('test/new.js', edited)).toBe(edited);
+    expect(await baseTextOf(await hostRepoOf(repo.dir), new Map([['test/units.js', { mode: '120000', id: tree.get('test/units.js')!.id }]]))('test/units.js', edited)).toBeNull();
   });
 });
