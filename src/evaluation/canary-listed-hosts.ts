@@ -137,8 +137,10 @@ function idsOf(file: string, text: string, runner: string | null): Set<string> {
  * rooted in a package folder writes it, is searched by title below, kept in files whose path ends in
  * it and whose parsed test has the rest of the id); for any other id, the files at base_commit writing its last
  * ` > ` part (`ctx.filesAt`, at most MAX_CANDIDATES read) of which a parsed test has the id, and for
- * node:test only files node runs as tests (nodeRunsAsTest). An id held by a known host (parsed, or
- * its title written there) needs none. A listed id no host holds, by the caps, an unreadable file or
+ * node:test only files node runs as tests (nodeRunsAsTest). An id naming no file is searched so even
+ * when a known host holds it (two files' tests of one id are graded as one); an id naming a file a
+ * known host is, or held by one, needs none; no note for one a known host holds, or whose title only
+ * known hosts write (a table loop there). A listed id no host holds, by the caps, an unreadable file or
  * a title fixbench cannot parse (a table loop, a computed title), is an `unhooked` note ending in
  * NO_CANARY, so it is never silent.
  */
@@ -146,7 +148,7 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
   const held = new Set<string>();
   const python = ctx.python === true;
   if (!python) for (const [f, t] of known) for (const id of idsOf(f, t, ctx.runner)) held.add(id);
-  const open = [...new Set(ctx.listed)].filter((id) => !held.has(id) && !known.has(firstPart(id)));
+  const open = [...new Set(ctx.listed)].filter((id) => !known.has(firstPart(id)));
   const hosts = new Map<string, string>();
   const why = new Map<string, { file: string; reason: string }>(); // id → where and why no host holds it
   let bytes = 0;
@@ -154,17 +156,19 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
   const add = (file: string, text: string): void => { hosts.set(file, text); bytes += Buffer.byteLength(text); };
   const ts = /--(?:import|require|loader|experimental-loader)\b|(?:^|\s)-r\s|\btsx\b|\bts-node\b/.test(ctx.testCmd);
   const named = (f: string): boolean => (python ? extname(f) === '.py' && /^test_.*\.py$|_test\.py$/.test(basename(f)) : JS_EXT.test(f));
-  // ids searched by title: `want`, the id a parsed test must have; `tail`, the file a candidate's path must end in (a runner rooted in a package folder), or null
-  const byTitle: { id: string; want: string; tail: string | null }[] = [];
+  // ids searched by title: `want`, the id a parsed test must have; `tail`, the file a candidate's path must end in (a runner rooted in a package folder), or null;
+  // `covered`, a known host holds it (an id naming no file is searched all the same: another file may hold a test of the same id, graded as one, atkA19 #3)
+  const byTitle: { id: string; want: string; tail: string | null; covered: boolean }[] = [];
   for (const id of open) {
     const f = firstPart(id);
     if (f === id || !named(f)) {
       if (python) why.set(id, { file: UNFOUND, reason: 'its id names no file pytest collects' });
-      else byTitle.push({ id, want: id, tail: null });
+      else byTitle.push({ id, want: id, tail: null, covered: held.has(id) });
       continue;
     }
+    if (held.has(id)) continue;
     const text = hosts.get(f) ?? (await ctx.read(f));
-    if (text === null && !python && f.includes('/')) { byTitle.push({ id, want: id.slice(f.length + ID_SEPARATOR.length), tail: f }); continue; }
+    if (text === null && !python && f.includes('/')) { byTitle.push({ id, want: id.slice(f.length + ID_SEPARATOR.length), tail: f, covered: false }); continue; }
     if (text === null) { why.set(id, { file: f, reason: 'not readable in the workspace (absent, a link, or over 4 MiB)' }); continue; }
     if (!python && !idsOf(f, text, ctx.runner).has(id)) { why.set(id, { file: f, reason: 'no test fixbench parses there has this id (a table loop or a computed title)' }); continue; }
     if (!hosts.has(f) && !room(text)) { why.set(id, { file: f, reason: CAPPED }); continue; }
@@ -173,19 +177,23 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
   if (byTitle.length) {
     const last = (id: string): string => id.split(ID_SEPARATOR).at(-1)!;
     const files = ctx.filesAt ? await ctx.filesAt(byTitle.map((b) => last(b.want))) : [];
-    if (files === null) for (const b of byTitle) why.set(b.id, { file: b.tail ?? UNFOUND, reason: 'the files at base_commit could not be searched for its title' });
-    const texts = new Map<string, string>();
+    if (files === null) for (const b of byTitle.filter((x) => !x.covered)) why.set(b.id, { file: b.tail ?? UNFOUND, reason: 'the files at base_commit could not be searched for its title' });
+    const texts = new Map<string, string>(); // candidates the runner runs
+    const read = new Map<string, string>(); // every candidate read
     for (const f of (files ?? []).filter((f) => JS_EXT.test(f) && !known.has(f)).slice(0, MAX_CANDIDATES)) {
       const text = hosts.get(f) ?? (await ctx.read(f));
+      if (text !== null) read.set(f, text);
       if (text !== null && (ctx.runner !== 'node:test' || nodeRunsAsTest(f, ctx.testCmd, ts))) texts.set(f, text);
     }
-    for (const { id, want, tail } of byTitle) {
+    for (const { id, want, tail, covered } of byTitle) {
       if (files === null) break;
       const holders = [...texts].filter(([f, t]) => (tail === null || f.endsWith(`/${tail}`)) && idsOf(f, t, ctx.runner).has(want));
       if (holders.length === 0) {
-        // a title written in a known host (a table loop there): that file has canaries already
+        if (covered) continue;
+        // a title written only in known hosts (a table loop there): that file has canaries already; written in another file too, it may be that file's (atkA19 #2)
+        const elsewhere = [...read.values()].some((t) => t.includes(last(want)));
         if (tail !== null) why.set(id, { file: tail, reason: 'not readable in the workspace (absent, a link, or over 4 MiB), and no file at base_commit whose path ends in it holds a test fixbench parses with this id' });
-        else if (![...known.values()].some((t) => t.includes(last(id)))) why.set(id, { file: UNFOUND, reason: `no file at base_commit that ${ctx.runner === 'node:test' ? 'node runs as a test file and ' : ''}writes a test fixbench parses with this id (a table loop, a computed title)` });
+        else if (elsewhere || ![...known.values()].some((t) => t.includes(last(id)))) why.set(id, { file: UNFOUND, reason: `no file at base_commit that ${ctx.runner === 'node:test' ? 'node runs as a test file and ' : ''}writes a test fixbench parses with this id (a table loop, a computed title${ctx.runner === 'node:test' ? ', or a file fixbench does not take for one node runs' : ''})` });
         continue;
       }
       for (const [f, t] of holders) {

@@ -64,6 +64,8 @@ export interface HostContext {
   vocab?: Vocabulary;
   /** Whether the repository writes a value outside the hosts (canary-echo.ts `DrawContext`); absent: priced after planning only. */
   documented?: (value: string) => boolean;
+  /** Most must-fail copies in this file (1 for a host test.patch does not touch: canary-listed-hosts.ts); absent: MAX_FAIL_COPIES. */
+  maxFail?: number;
 }
 
 const listed = (ids: readonly string[], tail: string): boolean => ids.some((id) => id === tail || id.endsWith(`${ID_SEPARATOR}${tail}`));
@@ -110,7 +112,7 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   const hiding = (t: FoundTest): ExpectedLiteral[] => hidingLiterals(t.literals, text, { known: isKnown(t), swappable: canSwap(t), added: ctx.added, ...(ctx.before ? { before: ctx.before } : {}) });
   const hiddenSrcs = mutable.filter((t) => hiding(t).length > 0);
   const rank = (t: FoundTest): number => (f2p(t) ? 0 : isNew(t) ? 1 : 2);
-  const failSrcs = shuffle(hiddenSrcs.length ? hiddenSrcs : mutable).sort((a, b) => rank(a) - rank(b)).slice(0, MAX_FAIL_COPIES);
+  const failSrcs = shuffle(hiddenSrcs.length ? hiddenSrcs : mutable).sort((a, b) => rank(a) - rank(b)).slice(0, ctx.maxFail ?? MAX_FAIL_COPIES);
   // At least one test stays without a mutant, for the passing copy, where the file has two or more.
   if (failSrcs.length > 1 && failSrcs.length === found.length) failSrcs.pop();
   const others = found.filter((t) => !failSrcs.includes(t));

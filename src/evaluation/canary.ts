@@ -205,10 +205,10 @@ export function planCanaries(
     const skip = skipHost(file, text, { runner: fileRunner, importsNodeTest: runnerOfFile(text) === 'node:test', testCmd: task.test_cmd ?? '', hosts });
     if (typeof skip === 'string') unhooked.push({ file, why: skip }); // node:test: no canary at all, recorded so `tasks validate` warns
     if (skip !== false || !fileRunner) continue;
-    const mutated = mutateHost(file, text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, join: fileRunner === 'mocha' ? ' ' : ID_SEPARATOR, unique, before: { lines: baseLines, removed: removed.get(file) ?? '', statement: task.problem_statement ?? '' }, vocab, ...(documented ? { documented } : {}) });
+    const mutated = mutateHost(file, text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, join: fileRunner === 'mocha' ? ' ' : ID_SEPARATOR, unique, before: { lines: baseLines, removed: removed.get(file) ?? '', statement: task.problem_statement ?? '' }, vocab, ...(documented ? { documented } : {}), ...(task.test_patch && !added.has(file) ? { maxFail: 1 } : {}) });
     if (mutated) {
-      // node:test: one more must-fail canary, failing in a beforeEach hook (canary-hook.ts)
-      const hook = fileRunner === 'node:test' ? hookCanary(file, mutated.text, { copies: mutated.tests, taken, known, visible, vocab, esm: isEsmFile(file, text, packageType) }) : null;
+      // node:test: one more must-fail canary, failing in a beforeEach hook (canary-hook.ts), in test.patch's files (a listed host beyond them: one must-fail copy, for cost)
+      const hook = fileRunner === 'node:test' && !(task.test_patch && !added.has(file)) ? hookCanary(file, mutated.text, { copies: mutated.tests, taken, known, visible, vocab, esm: isEsmFile(file, text, packageType) }) : null;
       if (hook && 'unhooked' in hook) unhooked.push({ file, why: hook.unhooked });
       texts.set(file, hook && 'text' in hook ? hook.text : mutated.text);
       tests.push(...mutated.tests.map((t) => ({ file, ...t })), ...(hook && 'tests' in hook ? hook.tests.map((t) => ({ file, ...t })) : []));

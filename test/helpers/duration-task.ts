@@ -92,9 +92,8 @@ export async function gradePredictions(tmp: string, preds: string[][], runId: st
 }
 
 /**
- * js-duration's test/units.test.js: it holds listed tests, so it is a canary host (atkC18 #7), but its
- * four tests all go to mutated copies and none is left for a hook canary, so every run on this
- * repository names it in `canaries.unhooked`.
+ * js-duration's test/units.test.js: it holds listed tests, so it is a canary host (atkC18 #7), one
+ * test.patch does not touch: one must-fail copy and no hook canary (canary.ts), so no `unhooked` note.
  */
 export const UNITS_FILE = 'test/units.test.js';
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { baseTextOf, filesAtBase, listedHosts, MAX_EXTRA_HOSTS, UNFOUND, type FilesAtBase, type ListedContext } from '../../../src/evaluation/canary-listed-hosts.ts';
 import { NO_CANARY } from '../../../src/evaluation/canary-host.ts';
+import { planCanaries } from '../../../src/evaluation/canary.ts';
 import { gitRepo } from '../../helpers/git-repo.ts';
 import { cleanupHostRepos, hostRepoOf } from '../../helpers/host-repo.ts';
 
@@ -30,7 +31,28 @@ describe('listedHosts', () => {
     const r = await listedHosts(known, c);
     expect([...r.hosts.keys()]).toEqual(['test/units.test.js']);
     expect(r.unhooked).toEqual([]);
-    expect(c.asked).toEqual([['rejects unknown names']]); // an id a known host holds is not searched for
+    expect(c.asked).toEqual([['reads', 'rejects unknown names']]); // an id naming no file is searched even when a known host holds it
+  });
+
+  it('an id naming no file that a known host holds is searched all the same: another file node runs with a test of that id is a host too (atkA19 #3)', async () => {
+    const files = { 'test/parse.test.js': nodeFile('parse', 'rejects unknown units'), 'test/units.test.js': nodeFile('parse', 'rejects unknown units') };
+    const known = new Map([['test/parse.test.js', files['test/parse.test.js']]]);
+    const r = await listedHosts(known, ctx(files, { listed: ['parse > rejects unknown units'] }));
+    expect([...r.hosts.keys()]).toEqual(['test/units.test.js']);
+    expect(r.unhooked).toEqual([]);
+  });
+
+  it('a title a known host writes (a table loop there) is no note only when no other file writes it (atkA19 #2)', async () => {
+    const loop = `const { it } = require('node:test');\nfor (const t of ['rejects invalid input']) it(t, () => {});\n`;
+    const known = new Map([['test/format.test.js', loop]]);
+    const alone = await listedHosts(known, ctx({ 'test/format.test.js': loop }, { listed: ['units > rejects invalid input'] }));
+    expect(alone.unhooked).toEqual([]);
+    // the same title in a file fixbench does not take for one node runs (named units.js, outside test/): noted
+    const files = { 'test/format.test.js': loop, 'lib/units.js': nodeFile('units', 'rejects invalid input') };
+    const r = await listedHosts(known, ctx(files, { listed: ['units > rejects invalid input'] }));
+    expect([...r.hosts.keys()]).toEqual([]);
+    expect(r.unhooked).toHaveLength(1);
+    expect(r.unhooked[0]!.why).toContain('"units > rejects invalid input"');
   });
 
   it('takes the file an id names (vitest, mocha JSON) when a parsed test has the id; a named file without it is a note', async () => {
@@ -132,5 +154,24 @@ describe('baseTextOf', () => {
     expect(await text('test/units.js', edited)).toBe(units);
     expect(await text('test/new.js', edited)).toBe(edited);
     expect(await baseTextOf(await hostRepoOf(repo.dir), new Map([['test/units.js', { mode: '120000', id: tree.get('test/units.js')!.id }]]))('test/units.js', edited)).toBeNull();
+  });
+});
+
+describe('planCanaries on a listed host beyond test.patch\'s files', () => {
+  it('gives it one must-fail copy and no hook canary; test.patch\'s own file keeps up to 3 and its hook canary', () => {
+    const titles = ['adds one', 'adds two', 'adds three', 'adds four', 'adds five'];
+    const file = (suite: string): string => `const { describe, it } = require('node:test');\nconst assert = require('node:assert');\ndescribe(${JSON.stringify(suite)}, () => {\n${titles.map((t, i) => `  it(${JSON.stringify(`${suite} ${t}`)}, () => { assert.equal(${i} + 1, ${i + 1}); });`).join('\n')}\n});\n`;
+    const a = file('alpha');
+    const testPatch = `diff --git a/test/a.test.js b/test/a.test.js\n--- a/test/a.test.js\n+++ b/test/a.test.js\n@@ -8,0 +9,1 @@\n+// more\n`;
+    const hosts = new Map([['test/a.test.js', a], ['test/b.test.js', file('beta')]]);
+    for (let round = 0; round < 5; round++) {
+      const plan = planCanaries('node:test', hosts, null, { FAIL_TO_PASS: [], PASS_TO_PASS: [], test_patch: testPatch });
+      if ('unprotected' in plan) throw new Error(plan.unprotected);
+      const of = (f: string) => plan.tests.filter((t) => t.file === f);
+      expect(of('test/b.test.js').filter((t) => t.must === 'FAILED')).toHaveLength(1);
+      expect(of('test/b.test.js').some((t) => t.hook)).toBe(false);
+      expect(of('test/a.test.js').filter((t) => t.must === 'FAILED' && !t.hook).length).toBeGreaterThan(1);
+      expect(of('test/a.test.js').some((t) => t.hook)).toBe(true);
+    }
   });
 });
