@@ -162,10 +162,16 @@ export function compareRuns(base: StoredRun, head: StoredRun, gates: Gates = {})
  * The configured gates (`gates`) a contender of `c` could not be checked against, one phrase each
  * (`gpt-x: --max-cost-increase (cost Δ n/a: a cost unknown or $0 in base)`): `--max-drop` without
  * pairs, `--max-cost-increase` without a cost change (never for a contender that drives no model: it
- * has no model cost to gate). A gate not evaluable is not a gate that holds.
+ * has no model cost to gate); and a whole gate no contender could be checked against
+ * (`--max-cost-increase (no model contender in both runs)`, `--max-drop (no contender in both runs)`),
+ * first. A gate not evaluable is not a gate that holds.
  */
 export function unevaluableGates(c: Pick<Comparison, 'contenders'>, gates: Gates): string[] {
   const out: string[] = [];
+  const none = !c.contenders.length;
+  if (gates.maxDropPp !== undefined && none) out.push('--max-drop (no contender in both runs)');
+  if (gates.significantDrop !== undefined && none) out.push('--significant-drop (no contender in both runs)');
+  if (gates.maxCostIncreasePct !== undefined && c.contenders.every((x) => x.modelless)) out.push('--max-cost-increase (no model contender in both runs)');
   for (const x of c.contenders) {
     if (gates.maxDropPp !== undefined && x.deltaPp === null) out.push(`${x.id}: --max-drop (no pair of attempts in both runs)`);
     if (gates.maxCostIncreasePct !== undefined && x.costChangePct === null && !x.modelless) out.push(`${x.id}: --max-cost-increase (cost Δ n/a: a cost unknown, or $0 in base)`);

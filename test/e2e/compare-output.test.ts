@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 import { RunWriter } from '../../src/store/store.ts';
-import { makeAttempt, makeHeader, modelContender } from '../unit/analysis/fixtures.ts';
+import { makeAttempt, makeHeader, modelContender, referenceContender } from '../unit/analysis/fixtures.ts';
 
 let tmp: string;
 let results: string;
@@ -41,6 +41,19 @@ describe('compare output files', () => {
     const text = await readFile(md, 'utf8');
     expect(text).toContain('$0.00056');
     expect(text.endsWith('._\n')).toBe(true); // a text file: one final newline, no blank line after the last
+  });
+
+  it('calls a cost gate with no model contender in both runs not evaluable, not holding, and exits 0', async () => {
+    const dir = path.join(tmp, 'refs');
+    for (const [id, models] of [['b3', ['gold', 'noop']], ['h3', ['gold', 'noop', 'fake-coder']]] as const) {
+      const contenders = models.map((m) => (m === 'fake-coder' ? modelContender(m) : referenceContender(m)));
+      const w = await RunWriter.create(path.join(dir, id), makeHeader({ run_id: id, suite: { hash: 'h', instance_ids: ['t1'] }, contenders }));
+      for (const m of models) await w.appendAttempt(makeAttempt(m, 't1', m === 'noop' ? 'unresolved' : 'resolved', m === 'fake-coder' ? 0.01 : 0, { run_id: id }));
+    }
+    const r = await runCli(['compare', 'b3', 'h3', '--results', dir, '--max-cost-increase', '10', '--max-drop', '5'], { env: { GITHUB_STEP_SUMMARY: undefined } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/gates: none of 2 configured gate\(s\) failed; not evaluable: --max-cost-increase \(no model contender in both runs\)/);
+    expect(r.stdout).not.toContain('configured gate(s) hold');
   });
 
   it('warns that a run which did not finish pairs only what it recorded, and says how to complete it', async () => {

@@ -99,8 +99,26 @@ describe('comparisonMarkdown', () => {
       const r = run(runId, all('resolved'), 0, 'gold');
       return { ...r, header: makeHeader({ run_id: runId, contenders: [referenceContender('gold')], suite: { hash: 's', instance_ids: ids } }) };
     };
-    expect(unevaluableGates(compareRuns(ref('b'), ref('h'), gates), gates)).toEqual([]);
+    expect(unevaluableGates(compareRuns(ref('b'), ref('h'), gates), gates)).toEqual(['--max-cost-increase (no model contender in both runs)']); // gold itself is not named; the gate, checked against nothing, is
     expect(unevaluableGates(compareRuns(run('b', all('resolved'), 0), run('h', all('resolved'), 0), gates), gates)).toEqual([expect.stringMatching(/^m1: --max-cost-increase/)]); // a model's $0 still is
+  });
+
+  it('names a gate no contender could be checked against (only gold and noop in both runs) as not evaluable, never as holding', () => {
+    const refs = (runId: string, extra: string[] = []): StoredRun => ({
+      header: makeHeader({ run_id: runId, contenders: [referenceContender('gold'), referenceContender('noop'), ...extra.map((m) => modelContender(m))], suite: { hash: 's', instance_ids: ids } }),
+      attempts: [...['gold', 'noop', ...extra].flatMap((m) => ids.map((t) => makeAttempt(m, t, m === 'noop' ? 'unresolved' : 'resolved', m === 'fake-coder' ? 0.01 : 0, { run_id: runId })))],
+    });
+    const gates = { maxCostIncreasePct: 10, maxDropPp: 5 };
+    const c = compareRuns(refs('b'), refs('h', ['fake-coder']), gates);
+    expect(c.failures).toEqual([]);
+    expect(unevaluableGates(c, gates)).toEqual(['--max-cost-increase (no model contender in both runs)']); // --max-drop was checked on gold and noop
+    const md = comparisonMarkdown(c, gates);
+    expect(md).not.toContain('All configured gates hold');
+    expect(md).toContain('not evaluable:** --max-cost-increase (no model contender in both runs).');
+    const apart = compareRuns(run('b', all('resolved'), 0.01, 'm1'), run('h', all('resolved'), 0.01, 'm2'));
+    expect(unevaluableGates(apart, { maxDropPp: 5, significantDrop: 0.05, maxCostIncreasePct: 10 })).toEqual([
+      '--max-drop (no contender in both runs)', '--significant-drop (no contender in both runs)', '--max-cost-increase (no model contender in both runs)',
+    ]);
   });
 
   it('escapes table cells', () => {
