@@ -1,6 +1,6 @@
 // The `merge` command printed after a shard run (newcomer13 #10): the exact command, with the run
-// folders of the other shards of the same split found under the results folder, and a placeholder
-// for each shard run elsewhere (another machine).
+// folders of the other shards of the same sharded run (same run-id stem) found under the results
+// folder, and a placeholder for each shard not there (another machine, or not run yet).
 import path from 'node:path';
 import { resumeMismatches } from '../store/compat.ts';
 import type { RunHeader } from '../store/records.ts';
@@ -12,21 +12,30 @@ import { runFolders } from './run-lookup.ts';
  * The lines (each starting with two spaces, ending in a newline) saying how to merge the shard run
  * `header` (which has a `shard`), stored at `<results>/<header.run_id>`: `<prefix> merge <out>
  * <shard folders…>` ordered by shard index, where `<out>` is `<results>/<mergedRunId(…)>` and each
- * shard is this run's folder, the folder under `results` holding that shard of the same suite and
- * configuration (the newest run when several; run.json unreadable: skipped), or `<shard i/n run folder>`
- * when none is there, with a line naming those to copy in. `results` is the `--results` folder as the
- * user gave it (relative paths stay relative). `--reports` follows when `flags.given` names it (merge passes it on to
- * the `report` command it prints). "" for a run that is not a shard.
+ * shard is this run's folder, the folder under `results` holding another shard of the same sharded
+ * run — same run-id stem (`shardStem`: `nightly-n2-s2` for `nightly-n2-s1`, never last night's
+ * `nightly-n1-s2`), suite and configuration; the newest when several; run.json unreadable: skipped —
+ * or `<shard i/n run folder>` when none is there, with a line naming the missing shards (and the
+ * shards of other runs it passed over). A run id without a stem (a generated id) proposes no other
+ * folder: nothing the records hold tells this run's shards from another night's. `results` is the
+ * `--results` folder as the user gave it (relative paths stay relative). `--reports` follows when
+ * `flags.given` names it (merge passes it on to the `report` command it prints). "" for a run that is not a shard.
  */
 export async function shardMergeHint(results: string, header: RunHeader, prefix = commandPrefix(), flags: ResumeFlags = {}): Promise<string> {
   const shard = header.shard;
   if (!shard) return '';
+  const stem = shardStem(header.run_id, shard);
   const found = new Map<number, string>([[shard.index, header.run_id]]);
-  for (const name of runFolders(path.resolve(results))) {
+  const others: string[] = []; // shards of the same split and configuration, but of another run
+  for (const name of stem === null ? [] : runFolders(path.resolve(results))) {
     if (name === header.run_id) continue;
     const h = await readRunHeader(path.join(path.resolve(results), name)).catch(() => null);
     if (!h?.shard || h.shard.count !== shard.count || found.has(h.shard.index)) continue;
     if (resumeMismatches({ ...header, shard: null }, { ...h, shard: null }).length) continue; // another suite or configuration
+    if (shardStem(name, h.shard) !== stem) {
+      others.push(name);
+      continue;
+    }
     found.set(h.shard.index, name); // runFolders lists the newest run first: it wins
   }
   const missing: string[] = [];
@@ -38,7 +47,13 @@ export async function shardMergeHint(results: string, header: RunHeader, prefix 
   });
   const out = shellWord(path.join(results, mergedRunId(header.run_id, shard, header.suite.hash)));
   const lines = [`  shard ${shard.index}/${shard.count}: the rates above are over this shard's attempts; for the run's scores, merge every shard's run folder:`, `    ${prefix} merge ${out} ${folders.join(' ')}${givenFlags(flags, ['reports'])}`];
-  if (missing.length) lines.push(`  (shard ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not under ${results}: name ${missing.length === 1 ? 'its run folder' : 'their run folders'} where ${missing.length === 1 ? 'it is' : 'they are'}, or copy ${missing.length === 1 ? 'it' : 'them'} there first)`);
+  const one = missing.length === 1;
+  if (missing.length && stem === null) {
+    lines.push(`  (the run id ${header.run_id} has no shard suffix its other shards share, so fixbench cannot tell them from another run's: name ${one ? 'its other shard\'s run folder' : 'the other shards\' run folders'}; give shards run ids like <name>-s<i> to have them found)`);
+  } else if (missing.length) {
+    const passed = others.length ? `; not proposed: ${others.slice(0, 3).join(', ')}${others.length > 3 ? ` and ${others.length - 3} more` : ''}, of another run (run id other than ${stem}-…)` : '';
+    lines.push(`  (shard ${missing.join(', ')} of ${stem} ${one ? 'is' : 'are'} not under ${results} yet: name ${one ? 'its run folder' : 'their run folders'} where ${one ? 'it is' : 'they are'}, or copy ${one ? 'it' : 'them'} there first${passed})`);
+  }
   return lines.map((l) => `${l}\n`).join('');
 }
 
@@ -58,12 +73,23 @@ const SHARD_SUFFIXES = [new RegExp(String.raw`^(.*?)${SUFFIX}(?:of|[-_.])(\d+)$`
  * `merged-<count>-shards-<first 8 of suiteHash>`. Pure.
  */
 export function mergedRunId(runId: string, shard: { index: number; count: number }, suiteHash: string): string {
+  const stem = shardStem(runId, shard);
+  return stem === null ? `merged-${shard.count}-shards-${suiteHash.slice(0, 8)}` : `${stem}-merged`;
+}
+
+/**
+ * The part of a shard's run id every shard of its split shares: the id without its shard suffix
+ * (`nightly-42-s1`, `nightly-42_1of3` → `nightly-42`; see `mergedRunId`), or null when the id has no
+ * such suffix (its number neither the shard's index nor index - 1), nothing before it, or is a
+ * generated id. Pure.
+ */
+export function shardStem(runId: string, shard: { index: number; count: number }): string | null {
   for (const re of GENERATED_ID.test(runId) ? [] : SHARD_SUFFIXES) {
     const m = re.exec(runId);
     if (!m || (m[3] !== undefined && Number(m[3]) !== shard.count)) continue;
     const n = Number(m[2]);
     const base = m[1]!.replace(/[-_.]+$/, '');
-    if ((n === shard.index || n === shard.index - 1) && base) return `${base}-merged`;
+    if ((n === shard.index || n === shard.index - 1) && base) return base;
   }
-  return `merged-${shard.count}-shards-${suiteHash.slice(0, 8)}`;
+  return null;
 }

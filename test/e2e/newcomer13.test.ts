@@ -62,7 +62,7 @@ describe('newcomer13', () => {
     expect(first.exitCode, first.stderr).toBe(0);
     // shard 2 is not there yet: a placeholder, and what to do
     expect(first.stderr).toContain(`node ${BIN} merge ${path.join(results, 'n-merged')} ${path.join(results, 'n-s1')} <shard 2/2 run folder> --reports ${path.join(tmp, 'shard-reports')}`);
-    expect(first.stderr).toMatch(/shard 2\/2 is not under \S+: name its run folder where it is, or copy it there first/);
+    expect(first.stderr).toMatch(/shard 2\/2 of n is not under \S+ yet: name its run folder where it is, or copy it there first/);
     const second = await runCli([...base, '--shard', '2/2', '--run-id', 'n-s2'], { env });
     expect(second.exitCode, second.stderr).toBe(0);
     const line = second.stderr.split('\n').map((l) => l.trim()).find((l) => l.startsWith(`node ${BIN} merge `));

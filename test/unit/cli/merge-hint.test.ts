@@ -41,6 +41,29 @@ describe('shardMergeHint', () => {
   });
 });
 
+describe('shardMergeHint across nights', () => {
+  it('never pairs a shard with another run\'s shard of the same split and configuration (last night\'s): it names the shard missing', async () => {
+    const results = mkdtempSync(path.join(root, 'nights-'));
+    await shardRun(results, 'nightly-n1-s1', 1, 2);
+    await shardRun(results, 'nightly-n1-s2', 2, 2);
+    const n2s1 = await shardRun(results, 'nightly-n2-s1', 1, 2);
+    const hint = await shardMergeHint(results, n2s1, 'fixbench');
+    expect(mergeLine(hint)).toBe(`fixbench merge ${path.join(results, 'nightly-n2-merged')} ${path.join(results, 'nightly-n2-s1')} <shard 2/2 run folder>`);
+    expect(hint).not.toContain('nightly-n1-s2 ');
+    expect(hint).toContain(`(shard 2/2 of nightly-n2 is not under ${results} yet: name its run folder where it is, or copy it there first; not proposed: nightly-n1-s2, of another run (run id other than nightly-n2-…))`);
+    await shardRun(results, 'nightly-n2-s2', 2, 2);
+    expect(mergeLine(await shardMergeHint(results, n2s1, 'fixbench'))).toBe(`fixbench merge ${path.join(results, 'nightly-n2-merged')} ${path.join(results, 'nightly-n2-s1')} ${path.join(results, 'nightly-n2-s2')}`);
+  });
+
+  it('proposes no other folder for a run id with no shard suffix (a generated id), and says how to name shards', async () => {
+    const results = mkdtempSync(path.join(root, 'generated-'));
+    await shardRun(results, '20261129T080102Z-3f91', 2, 2);
+    const hint = await shardMergeHint(results, await shardRun(results, '20261130T080102Z-aa01', 1, 2), 'fixbench');
+    expect(mergeLine(hint)).toMatch(/20261130T080102Z-aa01 <shard 2\/2 run folder>$/);
+    expect(hint).toContain('has no shard suffix its other shards share');
+  });
+});
+
 describe('mergedRunId', () => {
   const name = (id: string, index: number, count = 2) => mergedRunId(id, { index, count }, 'abcdef0123456789');
   it('drops the shard suffix, whatever shard it names', () => {
