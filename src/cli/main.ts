@@ -65,11 +65,12 @@ export function buildProgram(exit: { code: number }): Command {
 
   program
     .command('merge')
-    .description('Join the result folders of shards (`run --shard i/n`) into one run folder; refuses different store format versions, task suites or configurations, and attempts recorded twice. A killed shard\'s billed calls (its ledgers) come along: `run --resume <merged>` counts each once.')
+    .description('Join the result folders of shards (`run --shard i/n`) into one run folder; refuses different store format versions, task suites or configurations, shards of different runs by their run ids, and attempts recorded twice. A killed shard\'s billed calls (its ledgers) come along: `run --resume <merged>` counts each once.')
     .argument('<out>', 'the merged run folder to create (must not exist)')
     .argument('<shards...>', 'shard run folders (results/<run_id>)')
     .option('--run-id <id>', 'run id of the merged run (default: the folder name of <out>)')
     .option('--allow-missing', 'merge even when some shards of the set are absent (the run is then partial)')
+    .option('--mixed-run-ids', 'merge shards whose run ids name different runs (nightly-n2-s1 with nightly-n1-s2; refused without it)')
     .option('--reports <dir>', 'the reports folder the `report` command printed at the end writes to (merge itself writes no report)')
     .option('--json', 'print a JSON summary')
     .action(async (out: string, shards: string[], opts, cmd: Command) => {

@@ -93,3 +93,20 @@ export function shardStem(runId: string, shard: { index: number; count: number }
   }
   return null;
 }
+
+/**
+ * Why the shards `inputs` (their run ids and shards) look like shards of different runs, or null:
+ * their run ids have two or more different stems (`shardStem`: `nightly-n2-s1` with `nightly-n1-s2`,
+ * two nights of one split and configuration, which nothing else in the records tells apart). Ids
+ * without a stem (generated ones) are not judged. The sentence names each stem with its shards and the fix.
+ */
+export function mixedRunsProblem(inputs: readonly { run_id: string; shard?: { index: number; count: number } | null }[]): string | null {
+  const byStem = new Map<string, string[]>();
+  for (const h of inputs) {
+    const stem = h.shard ? shardStem(h.run_id, h.shard) : null;
+    if (stem !== null) byStem.set(stem, [...(byStem.get(stem) ?? []), h.run_id]);
+  }
+  if (byStem.size < 2) return null;
+  const runs = [...byStem].map(([stem, ids]) => `${stem} (${ids.join(', ')})`).join(', ');
+  return `merge: the shards' run ids name ${byStem.size} different runs: ${runs}; merging them would join attempts of different runs (another night's shard) into one. Name the shard folders of one run, or pass --mixed-run-ids when these are one run's shards under other names`;
+}

@@ -12,6 +12,7 @@ import { settleRecordedLedgers } from '../store/ledger.ts';
 import { assertNoLinks } from '../store/run-fs.ts';
 import { commandPrefix, givenFlags, shellWord } from './hints.ts';
 import { runFolders } from './run-lookup.ts';
+import { mixedRunsProblem } from './merge-hint.ts';
 import picomatch from 'picomatch';
 import { RunStoppedError, environmentWhere } from '../runner/run-failure.ts';
 
@@ -25,10 +26,11 @@ import { RunStoppedError, environmentWhere } from '../runner/run-failure.ts';
  * a merge killed midway leaves a folder that says "running", never a finished run lacking attempts.
  * Prints what was merged and, when every shard had finished, the `report` command of the merged run
  * (`next:` on stderr; `out` as given, with `--reports` when `o.given` names it: merge only passes it on).
- * @throws UserInputError when `<out>` exists, a shard is unreadable, holds a symbolic link, or the shards disagree;
+ * @throws UserInputError when `<out>` exists, a shard is unreadable, holds a symbolic link, the shards disagree,
+ * or their run ids name different runs (`mixedRunsProblem`) without `o.mixedRunIds`;
  * RunStoppedError (exit 2) when the environment stops the writing (a full disk: `mergeStopped`), `<out>` then removed.
  */
-export async function mergeCommand(out: string, shards: string[], o: { runId?: string; allowMissing?: boolean; json?: boolean; reports?: string; given?: readonly string[] }): Promise<number> {
+export async function mergeCommand(out: string, shards: string[], o: { runId?: string; allowMissing?: boolean; mixedRunIds?: boolean; json?: boolean; reports?: string; given?: readonly string[] }): Promise<number> {
   const outDir = path.resolve(out);
   if (existsSync(outDir)) {
     const killed = await readRunHeader(outDir).then(mergeUnfinished, () => false);
@@ -52,6 +54,8 @@ export async function mergeCommand(out: string, shards: string[], o: { runId?: s
     await assertNoLinks(dir);
     inputs.push({ dir, ...(await readRun(dir)) });
   }
+  const mixed = o.mixedRunIds ? null : mixedRunsProblem(inputs.map((s) => s.header));
+  if (mixed) throw new UserInputError(mixed);
   const merged = mergeShards(inputs, runId, o.allowMissing ? { allowMissing: true } : {});
   // made exclusively and locked first: a merge refused here (another made <out> meanwhile) neither writes nor removes anything there
   const final = merged.header;

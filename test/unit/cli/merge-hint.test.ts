@@ -1,9 +1,11 @@
 // The `merge` command a shard run prints at its end (src/cli/merge-hint.ts).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { mergedRunId, shardMergeHint } from '../../../src/cli/merge-hint.ts';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { mergedRunId, mixedRunsProblem, shardMergeHint } from '../../../src/cli/merge-hint.ts';
+import { mergeCommand } from '../../../src/cli/merge.ts';
+import { UserInputError } from '../../../src/core/errors.ts';
 import { RunWriter } from '../../../src/store/store.ts';
 import type { RunHeader } from '../../../src/store/records.ts';
 import { makeHeader, referenceContender } from '../analysis/fixtures.ts';
@@ -61,6 +63,31 @@ describe('shardMergeHint across nights', () => {
     const hint = await shardMergeHint(results, await shardRun(results, '20261130T080102Z-aa01', 1, 2), 'fixbench');
     expect(mergeLine(hint)).toMatch(/20261130T080102Z-aa01 <shard 2\/2 run folder>$/);
     expect(hint).toContain('has no shard suffix its other shards share');
+  });
+});
+
+describe('merge of shards of different runs', () => {
+  it('refuses (exit 2) to join last night\'s shard 2 with tonight\'s shard 1, naming both runs and the fix; --mixed-run-ids merges them', async () => {
+    const results = mkdtempSync(path.join(root, 'mixed-'));
+    await shardRun(results, 'nightly-n1-s2', 2, 2);
+    await shardRun(results, 'nightly-n2-s1', 1, 2);
+    const shards = [path.join(results, 'nightly-n2-s1'), path.join(results, 'nightly-n1-s2')];
+    const out = path.join(results, 'nightly-n2-merged');
+    const err = await mergeCommand(out, shards, {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserInputError);
+    expect((err as Error).message).toMatch(/^merge: the shards' run ids name 2 different runs: nightly-n2 \(nightly-n2-s1\), nightly-n1 \(nightly-n1-s2\); .*Name the shard folders of one run, or pass --mixed-run-ids/);
+    expect(existsSync(out)).toBe(false);
+    expect(mixedRunsProblem([{ run_id: 'nightly-n2-s1', shard: { index: 1, count: 2 } }, { run_id: 'nightly-n2-s2', shard: { index: 2, count: 2 } }])).toBeNull();
+    expect(mixedRunsProblem([{ run_id: '20261129T080102Z-3f91', shard: { index: 1, count: 2 } }, { run_id: 'nightly-n2-s2', shard: { index: 2, count: 2 } }])).toBeNull(); // a generated id is not judged
+    const log = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const warn = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await mergeCommand(out, shards, { mixedRunIds: true })).toBe(0);
+    } finally {
+      log.mockRestore();
+      warn.mockRestore();
+    }
+    expect(existsSync(path.join(out, 'run.json'))).toBe(true);
   });
 });
 
