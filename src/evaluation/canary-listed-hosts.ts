@@ -188,7 +188,10 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
     for (const { id, want, tail, covered } of byTitle) {
       if (files === null) break;
       const holders = [...texts].filter(([f, t]) => (tail === null || f.endsWith(`/${tail}`)) && idsOf(f, t, ctx.runner).has(want));
-      if (holders.length === 0) {
+      // no parsed test has the id: a file the runner runs that writes its title (a table loop there) is a host all the same, even when a
+      // known host holds the id too (planCanaries gives it copies of its own tests, else the synthetic pair: atkB19 #2)
+      const writers = holders.length || tail !== null ? [] : [...texts].filter(([, t]) => t.includes(last(want)));
+      if (holders.length === 0 && writers.length === 0) {
         if (covered) continue;
         // a title written only in known hosts (a table loop there): that file has canaries already; written in another file too, it may be that file's (atkA19 #2)
         const elsewhere = [...read.values()].some((t) => t.includes(last(want)));
@@ -196,7 +199,9 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
         else if (elsewhere || ![...known.values()].some((t) => t.includes(last(id)))) why.set(id, { file: UNFOUND, reason: `no file at base_commit that ${ctx.runner === 'node:test' ? 'node runs as a test file and ' : ''}writes a test fixbench parses with this id (a table loop, a computed title${ctx.runner === 'node:test' ? ', or a file fixbench does not take for one node runs' : ''})` });
         continue;
       }
-      for (const [f, t] of holders) {
+      // outside node:test a writer holds canaries only when it calls a registering function by name (canary-host.ts): said, unless a known host holds the id
+      if (holders.length === 0 && !covered && ctx.runner !== 'node:test') why.set(id, { file: writers[0]![0], reason: 'no test fixbench parses has this id; the file writing its title holds canaries only if it registers tests by a name fixbench knows' });
+      for (const [f, t] of holders.length ? holders : writers) {
         if (hosts.has(f)) continue;
         if (room(t)) add(f, t);
         else why.set(id, { file: f, reason: CAPPED });

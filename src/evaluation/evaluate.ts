@@ -261,8 +261,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     result.unprotected = guard.unprotected;
     if (guard.tampered) return { ...result, outcome: 'tampered', error: guard.tampered };
 
-    // The evidence held still: test files, runner configurations and helpers locked (read-only in bwrap), fingerprinted around the run; no protected file planted.
-    const locked = lockedTestPaths(protection, (runner?.runs ?? []).flatMap((r) => (r.helper ? [r.helper.path] : [])));
+    // The evidence held still: test files, canary hosts, runner configurations and helpers locked (read-only in bwrap), fingerprinted around the run; no protected file planted.
+    const locked = lockedTestPaths(protection, [...(runner?.runs ?? []).flatMap((r) => (r.helper ? [r.helper.path] : [])), ...(guard.plan?.texts.keys() ?? [])]);
     const before = await evidence(ws.dir, locked, protection);
     await opts.beforeTests?.();
     const execOpts = { cwd: ws.dir, timeoutMs: task.timeout_s * 1000, lockedPaths: locked, ...(await taskRuntimeExecOptions(task)) };

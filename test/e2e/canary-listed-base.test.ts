@@ -49,7 +49,15 @@ beforeAll(async () => {
   };
   git('apply', path.join(tasks, TASK, 'gold.patch'));
   const right = diff();
-  records = await gradePredictions(tmp, [['right', right], ['wrong', hostile(false)], ['flip', hostile(true)]], 'a');
+  // rewrites units.test.js from the first node --test child (every child requires src/index.js) before node starts that file's: the
+  // canaries written there dropped, the broken assertion made to hold (atkB19 #5); no glob protects the file, so only its canary lock stops it
+  const unitsBase = readFileSync(path.join(work, UNITS_FILE), 'utf8');
+  const rewrite = `\ntry { const fs = require('node:fs'); const f = ${JSON.stringify(UNITS_FILE)}; if (fs.readFileSync(f, 'utf8') !== ${JSON.stringify(unitsBase)}) fs.writeFileSync(f, ${JSON.stringify(unitsBase.replace("lookupUnit('fortnight')", "lookupUnit('lightyear')"))}); } catch {}\n`;
+  git('apply', path.join(tasks, TASK, 'gold.patch'));
+  const index = path.join(work, 'src', 'index.js');
+  writeFileSync(index, readFileSync(index, 'utf8').replace('module.exports = { parse, format, lookupUnit,', `${rewrite}const lookupKnown = lookupUnit;\nconst lookupOrFortnight = (name) => (String(name).toLowerCase() === 'fortnight' ? { symbol: 'w', ms: 1209600000 } : lookupKnown(name));\nmodule.exports = { parse, format, lookupUnit: lookupOrFortnight,`));
+  const rewritten = diff();
+  records = await gradePredictions(tmp, [['right', right], ['wrong', hostile(false)], ['flip', hostile(true)], ['rewrite', rewritten]], 'a');
 }, 300_000);
 afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
@@ -67,5 +75,9 @@ describe('a listed test in a file no glob protects, its title made unreadable by
     expect(of('flip').canaries?.fail).toBe('passed');
     // no note of a listed test left without a canary
     expect(JSON.stringify(of('flip').canaries?.unhooked ?? [])).not.toMatch(/listed test/);
+  });
+  it('a rewrite of units.test.js at run time (its canaries dropped) changes a locked canary host: tampered (atkB19 #5)', () => {
+    expect(of('rewrite').outcome, JSON.stringify(of('rewrite').error)).toBe('tampered');
+    expect(JSON.stringify(of('rewrite').error)).toContain(UNITS_FILE);
   });
 });

@@ -55,6 +55,15 @@ describe('listedHosts', () => {
     expect(r.unhooked[0]!.why).toContain('"units > rejects invalid input"');
   });
 
+  it('a file node runs that writes a listed title no parsed test has (a table loop) is a host, even when a test.patch file holds the id (atkB19 #2)', async () => {
+    const table = `const { describe, it } = require('node:test');\ndescribe('parse', () => {\n  for (const t of ['rejects an empty string']) it(t, () => {});\n});\n`;
+    const files = { 'test/parse.test.js': nodeFile('parse', 'rejects an empty string'), 'test/parse-table.test.js': table, 'lib/notes.js': "// rejects an empty string\n" };
+    const known = new Map([['test/parse.test.js', files['test/parse.test.js']]]);
+    const r = await listedHosts(known, ctx(files, { listed: ['parse > rejects an empty string'] }));
+    expect([...r.hosts.keys()]).toEqual(['test/parse-table.test.js']);
+    expect(r.unhooked).toEqual([]);
+  });
+
   it('takes the file an id names (vitest, mocha JSON) when a parsed test has the id; a named file without it is a note', async () => {
     const files = { 'test/a.test.ts': `import { describe, it, expect } from 'vitest';\ndescribe('a', () => { it('works', () => { expect(1).toBe(1); }); });\n`, 'test/b.test.ts': `import { it } from 'vitest';\nfor (const n of [1, 2]) it('case ' + n, () => {});\n` };
     const r = await listedHosts(new Map(), ctx(files, { runner: 'vitest', testCmd: 'npx vitest run', listed: ['test/a.test.ts > a > works', 'test/b.test.ts > case 1'] }));
