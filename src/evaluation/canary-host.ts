@@ -13,7 +13,7 @@ import { nodeRunsAsTest } from './node-test-files.ts';
 export { nodeTestFileName } from './node-test-files.ts';
 
 /** A call of a registering function by its own name (`it(`, `specify(`, `context(`, …: canary-registers.ts REGISTERS). */
-const REGISTERING_CALL = new RegExp(`\\b(?:${[...REGISTERS].join('|')})\\s*\\(`);
+export const REGISTERING_CALL = new RegExp(`\\b(?:${[...REGISTERS].join('|')})\\s*\\(`);
 
 /** The end of every `unhooked` reason for a file with no canary at all (cli/tasks-check.ts tells those from files lacking only a hook canary by it). */
 export const NO_CANARY = 'so it has no canary at all';

@@ -12,7 +12,7 @@ import { basename, extname, join } from 'node:path';
 import { hostGit, type HostRepo } from '../workspace/host-git.ts';
 import { gitBlobId } from './nofollow-fs.ts';
 import { findTests } from './canary-parse.ts';
-import { NO_CANARY } from './canary-host.ts';
+import { loadedByHost, NO_CANARY, REGISTERING_CALL } from './canary-host.ts';
 import type { Unhooked } from './canary-hook.ts';
 import { nodeRunsAsTest } from './node-test-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
@@ -59,8 +59,8 @@ export function filesAtBase(ws: HostRepo, commit: string): FilesAtBase {
   };
 }
 
-/** A candidate host's text as base_commit has it, given the workspace's (see {@link baseTextOf}); null: not a host. */
-export type BaseText = (file: string, workspace: string) => Promise<string | null>;
+/** A candidate host's text as base_commit has it, given the workspace's (null: a link, a folder or a file over 4 MiB there; see {@link baseTextOf}); null: not a host. */
+export type BaseText = (file: string, workspace: string | null) => Promise<string | null>;
 
 /** Largest base blob read as a host's text, bytes (as integrity.ts reads the workspace's). */
 const MAX_BASE_BYTES = 4 * 1024 * 1024;
@@ -72,8 +72,9 @@ const MAX_BASE_BYTES = 4 * 1024 * 1024;
  * base blob's text (`git cat-file blob`, host git), so an edit of the patch's to a file holding a
  * listed test that no test-file glob protects neither hides the test from the parse (a computed
  * title) nor survives: the file is planned on and written as base_commit's text with the canaries
- * in, as a protected test file would be. The workspace's text for a path not in the tree (added by
- * setup or the patch). Null for a base entry that is not a regular file, a blob over 4 MiB, or when
+ * in, as a protected test file would be; so is a base file the patch made a link, a folder or a
+ * file over 4 MiB (`workspace` null: writing the plan over a link or a folder then fails, and the
+ * attempt is `tampered`). The workspace's text for a path not in the tree (added by setup or the patch). Null for a base entry that is not a regular file, a blob over 4 MiB, or when
  * git fails.
  */
 export function baseTextOf(ws: HostRepo, tree: ReadonlyMap<string, { mode: string; id: string }>): BaseText {
@@ -81,7 +82,7 @@ export function baseTextOf(ws: HostRepo, tree: ReadonlyMap<string, { mode: strin
     const entry = tree.get(file);
     if (!entry) return workspace;
     if (entry.mode !== '100644' && entry.mode !== '100755') return null;
-    if (gitBlobId(Buffer.from(workspace, 'utf8')) === entry.id) return workspace;
+    if (workspace !== null && gitBlobId(Buffer.from(workspace, 'utf8')) === entry.id) return workspace;
     const blob = await hostGit(ws).bytes(['cat-file', 'blob', entry.id]).catch(() => null);
     return blob === null || blob.length > MAX_BASE_BYTES ? null : blob.toString('utf8');
   };
@@ -154,6 +155,11 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
   let bytes = 0;
   const room = (text: string): boolean => hosts.size < MAX_EXTRA_HOSTS && bytes + Buffer.byteLength(text) <= MAX_EXTRA_BYTES;
   const add = (file: string, text: string): void => { hosts.set(file, text); bytes += Buffer.byteLength(text); };
+  const take = (file: string, text: string, id: string): void => {
+    if (hosts.has(file)) return;
+    if (room(text)) add(file, text);
+    else why.set(id, { file, reason: CAPPED });
+  };
   const ts = /--(?:import|require|loader|experimental-loader)\b|(?:^|\s)-r\s|\btsx\b|\bts-node\b/.test(ctx.testCmd);
   const named = (f: string): boolean => (python ? extname(f) === '.py' && /^test_.*\.py$|_test\.py$/.test(basename(f)) : JS_EXT.test(f));
   // ids searched by title: `want`, the id a parsed test must have; `tail`, the file a candidate's path must end in (a runner rooted in a package folder), or null;
@@ -185,27 +191,32 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
       if (text !== null) read.set(f, text);
       if (text !== null && (ctx.runner !== 'node:test' || nodeRunsAsTest(f, ctx.testCmd, ts))) texts.set(f, text);
     }
+    // parsed holders first, so files that only write a listed title cannot use up the caps (atkC19 #4)
+    const pending: { id: string; want: string; covered: boolean }[] = [];
     for (const { id, want, tail, covered } of byTitle) {
       if (files === null) break;
       const holders = [...texts].filter(([f, t]) => (tail === null || f.endsWith(`/${tail}`)) && idsOf(f, t, ctx.runner).has(want));
-      // no parsed test has the id: a file the runner runs that writes its title (a table loop there) is a host all the same, even when a
-      // known host holds the id too (planCanaries gives it copies of its own tests, else the synthetic pair: atkB19 #2)
-      const writers = holders.length || tail !== null ? [] : [...texts].filter(([, t]) => t.includes(last(want)));
-      if (holders.length === 0 && writers.length === 0) {
+      if (holders.length === 0 && tail === null) { pending.push({ id, want, covered }); continue; }
+      if (holders.length === 0) { why.set(id, { file: tail!, reason: 'not readable in the workspace (absent, a link, or over 4 MiB), and no file at base_commit whose path ends in it holds a test fixbench parses with this id' }); continue; }
+      for (const [f, t] of holders) take(f, t, id);
+    }
+    // no parsed test has the id: a file the runner runs that writes its title in quotes (a table loop there) is a host all the same, even
+    // when a known host holds the id too (planCanaries gives it copies of its own tests, else the synthetic pair: atkB19 #2); only a file
+    // that registers tests itself and no candidate loads (a table of titles is data: canaries there would run in every file loading it, atkC19 #2)
+    const all = new Map([...known, ...read]);
+    for (const { id, want, covered } of pending) {
+      const title = last(want);
+      const writers = [...texts].filter(([f, t]) => ['\'', '"', '`'].some((q) => t.includes(`${q}${title}${q}`)) && REGISTERING_CALL.test(t) && !loadedByHost(f, all));
+      if (writers.length === 0) {
         if (covered) continue;
         // a title written only in known hosts (a table loop there): that file has canaries already; written in another file too, it may be that file's (atkA19 #2)
-        const elsewhere = [...read.values()].some((t) => t.includes(last(want)));
-        if (tail !== null) why.set(id, { file: tail, reason: 'not readable in the workspace (absent, a link, or over 4 MiB), and no file at base_commit whose path ends in it holds a test fixbench parses with this id' });
-        else if (elsewhere || ![...known.values()].some((t) => t.includes(last(id)))) why.set(id, { file: UNFOUND, reason: `no file at base_commit that ${ctx.runner === 'node:test' ? 'node runs as a test file and ' : ''}writes a test fixbench parses with this id (a table loop, a computed title${ctx.runner === 'node:test' ? ', or a file fixbench does not take for one node runs' : ''})` });
+        const elsewhere = [...read.values()].some((t) => t.includes(title));
+        if (elsewhere || ![...known.values()].some((t) => t.includes(title))) why.set(id, { file: UNFOUND, reason: `no file at base_commit that ${ctx.runner === 'node:test' ? 'node runs as a test file and ' : ''}writes a test fixbench parses with this id (a table loop, a computed title${ctx.runner === 'node:test' ? ', or a file fixbench does not take for one node runs' : ''})` });
         continue;
       }
       // outside node:test a writer holds canaries only when it calls a registering function by name (canary-host.ts): said, unless a known host holds the id
-      if (holders.length === 0 && !covered && ctx.runner !== 'node:test') why.set(id, { file: writers[0]![0], reason: 'no test fixbench parses has this id; the file writing its title holds canaries only if it registers tests by a name fixbench knows' });
-      for (const [f, t] of holders.length ? holders : writers) {
-        if (hosts.has(f)) continue;
-        if (room(t)) add(f, t);
-        else why.set(id, { file: f, reason: CAPPED });
-      }
+      if (!covered && ctx.runner !== 'node:test') why.set(id, { file: writers[0]![0], reason: 'no test fixbench parses has this id; the file writing its title holds canaries only if it registers tests by a name fixbench knows' });
+      for (const [f, t] of writers) take(f, t, id);
     }
   }
   return { hosts, unhooked: notes(why) };

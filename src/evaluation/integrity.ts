@@ -12,6 +12,7 @@ import { listedHosts, type BaseText, type FilesAtBase } from './canary-listed-ho
 import { compareChannels, planSecondChannel, readsNodeTestTap, reporterApartFromTests, type SecondChannel } from './channels.ts';
 import { ID_SEPARATOR, type ReportKind, type TestResults } from './parse/index.ts';
 import { noLinkPath, readSmallFile } from './report-file.ts';
+import { lstatOrNull } from './nofollow-fs.ts';
 import type { EvaluationResult } from './types.ts';
 
 /** What was set up around one test run. */
@@ -147,11 +148,14 @@ export interface BaseFiles {
   text: BaseText;
 }
 
-/** listedHosts' reads in workspace `dir`: a file's text (no link followed, up to 4 MiB) as base_commit has it when `base` says, else as the workspace has it. */
+/** listedHosts' reads in workspace `dir`: a file's text (no link followed, up to 4 MiB) as base_commit has it when `base` says (also where the workspace holds a link, a folder or a larger file), else as the workspace has it; null when absent. */
 function listedReads(dir: string, base?: BaseFiles): { read: (f: string) => Promise<string | null>; filesAt?: FilesAtBase } {
   const read = async (f: string): Promise<string | null> => {
     const text = await readSmallFile(dir, f, MAX_READ);
-    return text === null || !base ? text : base.text(f, text);
+    if (!base) return text;
+    // absent: no host; a link, a folder or a file over 4 MiB where base_commit has the file: its base text, written over the path (atkC19 #5)
+    if (text === null && (await lstatOrNull(dir, f)) === null) return null;
+    return base.text(f, text);
   };
   return base ? { read, filesAt: base.files } : { read };
 }

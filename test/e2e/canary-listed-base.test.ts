@@ -7,7 +7,7 @@
 // file finds no test with a listed id) and flips the failures of the child running units.test.js. Read from
 // the workspace, the file got no canary and the flip resolved; read at base_commit, it holds
 // canaries and the flip shows.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,7 +57,14 @@ beforeAll(async () => {
   const index = path.join(work, 'src', 'index.js');
   writeFileSync(index, readFileSync(index, 'utf8').replace('module.exports = { parse, format, lookupUnit,', `${rewrite}const lookupKnown = lookupUnit;\nconst lookupOrFortnight = (name) => (String(name).toLowerCase() === 'fortnight' ? { symbol: 'w', ms: 1209600000 } : lookupKnown(name));\nmodule.exports = { parse, format, lookupUnit: lookupOrFortnight,`));
   const rewritten = diff();
-  records = await gradePredictions(tmp, [['right', right], ['wrong', hostile(false)], ['flip', hostile(true)], ['rewrite', rewritten]], 'a');
+  // units.test.js made a link to an edited copy (the read of the workspace skipped links: no canary, atkC19 #5)
+  git('apply', path.join(tasks, TASK, 'gold.patch'));
+  writeFileSync(index, readFileSync(index, 'utf8').replace('module.exports = { parse, format, lookupUnit,', `const lookupKnown = lookupUnit;\nconst lookupOrFortnight = (name) => (String(name).toLowerCase() === 'fortnight' ? { symbol: 'w', ms: 1209600000 } : lookupKnown(name));\nmodule.exports = { parse, format, lookupUnit: lookupOrFortnight,`));
+  writeFileSync(path.join(work, 'test', 'units-copy.js'), unitsBase.replace("lookupUnit('fortnight')", "lookupUnit('lightyear')"));
+  rmSync(path.join(work, UNITS_FILE));
+  symlinkSync('units-copy.js', path.join(work, UNITS_FILE));
+  const linked = diff();
+  records = await gradePredictions(tmp, [['right', right], ['wrong', hostile(false)], ['flip', hostile(true)], ['rewrite', rewritten], ['link', linked]], 'a');
 }, 300_000);
 afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
@@ -79,5 +86,8 @@ describe('a listed test in a file no glob protects, its title made unreadable by
   it('a rewrite of units.test.js at run time (its canaries dropped) changes a locked canary host: tampered (atkB19 #5)', () => {
     expect(of('rewrite').outcome, JSON.stringify(of('rewrite').error)).toBe('tampered');
     expect(JSON.stringify(of('rewrite').error)).toContain(UNITS_FILE);
+  });
+  it('units.test.js made a link to an edited copy: its base text is the host, and writing the plan over a link is tampered (atkC19 #5)', () => {
+    expect(of('link').outcome, JSON.stringify(of('link').error)).toBe('tampered');
   });
 });

@@ -64,6 +64,30 @@ describe('listedHosts', () => {
     expect(r.unhooked).toEqual([]);
   });
 
+  it('a table of titles another file loads is no writer host (its canaries would run in every file loading it: atkC19 #2): a note instead', async () => {
+    const cases = `module.exports = ['finds a unit', 'rejects unknown names'];\n`;
+    const loop = `const { describe, it } = require('node:test');\nconst cases = require('./unit-cases');\ndescribe('units', () => { for (const c of cases) it(c, () => {}); });\n`;
+    const files = { 'test/unit-cases.js': cases, 'test/units.test.js': loop };
+    const r = await listedHosts(new Map(), ctx(files, { listed: ['units > rejects unknown names'] }));
+    expect([...r.hosts.keys()]).toEqual([]);
+    expect(r.unhooked).toHaveLength(1);
+  });
+
+  it('files holding a parsed listed test come before files that only write a title, so writers cannot use up the cap (atkC19 #4)', async () => {
+    const files: Record<string, string> = { 'test/units.test.js': nodeFile('units', 'rejects unknown names') };
+    const writers = MAX_EXTRA_HOSTS + 1;
+    for (let i = 0; i < writers; i++) files[`test/w${String(i).padStart(2, '0')}.test.js`] = `const { it } = require('node:test');\nfor (const t of ['works']) it(t, () => {});\n`;
+    const r = await listedHosts(new Map(), ctx(files, { listed: ['table > works', 'units > rejects unknown names'] }));
+    expect(r.hosts.has('test/units.test.js')).toBe(true);
+    expect(r.hosts.size).toBe(MAX_EXTRA_HOSTS);
+  });
+
+  it('a writer writes the title in quotes: a longer title holding it is no writer', async () => {
+    const files = { 'test/a.test.js': `const { it } = require('node:test');\nfor (const t of ['works for 10 seconds']) it(t, () => {});\n`, 'test/b.test.js': `const { it } = require('node:test');\nfor (const t of ["works"]) it(t, () => {});\n` };
+    const r = await listedHosts(new Map(), ctx(files, { listed: ['table > works'] }));
+    expect([...r.hosts.keys()]).toEqual(['test/b.test.js']);
+  });
+
   it('takes the file an id names (vitest, mocha JSON) when a parsed test has the id; a named file without it is a note', async () => {
     const files = { 'test/a.test.ts': `import { describe, it, expect } from 'vitest';\ndescribe('a', () => { it('works', () => { expect(1).toBe(1); }); });\n`, 'test/b.test.ts': `import { it } from 'vitest';\nfor (const n of [1, 2]) it('case ' + n, () => {});\n` };
     const r = await listedHosts(new Map(), ctx(files, { runner: 'vitest', testCmd: 'npx vitest run', listed: ['test/a.test.ts > a > works', 'test/b.test.ts > case 1'] }));
