@@ -179,6 +179,10 @@ export async function build({ ifStale = false, quiet = false } = {}) {
   const templates = path.join(tmp, 'report', 'templates');
   const { precompileTemplates, PRECOMPILED_FILE } = await import(pathToFileURL(path.join(tmp, 'report', 'templates-precompiled.js')).href);
   writeFileSync(path.join(templates, PRECOMPILED_FILE), precompileTemplates(templates));
+  // So are the bash agent's prompt templates, with its own options (src/agents/bash-templates.ts uses them).
+  const { BASH_TEMPLATE_OPTIONS } = await import(pathToFileURL(path.join(tmp, 'agents', 'bash-templates.js')).href);
+  const agentTemplates = path.join(tmp, 'agents', 'templates');
+  writeFileSync(path.join(agentTemplates, PRECOMPILED_FILE), precompileTemplates(agentTemplates, BASH_TEMPLATE_OPTIONS));
   // The package's own YAML files parsed now, keyed by their text's hash (src/config/yaml-cache.ts owns
   // the format; a file edited after the build misses and is parsed at load).
   const { buildYamlCache, YAML_CACHE_FILE } = await import(pathToFileURL(path.join(tmp, 'config', 'yaml-cache.js')).href);

@@ -1,8 +1,9 @@
 // The prompt templates of the built-in `bash` agent (Handlebars, plain text for the model).
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import Handlebars from 'handlebars';
 import { readBuilt } from '../core/built-files.ts';
+import { loadPrecompiled } from '../report/templates-precompiled.ts';
 
 export interface Templates {
   system: HandlebarsTemplateDelegate;
@@ -14,6 +15,9 @@ export interface Templates {
 
 export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('./templates/', import.meta.url));
 
+/** Compile options of every template: plain text for the model (no HTML escaping); a missing field throws. */
+export const BASH_TEMPLATE_OPTIONS = Object.freeze({ noEscape: true, strict: true } as const);
+
 /**
  * Compiled templates by source text, for the whole process: 64 attempts of one run compile each
  * template once, not 64 times. Keyed by the text (not the path), so a file whose text changed is
@@ -21,14 +25,31 @@ export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('./templates/', impor
  */
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 
-/** The compiled delegate of `source` (plain text for the model: no HTML escaping; missing fields throw). */
-function compileOnce(source: string): HandlebarsTemplateDelegate {
+/**
+ * The compiled delegate of `source` (file `name` of `dir`, without `.hbs`): the build's precompiled
+ * template of the bundled templates when it was made from this very source with these options (src/report/templates-precompiled.ts;
+ * the same function handlebars would compile, without its compiler's 30–70 ms of CPU on a run's
+ * first turns), else compiled here.
+ */
+function compileOnce(dir: string, name: string, source: string): HandlebarsTemplateDelegate {
   let fn = compiled.get(source);
   if (!fn) {
-    fn = Handlebars.compile(source, { noEscape: true, strict: true });
+    const spec = precompiledOf(dir)?.(name, source);
+    fn = spec ? Handlebars.template(spec) : Handlebars.compile(source, { ...BASH_TEMPLATE_OPTIONS });
     compiled.set(source, fn);
   }
   return fn;
+}
+
+/**
+ * The build's precompiled table of the bundled templates, read once (null: none, as from src/).
+ * Only the package's own folder: a `precompiled.cjs` is code, and a folder of the user's own
+ * templates (`templatesDir`) is only ever read as text.
+ */
+let bundled: ReturnType<typeof loadPrecompiled> | undefined;
+function precompiledOf(dir: string): ReturnType<typeof loadPrecompiled> {
+  if (path.resolve(dir) !== path.resolve(DEFAULT_TEMPLATES_DIR)) return null;
+  return (bundled ??= loadPrecompiled(pathToFileURL(path.join(path.resolve(DEFAULT_TEMPLATES_DIR), path.sep)), BASH_TEMPLATE_OPTIONS));
 }
 
 /**
@@ -38,7 +59,7 @@ function compileOnce(source: string): HandlebarsTemplateDelegate {
  *   first use (Handlebars compiles lazily).
  */
 export function loadTemplates(dir: string): Templates {
-  const load = (file: string) => compileOnce(readBuilt(path.join(dir, file)).toString('utf8'));
+  const load = (file: string) => compileOnce(dir, file.slice(0, -'.hbs'.length), readBuilt(path.join(dir, file)).toString('utf8'));
   return {
     system: load('system.hbs'),
     instance: load('instance.hbs'),
