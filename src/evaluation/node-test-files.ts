@@ -125,14 +125,16 @@ export function nodeTestFileName(file: string, ts: boolean): boolean {
  * command `testCmd` (nodeTestOperands): with operands, when the file is one, lies under one (a
  * directory: node's defaults inside), or matches one as a shell glob (picomatch); with none, node's
  * defaults (nodeTestFileName, or a .js/.cjs/.mjs file, or with `ts` a TypeScript one, under a `test`
- * directory) inside the folder node runs in (`cd test && node --test`: folderOfNode); with an
+ * directory) inside the folder node runs in (`cd test && node --test`: folderOfNode; every such file
+ * below it when that folder is itself named `test`, as node 20 does); with an
  * unreadable command, by name only (nodeTestFileName). A doubtful reading adds node's defaults
  * anywhere; one whose folder is unknown (`cd "$DIR" && …`) matches the operands against every tail
  * of `file`'s path (`test/a.js`, `a.js`): whatever the folder was, failing towards more canaries.
  */
 export function nodeRunsAsTest(file: string, testCmd: string, ts: boolean): boolean {
   const read = invocation(testCmd);
-  const byDefault = (f: string): boolean => nodeTestFileName(f, ts) || (underTestDir(f) && new RegExp(`\\.[cm]?${ts ? '[jt]' : 'j'}s$`).test(f));
+  const script = new RegExp(`\\.[cm]?${ts ? '[jt]' : 'j'}s$`);
+  const byDefault = (f: string): boolean => nodeTestFileName(f, ts) || (underTestDir(f) && script.test(f));
   // unreadable: by name, and node's defaults too when a `--test` word is there (`env -u X node --test`, `bash -c "node --test"`)
   if (read === null) return nodeTestFileName(file, ts) || (/(?:^|[\s"'])--test(?:[\s"']|$)/.test(testCmd) && byDefault(file));
   const { operands, doubtful, folder } = read;
@@ -141,7 +143,12 @@ export function nodeRunsAsTest(file: string, testCmd: string, ts: boolean): bool
   // node's defaults anywhere, failing towards more canaries, never fewer
   if (doubtful && byDefault(file)) return true;
   // none: node's defaults, relative to the folder node runs in
-  if (operands.length === 0) return folder === null || folder === '.' ? byDefault(file) : under(folder, file) && byDefault(file.slice(folder.length + 1));
+  // (node 20 runs every .js/.cjs/.mjs below a working folder named `test`: its `test/**/*` pattern matches that folder itself, atkA19 #1)
+  if (operands.length === 0) {
+    if (folder === null || folder === '.') return byDefault(file);
+    const rel = file.slice(folder.length + 1);
+    return under(folder, file) && (byDefault(rel) || (posix.basename(folder) === 'test' && underTestDir(`test/${rel}`) && script.test(rel)));
+  }
   const parts = file.split('/');
   const paths = folder === null ? parts.map((_, k) => parts.slice(k).join('/')) : [file];
   return operands.some((given) => {

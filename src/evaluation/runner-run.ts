@@ -12,6 +12,7 @@ import { noLinkPath, readReportFile, readSmallFile } from './report-file.ts';
 import { adapterOf, appendRunnerArgs, detectRunner, parseRunnerReports, type RunnerAdapter, type RunPlan } from './runners/index.ts';
 import { planInvocations, runnerInvocations, type Invocation } from './runners/invocations.ts';
 import { sweNameForm, type SweNameForm } from './runners/swe-names.ts';
+import { workspaceSeenByCommand } from '../sandbox/roots.ts';
 import type { TestResults } from './parse/index.ts';
 
 /**
@@ -61,17 +62,18 @@ export async function prepareRunner(dir: string, task: Pick<TaskSpec, 'test_cmd'
   const stem = `.fixbench-${randomBytes(8).toString('hex')}`;
   const version = adapter.pkg ? ((await readJson(dir, `node_modules/${adapter.pkg}/package.json`)) as { version?: unknown } | null)?.version : null;
   const major = typeof version === 'string' && /^\d+/.test(version) ? Number(/^\d+/.exec(version)![0]) : null;
+  const root = await workspaceSeenByCommand(dir);
   const several = detected?.adapter === adapter && !detected.script ? runnerInvocations(task.test_cmd, adapter) : [];
   let plan: RunPlan;
   let runs: Invocation[];
   if (several.length) {
-    const ctxOf = (n: number) => ({ reportPath: `${stem}-${n}-report`, helperStem: `${stem}-${n}-helper`, major });
+    const ctxOf = (n: number) => ({ reportPath: `${stem}-${n}-report`, helperStem: `${stem}-${n}-helper`, major, root });
     const planned = planInvocations(task.test_cmd, adapter, several, ctxOf);
     runs = planned.runs;
     plan = { cmd: planned.cmd, from: 'file', ...(runs.at(-1)!.helper ? { helper: runs.at(-1)!.helper } : {}) };
   } else {
     const reportPath = `${stem}-report`;
-    plan = adapter.plan(task.test_cmd, { reportPath, helperStem: `${stem}-helper`, major }, appendRunnerArgs(viaNpm));
+    plan = adapter.plan(task.test_cmd, { reportPath, helperStem: `${stem}-helper`, major, root }, appendRunnerArgs(viaNpm));
     runs = [{ reportPath, from: plan.from, ...(plan.helper ? { helper: plan.helper } : {}) }];
   }
   for (const { helper } of runs) {

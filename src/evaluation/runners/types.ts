@@ -16,6 +16,12 @@ export interface PlanContext {
   helperStem: string;
   /** Major version of the runner installed in the workspace (`node_modules/<pkg>/package.json`), null when it cannot be read. */
   major: number | null;
+  /**
+   * The workspace as the test command sees it (absolute: sandbox/roots.ts `workspaceSeenByCommand`);
+   * the node-test adapter names its reporter and report under it, so a command that runs node in a
+   * folder (`cd packages/x && node --test`) finds them. Absent: paths relative to the command's folder.
+   */
+  root?: string;
 }
 
 /** How one run goes: the command to run and where its report comes from. */

@@ -89,11 +89,19 @@ describe('a cd before node: operands and node\'s defaults are read in that folde
     for (const f of ['signs.js', 'lib/signs.js', 'test/sub/a.js']) expect(nodeRunsAsTest(f, `cd test && node --test ${CD} *.js`, false), f).toBe(false);
   });
   it('with no operand, node\'s defaults inside the folder node runs in', () => {
-    const cmd = `cd test && node --test ${CD}`;
-    for (const f of ['test/parse.test.js', 'test/test/x.js', 'test/sub/test-a.mjs']) expect(nodeRunsAsTest(f, cmd, false), f).toBe(true);
-    // test/signs.js is no default test file seen from test/ (it is no *.test.js, nor under test/ there); nothing outside the folder runs
-    for (const f of ['test/signs.js', 'a.test.js', 'lib/test/x.js']) expect(nodeRunsAsTest(f, cmd, false), f).toBe(false);
+    const cmd = `cd lib && node --test ${CD}`;
+    for (const f of ['lib/parse.test.js', 'lib/test/x.js', 'lib/sub/test-a.mjs']) expect(nodeRunsAsTest(f, cmd, false), f).toBe(true);
+    // lib/signs.js is no default test file seen from lib/ (it is no *.test.js, nor under a test/ there); nothing outside the folder runs
+    for (const f of ['lib/signs.js', 'a.test.js', 'test/x.js', 'lib/sub/x.js']) expect(nodeRunsAsTest(f, cmd, false), f).toBe(false);
     expect(nodeRunsAsTest('packages/x/test/a.js', `pushd packages/x; node --test ${REPORT}`, false)).toBe(true);
+  });
+  it('with no operand in a folder named test, every .js/.cjs/.mjs below it (node 20.20: its test/**/* pattern matches the folder itself; atkA19 #1)', () => {
+    const cmd = `cd test && node --test ${CD}`;
+    for (const f of ['test/units.js', 'test/sub/b.js', 'test/x/c.mjs', 'test/x/test/d.js', 'packages/x/test/a.cjs']) expect(nodeRunsAsTest(f, f.startsWith('packages') ? `cd packages/x/test && node --test ${CD}` : cmd, false), f).toBe(true);
+    for (const f of ['units.js', 'lib/a.js', 'test/node_modules/m/index.js', 'test/a.ts']) expect(nodeRunsAsTest(f, cmd, false), f).toBe(false);
+    // a folder below test/ is not named test: node's defaults there only (test/x: d.js under x/test, not c.js)
+    expect(nodeRunsAsTest('test/x/c.js', `cd test/x && node --test ${CD}`, false)).toBe(false);
+    expect(nodeRunsAsTest('test/x/test/d.js', `cd test/x && node --test ${CD}`, false)).toBe(true);
   });
   it('a folder change it cannot read is doubtful: node\'s defaults anywhere, and operands matched against every tail of the path', () => {
     for (const pre of ['cd "$DIR" &&', 'cd $(dirname x) &&', 'cd - &&', 'cd a && cd b &&', 'cd ~/x &&', 'cd /abs &&', 'cd .. &&', 'cd test || exit 1;', 'cd &&', '( cd lib &&', '{ cd lib;', 'cd lib | true &&']) {

@@ -1,6 +1,7 @@
 // prepareRunner: the runner detected from the workspace, the plain command planned, the helper
 // written without following links, an unsupported mocha refused before anything runs.
-import { mkdtemp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, mkdir, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -75,6 +76,20 @@ describe('prepareRunner', () => {
     await expect(prepareRunner(dir, { test_cmd: 'mocha a ; mocha b' }, 'mocha')).rejects.toThrow(/prints its report on stdout/);
     // One run: as before.
     expect((await prepareRunner(dir, { test_cmd: 'mocha a' }, 'mocha')).runs).toHaveLength(1);
+  });
+  it('node-test: a command that runs node in a folder (cd packages/x && node --test) finds fixbench\'s reporter and leaves its report where fixbench reads it (newcomer19 #1)', async () => {
+    await mkdir(path.join(dir, 'packages', 'x', 'test'), { recursive: true });
+    await writeFile(path.join(dir, 'packages', 'x', 'test', 'a.test.js'), "const { test } = require('node:test');\ntest('adds', () => {});\ntest('fails', () => { throw new Error('no'); });\n");
+    const r = await prepareRunner(dir, { test_cmd: 'cd packages/x && node --test' }, 'auto');
+    expect(r.plan.cmd).toContain(`--test-reporter=${path.join(await realpath(dir), r.plan.helper!.path)}`);
+    let stdout = '';
+    try {
+      stdout = execFileSync('bash', ['-c', r.plan.cmd], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (err) {
+      stdout = String((err as { stdout?: string }).stdout ?? ''); // exit 1: one test fails
+    }
+    const { results } = await readRunnerResults(dir, r, stdout, 'exit 1', [dir], 10_000);
+    expect(Object.fromEntries(results)).toMatchObject({ 'packages/x/test/a.test.js > adds': 'PASSED', 'packages/x/test/a.test.js > fails': 'FAILED' });
   });
   it('auto with no known runner names what to set', async () => {
     await expect(prepareRunner(dir, { test_cmd: 'make check' }, 'auto')).rejects.toThrow(UserInputError);
