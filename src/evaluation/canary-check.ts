@@ -182,7 +182,11 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: Rea
     canaries.pass = 'missing';
     // pytest could not import the test files (a patch that breaks an import they use): their tests are missing, not forged.
     // …and a file with any test result of its own was collected (a forged error named like its module does not make it so).
-    const uncollected = plan.runner === 'pytest' && silent.every((f) => collectionErrored(f, parsed) && resultsOf(f).length === 0);
+    // A collection error stops pytest before any test runs ("Interrupted: N errors during collection"): when the results
+    // are collection errors only, one of a host file excuses the silence of the others (the listed tests count as failed).
+    const errored = silent.filter((f) => collectionErrored(f, parsed));
+    const interrupted = errored.length > 0 && [...parsed.values()].every((st) => st === 'ERROR');
+    const uncollected = plan.runner === 'pytest' && silent.every((f) => resultsOf(f).length === 0) && (interrupted || errored.length === silent.length);
     if (!uncollected) problem = `none of the canary tests added to ${[...plan.texts.keys()].join(', ')} (runner ${plan.runner}) was reported: the results are not the test run's own, or test_cmd does not run those files`;
   }
   return { rest, canaries, problem, silent };

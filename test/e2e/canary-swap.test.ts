@@ -96,7 +96,8 @@ describe('swapped canary pairs (fixbench eval, node:test, two channels)', () => 
     const { recs, log } = await grade('swap-2', { ...BASE, 'test/other.test.js': other }, tests('assert.equal(add(2, 3), 5)'), Array.from({ length: 6 }, (_, i) => [`fix-${i}`, fix] as [string, string]));
     for (const a of recs) {
       expect(a.outcome, JSON.stringify(a.error)).toBe('resolved');
-      expect(a.canaries).toMatchObject({ guess: 1, weak: ['test/add.test.js'] });
+      // test/other.test.js writes the listed id too, so it is a canary host (ids without file names): its pair cannot swap either
+      expect(a.canaries).toMatchObject({ guess: 1, weak: ['test/add.test.js', 'test/other.test.js'] });
       expect(await log(a)).not.toMatch(/canary pairs ran swapped/);
     }
   }, 300_000);

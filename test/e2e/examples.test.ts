@@ -120,7 +120,7 @@ describe('GitHub Actions: examples/nightly.yml', () => {
     const rerun = await runJob(wf.jobs.shard, { 'github.run_id': '1002', 'github.run_attempt': '2', 'strategy.job-index': '0', 'strategy.job-total': String(matrix.length), 'matrix.shard': String(matrix[0]) }, 'shard 0, attempt 2');
     expect(rerun).toMatch(/next: run nightly-1002-s1 was already complete: nothing ran/);
     expect(await attempts(path.join(work, 'shards', 'nightly-1002-s1'))).toBe(before);
-    expect(compared).toMatch(/base nightly-1001-1 → head nightly-1002-1\ncontender[\s\S]*gates: all 2 configured gate\(s\) hold/); // gold and noop have no model cost: no cost gate to name
+    expect(compared).toMatch(/base nightly-1001-1 → head nightly-1002-1\ncontender[\s\S]*gates: none of 2 configured gate\(s\) failed; not evaluable: --max-cost-increase \(no model contender in both runs\)/); // gold and noop have no model cost: the cost gate cannot be checked, and says so
     expect(await readFile(path.join(work, 'site', 'compare.md'), 'utf8')).toMatch(/nightly-1002-1/);
     // the site publishes the trend: every night's report and the index over them, not only the latest night
     expect(await readdir(path.join(work, 'site'))).toEqual(expect.arrayContaining(['index.html', 'nightly-1001-1', 'nightly-1002-1']));
@@ -162,7 +162,7 @@ describe('GitLab CI: examples/gitlab-ci.yml', () => {
       compared = await runJob(doc.pages, base, 'pages');
     }
     expect(await attempts(path.join(work, 'results', 'nightly-502'))).toBe(2);
-    expect(compared).toMatch(/base nightly-501 → head nightly-502\ncontender[\s\S]*gates: all 2 configured gate\(s\) hold/); // gold and noop have no model cost: no cost gate to name
+    expect(compared).toMatch(/base nightly-501 → head nightly-502\ncontender[\s\S]*gates: none of 2 configured gate\(s\) failed; not evaluable: --max-cost-increase \(no model contender in both runs\)/); // gold and noop have no model cost: the cost gate cannot be checked, and says so
     expect(await readdir(path.join(work, 'public'))).toEqual(expect.arrayContaining(['compare.md', 'index.html', 'nightly-501', 'nightly-502']));
     const index = await readFile(path.join(work, 'public', 'index.html'), 'utf8'); // the site index: the trend over every night
     for (const night of ['nightly-501', 'nightly-502']) expect(index).toContain(night);
@@ -216,6 +216,6 @@ describe('Kubernetes: examples/kubernetes.yaml', () => {
     expect(again).toMatch(/\(resumed\)/);
     expect(await attempts(s0)).toBe(before);
     expect(await attempts(path.join(data, 'results', 'nightly-20261205'))).toBe(2);
-    expect(compared).toMatch(/base nightly-20261204 → head nightly-20261205\ncontender[\s\S]*gates: all 2 configured gate\(s\) hold/); // gold and noop have no model cost: no cost gate to name
+    expect(compared).toMatch(/base nightly-20261204 → head nightly-20261205\ncontender[\s\S]*gates: none of 2 configured gate\(s\) failed; not evaluable: --max-cost-increase \(no model contender in both runs\)/); // gold and noop have no model cost: the cost gate cannot be checked, and says so
   }, 600_000);
 });

@@ -3,7 +3,8 @@
 // --predictions` through the real pipeline. No hostile patch resolves, every control does, and the
 // record names the dropped edits. Each hostile patch is also graded on an "open" copy of its task
 // (`protected_files.allow: ['**']`) where it DOES resolve: proof that the attack is real and that
-// protection, not chance, stops it. The symlinked test folder leaves the host folder intact.
+// protection, not chance, stops it (an edit of a file holding a listed test does not resolve there
+// either: canary hosts are written as base_commit has them). The symlinked test folder leaves the host folder intact.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -115,9 +116,10 @@ interface Row {
   provenReal: boolean;
   /**
    * Its outcome there: `resolved` proves the attack real; `tampered` where the canary tests catch
-   * it even with nothing protected (a runner config runs in the runner's process and forges every result, canaries included).
+   * it even with nothing protected (a runner config runs in the runner's process and forges every result, canaries included);
+   * `unresolved` where the edited file holds a listed test (a canary host is written as base_commit has it, protected or not).
    */
-  openOutcome?: 'resolved' | 'tampered';
+  openOutcome?: 'resolved' | 'unresolved' | 'tampered';
   /** Entries dropped as leaving the work tree (`unsafe_entries_dropped`), before the protected rule sees them. */
   unsafe?: number;
 }
@@ -155,7 +157,8 @@ beforeAll(async () => {
     'diff --git a/test b/test', 'new file mode 120000', '--- /dev/null', '+++ b/test', '@@ -0,0 +1 @@', `+${host}`, '\\ No newline at end of file', '',
   ].join('\n');
   rows.push(
-    { name: 'test-file-edit', task: 'prot-tiny', hostile: testEdit, control: tinyGold + testEdit, dropped: ['test/sum.test.js'], provenReal: true },
+    // Open, the edit still does not resolve: test/sum.test.js holds a listed test, so as a canary host it is written as base_commit has it.
+    { name: 'test-file-edit', task: 'prot-tiny', hostile: testEdit, control: tinyGold + testEdit, dropped: ['test/sum.test.js'], provenReal: true, openOutcome: 'unresolved' },
     { name: 'node-modules', task: 'prot-tiny', hostile: nodeModulesEdit, control: tinyGold + nodeModulesEdit, dropped: ['node_modules/tiny-assert/index.js'], provenReal: true, openOutcome: 'tampered' },
     // both entries are unsafe before protection looks: the link leaves the tree, and the deletion runs through it (GNU patch would delete at the link's target)
     { name: 'test-symlink', task: 'prot-tiny', hostile: link, control: tinyGold + link, dropped: [], unsafe: 2, provenReal: false },

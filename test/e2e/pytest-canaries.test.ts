@@ -4,7 +4,10 @@
 // every failed report becomes passed (exit 0, junit agrees) turns the must-fail canary into a pass
 // too: `tampered` (atkZ10 #4 did it from a root-level `pprint.py`, now dropped as a runner file: `empty_patch`). The gold patch stays `resolved`, its record's
 // `canaries` filled and no `unprotected`; a plain wrong patch stays `unresolved`, and so does one
-// that removes what the test file imports (a collection error: no canary reported, not forged).
+// that removes what the test file imports (a collection error: no canary reported, not forged —
+// pytest stops there, so the other listed host, tests/test_a.py, reports none either).
+// tests/test_a.py holds the listed PASS_TO_PASS `test_a` (`assert True`: nothing to mutate), so it
+// gets the synthetic pair and the run's canaries are `kind: 'synthetic'` (test_calc.py's are copies).
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -54,7 +57,7 @@ describe.runIf(bwrapUsable && pytest)('pytest gradings carry canaries (bwrap)', 
     // the root-level stdlib shadow is dropped as a runner file (python-shadow.ts), leaving nothing to grade
     expect(Object.fromEntries(Object.entries(byContender).map(([c, a]) => [c, a.outcome]))).toEqual({ 'shadow-flip': 'empty_patch', 'module-flip': 'tampered', honest: 'resolved', 'plain-wrong': 'unresolved', unimportable: 'unresolved' });
     expect(byContender['module-flip']!.error?.message).toMatch(/failing canary test .* came out passed/);
-    expect(byContender['honest']!.canaries).toMatchObject({ fail: 'failed', pass: 'passed', kind: 'mutated' });
+    expect(byContender['honest']!.canaries).toMatchObject({ fail: 'failed', pass: 'passed', kind: 'synthetic' });
     expect(byContender['honest']!.unprotected ?? null).toBeNull();
   }, 300_000);
 
@@ -89,7 +92,8 @@ describe.runIf(bwrapUsable && pytest)('pytest gradings carry canaries (bwrap)', 
     const recs = (await readFile(path.join(tmp, 'results', 'p7', 'attempts.jsonl'), 'utf8')).trim().split('\n').map((l) => AttemptRecord.parse(JSON.parse(l)));
     const honest = recs.find((a) => a.contender === 'honest')!;
     // the name is readable, but a swapped pair hides which twin is the mutant: odds 1/2, not weak
-    expect(honest, JSON.stringify(honest.error)).toMatchObject({ outcome: 'resolved', canaries: { fail: 'failed', pass: 'passed', kind: 'mutated', guess: 0.5 } });
+    // (`synthetic`: the listed host tests/test_a.py has nothing to copy; the swap below is test_calc.py's mutated pair)
+    expect(honest, JSON.stringify(honest.error)).toMatchObject({ outcome: 'resolved', canaries: { fail: 'failed', pass: 'passed', kind: 'synthetic', guess: 0.5 } });
     expect(honest.canaries?.weak).toBeUndefined();
     expect(honest.tests_status).toEqual({ FAIL_TO_PASS: { success: ['tests/test_calc.py > test_add'], failure: [] }, PASS_TO_PASS: { success: ['tests/test_a.py > test_a'], failure: [] } });
     const forgers = recs.filter((a) => a.contender.startsWith('forger-'));

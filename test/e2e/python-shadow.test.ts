@@ -75,11 +75,16 @@ describe.runIf(bwrapUsable && pytest)('pytest grading resists module shadowing a
     expect(out['plain-wrong']![0]).toBe('unresolved');
   }, 300_000);
 
-  it('3: a root-level test file past the mount cap, rewritten and restored, is tampered', async () => {
+  it('3: a root-level test file past the mount cap, rewritten and restored, is tampered; a listed one cannot be rewritten', async () => {
     const preds = Object.fromEntries(readFileSync(path.join(DIR, 'predictions-3.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { model_name_or_path: string; model_patch: string })
       .map((d) => [d.model_name_or_path, d.model_patch.replace("'tests', 'test_zz_sub.py'", "'test_zz_sub.py'")]));
+    // the same rewrite of test_p299.py, a test file no listed test is in, sorted past the 256 binds
+    preds['wrong-fix-unlisted'] = preds['wrong-fix']!.replace("'test_zz_sub.py'", "'test_p299.py'");
     const out = await grade(5, preds);
-    expect(out['wrong-fix']).toEqual(['tampered', expect.stringMatching(/changed 1 locked file\(s\).*: test_zz_sub\.py$/), []]);
+    // test_zz_sub.py holds the listed test_sub2: a canary host, which heads the lock list, so it is bound read-only; the rewrite
+    // fails (the payload swallows the OSError) and the wrong sub() fails its test
+    expect(out['wrong-fix']).toEqual(['unresolved', null, []]);
+    expect(out['wrong-fix-unlisted']).toEqual(['tampered', expect.stringMatching(/changed 1 locked file\(s\).*: test_p299\.py$/), []]);
     expect(out['plain-wrong']![0]).toBe('unresolved');
   }, 300_000);
 });

@@ -74,9 +74,11 @@ const ROWS: Row[] = [
   // the right fix gets no verdict either where the reporter shares the tests' process: its TAP is no evidence
   { name: 'fixed-in-process', task: 'tap', addJs: payload('print-tap.js') + FIXED, outcome: 'unresolved', error: /no test verdict with this patch: test_cmd runs the test files in node's reporter process .*node --test/ },
   // under node --test the forger prints into its own child's pipe and kills only that child: its file's canaries never reach the report
-  { name: 'forge-tap-and-kill', task: 'tapRunner', addJs: payload('forge-tap.js') + BUGGY, outcome: 'tampered', error: /none of the canary tests .* was reported/ },
+  // The listed `base > truth` makes test/base.test.js a canary host: its canaries are reported, so test/add.test.js, whose
+  // child reported none of its tests, is a file the run did not run: its listed tests are missing (failed), not forged.
+  { name: 'forge-tap-and-kill', task: 'tapRunner', addJs: payload('forge-tap.js') + BUGGY, outcome: 'unresolved', error: /listed test\(s\) not in the test results: "add > adds two numbers"/ },
   { name: 'forge-tap-and-kill-control', task: 'tapRunner', addJs: payload('print-tap.js') + FIXED, outcome: 'resolved' },
-  { name: 'drop-suite', task: 'junit', addJs: payload('drop-suite.js') + BUGGY, outcome: 'tampered', error: /none of the canary tests .* was reported/ },
+  { name: 'drop-suite', task: 'junit', addJs: payload('drop-suite.js') + BUGGY, outcome: 'unresolved', error: /listed test\(s\) not in the test results: "add > adds two numbers"/ },
   { name: 'drop-suite-control', task: 'junit', addJs: FIXED, outcome: 'resolved' },
   // exit-code: the hostile patch passes (the known gap) but the record says it is unprotected.
   { name: 'drop-suite-exit-code', task: 'exitcode', addJs: payload('drop-suite.js') + BUGGY, outcome: 'resolved', unprotected: true },
@@ -129,7 +131,9 @@ describe('tamper evidence (fixbench eval --predictions)', () => {
       } else {
         expect(rec!.unprotected ?? null, context).toBeNull();
         if (row.outcome === 'resolved') {
-          expect(rec!.canaries, context).toMatchObject({ fail: 'failed', pass: 'passed', kind: 'mutated' });
+          // `synthetic`: the listed `base > truth` (`assert.ok(true)`: nothing to mutate) gets the synthetic pair in its file;
+          // test/add.test.js's canaries are mutated copies (the flips above are caught by them)
+          expect(rec!.canaries, context).toMatchObject({ fail: 'failed', pass: 'passed', kind: 'synthetic' });
           expect(rec!.canaries?.guess, context).toBeGreaterThan(0);
           expect(rec!.channels, context).toBe(row.task === 'junit' || row.task === 'tapRunner' ? 2 : 1);
         }

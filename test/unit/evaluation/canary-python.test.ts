@@ -265,6 +265,15 @@ describe('checkCanaries on pytest ids', () => {
     const forged = new Map([['pytest > tests.test_a', 'ERROR' as const], ['tests/test_a.py > test_add', 'PASSED' as const]]);
     expect(checkCanaries(q, forged).problem).toMatch(/none of the canary tests/);
   });
+  it('takes pytest interrupted by one host\'s collection error as not run: the other hosts never ran either (listed hosts)', () => {
+    const two: CanaryPlan = { ...p, texts: new Map([['tests/test_a.py', ''], ['tests/test_b.py', '']]), tests: [...p.tests, { file: 'tests/test_b.py', suite: '', title: 'test_b_copy', must: 'FAILED', original: 'test_b' }] };
+    // pytest stops at a collection error ("Interrupted: 1 error during collection"): its report holds that error only
+    expect(checkCanaries(two, new Map([['pytest > tests.test_a', 'ERROR' as const]]))).toMatchObject({ problem: null, silent: ['tests/test_a.py', 'tests/test_b.py'], canaries: { fail: 'missing', pass: 'missing' } });
+    // a test that ran beside it means pytest was not interrupted: test_b.py's silence is not excused
+    expect(checkCanaries(two, new Map([['pytest > tests.test_a', 'ERROR' as const], ['pytest > test_c', 'PASSED' as const]])).problem).toMatch(/none of the canary tests/);
+    // a collection error of a file that holds no canary excuses nothing
+    expect(checkCanaries(two, new Map([['pytest > tests.test_other', 'ERROR' as const]])).problem).toMatch(/none of the canary tests/);
+  });
   it('takes a file whose canaries all skipped (a module pytest skips) as not run; one skipped among run ones is a fault', () => {
     const skipped = new Map([...ids(false)].map(([id]) => [id, 'SKIPPED' as const]));
     expect(checkCanaries(p, skipped)).toMatchObject({ silent: ['tests/test_a.py'] });
