@@ -1,6 +1,8 @@
 // Tamper evidence of one test run (DESIGN.md §11 rule 3), around `test_cmd`: before it, the
 // canaries are appended and a second result channel planned; after it, the canaries, the two
 // channels and the exit code must agree with the results, or the attempt is `tampered`.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { TaskSpec } from '../config/task.ts';
 import { canaryHosts, checkCanaries, inferRunner, planCanaries, tailOfTest, writeCanaries, type CanaryPlan, type CanaryResults, type CanaryRunner } from './canary.ts';
 import { isCanaryResult } from './canary-check.ts';
@@ -13,6 +15,7 @@ import { compareChannels, planSecondChannel, readsNodeTestTap, reporterApartFrom
 import { ID_SEPARATOR, type ReportKind, type TestResults } from './parse/index.ts';
 import { noLinkPath, readSmallFile } from './report-file.ts';
 import { lstatOrNull } from './nofollow-fs.ts';
+import { diffFiles } from './diff-files.ts';
 import type { EvaluationResult } from './types.ts';
 
 /** What was set up around one test run. */
@@ -86,7 +89,7 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
   const type = typeof (pkg as { type?: unknown } | null)?.type === 'string' ? ((pkg as { type: string }).type) : null;
   const inferred = inferRunner(task, pkg);
   // every file holding a listed test gets canaries too, not only test.patch's (atkC18 #7: canary-listed-hosts.ts)
-  const extra = await listedHosts(hosts, { listed: [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], runner: inferred, testCmd: task.test_cmd, ...listedReads(dir, base) });
+  const extra = await listedHosts(hosts, { listed: [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], runner: inferred, testCmd: task.test_cmd, ...listedReads(dir, task.test_patch, base) });
   for (const [f, t] of extra.hosts) hosts.set(f, t);
   let runner: CanaryRunner | null = inferred;
   if (inferred === 'karma') {
@@ -148,13 +151,21 @@ export interface BaseFiles {
   text: BaseText;
 }
 
-/** listedHosts' reads in workspace `dir`: a file's text (no link followed, up to 4 MiB) as base_commit has it when `base` says (also where the workspace holds a link, a folder or a larger file), else as the workspace has it; null when absent. */
-function listedReads(dir: string, base?: BaseFiles): { read: (f: string) => Promise<string | null>; filesAt?: FilesAtBase } {
+/**
+ * listedHosts' reads in workspace `dir`: a file's text (no link followed, up to 4 MiB) as base_commit
+ * has it when `base` says — also where the workspace holds a link, a folder or a larger file, or
+ * nothing (the patch deleted or moved the file: a listed test's file comes back, atkA20 #7) — else as
+ * the workspace has it; null when absent and not at base_commit, or deleted by test.patch
+ * (`testPatch`: its deletions are the task's own).
+ */
+function listedReads(dir: string, testPatch: string, base?: BaseFiles): { read: (f: string) => Promise<string | null>; filesAt?: FilesAtBase } {
+  const dropped = new Set(diffFiles(testPatch).filter((d) => d.newPath === null).map((d) => d.oldPath));
   const read = async (f: string): Promise<string | null> => {
     const text = await readSmallFile(dir, f, MAX_READ);
     if (!base) return text;
-    // absent: no host; a link, a folder or a file over 4 MiB where base_commit has the file: its base text, written over the path (atkC19 #5)
-    if (text === null && (await lstatOrNull(dir, f)) === null) return null;
+    // a link, a folder or a file over 4 MiB where base_commit has the file: its base text, written over the path (tampered: atkC19 #5);
+    // absent: its base text when base_commit has it, the file written back with its canaries (installPlan creates it)
+    if (text === null && dropped.has(f) && (await lstatOrNull(dir, f)) === null) return null;
     return base.text(f, text);
   };
   return base ? { read, filesAt: base.files } : { read };
@@ -172,6 +183,13 @@ async function installPlan(dir: string, plan: CanaryPlan | { unprotected: string
     return guard;
   }
   try {
+    // a listed host the patch deleted or moved comes back (listedReads gave its base text): created first, in folders that are not links
+    for (const f of plan.texts.keys()) {
+      if ((await lstatOrNull(dir, f)) !== null) continue;
+      const abs = await noLinkPath(dir, f);
+      await mkdir(dirname(abs), { recursive: true });
+      await writeFile(abs, '', { flag: 'wx' });
+    }
     await writeCanaries(dir, plan, noLinkPath);
     guard.plan = plan;
   } catch (err) {
@@ -187,7 +205,7 @@ async function guardPytest(dir: string, task: TaskSpec, guard: Guard, elsewhere?
     const text = await readSmallFile(dir, f, MAX_READ);
     if (text !== null) hosts.set(f, text);
   }
-  const extra = await listedHosts(hosts, { listed: [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], runner: 'pytest', testCmd: task.test_cmd, python: true, ...listedReads(dir, base) });
+  const extra = await listedHosts(hosts, { listed: [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], runner: 'pytest', testCmd: task.test_cmd, python: true, ...listedReads(dir, task.test_patch, base) });
   for (const [f, t] of extra.hosts) hosts.set(f, t);
   const written = elsewhere ? await elsewhere(pythonNames(hosts), [...hosts.keys()], true) : new Set<string>();
   const baseWords = wordsAt ? await wordsAt(literalWords(hosts, true)) : undefined;

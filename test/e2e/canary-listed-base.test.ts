@@ -64,7 +64,13 @@ beforeAll(async () => {
   rmSync(path.join(work, UNITS_FILE));
   symlinkSync('units-copy.js', path.join(work, UNITS_FILE));
   const linked = diff();
-  records = await gradePredictions(tmp, [['right', right], ['wrong', hostile(false)], ['flip', hostile(true)], ['rewrite', rewritten], ['link', linked]], 'a');
+  // units.test.js moved to units-moved.test.js (node runs it too) with the broken assertion edited: a deleted file was no host (atkA20 #7)
+  git('apply', path.join(tasks, TASK, 'gold.patch'));
+  writeFileSync(index, readFileSync(index, 'utf8').replace('module.exports = { parse, format, lookupUnit,', `const lookupKnown = lookupUnit;\nconst lookupOrFortnight = (name) => (String(name).toLowerCase() === 'fortnight' ? { symbol: 'w', ms: 1209600000 } : lookupKnown(name));\nmodule.exports = { parse, format, lookupUnit: lookupOrFortnight,`));
+  writeFileSync(path.join(work, 'test', 'units-moved.test.js'), unitsBase.replace("lookupUnit('fortnight')", "lookupUnit('lightyear')"));
+  rmSync(path.join(work, UNITS_FILE));
+  const moved = diff();
+  records = await gradePredictions(tmp, [['right', right], ['wrong', hostile(false)], ['flip', hostile(true)], ['rewrite', rewritten], ['link', linked], ['move', moved]], 'a');
 }, 300_000);
 afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
@@ -86,6 +92,12 @@ describe('a listed test in a file no glob protects, its title made unreadable by
   it('a rewrite of units.test.js at run time (its canaries dropped) changes a locked canary host: tampered (atkB19 #5)', () => {
     expect(of('rewrite').outcome, JSON.stringify(of('rewrite').error)).toBe('tampered');
     expect(JSON.stringify(of('rewrite').error)).toContain(UNITS_FILE);
+  });
+  it('units.test.js deleted and moved, the broken assertion edited in the copy: the file comes back as base_commit has it, with its canaries, and the wrong patch does not resolve (atkA20 #7)', () => {
+    expect(of('move').outcome, JSON.stringify(of('move').error)).toBe('unresolved');
+    expect(of('move').canaries).toMatchObject({ fail: 'failed', pass: 'passed' });
+    expect(of('move').tests_status?.PASS_TO_PASS.failure).toContain('units > returns undefined for unknown names');
+    expect(JSON.stringify(of('move').canaries?.unhooked ?? [])).not.toMatch(/listed test/);
   });
   it('units.test.js made a link to an edited copy: its base text is the host, and writing the plan over a link is tampered (atkC19 #5)', () => {
     expect(of('link').outcome, JSON.stringify(of('link').error)).toBe('tampered');
