@@ -206,9 +206,17 @@ export function noPairWhy(x: Pick<ContenderComparison, 'recorded' | 'infraErrors
   return `no pair: ${sides.length ? sides.join(', ') : 'no (task, attempt) recorded in both runs'}`;
 }
 
-/** Why a contender's cost change is n/a: no pair, or a cost unknown or $0 in base. */
-export function costNaWhy(x: Pick<ContenderComparison, 'pairs' | 'recorded' | 'infraErrors'>): string {
-  return `cost Δ n/a: ${x.pairs ? 'a cost unknown, or $0 in base' : noPairWhy(x)}`;
+/**
+ * Why a contender's cost change is n/a, naming the side: no pair (`noPairWhy`), `base and head cost
+ * unknown`, `head cost unknown`, `base cost unknown` (a paired attempt of that run has no known USD),
+ * or `base $0` (no percent change from zero).
+ */
+export function costNaWhy(x: Pick<ContenderComparison, 'pairs' | 'recorded' | 'infraErrors' | 'baseUsd' | 'headUsd'>): string {
+  if (!x.pairs) return `cost Δ n/a: ${noPairWhy(x)}`;
+  if (x.baseUsd === null && x.headUsd === null) return 'cost Δ n/a: base and head cost unknown';
+  if (x.headUsd === null) return 'cost Δ n/a: head cost unknown';
+  if (x.baseUsd === null) return 'cost Δ n/a: base cost unknown';
+  return 'cost Δ n/a: base $0';
 }
 
 export const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);

@@ -93,6 +93,16 @@ describe('comparisonMarkdown', () => {
     expect(unevaluableGates(compareRuns(run('b', all('resolved'), 0.01), run('h', all('resolved'), 0.01)), gates)).toEqual([]);
   });
 
+  it('says which side leaves the cost change unknown: head, base, both, or a base of $0', () => {
+    const gates = { maxCostIncreasePct: 10 };
+    const why = (b: number | null, h: number | null) => notEvaluable(compareRuns(run('b', all('resolved'), b), run('h', all('resolved'), h), gates), gates).map((u) => u.why);
+    expect(why(0.0009, null)).toEqual(['cost Δ n/a: head cost unknown']);
+    expect(why(null, 0.0009)).toEqual(['cost Δ n/a: base cost unknown']);
+    expect(why(null, null)).toEqual(['cost Δ n/a: base and head cost unknown']);
+    expect(why(0, 0.0009)).toEqual(['cost Δ n/a: base $0']);
+    expect(why(0.0009, 0.0009)).toEqual([]);
+  });
+
   it('never lists a contender that drives no model (gold, noop) as not evaluable by the cost gate', () => {
     const gates = { maxCostIncreasePct: 10 };
     const ref = (runId: string): StoredRun => {
