@@ -65,7 +65,7 @@ export function buildProgram(exit: { code: number }): Command {
 
   program
     .command('merge')
-    .description('Join the result folders of shards (`run --shard i/n`) into one run folder; refuses different store format versions, task suites or configurations, shards of different runs by their run ids, and attempts recorded twice. A killed shard\'s billed calls (its ledgers) come along: `run --resume <merged>` counts each once.')
+    .description('Join the result folders of shards (`run --shard i/n`) into one run folder; refuses different store format versions, task suites or configurations, shards of different runs by their run ids, and attempts recorded twice. A killed shard\'s billed calls (its ledgers) come along: `run --resume <merged>` counts each once. Infra errors are counted per shard, with the `run --retry-errors <shard>` to type before merging again.')
     .argument('<out>', 'the merged run folder to create (must not exist)')
     .argument('<shards...>', 'shard run folders (results/<run_id>)')
     .option('--run-id <id>', 'run id of the merged run (default: the folder name of <out>)')
