@@ -2,7 +2,7 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, GateFailedError, UserInputError } from '../core/errors.ts';
-import { compareRuns, pct, unevaluableGates, unfinishedRuns, type Gates } from '../history/compare.ts';
+import { compareRuns, notEvaluable, pct, unevaluableGates, unfinishedRuns, type Gates } from '../history/compare.ts';
 import { comparisonMarkdown } from '../history/markdown.ts';
 import { listRuns, resolveRunPair } from '../history/runs.ts';
 import { readRun } from '../store/store.ts';
@@ -73,14 +73,15 @@ export async function compareCommand(base: string, head: string, o: CompareCliOp
     );
   }
   if (o.json) {
-    process.stdout.write(JSON.stringify(c, null, 2) + '\n');
+    // `not_evaluable` beside `failures`: a gate neither failed nor held for that contender
+    process.stdout.write(JSON.stringify({ ...c, not_evaluable: notEvaluable(c, gates) }, null, 2) + '\n');
   } else {
     process.stdout.write(`base ${c.base.run_id} → head ${c.head.run_id}${c.sameSuite ? '' : ` (suites differ; ${c.commonTasks} task(s) in both)`}\n`);
     process.stdout.write(
       textTable(
         ['contender', 'pairs', 'base', 'head', 'Δ pp', 'McNemar p', 'regressed', 'fixed', 'cost Δ'],
         c.contenders.map((x) => [
-          clip(x.id, 32), String(x.pairs), pct(x.baseRate), pct(x.headRate), x.deltaPp === null ? 'n/a' : x.deltaPp.toFixed(1), x.pValue.toPrecision(3),
+          clip(x.id, 32), String(x.pairs), pct(x.baseRate), pct(x.headRate), x.deltaPp === null ? 'n/a' : x.deltaPp.toFixed(1), x.pValue === null ? 'n/a' : x.pValue.toPrecision(3),
           String(x.regressions.length), String(x.fixes.length), x.costChangePct === null ? 'n/a' : `${x.costChangePct.toFixed(1)}%`,
         ]),
       ),
@@ -96,12 +97,12 @@ export async function compareCommand(base: string, head: string, o: CompareCliOp
   }
   const configured = Object.keys(gates).length;
   if (!o.json) {
-    if (c.failures.length) process.stdout.write(`gates: FAILED (${c.failures.length})\n`);
+    // "all … hold" only when every configured gate was checked against every contender it applies to
+    const open = unevaluableGates(c, gates);
+    const notChecked = open.length ? `; not evaluable: ${open.join('; ')}` : '';
+    if (c.failures.length) process.stdout.write(wrap(`gates: FAILED (${c.failures.length})${notChecked}`, COMPARE_WIDTH));
     else if (!configured) process.stdout.write('gates: none configured (--max-drop, --max-cost-increase, --significant-drop)\n');
-    else {
-      const open = unevaluableGates(c, gates);
-      process.stdout.write(open.length ? wrap(`gates: none of ${configured} configured gate(s) failed; not evaluable: ${open.join('; ')}`, COMPARE_WIDTH) : `gates: all ${configured} configured gate(s) hold\n`);
-    }
+    else process.stdout.write(open.length ? wrap(`gates: none of ${configured} configured gate(s) failed${notChecked}`, COMPARE_WIDTH) : `gates: all ${configured} configured gate(s) hold\n`);
   }
   if (c.failures.length) throw new GateFailedError(c.failures.join('; '));
   return ExitCode.ok;

@@ -65,7 +65,7 @@ export function buildProgram(exit: { code: number }): Command {
 
   program
     .command('merge')
-    .description('Join the result folders of shards (`run --shard i/n`) into one run folder; refuses different store format versions, task suites or configurations, shards of different runs by their run ids, and attempts recorded twice. A killed shard\'s billed calls (its ledgers) come along: `run --resume <merged>` counts each once.')
+    .description('Join the result folders of shards (`run --shard i/n`) into one run folder; refuses different store format versions, task suites or configurations, shards of different runs by their run ids, and attempts recorded twice. A killed shard\'s billed calls (its ledgers) come along: `run --resume <merged>` counts each once. Infra errors are counted per shard, with the `run --retry-errors <shard>` to type before merging again.')
     .argument('<out>', 'the merged run folder to create (must not exist)')
     .argument('<shards...>', 'shard run folders (results/<run_id>)')
     .option('--run-id <id>', 'run id of the merged run (default: the folder name of <out>)')
@@ -79,7 +79,7 @@ export function buildProgram(exit: { code: number }): Command {
 
   program
     .command('compare')
-    .description('Compare two runs of one task suite: tasks that flipped, resolved-rate changes with McNemar\'s exact paired test, cost changes; exit 3 when a gate fails (a gate checked against no contender in both runs is named not evaluable, never said to hold).')
+    .description('Compare two runs of one task suite: tasks that flipped, resolved-rate changes with McNemar\'s exact paired test, cost changes; exit 3 when a gate fails (a gate a contender cannot be checked against — no pair, e.g. every head attempt an infra_error, or an unknown cost — is named not evaluable with why, never said to hold, and does not fail: exit 0 unless a gate fails; --json lists them as not_evaluable).')
     .argument('<base>', 'the baseline run (run id under --results, or its folder), or "previous" for the run before <head> of the same suite and config')
     .argument('<head>', 'the new run (run id under --results, or its folder), or "latest"')
     .option('--results <dir>', 'results folder', 'results')

@@ -13,6 +13,7 @@ import { assertNoLinks } from '../store/run-fs.ts';
 import { commandPrefix, givenFlags, shellWord } from './hints.ts';
 import { runFolders } from './run-lookup.ts';
 import { mixedRunsProblem } from './merge-hint.ts';
+import { infraErrorCounts, infraErrorNextStep, shardInfraErrors } from './merge-infra.ts';
 import picomatch from 'picomatch';
 import { RunStoppedError, environmentWhere } from '../runner/run-failure.ts';
 
@@ -54,6 +55,7 @@ export async function mergeCommand(out: string, shards: string[], o: { runId?: s
     await assertNoLinks(dir);
     inputs.push({ dir, ...(await readRun(dir)) });
   }
+  const infra = shardInfraErrors(inputs.map((s, i) => ({ given: shards[i]!, header: s.header, attempts: s.attempts })), o);
   const mixed = o.mixedRunIds ? null : mixedRunsProblem(inputs.map((s) => s.header));
   if (mixed) throw new UserInputError(mixed);
   const merged = mergeShards(inputs, runId, o.allowMissing ? { allowMissing: true } : {});
@@ -80,16 +82,21 @@ export async function mergeCommand(out: string, shards: string[], o: { runId?: s
     await unlock();
   }
   const missing = final.missing_shards ?? [];
-  const summary = { run_id: runId, results: outDir, shards: final.merged_from, attempts: merged.attempts.length, status: final.status, merged_at: final.merged_at, missing_shards: missing };
+  const summary = { run_id: runId, results: outDir, shards: final.merged_from, attempts: merged.attempts.length, status: final.status, merged_at: final.merged_at, missing_shards: missing, infra_errors: infra };
   if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');
-  else process.stdout.write(`merged ${inputs.length} shard(s), ${merged.attempts.length} attempt(s) into ${outDir}${missing.length ? `: a partial run, ${missingText(missing)} (--allow-missing; history and the site list it as "${runStatusLabel(final)}")` : ''}\n`);
+  else process.stdout.write(`merged ${inputs.length} shard(s), ${merged.attempts.length} attempt(s) into ${outDir}${missing.length ? `: a partial run, ${missingText(missing)} (--allow-missing; history and the site list it as "${runStatusLabel(final)}")` : ''}${infra.length ? `; ${infraErrorCounts(infra)}` : ''}\n`);
   const unfinished = inputs.filter((s) => s.header.status !== 'finished' && s.header.status !== 'budget_exhausted');
   if (unfinished.length) {
     process.stderr.write(
       `warning: the merged run is "${merged.header.status}": ${unfinished.map((s) => `${s.dir} is "${s.header.status}"`).join(', ')}; ` +
         `finish each with \`${commandPrefix()} run --resume <shard>\` (a "running" shard may still be writing, or was killed), then merge again into a new folder\n`,
     );
-  } else process.stderr.write(`next: build its report: ${commandPrefix()} report ${shellWord(out)}${givenFlags(o, ['reports'])}\n`);
+    // --retry-errors resumes too: a shard holding infra errors is finished and re-run by it in one go
+    for (const s of infra) if (s.retry) process.stderr.write(`  shard ${s.shard} holds ${s.count} infra error(s): \`${s.retry}\` re-runs them too\n`);
+  } else {
+    const report = `${commandPrefix()} report ${shellWord(out)}${givenFlags(o, ['reports'])}`;
+    process.stderr.write(infra.length ? infraErrorNextStep(infra, out, report) : `next: build its report: ${report}\n`);
+  }
   return ExitCode.ok;
 }
 

@@ -22,6 +22,9 @@ export interface ContenderComparison {
   pairs: number;
   /** Pairs left out because either side was an infra_error (not the model's failure). */
   excludedInfra: number;
+  /** The contender's records on the tasks in both suites, per run, and how many of them are infra_error: why there may be no pair. */
+  recorded: { base: number; head: number };
+  infraErrors: { base: number; head: number };
   baseResolved: number;
   headResolved: number;
   /** Resolved rates over `pairs`, 0..1 (null without pairs). */
@@ -33,8 +36,8 @@ export interface ContenderComparison {
   regressions: string[];
   /** Resolved in head, not in base. */
   fixes: string[];
-  /** McNemar exact two-sided p-value over the discordant pairs. */
-  pValue: number;
+  /** McNemar exact two-sided p-value over the discordant pairs; null without pairs (nothing was tested). */
+  pValue: number | null;
   /** Mean list USD per attempt over the pairs; null when any cost is unknown or there are no pairs. */
   baseUsd: number | null;
   headUsd: number | null;
@@ -79,8 +82,16 @@ export interface Comparison {
   /** Contender ids in only one of the runs. */
   onlyInBase: string[];
   onlyInHead: string[];
-  /** Gate failures, one sentence each; empty = every configured gate holds. */
+  /** Gate failures, one sentence each; empty = no configured gate failed (see `notEvaluable` for those not checked). */
   failures: string[];
+}
+
+/** A configured gate that could not be checked: for one contender, or (`contender` null) for the whole comparison. */
+export interface NotEvaluable {
+  gate: '--max-drop' | '--significant-drop' | '--max-cost-increase';
+  contender: string | null;
+  /** Why, e.g. `no pair: 3 infra_error in head`, `head cost unknown`, `no model contender in both runs`. */
+  why: string;
 }
 
 const pairKey = (r: AttemptRecord) => `${r.instance_id}#${r.attempt}`;
@@ -122,13 +133,17 @@ export function compareRuns(base: StoredRun, head: StoredRun, gates: Gates = {})
     const mean = (xs: (number | null)[]) => (xs.length && xs.every((x) => x !== null) ? (xs as number[]).reduce((s, x) => s + x, 0) / xs.length : null);
     const baseRate = pairs ? baseResolved / pairs : null;
     const headRate = pairs ? headResolved / pairs : null;
+    const count = (m: Map<string, AttemptRecord>) => ({ all: m.size, infra: [...m.values()].filter((r) => r.outcome === 'infra_error').length });
     const baseUsd = mean(bUsd);
     const headUsd = mean(hUsd);
     const c: ContenderComparison = {
-      id, pairs, excludedInfra, baseResolved, headResolved, baseRate, headRate,
+      id, pairs, excludedInfra,
+      recorded: { base: count(b).all, head: count(h).all },
+      infraErrors: { base: count(b).infra, head: count(h).infra },
+      baseResolved, headResolved, baseRate, headRate,
       deltaPp: baseRate === null || headRate === null ? null : (headRate - baseRate) * 100,
       regressions, fixes,
-      pValue: mcnemarExact(regressions.length, fixes.length),
+      pValue: pairs ? mcnemarExact(regressions.length, fixes.length) : null,
       baseUsd, headUsd,
       costChangePct: baseUsd === null || headUsd === null || baseUsd === 0 ? null : ((headUsd - baseUsd) / baseUsd) * 100,
       configChanges: contenderConfigChanges(base.header, head.header, id),
@@ -138,7 +153,7 @@ export function compareRuns(base: StoredRun, head: StoredRun, gates: Gates = {})
     if (gates.maxDropPp !== undefined && c.deltaPp !== null && -c.deltaPp > gates.maxDropPp + 1e-9) {
       failures.push(`${id}: resolved rate fell ${(-c.deltaPp).toFixed(1)} pp (${pct(baseRate)} → ${pct(headRate)}), more than --max-drop ${gates.maxDropPp} pp; regressed: ${c.regressions.join(', ')}`);
     }
-    if (gates.significantDrop !== undefined && c.regressions.length > c.fixes.length && c.pValue < gates.significantDrop) {
+    if (gates.significantDrop !== undefined && c.pValue !== null && c.regressions.length > c.fixes.length && c.pValue < gates.significantDrop) {
       failures.push(`${id}: significant drop (McNemar exact p = ${c.pValue.toPrecision(3)} < ${gates.significantDrop}; ${c.regressions.length} regressed, ${c.fixes.length} fixed)`);
     }
     if (gates.maxCostIncreasePct !== undefined && c.costChangePct !== null && c.costChangePct > gates.maxCostIncreasePct + 1e-9) {
@@ -159,24 +174,49 @@ export function compareRuns(base: StoredRun, head: StoredRun, gates: Gates = {})
 }
 
 /**
- * The configured gates (`gates`) a contender of `c` could not be checked against, one phrase each
- * (`gpt-x: --max-cost-increase (cost Δ n/a: a cost unknown or $0 in base)`): `--max-drop` without
- * pairs, `--max-cost-increase` without a cost change (never for a contender that drives no model: it
- * has no model cost to gate); and a whole gate no contender could be checked against
- * (`--max-cost-increase (no model contender in both runs)`, `--max-drop (no contender in both runs)`),
- * first. A gate not evaluable is not a gate that holds.
+ * The configured gates (`gates`) that could not be checked, first those no contender could be checked
+ * against (`--max-cost-increase`, contender null, `no model contender in both runs`; `--max-drop` and
+ * `--significant-drop`, `no contender in both runs`), then per contender: `--max-drop` and
+ * `--significant-drop` without a pair (`noPairWhy`), `--max-cost-increase` without a cost change
+ * (`costNaWhy`; never for a contender that drives no model: it has no model cost to gate). A gate not
+ * evaluable is not a gate that holds, nor one that fails.
  */
-export function unevaluableGates(c: Pick<Comparison, 'contenders'>, gates: Gates): string[] {
-  const out: string[] = [];
+export function notEvaluable(c: Pick<Comparison, 'contenders'>, gates: Gates): NotEvaluable[] {
+  const out: NotEvaluable[] = [];
   const none = !c.contenders.length;
-  if (gates.maxDropPp !== undefined && none) out.push('--max-drop (no contender in both runs)');
-  if (gates.significantDrop !== undefined && none) out.push('--significant-drop (no contender in both runs)');
-  if (gates.maxCostIncreasePct !== undefined && c.contenders.every((x) => x.modelless)) out.push('--max-cost-increase (no model contender in both runs)');
+  if (gates.maxDropPp !== undefined && none) out.push({ gate: '--max-drop', contender: null, why: 'no contender in both runs' });
+  if (gates.significantDrop !== undefined && none) out.push({ gate: '--significant-drop', contender: null, why: 'no contender in both runs' });
+  if (gates.maxCostIncreasePct !== undefined && c.contenders.every((x) => x.modelless)) out.push({ gate: '--max-cost-increase', contender: null, why: 'no model contender in both runs' });
   for (const x of c.contenders) {
-    if (gates.maxDropPp !== undefined && x.deltaPp === null) out.push(`${x.id}: --max-drop (no pair of attempts in both runs)`);
-    if (gates.maxCostIncreasePct !== undefined && x.costChangePct === null && !x.modelless) out.push(`${x.id}: --max-cost-increase (cost Δ n/a: a cost unknown, or $0 in base)`);
+    if (gates.maxDropPp !== undefined && !x.pairs) out.push({ gate: '--max-drop', contender: x.id, why: noPairWhy(x) });
+    if (gates.significantDrop !== undefined && !x.pairs) out.push({ gate: '--significant-drop', contender: x.id, why: noPairWhy(x) });
+    if (gates.maxCostIncreasePct !== undefined && x.costChangePct === null && !x.modelless) out.push({ gate: '--max-cost-increase', contender: x.id, why: costNaWhy(x) });
   }
   return out;
+}
+
+/** `notEvaluable` as phrases, e.g. `gpt-x: --significant-drop (no pair: 3 infra_error in head)`, `--max-cost-increase (no model contender in both runs)`. */
+export function unevaluableGates(c: Pick<Comparison, 'contenders'>, gates: Gates): string[] {
+  return notEvaluable(c, gates).map((u) => `${u.contender === null ? '' : `${u.contender}: `}${u.gate} (${u.why})`);
+}
+
+/** Why a contender has no pair: per run (head first), `nothing recorded in <run>` or `<n> infra_error in <run>`; else the two runs recorded different attempts. */
+export function noPairWhy(x: Pick<ContenderComparison, 'recorded' | 'infraErrors'>): string {
+  const sides = (['head', 'base'] as const).flatMap((side) => (!x.recorded[side] ? [`nothing recorded in ${side}`] : x.infraErrors[side] ? [`${x.infraErrors[side]} infra_error in ${side}`] : []));
+  return `no pair: ${sides.length ? sides.join(', ') : 'no (task, attempt) recorded in both runs'}`;
+}
+
+/**
+ * Why a contender's cost change is n/a, naming the side: no pair (`noPairWhy`), `base and head cost
+ * unknown`, `head cost unknown`, `base cost unknown` (a paired attempt of that run has no known USD),
+ * or `base $0` (no percent change from zero).
+ */
+export function costNaWhy(x: Pick<ContenderComparison, 'pairs' | 'recorded' | 'infraErrors' | 'baseUsd' | 'headUsd'>): string {
+  if (!x.pairs) return `cost Δ n/a: ${noPairWhy(x)}`;
+  if (x.baseUsd === null && x.headUsd === null) return 'cost Δ n/a: base and head cost unknown';
+  if (x.headUsd === null) return 'cost Δ n/a: head cost unknown';
+  if (x.baseUsd === null) return 'cost Δ n/a: base cost unknown';
+  return 'cost Δ n/a: base $0';
 }
 
 export const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);

@@ -22,14 +22,14 @@ export function comparisonMarkdown(c: Comparison, gates: Gates = {}): string {
   const lines: string[] = [];
   lines.push(`## fixbench: ${mdCell(c.head.run_id)} vs ${mdCell(c.base.run_id)}`, '');
   const open = unevaluableGates(c, gates);
-  lines.push(c.failures.length ? `**Gate failed** (${c.failures.length})` : open.length ? `**No configured gate failed; not evaluable:** ${open.map(mdCell).join('; ')}.` : '**All configured gates hold.**', '');
+  lines.push(c.failures.length ? `**Gate failed** (${c.failures.length})${open.length ? `; not evaluable: ${open.map(mdCell).join('; ')}.` : ''}` : open.length ? `**No configured gate failed; not evaluable:** ${open.map(mdCell).join('; ')}.` : '**All configured gates hold.**', '');
   for (const u of unfinishedRuns(c)) lines.push(`> **Not finished:** ${mdCell(u)}.`, '');
   if (!c.sameSuite) lines.push(`> The task suites differ (${mdCell(c.base.suite)} vs ${mdCell(c.head.suite)}); compared on the ${c.commonTasks} task(s) in both.`, '');
   lines.push(`| contender | pairs | base resolved | head resolved | Δ pp | McNemar p | regressed | fixed | base USD/attempt${madeUpTag(c.base)} | head USD/attempt${madeUpTag(c.head)} | cost Δ |`);
   lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const x of c.contenders) {
     lines.push(
-      `| ${mdCell(x.id)} | ${x.pairs}${x.excludedInfra ? ` (+${x.excludedInfra} infra)` : ''} | ${x.baseResolved} (${pct(x.baseRate)}) | ${x.headResolved} (${pct(x.headRate)}) | ${signed(x.deltaPp, '')} | ${x.pValue.toPrecision(3)} | ${x.regressions.length} | ${x.fixes.length} | ${usd(x.baseUsd)} | ${usd(x.headUsd)} | ${signed(x.costChangePct, '%')} |`,
+      `| ${mdCell(x.id)} | ${x.pairs}${x.excludedInfra ? ` (+${x.excludedInfra} infra)` : ''} | ${x.baseResolved} (${pct(x.baseRate)}) | ${x.headResolved} (${pct(x.headRate)}) | ${signed(x.deltaPp, '')} | ${x.pValue === null ? 'n/a' : x.pValue.toPrecision(3)} | ${x.regressions.length} | ${x.fixes.length} | ${usd(x.baseUsd)} | ${usd(x.headUsd)} | ${signed(x.costChangePct, '%')} |`,
     );
   }
   const flips = c.contenders.filter((x) => x.regressions.length || x.fixes.length);

@@ -56,6 +56,31 @@ describe('compare output files', () => {
     expect(r.stdout).not.toContain('configured gate(s) hold');
   });
 
+  it('names --significant-drop not evaluable for a contender with no pair (provider down in head), prints p n/a, and lists it in --json', async () => {
+    const dir = path.join(tmp, 'down');
+    for (const id of ['night-1', 'night-2']) {
+      const w = await RunWriter.create(path.join(dir, id), makeHeader({ run_id: id, started_at: `2026-04-0${id.at(-1)}T02:00:00.000Z`, suite: { hash: 'h', instance_ids: ['t1', 't2'] }, contenders: [referenceContender('gold'), modelContender('fake-coder')] }));
+      for (const t of ['t1', 't2']) {
+        await w.appendAttempt(makeAttempt('gold', t, 'resolved', 0, { run_id: id }));
+        await w.appendAttempt(makeAttempt('fake-coder', t, id === 'night-2' ? 'infra_error' : 'resolved', id === 'night-2' ? null : 0.0009, { run_id: id }));
+      }
+    }
+    const r = await runCli(['compare', 'previous', 'latest', '--results', dir, '--significant-drop', '0.05'], { env: { GITHUB_STEP_SUMMARY: undefined } });
+    expect(r.exitCode, r.stderr).toBe(0); // not evaluable is not a failure
+    expect(r.stdout).toMatch(/\nfake-coder\s+0\s+n\/a\s+n\/a\s+n\/a\s+n\/a\s/); // pairs 0, base, head, Δ pp, McNemar p: never 1.00
+    expect(r.stdout.replace(/\n {2}/g, ' ')).toContain('gates: none of 1 configured gate(s) failed; not evaluable: fake-coder: --significant-drop (no pair: 2 infra_error in head)'); // the line wraps at 120 columns
+    expect(r.stdout).not.toContain('hold');
+    const j = await runCli(['compare', 'previous', 'latest', '--results', dir, '--significant-drop', '0.05', '--max-drop', '5', '--json'], { env: { GITHUB_STEP_SUMMARY: undefined } });
+    expect(j.exitCode, j.stderr).toBe(0);
+    const out = JSON.parse(j.stdout) as { failures: string[]; not_evaluable: unknown[]; contenders: Array<{ id: string; pValue: number | null }> };
+    expect(out.failures).toEqual([]);
+    expect(out.not_evaluable).toEqual([
+      { gate: '--max-drop', contender: 'fake-coder', why: 'no pair: 2 infra_error in head' },
+      { gate: '--significant-drop', contender: 'fake-coder', why: 'no pair: 2 infra_error in head' },
+    ]);
+    expect(out.contenders.map((x) => [x.id, x.pValue])).toEqual([['gold', 1], ['fake-coder', null]]);
+  });
+
   it('warns that a run which did not finish pairs only what it recorded, and says how to complete it', async () => {
     const dir = path.join(tmp, 'cut');
     const w = await RunWriter.create(path.join(dir, 'night-2'), makeHeader({ run_id: 'night-2', status: 'interrupted', suite: { hash: 'h', instance_ids: ['t1', 't2'] }, contenders: [modelContender('m1')] }));

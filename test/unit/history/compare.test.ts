@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareRuns } from '../../../src/history/compare.ts';
 import { comparisonMarkdown, mdCell } from '../../../src/history/markdown.ts';
-import { unevaluableGates, unfinishedRuns } from '../../../src/history/compare.ts';
+import { notEvaluable, unevaluableGates, unfinishedRuns } from '../../../src/history/compare.ts';
 import { configHash } from '../../../src/history/runs.ts';
 import { makeAttempt, makeHeader, modelContender, referenceContender } from '../analysis/fixtures.ts';
 import type { Outcome } from '../../../src/core/outcome.ts';
@@ -93,6 +93,16 @@ describe('comparisonMarkdown', () => {
     expect(unevaluableGates(compareRuns(run('b', all('resolved'), 0.01), run('h', all('resolved'), 0.01)), gates)).toEqual([]);
   });
 
+  it('says which side leaves the cost change unknown: head, base, both, or a base of $0', () => {
+    const gates = { maxCostIncreasePct: 10 };
+    const why = (b: number | null, h: number | null) => notEvaluable(compareRuns(run('b', all('resolved'), b), run('h', all('resolved'), h), gates), gates).map((u) => u.why);
+    expect(why(0.0009, null)).toEqual(['cost Δ n/a: head cost unknown']);
+    expect(why(null, 0.0009)).toEqual(['cost Δ n/a: base cost unknown']);
+    expect(why(null, null)).toEqual(['cost Δ n/a: base and head cost unknown']);
+    expect(why(0, 0.0009)).toEqual(['cost Δ n/a: base $0']);
+    expect(why(0.0009, 0.0009)).toEqual([]);
+  });
+
   it('never lists a contender that drives no model (gold, noop) as not evaluable by the cost gate', () => {
     const gates = { maxCostIncreasePct: 10 };
     const ref = (runId: string): StoredRun => {
@@ -119,6 +129,35 @@ describe('comparisonMarkdown', () => {
     expect(unevaluableGates(apart, { maxDropPp: 5, significantDrop: 0.05, maxCostIncreasePct: 10 })).toEqual([
       '--max-drop (no contender in both runs)', '--significant-drop (no contender in both runs)', '--max-cost-increase (no model contender in both runs)',
     ]);
+  });
+
+  it('names every gate as not evaluable for a contender whose head attempts were all infra_error, with why, and gives no p-value', () => {
+    const gates = { maxDropPp: 5, significantDrop: 0.05, maxCostIncreasePct: 10 };
+    const c = compareRuns(run('b', all('resolved')), run('h', all('infra_error')), gates);
+    expect(c.contenders[0]).toMatchObject({ pairs: 0, excludedInfra: 10, pValue: null, recorded: { base: 10, head: 10 }, infraErrors: { base: 0, head: 10 } });
+    expect(c.failures).toEqual([]);
+    expect(notEvaluable(c, gates)).toEqual([
+      { gate: '--max-drop', contender: 'm1', why: 'no pair: 10 infra_error in head' },
+      { gate: '--significant-drop', contender: 'm1', why: 'no pair: 10 infra_error in head' },
+      { gate: '--max-cost-increase', contender: 'm1', why: 'cost Δ n/a: no pair: 10 infra_error in head' },
+    ]);
+    const md = comparisonMarkdown(c, gates);
+    expect(md).toContain('| m1 | 0 (+10 infra) | 0 (n/a) | 0 (n/a) | n/a | n/a |');
+    expect(md).toContain('not evaluable:** m1: --max-drop (no pair: 10 infra_error in head); m1: --significant-drop (no pair: 10 infra_error in head)');
+    expect(md).not.toContain('All configured gates hold');
+  });
+
+  it('checks --significant-drop per contender: one with pairs holds, one without is named', () => {
+    const two = (runId: string, m2: Outcome): StoredRun => ({
+      header: makeHeader({ run_id: runId, contenders: [modelContender('m1'), modelContender('m2')], suite: { hash: 's', instance_ids: ids } }),
+      attempts: [...ids.map((t) => makeAttempt('m1', t, 'resolved', 0.01, { run_id: runId })), ...(runId === 'h' ? [] : ids.map((t) => makeAttempt('m2', t, m2, 0.01, { run_id: runId })))],
+    });
+    const gates = { significantDrop: 0.05 };
+    const c = compareRuns(two('b', 'resolved'), two('h', 'resolved'), gates);
+    expect(unevaluableGates(c, gates)).toEqual(['m2: --significant-drop (no pair: nothing recorded in head)']);
+    expect(c.contenders.map((x) => x.pValue)).toEqual([1, null]);
+    const infraBoth = compareRuns(run('b', all('infra_error')), run('h', ['resolved', ...all('infra_error').slice(1)]), gates);
+    expect(unevaluableGates(infraBoth, gates)).toEqual(['m1: --significant-drop (no pair: 9 infra_error in head, 10 infra_error in base)']);
   });
 
   it('escapes table cells', () => {
