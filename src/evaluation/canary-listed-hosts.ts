@@ -15,6 +15,7 @@ import { findTests } from './canary-parse.ts';
 import { loadedByHost, NO_CANARY, REGISTERING_CALL } from './canary-host.ts';
 import type { Unhooked } from './canary-hook.ts';
 import { nodeRunsAsTest } from './node-test-files.ts';
+import { pythonListed } from './canary-listed-python.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
 
 /** Answers which files of the tree at base_commit write one of `texts` (fixed strings); null when that cannot be read. */
@@ -31,7 +32,7 @@ const MAX_PATTERNS = 2000;
  */
 export const MAX_EXTRA_HOSTS = 24;
 export const MAX_EXTRA_BYTES = 4 * 1024 * 1024;
-/** Most candidate files (found by title at base_commit) read and parsed per run: a common title ("works") may be written in many files. */
+/** Most candidate files (found by title at base_commit) the runner runs read and parsed per run, and apart most others read: a common title ("works") may be written in many files. */
 export const MAX_CANDIDATES = 96;
 
 /**
@@ -112,6 +113,8 @@ export interface ListedHosts {
 const JS_EXT = /\.[cm]?[jt]sx?$/;
 /** The `file` of a note whose test's file is not known. */
 export const UNFOUND = '(listed tests)';
+const UNREADABLE = 'not readable in the workspace (absent, a link, or over 4 MiB)';
+const NOT_PARSED = 'no test fixbench parses there has this id (a table loop or a computed title)';
 const CAPPED = `over the cap of ${MAX_EXTRA_HOSTS} extra canary files (${MAX_EXTRA_BYTES / 1024 / 1024} MiB in all)`;
 const firstPart = (id: string): string => id.split(ID_SEPARATOR, 1)[0]!.split('::', 1)[0]!;
 
@@ -149,7 +152,7 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
   const held = new Set<string>();
   const python = ctx.python === true;
   if (!python) for (const [f, t] of known) for (const id of idsOf(f, t, ctx.runner)) held.add(id);
-  const open = [...new Set(ctx.listed)].filter((id) => !known.has(firstPart(id)));
+  const open = [...new Set(ctx.listed)].filter((id) => python || !known.has(firstPart(id)));
   const hosts = new Map<string, string>();
   const why = new Map<string, { file: string; reason: string }>(); // id → where and why no host holds it
   let bytes = 0;
@@ -164,7 +167,9 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
   const named = (f: string): boolean => (python ? extname(f) === '.py' && /^test_.*\.py$|_test\.py$/.test(basename(f)) : JS_EXT.test(f));
   // ids searched by title: `want`, the id a parsed test must have; `tail`, the file a candidate's path must end in (a runner rooted in a package folder), or null;
   // `covered`, a known host holds it (an id naming no file is searched all the same: another file may hold a test of the same id, graded as one, atkA19 #3)
-  const byTitle: { id: string; want: string; tail: string | null; covered: boolean }[] = [];
+  // `missing`, why no file is found when none is (JS: the root file's, when the id's path is one there)
+  const byTitle: { id: string; want: string; tail: string | null; covered: boolean; missing?: string }[] = [];
+  const pytestIds: string[] = [];
   for (const id of open) {
     const f = firstPart(id);
     if (f === id || !named(f)) {
@@ -172,13 +177,22 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
       else byTitle.push({ id, want: id, tail: null, covered: held.has(id) });
       continue;
     }
+    if (python) { pytestIds.push(id); continue; }
     if (held.has(id)) continue;
     const text = hosts.get(f) ?? (await ctx.read(f));
-    if (text === null && !python && f.includes('/')) { byTitle.push({ id, want: id.slice(f.length + ID_SEPARATOR.length), tail: f, covered: false }); continue; }
-    if (text === null) { why.set(id, { file: f, reason: 'not readable in the workspace (absent, a link, or over 4 MiB)' }); continue; }
-    if (!python && !idsOf(f, text, ctx.runner).has(id)) { why.set(id, { file: f, reason: 'no test fixbench parses there has this id (a table loop or a computed title)' }); continue; }
+    // a path with a folder may be a package's (`cd packages/x && vitest`): files at base_commit ending in it are searched too, even when the root's holds the id (atkA20 #4)
+    const tail = f.includes('/') ? { id, want: id.slice(f.length + ID_SEPARATOR.length), tail: f } : null;
+    const holds = text !== null && idsOf(f, text, ctx.runner).has(id);
+    if (tail) byTitle.push({ ...tail, covered: holds, missing: text === null ? UNREADABLE : NOT_PARSED });
+    if (text === null && !tail) { why.set(id, { file: f, reason: UNREADABLE }); continue; }
+    if (!holds) { if (text !== null && !tail) why.set(id, { file: f, reason: NOT_PARSED }); continue; }
     if (!hosts.has(f) && !room(text)) { why.set(id, { file: f, reason: CAPPED }); continue; }
     add(f, text);
+  }
+  if (pytestIds.length) {
+    const py = await pythonListed(pytestIds, known, ctx);
+    for (const [id, w] of py.why) why.set(id, w);
+    for (const [f, held] of py.found) for (const id of held) take(f, py.texts.get(f)!, id);
   }
   if (byTitle.length) {
     const last = (id: string): string => id.split(ID_SEPARATOR).at(-1)!;
@@ -186,18 +200,23 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
     if (files === null) for (const b of byTitle.filter((x) => !x.covered)) why.set(b.id, { file: b.tail ?? UNFOUND, reason: 'the files at base_commit could not be searched for its title' });
     const texts = new Map<string, string>(); // candidates the runner runs
     const read = new Map<string, string>(); // every candidate read
-    for (const f of (files ?? []).filter((f) => JS_EXT.test(f) && !known.has(f)).slice(0, MAX_CANDIDATES)) {
-      const text = hosts.get(f) ?? (await ctx.read(f));
-      if (text !== null) read.set(f, text);
-      if (text !== null && (ctx.runner !== 'node:test' || nodeRunsAsTest(f, ctx.testCmd, ts))) texts.set(f, text);
+    // the cap applies to the files the runner runs and, apart, to the others (read only to tell a title written elsewhere), so source files writing a common title cannot crowd out its holder
+    const js = (files ?? []).filter((f) => JS_EXT.test(f) && !known.has(f));
+    const runs = (f: string): boolean => ctx.runner !== 'node:test' || nodeRunsAsTest(f, ctx.testCmd, ts);
+    for (const run of [true, false]) {
+      for (const f of js.filter((x) => runs(x) === run).slice(0, MAX_CANDIDATES)) {
+        const text = hosts.get(f) ?? (await ctx.read(f));
+        if (text !== null) read.set(f, text);
+        if (text !== null && run) texts.set(f, text);
+      }
     }
     // parsed holders first, so files that only write a listed title cannot use up the caps (atkC19 #4)
     const pending: { id: string; want: string; covered: boolean }[] = [];
-    for (const { id, want, tail, covered } of byTitle) {
+    for (const { id, want, tail, covered, missing } of byTitle) {
       if (files === null) break;
       const holders = [...texts].filter(([f, t]) => (tail === null || f.endsWith(`/${tail}`)) && idsOf(f, t, ctx.runner).has(want));
       if (holders.length === 0 && tail === null) { pending.push({ id, want, covered }); continue; }
-      if (holders.length === 0) { why.set(id, { file: tail!, reason: 'not readable in the workspace (absent, a link, or over 4 MiB), and no file at base_commit whose path ends in it holds a test fixbench parses with this id' }); continue; }
+      if (holders.length === 0) { if (!covered) why.set(id, { file: tail!, reason: `${missing}, and no file at base_commit whose path ends in it holds a test fixbench parses with this id` }); continue; }
       for (const [f, t] of holders) take(f, t, id);
     }
     // no parsed test has the id: a file the runner runs that writes its title in quotes (a table loop there) is a host all the same, even

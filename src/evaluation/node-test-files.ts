@@ -17,7 +17,7 @@ const TAKES_VALUE = new Set([
  * The command's words, split at blanks outside quotes, with the quotes removed; a redirection
  * (`2>&1`, `>&2`, `&>`, `2>`, `<`) and a shell operator (`&&`, `;`, `|`, …) are words of their own.
  */
-function words(cmd: string): string[] {
+export function shellWords(cmd: string): string[] {
   return [...cmd.matchAll(/\d*[<>]+(?:&\d*-?)?|&>+|&&|\|\||[;|&]|(?:"[^"]*"|'[^']*'|[^\s;|&<>"'])+/g)].map((m) => m[0].replace(/"([^"]*)"|'([^']*)'/g, '$1$2'));
 }
 
@@ -34,7 +34,7 @@ const NO_VALUE = new Set([
 /**
  * The file operands of the task's `node … --test …` invocation (repository-relative, `./` removed,
  * in order; flags and the values of TAKES_VALUE flags and shell redirections left out; joined with
- * the folder a `cd test && …` before node runs it in, `folderOfNode`; relative to an unknown folder
+ * the folder a `cd test && …` before node runs it in, `folderOfWord`; relative to an unknown folder
  * when that `cd` cannot be read): `[]` when it has none (node's defaults apply), null when the
  * command has no `node --test` invocation fixbench can read (`npm test`, a script, an empty command).
  */
@@ -42,18 +42,27 @@ export function nodeTestOperands(cmd: string): string[] | null {
   return invocation(cmd)?.operands ?? null;
 }
 
+/** Whether word `i` of `all` (shellWords) is the program its segment runs: first, or after an operator, `VAR=x`, or a wrapper (`timeout 300`, `env`). */
+export function isProgram(all: readonly string[], i: number): boolean {
+  const operator = (w: string): boolean => /^(?:&&|\|\||[;|&])$/.test(w);
+  let k = i - 1;
+  while (k >= 0 && !operator(all[k]!) && !WRAPPERS.test(all[k]!) && (/^\w+=/.test(all[k]!) || /^-|^\d+[smhd]?$/.test(all[k]!))) k--;
+  return k < 0 || operator(all[k]!) || WRAPPERS.test(all[k]!);
+}
+
 /** A shell word that changes the shell's folder, or opens a subshell or group that may. */
 const CHANGES_FOLDER = /^[({]*(?:cd|pushd|popd)$/;
 
 /**
- * The folder (repository-relative, `.` for the root) the shell runs the node of word `i` in:
+ * The folder (repository-relative, `.` for the root) the shell runs the program of word `i` of
+ * `all` (shellWords) in:
  * the one `cd <dir>` or `pushd <dir>` before it, a command of its own (first in the command or after
  * `&&` or `;`, followed by `&&` or `;`), with a plain relative `<dir>` inside the repository; `.`
- * with none. Null (some folder, unknown) for any other folder change before node: several, one in a
+ * with none. Null (some folder, unknown) for any other folder change before it: several, one in a
  * subshell or group, `cd -`, `cd` alone, a `<dir>` the shell expands (`$DIR`, `$(…)`, `~`, a glob)
  * or outside the repository (absolute, `..`).
  */
-function folderOfNode(all: string[], i: number): string | null {
+export function folderOfWord(all: string[], i: number): string | null {
   const changes = all.slice(0, i).flatMap((w, k) => (CHANGES_FOLDER.test(w) ? [k] : []));
   if (changes.length === 0) return '.';
   const k = changes[0]!;
@@ -69,19 +78,15 @@ function folderOfNode(all: string[], i: number): string | null {
  * nodeTestOperands' reading, with `doubtful`: some operand follows a flag of node's not known to take
  * no value and written without `=` (`--dns-result-order ipv4first`): it may be that flag's value; or
  * is one the shell makes something else of; or node runs in a folder that cannot be read (`folder`
- * null: folderOfNode). `folder`: where node runs, `.` for the repository's root.
+ * null: folderOfWord). `folder`: where node runs, `.` for the repository's root.
  */
 function invocation(cmd: string): { operands: string[]; doubtful: boolean; folder: string | null } | null {
-  const all = words(cmd);
+  const all = shellWords(cmd);
   const operator = (w: string): boolean => /^(?:&&|\|\||[;|&])$/.test(w);
   for (let i = 0; i < all.length; i++) {
-    if (!/^(?:.*\/)?node$/.test(all[i]!)) continue;
-    // `node` as the segment's program: after an operator, `VAR=x`, or a wrapper (`timeout 300`, `env`)
-    let k = i - 1;
-    while (k >= 0 && !operator(all[k]!) && !WRAPPERS.test(all[k]!) && (/^\w+=/.test(all[k]!) || /^-|^\d+[smhd]?$/.test(all[k]!))) k--;
-    if (k >= 0 && !operator(all[k]!) && !WRAPPERS.test(all[k]!)) continue;
+    if (!/^(?:.*\/)?node$/.test(all[i]!) || !isProgram(all, i)) continue;
     const operands: string[] = [];
-    const folder = folderOfNode(all, i);
+    const folder = folderOfWord(all, i);
     let test = false;
     let doubtful = folder === null;
     for (let j = i + 1; j < all.length && !operator(all[j]!); j++) {
@@ -125,7 +130,7 @@ export function nodeTestFileName(file: string, ts: boolean): boolean {
  * command `testCmd` (nodeTestOperands): with operands, when the file is one, lies under one (a
  * directory: node's defaults inside), or matches one as a shell glob (picomatch); with none, node's
  * defaults (nodeTestFileName, or a .js/.cjs/.mjs file, or with `ts` a TypeScript one, under a `test`
- * directory) inside the folder node runs in (`cd test && node --test`: folderOfNode; every such file
+ * directory) inside the folder node runs in (`cd test && node --test`: folderOfWord; every such file
  * below it when that folder is itself named `test`, as node 20 does); with an
  * unreadable command, by name only (nodeTestFileName). A doubtful reading adds node's defaults
  * anywhere; one whose folder is unknown (`cd "$DIR" && …`) matches the operands against every tail

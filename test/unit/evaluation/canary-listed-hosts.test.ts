@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { baseTextOf, filesAtBase, listedHosts, MAX_EXTRA_HOSTS, UNFOUND, type FilesAtBase, type ListedContext } from '../../../src/evaluation/canary-listed-hosts.ts';
+import { baseTextOf, filesAtBase, listedHosts, MAX_CANDIDATES, MAX_EXTRA_HOSTS, UNFOUND, type FilesAtBase, type ListedContext } from '../../../src/evaluation/canary-listed-hosts.ts';
 import { NO_CANARY } from '../../../src/evaluation/canary-host.ts';
 import { planCanaries } from '../../../src/evaluation/canary.ts';
 import { gitRepo } from '../../helpers/git-repo.ts';
@@ -110,6 +110,33 @@ describe('listedHosts', () => {
     const r = await listedHosts(new Map(), ctx(files, { runner: 'jest', testCmd: 'npx jest', listed: ['test/a.test.js > a > works', 'test/c.test.js > a > works'] }));
     expect([...r.hosts.keys()]).toEqual(['packages/x/test/a.test.js']);
     expect(r.unhooked).toEqual([expect.objectContaining({ file: 'test/c.test.js' })]);
+  });
+
+  it('a package-rooted id whose path is also an unrelated root file searches the package files too; a root file with the same id is a host beside them (atkA20 #4)', async () => {
+    const real = "import { describe, it, expect } from 'vitest';\ndescribe('parse', () => { it('reads numbers', () => { expect(Number('2')).toBe(2); }); });\n";
+    const other = "import { describe, it, expect } from 'vitest';\ndescribe('root', () => { it('builds', () => { expect(1).toBe(1); }); });\n";
+    const run = (root: string | null) => {
+      const files: Record<string, string> = { 'packages/x/test/a.test.ts': real, ...(root === null ? {} : { 'test/a.test.ts': root }) };
+      return listedHosts(new Map(), ctx(files, { runner: 'vitest', testCmd: 'cd packages/x && npx vitest run', listed: ['test/a.test.ts > parse > reads numbers'] }));
+    };
+    const unrelated = await run(other);
+    expect([...unrelated.hosts.keys()]).toEqual(['packages/x/test/a.test.ts']);
+    expect(unrelated.unhooked).toEqual([]);
+    const same = await run(real);
+    expect([...same.hosts.keys()].sort()).toEqual(['packages/x/test/a.test.ts', 'test/a.test.ts']);
+    expect(same.unhooked).toEqual([]);
+    // neither the root file nor a package file holds it: one note on the id's path, saying the root file has no such test
+    const none = await listedHosts(new Map(), ctx({ 'test/a.test.ts': other }, { runner: 'vitest', testCmd: 'npx vitest run', listed: ['test/a.test.ts > parse > reads numbers'] }));
+    expect(none.hosts.size).toBe(0);
+    expect(none.unhooked).toEqual([expect.objectContaining({ file: 'test/a.test.ts', why: expect.stringMatching(/no test fixbench parses there has this id.*no file at base_commit whose path ends in it/) })]);
+  });
+
+  it(`caps candidates at ${MAX_CANDIDATES} among files node runs: source files writing a common title do not crowd out its holder`, async () => {
+    const files: Record<string, string> = { 'test/units.test.js': nodeFile('units', 'works') };
+    for (let i = 0; i < MAX_CANDIDATES + 4; i++) files[`lib/m${String(i).padStart(3, '0')}.js`] = `// works\nmodule.exports = 'works';\n`;
+    const r = await listedHosts(new Map(), ctx(files, { listed: ['units > works'] }));
+    expect([...r.hosts.keys()]).toEqual(['test/units.test.js']);
+    expect(r.unhooked).toEqual([]);
   });
 
   it('of two files writing a listed title, keeps only the one whose suites and title make the id', async () => {
