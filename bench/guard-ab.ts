@@ -1,6 +1,7 @@
-// A hand-run A/B of two steps on the first attempt's critical path (not a section of `npm run bench`;
-// bench/RESULTS.md "perf20"): the canary guard of one grading (integrity.ts `guardRun` with its reads
-// of base_commit: `git grep`s through host git) and the harness identity (paths.ts `harnessIdentity`).
+// A hand-run A/B of three steps on a run's critical path before its first test (not a section of `npm run
+// bench`; bench/RESULTS.md "perf20"): the canary guard of one grading (integrity.ts `guardRun` with its
+// reads of base_commit: `git grep`s through host git), the harness identity (paths.ts `harnessIdentity`)
+// and the pre-flight of every bundled task with remembered verdicts (tasks/preflight.ts `preflightTasks`).
 // Each sample is a fresh process of one tree (the greps' answers are remembered per process, so only a
 // process's first grading pays them, as a run's first attempt does), ABBA order, interleaved.
 //
@@ -10,7 +11,8 @@
 // A sample: one untimed grading guard of the warm-up task (another base commit: the code warm, its greps
 // not shared), then a workspace of the task at base_commit, gold.patch and test.patch applied (untimed),
 // `guardRun` as evaluate.ts calls it (ms, wall; `reads`: from its first question to base_commit to the
-// last answer) and `harnessIdentity()` (ms, wall). Prints the medians of
+// last answer), `harnessIdentity()` and `preflightTasks` of every bundled task, its verdicts remembered by
+// the warm-up (ms, wall). Prints the medians of
 // A and B, the median of the paired B − A and in how many pairs B was lower, and the load. Wall time
 // on a shared machine: read the paired figures, not the medians alone.
 import { execFile } from 'node:child_process';
@@ -19,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-interface Sample { guard_ms: number; reads_ms: number; identity_ms: number }
+interface Sample { guard_ms: number; reads_ms: number; identity_ms: number; preflight_ms: number }
 
 /** One sample in this process: `root`'s code, a fresh workspace of `instanceId` under `parentDir`. */
 async function child(root: string, instanceId: string, warmId: string, parentDir: string): Promise<Sample> {
@@ -33,7 +35,8 @@ async function child(root: string, instanceId: string, warmId: string, parentDir
   const { namesElsewhere, valuesAtBase, wordsAtBase } = await src('evaluation/canary-elsewhere.ts');
   const { baseTextOf, filesAtBase } = await src('evaluation/canary-listed-hosts.ts');
   const { reportKind } = await src('evaluation/parse/index.ts');
-  const { harnessIdentity } = await src('cli/paths.ts');
+  const { harnessIdentity, preflightCache } = await src('cli/paths.ts');
+  const { preflightTasks } = await src('tasks/preflight.ts');
   type Task = { instance_id: string; repo: string; base_commit: string; patch: string; test_patch: string; test_report: string };
   const tasks = (await loadTasks(path.join(root, 'tasks'))) as Task[];
   const repoCache = new RepoCache({ cacheDir: path.join(root, '.fixbench-cache', 'repos'), tasksDir: path.join(root, 'tasks') });
@@ -69,7 +72,9 @@ async function child(root: string, instanceId: string, warmId: string, parentDir
   const { guard, reads } = await guardOf(instanceId);
   const t1 = performance.now();
   await harnessIdentity();
-  return { guard_ms: guard, reads_ms: reads, identity_ms: performance.now() - t1 };
+  const t2 = performance.now();
+  await preflightTasks(tasks, repoCache, preflightCache());
+  return { guard_ms: guard, reads_ms: reads, identity_ms: t2 - t1, preflight_ms: performance.now() - t2 };
 }
 
 const args = process.argv.slice(2);
@@ -101,5 +106,5 @@ if (args[0] === '--child') {
     const d = got.A.map((a, i) => got.B[i]![k] - a[k]);
     return { a_ms: +median(got.A.map((s) => s[k])).toFixed(1), b_ms: +median(got.B.map((s) => s[k])).toFixed(1), b_minus_a_ms: +median(d).toFixed(1), b_lower: `${d.filter((x) => x < 0).length}/${d.length}` };
   };
-  console.log(JSON.stringify({ instanceId, pairs, load1: [Math.min(...loads), Math.max(...loads)].map((x) => +x.toFixed(1)), guard: figure('guard_ms'), reads: figure('reads_ms'), identity: figure('identity_ms') }));
+  console.log(JSON.stringify({ instanceId, pairs, load1: [Math.min(...loads), Math.max(...loads)].map((x) => +x.toFixed(1)), guard: figure('guard_ms'), reads: figure('reads_ms'), identity: figure('identity_ms'), preflight: figure('preflight_ms') }));
 }
