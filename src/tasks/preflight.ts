@@ -15,7 +15,7 @@ import { gitAt } from '../workspace/git.ts';
 import { hostGit } from '../workspace/host-git.ts';
 import type { PreflightCache } from './preflight-cache.ts';
 
-/** Tasks whose remembered verdict is checked at once (each check: a cache file read and one git process). */
+/** Tasks whose remembered verdict is read at once, and repository mirrors whose commits are checked at once (`commitsPresent`). */
 const CACHED_CHECKS_AT_ONCE = 8;
 
 /**
