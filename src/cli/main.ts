@@ -22,7 +22,7 @@ function withGiven<T extends object>(opts: T, cmd: Command): T & { given: string
 export function buildProgram(exit: { code: number }): Command {
   const program = new Command('fixbench')
     .description('Measure how well, and at what price, language models fix real issues in real repositories.')
-    .version(harnessVersion()) // not harnessIdentity(): its two git processes are start-up cost of every command
+    .version(harnessVersion()) // not harnessIdentity(): its git process is start-up cost of every command
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ formatItem }) // inherited by every subcommand: long descriptions wrap below their term
     .exitOverride()

@@ -17,16 +17,28 @@ export function harnessVersion(): string {
 }
 
 /**
+ * The commit checked out in `dir` (40 hex digits; `<sha>+dirty` when tracked files have uncommitted
+ * changes), or null when `dir` is not in a git checkout, has no commit yet, or git fails. One git
+ * process (`git status --porcelain=v2 --branch --untracked-files=no`: its `# branch.oid` header is
+ * HEAD, any other line a changed tracked file), off the event loop. Never rejects.
+ */
+export async function checkoutCommit(dir: string): Promise<string | null> {
+  const out = await run('git', ['status', '--porcelain=v2', '--branch', '--untracked-files=no'], { cwd: dir }).then((r) => r.stdout, () => null);
+  if (out === null) return null;
+  const lines = out.split('\n').filter(Boolean);
+  const head = lines.find((l) => l.startsWith('# branch.oid '))?.slice('# branch.oid '.length) ?? '';
+  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(head)) return null; // `(initial)`: no commit yet
+  return lines.some((l) => !l.startsWith('# ')) ? `${head}+dirty` : head;
+}
+
+/**
  * Harness version (package.json) and git commit of the package checkout (`<sha>+dirty` with
- * uncommitted changes), if it is one; `build`: the compiled CLI's content hash. Its two git
- * processes run at once and never block the event loop, so a caller can start it early and await
- * it when the run header is written. Never rejects (no git, or not a checkout: commit null).
+ * uncommitted changes to tracked files), if it is one (`checkoutCommit`); `build`: the compiled
+ * CLI's content hash. Its git process never blocks the event loop, so a caller can start it early
+ * and await it when the run header is written. Never rejects (no git, or not a checkout: commit null).
  */
 export async function harnessIdentity(): Promise<{ version: string; commit: string | null; build?: string }> {
-  const git = (...args: string[]) => run('git', args, { cwd: PACKAGE_ROOT }).then((r) => r.stdout.trim());
-  // A checkout with uncommitted changes to tracked files is not that commit: say so.
-  const [head, status] = await Promise.all([git('rev-parse', 'HEAD').catch(() => ''), git('status', '--porcelain', '--untracked-files=no').catch(() => null)]);
-  const commit = !head ? null : status === null ? null : status !== '' ? `${head}+dirty` : head;
+  const commit = await checkoutCommit(PACKAGE_ROOT);
   // dist/ is git-ignored, so the commit alone cannot tell which build ran: the compiled CLI's content hash (bin/fixbench.mjs)
   const build = process.env.FIXBENCH_BUILD_HASH;
   return { version: harnessVersion(), commit, ...(build && /^[0-9a-f]{64}$/.test(build) ? { build } : {}) };

@@ -101,11 +101,14 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
     }
     runner = framework;
   }
-  const written = elsewhere ? await elsewhere(jsTitles(hosts), [...hosts.keys()], false) : new Set<string>();
-  const baseWords = wordsAt ? await wordsAt(literalWords(hosts, false)) : undefined;
-  // which candidate values the repository writes outside the hosts, so a mutant is drawn documented alike (canary-echo.ts); unknown when it cannot be read
-  // (a value with a line break is never written as a whole word on one line: not asked, so one cannot turn the check off, atkQ15 #4)
-  const counts = valuesAt ? await valuesAt(valueCandidates(hosts).filter((v) => !/[\r\n]/.test(v)), [...hosts.keys()]) : null;
+  // The three questions to base_commit are independent reads of its tree (a git grep each, own patterns file): asked at once.
+  const [written, baseWords, counts] = await Promise.all([
+    elsewhere ? elsewhere(jsTitles(hosts), [...hosts.keys()], false) : new Set<string>(),
+    wordsAt ? wordsAt(literalWords(hosts, false)) : undefined,
+    // which candidate values the repository writes outside the hosts, so a mutant is drawn documented alike (canary-echo.ts); unknown when it cannot be read
+    // (a value with a line break is never written as a whole word on one line: not asked, so one cannot turn the check off, atkQ15 #4)
+    valuesAt ? valuesAt(valueCandidates(hosts).filter((v) => !/[\r\n]/.test(v)), [...hosts.keys()]) : null,
+  ]);
   const documented = counts ? (v: string): boolean => (counts.get(v) ?? 0) > 0 : undefined;
   const plan = withNotes(await priced(planCanaries(runner, hosts, type, task, written, baseWords, documented), [...hosts.keys()], valuesAt), extra.unhooked);
   // node's JUnit (or its TAP read with every point) cannot show a parent test's or a hook's own failure: the second channel does.
@@ -207,8 +210,10 @@ async function guardPytest(dir: string, task: TaskSpec, guard: Guard, elsewhere?
   }
   const extra = await listedHosts(hosts, { listed: [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], runner: 'pytest', testCmd: task.test_cmd, python: true, ...listedReads(dir, task.test_patch, base) });
   for (const [f, t] of extra.hosts) hosts.set(f, t);
-  const written = elsewhere ? await elsewhere(pythonNames(hosts), [...hosts.keys()], true) : new Set<string>();
-  const baseWords = wordsAt ? await wordsAt(literalWords(hosts, true)) : undefined;
+  const [written, baseWords] = await Promise.all([ // independent reads of base_commit, at once
+    elsewhere ? elsewhere(pythonNames(hosts), [...hosts.keys()], true) : new Set<string>(),
+    wordsAt ? wordsAt(literalWords(hosts, true)) : undefined,
+  ]);
   return installPlan(dir, withNotes(await priced(planPythonCanaries(task.test_cmd, hosts, task, written, baseWords), [...hosts.keys()], valuesAt), extra.unhooked), guard);
 }
 

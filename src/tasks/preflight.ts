@@ -11,18 +11,19 @@ import { UserInputError } from '../core/errors.ts';
 import { applyPatch } from '../evaluation/apply-patch.ts';
 import { createWorkspace, type RepoCache } from '../workspace/index.ts';
 import { hasCommit } from '../workspace/repo-cache.ts';
+import { gitAt } from '../workspace/git.ts';
 import { hostGit } from '../workspace/host-git.ts';
 import type { PreflightCache } from './preflight-cache.ts';
 
-/** Tasks whose remembered verdict is checked at once (each check: a cache file read and one git process). */
+/** Tasks whose remembered verdict is read at once, and repository mirrors whose commits are checked at once (`commitsPresent`). */
 const CACHED_CHECKS_AT_ONCE = 8;
 
 /**
  * Checks every task; returns nothing when all pass.
  * Milliseconds per task for small repositories (one local checkout, three `git apply`). With
  * `cache`, a task with a stored pass verdict for its current repo, base_commit and patch bytes
- * (src/tasks/preflight-cache.ts) only has its repository and commit checked (one git process;
- * up to `CACHED_CHECKS_AT_ONCE` such tasks at once, and its verdict is not written again);
+ * (src/tasks/preflight-cache.ts) only has its repository and commit checked (one git process per
+ * repository for all such tasks, `commitsPresent`; and its verdict is not written again);
  * a task that passes in full is remembered there. Full checks run one task at a time.
  * @throws UserInputError listing every problem at once (in task order), each naming the task file and field.
  */
@@ -30,7 +31,10 @@ export async function preflightTasks(tasks: TaskSpec[], repoCache: RepoCache, ca
   const problems: string[] = [];
   const limit = pLimit(CACHED_CHECKS_AT_ONCE);
   // The repository and its commit are checked every time: a mirror rebuilt from a regenerated bundle may lack the commit.
-  const quick = await Promise.all(tasks.map((task) => limit(async () => (cache && (await cache.passed(task)) ? checkRepoAndCommit(task, repoCache) : null))));
+  const passed = await Promise.all(tasks.map((task) => limit(async () => Boolean(cache && (await cache.passed(task))))));
+  const present = await commitsPresent(tasks.filter((_, i) => passed[i]), repoCache);
+  // a remembered task whose commit the batch did not find is checked alone, which names its problem
+  const quick = await Promise.all(tasks.map((task, i) => limit(async () => (!passed[i] ? null : present.has(task) ? [] : checkRepoAndCommit(task, repoCache)))));
   const work = quick.some((q) => q === null) ? await mkdtemp(path.join(os.tmpdir(), 'fixbench-preflight-')) : null;
   try {
     for (const [i, task] of tasks.entries()) {
@@ -115,6 +119,34 @@ export async function checkRepoAndCommit(task: Pick<TaskSpec, 'dir' | 'repo' | '
     return [at(yamlFile, 'base_commit', `${task.base_commit} is not in repository "${task.repo}"; use a commit of that repository (git log)`)];
   }
   return [];
+}
+
+/** Most commits one `git rev-list` of `commitsPresent` is asked about (its command line). */
+const COMMITS_PER_LIST = 1000;
+
+/**
+ * The tasks among `tasks` whose repository's mirror holds their base_commit as a commit: one git
+ * process per mirror (`git rev-list --no-walk --ignore-missing <sha>…` prints each given commit it
+ * holds, by its full hash; a missing object or one that is not a commit is left out, not an error),
+ * mirrors at once. A task not in the answer (its mirror cannot be made, the commit is missing, git
+ * failed) is for `checkRepoAndCommit` to check alone. Never throws.
+ */
+async function commitsPresent(tasks: readonly TaskSpec[], repoCache: RepoCache): Promise<Set<TaskSpec>> {
+  const limit = pLimit(CACHED_CHECKS_AT_ONCE);
+  const mirrors = await Promise.all(tasks.map((task) => limit(() => repoCache.mirror(task.repo, { tasksDir: path.dirname(task.dir) }).catch(() => null))));
+  const byMirror = new Map<string, TaskSpec[]>();
+  for (const [i, task] of tasks.entries()) if (mirrors[i]) byMirror.set(mirrors[i], [...(byMirror.get(mirrors[i]) ?? []), task]);
+  const found = new Set<TaskSpec>();
+  await Promise.all([...byMirror].map(([mirror, list]) => limit(async () => {
+    const shas = [...new Set(list.map((t) => t.base_commit))];
+    const held = new Set<string>();
+    for (let i = 0; i < shas.length; i += COMMITS_PER_LIST) {
+      const out = await gitAt(mirror).raw(['rev-list', '--no-walk', '--ignore-missing', ...shas.slice(i, i + COMMITS_PER_LIST), '--']).catch(() => '');
+      for (const line of out.split('\n')) if (line) held.add(line.trim());
+    }
+    for (const t of list) if (held.has(t.base_commit)) found.add(t);
+  })));
+  return found;
 }
 
 const firstLine = (log: string): string =>

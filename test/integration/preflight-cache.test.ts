@@ -1,7 +1,8 @@
 // Remembered pre-flight verdicts: a pass is stored and spares the next run the checkout and the
 // `git apply`s; any change to what the verdict depends on (either patch, the commit) checks again,
 // and a task that fails pre-flight is never let through by an earlier pass nor remembered.
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,6 +115,34 @@ describe('pre-flight verdict cache', () => {
     expect(await cache.passed(task!)).toBe(false);
     await writeFile(path.join(cache.dir, file!), '{not json');
     expect(await cache.passed(task!)).toBe(false);
+  });
+
+  it('remembered tasks of one repository have their commits checked by one git process; one whose commit the mirror lacks is still refused', async () => {
+    const { tasksDir, repoCache, cache } = await setUp('batch');
+    writeTinyTask(tasksDir, repo, 'tiny-2', { yaml: { base_commit: repo.commits[1] } });
+    writeTinyTask(tasksDir, repo, 'tiny-3');
+    await preflightTasks(await loadTasks(tasksDir), repoCache, cache); // all three remembered
+    // git's processes, counted through a logging `git` first on PATH
+    const bin = path.join(tmp, 'batch', 'bin');
+    const log = path.join(bin, 'calls.log');
+    await mkdir(bin, { recursive: true });
+    const real = execFileSync('sh', ['-c', 'command -v git']).toString().trim();
+    await writeFile(path.join(bin, 'git'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${real}' "$@"\n`);
+    await chmod(path.join(bin, 'git'), 0o755);
+    const saved = process.env.PATH;
+    process.env.PATH = `${bin}${path.delimiter}${saved}`;
+    try {
+      await preflightTasks(await loadTasks(tasksDir), repoCache, cache);
+      expect((await readFile(log, 'utf8')).trim().split('\n').filter((l) => !/--version/.test(l))).toHaveLength(1);
+      // a remembered pass for a commit the mirror does not hold lets nothing through
+      const [task] = await loadTasks(tasksDir, ['tiny-1']);
+      const missing = { ...task!, base_commit: 'f'.repeat(40) };
+      await cache.remember(missing);
+      expect(await cache.passed(missing)).toBe(true);
+      await expect(preflightTasks([missing, ...(await loadTasks(tasksDir, ['tiny-2']))], repoCache, cache)).rejects.toThrow(/^1 task problem\(s\)[^\n]*\n[^\n]*tiny-1[^\n]*base_commit: f{40} is not in repository/);
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 
   it('a cache folder that cannot be written is no error: pre-flight passes and checks again next time', async () => {

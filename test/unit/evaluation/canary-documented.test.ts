@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { documentedOdds, echoTell, valueText } from '../../../src/evaluation/canary-odds.ts';
-import { valuesAtBase } from '../../../src/evaluation/canary-elsewhere.ts';
+import { namesElsewhere, valuesAtBase, wordsAtBase } from '../../../src/evaluation/canary-elsewhere.ts';
 import { guardRun } from '../../../src/evaluation/integrity.ts';
 import { reportKind } from '../../../src/evaluation/parse/index.ts';
 import { gitRepo } from '../../helpers/git-repo.ts';
@@ -93,6 +93,36 @@ describe('guardRun prices pairs by the values the repository documents', () => {
         }
       }
     }
+  });
+});
+
+describe('guardRun asks base_commit its three questions at once', () => {
+  it('names elsewhere, words and values are all asked before any answer is awaited, and the plan is made from their answers', async () => {
+    const { repo, task } = documentedTask('# add\n\nAdds numbers.\n');
+    const ws = await hostRepoOf(repo.dir);
+    // Each question's first call holds its answer until all three were asked (or 2 s passed: asked one after another).
+    const asked = new Set<string>();
+    let allAsked!: () => void;
+    const all = new Promise<void>((resolve) => (allAsked = resolve));
+    const sawAll: Record<string, boolean> = {};
+    const gate = async <T>(name: string, answer: () => Promise<T>): Promise<T> => {
+      const first = !asked.has(name);
+      asked.add(name);
+      if (asked.size === 3) allAsked();
+      if (first) {
+        await Promise.race([all, new Promise((r) => setTimeout(r, 2000))]);
+        sawAll[name] = asked.size === 3;
+      }
+      return answer();
+    };
+    const names = namesElsewhere(ws, ws.baseCommit);
+    const words = wordsAtBase(ws, ws.baseCommit);
+    const values = valuesAtBase(ws, ws.baseCommit);
+    const guard = await guardRun(repo.dir, task, reportKind(task.test_report), true, null,
+      (n, h, w) => gate('names', () => names(n, h, w)), (w) => gate('words', () => words(w)), (v, h) => gate('values', () => values(v, h)));
+    expect(sawAll).toEqual({ names: true, words: true, values: true });
+    expect(guard.tampered).toBeNull();
+    expect(guard.plan?.pairs?.length).toBeGreaterThan(0);
   });
 });
 
