@@ -9,6 +9,8 @@ import { baseTextOf, filesAtBase } from '../../../src/evaluation/canary-listed-h
 import { NO_CANARY } from '../../../src/evaluation/canary-host.ts';
 import { NOT_UTF8, NotUtf8Error, utf8Text } from '../../../src/evaluation/host-text.ts';
 import { guardRun } from '../../../src/evaluation/integrity.ts';
+import { withoutHookCanary } from '../../../src/cli/tasks-check.ts';
+import type { TaskValidation } from '../../../src/tasks/validate.ts';
 import { reportKind } from '../../../src/evaluation/parse/index.ts';
 import { gitRepo } from '../../helpers/git-repo.ts';
 import { cleanupHostRepos, hostRepoOf } from '../../helpers/host-repo.ts';
@@ -71,5 +73,15 @@ describe('guardRun (pytest) with a host that is not UTF-8', () => {
     expect([...guard.plan!.texts.keys()]).toEqual(['tests/test_calc.py']);
     expect(read('tests/test_enc.py').equals(LATIN1)).toBe(true);
     expect(guard.plan!.unhooked!.find((u) => u.file === 'tests/test_enc.py')!.why).toContain(NOT_UTF8);
+  });
+});
+
+describe('tasks validate on a host that is not UTF-8', () => {
+  it('warns that the file has no canary and says to save it as UTF-8, not to rename its tests', () => {
+    const why = `listed test "tests/test_enc.py > test_label": ${NOT_UTF8}, ${NO_CANARY}`;
+    const runs = { runs: [{ run: 1, phase: 'gold_and_test_patch', outcome: 'resolved', tests: {}, test_ms: 1, error: null, canaries: { fail: 'failed', pass: 'passed', unhooked: [{ file: 'tests/test_enc.py', why }] }, unprotected: null }] } as unknown as Pick<TaskValidation, 'runs'>;
+    const warning = withoutHookCanary(runs)!;
+    expect(warning).toMatch(/^no canary in tests\/test_enc\.py \(.*not UTF-8 text.*\): .*save the file as UTF-8/);
+    expect(warning).not.toMatch(/register its tests/);
   });
 });
