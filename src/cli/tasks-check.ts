@@ -16,6 +16,7 @@ import { defaultTasksDir, reportFileOption } from './common.ts';
 import { PACKAGE_ROOT } from './paths.ts';
 import { textTable } from './table.ts';
 import { NO_CANARY, SYNTHETIC_ONLY } from '../evaluation/canary-host.ts';
+import { NOT_UTF8 } from '../evaluation/host-text.ts';
 
 const log = (s: string) => process.stderr.write(s + '\n');
 
@@ -193,7 +194,8 @@ export function weaklyProtected(v: Pick<TaskValidation, 'runs'>, lintWeak: strin
 export function withoutHookCanary(v: Pick<TaskValidation, 'runs'>): string | null {
   const gold = v.runs.filter((r) => r.phase === 'gold_and_test_patch');
   const u = gold.find((r) => r.canaries?.unhooked?.length)?.canaries?.unhooked ?? [];
-  const none = u.filter((x) => x.why.endsWith(NO_CANARY));
+  const notText = u.filter((x) => x.why.includes(NOT_UTF8));
+  const none = u.filter((x) => x.why.endsWith(NO_CANARY) && !notText.includes(x));
   const synthetic = u.filter((x) => x.why === SYNTHETIC_ONLY);
   const hookless = u.filter((x) => !x.why.endsWith(NO_CANARY) && x.why !== SYNTHETIC_ONLY);
   const unprotected = gold.find((r) => r.unprotected)?.unprotected;
@@ -202,6 +204,7 @@ export function withoutHookCanary(v: Pick<TaskValidation, 'runs'>): string | nul
   const out = [
     unprotected ? `unprotected: its gold run carried no canaries (${unprotected}): a patch rewriting the test results to turn failures into passes goes unseen; ${unprotected.includes(NO_CANARY) ? noneFix : 'tasks/README.md "Canary tests and result channels" says which tasks get them'}` : '',
     none.length ? `no canary in ${named(none)}: a patch rewriting that file's test events to turn any failure into a pass goes unseen there; ${noneFix}` : '',
+    notText.length ? `no canary in ${named(notText)}: a patch rewriting that file's test events to turn any failure into a pass goes unseen there; save the file as UTF-8 (its coding line, if any, saying so) so fixbench can add canaries to it` : '',
     synthetic.length ? `only the synthetic canary pair in ${synthetic.map((x) => x.file).join('; ')} (no test of the file can be copied): the pair is recognisable by its fixed shape, so a patch rewriting that file's test events to turn its other failures into passes, leaving the pair alone, goes unseen there; give the file tests fixbench reads and can copy (\`it('…', () => { assert.equal(f(2), 4); })\`: tasks/README.md "Canary tests and result channels")` : '',
     hookless.length ? `no hook canary in ${named(hookless)}: a patch rewriting that file's test events to turn hook failures (\`beforeEach\`) into passes goes unseen there; give the file a test asserting the equality of a literal (\`assert.equal(f(2), 4)\`) in a test function with no parameter or one used only as \`t.assert\` (tasks/README.md "Canary tests and result channels")` : '',
   ].filter(Boolean);

@@ -106,7 +106,7 @@ export function hookCanary(file: string, text: string, ctx: HookContext): HookCa
   // a test no canary copies, else the must-pass pair's (verbatim, both)
   const fresh = fit.filter((t) => !copied.has(tail(t)));
   const sources = fresh.length ? fresh : fit;
-  if (!sources.length) return { unhooked: 'no test to copy into a beforeEach hook: none outside the must-fail copies asserts the equality of a literal in a test function with no parameter or one used only as `t.assert`, `t.mock`, `t.diagnostic`, `t.name`, `t.fullName`, `t.signal`' };
+  if (!sources.length) return { unhooked: 'no test to copy into a beforeEach hook: none outside the must-fail copies asserts the equality of a literal in a test function with no parameter or one used only as `t.assert`, `t.mock`, `t.diagnostic`, `t.signal` (a test reading its own name is never copied)' };
   const titles = found.map((t) => t.title);
   const suiteTitles = [...new Set(found.flatMap((t) => t.suites))];
   // a variant of the first of `from` that has one with a word replaced (variantTitleOf's last resort, `<title> 2`, would tell)

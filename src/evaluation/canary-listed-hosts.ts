@@ -16,6 +16,8 @@ import { loadedByHost, NO_CANARY, REGISTERING_CALL } from './canary-host.ts';
 import type { Unhooked } from './canary-hook.ts';
 import { nodeRunsAsTest } from './node-test-files.ts';
 import { pythonListed } from './canary-listed-python.ts';
+import { NOT_UTF8, NotUtf8Error, utf8Text } from './host-text.ts';
+import { readSmallBytes } from './report-file.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
 
 /** Answers which files of the tree at base_commit write one of `texts` (fixed strings); null when that cannot be read. */
@@ -76,16 +78,27 @@ const MAX_BASE_BYTES = 4 * 1024 * 1024;
  * in, as a protected test file would be; so is a base file the patch made a link, a folder or a
  * file over 4 MiB (`workspace` null: writing the plan over a link or a folder then fails, and the
  * attempt is `tampered`). The workspace's text for a path not in the tree (added by setup or the patch). Null for a base entry that is not a regular file, a blob over 4 MiB, or when
- * git fails.
+ * git fails. Throws NotUtf8Error (host-text.ts) when the text to give is not UTF-8 (the base blob; for a path not in the
+ * tree, the workspace file's bytes when its text holds U+FFFD): such a file is never planned on (atkA20 #2).
  */
 export function baseTextOf(ws: HostRepo, tree: ReadonlyMap<string, { mode: string; id: string }>): BaseText {
   return async (file, workspace) => {
     const entry = tree.get(file);
-    if (!entry) return workspace;
+    if (!entry) {
+      // the workspace's text came through a lossy read: U+FFFD may stand for bytes that are not UTF-8
+      if (workspace?.includes('\uFFFD')) {
+        const bytes = await readSmallBytes(ws.dir, file, MAX_BASE_BYTES);
+        if (bytes !== null && utf8Text(bytes) === null) throw new NotUtf8Error(file);
+      }
+      return workspace;
+    }
     if (entry.mode !== '100644' && entry.mode !== '100755') return null;
     if (workspace !== null && gitBlobId(Buffer.from(workspace, 'utf8')) === entry.id) return workspace;
     const blob = await hostGit(ws).bytes(['cat-file', 'blob', entry.id]).catch(() => null);
-    return blob === null || blob.length > MAX_BASE_BYTES ? null : blob.toString('utf8');
+    if (blob === null || blob.length > MAX_BASE_BYTES) return null;
+    const text = utf8Text(blob);
+    if (text === null) throw new NotUtf8Error(file);
+    return text;
   };
 }
 
@@ -96,7 +109,7 @@ export interface ListedContext {
   /** The task's runner (canary.ts inferRunner); `mocha` joins suite titles and title by a space. */
   runner: string | null;
   testCmd: string;
-  /** A workspace file's text (readSmallFile: no link followed), null when absent, linked or too large. */
+  /** A workspace file's text (readSmallFile: no link followed), null when absent, linked or too large; may throw NotUtf8Error (host-text.ts): the file is then no host, and its listed tests' notes say why. */
   read: (file: string) => Promise<string | null>;
   /** Files at base_commit by text; absent (tests, `tasks lint`): only ids naming their file count. */
   filesAt?: FilesAtBase;
@@ -146,9 +159,12 @@ function idsOf(file: string, text: string, runner: string | null): Set<string> {
  * known host is, or held by one, needs none; no note for one a known host holds, or whose title only
  * known hosts write (a table loop there). A listed id no host holds, by the caps, an unreadable file or
  * a title fixbench cannot parse (a table loop, a computed title), is an `unhooked` note ending in
- * NO_CANARY, so it is never silent.
+ * NO_CANARY, so it is never silent. A file `ctx.read` finds not UTF-8 text is no host, and its notes say so (NOT_UTF8).
  */
 export async function listedHosts(known: ReadonlyMap<string, string>, ctx: ListedContext): Promise<ListedHosts> {
+  const notUtf8 = new Set<string>();
+  const { read } = ctx;
+  ctx = { ...ctx, read: (f) => read(f).catch((err: unknown) => { if (!(err instanceof NotUtf8Error)) throw err; notUtf8.add(f); return null; }) };
   const held = new Set<string>();
   const python = ctx.python === true;
   if (!python) for (const [f, t] of known) for (const id of idsOf(f, t, ctx.runner)) held.add(id);
@@ -238,6 +254,7 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
       for (const [f, t] of writers) take(f, t, id);
     }
   }
+  for (const [id, w] of why) if (notUtf8.has(w.file)) why.set(id, { file: w.file, reason: NOT_UTF8 });
   return { hosts, unhooked: notes(why) };
 }
 

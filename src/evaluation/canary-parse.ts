@@ -148,7 +148,7 @@ function parseTests(text: string, plugins: ('typescript' | 'jsx')[]): Parsed | n
         // them, so the copy's id could not be found as written.
         // A test with subtests (atkM14 #1): node reports it as a suite (no id of its own in JUnit, none in
         // TAP read leaves-only), so a copy's failure in its own body would read as missing.
-        unsafe: /Snapshot\b|\.only\b|\.skip\b|\.todo\b/.test(src) || [title, ...suites].some((t) => /[\u0000-\u001f\u007f]/.test(t)) || holdsTests(fn) || hooked || refersTo(fn.body, names),
+        unsafe: /Snapshot\b|\.only\b|\.skip\b|\.todo\b/.test(src) || [title, ...suites].some((t) => /[\u0000-\u001f\u007f]/.test(t)) || holdsTests(fn) || readsOwnName(fn, src) || hooked || refersTo(fn.body, names),
       });
     }
   };
@@ -219,6 +219,31 @@ function holdsTests(fn: N): boolean {
     return false;
   };
   return seen(fn.body, null, 'body');
+}
+
+/** Members of a test's context (its first parameter, or `this` in a `function` callback) that give the running test's own name or title (node:test's `t.name`/`t.fullName`, mocha's `this.test`/`this.currentTest`, vitest's `ctx.task`). */
+const OWN_NAME = new Set(['name', 'fullName', 'test', 'currentTest', 'task', 'title']);
+
+/**
+ * Whether test callback `fn` (source `src`, the whole statement) reads its own name, so a copy
+ * running under another title would not run as the original does (atkA20 #3: `inputs[t.name]`):
+ * a member of OWN_NAME of its first parameter or of a `function` callback's `this`, or (by text)
+ * `expect.getState()` (jest/vitest's `currentTestName`) or playwright's `test.info()`.
+ */
+function readsOwnName(fn: N, src: string): boolean {
+  if (/\bexpect\s*\.\s*getState\b|\btest\s*\.\s*info\s*\(|\bcurrentTestName\b/.test(src)) return true;
+  const ctx: string | null = fn.params?.[0]?.type === 'Identifier' ? fn.params[0].name : null;
+  const walk = (n: unknown): boolean => {
+    if (n === null || typeof n !== 'object') return false;
+    if (Array.isArray(n)) return n.some(walk);
+    const x = n as N;
+    if (x.type === 'MemberExpression' && !x.computed && x.property.type === 'Identifier' && OWN_NAME.has(x.property.name)) {
+      const o = x.object;
+      if ((o.type === 'Identifier' && o.name === ctx) || (o.type === 'ThisExpression' && fn.type === 'FunctionExpression')) return true;
+    }
+    return Object.keys(x).some((k) => k !== 'loc' && k !== 'start' && k !== 'end' && walk(x[k]));
+  };
+  return walk(fn.body);
 }
 
 /** Names an assertion's call starts from (`assert.equal`, `expect(x).toBe`, `t.assert.ok`, `should`, chai's `assert`). */

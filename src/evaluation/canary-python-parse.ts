@@ -20,9 +20,12 @@ export interface PyTest {
   blankAbove: number;
   /** Expected literals of its top-level `assert <expr> == <literal>` lines (empty: it cannot be mutated). */
   literals: ExpectedLiteral[];
-  /** True when a copy of it must not be made: skip/xfail marks or calls, a fixture, a generator, a name-keyed store (`request`, snapshots, `*_regression`). */
+  /** True when a copy of it must not be made: skip/xfail marks or calls, a fixture, a generator, a name-keyed store (`request`, snapshots, `*_regression`), a read of its own name (`self._testMethodName`, `self.id()`, PYTEST_CURRENT_TEST, its frame). */
   unsafe: boolean;
 }
+
+/** What in a test's body reads its own name: unittest's `_testMethodName`, `self.id()`, pytest's PYTEST_CURRENT_TEST, its frame (`sys._getframe`, `inspect.currentframe`, `inspect.stack`, `co_name`). */
+const OWN_NAME = /\b(?:_testMethodName|PYTEST_CURRENT_TEST|_getframe|currentframe|co_name)\b|\binspect\s*\.\s*stack\b|\bself\s*\.\s*id\s*\(/;
 
 class Abort extends Error {}
 const PREFIX = /^(?:[rRuUbBfF]|[rR][bBfF]|[bBfF][rR])?$/;
@@ -179,8 +182,9 @@ export function findPythonTests(text: string): PyTest[] | null {
     const decorators = decoratorsOf(n);
     const bodyLines = logical.slice(n + 1, end + 1).filter((x) => !x.blank);
     const bodyText = text.slice(starts[l.first]!, lineEnd(logical[end]!.last));
-    // A copy must run as its original does: not under a name-keyed store (snapshots, regression files, the requesting node's name).
-    const unsafe = /\b(?:skip\w*|xfail|expectedFailure|fixture|flaky)\b/.test(decorators) || /\b(?:skip|xfail|importorskip|yield|request|snapshot\w*|\w+_regression)\b/.test(bodyText);
+    // A copy must run as its original does: not under a name-keyed store (snapshots, regression files, the requesting node's name),
+    // nor reading its own name (atkA20 #3: unittest's `self._testMethodName`, `self.id()`; pytest's PYTEST_CURRENT_TEST; its frame's code name).
+    const unsafe = /\b(?:skip\w*|xfail|expectedFailure|fixture|flaky)\b/.test(decorators) || /\b(?:skip|xfail|importorskip|yield|request|snapshot\w*|\w+_regression)\b/.test(bodyText) || OWN_NAME.test(bodyText);
     const literals: ExpectedLiteral[] = [];
     const inner = bodyLines[0]!.indent;
     for (const b of bodyLines) {

@@ -92,10 +92,12 @@ export interface PyHostContext {
   before?: ReadableBefore;
   /** The words a patch can read (canary-words.ts `Vocabulary`); absent: every word. */
   vocab?: Vocabulary;
+  /** Most must-fail copies in this file (1 for a host test.patch adds no line to: canary-listed-hosts.ts); absent: MAX_FAIL_COPIES. */
+  maxFail?: number;
 }
 
 /**
- * The file's text with up to {@link MAX_FAIL_COPIES} must-fail copies and one must-pass copy
+ * The file's text with up to {@link MAX_FAIL_COPIES} (`ctx.maxFail`) must-fail copies and one must-pass copy
  * inserted (chosen as canary-mutate.ts `mutateHost` chooses), or null when the file has no test
  * with a mutable literal (or cannot be scanned). A copy's name replaces one word of its original's
  * (`variantTitleOf` over the words after `test_`), else appends `_N`.
@@ -115,7 +117,7 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
   const hiding = (t: PyTest): ExpectedLiteral[] => hidingLiterals(t.literals, text, { known: isKnown(t), swappable: canSwap(t), added: ctx.added, ...(ctx.before ? { before: ctx.before } : {}) });
   const hiddenSrcs = mutable.filter((t) => hiding(t).length > 0);
   const rank = (t: PyTest): number => (f2p(t) ? 0 : isNew(t) ? 1 : 2);
-  const failSrcs = shuffle(hiddenSrcs.length ? hiddenSrcs : mutable).sort((a, b) => rank(a) - rank(b)).slice(0, MAX_FAIL_COPIES);
+  const failSrcs = shuffle(hiddenSrcs.length ? hiddenSrcs : mutable).sort((a, b) => rank(a) - rank(b)).slice(0, ctx.maxFail ?? MAX_FAIL_COPIES);
   if (failSrcs.length > 1 && failSrcs.length === found.length) failSrcs.pop();
   const others = found.filter((t) => !failSrcs.includes(t));
   const p2p = others.filter((t) => listed(ctx.passToPass, t.name) && !f2p(t));
@@ -289,7 +291,7 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
   const failToPass: FailToPassCount = { hidden: 0, known: 0 };
   for (const [file, text] of hosts) {
     // a module another file imports has its tests collected there too: none of its pairs swaps
-    const m = mutatePythonHost(text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, unique: elsewhere.has(pythonModuleName(file)) ? () => false : unique, before: { lines: baseLines, removed: removed.get(file) ?? '', statement: task.problem_statement ?? '' }, vocab });
+    const m = mutatePythonHost(text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, unique: elsewhere.has(pythonModuleName(file)) ? () => false : unique, before: { lines: baseLines, removed: removed.get(file) ?? '', statement: task.problem_statement ?? '' }, vocab, ...(task.test_patch && !added.has(file) ? { maxFail: 1 } : {}) });
     if (m) {
       texts.set(file, m.text);
       tests.push(...m.tests.map((t) => ({ file, ...t })));

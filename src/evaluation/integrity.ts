@@ -16,6 +16,7 @@ import { ID_SEPARATOR, type ReportKind, type TestResults } from './parse/index.t
 import { noLinkPath, readSmallFile } from './report-file.ts';
 import { lstatOrNull } from './nofollow-fs.ts';
 import { diffFiles } from './diff-files.ts';
+import { hostTexts } from './host-text.ts';
 import type { EvaluationResult } from './types.ts';
 
 /** What was set up around one test run. */
@@ -81,15 +82,12 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
     pkg = null;
   }
   if (isPytestTask(task)) return guardPytest(dir, task, guard, elsewhere, wordsAt, valuesAt, base);
-  const hosts = new Map<string, string>();
-  for (const f of canaryHosts(task.test_patch)) {
-    const text = await readSmallFile(dir, f, MAX_READ);
-    if (text !== null) hosts.set(f, text);
-  }
+  // test.patch's files that are UTF-8 text (one that is not is left as it is, and named: host-text.ts)
+  const { hosts, notUtf8, notes } = await hostTexts(dir, canaryHosts(task.test_patch), MAX_READ);
   const type = typeof (pkg as { type?: unknown } | null)?.type === 'string' ? ((pkg as { type: string }).type) : null;
   const inferred = inferRunner(task, pkg);
   // every file holding a listed test gets canaries too, not only test.patch's (atkC18 #7: canary-listed-hosts.ts)
-  const extra = await listedHosts(hosts, { listed: [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], runner: inferred, testCmd: task.test_cmd, ...listedReads(dir, task.test_patch, base) });
+  const extra = await listedHosts(withSkipped(hosts, notUtf8), { listed: [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], runner: inferred, testCmd: task.test_cmd, ...listedReads(dir, task.test_patch, base) });
   for (const [f, t] of extra.hosts) hosts.set(f, t);
   let runner: CanaryRunner | null = inferred;
   if (inferred === 'karma') {
@@ -110,7 +108,7 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
     valuesAt ? valuesAt(valueCandidates(hosts).filter((v) => !/[\r\n]/.test(v)), [...hosts.keys()]) : null,
   ]);
   const documented = counts ? (v: string): boolean => (counts.get(v) ?? 0) > 0 : undefined;
-  const plan = withNotes(await priced(planCanaries(runner, hosts, type, task, written, baseWords, documented), [...hosts.keys()], valuesAt), extra.unhooked);
+  const plan = withNotes(await priced(planCanaries(runner, hosts, type, task, written, baseWords, documented), [...hosts.keys()], valuesAt), [...notes, ...extra.unhooked]);
   // node's JUnit (or its TAP read with every point) cannot show a parent test's or a hook's own failure: the second channel does.
   // node:test by the command, its npm script or the test files' own imports (atkR15 #1, atkS15 #1: a script, node without --test)
   // with no runner known from the command, node:test as a quoted module name (an import or require, not prose: atkU15 #2) in
@@ -174,6 +172,9 @@ function listedReads(dir: string, testPatch: string, base?: BaseFiles): { read: 
   return base ? { read, filesAt: base.files } : { read };
 }
 
+/** test.patch's `hosts` with its files that are not UTF-8 text (`skipped`) as known hosts of no text, so listedHosts never takes one up (as base_commit or lossily read). */
+const withSkipped = (hosts: ReadonlyMap<string, string>, skipped: readonly string[]): Map<string, string> => new Map([...hosts, ...skipped.map((f) => [f, ''] as const)]);
+
 /** `plan` with `notes` (listed tests left without canary: canary-listed-hosts.ts) added to its `unhooked`. */
 function withNotes(plan: CanaryPlan | { unprotected: string }, notes: CanaryPlan['unhooked'] & object): CanaryPlan | { unprotected: string } {
   return 'unprotected' in plan || notes.length === 0 ? plan : { ...plan, unhooked: [...(plan.unhooked ?? []), ...notes] };
@@ -203,18 +204,14 @@ async function installPlan(dir: string, plan: CanaryPlan | { unprotected: string
 
 /** guardRun's canaries for a pytest task (canary-python.ts) in the test files test.patch touches and those its listed ids name. */
 async function guardPytest(dir: string, task: TaskSpec, guard: Guard, elsewhere?: NamesElsewhere, wordsAt?: WordsAtBase, valuesAt?: ValuesAtBase, base?: BaseFiles): Promise<Guard> {
-  const hosts = new Map<string, string>();
-  for (const f of pythonCanaryHosts(task.test_patch)) {
-    const text = await readSmallFile(dir, f, MAX_READ);
-    if (text !== null) hosts.set(f, text);
-  }
-  const extra = await listedHosts(hosts, { listed: [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], runner: 'pytest', testCmd: task.test_cmd, python: true, ...listedReads(dir, task.test_patch, base) });
+  const { hosts, notUtf8, notes } = await hostTexts(dir, pythonCanaryHosts(task.test_patch), MAX_READ);
+  const extra = await listedHosts(withSkipped(hosts, notUtf8), { listed: [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], runner: 'pytest', testCmd: task.test_cmd, python: true, ...listedReads(dir, task.test_patch, base) });
   for (const [f, t] of extra.hosts) hosts.set(f, t);
   const [written, baseWords] = await Promise.all([ // independent reads of base_commit, at once
     elsewhere ? elsewhere(pythonNames(hosts), [...hosts.keys()], true) : new Set<string>(),
     wordsAt ? wordsAt(literalWords(hosts, true)) : undefined,
   ]);
-  return installPlan(dir, withNotes(await priced(planPythonCanaries(task.test_cmd, hosts, task, written, baseWords), [...hosts.keys()], valuesAt), extra.unhooked), guard);
+  return installPlan(dir, withNotes(await priced(planPythonCanaries(task.test_cmd, hosts, task, written, baseWords), [...hosts.keys()], valuesAt), [...notes, ...extra.unhooked]), guard);
 }
 
 /** node's JUnit reporter's closing comments (`<!-- suites 1 -->`, `<!-- duration_ms 33.6 -->`), and its TAP reporter's trailer (`# suites 1`, `# cancelled 0`): no other runner writes them. */

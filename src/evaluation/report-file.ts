@@ -80,14 +80,19 @@ export async function readReportFile(dir: string, path: string, label: string, s
   }
 }
 
-/** Reads a small text file inside `dir` without following links; null when absent, not a file, or over `maxBytes`. */
+/** Reads a small text file inside `dir` without following links, as UTF-8 (bytes that are not UTF-8 read as U+FFFD); null when absent, not a file, or over `maxBytes`. */
 export async function readSmallFile(dir: string, path: string, maxBytes: number): Promise<string | null> {
+  return (await readSmallBytes(dir, path, maxBytes))?.toString('utf8') ?? null;
+}
+
+/** Reads a small file inside `dir` without following links, as bytes; null when absent, not a file, or over `maxBytes`. */
+export async function readSmallBytes(dir: string, path: string, maxBytes: number): Promise<Buffer | null> {
   try {
     const fh = await open(await noLinkPath(dir, path), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     try {
       const st = await fh.stat();
       if (!st.isFile() || st.size > maxBytes) return null;
-      return (await fh.readFile()).toString('utf8');
+      return await fh.readFile();
     } finally {
       await fh.close();
     }

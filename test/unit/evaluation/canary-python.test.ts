@@ -189,6 +189,20 @@ describe('planPythonCanaries', () => {
     }
   });
 
+  it('a listed host test.patch adds no line to gets one must-fail copy; test.patch\'s own file up to three (atkA20 #6)', () => {
+    const names = ['alpha', 'beta', 'gamma', 'delta', 'omega', 'sigma'];
+    const tests = names.map((n, i) => `def test_case_${n}():\n    assert double(${i + 1}) == ${2 * i + 2}\n`).join('\n\n');
+    const other = `from calc import double\n\n\n${tests}`;
+    const own = `from calc import add\n\n\n${tests.replaceAll('double', 'add')}`;
+    const patch = `diff --git a/tests/test_calc.py b/tests/test_calc.py\n--- /dev/null\n+++ b/tests/test_calc.py\n@@ -0,0 +1,${own.split('\n').length - 1} @@\n${own.split('\n').slice(0, -1).map((l) => `+${l}`).join('\n')}\n`;
+    for (let k = 0; k < 5; k++) {
+      const p = plan(planPythonCanaries('pytest tests', new Map([['tests/test_calc.py', own], ['tests/test_double.py', other]]), { FAIL_TO_PASS: [], PASS_TO_PASS: ['tests/test_double.py::test_case_alpha'], test_patch: patch }));
+      const failing = (f: string): number => p.tests.filter((t) => t.file === f && t.must === 'FAILED').length;
+      expect(failing('tests/test_double.py')).toBe(1);
+      expect(failing('tests/test_calc.py')).toBe(3);
+    }
+  });
+
   it('the odds of a guess stand only when a listed FAIL_TO_PASS test is hidden (canary-odds.ts failToPassKnown)', () => {
     // the rule: the odds of a guess stand only when a listed FAIL_TO_PASS test is a parsed test with a hidden title
     expect(failToPassKnown({ guess: 0.25, weak: [] }, { hidden: 1, known: 1 }, ['a.py'], 2)).toEqual({ guess: 0.25, weak: [] });
