@@ -14,7 +14,7 @@
 // - jest: no (one `--json` output).
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
-import { shellQuote } from '../core/shell-quote.ts';
+import { shellWord } from '../core/shell-quote.ts';
 import { LEAN_TAP_REPORTER } from './channel-reporter.ts';
 import { inheritedFailure, testCount, worseStatus, type ReportKind, type TestResults } from './parse/index.ts';
 import type { TestStatus } from './types.ts';
@@ -67,9 +67,9 @@ export function planSecondChannel(testCmd: string, report: ReportKind, root: str
   if (!soleToStdout && !bareTap && (reporters === 0 || reporters !== destinations)) return null;
   const kind = report.kind === 'junit' ? 'tap' : 'junit';
   const path = `.fixbench-${randomBytes(8).toString('hex')}.${kind === 'tap' ? 'tap' : 'xml'}`;
-  const reporter = kind === 'tap' ? `'--test-reporter=${LEAN_TAP_REPORTER}'` : '--test-reporter=junit';
+  const reporter = shellWord(kind === 'tap' ? `--test-reporter=${LEAN_TAP_REPORTER}` : '--test-reporter=junit');
   const destination = `--test-reporter-destination=${posix.join(root, path)}`;
-  const added = ` ${reporter} ${/^[\w./=+:,@%-]+$/.test(destination) ? destination : shellQuote(destination)}${soleToStdout ? ' --test-reporter-destination=stdout' : ''}${bareTap ? ' --test-reporter=tap --test-reporter-destination=stdout' : ''}`;
+  const added = ` ${reporter} ${shellWord(destination)}${soleToStdout ? ' --test-reporter-destination=stdout' : ''}${bareTap ? ' --test-reporter=tap --test-reporter-destination=stdout' : ''}`;
   const cmd = testCmd.replace(NODE_TEST_RE, (m) => `${m}${added}`);
   return { cmd, path, kind };
 }

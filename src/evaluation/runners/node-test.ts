@@ -5,7 +5,7 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
 import stripAnsi from 'strip-ansi';
-import { shellQuote } from '../../core/shell-quote.ts';
+import { shellWord } from '../../core/shell-quote.ts';
 import { repoRelativeFile } from '../parse/names.ts';
 import { ReportParseError, type ReportParseOptions } from '../parse/types.ts';
 import type { TestStatus } from '../types.ts';
@@ -84,7 +84,7 @@ export const nodeTestAdapter: RunnerAdapter = {
     // Ours first, so node pairs it with its own destination; the command's reporters keep stdout.
     const toStdout = ' --test-reporter-destination=stdout'.repeat(destinations === 0 ? reporters : 0);
     // under the workspace's absolute path when known (a `cd` before node), single-quoted when the shell would read it
-    const at = (p: string, rel: string): string => (ctx.root === undefined ? rel : /^[\w./=+:,@%-]+$/.test(posix.join(ctx.root, p)) ? posix.join(ctx.root, p) : shellQuote(posix.join(ctx.root, p)));
+    const at = (p: string, rel: string): string => (ctx.root === undefined ? rel : shellWord(posix.join(ctx.root, p)));
     const added = ` --test-reporter=${at(helper, `./${helper}`)} --test-reporter-destination=${at(ctx.reportPath, ctx.reportPath)}${reporters === 0 ? ' --test-reporter=spec --test-reporter-destination=stdout' : toStdout}`;
     return { cmd: cmd.replace(NODE_TEST_RE, (m) => `${m}${added}`), from: 'file', helper: { path: helper, text: NODE_TEST_REPORTER } };
   },
