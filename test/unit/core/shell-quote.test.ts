@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shellWord } from '../../../src/core/shell-quote.ts';
+import { shellWord, shellWordAt } from '../../../src/core/shell-quote.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -43,5 +43,27 @@ describe('shellWord', () => {
   });
   it('quotes the empty string, so it stays one (empty) argument', () => {
     expect(argsSeen(shellWord(''))).toEqual(['']);
+  });
+});
+
+describe('shellWordAt', () => {
+  const words = ['/tmp/ws/a.xml', '/tmp/my ws/a.xml', "/tmp/o'neil/a b", '/tmp/$HOME/`x`/"q"\\b', '--test-reporter=data:text/javascript;base64,AB+/='];
+  /** Each command: the text before the word and after it; the innermost shell runs `printf %s@ <word>`. */
+  it.each([
+    ['unquoted', 'printf %s@ ', ''],
+    ["inside sh -c '…'", "sh -c 'printf %s@ ", "'"],
+    ['inside sh -c "…"', 'sh -c "printf %s@ ', '"'],
+    ["inside sh -c '…' after a quote written '\\''", "sh -c 'true '\\''a b'\\'' && printf %s@ ", "'"],
+    ["inside bash -c \"sh -c '…'\"", "bash -c \"sh -c 'printf %s@ ", "'\""],
+    ["inside sh -c 'bash -c \"…\"'", "sh -c 'bash -c \"printf %s@ ", "\"'"],
+  ])('the innermost shell reads the word as written: %s', (_, before, after) => {
+    for (const w of words) {
+      const out = execFileSync('sh', ['-c', `${before}${shellWordAt(before, w)}${after}`], { cwd: dir, encoding: 'utf8' });
+      expect(out).toBe(`${w}@`);
+    }
+  });
+  it('is shellWord where an expansion before the word hides the quoting', () => {
+    expect(shellWordAt("sh -c \"$(printf x) 'node --test ", '/a b')).toBe(shellWord('/a b'));
+    expect(shellWordAt('cat <<EOF\nnode --test ', '/a b')).toBe(shellWord('/a b'));
   });
 });

@@ -91,6 +91,24 @@ describe('prepareRunner', () => {
     const { results } = await readRunnerResults(dir, r, stdout, 'exit 1', [dir], 10_000);
     expect(Object.fromEntries(results)).toMatchObject({ 'packages/x/test/a.test.js > adds': 'PASSED', 'packages/x/test/a.test.js > fails': 'FAILED' });
   });
+  it("node-test: a command that wraps node in sh -c '…' finds the reporter and leaves the report in a workspace whose path holds a space and a quote (atkD19 LOW)", async () => {
+    const spaced = await mkdtemp(path.join(os.tmpdir(), "fixbench runner o'q "));
+    try {
+      await mkdir(path.join(spaced, 'packages', 'x', 'test'), { recursive: true });
+      await writeFile(path.join(spaced, 'packages', 'x', 'test', 'a.test.js'), "const { test } = require('node:test');\ntest('adds', () => {});\ntest('fails', () => { throw new Error('no'); });\n");
+      const r = await prepareRunner(spaced, { test_cmd: "sh -c 'cd packages/x && node --test'" }, 'auto');
+      let stdout = '';
+      try {
+        stdout = execFileSync('bash', ['-c', r.plan.cmd], { cwd: spaced, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      } catch (err) {
+        stdout = String((err as { stdout?: string }).stdout ?? ''); // exit 1: one test fails
+      }
+      const { results } = await readRunnerResults(spaced, r, stdout, 'exit 1', [spaced], 10_000);
+      expect(Object.fromEntries(results)).toMatchObject({ 'packages/x/test/a.test.js > adds': 'PASSED', 'packages/x/test/a.test.js > fails': 'FAILED' });
+    } finally {
+      await rm(spaced, { recursive: true, force: true });
+    }
+  });
   it('auto with no known runner names what to set', async () => {
     await expect(prepareRunner(dir, { test_cmd: 'make check' }, 'auto')).rejects.toThrow(UserInputError);
     await expect(prepareRunner(dir, { test_cmd: 'make check' }, 'auto')).rejects.toThrow(/name it \(test_report: vitest/);
