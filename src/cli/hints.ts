@@ -4,9 +4,10 @@ import path from 'node:path';
 import type { RunStatus } from '../core/records.ts';
 import type { ContenderSummary } from '../analysis/leaderboard.ts';
 import { UserInputError } from '../core/errors.ts';
+import { shellWord } from '../core/shell-quote.ts';
 
-/** `arg` quoted for a POSIX shell when it holds anything but plain word characters. */
-export const shellWord = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
+/** Re-exported for the CLI modules that quote the words of a hint with it (defined in core/shell-quote.ts). */
+export { shellWord };
 
 /**
  * The words that start fixbench in a hint (`<prefix> run --resume <id>`): `npx fixbench` when this
