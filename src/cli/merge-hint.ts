@@ -7,6 +7,7 @@ import type { RunHeader } from '../store/records.ts';
 import { readRunHeader } from '../store/store.ts';
 import { commandPrefix, givenFlags, shellWord, type ResumeFlags } from './hints.ts';
 import { runFolders } from './run-lookup.ts';
+import { userPath } from './user-path.ts';
 
 /**
  * The lines (each starting with two spaces, ending in a newline) saying how to merge the shard run
@@ -18,7 +19,8 @@ import { runFolders } from './run-lookup.ts';
  * or `<shard i/n run folder>` when none is there, with a line naming the missing shards (and the
  * shards of other runs it passed over). A run id without a stem (a generated id) proposes no other
  * folder: nothing the records hold tells this run's shards from another night's. `results` is the
- * `--results` folder as the user gave it (relative paths stay relative). `--reports` follows when
+ * `--results` folder as the user gave it (relative paths stay relative where the user's shell is in
+ * fixbench's working folder: `userPath`). `--reports` follows when
  * `flags.given` names it (merge passes it on to the `report` command it prints). "" for a run that is not a shard.
  */
 export async function shardMergeHint(results: string, header: RunHeader, prefix = commandPrefix(), flags: ResumeFlags = {}): Promise<string> {
@@ -41,11 +43,11 @@ export async function shardMergeHint(results: string, header: RunHeader, prefix 
   const missing: string[] = [];
   const folders = Array.from({ length: shard.count }, (_, i) => i + 1).map((i) => {
     const name = found.get(i);
-    if (name) return shellWord(path.join(results, name));
+    if (name) return shellWord(userPath(path.join(results, name)));
     missing.push(`${i}/${shard.count}`);
     return `<shard ${i}/${shard.count} run folder>`;
   });
-  const out = shellWord(path.join(results, mergedRunId(header.run_id, shard, header.suite.hash)));
+  const out = shellWord(userPath(path.join(results, mergedRunId(header.run_id, shard, header.suite.hash))));
   const lines = [`  shard ${shard.index}/${shard.count}: the rates above are over this shard's attempts; for the run's scores, merge every shard's run folder:`, `    ${prefix} merge ${out} ${folders.join(' ')}${givenFlags(flags, ['reports'])}`];
   const one = missing.length === 1;
   if (missing.length && stem === null) {
