@@ -54,7 +54,7 @@ export async function shardMergeHint(results: string, header: RunHeader, prefix 
     lines.push(`  (the run id ${header.run_id} has no shard suffix its other shards share, so fixbench cannot tell them from another run's: name ${one ? 'its other shard\'s run folder' : 'the other shards\' run folders'}; give shards run ids like <name>-s<i> to have them found)`);
   } else if (missing.length) {
     const passed = others.length ? `; not proposed: ${others.slice(0, 3).join(', ')}${others.length > 3 ? ` and ${others.length - 3} more` : ''}, of another run (run id other than ${stem}-…)` : '';
-    lines.push(`  (shard ${missing.join(', ')} of ${stem} ${one ? 'is' : 'are'} not under ${results} yet: name ${one ? 'its run folder' : 'their run folders'} where ${one ? 'it is' : 'they are'}, or copy ${one ? 'it' : 'them'} there first${passed})`);
+    lines.push(`  (shard ${missing.join(', ')} of ${stem} ${one ? 'is' : 'are'} not under ${userPath(results)} yet: name ${one ? 'its run folder' : 'their run folders'} where ${one ? 'it is' : 'they are'}, or copy ${one ? 'it' : 'them'} there first${passed})`);
   }
   return lines.map((l) => `${l}\n`).join('');
 }
