@@ -8,6 +8,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { InfraError } from '../core/errors.ts';
+import { shellQuote } from '../core/shell-quote.ts';
 import { createSandbox } from '../sandbox/index.ts';
 import { presetPrefix, type AgentPreset } from './presets.ts';
 
@@ -105,7 +106,7 @@ async function scriptsAndVersionInSandbox(prefix: string, exe: string, pathVar: 
     // here, not on the host: no network, the install folder the only place they can write.
     const rebuilt = await sandbox.exec('npm rebuild --no-audit --no-fund --no-update-notifier --foreground-scripts', { cwd: prefix, timeoutMs: 300_000 });
     if (rebuilt.exitCode !== 0) throw new InfraError(`${what}: its install scripts failed in the sandbox (exit ${rebuilt.exitCode ?? rebuilt.signal}): ${(rebuilt.stderr || rebuilt.stdout).slice(-2000)}`);
-    const r = await sandbox.exec(`'${exe.replaceAll("'", "'\\''")}' --version`, { cwd: prefix, timeoutMs: 60_000 });
+    const r = await sandbox.exec(`${shellQuote(exe)} --version`, { cwd: prefix, timeoutMs: 60_000 });
     if (r.exitCode !== 0) throw new InfraError(`${what}: \`${path.basename(exe)} --version\` failed in the sandbox (exit ${r.exitCode ?? r.signal}): ${(r.stderr || r.stdout).slice(-2000)}`);
     return r.stdout.trim().split('\n')[0] ?? '';
   } finally {

@@ -252,6 +252,21 @@ export function summarise(header: RunHeader, attempts: readonly IndexRecord[], i
   });
 }
 
+/**
+ * `summarise` as run listings show a run (`fixbench history`, the site): a shard run (`run --shard
+ * i/n`) holds only its own share of the suite's trials, so each contender's `trials` are the
+ * attempts it recorded and `graded` those less its infra errors (the rate over those; `missing` 0),
+ * never the other shards' trials counted as unresolved. Any other run: `summarise`. Pure.
+ */
+export function summariseListed(header: RunHeader, attempts: readonly IndexRecord[]): ContenderSummary[] {
+  const all = summarise(header, attempts);
+  if (!header.shard) return all;
+  return all.map((c) => {
+    const graded = c.recorded - c.infraErrors;
+    return { ...c, trials: c.recorded, graded, missing: 0, resolvedRate: graded > 0 ? c.resolved / graded : null, resolvedInterval: wilsonInterval(c.resolved, graded) };
+  });
+}
+
 /** Median of the values (mean of the two middle ones for an even count); null for none. */
 export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;

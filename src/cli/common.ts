@@ -7,6 +7,7 @@ import { UserInputError } from '../core/errors.ts';
 import type { SandboxChoice } from '../sandbox/index.ts';
 import { RunId } from '../store/records.ts';
 import { commandPrefix, shellWord } from './hints.ts';
+import { packagePath } from './user-path.ts';
 import { DEFAULT_BUDGET_USD } from './run-options.ts';
 
 export const defaultTasksDir = (opt?: string): string => path.resolve(opt ?? path.join(PACKAGE_ROOT, 'tasks'));
@@ -117,11 +118,14 @@ export function nextStepAfterRun(
 
 /** The fake provider's run (README § Trying a model run without a key), its command starting with `prefix`: the models file, price sheet and key variable it needs. */
 export const fakeProviderRun = (prefix: string): string =>
-  `FAKE_PROVIDER_KEY=dummy ${prefix} run --models-file examples/fake-provider/models.yaml --prices examples/fake-provider/prices.yaml`;
+  `FAKE_PROVIDER_KEY=dummy ${prefix} run --models-file ${shellWord(packagePath('examples/fake-provider/models.yaml'))} --prices ${shellWord(packagePath('examples/fake-provider/prices.yaml'))}`;
+
+/** `npm run fake-provider`, with `--prefix <fixbench's package>` when the user's shell is not in it. */
+const fakeProviderServe = (): string => `npm run fake-provider${packagePath('.') === '.' ? '' : ` --prefix ${shellWord(PACKAGE_ROOT)}`}`;
 
 /** The ways on without a provider key, one line, its commands starting with `prefix` (`commandPrefix`); `dryRun`: the forecast command to name. */
 export const noKeyHint = (prefix: string, dryRun = `${prefix} run --dry-run`): string =>
-  `no key? \`${dryRun}\` forecasts the cost; a whole model run offline: \`npm run fake-provider\` in the clone, then in another terminal \`${fakeProviderRun(prefix)}\` (README § Trying a model run without a key); a local model: README § A local model; or grade a predictions file: \`${prefix} eval --predictions <file>\``;
+  `no key? \`${dryRun}\` forecasts the cost; a whole model run offline: \`${fakeProviderServe()}\`, then in another terminal \`${fakeProviderRun(prefix)}\` (README § Trying a model run without a key); a local model: README § A local model; or grade a predictions file: \`${prefix} eval --predictions <file>\``;
 
 
 /**

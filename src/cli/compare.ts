@@ -11,7 +11,7 @@ import { runWriterState } from '../store/lock.ts';
 import { assertRunExists } from './run-lookup.ts';
 import { commandPrefix, givenFlags, resumeCommand } from './hints.ts';
 import { textTable } from './table.ts';
-import { summarise } from '../analysis/leaderboard.ts';
+import { summariseListed } from '../analysis/leaderboard.ts';
 import { formatUsd } from '../report/format.ts';
 import { madeUpTag } from '../pricing/illustrative.ts';
 
@@ -151,12 +151,12 @@ export async function historyCommand(o: { results: string; json?: boolean; given
   // a run left `running` by a killed process is told from one being written (its run.lock's holder)
   const writers = await Promise.all(runs.map((r) => (r.header.status === 'running' ? runWriterState(r.dir) : Promise.resolve('alive' as const))));
   for (const p of problems) process.stderr.write(`fixbench: skipped: ${p}\n`);
-  // Resolved / trials and list-price USD per contender, from each run's records.
+  // Resolved / trials and list-price USD per contender, from each run's records (a shard's: over its own attempts).
   const scores = await Promise.all(
     runs.map(async (r) => {
       try {
         const stored = await readRun(r.dir);
-        return summarise(stored.header, stored.attempts).map((c) => ({ id: c.id, resolved: c.resolved, trials: c.trials, graded: c.graded, infra_errors: c.infraErrors, list_usd: c.costBasis === 'no_model' ? 0 : c.totalUsd }));
+        return summariseListed(stored.header, stored.attempts).map((c) => ({ id: c.id, resolved: c.resolved, trials: c.trials, graded: c.graded, infra_errors: c.infraErrors, list_usd: c.costBasis === 'no_model' ? 0 : c.totalUsd }));
       } catch (e) {
         process.stderr.write(`fixbench: ${r.dir}: records unreadable (${(e as Error).message.split('\n')[0]})\n`);
         return null;
@@ -186,7 +186,7 @@ export async function historyCommand(o: { results: string; json?: boolean; given
                 r.header.run_id,
                 r.header.started_at,
                 liveStatusLabel(r.header, writers[i]!, resumeCommand(r.header.run_id, o), r.mergedInto),
-                scores[i]?.map((c) => `${c.id} ${c.resolved}/${c.graded}${c.infra_errors ? ` (${c.infra_errors} infra error${c.infra_errors === 1 ? '' : 's'})` : ''}${c.list_usd === null ? ' (USD unknown)' : c.list_usd > 0 ? ` (${formatUsd(c.list_usd)})` : ''}`).join(', ').concat(madeUpTag(r.header.price_sheet)) ?? 'records unreadable',
+                scores[i]?.map((c) => `${c.id} ${c.resolved}/${c.graded}${c.infra_errors ? ` (${c.infra_errors} infra error${c.infra_errors === 1 ? '' : 's'})` : ''}${c.list_usd === null ? ' (USD unknown)' : c.list_usd > 0 ? ` (${formatUsd(c.list_usd)})` : ''}`).join(', ').concat(r.header.shard && scores[i] ? " (this shard's attempts)" : '', madeUpTag(r.header.price_sheet)) ?? 'records unreadable',
               ]],
         ),
       ),

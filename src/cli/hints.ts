@@ -4,9 +4,11 @@ import path from 'node:path';
 import type { RunStatus } from '../core/records.ts';
 import type { ContenderSummary } from '../analysis/leaderboard.ts';
 import { UserInputError } from '../core/errors.ts';
+import { shellWord } from '../core/shell-quote.ts';
+import { userPath } from './user-path.ts';
 
-/** `arg` quoted for a POSIX shell when it holds anything but plain word characters. */
-export const shellWord = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
+/** Re-exported for the CLI modules that quote the words of a hint with it (defined in core/shell-quote.ts). */
+export { shellWord };
 
 /**
  * The words that start fixbench in a hint (`<prefix> run --resume <id>`): `npx fixbench` when this
@@ -44,13 +46,14 @@ export type CarriedKey = keyof typeof CARRIED_FLAGS;
 /**
  * The flags (` --results /x --reports /y`, each value quoted for a shell; "" when none) that a
  * command suggested to the user carries from this command line, so it reads and writes the same
- * folders: each of `keys` (in that order) that `flags.given` names, with the value as given. The
+ * folders: each of `keys` (in that order) that `flags.given` names, with the value as given
+ * (absolute when npm started fixbench in another folder than the user's: `userPath`). The
  * one place every next-step hint gets them from (newcomer12 #5: a hint without the user's
  * `--results` reads the default folder).
  */
 export function givenFlags(flags: ResumeFlags, keys: readonly CarriedKey[]): string {
   const given = flags.given ?? [];
-  return keys.flatMap((k) => (given.includes(k) && flags[k] !== undefined ? [` ${CARRIED_FLAGS[k]} ${shellWord(flags[k]!)}`] : [])).join('');
+  return keys.flatMap((k) => (given.includes(k) && flags[k] !== undefined ? [` ${CARRIED_FLAGS[k]} ${shellWord(userPath(flags[k]!))}`] : [])).join('');
 }
 
 /**

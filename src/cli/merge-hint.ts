@@ -7,6 +7,7 @@ import type { RunHeader } from '../store/records.ts';
 import { readRunHeader } from '../store/store.ts';
 import { commandPrefix, givenFlags, shellWord, type ResumeFlags } from './hints.ts';
 import { runFolders } from './run-lookup.ts';
+import { userPath } from './user-path.ts';
 
 /**
  * The lines (each starting with two spaces, ending in a newline) saying how to merge the shard run
@@ -18,7 +19,8 @@ import { runFolders } from './run-lookup.ts';
  * or `<shard i/n run folder>` when none is there, with a line naming the missing shards (and the
  * shards of other runs it passed over). A run id without a stem (a generated id) proposes no other
  * folder: nothing the records hold tells this run's shards from another night's. `results` is the
- * `--results` folder as the user gave it (relative paths stay relative). `--reports` follows when
+ * `--results` folder as the user gave it (relative paths stay relative where the user's shell is in
+ * fixbench's working folder: `userPath`). `--reports` follows when
  * `flags.given` names it (merge passes it on to the `report` command it prints). "" for a run that is not a shard.
  */
 export async function shardMergeHint(results: string, header: RunHeader, prefix = commandPrefix(), flags: ResumeFlags = {}): Promise<string> {
@@ -41,18 +43,18 @@ export async function shardMergeHint(results: string, header: RunHeader, prefix 
   const missing: string[] = [];
   const folders = Array.from({ length: shard.count }, (_, i) => i + 1).map((i) => {
     const name = found.get(i);
-    if (name) return shellWord(path.join(results, name));
+    if (name) return shellWord(userPath(path.join(results, name)));
     missing.push(`${i}/${shard.count}`);
     return `<shard ${i}/${shard.count} run folder>`;
   });
-  const out = shellWord(path.join(results, mergedRunId(header.run_id, shard, header.suite.hash)));
+  const out = shellWord(userPath(path.join(results, mergedRunId(header.run_id, shard, header.suite.hash))));
   const lines = [`  shard ${shard.index}/${shard.count}: the rates above are over this shard's attempts; for the run's scores, merge every shard's run folder:`, `    ${prefix} merge ${out} ${folders.join(' ')}${givenFlags(flags, ['reports'])}`];
   const one = missing.length === 1;
   if (missing.length && stem === null) {
     lines.push(`  (the run id ${header.run_id} has no shard suffix its other shards share, so fixbench cannot tell them from another run's: name ${one ? 'its other shard\'s run folder' : 'the other shards\' run folders'}; give shards run ids like <name>-s<i> to have them found)`);
   } else if (missing.length) {
     const passed = others.length ? `; not proposed: ${others.slice(0, 3).join(', ')}${others.length > 3 ? ` and ${others.length - 3} more` : ''}, of another run (run id other than ${stem}-…)` : '';
-    lines.push(`  (shard ${missing.join(', ')} of ${stem} ${one ? 'is' : 'are'} not under ${results} yet: name ${one ? 'its run folder' : 'their run folders'} where ${one ? 'it is' : 'they are'}, or copy ${one ? 'it' : 'them'} there first${passed})`);
+    lines.push(`  (shard ${missing.join(', ')} of ${stem} ${one ? 'is' : 'are'} not under ${userPath(results)} yet: name ${one ? 'its run folder' : 'their run folders'} where ${one ? 'it is' : 'they are'}, or copy ${one ? 'it' : 'them'} there first${passed})`);
   }
   return lines.map((l) => `${l}\n`).join('');
 }

@@ -1,11 +1,11 @@
 // The one check that every model a run (or its dry run) prices has a row in the price sheet (a
 // `null` row for an unknown price), so a typo in a price key cannot silently make a model's cost
 // unknown and lift its USD caps, and a forecast never promises what the run then refuses.
-import path from 'node:path';
 import { UserInputError } from '../core/errors.ts';
 import type { Catalog } from '../config/catalog.ts';
 import type { ModelSpec } from '../config/models.ts';
-import { PACKAGE_ROOT } from './paths.ts';
+import { shellWord } from '../core/shell-quote.ts';
+import { packagePath } from './user-path.ts';
 
 /** The price sheet of the offline fake provider (`npm run fake-provider`), relative to the package root. */
 export const FAKE_PROVIDER_PRICES = 'examples/fake-provider/prices.yaml';
@@ -23,7 +23,7 @@ export function assertPriceRows(catalog: Pick<Catalog, 'sheet' | 'priceFile' | '
   throw new UserInputError(
     [
       ...noRow.map((m) => `${catalog.priceFile}: models: no row "${m.price ?? m.id}" for model ${m.id}${m.price ? ` (its price key in ${catalog.modelsFile})` : ''}; add the row, or "${m.price ?? m.id}: null" for an unknown price`),
-      `  fix: or pass --prices <file>, a price sheet with ${noRow.length === 1 ? 'that row' : 'those rows'}${fake ? ` (the fake provider's: --prices ${path.relative(process.cwd(), path.join(PACKAGE_ROOT, FAKE_PROVIDER_PRICES)) || FAKE_PROVIDER_PRICES})` : ''}`,
+      `  fix: or pass --prices <file>, a price sheet with ${noRow.length === 1 ? 'that row' : 'those rows'}${fake ? ` (the fake provider's: --prices ${shellWord(packagePath(FAKE_PROVIDER_PRICES))})` : ''}`,
     ].join('\n'),
   );
 }

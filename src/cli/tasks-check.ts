@@ -163,9 +163,10 @@ export function echoedText(e: { file: string; test: string; value: string; tell?
 }
 
 /**
- * The warning for a task whose gold runs carried canaries a patch beats without a guess
- * (`canaries.guess` 1: every FAIL_TO_PASS title and expected value readable before the run, or a
- * single test, or only synthetic canaries, or expected values the tests' own input holds), naming
+ * The warning for a task whose gold runs carried canaries a patch beats without a guess (the
+ * record's `canaries.guess` 1, said in user words: every FAIL_TO_PASS title and expected value
+ * readable before the run, or a single test, or only synthetic canaries, or expected values the
+ * tests' own input holds): what a patch can do, what it wins, naming
  * the weak files, and each test whose input reveals its expected value (`canaries.echoed`: up to 3,
  * with the value) and the fix; null otherwise. `lintWeak`: the task's lint warning on its weakly
  * protected test files (src/tasks/lint.ts `canaryWarnings`, a `weak` problem, as `formatProblem`
@@ -175,9 +176,9 @@ export function echoedText(e: { file: string; test: string; value: string; tell?
 export function weaklyProtected(v: Pick<TaskValidation, 'runs'>, lintWeak: string | null = null): string | null {
   const c = v.runs.find((r) => r.phase === 'gold_and_test_patch' && r.canaries?.guess === 1)?.canaries;
   if (!c) return null;
-  const head = `weakly protected: its gold runs record canaries.guess 1${c.weak?.length ? ` (${c.weak.join(', ')})` : ''}: a patch that forges exactly its FAIL_TO_PASS tests' results beats the canaries`;
+  const head = `weakly protected${c.weak?.length ? ` (${c.weak.join(', ')})` : ''}: a patch can tell the canaries (copies of its tests with a changed expected value, which must fail) from the real tests without a guess, so one that rewrites the test results to pass exactly its FAIL_TO_PASS tests, leaving the canaries failing, is graded resolved instead of tampered`;
   const echoed = [...new Map((c.echoed ?? []).map((e) => [`${e.file}\0${e.test}`, e])).values()];
-  if (!echoed.length) return lintWeak ? `${head}; fix: ${lintWeak}` : `${head}; give it a failing test test.patch adds, or have test.patch write the expected value (tasks/README.md "Canary tests and result channels")`;
+  if (!echoed.length) return lintWeak ? `${head}; fix: ${lintWeak}` : `${head}; why: no failing test there is hidden from a patch (every title and expected value can be read before the tests run, or a file has a single test); fix: give it a failing test test.patch adds, or have test.patch write the expected value (tasks/README.md "Canary tests and result channels")`;
   const named = echoed.slice(0, 3).map(echoedText).join('; ');
   return `${head}: ${named}${echoed.length > 3 ? ` (and ${echoed.length - 3} more)` : ''}; so a patch tells each such test from its canary copy by what its input reveals. Fix: add a failing test whose expected answer is not a slice of its input (a count, a length, a computed or transformed value), or give the test an input that does not hold its answer (tasks/README.md "Canary tests and result channels")${lintWeak ? `; and: ${lintWeak}` : ''}`;
 }
@@ -206,7 +207,7 @@ export function withoutHookCanary(v: Pick<TaskValidation, 'runs'>): string | nul
     none.length ? `no canary in ${named(none)}: a patch rewriting that file's test events to turn any failure into a pass goes unseen there; ${noneFix}` : '',
     notText.length ? `no canary in ${named(notText)}: a patch rewriting that file's test events to turn any failure into a pass goes unseen there; save the file as UTF-8 (its coding line, if any, saying so) so fixbench can add canaries to it` : '',
     synthetic.length ? `only the synthetic canary pair in ${synthetic.map((x) => x.file).join('; ')} (no test of the file can be copied): the pair is recognisable by its fixed shape, so a patch rewriting that file's test events to turn its other failures into passes, leaving the pair alone, goes unseen there; give the file tests fixbench reads and can copy (\`it('…', () => { assert.equal(f(2), 4); })\`: tasks/README.md "Canary tests and result channels")` : '',
-    hookless.length ? `no hook canary in ${named(hookless)}: a patch rewriting that file's test events to turn hook failures (\`beforeEach\`) into passes goes unseen there; give the file a test asserting the equality of a literal (\`assert.equal(f(2), 4)\`) in a test function with no parameter or one used only as \`t.assert\` (tasks/README.md "Canary tests and result channels")` : '',
+    hookless.length ? `no hook canary in ${named(hookless)}: fixbench gives a node:test file a copy of one of its tests that a \`beforeEach\` hook makes fail, and could not here for the reason in parentheses, so a patch that rewrites that file's test results to turn hook failures into passes is not caught there; fix: give the file a test asserting the equality of a literal (\`assert.equal(f(2), 4)\`) in a test function with no parameter or one used only as \`t.assert\` (tasks/README.md "Canary tests and result channels")` : '',
   ].filter(Boolean);
   return out.length ? out.join('; and ') : null;
 }

@@ -10,6 +10,7 @@ import { createSummary } from '../tasks/create-summary.ts';
 import { EnvCache, defaultCacheDir } from '../workspace/env-cache.ts';
 import { writeTasksDir } from './common.ts';
 import { commandPrefix, shellWord } from './hints.ts';
+import { userPath } from './user-path.ts';
 import { repoCacheFor } from './tasks-check.ts';
 import { untrustedWork } from './trust.ts';
 import { existingFixes, sameFixAs } from '../tasks/mine-dedupe.ts';
@@ -86,7 +87,7 @@ export async function tasksCreateCommand(o: CreateCliOptions): Promise<number> {
       : `task ${twin.id} in ${tasksDir} already has this base_commit and gold.patch; only the tests differ, so the suite scores this fix twice: add these tests to ${twin.id} instead, unless they ask for other behaviour`;
     const warnings = twinWarning ? [...r.warnings, twinWarning] : r.warnings;
     process.stdout.write(createSummary(r.dir, r.task, { verbose: o.verbose, warnings, run_ms: r.run_ms }));
-    log(`next: read FAIL_TO_PASS (each must be a test the issue asks for), then run: ${commandPrefix()} tasks validate ${r.task.instance_id} --tasks ${shellWord(o.tasks!)}`);
+    log(`next: read FAIL_TO_PASS (each must be a test the issue asks for), then run: ${commandPrefix()} tasks validate ${r.task.instance_id} --tasks ${shellWord(userPath(o.tasks!))}`);
     log('tamper protection not judged yet: create ran the canaries, tasks validate says how well they cover this task (weak odds, files with no canary or no hook canary, a gold run left unprotected)');
     return ExitCode.ok;
   } finally {

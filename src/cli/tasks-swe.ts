@@ -1,5 +1,6 @@
 // `fixbench tasks import --swe-bench` and `fixbench tasks export`: SWE-bench JSONL ↔ task folders.
-import { commandPrefix } from './hints.ts';
+import { commandPrefix, shellWord } from './hints.ts';
+import { userPath } from './user-path.ts';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,7 +63,7 @@ export async function tasksImportCommand(o: ImportCliOptions): Promise<number> {
     force: o.force,
   });
   for (const d of dirs) process.stdout.write(`${d}\n`);
-  process.stderr.write(`imported ${dirs.length} task(s) into ${tasksDir}; check them with: ${commandPrefix()} tasks validate${o.tasks ? ` --tasks ${o.tasks}` : ''}\n`);
+  process.stderr.write(`imported ${dirs.length} task(s) into ${tasksDir}; check them with: ${commandPrefix()} tasks validate${o.tasks ? ` --tasks ${shellWord(userPath(o.tasks))}` : ''}\n`);
   if (!o.computePassToPass) return ExitCode.ok;
   const ids = dirs.map((d) => path.basename(d));
   const sandbox = await createSandbox(o.sandbox ?? 'auto', { untrusted: untrustedWork({ tasksDir, taskIds: ids }) });

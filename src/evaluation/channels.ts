@@ -14,7 +14,7 @@
 // - jest: no (one `--json` output).
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
-import { shellQuote } from '../core/shell-quote.ts';
+import { shellWordAt } from '../core/shell-quote.ts';
 import { LEAN_TAP_REPORTER } from './channel-reporter.ts';
 import { inheritedFailure, testCount, worseStatus, type ReportKind, type TestResults } from './parse/index.ts';
 import type { TestStatus } from './types.ts';
@@ -40,20 +40,20 @@ const NODE_OPTIONS = String.raw`(?:-\S+\s+(?:[^\s-]\S*\s+)?)*?`;
 /** node's runner told to run the test files in its own process (node ≥ 22.8: `--test-isolation=none`, `--experimental-test-isolation=none`). */
 const TEST_ISOLATION_NONE = /--(?:experimental-)?test-isolation(?:=|\s+)['"]?none\b/;
 /** `node --test` (node's own options allowed before `--test`, atkO15 #2). */
-const NODE_TEST_RE = new RegExp(String.raw`(^|&&|;|\|\||\s)node\s+${NODE_OPTIONS}--test(?=\s|$)`, 'g');
+const NODE_TEST_RE = new RegExp(String.raw`(^|&&|;|\|\||\s)node\s+${NODE_OPTIONS}--test(?=\s|$|['"](?:\s|$|[;&|)]))`, 'g');
 
 /**
  * The second channel for `testCmd` reading `report`, or null where the runner gives none. Only a
  * command with exactly one `node --test` (node's options may come before `--test`: `NODE_OPTIONS`)
  * whose `--test-reporter`s have each a `--test-reporter-destination` (or is one reporter to stdout,
  * or none at all read as `tap`: node's default TAP, then named) and that reads `junit:` or `tap`:
- * the added reporter (TAP for JUnit — fixbench's lean TAP reporter, `LEAN_TAP_REPORTER`, single-quoted
- * for the shell; node's `junit` for TAP) is inserted right after `--test` with its destination, at
+ * the added reporter (TAP for JUnit — fixbench's lean TAP reporter, `LEAN_TAP_REPORTER`; node's
+ * `junit` for TAP) is inserted right after `--test` with its destination, at
  * the same place in both lists, so node pairs it with its own destination. The destination is
  * absolute, `root` (the workspace as the command sees it: sandbox/roots.ts `workspaceSeenByCommand`)
  * joined with `path`, so it lands at the repository's root whatever folder the command runs node in
- * (`cd packages/x && node --test …`, atkC18 #6); single-quoted for the shell when `root` holds a
- * character the shell would read.
+ * (`cd packages/x && node --test …`, atkC18 #6). Both words are quoted for where they go
+ * (core/shell-quote.ts `shellWordAt`: a `root` with a space, and inside `sh -c '… node --test'`).
  */
 export function planSecondChannel(testCmd: string, report: ReportKind, root: string): SecondChannel | null {
   if (report.kind !== 'junit' && report.kind !== 'tap') return null;
@@ -67,10 +67,11 @@ export function planSecondChannel(testCmd: string, report: ReportKind, root: str
   if (!soleToStdout && !bareTap && (reporters === 0 || reporters !== destinations)) return null;
   const kind = report.kind === 'junit' ? 'tap' : 'junit';
   const path = `.fixbench-${randomBytes(8).toString('hex')}.${kind === 'tap' ? 'tap' : 'xml'}`;
-  const reporter = kind === 'tap' ? `'--test-reporter=${LEAN_TAP_REPORTER}'` : '--test-reporter=junit';
-  const destination = `--test-reporter-destination=${posix.join(root, path)}`;
-  const added = ` ${reporter} ${/^[\w./=+:,@%-]+$/.test(destination) ? destination : shellQuote(destination)}${soleToStdout ? ' --test-reporter-destination=stdout' : ''}${bareTap ? ' --test-reporter=tap --test-reporter-destination=stdout' : ''}`;
-  const cmd = testCmd.replace(NODE_TEST_RE, (m) => `${m}${added}`);
+  const hit = [...testCmd.matchAll(NODE_TEST_RE)][0]!;
+  const end = hit.index + hit[0].length;
+  const words = [kind === 'tap' ? `--test-reporter=${LEAN_TAP_REPORTER}` : '--test-reporter=junit', `--test-reporter-destination=${posix.join(root, path)}`];
+  const added = words.map((w) => ` ${shellWordAt(`${testCmd.slice(0, end)} `, w)}`).join('');
+  const cmd = `${testCmd.slice(0, end)}${added}${soleToStdout ? ' --test-reporter-destination=stdout' : ''}${bareTap ? ' --test-reporter=tap --test-reporter-destination=stdout' : ''}${testCmd.slice(end)}`;
   return { cmd, path, kind };
 }
 

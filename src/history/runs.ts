@@ -85,7 +85,7 @@ export async function listRuns(resultsDir: string): Promise<{ runs: RunEntry[]; 
  */
 export async function resolveRunPair(base: string, head: string, resultsDir: string, prefix = 'fixbench', carried = ''): Promise<{ base: string; head: string }> {
   const needsHistory = base === 'previous' || head === 'latest';
-  // a shard's rates divide by the whole suite: never "latest" or "previous" (merge the shards first)
+  // a shard's rates cover only its share of the suite: never "latest" or "previous" (merge the shards first)
   const history = needsHistory ? (await listRuns(resultsDir)).runs.filter((r) => r.header.status !== 'running' && !r.header.shard) : [];
   const folder = (run: string) => (path.isAbsolute(run) || run.includes(path.sep) ? path.resolve(run) : path.resolve(resultsDir, run));
   let headDir: string;

@@ -5,7 +5,7 @@ import { readdir } from 'node:fs/promises';
 import { OwnedTree } from '../core/owned-tree.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { rankSummaries, summarise } from '../analysis/leaderboard.ts';
+import { rankSummaries, summariseListed } from '../analysis/leaderboard.ts';
 import { UserInputError } from '../core/errors.ts';
 import { readRun, type StoredRun } from '../store/store.ts';
 import { liveStatusLabel, newestFirst, runStatusLabel } from '../store/run-label.ts';
@@ -65,14 +65,14 @@ export interface SiteGroup {
 
 /**
  * Why a suite's "Latest per model" table has no row (newcomer12 #7): "" when `hasLatest`; else its
- * runs with models are all shards (`modelShards`: their rates divide by every task of the suite, so
+ * runs with models are all shards (`modelShards`: their rates cover only their share of the suite, so
  * they stay out until merged), or no run of it had a model (only the reference agents gold and noop,
  * which are not plotted), or they did not finish (`modelUnfinished`, {@link RunPoint.unfinished}). One sentence with what to do.
  */
 export function latestNote(hasLatest: boolean, modelShards: boolean, modelUnfinished = false): string {
   if (hasLatest) return '';
   if (modelUnfinished && !modelShards) return 'No model figures yet: the runs of this suite with models did not finish (running, interrupted or failed), so their rates cover only the attempts they ran; finish one with run --resume <id> and its figures appear here.';
-  if (modelShards) return 'No model figures yet: the runs of this suite with models are shards (run --shard), whose rates divide by every task of the suite; join them with fixbench merge and their figures appear here.';
+  if (modelShards) return 'No model figures yet: the runs of this suite with models are shards (run --shard), whose rates cover only their share of the suite; join them with fixbench merge and their figures appear here.';
   return 'No model runs yet: the runs of this suite ran only the reference agents (gold, noop), which check the tasks and the harness and are not plotted; their results are on each run\'s page. Set a provider key and run models to see figures here.';
 }
 
@@ -103,7 +103,7 @@ export interface RunPoint {
   illustrative?: boolean;
   /** `rate` divides by graded trials; `infraErrors` left it (shown beside the rate). */
   models: Array<{ id: string; rate: number | null; usdPerTask: number | null; infraErrors?: number }>;
-  /** `i/n` for a shard of a run (`run --shard`): listed, but left out of the trend and latest figures, whose rates divide by every task of the suite. */
+  /** `i/n` for a shard of a run (`run --shard`): listed (its rate over its own attempts: `summariseListed`), but left out of the trend and latest figures: its share of the suite is not the suite. */
   shard?: string | null;
   /**
    * Set when the run did not finish (`running`: being written or killed; `interrupted`; `failed`): listed, but
@@ -118,7 +118,7 @@ const UNFINISHED = new Set(['running', 'interrupted', 'failed']);
 
 /** The trend figures of a stored run (models only: reference agents are not plotted); `status` as listed (default `runStatusLabel`). */
 export function runPoint(run: StoredRun, status = runStatusLabel(run.header)): RunPoint {
-  const ranked = rankSummaries(summarise(run.header, run.attempts));
+  const ranked = rankSummaries(summariseListed(run.header, run.attempts));
   const spend = ranked.reduce<number | null>((s, r) => (s === null || r.totalUsd === null ? null : s + r.totalUsd), 0);
   return {
     id: run.header.run_id,
@@ -154,7 +154,7 @@ export function siteView(points: readonly RunPoint[], unreadable: SiteViewModel[
       const usd: LinePoint[] = [];
       const latest = new Map<string, { rate: number | null; usd: number | null; runs: number; infra: number; prev: { rate: number | null; usd: number | null } | null }>();
       for (const r of [...sorted].reverse()) {
-        // a shard's rates divide by every task of the suite, an unfinished run's cover only what it ran: not points of the trend
+        // a shard's rates cover only its share of the suite, an unfinished run's only what it ran: not points of the trend
         if (r.shard || r.unfinished) continue;
         const t = Date.parse(r.startedAt);
         for (const m of r.models) {

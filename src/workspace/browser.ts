@@ -11,6 +11,7 @@ import { execa } from 'execa';
 import { browserFlags, type TaskBrowser } from '../config/task-browser.ts';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import { InfraError } from '../core/errors.ts';
+import { shellQuote } from '../core/shell-quote.ts';
 import { defaultCacheDir } from './env-cache.ts';
 
 /** Where Chromium is looked for, in order, after `FIXBENCH_CHROMIUM`. */
@@ -57,12 +58,9 @@ export function chromiumVersion(bin: string): Promise<string> {
   return v;
 }
 
-/** One shell word: `'…'` with every `'` written as `'\''`. */
-const shellWord = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
-
 /** The launcher script's text: runs `bin` with `flags`, then the caller's arguments. */
 export function launcherText(bin: string, flags: readonly string[]): string {
-  return `#!/bin/sh\n# fixbench: the task's browser (task.yaml browser: chromium) with its flags.\nexec ${[bin, ...flags].map(shellWord).join(' ')} "$@"\n`;
+  return `#!/bin/sh\n# fixbench: the task's browser (task.yaml browser: chromium) with its flags.\nexec ${[bin, ...flags].map(shellQuote).join(' ')} "$@"\n`;
 }
 
 /** What a task's commands need for its browser, and the text that goes into the environment cache key. */

@@ -51,7 +51,7 @@ export function planInvocations(
   }
   const runs: Invocation[] = [];
   at.forEach((i, k) => {
-    const ctx = ctxOf(k + 1);
+    const ctx = { ...ctxOf(k + 1), before: pieces.slice(0, i).join('') };
     const plan = adapter.plan(pieces[i]!, ctx, (c, extra) => (extra === '' ? c : `${c} ${extra}`));
     if (plan.from !== 'file') throw refuse(cmd, `runs ${adapter.label} ${at.length} times, and this ${adapter.label} version prints its report on stdout, where several reports cannot be told apart; run it once (or use a version that writes its report to a file)`);
     pieces[i] = plan.cmd;

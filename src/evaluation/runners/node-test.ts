@@ -5,7 +5,7 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
 import stripAnsi from 'strip-ansi';
-import { shellQuote } from '../../core/shell-quote.ts';
+import { shellWordAt } from '../../core/shell-quote.ts';
 import { repoRelativeFile } from '../parse/names.ts';
 import { ReportParseError, type ReportParseOptions } from '../parse/types.ts';
 import type { TestStatus } from '../types.ts';
@@ -68,7 +68,8 @@ export function nodeTestEntries(text: string, opts: ReportParseOptions): TestEnt
   return out;
 }
 
-const NODE_TEST_RE = /(^|\s)node\s+((?:-[^\s]+\s+)*?)--test(?=\s|$)/;
+/** `node --test` (node's flags before `--test`), ending a word or a quoted script (`sh -c 'cd test && node --test'`). */
+const NODE_TEST_RE = /(^|\s)node\s+((?:-[^\s]+\s+)*?)--test(?=\s|$|['"](?:\s|$|[;&|)]))/;
 
 export const nodeTestAdapter: RunnerAdapter = {
   name: 'node-test',
@@ -83,10 +84,14 @@ export const nodeTestAdapter: RunnerAdapter = {
     const helper = `${ctx.helperStem}.mjs`;
     // Ours first, so node pairs it with its own destination; the command's reporters keep stdout.
     const toStdout = ' --test-reporter-destination=stdout'.repeat(destinations === 0 ? reporters : 0);
-    // under the workspace's absolute path when known (a `cd` before node), single-quoted when the shell would read it
-    const at = (p: string, rel: string): string => (ctx.root === undefined ? rel : /^[\w./=+:,@%-]+$/.test(posix.join(ctx.root, p)) ? posix.join(ctx.root, p) : shellQuote(posix.join(ctx.root, p)));
-    const added = ` --test-reporter=${at(helper, `./${helper}`)} --test-reporter-destination=${at(ctx.reportPath, ctx.reportPath)}${reporters === 0 ? ' --test-reporter=spec --test-reporter-destination=stdout' : toStdout}`;
-    return { cmd: cmd.replace(NODE_TEST_RE, (m) => `${m}${added}`), from: 'file', helper: { path: helper, text: NODE_TEST_REPORTER } };
+    // under the workspace's absolute path when known (a `cd` before node), quoted for where they go (`sh -c '…'` too)
+    const at = (p: string, rel: string): string => (ctx.root === undefined ? rel : posix.join(ctx.root, p));
+    const hit = NODE_TEST_RE.exec(cmd)!;
+    const end = hit.index + hit[0].length;
+    const words = [`--test-reporter=${at(helper, `./${helper}`)}`, `--test-reporter-destination=${at(ctx.reportPath, ctx.reportPath)}`];
+    const added = words.map((w) => ` ${shellWordAt(`${ctx.before ?? ''}${cmd.slice(0, end)} `, w)}`).join('');
+    const rest = reporters === 0 ? ' --test-reporter=spec --test-reporter-destination=stdout' : toStdout;
+    return { cmd: `${cmd.slice(0, end)}${added}${rest}${cmd.slice(end)}`, from: 'file', helper: { path: helper, text: NODE_TEST_REPORTER } };
   },
   parse: nodeTestEntries,
 };

@@ -22,6 +22,12 @@ export interface PlanContext {
    * folder (`cd packages/x && node --test`) finds them. Absent: paths relative to the command's folder.
    */
   root?: string;
+  /**
+   * The command text before the one being planned, when that one is a command of a longer one
+   * (runners/invocations.ts `planInvocations`): an adapter that inserts paths reads their quoting
+   * there (core/shell-quote.ts `shellWordAt`). Absent: the planned command is the whole command.
+   */
+  before?: string;
 }
 
 /** How one run goes: the command to run and where its report comes from. */

@@ -1,4 +1,5 @@
 // `tasks validate`'s weak-protection warning: a task whose gold runs record canaries.guess 1 is named
+// (in user words: what a patch can do and win, never the record's field names, newcomer19 #4)
 // with its weak files; where its tests' own input holds their expected values (`canaries.echoed`), the
 // warning names each such test and value and the fix (an answer that is not a slice of the input).
 import { describe, expect, it } from 'vitest';
@@ -25,7 +26,8 @@ describe('weaklyProtected', () => {
         { file: 'test/ini.test.js', test: 'parse > reads a host', value: 'localhost' }, // the same test from another run's plan: once
       ],
     }))!;
-    expect(w).toContain('canaries.guess 1 (test/ini.test.js)');
+    expect(w).toMatch(/^weakly protected \(test\/ini\.test\.js\): a patch can tell the canaries .* from the real tests without a guess, so one that rewrites the test results to pass exactly its FAIL_TO_PASS tests, leaving the canaries failing, is graded resolved instead of tampered/);
+    expect(w).not.toMatch(/canaries\.\w/); // the record's field names stay in the record (newcomer19 #4)
     expect(w).toContain('test/ini.test.js: "parse > reads a host" expects "localhost", which the rest of that test writes (its input)');
     expect(w).toContain('"parse > reads a port" expects "8080"');
     expect(w.split('reads a host').length - 1).toBe(1);
@@ -55,7 +57,9 @@ describe('weaklyProtected', () => {
 
   it('without named values keeps the general fix; at odds under 1 says nothing', () => {
     const w = weaklyProtected(runs({ fail: 'failed', pass: 'passed', guess: 1, weak: ['test/a.test.js'] }))!;
+    expect(w).toContain('why: no failing test there is hidden from a patch');
     expect(w).toContain('give it a failing test test.patch adds, or have test.patch write the expected value');
+    expect(w).not.toMatch(/canaries\.\w/);
     expect(w).not.toContain('expects');
     expect(weaklyProtected(runs({ fail: 'failed', pass: 'passed', guess: 0.125 }))).toBeNull();
     expect(weaklyProtected(runs(null))).toBeNull();

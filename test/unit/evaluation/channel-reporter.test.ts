@@ -111,3 +111,22 @@ describe('the second channel of a command that runs node in a folder of the repo
     }
   });
 });
+
+describe('the second channel of a command that wraps node in sh -c \'…\', in a workspace whose path holds a space and a quote (atkD19 LOW)', () => {
+  it.each([
+    ["sh -c 'cd test && node --test --test-reporter=junit --test-reporter-destination=../report.xml'"],
+    ['bash -c "cd test && node --test --test-reporter=junit --test-reporter-destination=../report.xml"'],
+  ])('both reports are written where fixbench reads them: %s', (testCmd) => {
+    const dir = mkdtempSync(join(tmpdir(), "fixbench channel o'q "));
+    try {
+      mkdirSync(join(dir, 'test'));
+      writeFileSync(join(dir, 'test', 'a.test.mjs'), `import { test } from 'node:test';\ntest('a passes', () => {});\n`);
+      const plan = planSecondChannel(testCmd, reportKind('junit:report.xml'), realpathSync(dir))!;
+      execFileSync('bash', ['-c', plan.cmd], { cwd: dir, stdio: 'ignore' });
+      expect(parseTap(readFileSync(join(dir, plan.path), 'utf8'))).toEqual(new Map([['a passes', 'PASSED']]));
+      expect(parseJunit(readFileSync(join(dir, 'report.xml'), 'utf8')).get('a passes')).toBe('PASSED');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

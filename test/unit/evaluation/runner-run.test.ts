@@ -16,6 +16,24 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/**
+ * Writes packages/x/test/a.test.js (one passing, one failing node:test test) under `root`, plans
+ * `testCmd` with test_report auto, runs the planned command with bash at `root` and returns the
+ * results fixbench reads from it, by id.
+ */
+async function runInPackageX(root: string, testCmd: string): Promise<Record<string, string>> {
+  await mkdir(path.join(root, 'packages', 'x', 'test'), { recursive: true });
+  await writeFile(path.join(root, 'packages', 'x', 'test', 'a.test.js'), "const { test } = require('node:test');\ntest('adds', () => {});\ntest('fails', () => { throw new Error('no'); });\n");
+  const r = await prepareRunner(root, { test_cmd: testCmd }, 'auto');
+  let stdout = '';
+  try {
+    stdout = execFileSync('bash', ['-c', r.plan.cmd], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    stdout = String((err as { stdout?: string }).stdout ?? ''); // exit 1: one test fails
+  }
+  return Object.fromEntries((await readRunnerResults(root, r, stdout, 'exit 1', [root], 10_000)).results);
+}
+
 describe('prepareRunner', () => {
   it('auto: detects tape through the npm script and writes its preload beside the report', async () => {
     await writeFile(path.join(dir, 'package.json'), JSON.stringify({ scripts: { test: 'tape test/*.js' } }));
@@ -78,18 +96,17 @@ describe('prepareRunner', () => {
     expect((await prepareRunner(dir, { test_cmd: 'mocha a' }, 'mocha')).runs).toHaveLength(1);
   });
   it('node-test: a command that runs node in a folder (cd packages/x && node --test) finds fixbench\'s reporter and leaves its report where fixbench reads it (newcomer19 #1)', async () => {
-    await mkdir(path.join(dir, 'packages', 'x', 'test'), { recursive: true });
-    await writeFile(path.join(dir, 'packages', 'x', 'test', 'a.test.js'), "const { test } = require('node:test');\ntest('adds', () => {});\ntest('fails', () => { throw new Error('no'); });\n");
     const r = await prepareRunner(dir, { test_cmd: 'cd packages/x && node --test' }, 'auto');
     expect(r.plan.cmd).toContain(`--test-reporter=${path.join(await realpath(dir), r.plan.helper!.path)}`);
-    let stdout = '';
+    expect(await runInPackageX(dir, 'cd packages/x && node --test')).toMatchObject({ 'packages/x/test/a.test.js > adds': 'PASSED', 'packages/x/test/a.test.js > fails': 'FAILED' });
+  });
+  it("node-test: a command that wraps node in sh -c '…' finds the reporter and leaves the report in a workspace whose path holds a space and a quote (atkD19 LOW)", async () => {
+    const spaced = await mkdtemp(path.join(os.tmpdir(), "fixbench runner o'q "));
     try {
-      stdout = execFileSync('bash', ['-c', r.plan.cmd], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    } catch (err) {
-      stdout = String((err as { stdout?: string }).stdout ?? ''); // exit 1: one test fails
+      expect(await runInPackageX(spaced, "sh -c 'cd packages/x && node --test'")).toMatchObject({ 'packages/x/test/a.test.js > adds': 'PASSED', 'packages/x/test/a.test.js > fails': 'FAILED' });
+    } finally {
+      await rm(spaced, { recursive: true, force: true });
     }
-    const { results } = await readRunnerResults(dir, r, stdout, 'exit 1', [dir], 10_000);
-    expect(Object.fromEntries(results)).toMatchObject({ 'packages/x/test/a.test.js > adds': 'PASSED', 'packages/x/test/a.test.js > fails': 'FAILED' });
   });
   it('auto with no known runner names what to set', async () => {
     await expect(prepareRunner(dir, { test_cmd: 'make check' }, 'auto')).rejects.toThrow(UserInputError);

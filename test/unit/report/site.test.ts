@@ -101,7 +101,7 @@ describe('siteView', () => {
     expect(vm.groups[0]!.runs[0]!.spend).toBe('unknown');
   });
 
-  it('lists a shard run but leaves it out of the trend and the latest figures (its rate divides by the whole suite)', () => {
+  it('lists a shard run but leaves it out of the trend and the latest figures (its rate covers only its share of the suite)', () => {
     const run = (id: string, startedAt: string, rate: number, shard: string | null): RunPoint => ({
       id, startedAt, status: shard ? `finished (shard ${shard})` : 'finished', suiteHash: 'h', tasks: 4, contenders: 1, spend: 0.1, models: [{ id: 'm', rate, usdPerTask: 0.1 }], shard,
     });

@@ -8,7 +8,8 @@ const edit = 'diff --git a/tests/test_a.py b/tests/test_a.py\n--- a/tests/test_a
 
 describe('knownFailToPassWarning', () => {
   it('warns when each FAIL_TO_PASS title was in the file before test.patch or is in the problem statement, and test.patch writes no expected value', () => {
-    expect(knownFailToPassWarning({ FAIL_TO_PASS: ['tests/test_a.py::test_add'], test_patch: edit })).toMatch(/every FAIL_TO_PASS test's title can be read before the tests run \("test_add"[\s\S]*canaries\.guess 1/);
+    expect(knownFailToPassWarning({ FAIL_TO_PASS: ['tests/test_a.py::test_add'], test_patch: edit })).toMatch(/every FAIL_TO_PASS test's title can be read before the tests run \("test_add"[\s\S]*`tasks validate` then warns the task is weakly protected/);
+    expect(knownFailToPassWarning({ FAIL_TO_PASS: ['tests/test_a.py::test_add'], test_patch: edit })).not.toMatch(/canaries\.\w/); // no record field names in a user message (newcomer19 #4)
     // a new failing test (only on added lines) is hidden: no warning
     expect(knownFailToPassWarning({ FAIL_TO_PASS: ['tests/test_a.py::test_add', 'tests/test_a.py > test_add_large'], test_patch: edit })).toBeNull();
     // …unless the problem statement names it
