@@ -68,9 +68,11 @@ const under = (id: string, tail: string): boolean => id.startsWith(`${tail}${ID_
  * `suites`: the results name suites as tests (TAP of a runner other than node's, every point
  * kept): a suite that held a canary then takes its own tests' status (`settleSuites`). Without it
  * every id is a test's (JUnit, JSON, node:test's TAP read leaves-only), and an id that is also a
- * suite's title path keeps its own result.
+ * suite's title path keeps its own result. `sole`: host → the listed ids it alone holds
+ * (canary-listed-hosts.ts): one reported while every canary of its host is missing came from
+ * something other than that file (a module run from its base text in memory): a fault.
  */
-export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: ReadonlySet<string> = new Set(), suites = false): { rest: TestResults; canaries: CanaryResults; problem: string | null; silent: string[] } {
+export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: ReadonlySet<string> = new Set(), suites = false, sole: ReadonlyMap<string, string[]> = new Map()): { rest: TestResults; canaries: CanaryResults; problem: string | null; silent: string[] } {
   const rest: TestResults = new Map(parsed);
   const synthetic = new Set(plan.tests.filter((t) => t.original === undefined).map((t) => t.suite));
   // An id that names another file (`other.test.js > …`) is not the canary's, whatever else the results hold (canary-swap.ts `inHostFile`).
@@ -156,10 +158,10 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: Rea
     // pytest skips a whole module (`pytestmark`, a skipping fixture) with the task's tests in it: a family file whose canaries all skipped is not run either.
     // …only when every result of the file is a skip (a forger's skipped `[…]` twins beside a forged pass do not silence it).
     if (mine.every((m) => m.got === 'missing' || (m.t.family === true && m.got === 'skipped' && resultsOf(file).every((x) => x === 'SKIPPED')))) {
-      // …unless results named after the file were reported: the file ran, so its canaries cannot be missing (atkA20 #5: a patch presetting
-      // the test module in sys.modules from its base text, canaries left out)
-      const own = mine.every((m) => m.got === 'missing') ? [...parsed.keys()].find((id) => id.startsWith(`${file}${ID_SEPARATOR}`)) : undefined;
-      if (own !== undefined) problem ??= `none of the canary tests added to ${file} was reported, yet its own test ${JSON.stringify(own)} was: the results are not the test run's own`;
+      // …unless a listed test only this file holds was reported: it came from elsewhere (atkA20 #5, atkB20 #1/#5: a patch presetting the
+      // test module in sys.modules, or running the file's base text in memory and exiting before the file's own tests, canaries left out)
+      const own = mine.every((m) => m.got === 'missing') ? (sole.get(file) ?? []).find((id) => parsed.has(id)) : undefined;
+      if (own !== undefined) problem ??= `none of the canary tests added to ${file} was reported, yet its listed test ${JSON.stringify(own)} was: the results are not the test run's own`;
       silent.push(file);
       continue;
     }

@@ -121,6 +121,8 @@ export interface ListedContext {
 export interface ListedHosts {
   hosts: Map<string, string>;
   unhooked: Unhooked[];
+  /** Host → the listed ids it alone holds (no other host, known or added, holds them): reported while its canaries are all missing, they came from elsewhere (canary-check.ts). */
+  sole: Map<string, string[]>;
 }
 
 const JS_EXT = /\.[cm]?[jt]sx?$/;
@@ -174,10 +176,14 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
   let bytes = 0;
   const room = (text: string): boolean => hosts.size < MAX_EXTRA_HOSTS && bytes + Buffer.byteLength(text) <= MAX_EXTRA_BYTES;
   const add = (file: string, text: string): void => { hosts.set(file, text); bytes += Buffer.byteLength(text); };
+  const owners = new Map<string, Set<string>>(); // listed id → the added hosts holding it
+  const own = (file: string, id: string): void => { owners.set(id, (owners.get(id) ?? new Set()).add(file)); };
   const take = (file: string, text: string, id: string): void => {
-    if (hosts.has(file)) return;
-    if (room(text)) add(file, text);
-    else why.set(id, { file, reason: CAPPED });
+    if (!hosts.has(file)) {
+      if (room(text)) add(file, text);
+      else why.set(id, { file, reason: CAPPED });
+    }
+    if (hosts.has(file)) own(file, id);
   };
   const ts = /--(?:import|require|loader|experimental-loader)\b|(?:^|\s)-r\s|\btsx\b|\bts-node\b/.test(ctx.testCmd);
   const named = (f: string): boolean => (python ? extname(f) === '.py' && /^test_.*\.py$|_test\.py$/.test(basename(f)) : JS_EXT.test(f));
@@ -202,8 +208,7 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
     if (tail) byTitle.push({ ...tail, covered: holds, missing: text === null ? UNREADABLE : NOT_PARSED });
     if (text === null && !tail) { why.set(id, { file: f, reason: UNREADABLE }); continue; }
     if (!holds) { if (text !== null && !tail) why.set(id, { file: f, reason: NOT_PARSED }); continue; }
-    if (!hosts.has(f) && !room(text)) { why.set(id, { file: f, reason: CAPPED }); continue; }
-    add(f, text);
+    take(f, text, id);
   }
   if (pytestIds.length) {
     const py = await pythonListed(pytestIds, known, ctx);
@@ -255,7 +260,9 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
     }
   }
   for (const [id, w] of why) if (notUtf8.has(w.file)) why.set(id, { file: w.file, reason: NOT_UTF8 });
-  return { hosts, unhooked: notes(why) };
+  const sole = new Map<string, string[]>();
+  for (const [id, files] of owners) if (files.size === 1 && !held.has(id)) { const [f] = files; sole.set(f!, [...(sole.get(f!) ?? []), id]); }
+  return { hosts, unhooked: notes(why), sole };
 }
 
 /** One note per file and reason, naming up to 3 of its tests. */

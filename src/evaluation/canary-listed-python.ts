@@ -82,17 +82,17 @@ function upward(dir: string): string[] {
 
 /** pytest's config files in the order it looks for them in one folder, each with what makes it one (pytest.ini: any text). */
 const CONFIGS: [string, RegExp][] = [
-  ['pytest.ini', /(?:)/], ['.pytest.ini', /(?:)/], ['pyproject.toml', /^\[tool\.pytest(?:\.ini_options)?\]/m], ['tox.ini', /^\[pytest\]/m], ['setup.cfg', /^\[tool:pytest\]/m],
+  ['pytest.toml', /(?:)/], ['.pytest.toml', /(?:)/], ['pytest.ini', /(?:)/], ['.pytest.ini', /(?:)/], ['pyproject.toml', /^\[tool\.pytest(?:\.ini_options)?\]/m], ['tox.ini', /^\[pytest\]/m], ['setup.cfg', /^\[tool:pytest\]/m],
 ];
 
 /**
  * The folder (repository-relative, `.` the root) pytest would take for its rootdir, its ids' paths
  * being relative to it, as pytest's `determine_setup` does: `--rootdir`; else the folder of `-c`'s
  * file; else the first folder, from the common folder of the path operands (a `.py` operand: its
- * folder; none: where pytest runs) upwards, holding a config file (CONFIGS) at base_commit, else one
- * holding a setup.py, else the common folder of where pytest runs and that of its operands. A file
- * at base_commit is known by `ctx.filesAt` (a pytest.ini must then hold `[pytest]`, a setup.py
- * `setup`), or without it by `ctx.read`. Null when test_cmd has no pytest invocation fixbench reads,
+ * folder; none: where pytest runs) upwards, holding a config file (CONFIGS, pytest 9's order) with
+ * its mark, else (pytest ≥ 8.1) the first holding a pyproject.toml, else one holding a setup.py, else
+ * the common folder of where pytest runs and that of its operands. Files are read through `ctx.read`
+ * (as base_commit has them). Null when test_cmd has no pytest invocation fixbench reads,
  * runs it in a folder it cannot read, or has an operand it cannot read.
  */
 export async function pytestRootdir(ctx: PythonContext): Promise<string | null> {
@@ -111,19 +111,17 @@ export async function pytestRootdir(ctx: PythonContext): Promise<string | null> 
     dirs.push(p.endsWith('.py') ? posix.dirname(p) : p);
   }
   const ancestor = dirs.length ? commonFolder(dirs) : folder;
-  const found = ctx.filesAt ? await ctx.filesAt(['[pytest]', '[tool.pytest', '[tool:pytest]', 'setup']) : undefined;
-  if (found === null) return null;
-  const atBase = found ? new Set(found) : null;
-  const has = async (f: string): Promise<boolean> => (atBase ? atBase.has(f) : (await ctx.read(f)) !== null);
+  // ctx.read gives a file as base_commit has it (a config file is protected: the patch's edits are dropped), null when absent
   const file = (d: string, name: string): string => (d === '.' ? name : `${d}/${name}`);
   for (const d of upward(ancestor)) {
     for (const [name, marks] of CONFIGS) {
-      if (!(await has(file(d, name)))) continue;
       const text = await ctx.read(file(d, name));
-      if (text === null || marks.test(text)) return d; // at base_commit with its mark, the patch having removed it
+      if (text !== null && marks.test(text)) return d;
     }
   }
-  for (const d of upward(ancestor)) if (await has(file(d, 'setup.py'))) return d;
+  // pytest ≥ 8.1 (findpaths.py locate_config): with no config file, the first pyproject.toml upwards is the rootdir all the same (atkB20 #3)
+  for (const d of upward(ancestor)) if ((await ctx.read(file(d, 'pyproject.toml'))) !== null) return d;
+  for (const d of upward(ancestor)) if ((await ctx.read(file(d, 'setup.py'))) !== null) return d;
   return commonFolder([folder, ancestor]);
 }
 

@@ -124,6 +124,8 @@ function parseTests(text: string, plugins: ('typescript' | 'jsx')[]): Parsed | n
   const found: FoundTest[] = [];
   // a test that calls a function of the file registering tests (under any name) may register subtests when run
   const { names, hooked } = registeringNames(ast);
+  // a hook reading the running test's name (`beforeEach((t) => { input = inputs[t.name]; })`) runs around every test: no copy runs as its original (atkB20 #4)
+  const named = hookReadsOwnName(ast, text);
   const fnName = calleeName(testAliases(ast));
   const visit = (stmts: N[], suites: string[]): void => {
     for (const st of stmts) {
@@ -148,7 +150,7 @@ function parseTests(text: string, plugins: ('typescript' | 'jsx')[]): Parsed | n
         // them, so the copy's id could not be found as written.
         // A test with subtests (atkM14 #1): node reports it as a suite (no id of its own in JUnit, none in
         // TAP read leaves-only), so a copy's failure in its own body would read as missing.
-        unsafe: /Snapshot\b|\.only\b|\.skip\b|\.todo\b/.test(src) || [title, ...suites].some((t) => /[\u0000-\u001f\u007f]/.test(t)) || holdsTests(fn) || readsOwnName(fn, src) || hooked || refersTo(fn.body, names),
+        unsafe: /Snapshot\b|\.only\b|\.skip\b|\.todo\b/.test(src) || [title, ...suites].some((t) => /[\u0000-\u001f\u007f]/.test(t)) || holdsTests(fn) || readsOwnName(fn, src) || named || hooked || refersTo(fn.body, names),
       });
     }
   };
@@ -244,6 +246,25 @@ function readsOwnName(fn: N, src: string): boolean {
     return Object.keys(x).some((k) => k !== 'loc' && k !== 'start' && k !== 'end' && walk(x[k]));
   };
   return walk(fn.body);
+}
+
+/** Hook registrations of mocha, jest, vitest, jasmine and node:test (BDD and TDD names). */
+const HOOKS = new Set(['before', 'after', 'beforeEach', 'afterEach', 'beforeAll', 'afterAll', 'setup', 'teardown', 'suiteSetup', 'suiteTeardown']);
+
+/** Whether a hook anywhere in `ast` (source `text`) is given a callback that reads the running test's name ({@link readsOwnName}). */
+function hookReadsOwnName(ast: N, text: string): boolean {
+  const walk = (n: unknown): boolean => {
+    if (n === null || typeof n !== 'object') return false;
+    if (Array.isArray(n)) return n.some(walk);
+    const x = n as N;
+    if (x.type === 'CallExpression') {
+      const c = x.callee;
+      const hook = c.type === 'Identifier' ? c.name : c.type === 'MemberExpression' && !c.computed && c.property.type === 'Identifier' ? c.property.name : null;
+      if (hook !== null && HOOKS.has(hook) && x.arguments.some((a: N) => (a.type === 'ArrowFunctionExpression' || a.type === 'FunctionExpression') && readsOwnName(a, text.slice(x.start, x.end)))) return true;
+    }
+    return Object.keys(x).some((k) => k !== 'loc' && k !== 'start' && k !== 'end' && walk(x[k]));
+  };
+  return walk(ast.program.body);
 }
 
 /** Names an assertion's call starts from (`assert.equal`, `expect(x).toBe`, `t.assert.ok`, `should`, chai's `assert`). */

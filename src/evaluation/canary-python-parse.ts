@@ -114,6 +114,8 @@ interface Logical {
  */
 export function findPythonTests(text: string): PyTest[] | null {
   if (text.includes('\r')) return null;
+  // the name read anywhere in the file (a setUp, an autouse fixture's `request.node`) runs around every test: no copy runs as its original (atkB20 #4)
+  const namedAround = OWN_NAME.test(text) || /\brequest\s*\.\s*(?:node|function)\b/.test(text);
   let inside: Set<number>;
   try {
     inside = joinedNewlines(text);
@@ -184,7 +186,7 @@ export function findPythonTests(text: string): PyTest[] | null {
     const bodyText = text.slice(starts[l.first]!, lineEnd(logical[end]!.last));
     // A copy must run as its original does: not under a name-keyed store (snapshots, regression files, the requesting node's name),
     // nor reading its own name (atkA20 #3: unittest's `self._testMethodName`, `self.id()`; pytest's PYTEST_CURRENT_TEST; its frame's code name).
-    const unsafe = /\b(?:skip\w*|xfail|expectedFailure|fixture|flaky)\b/.test(decorators) || /\b(?:skip|xfail|importorskip|yield|request|snapshot\w*|\w+_regression)\b/.test(bodyText) || OWN_NAME.test(bodyText);
+    const unsafe = /\b(?:skip\w*|xfail|expectedFailure|fixture|flaky)\b/.test(decorators) || /\b(?:skip|xfail|importorskip|yield|request|snapshot\w*|\w+_regression)\b/.test(bodyText) || OWN_NAME.test(bodyText) || namedAround;
     const literals: ExpectedLiteral[] = [];
     const inner = bodyLines[0]!.indent;
     for (const b of bodyLines) {

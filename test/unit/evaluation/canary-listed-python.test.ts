@@ -69,21 +69,27 @@ describe('listedHosts on pytest ids rooted in a package folder (atkA20 #1)', () 
 
 describe('pytestRootdir', () => {
   const root = async (testCmd: string, files: Record<string, string> = {}, base: Record<string, string> = files): Promise<string | null> => pytestRootdir(ctx(files, testCmd, [], base));
-  it('follows pytest: --rootdir, -c, the nearest config file above the operands at base_commit, a setup.py, else where pytest runs and its operands meet', async () => {
+  it('follows pytest: --rootdir, -c, the nearest config file above the operands at base_commit, a pyproject.toml, a setup.py, else where pytest runs and its operands meet', async () => {
     expect(await root('pytest')).toBe('.');
     expect(await root('python -m pytest tests/test_a.py')).toBe('.');
     expect(await root('cd pkg && pytest tests')).toBe('pkg');
     expect(await root('cd pkg && pytest tests', { 'tox.ini': '[tox]\n\n[pytest]\naddopts = -q\n' })).toBe('.');
     expect(await root('pytest pkg/tests', { 'pkg/pyproject.toml': '[tool.pytest.ini_options]\naddopts = "-q"\n' })).toBe('pkg');
-    expect(await root('pytest pkg/tests', { 'pkg/pyproject.toml': '[project]\nname = "pkg"\n' })).toBe('.');
+    // pytest ≥ 8.1: with no config file anywhere, the first pyproject.toml upwards roots the ids (atkB20 #3); one with a pytest section above wins
+    expect(await root('pytest pkg/tests', { 'pkg/pyproject.toml': '[project]\nname = "pkg"\n' })).toBe('pkg');
+    expect(await root('pytest pkg/tests', { 'pkg/pyproject.toml': '[project]\nname = "pkg"\n', 'pytest.ini': '[pytest]\n' })).toBe('.');
+    // pytest 9's own config files, first in its order
+    expect(await root('pytest pkg/tests', { 'pkg/pytest.toml': '[pytest]\n', 'tox.ini': '[pytest]\n' })).toBe('pkg');
+    expect(await root('pytest pkg/tests', { 'pkg/.pytest.toml': '' })).toBe('pkg');
     expect(await root('pytest pkg/tests/test_a.py', { 'pkg/setup.cfg': '[tool:pytest]\n' })).toBe('pkg');
     expect(await root('pytest pkg/tests', { 'pkg/setup.py': 'from setuptools import setup\nsetup()\n' })).toBe('pkg');
     expect(await root('pytest --rootdir=pkg pkg/tests')).toBe('pkg');
     expect(await root('pytest -c pkg/pytest.ini pkg/tests')).toBe('pkg');
     expect(await root('pip install pytest && cd pkg && pytest -k "not slow" tests')).toBe('pkg');
   });
-  it('reads config files as base_commit has them, and is null where pytest\'s folder or an operand cannot be read', async () => {
-    expect(await root('pytest pkg/tests', { 'pkg/pytest.ini': '[pytest]\n' }, {})).toBe('.');
+  it('reads config files through ctx.read (listedReads: as base_commit has them), and is null where pytest\'s folder or an operand cannot be read', async () => {
+    expect(await root('pytest pkg/tests', { 'pkg/pytest.ini': '[pytest]\n' }, {})).toBe('pkg');
+    expect(await root('pytest pkg/tests', {}, { 'pkg/pytest.ini': '[pytest]\n' })).toBe('.');
     expect(await root('cd "$PKG" && pytest tests')).toBeNull();
     expect(await root('pytest $TESTS')).toBeNull();
     expect(await root('npm test')).toBeNull();

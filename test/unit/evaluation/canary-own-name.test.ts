@@ -29,6 +29,16 @@ describe('JS/TS tests that read their own name', () => {
     expect(findTests('test/a.test.js', js('t.diagnostic(user.name);'))!.map((t) => t.unsafe)).toEqual([false]);
     expect(findTests('test/a.test.js', js('const n = inputs.name;', ''))!.map((t) => t.unsafe)).toEqual([false]);
   });
+  it.each([
+    ['node:test beforeEach((t) => …t.name)', "beforeEach((t) => { input = inputs[t.name]; });"],
+    ['mocha beforeEach(function () { …this.currentTest })', "beforeEach(function () { input = inputs[this.currentTest.title]; });"],
+    ['vitest beforeEach(({ task }) => …)', "beforeEach((ctx) => { input = inputs[ctx.task.name]; });"],
+  ])('a hook reading the running test\'s name (%s) makes every test of the file unsafe (atkB20 #4)', (_, hook) => {
+    const file = `const { test, beforeEach } = require('node:test');\nconst assert = require('node:assert');\nlet input;\n${hook}\ntest('one second', () => {\n  assert.equal(parse(input), 1000);\n});\ntest('two seconds', () => {\n  assert.equal(parse(input), 2000);\n});\n`;
+    expect(findTests('test/a.test.js', file)!.map((t) => t.unsafe)).toEqual([true, true]);
+    // a hook reading other things leaves them copyable
+    expect(findTests('test/a.test.js', file.replace(hook, 'beforeEach(() => { input = inputs.first; });'))!.map((t) => t.unsafe)).toEqual([false, false]);
+  });
   it('a node:test file whose tests all read their name gets the synthetic pair, no copy of them', () => {
     const file = `const { test } = require('node:test');\nconst assert = require('node:assert');\nconst inputs = { 'one second': '1s', 'two seconds': '2s' };\n` +
       `test('one second', (t) => {\n  assert.equal(parse(inputs[t.name]), 1000);\n});\ntest('two seconds', (t) => {\n  assert.equal(parse(inputs[t.name]), 2000);\n});\n`;
@@ -49,6 +59,12 @@ describe('Python tests that read their own name', () => {
     ['inspect.stack', 'CASES[inspect.stack()[0].function]'],
   ])('%s: unsafe', (_, expr) => {
     const text = `class TestCalc(unittest.TestCase):\n    def test_add_small(self):\n        case = ${expr}\n        assert add(*case) == 3\n`;
+    expect(findPythonTests(text)!.map((t) => t.unsafe)).toEqual([true]);
+  });
+  it.each([
+    ['unittest setUp', 'class TestCalc(unittest.TestCase):\n    def setUp(self):\n        self.case = CASES[self._testMethodName]\n\n    def test_add_small(self):\n        assert add(*self.case) == 3\n'],
+    ['an autouse fixture', '@pytest.fixture(autouse=True)\ndef case(request):\n    global CASE\n    CASE = CASES[request.node.name]\n\n\ndef test_add_small():\n    assert add(*CASE) == 3\n'],
+  ])('the name read around the tests (%s) makes every test of the file unsafe (atkB20 #4)', (_, text) => {
     expect(findPythonTests(text)!.map((t) => t.unsafe)).toEqual([true]);
   });
   it('a test reading other things stays copyable', () => {
