@@ -160,7 +160,7 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: Rea
     if (mine.every((m) => m.got === 'missing' || (m.t.family === true && m.got === 'skipped' && resultsOf(file).every((x) => x === 'SKIPPED')))) {
       // …unless a listed test only this file holds was reported: it came from elsewhere (atkA20 #5, atkB20 #1/#5: a patch presetting the
       // test module in sys.modules, or running the file's base text in memory and exiting before the file's own tests, canaries left out)
-      const own = mine.every((m) => m.got === 'missing') ? (sole.get(file) ?? []).find((id) => parsed.has(id)) : undefined;
+      const own = mine.every((m) => m.got === 'missing') ? (sole.get(file) ?? []).find((id) => parsed.has(id) || parsed.has(sweBenchKey(id))) : undefined;
       if (own !== undefined) problem ??= `none of the canary tests added to ${file} was reported, yet its listed test ${JSON.stringify(own)} was: the results are not the test run's own`;
       silent.push(file);
       continue;

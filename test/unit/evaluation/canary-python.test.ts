@@ -298,6 +298,8 @@ describe('checkCanaries on pytest ids', () => {
     // its listed test reported, none of its canaries: the module was replaced (a sys.modules preset), the results are not the run's
     const shown = new Map([...b, ['tests/test_a.py > test_adds_small', 'PASSED' as const]]);
     expect(checkCanaries(two, shown, new Set(), false, sole).problem).toMatch(/none of the canary tests added to tests\/test_a\.py was reported, yet its listed test "tests\/test_a\.py > test_adds_small" was/);
+    // a listed id written as pytest's node id (`::`) is found under the id the JUnit parser gives
+    expect(checkCanaries(two, shown, new Set(), false, new Map([['tests/test_a.py', ['tests/test_a.py::test_adds_small']]])).problem).toMatch(/yet its listed test/);
     // held by another host too (pytest's rootdir unreadable: both files hosts), the id may be the other file's: not judged
     expect(checkCanaries(two, shown, new Set(), false, new Map()).problem).toBeNull();
   });
