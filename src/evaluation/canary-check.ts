@@ -196,7 +196,7 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: Rea
     const errored = silent.filter((f) => collectionErrored(f, parsed));
     const interrupted = errored.length > 0 && [...parsed.values()].every((st) => st === 'ERROR');
     const uncollected = plan.runner === 'pytest' && silent.every((f) => resultsOf(f).length === 0) && (interrupted || errored.length === silent.length);
-    if (!uncollected) problem = `none of the canary tests added to ${[...plan.texts.keys()].join(', ')} (runner ${plan.runner}) was reported: the results are not the test run's own, or test_cmd does not run those files`;
+    if (!uncollected) problem = `none of the canary tests added to ${[...plan.texts.keys()].join(', ')} (runner ${plan.runner}) was reported: the results are not the test run's own, test_cmd does not run those files, or they were stopped before reporting (a test that hangs until a timeout kills it)`;
   }
   return { rest, canaries, problem, silent };
 }
