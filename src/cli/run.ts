@@ -1,5 +1,6 @@
 // `fixbench run`: load and validate every input, then run the suite, then build the report.
 import { strictSummaryLines } from '../evaluation/strict.ts';
+import { tamperSummaryLines } from '../evaluation/tamper-summary.ts';
 import path from 'node:path';
 import { setMaxListeners } from 'node:events';
 import { assertPriceRows } from './price-rows.ts';
@@ -280,7 +281,7 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
   // a shard's lines count its own attempts, not the other shards' (summarise plans the whole suite)
   const rows = summarise(summary.header, summary.attempts).map((c) => (o.shard ? { ...c, ...shardCounts(c, summary.planned[c.id] ?? 0) } : c));
   for (const c of rows) log(`  ${contenderLine(c, summary.header.status, Boolean(o.shard))}${!isReference(c.agent) ? `, ${spendText(c.totalUsd, summary.attempts.filter((a) => a.contender === c.id), summary.unrecorded.filter((u) => u.contender === c.id))}${madeUpTag(summary.header.price_sheet)}` : ''}`);
-  for (const l of strictSummaryLines(summary.attempts)) log(l);
+  for (const l of [...strictSummaryLines(summary.attempts), ...tamperSummaryLines(summary.attempts)]) log(l);
   for (const w of unpricedServedWarnings(summary.attempts)) log(`  WARNING: ${w}`);
   if (o.shard) log((await shardMergeHint(o.results, summary.header, commandPrefix(), o)).trimEnd()); // the exact merge command (newcomer13 #10)
   if (summary.header.note) log(`note: ${summary.header.note}`);

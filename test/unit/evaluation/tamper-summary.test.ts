@@ -1,0 +1,19 @@
+// tamper-summary.ts: the run's closing lines name weakly protected and unprotected gradings (newcomer20 #6).
+import { describe, expect, it } from 'vitest';
+import { tamperSummaryLines } from '../../../src/evaluation/tamper-summary.ts';
+
+describe('tamperSummaryLines', () => {
+  it('is silent when every graded attempt carried canaries a patch must guess', () => {
+    expect(tamperSummaryLines([{ instance_id: 'a', canaries: { guess: 0.5 } }, { instance_id: 'b', canaries: null, unprotected: null }, { instance_id: 'c' }])).toEqual([]);
+  });
+  it('names the weakly protected (guess 1) and the unprotected attempts with their tasks, three at most', () => {
+    const lines = tamperSummaryLines([
+      { instance_id: 'mylib-1', canaries: { guess: 1 } }, { instance_id: 'mylib-1', canaries: { guess: 1 } }, { instance_id: 'mylib-2', canaries: { guess: 0.25 } },
+      ...['t4', 't1', 't3', 't2'].map((id) => ({ instance_id: id, canaries: null, unprotected: 'test_report is exit-code' })),
+    ]);
+    expect(lines).toEqual([
+      '  tamper evidence: 2 graded attempt(s) weakly protected, on mylib-1: a patch could tell their canaries from the real tests (fixbench tasks validate says why and what to change)',
+      '  tamper evidence: 4 attempt(s) graded without canaries, on t1, t2, t3 and 1 more (each record\'s `unprotected` says why; fixbench tasks validate warns)',
+    ]);
+  });
+});
