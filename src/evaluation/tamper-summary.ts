@@ -4,6 +4,8 @@
 /** What this reads of an attempt record (store/records.ts AttemptRecord). */
 export interface TamperFacts {
   instance_id: string;
+  /** `gold`/`noop`: a reference agent, which forges nothing, so its canaries' odds say nothing of the run: not counted. */
+  agent?: string;
   canaries?: { guess?: number | null } | null;
   unprotected?: string | null;
 }
@@ -15,11 +17,14 @@ const tasksText = (ids: readonly string[]): string => `${ids.slice(0, 3).join(',
  * Lines (two-space indented, none when all is well) naming the graded attempts whose canaries a
  * patch could beat without a guess (`canaries.guess` 1: weakly protected) and those graded without
  * canaries (`unprotected`), with their tasks and where to look: `fixbench tasks validate` says why
- * for each task and what to change. Attempts never graded (no `canaries`, no `unprotected`) count in neither.
+ * for each task and what to change. Attempts never graded (no `canaries`, no `unprotected`) count in
+ * neither, nor do the reference agents' (`gold`, `noop`). The odds are drawn per grading run (which
+ * tests are copied is random), so a task's attempts may differ.
  */
 export function tamperSummaryLines(attempts: readonly TamperFacts[]): string[] {
-  const weak = attempts.filter((a) => a.canaries?.guess === 1);
-  const bare = attempts.filter((a) => typeof a.unprotected === 'string' && a.unprotected !== '');
+  const graded = attempts.filter((a) => a.agent !== 'gold' && a.agent !== 'noop');
+  const weak = graded.filter((a) => a.canaries?.guess === 1);
+  const bare = graded.filter((a) => typeof a.unprotected === 'string' && a.unprotected !== '');
   const ids = (xs: readonly TamperFacts[]): string[] => [...new Set(xs.map((a) => a.instance_id))].sort();
   const out: string[] = [];
   if (weak.length) out.push(`  tamper evidence: ${weak.length} graded attempt(s) weakly protected, on ${tasksText(ids(weak))}: a patch could tell their canaries from the real tests (fixbench tasks validate says why and what to change)`);

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { tamperSummaryLines } from '../../../src/evaluation/tamper-summary.ts';
 
 describe('tamperSummaryLines', () => {
-  it('is silent when every graded attempt carried canaries a patch must guess', () => {
+  it('is silent when every graded attempt carried canaries a patch must guess, and counts no reference agent', () => {
+    expect(tamperSummaryLines([{ instance_id: 'a', agent: 'gold', canaries: { guess: 1 } }, { instance_id: 'a', agent: 'noop', unprotected: 'x' }])).toEqual([]);
     expect(tamperSummaryLines([{ instance_id: 'a', canaries: { guess: 0.5 } }, { instance_id: 'b', canaries: null, unprotected: null }, { instance_id: 'c' }])).toEqual([]);
   });
   it('names the weakly protected (guess 1) and the unprotected attempts with their tasks, three at most', () => {
