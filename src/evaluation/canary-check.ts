@@ -68,11 +68,11 @@ const under = (id: string, tail: string): boolean => id.startsWith(`${tail}${ID_
  * `suites`: the results name suites as tests (TAP of a runner other than node's, every point
  * kept): a suite that held a canary then takes its own tests' status (`settleSuites`). Without it
  * every id is a test's (JUnit, JSON, node:test's TAP read leaves-only), and an id that is also a
- * suite's title path keeps its own result. `sole`: host → the listed ids it alone holds
- * (canary-listed-hosts.ts): one reported while every canary of its host is missing came from
- * something other than that file (a module run from its base text in memory): a fault.
+ * suite's title path keeps its own result. `owners`: listed id → the hosts holding it
+ * (canary-listed-hosts.ts): one reported while every canary of each of them is missing came from
+ * something other than those files (a module run from its base text in memory): a fault.
  */
-export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: ReadonlySet<string> = new Set(), suites = false, sole: ReadonlyMap<string, string[]> = new Map()): { rest: TestResults; canaries: CanaryResults; problem: string | null; silent: string[] } {
+export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: ReadonlySet<string> = new Set(), suites = false, owners: ReadonlyMap<string, string[]> = new Map()): { rest: TestResults; canaries: CanaryResults; problem: string | null; silent: string[] } {
   const rest: TestResults = new Map(parsed);
   const synthetic = new Set(plan.tests.filter((t) => t.original === undefined).map((t) => t.suite));
   // An id that names another file (`other.test.js > …`) is not the canary's, whatever else the results hold (canary-swap.ts `inHostFile`).
@@ -153,15 +153,13 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: Rea
   const resultsOf = (file: string): TestStatus[] => [...parsed].filter(([id]) => id.includes(file)).map(([, st]) => st);
   // One pair per host file; a file with no canary reported at all is one the command does not
   // run (its listed tests, if any, are missing too and count as failed).
+  const unrun = new Set<string>(); // hosts whose canaries all went missing
   for (const file of new Set(plan.tests.map((t) => t.file))) {
     const mine = plan.tests.filter((t) => t.file === file).map((t) => ({ t, got: statusOf(t) }));
     // pytest skips a whole module (`pytestmark`, a skipping fixture) with the task's tests in it: a family file whose canaries all skipped is not run either.
     // …only when every result of the file is a skip (a forger's skipped `[…]` twins beside a forged pass do not silence it).
     if (mine.every((m) => m.got === 'missing' || (m.t.family === true && m.got === 'skipped' && resultsOf(file).every((x) => x === 'SKIPPED')))) {
-      // …unless a listed test only this file holds was reported: it came from elsewhere (atkA20 #5, atkB20 #1/#5: a patch presetting the
-      // test module in sys.modules, or running the file's base text in memory and exiting before the file's own tests, canaries left out)
-      const own = mine.every((m) => m.got === 'missing') ? (sole.get(file) ?? []).find((id) => parsed.has(id) || parsed.has(sweBenchKey(id))) : undefined;
-      if (own !== undefined) problem ??= `none of the canary tests added to ${file} was reported, yet its listed test ${JSON.stringify(own)} was: the results are not the test run's own`;
+      if (mine.every((m) => m.got === 'missing')) unrun.add(file);
       silent.push(file);
       continue;
     }
@@ -185,6 +183,12 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: Rea
       if (duplicated.includes(tailOfTest(t))) problem ??= `the canary test ${JSON.stringify(tailOfTest(t))} in ${file} was reported more than once: the results hold tests that are not in the test files`;
       problem ??= `the ${t.hook ? 'hook' : key === 'fail' ? 'failing' : 'passing'} canary test ${JSON.stringify(tailOfTest(t))} in ${file}${t.hook ? ' (its beforeEach hook fails it: a run that reports a hook failure as a pass)' : ''} (runner ${plan.runner}, ${plan.kind}) came out ${got}, not ${want}${t.original !== undefined && !originalFailed(t) ? ` while the test it copies, ${JSON.stringify(t.original)}, did not fail` : ''}: the run's results cannot be trusted`;
     }
+  }
+  // …a listed test reported while every host holding it reported no canary came from elsewhere (atkA20 #5, atkB20 #1/#5, atkC20 #2: a patch
+  // presetting the test module in sys.modules, or running a file's base text in memory and exiting before its own tests, canaries left out)
+  for (const [id, files] of owners) {
+    if (files.length === 0 || !files.every((f) => unrun.has(f)) || !(parsed.has(id) || parsed.has(sweBenchKey(id)))) continue;
+    problem ??= `none of the canary tests added to ${files.join(', ')} was reported, yet ${files.length > 1 ? 'their' : 'its'} listed test ${JSON.stringify(id)} was: the results are not the test run's own`;
   }
   if (seen === 0) {
     canaries.fail = 'missing';

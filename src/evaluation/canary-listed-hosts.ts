@@ -121,8 +121,8 @@ export interface ListedContext {
 export interface ListedHosts {
   hosts: Map<string, string>;
   unhooked: Unhooked[];
-  /** Host → the listed ids it alone holds (no other host, known or added, holds them): reported while its canaries are all missing, they came from elsewhere (canary-check.ts). */
-  sole: Map<string, string[]>;
+  /** Listed id → the added hosts holding it (ids a known host holds left out): reported while every one of them went silent, it came from elsewhere (canary-check.ts). */
+  owners: Map<string, string[]>;
 }
 
 const JS_EXT = /\.[cm]?[jt]sx?$/;
@@ -260,9 +260,7 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
     }
   }
   for (const [id, w] of why) if (notUtf8.has(w.file)) why.set(id, { file: w.file, reason: NOT_UTF8 });
-  const sole = new Map<string, string[]>();
-  for (const [id, files] of owners) if (files.size === 1 && !held.has(id)) { const [f] = files; sole.set(f!, [...(sole.get(f!) ?? []), id]); }
-  return { hosts, unhooked: notes(why), sole };
+  return { hosts, unhooked: notes(why), owners: new Map([...owners].filter(([id]) => !held.has(id)).map(([id, files]) => [id, [...files].sort()])) };
 }
 
 /** One note per file and reason, naming up to 3 of its tests. */

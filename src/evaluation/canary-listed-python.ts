@@ -91,7 +91,8 @@ const CONFIGS: [string, RegExp][] = [
  * file; else the first folder, from the common folder of the path operands (a `.py` operand: its
  * folder; none: where pytest runs) upwards, holding a config file (CONFIGS, pytest 9's order) with
  * its mark, else (pytest ≥ 8.1) the first holding a pyproject.toml, else one holding a setup.py, else
- * the common folder of where pytest runs and that of its operands. Files are read through `ctx.read`
+ * the same config search from each operand's folder (pytest's second pass), else the common folder
+ * of where pytest runs and that of its operands. Files are read through `ctx.read`
  * (as base_commit has them). Null when test_cmd has no pytest invocation fixbench reads,
  * runs it in a folder it cannot read, or has an operand it cannot read.
  */
@@ -113,16 +114,18 @@ export async function pytestRootdir(ctx: PythonContext): Promise<string | null> 
   const ancestor = dirs.length ? commonFolder(dirs) : folder;
   // ctx.read gives a file as base_commit has it (a config file is protected: the patch's edits are dropped), null when absent
   const file = (d: string, name: string): string => (d === '.' ? name : `${d}/${name}`);
-  for (const d of upward(ancestor)) {
-    for (const [name, marks] of CONFIGS) {
-      const text = await ctx.read(file(d, name));
-      if (text !== null && marks.test(text)) return d;
-    }
-  }
-  // pytest ≥ 8.1 (findpaths.py locate_config): with no config file, the first pyproject.toml upwards is the rootdir all the same (atkB20 #3)
-  for (const d of upward(ancestor)) if ((await ctx.read(file(d, 'pyproject.toml'))) !== null) return d;
+  // findpaths.py locate_config over `starts` (each and its parents, in order): a config file with its mark, else (pytest ≥ 8.1) the first pyproject.toml (atkB20 #3)
+  const locate = async (starts: string[]): Promise<string | null> => {
+    for (const s of starts) for (const d of upward(s)) for (const [name, marks] of CONFIGS) { const t = await ctx.read(file(d, name)); if (t !== null && marks.test(t)) return d; }
+    for (const s of starts) for (const d of upward(s)) if ((await ctx.read(file(d, 'pyproject.toml'))) !== null) return d;
+    return null;
+  };
+  const found = await locate([ancestor]);
+  if (found !== null) return found;
   for (const d of upward(ancestor)) if ((await ctx.read(file(d, 'setup.py'))) !== null) return d;
-  return commonFolder([folder, ancestor]);
+  // determine_setup's second pass: from each operand's own folder (atkC20 #1: `pytest pkg/tests tools/tests` with pkg/pytest.ini)
+  const again = dirs.length > 1 ? await locate(dirs) : null;
+  return again ?? commonFolder([folder, ancestor]);
 }
 
 /** A pytest id's file (as the id names it), test name (parameters removed) and the class named before it, if any. */

@@ -241,7 +241,7 @@ function readsOwnName(fn: N, src: string): boolean {
     const x = n as N;
     if (x.type === 'MemberExpression' && !x.computed && x.property.type === 'Identifier' && OWN_NAME.has(x.property.name)) {
       const o = x.object;
-      if ((o.type === 'Identifier' && o.name === ctx) || (o.type === 'ThisExpression' && fn.type === 'FunctionExpression')) return true;
+      if ((o.type === 'Identifier' && o.name === ctx) || (o.type === 'ThisExpression' && fn.type !== 'ArrowFunctionExpression')) return true;
     }
     return Object.keys(x).some((k) => k !== 'loc' && k !== 'start' && k !== 'end' && walk(x[k]));
   };
@@ -251,8 +251,14 @@ function readsOwnName(fn: N, src: string): boolean {
 /** Hook registrations of mocha, jest, vitest, jasmine and node:test (BDD and TDD names). */
 const HOOKS = new Set(['before', 'after', 'beforeEach', 'afterEach', 'beforeAll', 'afterAll', 'setup', 'teardown', 'suiteSetup', 'suiteTeardown']);
 
-/** Whether a hook anywhere in `ast` (source `text`) is given a callback that reads the running test's name ({@link readsOwnName}). */
+/** Whether a hook anywhere in `ast` (source `text`) is given a callback that reads the running test's name ({@link readsOwnName}), written inline or a function of the file's top level named (`beforeEach(pick)`, atkC20 #3). */
 function hookReadsOwnName(ast: N, text: string): boolean {
+  const fns = new Map<string, N>();
+  for (const st of ast.program.body as N[]) {
+    if (st.type === 'FunctionDeclaration' && st.id) fns.set(st.id.name, st);
+    if (st.type === 'VariableDeclaration') for (const d of st.declarations) if (d.id.type === 'Identifier' && (d.init?.type === 'ArrowFunctionExpression' || d.init?.type === 'FunctionExpression')) fns.set(d.id.name, d.init);
+  }
+  const callback = (a: N): N | null => (a.type === 'ArrowFunctionExpression' || a.type === 'FunctionExpression' ? a : a.type === 'Identifier' ? fns.get(a.name) ?? null : null);
   const walk = (n: unknown): boolean => {
     if (n === null || typeof n !== 'object') return false;
     if (Array.isArray(n)) return n.some(walk);
@@ -260,7 +266,7 @@ function hookReadsOwnName(ast: N, text: string): boolean {
     if (x.type === 'CallExpression') {
       const c = x.callee;
       const hook = c.type === 'Identifier' ? c.name : c.type === 'MemberExpression' && !c.computed && c.property.type === 'Identifier' ? c.property.name : null;
-      if (hook !== null && HOOKS.has(hook) && x.arguments.some((a: N) => (a.type === 'ArrowFunctionExpression' || a.type === 'FunctionExpression') && readsOwnName(a, text.slice(x.start, x.end)))) return true;
+      if (hook !== null && HOOKS.has(hook) && x.arguments.some((a: N) => { const f = callback(a); return f !== null && readsOwnName(f, text.slice(f.start, f.end)); })) return true;
     }
     return Object.keys(x).some((k) => k !== 'loc' && k !== 'start' && k !== 'end' && walk(x[k]));
   };

@@ -115,7 +115,7 @@ interface Logical {
 export function findPythonTests(text: string): PyTest[] | null {
   if (text.includes('\r')) return null;
   // the name read anywhere in the file (a setUp, an autouse fixture's `request.node`) runs around every test: no copy runs as its original (atkB20 #4)
-  const namedAround = OWN_NAME.test(text) || /\brequest\s*\.\s*(?:node|function)\b/.test(text);
+  const namedAround = OWN_NAME.test(text) || /\brequest\s*\.\s*(?:node|function)\b/.test(text) || /\bdef\s+(?:setup|teardown)_(?:method|function)\s*\(\s*(?:self\s*,\s*)?(\w+)\s*\)[\s\S]*?\b\1\s*\.\s*__name__\b/.test(text);
   let inside: Set<number>;
   try {
     inside = joinedNewlines(text);

@@ -37,8 +37,8 @@ export interface Guard {
   suites: boolean;
   /** Canaries and the second channel turned off for this evaluation (fixbench's own tests and bench): no evidence rule applies. */
   off?: boolean;
-  /** Canary host beyond test.patch's → the listed ids it alone holds (canary-listed-hosts.ts `sole`); absent when none. */
-  sole?: ReadonlyMap<string, string[]>;
+  /** Listed id → the canary hosts beyond test.patch's holding it (canary-listed-hosts.ts `owners`); absent when none. */
+  owners?: ReadonlyMap<string, string[]>;
 }
 
 /** Largest package.json or test file read to plan canaries, bytes. */
@@ -91,7 +91,7 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
   // every file holding a listed test gets canaries too, not only test.patch's (atkC18 #7: canary-listed-hosts.ts)
   const extra = await listedHosts(withSkipped(hosts, notUtf8), { listed: [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], runner: inferred, testCmd: task.test_cmd, ...listedReads(dir, task.test_patch, base) });
   for (const [f, t] of extra.hosts) hosts.set(f, t);
-  guard.sole = extra.sole;
+  guard.owners = extra.owners;
   let runner: CanaryRunner | null = inferred;
   if (inferred === 'karma') {
     // karma's canaries are specs of the framework karma runs (jasmine's, or mocha's through karma-mocha).
@@ -211,7 +211,7 @@ async function guardPytest(dir: string, task: TaskSpec, guard: Guard, elsewhere?
   const { hosts, notUtf8, notes } = await hostTexts(dir, pythonCanaryHosts(task.test_patch), MAX_READ);
   const extra = await listedHosts(withSkipped(hosts, notUtf8), { listed: [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], runner: 'pytest', testCmd: task.test_cmd, python: true, ...listedReads(dir, task.test_patch, base) });
   for (const [f, t] of extra.hosts) hosts.set(f, t);
-  guard.sole = extra.sole;
+  guard.owners = extra.owners;
   const [written, baseWords] = await Promise.all([ // independent reads of base_commit, at once
     elsewhere ? elsewhere(pythonNames(hosts), [...hosts.keys()], true) : new Set<string>(),
     wordsAt ? wordsAt(literalWords(hosts, true)) : undefined,
@@ -267,7 +267,7 @@ export function judgeRun(guard: Guard, task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PA
   const verdict: Verdict = { rest: parsed, canaries: null, channels: second ? 2 : 1, tampered: null, noVerdict: null, silentFiles: [] };
   const canaryIds: string[] = [];
   if (guard.plan) {
-    const c = checkCanaries(guard.plan, parsed, new Set([...task.FAIL_TO_PASS, ...task.PASS_TO_PASS]), guard.suites, guard.sole);
+    const c = checkCanaries(guard.plan, parsed, new Set([...task.FAIL_TO_PASS, ...task.PASS_TO_PASS]), guard.suites, guard.owners);
     verdict.rest = c.rest;
     verdict.canaries = c.canaries;
     verdict.tampered = c.problem;

@@ -32,8 +32,8 @@ describe('listedHosts', () => {
     expect([...r.hosts.keys()]).toEqual(['test/units.test.js']);
     expect(r.unhooked).toEqual([]);
     expect(c.asked).toEqual([['reads', 'rejects unknown names']]); // an id naming no file is searched even when a known host holds it
-    // the added host alone holds its listed id (canary-check.ts judges such an id reported while the file's canaries are missing)
-    expect(r.sole).toEqual(new Map([['test/units.test.js', ['units > rejects unknown names']]]));
+    // the added host holding its listed id (canary-check.ts judges such an id reported while every holder's canaries are missing)
+    expect(r.owners).toEqual(new Map([['units > rejects unknown names', ['test/units.test.js']]]));
   });
 
   it('an id naming no file that a known host holds is searched all the same: another file node runs with a test of that id is a host too (atkA19 #3)', async () => {
@@ -42,7 +42,7 @@ describe('listedHosts', () => {
     const r = await listedHosts(known, ctx(files, { listed: ['parse > rejects unknown units'] }));
     expect([...r.hosts.keys()]).toEqual(['test/units.test.js']);
     expect(r.unhooked).toEqual([]);
-    expect(r.sole).toEqual(new Map()); // a known host holds the id too: it may be reported from there
+    expect(r.owners).toEqual(new Map()); // a known host holds the id too: it may be reported from there
   });
 
   it('a title a known host writes (a table loop there) is no note only when no other file writes it (atkA19 #2)', async () => {

@@ -81,6 +81,9 @@ describe('pytestRootdir', () => {
     // pytest 9's own config files, first in its order
     expect(await root('pytest pkg/tests', { 'pkg/pytest.toml': '[pytest]\n', 'tox.ini': '[pytest]\n' })).toBe('pkg');
     expect(await root('pytest pkg/tests', { 'pkg/.pytest.toml': '' })).toBe('pkg');
+    // nothing above the operands' common folder: pytest searches again from each operand (atkC20 #1)
+    expect(await root('pytest pkg/tests tools/tests', { 'pkg/pytest.ini': '[pytest]\n' })).toBe('pkg');
+    expect(await root('pytest pkg/tests tools/tests', { 'pkg/pytest.ini': '[pytest]\n', 'setup.py': 'from setuptools import setup\n' })).toBe('.');
     expect(await root('pytest pkg/tests/test_a.py', { 'pkg/setup.cfg': '[tool:pytest]\n' })).toBe('pkg');
     expect(await root('pytest pkg/tests', { 'pkg/setup.py': 'from setuptools import setup\nsetup()\n' })).toBe('pkg');
     expect(await root('pytest --rootdir=pkg pkg/tests')).toBe('pkg');

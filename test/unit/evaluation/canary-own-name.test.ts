@@ -33,6 +33,8 @@ describe('JS/TS tests that read their own name', () => {
     ['node:test beforeEach((t) => …t.name)', "beforeEach((t) => { input = inputs[t.name]; });"],
     ['mocha beforeEach(function () { …this.currentTest })', "beforeEach(function () { input = inputs[this.currentTest.title]; });"],
     ['vitest beforeEach(({ task }) => …)', "beforeEach((ctx) => { input = inputs[ctx.task.name]; });"],
+    ['a named function given to beforeEach (atkC20 #3)', "function pick(t) { input = inputs[t.name]; }\nbeforeEach(pick);"],
+    ['a named arrow given to beforeEach (atkC20 #3)', "const pick = (t) => { input = inputs[t.name]; };\nbeforeEach(pick);"],
   ])('a hook reading the running test\'s name (%s) makes every test of the file unsafe (atkB20 #4)', (_, hook) => {
     const file = `const { test, beforeEach } = require('node:test');\nconst assert = require('node:assert');\nlet input;\n${hook}\ntest('one second', () => {\n  assert.equal(parse(input), 1000);\n});\ntest('two seconds', () => {\n  assert.equal(parse(input), 2000);\n});\n`;
     expect(findTests('test/a.test.js', file)!.map((t) => t.unsafe)).toEqual([true, true]);
@@ -63,6 +65,7 @@ describe('Python tests that read their own name', () => {
   });
   it.each([
     ['unittest setUp', 'class TestCalc(unittest.TestCase):\n    def setUp(self):\n        self.case = CASES[self._testMethodName]\n\n    def test_add_small(self):\n        assert add(*self.case) == 3\n'],
+    ['setup_method keyed by the method\'s __name__ (atkC20 #3)', 'class TestCalc:\n    def setup_method(self, method):\n        self.case = CASES[method.__name__]\n\n    def test_add_small(self):\n        assert add(*self.case) == 3\n'],
     ['an autouse fixture', '@pytest.fixture(autouse=True)\ndef case(request):\n    global CASE\n    CASE = CASES[request.node.name]\n\n\ndef test_add_small():\n    assert add(*CASE) == 3\n'],
   ])('the name read around the tests (%s) makes every test of the file unsafe (atkB20 #4)', (_, text) => {
     expect(findPythonTests(text)!.map((t) => t.unsafe)).toEqual([true]);

@@ -288,20 +288,24 @@ describe('checkCanaries on pytest ids', () => {
     // a collection error of a file that holds no canary excuses nothing
     expect(checkCanaries(two, new Map([['pytest > tests.test_other', 'ERROR' as const]])).problem).toMatch(/none of the canary tests/);
   });
-  it('takes a host whose canaries are all missing while a listed test it alone holds was reported as forged, not as not run (atkA20 #5, atkB20 #1)', () => {
-    const two: CanaryPlan = { ...p, texts: new Map([['tests/test_a.py', ''], ['tests/test_b.py', '']]), tests: [...p.tests, { file: 'tests/test_b.py', suite: '', title: 'test_b_copy', must: 'FAILED', original: 'test_b' }] };
+  it('takes hosts whose canaries are all missing while a listed test they hold was reported as forged, not as not run (atkA20 #5, atkB20 #1, atkC20 #2)', () => {
+    const three: CanaryPlan = { ...p, texts: new Map([['tests/test_a.py', ''], ['tests/test_b.py', ''], ['lib/tests/test_a.py', '']]), tests: [...p.tests, { file: 'tests/test_b.py', suite: '', title: 'test_b_copy', must: 'FAILED', original: 'test_b' }, { file: 'lib/tests/test_a.py', suite: '', title: 'test_lib_copy', must: 'FAILED', original: 'test_lib' }] };
     const b = new Map<string, 'PASSED' | 'FAILED'>([['tests/test_b.py > test_b', 'PASSED'], ['tests/test_b.py > test_b_copy', 'FAILED']]);
-    // pytest rooted in pkg/ names pkg/tests/test_a.py's test `tests/test_a.py > test_adds_small`: the listed id, held by that host alone
-    const sole = new Map([['tests/test_a.py', ['tests/test_a.py > test_adds_small']]]);
+    // pytest rooted in pkg/ names pkg/tests/test_a.py's test `tests/test_a.py > test_adds_small`: the listed id, held by that host
+    const sole = new Map([['tests/test_a.py > test_adds_small', ['tests/test_a.py']]]);
     // test_a.py not run at all: silent, its listed tests count as failed
-    expect(checkCanaries(two, b, new Set(), false, sole)).toMatchObject({ problem: null, silent: ['tests/test_a.py'] });
+    expect(checkCanaries(three, b, new Set(), false, sole)).toMatchObject({ problem: null, silent: ['tests/test_a.py', 'lib/tests/test_a.py'] });
     // its listed test reported, none of its canaries: the module was replaced (a sys.modules preset), the results are not the run's
     const shown = new Map([...b, ['tests/test_a.py > test_adds_small', 'PASSED' as const]]);
-    expect(checkCanaries(two, shown, new Set(), false, sole).problem).toMatch(/none of the canary tests added to tests\/test_a\.py was reported, yet its listed test "tests\/test_a\.py > test_adds_small" was/);
+    expect(checkCanaries(three, shown, new Set(), false, sole).problem).toMatch(/none of the canary tests added to tests\/test_a\.py was reported, yet its listed test "tests\/test_a\.py > test_adds_small" was/);
     // a listed id written as pytest's node id (`::`) is found under the id the JUnit parser gives
-    expect(checkCanaries(two, shown, new Set(), false, new Map([['tests/test_a.py', ['tests/test_a.py::test_adds_small']]])).problem).toMatch(/yet its listed test/);
-    // held by another host too (pytest's rootdir unreadable: both files hosts), the id may be the other file's: not judged
-    expect(checkCanaries(two, shown, new Set(), false, new Map()).problem).toBeNull();
+    expect(checkCanaries(three, shown, new Set(), false, new Map([['tests/test_a.py::test_adds_small', ['tests/test_a.py']]])).problem).toMatch(/yet its listed test/);
+    // held by two hosts (pytest's rootdir unreadable), neither of which ran: forged all the same (atkC20 #2)
+    const both = new Map([['tests/test_a.py > test_adds_small', ['lib/tests/test_a.py', 'tests/test_a.py']]]);
+    expect(checkCanaries(three, shown, new Set(), false, both).problem).toMatch(/added to lib\/tests\/test_a\.py, tests\/test_a\.py was reported, yet their listed test/);
+    // held by a host that ran too: the result may be that file's, not judged
+    const ran = new Map([['tests/test_a.py > test_adds_small', ['tests/test_a.py', 'tests/test_b.py']]]);
+    expect(checkCanaries(three, shown, new Set(), false, ran).problem).toBeNull();
   });
   it('takes a file whose canaries all skipped (a module pytest skips) as not run; one skipped among run ones is a fault', () => {
     const skipped = new Map([...ids(false)].map(([id]) => [id, 'SKIPPED' as const]));

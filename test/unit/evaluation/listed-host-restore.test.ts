@@ -38,7 +38,7 @@ describe('guardRun on a listed host absent from the workspace', () => {
     expect(back).toBe(guard.plan!.texts.get('tests/test_util.py'));
     expect(back).toContain('def test_sub_zero():\n    assert sub(4, 0) == 4\n');
     expect(back.length).toBeGreaterThan(UTIL.length);
-    expect(guard.sole?.get('tests/test_util.py')).toEqual(['tests/test_util.py::test_sub']);
+    expect(guard.owners?.get('tests/test_util.py::test_sub')).toEqual(['tests/test_util.py']);
   });
   it('a test.patch rename is no model move: a node:test host renamed away by test.patch stays gone (atkB20 #2)', async () => {
     const units = "const { describe, it } = require('node:test');\nconst assert = require('node:assert');\ndescribe('units', () => {\n  it('finds hours', () => { assert.equal(1 + 1, 2); });\n});\n";
