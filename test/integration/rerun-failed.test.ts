@@ -31,12 +31,13 @@ describe('--rerun-failed', () => {
       'package.json': '{ "type": "module" }\n',
       'src/add.js': 'export const add = (a, b) => a - b;\n',
       // The flaky test fails on odd-numbered runs of the suite and passes on even ones (a counter
-      // file outside the workspace), so its flakiness is deterministic. It is in the base commit,
-      // not in test.patch: grading's canaries copy tests of the files test.patch writes, and a copy
-      // of this stateful test would move the counter.
+      // file outside the workspace, moved once per run when the file loads), so its flakiness is
+      // deterministic. Its file holds a listed test, so grading copies it as a canary: the copies
+      // read the same count, and the counter moves once per run whatever the canaries.
       'test/clock.test.js':
         "import { describe, it } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { readFileSync, writeFileSync } from 'node:fs';\n\n" +
-        "describe('clock', () => {\n  it('ticks', () => {\n    let n = 0;\n    try { n = Number(readFileSync(process.env.COUNTER, 'utf8')); } catch {}\n    writeFileSync(process.env.COUNTER, String(n + 1));\n    assert.equal(n % 2, 1);\n  });\n});\n",
+        "let n = 0;\ntry { n = Number(readFileSync(process.env.COUNTER, 'utf8')); } catch {}\nwriteFileSync(process.env.COUNTER, String(n + 1));\n\n" +
+        "describe('clock', () => {\n  it('ticks', () => {\n    assert.equal(n % 2, 1);\n  });\n});\n",
     });
     const gold = patchFor(repo, { 'src/add.js': 'export const add = (a, b) => a + b;\n' });
     const testPatch = patchFor(repo, {
