@@ -27,6 +27,25 @@ export interface PyTest {
 /** What in a test's body reads its own name: unittest's `_testMethodName`, `self.id()`, pytest's PYTEST_CURRENT_TEST, its frame (`sys._getframe`, `inspect.currentframe`, `inspect.stack`, `co_name`). */
 const OWN_NAME = /\b(?:_testMethodName|PYTEST_CURRENT_TEST|_getframe|currentframe|co_name)\b|\binspect\s*\.\s*stack\b|\bself\s*\.\s*id\s*\(/;
 
+/**
+ * Whether Python `text` reads the running test's name outside a test's body: OWN_NAME anywhere, a
+ * fixture's `request.node` / `request.function`, a `setup_method(self, method)` or
+ * `setup_function(fn)` reading `method.__name__`. Such code runs around every test of the file (or,
+ * in a conftest.py, of every file below it: see also {@link conftestReadsTestNames}).
+ */
+export function readsTestNames(text: string): boolean {
+  return OWN_NAME.test(text) || /\brequest\s*\.\s*(?:node|function)\b/.test(text) || /\bdef\s+(?:setup|teardown)_(?:method|function)\s*\(\s*(?:self\s*,\s*)?(\w+)\s*\)[\s\S]*?\b\1\s*\.\s*__name__\b/.test(text);
+}
+
+/**
+ * Whether a conftest.py's `text` reads the names of the tests below it: {@link readsTestNames}, or a
+ * pytest hook given the collected items (`item.name`, `item.nodeid`, `pytest_collection_modifyitems`):
+ * a copy with another name is then set up, marked or skipped otherwise than its original.
+ */
+export function conftestReadsTestNames(text: string): boolean {
+  return readsTestNames(text) || /\b(?:item|node)\s*\.\s*(?:name|nodeid|originalname|function)\b|\bpytest_collection_modifyitems\b/.test(text);
+}
+
 class Abort extends Error {}
 const PREFIX = /^(?:[rRuUbBfF]|[rR][bBfF]|[bBfF][rR])?$/;
 const IDENT_CH = /[\p{L}\p{N}_]/u;
@@ -111,11 +130,13 @@ interface Logical {
  * The test functions of `text` (a Python test file, as pytest collects them by default: `test*`
  * functions at module level and in `Test*` classes; `async def` and a `def` whose header spans
  * lines are left out). Null when the file cannot be scanned exactly (see the file comment).
+ * `namedFromOutside`: code outside the file (a conftest.py above it) reads its tests' names, so
+ * every test is `unsafe`, as when the file itself does ({@link readsTestNames}).
  */
-export function findPythonTests(text: string): PyTest[] | null {
+export function findPythonTests(text: string, namedFromOutside = false): PyTest[] | null {
   if (text.includes('\r')) return null;
-  // the name read anywhere in the file (a setUp, an autouse fixture's `request.node`) runs around every test: no copy runs as its original (atkB20 #4)
-  const namedAround = OWN_NAME.test(text) || /\brequest\s*\.\s*(?:node|function)\b/.test(text) || /\bdef\s+(?:setup|teardown)_(?:method|function)\s*\(\s*(?:self\s*,\s*)?(\w+)\s*\)[\s\S]*?\b\1\s*\.\s*__name__\b/.test(text);
+  // the name read anywhere in the file (a setUp, an autouse fixture's `request.node`), or by a conftest.py above it, runs around every test: no copy runs as its original (atkB20 #4)
+  const namedAround = namedFromOutside || readsTestNames(text);
   let inside: Set<number>;
   try {
     inside = joinedNewlines(text);

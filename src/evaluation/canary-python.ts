@@ -94,6 +94,8 @@ export interface PyHostContext {
   vocab?: Vocabulary;
   /** Most must-fail copies in this file (1 for a host test.patch adds no line to: canary-listed-hosts.ts); absent: MAX_FAIL_COPIES. */
   maxFail?: number;
+  /** A conftest.py above the file reads its tests' names (canary-conftest.ts): no test is copied. */
+  namedFromOutside?: boolean;
 }
 
 /**
@@ -103,7 +105,7 @@ export interface PyHostContext {
  * (`variantTitleOf` over the words after `test_`), else appends `_N`.
  */
 export function mutatePythonHost(text: string, ctx: PyHostContext): { text: string; tests: Omit<CanaryTest, 'file'>[]; swaps: { a: string; b: string }[]; weak: boolean; hidden: number; odds: number; pairs: ValuePair[]; echoed: EchoedValue[]; failToPass: FailToPassCount } | null {
-  const parsed = findPythonTests(text);
+  const parsed = findPythonTests(text, ctx.namedFromOutside === true);
   const found = parsed?.filter((t) => !t.unsafe);
   if (!found?.length) return null;
   const lineOf = (pos: number): number => text.slice(0, pos).split('\n').length;
@@ -255,9 +257,10 @@ function syntheticPair(taken: Set<string>): { code: string; tests: Omit<CanaryTe
  * class names also written in another file at base_commit (canary-elsewhere.ts), never swapped.
  * `baseWords`: the words of the hosts' expected strings written at base_commit
  * (canary-elsewhere.ts `wordsAtBase`); with the problem statement's, the vocabulary of word-level
- * mutants (canary-words.ts). Absent: every word counts.
+ * mutants (canary-words.ts). Absent: every word counts. `namedByConftest`: hosts a conftest.py above
+ * reads the tests' names of (canary-conftest.ts): none of their tests is copied.
  */
-export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, string>, task: CanaryTask, elsewhere: ReadonlySet<string> = new Set(), baseWords?: BaseWords): CanaryPlan | { unprotected: string } {
+export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, string>, task: CanaryTask, elsewhere: ReadonlySet<string> = new Set(), baseWords?: BaseWords, namedByConftest: ReadonlySet<string> = new Set()): CanaryPlan | { unprotected: string } {
   if (hosts.size === 0) return { unprotected: 'test.patch touches no pytest test file (test_*.py, *_test.py) to hold the canaries' };
   const selection = pytestSelectionProblem(testCmd);
   if (selection) return { unprotected: selection };
@@ -291,7 +294,7 @@ export function planPythonCanaries(testCmd: string, hosts: ReadonlyMap<string, s
   const failToPass: FailToPassCount = { hidden: 0, known: 0 };
   for (const [file, text] of hosts) {
     // a module another file imports has its tests collected there too: none of its pairs swaps
-    const m = mutatePythonHost(text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, unique: elsewhere.has(pythonModuleName(file)) ? () => false : unique, before: { lines: baseLines, removed: removed.get(file) ?? '', statement: task.problem_statement ?? '' }, vocab, ...(task.test_patch && !added.has(file) ? { maxFail: 1 } : {}) });
+    const m = mutatePythonHost(text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, unique: elsewhere.has(pythonModuleName(file)) ? () => false : unique, before: { lines: baseLines, removed: removed.get(file) ?? '', statement: task.problem_statement ?? '' }, vocab, namedFromOutside: namedByConftest.has(file), ...(task.test_patch && !added.has(file) ? { maxFail: 1 } : {}) });
     if (m) {
       texts.set(file, m.text);
       tests.push(...m.tests.map((t) => ({ file, ...t })));

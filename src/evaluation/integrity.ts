@@ -17,6 +17,7 @@ import { noLinkPath, readSmallFile } from './report-file.ts';
 import { lstatOrNull } from './nofollow-fs.ts';
 import { diffFiles } from './diff-files.ts';
 import { hostTexts } from './host-text.ts';
+import { hostsNamedByConftest } from './canary-conftest.ts';
 import type { EvaluationResult } from './types.ts';
 
 /** What was set up around one test run. */
@@ -212,11 +213,12 @@ async function guardPytest(dir: string, task: TaskSpec, guard: Guard, elsewhere?
   const extra = await listedHosts(withSkipped(hosts, notUtf8), { listed: [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], runner: 'pytest', testCmd: task.test_cmd, python: true, ...listedReads(dir, task.test_patch, base) });
   for (const [f, t] of extra.hosts) hosts.set(f, t);
   guard.owners = extra.owners;
-  const [written, baseWords] = await Promise.all([ // independent reads of base_commit, at once
+  const [written, baseWords, named] = await Promise.all([ // independent reads, at once
     elsewhere ? elsewhere(pythonNames(hosts), [...hosts.keys()], true) : new Set<string>(),
     wordsAt ? wordsAt(literalWords(hosts, true)) : undefined,
+    hostsNamedByConftest(hosts.keys(), (f) => readSmallFile(dir, f, MAX_READ)),
   ]);
-  return installPlan(dir, withNotes(await priced(planPythonCanaries(task.test_cmd, hosts, task, written, baseWords), [...hosts.keys()], valuesAt), [...notes, ...extra.unhooked]), guard);
+  return installPlan(dir, withNotes(await priced(planPythonCanaries(task.test_cmd, hosts, task, written, baseWords, named), [...hosts.keys()], valuesAt), [...notes, ...extra.unhooked]), guard);
 }
 
 /** node's JUnit reporter's closing comments (`<!-- suites 1 -->`, `<!-- duration_ms 33.6 -->`), and its TAP reporter's trailer (`# suites 1`, `# cancelled 0`): no other runner writes them. */

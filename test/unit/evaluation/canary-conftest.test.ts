@@ -1,0 +1,61 @@
+// A conftest.py above a pytest host that reads the running test's name (an autouse fixture's
+// `request.node.name`, a hook's `item.nodeid`) runs around every test below it: a copy, whose name is
+// new, is set up otherwise than its original, so no test there is copied (canary-conftest.ts); an
+// honest gold's copy could otherwise come out wrong and read `tampered`.
+import { afterAll, describe, expect, it } from 'vitest';
+import { hostsNamedByConftest } from '../../../src/evaluation/canary-conftest.ts';
+import { conftestReadsTestNames } from '../../../src/evaluation/canary-python-parse.ts';
+import { guardRun } from '../../../src/evaluation/integrity.ts';
+import { reportKind } from '../../../src/evaluation/parse/index.ts';
+import { gitRepo } from '../../helpers/git-repo.ts';
+import { cleanupHostRepos } from '../../helpers/host-repo.ts';
+
+const NAMED = 'import pytest\n\n\n@pytest.fixture(autouse=True)\ndef data(request):\n    request.node.expected = EXPECTED.get(request.node.name)\n';
+const PLAIN = 'import pytest\n\n\n@pytest.fixture\ndef tmp_data(tmp_path):\n    return tmp_path\n';
+const TESTS = 'from calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n\n\ndef test_add_zero():\n    assert add(4, 0) == 4\n\n\ndef test_add_negative():\n    assert add(-1, -2) == -3\n';
+
+afterAll(() => cleanupHostRepos());
+
+describe('conftestReadsTestNames', () => {
+  it('reads a fixture\'s request.node, a hook\'s item names, PYTEST_CURRENT_TEST; not a plain fixture', () => {
+    expect(conftestReadsTestNames(NAMED)).toBe(true);
+    expect(conftestReadsTestNames('def pytest_runtest_setup(item):\n    if "slow" in item.nodeid:\n        pass\n')).toBe(true);
+    expect(conftestReadsTestNames('def pytest_collection_modifyitems(config, items):\n    items.reverse()\n')).toBe(true);
+    expect(conftestReadsTestNames('import os\nNAME = os.environ.get("PYTEST_CURRENT_TEST")\n')).toBe(true);
+    expect(conftestReadsTestNames(PLAIN)).toBe(false);
+  });
+});
+
+describe('hostsNamedByConftest', () => {
+  it('takes the conftest.py of the host\'s folder and of every folder above it, each read once', async () => {
+    const files: Record<string, string> = { 'tests/conftest.py': PLAIN, 'tests/unit/conftest.py': NAMED, 'conftest.py': PLAIN };
+    const reads: string[] = [];
+    const read = async (f: string): Promise<string | null> => { reads.push(f); return files[f] ?? null; };
+    const named = await hostsNamedByConftest(['tests/unit/test_a.py', 'tests/unit/deep/test_b.py', 'tests/test_c.py', 'test_d.py'], read);
+    expect([...named].sort()).toEqual(['tests/unit/deep/test_b.py', 'tests/unit/test_a.py']);
+    expect(reads.length).toBe(new Set(reads).size);
+    // the root's conftest.py reaches every file
+    files['conftest.py'] = NAMED;
+    expect((await hostsNamedByConftest(['tests/test_c.py', 'test_d.py'], read)).size).toBe(2);
+  });
+  it('a conftest.py that cannot be read counts as none', async () => {
+    expect((await hostsNamedByConftest(['tests/test_a.py'], () => Promise.reject(new Error('EACCES')))).size).toBe(0);
+  });
+});
+
+describe('guardRun on a pytest host below a conftest.py reading test names', () => {
+  const guard = async (conftest: string) => {
+    const repo = gitRepo({ 'tests/conftest.py': conftest, 'tests/test_calc.py': TESTS, 'calc.py': 'def add(a, b):\n    return a + b\n' });
+    const task = { instance_id: 'py-1', test_cmd: 'python3 -m pytest -p no:cacheprovider --junitxml=r.xml tests', test_report: 'junit:r.xml', test_patch: '', FAIL_TO_PASS: ['tests/test_calc.py::test_add'], PASS_TO_PASS: ['tests/test_calc.py::test_add_zero', 'tests/test_calc.py::test_add_negative'], problem_statement: '' } as unknown as Parameters<typeof guardRun>[1];
+    return guardRun(repo.dir, task, reportKind('junit:r.xml'), true, null);
+  };
+  it('copies no test of the file (the synthetic pair instead); a plain conftest.py leaves copies', async () => {
+    const named = await guard(NAMED);
+    expect(named.tampered).toBeNull();
+    expect(named.plan!.kind).toBe('synthetic');
+    expect(named.plan!.tests.every((t) => t.original === undefined)).toBe(true);
+    const plain = await guard(PLAIN);
+    expect(plain.plan!.kind).toBe('mutated');
+    expect(plain.plan!.tests.some((t) => t.original !== undefined)).toBe(true);
+  });
+});

@@ -1,0 +1,52 @@
+// checkCanaries' `owners` (canary-listed-hosts.ts: listed id → the added hosts holding it): under
+// node:test, whose ids name no file, a listed id one of whose holders reported no canary while the id
+// was reported is ERROR (that holder's test never ran: atkC20 #4, an in-memory run of one file's
+// suite credited to its twin); every holder silent and the id reported is tampered.
+import { describe, expect, it } from 'vitest';
+import { checkCanaries, planCanaries, tailOfTest, type CanaryPlan } from '../../../src/evaluation/canary.ts';
+import type { TestResults } from '../../../src/evaluation/parse/index.ts';
+
+const FILE = (suite: string): string => `'use strict';\nconst { describe, it } = require('node:test');\nconst assert = require('node:assert/strict');\ndescribe(${JSON.stringify(suite)}, () => { it('finds units', () => assert.equal(1 + 1, 2)); it('lists units', () => assert.equal(2 + 2, 4)); });\n`;
+const ID = 'units > finds units';
+const plan = (runner: 'node:test' | 'mocha'): CanaryPlan => {
+  const r = planCanaries(runner, new Map([['test/a.test.js', FILE('units')], ['test/b.test.js', FILE('units')], ['test/c.test.js', FILE('parse')]]), null);
+  if ('unprotected' in r) throw new Error(r.unprotected);
+  return r;
+};
+/** The canaries of `files` reported as they must come out. */
+const canaries = (p: CanaryPlan, files: string[]): [string, 'PASSED' | 'FAILED'][] =>
+  p.tests.filter((t) => files.includes(t.file)).map((t) => [tailOfTest(t), t.must === 'FAILED' ? 'FAILED' : 'PASSED']);
+const owners = new Map([[ID, ['test/a.test.js', 'test/b.test.js']]]);
+
+describe('checkCanaries with owners (node:test)', () => {
+  const p = plan('node:test');
+  it('both holders ran: the id keeps its status', () => {
+    const parsed: TestResults = new Map([[ID, 'PASSED'], [`${ID} #2`, 'PASSED'], ...canaries(p, ['test/a.test.js', 'test/b.test.js'])]);
+    const r = checkCanaries(p, parsed, new Set([ID]), false, owners);
+    expect(r.problem).toBeNull();
+    expect(r.rest.get(ID)).toBe('PASSED');
+  });
+  it('one holder silent while the id was reported: the id is ERROR, the run not tampered', () => {
+    const parsed: TestResults = new Map([[ID, 'PASSED'], ...canaries(p, ['test/b.test.js'])]);
+    const r = checkCanaries(p, parsed, new Set([ID]), false, owners);
+    expect(r.problem).toBeNull();
+    expect(r.silent).toEqual(['test/a.test.js', 'test/c.test.js']);
+    expect(r.rest.get(ID)).toBe('ERROR');
+    // an id the silent file does not hold keeps its status
+    const other = checkCanaries(p, parsed, new Set([ID]), false, new Map([[ID, ['test/b.test.js']]]));
+    expect(other.rest.get(ID)).toBe('PASSED');
+  });
+  it('every holder silent and the id reported: tampered', () => {
+    const r = checkCanaries(p, new Map([[ID, 'PASSED'], ...canaries(p, ['test/c.test.js'])]), new Set([ID]), false, owners);
+    expect(r.problem).toMatch(/none of the canary tests added to test\/a\.test\.js, test\/b\.test\.js was reported, yet their listed test "units > finds units" was/);
+  });
+});
+
+describe('checkCanaries with owners (ids that name their file)', () => {
+  it('mocha: a holder the runner does not run (its canaries silent) takes nothing from the id another holder reported', () => {
+    const p = plan('mocha');
+    const parsed: TestResults = new Map([[ID, 'PASSED'], ...canaries(p, ['test/b.test.js']).map(([id, s]) => [`test/b.test.js > ${id}`, s] as [string, 'PASSED' | 'FAILED'])]);
+    const r = checkCanaries(p, parsed, new Set([ID]), false, owners);
+    expect(r.rest.get(ID)).toBe('PASSED');
+  });
+});
