@@ -22,6 +22,8 @@ export interface CompareCliOptions {
   significantDrop?: number;
   markdown?: string;
   json?: boolean;
+  /** A gate not evaluable (history/compare.ts `notEvaluable`) fails as a failed gate does (exit 3). */
+  requireEvaluable?: boolean;
   /** Option keys given on the command line: a suggested command carries `--results` when given. */
   given?: readonly string[];
 }
@@ -104,7 +106,9 @@ export async function compareCommand(base: string, head: string, o: CompareCliOp
     else if (!configured) process.stdout.write('gates: none configured (--max-drop, --max-cost-increase, --significant-drop)\n');
     else process.stdout.write(open.length ? wrap(`gates: none of ${configured} configured gate(s) failed${notChecked}`, COMPARE_WIDTH) : `gates: all ${configured} configured gate(s) hold\n`);
   }
-  if (c.failures.length) throw new GateFailedError(c.failures.join('; '));
+  const unchecked = o.requireEvaluable ? unevaluableGates(c, gates) : [];
+  if (unchecked.length) process.stderr.write(wrap(`--require-evaluable: ${unchecked.length} gate check(s) could not be made: ${unchecked.join('; ')}`, COMPARE_WIDTH));
+  if (c.failures.length || unchecked.length) throw new GateFailedError([...c.failures, ...unchecked.map((u) => `not evaluable: ${u}`)].join('; '));
   return ExitCode.ok;
 }
 

@@ -79,13 +79,14 @@ export function buildProgram(exit: { code: number }): Command {
 
   program
     .command('compare')
-    .description('Compare two runs of one task suite: tasks that flipped, resolved-rate changes with McNemar\'s exact paired test, cost changes; exit 3 when a gate fails (a gate a contender cannot be checked against — no pair, e.g. every head attempt an infra_error, or an unknown cost — is named not evaluable with why, never said to hold, and does not fail: exit 0 unless a gate fails; --json lists them as not_evaluable).')
+    .description('Compare two runs of one task suite: tasks that flipped, resolved-rate changes with McNemar\'s exact paired test, cost changes; exit 3 when a gate fails (a gate a contender cannot be checked against — no pair, e.g. every head attempt an infra_error, or an unknown cost — is named not evaluable with why, never said to hold, and does not fail unless --require-evaluable is given: exit 0 unless a gate fails; --json lists them as not_evaluable).')
     .argument('<base>', 'the baseline run (run id under --results, or its folder), or "previous" for the run before <head> of the same suite and config')
     .argument('<head>', 'the new run (run id under --results, or its folder), or "latest"')
     .option('--results <dir>', 'results folder', 'results')
     .addOption(new Option('--max-drop <pp>', 'gate: fail when a contender\'s resolved rate drops by more than this many percentage points').argParser(nonNegativeNumber))
     .addOption(new Option('--max-cost-increase <pct>', 'gate: fail when a contender\'s mean USD per attempt rises by more than this percent (contenders that drive a model, in both runs)').argParser(nonNegativeNumber))
     .addOption(new Option('--significant-drop <alpha>', 'gate: fail when a contender\'s drop is significant at this level (McNemar exact test, two-sided), e.g. 0.05').argParser(significanceLevel))
+    .option('--require-evaluable', 'fail (exit 3) when a configured gate cannot be checked against a contender of both runs (no pair, e.g. every head attempt an infra_error; an unknown cost), as when it fails; a contender in one run only is not compared, so not held to it')
     .option('--markdown <file>', 'also write the comparison as Markdown (appended to $GITHUB_STEP_SUMMARY too when it is set)')
     .option('--json', 'print JSON')
     .action(async (base: string, head: string, opts, cmd: Command) => {

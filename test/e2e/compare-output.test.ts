@@ -79,6 +79,23 @@ describe('compare output files', () => {
       { gate: '--significant-drop', contender: 'fake-coder', why: 'no pair: 2 infra_error in head' },
     ]);
     expect(out.contenders.map((x) => [x.id, x.pValue])).toEqual([['gold', 1], ['fake-coder', null]]);
+    // opted in, a gate that could not be checked fails as a failed gate does
+    const strict = await runCli(['compare', 'previous', 'latest', '--results', dir, '--significant-drop', '0.05', '--require-evaluable'], { env: { GITHUB_STEP_SUMMARY: undefined } });
+    expect(strict.exitCode).toBe(3);
+    expect(strict.stderr.replace(/\n {2}/g, ' ')).toContain('--require-evaluable: 1 gate check(s) could not be made: fake-coder: --significant-drop (no pair: 2 infra_error in head)');
+  });
+
+  it('--require-evaluable holds no contender in one run only to a gate (not compared), and exits 0 when every gate was checked', async () => {
+    const dir = path.join(tmp, 'added');
+    for (const [id, models] of [['b4', ['m1', 'gone']], ['h4', ['m1', 'new']]] as const) {
+      const w = await RunWriter.create(path.join(dir, id), makeHeader({ run_id: id, suite: { hash: 'h', instance_ids: ['t1'] }, contenders: models.map((m) => modelContender(m)) }));
+      for (const m of models) await w.appendAttempt(makeAttempt(m, 't1', 'resolved', 0.01, { run_id: id }));
+    }
+    const r = await runCli(['compare', 'b4', 'h4', '--results', dir, '--max-drop', '5', '--max-cost-increase', '10', '--require-evaluable'], { env: { GITHUB_STEP_SUMMARY: undefined } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain('not compared (in one run only): base gone; head new');
+    expect(r.stdout).toContain('gates: all 2 configured gate(s) hold');
+    expect(r.stderr).not.toContain('--require-evaluable');
   });
 
   it('warns that a run which did not finish pairs only what it recorded, and says how to complete it', async () => {
