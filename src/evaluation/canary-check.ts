@@ -70,11 +70,12 @@ const under = (id: string, tail: string): boolean => id.startsWith(`${tail}${ID_
  * every id is a test's (JUnit, JSON, node:test's TAP read leaves-only), and an id that is also a
  * suite's title path keeps its own result. `owners`: listed id → the hosts holding it
  * (canary-listed-hosts.ts): one reported while every canary of each of them is missing came from
- * something other than those files (a module run from its base text in memory): a fault. Under
- * node:test (ids naming no file) a listed id one of whose holders is silent while it was reported is
- * ERROR in `rest`: that holder's test did not run.
+ * something other than those files (a module run from its base text in memory): a fault. `holders`
+ * (node:test, whose ids name no file: listed id → every host node runs holding it, test.patch's
+ * too; default `owners`): an id one of whose holders is silent is ERROR in `rest`, that holder's
+ * test did not run.
  */
-export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: ReadonlySet<string> = new Set(), suites = false, owners: ReadonlyMap<string, string[]> = new Map()): { rest: TestResults; canaries: CanaryResults; problem: string | null; silent: string[] } {
+export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: ReadonlySet<string> = new Set(), suites = false, owners: ReadonlyMap<string, string[]> = new Map(), holders: ReadonlyMap<string, string[]> = owners): { rest: TestResults; canaries: CanaryResults; problem: string | null; silent: string[] } {
   const rest: TestResults = new Map(parsed);
   const synthetic = new Set(plan.tests.filter((t) => t.original === undefined).map((t) => t.suite));
   // An id that names another file (`other.test.js > …`) is not the canary's, whatever else the results hold (canary-swap.ts `inHostFile`).
@@ -188,12 +189,13 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: Rea
   }
   // …a listed test reported while every host holding it reported no canary came from elsewhere (atkA20 #5, atkB20 #1/#5, atkC20 #2: a patch
   // presetting the test module in sys.modules, or running a file's base text in memory and exiting before its own tests, canaries left out)
+  // node:test's ids name no file, and its holders are files node runs (canary-listed-hosts.ts `holders`): one holder silent while another reported
+  // the id means that holder's test never ran, so the other's result cannot stand for it (atkC20 #4: a patch stopping one file before its tests)
+  if (plan.runner === 'node:test') {
+    for (const [id, files] of holders) if (files.some((f) => unrun.has(f))) for (const k of [id, sweBenchKey(id)]) if (rest.has(k)) rest.set(k, 'ERROR');
+  }
   for (const [id, files] of owners) {
-    if (files.length === 0 || !files.some((f) => unrun.has(f))) continue;
-    // node:test's ids name no file, and its holders are files node runs (canary-listed-hosts.ts): one holder silent while another reported the id
-    // means that holder's test never ran, so the other's result cannot stand for it (atkC20 #4: a patch stopping one file before its tests)
-    if (plan.runner === 'node:test') for (const k of [id, sweBenchKey(id)]) if (rest.has(k)) rest.set(k, 'ERROR');
-    if (!files.every((f) => unrun.has(f)) || !(parsed.has(id) || parsed.has(sweBenchKey(id)))) continue;
+    if (files.length === 0 || !files.every((f) => unrun.has(f)) || !(parsed.has(id) || parsed.has(sweBenchKey(id)))) continue;
     problem ??= `none of the canary tests added to ${files.join(', ')} was reported, yet ${files.length > 1 ? 'their' : 'its'} listed test ${JSON.stringify(id)} was: the results are not the test run's own`;
   }
   if (seen === 0) {

@@ -123,6 +123,8 @@ export interface ListedHosts {
   unhooked: Unhooked[];
   /** Listed id → the added hosts holding it (ids a known host holds left out): reported while every one of them went silent, it came from elsewhere (canary-check.ts). */
   owners: Map<string, string[]>;
+  /** node:test only (its ids name no file): listed id → every host node runs, known or added, holding it; one of them silent, the id did not run there (canary-check.ts). Empty for other runners. */
+  holders: Map<string, string[]>;
 }
 
 const JS_EXT = /\.[cm]?[jt]sx?$/;
@@ -260,7 +262,17 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
     }
   }
   for (const [id, w] of why) if (notUtf8.has(w.file)) why.set(id, { file: w.file, reason: NOT_UTF8 });
-  return { hosts, unhooked: notes(why), owners: new Map([...owners].filter(([id]) => !held.has(id)).map(([id, files]) => [id, [...files].sort()])) };
+  const holders = new Map<string, string[]>();
+  if (ctx.runner === 'node:test') {
+    const listed = new Set(ctx.listed);
+    const all = new Map<string, Set<string>>([...owners].map(([id, files]) => [id, new Set(files)]));
+    for (const [f, t] of known) {
+      if (!nodeRunsAsTest(f, ctx.testCmd, ts)) continue;
+      for (const id of idsOf(f, t, ctx.runner)) if (listed.has(id)) all.set(id, (all.get(id) ?? new Set()).add(f));
+    }
+    for (const [id, files] of all) holders.set(id, [...files].sort());
+  }
+  return { hosts, unhooked: notes(why), owners: new Map([...owners].filter(([id]) => !held.has(id)).map(([id, files]) => [id, [...files].sort()])), holders };
 }
 
 /** One note per file and reason, naming up to 3 of its tests. */

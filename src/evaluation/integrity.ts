@@ -40,6 +40,8 @@ export interface Guard {
   off?: boolean;
   /** Listed id → the canary hosts beyond test.patch's holding it (canary-listed-hosts.ts `owners`); absent when none. */
   owners?: ReadonlyMap<string, string[]>;
+  /** node:test: listed id → every host node runs holding it, test.patch's too (canary-listed-hosts.ts `holders`); absent when none. */
+  holders?: ReadonlyMap<string, string[]>;
 }
 
 /** Largest package.json or test file read to plan canaries, bytes. */
@@ -93,6 +95,7 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
   const extra = await listedHosts(withSkipped(hosts, notUtf8), { listed: [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], runner: inferred, testCmd: task.test_cmd, ...listedReads(dir, task.test_patch, base) });
   for (const [f, t] of extra.hosts) hosts.set(f, t);
   guard.owners = extra.owners;
+  guard.holders = extra.holders;
   let runner: CanaryRunner | null = inferred;
   if (inferred === 'karma') {
     // karma's canaries are specs of the framework karma runs (jasmine's, or mocha's through karma-mocha).
@@ -213,6 +216,7 @@ async function guardPytest(dir: string, task: TaskSpec, guard: Guard, elsewhere?
   const extra = await listedHosts(withSkipped(hosts, notUtf8), { listed: [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], runner: 'pytest', testCmd: task.test_cmd, python: true, ...listedReads(dir, task.test_patch, base) });
   for (const [f, t] of extra.hosts) hosts.set(f, t);
   guard.owners = extra.owners;
+  guard.holders = extra.holders;
   const [written, baseWords, named] = await Promise.all([ // independent reads, at once
     elsewhere ? elsewhere(pythonNames(hosts), [...hosts.keys()], true) : new Set<string>(),
     wordsAt ? wordsAt(literalWords(hosts, true)) : undefined,
@@ -269,7 +273,7 @@ export function judgeRun(guard: Guard, task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PA
   const verdict: Verdict = { rest: parsed, canaries: null, channels: second ? 2 : 1, tampered: null, noVerdict: null, silentFiles: [] };
   const canaryIds: string[] = [];
   if (guard.plan) {
-    const c = checkCanaries(guard.plan, parsed, new Set([...task.FAIL_TO_PASS, ...task.PASS_TO_PASS]), guard.suites, guard.owners);
+    const c = checkCanaries(guard.plan, parsed, new Set([...task.FAIL_TO_PASS, ...task.PASS_TO_PASS]), guard.suites, guard.owners, guard.holders);
     verdict.rest = c.rest;
     verdict.canaries = c.canaries;
     verdict.tampered = c.problem;

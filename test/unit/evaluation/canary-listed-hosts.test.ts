@@ -43,6 +43,12 @@ describe('listedHosts', () => {
     expect([...r.hosts.keys()]).toEqual(['test/units.test.js']);
     expect(r.unhooked).toEqual([]);
     expect(r.owners).toEqual(new Map()); // a known host holds the id too: it may be reported from there
+    // …but under node:test every file node runs holding it is a holder, test.patch's too: one of them silent, the id did not run there (canary-check.ts)
+    expect(r.holders).toEqual(new Map([['parse > rejects unknown units', ['test/parse.test.js', 'test/units.test.js']]]));
+    // a known host node does not run as a test file holds nothing; other runners have no holders
+    const fixture = new Map([['test/fixtures/parse.js', files['test/parse.test.js']]]);
+    expect((await listedHosts(fixture, ctx(files, { listed: ['parse > rejects unknown units'], testCmd: 'node --test test/*.test.js' }))).holders).toEqual(new Map([['parse > rejects unknown units', ['test/parse.test.js', 'test/units.test.js']]]));
+    expect((await listedHosts(known, ctx(files, { listed: ['parse > rejects unknown units'], runner: 'mocha', testCmd: 'npx mocha' }))).holders).toEqual(new Map());
   });
 
   it('a title a known host writes (a table loop there) is no note only when no other file writes it (atkA19 #2)', async () => {

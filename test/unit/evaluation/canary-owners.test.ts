@@ -1,6 +1,6 @@
-// checkCanaries' `owners` (canary-listed-hosts.ts: listed id → the added hosts holding it): under
-// node:test, whose ids name no file, a listed id one of whose holders reported no canary while the id
-// was reported is ERROR (that holder's test never ran: atkC20 #4, an in-memory run of one file's
+// checkCanaries' `owners` (canary-listed-hosts.ts: listed id → the added hosts holding it) and
+// `holders` (node:test: every host node runs holding it): under node:test, whose ids name no file, a
+// listed id one of whose holders reported no canary while the id was reported is ERROR (that holder's test never ran: atkC20 #4, an in-memory run of one file's
 // suite credited to its twin); every holder silent and the id reported is tampered.
 import { describe, expect, it } from 'vitest';
 import { checkCanaries, planCanaries, tailOfTest, type CanaryPlan } from '../../../src/evaluation/canary.ts';
@@ -35,6 +35,12 @@ describe('checkCanaries with owners (node:test)', () => {
     // an id the silent file does not hold keeps its status
     const other = checkCanaries(p, parsed, new Set([ID]), false, new Map([[ID, ['test/b.test.js']]]));
     expect(other.rest.get(ID)).toBe('PASSED');
+  });
+  it('holders (test.patch\'s files too) apart from owners: a silent test.patch file holding the id makes it ERROR, never tampered', () => {
+    const parsed: TestResults = new Map([[ID, 'PASSED'], ...canaries(p, ['test/b.test.js', 'test/c.test.js'])]);
+    const r = checkCanaries(p, parsed, new Set([ID]), false, new Map(), owners);
+    expect(r.problem).toBeNull();
+    expect(r.rest.get(ID)).toBe('ERROR');
   });
   it('every holder silent and the id reported: tampered', () => {
     const r = checkCanaries(p, new Map([[ID, 'PASSED'], ...canaries(p, ['test/c.test.js'])]), new Set([ID]), false, owners);
