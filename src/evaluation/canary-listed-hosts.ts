@@ -194,6 +194,19 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
   // `missing`, why no file is found when none is (JS: the root file's, when the id's path is one there)
   const byTitle: { id: string; want: string; tail: string | null; covered: boolean; missing?: string }[] = [];
   const pytestIds: string[] = [];
+  // test.patch's files whose path ends in `tail` and that hold `want`: they cover the id (no note) and are its owners beside any file found by the tail
+  const knownTail = (tail: string, want: string): string[] => [...known].filter(([k, t]) => (k === tail || k.endsWith(`/${tail}`)) && idsOf(k, t, ctx.runner).has(want)).map(([k]) => k);
+  // an id naming a known file with a folder may still be a package's (`cd packages/x && vitest`: atkD21 F): files at base_commit ending in its path are searched too
+  if (!python) {
+    for (const id of new Set(ctx.listed)) {
+      const f = firstPart(id);
+      if (f === id || !known.has(f) || !f.includes('/') || !named(f)) continue;
+      const want = id.slice(f.length + ID_SEPARATOR.length);
+      byTitle.push({ id, want, tail: f, covered: true });
+      for (const k of knownTail(f, want)) own(k, id);
+      if (idsOf(f, known.get(f)!, ctx.runner).has(id)) own(f, id);
+    }
+  }
   for (const id of open) {
     const f = firstPart(id);
     if (f === id || !named(f)) {
@@ -207,7 +220,9 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
     // a path with a folder may be a package's (`cd packages/x && vitest`): files at base_commit ending in it are searched too, even when the root's holds the id (atkA20 #4)
     const tail = f.includes('/') ? { id, want: id.slice(f.length + ID_SEPARATOR.length), tail: f } : null;
     const holds = text !== null && idsOf(f, text, ctx.runner).has(id);
-    if (tail) byTitle.push({ ...tail, covered: holds, missing: text === null ? UNREADABLE : NOT_PARSED });
+    const coveredBy = tail ? knownTail(tail.tail, tail.want) : [];
+    for (const k of coveredBy) own(k, id);
+    if (tail) byTitle.push({ ...tail, covered: holds || coveredBy.length > 0, missing: text === null ? UNREADABLE : NOT_PARSED });
     if (text === null && !tail) { why.set(id, { file: f, reason: UNREADABLE }); continue; }
     if (!holds) { if (text !== null && !tail) why.set(id, { file: f, reason: NOT_PARSED }); continue; }
     take(f, text, id);
@@ -215,7 +230,8 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
   if (pytestIds.length) {
     const py = await pythonListed(pytestIds, known, ctx);
     for (const [id, w] of py.why) why.set(id, w);
-    for (const [f, held] of py.found) for (const id of held) take(f, py.texts.get(f)!, id);
+    // a known holder is a host already: it only joins the id's owners (its silence is then the id's only with every other holder's)
+    for (const [f, held] of py.found) for (const id of held) { if (known.has(f)) own(f, id); else take(f, py.texts.get(f)!, id); }
   }
   if (byTitle.length) {
     const last = (id: string): string => id.split(ID_SEPARATOR).at(-1)!;

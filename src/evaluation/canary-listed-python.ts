@@ -21,12 +21,25 @@ export interface PythonWhy {
   reason: string;
 }
 
-/** pytest's options whose value is the next word (`-k expr`, `--junitxml report.xml`); `--opt=value` needs none. */
+/**
+ * pytest's options whose value may be the next word (`-k expr`, `--junitxml report.xml`; `--opt=value`
+ * needs none): pytest 9's own (`pytest --help`: general, reporting, collection, test session
+ * debugging, logging) and the common plugins' (pytest-cov, xdist, timeout, rerunfailures, html,
+ * json-report, randomly, django). A plugin option not listed makes its value read as a path operand,
+ * which can only misplace the rootdir: every file whose path ends in a listed id's is a host all the
+ * same (pythonListed), so that costs a note, never a canary.
+ */
 const TAKES_VALUE = new Set([
   '-k', '-m', '-p', '-c', '-o', '-W', '-n', '-r', '--tb', '--rootdir', '--junitxml', '--junit-xml', '--junit-prefix', '--deselect',
-  '--ignore', '--ignore-glob', '--confcutdir', '--basetemp', '--log-level', '--log-file', '--maxfail', '--durations', '--cov',
-  '--cov-report', '--cov-config', '--dist', '--import-mode', '--capture', '--config-file', '--override-ini', '--timeout', '--reruns',
-  '--color', '--html', '--json-report-file',
+  '--ignore', '--ignore-glob', '--confcutdir', '--basetemp', '--maxfail', '--durations', '--durations-min', '--show-capture',
+  '--import-mode', '--capture', '--config-file', '--override-ini', '--assert', '--verbosity', '--pdbcls', '--pastebin',
+  '--doctest-glob', '--doctest-report', '--code-highlight', '--color', '--report-log',
+  '--log-level', '--log-format', '--log-date-format', '--log-cli-level', '--log-cli-format', '--log-cli-date-format', '--log-file',
+  '--log-file-mode', '--log-file-level', '--log-file-format', '--log-file-date-format', '--log-auto-indent', '--log-disable',
+  '--cov', '--cov-report', '--cov-config', '--cov-fail-under', '--cov-context', '--dist', '--numprocesses', '--maxprocesses',
+  '--max-worker-restart', '--tx', '--rsyncdir', '--timeout', '--timeout-method', '--reruns', '--reruns-delay', '--only-rerun',
+  '--rerun-except', '--html', '--css', '--json-report-file', '--json-report-indent', '--random-order-seed', '--random-order-bucket',
+  '--ds', '--dc', '--lfnf', '--last-failed-no-failures',
 ]);
 const OPERATOR = /^(?:&&|\|\||[;|&])$/;
 /** A word the shell makes something else of (a substitution, a variable, `~`, a glob, an escape), or an absolute path. */
@@ -151,8 +164,9 @@ const MAX_PY_CANDIDATES = 96;
  * `known` (test.patch's hosts: file → text): an id's path joined with pytest's rootdir
  * (pytestRootdir) when that file, at base_commit (`ctx.filesAt`) or known, defines the test; else
  * the files at base_commit or known whose path is the id's or ends in `/` + it and define the test
- * (at most MAX_PY_CANDIDATES read): one is the host, several are all hosts with a note, none a note.
- * An id whose file is known (or one known file defining it) needs none. Without `ctx.filesAt`, only
+ * (at most MAX_PY_CANDIDATES read), known or not, are its holders (`found`, known files among them:
+ * the caller adds only the others as hosts), whatever the rootdir: a note when none holds it, or when
+ * several do and the rootdir's file is not one of them. Without `ctx.filesAt`, only
  * the rootdir's file (or the id's path) read through `ctx.read`. `found`: file → the ids it holds;
  * `why`: id → its note.
  */
@@ -173,20 +187,24 @@ export async function pythonListed(ids: readonly string[], known: ReadonlyMap<st
   const where = rootdir === null ? 'pytest\'s rootdir cannot be read from test_cmd' : `pytest's rootdir is ${rootdir === '.' ? 'the repository\'s root' : rootdir}/ (test_cmd and the config files at base_commit)`;
   for (const { id, file, name, cls } of parsed) {
     const own = rootdir === null ? null : inRepo(rootdir, file);
-    if (known.has(own ?? file)) continue;
-    if (base === null) { why.set(id, { file: own ?? file, reason: 'the files at base_commit could not be searched for it' }); continue; }
+    if (base === null) { if (own === null || !known.has(own)) why.set(id, { file: own ?? file, reason: 'the files at base_commit could not be searched for it' }); continue; }
     const pool = base === undefined ? [own ?? file] : [...new Set([...known.keys(), ...candidates])].filter((f) => tails(f, file)).sort();
     const holders: string[] = [];
     for (const f of pool) {
       const t = await textOf(f);
       if (t !== null && defines(t, name, cls)) holders.push(f);
     }
-    if (own !== null && holders.includes(own)) { hold(own, id); continue; }
-    if (holders.some((f) => known.has(f))) continue;
-    if (holders.length === 1) { hold(holders[0]!, id); continue; }
-    const path = own ?? file;
-    if (holders.length === 0) { why.set(id, { file: path, reason: `${where}, and no file at base_commit whose path ends in ${file} defines ${name} (a name fixbench reads: \`def ${name}(\`)` }); continue; }
+    // every file defining the test whose path ends in the id's is a host, the rootdir's or not: a misread rootdir (a wrapper, an option
+    // fixbench does not know) must not leave the file pytest runs without canaries because test.patch's file at the id's path holds
+    // the test too (atkD21 E); a holder pytest does not run is silent, which is allowed, and a known holder among `held` keeps the
+    // `owners` rule from judging silence the id's (canary-listed-hosts.ts)
     for (const f of holders) hold(f, id);
+    const path = own ?? file;
+    if (holders.length === 0) {
+      if (own === null || !known.has(own)) why.set(id, { file: path, reason: `${where}, and no file at base_commit whose path ends in ${file} defines ${name} (a name fixbench reads: \`def ${name}(\`)` });
+      continue;
+    }
+    if (holders.length === 1 || (own !== null && holders.includes(own))) continue;
     why.set(id, { file: path, reason: `${where}, which leaves ${path} without it, and several files at base_commit define it (${holders.join(', ')}): each gets canaries, but if pytest runs another` });
   }
   return { found, why, texts };

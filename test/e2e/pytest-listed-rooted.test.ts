@@ -4,6 +4,8 @@
 // pkg/tests/test_util.py, not the repository root's tests/test_util.py; a flipper of the test files equal to
 // their base_commit blob then finds that host changed (it holds canaries) and the wrong patch's failures
 // show: `unresolved` (it was `resolved`); gold stays `resolved` with no note, the blanket flipper `tampered`.
+// `known`: the rootdir unreadable (`python3 -B`) and test.patch touching the root's tests/test_util.py, the
+// id's path: every file ending in that path and defining the test is a host (atkD21 E: the known file took them).
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -25,7 +27,7 @@ afterAll(async () => {
 });
 
 describe.runIf(bwrapUsable && pytest)('a listed pytest id rooted in a package folder (bwrap)', () => {
-  it.each(['cd', 'ini', 'patch'])('variant %s: the flipper of base-identical test files is unresolved, gold resolved with no note', async (variant) => {
+  it.each(['cd', 'ini', 'patch', 'known'])('variant %s: the flipper of base-identical test files is unresolved, gold resolved with no note', async (variant) => {
     const out = path.join(tmp, variant);
     execFileSync('bash', [MAKE, out], { stdio: 'ignore', env: { ...process.env, VARIANT: variant === 'cd' ? '' : variant } });
     const r = await runCli(['eval', '--sandbox', 'bwrap', '--tasks', path.join(out, 'tasks'), '--predictions', path.join(out, 'preds.jsonl'), '--results', path.join(out, 'results'), '--reports', path.join(out, 'reports'), '--run-id', 'r1', '--json'], { timeoutMs: 240_000 });

@@ -140,6 +140,18 @@ describe('listedHosts', () => {
     expect(none.unhooked).toEqual([expect.objectContaining({ file: 'test/a.test.ts', why: expect.stringMatching(/no test fixbench parses there has this id.*no file at base_commit whose path ends in it/) })]);
   });
 
+  it('an id naming a test.patch file with a folder still finds the package files ending in its path (atkD21 F: `cd packages/x && vitest`); a test.patch file in a package covers its package-rooted ids (no note)', async () => {
+    const real = "import { describe, it, expect } from 'vitest';\ndescribe('sub', () => { it('subtracts', () => { expect(5 - 3).toBe(2); }); });\n";
+    const files = { 'packages/x/test/util.test.ts': real, 'test/util.test.ts': real, 'packages/x/test/calc.test.ts': real.replace("'sub'", "'calc'") };
+    const known = new Map([['test/util.test.ts', real], ['packages/x/test/calc.test.ts', files['packages/x/test/calc.test.ts']]]);
+    const r = await listedHosts(known, ctx(files, { runner: 'vitest', testCmd: 'cd packages/x && npx vitest run', listed: ['test/util.test.ts > sub > subtracts', 'test/calc.test.ts > calc > subtracts'] }));
+    expect([...r.hosts.keys()]).toEqual(['packages/x/test/util.test.ts']);
+    expect(r.unhooked).toEqual([]);
+    // the root file holds the first id as well: no owner is judged for it (the root file may be the one the runner runs); the
+    // package's test.patch file owns the second (silent while its id is reported: the id came from elsewhere)
+    expect(r.owners).toEqual(new Map([['test/calc.test.ts > calc > subtracts', ['packages/x/test/calc.test.ts']]]));
+  });
+
   it(`caps candidates at ${MAX_CANDIDATES} among files node runs: source files writing a common title do not crowd out its holder`, async () => {
     const files: Record<string, string> = { 'test/units.test.js': nodeFile('units', 'works') };
     for (let i = 0; i < MAX_CANDIDATES + 4; i++) files[`lib/m${String(i).padStart(3, '0')}.js`] = `// works\nmodule.exports = 'works';\n`;
