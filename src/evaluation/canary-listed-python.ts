@@ -160,15 +160,14 @@ function defines(text: string, name: string, cls: string | null): boolean {
 const MAX_PY_CANDIDATES = 96;
 
 /**
- * The files holding listed pytest ids `ids` (each naming a `.py` file pytest collects), beyond
- * `known` (test.patch's hosts: file → text): an id's path joined with pytest's rootdir
- * (pytestRootdir) when that file, at base_commit (`ctx.filesAt`) or known, defines the test; else
- * the files at base_commit or known whose path is the id's or ends in `/` + it and define the test
- * (at most MAX_PY_CANDIDATES read), known or not, are its holders (`found`, known files among them:
- * the caller adds only the others as hosts), whatever the rootdir: a note when none holds it, or when
- * several do and the rootdir's file is not one of them. Without `ctx.filesAt`, only
- * the rootdir's file (or the id's path) read through `ctx.read`. `found`: file → the ids it holds;
- * `why`: id → its note.
+ * The files holding listed pytest ids `ids` (each naming a `.py` file pytest collects): every file at
+ * base_commit (`ctx.filesAt`; at most MAX_PY_CANDIDATES read) or in `known` (test.patch's hosts: file
+ * → text) whose path is the id's or ends in `/` + it and that defines the test, whatever pytest's
+ * rootdir (pytestRootdir) reads — a misread or unreadable rootdir must not leave the file pytest runs
+ * without canaries (atkD21 E) — known files among them (the caller adds only the others as hosts).
+ * A note when none holds it (unless the rootdir's file is known), or when several do and the
+ * rootdir's file is not one of them. Without `ctx.filesAt`, only the rootdir's file (or the id's
+ * path) read through `ctx.read`. `found`: file → the ids it holds; `why`: id → its note.
  */
 export async function pythonListed(ids: readonly string[], known: ReadonlyMap<string, string>, ctx: PythonContext): Promise<{ found: Map<string, string[]>; why: Map<string, PythonWhy>; texts: Map<string, string> }> {
   const found = new Map<string, string[]>();
@@ -194,10 +193,8 @@ export async function pythonListed(ids: readonly string[], known: ReadonlyMap<st
       const t = await textOf(f);
       if (t !== null && defines(t, name, cls)) holders.push(f);
     }
-    // every file defining the test whose path ends in the id's is a host, the rootdir's or not: a misread rootdir (a wrapper, an option
-    // fixbench does not know) must not leave the file pytest runs without canaries because test.patch's file at the id's path holds
-    // the test too (atkD21 E); a holder pytest does not run is silent, which is allowed, and a known holder among `held` keeps the
-    // `owners` rule from judging silence the id's (canary-listed-hosts.ts)
+    // a holder pytest does not run is silent, which is allowed: every holder, known ones too, is among the id's owners, so silence is
+    // judged the id's only when all of them are silent (canary-listed-hosts.ts, canary-check.ts)
     for (const f of holders) hold(f, id);
     const path = own ?? file;
     if (holders.length === 0) {
