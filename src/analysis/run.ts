@@ -3,7 +3,7 @@
 // of re-deriving its own. Pure: a RunHeader and AttemptRecords in, plain data out.
 import type { IndexRecord, RunHeader } from '../core/records.ts';
 import { answer, type Answer } from './answer.ts';
-import { indexAttempts, rankSummaries, summarise, type AttemptIndex, type ContenderSummary } from './leaderboard.ts';
+import { indexAttempts, rankSummaries, summarise, summariseListed, type AttemptIndex, type ContenderSummary } from './leaderboard.ts';
 import { buildMatrix, type ResultMatrix } from './matrix.ts';
 import { pairwiseComparisons, type PairwiseComparison } from './mcnemar.ts';
 import { liveVsSimulated, type LiveCascade } from './cascade-live.ts';
@@ -13,7 +13,7 @@ import { cascades, oracleRouter, type CascadePoint, type OracleRouter } from './
 export interface RunAnalysis {
   /** The records that count (see {@link indexAttempts}), by contender id → instance id → attempt. */
   index: AttemptIndex;
-  /** One summary per contender, in leaderboard order ({@link rankSummaries}). */
+  /** One summary per contender, in leaderboard order ({@link rankSummaries}); a shard run's over its own attempts (`summariseListed`). */
   ranked: ContenderSummary[];
   /** Contenders × tasks × attempts. */
   matrix: ResultMatrix;
@@ -36,7 +36,8 @@ export interface RunAnalysis {
  * when the caller has it already (the report's attempt pages read the same index).
  */
 export function analyseRun(header: RunHeader, attempts: readonly IndexRecord[], index: AttemptIndex = indexAttempts(header, attempts)): RunAnalysis {
-  const ranked = rankSummaries(summarise(header, attempts, index));
+  // a shard holds only its share of the suite's attempts: its leaderboard rates are over the attempts it recorded (as run listings show it)
+  const ranked = rankSummaries(header.shard ? summariseListed(header, attempts) : summarise(header, attempts, index));
   const matrix = buildMatrix(header, attempts, index);
   const modelIds = matrix.contenders.filter((c) => c.costBasis !== 'no_model').map((c) => c.id);
   const pairs = modelIds.length >= 2 ? pairwiseComparisons(matrix, modelIds) : [];

@@ -4,6 +4,7 @@
 // {@link RunAnalysis} (src/analysis/run.ts).
 import { analyseRun, type RunAnalysis } from '../analysis/run.ts';
 import { infraErrorsNote, interruptedCallsNote } from './infra-note.ts';
+import { runStatusLabel } from '../store/run-label.ts';
 import { imagesFacts } from './images-view.ts';
 import { strictView, type StrictView } from './strict-view.ts';
 import { billedSummary } from '../analysis/billed.ts';
@@ -27,12 +28,15 @@ export interface ReportViewModel {
   localSandbox: boolean;
   run: {
     id: string;
+    /** `runStatusLabel`: `finished`, `finished (shard 1/2)`, … */
     status: string;
     startedAt: string;
     finishedAt: string;
     note: string | null;
     /** Set when attempts ended in infra errors (how many, that rates leave them out, how to complete the run) or carry interrupted calls. */
     infraNote: string | null;
+    /** Set for a shard run (`run --shard i/n`): what its figures cover and how to get the suite's. */
+    shardNote: string | null;
     harness: string;
     suiteHash: string;
     suiteHashShort: string;
@@ -119,7 +123,10 @@ export function buildViewModel(header: RunHeader, attempts: readonly IndexRecord
     title: `fixbench run ${header.run_id}`,
     run: {
       id: header.run_id,
-      status: header.status,
+      status: runStatusLabel(header),
+      shardNote: header.shard
+        ? `Shard ${header.shard.index}/${header.shard.count}: this run holds only its share of the suite's attempts (split by a stable hash of each attempt's key). The leaderboard's rates are over the attempts it recorded; the matrix, pass@k and routing cover the whole suite, where the other shards' attempts count as missing. Join the shards with \`fixbench merge\` for the suite's figures.`
+        : null,
       startedAt: header.started_at,
       finishedAt: header.finished_at ?? '—',
       note: header.note,
