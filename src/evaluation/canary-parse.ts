@@ -5,6 +5,7 @@
 import { parse } from '@babel/parser';
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
+import { hookReadsOwnName, NAME_GLOBAL, readsOwnName } from './canary-own-name.ts';
 import { refersTo, registeringNames, stringOf, SUITE_FNS, TEST_FNS, testAliases } from './canary-registers.ts';
 
 /** A literal a canary may change: its source span (UTF-16 offsets into the file) and value. */
@@ -124,8 +125,9 @@ function parseTests(text: string, plugins: ('typescript' | 'jsx')[]): Parsed | n
   const found: FoundTest[] = [];
   // a test that calls a function of the file registering tests (under any name) may register subtests when run
   const { names, hooked } = registeringNames(ast);
-  // a hook reading the running test's name (`beforeEach((t) => { input = inputs[t.name]; })`) runs around every test: no copy runs as its original (atkB20 #4)
-  const named = hookReadsOwnName(ast, text);
+  // a hook reading the running test's name (`beforeEach((t) => { input = inputs[t.name]; })`, or handing its context on: atkD21 A) runs around
+  // every test: no copy runs as its original (atkB20 #4); so does `expect.getState()` anywhere in the file (a function of the file any test may call)
+  const named = hookReadsOwnName(ast, text) || NAME_GLOBAL.test(text);
   const fnName = calleeName(testAliases(ast));
   const visit = (stmts: N[], suites: string[]): void => {
     for (const st of stmts) {
@@ -221,56 +223,6 @@ function holdsTests(fn: N): boolean {
     return false;
   };
   return seen(fn.body, null, 'body');
-}
-
-/** Members of a test's context (its first parameter, or `this` in a `function` callback) that give the running test's own name or title (node:test's `t.name`/`t.fullName`, mocha's `this.test`/`this.currentTest`, vitest's `ctx.task`). */
-const OWN_NAME = new Set(['name', 'fullName', 'test', 'currentTest', 'task', 'title']);
-
-/**
- * Whether test callback `fn` (source `src`, the whole statement) reads its own name, so a copy
- * running under another title would not run as the original does (atkA20 #3: `inputs[t.name]`):
- * a member of OWN_NAME of its first parameter or of a `function` callback's `this`, or (by text)
- * `expect.getState()` (jest/vitest's `currentTestName`) or playwright's `test.info()`.
- */
-function readsOwnName(fn: N, src: string): boolean {
-  if (/\bexpect\s*\.\s*getState\b|\btest\s*\.\s*info\s*\(|\bcurrentTestName\b/.test(src)) return true;
-  const ctx: string | null = fn.params?.[0]?.type === 'Identifier' ? fn.params[0].name : null;
-  const walk = (n: unknown): boolean => {
-    if (n === null || typeof n !== 'object') return false;
-    if (Array.isArray(n)) return n.some(walk);
-    const x = n as N;
-    if (x.type === 'MemberExpression' && !x.computed && x.property.type === 'Identifier' && OWN_NAME.has(x.property.name)) {
-      const o = x.object;
-      if ((o.type === 'Identifier' && o.name === ctx) || (o.type === 'ThisExpression' && fn.type !== 'ArrowFunctionExpression')) return true;
-    }
-    return Object.keys(x).some((k) => k !== 'loc' && k !== 'start' && k !== 'end' && walk(x[k]));
-  };
-  return walk(fn.body);
-}
-
-/** Hook registrations of mocha, jest, vitest, jasmine and node:test (BDD and TDD names). */
-const HOOKS = new Set(['before', 'after', 'beforeEach', 'afterEach', 'beforeAll', 'afterAll', 'setup', 'teardown', 'suiteSetup', 'suiteTeardown']);
-
-/** Whether a hook anywhere in `ast` (source `text`) is given a callback that reads the running test's name ({@link readsOwnName}), written inline or a function of the file's top level named (`beforeEach(pick)`, atkC20 #3). */
-function hookReadsOwnName(ast: N, text: string): boolean {
-  const fns = new Map<string, N>();
-  for (const st of ast.program.body as N[]) {
-    if (st.type === 'FunctionDeclaration' && st.id) fns.set(st.id.name, st);
-    if (st.type === 'VariableDeclaration') for (const d of st.declarations) if (d.id.type === 'Identifier' && (d.init?.type === 'ArrowFunctionExpression' || d.init?.type === 'FunctionExpression')) fns.set(d.id.name, d.init);
-  }
-  const callback = (a: N): N | null => (a.type === 'ArrowFunctionExpression' || a.type === 'FunctionExpression' ? a : a.type === 'Identifier' ? fns.get(a.name) ?? null : null);
-  const walk = (n: unknown): boolean => {
-    if (n === null || typeof n !== 'object') return false;
-    if (Array.isArray(n)) return n.some(walk);
-    const x = n as N;
-    if (x.type === 'CallExpression') {
-      const c = x.callee;
-      const hook = c.type === 'Identifier' ? c.name : c.type === 'MemberExpression' && !c.computed && c.property.type === 'Identifier' ? c.property.name : null;
-      if (hook !== null && HOOKS.has(hook) && x.arguments.some((a: N) => { const f = callback(a); return f !== null && readsOwnName(f, text.slice(f.start, f.end)); })) return true;
-    }
-    return Object.keys(x).some((k) => k !== 'loc' && k !== 'start' && k !== 'end' && walk(x[k]));
-  };
-  return walk(ast.program.body);
 }
 
 /** Names an assertion's call starts from (`assert.equal`, `expect(x).toBe`, `t.assert.ok`, `should`, chai's `assert`). */

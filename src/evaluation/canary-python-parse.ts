@@ -4,6 +4,7 @@
 // a file it cannot scan so (tabs in indentation, CR line ends, an f-string field with a comment or
 // a quoted format spec, unbalanced brackets) gives null. Parsing only: nothing here runs the file.
 import type { ExpectedLiteral } from './canary-parse.ts';
+import { setupReadsItsTest } from './canary-python-setup.ts';
 
 /** One test function of the file: `def test…(…):` at module level, or a method of a module-level `class Test…`. */
 export interface PyTest {
@@ -30,11 +31,11 @@ const OWN_NAME = /\b(?:_testMethodName|PYTEST_CURRENT_TEST|_getframe|currentfram
 /**
  * Whether Python `text` reads the running test's name outside a test's body: OWN_NAME anywhere, a
  * fixture's `request.node` / `request.function`, a `setup_method(self, method)` or
- * `setup_function(fn)` reading `method.__name__`. Such code runs around every test of the file (or,
+ * `setup_function(fn)` using its test parameter in any way (canary-python-setup.ts, atkD21 B). Such code runs around every test of the file (or,
  * in a conftest.py, of every file below it: see also {@link conftestReadsTestNames}).
  */
 export function readsTestNames(text: string): boolean {
-  return OWN_NAME.test(text) || /\brequest\s*\.\s*(?:node|function)\b/.test(text) || /\bdef\s+(?:setup|teardown)_(?:method|function)\s*\(\s*(?:self\s*,\s*)?(\w+)\s*\)[\s\S]*?\b\1\s*\.\s*__name__\b/.test(text);
+  return OWN_NAME.test(text) || /\brequest\s*\.\s*(?:node|function)\b/.test(text) || setupReadsItsTest(text);
 }
 
 /**

@@ -160,9 +160,8 @@ export function canaryHosts(testPatch: string): string[] {
  * word-level mutants (canary-words.ts). Absent: every word counts.
  * `documented`: whether the repository writes a value outside the hosts (canary-elsewhere.ts
  * `valueCandidates`): a mutant is drawn documented as its original is (canary-echo.ts). Absent:
- * priced after planning only (canary-odds.ts `documentedOdds`).
- * Returns a reason instead when no canary can be placed (unknown runner, no host file).
- */
+ * priced after planning only (canary-odds.ts `documentedOdds`). `named`: hosts that reach a local module reading the running test's name (canary-own-name-imports.ts): no copy, the synthetic pair.
+ * Returns a reason instead when no canary can be placed (unknown runner, no host file). */
 export function planCanaries(
   runner: CanaryRunner | null,
   hosts: ReadonlyMap<string, string>,
@@ -171,6 +170,7 @@ export function planCanaries(
   elsewhere: ReadonlySet<string> = new Set(),
   baseWords?: BaseWords,
   documented?: (value: string) => boolean,
+  named: ReadonlySet<string> = new Set(),
 ): CanaryPlan | { unprotected: string } {
   const texts = new Map<string, string>();
   const tests: CanaryTest[] = [];
@@ -205,7 +205,7 @@ export function planCanaries(
     const skip = skipHost(file, text, { runner: fileRunner, importsNodeTest: runnerOfFile(text) === 'node:test', testCmd: task.test_cmd ?? '', hosts });
     if (typeof skip === 'string') unhooked.push({ file, why: skip }); // node:test: no canary at all, recorded so `tasks validate` warns
     if (skip !== false || !fileRunner) continue;
-    const mutated = mutateHost(file, text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, join: fileRunner === 'mocha' ? ' ' : ID_SEPARATOR, unique, before: { lines: baseLines, removed: removed.get(file) ?? '', statement: task.problem_statement ?? '' }, vocab, ...(documented ? { documented } : {}), ...(task.test_patch && !added.has(file) ? { maxFail: 1 } : {}) });
+    const mutated = named.has(file) ? null : mutateHost(file, text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, join: fileRunner === 'mocha' ? ' ' : ID_SEPARATOR, unique, before: { lines: baseLines, removed: removed.get(file) ?? '', statement: task.problem_statement ?? '' }, vocab, ...(documented ? { documented } : {}), ...(task.test_patch && !added.has(file) ? { maxFail: 1 } : {}) });
     if (mutated) {
       // node:test: one more must-fail canary, failing in a beforeEach hook (canary-hook.ts), in test.patch's files (a listed host beyond them: one must-fail copy, for cost)
       const hook = fileRunner === 'node:test' && !(task.test_patch && !added.has(file)) ? hookCanary(file, mutated.text, { copies: mutated.tests, taken, known, visible, vocab, esm: isEsmFile(file, text, packageType) }) : null;

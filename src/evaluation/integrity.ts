@@ -18,6 +18,7 @@ import { lstatOrNull } from './nofollow-fs.ts';
 import { diffFiles } from './diff-files.ts';
 import { hostTexts } from './host-text.ts';
 import { hostsNamedByConftest } from './canary-conftest.ts';
+import { hostsNamedByImports } from './canary-own-name-imports.ts';
 import type { EvaluationResult } from './types.ts';
 
 /** What was set up around one test run. */
@@ -107,15 +108,17 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
     runner = framework;
   }
   // The three questions to base_commit are independent reads of its tree (a git grep each, own patterns file): asked at once.
-  const [written, baseWords, counts] = await Promise.all([
+  const [written, baseWords, counts, named] = await Promise.all([
     elsewhere ? elsewhere(jsTitles(hosts), [...hosts.keys()], false) : new Set<string>(),
     wordsAt ? wordsAt(literalWords(hosts, false)) : undefined,
     // which candidate values the repository writes outside the hosts, so a mutant is drawn documented alike (canary-echo.ts); unknown when it cannot be read
     // (a value with a line break is never written as a whole word on one line: not asked, so one cannot turn the check off, atkQ15 #4)
     valuesAt ? valuesAt(valueCandidates(hosts).filter((v) => !/[\r\n]/.test(v)), [...hosts.keys()]) : null,
+    // hosts importing a local module that reads the running test's name (`expect.getState()`, atkD21 A), read as listed hosts are (base_commit's text of a file the patch changed)
+    hostsNamedByImports(hosts, listedReads(dir, task.test_patch, base).read),
   ]);
   const documented = counts ? (v: string): boolean => (counts.get(v) ?? 0) > 0 : undefined;
-  const plan = withNotes(await priced(planCanaries(runner, hosts, type, task, written, baseWords, documented), [...hosts.keys()], valuesAt), [...notes, ...extra.unhooked]);
+  const plan = withNotes(await priced(planCanaries(runner, hosts, type, task, written, baseWords, documented, named), [...hosts.keys()], valuesAt), [...notes, ...extra.unhooked]);
   // node's JUnit (or its TAP read with every point) cannot show a parent test's or a hook's own failure: the second channel does.
   // node:test by the command, its npm script or the test files' own imports (atkR15 #1, atkS15 #1: a script, node without --test)
   // with no runner known from the command, node:test as a quoted module name (an import or require, not prose: atkU15 #2) in
