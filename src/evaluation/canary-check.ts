@@ -70,10 +70,11 @@ const under = (id: string, tail: string): boolean => id.startsWith(`${tail}${ID_
  * every id is a test's (JUnit, JSON, node:test's TAP read leaves-only), and an id that is also a
  * suite's title path keeps its own result. `owners`: listed id → the hosts holding it
  * (canary-listed-hosts.ts): one reported while every canary of each of them is missing came from
- * something other than those files (a module run from its base text in memory): a fault. `holders`
- * (node:test, whose ids name no file: listed id → every host node runs holding it, test.patch's
- * too; default `owners`): an id one of whose holders is silent is ERROR in `rest`, that holder's
- * test did not run.
+ * something other than those files (a module run from its base text in memory): a fault. Under
+ * node:test (ids naming no file), a host whose canaries are all missing and that failed on its own
+ * (a file-level result FAILED or ERROR: it crashed on load) makes every listed id it holds
+ * (`holders`: listed id → the hosts node runs holding it; default `owners`) or whose last title it
+ * writes in quotes ERROR in `rest`: its tests did not run.
  */
 export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: ReadonlySet<string> = new Set(), suites = false, owners: ReadonlyMap<string, string[]> = new Map(), holders: ReadonlyMap<string, string[]> = owners): { rest: TestResults; canaries: CanaryResults; problem: string | null; silent: string[] } {
   const rest: TestResults = new Map(parsed);
@@ -189,10 +190,20 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: Rea
   }
   // …a listed test reported while every host holding it reported no canary came from elsewhere (atkA20 #5, atkB20 #1/#5, atkC20 #2: a patch
   // presetting the test module in sys.modules, or running a file's base text in memory and exiting before its own tests, canaries left out)
-  // node:test's ids name no file, and its holders are files node runs (canary-listed-hosts.ts `holders`): one holder silent while another reported
-  // the id means that holder's test never ran, so the other's result cannot stand for it (atkC20 #4: a patch stopping one file before its tests)
+  // node:test's ids name no file: a host that crashed on load (a file-level failure of its own, its canaries all missing) did not run the
+  // listed tests it holds (canary-listed-hosts.ts `holders`) or writes the title of, so another file's results under those ids cannot stand
+  // for them (atkC20 #4, atkD21 D: a twin file made to crash; atkE21 B: a twin fixbench does not parse). A host that ran and registered
+  // nothing (`if (typeof Bun === 'undefined') return;`) or that node does not run reports no failure of its own: no effect (atkE21 A).
   if (plan.runner === 'node:test') {
-    for (const [id, files] of holders) if (files.some((f) => unrun.has(f))) for (const k of [id, sweBenchKey(id)]) if (rest.has(k)) rest.set(k, 'ERROR');
+    const failedOwn = (f: string): boolean => [...parsed].some(([k, st]) => (st === 'FAILED' || st === 'ERROR') && !k.includes(ID_SEPARATOR) && (k === f || k.endsWith(`/${f}`)));
+    for (const f of [...unrun].filter(failedOwn)) {
+      const text = plan.texts.get(f) ?? '';
+      const writes = (id: string): boolean => { const title = id.split(ID_SEPARATOR).at(-1)!; return ['\'', '"', '`'].some((q) => text.includes(`${q}${title}${q}`)); };
+      for (const id of new Set([...listed, ...holders.keys()])) {
+        if (!(holders.get(id)?.includes(f) || writes(id))) continue;
+        for (const k of [id, sweBenchKey(id)]) if (rest.has(k)) rest.set(k, 'ERROR');
+      }
+    }
   }
   for (const [id, files] of owners) {
     if (files.length === 0 || !files.every((f) => unrun.has(f)) || !(parsed.has(id) || parsed.has(sweBenchKey(id)))) continue;

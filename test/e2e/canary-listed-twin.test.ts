@@ -1,8 +1,8 @@
 // Two files at base_commit holding a test of one listed node:test id (`units > returns undefined for
 // unknown names`: node 20's JUnit names no file, so both report under that id), through the real
 // pipeline (`fixbench eval --predictions`, node:test) on a copy of js-duration-1 whose base_commit
-// gains the twin file: both are canary hosts; gold resolves (neither holder silent, so the rule that
-// a silent holder's id is ERROR, canary-check.ts `owners`, takes nothing from it); a wrong patch
+// gains the twin file: both are canary hosts; gold resolves (neither holder crashed, so the rule that
+// a crashed holder's ids are ERROR, canary-check.ts, takes nothing from it); a wrong patch
 // fails in units.test.js; a wrong patch that runs an in-memory suite of that id in units.test.js's
 // process and exits before the file's own tests (atkC20 #4's shape) does not resolve.
 import { readFileSync, writeFileSync } from 'node:fs';

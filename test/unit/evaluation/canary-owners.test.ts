@@ -1,6 +1,6 @@
 // checkCanaries' `owners` (canary-listed-hosts.ts: listed id → the added hosts holding it) and
 // `holders` (node:test: every host node runs holding it): under node:test, whose ids name no file, a
-// listed id one of whose holders reported no canary while the id was reported is ERROR (that holder's test never ran: atkC20 #4, an in-memory run of one file's
+// listed id held by a host that crashed on load (its canaries missing, a file-level failure of its own) is ERROR (that holder's test never ran: atkC20 #4, an in-memory run of one file's
 // suite credited to its twin); every holder silent and the id reported is tampered.
 import { describe, expect, it } from 'vitest';
 import { checkCanaries, planCanaries, tailOfTest, type CanaryPlan } from '../../../src/evaluation/canary.ts';
@@ -26,18 +26,29 @@ describe('checkCanaries with owners (node:test)', () => {
     expect(r.problem).toBeNull();
     expect(r.rest.get(ID)).toBe('PASSED');
   });
-  it('one holder silent while the id was reported: the id is ERROR, the run not tampered', () => {
-    const parsed: TestResults = new Map([[ID, 'PASSED'], ...canaries(p, ['test/b.test.js'])]);
+  it('one holder crashed on load (a file-level failure, its canaries missing) while the id was reported: the id is ERROR, the run not tampered', () => {
+    const parsed: TestResults = new Map([[ID, 'PASSED'], ['/tmp/ws/repo/test/a.test.js', 'FAILED'], ...canaries(p, ['test/b.test.js', 'test/c.test.js'])]);
     const r = checkCanaries(p, parsed, new Set([ID]), false, owners);
     expect(r.problem).toBeNull();
-    expect(r.silent).toEqual(['test/a.test.js', 'test/c.test.js']);
+    expect(r.silent).toEqual(['test/a.test.js']);
     expect(r.rest.get(ID)).toBe('ERROR');
-    // an id the silent file does not hold keeps its status
-    const other = checkCanaries(p, parsed, new Set([ID]), false, new Map([[ID, ['test/b.test.js']]]));
-    expect(other.rest.get(ID)).toBe('PASSED');
+    // an id the crashed file neither holds nor writes keeps its status
+    const other = checkCanaries(p, new Map([...parsed, ['parse > reads', 'PASSED']]), new Set([ID, 'parse > reads']), false, owners);
+    expect(other.rest.get('parse > reads')).toBe('PASSED');
   });
-  it('holders (test.patch\'s files too) apart from owners: a silent test.patch file holding the id makes it ERROR, never tampered', () => {
+  it('a holder silent with no failure of its own (it ran and registered nothing, or node does not run it) takes nothing from the id (atkE21 A)', () => {
     const parsed: TestResults = new Map([[ID, 'PASSED'], ...canaries(p, ['test/b.test.js', 'test/c.test.js'])]);
+    const r = checkCanaries(p, parsed, new Set([ID]), false, owners);
+    expect(r.problem).toBeNull();
+    expect(r.rest.get(ID)).toBe('PASSED');
+  });
+  it('a crashed host that writes a listed title in quotes without a test fixbench parses (an options argument) is a holder all the same (atkE21 B)', () => {
+    const parsed: TestResults = new Map([[ID, 'PASSED'], ['test/a.test.js', 'ERROR'], ...canaries(p, ['test/b.test.js', 'test/c.test.js'])]);
+    const r = checkCanaries(p, parsed, new Set([ID]), false, new Map());
+    expect(r.rest.get(ID)).toBe('ERROR');
+  });
+  it('holders (test.patch\'s files too) apart from owners: a crashed test.patch file holding the id makes it ERROR, never tampered', () => {
+    const parsed: TestResults = new Map([[ID, 'PASSED'], ['test/a.test.js', 'FAILED'], ...canaries(p, ['test/b.test.js', 'test/c.test.js'])]);
     const r = checkCanaries(p, parsed, new Set([ID]), false, new Map(), owners);
     expect(r.problem).toBeNull();
     expect(r.rest.get(ID)).toBe('ERROR');
