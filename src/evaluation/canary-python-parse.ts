@@ -38,13 +38,22 @@ export function readsTestNames(text: string): boolean {
   return OWN_NAME.test(text) || /\brequest\s*\.\s*(?:node|function)\b/.test(text) || setupReadsItsTest(text);
 }
 
+/** What a fixture may read of `request.node` (or `request.function`) without reading the test's name: markers, config, paths, the module and class. */
+const NODE_HARMLESS = '(?:get_closest_marker|iter_markers|iter_markers_with_node|add_marker|keywords|config|path|fspath|module|cls|session|own_markers|parent|stash|user_properties|add_report_section)';
+
 /**
- * Whether a conftest.py's `text` reads the names of the tests below it: {@link readsTestNames}, or a
- * pytest hook given the collected items (`item.name`, `item.nodeid`, `pytest_collection_modifyitems`):
- * a copy with another name is then set up, marked or skipped otherwise than its original.
+ * Whether a conftest.py's (or a pytest plugin module's) `text` reads the names of the tests it runs
+ * around: OWN_NAME, a setup_method/setup_function using its test, `request.node` / `request.function`
+ * / `_pyfuncitem` used other than for its markers, config or paths (`request.node.name`, passed on
+ * whole), or a hook's `item.name`, `item.nodeid`, `item.originalname`, `item.function`. A hook that
+ * only reads markers or keywords (pytest's `--runslow` example) reads no name: its hosts keep their
+ * copies (atkE21 C: every host below a conftest with `pytest_collection_modifyitems` fell back to the
+ * synthetic pair, which a flipper acting only on tests that call project code passes).
  */
 export function conftestReadsTestNames(text: string): boolean {
-  return readsTestNames(text) || /\b(?:item|node)\s*\.\s*(?:name|nodeid|originalname|function)\b|\bpytest_collection_modifyitems\b/.test(text);
+  return OWN_NAME.test(text) || setupReadsItsTest(text)
+    || new RegExp(`\\b(?:request\\s*\\.\\s*(?:node|function|_pyfuncitem)|_pyfuncitem)\\b(?!\\s*\\.\\s*${NODE_HARMLESS}\\b)`).test(text)
+    || /\b(?:item|node|pyfuncitem)\s*\.\s*(?:name|nodeid|originalname|function)\b/.test(text);
 }
 
 class Abort extends Error {}

@@ -223,7 +223,7 @@ async function guardPytest(dir: string, task: TaskSpec, guard: Guard, elsewhere?
   const [written, baseWords, named] = await Promise.all([ // independent reads, at once
     elsewhere ? elsewhere(pythonNames(hosts), [...hosts.keys()], true) : new Set<string>(),
     wordsAt ? wordsAt(literalWords(hosts, true)) : undefined,
-    hostsNamedByConftest(hosts.keys(), (f) => readSmallFile(dir, f, MAX_READ)),
+    hostsNamedByConftest(hosts.keys(), (f) => readSmallFile(dir, f, MAX_READ), { testCmd: task.test_cmd, readBase: listedReads(dir, task.test_patch, base).read }),
   ]);
   return installPlan(dir, withNotes(await priced(planPythonCanaries(task.test_cmd, hosts, task, written, baseWords, named), [...hosts.keys()], valuesAt), [...notes, ...extra.unhooked]), guard);
 }

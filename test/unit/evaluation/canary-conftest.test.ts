@@ -3,7 +3,7 @@
 // new, is set up otherwise than its original, so no test there is copied (canary-conftest.ts); an
 // honest gold's copy could otherwise come out wrong and read `tampered`.
 import { afterAll, describe, expect, it } from 'vitest';
-import { hostsNamedByConftest } from '../../../src/evaluation/canary-conftest.ts';
+import { conftestPlugins, hostsNamedByConftest, pluginNames } from '../../../src/evaluation/canary-conftest.ts';
 import { conftestReadsTestNames } from '../../../src/evaluation/canary-python-parse.ts';
 import { guardRun } from '../../../src/evaluation/integrity.ts';
 import { reportKind } from '../../../src/evaluation/parse/index.ts';
@@ -20,7 +20,11 @@ describe('conftestReadsTestNames', () => {
   it('reads a fixture\'s request.node, a hook\'s item names, PYTEST_CURRENT_TEST; not a plain fixture', () => {
     expect(conftestReadsTestNames(NAMED)).toBe(true);
     expect(conftestReadsTestNames('def pytest_runtest_setup(item):\n    if "slow" in item.nodeid:\n        pass\n')).toBe(true);
-    expect(conftestReadsTestNames('def pytest_collection_modifyitems(config, items):\n    items.reverse()\n')).toBe(true);
+    expect(conftestReadsTestNames('def f(request):\n    return DATA[request._pyfuncitem.name]\n')).toBe(true);
+    expect(conftestReadsTestNames('def f(request):\n    return helper(request.node)\n')).toBe(true); // the node passed on whole
+    // a hook or fixture reading only markers, keywords or config reads no name: its hosts keep their copies (atkE21 C, pytest's --runslow example)
+    expect(conftestReadsTestNames('def pytest_collection_modifyitems(config, items):\n    skip = pytest.mark.skip(reason="need --runslow")\n    for item in items:\n        if "slow" in item.keywords:\n            item.add_marker(skip)\n')).toBe(false);
+    expect(conftestReadsTestNames('@pytest.fixture(autouse=True)\ndef m(request):\n    if request.node.get_closest_marker("net"):\n        pytest.skip("no network")\n')).toBe(false);
     expect(conftestReadsTestNames('import os\nNAME = os.environ.get("PYTEST_CURRENT_TEST")\n')).toBe(true);
     expect(conftestReadsTestNames(PLAIN)).toBe(false);
   });
@@ -37,6 +41,21 @@ describe('hostsNamedByConftest', () => {
     // the root's conftest.py reaches every file
     files['conftest.py'] = NAMED;
     expect((await hostsNamedByConftest(['tests/test_c.py', 'test_d.py'], read)).size).toBe(2);
+  });
+  it('a plugin module the run loads that reads names reaches every host: `pytest_plugins` of a conftest.py, `-p mod` in test_cmd or addopts, read through readBase (atkE21 D)', async () => {
+    const files: Record<string, string> = { 'tests/conftest.py': 'pytest_plugins = [\n    "tests.golden_cases",\n]\n', 'tests/golden_cases.py': NAMED };
+    const read = async (f: string): Promise<string | null> => files[f] ?? null;
+    const hosts = ['tests/test_a.py', 'other/test_b.py'];
+    expect((await hostsNamedByConftest(hosts, read)).size).toBe(0); // without plugin sources only conftest.py files count
+    expect([...(await hostsNamedByConftest(hosts, read, { testCmd: 'pytest', readBase: read }))].sort()).toEqual(['other/test_b.py', 'tests/test_a.py']);
+    const viaIni = { 'pytest.ini': '[pytest]\naddopts = -ra -p tests.golden_cases\n', 'tests/golden_cases/__init__.py': NAMED };
+    const readIni = async (f: string): Promise<string | null> => (viaIni as Record<string, string>)[f] ?? null;
+    expect((await hostsNamedByConftest(hosts, readIni, { testCmd: 'pytest', readBase: readIni })).size).toBe(2);
+    expect((await hostsNamedByConftest(hosts, async () => null, { testCmd: 'pytest -p no:cacheprovider -p tests.golden_cases', readBase: read })).size).toBe(2);
+    // a plugin reading no name changes nothing
+    expect((await hostsNamedByConftest(hosts, read, { testCmd: 'pytest', readBase: async (f) => (f === 'tests/golden_cases.py' ? PLAIN : null) })).size).toBe(0);
+    expect(pluginNames('pytest -p no:cacheprovider -pxdist.plugin --junitxml=r.xml')).toEqual(['xdist.plugin']);
+    expect(conftestPlugins('pytest_plugins = ("a.b", \'c\')\n')).toEqual(['a.b', 'c']);
   });
   it('a conftest.py that cannot be read counts as none', async () => {
     expect((await hostsNamedByConftest(['tests/test_a.py'], () => Promise.reject(new Error('EACCES')))).size).toBe(0);
