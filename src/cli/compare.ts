@@ -2,7 +2,7 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, GateFailedError, UserInputError } from '../core/errors.ts';
-import { compareRuns, notEvaluable, pct, unevaluableGates, unfinishedRuns, type Gates } from '../history/compare.ts';
+import { compareRuns, incompleteComparison, notEvaluable, pct, unevaluableGates, unfinishedRuns, type Gates } from '../history/compare.ts';
 import { comparisonMarkdown } from '../history/markdown.ts';
 import { listRuns, resolveRunPair } from '../history/runs.ts';
 import { readRun } from '../store/store.ts';
@@ -22,7 +22,7 @@ export interface CompareCliOptions {
   significantDrop?: number;
   markdown?: string;
   json?: boolean;
-  /** A gate not evaluable (history/compare.ts `notEvaluable`) fails as a failed gate does (exit 3). */
+  /** With a gate configured: a gate not evaluable (history/compare.ts `notEvaluable`), or a comparison over less than both runs' whole suites (`incompleteComparison`), fails as a failed gate does (exit 3). */
   requireEvaluable?: boolean;
   /** Option keys given on the command line: a suggested command carries `--results` when given. */
   given?: readonly string[];
@@ -106,7 +106,8 @@ export async function compareCommand(base: string, head: string, o: CompareCliOp
     else if (!configured) process.stdout.write('gates: none configured (--max-drop, --max-cost-increase, --significant-drop)\n');
     else process.stdout.write(open.length ? wrap(`gates: none of ${configured} configured gate(s) failed${notChecked}`, COMPARE_WIDTH) : `gates: all ${configured} configured gate(s) hold\n`);
   }
-  const unchecked = o.requireEvaluable ? unevaluableGates(c, gates) : [];
+  // opted in, a gate counts as checked only over both runs' whole suites: a gate not evaluable, a run cut short, suites that differ, pairs left out for infra errors each fail
+  const unchecked = o.requireEvaluable && configured ? [...unevaluableGates(c, gates), ...incompleteComparison(c)] : [];
   if (unchecked.length) process.stderr.write(wrap(`--require-evaluable: ${unchecked.length} gate check(s) could not be made: ${unchecked.join('; ')}`, COMPARE_WIDTH));
   if (c.failures.length || unchecked.length) throw new GateFailedError([...c.failures, ...unchecked.map((u) => `not evaluable: ${u}`)].join('; '));
   return ExitCode.ok;

@@ -231,3 +231,18 @@ export function unfinishedRuns(c: Pick<Comparison, 'base' | 'head'>): string[] {
     .filter((side) => c[side].status !== 'finished')
     .map((side) => `${side} ${c[side].run_id} is ${c[side].status.replace('_', ' ')} (${c[side].attempts} attempt(s) recorded): only the attempts it recorded are compared`);
 }
+
+/**
+ * What makes a comparison check less than both runs' whole suites, each a phrase for
+ * `compare --require-evaluable`: a run that did not finish (`unfinishedRuns`), suites that differ
+ * (`suites differ: N task(s) in both`), and per contender the pairs left out for an infra_error
+ * (`m1: 2 pair(s) left out for infra_error`: the gates held over the rest only; a contender with no pair
+ * at all is `notEvaluable`'s). Empty when none.
+ */
+export function incompleteComparison(c: Pick<Comparison, 'base' | 'head' | 'sameSuite' | 'commonTasks' | 'contenders'>): string[] {
+  return [
+    ...unfinishedRuns(c),
+    ...(c.sameSuite ? [] : [`suites differ: ${c.commonTasks} task(s) in both`]),
+    ...c.contenders.filter((x) => x.excludedInfra > 0 && x.pairs > 0).map((x) => `${x.id}: ${x.excludedInfra} pair(s) left out for infra_error`),
+  ];
+}

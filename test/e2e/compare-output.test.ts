@@ -98,6 +98,26 @@ describe('compare output files', () => {
     expect(r.stderr).not.toContain('--require-evaluable');
   });
 
+  it('--require-evaluable fails a night checked over less than both whole suites: pairs left out for infra errors, or a head of other tasks (atkE21 E)', async () => {
+    const dir = path.join(tmp, 'partial');
+    const tasks = ['t1', 't2', 't3'];
+    for (const [id, outcomes, suite] of [['p1', ['resolved', 'resolved', 'resolved'], tasks], ['p2', ['resolved', 'infra_error', 'infra_error'], tasks], ['p3', ['resolved'], ['t1']]] as const) {
+      const w = await RunWriter.create(path.join(dir, id), makeHeader({ run_id: id, suite: { hash: id === 'p3' ? 'other' : 'h', instance_ids: [...suite] }, contenders: [modelContender('m1')] }));
+      for (const [i, t] of suite.entries()) await w.appendAttempt(makeAttempt('m1', t, outcomes[i]!, outcomes[i] === 'infra_error' ? null : 0.01, { run_id: id }));
+    }
+    const gates = ['--max-drop', '0', '--significant-drop', '0.05'];
+    const loose = await runCli(['compare', 'p1', 'p2', '--results', dir, ...gates], { env: { GITHUB_STEP_SUMMARY: undefined } });
+    expect(loose.exitCode, loose.stderr).toBe(0); // the one pair held: without the flag that is a pass
+    const infra = await runCli(['compare', 'p1', 'p2', '--results', dir, ...gates, '--require-evaluable'], { env: { GITHUB_STEP_SUMMARY: undefined } });
+    expect(infra.exitCode).toBe(3);
+    expect(infra.stderr.replace(/\n {2}/g, ' ')).toContain('m1: 2 pair(s) left out for infra_error');
+    const other = await runCli(['compare', 'p1', 'p3', '--results', dir, ...gates, '--require-evaluable'], { env: { GITHUB_STEP_SUMMARY: undefined } });
+    expect(other.exitCode).toBe(3);
+    expect(other.stderr.replace(/\n {2}/g, ' ')).toContain('suites differ: 1 task(s) in both');
+    // no gate configured: nothing to hold, the flag adds nothing
+    expect((await runCli(['compare', 'p1', 'p2', '--results', dir, '--require-evaluable'], { env: { GITHUB_STEP_SUMMARY: undefined } })).exitCode).toBe(0);
+  });
+
   it('warns that a run which did not finish pairs only what it recorded, and says how to complete it', async () => {
     const dir = path.join(tmp, 'cut');
     const w = await RunWriter.create(path.join(dir, 'night-2'), makeHeader({ run_id: 'night-2', status: 'interrupted', suite: { hash: 'h', instance_ids: ['t1', 't2'] }, contenders: [modelContender('m1')] }));
