@@ -1,5 +1,5 @@
 // One attempt, as its steps (DESIGN.md §5–7): agent → workspace, setup and the agent's run → the
-// patch (extracted once, here, for every agent) → grading with re-runs → the record → its logs.
+// patch (extracted once, here, unless the agent gives it: noop, predictions) → grading with re-runs → the record → its logs.
 import { mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
 import type pLimit from 'p-limit';
