@@ -4,10 +4,10 @@ import type { Agent, AttemptResult } from './types.ts';
 
 /**
  * Gives the empty patch (`given_patch: ''`) with exit status `submitted`; touches nothing, calls no
- * model. Like `predictions`, it does not work in the workspace, so the runner extracts nothing there
- * (no `git add`, `git diff` or index copy): the patch graded is the one an untouched workspace would
- * extract. Its tests are still run (the runner's `gradeEmptyPatch`), so the run checks that no task
- * resolves without a fix.
+ * model. Like `predictions`, it does not work in a workspace: the runner makes it none and extracts
+ * nothing (runner/attempt-workspace.ts `withoutWorkspace`); the patch graded is the one an untouched
+ * workspace would extract. Its tests are still run (the runner's `gradeEmptyPatch`), so the run
+ * checks that no task resolves without a fix.
  */
 export class NoopAgent implements Agent {
   readonly name = 'noop';
