@@ -97,8 +97,9 @@ export type { TrajectoryStep };
 
 export interface AttemptResult {
   /**
-   * A patch given rather than made in the workspace (a SWE-bench prediction): graded as it is. Absent
-   * for every agent that works in the workspace: the runner extracts the workspace's patch.
+   * A patch given rather than made in the workspace (a SWE-bench prediction; noop's empty patch): graded
+   * as it is, and nothing is extracted. Absent for every agent that works in the workspace: the runner
+   * extracts the workspace's patch.
    */
   given_patch?: string;
   exit_status: ExitStatus;

@@ -2,6 +2,8 @@
 // model-driven agents) setup; the built-in bash agent's first model call overlaps the making.
 import type { TaskSpec } from '../config/task.ts';
 import type { AttemptResult } from '../agents/types.ts';
+import type { ContenderPlan } from '../agents/factory.ts';
+import { NoopAgent } from '../agents/noop.ts';
 import type { EnvCacheStatus } from '../core/records.ts';
 import { createWorkspace, planWorkspace, runSetup } from '../workspace/index.ts';
 import type { Workspace } from '../workspace/types.ts';
@@ -14,15 +16,31 @@ export interface Made {
   envCache: EnvCacheStatus | null;
 }
 
-/** A workspace being made (`startWorkspace`). */
+/** A workspace being made (`startWorkspace`), or none (`withoutWorkspace`). */
 export interface Preparing {
   /**
    * The workspace as it will be (its final `dir`, shown in the prompt), once its path is decided
    * and before its tree exists; null when even that failed (then `made` gives the fault). Only with `planned`.
    */
   planned: Promise<Workspace | null>;
-  /** The made workspace, or a harness fault as a `Worked` (never rejects). */
+  /**
+   * The made workspace, or the workspace phase's result as a `Worked` (never rejects): a harness
+   * fault, or the known result of an agent that works in no workspace (`withoutWorkspace`, fault null).
+   */
   made: Promise<Made | Worked>;
+}
+
+/**
+ * The workspace phase of `plan` when its agent works in no workspace and its result is known before
+ * it runs: noop, which touches nothing and gives the empty patch (agents/noop.ts). No checkout, no
+ * private isolation and no extraction are made for it; `made` gives its `Worked` (fault null), which
+ * the runner grades like any (noop's tests still run, on the grading's own fresh checkout). Null for
+ * every other plan.
+ */
+export function withoutWorkspace(plan: ContenderPlan): Preparing | null {
+  if (plan.kind !== 'reference' || plan.agent !== 'noop') return null;
+  const made = new NoopAgent().attempt().then((result): Worked => ({ result, patch: { text: result.given_patch ?? '', binaryFilesDropped: 0 }, fault: null, envCache: null }));
+  return { planned: Promise.resolve(null), made };
 }
 
 /** A harness fault at `stage` as the workspace phase's result (no patch). */

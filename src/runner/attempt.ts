@@ -1,5 +1,5 @@
 // One attempt, as its steps (DESIGN.md §5–7): agent → workspace, setup and the agent's run → the
-// patch (extracted once, here, for every agent) → grading with re-runs → the record → its logs.
+// patch (extracted once, here, unless the agent gives it: noop, predictions) → grading with re-runs → the record → its logs.
 import { mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
 import type pLimit from 'p-limit';
@@ -18,7 +18,7 @@ import type { RunWriter } from '../store/store.ts';
 import { extractPatch, workTreeUnchanged, WorkspaceOverflowError } from '../workspace/extract-patch.ts';
 import { isNoSpace, spaceBefore, type SpaceBefore } from '../workspace/disk-fill.ts';
 import { toAttemptRecord, type HarnessFault } from './attempt-record.ts';
-import { failedWork, startWorkspace, type Made, type Preparing } from './attempt-workspace.ts';
+import { failedWork, startWorkspace, withoutWorkspace, type Made, type Preparing } from './attempt-workspace.ts';
 import { meteredClient, seatedClient, type RunBudget } from './budget.ts';
 import { pooledClient } from './pooled-client.ts';
 import { gradingUntil, stopsOnInterrupt } from './cut-grading.ts';
@@ -95,7 +95,7 @@ export async function runOneAttempt(job: Job, env: AttemptEnv): Promise<AttemptR
   let gradingFrom = t0; // the disk's state counts from the agent's end on (the checkout, the grading)
   // The workspace (and setup) is made while the agent is built (the SDK import, its clients): neither
   // needs the other. The built-in bash agent also makes its first model call meanwhile: its path is decided first.
-  const made = startWorkspace(task, plan.kind === 'model', env, attemptDir, plan.kind === 'model' && !plan.agent);
+  const made = withoutWorkspace(plan) ?? startWorkspace(task, plan.kind === 'model', env, attemptDir, plan.kind === 'model' && !plan.agent);
   let removal: Promise<Error | null> | undefined;
   // The grading's fresh checkout, started once the agent has finished (so it overlaps the patch
   // extraction and the agent workspace's removal); only the first grading uses it. A reference agent

@@ -61,7 +61,8 @@ describe('noop agent', () => {
   it('submits an empty patch and touches nothing', async () => {
     const ws = await repo();
     const r = await createAgent('noop').attempt({ task: taskFor(ws), workspace: ws, sandbox, limits: defaultLimits() });
-    expect(r).toEqual({ exit_status: 'submitted', calls: [], steps: 0, trajectory: [] });
+    // given, not extracted: the runner runs no git in its workspace (an untouched workspace extracts the same '')
+    expect(r).toEqual({ given_patch: '', exit_status: 'submitted', calls: [], steps: 0, trajectory: [] });
     expect((await extractPatch(ws)).patch).toBe('');
     expect(await readFile(path.join(ws.dir, 'greet.txt'), 'utf8')).toBe('hello\n');
   });

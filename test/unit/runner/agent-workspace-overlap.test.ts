@@ -32,7 +32,8 @@ function env(workRoot: string) {
   } as never;
 }
 
-const job = () => ({ task: task(), plan: { kind: 'reference', agent: 'noop' }, contender: { id: 'noop' }, attempt: 1, key: 'k' }) as never;
+// gold: a plan whose agent works in a workspace (noop works in none: attempt-workspace.ts `withoutWorkspace`)
+const job = () => ({ task: task(), plan: { kind: 'reference', agent: 'gold' }, contender: { id: 'gold' }, attempt: 1, key: 'k' }) as never;
 
 describe('the agent is built while the workspace is made', () => {
   it('the agent build sees the workspace appear before it returns (sequential code would never: it times out)', async () => {
