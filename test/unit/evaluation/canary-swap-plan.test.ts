@@ -117,7 +117,10 @@ describe('swapped pairs (planning, pytest)', () => {
     expect(mutatePythonHost(after, { ...ctx, taken: new Set<string>(), known: (n) => baseNames.has(n) || n === 'test_adds_large_values', unique: () => true })!.failToPass).toEqual({ hidden: 1, known: 0 });
     for (const problem_statement of ['add() drops its third argument: test_adds_large_values shows it.', 'see test\\_adds\\_large\\_values']) {
       const named = plan(planPythonCanaries('pytest tests', new Map([['tests/test_a.py', after]]), { FAIL_TO_PASS: ['tests/test_a.py > test_adds_large_values'], PASS_TO_PASS: [], test_patch: patch, problem_statement }));
-      expect(named).toMatchObject({ guess: 1 / 4, weak: [] });
+      // 1/2 per hidden pair; rarely a mutant whose value the file writes more or less often than the original's survives its redraws
+      // and its pair counts at the odds of picking the more frequent value (2/3): seen once in a CI run (guess 1/3)
+      expect(named).toMatchObject({ weak: [] });
+      expect([1 / 4, 1 / 3]).toContain(named.guess);
     }
     // a Markdown-escaped name in the statement, or a test in a file test.patch deletes, is known (atkF12 1b, 1c): without a swap its pair would be told
     const moved = `${patch}diff --git a/tests/test_old.py b/tests/test_old.py\ndeleted file mode 100644\n--- a/tests/test_old.py\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-def test_adds_large_values():\n-    assert add(2000, 3000) == 5000\n`;
