@@ -117,8 +117,8 @@ describe('swapped pairs (planning, pytest)', () => {
     expect(mutatePythonHost(after, { ...ctx, taken: new Set<string>(), known: (n) => baseNames.has(n) || n === 'test_adds_large_values', unique: () => true })!.failToPass).toEqual({ hidden: 1, known: 0 });
     for (const problem_statement of ['add() drops its third argument: test_adds_large_values shows it.', 'see test\\_adds\\_large\\_values']) {
       const named = plan(planPythonCanaries('pytest tests', new Map([['tests/test_a.py', after]]), { FAIL_TO_PASS: ['tests/test_a.py > test_adds_large_values'], PASS_TO_PASS: [], test_patch: patch, problem_statement }));
-      // 1/2 per hidden pair; rarely a mutant whose value the file writes more or less often than the original's survives its redraws
-      // and its pair counts at the odds of picking the more frequent value (2/3): seen once in a CI run (guess 1/3)
+      // 1/2 per hidden pair; a clean-clone CI run once drew guess 1/3 here (one pair at 2/3: the mutant drawn is random, and some
+      // draws count at worse odds), not reproduced in 800 draws: both are hidden (below 1), which is what this checks
       expect(named).toMatchObject({ weak: [] });
       expect([1 / 4, 1 / 3]).toContain(named.guess);
     }
