@@ -37,29 +37,50 @@ export const MAX_EXTRA_BYTES = 4 * 1024 * 1024;
 /** Most candidate files (found by title at base_commit) the runner runs read and parsed per run, and apart most others read: a common title ("works") may be written in many files. */
 export const MAX_CANDIDATES = 96;
 
+/** How many answers `filesAtBase` remembers (one or two per task a run grades). */
+export const FILES_AT_BASE_CACHE_SIZE = 256;
+const filesAnswers = new Map<string, Promise<string[] | null>>();
+
 /**
  * The FilesAtBase of workspace `ws` at `commit`: `git grep -a -l -F -f <patterns> <commit> -- .`
  * through host git (its patterns file in fixbench's own git directory), in greps of MAX_PATTERNS;
  * repository-relative paths, sorted. Texts holding a line break are not asked. Null when git fails
- * or its patterns file cannot be written.
+ * or its patterns file cannot be written. The grep reads only `commit`'s tree (a content address),
+ * so an answer is remembered per (commit, texts asked) for the last FILES_AT_BASE_CACHE_SIZE
+ * questions and shared by every grading of the task (as canary-elsewhere.ts `grepCounts`); a null
+ * answer is not remembered. Each call resolves to a new array.
  */
 export function filesAtBase(ws: HostRepo, commit: string): FilesAtBase {
   return async (texts) => {
-    const asked = [...new Set(texts)].filter((t) => t !== '' && !/[\r\n]/.test(t));
-    const found = new Set<string>();
-    const patterns = join(ws.gitDir, 'canary-listed-files');
-    for (let i = 0; i < asked.length; i += MAX_PATTERNS) {
-      if (!(await writeFile(patterns, `${asked.slice(i, i + MAX_PATTERNS).join('\n')}\n`).then(() => true, () => false))) return null;
-      // -a, not -I: a .gitattributes could mark files binary (atkI13 #7); git grep exits 1 when nothing matched
-      const out = await hostGit(ws).raw(['grep', '-a', '-l', '-F', '-f', patterns, commit, '--', '.']).catch((err: unknown) => {
-        if (/^git grep exited with code 1$|^$/.test(String((err as Error)?.message ?? '').trim())) return '';
-        return null;
-      });
-      if (out === null) return null;
-      for (const l of out.split('\n')) if (l.startsWith(`${commit}:`)) found.add(l.slice(commit.length + 1));
+    const asked = [...new Set(texts)].filter((t) => t !== '' && !/[\r\n]/.test(t)).sort();
+    const key = JSON.stringify([commit, asked]);
+    let found = filesAnswers.get(key);
+    if (found === undefined) {
+      found = grepFiles(ws, commit, asked);
+      if (filesAnswers.size >= FILES_AT_BASE_CACHE_SIZE) filesAnswers.delete(filesAnswers.keys().next().value!);
+      filesAnswers.set(key, found);
+      void found.then((r) => { if (r === null && filesAnswers.get(key) === found) filesAnswers.delete(key); });
     }
-    return [...found].sort();
+    const r = await found;
+    return r === null ? null : [...r];
   };
+}
+
+/** The uncached greps of {@link filesAtBase}. */
+async function grepFiles(ws: HostRepo, commit: string, asked: readonly string[]): Promise<string[] | null> {
+  const found = new Set<string>();
+  const patterns = join(ws.gitDir, 'canary-listed-files');
+  for (let i = 0; i < asked.length; i += MAX_PATTERNS) {
+    if (!(await writeFile(patterns, `${asked.slice(i, i + MAX_PATTERNS).join('\n')}\n`).then(() => true, () => false))) return null;
+    // -a, not -I: a .gitattributes could mark files binary (atkI13 #7); git grep exits 1 when nothing matched
+    const out = await hostGit(ws).raw(['grep', '-a', '-l', '-F', '-f', patterns, commit, '--', '.']).catch((err: unknown) => {
+      if (/^git grep exited with code 1$|^$/.test(String((err as Error)?.message ?? '').trim())) return '';
+      return null;
+    });
+    if (out === null) return null;
+    for (const l of out.split('\n')) if (l.startsWith(`${commit}:`)) found.add(l.slice(commit.length + 1));
+  }
+  return [...found].sort();
 }
 
 /** A candidate host's text as base_commit has it, given the workspace's (null: a link, a folder or a file over 4 MiB there; see {@link baseTextOf}); null: not a host. */

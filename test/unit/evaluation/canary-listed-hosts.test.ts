@@ -218,6 +218,18 @@ describe('filesAtBase', () => {
     expect(await filesAtBase(ws, repo.head)(['nowhere'])).toEqual([]);
     expect(await filesAtBase({ dir: repo.dir, gitDir: join(ws.gitDir, 'missing') }, repo.head)(['module'])).toBeNull();
   });
+  it('remembers an answer per commit and texts (any order, repeats): a later grading of the commit runs no grep; a failed one is not remembered', async () => {
+    const repo = gitRepo({ 'test/a.test.js': "it('adds', () => {});\n", 'test/b.test.js': "it('subtracts', () => {});\n" });
+    const ws = await hostRepoOf(repo.dir);
+    const broken = { dir: repo.dir, gitDir: join(ws.gitDir, 'missing') }; // git cannot run there: only a remembered answer comes back
+    expect(await filesAtBase(broken, repo.head)(['adds'])).toBeNull();
+    expect(await filesAtBase(ws, repo.head)(['adds', 'subtracts'])).toEqual(['test/a.test.js', 'test/b.test.js']);
+    const again = await filesAtBase(broken, repo.head)(['subtracts', 'adds', 'adds']);
+    expect(again).toEqual(['test/a.test.js', 'test/b.test.js']);
+    again!.pop(); // each call gets its own array
+    expect(await filesAtBase(broken, repo.head)(['adds', 'subtracts'])).toHaveLength(2);
+    expect(await filesAtBase(ws, repo.head)(['adds'])).toEqual(['test/a.test.js']); // the null was not remembered
+  });
 });
 
 describe('baseTextOf', () => {
