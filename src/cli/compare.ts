@@ -47,7 +47,11 @@ export async function compareCommand(base: string, head: string, o: CompareCliOp
     ...(o.maxCostIncrease !== undefined ? { maxCostIncreasePct: o.maxCostIncrease } : {}),
     ...(o.significantDrop !== undefined ? { significantDrop: o.significantDrop } : {}),
   };
-  const c = compareRuns(await readRun(pair.base), await readRun(pair.head), gates);
+  const compared = compareRuns(await readRun(pair.base), await readRun(pair.head), gates);
+  // opted in, a gate counts as checked only over both runs' whole suites: a gate not evaluable, a run cut short, suites that differ,
+  // pairs left out for infra errors are each a failure, shown as one in the gates line, the JSON and the Markdown alike
+  const unchecked = o.requireEvaluable && Object.keys(gates).length ? [...unevaluableGates(compared, gates), ...incompleteComparison(compared)] : [];
+  const c = unchecked.length ? { ...compared, failures: [...compared.failures, ...unchecked.map((u) => `--require-evaluable: not checked: ${u}`)] } : compared;
   if (c.commonTasks === 0) {
     // nothing paired: every gate would hold vacuously, which a nightly job would read as "no regression"
     throw new UserInputError(
@@ -102,14 +106,12 @@ export async function compareCommand(base: string, head: string, o: CompareCliOp
     // "all … hold" only when every configured gate was checked against every contender it applies to
     const open = unevaluableGates(c, gates);
     const notChecked = open.length ? `; not evaluable: ${open.join('; ')}` : '';
-    if (c.failures.length) process.stdout.write(wrap(`gates: FAILED (${c.failures.length})${notChecked}`, COMPARE_WIDTH));
+    if (c.failures.length) process.stdout.write(wrap(`gates: FAILED (${c.failures.length})${unchecked.length ? `; --require-evaluable: not checked: ${unchecked.join('; ')}` : notChecked}`, COMPARE_WIDTH));
     else if (!configured) process.stdout.write('gates: none configured (--max-drop, --max-cost-increase, --significant-drop)\n');
     else process.stdout.write(open.length ? wrap(`gates: none of ${configured} configured gate(s) failed${notChecked}`, COMPARE_WIDTH) : `gates: all ${configured} configured gate(s) hold\n`);
   }
-  // opted in, a gate counts as checked only over both runs' whole suites: a gate not evaluable, a run cut short, suites that differ, pairs left out for infra errors each fail
-  const unchecked = o.requireEvaluable && configured ? [...unevaluableGates(c, gates), ...incompleteComparison(c)] : [];
-  if (unchecked.length) process.stderr.write(wrap(`--require-evaluable: ${unchecked.length} gate check(s) could not be made: ${unchecked.join('; ')}`, COMPARE_WIDTH));
-  if (c.failures.length || unchecked.length) throw new GateFailedError([...c.failures, ...unchecked.map((u) => `not evaluable: ${u}`)].join('; '));
+  if (unchecked.length) process.stderr.write(wrap(`--require-evaluable: ${unchecked.length} check(s) could not be made: ${unchecked.join('; ')}`, COMPARE_WIDTH));
+  if (c.failures.length) throw new GateFailedError(c.failures.join('; '));
   return ExitCode.ok;
 }
 

@@ -82,7 +82,16 @@ describe('compare output files', () => {
     // opted in, a gate that could not be checked fails as a failed gate does
     const strict = await runCli(['compare', 'previous', 'latest', '--results', dir, '--significant-drop', '0.05', '--require-evaluable'], { env: { GITHUB_STEP_SUMMARY: undefined } });
     expect(strict.exitCode).toBe(3);
-    expect(strict.stderr.replace(/\n {2}/g, ' ')).toContain('--require-evaluable: 1 gate check(s) could not be made: fake-coder: --significant-drop (no pair: 2 infra_error in head)');
+    expect(strict.stderr.replace(/\n {2}/g, ' ')).toContain('--require-evaluable: 1 check(s) could not be made: fake-coder: --significant-drop (no pair: 2 infra_error in head)');
+    // …and said so where the gates are read: the gates line, --json's failures, the Markdown (newcomer21 #1: they read "hold")
+    expect(strict.stdout.replace(/\n {2}/g, ' ')).toContain('gates: FAILED (1); --require-evaluable: not checked: fake-coder: --significant-drop (no pair: 2 infra_error in head)');
+    const md = path.join(tmp, 'strict.md');
+    const strictJson = await runCli(['compare', 'previous', 'latest', '--results', dir, '--significant-drop', '0.05', '--require-evaluable', '--json', '--markdown', md], { env: { GITHUB_STEP_SUMMARY: undefined } });
+    expect(strictJson.exitCode).toBe(3);
+    expect((JSON.parse(strictJson.stdout) as { failures: string[] }).failures).toEqual(['--require-evaluable: not checked: fake-coder: --significant-drop (no pair: 2 infra_error in head)']);
+    const text = await readFile(md, 'utf8');
+    expect(text).toContain('**Gate failed** (1)');
+    expect(text).not.toContain('hold');
   });
 
   it('--require-evaluable holds no contender in one run only to a gate (not compared), and exits 0 when every gate was checked', async () => {
