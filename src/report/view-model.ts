@@ -141,7 +141,7 @@ export function buildViewModel(header: RunHeader, attempts: readonly IndexRecord
       { label: 'tasks in the suite', value: formatInt(tasks) },
       { label: 'attempts per task', value: formatInt(header.attempts_per_task) },
       { label: 'contenders', value: formatInt(header.contenders.length) },
-      { label: 'attempts recorded', value: `${formatInt(counted)} of ${formatInt(expected)}` },
+      { label: 'attempts recorded', value: header.shard ? `${formatInt(counted)} (this shard's; the suite's ${formatInt(tasks * header.attempts_per_task * header.contenders.length)} are split among ${header.shard.count} shards)` : `${formatInt(counted)} of ${formatInt(expected)}` },
       { label: 'spend at list price', value: formatUsd(runUsd) },
       ...(billed
         ? [

@@ -16,6 +16,7 @@ describe('the report of a shard run', () => {
     const gold = vm.rows.find((r) => r.id === 'gold')!;
     expect([gold.resolved, gold.gradedNote]).toEqual(['2/2', '2 graded']); // 2 of its 2 attempts, not 2 of the suite's 4
     expect(vm.run.status).toBe('finished (shard 1/2)');
+    expect(vm.facts.find((f) => f.label === 'attempts recorded')!.value).toBe("2 (this shard's; the suite's 4 are split among 2 shards)");
     expect(vm.run.shardNote).toMatch(/^Shard 1\/2: this run holds only its share of the suite's attempts.*fixbench merge/);
     expect(await renderReport(header, attempts)).toMatch(/<p class="banner" id="shard">Shard 1\/2: /);
   });
@@ -24,6 +25,7 @@ describe('the report of a shard run', () => {
     const vm = buildViewModel(header, attempts);
     expect(vm.rows.find((r) => r.id === 'gold')!.resolved).toBe('2/4');
     expect(vm.run.status).toBe('finished');
+    expect(vm.facts.find((f) => f.label === 'attempts recorded')!.value).toBe('2 of 4');
     expect(vm.run.shardNote).toBeNull();
     expect(await renderReport(header, attempts)).not.toContain('id="shard"');
   });
