@@ -71,10 +71,11 @@ const under = (id: string, tail: string): boolean => id.startsWith(`${tail}${ID_
  * suite's title path keeps its own result. `owners`: listed id → the hosts holding it
  * (canary-listed-hosts.ts): one reported while every canary of each of them is missing came from
  * something other than those files (a module run from its base text in memory): a fault. Under
- * node:test (ids naming no file), a host whose canaries are all missing and that failed on its own
- * (a file-level result FAILED or ERROR: it crashed on load) makes every listed id it holds
- * (`holders`: listed id → the hosts node runs holding it; default `owners`) or whose last title it
- * writes in quotes ERROR in `rest`: its tests did not run.
+ * node:test (ids naming no file), a host whose canaries are all missing and that has a file-level
+ * result of its own makes every listed id it holds (`holders`: listed id → the hosts node runs
+ * holding it; default `owners`) ERROR in `rest` — when that result failed (it crashed on load) also
+ * every id whose last title it writes in quotes; when it passed, not if the file has a top-level
+ * `return` (it may register nothing by its own choice): its tests did not run.
  */
 export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: ReadonlySet<string> = new Set(), suites = false, owners: ReadonlyMap<string, string[]> = new Map(), holders: ReadonlyMap<string, string[]> = owners): { rest: TestResults; canaries: CanaryResults; problem: string | null; silent: string[] } {
   const rest: TestResults = new Map(parsed);
@@ -190,17 +191,22 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: Rea
   }
   // …a listed test reported while every host holding it reported no canary came from elsewhere (atkA20 #5, atkB20 #1/#5, atkC20 #2: a patch
   // presetting the test module in sys.modules, or running a file's base text in memory and exiting before its own tests, canaries left out)
-  // node:test's ids name no file: a host that crashed on load (a file-level failure of its own, its canaries all missing) did not run the
-  // listed tests it holds (canary-listed-hosts.ts `holders`) or writes the title of, so another file's results under those ids cannot stand
-  // for them (atkC20 #4, atkD21 D: a twin file made to crash; atkE21 B: a twin fixbench does not parse). A host that ran and registered
-  // nothing (`if (typeof Bun === 'undefined') return;`) or that node does not run reports no failure of its own: no effect (atkE21 A).
+  // node:test's ids name no file: a host that node ran (a file-level result of its own) and whose canaries are all missing did not run the
+  // listed tests it holds, so another file's results under those ids cannot stand for them: one that failed on its own (crashed on load:
+  // atkC20 #4, atkD21 D) for the ids it holds (`holders`) or writes the title of (a twin fixbench does not parse: atkE21 B); one that
+  // passed (exited 0 at load, in a module it imports: atkF21 A) for the ids it holds, unless the file may bail out by itself (a top-level
+  // `return`: `if (typeof Bun === 'undefined') return;`, atkE21 A). A host node does not run reports nothing of its own: no effect.
   if (plan.runner === 'node:test') {
-    const failedOwn = (f: string): boolean => [...parsed].some(([k, st]) => (st === 'FAILED' || st === 'ERROR') && !k.includes(ID_SEPARATOR) && (k === f || k.endsWith(`/${f}`)));
-    for (const f of [...unrun].filter(failedOwn)) {
+    const ownResult = (f: string): TestStatus | undefined => [...parsed].find(([k]) => !k.includes(ID_SEPARATOR) && (k === f || k.endsWith(`/${f}`)))?.[1];
+    for (const f of unrun) {
+      const own = ownResult(f);
+      if (own === undefined) continue;
       const text = plan.texts.get(f) ?? '';
+      const crashed = own === 'FAILED' || own === 'ERROR';
+      if (!crashed && /^(?:return\b|if\b[^\n]*\breturn\b)/m.test(text)) continue;
       const writes = (id: string): boolean => { const title = id.split(ID_SEPARATOR).at(-1)!; return ['\'', '"', '`'].some((q) => text.includes(`${q}${title}${q}`)); };
       for (const id of new Set([...listed, ...holders.keys()])) {
-        if (!(holders.get(id)?.includes(f) || writes(id))) continue;
+        if (!(holders.get(id)?.includes(f) || (crashed && writes(id)))) continue;
         for (const k of [id, sweBenchKey(id)]) if (rest.has(k)) rest.set(k, 'ERROR');
       }
     }
