@@ -66,9 +66,10 @@ export interface PluginSources {
 /** pytest's config files at the repository's root whose addopts may load a plugin (`-p mod`). */
 const CONFIG_FILES = ['pytest.toml', '.pytest.toml', 'pytest.ini', '.pytest.ini', 'pyproject.toml', 'tox.ini', 'setup.cfg'];
 
-/** The modules `-p mod` (or `-pmod`) loads in `text` (a command or a config file's addopts); `-p no:x` disables, never loads. */
+/** The modules `-p mod` (or `-pmod`) loads in `text` (a command or a config file's addopts), and a command's `PYTEST_PLUGINS=a,b`; `-p no:x` disables, never loads. */
 export function pluginNames(text: string): string[] {
-  return [...text.matchAll(/(?:^|[\s"'=,[])-p\s*([A-Za-z_][\w.]*)(?![\w.:])/g)].map((m) => m[1]!);
+  const env = [...text.matchAll(/\bPYTEST_PLUGINS=["']?([\w.,]+)/g)].flatMap((m) => m[1]!.split(',').filter((x) => x !== ''));
+  return [...env, ...[...text.matchAll(/(?:^|[\s"'=,[])-p\s*([A-Za-z_][\w.]*)(?![\w.:])/g)].map((m) => m[1]!)];
 }
 
 /** The modules a conftest.py's `pytest_plugins = ...` (a string, list or tuple of strings) names. */

@@ -84,7 +84,10 @@ async function grepFiles(ws: HostRepo, commit: string, asked: readonly string[])
 }
 
 /** A candidate host's text as base_commit has it, given the workspace's (null: a link, a folder or a file over 4 MiB there; see {@link baseTextOf}); null: not a host. */
-export type BaseText = (file: string, workspace: string | null) => Promise<string | null>;
+export type BaseText = ((file: string, workspace: string | null) => Promise<string | null>) & {
+  /** Whether base_commit's tree holds `file` (absent: unknown, every file may be read). */
+  inBase?: (file: string) => boolean;
+};
 
 /** Largest base blob read as a host's text, bytes (as integrity.ts reads the workspace's). */
 const MAX_BASE_BYTES = 4 * 1024 * 1024;
@@ -101,9 +104,10 @@ const MAX_BASE_BYTES = 4 * 1024 * 1024;
  * attempt is `tampered`). The workspace's text for a path not in the tree (added by setup or the patch). Null for a base entry that is not a regular file, a blob over 4 MiB, or when
  * git fails. Throws NotUtf8Error (host-text.ts) when the text to give is not UTF-8 (the base blob; for a path not in the
  * tree, the workspace file's bytes when its text holds U+FFFD): such a file is never planned on (atkA20 #2).
+ * Its `inBase` tells whether the tree holds a file.
  */
 export function baseTextOf(ws: HostRepo, tree: ReadonlyMap<string, { mode: string; id: string }>): BaseText {
-  return async (file, workspace) => {
+  const text: BaseText = async (file, workspace) => {
     const entry = tree.get(file);
     if (!entry) {
       // the workspace's text came through a lossy read: U+FFFD may stand for bytes that are not UTF-8
@@ -121,6 +125,8 @@ export function baseTextOf(ws: HostRepo, tree: ReadonlyMap<string, { mode: strin
     if (text === null) throw new NotUtf8Error(file);
     return text;
   };
+  text.inBase = (file) => tree.has(file);
+  return text;
 }
 
 /** What listedHosts reads. */

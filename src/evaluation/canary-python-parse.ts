@@ -35,11 +35,11 @@ const OWN_NAME = /\b(?:_testMethodName|PYTEST_CURRENT_TEST|_getframe|currentfram
  * in a conftest.py, of every file below it: see also {@link conftestReadsTestNames}).
  */
 export function readsTestNames(text: string): boolean {
-  return OWN_NAME.test(text) || /\brequest\s*\.\s*(?:node|function)\b/.test(text) || setupReadsItsTest(text);
+  return OWN_NAME.test(text) || /\brequest\s*\.\s*(?:node|function|_pyfuncitem)\b|\b_pyfuncitem\b/.test(text) || setupReadsItsTest(text);
 }
 
 /** What a fixture may read of `request.node` (or `request.function`) without reading the test's name: markers, config, paths, the module and class. */
-const NODE_HARMLESS = '(?:get_closest_marker|iter_markers|iter_markers_with_node|add_marker|keywords|config|path|fspath|module|cls|session|own_markers|parent|stash|user_properties|add_report_section)';
+const NODE_HARMLESS = '(?:get_closest_marker|iter_markers|iter_markers_with_node|add_marker|keywords|config|path|fspath|module|cls|session|own_markers|parent|add_report_section)';
 
 /**
  * Whether a conftest.py's (or a pytest plugin module's) `text` reads the names of the tests it runs

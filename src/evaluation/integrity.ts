@@ -116,9 +116,9 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
     // (a value with a line break is never written as a whole word on one line: not asked, so one cannot turn the check off, atkQ15 #4)
     valuesAt ? valuesAt(valueCandidates(hosts).filter((v) => !/[\r\n]/.test(v)), [...hosts.keys()]) : null,
     // hosts importing a local module that reads the running test's name (`expect.getState()`, atkD21 A), read as listed hosts are (base_commit's text of a file the patch changed)
-    hostsNamedByImports(hosts, listedReads(dir, task.test_patch, base).read),
+    hostsNamedByImports(hosts, atBase(dir, task.test_patch, base)),
     // a file the runner loads around every test (setupFiles, mocha's --require) reading the name: no host is copied
-    setupNamesTests(task.test_cmd, listedReads(dir, task.test_patch, base).read),
+    setupNamesTests(task.test_cmd, atBase(dir, task.test_patch, base)),
   ]);
   const documented = counts ? (v: string): boolean => (counts.get(v) ?? 0) > 0 : undefined;
   const named = setupNamed ? new Set(hosts.keys()) : importNamed;
@@ -187,6 +187,19 @@ function listedReads(dir: string, testPatch: string, base?: BaseFiles): { read: 
   return base ? { read, filesAt: base.files } : { read };
 }
 
+/**
+ * listedReads' read of the files base_commit or test.patch holds only (null for another: a file the
+ * patch added, e.g. a decoy module a specifier may stand for, must not turn the canaries weaker:
+ * atkF21 C, I); every file when `base` cannot tell.
+ */
+function atBase(dir: string, testPatch: string, base?: BaseFiles): (f: string) => Promise<string | null> {
+  const read = listedReads(dir, testPatch, base).read;
+  const inBase = base?.text.inBase;
+  if (!inBase) return read;
+  const ours = new Set(diffFiles(testPatch).flatMap((d) => (d.newPath === null ? [] : [d.newPath])));
+  return (f) => (inBase(f) || ours.has(f) ? read(f) : Promise.resolve(null));
+}
+
 /** test.patch's `hosts` with its files that are not UTF-8 text (`skipped`) as known hosts of no text, so listedHosts never takes one up (as base_commit or lossily read). */
 const withSkipped = (hosts: ReadonlyMap<string, string>, skipped: readonly string[]): Map<string, string> => new Map([...hosts, ...skipped.map((f) => [f, ''] as const)]);
 
@@ -227,7 +240,7 @@ async function guardPytest(dir: string, task: TaskSpec, guard: Guard, elsewhere?
   const [written, baseWords, named] = await Promise.all([ // independent reads, at once
     elsewhere ? elsewhere(pythonNames(hosts), [...hosts.keys()], true) : new Set<string>(),
     wordsAt ? wordsAt(literalWords(hosts, true)) : undefined,
-    hostsNamedByConftest(hosts.keys(), (f) => readSmallFile(dir, f, MAX_READ), { testCmd: task.test_cmd, readBase: listedReads(dir, task.test_patch, base).read }),
+    hostsNamedByConftest(hosts.keys(), (f) => readSmallFile(dir, f, MAX_READ), { testCmd: task.test_cmd, readBase: atBase(dir, task.test_patch, base) }),
   ]);
   return installPlan(dir, withNotes(await priced(planPythonCanaries(task.test_cmd, hosts, task, written, baseWords, named), [...hosts.keys()], valuesAt), [...notes, ...extra.unhooked]), guard);
 }

@@ -235,7 +235,8 @@ export function unfinishedRuns(c: Pick<Comparison, 'base' | 'head'>): string[] {
 /**
  * What makes a comparison check less than both runs' whole suites, each a phrase for
  * `compare --require-evaluable`: a run that did not finish (`unfinishedRuns`), suites that differ
- * (`suites differ: N task(s) in both`), and per contender the pairs left out for an infra_error
+ * (`suites differ: N task(s) in both`), and per contender the pairs left out for an infra_error and
+ * the attempts one run recorded and the other did not (a merge with a shard missing: atkF21 E)
  * (`m1: 2 pair(s) left out for infra_error`: the gates held over the rest only; a contender with no pair
  * at all is `notEvaluable`'s). Empty when none.
  */
@@ -244,5 +245,7 @@ export function incompleteComparison(c: Pick<Comparison, 'base' | 'head' | 'same
     ...unfinishedRuns(c),
     ...(c.sameSuite ? [] : [`suites differ: ${c.commonTasks} task(s) in both`]),
     ...c.contenders.filter((x) => x.excludedInfra > 0 && x.pairs > 0).map((x) => `${x.id}: ${x.excludedInfra} pair(s) left out for infra_error`),
+    // an attempt one run recorded and the other did not (a merge with a shard missing, a cut run): the gates held over the pairs only
+    ...c.contenders.filter((x) => x.pairs > 0 && Math.max(x.recorded.base, x.recorded.head) > x.pairs + x.excludedInfra).map((x) => `${x.id}: ${Math.max(x.recorded.base, x.recorded.head) - x.pairs - x.excludedInfra} attempt(s) recorded in one run only`),
   ];
 }

@@ -123,6 +123,12 @@ describe('compare output files', () => {
     const other = await runCli(['compare', 'p1', 'p3', '--results', dir, ...gates, '--require-evaluable'], { env: { GITHUB_STEP_SUMMARY: undefined } });
     expect(other.exitCode).toBe(3);
     expect(other.stderr.replace(/\n {2}/g, ' ')).toContain('suites differ: 1 task(s) in both');
+    // a head that recorded fewer of the suite's attempts (a merge with a shard missing: atkF21 E) is not checked over the whole suite either
+    const w4 = await RunWriter.create(path.join(dir, 'p4'), makeHeader({ run_id: 'p4', suite: { hash: 'h', instance_ids: tasks }, contenders: [modelContender('m1')] }));
+    await w4.appendAttempt(makeAttempt('m1', 't1', 'resolved', 0.01, { run_id: 'p4' }));
+    const half = await runCli(['compare', 'p1', 'p4', '--results', dir, ...gates, '--require-evaluable'], { env: { GITHUB_STEP_SUMMARY: undefined } });
+    expect(half.exitCode).toBe(3);
+    expect(half.stderr.replace(/\n {2}/g, ' ')).toContain('m1: 2 attempt(s) recorded in one run only');
     // no gate configured: nothing to hold, the flag adds nothing
     expect((await runCli(['compare', 'p1', 'p2', '--results', dir, '--require-evaluable'], { env: { GITHUB_STEP_SUMMARY: undefined } })).exitCode).toBe(0);
   });

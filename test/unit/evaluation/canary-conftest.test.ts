@@ -4,7 +4,7 @@
 // honest gold's copy could otherwise come out wrong and read `tampered`.
 import { afterAll, describe, expect, it } from 'vitest';
 import { conftestPlugins, hostsNamedByConftest, pluginNames } from '../../../src/evaluation/canary-conftest.ts';
-import { conftestReadsTestNames } from '../../../src/evaluation/canary-python-parse.ts';
+import { conftestReadsTestNames, readsTestNames } from '../../../src/evaluation/canary-python-parse.ts';
 import { guardRun } from '../../../src/evaluation/integrity.ts';
 import { reportKind } from '../../../src/evaluation/parse/index.ts';
 import { gitRepo } from '../../helpers/git-repo.ts';
@@ -27,6 +27,8 @@ describe('conftestReadsTestNames', () => {
     expect(conftestReadsTestNames('@pytest.fixture(autouse=True)\ndef m(request):\n    if request.node.get_closest_marker("net"):\n        pytest.skip("no network")\n')).toBe(false);
     expect(conftestReadsTestNames('import os\nNAME = os.environ.get("PYTEST_CURRENT_TEST")\n')).toBe(true);
     expect(conftestReadsTestNames(PLAIN)).toBe(false);
+    // a test file's own fixture reading request._pyfuncitem (atkF21 F)
+    expect(readsTestNames('@pytest.fixture\ndef golden(request):\n    return load(request._pyfuncitem.name)\n')).toBe(true);
   });
 });
 
@@ -55,6 +57,9 @@ describe('hostsNamedByConftest', () => {
     // a plugin reading no name changes nothing
     expect((await hostsNamedByConftest(hosts, read, { testCmd: 'pytest', readBase: async (f) => (f === 'tests/golden_cases.py' ? PLAIN : null) })).size).toBe(0);
     expect(pluginNames('pytest -p no:cacheprovider -pxdist.plugin --junitxml=r.xml')).toEqual(['xdist.plugin']);
+    expect(pluginNames('PYTEST_PLUGINS=tests.golden_cases,b python3 -m pytest')).toEqual(['tests.golden_cases', 'b']); // atkF21 B
+    // a fixture handing on request.node.user_properties (a hook may have stored the name there: atkF21 B) counts
+    expect(conftestReadsTestNames('def f(request):\n    return request.node.user_properties\n')).toBe(true);
     expect(conftestPlugins('pytest_plugins = ("a.b", \'c\')\n')).toEqual(['a.b', 'c']);
   });
   it('a conftest.py that cannot be read counts as none', async () => {
