@@ -6,7 +6,7 @@ import { compareRuns, incompleteComparison, notEvaluable, pct, unevaluableGates,
 import { comparisonMarkdown } from '../history/markdown.ts';
 import { listRuns, resolveRunPair } from '../history/runs.ts';
 import { readRun } from '../store/store.ts';
-import { liveStatusLabel } from '../store/run-label.ts';
+import { liveStatusLabel, runStatusLabel } from '../store/run-label.ts';
 import { runWriterState } from '../store/lock.ts';
 import { assertRunExists } from './run-lookup.ts';
 import { commandPrefix, givenFlags, resumeCommand } from './hints.ts';
@@ -47,10 +47,13 @@ export async function compareCommand(base: string, head: string, o: CompareCliOp
     ...(o.maxCostIncrease !== undefined ? { maxCostIncreasePct: o.maxCostIncrease } : {}),
     ...(o.significantDrop !== undefined ? { significantDrop: o.significantDrop } : {}),
   };
-  const compared = compareRuns(await readRun(pair.base), await readRun(pair.head), gates);
+  const [baseRun, headRun] = [await readRun(pair.base), await readRun(pair.head)];
+  const compared = compareRuns(baseRun, headRun, gates);
   // opted in, a gate counts as checked only over both runs' whole suites: a gate not evaluable, a run cut short, suites that differ,
-  // pairs left out for infra errors are each a failure, shown as one in the gates line, the JSON and the Markdown alike
-  const unchecked = o.requireEvaluable && Object.keys(gates).length ? [...unevaluableGates(compared, gates), ...incompleteComparison(compared)] : [];
+  // pairs left out for infra errors, a merge with a shard missing (atkG21 D: two alike pair whole) are each a failure, shown as one
+  // in the gates line, the JSON and the Markdown alike
+  const partial = ([['base', baseRun], ['head', headRun]] as const).filter(([, r]) => r.header.missing_shards?.length).map(([side, r]) => `${side} ${r.header.run_id} is ${runStatusLabel(r.header)}`);
+  const unchecked = o.requireEvaluable && Object.keys(gates).length ? [...unevaluableGates(compared, gates), ...incompleteComparison(compared), ...partial] : [];
   const c = unchecked.length ? { ...compared, failures: [...compared.failures, ...unchecked.map((u) => `--require-evaluable: not checked: ${u}`)] } : compared;
   if (c.commonTasks === 0) {
     // nothing paired: every gate would hold vacuously, which a nightly job would read as "no regression"

@@ -71,11 +71,11 @@ const under = (id: string, tail: string): boolean => id.startsWith(`${tail}${ID_
  * suite's title path keeps its own result. `owners`: listed id → the hosts holding it
  * (canary-listed-hosts.ts): one reported while every canary of each of them is missing came from
  * something other than those files (a module run from its base text in memory): a fault. Under
- * node:test (ids naming no file), a host whose canaries are all missing and that has a file-level
- * result of its own makes every listed id it holds (`holders`: listed id → the hosts node runs
- * holding it; default `owners`) ERROR in `rest` — when that result failed (it crashed on load) also
- * every id whose last title it writes in quotes; when it passed, not if the file has a top-level
- * `return` (it may register nothing by its own choice): its tests did not run.
+ * node:test (ids naming no file), a host whose canaries are all missing makes every listed id it
+ * holds (`holders`: listed id → the hosts node runs holding it; default `owners`) ERROR in `rest` —
+ * when it has a file-level failure of its own (it crashed on load) also every id whose last title it
+ * writes in quotes; unless, not having crashed, its text may skip itself (a top-level `return`, or
+ * `if (…) {` then `return`): its tests did not run.
  */
 export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: ReadonlySet<string> = new Set(), suites = false, owners: ReadonlyMap<string, string[]> = new Map(), holders: ReadonlyMap<string, string[]> = owners): { rest: TestResults; canaries: CanaryResults; problem: string | null; silent: string[] } {
   const rest: TestResults = new Map(parsed);
@@ -191,19 +191,18 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: Rea
   }
   // …a listed test reported while every host holding it reported no canary came from elsewhere (atkA20 #5, atkB20 #1/#5, atkC20 #2: a patch
   // presetting the test module in sys.modules, or running a file's base text in memory and exiting before its own tests, canaries left out)
-  // node:test's ids name no file: a host that node ran (a file-level result of its own) and whose canaries are all missing did not run the
-  // listed tests it holds, so another file's results under those ids cannot stand for them: one that failed on its own (crashed on load:
-  // atkC20 #4, atkD21 D) for the ids it holds (`holders`) or writes the title of (a twin fixbench does not parse: atkE21 B); one that
-  // passed (exited 0 at load, in a module it imports: atkF21 A) for the ids it holds, unless the file may bail out by itself (a top-level
-  // `return`: `if (typeof Bun === 'undefined') return;`, atkE21 A). A host node does not run reports nothing of its own: no effect.
+  // node:test's ids name no file: a host whose canaries are all missing did not run the listed tests it holds (`holders`), so another
+  // file's results under those ids cannot stand for them (atkC20 #4, atkD21 D: a twin made to crash; atkF21 A: to exit 0 at load;
+  // atkG21 A: its suites' bodies kept from running, no file-level result at all): they are ERROR; one that crashed (a file-level
+  // failure of its own) also for the ids whose title it writes (a twin fixbench does not parse: atkE21 B). Exempt: a host that may
+  // skip itself by its own (protected) text, a top-level `return` or `if (…) { return; }` (a Bun-only twin: atkE21 A, atkG21 C).
   if (plan.runner === 'node:test') {
     const ownResult = (f: string): TestStatus | undefined => [...parsed].find(([k]) => !k.includes(ID_SEPARATOR) && (k === f || k.endsWith(`/${f}`)))?.[1];
     for (const f of unrun) {
-      const own = ownResult(f);
-      if (own === undefined) continue;
       const text = plan.texts.get(f) ?? '';
+      const own = ownResult(f);
       const crashed = own === 'FAILED' || own === 'ERROR';
-      if (!crashed && /^(?:return\b|if\b[^\n]*\breturn\b)/m.test(text)) continue;
+      if (!crashed && /^(?:return\b|if\b[^\n]*\breturn\b|if\b[^\n]*\{[ \t]*\n[ \t]*return\b)/m.test(text)) continue;
       const writes = (id: string): boolean => { const title = id.split(ID_SEPARATOR).at(-1)!; return ['\'', '"', '`'].some((q) => text.includes(`${q}${title}${q}`)); };
       for (const id of new Set([...listed, ...holders.keys()])) {
         if (!(holders.get(id)?.includes(f) || (crashed && writes(id)))) continue;

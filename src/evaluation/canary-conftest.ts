@@ -46,9 +46,11 @@ export async function hostsNamedByConftest(hosts: Iterable<string>, read: (file:
   }
   if (plugins) {
     for (const c of CONFIG_FILES) { const t = await read(c).catch(() => null); if (t !== null) for (const m of pluginNames(t)) modules.add(m); }
+    // a module is looked up from the root, `src/` and each PYTHONPATH folder test_cmd sets (a src layout: atkG21 E)
+    const dirs = ['', 'src/', ...[...plugins.testCmd.matchAll(/\bPYTHONPATH=["']?([^\s"']+)/g)].flatMap((m) => m[1]!.split(':')).filter((d) => d !== '' && d !== '.' && !d.startsWith('/') && !d.includes('..') && !d.includes('$')).map((d) => `${d.replace(/^\.\//, '').replace(/\/$/, '')}/`)];
     for (const m of modules) {
       const path = m.replace(/\./g, '/');
-      for (const f of [`${path}.py`, `${path}/__init__.py`]) {
+      for (const f of [...new Set(dirs)].flatMap((d) => [`${d}${path}.py`, `${d}${path}/__init__.py`])) {
         const t = await plugins.readBase(f).catch(() => null);
         if (t !== null && conftestReadsTestNames(t)) return new Set(list);
       }

@@ -45,15 +45,15 @@ const NODE_HARMLESS = '(?:get_closest_marker|iter_markers|iter_markers_with_node
  * Whether a conftest.py's (or a pytest plugin module's) `text` reads the names of the tests it runs
  * around: OWN_NAME, a setup_method/setup_function using its test, `request.node` / `request.function`
  * / `_pyfuncitem` used other than for its markers, config or paths (`request.node.name`, passed on
- * whole), or a hook's `item.name`, `item.nodeid`, `item.originalname`, `item.function`. A hook that
- * only reads markers or keywords (pytest's `--runslow` example) reads no name: its hosts keep their
- * copies (atkE21 C: every host below a conftest with `pytest_collection_modifyitems` fell back to the
- * synthetic pair, which a flipper acting only on tests that call project code passes).
+ * whole), `node.name`/`nodeid`. A collection or run hook reading `item.name`/`item.nodeid` (marking or
+ * skipping by path or name, in most large repositories) does not count: a copy differs from its
+ * original by one word of its name, and counting it dropped every host below to the synthetic pair,
+ * which a flipper acting only on tests that call project code passes (atkE21 C, atkG21 F).
  */
 export function conftestReadsTestNames(text: string): boolean {
   return OWN_NAME.test(text) || setupReadsItsTest(text)
     || new RegExp(`\\b(?:request\\s*\\.\\s*(?:node|function|_pyfuncitem)|_pyfuncitem)\\b(?!\\s*\\.\\s*${NODE_HARMLESS}\\b)`).test(text)
-    || /\b(?:item|node|pyfuncitem)\s*\.\s*(?:name|nodeid|originalname|function)\b/.test(text);
+    || /\b(?:node|pyfuncitem)\s*\.\s*(?:name|nodeid|originalname|function)\b/.test(text);
 }
 
 class Abort extends Error {}

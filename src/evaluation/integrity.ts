@@ -18,7 +18,6 @@ import { lstatOrNull } from './nofollow-fs.ts';
 import { diffFiles } from './diff-files.ts';
 import { hostTexts } from './host-text.ts';
 import { hostsNamedByConftest } from './canary-conftest.ts';
-import { setupNamesTests } from './canary-setup-files.ts';
 import { hostsNamedByImports } from './canary-own-name-imports.ts';
 import type { EvaluationResult } from './types.ts';
 
@@ -109,7 +108,7 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
     runner = framework;
   }
   // The three questions to base_commit are independent reads of its tree (a git grep each, own patterns file): asked at once.
-  const [written, baseWords, counts, importNamed, setupNamed] = await Promise.all([
+  const [written, baseWords, counts, named] = await Promise.all([
     elsewhere ? elsewhere(jsTitles(hosts), [...hosts.keys()], false) : new Set<string>(),
     wordsAt ? wordsAt(literalWords(hosts, false)) : undefined,
     // which candidate values the repository writes outside the hosts, so a mutant is drawn documented alike (canary-echo.ts); unknown when it cannot be read
@@ -117,11 +116,8 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
     valuesAt ? valuesAt(valueCandidates(hosts).filter((v) => !/[\r\n]/.test(v)), [...hosts.keys()]) : null,
     // hosts importing a local module that reads the running test's name (`expect.getState()`, atkD21 A), read as listed hosts are (base_commit's text of a file the patch changed)
     hostsNamedByImports(hosts, atBase(dir, task.test_patch, base)),
-    // a file the runner loads around every test (setupFiles, mocha's --require) reading the name: no host is copied
-    setupNamesTests(task.test_cmd, atBase(dir, task.test_patch, base)),
   ]);
   const documented = counts ? (v: string): boolean => (counts.get(v) ?? 0) > 0 : undefined;
-  const named = setupNamed ? new Set(hosts.keys()) : importNamed;
   const plan = withNotes(await priced(planCanaries(runner, hosts, type, task, written, baseWords, documented, named), [...hosts.keys()], valuesAt), [...notes, ...extra.unhooked]);
   // node's JUnit (or its TAP read with every point) cannot show a parent test's or a hook's own failure: the second channel does.
   // node:test by the command, its npm script or the test files' own imports (atkR15 #1, atkS15 #1: a script, node without --test)

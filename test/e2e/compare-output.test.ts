@@ -129,6 +129,14 @@ describe('compare output files', () => {
     const half = await runCli(['compare', 'p1', 'p4', '--results', dir, ...gates, '--require-evaluable'], { env: { GITHUB_STEP_SUMMARY: undefined } });
     expect(half.exitCode).toBe(3);
     expect(half.stderr.replace(/\n {2}/g, ' ')).toContain('m1: 2 attempt(s) recorded in one run only');
+    // two partial merges missing the same shard pair whole, and are still not the whole suite (atkG21 D)
+    for (const id of ['m1', 'm2']) {
+      const w = await RunWriter.create(path.join(dir, id), makeHeader({ run_id: id, suite: { hash: 'h', instance_ids: tasks }, contenders: [modelContender('m1')], missing_shards: [{ index: 2, count: 2 }] }));
+      await w.appendAttempt(makeAttempt('m1', 't1', 'resolved', 0.01, { run_id: id }));
+    }
+    const merged = await runCli(['compare', 'm1', 'm2', '--results', dir, ...gates, '--require-evaluable'], { env: { GITHUB_STEP_SUMMARY: undefined } });
+    expect(merged.exitCode).toBe(3);
+    expect(merged.stderr.replace(/\n {2}/g, ' ')).toContain('base m1 is finished (partial merge: shard 2/2 missing)');
     // no gate configured: nothing to hold, the flag adds nothing
     expect((await runCli(['compare', 'p1', 'p2', '--results', dir, '--require-evaluable'], { env: { GITHUB_STEP_SUMMARY: undefined } })).exitCode).toBe(0);
   });

@@ -17,9 +17,10 @@ const TESTS = 'from calc import add\n\n\ndef test_add():\n    assert add(2, 3) =
 afterAll(() => cleanupHostRepos());
 
 describe('conftestReadsTestNames', () => {
-  it('reads a fixture\'s request.node, a hook\'s item names, PYTEST_CURRENT_TEST; not a plain fixture', () => {
+  it('reads a fixture\'s request.node, PYTEST_CURRENT_TEST; not a plain fixture, nor a hook reading item names', () => {
     expect(conftestReadsTestNames(NAMED)).toBe(true);
-    expect(conftestReadsTestNames('def pytest_runtest_setup(item):\n    if "slow" in item.nodeid:\n        pass\n')).toBe(true);
+    // a hook marking or skipping by item.nodeid does not count (atkG21 F: most large repositories have one; the synthetic pair it gave is weaker)
+    expect(conftestReadsTestNames('def pytest_runtest_setup(item):\n    if "slow" in item.nodeid:\n        pass\n')).toBe(false);
     expect(conftestReadsTestNames('def f(request):\n    return DATA[request._pyfuncitem.name]\n')).toBe(true);
     expect(conftestReadsTestNames('def f(request):\n    return helper(request.node)\n')).toBe(true); // the node passed on whole
     // a hook or fixture reading only markers, keywords or config reads no name: its hosts keep their copies (atkE21 C, pytest's --runslow example)
@@ -58,6 +59,10 @@ describe('hostsNamedByConftest', () => {
     expect((await hostsNamedByConftest(hosts, read, { testCmd: 'pytest', readBase: async (f) => (f === 'tests/golden_cases.py' ? PLAIN : null) })).size).toBe(0);
     expect(pluginNames('pytest -p no:cacheprovider -pxdist.plugin --junitxml=r.xml')).toEqual(['xdist.plugin']);
     expect(pluginNames('PYTEST_PLUGINS=tests.golden_cases,b python3 -m pytest')).toEqual(['tests.golden_cases', 'b']); // atkF21 B
+    // a src layout: the module under a PYTHONPATH folder of test_cmd, or src/ (atkG21 E)
+    const srcRead = async (f: string): Promise<string | null> => (f === 'lib/goldplug/cases.py' ? NAMED : null);
+    expect((await hostsNamedByConftest(hosts, async () => null, { testCmd: 'PYTHONPATH=pylib:.:lib python3 -m pytest -p goldplug.cases', readBase: srcRead })).size).toBe(2);
+    expect((await hostsNamedByConftest(hosts, async () => null, { testCmd: 'python3 -m pytest -p goldplug.cases', readBase: async (f) => (f === 'src/goldplug/cases.py' ? NAMED : null) })).size).toBe(2);
     // a fixture handing on request.node.user_properties (a hook may have stored the name there: atkF21 B) counts
     expect(conftestReadsTestNames('def f(request):\n    return request.node.user_properties\n')).toBe(true);
     expect(conftestPlugins('pytest_plugins = ("a.b", \'c\')\n')).toEqual(['a.b', 'c']);
