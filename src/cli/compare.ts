@@ -50,9 +50,9 @@ export async function compareCommand(base: string, head: string, o: CompareCliOp
   const [baseRun, headRun] = [await readRun(pair.base), await readRun(pair.head)];
   const compared = compareRuns(baseRun, headRun, gates);
   // opted in, a gate counts as checked only over both runs' whole suites: a gate not evaluable, a run cut short, suites that differ,
-  // pairs left out for infra errors, a merge with a shard missing (atkG21 D: two alike pair whole) are each a failure, shown as one
+  // pairs left out for infra errors, a shard or a merge with a shard missing (atkG21 D, atkH21 D: two alike pair whole) are each a failure, shown as one
   // in the gates line, the JSON and the Markdown alike
-  const partial = ([['base', baseRun], ['head', headRun]] as const).filter(([, r]) => r.header.missing_shards?.length).map(([side, r]) => `${side} ${r.header.run_id} is ${runStatusLabel(r.header)}`);
+  const partial = ([['base', baseRun], ['head', headRun]] as const).filter(([, r]) => r.header.missing_shards?.length || r.header.shard).map(([side, r]) => `${side} ${r.header.run_id} is ${runStatusLabel(r.header)}`);
   const unchecked = o.requireEvaluable && Object.keys(gates).length ? [...unevaluableGates(compared, gates), ...incompleteComparison(compared), ...partial] : [];
   const c = unchecked.length ? { ...compared, failures: [...compared.failures, ...unchecked.map((u) => `--require-evaluable: not checked: ${u}`)] } : compared;
   if (c.commonTasks === 0) {

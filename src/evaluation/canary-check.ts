@@ -74,8 +74,7 @@ const under = (id: string, tail: string): boolean => id.startsWith(`${tail}${ID_
  * node:test (ids naming no file), a host whose canaries are all missing makes every listed id it
  * holds (`holders`: listed id → the hosts node runs holding it; default `owners`) ERROR in `rest` —
  * when it has a file-level failure of its own (it crashed on load) also every id whose last title it
- * writes in quotes; unless, not having crashed, its text may skip itself (a top-level `return`, or
- * `if (…) {` then `return`): its tests did not run.
+ * writes in quotes: its tests did not run.
  */
 export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: ReadonlySet<string> = new Set(), suites = false, owners: ReadonlyMap<string, string[]> = new Map(), holders: ReadonlyMap<string, string[]> = owners): { rest: TestResults; canaries: CanaryResults; problem: string | null; silent: string[] } {
   const rest: TestResults = new Map(parsed);
@@ -194,15 +193,14 @@ export function checkCanaries(plan: CanaryPlan, parsed: TestResults, listed: Rea
   // node:test's ids name no file: a host whose canaries are all missing did not run the listed tests it holds (`holders`), so another
   // file's results under those ids cannot stand for them (atkC20 #4, atkD21 D: a twin made to crash; atkF21 A: to exit 0 at load;
   // atkG21 A: its suites' bodies kept from running, no file-level result at all): they are ERROR; one that crashed (a file-level
-  // failure of its own) also for the ids whose title it writes (a twin fixbench does not parse: atkE21 B). Exempt: a host that may
-  // skip itself by its own (protected) text, a top-level `return` or `if (…) { return; }` (a Bun-only twin: atkE21 A, atkG21 C).
+  // failure of its own) also for the ids whose title it writes (a twin fixbench does not parse: atkE21 B). No text of the host excuses
+  // it: a guard that skips the file (`if (typeof Bun === 'undefined') return;`) reads the same as a patch stopping it (atkH21 A).
   if (plan.runner === 'node:test') {
     const ownResult = (f: string): TestStatus | undefined => [...parsed].find(([k]) => !k.includes(ID_SEPARATOR) && (k === f || k.endsWith(`/${f}`)))?.[1];
     for (const f of unrun) {
       const text = plan.texts.get(f) ?? '';
       const own = ownResult(f);
       const crashed = own === 'FAILED' || own === 'ERROR';
-      if (!crashed && /^(?:return\b|if\b[^\n]*\breturn\b|if\b[^\n]*\{[ \t]*\n[ \t]*return\b)/m.test(text)) continue;
       const writes = (id: string): boolean => { const title = id.split(ID_SEPARATOR).at(-1)!; return ['\'', '"', '`'].some((q) => text.includes(`${q}${title}${q}`)); };
       for (const id of new Set([...listed, ...holders.keys()])) {
         if (!(holders.get(id)?.includes(f) || (crashed && writes(id)))) continue;

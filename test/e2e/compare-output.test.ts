@@ -137,6 +137,14 @@ describe('compare output files', () => {
     const merged = await runCli(['compare', 'm1', 'm2', '--results', dir, ...gates, '--require-evaluable'], { env: { GITHUB_STEP_SUMMARY: undefined } });
     expect(merged.exitCode).toBe(3);
     expect(merged.stderr.replace(/\n {2}/g, ' ')).toContain('base m1 is finished (partial merge: shard 2/2 missing)');
+    // …nor do two shards of the same index, unmerged (atkH21 D)
+    for (const id of ['s1', 's2']) {
+      const w = await RunWriter.create(path.join(dir, id), makeHeader({ run_id: id, suite: { hash: 'h', instance_ids: tasks }, contenders: [modelContender('m1')], shard: { index: 1, count: 2 } }));
+      await w.appendAttempt(makeAttempt('m1', 't1', 'resolved', 0.01, { run_id: id }));
+    }
+    const shards = await runCli(['compare', path.join(dir, 's1'), path.join(dir, 's2'), '--results', dir, ...gates, '--require-evaluable'], { env: { GITHUB_STEP_SUMMARY: undefined } });
+    expect(shards.exitCode, shards.stderr).toBe(3);
+    expect(shards.stderr.replace(/\n {2}/g, ' ')).toContain('base s1 is finished (shard 1/2)');
     // no gate configured: nothing to hold, the flag adds nothing
     expect((await runCli(['compare', 'p1', 'p2', '--results', dir, '--require-evaluable'], { env: { GITHUB_STEP_SUMMARY: undefined } })).exitCode).toBe(0);
   });
