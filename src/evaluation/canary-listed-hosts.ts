@@ -14,7 +14,7 @@ import { gitBlobId } from './nofollow-fs.ts';
 import { findTests } from './canary-parse.ts';
 import { loadedByHost, NO_CANARY, REGISTERING_CALL } from './canary-host.ts';
 import type { Unhooked } from './canary-hook.ts';
-import { nodeRunsAsTest } from './node-test-files.ts';
+import { loadsTypeScript, nodeRunsAsTest } from './node-test-files.ts';
 import { pythonListed } from './canary-listed-python.ts';
 import { NOT_UTF8, NotUtf8Error, utf8Text } from './host-text.ts';
 import { readSmallBytes } from './report-file.ts';
@@ -152,6 +152,8 @@ export interface ListedHosts {
   owners: Map<string, string[]>;
   /** node:test only (its ids name no file): listed id → every host node runs, known or added, holding it; one of them silent, the id did not run there (canary-check.ts). Empty for other runners. */
   holders: Map<string, string[]>;
+  /** node:test only: listed id → every host holding it, known or added, whether node runs it as a test file or not (a module of shared cases: canary-runs.ts). Empty for other runners. */
+  definers: Map<string, string[]>;
 }
 
 const JS_EXT = /\.[cm]?[jt]sx?$/;
@@ -214,11 +216,12 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
     }
     if (hosts.has(file)) own(file, id);
   };
-  const ts = /--(?:import|require|loader|experimental-loader)\b|(?:^|\s)-r\s|\btsx\b|\bts-node\b/.test(ctx.testCmd);
+  const ts = loadsTypeScript(ctx.testCmd);
   const named = (f: string): boolean => (python ? extname(f) === '.py' && /^test_.*\.py$|_test\.py$/.test(basename(f)) : JS_EXT.test(f));
   // ids searched by title: `want`, the id a parsed test must have; `tail`, the file a candidate's path must end in (a runner rooted in a package folder), or null;
   // `covered`, a known host holds it (an id naming no file is searched all the same: another file may hold a test of the same id, graded as one, atkA19 #3)
   // `missing`, why no file is found when none is (JS: the root file's, when the id's path is one there)
+  const shared = new Map<string, string[]>(); // node:test: listed id → files node does not run that hold it
   const byTitle: { id: string; want: string; tail: string | null; covered: boolean; missing?: string }[] = [];
   const pytestIds: string[] = [];
   // test.patch's files whose path ends in `tail` and that hold `want`: they cover the id (no note) and are its owners beside any file found by the tail
@@ -280,6 +283,8 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
     const pending: { id: string; want: string; covered: boolean }[] = [];
     for (const { id, want, tail, covered, missing } of byTitle) {
       if (files === null) break;
+      // node:test: a module node does not run as a test file that holds the id (shared cases test files load) is run by its loaders (canary-runs.ts)
+      if (ctx.runner === 'node:test') for (const [f, t] of read) if (!texts.has(f) && (tail === null || f.endsWith(`/${tail}`)) && idsOf(f, t, ctx.runner).has(want)) shared.set(id, [...(shared.get(id) ?? []), f]);
       const holders = [...texts].filter(([f, t]) => (tail === null || f.endsWith(`/${tail}`)) && idsOf(f, t, ctx.runner).has(want));
       if (holders.length === 0 && tail === null) { pending.push({ id, want, covered }); continue; }
       if (holders.length === 0) { if (!covered) why.set(id, { file: tail!, reason: `${missing}, and no file at base_commit whose path ends in it holds a test fixbench parses with this id` }); continue; }
@@ -305,17 +310,23 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
     }
   }
   for (const [id, w] of why) if (notUtf8.has(w.file)) why.set(id, { file: w.file, reason: NOT_UTF8 });
-  const holders = new Map<string, string[]>();
+  const holders = new Map<string, string[]>(), definers = new Map<string, string[]>();
   if (ctx.runner === 'node:test') {
     const listed = new Set(ctx.listed);
     const all = new Map<string, Set<string>>([...owners].map(([id, files]) => [id, new Set(files)]));
+    const any = new Map<string, Set<string>>([...owners, ...shared].map(([id, files]) => [id, new Set([...files, ...(owners.get(id) ?? [])])]));
     for (const [f, t] of known) {
-      if (!nodeRunsAsTest(f, ctx.testCmd, ts)) continue;
-      for (const id of idsOf(f, t, ctx.runner)) if (listed.has(id)) all.set(id, (all.get(id) ?? new Set()).add(f));
+      const runs = nodeRunsAsTest(f, ctx.testCmd, ts);
+      for (const id of idsOf(f, t, ctx.runner)) {
+        if (!listed.has(id)) continue;
+        any.set(id, (any.get(id) ?? new Set()).add(f));
+        if (runs) all.set(id, (all.get(id) ?? new Set()).add(f));
+      }
     }
     for (const [id, files] of all) holders.set(id, [...files].sort());
+    for (const [id, files] of any) definers.set(id, [...files].sort());
   }
-  return { hosts, unhooked: notes(why), owners: new Map([...owners].filter(([id]) => !held.has(id)).map(([id, files]) => [id, [...files].sort()])), holders };
+  return { hosts, unhooked: notes(why), owners: new Map([...owners].filter(([id]) => !held.has(id)).map(([id, files]) => [id, [...files].sort()])), holders, definers };
 }
 
 /** One note per file and reason, naming up to 3 of its tests. */

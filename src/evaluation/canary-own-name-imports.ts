@@ -8,7 +8,7 @@ import { extname, posix } from 'node:path';
 import { NAME_GLOBAL } from './canary-own-name.ts';
 
 /** Relative module specifiers written in a JS/TS text (`from './x'`, `import './x'`, `require('./x')`, `import('./x')`, `export … from`), by text: in comments and strings too (more reads, never fewer). */
-const RELATIVE = /(?:\bfrom|\bimport|\brequire\s*\(|\bimport\s*\()\s*(['"`])(\.{1,2}(?:\/[^'"`\n]*)?)\1/g;
+export const RELATIVE = /(?:\bfrom|\bimport|\brequire\s*\(|\bimport\s*\()\s*(['"`])(\.{1,2}(?:\/[^'"`\n]*)?)\1/g;
 
 /** Most modules read behind one host (its local imports, theirs, …): beyond it the rest are left unread. */
 export const MAX_MODULES = 64;

@@ -325,9 +325,9 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
       }
     }
     const verdict = judgeRun(guard, task, parsed, second, run.exitCode);
-    result.parsed = Object.fromEntries(verdict.rest);
-    result.canaries = verdict.canaries;
-    result.channels = verdict.channels;
+    Object.assign(result, { parsed: Object.fromEntries(verdict.rest), canaries: verdict.canaries, channels: verdict.channels });
+    // first in the log, as the swaps' line: why a listed test the results show passing reads ERROR
+    if (verdict.notes.length) result.test_output = verdict.notes.map((n) => `--- fixbench: ${n}\n`).join('') + result.test_output;
     if (verdict.tampered) return { ...result, outcome: 'tampered', error: verdict.tampered };
     if (verdict.noVerdict) return noVerdict(verdict.noVerdict);
 

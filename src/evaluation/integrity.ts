@@ -20,6 +20,9 @@ import { hostTexts } from './host-text.ts';
 import { hostsNamedByConftest } from './canary-conftest.ts';
 import { hostsNamedByImports } from './canary-own-name-imports.ts';
 import type { EvaluationResult } from './types.ts';
+import { karmaFramework } from './karma-framework.ts';
+import { runnersOf, shortOfRuns } from './canary-runs.ts';
+import { loadsTypeScript, nodeRunsAsTest } from './node-test-files.ts';
 
 /** What was set up around one test run. */
 export interface Guard {
@@ -43,6 +46,8 @@ export interface Guard {
   owners?: ReadonlyMap<string, string[]>;
   /** node:test: listed id → every host node runs holding it, test.patch's too (canary-listed-hosts.ts `holders`); absent when none. */
   holders?: ReadonlyMap<string, string[]>;
+  /** node:test: listed id → the test files node runs that run it, each a process that must report it (canary-runs.ts `runnersOf`); absent when none. */
+  runs?: ReadonlyMap<string, string[]>;
 }
 
 /** Largest package.json or test file read to plan canaries, bytes. */
@@ -108,7 +113,7 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
     runner = framework;
   }
   // The three questions to base_commit are independent reads of its tree (a git grep each, own patterns file): asked at once.
-  const [written, baseWords, counts, named] = await Promise.all([
+  const [written, baseWords, counts, named, runs] = await Promise.all([
     elsewhere ? elsewhere(jsTitles(hosts), [...hosts.keys()], false) : new Set<string>(),
     wordsAt ? wordsAt(literalWords(hosts, false)) : undefined,
     // which candidate values the repository writes outside the hosts, so a mutant is drawn documented alike (canary-echo.ts); unknown when it cannot be read
@@ -116,7 +121,10 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
     valuesAt ? valuesAt(valueCandidates(hosts).filter((v) => !/[\r\n]/.test(v)), [...hosts.keys()]) : null,
     // hosts importing a local module that reads the running test's name (`expect.getState()`, atkD21 A), read as listed hosts are (base_commit's text of a file the patch changed)
     hostsNamedByImports(hosts, atBase(dir, task.test_patch, base)),
+    // node:test: the test files that run each listed test, read at base_commit (a patch cannot drop a loader's import to ask fewer runs)
+    extra.definers.size ? runnersOf(extra.definers, { read: atBase(dir, task.test_patch, base), filesAt: base?.files, known: hosts, runs: (f) => nodeRunsAsTest(f, task.test_cmd, loadsTypeScript(task.test_cmd)) }) : undefined,
   ]);
+  if (runs?.size) guard.runs = runs;
   const documented = counts ? (v: string): boolean => (counts.get(v) ?? 0) > 0 : undefined;
   const plan = withNotes(await priced(planCanaries(runner, hosts, type, task, written, baseWords, documented, named), [...hosts.keys()], valuesAt), [...notes, ...extra.unhooked]);
   // node's JUnit (or its TAP read with every point) cannot show a parent test's or a hook's own failure: the second channel does.
@@ -276,6 +284,8 @@ export interface Verdict {
   noVerdict: string | null;
   /** Canary host files none of whose canaries was reported (checkCanaries `silent`); [] without canaries. */
   silentFiles: string[];
+  /** Lines for the test output on listed tests made ERROR because fewer test files reported them than run them (canary-runs.ts `shortOfRuns`). */
+  notes: string[];
 }
 
 /**
@@ -286,7 +296,7 @@ export interface Verdict {
  * hides failures). The no-verdict rules of the exit code are `grade`'s.
  */
 export function judgeRun(guard: Guard, task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS'>, parsed: TestResults, second: TestResults | null, exitCode: number | null): Verdict {
-  const verdict: Verdict = { rest: parsed, canaries: null, channels: second ? 2 : 1, tampered: null, noVerdict: null, silentFiles: [] };
+  const verdict: Verdict = { rest: parsed, canaries: null, channels: second ? 2 : 1, tampered: null, noVerdict: null, silentFiles: [], notes: [] };
   const canaryIds: string[] = [];
   if (guard.plan) {
     const c = checkCanaries(guard.plan, parsed, new Set([...task.FAIL_TO_PASS, ...task.PASS_TO_PASS]), guard.suites, guard.owners, guard.holders);
@@ -294,6 +304,7 @@ export function judgeRun(guard: Guard, task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PA
     verdict.canaries = c.canaries;
     verdict.tampered = c.problem;
     verdict.silentFiles = c.silent;
+    if (guard.runs) verdict.notes = shortOfRuns(parsed, c.rest, guard.runs);
     const tails = guard.plan.tests.map(tailOfTest);
     const plan = guard.plan;
     for (const id of parsed.keys()) if (tails.some((t) => id === t || id.endsWith(`${ID_SEPARATOR}${t}`)) || plan.tests.some((t) => t.family && isCanaryResult(id, t))) canaryIds.push(id);
@@ -317,24 +328,4 @@ export function integrityFields(e: Pick<EvaluationResult, 'canaries' | 'unprotec
     ...(e.unprotected !== undefined ? { unprotected: e.unprotected } : {}),
     ...(e.channels !== undefined ? { channels: e.channels } : {}),
   };
-}
-
-/**
- * The framework karma runs the specs with, for its canaries: `karma` (jasmine specs: describe/it
- * and jasmine's global expect) when karma-jasmine is in `pkg` (package.json before the patch)
- * or installed in `dir`/node_modules, and karma-mocha is neither; `karma-mocha` (mocha specs:
- * describe/it or suite/test, an assertion that needs no chai) when karma-mocha is; null when
- * neither is (the run is then unprotected). With both, mocha's form is taken: its canaries
- * assert by throwing, which fails a spec under jasmine as well, and describe/it are both's.
- */
-async function karmaFramework(dir: string, pkg: unknown): Promise<'karma' | 'karma-mocha' | null> {
-  const has = async (name: string): Promise<boolean> => dependsOn(pkg, name) || (await readSmallFile(dir, `node_modules/${name}/package.json`, MAX_READ)) !== null;
-  if (await has('karma-mocha')) return 'karma-mocha';
-  return (await has('karma-jasmine')) ? 'karma' : null;
-}
-
-/** Whether `pkg` (package.json, parsed) lists `name` in dependencies or devDependencies. */
-function dependsOn(pkg: unknown, name: string): boolean {
-  const p = pkg as { dependencies?: Record<string, unknown>; devDependencies?: Record<string, unknown> } | null;
-  return typeof p?.dependencies?.[name] === 'string' || typeof p?.devDependencies?.[name] === 'string';
 }

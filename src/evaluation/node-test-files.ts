@@ -125,6 +125,9 @@ export function nodeTestFileName(file: string, ts: boolean): boolean {
   return new RegExp(`^(?:.+[.\\-_]test|test-.+|test)\\.[cm]?${ts ? '[jt]' : 'j'}s$`).test(posix.basename(file));
 }
 
+/** Whether `testCmd` has node load TypeScript (a loader or `-r` hook, tsx, ts-node): `.ts` test files then count as node's (nodeRunsAsTest `ts`). */
+export const loadsTypeScript = (testCmd: string): boolean => /--(?:import|require|loader|experimental-loader)\b|(?:^|\s)-r\s|\btsx\b|\bts-node\b/.test(testCmd);
+
 /**
  * Whether `node --test` runs `file` (repository-relative) as a test file, given the task's test
  * command `testCmd` (nodeTestOperands): with operands, when the file is one, lies under one (a
