@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttemptRecord } from '../../src/store/records.ts';
-import { copyDurationTask, DURATION_BASE, DURATION_TASK as TASK, gradePredictions } from '../helpers/duration-task.ts';
+import { commitNewBase, copyDurationTask, DURATION_TASK as TASK, gradePredictions } from '../helpers/duration-task.ts';
 
 const ID = 'units > returns undefined for unknown names';
 const CASES = "'use strict';\nconst { describe, it } = require('node:test');\nconst assert = require('node:assert');\ndescribe('units', () => {\n  it('returns undefined for unknown names', () => { assert.strictEqual(globalThis.durationLib.lookupUnit('fortnight'), undefined); });\n});\n";
@@ -25,23 +25,13 @@ let records: AttemptRecord[];
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-canary-listed-loaders-'));
-  const { tasks, work, git } = copyDurationTask(tmp);
+  const copy = copyDurationTask(tmp);
+  const { tasks, work, git } = copy;
   mkdirSync(path.join(work, 'testlib'));
   writeFileSync(path.join(work, 'testlib', 'unit-cases.js'), CASES);
   writeFileSync(path.join(work, 'test', 'loader-cjs.test.js'), "'use strict';\nglobalThis.durationLib = require('..');\nrequire('../testlib/unit-cases.js');\n");
   writeFileSync(path.join(work, 'test', 'loader-esm.test.mjs'), "import lib from '../src/index.js';\nimport '../testlib/unit-cases.js';\nimport { describe, it } from 'node:test';\nglobalThis.durationLib = lib;\ndescribe('esm', () => { it('loads', () => {}); });\n");
-  git('add', '--all');
-  git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '--quiet', '-m', 'shared cases');
-  const base = git('rev-parse', 'HEAD').trim();
-  git('bundle', 'create', '--quiet', path.join(tasks, 'repos', 'js-duration.bundle'), 'HEAD', '--all');
-  const yaml = path.join(tasks, TASK, 'task.yaml');
-  writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(`base_commit: ${DURATION_BASE}`, `base_commit: ${base}`));
-  const diff = (): string => {
-    git('add', '--all');
-    const patch = git('diff', '--cached', '--no-color', base);
-    git('reset', '--quiet', '--hard', base);
-    return patch;
-  };
+  const { diff } = commitNewBase(copy, 'shared cases');
   git('apply', path.join(tasks, TASK, 'gold.patch'));
   const right = diff();
   git('apply', path.join(tasks, TASK, 'gold.patch'));

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttemptRecord } from '../../src/store/records.ts';
-import { copyDurationTask, DURATION_BASE, DURATION_TASK as TASK, gradePredictions, UNITS_FILE } from '../helpers/duration-task.ts';
+import { commitNewBase, copyDurationTask, DURATION_TASK as TASK, gradePredictions, UNITS_FILE } from '../helpers/duration-task.ts';
 
 const ID = 'units > returns undefined for unknown names';
 const TWIN = 'test/units-twin.test.js';
@@ -23,21 +23,11 @@ let records: AttemptRecord[];
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-canary-listed-twin-'));
-  const { tasks, work, git } = copyDurationTask(tmp);
+  const copy = copyDurationTask(tmp);
+  const { tasks, work, git } = copy;
   // base_commit gains a file whose suite and title make the listed id, with a test that passes whatever the source does
   writeFileSync(path.join(work, TWIN), "const { describe, it } = require('node:test');\nconst assert = require('node:assert');\ndescribe('units', () => {\n  it('returns undefined for unknown names', () => { assert.ok(true); });\n});\n");
-  git('add', TWIN);
-  git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '--quiet', '-m', 'twin');
-  const base = git('rev-parse', 'HEAD').trim();
-  git('bundle', 'create', '--quiet', path.join(tasks, 'repos', 'js-duration.bundle'), 'HEAD', '--all');
-  const yaml = path.join(tasks, TASK, 'task.yaml');
-  writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(`base_commit: ${DURATION_BASE}`, `base_commit: ${base}`));
-  const diff = (): string => {
-    git('add', '--all');
-    const patch = git('diff', '--cached', '--no-color', base);
-    git('reset', '--quiet', '--hard', base);
-    return patch;
-  };
+  const { diff } = commitNewBase(copy, 'twin');
   const index = path.join(work, 'src', 'index.js');
   const patched = (head: string): string => {
     git('apply', path.join(tasks, TASK, 'gold.patch'));

@@ -2,7 +2,7 @@
 // and a clone of the repository at the task's base commit (`tmp/work`), for e2e tests that rewrite
 // its test.patch and grade predictions against the copy.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AttemptRecord } from '../../src/store/records.ts';
@@ -37,6 +37,27 @@ export function copyDurationTask(tmp: string): DurationCopy {
     return patch;
   };
   return { tasks, work, git, diff };
+}
+
+/**
+ * Commits the clone's changes of `copy` as the task's new base_commit: the copy's bundle and
+ * task.yaml follow it. Returns the new commit and a `diff` against it (as DurationCopy's).
+ */
+export function commitNewBase(copy: DurationCopy, message: string): { base: string; diff: () => string } {
+  const { tasks, git } = copy;
+  git('add', '--all');
+  git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '--quiet', '-m', message);
+  const base = git('rev-parse', 'HEAD').trim();
+  git('bundle', 'create', '--quiet', path.join(tasks, 'repos', 'js-duration.bundle'), 'HEAD', '--all');
+  const yaml = path.join(tasks, DURATION_TASK, 'task.yaml');
+  writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(`base_commit: ${DURATION_BASE}`, `base_commit: ${base}`));
+  const diff = (): string => {
+    git('add', '--all');
+    const patch = git('diff', '--cached', '--no-color', base);
+    git('reset', '--quiet', '--hard', base);
+    return patch;
+  };
+  return { base, diff };
 }
 
 /**
