@@ -98,7 +98,8 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
   const type = typeof (pkg as { type?: unknown } | null)?.type === 'string' ? ((pkg as { type: string }).type) : null;
   const inferred = inferRunner(task, pkg);
   // every file holding a listed test gets canaries too, not only test.patch's (atkC18 #7: canary-listed-hosts.ts)
-  const extra = await listedHosts(withSkipped(hosts, notUtf8), { listed: [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], runner: inferred, testCmd: task.test_cmd, ...listedReads(dir, task.test_patch, base) });
+  const reads = guardReads(dir, task.test_patch, base);
+  const extra = await listedHosts(withSkipped(hosts, notUtf8), { listed: [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], runner: inferred, testCmd: task.test_cmd, read: reads.read, filesAt: reads.filesAt });
   for (const [f, t] of extra.hosts) hosts.set(f, t);
   guard.owners = extra.owners;
   guard.holders = extra.holders;
@@ -120,9 +121,9 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
     // (a value with a line break is never written as a whole word on one line: not asked, so one cannot turn the check off, atkQ15 #4)
     valuesAt ? valuesAt(valueCandidates(hosts).filter((v) => !/[\r\n]/.test(v)), [...hosts.keys()]) : null,
     // hosts importing a local module that reads the running test's name (`expect.getState()`, atkD21 A), read as listed hosts are (base_commit's text of a file the patch changed)
-    hostsNamedByImports(hosts, atBase(dir, task.test_patch, base)),
+    hostsNamedByImports(hosts, reads.atBase),
     // node:test: the test files that run each listed test, read at base_commit (a patch cannot drop a loader's import to ask fewer runs)
-    extra.definers.size ? runnersOf(extra.definers, { read: atBase(dir, task.test_patch, base), filesAt: base?.files, known: hosts, runs: (f) => nodeRunsAsTest(f, task.test_cmd, loadsTypeScript(task.test_cmd)) }) : undefined,
+    extra.definers.size ? runnersOf(extra.definers, { read: reads.atBase, filesAt: reads.filesAt, known: hosts, runs: (f) => nodeRunsAsTest(f, task.test_cmd, loadsTypeScript(task.test_cmd)) }) : undefined,
   ]);
   if (runs?.size) guard.runs = runs;
   const documented = counts ? (v: string): boolean => (counts.get(v) ?? 0) > 0 : undefined;
@@ -170,16 +171,30 @@ export interface BaseFiles {
   text: BaseText;
 }
 
-/**
- * listedHosts' reads in workspace `dir`: a file's text (no link followed, up to 4 MiB) as base_commit
- * has it when `base` says — also where the workspace holds a link, a folder or a larger file, or
- * nothing (the patch deleted or moved the file: a listed test's file comes back, atkA20 #7) — else as
- * the workspace has it; null when absent and not at base_commit, or deleted or renamed away by
- * test.patch (`testPatch`: its deletions are the task's own).
- */
-function listedReads(dir: string, testPatch: string, base?: BaseFiles): { read: (f: string) => Promise<string | null>; filesAt?: FilesAtBase } {
+/** How guardRun reads the workspace's files around test.patch (`guardReads`). */
+interface GuardReads {
+  /**
+   * listedHosts' read: a file's text (no link followed, up to 4 MiB) as base_commit has it when
+   * `base` says — also where the workspace holds a link, a folder or a larger file, or nothing (the
+   * patch deleted or moved the file: a listed test's file comes back, atkA20 #7) — else as the
+   * workspace has it; null when absent and not at base_commit, or deleted or renamed away by
+   * test.patch (its deletions are the task's own).
+   */
+  read: (f: string) => Promise<string | null>;
+  filesAt?: FilesAtBase;
+  /**
+   * `read` of the files base_commit or test.patch holds only (null for another: a file the patch
+   * added, e.g. a decoy module a specifier may stand for, must not turn the canaries weaker:
+   * atkF21 C, I); every file when `base` cannot tell.
+   */
+  atBase: (f: string) => Promise<string | null>;
+}
+
+/** guardRun's reads in workspace `dir` (GuardReads), test.patch (`testPatch`) parsed once. */
+function guardReads(dir: string, testPatch: string, base?: BaseFiles): GuardReads {
+  const diffs = diffFiles(testPatch);
   // the paths test.patch deletes or renames away (`rename from`: git diff writes renames by default, atkB20 #2)
-  const dropped = new Set(diffFiles(testPatch).filter((d) => d.oldPath !== null && d.oldPath !== d.newPath).map((d) => d.oldPath));
+  const dropped = new Set(diffs.filter((d) => d.oldPath !== null && d.oldPath !== d.newPath).map((d) => d.oldPath));
   const read = async (f: string): Promise<string | null> => {
     const text = await readSmallFile(dir, f, MAX_READ);
     if (!base) return text;
@@ -188,20 +203,10 @@ function listedReads(dir: string, testPatch: string, base?: BaseFiles): { read: 
     if (text === null && dropped.has(f) && (await lstatOrNull(dir, f)) === null) return null;
     return base.text(f, text);
   };
-  return base ? { read, filesAt: base.files } : { read };
-}
-
-/**
- * listedReads' read of the files base_commit or test.patch holds only (null for another: a file the
- * patch added, e.g. a decoy module a specifier may stand for, must not turn the canaries weaker:
- * atkF21 C, I); every file when `base` cannot tell.
- */
-function atBase(dir: string, testPatch: string, base?: BaseFiles): (f: string) => Promise<string | null> {
-  const read = listedReads(dir, testPatch, base).read;
   const inBase = base?.text.inBase;
-  if (!inBase) return read;
-  const ours = new Set(diffFiles(testPatch).flatMap((d) => (d.newPath === null ? [] : [d.newPath])));
-  return (f) => (inBase(f) || ours.has(f) ? read(f) : Promise.resolve(null));
+  const ours = new Set(diffs.flatMap((d) => (d.newPath === null ? [] : [d.newPath])));
+  const atBase = inBase ? (f: string): Promise<string | null> => (inBase(f) || ours.has(f) ? read(f) : Promise.resolve(null)) : read;
+  return base ? { read, filesAt: base.files, atBase } : { read, atBase };
 }
 
 /** test.patch's `hosts` with its files that are not UTF-8 text (`skipped`) as known hosts of no text, so listedHosts never takes one up (as base_commit or lossily read). */
@@ -219,7 +224,7 @@ async function installPlan(dir: string, plan: CanaryPlan | { unprotected: string
     return guard;
   }
   try {
-    // a listed host the patch deleted or moved comes back (listedReads gave its base text): created first, in folders that are not links
+    // a listed host the patch deleted or moved comes back (guardReads gave its base text): created first, in folders that are not links
     for (const f of plan.texts.keys()) {
       if ((await lstatOrNull(dir, f)) !== null) continue;
       const abs = await noLinkPath(dir, f);
@@ -237,14 +242,15 @@ async function installPlan(dir: string, plan: CanaryPlan | { unprotected: string
 /** guardRun's canaries for a pytest task (canary-python.ts) in the test files test.patch touches and those its listed ids name. */
 async function guardPytest(dir: string, task: TaskSpec, guard: Guard, elsewhere?: NamesElsewhere, wordsAt?: WordsAtBase, valuesAt?: ValuesAtBase, base?: BaseFiles): Promise<Guard> {
   const { hosts, notUtf8, notes } = await hostTexts(dir, pythonCanaryHosts(task.test_patch), MAX_READ);
-  const extra = await listedHosts(withSkipped(hosts, notUtf8), { listed: [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], runner: 'pytest', testCmd: task.test_cmd, python: true, ...listedReads(dir, task.test_patch, base) });
+  const reads = guardReads(dir, task.test_patch, base);
+  const extra = await listedHosts(withSkipped(hosts, notUtf8), { listed: [...task.FAIL_TO_PASS, ...task.PASS_TO_PASS], runner: 'pytest', testCmd: task.test_cmd, python: true, read: reads.read, filesAt: reads.filesAt });
   for (const [f, t] of extra.hosts) hosts.set(f, t);
   guard.owners = extra.owners;
   guard.holders = extra.holders;
   const [written, baseWords, named] = await Promise.all([ // independent reads, at once
     elsewhere ? elsewhere(pythonNames(hosts), [...hosts.keys()], true) : new Set<string>(),
     wordsAt ? wordsAt(literalWords(hosts, true)) : undefined,
-    hostsNamedByConftest(hosts.keys(), (f) => readSmallFile(dir, f, MAX_READ), { testCmd: task.test_cmd, readBase: atBase(dir, task.test_patch, base) }),
+    hostsNamedByConftest(hosts.keys(), (f) => readSmallFile(dir, f, MAX_READ), { testCmd: task.test_cmd, readBase: reads.atBase }),
   ]);
   return installPlan(dir, withNotes(await priced(planPythonCanaries(task.test_cmd, hosts, task, written, baseWords, named), [...hosts.keys()], valuesAt), [...notes, ...extra.unhooked]), guard);
 }
