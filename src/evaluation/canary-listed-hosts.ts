@@ -314,9 +314,10 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
   if (ctx.runner === 'node:test') {
     const listed = new Set(ctx.listed);
     const all = new Map<string, Set<string>>([...owners].map(([id, files]) => [id, new Set(files)]));
-    const any = new Map<string, Set<string>>([...owners, ...shared].map(([id, files]) => [id, new Set([...files, ...(owners.get(id) ?? [])])]));
-    for (const [f, t] of known) {
-      const runs = nodeRunsAsTest(f, ctx.testCmd, ts);
+    // definers: the files a parsed test of the id is in (a file only writing its title, a table loop's, is an owner, not one)
+    const any = new Map<string, Set<string>>([...shared].map(([id, files]) => [id, new Set(files)]));
+    for (const [f, t] of [...known, ...hosts]) {
+      const runs = known.has(f) && nodeRunsAsTest(f, ctx.testCmd, ts);
       for (const id of idsOf(f, t, ctx.runner)) {
         if (!listed.has(id)) continue;
         any.set(id, (any.get(id) ?? new Set()).add(f));
