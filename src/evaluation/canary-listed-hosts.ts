@@ -283,8 +283,9 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
     const pending: { id: string; want: string; covered: boolean }[] = [];
     for (const { id, want, tail, covered, missing } of byTitle) {
       if (files === null) break;
-      // node:test: a module node does not run as a test file that holds the id (shared cases test files load) is run by its loaders (canary-runs.ts)
-      if (ctx.runner === 'node:test') for (const [f, t] of read) if (!texts.has(f) && (tail === null || f.endsWith(`/${tail}`)) && idsOf(f, t, ctx.runner).has(want)) shared.set(id, [...(shared.get(id) ?? []), f]);
+      // node:test: a module node does not run as a test file that holds the id (shared cases test files load), parsed or registering tests and
+      // writing each of its titles in quotes (cases inside a function a loader calls: atkA22 #4), is run by its loaders (canary-runs.ts)
+      if (ctx.runner === 'node:test') for (const [f, t] of read) if (!texts.has(f) && (tail === null || f.endsWith(`/${tail}`)) && (idsOf(f, t, ctx.runner).has(want) || writesTitles(t, want))) shared.set(id, [...(shared.get(id) ?? []), f]);
       const holders = [...texts].filter(([f, t]) => (tail === null || f.endsWith(`/${tail}`)) && idsOf(f, t, ctx.runner).has(want));
       if (holders.length === 0 && tail === null) { pending.push({ id, want, covered }); continue; }
       if (holders.length === 0) { if (!covered) why.set(id, { file: tail!, reason: `${missing}, and no file at base_commit whose path ends in it holds a test fixbench parses with this id` }); continue; }
@@ -329,6 +330,9 @@ export async function listedHosts(known: ReadonlyMap<string, string>, ctx: Liste
   }
   return { hosts, unhooked: notes(why), owners: new Map([...owners].filter(([id]) => !held.has(id)).map(([id, files]) => [id, [...files].sort()])), holders, definers };
 }
+
+/** `text` calls a registering function (canary-host.ts REGISTERING_CALL) and writes every title of `id` in quotes. */
+const writesTitles = (text: string, id: string): boolean => REGISTERING_CALL.test(text) && id.split(ID_SEPARATOR).every((p) => ['\'', '"', '`'].some((q) => text.includes(`${q}${p}${q}`)));
 
 /** One note per file and reason, naming up to 3 of its tests. */
 function notes(why: ReadonlyMap<string, { file: string; reason: string }>): Unhooked[] {

@@ -19,7 +19,7 @@ const SWAP: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'
 
 /** Repository-relative files relative specifier `spec` of `file` may load (with every extension it may stand for, an index file); none outside the repository. */
 export function candidatesOf(file: string, spec: string): string[] {
-  const to = posix.normalize(posix.join(posix.dirname(file), spec));
+  const to = posix.normalize(posix.join(posix.dirname(file), spec)).replace(/(.)\/+$/, '$1');
   if (to === '..' || to.startsWith('../') || posix.isAbsolute(to)) return [];
   const ext = extname(to);
   const stem = to.slice(0, to.length - ext.length);

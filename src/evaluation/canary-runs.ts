@@ -1,18 +1,56 @@
-// How many node:test processes must report each listed test (DESIGN.md §11 rule 3). node's reports
+// Which node:test processes must report each listed test (DESIGN.md §11 rule 3). node's reports
 // name no file, so a listed id two test files run is one id with two results (parse/types.ts
 // `testCount`). A wrong patch that stops one of them — an ESM twin whose suite body it keeps from
 // running (atkH21 A3), or one of two test files loading a module of shared cases that it makes exit
 // at load (atkI21 A) — leaves the other's pass to answer the id. So the grading knows, from
 // base_commit's text, every test file node runs that runs a file defining the id (the file itself,
-// and each test file loading it through relative imports), and an id reported fewer times than that
-// did not run everywhere it must: ERROR (`shortOfRuns`). The host only reads text here.
+// and each test file loading it: `runnersOf`); each of their processes must report it
+// (process-account.ts), else it is ERROR. The host only reads text here.
+import { writeFile } from 'node:fs/promises';
 import { basename, extname, dirname } from 'node:path';
-import { candidatesOf, RELATIVE } from './canary-own-name-imports.ts';
+import { candidatesOf } from './canary-own-name-imports.ts';
+import { loadsTypeScript, nodeRunsAsTest } from './node-test-files.ts';
+import { noLinkPath, readSmallFile } from './report-file.ts';
 import type { FilesAtBase } from './canary-listed-hosts.ts';
 import { testCount, type TestResults } from './parse/index.ts';
+import { DUPLICATE_SUFFIX_RE } from './runners/entries.ts';
 import { sweBenchKey } from '../core/swe-ids.ts';
 
 const JS = /\.[cm]?[jt]sx?$/;
+/**
+ * The modules a text may load, by text (comments and type-only imports — `import type …`,
+ * `export type … from` — left out first, as they load nothing): every quoted relative path (`./x`,
+ * `../x`: an import, a `require`, an alias of `createRequire`'s, `path.join(__dirname, '../x')`),
+ * and every `#…` specifier imported or required (package.json `imports`, `subpaths`).
+ * Reading more than loads asks more runs, never fewer.
+ */
+const QUOTED_RELATIVE = /(['"`])(\.{1,2}(?:\/[^'"`\n]*)?)\1/g;
+const HASH_LOADS = /(?:\bfrom|\bimport|\brequire\s*\(|\bimport\s*\()\s*(['"`])(#[^'"`\n]+)\1/g;
+const loadsOf = (text: string): { relative: string[]; hash: string[] } => {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/(^|[\s;{}()])\/\/.*$/gm, '$1').replace(/\b(?:import|export)\s+type\b[^;'"`]*?\bfrom\s*(['"`])[^'"`\n]*\1/g, ' ');
+  return { relative: [...code.matchAll(QUOTED_RELATIVE)].map((m) => m[2]!), hash: [...code.matchAll(HASH_LOADS)].map((m) => m[2]!) };
+};
+
+/**
+ * The root package.json's `imports` (`{"#cases/*": "./testlib/*"}`) as a resolver of a `#…`
+ * specifier to repository-relative candidates (every string target of a key it matches, `*` filled
+ * in); none when absent or not JSON.
+ */
+export function importsResolver(pkg: string | null): (spec: string) => string[] {
+  let imports: Record<string, unknown> = {};
+  try {
+    const parsed = pkg === null ? null : (JSON.parse(pkg) as { imports?: unknown });
+    if (parsed?.imports && typeof parsed.imports === 'object') imports = parsed.imports as Record<string, unknown>;
+  } catch {
+    imports = {};
+  }
+  const leaves = (v: unknown): string[] => (typeof v === 'string' ? [v] : v && typeof v === 'object' ? Object.values(v).flatMap(leaves) : []);
+  return (spec) => Object.entries(imports).flatMap(([key, target]) => {
+    const star = key.endsWith('*') && spec.startsWith(key.slice(0, -1)) ? spec.slice(key.length - 1) : null;
+    if (star === null && key !== spec) return [];
+    return leaves(target).filter((t) => t.startsWith('./')).flatMap((t) => candidatesOf('package.json', star === null ? t : t.replace('*', star)));
+  });
+}
 /** Most files read per grading to find the loaders, and most import levels followed up from a defining file. */
 export const MAX_LOADER_READS = 96;
 export const MAX_LOADER_DEPTH = 4;
@@ -38,15 +76,16 @@ const stemOf = (file: string): string => {
 /**
  * node:test: listed id → the test files node runs that run a file defining it (`definers`: listed id
  * → the hosts holding it, canary-listed-hosts.ts `definers`): the file itself when node runs it, and
- * each test file node runs that reaches it through relative imports (`import`, `require`, followed
- * up from module to module to MAX_LOADER_DEPTH levels; candidates are `known` and the files at
+ * each test file node runs that reaches it through what it loads (`loadsOf`: a quoted relative path,
+ * a package `#import`; followed up from module to module to MAX_LOADER_DEPTH levels; candidates are `known` and the files at
  * base_commit writing the module's stem, at most MAX_LOADER_READS read). A test file counts once
  * however many definers it reaches: node loads a module once per process. Ids whose definers no
- * test file runs are left out. Missing a loader (beyond the caps, an import built at run time)
- * asks fewer runs, never more.
+ * test file runs are left out. Missing a loader (beyond the caps, a path built at run time, a bare
+ * package name) asks fewer runs, never more.
  */
 export async function runnersOf(definers: ReadonlyMap<string, readonly string[]>, ctx: RunsContext): Promise<Map<string, string[]>> {
   const reach = new Map<string, Set<string>>(); // module → the defining files it loads (itself included)
+  const resolveHash = importsResolver(await ctx.read('package.json').catch(() => null));
   for (const files of definers.values()) for (const f of files) reach.set(f, new Set([f]));
   const texts = new Map<string, Promise<string | null>>();
   const textOf = (f: string): Promise<string | null> => {
@@ -65,7 +104,8 @@ export async function runnersOf(definers: ReadonlyMap<string, readonly string[]>
       if (!texts.has(c) && texts.size >= MAX_LOADER_READS) continue;
       const text = await textOf(c);
       if (text === null) continue;
-      const loaded = [...text.matchAll(RELATIVE)].flatMap((m) => candidatesOf(c, m[2]!)).filter((m) => level.has(m) && m !== c);
+      const { relative, hash } = loadsOf(text);
+      const loaded = [...relative.flatMap((spec) => candidatesOf(c, spec)), ...hash.flatMap(resolveHash)].filter((m) => level.has(m) && m !== c);
       const mine = reach.get(c) ?? new Set<string>();
       const before = mine.size;
       for (const m of loaded) for (const d of reach.get(m)!) mine.add(d);
@@ -85,9 +125,26 @@ export async function runnersOf(definers: ReadonlyMap<string, readonly string[]>
 }
 
 /**
+ * guardRun's node:test accounting in workspace `dir`: each listed id's runners (`runnersOf`, `reads`:
+ * base_commit's texts; `hosts`: the canary hosts, path → text), and every defining file that is no
+ * host (a module of shared cases: installPlan writes the hosts) written back as base_commit has it,
+ * so a patch's edit to its expectations does not run (atkA22 #2). Throws when such a file cannot be
+ * written (a link, a folder): the caller grades that `tampered`.
+ */
+export async function nodeTestRuns(dir: string, definers: ReadonlyMap<string, readonly string[]>, hosts: ReadonlyMap<string, string>, reads: { read: (f: string) => Promise<string | null>; atBase: (f: string) => Promise<string | null>; filesAt?: FilesAtBase }, testCmd: string): Promise<Map<string, string[]>> {
+  const ts = loadsTypeScript(testCmd);
+  for (const f of new Set([...definers.values()].flat())) {
+    if (hosts.has(f)) continue;
+    const base = await reads.read(f).catch(() => null);
+    if (base !== null && base !== (await readSmallFile(dir, f, 4 * 1024 * 1024))) await writeFile(await noLinkPath(dir, f), base);
+  }
+  return runnersOf(definers, { read: reads.atBase, filesAt: reads.filesAt, known: hosts, runs: (f) => nodeRunsAsTest(f, testCmd, ts) });
+}
+
+/**
  * Sets ERROR in `rest` (the task's results, canaries removed) for every listed id of `runs` (listed
  * id → the test files node runs that run it, `runnersOf`) that `parsed` (the run's results, with
- * their counts) reports fewer times than it has runners: some of those files did not run it. An id
+ * their counts and a runner adapter's ` #n` twins) reports fewer times than it has runners: some of those files did not run it. An id
  * absent from the results is left to the grade (a missing listed test). Returns one line per such id
  * for the test output.
  */
@@ -96,7 +153,9 @@ export function shortOfRuns(parsed: TestResults, rest: TestResults, runs: Readon
   for (const [id, files] of runs) {
     const keys = [...new Set([id, sweBenchKey(id)])].filter((k) => rest.has(k));
     if (keys.length === 0) continue;
-    const seen = Math.max(...keys.map((k) => testCount(parsed, k)));
+    // a runner adapter reports a test run again as its ` #n` twin (runners/entries.ts), node's own reports as one id counted twice
+    const times = (k: string): number => [...parsed.keys()].filter((x) => x === k || (DUPLICATE_SUFFIX_RE.test(x) && x.replace(DUPLICATE_SUFFIX_RE, '') === k)).reduce((n, x) => n + testCount(parsed, x), 0);
+    const seen = Math.max(...keys.map(times));
     if (seen >= files.length) continue;
     for (const k of keys) rest.set(k, 'ERROR');
     lines.push(`${JSON.stringify(id)} was reported ${seen} time${seen === 1 ? '' : 's'}, but ${files.length} test files node runs run it (${files.join(', ')}): ERROR, as one of them did not run it`);

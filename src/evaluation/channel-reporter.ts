@@ -54,3 +54,36 @@ export default new Transform({
 
 /** The `--test-reporter` value that loads {@link LEAN_TAP_REPORTER_SOURCE}: a base64 `data:` URL (no shell metacharacters but `;`: quote it for a shell). */
 export const LEAN_TAP_REPORTER = `data:text/javascript;base64,${Buffer.from(LEAN_TAP_REPORTER_SOURCE).toString('base64')}`;
+
+/**
+ * The per-process account's reporter (process-account.ts reads it): node's events as JSON lines,
+ * written in one piece when the run's stream ends. Per event:
+ * - the runner's own per-file test (nesting 0, named by its file's absolute path, `data.file` the
+ *   same): `{"k":"d"|"c","file"}` for its `test:dequeue` / `test:complete` — under
+ *   `--test-concurrency=1` every event a test file's process reports comes between the two;
+ *   its `test:start` / `test:pass` / `test:fail` (a file that registered no test) are dropped;
+ * - `test:start` → `{"k":"s","n":nesting,"name"}`; `test:pass` / `test:fail` → `{"k":"p"|"f","n","name"}`.
+ */
+export const ACCOUNT_REPORTER_SOURCE = String.raw`import { Transform } from 'node:stream';
+let out = '';
+const KIND = { 'test:dequeue': 'd', 'test:complete': 'c', 'test:start': 's', 'test:pass': 'p', 'test:fail': 'f' };
+export default new Transform({
+  writableObjectMode: true,
+  transform(event, _encoding, done) {
+    const k = KIND[event.type];
+    const data = event.data ?? {};
+    if (k !== undefined) {
+      const own = data.nesting === 0 && typeof data.file === 'string' && data.name === data.file;
+      if (own && (k === 'd' || k === 'c')) out += JSON.stringify({ k, file: data.file }) + '\n';
+      else if (!own && k !== 'd' && k !== 'c') out += JSON.stringify({ k, n: data.nesting, name: String(data.name) }) + '\n';
+    }
+    done();
+  },
+  flush(done) {
+    done(null, out);
+  },
+});
+`;
+
+/** The `--test-reporter` value that loads {@link ACCOUNT_REPORTER_SOURCE} (a base64 `data:` URL, as LEAN_TAP_REPORTER). */
+export const ACCOUNT_REPORTER = `data:text/javascript;base64,${Buffer.from(ACCOUNT_REPORTER_SOURCE).toString('base64')}`;

@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { shellWordAt } from '../core/shell-quote.ts';
-import { LEAN_TAP_REPORTER } from './channel-reporter.ts';
+import { ACCOUNT_REPORTER, LEAN_TAP_REPORTER } from './channel-reporter.ts';
 import { inheritedFailure, testCount, worseStatus, type ReportKind, type TestResults } from './parse/index.ts';
 import type { TestStatus } from './types.ts';
 
@@ -73,6 +73,23 @@ export function planSecondChannel(testCmd: string, report: ReportKind, root: str
   const added = words.map((w) => ` ${shellWordAt(`${testCmd.slice(0, end)} `, w)}`).join('');
   const cmd = `${testCmd.slice(0, end)}${added}${soleToStdout ? ' --test-reporter-destination=stdout' : ''}${bareTap ? ' --test-reporter=tap --test-reporter-destination=stdout' : ''}${testCmd.slice(end)}`;
   return { cmd, path, kind };
+}
+
+/**
+ * `cmd` (holding exactly one `node --test`, as planSecondChannel's) with node's runner told to run
+ * one test file at a time (`--test-concurrency=1` right after `--test`; a concurrency the command
+ * gives is taken out) and fixbench's account reporter (channel-reporter.ts ACCOUNT_REPORTER) writing
+ * to a file of a random name at the root (`root`, as planSecondChannel's): process-account.ts reads
+ * which test file's process reported each test. Null for a command without exactly one `node --test`.
+ */
+export function withProcessAccount(cmd: string, root: string): { cmd: string; path: string } | null {
+  const hits = [...cmd.matchAll(NODE_TEST_RE)];
+  if (hits.length !== 1) return null;
+  const end = hits[0]!.index + hits[0]![0].length;
+  const rest = cmd.slice(end).replace(/\s--test-concurrency(?:=|\s+)['"]?\w+['"]?(?=\s|$)/g, '');
+  const path = `.fixbench-${randomBytes(8).toString('hex')}.jsonl`;
+  const words = ['--test-concurrency=1', `--test-reporter=${ACCOUNT_REPORTER}`, `--test-reporter-destination=${posix.join(root, path)}`];
+  return { cmd: `${cmd.slice(0, end)}${words.map((w) => ` ${shellWordAt(`${cmd.slice(0, end)} `, w)}`).join('')}${rest}`, path };
 }
 
 /**

@@ -32,6 +32,7 @@ import { evidence, evidenceChanged, lockedTestPaths } from './test-lock.ts';
 import { aliasSweBenchNames, listedPytestFiles } from '../core/swe-ids.ts';
 import { diffFiles } from './diff-files.ts';
 import { namedIdsOf, unswapResults } from './canary-swap.ts';
+import { readChannelFiles, type ChannelFiles } from './channel-files.ts';
 import { namesElsewhere, valuesAtBase, wordsAtBase } from './canary-elsewhere.ts';
 import { baseTextOf, filesAtBase } from './canary-listed-hosts.ts';
 import { patchSizeProblem } from './patch-size.ts';
@@ -280,7 +281,6 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     const noVerdict = (why: string): EvaluationResult => ({ ...result, outcome: 'unresolved', tests_status: failedTestsStatus(task), error: `${NO_VERDICT}${why}` });
     const status = String(run.exitCode ?? run.signal);
     let parsed: TestResults;
-    let second: TestResults | null = null;
     let fullNames: Map<string, string[]> | null = null;
     try {
       if (runner) {
@@ -316,15 +316,13 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
     parsed = aliasFileNames(parsed, listed);
     // Zero results or a signal is no verdict whatever else the run shows (rules 2–3).
     if (parsed.size === 0 || run.exitCode === null) return noVerdict(grade(task, parsed, run.exitCode).error!);
-    if (guard.channel) {
-      try {
-        second = unswapResults(swaps, parseReportText(guard.channel.kind, await readReportFile(ws.dir, guard.channel.path, `second-channel ${REPORT_LABEL[guard.channel.kind]}`, status), { tapLeaves: true }), namedIds);
-        if (task.ids === 'swe-bench') second = carryMeta(second, aliasSweBenchNames(second, listed));
-      } catch (err) {
-        return { ...result, outcome: 'tampered', parsed: Object.fromEntries(parsed), error: `the second result channel cannot be read: ${describe(err)}` };
-      }
+    let extra: ChannelFiles;
+    try {
+      extra = await readChannelFiles(ws.dir, guard, status, (r) => unswapResults(swaps, r, namedIds), task.ids === 'swe-bench' ? listed : null);
+    } catch (err) {
+      return { ...result, outcome: 'tampered', parsed: Object.fromEntries(parsed), error: `the second result channel cannot be read: ${describe(err)}` };
     }
-    const verdict = judgeRun(guard, task, parsed, second, run.exitCode);
+    const verdict = judgeRun(guard, task, parsed, extra.second, run.exitCode, extra.account);
     Object.assign(result, { parsed: Object.fromEntries(verdict.rest), canaries: verdict.canaries, channels: verdict.channels });
     // first in the log, as the swaps' line: why a listed test the results show passing reads ERROR
     if (verdict.notes.length) result.test_output = verdict.notes.map((n) => `--- fixbench: ${n}\n`).join('') + result.test_output;

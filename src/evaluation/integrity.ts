@@ -11,7 +11,9 @@ import { jsTitles, literalWords, pythonNames, valueCandidates, type NamesElsewhe
 import { documentedOdds, valueText } from './canary-odds.ts';
 import { workspaceSeenByCommand } from '../sandbox/roots.ts';
 import { listedHosts, type BaseText, type FilesAtBase } from './canary-listed-hosts.ts';
-import { compareChannels, planSecondChannel, readsNodeTestTap, reporterApartFromTests, type SecondChannel } from './channels.ts';
+import { compareChannels, planSecondChannel, readsNodeTestTap, reporterApartFromTests, withProcessAccount, type SecondChannel } from './channels.ts';
+import { unrunInProcess } from './process-account.ts';
+import type { ChannelFiles } from './channel-files.ts';
 import { ID_SEPARATOR, type ReportKind, type TestResults } from './parse/index.ts';
 import { noLinkPath, readSmallFile } from './report-file.ts';
 import { lstatOrNull } from './nofollow-fs.ts';
@@ -21,8 +23,7 @@ import { hostsNamedByConftest } from './canary-conftest.ts';
 import { hostsNamedByImports } from './canary-own-name-imports.ts';
 import type { EvaluationResult } from './types.ts';
 import { karmaFramework } from './karma-framework.ts';
-import { runnersOf, shortOfRuns } from './canary-runs.ts';
-import { loadsTypeScript, nodeRunsAsTest } from './node-test-files.ts';
+import { nodeTestRuns, shortOfRuns } from './canary-runs.ts';
 
 /** What was set up around one test run. */
 export interface Guard {
@@ -48,6 +49,8 @@ export interface Guard {
   holders?: ReadonlyMap<string, string[]>;
   /** node:test: listed id → the test files node runs that run it, each a process that must report it (canary-runs.ts `runnersOf`); absent when none. */
   runs?: ReadonlyMap<string, string[]>;
+  /** node:test with a listed id more than one test file runs: where the per-process account goes (channels.ts `withProcessAccount`) and the workspace root as the command sees it. */
+  account?: { path: string; root: string };
 }
 
 /** Largest package.json or test file read to plan canaries, bytes. */
@@ -84,7 +87,8 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
     guard.off = true;
     return guard;
   }
-  guard.channel = planSecondChannel(task.test_cmd, report, await workspaceSeenByCommand(dir));
+  const root = await workspaceSeenByCommand(dir);
+  guard.channel = planSecondChannel(task.test_cmd, report, root);
   if (guard.channel) guard.cmd = guard.channel.cmd;
   let pkg: unknown = null;
   try {
@@ -123,9 +127,13 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
     // hosts importing a local module that reads the running test's name (`expect.getState()`, atkD21 A), read as listed hosts are (base_commit's text of a file the patch changed)
     hostsNamedByImports(hosts, reads.atBase),
     // node:test: the test files that run each listed test, read at base_commit (a patch cannot drop a loader's import to ask fewer runs)
-    extra.definers.size ? runnersOf(extra.definers, { read: reads.atBase, filesAt: reads.filesAt, known: hosts, runs: (f) => nodeRunsAsTest(f, task.test_cmd, loadsTypeScript(task.test_cmd)) }) : undefined,
+    extra.definers.size ? nodeTestRuns(dir, extra.definers, hosts, reads, task.test_cmd).catch((err: Error) => err) : undefined,
   ]);
+  if (runs instanceof Error) return { ...guard, tampered: `a file defining a listed test could not be written back as base_commit has it: ${runs.message}` };
   if (runs?.size) guard.runs = runs;
+  // a listed id several test files run: each file's process must report it (process-account.ts), files run one at a time so node's runner tells whose events are whose
+  const account = guard.channel && [...(runs?.values() ?? [])].some((files) => files.length > 1) ? withProcessAccount(guard.cmd, root) : null;
+  if (account) [guard.cmd, guard.account] = [account.cmd, { path: account.path, root }];
   const documented = counts ? (v: string): boolean => (counts.get(v) ?? 0) > 0 : undefined;
   const plan = withNotes(await priced(planCanaries(runner, hosts, type, task, written, baseWords, documented, named), [...hosts.keys()], valuesAt), [...notes, ...extra.unhooked]);
   // node's JUnit (or its TAP read with every point) cannot show a parent test's or a hook's own failure: the second channel does.
@@ -290,7 +298,7 @@ export interface Verdict {
   noVerdict: string | null;
   /** Canary host files none of whose canaries was reported (checkCanaries `silent`); [] without canaries. */
   silentFiles: string[];
-  /** Lines for the test output on listed tests made ERROR because fewer test files reported them than run them (canary-runs.ts `shortOfRuns`). */
+  /** Lines for the test output on listed tests made ERROR because fewer test files reported them than run them, or not each one's process (canary-runs.ts `shortOfRuns`, process-account.ts `unrunInProcess`). */
   notes: string[];
 }
 
@@ -299,9 +307,12 @@ export interface Verdict {
  * channel (`second`, null when none was read) agrees with the first on the listed tests and the
  * canaries (a test the two cannot match, `compareChannels`' `ambiguous`, is `noVerdict`); the
  * exit code is not 0 when the failing canary failed (a runner that exits 0 with a failed test
- * hides failures). The no-verdict rules of the exit code are `grade`'s.
+ * hides failures). The no-verdict rules of the exit code are `grade`'s. node:test: a listed id
+ * reported fewer times than the files that run it, or (`account`, the per-process account) not by
+ * each one's process, is ERROR (`notes` say why); an account node's runner cannot have written gives
+ * no verdict, one with the runner's own events forged is `tampered`.
  */
-export function judgeRun(guard: Guard, task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS'>, parsed: TestResults, second: TestResults | null, exitCode: number | null): Verdict {
+export function judgeRun(guard: Guard, task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PASS_TO_PASS'>, parsed: TestResults, second: TestResults | null, exitCode: number | null, account: ChannelFiles['account'] = null): Verdict {
   const verdict: Verdict = { rest: parsed, canaries: null, channels: second ? 2 : 1, tampered: null, noVerdict: null, silentFiles: [], notes: [] };
   const canaryIds: string[] = [];
   if (guard.plan) {
@@ -310,7 +321,8 @@ export function judgeRun(guard: Guard, task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PA
     verdict.canaries = c.canaries;
     verdict.tampered = c.problem;
     verdict.silentFiles = c.silent;
-    if (guard.runs) verdict.notes = shortOfRuns(parsed, c.rest, guard.runs);
+    if (guard.runs && !account) verdict.notes = shortOfRuns(parsed, c.rest, guard.runs);
+    if (account && 'account' in account && guard.runs) verdict.notes.push(...unrunInProcess(account.account, c.rest, guard.runs));
     const tails = guard.plan.tests.map(tailOfTest);
     const plan = guard.plan;
     for (const id of parsed.keys()) if (tails.some((t) => id === t || id.endsWith(`${ID_SEPARATOR}${t}`)) || plan.tests.some((t) => t.family && isCanaryResult(id, t))) canaryIds.push(id);
@@ -320,6 +332,7 @@ export function judgeRun(guard: Guard, task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PA
     verdict.tampered = c.disagree;
     verdict.noVerdict = c.ambiguous;
   }
+  if (!verdict.tampered && account && 'problem' in account) verdict[account.forged ? 'tampered' : 'noVerdict'] ??= account.problem;
   if (!verdict.tampered && !verdict.noVerdict && guard.noChannel) verdict.noVerdict = guard.noChannel;
   if (!verdict.tampered && guard.plan && exitCode === 0) {
     verdict.tampered = 'the test command exited 0 although the failing canary test failed: its exit code does not follow its results';

@@ -1,11 +1,11 @@
-// A listed node:test id run by several test files (canary-runs.ts), through the real pipeline
-// (`fixbench eval --predictions`, node:test) on a copy of js-duration-1 whose base_commit gains a
-// module of shared cases (`testlib/unit-cases.js`, not a file node runs as a test) holding the
-// listed `units > returns undefined for unknown names`, and two test files loading it, one CommonJS
-// and one ESM: with test/units.test.js, three processes must report the id. A patch that stops the
-// ESM loader at load (atkI21 A's shape: `process.exit(0)` under node --test) leaves the id to the
-// other two files' passes; it must not resolve, and the test output says why. Nor may one keeping
-// the suite's body from running in that process only while the file's other suite runs (atkH21 A3).
+// A listed node:test id run by several test files (canary-runs.ts, process-account.ts), through the
+// real pipeline (`fixbench eval --predictions`, node:test) on a copy of js-duration-1 whose
+// base_commit gains a module of shared cases (`testlib/unit-cases.js`, not a file node runs as a
+// test) holding the listed `units > returns undefined for unknown names`, and two test files loading
+// it, one CommonJS and one ESM: with test/units.test.js, three processes must each report the id.
+// Wrong patches that stop the ESM loader at load (atkI21 A), keep the suite's body from running in
+// its process only (atkH21 A3), also load the cases twice elsewhere to keep the count (atkA22 #1),
+// or edit the module of cases (atkA22 #2) must not resolve, and the test output says why.
 import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -15,9 +15,12 @@ import type { AttemptRecord } from '../../src/store/records.ts';
 import { commitNewBase, copyDurationTask, DURATION_TASK as TASK, gradePredictions } from '../helpers/duration-task.ts';
 
 const ID = 'units > returns undefined for unknown names';
+const BREAK = "const lookupKnown = lookupUnit;\nconst lookupOrFortnight = (name) => (String(name).toLowerCase() === 'fortnight' ? { symbol: 'w', ms: 1209600000 } : lookupKnown(name));\nmodule.exports = { parse, format, lookupUnit: lookupOrFortnight,";
 const CASES = "'use strict';\nconst { describe, it } = require('node:test');\nconst assert = require('node:assert');\ndescribe('units', () => {\n  it('returns undefined for unknown names', () => { assert.strictEqual(globalThis.durationLib.lookupUnit('fortnight'), undefined); });\n});\n";
 const STOP_ESM = "if (process.argv.some((a) => /loader-esm\\.test\\.mjs$/.test(a))) process.exit(0);\n";
 // atkH21 A3's shape: in the ESM loader's process only, the suite holding the id is registered with no body, while its other suite runs (the file is not silent)
+// atkA22 #1: …and in every other process a test file's relative require outside src/ loads the module twice, so the count comes out right
+const DOUBLE = "if (!process.argv.some((a) => /loader-esm\\.test\\.mjs$/.test(a))) { const M = require('node:module'); const req = M.prototype.require; M.prototype.require = function (id) { const r = req.call(this, id); if (id.startsWith('.') && /\\.test\\.[cm]?js$/.test(this.filename || '')) { const p = M._resolveFilename(id, this); if (!p.includes('/src/')) { delete require.cache[p]; req.call(this, id); } } return r; }; }\n";
 const SKIP_ESM = "if (process.argv.some((a) => /loader-esm\\.test\\.mjs$/.test(a))) { const t = require('node:test'); const d = t.describe; t.describe = (name, fn) => d(name, name === 'units' ? () => {} : fn); }\n";
 
 let tmp: string;
@@ -41,7 +44,16 @@ beforeAll(async () => {
   git('apply', path.join(tasks, TASK, 'gold.patch'));
   writeFileSync(index, SKIP_ESM + readFileSync(index, 'utf8'));
   const skip = diff();
-  records = await gradePredictions(tmp, [['right', right], ['stop', stop], ['skip', skip]], 'a');
+  git('apply', path.join(tasks, TASK, 'gold.patch'));
+  writeFileSync(index, SKIP_ESM + DOUBLE + readFileSync(index, 'utf8'));
+  const double = diff();
+  // atkA22 #2: the module of shared cases (no test file, no canary host) edited to expect what a wrong lookupUnit gives
+  git('apply', path.join(tasks, TASK, 'gold.patch'));
+  writeFileSync(index, readFileSync(index, 'utf8').replace('module.exports = { parse, format, lookupUnit,', BREAK));
+  const cases = path.join(work, 'testlib', 'unit-cases.js');
+  writeFileSync(cases, readFileSync(cases, 'utf8').replace("lookupUnit('fortnight'), undefined)", "lookupUnit('fortnight'), globalThis.durationLib.lookupUnit('fortnight'))"));
+  const edit = diff();
+  records = await gradePredictions(tmp, [['right', right], ['stop', stop], ['skip', skip], ['double', double], ['edit', edit]], 'a');
 }, 300_000);
 afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
@@ -57,11 +69,19 @@ describe('a listed node:test id in a module of shared cases two test files load 
   it('a patch stopping the ESM loader at load does not resolve: the id reads ERROR, and the output names the files', () => {
     expect(of('stop').outcome, JSON.stringify(of('stop').error)).toBe('unresolved');
     expect(of('stop').tests_status?.PASS_TO_PASS.failure).toContain(ID);
-    expect(log('stop')).toContain(`${JSON.stringify(ID)} was reported 2 times, but 3 test files node runs run it (test/loader-cjs.test.js, test/loader-esm.test.mjs, test/units.test.js)`);
+    expect(log('stop')).toContain(`${JSON.stringify(ID)} was not reported by the process of test/loader-esm.test.mjs, which runs it (3 test files do: test/loader-cjs.test.js, test/loader-esm.test.mjs, test/units.test.js)`);
   });
   it('a patch keeping the suite body from running in the ESM loader only (its other suite runs) does not resolve either (atkH21 A3)', () => {
     expect(of('skip').outcome, JSON.stringify(of('skip').error)).toBe('unresolved');
     expect(of('skip').tests_status?.PASS_TO_PASS.failure).toContain(ID);
-    expect(log('skip')).toContain(`${JSON.stringify(ID)} was reported 2 times`);
+    expect(log('skip')).toContain(`${JSON.stringify(ID)} was not reported by the process of test/loader-esm.test.mjs`);
+  });
+  it('nor one that also loads the cases twice in the other processes, so the id is reported as many times as files run it (atkA22 #1): each file is run alone and its process must report it', () => {
+    expect(of('double').outcome, JSON.stringify(of('double').error)).toBe('unresolved');
+    expect(log('double')).toContain(`${JSON.stringify(ID)} was not reported by the process of test/loader-esm.test.mjs`);
+  });
+  it("nor a wrong patch editing the module of shared cases to expect its wrong value (atkA22 #2): the module runs as base_commit has it", () => {
+    expect(of('edit').outcome, JSON.stringify(of('edit').error)).toBe('unresolved');
+    expect(of('edit').tests_status?.PASS_TO_PASS.failure).toContain(ID);
   });
 });

@@ -1,7 +1,10 @@
 // canary-runs.ts: which node:test files run each listed test (from base_commit's text), and the
 // listed tests a run reports fewer times than that (atkI21 A, atkH21 A3).
 import { describe, expect, it } from 'vitest';
-import { MAX_LOADER_READS, runnersOf, shortOfRuns } from '../../../src/evaluation/canary-runs.ts';
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { importsResolver, MAX_LOADER_READS, nodeTestRuns, runnersOf, shortOfRuns } from '../../../src/evaluation/canary-runs.ts';
 import { record, type TestResults } from '../../../src/evaluation/parse/index.ts';
 
 const ID = 'parse > reads a date';
@@ -52,6 +55,31 @@ describe('runnersOf', () => {
     expect(asked[0]).toEqual(expect.arrayContaining(['cases', 'x']));
   });
 
+  it('follows what a loader loads however it names the module: an alias of createRequire, path.join, a trailing slash, package.json imports; not comments or type-only imports (atkA22 #3, #5); a loader not writing the module name is not found (git grep)', async () => {
+    const { ctx } = repo({
+      'package.json': JSON.stringify({ imports: { '#cases/*': './testlib/*', '#all': { node: './testlib/index.js' } } }),
+      'testlib/cases.js': "describe('parse', () => { it('reads a date', () => {}); });",
+      'testlib/index.js': "module.exports = require('./cases.js');",
+      'test/alias.test.mjs': "import { createRequire } from 'node:module';\nconst load = createRequire(import.meta.url);\nload('../testlib/cases.js');",
+      'test/join.test.js': "require(require('node:path').join(__dirname, '../testlib/cases.js'));",
+      'test/slash.test.js': "require('../testlib/');",
+      'test/hash.test.mjs': "import '#cases/cases.js';",
+      'test/doc.test.js': "/** @type {import('../testlib/cases.js').Case[]} */\nconst x = []; // see '../testlib/cases.js'\n",
+      'test/types.test.ts': "import type { Case } from '../testlib/cases.js';\nexport type { Case } from '../testlib/cases.js';",
+    });
+    const runs = await runnersOf(new Map([[ID, ['testlib/cases.js']]]), { ...ctx, runs: (f) => /\.test\.[cm]?[jt]s$/.test(f) });
+    expect(runs.get(ID)).toEqual(['test/alias.test.mjs', 'test/hash.test.mjs', 'test/join.test.js', 'test/slash.test.js']);
+  });
+
+  it('reads package.json imports: wildcards, conditions, exact keys; nothing for bad JSON', () => {
+    const r = importsResolver(JSON.stringify({ imports: { '#a/*': './lib/*', '#b': { import: './b.mjs', require: './b.cjs' }, '#c': 'some-package' } }));
+    expect(r('#a/x.js')).toContain('lib/x.js');
+    expect(r('#b')).toEqual(expect.arrayContaining(['b.mjs', 'b.cjs']));
+    expect(r('#c')).toEqual([]);
+    expect(importsResolver('{ not json')('#a/x.js')).toEqual([]);
+    expect(importsResolver(null)('#a/x.js')).toEqual([]);
+  });
+
   it('asks fewer runs, never more, when the files cannot be searched or read', async () => {
     const { ctx } = repo({ 'testlib/cases.js': '', 'test/cjs.test.js': "require('../testlib/cases.js');" });
     expect((await runnersOf(new Map([[ID, ['testlib/cases.js']]]), { ...ctx, filesAt: async () => null })).size).toBe(0);
@@ -66,8 +94,28 @@ describe('runnersOf', () => {
     const { ctx } = repo(files);
     const runs = await runnersOf(new Map([[ID, ['testlib/cases.js']]]), { ...ctx, read: async (f) => { read.push(f); return files[f] ?? null; } });
     expect(runs.get(ID)).toEqual(['test/z.test.js']);
-    expect(read[0]).toBe('test/z.test.js');
-    expect(new Set(read).size).toBeLessThanOrEqual(MAX_LOADER_READS);
+    expect(read.filter((f) => f !== 'package.json')[0]).toBe('test/z.test.js');
+    expect(new Set(read.filter((f) => f !== 'package.json')).size).toBeLessThanOrEqual(MAX_LOADER_READS); // and package.json, once
+  });
+});
+
+describe('nodeTestRuns', () => {
+  it("writes a defining file that is no canary host back as base_commit has it (a patch's edit to shared cases does not run, atkA22 #2); hosts are left to the plan", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'fixbench-runs-'));
+    try {
+      await mkdir(path.join(dir, 'testlib'));
+      await mkdir(path.join(dir, 'test'));
+      const base = "describe('parse', () => { it('reads a date', () => { assert.equal(d, 1); }); });\n";
+      await writeFile(path.join(dir, 'testlib', 'cases.js'), base.replace('1', 'd'));
+      await writeFile(path.join(dir, 'test', 'a.test.js'), 'edited');
+      const read = async (f: string): Promise<string | null> => (f === 'testlib/cases.js' ? base : f === 'test/a.test.js' ? "require('../testlib/cases.js');" : null);
+      const runs = await nodeTestRuns(dir, new Map([[ID, ['testlib/cases.js', 'test/a.test.js']]]), new Map([['test/a.test.js', "require('../testlib/cases.js');"]]), { read, atBase: read }, 'node --test');
+      expect(await readFile(path.join(dir, 'testlib', 'cases.js'), 'utf8')).toBe(base);
+      expect(await readFile(path.join(dir, 'test', 'a.test.js'), 'utf8')).toBe('edited');
+      expect(runs.get(ID)).toEqual(['test/a.test.js']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -84,6 +132,12 @@ describe('shortOfRuns', () => {
     expect(rest.get(ID)).toBe('ERROR');
     expect(rest.get('x > y')).toBe('PASSED');
     expect(lines).toEqual([`${JSON.stringify(ID)} was reported 2 times, but 3 test files node runs run it (test/a.test.js, test/b.test.mjs, test/c.test.js): ERROR, as one of them did not run it`]);
+  });
+  it("counts a runner adapter's ` #n` twins of the id", () => {
+    const parsed = results({ [`t.test.js > ${ID}`]: ['PASSED', 1], [`t.test.js > ${ID} #2`]: ['PASSED', 1] });
+    const rest = new Map(parsed);
+    expect(shortOfRuns(parsed, rest, new Map([[`t.test.js > ${ID}`, ['t.test.js', 'u.test.js']]]))).toEqual([]);
+    expect(shortOfRuns(parsed, rest, new Map([[`t.test.js > ${ID}`, ['t.test.js', 'u.test.js', 'v.test.js']]]))).toHaveLength(1);
   });
   it('leaves an id reported as often as (or more often than) it runs, and an absent one, to the grade', () => {
     const parsed = results({ [ID]: ['FAILED', 3] });
