@@ -11,6 +11,7 @@ import { basename, extname, dirname } from 'node:path';
 import { candidatesOf } from './canary-own-name-imports.ts';
 import { loadsTypeScript, nodeRunsAsTest } from './node-test-files.ts';
 import { noLinkPath, readSmallFile } from './report-file.ts';
+import { withProcessAccount } from './channels.ts';
 import type { FilesAtBase } from './canary-listed-hosts.ts';
 import { testCount, type TestResults } from './parse/index.ts';
 import { DUPLICATE_SUFFIX_RE } from './runners/entries.ts';
@@ -139,6 +140,32 @@ export async function nodeTestRuns(dir: string, definers: ReadonlyMap<string, re
     if (base !== null && base !== (await readSmallFile(dir, f, 4 * 1024 * 1024))) await writeFile(await noLinkPath(dir, f), base);
   }
   return runnersOf(definers, { read: reads.atBase, filesAt: reads.filesAt, known: hosts, runs: (f) => nodeRunsAsTest(f, testCmd, ts) });
+}
+
+/** What planNodeTestRuns decided: the runners of each listed id, and the command with the per-process account (null when no id has two runners, or no second channel). */
+export interface NodeTestRunsPlan {
+  runs: Map<string, string[]>;
+  account: { cmd: string; path: string } | null;
+}
+
+/**
+ * nodeTestRuns, then for a listed id more than one test file runs: `cmd` (the test command with the
+ * second channel, `channel` set) given the per-process account (channels.ts `withProcessAccount`,
+ * `root` as planSecondChannel's), and each runner file that is no canary host yet added to `hosts`
+ * (its text as base_commit has it, `reads.read`), so its process must report canaries of its own
+ * (process-account.ts `judgeProcesses`). Throws as nodeTestRuns.
+ */
+export async function planNodeTestRuns(dir: string, definers: ReadonlyMap<string, readonly string[]>, hosts: Map<string, string>, reads: Parameters<typeof nodeTestRuns>[3], task: { cmd: string; testCmd: string; root: string; channel: boolean }): Promise<NodeTestRunsPlan> {
+  const runs = await nodeTestRuns(dir, definers, hosts, reads, task.testCmd);
+  const shared = [...runs.values()].filter((files) => files.length > 1);
+  const account = task.channel && shared.length ? withProcessAccount(task.cmd, task.root) : null;
+  if (account) {
+    for (const f of new Set(shared.flat())) {
+      const text = hosts.has(f) ? null : await reads.read(f).catch(() => null);
+      if (text !== null) hosts.set(f, text);
+    }
+  }
+  return { runs, account };
 }
 
 /**

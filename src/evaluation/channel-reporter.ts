@@ -62,7 +62,10 @@ export const LEAN_TAP_REPORTER = `data:text/javascript;base64,${Buffer.from(LEAN
  *   same): `{"k":"d"|"c","file"}` for its `test:dequeue` / `test:complete` — under
  *   `--test-concurrency=1` every event a test file's process reports comes between the two;
  *   its `test:start` / `test:pass` / `test:fail` (a file that registered no test) are dropped;
- * - `test:start` → `{"k":"s","n":nesting,"name"}`; `test:pass` / `test:fail` → `{"k":"p"|"f","n","name"}`.
+ * - `test:start` → `{"k":"s","n":nesting,"name"}`; `test:pass` / `test:fail` → `{"k":"p"|"f","n","name"}`
+ *   with `"at"`, the file the test is written in (node's `data.file`), `"skip":1` for a skipped or
+ *   todo test and `"suite":1` for a describe's point (node's `details.type === 'suite'`: no test, as
+ *   in node's JUnit).
  */
 export const ACCOUNT_REPORTER_SOURCE = String.raw`import { Transform } from 'node:stream';
 let out = '';
@@ -75,7 +78,7 @@ export default new Transform({
     if (k !== undefined) {
       const own = data.nesting === 0 && typeof data.file === 'string' && data.name === data.file;
       if (own && (k === 'd' || k === 'c')) out += JSON.stringify({ k, file: data.file }) + '\n';
-      else if (!own && k !== 'd' && k !== 'c') out += JSON.stringify({ k, n: data.nesting, name: String(data.name) }) + '\n';
+      else if (!own && k !== 'd' && k !== 'c') out += JSON.stringify({ k, n: data.nesting, name: String(data.name), ...(k !== 's' && typeof data.file === 'string' ? { at: data.file } : {}), ...(data.skip !== undefined || data.todo !== undefined ? { skip: 1 } : {}), ...(data.details?.type === 'suite' ? { suite: 1 } : {}) }) + '\n';
     }
     done();
   },

@@ -86,7 +86,7 @@ export function withProcessAccount(cmd: string, root: string): { cmd: string; pa
   const hits = [...cmd.matchAll(NODE_TEST_RE)];
   if (hits.length !== 1) return null;
   const end = hits[0]!.index + hits[0]![0].length;
-  const rest = cmd.slice(end).replace(/\s--test-concurrency(?:=|\s+)['"]?\w+['"]?(?=\s|$)/g, '');
+  const rest = cmd.slice(end).replace(/\s--test-concurrency(?:=|\s+)(['"]?)\w+\1(?=[\s'"]|$)/g, '');
   const path = `.fixbench-${randomBytes(8).toString('hex')}.jsonl`;
   const words = ['--test-concurrency=1', `--test-reporter=${ACCOUNT_REPORTER}`, `--test-reporter-destination=${posix.join(root, path)}`];
   return { cmd: `${cmd.slice(0, end)}${words.map((w) => ` ${shellWordAt(`${cmd.slice(0, end)} `, w)}`).join('')}${rest}`, path };

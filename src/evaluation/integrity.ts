@@ -11,8 +11,8 @@ import { jsTitles, literalWords, pythonNames, valueCandidates, type NamesElsewhe
 import { documentedOdds, valueText } from './canary-odds.ts';
 import { workspaceSeenByCommand } from '../sandbox/roots.ts';
 import { listedHosts, type BaseText, type FilesAtBase } from './canary-listed-hosts.ts';
-import { compareChannels, planSecondChannel, readsNodeTestTap, reporterApartFromTests, withProcessAccount, type SecondChannel } from './channels.ts';
-import { unrunInProcess } from './process-account.ts';
+import { compareChannels, planSecondChannel, readsNodeTestTap, reporterApartFromTests, type SecondChannel } from './channels.ts';
+import { judgeProcesses } from './process-account.ts';
 import type { ChannelFiles } from './channel-files.ts';
 import { ID_SEPARATOR, type ReportKind, type TestResults } from './parse/index.ts';
 import { noLinkPath, readSmallFile } from './report-file.ts';
@@ -23,7 +23,7 @@ import { hostsNamedByConftest } from './canary-conftest.ts';
 import { hostsNamedByImports } from './canary-own-name-imports.ts';
 import type { EvaluationResult } from './types.ts';
 import { karmaFramework } from './karma-framework.ts';
-import { nodeTestRuns, shortOfRuns } from './canary-runs.ts';
+import { planNodeTestRuns, shortOfRuns } from './canary-runs.ts';
 
 /** What was set up around one test run. */
 export interface Guard {
@@ -117,8 +117,12 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
     }
     runner = framework;
   }
+  // node:test: the files running each listed test, from base_commit; an id several run must come from each one's process, with its own canaries (canary-runs.ts)
+  const planned = extra.definers.size ? await planNodeTestRuns(dir, extra.definers, hosts, reads, { cmd: guard.cmd, testCmd: task.test_cmd, root, channel: guard.channel !== null }).catch((err: Error) => err) : null;
+  if (planned instanceof Error) return { ...guard, tampered: `a file defining a listed test could not be written back as base_commit has it: ${planned.message}` };
+  if (planned?.runs.size) [guard.runs, guard.cmd, guard.account] = [planned.runs, planned.account?.cmd ?? guard.cmd, planned.account ? { path: planned.account.path, root } : undefined];
   // The three questions to base_commit are independent reads of its tree (a git grep each, own patterns file): asked at once.
-  const [written, baseWords, counts, named, runs] = await Promise.all([
+  const [written, baseWords, counts, named] = await Promise.all([
     elsewhere ? elsewhere(jsTitles(hosts), [...hosts.keys()], false) : new Set<string>(),
     wordsAt ? wordsAt(literalWords(hosts, false)) : undefined,
     // which candidate values the repository writes outside the hosts, so a mutant is drawn documented alike (canary-echo.ts); unknown when it cannot be read
@@ -126,14 +130,7 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
     valuesAt ? valuesAt(valueCandidates(hosts).filter((v) => !/[\r\n]/.test(v)), [...hosts.keys()]) : null,
     // hosts importing a local module that reads the running test's name (`expect.getState()`, atkD21 A), read as listed hosts are (base_commit's text of a file the patch changed)
     hostsNamedByImports(hosts, reads.atBase),
-    // node:test: the test files that run each listed test, read at base_commit (a patch cannot drop a loader's import to ask fewer runs)
-    extra.definers.size ? nodeTestRuns(dir, extra.definers, hosts, reads, task.test_cmd).catch((err: Error) => err) : undefined,
   ]);
-  if (runs instanceof Error) return { ...guard, tampered: `a file defining a listed test could not be written back as base_commit has it: ${runs.message}` };
-  if (runs?.size) guard.runs = runs;
-  // a listed id several test files run: each file's process must report it (process-account.ts), files run one at a time so node's runner tells whose events are whose
-  const account = guard.channel && [...(runs?.values() ?? [])].some((files) => files.length > 1) ? withProcessAccount(guard.cmd, root) : null;
-  if (account) [guard.cmd, guard.account] = [account.cmd, { path: account.path, root }];
   const documented = counts ? (v: string): boolean => (counts.get(v) ?? 0) > 0 : undefined;
   const plan = withNotes(await priced(planCanaries(runner, hosts, type, task, written, baseWords, documented, named), [...hosts.keys()], valuesAt), [...notes, ...extra.unhooked]);
   // node's JUnit (or its TAP read with every point) cannot show a parent test's or a hook's own failure: the second channel does.
@@ -298,7 +295,7 @@ export interface Verdict {
   noVerdict: string | null;
   /** Canary host files none of whose canaries was reported (checkCanaries `silent`); [] without canaries. */
   silentFiles: string[];
-  /** Lines for the test output on listed tests made ERROR because fewer test files reported them than run them, or not each one's process (canary-runs.ts `shortOfRuns`, process-account.ts `unrunInProcess`). */
+  /** Lines for the test output on listed tests made ERROR because fewer test files reported them than run them, or not each one's process (canary-runs.ts `shortOfRuns`, process-account.ts `judgeProcesses`). */
   notes: string[];
 }
 
@@ -322,7 +319,7 @@ export function judgeRun(guard: Guard, task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PA
     verdict.tampered = c.problem;
     verdict.silentFiles = c.silent;
     if (guard.runs && !account) verdict.notes = shortOfRuns(parsed, c.rest, guard.runs);
-    if (account && 'account' in account && guard.runs) verdict.notes.push(...unrunInProcess(account.account, c.rest, guard.runs));
+    if (account && 'account' in account && guard.runs) verdict.notes.push(...judgeProcesses(account.account, c.rest, guard.runs, guard.plan));
     const tails = guard.plan.tests.map(tailOfTest);
     const plan = guard.plan;
     for (const id of parsed.keys()) if (tails.some((t) => id === t || id.endsWith(`${ID_SEPARATOR}${t}`)) || plan.tests.some((t) => t.family && isCanaryResult(id, t))) canaryIds.push(id);

@@ -8,14 +8,23 @@
 // writes them, and this reads which tests each file's process reported.
 import { z } from 'zod';
 import { channelKey } from './channels.ts';
+import { worseStatus } from './parse/index.ts';
+import type { TestStatus } from './types.ts';
+import { tailOfTest } from './canary-check.ts';
+import { unswapResults } from './canary-swap.ts';
+import type { CanaryPlan } from './canary.ts';
 
 const Line = z.union([
   z.object({ k: z.enum(['d', 'c']), file: z.string() }).strict(),
-  z.object({ k: z.enum(['s', 'p', 'f']), n: z.number().int().min(0).max(10_000), name: z.string() }).strict(),
+  z.object({ k: z.enum(['s', 'p', 'f']), n: z.number().int().min(0).max(10_000), name: z.string(), at: z.string().optional(), skip: z.literal(1).optional(), suite: z.literal(1).optional() }).strict(),
 ]);
 
-/** Test file node ran (repository-relative when under the workspace root, else as node named it) → the keys (`accountKey`) of the tests its process reported. */
-export type ProcessAccount = Map<string, Set<string>>;
+/**
+ * Test file node ran → the file each test its process reported is written in (node's `data.file`;
+ * '' when not given) → the test's key (`accountKey`) → its worst status there (a describe's point
+ * is no test). Files repository-relative when under the workspace root, else as node named them.
+ */
+export type ProcessAccount = Map<string, Map<string, Map<string, TestStatus>>>;
 
 /** A title path's key: each part's line breaks dropped and blanks trimmed, empty parts left out, joined by ` > ` (channels.ts `channelKey`'s form). */
 const accountKey = (parts: readonly string[]): string => parts.map((p) => p.replace(/[\r\n]/g, '').trim()).filter((p) => p !== '').join(' > ');
@@ -50,7 +59,7 @@ export function readProcessAccount(text: string, root: string): { account: Proce
       if (line.k === 'd' ? open !== null : open !== line.file) return { problem: `the per-process report has ${JSON.stringify(rel(line.file))} ${line.k === 'd' ? `starting while ${JSON.stringify(rel(open!))} runs` : 'ending without starting'}: its files did not run one at a time`, forged: false };
       open = line.k === 'd' ? line.file : null;
       stack = [];
-      if (line.k === 'd') account.set(rel(line.file), account.get(rel(line.file)) ?? new Set());
+      if (line.k === 'd') account.set(rel(line.file), account.get(rel(line.file)) ?? new Map());
       continue;
     }
     if (open === null) return { problem: `the per-process report has a test (${JSON.stringify(line.name.slice(0, 80))}) outside every test file's run`, forged: false };
@@ -58,27 +67,53 @@ export function readProcessAccount(text: string, root: string): { account: Proce
       stack = [...stack.slice(0, line.n), line.name];
       continue;
     }
-    account.get(rel(open))!.add(accountKey([...stack.slice(0, line.n), line.name]));
+    if (line.suite) continue;
+    const window = account.get(rel(open))!;
+    const at = line.at === undefined ? '' : rel(line.at);
+    const tests = window.get(at) ?? window.set(at, new Map()).get(at)!;
+    const key = accountKey([...stack.slice(0, line.n), line.name]);
+    const status: TestStatus = line.k === 'f' ? 'FAILED' : line.skip ? 'SKIPPED' : 'PASSED';
+    tests.set(key, worseStatus(tests.get(key) ?? status, status));
   }
   if (open !== null) return { problem: `the per-process report ends while ${JSON.stringify(rel(open))} runs`, forged: false };
   return { account };
 }
 
 /**
- * Sets ERROR in `rest` for every listed id of `runs` (listed id → the test files node runs that run
- * it, canary-runs.ts `runnersOf`) that one of those files' processes did not report (`account`): under
- * its id, or with more titles around it (a loader requiring the cases inside a describe of its own).
- * An id absent from `rest` is left to the grade. Returns one line per such id for the test output.
+ * Grades every listed id of `runs` (listed id → the test files node runs that run it, canary-runs.ts
+ * `runnersOf`) that more than one file runs by each file's process (`account`): ERROR in `rest`
+ * when one of them did not report it (under its id, or with more titles around it: a loader
+ * requiring the cases inside a describe of its own), or reported none of its own canaries (`plan`'s
+ * tests in that file; a process replaying another file's run holds that file's: atkB22 #1);
+ * else the worst of `rest`'s status and every result those processes gave it (one failing under a
+ * longer title counts: atkB22 #2). The account is read with `plan`'s swapped pairs undone, as the
+ * results are (canary-swap.ts). An id absent from `rest` is left to the grade. Returns one line per
+ * id made ERROR for the test output.
  */
-export function unrunInProcess(account: ProcessAccount, rest: Map<string, unknown>, runs: ReadonlyMap<string, readonly string[]>): string[] {
+export function judgeProcesses(raw: ProcessAccount, rest: Map<string, TestStatus>, runs: ReadonlyMap<string, readonly string[]>, plan: Pick<CanaryPlan, 'tests' | 'swaps'>): string[] {
   const lines: string[] = [];
-  for (const [id, files] of runs) {
-    if (files.length < 2 || !rest.has(id)) continue;
+  // each file's swapped pairs undone in the tests written in it, wherever they ran (a test file another loads runs in both)
+  const account = new Map<string, Map<string, TestStatus>>();
+  for (const [f, byFile] of raw) {
+    const tests = new Map<string, TestStatus>();
+    for (const [at, written] of byFile) for (const [k, st] of unswapResults((plan.swaps ?? []).filter((x) => x.file === at), written, false)) tests.set(k, worseStatus(tests.get(k) ?? st, st));
+    account.set(f, tests);
+  }
+  const own = plan.tests.reduce((m, t) => m.set(t.file, [...(m.get(t.file) ?? []), tailOfTest(t)]), new Map<string, string[]>());
+  const resultsOf = (file: string, id: string): TestStatus[] => {
     const k = channelKey(id);
-    const missing = files.filter((f) => { const got = account.get(f); return !got || !(got.has(k) || [...got].some((x) => x.endsWith(` > ${k}`))); });
-    if (missing.length === 0) continue;
-    rest.set(id, 'ERROR');
-    lines.push(`${JSON.stringify(id)} was not reported by the process of ${missing.join(', ')}, which runs it (${files.length} test files do: ${files.join(', ')}): ERROR`);
+    return [...(account.get(file) ?? [])].filter(([x]) => x === k || x.endsWith(` > ${k}`)).map(([, st]) => st);
+  };
+  for (const [id, files] of runs) {
+    const mine = rest.get(id);
+    if (files.length < 2 || mine === undefined) continue;
+    const missing = files.filter((f) => resultsOf(f, id).length === 0 || (own.get(f)?.length && own.get(f)!.every((c) => resultsOf(f, c).length === 0)));
+    if (missing.length) {
+      rest.set(id, 'ERROR');
+      lines.push(`${JSON.stringify(id)} was not reported by the process of ${missing.join(', ')} with that file's own canaries, which runs it (${files.length} test files do: ${files.join(', ')}): ERROR`);
+      continue;
+    }
+    rest.set(id, files.flatMap((f) => resultsOf(f, id)).reduce(worseStatus, mine));
   }
   return lines;
 }
