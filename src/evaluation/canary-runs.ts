@@ -5,7 +5,8 @@
 // at load (atkI21 A) — leaves the other's pass to answer the id. So the grading knows, from
 // base_commit's text, every test file node runs that runs a file defining the id (the file itself,
 // and each test file loading it: `runnersOf`); each of their processes must report it
-// (process-account.ts), else it is ERROR. The host only reads text here.
+// with canaries of its own (process-account.ts), else it is ERROR. The host only reads text here
+// (and writes base_commit's text back: `nodeTestRuns`); nothing is run.
 import { writeFile } from 'node:fs/promises';
 import { basename, extname, dirname } from 'node:path';
 import { candidatesOf } from './canary-own-name-imports.ts';
@@ -52,6 +53,7 @@ export function importsResolver(pkg: string | null): (spec: string) => string[] 
     return leaves(target).filter((t) => t.startsWith('./')).flatMap((t) => candidatesOf('package.json', star === null ? t : t.replace('*', star)));
   });
 }
+
 /** Most files read per grading to find the loaders, and most import levels followed up from a defining file. */
 export const MAX_LOADER_READS = 96;
 export const MAX_LOADER_DEPTH = 4;
