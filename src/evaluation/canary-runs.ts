@@ -151,21 +151,23 @@ export interface NodeTestRunsPlan {
 }
 
 /**
- * nodeTestRuns, then for a listed id more than one test file runs: `cmd` (the test command with the
- * second channel, `channel` set) given the per-process account (channels.ts `withProcessAccount`,
- * `root` as planSecondChannel's), and each runner file that is no canary host yet added to `hosts`
- * (its text as base_commit has it, `reads.read`), so its process must report canaries of its own
- * (process-account.ts `judgeProcesses`). Throws as nodeTestRuns.
+ * nodeTestRuns; every defining file a test file runs that is no canary host yet added to `hosts`
+ * (its text as base_commit has it, `reads.read`: a module of shared cases gets canaries, which run in
+ * each process loading it, so a patch emptying its tests' bodies in one process fails its must-fail
+ * copy there: atkC22 #1); and for a listed id more than one test file runs, `cmd` (the test command
+ * with the second channel, `channel` set) given the per-process account (channels.ts
+ * `withProcessAccount`, `root` as planSecondChannel's) and each runner file added to `hosts` too, so
+ * its process must report canaries of its own (process-account.ts `judgeProcesses`). Throws as
+ * nodeTestRuns.
  */
 export async function planNodeTestRuns(dir: string, definers: ReadonlyMap<string, readonly string[]>, hosts: Map<string, string>, reads: Parameters<typeof nodeTestRuns>[3], task: { cmd: string; testCmd: string; root: string; channel: boolean }): Promise<NodeTestRunsPlan> {
   const runs = await nodeTestRuns(dir, definers, hosts, reads, task.testCmd);
   const shared = [...runs.values()].filter((files) => files.length > 1);
   const account = task.channel && shared.length ? withProcessAccount(task.cmd, task.root) : null;
-  if (account) {
-    for (const f of new Set(shared.flat())) {
-      const text = hosts.has(f) ? null : await reads.read(f).catch(() => null);
-      if (text !== null) hosts.set(f, text);
-    }
+  const ran = [...definers].filter(([id]) => runs.has(id)).flatMap(([, files]) => files);
+  for (const f of new Set([...ran, ...(account ? shared.flat() : [])])) {
+    const text = hosts.has(f) ? null : await reads.read(f).catch(() => null);
+    if (text !== null) hosts.set(f, text);
   }
   return { runs, account };
 }

@@ -319,7 +319,8 @@ export function judgeRun(guard: Guard, task: Pick<TaskSpec, 'FAIL_TO_PASS' | 'PA
     verdict.tampered = c.problem;
     verdict.silentFiles = c.silent;
     if (guard.runs && !account) verdict.notes = shortOfRuns(parsed, c.rest, guard.runs);
-    if (account && 'account' in account && guard.runs) verdict.notes.push(...judgeProcesses(account.account, c.rest, guard.runs, guard.plan));
+    const processes = account && 'account' in account && guard.runs ? judgeProcesses(account.account, c.rest, guard.runs, guard.plan) : null;
+    if (processes) [verdict.notes, verdict.tampered] = [[...verdict.notes, ...processes.notes], verdict.tampered ?? processes.tampered];
     const tails = guard.plan.tests.map(tailOfTest);
     const plan = guard.plan;
     for (const id of parsed.keys()) if (tails.some((t) => id === t || id.endsWith(`${ID_SEPARATOR}${t}`)) || plan.tests.some((t) => t.family && isCanaryResult(id, t))) canaryIds.push(id);

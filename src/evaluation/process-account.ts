@@ -87,11 +87,14 @@ export function readProcessAccount(text: string, root: string): { account: Proce
  * tests in that file; a process replaying another file's run holds that file's: atkB22 #1);
  * else the worst of `rest`'s status and every result those processes gave it (one failing under a
  * longer title counts: atkB22 #2). The account is read with `plan`'s swapped pairs undone, as the
- * results are (canary-swap.ts). An id absent from `rest` is left to the grade. Returns one line per
- * id made ERROR for the test output.
+ * results are (canary-swap.ts). An id absent from `rest` is left to the grade. `notes`: one line per
+ * id made ERROR, for the test output. `tampered`: a must-fail canary came out passed in one runner's
+ * process while the test it copies did not fail there (merged, another process's failure hid it:
+ * atkC22 #1, a patch emptying the bodies of tests a loaded module registers in one process), or null.
  */
-export function judgeProcesses(raw: ProcessAccount, rest: Map<string, TestStatus>, runs: ReadonlyMap<string, readonly string[]>, plan: Pick<CanaryPlan, 'tests' | 'swaps'>): string[] {
+export function judgeProcesses(raw: ProcessAccount, rest: Map<string, TestStatus>, runs: ReadonlyMap<string, readonly string[]>, plan: Pick<CanaryPlan, 'tests' | 'swaps'>): { notes: string[]; tampered: string | null } {
   const lines: string[] = [];
+  let tampered: string | null = null;
   // each file's swapped pairs undone in the tests written in it, wherever they ran (a test file another loads runs in both)
   const account = new Map<string, Map<string, TestStatus>>();
   for (const [f, byFile] of raw) {
@@ -115,5 +118,13 @@ export function judgeProcesses(raw: ProcessAccount, rest: Map<string, TestStatus
     }
     rest.set(id, files.flatMap((f) => resultsOf(f, id)).reduce(worseStatus, mine));
   }
-  return lines;
+  const runners = new Set([...runs.values()].filter((files) => files.length > 1).flat());
+  for (const f of runners) {
+    for (const t of plan.tests) {
+      if (t.must !== 'FAILED' || !resultsOf(f, tailOfTest(t)).includes('PASSED')) continue;
+      if (t.original !== undefined && resultsOf(f, t.original).some((st) => st === 'FAILED' || st === 'ERROR')) continue;
+      tampered ??= `the failing canary test ${JSON.stringify(tailOfTest(t))} of ${t.file} passed in the process of ${f}${t.original !== undefined ? ` while the test it copies did not fail there` : ''}: that process's results cannot be trusted`;
+    }
+  }
+  return { notes: lines, tampered };
 }

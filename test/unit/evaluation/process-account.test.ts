@@ -53,34 +53,45 @@ describe('judgeProcesses', () => {
   const own = { tests: [canary('a.test.js', 'a canary'), canary('b.test.mjs', 'b canary'), canary('r.test.mjs', 'r canary')], swaps: [] };
   it("makes a listed id ERROR when a runner file's process did not report it, and names the file", () => {
     const rest = new Map<string, 'PASSED' | 'ERROR'>([['units > t', 'PASSED']]);
-    const out = judgeProcesses(account, rest, new Map([['units > t', ['a.test.js', 'b.test.mjs']]]), own);
+    const out = judgeProcesses(account, rest, new Map([['units > t', ['a.test.js', 'b.test.mjs']]]), own).notes;
     expect(rest.get('units > t')).toBe('ERROR');
     expect(out).toEqual(["\"units > t\" was not reported by the process of b.test.mjs with that file's own canaries, which runs it (2 test files do: a.test.js, b.test.mjs): ERROR"]);
   });
   it("is ERROR when the runner's process reported the id but none of its own canaries (another file's run replayed there, atkB22 #1)", () => {
     const rest = new Map<string, 'PASSED' | 'ERROR'>([['units > t', 'PASSED']]);
-    expect(judgeProcesses(account, rest, new Map([['units > t', ['a.test.js', 'r.test.mjs']]]), own)).toHaveLength(1);
+    expect(judgeProcesses(account, rest, new Map([['units > t', ['a.test.js', 'r.test.mjs']]]), own).notes).toHaveLength(1);
     expect(rest.get('units > t')).toBe('ERROR');
   });
   it('takes the id with more titles around it, with its status: a failure there fails the id (atkB22 #2)', () => {
     const rest = new Map<string, 'PASSED' | 'FAILED'>([['units > t', 'PASSED']]);
-    expect(judgeProcesses(account, rest, new Map([['units > t', ['a.test.js', 'c.test.js']]]), own)).toEqual([]);
+    expect(judgeProcesses(account, rest, new Map([['units > t', ['a.test.js', 'c.test.js']]]), own).notes).toEqual([]);
     expect(rest.get('units > t')).toBe('PASSED');
-    expect(judgeProcesses(account, rest, new Map([['units > t', ['a.test.js', 'w.test.mjs']]]), own)).toEqual([]);
+    expect(judgeProcesses(account, rest, new Map([['units > t', ['a.test.js', 'w.test.mjs']]]), own).notes).toEqual([]);
     expect(rest.get('units > t')).toBe('FAILED');
   });
   it("reads the account with the plan's swapped pairs undone (the mutant ran under the test's title)", () => {
     // a.test.js's pair swapped, in its own process and in c.test.js's (which loads it); c's own test of that id untouched
     const swapped: ProcessAccount = new Map([own1('a.test.js', [['units > t', 'FAILED'], ['a canary', 'PASSED']]), ['c.test.js', new Map([['a.test.js', new Map([['units > t', 'FAILED'], ['a canary', 'PASSED']])], ['c.test.js', new Map([['units > t', 'PASSED']])]])]]);
     const rest = new Map<string, 'PASSED' | 'FAILED'>([['units > t', 'PASSED']]);
-    expect(judgeProcesses(swapped, rest, new Map([['units > t', ['a.test.js', 'c.test.js']]]), { ...own, swaps: [{ file: 'a.test.js', a: 'units > t', b: 'a canary' }] })).toEqual([]);
+    expect(judgeProcesses(swapped, rest, new Map([['units > t', ['a.test.js', 'c.test.js']]]), { ...own, swaps: [{ file: 'a.test.js', a: 'units > t', b: 'a canary' }] }).notes).toEqual([]);
     expect(rest.get('units > t')).toBe('PASSED');
+  });
+  it("is tampered when a must-fail canary passed in one runner's process while its original did not fail there (a merged report hides it: atkC22 #1)", () => {
+    const plan = { tests: [{ file: 'lib/cases.js', suite: 'units', title: 't copy', must: 'FAILED' as const, original: 'units > t' }], swaps: [] };
+    // in b's process the copy passed; the test it copies passed there too (bodies emptied) or failed (a wrong result the mutant happens to expect)
+    const windows = (original: 'PASSED' | 'FAILED'): ProcessAccount => new Map([
+      ['a.test.js', new Map([['lib/cases.js', new Map([['units > t', 'PASSED'], ['units > t copy', 'FAILED']])]])],
+      ['b.test.mjs', new Map([['lib/cases.js', new Map([['units > t', original], ['units > t copy', 'PASSED']])]])],
+    ]);
+    const runs = new Map([['units > t', ['a.test.js', 'b.test.mjs']]]);
+    expect(judgeProcesses(windows('PASSED'), new Map([['units > t', 'PASSED']]), runs, plan).tampered).toContain('"units > t copy" of lib/cases.js passed in the process of b.test.mjs');
+    expect(judgeProcesses(windows('FAILED'), new Map([['units > t', 'PASSED']]), runs, plan).tampered).toBeNull();
   });
   it('leaves a one-file id and an absent one alone; a runner file node never ran did not run the id', () => {
     const rest = new Map<string, 'PASSED' | 'ERROR'>([['x > y', 'PASSED'], ['units > t', 'PASSED']]);
-    expect(judgeProcesses(account, rest, new Map([['x > y', ['zz.test.js']], ['gone', ['a.test.js', 'b.test.mjs']]]), own)).toEqual([]);
+    expect(judgeProcesses(account, rest, new Map([['x > y', ['zz.test.js']], ['gone', ['a.test.js', 'b.test.mjs']]]), own).notes).toEqual([]);
     expect(rest.get('x > y')).toBe('PASSED');
-    expect(judgeProcesses(account, rest, new Map([['units > t', ['a.test.js', 'never.test.js']]]), own)).toHaveLength(1);
+    expect(judgeProcesses(account, rest, new Map([['units > t', ['a.test.js', 'never.test.js']]]), own).notes).toHaveLength(1);
   });
 });
 
