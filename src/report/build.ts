@@ -7,6 +7,8 @@ import { analyseRun, type RunAnalysis } from '../analysis/run.ts';
 import { indexAttempts } from '../analysis/leaderboard.ts';
 import type { AttemptRecord, IndexRecord, RunHeader } from '../store/records.ts';
 import { answerView, type AnswerView } from './answer-view.ts';
+import { referenceCheck } from '../analysis/reference-check.ts';
+import { referenceLine, type ReferenceLine } from './reference-view.ts';
 import { buildAnalysisView, type AnalysisView, type StepSeries } from './analysis-view.ts';
 import { compactRestCascades, firstAttemptPoints, priceChart, PRICE_CHART_SIZES, titleMarks, type KeyEntry } from './price-chart.ts';
 import { modelColours } from './colours.ts';
@@ -69,6 +71,8 @@ export type ReportPage = ReportViewModel & {
   /** Step-routing and router contenders: the models that answered their calls (src/report/model-mix-view.ts). */
   modelMix: ModelMixView[];
   answer: AnswerView;
+  /** The gold/noop sanity check, one line near the top (src/report/reference-view.ts); null when neither ran. */
+  sanity: ReferenceLine | null;
   /** The chart's points are first attempts (attempt 0) of a run with several per task. */
   chartFirstAttempts: boolean;
   /** Colour of each contender id, the same in every chart of the page (and of the site). */
@@ -130,7 +134,7 @@ export function reportPage(header: RunHeader, attempts: readonly IndexRecord[], 
   const note = vm.repricedFrom ? vm.run.note?.replace(/(^|; )re-priced under .*?; the run was priced with [^;]*/, '').replace(/^; /, '') || null : vm.run.note;
   const filterNote = o.filterNote ?? null;
   const title = filterNote ? `${vm.title} (${filterNote})` : vm.title;
-  return { ...vm, title, filterNote, run: { ...vm.run, note, status: o.status ?? vm.run.status }, chart, analysis, answer: answerView(analysed.answer, header.price_sheet, header.skipped), chartFirstAttempts, colours, leaderboard, routingHidden, matrixView, agentDimension: agentComparisons(analysed.ranked), recommendation: recommendView(analysed.matrix, header.run_id, o.taskMeta), modelMix: modelMixViews(header.contenders.map((c) => c.id), countedRecords(analysed)) };
+  return { ...vm, title, filterNote, run: { ...vm.run, note, status: o.status ?? vm.run.status }, chart, analysis, answer: answerView(analysed.answer, header.price_sheet, header.skipped), sanity: referenceLine(referenceCheck(analysed.ranked, analysed.matrix)), chartFirstAttempts, colours, leaderboard, routingHidden, matrixView, agentDimension: agentComparisons(analysed.ranked), recommendation: recommendView(analysed.matrix, header.run_id, o.taskMeta), modelMix: modelMixViews(header.contenders.map((c) => c.id), countedRecords(analysed)) };
 }
 
 const lineSvg = async (points: LinePoint[], spec: Parameters<typeof lineChartSpec>[1]): Promise<InertSvg | null> =>
