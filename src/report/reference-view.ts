@@ -7,7 +7,7 @@ const MAX_NAMED = 3;
 
 /** The line and whether it reports a failure (the page shows that as a banner). */
 export interface ReferenceLine {
-  /** E.g. "Sanity check: gold resolved 16/16, noop 0/16 — passed." */
+  /** E.g. "Sanity check (gold, the task's own fix, must resolve every task; noop, no change, none): gold resolved 16/16, noop 0/16 — passed." */
   text: string;
   failed: boolean;
 }
@@ -28,7 +28,7 @@ const count = (r: ReferenceResult): string => `${r.id === 'gold' ? 'gold resolve
 export function referenceLine(check: ReferenceCheck | null): ReferenceLine | null {
   if (!check) return null;
   const parts = [check.gold, check.noop].filter((r) => r !== null);
-  const head = `Sanity check: ${parts.map(count).join(', ')}`;
+  const head = `Sanity check (gold, the task's own fix, must resolve every task; noop, no change, none): ${parts.map(count).join(', ')}`;
   if (check.verdict === 'passed') return { text: `${head} — passed.`, failed: false };
   if (check.verdict === 'incomplete') return { text: `${head} — incomplete: not every reference attempt ran, so the check is not finished.`, failed: false };
   const why = parts.filter((r) => r.failures.length).map((r) => (r.id === 'gold' ? `gold did not resolve ${named(r)}` : `noop resolved ${named(r)} with no change`));

@@ -29,7 +29,7 @@ async function sanityLine(r: ReturnType<typeof run>): Promise<string | null> {
 describe('the report\'s sanity check of gold and noop', () => {
   it('says it passed when gold resolved every task and noop none, before the answer block', async () => {
     const r = run({ gold: ['resolved', 'resolved', 'resolved', 'resolved'], noop: ['unresolved', 'unresolved', 'unresolved', 'unresolved'] });
-    expect(await sanityLine(r)).toBe('Sanity check: gold resolved 4/4, noop 0/4 — passed.');
+    expect(await sanityLine(r)).toBe("Sanity check (gold, the task's own fix, must resolve every task; noop, no change, none): gold resolved 4/4, noop 0/4 — passed.");
     const html = await renderReport(r.header, r.attempts);
     expect(html.indexOf('id="sanity"')).toBeLessThan(html.indexOf('id="answer"'));
     expect(html).toMatch(/<p class="muted" id="sanity">/);
@@ -38,13 +38,13 @@ describe('the report\'s sanity check of gold and noop', () => {
   it('names what failed, as a banner: the tasks gold did not resolve (with their outcome) and those noop resolved', async () => {
     const r = run({ gold: ['resolved', 'unresolved', 'infra_error', 'resolved'], noop: ['resolved', 'unresolved', 'unresolved', 'unresolved'] });
     const line = await sanityLine(r);
-    expect(line).toMatch(/^Sanity check: gold resolved 2\/4, noop 1\/4 — failed: gold did not resolve t2 \(unresolved\), t3 \(infra_error\); noop resolved t1 with no change\. /);
+    expect(line).toMatch(/^Sanity check \(gold, the task's own fix, must resolve every task; noop, no change, none\): gold resolved 2\/4, noop 1\/4 — failed: gold did not resolve t2 \(unresolved\), t3 \(infra_error\); noop resolved t1 with no change\. /);
     expect(await renderReport(r.header, r.attempts)).toMatch(/<p class="banner" id="sanity">/);
   });
 
   it('reports only the reference agent that ran, and says incomplete when some of its attempts never ran', async () => {
-    expect(await sanityLine(run({ noop: ['unresolved', 'unresolved', 'unresolved', 'unresolved'] }))).toBe('Sanity check: noop 0/4 — passed.');
-    expect(await sanityLine(run({ gold: ['resolved', 'resolved', undefined, undefined] }))).toMatch(/^Sanity check: gold resolved 2\/4 \(2 not run\) — incomplete: /);
+    expect(await sanityLine(run({ noop: ['unresolved', 'unresolved', 'unresolved', 'unresolved'] }))).toBe("Sanity check (gold, the task's own fix, must resolve every task; noop, no change, none): noop 0/4 — passed.");
+    expect(await sanityLine(run({ gold: ['resolved', 'resolved', undefined, undefined] }))).toMatch(/^Sanity check \(gold, the task's own fix, must resolve every task; noop, no change, none\): gold resolved 2\/4 \(2 not run\) — incomplete: /);
   });
 
   it('shows nothing when neither gold nor noop ran', async () => {
