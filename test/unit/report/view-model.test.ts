@@ -119,14 +119,14 @@ describe('billed cost and token budget in the header', () => {
     // Only the attempt with both figures counts: billed 0.12 vs list 0.10 → +20%.
     const billed = vm.facts.find((f) => f.label === 'billed by providers');
     expect(billed?.value).toMatch(/^\$0\.12 vs \$0\.10 at list price over 1 attempt\(s\), drift \+20\.0% \(past ±5%/);
-    expect(vm.limits.find((f) => f.label === 'run token budget')?.value).toBe('5,000 tokens');
+    expect(vm.limits.find((f) => f.label === 'limit: run token budget')?.value).toBe('5,000 tokens');
   });
 
   it('says nothing of billing when no provider reported a cost', () => {
     const header = makeHeader({ suite: { hash: 'h', instance_ids: ['t1'] }, contenders: [modelContender('m')] });
     const vm = buildViewModel(header, [{ ...makeAttempt('m', 't1', 'resolved', 0.1), billed_usd: null }]);
     expect(vm.facts.some((f) => f.label === 'billed by providers')).toBe(false);
-    expect(vm.limits.some((f) => f.label === 'run token budget')).toBe(false);
+    expect(vm.limits.some((f) => f.label === 'limit: run token budget')).toBe(false);
   });
 });
 
