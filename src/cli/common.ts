@@ -102,6 +102,7 @@ export function nextStepAfterRun(
   rerun: string = rerunCommand(process.argv.slice(2), process.argv[1], process.env),
   prefix: string = commandPrefix(),
   afterResumeStep = false,
+  tasksDir?: string,
 ): string {
   if (ranModels > 0 || skipped.length === 0) return '';
   const vars = [...new Set(skipped.flatMap((s) => /^([A-Z0-9_]+) is not set/.exec(s.reason)?.[1] ?? []))];
@@ -113,19 +114,21 @@ export function nextStepAfterRun(
   const dryRun = /^npm start(?!.* -- )/.test(rerun) ? `${rerun} -- --dry-run` : `${rerun} --dry-run`; // npm would take a bare --dry-run as its own
   // every model of the catalog at the default budget stops after a few percent of its forecast (the bundled catalog: ~$67 against $2)
   const whole = /(^| )--(models|budget-usd)[ =]/.test(rerun) ? '' : `  (that runs every model with a key at the default budget of $${DEFAULT_BUDGET_USD} (--budget-usd), which stops it early: \`${dryRun}\` forecasts its cost against the budget; run one model with --models <id>, or give a larger --budget-usd)\n`;
-  return `${head}\n  ${vars.map((v) => `export ${v}=...`).join('; ')}; ${rerun}\n${whole}${noKeyHint(prefix, dryRun)}\n`;
+  // the fake provider answers the tasks of the folder it was started on: the run's own, unless bundled (newcomer22 #9)
+  const own = tasksDir !== undefined && path.resolve(tasksDir) !== path.join(PACKAGE_ROOT, 'tasks') ? path.resolve(tasksDir) : undefined;
+  return `${head}\n  ${vars.map((v) => `export ${v}=...`).join('; ')}; ${rerun}\n${whole}${noKeyHint(prefix, dryRun, own)}\n`;
 }
 
-/** The fake provider's run (README § Trying a model run without a key), its command starting with `prefix`: the models file, price sheet and key variable it needs. */
-export const fakeProviderRun = (prefix: string): string =>
-  `FAKE_PROVIDER_KEY=dummy ${prefix} run --models-file ${shellWord(packagePath('examples/fake-provider/models.yaml'))} --prices ${shellWord(packagePath('examples/fake-provider/prices.yaml'))}`;
+/** The fake provider's run (README § Trying a model run without a key), its command starting with `prefix`: the models file, price sheet and key variable it needs; `tasks`: a tasks folder of the user's (absolute), named with `--tasks`. */
+export const fakeProviderRun = (prefix: string, tasks?: string): string =>
+  `FAKE_PROVIDER_KEY=dummy ${prefix} run${tasks ? ` --tasks ${shellWord(tasks)}` : ''} --models-file ${shellWord(packagePath('examples/fake-provider/models.yaml'))} --prices ${shellWord(packagePath('examples/fake-provider/prices.yaml'))}`;
 
-/** `npm run fake-provider`, with `--prefix <fixbench's package>` when the user's shell is not in it. */
-const fakeProviderServe = (): string => `npm run fake-provider${packagePath('.') === '.' ? '' : ` --prefix ${shellWord(PACKAGE_ROOT)}`}`;
+/** `npm run fake-provider`, with `--prefix <fixbench's package>` when the user's shell is not in it, and `-- --tasks <dir>` serving a folder of the user's (`tasks`, absolute). */
+const fakeProviderServe = (tasks?: string): string => `npm run fake-provider${packagePath('.') === '.' ? '' : ` --prefix ${shellWord(PACKAGE_ROOT)}`}${tasks ? ` -- --tasks ${shellWord(tasks)}` : ''}`;
 
-/** The ways on without a provider key, one line, its commands starting with `prefix` (`commandPrefix`); `dryRun`: the forecast command to name. */
-export const noKeyHint = (prefix: string, dryRun = `${prefix} run --dry-run`): string =>
-  `no key? \`${dryRun}\` forecasts the cost; a whole model run offline: \`${fakeProviderServe()}\`, then in another terminal \`${fakeProviderRun(prefix)}\` (README § Trying a model run without a key); a local model: README § A local model; or grade a predictions file: \`${prefix} eval --predictions <file>\``;
+/** The ways on without a provider key, one line, its commands starting with `prefix` (`commandPrefix`); `dryRun`: the forecast command to name; `tasks`: the run's own tasks folder (absolute) when not the bundled one. */
+export const noKeyHint = (prefix: string, dryRun = `${prefix} run --dry-run`, tasks?: string): string =>
+  `no key? \`${dryRun}\` forecasts the cost; a whole model run offline: \`${fakeProviderServe(tasks)}\`, then in another terminal \`${fakeProviderRun(prefix, tasks)}\` (README § Trying a model run without a key); a local model: README § A local model; or grade a predictions file: \`${prefix} eval --predictions <file>\``;
 
 
 /**

@@ -301,7 +301,7 @@ export async function runCommand(o: RunCliOptions, early: { harness?: ReturnType
     const notRun = rows.reduce((n, c) => n + c.missing, 0);
     const resume = resumeStep(summary.header.status, resumeCommand(runId, o), notRun) +
       (stored ? completeResumeStep(runId, summary.ran, notRun, summary.header.skipped, summary.header.contenders.filter((c) => c.model !== null).length, rerunCommand(process.argv.slice(2), process.argv[1], process.env)) : '');
-    process.stdout.write(`results: ${summary.dir}\nreport: ${reportPath}\n${resume}${budgetNext(summary, budgetUsd, budgetTokens, Boolean(stored))}${nextStepAfterRun(skipped, contenders.filter((c) => c.kind === 'model').length, undefined, undefined, resume !== '')}`);
+    process.stdout.write(`results: ${summary.dir}\nreport: ${reportPath}\n${resume}${budgetNext(summary, budgetUsd, budgetTokens, Boolean(stored))}${nextStepAfterRun(skipped, contenders.filter((c) => c.kind === 'model').length, undefined, undefined, resume !== '', tasksDir)}`);
   }
   offSignals();
   if (controller.signal.aborted && summary.header.status !== 'interrupted') log('  the interrupt came after every attempt was recorded: the run is complete, exit status as without it');

@@ -49,6 +49,12 @@ describe('nextStepAfterRun', () => {
     // a run that names its models or its budget is not told about the default budget
     expect(nextStepAfterRun(skipped, 0, 'npx fixbench run --models step-3.5-flash', 'npx fixbench')).not.toContain('default budget');
     expect(nextStepAfterRun(skipped, 0, 'npx fixbench run --budget-usd 80', 'npx fixbench')).not.toContain('default budget');
+    // a run on the user's own tasks folder: the fake provider serves it, and the run names it (newcomer22 #9); the bundled folder is not named
+    const own = nextStepAfterRun(skipped, 0, 'npx fixbench run --tasks my-tasks', 'npx fixbench', false, '/home/u/my tasks');
+    expect(own).toContain("`npm run fake-provider -- --tasks '/home/u/my tasks'`");
+    expect(own).toContain("`FAKE_PROVIDER_KEY=dummy npx fixbench run --tasks '/home/u/my tasks' --models-file");
+    const { PACKAGE_ROOT } = await import('../../../src/cli/paths.ts');
+    expect(nextStepAfterRun(skipped, 0, 'npm start', 'npx fixbench', false, `${PACKAGE_ROOT}/tasks`)).toContain('`npm run fake-provider`, then');
     expect(nextStepAfterRun(skipped, 1)).toBe(''); // some model ran: the report is the next thing to read
     expect(nextStepAfterRun([], 0)).toBe(''); // --no-models: nothing was skipped
   });
