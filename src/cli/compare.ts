@@ -32,7 +32,7 @@ export interface CompareCliOptions {
  * Compares two stored runs, prints the comparison (text or JSON), writes Markdown when asked
  * (and appends it to $GITHUB_STEP_SUMMARY when set).
  * @throws GateFailedError (exit 3) after printing, when a configured gate fails; UserInputError for
- * unreadable runs.
+ * unreadable runs, and for `--require-evaluable` with no gate configured.
  */
 export async function compareCommand(base: string, head: string, o: CompareCliOptions): Promise<number> {
   // A run named that does not exist: list the runs that do (before "previous" would read it raw).
@@ -47,6 +47,8 @@ export async function compareCommand(base: string, head: string, o: CompareCliOp
     ...(o.maxCostIncrease !== undefined ? { maxCostIncreasePct: o.maxCostIncrease } : {}),
     ...(o.significantDrop !== undefined ? { significantDrop: o.significantDrop } : {}),
   };
+  // the flag makes gates strict; alone it would check nothing, and a nightly job would pass every night (newcomer22 #1)
+  if (o.requireEvaluable && Object.keys(gates).length === 0) throw new UserInputError('compare: --require-evaluable makes the gates strict, and no gate is configured, so nothing would be checked: add --max-drop <pp>, --max-cost-increase <pct> or --significant-drop <alpha>');
   const [baseRun, headRun] = [await readRun(pair.base), await readRun(pair.head)];
   const compared = compareRuns(baseRun, headRun, gates);
   // opted in, a gate counts as checked only over both runs' whole suites: a gate not evaluable, a run cut short, suites that differ,

@@ -86,7 +86,7 @@ export function buildProgram(exit: { code: number }): Command {
     .addOption(new Option('--max-drop <pp>', 'gate: fail when a contender\'s resolved rate drops by more than this many percentage points').argParser(nonNegativeNumber))
     .addOption(new Option('--max-cost-increase <pct>', 'gate: fail when a contender\'s mean USD per attempt rises by more than this percent (contenders that drive a model, in both runs)').argParser(nonNegativeNumber))
     .addOption(new Option('--significant-drop <alpha>', 'gate: fail when a contender\'s drop is significant at this level (McNemar exact test, two-sided), e.g. 0.05').argParser(significanceLevel))
-    .option('--require-evaluable', 'with a gate configured, fail (exit 3) unless every gate was checked over both runs\' whole suites: a gate not evaluable for a contender of both runs (no pair, e.g. every head attempt an infra_error; an unknown cost), a run that did not finish, suites that differ, or pairs left out for an infra_error each fail as a failed gate does; a contender in one run only is not compared, so not held to it')
+    .option('--require-evaluable', 'needs a gate (without one: exit 2); fail (exit 3) unless every gate was checked over both runs\' whole suites: a gate not evaluable for a contender of both runs (no pair, e.g. every head attempt an infra_error; an unknown cost), a run that did not finish, suites that differ, or pairs left out for an infra_error each fail as a failed gate does; a contender in one run only is not compared, so not held to it')
     .option('--markdown <file>', 'also write the comparison as Markdown (appended to $GITHUB_STEP_SUMMARY too when it is set)')
     .option('--json', 'print JSON')
     .action(async (base: string, head: string, opts, cmd: Command) => {

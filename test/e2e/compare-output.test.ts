@@ -85,6 +85,10 @@ describe('compare output files', () => {
     expect(strict.stderr.replace(/\n {2}/g, ' ')).toContain('--require-evaluable: 1 check(s) could not be made: fake-coder: --significant-drop (no pair: 2 infra_error in head)');
     // …and said so where the gates are read: the gates line, --json's failures, the Markdown (newcomer21 #1: they read "hold")
     expect(strict.stdout.replace(/\n {2}/g, ' ')).toContain('gates: FAILED (1); --require-evaluable: not checked: fake-coder: --significant-drop (no pair: 2 infra_error in head)');
+    // the flag alone would check nothing: refused before any work (newcomer22 #1)
+    const alone = await runCli(['compare', 'previous', 'latest', '--results', dir, '--require-evaluable'], { env: { GITHUB_STEP_SUMMARY: undefined } });
+    expect(alone.exitCode).toBe(2);
+    expect(alone.stderr).toContain('--require-evaluable makes the gates strict, and no gate is configured, so nothing would be checked: add --max-drop <pp>');
     const md = path.join(tmp, 'strict.md');
     const strictJson = await runCli(['compare', 'previous', 'latest', '--results', dir, '--significant-drop', '0.05', '--require-evaluable', '--json', '--markdown', md], { env: { GITHUB_STEP_SUMMARY: undefined } });
     expect(strictJson.exitCode).toBe(3);
@@ -145,8 +149,8 @@ describe('compare output files', () => {
     const shards = await runCli(['compare', path.join(dir, 's1'), path.join(dir, 's2'), '--results', dir, ...gates, '--require-evaluable'], { env: { GITHUB_STEP_SUMMARY: undefined } });
     expect(shards.exitCode, shards.stderr).toBe(3);
     expect(shards.stderr.replace(/\n {2}/g, ' ')).toContain('base s1 is finished (shard 1/2)');
-    // no gate configured: nothing to hold, the flag adds nothing
-    expect((await runCli(['compare', 'p1', 'p2', '--results', dir, '--require-evaluable'], { env: { GITHUB_STEP_SUMMARY: undefined } })).exitCode).toBe(0);
+    // no gate configured: the flag alone would check nothing, so it is refused (exit 2, newcomer22 #1)
+    expect((await runCli(['compare', 'p1', 'p2', '--results', dir, '--require-evaluable'], { env: { GITHUB_STEP_SUMMARY: undefined } })).exitCode).toBe(2);
   });
 
   it('warns that a run which did not finish pairs only what it recorded, and says how to complete it', async () => {
