@@ -169,7 +169,7 @@ export function tokenMutants(src: string, rest: string, vocab?: Vocabulary): str
 
 /**
  * A mutant of the literal `original` (its source) and its pair's odds: `draw()` (a random mutant,
- * canary-words.ts `mutateLiteral`) up to 9 times (41 for a number) while it tells (`hardTell`: the rest of its test
+ * canary-words.ts `mutateLiteral`) up to 25 times (41 for a number) while it tells (`hardTell`: the rest of its test
  * echoes one twin or writes the two tokens unequally often, or the repository documents one twin
  * only; or the file writes its value more or less often than the original's, `frequencyOdds`).
  * When every draw still tells hard (or is a word mutant with no substitute, `tell`), a string's
@@ -182,8 +182,9 @@ export function drawMutant(original: string, draw: () => LiteralMutation, cx: Dr
   const price = (code: string): number => frequencyOdds(original, code, cx.sources);
   const soft = (code: string): boolean => price(code) > 0.5;
   let m = draw();
-  // a number's draws are few and cheap to check, and tokenMutants has none for it: drawn more (a test writing 1, 2 and 3 tells 3 of 8 digits, atkD12's fixture drew odds 1 once in 20,000 plans at 9 draws)
-  const tries = /^[-+]?\.?\d/.test(original) ? 40 : 8;
+  // draws are cheap to check: a number's drawn more (tokenMutants has none for it; a test writing 1, 2 and 3 tells 3 of 8 digits: odds 1 once in
+  // 20,000 plans at 9 draws), a string's too (a short value the input writes part of, 'ms' beside '2m', told in 9 draws once in 4,000 plans)
+  const tries = /^[-+]?\.?\d/.test(original) ? 40 : 24;
   for (let k = 0; k < tries && (m.tell || hardTell(original, m.code, cx) || soft(m.code)); k++) m = draw();
   if (!m.tell && !hardTell(original, m.code, cx)) return { ...m, odds: price(m.code) };
   // the strings its test writes first (an echoed original), then the values its file expects (one its test does not echo, or documented alike)
