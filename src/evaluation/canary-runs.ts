@@ -5,13 +5,11 @@
 // at load (atkI21 A) — leaves the other's pass to answer the id. So the grading knows, from
 // base_commit's text, every test file node runs that runs a file defining the id (the file itself,
 // and each test file loading it: `runnersOf`); each of their processes must report it
-// with canaries of its own (process-account.ts), else it is ERROR. The host only reads text here
-// (and writes base_commit's text back: `nodeTestRuns`); nothing is run.
-import { writeFile } from 'node:fs/promises';
+// with canaries of its own (process-account.ts), else it is ERROR. The host only reads text here;
+// nothing is run or written (the defining files become canary hosts, which installPlan writes).
 import { basename, extname, dirname } from 'node:path';
 import { candidatesOf } from './canary-own-name-imports.ts';
 import { loadsTypeScript, nodeRunsAsTest } from './node-test-files.ts';
-import { noLinkPath, readSmallFile } from './report-file.ts';
 import { withProcessAccount } from './channels.ts';
 import type { FilesAtBase } from './canary-listed-hosts.ts';
 import { testCount, type TestResults } from './parse/index.ts';
@@ -127,21 +125,17 @@ export async function runnersOf(definers: ReadonlyMap<string, readonly string[]>
   return out;
 }
 
-/**
- * guardRun's node:test accounting in workspace `dir`: each listed id's runners (`runnersOf`, `reads`:
- * base_commit's texts; `hosts`: the canary hosts, path → text), and every defining file that is no
- * host (a module of shared cases: installPlan writes the hosts) written back as base_commit has it,
- * so a patch's edit to its expectations does not run (atkA22 #2). Throws when such a file cannot be
- * written (a link, a folder): the caller grades that `tampered`.
- */
-export async function nodeTestRuns(dir: string, definers: ReadonlyMap<string, readonly string[]>, hosts: ReadonlyMap<string, string>, reads: { read: (f: string) => Promise<string | null>; atBase: (f: string) => Promise<string | null>; filesAt?: FilesAtBase }, testCmd: string): Promise<Map<string, string[]>> {
+/** guardRun's node:test runners of each listed id (`runnersOf`, `reads.atBase`: base_commit's texts; `hosts`: the canary hosts, path → text). */
+const nodeTestRuns = (definers: ReadonlyMap<string, readonly string[]>, hosts: ReadonlyMap<string, string>, reads: NodeTestReads, testCmd: string): Promise<Map<string, string[]>> => {
   const ts = loadsTypeScript(testCmd);
-  for (const f of new Set([...definers.values()].flat())) {
-    if (hosts.has(f)) continue;
-    const base = await reads.read(f).catch(() => null);
-    if (base !== null && base !== (await readSmallFile(dir, f, 4 * 1024 * 1024))) await writeFile(await noLinkPath(dir, f), base);
-  }
   return runnersOf(definers, { read: reads.atBase, filesAt: reads.filesAt, known: hosts, runs: (f) => nodeRunsAsTest(f, testCmd, ts) });
+};
+
+/** What planNodeTestRuns reads: a file's text as base_commit has it (`read`: the workspace's where base_commit has none; `atBase`: base_commit's or test.patch's only) and the files at base_commit writing a text. */
+export interface NodeTestReads {
+  read: (f: string) => Promise<string | null>;
+  atBase: (f: string) => Promise<string | null>;
+  filesAt?: FilesAtBase;
 }
 
 /** What planNodeTestRuns decided: the runners of each listed id, and the command with the per-process account (null when no id has two runners, or no second channel). */
@@ -151,17 +145,16 @@ export interface NodeTestRunsPlan {
 }
 
 /**
- * nodeTestRuns; every defining file a test file runs that is no canary host yet added to `hosts`
- * (its text as base_commit has it, `reads.read`: a module of shared cases gets canaries, which run in
- * each process loading it, so a patch emptying its tests' bodies in one process fails its must-fail
- * copy there: atkC22 #1); and for a listed id more than one test file runs, `cmd` (the test command
+ * The runners of each listed id (`runnersOf`); every defining file a test file runs that is no canary
+ * host yet added to `hosts` (its text as base_commit has it, `reads.read`: installPlan writes it back
+ * so, a patch's edit dropped (atkA22 #2), with canaries that run in each process loading it, so a
+ * patch emptying its tests' bodies in one process fails its must-fail copy there: atkC22 #1); and for a listed id more than one test file runs, `cmd` (the test command
  * with the second channel, `channel` set) given the per-process account (channels.ts
  * `withProcessAccount`, `root` as planSecondChannel's) and each runner file added to `hosts` too, so
- * its process must report canaries of its own (process-account.ts `judgeProcesses`). Throws as
- * nodeTestRuns.
+ * its process must report canaries of its own (process-account.ts `judgeProcesses`). Reads only.
  */
-export async function planNodeTestRuns(dir: string, definers: ReadonlyMap<string, readonly string[]>, hosts: Map<string, string>, reads: Parameters<typeof nodeTestRuns>[3], task: { cmd: string; testCmd: string; root: string; channel: boolean }): Promise<NodeTestRunsPlan> {
-  const runs = await nodeTestRuns(dir, definers, hosts, reads, task.testCmd);
+export async function planNodeTestRuns(definers: ReadonlyMap<string, readonly string[]>, hosts: Map<string, string>, reads: NodeTestReads, task: { cmd: string; testCmd: string; root: string; channel: boolean }): Promise<NodeTestRunsPlan> {
+  const runs = await nodeTestRuns(definers, hosts, reads, task.testCmd);
   const shared = [...runs.values()].filter((files) => files.length > 1);
   const account = task.channel && shared.length ? withProcessAccount(task.cmd, task.root) : null;
   const ran = [...definers].filter(([id]) => runs.has(id)).flatMap(([, files]) => files);

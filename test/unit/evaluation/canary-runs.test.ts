@@ -1,10 +1,7 @@
 // canary-runs.ts: which node:test files run each listed test (from base_commit's text), and the
 // listed tests a run reports fewer times than that (atkI21 A, atkH21 A3).
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { importsResolver, MAX_LOADER_READS, nodeTestRuns, runnersOf, shortOfRuns } from '../../../src/evaluation/canary-runs.ts';
+import { importsResolver, MAX_LOADER_READS, planNodeTestRuns, runnersOf, shortOfRuns } from '../../../src/evaluation/canary-runs.ts';
 import { record, type TestResults } from '../../../src/evaluation/parse/index.ts';
 
 const ID = 'parse > reads a date';
@@ -99,23 +96,21 @@ describe('runnersOf', () => {
   });
 });
 
-describe('nodeTestRuns', () => {
-  it("writes a defining file that is no canary host back as base_commit has it (a patch's edit to shared cases does not run, atkA22 #2); hosts are left to the plan", async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'fixbench-runs-'));
-    try {
-      await mkdir(path.join(dir, 'testlib'));
-      await mkdir(path.join(dir, 'test'));
-      const base = "describe('parse', () => { it('reads a date', () => { assert.equal(d, 1); }); });\n";
-      await writeFile(path.join(dir, 'testlib', 'cases.js'), base.replace('1', 'd'));
-      await writeFile(path.join(dir, 'test', 'a.test.js'), 'edited');
-      const read = async (f: string): Promise<string | null> => (f === 'testlib/cases.js' ? base : f === 'test/a.test.js' ? "require('../testlib/cases.js');" : null);
-      const runs = await nodeTestRuns(dir, new Map([[ID, ['testlib/cases.js', 'test/a.test.js']]]), new Map([['test/a.test.js', "require('../testlib/cases.js');"]]), { read, atBase: read }, 'node --test');
-      expect(await readFile(path.join(dir, 'testlib', 'cases.js'), 'utf8')).toBe(base);
-      expect(await readFile(path.join(dir, 'test', 'a.test.js'), 'utf8')).toBe('edited');
-      expect(runs.get(ID)).toEqual(['test/a.test.js']);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+describe('planNodeTestRuns', () => {
+  it('makes a defining module a test file runs a canary host with its base_commit text (a patch edit to it is dropped, atkA22 #2), and each runner of an id two files run a host, with the per-process account planned', async () => {
+    const base = "describe('parse', () => { it('reads a date', () => { assert.equal(d, 1); }); });\n";
+    const files: Record<string, string> = { 'testlib/cases.js': base, 'test/a.test.js': "require('../testlib/cases.js');", 'test/b.test.js': "require('../testlib/cases.js');" };
+    const read = async (f: string): Promise<string | null> => files[f] ?? null;
+    const hosts = new Map<string, string>();
+    const planned = await planNodeTestRuns(new Map([[ID, ['testlib/cases.js']]]), hosts, { read, atBase: read, filesAt: async (t) => Object.keys(files).filter((f) => t.some((x) => files[f]!.includes(x))) }, { cmd: 'node --test', testCmd: 'node --test', root: '/ws', channel: true });
+    expect(planned.runs.get(ID)).toEqual(['test/a.test.js', 'test/b.test.js']);
+    expect([...hosts.keys()].sort()).toEqual(['test/a.test.js', 'test/b.test.js', 'testlib/cases.js']);
+    expect(hosts.get('testlib/cases.js')).toBe(base);
+    expect(planned.account?.cmd).toMatch(/^node --test --test-concurrency=1 /);
+    // no second channel: no account, the module still a host
+    const alone = new Map<string, string>();
+    expect((await planNodeTestRuns(new Map([[ID, ['testlib/cases.js']]]), alone, { read, atBase: read, filesAt: async () => ['test/a.test.js'] }, { cmd: 'node --test', testCmd: 'node --test', root: '/ws', channel: false })).account).toBeNull();
+    expect([...alone.keys()]).toEqual(['testlib/cases.js']);
   });
 });
 
