@@ -11,13 +11,14 @@
 //
 //   describe('<suite title>', () => {
 //     beforeEach(() => { …a copy of test T's body, one expected literal changed… });
-//     it('<title>', () => { …T's body verbatim… });
+//     it('<title>', () => { …T's body, one literal respelled… });
 //   });
 //
 // placed right before or after T (a test of the file no other canary copies), inside T's suites,
 // the describe holding 1–3 tests (T and copies of other tests of the file), each failed by the hook.
 // Honest runs fail it always: the hook fails unless the code returns the mutant's value, and then
-// T's own assertion fails in the test. Titles come from the file's words (canary-mutate.ts
+// T's own assertion fails in the test. Each copy has one literal respelled (canary-respell.ts), so
+// no test's text is written twice (atkD22 #1). Titles come from the file's words (canary-mutate.ts
 // `variantTitleOf`), the mutant from the mutant machinery (canary-echo.ts `drawMutant`); `describe`
 // and `beforeEach` come from an import of node:test of its own under fresh names
 // (canary-hook-import.ts). What stays open: a rewrite that flips only the failures its own code
@@ -29,6 +30,7 @@ import { quoteAs, variantTitleOf, type MutatedTest } from './canary-mutate.ts';
 import { findTests, type FoundTest } from './canary-parse.ts';
 import { pick, shuffle } from './canary-random.ts';
 import { mutantMaterial, mutateLiteral, type Vocabulary } from './canary-words.ts';
+import { respellCopy } from './canary-respell.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
 
 /** What hookCanary reads besides the file: the file's other canaries, and the title machinery's context (canary-mutate.ts `HostContext`). */
@@ -86,8 +88,8 @@ export interface HookNotes {
  * Plans the hook canary of the node:test file `file` whose text (its other canaries in) is `text`:
  * the text with the canary's describe inserted beside a test T it copies and node:test's
  * `describe` and `beforeEach` imported under fresh names (canary-hook-import.ts `importFresh`,
- * module system `ctx.esm`). The describe holds 1–3 tests, each failed by the hook: T verbatim and
- * up to 2 verbatim copies of other tests of the file, each under its own title (the describe's
+ * module system `ctx.esm`). The describe holds 1–3 tests, each failed by the hook: T and up to 2
+ * copies of other tests of the file, each with one literal respelled and under its own title (the describe's
  * new title keeps the ids unique), a one-word variant of it where a test at top level or another
  * canary has that title. T is a test
  * with an equality assertion of a literal and a test function `hookSafe` accepts, outside the
@@ -101,12 +103,14 @@ export function hookCanary(file: string, text: string, ctx: HookContext): HookCa
   const parsed = findTests(file, text);
   if (!parsed) return { unhooked: 'the file does not parse' };
   const found = parsed.filter((t) => !t.unsafe);
-  const usable = found.filter((t) => !mutants.has(tail(t)) && hookSafe(text.slice(t.titleEnd, t.end)));
+  // each copy is written with one literal respelled (canary-respell.ts): no test's text twice in the file (atkD22 #1)
+  const spelt = new Map(found.map((t) => [t, respellCopy(text, t, parsed)]));
+  const usable = found.filter((t) => !mutants.has(tail(t)) && spelt.get(t) && hookSafe(text.slice(t.titleEnd, t.end)));
   const fit = usable.filter((t) => t.literals.length > 0);
-  // a test no canary copies, else the must-pass pair's (verbatim, both)
+  // a test no canary copies, else the must-pass pair's (the original or its copy)
   const fresh = fit.filter((t) => !copied.has(tail(t)));
   const sources = fresh.length ? fresh : fit;
-  if (!sources.length) return { unhooked: 'no test to copy into a beforeEach hook: none outside the must-fail copies asserts the equality of a literal in a test function with no parameter or one used only as `t.assert`, `t.mock`, `t.diagnostic`, `t.signal` (a test reading its own name is never copied)' };
+  if (!sources.length) return { unhooked: 'no test to copy into a beforeEach hook: none outside the must-fail copies asserts the equality of a literal, holds a string or number literal to respell, and is a test function with no parameter or one used only as `t.assert`, `t.mock`, `t.diagnostic`, `t.signal` (a test reading its own name is never copied)' };
   const titles = found.map((t) => t.title);
   const suiteTitles = [...new Set(found.flatMap((t) => t.suites))];
   // a variant of the first of `from` that has one with a word replaced (variantTitleOf's last resort, `<title> 2`, would tell)
@@ -160,7 +164,10 @@ export function hookCanary(file: string, text: string, ctx: HookContext): HookCa
   // one level deeper, except where a template literal may span lines (its text would change)
   const deeper = (code: string): string => (code.includes('`') ? code : code.replace(/\n/g, `\n${unit}`));
   const hook = `${bound.local.get('beforeEach')}(${src.slice(fnStart, ls)}${m.code}${src.slice(le, e)}`;
-  const copy = ({ t, title }: { t: FoundTest; title: string }): string => `${src.slice(at(t.start), at(t.titleStart))}${quoteAs(title, t.quote)}${src.slice(at(t.titleEnd), at(t.end))}`;
+  const copy = ({ t, title }: { t: FoundTest; title: string }): string => {
+    const r = spelt.get(t)!;
+    return `${src.slice(at(t.start), at(t.titleStart))}${quoteAs(title, t.quote)}${src.slice(at(t.titleEnd), at(r.start))}${r.code}${src.slice(at(r.end), at(t.end))}`;
+  };
   const arrow = !/^\s*,\s*(?:async\s+)?function\b/.test(src.slice(te, e));
   const code = `${bound.local.get('describe')}(${quoteAs(suiteOf, T.quote)}, ${arrow ? '() =>' : 'function ()'} {\n${[hook, ...named.map(copy)].map((c) => `${indent}${unit}${deeper(c)}`).join('\n')}\n${indent}});`;
   const out = pick([0, 1]) === 0 ? src.slice(0, s) + code + `\n${indent}` + src.slice(s) : src.slice(0, e) + `\n${indent}` + code + src.slice(e);

@@ -1,7 +1,7 @@
 // Mutated canaries (canary.ts): copies of a test file's own tests, placed beside their originals,
 // under titles made from the file's own words. The failing one has one expected literal changed
-// so it cannot pass; the passing one is verbatim. Nothing in them (names, values, shape, place)
-// tells them from the file's tests by a rule that does not also hit the tests themselves.
+// so it cannot pass; the passing one has one literal respelled. Nothing in them (names, values,
+// shape, place) tells them from the file's tests by a rule that does not also hit the tests themselves.
 import { countFailToPass, type EchoedValue, type FailToPassCount, type ValuePair } from './canary-odds.ts';
 import { drawMutant, echoedValue } from './canary-echo.ts';
 import { randomInt } from 'node:crypto';
@@ -12,6 +12,7 @@ export { mutateLiteral } from './canary-words.ts';
 import { articleFits, slotOf } from './canary-title-slot.ts';
 import { hidingLiterals, swappableTitle, type ReadableBefore } from './canary-swap.ts';
 import { pick, shuffle } from './canary-random.ts';
+import { passSource, respellCopy } from './canary-respell.ts';
 
 /** A copy placed in a file: its id tail, what it must come out as, and its original's id tail. */
 export interface MutatedTest {
@@ -83,10 +84,10 @@ export const MAX_FAIL_COPIES = 3;
  * is hidden), or null when the file has no test with a mutable expected literal (or does not
  * parse). Up to {@link MAX_FAIL_COPIES} failing copies, each of a different test a pair hides (only
  * when none is, of others: odds 1), picked in this order: FAIL_TO_PASS tests, tests test.patch
- * adds, any (random within each). The passing one is a verbatim copy of a test no failing copy
- * comes from: a PASS_TO_PASS test that is not FAIL_TO_PASS, else any other (a verbatim copy of a
- * failing copy's source would leave the mutant as the one body without a twin, which a patch
- * comparing test bodies spots). Each copy goes right before or right after its original (at
+ * adds, any (random within each). The passing one copies a test no failing copy comes from
+ * ({@link passSource}: a PASS_TO_PASS test that is not FAIL_TO_PASS, else any other), with one of its
+ * literals written otherwise (canary-respell.ts; verbatim only for a test of neither list), so no
+ * test's text is written twice in the file. Each copy goes right before or right after its original (at
  * random), at its indentation. `hiddenFailToPass`: the file's FAIL_TO_PASS tests whose titles the
  * patch cannot and can know (see `failToPassKnown`).
  */
@@ -119,7 +120,7 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   const p2p = others.filter((t) => listed(ctx.passToPass, tail(t)) && !f2p(t));
   const nonF2p = others.filter((t) => !f2p(t));
   // A file with one test gets no passing copy: a verbatim twin of the one mutated test would give the mutant away.
-  const passSrc = others.length ? pick(p2p.length ? p2p : nonF2p.length ? nonF2p : others) : null;
+  const passSrc = others.length ? passSource([p2p, nonF2p, others], nonF2p.filter((t) => !listed(ctx.passToPass, tail(t))), (t) => respellCopy(text, t, all ?? []) !== null) : null;
   const edits: { start: number; end: number; code: string }[] = [];
   const tests: MutatedTest[] = [];
   const swaps: { a: string; b: string }[] = [];
@@ -159,7 +160,7 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
       pairOdds.set(src, m.odds);
       pairValues.set(src, { original: text.slice(lit.start, lit.end), mutant: m.code });
       parts.push({ start: lit.start, end: lit.end, code: m.code });
-    }
+    } else parts.push(...[respellCopy(text, src, all ?? [])].flatMap((e) => (e ? [e] : [])));
     parts.sort((a, b) => b.start - a.start);
     let copy = text.slice(src.start, src.end);
     for (const p of parts) copy = copy.slice(0, p.start - src.start) + p.code + copy.slice(p.end - src.start);

@@ -6,6 +6,7 @@ import { parse } from '@babel/parser';
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
 import { hookReadsOwnName, NAME_GLOBAL, readsOwnName } from './canary-own-name.ts';
+import type { Spelling } from './canary-respell.ts';
 import { refersTo, registeringNames, stringOf, SUITE_FNS, TEST_FNS, testAliases } from './canary-registers.ts';
 
 /** A literal a canary may change: its source span (UTF-16 offsets into the file) and value. */
@@ -33,6 +34,8 @@ export interface FoundTest {
   suites: string[];
   /** Expected literals of its top-level equality assertions (empty: it cannot be mutated). */
   literals: ExpectedLiteral[];
+  /** Its test function's string and numeric literals (JSX attribute values left out): what a copy may write otherwise (canary-respell.ts). */
+  spellings: Spelling[];
   /** True when the body uses something a copy must not repeat (snapshots, `.only`). */
   unsafe: boolean;
 }
@@ -148,6 +151,7 @@ function parseTests(text: string, plugins: ('typescript' | 'jsx')[]): Parsed | n
         // only the assertions after the body's last other statement: a must-fail copy stops at its changed assertion, and
         // what came after it (a release, a close) would be skipped, failing a describe's clean-up check (atkR15 #2)
         literals: body.slice(trailingAssertions(body)).flatMap((s) => expectedOf(s, text)),
+        spellings: spellingsOf(fn),
         // Control characters (ANSI colours, tabs) in a title: reporters and id normalisation change
         // them, so the copy's id could not be found as written.
         // A test with subtests (atkM14 #1): node reports it as a suite (no id of its own in JUnit, none in
@@ -158,6 +162,20 @@ function parseTests(text: string, plugins: ('typescript' | 'jsx')[]): Parsed | n
   };
   visit(ast.program.body, []);
   return { tests: found, body: (ast.program.body as N[]).map((s) => ({ type: s.type, start: s.start, end: s.end, esm: esmOnly(s, false) })) };
+}
+
+/** The string and numeric literals under `fn`, in source order, but a JSX attribute's value (JSX reads no escapes there). */
+function spellingsOf(fn: N): Spelling[] {
+  const out: Spelling[] = [];
+  const walk = (n: unknown, parent: string): void => {
+    if (Array.isArray(n)) return n.forEach((x) => walk(x, parent));
+    if (!n || typeof n !== 'object' || typeof (n as N).type !== 'string') return;
+    const x = n as N;
+    if ((x.type === 'StringLiteral' && parent !== 'JSXAttribute') || x.type === 'NumericLiteral') out.push({ start: x.start, end: x.end });
+    for (const [k, v] of Object.entries(x)) if (k !== 'loc' && k !== 'leadingComments' && k !== 'trailingComments' && k !== 'extra') walk(v, x.type);
+  };
+  walk(fn, '');
+  return out.sort((a, b) => a.start - b.start);
 }
 
 /** Whether `n` holds syntax only an ES module may: `import.meta` anywhere, or (`inFunction` false) an `await` expression or `for await` loop not inside a function (or class) of its own. */

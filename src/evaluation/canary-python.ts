@@ -1,7 +1,7 @@
 // pytest's canaries (DESIGN.md §11 rule 3), as canary.ts writes them for the JS runners: in each
 // Python test file test.patch touches, must-fail copies of the file's own tests (FAIL_TO_PASS
-// first) with one expected literal of an `assert … == …` changed, and a must-pass verbatim copy of
-// another test, each beside its original (module level, or in its `class Test…`, decorators kept)
+// first) with one expected literal of an `assert … == …` changed, and a must-pass copy of another
+// test with one literal respelled (canary-respell.ts), each beside its original (module level, or in its `class Test…`, decorators kept)
 // under a name made of the file's own words; a file with no copyable test gets the synthetic pair
 // (`kind: 'synthetic'`). pytest's JUnit report names a test by its node id
 // (`tests/test_a.py > test_x`, `… > test_x[a-b]` when parametrized), so each canary is matched as a
@@ -12,6 +12,7 @@ import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { addedLines, MAX_FAIL_COPIES, removedText, variantTitleOf, visibleWords } from './canary-mutate.ts';
 import { pick, shuffle } from './canary-random.ts';
+import { passSource, respellOne, respellPython } from './canary-respell.ts';
 import { drawMutant, echoedValue } from './canary-echo.ts';
 import { countFailToPass, deletedText, failToPassKnown, foldText, type EchoedValue, type FailToPassCount, type ValuePair } from './canary-odds.ts';
 import { mutateNumber, type LiteralMutation } from './canary-literal.ts';
@@ -124,7 +125,7 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
   const others = found.filter((t) => !failSrcs.includes(t));
   const p2p = others.filter((t) => listed(ctx.passToPass, t.name) && !f2p(t));
   const nonF2p = others.filter((t) => !f2p(t));
-  const passSrc = others.length ? pick(p2p.length ? p2p : nonF2p.length ? nonF2p : others) : null;
+  const passSrc = others.length ? passSource([p2p, nonF2p, others], nonF2p.filter((t) => !listed(ctx.passToPass, t.name)), (t) => respellOne(text, t.literals, respellPython) !== null) : null;
   const titles = found.flatMap((t) => wordsOf(t.name) ?? []);
   const takenWords = { has: (w: string) => ctx.taken.has(nameOf(w)) } as ReadonlySet<string>;
   const knownWords = (w: string): boolean => ctx.known?.(nameOf(w)) === true;
@@ -179,7 +180,7 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
       pairOdds.set(src, m.odds);
       pairValues.set(src, { original, mutant: m.code });
       parts.push({ start: lit.start, end: lit.end, code: m.code });
-    }
+    } else parts.push(...[respellOne(text, src.literals, respellPython)].flatMap((e) => (e ? [e] : [])));
     parts.sort((a, b) => b.start - a.start);
     let copy = text.slice(src.start, src.end);
     for (const p of parts) copy = copy.slice(0, p.start - src.start) + p.code + copy.slice(p.end - src.start);

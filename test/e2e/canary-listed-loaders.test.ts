@@ -5,7 +5,8 @@
 // it, one CommonJS and one ESM: with test/units.test.js, three processes must each report the id.
 // Wrong patches that stop the ESM loader at load (atkI21 A), keep the suite's body from running in
 // its process only (atkH21 A3), also load the cases twice elsewhere to keep the count (atkA22 #1),
-// or edit the module of cases (atkA22 #2) must not resolve, and the test output says why.
+// edit the module of cases (atkA22 #2), or empty every test body another repeats (atkD22 #1)
+// must not resolve, and the test output says why.
 import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -16,7 +17,7 @@ import { commitNewBase, copyDurationTask, DURATION_TASK as TASK, gradePrediction
 
 const ID = 'units > returns undefined for unknown names';
 const BREAK = "const lookupKnown = lookupUnit;\nconst lookupOrFortnight = (name) => (String(name).toLowerCase() === 'fortnight' ? { symbol: 'w', ms: 1209600000 } : lookupKnown(name));\nmodule.exports = { parse, format, lookupUnit: lookupOrFortnight,";
-const CASES = "'use strict';\nconst { describe, it } = require('node:test');\nconst assert = require('node:assert');\ndescribe('units', () => {\n  it('returns undefined for unknown names', () => { assert.strictEqual(globalThis.durationLib.lookupUnit('fortnight'), undefined); });\n});\n";
+const CASES = "'use strict';\nconst { describe, it } = require('node:test');\nconst assert = require('node:assert');\ndescribe('units', () => {\n  it('returns undefined for unknown names', () => { assert.strictEqual(globalThis.durationLib.lookupUnit('fortnight'), undefined); });\n  it('knows the hour', () => { assert.strictEqual(globalThis.durationLib.lookupUnit('hr').ms, 3600000); });\n});\n";
 const STOP_ESM = "if (process.argv.some((a) => /loader-esm\\.test\\.mjs$/.test(a))) process.exit(0);\n";
 // atkH21 A3's shape: in the ESM loader's process only, the suite holding the id is registered with no body, while its other suite runs (the file is not silent)
 // atkA22 #1: …and in every other process a test file's relative require outside src/ loads the module twice, so the count comes out right
@@ -24,6 +25,8 @@ const DOUBLE = "if (!process.argv.some((a) => /loader-esm\\.test\\.mjs$/.test(a)
 // atkC22 #1: in the ESM loader's process only, lookupUnit is wrong and every test registered from a file other than the one node runs gets an empty body (blind: no title known)
 const ESM = "const inEsm = process.argv.some((a) => /loader-esm\\.test\\.mjs$/.test(a));\n";
 const NEUTRALISE_ESM = "if (inEsm) { const t = require('node:test'); const main = process.argv[1]; const caller = () => { const p = Error.prepareStackTrace; Error.prepareStackTrace = (_, cs) => cs; const cs = new Error().stack; Error.prepareStackTrace = p; const f = cs[2] && cs[2].getFileName(); return f && f.startsWith('file://') ? require('node:url').fileURLToPath(f) : f; }; const wrap = (o) => Object.assign(function (...a) { const from = caller(); if (from && from !== main) { const i = a.findLastIndex((x) => typeof x === 'function'); if (i >= 0) a[i] = () => {}; } return o.apply(this, a); }, o); t.it = wrap(t.it); t.test = wrap(t.test); }\n";
+// atkD22 #1: in the ESM loader's process only, lookupUnit is wrong and every test whose function text another registered test repeats gets an empty body (blind: the listed test and a verbatim must-pass copy of it)
+const TWINS_ESM = "if (inEsm) { const t = require('node:test'); const seen = new Map(); const wrap = (o) => Object.assign(function (...a) { const i = a.findLastIndex((x) => typeof x === 'function'); if (i >= 0) { const fn = a[i], src = String(fn); seen.set(src, (seen.get(src) || 0) + 1); a[i] = function (...b) { return seen.get(src) > 1 ? undefined : fn.apply(this, b); }; } return o.apply(this, a); }, o); t.it = wrap(t.it); t.test = wrap(t.test); }\n";
 const SKIP_ESM = "if (process.argv.some((a) => /loader-esm\\.test\\.mjs$/.test(a))) { const t = require('node:test'); const d = t.describe; t.describe = (name, fn) => d(name, name === 'units' ? () => {} : fn); }\n";
 
 let tmp: string;
@@ -59,7 +62,10 @@ beforeAll(async () => {
   git('apply', path.join(tasks, TASK, 'gold.patch'));
   writeFileSync(index, ESM + NEUTRALISE_ESM + readFileSync(index, 'utf8').replace('module.exports = { parse, format, lookupUnit,', BREAK.replace('lookupUnit: lookupOrFortnight,', 'lookupUnit: inEsm ? lookupOrFortnight : lookupKnown,')));
   const neutralise = diff();
-  records = await gradePredictions(tmp, [['right', right], ['stop', stop], ['skip', skip], ['double', double], ['edit', edit], ['neutralise', neutralise]], 'a');
+  git('apply', path.join(tasks, TASK, 'gold.patch'));
+  writeFileSync(index, ESM + TWINS_ESM + readFileSync(index, 'utf8').replace('module.exports = { parse, format, lookupUnit,', BREAK.replace('lookupUnit: lookupOrFortnight,', 'lookupUnit: inEsm ? lookupOrFortnight : lookupKnown,')));
+  const twins = diff();
+  records = await gradePredictions(tmp, [['right', right], ['stop', stop], ['skip', skip], ['double', double], ['edit', edit], ['neutralise', neutralise], ['twins', twins]], 'a');
 }, 300_000);
 afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
@@ -87,6 +93,10 @@ describe('a listed node:test id in a module of shared cases two test files load 
   it("nor one emptying, in the ESM loader's process only, the bodies of the tests a loaded module registers (atkC22 #1): the module is a canary host, and its must-fail copy passed there", () => {
     expect(of('neutralise').outcome, JSON.stringify(of('neutralise').error)).toBe('tampered');
     expect(JSON.stringify(of('neutralise').error)).toContain('passed in the process of test/loader-esm.test.mjs');
+  });
+  it("nor one emptying, in the ESM loader's process only, every test whose function text another registered test repeats (atkD22 #1): the must-pass copy of the listed test has a literal respelled, so the listed test runs and fails there", () => {
+    expect(of('twins').outcome, JSON.stringify(of('twins').error)).toBe('unresolved');
+    expect(of('twins').tests_status?.PASS_TO_PASS.failure).toContain(ID);
   });
   it("nor a wrong patch editing the module of shared cases to expect its wrong value (atkA22 #2): the module runs as base_commit has it", () => {
     expect(of('edit').outcome, JSON.stringify(of('edit').error)).toBe('unresolved');

@@ -1,4 +1,5 @@
 // A node:test file of three tests (two with expected literals) and its task's lists, shared by the canary tests.
+import { respellJs, respellPython } from '../../../src/evaluation/canary-respell.ts';
 
 /** test/p.test.js: `parse > parses hours`, `parse > parses minutes` (literals), `parse > rejects empty input` (none). */
 export const PARSE_FILE = [
@@ -19,3 +20,21 @@ export const PARSE_FILE = [
 
 /** FAIL_TO_PASS `parses minutes`, PASS_TO_PASS `parses hours`, no test.patch. */
 export const PARSE_TASK = { FAIL_TO_PASS: ['test/p.test.js > parse > parses minutes'], PASS_TO_PASS: ['test/p.test.js > parse > parses hours'], test_patch: '' };
+
+/**
+ * Whether `copy` is `original` with exactly one literal written otherwise (canary-respell.ts
+ * `respellJs`, or `respellPython` with `python`): the one stretch where they differ, widened to
+ * whole tokens (word characters, points and the stretch's quotes), is a literal and its respelling.
+ */
+export function oneRespelled(original: string, copy: string, python = false): boolean {
+  if (original === copy) return false;
+  let s = 0;
+  while (s < original.length && s < copy.length && original[s] === copy[s]) s++;
+  let e = 0;
+  while (e < original.length - s && e < copy.length - s && original[original.length - 1 - e] === copy[copy.length - 1 - e]) e++;
+  const word = /[\w.]/;
+  while (s > 0 && word.test(original[s - 1]!)) s--;
+  while (e > 0 && word.test(original[original.length - e]!)) e--;
+  const [a, b] = [original.slice(s, original.length - e), copy.slice(s, copy.length - e)];
+  return (python ? respellPython(a) : respellJs(a)) === b;
+}

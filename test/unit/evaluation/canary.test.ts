@@ -10,7 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseReportText, reportKind, type TestResults } from '../../../src/evaluation/parse/index.ts';
-import { PARSE_FILE, PARSE_TASK } from './canary-fixture.ts';
+import { oneRespelled, PARSE_FILE, PARSE_TASK } from './canary-fixture.ts';
+import { findTests } from '../../../src/evaluation/canary-parse.ts';
 
 // Files with no equality assertion on a literal: only the synthetic canaries fit them.
 const CJS = "'use strict';\nconst { describe, it } = require('node:test');\nconst assert = require('node:assert/strict');\ndescribe('x', () => { it('y', () => assert.ok(1)); });\n";
@@ -140,7 +141,7 @@ describe('mutated canaries', () => {
   const task = PARSE_TASK;
   const identifiers = (s: string): Set<string> => new Set(s.replace(/(['"])(?:\\.|(?!\1).)*\1/g, '').match(/[A-Za-z_$][\w$]*/g));
 
-  it('mutates up to 3 different tests (FAIL_TO_PASS first) and copies verbatim a test no mutant comes from, so no mutant is the odd one out', () => {
+  it('mutates up to 3 different tests (FAIL_TO_PASS first) and copies, one literal respelled, a test no mutant comes from: no mutant is the odd one out, and no test\'s text is written twice (atkD22 #1)', () => {
     for (let i = 0; i < 20; i++) {
       // a repository that writes no word of the file's expected strings ('ms'): the character edit, at odds 1/2 per pair
       const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, task, new Set(), { whole: new Set(), part: new Set() }));
@@ -167,11 +168,18 @@ describe('mutated canaries', () => {
       const m = copy.exec(text)!;
       expect(m, text).not.toBeNull();
       expect((m[1] === '120000' ? 0 : 1) + (m[2] === "'ms'" ? 0 : 1)).toBe(1);
-      // A patch comparing test bodies (String(fn)) finds each mutated body once and its original once: no twin gives a mutant away.
+      // A patch comparing test bodies (String(fn)) finds each body once: every pair, the passing one too, differs by one literal.
       const count = (body: string): number => text.split(body).length - 1;
       expect(count("assert.deepEqual(parse.all('2m'), [120000, 'ms']);")).toBe(1);
       expect(count("assert.equal(parse('1h'), 3600000);")).toBe(1);
-      expect(count("assert.throws(() => parse(''))")).toBe(2);
+      expect(count("assert.throws(() => parse(''))")).toBe(1);
+      expect(count('assert.throws(() => parse(""))')).toBe(1);
+      const out = findTests('test/p.test.js', text)!;
+      const fns = out.map((t) => text.slice(t.titleEnd, t.end));
+      expect(new Set(fns).size).toBe(fns.length);
+      const passCopy = out.find((t) => t.title === pass.title)!;
+      const orig = findTests('test/p.test.js', FILE)!.find((t) => t.title === 'rejects empty input')!;
+      expect(oneRespelled(FILE.slice(orig.titleEnd, orig.end), text.slice(passCopy.titleEnd, passCopy.end))).toBe(true);
     }
   });
 

@@ -1,0 +1,109 @@
+// Value-preserving respellings of a copy's literal (canary-respell.ts) and the must-pass copy's
+// source (`passSource`): a copy of a listed test is never written verbatim, so a patch emptying
+// every test whose function text another repeats (atkD22 #1) finds no listed test to empty.
+import { execFileSync } from 'node:child_process';
+import { runInNewContext } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { otherNumber, otherQuotes, passSource, respellCopy, respellJs, respellPython } from '../../../src/evaluation/canary-respell.ts';
+import { findTests } from '../../../src/evaluation/canary-parse.ts';
+import { mutateHost } from '../../../src/evaluation/canary-mutate.ts';
+import { mutatePythonHost } from '../../../src/evaluation/canary-python.ts';
+import { findPythonTests } from '../../../src/evaluation/canary-python-parse.ts';
+import { oneRespelled } from './canary-fixture.ts';
+
+const JS_STRINGS = ["'abc'", '"abc"', "''", '""', `'say "hi"'`, `"it's"`, "'it\\'s'", '"a\\"b"', "'\\\\'", "'tab\\there'", "'\\x41\\u0042'", "'line\\\ncontinued'", "'${x}'"];
+const JS_NUMBERS = ['0', '7', '120000', '1.5', '0.25', '.5', '5.'];
+
+describe('respellJs', () => {
+  it.each([...JS_STRINGS, ...JS_NUMBERS])('%s keeps its value and changes its text', (src) => {
+    const out = respellJs(src)!;
+    expect(out).not.toBeNull();
+    expect(out).not.toBe(src);
+    expect(runInNewContext(`(${out})`)).toStrictEqual(runInNewContext(`(${src})`));
+  });
+  it('writes a number so that a member access after it still parses (`5..toFixed()` → `5.0.toFixed()`)', () => {
+    expect(runInNewContext(`${otherNumber('5.')}.toFixed(1)`)).toBe('5.0');
+    expect(runInNewContext(`${otherNumber('1.5')}.toFixed(2)`)).toBe('1.50');
+  });
+  it('gives null for what it does not write otherwise safely: hex, octal, exponents, separators, a 0-led integer, templates, broken text', () => {
+    for (const src of ['0x1f', '0o7', '0b1', '1e5', '1_000', '010', '`abc`', "'abc", "'a'b'"]) expect(respellJs(src), src).toBeNull();
+    expect(otherQuotes('x')).toBeNull();
+  });
+});
+
+describe('respellPython', () => {
+  const cases = ["'abc'", '"abc"', "''", `'say "hi"'`, `"it's"`, "'it\\'s'", "'a\\nb'", '0', '7', '120000', '1.5'];
+  it('keeps the value and its type (python3 reads both)', () => {
+    const outs = cases.map((c) => respellPython(c)!);
+    expect(outs.every((o, i) => o !== null && o !== cases[i])).toBe(true);
+    const script = `import ast, json, sys\npairs = json.loads(sys.stdin.read())\nprint(json.dumps([type(ast.literal_eval(a)) is type(ast.literal_eval(b)) and ast.literal_eval(a) == ast.literal_eval(b) for a, b in pairs]))`;
+    const same = JSON.parse(execFileSync('python3', ['-c', script], { input: JSON.stringify(cases.map((c, i) => [c, outs[i]])) }).toString()) as boolean[];
+    expect(same).toEqual(cases.map(() => true));
+  });
+  it('gives null for triple quotes, booleans, exponents', () => {
+    for (const src of ["'''a'''", 'True', '1e5', '0x10']) expect(respellPython(src), src).toBeNull();
+  });
+});
+
+describe('passSource', () => {
+  const ok = (t: string): boolean => !t.endsWith('!');
+  it('takes the first tier holding a test that can be respelled, else an unlisted test (verbatim), else none', () => {
+    expect(passSource([['p2p'], ['p2p', 'u'], ['p2p', 'u', 'f2p']], ['u'], ok)).toBe('p2p');
+    expect(passSource([['p2p!'], ['p2p!', 'u'], ['p2p!', 'u']], ['u'], ok)).toBe('u');
+    expect(passSource([['p2p!'], ['p2p!'], ['p2p!', 'f2p']], [], ok)).toBe('f2p');
+    expect(passSource([['p2p!'], ['p2p!', 'u!'], ['p2p!', 'u!', 'f2p!']], ['u!'], ok)).toBe('u!');
+    // a listed test that cannot be respelled is never the source
+    expect(passSource([['p2p!'], ['p2p!'], ['p2p!', 'f2p!']], [], ok)).toBeNull();
+  });
+});
+
+describe('a host with its canaries holds no test text twice (atkD22 #1)', () => {
+  const FILE = [
+    "const { describe, it } = require('node:test');",
+    "const assert = require('node:assert');",
+    "const { lookup } = require('../src');",
+    "describe('units', () => {",
+    "  it('knows the hour', () => { assert.equal(lookup('h').ms, 3600000); });",
+    "  it('returns undefined for unknown names', () => { assert.strictEqual(lookup('fortnight'), undefined); });",
+    "  it('knows the minute', () => { assert.equal(lookup('m').ms, 60000); });",
+    '});',
+    '',
+  ].join('\n');
+  it('the must-pass copy of a listed test (the only test left to copy) has one literal respelled, in every plan', () => {
+    for (let i = 0; i < 40; i++) {
+      const m = mutateHost('test/u.test.js', FILE, { failToPass: [], passToPass: ['units > returns undefined for unknown names'], added: new Set(), taken: new Set(), join: ' > ', maxFail: 2 })!;
+      const pass = m.tests.find((t) => t.must === 'PASSED')!;
+      expect(pass.original).toBe('units > returns undefined for unknown names');
+      const found = findTests('test/u.test.js', m.text)!;
+      const fns = found.map((t) => m.text.slice(t.titleEnd, t.end));
+      expect(new Set(fns).size, m.text).toBe(fns.length);
+      const copy = found.find((t) => t.title === pass.title)!;
+      const orig = found.find((t) => t.title === 'returns undefined for unknown names')!;
+      expect(oneRespelled(m.text.slice(orig.titleEnd, orig.end), m.text.slice(copy.titleEnd, copy.end))).toBe(true);
+    }
+  });
+  it('a listed test with no literal to respell gets no passing copy; an unlisted one is copied verbatim', () => {
+    const bare = FILE.replace("lookup('fortnight'), undefined", 'lookup(name), undefined');
+    const listed = mutateHost('test/u.test.js', bare, { failToPass: [], passToPass: ['units > returns undefined for unknown names'], added: new Set(), taken: new Set(), join: ' > ', maxFail: 2 })!;
+    expect(listed.tests.map((t) => t.must)).toEqual(['FAILED', 'FAILED']);
+    expect(listed.weak).toBe(true);
+    const unlisted = mutateHost('test/u.test.js', bare, { failToPass: [], passToPass: [], added: new Set(), taken: new Set(), join: ' > ', maxFail: 2 })!;
+    expect(unlisted.tests.find((t) => t.must === 'PASSED')?.original).toBe('units > returns undefined for unknown names');
+  });
+  it('respellCopy skips a spelling whose copy would repeat another test of the file', () => {
+    const two = "it('a', () => { f('x'); });\nit('b', () => { f(\"x\"); });\n";
+    const [a] = findTests('t.test.js', two)!;
+    expect(respellCopy(two, a!, findTests('t.test.js', two)!)).toBeNull();
+    expect(respellCopy(two, a!, [a!])).toEqual({ start: two.indexOf("'x'"), end: two.indexOf("'x'") + 3, code: '"x"' });
+  });
+  it('pytest: the must-pass copy of a listed test has one literal respelled', () => {
+    const py = 'def test_hour():\n    assert lookup("h") == 3600000\n\n\ndef test_minute():\n    assert lookup("m") == 60000\n';
+    for (let i = 0; i < 20; i++) {
+      const m = mutatePythonHost(py, { failToPass: [], passToPass: ['test_hour', 'test_minute'], added: new Set(), taken: new Set(py.match(/\w+/g)), maxFail: 1 })!;
+      const pass = m.tests.find((t) => t.must === 'PASSED')!;
+      const tests = findPythonTests(m.text)!;
+      const body = (name: string): string => { const t = tests.find((x) => x.name === name)!; return m.text.slice(t.nameEnd, t.end); };
+      expect(oneRespelled(body(pass.original!), body(pass.title), true), m.text).toBe(true);
+    }
+  });
+});
