@@ -13,7 +13,8 @@ import { refersTo, registeringNames, stringOf, SUITE_FNS, TEST_FNS, testAliases 
 export interface ExpectedLiteral {
   start: number;
   end: number;
-  value: number | string | boolean;
+  /** The value; null for `null` and `undefined` (canary-words.ts `mutateLiteral` writes `false` for either). */
+  value: number | string | boolean | null;
   /** The quote the literal is written with (`'`, `"`, or a backtick), for strings. */
   quote?: string;
   /** A number written after a unary minus (`-5`), which the span (and `value`) leave out; absent otherwise. */
@@ -295,7 +296,7 @@ function literalsOf(n: N, text: string): ExpectedLiteral[] {
     if (x.type === 'NumericLiteral' || x.type === 'BooleanLiteral') out.push({ start: x.start, end: x.end, value: x.value });
     else if (x.type === 'StringLiteral') out.push({ start: x.start, end: x.end, value: x.value, quote: text[x.start] });
     else if (x.type === 'UnaryExpression' && x.operator === '-' && x.argument.type === 'NumericLiteral') out.push({ start: x.argument.start, end: x.argument.end, value: x.argument.value, negative: true });
-    else if (x.type === 'NullLiteral' || (x.type === 'Identifier' && x.name === 'undefined')) return true;
+    else if (x.type === 'NullLiteral' || (x.type === 'Identifier' && x.name === 'undefined')) out.push({ start: x.start, end: x.end, value: null });
     else if (x.type === 'ArrayExpression') return x.elements.every((el: N | null) => el !== null && walk(el));
     else if (x.type === 'ObjectExpression') return x.properties.every((p: N) => p.type === 'ObjectProperty' && !p.computed && walk(p.value));
     else return false;
