@@ -5,7 +5,7 @@
 import { countFailToPass, type EchoedValue, type FailToPassCount, type ValuePair } from './canary-odds.ts';
 import { drawMutant, echoedValue } from './canary-echo.ts';
 import { randomInt } from 'node:crypto';
-import { ID_SEPARATOR } from './parse/index.ts';
+import { cleanName, ID_SEPARATOR } from './parse/index.ts';
 import { findTests, type ExpectedLiteral, type FoundTest } from './canary-parse.ts';
 import { mutantMaterial, mutateLiteral, type Vocabulary } from './canary-words.ts';
 export { mutateLiteral } from './canary-words.ts';
@@ -86,8 +86,7 @@ export const MAX_FAIL_COPIES = 3;
  * when none is, of others: odds 1), picked in this order: FAIL_TO_PASS tests, tests test.patch
  * adds, any (random within each). The passing one copies a test no failing copy comes from
  * ({@link passSource}: a PASS_TO_PASS test that is not FAIL_TO_PASS, else any other), with one of its
- * literals written otherwise (canary-respell.ts; verbatim only for a test of neither list), so no
- * test's text is written twice in the file. Each copy goes right before or right after its original (at
+ * literals written otherwise (canary-respell.ts), so no test's text is written twice in the file. Each copy goes right before or right after its original (at
  * random), at its indentation. `hiddenFailToPass`: the file's FAIL_TO_PASS tests whose titles the
  * patch cannot and can know (see `failToPassKnown`).
  */
@@ -100,7 +99,9 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   const lineOf = (pos: number): number => text.slice(0, pos).split('\n').length;
   const isNew = (t: FoundTest): boolean => { for (let l = lineOf(t.start); l <= lineOf(t.end); l++) if (ctx.added.has(l)) return true; return false; };
   const tail = (t: FoundTest, title = t.title): string => (t.suites.length ? `${t.suites.join(ctx.join)}${ID_SEPARATOR}${title}` : title);
-  const f2p = (t: FoundTest): boolean => listed(ctx.failToPass, tail(t));
+  // as ids are keyed (parse/names.ts `cleanName`: a title's trailing space or duration dropped), else a listed test reads as unlisted (atkA23 #2)
+  const key = (t: FoundTest): string => (ctx.join === ID_SEPARATOR ? [...t.suites, t.title].map(cleanName).join(ID_SEPARATOR) : cleanName(tail(t)));
+  const f2p = (t: FoundTest): boolean => listed(ctx.failToPass, key(t));
   const isKnown = (t: FoundTest): boolean => ctx.known !== undefined && (ctx.known(t.title) || ctx.known(text.slice(t.titleStart + 1, t.titleEnd - 1)));
   const mutable = found.filter((t) => t.literals.length > 0);
   if (!mutable.length) return null;
@@ -117,10 +118,10 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   // At least one test stays without a mutant, for the passing copy, where the file has two or more.
   if (failSrcs.length > 1 && failSrcs.length === found.length) failSrcs.pop();
   const others = found.filter((t) => !failSrcs.includes(t));
-  const p2p = others.filter((t) => listed(ctx.passToPass, tail(t)) && !f2p(t));
+  const p2p = others.filter((t) => listed(ctx.passToPass, key(t)) && !f2p(t));
   const nonF2p = others.filter((t) => !f2p(t));
   // A file with one test gets no passing copy: a verbatim twin of the one mutated test would give the mutant away.
-  const passSrc = others.length ? passSource([p2p, nonF2p, others], nonF2p.filter((t) => !listed(ctx.passToPass, tail(t))), (t) => respellCopy(text, t, all ?? []) !== null) : null;
+  const passSrc = others.length ? passSource([p2p, nonF2p, others], (t) => respellCopy(text, t, all ?? []) !== null) : null;
   const edits: { start: number; end: number; code: string }[] = [];
   const tests: MutatedTest[] = [];
   const swaps: { a: string; b: string }[] = [];

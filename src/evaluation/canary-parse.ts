@@ -165,17 +165,18 @@ function parseTests(text: string, plugins: ('typescript' | 'jsx')[]): Parsed | n
   return { tests: found, body: (ast.program.body as N[]).map((s) => ({ type: s.type, start: s.start, end: s.end, esm: esmOnly(s, false) })) };
 }
 
-/** The string and numeric literals under `fn`, in source order, but a JSX attribute's value (JSX reads no escapes there). */
+/** The string and numeric literals under `fn`, in source order, but a JSX attribute's value (JSX reads no escapes there); `nested` inside a function within `fn`. */
 function spellingsOf(fn: N): Spelling[] {
   const out: Spelling[] = [];
-  const walk = (n: unknown, parent: string): void => {
-    if (Array.isArray(n)) return n.forEach((x) => walk(x, parent));
+  const walk = (n: unknown, parent: string, nested: boolean): void => {
+    if (Array.isArray(n)) return n.forEach((x) => walk(x, parent, nested));
     if (!n || typeof n !== 'object' || typeof (n as N).type !== 'string') return;
     const x = n as N;
-    if ((x.type === 'StringLiteral' && parent !== 'JSXAttribute') || x.type === 'NumericLiteral') out.push({ start: x.start, end: x.end });
-    for (const [k, v] of Object.entries(x)) if (k !== 'loc' && k !== 'leadingComments' && k !== 'trailingComments' && k !== 'extra') walk(v, x.type);
+    if ((x.type === 'StringLiteral' && parent !== 'JSXAttribute') || x.type === 'NumericLiteral') out.push({ start: x.start, end: x.end, ...(nested ? { nested } : {}) });
+    const inner = nested || (x !== fn && /Function|Method/.test(x.type));
+    for (const [k, v] of Object.entries(x)) if (k !== 'loc' && k !== 'leadingComments' && k !== 'trailingComments' && k !== 'extra') walk(v, x.type, inner);
   };
-  walk(fn, '');
+  walk(fn, '', false);
   return out.sort((a, b) => a.start - b.start);
 }
 

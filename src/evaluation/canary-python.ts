@@ -125,7 +125,7 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
   const others = found.filter((t) => !failSrcs.includes(t));
   const p2p = others.filter((t) => listed(ctx.passToPass, t.name) && !f2p(t));
   const nonF2p = others.filter((t) => !f2p(t));
-  const passSrc = others.length ? passSource([p2p, nonF2p, others], nonF2p.filter((t) => !listed(ctx.passToPass, t.name)), (t) => respellOne(text, t.literals, respellPython) !== null) : null;
+  const passSrc = others.length ? passSource([p2p, nonF2p, others], (t) => respellOne(text, t.literals, respellPython) !== null) : null;
   const titles = found.flatMap((t) => wordsOf(t.name) ?? []);
   const takenWords = { has: (w: string) => ctx.taken.has(nameOf(w)) } as ReadonlySet<string>;
   const knownWords = (w: string): boolean => ctx.known?.(nameOf(w)) === true;

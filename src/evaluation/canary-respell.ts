@@ -13,6 +13,8 @@ import { pick } from './canary-random.ts';
 export interface Spelling {
   start: number;
   end: number;
+  /** Inside a function the test defines (whose source text the test may read): respelled last. */
+  nested?: true;
 }
 
 /**
@@ -93,24 +95,32 @@ export function respellOne(text: string, spellings: readonly Spelling[], respell
 /**
  * The must-pass copy's source: from the first of `tiers` (PASS_TO_PASS tests, tests not
  * FAIL_TO_PASS, any) that holds a test `respellable` says can be copied with a literal written
- * otherwise (canary-respell.ts), one of those at random; else one of `unlisted` (tests of neither
- * list), copied verbatim; else none. A listed test is never copied verbatim: a patch emptying every
- * test whose text another repeats would pass it with its copy whatever the code does (atkD22 #1).
+ * otherwise (canary-respell.ts), one of those at random; else none. No test is copied verbatim: a
+ * patch emptying every test whose text another repeats would pass a listed one with its copy
+ * whatever the code does (atkD22 #1), and a test is taken for unlisted whenever its id is written
+ * otherwise than the task lists it (atkA23 #2: a title ending in a space).
  */
-export function passSource<T>(tiers: readonly (readonly T[])[], unlisted: readonly T[], respellable: (t: T) => boolean): T | null {
+export function passSource<T>(tiers: readonly (readonly T[])[], respellable: (t: T) => boolean): T | null {
   for (const tier of tiers) {
     const ok = tier.filter(respellable);
     if (ok.length) return pick(ok);
   }
-  return unlisted.length ? pick(unlisted) : null;
+  return null;
 }
+
+/** A test that may read a function's source text (`String(fn)`, `fn.toString()`, a serializer): its nested functions' literals are not respelled. */
+const READS_SOURCE = /\btoString\b|\bString\s*\(|\.source\b|serializ|uneval/i;
 
 /**
  * The respelling (a {@link respellOne} edit, JavaScript) of a copy of test `t` of `text` whose
- * function text (from the end of its title to its end) no test of `tests` already has; null when
- * there is none.
+ * function text (from the end of its title to its end) no test of `tests` already has: a literal
+ * of the test's own body first, one inside a function it defines only when there is none and the
+ * test reads no function's source ({@link READS_SOURCE}: `60000` written `60000.0` in a function
+ * the test stringifies fails an honest run, atkA23 #4); null when there is none.
  */
 export function respellCopy(text: string, t: { titleEnd: number; end: number; spellings: readonly Spelling[] }, tests: readonly { titleEnd: number; end: number }[]): Respelt | null {
   const bodies = new Set(tests.map((o) => text.slice(o.titleEnd, o.end)));
-  return respellOne(text, t.spellings, respellJs, (e) => !bodies.has(text.slice(t.titleEnd, e.start) + e.code + text.slice(e.end, t.end)));
+  const keep = (e: Respelt): boolean => !bodies.has(text.slice(t.titleEnd, e.start) + e.code + text.slice(e.end, t.end));
+  const own = respellOne(text, t.spellings.filter((s) => !s.nested), respellJs, keep);
+  return own ?? (READS_SOURCE.test(text.slice(t.titleEnd, t.end)) ? null : respellOne(text, t.spellings.filter((s) => s.nested), respellJs, keep));
 }
