@@ -104,7 +104,7 @@ export function hookCanary(file: string, text: string, ctx: HookContext): HookCa
   if (!parsed) return { unhooked: 'the file does not parse' };
   const found = parsed.filter((t) => !t.unsafe);
   // each copy is written with one literal respelled (canary-respell.ts): no test's text twice in the file (atkD22 #1)
-  const spelt = new Map(found.map((t) => [t, respellCopy(text, t, parsed)]));
+  const spelt = new Map(found.map((t) => [t, respellCopy(text, t, parsed, true)]));
   const usable = found.filter((t) => !mutants.has(tail(t)) && spelt.get(t) && hookSafe(text.slice(t.titleEnd, t.end)));
   const fit = usable.filter((t) => t.literals.length > 0);
   // a test no canary copies, else the must-pass pair's (the original or its copy)

@@ -13,7 +13,7 @@ import { refersTo, registeringNames, stringOf, SUITE_FNS, TEST_FNS, testAliases 
 export interface ExpectedLiteral {
   start: number;
   end: number;
-  /** The value; null for `null` and `undefined` (canary-words.ts `mutateLiteral` writes `false` for either). */
+  /** The value; null for `null` and `undefined` (canary-words.ts `mutateLiteral` writes the other). */
   value: number | string | boolean | null;
   /** The quote the literal is written with (`'`, `"`, or a backtick), for strings. */
   quote?: string;
@@ -165,18 +165,22 @@ function parseTests(text: string, plugins: ('typescript' | 'jsx')[]): Parsed | n
   return { tests: found, body: (ast.program.body as N[]).map((s) => ({ type: s.type, start: s.start, end: s.end, esm: esmOnly(s, false) })) };
 }
 
-/** The string and numeric literals under `fn`, in source order, but a JSX attribute's value (JSX reads no escapes there); `nested` inside a function within `fn`. */
+/**
+ * The string and numeric literals under `fn`, in source order, but a JSX attribute's value (JSX
+ * reads no escapes there); `nested` inside a function within `fn` other than one handed straight
+ * to an assertion (`assert.throws(() => parse(''))`: called, never read as text).
+ */
 function spellingsOf(fn: N): Spelling[] {
   const out: Spelling[] = [];
-  const walk = (n: unknown, parent: string, nested: boolean): void => {
+  const walk = (n: unknown, parent: N | null, nested: boolean): void => {
     if (Array.isArray(n)) return n.forEach((x) => walk(x, parent, nested));
     if (!n || typeof n !== 'object' || typeof (n as N).type !== 'string') return;
     const x = n as N;
-    if ((x.type === 'StringLiteral' && parent !== 'JSXAttribute') || x.type === 'NumericLiteral') out.push({ start: x.start, end: x.end, ...(nested ? { nested } : {}) });
-    const inner = nested || (x !== fn && /Function|Method/.test(x.type));
-    for (const [k, v] of Object.entries(x)) if (k !== 'loc' && k !== 'leadingComments' && k !== 'trailingComments' && k !== 'extra') walk(v, x.type, inner);
+    if ((x.type === 'StringLiteral' && parent?.type !== 'JSXAttribute') || x.type === 'NumericLiteral') out.push({ start: x.start, end: x.end, ...(nested ? { nested } : {}) });
+    const inner = nested || (x !== fn && /Function|Method/.test(x.type) && !(parent !== null && isAssertion(parent) && parent.arguments.includes(x)));
+    for (const [k, v] of Object.entries(x)) if (k !== 'loc' && k !== 'leadingComments' && k !== 'trailingComments' && k !== 'extra') walk(v, x, inner);
   };
-  walk(fn, '', false);
+  walk(fn, null, false);
   return out.sort((a, b) => a.start - b.start);
 }
 
@@ -248,21 +252,22 @@ function holdsTests(fn: N): boolean {
 /** Names an assertion's call starts from (`assert.equal`, `expect(x).toBe`, `t.assert.ok`, `should`, chai's `assert`). */
 const ASSERTS = new Set(['assert', 'expect', 'should', 'chai']);
 
+/** Whether `e` is a call of an assertion: its callee starts from ASSERTS or goes through `.assert` (`assert.throws(…)`, `expect(…).toThrow()`, `t.assert.equal(…)`). */
+function isAssertion(e: N): boolean {
+  if (e.type !== 'CallExpression') return false;
+  for (let c: N = e.callee; ; ) {
+    if (c.type === 'Identifier') return ASSERTS.has(c.name);
+    if (c.type === 'MemberExpression') {
+      if (!c.computed && c.property.type === 'Identifier' && c.property.name === 'assert') return true;
+      c = c.object;
+    } else if (c.type === 'CallExpression') c = c.callee;
+    else return false;
+  }
+}
+
 /** The index of the first statement of `body`'s trailing run of assertions (statements calling `assert…`/`expect(…)…`, awaited or not). */
 function trailingAssertions(body: N[]): number {
-  const asserts = (st: N): boolean => {
-    if (st.type !== 'ExpressionStatement') return false;
-    let e = st.expression.type === 'AwaitExpression' ? st.expression.argument : st.expression;
-    if (e.type !== 'CallExpression') return false;
-    for (let c: N = e.callee; ; ) {
-      if (c.type === 'Identifier') return ASSERTS.has(c.name);
-      if (c.type === 'MemberExpression') {
-        if (!c.computed && c.property.type === 'Identifier' && c.property.name === 'assert') return true;
-        c = c.object;
-      } else if (c.type === 'CallExpression') c = c.callee;
-      else return false;
-    }
-  };
+  const asserts = (st: N): boolean => st.type === 'ExpressionStatement' && isAssertion(st.expression.type === 'AwaitExpression' ? st.expression.argument : st.expression);
   let i = body.length;
   while (i > 0 && asserts(body[i - 1]!)) i--;
   return i;
@@ -276,12 +281,15 @@ function expectedOf(st: N, text: string): ExpectedLiteral[] {
   if (e.type !== 'CallExpression' || e.callee.type !== 'MemberExpression' || e.callee.computed) return [];
   const method: string = e.callee.property.name;
   let expected: N | undefined;
+  let strict = false;
   if (ASSERT_EQ.has(method) && (e.callee.object.type === 'Identifier' || e.callee.object.type === 'MemberExpression') && !isExpectChain(e.callee.object) && e.arguments.length >= 2) {
     expected = e.arguments[1];
+    strict = method === 'strictEqual' || method === 'deepStrictEqual';
   } else if (EXPECT_EQ.has(method) && isExpectChain(e.callee.object) && e.arguments.length >= 1) {
     expected = e.arguments[0];
+    strict = method !== 'equals';
   }
-  return expected ? literalsOf(expected, text) : [];
+  return expected ? literalsOf(expected, text, strict) : [];
 }
 
 /** True for `expect(x)` followed only by chai's connecting words (`.to.deep`), never `.not`. */
@@ -290,16 +298,20 @@ function isExpectChain(n: N): boolean {
   return n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 'expect';
 }
 
-/** The literals of a value made only of literals, arrays and plain object properties; none otherwise. */
-function literalsOf(n: N, text: string): ExpectedLiteral[] {
+/**
+ * The literals of a value made only of literals, arrays and plain object properties; none
+ * otherwise. `undefined` and `null` count (value null) only under a `strict` assertion, one telling
+ * them apart (`strictEqual`, `toBe`, `toEqual`, chai's `equal`/`eql`): their mutant is the other one.
+ */
+function literalsOf(n: N, text: string, strict: boolean): ExpectedLiteral[] {
   const out: ExpectedLiteral[] = [];
   const walk = (x: N): boolean => {
     if (x.type === 'NumericLiteral' || x.type === 'BooleanLiteral') out.push({ start: x.start, end: x.end, value: x.value });
     else if (x.type === 'StringLiteral') out.push({ start: x.start, end: x.end, value: x.value, quote: text[x.start] });
     else if (x.type === 'UnaryExpression' && x.operator === '-' && x.argument.type === 'NumericLiteral') out.push({ start: x.argument.start, end: x.argument.end, value: x.argument.value, negative: true });
-    else if (x.type === 'NullLiteral' || (x.type === 'Identifier' && x.name === 'undefined')) out.push({ start: x.start, end: x.end, value: null });
+    else if (x.type === 'NullLiteral' || (x.type === 'Identifier' && x.name === 'undefined')) { if (strict) out.push({ start: x.start, end: x.end, value: null }); }
     else if (x.type === 'ArrayExpression') return x.elements.every((el: N | null) => el !== null && walk(el));
-    else if (x.type === 'ObjectExpression') return x.properties.every((p: N) => p.type === 'ObjectProperty' && !p.computed && walk(p.value));
+    else if (x.type === 'ObjectExpression') return x.properties.every((p: N) => p.type === 'ObjectProperty' && !p.computed && !p.shorthand && walk(p.value));
     else return false;
     return true;
   };

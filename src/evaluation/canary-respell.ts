@@ -13,7 +13,7 @@ import { pick } from './canary-random.ts';
 export interface Spelling {
   start: number;
   end: number;
-  /** Inside a function the test defines (whose source text the test may read): respelled last. */
+  /** Inside a function the test defines (whose source text the test or the code under test may read), not an assertion's thunk. */
   nested?: true;
 }
 
@@ -108,19 +108,17 @@ export function passSource<T>(tiers: readonly (readonly T[])[], respellable: (t:
   return null;
 }
 
-/** A test that may read a function's source text (`String(fn)`, `fn.toString()`, a serializer): its nested functions' literals are not respelled. */
-const READS_SOURCE = /\btoString\b|\bString\s*\(|\.source\b|serializ|uneval/i;
-
 /**
  * The respelling (a {@link respellOne} edit, JavaScript) of a copy of test `t` of `text` whose
- * function text (from the end of its title to its end) no test of `tests` already has: a literal
- * of the test's own body first, one inside a function it defines only when there is none and the
- * test reads no function's source ({@link READS_SOURCE}: `60000` written `60000.0` in a function
- * the test stringifies fails an honest run, atkA23 #4); null when there is none.
+ * function text (from the end of its title to its end) no test of `tests` already has: a literal of
+ * the test's own body (an assertion's thunk included), or with `nested`, one inside a function it
+ * defines when there is none (only for a copy that fails whatever it does: a function the test or
+ * the code under test reads as text, `60000` written `60000.0` in a function a serializer prints,
+ * fails an honest run, atkA23 #4, atkB23 #2); null when there is none.
  */
-export function respellCopy(text: string, t: { titleEnd: number; end: number; spellings: readonly Spelling[] }, tests: readonly { titleEnd: number; end: number }[]): Respelt | null {
+export function respellCopy(text: string, t: { titleEnd: number; end: number; spellings: readonly Spelling[] }, tests: readonly { titleEnd: number; end: number }[], nested = false): Respelt | null {
   const bodies = new Set(tests.map((o) => text.slice(o.titleEnd, o.end)));
   const keep = (e: Respelt): boolean => !bodies.has(text.slice(t.titleEnd, e.start) + e.code + text.slice(e.end, t.end));
   const own = respellOne(text, t.spellings.filter((s) => !s.nested), respellJs, keep);
-  return own ?? (READS_SOURCE.test(text.slice(t.titleEnd, t.end)) ? null : respellOne(text, t.spellings.filter((s) => s.nested), respellJs, keep));
+  return own ?? (nested ? respellOne(text, t.spellings.filter((s) => s.nested), respellJs, keep) : null);
 }

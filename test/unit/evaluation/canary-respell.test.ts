@@ -97,19 +97,17 @@ describe('a host with its canaries holds no test text twice (atkD22 #1)', () => 
       expect(new Set(fns).size).toBe(fns.length);
     }
   });
-  it('respells a literal of the test\'s own body before one inside a function it defines, and never the latter when the test reads a function\'s source (atkA23 #4)', () => {
+  it('respells a literal of the test\'s own body (an assertion\'s thunk\'s too), one inside a function it defines only for a copy that fails anyway (atkA23 #4, atkB23 #2: a serializer printing it)', () => {
     const nested = "it('a', () => { const f = (n) => n * 60000; assert.equal(f(1), 60000); });\n";
     const [t] = findTests('t.test.js', nested)!;
     for (let i = 0; i < 20; i++) expect(respellCopy(nested, t!, [t!])!.start).toBeGreaterThan(nested.indexOf('assert'));
-    const inner = "it('a', () => { const f = (n) => n * 60000; assert.ok(f); });\n";
+    const inner = "it('a', () => { const round = (ms) => Math.round(ms / 1000); assert.equal(toSource({ round }), `{round}`); });\n";
     const [u] = findTests('t.test.js', inner)!;
-    expect(respellCopy(inner, u!, [u!])).toEqual({ start: inner.indexOf('60000'), end: inner.indexOf('60000') + 5, code: '60000.0' });
-    const reads = "it('a', () => { const f = (n) => n * 60000; assert.ok(String(f).includes('n')); });\n";
-    const [r] = findTests('t.test.js', reads)!;
-    expect(respellCopy(reads, r!, [r!])).toEqual({ start: reads.indexOf("'n'"), end: reads.indexOf("'n'") + 3, code: '"n"' });
-    const only = "it('a', () => { const f = (n) => n * 60000; assert.ok(String(f)); });\n";
-    const [o] = findTests('t.test.js', only)!;
-    expect(respellCopy(only, o!, [o!])).toBeNull();
+    expect(respellCopy(inner, u!, [u!])).toBeNull();
+    expect(respellCopy(inner, u!, [u!], true)).toEqual({ start: inner.indexOf('1000'), end: inner.indexOf('1000') + 4, code: '1000.0' });
+    const thunk = "it('a', () => assert.throws(() => parse(''), /empty/));\n";
+    const [k] = findTests('t.test.js', thunk)!;
+    expect(respellCopy(thunk, k!, [k!])).toEqual({ start: thunk.indexOf("''"), end: thunk.indexOf("''") + 2, code: '""' });
   });
   it('respellCopy skips a spelling whose copy would repeat another test of the file', () => {
     const two = "it('a', () => { f('x'); });\nit('b', () => { f(\"x\"); });\n";
