@@ -78,17 +78,17 @@ export const MAX_FAIL_COPIES = 3;
  * The file's text with failing copies and a passing copy inserted, the copies, the pairs written
  * swapped (`swaps`, id tails: canary-swap.ts; a swappable failing copy's pair is swapped at random,
  * half the time), `hidden` (how many failing copies' pairs hide which twin is the copy: a title the
- * patch cannot know, `ctx.known`, or a swappable pair with a value test.patch wrote) and `weak` (true
- * when the file has only one test — it then gets its mutant only, no passing copy, since a verbatim
- * twin would make the mutant the odd one out; one mutant is a 1/2 guess — or when no failing copy
- * is hidden), or null when the file has no test with a mutable expected literal (or does not
- * parse). Up to {@link MAX_FAIL_COPIES} failing copies, each of a different test a pair hides (only
- * when none is, of others: odds 1), picked in this order: FAIL_TO_PASS tests, tests test.patch
- * adds, any (random within each). The passing one copies a test no failing copy comes from
- * ({@link passSource}: a PASS_TO_PASS test that is not FAIL_TO_PASS, else any other), with one of its
- * literals written otherwise (canary-respell.ts), so no test's text is written twice in the file. Each copy goes right before or right after its original (at
- * random), at its indentation. `hiddenFailToPass`: the file's FAIL_TO_PASS tests whose titles the
- * patch cannot and can know (see `failToPassKnown`).
+ * patch cannot know, `ctx.known`, or a swappable pair with a value test.patch wrote) and `weak` (no
+ * passing copy — a file of one test, whose copy would make the mutant the odd one out; one mutant
+ * is a 1/2 guess — or no failing copy hidden), or null when the file has no test with a mutable
+ * expected literal (or does not parse). Up to {@link MAX_FAIL_COPIES} failing copies, each of a
+ * different test a pair hides (only when none is, of others: odds 1), picked in this order:
+ * FAIL_TO_PASS tests, tests test.patch adds, any (random within each). The passing one copies a
+ * test no failing copy comes from ({@link passSource}: a PASS_TO_PASS test that is not FAIL_TO_PASS,
+ * else any other) with one literal written otherwise (canary-respell.ts), so no test's text is
+ * written twice in the file. Each copy goes right before or right after its original (at random),
+ * at its indentation. `failToPass`: the file's FAIL_TO_PASS tests whose titles the patch cannot and
+ * can know (canary-odds.ts `countFailToPass`).
  */
 export function mutateHost(file: string, text: string, ctx: HostContext): { text: string; tests: MutatedTest[]; swaps: { a: string; b: string }[]; weak: boolean; hidden: number; odds: number; pairs: ValuePair[]; echoed: EchoedValue[]; failToPass: FailToPassCount } | null {
   const all = findTests(file, text);

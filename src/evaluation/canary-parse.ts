@@ -13,8 +13,7 @@ import { refersTo, registeringNames, stringOf, SUITE_FNS, TEST_FNS, testAliases 
 export interface ExpectedLiteral {
   start: number;
   end: number;
-  /** The value; null for `null` and `undefined` (canary-words.ts `mutateLiteral` writes the other). */
-  value: number | string | boolean | null;
+  value: number | string | boolean;
   /** The quote the literal is written with (`'`, `"`, or a backtick), for strings. */
   quote?: string;
   /** A number written after a unary minus (`-5`), which the span (and `value`) leave out; absent otherwise. */
@@ -281,15 +280,12 @@ function expectedOf(st: N, text: string): ExpectedLiteral[] {
   if (e.type !== 'CallExpression' || e.callee.type !== 'MemberExpression' || e.callee.computed) return [];
   const method: string = e.callee.property.name;
   let expected: N | undefined;
-  let strict = false;
   if (ASSERT_EQ.has(method) && (e.callee.object.type === 'Identifier' || e.callee.object.type === 'MemberExpression') && !isExpectChain(e.callee.object) && e.arguments.length >= 2) {
     expected = e.arguments[1];
-    strict = method === 'strictEqual' || method === 'deepStrictEqual';
   } else if (EXPECT_EQ.has(method) && isExpectChain(e.callee.object) && e.arguments.length >= 1) {
     expected = e.arguments[0];
-    strict = method !== 'equals';
   }
-  return expected ? literalsOf(expected, text, strict) : [];
+  return expected ? literalsOf(expected, text) : [];
 }
 
 /** True for `expect(x)` followed only by chai's connecting words (`.to.deep`), never `.not`. */
@@ -299,17 +295,19 @@ function isExpectChain(n: N): boolean {
 }
 
 /**
- * The literals of a value made only of literals, arrays and plain object properties; none
- * otherwise. `undefined` and `null` count (value null) only under a `strict` assertion, one telling
- * them apart (`strictEqual`, `toBe`, `toEqual`, chai's `equal`/`eql`): their mutant is the other one.
+ * The literals of a value made only of literals, `undefined`, `null`, arrays and plain object
+ * properties; none otherwise. `undefined` and `null` are no literal to change: every mutant of them
+ * tried told its original (`false`: no literal's mutant is ever `undefined`, atkB23 #1; each other:
+ * a file spells a missing value one way, atkC23 #1), and assertions loose about them
+ * (`assert.equal`) are told apart from strict ones only by where `assert` came from (atkC23 #2).
  */
-function literalsOf(n: N, text: string, strict: boolean): ExpectedLiteral[] {
+function literalsOf(n: N, text: string): ExpectedLiteral[] {
   const out: ExpectedLiteral[] = [];
   const walk = (x: N): boolean => {
     if (x.type === 'NumericLiteral' || x.type === 'BooleanLiteral') out.push({ start: x.start, end: x.end, value: x.value });
     else if (x.type === 'StringLiteral') out.push({ start: x.start, end: x.end, value: x.value, quote: text[x.start] });
     else if (x.type === 'UnaryExpression' && x.operator === '-' && x.argument.type === 'NumericLiteral') out.push({ start: x.argument.start, end: x.argument.end, value: x.argument.value, negative: true });
-    else if (x.type === 'NullLiteral' || (x.type === 'Identifier' && x.name === 'undefined')) { if (strict) out.push({ start: x.start, end: x.end, value: null }); }
+    else if (x.type === 'NullLiteral' || (x.type === 'Identifier' && x.name === 'undefined')) return true;
     else if (x.type === 'ArrayExpression') return x.elements.every((el: N | null) => el !== null && walk(el));
     else if (x.type === 'ObjectExpression') return x.properties.every((p: N) => p.type === 'ObjectProperty' && !p.computed && !p.shorthand && walk(p.value));
     else return false;

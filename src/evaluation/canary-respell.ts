@@ -110,15 +110,33 @@ export function passSource<T>(tiers: readonly (readonly T[])[], respellable: (t:
 
 /**
  * The respelling (a {@link respellOne} edit, JavaScript) of a copy of test `t` of `text` whose
- * function text (from the end of its title to its end) no test of `tests` already has: a literal of
- * the test's own body (an assertion's thunk included), or with `nested`, one inside a function it
- * defines when there is none (only for a copy that fails whatever it does: a function the test or
- * the code under test reads as text, `60000` written `60000.0` in a function a serializer prints,
- * fails an honest run, atkA23 #4, atkB23 #2); null when there is none.
+ * function text (from the end of its title to its end) no test of `tests` has ({@link bodiesOf}): an
+ * expected literal of its assertions first (`t.literals`: compared by value, where a mutant changes
+ * one too), else another literal of the test's own body (an assertion's thunk included), else, with
+ * `nested`, one inside a function it defines (only for a copy that fails whatever it does). The code
+ * under test may read the test's text — a function it prints (atkA23 #4, atkB23 #2), a line a code
+ * frame quotes (atkC23 #3) — so the first places are the ones it is least likely to; null when
+ * there is none.
  */
-export function respellCopy(text: string, t: { titleEnd: number; end: number; spellings: readonly Spelling[] }, tests: readonly { titleEnd: number; end: number }[], nested = false): Respelt | null {
-  const bodies = new Set(tests.map((o) => text.slice(o.titleEnd, o.end)));
+export function respellCopy(text: string, t: { titleEnd: number; end: number; spellings: readonly Spelling[]; literals: readonly { start: number; end: number }[] }, tests: readonly { titleEnd: number; end: number }[], nested = false): Respelt | null {
+  const bodies = bodiesOf(text, tests);
   const keep = (e: Respelt): boolean => !bodies.has(text.slice(t.titleEnd, e.start) + e.code + text.slice(e.end, t.end));
-  const own = respellOne(text, t.spellings.filter((s) => !s.nested), respellJs, keep);
-  return own ?? (nested ? respellOne(text, t.spellings.filter((s) => s.nested), respellJs, keep) : null);
+  const expected = (s: Spelling): boolean => t.literals.some((l) => l.start === s.start && l.end === s.end);
+  const tiers = [t.spellings.filter(expected), t.spellings.filter((s) => !s.nested && !expected(s)), nested ? t.spellings.filter((s) => s.nested) : []];
+  for (const tier of tiers) {
+    const e = respellOne(text, tier, respellJs, keep);
+    if (e) return e;
+  }
+  return null;
+}
+
+const bodiesSeen = new WeakMap<object, { text: string; bodies: Set<string> }>();
+
+/** The function texts (from the end of the title to the end) of `tests` of `text`, remembered per `tests` array (a host's copies are planned against one). */
+export function bodiesOf(text: string, tests: readonly { titleEnd: number; end: number }[]): Set<string> {
+  const seen = bodiesSeen.get(tests);
+  if (seen?.text === text) return seen.bodies;
+  const bodies = new Set(tests.map((o) => text.slice(o.titleEnd, o.end)));
+  bodiesSeen.set(tests, { text, bodies });
+  return bodies;
 }

@@ -131,14 +131,11 @@ export function mutateText(src: string, pool: readonly string[], rng?: Rng, leng
  * The literal's source (`text` is the file) changed so no value equal to the original (strictly or
  * loosely) matches, with no rule telling the mutant from the original: a string as `mutateText`
  * changes it (`pool`, `lengths`, `words`: see there), a number with one digit changed in its own
- * notation (canary-literal.ts), a boolean flipped, `null` and `undefined` each written as the other
- * (canary-parse.ts takes them only in assertions telling them apart; a pair of the two tells not
- * which is the original, as `false` did: atkB23 #1). `tell`: the pair gives the original away.
+ * notation (canary-literal.ts), a boolean flipped. `tell`: the pair gives the original away.
  */
 export function mutateLiteral(lit: ExpectedLiteral, text: string, pool: readonly string[], rng?: Rng, lengths?: readonly number[], words?: WordSource): LiteralMutation {
   const v = lit.value;
   if (typeof v === 'boolean') return { code: String(!v), tell: false };
-  if (v === null) return { code: text.slice(lit.start, lit.end) === 'null' ? 'undefined' : 'null', tell: false };
   const src = text.slice(lit.start, lit.end);
   return typeof v === 'number' ? mutateNumber(src, rng) : mutateText(src, pool, rng, lengths, words);
 }

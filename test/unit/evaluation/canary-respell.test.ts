@@ -97,7 +97,7 @@ describe('a host with its canaries holds no test text twice (atkD22 #1)', () => 
       expect(new Set(fns).size).toBe(fns.length);
     }
   });
-  it('respells a literal of the test\'s own body (an assertion\'s thunk\'s too), one inside a function it defines only for a copy that fails anyway (atkA23 #4, atkB23 #2: a serializer printing it)', () => {
+  it('respells an expected literal first, else one of the test\'s own body (an assertion\'s thunk\'s too), one inside a function it defines only for a copy that fails anyway (atkA23 #4, atkB23 #2: a serializer printing it; atkC23 #3: a code frame)', () => {
     const nested = "it('a', () => { const f = (n) => n * 60000; assert.equal(f(1), 60000); });\n";
     const [t] = findTests('t.test.js', nested)!;
     for (let i = 0; i < 20; i++) expect(respellCopy(nested, t!, [t!])!.start).toBeGreaterThan(nested.indexOf('assert'));
@@ -105,6 +105,10 @@ describe('a host with its canaries holds no test text twice (atkD22 #1)', () => 
     const [u] = findTests('t.test.js', inner)!;
     expect(respellCopy(inner, u!, [u!])).toBeNull();
     expect(respellCopy(inner, u!, [u!], true)).toEqual({ start: inner.indexOf('1000'), end: inner.indexOf('1000') + 4, code: '1000.0' });
+    // an expected literal first: a code frame quoting the line that made the error (atkC23 #3) reads the same line
+    const frame = "it('a', () => { const err = new Error('unknown unit'); assert.strictEqual(where(err), \"const err = new Error('unknown unit');\"); });\n";
+    const [c] = findTests('t.test.js', frame)!;
+    for (let i = 0; i < 10; i++) expect(respellCopy(frame, c!, [c!])).toEqual({ start: frame.indexOf('"const'), end: frame.lastIndexOf('"') + 1, code: `'const err = new Error(\\'unknown unit\\');'` });
     const thunk = "it('a', () => assert.throws(() => parse(''), /empty/));\n";
     const [k] = findTests('t.test.js', thunk)!;
     expect(respellCopy(thunk, k!, [k!])).toEqual({ start: thunk.indexOf("''"), end: thunk.indexOf("''") + 2, code: '""' });
