@@ -13,6 +13,7 @@ import { nonNegativeNumber, parseErrorThreshold, significanceLevel } from './arg
 import { addRunOptions, runOptionsOf } from './run-options.ts';
 import { formatItem } from './help-format.ts';
 import { npmExitLine } from './npm-exit.ts';
+import { unknownFlagHint } from './flag-hint.ts';
 
 /** `opts` of `cmd` with `given`: the option keys given on its command line (commander's value source `cli`), for the commands it suggests (src/cli/hints.ts `givenFlags`). */
 function withGiven<T extends object>(opts: T, cmd: Command): T & { given: string[] } {
@@ -240,6 +241,8 @@ async function dispatch(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       // help and version print and exit 0; every other commander error is the user's input
+      const hint = unknownFlagHint(program, argv, e);
+      if (hint) process.stderr.write(`${hint}\n`);
       return e.exitCode === 0 ? ExitCode.ok : ExitCode.invalidInput;
     }
     if (e instanceof UserInputError) {

@@ -16,6 +16,7 @@ import { planCreate, type CreateOptions, type CreatePlan } from './create-plan.t
 import { canaryWarnings, formatProblem, lintTaskFiles } from './lint.ts';
 import { testLists } from './split-patch.ts';
 import { inferLanguage } from './infer-language.ts';
+import { gitAt, gitTry } from '../workspace/git.ts';
 import type { TaskFiles } from './swe-bench.ts';
 import { taskYamlText, writeTaskFolder } from './write.ts';
 
@@ -109,7 +110,10 @@ export async function buildTask(o: CreateOptions, given?: CreatePlan): Promise<B
     lists = l;
   }
   if (!lists!.FAIL_TO_PASS.length) {
-    throw new CreateRejected('no_fail_to_pass', 'no test fails before the fix and passes after it: FAIL_TO_PASS would be empty; the tests in the fix must check what it fixes');
+    // --base and --fix given the wrong way round read as a fix that changes no test's outcome
+    const swapped = plan.fixSha !== null && (await gitTry(gitAt(plan.mirror), ['merge-base', '--is-ancestor', plan.fixSha, plan.base])).ok;
+    const hint = swapped ? `; --fix ${o.fix} is an ancestor of --base ${o.base} (it comes before it): --base is the commit before the fix and --fix the one with it, so swap them` : '';
+    throw new CreateRejected('no_fail_to_pass', `no test fails before the fix and passes after it: FAIL_TO_PASS would be empty; the tests in the fix must check what it fixes${hint}`);
   }
   const language = await inferLanguage(plan.mirror, plan.base, split.goldFiles);
   const yaml: TaskYaml = {

@@ -8,7 +8,7 @@ import { isPrintableId, normalizeTestId } from '../core/test-id.ts';
 import { sweBenchKey } from '../core/swe-ids.ts';
 import { parseDocument } from 'yaml';
 import { TaskYaml, type TaskSpec } from '../config/task.ts';
-import { formatIssues } from '../config/load.ts';
+import { formatIssues, knownKeys } from '../config/load.ts';
 import { UserInputError } from '../core/errors.ts';
 import { canaryHosts, inferRunner, planCanaries, runnerOfFile } from '../evaluation/canary.ts';
 import { knownFailToPassWarning } from './lint-known-f2p.ts';
@@ -102,10 +102,11 @@ export async function lintTaskFiles(dir: string): Promise<{ task: TaskSpec | nul
       const parsed = TaskYaml.safeParse(data);
       if (parsed.success) yaml = parsed.data;
       else {
-        for (const issue of parsed.error.issues) {
+        const lines = formatIssues(parsed.error.issues, 'yaml', knownKeys(TaskYaml));
+        for (const [k, issue] of parsed.error.issues.entries()) {
           // formatIssues gives `<field>: <message>` (`(top level)` for the whole file)
           const field = issue.path.length ? issue.path.map(String).join('.') : null;
-          const line = formatIssues([issue])[0]!;
+          const line = lines[k]!;
           add('task.yaml', field, line.slice((field ?? '(top level)').length + 2));
         }
       }

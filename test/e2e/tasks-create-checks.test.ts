@@ -87,6 +87,14 @@ describe('fixbench tasks create refuses before running any test', () => {
     expect(existsSync(tasks) ? await readdir(tasks) : []).toEqual([]);
   });
 
+  it('--base and --fix given the wrong way round: the refusal says --fix comes before --base and to swap them (newcomer23 #6)', async () => {
+    const r = await create('--base', repo.commits[1]!, '--fix', repo.commits[0]!);
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`--fix ${repo.commits[0]} is an ancestor of --base ${repo.commits[1]} (it comes before it): --base is the commit before the fix and --fix the one with it, so swap them`);
+    expect(existsSync(tasks) ? await readdir(tasks) : []).toEqual([]);
+    await rm(marker, { force: true });
+  });
+
   it('a task that would fail its own lint is refused after the tests, with nothing written', async () => {
     const r = await create('--base', repo.commits[2]!, '--fix', repo.commits[3]!, '--test-files', 'test/**', '--id', 'locked');
     // The tests ran (the lists are computed), but the gold patch changes a protected lock file.
