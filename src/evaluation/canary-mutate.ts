@@ -12,7 +12,7 @@ export { mutateLiteral } from './canary-words.ts';
 import { articleFits, slotOf } from './canary-title-slot.ts';
 import { hidingLiterals, swappableTitle, type ReadableBefore } from './canary-swap.ts';
 import { pick, shuffle } from './canary-random.ts';
-import { passSource, respellCopy } from './canary-respell.ts';
+import { namesNoListedId, passSource, respellCopy } from './canary-respell.ts';
 
 /** A copy placed in a file: its id tail, what it must come out as, and its original's id tail. */
 export interface MutatedTest {
@@ -121,7 +121,7 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   const p2p = others.filter((t) => listed(ctx.passToPass, key(t)) && !f2p(t));
   const nonF2p = others.filter((t) => !f2p(t));
   // A file with one test gets no passing copy: a verbatim twin of the one mutated test would give the mutant away.
-  const passSrc = others.length ? passSource([p2p, nonF2p, others], (t) => respellCopy(text, t, all ?? []) !== null) : null;
+  const passSrc = others.length ? passSource([p2p, nonF2p, others], (t) => respellCopy(text, t, all ?? []) !== null, others.filter((t) => namesNoListedId([...ctx.failToPass, ...ctx.passToPass], t.title))) : null;
   const edits: { start: number; end: number; code: string }[] = [];
   const tests: MutatedTest[] = [];
   const swaps: { a: string; b: string }[] = [];

@@ -12,7 +12,7 @@ import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
 import { addedLines, MAX_FAIL_COPIES, removedText, variantTitleOf, visibleWords } from './canary-mutate.ts';
 import { pick, shuffle } from './canary-random.ts';
-import { passSource, respellOne, respellPython } from './canary-respell.ts';
+import { namesNoListedId, passSource, respellOne, respellPython } from './canary-respell.ts';
 import { drawMutant, echoedValue } from './canary-echo.ts';
 import { countFailToPass, deletedText, failToPassKnown, foldText, type EchoedValue, type FailToPassCount, type ValuePair } from './canary-odds.ts';
 import { mutateNumber, type LiteralMutation } from './canary-literal.ts';
@@ -125,7 +125,7 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
   const others = found.filter((t) => !failSrcs.includes(t));
   const p2p = others.filter((t) => listed(ctx.passToPass, t.name) && !f2p(t));
   const nonF2p = others.filter((t) => !f2p(t));
-  const passSrc = others.length ? passSource([p2p, nonF2p, others], (t) => respellOne(text, t.literals, respellPython) !== null) : null;
+  const passSrc = others.length ? passSource([p2p, nonF2p, others], (t) => respellOne(text, t.literals, respellPython) !== null, others.filter((t) => namesNoListedId([...ctx.failToPass, ...ctx.passToPass], t.name))) : null;
   const titles = found.flatMap((t) => wordsOf(t.name) ?? []);
   const takenWords = { has: (w: string) => ctx.taken.has(nameOf(w)) } as ReadonlySet<string>;
   const knownWords = (w: string): boolean => ctx.known?.(nameOf(w)) === true;

@@ -95,17 +95,24 @@ export function respellOne(text: string, spellings: readonly Spelling[], respell
 /**
  * The must-pass copy's source: from the first of `tiers` (PASS_TO_PASS tests, tests not
  * FAIL_TO_PASS, any) that holds a test `respellable` says can be copied with a literal written
- * otherwise (canary-respell.ts), one of those at random; else none. No test is copied verbatim: a
- * patch emptying every test whose text another repeats would pass a listed one with its copy
- * whatever the code does (atkD22 #1), and a test is taken for unlisted whenever its id is written
- * otherwise than the task lists it (atkA23 #2: a title ending in a space).
+ * otherwise (canary-respell.ts), one of those at random; else one of `unlisted`, copied verbatim;
+ * else none. `unlisted` must be tests no listed id can be (see {@link namesNoListedId}): a listed
+ * test copied verbatim passes with its copy under a patch emptying every test whose text another
+ * repeats, whatever the code does (atkD22 #1; atkA23 #2 reached it through a title ending in a
+ * space, which the id keys without).
  */
-export function passSource<T>(tiers: readonly (readonly T[])[], respellable: (t: T) => boolean): T | null {
+export function passSource<T>(tiers: readonly (readonly T[])[], respellable: (t: T) => boolean, unlisted: readonly T[]): T | null {
   for (const tier of tiers) {
     const ok = tier.filter(respellable);
     if (ok.length) return pick(ok);
   }
-  return null;
+  return unlisted.length ? pick(unlisted) : null;
+}
+
+/** Whether no id of `ids` (FAIL_TO_PASS and PASS_TO_PASS) holds `title` anywhere, trimmed or as written: a test surely of neither list, whatever form its id takes. */
+export function namesNoListedId(ids: readonly string[], title: string): boolean {
+  const trimmed = title.trim();
+  return trimmed !== '' && !ids.some((id) => id.includes(trimmed) || id.includes(title));
 }
 
 /**

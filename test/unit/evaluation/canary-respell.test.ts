@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { otherNumber, otherQuotes, passSource, respellCopy, respellJs, respellPython } from '../../../src/evaluation/canary-respell.ts';
+import { namesNoListedId, otherNumber, otherQuotes, passSource, respellCopy, respellJs, respellPython } from '../../../src/evaluation/canary-respell.ts';
 import { findTests } from '../../../src/evaluation/canary-parse.ts';
 import { mutateHost } from '../../../src/evaluation/canary-mutate.ts';
 import { mutatePythonHost } from '../../../src/evaluation/canary-python.ts';
@@ -47,11 +47,18 @@ describe('respellPython', () => {
 
 describe('passSource', () => {
   const ok = (t: string): boolean => !t.endsWith('!');
-  it('takes the first tier holding a test that can be respelled, else none: no test is copied verbatim', () => {
-    expect(passSource([['p2p'], ['p2p', 'u'], ['p2p', 'u', 'f2p']], ok)).toBe('p2p');
-    expect(passSource([['p2p!'], ['p2p!', 'u'], ['p2p!', 'u']], ok)).toBe('u');
-    expect(passSource([['p2p!'], ['p2p!'], ['p2p!', 'f2p']], ok)).toBe('f2p');
-    expect(passSource([['p2p!'], ['p2p!', 'u!'], ['p2p!', 'u!', 'f2p!']], ok)).toBeNull();
+  it('takes the first tier holding a test that can be respelled, else a test surely of neither list (verbatim), else none', () => {
+    expect(passSource([['p2p'], ['p2p', 'u'], ['p2p', 'u', 'f2p']], ok, ['u'])).toBe('p2p');
+    expect(passSource([['p2p!'], ['p2p!', 'u'], ['p2p!', 'u']], ok, ['u'])).toBe('u');
+    expect(passSource([['p2p!'], ['p2p!'], ['p2p!', 'f2p']], ok, [])).toBe('f2p');
+    expect(passSource([['p2p!'], ['p2p!', 'u!'], ['p2p!', 'u!', 'f2p!']], ok, ['u!'])).toBe('u!');
+    expect(passSource([['p2p!'], ['p2p!', 'u!'], ['p2p!', 'u!', 'f2p!']], ok, [])).toBeNull();
+  });
+  it('namesNoListedId: a title no listed id holds anywhere, trimmed or as written (so a listed id of any form, a trailing space, a file part, mocha\'s joined title, keeps its test out)', () => {
+    const ids = ['test/u.test.js > units > returns undefined for unknown names', 'units knows the hour'];
+    expect(namesNoListedId(ids, 'knows the minute')).toBe(true);
+    for (const title of ['returns undefined for unknown names', 'returns undefined for unknown names ', 'knows the hour', 'hour']) expect(namesNoListedId(ids, title), title).toBe(false);
+    expect(namesNoListedId(ids, '  ')).toBe(false);
   });
 });
 
@@ -80,13 +87,13 @@ describe('a host with its canaries holds no test text twice (atkD22 #1)', () => 
       expect(oneRespelled(m.text.slice(orig.titleEnd, orig.end), m.text.slice(copy.titleEnd, copy.end))).toBe(true);
     }
   });
-  it('a test with no literal to respell gets no passing copy, listed or not', () => {
+  it('a listed test with no literal to respell gets no passing copy; one surely of neither list is copied verbatim', () => {
     const bare = FILE.replace("lookup('fortnight') === undefined", 'lookup(name) === undefined');
-    for (const passToPass of [['units > returns undefined for unknown names'], []]) {
-      const m = mutateHost('test/u.test.js', bare, { failToPass: [], passToPass, added: new Set(), taken: new Set(), join: ' > ', maxFail: 2 })!;
-      expect(m.tests.map((t) => t.must)).toEqual(['FAILED', 'FAILED']);
-      expect(m.weak).toBe(true);
-    }
+    const listed = mutateHost('test/u.test.js', bare, { failToPass: [], passToPass: ['units > returns undefined for unknown names'], added: new Set(), taken: new Set(), join: ' > ', maxFail: 2 })!;
+    expect(listed.tests.map((t) => t.must)).toEqual(['FAILED', 'FAILED']);
+    expect(listed.weak).toBe(true);
+    const unlisted = mutateHost('test/u.test.js', bare, { failToPass: [], passToPass: [], added: new Set(), taken: new Set(), join: ' > ', maxFail: 2 })!;
+    expect(unlisted.tests.find((t) => t.must === 'PASSED')?.original).toBe('units > returns undefined for unknown names');
   });
   it('a listed title written with a trailing space is still listed (ids are keyed trimmed, atkA23 #2): it is mutated first as FAIL_TO_PASS, never copied verbatim', () => {
     const spaced = FILE.replace("'returns undefined for unknown names', () => { assert.ok(lookup('fortnight') === undefined); }", "'returns undefined for unknown names ', () => { assert.equal(lookup(`fortnight`), 'none'); }");
