@@ -8,6 +8,7 @@
 // does; telling the two apart takes reading the literals' values (README "Still open").
 import { randomInt } from 'node:crypto';
 import { pick } from './canary-random.ts';
+import { cleanName } from './parse/names.ts';
 
 /** A literal of a test's source a copy may write otherwise: its span (UTF-16 offsets into the file). */
 export interface Spelling {
@@ -109,10 +110,15 @@ export function passSource<T>(tiers: readonly (readonly T[])[], respellable: (t:
   return unlisted.length ? pick(unlisted) : null;
 }
 
-/** Whether no id of `ids` (FAIL_TO_PASS and PASS_TO_PASS) holds `title` anywhere, trimmed or as written: a test surely of neither list, whatever form its id takes. */
+/**
+ * Whether no id of `ids` (FAIL_TO_PASS and PASS_TO_PASS) holds `title` anywhere — as written,
+ * trimmed, keyed as ids are (`cleanName`), or with `"` as node 20's JUnit writes it (`&quot;`): a
+ * test surely of neither list, whatever form its id takes (atkD23 #2: a title `cleanName` rewrites).
+ */
 export function namesNoListedId(ids: readonly string[], title: string): boolean {
-  const trimmed = title.trim();
-  return trimmed !== '' && !ids.some((id) => id.includes(trimmed) || id.includes(title));
+  if (cleanName(title) === '') return false;
+  const forms = [...new Set([title, title.trim(), cleanName(title), cleanName(title).replace(/"/g, '&quot;')])];
+  return !forms.some((f) => ids.some((id) => id.includes(f)));
 }
 
 /**

@@ -95,14 +95,18 @@ describe('a host with its canaries holds no test text twice (atkD22 #1)', () => 
     const unlisted = mutateHost('test/u.test.js', bare, { failToPass: [], passToPass: [], added: new Set(), taken: new Set(), join: ' > ', maxFail: 2 })!;
     expect(unlisted.tests.find((t) => t.must === 'PASSED')?.original).toBe('units > returns undefined for unknown names');
   });
-  it('a listed title written with a trailing space is still listed (ids are keyed trimmed, atkA23 #2): it is mutated first as FAIL_TO_PASS, never copied verbatim', () => {
-    const spaced = FILE.replace("'returns undefined for unknown names', () => { assert.ok(lookup('fortnight') === undefined); }", "'returns undefined for unknown names ', () => { assert.equal(lookup(`fortnight`), 'none'); }");
-    for (let i = 0; i < 20; i++) {
-      const m = mutateHost('test/u.test.js', spaced, { failToPass: ['units > returns undefined for unknown names'], passToPass: [], added: new Set(), taken: new Set(), join: ' > ', maxFail: 1 })!;
-      expect(m.tests.find((t) => t.must === 'FAILED')!.original).toBe('units > returns undefined for unknown names ');
-      const fns = findTests('test/u.test.js', m.text)!.map((t) => m.text.slice(t.titleEnd, t.end));
-      expect(new Set(fns).size).toBe(fns.length);
+  it('a title a result id keys otherwise (a trailing space, a `"`: atkD23) is neither mutated nor copied — its copy\'s id could not be found — and never copied verbatim', () => {
+    for (const odd of ['returns undefined for unknown names ', 'returns "undefined" for unknown names']) {
+      const spaced = FILE.replace("'returns undefined for unknown names', () => { assert.ok(lookup('fortnight') === undefined); }", `'${odd}', () => { assert.equal(lookup(\`fortnight\`), 'none'); }`);
+      for (let i = 0; i < 10; i++) {
+        const m = mutateHost('test/u.test.js', spaced, { failToPass: ['units > returns undefined for unknown names'], passToPass: [], added: new Set(), taken: new Set(), join: ' > ', maxFail: 1 })!;
+        expect(m.tests.map((t) => t.original)).not.toContain(`units > ${odd}`);
+        expect(m.tests.every((t) => !t.title.includes('"') && t.title === t.title.trim())).toBe(true);
+        const fns = findTests('test/u.test.js', m.text)!.map((t) => m.text.slice(t.titleEnd, t.end));
+        expect(new Set(fns).size).toBe(fns.length);
+      }
     }
+    expect(namesNoListedId(['a > knows &quot;h&quot; as the hour'], 'knows "h" as the hour')).toBe(false);
   });
   it('respells an expected literal first, else one of the test\'s own body (an assertion\'s thunk\'s too), one inside a function it defines only for a copy that fails anyway (atkA23 #4, atkB23 #2: a serializer printing it; atkC23 #3: a code frame)', () => {
     const nested = "it('a', () => { const f = (n) => n * 60000; assert.equal(f(1), 60000); });\n";

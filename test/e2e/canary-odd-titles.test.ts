@@ -1,0 +1,68 @@
+// Hidden tests whose titles a result id writes otherwise — a `"` (node 20's JUnit writes it
+// `&quot;`), a trailing space (ids are keyed trimmed) — through the real pipeline (`fixbench eval
+// --predictions`, node:test) on a copy of js-duration-1 whose test.patch adds such a file: no canary
+// is copied from them (its result could not be found under its title: gold read `tampered`,
+// atkD23 #1), so gold resolves every time, and a wrong patch does not.
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AttemptRecord } from '../../src/store/records.ts';
+import { copyDurationTask, DURATION_TASK as TASK, gradePredictions } from '../helpers/duration-task.ts';
+import { testGitEnv } from '../helpers/git-repo.ts';
+
+const FILE = `'use strict';
+const lib = require('..');
+const { describe, it } = require('node:test');
+const assert = require('node:assert/strict');
+describe('lookup', () => {
+  it('knows "h" as the hour', () => {
+    assert.equal(lib.lookupUnit('h').ms, 3600000);
+  });
+  it('knows the minute ', () => {
+    assert.equal(lib.lookupUnit('m').ms, 60000);
+  });
+  it('knows the second', () => {
+    assert.equal(lib.lookupUnit('s').ms, 1000);
+  });
+});
+`;
+
+let tmp: string;
+let records: AttemptRecord[];
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'fixbench-canary-odd-titles-'));
+  const { tasks, work, git, diff } = copyDurationTask(tmp);
+  writeFileSync(path.join(work, 'test', 'lookup.test.js'), FILE);
+  git('add', 'test/lookup.test.js');
+  appendFileSync(path.join(tasks, TASK, 'test.patch'), execFileSync('git', ['diff', '--cached', '--no-color'], { cwd: work, env: testGitEnv(), encoding: 'utf8' }));
+  git('reset', '--quiet', '--hard');
+  const yaml = path.join(tasks, TASK, 'task.yaml');
+  writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^PASS_TO_PASS:\n/m, 'PASS_TO_PASS:\n  - lookup > knows &quot;h&quot; as the hour\n  - lookup > knows the minute\n  - lookup > knows the second\n'));
+  const gold = readFileSync(path.join(tasks, TASK, 'gold.patch'), 'utf8');
+  git('apply', path.join(tasks, TASK, 'gold.patch'));
+  const unit = path.join(work, 'src', 'units.js');
+  writeFileSync(unit, readFileSync(unit, 'utf8').replace("unit('m', 60 * 1000,", "unit('m', 61 * 1000,"));
+  const wrong = diff();
+  records = await gradePredictions(tmp, [['gold-1', gold], ['gold-2', gold], ['gold-3', gold], ['gold-4', gold], ['wrong', wrong]], 'a');
+}, 300_000);
+afterAll(async () => {
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+describe('hidden tests with titles a result id writes otherwise (atkD23 #1)', () => {
+  it('gold resolves in every plan, with canaries recorded', () => {
+    for (const r of records.filter((a) => a.contender.startsWith('gold-'))) {
+      expect(r.outcome, JSON.stringify(r.error)).toBe('resolved');
+      expect(r.canaries).toMatchObject({ fail: 'failed' });
+    }
+  });
+  it('a patch breaking the minute does not', () => {
+    const r = records.find((a) => a.contender === 'wrong')!;
+    expect(r.outcome, JSON.stringify(r.error)).toBe('unresolved');
+    expect(r.tests_status?.PASS_TO_PASS.failure).toContain('lookup > knows the minute');
+  });
+});
