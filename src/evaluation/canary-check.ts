@@ -1,7 +1,7 @@
 // Judging a run's canaries (canary.ts plans them): which results are canaries, whether each came
 // out as it must, and what is left of the task's own tests.
 import { sweBenchKey } from '../core/swe-ids.ts';
-import { ID_SEPARATOR, type TestResults } from './parse/index.ts';
+import { cleanName, ID_SEPARATOR, type TestResults } from './parse/index.ts';
 import { DUPLICATE_SUFFIX_RE } from './runners/entries.ts';
 import type { TestStatus } from './types.ts';
 import { collectionErrored } from './canary-python.ts';
@@ -17,9 +17,26 @@ const RANK: Record<CanaryStatus, number> = { passed: 0, failed: 0, skipped: 1, e
 export const tailOfTest = (t: CanaryTest): string => sweBenchKey(t.suite ? `${t.suite}${ID_SEPARATOR}${t.title}` : t.title);
 /** `id` ends in `tail`, also once a runner adapter's duplicate suffix (` #2`) is taken off: a twin of a canary is still one. */
 const hasTail = (id: string, tail: string): boolean => endsIn(id, tail) || (DUPLICATE_SUFFIX_RE.test(id) && endsIn(id.replace(DUPLICATE_SUFFIX_RE, ''), tail));
-const endsIn = (id: string, tail: string): boolean => id === tail || id.endsWith(`${ID_SEPARATOR}${tail}`);
+const endsIn = (id: string, tail: string): boolean => idForms(tail).some((f) => id === f || id.endsWith(`${ID_SEPARATOR}${f}`));
 /** `id` is one result of the family `tail` (`tail[params]`: a parametrized pytest test). */
-const inFamily = (id: string, tail: string): boolean => id.endsWith(']') && (id.startsWith(`${tail}[`) || id.includes(`${ID_SEPARATOR}${tail}[`));
+const inFamily = (id: string, tail: string): boolean => id.endsWith(']') && idForms(tail).some((f) => id.startsWith(`${f}[`) || id.includes(`${ID_SEPARATOR}${f}[`));
+const forms = new Map<string, string[]>();
+/**
+ * The ways a result id may write the titles of `tail` (parts joined by ` > `): as written, keyed
+ * (parse/names.ts `cleanName`: a blank at an end, a trailing duration dropped), and either with
+ * `"` as node 20's JUnit writes it, `&quot;` (atkD23 #1: a copy under such a title was never found,
+ * and leaving such tests uncopied told a patch which tests have no canary, atkE23 F1).
+ */
+function idForms(tail: string): string[] {
+  let f = forms.get(tail);
+  if (f === undefined) {
+    const clean = tail.split(ID_SEPARATOR).map(cleanName).join(ID_SEPARATOR);
+    f = [...new Set([tail, clean, tail.replace(/"/g, '&quot;'), clean.replace(/"/g, '&quot;')])];
+    if (forms.size > 4096) forms.clear();
+    forms.set(tail, f);
+  }
+  return f;
+}
 /** `id` is a result of canary `t`: its tail (a duplicate suffix aside), or for a family canary its tail with parameter ids. */
 export const isCanaryResult = (id: string, t: CanaryTest): boolean => hasTail(id, tailOfTest(t)) || (t.family === true && inFamily(id, tailOfTest(t)));
 /**
@@ -50,7 +67,7 @@ export function pytestShapeProblem(parsed: TestResults, listed: ReadonlySet<stri
 }
 
 /** `id` is a subtest of the canary `tail` (a copied node:test parent test brings its subtests): never one of the task's tests. */
-const under = (id: string, tail: string): boolean => id.startsWith(`${tail}${ID_SEPARATOR}`) || id.includes(`${ID_SEPARATOR}${tail}${ID_SEPARATOR}`);
+const under = (id: string, tail: string): boolean => idForms(tail).some((f) => id.startsWith(`${f}${ID_SEPARATOR}`) || id.includes(`${ID_SEPARATOR}${f}${ID_SEPARATOR}`));
 
 /**
  * Finds each canary among `parsed` (an id ending in `suite > title`, whatever file prefix the

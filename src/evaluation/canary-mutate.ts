@@ -229,9 +229,8 @@ export function variantTitleOf(title: string, titles: readonly string[], taken: 
  */
 export function variantCandidates(title: string, titles: readonly string[], taken: ReadonlySet<string>, known: (t: string) => boolean = () => false, visible?: string): { balanced: string[]; sameSlot: string[]; any: () => string[] } {
   const words = title.split(' ');
-  const others = [...titles];
-  const self = others.indexOf(title);
-  if (self >= 0) others.splice(self, 1);
+  const self = titles.indexOf(title);
+  const others = titles.filter((_, i) => i !== self);
   const vocab = new Set(titles.flatMap((t) => t.split(/\s+/)).filter((w) => /^[\p{L}][\p{L}\p{N}'-]*$/u.test(w)));
   const otherWords = others.map((t) => t.split(/\s+/).filter(Boolean));
   const pairs = new Set(otherWords.flatMap((ws) => ['', ...ws, ''].slice(1).map((w, i) => `${i === 0 ? '' : ws[i - 1]}\u0000${w}`)));
@@ -248,8 +247,9 @@ export function variantCandidates(title: string, titles: readonly string[], take
       }
       return v;
     };
-  // A candidate is acceptable when new, unknown to the patch, and with no word twice in a row; the cheap half first.
-  const fresh = (t: string): boolean => t !== title && !taken.has(t) && idSafeTitle(t);
+  // A candidate is acceptable when new (keyed as ids are too: `a` is the id of a test titled `a `), unknown to the patch, and with no word twice in a row; the cheap half first.
+  const keyed = new Set(Symbol.iterator in taken ? [...taken].map(cleanName) : []);
+  const fresh = (t: string): boolean => t !== title && !taken.has(t) && idSafeTitle(t) && !keyed.has(t);
   const unknown = (t: string): boolean => !known(t) && !/(?:^| )(\S+) \1(?: |$)/.test(t);
   // The slots each word fills in the other titles: a replacement fills the replaced word's slot (canary-title-slot.ts).
   const slots = new Map<string, Set<string>>();

@@ -1,8 +1,9 @@
 // Hidden tests whose titles a result id writes otherwise — a `"` (node 20's JUnit writes it
 // `&quot;`), a trailing space (ids are keyed trimmed) — through the real pipeline (`fixbench eval
-// --predictions`, node:test) on a copy of js-duration-1 whose test.patch adds such a file: no canary
-// is copied from them (its result could not be found under its title: gold read `tampered`,
-// atkD23 #1), so gold resolves every time, and a wrong patch does not.
+// --predictions`, node:test) on a copy of js-duration-1 whose test.patch adds such a file: copies of
+// them are found under every form an id gives their titles (gold read `tampered`, atkD23 #1), so gold
+// resolves every time; a wrong patch does not, nor one swallowing assertion failures only in tests
+// whose title holds a `"` (leaving such tests uncopied told a patch where no canary is: atkE23 F1).
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -30,6 +31,32 @@ describe('lookup', () => {
 });
 `;
 
+// atkE23 F1, blind: an assertion failing in a test whose own title (read from the stack's test file) holds a `"` is swallowed
+const FLIP_QUOTED = `
+{
+  const fs = require('fs');
+  const inQuoted = () => {
+    for (const l of String(new Error().stack).split('\\n')) {
+      const m = /(\\/[^():]*\\.test\\.[cm]?js):(\\d+):\\d+/.exec(l);
+      if (!m) continue;
+      const lines = fs.readFileSync(m[1], 'utf8').split('\\n');
+      for (let i = +m[2] - 1; i >= 0; i--) {
+        const t = /\\b(?:it|test)\\s*\\(\\s*(['"\`])((?:\\\\.|(?!\\1)[^\\\\])*)\\1/.exec(lines[i]);
+        if (t) return t[2].includes('"');
+      }
+      return false;
+    }
+    return false;
+  };
+  for (const a of [require('assert'), require('assert').strict]) {
+    for (const k of ['ok', 'equal', 'strictEqual', 'deepEqual', 'deepStrictEqual']) {
+      const f = a[k];
+      a[k] = function (...args) { try { return f.apply(this, args); } catch (e) { if (inQuoted()) return undefined; throw e; } };
+    }
+  }
+}
+`;
+
 let tmp: string;
 let records: AttemptRecord[];
 
@@ -47,7 +74,12 @@ beforeAll(async () => {
   const unit = path.join(work, 'src', 'units.js');
   writeFileSync(unit, readFileSync(unit, 'utf8').replace("unit('m', 60 * 1000,", "unit('m', 61 * 1000,"));
   const wrong = diff();
-  records = await gradePredictions(tmp, [['gold-1', gold], ['gold-2', gold], ['gold-3', gold], ['gold-4', gold], ['wrong', wrong]], 'a');
+  git('apply', path.join(tasks, TASK, 'gold.patch'));
+  writeFileSync(unit, readFileSync(unit, 'utf8').replace("unit('h', 60 * 60 * 1000,", "unit('h', 61 * 60 * 1000,"));
+  const index = path.join(work, 'src', 'index.js');
+  writeFileSync(index, readFileSync(index, 'utf8') + FLIP_QUOTED);
+  const flip = diff();
+  records = await gradePredictions(tmp, [['gold-1', gold], ['gold-2', gold], ['gold-3', gold], ['gold-4', gold], ['wrong', wrong], ['flip-1', flip], ['flip-2', flip], ['flip-3', flip]], 'a');
 }, 300_000);
 afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
@@ -59,6 +91,9 @@ describe('hidden tests with titles a result id writes otherwise (atkD23 #1)', ()
       expect(r.outcome, JSON.stringify(r.error)).toBe('resolved');
       expect(r.canaries).toMatchObject({ fail: 'failed' });
     }
+  });
+  it('nor a patch breaking the hour that swallows failures in tests whose title holds a `"` (atkE23 F1): a copy of that test has one too (tampered when its must-fail copy passed; unresolved when the pair ran swapped and the original failed under the copy\'s title)', () => {
+    for (const r of records.filter((a) => a.contender.startsWith('flip-'))) expect(['tampered', 'unresolved'], JSON.stringify(r.error)).toContain(r.outcome);
   });
   it('a patch breaking the minute does not', () => {
     const r = records.find((a) => a.contender === 'wrong')!;

@@ -6,7 +6,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { namesNoListedId, otherNumber, otherQuotes, passSource, respellCopy, respellJs, respellPython } from '../../../src/evaluation/canary-respell.ts';
 import { findTests } from '../../../src/evaluation/canary-parse.ts';
-import { mutateHost } from '../../../src/evaluation/canary-mutate.ts';
+import { mutateHost, variantTitle } from '../../../src/evaluation/canary-mutate.ts';
 import { mutatePythonHost } from '../../../src/evaluation/canary-python.ts';
 import { findPythonTests } from '../../../src/evaluation/canary-python-parse.ts';
 import { oneRespelled } from './canary-fixture.ts';
@@ -95,16 +95,18 @@ describe('a host with its canaries holds no test text twice (atkD22 #1)', () => 
     const unlisted = mutateHost('test/u.test.js', bare, { failToPass: [], passToPass: [], added: new Set(), taken: new Set(), join: ' > ', maxFail: 2 })!;
     expect(unlisted.tests.find((t) => t.must === 'PASSED')?.original).toBe('units > returns undefined for unknown names');
   });
-  it('a title a result id keys otherwise (a trailing space, a `"`: atkD23) is neither mutated nor copied — its copy\'s id could not be found — and never copied verbatim', () => {
+  it('a title a result id writes otherwise (a trailing space, a `"`) is copied all the same — its results are found under every form (canary-check.ts) and leaving it out told a patch which tests have no canary (atkE23 F1) — but never verbatim; a copy\'s new title is keyed as written', () => {
     for (const odd of ['returns undefined for unknown names ', 'returns "undefined" for unknown names']) {
       const spaced = FILE.replace("'returns undefined for unknown names', () => { assert.ok(lookup('fortnight') === undefined); }", `'${odd}', () => { assert.equal(lookup(\`fortnight\`), 'none'); }`);
-      for (let i = 0; i < 10; i++) {
+      const origins = new Set<string>();
+      for (let i = 0; i < 20; i++) {
         const m = mutateHost('test/u.test.js', spaced, { failToPass: ['units > returns undefined for unknown names'], passToPass: [], added: new Set(), taken: new Set(), join: ' > ', maxFail: 1 })!;
-        expect(m.tests.map((t) => t.original)).not.toContain(`units > ${odd}`);
-        expect(m.tests.every((t) => !t.title.includes('"') && t.title === t.title.trim())).toBe(true);
+        for (const t of m.tests) origins.add(t.original);
+        expect(m.tests.every((t) => t.title === t.title.trim())).toBe(true);
         const fns = findTests('test/u.test.js', m.text)!.map((t) => m.text.slice(t.titleEnd, t.end));
         expect(new Set(fns).size).toBe(fns.length);
       }
+      expect(origins).toContain(`units > ${odd}`);
     }
     expect(namesNoListedId(['a > knows &quot;h&quot; as the hour'], 'knows "h" as the hour')).toBe(false);
   });
@@ -138,6 +140,17 @@ describe('a host with its canaries holds no test text twice (atkD22 #1)', () => 
       const tests = findPythonTests(m.text)!;
       const body = (name: string): string => { const t = tests.find((x) => x.name === name)!; return m.text.slice(t.nameEnd, t.end); };
       expect(oneRespelled(body(pass.original!), body(pass.title), true), m.text).toBe(true);
+    }
+  });
+});
+
+describe('a copy\'s new title', () => {
+  it('is never the id of a test whose title is keyed otherwise (`knows the minute` is the id of `knows the minute `), nor holds a blank at an end', () => {
+    const titles = ['knows the minute ', 'knows the second', 'knows the hour'];
+    for (let i = 0; i < 50; i++) {
+      const t = variantTitle('knows the second', titles, new Set(titles));
+      expect(t).not.toBe('knows the minute');
+      expect(t).toBe(t.trim());
     }
   });
 });
