@@ -6,7 +6,7 @@ import { countFailToPass, type EchoedValue, type FailToPassCount, type ValuePair
 import { drawMutant, echoedValue } from './canary-echo.ts';
 import { randomInt } from 'node:crypto';
 import { cleanName, ID_SEPARATOR } from './parse/index.ts';
-import { findTests, idSafeTitle, type ExpectedLiteral, type FoundTest } from './canary-parse.ts';
+import { findTests, idKey, idSafeTitle, type ExpectedLiteral, type FoundTest } from './canary-parse.ts';
 import { mutantMaterial, mutateLiteral, type Vocabulary } from './canary-words.ts';
 export { mutateLiteral } from './canary-words.ts';
 import { articleFits, slotOf } from './canary-title-slot.ts';
@@ -247,9 +247,9 @@ export function variantCandidates(title: string, titles: readonly string[], take
       }
       return v;
     };
-  // A candidate is acceptable when new (keyed as ids are too: `a` is the id of a test titled `a `), unknown to the patch, and with no word twice in a row; the cheap half first.
-  const keyed = new Set(Symbol.iterator in taken ? [...taken].map(cleanName) : []);
-  const fresh = (t: string): boolean => t !== title && !taken.has(t) && idSafeTitle(t) && !keyed.has(t);
+  // A candidate is acceptable when new (as ids key it too: `a` is the id of `a `, `&quot;` of `"` in node's JUnit), unknown to the patch, and with no word twice in a row; the cheap half first.
+  const keyed = new Set(Symbol.iterator in taken ? [...taken].map(idKey) : []);
+  const fresh = (t: string): boolean => t !== title && !taken.has(t) && idSafeTitle(t) && !keyed.has(idKey(t));
   const unknown = (t: string): boolean => !known(t) && !/(?:^| )(\S+) \1(?: |$)/.test(t);
   // The slots each word fills in the other titles: a replacement fills the replaced word's slot (canary-title-slot.ts).
   const slots = new Map<string, Set<string>>();

@@ -194,6 +194,11 @@ export function idSafeTitle(t: string): boolean {
   return !/[\u0000-\u001f\u007f]/.test(t) && cleanName(t) === t;
 }
 
+/** A title as a result id of it reads once keyed (`cleanName`, `"` as node 20's JUnit writes it, `&quot;`): two titles of one key share an id. */
+export function idKey(t: string): string {
+  return cleanName(t).replace(/"/g, '&quot;');
+}
+
 /** Whether `n` holds syntax only an ES module may: `import.meta` anywhere, or (`inFunction` false) an `await` expression or `for await` loop not inside a function (or class) of its own. */
 function esmOnly(n: unknown, inFunction: boolean): boolean {
   if (Array.isArray(n)) return n.some((x) => esmOnly(x, inFunction));

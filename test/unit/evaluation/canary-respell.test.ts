@@ -153,4 +153,8 @@ describe('a copy\'s new title', () => {
       expect(t).toBe(t.trim());
     }
   });
+  it('is never another test\'s id through node 20\'s JUnit spelling of `"` (atkF23: `rejects &quot; around a duration` beside `rejects " around a duration`)', () => {
+    const titles = ['rejects " around a duration', 'rejects &quot; inside a duration', 'reads a duration inside or around blanks'];
+    for (let i = 0; i < 50; i++) expect(variantTitle('rejects &quot; inside a duration', titles, new Set(titles))).not.toBe('rejects &quot; around a duration');
+  });
 });
