@@ -186,3 +186,20 @@ export function shortOfRuns(parsed: TestResults, rest: TestResults, runs: Readon
   }
   return lines;
 }
+
+/**
+ * Base_commit's text (`read`, guardReads') of every file defining a listed id (`definers`' values)
+ * that `planned` (the canary plan's files) does not write: each runs as base_commit has it, canaries
+ * or not, so a patch's edit to a module of cases it holds does not run — a module that no runner was
+ * found for (a test file reaching it by a path built at run time) is no canary host (atkA22 #2,
+ * atkG23 #1). A file base_commit lacks is left as it is.
+ */
+export async function definersAtBase(definers: ReadonlyMap<string, readonly string[]>, planned: ReadonlySet<string>, read: (f: string) => Promise<string | null>): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const f of new Set([...definers.values()].flat())) {
+    if (planned.has(f)) continue;
+    const text = await read(f).catch(() => null);
+    if (text !== null) out.set(f, text);
+  }
+  return out;
+}

@@ -23,7 +23,7 @@ import { hostsNamedByConftest } from './canary-conftest.ts';
 import { hostsNamedByImports } from './canary-own-name-imports.ts';
 import type { EvaluationResult } from './types.ts';
 import { karmaFramework } from './karma-framework.ts';
-import { planNodeTestRuns, shortOfRuns } from './canary-runs.ts';
+import { definersAtBase, planNodeTestRuns, shortOfRuns } from './canary-runs.ts';
 
 /** What was set up around one test run. */
 export interface Guard {
@@ -155,7 +155,7 @@ export async function guardRun(dir: string, task: TaskSpec, report: ReportKind, 
       ? `test_cmd runs the test files in node's reporter process (node without --test, or --test-isolation=none), where the code under test can rewrite its report, and fixbench cannot add its second report to such a command: write test_cmd as one \`node --test …\` (e.g. \`node --test --test-reporter=tap test/a.test.js\`; or --test-report node-test)`
       : `test_cmd runs node's test runner in a way fixbench cannot add its second report to (an npm or shell script, more than one \`node --test\`, or a reporter without its own --test-reporter-destination), and ${report.kind === 'junit' ? 'node\'s JUnit report' : 'this TAP'} alone cannot show a failure in a parent test's own body or a hook: write test_cmd as one \`node --test …\` with --test-reporter=junit --test-reporter-destination=<file> (or --test-report node-test)`;
   }
-  return installPlan(dir, plan, guard);
+  return installPlan(dir, plan, guard, 'unprotected' in plan ? new Map() : await definersAtBase(extra.definers, new Set(plan.texts.keys()), reads.read));
 }
 
 /**
@@ -221,21 +221,22 @@ function withNotes(plan: CanaryPlan | { unprotected: string }, notes: CanaryPlan
   return 'unprotected' in plan || notes.length === 0 ? plan : { ...plan, unhooked: [...(plan.unhooked ?? []), ...notes] };
 }
 
-/** Writes `plan`'s canaries into the test files and records it in `guard` (or why the run is unprotected, or tampered when they cannot be written). */
-async function installPlan(dir: string, plan: CanaryPlan | { unprotected: string }, guard: Guard): Promise<Guard> {
+/** Writes `plan`'s canaries into the test files, and `atBase` (file → base_commit's text) as it is, and records the plan in `guard` (or why the run is unprotected, or tampered when they cannot be written). */
+async function installPlan(dir: string, plan: CanaryPlan | { unprotected: string }, guard: Guard, atBase: ReadonlyMap<string, string> = new Map()): Promise<Guard> {
   if ('unprotected' in plan) {
     guard.unprotected = plan.unprotected;
     return guard;
   }
   try {
     // a listed host the patch deleted or moved comes back (guardReads gave its base text): created first, in folders that are not links
-    for (const f of plan.texts.keys()) {
+    const texts = new Map([...atBase, ...plan.texts]);
+    for (const f of texts.keys()) {
       if ((await lstatOrNull(dir, f)) !== null) continue;
       const abs = await noLinkPath(dir, f);
       await mkdir(dirname(abs), { recursive: true });
       await writeFile(abs, '', { flag: 'wx' });
     }
-    await writeCanaries(dir, plan, noLinkPath);
+    await writeCanaries(dir, { ...plan, texts }, noLinkPath);
     guard.plan = plan;
   } catch (err) {
     guard.tampered = `the canary tests could not be added to the test files: ${(err as Error).message}`;
