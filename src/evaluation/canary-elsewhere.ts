@@ -8,7 +8,7 @@
 // mutant draws on (canary-words.ts).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { findTests } from './canary-parse.ts';
+import { readTests } from './canary-parse.ts';
 import { findPythonTests } from './canary-python-parse.ts';
 import { hostGit, type HostRepo } from '../workspace/host-git.ts';
 import { letterRuns, type BaseWords } from './canary-words.ts';
@@ -136,7 +136,7 @@ async function grepRaw(ws: HostRepo, commit: string, asked: readonly string[], f
 
 /** The words (letter runs, lower case) of the expected string literals of JS/TS host files and pytest host files: what {@link wordsAtBase} is asked. */
 export function literalWords(hosts: ReadonlyMap<string, string>, python: boolean): string[] {
-  const tests = (file: string, text: string): { literals: { value: unknown }[] }[] => (python ? findPythonTests(text) : findTests(file, text)) ?? [];
+  const tests = (file: string, text: string): readonly { readonly literals: readonly { value: unknown }[] }[] => (python ? findPythonTests(text) : readTests(file, text)) ?? [];
   const lits = [...hosts].flatMap(([file, text]) => tests(file, text)).flatMap((t) => t.literals);
   return [...new Set(lits.flatMap((l) => (typeof l.value === 'string' ? letterRuns(l.value.toLowerCase()) : [])))];
 }
@@ -148,13 +148,13 @@ export function literalWords(hosts: ReadonlyMap<string, string>, python: boolean
  * value's substitutes. A value not among them counts as written nowhere.
  */
 export function valueCandidates(hosts: ReadonlyMap<string, string>): string[] {
-  const lits = [...hosts].flatMap(([file, text]) => (findTests(file, text) ?? []).flatMap((t) => t.literals.map((l) => valueText(text.slice(l.start, l.end)))));
+  const lits = [...hosts].flatMap(([file, text]) => (readTests(file, text) ?? []).flatMap((t) => t.literals.map((l) => valueText(text.slice(l.start, l.end)))));
   return [...new Set([...lits, ...[...hosts.values()].flatMap((t) => t.match(/[\p{L}\p{N}_]+/gu) ?? [])])];
 }
 
 /** The titles (as written between their quotes) of the tests and suites in JS/TS host files. */
 export function jsTitles(hosts: ReadonlyMap<string, string>): string[] {
-  return [...hosts].flatMap(([file, text]) => (findTests(file, text) ?? []).map((t) => text.slice(t.titleStart + 1, t.titleEnd - 1)));
+  return [...hosts].flatMap(([file, text]) => (readTests(file, text) ?? []).map((t) => text.slice(t.titleStart + 1, t.titleEnd - 1)));
 }
 
 /**

@@ -31,7 +31,7 @@ import { findTests, type FoundTest } from './canary-parse.ts';
 import { pick, shuffle } from './canary-random.ts';
 import { mutantMaterial, mutateLiteral, type Vocabulary } from './canary-words.ts';
 import { respellCopy } from './canary-respell.ts';
-import { ID_SEPARATOR } from './parse/index.ts';
+import { cleanName, ID_SEPARATOR } from './parse/index.ts';
 
 /** What hookCanary reads besides the file: the file's other canaries, and the title machinery's context (canary-mutate.ts `HostContext`). */
 export interface HookContext {
@@ -44,6 +44,8 @@ export interface HookContext {
   vocab?: Vocabulary;
   /** Whether the file is written as an ES module (canary-hook-import.ts `isEsmFile`). */
   esm: boolean;
+  /** The task's FAIL_TO_PASS ids: no such test is copied (a patch emptying both tests of a pair equal by value would pass it: atkA23 #3). */
+  failToPass?: readonly string[];
 }
 
 /** The hook canary as planned: the file's new text and the canary's tests (each: its suite path, title, must FAILED, `hook`). */
@@ -91,26 +93,31 @@ export interface HookNotes {
  * module system `ctx.esm`). The describe holds 1–3 tests, each failed by the hook: T and up to 2
  * copies of other tests of the file, each with one literal respelled and under its own title (the describe's
  * new title keeps the ids unique), a one-word variant of it where a test at top level or another
- * canary has that title. T is a test
- * with an equality assertion of a literal and a test function `hookSafe` accepts, outside the
- * must-fail pairs (`HookContext.copies`). `{ unhooked }` (why, a sentence) when there is no such
+ * canary has that title. T and the others are tests with a test function `hookSafe` accepts, of no
+ * must-fail canary's group (`HookContext.copies`) and not FAIL_TO_PASS (a test no canary copies
+ * first, else the passing copy's pair); T asserts the equality of a literal. `{ unhooked }` (why, a sentence) when there is no such
  * test, no title of the file has a one-word variant for the describe, or the file does not parse.
  */
 export function hookCanary(file: string, text: string, ctx: HookContext): HookCanary | { unhooked: string } {
   const tail = (t: FoundTest): string => [...t.suites, t.title].join(ID_SEPARATOR);
-  const tails = (must?: string): Set<string> => new Set(ctx.copies.filter((c) => must === undefined || c.must === must).flatMap((c) => [c.original, c.suite ? `${c.suite}${ID_SEPARATOR}${c.title}` : c.title]));
-  const [copied, mutants] = [tails(), tails('FAILED')];
+  // a must-fail copy's group: its original, its mutant and the third member, whichever it copies (canary-group.ts)
+  const groups = new Set(ctx.copies.filter((c) => c.must === 'FAILED').map((c) => c.original));
+  const tails = (of?: Set<string>): Set<string> => new Set(ctx.copies.filter((c) => of === undefined || of.has(c.original)).flatMap((c) => [c.original, c.suite ? `${c.suite}${ID_SEPARATOR}${c.title}` : c.title]));
+  const [copied, mutants] = [tails(), tails(groups)];
+  const key = [...(ctx.failToPass ?? [])].map((id) => id.split(ID_SEPARATOR).map(cleanName).join(ID_SEPARATOR));
+  const f2p = (t: FoundTest): boolean => { const k = [...t.suites, t.title].map(cleanName).join(ID_SEPARATOR); return key.some((id) => id === k || id.endsWith(`${ID_SEPARATOR}${k}`)); };
   const parsed = findTests(file, text);
   if (!parsed) return { unhooked: 'the file does not parse' };
   const found = parsed.filter((t) => !t.unsafe);
   // each copy is written with one literal respelled (canary-respell.ts): no test's text twice in the file (atkD22 #1)
   const spelt = new Map(found.map((t) => [t, respellCopy(text, t, parsed, true)]));
-  const usable = found.filter((t) => !mutants.has(tail(t)) && spelt.get(t) && hookSafe(text.slice(t.titleEnd, t.end)));
+  // never a group's (one more copy of its test would tell the group's kind: canary-group.ts), nor FAIL_TO_PASS (atkA23 #3)
+  const usable = found.filter((t) => !mutants.has(tail(t)) && !f2p(t) && spelt.get(t) && hookSafe(text.slice(t.titleEnd, t.end)));
   const fit = usable.filter((t) => t.literals.length > 0);
   // a test no canary copies, else the must-pass pair's (the original or its copy)
   const fresh = fit.filter((t) => !copied.has(tail(t)));
   const sources = fresh.length ? fresh : fit;
-  if (!sources.length) return { unhooked: 'no test to copy into a beforeEach hook: none outside the must-fail copies asserts the equality of a literal, holds a string or number literal to respell, and is a test function with no parameter or one used only as `t.assert`, `t.mock`, `t.diagnostic`, `t.signal` (a test reading its own name is never copied)' };
+  if (!sources.length) return { unhooked: 'no test to copy into a beforeEach hook: none outside the must-fail groups and FAIL_TO_PASS asserts the equality of a literal, holds a string or number literal to respell, and is a test function with no parameter or one used only as `t.assert`, `t.mock`, `t.diagnostic`, `t.signal` (a test reading its own name is never copied)' };
   const titles = found.map((t) => t.title);
   const suiteTitles = [...new Set(found.flatMap((t) => t.suites))];
   // a variant of the first of `from` that has one with a word replaced (variantTitleOf's last resort, `<title> 2`, would tell)

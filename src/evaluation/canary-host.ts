@@ -6,7 +6,7 @@
 // without a canary only because they are registered in a way the parser does not follow. Reading
 // only: nothing here runs the file.
 import { posix } from 'node:path';
-import { findTests } from './canary-parse.ts';
+import { readTests } from './canary-parse.ts';
 import { REGISTERS } from './canary-registers.ts';
 import { nodeRunsAsTest } from './node-test-files.ts';
 
@@ -61,7 +61,7 @@ export function loadedByHost(file: string, hosts: ReadonlyMap<string, string>): 
  */
 export function skipHost(file: string, text: string, host: HostOf): boolean | string {
   if (!host.runner) return true;
-  if (findTests(file, text)?.length || REGISTERING_CALL.test(text)) return false;
+  if (readTests(file, text)?.length || REGISTERING_CALL.test(text)) return false;
   if (host.runner !== 'node:test') return true;
   if (nodeRunsAsTest(file, host.testCmd, /--(?:import|require|loader|experimental-loader)\b|(?:^|\s)-r\s|\btsx\b|\bts-node\b/.test(host.testCmd))) return false;
   return host.importsNodeTest && !loadedByHost(file, host.hosts) ? `it imports node:test but registers no test fixbench can read and is not a file node runs as a test file (by the test command's files, else *.test.js, test-*.js, test/**/*.js, …), ${NO_CANARY}` : true;

@@ -11,7 +11,7 @@ import { writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { hostGit, type HostRepo } from '../workspace/host-git.ts';
 import { gitBlobId } from './nofollow-fs.ts';
-import { findTests } from './canary-parse.ts';
+import { readTests } from './canary-parse.ts';
 import { loadedByHost, NO_CANARY, REGISTERING_CALL } from './canary-host.ts';
 import type { Unhooked } from './canary-hook.ts';
 import { loadsTypeScript, nodeRunsAsTest } from './node-test-files.ts';
@@ -171,7 +171,7 @@ const firstPart = (id: string): string => id.split(ID_SEPARATOR, 1)[0]!.split(':
  */
 function idsOf(file: string, text: string, runner: string | null): Set<string> {
   const out = new Set<string>();
-  for (const t of findTests(file, text) ?? []) {
+  for (const t of readTests(file, text) ?? []) {
     const mocha = runner === 'mocha' ? [[t.suites.join(' '), t.title].filter((p) => p !== '').join(ID_SEPARATOR), [...t.suites, t.title].join(' ')] : [];
     const joined = [[...t.suites, t.title].join(ID_SEPARATOR), ...mocha];
     for (const j of joined) out.add(j).add(`${file}${ID_SEPARATOR}${j}`);

@@ -1,6 +1,6 @@
 // Mutated canaries (canary.ts): copies of a test file's own tests, placed beside their originals,
-// under titles made from the file's own words. The failing one has one expected literal changed
-// so it cannot pass; the passing one has one literal respelled. Nothing in them (names, values,
+// under titles made from the file's own words. A failing one has one expected literal changed
+// so it cannot pass; a passing one has one literal respelled (a failing one's twin: canary-group.ts). Nothing in them (names, values,
 // shape, place) tells them from the file's tests by a rule that does not also hit the tests themselves.
 import { countFailToPass, type EchoedValue, type FailToPassCount, type ValuePair } from './canary-odds.ts';
 import { drawMutant, echoedValue } from './canary-echo.ts';
@@ -13,6 +13,7 @@ import { articleFits, slotOf } from './canary-title-slot.ts';
 import { hidingLiterals, swappableTitle, type ReadableBefore } from './canary-swap.ts';
 import { pick, shuffle } from './canary-random.ts';
 import { namesNoListedId, passSource, respellCopy } from './canary-respell.ts';
+import { arrange, spanWith, twinOfMutant, type SpanEdit } from './canary-group.ts';
 
 /** A copy placed in a file: its id tail, what it must come out as, and its original's id tail. */
 export interface MutatedTest {
@@ -79,16 +80,17 @@ export const MAX_FAIL_COPIES = 3;
  * swapped (`swaps`, id tails: canary-swap.ts; a swappable failing copy's pair is swapped at random,
  * half the time), `hidden` (how many failing copies' pairs hide which twin is the copy: a title the
  * patch cannot know, `ctx.known`, or a swappable pair with a value test.patch wrote) and `weak` (no
- * passing copy — a file of one test, whose copy would make the mutant the odd one out; one mutant
- * is a 1/2 guess — or no failing copy hidden), or null when the file has no test with a mutable
+ * passing copy and no group's third member — a file of one test with one literal; one mutant is a
+ * 1/2 guess — or no failing copy hidden), or null when the file has no test with a mutable
  * expected literal (or does not parse). Up to {@link MAX_FAIL_COPIES} failing copies, each of a
  * different test a pair hides (only when none is, of others: odds 1), picked in this order:
- * FAIL_TO_PASS tests, tests test.patch adds, any (random within each). The passing one copies a
- * test no failing copy comes from ({@link passSource}: a PASS_TO_PASS test that is not FAIL_TO_PASS,
- * else any other) with one literal written otherwise (canary-respell.ts), so no test's text is
- * written twice in the file. Each copy goes right before or right after its original (at random),
- * at its indentation. `failToPass`: the file's FAIL_TO_PASS tests whose titles the patch cannot and
- * can know (canary-odds.ts `countFailToPass`).
+ * FAIL_TO_PASS tests, tests test.patch adds, any (random within each); each with a third member when
+ * another literal of the test can be respelled: a copy of the original (must pass) or of the mutant
+ * (must fail), at even odds (canary-group.ts). The passing one copies a test of no group that no
+ * listed id can be ({@link passSource}), with one literal written otherwise where it has one
+ * (canary-respell.ts).
+ * A test and its copies stand side by side in a random order, at its indentation. `failToPass`: the
+ * file's FAIL_TO_PASS tests whose titles the patch cannot and can know (canary-odds.ts `countFailToPass`).
  */
 export function mutateHost(file: string, text: string, ctx: HostContext): { text: string; tests: MutatedTest[]; swaps: { a: string; b: string }[]; weak: boolean; hidden: number; odds: number; pairs: ValuePair[]; echoed: EchoedValue[]; failToPass: FailToPassCount } | null {
   const all = findTests(file, text);
@@ -115,13 +117,12 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   const hiddenSrcs = mutable.filter((t) => hiding(t).length > 0);
   const rank = (t: FoundTest): number => (f2p(t) ? 0 : isNew(t) ? 1 : 2);
   const failSrcs = shuffle(hiddenSrcs.length ? hiddenSrcs : mutable).sort((a, b) => rank(a) - rank(b)).slice(0, ctx.maxFail ?? MAX_FAIL_COPIES);
-  // At least one test stays without a mutant, for the passing copy, where the file has two or more.
-  if (failSrcs.length > 1 && failSrcs.length === found.length) failSrcs.pop();
-  const others = found.filter((t) => !failSrcs.includes(t));
-  const p2p = others.filter((t) => listed(ctx.passToPass, key(t)) && !f2p(t));
-  const nonF2p = others.filter((t) => !f2p(t));
-  // A file with one test gets no passing copy: a verbatim twin of the one mutated test would give the mutant away.
-  const passSrc = others.length ? passSource([p2p, nonF2p, others], (t) => respellCopy(text, t, all ?? []) !== null, others.filter((t) => namesNoListedId([...ctx.failToPass, ...ctx.passToPass], t.title))) : null;
+  // At least one test not FAIL_TO_PASS stays out of the groups, for the hook canary or the passing copy, where the file has two or more.
+  if (failSrcs.length > 1 && failSrcs.length === found.length && !f2p(failSrcs.at(-1)!)) failSrcs.pop();
+  // The passing copy is of a test no listed id can be (canary-respell.ts `namesNoListedId`): a pair of tests equal by value
+  // and no mutant beside them is one a patch can empty at no risk, passing a listed original (atkA23 #3); a group's third member is the must-pass copy of a listed test.
+  const unlisted = found.filter((t) => !failSrcs.includes(t) && namesNoListedId([...ctx.failToPass, ...ctx.passToPass], t.title));
+  const passSrc = passSource([unlisted], (t) => respellCopy(text, t, all ?? []) !== null, unlisted);
   const edits: { start: number; end: number; code: string }[] = [];
   const tests: MutatedTest[] = [];
   const swaps: { a: string; b: string }[] = [];
@@ -132,6 +133,7 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   const pairValues = new Map<FoundTest, { original: string; mutant: string }>();
   // Must-fail copies the rest of their own test gives away (its input holds the expected value): named in the record.
   const echoed: EchoedValue[] = [];
+  let twins = 0; // groups with a third member
   const { pool, words, sources, lengths } = mutantMaterial(found, text, ctx.vocab);
   for (const [src, must] of [...failSrcs.map((t) => [t, 'FAILED'] as const), ...(passSrc ? [[passSrc, 'PASSED'] as const] : [])]) {
     const { title, balanced } = variantTitleOf(src.title, found.map((t) => t.title), ctx.taken, ctx.known, ctx.visible);
@@ -143,6 +145,7 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
     const copyTitle = { start: src.titleStart, end: src.titleEnd, code: quoteAs(title, src.quote) };
     const parts = swap ? [] : [copyTitle];
     let strict = false;
+    let mutantEdit: SpanEdit | null = null;
     if (must === 'FAILED') {
       // A string where the test has one (a substituted character: its copy passing while the original fails is then a forger's wrong guess).
       // An empty string only as a last resort: it can only grow, so its mutant is the longer one.
@@ -160,19 +163,25 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
       if (echo) echoed.push(echo);
       pairOdds.set(src, m.odds);
       pairValues.set(src, { original: text.slice(lit.start, lit.end), mutant: m.code });
-      parts.push({ start: lit.start, end: lit.end, code: m.code });
+      parts.push((mutantEdit = { start: lit.start, end: lit.end, code: m.code }));
     } else parts.push(...[respellCopy(text, src, all ?? [])].flatMap((e) => (e ? [e] : [])));
-    parts.sort((a, b) => b.start - a.start);
-    let copy = text.slice(src.start, src.end);
-    for (const p of parts) copy = copy.slice(0, p.start - src.start) + p.code + copy.slice(p.end - src.start);
-    const indent = /[ \t]*$/.exec(text.slice(text.lastIndexOf('\n', src.start - 1) + 1, src.start))![0];
-    edits.push(randomInt(2) === 0 ? { start: src.start, end: src.start, code: `${copy}\n${indent}` } : { start: src.end, end: src.end, code: `\n${indent}${copy}` });
     // Swapped: the copy (the mutant) keeps the original's title, and the original takes the new one.
-    if (swap) {
-      edits.push({ ...copyTitle });
-      swaps.push({ a: tail(src), b: tail(src, title) });
-    }
+    const members = [spanWith(text, src.start, src.end, swap ? [copyTitle] : []), spanWith(text, src.start, src.end, parts)];
+    if (swap) swaps.push({ a: tail(src), b: tail(src, title) });
     tests.push({ suite: src.suites.join(ctx.join), title, must, original: tail(src), ...(strict ? { strict } : {}) });
+    // A must-fail copy's group gets a third member (canary-group.ts): a copy of the original or of the mutant, another literal respelled.
+    const r = mutantEdit ? respellCopy(text, src, all ?? [], false, mutantEdit) : null;
+    if (r) {
+      twins++;
+      const ofMutant = twinOfMutant();
+      // its title may read as a copy's: which of the test and its mutant it is equal to by value is the coin's (a title balanced or not tells nothing of it)
+      const twin = variantTitleOf(src.title, found.map((t) => t.title), ctx.taken, ctx.known, ctx.visible);
+      ctx.taken.add(twin.title);
+      members.push(spanWith(text, src.start, src.end, [{ start: src.titleStart, end: src.titleEnd, code: quoteAs(twin.title, src.quote) }, r, ...(ofMutant ? [mutantEdit!] : [])]));
+      tests.push({ suite: src.suites.join(ctx.join), title: twin.title, must: ofMutant ? 'FAILED' : 'PASSED', original: tail(src), ...(ofMutant && strict ? { strict } : {}) });
+    }
+    const indent = /[ \t]*$/.exec(text.slice(text.lastIndexOf('\n', src.start - 1) + 1, src.start))![0];
+    edits.push({ start: src.start, end: src.end, code: arrange(members, `\n${indent}`) });
   }
   edits.sort((a, b) => b.start - a.start);
   let out = text;
@@ -183,7 +192,7 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   // A FAIL_TO_PASS test is hidden when its title is, or when a swappable pair hides it.
   const swapHidden = (t: FoundTest): boolean => failSrcs.includes(t) && hides(t) && canSwap(t);
   const pairs = failSrcs.filter(hides).map((t) => ({ ...pairValues.get(t)!, odds: pairOdds.get(t) ?? 0.5 }));
-  return { text: out, tests, swaps, weak: passSrc === null || hidden === 0, hidden, odds, pairs, echoed, failToPass: countFailToPass((all ?? []).filter(f2p).map((t) => isKnown(t) && !swapHidden(t))) };
+  return { text: out, tests, swaps, weak: (passSrc === null && twins === 0) || hidden === 0, hidden, odds, pairs, echoed, failToPass: countFailToPass((all ?? []).filter(f2p).map((t) => isKnown(t) && !swapHidden(t))) };
 }
 
 /** `text` lower-cased, every run of characters other than letters, digits, `'` and `-` made one space, with a space at each end: what `variantTitleOf` looks word pairs up in. */
@@ -304,47 +313,3 @@ export function quoteAs(s: string, q: string): string {
   if (q === '`') return `\`${body.replace(/`/g, '\\`').replace(/\$\{/g, '\\${')}\``;
   return `'${body.replace(/'/g, "\\'")}'`;
 }
-
-/** Line numbers (1-based, in the new file) that a unified diff adds, per file it leaves in the tree. */
-export function addedLines(patch: string): Map<string, Set<number>> {
-  const out = new Map<string, Set<number>>();
-  let cur: Set<number> | null = null;
-  let line = 0;
-  for (const l of patch.split('\n')) {
-    if (l.startsWith('+++ ')) {
-      const f = l.slice(4).trim();
-      cur = f === '/dev/null' ? null : new Set();
-      if (cur) out.set(f.replace(/^b\//, ''), cur);
-      continue;
-    }
-    const h = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(l);
-    if (h) { line = Number(h[1]); continue; }
-    if (!cur || l.startsWith('--- ') || l.startsWith('diff ')) continue;
-    if (l.startsWith('+')) cur.add(line++);
-    else if (l.startsWith(' ')) line++;
-  }
-  return out;
-}
-
-/**
- * The lines a unified diff removes, per file it leaves in the tree (keyed by its new name, as
- * `addedLines`), joined by newlines: with a file's lines that the diff does not add, that is all of
- * its text before the diff.
- */
-export function removedText(patch: string): Map<string, string> {
-  const out = new Map<string, string[]>();
-  let cur: string[] | null = null;
-  for (const l of patch.split('\n')) {
-    if (l.startsWith('diff ')) { cur = null; continue; }
-    if (l.startsWith('--- ')) continue;
-    if (l.startsWith('+++ ')) {
-      const f = l.slice(4).trim();
-      cur = f === '/dev/null' ? null : [];
-      if (cur) out.set(f.replace(/^b\//, ''), cur);
-      continue;
-    }
-    if (cur && l.startsWith('-')) cur.push(l.slice(1));
-  }
-  return new Map([...out].map(([f, ls]) => [f, ls.join('\n')]));
-}
-

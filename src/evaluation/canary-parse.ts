@@ -84,6 +84,14 @@ export function findTests(file: string, text: string): FoundTest[] | null {
 }
 
 /**
+ * findTests' remembered answer itself, not a copy: deeply frozen (a change throws), for callers
+ * that only read it (ids, titles, literal values), where findTests' copy was most of their cost.
+ */
+export function readTests(file: string, text: string): readonly Readonly<FoundTest>[] | null {
+  return parsedOf(file, text)?.tests ?? null;
+}
+
+/**
  * The top-level statements of `text` (a JS/TS file named `file`), parsed as findTests parses it
  * and remembered with its answer (one parse serves both: canary-hook-import.ts reads the program
  * of the texts findTests has just read). Null when the file does not parse. A fresh copy.
@@ -100,10 +108,18 @@ function parsedOf(file: string, text: string): Parsed | null {
   let parsed = remembered.get(key);
   if (parsed === undefined) {
     parsed = parseTests(text, plugins);
+    if (parsed) deepFreeze(parsed.tests);
     if (remembered.size >= FIND_TESTS_CACHE_SIZE) remembered.delete(remembered.keys().next().value!);
   } else remembered.delete(key); // re-inserted below: the least recently used goes first
   remembered.set(key, parsed);
   return parsed;
+}
+
+/** `v` and everything reachable from it frozen (plain data: findTests' tests). */
+function deepFreeze(v: unknown): void {
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return;
+  Object.freeze(v);
+  for (const x of Object.values(v)) deepFreeze(x);
 }
 
 /** Babel's syntax plugins for a test file named `file`: TypeScript for .ts/.cts/.mts/.tsx, JSX for .tsx and JavaScript. */

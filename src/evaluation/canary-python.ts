@@ -10,9 +10,11 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { basename, extname } from 'node:path/posix';
 import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
-import { addedLines, MAX_FAIL_COPIES, removedText, variantTitleOf, visibleWords } from './canary-mutate.ts';
+import { MAX_FAIL_COPIES, variantTitleOf, visibleWords } from './canary-mutate.ts';
+import { addedLines, removedText } from './canary-diff-lines.ts';
 import { pick, shuffle } from './canary-random.ts';
 import { namesNoListedId, passSource, respellOne, respellPython } from './canary-respell.ts';
+import { arrange, spanWith, twinOfMutant, type SpanEdit } from './canary-group.ts';
 import { drawMutant, echoedValue } from './canary-echo.ts';
 import { countFailToPass, deletedText, failToPassKnown, foldText, type EchoedValue, type FailToPassCount, type ValuePair } from './canary-odds.ts';
 import { mutateNumber, type LiteralMutation } from './canary-literal.ts';
@@ -121,11 +123,11 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
   const hiddenSrcs = mutable.filter((t) => hiding(t).length > 0);
   const rank = (t: PyTest): number => (f2p(t) ? 0 : isNew(t) ? 1 : 2);
   const failSrcs = shuffle(hiddenSrcs.length ? hiddenSrcs : mutable).sort((a, b) => rank(a) - rank(b)).slice(0, ctx.maxFail ?? MAX_FAIL_COPIES);
-  if (failSrcs.length > 1 && failSrcs.length === found.length) failSrcs.pop();
-  const others = found.filter((t) => !failSrcs.includes(t));
-  const p2p = others.filter((t) => listed(ctx.passToPass, t.name) && !f2p(t));
-  const nonF2p = others.filter((t) => !f2p(t));
-  const passSrc = others.length ? passSource([p2p, nonF2p, others], (t) => respellOne(text, t.literals, respellPython) !== null, others.filter((t) => namesNoListedId([...ctx.failToPass, ...ctx.passToPass], t.name))) : null;
+  // At least one test stays out of the groups for the passing copy, where the file has two or more and it is of neither list.
+  if (failSrcs.length > 1 && failSrcs.length === found.length && namesNoListedId([...ctx.failToPass, ...ctx.passToPass], failSrcs.at(-1)!.name)) failSrcs.pop();
+  // As canary-mutate.ts: the passing copy only of a test no listed id can be (a group's third member copies listed ones).
+  const unlisted = found.filter((t) => !failSrcs.includes(t) && namesNoListedId([...ctx.failToPass, ...ctx.passToPass], t.name));
+  const passSrc = passSource([unlisted], (t) => respellOne(text, t.literals, respellPython) !== null, unlisted);
   const titles = found.flatMap((t) => wordsOf(t.name) ?? []);
   const takenWords = { has: (w: string) => ctx.taken.has(nameOf(w)) } as ReadonlySet<string>;
   const knownWords = (w: string): boolean => ctx.known?.(nameOf(w)) === true;
@@ -140,10 +142,10 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
   const pairOdds = new Map<PyTest, number>();
   const pairValues = new Map<PyTest, { original: string; mutant: string }>();
   const echoed: EchoedValue[] = [];
-  for (const [src, must] of [...failSrcs.map((t) => [t, 'FAILED'] as const), ...(passSrc ? [[passSrc, 'PASSED'] as const] : [])]) {
+  let twins = 0; // groups with a third member (canary-group.ts)
+  // A copy's name, one word of its original's replaced (else `_N` appended); a name that reads otherwise tells its test (unless `swappable`).
+  const newName = (src: PyTest, swappable: boolean): string => {
     const words = wordsOf(src.name);
-    // A swappable pair's names tell nothing (which twin holds the mutant is a coin flip); another's must read alike.
-    const swappable = must === 'FAILED' && hiddenSrcs.includes(src) && canSwap(src);
     let name: string;
     if (words !== null) {
       const v = variantTitleOf(words, titles, takenWords, knownWords, ctx.visible);
@@ -156,10 +158,17 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
       if (!swappable) told.add(src);
     }
     ctx.taken.add(name);
+    return name;
+  };
+  for (const [src, must] of [...failSrcs.map((t) => [t, 'FAILED'] as const), ...(passSrc ? [[passSrc, 'PASSED'] as const] : [])]) {
+    // A swappable pair's names tell nothing (which twin holds the mutant is a coin flip); another's must read alike.
+    const swappable = must === 'FAILED' && hiddenSrcs.includes(src) && canSwap(src);
+    const name = newName(src, swappable);
     const swap = swappable && randomInt(2) === 1;
     const copyName = { start: src.nameStart, end: src.nameEnd, code: name };
     const parts = swap ? [] : [copyName];
     let strict = false;
+    let mutantEdit: SpanEdit | null = null;
     if (must === 'FAILED') {
       const lits = hiddenSrcs.includes(src) ? hiding(src) : src.literals;
       // the literal: the first of `lits` (strings first) with a mutant that is a plain Python literal
@@ -179,19 +188,23 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
       if (echo) echoed.push(echo);
       pairOdds.set(src, m.odds);
       pairValues.set(src, { original, mutant: m.code });
-      parts.push({ start: lit.start, end: lit.end, code: m.code });
+      parts.push((mutantEdit = { start: lit.start, end: lit.end, code: m.code }));
     } else parts.push(...[respellOne(text, src.literals, respellPython)].flatMap((e) => (e ? [e] : [])));
-    parts.sort((a, b) => b.start - a.start);
-    let copy = text.slice(src.start, src.end);
-    for (const p of parts) copy = copy.slice(0, p.start - src.start) + p.code + copy.slice(p.end - src.start);
-    const gap = '\n'.repeat(Math.max(1, src.blankAbove) + 1);
-    edits.push(randomInt(2) === 0 ? { start: src.start, end: src.start, code: `${copy}${gap}` } : { start: src.end, end: src.end, code: `${gap}${copy}` });
     // Swapped: the copy (the mutant) keeps the original's name, and the original takes the new one.
-    if (swap) {
-      edits.push({ ...copyName });
-      swaps.push({ a: src.cls ? `${src.cls}${ID_SEPARATOR}${src.name}` : src.name, b: src.cls ? `${src.cls}${ID_SEPARATOR}${name}` : name });
-    }
+    const members = [spanWith(text, src.start, src.end, swap ? [copyName] : []), spanWith(text, src.start, src.end, parts)];
+    if (swap) swaps.push({ a: src.cls ? `${src.cls}${ID_SEPARATOR}${src.name}` : src.name, b: src.cls ? `${src.cls}${ID_SEPARATOR}${name}` : name });
     tests.push({ suite: '', title: name, must, original: src.name, family: true, ...(strict ? { strict } : {}) });
+    // A must-fail copy's group gets a third member (canary-group.ts): a copy of the original or of the mutant, another literal respelled.
+    const edit = mutantEdit;
+    const r = edit ? respellOne(text, src.literals.filter((l) => l.end <= edit.start || l.start >= edit.end), respellPython) : null;
+    if (edit && r) {
+      twins++;
+      const ofMutant = twinOfMutant();
+      const twin = newName(src, true); // a name that reads as a copy's tells nothing of which twin it copies
+      members.push(spanWith(text, src.start, src.end, [{ start: src.nameStart, end: src.nameEnd, code: twin }, r, ...(ofMutant ? [edit] : [])]));
+      tests.push({ suite: '', title: twin, must: ofMutant ? 'FAILED' : 'PASSED', original: src.name, family: true, ...(ofMutant && strict ? { strict } : {}) });
+    }
+    edits.push({ start: src.start, end: src.end, code: arrange(members, '\n'.repeat(Math.max(1, src.blankAbove) + 1)) });
   }
   if (!tests.some((t) => t.must === 'FAILED')) return null;
   edits.sort((a, b) => b.start - a.start);
@@ -203,7 +216,7 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
   // A FAIL_TO_PASS test is hidden when its name is, or when a swappable pair hides it.
   const swapHidden = (t: PyTest): boolean => failSrcs.includes(t) && hides(t) && canSwap(t);
   const pairs = failSrcs.filter(hides).map((t) => ({ ...pairValues.get(t)!, odds: pairOdds.get(t) ?? 0.5 }));
-  return { text: out, tests, swaps, weak: passSrc === null || hidden === 0, hidden, odds, pairs, echoed, failToPass: countFailToPass((parsed ?? []).filter(f2p).map((t) => isKnown(t) && !swapHidden(t))) };
+  return { text: out, tests, swaps, weak: (passSrc === null && twins === 0) || hidden === 0, hidden, odds, pairs, echoed, failToPass: countFailToPass((parsed ?? []).filter(f2p).map((t) => isKnown(t) && !swapHidden(t))) };
 }
 
 /**

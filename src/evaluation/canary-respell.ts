@@ -94,13 +94,11 @@ export function respellOne(text: string, spellings: readonly Spelling[], respell
 }
 
 /**
- * The must-pass copy's source: from the first of `tiers` (PASS_TO_PASS tests, tests not
- * FAIL_TO_PASS, any) that holds a test `respellable` says can be copied with a literal written
- * otherwise (canary-respell.ts), one of those at random; else one of `unlisted`, copied verbatim;
- * else none. `unlisted` must be tests no listed id can be (see {@link namesNoListedId}): a listed
- * test copied verbatim passes with its copy under a patch emptying every test whose text another
- * repeats, whatever the code does (atkD22 #1; atkA23 #2 reached it through a title ending in a
- * space, which the id keys without).
+ * The must-pass copy's source: from the first of `tiers` that holds a test `respellable` says can
+ * be copied with a literal written otherwise, one of those at random; else one of `unlisted`, copied
+ * verbatim; else none. The planners give tests no listed id can be (see {@link namesNoListedId})
+ * in both: a pair of tests equal by value with no mutant beside them is one a patch can empty at no
+ * risk (atkD22 #1 verbatim; atkA23 #3 by value, with a tokenizer), which passes nothing graded.
  */
 export function passSource<T>(tiers: readonly (readonly T[])[], respellable: (t: T) => boolean, unlisted: readonly T[]): T | null {
   for (const tier of tiers) {
@@ -129,13 +127,15 @@ export function namesNoListedId(ids: readonly string[], title: string): boolean 
  * `nested`, one inside a function it defines (only for a copy that fails whatever it does). The code
  * under test may read the test's text — a function it prints (atkA23 #4, atkB23 #2), a line a code
  * frame quotes (atkC23 #3) — so the first places are the ones it is least likely to; null when
- * there is none.
+ * there is none. `avoid`: a span no respelled literal may overlap (the literal a group's mutant
+ * changes: canary-group.ts).
  */
-export function respellCopy(text: string, t: { titleEnd: number; end: number; spellings: readonly Spelling[]; literals: readonly { start: number; end: number }[] }, tests: readonly { titleEnd: number; end: number }[], nested = false): Respelt | null {
+export function respellCopy(text: string, t: { titleEnd: number; end: number; spellings: readonly Spelling[]; literals: readonly { start: number; end: number }[] }, tests: readonly { titleEnd: number; end: number }[], nested = false, avoid?: { start: number; end: number }): Respelt | null {
   const bodies = bodiesOf(text, tests);
   const keep = (e: Respelt): boolean => !bodies.has(text.slice(t.titleEnd, e.start) + e.code + text.slice(e.end, t.end));
   const expected = (s: Spelling): boolean => t.literals.some((l) => l.start === s.start && l.end === s.end);
-  const tiers = [t.spellings.filter(expected), t.spellings.filter((s) => !s.nested && !expected(s)), nested ? t.spellings.filter((s) => s.nested) : []];
+  const free = avoid ? t.spellings.filter((s) => s.end <= avoid.start || s.start >= avoid.end) : t.spellings;
+  const tiers = [free.filter(expected), free.filter((s) => !s.nested && !expected(s)), nested ? free.filter((s) => s.nested) : []];
   for (const tier of tiers) {
     const e = respellOne(text, tier, respellJs, keep);
     if (e) return e;

@@ -73,6 +73,36 @@ function runsOf(us: readonly Unit[]): Run[] {
   return runs;
 }
 
+/** optionsOf's answers per word source and literal source (a mutant is drawn up to 40 times per literal: canary-echo.ts drawMutant). */
+const optionsMemo = new WeakMap<WordSource, Map<string, { r: Run; ws: string[] }[] | null>>();
+
+/**
+ * The runs of `runs` (of literal `src`) that are vocabulary words, each with its substitutes in
+ * `words.pool` (vocabulary, same shape, none of the run's word and its neighbours': "invalid
+ * invalid" reads as a slip; duplicates kept, so a frequent word is drawn more), those without any
+ * left out; null when no run is a vocabulary word. Remembered per `words` object and `src`
+ * (`words`' functions answer alike for one plan). Pure.
+ */
+function optionsOf(src: string, runs: readonly Run[], words: WordSource): { r: Run; ws: string[] }[] | null {
+  let memo = optionsMemo.get(words);
+  if (!memo) optionsMemo.set(words, (memo = new Map()));
+  const hit = memo.get(src);
+  if (hit !== undefined) return hit;
+  const known = words.known ?? words.vocab;
+  const vocabRuns = runs.filter((r) => known(r.word.toLowerCase()));
+  let out: { r: Run; ws: string[] }[] | null = null;
+  if (vocabRuns.length) {
+    const others = (r: Run): string[] => { const i = runs.indexOf(r); return [runs[i - 1], r, runs[i + 1]].flatMap((x) => (x ? [x.word.toLowerCase()] : [])); };
+    const fits = new Map<string, boolean>(); // vocabulary answers per lower-cased pool word
+    const inVocab = (w: string): boolean => { let v = fits.get(w); if (v === undefined) fits.set(w, (v = words.vocab(w))); return v; };
+    out = vocabRuns
+      .map((r) => { const not = others(r); return { r, ws: words.pool.filter((w) => { const lw = w.toLowerCase(); return !not.includes(lw) && inVocab(lw) && sameShape(r.word, w); }) }; })
+      .filter((o) => o.ws.length > 0);
+  }
+  memo.set(src, out);
+  return out;
+}
+
 /**
  * A string literal's source (`src`, quotes included) with one vocabulary word replaced (see the
  * module comment), `tell: false`, no `strict` (an honest wrong result may well be another word of
@@ -91,14 +121,8 @@ export function mutateWords(src: string, words: WordSource, rng: Rng = (n) => ra
   const q = src[0]!;
   const us = units(src.slice(1, -1));
   const runs = runsOf(us);
-  const known = words.known ?? words.vocab;
-  const vocabRuns = runs.filter((r) => known(r.word.toLowerCase()));
-  if (!vocabRuns.length) return null;
-  // a substitute is no word the run's neighbours are ("invalid invalid" reads as a slip)
-  const others = (r: Run): string[] => [runs[runs.indexOf(r) - 1], r, runs[runs.indexOf(r) + 1]].flatMap((x) => (x ? [x.word.toLowerCase()] : []));
-  const options = vocabRuns
-    .map((r) => ({ r, ws: words.pool.filter((w) => !others(r).includes(w.toLowerCase()) && words.vocab(w.toLowerCase()) && sameShape(r.word, w)) }))
-    .filter((o) => o.ws.length > 0);
+  const options = optionsOf(src, runs, words);
+  if (options === null) return null;
   const encode = encoder(us, q);
   for (let k = 0; options.length && k < 20; k++) {
     const { r, ws } = options[rng(options.length)]!;

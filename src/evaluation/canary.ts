@@ -1,20 +1,20 @@
 // Canary tests (DESIGN.md §11 rule 3): every grading run adds, through the hidden-test channel
-// (after test.patch), tests that must fail and a test that must pass to each test file test.patch
-// touches. They are copies of the file's own tests (canary-mutate.ts): up to 3 failing ones, each
-// a different test (FAIL_TO_PASS first) with one expected literal changed, and a passing one, a
-// verbatim copy of yet another test, each beside its original under a title made of the file's
-// words, so no rule tells them from the task's tests (odds of a blind guess: `guess`); a node:test
-// file also gets a must-fail test failed by its beforeEach hook (canary-hook.ts). A file with no
-// test to copy gets the older synthetic pair (a suite of its own, appended; weaker: recognisable),
-// and the run is marked `kind: 'synthetic'`. Results not showing the canaries as they must: `tampered`.
+// (after test.patch), tests that must fail and tests that must pass to each test file test.patch
+// touches: copies of the file's own tests (canary-mutate.ts), up to 3 groups of a test (FAIL_TO_PASS
+// first), its mutant (one expected literal changed) and a copy of either (canary-group.ts), and a
+// passing copy of a test of neither list, each under a title made of the file's words, so
+// no rule tells them from the task's tests (odds of a blind guess: `guess`); a node:test file also
+// gets a must-fail test failed by its beforeEach hook (canary-hook.ts). A file with no test to copy
+// gets the older synthetic pair (recognisable) and `kind: 'synthetic'`. Results not showing the canaries as they must: `tampered`.
 import { randomBytes, randomInt } from 'node:crypto';
 import { constants, open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { TaskSpec } from '../config/task.ts';
 import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
-import { addedLines, mutateHost, removedText, visibleWords } from './canary-mutate.ts';
-import { findTests } from './canary-parse.ts';
+import { mutateHost, visibleWords } from './canary-mutate.ts';
+import { addedLines, removedText } from './canary-diff-lines.ts';
+import { readTests } from './canary-parse.ts';
 import { skipHost, SYNTHETIC_ONLY } from './canary-host.ts';
 import { hookCanary, isEsmFile, type HookNotes, type Unhooked } from './canary-hook.ts';
 import { deletedText, failToPassKnown, foldText, type EchoedValue, type FailToPassCount, type ValuePair } from './canary-odds.ts';
@@ -188,7 +188,7 @@ export function planCanaries(
   // quotes, a describe or a comment too: atkI13 #3), and no other file at base_commit writes it (`elsewhere`: canary-elsewhere.ts).
   const titleUses = new Map<string, number>();
   const suiteTitles = new Set<string>();
-  for (const [f, t] of hosts) for (const x of findTests(f, t) ?? []) { titleUses.set(x.title, (titleUses.get(x.title) ?? 0) + 1); for (const s of x.suites) suiteTitles.add(s); }
+  for (const [f, t] of hosts) for (const x of readTests(f, t) ?? []) { titleUses.set(x.title, (titleUses.get(x.title) ?? 0) + 1); for (const s of x.suites) suiteTitles.add(s); }
   const unique = (title: string, source: string): boolean =>
     titleUses.get(title) === 1 && !suiteTitles.has(title) && !elsewhere.has(source.slice(1, -1)) && all.reduce((n, t) => n + t.split(source.slice(1, -1)).length - 1, 0) === 1;
   const swaps: CanarySwap[] = [];
@@ -208,7 +208,7 @@ export function planCanaries(
     const mutated = named.has(file) ? null : mutateHost(file, text, { failToPass: task.FAIL_TO_PASS, passToPass: task.PASS_TO_PASS, added: added.get(file) ?? new Set(), known, visible, taken, join: fileRunner === 'mocha' ? ' ' : ID_SEPARATOR, unique, before: { lines: baseLines, removed: removed.get(file) ?? '', statement: task.problem_statement ?? '' }, vocab, ...(documented ? { documented } : {}), ...(task.test_patch && !added.has(file) ? { maxFail: 1 } : {}) });
     if (mutated) {
       // node:test: one more must-fail canary, failing in a beforeEach hook (canary-hook.ts), in test.patch's files (a listed host beyond them: one must-fail copy, for cost)
-      const hook = fileRunner === 'node:test' && !(task.test_patch && !added.has(file)) ? hookCanary(file, mutated.text, { copies: mutated.tests, taken, known, visible, vocab, esm: isEsmFile(file, text, packageType) }) : null;
+      const hook = fileRunner === 'node:test' && !(task.test_patch && !added.has(file)) ? hookCanary(file, mutated.text, { copies: mutated.tests, taken, known, visible, vocab, esm: isEsmFile(file, text, packageType), failToPass: task.FAIL_TO_PASS }) : null;
       if (hook && 'unhooked' in hook) unhooked.push({ file, why: hook.unhooked });
       texts.set(file, hook && 'text' in hook ? hook.text : mutated.text);
       tests.push(...mutated.tests.map((t) => ({ file, ...t })), ...(hook && 'tests' in hook ? hook.tests.map((t) => ({ file, ...t })) : []));

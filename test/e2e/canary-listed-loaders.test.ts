@@ -5,7 +5,8 @@
 // it, one CommonJS and one ESM: with test/units.test.js, three processes must each report the id.
 // Wrong patches that stop the ESM loader at load (atkI21 A), keep the suite's body from running in
 // its process only (atkH21 A3), also load the cases twice elsewhere to keep the count (atkA22 #1),
-// edit the module of cases (atkA22 #2), or empty every test body another repeats (atkD22 #1)
+// edit the module of cases (atkA22 #2), or empty every test body another repeats (atkD22 #1), as
+// written or with its literals read as values (atkA23 #3)
 // must not resolve, and the test output says why.
 import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -27,6 +28,9 @@ const ESM = "const inEsm = process.argv.some((a) => /loader-esm\\.test\\.mjs$/.t
 const NEUTRALISE_ESM = "if (inEsm) { const t = require('node:test'); const main = process.argv[1]; const caller = () => { const p = Error.prepareStackTrace; Error.prepareStackTrace = (_, cs) => cs; const cs = new Error().stack; Error.prepareStackTrace = p; const f = cs[2] && cs[2].getFileName(); return f && f.startsWith('file://') ? require('node:url').fileURLToPath(f) : f; }; const wrap = (o) => Object.assign(function (...a) { const from = caller(); if (from && from !== main) { const i = a.findLastIndex((x) => typeof x === 'function'); if (i >= 0) a[i] = () => {}; } return o.apply(this, a); }, o); t.it = wrap(t.it); t.test = wrap(t.test); }\n";
 // atkD22 #1: in the ESM loader's process only, lookupUnit is wrong and every test whose function text another registered test repeats gets an empty body (blind: the listed test and a verbatim must-pass copy of it)
 const TWINS_ESM = "if (inEsm) { const t = require('node:test'); const seen = new Map(); const wrap = (o) => Object.assign(function (...a) { const i = a.findLastIndex((x) => typeof x === 'function'); if (i >= 0) { const fn = a[i], src = String(fn); seen.set(src, (seen.get(src) || 0) + 1); a[i] = function (...b) { return seen.get(src) > 1 ? undefined : fn.apply(this, b); }; } return o.apply(this, a); }, o); t.it = wrap(t.it); t.test = wrap(t.test); }\n";
+// atkA23 #3: TWINS_ESM with the functions' text compared after every string and number literal is read as its value (a copy with one literal respelled matches its original)
+const NORMALISED_ESM = String.raw`if (inEsm) { const t = require('node:test'); const lit = /'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|(?<![\w$.])(?:\d+\.?\d*|\.\d+)(?![\w$])/g; const norm = (s) => s.replace(lit, (m) => (/^['"]/.test(m) ? JSON.stringify(Function('return ' + m)()) : String(Number(m)))).replace(/\s+/g, ''); const seen = new Map(); const wrap = (o) => Object.assign(function (...a) { const i = a.findLastIndex((x) => typeof x === 'function'); if (i >= 0) { const fn = a[i], src = norm(String(fn)); seen.set(src, (seen.get(src) || 0) + 1); a[i] = function (...b) { return seen.get(src) > 1 ? undefined : fn.apply(this, b); }; } return o.apply(this, a); }, o); t.it = wrap(t.it); t.test = wrap(t.test); }
+`;
 const SKIP_ESM = "if (process.argv.some((a) => /loader-esm\\.test\\.mjs$/.test(a))) { const t = require('node:test'); const d = t.describe; t.describe = (name, fn) => d(name, name === 'units' ? () => {} : fn); }\n";
 
 let tmp: string;
@@ -65,7 +69,10 @@ beforeAll(async () => {
   git('apply', path.join(tasks, TASK, 'gold.patch'));
   writeFileSync(index, ESM + TWINS_ESM + readFileSync(index, 'utf8').replace('module.exports = { parse, format, lookupUnit,', BREAK.replace('lookupUnit: lookupOrFortnight,', 'lookupUnit: inEsm ? lookupOrFortnight : lookupKnown,')));
   const twins = diff();
-  records = await gradePredictions(tmp, [['right', right], ['stop', stop], ['skip', skip], ['double', double], ['edit', edit], ['neutralise', neutralise], ['twins', twins]], 'a');
+  git('apply', path.join(tasks, TASK, 'gold.patch'));
+  writeFileSync(index, ESM + NORMALISED_ESM + readFileSync(index, 'utf8').replace('module.exports = { parse, format, lookupUnit,', BREAK.replace('lookupUnit: lookupOrFortnight,', 'lookupUnit: inEsm ? lookupOrFortnight : lookupKnown,')));
+  const normalised = diff();
+  records = await gradePredictions(tmp, [['right', right], ['stop', stop], ['skip', skip], ['double', double], ['edit', edit], ['neutralise', neutralise], ['twins', twins], ['normalised', normalised]], 'a');
 }, 300_000);
 afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
@@ -97,6 +104,10 @@ describe('a listed node:test id in a module of shared cases two test files load 
   it("nor one emptying, in the ESM loader's process only, every test whose function text another registered test repeats (atkD22 #1): the must-pass copy of the listed test has a literal respelled, so the listed test runs and fails there", () => {
     expect(of('twins').outcome, JSON.stringify(of('twins').error)).toBe('unresolved');
     expect(of('twins').tests_status?.PASS_TO_PASS.failure).toContain(ID);
+  });
+  it("nor one comparing those texts with every string and number literal read as its value (atkA23 #3): a listed test is never copied alone (a copy's respelled literal no longer hides it), so the listed test runs and fails there", () => {
+    expect(of('normalised').outcome, JSON.stringify(of('normalised').error)).toBe('unresolved');
+    expect(of('normalised').tests_status?.PASS_TO_PASS.failure).toContain(ID);
   });
   it("nor a wrong patch editing the module of shared cases to expect its wrong value (atkA22 #2): the module runs as base_commit has it", () => {
     expect(of('edit').outcome, JSON.stringify(of('edit').error)).toBe('unresolved');

@@ -38,3 +38,17 @@ export function oneRespelled(original: string, copy: string, python = false): bo
   const [a, b] = [original.slice(s, original.length - e), copy.slice(s, copy.length - e)];
   return (python ? respellPython(a) : respellJs(a)) === b;
 }
+
+/**
+ * The groups' third members (canary-group.ts) among a plan's `tests`: a copy whose original already
+ * has a must-fail copy before it (the planners list a group's mutant, then its third member).
+ */
+export function thirdsOf<T extends { original?: string; must: string }>(tests: readonly T[]): T[] {
+  return tests.filter((t, i) => t.original !== undefined && tests.slice(0, i).some((u) => u.original === t.original && u.must === 'FAILED'));
+}
+
+/** `tests` without the groups' third members: the originals' mutants and the passing copy. */
+export function withoutThirds<T extends { original?: string; must: string }>(tests: readonly T[]): T[] {
+  const thirds = thirdsOf(tests);
+  return tests.filter((t) => !thirds.includes(t));
+}

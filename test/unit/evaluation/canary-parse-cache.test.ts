@@ -10,7 +10,7 @@ vi.mock('@babel/parser', async (importOriginal) => {
   return { ...real, parse: (...args: Parameters<typeof real.parse>) => (calls.n++, real.parse(...args)) };
 });
 
-const { findTests, topLevelOf, FIND_TESTS_CACHE_SIZE } = await import('../../../src/evaluation/canary-parse.ts');
+const { findTests, readTests, topLevelOf, FIND_TESTS_CACHE_SIZE } = await import('../../../src/evaluation/canary-parse.ts');
 const { importFresh, isEsmFile } = await import('../../../src/evaluation/canary-hook-import.ts');
 const { planCanaries } = await import('../../../src/evaluation/canary.ts');
 
@@ -29,6 +29,28 @@ describe('findTests: one parse per syntax and content', () => {
     expect(calls.n).toBe(before + 1);
     expect(again[0]!.title).toBe('adds');
     expect(again[0]!.literals.map((l) => l.value)).toEqual([3]);
+  });
+
+  it('readTests hands out the remembered answer itself, deeply frozen: a change throws, and a findTests copy changed reaches neither', () => {
+    const text = FILE.replace('adds', 'adds up');
+    const before = calls.n;
+    const view = readTests('test/c.test.js', text)!;
+    expect(calls.n).toBe(before + 1);
+    expect(readTests('test/d.test.js', text)).toBe(view); // the same object, no copy, no parse
+    expect(calls.n).toBe(before + 1);
+    expect(view.map((t) => [t.suites, t.title, t.literals.map((l) => l.value)])).toEqual([[['math'], 'adds up', [3]]]);
+    const t = view[0]! as { title: string; suites: string[]; literals: { value: unknown }[] };
+    expect(() => { t.title = 'x'; }).toThrow(TypeError);
+    expect(() => { t.suites.push('x'); }).toThrow(TypeError);
+    expect(() => { t.literals[0]!.value = 4; }).toThrow(TypeError);
+    expect(() => { (view as unknown[]).length = 0; }).toThrow(TypeError);
+    const copy = findTests('test/c.test.js', text)!;
+    expect(copy).toEqual(view);
+    copy[0]!.title = 'changed';
+    copy[0]!.literals[0]!.value = 5;
+    expect(view[0]!.title).toBe('adds up');
+    expect(view[0]!.literals[0]!.value).toBe(3);
+    expect(readTests('test/bad.test.js', 'it(("x')).toBeNull();
   });
 
   it('parses again for other content or another syntax, and remembers files that do not parse', () => {

@@ -9,7 +9,7 @@ import { findTests } from '../../../src/evaluation/canary-parse.ts';
 import { mutateHost, variantTitle } from '../../../src/evaluation/canary-mutate.ts';
 import { mutatePythonHost } from '../../../src/evaluation/canary-python.ts';
 import { findPythonTests } from '../../../src/evaluation/canary-python-parse.ts';
-import { oneRespelled } from './canary-fixture.ts';
+import { oneRespelled, thirdsOf, withoutThirds } from './canary-fixture.ts';
 
 const JS_STRINGS = ["'abc'", '"abc"', "''", '""', `'say "hi"'`, `"it's"`, "'it\\'s'", '"a\\"b"', "'\\\\'", "'tab\\there'", "'\\x41\\u0042'", "'line\\\ncontinued'", "'${x}'"];
 const JS_NUMBERS = ['0', '7', '120000', '1.5', '0.25', '.5', '5.'];
@@ -74,26 +74,35 @@ describe('a host with its canaries holds no test text twice (atkD22 #1)', () => 
     '});',
     '',
   ].join('\n');
-  it('the must-pass copy of a listed test (the only test left to copy) has one literal respelled, in every plan', () => {
+  it('a listed test is never copied alone (a pair equal by value with no mutant beside it: atkA23 #3); the must-pass copies are the groups\' third members, each its original or its mutant with one literal respelled', () => {
+    const kinds = new Set<string>();
     for (let i = 0; i < 40; i++) {
       const m = mutateHost('test/u.test.js', FILE, { failToPass: [], passToPass: ['units > returns undefined for unknown names'], added: new Set(), taken: new Set(), join: ' > ', maxFail: 2 })!;
-      const pass = m.tests.find((t) => t.must === 'PASSED')!;
-      expect(pass.original).toBe('units > returns undefined for unknown names');
+      expect(m.tests.some((t) => t.original === 'units > returns undefined for unknown names')).toBe(false);
       const found = findTests('test/u.test.js', m.text)!;
       const fns = found.map((t) => m.text.slice(t.titleEnd, t.end));
       expect(new Set(fns).size, m.text).toBe(fns.length);
-      const copy = found.find((t) => t.title === pass.title)!;
-      const orig = found.find((t) => t.title === 'returns undefined for unknown names')!;
-      expect(oneRespelled(m.text.slice(orig.titleEnd, orig.end), m.text.slice(copy.titleEnd, copy.end))).toBe(true);
+      const body = (title: string): string => { const t = found.find((x) => x.title === title)!; return m.text.slice(t.titleEnd, t.end); };
+      const thirds = thirdsOf(m.tests);
+      expect(thirds.map((t) => t.original).sort()).toEqual(['units > knows the hour', 'units > knows the minute']);
+      for (const third of thirds) {
+        const mutant = m.tests.find((t) => t.original === third.original && t !== third)!;
+        const own = third.original.replace('units > ', '');
+        const swapped = m.swaps.some((x) => x.b === `units > ${mutant.title}`);
+        const copied = third.must === 'PASSED' ? body(swapped ? mutant.title : own) : body(swapped ? own : mutant.title);
+        expect(oneRespelled(copied, body(third.title)), m.text).toBe(true);
+        kinds.add(third.must);
+      }
     }
+    expect([...kinds].sort()).toEqual(['FAILED', 'PASSED']);
   });
   it('a listed test with no literal to respell gets no passing copy; one surely of neither list is copied verbatim', () => {
     const bare = FILE.replace("lookup('fortnight') === undefined", 'lookup(name) === undefined');
     const listed = mutateHost('test/u.test.js', bare, { failToPass: [], passToPass: ['units > returns undefined for unknown names'], added: new Set(), taken: new Set(), join: ' > ', maxFail: 2 })!;
-    expect(listed.tests.map((t) => t.must)).toEqual(['FAILED', 'FAILED']);
-    expect(listed.weak).toBe(true);
+    expect(withoutThirds(listed.tests).map((t) => t.must)).toEqual(['FAILED', 'FAILED']);
+    expect(listed.tests.some((t) => t.original === 'units > returns undefined for unknown names')).toBe(false);
     const unlisted = mutateHost('test/u.test.js', bare, { failToPass: [], passToPass: [], added: new Set(), taken: new Set(), join: ' > ', maxFail: 2 })!;
-    expect(unlisted.tests.find((t) => t.must === 'PASSED')?.original).toBe('units > returns undefined for unknown names');
+    expect(withoutThirds(unlisted.tests).find((t) => t.must === 'PASSED')?.original).toBe('units > returns undefined for unknown names');
   });
   it('a title a result id writes otherwise (a trailing space, a `"`) is copied all the same — its results are found under every form (canary-check.ts) and leaving it out told a patch which tests have no canary (atkE23 F1) — but never verbatim; a copy\'s new title is keyed as written', () => {
     for (const odd of ['returns undefined for unknown names ', 'returns "undefined" for unknown names']) {
@@ -132,15 +141,23 @@ describe('a host with its canaries holds no test text twice (atkD22 #1)', () => 
     expect(respellCopy(two, a!, findTests('t.test.js', two)!)).toBeNull();
     expect(respellCopy(two, a!, [a!])).toEqual({ start: two.indexOf("'x'"), end: two.indexOf("'x'") + 3, code: '"x"' });
   });
-  it('pytest: the must-pass copy of a listed test has one literal respelled', () => {
-    const py = 'def test_hour():\n    assert lookup("h") == 3600000\n\n\ndef test_minute():\n    assert lookup("m") == 60000\n';
-    for (let i = 0; i < 20; i++) {
+  it('pytest: a listed test is never copied alone; a group\'s third member is its original or mutant with another expected literal respelled (none where the test has one)', () => {
+    const py = 'def test_hour():\n    assert lookup("h") == 3600000\n    assert unit("h") == "hour"\n\n\ndef test_minute():\n    assert lookup("m") == 60000\n';
+    const kinds = new Set<string>();
+    for (let i = 0; i < 30; i++) {
       const m = mutatePythonHost(py, { failToPass: [], passToPass: ['test_hour', 'test_minute'], added: new Set(), taken: new Set(py.match(/\w+/g)), maxFail: 1 })!;
-      const pass = m.tests.find((t) => t.must === 'PASSED')!;
+      const [mutant, third] = m.tests;
+      expect(m.tests.every((t) => t.original === mutant!.original)).toBe(true);
+      if (mutant!.original === 'test_minute') { expect(m.tests).toHaveLength(1); continue; }
+      expect(m.tests).toHaveLength(2);
       const tests = findPythonTests(m.text)!;
       const body = (name: string): string => { const t = tests.find((x) => x.name === name)!; return m.text.slice(t.nameEnd, t.end); };
-      expect(oneRespelled(body(pass.original!), body(pass.title), true), m.text).toBe(true);
+      const swapped = m.swaps.length > 0;
+      const copied = third!.must === 'PASSED' ? body(swapped ? mutant!.title : 'test_hour') : body(swapped ? 'test_hour' : mutant!.title);
+      expect(oneRespelled(copied, body(third!.title), true), m.text).toBe(true);
+      kinds.add(third!.must);
     }
+    expect([...kinds].sort()).toEqual(['FAILED', 'PASSED']);
   });
 });
 

@@ -14,6 +14,7 @@ import { isPlainPythonString } from '../../../src/evaluation/canary-python-parse
 import { gitRepo } from '../../helpers/git-repo.ts';
 import { cleanupHostRepos, hostRepoOf } from '../../helpers/host-repo.ts';
 import { seeded } from '../../helpers/seeded-rng.ts';
+import { withoutThirds } from './canary-fixture.ts';
 
 afterAll(cleanupHostRepos);
 
@@ -42,6 +43,23 @@ describe('mutateWords', () => {
         expect(value.replace(/\p{L}+/gu, '')).toBe(cookedOf(src, true)!.replace(/\p{L}+/gu, ''));
       }
     }
+  });
+
+  it('weighs each word of a literal against the pool once per word source, however many mutants are drawn (drawMutant draws up to 40)', () => {
+    const asked: string[] = [];
+    const source: WordSource = { vocab: (w) => (asked.push(w), VOCAB.has(w)), pool: letterRuns('invalid duration unknown unit empty input 2 hours 3 minutes') };
+    const first = mutateWords("'invalid duration'", source, seeded(1))!;
+    const once = asked.length;
+    expect(once).toBeGreaterThan(0);
+    const values = new Set([cookedOf(first.code, true)]);
+    for (let seed = 2; seed < 40; seed++) values.add(cookedOf(mutateWords("'invalid duration'", source, seeded(seed))!.code, true));
+    expect(asked).toHaveLength(once); // remembered: no word asked again
+    expect(values.size).toBeGreaterThan(1); // still drawn anew each time
+    // another literal, or another source with its own answers, is weighed afresh
+    mutateWords("'unknown unit'", source, seeded(1));
+    expect(asked.length).toBeGreaterThan(once);
+    const other: WordSource = { vocab: (w) => w !== 'unknown' && VOCAB.has(w), pool: source.pool };
+    for (let seed = 0; seed < 30; seed++) expect(cookedOf(mutateWords("'invalid duration'", other, seeded(seed))!.code, true)).not.toMatch(/unknown/);
   });
 
   it('keeps the word\'s shape: case pattern, plural ending, a near length', () => {
@@ -106,7 +124,7 @@ describe('planCanaries: a word reader sees both twins read alike (atkH13 #2)', (
   ].join('\n');
   const task = { FAIL_TO_PASS: ['format > writes hours', 'format > rejects junk'], PASS_TO_PASS: [], test_patch: '' };
   /** Each must-fail pair's two expected values: [original, mutant]. */
-  const pairs = (p: CanaryPlan): [unknown, unknown][] => p.tests.filter((t) => t.must === 'FAILED' && !t.hook).map((c) => {
+  const pairs = (p: CanaryPlan): [unknown, unknown][] => withoutThirds(p.tests).filter((t) => t.must === 'FAILED' && !t.hook).map((c) => {
     const found = findTests(c.file, p.texts.get(c.file)!)!;
     const a = found.find((t) => t.title === c.original!.split(' > ').at(-1))!;
     const b = found.find((t) => t.title === c.title)!;

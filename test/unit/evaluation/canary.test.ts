@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseReportText, reportKind, type TestResults } from '../../../src/evaluation/parse/index.ts';
-import { oneRespelled, PARSE_FILE, PARSE_TASK } from './canary-fixture.ts';
+import { oneRespelled, PARSE_FILE, PARSE_TASK, thirdsOf, withoutThirds } from './canary-fixture.ts';
 import { findTests } from '../../../src/evaluation/canary-parse.ts';
 
 // Files with no equality assertion on a literal: only the synthetic canaries fit them.
@@ -141,14 +141,17 @@ describe('mutated canaries', () => {
   const task = PARSE_TASK;
   const identifiers = (s: string): Set<string> => new Set(s.replace(/(['"])(?:\\.|(?!\1).)*\1/g, '').match(/[A-Za-z_$][\w$]*/g));
 
-  it('mutates up to 3 different tests (FAIL_TO_PASS first) and copies, one literal respelled, a test no mutant comes from: no mutant is the odd one out, and no test\'s text is written twice (atkD22 #1)', () => {
+  it('mutates up to 3 different tests (FAIL_TO_PASS first), each beside a copy of it or of its mutant, and copies, one literal respelled, a test of neither list: no test\'s text is written twice (atkD22 #1, atkA23 #3)', () => {
+    const kinds = new Set<string>();
     for (let i = 0; i < 20; i++) {
       // a repository that writes no word of the file's expected strings ('ms'): the character edit, at odds 1/2 per pair
       const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FILE]]), null, task, new Set(), { whole: new Set(), part: new Set() }));
       expect(p.kind).toBe('mutated');
-      const fails = p.tests.filter((t) => t.must === 'FAILED');
-      const pass = p.tests.find((t) => t.must === 'PASSED')!;
+      const thirds = thirdsOf(p.tests);
+      const fails = withoutThirds(p.tests).filter((t) => t.must === 'FAILED');
+      const pass = withoutThirds(p.tests).find((t) => t.must === 'PASSED')!;
       expect(fails.map((t) => t.original).sort()).toEqual(['parse > parses hours', 'parse > parses minutes']);
+      expect(thirds.map((t) => t.original).sort()).toEqual(['parse > parses hours', 'parse > parses minutes']);
       expect(pass).toMatchObject({ suite: 'parse', original: 'parse > rejects empty input' });
       expect(p.guess).toBe(1 / 4);
       expect(p.weak).toEqual([]);
@@ -177,46 +180,72 @@ describe('mutated canaries', () => {
       const out = findTests('test/p.test.js', text)!;
       const fns = out.map((t) => text.slice(t.titleEnd, t.end));
       expect(new Set(fns).size).toBe(fns.length);
-      const passCopy = out.find((t) => t.title === pass.title)!;
-      const orig = findTests('test/p.test.js', FILE)!.find((t) => t.title === 'rejects empty input')!;
-      expect(oneRespelled(FILE.slice(orig.titleEnd, orig.end), text.slice(passCopy.titleEnd, passCopy.end))).toBe(true);
+      const bodyOf = (src: string, title: string): string => { const t = findTests('test/p.test.js', src)!.find((x) => x.title === title)!; return src.slice(t.titleEnd, t.end); };
+      expect(oneRespelled(bodyOf(FILE, 'rejects empty input'), bodyOf(text, pass.title))).toBe(true);
+      // A third member is its original, or its mutant (found under the original's title when swapped), with one other literal respelled.
+      for (const third of thirds) {
+        const own = third.original!.split(' > ')[1]!;
+        const mutant = fails.find((t) => t.original === third.original)!;
+        const swapped = p.swaps.some((x) => x.b === tailOfTest(mutant));
+        const copied = third.must === 'PASSED' ? bodyOf(text, swapped ? mutant.title : own) : bodyOf(text, swapped ? own : mutant.title);
+        expect(oneRespelled(copied, bodyOf(text, third.title)), `${third.must} ${text}`).toBe(true);
+        kinds.add(third.must);
+      }
     }
+    expect([...kinds].sort()).toEqual(['FAILED', 'PASSED']);
   });
 
-  it('a file with one test gets its mutant only, no verbatim twin to give it away (weakly protected; odds 1/2: its title `adds 2` marks the copy\'s title, and which title holds the mutant is a coin flip)', () => {
+  it('a file with one test gets its group: the mutant and a copy of the test or of the mutant, another literal respelled (odds 1/2: the titles `adds 2`, `adds 3` mark copies, and which title holds the mutant is a coin flip); one literal only: the mutant alone, weak', () => {
     const one = "const assert = require('node:assert');\nconst { it } = require('node:test');\nit('adds', () => {\n  assert.equal(1 + 1, 2);\n});\n";
-    const p = plan(planCanaries('node:test', new Map([['test/one.test.js', one]]), null));
-    expect(p.tests.map((t) => [t.must, t.original])).toEqual([['FAILED', 'adds']]);
-    expect(p.weak).toEqual(['test/one.test.js']);
-    expect(p.tests[0]!.title).toBe('adds 2');
-    expect(p.guess).toBe(1 / 2);
-    expect(p.texts.get('test/one.test.js')!.split('assert.equal(1 + 1, 2);')).toHaveLength(2);
-    const r = checkCanaries(p, new Map([[p.tests[0]!.title, 'FAILED'], ['adds', 'PASSED']]));
-    expect(r.problem).toBeNull();
-    // and no test left for a hook canary: the record names the file
-    expect(r.canaries).toEqual({ fail: 'failed', pass: 'passed', kind: 'mutated', guess: 1 / 2, weak: ['test/one.test.js'], unhooked: [{ file: 'test/one.test.js', why: expect.stringMatching(/^no test to copy into a beforeEach hook/) }] });
-    expect(checkCanaries(p, new Map([[p.tests[0]!.title, 'PASSED'], ['adds', 'PASSED']])).problem).toMatch(/failing canary/);
+    const seen = new Set<string>();
+    for (let i = 0; i < 16; i++) {
+      const p = plan(planCanaries('node:test', new Map([['test/one.test.js', one]]), null));
+      expect(p.tests.map((t) => [t.original, t.title])).toEqual([['adds', 'adds 2'], ['adds', 'adds 3']]);
+      expect(p.tests[0]!.must).toBe('FAILED');
+      const third = p.tests[1]!;
+      seen.add(third.must);
+      expect(p.weak).toEqual([]);
+      expect(p.guess).toBe(1 / 2);
+      expect(p.texts.get('test/one.test.js')!.split('assert.equal(1 + 1, 2);')).toHaveLength(2);
+      const swapped = p.swaps.length === 1;
+      // an honest run: the mutant fails (under `adds` when swapped), the original passes, the third as its kind
+      const r = checkCanaries(p, new Map([['adds', swapped ? 'FAILED' : 'PASSED'], ['adds 2', swapped ? 'PASSED' : 'FAILED'], ['adds 3', third.must]]));
+      expect(r.problem).toBeNull();
+      // and no test left for a hook canary: the record names the file
+      expect(r.canaries).toEqual({ fail: 'failed', pass: 'passed', kind: 'mutated', guess: 1 / 2, unhooked: [{ file: 'test/one.test.js', why: expect.stringMatching(/^no test to copy into a beforeEach hook/) }] });
+      // every test passing (a forger emptying them all) is caught by the mutant
+      expect(checkCanaries(p, new Map([['adds', 'PASSED'], ['adds 2', 'PASSED'], ['adds 3', 'PASSED']])).problem).toMatch(/failing canary/);
+    }
+    expect([...seen].sort()).toEqual(['FAILED', 'PASSED']);
+    const lone = "const assert = require('node:assert');\nconst { it } = require('node:test');\nit('adds', () => {\n  assert.equal(add(), 2);\n});\n";
+    const q = plan(planCanaries('node:test', new Map([['test/one.test.js', lone]]), null));
+    expect(q.tests.map((t) => [t.must, t.original])).toEqual([['FAILED', 'adds']]);
+    expect(q.weak).toEqual(['test/one.test.js']);
   });
 
   const TWO = FILE.replace("  it('rejects empty input', () => assert.throws(() => parse('')));\n", '');
   it('excuses a copy whose original failed (an honest break), never one whose original passed, nor a string mutant that passed (regression: a forger\'s wrong guess)', () => {
     // A substituted character is strict; an inserted or deleted one is not (an honest off-by-one equals it): 1/3 of plans substitute.
     // node:test's ids carry no file part (the results below): the plan is told so, as a task listing such ids would
-    const plans = Array.from({ length: 60 }, () => ({ ...plan(planCanaries('node:test', new Map([['test/p.test.js', TWO]]), null, task)), namedIds: false }));
+    // One group (minutes, FAIL_TO_PASS): its mutant, then a third member; hours (PASS_TO_PASS) stays out for the hook canary, and no passing copy (no test of neither list).
+    const plans = Array.from({ length: 80 }, () => ({ ...plan(planCanaries('node:test', new Map([['test/p.test.js', TWO]]), null, task)), namedIds: false }));
     expect(plans.some((x) => x.tests[0]!.strict === undefined)).toBe(true);
-    const p = plans.find((x) => x.tests[0]!.strict)!;
-    expect(p.tests.map((t) => [t.must, t.original])).toEqual([['FAILED', 'parse > parses minutes'], ['PASSED', 'parse > parses hours']]);
+    const p = plans.find((x) => x.tests[0]!.strict && x.tests[1]!.must === 'PASSED')!;
+    expect(p.tests.map((t) => [t.must, t.original])).toEqual([['FAILED', 'parse > parses minutes'], ['PASSED', 'parse > parses minutes']]);
     const ids = (f: 'PASSED' | 'FAILED', pa: 'PASSED' | 'FAILED', of: 'PASSED' | 'FAILED', op: 'PASSED' | 'FAILED'): TestResults =>
       new Map([[`parse > ${p.tests[0]!.title}`, f], [`parse > ${p.tests[1]!.title}`, pa], ['parse > parses minutes', of], ['parse > parses hours', op]]);
     expect(checkCanaries(p, ids('FAILED', 'PASSED', 'PASSED', 'PASSED')).problem).toBeNull();
     expect(checkCanaries(p, ids('PASSED', 'PASSED', 'PASSED', 'PASSED')).problem).toMatch(/failing canary .* came out passed, not failed while the test it copies, "parse > parses minutes", did not fail/);
     // The minutes copy substituted a character of its string 'ms' (strings first): passing while its original fails is a forger's wrong guess.
-    expect(p.tests[0]!.strict).toBe(true);
     expect(checkCanaries(p, ids('PASSED', 'FAILED', 'FAILED', 'FAILED')).problem).toMatch(/failing canary .* came out passed, not failed/);
-    // A number (or boolean) copy: a wrong patch can return exactly what it expects while the original fails: excused.
-    const q = plan(planCanaries('node:test', new Map([['test/p.test.js', TWO]]), null, { ...task, FAIL_TO_PASS: ['parse > parses hours'], PASS_TO_PASS: ['parse > parses minutes'] }));
-    expect(q.tests.map((t) => [t.must, t.original, t.strict])).toEqual([['FAILED', 'parse > parses hours', undefined], ['PASSED', 'parse > parses minutes', undefined]]);
-    expect(checkCanaries(q, new Map([[`parse > ${q.tests[0]!.title}`, 'PASSED'], [`parse > ${q.tests[1]!.title}`, 'PASSED'], ['parse > parses hours', 'FAILED'], ['parse > parses minutes', 'PASSED']])).problem).toBeNull();
+    // A number (or boolean) copy: a wrong patch can return exactly what it expects while the original fails: excused (the third member as its kind comes out then).
+    for (let k = 0; k < 8; k++) {
+      const q = plan(planCanaries('node:test', new Map([['test/p.test.js', TWO]]), null, { ...task, FAIL_TO_PASS: ['parse > parses hours'], PASS_TO_PASS: ['parse > parses minutes'] }));
+      expect(q.tests.map((t) => [t.must === 'FAILED' || t === q.tests[1], t.original, t.strict])).toEqual([[true, 'parse > parses hours', undefined], [true, 'parse > parses hours', undefined]]);
+      const third = q.tests[1]!.must === 'FAILED' ? 'PASSED' : 'FAILED';
+      expect(checkCanaries(q, new Map([[`parse > ${q.tests[0]!.title}`, 'PASSED'], [`parse > ${q.tests[1]!.title}`, third], ['parse > parses hours', 'FAILED'], ['parse > parses minutes', 'PASSED']])).problem).toBeNull();
+    }
+    // the must-pass third failing with its original is an honest break; with its original passing it is not
     expect(checkCanaries(p, ids('FAILED', 'FAILED', 'FAILED', 'FAILED')).problem).toBeNull();
     expect(checkCanaries(p, ids('FAILED', 'FAILED', 'PASSED', 'PASSED')).problem).toMatch(/passing canary/);
     expect([...checkCanaries(p, ids('FAILED', 'PASSED', 'PASSED', 'PASSED')).rest.keys()]).toEqual(['parse > parses minutes', 'parse > parses hours']);
@@ -224,10 +253,11 @@ describe('mutated canaries', () => {
 
   it('is tampered when a canary is reported more than once (failing twins registered from outside the test files)', () => {
     const p = { ...plan(planCanaries('node:test', new Map([['test/p.test.js', TWO]]), null, task)), namedIds: false };
-    const [fail, pass] = [p.tests.find((t) => t.must === 'FAILED')!, p.tests.find((t) => t.must === 'PASSED')!];
+    const [fail, third] = [p.tests[0]!, p.tests[1]!]; // the minutes group: its mutant and third member
+    expect([fail.must, fail.original, third.original]).toEqual(['FAILED', 'parse > parses minutes', 'parse > parses minutes']);
     const forged: TestResults = new Map([
       [`parse > ${fail.title}`, 'PASSED'], [`compat > parse > ${fail.title}`, 'FAILED'],
-      [`parse > ${pass.title}`, 'PASSED'],
+      [`parse > ${third.title}`, third.must],
       ['parse > parses minutes', 'PASSED'], ['compat > parse > parses minutes', 'FAILED'], ['parse > parses hours', 'PASSED'],
     ]);
     const r = checkCanaries(p, forged);
@@ -286,12 +316,14 @@ describe('mutated canaries a patch cannot single out by title (it reads the test
     const swappedKnown = new Set<boolean>();
     for (let i = 0; i < 30; i++) {
       const p = plan(planCanaries('node:test', new Map([['test/p.test.js', FINAL]]), null, task));
-      const fails = p.tests.filter((t) => t.must === 'FAILED');
+      const fails = withoutThirds(p.tests).filter((t) => t.must === 'FAILED');
       expect(fails.map((t) => t.original).sort()).toEqual(['parse > parses days', 'parse > parses minutes', 'parse > parses whole weeks']);
+      expect(thirdsOf(p.tests).map((t) => t.original).sort()).toEqual(['parse > parses days', 'parse > parses minutes', 'parse > parses whole weeks']);
       // A forger taking, of each near-twin pair, the one with a title it knows for the original is right only when the known pair is not swapped.
       const minutes = fails.find((t) => t.original === 'parse > parses minutes')!;
       swappedKnown.add(p.swaps.some((x) => x.a === 'parse > parses minutes' && x.b === tailOfTest(minutes)));
-      expect(p.tests.find((t) => t.must === 'PASSED')!.original).toBe('parse > reads hours');
+      // no passing copy beside the groups: the one test left, reads hours, is listed (emptying it and its copy would pass it: atkA23 #3)
+      expect(withoutThirds(p.tests).filter((t) => t.must === 'PASSED')).toEqual([]);
       for (const t of p.tests) expect(FINAL.includes(`'${t.title}'`), t.title).toBe(false);
       expect(known.has('parses minutes')).toBe(true);
       expect(p.guess).toBe(1 / 8);
@@ -304,7 +336,7 @@ describe('mutated canaries a patch cannot single out by title (it reads the test
     const editOnly = PATCH.replace('@@ -6,6 +6,12 @@', '@@ -6,6 +6,6 @@').split('\n').filter((l) => !/^\+ {2}(it\(|  assert\.equal\(parse\('1[dw]'|\}\);)/.test(l)).join('\n');
     const text = FINAL.split('\n').filter((_, i) => i < 10 || i > 15).join('\n');
     const p = plan(planCanaries('node:test', new Map([['test/p.test.js', text]]), null, { ...task, test_patch: editOnly }));
-    expect(p.tests.filter((t) => t.must === 'FAILED').map((t) => t.original)).toEqual(['parse > parses minutes']);
+    expect(withoutThirds(p.tests).filter((t) => t.must === 'FAILED').map((t) => t.original)).toEqual(['parse > parses minutes']);
     expect(p.guess).toBe(1 / 2);
     expect(p.weak).toEqual([]);
     // its title also in a comment: the pair is not swapped, the copy's new title marks it
@@ -412,8 +444,8 @@ describe('judgeRun', () => {
   const p = plan(planCanaries('node:test', new Map([['test/a.test.js', CJS.replace('assert.ok(1)', 'assert.equal(1, 1)')]]), null));
   const guard: Guard = { cmd: 'x', plan: p, channel: { cmd: 'x', path: '.f.tap', kind: 'tap' }, unprotected: null, tampered: null, noChannel: null, tapLeaves: true, suites: false };
   const tail = (i: number) => tailOfTest(p.tests[i]!);
-  // A file with one test: one must-fail copy, no must-pass one (weakly protected).
-  const parsed: TestResults = new Map([['x > y', 'PASSED'], [tail(0), 'FAILED']]);
+  // A file with one test: its group, the mutant and a third member (a copy of the test or of the mutant: must pass or fail).
+  const parsed: TestResults = new Map([['x > y', 'PASSED'], [tail(0), 'FAILED'], [tail(1), p.tests[1]!.must]]);
   const lists = { FAIL_TO_PASS: ['x > y'], PASS_TO_PASS: [] };
 
   it('trusts a run whose canaries, channels and exit code agree', () => {
