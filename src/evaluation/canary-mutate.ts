@@ -79,9 +79,9 @@ export const MAX_FAIL_COPIES = 3;
  * The file's text with failing copies and a passing copy inserted, the copies, the pairs written
  * swapped (`swaps`, id tails: canary-swap.ts; a swappable failing copy's pair is swapped at random,
  * half the time), `hidden` (how many failing copies' pairs hide which twin is the copy: a title the
- * patch cannot know, `ctx.known`, or a swappable pair with a value test.patch wrote) and `weak` (no
- * passing copy and no group's third member — a file of one test with one literal; one mutant is a
- * 1/2 guess — or no failing copy hidden), or null when the file has no test with a mutable
+ * patch cannot know, `ctx.known`, or a swappable pair with a value test.patch wrote) and `weak` (a
+ * file of one test — one group is a 1/2 guess —, no must-pass copy at all — no passing copy and no
+ * group's third member —, or no failing copy hidden), or null when the file has no test with a mutable
  * expected literal (or does not parse). Up to {@link MAX_FAIL_COPIES} failing copies, each of a
  * different test a pair hides (only when none is, of others: odds 1), picked in this order:
  * FAIL_TO_PASS tests, tests test.patch adds, any (random within each); each with a third member when
@@ -192,7 +192,7 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   // A FAIL_TO_PASS test is hidden when its title is, or when a swappable pair hides it.
   const swapHidden = (t: FoundTest): boolean => failSrcs.includes(t) && hides(t) && canSwap(t);
   const pairs = failSrcs.filter(hides).map((t) => ({ ...pairValues.get(t)!, odds: pairOdds.get(t) ?? 0.5 }));
-  return { text: out, tests, swaps, weak: (passSrc === null && twins === 0) || hidden === 0, hidden, odds, pairs, echoed, failToPass: countFailToPass((all ?? []).filter(f2p).map((t) => isKnown(t) && !swapHidden(t))) };
+  return { text: out, tests, swaps, weak: found.length < 2 || (passSrc === null && twins === 0) || hidden === 0, hidden, odds, pairs, echoed, failToPass: countFailToPass((all ?? []).filter(f2p).map((t) => isKnown(t) && !swapHidden(t))) };
 }
 
 /** `text` lower-cased, every run of characters other than letters, digits, `'` and `-` made one space, with a space at each end: what `variantTitleOf` looks word pairs up in. */

@@ -216,7 +216,7 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
   // A FAIL_TO_PASS test is hidden when its name is, or when a swappable pair hides it.
   const swapHidden = (t: PyTest): boolean => failSrcs.includes(t) && hides(t) && canSwap(t);
   const pairs = failSrcs.filter(hides).map((t) => ({ ...pairValues.get(t)!, odds: pairOdds.get(t) ?? 0.5 }));
-  return { text: out, tests, swaps, weak: (passSrc === null && twins === 0) || hidden === 0, hidden, odds, pairs, echoed, failToPass: countFailToPass((parsed ?? []).filter(f2p).map((t) => isKnown(t) && !swapHidden(t))) };
+  return { text: out, tests, swaps, weak: found.length < 2 || (passSrc === null && twins === 0) || hidden === 0, hidden, odds, pairs, echoed, failToPass: countFailToPass((parsed ?? []).filter(f2p).map((t) => isKnown(t) && !swapHidden(t))) };
 }
 
 /**

@@ -195,7 +195,7 @@ describe('mutated canaries', () => {
     expect([...kinds].sort()).toEqual(['FAILED', 'PASSED']);
   });
 
-  it('a file with one test gets its group: the mutant and a copy of the test or of the mutant, another literal respelled (odds 1/2: the titles `adds 2`, `adds 3` mark copies, and which title holds the mutant is a coin flip); one literal only: the mutant alone, weak', () => {
+  it('a file with one test gets its group: the mutant and a copy of the test or of the mutant, another literal respelled (weakly protected, odds 1/2: the titles `adds 2`, `adds 3` mark copies, and which title holds the mutant is a coin flip); one literal only: the mutant alone', () => {
     const one = "const assert = require('node:assert');\nconst { it } = require('node:test');\nit('adds', () => {\n  assert.equal(1 + 1, 2);\n});\n";
     const seen = new Set<string>();
     for (let i = 0; i < 16; i++) {
@@ -204,7 +204,7 @@ describe('mutated canaries', () => {
       expect(p.tests[0]!.must).toBe('FAILED');
       const third = p.tests[1]!;
       seen.add(third.must);
-      expect(p.weak).toEqual([]);
+      expect(p.weak).toEqual(['test/one.test.js']); // one group: a 1/2 guess
       expect(p.guess).toBe(1 / 2);
       expect(p.texts.get('test/one.test.js')!.split('assert.equal(1 + 1, 2);')).toHaveLength(2);
       const swapped = p.swaps.length === 1;
@@ -212,7 +212,7 @@ describe('mutated canaries', () => {
       const r = checkCanaries(p, new Map([['adds', swapped ? 'FAILED' : 'PASSED'], ['adds 2', swapped ? 'PASSED' : 'FAILED'], ['adds 3', third.must]]));
       expect(r.problem).toBeNull();
       // and no test left for a hook canary: the record names the file
-      expect(r.canaries).toEqual({ fail: 'failed', pass: 'passed', kind: 'mutated', guess: 1 / 2, unhooked: [{ file: 'test/one.test.js', why: expect.stringMatching(/^no test to copy into a beforeEach hook/) }] });
+      expect(r.canaries).toEqual({ fail: 'failed', pass: 'passed', kind: 'mutated', guess: 1 / 2, weak: ['test/one.test.js'], unhooked: [{ file: 'test/one.test.js', why: expect.stringMatching(/^no test to copy into a beforeEach hook/) }] });
       // every test passing (a forger emptying them all) is caught by the mutant
       expect(checkCanaries(p, new Map([['adds', 'PASSED'], ['adds 2', 'PASSED'], ['adds 3', 'PASSED']])).problem).toMatch(/failing canary/);
     }
