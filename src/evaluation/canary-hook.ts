@@ -103,16 +103,17 @@ export function hookCanary(file: string, text: string, ctx: HookContext): HookCa
   // a must-fail copy's group: its original, its mutant and the third member, whichever it copies (canary-group.ts)
   const groups = new Set(ctx.copies.filter((c) => c.must === 'FAILED').map((c) => c.original));
   const tails = (of?: Set<string>): Set<string> => new Set(ctx.copies.filter((c) => of === undefined || of.has(c.original)).flatMap((c) => [c.original, c.suite ? `${c.suite}${ID_SEPARATOR}${c.title}` : c.title]));
-  const [copied, mutants] = [tails(), tails(groups)];
-  const key = [...(ctx.failToPass ?? [])].map((id) => id.split(ID_SEPARATOR).map(cleanName).join(ID_SEPARATOR));
-  const f2p = (t: FoundTest): boolean => { const k = [...t.suites, t.title].map(cleanName).join(ID_SEPARATOR); return key.some((id) => id === k || id.endsWith(`${ID_SEPARATOR}${k}`)); };
+  const [copied, grouped] = [tails(), tails(groups)];
+  // FAIL_TO_PASS as results key ids (parse/names.ts `cleanName` on each part)
+  const f2pKeys = (ctx.failToPass ?? []).map((id) => id.split(ID_SEPARATOR).map(cleanName).join(ID_SEPARATOR));
+  const f2p = (t: FoundTest): boolean => { const k = [...t.suites, t.title].map(cleanName).join(ID_SEPARATOR); return f2pKeys.some((id) => id === k || id.endsWith(`${ID_SEPARATOR}${k}`)); };
   const parsed = findTests(file, text);
   if (!parsed) return { unhooked: 'the file does not parse' };
   const found = parsed.filter((t) => !t.unsafe);
   // each copy is written with one literal respelled (canary-respell.ts): no test's text twice in the file (atkD22 #1)
   const spelt = new Map(found.map((t) => [t, respellCopy(text, t, parsed, true)]));
   // never a group's (one more copy of its test would tell the group's kind: canary-group.ts), nor FAIL_TO_PASS (atkA23 #3)
-  const usable = found.filter((t) => !mutants.has(tail(t)) && !f2p(t) && spelt.get(t) && hookSafe(text.slice(t.titleEnd, t.end)));
+  const usable = found.filter((t) => !grouped.has(tail(t)) && !f2p(t) && spelt.get(t) && hookSafe(text.slice(t.titleEnd, t.end)));
   const fit = usable.filter((t) => t.literals.length > 0);
   // a test no canary copies, else the must-pass pair's (the original or its copy)
   const fresh = fit.filter((t) => !copied.has(tail(t)));
