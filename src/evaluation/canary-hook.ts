@@ -44,7 +44,7 @@ export interface HookContext {
   vocab?: Vocabulary;
   /** Whether the file is written as an ES module (canary-hook-import.ts `isEsmFile`). */
   esm: boolean;
-  /** The task's FAIL_TO_PASS ids: no such test is copied (a patch emptying both tests of a pair equal by value would pass it: atkA23 #3). */
+  /** The task's FAIL_TO_PASS ids: such a test is copied only where the file has no other, and then alone (a patch emptying both tests of a pair equal by value passes it: atkA23 #3). */
   failToPass?: readonly string[];
 }
 
@@ -95,7 +95,8 @@ export interface HookNotes {
  * new title keeps the ids unique), a one-word variant of it where a test at top level or another
  * canary has that title. T and the others are tests with a test function `hookSafe` accepts, of no
  * must-fail canary's group (`HookContext.copies`) and not FAIL_TO_PASS (a test no canary copies
- * first, else the passing copy's pair); T asserts the equality of a literal. `{ unhooked }` (why, a sentence) when there is no such
+ * first, else the passing copy's pair) — where the file has none such, T alone, a FAIL_TO_PASS
+ * test; T asserts the equality of a literal. `{ unhooked }` (why, a sentence) when there is no such
  * test, no title of the file has a one-word variant for the describe, or the file does not parse.
  */
 export function hookCanary(file: string, text: string, ctx: HookContext): HookCanary | { unhooked: string } {
@@ -112,13 +113,16 @@ export function hookCanary(file: string, text: string, ctx: HookContext): HookCa
   const found = parsed.filter((t) => !t.unsafe);
   // each copy is written with one literal respelled (canary-respell.ts): no test's text twice in the file (atkD22 #1)
   const spelt = new Map(found.map((t) => [t, respellCopy(text, t, parsed, true)]));
-  // never a group's (one more copy of its test would tell the group's kind: canary-group.ts), nor FAIL_TO_PASS (atkA23 #3)
-  const usable = found.filter((t) => !grouped.has(tail(t)) && !f2p(t) && spelt.get(t) && hookSafe(text.slice(t.titleEnd, t.end)));
-  const fit = usable.filter((t) => t.literals.length > 0);
+  // never a group's (one more copy of its test would tell the group's kind: canary-group.ts); FAIL_TO_PASS last, alone (atkA23 #3: a copy lets
+  // a patch emptying the pairs equal by value pass it — but a file of new tests only, the usual host, would lose its hook canary)
+  const candidates = found.filter((t) => !grouped.has(tail(t)) && spelt.get(t) && hookSafe(text.slice(t.titleEnd, t.end)));
+  const listedOnly = !candidates.some((t) => !f2p(t) && t.literals.length > 0);
+  const usable = listedOnly ? [] : candidates.filter((t) => !f2p(t));
+  const fit = listedOnly ? candidates.filter((t) => t.literals.length > 0) : usable.filter((t) => t.literals.length > 0);
   // a test no canary copies, else the must-pass pair's (the original or its copy)
   const fresh = fit.filter((t) => !copied.has(tail(t)));
   const sources = fresh.length ? fresh : fit;
-  if (!sources.length) return { unhooked: 'no test to copy into a beforeEach hook: none outside the must-fail groups and FAIL_TO_PASS asserts the equality of a literal, holds a string or number literal to respell, and is a test function with no parameter or one used only as `t.assert`, `t.mock`, `t.diagnostic`, `t.signal` (a test reading its own name is never copied)' };
+  if (!sources.length) return { unhooked: 'no test to copy into a beforeEach hook: none outside the must-fail groups asserts the equality of a literal, holds a string or number literal to respell, and is a test function with no parameter or one used only as `t.assert`, `t.mock`, `t.diagnostic`, `t.signal` (a test reading its own name is never copied)' };
   const titles = found.map((t) => t.title);
   const suiteTitles = [...new Set(found.flatMap((t) => t.suites))];
   // a variant of the first of `from` that has one with a word replaced (variantTitleOf's last resort, `<title> 2`, would tell)

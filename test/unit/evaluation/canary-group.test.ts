@@ -104,7 +104,7 @@ describe('a group of a test, its mutant and a copy of either (atkA23 #3)', () =>
     expect(tampered / N).toBeGreaterThan(0.3); // a mutant pair emptied beside an original that passes
   });
 
-  it('never copies a listed test alone: the passing copy is of a test of neither list, the hook canary\'s of one neither FAIL_TO_PASS nor of a group', () => {
+  it('never copies a listed test alone: the passing copy is of a test of neither list, the hook canary\'s of one of no group and not FAIL_TO_PASS, but in a file of FAIL_TO_PASS tests only', () => {
     const file = [
       "const { describe, it } = require('node:test');",
       "const assert = require('node:assert');",
@@ -127,6 +127,22 @@ describe('a group of a test, its mutant and a copy of either (atkA23 #3)', () =>
       const inHook = findTests('test/u.test.js', text)!.filter((x) => x.suites.at(-1) === hook.suite.split(' > ').at(-1));
       expect(inHook.length).toBeGreaterThan(0);
       for (const x of inHook) expect(['knows the week', 'knows the year']).toContain(originals.get(norm(text.slice(x.titleEnd, x.end))) ?? 'a copy');
+    }
+    // a file of FAIL_TO_PASS tests only (a new test file): the hook canary copies one of them, of no group, alone
+    const allNew = { ...t, FAIL_TO_PASS: ['hour', 'minute', 'second', 'day', 'week', 'year'].map((u) => `units > knows the ${u}`), PASS_TO_PASS: [] };
+    for (let i = 0; i < 30; i++) {
+      const r = planCanaries('node:test', new Map([['test/u.test.js', file]]), null, allNew);
+      if ('unprotected' in r) throw new Error(r.unprotected);
+      expect(r.unhooked ?? []).toEqual([]);
+      const text = r.texts.get('test/u.test.js')!;
+      const groups = new Set(r.tests.filter((x) => x.must === 'FAILED' && !x.hook).map((x) => x.original!.replace('units > ', '')));
+      expect(groups.size).toBe(3);
+      const hook = r.tests.find((x) => x.hook)!;
+      const inHook = findTests('test/u.test.js', text)!.filter((x) => x.suites.at(-1) === hook.suite.split(' > ').at(-1));
+      expect(inHook).toHaveLength(1);
+      const copied = originals.get(norm(text.slice(inHook[0]!.titleEnd, inHook[0]!.end)))!;
+      expect(copied).toBeDefined();
+      expect(groups.has(copied)).toBe(false);
     }
   });
 });
