@@ -2,9 +2,9 @@
 // JUnit report and the TAP second channel): a task whose failing test was already in the base tree
 // (test.patch only changes its expected value), so a patch can read its title. A wrong patch that
 // answers right only when called from the test of that title (it reads the test file at the
-// caller's line) resolved every time before swaps; now it resolves exactly when its pair ran
-// unswapped (the log names swapped pairs), about half the time. Gold stays resolved, both channels
-// agreeing on the swapped ids.
+// caller's line) resolved every time before swaps; now it resolves only when its pair ran
+// unswapped (the log names swapped pairs) and its group's third member copies the mutant, about a
+// quarter of the time. Gold stays resolved, both channels agreeing on the swapped ids.
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -82,12 +82,19 @@ describe('swapped canary pairs (fixbench eval, node:test, two channels)', () => 
     expect(forgers).toHaveLength(N);
     for (const a of forgers) {
       const swapped = /canary pairs ran swapped[^\n]*"add > adds two numbers" ⇄/.test(await log(a));
-      // unswapped: the forged title is the original's (resolved: the coin flip lost); swapped: it is the mutant's, which then
-      // passes while the original fails (a number mutant: excused), and the original's failure is graded under its own id
-      expect(a.outcome, `${a.contender} swapped=${swapped} ${JSON.stringify(a.error)}`).toBe(swapped ? 'unresolved' : 'resolved');
-      if (swapped) expect(a.tests_status?.FAIL_TO_PASS).toEqual({ success: [], failure: ['add > adds two numbers'] });
+      // swapped: the forged title is the mutant's, which then passes while the original fails (a number mutant: excused), and
+      // the original's failure is graded under its own id. Unswapped, the forged title is the original's: the group's third
+      // member (canary-group.ts) decides — a copy of the test, under a new title, fails while the test passed (tampered), a
+      // copy of the mutant fails as it must (resolved: both coin flips lost).
+      if (swapped) {
+        expect(a.outcome, `${a.contender} swapped ${JSON.stringify(a.error)}`).toBe('unresolved');
+        expect(a.tests_status?.FAIL_TO_PASS).toEqual({ success: [], failure: ['add > adds two numbers'] });
+      } else {
+        expect(['resolved', 'tampered'], `${a.contender} ${JSON.stringify(a.error)}`).toContain(a.outcome);
+        if (a.outcome === 'tampered') expect(a.error?.message).toMatch(/passing canary test .* came out failed, not passed while the test it copies, "add > adds two numbers", did not fail/);
+      }
     }
-    // Before swaps all 12 resolved; now each with odds 1/2 (all 12: 2^-12).
+    // Before swaps all 12 resolved; then each with odds 1/2; with groups 1/4 (all 12: 2^-24).
     expect(forgers.filter((a) => a.outcome !== 'resolved').length).toBeGreaterThan(0);
   }, 300_000);
   it('a test of the same title in an untouched test file (ids without file names) keeps the pair unswapped: gold resolved every time, odds 1 (atkH13 #1)', async () => {
