@@ -105,9 +105,10 @@ export function hookCanary(file: string, text: string, ctx: HookContext): HookCa
   const groups = new Set(ctx.copies.filter((c) => c.must === 'FAILED').map((c) => c.original));
   const tails = (of?: Set<string>): Set<string> => new Set(ctx.copies.filter((c) => of === undefined || of.has(c.original)).flatMap((c) => [c.original, c.suite ? `${c.suite}${ID_SEPARATOR}${c.title}` : c.title]));
   const [copied, grouped] = [tails(), tails(groups)];
-  // FAIL_TO_PASS as results key ids (parse/names.ts `cleanName` on each part)
-  const f2pKeys = (ctx.failToPass ?? []).map((id) => id.split(ID_SEPARATOR).map(cleanName).join(ID_SEPARATOR));
-  const f2p = (t: FoundTest): boolean => { const k = [...t.suites, t.title].map(cleanName).join(ID_SEPARATOR); return f2pKeys.some((id) => id === k || id.endsWith(`${ID_SEPARATOR}${k}`)); };
+  // FAIL_TO_PASS as results key ids (parse/names.ts `cleanName` on each part, `"` as node 20's JUnit writes it: `&quot;`, atkA24 #4)
+  const keyOf = (parts: readonly string[]): string => parts.map(cleanName).join(ID_SEPARATOR).replace(/"/g, '&quot;');
+  const f2pKeys = (ctx.failToPass ?? []).map((id) => keyOf(id.split(ID_SEPARATOR)));
+  const f2p = (t: FoundTest): boolean => { const k = keyOf([...t.suites, t.title]); return f2pKeys.some((id) => id === k || id.endsWith(`${ID_SEPARATOR}${k}`)); };
   const parsed = findTests(file, text);
   if (!parsed) return { unhooked: 'the file does not parse' };
   const found = parsed.filter((t) => !t.unsafe);

@@ -103,7 +103,10 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   const tail = (t: FoundTest, title = t.title): string => (t.suites.length ? `${t.suites.join(ctx.join)}${ID_SEPARATOR}${title}` : title);
   // as ids are keyed (parse/names.ts `cleanName`: a title's trailing space or duration dropped), else a listed test reads as unlisted (atkA23 #2)
   const key = (t: FoundTest): string => (ctx.join === ID_SEPARATOR ? [...t.suites, t.title].map(cleanName).join(ID_SEPARATOR) : cleanName(tail(t)));
-  const f2p = (t: FoundTest): boolean => listed(ctx.failToPass, key(t));
+  // …and with `"` as node 20's JUnit writes it in an id, `&quot;`, the spelling a task lists (atkA24 #4)
+  const quot = (s: string): string => s.replace(/"/g, '&quot;');
+  const f2pIds = ctx.failToPass.map(quot);
+  const f2p = (t: FoundTest): boolean => listed(f2pIds, quot(key(t)));
   const isKnown = (t: FoundTest): boolean => ctx.known !== undefined && (ctx.known(t.title) || ctx.known(text.slice(t.titleStart + 1, t.titleEnd - 1)));
   const mutable = found.filter((t) => t.literals.length > 0);
   if (!mutable.length) return null;
@@ -174,9 +177,10 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
     if (r) {
       twins++;
       const ofMutant = twinOfMutant();
-      // its title may read as a copy's: which of the test and its mutant it is equal to by value is the coin's (a title balanced or not tells nothing of it)
-      const twin = variantTitleOf(src.title, found.map((t) => t.title), ctx.taken, ctx.known, ctx.visible);
+      // its title may read as a copy's (which of the test and its mutant it equals by value is the coin's), but not be the odd one of three (atkA24 #3)
+      const twin = thirdTitleOf(src.title, title, found.map((t) => t.title), ctx.taken, ctx.known, ctx.visible);
       ctx.taken.add(twin.title);
+      if (!twin.aligned && !swappable) told.add(src);
       members.push(spanWith(text, src.start, src.end, [{ start: src.titleStart, end: src.titleEnd, code: quoteAs(twin.title, src.quote) }, r, ...(ofMutant ? [mutantEdit!] : [])]));
       tests.push({ suite: src.suites.join(ctx.join), title: twin.title, must: ofMutant ? 'FAILED' : 'PASSED', original: tail(src), ...(ofMutant && strict ? { strict } : {}) });
     }
@@ -198,6 +202,25 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
 /** `text` lower-cased, every run of characters other than letters, digits, `'` and `-` made one space, with a space at each end: what `variantTitleOf` looks word pairs up in. */
 export function visibleWords(text: string): string {
   return ` ${text.toLowerCase().replace(/[^\p{L}\p{N}'-]+/gu, ' ').trim()} `;
+}
+
+/**
+ * The title of a group's third member (canary-group.ts): a variant of `title` as {@link
+ * variantTitleOf} draws it, replacing the word `first` (the mutant's title) replaced, so the three
+ * titles are each one word from the others — with another word replaced, `title` would be the one
+ * title one word from both others, which stay two apart (atkA24 #3). `aligned` false: no such
+ * variant, the title is variantTitleOf's.
+ */
+export function thirdTitleOf(title: string, first: string, titles: readonly string[], taken: ReadonlySet<string>, known: (t: string) => boolean = () => false, visible?: string): { title: string; aligned: boolean } {
+  const words = title.split(' ');
+  const slot = (t: string): number => { const ws = t.split(' '); return ws.length !== words.length ? -1 : ws.findIndex((w, i) => w !== words[i]); };
+  const at = slot(first);
+  const c = variantCandidates(title, titles, taken, known, visible);
+  for (const tier of at < 0 ? [] : [c.balanced, c.sameSlot, c.any()]) {
+    const fits = tier.filter((t) => slot(t) === at);
+    if (fits.length) return { title: pick(fits), aligned: true };
+  }
+  return { title: variantTitleOf(title, titles, taken, known, visible).title, aligned: false };
 }
 
 /** {@link variantTitleOf}'s title alone. */

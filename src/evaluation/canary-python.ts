@@ -10,7 +10,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { basename, extname } from 'node:path/posix';
 import { testPatchFiles } from './protected-files.ts';
 import { ID_SEPARATOR } from './parse/index.ts';
-import { MAX_FAIL_COPIES, variantTitleOf, visibleWords } from './canary-mutate.ts';
+import { MAX_FAIL_COPIES, thirdTitleOf, variantTitleOf, visibleWords } from './canary-mutate.ts';
 import { addedLines, removedText } from './canary-diff-lines.ts';
 import { pick, shuffle } from './canary-random.ts';
 import { namesNoListedId, passSource, respellOne, respellPython } from './canary-respell.ts';
@@ -144,10 +144,15 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
   const echoed: EchoedValue[] = [];
   let twins = 0; // groups with a third member (canary-group.ts)
   // A copy's name, one word of its original's replaced (else `_N` appended); a name that reads otherwise tells its test (unless `swappable`).
-  const newName = (src: PyTest, swappable: boolean): string => {
+  // `alignWith`: the mutant's name, for a group's third member (canary-mutate.ts `thirdTitleOf`: the same word replaced, atkA24 #3)
+  const newName = (src: PyTest, swappable: boolean, alignWith?: string): string => {
     const words = wordsOf(src.name);
     let name: string;
-    if (words !== null) {
+    if (words !== null && alignWith !== undefined) {
+      const v = thirdTitleOf(words, wordsOf(alignWith) ?? '', titles, takenWords, knownWords, ctx.visible);
+      name = nameOf(v.title);
+      if (!v.aligned && !swappable) told.add(src);
+    } else if (words !== null) {
       const v = variantTitleOf(words, titles, takenWords, knownWords, ctx.visible);
       name = nameOf(v.title);
       if (!v.balanced && !swappable) told.add(src);
@@ -200,7 +205,7 @@ export function mutatePythonHost(text: string, ctx: PyHostContext): { text: stri
     if (edit && r) {
       twins++;
       const ofMutant = twinOfMutant();
-      const twin = newName(src, true); // a name that reads as a copy's tells nothing of which twin it copies
+      const twin = newName(src, swappable, name);
       members.push(spanWith(text, src.start, src.end, [{ start: src.nameStart, end: src.nameEnd, code: twin }, r, ...(ofMutant ? [edit] : [])]));
       tests.push({ suite: '', title: twin, must: ofMutant ? 'FAILED' : 'PASSED', original: src.name, family: true, ...(ofMutant && strict ? { strict } : {}) });
     }

@@ -73,6 +73,59 @@ describe('a group of a test, its mutant and a copy of either (atkA23 #3)', () =>
     }
   });
 
+  it('names the third member by replacing the word the mutant\'s title replaced: no title of the three is one word from both others while they are two apart (atkA24 #3)', () => {
+    // titles sharing words in several slots, so a variant may replace any of them
+    const titles = ['reads hours as minutes', 'reads minutes as hours', 'writes hours as seconds', 'writes seconds as minutes', 'reads seconds as hours'];
+    const file = [
+      "const { describe, it } = require('node:test');",
+      "const assert = require('node:assert');",
+      "describe('units', () => {",
+      ...titles.map((t, i) => `  it('${t}', () => { assert.equal(convert('${i}h'), ${(i + 1) * 60}); });`),
+      '});',
+      '',
+    ].join('\n');
+    const lists = { FAIL_TO_PASS: titles.slice(0, 3).map((x) => `units > ${x}`), PASS_TO_PASS: titles.slice(3).map((x) => `units > ${x}`), test_patch: '' };
+    let groups = 0;
+    for (let i = 0; i < 200; i++) {
+      const p = plan('test/p.test.js', file, lists);
+      for (const third of thirdsOf(p.tests)) {
+        const mutant = p.tests.find((t) => t.original === third.original && t !== third)!;
+        const titles = [third.original!.split(' > ')[1]!, mutant.title, third.title].map((t) => t.split(' '));
+        expect(new Set(titles.map((t) => t.length)).size).toBe(1);
+        const diff = (a: string[], b: string[]): number[] => a.flatMap((w, k) => (w === b[k] ? [] : [k]));
+        const [ab, ac, bc] = [diff(titles[0]!, titles[1]!), diff(titles[0]!, titles[2]!), diff(titles[1]!, titles[2]!)];
+        expect([ab.length, ac.length, bc.length], titles.join(' | ')).toEqual([1, 1, 1]);
+        expect(ab).toEqual(ac);
+        groups++;
+      }
+    }
+    expect(groups).toBe(600);
+  });
+
+  it('reads a FAIL_TO_PASS id written with `&quot;` (node 20\'s JUnit spelling, the one a task lists) as the test titled with `"`: it gets its group first, and no hook canary copies it (atkA24 #4)', () => {
+    const file = [
+      "const { describe, it } = require('node:test');",
+      "const assert = require('node:assert');",
+      "describe('units', () => {",
+      ...['hour', 'minute', 'second', 'day'].map((u, i) => `  it('knows the ${u}', () => { assert.equal(lookup('${u[0]}').ms, ${(i + 1) * 1000}); });`),
+      `  it('reads "1w" as the week', () => { assert.equal(lookup('w').ms, 7000); });`,
+      "  it('knows the year', () => { assert.equal(lookup('y').ms, 9000); });",
+      '});',
+      '',
+    ].join('\n');
+    const t = { FAIL_TO_PASS: ['units > reads &quot;1w&quot; as the week'], PASS_TO_PASS: ['hour', 'minute', 'second', 'day', 'year'].map((u) => `units > knows the ${u}`), test_patch: '' };
+    for (let i = 0; i < 30; i++) {
+      const r = planCanaries('node:test', new Map([['test/u.test.js', file]]), null, t);
+      if ('unprotected' in r) throw new Error(r.unprotected);
+      const groups = new Set(r.tests.filter((x) => x.must === 'FAILED' && !x.hook).map((x) => x.original));
+      expect(groups.has('units > reads "1w" as the week')).toBe(true);
+      const text = r.texts.get('test/u.test.js')!;
+      const hook = r.tests.find((x) => x.hook)!;
+      const inHook = findTests('test/u.test.js', text)!.filter((x) => x.suites.at(-1) === hook.suite.split(' > ').at(-1));
+      for (const x of inHook) expect(norm(text.slice(x.titleEnd, x.end))).not.toContain('7000');
+    }
+  });
+
   it('a patch emptying every pair equal by value beats the groups at the guess odds: the wrong patch resolves in about 1 plan in 4 (two groups), never in most', () => {
     // The wrong code fails `parses minutes` (FAIL_TO_PASS) and keeps `parses hours`. A test whose body another test equals by value is emptied (passes);
     // else a body equal by value to its original comes out as the code makes it, and one a value away (a mutant) fails.
