@@ -79,6 +79,9 @@ export interface ReportViewModel {
 /** Most rows of the errors-and-limits table; a large run lists the rest by count. */
 export const MAX_PROBLEMS = 200;
 
+/** A per-attempt limit of a run of graded predictions (`fixbench eval`: stored as 0, no agent ran). */
+export const NO_AGENT = 'none (graded predictions: no agent ran)';
+
 function capProblems<T>(all: T[]): { problems: T[]; problemsOmitted: number } {
   return { problems: all.slice(0, MAX_PROBLEMS), problemsOmitted: Math.max(0, all.length - MAX_PROBLEMS) };
 }
@@ -156,9 +159,10 @@ export function buildViewModel(header: RunHeader, attempts: readonly IndexRecord
       ...imagesFacts(attempts),
     ],
     limits: [
-      { label: 'limit: steps per attempt', value: formatInt(header.limits.steps) },
+      // 0: graded predictions (`fixbench eval`), where no agent ran
+      { label: 'limit: steps per attempt', value: header.limits.steps === 0 ? NO_AGENT : formatInt(header.limits.steps) },
       { label: 'limit: USD per attempt', value: header.limits.attempt_usd === null ? 'no cap' : formatUsd(header.limits.attempt_usd) },
-      { label: 'limit: wall time per attempt', value: formatMs(header.limits.wall_ms) },
+      { label: 'limit: wall time per attempt', value: header.limits.wall_ms === 0 ? NO_AGENT : formatMs(header.limits.wall_ms) },
       { label: 'limit: command timeout', value: formatMs(header.limits.command_timeout_ms) },
       { label: 'limit: run budget', value: header.limits.run_budget_usd === null ? 'no cap' : formatUsd(header.limits.run_budget_usd) },
       ...(typeof header.limits.run_budget_tokens === 'number' ? [{ label: 'limit: run token budget', value: `${formatInt(header.limits.run_budget_tokens)} tokens` }] : []),

@@ -219,6 +219,14 @@ describe('renderReport with nothing to plot', () => {
 });
 
 describe('renderReport: errors and limits', () => {
+  it('a run of graded predictions (fixbench eval: no agent, per-attempt limits stored as 0) says so, not "0" (newcomer24 #11)', async () => {
+    const base = makeHeader({ suite: { hash: 'h', instance_ids: ['t1'] }, contenders: [referenceContender('gold')] });
+    const header = { ...base, limits: { ...base.limits, steps: 0, wall_ms: 0 } };
+    const html = await renderReport(header, [makeAttempt('gold', 't1', 'resolved', 0, { agent: 'gold' })]);
+    expect(html).toContain('<dt>limit: steps per attempt</dt><dd>none (graded predictions: no agent ran)</dd>');
+    expect(html).toContain('<dt>limit: wall time per attempt</dt><dd>none (graded predictions: no agent ran)</dd>');
+  });
+
   it('lists each errored attempt with its reason, escaped', async () => {
     const header = makeHeader({ suite: { hash: 'h', instance_ids: ['t1', 't2'] }, contenders: [modelContender('m1')] });
     const html = await renderReport(header, [
