@@ -27,7 +27,8 @@ export function tamperSummaryLines(attempts: readonly TamperFacts[]): string[] {
   const bare = graded.filter((a) => typeof a.unprotected === 'string' && a.unprotected !== '');
   const ids = (xs: readonly TamperFacts[]): string[] => [...new Set(xs.map((a) => a.instance_id))].sort();
   const out: string[] = [];
-  if (weak.length) out.push(`  tamper evidence: ${weak.length} graded attempt(s) weakly protected, on ${tasksText(ids(weak))}: a patch could tell their canaries from the real tests (fixbench tasks validate says why and what to change)`);
+  // the count varies from run to run (newcomer24 #7): said, with what is counted
+  if (weak.length) out.push(`  tamper evidence: ${weak.length} of ${graded.filter((a) => a.canaries).length} attempt(s) graded with canaries weakly protected (recorded odds 1: a patch could tell their canaries from the real tests without a guess; canaries are drawn anew for each grading, so the count varies), on ${tasksText(ids(weak))}: fixbench tasks validate says why and what to change`);
   if (bare.length) out.push(`  tamper evidence: ${bare.length} attempt(s) graded without canaries, on ${tasksText(ids(bare))} (each record's \`unprotected\` says why; fixbench tasks validate warns)`);
   return out;
 }

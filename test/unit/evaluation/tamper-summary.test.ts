@@ -13,7 +13,7 @@ describe('tamperSummaryLines', () => {
       ...['t4', 't1', 't3', 't2'].map((id) => ({ instance_id: id, canaries: null, unprotected: 'test_report is exit-code' })),
     ]);
     expect(lines).toEqual([
-      '  tamper evidence: 2 graded attempt(s) weakly protected, on mylib-1: a patch could tell their canaries from the real tests (fixbench tasks validate says why and what to change)',
+      '  tamper evidence: 2 of 3 attempt(s) graded with canaries weakly protected (recorded odds 1: a patch could tell their canaries from the real tests without a guess; canaries are drawn anew for each grading, so the count varies), on mylib-1: fixbench tasks validate says why and what to change',
       '  tamper evidence: 4 attempt(s) graded without canaries, on t1, t2, t3 and 1 more (each record\'s `unprotected` says why; fixbench tasks validate warns)',
     ]);
   });
