@@ -102,7 +102,8 @@ export function mutateHost(file: string, text: string, ctx: HostContext): { text
   const isNew = (t: FoundTest): boolean => { for (let l = lineOf(t.start); l <= lineOf(t.end); l++) if (ctx.added.has(l)) return true; return false; };
   const tail = (t: FoundTest, title = t.title): string => (t.suites.length ? `${t.suites.join(ctx.join)}${ID_SEPARATOR}${title}` : title);
   // as ids are keyed (parse/names.ts `cleanName`: a title's trailing space or duration dropped), else a listed test reads as unlisted (atkA23 #2)
-  const key = (t: FoundTest): string => (ctx.join === ID_SEPARATOR ? [...t.suites, t.title].map(cleanName).join(ID_SEPARATOR) : cleanName(tail(t)));
+  // (mocha: its suites joined by a space as one part, cleaned apart from the title, as parse/mocha-json.ts keys them: atkB24)
+  const key = (t: FoundTest): string => (ctx.join === ID_SEPARATOR ? [...t.suites, t.title] : [t.suites.join(ctx.join), t.title].filter((p) => p !== '')).map(cleanName).join(ID_SEPARATOR);
   // …and with `"` as node 20's JUnit writes it in an id, `&quot;`, the spelling a task lists (atkA24 #4)
   const quot = (s: string): string => s.replace(/"/g, '&quot;');
   const f2pIds = ctx.failToPass.map(quot);

@@ -126,6 +126,25 @@ describe('a group of a test, its mutant and a copy of either (atkA23 #3)', () =>
     }
   });
 
+  it('reads a mocha FAIL_TO_PASS id as mocha-json keys it, the suites\' part cleaned apart from the title: a describe titled with a trailing blank or duration still gets its test a group first (atkB24)', () => {
+    const titles = ['reads the hours', 'reads the minutes', 'reads the seconds', 'writes the days', 'writes the weeks'];
+    for (const suite of ['parse ', 'parse (2ms)']) {
+      const file = [
+        "const assert = require('node:assert');",
+        `describe(${JSON.stringify(suite)}, () => {`,
+        ...titles.map((t, i) => `  it('${t}', () => { assert.equal(convert('${i}x'), ${(i + 1) * 60}); });`),
+        '});',
+        '',
+      ].join('\n');
+      const lists = { FAIL_TO_PASS: ['test/p.spec.js > parse > writes the weeks'], PASS_TO_PASS: titles.slice(0, 4).map((x) => `test/p.spec.js > parse > ${x}`), test_patch: '' };
+      for (let i = 0; i < 40; i++) {
+        const r = planCanaries('mocha', new Map([['test/p.spec.js', file]]), null, lists);
+        if ('unprotected' in r) throw new Error(r.unprotected);
+        expect(r.tests.some((x) => x.must === 'FAILED' && x.original?.endsWith('writes the weeks')), suite).toBe(true);
+      }
+    }
+  });
+
   it('a patch emptying every pair equal by value beats the groups at the guess odds: the wrong patch resolves in about 1 plan in 4 (two groups), never in most', () => {
     // The wrong code fails `parses minutes` (FAIL_TO_PASS) and keeps `parses hours`. A test whose body another test equals by value is emptied (passes);
     // else a body equal by value to its original comes out as the code makes it, and one a value away (a mutant) fails.
