@@ -217,8 +217,9 @@ export function thirdTitleOf(title: string, first: string, titles: readonly stri
   const slot = (t: string): number => { const ws = t.split(' '); return ws.length !== words.length ? -1 : ws.findIndex((w, i) => w !== words[i]); };
   const at = slot(first);
   const c = variantCandidates(title, titles, taken, known, visible);
-  for (const tier of at < 0 ? [] : [c.balanced, c.sameSlot, c.any()]) {
-    const fits = tier.filter((t) => slot(t) === at);
+  // `any()` checks every candidate against `known` (most of the cost): asked only when the others have no fit
+  for (const tier of at < 0 ? [] : [() => c.balanced, () => c.sameSlot, c.any]) {
+    const fits = tier().filter((t) => slot(t) === at);
     if (fits.length) return { title: pick(fits), aligned: true };
   }
   return { title: variantTitleOf(title, titles, taken, known, visible).title, aligned: false };
