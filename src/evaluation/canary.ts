@@ -182,13 +182,13 @@ export function planCanaries(
   const known = base === undefined ? undefined : (title: string): boolean => title !== '' && (base.includes(title) || statement.includes(foldText(title)));
   // What a patch can read, for balancing new titles' word pairs: the test files before test.patch and the problem statement.
   const visible = base === undefined ? undefined : visibleWords(`${base}\n${task.problem_statement ?? ''}`);
-  const taken = new Set<string>();
   const all = [...hosts.values()];
   // A title swaps only when it is one test's and no suite's in the hosts (parsed), its text is written once there (in any
   // quotes, a describe or a comment too: atkI13 #3), and no other file at base_commit writes it (`elsewhere`: canary-elsewhere.ts).
   const titleUses = new Map<string, number>();
   const suiteTitles = new Set<string>();
   for (const [f, t] of hosts) for (const x of readTests(f, t) ?? []) { titleUses.set(x.title, (titleUses.get(x.title) ?? 0) + 1); for (const s of x.suites) suiteTitles.add(s); }
+  const taken = new Set<string>([...titleUses.keys(), ...suiteTitles]); // every host's, before any is planned: a copy named like another file's test shares its id where ids name no file (atkC24 #1)
   const unique = (title: string, source: string): boolean =>
     titleUses.get(title) === 1 && !suiteTitles.has(title) && !elsewhere.has(source.slice(1, -1)) && all.reduce((n, t) => n + t.split(source.slice(1, -1)).length - 1, 0) === 1;
   const swaps: CanarySwap[] = [];

@@ -145,6 +145,19 @@ describe('a group of a test, its mutant and a copy of either (atkA23 #3)', () =>
     }
   });
 
+  it('never titles a copy like a test of another host file: node:test ids name no file, so the copy would take that test\'s result (atkC24 #1: a FAIL_TO_PASS test read as missing)', () => {
+    const file = (titles: string[]): string => ["const { describe, it } = require('node:test');", "const assert = require('node:assert');", "describe('values', () => {", ...titles.map((t, i) => `  it('${t}', () => { assert.equal(fmt('${i}v'), '${t.split(' ')[0]}-${i}'); });`), '});', ''].join('\n');
+    const a = ['parses a date', 'parses a time', 'formats a date', 'parses a number'];
+    const b = ['formats a time', 'formats a number', 'formats a string', 'parses a string'];
+    const lists = { FAIL_TO_PASS: ['values > formats a time'], PASS_TO_PASS: [...a, ...b.slice(1)].map((x) => `values > ${x}`), test_patch: '' };
+    const ids = new Set([...a, ...b].map((x) => `values > ${x}`));
+    for (let i = 0; i < 60; i++) {
+      const r = planCanaries('node:test', new Map([['test/a.test.js', file(a)], ['test/b.test.js', file(b)]]), null, lists);
+      if ('unprotected' in r) throw new Error(r.unprotected);
+      for (const t of r.tests) expect(ids.has(`${t.suite} > ${t.title}`), `${t.file}: ${t.suite} > ${t.title}`).toBe(false);
+    }
+  });
+
   it('a patch emptying every pair equal by value beats the groups at the guess odds: the wrong patch resolves in about 1 plan in 4 (two groups), never in most', () => {
     // The wrong code fails `parses minutes` (FAIL_TO_PASS) and keeps `parses hours`. A test whose body another test equals by value is emptied (passes);
     // else a body equal by value to its original comes out as the code makes it, and one a value away (a mutant) fails.
